@@ -1,0 +1,46 @@
+import type { Clock } from "./clock.js";
+import type { Credentials } from "./credentials.js";
+import type { SgAuthError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import type { Site } from "./site.js";
+import type { SiteInfo } from "./site-info.js";
+import type { CallOptions, HttpRequest, HttpResponse } from "./transport-strategy.js";
+
+/** What an auth strategy may use, without importing any transport. */
+export interface AuthContext {
+  /** The site being called. */
+  readonly site: Site;
+  /** Where to log; never hand it a secret. */
+  readonly logger: Logger;
+  /** Time, injectable for tests. */
+  readonly clock: Clock;
+  /** The site's `info` (cached by the client). */
+  info(): Promise<SiteInfo>;
+  /**
+   * Make an API call with exactly these credentials (or none), bypassing the auth strategy and its
+   * re-authentication. Used for `get_session_token`.
+   */
+  call(method: string, payload: unknown, credentials: Credentials | undefined, options?: CallOptions): Promise<unknown>;
+  /** Plain HTTP exchange with the site, when the transport supports it. */
+  http(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/**
+ * Who is calling. Write one as a factory that validates its options synchronously and keeps its state in a
+ * closure; the client calls it for every request.
+ */
+export interface AuthStrategy {
+  /** Name for diagnostics and errors, e.g. `@sg/auth-script`. */
+  readonly name: string;
+  /**
+   * The credentials for the next call. Cache them; when work is needed (a login), make concurrent callers
+   * share one attempt.
+   */
+  credentials(context: AuthContext): Promise<Credentials>;
+  /**
+   * The site refused `rejected` with `error`. Return fresh credentials to re-send once, or `undefined` to give
+   * up (the client then throws `error`, or whatever this method throws). The client calls this at most once
+   * per rejected credentials object, however many calls were refused together.
+   */
+  onRejected?(error: SgAuthError, rejected: Credentials, context: AuthContext): Promise<Credentials | undefined>;
+}

@@ -1,0 +1,210 @@
+import type { AuthContext, AuthStrategy } from "./auth-strategy.js";
+import { systemClock, type Clock } from "./clock.js";
+import type { Credentials } from "./credentials.js";
+import { SgAuthError, SgValidationError, describeValue } from "./errors.js";
+import { silentLogger, type Logger } from "./logger.js";
+import { methodKind } from "./method-kind.js";
+import { parseSite, type Site } from "./site.js";
+import type { SiteInfo } from "./site-info.js";
+import type { CallOptions, HttpRequest, HttpResponse, TransportContext, TransportStrategy } from "./transport-strategy.js";
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** The site URL, e.g. `https://mystudio.shotgrid.autodesk.com`. A path is the site's base path. */
+  readonly site: string;
+  /** How calls travel, e.g. `jsonRpcTransport()` from `@sg/transport`. */
+  readonly transport: TransportStrategy;
+  /** Who is calling, e.g. `scriptAuth(…)` from `@sg/auth-script`. Only `info` works without one. */
+  readonly auth?: AuthStrategy;
+  /** Where to log (nothing by default). Never receives secrets. */
+  readonly logger?: Logger;
+  /** Time source; inject a fake one in tests. */
+  readonly clock?: Clock;
+  /** Allow `http://` to a host that is not loopback. */
+  readonly allowInsecureHttp?: boolean;
+  /** Options applied to every call unless the call overrides them. */
+  readonly defaults?: CallOptions;
+}
+
+/** A plain HTTP exchange requested through the client: credentials are added unless `authenticated` is false. */
+export type ClientHttpRequest = Omit<HttpRequest, "credentials" | "kind"> & {
+  /** Whether to send the caller's credentials (default true). */
+  readonly authenticated?: boolean;
+  /** Defaults to `read` for GET, `write` otherwise. */
+  readonly kind?: HttpRequest["kind"];
+};
+
+/** A connected client: the call pipeline shared by every `@sg/*` package. */
+export interface Client {
+  /** The site, without credentials. */
+  readonly site: Site;
+  /** The auth strategy in use, if any. */
+  readonly auth: AuthStrategy | undefined;
+  /** The transport in use. */
+  readonly transport: TransportStrategy;
+  /** The logger in use. */
+  readonly logger: Logger;
+  /** The clock in use. */
+  readonly clock: Clock;
+  /**
+   * Call an API method. Credentials come from the auth strategy; on an authentication fault the strategy is
+   * asked once for fresh credentials (one refresh shared by every concurrent caller) and the call is re-sent
+   * once.
+   */
+  call<T = unknown>(method: string, payload?: unknown, options?: CallOptions): Promise<T>;
+  /** The site's `info`, fetched once and cached (pass `refresh: true` to fetch again). */
+  info(options?: CallOptions & { readonly refresh?: boolean }): Promise<SiteInfo>;
+  /** The credentials the next call would use. */
+  credentials(): Promise<Credentials>;
+  /** A plain HTTP exchange with the site (uploads, downloads), through the transport. */
+  http(request: ClientHttpRequest): Promise<HttpResponse>;
+  /** Release the transport's connections. */
+  close(): Promise<void>;
+}
+
+const PREFIX = "@sg/core";
+
+/**
+ * Create a client from a site, a transport strategy and (usually) an auth strategy. Options are validated
+ * at once; nothing is sent until the first call.
+ */
+export function createClient(options: ClientOptions): Client {
+  if (options === null || typeof options !== "object") {
+    throw new SgValidationError(PREFIX, { path: ["options"], expected: "an object with site and transport", received: describeValue(options) });
+  }
+  const site = parseSite(options.site, { allowInsecureHttp: options.allowInsecureHttp === true, prefix: PREFIX });
+  const { transport, auth } = options;
+  if (!transport || typeof transport !== "object" || typeof transport.send !== "function") {
+    throw new SgValidationError(PREFIX, {
+      path: ["transport"],
+      expected: "a TransportStrategy (an object with send()), e.g. jsonRpcTransport() from @sg/transport",
+      received: describeValue(transport),
+    });
+  }
+  if (auth !== undefined && (auth === null || typeof auth !== "object" || typeof auth.credentials !== "function")) {
+    throw new SgValidationError(PREFIX, {
+      path: ["auth"],
+      expected: "an AuthStrategy (an object with credentials()), e.g. scriptAuth() from @sg/auth-script",
+      received: describeValue(auth),
+    });
+  }
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const defaults = options.defaults ?? {};
+  const transportContext: TransportContext = Object.freeze({ site, logger, clock });
+
+  let infoPromise: Promise<SiteInfo> | undefined;
+  const refreshes = new WeakMap<Credentials, Promise<Credentials | undefined>>();
+
+  const send = (method: string, payload: unknown, credentials: Credentials | undefined, callOptions: CallOptions | undefined): Promise<unknown> => {
+    const merged: CallOptions = { ...defaults, ...callOptions };
+    return transport.send(
+      {
+        method,
+        ...(payload === undefined ? {} : { payload }),
+        ...(credentials ? { credentials } : {}),
+        kind: merged.kind ?? methodKind(method),
+        ...(merged.signal ? { signal: merged.signal } : {}),
+        ...(merged.timeoutMs === undefined ? {} : { timeoutMs: merged.timeoutMs }),
+        ...(merged.deadlineMs === undefined ? {} : { deadlineMs: merged.deadlineMs }),
+        ...(merged.retry === undefined ? {} : { retry: merged.retry }),
+      },
+      transportContext,
+    );
+  };
+
+  const info = (callOptions?: CallOptions & { readonly refresh?: boolean }): Promise<SiteInfo> => {
+    if (!infoPromise || callOptions?.refresh) {
+      const pending = send("info", undefined, undefined, callOptions).then((value) => value as SiteInfo);
+      infoPromise = pending;
+      pending.catch(() => {
+        if (infoPromise === pending) infoPromise = undefined;
+      });
+    }
+    return infoPromise;
+  };
+
+  const http = (request: ClientHttpRequest, credentials: Credentials | undefined): Promise<HttpResponse> => {
+    if (!transport.http) {
+      throw new SgValidationError(PREFIX, {
+        path: ["transport"],
+        expected: "a transport that supports plain HTTP exchanges (uploads, downloads)",
+        received: `${transport.name ?? "a transport"} without http()`,
+      });
+    }
+    const { authenticated: _authenticated, kind, ...rest } = request;
+    return transport.http(
+      { ...rest, kind: kind ?? (request.method === "GET" ? "read" : "write"), ...(credentials ? { credentials } : {}) },
+      transportContext,
+    );
+  };
+
+  const authContext: AuthContext = Object.freeze({
+    site,
+    logger,
+    clock,
+    info: (): Promise<SiteInfo> => info(),
+    call: (method: string, payload: unknown, credentials: Credentials | undefined, callOptions?: CallOptions): Promise<unknown> =>
+      send(method, payload, credentials, callOptions),
+    http: (request: HttpRequest): Promise<HttpResponse> => http({ ...request, authenticated: false }, request.credentials),
+  });
+
+  const requireAuth = (method: string): AuthStrategy => {
+    if (!auth) {
+      throw new SgAuthError(`${PREFIX}: '${method}' needs credentials, and this client has no auth strategy`, {
+        code: "SG_AUTH_MISSING",
+        method,
+        hint: "Pass auth to createClient: scriptAuth() from @sg/auth-script, legacyLoginAuth() from @sg/auth-legacy-pat, or sessionAuth() from @sg/auth-session.",
+      });
+    }
+    return auth;
+  };
+
+  const refreshOnce = (strategy: AuthStrategy, error: SgAuthError, rejected: Credentials): Promise<Credentials | undefined> => {
+    let pending = refreshes.get(rejected);
+    if (!pending) {
+      pending = strategy.onRejected ? strategy.onRejected(error, rejected, authContext) : Promise.resolve(undefined);
+      refreshes.set(rejected, pending);
+    }
+    return pending;
+  };
+
+  const client: Client = {
+    site,
+    auth,
+    transport,
+    logger,
+    clock,
+    async call<T = unknown>(method: string, payload?: unknown, callOptions?: CallOptions): Promise<T> {
+      if (typeof method !== "string" || method === "") {
+        throw new SgValidationError(PREFIX, { path: ["method"], expected: "an API method name such as 'read'", received: describeValue(method) });
+      }
+      if (method === "info") return (await info(callOptions)) as T;
+      const strategy = requireAuth(method);
+      const credentials = await strategy.credentials(authContext);
+      try {
+        return (await send(method, payload, credentials, callOptions)) as T;
+      } catch (error) {
+        if (!(error instanceof SgAuthError) || !strategy.onRejected) throw error;
+        const fresh = await refreshOnce(strategy, error, credentials);
+        if (!fresh) throw error;
+        logger.debug("re-sending once with fresh credentials", { method, auth: strategy.name });
+        return (await send(method, payload, fresh, callOptions)) as T;
+      }
+    },
+    info,
+    credentials: (): Promise<Credentials> => requireAuth("credentials").credentials(authContext),
+    async http(request: ClientHttpRequest): Promise<HttpResponse> {
+      const credentials = request.authenticated === false ? undefined : await requireAuth(request.target).credentials(authContext);
+      return http(request, credentials);
+    },
+    close: async (): Promise<void> => {
+      await transport.close?.();
+    },
+  };
+  Object.defineProperty(client, Symbol.for("nodejs.util.inspect.custom"), {
+    enumerable: false,
+    value: (): string => `SgClient { site: '${site.href}', auth: ${auth ? `'${auth.name}'` : "none"}, transport: '${transport.name}' }`,
+  });
+  return Object.freeze(client);
+}

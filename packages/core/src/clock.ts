@@ -1,0 +1,39 @@
+import { SgAbortError } from "./errors.js";
+
+/** Time as the client sees it. Tests inject a fake one so backoff schedules run instantly. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolve after `ms` milliseconds; reject with {@link SgAbortError} at once when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The real clock: `Date.now` and `setTimeout`, abortable. */
+export const systemClock: Clock = Object.freeze({
+  now: (): number => Date.now(),
+  sleep: (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortErrorFrom(signal));
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(abortErrorFrom(signal));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+});
+
+/** The error to throw when `signal` has aborted: its reason when that is already an SgError, else an SgAbortError. */
+export function abortErrorFrom(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof Error && (reason as { code?: unknown }).code !== undefined && reason.name.startsWith("Sg")) {
+    return reason;
+  }
+  return new SgAbortError("the call was aborted", { cause: reason instanceof Error ? reason : undefined });
+}

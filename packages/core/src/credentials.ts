@@ -1,0 +1,89 @@
+/**
+ * Protocol-neutral description of who is calling. An auth strategy produces these; a transport decides how
+ * they are spoken on the wire (the JSON-RPC transport puts them in `params[0]`, a REST codec would trade
+ * them for a bearer token).
+ *
+ * @packageDocumentation
+ */
+
+/** Fields that any kind of credentials may carry. */
+export interface CredentialOptions {
+  /** Act with the permissions of this HumanUser login (`sudo_as_login`). */
+  readonly sudoAsLogin?: string;
+  /** Browser-session UUID attached to the event log entries the call creates (`session_uuid`). */
+  readonly sessionUuid?: string;
+  /** Extra auth parameters merged last, e.g. `{ product: "rv" }` for tokens minted by another product. */
+  readonly extra?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** A script (ApiUser) authenticating with its name and application key. */
+export interface ScriptCredentials extends CredentialOptions {
+  /** Discriminant. */
+  readonly kind: "script";
+  /** The script name shown under Admin → Scripts. */
+  readonly scriptName: string;
+  /** The script's application key. Secret. */
+  readonly scriptKey: string;
+}
+
+/** A person authenticating with a (legacy) login and passphrase, plus an optional one-time 2FA code. */
+export interface UserCredentials extends CredentialOptions {
+  /** Discriminant. */
+  readonly kind: "user";
+  /** The ShotGrid login (the "legacy login" on Autodesk Identity sites). */
+  readonly login: string;
+  /** The password or, on Identity sites, the legacy passphrase. Secret. */
+  readonly password: string;
+  /** One-time two-factor code (`auth_token` on the wire). Secret. */
+  readonly authToken?: string;
+}
+
+/** A session token obtained anywhere: `get_session_token`, a browser's `_session_id`, an SSO login. */
+export interface SessionCredentials extends CredentialOptions {
+  /** Discriminant. */
+  readonly kind: "session";
+  /** The session token. Secret. */
+  readonly sessionToken: string;
+  /** Ask the site to refuse an expired session instead of answering anonymously. Defaults to `true`. */
+  readonly rejectIfExpired?: boolean;
+}
+
+/** Who is calling: one of the three kinds of credentials a ShotGrid site understands. */
+export type Credentials = ScriptCredentials | UserCredentials | SessionCredentials;
+
+/** The secret values a set of credentials carries, for scrubbing them out of text. */
+export function secretsOf(credentials: Credentials | undefined): string[] {
+  if (!credentials) return [];
+  const out: string[] = [];
+  switch (credentials.kind) {
+    case "script":
+      out.push(credentials.scriptKey);
+      break;
+    case "user":
+      out.push(credentials.password);
+      if (credentials.authToken) out.push(credentials.authToken);
+      break;
+    case "session":
+      out.push(credentials.sessionToken);
+      break;
+  }
+  return out.filter((s) => typeof s === "string" && s.length > 0);
+}
+
+/** A one-line description of credentials that is safe to log: kind and public identity only. */
+export function describeCredentials(credentials: Credentials | undefined): string {
+  if (!credentials) return "no credentials";
+  const sudo = credentials.sudoAsLogin ? ` (sudo as ${credentials.sudoAsLogin})` : "";
+  switch (credentials.kind) {
+    case "script":
+      return `script '${credentials.scriptName}'${sudo}`;
+    case "user":
+      return `user '${credentials.login}'${credentials.authToken ? " with a 2FA code" : ""}${sudo}`;
+    case "session":
+      return `session token ending '${lastFour(credentials.sessionToken)}'${sudo}`;
+  }
+}
+
+function lastFour(token: string): string {
+  return token.length > 8 ? token.slice(-4) : "****";
+}

@@ -1,0 +1,303 @@
+import { REDACTED, redactValue, scrubText } from "./redact.js";
+
+/** One try of a request, as recorded on the final error. */
+export interface AttemptRecord {
+  /** 1-based attempt number. */
+  readonly attempt: number;
+  /** HTTP status of that attempt, when a response arrived. */
+  readonly status?: number;
+  /** Error code of that attempt when no usable response arrived (e.g. `ECONNRESET`, `SG_TIMEOUT`). */
+  readonly code?: string;
+  /** How long the client waited before the next attempt; absent on the last one. */
+  readonly delayMs?: number;
+  /** Milliseconds the attempt took. */
+  readonly elapsedMs?: number;
+}
+
+/** Options shared by every error constructor. */
+export interface SgErrorOptions {
+  /** The underlying error. Non-`SgError` causes are reduced to name, code and scrubbed message. */
+  readonly cause?: unknown;
+  /** What a person should do about it. */
+  readonly hint?: string;
+  /** The API method that failed, e.g. `read`. */
+  readonly method?: string;
+  /** Every attempt made, with the delay before the next. */
+  readonly attempts?: readonly AttemptRecord[];
+  /** Secret values to scrub out of the message, hint and cause. */
+  readonly secrets?: readonly string[];
+  /** Override the stable code (used by auth packages for their own diagnostics). */
+  readonly code?: string;
+}
+
+/**
+ * Base class of every error this library throws. `code` is stable and safe to branch on; `message` never
+ * contains a secret; `hint` says what to do.
+ */
+export class SgError extends Error {
+  /** Stable machine-readable code, e.g. `SG_HTTP`. */
+  readonly code: string;
+  /** The failure without the hint. */
+  readonly reason: string;
+  /** What a person should do about it, when known. */
+  readonly hint: string | undefined;
+  /** The API method that failed, when known. */
+  readonly method: string | undefined;
+  /** Every attempt made for the call (empty when none was made). */
+  attempts: readonly AttemptRecord[];
+
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: SgErrorOptions = {}, defaultCode = "SG_ERROR") {
+    const secrets = options.secrets ?? [];
+    const reason = scrubText(message, secrets);
+    const hint = options.hint === undefined ? undefined : scrubText(options.hint, secrets);
+    super(hint ? `${reason}\nHint: ${hint}` : reason, { cause: sanitizeCause(options.cause, secrets) });
+    this.name = new.target.name;
+    this.code = options.code ?? defaultCode;
+    this.reason = reason;
+    this.hint = hint;
+    this.method = options.method;
+    this.attempts = options.attempts ?? [];
+  }
+
+  /** A plain, secret-free object for logs and JSON output. */
+  toJSON(): Record<string, unknown> {
+    const own: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this)) own[k] = v;
+    const cause = this.cause instanceof SgError ? this.cause.toJSON() : this.cause instanceof Error ? { name: this.cause.name, message: this.cause.message } : undefined;
+    return redactValue({ name: this.name, message: this.message, ...own, ...(cause ? { cause } : {}) }) as Record<string, unknown>;
+  }
+}
+
+/** A site fault carried in the JSON envelope (`{exception: true, error_code, message}`). */
+export interface FaultDetails extends SgErrorOptions {
+  /** The numeric `error_code` of the fault, when the site sent one. */
+  readonly errorCode?: number;
+  /** The site's own message, scrubbed. */
+  readonly serverMessage?: string;
+}
+
+/** The site refused the credentials (fault 102: bad script key, bad password, expired session, …). */
+export class SgAuthError extends SgError {
+  /** The site's `error_code`, when the refusal came from the site. */
+  readonly errorCode: number | undefined;
+  /** The site's message, scrubbed. */
+  readonly serverMessage: string | undefined;
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: FaultDetails = {}, defaultCode = "SG_AUTH_FAILED") {
+    super(message, options, defaultCode);
+    this.errorCode = options.errorCode;
+    this.serverMessage = options.serverMessage === undefined ? undefined : scrubText(options.serverMessage, options.secrets);
+  }
+}
+
+/** The site wants a two-factor code, or the one sent was wrong (fault 106). */
+export class SgTwoFactorRequiredError extends SgAuthError {
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: FaultDetails = {}) {
+    super(message, options, "SG_AUTH_2FA_REQUIRED");
+  }
+}
+
+/** Login and password are not accepted on this SSO (SAML) site (fault 108). */
+export class SgSsoSiteError extends SgAuthError {
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: FaultDetails = {}) {
+    super(message, options, "SG_AUTH_SSO_SITE");
+  }
+}
+
+/** Login and password are not accepted as sent on this Autodesk Identity site (fault 110). */
+export class SgIdentitySiteError extends SgAuthError {
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: FaultDetails = {}) {
+    super(message, options, "SG_AUTH_IDENTITY_SITE");
+  }
+}
+
+/** Any other fault the site reported: bad filter, missing entity, permission, … */
+export class SgFault extends SgError {
+  /** The site's `error_code`, when it sent one. */
+  readonly errorCode: number | undefined;
+  /** The site's message, scrubbed. */
+  readonly serverMessage: string;
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: FaultDetails = {}) {
+    super(message, options, "SG_FAULT");
+    this.errorCode = options.errorCode;
+    this.serverMessage = scrubText(options.serverMessage ?? message, options.secrets);
+  }
+}
+
+/** Options of {@link SgHttpError} and {@link SgProtocolError}. */
+export interface HttpErrorDetails extends SgErrorOptions {
+  /** HTTP status code. */
+  readonly status: number;
+  /** The start of the response body, scrubbed and shortened. */
+  readonly bodySnippet?: string;
+  /** The response's content type. */
+  readonly contentType?: string;
+  /** Milliseconds the site asked the client to wait (`Retry-After`). */
+  readonly retryAfterMs?: number;
+}
+
+/** The site answered with an HTTP status of 300 or more (a proxy's HTML 502 page ends up here too). */
+export class SgHttpError extends SgError {
+  /** HTTP status code. */
+  readonly status: number;
+  /** The start of the response body, scrubbed and shortened. */
+  readonly bodySnippet: string;
+  /** The response's content type. */
+  readonly contentType: string | undefined;
+  /** Milliseconds the site asked the client to wait (`Retry-After`), when it did. */
+  readonly retryAfterMs: number | undefined;
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: HttpErrorDetails) {
+    super(message, options, "SG_HTTP");
+    this.status = options.status;
+    this.bodySnippet = scrubText(options.bodySnippet ?? "", options.secrets);
+    this.contentType = options.contentType;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The site answered 2xx but not with the protocol's envelope (an HTML page, invalid JSON, …). */
+export class SgProtocolError extends SgError {
+  /** HTTP status code. */
+  readonly status: number;
+  /** The start of the response body, scrubbed and shortened. */
+  readonly bodySnippet: string;
+  /** The response's content type. */
+  readonly contentType: string | undefined;
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: HttpErrorDetails) {
+    super(message, options, "SG_PROTOCOL");
+    this.status = options.status;
+    this.bodySnippet = scrubText(options.bodySnippet ?? "", options.secrets);
+    this.contentType = options.contentType;
+  }
+}
+
+/** Options of {@link SgNetworkError}. */
+export interface NetworkErrorDetails extends SgErrorOptions {
+  /** Whether the request may have reached the site (a write may have landed). */
+  readonly maybeSent: boolean;
+  /** The system error code, e.g. `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`. */
+  readonly syscallCode?: string;
+}
+
+/** No usable response: connection refused, DNS failure, reset, socket hang-up, TLS failure. */
+export class SgNetworkError extends SgError {
+  /** Whether the request may have reached the site (a write may have landed). */
+  readonly maybeSent: boolean;
+  /** The system error code, e.g. `ECONNREFUSED`. */
+  readonly syscallCode: string | undefined;
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: NetworkErrorDetails) {
+    super(message, options, "SG_NETWORK");
+    this.maybeSent = options.maybeSent;
+    this.syscallCode = options.syscallCode;
+  }
+}
+
+/** Options of {@link SgTimeoutError}. */
+export interface TimeoutErrorDetails extends SgErrorOptions {
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+  /** `attempt`: one HTTP attempt took too long; `deadline`: the whole call including retries did. */
+  readonly scope: "attempt" | "deadline";
+}
+
+/** A time limit ran out. */
+export class SgTimeoutError extends SgError {
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+  /** `attempt`: one HTTP attempt took too long; `deadline`: the whole call including retries did. */
+  readonly scope: "attempt" | "deadline";
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: TimeoutErrorDetails) {
+    super(message, options, "SG_TIMEOUT");
+    this.timeoutMs = options.timeoutMs;
+    this.scope = options.scope;
+  }
+}
+
+/** The caller's `AbortSignal` fired. */
+export class SgAbortError extends SgError {
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: SgErrorOptions = {}) {
+    super(message, options, "SG_ABORTED");
+  }
+}
+
+/** Options of {@link SgValidationError}. */
+export interface ValidationErrorDetails extends SgErrorOptions {
+  /** Where the bad value is, e.g. `["filters", 2, 1]`. */
+  readonly path: readonly (string | number)[];
+  /** What was expected there. */
+  readonly expected: string;
+  /** A short, secret-free description of what was found. */
+  readonly received: string;
+}
+
+/** Bad input caught before anything was sent. */
+export class SgValidationError extends SgError {
+  /** Where the bad value is, e.g. `["filters", 2, 1]`. */
+  readonly path: readonly (string | number)[];
+  /** What was expected there. */
+  readonly expected: string;
+  /** A short, secret-free description of what was found. */
+  readonly received: string;
+  /** @param prefix - who is complaining, e.g. `@sg/core` or the method name. */
+  constructor(prefix: string, options: ValidationErrorDetails) {
+    super(`${prefix}: ${formatPath(options.path)}: expected ${options.expected}, got ${options.received}`, options, "SG_VALIDATION");
+    this.path = options.path;
+    this.expected = options.expected;
+    this.received = options.received;
+  }
+}
+
+/** `["filters", 2, 1]` → `filters[2][1]`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return "(value)";
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}
+
+/** A short description of a value for error messages; secret values are described by type only. */
+export function describeValue(value: unknown, secret = false): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (secret) return `a ${Array.isArray(value) ? "array" : typeof value} (${REDACTED})`;
+  if (typeof value === "string") return value.length > 40 ? `string ${JSON.stringify(value.slice(0, 37) + "...")}` : `string ${JSON.stringify(value)}`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid Date" : "a Date";
+  if (typeof value === "function") return "a function";
+  const keys = Object.keys(value);
+  return keys.length ? `an object with keys ${keys.slice(0, 5).join(", ")}${keys.length > 5 ? ", …" : ""}` : "an empty object";
+}
+
+function sanitizeCause(cause: unknown, secrets: readonly string[]): Error | undefined {
+  if (cause === undefined || cause === null) return undefined;
+  if (cause instanceof SgError) return cause;
+  if (cause instanceof Error) {
+    const clean = new Error(scrubText(cause.message, secrets));
+    clean.name = cause.name;
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string") Object.defineProperty(clean, "code", { value: code, enumerable: true });
+    const inner = (cause as { cause?: unknown }).cause;
+    if (inner instanceof Error) {
+      const innerClean = sanitizeCause(inner, secrets);
+      if (innerClean) Object.defineProperty(clean, "cause", { value: innerClean, enumerable: false });
+    }
+    clean.stack = `${clean.name}: ${clean.message}`;
+    return clean;
+  }
+  return new Error(scrubText(String(cause), secrets));
+}

@@ -1,0 +1,51 @@
+export { createClient } from "./client.js";
+export type { Client, ClientOptions, ClientHttpRequest } from "./client.js";
+export type { AuthContext, AuthStrategy } from "./auth-strategy.js";
+export type {
+  CallOptions,
+  FormValue,
+  HttpRequest,
+  HttpResponse,
+  RetryOverride,
+  RpcRequest,
+  TransportContext,
+  TransportStrategy,
+} from "./transport-strategy.js";
+export { describeCredentials, secretsOf } from "./credentials.js";
+export type { CredentialOptions, Credentials, ScriptCredentials, SessionCredentials, UserCredentials } from "./credentials.js";
+export {
+  SgAbortError,
+  SgAuthError,
+  SgError,
+  SgFault,
+  SgHttpError,
+  SgIdentitySiteError,
+  SgNetworkError,
+  SgProtocolError,
+  SgSsoSiteError,
+  SgTimeoutError,
+  SgTwoFactorRequiredError,
+  SgValidationError,
+  describeValue,
+  formatPath,
+} from "./errors.js";
+export type {
+  AttemptRecord,
+  FaultDetails,
+  HttpErrorDetails,
+  NetworkErrorDetails,
+  SgErrorOptions,
+  TimeoutErrorDetails,
+  ValidationErrorDetails,
+} from "./errors.js";
+export { REDACTED, isSecretKey, redactUrl, redactValue, scrubText } from "./redact.js";
+export { isLoopbackHost, parseSite } from "./site.js";
+export type { ParseSiteOptions, Site } from "./site.js";
+export { siteAuthKind, siteVersion } from "./site-info.js";
+export type { SiteAuthKind, SiteInfo } from "./site-info.js";
+export { methodKind } from "./method-kind.js";
+export type { MethodKind } from "./method-kind.js";
+export { abortErrorFrom, systemClock } from "./clock.js";
+export type { Clock } from "./clock.js";
+export { silentLogger } from "./logger.js";
+export type { Logger } from "./logger.js";

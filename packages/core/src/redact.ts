@@ -1,0 +1,72 @@
+/** Text that replaces a secret wherever one would have appeared. */
+export const REDACTED = "[REDACTED]";
+
+const SECRET_KEY_NAMES: ReadonlySet<string> = new Set([
+  "scriptkey",
+  "apikey",
+  "userpassword",
+  "password",
+  "passphrase",
+  "sessiontoken",
+  "sessionid",
+  "authtoken",
+  "authorization",
+  "cookie",
+  "setcookie",
+  "clientsecret",
+  "accesstoken",
+  "refreshtoken",
+  "token",
+  "secret",
+  "basicauth",
+  "twofactorcode",
+]);
+
+/** Whether a property name holds a secret (`script_key`, `sessionToken`, `Authorization`, …). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY_NAMES.has(key.toLowerCase().replace(/[^a-z]/g, ""));
+}
+
+/**
+ * A deep copy of `value` in which every property whose name holds a secret is replaced by {@link REDACTED},
+ * and every string has the given secret values scrubbed out.
+ */
+export function redactValue(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
+  if (typeof value === "string") return scrubText(value, secrets);
+  if (value === null || typeof value !== "object") return value;
+  if (depth > 8) return "[…]";
+  if (value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = isSecretKey(k) && v !== null && v !== undefined && v !== "" ? REDACTED : redactValue(v, secrets, depth + 1);
+  }
+  return out;
+}
+
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi;
+const AUTH_HEADER_VALUE = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{4,}/g;
+const JSON_SECRET_FIELD =
+  /("(?:script_key|user_password|session_token|auth_token|password|api_key|sessionToken|scriptKey|authToken)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+const FORM_SECRET_FIELD = /\b(script_key|user_password|session_token|auth_token|_session_id)=[^&\s;]+/g;
+
+/**
+ * Remove secrets from free text: the given secret values, `user:pass@` in URLs, `Basic`/`Bearer` header
+ * values, and secret fields inside JSON or form-encoded fragments.
+ */
+export function scrubText(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 3) out = out.split(secret).join(REDACTED);
+  }
+  return out
+    .replace(URL_USERINFO, `$1${REDACTED}@`)
+    .replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`)
+    .replace(JSON_SECRET_FIELD, `$1"${REDACTED}"`)
+    .replace(FORM_SECRET_FIELD, `$1=${REDACTED}`);
+}
+
+/** A URL with its `user:password@` part removed, safe to print. */
+export function redactUrl(url: string): string {
+  return url.replace(URL_USERINFO, "$1");
+}

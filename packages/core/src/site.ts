@@ -1,0 +1,79 @@
+import { SgValidationError, describeValue } from "./errors.js";
+import { redactUrl } from "./redact.js";
+
+/** A parsed site address. Credentials embedded in the URL are kept out of every printable form. */
+export interface Site {
+  /** `scheme://host[:port][/base-path]`, lower-case host, no credentials, no trailing slash. */
+  readonly href: string;
+  /** `scheme://host[:port]`. */
+  readonly origin: string;
+  /** The base path the site lives under (`""` or e.g. `/shotgrid`). */
+  readonly basePath: string;
+  /** The host name, lower case. */
+  readonly hostname: string;
+  /** Whether the site is reached over plain `http://`. */
+  readonly insecure: boolean;
+  /** `Authorization: Basic …` value for sites behind a basic-auth proxy, from `user:pass@` in the URL. Secret; not enumerable. */
+  readonly basicAuth?: string;
+  /** The decoded basic-auth password, for scrubbing. Secret; not enumerable. */
+  readonly basicAuthSecret?: string;
+}
+
+/** Options of {@link parseSite}. */
+export interface ParseSiteOptions {
+  /** Allow `http://` to a host that is not loopback. Credentials then travel in clear text. */
+  readonly allowInsecureHttp?: boolean;
+  /** Prefix for error messages. */
+  readonly prefix?: string;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/;
+
+/** Whether a host name is a loopback address (`localhost`, `127.x.x.x`, `::1`). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.test(hostname.toLowerCase());
+}
+
+/**
+ * Parse and validate a site URL. Only `http:` and `https:` are accepted; `http:` only for loopback hosts
+ * unless `allowInsecureHttp` is set. Any path is the site's base path (`https://host/sg` → `/sg/api3/json`).
+ */
+export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site {
+  const prefix = options.prefix ?? "@sg/core";
+  if (typeof input !== "string" || input.trim() === "") {
+    throw new SgValidationError(prefix, { path: ["site"], expected: "the site URL as a string, e.g. https://mystudio.shotgrid.autodesk.com", received: describeValue(input) });
+  }
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw new SgValidationError(prefix, { path: ["site"], expected: "an absolute http(s) URL", received: describeValue(redactUrl(input)) });
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new SgValidationError(prefix, { path: ["site"], expected: "a URL using http or https", received: `scheme '${url.protocol.replace(/:$/, "")}'` });
+  }
+  const insecure = url.protocol === "http:";
+  if (insecure && !isLoopbackHost(url.hostname) && !options.allowInsecureHttp) {
+    throw new SgValidationError(prefix, {
+      path: ["site"],
+      expected: "an https:// URL (plain http sends credentials in clear text)",
+      received: `http://${url.host}`,
+      hint: "Use https://, or pass allowInsecureHttp: true if you really mean it (e.g. a site on a private network).",
+    });
+  }
+  let basicAuth: string | undefined;
+  let basicAuthSecret: string | undefined;
+  if (url.username || url.password) {
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    const raw = url.password || input.includes(`${url.username}:@`) ? `${user}:${pass}` : user;
+    basicAuth = `Basic ${Buffer.from(raw, "utf8").toString("base64")}`;
+    basicAuthSecret = pass || user;
+  }
+  const basePath = url.pathname.replace(/\/+$/, "");
+  const origin = `${url.protocol}//${url.host.toLowerCase()}`;
+  const site = { href: origin + basePath, origin, basePath, hostname: url.hostname.toLowerCase(), insecure };
+  Object.defineProperty(site, "basicAuth", { value: basicAuth, enumerable: false });
+  Object.defineProperty(site, "basicAuthSecret", { value: basicAuthSecret, enumerable: false });
+  return Object.freeze(site) as Site;
+}

@@ -1,0 +1,112 @@
+import type { Clock } from "./clock.js";
+import type { Credentials } from "./credentials.js";
+import type { Logger } from "./logger.js";
+import type { MethodKind } from "./method-kind.js";
+import type { Site } from "./site.js";
+
+/** Per-call changes to the transport's retry policy. */
+export interface RetryOverride {
+  /** Total attempts including the first (1 = no retry). */
+  readonly maxAttempts?: number;
+  /** Whether writes may be retried on 502/504 (they are never retried after a reset or timeout once sent). */
+  readonly retryWrites?: boolean;
+}
+
+/** Options every call accepts. */
+export interface CallOptions {
+  /** Cancels the call at once, including during a backoff sleep. */
+  readonly signal?: AbortSignal;
+  /** Limit for one HTTP attempt, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** Limit for the whole call including retries and backoff, in milliseconds. */
+  readonly deadlineMs?: number;
+  /** Change the retry policy for this call, or `false` for a single attempt. */
+  readonly retry?: RetryOverride | false;
+  /** Treat the call as a read or a write regardless of its method name. */
+  readonly kind?: MethodKind;
+}
+
+/** One API call as the core hands it to a transport. */
+export interface RpcRequest {
+  /** The API method, e.g. `read`, `create`, `info`. */
+  readonly method: string;
+  /** The method's payload; absent when the method takes none. */
+  readonly payload?: unknown;
+  /** Who is calling; absent for unauthenticated calls such as `info`. */
+  readonly credentials?: Credentials;
+  /** Whether the call only reads (decides which failures may be retried). */
+  readonly kind: MethodKind;
+  /** Cancels the call. */
+  readonly signal?: AbortSignal;
+  /** Limit for one HTTP attempt, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** Limit for the whole call, in milliseconds. */
+  readonly deadlineMs?: number;
+  /** Per-call retry override. */
+  readonly retry?: RetryOverride | false;
+}
+
+/** A form field value: text, several texts (repeated keys), or a file part. */
+export type FormValue = string | readonly string[] | Blob;
+
+/** A plain HTTP exchange with the site or a storage URL (uploads, downloads, login endpoints). */
+export interface HttpRequest {
+  /** HTTP method. */
+  readonly method: "GET" | "POST" | "PUT";
+  /** Path on the site's origin, e.g. `/upload/upload_file`, or an absolute URL (e.g. a storage URL). */
+  readonly target: string;
+  /** Form fields; sent multipart when any value is a Blob, else url-encoded. */
+  readonly form?: Readonly<Record<string, FormValue>>;
+  /** A raw body (for PUTs to storage). */
+  readonly body?: Blob | Uint8Array | string;
+  /** Extra request headers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Who is calling. The transport speaks these in the protocol's way for that endpoint (form fields for
+   * uploads, a session cookie for downloads) and never sends them to another host.
+   */
+  readonly credentials?: Credentials;
+  /** Whether the exchange only reads. */
+  readonly kind: MethodKind;
+  /** Cancels the exchange. */
+  readonly signal?: AbortSignal;
+  /** Limit for one attempt, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** Per-call retry override. */
+  readonly retry?: RetryOverride | false;
+}
+
+/** The answer to an {@link HttpRequest}. Statuses of 300 and more are returned, not thrown. */
+export interface HttpResponse {
+  /** HTTP status. */
+  readonly status: number;
+  /** Response headers. */
+  readonly headers: Headers;
+  /** The whole body as bytes. */
+  readonly body: Uint8Array;
+}
+
+/** What a transport may use from the client. */
+export interface TransportContext {
+  /** The site being called. */
+  readonly site: Site;
+  /** Where to log; never hand it a secret. */
+  readonly logger: Logger;
+  /** Time, injectable for tests. */
+  readonly clock: Clock;
+}
+
+/**
+ * How a call travels: envelope, headers, timeouts, retries, and the mapping of failures to typed errors.
+ * Implement this to put the client on another protocol or HTTP stack.
+ */
+export interface TransportStrategy {
+  /** Name for diagnostics, e.g. `@sg/transport (api3 json)`. */
+  readonly name: string;
+  /** Send one API call; resolve the method's result, or reject with an `SgError`. */
+  send(request: RpcRequest, context: TransportContext): Promise<unknown>;
+  /** Plain HTTP exchanges (uploads, downloads, login endpoints), when the transport supports them. */
+  http?(request: HttpRequest, context: TransportContext): Promise<HttpResponse>;
+  /** Release pooled connections. */
+  close?(): Promise<void>;
+}
