@@ -49,3 +49,19 @@ export { abortErrorFrom, systemClock } from "./clock.js";
 export type { Clock } from "./clock.js";
 export { silentLogger } from "./logger.js";
 export type { Logger } from "./logger.js";
+export { ENTITY_REF_KEYS, isEntityRef, trimEntityRef } from "./entity-ref.js";
+export type { EntityRef } from "./entity-ref.js";
+export { FILTER_RELATIONS, encodeFilters, isWireFilterGroup } from "./filter-codec.js";
+export type {
+  EncodeFiltersOptions,
+  Filter,
+  FilterCondition,
+  FilterGroup,
+  FilterOperator,
+  FilterRelation,
+  FilterValue,
+  WireCondition,
+  WireFilterGroup,
+} from "./filter-codec.js";
+export { decodeDateTime, decodeDateTimeFields, encodeDate, encodeDateTime, encodeWireValues, isWireDate, isWireDateTime } from "./date-codec.js";
+export type { DateMode } from "./date-codec.js";

@@ -1,0 +1,120 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import type { AuthStrategy } from "./auth-strategy.js";
+import { createClient } from "./client.js";
+import type { Credentials } from "./credentials.js";
+import { SgAuthError, SgFault, SgValidationError } from "./errors.js";
+import type { RpcRequest, TransportStrategy } from "./transport-strategy.js";
+
+// A real, tiny in-process transport: a site that accepts one session token at a time. The core pipeline is
+// tested through its two strategy seams; the HTTP transport has its own suite over real sockets.
+function sessionSite(): { transport: TransportStrategy; sent: RpcRequest[]; expire(): void; current(): string } {
+  let valid = "tok-1";
+  const sent: RpcRequest[] = [];
+  const transport: TransportStrategy = {
+    name: "in-process test site",
+    async send(req) {
+      sent.push(req);
+      await new Promise((r) => setTimeout(r, 1));
+      if (req.method === "info") return { version: [8, 50, 0], user_authentication_method: "default" };
+      if (req.method === "get_session_token") return { session_id: valid };
+      const c = req.credentials;
+      if (c?.kind !== "session" || c.sessionToken !== valid) throw new SgAuthError("session expired", { errorCode: 102 });
+      if (req.method === "boom") throw new SgFault("bad filter", { errorCode: 103 });
+      return { ok: req.method, payload: req.payload };
+    },
+  };
+  return { transport, sent, expire: () => (valid = `tok-${Number(valid.slice(4)) + 1}`), current: () => valid };
+}
+
+function countingSessionAuth(): AuthStrategy & { refreshes: number; logins: number } {
+  let cached: Promise<Credentials> | undefined;
+  const strategy = {
+    name: "test-session",
+    refreshes: 0,
+    logins: 0,
+    credentials(ctx: Parameters<AuthStrategy["credentials"]>[0]): Promise<Credentials> {
+      cached ??= (async () => {
+        strategy.logins += 1;
+        const r = (await ctx.call("get_session_token", undefined, { kind: "user", login: "a", password: "b" })) as { session_id: string };
+        return { kind: "session", sessionToken: r.session_id } as Credentials;
+      })();
+      return cached;
+    },
+    async onRejected(_e: SgAuthError, _rejected: Credentials, ctx: Parameters<AuthStrategy["credentials"]>[0]): Promise<Credentials | undefined> {
+      strategy.refreshes += 1;
+      cached = undefined;
+      return strategy.credentials(ctx);
+    },
+  };
+  return strategy;
+}
+
+describe("createClient", () => {
+  it("validates its options before anything is sent", () => {
+    const { transport } = sessionSite();
+    expect(() => createClient({ site: "gopher://x", transport })).toThrow(SgValidationError);
+    expect(() => createClient({ site: "https://x.example.com", transport: {} as TransportStrategy })).toThrow(/transport: expected a TransportStrategy/);
+    expect(() => createClient({ site: "https://x.example.com", transport, auth: 5 as unknown as AuthStrategy })).toThrow(/auth: expected an AuthStrategy/);
+  });
+
+  it("shares one refresh among 50 concurrent calls refused together, and re-sends each once", async () => {
+    const site = sessionSite();
+    const auth = countingSessionAuth();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth });
+    await sg.call("read", { n: -1 });
+    site.expire();
+    site.sent.length = 0;
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => sg.call<{ payload: { n: number } }>("read", { n: i })));
+    expect(results.map((r) => r.payload.n)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(auth.refreshes).toBe(1);
+    expect(auth.logins).toBe(2);
+    const reads = site.sent.filter((r) => r.method === "read");
+    expect(reads).toHaveLength(100);
+    expect(site.sent.filter((r) => r.method === "get_session_token")).toHaveLength(1);
+  });
+
+  it("re-sends at most once and then gives up with the site's error", async () => {
+    const site = sessionSite();
+    const strategy: AuthStrategy = {
+      name: "stale",
+      credentials: async () => ({ kind: "session", sessionToken: "never-valid" }),
+      onRejected: async () => ({ kind: "session", sessionToken: "still-wrong" }),
+    };
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: strategy });
+    await expect(sg.call("read")).rejects.toBeInstanceOf(SgAuthError);
+    expect(site.sent.filter((r) => r.method === "read")).toHaveLength(2);
+  });
+
+  it("does not re-authenticate on other faults, and classifies reads and writes", async () => {
+    const site = sessionSite();
+    const auth = countingSessionAuth();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth });
+    await expect(sg.call("boom")).rejects.toBeInstanceOf(SgFault);
+    expect(auth.refreshes).toBe(0);
+    await sg.call("create", { type: "Shot" });
+    await sg.call("read", {}, { timeoutMs: 5 });
+    const kinds = site.sent.filter((r) => r.method !== "get_session_token").map((r) => [r.method, r.kind, r.timeoutMs]);
+    expect(kinds).toEqual([["boom", "write", undefined], ["create", "write", undefined], ["read", "read", 5]]);
+  });
+
+  it("caches info and sends it without credentials", async () => {
+    const site = sessionSite();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport });
+    const [a, b] = await Promise.all([sg.info(), sg.call("info")]);
+    expect(a).toBe(b);
+    expect(site.sent).toHaveLength(1);
+    expect(site.sent[0]?.credentials).toBeUndefined();
+  });
+
+  it("explains a missing auth strategy", async () => {
+    const sg = createClient({ site: "https://x.example.com", transport: sessionSite().transport });
+    await expect(sg.call("read")).rejects.toMatchObject({ code: "SG_AUTH_MISSING", hint: expect.stringContaining("@sg/auth-script") });
+  });
+
+  it("prints without secrets", () => {
+    const sg = createClient({ site: "https://u:pa55word@x.example.com", transport: sessionSite().transport, auth: countingSessionAuth() });
+    expect(inspect(sg, { depth: 5 })).not.toContain("pa55word");
+    expect(inspect(sg)).toContain("https://x.example.com");
+  });
+});

@@ -1,0 +1,91 @@
+import { SgValidationError } from "./errors.js";
+
+const WIRE_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** How date and datetime values are handed to the caller. */
+export type DateMode = "date" | "string";
+
+/** Whether a string is a wire datetime: exactly `YYYY-MM-DDTHH:MM:SSZ` and a real instant. */
+export function isWireDateTime(value: unknown): value is string {
+  return typeof value === "string" && value.length === 20 && decodeDateTime(value) !== undefined;
+}
+
+/** Whether a string is a wire date: `YYYY-MM-DD` and a real calendar day. */
+export function isWireDate(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  const m = WIRE_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** A `Date` as a wire datetime: UTC, whole seconds, `YYYY-MM-DDTHH:MM:SSZ`. */
+export function encodeDateTime(value: Date): string {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new SgValidationError("@sg/core", { path: [], expected: "a valid Date", received: "an invalid Date" });
+  }
+  return value.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * A `Date` as a wire date (`YYYY-MM-DD`). `zone: "local"` (default) takes the calendar day where the code
+ * runs, like the Python client; `"utc"` takes the UTC day.
+ */
+export function encodeDate(value: Date, zone: "local" | "utc" = "local"): string {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new SgValidationError("@sg/core", { path: [], expected: "a valid Date", received: "an invalid Date" });
+  }
+  const y = zone === "utc" ? value.getUTCFullYear() : value.getFullYear();
+  const m = (zone === "utc" ? value.getUTCMonth() : value.getMonth()) + 1;
+  const d = zone === "utc" ? value.getUTCDate() : value.getDate();
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+/** Parse a wire datetime into a `Date`, or `undefined` when the string is not one. */
+export function decodeDateTime(value: string): Date | undefined {
+  const m = WIRE_DATETIME.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+  return date;
+}
+
+/**
+ * Walk an outbound payload and turn every `Date` into a wire datetime. Invalid dates are refused with the
+ * path of the bad value. Other values are returned as they are (plain objects and arrays are copied).
+ */
+export function encodeWireValues(value: unknown, path: readonly (string | number)[] = [], prefix = "@sg/core"): unknown {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new SgValidationError(prefix, { path, expected: "a valid Date", received: "an invalid Date" });
+    return encodeDateTime(value);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => encodeWireValues(v, [...path, i], prefix));
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = encodeWireValues(v, [...path, k], prefix);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Decode the datetime fields of a record: each field for which `isDateTimeField` says yes and whose value is
+ * a wire datetime becomes a `Date` (mode `"date"`) or stays a string (mode `"string"`). Unlike the Python
+ * client, text fields that merely look like a datetime are left alone.
+ */
+export function decodeDateTimeFields<T extends Record<string, unknown>>(record: T, isDateTimeField: (field: string) => boolean, mode: DateMode = "date"): T {
+  if (mode === "string") return record;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(record)) {
+    if (typeof v === "string" && isDateTimeField(k)) {
+      const d = decodeDateTime(v);
+      if (d) {
+        out ??= { ...record };
+        out[k] = d;
+      }
+    }
+  }
+  return (out ?? record) as T;
+}

@@ -1,0 +1,41 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { SgAuthError, SgError, SgHttpError, SgValidationError, describeValue, formatPath } from "./errors.js";
+import { redactValue, scrubText } from "./redact.js";
+
+const SECRET = "marker-secret-4f1c9a";
+
+describe("errors never carry secrets", () => {
+  it("scrubs given secrets out of message, hint, cause, toJSON and inspect", () => {
+    const cause = Object.assign(new Error(`socket said ${SECRET}`), { code: "ECONNRESET", options: { body: { script_key: SECRET } } });
+    const e = new SgAuthError(`refused key ${SECRET}`, { hint: `not ${SECRET}`, cause, secrets: [SECRET], serverMessage: `bad ${SECRET}`, errorCode: 102 });
+    const texts = [e.message, e.hint ?? "", e.serverMessage ?? "", JSON.stringify(e), inspect(e, { depth: 10 }), String(e)];
+    for (const t of texts) expect(t).not.toContain(SECRET);
+    expect(e.code).toBe("SG_AUTH_FAILED");
+    expect(e.errorCode).toBe(102);
+    expect((e.cause as { code?: string }).code).toBe("ECONNRESET");
+    expect(inspect(e, { depth: 10 })).not.toContain("options");
+  });
+
+  it("scrubs credential patterns even when the value is not known", () => {
+    const text = 'POST https://bob:hunter22@site/api3/json {"script_key":"abc123","user_password":"pw"} Authorization: Basic Ym9iOmh1bnRlcjIy session_token=zzz';
+    const out = scrubText(text);
+    for (const s of ["hunter22", "abc123", '"pw"', "Ym9iOmh1bnRlcjIy", "zzz"]) expect(out).not.toContain(s);
+    expect(redactValue({ a: { sessionToken: "t0k", list: [{ password: "p" }] }, ok: 1 })).toEqual({ a: { sessionToken: "[REDACTED]", list: [{ password: "[REDACTED]" }] }, ok: 1 });
+  });
+
+  it("puts the hint in the message and keeps reason and code apart", () => {
+    const e = new SgHttpError("site answered 503", { status: 503, hint: "try later", bodySnippet: "down" });
+    expect(e).toBeInstanceOf(SgError);
+    expect(e.message).toBe("site answered 503\nHint: try later");
+    expect(e.reason).toBe("site answered 503");
+    expect(e.toJSON()).toMatchObject({ name: "SgHttpError", code: "SG_HTTP", status: 503, bodySnippet: "down" });
+  });
+
+  it("formats validation paths and values", () => {
+    const e = new SgValidationError("@sg/x", { path: ["filters", 2, "filters", 0], expected: "an array", received: describeValue({ a: 1 }) });
+    expect(e.message).toBe("@sg/x: filters[2].filters[0]: expected an array, got an object with keys a");
+    expect(formatPath(["data", "my-field"])).toBe('data["my-field"]');
+    expect(describeValue("s3cr3t", true)).not.toContain("s3cr3t");
+  });
+});

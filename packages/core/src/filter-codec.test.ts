@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { SgValidationError } from "./errors.js";
+import { encodeFilters, type Filter } from "./filter-codec.js";
+
+const enc = (filters: unknown, operator?: "all" | "any"): unknown => encodeFilters(filters as Filter[], operator ? { operator } : {});
+const err = (filters: unknown): SgValidationError => {
+  try {
+    enc(filters);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SgValidationError);
+    return e as SgValidationError;
+  }
+  throw new Error("expected a validation error");
+};
+
+describe("encodeFilters: the wire rules of rpc-protocol §3.4", () => {
+  it("turns an empty list into an empty 'and' group", () => {
+    expect(enc([])).toEqual({ logical_operator: "and", conditions: [] });
+  });
+
+  it.each([
+    [["id", "is", 5], [5]],
+    [["id", "in", [1, 2]], [1, 2]],
+    [["id", "in", 1, 2], [1, 2]],
+    [["x", "between", [1, 5]], [1, 5]],
+    [["x", "between", 1, 5], [1, 5]],
+    [["d", "in_last", 1, "DAY"], [1, "DAY"]],
+    [["d", "in_next", [2, "WEEK"]], [2, "WEEK"]],
+    [["x", "is", null], [null]],
+    [["d", "in_calendar_month", -1], [-1]],
+  ])("unwraps %j to values %j", (condition, values) => {
+    expect(enc([condition])).toEqual({ logical_operator: "and", conditions: [{ path: condition[0], relation: condition[1], values }] });
+  });
+
+  it("maps any/or to 'or' and nests groups", () => {
+    const filters = [
+      ["code", "in", ["test"]],
+      { filter_operator: "any", filters: [["sg_status_list", "is", "ip"], { filter_operator: "all", filters: [["assets", "is", { type: "Asset", id: 9 }]] }] },
+    ];
+    expect(enc(filters)).toEqual({
+      logical_operator: "and",
+      conditions: [
+        { path: "code", relation: "in", values: ["test"] },
+        {
+          logical_operator: "or",
+          conditions: [
+            { path: "sg_status_list", relation: "is", values: ["ip"] },
+            { logical_operator: "and", conditions: [{ path: "assets", relation: "is", values: [{ type: "Asset", id: 9 }] }] },
+          ],
+        },
+      ],
+    });
+    expect(enc([["a", "is", 1]], "any")).toMatchObject({ logical_operator: "or" });
+  });
+
+  it("encodes Dates as wire datetimes and trims entity links in is/in", () => {
+    const out = enc([
+      ["created_at", "greater_than", new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678))],
+      ["project", "is", { type: "Project", id: 1, name: "Demo", sg_extra: "x" }],
+      ["entity", "in", [{ type: "Shot", id: 1, code: "a" }, { type: "Asset", id: 2 }]],
+    ]) as { conditions: { values: unknown[] }[] };
+    expect(out.conditions[0]!.values).toEqual(["2024-01-02T03:04:05Z"]);
+    expect(out.conditions[1]!.values).toEqual([{ type: "Project", id: 1, name: "Demo" }]);
+    expect(out.conditions[2]!.values).toEqual([{ type: "Shot", id: 1 }, { type: "Asset", id: 2 }]);
+    const untrimmed = encodeFilters([["project", "is", { type: "Project", id: 1, sg_extra: "x" }]], { trimEntities: false });
+    expect((untrimmed.conditions[0] as { values: unknown[] }).values).toEqual([{ type: "Project", id: 1, sg_extra: "x" }]);
+  });
+
+  it("validates and copies a wire tree passed in", () => {
+    const wire = { logical_operator: "or", conditions: [{ path: "id", relation: "in", values: [1, 2] }] };
+    expect(enc(wire)).toEqual(wire);
+    expect(err({ logical_operator: "xor", conditions: [] }).path).toEqual(["filters", "logical_operator"]);
+  });
+});
+
+describe("encodeFilters: bad input names the path", () => {
+  it.each([
+    ["not an array", "x", ["filters"]],
+    ["a number as filter", [5], ["filters", 0]],
+    ["a missing relation", [["code"]], ["filters", 0, 1]],
+    ["an unknown relation", [["code", "equals", "x"]], ["filters", 0, 1]],
+    ["a non-string path", [[1, "is", 2]], ["filters", 0, 0]],
+    ["a bad dotted path", [["entity..code", "is", 2]], ["filters", 0, 0]],
+    ["between with one value", [["x", "between", 1]], ["filters", 0, 2]],
+    ["between with three values", [["x", "between", [1, 2, 3]]], ["filters", 0, 2]],
+    ["in with a scalar", [["id", "in", 5]], ["filters", 0, 2]],
+    ["is with two values", [["id", "is", 1, 2]], ["filters", 0, 2]],
+    ["is with no value", [["id", "is"]], ["filters", 0, 2]],
+    ["in_last without a unit", [["d", "in_last", 1]], ["filters", 0, 2]],
+    ["in_last with a bad unit", [["d", "in_last", 1, "DECADE"]], ["filters", 0, 2]],
+    ["an entity without id", [["project", "is", { type: "Project" }]], ["filters", 0, 2]],
+    ["an entity with a string id", [["entity", "in", [{ type: "Shot", id: 1 }, { type: "Shot", id: "2" }]]], ["filters", 0, 2, 1]],
+    ["a NaN", [["id", "is", Number.NaN]], ["filters", 0, 2]],
+    ["an invalid Date", [["created_at", "is", new Date("nope")]], ["filters", 0, 2]],
+    ["undefined", [["code", "is", undefined]], ["filters", 0, 2]],
+    ["starts_with a number", [["code", "starts_with", 5]], ["filters", 0, 2]],
+    ["a group without filters", [{ filter_operator: "any" }], ["filters", 0]],
+    ["a group with a bad operator", [{ filter_operator: "xor", filters: [] }], ["filters", 0, "filter_operator"]],
+    ["a nested bad condition", [{ filter_operator: "any", filters: [["a", "is", 1], ["b", "nope", 1]] }], ["filters", 0, "filters", 1, 1]],
+    ["in_calendar_day with a string", [["d", "in_calendar_day", "today"]], ["filters", 0, 2]],
+  ])("refuses %s", (_name, filters, path) => {
+    const e = err(filters);
+    expect(e.path).toEqual(path);
+    expect(e.code).toBe("SG_VALIDATION");
+    expect(e.message).toMatch(/^@sg\/core: filters/);
+    expect(e.message).toContain("expected");
+  });
+
+  it("refuses a bad top-level operator", () => {
+    expect(() => encodeFilters([], { operator: "xor" as "all" })).toThrow(/filter_operator: expected 'all' or 'any'/);
+  });
+});
