@@ -1,0 +1,195 @@
+import { SgError, SgTimeoutError } from "@sg/core";
+import type { AttemptRecord, Clock, Logger, MethodKind } from "@sg/core";
+import { classifyNetworkError, networkError } from "./network-errors.js";
+import type { RetryBudget } from "./retry-budget.js";
+import { classify } from "./retry-policy.js";
+import type { AttemptOutcome, RetryPolicy } from "./retry-policy.js";
+import { startAttempt, startCall } from "./timeouts.js";
+
+/** What the `onRetry` hook is told before each retry. */
+export interface RetryInfo {
+  /** The API method, or `HTTP <METHOD> <path>` for plain exchanges. */
+  readonly method: string;
+  /** Read or write. */
+  readonly kind: MethodKind;
+  /** The attempt that failed (1-based). */
+  readonly attempt: number;
+  /** The delay before the next attempt, in milliseconds. */
+  readonly delayMs: number;
+  /** Why it is retried, e.g. `HTTP 502`. */
+  readonly reason: string;
+  /** HTTP status of the failed attempt, when there was one. */
+  readonly status?: number;
+  /** Error code of the failed attempt, when no response arrived. */
+  readonly code?: string;
+  /** The (secret-free) error the attempt ended with. */
+  readonly error: SgError;
+}
+
+/** Hook called before each retry; return `false` to give up instead (the attempt's error is thrown). */
+export type OnRetry = (info: RetryInfo) => void | boolean;
+
+/** What one attempt reports back to the loop. */
+export type AttemptResult<T> =
+  | { readonly ok: true; readonly value: T; readonly status: number }
+  /** A failure that the policy may retry; `fallback` is returned instead of throwing when no retry follows. */
+  | { readonly ok: false; readonly error: SgError; readonly outcome: AttemptOutcome; readonly status: number; readonly fallback?: { readonly value: T } };
+
+/** Everything the loop needs besides the attempt itself. */
+export interface AttemptLoopOptions {
+  readonly method: string;
+  readonly kind: MethodKind;
+  readonly policy: RetryPolicy;
+  readonly budget: RetryBudget;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly signal: AbortSignal | undefined;
+  readonly timeoutMs: number;
+  readonly deadlineMs: number;
+  readonly secrets: readonly string[];
+  readonly onRetry: OnRetry | undefined;
+  readonly random: () => number;
+  /** Where the request goes, for log lines (no credentials). */
+  readonly target: string;
+  /** Registry of in-flight calls, so `close()` can abort them. */
+  readonly inflight: Set<AbortController>;
+}
+
+function finalize(error: SgError, attempts: AttemptRecord[]): SgError {
+  error.attempts = attempts.slice();
+  return error;
+}
+
+/**
+ * Run attempts until one succeeds, the policy says stop, the budget is empty, the deadline passes or the
+ * caller aborts. Every error thrown carries the list of attempts.
+ */
+export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: AbortSignal, attempt: number) => Promise<AttemptResult<T>>): Promise<T> {
+  const closer = new AbortController();
+  o.inflight.add(closer);
+  const combined = o.signal ? AbortSignal.any([o.signal, closer.signal]) : closer.signal;
+  const call = startCall(combined, o.deadlineMs, o.method);
+  const attempts: AttemptRecord[] = [];
+  const start = o.clock.now();
+  const log = (level: "debug" | "info" | "warn", message: string, data: Record<string, unknown>): void => {
+    try {
+      o.logger[level](`@sg/transport: ${message}`, { method: o.method, kind: o.kind, target: o.target, ...data });
+    } catch {
+      // A broken logger must not break the call.
+    }
+  };
+  let spent = 0;
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      const stop = call.stopError();
+      if (stop) throw finalize(asSgError(stop), attempts);
+      const scope = startAttempt(call, o.timeoutMs);
+      const t0 = performance.now();
+      let result: AttemptResult<T>;
+      try {
+        result = await attemptFn(scope.signal, attempt);
+      } catch (thrown) {
+        const elapsedMs = Math.round(performance.now() - t0);
+        const stopped = call.stopError();
+        if (stopped) {
+          attempts.push({ attempt, code: asSgError(stopped).code, elapsedMs });
+          log("debug", `${o.method} attempt ${attempt} stopped (${asSgError(stopped).code}) after ${elapsedMs} ms`, { attempt, elapsedMs });
+          throw finalize(asSgError(stopped), attempts);
+        }
+        if (scope.timedOut()) {
+          result = {
+            ok: false,
+            status: 0,
+            outcome: { type: "maybe-sent", code: "SG_TIMEOUT", timeout: true },
+            error: new SgTimeoutError(`Attempt ${attempt} of '${o.method}' got no answer within ${o.timeoutMs} ms`, {
+              timeoutMs: o.timeoutMs,
+              scope: "attempt",
+              method: o.method,
+              secrets: o.secrets,
+              hint:
+                o.kind === "write"
+                  ? "The request was sent but no answer came: the write may have been applied on the site. Check before trying again, or raise timeoutMs."
+                  : "The site is slow to answer; raise timeoutMs for large requests.",
+            }),
+          };
+        } else if (thrown instanceof SgError) {
+          attempts.push({ attempt, code: thrown.code, elapsedMs });
+          throw finalize(thrown, attempts);
+        } else {
+          const outcome = classifyNetworkError(thrown);
+          result = { ok: false, status: 0, outcome, error: networkError(thrown, outcome, { method: o.method, kind: o.kind, secrets: o.secrets }) };
+        }
+      } finally {
+        scope.dispose();
+      }
+      const elapsedMs = Math.round(performance.now() - t0);
+      const record: { attempt: number; status?: number; code?: string; delayMs?: number; elapsedMs: number } = { attempt, elapsedMs };
+      if (result.status > 0) record.status = result.status;
+      else if (!result.ok) record.code = result.outcome.type === "status" ? "ERR_HTTP" : result.outcome.code;
+      attempts.push(record);
+      if (result.ok) {
+        log("debug", `${o.method} attempt ${attempt}: HTTP ${result.status} in ${elapsedMs} ms`, { attempt, status: result.status, elapsedMs });
+        o.budget.recordSuccess(spent);
+        return result.value;
+      }
+      log("debug", `${o.method} attempt ${attempt}: ${record.status !== undefined ? `HTTP ${record.status}` : record.code} in ${elapsedMs} ms`, {
+        attempt,
+        status: record.status,
+        code: record.code ?? result.error.code,
+        elapsedMs,
+      });
+      const decision = classify(result.outcome, o.kind, attempt, o.policy, o.random);
+      const giveUp = (reason: string): T => {
+        log("debug", `${o.method}: not retried (${reason})`, { attempt, reason });
+        if (result.ok === false && result.fallback) return result.fallback.value;
+        throw finalize(result.error, attempts);
+      };
+      if (!decision.retry) return giveUp(decision.reason);
+      const elapsedCall = o.clock.now() - start;
+      if (elapsedCall + decision.delayMs >= o.deadlineMs) return giveUp(`waiting ${decision.delayMs} ms would pass the ${o.deadlineMs} ms deadline`);
+      const cost = o.budget.acquire(result.outcome.type === "maybe-sent" || result.outcome.type === "not-sent");
+      if (cost === undefined) {
+        log("warn", `${o.method}: retry budget exhausted, not retrying`, { attempt });
+        return giveUp("the retry budget is exhausted");
+      }
+      spent += cost;
+      record.delayMs = decision.delayMs;
+      if (o.onRetry) {
+        let verdict: void | boolean;
+        try {
+          verdict = o.onRetry({
+            method: o.method,
+            kind: o.kind,
+            attempt,
+            delayMs: decision.delayMs,
+            reason: decision.reason,
+            ...(record.status !== undefined ? { status: record.status } : {}),
+            ...(record.code !== undefined ? { code: record.code } : {}),
+            error: result.error,
+          });
+        } catch (hookError) {
+          verdict = undefined;
+          log("warn", `${o.method}: the onRetry hook threw; retrying anyway`, { error: hookError instanceof Error ? hookError.name : typeof hookError });
+        }
+        if (verdict === false) {
+          delete record.delayMs;
+          return giveUp("the onRetry hook said stop");
+        }
+      }
+      log("info", `${o.method}: retrying in ${decision.delayMs} ms (${decision.reason})`, { attempt, delayMs: decision.delayMs, reason: decision.reason });
+      try {
+        await o.clock.sleep(decision.delayMs, call.signal);
+      } catch {
+        const stopped = call.stopError();
+        throw finalize(asSgError(stopped ?? new Error("sleep failed")), attempts);
+      }
+    }
+  } finally {
+    call.dispose();
+    o.inflight.delete(closer);
+  }
+}
+
+function asSgError(error: Error): SgError {
+  return error instanceof SgError ? error : new SgError(error.message, { cause: error });
+}

@@ -1,0 +1,67 @@
+import { SgValidationError } from "@sg/core";
+import type { Credentials } from "@sg/core";
+import { authParams } from "./auth-params.js";
+
+/** The api3 request envelope. */
+export interface RpcEnvelope {
+  /** The RPC name, e.g. `read`. */
+  readonly method_name: string;
+  /** `[auth, payload?]`, or `[]` for `info`. */
+  readonly params: readonly unknown[];
+}
+
+/**
+ * Whether a payload is "truthy" in the protocol's sense (§1.3): `undefined`, `null`, `false`, `0`, `""`,
+ * an empty array and an empty plain object are left out of `params`.
+ */
+export function isTruthyPayload(payload: unknown): boolean {
+  if (payload === undefined || payload === null || payload === false || payload === 0 || payload === "") return false;
+  if (typeof payload === "number" && Number.isNaN(payload)) return false;
+  if (Array.isArray(payload)) return payload.length > 0;
+  if (typeof payload === "object") {
+    const proto: unknown = Object.getPrototypeOf(payload);
+    if (proto === Object.prototype || proto === null) return Object.keys(payload).length > 0;
+  }
+  return true;
+}
+
+/**
+ * Build `{method_name, params}`: `info` goes without auth (`params: []`); every other method needs
+ * credentials, which become `params[0]`; the payload is appended only when truthy.
+ */
+export function buildEnvelope(method: string, payload: unknown, credentials: Credentials | undefined): RpcEnvelope {
+  if (typeof method !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(method)) {
+    throw new SgValidationError("@sg/transport", { path: ["method"], expected: "an RPC method name such as 'read'", received: typeof method === "string" ? JSON.stringify(method.slice(0, 40)) : typeof method });
+  }
+  const params: unknown[] = [];
+  if (method !== "info") {
+    if (!credentials) {
+      throw new SgValidationError("@sg/transport", {
+        path: ["credentials"],
+        expected: `credentials for '${method}' (only 'info' is sent without them)`,
+        received: "none",
+        method,
+        hint: "Give the client an auth strategy, e.g. scriptAuth() from @sg/auth-script.",
+      });
+    }
+    params.push(authParams(credentials));
+  }
+  if (isTruthyPayload(payload)) params.push(payload);
+  return { method_name: method, params };
+}
+
+/** Encode the envelope as UTF-8 JSON bytes (non-ASCII characters go over the wire as raw UTF-8). */
+export function encodeEnvelope(envelope: RpcEnvelope): Uint8Array {
+  let json: string;
+  try {
+    json = JSON.stringify(envelope);
+  } catch (error) {
+    throw new SgValidationError("@sg/transport", {
+      path: ["payload"],
+      expected: "a JSON-serialisable payload",
+      received: `a value JSON.stringify refused (${error instanceof Error ? error.message.split("\n")[0] : "unknown"})`,
+      method: envelope.method_name,
+    });
+  }
+  return new TextEncoder().encode(json);
+}

@@ -1,0 +1,131 @@
+import {
+  SgAuthError,
+  SgFault,
+  SgHttpError,
+  SgIdentitySiteError,
+  SgSsoSiteError,
+  SgTwoFactorRequiredError,
+  scrubText,
+} from "@sg/core";
+import type { SgError } from "@sg/core";
+
+/** Context needed to build a secret-free error. */
+export interface ErrorContext {
+  /** The API method (or HTTP target) that failed. */
+  readonly method: string;
+  /** Secret values to scrub from messages and snippets. */
+  readonly secrets: readonly string[];
+}
+
+/** The 503 message of the Python client. */
+export const MAINTENANCE_MESSAGE =
+  "Flow Production Tracking is currently down for maintenance or too busy to reply. Please try again later.";
+
+/** Hints per fault code. */
+export const FAULT_HINTS: Readonly<Record<number, string>> = Object.freeze({
+  102: "Check the credentials: script name and application key, login and password, or whether the session token has expired.",
+  106: "This account needs a two-factor code: pass the current one-time code as authToken with the user credentials.",
+  108: "This site uses SSO (SAML): log in through the browser and use a session token, or use a script key.",
+  110: "This site uses Autodesk Identity: use a script key, a session token from a browser login, or the account's legacy login/passphrase where enabled.",
+});
+
+/** Whether a decoded body is a fault envelope (`{exception: <truthy>, …}`). */
+export function isFault(body: unknown): body is Record<string, unknown> {
+  return typeof body === "object" && body !== null && !Array.isArray(body) && Boolean((body as Record<string, unknown>)["exception"]);
+}
+
+/** Map a fault envelope to the typed error (rpc-protocol.md §1.6): 102, 106, 108, 110, or {@link SgFault}. */
+export function faultToError(body: Record<string, unknown>, context: ErrorContext): SgError {
+  const rawCode = body["error_code"];
+  const errorCode = typeof rawCode === "number" ? rawCode : typeof rawCode === "string" && /^\d+$/.test(rawCode) ? Number(rawCode) : undefined;
+  const rawMessage = body["message"];
+  const hasMessage = typeof rawMessage === "string" && rawMessage !== "";
+  const options = { method: context.method, secrets: context.secrets, errorCode, ...(errorCode !== undefined && FAULT_HINTS[errorCode] ? { hint: FAULT_HINTS[errorCode] } : {}) };
+  const message = (fallback: string): string => (hasMessage ? (rawMessage as string) : fallback);
+  switch (errorCode) {
+    case 102: {
+      const m = message("Unknown Authentication Error");
+      return new SgAuthError(m, { ...options, serverMessage: m });
+    }
+    case 106: {
+      const m = message("Unknown 2FA Authentication Error");
+      return new SgTwoFactorRequiredError(m, { ...options, serverMessage: m });
+    }
+    case 108: {
+      const m = message("Authentication using username/password is not allowed for an SSO-enabled Flow Production Tracking site");
+      return new SgSsoSiteError(m, { ...options, serverMessage: m });
+    }
+    case 110: {
+      const m = message("Authentication using username/password is not allowed for an Autodesk Identity enabled Flow Production Tracking site");
+      return new SgIdentitySiteError(m, { ...options, serverMessage: m });
+    }
+    default: {
+      const m = message("Unknown Error");
+      return new SgFault(m, { ...options, serverMessage: m });
+    }
+  }
+}
+
+/** How many characters of a body an error keeps. */
+export const SNIPPET_LENGTH = 500;
+
+/** A short, one-line-ish, scrubbed start of a body for error messages. */
+export function bodySnippet(text: string, secrets: readonly string[], length: number = SNIPPET_LENGTH): string {
+  const trimmed = text.replace(/\s+/g, " ").trim();
+  const cut = trimmed.length > length ? `${trimmed.slice(0, length)}…` : trimmed;
+  return scrubText(cut, secrets);
+}
+
+/** Inputs of {@link httpStatusError}. */
+export interface HttpStatusErrorInput extends ErrorContext {
+  /** HTTP status. */
+  readonly status: number;
+  /** The response's status text. */
+  readonly statusText: string;
+  /** The response body as text. */
+  readonly bodyText: string;
+  /** The response's content type. */
+  readonly contentType: string | undefined;
+  /** Parsed `Retry-After`, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+  /** `location` of a redirect, already stripped of credentials. */
+  readonly location?: string | undefined;
+}
+
+/** Map a status of 300 or more to {@link SgHttpError} with the message and hint of rpc-protocol.md §1.5. */
+export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
+  const snippet = bodySnippet(input.bodyText, input.secrets);
+  const head = `HTTP ${input.status}${input.statusText ? ` ${input.statusText}` : ""} from the site for '${input.method}'`;
+  let message = head;
+  let hint: string | undefined;
+  if (input.status === 503) {
+    message = `${head}: ${MAINTENANCE_MESSAGE}`;
+    hint = input.retryAfterMs === undefined ? "Try again later." : `The site asked to wait ${Math.ceil(input.retryAfterMs / 1000)} s before trying again.`;
+  } else if (input.status === 403) {
+    message = `${head}: ${snippet || "(empty body)"}`;
+    hint = "API access may be blocked for this site, script or user; the site's reply is above (an administrator can lift the block).";
+  } else if (input.status === 429) {
+    hint = "The site is rate-limiting this client; slow down or lower concurrency.";
+  } else if (input.status === 502 || input.status === 504) {
+    hint = "The site or a proxy in front of it failed to answer; this is usually transient, try again later.";
+  } else if (input.status >= 300 && input.status < 400) {
+    message = `${head}: redirected${input.location ? ` to ${input.location}` : ""}`;
+    hint = /saml/i.test(input.location ?? "")
+      ? "The site redirected to its SSO login: the session has expired, log in again."
+      : "The API endpoint answered with a redirect; check the site URL (scheme, host and base path).";
+  } else if (input.status === 401) {
+    hint = "A proxy in front of the site asked for credentials; put them in the site URL (https://user:pass@host).";
+  } else if (input.status === 404) {
+    hint = "Check the site URL and its base path: the API endpoint was not found there.";
+  }
+  if (snippet && input.status !== 403) message = `${message} — ${bodySnippet(snippet, input.secrets, 200)}`;
+  return new SgHttpError(message, {
+    status: input.status,
+    bodySnippet: snippet,
+    contentType: input.contentType,
+    retryAfterMs: input.retryAfterMs,
+    method: input.method,
+    secrets: input.secrets,
+    ...(hint ? { hint } : {}),
+  });
+}

@@ -1,0 +1,47 @@
+import { createFetch } from "ofetch";
+import type { RawResponse } from "./rpc-response.js";
+
+/** A fetch-compatible function (`globalThis.fetch`, undici's `fetch`, an instrumented wrapper, …). */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+/** One HTTP exchange as the transport sends it. */
+export interface ExchangeRequest {
+  /** Absolute URL (never with credentials in it). */
+  readonly url: string;
+  /** HTTP method. */
+  readonly method: "GET" | "POST" | "PUT";
+  /** Request headers. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Request body. Strings are sent as UTF-8 bytes so ofetch never re-encodes them. */
+  readonly body?: Uint8Array | Blob | FormData | URLSearchParams | undefined;
+  /** Aborts the exchange (attempt timeout, deadline, caller). */
+  readonly signal: AbortSignal;
+}
+
+/** Sends one exchange and reads the whole body. Throws only when no response arrived. */
+export type Exchanger = (request: ExchangeRequest) => Promise<RawResponse>;
+
+/**
+ * Build the exchanger on ofetch with its own retry turned off (the policy is ours), response errors ignored
+ * (statuses are mapped by the caller), redirects not followed (`redirect: "manual"`, so a body carrying
+ * credentials is never re-sent elsewhere), and the custom `fetch` / `dispatcher` used for every request.
+ */
+export function createExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined): Exchanger {
+  const $fetch = createFetch({ fetch: (fetchFn ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init))) as typeof globalThis.fetch });
+  return async (request: ExchangeRequest): Promise<RawResponse> => {
+    const response = await $fetch.raw(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body as RequestInit["body"],
+      signal: request.signal,
+      redirect: "manual",
+      retry: false,
+      ignoreResponseError: true,
+      responseType: "arrayBuffer",
+      ...(dispatcher ? { dispatcher: dispatcher as never } : {}),
+    });
+    const data: unknown = response._data;
+    const body = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(0);
+    return { status: response.status, statusText: response.statusText, headers: response.headers, body };
+  };
+}

@@ -1,0 +1,202 @@
+import { SgValidationError, describeValue, redactUrl } from "@sg/core";
+import type { Credentials, FormValue, HttpRequest, HttpResponse, TransportContext } from "@sg/core";
+import { runAttempts } from "./attempt-loop.js";
+import type { AttemptResult } from "./attempt-loop.js";
+import { authParams } from "./auth-params.js";
+import { httpStatusError } from "./fault-map.js";
+import type { Exchanger } from "./fetcher.js";
+import { checkMs, policyForCall } from "./options.js";
+import type { ResolvedOptions } from "./options.js";
+import type { RetryBudget } from "./retry-budget.js";
+import { parseRetryAfter } from "./retry-after.js";
+import { bodyText } from "./rpc-response.js";
+import { callSecrets } from "./secrets.js";
+
+const PREFIX = "@sg/transport";
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** Headers that carry credentials; dropped whenever a request leaves the site's origin. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization", "cookie", "proxy-authorization"]);
+
+/** What {@link httpExchange} shares with the transport. */
+export interface HttpExchangeDeps {
+  readonly options: ResolvedOptions;
+  readonly exchange: Exchanger;
+  readonly budget: RetryBudget;
+  readonly userAgent: string;
+  readonly inflight: Set<AbortController>;
+}
+
+/**
+ * Resolve an exchange target: a path is taken on the site's origin (the base path is ignored, like the
+ * Python client's upload/download URLs); an absolute URL must be http(s) and carry no `user:pass@`.
+ */
+export function resolveTarget(target: unknown, origin: string): URL {
+  if (typeof target !== "string" || target === "") {
+    throw new SgValidationError(PREFIX, { path: ["target"], expected: "a path such as /upload/upload_file or an absolute URL", received: describeValue(target) });
+  }
+  let url: URL;
+  try {
+    url = target.startsWith("/") && !target.startsWith("//") ? new URL(target, `${origin}/`) : new URL(target);
+  } catch {
+    throw new SgValidationError(PREFIX, { path: ["target"], expected: "a path or an absolute http(s) URL", received: describeValue(redactUrl(target).split("?")[0]) });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new SgValidationError(PREFIX, { path: ["target"], expected: "an http(s) URL", received: `scheme '${url.protocol.replace(/:$/, "")}'` });
+  }
+  if (url.username || url.password) {
+    throw new SgValidationError(PREFIX, { path: ["target"], expected: "a URL without user:password@ (credentials travel separately)", received: "a URL with credentials" });
+  }
+  return url;
+}
+
+/** Encode form fields: multipart when any value is a Blob, else url-encoded (lists become repeated keys). */
+export function encodeForm(form: Readonly<Record<string, FormValue>>, auth: Readonly<Record<string, string | number | boolean>> | undefined): FormData | URLSearchParams {
+  const entries: [string, FormValue][] = Object.entries(form);
+  if (auth) {
+    const callerKeys = new Set(Object.keys(form));
+    for (const [k, v] of Object.entries(auth)) {
+      if (callerKeys.has(k)) entries.splice(entries.findIndex(([key]) => key === k), 1);
+      entries.push([k, String(v)]);
+    }
+  }
+  const multipart = entries.some(([, v]) => v instanceof Blob);
+  if (multipart) {
+    const data = new FormData();
+    for (const [k, v] of entries) {
+      if (v instanceof Blob) data.append(k, v, (v as Partial<File>).name || k);
+      else if (Array.isArray(v)) for (const item of v as readonly string[]) data.append(k, item);
+      else data.append(k, v as string);
+    }
+    return data;
+  }
+  const params = new URLSearchParams();
+  for (const [k, v] of entries) {
+    if (Array.isArray(v)) for (const item of v as readonly string[]) params.append(k, item);
+    else params.append(k, String(v));
+  }
+  return params;
+}
+
+function validateForm(form: unknown): Readonly<Record<string, FormValue>> | undefined {
+  if (form === undefined) return undefined;
+  if (form === null || typeof form !== "object" || Array.isArray(form)) {
+    throw new SgValidationError(PREFIX, { path: ["form"], expected: "an object of form fields", received: describeValue(form) });
+  }
+  for (const [k, v] of Object.entries(form)) {
+    const ok = typeof v === "string" || v instanceof Blob || (Array.isArray(v) && v.every((x) => typeof x === "string"));
+    if (!ok) throw new SgValidationError(PREFIX, { path: ["form", k], expected: "a string, an array of strings, or a Blob", received: describeValue(v) });
+  }
+  return form as Readonly<Record<string, FormValue>>;
+}
+
+function sessionCookie(credentials: Credentials): string | undefined {
+  return credentials.kind === "session" ? `_session_id=${credentials.sessionToken}` : undefined;
+}
+
+/**
+ * A plain HTTP exchange (uploads, downloads, login endpoints). Credentials go only to the site's own origin:
+ * as form fields on form posts, as the `_session_id` cookie on GETs with session credentials. GET redirects
+ * are followed by hand (up to `maxRedirects`), dropping every credential when they leave the origin; other
+ * methods never follow redirects. Statuses are returned, never thrown; the retry table applies by `kind`.
+ */
+export async function httpExchange(request: HttpRequest, context: TransportContext, deps: HttpExchangeDeps): Promise<HttpResponse> {
+  if (!request || typeof request !== "object") {
+    throw new SgValidationError(PREFIX, { path: ["request"], expected: "an HttpRequest", received: describeValue(request) });
+  }
+  const httpMethod = request.method;
+  if (httpMethod !== "GET" && httpMethod !== "POST" && httpMethod !== "PUT") {
+    throw new SgValidationError(PREFIX, { path: ["method"], expected: "'GET', 'POST' or 'PUT'", received: describeValue(httpMethod) });
+  }
+  const kind = request.kind;
+  if (kind !== "read" && kind !== "write") {
+    throw new SgValidationError(PREFIX, { path: ["kind"], expected: "'read' or 'write'", received: describeValue(kind) });
+  }
+  const site = context.site;
+  const firstUrl = resolveTarget(request.target, site.origin);
+  const form = validateForm(request.form);
+  if (form && request.body !== undefined) {
+    throw new SgValidationError(PREFIX, { path: ["body"], expected: "either form or body, not both", received: "both" });
+  }
+  if (form && httpMethod === "GET") {
+    throw new SgValidationError(PREFIX, { path: ["form"], expected: "no form on a GET (put fields in the target's query)", received: "a form" });
+  }
+  const secrets = callSecrets(request.credentials, site);
+  const label = `HTTP ${httpMethod} ${firstUrl.pathname}`;
+  const sameOrigin = (url: URL): boolean => url.origin === site.origin;
+  const credentials = request.credentials;
+  const auth = credentials ? authParams(credentials) : undefined;
+  if (credentials && !sameOrigin(firstUrl)) {
+    context.logger.debug(`@sg/transport: ${label}: credentials withheld, ${firstUrl.origin} is not the site`, { target: firstUrl.origin + firstUrl.pathname });
+  }
+  const userHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.headers ?? {})) userHeaders[k.toLowerCase()] = v;
+
+  const headersFor = (onSite: boolean): Record<string, string> => {
+    const headers: Record<string, string> = { "user-agent": deps.userAgent };
+    for (const [k, v] of Object.entries(userHeaders)) if (onSite || !CREDENTIAL_HEADERS.has(k)) headers[k] = v;
+    if (onSite && site.basicAuth && !headers["authorization"]) headers["authorization"] = site.basicAuth;
+    if (onSite && credentials && httpMethod === "GET") {
+      const cookie = sessionCookie(credentials);
+      if (cookie) headers["cookie"] = headers["cookie"] ? `${headers["cookie"]}; ${cookie}` : cookie;
+    }
+    return headers;
+  };
+  const bodyFor = (onSite: boolean): Uint8Array | Blob | FormData | URLSearchParams | undefined => {
+    if (form) return encodeForm(form, onSite ? auth : undefined);
+    if (typeof request.body === "string") return new TextEncoder().encode(request.body);
+    return request.body;
+  };
+
+  return runAttempts<HttpResponse>(
+    {
+      method: label,
+      kind,
+      policy: policyForCall(deps.options.policy, request.retry, label),
+      budget: deps.budget,
+      clock: context.clock,
+      logger: context.logger,
+      signal: request.signal,
+      timeoutMs: checkMs(request.timeoutMs, ["timeoutMs"]) ?? deps.options.transferTimeoutMs,
+      deadlineMs: deps.options.transferDeadlineMs,
+      secrets,
+      onRetry: deps.options.onRetry,
+      random: deps.options.random,
+      target: firstUrl.origin + firstUrl.pathname,
+      inflight: deps.inflight,
+    },
+    async (signal): Promise<AttemptResult<HttpResponse>> => {
+      let url = firstUrl;
+      let onSite = sameOrigin(url);
+      for (let hops = 0; ; hops += 1) {
+        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body: bodyFor(onSite), signal });
+        const response: HttpResponse = { status: raw.status, headers: raw.headers, body: raw.body };
+        const location = raw.headers.get("location");
+        if (httpMethod === "GET" && REDIRECTS.has(raw.status) && location && hops < deps.options.maxRedirects) {
+          let next: URL | undefined;
+          try {
+            next = new URL(location, url);
+          } catch {
+            next = undefined;
+          }
+          if (next && (next.protocol === "http:" || next.protocol === "https:") && !next.username && !next.password) {
+            // Once the exchange has left the site, credentials never come back, even if it redirects home.
+            onSite = onSite && sameOrigin(next);
+            url = next;
+            continue;
+          }
+        }
+        if (raw.status < 400) return { ok: true, value: response, status: raw.status };
+        const error = httpStatusError({
+          method: label,
+          secrets,
+          status: raw.status,
+          statusText: raw.statusText,
+          bodyText: bodyText(raw.body.subarray(0, 2048)),
+          contentType: raw.headers.get("content-type") ?? undefined,
+          retryAfterMs: parseRetryAfter(raw.headers.get("retry-after"), context.clock.now()),
+        });
+        return { ok: false, error, status: raw.status, outcome: { type: "status", status: raw.status, retryAfterMs: error.retryAfterMs }, fallback: { value: response } };
+      }
+    },
+  );
+}

@@ -1,0 +1,56 @@
+/** Options of the per-transport retry budget (a token bucket, Smithy style). */
+export interface RetryBudgetOptions {
+  /** Tokens in a full bucket. Default 500. */
+  readonly capacity?: number;
+  /** Tokens one retry costs. Default 5. */
+  readonly retryCost?: number;
+  /** Tokens one retry after a timeout or a dropped connection costs. Default 10. */
+  readonly timeoutRetryCost?: number;
+  /** Tokens a call that succeeded at its first attempt puts back. Default 1. */
+  readonly successRefill?: number;
+}
+
+/** A token bucket shared by every call of one transport: retries spend tokens, successes refill them. */
+export interface RetryBudget {
+  /** Take the tokens for one retry; `undefined` when the bucket cannot pay (then do not retry). */
+  acquire(expensive: boolean): number | undefined;
+  /** Report a successful call, with the tokens its retries spent (refunded) — or 0 for a first-try success. */
+  recordSuccess(spent: number): void;
+  /** Tokens left. */
+  available(): number;
+}
+
+/** Defaults of {@link RetryBudgetOptions}. */
+export const DEFAULT_RETRY_BUDGET: Required<RetryBudgetOptions> = Object.freeze({
+  capacity: 500,
+  retryCost: 5,
+  timeoutRetryCost: 10,
+  successRefill: 1,
+});
+
+/** Create a retry budget. With the defaults, an outage allows about 100 retries before calls fail fast. */
+export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget {
+  const o = { ...DEFAULT_RETRY_BUDGET, ...options };
+  let tokens = o.capacity;
+  return {
+    acquire(expensive: boolean): number | undefined {
+      const cost = expensive ? o.timeoutRetryCost : o.retryCost;
+      if (tokens < cost) return undefined;
+      tokens -= cost;
+      return cost;
+    },
+    recordSuccess(spent: number): void {
+      tokens = Math.min(o.capacity, tokens + (spent > 0 ? spent : o.successRefill));
+    },
+    available(): number {
+      return tokens;
+    },
+  };
+}
+
+/** A budget that never runs out (`retryBudget: false`). */
+export const UNLIMITED_RETRY_BUDGET: RetryBudget = Object.freeze({
+  acquire: (): number => 0,
+  recordSuccess: (): void => {},
+  available: (): number => Number.POSITIVE_INFINITY,
+});

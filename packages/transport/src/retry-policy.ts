@@ -1,0 +1,121 @@
+import type { MethodKind } from "@sg/core";
+
+/** How randomness is added to a backoff delay. */
+export type JitterMode = "none" | "full" | "equal";
+
+/** What one attempt ended with, as the retry policy sees it. */
+export type AttemptOutcome =
+  /** An HTTP answer with a status of 300 or more. */
+  | { readonly type: "status"; readonly status: number; readonly retryAfterMs?: number | undefined }
+  /** The request never left: connection refused, DNS failure, unreachable network. */
+  | { readonly type: "not-sent"; readonly code: string }
+  /** The request may have reached the site: reset, socket hang-up, or the per-attempt timeout. */
+  | { readonly type: "maybe-sent"; readonly code: string; readonly timeout?: boolean }
+  /** Never retried: TLS certificate errors, faults, protocol errors, anything unknown. */
+  | { readonly type: "fatal"; readonly code: string };
+
+/** The resolved policy for one call. */
+export interface RetryPolicy {
+  /** Total attempts including the first. */
+  readonly maxAttempts: number;
+  /** First backoff step; the n-th retry waits `baseDelayMs × n`. */
+  readonly baseDelayMs: number;
+  /** Upper bound of one backoff delay. */
+  readonly maxDelayMs: number;
+  /** Jitter mode. */
+  readonly jitter: JitterMode;
+  /** A `Retry-After` longer than this is not waited for: the call fails instead. */
+  readonly maxRetryAfterMs: number;
+  /** Whether writes are retried on 502/504. */
+  readonly retryWrites: boolean;
+}
+
+/** The decision for one failed attempt. */
+export type RetryDecision =
+  | { readonly retry: true; readonly delayMs: number; readonly reason: string }
+  | { readonly retry: false; readonly reason: string };
+
+/** The default policy: 3 attempts, 750 ms × n, capped at 30 s, no jitter, `Retry-After` up to 30 s, writes retried on 502/504. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  maxAttempts: 3,
+  baseDelayMs: 750,
+  maxDelayMs: 30_000,
+  jitter: "none",
+  maxRetryAfterMs: 30_000,
+  retryWrites: true,
+});
+
+/**
+ * The backoff before retry number `attempt` (1 after the first failure): incremental `baseDelayMs × attempt`,
+ * capped at `maxDelayMs`, then jittered (`full`: uniform in [0, d]; `equal`: d/2 + uniform in [0, d/2]).
+ */
+export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "jitter">, random: () => number = Math.random): number {
+  const d = Math.min(policy.baseDelayMs * attempt, policy.maxDelayMs);
+  switch (policy.jitter) {
+    case "full":
+      return Math.round(random() * d);
+    case "equal":
+      return Math.round(d / 2 + random() * (d / 2));
+    default:
+      return d;
+  }
+}
+
+/**
+ * Decide whether attempt number `attempt` (1-based), which ended with `outcome`, is retried — the table of
+ * architecture.md §4:
+ *
+ * | outcome | read | write |
+ * |---|---|---|
+ * | 502 / 504 | retry | retry unless `retryWrites: false` |
+ * | 429 | retry (Retry-After ≤ bound) | retry (Retry-After ≤ bound) |
+ * | 503 | retry (Retry-After ≤ bound) | never |
+ * | never sent (refused, DNS) | retry | retry |
+ * | maybe sent (reset, hang-up, attempt timeout) | retry | never |
+ * | 500, other statuses, TLS, faults, protocol errors | never | never |
+ */
+export function classify(outcome: AttemptOutcome, kind: MethodKind, attempt: number, policy: RetryPolicy, random: () => number = Math.random): RetryDecision {
+  let retryable: boolean;
+  let reason: string;
+  let retryAfterMs: number | undefined;
+  switch (outcome.type) {
+    case "status": {
+      const s = outcome.status;
+      if (s === 502 || s === 504) {
+        retryable = kind === "read" || policy.retryWrites;
+        reason = retryable ? `HTTP ${s}` : `HTTP ${s} on a write with retryWrites off`;
+      } else if (s === 429) {
+        retryable = true;
+        reason = "HTTP 429";
+      } else if (s === 503) {
+        retryable = kind === "read";
+        reason = retryable ? "HTTP 503" : "HTTP 503 on a write (never retried)";
+      } else {
+        retryable = false;
+        reason = `HTTP ${s} is never retried`;
+      }
+      retryAfterMs = outcome.retryAfterMs;
+      break;
+    }
+    case "not-sent":
+      retryable = true;
+      reason = `${outcome.code} (the request never left)`;
+      break;
+    case "maybe-sent":
+      retryable = kind === "read";
+      reason = retryable ? `${outcome.code} on a read` : `${outcome.code} after a write may have been sent (never retried)`;
+      break;
+    default:
+      retryable = false;
+      reason = `${outcome.code} is never retried`;
+  }
+  if (!retryable) return { retry: false, reason };
+  if (attempt >= policy.maxAttempts) return { retry: false, reason: `${reason}; no attempts left (${policy.maxAttempts} in total)` };
+  if (retryAfterMs !== undefined) {
+    if (retryAfterMs > policy.maxRetryAfterMs) {
+      return { retry: false, reason: `${reason} with Retry-After ${retryAfterMs} ms, above maxRetryAfterMs ${policy.maxRetryAfterMs}` };
+    }
+    return { retry: true, delayMs: Math.max(retryAfterMs, 0), reason: `${reason}, Retry-After honoured` };
+  }
+  return { retry: true, delayMs: backoffDelay(attempt, policy, random), reason };
+}

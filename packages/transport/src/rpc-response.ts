@@ -1,0 +1,80 @@
+import { SgProtocolError, redactUrl } from "@sg/core";
+import { bodySnippet, faultToError, httpStatusError, isFault } from "./fault-map.js";
+import type { ErrorContext } from "./fault-map.js";
+import { parseRetryAfter } from "./retry-after.js";
+
+/** A raw HTTP answer, as one attempt received it. */
+export interface RawResponse {
+  /** HTTP status. */
+  readonly status: number;
+  /** Status text. */
+  readonly statusText: string;
+  /** Response headers. */
+  readonly headers: Headers;
+  /** The whole body. */
+  readonly body: Uint8Array;
+}
+
+const decoder = new TextDecoder("utf-8");
+
+/** The body as UTF-8 text (invalid sequences replaced, never throws). */
+export function bodyText(body: Uint8Array): string {
+  return decoder.decode(body);
+}
+
+/**
+ * Turn an api3 HTTP answer into the method's result, or throw (rpc-protocol.md §1.5):
+ * status ≥ 300 → `SgHttpError`; JSON (`application/json`, `text/javascript`, or no content type) is decoded
+ * (invalid JSON → `SgProtocolError`); a fault envelope → the typed fault; `{results}` is unwrapped, any other
+ * JSON value is returned as is; `text/html` on a 2xx → `SgProtocolError`; any other content type (e.g.
+ * `text/csv` from `export_page`) → the raw text; an empty body → `null`.
+ */
+export function decodeRpcResponse(response: RawResponse, context: ErrorContext, now: number): unknown {
+  const contentType = response.headers.get("content-type") ?? undefined;
+  if (response.status >= 300) {
+    const location = response.headers.get("location");
+    throw httpStatusError({
+      ...context,
+      status: response.status,
+      statusText: response.statusText,
+      bodyText: bodyText(response.body),
+      contentType,
+      retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), now),
+      location: location ? redactUrl(location).split("?")[0] : undefined,
+    });
+  }
+  if (response.body.length === 0) return null;
+  const text = bodyText(response.body);
+  const type = (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/json" || type === "text/javascript" || type.endsWith("+json")) {
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(text);
+    } catch {
+      throw new SgProtocolError(`The site answered '${context.method}' with invalid JSON (HTTP ${response.status})`, {
+        status: response.status,
+        bodySnippet: bodySnippet(text, context.secrets),
+        contentType,
+        method: context.method,
+        secrets: context.secrets,
+        hint: "A proxy or an error page may be answering instead of the site; check the site URL.",
+      });
+    }
+    if (isFault(decoded)) throw faultToError(decoded, context);
+    if (typeof decoded === "object" && decoded !== null && !Array.isArray(decoded) && Object.hasOwn(decoded, "results")) {
+      return (decoded as { results: unknown }).results;
+    }
+    return decoded;
+  }
+  if (type === "text/html" || type === "application/xhtml+xml") {
+    throw new SgProtocolError(`The site answered '${context.method}' with an HTML page instead of JSON (HTTP ${response.status})`, {
+      status: response.status,
+      bodySnippet: bodySnippet(text, context.secrets),
+      contentType,
+      method: context.method,
+      secrets: context.secrets,
+      hint: "A login page, a proxy or an error page answered instead of the API; check the site URL and base path.",
+    });
+  }
+  return text;
+}

@@ -1,0 +1,126 @@
+import { createServer } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { abortErrorFrom, parseSite, silentLogger } from "@sg/core";
+import type { Clock, Logger, Site, TransportContext } from "@sg/core";
+
+/** One request the test server received, body included. */
+export interface Recorded {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly rawHeaders: readonly string[];
+  readonly body: Buffer;
+  readonly json: unknown;
+}
+
+/** Answers a recorded request; `n` is its 1-based index. */
+export type Handler = (req: Recorded, res: ServerResponse, raw: IncomingMessage, n: number) => void | Promise<void>;
+
+/** A node:http server on 127.0.0.1, port 0. */
+export interface TestServer {
+  readonly url: string;
+  readonly port: number;
+  readonly requests: Recorded[];
+  /** TCP connections accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+  readonly server: Server;
+}
+
+/** Start a server that records every request and hands it to `handler` once its body has been read. */
+export async function startServer(handler: Handler): Promise<TestServer> {
+  const requests: Recorded[] = [];
+  let connections = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString("utf8"));
+      } catch {
+        json = undefined;
+      }
+      const rec: Recorded = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, rawHeaders: req.rawHeaders, body, json };
+      requests.push(rec);
+      Promise.resolve(handler(rec, res, req, requests.length)).catch((e: unknown) => {
+        res.statusCode = 599;
+        res.end(String(e));
+      });
+    });
+  });
+  server.on("connection", () => {
+    connections += 1;
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    connections: () => connections,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Reply with JSON. */
+export function json(res: ServerResponse, value: unknown, status = 200, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(body);
+}
+
+/** Reply with any text. */
+export function text(res: ServerResponse, body: string, status: number, contentType: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": contentType, ...headers });
+  res.end(body);
+}
+
+/** A clock whose sleeps return at once and are recorded; `now()` advances by the time slept. */
+export interface FakeClock extends Clock {
+  readonly sleeps: number[];
+}
+
+/** Make a {@link FakeClock}. */
+export function fakeClock(start = 1_700_000_000_000): FakeClock {
+  let t = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => t,
+    sleep: (ms: number, signal?: AbortSignal): Promise<void> => {
+      if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
+      sleeps.push(ms);
+      t += ms;
+      return Promise.resolve();
+    },
+  };
+}
+
+/** A logger that keeps every line (message + JSON of data) for secret checks. */
+export interface CapturingLogger extends Logger {
+  readonly lines: string[];
+}
+
+/** Make a {@link CapturingLogger}. */
+export function capturingLogger(): CapturingLogger {
+  const lines: string[] = [];
+  const put =
+    (level: string) =>
+    (message: string, data?: Readonly<Record<string, unknown>>): void => {
+      lines.push(`${level} ${message} ${data ? JSON.stringify(data) : ""}`);
+    };
+  return { lines, debug: put("debug"), info: put("info"), warn: put("warn"), error: put("error") };
+}
+
+/** A transport context for `site` with a fake clock. */
+export function contextFor(site: string | Site, clock: Clock = fakeClock(), logger: Logger = silentLogger): TransportContext {
+  return { site: typeof site === "string" ? parseSite(site) : site, clock, logger };
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+
+/** The package name used in the user-agent. */
+export const LIBRARY_NAME = "@sg/transport";
+
+function readVersion(): string {
+  try {
+    // Works from src/ (tests) and dist/ (published): both sit next to package.json's folder.
+    const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
+    const version = (JSON.parse(text) as { version?: unknown }).version;
+    return typeof version === "string" ? version : "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+/** This package's version, read from its package.json at load time. */
+export const LIBRARY_VERSION: string = readVersion();
+
+function platformName(): string {
+  return typeof process === "undefined" ? "unknown" : process.platform;
+}
+
+/** The runtime part of the user-agent, e.g. `Node.js 20.20 (linux)`. */
+export function runtimeDescription(): string {
+  const versions = typeof process === "undefined" ? undefined : (process.versions as Record<string, string | undefined>);
+  if (versions?.["bun"]) return `Bun ${versions["bun"]} (${platformName()})`;
+  if (versions?.["node"]) {
+    const [major, minor] = versions["node"].split(".");
+    return `Node.js ${major}.${minor} (${platformName()})`;
+  }
+  return "unknown runtime";
+}
+
+/**
+ * The user-agent sent with every RPC: `@sg/transport (<version>); Node.js <major.minor> (<platform>)`, plus
+ * `; <suffix>` when one is given (like the Python client's `add_user_agent`).
+ */
+export function userAgent(suffix?: string): string {
+  const parts = [`${LIBRARY_NAME} (${LIBRARY_VERSION})`, runtimeDescription()];
+  if (suffix) parts.push(suffix);
+  return parts.join("; ");
+}
