@@ -1,0 +1,85 @@
+// Import-boundary gate: no package imports another's internals, an undeclared dependency, or a package the
+// architecture's dependency rule forbids; relative imports never leave their package.
+import { builtinModules } from "node:module";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { sourceFiles, workspacePackages } from "./workspace.mjs";
+
+/** Which @sg packages each package's shipped code may import (architecture.md §2). */
+export const ALLOWED_SG_IMPORTS = {
+  "@sg/core": [],
+  "@sg/transport": ["@sg/core"],
+  "@sg/auth-script": ["@sg/core"],
+  "@sg/auth-legacy-pat": ["@sg/core"],
+  "@sg/auth-session": ["@sg/core"],
+  "@sg/entities": ["@sg/core"],
+  "@sg/emulator": ["@sg/core"],
+  "@sg/testing": ["@sg/core", "@sg/transport", "@sg/emulator"],
+  "@sg/cli": ["@sg/core", "@sg/transport", "@sg/auth-script", "@sg/auth-legacy-pat", "@sg/auth-session", "@sg/entities", "@sg/emulator"],
+};
+
+const BUILTINS = new Set(builtinModules);
+const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+/** Module specifiers a source text imports (static, re-exports, and literal dynamic imports). */
+export function importsOf(text) {
+  const noComments = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+  const out = [];
+  for (const m of noComments.matchAll(IMPORT_RE)) out.push(m[1] ?? m[2]);
+  return out;
+}
+
+function splitSpecifier(spec) {
+  const parts = spec.split("/");
+  const name = spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+  const sub = spec.slice(name.length).replace(/^\//, "");
+  return { name, sub };
+}
+
+const isTestFile = (rel) => /\.test\.m?[jt]s$/.test(rel) || rel.includes("test-support/") || rel.includes("__tests__/");
+
+/** Every boundary violation in the workspace at `root`, as readable strings. */
+export function checkBoundaries(root) {
+  const packages = workspacePackages(root);
+  // Test files may use the workspace's own tooling (vitest, typescript), declared once at the root.
+  const rootManifest = existsSync(join(root, "package.json")) ? JSON.parse(readFileSync(join(root, "package.json"), "utf8")) : {};
+  const tooling = new Set(Object.keys(rootManifest.devDependencies ?? {}));
+  const byName = new Map(packages.map((p) => [p.manifest.name, p]));
+  const problems = [];
+  for (const pkg of packages) {
+    const m = pkg.manifest;
+    const runtime = new Set([...Object.keys(m.dependencies ?? {}), ...Object.keys(m.peerDependencies ?? {})]);
+    const dev = new Set(Object.keys(m.devDependencies ?? {}));
+    for (const file of sourceFiles(pkg.dir)) {
+      const test = isTestFile(file.rel);
+      for (const spec of importsOf(readFileSync(file.full, "utf8"))) {
+        const where = `${m.name} ${file.rel}`;
+        if (spec.startsWith(".")) {
+          const target = resolve(dirname(file.full), spec);
+          if (relative(pkg.dir, target).startsWith("..")) problems.push(`${where}: relative import '${spec}' leaves the package`);
+          continue;
+        }
+        if (spec.startsWith("node:") || BUILTINS.has(spec.split("/")[0])) continue;
+        const { name, sub } = splitSpecifier(spec);
+        if (name === m.name) {
+          problems.push(`${where}: imports its own package by name ('${spec}'); use a relative import`);
+          continue;
+        }
+        if (!runtime.has(name) && !(test && (dev.has(name) || tooling.has(name)))) {
+          problems.push(`${where}: imports '${name}', which is not declared in ${test ? "dependencies, peerDependencies or devDependencies" : "dependencies or peerDependencies"}`);
+        }
+        const target = byName.get(name);
+        if (target && sub) {
+          const exportsMap = target.manifest.exports ?? {};
+          if (!Object.prototype.hasOwnProperty.call(exportsMap, `./${sub}`)) problems.push(`${where}: imports '${spec}', an internal path that ${name} does not export`);
+        }
+        if (target && !test && name.startsWith("@sg/")) {
+          const allowed = ALLOWED_SG_IMPORTS[m.name];
+          if (allowed && !allowed.includes(name)) problems.push(`${where}: imports '${name}', which the dependency rule does not allow for ${m.name}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+

@@ -1,0 +1,55 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkBoundaries, importsOf } from "./boundaries.mjs";
+import { repoRoot } from "./workspace.mjs";
+
+describe("import boundaries", () => {
+  it("the repository has no boundary violation", () => {
+    expect(checkBoundaries(repoRoot)).toEqual([]);
+  });
+
+  const scratch = mkdtempSync(join(tmpdir(), "sg-boundaries-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const pkg = (folder, manifest, files) => {
+    mkdirSync(join(scratch, "packages", folder, "src"), { recursive: true });
+    writeFileSync(join(scratch, "packages", folder, "package.json"), JSON.stringify(manifest));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(scratch, "packages", folder, "src", name), text);
+  };
+
+  it("catches each kind of violation in a planted workspace", () => {
+    pkg("core", { name: "@sg/core", exports: { ".": "./dist/index.js" } }, { "index.ts": "export const x = 1;\n" });
+    pkg("transport", { name: "@sg/transport", exports: { ".": "./dist/index.js" } }, { "index.ts": "export {};\n" });
+    pkg("emulator", { name: "@sg/emulator", dependencies: { "@sg/core": "1", "@sg/transport": "1" }, exports: { ".": "./dist/index.js" } }, {
+      "index.ts": [
+        'import { x } from "@sg/core/dist/errors.js";',
+        'import { y } from "@sg/transport";',
+        'import _ from "lodash";',
+        'import { z } from "../../core/src/index.js";',
+        'import { readFile } from "node:fs";',
+        'import { ok } from "./ok.js";',
+        "// import { commented } from \"left-pad\";",
+      ].join("\n"),
+      "ok.ts": "export const ok = 1;\n",
+      "thing.test.ts": 'import { describe } from "vitest";\n',
+    });
+    const problems = checkBoundaries(scratch);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/@sg\/emulator src\/index.ts: imports '@sg\/core\/dist\/errors.js', an internal path/),
+        expect.stringMatching(/imports '@sg\/transport', which the dependency rule does not allow/),
+        expect.stringMatching(/imports 'lodash', which is not declared/),
+        expect.stringMatching(/relative import '..\/..\/core\/src\/index.js' leaves the package/),
+        expect.stringMatching(/thing.test.ts: imports 'vitest', which is not declared/),
+      ]),
+    );
+    expect(problems.join("\n")).not.toMatch(/node:fs|\.\/ok\.js|left-pad/);
+    expect(problems).toHaveLength(5);
+  });
+
+  it("reads static, type-only, re-export and dynamic imports", () => {
+    const text = 'import type { A } from "a";\nexport { b } from "b";\nexport * from "c";\nconst d = await import("d");\nimport "e";\n';
+    expect(importsOf(text)).toEqual(["a", "b", "c", "d", "e"]);
+  });
+});

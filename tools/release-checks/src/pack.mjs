@@ -1,0 +1,49 @@
+// Pack-content gate: what `npm pack` would publish for a package, and whether it is only what users need.
+import { execFileSync } from "node:child_process";
+
+/** Paths `npm pack` would put in the tarball of the package at `dir`. */
+export function packedFiles(dir) {
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  return JSON.parse(out)[0].files.map((f) => f.path).sort();
+}
+
+const ALWAYS = new Set(["package.json", "README.md", "LICENSE", "CHANGELOG.md"]);
+
+/** Files in a pack that should not be there (anything but dist, README, LICENSE, and the schema data + NOTICE where it ships). */
+export function unexpectedFiles(files, { shipsData = false } = {}) {
+  return files.filter((f) => {
+    if (ALWAYS.has(f)) return false;
+    if (shipsData && (f === "NOTICE" || f.startsWith("data/"))) return false;
+    if (!f.startsWith("dist/")) return true;
+    return /\.test\.|\.tsbuildinfo$|test-support\//.test(f);
+  });
+}
+
+/** Files a pack must contain. */
+export function missingFiles(files, { shipsData = false } = {}) {
+  const need = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", ...(shipsData ? ["NOTICE"] : [])];
+  return need.filter((f) => !files.includes(f));
+}
+
+/** publint's errors and warnings for the package at `dir`, as readable strings. */
+export async function publintProblems(dir) {
+  const { publint } = await import("publint");
+  const { formatMessage } = await import("publint/utils");
+  const { messages, pkg } = await publint({ pkgDir: dir, level: "warning", strict: true, pack: "npm" });
+  return messages.map((m) => `${m.type}: ${formatMessage(m, pkg) ?? m.code}`);
+}
+
+/** are-the-types-wrong problems for the package at `dir` (ESM-only profile: CJS consumers are not supported on purpose). */
+export function attwProblems(dir) {
+  let out;
+  try {
+    out = execFileSync("npx", ["--no-install", "attw", "--pack", ".", "--profile", "esm-only", "--format", "json"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    out = e.stdout?.toString() ?? "";
+    if (!out.trim().startsWith("{")) return [`attw failed: ${(e.stderr ?? e.message).toString().slice(0, 300)}`];
+  }
+  const report = JSON.parse(out);
+  const problems = report.analysis?.problems ?? [];
+  const ignored = new Set(["CJSResolvesToESM"]);
+  return problems.filter((p) => !ignored.has(p.kind)).map((p) => `${p.kind}${p.entrypoint ? ` at ${p.entrypoint}` : ""}${p.resolutionKind ? ` (${p.resolutionKind})` : ""}`);
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { attwProblems, missingFiles, packedFiles, publintProblems, unexpectedFiles } from "./pack.mjs";
+import { publicPackages, repoRoot } from "./workspace.mjs";
+
+const packages = publicPackages();
+const license = readFileSync(join(repoRoot, "LICENSE"), "utf8");
+
+describe("the unexpected-file rule", () => {
+  it("flags sources, tests and build info but not dist, docs or shipped data", () => {
+    const files = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json"];
+    expect(unexpectedFiles(files)).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json"]);
+    expect(unexpectedFiles(files, { shipsData: true })).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo"]);
+    expect(missingFiles(["package.json"])).toContain("LICENSE");
+  });
+});
+
+describe.each(packages.map((p) => [p.manifest.name, p]))("%s as published", (_name, pkg) => {
+  const shipsData = pkg.manifest.name === "@sg/emulator";
+
+  it("packs dist, README and LICENSE (and the schema NOTICE where it ships) and nothing else", () => {
+    const files = packedFiles(pkg.dir);
+    expect(unexpectedFiles(files, { shipsData })).toEqual([]);
+    expect(missingFiles(files, { shipsData })).toEqual([]);
+    expect(readFileSync(join(pkg.dir, "LICENSE"), "utf8")).toBe(license);
+  });
+
+  it("passes publint", async () => {
+    expect(await publintProblems(pkg.dir)).toEqual([]);
+  }, 60_000);
+
+  it("passes are-the-types-wrong (ESM-only profile)", () => {
+    expect(attwProblems(pkg.dir)).toEqual([]);
+  }, 60_000);
+
+  it("declares what users need to install it", () => {
+    const m = pkg.manifest;
+    expect(m.license).toBe("BSD-3-Clause");
+    expect(m.type).toBe("module");
+    expect(m.engines?.node).toMatch(/>=20/);
+    expect(m.exports?.["."]?.types).toBe("./dist/index.d.ts");
+    for (const range of Object.values(m.peerDependencies ?? {})) expect(range).toBe(">=0.1.0 <1.0.0");
+  });
+});
