@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { escapeHtml, json, parseUrlEncoded, text, type HttpReply } from './http-util.js';
+import type { Emulator } from './server.js';
+import type { Site } from './site.js';
+
+/** How long a browser app-session request lives: 5 minutes of emulator clock. */
+export const APP_SESSION_TTL_MS: number = 5 * 60_000;
+
+interface AppSessionRequest {
+  id: string;
+  appName: string;
+  machineId: string;
+  createdAt: number;
+  state: 'pending' | 'approved' | 'denied';
+  login?: string;
+  token?: string;
+}
+
+/** Browser approval login (auth-landscape.md §4.5): pending requests and their outcome. */
+export class AppSessions {
+  private requests = new Map<string, AppSessionRequest>();
+
+  constructor(private readonly site: Site) {}
+
+  /** Opens a request. */
+  create(appName: string, machineId: string): AppSessionRequest {
+    const req: AppSessionRequest = { id: randomUUID(), appName, machineId, createdAt: this.site.now(), state: 'pending' };
+    this.requests.set(req.id, req);
+    return req;
+  }
+
+  /** The request while it is alive and not denied. */
+  live(id: string): AppSessionRequest | undefined {
+    const req = this.requests.get(id);
+    if (!req) return undefined;
+    if (req.state === 'denied' || this.site.now() - req.createdAt > APP_SESSION_TTL_MS) return undefined;
+    return req;
+  }
+
+  /** Approves as `login`: mints a session for that user. Throws on unknown request or inactive login. */
+  approve(id: string, login: string): void {
+    const req = this.live(id);
+    if (!req) throw new Error(`No pending app session request '${id}' (unknown, denied or expired)`);
+    if (req.state !== 'pending') throw new Error(`App session request '${id}' was already approved`);
+    const row = this.site.userRow(login);
+    if (!row || row.retired || row.f['sg_status_list'] !== 'act') throw new Error(`'${login}' is not an active user of this site`);
+    const session = this.site.createSession({ kind: 'user', actor: { type: 'HumanUser', id: row.id }, login, admin: this.site.userCredential(login)?.admin ?? false, identityBacked: true });
+    req.state = 'approved';
+    req.login = login;
+    req.token = session.token;
+  }
+
+  /** Denies a request; later polls get 404. */
+  deny(id: string): void {
+    const req = this.live(id);
+    if (!req) throw new Error(`No pending app session request '${id}' (unknown, denied or expired)`);
+    req.state = 'denied';
+  }
+
+  /** Forgets every request. */
+  clear(): void {
+    this.requests.clear();
+  }
+}
+
+const NOT_FOUND = (): HttpReply => json(404, { message: 'Not Found' });
+
+function page(title: string, inner: string): HttpReply {
+  return text(200, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${inner}</body></html>`, 'text/html; charset=utf-8');
+}
+
+function approvalPage(emulator: Emulator, req: AppSessionRequest): HttpReply {
+  if (req.state === 'approved') return page('Request approved', `<p>${escapeHtml(req.appName)} is signed in as ${escapeHtml(req.login ?? '')}. You can close this page.</p>`);
+  const users = emulator.site.store.all('HumanUser').filter((r) => !r.retired && r.f['sg_status_list'] === 'act');
+  const options = users.map((u, i) => `<label><input type="radio" name="login" value="${escapeHtml(String(u.f['login']))}"${i === 0 ? ' checked' : ''}> ${escapeHtml(String(u.f['name'] ?? u.f['login']))} (${escapeHtml(String(u.f['login']))})</label><br>`).join('');
+  return page(
+    `Sign in ${req.appName}?`,
+    `<p>The application <b>${escapeHtml(req.appName)}</b> on machine <code>${escapeHtml(req.machineId)}</code> asks to sign in to this site.</p>` +
+      `<form method="post"><fieldset><legend>Sign in as</legend>${options}</fieldset>` +
+      `<button type="submit" name="decision" value="approve">Approve</button> <button type="submit" name="decision" value="deny">Deny</button></form>`,
+  );
+}
+
+/** Routes of the browser approval flow, or undefined when the path is not one of them. */
+export function appSessionRoute(emulator: Emulator, httpMethod: string, path: string, body: Buffer, req: IncomingMessage): HttpReply | undefined {
+  const sessions = emulator.appSessions;
+  if (path === '/internal_api/app_session_request' && httpMethod === 'POST') {
+    const raw = body.toString('utf8');
+    let form: Record<string, unknown>;
+    try {
+      form = (req.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw || '{}') as Record<string, unknown>) : parseUrlEncoded(raw);
+    } catch {
+      return json(400, { message: 'Malformed request body' });
+    }
+    const appName = form['appName'];
+    const machineId = form['machineId'];
+    if (typeof appName !== 'string' || appName === '' || typeof machineId !== 'string' || machineId === '') return json(400, { message: "'appName' and 'machineId' are required" });
+    const created = sessions.create(appName, machineId);
+    return json(200, { sessionRequestId: created.id, url: `${emulator.site.baseUrl}/app_session_request/${created.id}` });
+  }
+  const poll = /^\/internal_api\/app_session_request\/([^/]+)$/.exec(path);
+  if (poll && httpMethod === 'PUT') {
+    const r = sessions.live(decodeURIComponent(poll[1] ?? ''));
+    if (!r) return NOT_FOUND();
+    if (r.state === 'approved') return { ...json(200, { approved: true, sessionToken: r.token, userLogin: r.login }), auth: { kind: 'none', principal: r.login ?? null } };
+    return json(200, { approved: false });
+  }
+  const browser = /^\/app_session_request\/([^/]+)$/.exec(path);
+  if (browser) {
+    const id = decodeURIComponent(browser[1] ?? '');
+    const r = sessions.live(id);
+    if (!r) return { ...page('Request not found', '<p>The request has been rejected or has expired.</p>'), status: 404 };
+    if (httpMethod === 'GET') return approvalPage(emulator, r);
+    if (httpMethod === 'POST') {
+      const form = parseUrlEncoded(body.toString('utf8'));
+      try {
+        if (form['decision'] === 'deny') {
+          sessions.deny(id);
+          return page('Request denied', '<p>The application was not signed in.</p>');
+        }
+        sessions.approve(id, form['login'] ?? '');
+        return approvalPage(emulator, r);
+      } catch (err) {
+        return { ...page('Cannot approve', `<p>${escapeHtml((err as Error).message)}</p>`), status: 400 };
+      }
+    }
+  }
+  return undefined;
+}

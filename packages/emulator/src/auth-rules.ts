@@ -1,0 +1,172 @@
+import { timingSafeEqual } from 'node:crypto';
+import { FaultCode, RpcFault } from './errors.js';
+import type { Site } from './site.js';
+import type { LinkRef } from './store.js';
+import type { AuthKind } from './types.js';
+
+/** One hour: how long an exchanged PAT is not re-checked (auth-landscape.md §4.0). */
+export const PAT_WINDOW_MS = 3600_000;
+
+/** Who a request acts as. */
+export interface Principal {
+  /** How the credentials authenticated. */
+  kind: 'script' | 'user' | 'session';
+  /** Whether the authenticated party is a script or a person. */
+  actorKind: 'script' | 'user';
+  /** The authenticated ApiUser or HumanUser. */
+  actor: LinkRef;
+  /** The user the request acts as: the sudo target, or the actor. */
+  effective: LinkRef;
+  /** True when `sudo_as_login` applied. */
+  sudo: boolean;
+  /** Login of the actor, or the script name. */
+  name: string;
+  /** Whether the actor is a site admin (scripts count as API admins). */
+  admin: boolean;
+  /** Whether the actor holds an Autodesk-Identity-backed session (legacy login with a valid PAT, or a browser approval). */
+  identityBacked: boolean;
+  /** `session_uuid` sent with the auth params. */
+  sessionUuid: string | null;
+  /** The session used or minted, if any. */
+  sessionToken: string | null;
+}
+
+/** What the request log records about the credentials, before checking them. */
+export function describeAuth(params: unknown): { auth: AuthKind; principal: string | null; sudoAsLogin: string | null } {
+  if (!params || typeof params !== 'object') return { auth: 'none', principal: null, sudoAsLogin: null };
+  const p = params as Record<string, unknown>;
+  const sudo = typeof p['sudo_as_login'] === 'string' ? p['sudo_as_login'] : null;
+  if (p['user_login'] !== undefined) return { auth: 'user', principal: String(p['user_login']), sudoAsLogin: sudo };
+  if (p['script_name'] !== undefined) return { auth: 'script', principal: String(p['script_name']), sudoAsLogin: sudo };
+  if (p['session_token'] !== undefined) return { auth: 'session', principal: null, sudoAsLogin: sudo };
+  return { auth: 'none', principal: null, sudoAsLogin: sudo };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+const authFault = (message: string): RpcFault => new RpcFault(FaultCode.AUTHENTICATION, message);
+
+/** Authenticates the auth params object (`params[0]`) and applies `sudo_as_login`. Throws an {@link RpcFault}. */
+export function authenticate(site: Site, params: unknown): Principal {
+  if (!params || typeof params !== 'object' || Array.isArray(params)) {
+    throw authFault('No credentials: the first element of params must be an auth object (script_name/script_key, user_login/user_password or session_token)');
+  }
+  const p = params as Record<string, unknown>;
+  const sessionUuid = typeof p['session_uuid'] === 'string' ? p['session_uuid'] : null;
+  let base: Omit<Principal, 'effective' | 'sudo' | 'sessionUuid'>;
+  if (p['user_login'] !== undefined || p['user_password'] !== undefined) {
+    base = authenticateUser(site, p);
+  } else if (p['script_name'] !== undefined || p['script_key'] !== undefined) {
+    base = authenticateScript(site, p);
+  } else if (p['session_token'] !== undefined) {
+    base = authenticateSession(site, p);
+  } else {
+    throw authFault('No credentials: send script_name/script_key, user_login/user_password or session_token');
+  }
+  const principal: Principal = { ...base, effective: base.actor, sudo: false, sessionUuid };
+  const sudo = p['sudo_as_login'];
+  if (sudo !== undefined && sudo !== null && sudo !== '') applySudo(site, principal, sudo);
+  return principal;
+}
+
+function authenticateScript(site: Site, p: Record<string, unknown>): Omit<Principal, 'effective' | 'sudo' | 'sessionUuid'> {
+  const name = p['script_name'];
+  const key = p['script_key'];
+  const script = site.scripts.find((s) => s.name === name);
+  const row = script ? site.store.getLive('ApiUser', script.id) : undefined;
+  if (!script || !row || typeof key !== 'string' || !sameSecret(key, script.key)) {
+    throw authFault(`Can't authenticate script '${String(name)}'`);
+  }
+  return { kind: 'script', actorKind: 'script', actor: { type: 'ApiUser', id: script.id }, name: script.name, admin: true, identityBacked: false, sessionToken: null };
+}
+
+function authenticateUser(site: Site, p: Record<string, unknown>): Omit<Principal, 'effective' | 'sudo' | 'sessionUuid'> {
+  const login = typeof p['user_login'] === 'string' ? p['user_login'] : String(p['user_login']);
+  const password = p['user_password'];
+  const mode = site.settings.authMode;
+  if (mode === 'sso') {
+    throw new RpcFault(FaultCode.SSO_PASSWORD, 'Authentication using username/password is not allowed for an SSO-enabled Flow Production Tracking site');
+  }
+  const cred = site.userCredential(login);
+  const row = site.userRow(login);
+  if (mode === 'identity' && cred && row && !row.retired && cred.password === null) {
+    throw new RpcFault(FaultCode.IDENTITY_PASSWORD, `Authentication using username/password is not allowed for an Autodesk Identity enabled Flow Production Tracking site: user '${login}' has no legacy passphrase`);
+  }
+  if (!cred || !row || row.retired || row.f['sg_status_list'] !== 'act' || cred.password === null || typeof password !== 'string' || !sameSecret(password, cred.password)) {
+    throw authFault(`Can't authenticate user '${login}'.`);
+  }
+  if (cred.twoFactorCode !== null) {
+    const code = p['auth_token'];
+    if (code === undefined || code === null || code === '') {
+      throw new RpcFault(FaultCode.TWO_FACTOR, `Two-factor authentication is enabled for '${login}': send the one-time code as auth_token`);
+    }
+    if (String(code) !== cred.twoFactorCode) throw new RpcFault(FaultCode.TWO_FACTOR, `Invalid two-factor authentication code for '${login}'`);
+  }
+  let identityBacked = false;
+  if (mode === 'identity') {
+    const now = site.now();
+    if (cred.pat === 'missing') {
+      throw authFault(`Can't authenticate user '${login}': this site uses Autodesk Identity and no Personal Access Token is bound to this legacy login. Bind a PAT in Account Settings > Legacy Login and Personal Access Token.`);
+    }
+    if (cred.pat === 'revoked') {
+      if (cred.patExchangedAt === null || now - cred.patExchangedAt >= PAT_WINDOW_MS) {
+        throw authFault(`Can't authenticate user '${login}': the Personal Access Token bound to this legacy login is no longer valid (revoked or deleted). Bind a new PAT.`);
+      }
+    } else {
+      cred.patExchangedAt = now;
+    }
+    identityBacked = true;
+  }
+  const admin = site.userCredential(login)?.admin ?? false;
+  return { kind: 'user', actorKind: 'user', actor: { type: 'HumanUser', id: row.id }, name: login, admin, identityBacked, sessionToken: null };
+}
+
+function authenticateSession(site: Site, p: Record<string, unknown>): Omit<Principal, 'effective' | 'sudo' | 'sessionUuid'> {
+  const token = String(p['session_token']);
+  const session = site.sessions.get(token);
+  const now = site.now();
+  const tail = token.slice(-4);
+  if (!session) throw authFault(`Can't authenticate session token ending with '${tail}'`);
+  if (now - session.lastUsed > site.settings.sessionIdleSeconds * 1000) {
+    site.sessions.delete(token);
+    throw authFault(`Can't authenticate session token ending with '${tail}': the session expired`);
+  }
+  if (session.kind === 'user') {
+    const row = site.store.get('HumanUser', session.actor.id);
+    if (!row || row.retired || row.f['sg_status_list'] !== 'act') throw authFault(`Can't authenticate session token ending with '${tail}': the user is no longer active`);
+  }
+  session.lastUsed = now;
+  return { kind: 'session', actorKind: session.kind, actor: session.actor, name: session.login, admin: session.admin, identityBacked: session.identityBacked, sessionToken: token };
+}
+
+function applySudo(site: Site, principal: Principal, sudo: unknown): void {
+  const login = String(sudo);
+  if (!principal.admin) {
+    throw new RpcFault(FaultCode.PERMISSION, `The user does not have permission to 'sudo': '${principal.name}' may not act as '${login}'`);
+  }
+  const row = site.userRow(login);
+  if (!row || row.retired) throw authFault(`Cannot 'sudo' - unknown or retired user: '${login}'`);
+  if (row.f['sg_status_list'] !== 'act') throw authFault(`Cannot 'sudo' - inactive user account: '${login}'`);
+  if (row.f['can_impersonate_this_user'] === false) throw authFault(`Cannot 'sudo' - user account has 'can_impersonate_this_user' turned off: '${login}'`);
+  principal.effective = { type: 'HumanUser', id: row.id };
+  principal.sudo = true;
+}
+
+/**
+ * The migration rule of Identity sites (auth-landscape.md §4.0/§4.7): only an admin's Identity-backed login
+ * (legacy login + valid PAT, or a browser-approved session), not the target of a sudo, may set a HumanUser
+ * active. Throws a permission fault otherwise. No effect on `default` and `sso` sites.
+ */
+export function checkUserActivation(site: Site, principal: Principal, what: string): void {
+  if (site.settings.authMode !== 'identity') return;
+  if (principal.actorKind === 'user' && principal.admin && principal.identityBacked && !principal.sudo) return;
+  const who = principal.actorKind === 'script' ? 'API scripts' : principal.sudo ? 'requests using sudo_as_login' : principal.admin ? 'logins without an Autodesk Identity session' : 'non-admin users';
+  throw new RpcFault(
+    FaultCode.PERMISSION,
+    `Permission denied: ${what}. On Autodesk Identity sites ${who} may not activate HumanUsers (set sg_status_list to 'act' or create an active HumanUser); only an admin authenticated with legacy login + passphrase and a valid Personal Access Token may, and not through sudo_as_login.`,
+  );
+}

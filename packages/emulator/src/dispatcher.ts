@@ -1,0 +1,91 @@
+import { authenticate } from './auth-rules.js';
+import { FaultCode, RpcFault, badInput } from './errors.js';
+import { crudMethods } from './methods/crud.js';
+import { otherMethods } from './methods/other.js';
+import { schemaMethods } from './methods/schema-methods.js';
+import { socialMethods } from './methods/social.js';
+import { RawReply, type MethodHandler } from './methods/types.js';
+import type { Site } from './site.js';
+import { summarizeMethod } from './summarize.js';
+
+/** Methods that never change state (no save after them). */
+const READ_ONLY = new Set([
+  'info', 'read', 'summarize', 'schema_read', 'schema_entity_read', 'schema_field_read', 'followers', 'following',
+  'note_thread_contents', 'activity_stream', 'preferences_read', 'work_schedule_read', 'user_subscriptions_read',
+  'export_page', 'query_display_name_cache', 'get_session_token',
+]);
+
+const METHODS: Record<string, MethodHandler> = {
+  ...crudMethods,
+  ...schemaMethods,
+  ...socialMethods,
+  ...otherMethods,
+  summarize: summarizeMethod,
+  get_session_token: ({ site, principal }) => {
+    if (principal.sessionToken) return { session_id: principal.sessionToken };
+    const session = site.createSession({ kind: principal.actorKind, actor: principal.actor, login: principal.name, admin: principal.admin, identityBacked: principal.identityBacked });
+    return { session_id: session.token };
+  },
+};
+
+/** The `info` reply (sent unwrapped). */
+export function infoReply(site: Site): Record<string, unknown> {
+  const method = { default: 'default', identity: 'oxygen', sso: 'saml2' }[site.settings.authMode];
+  return {
+    version: [8, 50, 0],
+    full_version: [8, 50, 0, 0],
+    user_authentication_method: method,
+    api_max_entities_per_page: site.settings.pageSize,
+    s3_direct_uploads_enabled: false,
+    s3_enabled_upload_types: {},
+    totango_site_id: null,
+    emulator: 'sg-emulator',
+  };
+}
+
+/** Result of dispatching one RPC body. */
+export interface DispatchResult {
+  /** JSON value to send, or a raw reply. */
+  reply: unknown;
+  /** RPC method name, when the body had one. */
+  method: string | null;
+  /** `error_code` of a fault reply. */
+  errorCode: number | null;
+  /** Whether the state may have changed. */
+  wrote: boolean;
+}
+
+function fault(err: unknown): { exception: true; message: string; error_code: number } {
+  if (err instanceof RpcFault) return { exception: true, message: err.message, error_code: err.code };
+  const message = err instanceof Error ? err.message : String(err);
+  return { exception: true, message: `Internal emulator error: ${message}`, error_code: FaultCode.BAD_INPUT };
+}
+
+/** Decodes and runs one `/api3/json` body. Never throws: every failure becomes a fault envelope. */
+export function dispatch(site: Site, body: string): DispatchResult {
+  let method: string | null = null;
+  try {
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(body);
+    } catch (err) {
+      throw badInput(`Malformed JSON request body: ${(err as Error).message}`);
+    }
+    if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope)) throw badInput('The request body must be a JSON object {"method_name", "params"}');
+    const env = envelope as Record<string, unknown>;
+    if (typeof env['method_name'] !== 'string') throw badInput("The request has no 'method_name'");
+    method = env['method_name'];
+    const params = env['params'] ?? [];
+    if (!Array.isArray(params)) throw badInput("'params' must be a list");
+    if (method === 'info') return { reply: infoReply(site), method, errorCode: null, wrote: false };
+    const handler = Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
+    if (!handler) throw badInput(`Unknown method '${method}'`);
+    const principal = authenticate(site, params[0]);
+    const result = handler({ site, principal, payload: params[1] });
+    if (result instanceof RawReply) return { reply: result, method, errorCode: null, wrote: false };
+    return { reply: { results: result }, method, errorCode: null, wrote: !READ_ONLY.has(method) };
+  } catch (err) {
+    const f = fault(err);
+    return { reply: f, method, errorCode: f.error_code, wrote: false };
+  }
+}

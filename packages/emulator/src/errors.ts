@@ -1,0 +1,34 @@
+/**
+ * RPC fault codes the emulator answers with. 102/106/108/110 are the protocol's auth codes; the others are the
+ * emulator's choice for server-side errors (the Python client maps them all to a plain `Fault`).
+ */
+export const FaultCode = {
+  /** Authentication failed: bad script key, bad password, unknown/expired session, PAT refused, sudo refused. */
+  AUTHENTICATION: 102,
+  /** Bad input: malformed JSON, unknown method, missing params, unknown type or field, wrong value, not found. */
+  BAD_INPUT: 103,
+  /** Permission denied: sudo by a non-admin, HumanUser activation by a script on an Identity site, read-only field. */
+  PERMISSION: 104,
+  /** Two-factor code missing or wrong. */
+  TWO_FACTOR: 106,
+  /** Username/password login on an SSO site. */
+  SSO_PASSWORD: 108,
+  /** Username/password login on an Identity site for a user without a passphrase. */
+  IDENTITY_PASSWORD: 110,
+} as const;
+
+/** A fault answered as `{"exception": true, "message", "error_code"}` with HTTP 200. */
+export class RpcFault extends Error {
+  /** The `error_code` sent. */
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.name = 'RpcFault';
+    this.code = code;
+  }
+}
+
+/** Shorthand for a {@link FaultCode.BAD_INPUT} fault. */
+export function badInput(message: string): RpcFault {
+  return new RpcFault(FaultCode.BAD_INPUT, message);
+}

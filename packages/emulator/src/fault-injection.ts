@@ -1,0 +1,63 @@
+import type { FaultSpec } from './types.js';
+
+interface QueuedFault {
+  spec: FaultSpec;
+  remaining: number;
+}
+
+/** Validates a fault spec from the admin endpoint; throws an Error with a readable message. */
+export function validateFaultSpec(value: unknown): FaultSpec {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('A fault must be a JSON object');
+  const v = value as Record<string, unknown>;
+  const known = new Set(['method', 'times', 'status', 'html', 'body', 'retryAfter', 'dropConnection', 'when', 'delayMs', 'errorCode', 'message']);
+  for (const k of Object.keys(v)) if (!known.has(k)) throw new Error(`Unknown fault key '${k}'`);
+  const int = (k: string, min: number, max: number): void => {
+    if (v[k] !== undefined && (typeof v[k] !== 'number' || !Number.isInteger(v[k]) || (v[k] as number) < min || (v[k] as number) > max)) throw new Error(`'${k}' must be an integer from ${min} to ${max}`);
+  };
+  int('times', 1, 1_000_000);
+  int('status', 100, 599);
+  int('retryAfter', 0, 86_400);
+  int('delayMs', 0, 600_000);
+  int('errorCode', 1, 1_000_000);
+  if (v['method'] !== undefined && typeof v['method'] !== 'string') throw new Error("'method' must be a string");
+  if (v['body'] !== undefined && typeof v['body'] !== 'string') throw new Error("'body' must be a string");
+  if (v['message'] !== undefined && typeof v['message'] !== 'string') throw new Error("'message' must be a string");
+  if (v['when'] !== undefined && v['when'] !== 'before' && v['when'] !== 'after') throw new Error("'when' must be 'before' or 'after'");
+  for (const k of ['html', 'dropConnection']) if (v[k] !== undefined && typeof v[k] !== 'boolean') throw new Error(`'${k}' must be true or false`);
+  return v as FaultSpec;
+}
+
+/** Describes a fault in the request log. */
+export function describeFault(spec: FaultSpec): string {
+  if (spec.dropConnection) return `drop-${spec.when ?? 'before'}`;
+  if (spec.errorCode !== undefined) return `rpc-fault-${spec.errorCode}`;
+  if (spec.html) return `html-${spec.status ?? 200}`;
+  if (spec.status !== undefined) return `status-${spec.status}`;
+  return `delay-${spec.delayMs ?? 0}`;
+}
+
+/** The FIFO queue of injected faults. */
+export class FaultQueue {
+  private queue: QueuedFault[] = [];
+
+  /** Adds a fault at the end of the queue. */
+  push(spec: FaultSpec): void {
+    this.queue.push({ spec, remaining: spec.times ?? 1 });
+  }
+
+  /** Takes one use of the first fault matching `method` (RPC method name or URL path), if any. */
+  take(method: string | null, path: string): FaultSpec | undefined {
+    const i = this.queue.findIndex((q) => q.spec.method === undefined || q.spec.method === method || q.spec.method === path);
+    if (i < 0) return undefined;
+    const q = this.queue[i];
+    if (!q) return undefined;
+    q.remaining--;
+    if (q.remaining <= 0) this.queue.splice(i, 1);
+    return q.spec;
+  }
+
+  /** Removes every queued fault. */
+  clear(): void {
+    this.queue = [];
+  }
+}

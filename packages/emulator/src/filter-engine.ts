@@ -1,0 +1,503 @@
+import { displayName, compilePath, type CompiledPath } from './entity-format.js';
+import { badInput } from './errors.js';
+import type { Schema } from './schema.js';
+import { isLink, type LinkRef, type Row, type Store } from './store.js';
+import { canonicalDateTime, parseDate } from './values.js';
+
+/** What the filter engine reads. */
+export interface FilterContext {
+  readonly schema: Schema;
+  readonly store: Store;
+  /** Emulator-clock time in epoch ms, for relative-date operators. */
+  readonly now: number;
+}
+
+/** A compiled filter tree. */
+export interface CompiledFilter {
+  /** Whether a row passes. */
+  test(row: Row): boolean;
+  /** A superset of the matching rows found through an index, when the tree allows one; else undefined. */
+  candidates(): Row[] | undefined;
+}
+
+type Match = (value: unknown) => boolean;
+
+const TEXT_OPS = ['is', 'is_not', 'contains', 'not_contains', 'starts_with', 'ends_with', 'in', 'not_in'];
+const NUMBER_OPS = ['is', 'is_not', 'less_than', 'greater_than', 'between', 'not_between', 'in', 'not_in'];
+const DATE_OPS = [
+  'is', 'is_not', 'greater_than', 'less_than', 'in_last', 'not_in_last', 'in_next', 'not_in_next',
+  'in_calendar_day', 'in_calendar_week', 'in_calendar_month', 'in_calendar_year', 'between', 'not_between', 'in', 'not_in',
+];
+
+/** Valid relations per data type (rpc-protocol.md §3.3, plus `in`/`not_in` where a live site accepts them). */
+export const OPERATORS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
+  text: TEXT_OPS,
+  color: ['is', 'is_not', 'in', 'not_in'],
+  uuid: ['is', 'is_not', 'in', 'not_in'],
+  entity_type: ['is', 'is_not', 'in', 'not_in'],
+  footage: TEXT_OPS,
+  checkbox: ['is', 'is_not'],
+  number: NUMBER_OPS,
+  currency: NUMBER_OPS,
+  duration: NUMBER_OPS,
+  float: NUMBER_OPS,
+  percent: NUMBER_OPS,
+  timecode: NUMBER_OPS,
+  date: DATE_OPS,
+  date_time: DATE_OPS,
+  entity: ['is', 'is_not', 'type_is', 'type_is_not', 'name_contains', 'name_not_contains', 'name_starts_with', 'name_ends_with', 'name_is', 'in', 'not_in'],
+  multi_entity: ['is', 'is_not', 'type_is', 'type_is_not', 'name_contains', 'name_not_contains', 'name_starts_with', 'name_ends_with', 'name_is', 'in', 'not_in'],
+  tag_list: ['is', 'is_not', 'name_contains', 'name_not_contains', 'name_id', 'in', 'not_in'],
+  image: ['is', 'is_not'],
+  list: ['is', 'is_not', 'in', 'not_in'],
+  status_list: ['is', 'is_not', 'in', 'not_in'],
+};
+
+const NEGATIVE = new Set(['is_not', 'not_in', 'not_contains', 'name_not_contains', 'type_is_not', 'not_between', 'not_in_last', 'not_in_next']);
+const INDEXABLE = new Set(['number', 'text', 'list', 'status_list', 'entity', 'multi_entity', 'entity_type', 'color', 'uuid']);
+
+function lc(v: unknown): string {
+  return typeof v === 'string' ? v.toLowerCase() : v === null || v === undefined ? '' : String(v);
+}
+
+function logicalOp(op: unknown): 'and' | 'or' {
+  if (op === 'and' || op === 'all') return 'and';
+  if (op === 'or' || op === 'any') return 'or';
+  throw badInput(`Invalid filter_operator ${JSON.stringify(op)}: expected 'and'/'all' or 'or'/'any'`);
+}
+
+interface Condition {
+  path: string;
+  relation: string;
+  values: unknown[];
+}
+
+function asCondition(item: unknown): Condition | undefined {
+  if (Array.isArray(item)) {
+    if (item.length < 2 || typeof item[0] !== 'string' || typeof item[1] !== 'string') {
+      throw badInput(`Filters must be in the form [path, relation, value...], got ${JSON.stringify(item)}`);
+    }
+    const rest = item.slice(2);
+    return { path: item[0], relation: item[1], values: rest.length === 1 && Array.isArray(rest[0]) ? (rest[0] as unknown[]) : rest };
+  }
+  if (item && typeof item === 'object' && 'path' in item) {
+    const c = item as Record<string, unknown>;
+    if (typeof c['path'] !== 'string' || typeof c['relation'] !== 'string') throw badInput(`A condition needs a string 'path' and 'relation', got ${JSON.stringify(item)}`);
+    const values = c['values'] === undefined ? [] : c['values'];
+    if (!Array.isArray(values)) throw badInput(`Condition 'values' must be a list, got ${JSON.stringify(c['values'])}`);
+    return { path: c['path'], relation: c['relation'], values };
+  }
+  return undefined;
+}
+
+/** Compiles a filter tree of any accepted form (wire `{logical_operator, conditions}`, `{filter_operator, filters}`, or a list). */
+export function compileFilters(ctx: FilterContext, type: string, filters: unknown): CompiledFilter {
+  if (filters === undefined || filters === null) return { test: () => true, candidates: () => undefined };
+  return compileNode(ctx, type, filters);
+}
+
+function compileNode(ctx: FilterContext, type: string, node: unknown): CompiledFilter {
+  let op: 'and' | 'or';
+  let items: unknown;
+  if (Array.isArray(node) && (node.length === 0 || typeof node[0] !== 'string')) {
+    op = 'and';
+    items = node;
+  } else if (node && typeof node === 'object' && !Array.isArray(node) && ('conditions' in node || 'logical_operator' in node)) {
+    const n = node as Record<string, unknown>;
+    op = logicalOp(n['logical_operator'] ?? 'and');
+    items = n['conditions'] ?? [];
+  } else if (node && typeof node === 'object' && !Array.isArray(node) && ('filters' in node || 'filter_operator' in node)) {
+    const n = node as Record<string, unknown>;
+    op = logicalOp(n['filter_operator']);
+    items = n['filters'];
+  } else {
+    const cond = asCondition(node);
+    if (cond) return compileCondition(ctx, type, cond);
+    throw badInput(`Invalid filters, expected a list or a {logical_operator, conditions} hash, got ${JSON.stringify(node)}`);
+  }
+  if (!Array.isArray(items)) throw badInput(`Invalid filters, expected a list of conditions, got ${JSON.stringify(items)}`);
+  const children = items.map((item) => compileNode(ctx, type, item));
+  if (op === 'and') {
+    return {
+      test: (row) => children.every((c) => c.test(row)),
+      candidates: () => {
+        let best: Row[] | undefined;
+        for (const c of children) {
+          const rows = c.candidates();
+          if (rows && (!best || rows.length < best.length)) best = rows;
+        }
+        return best;
+      },
+    };
+  }
+  return { test: (row) => children.some((c) => c.test(row)), candidates: () => undefined };
+}
+
+function one(cond: Condition): unknown {
+  if (cond.values.length !== 1) throw badInput(`The '${cond.relation}' relation on '${cond.path}' takes exactly one value, got ${JSON.stringify(cond.values)}`);
+  return cond.values[0];
+}
+
+function compileCondition(ctx: FilterContext, type: string, cond: Condition): CompiledFilter {
+  const path = compilePath(ctx.schema, ctx.store, type, cond.path);
+  const dt = path.dataType;
+  const allowed = OPERATORS_BY_TYPE[dt];
+  if (!allowed) throw badInput(`Filtering on ${dt} fields is not supported (${path.ownerType}.${path.lastField})`);
+  if (!allowed.includes(cond.relation)) {
+    if (!Object.values(OPERATORS_BY_TYPE).some((ops) => ops.includes(cond.relation))) throw badInput(`Unknown filter relation '${cond.relation}'`);
+    throw badInput(`The '${cond.relation}' operator is not supported on the ${dt} field ${path.ownerType}.${path.lastField}`);
+  }
+  const match = buildMatch(ctx, dt, cond, path);
+  const negative = NEGATIVE.has(cond.relation);
+  const test = path.direct
+    ? (row: Row): boolean => match(path.lastField === 'id' ? row.id : path.lastField === 'type' ? row.type : row.f[path.lastField])
+    : (row: Row): boolean => {
+        const vals = path.values(row);
+        if (vals.length === 0) return match(null);
+        return negative ? vals.every(match) : vals.some(match);
+      };
+  const candidates = (): Row[] | undefined => {
+    if (!path.direct || !INDEXABLE.has(dt)) return undefined;
+    if (cond.relation !== 'is' && cond.relation !== 'in') return undefined;
+    const vals = cond.relation === 'is' ? [cond.values[0]] : cond.values;
+    if (vals.length === 0 || vals.some((v) => v === null || v === undefined || (typeof v === 'object' && !isLink(v)))) return undefined;
+    return ctx.store.lookup(type, path.lastField, vals.map((v) => (isLink(v) ? { type: v.type, id: v.id } : v)));
+  };
+  return { test, candidates };
+}
+
+function expectLinkValue(cond: Condition, v: unknown): LinkRef | null {
+  if (v === null) return null;
+  if (isLink(v)) return v;
+  throw badInput(`The '${cond.relation}' relation on '${cond.path}' expects an entity hash {type, id} or null, got ${JSON.stringify(v)}`);
+}
+
+function linkName(ctx: FilterContext, link: unknown): string {
+  if (!isLink(link)) return '';
+  const row = ctx.store.get(link.type, link.id);
+  return row ? lc(displayName(row)) : '';
+}
+
+function buildMatch(ctx: FilterContext, dt: string, cond: Condition, path: CompiledPath): Match {
+  const rel = cond.relation;
+  switch (dt) {
+    case 'entity':
+      return entityMatch(ctx, cond);
+    case 'multi_entity':
+      return multiEntityMatch(ctx, cond);
+    case 'tag_list':
+      return tagMatch(cond);
+    case 'checkbox': {
+      const v = one(cond);
+      if (typeof v !== 'boolean' && v !== null) throw badInput(`'${cond.path}' is a checkbox: filter with true or false`);
+      const want = v === true;
+      return rel === 'is' ? (x) => (x === true) === want : (x) => (x === true) !== want;
+    }
+    case 'image': {
+      const v = one(cond);
+      if (v !== null) throw badInput(`Image fields can only be filtered with 'is'/'is_not' null ('${cond.path}')`);
+      return rel === 'is' ? (x) => x === null || x === undefined : (x) => x !== null && x !== undefined;
+    }
+    case 'date':
+    case 'date_time':
+      return dateMatch(ctx, dt, cond);
+    default:
+      break;
+  }
+  if (OPERATORS_BY_TYPE[dt] === NUMBER_OPS) return numberMatch(cond);
+  void path;
+  return textMatch(cond);
+}
+
+function textMatch(cond: Condition): Match {
+  const rel = cond.relation;
+  const eq = (v: unknown): Match => {
+    if (v !== null && typeof v !== 'string') throw badInput(`'${cond.path}' expects a string value, got ${JSON.stringify(v)}`);
+    if (v === null) return (x) => x === null || x === undefined || x === '';
+    const want = v.toLowerCase();
+    return (x) => typeof x === 'string' && x.toLowerCase() === want;
+  };
+  switch (rel) {
+    case 'is':
+      return eq(one(cond));
+    case 'is_not': {
+      const m = eq(one(cond));
+      return (x) => !m(x);
+    }
+    case 'in':
+    case 'not_in': {
+      const ms = cond.values.map(eq);
+      return rel === 'in' ? (x) => ms.some((m) => m(x)) : (x) => !ms.some((m) => m(x));
+    }
+    default: {
+      const v = one(cond);
+      if (v !== null && typeof v !== 'string') throw badInput(`'${cond.path}' ${rel} expects a string, got ${JSON.stringify(v)}`);
+      const s = lc(v);
+      if (rel === 'contains') return (x) => lc(x).includes(s);
+      if (rel === 'not_contains') return (x) => !lc(x).includes(s);
+      if (rel === 'starts_with') return (x) => lc(x).startsWith(s);
+      return (x) => lc(x).endsWith(s);
+    }
+  }
+}
+
+function numberMatch(cond: Condition): Match {
+  const rel = cond.relation;
+  const num = (v: unknown): number | null => {
+    if (v === null) return null;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw badInput(`'${cond.path}' expects a number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  switch (rel) {
+    case 'is': {
+      const v = num(one(cond));
+      return v === null ? (x) => x === null || x === undefined : (x) => x === v;
+    }
+    case 'is_not': {
+      const v = num(one(cond));
+      return v === null ? (x) => x !== null && x !== undefined : (x) => x !== v;
+    }
+    case 'less_than': {
+      const v = num(one(cond));
+      return (x) => typeof x === 'number' && v !== null && x < v;
+    }
+    case 'greater_than': {
+      const v = num(one(cond));
+      return (x) => typeof x === 'number' && v !== null && x > v;
+    }
+    case 'between':
+    case 'not_between': {
+      if (cond.values.length !== 2) throw badInput(`'${rel}' on '${cond.path}' takes [low, high], got ${JSON.stringify(cond.values)}`);
+      const lo = num(cond.values[0]);
+      const hi = num(cond.values[1]);
+      const inside = (x: unknown): boolean => typeof x === 'number' && (lo === null || x >= lo) && (hi === null || x <= hi);
+      return rel === 'between' ? inside : (x) => typeof x === 'number' && !inside(x);
+    }
+    default: {
+      const set = new Set(cond.values.map(num));
+      return rel === 'in' ? (x) => set.has((x ?? null) as number | null) : (x) => !set.has((x ?? null) as number | null);
+    }
+  }
+}
+
+const UNITS = new Set(['HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR']);
+
+function shift(ms: number, n: number, unit: string): number {
+  const d = new Date(ms);
+  switch (unit) {
+    case 'HOUR':
+      return ms + n * 3600_000;
+    case 'DAY':
+      return ms + n * 86_400_000;
+    case 'WEEK':
+      return ms + n * 7 * 86_400_000;
+    case 'MONTH':
+      d.setUTCMonth(d.getUTCMonth() + n);
+      return d.getTime();
+    default:
+      d.setUTCFullYear(d.getUTCFullYear() + n);
+      return d.getTime();
+  }
+}
+
+function calendarRange(now: number, unit: string, offset: number): [number, number] {
+  const d = new Date(now);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  const day = d.getUTCDate();
+  switch (unit) {
+    case 'day': {
+      const start = Date.UTC(y, m, day + offset);
+      return [start, start + 86_400_000 - 1];
+    }
+    case 'week': {
+      const monday = day - ((d.getUTCDay() + 6) % 7);
+      const start = Date.UTC(y, m, monday + 7 * offset);
+      return [start, start + 7 * 86_400_000 - 1];
+    }
+    case 'month':
+      return [Date.UTC(y, m + offset, 1), Date.UTC(y, m + offset + 1, 1) - 1];
+    default:
+      return [Date.UTC(y + offset, 0, 1), Date.UTC(y + offset + 1, 0, 1) - 1];
+  }
+}
+
+function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
+  const rel = cond.relation;
+  const isDate = dt === 'date';
+  const norm = (v: unknown): string | null => {
+    if (v === null) return null;
+    if (typeof v === 'string') {
+      if (isDate && parseDate(v) !== undefined) return v;
+      const c = canonicalDateTime(v);
+      if (c !== undefined) return isDate ? c.slice(0, 10) : c;
+      if (!isDate && parseDate(v) !== undefined) return `${v}T00:00:00Z`;
+    }
+    throw badInput(`'${cond.path}' expects a ${isDate ? "date 'YYYY-MM-DD'" : "datetime 'YYYY-MM-DDTHH:MM:SSZ'"}, got ${JSON.stringify(v)}`);
+  };
+  const fmt = (ms: number): string => (isDate ? new Date(ms).toISOString().slice(0, 10) : new Date(ms).toISOString().slice(0, 19) + 'Z');
+  const range = (lo: string | null, hi: string | null, negate: boolean): Match => {
+    const inside = (x: unknown): boolean => typeof x === 'string' && (lo === null || x >= lo) && (hi === null || x <= hi);
+    return negate ? (x) => typeof x === 'string' && !inside(x) : inside;
+  };
+  switch (rel) {
+    case 'is': {
+      const v = norm(one(cond));
+      return v === null ? (x) => x === null || x === undefined : (x) => x === v;
+    }
+    case 'is_not': {
+      const v = norm(one(cond));
+      return v === null ? (x) => x !== null && x !== undefined : (x) => x !== v;
+    }
+    case 'less_than': {
+      const v = norm(one(cond));
+      return (x) => typeof x === 'string' && v !== null && x < v;
+    }
+    case 'greater_than': {
+      const v = norm(one(cond));
+      return (x) => typeof x === 'string' && v !== null && x > v;
+    }
+    case 'between':
+    case 'not_between':
+      if (cond.values.length !== 2) throw badInput(`'${rel}' on '${cond.path}' takes [low, high], got ${JSON.stringify(cond.values)}`);
+      return range(norm(cond.values[0]), norm(cond.values[1]), rel === 'not_between');
+    case 'in':
+    case 'not_in': {
+      const set = new Set(cond.values.map(norm));
+      return rel === 'in' ? (x) => set.has((x ?? null) as string | null) : (x) => !set.has((x ?? null) as string | null);
+    }
+    case 'in_last':
+    case 'not_in_last':
+    case 'in_next':
+    case 'not_in_next': {
+      const [n, unit] = cond.values;
+      if (typeof n !== 'number' || !Number.isInteger(n) || typeof unit !== 'string' || !UNITS.has(unit.toUpperCase())) {
+        throw badInput(`'${rel}' on '${cond.path}' takes [count, 'HOUR'|'DAY'|'WEEK'|'MONTH'|'YEAR'], got ${JSON.stringify(cond.values)}`);
+      }
+      const now = ctx.now;
+      const past = rel.endsWith('last');
+      const other = shift(now, past ? -n : n, unit.toUpperCase());
+      const lo = fmt(past ? other : now);
+      const hi = fmt(past ? now : other);
+      return range(lo, hi, rel.startsWith('not_'));
+    }
+    default: {
+      const offset = one(cond);
+      if (typeof offset !== 'number' || !Number.isInteger(offset)) throw badInput(`'${rel}' on '${cond.path}' takes an integer offset, got ${JSON.stringify(offset)}`);
+      const [lo, hi] = calendarRange(ctx.now, rel.slice('in_calendar_'.length), offset);
+      return range(fmt(lo), fmt(hi), false);
+    }
+  }
+}
+
+function nameMatcher(ctx: FilterContext, cond: Condition): (link: unknown) => boolean {
+  const v = one(cond);
+  if (typeof v !== 'string') throw badInput(`'${cond.relation}' on '${cond.path}' expects a string, got ${JSON.stringify(v)}`);
+  const s = v.toLowerCase();
+  switch (cond.relation) {
+    case 'name_contains':
+    case 'name_not_contains':
+      return (l) => linkName(ctx, l).includes(s);
+    case 'name_starts_with':
+      return (l) => linkName(ctx, l).startsWith(s);
+    case 'name_ends_with':
+      return (l) => linkName(ctx, l).endsWith(s);
+    default:
+      return (l) => isLink(l) && linkName(ctx, l) === s;
+  }
+}
+
+function typeArg(ctx: FilterContext, cond: Condition): string | null {
+  const v = one(cond);
+  if (v === null) return null;
+  if (typeof v !== 'string' || !ctx.schema.hasType(v)) throw badInput(`'${cond.relation}' on '${cond.path}' expects an entity type name, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+const sameLink = (a: unknown, b: LinkRef): boolean => isLink(a) && a.type === b.type && a.id === b.id;
+
+function entityMatch(ctx: FilterContext, cond: Condition): Match {
+  switch (cond.relation) {
+    case 'is':
+    case 'is_not': {
+      const v = expectLinkValue(cond, one(cond));
+      const m: Match = v === null ? (x) => !isLink(x) : (x) => sameLink(x, v);
+      return cond.relation === 'is' ? m : (x) => !m(x);
+    }
+    case 'in':
+    case 'not_in': {
+      const vs = cond.values.map((v) => expectLinkValue(cond, v));
+      const m: Match = (x) => vs.some((v) => (v === null ? !isLink(x) : sameLink(x, v)));
+      return cond.relation === 'in' ? m : (x) => !m(x);
+    }
+    case 'type_is':
+    case 'type_is_not': {
+      const t = typeArg(ctx, cond);
+      const m: Match = (x) => (t === null ? !isLink(x) : isLink(x) && x.type === t);
+      return cond.relation === 'type_is' ? m : (x) => !m(x);
+    }
+    default: {
+      const m = nameMatcher(ctx, cond);
+      return cond.relation === 'name_not_contains' ? (x) => !m(x) : m;
+    }
+  }
+}
+
+function multiEntityMatch(ctx: FilterContext, cond: Condition): Match {
+  const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
+  switch (cond.relation) {
+    case 'is':
+    case 'is_not': {
+      const v = expectLinkValue(cond, one(cond));
+      const m: Match = v === null ? (x) => list(x).length === 0 : (x) => list(x).some((l) => sameLink(l, v));
+      return cond.relation === 'is' ? m : (x) => !m(x);
+    }
+    case 'in':
+    case 'not_in': {
+      const vs = cond.values.map((v) => expectLinkValue(cond, v));
+      const m: Match = (x) => vs.some((v) => (v === null ? list(x).length === 0 : list(x).some((l) => sameLink(l, v))));
+      return cond.relation === 'in' ? m : (x) => !m(x);
+    }
+    case 'type_is':
+    case 'type_is_not': {
+      const t = typeArg(ctx, cond);
+      const m: Match = (x) => (t === null ? list(x).length === 0 : list(x).some((l) => isLink(l) && l.type === t));
+      return cond.relation === 'type_is' ? m : (x) => !m(x);
+    }
+    default: {
+      const nm = nameMatcher(ctx, cond);
+      const m: Match = (x) => list(x).some(nm);
+      return cond.relation === 'name_not_contains' ? (x) => !m(x) : m;
+    }
+  }
+}
+
+function tagMatch(cond: Condition): Match {
+  const tags = (x: unknown): string[] => (Array.isArray(x) ? (x as unknown[]).map(lc) : []);
+  const str = (v: unknown): string | null => {
+    if (v === null) return null;
+    if (typeof v === 'string') return v.toLowerCase();
+    if (isLink(v)) return String((v as LinkRef & { name?: unknown }).name ?? v.id).toLowerCase();
+    throw badInput(`'${cond.path}' expects a tag name, got ${JSON.stringify(v)}`);
+  };
+  switch (cond.relation) {
+    case 'is':
+    case 'name_id':
+    case 'is_not': {
+      const v = str(one(cond));
+      const m: Match = v === null ? (x) => tags(x).length === 0 : (x) => tags(x).includes(v);
+      return cond.relation === 'is_not' ? (x) => !m(x) : m;
+    }
+    case 'in':
+    case 'not_in': {
+      const vs = cond.values.map(str);
+      const m: Match = (x) => vs.some((v) => (v === null ? tags(x).length === 0 : tags(x).includes(v)));
+      return cond.relation === 'in' ? m : (x) => !m(x);
+    }
+    default: {
+      const v = str(one(cond)) ?? '';
+      const m: Match = (x) => tags(x).some((t) => t.includes(v));
+      return cond.relation === 'name_not_contains' ? (x) => !m(x) : m;
+    }
+  }
+}

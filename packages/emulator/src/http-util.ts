@@ -1,0 +1,76 @@
+import type { IncomingMessage } from 'node:http';
+
+/** A reply built by a route handler. */
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+  /** RPC method name, for the request log. */
+  method?: string | null;
+  /** RPC `error_code`, for the request log. */
+  errorCode?: number | null;
+  /** How the request authenticated, for the request log (overrides what the RPC params said). */
+  auth?: { kind: 'none' | 'script' | 'user' | 'session' | 'cookie'; principal: string | null };
+  /** Whether the state may have changed (triggers a save with `--data`). */
+  wrote?: boolean;
+}
+
+/** Largest body the emulator reads (uploads included). */
+export const MAX_BODY_BYTES: number = 256 * 1024 * 1024;
+
+/** Reads the whole request body. */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('Request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A JSON reply. */
+export function json(status: number, value: unknown, extra: Record<string, string> = {}): HttpReply {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...extra }, body: JSON.stringify(value) };
+}
+
+/** A plain-text reply. */
+export function text(status: number, body: string, contentType = 'text/plain; charset=utf-8'): HttpReply {
+  return { status, headers: { 'content-type': contentType }, body };
+}
+
+/** Parses an `application/x-www-form-urlencoded` body; repeated keys keep the last value. */
+export function parseUrlEncoded(body: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(body)) out[k] = v;
+  return out;
+}
+
+/** Parses the `Cookie` header. */
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+/** Whether a peer address is loopback. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/** Escapes text for HTML. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}

@@ -1,0 +1,20 @@
+/**
+ * `@sg/emulator`: a local ShotGrid-compatible site (JSON-RPC `/api3/json`, uploads, downloads, browser approval
+ * login, auth modes, fault injection) to test ShotGrid clients against.
+ */
+export { startEmulator } from './server.js';
+export { FaultCode } from './errors.js';
+export { DEMO_SCRIPT_KEY } from './fixtures.js';
+export type {
+  AuthKind,
+  AuthMode,
+  EmulatorHandle,
+  EmulatorOptions,
+  FaultSpec,
+  PatState,
+  RecordedRequest,
+  SiteCard,
+  SiteCardProject,
+  SiteCardScript,
+  SiteCardUser,
+} from './types.js';

@@ -1,0 +1,61 @@
+import { badInput } from '../errors.js';
+import { readEntities } from '../read-query.js';
+import { createEntity, deleteEntity, reviveEntity, updateEntity } from '../writes.js';
+import { payloadObject } from './payload.js';
+import type { MethodCall, MethodHandler } from './types.js';
+
+function read(call: MethodCall): unknown {
+  return readEntities(call.site, payloadObject('read', call.payload));
+}
+
+function create(call: MethodCall): unknown {
+  const p = payloadObject('create', call.payload);
+  return call.site.store.transaction(() => createEntity(call.site, call.principal, call.site.schema.requireType(p['type']), p['fields'], p['return_fields']));
+}
+
+function update(call: MethodCall): unknown {
+  const p = payloadObject('update', call.payload);
+  return call.site.store.transaction(() => updateEntity(call.site, call.principal, p['type'], p['id'], p['fields'], p['multi_entity_update_mode']));
+}
+
+function del(call: MethodCall): unknown {
+  const p = payloadObject('delete', call.payload);
+  return call.site.store.transaction(() => deleteEntity(call.site, call.principal, p['type'], p['id']));
+}
+
+function revive(call: MethodCall): unknown {
+  const p = payloadObject('revive', call.payload);
+  return call.site.store.transaction(() => reviveEntity(call.site, call.principal, p['type'], p['id']));
+}
+
+/** `batch`: create/update/delete requests applied in one transaction; one failure applies nothing. */
+function batch(call: MethodCall): unknown {
+  const list = call.payload;
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw badInput(`batch: params[1] must be a list of requests, got ${JSON.stringify(list)}`);
+  const { site, principal } = call;
+  return site.store.transaction(() =>
+    list.map((req, i) => {
+      if (!req || typeof req !== 'object') throw badInput(`batch request ${i}: expected a hash, got ${JSON.stringify(req)}`);
+      const r = req as Record<string, unknown>;
+      try {
+        switch (r['request_type']) {
+          case 'create':
+            return createEntity(site, principal, site.schema.requireType(r['type'] ?? r['entity_type']), r['fields'], r['return_fields']);
+          case 'update':
+            return updateEntity(site, principal, r['type'] ?? r['entity_type'], r['id'] ?? r['entity_id'], r['fields'], r['multi_entity_update_mode']);
+          case 'delete':
+            return deleteEntity(site, principal, r['type'] ?? r['entity_type'], r['id'] ?? r['entity_id']);
+          default:
+            throw badInput(`Invalid request_type ${JSON.stringify(r['request_type'])} for batch`);
+        }
+      } catch (err) {
+        if (err instanceof Error) err.message = `batch request ${i} (${String(r['request_type'])}) failed, nothing was applied: ${err.message}`;
+        throw err;
+      }
+    }),
+  );
+}
+
+/** Entity CRUD methods. */
+export const crudMethods: Record<string, MethodHandler> = { read, create, update, delete: del, revive, batch };

@@ -1,0 +1,60 @@
+/** A file part of a multipart body. */
+export interface MultipartFile {
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** A parsed `multipart/form-data` body. */
+export interface MultipartForm {
+  fields: Record<string, string>;
+  files: Record<string, MultipartFile>;
+}
+
+/** The boundary of a `multipart/form-data` content type, or undefined. */
+export function multipartBoundary(contentType: string | undefined): string | undefined {
+  if (!contentType || !/^multipart\/form-data/i.test(contentType)) return undefined;
+  const m = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return m?.[1] ?? m?.[2];
+}
+
+function headerParam(header: string, name: string): string | undefined {
+  const m = new RegExp(`${name}="([^"]*)"|${name}=([^;\\s]+)`, 'i').exec(header);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** Parses a `multipart/form-data` body; throws an Error when it is malformed. */
+export function parseMultipart(body: Buffer, boundary: string): MultipartForm {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const form: MultipartForm = { fields: {}, files: {} };
+  let pos = body.indexOf(delimiter);
+  if (pos < 0) throw new Error('multipart body without its boundary');
+  for (;;) {
+    pos += delimiter.length;
+    if (body[pos] === 0x2d && body[pos + 1] === 0x2d) break; // closing "--"
+    if (body[pos] === 0x0d && body[pos + 1] === 0x0a) pos += 2;
+    const headerEnd = body.indexOf('\r\n\r\n', pos);
+    if (headerEnd < 0) throw new Error('multipart part without a header end');
+    const headers: Record<string, string> = {};
+    for (const line of body.subarray(pos, headerEnd).toString('utf8').split('\r\n')) {
+      const i = line.indexOf(':');
+      if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+    }
+    const start = headerEnd + 4;
+    const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), start);
+    if (next < 0) throw new Error('multipart part without a closing boundary');
+    const content = body.subarray(start, next);
+    const disposition = headers['content-disposition'] ?? '';
+    const name = headerParam(disposition, 'name');
+    if (name !== undefined) {
+      const filename = headerParam(disposition, 'filename');
+      if (filename !== undefined) {
+        form.files[name] = { filename, contentType: headers['content-type'] ?? 'application/octet-stream', data: Buffer.from(content) };
+      } else {
+        form.fields[name] = content.toString('utf8');
+      }
+    }
+    pos = next + 2;
+  }
+  return form;
+}

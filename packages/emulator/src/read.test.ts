@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, where, type Harness } from './test-support/harness.js';
+
+let t: Harness;
+beforeAll(async () => {
+  t = await startHarness();
+});
+afterAll(() => t.h.close());
+
+const read = (payload: Record<string, unknown>): Promise<any> => t.call('read', t.script, { return_fields: ['code'], ...payload });
+
+describe('read', () => {
+  it('answers info unwrapped without auth', async () => {
+    const info = await t.rpc('info', []);
+    expect(info).toMatchObject({ version: [8, 50, 0], full_version: [8, 50, 0, 0], user_authentication_method: 'default', api_max_entities_per_page: 500, s3_direct_uploads_enabled: false });
+    expect(info).not.toHaveProperty('results');
+  });
+
+  it('returns requested fields, links as {type,id,name}, dotted paths and datetimes', async () => {
+    const r = await read({ type: 'Shot', return_fields: ['code', 'sg_sequence', 'sg_sequence.Sequence.code', 'created_at', 'assets'], filters: where(['code', 'is', 'SQ010_0010']) });
+    expect(r.entities).toHaveLength(1);
+    const shot = r.entities[0];
+    expect(shot).toMatchObject({ type: 'Shot', code: 'SQ010_0010', sg_sequence: { type: 'Sequence', name: 'SQ010' }, 'sg_sequence.Sequence.code': 'SQ010' });
+    expect(shot.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(shot.assets.every((a: any) => a.type === 'Asset' && typeof a.name === 'string')).toBe(true);
+  });
+
+  it('sorts, pages and reports has_next_page and entity_count', async () => {
+    const p1 = await read({ type: 'Shot', sorts: [{ field_name: 'code', direction: 'desc' }], paging: { entities_per_page: 4, current_page: 1 } });
+    const p2 = await read({ type: 'Shot', sorts: [{ field_name: 'code', direction: 'desc' }], paging: { entities_per_page: 4, current_page: 2 } });
+    expect(p1.paging_info).toMatchObject({ entity_count: 6, has_next_page: true });
+    expect(p2.paging_info).toMatchObject({ entity_count: 6, has_next_page: false });
+    const codes = [...p1.entities, ...p2.entities].map((e: any) => e.code);
+    expect(codes).toEqual([...codes].sort().reverse());
+    expect(codes).toHaveLength(6);
+  });
+
+  it('supports nested groups and dotted filter paths', async () => {
+    const r = await read({
+      type: 'Shot',
+      filters: {
+        logical_operator: 'and',
+        conditions: [
+          { path: 'sg_sequence.Sequence.code', relation: 'is', values: ['SQ020'] },
+          { logical_operator: 'or', conditions: [{ path: 'sg_status_list', relation: 'is', values: ['ip'] }, { path: 'sg_status_list', relation: 'is', values: ['hld'] }] },
+        ],
+      },
+    });
+    expect(r.entities.map((e: any) => e.code).sort()).toEqual(['SQ020_0010', 'SQ020_0030']);
+  });
+
+  it('accepts the client list form of filters too', async () => {
+    const r = await read({ type: 'Shot', filters: [['code', 'starts_with', 'sq010'], { filter_operator: 'any', filters: [['sg_status_list', 'is', 'fin'], ['sg_status_list', 'is', 'ip']] }] });
+    expect(r.entities.map((e: any) => e.code).sort()).toEqual(['SQ010_0010', 'SQ010_0020']);
+  });
+
+  it('applies text, number, entity, multi-entity and name operators', async () => {
+    const count = async (type: string, ...c: unknown[][]): Promise<number> => (await read({ type, return_fields: ['id'], filters: where(...c) })).paging_info.entity_count;
+    expect(await count('Shot', ['code', 'contains', '_00'])).toBe(6);
+    expect(await count('Shot', ['code', 'ends_with', '10'])).toBe(2);
+    expect(await count('Shot', ['code', 'not_in', 'SQ010_0010', 'SQ010_0020'])).toBe(4);
+    expect(await count('Shot', ['sg_cut_duration', 'greater_than', 100])).toBe(3);
+    expect(await count('Shot', ['sg_cut_duration', 'between', 49, 97])).toBe(3);
+    expect(await count('Shot', ['sg_cut_duration', 'is_not', null])).toBe(6);
+    expect(await count('Shot', ['sg_sequence', 'is', { type: 'Sequence', id: 1 }])).toBe(3);
+    expect(await count('Shot', ['sg_sequence', 'name_contains', 'q02'])).toBe(3);
+    expect(await count('Shot', ['assets', 'is', { type: 'Asset', id: 1 }])).toBe(3);
+    expect(await count('Shot', ['assets', 'name_contains', 'SWORD'])).toBe(3);
+    expect(await count('Task', ['entity', 'type_is', 'Asset'])).toBe(8);
+    expect(await count('Task', ['step.Step.code', 'in', 'Model', 'Rig'])).toBe(8);
+    expect(await count('Note', ['note_links', 'type_is', 'Version'])).toBe(1);
+  });
+
+  it('filters on relative dates using the emulator clock', async () => {
+    const created = await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'clock_shot' }, { field_name: 'project', value: { type: 'Project', id: 1 } }] });
+    const inLast = (): Promise<any> => read({ type: 'Shot', filters: where(['created_at', 'in_last', 1, 'DAY'], ['id', 'is', created.id]) });
+    expect((await inLast()).entities).toHaveLength(1);
+    expect((await read({ type: 'Shot', filters: where(['created_at', 'in_calendar_day', 0], ['id', 'is', created.id]) })).entities).toHaveLength(1);
+    t.h.advanceClock(2 * 86400);
+    expect((await inLast()).entities).toHaveLength(0);
+    expect((await read({ type: 'Shot', filters: where(['created_at', 'in_calendar_day', -2], ['id', 'is', created.id]) })).entities).toHaveLength(1);
+    t.h.advanceClock(-2 * 86400);
+    await t.call('delete', t.script, { type: 'Shot', id: created.id });
+  });
+
+  it('honours return_only and include_archived_projects', async () => {
+    const archived = await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'archived_shot' }, { field_name: 'project', value: { type: 'Project', id: 2 } }] });
+    const find = (extra: Record<string, unknown>): Promise<any> => read({ type: 'Shot', filters: where(['code', 'is', 'archived_shot']), ...extra });
+    expect((await find({})).entities).toHaveLength(1);
+    expect((await find({ include_archived_projects: false })).entities).toHaveLength(0);
+    expect((await read({ type: 'Project', include_archived_projects: false, return_fields: ['name'] })).entities.map((p: any) => p.name)).toEqual(['Demo Project']);
+    await t.call('delete', t.script, { type: 'Shot', id: archived.id });
+    expect((await find({})).entities).toHaveLength(0);
+    expect((await find({ return_only: 'retired' })).entities).toHaveLength(1);
+  });
+
+  it('applies the LATEST preset and rejects bad presets', async () => {
+    const shot = { type: 'Shot', id: 1 };
+    await t.call('create', t.script, { type: 'Version', fields: [{ field_name: 'code', value: 'latest_v2' }, { field_name: 'entity', value: shot }] });
+    const r = await read({ type: 'Version', filters: where(['entity', 'is', shot]), additional_filter_presets: [{ preset_name: 'LATEST', latest_by: 'ENTITIES_CREATED_AT' }] });
+    expect(r.entities.map((e: any) => e.code)).toEqual(['latest_v2']);
+    for (const bad of [[{}], [3], 3, [{ preset_name: 'NOPE' }], [{ preset_name: 'LATEST', latest_by: 'ENTITIES_CREATED_AT' }, { preset_name: 'LATEST', latest_by: 'ENTITIES_CREATED_AT' }]]) {
+      expect((await t.fault('read', t.script, { type: 'Version', return_fields: ['id'], additional_filter_presets: bad })).code).toBe(103);
+    }
+  });
+
+  it('rejects unsupported filters with a clear fault', async () => {
+    const f1 = await t.fault('read', t.script, { type: 'Shot', return_fields: ['id'], filters: where(['sg_status_list', 'contains', 'i']) });
+    expect(f1).toMatchObject({ code: 103 });
+    expect(f1.message).toContain("'contains' operator is not supported on the status_list field Shot.sg_status_list");
+    expect((await t.fault('read', t.script, { type: 'EventLogEntry', return_fields: ['id'], filters: where(['meta', 'is', null]) })).message).toMatch(/serializable/);
+    expect((await t.fault('read', t.script, { type: 'Shot', return_fields: ['id'], filters: where(['image', 'is', 'x']) })).message).toMatch(/Image/);
+    expect((await t.fault('read', t.script, { type: 'Shot', return_fields: ['id'], filters: where(['nope', 'is', 1]) })).message).toContain('Shot.nope');
+    expect((await t.fault('read', t.script, { type: 'Shot', return_fields: ['id'], filters: where(['sg_cut_in', 'is', 'ten']) })).message).toContain('expects a number');
+    expect((await t.fault('read', t.script, { type: 'Nope', return_fields: ['id'] })).message).toContain('Nope');
+  });
+});

@@ -1,0 +1,242 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { adminRoute } from './admin.js';
+import { AppSessions, appSessionRoute } from './app-session.js';
+import { describeAuth } from './auth-rules.js';
+import { dispatch } from './dispatcher.js';
+import { FaultQueue, describeFault } from './fault-injection.js';
+import { isLoopback, json, readBody, text, type HttpReply } from './http-util.js';
+import { RawReply } from './methods/types.js';
+import { Persistence } from './persistence.js';
+import { RequestLog } from './request-log.js';
+import { Site } from './site.js';
+import type { EmulatorHandle, EmulatorOptions, FaultSpec, PatState } from './types.js';
+import { PendingUploads, uploadRoute } from './uploads.js';
+
+/** The running emulator: the site plus everything about serving it. */
+export class Emulator {
+  readonly faults: FaultQueue = new FaultQueue();
+  readonly log: RequestLog = new RequestLog();
+  readonly appSessions: AppSessions;
+  readonly uploads: PendingUploads = new PendingUploads();
+  latencyMs: number;
+  persistence: Persistence | undefined;
+
+  constructor(
+    readonly site: Site,
+    readonly logger: (line: string) => void,
+    latencyMs: number,
+  ) {
+    this.latencyMs = latencyMs;
+    this.appSessions = new AppSessions(site);
+  }
+
+  /** Back to the fixtures. */
+  reset(): void {
+    this.site.clock.reset();
+    this.site.loadFixtures();
+    this.faults.clear();
+    this.log.clear();
+    this.appSessions.clear();
+    this.uploads.clear();
+    this.persistence?.save();
+  }
+
+  /** Changes a user's PAT state. */
+  setPat(login: string, state: PatState): void {
+    const cred = this.site.userCredential(login);
+    if (!cred) throw new Error(`Unknown login '${login}'`);
+    if (state !== 'valid' && state !== 'missing' && state !== 'revoked') throw new Error("PAT state must be 'valid', 'missing' or 'revoked'");
+    if (state === 'valid' && cred.password === null) throw new Error(`'${login}' has no passphrase, so no PAT can be bound`);
+    cred.pat = state;
+    if (state === 'missing') cred.patExchangedAt = null;
+  }
+
+  /** Handles one HTTP request. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const clockAt = new Date(this.site.now()).toISOString();
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const path = url.pathname;
+    const httpMethod = req.method ?? 'GET';
+    const seq = this.log.nextSeq();
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      this.send(res, text(413, (err as Error).message));
+      return;
+    }
+    if (path.startsWith('/__emulator/')) {
+      const reply = isLoopback(req.socket.remoteAddress) ? adminRoute(this, httpMethod, path, body) : text(403, 'Admin endpoints answer loopback peers only');
+      this.send(res, reply);
+      return;
+    }
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    const isRpc = path.endsWith('/api3/json');
+    let rpcMethod: string | null = null;
+    let rpcAuth: unknown;
+    if (isRpc) {
+      try {
+        const env = JSON.parse(body.toString('utf8')) as { method_name?: unknown; params?: unknown };
+        if (typeof env.method_name === 'string') rpcMethod = env.method_name;
+        if (Array.isArray(env.params)) rpcAuth = env.params[0];
+      } catch {
+        // dispatch answers malformed JSON with a fault
+      }
+    }
+    const fault = this.faults.take(rpcMethod, path);
+    const claimed = rpcMethod === 'info' ? { auth: 'none' as const, principal: null, sudoAsLogin: null } : describeAuth(rpcAuth);
+    const record = (status: number, reply: HttpReply | undefined, injected: string | null): void => {
+      const entry = {
+        seq, httpMethod, path, method_name: reply?.method ?? rpcMethod, auth: reply?.auth?.kind ?? claimed.auth,
+        principal: reply?.auth ? reply.auth.principal : claimed.principal, sudoAsLogin: claimed.sudoAsLogin, status,
+        errorCode: reply?.errorCode ?? null, injected, receivedAt: new Date(started).toISOString(), clockAt, durationMs: Date.now() - started,
+      };
+      this.log.add(entry);
+      this.logger(`${httpMethod} ${path}${entry.method_name ? ` ${entry.method_name}` : ''} → ${status}${entry.errorCode ? ` fault ${entry.errorCode}` : ''}${injected ? ` [injected ${injected}]` : ''}`);
+    };
+    if (fault) {
+      const name = describeFault(fault);
+      if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.dropConnection && fault.when !== 'after') {
+        record(0, undefined, name);
+        req.socket.destroy();
+        return;
+      }
+      const injected = injectedReply(fault);
+      if (injected) {
+        record(injected.status, injected, name);
+        this.send(res, injected);
+        return;
+      }
+    }
+    let reply: HttpReply;
+    try {
+      reply = await this.route(req, httpMethod, path, url, body);
+    } catch (err) {
+      reply = text(500, `Internal emulator error: ${(err as Error).message}`);
+    }
+    if (reply.wrote) this.persistence?.markDirty();
+    if (fault?.dropConnection) {
+      this.persistence?.flush();
+      record(0, reply, describeFault(fault));
+      req.socket.destroy();
+      return;
+    }
+    record(reply.status, reply, fault ? describeFault(fault) : null);
+    this.send(res, reply);
+  }
+
+  private async route(req: IncomingMessage, httpMethod: string, path: string, url: URL, body: Buffer): Promise<HttpReply> {
+    if (path.endsWith('/api3/json')) {
+      if (httpMethod !== 'POST') return text(405, 'The JSON-RPC endpoint answers POST only');
+      const result = dispatch(this.site, body.toString('utf8'));
+      const reply = result.reply instanceof RawReply ? text(200, result.reply.body, result.reply.contentType) : json(200, result.reply);
+      return { ...reply, method: result.method, errorCode: result.errorCode, wrote: result.wrote };
+    }
+    if ((path === '/api/v1' || path === '/api/v1/' || path === '/api/v1.1' || path === '/api/v1.1/') && httpMethod === 'GET') {
+      const method = { default: 'default', identity: 'oxygen', sso: 'saml2' }[this.site.settings.authMode];
+      return json(200, {
+        shotgun_version: 'v8.50.0.0 (build sg-emulator)',
+        api_version: 'v1.1',
+        user_authentication_method: method,
+        authentication_app_session_launcher_enabled: true,
+        unified_login_flow_enabled: this.site.settings.authMode === 'identity',
+      });
+    }
+    const app = appSessionRoute(this, httpMethod, path, body, req);
+    if (app) return app;
+    const upload = await uploadRoute(this, httpMethod, path, url, body, req);
+    if (upload) return upload;
+    return text(404, `Not found: ${httpMethod} ${path}`);
+  }
+
+  private send(res: ServerResponse, reply: HttpReply): void {
+    if (res.destroyed) return;
+    const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+    res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+    res.end(body);
+  }
+}
+
+function injectedReply(fault: FaultSpec): HttpReply | undefined {
+  const extra: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+  if (fault.errorCode !== undefined) {
+    return { ...json(fault.status ?? 200, { exception: true, message: fault.message ?? `Injected fault ${fault.errorCode}`, error_code: fault.errorCode }, extra), errorCode: fault.errorCode };
+  }
+  if (fault.html) {
+    const status = fault.status ?? 200;
+    const page = fault.body ?? `<!DOCTYPE html><html><head><title>${status} Error</title></head><body><h1>${status}</h1><p>The server is temporarily unable to service your request (injected by sg-emulator).</p></body></html>`;
+    return { status, headers: { 'content-type': 'text/html; charset=utf-8', ...extra }, body: page };
+  }
+  if (fault.status !== undefined) {
+    return { status: fault.status, headers: { 'content-type': 'text/plain; charset=utf-8', ...extra }, body: fault.body ?? `Injected HTTP ${fault.status} (sg-emulator)` };
+  }
+  return undefined;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Starts an emulated ShotGrid site on loopback (by default) and resolves once it is listening. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  const authMode = options.authMode ?? 'default';
+  if (!['default', 'identity', 'sso'].includes(authMode)) throw new Error(`Invalid authMode ${JSON.stringify(authMode)}`);
+  const fixtures = options.fixtures ?? 'demo';
+  if (fixtures !== 'demo' && fixtures !== 'empty') throw new Error(`Invalid fixtures ${JSON.stringify(fixtures)}`);
+  const rows = options.rows ?? 0;
+  if (!Number.isInteger(rows) || rows < 0) throw new Error('rows must be a non-negative integer');
+  const logger = options.logger ?? ((): void => {});
+  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds: options.sessionIdleSeconds ?? 1800, pageSize: options.pageSize ?? 500 });
+  const emulator = new Emulator(site, logger, options.latencyMs ?? 0);
+  if (options.dataFile) {
+    emulator.persistence = new Persistence(options.dataFile, site, logger);
+    if (!emulator.persistence.load()) emulator.persistence.save();
+  }
+  const server = createServer((req, res) => {
+    emulator.handle(req, res).catch((err: unknown) => {
+      logger(`request failed: ${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host}:${addr.port}`;
+  site.baseUrl = url;
+  logger(`sg-emulator listening on ${url} (auth mode ${authMode}, fixtures ${fixtures}${rows ? `, +${rows} rows` : ''})`);
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    card: site.card(),
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        emulator.persistence?.flush();
+      });
+      return closed;
+    },
+    injectFault: (spec) => emulator.faults.push(spec),
+    setLatency: (ms) => {
+      emulator.latencyMs = ms;
+    },
+    advanceClock: (seconds) => site.clock.advance(seconds),
+    reset: () => emulator.reset(),
+    requests: () => emulator.log.list(),
+    approve: (requestId, login) => emulator.appSessions.approve(requestId, login),
+    deny: (requestId) => emulator.appSessions.deny(requestId),
+    setPat: (login, state) => emulator.setPat(login, state),
+  };
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { EmulatorClock } from './clock.js';
+import type { FormatContext } from './entity-format.js';
+import { cardScripts, cardUsers, seed, type ScriptCredential, type UserCredential } from './fixtures.js';
+import { Schema, type SchemaSnapshot } from './schema.js';
+import { Store, type LinkRef, type Row, type StoreSnapshot } from './store.js';
+import type { AuthMode, SiteCard, SiteCardProject } from './types.js';
+
+/** A session minted by `get_session_token` or a browser approval. */
+export interface Session {
+  token: string;
+  kind: 'script' | 'user';
+  actor: LinkRef;
+  login: string;
+  admin: boolean;
+  identityBacked: boolean;
+  /** Emulator-clock ms of the last use. */
+  lastUsed: number;
+}
+
+/** An uploaded file's bytes. */
+export interface StoredFile {
+  data: Buffer;
+  contentType: string;
+  name: string;
+}
+
+/** Settings fixed when the emulator starts. */
+export interface SiteSettings {
+  authMode: AuthMode;
+  fixtures: 'demo' | 'empty';
+  rows: number;
+  sessionIdleSeconds: number;
+  pageSize: number;
+}
+
+/** Everything persisted with `--data`. */
+export interface SiteSnapshot {
+  format: 'sg-emulator/1';
+  schema: SchemaSnapshot;
+  store: StoreSnapshot;
+  scripts: ScriptCredential[];
+  users: UserCredential[];
+  projects: SiteCardProject[];
+  follows: string[];
+  workSchedule: Record<string, { working: boolean; description: string | null }>;
+  subscriptions: Record<string, unknown>;
+  files: Record<string, { data: string; contentType: string; name: string }>;
+}
+
+/** The whole state of one emulated site. */
+export class Site implements FormatContext {
+  readonly clock: EmulatorClock = new EmulatorClock();
+  schema!: Schema;
+  store!: Store;
+  scripts: ScriptCredential[] = [];
+  users: UserCredential[] = [];
+  projects: SiteCardProject[] = [];
+  sessions: Map<string, Session> = new Map();
+  /** `userId|Type|id` keys. */
+  follows: Set<string> = new Set();
+  /** Key `project|user|date` (empty parts for studio-wide) → exception. */
+  workSchedule: Map<string, { working: boolean; description: string | null }> = new Map();
+  subscriptions: Map<number, unknown> = new Map();
+  files: Map<number, StoredFile> = new Map();
+  baseUrl = '';
+
+  constructor(readonly settings: SiteSettings) {
+    this.loadFixtures();
+  }
+
+  /** Rebuilds the state from the fixtures. */
+  loadFixtures(): void {
+    this.schema = new Schema();
+    this.store = new Store();
+    const seeded = seed(this.store, this.schema, this.settings.fixtures, this.settings.rows);
+    this.scripts = seeded.scripts;
+    this.users = seeded.users;
+    this.projects = seeded.projects;
+    this.sessions.clear();
+    this.follows.clear();
+    this.workSchedule.clear();
+    this.subscriptions.clear();
+    this.files.clear();
+  }
+
+  /** The site card. */
+  card(): SiteCard {
+    return {
+      url: this.baseUrl,
+      authMode: this.settings.authMode,
+      scripts: cardScripts(this.scripts),
+      users: cardUsers(this.users, this.store),
+      projects: this.projects.map((p) => ({ ...p })),
+    };
+  }
+
+  /** Current emulator-clock time in epoch ms. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** The HumanUser row of a login (retired too), or undefined. */
+  userRow(login: string): Row | undefined {
+    const rows = this.store.lookup('HumanUser', 'login', [login]);
+    return rows.find((r) => typeof r.f['login'] === 'string' && r.f['login'] === login) ?? rows[0];
+  }
+
+  /** Credentials of a login, or undefined. */
+  userCredential(login: string): UserCredential | undefined {
+    return this.users.find((u) => u.login === login);
+  }
+
+  /** Mints a session token. */
+  createSession(s: Omit<Session, 'token' | 'lastUsed'>): Session {
+    const session: Session = { ...s, token: randomBytes(24).toString('hex'), lastUsed: this.now() };
+    this.sessions.set(session.token, session);
+    return session;
+  }
+
+  /** Serialisable state. */
+  snapshot(): SiteSnapshot {
+    const files: SiteSnapshot['files'] = {};
+    for (const [id, f] of this.files) files[String(id)] = { data: f.data.toString('base64'), contentType: f.contentType, name: f.name };
+    return {
+      format: 'sg-emulator/1',
+      schema: this.schema.snapshot(),
+      store: this.store.snapshot(),
+      scripts: this.scripts,
+      users: this.users,
+      projects: this.projects,
+      follows: [...this.follows],
+      workSchedule: Object.fromEntries(this.workSchedule),
+      subscriptions: Object.fromEntries([...this.subscriptions].map(([k, v]) => [String(k), v])),
+      files,
+    };
+  }
+
+  /** Restores a snapshot written by {@link snapshot}. */
+  restore(snap: SiteSnapshot): void {
+    if (snap.format !== 'sg-emulator/1') throw new Error(`Unsupported data file format ${JSON.stringify(snap.format)}`);
+    this.schema = new Schema(snap.schema);
+    this.store = new Store();
+    this.store.load(snap.store);
+    this.scripts = snap.scripts;
+    this.users = snap.users;
+    this.projects = snap.projects;
+    this.sessions.clear();
+    this.follows = new Set(snap.follows);
+    this.workSchedule = new Map(Object.entries(snap.workSchedule));
+    this.subscriptions = new Map(Object.entries(snap.subscriptions).map(([k, v]) => [Number(k), v]));
+    this.files = new Map(Object.entries(snap.files).map(([k, f]) => [Number(k), { data: Buffer.from(f.data, 'base64'), contentType: f.contentType, name: f.name }]));
+  }
+}

@@ -1,0 +1,218 @@
+/** A stored entity. Field values are kept in their wire form (links as `{type, id}` only). */
+export interface Row {
+  readonly type: string;
+  readonly id: number;
+  retired: boolean;
+  readonly f: Record<string, unknown>;
+}
+
+/** A link as stored: `{type, id}`. */
+export interface LinkRef {
+  type: string;
+  id: number;
+}
+
+interface Table {
+  rows: Map<number, Row>;
+  list: Row[];
+  nextId: number;
+}
+
+/** Serialised store, as persisted with `--data`. */
+export interface StoreSnapshot {
+  tables: Record<string, { nextId: number; rows: [number, boolean, Record<string, unknown>][] }>;
+}
+
+type FieldIndex = Map<string, Set<Row>>;
+
+/** Index key of one scalar value: links by type+id, text case-insensitively. */
+export function indexKey(value: unknown): string {
+  if (value === null || value === undefined) return '∅';
+  if (typeof value === 'string') return 's' + value.toLowerCase();
+  if (typeof value === 'number') return 'n' + value;
+  if (typeof value === 'boolean') return value ? 'T' : 'F';
+  if (typeof value === 'object' && 'type' in value && 'id' in value) {
+    const link = value as LinkRef;
+    return `e${link.type}#${link.id}`;
+  }
+  return 'j' + JSON.stringify(value);
+}
+
+function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.length === 0 ? ['∅'] : value.map(indexKey);
+  return [indexKey(value)];
+}
+
+/** Whether a link value points at `ref`. */
+export function isLink(value: unknown): value is LinkRef {
+  return typeof value === 'object' && value !== null && typeof (value as LinkRef).type === 'string' && typeof (value as LinkRef).id === 'number';
+}
+
+/**
+ * The in-memory store: rows per entity type in id order, ids per type, lazily built hash indexes (maintained on
+ * every write once built) for equality lookups, and an undo journal so that `batch` is atomic.
+ */
+export class Store {
+  private tables = new Map<string, Table>();
+  private indexes = new Map<string, Map<string, FieldIndex>>();
+  private journal: (() => void)[] | null = null;
+  /** Incremented on every write; persistence compares it to know when to save. */
+  revision = 0;
+
+  private table(type: string): Table {
+    let t = this.tables.get(type);
+    if (!t) {
+      t = { rows: new Map(), list: [], nextId: 1 };
+      this.tables.set(type, t);
+    }
+    return t;
+  }
+
+  /** The row, retired or not, or undefined. */
+  get(type: string, id: number): Row | undefined {
+    return this.tables.get(type)?.rows.get(id);
+  }
+
+  /** The row when it exists and is not retired. */
+  getLive(type: string, id: number): Row | undefined {
+    const row = this.get(type, id);
+    return row && !row.retired ? row : undefined;
+  }
+
+  /** All rows of a type (retired too), in id order. Do not mutate. */
+  all(type: string): readonly Row[] {
+    return this.tables.get(type)?.list ?? [];
+  }
+
+  /** Number of rows of a type (retired too). */
+  count(type: string): number {
+    return this.tables.get(type)?.list.length ?? 0;
+  }
+
+  /** Inserts a row with the next id of its type. */
+  insert(type: string, fields: Record<string, unknown>): Row {
+    const t = this.table(type);
+    const id = t.nextId++;
+    const row: Row = { type, id, retired: false, f: fields };
+    t.rows.set(id, row);
+    t.list.push(row);
+    const idx = this.indexes.get(type);
+    if (idx) for (const [field, index] of idx) this.indexAdd(index, row, field === 'id' ? id : row.f[field]);
+    this.revision++;
+    this.journal?.push(() => {
+      t.rows.delete(id);
+      const last = t.list.pop();
+      if (last !== row) throw new Error('store journal out of order');
+      t.nextId = id;
+      const ix = this.indexes.get(type);
+      if (ix) for (const [field, index] of ix) this.indexRemove(index, row, field === 'id' ? id : row.f[field]);
+    });
+    return row;
+  }
+
+  /** Sets one field of a row, keeping indexes and the journal in step. */
+  setField(row: Row, field: string, value: unknown): void {
+    const old = row.f[field];
+    const index = this.indexes.get(row.type)?.get(field);
+    if (index) {
+      this.indexRemove(index, row, old);
+      this.indexAdd(index, row, value);
+    }
+    row.f[field] = value;
+    this.revision++;
+    this.journal?.push(() => {
+      const ix = this.indexes.get(row.type)?.get(field);
+      if (ix) {
+        this.indexRemove(ix, row, value);
+        this.indexAdd(ix, row, old);
+      }
+      if (old === undefined) delete row.f[field];
+      else row.f[field] = old;
+    });
+  }
+
+  /** Retires or revives a row. */
+  setRetired(row: Row, retired: boolean): void {
+    const old = row.retired;
+    row.retired = retired;
+    this.revision++;
+    this.journal?.push(() => {
+      row.retired = old;
+    });
+  }
+
+  /** Rows of `type` whose `field` equals one of `values` (multi-valued fields: contains one of them). */
+  lookup(type: string, field: string, values: readonly unknown[]): Row[] {
+    let idx = this.indexes.get(type);
+    if (!idx) {
+      idx = new Map();
+      this.indexes.set(type, idx);
+    }
+    let index = idx.get(field);
+    if (!index) {
+      index = new Map();
+      for (const row of this.all(type)) this.indexAdd(index, row, field === 'id' ? row.id : row.f[field]);
+      idx.set(field, index);
+    }
+    if (values.length === 1) return [...(index.get(indexKey(values[0])) ?? [])];
+    const out = new Set<Row>();
+    for (const v of values) for (const row of index.get(indexKey(v)) ?? []) out.add(row);
+    return [...out];
+  }
+
+  private indexAdd(index: FieldIndex, row: Row, value: unknown): void {
+    for (const key of keysOf(value)) {
+      let set = index.get(key);
+      if (!set) {
+        set = new Set();
+        index.set(key, set);
+      }
+      set.add(row);
+    }
+  }
+
+  private indexRemove(index: FieldIndex, row: Row, value: unknown): void {
+    for (const key of keysOf(value)) index.get(key)?.delete(row);
+  }
+
+  /** Runs `fn` atomically: if it throws, every write it made is undone. */
+  transaction<T>(fn: () => T): T {
+    if (this.journal) return fn();
+    this.journal = [];
+    try {
+      const result = fn();
+      this.journal = null;
+      return result;
+    } catch (err) {
+      const undo = this.journal ?? [];
+      this.journal = null;
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
+      throw err;
+    }
+  }
+
+  /** Serialisable copy of all rows. */
+  snapshot(): StoreSnapshot {
+    const tables: StoreSnapshot['tables'] = {};
+    for (const [type, t] of this.tables) {
+      tables[type] = { nextId: t.nextId, rows: t.list.map((r) => [r.id, r.retired, r.f]) };
+    }
+    return { tables };
+  }
+
+  /** Replaces the content with a snapshot. */
+  load(snapshot: StoreSnapshot): void {
+    this.tables.clear();
+    this.indexes.clear();
+    for (const [type, data] of Object.entries(snapshot.tables)) {
+      const t = this.table(type);
+      for (const [id, retired, f] of data.rows) {
+        const row: Row = { type, id, retired, f };
+        t.rows.set(id, row);
+        t.list.push(row);
+      }
+      t.nextId = data.nextId;
+    }
+    this.revision++;
+  }
+}

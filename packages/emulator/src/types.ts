@@ -1,0 +1,167 @@
+/** How the emulated site authenticates people: `default` (legacy login), `identity` (Autodesk Identity, "oxygen") or `sso` (SAML2). */
+export type AuthMode = 'default' | 'identity' | 'sso';
+
+/** State of the Personal Access Token bound to a user's legacy login. */
+export type PatState = 'valid' | 'missing' | 'revoked';
+
+/** Options of {@link startEmulator}. Every member is optional. */
+export interface EmulatorOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Port to listen on; `0` (the default) picks a free one. */
+  port?: number;
+  /** Which data the site starts with: `demo` (default) or `empty` (only the credentials of the site card). */
+  fixtures?: 'demo' | 'empty';
+  /** Extra Shots (with proportional Assets, Tasks and Versions) added to the demo project, deterministically. */
+  rows?: number;
+  /** Latency added to every non-admin request, in milliseconds. Default 0. */
+  latencyMs?: number;
+  /** Authentication mode of the site. Default `default`. */
+  authMode?: AuthMode;
+  /** JSON file the store is loaded from (when it exists) and saved to after writes (temp file + rename). */
+  dataFile?: string;
+  /** Idle time after which a session token expires, in seconds of the emulator clock. Default 1800. */
+  sessionIdleSeconds?: number;
+  /** `api_max_entities_per_page` announced by `info` and used as the default page size. Default 500. */
+  pageSize?: number;
+  /** Receives one log line per request and event. Default: silent. */
+  logger?: (line: string) => void;
+}
+
+/** A script (ApiUser) of the site card. */
+export interface SiteCardScript {
+  /** Script name, sent as `script_name`. */
+  name: string;
+  /** 64-hex application key, sent as `script_key`. */
+  key: string;
+}
+
+/** A HumanUser of the site card, with its credentials and the auth situation it demonstrates. */
+export interface SiteCardUser {
+  /** Legacy login. */
+  login: string;
+  /** Legacy passphrase, or `null` when the user never set one. */
+  password: string | null;
+  /** Whether the user has the Admin permission role (may sudo; may activate users on Identity sites). */
+  admin: boolean;
+  /** State of the bound Personal Access Token. */
+  pat: PatState;
+  /** The fixed one-time code to send as `auth_token` when the user has 2FA, else `null`. */
+  twoFactorCode: string | null;
+  /** Whether the account is active (`sg_status_list` = `act`). */
+  active: boolean;
+  /** `can_impersonate_this_user`; present (false) only for users that refuse being a sudo target. */
+  canBeImpersonated?: boolean;
+}
+
+/** A project of the site card. */
+export interface SiteCardProject {
+  /** Always `Project`. */
+  type: 'Project';
+  /** Project id. */
+  id: number;
+  /** Project name. */
+  name: string;
+}
+
+/** What the CLI prints when ready, and `EmulatorHandle.card`. */
+export interface SiteCard {
+  /** Base URL of the site, without a trailing slash. */
+  url: string;
+  /** Authentication mode. */
+  authMode: AuthMode;
+  /** Scripts and their keys. */
+  scripts: SiteCardScript[];
+  /** Users and their credentials. */
+  users: SiteCardUser[];
+  /** Projects (the demo project and an archived one). */
+  projects: SiteCardProject[];
+}
+
+/**
+ * A queued fault. Faults match by `method` (the RPC `method_name`, or the URL path of a non-RPC request such as
+ * `/upload/upload_file`; any request when omitted) and are consumed first in, first out, `times` times (default 1).
+ */
+export interface FaultSpec {
+  /** RPC method name or URL path to match; any request when omitted. */
+  method?: string;
+  /** How many matching requests this fault applies to. Default 1. */
+  times?: number;
+  /** HTTP status to answer with (the request is not processed). With `html`, default 200; otherwise 500. */
+  status?: number;
+  /** Answer with an HTML page (a proxy error page) instead of JSON. */
+  html?: boolean;
+  /** Body text to send with `status`. */
+  body?: string;
+  /** `Retry-After` header value in seconds. */
+  retryAfter?: number;
+  /** Destroy the socket without any response. */
+  dropConnection?: boolean;
+  /** With `dropConnection`: `before` (default) drops before processing; `after` processes the request (writes land) then drops. */
+  when?: 'before' | 'after';
+  /** Delay before processing, in milliseconds (on its own, the request is then answered normally). */
+  delayMs?: number;
+  /** Answer HTTP 200 with an RPC fault envelope carrying this `error_code` (the request is not processed). */
+  errorCode?: number;
+  /** Message of the injected RPC fault (with `errorCode`). */
+  message?: string;
+}
+
+/** How a request authenticated. Secrets are never recorded. */
+export type AuthKind = 'none' | 'script' | 'user' | 'session' | 'cookie';
+
+/** One request the emulator received, as `GET /__emulator/requests` lists it. */
+export interface RecordedRequest {
+  /** Sequence number, from 1. */
+  seq: number;
+  /** HTTP method. */
+  httpMethod: string;
+  /** URL path (no query string). */
+  path: string;
+  /** RPC `method_name` for `/api3/json`, else `null`. */
+  method_name: string | null;
+  /** How the request authenticated (as claimed by the credentials it carried). */
+  auth: AuthKind;
+  /** Login or script name of the caller when known (never a password, key or token). */
+  principal: string | null;
+  /** `sudo_as_login` when sent. */
+  sudoAsLogin: string | null;
+  /** HTTP status answered (0 when the connection was dropped). */
+  status: number;
+  /** RPC `error_code` when the reply was a fault, else `null`. */
+  errorCode: number | null;
+  /** Name of the injected fault that applied, else `null`. */
+  injected: string | null;
+  /** Wall-clock time the request arrived (ISO 8601). */
+  receivedAt: string;
+  /** Emulator-clock time the request arrived (ISO 8601). */
+  clockAt: string;
+  /** Milliseconds spent answering. */
+  durationMs: number;
+}
+
+/** What {@link startEmulator} resolves to. */
+export interface EmulatorHandle {
+  /** Base URL, e.g. `http://127.0.0.1:54321` (no trailing slash). */
+  url: string;
+  /** The site card (the same object the CLI prints). */
+  card: SiteCard;
+  /** Stops listening, closes open connections and flushes `dataFile`. */
+  close(): Promise<void>;
+  /** Queues a fault (same as `POST /__emulator/faults`). */
+  injectFault(spec: FaultSpec): void;
+  /** Sets the latency added to every request (same as `POST /__emulator/latency`). */
+  setLatency(ms: number): void;
+  /** Moves the emulator clock forward (same as `POST /__emulator/clock`). */
+  advanceClock(seconds: number): void;
+  /** Back to the fixtures: data, sessions, faults, clock offset and request log (same as `POST /__emulator/reset`). */
+  reset(): void;
+  /** The requests received so far (same as `GET /__emulator/requests`). */
+  requests(): RecordedRequest[];
+  /** Approves a pending browser app-session request as `login` (same as `POST /__emulator/approve`). */
+  approve(requestId: string, login: string): void;
+  /** Denies a pending browser app-session request (same as `POST /__emulator/deny`). */
+  deny(requestId: string): void;
+  /** Changes the PAT bound to a user, e.g. revokes it after it was exchanged (same as `POST /__emulator/pat`). */
+  setPat(login: string, state: PatState): void;
+}

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { authenticate, type Principal } from './auth-rules.js';
+import { RpcFault, badInput } from './errors.js';
+import { parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
+import { multipartBoundary, parseMultipart, type MultipartFile } from './multipart.js';
+import type { Emulator } from './server.js';
+import type { Site } from './site.js';
+import { isLink, type Row } from './store.js';
+import { createEntity, requireRow, updateEntity } from './writes.js';
+
+interface PendingUpload {
+  filename: string;
+  uploadType: string;
+  data: Buffer | undefined;
+  contentType: string;
+  parts: Map<number, Buffer>;
+}
+
+/** Uploads started with `/upload/api_get_upload_link_info` and not linked yet. */
+export class PendingUploads {
+  readonly byId: Map<string, PendingUpload> = new Map();
+
+  /** Forgets every pending upload. */
+  clear(): void {
+    this.byId.clear();
+  }
+}
+
+const THUMB_FIELDS = new Set(['thumb_image', 'image']);
+const FILMSTRIP_FIELDS = new Set(['filmstrip_thumb_image', 'filmstrip_image']);
+const AUTH_KEYS = ['user_login', 'user_password', 'auth_token', 'script_name', 'script_key', 'session_token', 'sudo_as_login', 'session_uuid'];
+
+function formAuth(site: Site, fields: Record<string, string>): Principal {
+  const params: Record<string, unknown> = {};
+  for (const k of AUTH_KEYS) if (fields[k] !== undefined) params[k] = fields[k];
+  return authenticate(site, params);
+}
+
+function authOf(p: Principal): HttpReply['auth'] {
+  return { kind: p.kind, principal: p.name };
+}
+
+function targetRow(site: Site, fields: Record<string, string>): Row {
+  const id = Number(fields['entity_id']);
+  const row = requireRow(site, fields['entity_type'], Number.isInteger(id) ? id : fields['entity_id']);
+  if (row.retired) throw badInput(`${row.type} ${row.id} is retired`);
+  return row;
+}
+
+function isTrue(v: string | undefined): boolean {
+  return v !== undefined && /^(true|1|yes)$/i.test(v);
+}
+
+/** Stores a file as an Attachment (linked to `row`) and returns its id. */
+function storeAttachment(site: Site, principal: Principal, row: Row, file: MultipartFile, displayName: string | undefined, tagList: string | undefined, thumbnail: boolean): number {
+  const ext = file.filename.includes('.') ? file.filename.split('.').pop() ?? '' : '';
+  const linkable = site.schema.validTypes('Attachment', 'attachment_links').includes(row.type);
+  const fields: { field_name: string; value: unknown }[] = [
+    { field_name: 'filename', value: file.filename },
+    { field_name: 'display_name', value: displayName || file.filename },
+    { field_name: 'file_size', value: file.data.length },
+    { field_name: 'file_extension', value: ext },
+  ];
+  if (!thumbnail && linkable) fields.push({ field_name: 'attachment_links', value: [{ type: row.type, id: row.id }] });
+  if (thumbnail) fields.push({ field_name: 'sg_type', value: 'Thumbnail' });
+  if (isLink(row.f['project'])) fields.push({ field_name: 'project', value: row.f['project'] });
+  if (tagList) fields.push({ field_name: 'tag_list', value: tagList.split(',').map((t) => t.trim()).filter(Boolean) });
+  const created = createEntity(site, principal, 'Attachment', fields, ['id']);
+  const id = created['id'] as number;
+  const att = site.store.get('Attachment', id);
+  if (att) site.store.setField(att, 'this_file', { type: 'Attachment', id, name: displayName || file.filename, content_type: file.contentType, link_type: 'upload' });
+  site.files.set(id, { data: file.data, contentType: file.contentType, name: file.filename });
+  return id;
+}
+
+/** Attaches an uploaded file to `row`: thumbnail, filmstrip, a url field, or just an Attachment. */
+function attach(site: Site, principal: Principal, row: Row, file: MultipartFile, fieldName: string | undefined, displayName: string | undefined, tagList: string | undefined, filmstrip: boolean): number {
+  return site.store.transaction(() => {
+    const thumb = filmstrip || (fieldName !== undefined && (THUMB_FIELDS.has(fieldName) || FILMSTRIP_FIELDS.has(fieldName)));
+    if (fieldName && !thumb) {
+      const dt = site.schema.dataType(row.type, fieldName);
+      if (dt !== 'url') throw badInput(`${row.type}.${fieldName} is a ${dt} field; files can only be uploaded to url fields`);
+    }
+    const id = storeAttachment(site, principal, row, file, displayName, tagList, thumb);
+    if (thumb) {
+      const target = filmstrip || (fieldName !== undefined && FILMSTRIP_FIELDS.has(fieldName)) ? 'filmstrip_image' : 'image';
+      if (site.schema.field(row.type, target)) updateEntity(site, principal, row.type, row.id, [{ field_name: target, value: `/thumbnail/${id}` }], undefined);
+    } else if (fieldName) {
+      updateEntity(site, principal, row.type, row.id, [{ field_name: fieldName, value: { type: 'Attachment', id, name: displayName || file.filename, content_type: file.contentType, link_type: 'upload' } }], undefined);
+    }
+    return id;
+  });
+}
+
+function failure(err: unknown): HttpReply {
+  const code = err instanceof RpcFault ? ` (error_code ${err.code})` : '';
+  return text(200, `0\n${(err as Error).message}${code}`);
+}
+
+async function formOf(req: IncomingMessage, body: Buffer): Promise<{ fields: Record<string, string>; files: Record<string, MultipartFile> }> {
+  const boundary = multipartBoundary(req.headers['content-type']);
+  if (boundary) return parseMultipart(body, boundary);
+  return { fields: parseUrlEncoded(body.toString('utf8')), files: {} };
+}
+
+/** `/upload/*`, the storage PUT target, `/file_serve/attachment/<id>` and `/thumbnail/<id>`; undefined for other paths. */
+export async function uploadRoute(emulator: Emulator, httpMethod: string, path: string, url: URL, body: Buffer, req: IncomingMessage): Promise<HttpReply | undefined> {
+  const site = emulator.site;
+  const storage = /^\/upload\/storage\/([^/]+)(?:\/part\/(\d+))?$/.exec(path);
+  if (storage && httpMethod === 'PUT') {
+    const pending = emulator.uploads.byId.get(storage[1] ?? '');
+    if (!pending) return text(404, 'Unknown upload');
+    const etag = `"${randomUUID()}"`;
+    if (storage[2]) pending.parts.set(Number(storage[2]), Buffer.from(body));
+    else pending.data = Buffer.from(body);
+    pending.contentType = req.headers['content-type'] ?? pending.contentType;
+    return { status: 200, headers: { etag, 'content-type': 'text/plain' }, body: '' };
+  }
+  const download = /^\/file_serve\/attachment\/(\d+)$/.exec(path);
+  if (download && httpMethod === 'GET') {
+    const token = parseCookies(req.headers.cookie)['_session_id'];
+    if (!token) return { ...text(403, 'A valid _session_id cookie is required to download attachments'), auth: { kind: 'none', principal: null } };
+    let principal: Principal;
+    try {
+      principal = authenticate(site, { session_token: token });
+    } catch (err) {
+      return { ...text(403, `Forbidden: ${(err as Error).message}`), auth: { kind: 'cookie', principal: null } };
+    }
+    const id = Number(download[1]);
+    const att = site.store.getLive('Attachment', id);
+    const file = site.files.get(id);
+    if (!att || !file) return { ...text(404, `Attachment ${id} not found`), auth: { kind: 'cookie', principal: principal.name } };
+    return {
+      status: 200,
+      headers: { 'content-type': file.contentType, 'content-disposition': `attachment; filename="${file.name.replace(/"/g, '')}"` },
+      body: file.data,
+      auth: { kind: 'cookie', principal: principal.name },
+    };
+  }
+  const thumb = /^\/thumbnail\/(\d+)$/.exec(path);
+  if (thumb && httpMethod === 'GET') {
+    const file = site.files.get(Number(thumb[1]));
+    return file ? { status: 200, headers: { 'content-type': file.contentType }, body: file.data } : text(404, 'Thumbnail not found');
+  }
+  if (!path.startsWith('/upload/') || httpMethod !== 'POST') return undefined;
+  let form: Awaited<ReturnType<typeof formOf>>;
+  try {
+    form = await formOf(req, body);
+  } catch (err) {
+    return text(400, `0\nMalformed form body: ${(err as Error).message}`);
+  }
+  const f = form.fields;
+  let principal: Principal;
+  try {
+    principal = formAuth(site, f);
+  } catch (err) {
+    return failure(err);
+  }
+  const ok = (s: string): HttpReply => ({ ...text(200, s), auth: authOf(principal), wrote: true });
+  try {
+    switch (path) {
+      case '/upload/upload_file': {
+        const file = form.files['file'];
+        if (!file) throw badInput("upload_file: the file part 'file' is missing");
+        const id = attach(site, principal, targetRow(site, f), file, f['field_name'] || undefined, f['display_name'], f['tag_list'], false);
+        return ok(`1:${id}\n`);
+      }
+      case '/upload/publish_thumbnail': {
+        const file = form.files['thumb_image'];
+        if (!file) throw badInput("publish_thumbnail: the file part 'thumb_image' is missing");
+        const id = attach(site, principal, targetRow(site, f), file, 'thumb_image', undefined, undefined, isTrue(f['filmstrip']));
+        return ok(`1:${id}\n`);
+      }
+      case '/upload/share_thumbnail':
+        return ok(shareThumbnail(site, principal, f, form.files['thumb_image']));
+      case '/upload/api_get_upload_link_info': {
+        const uploadId = randomUUID();
+        const filename = f['filename'] ?? 'upload.bin';
+        const uploadType = f['upload_type'] ?? 'Attachment';
+        emulator.uploads.byId.set(uploadId, { filename, uploadType, data: undefined, contentType: 'application/octet-stream', parts: new Map() });
+        const timestamp = new Date(site.now()).toISOString();
+        return ok(`1\n${site.baseUrl}/upload/storage/${uploadId}\n${timestamp}\n${uploadType}\n${uploadId}\n`);
+      }
+      case '/upload/api_get_upload_link_for_part': {
+        const uploadId = f['upload_id'] ?? '';
+        if (!emulator.uploads.byId.has(uploadId)) throw badInput(`Unknown upload_id '${uploadId}'`);
+        const part = Number(f['part_number']);
+        if (!Number.isInteger(part) || part < 1) throw badInput("'part_number' must be a positive integer");
+        return ok(`1\n${site.baseUrl}/upload/storage/${uploadId}/part/${part}\n`);
+      }
+      case '/upload/api_complete_multipart_upload': {
+        const pending = emulator.uploads.byId.get(f['upload_id'] ?? '');
+        if (!pending) throw badInput(`Unknown upload_id '${f['upload_id'] ?? ''}'`);
+        const numbers = [...pending.parts.keys()].sort((a, b) => a - b);
+        pending.data = Buffer.concat(numbers.map((n) => pending.parts.get(n) ?? Buffer.alloc(0)));
+        return ok('1\n');
+      }
+      case '/upload/api_link_file': {
+        const lines = (f['upload_link_info'] ?? '').split('\n');
+        const uploadId = lines[4]?.trim() ?? '';
+        const pending = emulator.uploads.byId.get(uploadId);
+        if (!pending || !pending.data) throw badInput('api_link_file: unknown upload, or its bytes were never PUT to the upload URL');
+        emulator.uploads.byId.delete(uploadId);
+        const file: MultipartFile = { filename: pending.filename, contentType: pending.contentType, data: pending.data };
+        const isThumb = pending.uploadType === 'Thumbnail';
+        const id = attach(site, principal, targetRow(site, f), file, isThumb ? 'thumb_image' : f['field_name'] || undefined, f['display_name'], f['tag_list'], isTrue(f['filmstrip']));
+        return ok(`1:${id}\n`);
+      }
+      default:
+        return text(404, `0\nUnknown upload endpoint ${path}`);
+    }
+  } catch (err) {
+    return { ...failure(err), auth: authOf(principal) };
+  }
+}
+
+function parseEntityToken(site: Site, token: string): Row {
+  const m = /^([A-Za-z0-9]+)_(\d+)$/.exec(token.trim());
+  if (!m) throw badInput(`share_thumbnail: '${token}' is not of the form Type_id`);
+  const row = requireRow(site, m[1], Number(m[2]));
+  if (row.retired) throw badInput(`${row.type} ${row.id} is retired`);
+  return row;
+}
+
+function shareThumbnail(site: Site, principal: Principal, f: Record<string, string>, file: MultipartFile | undefined): string {
+  const targets = (f['entities'] ?? '').split(',').filter((s) => s.trim() !== '').map((t) => parseEntityToken(site, t));
+  if (targets.length === 0) throw badInput("share_thumbnail: 'entities' is empty");
+  const filmstrip = f['filmstrip_thumbnail'] === '1' || isTrue(f['filmstrip_thumbnail']);
+  const field = filmstrip ? 'filmstrip_image' : 'image';
+  let source: string;
+  let id: number;
+  if (file) {
+    const first = targets[0] as Row;
+    id = attach(site, principal, first, file, 'thumb_image', undefined, undefined, filmstrip);
+    source = `/thumbnail/${id}`;
+  } else {
+    const src = parseEntityToken(site, f['source_entity'] ?? '');
+    const img = src.f[field];
+    if (typeof img !== 'string' || !img.startsWith('/thumbnail/')) return `2\nThe source ${src.type} ${src.id} has no ${field} yet (thumbnail not ready)`;
+    source = img;
+    id = Number(img.slice('/thumbnail/'.length));
+  }
+  site.store.transaction(() => {
+    for (const t of targets) if (site.schema.field(t.type, field)) updateEntity(site, principal, t.type, t.id, [{ field_name: field, value: source }], undefined);
+  });
+  return `1:${id}\n`;
+}

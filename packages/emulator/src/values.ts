@@ -1,0 +1,196 @@
+import { badInput } from './errors.js';
+import type { Schema } from './schema.js';
+import { isLink, type LinkRef, type Store } from './store.js';
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
+const INT32_MAX = 2147483647;
+
+/** Parses a wire date `YYYY-MM-DD` into epoch ms (UTC midnight), or undefined. */
+export function parseDate(value: string): number | undefined {
+  const m = DATE_RE.exec(value);
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const check = new Date(ms).toISOString().slice(0, 10);
+  return check === value ? ms : undefined;
+}
+
+/** Parses a datetime string (ISO 8601; no zone means UTC) into epoch ms, or undefined. */
+export function parseDateTime(value: string): number | undefined {
+  if (!DATETIME_RE.test(value)) return undefined;
+  const iso = value.replace(' ', 'T');
+  const ms = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : iso + 'Z');
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Canonical wire datetime for any accepted datetime string. */
+export function canonicalDateTime(value: string): string | undefined {
+  const ms = parseDateTime(value);
+  return ms === undefined ? undefined : new Date(ms).toISOString().slice(0, 19) + 'Z';
+}
+
+function fieldLabel(type: string, field: string): string {
+  return `${type}.${field}`;
+}
+
+function expectLink(schema: Schema, store: Store, type: string, field: string, value: unknown): LinkRef {
+  if (!isLink(value) && !(typeof value === 'object' && value !== null && 'type' in value && 'id' in value)) {
+    throw badInput(`${fieldLabel(type, field)} expects an entity hash with 'type' and 'id', got ${JSON.stringify(value)}`);
+  }
+  const v = value as { type: unknown; id: unknown };
+  if (typeof v.type !== 'string' || typeof v.id !== 'number' || !Number.isInteger(v.id)) {
+    throw badInput(`${fieldLabel(type, field)} expects an entity hash with a string 'type' and an integer 'id', got ${JSON.stringify(value)}`);
+  }
+  const valid = schema.validTypes(type, field);
+  if (valid.length > 0 && !valid.includes(v.type)) {
+    throw badInput(`${fieldLabel(type, field)} does not accept entities of type ${v.type} (valid types: ${valid.join(', ')})`);
+  }
+  if (!store.getLive(v.type, v.id)) throw badInput(`${fieldLabel(type, field)}: ${v.type} with id ${v.id} does not exist`);
+  return { type: v.type, id: v.id };
+}
+
+/** Validates and converts a value written to `type.field` into its stored form; throws a bad-input fault. */
+export function coerceValue(schema: Schema, store: Store, type: string, field: string, value: unknown): unknown {
+  const dataType = schema.dataType(type, field);
+  const label = fieldLabel(type, field);
+  const wrong = (expected: string): never => {
+    throw badInput(`${label} (${dataType}) expects ${expected}, got ${JSON.stringify(value)}`);
+  };
+  if (value === undefined) wrong('a value');
+  switch (dataType) {
+    case 'text':
+    case 'color':
+    case 'uuid':
+    case 'footage':
+      if (value === null) return null;
+      return typeof value === 'string' ? value : wrong('a string or null');
+    case 'password':
+      return value === null || typeof value === 'string' ? value : wrong('a string or null');
+    case 'entity_type':
+      if (value === null) return null;
+      if (typeof value !== 'string') return wrong('an entity type name or null');
+      if (!schema.hasType(value)) throw badInput(`${label}: ${value} is not a valid entity type`);
+      return value;
+    case 'number':
+    case 'duration':
+    case 'percent':
+    case 'timecode':
+      if (value === null) return null;
+      if (typeof value !== 'number' || !Number.isInteger(value)) return wrong('an integer or null');
+      if (Math.abs(value) > INT32_MAX) throw badInput(`${label}: ${value} is out of the 32-bit integer range`);
+      return value;
+    case 'float':
+    case 'currency':
+      if (value === null) return null;
+      return typeof value === 'number' && Number.isFinite(value) ? value : wrong('a number or null');
+    case 'checkbox':
+      return typeof value === 'boolean' ? value : wrong('true or false');
+    case 'date': {
+      if (value === null) return null;
+      if (typeof value !== 'string' || parseDate(value) === undefined) return wrong("a date string 'YYYY-MM-DD' or null");
+      if (value < '1970-01-01') throw badInput(`${label}: dates before 1970 are not supported`);
+      return value;
+    }
+    case 'date_time': {
+      if (value === null) return null;
+      const canon = typeof value === 'string' ? canonicalDateTime(value) : undefined;
+      if (canon === undefined) return wrong("a datetime string 'YYYY-MM-DDTHH:MM:SSZ' or null");
+      if (canon < '1970') throw badInput(`${label}: datetimes before 1970 are not supported`);
+      return canon;
+    }
+    case 'list':
+    case 'status_list': {
+      if (value === null) return null;
+      if (typeof value !== 'string') return wrong('a string or null');
+      const valid = schema.validValues(type, field);
+      if (valid.length > 0 && !valid.includes(value)) {
+        throw badInput(`${label}: '${value}' is not a valid value (valid values: ${valid.join(', ')})`);
+      }
+      return value;
+    }
+    case 'entity':
+      if (value === null) return null;
+      return expectLink(schema, store, type, field, value);
+    case 'multi_entity': {
+      if (value === null) return [];
+      if (!Array.isArray(value)) return wrong('a list of entity hashes');
+      const out: LinkRef[] = [];
+      for (const item of value) {
+        const link = expectLink(schema, store, type, field, item);
+        if (!out.some((l) => l.type === link.type && l.id === link.id)) out.push(link);
+      }
+      return out;
+    }
+    case 'tag_list':
+      if (value === null) return [];
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return wrong('a list of strings');
+      return [...(value as string[])];
+    case 'serializable':
+      if (value === null) return null;
+      return typeof value === 'object' ? value : wrong('an object or null');
+    case 'url':
+      return coerceUrl(schema, store, label, value);
+    case 'image':
+      if (value === null || typeof value === 'string') return value;
+      return wrong('null (upload thumbnails through /upload/publish_thumbnail)');
+    default:
+      throw badInput(`${label}: fields of type ${dataType} cannot be written`);
+  }
+}
+
+function coerceUrl(schema: Schema, store: Store, label: string, value: unknown): unknown {
+  if (value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badInput(`${label} (url) expects a file/link hash or null, got ${JSON.stringify(value)}`);
+  const v = value as Record<string, unknown>;
+  if (typeof v['local_path'] === 'string' || v['local_storage'] !== undefined) {
+    return localLink(store, label, v);
+  }
+  if (v['link_type'] === 'upload' && typeof v['id'] === 'number') return { ...v };
+  if (typeof v['url'] === 'string') {
+    return { content_type: typeof v['content_type'] === 'string' ? v['content_type'] : null, link_type: 'web', name: typeof v['name'] === 'string' ? v['name'] : v['url'], url: v['url'] };
+  }
+  void schema;
+  throw badInput(`${label} (url) expects {url, name} for a web link or {local_path} / {local_storage, relative_path} for a local file`);
+}
+
+function localLink(store: Store, label: string, v: Record<string, unknown>): Record<string, unknown> {
+  const storages = store.all('LocalStorage').filter((r) => !r.retired);
+  let storage = undefined as (typeof storages)[number] | undefined;
+  let relative: string | undefined;
+  if (typeof v['local_path'] === 'string') {
+    const path = v['local_path'].replace(/\\/g, '/');
+    for (const s of storages) {
+      for (const key of ['linux_path', 'mac_path', 'windows_path']) {
+        const root = typeof s.f[key] === 'string' ? (s.f[key] as string).replace(/\\/g, '/').replace(/\/$/, '') : '';
+        if (root && (path === root || path.startsWith(root + '/'))) {
+          storage = s;
+          relative = path.slice(root.length + 1);
+        }
+      }
+    }
+    if (!storage) throw badInput(`${label}: no LocalStorage matches the path '${String(v['local_path'])}'`);
+  } else {
+    const ls = v['local_storage'] as Record<string, unknown> | null;
+    storage = storages.find((s) => (ls && typeof ls['id'] === 'number' && s.id === ls['id']) || (ls && typeof ls['name'] === 'string' && s.f['code'] === ls['name']));
+    if (!storage) throw badInput(`${label}: unknown LocalStorage ${JSON.stringify(ls)}`);
+    if (typeof v['relative_path'] !== 'string') throw badInput(`${label}: 'relative_path' is required with 'local_storage'`);
+    relative = v['relative_path'];
+  }
+  const join = (root: unknown, sep: string): string | null => (typeof root === 'string' && root ? root.replace(/[\\/]$/, '') + sep + (relative ?? '').split('/').join(sep) : null);
+  const linux = join(storage.f['linux_path'], '/');
+  const mac = join(storage.f['mac_path'], '/');
+  const win = join(storage.f['windows_path'], '\\');
+  const name = typeof v['name'] === 'string' ? v['name'] : (relative ?? '').split('/').pop() ?? '';
+  return {
+    content_type: typeof v['content_type'] === 'string' ? v['content_type'] : null,
+    link_type: 'local',
+    name,
+    local_path: linux ?? mac ?? win,
+    local_path_linux: linux,
+    local_path_mac: mac,
+    local_path_windows: win,
+    local_storage: { type: 'LocalStorage', id: storage.id, name: storage.f['code'] ?? null },
+    relative_path: relative ?? null,
+    url: `file://${linux ?? mac ?? win ?? ''}`,
+  };
+}

@@ -1,0 +1,212 @@
+import { checkUserActivation, type Principal } from './auth-rules.js';
+import { formatDateTime } from './clock.js';
+import { compilePath, displayName, formatRow, formatValue, linkOut } from './entity-format.js';
+import { FaultCode, RpcFault, badInput } from './errors.js';
+import type { Site } from './site.js';
+import { isLink, type LinkRef, type Row } from './store.js';
+import { coerceValue } from './values.js';
+
+/** One `{field_name, value, multi_entity_update_mode?}` item. */
+export interface FieldWrite {
+  field: string;
+  value: unknown;
+  mode: 'set' | 'add' | 'remove';
+}
+
+const READ_ONLY = new Set(['id', 'type', 'cached_display_name']);
+const CREATE_ONLY = new Set(['created_at', 'created_by']);
+const NOT_WRITABLE_TYPES = new Set(['pivot_column', 'summary']);
+
+/** Parses the `fields` list of create/update (a hash `{field: value}` is accepted too). */
+export function parseFieldWrites(fields: unknown, defaultMode: unknown): FieldWrite[] {
+  const mode = (m: unknown): FieldWrite['mode'] => {
+    if (m === undefined || m === null) return 'set';
+    if (m === 'set' || m === 'add' || m === 'remove') return m;
+    throw badInput(`Invalid multi_entity_update_mode ${JSON.stringify(m)}: expected 'set', 'add' or 'remove'`);
+  };
+  const fallback = mode(defaultMode);
+  if (fields === undefined || fields === null) return [];
+  if (Array.isArray(fields)) {
+    return fields.map((item) => {
+      if (!item || typeof item !== 'object' || typeof (item as Record<string, unknown>)['field_name'] !== 'string') {
+        throw badInput(`Each field must be {field_name, value}, got ${JSON.stringify(item)}`);
+      }
+      const it = item as Record<string, unknown>;
+      if (!('value' in it)) throw badInput(`Field '${String(it['field_name'])}' has no 'value'`);
+      return { field: it['field_name'] as string, value: it['value'], mode: it['multi_entity_update_mode'] === undefined ? fallback : mode(it['multi_entity_update_mode']) };
+    });
+  }
+  if (typeof fields === 'object') return Object.entries(fields as Record<string, unknown>).map(([field, value]) => ({ field, value, mode: fallback }));
+  throw badInput(`'fields' must be a list of {field_name, value}, got ${JSON.stringify(fields)}`);
+}
+
+function checkWritable(site: Site, type: string, field: string, creating: boolean): void {
+  if (READ_ONLY.has(field)) throw badInput(`${type}.${field} cannot be set`);
+  const def = site.schema.requireField(type, field);
+  const dt = def.data_type.value as string;
+  if (NOT_WRITABLE_TYPES.has(dt)) throw badInput(`${type}.${field} (${dt}) is computed and cannot be set`);
+  if (!creating && CREATE_ONLY.has(field)) throw badInput(`${type}.${field} can only be set when the entity is created`);
+  if (type === 'HumanUser' && field === 'can_impersonate_this_user') {
+    throw new RpcFault(FaultCode.PERMISSION, "HumanUser.can_impersonate_this_user is not writable through the API; change it in the web UI");
+  }
+}
+
+function userName(site: Site, ref: LinkRef): string {
+  const row = site.store.get(ref.type, ref.id);
+  return (row && displayName(row)) ?? `${ref.type} ${ref.id}`;
+}
+
+/** Writes an EventLogEntry (unless the acting script has event generation switched off). */
+export function logEvent(site: Site, principal: Principal, row: Row, action: 'New' | 'Change' | 'Retirement' | 'Revival', meta: Record<string, unknown>, attribute: string | null = null): void {
+  if (row.type === 'EventLogEntry') return;
+  if (principal.actor.type === 'ApiUser' && !principal.sudo) {
+    const script = site.store.get('ApiUser', principal.actor.id);
+    if (script?.f['generate_event_log_entries'] === false) return;
+  }
+  const verb = { New: 'created new', Change: 'changed', Retirement: 'retired', Revival: 'revived' }[action];
+  const name = displayName(row);
+  const fullMeta: Record<string, unknown> = { ...meta };
+  if (principal.sudo) fullMeta['sudo_actual_user'] = linkOut(site, principal.actor);
+  const project = isLink(row.f['project']) ? row.f['project'] : row.type === 'Project' ? { type: 'Project', id: row.id } : null;
+  site.store.insert('EventLogEntry', {
+    event_type: `Shotgun_${row.type}_${action}`,
+    description: `${userName(site, principal.effective)} ${verb} ${row.type}${name ? ` ${name}` : ''}${attribute ? ` (${attribute})` : ''}`,
+    entity: { type: row.type, id: row.id },
+    attribute_name: attribute,
+    meta: fullMeta,
+    project,
+    user: principal.effective,
+    session_uuid: principal.sessionUuid,
+    created_at: formatDateTime(site.now()),
+  });
+}
+
+function returnPaths(site: Site, type: string, names: readonly string[]): ReturnType<typeof compilePath>[] {
+  return [...new Set(names)].filter((n) => n !== 'type' && n !== 'id').map((n) => compilePath(site.schema, site.store, type, n));
+}
+
+/** Parses `return_fields`: a list of strings (default `["id"]`). */
+export function parseReturnFields(value: unknown): string[] {
+  if (value === undefined || value === null) return ['id'];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw badInput(`'return_fields' must be a list of field names, got ${JSON.stringify(value)}`);
+  return value as string[];
+}
+
+/** `create`: inserts a row and returns it with the written fields plus `return_fields`. */
+export function createEntity(site: Site, principal: Principal, type: string, fields: unknown, returnFields: unknown): Record<string, unknown> {
+  site.schema.requireType(type);
+  const writes = parseFieldWrites(fields, undefined);
+  const ret = parseReturnFields(returnFields);
+  const paths = returnPaths(site, type, ret);
+  const now = formatDateTime(site.now());
+  const data: Record<string, unknown> = {};
+  for (const name of site.schema.fieldNames(type)) {
+    const dt = site.schema.field(type, name)?.data_type.value;
+    if (dt === 'multi_entity' || dt === 'tag_list') data[name] = [];
+    else if (dt === 'checkbox') data[name] = site.schema.defaultValue(type, name) === true;
+    else {
+      const def = site.schema.defaultValue(type, name);
+      if (def !== null && def !== undefined && (dt === 'list' || dt === 'status_list' || dt === 'text' || dt === 'number' || dt === 'float')) data[name] = def;
+    }
+  }
+  for (const w of writes) {
+    checkWritable(site, type, w.field, true);
+    data[w.field] = coerceValue(site.schema, site.store, type, w.field, w.value);
+  }
+  if (site.schema.field(type, 'created_at') && data['created_at'] === undefined) data['created_at'] = now;
+  if (site.schema.field(type, 'updated_at')) data['updated_at'] = now;
+  if (site.schema.field(type, 'created_by') && data['created_by'] === undefined) data['created_by'] = principal.effective;
+  if (site.schema.field(type, 'updated_by')) data['updated_by'] = principal.effective;
+  if (type === 'HumanUser') {
+    if (typeof data['login'] !== 'string' || data['login'] === '') throw badInput("HumanUser.login is required");
+    if (site.userRow(data['login'])) throw badInput(`A HumanUser with login '${data['login']}' already exists`);
+    if (data['name'] === undefined || data['name'] === null) data['name'] = [data['firstname'], data['lastname']].filter((x) => typeof x === 'string' && x).join(' ') || data['login'];
+    if (data['sg_status_list'] === 'act') checkUserActivation(site, principal, `creating the active HumanUser '${String(data['login'])}'`);
+  }
+  const row = site.store.insert(type, data);
+  if (type === 'HumanUser') {
+    site.users.push({ login: data['login'] as string, password: null, admin: false, pat: 'missing', patExchangedAt: null, twoFactorCode: null });
+  }
+  logEvent(site, principal, row, 'New', { type: 'new_entity', entity_type: type, entity_id: row.id });
+  const written = writes.map((w) => w.field).filter((f, i, all) => all.indexOf(f) === i);
+  return formatRow(site, row, [...returnPaths(site, type, written), ...paths.filter((p) => !written.includes(p.path))]);
+}
+
+/** Looks up a live or retired row by `{type, id}` params; throws a bad-input fault when missing. */
+export function requireRow(site: Site, type: unknown, id: unknown): Row {
+  const t = site.schema.requireType(type);
+  if (typeof id !== 'number' || !Number.isInteger(id)) throw badInput(`'id' must be an integer, got ${JSON.stringify(id)}`);
+  const row = site.store.get(t, id);
+  if (!row) throw badInput(`No entity of type ${t} exists with id ${id}`);
+  return row;
+}
+
+/** `update`: changes fields (multi-entity modes set/add/remove) and returns `{type, id, …changed fields}`. */
+export function updateEntity(site: Site, principal: Principal, type: unknown, id: unknown, fields: unknown, defaultMode: unknown): Record<string, unknown> {
+  const row = requireRow(site, type, id);
+  if (row.retired) throw badInput(`${row.type} with id ${row.id} is retired; revive it before updating`);
+  const writes = parseFieldWrites(fields, defaultMode);
+  const changes: [string, unknown, unknown][] = [];
+  const computed = new Map<string, unknown>();
+  for (const w of writes) {
+    checkWritable(site, row.type, w.field, false);
+    const dt = site.schema.dataType(row.type, w.field);
+    let value = coerceValue(site.schema, site.store, row.type, w.field, w.value);
+    if (dt === 'multi_entity' && w.mode !== 'set') {
+      const current = (computed.has(w.field) ? computed.get(w.field) : row.f[w.field]) as LinkRef[] | undefined;
+      const existing = Array.isArray(current) ? current : [];
+      const given = value as LinkRef[];
+      value = w.mode === 'add'
+        ? [...existing, ...given.filter((g) => !existing.some((e) => e.type === g.type && e.id === g.id))]
+        : existing.filter((e) => !given.some((g) => g.type === e.type && g.id === e.id));
+    }
+    computed.set(w.field, value);
+  }
+  if (row.type === 'HumanUser' && computed.get('sg_status_list') === 'act' && row.f['sg_status_list'] !== 'act') {
+    checkUserActivation(site, principal, `activating HumanUser '${String(row.f['login'])}'`);
+  }
+  if (row.type === 'HumanUser' && typeof computed.get('login') === 'string' && computed.get('login') !== row.f['login']) {
+    const newLogin = computed.get('login') as string;
+    if (site.userRow(newLogin)) throw badInput(`A HumanUser with login '${newLogin}' already exists`);
+    const cred = site.userCredential(String(row.f['login']));
+    if (cred) cred.login = newLogin;
+  }
+  for (const [field, value] of computed) {
+    const old = row.f[field];
+    if (JSON.stringify(old ?? null) === JSON.stringify(value ?? null)) continue;
+    site.store.setField(row, field, value);
+    changes.push([field, old, value]);
+  }
+  if (changes.length > 0) {
+    if (site.schema.field(row.type, 'updated_at')) site.store.setField(row, 'updated_at', formatDateTime(site.now()));
+    if (site.schema.field(row.type, 'updated_by')) site.store.setField(row, 'updated_by', principal.effective);
+    for (const [field, oldValue, newValue] of changes) {
+      const dt = site.schema.dataType(row.type, field);
+      logEvent(site, principal, row, 'Change', {
+        type: 'attribute_change', attribute_name: field, entity_type: row.type, entity_id: row.id, field_data_type: dt,
+        old_value: formatValue(site, dt, oldValue), new_value: formatValue(site, dt, newValue),
+      }, field);
+    }
+  }
+  const names = [...computed.keys()];
+  return formatRow(site, row, returnPaths(site, row.type, names));
+}
+
+/** `delete`: retires a row; false when it was already retired. */
+export function deleteEntity(site: Site, principal: Principal, type: unknown, id: unknown): boolean {
+  const row = requireRow(site, type, id);
+  if (row.retired) return false;
+  site.store.setRetired(row, true);
+  logEvent(site, principal, row, 'Retirement', { type: 'entity_retirement', entity_type: row.type, entity_id: row.id });
+  return true;
+}
+
+/** `revive`: brings a retired row back; false when it was not retired. */
+export function reviveEntity(site: Site, principal: Principal, type: unknown, id: unknown): boolean {
+  const row = requireRow(site, type, id);
+  if (!row.retired) return false;
+  if (row.type === 'HumanUser' && row.f['sg_status_list'] === 'act') checkUserActivation(site, principal, `reviving the active HumanUser '${String(row.f['login'])}'`);
+  site.store.setRetired(row, false);
+  logEvent(site, principal, row, 'Revival', { type: 'entity_revival', entity_type: row.type, entity_id: row.id });
+  return true;
+}
