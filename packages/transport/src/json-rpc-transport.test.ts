@@ -1,68 +1,460 @@
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { SgAuthError, SgFault, SgHttpError, SgIdentitySiteError, SgProtocolError, SgSsoSiteError, SgTwoFactorRequiredError } from "@sg/core";
-import type { Credentials } from "@sg/core";
-import { jsonRpcTransport } from "./index.js";
+import {
+  SgAbortError,
+  SgAuthError,
+  SgFault,
+  SgHttpError,
+  SgIdentitySiteError,
+  SgNetworkError,
+  SgProtocolError,
+  SgSsoSiteError,
+  SgTimeoutError,
+  SgTwoFactorRequiredError,
+  SgValidationError,
+  parseSite,
+  systemClock,
+} from "@sg/core";
+import type { Credentials, SgError } from "@sg/core";
+import { LIBRARY_VERSION, jsonRpcTransport } from "./index.js";
+import type { RetryInfo } from "./index.js";
 import { contextFor, fakeClock, json, startServer, text } from "./test-support/server.js";
 import type { TestServer } from "./test-support/server.js";
 
 const script: Credentials = { kind: "script", scriptName: "bot", scriptKey: "KEY-marker-123" };
-let server: TestServer | undefined;
+const servers: TestServer[] = [];
+async function serve(...args: Parameters<typeof startServer>): Promise<TestServer> {
+  const s = await startServer(...args);
+  servers.push(s);
+  return s;
+}
 afterEach(async () => {
-  await server?.close();
-  server = undefined;
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
+const fail = (p: Promise<unknown>): Promise<SgError> => p.then(
+  () => {
+    throw new Error("expected a rejection");
+  },
+  (e: unknown) => e as SgError,
+);
+const read = (extra: object = {}) => ({ method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" as const, ...extra });
+const create = (extra: object = {}) => ({ method: "create", payload: { type: "Shot", data: { code: "x" } }, credentials: script, kind: "write" as const, ...extra });
 
-describe("send: envelope and response", () => {
-  it("posts the envelope and unwraps results", async () => {
-    server = await startServer((_req, res) => json(res, { results: [{ type: "Shot", id: 1 }] }));
-    const t = jsonRpcTransport();
-    const out = await t.send({ method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" }, contextFor(server.url));
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe("send: wire format", () => {
+  it("sends the envelope, headers and body bytes", async () => {
+    const server = await serve((_req, res) => json(res, { results: [{ type: "Shot", id: 1 }] }));
+    const out = await jsonRpcTransport({ userAgent: "my-tool 1.0" }).send(read(), contextFor(server.url));
     expect(out).toEqual([{ type: "Shot", id: 1 }]);
     const req = server.requests[0]!;
     expect(req.method).toBe("POST");
     expect(req.url).toBe("/api3/json");
-    expect(req.json).toEqual({ method_name: "read", params: [{ script_name: "bot", script_key: "KEY-marker-123" }, { type: "Shot" }] });
+    expect(req.body.toString("utf8")).toBe('{"method_name":"read","params":[{"script_name":"bot","script_key":"KEY-marker-123"},{"type":"Shot"}]}');
+    expect(req.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(req.headers["accept-encoding"]).toBe("gzip, deflate");
+    expect(req.headers["user-agent"]).toBe(`@sg/transport (${LIBRARY_VERSION}); Node.js ${process.versions.node.split(".").slice(0, 2).join(".")} (${process.platform}); my-tool 1.0`);
+    expect(LIBRARY_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(req.headers["locale"]).toBeUndefined();
+    expect(req.headers["authorization"]).toBeUndefined();
+    expect(req.headers["content-length"]).toBe(String(req.body.length));
   });
 
+  it("info is sent with params [] and comes back unwrapped", async () => {
+    const server = await serve((_req, res) => json(res, { version: [9, 1, 0], s3_uploads_enabled: true }));
+    const out = await jsonRpcTransport().send({ method: "info", credentials: script, kind: "read" }, contextFor(server.url));
+    expect(out).toEqual({ version: [9, 1, 0], s3_uploads_enabled: true });
+    expect(server.requests[0]!.json).toEqual({ method_name: "info", params: [] });
+  });
+
+  it("locale: auto when localized, Basic auth from the site URL, base path kept", async () => {
+    const server = await serve((_req, res) => json(res, { results: {} }));
+    const site = parseSite(`http://thelogin:%25thepassw0r%23$@127.0.0.1:${server.port}/shotgrid/`);
+    await jsonRpcTransport({ localized: true }).send({ method: "schema_read", credentials: script, kind: "read" }, contextFor(site));
+    const req = server.requests[0]!;
+    expect(req.url).toBe("/shotgrid/api3/json");
+    expect(req.headers["locale"]).toBe("auto");
+    expect(req.headers["authorization"]).toBe("Basic dGhlbG9naW46JXRoZXBhc3N3MHIjJA==");
+    expect(req.json).toEqual({ method_name: "schema_read", params: [{ script_name: "bot", script_key: "KEY-marker-123" }] });
+  });
+
+  it.each<[string, Credentials, Record<string, unknown>]>([
+    ["script", script, { script_name: "bot", script_key: "KEY-marker-123" }],
+    ["user", { kind: "user", login: "ann", password: "pw" }, { user_login: "ann", user_password: "pw" }],
+    ["user + 2FA", { kind: "user", login: "ann", password: "pw", authToken: "654321" }, { user_login: "ann", user_password: "pw", auth_token: "654321" }],
+    ["session", { kind: "session", sessionToken: "tok" }, { session_token: "tok", reject_if_expired: true }],
+    ["session, no reject", { kind: "session", sessionToken: "tok", rejectIfExpired: false }, { session_token: "tok", reject_if_expired: false }],
+    [
+      "sudo + uuid + extra",
+      { kind: "session", sessionToken: "tok", sudoAsLogin: "ann", sessionUuid: "u-1", extra: { product: "rv" } },
+      { session_token: "tok", reject_if_expired: true, session_uuid: "u-1", sudo_as_login: "ann", product: "rv" },
+    ],
+  ])("credentials %s → params[0]", async (_name, credentials, expected) => {
+    const server = await serve((_req, res) => json(res, { results: [] }));
+    await jsonRpcTransport().send({ method: "read", payload: { type: "Shot" }, credentials, kind: "read" }, contextFor(server.url));
+    expect((server.requests[0]!.json as { params: unknown[] }).params[0]).toEqual(expected);
+  });
+});
+
+describe("send: responses", () => {
   it.each([
-    [102, SgAuthError],
-    [106, SgTwoFactorRequiredError],
-    [108, SgSsoSiteError],
-    [110, SgIdentitySiteError],
-    [104, SgFault],
-  ])("maps fault %i", async (code, cls) => {
-    server = await startServer((_req, res) => json(res, { exception: true, error_code: code, message: `boom ${code}` }));
-    const err = await jsonRpcTransport()
-      .send({ method: "read", payload: { a: 1 }, credentials: script, kind: "read" }, contextFor(server.url))
-      .catch((e: unknown) => e);
+    [102, SgAuthError, "SG_AUTH_FAILED", /check the credentials/i],
+    [106, SgTwoFactorRequiredError, "SG_AUTH_2FA_REQUIRED", /two-factor/],
+    [108, SgSsoSiteError, "SG_AUTH_SSO_SITE", /SSO/],
+    [110, SgIdentitySiteError, "SG_AUTH_IDENTITY_SITE", /Identity/],
+    [104, SgFault, "SG_FAULT", undefined],
+  ])("fault %i → %o", async (code, cls, errCode, hint) => {
+    const server = await serve((_req, res) => json(res, { exception: true, error_code: code, message: `boom ${code}` }));
+    const err = await fail(jsonRpcTransport().send(read(), contextFor(server.url)));
     expect(err).toBeInstanceOf(cls);
+    expect(err.code).toBe(errCode);
+    expect(err.reason).toBe(`boom ${code}`);
     expect((err as SgFault).errorCode).toBe(code);
+    if (hint) expect(err.hint).toMatch(hint);
+    expect(err.attempts).toEqual([{ attempt: 1, status: 200, elapsedMs: expect.any(Number) }]);
     expect(server.requests).toHaveLength(1);
   });
 
-  it("retries 502 with 750 then 1500 ms and gives up after 3 attempts", async () => {
-    server = await startServer((_req, res) => text(res, "<html><body><h1>502 Bad Gateway</h1></body></html>", 502, "text/html"));
+  it("a fault without code or message is an SgFault with the default message", async () => {
+    const server = await serve((_req, res) => json(res, { exception: true }));
+    const err = await fail(jsonRpcTransport().send(read(), contextFor(server.url)));
+    expect(err).toBeInstanceOf(SgFault);
+    expect(err.reason).toBe("Unknown Error");
+  });
+
+  it("returns text/csv raw, treats missing content-type as JSON, an empty body as null", async () => {
+    const server = await serve((req, res, _raw, n) => {
+      if (n === 1) return text(res, "a,b\n1,2\n", 200, "text/csv");
+      if (n === 2) {
+        res.writeHead(200);
+        return res.end('{"results":{"ok":true}}');
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end();
+    });
+    const t = jsonRpcTransport();
+    expect(await t.send({ method: "export_page", payload: { page_id: 1 }, credentials: script, kind: "read" }, contextFor(server.url))).toBe("a,b\n1,2\n");
+    expect(await t.send(read(), contextFor(server.url))).toEqual({ ok: true });
+    expect(await t.send(read(), contextFor(server.url))).toBeNull();
+  });
+
+  it("invalid JSON and an HTML 200 page are protocol errors with a snippet, not crashes", async () => {
+    const server = await serve((_req, res, _raw, n) =>
+      n === 1 ? text(res, '{"results": [1, 2', 200, "application/json") : text(res, "<html><title>Sign in</title></html>", 200, "text/html; charset=utf-8"),
+    );
+    const t = jsonRpcTransport();
+    const e1 = await fail(t.send(read(), contextFor(server.url)));
+    expect(e1).toBeInstanceOf(SgProtocolError);
+    expect((e1 as SgProtocolError).bodySnippet).toContain('{"results": [1, 2');
+    const e2 = await fail(t.send(read(), contextFor(server.url)));
+    expect(e2).toBeInstanceOf(SgProtocolError);
+    expect((e2 as SgProtocolError).bodySnippet).toContain("Sign in");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("503 carries the maintenance message; 403 carries the body", async () => {
+    const server = await serve((_req, res, _raw, n) =>
+      n === 1 ? text(res, "busy", 503, "text/plain") : text(res, "API access is blocked for this site", 403, "text/plain"),
+    );
+    const t = jsonRpcTransport();
+    const e503 = await fail(t.send(create(), contextFor(server.url)));
+    expect(e503).toBeInstanceOf(SgHttpError);
+    expect(e503.message).toContain("down for maintenance or too busy");
+    expect((e503 as SgHttpError).status).toBe(503);
+    const e403 = await fail(t.send(create(), contextFor(server.url)));
+    expect(e403.message).toContain("API access is blocked for this site");
+    expect(e403.hint).toMatch(/blocked/);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("redirects are not followed: a 302 to the SSO login is an SgHttpError", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(302, { location: "/saml/saml_login_request" });
+      res.end();
+    });
+    const err = await fail(jsonRpcTransport().send(read(), contextFor(server.url)));
+    expect((err as SgHttpError).status).toBe(302);
+    expect(err.hint).toMatch(/session has expired/);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("send: retries", () => {
+  const html502 = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+
+  it.each([1, 2])("502 × %i then success", async (failures) => {
+    const server = await serve((_req, res, _raw, n) => (n <= failures ? text(res, html502, 502, "text/html") : json(res, { results: { id: 7 } })));
     const clock = fakeClock();
-    const err = await jsonRpcTransport()
-      .send({ method: "create", payload: { a: 1 }, credentials: script, kind: "write" }, contextFor(server.url, clock))
-      .catch((e: unknown) => e);
+    const out = await jsonRpcTransport().send(create(), contextFor(server.url, clock));
+    expect(out).toEqual({ id: 7 });
+    expect(server.requests).toHaveLength(failures + 1);
+    expect(clock.sleeps).toEqual([750, 1500].slice(0, failures));
+    expect(server.requests.every((r) => r.body.equals(server.requests[0]!.body))).toBe(true);
+  });
+
+  it("502 × 3 → SgHttpError with the HTML snippet and 3 attempts; sleeps 750 then 1500", async () => {
+    const server = await serve((_req, res) => text(res, html502, 502, "text/html"));
+    const clock = fakeClock();
+    const err = await fail(jsonRpcTransport().send(create(), contextFor(server.url, clock)));
     expect(err).toBeInstanceOf(SgHttpError);
-    expect((err as SgHttpError).status).toBe(502);
     expect((err as SgHttpError).bodySnippet).toContain("502 Bad Gateway");
-    expect((err as SgHttpError).attempts.map((a) => [a.attempt, a.status, a.delayMs])).toEqual([
+    expect(err.attempts.map((a) => [a.attempt, a.status, a.delayMs])).toEqual([
       [1, 502, 750],
       [2, 502, 1500],
       [3, 502, undefined],
     ]);
+    expect(err.attempts.every((a) => typeof a.elapsedMs === "number")).toBe(true);
     expect(clock.sleeps).toEqual([750, 1500]);
     expect(server.requests).toHaveLength(3);
   });
 
-  it("an HTML 200 page is a protocol error", async () => {
-    server = await startServer((_req, res) => text(res, "<html>login</html>", 200, "text/html; charset=utf-8"));
-    const err = await jsonRpcTransport()
-      .send({ method: "read", credentials: script, kind: "read" }, contextFor(server.url))
-      .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SgProtocolError);
+  it("504 is retried", async () => {
+    const server = await serve((_req, res, _raw, n) => (n === 1 ? text(res, "gateway timeout", 504, "text/plain") : json(res, { results: 1 })));
+    expect(await jsonRpcTransport().send(read(), contextFor(server.url, fakeClock()))).toBe(1);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("503 with Retry-After is retried for a read after the requested delay, never for a write", async () => {
+    const server = await serve((_req, res, _raw, n) => (n % 2 === 1 ? text(res, "busy", 503, "text/plain", { "retry-after": "2" }) : json(res, { results: "ok" })));
+    const clock = fakeClock();
+    expect(await jsonRpcTransport().send(read(), contextFor(server.url, clock))).toBe("ok");
+    expect(clock.sleeps).toEqual([2000]);
+    const err = await fail(jsonRpcTransport().send(create(), contextFor(server.url, clock)));
+    expect((err as SgHttpError).status).toBe(503);
+    expect((err as SgHttpError).retryAfterMs).toBe(2000);
+    expect(err.attempts).toHaveLength(1);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("a Retry-After above maxRetryAfterMs is not waited for", async () => {
+    const server = await serve((_req, res) => text(res, "busy", 503, "text/plain", { "retry-after": "3600" }));
+    const clock = fakeClock();
+    const err = await fail(jsonRpcTransport().send(read(), contextFor(server.url, clock)));
+    expect(err.attempts).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it("429 is retried for writes too", async () => {
+    const server = await serve((_req, res, _raw, n) => (n === 1 ? text(res, "slow down", 429, "text/plain", { "retry-after": "1" }) : json(res, { results: { id: 1 } })));
+    const clock = fakeClock();
+    expect(await jsonRpcTransport().send(create(), contextFor(server.url, clock))).toEqual({ id: 1 });
+    expect(clock.sleeps).toEqual([1000]);
+  });
+
+  it("500 is never retried", async () => {
+    const server = await serve((_req, res) => text(res, "oops", 500, "text/plain"));
+    const clock = fakeClock();
+    const err = await fail(jsonRpcTransport().send(read(), contextFor(server.url, clock)));
+    expect((err as SgHttpError).status).toBe(500);
+    expect(server.requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it("a reset after the request was sent is retried for read", async () => {
+    const server = await serve((_req, res, raw, n) => (n === 1 ? raw.socket.destroy() : json(res, { results: [] })));
+    const clock = fakeClock();
+    expect(await jsonRpcTransport().send(read(), contextFor(server.url, clock))).toEqual([]);
+    expect(server.requests).toHaveLength(2);
+    expect(clock.sleeps).toEqual([750]);
+  });
+
+  it("a reset after the request was sent is NOT retried for create: SgNetworkError maybeSent", async () => {
+    const server = await serve((_req, _res, raw) => raw.socket.destroy());
+    const clock = fakeClock();
+    const err = await fail(jsonRpcTransport().send(create(), contextFor(server.url, clock)));
+    expect(err).toBeInstanceOf(SgNetworkError);
+    expect((err as SgNetworkError).maybeSent).toBe(true);
+    expect(err.hint).toMatch(/write may have been applied/);
+    expect(err.attempts).toHaveLength(1);
+    expect(err.attempts[0]!.code).toMatch(/UND_ERR_SOCKET|ECONNRESET/);
+    expect(server.requests.filter((r) => (r.json as { method_name: string }).method_name === "create")).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it("connection refused is retried for writes, then reported as not sent", async () => {
+    const port = await freePort();
+    const clock = fakeClock();
+    const err = await fail(jsonRpcTransport().send(create(), contextFor(`http://127.0.0.1:${port}`, clock)));
+    expect(err).toBeInstanceOf(SgNetworkError);
+    expect((err as SgNetworkError).maybeSent).toBe(false);
+    expect((err as SgNetworkError).syscallCode).toBe("ECONNREFUSED");
+    expect(err.attempts.map((a) => a.code)).toEqual(["ECONNREFUSED", "ECONNREFUSED", "ECONNREFUSED"]);
+    expect(clock.sleeps).toEqual([750, 1500]);
+  });
+
+  it("onRetry is told about each retry and can stop them", async () => {
+    const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
+    const seen: RetryInfo[] = [];
+    const t = jsonRpcTransport({ retry: { onRetry: (i) => void seen.push(i) } });
+    await fail(t.send(read(), contextFor(server.url, fakeClock())));
+    expect(seen.map((i) => [i.attempt, i.delayMs, i.status, i.kind, i.method])).toEqual([
+      [1, 750, 502, "read", "read"],
+      [2, 1500, 502, "read", "read"],
+    ]);
+    expect(seen[0]!.error).toBeInstanceOf(SgHttpError);
+    const stopper = jsonRpcTransport({ retry: { onRetry: () => false } });
+    const err = await fail(stopper.send(read(), contextFor(server.url, fakeClock())));
+    expect(err.attempts).toHaveLength(1);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it("per-call override: retry false, maxAttempts, retryWrites false", async () => {
+    const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
+    const t = jsonRpcTransport();
+    expect((await fail(t.send(read({ retry: false }), contextFor(server.url, fakeClock())))).attempts).toHaveLength(1);
+    expect((await fail(t.send(read({ retry: { maxAttempts: 5 } }), contextFor(server.url, fakeClock())))).attempts).toHaveLength(5);
+    expect((await fail(t.send(create({ retry: { retryWrites: false } }), contextFor(server.url, fakeClock())))).attempts).toHaveLength(1);
+    expect((await fail(jsonRpcTransport({ retry: { retryWrites: false } }).send(read(), contextFor(server.url, fakeClock())))).attempts).toHaveLength(3);
+    expect(server.requests).toHaveLength(1 + 5 + 1 + 3);
+  });
+
+  it("jitter and cap apply to the schedule", async () => {
+    const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
+    const clock = fakeClock();
+    await fail(jsonRpcTransport({ retry: { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 1500, jitter: "full", random: () => 0.5 } }).send(read(), contextFor(server.url, clock)));
+    expect(clock.sleeps).toEqual([500, 750, 750]);
+  });
+
+  it("the retry budget stops retries when an outage drains it, and successes refill it", async () => {
+    let down = true;
+    const server = await serve((_req, res) => (down ? text(res, "bad gateway", 502, "text/plain") : json(res, { results: 1 })));
+    const t = jsonRpcTransport({ retry: { budget: { capacity: 10, retryCost: 5, successRefill: 5 } } });
+    const first = await fail(t.send(read(), contextFor(server.url, fakeClock())));
+    expect(first.attempts).toHaveLength(3);
+    const second = await fail(t.send(read(), contextFor(server.url, fakeClock())));
+    expect(second.attempts).toHaveLength(1);
+    down = false;
+    expect(await t.send(read(), contextFor(server.url, fakeClock()))).toBe(1);
+    down = true;
+    expect((await fail(t.send(read(), contextFor(server.url, fakeClock())))).attempts).toHaveLength(2);
+  });
+
+  it("stops before a backoff that would pass the deadline", async () => {
+    const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
+    const clock = fakeClock();
+    const err = await fail(jsonRpcTransport().send(read({ deadlineMs: 2000 }), contextFor(server.url, clock)));
+    expect(err).toBeInstanceOf(SgHttpError);
+    expect(clock.sleeps).toEqual([750]);
+    expect(err.attempts).toHaveLength(2);
+  });
+});
+
+describe("send: timeouts and abort", () => {
+  it("a per-attempt timeout is retried for a read", async () => {
+    const server = await serve((_req, res, _raw, n) => (n === 1 ? setTimeout(() => json(res, { results: "late" }), 1000).unref() : json(res, { results: "fast" })));
+    const clock = fakeClock();
+    expect(await jsonRpcTransport({ timeoutMs: 100 }).send(read(), contextFor(server.url, clock))).toBe("fast");
+    expect(clock.sleeps).toEqual([750]);
+  });
+
+  it("a per-attempt timeout on a write → SgTimeoutError (attempt), not retried", async () => {
+    const server = await serve(() => {});
+    const started = Date.now();
+    const err = await fail(jsonRpcTransport().send(create({ timeoutMs: 100 }), contextFor(server.url, fakeClock())));
+    expect(err).toBeInstanceOf(SgTimeoutError);
+    expect((err as SgTimeoutError).scope).toBe("attempt");
+    expect((err as SgTimeoutError).timeoutMs).toBe(100);
+    expect(err.hint).toMatch(/write may have been applied/);
+    expect(err.attempts).toEqual([{ attempt: 1, code: "SG_TIMEOUT", elapsedMs: expect.any(Number) }]);
+    expect(server.requests).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("the deadline stops the whole call → SgTimeoutError (deadline)", async () => {
+    const server = await serve(() => {});
+    const started = Date.now();
+    const err = await fail(jsonRpcTransport({ deadlineMs: 150 }).send(read(), contextFor(server.url, fakeClock())));
+    expect(err).toBeInstanceOf(SgTimeoutError);
+    expect((err as SgTimeoutError).scope).toBe("deadline");
+    expect(err.attempts).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("abort during a backoff sleep returns at once with SgAbortError", async () => {
+    const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
+    const controller = new AbortController();
+    const t = jsonRpcTransport({ retry: { baseDelayMs: 5000 } });
+    const started = Date.now();
+    const p = fail(t.send(read({ signal: controller.signal }), contextFor(server.url, systemClock)));
+    setTimeout(() => controller.abort(), 100);
+    const err = await p;
+    expect(err).toBeInstanceOf(SgAbortError);
+    expect(err.attempts.map((a) => a.status)).toEqual([502]);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("abort during a request and an already-aborted signal", async () => {
+    const server = await serve(() => {});
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    expect(await fail(jsonRpcTransport().send(read({ signal: controller.signal }), contextFor(server.url)))).toBeInstanceOf(SgAbortError);
+    expect(await fail(jsonRpcTransport().send(read({ signal: AbortSignal.abort() }), contextFor(server.url)))).toBeInstanceOf(SgAbortError);
+  });
+
+  it("close() aborts calls in flight", async () => {
+    const server = await serve(() => {});
+    const t = jsonRpcTransport();
+    const p = fail(t.send(read(), contextFor(server.url)));
+    await new Promise((r) => setTimeout(r, 50));
+    await t.close?.();
+    expect(await p).toBeInstanceOf(SgAbortError);
+  });
+});
+
+describe("connections and custom fetch", () => {
+  it("reuses keep-alive connections for sequential calls", async () => {
+    const server = await serve((_req, res) => json(res, { results: 1 }));
+    const t = jsonRpcTransport();
+    for (let i = 0; i < 10; i += 1) await t.send(read(), contextFor(server.url));
+    expect(server.requests).toHaveLength(10);
+    // undici frees a socket a tick after the body ends, so back-to-back calls may open a second one; never ten.
+    expect(server.connections()).toBeLessThanOrEqual(2);
+    expect(server.requests.every((r) => r.headers["connection"] !== "close")).toBe(true);
+  });
+
+  it("uses the custom fetch for every request, retries included, with the dispatcher passed through", async () => {
+    const server = await serve((_req, res, _raw, n) => (n === 1 ? text(res, "bad gateway", 502, "text/plain") : json(res, { results: 2 })));
+    const calls: { url: string; dispatcher: unknown; redirect: unknown }[] = [];
+    const dispatcher = { marker: "dispatcher" };
+    const t = jsonRpcTransport({
+      dispatcher,
+      fetch: (input, init) => {
+        calls.push({ url: input, dispatcher: (init as { dispatcher?: unknown }).dispatcher, redirect: init.redirect });
+        const { dispatcher: _d, ...rest } = init as RequestInit & { dispatcher?: unknown };
+        return fetch(input, rest);
+      },
+    });
+    expect(await t.send(read(), contextFor(server.url, fakeClock()))).toBe(2);
+    expect(await t.http!({ method: "GET", target: "/x", kind: "read" }, contextFor(server.url))).toMatchObject({ status: 200 });
+    expect(calls).toHaveLength(3);
+    expect(calls.every((c) => c.dispatcher === dispatcher && c.redirect === "manual")).toBe(true);
+  });
+});
+
+describe("options", () => {
+  it.each<[unknown, RegExp]>([
+    [{ timeoutMs: -1 }, /@sg\/transport: timeoutMs: expected a positive number/],
+    [{ retry: { maxAttempts: 0 } }, /retry.maxAttempts/],
+    [{ retry: { jitter: "lots" } }, /retry.jitter/],
+    [{ retry: { budget: { capacity: "x" } } }, /retry.budget.capacity/],
+    [{ fetch: 3 }, /fetch: expected a function/],
+    [{ dispatcher: "proxy" }, /dispatcher/],
+    [{ userAgent: "a\nb" }, /userAgent/],
+    [{ timeout: 5 }, /unknown option 'timeout'/],
+    ["fast", /options/],
+  ])("rejects %j synchronously", (options, message) => {
+    expect(() => jsonRpcTransport(options as never)).toThrow(SgValidationError);
+    expect(() => jsonRpcTransport(options as never)).toThrow(message);
+  });
+  it("rejects a bad per-call timeout before sending", async () => {
+    await expect(jsonRpcTransport().send(read({ timeoutMs: 0 }), contextFor("http://127.0.0.1:9"))).rejects.toThrow(/timeoutMs/);
   });
 });

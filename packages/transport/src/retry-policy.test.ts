@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { createRetryBudget } from "./retry-budget.js";
+import { parseRetryAfter } from "./retry-after.js";
+import { DEFAULT_RETRY_POLICY, backoffDelay, classify } from "./retry-policy.js";
+import type { AttemptOutcome } from "./retry-policy.js";
+import { classifyNetworkError } from "./network-errors.js";
+
+const P = DEFAULT_RETRY_POLICY;
+const status = (s: number, retryAfterMs?: number): AttemptOutcome => ({ type: "status", status: s, retryAfterMs });
+
+describe("classify: the architecture.md §4 table", () => {
+  const cases: [string, AttemptOutcome, boolean, boolean][] = [
+    ["502", status(502), true, true],
+    ["504", status(504), true, true],
+    ["503", status(503), true, false],
+    ["429", status(429), true, true],
+    ["500", status(500), false, false],
+    ["404", status(404), false, false],
+    ["403", status(403), false, false],
+    ["refused", { type: "not-sent", code: "ECONNREFUSED" }, true, true],
+    ["DNS", { type: "not-sent", code: "ENOTFOUND" }, true, true],
+    ["reset", { type: "maybe-sent", code: "ECONNRESET" }, true, false],
+    ["timeout", { type: "maybe-sent", code: "SG_TIMEOUT", timeout: true }, true, false],
+    ["TLS", { type: "fatal", code: "CERT_HAS_EXPIRED" }, false, false],
+    ["fault", { type: "fatal", code: "SG_FAULT" }, false, false],
+  ];
+  it.each(cases)("%s: read %s, write %s", (_n, outcome, read, write) => {
+    expect(classify(outcome, "read", 1, P).retry).toBe(read);
+    expect(classify(outcome, "write", 1, P).retry).toBe(write);
+  });
+  it("retryWrites: false stops 502/504 for writes only", () => {
+    const p = { ...P, retryWrites: false };
+    expect(classify(status(502), "write", 1, p).retry).toBe(false);
+    expect(classify(status(504), "read", 1, p).retry).toBe(true);
+    expect(classify(status(429), "write", 1, p).retry).toBe(true);
+    expect(classify({ type: "not-sent", code: "ECONNREFUSED" }, "write", 1, p).retry).toBe(true);
+  });
+  it("stops at maxAttempts", () => {
+    expect(classify(status(502), "read", 2, P).retry).toBe(true);
+    expect(classify(status(502), "read", 3, P)).toMatchObject({ retry: false, reason: expect.stringContaining("no attempts left") });
+  });
+  it("honours Retry-After up to maxRetryAfterMs", () => {
+    expect(classify(status(503, 2000), "read", 1, P)).toEqual({ retry: true, delayMs: 2000, reason: expect.any(String) });
+    expect(classify(status(429, 31_000), "read", 1, P).retry).toBe(false);
+  });
+});
+
+describe("backoffDelay", () => {
+  it("is incremental 750 × n, capped", () => {
+    expect([1, 2, 3].map((n) => backoffDelay(n, P))).toEqual([750, 1500, 2250]);
+    expect(backoffDelay(5, { ...P, maxDelayMs: 2000 })).toBe(2000);
+  });
+  it("jitters", () => {
+    expect(backoffDelay(2, { ...P, jitter: "full" }, () => 0.5)).toBe(750);
+    expect(backoffDelay(2, { ...P, jitter: "full" }, () => 0)).toBe(0);
+    expect(backoffDelay(2, { ...P, jitter: "equal" }, () => 0)).toBe(750);
+    expect(backoffDelay(2, { ...P, jitter: "equal" }, () => 0.999)).toBeGreaterThan(1490);
+  });
+});
+
+describe("parseRetryAfter", () => {
+  it("reads seconds and HTTP dates", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    expect(parseRetryAfter("3", now)).toBe(3000);
+    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:05 GMT", now)).toBe(5000);
+    expect(parseRetryAfter("Wed, 31 Dec 2025 00:00:05 GMT", now)).toBe(0);
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});
+
+describe("retry budget", () => {
+  it("spends tokens on retries, refuses when empty, refills on success", () => {
+    const b = createRetryBudget({ capacity: 12, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 });
+    expect(b.acquire(false)).toBe(5);
+    expect(b.acquire(false)).toBe(5);
+    expect(b.acquire(false)).toBeUndefined();
+    b.recordSuccess(0);
+    expect(b.available()).toBe(3);
+    b.recordSuccess(10);
+    expect(b.available()).toBe(12);
+    expect(b.acquire(true)).toBe(10);
+  });
+});
+
+describe("classifyNetworkError", () => {
+  const wrap = (code: string): Error => new TypeError("fetch failed", { cause: Object.assign(new Error("x"), { code }) });
+  it.each([
+    ["ECONNREFUSED", "not-sent"],
+    ["ENOTFOUND", "not-sent"],
+    ["EAI_AGAIN", "not-sent"],
+    ["ECONNRESET", "maybe-sent"],
+    ["UND_ERR_SOCKET", "maybe-sent"],
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", "fatal"],
+    ["ERR_TLS_CERT_ALTNAME_INVALID", "fatal"],
+  ])("%s → %s", (code, type) => expect(classifyNetworkError(wrap(code)).type).toBe(type));
+  it("an error without a code is treated as maybe sent", () => expect(classifyNetworkError(new Error("?")).type).toBe("maybe-sent"));
+});
