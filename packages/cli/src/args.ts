@@ -1,0 +1,137 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "./exit-codes.js";
+
+/** One option of the `sg` command line. */
+interface OptionSpec {
+  readonly type: "string" | "boolean";
+  readonly short?: string;
+  /** Commands that accept it; absent = every command (a global option). */
+  readonly commands?: readonly string[];
+  readonly help: string;
+  readonly value?: string;
+}
+
+/** The commands of `sg`, with their positional arguments. */
+export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly summary: string; readonly min: number; readonly max: number }>> = {
+  find: { usage: "find <Entity> [filters-json]", summary: "find records (one page, or every page with --all)", min: 1, max: 2 },
+  count: { usage: "count <Entity> [filters-json]", summary: "count records matching the filters", min: 1, max: 2 },
+  create: { usage: "create <Entity> <data-json>", summary: "create a record", min: 2, max: 2 },
+  update: { usage: "update <Entity> <id> <data-json>", summary: "update a record", min: 3, max: 3 },
+  delete: { usage: "delete <Entity> <id>", summary: "retire a record", min: 2, max: 2 },
+  revive: { usage: "revive <Entity> <id>", summary: "bring a retired record back", min: 2, max: 2 },
+  schema: { usage: "schema [Entity [field]]", summary: "list entity types, an entity's fields, or one field", min: 0, max: 2 },
+  upload: { usage: "upload <Entity> <id> <file>", summary: "upload a file to a record (a thumbnail with --field image)", min: 3, max: 3 },
+  download: { usage: "download <attachment-id|url>", summary: "download an attachment (to --out, or stdout when piped)", min: 1, max: 1 },
+  whoami: { usage: "whoami", summary: "show who the credentials authenticate as", min: 0, max: 0 },
+  doctor: { usage: "doctor", summary: "check the site, its auth method and your credentials, and explain any failure", min: 0, max: 0 },
+  typegen: { usage: "typegen [--out file.ts]", summary: "write TypeScript types of the site's schema for @sg/entities", min: 0, max: 0 },
+  emulator: { usage: "emulator [options]", summary: "run a local ShotGrid-compatible site (same as sg-emulator)", min: 0, max: 0 },
+  login: { usage: "login [--browser]", summary: "log in and save a session token for the site", min: 0, max: 0 },
+  logout: { usage: "logout", summary: "forget the saved session token of the site", min: 0, max: 0 },
+  help: { usage: "help [command]", summary: "show help", min: 0, max: 1 },
+};
+
+const CONNECTED = ["find", "count", "create", "update", "delete", "revive", "schema", "upload", "download", "whoami", "doctor", "typegen", "login", "logout"];
+
+/** Every option. Global options (no `commands`) are accepted by every command. */
+export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  site: { type: "string", value: "url", commands: CONNECTED, help: "site URL (env SG_SITE)" },
+  "script-name": { type: "string", value: "name", commands: CONNECTED, help: "script name (env SG_SCRIPT_NAME)" },
+  "script-key": { type: "string", value: "key", commands: CONNECTED, help: "script application key (env SG_SCRIPT_KEY)" },
+  login: { type: "string", value: "login", commands: CONNECTED, help: "legacy login (env SG_LOGIN)" },
+  password: { type: "string", value: "passphrase", commands: CONNECTED, help: "legacy passphrase (env SG_PASSWORD; prompted on a terminal when missing)" },
+  "2fa-code": { type: "string", value: "code", commands: CONNECTED, help: "one-time two-factor code (prompted on a terminal when the site asks)" },
+  "session-token": { type: "string", value: "token", commands: CONNECTED, help: "session token (env SG_SESSION_TOKEN)" },
+  "sudo-as": { type: "string", value: "login", commands: CONNECTED, help: "act as this HumanUser (script credentials only; env SG_SUDO_AS)" },
+  "allow-http": { type: "boolean", commands: CONNECTED, help: "allow plain http:// to a host that is not loopback" },
+  format: { type: "string", value: "table|json|jsonl|csv", help: "output format (table on a terminal, json when piped)" },
+  debug: { type: "boolean", help: "log each HTTP attempt (secrets redacted) and show stacks" },
+  help: { type: "boolean", short: "h", help: "show help" },
+  version: { type: "boolean", short: "v", help: "print the version" },
+  fields: { type: "string", value: "a,b,c", commands: ["find", "create", "update"], help: "fields to return" },
+  order: { type: "string", value: "-field,field", commands: ["find"], help: "sort order; '-' for descending" },
+  limit: { type: "string", value: "N", commands: ["find"], help: "at most N records (default 100 without --all)" },
+  page: { type: "string", value: "N", commands: ["find"], help: "return page N of --limit records" },
+  all: { type: "boolean", commands: ["find"], help: "stream every page" },
+  concurrency: { type: "string", value: "N", commands: ["find"], help: "pages fetched in parallel with --all (default 4)" },
+  "filter-operator": { type: "string", value: "all|any", commands: ["find", "count"], help: "combine top-level filters with and (all) or or (any)" },
+  retired: { type: "boolean", commands: ["find"], help: "return only retired records" },
+  field: { type: "string", value: "name", commands: ["upload"], help: "field to upload to (image = thumbnail)" },
+  "display-name": { type: "string", value: "name", commands: ["upload"], help: "display name of the attachment" },
+  out: { type: "string", short: "o", value: "file", commands: ["download", "typegen"], help: "write to this file" },
+  "schema-file": { type: "string", value: "file", commands: ["typegen"], help: "read a saved schema_read JSON instead of the site" },
+  browser: { type: "boolean", commands: ["login"], help: "log in by approving in the browser (no password)" },
+  "no-open": { type: "boolean", commands: ["login"], help: "with --browser: print the URL, do not open a browser" },
+  "timeout-ms": { type: "string", value: "ms", commands: ["login"], help: "with --browser: give up after this long (default 180000)" },
+  host: { type: "string", value: "addr", commands: ["emulator"], help: "interface to listen on (default 127.0.0.1)" },
+  port: { type: "string", value: "N", commands: ["emulator"], help: "port (default 0 = a free one)" },
+  fixtures: { type: "string", value: "demo|empty", commands: ["emulator"], help: "starting data (default demo)" },
+  rows: { type: "string", value: "N", commands: ["emulator"], help: "add N Shots (and related rows) to the demo project" },
+  "latency-ms": { type: "string", value: "N", commands: ["emulator"], help: "latency added to every request" },
+  "auth-mode": { type: "string", value: "default|identity|sso", commands: ["emulator"], help: "how the site authenticates people" },
+  data: { type: "string", value: "file", commands: ["emulator"], help: "persist the store in this JSON file" },
+};
+
+/** The parsed command line. */
+export interface ParsedArgs {
+  /** The command, or `help` when none was given. */
+  readonly command: string;
+  /** Positional arguments after the command. */
+  readonly positionals: readonly string[];
+  /** Option values by long name. */
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+/**
+ * Parse `argv` (without `node` and the script). Unknown options, options the command does not take and
+ * wrong numbers of arguments are usage errors.
+ */
+export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
+  for (const [name, spec] of Object.entries(OPTIONS)) options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ""), "Run `sg help` for the list of commands and options.");
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const [first, ...rest] = parsed.positionals;
+  if (first === undefined) return { command: "help", positionals: [], values };
+  const command = first;
+  const spec = COMMANDS[command];
+  if (!spec) throw new UsageError(`unknown command '${command}'`, `Commands: ${Object.keys(COMMANDS).join(", ")}.`);
+  if (!values["help"]) {
+    for (const name of Object.keys(values)) {
+      const allowed = OPTIONS[name]?.commands;
+      if (allowed && !allowed.includes(command)) throw new UsageError(`'sg ${command}' does not take --${name}`, `Usage: sg ${spec.usage}. Run \`sg help ${command}\`.`);
+    }
+    if (rest.length < spec.min) throw new UsageError(`'sg ${command}' needs more arguments`, `Usage: sg ${spec.usage}`);
+    if (rest.length > spec.max) throw new UsageError(`'sg ${command}' takes at most ${spec.max} argument${spec.max === 1 ? "" : "s"}, got ${rest.length}`, `Usage: sg ${spec.usage}`);
+  }
+  return { command, positionals: rest, values };
+}
+
+/** Help text, for every command or one. */
+export function helpText(command?: string): string {
+  const lines: string[] = [];
+  const spec = command ? COMMANDS[command] : undefined;
+  if (command && spec) {
+    lines.push(`Usage: sg ${spec.usage}`, "", `  ${spec.summary}`, "", "Options:");
+    for (const [name, o] of Object.entries(OPTIONS)) {
+      if (o.commands && !o.commands.includes(command)) continue;
+      lines.push(`  ${`--${name}${o.value ? ` <${o.value}>` : ""}`.padEnd(32)} ${o.help}`);
+    }
+  } else {
+    lines.push("Usage: sg <command> [arguments] [options]", "", "Commands:");
+    for (const c of Object.values(COMMANDS)) lines.push(`  ${c.usage.padEnd(36)} ${c.summary}`);
+    lines.push("", "Options:");
+    for (const [name, o] of Object.entries(OPTIONS)) {
+      if (o.commands && o.commands.length < 10) continue;
+      lines.push(`  ${`--${name}${o.value ? ` <${o.value}>` : ""}`.padEnd(32)} ${o.help}`);
+    }
+    lines.push("", "Exit status: 0 ok, 1 API or authentication error, 2 usage error. `sg help <command>` for its options.");
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,101 @@
+import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+
+/** A session saved by `sg login` for one site. */
+export interface SavedSession {
+  /** The session token. Secret. */
+  readonly sessionToken: string;
+  /** The login it belongs to, when known. */
+  readonly login?: string;
+  /** How it was obtained. */
+  readonly method: "browser" | "password";
+  /** When it was saved (ISO 8601). */
+  readonly savedAt: string;
+}
+
+const fileSchema = z.object({
+  version: z.literal(1),
+  sites: z.record(
+    z.string(),
+    z.object({
+      sessionToken: z.string().min(1),
+      login: z.string().optional(),
+      method: z.enum(["browser", "password"]),
+      savedAt: z.string(),
+    }),
+  ),
+});
+
+type CredentialsFile = z.infer<typeof fileSchema>;
+
+/** The per-user folder of `sg`: `$SG_CONFIG_DIR`, else `$XDG_CONFIG_HOME/sg`, else `~/.config/sg`. */
+export function configDir(env: Readonly<Record<string, string | undefined>>): string {
+  if (env["SG_CONFIG_DIR"]) return env["SG_CONFIG_DIR"];
+  if (env["XDG_CONFIG_HOME"]) return join(env["XDG_CONFIG_HOME"], "sg");
+  return join(env["HOME"] || homedir(), ".config", "sg");
+}
+
+/** Sessions saved per site in `<configDir>/credentials.json`, mode 0600 (folder 0700). */
+export class CredentialsStore {
+  /** The file's path. */
+  readonly path: string;
+  /** @param dir - the config folder, see {@link configDir}. */
+  constructor(readonly dir: string) {
+    this.path = join(dir, "credentials.json");
+  }
+
+  private async load(): Promise<{ data: CredentialsFile; warning?: string }> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { data: { version: 1, sites: {} } };
+      throw error;
+    }
+    let warning: string | undefined;
+    const mode = (await stat(this.path)).mode & 0o777;
+    if (mode & 0o077) warning = `${this.path} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${this.path}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { data: { version: 1, sites: {} }, warning: `${this.path} is not valid JSON; it is ignored and will be rewritten by the next sg login` };
+    }
+    const parsed = fileSchema.safeParse(json);
+    if (!parsed.success) return { data: { version: 1, sites: {} }, warning: `${this.path} has an unknown layout; it is ignored and will be rewritten by the next sg login` };
+    return warning ? { data: parsed.data, warning } : { data: parsed.data };
+  }
+
+  private async save(data: CredentialsFile): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(data, null, 2) + "\n", { mode: 0o600 });
+    await chmod(tmp, 0o600);
+    await rename(tmp, this.path);
+  }
+
+  /** The session saved for a site (by its normalised URL), and a warning when the file is unsafe. */
+  async get(site: string): Promise<{ session: SavedSession | undefined; warning?: string }> {
+    const { data, warning } = await this.load();
+    const session = data.sites[site] as SavedSession | undefined;
+    return warning ? { session, warning } : { session };
+  }
+
+  /** Save the session for a site, replacing any earlier one. */
+  async set(site: string, session: SavedSession): Promise<void> {
+    const { data } = await this.load();
+    data.sites[site] = { ...session };
+    await this.save(data);
+  }
+
+  /** Forget the session of a site. Resolves whether one was saved. */
+  async delete(site: string): Promise<boolean> {
+    const { data } = await this.load();
+    if (!(site in data.sites)) return false;
+    delete data.sites[site];
+    await this.save(data);
+    return true;
+  }
+}

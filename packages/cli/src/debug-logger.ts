@@ -1,0 +1,16 @@
+import { redactValue, scrubText, type Logger } from "@sg/core";
+import type { CliOutput } from "./io.js";
+
+/** A logger for `--debug`: every line on stderr, secrets and secret-named fields redacted. */
+export function debugLogger(stream: CliOutput, secrets: () => readonly string[], enabled: boolean): Logger {
+  const log =
+    (level: string) =>
+    (message: string, data?: Readonly<Record<string, unknown>>): void => {
+      if (!enabled && level === "debug") return;
+      if (!enabled && level === "info") return;
+      const s = secrets();
+      const extra = data && Object.keys(data).length ? " " + JSON.stringify(redactValue(data, s)) : "";
+      stream.write(scrubText(`[${level}] ${message}${extra}`, s) + "\n");
+    };
+  return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+}

@@ -1,0 +1,34 @@
+import type { CliInput, CliOutput } from "./io.js";
+import { UsageError } from "./exit-codes.js";
+
+/** Ask a question on the terminal and read one line. `hidden` turns echo off (passphrases, codes). */
+export function prompt(input: CliInput, output: CliOutput, question: string, hidden = false): Promise<string> {
+  if (!input.isTTY) {
+    return Promise.reject(new UsageError(`cannot ask for ${question.replace(/:\s*$/, "").toLowerCase()}: standard input is not a terminal`, "Pass it as an option or environment variable instead."));
+  }
+  return new Promise((resolve, reject) => {
+    output.write(question);
+    let answer = "";
+    const raw = hidden && typeof input.setRawMode === "function";
+    if (raw) input.setRawMode?.(true);
+    input.setEncoding("utf8");
+    input.resume();
+    const finish = (error?: Error): void => {
+      input.removeListener("data", onData);
+      if (raw) input.setRawMode?.(false);
+      input.pause();
+      output.write("\n");
+      if (error) reject(error);
+      else resolve(answer);
+    };
+    const onData = (chunk: string | Buffer): void => {
+      for (const ch of String(chunk)) {
+        if (ch === "\r" || ch === "\n") return finish();
+        if (ch === "\u0003") return finish(new UsageError("cancelled"));
+        if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1);
+        else if (ch >= " ") answer += ch;
+      }
+    };
+    input.on("data", onData);
+  });
+}

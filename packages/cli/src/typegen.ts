@@ -1,0 +1,182 @@
+/**
+ * `sg typegen`: turn a site's `schema_read` answer into TypeScript types that `@sg/entities` accepts as its
+ * schema type parameter. Pure and deterministic: the same schema always gives the same bytes.
+ *
+ * @packageDocumentation
+ */
+
+/** One `{ value, editable }` pair of a `schema_read` answer. */
+interface SchemaProperty {
+  readonly value?: unknown;
+  readonly editable?: boolean;
+}
+
+/** One field of a `schema_read` answer (rpc-protocol.md §2.6). */
+export interface RawFieldSchema {
+  readonly data_type?: SchemaProperty;
+  readonly name?: SchemaProperty;
+  readonly description?: SchemaProperty;
+  readonly editable?: SchemaProperty;
+  readonly mandatory?: SchemaProperty;
+  readonly properties?: Readonly<Record<string, SchemaProperty | undefined>>;
+  readonly [key: string]: unknown;
+}
+
+/** A `schema_read` answer: `{ EntityType: { field: RawFieldSchema } }`. */
+export type RawSiteSchema = Readonly<Record<string, Readonly<Record<string, RawFieldSchema>>>>;
+
+/** A `schema_entity_read` answer: `{ EntityType: { name: { value } } }`, used for display names in comments. */
+export type RawEntitySchema = Readonly<Record<string, { readonly name?: SchemaProperty; readonly [key: string]: unknown }>>;
+
+/** Options of {@link generateSchemaTypes}. */
+export interface GenerateSchemaTypesOptions {
+  /** `schema_entity_read`, for the entity display names in TSDoc comments. */
+  readonly entities?: RawEntitySchema;
+  /** Name of the exported schema type. Default `SgSchema`. */
+  readonly typeName?: string;
+  /** Include pivot columns (`step_0` …) typed `unknown`. Default false: they are not real stored fields. */
+  readonly includePivotColumns?: boolean;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** Code-point order, independent of the machine's locale. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function key(name: string): string {
+  return IDENTIFIER.test(name) ? name : JSON.stringify(name);
+}
+
+function comment(text: string): string {
+  return text.replace(/\*\//g, "*\\/").replace(/\s+/g, " ").trim();
+}
+
+function stringList(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const out = new Set<string>();
+  for (const v of value) if (typeof v === "string") out.add(v);
+  return [...out].sort(byCodePoint);
+}
+
+function union(values: readonly string[]): string {
+  return values.map((v) => JSON.stringify(v)).join(" | ");
+}
+
+function linkType(targets: readonly string[]): string {
+  return targets.length ? `EntityLink<${union(targets)}>` : "EntityLink";
+}
+
+/** The TypeScript type of one field's value as it travels on the wire (the `value` of `@sg/entities`' FieldSchema). */
+export function fieldValueType(field: RawFieldSchema, fieldName = ""): string {
+  const dataType = String(field.data_type?.value ?? "");
+  const props = field.properties ?? {};
+  if (fieldName === "id") return "number";
+  switch (dataType) {
+    case "checkbox":
+      return "boolean";
+    case "number":
+    case "float":
+    case "currency":
+    case "duration":
+    case "percent":
+    case "timecode":
+      return "number | null";
+    case "date":
+    case "date_time":
+      return "string | null";
+    case "status_list":
+    case "list": {
+      const values = stringList(props["valid_values"]?.value);
+      return values.length ? `${union(values)} | null` : "string | null";
+    }
+    case "entity":
+      return `${linkType(stringList(props["valid_types"]?.value))} | null`;
+    case "multi_entity":
+      return `${linkType(stringList(props["valid_types"]?.value))}[]`;
+    case "addressing":
+      return `${linkType(["Group", "HumanUser"])}[]`;
+    case "tag_list":
+      return "string[]";
+    case "url":
+      return "SgUrlValue | null";
+    case "serializable":
+      return "{ readonly [key: string]: unknown } | null";
+    case "image":
+    case "text":
+    case "color":
+    case "footage":
+    case "password":
+    case "uuid":
+    case "entity_type":
+    case "calculated":
+      return "string | null";
+    default:
+      return "unknown";
+  }
+}
+
+const PRELUDE = `import type { EntityLink } from "@sg/entities";
+
+/** The value of a file/link (\`url\`) field. */
+export type SgUrlValue = {
+  readonly link_type?: "local" | "upload" | "url" | "web";
+  readonly name?: string | null;
+  readonly url?: string | null;
+  readonly content_type?: string | null;
+  readonly [key: string]: unknown;
+};
+`;
+
+/**
+ * Generate the TypeScript source for a site schema, in the `SiteSchema` shape of `@sg/entities`: entity type
+ * name → field name → `{ type: <data_type>; value: <wire value type> }`. Status and list fields are string
+ * unions of their valid values, entity fields links to their valid types. One `type` alias per entity
+ * (`ShotFields`, …), the site type `SgSchema`, and `SgEntityType`. Entity types and fields are sorted by code
+ * point and nothing variable (time, URL) is written, so an unchanged site always gives byte-identical output.
+ *
+ * @param schema - the answer of `schema_read`.
+ * @param options - entity display names, the exported type name.
+ * @returns the source text of a `.ts` module (it imports `EntityLink` from `@sg/entities`).
+ */
+export function generateSchemaTypes(schema: RawSiteSchema, options: GenerateSchemaTypesOptions = {}): string {
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) {
+    throw new TypeError("generateSchemaTypes: expected the object returned by schema_read");
+  }
+  const typeName = options.typeName ?? "SgSchema";
+  const entityTypes = Object.keys(schema).filter((t) => IDENTIFIER.test(t)).sort(byCodePoint);
+  const lines: string[] = [];
+  lines.push("// Generated by `sg typegen` from the site's schema. Do not edit: run `sg typegen` again after a schema change.");
+  lines.push("/* eslint-disable */");
+  lines.push(PRELUDE);
+  for (const type of entityTypes) {
+    const fields = schema[type] ?? {};
+    const display = options.entities?.[type]?.name?.value;
+    lines.push(`/** ${comment(typeof display === "string" && display !== type ? `${type} ("${display}")` : type)} */`);
+    lines.push(`export type ${type}Fields = {`);
+    const names = Object.keys(fields).sort(byCodePoint);
+    if (!names.includes("id")) names.unshift("id");
+    for (const name of names) {
+      const field = fields[name] ?? {};
+      const dataType = String(field.data_type?.value ?? (name === "id" ? "number" : "unknown"));
+      if (dataType === "pivot_column" && !options.includePivotColumns) continue;
+      const label = field.name?.value;
+      const doc = [typeof label === "string" && label ? label : name, `(${dataType})`];
+      if (field.editable?.value === false) doc.push("read-only");
+      lines.push(`  /** ${comment(doc.join(" "))} */`);
+      lines.push(`  readonly ${key(name)}: { readonly type: ${JSON.stringify(dataType)}; readonly value: ${fieldValueType(field, name)} };`);
+    }
+    lines.push("};");
+    lines.push("");
+  }
+  lines.push("/** Every entity type of the site with its fields: `entityApi<SgSchema>(client)`. */");
+  lines.push(`export type ${typeName} = {`);
+  for (const type of entityTypes) lines.push(`  readonly ${type}: ${type}Fields;`);
+  lines.push("};");
+  lines.push("");
+  lines.push("/** The name of an entity type of the site. */");
+  lines.push(`export type SgEntityType = keyof ${typeName};`);
+  lines.push("");
+  return lines.join("\n");
+}
