@@ -1,0 +1,48 @@
+import { SgAuthError } from "@sg/core";
+import type { AuthContext, AuthStrategy, Credentials, ScriptCredentials } from "@sg/core";
+import { explainScriptFault } from "./explain.js";
+import { PACKAGE, validateScriptOptions } from "./options.js";
+import type { ScriptAuthOptions } from "./options.js";
+
+/**
+ * Authenticate as a script (ApiUser) with its name and application key, optionally acting as a person
+ * (`sudoAsLogin`). Options are validated at once; nothing is sent until the client's first call.
+ *
+ * A script's key does not change while the process runs, so a refusal is never retried: the strategy's
+ * `onRejected` turns it into an {@link SgScriptAuthError} that says what to check (wrong name/key, or which of
+ * the sudo refusals). The Identity rule "scripts may not activate HumanUsers" is a permission fault, not an
+ * auth fault; see {@link explainScriptFault} and {@link withScriptHints}.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ site, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "ingest", scriptKey: process.env.SG_KEY! }) });
+ * ```
+ */
+export function scriptAuth(options: ScriptAuthOptions): AuthStrategy {
+  const { scriptName, scriptKey, sudoAsLogin } = validateScriptOptions(options);
+  const credentials: ScriptCredentials = Object.freeze({
+    kind: "script",
+    scriptName,
+    scriptKey,
+    ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }),
+  });
+  const context = { scriptName, ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }), secrets: [scriptKey] };
+  const describe = (): string => `ScriptAuth { name: '${PACKAGE}', scriptName: '${scriptName}'${sudoAsLogin ? `, sudoAsLogin: '${sudoAsLogin}'` : ""} }`;
+
+  const strategy: AuthStrategy = {
+    name: PACKAGE,
+    credentials: (_context: AuthContext): Promise<Credentials> => Promise.resolve(credentials),
+    onRejected: (error: SgAuthError, _rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
+      const explained = explainScriptFault(error, context);
+      ctx.logger.warn(`${PACKAGE}: the site refused the script's credentials; not retrying (the key will not change)`, {
+        script: scriptName,
+        code: explained.code,
+      });
+      return Promise.reject(explained);
+    },
+  };
+  Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });
+  Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, scriptName, ...(sudoAsLogin ? { sudoAsLogin } : {}) }) });
+  Object.defineProperty(strategy, "toString", { enumerable: false, value: describe });
+  return Object.freeze(strategy);
+}
