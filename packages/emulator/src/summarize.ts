@@ -1,8 +1,193 @@
+import { compilePath, displayName, formatValue, linkOut, type CompiledPath } from './entity-format.js';
 import { badInput } from './errors.js';
+import { payloadObject } from './methods/payload.js';
 import type { MethodCall } from './methods/types.js';
+import { selectRows } from './read-query.js';
+import type { Site } from './site.js';
+import { isLink, type Row } from './store.js';
 
-/** `summarize`. */
+const SUMMARY_TYPES = new Set(['record_count', 'count', 'sum', 'maximum', 'minimum', 'average', 'earliest', 'latest', 'percentage', 'status_percentage', 'status_list', 'checked', 'unchecked']);
+const BUCKETS: Record<string, number> = { tens: 10, hundreds: 100, thousands: 1000, tensofthousands: 10_000, hundredsofthousands: 100_000, millions: 1_000_000 };
+const DATE_GROUPS = new Set(['day', 'week', 'month', 'quarter', 'year', 'clustered_date', 'oneday', 'fivedays']);
+const GROUP_TYPES = new Set(['exact', ...Object.keys(BUCKETS), ...DATE_GROUPS, 'entitytype', 'firstletter']);
+
+interface SummarySpec {
+  field: string;
+  type: string;
+  path: CompiledPath;
+  value: unknown;
+}
+
+interface GroupSpec {
+  path: CompiledPath;
+  type: string;
+  direction: 'asc' | 'desc';
+}
+
+function firstValue(spec: { path: CompiledPath }, row: Row): unknown {
+  const v = spec.path.values(row);
+  return spec.path.multi ? v : (v[0] ?? null);
+}
+
+function summarise(site: Site, rows: Row[], spec: SummarySpec): unknown {
+  const values = rows.map((r) => firstValue(spec, r));
+  const present = values.filter((v) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0));
+  const nums = present.filter((v): v is number => typeof v === 'number');
+  const strs = present.filter((v): v is string => typeof v === 'string').sort();
+  const pct = (n: number): number => (rows.length === 0 ? 0 : Math.round((n / rows.length) * 100));
+  switch (spec.type) {
+    case 'record_count':
+      return rows.length;
+    case 'count':
+      return present.length;
+    case 'sum':
+      return nums.reduce((a, b) => a + b, 0);
+    case 'maximum':
+      return nums.length ? Math.max(...nums) : strs.length ? strs[strs.length - 1] : null;
+    case 'minimum':
+      return nums.length ? Math.min(...nums) : strs.length ? strs[0] : null;
+    case 'average':
+      return nums.length ? nums.reduce((a, b) => a + b, 0) / nums.length : null;
+    case 'earliest':
+      return strs[0] ?? null;
+    case 'latest':
+      return strs[strs.length - 1] ?? null;
+    case 'checked':
+      return values.filter((v) => v === true).length;
+    case 'unchecked':
+      return values.filter((v) => v !== true).length;
+    case 'percentage':
+      if (spec.path.dataType === 'checkbox') return pct(values.filter((v) => v === true).length);
+      if (spec.value !== undefined) return pct(values.filter((v) => v === spec.value).length);
+      return pct(present.length);
+    case 'status_percentage':
+      return pct(values.filter((v) => v === (spec.value ?? 'fin')).length);
+    default: {
+      const counts: Record<string, number> = {};
+      for (const v of values) {
+        const k = v === null || v === undefined ? '' : String(v);
+        counts[k] = (counts[k] ?? 0) + 1;
+      }
+      return counts;
+    }
+  }
+}
+
+function summaries(site: Site, rows: Row[], specs: SummarySpec[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of specs) out[s.field] = summarise(site, rows, s);
+  return out;
+}
+
+function dateKey(type: string, value: string): { key: string; name: string } {
+  const date = value.slice(0, 10);
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const ms = Date.UTC(y, m - 1, d);
+  switch (type) {
+    case 'year':
+      return { key: String(y), name: String(y) };
+    case 'quarter': {
+      const q = Math.floor((m - 1) / 3) + 1;
+      return { key: `${y}-Q${q}`, name: `Q${q} ${y}` };
+    }
+    case 'month':
+      return { key: date.slice(0, 7), name: new Date(ms).toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }) };
+    case 'week': {
+      const monday = new Date(ms - ((new Date(ms).getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+      return { key: monday, name: `Week of ${monday}` };
+    }
+    case 'fivedays': {
+      const start = new Date(Math.floor(ms / (5 * 86_400_000)) * 5 * 86_400_000).toISOString().slice(0, 10);
+      return { key: start, name: `5 days from ${start}` };
+    }
+    default:
+      return { key: date, name: date };
+  }
+}
+
+function groupKey(site: Site, spec: GroupSpec, row: Row): { key: string; name: string; value: unknown } {
+  const v = firstValue(spec, row);
+  if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) return { key: '∅', name: '', value: null };
+  if (spec.type === 'entitytype') {
+    const t = isLink(v) ? v.type : Array.isArray(v) && isLink(v[0]) ? v[0].type : String(v);
+    return { key: t, name: t, value: t };
+  }
+  if (spec.type === 'firstletter') {
+    const s = isLink(v) ? (displayName(site.store.get(v.type, v.id) as Row) ?? '') : String(v);
+    const letter = s.charAt(0).toUpperCase();
+    return { key: letter, name: letter, value: letter };
+  }
+  const bucket = BUCKETS[spec.type];
+  if (bucket !== undefined) {
+    if (typeof v !== 'number') throw badInput(`Grouping '${spec.type}' needs a number field, ${spec.path.path} is ${spec.path.dataType}`);
+    const lo = Math.floor(v / bucket) * bucket;
+    return { key: String(lo), name: `${lo} - ${lo + bucket - 1}`, value: lo };
+  }
+  if (DATE_GROUPS.has(spec.type)) {
+    if (typeof v !== 'string') throw badInput(`Grouping '${spec.type}' needs a date field, ${spec.path.path} is ${spec.path.dataType}`);
+    const k = dateKey(spec.type, v);
+    return { key: k.key, name: k.name, value: k.key };
+  }
+  if (isLink(v)) {
+    const out = linkOut(site, v);
+    return { key: `${v.type}#${v.id}`, name: out.name ?? '', value: out };
+  }
+  const formatted = formatValue(site, spec.path.dataType, v);
+  return { key: JSON.stringify(v), name: Array.isArray(formatted) ? formatted.map((x) => (isLink(x) ? (x as { name?: string }).name : String(x))).join(', ') : String(formatted), value: formatted };
+}
+
+function buildGroups(site: Site, rows: Row[], groupings: GroupSpec[], specs: SummarySpec[]): Record<string, unknown>[] {
+  const [first, ...rest] = groupings;
+  if (!first) return [];
+  const buckets = new Map<string, { name: string; value: unknown; rows: Row[] }>();
+  for (const row of rows) {
+    const k = groupKey(site, first, row);
+    let b = buckets.get(k.key);
+    if (!b) {
+      b = { name: k.name, value: k.value, rows: [] };
+      buckets.set(k.key, b);
+    }
+    b.rows.push(row);
+  }
+  const sorted = [...buckets.entries()].sort(([ka, a], [kb, b]) => {
+    const av = typeof a.value === 'number' ? a.value : a.name.toLowerCase() || ka;
+    const bv = typeof b.value === 'number' ? b.value : b.name.toLowerCase() || kb;
+    const c = av < bv ? -1 : av > bv ? 1 : 0;
+    return first.direction === 'asc' ? c : -c;
+  });
+  return sorted.map(([, b]) => {
+    const group: Record<string, unknown> = { group_name: b.name, group_value: b.value, summaries: summaries(site, b.rows, specs) };
+    if (rest.length > 0) group['groups'] = buildGroups(site, b.rows, rest, specs);
+    return group;
+  });
+}
+
+/** `summarize`: `{summaries, groups}` over the rows a filter selects. */
 export function summarizeMethod(call: MethodCall): unknown {
-  void call;
-  throw badInput('summarize is not implemented yet');
+  const { site } = call;
+  const p = payloadObject('summarize', call.payload);
+  const type = site.schema.requireType(p['type']);
+  const rawSummaries = p['summaries'];
+  if (!Array.isArray(rawSummaries)) throw badInput("summarize: 'summaries' must be a list of {field, type}");
+  const seen = new Set<string>();
+  const specs: SummarySpec[] = rawSummaries.map((s) => {
+    const spec = (s ?? {}) as Record<string, unknown>;
+    if (typeof spec['field'] !== 'string' || typeof spec['type'] !== 'string') throw badInput(`summarize: each summary needs 'field' and 'type', got ${JSON.stringify(s)}`);
+    if (!SUMMARY_TYPES.has(spec['type'])) throw badInput(`summarize: unknown summary type '${spec['type']}'`);
+    if (seen.has(spec['field'])) throw badInput(`summarize: only one summary per field ('${spec['field']}')`);
+    seen.add(spec['field']);
+    return { field: spec['field'], type: spec['type'], path: compilePath(site.schema, site.store, type, spec['field']), value: spec['value'] };
+  });
+  const rawGrouping = p['grouping'];
+  if (rawGrouping !== undefined && rawGrouping !== null && !Array.isArray(rawGrouping)) throw badInput("summarize: 'grouping' must be a list or null");
+  const groupings: GroupSpec[] = (rawGrouping ?? []).map((g: unknown) => {
+    const spec = (g ?? {}) as Record<string, unknown>;
+    if (typeof spec['field'] !== 'string' || typeof spec['type'] !== 'string') throw badInput(`summarize: each grouping needs 'field' and 'type', got ${JSON.stringify(g)}`);
+    if (!GROUP_TYPES.has(spec['type'])) throw badInput(`summarize: unknown grouping type '${spec['type']}'`);
+    const dir = spec['direction'] ?? 'asc';
+    if (dir !== 'asc' && dir !== 'desc') throw badInput(`summarize: grouping direction must be 'asc' or 'desc'`);
+    return { path: compilePath(site.schema, site.store, type, spec['field']), type: spec['type'], direction: dir };
+  });
+  const rows = selectRows(site, { type, filters: p['filters'], includeArchivedProjects: p['include_archived_projects'] });
+  return { summaries: summaries(site, rows, specs), groups: buildGroups(site, rows, groupings, specs) };
 }

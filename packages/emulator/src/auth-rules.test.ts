@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, where, type Harness } from './test-support/harness.js';
+
+const login = (user: string, password: string | null, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ user_login: user, user_password: password, ...extra });
+const P = { admin: 'admin-pass-1', artist: 'artist-pass-1', coord: 'coord-pass-1', nopat: 'nopat-pass-1', revoked: 'revoked-pass-1', inactive: 'inactive-pass-1', private: 'private-pass-1' };
+const whoami = { type: 'HumanUser', return_fields: ['login'], filters: where(['login', 'is', 'admin']) };
+
+describe('auth on a default site', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await startHarness({ sessionIdleSeconds: 600 });
+  });
+  afterAll(() => t.h.close());
+
+  it('accepts scripts, users and refuses bad credentials with 102', async () => {
+    await expect(t.call('read', t.script, whoami)).resolves.toBeTruthy();
+    await expect(t.call('read', login('admin', P.admin), whoami)).resolves.toBeTruthy();
+    expect((await t.fault('read', { ...t.script, script_key: 'f'.repeat(64) }, whoami)).code).toBe(102);
+    expect((await t.fault('read', login('admin', 'wrong'), whoami)).code).toBe(102);
+    expect((await t.fault('read', login('inactive', P.inactive), whoami)).code).toBe(102);
+    expect((await t.fault('read', {}, whoami)).code).toBe(102);
+    expect((await t.rpc('read', [])).error_code).toBe(102);
+  });
+
+  it('ignores PAT state before a migration', async () => {
+    await expect(t.call('read', login('nopat', P.nopat), whoami)).resolves.toBeTruthy();
+    await expect(t.call('read', login('revoked', P.revoked), whoami)).resolves.toBeTruthy();
+  });
+
+  it('requires the 2FA code (106) and then mints a session', async () => {
+    expect((await t.fault('read', login('artist', P.artist), whoami)).code).toBe(106);
+    expect((await t.fault('get_session_token', login('artist', P.artist, { auth_token: '000000' }))).code).toBe(106);
+    const { session_id } = await t.call('get_session_token', login('artist', P.artist, { auth_token: '123456' }));
+    expect(typeof session_id).toBe('string');
+    await expect(t.call('read', { session_token: session_id, reject_if_expired: true }, whoami)).resolves.toBeTruthy();
+  });
+
+  it('expires sessions after the idle time on the emulator clock', async () => {
+    const { session_id } = await t.call('get_session_token', t.script);
+    const auth = { session_token: session_id, reject_if_expired: true };
+    t.h.advanceClock(500);
+    await expect(t.call('read', auth, whoami)).resolves.toBeTruthy();
+    t.h.advanceClock(500); // idle 500 s since the last use: still fine
+    await expect(t.call('read', auth, whoami)).resolves.toBeTruthy();
+    t.h.advanceClock(601);
+    const f = await t.fault('read', auth, whoami);
+    expect(f.code).toBe(102);
+    expect(f.message).toContain(`ending with '${session_id.slice(-4)}'`);
+    expect((await t.fault('read', { session_token: 'bogus' }, whoami)).code).toBe(102);
+  });
+
+  it('applies sudo_as_login rules and records the actual user', async () => {
+    const created = await t.call('create', { ...t.script, sudo_as_login: 'coord' }, { type: 'Shot', fields: [{ field_name: 'code', value: 'sudo_shot' }], return_fields: ['created_by'] });
+    expect(created.created_by).toMatchObject({ type: 'HumanUser', name: 'Cora Coordinator' });
+    const ev = await t.call('read', t.script, { type: 'EventLogEntry', return_fields: ['user', 'meta'], filters: where(['entity', 'is', { type: 'Shot', id: created.id }]) });
+    expect(ev.entities[0].user).toMatchObject({ type: 'HumanUser', name: 'Cora Coordinator' });
+    expect(ev.entities[0].meta.sudo_actual_user).toMatchObject({ type: 'ApiUser', name: 'emulator_script' });
+    await expect(t.call('read', login('admin', P.admin, { sudo_as_login: 'coord' }), whoami)).resolves.toBeTruthy();
+    const denied = await t.fault('read', login('coord', P.coord, { sudo_as_login: 'admin' }), whoami);
+    expect(denied.code).toBe(104);
+    expect(denied.message).toMatch(/^The user does not have permission to 'sudo':/);
+    const sudo = (target: string): Promise<{ code: number; message: string }> => t.fault('read', { ...t.script, sudo_as_login: target }, whoami);
+    expect(await sudo('inactive')).toEqual({ code: 102, message: "Cannot 'sudo' - inactive user account: 'inactive'" });
+    expect(await sudo('ghost')).toEqual({ code: 102, message: "Cannot 'sudo' - unknown or retired user: 'ghost'" });
+    expect(await sudo('private')).toEqual({ code: 102, message: "Cannot 'sudo' - user account has 'can_impersonate_this_user' turned off: 'private'" });
+  });
+
+  it('lets scripts activate HumanUsers on default sites', async () => {
+    const u = await t.call('create', t.script, { type: 'HumanUser', fields: [{ field_name: 'login', value: 'newbie' }, { field_name: 'sg_status_list', value: 'act' }] });
+    expect(u.sg_status_list).toBe('act');
+  });
+});
+
+describe('auth on an Identity site', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await startHarness({ authMode: 'identity' });
+  });
+  afterAll(() => t.h.close());
+
+  it('announces oxygen', async () => {
+    expect((await t.rpc('info', [])).user_authentication_method).toBe('oxygen');
+    const root = await (await fetch(`${t.h.url}/api/v1`)).json();
+    expect(root).toMatchObject({ user_authentication_method: 'oxygen', authentication_app_session_launcher_enabled: true });
+  });
+
+  it('needs a bound PAT for legacy logins and tells missing PAT from a wrong passphrase', async () => {
+    await expect(t.call('read', login('admin', P.admin), whoami)).resolves.toBeTruthy();
+    const missing = await t.fault('read', login('nopat', P.nopat), whoami);
+    expect(missing.code).toBe(102);
+    expect(missing.message).toContain('Personal Access Token');
+    const wrong = await t.fault('read', login('nopat', 'wrong'), whoami);
+    expect(wrong.code).toBe(102);
+    expect(wrong.message).not.toContain('Personal Access Token');
+    expect((await t.fault('read', login('nopass', 'anything'), whoami)).code).toBe(110);
+    await expect(t.call('read', t.script, whoami)).resolves.toBeTruthy();
+  });
+
+  it('refuses a revoked PAT that was never exchanged, and honours the one-hour window otherwise', async () => {
+    const revoked = await t.fault('read', login('revoked', P.revoked), whoami);
+    expect(revoked.code).toBe(102);
+    expect(revoked.message).toContain('Personal Access Token');
+    await expect(t.call('read', login('coord', P.coord), whoami)).resolves.toBeTruthy();
+    expect((await t.admin('pat', { login: 'coord', state: 'revoked' })).status).toBe(200);
+    t.h.advanceClock(3000);
+    await expect(t.call('read', login('coord', P.coord), whoami)).resolves.toBeTruthy();
+    t.h.advanceClock(601);
+    expect((await t.fault('read', login('coord', P.coord), whoami)).code).toBe(102);
+  });
+
+  it('enforces the activation rule', async () => {
+    const fields = (l: string): unknown => ({ type: 'HumanUser', fields: [{ field_name: 'login', value: l }, { field_name: 'sg_status_list', value: 'act' }] });
+    const byScript = await t.fault('create', t.script, fields('s1'));
+    expect(byScript.code).toBe(104);
+    expect(byScript.message).toContain('API scripts may not activate HumanUsers');
+    expect((await t.fault('create', { ...t.script, sudo_as_login: 'admin' }, fields('s2'))).code).toBe(104);
+    expect((await t.fault('create', login('admin', P.admin, { sudo_as_login: 'coord' }), fields('s3'))).code).toBe(104);
+    const inactive = await t.call('create', t.script, { type: 'HumanUser', fields: [{ field_name: 'login', value: 's4' }, { field_name: 'sg_status_list', value: 'dis' }] });
+    expect((await t.fault('update', t.script, { type: 'HumanUser', id: inactive.id, fields: [{ field_name: 'sg_status_list', value: 'act' }] })).code).toBe(104);
+    const ok = await t.call('update', login('admin', P.admin), { type: 'HumanUser', id: inactive.id, fields: [{ field_name: 'sg_status_list', value: 'act' }] });
+    expect(ok.sg_status_list).toBe('act');
+    await expect(t.call('create', login('admin', P.admin), fields('s5'))).resolves.toMatchObject({ sg_status_list: 'act' });
+  });
+});
+
+describe('auth on an SSO site', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await startHarness({ authMode: 'sso' });
+  });
+  afterAll(() => t.h.close());
+
+  it('refuses passwords with 108 and keeps scripts working', async () => {
+    expect((await t.rpc('info', [])).user_authentication_method).toBe('saml2');
+    expect((await t.fault('read', login('admin', P.admin), whoami)).code).toBe(108);
+    await expect(t.call('read', t.script, whoami)).resolves.toBeTruthy();
+  });
+});
