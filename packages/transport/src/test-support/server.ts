@@ -15,7 +15,7 @@ export interface Recorded {
 }
 
 /** Answers a recorded request; `n` is its 1-based index. */
-export type Handler = (req: Recorded, res: ServerResponse, raw: IncomingMessage, n: number) => void | Promise<void>;
+export type Handler = (req: Recorded, res: ServerResponse, raw: IncomingMessage, n: number) => unknown;
 
 /** A node:http server on 127.0.0.1, port 0. */
 export interface TestServer {

@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { SgNetworkError, SgValidationError, parseSite } from "@sg/core";
+import type { Credentials } from "@sg/core";
+import { jsonRpcTransport } from "./index.js";
+import { contextFor, fakeClock, startServer, text } from "./test-support/server.js";
+import type { TestServer } from "./test-support/server.js";
+
+const script: Credentials = { kind: "script", scriptName: "bot", scriptKey: "KEY-marker-123" };
+const session: Credentials = { kind: "session", sessionToken: "SESSION-marker-456" };
+const servers: TestServer[] = [];
+async function serve(...args: Parameters<typeof startServer>): Promise<TestServer> {
+  const s = await startServer(...args);
+  servers.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+const ok = (_req: unknown, res: import("node:http").ServerResponse): void => text(res, "1:123\n", 200, "text/plain");
+
+describe("http(): forms and credentials", () => {
+  it("url-encodes a form with the auth params as fields, on the site's origin (base path ignored)", async () => {
+    const server = await serve(ok);
+    const site = parseSite(`http://127.0.0.1:${server.port}/base`);
+    const res = await jsonRpcTransport().http!(
+      { method: "POST", target: "/upload/share_thumbnail", form: { entities: "Shot_1,Shot_2", tags: ["a", "b"] }, credentials: script, kind: "write" },
+      contextFor(site),
+    );
+    expect(res.status).toBe(200);
+    expect(new TextDecoder().decode(res.body)).toBe("1:123\n");
+    const req = server.requests[0]!;
+    expect(req.url).toBe("/upload/share_thumbnail");
+    expect(req.headers["content-type"]).toMatch(/^application\/x-www-form-urlencoded/);
+    const fields = new URLSearchParams(req.body.toString("utf8"));
+    expect(fields.get("entities")).toBe("Shot_1,Shot_2");
+    expect(fields.getAll("tags")).toEqual(["a", "b"]);
+    expect(fields.get("script_name")).toBe("bot");
+    expect(fields.get("script_key")).toBe("KEY-marker-123");
+  });
+
+  it("sends multipart/form-data when a value is a Blob", async () => {
+    const server = await serve(ok);
+    const file = new File([new Uint8Array([1, 2, 3])], "thumb.png", { type: "image/png" });
+    await jsonRpcTransport().http!(
+      { method: "POST", target: "/upload/upload_file", form: { entity_type: "Shot", entity_id: "1", file }, credentials: session, kind: "write" },
+      contextFor(server.url),
+    );
+    const req = server.requests[0]!;
+    expect(req.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
+    const body = req.body.toString("latin1");
+    expect(body).toContain('name="entity_type"\r\n\r\nShot');
+    expect(body).toContain('name="file"; filename="thumb.png"');
+    expect(body).toContain("Content-Type: image/png");
+    expect(body).toContain('name="session_token"\r\n\r\nSESSION-marker-456');
+    expect(body).toContain('name="reject_if_expired"\r\n\r\ntrue');
+  });
+
+  it("sends a session as the _session_id cookie on GET downloads", async () => {
+    const server = await serve((_req, res) => text(res, "BYTES", 200, "application/octet-stream"));
+    const res = await jsonRpcTransport().http!({ method: "GET", target: "/file_serve/attachment/5", credentials: session, kind: "read" }, contextFor(server.url));
+    expect(new TextDecoder().decode(res.body)).toBe("BYTES");
+    expect(server.requests[0]!.headers["cookie"]).toBe("_session_id=SESSION-marker-456");
+  });
+
+  it("never sends credentials to another host", async () => {
+    const site = await serve(ok);
+    const other = await serve(ok);
+    const t = jsonRpcTransport();
+    const basic = parseSite(`http://u:BASIC-marker-789@127.0.0.1:${site.port}`);
+    await t.http!({ method: "GET", target: `${other.url}/bucket/obj?sig=1`, credentials: session, kind: "read" }, contextFor(basic));
+    await t.http!({ method: "POST", target: `${other.url}/form`, form: { a: "1" }, credentials: script, kind: "write" }, contextFor(basic));
+    await t.http!({ method: "PUT", target: `${other.url}/part`, body: "chunk", credentials: script, kind: "write" }, contextFor(basic));
+    for (const req of other.requests) {
+      const all = JSON.stringify(req.headers) + req.body.toString("latin1");
+      expect(all).not.toMatch(/marker|_session_id|authorization|script_key/i);
+    }
+    expect(other.requests[1]!.body.toString()).toBe("a=1");
+    expect(other.requests[2]!.body.toString()).toBe("chunk");
+  });
+
+  it("follows GET redirects: credentials kept on the site, dropped when leaving it", async () => {
+    const storage = await serve((_req, res) => text(res, "FILE", 200, "application/octet-stream"));
+    const site = await serve((req, res) => {
+      res.writeHead(302, { location: req.url === "/file_serve/attachment/5" ? "/file_serve/attachment/5/real" : `${storage.url}/obj?X-Amz-Signature=abc` });
+      res.end();
+    });
+    const res = await jsonRpcTransport().http!(
+      { method: "GET", target: "/file_serve/attachment/5", credentials: session, kind: "read", headers: { Authorization: "Bearer CALLER-marker" } },
+      contextFor(site.url),
+    );
+    expect(res.status).toBe(200);
+    expect(new TextDecoder().decode(res.body)).toBe("FILE");
+    expect(site.requests.map((r) => r.headers["cookie"])).toEqual(["_session_id=SESSION-marker-456", "_session_id=SESSION-marker-456"]);
+    expect(storage.requests[0]!.url).toBe("/obj?X-Amz-Signature=abc");
+    expect(storage.requests[0]!.headers["cookie"]).toBeUndefined();
+    expect(storage.requests[0]!.headers["authorization"]).toBeUndefined();
+  });
+
+  it("does not follow redirects for POST: the 3xx is returned", async () => {
+    const other = await serve(ok);
+    const site = await serve((_req, res) => {
+      res.writeHead(307, { location: `${other.url}/steal` });
+      res.end();
+    });
+    const res = await jsonRpcTransport().http!({ method: "POST", target: "/upload/x", form: { a: "1" }, credentials: script, kind: "write" }, contextFor(site.url));
+    expect(res.status).toBe(307);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it("returns error statuses instead of throwing; retries 502 per the table, never 500", async () => {
+    const server = await serve((req, res, _raw, n) => (req.url === "/500" ? text(res, "no", 500, "text/plain") : n <= 2 ? text(res, "bad gateway", 502, "text/plain") : text(res, "1:9", 200, "text/plain")));
+    const clock = fakeClock();
+    const t = jsonRpcTransport();
+    const r1 = await t.http!({ method: "POST", target: "/upload/api_link_file", form: { a: "1" }, credentials: script, kind: "write" }, contextFor(server.url, clock));
+    expect(r1.status).toBe(200);
+    expect(clock.sleeps).toEqual([750, 1500]);
+    const r2 = await t.http!({ method: "GET", target: "/500", kind: "read" }, contextFor(server.url, clock));
+    expect(r2.status).toBe(500);
+    expect(server.requests).toHaveLength(4);
+    const r3 = await t.http!({ method: "POST", target: "/upload/x", form: { a: "1" }, kind: "write", retry: false }, contextFor(server.url, clock));
+    expect(r3.status).toBe(200);
+  });
+
+  it("a reset after a form post is not retried and throws SgNetworkError", async () => {
+    const server = await serve((_req, _res, raw) => raw.socket.destroy());
+    const err = await jsonRpcTransport().http!({ method: "POST", target: "/upload/x", form: { a: "1" }, credentials: script, kind: "write" }, contextFor(server.url, fakeClock())).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SgNetworkError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("validates the request", async () => {
+    const t = jsonRpcTransport();
+    const ctx = contextFor("http://127.0.0.1:9");
+    await expect(t.http!({ method: "DELETE" as "GET", target: "/x", kind: "read" }, ctx)).rejects.toBeInstanceOf(SgValidationError);
+    await expect(t.http!({ method: "GET", target: "ftp://host/x", kind: "read" }, ctx)).rejects.toThrow(/target/);
+    await expect(t.http!({ method: "GET", target: "https://u:p@host/x", kind: "read" }, ctx)).rejects.toThrow(/without user:password/);
+    await expect(t.http!({ method: "POST", target: "/x", form: { n: 1 as unknown as string }, kind: "write" }, ctx)).rejects.toThrow(/form.n/);
+  });
+});

@@ -1,0 +1,117 @@
+import { inspect } from "node:util";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseSite } from "@sg/core";
+import type { Credentials, Site } from "@sg/core";
+import { jsonRpcTransport } from "./index.js";
+import { capturingLogger, contextFor, fakeClock, json, startServer, text } from "./test-support/server.js";
+import type { TestServer } from "./test-support/server.js";
+
+const MARKERS = ["SCRIPTKEY-mk1", "PASSWORD-mk2", "TOTP-mk3", "SESSION-mk4", "BASICPW-mk5"];
+const creds: Credentials[] = [
+  { kind: "script", scriptName: "bot", scriptKey: "SCRIPTKEY-mk1" },
+  { kind: "user", login: "ann", password: "PASSWORD-mk2", authToken: "TOTP-mk3" },
+  { kind: "session", sessionToken: "SESSION-mk4" },
+];
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+function assertClean(label: string, value: unknown): void {
+  const forms = [String(value), value instanceof Error ? (value.stack ?? "") : "", JSON.stringify(value) ?? "", inspect(value, { depth: 10, showHidden: false })];
+  const b64 = Buffer.from("u:BASICPW-mk5").toString("base64");
+  for (const form of forms) {
+    for (const marker of [...MARKERS, b64]) {
+      if (form.includes(marker)) throw new Error(`${label}: secret ${marker} leaked in:\n${form}`);
+    }
+  }
+}
+
+async function echoServer(mode: string): Promise<TestServer> {
+  const s = await startServer((req, res, raw) => {
+    // Echo the request back, including the bare secret values (not only as JSON fields a regex would catch).
+    const auth = (req.json as { params?: Record<string, unknown>[] } | undefined)?.params?.[0] ?? {};
+    const basic = Buffer.from(String(req.headers["authorization"] ?? "").replace(/^Basic /, ""), "base64").toString("utf8");
+    const echo = `${req.body.toString("utf8")} values ${Object.values(auth).join(" ")} basic ${basic} b64 ${String(req.headers["authorization"]).slice(6)}`;
+    switch (mode) {
+      case "fault":
+        return json(res, { exception: true, error_code: 102, message: `bad login ${echo}` });
+      case "fault-other":
+        return json(res, { exception: true, error_code: 999, message: `nope ${echo}` });
+      case "403":
+        return text(res, `blocked ${echo}`, 403, "text/plain");
+      case "502":
+        return text(res, `<html><body>502 ${echo}</body></html>`, 502, "text/html");
+      case "503":
+        return text(res, `busy ${echo}`, 503, "text/plain");
+      case "badjson":
+        return text(res, `{"results": ${echo}`, 200, "application/json");
+      case "html":
+        return text(res, `<html>${echo}</html>`, 200, "text/html");
+      case "reset":
+        return raw.socket.destroy();
+      case "hang":
+        return;
+      default:
+        return json(res, { results: echo });
+    }
+  });
+  servers.push(s);
+  return s;
+}
+
+async function refusedUrl(): Promise<string> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return `http://u:BASICPW-mk5@127.0.0.1:${port}`;
+}
+
+describe("secrets never leak", () => {
+  const modes = ["fault", "fault-other", "403", "502", "503", "badjson", "html", "reset", "hang", "refused"];
+  it.each(modes)("through errors, toJSON, util.inspect and logs: %s", async (mode) => {
+    const url = mode === "refused" ? await refusedUrl() : `http://u:BASICPW-mk5@127.0.0.1:${(await echoServer(mode)).port}`;
+    const site: Site = parseSite(url);
+    for (const credentials of creds) {
+      for (const kind of ["read", "write"] as const) {
+        const logger = capturingLogger();
+        const hooked: unknown[] = [];
+        const t = jsonRpcTransport({ timeoutMs: 60, retry: { maxAttempts: 2, onRetry: (i) => void hooked.push(i) } });
+        const err = await t.send({ method: kind === "read" ? "read" : "create", payload: { type: "Shot" }, credentials, kind }, contextFor(site, fakeClock(), logger)).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(Error);
+        assertClean(`${mode}/${credentials.kind}/${kind} error`, err);
+        assertClean(`${mode} cause`, (err as Error).cause);
+        for (const line of logger.lines) assertClean(`${mode} log`, line);
+        for (const info of hooked) assertClean(`${mode} onRetry`, info);
+        expect(logger.lines.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("http(): errors of plain exchanges are clean too", async () => {
+    const server = await echoServer("reset");
+    const site = parseSite(`http://u:BASICPW-mk5@127.0.0.1:${server.port}`);
+    const logger = capturingLogger();
+    const err = await jsonRpcTransport()
+      .http!({ method: "POST", target: "/upload/x?token=abc", form: { a: "1" }, credentials: creds[0]!, kind: "write" }, contextFor(site, fakeClock(), logger))
+      .catch((e: unknown) => e);
+    assertClean("http error", err);
+    for (const line of logger.lines) assertClean("http log", line);
+    expect(logger.lines.join("\n")).not.toContain("token=abc");
+  });
+
+  it("invalid credentials are reported without their secret", async () => {
+    const t = jsonRpcTransport();
+    const err = await t
+      .send({ method: "read", credentials: { kind: "script", scriptName: 5 as unknown as string, scriptKey: "SCRIPTKEY-mk1" }, kind: "read" }, contextFor("http://127.0.0.1:9"))
+      .catch((e: unknown) => e);
+    assertClean("validation", err);
+  });
+
+  it("the transport itself prints nothing secret", () => {
+    assertClean("transport", jsonRpcTransport({ userAgent: "x" }));
+  });
+});
