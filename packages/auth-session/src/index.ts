@@ -1,1 +1,13 @@
-export {};
+/**
+ * Session-token authentication for `@sg/*`: tokens from a browser, an SSO login or another tool, with a refresh
+ * hook; and {@link browserLogin}, the password-free login by browser approval.
+ *
+ * @packageDocumentation
+ */
+export { sessionAuth } from "./session-auth.js";
+export { validateSessionOptions } from "./session-options.js";
+export type { SessionAuthOptions } from "./session-options.js";
+export { browserLogin } from "./browser-login.js";
+export type { BrowserLoginOptions, BrowserLoginResult } from "./browser-login.js";
+export { NEW_TOKEN_HINT, SessionErrorCode, SgBrowserLoginError, SgSessionError } from "./session-errors.js";
+export type { BrowserLoginErrorCode, SessionErrorCodeValue } from "./session-errors.js";

@@ -1,0 +1,156 @@
+import { inspect } from "node:util";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SgAbortError, SgValidationError, createClient } from "@sg/core";
+import type { Logger } from "@sg/core";
+import { jsonRpcTransport } from "@sg/transport";
+import { startEmulator } from "@sg/emulator";
+import { SessionErrorCode, SgBrowserLoginError, browserLogin } from "./index.js";
+import type { BrowserLoginOptions } from "./index.js";
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the promise to reject");
+}
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string, data?: Readonly<Record<string, unknown>>): void => {
+    lines.push(`${level} ${message} ${JSON.stringify(data ?? {})}`);
+  };
+  return { lines, debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
+}
+
+const requestIdOf = (url: string): string => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+
+describe("browserLogin against the emulator", () => {
+  let emulator: Emulator;
+  const base = (): BrowserLoginOptions => ({ site: emulator.url, appName: "auth-session tests", pollIntervalMs: 20, timeoutMs: 10_000, machineId: "test-machine" });
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ authMode: "sso", fixtures: "demo" });
+  });
+  beforeEach(() => emulator.reset());
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it("returns a working sessionAuth once a person approves (an SSO site: no password at all)", async () => {
+    const seen: string[] = [];
+    const logger = recordingLogger();
+    const result = await browserLogin({
+      ...base(),
+      logger,
+      open: (url) => {
+        seen.push(url);
+        emulator.approve(requestIdOf(url), "coord");
+      },
+    });
+    expect(seen).toHaveLength(1);
+    expect(result.userLogin).toBe("coord");
+    expect(result.sessionToken).toMatch(/\S{8,}/);
+    expect(inspect(result)).not.toContain(result.sessionToken);
+    expect(JSON.stringify(result)).not.toContain(result.sessionToken);
+    expect(inspect(result.auth)).not.toContain(result.sessionToken);
+    expect(logger.lines.join("\n")).not.toContain(result.sessionToken);
+    const sg = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth: result.auth });
+    const read = await sg.call<{ entities: unknown[] }>("read", {
+      type: "Shot",
+      filters: { logical_operator: "and", conditions: [] },
+      return_fields: ["code"],
+      return_only: "active",
+      paging: { entities_per_page: 1, current_page: 1 },
+    });
+    expect(read.entities).toHaveLength(1);
+    await sg.close();
+    const polls = emulator.requests().filter((r) => r.httpMethod === "PUT" && r.path.startsWith("/internal_api/app_session_request/"));
+    expect(polls.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps polling while the request is pending, and shows the URL through onUrl", async () => {
+    let url = "";
+    const result = await browserLogin({
+      ...base(),
+      onUrl: (u) => {
+        url = u;
+        setTimeout(() => emulator.approve(requestIdOf(u), "admin"), 100);
+      },
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(result.userLogin).toBe("admin");
+  });
+
+  it("says the request was denied or expired when the person denies it", async () => {
+    const error = await rejection(browserLogin({ ...base(), open: (url) => emulator.deny(requestIdOf(url)) }));
+    expect(error).toBeInstanceOf(SgBrowserLoginError);
+    const e = error as SgBrowserLoginError;
+    expect(e.code).toBe(SessionErrorCode.BROWSER_LOGIN_REJECTED);
+    expect(e.status).toBe(404);
+    expect(e.message).toContain("denied in the browser, or it expired");
+    expect(e.hint).toContain("Approve");
+  });
+
+  it("says the same when the request expires (5 minutes)", async () => {
+    const error = await rejection(browserLogin({ ...base(), open: () => emulator.advanceClock(301) }));
+    expect((error as SgBrowserLoginError).code).toBe(SessionErrorCode.BROWSER_LOGIN_REJECTED);
+  });
+
+  it("says the feature is not enabled on a 403", async () => {
+    emulator.injectFault({ method: "/internal_api/app_session_request", status: 403, body: '{"message":"Forbidden"}' });
+    let opened = false;
+    const error = await rejection(browserLogin({ ...base(), open: () => void (opened = true) }));
+    expect(error).toBeInstanceOf(SgBrowserLoginError);
+    expect((error as SgBrowserLoginError).code).toBe(SessionErrorCode.BROWSER_LOGIN_NOT_ENABLED);
+    expect((error as Error).message).toContain("not enabled");
+    expect((error as SgBrowserLoginError).hint).toContain("_session_id");
+    expect(opened).toBe(false);
+  });
+
+  it("says the feature is not enabled when /api/v1 says so, without asking for a request", async () => {
+    emulator.injectFault({ method: "/api/v1", status: 200, body: JSON.stringify({ authentication_app_session_launcher_enabled: false }) });
+    const error = await rejection(browserLogin({ ...base(), open: () => undefined }));
+    expect((error as SgBrowserLoginError).code).toBe(SessionErrorCode.BROWSER_LOGIN_NOT_ENABLED);
+    expect(emulator.requests().filter((r) => r.path === "/internal_api/app_session_request")).toHaveLength(0);
+  });
+
+  it("gives up after timeoutMs with its own code", async () => {
+    const error = await rejection(browserLogin({ ...base(), timeoutMs: 300, open: () => undefined }));
+    expect(error).toBeInstanceOf(SgBrowserLoginError);
+    expect((error as SgBrowserLoginError).code).toBe(SessionErrorCode.BROWSER_LOGIN_TIMEOUT);
+    expect((error as SgBrowserLoginError).hint).toContain("timeoutMs");
+  });
+
+  it("stops at once when the signal aborts", async () => {
+    const controller = new AbortController();
+    const error = await rejection(browserLogin({ ...base(), signal: controller.signal, open: () => controller.abort() }));
+    expect(error).toBeInstanceOf(SgAbortError);
+  });
+
+  it("goes on when open() fails (the URL is still shown)", async () => {
+    const shown: string[] = [];
+    const result = await browserLogin({
+      ...base(),
+      onUrl: (u) => {
+        shown.push(u);
+        emulator.approve(requestIdOf(u), "coord");
+      },
+      open: () => {
+        throw new Error("no browser here");
+      },
+    });
+    expect(shown).toHaveLength(1);
+    expect(result.userLogin).toBe("coord");
+  });
+
+  it("validates its options", async () => {
+    await expect(browserLogin({ site: "http://sg.example.com", appName: "x" })).rejects.toThrow(/https:\/\//);
+    await expect(browserLogin({ site: emulator.url, appName: "" })).rejects.toThrow(SgValidationError);
+    await expect(browserLogin({ ...base(), pollIntervalMs: -1 })).rejects.toThrow(/pollIntervalMs/);
+    await expect(browserLogin({ ...base(), oops: 1 } as unknown as BrowserLoginOptions)).rejects.toThrow(/oops: expected no such option/);
+  });
+});

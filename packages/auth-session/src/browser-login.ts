@@ -1,0 +1,269 @@
+import { hostname } from "node:os";
+import { SgAbortError, SgValidationError, abortErrorFrom, describeValue, parseSite, scrubText, silentLogger } from "@sg/core";
+import type { AuthStrategy, Logger, Site } from "@sg/core";
+import { PACKAGE, SessionErrorCode, SgBrowserLoginError } from "./session-errors.js";
+import type { BrowserLoginErrorCode } from "./session-errors.js";
+import { sessionAuth } from "./session-auth.js";
+
+/** Options of {@link browserLogin}. */
+export interface BrowserLoginOptions {
+  /** The site URL, e.g. `https://mystudio.shotgrid.autodesk.com` (http only for loopback hosts unless `allowInsecureHttp`). */
+  readonly site: string;
+  /** Your application's name, shown to the person on the approval page. */
+  readonly appName: string;
+  /** Open the approval URL, e.g. in the default browser. Errors it throws are logged and the login goes on. */
+  readonly open?: (url: string) => void | Promise<void>;
+  /** Show the approval URL to the person. Default: one line on stderr when neither `open` nor `onUrl` is given. */
+  readonly onUrl?: (url: string) => void;
+  /** How long to wait for the approval, in milliseconds. Default 180000 (3 minutes, as the site's own tools). */
+  readonly timeoutMs?: number;
+  /** Pause between two polls, in milliseconds. Default 2000. */
+  readonly pollIntervalMs?: number;
+  /** The `fetch` to use. Default: the global one. */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Cancels the login at once. */
+  readonly signal?: AbortSignal;
+  /** Identifies this machine on the approval page. Default: the host name. */
+  readonly machineId?: string;
+  /** Where to log progress (never the token). */
+  readonly logger?: Logger;
+  /** Allow `http://` to a host that is not loopback. */
+  readonly allowInsecureHttp?: boolean;
+}
+
+/** What {@link browserLogin} resolves to. `sessionToken` is not enumerable, so printing the result does not show it. */
+export interface BrowserLoginResult {
+  /** A {@link sessionAuth} strategy for the new session, ready for `createClient`. */
+  readonly auth: AuthStrategy;
+  /** The new session token, to store if you want to reuse it (e.g. in an OS keychain). Secret. */
+  readonly sessionToken: string;
+  /** The login of the person who approved. */
+  readonly userLogin: string;
+}
+
+/** Transient failures (5xx, connection errors) are retried this many times per request. */
+const TRANSIENT_RETRIES = 3;
+
+const KNOWN = new Set(["site", "appName", "open", "onUrl", "timeoutMs", "pollIntervalMs", "fetch", "signal", "machineId", "logger", "allowInsecureHttp"]);
+
+interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly text: string;
+}
+
+function positive(o: Record<string, unknown>, name: string, fallback: number, min: number): number {
+  const v = o[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
+    throw new SgValidationError(PACKAGE, { path: ["browserLogin", name], expected: `a number of milliseconds ≥ ${min}`, received: describeValue(v) });
+  }
+  return v;
+}
+
+function fail(code: BrowserLoginErrorCode, message: string, hint: string, status?: number, cause?: unknown): SgBrowserLoginError {
+  return new SgBrowserLoginError(`${PACKAGE}: ${message}`, { code, hint, ...(status === undefined ? {} : { status }), ...(cause === undefined ? {} : { cause }) });
+}
+
+function notEnabled(site: Site, status?: number): SgBrowserLoginError {
+  return fail(
+    SessionErrorCode.BROWSER_LOGIN_NOT_ENABLED,
+    `${site.href} does not offer login by browser approval (the App Session Launcher is not enabled)`,
+    "Ask a site admin to enable it, or use another way in: a session token from a logged-in browser's _session_id cookie with sessionAuth(), " +
+      "a legacy login + passphrase with @sg/auth-legacy-pat (sites without SSO), or a script key with @sg/auth-script.",
+    status,
+  );
+}
+
+/**
+ * Log in without a password: ask the site for an approval request, show its URL (and open it when `open` is
+ * given), poll politely until a person logged in to the site in a browser approves it, and return a
+ * {@link sessionAuth} for the session it yields. This is how the site's own desktop tools log in, and the way
+ * in for people on SSO or Autodesk Identity sites who have no passphrase and no PAT. Node only.
+ *
+ * Errors are {@link SgBrowserLoginError}s: `SG_BROWSER_LOGIN_REJECTED` (denied, or expired after about 5
+ * minutes — the site does not say which), `SG_BROWSER_LOGIN_NOT_ENABLED`, `SG_BROWSER_LOGIN_TIMEOUT`,
+ * `SG_BROWSER_LOGIN_FAILED`; an aborted `signal` rejects with `SgAbortError`.
+ */
+export async function browserLogin(options: BrowserLoginOptions): Promise<BrowserLoginResult> {
+  if (options === null || typeof options !== "object") {
+    throw new SgValidationError(PACKAGE, { path: ["browserLogin"], expected: "an object { site, appName, open?, … }", received: describeValue(options) });
+  }
+  const o = options as unknown as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.has(key)) {
+      throw new SgValidationError(PACKAGE, { path: ["browserLogin", key], expected: `no such option (known: ${[...KNOWN].join(", ")})`, received: describeValue(o[key]) });
+    }
+  }
+  const site = parseSite(options.site, { allowInsecureHttp: options.allowInsecureHttp === true, prefix: PACKAGE });
+  if (typeof options.appName !== "string" || options.appName.trim() === "") {
+    throw new SgValidationError(PACKAGE, { path: ["browserLogin", "appName"], expected: "your application's name (a non-empty string), shown on the approval page", received: describeValue(options.appName) });
+  }
+  for (const name of ["open", "onUrl", "fetch"] as const) {
+    if (o[name] !== undefined && typeof o[name] !== "function") {
+      throw new SgValidationError(PACKAGE, { path: ["browserLogin", name], expected: "a function, or undefined", received: describeValue(o[name]) });
+    }
+  }
+  const timeoutMs = positive(o, "timeoutMs", 180_000, 1);
+  const pollIntervalMs = positive(o, "pollIntervalMs", 2_000, 10);
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const logger = options.logger ?? silentLogger;
+  const machineId = options.machineId ?? hostname();
+  if (options.signal?.aborted) throw abortErrorFrom(options.signal);
+
+  // One signal for everything: the caller's abort, or our own timeout.
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(
+      fail(
+        SessionErrorCode.BROWSER_LOGIN_TIMEOUT,
+        `nobody approved the login request within ${Math.round(timeoutMs / 1000)} s`,
+        "Open the URL that was shown, log in to the site in that browser and click Approve; then run the login again (pass a larger timeoutMs to wait longer).",
+      ),
+    );
+  }, timeoutMs);
+  const onAbort = (): void => controller.abort(abortErrorFrom(options.signal));
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const signal = controller.signal;
+  const stopped = (): Error => (signal.reason instanceof Error ? signal.reason : new SgAbortError("the login was aborted"));
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(stopped());
+      const t = setTimeout(() => {
+        signal.removeEventListener("abort", wake);
+        resolve();
+      }, ms);
+      const wake = (): void => {
+        clearTimeout(t);
+        reject(stopped());
+      };
+      signal.addEventListener("abort", wake, { once: true });
+    });
+
+  /** One exchange; 5xx and connection errors are retried a few times with a growing pause (tk-core does the same). */
+  const exchange = async (method: "GET" | "POST" | "PUT", path: string, form?: Record<string, string>): Promise<Answer> => {
+    for (let attempt = 1; ; attempt += 1) {
+      let failure: unknown;
+      try {
+        const response = await doFetch(`${site.href}${path}`, {
+          method,
+          signal,
+          redirect: "manual",
+          headers: { accept: "application/json", ...(site.basicAuth ? { authorization: site.basicAuth } : {}) },
+          ...(form ? { body: new URLSearchParams(form) } : {}),
+        });
+        const text = await response.text();
+        if (response.status < 500 || attempt > TRANSIENT_RETRIES) {
+          let body: unknown;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            body = undefined;
+          }
+          return { status: response.status, body, text };
+        }
+        failure = `HTTP ${response.status}`;
+      } catch (error) {
+        if (signal.aborted) throw stopped();
+        failure = error;
+        if (attempt > TRANSIENT_RETRIES) {
+          throw fail(
+            SessionErrorCode.BROWSER_LOGIN_FAILED,
+            `could not reach ${site.href}${path}`,
+            "Check the site URL and the network (proxy, VPN), then try again.",
+            undefined,
+            error,
+          );
+        }
+      }
+      logger.debug(`${PACKAGE}: ${method} ${path} failed, retrying`, { attempt, failure: failure instanceof Error ? failure.name : String(failure) });
+      await sleep(750 * attempt);
+    }
+  };
+
+  const unexpected = (what: string, answer: Answer): SgBrowserLoginError =>
+    fail(
+      SessionErrorCode.BROWSER_LOGIN_FAILED,
+      `unexpected answer to ${what}: HTTP ${answer.status} ${scrubText(answer.text.replace(/\s+/g, " ").slice(0, 200))}`,
+      "Check the site URL (scheme, host and base path); if it is right, the site may not support browser approval.",
+      answer.status,
+    );
+
+  try {
+    // 1. Does the site offer it at all? Only an explicit `false` is believed; the POST's 403 says the rest.
+    try {
+      const about = await exchange("GET", "/api/v1");
+      const info = about.body as Record<string, unknown> | undefined;
+      const flags = [info, info?.["data"] as Record<string, unknown> | undefined];
+      if (about.status === 200 && flags.some((f) => f && typeof f === "object" && f["authentication_app_session_launcher_enabled"] === false)) {
+        throw notEnabled(site);
+      }
+    } catch (error) {
+      if (error instanceof SgBrowserLoginError && error.code === SessionErrorCode.BROWSER_LOGIN_NOT_ENABLED) throw error;
+      if (signal.aborted) throw stopped();
+      logger.debug(`${PACKAGE}: GET /api/v1 failed; asking for the approval request anyway`);
+    }
+
+    // 2. Ask for an approval request.
+    const created = await exchange("POST", "/internal_api/app_session_request", { appName: options.appName, machineId });
+    if (created.status === 403) throw notEnabled(site, 403);
+    const request = created.body as { sessionRequestId?: unknown; url?: unknown } | undefined;
+    const requestId = request?.sessionRequestId;
+    const url = request?.url;
+    if (created.status !== 200 && created.status !== 201) throw unexpected("the approval request", created);
+    if ((typeof requestId !== "string" && typeof requestId !== "number") || typeof url !== "string" || !/^https?:\/\//i.test(url)) {
+      throw unexpected("the approval request (no sessionRequestId or http(s) url)", created);
+    }
+
+    // 3. Show the URL.
+    logger.info(`${PACKAGE}: approve the login in a browser`, { url });
+    options.onUrl?.(url);
+    if (options.open) {
+      try {
+        await options.open(url);
+      } catch (error) {
+        logger.warn(`${PACKAGE}: open() failed; open the URL by hand`, { url, error: error instanceof Error ? error.message : String(error) });
+        if (!options.onUrl) process.stderr.write(`To log in to ${site.href}, open ${url} in a browser and approve.\n`);
+      }
+    } else if (!options.onUrl) {
+      process.stderr.write(`To log in to ${site.href}, open ${url} in a browser and approve.\n`);
+    }
+
+    // 4. Poll until approved, refused, or out of time.
+    const pollPath = `/internal_api/app_session_request/${encodeURIComponent(String(requestId))}`;
+    for (;;) {
+      await sleep(pollIntervalMs);
+      const answer = await exchange("PUT", pollPath);
+      if (answer.status === 404) {
+        throw fail(
+          SessionErrorCode.BROWSER_LOGIN_REJECTED,
+          "the login request was denied in the browser, or it expired (requests live about 5 minutes)",
+          "Run the login again and click Approve on the page it opens, within a few minutes; if you did not start this login, ignore it.",
+          404,
+        );
+      }
+      if (answer.status === 403) throw notEnabled(site, 403);
+      if (answer.status !== 200) throw unexpected("a poll of the approval request", answer);
+      const body = answer.body as { approved?: unknown; sessionToken?: unknown; userLogin?: unknown } | undefined;
+      if (body?.approved === true) {
+        if (typeof body.sessionToken !== "string" || body.sessionToken === "") throw unexpected("the approval (approved without a sessionToken)", answer);
+        const sessionToken = body.sessionToken;
+        const userLogin = typeof body.userLogin === "string" ? body.userLogin : "";
+        logger.info(`${PACKAGE}: login approved`, { userLogin });
+        const result = { auth: sessionAuth({ sessionToken }), userLogin };
+        Object.defineProperty(result, "sessionToken", { value: sessionToken, enumerable: false });
+        Object.defineProperty(result, Symbol.for("nodejs.util.inspect.custom"), {
+          enumerable: false,
+          value: (): string => `BrowserLoginResult { userLogin: '${userLogin}', sessionToken: [REDACTED] }`,
+        });
+        return Object.freeze(result) as BrowserLoginResult;
+      }
+      logger.debug(`${PACKAGE}: still waiting for the approval`);
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+

@@ -1,0 +1,200 @@
+import { inspect } from "node:util";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SgAuthError, SgValidationError, createClient } from "@sg/core";
+import type { AuthStrategy, Client, Logger } from "@sg/core";
+import { jsonRpcTransport } from "@sg/transport";
+import { startEmulator } from "@sg/emulator";
+import { SessionErrorCode, SgSessionError, sessionAuth } from "./index.js";
+import type { SessionAuthOptions } from "./index.js";
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+const PLANTED_TOKEN = "planted-session-token-7f3a9c2e5b1d";
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string, data?: Readonly<Record<string, unknown>>): void => {
+    lines.push(`${level} ${message} ${JSON.stringify(data ?? {})}`);
+  };
+  return { lines, debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
+}
+
+function expectNoSecret(value: unknown, secret: string): void {
+  const texts = [String(value), inspect(value, { depth: 8 }), JSON.stringify(value)];
+  if (value instanceof Error) texts.push(value.message, String(value.stack));
+  for (const text of texts) expect(text).not.toContain(secret);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the promise to reject");
+}
+
+const READ_SHOTS = {
+  type: "Shot",
+  filters: { logical_operator: "and", conditions: [] },
+  return_fields: ["code"],
+  return_only: "active",
+  paging: { entities_per_page: 5, current_page: 1 },
+};
+
+describe("sessionAuth options", () => {
+  it("keeps the token out of inspect, JSON and toString", () => {
+    const auth = sessionAuth({ sessionToken: PLANTED_TOKEN, refresh: async () => "x" });
+    expectNoSecret(auth, PLANTED_TOKEN);
+    expect(inspect(auth)).toContain("refresh: yes");
+  });
+
+  it.each([
+    [{}, /sessionToken: expected a session token.*browserLogin/s],
+    [{ sessionToken: "" }, /sessionToken/],
+    [{ sessionToken: `_session_id=${PLANTED_TOKEN}` }, /without the name.*Pass only what follows/s],
+    [{ sessionToken: `${PLANTED_TOKEN}\n` }, /whitespace.*trim/s],
+    [{ sessionToken: PLANTED_TOKEN, refresh: "later" }, /refresh: expected a function/],
+    [{ session_token: PLANTED_TOKEN }, /session_token: expected no such option.*Did you mean 'sessionToken'/s],
+  ])("refuses %# synchronously without echoing the token", (options, pattern) => {
+    let thrown: unknown;
+    try {
+      sessionAuth(options as unknown as SessionAuthOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SgValidationError);
+    expect((thrown as Error).message).toMatch(/^@sg\/auth-session: /);
+    expect((thrown as Error).message).toMatch(pattern);
+    expectNoSecret(thrown, PLANTED_TOKEN);
+  });
+});
+
+describe("sessionAuth against the emulator", () => {
+  let emulator: Emulator;
+  const clients: Client[] = [];
+  const IDLE = 60;
+
+  /** Mints a session for `coord` the way any tool would: get_session_token with a login. */
+  async function mintToken(): Promise<string> {
+    const user = emulator.card.users.find((u) => u.login === "coord")!;
+    const minter: AuthStrategy = { name: "minter", credentials: async () => ({ kind: "user", login: user.login, password: user.password! }) };
+    const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth: minter });
+    try {
+      return (await c.call<{ session_id: string }>("get_session_token")).session_id;
+    } finally {
+      await c.close();
+    }
+  }
+  const client = (auth: AuthStrategy, logger?: Logger): Client => {
+    const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth, ...(logger ? { logger } : {}) });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ authMode: "default", fixtures: "demo", sessionIdleSeconds: IDLE });
+  });
+  beforeEach(() => emulator.reset());
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await emulator.close();
+  });
+
+  it("reads and writes with a token, sending reject_if_expired", async () => {
+    const sg = client(sessionAuth({ sessionToken: await mintToken() }));
+    const read = await sg.call<{ entities: unknown[] }>("read", READ_SHOTS);
+    expect(read.entities.length).toBeGreaterThan(0);
+    const credentials = await sg.credentials();
+    expect(credentials).toMatchObject({ kind: "session", rejectIfExpired: true });
+  });
+
+  it("says the session expired and how to get a new token when there is no refresh", async () => {
+    const token = await mintToken();
+    const logger = recordingLogger();
+    const sg = client(sessionAuth({ sessionToken: token }), logger);
+    await sg.call("read", READ_SHOTS);
+    emulator.advanceClock(IDLE + 1);
+    const error = await rejection(sg.call("read", READ_SHOTS));
+    expect(error).toBeInstanceOf(SgSessionError);
+    expect(error).toBeInstanceOf(SgAuthError);
+    const e = error as SgSessionError;
+    expect(e.code).toBe(SessionErrorCode.EXPIRED);
+    expect(e.message).toContain("expired");
+    expect(e.hint).toContain("browserLogin");
+    expect(e.hint).toContain("sg login");
+    expect(e.hint).toContain("_session_id");
+    expectNoSecret(e, token);
+    expect(logger.lines.join("\n")).not.toContain(token);
+  });
+
+  it("never echoes a planted token the site does not know", async () => {
+    const error = await rejection(client(sessionAuth({ sessionToken: PLANTED_TOKEN })).call("read", READ_SHOTS));
+    expect((error as SgSessionError).code).toBe(SessionErrorCode.EXPIRED);
+    expectNoSecret(error, PLANTED_TOKEN);
+  });
+
+  it("refreshes once for 50 concurrent calls refused together, and hands the new token to onToken", async () => {
+    const first = await mintToken();
+    let refreshes = 0;
+    const stored: string[] = [];
+    const logger = recordingLogger();
+    const sg = client(
+      sessionAuth({
+        sessionToken: first,
+        refresh: async () => {
+          refreshes += 1;
+          return mintToken();
+        },
+        onToken: async (token) => {
+          stored.push(token);
+        },
+      }),
+      logger,
+    );
+    await sg.call("read", READ_SHOTS);
+    emulator.advanceClock(IDLE + 1);
+    const results = await Promise.all(Array.from({ length: 50 }, () => sg.call<{ entities: unknown[] }>("read", READ_SHOTS)));
+    expect(results.every((r) => r.entities.length > 0)).toBe(true);
+    expect(refreshes).toBe(1);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).not.toBe(first);
+    const credentials = await sg.credentials();
+    expect(credentials.kind === "session" && credentials.sessionToken).toBe(stored[0]);
+    const log = logger.lines.join("\n");
+    expect(log).not.toContain(first);
+    expect(log).not.toContain(stored[0]);
+    expect(inspect(sg.auth)).not.toContain(stored[0]);
+  });
+
+  it("reports a failing refresh without looping", async () => {
+    const first = await mintToken();
+    let refreshes = 0;
+    const sg = client(
+      sessionAuth({
+        sessionToken: first,
+        refresh: async () => {
+          refreshes += 1;
+          throw new Error("keychain locked");
+        },
+      }),
+    );
+    emulator.advanceClock(IDLE + 1);
+    const errors = await Promise.all(Array.from({ length: 10 }, () => rejection(sg.call("read", READ_SHOTS))));
+    expect(refreshes).toBe(1);
+    for (const error of errors) {
+      expect((error as SgSessionError).code).toBe(SessionErrorCode.REFRESH_FAILED);
+      expectNoSecret(error, first);
+    }
+  });
+
+  it("refuses a refresh that hands back the refused token", async () => {
+    const first = await mintToken();
+    const sg = client(sessionAuth({ sessionToken: first, refresh: async () => first }));
+    emulator.advanceClock(IDLE + 1);
+    const error = await rejection(sg.call("read", READ_SHOTS));
+    expect((error as SgSessionError).code).toBe(SessionErrorCode.REFRESH_FAILED);
+    expect((error as Error).message).toContain("same session token");
+    expectNoSecret(error, first);
+  });
+});

@@ -1,0 +1,102 @@
+import { SgAuthError, SgValidationError } from "@sg/core";
+import type { AuthContext, AuthStrategy, Credentials, SessionCredentials } from "@sg/core";
+import { NEW_TOKEN_HINT, PACKAGE, SessionErrorCode, SgSessionError } from "./session-errors.js";
+import { checkToken, validateSessionOptions } from "./session-options.js";
+import type { SessionAuthOptions } from "./session-options.js";
+
+function tail(token: string): string {
+  return token.length > 8 ? token.slice(-4) : "****";
+}
+
+function credentialsFor(sessionToken: string): SessionCredentials {
+  return Object.freeze({ kind: "session", sessionToken, rejectIfExpired: true });
+}
+
+/**
+ * Authenticate with a session token obtained anywhere: a browser's `_session_id` cookie, an SSO login,
+ * another tool, or {@link browserLogin}. `reject_if_expired` is always sent, so an expired session is refused
+ * instead of answered anonymously.
+ *
+ * When the site refuses the token, `refresh` (if given) is called once — one call shared by every request
+ * refused together — the new token is handed to `onToken`, and the refused requests are re-sent once. Without
+ * `refresh`, the refusal becomes an {@link SgSessionError} (`SG_SESSION_EXPIRED`) that says how to get a new
+ * token.
+ */
+export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
+  const { sessionToken, refresh, onToken } = validateSessionOptions(options);
+  let current: SessionCredentials = credentialsFor(sessionToken);
+  let pending: Promise<SessionCredentials> | undefined;
+  let refreshes = 0;
+
+  const renew = async (error: SgAuthError, rejected: SessionCredentials, ctx: AuthContext): Promise<SessionCredentials> => {
+    const secrets = [rejected.sessionToken];
+    if (!refresh) {
+      ctx.logger.warn(`${PACKAGE}: the session token was refused and there is no refresh()`, { token: `…${tail(rejected.sessionToken)}` });
+      throw new SgSessionError(`${PACKAGE}: the site refused the session token ending '${tail(rejected.sessionToken)}': the session has expired or was revoked`, {
+        code: SessionErrorCode.EXPIRED,
+        cause: error,
+        hint: NEW_TOKEN_HINT,
+        secrets,
+        ...(error.method === undefined ? {} : { method: error.method }),
+        ...(error.errorCode === undefined ? {} : { errorCode: error.errorCode }),
+        ...(error.serverMessage === undefined ? {} : { serverMessage: error.serverMessage }),
+      });
+    }
+    ctx.logger.info(`${PACKAGE}: the session token was refused; calling refresh()`, { token: `…${tail(rejected.sessionToken)}` });
+    let token: string;
+    try {
+      token = checkToken(await refresh(), "refresh()");
+    } catch (cause) {
+      throw new SgSessionError(`${PACKAGE}: the session token ending '${tail(rejected.sessionToken)}' was refused and refresh() did not return a new one`, {
+        code: SessionErrorCode.REFRESH_FAILED,
+        cause,
+        hint: cause instanceof SgValidationError ? `refresh() must resolve to the new token as a string. ${NEW_TOKEN_HINT}` : `Fix what refresh() reported (see cause). ${NEW_TOKEN_HINT}`,
+        secrets,
+      });
+    }
+    if (token === rejected.sessionToken) {
+      throw new SgSessionError(`${PACKAGE}: refresh() returned the same session token that the site just refused`, {
+        code: SessionErrorCode.REFRESH_FAILED,
+        cause: error,
+        hint: `refresh() must obtain a new token, not re-read the stored one. ${NEW_TOKEN_HINT}`,
+        secrets,
+      });
+    }
+    current = credentialsFor(token);
+    refreshes += 1;
+    if (onToken) {
+      try {
+        await onToken(token);
+      } catch (cause) {
+        ctx.logger.warn(`${PACKAGE}: onToken() failed; the new session is used anyway but was not stored`, {
+          error: cause instanceof Error ? cause.name : typeof cause,
+        });
+      }
+    }
+    ctx.logger.info(`${PACKAGE}: session renewed`, { token: `…${tail(token)}` });
+    return current;
+  };
+
+  const describe = (): string => `SessionAuth { name: '${PACKAGE}', token: '…${tail(current.sessionToken)}', refresh: ${refresh ? "yes" : "no"}, refreshes: ${refreshes} }`;
+  const strategy: AuthStrategy = {
+    name: PACKAGE,
+    credentials: (_context: AuthContext): Promise<Credentials> => pending ?? Promise.resolve(current),
+    onRejected: (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
+      if (rejected.kind !== "session") return Promise.resolve(undefined);
+      if (rejected !== current) return pending ?? Promise.resolve(current);
+      if (!pending) {
+        const started = renew(error, rejected, ctx);
+        pending = started;
+        const clear = (): void => {
+          if (pending === started) pending = undefined;
+        };
+        started.then(clear, clear);
+      }
+      return pending;
+    },
+  };
+  Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });
+  Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, refresh: Boolean(refresh), refreshes }) });
+  Object.defineProperty(strategy, "toString", { enumerable: false, value: describe });
+  return Object.freeze(strategy);
+}

@@ -1,0 +1,60 @@
+import { SgAuthError, SgError } from "@sg/core";
+import type { FaultDetails, SgErrorOptions } from "@sg/core";
+
+/** The package name, used as the prefix of every message this package writes. */
+export const PACKAGE = "@sg/auth-session";
+
+/** The stable `code` of every diagnostic this package produces. */
+export const SessionErrorCode = {
+  /** The session token was refused (expired or revoked) and there is no `refresh` to get another. */
+  EXPIRED: "SG_SESSION_EXPIRED",
+  /** `refresh()` threw or returned something that is not a token. */
+  REFRESH_FAILED: "SG_SESSION_REFRESH_FAILED",
+  /** browserLogin: the person denied the request, or it expired (about 5 minutes) — the site cannot tell which. */
+  BROWSER_LOGIN_REJECTED: "SG_BROWSER_LOGIN_REJECTED",
+  /** browserLogin: the site does not offer browser approval (HTTP 403, or `authentication_app_session_launcher_enabled: false`). */
+  BROWSER_LOGIN_NOT_ENABLED: "SG_BROWSER_LOGIN_NOT_ENABLED",
+  /** browserLogin: nobody approved within `timeoutMs`. */
+  BROWSER_LOGIN_TIMEOUT: "SG_BROWSER_LOGIN_TIMEOUT",
+  /** browserLogin: the site answered in an unexpected way, or could not be reached. */
+  BROWSER_LOGIN_FAILED: "SG_BROWSER_LOGIN_FAILED",
+} as const;
+
+/** One of the values of {@link SessionErrorCode}. */
+export type SessionErrorCodeValue = (typeof SessionErrorCode)[keyof typeof SessionErrorCode];
+
+/** The session was refused and could not be renewed. */
+export class SgSessionError extends SgAuthError {
+  /** Which failure this is. */
+  declare readonly code: typeof SessionErrorCode.EXPIRED | typeof SessionErrorCode.REFRESH_FAILED;
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: FaultDetails & { readonly code: typeof SessionErrorCode.EXPIRED | typeof SessionErrorCode.REFRESH_FAILED }) {
+    super(message, options);
+  }
+}
+
+/** Codes of {@link SgBrowserLoginError}. */
+export type BrowserLoginErrorCode =
+  | typeof SessionErrorCode.BROWSER_LOGIN_REJECTED
+  | typeof SessionErrorCode.BROWSER_LOGIN_NOT_ENABLED
+  | typeof SessionErrorCode.BROWSER_LOGIN_TIMEOUT
+  | typeof SessionErrorCode.BROWSER_LOGIN_FAILED;
+
+/** The browser login did not produce a session. `code` says why. */
+export class SgBrowserLoginError extends SgError {
+  /** Which failure this is. */
+  declare readonly code: BrowserLoginErrorCode;
+  /** HTTP status of the answer that ended the login, when there was one. */
+  readonly status: number | undefined;
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: SgErrorOptions & { readonly code: BrowserLoginErrorCode; readonly status?: number }) {
+    super(message, options);
+    this.status = options.status;
+  }
+}
+
+/** How to get a new session token; shared by the expiry error and the README. */
+export const NEW_TOKEN_HINT: string =
+  "Get a new session token: browserLogin({ site, appName }) from @sg/auth-session (approve in the browser), " +
+  "`sg login` on the command line, or copy the `_session_id` cookie of a browser tab logged in to the site. " +
+  "Pass refresh: () => newToken() to sessionAuth to renew it automatically (and onToken to store it).";
