@@ -19,7 +19,7 @@ import {
 import type { Credentials, SgError } from "@sg/core";
 import { LIBRARY_VERSION, jsonRpcTransport } from "./index.js";
 import type { RetryInfo } from "./index.js";
-import { contextFor, fakeClock, json, startServer, text } from "./test-support/server.js";
+import { capturingLogger, contextFor, fakeClock, json, startServer, text } from "./test-support/server.js";
 import type { TestServer } from "./test-support/server.js";
 
 const script: Credentials = { kind: "script", scriptName: "bot", scriptKey: "KEY-marker-123" };
@@ -213,6 +213,16 @@ describe("send: retries", () => {
     expect(err.attempts.every((a) => typeof a.elapsedMs === "number")).toBe(true);
     expect(clock.sleeps).toEqual([750, 1500]);
     expect(server.requests).toHaveLength(3);
+  });
+
+  it("logs each attempt at debug and each retry at info, without the body", async () => {
+    const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
+    const logger = capturingLogger();
+    await fail(jsonRpcTransport().send(read(), contextFor(server.url, fakeClock(), logger)));
+    const attemptLines = logger.lines.filter((l) => /^debug @sg\/transport: read attempt \d: HTTP 502/.test(l));
+    expect(attemptLines).toHaveLength(3);
+    expect(logger.lines.filter((l) => l.startsWith("info @sg/transport: read: retrying in"))).toHaveLength(2);
+    expect(logger.lines.join("\n")).not.toMatch(/script_key|KEY-marker|params/);
   });
 
   it("504 is retried", async () => {
