@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, where, type Harness } from './test-support/harness.js';
+
+let t: Harness;
+beforeAll(async () => {
+  t = await startHarness({ authMode: 'sso' });
+});
+afterAll(() => t.h.close());
+
+const open = async (): Promise<{ sessionRequestId: string; url: string }> => {
+  const res = await fetch(`${t.h.url}/internal_api/app_session_request`, { method: 'POST', body: new URLSearchParams({ appName: 'Desktop', machineId: 'ws-01' }) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { sessionRequestId: string; url: string };
+};
+const poll = (id: string): Promise<Response> => fetch(`${t.h.url}/internal_api/app_session_request/${id}`, { method: 'PUT' });
+
+describe('browser approval login', () => {
+  it('answers GET /api/v1 without auth', async () => {
+    const root = (await (await fetch(`${t.h.url}/api/v1`)).json()) as Record<string, unknown>;
+    expect(root).toMatchObject({ user_authentication_method: 'saml2', authentication_app_session_launcher_enabled: true });
+  });
+
+  it('goes pending → approved with a working session token', async () => {
+    const req = await open();
+    expect(req.url).toBe(`${t.h.url}/app_session_request/${req.sessionRequestId}`);
+    expect(await (await poll(req.sessionRequestId)).json()).toEqual({ approved: false });
+    expect((await (await fetch(req.url)).text())).toContain('Approve');
+    expect((await t.admin('approve', { requestId: req.sessionRequestId, login: 'coord' })).status).toBe(200);
+    const done = (await (await poll(req.sessionRequestId)).json()) as { approved: boolean; sessionToken: string; userLogin: string };
+    expect(done).toMatchObject({ approved: true, userLogin: 'coord' });
+    const me = await t.call('read', { session_token: done.sessionToken, reject_if_expired: true }, { type: 'HumanUser', return_fields: ['login'], filters: where(['login', 'is', 'coord']) });
+    expect(me.entities).toHaveLength(1);
+  });
+
+  it('approves through the HTML page too', async () => {
+    const req = await open();
+    const res = await fetch(req.url, { method: 'POST', body: new URLSearchParams({ decision: 'approve', login: 'admin' }) });
+    expect(res.status).toBe(200);
+    expect(await (await poll(req.sessionRequestId)).json()).toMatchObject({ approved: true, userLogin: 'admin' });
+  });
+
+  it('answers 404 once denied or after 5 minutes', async () => {
+    const denied = await open();
+    t.h.deny(denied.sessionRequestId);
+    expect((await poll(denied.sessionRequestId)).status).toBe(404);
+    expect(await (await poll(denied.sessionRequestId)).json()).toEqual({ message: 'Not Found' });
+    const old = await open();
+    t.h.advanceClock(301);
+    expect((await poll(old.sessionRequestId)).status).toBe(404);
+    expect((await poll('nope')).status).toBe(404);
+    expect(() => t.h.approve(old.sessionRequestId, 'admin')).toThrow();
+  });
+});

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, where, type Harness } from './test-support/harness.js';
+
+let t: Harness;
+beforeAll(async () => {
+  t = await startHarness();
+});
+afterAll(() => t.h.close());
+
+const body = (method: string, payload?: unknown): string => JSON.stringify({ method_name: method, params: payload === undefined ? [t.script] : [t.script, payload] });
+const post = (method: string, payload?: unknown): Promise<Response> => fetch(`${t.h.url}/api3/json`, { method: 'POST', body: body(method, payload) });
+const readShot = { type: 'Shot', return_fields: ['code'], filters: where(['id', 'is', 1]) };
+
+describe('fault injection and admin endpoints', () => {
+  it('queues status faults by method, FIFO, for `times` requests', async () => {
+    expect((await t.admin('faults', { method: 'read', status: 502, times: 2 })).status).toBe(200);
+    expect((await post('schema_entity_read')).status).toBe(200);
+    expect((await post('read', readShot)).status).toBe(502);
+    expect((await post('read', readShot)).status).toBe(502);
+    expect((await post('read', readShot)).status).toBe(200);
+  });
+
+  it('serves HTML pages, Retry-After and injected RPC faults', async () => {
+    await t.admin('faults', { html: true, status: 502 });
+    const html = await post('read', readShot);
+    expect(html.status).toBe(502);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    t.h.injectFault({ html: true });
+    const html200 = await post('read', readShot);
+    expect(html200.status).toBe(200);
+    expect(await html200.text()).toContain('<html>');
+    await t.admin('faults', { retryAfter: 2, status: 503 });
+    const busy = await post('read', readShot);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('2');
+    t.h.injectFault({ method: 'read', errorCode: 102, message: 'Injected auth failure' });
+    expect(await (await post('read', readShot)).json()).toEqual({ exception: true, message: 'Injected auth failure', error_code: 102 });
+  });
+
+  it('drops the connection before or after processing', async () => {
+    t.h.injectFault({ method: 'create', dropConnection: true, when: 'before' });
+    await expect(post('create', { type: 'Shot', fields: [{ field_name: 'code', value: 'dropped_before' }] })).rejects.toThrow();
+    await t.admin('faults', { method: 'create', dropConnection: true, when: 'after' });
+    await expect(post('create', { type: 'Shot', fields: [{ field_name: 'code', value: 'dropped_after' }] })).rejects.toThrow();
+    const found = await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], filters: where(['code', 'in', 'dropped_before', 'dropped_after']) });
+    expect(found.entities.map((e: any) => e.code)).toEqual(['dropped_after']);
+  });
+
+  it('delays requests and adds latency', async () => {
+    t.h.injectFault({ delayMs: 150 });
+    let start = Date.now();
+    expect((await post('read', readShot)).status).toBe(200);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(140);
+    await t.admin('latency', { ms: 100 });
+    start = Date.now();
+    await post('read', readShot);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(90);
+    t.h.setLatency(0);
+  });
+
+  it('rejects bad fault specs with 400', async () => {
+    expect((await t.admin('faults', { status: 'x' })).status).toBe(400);
+    expect((await t.admin('faults', { bogus: true })).status).toBe(400);
+    expect((await t.admin('nope', {})).status).toBe(404);
+  });
+
+  it('records requests without secrets', async () => {
+    const { session_id } = await t.call('get_session_token', t.script);
+    await t.call('read', { user_login: 'admin', user_password: 'admin-pass-1' }, readShot);
+    const list = (await (await fetch(`${t.h.url}/__emulator/requests`)).json()) as any[];
+    const last = list[list.length - 1];
+    expect(last).toMatchObject({ method_name: 'read', auth: 'user', principal: 'admin', status: 200, path: '/api3/json' });
+    expect(last.receivedAt).toMatch(/Z$/);
+    const dump = JSON.stringify(list);
+    expect(dump).not.toContain('admin-pass-1');
+    expect(dump).not.toContain(t.script.script_key);
+    expect(dump).not.toContain(session_id);
+    expect(t.h.requests().some((r) => r.injected === 'status-502')).toBe(true);
+  });
+
+  it('advances the clock and resets to the fixtures', async () => {
+    const res = await t.admin('clock', { advanceSeconds: 86400 });
+    expect(new Date(((await res.json()) as any).now).getTime()).toBeGreaterThan(Date.now() + 86000_000);
+    await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'before_reset' }] });
+    expect((await t.admin('reset', {})).status).toBe(200);
+    const found = await t.call('read', t.script, { type: 'Shot', return_fields: ['code'] });
+    expect(found.paging_info.entity_count).toBe(6);
+    expect(t.h.requests()).toHaveLength(1);
+  });
+});

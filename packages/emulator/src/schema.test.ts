@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveFieldCode } from './schema.js';
+import { startHarness, type Harness } from './test-support/harness.js';
+
+let t: Harness;
+beforeAll(async () => {
+  t = await startHarness();
+});
+afterAll(() => t.h.close());
+
+describe('schema methods', () => {
+  it('reads the shipped schema (77 entity types)', async () => {
+    const all = await t.call('schema_read', t.script);
+    expect(Object.keys(all)).toHaveLength(77);
+    expect(all.Shot.code.data_type.value).toBe('text');
+    const entities = await t.call('schema_entity_read', t.script);
+    expect(entities.Attachment.name.value).toBe('File');
+    const one = await t.call('schema_field_read', t.script, { type: 'Shot', field_name: 'sg_status_list' });
+    expect(Object.keys(one)).toEqual(['sg_status_list']);
+    expect((await t.fault('schema_field_read', t.script, { type: 'Shot', field_name: 'nope' })).code).toBe(103);
+  });
+
+  it('derives field codes', () => {
+    expect(deriveFieldCode('Complexity')).toBe('sg_complexity');
+    expect(deriveFieldCode('Shot  Complexity!')).toBe('sg_shot_complexity');
+  });
+
+  it('creates, updates and deletes fields, visible to later calls', async () => {
+    const create = (name: string): Promise<string> => t.call('schema_field_create', t.script, { type: 'Shot', data_type: 'number', properties: [{ property_name: 'name', value: name }] });
+    expect(await create('Complexity')).toBe('sg_complexity');
+    expect(await create('Complexity')).toBe('sg_complexity_1');
+    const s = await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'f1' }, { field_name: 'sg_complexity', value: 3 }], return_fields: ['sg_complexity'] });
+    expect(s.sg_complexity).toBe(3);
+    expect(await t.call('schema_field_update', t.script, { type: 'Shot', field_name: 'sg_complexity', properties: [{ property_name: 'description', value: 'How hard' }] })).toBe(true);
+    expect((await t.call('schema_field_read', t.script, { type: 'Shot', field_name: 'sg_complexity' })).sg_complexity.description.value).toBe('How hard');
+    await t.call('schema_field_update', t.script, { type: 'Shot', field_name: 'sg_complexity', properties: [{ property_name: 'visible', value: false }], project: { type: 'Project', id: 1 } });
+    expect((await t.call('schema_field_read', t.script, { type: 'Shot', field_name: 'sg_complexity', project: { type: 'Project', id: 1 } })).sg_complexity.visible.value).toBe(false);
+    expect((await t.call('schema_field_read', t.script, { type: 'Shot', field_name: 'sg_complexity' })).sg_complexity.visible.value).toBe(true);
+    expect(await t.call('schema_field_delete', t.script, { type: 'Shot', field_name: 'sg_complexity' })).toBe(true);
+    expect((await t.fault('read', t.script, { type: 'Shot', return_fields: ['sg_complexity'] })).code).toBe(103);
+    expect(await create('Complexity')).toBe('sg_complexity_2');
+    expect((await t.fault('schema_field_delete', t.script, { type: 'Shot', field_name: 'code' })).code).toBe(103);
+  });
+});

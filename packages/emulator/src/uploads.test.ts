@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMultipart } from './multipart.js';
+import { startHarness, where, type Harness } from './test-support/harness.js';
+
+let t: Harness;
+beforeAll(async () => {
+  t = await startHarness();
+});
+afterAll(() => t.h.close());
+
+function form(fields: Record<string, string>, file?: { name: string; field: string; data: Buffer }): FormData {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  if (file) fd.append(file.field, new Blob([file.data], { type: 'image/png' }), file.name);
+  return fd;
+}
+
+const post = async (path: string, body: FormData | URLSearchParams): Promise<string> => {
+  const res = await fetch(`${t.h.url}${path}`, { method: 'POST', body });
+  expect(res.status).toBe(200);
+  return res.text();
+};
+const idOf = (reply: string): number => Number(/^1:(\d+)/.exec(reply)?.[1]);
+
+describe('multipart parser', () => {
+  it('parses fields and files', () => {
+    const b = 'XyZ';
+    const body = Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="a"\r\n\r\none\r\n--${b}\r\nContent-Disposition: form-data; name="f"; filename="x.bin"\r\nContent-Type: application/octet-stream\r\n\r\n\u0000\u0001\r\n--${b}--\r\n\r\n`, 'latin1');
+    const parsed = parseMultipart(body, b);
+    expect(parsed.fields).toEqual({ a: 'one' });
+    expect([...parsed.files['f']!.data]).toEqual([0, 1]);
+  });
+});
+
+describe('uploads and downloads', () => {
+  const data = Buffer.from('pretend this is a movie file \u00e9', 'utf8');
+
+  it('uploads to a url field and downloads with the _session_id cookie', async () => {
+    const reply = await post('/upload/upload_file', form({ ...t.script, entity_type: 'Version', entity_id: '1', field_name: 'sg_uploaded_movie', display_name: 'take.mov' }, { name: 'take.mov', field: 'file', data }));
+    const id = idOf(reply);
+    expect(id).toBeGreaterThan(0);
+    const v = await t.call('read', t.script, { type: 'Version', return_fields: ['sg_uploaded_movie'], filters: where(['id', 'is', 1]) });
+    expect(v.entities[0].sg_uploaded_movie).toMatchObject({ link_type: 'upload', name: 'take.mov', id, url: `${t.h.url}/file_serve/attachment/${id}` });
+    const url = `${t.h.url}/file_serve/attachment/${id}`;
+    expect((await fetch(url)).status).toBe(403);
+    const { session_id } = await t.call('get_session_token', t.script);
+    const dl = await fetch(url, { headers: { cookie: `_session_id=${session_id}` } });
+    expect(dl.status).toBe(200);
+    expect(Buffer.from(await dl.arrayBuffer()).equals(data)).toBe(true);
+    expect((await fetch(url, { headers: { cookie: '_session_id=nope' } })).status).toBe(403);
+  });
+
+  it('uploads an attachment without a field, linked to the entity', async () => {
+    const id = idOf(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '1', tag_list: 'a,b' }, { name: 'notes.txt', field: 'file', data })));
+    const att = await t.call('read', t.script, { type: 'Attachment', return_fields: ['attachment_links', 'file_size', 'tag_list', 'this_file'], filters: where(['id', 'is', id]) });
+    expect(att.entities[0]).toMatchObject({ attachment_links: [{ type: 'Shot', id: 1 }], file_size: data.length, tag_list: ['a', 'b'] });
+  });
+
+  it('publishes and shares thumbnails', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const id = idOf(await post('/upload/publish_thumbnail', form({ ...t.script, entity_type: 'Shot', entity_id: '2' }, { name: 't.png', field: 'thumb_image', data: png })));
+    const shot = await t.call('read', t.script, { type: 'Shot', return_fields: ['image'], filters: where(['id', 'in', 2, 3]) });
+    expect(shot.entities[0].image).toBe(`${t.h.url}/thumbnail/${id}`);
+    expect(Buffer.from(await (await fetch(shot.entities[0].image)).arrayBuffer()).equals(png)).toBe(true);
+    expect(shot.entities[1].image).toBeNull();
+    const shared = await post('/upload/share_thumbnail', new URLSearchParams({ ...t.script, entities: 'Shot_3,Shot_4', source_entity: 'Shot_2', filmstrip_thumbnail: 'False' }));
+    expect(idOf(shared)).toBe(id);
+    const after = await t.call('read', t.script, { type: 'Shot', return_fields: ['image'], filters: where(['id', 'in', 3, 4]) });
+    expect(after.entities.every((e: any) => e.image === `${t.h.url}/thumbnail/${id}`)).toBe(true);
+    expect(await post('/upload/share_thumbnail', new URLSearchParams({ ...t.script, entities: 'Shot_3', source_entity: 'Shot_5' }))).toMatch(/^2/);
+  });
+
+  it('runs the three-step link flow', async () => {
+    const info = await post('/upload/api_get_upload_link_info', new URLSearchParams({ ...t.script, upload_type: 'Attachment', filename: 'big.exr', multipart_upload: 'False' }));
+    const lines = info.split('\n');
+    expect(lines[0]).toBe('1');
+    const put = await fetch(lines[1]!, { method: 'PUT', body: data, headers: { 'content-type': 'image/x-exr' } });
+    expect(put.status).toBe(200);
+    const linked = await post('/upload/api_link_file', new URLSearchParams({ ...t.script, entity_type: 'Version', entity_id: '2', field_name: 'sg_uploaded_movie', upload_link_info: info }));
+    const id = idOf(linked);
+    const { session_id } = await t.call('get_session_token', t.script);
+    const dl = await fetch(`${t.h.url}/file_serve/attachment/${id}`, { headers: { cookie: `_session_id=${session_id}` } });
+    expect(Buffer.from(await dl.arrayBuffer()).equals(data)).toBe(true);
+  });
+
+  it('answers bad uploads with a 0 reply', async () => {
+    expect(await post('/upload/upload_file', form({ ...t.script, script_key: 'bad', entity_type: 'Shot', entity_id: '1' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);
+    expect(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '9999' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);
+    expect(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '1', field_name: 'code' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);
+  });
+});
