@@ -1,0 +1,46 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+beforeAll(() => {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.lib.json'], { cwd: pkg, encoding: 'utf8' });
+  if (r.status !== 0 && !existsSync(cli)) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
+}, 60_000);
+
+describe('sg-emulator CLI', () => {
+  it('prints one line of JSON when ready, serves requests and exits cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [cli, '--fixtures', 'demo', '--auth-mode', 'identity', '--rows', '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
+      child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    const card = JSON.parse(line) as { url: string; authMode: string; users: unknown[]; scripts: { name: string; key: string }[] };
+    expect(card.authMode).toBe('identity');
+    expect(card.scripts[0]!.key).toMatch(/^[0-9a-f]{64}$/);
+    const res = await fetch(`${card.url}/api3/json`, { method: 'POST', body: JSON.stringify({ method_name: 'read', params: [{ script_name: card.scripts[0]!.name, script_key: card.scripts[0]!.key }, { type: 'Shot', return_fields: ['id'], paging: { entities_per_page: 1 } }] }) });
+    expect(((await res.json()) as any).results.paging_info.entity_count).toBe(26);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits with 2 and a readable message on bad flags', () => {
+    const r = spawnSync(process.execPath, [cli, '--auth-mode', 'ldap'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--auth-mode must be 'default', 'identity' or 'sso'");
+    const r2 = spawnSync(process.execPath, [cli, '--bogus'], { encoding: 'utf8' });
+    expect(r2.status).toBe(2);
+    expect(r2.stderr).toContain('usage: sg-emulator');
+  });
+});
