@@ -1,0 +1,150 @@
+import { SgValidationError } from "@sg/core";
+import type { SiteCardScript } from "@sg/emulator";
+import { describe, expect, it } from "vitest";
+import {
+  AUTH_CHECK_IDS,
+  AuthConformanceError,
+  assertAuthStrategy,
+  checkAuthStrategy,
+  expireSessions,
+  formatReport,
+  type AuthCheckId,
+  type AuthConformanceOptions,
+  type ConformanceEnv,
+  type ConformanceReport,
+} from "./index.js";
+import { SESSION_STRATEGY_NAME, sessionViaScript, type Flaws } from "./test-support/session-strategy.js";
+
+const script = (env: ConformanceEnv): SiteCardScript => env.card.scripts[0]!;
+
+function options(flaws: Flaws = {}, overrides: Partial<AuthConformanceOptions> = {}): AuthConformanceOptions {
+  return {
+    name: SESSION_STRATEGY_NAME,
+    create: (env) => sessionViaScript({ scriptName: script(env).name, scriptKey: script(env).key }, flaws),
+    invalidOptions: [
+      () => sessionViaScript({ scriptName: "", scriptKey: "k".repeat(64) }, flaws),
+      () => sessionViaScript({} as never, flaws),
+      (env) => sessionViaScript({ scriptName: "x", scriptKey: 42 as never, extra: script(env).key } as never, flaws),
+    ],
+    secrets: (env) => [script(env).key],
+    expire: expireSessions,
+    refreshes: "once",
+    emulator: { sessionIdleSeconds: 60 },
+    ...overrides,
+  };
+}
+
+const check = (report: ConformanceReport, id: AuthCheckId) => report.checks.find((c) => c.id === id)!;
+const failedIds = (report: ConformanceReport): AuthCheckId[] => report.checks.filter((c) => c.status === "failed").map((c) => c.id);
+
+/** Every report and error message must itself be free of the script key (the card's key is deterministic). */
+async function keyOf(): Promise<string> {
+  const { DEMO_SCRIPT_KEY } = await import("@sg/emulator");
+  return DEMO_SCRIPT_KEY;
+}
+
+describe("checkAuthStrategy against a correct session strategy", () => {
+  it("passes every check, none skipped", async () => {
+    const report = await checkAuthStrategy(options());
+    expect(failedIds(report), formatReport(report)).toEqual([]);
+    expect(report.passed).toBe(true);
+    expect(report.checks.map((c) => c.id)).toEqual(AUTH_CHECK_IDS);
+    expect(report.checks.every((c) => c.status === "passed")).toBe(true);
+    expect(check(report, "single-flight").detail).toMatch(/50 concurrent first calls: 50 resolved; 1 auth request besides the calls \(emulator saw get_session_token ×1, read ×50\)/);
+    expect(check(report, "expiry-refresh").detail).toMatch(/50 requests? refused with fault 102; 1 auth request/);
+    expect(check(report, "resend-bounded").detail).toMatch(/at most 2 sends per call/);
+    expect(check(report, "no-secret-in-errors").detail).toMatch(/scanned \d+ errors, searched for [2-9]\d* secrets/);
+  });
+
+  it("assertAuthStrategy resolves", async () => {
+    await expect(assertAuthStrategy(options({}, { concurrency: 10 }))).resolves.toBeUndefined();
+  });
+
+  it("a strategy that gives up on refusal passes with refreshes 'never'", async () => {
+    const report = await checkAuthStrategy(options({ noRefresh: true }, { refreshes: "never", concurrency: 10 }));
+    expect(failedIds(report), formatReport(report)).toEqual([]);
+    expect(check(report, "expiry-refresh").detail).toMatch(/10 rejected \(first: SgAuthError/);
+  });
+});
+
+/** Each deliberately broken strategy must fail the named check for the stated reason. */
+const broken: Array<{ flaw: keyof Flaws; fails: AuthCheckId; reason: RegExp; passes?: AuthCheckId[]; overrides?: Partial<AuthConformanceOptions> }> = [
+  { flaw: "lazyValidation", fails: "options-validated", reason: /invalidOptions\[0\] did not throw \(it returned a strategy\): validate options in the factory/, passes: ["credentials-cached"] },
+  { flaw: "plainValidationError", fails: "options-validated", reason: /threw TypeError: .*expected an SgValidationError/ },
+  { flaw: "wrongPrefix", fails: "options-validated", reason: /message does not start with '@test\/session-via-script'/ },
+  { flaw: "loginEveryCall", fails: "credentials-cached", reason: /5 sequential calls: 5 resolved; 5 auth requests .*get_session_token ×5.*expected at most 1: cache/s },
+  { flaw: "noSingleFlight", fails: "single-flight", reason: /50 auth requests besides the calls .*get_session_token ×50.*single-flight/s, passes: ["credentials-cached"] },
+  { flaw: "refreshEveryRejection", fails: "expiry-refresh", reason: /(\d{2}) auth requests after the refusal: expected at most 1 refresh/, passes: ["credentials-cached", "single-flight"] },
+  { flaw: "noRefresh", fails: "expiry-refresh", reason: /refreshes is 'once' but some calls failed after the credentials expired/ },
+  { flaw: "noRefresh", fails: "strategy-shape", reason: /refreshes is 'once' but the strategy has no onRejected\(\)/ },
+  { flaw: "keyInLoginError", fails: "no-secret-in-errors", reason: /secrets\(env\)\[0\] in the message of an error from login refused \(fault 102\).*\[SECRET\]/, passes: ["no-secret-in-logs"] },
+  { flaw: "keyInLog", fails: "no-secret-in-logs", reason: /secrets\(env\)\[0\] in log line \d+: debug logging in .*"key":"\[SECRET\]"/, passes: ["no-secret-in-errors"] },
+  { flaw: "optionsOnStrategy", fails: "no-secret-in-strategy", reason: /secrets\(env\)\[0\] in util.inspect of strategy #1: .*scriptKey: '\[SECRET\]'/ },
+  { flaw: "keyInScriptName", fails: "no-secret-in-emulator-log", reason: /in emulator request #\d+ \(get_session_token\): .*"principal":"[^"]+#\[SECRET\]"/ },
+];
+
+describe("checkAuthStrategy against deliberately broken strategies", () => {
+  it.each(broken)("$flaw fails $fails", async ({ flaw, fails, reason, passes, overrides }) => {
+    const report = await checkAuthStrategy(options({ [flaw]: true }, { concurrency: flaw === "noSingleFlight" || flaw === "refreshEveryRejection" ? 50 : 10, ...overrides }));
+    expect(report.passed).toBe(false);
+    const result = check(report, fails);
+    expect(result.status, formatReport(report)).toBe("failed");
+    expect(result.detail).toMatch(reason);
+    for (const id of passes ?? []) expect(check(report, id).status, formatReport(report)).toBe("passed");
+    expect(formatReport(report)).not.toContain(await keyOf());
+  });
+
+  it("assertAuthStrategy throws one error listing every failed check, without the secret", async () => {
+    const error = await assertAuthStrategy(options({ loginEveryCall: true, keyInLog: true }, { concurrency: 10 })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AuthConformanceError);
+    const e = error as AuthConformanceError;
+    expect(e.message).toMatch(/^@sg\/testing: @test\/session-via-script failed \d+ of 10 auth strategy conformance checks:/);
+    expect(e.failures.map((f) => f.id)).toEqual(expect.arrayContaining(["credentials-cached", "single-flight", "no-secret-in-logs"]));
+    for (const f of e.failures) expect(e.message).toContain(`- ${f.id}: `);
+    expect(e.message).not.toContain(await keyOf());
+  });
+
+  it("does not pass vacuously: no invalid options, no secrets, an expire that expires nothing", async () => {
+    const report = await checkAuthStrategy(options({}, { invalidOptions: [], secrets: () => [], expire: () => undefined, concurrency: 5 }));
+    expect(check(report, "options-validated").detail).toMatch(/invalidOptions is empty/);
+    expect(check(report, "expiry-refresh").detail).toMatch(/expire\(env\) did not make the site refuse the credentials/);
+    // Session tokens seen on the wire are still searched for, so the secret checks have something to look for.
+    expect(check(report, "no-secret-in-logs").status).toBe("passed");
+  });
+
+  it("refreshes 'once' without expire() fails instead of skipping", async () => {
+    const report = await checkAuthStrategy(options({}, { expire: undefined, concurrency: 5 }));
+    expect(check(report, "expiry-refresh")).toMatchObject({ status: "failed", detail: expect.stringMatching(/no expire\(env\) was given/) });
+  });
+
+  it("a factory that throws fails strategy-shape and the checks that need a strategy", async () => {
+    const report = await checkAuthStrategy(
+      options({}, {
+        create: (env) => {
+          throw new Error(`cannot build with ${script(env).key}`);
+        },
+      }),
+    );
+    expect(check(report, "strategy-shape").detail).toMatch(/^create\(env\) threw Error: cannot build with \[SECRET\]$/);
+    expect(check(report, "credentials-cached").detail).toMatch(/not run/);
+    expect(check(report, "no-secret-in-errors").detail).toMatch(/in the message of an error from create\(env\)/);
+  });
+
+  it("a strategy that never resolves fails on the time limit instead of hanging", async () => {
+    const report = await checkAuthStrategy(
+      options({}, { create: () => ({ name: SESSION_STRATEGY_NAME, credentials: () => new Promise(() => undefined), onRejected: async () => undefined }), timeoutMs: 300 }),
+    );
+    expect(check(report, "credentials-cached").detail).toMatch(/calls did not settle within 300 ms/);
+  });
+});
+
+describe("checkAuthStrategy options", () => {
+  it("rejects malformed options with an @sg/testing SgValidationError", async () => {
+    await expect(checkAuthStrategy({} as never)).rejects.toThrow(SgValidationError);
+    await expect(checkAuthStrategy({ ...options(), refreshes: "always" as never })).rejects.toThrow(/^@sg\/testing: options\.refreshes: expected 'once' or 'never'/);
+    await expect(checkAuthStrategy({ ...options(), concurrency: 0 })).rejects.toThrow(/^@sg\/testing: options\.concurrency: expected a positive integer/);
+  });
+});

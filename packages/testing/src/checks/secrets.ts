@@ -1,0 +1,92 @@
+import type { AuthCheckId, CheckResult } from "../conformance-report.js";
+import { CHECK_TITLES } from "../conformance-report.js";
+import { openSession, type RunContext } from "../harness.js";
+import { errorRenderings, safeInspect, safeJson, type SecretFinding } from "../secret-scan.js";
+
+/** Methods a strategy may use to log in; faults are injected on them to provoke the strategy's own errors. */
+const LOGIN_METHODS = ["get_session_token"] as const;
+
+/**
+ * Make the strategy fail in the ways it must report without leaking: its login refused (fault 102) and its
+ * login answered with an HTTP 500. The errors land in `ctx.errors` for {@link checkNoSecretInErrors}.
+ */
+export async function provokeLoginErrors(ctx: RunContext): Promise<void> {
+  const faults = [
+    { errorCode: 102, message: "Can't authenticate (refused by the @sg/testing conformance kit)" },
+    { status: 500, body: "Internal Server Error (injected by the @sg/testing conformance kit)" },
+  ];
+  for (const fault of faults) {
+    try {
+      const session = await openSession(ctx, `login refused (${fault.errorCode ? `fault ${fault.errorCode}` : `HTTP ${fault.status}`})`);
+      try {
+        for (const method of LOGIN_METHODS) ctx.env.emulator.injectFault({ method, times: 5, ...fault });
+        await session.call();
+      } finally {
+        await session.close();
+      }
+    } catch (error) {
+      ctx.errors.push({ where: "provoking login errors", error });
+    }
+  }
+}
+
+function verdict(id: AuthCheckId, findings: readonly SecretFinding[], scanned: string, ctx: RunContext): CheckResult {
+  const title = CHECK_TITLES[id];
+  const declared = ctx.secrets.list().length;
+  if (declared === 0) {
+    return { id, title, status: "failed", detail: "no secret to look for: secrets(env) returned no value of at least 8 characters, so this check would pass vacuously" };
+  }
+  const what = `${scanned}, searched for ${declared} secrets (the declared ones and every credential seen on the wire)`;
+  if (findings.length === 0) return { id, title, status: "passed", detail: what };
+  const shown = findings.slice(0, 5).map((f) => `${f.secret} in ${f.where}: ${f.excerpt}`);
+  const more = findings.length > 5 ? [`… and ${findings.length - 5} more`] : [];
+  return { id, title, status: "failed", detail: [`${what}: ${findings.length} leaks`, ...shown, ...more].join("\n") };
+}
+
+/** No secret in the message, stack, String(), toJSON or util.inspect of any error seen during the run. */
+export function checkNoSecretInErrors(ctx: RunContext): CheckResult {
+  const findings: SecretFinding[] = [];
+  for (const { where, error } of ctx.errors) {
+    for (const [rendering, text] of errorRenderings(error)) {
+      const hits = ctx.secrets.scan(text, `the ${rendering} of an error from ${where}`);
+      findings.push(...hits);
+      if (hits.length) break;
+    }
+  }
+  return verdict("no-secret-in-errors", findings, `scanned ${ctx.errors.length} errors`, ctx);
+}
+
+/** No secret in util.inspect, JSON.stringify or String() of any strategy created (after it was used). */
+export function checkNoSecretInStrategy(ctx: RunContext): CheckResult {
+  const findings: SecretFinding[] = [];
+  ctx.strategies.forEach((strategy, i) => {
+    const renderings: Array<readonly [string, string]> = [
+      ["util.inspect", safeInspect(strategy)],
+      ["JSON.stringify", safeJson(strategy)],
+      ["String()", (() => { try { return String(strategy); } catch { return ""; } })()],
+    ];
+    for (const [rendering, text] of renderings) {
+      const hits = ctx.secrets.scan(text, `${rendering} of strategy #${i + 1}`);
+      findings.push(...hits);
+      if (hits.length) break;
+    }
+  });
+  return verdict("no-secret-in-strategy", findings, `inspected ${ctx.strategies.length} strategies`, ctx);
+}
+
+/** No secret in any line the client's logger received (from the strategy, the client or the transport). */
+export function checkNoSecretInLogs(ctx: RunContext): CheckResult {
+  const lines = ctx.logger.text();
+  const findings = lines.flatMap((line, i) => ctx.secrets.scan(line, `log line ${i + 1}`));
+  return verdict("no-secret-in-logs", findings, `scanned ${lines.length} log lines`, ctx);
+}
+
+/** No secret in the emulator's request log or its log lines (what a site operator would see). */
+export function checkNoSecretInEmulatorLog(ctx: RunContext): CheckResult {
+  const requests = [...ctx.pastRequests, ...ctx.env.emulator.requests()];
+  const findings = [
+    ...requests.flatMap((r) => ctx.secrets.scan(safeJson(r), `emulator request #${r.seq} (${r.method_name ?? r.path})`)),
+    ...ctx.emulatorLines.flatMap((line, i) => ctx.secrets.scan(line, `emulator log line ${i + 1}`)),
+  ];
+  return verdict("no-secret-in-emulator-log", findings, `scanned ${requests.length} recorded requests and ${ctx.emulatorLines.length} emulator log lines`, ctx);
+}

@@ -1,0 +1,95 @@
+/** Identifiers of the conformance checks, in the order they run. */
+export type AuthCheckId =
+  | "strategy-shape"
+  | "options-validated"
+  | "credentials-cached"
+  | "single-flight"
+  | "expiry-refresh"
+  | "resend-bounded"
+  | "no-secret-in-errors"
+  | "no-secret-in-strategy"
+  | "no-secret-in-logs"
+  | "no-secret-in-emulator-log";
+
+/** Every check id, in run order. */
+export const AUTH_CHECK_IDS: readonly AuthCheckId[] = Object.freeze([
+  "strategy-shape",
+  "options-validated",
+  "credentials-cached",
+  "single-flight",
+  "expiry-refresh",
+  "resend-bounded",
+  "no-secret-in-errors",
+  "no-secret-in-strategy",
+  "no-secret-in-logs",
+  "no-secret-in-emulator-log",
+] as const);
+
+/** Outcome of one check. */
+export type CheckStatus = "passed" | "failed" | "skipped";
+
+/** One named check and what it found. Details never contain a secret. */
+export interface CheckResult {
+  /** Stable identifier. */
+  readonly id: AuthCheckId;
+  /** What the check asserts, in one line. */
+  readonly title: string;
+  /** Whether it passed. */
+  readonly status: CheckStatus;
+  /** What was measured, and on failure what was expected. */
+  readonly detail: string;
+}
+
+/** Everything {@link checkAuthStrategy} found. */
+export interface ConformanceReport {
+  /** The strategy name given in the options. */
+  readonly name: string;
+  /** True when no check failed (skipped checks do not fail the report). */
+  readonly passed: boolean;
+  /** Every check, in run order. */
+  readonly checks: readonly CheckResult[];
+}
+
+/** Titles of the checks, as shown in reports. */
+export const CHECK_TITLES: Readonly<Record<AuthCheckId, string>> = Object.freeze({
+  "strategy-shape": "create(env) returns an AuthStrategy (name, credentials(), onRejected() when it refreshes)",
+  "options-validated": "bad options throw an SgValidationError synchronously, prefixed with the package name",
+  "credentials-cached": "sequential calls reuse the credentials (at most one login)",
+  "single-flight": "concurrent first calls share one login",
+  "expiry-refresh": "after the credentials are refused: at most one refresh, each call re-sent at most once",
+  "resend-bounded": "a persistent refusal: every call fails with an auth error after at most one re-send",
+  "no-secret-in-errors": "no secret in any error's message, stack, toJSON or util.inspect",
+  "no-secret-in-strategy": "no secret in util.inspect, JSON or String of the strategy",
+  "no-secret-in-logs": "no secret in any line sent to the client's logger",
+  "no-secret-in-emulator-log": "no secret in the emulator's request log or log lines",
+});
+
+/** A readable, multi-line rendering of a report. */
+export function formatReport(report: ConformanceReport): string {
+  const failed = report.checks.filter((c) => c.status === "failed").length;
+  const head = report.passed
+    ? `${report.name}: all ${report.checks.length} auth strategy conformance checks passed or were skipped`
+    : `${report.name}: ${failed} of ${report.checks.length} auth strategy conformance checks failed`;
+  const mark: Record<CheckStatus, string> = { passed: "ok  ", failed: "FAIL", skipped: "skip" };
+  const lines = report.checks.map((c) => `  ${mark[c.status]} ${c.id}: ${c.title}\n       ${c.detail.replace(/\n/g, "\n       ")}`);
+  return [head, ...lines].join("\n");
+}
+
+/** Thrown by {@link assertAuthStrategy}: lists every failed check. */
+export class AuthConformanceError extends Error {
+  /** The full report. */
+  readonly report: ConformanceReport;
+  /** The failed checks. */
+  readonly failures: readonly CheckResult[];
+  /** @param report - a report with at least one failed check. */
+  constructor(report: ConformanceReport) {
+    const failures = report.checks.filter((c) => c.status === "failed");
+    super(
+      `@sg/testing: ${report.name} failed ${failures.length} of ${report.checks.length} auth strategy conformance checks:\n` +
+        failures.map((c) => `- ${c.id}: ${c.title}\n  ${c.detail.replace(/\n/g, "\n  ")}`).join("\n"),
+    );
+    this.name = "AuthConformanceError";
+    this.report = report;
+    this.failures = failures;
+  }
+}

@@ -1,0 +1,181 @@
+import { SgAuthError, SgValidationError, createClient, secretsOf } from "@sg/core";
+import type { AuthStrategy, Client, RpcRequest, TransportContext, TransportStrategy } from "@sg/core";
+import type { RecordedRequest } from "@sg/emulator";
+import { jsonRpcTransport } from "@sg/transport";
+import type { CapturingLogger } from "./capturing-logger.js";
+import type { AuthConformanceOptions, ConformanceEnv, ProbeCall } from "./conformance-options.js";
+import type { SecretRegistry } from "./secret-scan.js";
+
+/** State shared by every check of one conformance run. */
+export interface RunContext {
+  readonly options: AuthConformanceOptions;
+  readonly env: ConformanceEnv;
+  readonly secrets: SecretRegistry;
+  readonly logger: CapturingLogger;
+  /** Every error seen (thrown by factories or by calls), to scan for secrets. */
+  readonly errors: Array<{ readonly where: string; readonly error: unknown }>;
+  /** Every strategy created, to inspect for secrets. */
+  readonly strategies: AuthStrategy[];
+  /** Emulator requests of earlier sessions (the emulator log is cleared between checks). */
+  readonly pastRequests: RecordedRequest[];
+  /** Lines the emulator logged. */
+  readonly emulatorLines: string[];
+  readonly probe: ProbeCall;
+  readonly concurrency: number;
+  readonly sequentialCalls: number;
+  readonly timeoutMs: number;
+}
+
+/** What one probe call did. */
+export interface CallOutcome {
+  /** Whether it resolved. */
+  readonly ok: boolean;
+  /** The rejection, when it did not. */
+  readonly error: unknown;
+  /** How many times the client handed this call to the transport (1 + re-sends). */
+  readonly sends: number;
+}
+
+/** A fresh strategy behind an instrumented client, on a freshly reset emulator. */
+export interface Session {
+  readonly strategy: AuthStrategy;
+  readonly client: Client;
+  /** Make one probe call; never rejects. */
+  call(): Promise<CallOutcome>;
+  /** Make `count` probe calls at once. */
+  callConcurrently(count: number): Promise<CallOutcome[]>;
+  /** Emulator requests since the session started. */
+  requests(): Promise<RecordedRequest[]>;
+  /** Abort every call in flight. */
+  abort(): void;
+  /** Close the client, keep the emulator's requests for the secret scan. */
+  close(): Promise<void>;
+}
+
+/** Thrown when calls do not settle in time. */
+export class CheckTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`calls did not settle within ${ms} ms (a strategy that never resolves credentials() or onRejected()?)`);
+    this.name = "CheckTimeoutError";
+  }
+}
+
+/** Let the emulator finish recording requests whose answers already arrived. */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 15));
+
+/** Reset the emulator, create a strategy and wrap it in a client whose transport counts every send. */
+export async function openSession(ctx: RunContext, where: string): Promise<Session> {
+  await settle();
+  ctx.pastRequests.push(...ctx.env.emulator.requests());
+  ctx.env.emulator.reset();
+  const strategy = ctx.options.create(ctx.env);
+  ctx.strategies.push(strategy);
+  const inner = jsonRpcTransport({ retry: false });
+  const sendsBySignal = new Map<AbortSignal, number>();
+  const controllers = new Set<AbortController>();
+  const transport: TransportStrategy = {
+    name: `${inner.name} (recording)`,
+    send(request: RpcRequest, context: TransportContext): Promise<unknown> {
+      for (const secret of secretsOf(request.credentials)) ctx.secrets.add(secret, `a ${request.credentials?.kind ?? ""} credential sent with '${request.method}'`);
+      const signal = request.signal;
+      if (signal && sendsBySignal.has(signal)) sendsBySignal.set(signal, (sendsBySignal.get(signal) ?? 0) + 1);
+      return inner.send(request, context);
+    },
+    close: (): Promise<void> => inner.close?.() ?? Promise.resolve(),
+  };
+  const client = createClient({ site: ctx.env.url, transport, auth: strategy, logger: ctx.logger });
+  const probe = ctx.probe;
+
+  const call = async (): Promise<CallOutcome> => {
+    const controller = new AbortController();
+    controllers.add(controller);
+    sendsBySignal.set(controller.signal, 0);
+    try {
+      await client.call(probe.method, probe.payload(), { signal: controller.signal });
+      return { ok: true, error: undefined, sends: sendsBySignal.get(controller.signal) ?? 0 };
+    } catch (error) {
+      ctx.errors.push({ where: `${where}: a '${probe.method}' call`, error });
+      return { ok: false, error, sends: sendsBySignal.get(controller.signal) ?? 0 };
+    } finally {
+      controllers.delete(controller);
+    }
+  };
+
+  const abort = (): void => {
+    for (const c of controllers) c.abort();
+  };
+
+  const bounded = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        abort();
+        reject(new CheckTimeoutError(ctx.timeoutMs));
+      }, ctx.timeoutMs);
+      work.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+
+  return {
+    strategy,
+    client,
+    call: (): Promise<CallOutcome> => bounded(call()),
+    callConcurrently: (count: number): Promise<CallOutcome[]> => bounded(Promise.all(Array.from({ length: count }, () => call()))),
+    requests: async (): Promise<RecordedRequest[]> => {
+      await settle();
+      return ctx.env.emulator.requests();
+    },
+    abort,
+    close: async (): Promise<void> => {
+      abort();
+      await client.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Requests that were not one of the kit's own call attempts nor `info`: the strategy's own (login) work. */
+export interface AuthWork {
+  /** Number of such requests. */
+  readonly count: number;
+  /** Breakdown of every request the emulator saw in the window, e.g. `read ×100, get_session_token ×1`. */
+  readonly breakdown: string;
+}
+
+/** Count the strategy's own requests in `window`, given how many attempts the kit's calls made. */
+export function authWork(window: readonly RecordedRequest[], kitAttempts: number): AuthWork {
+  const counts = new Map<string, number>();
+  let nonInfo = 0;
+  for (const r of window) {
+    const name = r.method_name ?? `${r.httpMethod} ${r.path}`;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    if (r.method_name !== "info") nonInfo += 1;
+  }
+  const breakdown = counts.size === 0 ? "no requests" : [...counts].map(([n, c]) => `${n} ×${c}`).join(", ");
+  return { count: Math.max(0, nonInfo - kitAttempts), breakdown };
+}
+
+/** Whether an error is an authentication refusal (`SgAuthError` or one of its codes). */
+export function isAuthError(error: unknown): boolean {
+  if (error instanceof SgAuthError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SG_AUTH");
+}
+
+/** Whether an error is a validation error (`SgValidationError` or code `SG_VALIDATION`). */
+export function isValidationError(error: unknown): boolean {
+  if (error instanceof SgValidationError) return true;
+  const e = error as { code?: unknown; name?: unknown } | null;
+  return e?.code === "SG_VALIDATION" || e?.name === "SgValidationError";
+}
+
+/** `n` with its noun, pluralised: `1 login`, `3 logins`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}

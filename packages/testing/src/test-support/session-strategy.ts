@@ -1,0 +1,118 @@
+import { SgAuthError, SgValidationError, describeValue, type AuthContext, type AuthStrategy, type Credentials } from "@sg/core";
+
+/** Deliberate bugs, each of which one conformance check must catch. */
+export interface Flaws {
+  /** Check options in credentials() instead of the factory. */
+  readonly lazyValidation?: boolean;
+  /** Throw a TypeError instead of an SgValidationError. */
+  readonly plainValidationError?: boolean;
+  /** Prefix validation messages with another name. */
+  readonly wrongPrefix?: boolean;
+  /** Log in on every call. */
+  readonly loginEveryCall?: boolean;
+  /** Cache the session, but let concurrent first calls each log in. */
+  readonly noSingleFlight?: boolean;
+  /** Hand out a fresh credentials object per call and refresh on every rejection. */
+  readonly refreshEveryRejection?: boolean;
+  /** Have no onRejected(). */
+  readonly noRefresh?: boolean;
+  /** Put the key in the error thrown when the login fails. */
+  readonly keyInLoginError?: boolean;
+  /** Log the key. */
+  readonly keyInLog?: boolean;
+  /** Keep the options on the strategy object. */
+  readonly optionsOnStrategy?: boolean;
+  /** Send the key inside the script name when logging in (the site's request log then shows it). */
+  readonly keyInScriptName?: boolean;
+}
+
+/** Options of {@link sessionViaScript}. */
+export interface SessionViaScriptOptions {
+  readonly scriptName: string;
+  readonly scriptKey: string;
+}
+
+/** The name the correct strategy validates with. */
+export const SESSION_STRATEGY_NAME = "@test/session-via-script";
+
+/**
+ * A session strategy: logs a script in once with `get_session_token`, then sends the session token; when the
+ * session is refused, logs in again once for every concurrent caller. `flaws` turns on deliberate bugs.
+ */
+export function sessionViaScript(options: SessionViaScriptOptions, flaws: Flaws = {}): AuthStrategy {
+  const prefix = flaws.wrongPrefix ? "session-strategy" : SESSION_STRATEGY_NAME;
+  const validate = (): void => {
+    for (const field of ["scriptName", "scriptKey"] as const) {
+      const value = (options as Partial<SessionViaScriptOptions> | undefined)?.[field];
+      if (typeof value !== "string" || value === "") {
+        if (flaws.plainValidationError) throw new TypeError(`${prefix}: ${field} must be a non-empty string`);
+        throw new SgValidationError(prefix, { path: [field], expected: "a non-empty string", received: describeValue(value, field === "scriptKey") });
+      }
+    }
+  };
+  if (!flaws.lazyValidation) validate();
+  const { scriptName, scriptKey } = options ?? ({} as SessionViaScriptOptions);
+
+  let current: Credentials | undefined;
+  let pending: Promise<Credentials> | undefined;
+
+  const login = async (context: AuthContext): Promise<Credentials> => {
+    if (flaws.keyInLog) context.logger.debug("logging in", { script: scriptName, key: scriptKey });
+    const name = flaws.keyInScriptName ? `${scriptName}#${scriptKey}` : scriptName;
+    let result: unknown;
+    try {
+      result = await context.call("get_session_token", undefined, { kind: "script", scriptName: name, scriptKey });
+    } catch (error) {
+      if (flaws.keyInLoginError) throw new Error(`${prefix}: login of ${scriptName} with key ${scriptKey} failed`);
+      throw new SgAuthError(`${prefix}: could not log script '${scriptName}' in`, { cause: error, secrets: [scriptKey], code: "TEST_LOGIN_FAILED" });
+    }
+    const token = (result as { session_id?: unknown } | null)?.session_id;
+    if (typeof token !== "string" || token === "") throw new SgAuthError(`${prefix}: get_session_token answered without a session_id`);
+    return Object.freeze({ kind: "session", sessionToken: token });
+  };
+
+  const shared = (context: AuthContext): Promise<Credentials> => {
+    pending ??= login(context).then(
+      (credentials) => {
+        current = credentials;
+        pending = undefined;
+        return credentials;
+      },
+      (error: unknown) => {
+        pending = undefined;
+        throw error;
+      },
+    );
+    return pending;
+  };
+
+  const strategy: AuthStrategy & { options?: SessionViaScriptOptions } = {
+    name: prefix,
+    async credentials(context: AuthContext): Promise<Credentials> {
+      if (flaws.lazyValidation) validate();
+      if (flaws.loginEveryCall) return login(context);
+      if (flaws.noSingleFlight) {
+        current ??= await login(context);
+        return current;
+      }
+      const credentials = current ?? (await shared(context));
+      return flaws.refreshEveryRejection ? { ...credentials } : credentials;
+    },
+    ...(flaws.noRefresh
+      ? {}
+      : {
+          async onRejected(_error, rejected: Credentials, context: AuthContext): Promise<Credentials | undefined> {
+            if (flaws.refreshEveryRejection) {
+              current = await login(context);
+              return current;
+            }
+            // Another caller already refreshed: use its result.
+            if (current && rejected.kind === "session" && current.kind === "session" && current.sessionToken !== rejected.sessionToken) return current;
+            current = undefined;
+            return shared(context);
+          },
+        }),
+  };
+  if (flaws.optionsOnStrategy) strategy.options = options;
+  return strategy;
+}
