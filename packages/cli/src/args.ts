@@ -70,6 +70,8 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "latency-ms": { type: "string", value: "N", commands: ["emulator"], help: "latency added to every request" },
   "auth-mode": { type: "string", value: "default|identity|sso", commands: ["emulator"], help: "how the site authenticates people" },
   data: { type: "string", value: "file", commands: ["emulator"], help: "persist the store in this JSON file" },
+  "session-idle-seconds": { type: "string", value: "N", commands: ["emulator"], help: "idle time after which session tokens expire (default 1800)" },
+  "page-size": { type: "string", value: "N", commands: ["emulator"], help: "api_max_entities_per_page of the site (default 500)" },
 };
 
 /** The parsed command line. */

@@ -1,1 +1,20 @@
-export {};
+/**
+ * `@sg/cli`: the `sg` command line for ShotGrid, and its programmatic pieces.
+ *
+ * @packageDocumentation
+ */
+export { runCli } from "./cli.js";
+export type { RunCliOptions } from "./cli.js";
+export { processIo } from "./io.js";
+export type { CliInput, CliIo, CliOutput } from "./io.js";
+export { generateSchemaTypes, fieldValueType } from "./typegen.js";
+export type { GenerateSchemaTypesOptions, RawEntitySchema, RawFieldSchema, RawSiteSchema } from "./typegen.js";
+export { CredentialsStore, configDir } from "./credentials-store.js";
+export type { SavedSession } from "./credentials-store.js";
+export { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor } from "./exit-codes.js";
+export { explainAuthFailure } from "./doctor.js";
+export type { DoctorCheck, DoctorReport } from "./doctor.js";
+export { createWriter, cellText, csvField } from "./format/index.js";
+export type { OutputFormat, OutputRecord, RecordWriter, WriterOptions } from "./format/index.js";
+export { createProgress } from "./progress.js";
+export type { Progress, ProgressOptions } from "./progress.js";

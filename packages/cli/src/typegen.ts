@@ -178,5 +178,19 @@ export function generateSchemaTypes(schema: RawSiteSchema, options: GenerateSche
   lines.push("/** The name of an entity type of the site. */");
   lines.push(`export type SgEntityType = keyof ${typeName};`);
   lines.push("");
+  lines.push("/** The date and date_time fields of every entity type: `entityApi<SgSchema>(client, { fieldTypes: sgFieldTypes })`. */");
+  lines.push("export const sgFieldTypes: { readonly [entityType: string]: { readonly [field: string]: string } } = {");
+  for (const type of entityTypes) {
+    const fields = schema[type] ?? {};
+    const dated = Object.keys(fields)
+      .sort(byCodePoint)
+      .flatMap((name) => {
+        const dataType = fields[name]?.data_type?.value;
+        return dataType === "date_time" || dataType === "date" ? [`${key(name)}: ${JSON.stringify(dataType)}`] : [];
+      });
+    lines.push(`  ${type}: {${dated.length ? ` ${dated.join(", ")} ` : ""}},`);
+  }
+  lines.push("};");
+  lines.push("");
   return lines.join("\n");
 }

@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import { scrubText } from "@sg/core";
+import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
+import { createCommandContext, type CommandContext } from "./command-context.js";
+import { doctorCommand } from "./commands/doctor.js";
+import { emulatorCommand } from "./commands/emulator.js";
+import { downloadCommand, uploadCommand } from "./commands/files.js";
+import { countCommand, findCommand } from "./commands/find.js";
+import { loginCommand, logoutCommand } from "./commands/login.js";
+import { schemaCommand } from "./commands/schema.js";
+import { typegenCommand } from "./commands/typegen.js";
+import { whoamiCommand } from "./commands/whoami.js";
+import { createCommand, retireCommand, updateCommand } from "./commands/write.js";
+import { EXIT_OK, exitCodeFor, formatError } from "./exit-codes.js";
+import { processIo, type CliIo } from "./io.js";
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** Resolves (with a signal name) when a long-running command (`sg emulator`) should stop. */
+  readonly stop?: Promise<string>;
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+async function dispatch(ctx: CommandContext, options: RunCliOptions): Promise<number> {
+  switch (ctx.args.command) {
+    case "find":
+      return findCommand(ctx);
+    case "count":
+      return countCommand(ctx);
+    case "create":
+      return createCommand(ctx);
+    case "update":
+      return updateCommand(ctx);
+    case "delete":
+      return retireCommand(ctx, "delete");
+    case "revive":
+      return retireCommand(ctx, "revive");
+    case "schema":
+      return schemaCommand(ctx);
+    case "upload":
+      return uploadCommand(ctx);
+    case "download":
+      return downloadCommand(ctx);
+    case "whoami":
+      return whoamiCommand(ctx);
+    case "doctor":
+      return doctorCommand(ctx);
+    case "typegen":
+      return typegenCommand(ctx);
+    case "emulator":
+      return emulatorCommand(ctx, options.stop ?? new Promise<string>(() => undefined));
+    case "login":
+      return loginCommand(ctx);
+    case "logout":
+      return logoutCommand(ctx);
+    default:
+      ctx.io.stdout.write(helpText(ctx.args.positionals[0]));
+      return EXIT_OK;
+  }
+}
+
+/**
+ * Run the `sg` command line and resolve its exit status: 0 success, 1 API, network or authentication error
+ * (or a failed `sg doctor`), 2 usage error. Errors are written to `io.stderr` as one line plus a hint (the
+ * stack only with `--debug`); secrets given as options or environment variables never appear in any output.
+ *
+ * @param argv - the arguments after `sg`, e.g. `["find", "Shot", "--all"]`.
+ * @param io - streams, environment and working directory (default: the process's).
+ * @param options - a stop signal for long-running commands.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo(), options: RunCliOptions = {}): Promise<number> {
+  let args: ParsedArgs | undefined;
+  let ctx: CommandContext | undefined;
+  try {
+    args = parseCommandLine(argv);
+    if (args.values["version"]) {
+      io.stdout.write(`${version()}\n`);
+      return EXIT_OK;
+    }
+    if (args.values["help"] || args.command === "help") {
+      io.stdout.write(helpText(args.command === "help" ? args.positionals[0] : args.command));
+      return EXIT_OK;
+    }
+    ctx = createCommandContext(args, io);
+    return await dispatch(ctx, options);
+  } catch (error) {
+    const debug = ctx?.debug ?? argv.includes("--debug");
+    const secrets = ctx ? [...ctx.secrets] : [];
+    io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets)));
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,74 @@
+import type { Client } from "@sg/core";
+import { entityApi, type EntityApi } from "@sg/entities";
+import type { ParsedArgs } from "./args.js";
+import { enumOption } from "./config.js";
+import { noCredentialsError, openClient, resolveConnection, secretsOf, type ResolvedConnection } from "./connection.js";
+import { debugFetch } from "./debug-fetch.js";
+import { debugLogger } from "./debug-logger.js";
+import { OUTPUT_FORMATS, createWriter, type OutputFormat, type RecordWriter, type WriterOptions } from "./format/index.js";
+import type { CliIo } from "./io.js";
+
+/** Everything a command needs. */
+export interface CommandContext {
+  readonly args: ParsedArgs;
+  readonly io: CliIo;
+  readonly debug: boolean;
+  /** The output format (`--format`, else table on a terminal and json when piped). */
+  readonly format: OutputFormat;
+  /** Secret values known so far, scrubbed out of everything written. */
+  readonly secrets: Set<string>;
+  /** Resolve the connection, open a client and the entity API. Needs credentials unless `auth: false`. */
+  connect(options?: { readonly requireAuth?: boolean; readonly useStored?: boolean }): Promise<Connected>;
+  /** A client for a resolved connection (with the `--debug` logger and HTTP log). */
+  open(connection: ResolvedConnection): Promise<Client>;
+  /** A record writer on stdout in the chosen format. */
+  writer(options?: Omit<WriterOptions, "out">): RecordWriter;
+  /** Note on stderr (always). */
+  note(text: string): void;
+}
+
+/** An open connection. */
+export interface Connected {
+  readonly connection: ResolvedConnection;
+  readonly client: Client;
+  readonly api: EntityApi;
+}
+
+/** Build the context of one run. */
+export function createCommandContext(args: ParsedArgs, io: CliIo): CommandContext {
+  const debug = args.values["debug"] === true || io.env["SG_DEBUG"] === "1";
+  const format = enumOption("format", args.values["format"], OUTPUT_FORMATS) ?? (io.stdout.isTTY ? "table" : "json");
+  const secrets = new Set<string>();
+  const secretList = (): string[] => [...secrets];
+  const context: CommandContext = {
+    args,
+    io,
+    debug,
+    format,
+    secrets,
+    async connect(options = {}) {
+      const { connection, input } = await resolveConnection(args.values, io, options.useStored === false ? { useStored: false } : {});
+      for (const s of secretsOf(input, connection.auth)) secrets.add(s);
+      if (connection.warning) context.note(`warning: ${connection.warning}`);
+      if (options.requireAuth !== false && connection.auth.kind === "none") throw noCredentialsError(connection.site);
+      const client = await context.open(connection);
+      const api = entityApi(client, { dates: "string" });
+      return { connection, client, api };
+    },
+    open(connection: ResolvedConnection) {
+      return openClient(connection, {
+        io,
+        logger: debugLogger(io.stderr, secretList, debug),
+        ...(debug ? { fetch: debugFetch(io.stderr, secretList) } : {}),
+        allowInsecureHttp: args.values["allow-http"] === true,
+      });
+    },
+    writer(options = {}) {
+      return createWriter(format, { ...options, out: io.stdout });
+    },
+    note(text: string) {
+      io.stderr.write(text.endsWith("\n") ? text : text + "\n");
+    },
+  };
+  return context;
+}

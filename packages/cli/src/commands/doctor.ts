@@ -1,0 +1,30 @@
+import { scrubText } from "@sg/core";
+import type { CommandContext } from "../command-context.js";
+import { runDoctor } from "../doctor.js";
+
+/** `sg doctor`: one screen of checks; exit 1 when any failed. */
+export async function doctorCommand(ctx: CommandContext): Promise<number> {
+  const report = await runDoctor(ctx);
+  const scrub = (t: string): string => scrubText(t, [...ctx.secrets]);
+  const format = ctx.args.values["format"] === undefined ? "table" : ctx.format;
+  if (format === "json" || format === "jsonl") {
+    ctx.io.stdout.write(scrub(JSON.stringify(report, null, format === "json" ? 2 : undefined)) + "\n");
+  } else if (format === "csv") {
+    const writer = ctx.writer({ columns: ["name", "ok", "detail", "problem", "why", "fix"] });
+    for (const c of report.checks) await writer.row({ ...c, detail: scrub(c.detail) });
+    await writer.end();
+  } else {
+    const lines = [`sg doctor${report.site ? ` — ${report.site}` : ""}`];
+    const width = Math.max(...report.checks.map((c) => c.name.length));
+    for (const c of report.checks) {
+      lines.push(`  ${c.ok === false ? "FAIL" : "ok  "}  ${c.name.padEnd(width)}  ${c.detail}`);
+      const pad = " ".repeat(width + 10);
+      if (c.why) lines.push(`${pad}why: ${c.why}`);
+      if (c.fix) lines.push(`${pad}fix: ${c.fix}`);
+    }
+    const failed = report.checks.filter((c) => c.ok === false).length;
+    lines.push(failed ? `${failed} check${failed === 1 ? "" : "s"} failed.` : "All checks passed.");
+    ctx.io.stdout.write(scrub(lines.join("\n")) + "\n");
+  }
+  return report.ok ? 0 : 1;
+}

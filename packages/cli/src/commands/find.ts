@@ -1,0 +1,82 @@
+import { UsageError } from "../exit-codes.js";
+import { enumOption, intOption } from "../config.js";
+import type { CommandContext } from "../command-context.js";
+import { listArg, parseJsonArg } from "../json-arg.js";
+import { createProgress } from "../progress.js";
+import type { OutputRecord } from "../format/index.js";
+
+/** Default number of records without `--all` or `--limit`. */
+export const DEFAULT_LIMIT = 100;
+/** Default number of pages fetched in parallel with `--all`. */
+export const DEFAULT_CONCURRENCY = 4;
+
+/** `sg find <Entity> [filters-json]`. */
+export async function findCommand(ctx: CommandContext): Promise<number> {
+  const { values, positionals } = ctx.args;
+  const [entityType = "", filtersText] = positionals;
+  const filters = filtersText === undefined ? [] : parseJsonArg(filtersText, "filters", "array-or-object");
+  const fields = listArg(values["fields"] as string | undefined) ?? [];
+  const order = listArg(values["order"] as string | undefined);
+  const all = values["all"] === true;
+  const limit = intOption("limit", values["limit"], { min: 1 });
+  const page = intOption("page", values["page"], { min: 1 });
+  const concurrency = intOption("concurrency", values["concurrency"], { min: 1, max: 64 }, DEFAULT_CONCURRENCY);
+  const filterOperator = enumOption("filter-operator", values["filter-operator"], ["all", "any"]);
+  if (all && page !== undefined) throw new UsageError("--all and --page cannot be combined", "--all streams every page; --page N reads one page of --limit records.");
+  const { api } = await ctx.connect();
+  const columns = ["type", "id", ...fields.filter((f) => f !== "id" && f !== "type")];
+  const options = {
+    ...(order ? { order } : {}),
+    ...(filterOperator ? { filterOperator } : {}),
+    ...(values["retired"] === true ? { retiredOnly: true } : {}),
+  };
+  const writer = ctx.writer({ columns });
+  if (!all) {
+    const effectiveLimit = limit ?? DEFAULT_LIMIT;
+    const records = (await api.find(entityType, filters as never, fields, { ...options, limit: effectiveLimit, ...(page ? { page } : {}) })) as OutputRecord[];
+    for (const r of records) await writer.row(r);
+    await writer.end();
+    if (limit === undefined && page === undefined && records.length === effectiveLimit && ctx.io.stderr.isTTY) {
+      ctx.note(`(showing the first ${effectiveLimit}; use --all for every record or --limit N)`);
+    }
+    return 0;
+  }
+  const progress = createProgress({ stream: ctx.io.stderr });
+  if (progress.active) {
+    api
+      .summarize(entityType, filters as never, [{ field: "id", type: "record_count" }], filterOperator ? { filterOperator } : {})
+      .then((result) => {
+        const total = Number((result as { summaries?: Record<string, unknown> }).summaries?.["id"]);
+        if (Number.isFinite(total)) progress.total(limit ? Math.min(limit, total) : total);
+      })
+      .catch(() => undefined);
+  }
+  try {
+    for await (const record of api.iterate(entityType, filters as never, fields, { ...options, concurrency, ...(limit ? { limit } : {}) })) {
+      await writer.row(record as OutputRecord);
+      progress.add(1);
+    }
+  } finally {
+    progress.done();
+  }
+  await writer.end();
+  return 0;
+}
+
+/** `sg count <Entity> [filters-json]`. */
+export async function countCommand(ctx: CommandContext): Promise<number> {
+  const [entityType = "", filtersText] = ctx.args.positionals;
+  const filters = filtersText === undefined ? [] : parseJsonArg(filtersText, "filters", "array-or-object");
+  const filterOperator = enumOption("filter-operator", ctx.args.values["filter-operator"], ["all", "any"]);
+  const { api } = await ctx.connect();
+  const result = await api.summarize(entityType, filters as never, [{ field: "id", type: "record_count" }], filterOperator ? { filterOperator } : {});
+  const count = Number((result as { summaries?: Record<string, unknown> }).summaries?.["id"] ?? 0);
+  if (ctx.format === "table") {
+    ctx.io.stdout.write(`${count}\n`);
+    return 0;
+  }
+  const writer = ctx.writer({ single: true, columns: ["entity_type", "count"] });
+  await writer.row({ entity_type: entityType, count });
+  await writer.end();
+  return 0;
+}

@@ -1,0 +1,73 @@
+import { browserLogin } from "@sg/auth-session";
+import { spawn } from "node:child_process";
+import type { CommandContext } from "../command-context.js";
+import { intOption } from "../config.js";
+import { UsageError } from "../exit-codes.js";
+import { prompt } from "../prompt.js";
+import { resolveConnection, secretsOf } from "../connection.js";
+
+/** Open a URL in the person's browser, without waiting and without failing the login when it cannot. */
+function openInBrowser(url: string): void {
+  const command = process.platform === "darwin" ? "open" : process.platform === "win32" ? "cmd" : "xdg-open";
+  const args = process.platform === "win32" ? ["/c", "start", "", url] : [url];
+  try {
+    const child = spawn(command, args, { stdio: "ignore", detached: true });
+    child.on("error", () => undefined);
+    child.unref();
+  } catch {
+    // The URL is printed; the person can open it by hand.
+  }
+}
+
+/** `sg login --browser` (approve in the browser) or `sg login` (legacy login + passphrase, 2FA prompt). */
+export async function loginCommand(ctx: CommandContext): Promise<number> {
+  const { values } = ctx.args;
+  const { io } = ctx;
+  const { connection, input } = await resolveConnection(values, io, { useStored: false });
+  for (const s of secretsOf(input, connection.auth)) ctx.secrets.add(s);
+  const { site, store } = connection;
+  if (values["browser"] === true) {
+    if (connection.auth.kind !== "none") throw new UsageError("sg login --browser takes no credentials", "Drop the script, login or session options (or unset their SG_* variables).");
+    const timeoutMs = intOption("timeout-ms", values["timeout-ms"], { min: 1000 });
+    const noOpen = values["no-open"] === true;
+    const result = await browserLogin({
+      site,
+      appName: "sg (ShotGrid command line)",
+      open: (url: string) => {
+        ctx.note(`Approve this login in your browser:\n  ${url}`);
+        if (!noOpen) openInBrowser(url);
+      },
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    });
+    ctx.secrets.add(result.sessionToken);
+    await store.set(site, { sessionToken: result.sessionToken, login: result.userLogin, method: "browser", savedAt: new Date().toISOString() });
+    ctx.note(`Logged in to ${site} as ${result.userLogin}; session saved in ${store.path}`);
+    return 0;
+  }
+  let auth = connection.auth;
+  if (auth.kind === "script" || auth.kind === "session") {
+    throw new UsageError("sg login saves a person's session: give --login (and --password), or use --browser", "Scripts need no login: pass --script-name and --script-key to each command (or set SG_SCRIPT_NAME/SG_SCRIPT_KEY).");
+  }
+  if (auth.kind === "none") {
+    if (!io.stdin.isTTY) throw new UsageError("sg login needs --login (or SG_LOGIN) when not run on a terminal", "Or use sg login --browser.");
+    const login = (await prompt(io.stdin, io.stderr, "Login: ")).trim();
+    if (!login) throw new UsageError("no login given");
+    auth = { kind: "user", login: { value: login, source: "the prompt" } };
+  }
+  const client = await ctx.open({ ...connection, auth });
+  const result = (await client.call("get_session_token")) as { session_id?: unknown } | string;
+  const token = typeof result === "string" ? result : result?.session_id;
+  if (typeof token !== "string" || !token) throw new UsageError("the site did not return a session token");
+  ctx.secrets.add(token);
+  await store.set(site, { sessionToken: token, login: auth.login.value, method: "password", savedAt: new Date().toISOString() });
+  ctx.note(`Logged in to ${site} as ${auth.login.value}; session saved in ${store.path}`);
+  return 0;
+}
+
+/** `sg logout`: forget the saved session of the site. */
+export async function logoutCommand(ctx: CommandContext): Promise<number> {
+  const { connection } = await resolveConnection(ctx.args.values, ctx.io, { useStored: false });
+  const removed = await connection.store.delete(connection.site);
+  ctx.note(removed ? `Forgot the saved session of ${connection.site}` : `No saved session for ${connection.site}`);
+  return 0;
+}

@@ -1,0 +1,39 @@
+import type { CommandContext } from "../command-context.js";
+import { listArg, parseId, parseJsonArg } from "../json-arg.js";
+import type { OutputRecord } from "../format/index.js";
+
+async function single(ctx: CommandContext, record: OutputRecord): Promise<number> {
+  const writer = ctx.writer({ single: true });
+  await writer.row(record);
+  await writer.end();
+  return 0;
+}
+
+/** `sg create <Entity> <data-json> [--fields a,b]`. */
+export async function createCommand(ctx: CommandContext): Promise<number> {
+  const [entityType = "", dataText = ""] = ctx.args.positionals;
+  const data = parseJsonArg(dataText, "data", "object") as Record<string, unknown>;
+  const fields = listArg(ctx.args.values["fields"] as string | undefined);
+  const { api } = await ctx.connect();
+  const record = await api.create(entityType, data as never, fields);
+  return single(ctx, record as OutputRecord);
+}
+
+/** `sg update <Entity> <id> <data-json>`. */
+export async function updateCommand(ctx: CommandContext): Promise<number> {
+  const [entityType = "", idText = "", dataText = ""] = ctx.args.positionals;
+  const id = parseId(idText);
+  const data = parseJsonArg(dataText, "data", "object") as Record<string, unknown>;
+  const { api } = await ctx.connect();
+  const record = await api.update(entityType, id, data as never);
+  return single(ctx, record as OutputRecord);
+}
+
+/** `sg delete <Entity> <id>` (retire) and `sg revive <Entity> <id>`. */
+export async function retireCommand(ctx: CommandContext, action: "delete" | "revive"): Promise<number> {
+  const [entityType = "", idText = ""] = ctx.args.positionals;
+  const id = parseId(idText);
+  const { api } = await ctx.connect();
+  const changed = action === "delete" ? await api.delete(entityType, id) : await api.revive(entityType, id);
+  return single(ctx, { type: entityType, id, [action === "delete" ? "deleted" : "revived"]: changed });
+}

@@ -1,0 +1,188 @@
+import { createClient, parseSite, type AuthStrategy, type Client, type Logger } from "@sg/core";
+import { jsonRpcTransport, type FetchFunction } from "@sg/transport";
+import { scriptAuth } from "@sg/auth-script";
+import { legacyLoginAuth } from "@sg/auth-legacy-pat";
+import { sessionAuth } from "@sg/auth-session";
+import { readConnectionInput, type ConnectionInput, type Sourced } from "./config.js";
+import { CredentialsStore, configDir, type SavedSession } from "./credentials-store.js";
+import { UsageError } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
+import { prompt } from "./prompt.js";
+
+/** The auth mode chosen from flags, environment or the credentials file. */
+export type AuthChoice =
+  | { readonly kind: "script"; readonly scriptName: Sourced; readonly scriptKey: Sourced; readonly sudoAs?: Sourced }
+  | { readonly kind: "user"; readonly login: Sourced; readonly password?: Sourced; readonly twoFactorCode?: Sourced }
+  | { readonly kind: "session"; readonly sessionToken: Sourced; readonly login?: string; readonly stored?: SavedSession }
+  | { readonly kind: "none" };
+
+/** A site and the way to authenticate to it. */
+export interface ResolvedConnection {
+  /** The site URL, normalised (no credentials, no trailing slash). */
+  readonly site: string;
+  /** Where the site came from. */
+  readonly siteSource: string;
+  /** The auth mode. */
+  readonly auth: AuthChoice;
+  /** A warning to show (e.g. an unsafe credentials file). */
+  readonly warning?: string;
+  /** The credentials store in use. */
+  readonly store: CredentialsStore;
+}
+
+const MODE_FIELDS = {
+  script: ["scriptName", "scriptKey"],
+  user: ["login", "password", "twoFactorCode"],
+  session: ["sessionToken"],
+} as const satisfies Record<string, readonly (keyof ConnectionInput)[]>;
+
+const MODE_LABEL: Record<keyof typeof MODE_FIELDS, string> = { script: "script name + key", user: "login + passphrase", session: "session token" };
+
+/** A one-line, secret-free description of the auth mode. */
+export function describeAuth(auth: AuthChoice): string {
+  switch (auth.kind) {
+    case "script":
+      return `script '${auth.scriptName.value}' (from ${auth.scriptName.source}, key from ${auth.scriptKey.source})${auth.sudoAs ? `, sudo as '${auth.sudoAs.value}'` : ""}`;
+    case "user":
+      return `legacy login '${auth.login.value}' (from ${auth.login.source}${auth.password ? `, passphrase from ${auth.password.source}` : ""})`;
+    case "session":
+      return auth.stored
+        ? `saved session${auth.login ? ` of '${auth.login}'` : ""} (from sg login --${auth.stored.method === "browser" ? "browser" : "password"}, ${auth.stored.savedAt})`
+        : `session token (from ${auth.sessionToken.source})`;
+    case "none":
+      return "no credentials";
+  }
+}
+
+/** The secret values of a connection, to scrub them out of anything printed. */
+export function secretsOf(input: ConnectionInput | undefined, auth?: AuthChoice): string[] {
+  const out = new Set<string>();
+  for (const v of [input?.scriptKey, input?.password, input?.sessionToken, input?.twoFactorCode]) if (v?.value) out.add(v.value);
+  if (auth?.kind === "session") out.add(auth.sessionToken.value);
+  if (auth?.kind === "script") out.add(auth.scriptKey.value);
+  if (auth?.kind === "user" && auth.password) out.add(auth.password.value);
+  return [...out];
+}
+
+/** Pick exactly one auth mode from the given settings. Throws a usage error that lists what was given. */
+export function chooseAuth(input: ConnectionInput): AuthChoice {
+  const given = (Object.keys(MODE_FIELDS) as (keyof typeof MODE_FIELDS)[]).filter((mode) => MODE_FIELDS[mode].some((f) => input[f] !== undefined));
+  if (given.length > 1) {
+    const parts = given.map((mode) => `${MODE_LABEL[mode]} (${MODE_FIELDS[mode].flatMap((f) => (input[f] ? [input[f].source] : [])).join(", ")})`);
+    throw new UsageError(
+      `conflicting credentials: ${parts.join(" and ")}; give exactly one auth mode`,
+      "Use one of: --script-name + --script-key, --login (+ --password), or --session-token (or their SG_* variables). Unset the others.",
+    );
+  }
+  if (input.sudoAs && given[0] !== "script") {
+    throw new UsageError(`${input.sudoAs.source} needs script credentials (--script-name + --script-key)`, "sudo_as_login is a script feature; log in as that person instead.");
+  }
+  switch (given[0]) {
+    case "script": {
+      const { scriptName, scriptKey } = input;
+      if (!scriptName) throw new UsageError(`${scriptKey?.source} was given without a script name`, "Add --script-name or SG_SCRIPT_NAME.");
+      if (!scriptKey) throw new UsageError(`${scriptName.source} was given without a script key`, "Add --script-key or SG_SCRIPT_KEY (the application key from Admin → Scripts).");
+      return input.sudoAs ? { kind: "script", scriptName, scriptKey, sudoAs: input.sudoAs } : { kind: "script", scriptName, scriptKey };
+    }
+    case "user": {
+      const { login, password, twoFactorCode } = input;
+      if (!login) throw new UsageError(`${(password ?? twoFactorCode)?.source} was given without a login`, "Add --login or SG_LOGIN.");
+      return { kind: "user", login, ...(password ? { password } : {}), ...(twoFactorCode ? { twoFactorCode } : {}) };
+    }
+    case "session":
+      return { kind: "session", sessionToken: input.sessionToken as Sourced };
+    default:
+      return { kind: "none" };
+  }
+}
+
+/** Options of {@link resolveConnection}. */
+export interface ResolveOptions {
+  /** Use the session saved by `sg login` when no auth is given. Default true. */
+  readonly useStored?: boolean;
+}
+
+/** Read flags and environment, validate them, and pick the site and auth mode. */
+export async function resolveConnection(values: Readonly<Record<string, unknown>>, io: CliIo, options: ResolveOptions = {}): Promise<{ connection: ResolvedConnection; input: ConnectionInput }> {
+  const input = readConnectionInput(values, io.env);
+  if (!input.site) {
+    throw new UsageError("no site given", "Pass --site https://yourstudio.shotgrid.autodesk.com or set SG_SITE.");
+  }
+  const site = parseSite(input.site.value, { allowInsecureHttp: values["allow-http"] === true, prefix: input.site.source }).href;
+  const store = new CredentialsStore(configDir(io.env));
+  let auth = chooseAuth(input);
+  let warning: string | undefined;
+  if (auth.kind === "none" && options.useStored !== false) {
+    const saved = await store.get(site);
+    warning = saved.warning;
+    if (saved.session) {
+      auth = {
+        kind: "session",
+        sessionToken: { value: saved.session.sessionToken, source: store.path },
+        ...(saved.session.login ? { login: saved.session.login } : {}),
+        stored: saved.session,
+      };
+    }
+  }
+  const connection: ResolvedConnection = { site, siteSource: input.site.source, auth, store, ...(warning ? { warning } : {}) };
+  return { connection, input };
+}
+
+/** Options of {@link openClient}. */
+export interface OpenClientOptions {
+  readonly io: CliIo;
+  readonly logger: Logger;
+  /** Wrap fetch (used by `--debug` to log every HTTP attempt). */
+  readonly fetch?: FetchFunction;
+  readonly allowInsecureHttp?: boolean;
+  /** Whether a missing passphrase or 2FA code may be asked on the terminal. Default: when stdin is a terminal. */
+  readonly interactive?: boolean;
+}
+
+/** The auth strategy for a choice, prompting for a missing passphrase on a terminal. */
+export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptions): Promise<AuthStrategy | undefined> {
+  const { io } = options;
+  const interactive = options.interactive ?? io.stdin.isTTY === true;
+  switch (auth.kind) {
+    case "script":
+      return scriptAuth({ scriptName: auth.scriptName.value, scriptKey: auth.scriptKey.value, ...(auth.sudoAs ? { sudoAsLogin: auth.sudoAs.value } : {}) });
+    case "user": {
+      let password = auth.password?.value;
+      if (password === undefined) {
+        if (!interactive) throw new UsageError(`${auth.login.source} was given without a passphrase`, "Pass --password or set SG_PASSWORD (it is asked for without echo when run on a terminal).");
+        password = await prompt(io.stdin, io.stderr, `Passphrase for ${auth.login.value}: `, true);
+      }
+      const twoFactor = interactive ? (): Promise<string> => prompt(io.stdin, io.stderr, "Two-factor code: ", true) : undefined;
+      return legacyLoginAuth({
+        login: auth.login.value,
+        password,
+        ...(auth.twoFactorCode ? { authToken: auth.twoFactorCode.value } : {}),
+        ...(twoFactor && !auth.twoFactorCode ? { twoFactor } : {}),
+      });
+    }
+    case "session":
+      return sessionAuth({ sessionToken: auth.sessionToken.value });
+    case "none":
+      return undefined;
+  }
+}
+
+/** A client for the connection. */
+export async function openClient(connection: ResolvedConnection, options: OpenClientOptions): Promise<Client> {
+  const auth = await authStrategyFor(connection.auth, options);
+  return createClient({
+    site: connection.site,
+    transport: jsonRpcTransport({ userAgent: "sg-cli", ...(options.fetch ? { fetch: options.fetch } : {}) }),
+    ...(auth ? { auth } : {}),
+    logger: options.logger,
+    ...(options.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+  });
+}
+
+/** A usage error for commands that need credentials when none were found. */
+export function noCredentialsError(site: string): UsageError {
+  return new UsageError(
+    `no credentials for ${site}`,
+    "Pass --script-name + --script-key, --login (+ --password) or --session-token (or SG_SCRIPT_NAME/SG_SCRIPT_KEY, SG_LOGIN/SG_PASSWORD, SG_SESSION_TOKEN), or run `sg login` once.",
+  );
+}

@@ -1,0 +1,218 @@
+import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, siteAuthKind, siteVersion, type SiteAuthKind, type SiteInfo } from "@sg/core";
+import type { CommandContext } from "./command-context.js";
+import { describeAuth, resolveConnection, secretsOf, type AuthChoice } from "./connection.js";
+import { UsageError } from "./exit-codes.js";
+
+/** One line of the doctor's report. */
+export interface DoctorCheck {
+  /** Short name: `site`, `info`, `credentials`, `login`, `user`. */
+  readonly name: string;
+  /** Whether it passed. Skipped checks are `ok: undefined`. */
+  readonly ok: boolean | undefined;
+  /** What was found. */
+  readonly detail: string;
+  /** Which case of the auth landscape this failure is (stable, for scripts): e.g. `pat-missing-or-revoked`. */
+  readonly problem?: string;
+  /** Why it failed, in plain words. */
+  readonly why?: string;
+  /** What to do. */
+  readonly fix?: string;
+}
+
+/** The whole report. */
+export interface DoctorReport {
+  readonly site: string | undefined;
+  readonly ok: boolean;
+  readonly checks: readonly DoctorCheck[];
+}
+
+const AUTH_KIND_LABEL: Record<SiteAuthKind, string> = {
+  default: "ShotGrid logins (default)",
+  ldap: "LDAP",
+  sso: "SSO (SAML2)",
+  identity: "Autodesk Identity",
+  unknown: "unknown",
+};
+
+const PAT_STEPS =
+  "In your Autodesk profile open Personal Access Tokens → Generate (scope ShotGrid; it is shown once), then in ShotGrid open Account Settings → Legacy Login and Personal Access Token, set a passphrase if you have none and bind the token. Only you can do this, not an admin.";
+
+interface Explanation {
+  readonly problem: string;
+  readonly why: string;
+  readonly fix: string;
+}
+
+function text(error: SgError): string {
+  const server = (error as { serverMessage?: unknown }).serverMessage;
+  return `${error.code} ${error.reason} ${typeof server === "string" ? server : ""} ${error.hint ?? ""}`;
+}
+
+/** Explain an authentication failure for the auth mode and the site's kind (auth-landscape.md). */
+export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: SiteAuthKind): Explanation {
+  if (error instanceof UsageError) return { problem: "usage", why: error.message, fix: error.hint ?? "Fix the options above." };
+  if (error instanceof SgNetworkError || error instanceof SgTimeoutError) {
+    return { problem: "unreachable", why: `the site did not answer (${error.reason})`, fix: "Check the URL, your network, VPN or proxy." };
+  }
+  if (!(error instanceof SgError)) return { problem: "unexpected", why: error instanceof Error ? error.message : String(error), fix: "Run again with --debug and report it." };
+  const all = text(error);
+  const errorCode = (error as { errorCode?: unknown }).errorCode;
+  if (/sudo/i.test(all) && auth.kind === "script") {
+    const reason = /inactive/i.test(all)
+      ? "the user to act as is inactive"
+      : /unknown or retired|unknown_user|UNKNOWN_USER/i.test(all)
+        ? "no active user has that login (unknown or retired)"
+        : /impersonat|NOT_ALLOWED/i.test(all)
+          ? "that user has 'can impersonate this user' turned off (only the web UI can change it)"
+          : "the site refused the sudo";
+    return {
+      problem: "sudo-refused",
+      why: `sudo_as_login '${auth.sudoAs?.value ?? "?"}' was refused: ${reason}.`,
+      fix: "Pick an active user who allows impersonation, drop --sudo-as, or log in as that person (sg login).",
+    };
+  }
+  if (error.code === "SG_AUTH_SSO_SITE" || errorCode === 108 || (siteKind === "sso" && auth.kind === "user")) {
+    return {
+      problem: "sso-site",
+      why: "this site uses SSO, where a login and passphrase are never accepted by the API.",
+      fix: "Run `sg login --browser` to approve a session in your browser (saved for later commands), or use a script's name and key for automation.",
+    };
+  }
+  if (error.code === "SG_AUTH_2FA_REQUIRED" || errorCode === 106 || /two.?factor|2fa/i.test(all)) {
+    return {
+      problem: "2fa-required",
+      why: "your account has two-factor authentication and no valid one-time code was sent.",
+      fix: "Pass --2fa-code with the current code from your authenticator app (or run on a terminal to be asked), then `sg login` once to save a session.",
+    };
+  }
+  if (error.code === "SG_AUTH_IDENTITY_SITE" || errorCode === 110 || /passphrase is not set|no passphrase|NO_PASSPHRASE/i.test(all)) {
+    return {
+      problem: "no-passphrase",
+      why: "on this Autodesk Identity site your account has no legacy passphrase, so the API cannot use it (Autodesk Identity credentials only work in a browser).",
+      fix: `Run \`sg login --browser\`, or set a passphrase and bind a Personal Access Token: ${PAT_STEPS}`,
+    };
+  }
+  if (auth.kind === "session") {
+    return {
+      problem: "session-expired",
+      why: "the session token was refused: it expired (sessions end after a period of inactivity) or was revoked.",
+      fix: auth.stored ? "Run `sg login` (or `sg login --browser`) again to save a new session, or `sg logout` to forget it." : "Get a new session token (sg login, sg login --browser, or your browser's _session_id) and pass it again.",
+    };
+  }
+  if (auth.kind === "script") {
+    return {
+      problem: "script-rejected",
+      why: `the site refused script '${auth.scriptName.value}' with this key.`,
+      fix: "Check --script-name and --script-key (or SG_SCRIPT_NAME/SG_SCRIPT_KEY) against Admin → Scripts; generate a new key there if it was lost.",
+    };
+  }
+  if (auth.kind === "user" && (siteKind === "identity" || /PAT|personal access token|revoked/i.test(all))) {
+    const revoked = /revoked|expired|no longer valid|PAT_REVOKED/i.test(all);
+    return {
+      problem: revoked ? "pat-revoked" : "pat-missing-or-revoked",
+      why: revoked
+        ? "the Personal Access Token bound to your legacy login is no longer valid (deleted from your Autodesk profile, or the passphrase changed). A deleted PAT keeps working for about an hour after its last use, then fails."
+        : "on an Autodesk Identity site the legacy login works only with a valid Personal Access Token bound to it: none is bound, it was revoked (a deleted PAT keeps working for about an hour, then fails), or the passphrase is wrong.",
+      fix: `${PAT_STEPS} Or run \`sg login --browser\`.`,
+    };
+  }
+  if (auth.kind === "user") {
+    return { problem: "bad-login", why: `the site refused login '${auth.login.value}' with this passphrase.`, fix: "Check --login and --password (or SG_LOGIN/SG_PASSWORD); on sites with SSO or Autodesk Identity use `sg login --browser`." };
+  }
+  return { problem: "auth-failed", why: error.reason, fix: error.hint ?? "Run again with --debug." };
+}
+
+/** Run every check. Never throws for a failed check. */
+export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
+  const checks: DoctorCheck[] = [];
+  const report = (site: string | undefined): DoctorReport => ({ site, ok: checks.every((c) => c.ok !== false), checks });
+  let resolved: Awaited<ReturnType<typeof resolveConnection>>;
+  try {
+    resolved = await resolveConnection(ctx.args.values, ctx.io);
+  } catch (error) {
+    const e = explainAuthFailure(error, { kind: "none" }, "unknown");
+    checks.push({ name: "config", ok: false, detail: error instanceof Error ? error.message : String(error), problem: "config", why: e.why, fix: e.fix });
+    return report(undefined);
+  }
+  const { connection, input } = resolved;
+  for (const s of secretsOf(input, connection.auth)) ctx.secrets.add(s);
+  checks.push({ name: "site", ok: true, detail: `${connection.site} (from ${connection.siteSource})` });
+  if (connection.warning) checks.push({ name: "credentials file", ok: false, detail: connection.warning, problem: "unsafe-credentials-file", fix: `chmod 600 ${connection.store.path}` });
+
+  let info: SiteInfo | undefined;
+  const infoClient = await ctx.open({ ...connection, auth: { kind: "none" } });
+  try {
+    info = await infoClient.info();
+    const version = siteVersion(info);
+    const method = String(info.user_authentication_method ?? "not announced");
+    checks.push({
+      name: "info",
+      ok: true,
+      detail: `ShotGrid ${version ? version.join(".") : "(version not announced)"}; people log in with ${AUTH_KIND_LABEL[siteAuthKind(info)]} (user_authentication_method: ${method})`,
+    });
+  } catch (error) {
+    const why = error instanceof SgHttpError ? `the site answered HTTP ${error.status}` : error instanceof SgError ? error.reason : String(error);
+    const fix =
+      error instanceof SgHttpError && error.status === 404
+        ? "This URL does not serve the ShotGrid API: check the site URL (e.g. https://mystudio.shotgrid.autodesk.com)."
+        : error instanceof SgNetworkError || error instanceof SgTimeoutError
+          ? "Check the URL, your network, VPN or proxy."
+          : "Check the site URL; run again with --debug to see each HTTP attempt.";
+    checks.push({ name: "info", ok: false, detail: "could not read the site's info", problem: "unreachable", why, fix });
+    await infoClient.close();
+    return report(connection.site);
+  } finally {
+    await infoClient.close();
+  }
+  const siteKind = siteAuthKind(info);
+
+  const auth = connection.auth;
+  if (auth.kind === "none") {
+    checks.push({
+      name: "credentials",
+      ok: false,
+      detail: "no credentials given and no saved session for this site",
+      problem: "no-credentials",
+      fix:
+        siteKind === "sso" || siteKind === "identity"
+          ? "Run `sg login --browser` (people on this site log in through the browser), or pass --script-name and --script-key for automation."
+          : "Run `sg login` (or `sg login --browser`), or pass --script-name + --script-key, --login + --password, or --session-token.",
+    });
+    return report(connection.site);
+  }
+  checks.push({ name: "credentials", ok: true, detail: describeAuth(auth) });
+  if (auth.kind === "user" && siteKind === "sso") {
+    const e = explainAuthFailure(undefined, auth, "sso");
+    checks.push({ name: "login", ok: false, detail: "login + passphrase cannot work on this site", problem: e.problem, why: "this site uses SSO, where a login and passphrase are never accepted by the API.", fix: e.fix });
+    return report(connection.site);
+  }
+  try {
+    const client = await ctx.open(connection);
+    try {
+      await client.call("schema_entity_read", undefined);
+      let detail = "the site accepted the credentials";
+      const login = auth.kind === "user" ? auth.login.value : auth.kind === "session" ? auth.login : undefined;
+      if (login) {
+        const users = (await client.call("read", {
+          type: "HumanUser",
+          filters: { logical_operator: "and", conditions: [{ path: "login", relation: "is", values: [login] }] },
+          return_fields: ["name", "sg_status_list"],
+          return_only: "active",
+          paging: { entities_per_page: 1, current_page: 1 },
+        })) as { entities?: { id: number; name?: string; sg_status_list?: string }[] };
+        const user = users.entities?.[0];
+        if (user) detail += `: ${user.name ?? login} (HumanUser ${user.id}${user.sg_status_list ? `, ${user.sg_status_list}` : ""})`;
+      } else if (auth.kind === "script") {
+        detail += `: script '${auth.scriptName.value}'${auth.sudoAs ? ` acting as '${auth.sudoAs.value}'` : ""}`;
+      }
+      checks.push({ name: "login", ok: true, detail });
+    } finally {
+      await client.close();
+    }
+  } catch (error) {
+    const e = explainAuthFailure(error, auth, siteKind);
+    const detail = error instanceof SgError ? error.reason : error instanceof Error ? error.message : String(error);
+    checks.push({ name: "login", ok: false, detail, problem: e.problem, why: e.why, fix: e.fix });
+  }
+  return report(connection.site);
+}

@@ -1,0 +1,34 @@
+import { UsageError } from "./exit-codes.js";
+
+/** Parse a JSON command-line argument, or throw a usage error naming it. */
+export function parseJsonArg(text: string, what: string, expect: "array-or-object" | "object"): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split("\n")[0] : "";
+    throw new UsageError(`${what} is not valid JSON: ${detail}`, what === "filters" ? `Example: '[["code", "is", "SH010"], ["sg_status_list", "in", ["ip", "rdy"]]]'` : `Example: '{"code": "SH010", "description": "…"}'`);
+  }
+  if (expect === "object" && (value === null || typeof value !== "object" || Array.isArray(value))) {
+    throw new UsageError(`${what} must be a JSON object`, `Example: '{"code": "SH010"}'`);
+  }
+  if (expect === "array-or-object" && (value === null || typeof value !== "object")) {
+    throw new UsageError(`${what} must be a JSON array of conditions (or a filter object)`, `Example: '[["code", "is", "SH010"]]'`);
+  }
+  return value;
+}
+
+/** Parse a record id argument. */
+export function parseId(text: string): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 1) throw new UsageError(`'${text}' is not a record id (a whole number ≥ 1)`);
+  return id;
+}
+
+/** Split `a,b, c` into names. */
+export function listArg(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(",").map((p) => p.trim()).filter(Boolean);
+  if (!parts.length) throw new UsageError("expected a comma-separated list of field names");
+  return parts;
+}
