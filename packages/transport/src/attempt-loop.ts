@@ -67,8 +67,11 @@ function finalize(error: SgError, attempts: AttemptRecord[]): SgError {
 export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: AbortSignal, attempt: number) => Promise<AttemptResult<T>>): Promise<T> {
   const closer = new AbortController();
   o.inflight.add(closer);
-  const combined = o.signal ? AbortSignal.any([o.signal, closer.signal]) : closer.signal;
-  const call = startCall(combined, o.deadlineMs, o.method);
+  // The caller's signal also aborts `closer` (no AbortSignal.any: it leaks listeners on long-lived signals in Node 20).
+  const onCallerAbort = (): void => closer.abort(o.signal?.reason);
+  if (o.signal?.aborted) onCallerAbort();
+  else o.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  const call = startCall(closer.signal, o.deadlineMs, o.method);
   const attempts: AttemptRecord[] = [];
   const start = o.clock.now();
   const log = (level: "debug" | "info" | "warn", message: string, data: Record<string, unknown>): void => {
@@ -186,6 +189,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
     }
   } finally {
     call.dispose();
+    o.signal?.removeEventListener("abort", onCallerAbort);
     o.inflight.delete(closer);
   }
 }
