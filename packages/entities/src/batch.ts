@@ -1,0 +1,93 @@
+/**
+ * `batch` (Python `batch`, RPC `batch`): creates, updates and deletes in one transaction — all succeed or
+ * none do. Requests use the Python keys (`request_type`, `entity_type`, `entity_id`, `data`, …). As in the
+ * Python client, batch values are not trimmed.
+ *
+ * @packageDocumentation
+ */
+import { callOptions, type Context } from "./context.js";
+import { checkModes, type MultiEntityUpdateMode } from "./update.js";
+import { finishRecord } from "./records.js";
+import { checkData, checkEntityType, checkFieldList, checkId, checkObject, checkOptions, fail, isPlainObject } from "./validate.js";
+import { wireFields } from "./write-values.js";
+
+/** A create inside a batch. */
+export interface BatchCreate {
+  /** Discriminant. */
+  readonly request_type: "create";
+  /** The entity type. */
+  readonly entity_type: string;
+  /** The new entity's fields. */
+  readonly data: { readonly [field: string]: unknown };
+  /** Fields to return (default `["id"]`). */
+  readonly return_fields?: readonly string[];
+}
+
+/** An update inside a batch. */
+export interface BatchUpdate {
+  /** Discriminant. */
+  readonly request_type: "update";
+  /** The entity type. */
+  readonly entity_type: string;
+  /** The entity id. */
+  readonly entity_id: number;
+  /** The fields to change. */
+  readonly data: { readonly [field: string]: unknown };
+  /** Per multi-entity field: `set`, `add` or `remove`. */
+  readonly multi_entity_update_modes?: { readonly [field: string]: MultiEntityUpdateMode };
+}
+
+/** A delete inside a batch. */
+export interface BatchDelete {
+  /** Discriminant. */
+  readonly request_type: "delete";
+  /** The entity type. */
+  readonly entity_type: string;
+  /** The entity id. */
+  readonly entity_id: number;
+}
+
+/** One request of a batch. */
+export type BatchRequest = BatchCreate | BatchUpdate | BatchDelete;
+
+/** One result of a batch: the record of a create/update, `true` for a delete. */
+export type BatchResult = { readonly type: string; readonly id: number; readonly [field: string]: unknown } | boolean;
+
+/** `batch`: validate every request, then send them as one transaction. An empty list sends nothing. */
+export async function batch(ctx: Context, requests: unknown, rawOptions: unknown): Promise<BatchResult[]> {
+  if (!Array.isArray(requests)) fail(["requests"], "an array of batch requests", requests);
+  const options = checkOptions(rawOptions, ["options"]);
+  const types: string[] = [];
+  const wire = requests.map((raw, i) => {
+    const path = ["requests", i];
+    const r = checkObject(raw, path, "a request { request_type, entity_type, … }");
+    if (r["request_type"] === undefined) fail([...path, "request_type"], "'create', 'update' or 'delete'", undefined);
+    const type = checkEntityType(r["entity_type"], [...path, "entity_type"]);
+    types.push(type);
+    switch (r["request_type"]) {
+      case "create": {
+        const data = checkData(r["data"], [...path, "data"], true);
+        const returnFields = r["return_fields"] === undefined ? [] : checkFieldList(r["return_fields"], [...path, "return_fields"]);
+        return { request_type: "create", type, fields: wireFields(data, [...path, "data"], false), return_fields: returnFields.length ? returnFields : ["id"] };
+      }
+      case "update": {
+        const id = checkId(r["entity_id"], [...path, "entity_id"]);
+        const data = checkData(r["data"], [...path, "data"], false);
+        const modes = checkModes(r["multi_entity_update_modes"], data, [...path, "multi_entity_update_modes"]);
+        const fields = wireFields(data, [...path, "data"], false).map((f) => (modes[f.field_name] ? { ...f, multi_entity_update_mode: modes[f.field_name] } : f));
+        const out: Record<string, unknown> = { request_type: "update", type, id, fields };
+        if (r["multi_entity_update_mode"] !== undefined) out["multi_entity_update_mode"] = r["multi_entity_update_mode"];
+        return out;
+      }
+      case "delete":
+        return { request_type: "delete", type, id: checkId(r["entity_id"], [...path, "entity_id"]) };
+      default:
+        return fail([...path, "request_type"], "'create', 'update' or 'delete'", r["request_type"]);
+    }
+  });
+  if (wire.length === 0) return [];
+  const call = callOptions(ctx, options);
+  const result = await ctx.call<unknown>("batch", wire, call);
+  const list = Array.isArray(result) ? result : [];
+  return Promise.all(list.map((item, i) => (isPlainObject(item) ? finishRecord(ctx, types[i] ?? "", item, call) : item))) as Promise<BatchResult[]>;
+}

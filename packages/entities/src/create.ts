@@ -1,0 +1,91 @@
+/**
+ * `create` (Python `create`, RPC `create`). The entity is created first; an `image` or `filmstrip_image`
+ * path is uploaded afterwards, so a failed upload never loses the new id: it throws
+ * {@link SgPartialWriteError} carrying the created record.
+ *
+ * @packageDocumentation
+ */
+import { SgProtocolError, type CallOptions } from "@sg/core";
+import { callOptions, type Context } from "./context.js";
+import { SgPartialWriteError } from "./errors.js";
+import { finishRecord } from "./records.js";
+import { planUpload, sendUpload } from "./uploads.js";
+import { PREFIX, checkData, checkEntityType, checkFieldList, checkOptions, isPlainObject, type Path } from "./validate.js";
+import { wireFields } from "./write-values.js";
+
+/** Options of `create`, plus call options. */
+export type CreateOptions = CallOptions;
+
+/** Image paths split off a write's data. */
+export interface ImageUploads {
+  readonly image: Awaited<ReturnType<typeof planUpload>>["file"] | undefined;
+  readonly filmstrip: Awaited<ReturnType<typeof planUpload>>["file"] | undefined;
+}
+
+/** Split `image` / `filmstrip_image` off `data` and check their files, before anything is sent. */
+export async function splitImages(data: Record<string, unknown>, path: Path, keepNullImage: boolean): Promise<{ fields: Record<string, unknown>; images: ImageUploads }> {
+  const fields = { ...data };
+  let image: ImageUploads["image"];
+  let filmstrip: ImageUploads["filmstrip"];
+  if ("image" in fields) {
+    const v = fields["image"];
+    if (v !== null || !keepNullImage) delete fields["image"];
+    if (v !== null) image = (await planUpload("Entity", 1, v, {}, "thumb_image", [...path, "image"])).file;
+  }
+  if ("filmstrip_image" in fields) {
+    const v = fields["filmstrip_image"];
+    delete fields["filmstrip_image"];
+    if (v !== null) filmstrip = (await planUpload("Entity", 1, v, {}, "filmstrip_thumb_image", [...path, "filmstrip_image"])).file;
+  }
+  return { fields, images: { image, filmstrip } };
+}
+
+/** Upload split-off images to a written record and read back `image`; failures become {@link SgPartialWriteError}. */
+export async function uploadImages(ctx: Context, type: string, record: Record<string, unknown>, images: ImageUploads, call: CallOptions, verb: string): Promise<Record<string, unknown>> {
+  if (!images.image && !images.filmstrip) return record;
+  const id = record["id"] as number;
+  try {
+    if (images.image) await sendUpload(ctx, { type, id, file: images.image, field: "thumb_image", displayName: undefined, tags: [] }, call);
+    if (images.filmstrip) await sendUpload(ctx, { type, id, file: images.filmstrip, field: "filmstrip_thumb_image", displayName: undefined, tags: [] }, call);
+    const read = await ctx.call<unknown>("read", {
+      type,
+      return_fields: ["image"],
+      filters: { logical_operator: "and", conditions: [{ path: "id", relation: "is", values: [id] }] },
+      return_only: "active",
+      paging: { entities_per_page: 1, current_page: 1 },
+      api_return_image_urls: true,
+    }, call);
+    const first = isPlainObject(read) && Array.isArray(read["entities"]) ? (read["entities"][0] as unknown) : undefined;
+    return isPlainObject(first) && "image" in first ? { ...record, image: first["image"] } : record;
+  } catch (error) {
+    throw new SgPartialWriteError(`${PREFIX}: ${type} ${id} was ${verb}, but uploading its image failed`, {
+      record,
+      cause: error,
+      hint: "The record is in error.record; retry the upload with uploadThumbnail().",
+    });
+  }
+}
+
+/** Unwrap the result of a write: a record, or a list whose first element is the record. */
+export function firstRecord(result: unknown, method: string): Record<string, unknown> {
+  const record = Array.isArray(result) ? (result[0] as unknown) : result;
+  if (!isPlainObject(record)) {
+    throw new SgProtocolError(`${PREFIX}: '${method}' did not return a record`, { status: 200, method, bodySnippet: JSON.stringify(result ?? null).slice(0, 200) });
+  }
+  return record;
+}
+
+/** `create`: validate, create, then upload images. */
+export async function create<T>(ctx: Context, entityType: unknown, data: unknown, returnFields: unknown, rawOptions: unknown): Promise<T> {
+  const type = checkEntityType(entityType, ["entityType"]);
+  const checked = checkData(data, ["data"], true);
+  const fieldsOut = returnFields === undefined || returnFields === null ? [] : checkFieldList(returnFields, ["returnFields"]);
+  const options = checkOptions(rawOptions, ["options"]);
+  const { fields, images } = await splitImages(checked, ["data"], false);
+  const payload = { type, fields: wireFields(fields, ["data"], false), return_fields: fieldsOut.length > 0 ? fieldsOut : ["id"] };
+  const call = callOptions(ctx, options);
+  if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
+  const result = await ctx.call<unknown>("create", payload, call);
+  const record = await finishRecord(ctx, type, firstRecord(result, "create"), call);
+  return (await uploadImages(ctx, type, record, images, call, "created")) as T;
+}

@@ -1,0 +1,248 @@
+/**
+ * The entity API: every public method of the Python client's `Shotgun` class, typed against a site schema.
+ *
+ * @packageDocumentation
+ */
+import type { CallOptions, Client, DateMode, EntityRef, SiteInfo } from "@sg/core";
+import { activityStreamRead, noteThreadRead, type ActivityStream, type ActivityStreamOptions, type NoteThreadOptions } from "./activity.js";
+import { batch, type BatchRequest, type BatchResult } from "./batch.js";
+import { callOptions, createContext, type EntityApiOptions } from "./context.js";
+import { create, type CreateOptions } from "./create.js";
+import { attachmentUrl, downloadAttachment, type AttachmentInput, type DownloadOptions } from "./downloads.js";
+import type { FiltersInput } from "./filters.js";
+import { planFind, runFind, runIterate, type FindOneOptions, type FindOptions } from "./find.js";
+import { followOrUnfollow, followers, following, type FollowingOptions } from "./follow.js";
+import { retire } from "./retire.js";
+import {
+  schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
+  type EntityDefinitions, type FieldDefinitions, type SchemaDefinitions, type SchemaReadOptions,
+} from "./schema.js";
+import type { EntityData, EntityRecord, EntityTypeName, FieldPath, LooseSchema, SiteSchema } from "./schema-types.js";
+import {
+  preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
+  type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
+} from "./site-settings.js";
+import { summarize, type SummarizeOptions, type SummarizeResult, type SummaryField } from "./summarize.js";
+import { exportPage, textSearch, type ExportPageOptions, type TextSearchOptions, type TextSearchResult } from "./text-search.js";
+import { update, type UpdateOptions } from "./update.js";
+import { shareThumbnail, upload, type ShareThumbnailOptions, type UploadOptions, type UploadSource } from "./uploads.js";
+import { checkOptions } from "./validate.js";
+
+/** A record returned by `find` & co.: `type`, `id` and the requested fields `F`. */
+export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode> = EntityRecord<S, E, F[number], D>;
+
+/**
+ * The whole api3 surface. `S` is the site schema type ({@link SiteSchema}; loose without one), `D` the date
+ * mode (`"date"`: `date_time` values are `Date`; `"string"`: wire strings).
+ */
+export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMode = "date"> {
+  /** The client calls go through. */
+  readonly client: Client;
+
+  /**
+   * Find records (Python `find`, RPC `read`). Pages through every match (or up to `limit`) with the Python
+   * paging algorithm; `concurrency` fetches pages in parallel, in order.
+   *
+   * @param entityType - e.g. `"Shot"`.
+   * @param filters - Python-style filters (`[["code", "is", "sh010"]]`), a builder group, or a wire tree.
+   * @param fields - fields to return besides `type` and `id` (default none → `["id"]` on the wire).
+   */
+  find<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+    entityType: E,
+    filters?: FiltersInput,
+    fields?: F,
+    options?: FindOptions<S, E>,
+  ): Promise<FoundRecord<S, E, F, D>[]>;
+
+  /** The first record matching (Python `find_one`), or `null`. */
+  findOne<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+    entityType: E,
+    filters?: FiltersInput,
+    fields?: F,
+    options?: FindOneOptions<S, E>,
+  ): Promise<FoundRecord<S, E, F, D> | null>;
+
+  /**
+   * Stream the records of a `find`, page by page, holding at most `concurrency` pages in memory. Break out
+   * of the loop at any time; no further page is requested.
+   */
+  iterate<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+    entityType: E,
+    filters?: FiltersInput,
+    fields?: F,
+    options?: FindOptions<S, E>,
+  ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
+
+  /** Summaries over matching records, optionally grouped (Python `summarize`). */
+  summarize<E extends EntityTypeName<S>>(entityType: E, filters: FiltersInput, summaryFields: readonly SummaryField[], options?: SummarizeOptions): Promise<SummarizeResult>;
+
+  /**
+   * Create an entity (Python `create`) and return it with `returnFields`. An `image` / `filmstrip_image`
+   * path is uploaded after the create; if that fails an `SgPartialWriteError` carries the created record.
+   */
+  create<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+    entityType: E,
+    data: EntityData<S, E>,
+    returnFields?: F,
+    options?: CreateOptions,
+  ): Promise<FoundRecord<S, E, F | readonly (keyof EntityData<S, E> & string)[], D>>;
+
+  /** Update an entity (Python `update`); multi-entity fields can `add`/`remove` instead of `set`. */
+  update<E extends EntityTypeName<S>>(entityType: E, entityId: number, data: EntityData<S, E>, options?: UpdateOptions): Promise<EntityRecord<S, E, keyof EntityData<S, E> & string, D>>;
+
+  /** Retire an entity (Python `delete`): true if retired now, false if it already was. */
+  delete(entityType: EntityTypeName<S>, entityId: number, options?: CallOptions): Promise<boolean>;
+
+  /** Bring a retired entity back (Python `revive`): true if revived, false if it was not retired. */
+  revive(entityType: EntityTypeName<S>, entityId: number, options?: CallOptions): Promise<boolean>;
+
+  /** Several creates, updates and deletes in one transaction (Python `batch`): all or nothing. */
+  batch(requests: readonly BatchRequest[], options?: CallOptions): Promise<BatchResult[]>;
+
+  /** Search display names (Python `text_search`); `entityTypes` maps each type to its filters. */
+  textSearch(text: string, entityTypes: { readonly [K in EntityTypeName<S>]?: FiltersInput }, options?: TextSearchOptions): Promise<TextSearchResult>;
+
+  /** The whole schema (Python `schema_read`). */
+  schemaRead(options?: SchemaReadOptions): Promise<SchemaDefinitions>;
+
+  /** The entity types and their display names (Python `schema_entity_read`). */
+  schemaEntityRead(options?: SchemaReadOptions): Promise<EntityDefinitions>;
+
+  /** The fields of an entity type, or one field (Python `schema_field_read`). */
+  schemaFieldRead(entityType: EntityTypeName<S>, fieldName?: string, options?: SchemaReadOptions): Promise<FieldDefinitions>;
+
+  /** Create a field; returns its internal name, e.g. `sg_complexity` (Python `schema_field_create`). */
+  schemaFieldCreate(entityType: EntityTypeName<S>, dataType: string, displayName: string, properties?: { readonly [property: string]: unknown }, options?: CallOptions): Promise<string>;
+
+  /** Change a field's properties (Python `schema_field_update`). */
+  schemaFieldUpdate(entityType: EntityTypeName<S>, fieldName: string, properties: { readonly [property: string]: unknown }, options?: SchemaReadOptions): Promise<boolean>;
+
+  /** Retire a field (Python `schema_field_delete`). */
+  schemaFieldDelete(entityType: EntityTypeName<S>, fieldName: string, options?: CallOptions): Promise<boolean>;
+
+  /** Make a user follow an entity (Python `follow`). */
+  follow(user: EntityRef, entity: EntityRef, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
+
+  /** Make a user stop following an entity (Python `unfollow`). */
+  unfollow(user: EntityRef, entity: EntityRef, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
+
+  /** The users following an entity (Python `followers`). */
+  followers(entity: EntityRef, options?: CallOptions): Promise<EntityRef[]>;
+
+  /** The entities a user follows (Python `following`). */
+  following(user: EntityRef, options?: FollowingOptions): Promise<EntityRef[]>;
+
+  /** An entity's activity stream, newest first (Python `activity_stream_read`). */
+  activityStreamRead(entityType: EntityTypeName<S>, entityId: number, options?: ActivityStreamOptions): Promise<ActivityStream>;
+
+  /** A note with its replies and attachments (Python `note_thread_read`). */
+  noteThreadRead(noteId: number, options?: NoteThreadOptions): Promise<{ readonly type: string; readonly id: number; readonly [field: string]: unknown }[]>;
+
+  /** Site preferences by name; unknown names are left out (Python `preferences_read`). */
+  preferencesRead(prefs?: readonly string[], options?: CallOptions): Promise<{ readonly [name: string]: unknown }>;
+
+  /** The work schedule of an inclusive date range, `YYYY-MM-DD` (Python `work_schedule_read`). */
+  workScheduleRead(startDate: string, endDate: string, options?: WorkScheduleReadOptions): Promise<{ readonly [date: string]: WorkDay }>;
+
+  /** Set whether a day is a working day (Python `work_schedule_update`). */
+  workScheduleUpdate(date: string, working: boolean, options?: WorkScheduleUpdateOptions): Promise<{ readonly [key: string]: unknown }>;
+
+  /** The users' subscriptions (Python `user_subscriptions_read`). */
+  userSubscriptionsRead(options?: CallOptions): Promise<UserSubscription[]>;
+
+  /** Assign subscriptions (Python `user_subscriptions_create`); true on success. */
+  userSubscriptionsCreate(users: readonly UserSubscription[], options?: CallOptions): Promise<boolean>;
+
+  /** Record that the current user opened a project (Python `update_project_last_accessed`). */
+  updateProjectLastAccessed(project: EntityRef, options?: ProjectAccessOptions): Promise<void>;
+
+  /** Export a page marked "API Exportable" as CSV text (Python `export_page`). */
+  exportPage(pageId: number, format: "csv", options?: ExportPageOptions): Promise<string>;
+
+  /** Upload a file to an entity, optionally into a field; returns the Attachment id (Python `upload`). */
+  upload(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: UploadOptions): Promise<number>;
+
+  /** Upload an entity's thumbnail (Python `upload_thumbnail`). */
+  uploadThumbnail(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: CallOptions): Promise<number>;
+
+  /** Upload an entity's filmstrip thumbnail (Python `upload_filmstrip_thumbnail`). */
+  uploadFilmstripThumbnail(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: CallOptions): Promise<number>;
+
+  /** Give several entities the same thumbnail (Python `share_thumbnail`); returns the Attachment id. */
+  shareThumbnail(entities: readonly EntityRef[], options: ShareThumbnailOptions): Promise<number>;
+
+  /** Download an attachment: the bytes, or `filePath` once written (Python `download_attachment`). */
+  downloadAttachment(attachment: AttachmentInput, options: DownloadOptions & { readonly filePath: string }): Promise<string>;
+  /** Download an attachment's bytes (Python `download_attachment`). */
+  downloadAttachment(attachment: AttachmentInput, options?: CallOptions): Promise<Uint8Array>;
+
+  /** The URL an attachment downloads from, or `null` for `null` (Python `get_attachment_download_url`). */
+  getAttachmentDownloadUrl(attachment: AttachmentInput | null): string | null;
+
+  /** A session token for the caller, fetched once and cached (Python `get_session_token`). */
+  getSessionToken(options?: CallOptions): Promise<string>;
+
+  /** The site's `info`, cached by the client (Python `info`). */
+  info(options?: CallOptions): Promise<SiteInfo>;
+}
+
+/**
+ * Create the entity API over a client.
+ *
+ * ```ts
+ * const sg = entityApi<MySite>(createClient({ site, transport: jsonRpcTransport(), auth: scriptAuth({ … }) }));
+ * const shots = await sg.find("Shot", [["sg_status_list", "is", "ip"]], ["code", "sg_status_list"]);
+ * ```
+ *
+ * @throws SgValidationError when the client or the options are malformed.
+ */
+export function entityApi<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(client: Client, options?: EntityApiOptions<D>): EntityApi<S, D> {
+  const ctx = createContext(client, options);
+  type Any = never;
+  const api = {
+    client,
+    find: async (type: string, filters: unknown, fields: unknown, opts: unknown) => runFind(ctx, type, await planFind(ctx, type, filters, fields, opts, false)),
+    findOne: async (type: string, filters: unknown, fields: unknown, opts: unknown) => {
+      const [first] = await runFind(ctx, type, await planFind(ctx, type, filters, fields, opts, true));
+      return first ?? null;
+    },
+    iterate: async function* (type: string, filters: unknown, fields: unknown, opts: unknown) {
+      yield* runIterate(ctx, type, await planFind(ctx, type, filters, fields, opts, false));
+    },
+    summarize: (type: unknown, filters: unknown, summaries: unknown, opts: unknown) => summarize(ctx, type, filters, summaries, opts),
+    create: (type: unknown, data: unknown, returnFields: unknown, opts: unknown) => create(ctx, type, data, returnFields, opts),
+    update: (type: unknown, id: unknown, data: unknown, opts: unknown) => update(ctx, type, id, data, opts),
+    delete: (type: unknown, id: unknown, opts: unknown) => retire(ctx, "delete", type, id, opts),
+    revive: (type: unknown, id: unknown, opts: unknown) => retire(ctx, "revive", type, id, opts),
+    batch: (requests: unknown, opts: unknown) => batch(ctx, requests, opts),
+    textSearch: (text: unknown, types: unknown, opts: unknown) => textSearch(ctx, text, types, opts),
+    schemaRead: (opts: unknown) => schemaRead(ctx, opts),
+    schemaEntityRead: (opts: unknown) => schemaEntityRead(ctx, opts),
+    schemaFieldRead: (type: unknown, field: unknown, opts: unknown) => schemaFieldRead(ctx, type, field, opts),
+    schemaFieldCreate: (type: unknown, dataType: unknown, name: unknown, props: unknown, opts: unknown) => schemaFieldCreate(ctx, type, dataType, name, props, opts),
+    schemaFieldUpdate: (type: unknown, field: unknown, props: unknown, opts: unknown) => schemaFieldUpdate(ctx, type, field, props, opts),
+    schemaFieldDelete: (type: unknown, field: unknown, opts: unknown) => schemaFieldDelete(ctx, type, field, opts),
+    follow: (user: unknown, entity: unknown, opts: unknown) => followOrUnfollow(ctx, "follow", user, entity, opts),
+    unfollow: (user: unknown, entity: unknown, opts: unknown) => followOrUnfollow(ctx, "unfollow", user, entity, opts),
+    followers: (entity: unknown, opts: unknown) => followers(ctx, entity, opts),
+    following: (user: unknown, opts: unknown) => following(ctx, user, opts),
+    activityStreamRead: (type: unknown, id: unknown, opts: unknown) => activityStreamRead(ctx, type, id, opts),
+    noteThreadRead: (id: unknown, opts: unknown) => noteThreadRead(ctx, id, opts),
+    preferencesRead: (prefs: unknown, opts: unknown) => preferencesRead(ctx, prefs, opts),
+    workScheduleRead: (start: unknown, end: unknown, opts: unknown) => workScheduleRead(ctx, start, end, opts),
+    workScheduleUpdate: (date: unknown, working: unknown, opts: unknown) => workScheduleUpdate(ctx, date, working, opts),
+    userSubscriptionsRead: (opts: unknown) => userSubscriptionsRead(ctx, opts),
+    userSubscriptionsCreate: (users: unknown, opts: unknown) => userSubscriptionsCreate(ctx, users, opts),
+    updateProjectLastAccessed: (project: unknown, opts: unknown) => updateProjectLastAccessed(ctx, project, opts),
+    exportPage: (id: unknown, format: unknown, opts: unknown) => exportPage(ctx, id, format, opts),
+    upload: (type: unknown, id: unknown, path: unknown, opts: unknown) => upload(ctx, type, id, path, opts),
+    uploadThumbnail: (type: unknown, id: unknown, path: unknown, opts: unknown) => upload(ctx, type, id, path, opts, "thumb_image"),
+    uploadFilmstripThumbnail: (type: unknown, id: unknown, path: unknown, opts: unknown) => upload(ctx, type, id, path, opts, "filmstrip_thumb_image"),
+    shareThumbnail: (entities: unknown, opts: unknown) => shareThumbnail(ctx, entities, opts),
+    downloadAttachment: (attachment: unknown, opts: unknown) => downloadAttachment(ctx, attachment, opts),
+    getAttachmentDownloadUrl: (attachment: unknown) => attachmentUrl(ctx, attachment),
+    getSessionToken: (opts: unknown) => ctx.sessionToken(callOptions(ctx, checkOptions(opts, ["options"]))),
+    info: (opts: unknown) => ctx.info(callOptions(ctx, checkOptions(opts, ["options"]))),
+  };
+  return Object.freeze(api) as unknown as EntityApi<S, D> & Any;
+}

@@ -1,0 +1,40 @@
+/**
+ * Filters as methods accept them: the Python list syntax, a single group, or a wire tree — translated and
+ * validated by the core's `encodeFilters`, with this package's error prefix.
+ *
+ * @packageDocumentation
+ */
+import { encodeFilters, isWireFilterGroup, type Filter, type FilterGroup, type FilterOperator, type WireFilterGroup } from "@sg/core";
+import { PREFIX, fail, isPlainObject, type Path } from "./validate.js";
+
+/**
+ * What a method accepts as filters: a list of conditions and groups (`[["code", "is", "sh010"]]`), a single
+ * group from the builder (`f.any(…)`), or a wire tree `{logical_operator, conditions}` sent as it is.
+ */
+export type FiltersInput = readonly Filter[] | FilterGroup | WireFilterGroup;
+
+/** The `filterOperator` values accepted (`all`/`and`, `any`/`or`). */
+export type { FilterOperator };
+
+/** Translate and validate filters; `path` names the argument in errors. */
+export function toWireFilters(filters: unknown, operator: unknown, path: Path, trim: boolean, operatorPath: Path): WireFilterGroup {
+  if (filters === undefined || filters === null) filters = [];
+  if (operator !== undefined && operator !== "all" && operator !== "any" && operator !== "and" && operator !== "or") {
+    fail(operatorPath, "'all' or 'any' (or 'and' / 'or')", operator);
+  }
+  if (isWireFilterGroup(filters)) {
+    if (operator !== undefined) {
+      fail(operatorPath, "no filterOperator when filters are already a wire tree {logical_operator, conditions}", operator, "Put the operator in the tree's logical_operator.");
+    }
+    return encodeFilters(filters, { path, prefix: PREFIX, trimEntities: trim });
+  }
+  if (isPlainObject(filters) && "filter_operator" in filters && "filters" in filters) {
+    if (operator !== undefined) fail(operatorPath, "no filterOperator when filters are a single group", operator, "Put the operator in the group.");
+    filters = [filters];
+    return encodeFilters(filters as Filter[], { path, prefix: PREFIX, trimEntities: trim });
+  }
+  if (!Array.isArray(filters)) {
+    fail(path, "an array of filters such as [[\"code\", \"is\", \"sh010\"]], a group {filter_operator, filters} or a wire tree", filters);
+  }
+  return encodeFilters(filters as Filter[], { path, prefix: PREFIX, trimEntities: trim, operator: (operator as FilterOperator | undefined) ?? "all" });
+}

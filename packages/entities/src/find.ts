@@ -1,0 +1,141 @@
+/**
+ * `find` and `findOne` (Python `find` / `find_one`, RPC `read`): options, validation and the `read` payload.
+ *
+ * @packageDocumentation
+ */
+import type { CallOptions } from "@sg/core";
+import { callOptions, type Context } from "./context.js";
+import { toWireFilters, type FilterOperator } from "./filters.js";
+import { readPages, type PagingPlan } from "./paging.js";
+import { finishRecords } from "./records.js";
+import type { EntityTypeName, FieldPath, LooseSchema, SiteSchema } from "./schema-types.js";
+import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail, isPlainObject } from "./validate.js";
+
+/** Sort direction. */
+export type SortDirection = "asc" | "desc";
+
+/**
+ * One sort key: `"code"` (ascending), `"-code"` (descending), or the Python form
+ * `{ field_name: "code", direction: "desc" }` (`column` is accepted as a legacy alias of `field_name`).
+ */
+export type OrderItem<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>> =
+  | FieldPath<S, E>
+  | `-${FieldPath<S, E>}`
+  | { readonly field_name: FieldPath<S, E>; readonly direction?: SortDirection }
+  | { readonly column: FieldPath<S, E>; readonly direction?: SortDirection };
+
+/** One `additional_filter_presets` item, e.g. `{ preset_name: "LATEST", latest_by: "ENTITIES_CREATED_AT" }`. */
+export interface FilterPreset {
+  /** The preset, e.g. `LATEST` or `CUT_SHOT_VERSIONS`. */
+  readonly preset_name: string;
+  /** The preset's parameters, e.g. `latest_by`, `cut_id`. */
+  readonly [parameter: string]: unknown;
+}
+
+/** Options of `findOne` (Python `find_one` keyword arguments), plus call options. */
+export interface FindOneOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>> extends CallOptions {
+  /** Sort keys, applied in order (`order`). The site's default is `id` ascending. */
+  readonly order?: readonly OrderItem<S, E>[];
+  /** How the top-level filters combine: `all` (default) or `any` (`filter_operator`). */
+  readonly filterOperator?: FilterOperator;
+  /** Return only retired records instead of only active ones (`retired_only`). */
+  readonly retiredOnly?: boolean;
+  /** `false` leaves out records of archived projects (`include_archived_projects`, default true). */
+  readonly includeArchivedProjects?: boolean;
+  /** Presets ANDed with the filters (`additional_filter_presets`, site ≥ 7.0). */
+  readonly additionalFilterPresets?: readonly FilterPreset[];
+}
+
+/** Options of `find` and `iterate` (Python `find` keyword arguments), plus paging and call options. */
+export interface FindOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>> extends FindOneOptions<S, E> {
+  /** Maximum number of records; 0 (default) = all (`limit`). */
+  readonly limit?: number;
+  /** Read only this 1-based page of `pageSize` records; 0 (default) = page through everything (`page`). */
+  readonly page?: number;
+  /** Pages fetched in parallel (default 1). Order is preserved. */
+  readonly concurrency?: number;
+}
+
+/** Validate a `find` call and build its paging plan. Throws before anything is sent. */
+export async function planFind(ctx: Context, entityType: unknown, filters: unknown, fields: unknown, rawOptions: unknown, single: boolean): Promise<PagingPlan> {
+  const type = checkEntityType(entityType, ["entityType"]);
+  const options = checkOptions(rawOptions, ["options"]);
+  const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"]);
+  const returnFields = fields === undefined || fields === null ? [] : checkFieldList(fields, ["fields"]);
+  const limit = single ? 1 : options["limit"] === undefined ? 0 : checkInt(options["limit"], ["options", "limit"], 0, "a whole number ≥ 0 (0 = no limit)");
+  const page = single || options["page"] === undefined ? 0 : checkInt(options["page"], ["options", "page"], 0, "a whole number ≥ 0 (0 = all pages)");
+  const concurrency = single || options["concurrency"] === undefined ? 1 : checkInt(options["concurrency"], ["options", "concurrency"], 1, "a whole number ≥ 1");
+  if (concurrency > 64) fail(["options", "concurrency"], "at most 64 pages in flight", concurrency);
+  const retiredOnly = options["retiredOnly"] === undefined ? false : checkBoolean(options["retiredOnly"], ["options", "retiredOnly"]);
+  const includeArchived = options["includeArchivedProjects"] === undefined ? true : checkBoolean(options["includeArchivedProjects"], ["options", "includeArchivedProjects"]);
+  const sorts = options["order"] === undefined ? [] : checkOrder(options["order"]);
+  const presets = options["additionalFilterPresets"] === undefined ? [] : checkPresets(options["additionalFilterPresets"]);
+  const call = callOptions(ctx, options);
+
+  if (presets.length > 0) await ctx.requireVersion("additionalFilterPresets", [7, 0, 0], call);
+  if (!includeArchived) await ctx.requireVersion("includeArchivedProjects: false", [5, 3, 14], call);
+  const payload: Record<string, unknown> = {
+    type,
+    return_fields: returnFields.length > 0 ? returnFields : ["id"],
+    filters: wireFilters,
+    return_only: retiredOnly ? "retired" : "active",
+  };
+  if (presets.length > 0) payload["additional_filter_presets"] = presets;
+  if (!includeArchived) payload["include_archived_projects"] = false;
+  if (sorts.length > 0) payload["sorts"] = sorts;
+  if (await ctx.atLeast([3, 3, 0], call)) payload["api_return_image_urls"] = true;
+  return { payload, limit, page, concurrency, callOptions: call };
+}
+
+function checkOrder(value: unknown): { field_name: string; direction: "asc" | "desc" }[] {
+  if (!Array.isArray(value)) fail(["options", "order"], "an array of sort keys such as ['code', '-created_at'] or [{ field_name: 'code', direction: 'asc' }]", value);
+  return value.map((item, i) => {
+    const path = ["options", "order", i];
+    if (typeof item === "string") {
+      const desc = item.startsWith("-");
+      return { field_name: checkFieldPath(desc ? item.slice(1) : item, path), direction: desc ? "desc" : "asc" };
+    }
+    const o = checkObject(item, path, "a sort key: 'field', '-field' or { field_name, direction }");
+    const name = o["field_name"] ?? o["column"];
+    if (name === undefined) fail([...path, "field_name"], "the field to sort by", undefined);
+    const field = checkFieldPath(name, [...path, o["field_name"] !== undefined ? "field_name" : "column"]);
+    const direction = o["direction"] ?? "asc";
+    if (direction !== "asc" && direction !== "desc") fail([...path, "direction"], "'asc' or 'desc'", direction);
+    for (const key of Object.keys(o)) {
+      if (key !== "field_name" && key !== "column" && key !== "direction") fail([...path, key], "only field_name (or column) and direction", key);
+    }
+    return { field_name: field, direction };
+  });
+}
+
+function checkPresets(value: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(value)) fail(["options", "additionalFilterPresets"], "an array of presets such as [{ preset_name: 'LATEST', latest_by: 'ENTITIES_CREATED_AT' }]", value);
+  return value.map((item, i) => {
+    const o = checkObject(item, ["options", "additionalFilterPresets", i], "a preset object { preset_name, … }");
+    checkString(o["preset_name"], ["options", "additionalFilterPresets", i, "preset_name"], "a preset name such as 'LATEST'");
+    return { ...o };
+  });
+}
+
+/** Run a planned `find` to the end and return every record, finished (unescaped, dates decoded). */
+export async function runFind<T>(ctx: Context, entityType: string, plan: PagingPlan): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of readPages(ctx, plan)) {
+    const records = await finishRecords(ctx, entityType, page as T[], plan.callOptions);
+    for (const r of records) out.push(r);
+  }
+  return out;
+}
+
+/** Stream the records of a planned `find`, page by page. */
+export async function* runIterate<T>(ctx: Context, entityType: string, plan: PagingPlan): AsyncGenerator<T, void, undefined> {
+  for await (const page of readPages(ctx, plan)) {
+    const records = await finishRecords(ctx, entityType, page as T[], plan.callOptions);
+    yield* records;
+  }
+}
+
+/** Whether a value is a `find` result record. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value);
+}

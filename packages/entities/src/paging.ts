@@ -1,0 +1,104 @@
+/**
+ * The paging algorithm of `read` (rpc-protocol §2.3), as an ordered stream of pages with an optional
+ * bounded window of parallel requests.
+ *
+ * - `0 < limit ≤ pageSize`: one request of `limit` records (page 1 unless `page` is given).
+ * - `page > 0`: one request of that page, no paging info asked.
+ * - otherwise pages 1, 2, … with paging info, until `has_next_page` is false (sites ≥ 7.4), the collected
+ *   count reaches `entity_count` (older sites), a page comes back empty or short, or `limit` is reached.
+ *
+ * With `concurrency: n > 1`, up to `n` pages are in flight at once, requested in order and handed out in
+ * order. Once a page ends the result no new page is requested, so at most `n - 1` pages beyond it were sent.
+ *
+ * @packageDocumentation
+ */
+import type { CallOptions } from "@sg/core";
+import type { Context } from "./context.js";
+import { isPlainObject } from "./validate.js";
+
+/** What the paging loop needs to know about one `find`. */
+export interface PagingPlan {
+  /** The `read` payload without `paging` and the paging-info flag. */
+  readonly payload: Readonly<Record<string, unknown>>;
+  /** Maximum records (0 = all). */
+  readonly limit: number;
+  /** A single page to read (0 = page through everything). */
+  readonly page: number;
+  /** Pages in flight at once (≥ 1). */
+  readonly concurrency: number;
+  /** Options of every `read`. */
+  readonly callOptions: CallOptions;
+}
+
+interface ReadResult {
+  readonly entities: unknown[];
+  readonly hasNext: boolean | undefined;
+  readonly count: number | undefined;
+}
+
+async function readPage(ctx: Context, plan: PagingPlan, perPage: number, page: number, withInfo: boolean, flag: string): Promise<ReadResult> {
+  const payload = { ...plan.payload, paging: { entities_per_page: perPage, current_page: page }, [flag]: withInfo };
+  const result = await ctx.call<unknown>("read", payload, plan.callOptions);
+  const entities = isPlainObject(result) && Array.isArray(result["entities"]) ? (result["entities"] as unknown[]) : [];
+  const info = isPlainObject(result) && isPlainObject(result["paging_info"]) ? result["paging_info"] : {};
+  const hasNext = typeof info["has_next_page"] === "boolean" ? info["has_next_page"] : undefined;
+  const count = typeof info["entity_count"] === "number" ? info["entity_count"] : undefined;
+  return { entities, hasNext, count };
+}
+
+/** Stream the raw pages of a `read`, in order, honouring `limit`, `page` and `concurrency`. */
+export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator<unknown[], void, undefined> {
+  const pageSize = await ctx.pageSize(plan.callOptions);
+  const withoutCounts = await ctx.atLeast([7, 4, 0], plan.callOptions);
+  const flag = withoutCounts ? "return_paging_info_without_counts" : "return_paging_info";
+  let { limit, page } = plan;
+  let perPage = pageSize;
+  if (limit > 0 && limit <= pageSize) {
+    perPage = limit;
+    if (page === 0) page = 1;
+  }
+  if (page !== 0) {
+    const { entities } = await readPage(ctx, plan, perPage, page, false, flag);
+    yield limit > 0 ? entities.slice(0, limit) : entities;
+    return;
+  }
+
+  const window = Math.max(1, plan.concurrency);
+  const queue: { page: number; result: Promise<ReadResult> }[] = [];
+  let nextPage = 1;
+  let launched = 0;
+  let collected = 0;
+  let stopped = false;
+  const launch = (): void => {
+    while (!stopped && queue.length < window && (limit === 0 || launched * perPage < limit)) {
+      const p = nextPage++;
+      const result = readPage(ctx, plan, perPage, p, true, flag);
+      result.catch(() => undefined);
+      queue.push({ page: p, result });
+      launched++;
+    }
+  };
+  try {
+    launch();
+    while (queue.length > 0) {
+      const head = queue.shift() as { page: number; result: Promise<ReadResult> };
+      const { entities, hasNext, count } = await head.result;
+      let batch = entities;
+      if (limit > 0 && collected + batch.length >= limit) {
+        batch = batch.slice(0, limit - collected);
+        stopped = true;
+      }
+      collected += batch.length;
+      const end =
+        entities.length === 0 || entities.length < perPage || hasNext === false || (hasNext === undefined && count !== undefined && collected >= count);
+      if (end) stopped = true;
+      if (!stopped) launch();
+      if (batch.length > 0) yield batch;
+      if (stopped) return;
+      launch();
+    }
+  } finally {
+    stopped = true;
+    queue.length = 0;
+  }
+}

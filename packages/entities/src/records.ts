@@ -1,0 +1,72 @@
+/**
+ * Post-processing of records returned by the site: the protocol's string unescaping and local-path
+ * selection (§1.8), and datetime decoding restricted to fields whose `data_type` is `date_time` (§1.7).
+ *
+ * @packageDocumentation
+ */
+import { decodeDateTimeFields, isWireDateTime, type CallOptions } from "@sg/core";
+import type { Context } from "./context.js";
+import { isPlainObject } from "./validate.js";
+
+const LOCAL_PATH_KEY: string | undefined =
+  process.platform === "darwin" ? "local_path_mac" : process.platform === "win32" ? "local_path_windows" : process.platform === "linux" ? "local_path_linux" : undefined;
+
+/**
+ * Undo the site's `&lt;` sanitising of top-level strings and point `local_path`/`url` of local file links at
+ * this platform's path, as the Python client does. Returns the same object when nothing changed.
+ */
+export function parseRecord<T>(record: T): T {
+  if (!isPlainObject(record)) return record;
+  let out: Record<string, unknown> | undefined;
+  for (const key in record) {
+    const value = record[key];
+    if (typeof value === "string") {
+      if (value.includes("&lt;")) (out ??= { ...record })[key] = value.replaceAll("&lt;", "<");
+    } else if (LOCAL_PATH_KEY && isPlainObject(value) && value["link_type"] === "local" && typeof value[LOCAL_PATH_KEY] === "string") {
+      const path = value[LOCAL_PATH_KEY];
+      (out ??= { ...record })[key] = { ...value, local_path: path, url: `file://${path}` };
+    }
+  }
+  return (out ?? record) as T;
+}
+
+/** Where a (possibly dotted) field lives: `sg_sequence.Sequence.created_at` → `["Sequence", "created_at"]`. */
+export function fieldOwner(entityType: string, path: string): [string, string] {
+  if (!path.includes(".")) return [entityType, path];
+  const parts = path.split(".");
+  return [parts[parts.length - 2] as string, parts[parts.length - 1] as string];
+}
+
+/**
+ * Parse a page of records and decode its datetime fields. The schema is consulted only when some value looks
+ * like a wire datetime, and only fields whose `data_type` is `date_time` are decoded — a text field that
+ * happens to hold `2024-01-01T00:00:00Z` stays a string.
+ */
+export async function finishRecords<T>(ctx: Context, entityType: string, records: readonly T[], options?: CallOptions): Promise<T[]> {
+  const parsed = records.map(parseRecord);
+  if (ctx.dates === "string") return parsed;
+  const candidates = new Set<string>();
+  for (const record of parsed) {
+    if (!isPlainObject(record)) continue;
+    for (const key in record) {
+      if (!candidates.has(key) && isWireDateTime(record[key])) candidates.add(key);
+    }
+  }
+  if (candidates.size === 0) return parsed;
+  const dateTimeKeys = new Set<string>();
+  const owners = [...candidates].map((key) => [key, ...fieldOwner(entityType, key)] as const);
+  const types = await Promise.all([...new Set(owners.map(([, type]) => type))].map(async (type) => [type, await ctx.fieldTypes(type, options)] as const));
+  const byType = new Map(types);
+  for (const [key, type, field] of owners) {
+    if (byType.get(type)?.get(field) === "date_time") dateTimeKeys.add(key);
+  }
+  if (dateTimeKeys.size === 0) return parsed;
+  const isDateTime = (key: string): boolean => dateTimeKeys.has(key);
+  return parsed.map((r) => (isPlainObject(r) ? (decodeDateTimeFields(r, isDateTime) as T) : r));
+}
+
+/** {@link finishRecords} for one record. */
+export async function finishRecord<T>(ctx: Context, entityType: string, record: T, options?: CallOptions): Promise<T> {
+  const [out] = await finishRecords(ctx, entityType, [record], options);
+  return out as T;
+}

@@ -1,0 +1,117 @@
+/**
+ * Schema methods (rpc-protocol §2.6): `schemaRead`, `schemaEntityRead`, `schemaFieldRead`,
+ * `schemaFieldCreate`, `schemaFieldUpdate`, `schemaFieldDelete`.
+ *
+ * @packageDocumentation
+ */
+import type { CallOptions, EntityRef } from "@sg/core";
+import { callOptions, type Context } from "./context.js";
+import { checkEntityRef, checkEntityType, checkFieldPath, checkObject, checkOptions, checkString, fail } from "./validate.js";
+
+/** A schema property: its value and whether it can be edited. */
+export interface SchemaProperty<T = unknown> {
+  /** The property's value. */
+  readonly value: T;
+  /** Whether it can be changed. */
+  readonly editable: boolean;
+}
+
+/** A field's definition as `schema_field_read` returns it. */
+export interface FieldDefinition {
+  /** The field's data type, e.g. `{ value: "text", editable: false }`. */
+  readonly data_type: SchemaProperty<string>;
+  /** Display name. */
+  readonly name?: SchemaProperty<string>;
+  /** Any other property (`description`, `editable`, `entity_type`, `mandatory`, `properties`, `unique`, `visible`, …). */
+  readonly [property: string]: unknown;
+}
+
+/** Fields of one entity type, by field name. */
+export type FieldDefinitions = { readonly [field: string]: FieldDefinition };
+
+/** Every entity type's fields (`schema_read`). */
+export type SchemaDefinitions = { readonly [entityType: string]: FieldDefinitions };
+
+/** Entity types with their display names (`schema_entity_read`). */
+export type EntityDefinitions = { readonly [entityType: string]: { readonly name: SchemaProperty<string>; readonly visible?: SchemaProperty<boolean>; readonly [property: string]: unknown } };
+
+/** Options of the schema reads: the project whose visibility settings apply (site ≥ 5.4.4). */
+export interface SchemaReadOptions extends CallOptions {
+  /** Read the schema as seen by this project (`project_entity`). */
+  readonly project?: EntityRef<"Project">;
+}
+
+async function projectPayload(ctx: Context, options: Record<string, unknown>, call: CallOptions): Promise<Record<string, unknown>> {
+  if (options["project"] === undefined || options["project"] === null) return {};
+  const project = checkEntityRef(options["project"], ["options", "project"], "a Project link {type: 'Project', id}");
+  await ctx.requireVersion("project-scoped schema", [5, 4, 4], call);
+  return { project: { type: project.type, id: project.id } };
+}
+
+/** `schema_read`. */
+export async function schemaRead(ctx: Context, rawOptions: unknown): Promise<SchemaDefinitions> {
+  const options = checkOptions(rawOptions, ["options"]);
+  const call = callOptions(ctx, options);
+  const project = await projectPayload(ctx, options, call);
+  return ctx.call<SchemaDefinitions>("schema_read", Object.keys(project).length ? project : undefined, call);
+}
+
+/** `schema_entity_read`. */
+export async function schemaEntityRead(ctx: Context, rawOptions: unknown): Promise<EntityDefinitions> {
+  const options = checkOptions(rawOptions, ["options"]);
+  const call = callOptions(ctx, options);
+  const project = await projectPayload(ctx, options, call);
+  return ctx.call<EntityDefinitions>("schema_entity_read", Object.keys(project).length ? project : undefined, call);
+}
+
+/** `schema_field_read`. */
+export async function schemaFieldRead(ctx: Context, entityType: unknown, fieldName: unknown, rawOptions: unknown): Promise<FieldDefinitions> {
+  const type = checkEntityType(entityType, ["entityType"]);
+  const field = fieldName === undefined || fieldName === null ? undefined : checkFieldPath(fieldName, ["fieldName"]);
+  const options = checkOptions(rawOptions, ["options"]);
+  const call = callOptions(ctx, options);
+  const project = await projectPayload(ctx, options, call);
+  return ctx.call<FieldDefinitions>("schema_field_read", { type, ...(field ? { field_name: field } : {}), ...project }, call);
+}
+
+function propertyList(value: unknown, path: readonly (string | number)[], allowEmpty: boolean): { property_name: string; value: unknown }[] {
+  if (value === undefined || value === null) {
+    if (allowEmpty) return [];
+    fail(path, "an object of properties, e.g. { description: '…' }", value);
+  }
+  const props = checkObject(value, path, "an object of properties, e.g. { description: '…' }");
+  const list = Object.entries(props).map(([property_name, v]) => ({ property_name, value: v }));
+  if (!allowEmpty && list.length === 0) fail(path, "at least one property", value);
+  return list;
+}
+
+const DATA_TYPES = new Set(["checkbox", "currency", "date", "date_time", "duration", "entity", "float", "footage", "list", "multi_entity", "number", "percent", "status_list", "tag_list", "text", "timecode", "url", "calculated", "serializable", "color", "image", "addressing"]);
+
+/** `schema_field_create` → the new field's internal name (e.g. `sg_complexity`). */
+export async function schemaFieldCreate(ctx: Context, entityType: unknown, dataType: unknown, displayName: unknown, properties: unknown, rawOptions: unknown): Promise<string> {
+  const type = checkEntityType(entityType, ["entityType"]);
+  if (typeof dataType !== "string" || !DATA_TYPES.has(dataType)) fail(["dataType"], `a field data type (${[...DATA_TYPES].join(", ")})`, dataType);
+  const name = checkString(displayName, ["displayName"], "a non-empty display name");
+  const props = propertyList(properties, ["properties"], true);
+  const options = checkOptions(rawOptions, ["options"]);
+  return ctx.call<string>("schema_field_create", { type, data_type: dataType, properties: [{ property_name: "name", value: name }, ...props] }, callOptions(ctx, options));
+}
+
+/** `schema_field_update` → true. */
+export async function schemaFieldUpdate(ctx: Context, entityType: unknown, fieldName: unknown, properties: unknown, rawOptions: unknown): Promise<boolean> {
+  const type = checkEntityType(entityType, ["entityType"]);
+  const field = checkFieldPath(fieldName, ["fieldName"]);
+  const props = propertyList(properties, ["properties"], false);
+  const options = checkOptions(rawOptions, ["options"]);
+  const call = callOptions(ctx, options);
+  const project = await projectPayload(ctx, options, call);
+  return (await ctx.call<unknown>("schema_field_update", { type, field_name: field, properties: props, ...project }, call)) === true;
+}
+
+/** `schema_field_delete` → true. */
+export async function schemaFieldDelete(ctx: Context, entityType: unknown, fieldName: unknown, rawOptions: unknown): Promise<boolean> {
+  const type = checkEntityType(entityType, ["entityType"]);
+  const field = checkFieldPath(fieldName, ["fieldName"]);
+  const options = checkOptions(rawOptions, ["options"]);
+  return (await ctx.call<unknown>("schema_field_delete", { type, field_name: field }, callOptions(ctx, options))) === true;
+}

@@ -1,0 +1,80 @@
+/**
+ * `textSearch` (Python `text_search`, RPC `query_display_name_cache`) and `exportPage` (RPC `export_page`).
+ *
+ * @packageDocumentation
+ */
+import type { CallOptions } from "@sg/core";
+import { callOptions, type Context } from "./context.js";
+import { toWireFilters, type FiltersInput } from "./filters.js";
+import { parseRecord } from "./records.js";
+import { checkEntityType, checkId, checkInt, checkObject, checkOneOf, checkOptions, checkString, fail } from "./validate.js";
+
+/** Options of `textSearch`, plus call options. */
+export interface TextSearchOptions extends CallOptions {
+  /** Only these projects (`project_ids`). */
+  readonly projectIds?: readonly number[];
+  /** At most this many matches (`limit`). */
+  readonly limit?: number;
+}
+
+/** One text-search match. */
+export interface TextSearchMatch {
+  /** Entity type. */
+  readonly type: string;
+  /** Entity id. */
+  readonly id: number;
+  /** Display name. */
+  readonly name: string;
+  /** Anything else the site sends (`project_id`, `image`, `links`, `status`). */
+  readonly [key: string]: unknown;
+}
+
+/** What `textSearch` returns. */
+export interface TextSearchResult {
+  /** The matches. */
+  readonly matches: readonly TextSearchMatch[];
+  /** The search terms the site used. */
+  readonly terms: readonly string[];
+}
+
+/** Options of `exportPage`, plus call options. */
+export interface ExportPageOptions extends CallOptions {
+  /** Export this layout of the page (`layout_name`). */
+  readonly layoutName?: string;
+}
+
+/** `query_display_name_cache`. */
+export async function textSearch(ctx: Context, text: unknown, entityTypes: unknown, rawOptions: unknown): Promise<TextSearchResult> {
+  const query = checkString(text, ["text"], "a search text");
+  if (query.trim().length < 3) fail(["text"], "a search text of at least 3 characters", text);
+  const types = checkObject(entityTypes, ["entityTypes"], "an object { EntityType: filters }, e.g. { Shot: [] }");
+  if (Object.keys(types).length === 0) fail(["entityTypes"], "at least one entity type", entityTypes);
+  const wireTypes: Record<string, unknown> = {};
+  for (const [type, filters] of Object.entries(types)) {
+    checkEntityType(type, ["entityTypes", type]);
+    wireTypes[type] = toWireFilters(filters as FiltersInput, undefined, ["entityTypes", type], ctx.trim, ["entityTypes", type]);
+  }
+  const options = checkOptions(rawOptions, ["options"]);
+  let projectIds: number[] = [];
+  if (options["projectIds"] !== undefined) {
+    const p = options["projectIds"];
+    if (!Array.isArray(p)) fail(["options", "projectIds"], "an array of project ids", p);
+    projectIds = p.map((id, i) => checkId(id, ["options", "projectIds", i]));
+  }
+  const limit = options["limit"] === undefined ? null : checkInt(options["limit"], ["options", "limit"], 1);
+  const call: CallOptions = callOptions(ctx, options);
+  await ctx.requireVersion("textSearch", [6, 2, 0], call);
+  const raw = await ctx.call<unknown>("query_display_name_cache", { text: query, entity_types: wireTypes, project_ids: projectIds, max_results: limit }, call);
+  const result = (Array.isArray(raw) ? raw[0] : raw) as Partial<TextSearchResult> | undefined;
+  return { matches: (result?.matches ?? []).map(parseRecord), terms: result?.terms ?? [] };
+}
+
+/** `export_page` → the page's CSV text. */
+export async function exportPage(ctx: Context, pageId: unknown, format: unknown, rawOptions: unknown): Promise<string> {
+  const id = checkId(pageId, ["pageId"]);
+  const fmt = checkOneOf(format, ["csv"] as const, ["format"]);
+  const options = checkOptions(rawOptions, ["options"]);
+  const layout = options["layoutName"] === undefined ? null : checkString(options["layoutName"], ["options", "layoutName"], "a layout name");
+  const result = await ctx.call<unknown>("export_page", { format: fmt, page_id: id, layout_name: layout }, callOptions(ctx, options));
+  return typeof result === "string" ? result : JSON.stringify(result);
+}

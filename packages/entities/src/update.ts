@@ -1,0 +1,57 @@
+/**
+ * `update` (Python `update`, RPC `update`) with per-field `multi_entity_update_mode`s. Entity dicts in values
+ * are trimmed (§3.5) unless `trimEntities: false`. An `image` path is uploaded after the update; `image:
+ * null` clears the thumbnail.
+ *
+ * @packageDocumentation
+ */
+import type { CallOptions } from "@sg/core";
+import { callOptions, type Context } from "./context.js";
+import { firstRecord, splitImages, uploadImages } from "./create.js";
+import { finishRecord } from "./records.js";
+import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
+import { wireFields } from "./write-values.js";
+
+/** How a multi-entity field is changed: replaced (`set`, the default), added to, or removed from. */
+export type MultiEntityUpdateMode = "set" | "add" | "remove";
+
+/** Options of `update`, plus call options. */
+export interface UpdateOptions extends CallOptions {
+  /** Per multi-entity field: `set` (default), `add` or `remove` (`multi_entity_update_modes`). */
+  readonly multiEntityUpdateModes?: { readonly [field: string]: MultiEntityUpdateMode };
+}
+
+const MODES: readonly MultiEntityUpdateMode[] = ["set", "add", "remove"];
+
+/** Check `multiEntityUpdateModes` against the data. */
+export function checkModes(value: unknown, data: Readonly<Record<string, unknown>>, path: readonly (string | number)[]): Record<string, MultiEntityUpdateMode> {
+  if (value === undefined) return {};
+  const modes = checkObject(value, path, "an object { field: 'set' | 'add' | 'remove' }");
+  const out: Record<string, MultiEntityUpdateMode> = {};
+  for (const [field, mode] of Object.entries(modes)) {
+    out[field] = checkOneOf(mode, MODES, [...path, field]);
+    if (!(field in data)) fail([...path, field], `a field that is also in data (${Object.keys(data).join(", ") || "none"})`, field);
+  }
+  return out;
+}
+
+/** `update`: validate, update, then upload images. */
+export async function update<T>(ctx: Context, entityType: unknown, entityId: unknown, data: unknown, rawOptions: unknown): Promise<T> {
+  const type = checkEntityType(entityType, ["entityType"]);
+  const id = checkId(entityId, ["entityId"]);
+  const checked = checkData(data, ["data"], false);
+  const options = checkOptions(rawOptions, ["options"]);
+  const modes = checkModes(options["multiEntityUpdateModes"], checked, ["options", "multiEntityUpdateModes"]);
+  const { fields, images } = await splitImages(checked, ["data"], true);
+  const call: CallOptions = callOptions(ctx, options);
+  if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
+  let record: Record<string, unknown>;
+  if (Object.keys(fields).length > 0) {
+    const wire = wireFields(fields, ["data"], ctx.trim).map((f) => (modes[f.field_name] ? { ...f, multi_entity_update_mode: modes[f.field_name] } : f));
+    const result = await ctx.call<unknown>("update", { type, id, fields: wire }, call);
+    record = await finishRecord(ctx, type, firstRecord(result, "update"), call);
+  } else {
+    record = { type, id };
+  }
+  return (await uploadImages(ctx, type, record, images, call, "updated")) as T;
+}

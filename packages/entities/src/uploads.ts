@@ -1,0 +1,270 @@
+/**
+ * Uploads (rpc-protocol §2.8): `upload`, `uploadThumbnail`, `uploadFilmstripThumbnail`, `shareThumbnail`.
+ * Files are posted straight to the site (`/upload/upload_file`, `/upload/publish_thumbnail`) through
+ * `client.http`; the transport adds the credentials as form fields. Sites that announce
+ * `s3_direct_uploads_enabled` get the cloud-storage route for the fields they list.
+ *
+ * @packageDocumentation
+ */
+import { openAsBlob } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { homedir } from "node:os";
+import type { CallOptions, EntityRef, SiteInfo } from "@sg/core";
+import { callOptions, type Context } from "./context.js";
+import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
+import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkOptions, checkString, fail, type Path } from "./validate.js";
+
+/** A file to upload: a path on disk, or a `File`/`Blob` already in memory (a `Blob` needs `displayName` or gets `upload.bin`). */
+export type UploadSource = string | Blob;
+
+/** Options of `upload` (Python `upload` keyword arguments), plus call options. */
+export interface UploadOptions extends CallOptions {
+  /** The field to attach the file to (`field_name`); without it the Attachment is linked to the entity only. */
+  readonly fieldName?: string;
+  /** The name shown for the file (`display_name`, default: the file's base name). */
+  readonly displayName?: string;
+  /** Tags of the Attachment (`tag_list`). */
+  readonly tagList?: readonly string[];
+}
+
+/** Options of `shareThumbnail`: exactly one of `thumbnailPath` and `sourceEntity`. */
+export interface ShareThumbnailOptions extends CallOptions {
+  /** Upload this image to the first entity, then share it with the others. */
+  readonly thumbnailPath?: UploadSource;
+  /** Share the thumbnail this entity already has. */
+  readonly sourceEntity?: EntityRef;
+  /** Share the filmstrip thumbnail instead of the thumbnail. */
+  readonly filmstripThumbnail?: boolean;
+}
+
+const THUMBNAIL_FIELDS = new Set(["thumb_image", "filmstrip_thumb_image", "image", "filmstrip_image"]);
+const MULTIPART_CHUNK = 20_000_000;
+
+/** A file ready to send: its bytes as a named `File`. */
+export interface PreparedFile {
+  readonly file: File;
+  readonly name: string;
+  readonly size: number;
+  readonly path: string | undefined;
+}
+
+/**
+ * Check and open an upload source before anything is sent: a path must name an existing, non-empty file
+ * (`~` is expanded); a Blob must not be empty.
+ */
+export async function prepareFile(source: unknown, path: Path, displayName?: string): Promise<PreparedFile> {
+  if (typeof Blob !== "undefined" && source instanceof Blob) {
+    if (source.size === 0) fail(path, "a non-empty file", "an empty Blob");
+    const name = displayName ?? (source instanceof File && source.name ? source.name : "upload.bin");
+    const file = source instanceof File ? source : new File([source], name, { type: source.type });
+    return { file, name: file.name || name, size: source.size, path: undefined };
+  }
+  if (typeof source !== "string" || source.trim() === "") fail(path, "a file path or a Blob", source);
+  const full = resolve(source.startsWith("~/") || source === "~" ? homedir() + source.slice(1) : source);
+  let info;
+  try {
+    info = await stat(full);
+  } catch {
+    fail(path, "the path of an existing file", source);
+  }
+  if (!info.isFile()) fail(path, "the path of a regular file", `${describeKind(info)} '${source}'`);
+  if (info.size === 0) fail(path, "a non-empty file", `an empty file '${source}'`);
+  const blob = await openAsBlob(full);
+  const name = basename(full);
+  return { file: new File([blob], name, { type: contentType(name) }), name, size: info.size, path: full };
+}
+
+function describeKind(info: { isDirectory(): boolean }): string {
+  return info.isDirectory() ? "a directory" : "a special file";
+}
+
+const TYPES: Record<string, string> = {
+  jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", tif: "image/tiff", tiff: "image/tiff", bmp: "image/bmp",
+  exr: "image/x-exr", dpx: "image/x-dpx", tga: "image/x-tga", mov: "video/quicktime", mp4: "video/mp4", txt: "text/plain", pdf: "application/pdf",
+  json: "application/json", csv: "text/csv",
+};
+
+function contentType(name: string): string {
+  const ext = name.includes(".") ? (name.split(".").pop() as string).toLowerCase() : "";
+  return TYPES[ext] ?? "application/octet-stream";
+}
+
+/** Parse an upload reply: success starts with `1`; the id sits between the first `:` and the next newline. */
+export function parseUploadReply(text: string): number | undefined {
+  if (!text.startsWith("1")) return undefined;
+  const colon = text.indexOf(":");
+  if (colon < 0) return undefined;
+  const end = text.indexOf("\n", colon);
+  const id = Number.parseInt(text.slice(colon + 1, end < 0 ? undefined : end).trim(), 10);
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/** Validate the arguments of `upload` (throws before anything is sent). */
+export async function planUpload(entityType: unknown, entityId: unknown, source: unknown, rawOptions: unknown, forcedField?: string, sourcePath: Path = ["path"]): Promise<{ type: string; id: number; file: PreparedFile; field: string | undefined; displayName: string | undefined; tags: string[] }> {
+  const type = checkEntityType(entityType, ["entityType"]);
+  const id = checkId(entityId, ["entityId"]);
+  const options = checkOptions(rawOptions, ["options"]);
+  const field = forcedField ?? (options["fieldName"] === undefined ? undefined : checkFieldPath(options["fieldName"], ["options", "fieldName"]));
+  const displayName = options["displayName"] === undefined ? undefined : checkString(options["displayName"], ["options", "displayName"]);
+  let tags: string[] = [];
+  if (options["tagList"] !== undefined) {
+    const t = options["tagList"];
+    if (!Array.isArray(t)) fail(["options", "tagList"], "an array of tag names", t);
+    tags = t.map((tag, i) => checkString(tag, ["options", "tagList", i], "a tag name"));
+  }
+  const file = await prepareFile(source, sourcePath, displayName);
+  return { type, id, file, field, displayName, tags };
+}
+
+/** Upload a prepared file to an entity (thumbnail fields go to `publish_thumbnail`). Returns the Attachment id. */
+export async function sendUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpload>>, call: CallOptions): Promise<number> {
+  const { type, id, file, field, displayName, tags } = plan;
+  const thumbnail = field !== undefined && THUMBNAIL_FIELDS.has(field);
+  const filmstrip = field === "filmstrip_thumb_image" || field === "filmstrip_image";
+  if (filmstrip) await ctx.requireVersion("filmstrip thumbnails", [3, 1, 0], call);
+  const info = await ctx.info(call);
+  if (info.s3_direct_uploads_enabled === true && useCloud(info, type, field)) {
+    return cloudUpload(ctx, plan, thumbnail, filmstrip, call);
+  }
+  const form: Record<string, string | Blob> = { entity_type: type, entity_id: String(id) };
+  let target: string;
+  if (thumbnail) {
+    target = "/upload/publish_thumbnail";
+    if (filmstrip) form["filmstrip"] = "True";
+    form["thumb_image"] = file.file;
+  } else {
+    target = "/upload/upload_file";
+    if (field !== undefined) form["field_name"] = field;
+    form["display_name"] = displayName ?? file.name;
+    if (tags.length > 0) form["tag_list"] = tags.join(",");
+    form["file"] = file.file;
+  }
+  return postUpload(ctx, target, form, plan, call);
+}
+
+async function postUpload(ctx: Context, target: string, form: Record<string, string | Blob>, plan: { file: PreparedFile }, call: CallOptions): Promise<number> {
+  const response = await ctx.client.http({ method: "POST", target: sitePath(ctx, target), form, kind: "write", ...transferOptions(call) });
+  const text = new TextDecoder().decode(response.body);
+  const id = response.status < 300 ? parseUploadReply(text) : undefined;
+  if (id === undefined) {
+    throw new SgTransferError(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name} (${target} answered ${response.status})`, {
+      status: response.status,
+      reply: text,
+      code: "SG_UPLOAD_FAILED",
+      hint: "Check that the entity exists and that the file type is accepted by the field.",
+    });
+  }
+  return id;
+}
+
+/** A site-relative target under the site's base path. */
+export function sitePath(ctx: Context, path: string): string {
+  return `${ctx.client.site.basePath}${path}`;
+}
+
+/** The transfer-relevant call options (signal, timeout, retry). */
+export function transferOptions(call: CallOptions): { signal?: AbortSignal; timeoutMs?: number; retry?: CallOptions["retry"] } {
+  return {
+    ...(call.signal ? { signal: call.signal } : {}),
+    ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+    ...(call.retry === undefined ? {} : { retry: call.retry }),
+  };
+}
+
+function useCloud(info: SiteInfo, type: string, field: string | undefined): boolean {
+  const types = info.s3_enabled_upload_types ?? {};
+  const has = (entry: string | readonly string[] | undefined, name: string | undefined): boolean =>
+    entry === "*" || (Array.isArray(entry) && (entry.includes("*") || (name !== undefined && entry.includes(name))));
+  if (has(types[type], field) || has(types["*"], field)) return true;
+  return type === "Version" && field === "sg_uploaded_movie";
+}
+
+async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpload>>, thumbnail: boolean, filmstrip: boolean, call: CallOptions): Promise<number> {
+  const { file } = plan;
+  const uploadType = thumbnail ? "Thumbnail" : "Attachment";
+  const multipart = file.size > MULTIPART_CHUNK;
+  const opts = transferOptions(call);
+  const post = async (path: string, form: Record<string, string>): Promise<string> => {
+    const r = await ctx.client.http({ method: "POST", target: sitePath(ctx, path), form, kind: "write", ...opts });
+    const text = new TextDecoder().decode(r.body);
+    if (r.status >= 300 || !text.startsWith("1")) {
+      throw new SgTransferError(`${PREFIX}: cloud upload step ${path} failed for ${file.name}`, { status: r.status, reply: text, code: "SG_UPLOAD_FAILED" });
+    }
+    return text;
+  };
+  const linkInfo = await post("/upload/api_get_upload_link_info", { upload_type: uploadType, filename: file.name, multipart_upload: multipart ? "True" : "False" });
+  const [, uploadUrl = "", timestamp = "", , uploadId = ""] = linkInfo.split("\n");
+  const put = async (url: string, body: Blob): Promise<string> => {
+    const r = await ctx.client.http({ method: "PUT", target: url, body, headers: { "content-type": contentType(file.name) }, kind: "write", ...opts });
+    if (r.status >= 300) throw new SgTransferError(`${PREFIX}: storage refused the upload of ${file.name}`, { status: r.status, reply: new TextDecoder().decode(r.body), code: "SG_UPLOAD_FAILED" });
+    return r.headers.get("etag") ?? "";
+  };
+  if (multipart) {
+    const etags: string[] = [];
+    for (let part = 1, offset = 0; offset < file.size; part++, offset += MULTIPART_CHUNK) {
+      const partReply = await post("/upload/api_get_upload_link_for_part", { upload_type: uploadType, filename: file.name, timestamp, upload_id: uploadId, part_number: String(part) });
+      etags.push(await put(partReply.split("\n")[1] ?? "", file.file.slice(offset, offset + MULTIPART_CHUNK)));
+    }
+    await post("/upload/api_complete_multipart_upload", { upload_type: uploadType, filename: file.name, timestamp, upload_id: uploadId, etags: etags.join(",") });
+  } else {
+    await put(uploadUrl, file.file);
+  }
+  const form: Record<string, string> = { entity_type: plan.type, entity_id: String(plan.id), upload_link_info: linkInfo };
+  if (filmstrip) form["filmstrip"] = "True";
+  if (!thumbnail) {
+    if (plan.field !== undefined) form["field_name"] = plan.field;
+    form["display_name"] = plan.displayName ?? file.name;
+    if (plan.tags.length > 0) form["tag_list"] = plan.tags.join(",");
+  }
+  return postUpload(ctx, "/upload/api_link_file", form, plan, call);
+}
+
+/** `upload`: validate, then send. */
+export async function upload(ctx: Context, entityType: unknown, entityId: unknown, source: unknown, options: unknown, forcedField?: string): Promise<number> {
+  const plan = await planUpload(entityType, entityId, source, options, forcedField);
+  return sendUpload(ctx, plan, callOptions(ctx, options as Record<string, unknown> | undefined));
+}
+
+/** `shareThumbnail` (Python `share_thumbnail`): returns the Attachment id of the shared thumbnail. */
+export async function shareThumbnail(ctx: Context, entities: unknown, rawOptions: unknown): Promise<number> {
+  if (!Array.isArray(entities) || entities.length === 0) fail(["entities"], "a non-empty array of entity links {type, id}", entities);
+  const refs = entities.map((e, i) => checkEntityRef(e, ["entities", i]));
+  const options = checkOptions(rawOptions, ["options"]);
+  const hasPath = options["thumbnailPath"] !== undefined;
+  const hasSource = options["sourceEntity"] !== undefined;
+  if (hasPath === hasSource) {
+    fail(["options"], "exactly one of thumbnailPath and sourceEntity", hasPath ? "both" : "neither");
+  }
+  const filmstrip = options["filmstripThumbnail"] === undefined ? false : checkBoolean(options["filmstripThumbnail"], ["options", "filmstripThumbnail"]);
+  const call = callOptions(ctx, options);
+  let source: EntityRef;
+  let rest = refs;
+  if (hasPath) {
+    const [first, ...others] = refs as [EntityRef, ...EntityRef[]];
+    const plan = await planUpload(first.type, first.id, options["thumbnailPath"], {}, filmstrip ? "filmstrip_thumb_image" : "thumb_image", ["options", "thumbnailPath"]);
+    await ctx.requireVersion("shareThumbnail", [4, 0, 0], call);
+    const attachmentId = await sendUpload(ctx, plan, call);
+    if (others.length === 0) return attachmentId;
+    source = first;
+    rest = others;
+  } else {
+    source = checkEntityRef(options["sourceEntity"], ["options", "sourceEntity"]);
+    await ctx.requireVersion("shareThumbnail", [4, 0, 0], call);
+  }
+  const form = {
+    entities: rest.map((e) => `${e.type}_${e.id}`).join(","),
+    source_entity: `${source.type}_${source.id}`,
+    filmstrip_thumbnail: filmstrip ? "1" : "False",
+  };
+  const response = await ctx.client.http({ method: "POST", target: sitePath(ctx, "/upload/share_thumbnail"), form, kind: "write", ...transferOptions(call) });
+  const text = new TextDecoder().decode(response.body);
+  if (response.status < 300 && text.startsWith("1:")) {
+    const id = parseUploadReply(text);
+    if (id !== undefined) return id;
+  }
+  if (response.status < 300 && text.startsWith("2")) {
+    throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: the source thumbnail is still being processed`, { status: response.status, reply: text, hint: "Retry once the source's thumbnail is no longer transient." });
+  }
+  throw new SgTransferError(`${PREFIX}: unable to share thumbnail (share_thumbnail answered ${response.status})`, { status: response.status, reply: text, code: "SG_UPLOAD_FAILED" });
+}

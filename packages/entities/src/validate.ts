@@ -1,0 +1,131 @@
+/**
+ * Input checks shared by every method. Each throws an `SgValidationError` prefixed `@sg/entities` that names
+ * the path of the bad value, before anything is sent.
+ *
+ * @packageDocumentation
+ */
+import { SgValidationError, describeValue, isEntityRef, type EntityRef } from "@sg/core";
+
+/** Prefix of every error message of this package. */
+export const PREFIX = "@sg/entities";
+
+/** A path inside a method's arguments, e.g. `["order", 1, "direction"]`. */
+export type Path = readonly (string | number)[];
+
+/** Throw an `SgValidationError` for `path`. */
+export function fail(path: Path, expected: string, received: unknown, hint?: string): never {
+  throw new SgValidationError(PREFIX, { path, expected, received: describeValue(received), ...(hint ? { hint } : {}) });
+}
+
+const ENTITY_TYPE = /^[A-Za-z][A-Za-z0-9_]*$/;
+const FIELD_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z][A-Za-z0-9_]*\.[A-Za-z_$][\w$]*)*$/;
+const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** An entity type name such as `Shot` or `CustomEntity01`. */
+export function checkEntityType(value: unknown, path: Path): string {
+  if (typeof value !== "string" || !ENTITY_TYPE.test(value)) {
+    fail(path, "an entity type name such as 'Shot' or 'CustomEntity01'", value);
+  }
+  return value;
+}
+
+/** A field name or a dotted link path such as `sg_sequence.Sequence.code`. */
+export function checkFieldPath(value: unknown, path: Path): string {
+  if (typeof value !== "string" || !FIELD_PATH.test(value)) {
+    fail(path, "a field name such as 'code' or a dotted link path such as 'sg_sequence.Sequence.code'", value);
+  }
+  return value;
+}
+
+/** A list of field names/paths (may be empty when `allowEmpty`). */
+export function checkFieldList(value: unknown, path: Path, allowEmpty = true): string[] {
+  if (!Array.isArray(value)) fail(path, "an array of field names, e.g. ['code', 'sg_status_list']", value);
+  if (!allowEmpty && value.length === 0) fail(path, "at least one field name", value);
+  return value.map((f, i) => checkFieldPath(f, [...path, i]));
+}
+
+/** An entity id: a positive integer. */
+export function checkId(value: unknown, path: Path): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) fail(path, "an entity id (a positive integer)", value);
+  return value;
+}
+
+/** A whole number ≥ `min`. */
+export function checkInt(value: unknown, path: Path, min = 0, what = `a whole number ≥ ${min}`): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) fail(path, what, value);
+  return value;
+}
+
+/** A non-empty string. */
+export function checkString(value: unknown, path: Path, what = "a non-empty string"): string {
+  if (typeof value !== "string" || value === "") fail(path, what, value);
+  return value;
+}
+
+/** A boolean. */
+export function checkBoolean(value: unknown, path: Path): boolean {
+  if (typeof value !== "boolean") fail(path, "true or false", value);
+  return value;
+}
+
+/** Whether a value is a plain object (not an array, Date, Blob, class instance or null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A plain object. */
+export function checkObject(value: unknown, path: Path, what = "a plain object"): Record<string, unknown> {
+  if (!isPlainObject(value)) fail(path, what, value);
+  return value;
+}
+
+/** The data of a create/update: a plain object whose keys are field names. */
+export function checkData(value: unknown, path: Path, allowEmpty: boolean): Record<string, unknown> {
+  const data = checkObject(value, path, "an object of field values, e.g. { code: 'sh010' }");
+  const keys = Object.keys(data);
+  if (!allowEmpty && keys.length === 0) fail(path, "at least one field value", value);
+  for (const key of keys) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(key)) fail([...path, key], "a field name (letters, digits, underscores)", key);
+    if (data[key] === undefined) fail([...path, key], "a value (use null to clear a field)", undefined);
+  }
+  return data;
+}
+
+/** An entity link `{type, id}`. */
+export function checkEntityRef(value: unknown, path: Path, what = "an entity link {type, id}"): EntityRef {
+  if (!isEntityRef(value)) fail(path, what, value);
+  checkEntityType(value.type, [...path, "type"]);
+  checkId(value.id, [...path, "id"]);
+  return value;
+}
+
+/** A wire date `YYYY-MM-DD` that is a real calendar day. */
+export function checkWireDate(value: unknown, path: Path): string {
+  const m = typeof value === "string" ? WIRE_DATE.exec(value) : null;
+  if (!m) fail(path, "a date string in YYYY-MM-DD format", value);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) fail(path, "a real calendar day in YYYY-MM-DD format", value);
+  return value as string;
+}
+
+/** One of a fixed set of strings. */
+export function checkOneOf<T extends string>(value: unknown, allowed: readonly T[], path: Path): T {
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) fail(path, `one of ${allowed.map((a) => `'${a}'`).join(", ")}`, value);
+  return value as T;
+}
+
+/** An optional AbortSignal. */
+export function checkSignal(value: unknown, path: Path): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) fail(path, "an AbortSignal", value);
+  return value;
+}
+
+/** Options objects: undefined or a plain object. */
+export function checkOptions(value: unknown, path: Path): Record<string, unknown> {
+  if (value === undefined) return {};
+  return checkObject(value, path, "an options object");
+}
