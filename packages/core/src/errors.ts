@@ -206,6 +206,8 @@ export interface TimeoutErrorDetails extends SgErrorOptions {
   readonly timeoutMs: number;
   /** `attempt`: one HTTP attempt took too long; `deadline`: the whole call including retries did. */
   readonly scope: "attempt" | "deadline";
+  /** Whether the request may have reached the site (a timed-out write may have landed). Defaults to true. */
+  readonly maybeSent?: boolean;
 }
 
 /** A time limit ran out. */
@@ -214,11 +216,14 @@ export class SgTimeoutError extends SgError {
   readonly timeoutMs: number;
   /** `attempt`: one HTTP attempt took too long; `deadline`: the whole call including retries did. */
   readonly scope: "attempt" | "deadline";
+  /** Whether the request may have reached the site (a timed-out write may have landed). */
+  readonly maybeSent: boolean;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: TimeoutErrorDetails) {
     super(message, options, "SG_TIMEOUT");
     this.timeoutMs = options.timeoutMs;
     this.scope = options.scope;
+    this.maybeSent = options.maybeSent ?? true;
   }
 }
 

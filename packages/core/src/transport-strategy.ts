@@ -72,6 +72,8 @@ export interface HttpRequest {
   readonly signal?: AbortSignal;
   /** Limit for one attempt, in milliseconds. */
   readonly timeoutMs?: number;
+  /** Limit for the whole exchange including retries, in milliseconds. */
+  readonly deadlineMs?: number;
   /** Per-call retry override. */
   readonly retry?: RetryOverride | false;
 }

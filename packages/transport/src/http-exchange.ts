@@ -157,7 +157,7 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
       logger: context.logger,
       signal: request.signal,
       timeoutMs: checkMs(request.timeoutMs, ["timeoutMs"]) ?? deps.options.transferTimeoutMs,
-      deadlineMs: deps.options.transferDeadlineMs,
+      deadlineMs: checkMs(request.deadlineMs, ["deadlineMs"]) ?? deps.options.transferDeadlineMs,
       secrets,
       onRetry: deps.options.onRetry,
       random: deps.options.random,
