@@ -57,6 +57,8 @@ export function formatValue(ctx: FormatContext, dataType: string, value: unknown
       return Array.isArray(value) ? value.filter(isLink).map((v) => linkOut(ctx, v)) : [];
     case 'tag_list':
       return Array.isArray(value) ? value : [];
+    case 'checkbox':
+      return value === true;
     case 'password':
       return value === null || value === '' ? null : '*******';
     case 'pivot_column':

@@ -99,9 +99,8 @@ class Seeder {
     const row: Record<string, unknown> = {};
     for (const name of this.schema.fieldNames(type)) {
       const dt = this.schema.field(type, name)?.data_type.value;
-      if (dt === 'multi_entity' || dt === 'tag_list') row[name] = [];
-      else if (dt === 'checkbox') row[name] = this.schema.defaultValue(type, name) === true;
-      else if (dt === 'status_list' || dt === 'list') row[name] = this.schema.defaultValue(type, name);
+      if (dt === 'checkbox' && this.schema.defaultValue(type, name) === true) row[name] = true;
+      else if ((dt === 'status_list' || dt === 'list') && this.schema.defaultValue(type, name) !== null) row[name] = this.schema.defaultValue(type, name);
     }
     if (this.schema.field(type, 'created_at')) row['created_at'] = at;
     if (this.schema.field(type, 'updated_at')) row['updated_at'] = at;

@@ -116,7 +116,7 @@ function latest(site: Site, type: string, rows: Row[], by: unknown): Row[] {
 type SortKey = string | number | boolean | null;
 
 function sortKey(site: Site, path: CompiledPath, row: Row): SortKey {
-  const v = path.values(row)[0] ?? null;
+  const v = path.direct && path.lastField !== 'id' && path.lastField !== 'type' ? row.f[path.lastField] : path.values(row)[0];
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v.toLowerCase();
   if (typeof v === 'number' || typeof v === 'boolean') return v;

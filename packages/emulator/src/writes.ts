@@ -102,9 +102,9 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   const data: Record<string, unknown> = {};
   for (const name of site.schema.fieldNames(type)) {
     const dt = site.schema.field(type, name)?.data_type.value;
-    if (dt === 'multi_entity' || dt === 'tag_list') data[name] = [];
-    else if (dt === 'checkbox') data[name] = site.schema.defaultValue(type, name) === true;
-    else {
+    if (dt === 'checkbox') {
+      if (site.schema.defaultValue(type, name) === true) data[name] = true;
+    } else {
       const def = site.schema.defaultValue(type, name);
       if (def !== null && def !== undefined && (dt === 'list' || dt === 'status_list' || dt === 'text' || dt === 'number' || dt === 'float')) data[name] = def;
     }
