@@ -1,0 +1,113 @@
+import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, siteAuthKind } from "@sg/core";
+import type { AuthContext, FaultDetails, SiteAuthKind } from "@sg/core";
+import { LegacyErrorCode, PAT_STEPS, SESSION_ROUTE } from "./login-errors.js";
+import type { LegacyErrorCodeValue } from "./login-errors.js";
+import { PACKAGE } from "./options.js";
+
+/** What the diagnosis needs to know about the attempt. Nothing secret except `secrets`, which are scrubbed. */
+export interface LoginAttempt {
+  /** The login used. */
+  readonly login: string;
+  /** Whether a two-factor code was sent with the refused attempt. */
+  readonly codeSent: boolean;
+  /** Whether `twoFactor` was given. */
+  readonly canAsk: boolean;
+  /** Whether the `authToken` option was already spent on an earlier login. */
+  readonly authTokenSpent: boolean;
+  /** Password and codes to scrub. */
+  readonly secrets: readonly string[];
+}
+
+async function kindOf(ctx: AuthContext): Promise<SiteAuthKind> {
+  try {
+    return siteAuthKind(await ctx.info());
+  } catch {
+    return "unknown";
+  }
+}
+
+function details(error: SgAuthError, attempt: LoginAttempt, code: LegacyErrorCodeValue, hint: string): FaultDetails {
+  return {
+    code,
+    hint,
+    cause: error,
+    secrets: attempt.secrets,
+    ...(error.method === undefined ? {} : { method: error.method }),
+    ...(error.errorCode === undefined ? {} : { errorCode: error.errorCode }),
+    ...(error.serverMessage === undefined ? {} : { serverMessage: error.serverMessage }),
+    ...(error.attempts.length ? { attempts: error.attempts } : {}),
+  };
+}
+
+/**
+ * Turn the site's refusal of a legacy login into an error that says what to do. The class stays the same
+ * (`SgAuthError`, `SgTwoFactorRequiredError`, `SgSsoSiteError`, `SgIdentitySiteError`); `code` is one of
+ * {@link LegacyErrorCode}. Other errors are returned unchanged.
+ */
+export async function explainLoginError(error: unknown, attempt: LoginAttempt, ctx: AuthContext): Promise<unknown> {
+  if (!(error instanceof SgAuthError)) return error;
+  const who = `'${attempt.login}'`;
+  if (error instanceof SgSsoSiteError) {
+    return new SgSsoSiteError(
+      `${PACKAGE}: this site uses SSO, which does not accept a login and password through the API (login ${who})`,
+      details(error, attempt, LegacyErrorCode.SSO_SITE, `To log in as a person, ${SESSION_ROUTE}. For unattended jobs use a script key with @sg/auth-script.`),
+    );
+  }
+  if (error instanceof SgIdentitySiteError) {
+    return new SgIdentitySiteError(
+      `${PACKAGE}: ${who} has no legacy passphrase on this Autodesk Identity site, so a login and password cannot be used`,
+      details(
+        error,
+        attempt,
+        LegacyErrorCode.NO_PASSPHRASE,
+        `Log in to the site in a browser and set a passphrase under Account Settings → Legacy Login and Personal Access Token, then pass it as password. ${PAT_STEPS} ` +
+          `Or, with no passphrase at all, ${SESSION_ROUTE}.`,
+      ),
+    );
+  }
+  if (error instanceof SgTwoFactorRequiredError) {
+    if (attempt.codeSent) {
+      return new SgTwoFactorRequiredError(
+        `${PACKAGE}: the site refused the two-factor code for ${who} (wrong, already used, or expired)`,
+        details(
+          error,
+          attempt,
+          LegacyErrorCode.TWO_FACTOR_INVALID,
+          "Codes are one-time and change every 30 seconds: enter the current one and check the device's clock. " +
+            "The strategy asks twoFactor() at most once per login and does not loop; make the call again to retry.",
+        ),
+      );
+    }
+    const spent = attempt.authTokenSpent ? " The authToken option was already used for an earlier login (codes are one-time)." : "";
+    return new SgTwoFactorRequiredError(
+      `${PACKAGE}: ${who} has two-factor authentication on, and no code was available to send`,
+      details(
+        error,
+        attempt,
+        LegacyErrorCode.TWO_FACTOR_REQUIRED,
+        `Pass twoFactor: async () => (await askTheUser("2FA code: ")) to legacyLoginAuth, so it can ask for a fresh code when the site needs one (at most once per login), ` +
+          `or authToken: "<current code>" for the first login only.${spent}`,
+      ),
+    );
+  }
+  const kind = await kindOf(ctx);
+  if (kind === "identity") {
+    const patSaid = /personal access token|\bPAT\b/i.test(error.serverMessage ?? error.reason);
+    return new SgAuthError(
+      patSaid
+        ? `${PACKAGE}: the site refused the legacy login ${who}: on this Autodesk Identity site a legacy login only works with a valid Personal Access Token bound to it, and there is none`
+        : `${PACKAGE}: the site refused the legacy login ${who}: on this Autodesk Identity site that usually means no valid Personal Access Token is bound to the account (or the passphrase is wrong)`,
+      details(error, attempt, LegacyErrorCode.PAT_REFUSED, `${PAT_STEPS} Without a passphrase or PAT, ${SESSION_ROUTE}.`),
+    );
+  }
+  return new SgAuthError(
+    `${PACKAGE}: the site refused the login ${who}: the login or password is wrong, or the account is inactive`,
+    details(
+      error,
+      attempt,
+      LegacyErrorCode.BAD_PASSWORD,
+      "Check the login (as shown in Account Settings, not the display name) and the password (it is not repeated here), and that the account is active. " +
+        "If the site is moving to Autodesk Identity, the password is the legacy passphrase and a Personal Access Token may be required (Account Settings → Legacy Login and Personal Access Token).",
+    ),
+  );
+}

@@ -1,0 +1,352 @@
+import { inspect } from "node:util";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, SgValidationError, createClient } from "@sg/core";
+import type { Client, Logger } from "@sg/core";
+import { jsonRpcTransport } from "@sg/transport";
+import { startEmulator } from "@sg/emulator";
+import { LegacyErrorCode, legacyLoginAuth } from "./index.js";
+import type { LegacyLoginOptions } from "./index.js";
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+const PLANTED_PASSWORD = "planted-passphrase-91d4c0ffee";
+const PLANTED_CODE = "864209";
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string, data?: Readonly<Record<string, unknown>>): void => {
+    lines.push(`${level} ${message} ${JSON.stringify(data ?? {})}`);
+  };
+  return { lines, debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
+}
+
+function expectNoSecret(value: unknown, ...secrets: string[]): void {
+  const texts = [String(value), inspect(value, { depth: 8 }), JSON.stringify(value)];
+  if (value instanceof Error) texts.push(value.message, String(value.stack));
+  for (const secret of secrets) for (const text of texts) expect(text).not.toContain(secret);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the promise to reject");
+}
+
+const READ_SHOTS = {
+  type: "Shot",
+  filters: { logical_operator: "and", conditions: [] },
+  return_fields: ["code"],
+  return_only: "active",
+  paging: { entities_per_page: 5, current_page: 1 },
+};
+
+function passwordOf(emulator: Emulator, login: string): string {
+  const user = emulator.card.users.find((u) => u.login === login);
+  if (!user?.password) throw new Error(`no password for ${login} on the card`);
+  return user.password;
+}
+
+function codeOf(emulator: Emulator, login: string): string {
+  const code = emulator.card.users.find((u) => u.login === login)?.twoFactorCode;
+  if (!code) throw new Error(`no 2FA code for ${login} on the card`);
+  return code;
+}
+
+const count = (emulator: Emulator, method: string): number => emulator.requests().filter((r) => r.method_name === method).length;
+
+describe("legacyLoginAuth options", () => {
+  it("keeps the password and code out of inspect, JSON and toString", () => {
+    const auth = legacyLoginAuth({ login: "coord", password: PLANTED_PASSWORD, authToken: PLANTED_CODE });
+    expectNoSecret(auth, PLANTED_PASSWORD, PLANTED_CODE);
+    expect(inspect(auth)).toContain("coord");
+  });
+
+  it.each([
+    [{ password: PLANTED_PASSWORD }, /login: expected the ShotGrid login/],
+    [{ login: "coord" }, /password: expected the password or legacy passphrase.*Account Settings/s],
+    [{ login: "coord", password: `${PLANTED_PASSWORD}\n` }, /trailing line break/],
+    [{ login: "coord", passphrase: PLANTED_PASSWORD }, /passphrase: expected no such option.*Did you mean 'password'/s],
+    [{ login: "coord", password: PLANTED_PASSWORD, authToken: `${PLANTED_CODE} 1` }, /authToken/],
+    [{ login: "coord", password: PLANTED_PASSWORD, twoFactor: PLANTED_CODE }, /twoFactor: expected a function/],
+    [{ login: "coord", password: PLANTED_PASSWORD, keepSession: "yes" }, /keepSession: expected a boolean/],
+  ])("refuses %# synchronously without echoing secrets", (options, pattern) => {
+    let thrown: unknown;
+    try {
+      legacyLoginAuth(options as unknown as LegacyLoginOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SgValidationError);
+    expect((thrown as Error).message).toMatch(/^@sg\/auth-legacy-pat: /);
+    expect((thrown as Error).message).toMatch(pattern);
+    expectNoSecret(thrown, PLANTED_PASSWORD, PLANTED_CODE);
+  });
+});
+
+describe("legacyLoginAuth on a default site", () => {
+  let emulator: Emulator;
+  const IDLE = 60;
+  const clients: Client[] = [];
+  const client = (options: LegacyLoginOptions, logger?: Logger): Client => {
+    const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth: legacyLoginAuth(options), ...(logger ? { logger } : {}) });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ authMode: "default", fixtures: "demo", sessionIdleSeconds: IDLE });
+  });
+  beforeEach(() => emulator.reset());
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await emulator.close();
+  });
+
+  it("exchanges the login for one session, shared by 50 concurrent first calls", async () => {
+    const password = passwordOf(emulator, "coord");
+    const logger = recordingLogger();
+    const sg = client({ login: "coord", password }, logger);
+    const results = await Promise.all(Array.from({ length: 50 }, () => sg.call<{ entities: unknown[] }>("read", READ_SHOTS)));
+    expect(results.every((r) => r.entities.length > 0)).toBe(true);
+    expect(count(emulator, "get_session_token")).toBe(1);
+    const reads = emulator.requests().filter((r) => r.method_name === "read");
+    expect(reads).toHaveLength(50);
+    expect(reads.every((r) => r.auth === "session")).toBe(true);
+    const credentials = await sg.credentials();
+    expect(credentials).toMatchObject({ kind: "session", rejectIfExpired: true });
+    const token = credentials.kind === "session" ? credentials.sessionToken : "";
+    expect(logger.lines.join("\n")).not.toContain(password);
+    expect(logger.lines.join("\n")).not.toContain(token);
+    expectNoSecret(sg.auth, password, token);
+  });
+
+  it("logs in again exactly once when the session expires under 50 concurrent calls", async () => {
+    const sg = client({ login: "coord", password: passwordOf(emulator, "coord") });
+    await sg.call("read", READ_SHOTS);
+    emulator.advanceClock(IDLE + 1);
+    const results = await Promise.all(Array.from({ length: 50 }, () => sg.call<{ entities: unknown[] }>("read", READ_SHOTS)));
+    expect(results.every((r) => r.entities.length > 0)).toBe(true);
+    expect(count(emulator, "get_session_token")).toBe(2);
+  });
+
+  it("says the password is wrong without echoing it", async () => {
+    const logger = recordingLogger();
+    const error = await rejection(client({ login: "coord", password: PLANTED_PASSWORD }, logger).call("read", READ_SHOTS));
+    expect(error).toBeInstanceOf(SgAuthError);
+    const e = error as SgAuthError;
+    expect(e.code).toBe(LegacyErrorCode.BAD_PASSWORD);
+    expect(e.message).toContain("'coord'");
+    expect(e.message).toContain("login or password is wrong");
+    expect(e.hint).toContain("Check the login");
+    expectNoSecret(e, PLANTED_PASSWORD);
+    expect(logger.lines.join("\n")).not.toContain(PLANTED_PASSWORD);
+    expect(count(emulator, "get_session_token")).toBe(1);
+    expect(count(emulator, "read")).toBe(0);
+  });
+
+  it("asks twoFactor() exactly once for 50 concurrent first calls", async () => {
+    let asked = 0;
+    const code = codeOf(emulator, "artist");
+    const sg = client({
+      login: "artist",
+      password: passwordOf(emulator, "artist"),
+      twoFactor: async () => {
+        asked += 1;
+        return code;
+      },
+    });
+    const results = await Promise.all(Array.from({ length: 50 }, () => sg.call<{ entities: unknown[] }>("read", READ_SHOTS)));
+    expect(results).toHaveLength(50);
+    expect(asked).toBe(1);
+    expect(count(emulator, "get_session_token")).toBe(2);
+  });
+
+  it("reports a wrong two-factor code after asking once, without looping or echoing it", async () => {
+    let asked = 0;
+    const error = await rejection(
+      client({
+        login: "artist",
+        password: passwordOf(emulator, "artist"),
+        twoFactor: async () => {
+          asked += 1;
+          return PLANTED_CODE;
+        },
+      }).call("read", READ_SHOTS),
+    );
+    expect(asked).toBe(1);
+    expect(error).toBeInstanceOf(SgTwoFactorRequiredError);
+    const e = error as SgTwoFactorRequiredError;
+    expect(e.code).toBe(LegacyErrorCode.TWO_FACTOR_INVALID);
+    expect(e.message).toContain("refused the two-factor code");
+    expect(e.hint).toContain("current one");
+    expectNoSecret(e, PLANTED_CODE, passwordOf(emulator, "artist"));
+    expect(count(emulator, "get_session_token")).toBe(2);
+  });
+
+  it("says how to supply a code when 2FA is required and there is no way to get one", async () => {
+    const error = await rejection(client({ login: "artist", password: passwordOf(emulator, "artist") }).call("read", READ_SHOTS));
+    expect(error).toBeInstanceOf(SgTwoFactorRequiredError);
+    expect((error as SgAuthError).code).toBe(LegacyErrorCode.TWO_FACTOR_REQUIRED);
+    expect((error as SgAuthError).hint).toContain("twoFactor:");
+    expect((error as SgAuthError).hint).toContain("authToken");
+  });
+
+  it("uses authToken once: a re-login after expiry needs twoFactor, and says so", async () => {
+    const sg = client({ login: "artist", password: passwordOf(emulator, "artist"), authToken: codeOf(emulator, "artist") });
+    await sg.call("read", READ_SHOTS);
+    expect(count(emulator, "get_session_token")).toBe(1);
+    emulator.advanceClock(IDLE + 1);
+    const error = await rejection(sg.call("read", READ_SHOTS));
+    expect((error as SgAuthError).code).toBe(LegacyErrorCode.TWO_FACTOR_REQUIRED);
+    expect((error as SgAuthError).hint).toContain("already used");
+    expectNoSecret(error, codeOf(emulator, "artist"));
+  });
+
+  it("with keepSession: false sends the login with each call and no get_session_token", async () => {
+    const sg = client({ login: "coord", password: passwordOf(emulator, "coord"), keepSession: false });
+    await Promise.all([sg.call("read", READ_SHOTS), sg.call("read", READ_SHOTS)]);
+    expect(count(emulator, "get_session_token")).toBe(0);
+    expect(emulator.requests().filter((r) => r.method_name === "read").every((r) => r.auth === "user")).toBe(true);
+    const error = await rejection(client({ login: "coord", password: PLANTED_PASSWORD, keepSession: false }).call("read", READ_SHOTS));
+    expect((error as SgAuthError).code).toBe(LegacyErrorCode.BAD_PASSWORD);
+    expectNoSecret(error, PLANTED_PASSWORD);
+  });
+
+  it("with keepSession: false switches to a session when the site wants a 2FA code", async () => {
+    let asked = 0;
+    const code = codeOf(emulator, "artist");
+    const sg = client({
+      login: "artist",
+      password: passwordOf(emulator, "artist"),
+      keepSession: false,
+      twoFactor: async () => {
+        asked += 1;
+        return code;
+      },
+    });
+    await Promise.all(Array.from({ length: 10 }, () => sg.call("read", READ_SHOTS)));
+    await sg.call("read", READ_SHOTS);
+    expect(asked).toBe(1);
+    expect(count(emulator, "get_session_token")).toBe(1);
+  });
+});
+
+describe("legacyLoginAuth on an Autodesk Identity site", () => {
+  let emulator: Emulator;
+  const clients: Client[] = [];
+  const client = (options: LegacyLoginOptions, logger?: Logger): Client => {
+    const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth: legacyLoginAuth(options), ...(logger ? { logger } : {}) });
+    clients.push(c);
+    return c;
+  };
+  const expectPatHint = (error: unknown): void => {
+    expect(error).toBeInstanceOf(SgAuthError);
+    const e = error as SgAuthError;
+    expect(e.code).toBe(LegacyErrorCode.PAT_REFUSED);
+    expect(e.message).toContain("Personal Access Token");
+    expect(e.hint).toContain("Autodesk profile");
+    expect(e.hint).toContain("Personal Access Tokens → Generate");
+    expect(e.hint).toContain("ShotGrid scope");
+    expect(e.hint).toContain("Account Settings → Legacy Login and Personal Access Token");
+    expect(e.hint).toContain("about an hour");
+  };
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ authMode: "identity", fixtures: "demo" });
+  });
+  beforeEach(() => emulator.reset());
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await emulator.close();
+  });
+
+  it("logs in an admin with a valid PAT, who may then activate a HumanUser", async () => {
+    const sg = client({ login: "admin", password: passwordOf(emulator, "admin") });
+    const found = await sg.call<{ entities: { id: number }[] }>("read", {
+      ...READ_SHOTS,
+      type: "HumanUser",
+      filters: { logical_operator: "and", conditions: [{ path: "login", relation: "is", values: ["inactive"] }] },
+      return_fields: ["id"],
+    });
+    const id = found.entities[0]!.id;
+    const updated = await sg.call<{ sg_status_list: string }>("update", { type: "HumanUser", id, fields: [{ field_name: "sg_status_list", value: "act" }] });
+    expect(updated.sg_status_list).toBe("act");
+  });
+
+  it("explains a refusal for lack of a PAT with the exact steps", async () => {
+    const password = passwordOf(emulator, "nopat");
+    const error = await rejection(client({ login: "nopat", password }).call("read", READ_SHOTS));
+    expectPatHint(error);
+    expectNoSecret(error, password);
+  });
+
+  it("explains a wrong passphrase on an Identity site as PAT-or-passphrase, without echoing it", async () => {
+    const error = await rejection(client({ login: "coord", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
+    expectPatHint(error);
+    expect((error as Error).message).toContain("or the passphrase is wrong");
+    expectNoSecret(error, PLANTED_PASSWORD);
+  });
+
+  it("says to set a passphrase when the account has none (fault 110)", async () => {
+    const error = await rejection(client({ login: "nopass", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
+    expect(error).toBeInstanceOf(SgIdentitySiteError);
+    const e = error as SgIdentitySiteError;
+    expect(e.code).toBe(LegacyErrorCode.NO_PASSPHRASE);
+    expect(e.message).toContain("no legacy passphrase");
+    expect(e.hint).toContain("set a passphrase under Account Settings → Legacy Login and Personal Access Token");
+    expect(e.hint).toContain("browserLogin");
+    expectNoSecret(e, PLANTED_PASSWORD);
+  });
+
+  it("accepts a revoked PAT within the hour, then refuses it after advanceClock(3601)", async () => {
+    const password = passwordOf(emulator, "coord");
+    const first = client({ login: "coord", password });
+    await first.call("read", READ_SHOTS);
+    emulator.setPat("coord", "revoked");
+    try {
+      const second = client({ login: "coord", password });
+      await second.call("read", READ_SHOTS);
+      emulator.advanceClock(3601);
+      const error = await rejection(first.call("read", READ_SHOTS));
+      expectPatHint(error);
+      expect((error as Error).message).toContain("there is none");
+      expectNoSecret(error, password);
+      const fresh = await rejection(client({ login: "coord", password }).call("read", READ_SHOTS));
+      expectPatHint(fresh);
+    } finally {
+      emulator.setPat("coord", "valid");
+    }
+  });
+
+  it("refuses a PAT revoked before it was ever exchanged", async () => {
+    const error = await rejection(client({ login: "revoked", password: passwordOf(emulator, "revoked") }).call("read", READ_SHOTS));
+    expectPatHint(error);
+  });
+});
+
+describe("legacyLoginAuth on an SSO site", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ authMode: "sso", fixtures: "demo" });
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it("points to @sg/auth-session", async () => {
+    const password = passwordOf(emulator, "coord");
+    const sg = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth: legacyLoginAuth({ login: "coord", password }) });
+    const error = await rejection(sg.call("read", READ_SHOTS));
+    expect(error).toBeInstanceOf(SgSsoSiteError);
+    const e = error as SgSsoSiteError;
+    expect(e.code).toBe(LegacyErrorCode.SSO_SITE);
+    expect(e.hint).toContain("@sg/auth-session");
+    expect(e.hint).toContain("browserLogin");
+    expect(e.hint).toContain("_session_id");
+    expectNoSecret(e, password);
+    await sg.close();
+  });
+});

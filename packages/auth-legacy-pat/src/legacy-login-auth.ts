@@ -1,0 +1,132 @@
+import { SgAuthError, SgTwoFactorRequiredError } from "@sg/core";
+import type { AuthContext, AuthStrategy, Credentials, SessionCredentials, UserCredentials } from "@sg/core";
+import { explainLoginError } from "./explain-login.js";
+import { LegacyErrorCode } from "./login-errors.js";
+import { PACKAGE, validateLegacyOptions } from "./options.js";
+import type { LegacyLoginOptions } from "./options.js";
+
+function tail(token: string): string {
+  return token.length > 8 ? token.slice(-4) : "****";
+}
+
+/**
+ * Authenticate a person with a legacy login + passphrase (on Autodesk Identity sites, a login with a valid
+ * Personal Access Token bound to it), with two-factor codes when the site asks.
+ *
+ * By default the login is exchanged for a session token at the first call (`get_session_token`; concurrent
+ * first calls share one exchange) and the session is used from then on, so the passphrase is not sent on every
+ * call. When the site later refuses the session (expired), the strategy logs in again once — one login shared
+ * by every call refused together — and the calls are re-sent once. On fault 106 it asks `twoFactor()` once for
+ * a code and retries once; it never loops. Refusals become errors whose `code` (see {@link LegacyErrorCode})
+ * and hint say what to do: wrong password, no PAT on an Identity site, no passphrase, SSO site, 2FA.
+ */
+export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
+  const { login, password, authToken, twoFactor, keepSession } = validateLegacyOptions(options);
+  let unusedAuthToken = authToken;
+  const hadAuthToken = unusedAuthToken !== undefined;
+  const secrets: string[] = [password, ...(unusedAuthToken ? [unusedAuthToken] : [])];
+  const userCredentials = (authToken?: string): UserCredentials =>
+    Object.freeze({ kind: "user", login, password, ...(authToken === undefined ? {} : { authToken }) });
+  const plain = userCredentials();
+
+  let useSession = keepSession;
+  let session: SessionCredentials | undefined;
+  let pending: Promise<SessionCredentials> | undefined;
+  let logins = 0;
+
+  const askCode = async (): Promise<string> => {
+    const code = await (twoFactor as () => Promise<string>)();
+    if (typeof code !== "string" || !/^\S+$/.test(code)) {
+      throw new SgTwoFactorRequiredError(`${PACKAGE}: twoFactor() did not return a code for '${login}'`, {
+        code: LegacyErrorCode.TWO_FACTOR_REQUIRED,
+        hint: "twoFactor must resolve to the current one-time code as a string, e.g. \"123456\".",
+        secrets,
+      });
+    }
+    secrets.push(code);
+    return code;
+  };
+
+  /** One login: get_session_token, asking twoFactor() at most once. */
+  const exchange = async (ctx: AuthContext, askFirst: boolean): Promise<SessionCredentials> => {
+    let code = unusedAuthToken;
+    unusedAuthToken = undefined;
+    let asked = false;
+    if (code === undefined && askFirst && twoFactor) {
+      code = await askCode();
+      asked = true;
+    }
+    logins += 1;
+    ctx.logger.info(`${PACKAGE}: logging in as '${login}' to get a session`, { twoFactorCode: code !== undefined });
+    for (;;) {
+      let result: unknown;
+      try {
+        result = await ctx.call("get_session_token", undefined, userCredentials(code));
+      } catch (error) {
+        if (error instanceof SgTwoFactorRequiredError && twoFactor && !asked) {
+          asked = true;
+          code = await askCode();
+          continue;
+        }
+        throw await explainLoginError(error, { login, codeSent: code !== undefined, canAsk: twoFactor !== undefined, authTokenSpent: hadAuthToken, secrets }, ctx);
+      }
+      const token = (result as { session_id?: unknown } | null)?.session_id;
+      if (typeof token !== "string" || token === "") {
+        throw new SgAuthError(`${PACKAGE}: the site accepted the login '${login}' but get_session_token returned no session_id`, {
+          code: LegacyErrorCode.LOGIN_FAILED,
+          hint: "The site's answer was not the expected { session_id }; check the site URL, or pass keepSession: false to send the login with every call.",
+          secrets,
+        });
+      }
+      ctx.logger.info(`${PACKAGE}: logged in as '${login}'`, { session: `…${tail(token)}` });
+      return Object.freeze({ kind: "session", sessionToken: token, rejectIfExpired: true });
+    }
+  };
+
+  /** The current session, or the one login in flight, or a new login. */
+  const sessionFor = (ctx: AuthContext, askFirst = false): Promise<SessionCredentials> => {
+    if (session) return Promise.resolve(session);
+    if (!pending) {
+      const started = exchange(ctx, askFirst).then((fresh) => {
+        session = fresh;
+        secrets.push(fresh.sessionToken);
+        return fresh;
+      });
+      pending = started;
+      const clear = (): void => {
+        if (pending === started) pending = undefined;
+      };
+      started.then(clear, clear);
+    }
+    return pending;
+  };
+
+  const describe = (): string =>
+    `LegacyLoginAuth { name: '${PACKAGE}', login: '${login}', session: ${session ? `'…${tail(session.sessionToken)}'` : "none"}, twoFactor: ${twoFactor ? "yes" : "no"}, logins: ${logins} }`;
+
+  const strategy: AuthStrategy = {
+    name: PACKAGE,
+    credentials: (ctx: AuthContext): Promise<Credentials> => (useSession ? sessionFor(ctx) : Promise.resolve(plain)),
+    onRejected: async (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
+      if (rejected.kind === "session") {
+        if (session === rejected) {
+          ctx.logger.info(`${PACKAGE}: the session was refused (expired?); logging in again once`, { login, session: `…${tail(rejected.sessionToken)}` });
+          session = undefined;
+        }
+        return sessionFor(ctx);
+      }
+      if (rejected.kind !== "user") return undefined;
+      // keepSession: false — the login went with the call.
+      if (error instanceof SgTwoFactorRequiredError && (twoFactor || unusedAuthToken !== undefined)) {
+        ctx.logger.info(`${PACKAGE}: the site wants a two-factor code; switching to a session (codes are one-time)`, { login });
+        useSession = true;
+        return sessionFor(ctx, true);
+      }
+      throw await explainLoginError(error, { login, codeSent: rejected.authToken !== undefined, canAsk: twoFactor !== undefined, authTokenSpent: hadAuthToken, secrets }, ctx);
+    },
+  };
+  Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });
+  Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, login, session: Boolean(session), logins }) });
+  Object.defineProperty(strategy, "toString", { enumerable: false, value: describe });
+  return Object.freeze(strategy);
+}
