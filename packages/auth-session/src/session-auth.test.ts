@@ -54,7 +54,7 @@ describe("sessionAuth options", () => {
     [{ sessionToken: "" }, /sessionToken/],
     [{ sessionToken: `_session_id=${PLANTED_TOKEN}` }, /without the name.*Pass only what follows/s],
     [{ sessionToken: `${PLANTED_TOKEN}\n` }, /whitespace.*trim/s],
-    [{ sessionToken: PLANTED_TOKEN, refresh: "later" }, /refresh: expected a function/],
+    [{ sessionToken: PLANTED_TOKEN, refresh: PLANTED_TOKEN }, /refresh: expected a function/],
     [{ session_token: PLANTED_TOKEN }, /session_token: expected no such option.*Did you mean 'sessionToken'/s],
   ])("refuses %# synchronously without echoing the token", (options, pattern) => {
     let thrown: unknown;

@@ -67,7 +67,7 @@ export function validateSessionOptions(options: unknown): SessionAuthOptions {
   const sessionToken = checkToken(o["sessionToken"], "sessionToken", "Get one with browserLogin() from this package, `sg login`, or a logged-in browser's _session_id cookie.");
   for (const name of ["refresh", "onToken"] as const) {
     if (o[name] !== undefined && typeof o[name] !== "function") {
-      throw new SgValidationError(PACKAGE, { path: [name], expected: "a function, or undefined", received: describeValue(o[name]) });
+      throw new SgValidationError(PACKAGE, { path: [name], expected: "a function, or undefined", received: describeValue(o[name], typeof o[name] === "string") });
     }
   }
   return Object.freeze({
