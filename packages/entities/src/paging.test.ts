@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+// Demo fixtures with a page size of 5: 6 Shots, 4 Assets, 26 Tasks, 2 Sequences.
+let site: TestSite;
+beforeAll(async () => {
+  site = await startSite({ pageSize: 5 });
+});
+afterAll(async () => {
+  await site.close();
+});
+beforeEach(() => {
+  site.sent.length = 0;
+});
+
+type Paging = { entities_per_page: number; current_page: number };
+const pagings = (): Paging[] => site.payloads("read").map((p) => (p as { paging: Paging }).paging);
+const flags = (): unknown[] => site.payloads("read").map((p) => (p as Record<string, unknown>)["return_paging_info_without_counts"]);
+const ids = (records: readonly { id: number }[]): number[] => records.map((r) => r.id);
+
+describe("paging: the Python algorithm", () => {
+  it("reads the page size from info and pages until has_next_page is false", async () => {
+    const tasks = await site.api.find("Task", [], ["content"]);
+    expect(tasks).toHaveLength(26);
+    expect(ids(tasks)).toEqual([...ids(tasks)].sort((a, b) => a - b));
+    expect(pagings()).toEqual([1, 2, 3, 4, 5, 6].map((current_page) => ({ entities_per_page: 5, current_page })));
+    expect(flags().every((f) => f === true)).toBe(true);
+  });
+
+  it("returns [] for an empty result after one request", async () => {
+    expect(await site.api.find("Shot", [["code", "is", "nope"]])).toEqual([]);
+    expect(pagings()).toEqual([{ entities_per_page: 5, current_page: 1 }]);
+  });
+
+  it("stops after exactly one full page when has_next_page is false", async () => {
+    const seqs = await site.api.find("Asset", [], ["code"]);
+    expect(seqs).toHaveLength(4);
+    expect(pagings()).toHaveLength(1);
+    const five = await site.api.find("Task", [["id", "less_than", 6]]);
+    expect(five).toHaveLength(5);
+    expect(pagings().slice(1)).toEqual([{ entities_per_page: 5, current_page: 1 }]);
+  });
+
+  it("takes the fast path for a limit inside one page: one request of `limit` records, no paging info", async () => {
+    const tasks = await site.api.find("Task", [], ["content"], { limit: 3 });
+    expect(ids(tasks)).toEqual([1, 2, 3].map((n) => tasks[0]!.id + n - 1));
+    expect(pagings()).toEqual([{ entities_per_page: 3, current_page: 1 }]);
+    expect(flags()).toEqual([false]);
+  });
+
+  it("pages across page boundaries for a limit above the page size and cuts to the limit", async () => {
+    const all = await site.api.find("Task", []);
+    site.sent.length = 0;
+    const tasks = await site.api.find("Task", [], [], { limit: 12 });
+    expect(ids(tasks)).toEqual(ids(all).slice(0, 12));
+    expect(pagings().map((p) => p.current_page)).toEqual([1, 2, 3]);
+  });
+
+  it("reads one page with the page parameter (and with limit ≤ page size, that page of `limit` records)", async () => {
+    const all = await site.api.find("Task", []);
+    site.sent.length = 0;
+    expect(ids(await site.api.find("Task", [], [], { page: 2 }))).toEqual(ids(all).slice(5, 10));
+    expect(pagings()).toEqual([{ entities_per_page: 5, current_page: 2 }]);
+    expect(flags()).toEqual([false]);
+    expect(ids(await site.api.find("Task", [], [], { page: 3, limit: 2 }))).toEqual(ids(all).slice(4, 6));
+    expect(await site.api.find("Task", [], [], { page: 99 })).toEqual([]);
+  });
+
+  it("findOne sends limit 1 and returns null when nothing matches", async () => {
+    expect(await site.api.findOne("Shot", [["code", "is", "nope"]])).toBeNull();
+    const shot = await site.api.findOne("Shot", [], ["code"], { order: ["-code"] });
+    expect(shot).toMatchObject({ type: "Shot", code: "SQ020_0030" });
+    expect(pagings()).toEqual([{ entities_per_page: 1, current_page: 1 }, { entities_per_page: 1, current_page: 1 }]);
+  });
+});
+
+describe("paging: concurrency", () => {
+  it("keeps order and returns the same records as sequential paging", async () => {
+    const sequential = await site.api.find("Task", [], ["content"]);
+    for (const concurrency of [2, 3, 8]) {
+      expect(await site.api.find("Task", [], ["content"], { concurrency })).toEqual(sequential);
+    }
+  });
+
+  it("over-fetches at most concurrency - 1 pages beyond the last one", async () => {
+    // 26 tasks = 6 pages; page 6 is short. With 4 in flight, pages up to 6 + 3 = 9 may be asked for.
+    await site.api.find("Task", [], [], { concurrency: 4 });
+    const pages = pagings().map((p) => p.current_page);
+    expect(Math.max(...pages)).toBeLessThanOrEqual(6 + 3);
+    expect(new Set(pages).size).toBe(pages.length);
+    site.sent.length = 0;
+    // An empty result with 8 in flight: page 1 plus at most 7 more.
+    await site.api.find("Task", [["id", "is", 0]], [], { concurrency: 8 });
+    expect(pagings().length).toBeLessThanOrEqual(8);
+  });
+
+  it("stops launching pages once the limit is covered", async () => {
+    const all = await site.api.find("Task", []);
+    site.sent.length = 0;
+    const tasks = await site.api.find("Task", [], [], { limit: 12, concurrency: 8 });
+    expect(ids(tasks)).toEqual(ids(all).slice(0, 12));
+    expect(pagings().map((p) => p.current_page)).toEqual([1, 2, 3]);
+  });
+});
+
+describe("iterate()", () => {
+  it("streams every record in order, page by page", async () => {
+    const all = await site.api.find("Task", [], ["content"]);
+    site.sent.length = 0;
+    const seen: unknown[] = [];
+    for await (const task of site.api.iterate("Task", [], ["content"])) seen.push(task);
+    expect(seen).toEqual(all);
+    expect(pagings()).toHaveLength(6);
+  });
+
+  it("requests no further page once the consumer breaks out", async () => {
+    let n = 0;
+    for await (const _ of site.api.iterate("Task", [])) {
+      if (++n === 2) break;
+    }
+    // the first page, and at most the one prefetched while the first was handed out
+    expect(pagings().length).toBeLessThanOrEqual(2);
+  });
+
+  it("honours limit, page and concurrency", async () => {
+    const all = await site.api.find("Task", []);
+    const take = async (options: Record<string, number>): Promise<number[]> => {
+      const out: number[] = [];
+      for await (const t of site.api.iterate("Task", [], [], options)) out.push(t.id);
+      return out;
+    };
+    expect(await take({ limit: 7 })).toEqual(ids(all).slice(0, 7));
+    expect(await take({ page: 2 })).toEqual(ids(all).slice(5, 10));
+    expect(await take({ concurrency: 3 })).toEqual(ids(all));
+  });
+
+  it("validates before the first request", async () => {
+    const before = site.emulator.requests().length;
+    const it = site.api.iterate("Task", [], [], { limit: -1 });
+    await expect(it.next()).rejects.toMatchObject({ code: "SG_VALIDATION", path: ["options", "limit"] });
+    expect(site.emulator.requests().length).toBe(before);
+  });
+});
