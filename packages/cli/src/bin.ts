@@ -2,6 +2,12 @@
 import { runCli } from "./cli.js";
 import { processIo } from "./io.js";
 
+// `sg find Shot --all | head`: a closed pipe ends the command quietly, like other Unix tools.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 const stop = new Promise<string>((resolve) => {
   process.once("SIGINT", () => resolve("SIGINT"));
   process.once("SIGTERM", () => resolve("SIGTERM"));

@@ -1,5 +1,5 @@
 import type { Client } from "@sg/core";
-import { entityApi, type EntityApi } from "@sg/entities";
+import { entityApi, type EntityApi, type LooseSchema } from "@sg/entities";
 import type { ParsedArgs } from "./args.js";
 import { enumOption } from "./config.js";
 import { noCredentialsError, openClient, resolveConnection, secretsOf, type ResolvedConnection } from "./connection.js";
@@ -31,7 +31,7 @@ export interface CommandContext {
 export interface Connected {
   readonly connection: ResolvedConnection;
   readonly client: Client;
-  readonly api: EntityApi;
+  readonly api: EntityApi<LooseSchema, "string">;
 }
 
 /** Build the context of one run. */

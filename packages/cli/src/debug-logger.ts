@@ -1,13 +1,13 @@
 import { redactValue, scrubText, type Logger } from "@sg/core";
 import type { CliOutput } from "./io.js";
 
-/** A logger for `--debug`: every line on stderr, secrets and secret-named fields redacted. */
+/** A logger for `--debug`: every line on stderr, secrets and secret-named fields redacted; silent without `enabled`. */
 export function debugLogger(stream: CliOutput, secrets: () => readonly string[], enabled: boolean): Logger {
   const log =
     (level: string) =>
     (message: string, data?: Readonly<Record<string, unknown>>): void => {
-      if (!enabled && level === "debug") return;
-      if (!enabled && level === "info") return;
+      // Without --debug the libraries stay quiet: their failures reach the person as the error itself.
+      if (!enabled) return;
       const s = secrets();
       const extra = data && Object.keys(data).length ? " " + JSON.stringify(redactValue(data, s)) : "";
       stream.write(scrubText(`[${level}] ${message}${extra}`, s) + "\n");

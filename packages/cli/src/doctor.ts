@@ -45,7 +45,7 @@ interface Explanation {
 
 function text(error: SgError): string {
   const server = (error as { serverMessage?: unknown }).serverMessage;
-  return `${error.code} ${error.reason} ${typeof server === "string" ? server : ""} ${error.hint ?? ""}`;
+  return `${error.reason} ${typeof server === "string" ? server : ""}`;
 }
 
 /** Explain an authentication failure for the auth mode and the site's kind (auth-landscape.md). */
@@ -55,14 +55,16 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
     return { problem: "unreachable", why: `the site did not answer (${error.reason})`, fix: "Check the URL, your network, VPN or proxy." };
   }
   if (!(error instanceof SgError)) return { problem: "unexpected", why: error instanceof Error ? error.message : String(error), fix: "Run again with --debug and report it." };
-  const all = text(error);
+  const login = auth.kind === "user" ? auth.login.value : auth.kind === "session" ? auth.login : undefined;
+  const all = login ? text(error).split(`'${login}'`).join("''") : text(error);
   const errorCode = (error as { errorCode?: unknown }).errorCode;
-  if (/sudo/i.test(all) && auth.kind === "script") {
-    const reason = /inactive/i.test(all)
+  const code = error.code;
+  if (auth.kind === "script" && (/SUDO/.test(code) || /cannot 'sudo'|sudo/i.test(all))) {
+    const reason = /INACTIVE/.test(code) || /inactive/i.test(all)
       ? "the user to act as is inactive"
-      : /unknown or retired|unknown_user|UNKNOWN_USER/i.test(all)
+      : /UNKNOWN_USER/.test(code) || /unknown or retired/i.test(all)
         ? "no active user has that login (unknown or retired)"
-        : /impersonat|NOT_ALLOWED/i.test(all)
+        : /NOT_ALLOWED/.test(code) || /impersonat/i.test(all)
           ? "that user has 'can impersonate this user' turned off (only the web UI can change it)"
           : "the site refused the sudo";
     return {
@@ -71,21 +73,21 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
       fix: "Pick an active user who allows impersonation, drop --sudo-as, or log in as that person (sg login).",
     };
   }
-  if (error.code === "SG_AUTH_SSO_SITE" || errorCode === 108 || (siteKind === "sso" && auth.kind === "user")) {
+  if (/SSO_SITE/.test(code) || errorCode === 108 || (siteKind === "sso" && auth.kind === "user")) {
     return {
       problem: "sso-site",
       why: "this site uses SSO, where a login and passphrase are never accepted by the API.",
       fix: "Run `sg login --browser` to approve a session in your browser (saved for later commands), or use a script's name and key for automation.",
     };
   }
-  if (error.code === "SG_AUTH_2FA_REQUIRED" || errorCode === 106 || /two.?factor|2fa/i.test(all)) {
+  if (/2FA/.test(code) || errorCode === 106) {
     return {
       problem: "2fa-required",
       why: "your account has two-factor authentication and no valid one-time code was sent.",
       fix: "Pass --2fa-code with the current code from your authenticator app (or run on a terminal to be asked), then `sg login` once to save a session.",
     };
   }
-  if (error.code === "SG_AUTH_IDENTITY_SITE" || errorCode === 110 || /passphrase is not set|no passphrase|NO_PASSPHRASE/i.test(all)) {
+  if (code === "SG_AUTH_IDENTITY_SITE" || /NO_PASSPHRASE/.test(code) || errorCode === 110) {
     return {
       problem: "no-passphrase",
       why: "on this Autodesk Identity site your account has no legacy passphrase, so the API cannot use it (Autodesk Identity credentials only work in a browser).",
@@ -106,8 +108,8 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
       fix: "Check --script-name and --script-key (or SG_SCRIPT_NAME/SG_SCRIPT_KEY) against Admin → Scripts; generate a new key there if it was lost.",
     };
   }
-  if (auth.kind === "user" && (siteKind === "identity" || /PAT|personal access token|revoked/i.test(all))) {
-    const revoked = /revoked|expired|no longer valid|PAT_REVOKED/i.test(all);
+  if (auth.kind === "user" && (siteKind === "identity" || /PAT_/.test(code))) {
+    const revoked = /revoked|no longer valid/i.test(all);
     return {
       problem: revoked ? "pat-revoked" : "pat-missing-or-revoked",
       why: revoked

@@ -33,10 +33,9 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
     const result = await browserLogin({
       site,
       appName: "sg (ShotGrid command line)",
-      open: (url: string) => {
-        ctx.note(`Approve this login in your browser:\n  ${url}`);
-        if (!noOpen) openInBrowser(url);
-      },
+      onUrl: (url: string) => ctx.note(`Approve this login in your browser:\n  ${url}`),
+      ...(noOpen ? {} : { open: openInBrowser }),
+      ...(values["allow-http"] === true ? { allowInsecureHttp: true } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
     ctx.secrets.add(result.sessionToken);

@@ -27,7 +27,7 @@ export function tableWriter(options: WriterOptions): RecordWriter {
         if (!record) return;
         const keys = columnsOf(options, record);
         const keyWidth = Math.max(...keys.map(width));
-        for (const k of keys) await writeAndDrain(out, `${k.padEnd(keyWidth)}  ${cellText(record[k], "table")}\n`);
+        for (const k of keys) await writeAndDrain(out, `${k.padEnd(keyWidth)}  ${cellText(record[k], "table")}`.trimEnd() + "\n");
         return;
       }
       const columns = columnsOf(options, records[0]);
