@@ -1,0 +1,122 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SgPartialWriteError, SgTransferError, parseUploadReply } from "./index.js";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+// A 1×1 PNG.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+let site: TestSite;
+let dir: string;
+let project: { type: "Project"; id: number };
+let png: string;
+let text: string;
+beforeAll(async () => {
+  site = await startSite();
+  project = site.emulator.card.projects[0] as { type: "Project"; id: number };
+  dir = mkdtempSync(join(tmpdir(), "sg-entities-"));
+  png = join(dir, "thumb.png");
+  writeFileSync(png, PNG);
+  text = join(dir, "notes.txt");
+  writeFileSync(text, "hello from @sg/entities\n".repeat(1000));
+});
+afterAll(async () => {
+  await site.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const paths = (): string[] => site.emulator.requests().map((r) => r.path);
+
+describe("upload and download of real files", () => {
+  it("uploads a file into a url field and downloads the same bytes back (script credentials → session cookie)", async () => {
+    const version = await site.api.create("Version", { code: "up_v1", project });
+    const id = await site.api.upload("Version", version.id, text, { fieldName: "sg_uploaded_movie", displayName: "Notes", tagList: ["a", "b"] });
+    expect(Number.isInteger(id)).toBe(true);
+    const read = await site.api.findOne("Version", [["id", "is", version.id]], ["sg_uploaded_movie"]);
+    const movie = read!.sg_uploaded_movie as { url: string; name: string; type: string; id: number };
+    expect(movie).toMatchObject({ name: "Notes", type: "Attachment", id });
+    const bytes = await site.api.downloadAttachment(movie);
+    expect(Buffer.from(bytes).equals(readFileSync(text))).toBe(true);
+    const target = join(dir, "copy.txt");
+    expect(await site.api.downloadAttachment(id, { filePath: target })).toBe(target);
+    expect(readFileSync(target).equals(readFileSync(text))).toBe(true);
+    expect(paths()).toContain("/upload/upload_file");
+    expect(site.sent.filter((r) => r.method === "get_session_token")).toHaveLength(1);
+  });
+
+  it("uploads without a field (an Attachment linked to the entity) and accepts a Blob", async () => {
+    const shot = await site.api.findOne("Shot", []);
+    const id = await site.api.upload("Shot", shot!.id, new File([new TextEncoder().encode("in memory")], "memo.txt"));
+    expect(Buffer.from(await site.api.downloadAttachment({ type: "Attachment", id })).toString()).toBe("in memory");
+  });
+
+  it("uploads thumbnails and filmstrips through publish_thumbnail", async () => {
+    const shot = await site.api.create("Shot", { code: "up_thumb", project });
+    const before = paths().length;
+    await site.api.uploadThumbnail("Shot", shot.id, png);
+    await site.api.uploadFilmstripThumbnail("Shot", shot.id, png);
+    expect(paths().slice(before).filter((p) => p.startsWith("/upload/"))).toEqual(["/upload/publish_thumbnail", "/upload/publish_thumbnail"]);
+    const read = await site.api.findOne("Shot", [["id", "is", shot.id]], ["image"]);
+    expect(typeof read!.image).toBe("string");
+  });
+
+  it("shares a thumbnail from a source entity and from a path", async () => {
+    const [a, b, c] = await Promise.all(["up_share_a", "up_share_b", "up_share_c"].map((code) => site.api.create("Shot", { code, project })));
+    await site.api.uploadThumbnail("Shot", a!.id, png);
+    const shared = await site.api.shareThumbnail([b!, c!], { sourceEntity: a! });
+    expect(Number.isInteger(shared)).toBe(true);
+    const fromPath = await site.api.shareThumbnail([a!, b!], { thumbnailPath: png });
+    expect(Number.isInteger(fromPath)).toBe(true);
+    const images = await site.api.find("Shot", [["id", "in", [a!.id, b!.id, c!.id]]], ["image"]);
+    expect(images.every((s) => typeof s.image === "string")).toBe(true);
+  });
+
+  it("get_attachment_download_url: url key, Attachment link, id, null", () => {
+    expect(site.api.getAttachmentDownloadUrl({ url: "https://x/y" })).toBe("https://x/y");
+    expect(site.api.getAttachmentDownloadUrl({ type: "Attachment", id: 7 })).toBe(`${site.emulator.url}/file_serve/attachment/7`);
+    expect(site.api.getAttachmentDownloadUrl(8)).toBe(`${site.emulator.url}/file_serve/attachment/8`);
+    expect(site.api.getAttachmentDownloadUrl(null)).toBeNull();
+  });
+
+  it("turns a refused download into SgTransferError with the status", async () => {
+    await expect(site.api.downloadAttachment(987654)).rejects.toBeInstanceOf(SgTransferError);
+  });
+
+  it("parses upload replies like the Python client", () => {
+    expect(parseUploadReply("1:123\nok")).toBe(123);
+    expect(parseUploadReply("1\n:123\nasd")).toBe(123);
+    expect(parseUploadReply("0:Error")).toBeUndefined();
+  });
+});
+
+describe("create/update with an image: the entity first, then the upload", () => {
+  it("creates, uploads the image and returns the image URL", async () => {
+    const shot = await site.api.create("Shot", { code: "up_img", project, image: png }, ["code"]);
+    expect(shot).toMatchObject({ code: "up_img" });
+    expect(typeof shot.image).toBe("string");
+    const create = site.payloads("create").at(-1) as { fields: { field_name: string }[] };
+    expect(create.fields.map((f) => f.field_name)).not.toContain("image");
+  });
+
+  it("keeps the created record when the thumbnail upload fails", async () => {
+    site.emulator.injectFault({ method: "/upload/publish_thumbnail", status: 500, body: "boom", times: 5 });
+    const error = await site.api.create("Shot", { code: "up_img_fail", project, image: png }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    const record = (error as SgPartialWriteError).record;
+    expect(record).toMatchObject({ type: "Shot" });
+    expect(await site.api.findOne("Shot", [["id", "is", record["id"] as number]], ["code"])).toMatchObject({ code: "up_img_fail" });
+    site.emulator.reset();
+  });
+
+  it("update with only an image sends no update call; image: null clears the thumbnail", async () => {
+    const shot = await site.api.create("Shot", { code: "up_img_update", project });
+    const before = site.payloads("update").length;
+    const out = await site.api.update("Shot", shot.id, { image: png });
+    expect(site.payloads("update").length).toBe(before);
+    expect(typeof out.image).toBe("string");
+    const cleared = await site.api.update("Shot", shot.id, { image: null });
+    expect(cleared.image).toBeNull();
+  });
+});

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SgFault } from "@sg/core";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+let site: TestSite;
+let project: { type: "Project"; id: number };
+beforeAll(async () => {
+  site = await startSite();
+  project = site.emulator.card.projects[0] as { type: "Project"; id: number };
+});
+afterAll(async () => {
+  await site.close();
+});
+beforeEach(() => {
+  site.sent.length = 0;
+});
+
+describe("create", () => {
+  it("sends {type, fields, return_fields} and returns the record with the fields set", async () => {
+    const shot = await site.api.create("Shot", { code: "wr_create", project, sg_status_list: "ip" }, ["code", "sg_status_list", "project"]);
+    expect(shot).toMatchObject({ type: "Shot", code: "wr_create", sg_status_list: "ip", project: { type: "Project", id: project.id } });
+    expect(typeof shot.id).toBe("number");
+    expect(site.payloads("create")).toEqual([
+      { type: "Shot", fields: [{ field_name: "code", value: "wr_create" }, { field_name: "project", value: project }, { field_name: "sg_status_list", value: "ip" }], return_fields: ["code", "sg_status_list", "project"] },
+    ]);
+  });
+
+  it("defaults return_fields to ['id'], sends Dates as wire datetimes and does not trim entity dicts (parity)", async () => {
+    const fat = { ...project, name: "Demo Project", extra: "kept" };
+    await site.api.create("Note", { subject: "wr", project: fat, content: "x" });
+    const payload = site.payloads("create")[0] as { fields: { field_name: string; value: unknown }[]; return_fields: string[] };
+    expect(payload.return_fields).toEqual(["id"]);
+    expect(payload.fields.find((f) => f.field_name === "project")?.value).toEqual(fat);
+  });
+});
+
+describe("update", () => {
+  it("updates fields and returns the record", async () => {
+    const shot = await site.api.create("Shot", { code: "wr_update", project });
+    const out = await site.api.update("Shot", shot.id, { description: "changed", sg_status_list: "fin" });
+    expect(out).toMatchObject({ type: "Shot", id: shot.id, description: "changed", sg_status_list: "fin" });
+    expect(await site.api.findOne("Shot", [["id", "is", shot.id]], ["description"])).toMatchObject({ description: "changed" });
+  });
+
+  it("trims entity dicts in values (§3.5), and not with trimEntities: false", async () => {
+    const shot = await site.api.create("Shot", { code: "wr_trim", project });
+    const assets = await site.api.find("Asset", [], ["code", "sg_asset_type"]);
+    await site.api.update("Shot", shot.id, { assets: assets.slice(0, 2) });
+    const payload = site.payloads("update")[0] as { fields: { value: unknown[] }[] };
+    expect(payload.fields[0]!.value).toEqual(assets.slice(0, 2).map((a) => ({ type: "Asset", id: a.id })));
+    site.sent.length = 0;
+    await site.apiWith({ trimEntities: false }).update("Shot", shot.id, { assets: assets.slice(0, 1) });
+    expect((site.payloads("update")[0] as { fields: { value: unknown[] }[] }).fields[0]!.value).toEqual(assets.slice(0, 1));
+  });
+
+  it("applies multi_entity_update_modes add / remove / set", async () => {
+    const [a1, a2, a3] = await site.api.find("Asset", [], [], { limit: 3 });
+    const shot = await site.api.create("Shot", { code: "wr_modes", project, assets: [a1] });
+    await site.api.update("Shot", shot.id, { assets: [a2, a3] }, { multiEntityUpdateModes: { assets: "add" } });
+    const linked = async (): Promise<number[]> => ((await site.api.findOne("Shot", [["id", "is", shot.id]], ["assets"]))!.assets as { id: number }[]).map((a) => a.id).sort();
+    expect(await linked()).toEqual([a1!.id, a2!.id, a3!.id].sort());
+    await site.api.update("Shot", shot.id, { assets: [a1] }, { multiEntityUpdateModes: { assets: "remove" } });
+    expect(await linked()).toEqual([a2!.id, a3!.id].sort());
+    await site.api.update("Shot", shot.id, { assets: [a1] }, { multiEntityUpdateModes: { assets: "set" } });
+    expect(await linked()).toEqual([a1!.id]);
+    const modes = site.payloads("update").map((p) => (p as { fields: { multi_entity_update_mode?: string }[] }).fields[0]!.multi_entity_update_mode);
+    expect(modes).toEqual(["add", "remove", "set"]);
+  });
+
+  it("surfaces a fault for a missing entity as SgFault", async () => {
+    await expect(site.api.update("Shot", 999999, { code: "x" })).rejects.toBeInstanceOf(SgFault);
+  });
+});
+
+describe("delete / revive", () => {
+  it("retires and revives, reporting whether anything changed", async () => {
+    const shot = await site.api.create("Shot", { code: "wr_delete", project });
+    expect(await site.api.delete("Shot", shot.id)).toBe(true);
+    expect(await site.api.delete("Shot", shot.id)).toBe(false);
+    expect(await site.api.findOne("Shot", [["id", "is", shot.id]])).toBeNull();
+    expect(await site.api.findOne("Shot", [["id", "is", shot.id]], [], { retiredOnly: true })).toMatchObject({ id: shot.id });
+    expect(site.payloads("read").map((p) => (p as { return_only: string }).return_only)).toEqual(["active", "retired"]);
+    expect(await site.api.revive("Shot", shot.id)).toBe(true);
+    expect(await site.api.revive("Shot", shot.id)).toBe(false);
+    expect(await site.api.findOne("Shot", [["id", "is", shot.id]])).toMatchObject({ id: shot.id });
+  });
+});
+
+describe("batch", () => {
+  it("runs creates, updates and deletes in order and returns their results", async () => {
+    const victim = await site.api.create("Shot", { code: "wr_batch_victim", project });
+    const results = await site.api.batch([
+      { request_type: "create", entity_type: "Shot", data: { code: "wr_batch_1", project }, return_fields: ["code"] },
+      { request_type: "update", entity_type: "Shot", entity_id: victim.id, data: { description: "batched" } },
+      { request_type: "delete", entity_type: "Shot", entity_id: victim.id },
+    ]);
+    expect(results[0]).toMatchObject({ type: "Shot", code: "wr_batch_1" });
+    expect(results[1]).toMatchObject({ type: "Shot", id: victim.id, description: "batched" });
+    expect(results[2]).toBe(true);
+    expect(site.payloads("batch")[0]).toEqual([
+      { request_type: "create", type: "Shot", fields: [{ field_name: "code", value: "wr_batch_1" }, { field_name: "project", value: project }], return_fields: ["code"] },
+      { request_type: "update", type: "Shot", id: victim.id, fields: [{ field_name: "description", value: "batched" }] },
+      { request_type: "delete", type: "Shot", id: victim.id },
+    ]);
+  });
+
+  it("is atomic: when one request fails, none is applied", async () => {
+    const before = (await site.api.find("Shot", [["code", "starts_with", "wr_atomic"]])).length;
+    await expect(
+      site.api.batch([
+        { request_type: "create", entity_type: "Shot", data: { code: "wr_atomic_1", project } },
+        { request_type: "update", entity_type: "Shot", entity_id: 999999, data: { code: "nope" } },
+      ]),
+    ).rejects.toBeInstanceOf(SgFault);
+    expect((await site.api.find("Shot", [["code", "starts_with", "wr_atomic"]])).length).toBe(before);
+  });
+
+  it("sends nothing for an empty list", async () => {
+    const n = site.emulator.requests().length;
+    expect(await site.api.batch([])).toEqual([]);
+    expect(site.emulator.requests().length).toBe(n);
+  });
+});
