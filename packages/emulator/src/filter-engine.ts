@@ -1,4 +1,4 @@
-import { displayName, compilePath, type CompiledPath } from './entity-format.js';
+import { compilePath, displayName } from './entity-format.js';
 import { badInput } from './errors.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
@@ -147,7 +147,7 @@ function compileCondition(ctx: FilterContext, type: string, cond: Condition): Co
     if (!Object.values(OPERATORS_BY_TYPE).some((ops) => ops.includes(cond.relation))) throw badInput(`Unknown filter relation '${cond.relation}'`);
     throw badInput(`The '${cond.relation}' operator is not supported on the ${dt} field ${path.ownerType}.${path.lastField}`);
   }
-  const match = buildMatch(ctx, dt, cond, path);
+  const match = buildMatch(ctx, dt, cond);
   const negative = NEGATIVE.has(cond.relation);
   const test = path.direct
     ? (row: Row): boolean => match(path.lastField === 'id' ? row.id : path.lastField === 'type' ? row.type : row.f[path.lastField])
@@ -178,7 +178,7 @@ function linkName(ctx: FilterContext, link: unknown): string {
   return row ? lc(displayName(row)) : '';
 }
 
-function buildMatch(ctx: FilterContext, dt: string, cond: Condition, path: CompiledPath): Match {
+function buildMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
   const rel = cond.relation;
   switch (dt) {
     case 'entity':
@@ -205,7 +205,6 @@ function buildMatch(ctx: FilterContext, dt: string, cond: Condition, path: Compi
       break;
   }
   if (OPERATORS_BY_TYPE[dt] === NUMBER_OPS) return numberMatch(cond);
-  void path;
   return textMatch(cond);
 }
 

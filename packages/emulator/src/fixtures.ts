@@ -120,8 +120,6 @@ const link = (row: Row): LinkRef => ({ type: row.type, id: row.id });
 export function seed(store: Store, schema: Schema, fixtures: 'demo' | 'empty', rows: number): SeedResult {
   const script = store.insert('ApiUser', { firstname: 'emulator_script', lastname: null, description: 'Demo script of the emulator', generate_event_log_entries: true, created_at: formatDateTime(BASE_TIME), updated_at: formatDateTime(BASE_TIME) });
   const s = new Seeder(store, schema, link(script));
-  const admin = schema.validValues('HumanUser', 'sg_status_list');
-  void admin;
   const users: UserCredential[] = [];
   const userRows: Row[] = [];
   for (const u of USERS) {

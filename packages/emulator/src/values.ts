@@ -129,7 +129,7 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
       if (value === null) return null;
       return typeof value === 'object' ? value : wrong('an object or null');
     case 'url':
-      return coerceUrl(schema, store, label, value);
+      return coerceUrl(store, label, value);
     case 'image':
       if (value === null || typeof value === 'string') return value;
       return wrong('null (upload thumbnails through /upload/publish_thumbnail)');
@@ -138,7 +138,7 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
   }
 }
 
-function coerceUrl(schema: Schema, store: Store, label: string, value: unknown): unknown {
+function coerceUrl(store: Store, label: string, value: unknown): unknown {
   if (value === null) return null;
   if (typeof value !== 'object' || Array.isArray(value)) throw badInput(`${label} (url) expects a file/link hash or null, got ${JSON.stringify(value)}`);
   const v = value as Record<string, unknown>;
@@ -149,7 +149,6 @@ function coerceUrl(schema: Schema, store: Store, label: string, value: unknown):
   if (typeof v['url'] === 'string') {
     return { content_type: typeof v['content_type'] === 'string' ? v['content_type'] : null, link_type: 'web', name: typeof v['name'] === 'string' ? v['name'] : v['url'], url: v['url'] };
   }
-  void schema;
   throw badInput(`${label} (url) expects {url, name} for a web link or {local_path} / {local_storage, relative_path} for a local file`);
 }
 
