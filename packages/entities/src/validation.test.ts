@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SgValidationError } from "@sg/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EntityApi } from "./index.js";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+let site: TestSite;
+let dir: string;
+let emptyFile: string;
+beforeAll(async () => {
+  site = await startSite();
+  await site.api.info(); // cache info so that nothing below has a reason to talk to the site
+  dir = mkdtempSync(join(tmpdir(), "sg-entities-bad-"));
+  emptyFile = join(dir, "empty.png");
+  writeFileSync(emptyFile, "");
+});
+afterAll(async () => {
+  await site.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type Call = (api: EntityApi) => unknown;
+const shot = { type: "Shot", id: 1 };
+
+// [description, call, expected path]. The calls are typed loosely on purpose: these are the mistakes a
+// JavaScript caller (or a cast) can make.
+const cases: [string, Call, (string | number)[]][] = [
+  ["entity type empty", (a) => a.find("", []), ["entityType"]],
+  ["entity type not a string", (a) => a.find(42 as never, []), ["entityType"]],
+  ["entity type with a space", (a) => a.find("Shot Name", []), ["entityType"]],
+  ["filters a string", (a) => a.find("Shot", "code is sh010" as never), ["filters"]],
+  ["unknown relation", (a) => a.find("Shot", [["code", "equals", "x"]]), ["filters", 0, 1]],
+  ["between with one value", (a) => a.find("Shot", [["sg_cut_in", "between", [1]]]), ["filters", 0, 2]],
+  ["in with a non-array", (a) => a.find("Shot", [["id", "in", 5]]), ["filters", 0, 2]],
+  ["entity value without id", (a) => a.find("Shot", [["project", "is", { type: "Project" } as never]]), ["filters", 0, 2]],
+  ["filter element a number", (a) => a.find("Shot", [7 as never]), ["filters", 0]],
+  ["in_last without unit", (a) => a.find("Shot", [["created_at", "in_last", 3]]), ["filters", 0, 2]],
+  ["filterOperator unknown", (a) => a.find("Shot", [], [], { filterOperator: "xor" as never }), ["options", "filterOperator"]],
+  ["filterOperator with a wire tree", (a) => a.find("Shot", { logical_operator: "and", conditions: [] }, [], { filterOperator: "any" }), ["options", "filterOperator"]],
+  ["fields not an array", (a) => a.find("Shot", [], "code" as never), ["fields"]],
+  ["field name empty", (a) => a.find("Shot", [], [""]), ["fields", 0]],
+  ["field name a number", (a) => a.find("Shot", [], ["code", 3 as never]), ["fields", 1]],
+  ["field path with '..'", (a) => a.find("Shot", [], ["sg_sequence..code"]), ["fields", 0]],
+  ["limit negative", (a) => a.find("Shot", [], [], { limit: -1 }), ["options", "limit"]],
+  ["limit fractional", (a) => a.find("Shot", [], [], { limit: 1.5 }), ["options", "limit"]],
+  ["page negative", (a) => a.find("Shot", [], [], { page: -2 }), ["options", "page"]],
+  ["concurrency zero", (a) => a.find("Shot", [], [], { concurrency: 0 }), ["options", "concurrency"]],
+  ["order not an array", (a) => a.find("Shot", [], [], { order: "code" as never }), ["options", "order"]],
+  ["order item without field_name", (a) => a.find("Shot", [], [], { order: [{ direction: "asc" } as never] }), ["options", "order", 0, "field_name"]],
+  ["order direction 'up'", (a) => a.find("Shot", [], [], { order: [{ field_name: "code", direction: "up" as never }] }), ["options", "order", 0, "direction"]],
+  ["retiredOnly not boolean", (a) => a.find("Shot", [], [], { retiredOnly: "yes" as never }), ["options", "retiredOnly"]],
+  ["preset without preset_name", (a) => a.find("Version", [], [], { additionalFilterPresets: [{ latest_by: "X" } as never] }), ["options", "additionalFilterPresets", 0, "preset_name"]],
+  ["signal not an AbortSignal", (a) => a.find("Shot", [], [], { signal: "stop" as never }), ["options", "signal"]],
+  ["findOne bad filters", (a) => a.findOne("Shot", [["code"] as never]), ["filters", 0, 1]],
+  ["create data an array", (a) => a.create("Shot", [] as never), ["data"]],
+  ["create data null", (a) => a.create("Shot", null as never), ["data"]],
+  ["create field value undefined", (a) => a.create("Shot", { code: undefined }), ["data", "code"]],
+  ["create invalid Date", (a) => a.create("Shot", { created_at: new Date("nope") }), ["data", "created_at"]],
+  ["create returnFields bad", (a) => a.create("Shot", { code: "x" }, [null as never]), ["returnFields", 0]],
+  ["create image path missing", (a) => a.create("Shot", { code: "x", image: join(dir, "missing.png") }), ["data", "image"]],
+  ["update id zero", (a) => a.update("Shot", 0, { code: "x" }), ["entityId"]],
+  ["update id a string", (a) => a.update("Shot", "5" as never, { code: "x" }), ["entityId"]],
+  ["update empty data", (a) => a.update("Shot", 1, {}), ["data"]],
+  ["update field name empty", (a) => a.update("Shot", 1, { "": 1 }), ["data", ""]],
+  ["update mode 'append'", (a) => a.update("Shot", 1, { assets: [] }, { multiEntityUpdateModes: { assets: "append" as never } }), ["options", "multiEntityUpdateModes", "assets"]],
+  ["update mode for a field not in data", (a) => a.update("Shot", 1, { code: "x" }, { multiEntityUpdateModes: { assets: "add" } }), ["options", "multiEntityUpdateModes", "assets"]],
+  ["delete id NaN", (a) => a.delete("Shot", Number.NaN), ["entityId"]],
+  ["revive id negative", (a) => a.revive("Shot", -3), ["entityId"]],
+  ["batch not an array", (a) => a.batch({} as never), ["requests"]],
+  ["batch missing request_type", (a) => a.batch([{ entity_type: "Shot", data: {} } as never]), ["requests", 0, "request_type"]],
+  ["batch invalid request_type", (a) => a.batch([{ request_type: "upsert", entity_type: "Shot" } as never]), ["requests", 0, "request_type"]],
+  ["batch missing entity_type", (a) => a.batch([{ request_type: "delete", entity_id: 1 } as never]), ["requests", 0, "entity_type"]],
+  ["batch create without data", (a) => a.batch([{ request_type: "create", entity_type: "Shot" } as never]), ["requests", 0, "data"]],
+  ["batch update without entity_id", (a) => a.batch([{ request_type: "update", entity_type: "Shot", data: { code: "x" } } as never]), ["requests", 0, "entity_id"]],
+  ["batch delete without entity_id (2nd request)", (a) => a.batch([{ request_type: "delete", entity_type: "Shot", entity_id: 1 }, { request_type: "delete", entity_type: "Shot" } as never]), ["requests", 1, "entity_id"]],
+  ["summarize no summaries", (a) => a.summarize("Shot", [], []), ["summaryFields"]],
+  ["summarize type 'total'", (a) => a.summarize("Shot", [], [{ field: "id", type: "total" as never }]), ["summaryFields", 0, "type"]],
+  ["summarize two summaries of one field", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }, { field: "id", type: "maximum" }]), ["summaryFields", 1, "field"]],
+  ["summarize grouping not an array", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }], { grouping: {} as never }), ["options", "grouping"]],
+  ["summarize grouping type bad", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }], { grouping: [{ field: "code", type: "alphabetical" as never }] }), ["options", "grouping", 0, "type"]],
+  ["upload file missing", (a) => a.upload("Shot", 1, join(dir, "nope.txt")), ["path"]],
+  ["upload empty file", (a) => a.upload("Shot", 1, emptyFile), ["path"]],
+  ["upload a directory", (a) => a.uploadThumbnail("Shot", 1, dir), ["path"]],
+  ["upload tagList not an array", (a) => a.upload("Shot", 1, emptyFile, { tagList: "a,b" as never }), ["options", "tagList"]],
+  ["shareThumbnail no entities", (a) => a.shareThumbnail([], { sourceEntity: shot }), ["entities"]],
+  ["shareThumbnail both sources", (a) => a.shareThumbnail([shot], { sourceEntity: shot, thumbnailPath: emptyFile }), ["options"]],
+  ["shareThumbnail bad source", (a) => a.shareThumbnail([shot], { sourceEntity: { type: "Shot" } as never }), ["options", "sourceEntity"]],
+  ["workScheduleRead start date format", (a) => a.workScheduleRead("2026/01/01", "2026-01-31"), ["startDate"]],
+  ["workScheduleRead impossible day", (a) => a.workScheduleRead("2026-01-01", "2026-02-30"), ["endDate"]],
+  ["workScheduleUpdate date a number", (a) => a.workScheduleUpdate(20260101 as never, true), ["date"]],
+  ["workScheduleUpdate recalculateField", (a) => a.workScheduleUpdate("2026-01-01", true, { recalculateField: "start_date" as never }), ["options", "recalculateField"]],
+  ["textSearch short text", (a) => a.textSearch("ab", { Shot: [] }), ["text"]],
+  ["textSearch entityTypes an array", (a) => a.textSearch("shot", ["Shot"] as never), ["entityTypes"]],
+  ["noteThreadRead bad id", (a) => a.noteThreadRead(1.5), ["noteId"]],
+  ["follow user not a link", (a) => a.follow("artist" as never, shot), ["user"]],
+  ["following project without id", (a) => a.following({ type: "HumanUser", id: 2 }, { project: { type: "Project" } as never }), ["options", "project"]],
+  ["activityStreamRead limit zero", (a) => a.activityStreamRead("Shot", 1, { limit: 0 }), ["options", "limit"]],
+  ["schemaFieldCreate data type", (a) => a.schemaFieldCreate("Shot", "varchar", "X"), ["dataType"]],
+  ["schemaFieldUpdate no properties", (a) => a.schemaFieldUpdate("Shot", "code", {}), ["properties"]],
+  ["schemaRead project not a link", (a) => a.schemaRead({ project: 5 as never }), ["options", "project"]],
+  ["preferencesRead prefs a string", (a) => a.preferencesRead("format_date" as never), ["prefs"]],
+  ["userSubscriptionsCreate bad id", (a) => a.userSubscriptionsCreate([{ humanUserId: 0, subscription: null }]), ["users", 0, "humanUserId"]],
+  ["exportPage format xlsx", (a) => a.exportPage(1, "xlsx" as never), ["format"]],
+  ["downloadAttachment dict without url", (a) => a.downloadAttachment({ name: "x" }), ["attachment", "url"]],
+  ["downloadAttachment nothing", (a) => a.downloadAttachment(undefined as never), ["attachment"]],
+];
+
+describe("the bad-input matrix: a typed SgValidationError naming the path, and nothing sent", () => {
+  it("has at least 40 distinct cases", () => {
+    expect(new Set(cases.map(([name]) => name)).size).toBe(cases.length);
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(cases)("%s", async (_name, call, path) => {
+    const before = site.emulator.requests().length;
+    const sentBefore = site.sent.length;
+    let error: unknown;
+    try {
+      await call(site.api);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SgValidationError);
+    const v = error as SgValidationError;
+    expect(v.code).toBe("SG_VALIDATION");
+    expect(v.path).toEqual(path);
+    expect(v.message.startsWith("@sg/entities: ")).toBe(true);
+    expect(v.expected.length).toBeGreaterThan(0);
+    expect(site.emulator.requests().length).toBe(before);
+    expect(site.sent.length).toBe(sentBefore);
+  });
+
+  it("getAttachmentDownloadUrl refuses a dict without url synchronously", () => {
+    expect(() => site.api.getAttachmentDownloadUrl({ id: 3 })).toThrow(SgValidationError);
+  });
+});
