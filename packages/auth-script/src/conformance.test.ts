@@ -1,0 +1,18 @@
+import { it } from "vitest";
+import { assertAuthStrategy } from "@sg/testing";
+import { scriptAuth } from "./index.js";
+import type { ScriptAuthOptions } from "./index.js";
+
+it("passes the @sg/testing auth strategy conformance kit", async () => {
+  await assertAuthStrategy({
+    name: "@sg/auth-script",
+    create: (env) => scriptAuth({ scriptName: env.card.scripts[0]!.name, scriptKey: env.card.scripts[0]!.key }),
+    invalidOptions: [
+      () => scriptAuth({ scriptName: "ingest" } as ScriptAuthOptions),
+      (env) => scriptAuth({ scriptName: "ingest", scriptKey: `${env.card.scripts[0]!.key}\n` }),
+      (env) => scriptAuth({ scriptName: "ingest", apiKey: env.card.scripts[0]!.key } as unknown as ScriptAuthOptions),
+    ],
+    secrets: (env) => [env.card.scripts[0]!.key],
+    refreshes: "never",
+  });
+});
