@@ -57,7 +57,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
       asked = true;
     }
     logins += 1;
-    ctx.logger.info(`${PACKAGE}: logging in as '${login}' to get a session`, { twoFactorCode: code !== undefined });
+    ctx.logger.info(`${PACKAGE}: logging in as '${login}' to get a session`, { withCode: code !== undefined });
     for (;;) {
       let result: unknown;
       try {

@@ -1,0 +1,22 @@
+import { it } from "vitest";
+import { assertAuthStrategy, expireSessions } from "@sg/testing";
+import { legacyLoginAuth } from "./index.js";
+import type { LegacyLoginOptions } from "./index.js";
+
+const passwordOf = (card: { users: { login: string; password: string | null }[] }, login: string): string =>
+  card.users.find((u) => u.login === login)?.password ?? "missing-from-card";
+
+it("passes the @sg/testing auth strategy conformance kit (login + session re-login)", async () => {
+  await assertAuthStrategy({
+    name: "@sg/auth-legacy-pat",
+    create: (env) => legacyLoginAuth({ login: "coord", password: passwordOf(env.card, "coord") }),
+    invalidOptions: [
+      () => legacyLoginAuth({ login: "coord" } as LegacyLoginOptions),
+      (env) => legacyLoginAuth({ login: "coord", passphrase: passwordOf(env.card, "coord") } as unknown as LegacyLoginOptions),
+      (env) => legacyLoginAuth({ login: "coord", password: passwordOf(env.card, "coord"), keepSession: "no" } as unknown as LegacyLoginOptions),
+    ],
+    secrets: (env) => [passwordOf(env.card, "coord")],
+    expire: expireSessions,
+    refreshes: "once",
+  });
+});
