@@ -1,0 +1,48 @@
+import { it } from "vitest";
+import { createClient } from "@sg/core";
+import type { AuthStrategy } from "@sg/core";
+import { jsonRpcTransport } from "@sg/transport";
+import { assertAuthStrategy, expireSessions } from "@sg/testing";
+import type { ConformanceEnv } from "@sg/testing";
+import { sessionAuth } from "./index.js";
+import type { SessionAuthOptions } from "./index.js";
+
+/** Mint a session for `coord` with get_session_token, as another tool would. */
+async function mint(env: ConformanceEnv): Promise<string> {
+  const user = env.card.users.find((u) => u.login === "coord")!;
+  const minter: AuthStrategy = { name: "minter", credentials: async () => ({ kind: "user", login: user.login, password: user.password! }) };
+  const client = createClient({ site: env.url, transport: jsonRpcTransport(), auth: minter });
+  try {
+    return (await client.call<{ session_id: string }>("get_session_token")).session_id;
+  } finally {
+    await client.close();
+  }
+}
+
+it("passes the @sg/testing auth strategy conformance kit (refresh once)", async () => {
+  const minted: string[] = [];
+  let first = "";
+  await assertAuthStrategy({
+    name: "@sg/auth-session",
+    create: (env) => {
+      // The kit's create is synchronous: the first token is minted lazily through refresh.
+      return sessionAuth({
+        sessionToken: first || "not-yet-minted-placeholder-token",
+        refresh: async () => {
+          const token = await mint(env);
+          minted.push(token);
+          first = token;
+          return token;
+        },
+      });
+    },
+    invalidOptions: [
+      () => sessionAuth({} as SessionAuthOptions),
+      () => sessionAuth({ sessionToken: "_session_id=abcdefabcdef" }),
+      () => sessionAuth({ sessionToken: "abcdefabcdef", refresh: "soon" } as unknown as SessionAuthOptions),
+    ],
+    secrets: () => [...minted],
+    expire: expireSessions,
+    refreshes: "once",
+  });
+});
