@@ -1,0 +1,116 @@
+/**
+ * The site schema type, by example. This file is type-checked (`tsc -p tsconfig.json` includes tests): the
+ * `expectTypeOf` lines and the `@ts-expect-error` lines are the real assertions; the runtime part checks the
+ * same calls against the emulator.
+ */
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { filterBuilder, type EntityLink, type EntityRecord, type SiteSchema } from "./index.js";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+/** A small hand-written schema, in exactly the shape `sg typegen` emits. */
+type DemoSite = {
+  Shot: {
+    id: { type: "number"; value: number };
+    code: { type: "text"; value: string | null };
+    description: { type: "text"; value: string | null };
+    sg_status_list: { type: "status_list"; value: "wtg" | "rdy" | "ip" | "hld" | "fin" | "cbb" | "omt" | null };
+    sg_sequence: { type: "entity"; value: EntityLink<"Sequence"> | null };
+    assets: { type: "multi_entity"; value: EntityLink<"Asset">[] };
+    sg_cut_in: { type: "number"; value: number | null };
+    created_at: { type: "date_time"; value: string | null };
+    project: { type: "entity"; value: EntityLink<"Project"> | null };
+    image: { type: "image"; value: string | null };
+  };
+  Sequence: {
+    code: { type: "text"; value: string | null };
+    created_at: { type: "date_time"; value: string | null };
+  };
+  Asset: {
+    code: { type: "text"; value: string | null };
+    sg_asset_type: { type: "list"; value: "Character" | "Prop" | "Environment" | null };
+  };
+  Project: {
+    name: { type: "text"; value: string | null };
+  };
+};
+
+// The example satisfies the constraint.
+expectTypeOf<DemoSite>().toExtend<SiteSchema>();
+
+let site: TestSite;
+beforeAll(async () => {
+  site = await startSite();
+});
+afterAll(async () => {
+  await site.close();
+});
+
+describe("typed records from a site schema", () => {
+  it("find returns records typed with the requested fields plus type and id", async () => {
+    const sg = site.apiWith<DemoSite>();
+    const shots = await sg.find("Shot", [["sg_status_list", "is", "ip"]], ["code", "sg_status_list", "sg_sequence", "created_at"]);
+    const shot = shots[0]!;
+    expectTypeOf(shot.type).toEqualTypeOf<"Shot">();
+    expectTypeOf(shot.id).toEqualTypeOf<number>();
+    expectTypeOf(shot.code).toEqualTypeOf<string | null>();
+    expectTypeOf(shot.sg_status_list).toEqualTypeOf<"wtg" | "rdy" | "ip" | "hld" | "fin" | "cbb" | "omt" | null>();
+    expectTypeOf(shot.sg_sequence).toEqualTypeOf<EntityLink<"Sequence"> | null>();
+    expectTypeOf(shot.created_at).toEqualTypeOf<Date | null>();
+    // @ts-expect-error — not requested, so not on the record
+    void shot.description;
+    expect(shot).toMatchObject({ type: "Shot", sg_status_list: "ip" });
+    expect(shot.created_at).toBeInstanceOf(Date);
+  });
+
+  it("types dotted paths through the linked entity type, and dates as strings on request", async () => {
+    const sg = site.apiWith<DemoSite, "string">({ dates: "string" });
+    const shot = (await sg.findOne("Shot", [], ["sg_sequence.Sequence.code", "sg_sequence.Sequence.created_at", "created_at"]))!;
+    expectTypeOf(shot["sg_sequence.Sequence.code"]).toEqualTypeOf<string | null>();
+    expectTypeOf(shot["sg_sequence.Sequence.created_at"]).toEqualTypeOf<string | null>();
+    expectTypeOf(shot.created_at).toEqualTypeOf<string | null>();
+    expect(typeof shot.created_at).toBe("string");
+  });
+
+  it("rejects unknown entity types and fields at compile time", async () => {
+    const sg = site.apiWith<DemoSite>();
+    // @ts-expect-error — no such entity type in the schema
+    await sg.find("Shoot", []).catch(() => undefined);
+    // @ts-expect-error — no such field on Shot
+    await sg.find("Shot", [], ["cod"]).catch(() => undefined);
+    // @ts-expect-error — wrong value type for a field
+    await sg.create("Shot", { code: 42 }).catch(() => undefined);
+    expect(true).toBe(true);
+  });
+
+  it("types create and update data", async () => {
+    const sg = site.apiWith<DemoSite>();
+    const project = site.emulator.card.projects[0] as EntityLink<"Project">;
+    const created = await sg.create("Shot", { code: "typed_1", project, sg_status_list: "wtg", created_at: new Date() }, ["sg_cut_in"]);
+    expectTypeOf(created.code).toEqualTypeOf<string | null>();
+    expectTypeOf(created.sg_cut_in).toEqualTypeOf<number | null>();
+    const updated = await sg.update("Shot", created.id, { sg_status_list: "ip" });
+    expectTypeOf(updated.sg_status_list).toEqualTypeOf<DemoSite["Shot"]["sg_status_list"]["value"]>();
+    expect(updated.sg_status_list).toBe("ip");
+  });
+
+  it("offers a typed filter builder", async () => {
+    const f = filterBuilder<DemoSite, "Shot">();
+    const sg = site.apiWith<DemoSite>();
+    const shots = await sg.find("Shot", [f.in("sg_status_list", ["ip", "fin"]), f.greaterThan("sg_cut_in", 0)], ["code"]);
+    expect(shots.length).toBeGreaterThan(0);
+    // @ts-expect-error — not a status of the union
+    f.is("sg_status_list", "done");
+    // @ts-expect-error — no such field
+    f.is("nope", 1);
+    f.is("sg_sequence", { type: "Sequence", id: 1 });
+    f.is("assets", { type: "Asset", id: 1 });
+    f.between("created_at", new Date(0), "2030-01-01T00:00:00Z");
+  });
+
+  it("is loose without a schema: any type, any field, unknown values", async () => {
+    const shots = await site.api.find("Shot", [], ["code"]);
+    expectTypeOf(shots[0]!).toEqualTypeOf<EntityRecord<import("./index.js").LooseSchema, string>>();
+    expectTypeOf(shots[0]!.code).toEqualTypeOf<unknown>();
+    expectTypeOf(shots[0]!.id).toEqualTypeOf<number>();
+  });
+});
