@@ -3,7 +3,6 @@ import { entityApi, type EntityApi, type LooseSchema } from "@sg/entities";
 import type { ParsedArgs } from "./args.js";
 import { enumOption } from "./config.js";
 import { noCredentialsError, openClient, resolveConnection, secretsOf, type ResolvedConnection } from "./connection.js";
-import { debugFetch } from "./debug-fetch.js";
 import { debugLogger } from "./debug-logger.js";
 import { OUTPUT_FORMATS, createWriter, type OutputFormat, type RecordWriter, type WriterOptions } from "./format/index.js";
 import type { CliIo } from "./io.js";
@@ -19,7 +18,7 @@ export interface CommandContext {
   readonly secrets: Set<string>;
   /** Resolve the connection, open a client and the entity API. Needs credentials unless `auth: false`. */
   connect(options?: { readonly requireAuth?: boolean; readonly useStored?: boolean }): Promise<Connected>;
-  /** A client for a resolved connection (with the `--debug` logger and HTTP log). */
+  /** A client for a resolved connection (with the `--debug` logger, which logs every HTTP attempt). */
   open(connection: ResolvedConnection): Promise<Client>;
   /** A record writer on stdout in the chosen format. */
   writer(options?: Omit<WriterOptions, "out">): RecordWriter;
@@ -59,7 +58,6 @@ export function createCommandContext(args: ParsedArgs, io: CliIo): CommandContex
       return openClient(connection, {
         io,
         logger: debugLogger(io.stderr, secretList, debug),
-        ...(debug ? { fetch: debugFetch(io.stderr, secretList) } : {}),
         allowInsecureHttp: args.values["allow-http"] === true,
       });
     },

@@ -1,5 +1,5 @@
 import { createClient, parseSite, type AuthStrategy, type Client, type Logger } from "@sg/core";
-import { jsonRpcTransport, type FetchFunction } from "@sg/transport";
+import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
 import { sessionAuth } from "@sg/auth-session";
@@ -132,8 +132,6 @@ export async function resolveConnection(values: Readonly<Record<string, unknown>
 export interface OpenClientOptions {
   readonly io: CliIo;
   readonly logger: Logger;
-  /** Wrap fetch (used by `--debug` to log every HTTP attempt). */
-  readonly fetch?: FetchFunction;
   readonly allowInsecureHttp?: boolean;
   /** Whether a missing passphrase or 2FA code may be asked on the terminal. Default: when stdin is a terminal. */
   readonly interactive?: boolean;
@@ -172,7 +170,7 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
   const auth = await authStrategyFor(connection.auth, options);
   return createClient({
     site: connection.site,
-    transport: jsonRpcTransport({ userAgent: "sg-cli", ...(options.fetch ? { fetch: options.fetch } : {}) }),
+    transport: jsonRpcTransport({ userAgent: "sg-cli" }),
     ...(auth ? { auth } : {}),
     logger: options.logger,
     ...(options.allowInsecureHttp ? { allowInsecureHttp: true } : {}),

@@ -37,6 +37,9 @@ const AUTH_KIND_LABEL: Record<SiteAuthKind, string> = {
 const PAT_STEPS =
   "In your Autodesk profile open Personal Access Tokens → Generate (scope ShotGrid; it is shown once), then in ShotGrid open Account Settings → Legacy Login and Personal Access Token, set a passphrase if you have none and bind the token. Only you can do this, not an admin.";
 
+const SSO_WHY = "this site uses SSO, where a login and passphrase are never accepted by the API.";
+const SSO_FIX = "Run `sg login --browser` to approve a session in your browser (saved for later commands), or use a script's name and key for automation.";
+
 interface Explanation {
   readonly problem: string;
   readonly why: string;
@@ -76,8 +79,8 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
   if (/SSO_SITE/.test(code) || errorCode === 108 || (siteKind === "sso" && auth.kind === "user")) {
     return {
       problem: "sso-site",
-      why: "this site uses SSO, where a login and passphrase are never accepted by the API.",
-      fix: "Run `sg login --browser` to approve a session in your browser (saved for later commands), or use a script's name and key for automation.",
+      why: SSO_WHY,
+      fix: SSO_FIX,
     };
   }
   if (/2FA/.test(code) || errorCode === 106) {
@@ -184,8 +187,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   }
   checks.push({ name: "credentials", ok: true, detail: describeAuth(auth) });
   if (auth.kind === "user" && siteKind === "sso") {
-    const e = explainAuthFailure(undefined, auth, "sso");
-    checks.push({ name: "login", ok: false, detail: "login + passphrase cannot work on this site", problem: e.problem, why: "this site uses SSO, where a login and passphrase are never accepted by the API.", fix: e.fix });
+    checks.push({ name: "login", ok: false, detail: "login + passphrase cannot work on this site", problem: "sso-site", why: SSO_WHY, fix: SSO_FIX });
     return report(connection.site);
   }
   try {

@@ -1,0 +1,453 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BIN = resolve(here, "../dist/bin.js");
+const TSC = resolve(here, "../../../node_modules/.bin/tsc");
+
+interface Result {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const configDir = mkdtempSync(join(tmpdir(), "sg-cli-test-"));
+
+/** Run `sg` as a process with a clean environment (no SG_* of the machine leaks in). */
+function sg(args: readonly string[], env: Record<string, string> = {}, onStderr?: (text: string) => void): Promise<Result> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+let site: EmulatorHandle;
+let identity: EmulatorHandle;
+let sso: EmulatorHandle;
+let key = "";
+let scriptEnv: Record<string, string> = {};
+
+beforeAll(async () => {
+  [site, identity, sso] = await Promise.all([
+    startEmulator({ rows: 300, pageSize: 50 }),
+    startEmulator({ authMode: "identity" }),
+    startEmulator({ authMode: "sso" }),
+  ]);
+  key = site.card.scripts[0]?.key ?? "";
+  scriptEnv = { SG_SITE: site.url, SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: key };
+});
+
+afterAll(async () => {
+  await Promise.all([site?.close(), identity?.close(), sso?.close()]);
+  rmSync(configDir, { recursive: true, force: true });
+});
+
+/** Every secret of the site cards: none may ever appear in any output. */
+function secrets(): string[] {
+  const out: string[] = [];
+  for (const h of [site, identity, sso]) {
+    for (const s of h.card.scripts) out.push(s.key);
+    for (const u of h.card.users) if (u.password) out.push(u.password);
+  }
+  return out;
+}
+
+function expectNoSecrets(r: Result, extra: readonly string[] = []): void {
+  for (const s of [...secrets(), ...extra]) {
+    expect(r.stdout).not.toContain(s);
+    expect(r.stderr).not.toContain(s);
+  }
+}
+
+describe("usage errors exit 2", () => {
+  it("prints help with no arguments and exits 0", async () => {
+    const r = await sg([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Usage: sg <command>");
+  });
+
+  it("rejects unknown commands, unknown flags, flags of other commands and missing arguments", async () => {
+    for (const args of [["frobnicate"], ["find", "Shot", "--bogus"], ["count", "Shot", "--all"], ["find"], ["update", "Shot", "1"]]) {
+      const r = await sg(args, scriptEnv);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(/^sg: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("lists what was given when credentials conflict, without their values", async () => {
+    const r = await sg(["find", "Shot", "--login", "admin", "--password", "marker-secret-pw-0001"], scriptEnv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("conflicting credentials");
+    expect(r.stderr).toContain("SG_SCRIPT_NAME");
+    expect(r.stderr).toContain("--login");
+    expectNoSecrets(r, ["marker-secret-pw-0001"]);
+  });
+
+  it("names the flag or variable of a bad value", async () => {
+    const bad = await sg(["find", "Shot", "--all", "--concurrency", "zero"], scriptEnv);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--concurrency");
+    const noSite = await sg(["find", "Shot"], { SG_SCRIPT_NAME: "x", SG_SCRIPT_KEY: "y" });
+    expect(noSite.code).toBe(2);
+    expect(noSite.stderr).toContain("SG_SITE");
+    const badSite = await sg(["find", "Shot"], { ...scriptEnv, SG_SITE: "ftp://nope" });
+    expect(badSite.code).toBe(2);
+    expect(badSite.stderr).toContain("SG_SITE");
+    const json = await sg(["find", "Shot", "[[code"], scriptEnv);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain("filters is not valid JSON");
+    const half = await sg(["find", "Shot", "--script-name", "only-a-name"], { SG_SITE: site.url });
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain("without a script key");
+  });
+});
+
+describe("find and count in every format", () => {
+  it("writes JSON when piped, and each --format", async () => {
+    const piped = await sg(["find", "Shot", "--fields", "code,sg_status_list", "--limit", "3"], scriptEnv);
+    expect(piped.code).toBe(0);
+    const rows = JSON.parse(piped.stdout) as { type: string; id: number; code: string }[];
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({ type: "Shot", id: 1 });
+
+    const jsonl = await sg(["find", "Shot", "--fields", "code", "--limit", "3", "--format", "jsonl"], scriptEnv);
+    expect(jsonl.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: number }).map((r) => r.id)).toEqual([1, 2, 3]);
+
+    const csv = await sg(["find", "Shot", "--fields", "code,sg_sequence", "--limit", "2", "--format", "csv"], scriptEnv);
+    const lines = csv.stdout.trim().split("\r\n");
+    expect(lines[0]).toBe("type,id,code,sg_sequence");
+    expect(lines[1]).toMatch(/^Shot,1,[^,]+,Sequence:\d+$/);
+
+    const table = await sg(["find", "Shot", "--fields", "code", "--limit", "2", "--format", "table", "--order=-id"], scriptEnv);
+    expect(table.stdout).toMatch(/^type\s+id\s+code\n-+\s+-+\s+-+\n/);
+    expect(table.stdout).toContain("(2 records)");
+    for (const r of [piped, jsonl, csv, table]) expect(r.stderr).toBe("");
+  });
+
+  it("streams every page with --all and parallel paging, without a progress bar when stderr is not a terminal", async () => {
+    const count = await sg(["count", "Shot"], scriptEnv);
+    expect(count.code).toBe(0);
+    const total = (JSON.parse(count.stdout) as { count: number }).count;
+    expect(total).toBeGreaterThan(250);
+    const all = await sg(["find", "Shot", "--all", "--concurrency", "4", "--fields", "code", "--format", "jsonl"], scriptEnv);
+    expect(all.code).toBe(0);
+    const ids = all.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { id: number }).id);
+    expect(ids).toHaveLength(total);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(all.stderr).toBe("");
+    const csv = await sg(["find", "Shot", "--all", "--fields", "code", "--format", "csv"], scriptEnv);
+    expect(csv.stdout.trim().split("\r\n")).toHaveLength(total + 1);
+    const json = await sg(["find", "Shot", "--all", "--fields", "code", "[[\"id\", \"less_than\", 120]]"], scriptEnv);
+    expect(JSON.parse(json.stdout)).toHaveLength(119);
+    const counted = await sg(["count", "Shot", "[[\"id\", \"less_than\", 120]]", "--format", "csv"], scriptEnv);
+    expect(counted.stdout).toBe("entity_type,count\r\nShot,119\r\n");
+  });
+});
+
+describe("writes, schema, files, whoami", () => {
+  it("creates, updates, deletes and revives", async () => {
+    const created = await sg(["create", "Shot", '{"code": "CLI_0001", "project": {"type": "Project", "id": 1}}', "--fields", "code"], scriptEnv);
+    expect(created.code).toBe(0);
+    const record = JSON.parse(created.stdout) as { id: number; code: string };
+    expect(record.code).toBe("CLI_0001");
+    const updated = await sg(["update", "Shot", String(record.id), '{"description": "from the cli"}', "--format", "jsonl"], scriptEnv);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ id: record.id, description: "from the cli" });
+    const deleted = await sg(["delete", "Shot", String(record.id)], scriptEnv);
+    expect(JSON.parse(deleted.stdout)).toEqual({ type: "Shot", id: record.id, deleted: true });
+    const revived = await sg(["revive", "Shot", String(record.id), "--format", "table"], scriptEnv);
+    expect(revived.stdout).toMatch(/revived\s+true/);
+  });
+
+  it("reads the schema: entity types, an entity's fields, one field", async () => {
+    const types = await sg(["schema", "--format", "jsonl"], scriptEnv);
+    expect(types.stdout).toContain('{"entity_type":"Shot","name":"Shot"}');
+    const fields = await sg(["schema", "Shot", "--format", "csv"], scriptEnv);
+    expect(fields.stdout).toMatch(/\r\nsg_status_list,Status,status_list,true,false,/);
+    const one = await sg(["schema", "Shot", "sg_status_list"], scriptEnv);
+    expect((JSON.parse(one.stdout) as { data_type: { value: string } }).data_type.value).toBe("status_list");
+  });
+
+  it("uploads a file and downloads it again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-files-"));
+    const file = join(dir, "notes.txt");
+    writeFileSync(file, "hello from sg upload\n");
+    const up = await sg(["upload", "Shot", "1", file, "--display-name", "notes"], scriptEnv);
+    expect(up.code).toBe(0);
+    const id = (JSON.parse(up.stdout) as { attachment_id: number }).attachment_id;
+    expect(id).toBeGreaterThan(0);
+    const out = join(dir, "back.txt");
+    const down = await sg(["download", String(id), "--out", out], scriptEnv);
+    expect(down.code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe("hello from sg upload\n");
+    const piped = await sg(["download", String(id)], scriptEnv);
+    expect(piped.stdout).toBe("hello from sg upload\n");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("says who the credentials are", async () => {
+    const r = await sg(["whoami"], scriptEnv);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ site: site.url, user: { type: "ApiUser" } });
+  });
+});
+
+describe("API errors exit 1 with one line and a hint", () => {
+  it("explains a refused key without a stack or a secret", async () => {
+    const r = await sg(["find", "Shot"], { ...scriptEnv, SG_SCRIPT_KEY: "marker-wrong-key-1234567890" });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toMatch(/^sg: .*refused/);
+    expect(r.stderr).toMatch(/\nhint: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expectNoSecrets(r, ["marker-wrong-key-1234567890"]);
+  });
+
+  it("logs every HTTP attempt and the stack with --debug, secrets redacted", async () => {
+    site.injectFault({ method: "read", status: 502, times: 1 });
+    const r = await sg(["find", "NoSuchEntity", "--debug"], scriptEnv);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\[debug\] @sg\/transport: read attempt 1: HTTP 502/);
+    expect(r.stderr).toMatch(/\[debug\] @sg\/transport: read attempt 2: HTTP 200/);
+    expect(r.stderr).toMatch(/^sg: Entity type "NoSuchEntity"/m);
+    expect(r.stderr).toMatch(/\n\s+at /);
+    expectNoSecrets(r);
+  });
+});
+
+describe("sg doctor explains every auth failure", () => {
+  const user = (h: EmulatorHandle, login: string): string => h.card.users.find((u) => u.login === login)?.password ?? "";
+  const doctor = async (env: Record<string, string>, args: string[] = []): Promise<{ r: Result; problem: string | undefined; ok: boolean }> => {
+    const r = await sg(["doctor", "--format", "json", ...args], env);
+    expectNoSecrets(r);
+    const report = JSON.parse(r.stdout) as { ok: boolean; checks: { ok?: boolean; problem?: string }[] };
+    return { r, ok: report.ok, problem: report.checks.find((c) => c.ok === false)?.problem };
+  };
+  const idEnv = (): Record<string, string> => ({ SG_SITE: identity.url });
+
+  it("passes with good credentials and prints one screen", async () => {
+    const r = await sg(["doctor"], { ...idEnv(), SG_SCRIPT_NAME: identity.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: identity.card.scripts[0]?.key ?? "" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Autodesk Identity");
+    expect(r.stdout).toContain("ShotGrid 8.");
+    expect(r.stdout).toContain("All checks passed.");
+  });
+
+  it("wrong script key", async () => {
+    const d = await doctor({ ...idEnv(), SG_SCRIPT_NAME: identity.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: "0".repeat(64) });
+    expect(d.r.code).toBe(1);
+    expect(d.problem).toBe("script-rejected");
+  });
+
+  it("no PAT bound on an Identity site", async () => {
+    const d = await doctor({ ...idEnv(), SG_LOGIN: "nopat", SG_PASSWORD: user(identity, "nopat") });
+    expect(d.r.code).toBe(1);
+    expect(d.problem).toBe("pat-missing-or-revoked");
+    expect(d.r.stdout).toContain("Personal Access Token");
+  });
+
+  it("no passphrase set on an Identity site", async () => {
+    const d = await doctor({ ...idEnv(), SG_LOGIN: "nopass", SG_PASSWORD: "marker-not-a-passphrase" });
+    expect(d.r.code).toBe(1);
+    expect(d.problem).toBe("no-passphrase");
+    expect(d.r.stdout).not.toContain("marker-not-a-passphrase");
+  });
+
+  it("two-factor code needed", async () => {
+    const d = await doctor({ ...idEnv(), SG_LOGIN: "artist", SG_PASSWORD: user(identity, "artist") });
+    expect(d.r.code).toBe(1);
+    expect(d.problem).toBe("2fa-required");
+    const withCode = await doctor({ ...idEnv(), SG_LOGIN: "artist", SG_PASSWORD: user(identity, "artist") }, ["--2fa-code", identity.card.users.find((u) => u.login === "artist")?.twoFactorCode ?? ""]);
+    expect(withCode.ok).toBe(true);
+  });
+
+  it("sudo refused", async () => {
+    const d = await doctor({ ...idEnv(), SG_SCRIPT_NAME: identity.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: identity.card.scripts[0]?.key ?? "" }, ["--sudo-as", "private"]);
+    expect(d.r.code).toBe(1);
+    expect(d.problem).toBe("sudo-refused");
+  });
+
+  it("SSO site", async () => {
+    const d = await doctor({ SG_SITE: sso.url, SG_LOGIN: "admin", SG_PASSWORD: user(sso, "admin") });
+    expect(d.r.code).toBe(1);
+    expect(d.problem).toBe("sso-site");
+    expect(d.r.stdout).toContain("sg login --browser");
+  });
+
+  it("no credentials at all", async () => {
+    const d = await doctor(idEnv());
+    expect(d.r.code).toBe(1);
+    expect(d.problem).toBe("no-credentials");
+  });
+
+  it("revoked PAT: still accepted within the hour after its exchange, refused after it; expired session", async () => {
+    const env = { ...idEnv(), SG_CONFIG_DIR: mkdtempSync(join(tmpdir(), "sg-cli-revoke-")) };
+    const login = await sg(["login", "--login", "coord", "--password", user(identity, "coord")], env);
+    expect(login.code).toBe(0);
+    identity.setPat("coord", "revoked");
+    const within = await doctor({ ...env, SG_LOGIN: "coord", SG_PASSWORD: user(identity, "coord") });
+    expect(within.ok).toBe(true);
+    identity.advanceClock(3601);
+    const after = await doctor({ ...env, SG_LOGIN: "coord", SG_PASSWORD: user(identity, "coord") });
+    expect(after.r.code).toBe(1);
+    expect(after.problem).toBe("pat-revoked");
+    const expired = await doctor(env);
+    expect(expired.r.code).toBe(1);
+    expect(expired.problem).toBe("session-expired");
+    expect(expired.r.stdout).toContain("sg login");
+    identity.setPat("coord", "valid");
+  });
+});
+
+describe("login and logout", () => {
+  it("saves the session of a legacy login (with a 2FA code) in a 0600 file, uses it, and forgets it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-login-"));
+    const env = { SG_SITE: identity.url, SG_CONFIG_DIR: join(dir, "cfg") };
+    const artist = identity.card.users.find((u) => u.login === "artist");
+    const r = await sg(["login", "--login", "artist", "--password", artist?.password ?? "", "--2fa-code", artist?.twoFactorCode ?? ""], env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("as artist");
+    const file = join(dir, "cfg", "credentials.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const saved = JSON.parse(readFileSync(file, "utf8")) as { sites: Record<string, { sessionToken: string; login: string }> };
+    const token = saved.sites[identity.url]?.sessionToken ?? "";
+    expect(token.length).toBeGreaterThan(8);
+    expect(saved.sites[identity.url]?.login).toBe("artist");
+    expectNoSecrets(r, [token]);
+    const who = await sg(["whoami"], env);
+    expect(who.code).toBe(0);
+    expect(JSON.parse(who.stdout)).toMatchObject({ login: "artist" });
+    expectNoSecrets(who, [token]);
+    const out = await sg(["logout"], env);
+    expect(out.code).toBe(0);
+    expect(existsSync(file)).toBe(true);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ version: 1, sites: {} });
+    const after = await sg(["whoami"], env);
+    expect(after.code).toBe(2);
+    expect(after.stderr).toContain("sg login");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses to prompt for a passphrase without a terminal", async () => {
+    const r = await sg(["find", "Shot"], { SG_SITE: identity.url, SG_LOGIN: "coord" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("SG_PASSWORD");
+  });
+
+  it("logs in by browser approval", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-browser-"));
+    let approved = false;
+    const r = await sg(["login", "--browser", "--no-open"], { SG_SITE: sso.url, SG_CONFIG_DIR: dir }, (stderr) => {
+      const url = /https?:\/\/\S+/.exec(stderr.split("Approve this login in your browser:")[1] ?? "")?.[0];
+      if (url && !approved) {
+        approved = true;
+        sso.approve(decodeURIComponent(new URL(url).pathname.split("/").pop() ?? ""), "coord");
+      }
+    });
+    expect(r.code).toBe(0);
+    expect(statSync(join(dir, "credentials.json")).mode & 0o777).toBe(0o600);
+    const who = await sg(["whoami"], { SG_SITE: sso.url, SG_CONFIG_DIR: dir });
+    expect(JSON.parse(who.stdout)).toMatchObject({ login: "coord" });
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("sg typegen", () => {
+  it("writes byte-identical types that compile and type a find", async () => {
+    const dir = join(here, "..", ".typegen-test");
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    try {
+      const first = await sg(["typegen", "--out", join(dir, "sg-schema.ts")], scriptEnv);
+      expect(first.code).toBe(0);
+      const a = readFileSync(join(dir, "sg-schema.ts"));
+      const second = await sg(["typegen", "--out", join(dir, "sg-schema.ts")], scriptEnv);
+      expect(second.code).toBe(0);
+      expect(readFileSync(join(dir, "sg-schema.ts")).equals(a)).toBe(true);
+      writeFileSync(
+        join(dir, "use.ts"),
+        [
+          'import type { Client } from "@sg/core";',
+          'import { entityApi } from "@sg/entities";',
+          'import { sgFieldTypes, type SgSchema } from "./sg-schema.js";',
+          "declare const client: Client;",
+          "const api = entityApi<SgSchema>(client, { fieldTypes: sgFieldTypes });",
+          "export async function main(): Promise<void> {",
+          '  const shots = await api.find("Shot", [["sg_status_list", "is", "ip"]], ["code", "sg_status_list", "sg_sequence"]);',
+          "  const first = shots[0];",
+          "  if (!first) return;",
+          "  const code: string | null = first.code;",
+          '  const status: "cbb" | "fin" | "hld" | "ip" | "omt" | "rdy" | "wtg" | null = first.sg_status_list;',
+          '  const sequence: { type: "Sequence"; id: number } | null = first.sg_sequence;',
+          "  // @ts-expect-error a status the site does not have",
+          '  const wrong: typeof first.sg_status_list = "nope";',
+          "  // @ts-expect-error a field that was not requested",
+          "  void first.description;",
+          "  void code, status, sequence, wrong;",
+          "}",
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true, types: ["node"] }, include: ["*.ts"] }),
+      );
+      const tsc = await new Promise<Result>((res) => {
+        const child = spawn(TSC, ["-p", join(dir, "tsconfig.json")], { stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("close", (code) => res({ code, stdout, stderr }));
+      });
+      expect(tsc.stdout + tsc.stderr).toBe("");
+      expect(tsc.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("generates from a saved schema_read file offline", async () => {
+    const r = await sg(["typegen", "--schema-file", resolve(here, "../../emulator/data/schema_read.json")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("export type SgSchema = {");
+    expect(r.stdout).toContain('readonly sg_status_list: { readonly type: "status_list"; readonly value: "cbb" | "fin" | "hld" | "ip" | "omt" | "rdy" | "wtg" | null };');
+  });
+});
+
+describe("sg emulator", () => {
+  it("prints the site card on one line and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, [BIN, "emulator", "--fixtures", "empty", "--auth-mode", "sso"], { stdio: ["ignore", "pipe", "pipe"] });
+    const line = await new Promise<string>((res) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) res(out.split("\n")[0] ?? "");
+      });
+    });
+    const card = JSON.parse(line) as { url: string; authMode: string };
+    expect(card.authMode).toBe("sso");
+    const info = await sg(["doctor", "--format", "json"], { SG_SITE: card.url });
+    expect(info.stdout).toContain("SSO");
+    const code = await new Promise<number | null>((res) => {
+      child.on("close", res);
+      child.kill("SIGTERM");
+    });
+    expect(code).toBe(0);
+  });
+});
