@@ -192,7 +192,7 @@ function authStrategyFiles(names, context = {}) {
       typecheck: "tsc -p tsconfig.json",
       test: "vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json",
     },
-    peerDependencies: { "@sg/core": `^${core}` },
+    peerDependencies: { "@sg/core": Number(core.split(".")[0]) === 0 ? `>=${core} <1.0.0` : `^${core}` },
     devDependencies: {
       "@sg/core": core,
       "@sg/transport": context.transportVersion || "0.1.0",
@@ -206,6 +206,7 @@ function authStrategyFiles(names, context = {}) {
     { path: `${names.dir}/tsconfig.json`, content: json(context.coreTsconfig || DEFAULT_TSCONFIG) },
     { path: `${names.dir}/tsconfig.lib.json`, content: json(context.coreTsconfigLib || DEFAULT_TSCONFIG_LIB) },
     { path: `${names.dir}/README.md`, content: fill(README_MD, names).replace(/__DESCRIPTION__/g, description) },
+    ...(context.license ? [{ path: `${names.dir}/LICENSE`, content: context.license }] : []),
     { path: `${names.dir}/src/index.ts`, content: fill(INDEX_TS, names) },
     { path: `${names.dir}/src/${names.name}-auth.ts`, content: fill(STRATEGY_TS, names) },
     { path: `${names.dir}/src/${names.name}.test.ts`, content: fill(TEST_TS.replace(/__PACKAGE_RE__/g, packageRe), names) },

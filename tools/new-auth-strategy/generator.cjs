@@ -23,6 +23,7 @@ function authStrategyGenerator(tree, options) {
     emulatorVersion: (readJson("packages/emulator/package.json") || {}).version,
     coreTsconfig: readJson("packages/core/tsconfig.json"),
     coreTsconfigLib: readJson("packages/core/tsconfig.lib.json"),
+    license: tree.exists("LICENSE") ? tree.read("LICENSE", "utf-8") : undefined,
   });
   const taken = files.map((f) => f.path).filter((p) => tree.exists(p));
   if (taken.length > 0) {

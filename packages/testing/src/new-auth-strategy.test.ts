@@ -36,6 +36,7 @@ let root: string;
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "sg-new-auth-"));
   cpSync(join(repo, "tsconfig.base.json"), join(root, "tsconfig.base.json"));
+  cpSync(join(repo, "LICENSE"), join(root, "LICENSE"));
   for (const pkg of ["core", "transport", "emulator", "testing"]) {
     mkdirSync(join(root, "packages", pkg), { recursive: true });
     for (const file of ["package.json", "tsconfig.json", "tsconfig.lib.json"]) cpSync(join(repo, "packages", pkg, file), join(root, "packages", pkg, file));
@@ -65,13 +66,13 @@ describe("tools/new-auth-strategy", () => {
     const r = run(tool, [NAME, "--root", root], repo);
     expect(r.status, output(r)).toBe(0);
     const dir = join(root, "packages/auth-zz-probe");
-    const files = ["package.json", "tsconfig.json", "tsconfig.lib.json", "README.md", "src/index.ts", "src/zz-probe-auth.ts", "src/zz-probe.test.ts"];
+    const files = ["package.json", "tsconfig.json", "tsconfig.lib.json", "README.md", "LICENSE", "src/index.ts", "src/zz-probe-auth.ts", "src/zz-probe.test.ts"];
     for (const f of files) expect(existsSync(join(dir, f)), f).toBe(true);
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Record<string, unknown>;
     expect(pkg).toMatchObject({
       name: "@sg/auth-zz-probe",
       type: "module",
-      peerDependencies: { "@sg/core": "^0.1.0" },
+      peerDependencies: { "@sg/core": ">=0.1.0 <1.0.0" },
       devDependencies: { "@sg/core": "0.1.0", "@sg/transport": "0.1.0", "@sg/emulator": "0.1.0", "@sg/testing": "0.1.0" },
       scripts: { build: "tsc -p tsconfig.lib.json", typecheck: "tsc -p tsconfig.json" },
     });
