@@ -1,0 +1,131 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseCommandLine } from "./args.js";
+import { chooseAuth } from "./connection.js";
+import { readConnectionInput } from "./config.js";
+import { CredentialsStore, configDir } from "./credentials-store.js";
+import { UsageError } from "./exit-codes.js";
+import { createWriter, csvField } from "./format/index.js";
+import { createProgress } from "./progress.js";
+import { generateSchemaTypes, type RawSiteSchema } from "./typegen.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function sink(isTTY = false): { out: { write(s: string | Uint8Array): boolean; isTTY: boolean }; text: () => string } {
+  let text = "";
+  return { out: { write: (s) => ((text += String(s)), true), isTTY }, text: () => text };
+}
+
+describe("progress", () => {
+  it("draws rows, rate and a bar on a terminal, and erases itself", () => {
+    let now = 0;
+    const s = sink(true);
+    const p = createProgress({ stream: s.out, now: () => now, intervalMs: 0 });
+    p.total(200);
+    now = 2000;
+    p.add(100);
+    p.done();
+    expect(s.text()).toContain(" 50%  100/200 rows  50 rows/s");
+    expect(s.text().endsWith("\r\x1b[2K")).toBe(true);
+  });
+
+  it("draws nothing when the stream is not a terminal", () => {
+    const s = sink(false);
+    const p = createProgress({ stream: s.out });
+    p.total(10);
+    p.add(5);
+    p.done();
+    expect(p.active).toBe(false);
+    expect(s.text()).toBe("");
+  });
+});
+
+describe("formats", () => {
+  it("quotes CSV fields that need it and writes links as Type:id", async () => {
+    expect(csvField('a "b", c')).toBe('"a ""b"", c"');
+    const s = sink();
+    const w = createWriter("csv", { out: s.out, columns: ["id", "link", "tags"] });
+    await w.row({ id: 1, link: { type: "Sequence", id: 4, name: "SQ" }, tags: ["a", "b"] });
+    await w.end();
+    expect(s.text()).toBe("id,link,tags\r\n1,Sequence:4,a;b\r\n");
+  });
+
+  it("streams a JSON array that stays valid when empty", async () => {
+    const empty = sink();
+    const w = createWriter("json", { out: empty.out });
+    await w.end();
+    expect(JSON.parse(empty.text())).toEqual([]);
+    const two = sink();
+    const w2 = createWriter("json", { out: two.out });
+    await w2.row({ id: 1 });
+    await w2.row({ id: 2, when: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)) });
+    await w2.end();
+    expect(JSON.parse(two.text())).toEqual([{ id: 1 }, { id: 2, when: "2026-01-02T03:04:05Z" }]);
+  });
+});
+
+describe("connection settings", () => {
+  it("lets flags win over the environment and picks exactly one mode", () => {
+    const input = readConnectionInput({ "script-name": "flagged" }, { SG_SITE: "https://x.example", SG_SCRIPT_NAME: "env", SG_SCRIPT_KEY: "k".repeat(20) });
+    const auth = chooseAuth(input);
+    expect(auth.kind === "script" && auth.scriptName).toEqual({ value: "flagged", source: "--script-name" });
+    expect(() => chooseAuth(readConnectionInput({ "session-token": "t" }, { SG_LOGIN: "me" }))).toThrow(/conflicting credentials: login \+ passphrase \(SG_LOGIN\) and session token \(--session-token\)/);
+    expect(() => chooseAuth(readConnectionInput({ "sudo-as": "bob", login: "me" }, {}))).toThrow(UsageError);
+  });
+
+  it("turns zod issues into one line naming the flag or variable", () => {
+    expect(() => readConnectionInput({}, { SG_SITE: "not a url" })).toThrow(/^SG_SITE must be an http\(s\) URL/);
+    expect(() => readConnectionInput({ "2fa-code": "12 34" }, {})).toThrow(/--2fa-code must be the digits of the code/);
+  });
+
+  it("parses per-command options", () => {
+    expect(parseCommandLine(["find", "Shot", "--all", "--concurrency", "8"]).values).toMatchObject({ all: true, concurrency: "8" });
+    expect(() => parseCommandLine(["typegen", "--all"])).toThrow(/does not take --all/);
+  });
+});
+
+describe("credentials store", () => {
+  it("finds its folder from SG_CONFIG_DIR, XDG_CONFIG_HOME or HOME", () => {
+    expect(configDir({ SG_CONFIG_DIR: "/a" })).toBe("/a");
+    expect(configDir({ XDG_CONFIG_HOME: "/x" })).toBe("/x/sg");
+    expect(configDir({ HOME: "/h" })).toBe("/h/.config/sg");
+  });
+
+  it("writes mode 0600 and warns when the file became readable by others", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-store-"));
+    const store = new CredentialsStore(join(dir, "sg"));
+    await store.set("https://a.example", { sessionToken: "tok-123456789", method: "password", login: "me", savedAt: "2026-01-01T00:00:00Z" });
+    expect(statSync(store.path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, "sg")).mode & 0o777).toBe(0o700);
+    expect((await store.get("https://a.example")).session?.login).toBe("me");
+    chmodSync(store.path, 0o644);
+    expect((await store.get("https://a.example")).warning).toContain("chmod 600");
+    await store.set("https://b.example", { sessionToken: "tok-2", method: "browser", savedAt: "x" });
+    expect(statSync(store.path).mode & 0o777).toBe(0o600);
+    expect(await store.delete("https://a.example")).toBe(true);
+    expect(await store.delete("https://a.example")).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("typegen (offline, the real site schema)", () => {
+  const schema = JSON.parse(readFileSync(resolve(here, "../../emulator/data/schema_read.json"), "utf8")) as RawSiteSchema;
+
+  it("is deterministic whatever the key order of the answer", () => {
+    const shuffled: Record<string, Record<string, unknown>> = {};
+    for (const type of Object.keys(schema).reverse()) shuffled[type] = Object.fromEntries(Object.entries(schema[type] ?? {}).reverse());
+    expect(generateSchemaTypes(shuffled as RawSiteSchema)).toBe(generateSchemaTypes(schema));
+  });
+
+  it("types links, status unions, dates and lists", () => {
+    const out = generateSchemaTypes(schema);
+    expect(out).toContain('readonly entity: { readonly type: "entity"; readonly value: EntityLink<"Asset" | "Project" | "Scene" | "Sequence" | "Shot"> | null };');
+    expect(out).toContain('readonly created_at: { readonly type: "date_time"; readonly value: string | null };');
+    expect(out).toContain('readonly tag_list: { readonly type: "tag_list"; readonly value: string[] };');
+    expect(out).toMatch(/Shot: \{ [^}]*created_at: "date_time"/);
+    expect(out).not.toContain("step_0");
+  });
+});
