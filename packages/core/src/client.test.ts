@@ -118,3 +118,23 @@ describe("createClient", () => {
     expect(inspect(sg)).toContain("https://x.example.com");
   });
 });
+
+describe("createClient: refreshes that gave up are not remembered", () => {
+  it("asks the strategy again, with the new error, when the same credentials are refused later", async () => {
+    const site = sessionSite();
+    const seen: string[] = [];
+    const stable: Credentials = { kind: "session", sessionToken: "never-valid" };
+    const strategy: AuthStrategy = {
+      name: "gives-up",
+      credentials: async () => stable,
+      onRejected: async (error) => {
+        seen.push(error.message);
+        throw new SgAuthError(`explained: ${error.message} #${seen.length}`);
+      },
+    };
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: strategy });
+    await expect(sg.call("read")).rejects.toThrow("explained: session expired #1");
+    await expect(sg.call("read")).rejects.toThrow("explained: session expired #2");
+    expect(seen).toHaveLength(2);
+  });
+});

@@ -163,8 +163,18 @@ export function createClient(options: ClientOptions): Client {
   const refreshOnce = (strategy: AuthStrategy, error: SgAuthError, rejected: Credentials): Promise<Credentials | undefined> => {
     let pending = refreshes.get(rejected);
     if (!pending) {
-      pending = strategy.onRejected ? strategy.onRejected(error, rejected, authContext) : Promise.resolve(undefined);
-      refreshes.set(rejected, pending);
+      const started = strategy.onRejected ? strategy.onRejected(error, rejected, authContext) : Promise.resolve(undefined);
+      pending = started;
+      refreshes.set(rejected, started);
+      // Calls refused with the same credentials share one refresh. A refresh that produced new credentials
+      // stays shared (a late refusal of the old credentials re-sends with the new ones); one that gave up or
+      // failed is forgotten once settled, so the next refusal asks the strategy again with its own error.
+      started.then(
+        (fresh) => {
+          if (!fresh || fresh === rejected) refreshes.delete(rejected);
+        },
+        () => refreshes.delete(rejected),
+      );
     }
     return pending;
   };

@@ -26,7 +26,7 @@ export const FAULT_HINTS: Readonly<Record<number, string>> = Object.freeze({
   102: "Check the credentials: script name and application key, login and password, or whether the session token has expired.",
   106: "This account needs a two-factor code: pass the current one-time code as authToken with the user credentials.",
   108: "This site uses SSO (SAML): log in through the browser and use a session token, or use a script key.",
-  110: "This site uses Autodesk Identity: use a script key, a session token from a browser login, or the account's legacy login/passphrase where enabled.",
+  110: "This Autodesk Identity site accepts a legacy login only once the account has a passphrase (set it in Account Settings → Legacy Login and Personal Access Token, with a PAT bound); otherwise use a script key or a session token from a browser login.",
 });
 
 /** Whether a decoded body is a fault envelope (`{exception: <truthy>, …}`). */
