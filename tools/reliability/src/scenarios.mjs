@@ -1,0 +1,599 @@
+// Reliability scenarios against the emulator's fault injection, through the public @sg/* packages only.
+// Every scenario returns its figures; `expect` holds the deterministic ones that the tests assert and the
+// report checks. Figures:
+//   calls     API calls the scenario made
+//   fetches   HTTP attempts the client made (counted by a wrapping fetch)
+//   http      requests the emulator received and logged for the method(s) under test
+//   rows      rows found afterwards by their unique codes (creates / batches), rowsExpected what should be there
+//   dups      rows beyond one per unique code (must always be 0)
+//   outcome   "ok" or the final error's code
+//   attempts  attempts of the call (error.attempts for failures, HTTP attempts for successes)
+//   delays    backoff delays before each retry, in ms
+import { legacyLoginAuth } from "@sg/auth-legacy-pat";
+import { sessionAuth } from "@sg/auth-session";
+import { SgAbortError, createClient } from "@sg/core";
+import { jsonRpcTransport } from "@sg/transport";
+import { entityApi } from "@sg/entities";
+import { closedPort, countRows, harness, instantClock, recordingFetch, settle, shot, until } from "./harness.mjs";
+
+const DEMO_PROJECT = { type: "Project", id: 1 };
+
+/** Build the figures of a finished call. */
+function figuresOf(h, result, { method, calls = 1, extra = {} }) {
+  const err = result.ok ? undefined : result.error;
+  const fetches = h.fetches(method);
+  return {
+    calls,
+    fetches,
+    http: h.received(method),
+    outcome: result.ok ? "ok" : (err?.code ?? String(err)),
+    attempts: result.ok ? fetches : (err?.attempts?.length ?? 0),
+    delays: result.ok ? h.retries.filter((r) => r.method === method).map((r) => r.delayMs) : (err?.attempts ?? []).flatMap((a) => (a.delayMs === undefined ? [] : [a.delayMs])),
+    ...(err?.maybeSent === undefined ? {} : { maybeSent: err.maybeSent }),
+    ...(err?.scope === undefined ? {} : { scope: err.scope }),
+    ...(err?.name ? { errorName: err.name } : {}),
+    ...extra,
+  };
+}
+
+/**
+ * One faulted call (`read` = a find, `create` = one Shot, `batch` = three Shot creates) with `faults` queued
+ * first. `settleLog`: wait until every HTTP attempt the client made shows up in the emulator's log (requests
+ * that answer late — timeouts, latency — are logged when the emulator finishes them), so late writes have
+ * landed before the rows are counted.
+ */
+async function faultedCall(id, { op, faults = [], transport = {}, clock, emulator = {}, latencyMs, divert, settleLog = false, batchSize = 3 }) {
+  const method = op === "read" ? "read" : op;
+  const h = await harness({ transport, clock, emulator, divert: divert ? await divert(method) : undefined });
+  try {
+    // entityApi's find asks the site's `info` once (paging limits); fetch it before the faults start.
+    await h.client.info();
+    if (clock) clock.sleeps.length = 0;
+    for (const f of faults) h.emu.injectFault(f);
+    if (latencyMs) h.emu.setLatency(latencyMs);
+    const prefix = `rel-${id}-`;
+    const result = await settle(() => {
+      if (op === "read") return h.sg.find("Shot", [["project", "is", DEMO_PROJECT]], ["code"]);
+      if (op === "create") return h.sg.create("Shot", shot(`${prefix}1`), ["code"]);
+      return h.sg.batch(Array.from({ length: batchSize }, (_, i) => ({ request_type: "create", entity_type: "Shot", data: shot(`${prefix}${i + 1}`) })));
+    });
+    if (settleLog) {
+      const sentToEmulator = h.seen.filter((e) => e.rpc === method && !e.diverted).length;
+      await until(() => h.received(method) >= sentToEmulator, `the emulator to log ${sentToEmulator} '${method}' request(s)`);
+    }
+    h.emu.setLatency(0);
+    const figures = figuresOf(h, result, { method });
+    if (op !== "read") {
+      const { rows, duplicates } = await countRows(h.emu, prefix);
+      figures.rows = rows;
+      figures.dups = duplicates;
+    }
+    if (clock) figures.sleeps = clock.sleeps.slice();
+    return figures;
+  } finally {
+    await h.close();
+  }
+}
+
+/** Divert the first `n` HTTP attempts to a loopback port nobody listens on (a real ECONNREFUSED: never sent). */
+function refuseFirst(n) {
+  return async (method) => {
+    const port = await closedPort();
+    let count = 0;
+    return (entry) => {
+      if (entry.rpc !== method || ++count > n) return undefined;
+      entry.diverted = true;
+      return `http://127.0.0.1:${port}/api3/json`;
+    };
+  };
+}
+
+function statusSeries(prefix, op, status, html = false) {
+  return [1, 2, 3].map((times) => {
+    const ok = times < 3;
+    const expect = ok
+      ? { outcome: "ok", attempts: times + 1, http: times + 1, delays: Array.from({ length: times }, (_, i) => 5 * (i + 1)) }
+      : { outcome: "SG_HTTP", attempts: 3, http: 3, delays: [5, 10] };
+    if (op !== "read") Object.assign(expect, { rows: ok ? 1 : 0, dups: 0 });
+    return {
+      id: `${prefix}-${op}-${status}x${times}`,
+      group: `${status}${html ? " html" : ""} sequences`,
+      title: `${op}: HTTP ${status}${html ? " (HTML page)" : ""} ×${times} then normal answers (3 attempts, 5 ms × n backoff)`,
+      expect,
+      run: (id) => faultedCall(id, { op, faults: [{ method: op, status, times, ...(html ? { html: true } : {}) }] }),
+    };
+  });
+}
+
+/** @type {{ id: string, group: string, title: string, expect: Record<string, unknown>, run: (id: string) => Promise<Record<string, unknown>> }[]} */
+export const SCENARIOS = [
+  ...statusSeries("s", "read", 502),
+  ...statusSeries("s", "read", 504),
+  ...statusSeries("s", "create", 502),
+  ...statusSeries("s", "create", 504),
+  {
+    id: "s-batch-502x2",
+    group: "502 sequences",
+    title: "batch of 3 creates: HTTP 502 ×2 then OK (all-or-nothing, retried)",
+    expect: { outcome: "ok", attempts: 3, http: 3, rows: 3, dups: 0 },
+    run: (id) => faultedCall(id, { op: "batch", faults: [{ method: "batch", status: 502, times: 2 }] }),
+  },
+  {
+    id: "s-create-502-retryWrites-off",
+    group: "502 sequences",
+    title: "create with retryWrites: false: HTTP 502 ×1 is not retried",
+    expect: { outcome: "SG_HTTP", attempts: 1, http: 1, rows: 0, dups: 0 },
+    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 502 }], transport: { retry: { retryWrites: false } } }),
+  },
+
+  // --- 503 / 429 with Retry-After (an instant clock records the waits) ---
+  {
+    id: "ra-read-503",
+    group: "503 / 429",
+    title: "read: HTTP 503 with Retry-After: 1 → retried after 1000 ms",
+    expect: { outcome: "ok", attempts: 2, http: 2, delays: [1000], sleeps: [1000] },
+    run: (id) => faultedCall(id, { op: "read", faults: [{ method: "read", status: 503, retryAfter: 1 }], clock: instantClock() }),
+  },
+  {
+    id: "ra-read-503-too-long",
+    group: "503 / 429",
+    title: "read: HTTP 503 with Retry-After: 120 (> maxRetryAfterMs 30 s) → not waited for",
+    expect: { outcome: "SG_HTTP", attempts: 1, http: 1, delays: [], sleeps: [] },
+    run: (id) => faultedCall(id, { op: "read", faults: [{ method: "read", status: 503, retryAfter: 120 }], clock: instantClock() }),
+  },
+  {
+    id: "ra-create-503",
+    group: "503 / 429",
+    title: "create: HTTP 503 with Retry-After: 1 → never retried (write)",
+    expect: { outcome: "SG_HTTP", attempts: 1, http: 1, rows: 0, dups: 0, sleeps: [] },
+    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 503, retryAfter: 1 }], clock: instantClock() }),
+  },
+  {
+    id: "ra-read-429",
+    group: "503 / 429",
+    title: "read: HTTP 429 with Retry-After: 2 → retried after 2000 ms",
+    expect: { outcome: "ok", attempts: 2, http: 2, delays: [2000], sleeps: [2000] },
+    run: (id) => faultedCall(id, { op: "read", faults: [{ method: "read", status: 429, retryAfter: 2 }], clock: instantClock() }),
+  },
+  {
+    id: "ra-create-429",
+    group: "503 / 429",
+    title: "create: HTTP 429 ×2 (no Retry-After) → retried, one row",
+    expect: { outcome: "ok", attempts: 3, http: 3, rows: 1, dups: 0, delays: [5, 10] },
+    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 429, times: 2 }] }),
+  },
+
+  // --- HTML pages ---
+  ...statusSeries("html", "read", 502, true).slice(0, 1),
+  ...statusSeries("html", "create", 502, true).slice(0, 1),
+  {
+    id: "html-read-200",
+    group: "502 html sequences",
+    title: "read: HTTP 200 with an HTML page → SgProtocolError, not retried",
+    expect: { outcome: "SG_PROTOCOL", errorName: "SgProtocolError", attempts: 1, http: 1 },
+    run: (id) => faultedCall(id, { op: "read", faults: [{ method: "read", status: 200, html: true }] }),
+  },
+  {
+    id: "html-create-200",
+    group: "502 html sequences",
+    title: "create: HTTP 200 with an HTML page → SgProtocolError, not retried, nothing written",
+    expect: { outcome: "SG_PROTOCOL", errorName: "SgProtocolError", attempts: 1, http: 1, rows: 0, dups: 0 },
+    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 200, html: true }] }),
+  },
+
+  // --- dropped connections ---
+  {
+    id: "drop-read-before",
+    group: "dropped connections",
+    title: "read: connection dropped before the emulator processed it → retried",
+    expect: { outcome: "ok", attempts: 2, http: 2 },
+    run: (id) => faultedCall(id, { op: "read", faults: [{ method: "read", dropConnection: true, when: "before" }] }),
+  },
+  {
+    id: "drop-read-after",
+    group: "dropped connections",
+    title: "read: connection dropped after the emulator processed it → retried",
+    expect: { outcome: "ok", attempts: 2, http: 2 },
+    run: (id) => faultedCall(id, { op: "read", faults: [{ method: "read", dropConnection: true, when: "after" }] }),
+  },
+  {
+    id: "drop-create-before",
+    group: "dropped connections",
+    title: "create: dropped before processing → SgNetworkError maybeSent, not retried, 0 rows",
+    expect: { outcome: "SG_NETWORK", maybeSent: true, attempts: 1, http: 1, rows: 0, dups: 0 },
+    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", dropConnection: true, when: "before" }] }),
+  },
+  {
+    id: "drop-create-after",
+    group: "dropped connections",
+    title: "create: dropped after processing (the write landed) → not retried, exactly 1 row",
+    expect: { outcome: "SG_NETWORK", maybeSent: true, attempts: 1, http: 1, rows: 1, dups: 0 },
+    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", dropConnection: true, when: "after" }] }),
+  },
+  {
+    id: "drop-batch-before",
+    group: "dropped connections",
+    title: "batch of 3: dropped before processing → not retried, 0 rows",
+    expect: { outcome: "SG_NETWORK", maybeSent: true, attempts: 1, http: 1, rows: 0, dups: 0 },
+    run: (id) => faultedCall(id, { op: "batch", faults: [{ method: "batch", dropConnection: true, when: "before" }] }),
+  },
+  {
+    id: "drop-batch-after",
+    group: "dropped connections",
+    title: "batch of 3: dropped after processing → not retried, exactly 3 rows",
+    expect: { outcome: "SG_NETWORK", maybeSent: true, attempts: 1, http: 1, rows: 3, dups: 0 },
+    run: (id) => faultedCall(id, { op: "batch", faults: [{ method: "batch", dropConnection: true, when: "after" }] }),
+  },
+  {
+    id: "refused-read-x1",
+    group: "dropped connections",
+    title: "read: connection refused ×1 (never sent) → retried",
+    expect: { outcome: "ok", attempts: 2, fetches: 2, http: 1 },
+    run: (id) => faultedCall(id, { op: "read", divert: refuseFirst(1) }),
+  },
+  {
+    id: "refused-create-x2",
+    group: "dropped connections",
+    title: "create: connection refused ×2 (never sent) → retried, exactly 1 row",
+    expect: { outcome: "ok", attempts: 3, fetches: 3, http: 1, rows: 1, dups: 0 },
+    run: (id) => faultedCall(id, { op: "create", divert: refuseFirst(2) }),
+  },
+  {
+    id: "refused-batch-all",
+    group: "dropped connections",
+    title: "batch of 3: connection refused on every attempt → SgNetworkError (not sent), 0 rows",
+    expect: { outcome: "SG_NETWORK", maybeSent: false, attempts: 3, fetches: 3, http: 0, rows: 0, dups: 0 },
+    run: (id) => faultedCall(id, { op: "batch", divert: refuseFirst(99) }),
+  },
+
+  // --- slow answers past the per-attempt timeout (timeoutMs 150, answer after 400 ms) ---
+  {
+    id: "slow-read",
+    group: "slow answers",
+    title: "read: answer 400 ms late with timeoutMs 150 → attempt times out, retried",
+    expect: { outcome: "ok", attempts: 2, http: 2 },
+    run: (id) => faultedCall(id, { op: "read", faults: [{ method: "read", delayMs: 400 }], transport: { timeoutMs: 150 }, settleLog: true }),
+  },
+  {
+    id: "slow-create",
+    group: "slow answers",
+    title: "create: answer 400 ms late with timeoutMs 150 → SgTimeoutError, not retried; the late write lands once",
+    expect: { outcome: "SG_TIMEOUT", scope: "attempt", maybeSent: true, attempts: 1, http: 1, rows: 1, dups: 0 },
+    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", delayMs: 400 }], transport: { timeoutMs: 150 }, settleLog: true }),
+  },
+  {
+    id: "slow-batch",
+    group: "slow answers",
+    title: "batch of 3: answer 400 ms late with timeoutMs 150 → not retried; the late batch lands once",
+    expect: { outcome: "SG_TIMEOUT", scope: "attempt", attempts: 1, http: 1, rows: 3, dups: 0 },
+    run: (id) => faultedCall(id, { op: "batch", faults: [{ method: "batch", delayMs: 400 }], transport: { timeoutMs: 150 }, settleLog: true }),
+  },
+
+  // --- latency spikes vs timeouts and the deadline ---
+  {
+    id: "latency-read-under",
+    group: "latency spikes",
+    title: "read: 50 ms latency, timeoutMs 1000 → answered at the first attempt",
+    expect: { outcome: "ok", attempts: 1, http: 1 },
+    run: (id) => faultedCall(id, { op: "read", latencyMs: 50, transport: { timeoutMs: 1000 } }),
+  },
+  {
+    id: "latency-read-attempts",
+    group: "latency spikes",
+    title: "read: 250 ms latency, timeoutMs 100, deadline 10 s → 3 attempts time out",
+    expect: { outcome: "SG_TIMEOUT", scope: "attempt", attempts: 3, http: 3, delays: [5, 10] },
+    run: (id) => faultedCall(id, { op: "read", latencyMs: 250, transport: { timeoutMs: 100, deadlineMs: 10_000 }, settleLog: true }),
+  },
+  {
+    id: "latency-read-deadline",
+    group: "latency spikes",
+    title: "read: 400 ms latency, timeoutMs 1000, deadlineMs 150 → the deadline ends the call",
+    expect: { outcome: "SG_TIMEOUT", scope: "deadline", attempts: 1, http: 1 },
+    run: (id) => faultedCall(id, { op: "read", latencyMs: 400, transport: { timeoutMs: 1000, deadlineMs: 150 }, settleLog: true }),
+  },
+  {
+    id: "latency-create-deadline",
+    group: "latency spikes",
+    title: "create: 300 ms latency, deadlineMs 100 → deadline error; the write lands once afterwards",
+    expect: { outcome: "SG_TIMEOUT", scope: "deadline", attempts: 1, http: 1, rows: 1, dups: 0 },
+    run: (id) => faultedCall(id, { op: "create", latencyMs: 300, transport: { timeoutMs: 1000, deadlineMs: 100 }, settleLog: true }),
+  },
+
+  // --- the default 750 / 1500 ms schedule, measured through an instant clock ---
+  {
+    id: "default-read-502x2",
+    group: "default schedule",
+    title: "read: HTTP 502 ×2 with the default policy → waits 750 then 1500 ms (fake clock)",
+    expect: { outcome: "ok", attempts: 3, http: 3, delays: [750, 1500], sleeps: [750, 1500] },
+    run: (id) => faultedCall(id, { op: "read", faults: [{ method: "read", status: 502, times: 2 }], transport: { retry: { baseDelayMs: 750 } }, clock: instantClock() }),
+  },
+  {
+    id: "default-create-504x3",
+    group: "default schedule",
+    title: "create: HTTP 504 ×3 with the default policy → 750, 1500 ms, then SgHttpError; 0 rows",
+    expect: { outcome: "SG_HTTP", attempts: 3, http: 3, delays: [750, 1500], sleeps: [750, 1500], rows: 0, dups: 0 },
+    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 504, times: 3 }], transport: { retry: { baseDelayMs: 750 } }, clock: instantClock() }),
+  },
+
+  // --- one re-auth for 50 concurrent calls on an expired session ---
+  {
+    id: "reauth-legacy-50",
+    group: "re-auth",
+    title: "legacy login, session idle past expiry, 50 concurrent finds → exactly one get_session_token",
+    expect: { calls: 50, outcome: "ok", failures: 0, reauth: 1, http: 100 },
+    run: reauthLegacy,
+  },
+  {
+    id: "reauth-session-50",
+    group: "re-auth",
+    title: "sessionAuth with refresh(), token expired, 50 concurrent finds → refresh() called once",
+    expect: { calls: 50, outcome: "ok", failures: 0, reauth: 1, http: 100 },
+    run: reauthSession,
+  },
+
+  // --- the retry budget during a sustained outage ---
+  {
+    id: "budget-storm-small",
+    group: "retry budget",
+    title: "502 outage, 30 sequential reads, budget {capacity 20, retryCost 5} → 2 calls retried, 28 fail fast",
+    expect: { calls: 30, http: 34, outcome: "SG_HTTP", retried: 2, failFast: 28, unbudgeted: 90 },
+    run: (id) => budgetStorm(id, { calls: 30, budget: { capacity: 20, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 }, baseline: true }),
+  },
+  {
+    id: "budget-storm-default",
+    group: "retry budget",
+    title: "502 outage, 100 sequential reads, default budget (500 tokens, 5 per retry) → 100 retries then fail fast",
+    expect: { calls: 100, http: 200, outcome: "SG_HTTP", retried: 50, failFast: 50 },
+    run: (id) => budgetStorm(id, { calls: 100 }),
+  },
+
+  // --- abort / close end every in-flight call ---
+  {
+    id: "abort-20-inflight",
+    group: "abort",
+    title: "20 reads in flight against 1500 ms latency, one AbortSignal aborted → all 20 SgAbortError before the latency elapses",
+    expect: { calls: 20, outcome: "SG_ABORTED", aborted: 20, settledBeforeLatency: 20 },
+    run: (id) => abortInflight(id, "abort"),
+  },
+  {
+    id: "close-20-inflight",
+    group: "abort",
+    title: "20 reads in flight against 1500 ms latency, client.close() → all 20 SgAbortError before the latency elapses",
+    expect: { calls: 20, outcome: "SG_ABORTED", aborted: 20, settledBeforeLatency: 20 },
+    run: (id) => abortInflight(id, "close"),
+  },
+  {
+    id: "abort-during-backoff",
+    group: "abort",
+    title: "read: 502, then abort during a 60 s backoff → SgAbortError at once",
+    expect: { calls: 1, outcome: "SG_ABORTED", attempts: 1, http: 1, settledBeforeBackoff: true },
+    run: abortDuringBackoff,
+  },
+];
+
+async function reauthLegacy() {
+  const h = await harness({ emulator: { sessionIdleSeconds: 60 }, auth: legacyLoginAuth({ login: "coord", password: "coord-pass-1" }) });
+  try {
+    await h.sg.find("Project", [], ["name"]); // logs in: one get_session_token
+    const loginsBefore = h.received("get_session_token");
+    const readsBefore = h.received("read");
+    h.emu.advanceClock(120);
+    const results = await Promise.all(Array.from({ length: 50 }, () => settle(() => h.sg.find("Project", [], ["name"]))));
+    const failures = results.filter((r) => !r.ok);
+    return {
+      calls: 50,
+      fetches: h.fetches("read") - 1,
+      http: h.received("read") - readsBefore,
+      outcome: failures.length ? failures[0].error.code : "ok",
+      failures: failures.length,
+      reauth: h.received("get_session_token") - loginsBefore,
+      firstLogins: loginsBefore,
+      refused102: h.emu.requests().filter((r) => r.method_name === "read" && r.errorCode === 102).length,
+    };
+  } finally {
+    await h.close();
+  }
+}
+
+async function reauthSession() {
+  const h0 = await harness({ emulator: { sessionIdleSeconds: 60 } });
+  const { emu } = h0;
+  // Tokens come from real logins on the emulator (a separate client each time).
+  const loginToken = async () => {
+    const c = createClient({ site: emu.url, transport: jsonRpcTransport(), auth: legacyLoginAuth({ login: "coord", password: "coord-pass-1" }) });
+    return (await c.credentials()).sessionToken;
+  };
+  const first = await loginToken();
+  let refreshCalls = 0;
+  let stored = 0;
+  const auth = sessionAuth({
+    sessionToken: first,
+    refresh: async () => {
+      refreshCalls += 1;
+      return loginToken();
+    },
+    onToken: () => {
+      stored += 1;
+    },
+  });
+  const h = await harnessOn(emu, auth);
+  try {
+    await h.sg.find("Project", [], ["name"]);
+    const readsBefore = h.received("read");
+    emu.advanceClock(120);
+    const results = await Promise.all(Array.from({ length: 50 }, () => settle(() => h.sg.find("Project", [], ["name"]))));
+    const failures = results.filter((r) => !r.ok);
+    return {
+      calls: 50,
+      fetches: h.fetches("read") - 1,
+      http: h.received("read") - readsBefore,
+      outcome: failures.length ? failures[0].error.code : "ok",
+      failures: failures.length,
+      reauth: refreshCalls,
+      onToken: stored,
+    };
+  } finally {
+    await h.client.close();
+    await emu.close();
+  }
+}
+
+/** A client with `auth` on an existing emulator, counting fetches like {@link harness}. */
+async function harnessOn(emu, auth) {
+  const rec = recordingFetch();
+  const client = createClient({ site: emu.url, transport: jsonRpcTransport({ retry: { baseDelayMs: 5 }, fetch: rec.fetch }), auth });
+  return {
+    client,
+    sg: entityApi(client),
+    fetches: (m) => rec.seen.filter((e) => e.rpc === m).length,
+    received: (m) => emu.requests().filter((r) => r.method_name === m).length,
+  };
+}
+
+async function budgetStorm(id, { calls, budget, baseline = false }) {
+  const run = async (b) => {
+    const clock = instantClock();
+    const h = await harness({ clock, transport: { retry: { baseDelayMs: 5, ...(b === undefined ? {} : { budget: b }) } } });
+    try {
+      h.emu.injectFault({ method: "read", status: 502, times: 1_000_000 });
+      const perCall = [];
+      let code;
+      for (let i = 0; i < calls; i += 1) {
+        const r = await settle(() => h.sg.find("Shot", [["project", "is", DEMO_PROJECT]], ["code"]));
+        perCall.push(r.ok ? 0 : r.error.attempts.length);
+        code = r.ok ? "ok" : r.error.code;
+      }
+      return { perCall, http: h.received("read"), fetches: h.fetches("read"), code };
+    } finally {
+      await h.close();
+    }
+  };
+  const withBudget = await run(budget);
+  const firstFailFast = withBudget.perCall.indexOf(1);
+  const figures = {
+    calls,
+    fetches: withBudget.fetches,
+    http: withBudget.http,
+    outcome: withBudget.code,
+    retried: withBudget.perCall.filter((n) => n > 1).length,
+    failFast: withBudget.perCall.filter((n) => n === 1).length,
+    firstFailFastCall: firstFailFast < 0 ? null : firstFailFast + 1,
+    attempts: summarize(withBudget.perCall),
+  };
+  if (baseline) figures.unbudgeted = (await run(false)).http;
+  return figures;
+}
+
+/** `[3,3,1,1,1]` → `3×2, 1×3`. */
+function summarize(list) {
+  const out = [];
+  for (const n of list) {
+    const last = out[out.length - 1];
+    if (last && last.n === n) last.count += 1;
+    else out.push({ n, count: 1 });
+  }
+  return out.map((x) => `${x.n}×${x.count}`).join(", ");
+}
+
+const ABORT_LATENCY_MS = 1500;
+
+async function abortInflight(id, how) {
+  let inflight;
+  const allStarted = new Promise((resolve) => {
+    inflight = resolve;
+  });
+  let reads = 0;
+  const h = await harness({ onFetch: (e) => e.rpc === "read" && ++reads === 20 && inflight() });
+  const events = [];
+  let latencyTimer;
+  try {
+    await h.client.info();
+    h.emu.setLatency(ABORT_LATENCY_MS);
+    const controller = new AbortController();
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      h.sg.find("Shot", [["project", "is", DEMO_PROJECT]], ["code"], how === "abort" ? { signal: controller.signal } : {}).then(
+        () => events.push({ i, ok: true }),
+        (error) => events.push({ i, ok: false, error }),
+      ),
+    );
+    await allStarted;
+    // Every request is on its way; let the sockets carry them before stopping.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    latencyTimer = setTimeout(() => events.push({ latencyElapsed: true }), ABORT_LATENCY_MS);
+    if (how === "abort") controller.abort();
+    else await h.client.close();
+    await Promise.all(calls);
+    const latencyAt = events.findIndex((e) => e.latencyElapsed);
+    const settled = events.filter((e) => e.i !== undefined);
+    const aborted = settled.filter((e) => !e.ok && e.error instanceof SgAbortError);
+    return {
+      calls: 20,
+      fetches: h.fetches("read"),
+      outcome: aborted.length === 20 ? "SG_ABORTED" : settled.map((e) => (e.ok ? "ok" : e.error.code)).join(","),
+      aborted: aborted.length,
+      settledBeforeLatency: latencyAt < 0 ? settled.length : events.slice(0, latencyAt).filter((e) => e.i !== undefined).length,
+    };
+  } finally {
+    clearTimeout(latencyTimer);
+    await h.close();
+  }
+}
+
+async function abortDuringBackoff() {
+  const BACKOFF = 60_000;
+  let backingOff;
+  const retrying = new Promise((resolve) => {
+    backingOff = resolve;
+  });
+  const h = await harness({ transport: { retry: { baseDelayMs: BACKOFF, onRetry: () => backingOff() } } });
+  const events = [];
+  let timer;
+  try {
+    await h.client.info();
+    h.emu.injectFault({ method: "read", status: 502, times: 5 });
+    const controller = new AbortController();
+    const call = settle(() => h.sg.find("Shot", [], ["code"], { signal: controller.signal })).then((r) => {
+      events.push("settled");
+      return r;
+    });
+    await retrying;
+    timer = setTimeout(() => events.push("backoff-elapsed"), BACKOFF);
+    controller.abort();
+    const result = await call;
+    return {
+      ...figuresOf(h, result, { method: "read" }),
+      settledBeforeBackoff: events[0] === "settled",
+    };
+  } finally {
+    clearTimeout(timer);
+    await h.close();
+  }
+}
+
+/** Run every scenario (or those whose id matches `filter`), in order. */
+export async function runAll(filter) {
+  const out = [];
+  for (const s of SCENARIOS) {
+    if (filter && !s.id.includes(filter)) continue;
+    const t0 = performance.now();
+    let figures;
+    try {
+      figures = await s.run(s.id);
+    } catch (error) {
+      figures = { outcome: `CRASHED: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    out.push({ scenario: s, figures, ms: Math.round(performance.now() - t0), mismatches: mismatches(s.expect, figures) });
+  }
+  return out;
+}
+
+/** The expected figures that differ: `[{ key, expected, actual }]`. */
+export function mismatches(expect, figures) {
+  const out = [];
+  for (const [key, expected] of Object.entries(expect)) {
+    const actual = figures[key];
+    if (JSON.stringify(actual) !== JSON.stringify(expected)) out.push({ key, expected, actual });
+  }
+  if (figures.dups !== undefined && figures.dups !== 0 && !("dups" in expect)) out.push({ key: "dups", expected: 0, actual: figures.dups });
+  return out;
+}
