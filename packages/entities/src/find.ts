@@ -9,7 +9,7 @@ import { toWireFilters, type FilterOperator } from "./filters.js";
 import { readPages, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
 import type { EntityTypeName, FieldPath, LooseSchema, SiteSchema } from "./schema-types.js";
-import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail, isPlainObject } from "./validate.js";
+import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail } from "./validate.js";
 
 /** Sort direction. */
 export type SortDirection = "asc" | "desc";
@@ -133,9 +133,4 @@ export async function* runIterate<T>(ctx: Context, entityType: string, plan: Pag
     const records = await finishRecords(ctx, entityType, page as T[], plan.callOptions);
     yield* records;
   }
-}
-
-/** Whether a value is a `find` result record. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return isPlainObject(value);
 }

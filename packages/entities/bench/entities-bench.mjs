@@ -1,0 +1,216 @@
+#!/usr/bin/env node
+// @sg/entities bench: runs against sg-emulator child processes on loopback (so the emulator's memory and CPU
+// are not counted in this process), side by side in one run. Prints a table and a JSON document.
+//
+//   npm run bench -w @sg/entities            (builds first)
+//   node bench/entities-bench.mjs --json-only
+//
+// 1. per-call overhead: 2,000 sequential findOne vs a bare fetch POST of the same JSON (target ≤ 1.15×)
+// 2. 20,000-row find with 20 ms latency: sequential vs concurrency 8 (target ≥ 4×, ≤ 1.5× the floor)
+// 3. iterate() over 100,000 rows: peak RSS growth (target ≤ 64 MB)
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createClient } from "@sg/core";
+import { jsonRpcTransport } from "@sg/transport";
+import { scriptAuth } from "@sg/auth-script";
+import { entityApi } from "../dist/index.js";
+
+const jsonOnly = process.argv.includes("--json-only");
+const log = (...a) => { if (!jsonOnly) console.error(...a); };
+const emulatorCli = join(dirname(fileURLToPath(import.meta.resolve("@sg/emulator"))), "cli.js");
+
+async function emulator(args) {
+  const child = spawn(process.execPath, [emulatorCli, "--port", "0", ...args], { stdio: ["ignore", "pipe", "ignore"] });
+  const card = await new Promise((resolve, reject) => {
+    let buf = "";
+    child.stdout.on("data", (d) => {
+      buf += d;
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+    });
+    child.once("exit", (code) => reject(new Error(`sg-emulator exited with ${code}`)));
+  });
+  const script = card.scripts[0];
+  return {
+    card,
+    url: card.url,
+    script,
+    latency: (ms) => fetch(`${card.url}/__emulator/latency`, { method: "POST", body: JSON.stringify({ ms }) }),
+    api: (options) => {
+      const client = createClient({ site: card.url, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
+      return { client, api: entityApi(client, options) };
+    },
+    close: () => new Promise((resolve) => { child.once("exit", resolve); child.kill("SIGTERM"); }),
+  };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const round = (x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+const now = () => performance.now();
+
+// 1. per-call overhead ------------------------------------------------------------------------------------
+async function overhead() {
+  const emu = await emulator([]);
+  const { client, api } = emu.api();
+  let payload;
+  const recording = entityApi(createClient({
+    site: emu.url,
+    transport: { name: "capture", send: async (req, ctx) => { if (req.method === "read") payload = req.payload; return client.transport.send(req, ctx); } },
+    auth: scriptAuth({ scriptName: emu.script.name, scriptKey: emu.script.key }),
+  }));
+  const filters = [["id", "is", 1]];
+  const fields = ["code", "sg_status_list"];
+  await recording.findOne("Shot", filters, fields);
+  const body = JSON.stringify({ method_name: "read", params: [{ script_name: emu.script.name, script_key: emu.script.key }, payload] });
+  const bare = async () => {
+    const r = await fetch(`${emu.url}/api3/json`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const j = await r.json();
+    if (!j.results?.entities?.length) throw new Error("bare fetch got no result");
+  };
+  const ours = async () => {
+    const r = await api.findOne("Shot", filters, fields);
+    if (!r) throw new Error("findOne got no result");
+  };
+  // the same read through the core client and the transport, without @sg/entities: splits the overhead
+  const core = async () => {
+    const r = await client.call("read", payload);
+    if (!r.entities.length) throw new Error("client.call got no result");
+  };
+  for (let i = 0; i < 300; i++) { await bare(); await ours(); await core(); } // warm-up (JIT, keep-alive, info cache)
+  const N = 2000, BLOCK = 100;
+  const t = { ours: [], bare: [], core: [] };
+  const totals = { ours: 0, bare: 0, core: 0 };
+  const orders = [[["ours", ours], ["bare", bare], ["core", core]], [["bare", bare], ["core", core], ["ours", ours]], [["core", core], ["ours", ours], ["bare", bare]]];
+  for (let done = 0; done < N; done += BLOCK) {
+    for (const [name, fn] of orders[(done / BLOCK) % 3]) {
+      const start = now();
+      for (let i = 0; i < BLOCK; i++) {
+        const s = now();
+        await fn();
+        t[name].push(now() - s);
+      }
+      totals[name] += now() - start;
+    }
+  }
+  await client.close();
+  await emu.close();
+  const result = {
+    calls: N,
+    findOneMedianMs: round(median(t.ours)), findOneP95Ms: round(pct(t.ours, 0.95)), findOneTotalMs: round(totals.ours, 1),
+    bareFetchMedianMs: round(median(t.bare)), bareFetchP95Ms: round(pct(t.bare, 0.95)), bareFetchTotalMs: round(totals.bare, 1),
+    coreCallMedianMs: round(median(t.core)), coreCallTotalMs: round(totals.core, 1),
+    ratioMedian: round(median(t.ours) / median(t.bare)), ratioTotal: round(totals.ours / totals.bare),
+    entitiesOverCoreCall: round(median(t.ours) / median(t.core)), coreCallOverBare: round(median(t.core) / median(t.bare)),
+    target: "ratioMedian ≤ 1.15",
+  };
+  result.met = result.ratioMedian <= 1.15;
+  return result;
+}
+
+// 2. 20,000 rows, sequential vs concurrency 8 -----------------------------------------------------------
+async function concurrency() {
+  const ROWS = 20_000, LATENCY = 20, CONC = 8, RUNS = 3;
+  const emu = await emulator(["--rows", String(ROWS)]);
+  const { client, api } = emu.api({ dates: "string" });
+  const info = await api.info();
+  const pageSize = info.api_max_entities_per_page ?? 500;
+  const filters = [["code", "starts_with", "R"]];
+  const fields = ["code", "sg_status_list"];
+  await api.find("Shot", filters, fields, { limit: 10 }); // warm-up
+  // Reference without @sg/entities: the same 40 page reads as bare fetch POSTs, 8 at a time, at 0 and 20 ms.
+  const wire = (p) => JSON.stringify({ method_name: "read", params: [{ script_name: emu.script.name, script_key: emu.script.key }, {
+    type: "Shot", return_fields: fields, filters: { logical_operator: "and", conditions: [{ path: "code", relation: "starts_with", values: ["R"] }] },
+    return_only: "active", api_return_image_urls: true, paging: { entities_per_page: pageSize, current_page: p }, return_paging_info_without_counts: true }] });
+  const barePages = async (pages, width) => {
+    const t0 = now();
+    for (let b = 0; b < pages; b += width) {
+      await Promise.all(Array.from({ length: Math.min(width, pages - b) }, async (_, i) => (await fetch(`${emu.url}/api3/json`, { method: "POST", body: wire(b + i + 1) })).json()));
+    }
+    return now() - t0;
+  };
+  const expectedPages = Math.ceil(ROWS / pageSize);
+  const bareSeq0 = await barePages(expectedPages, 1);
+  const bareConc0 = await barePages(expectedPages, CONC);
+  await emu.latency(LATENCY);
+  const bareConc = [];
+  for (let r = 0; r < RUNS; r++) bareConc.push(await barePages(expectedPages, CONC));
+  const seq = [], par = [];
+  let count = 0;
+  for (let r = 0; r < RUNS; r++) {
+    let s = now(); const a = await api.find("Shot", filters, fields); seq.push(now() - s);
+    s = now(); const b = await api.find("Shot", filters, fields, { concurrency: CONC }); par.push(now() - s);
+    if (a.length !== ROWS || b.length !== ROWS || a[ROWS - 1].id !== b[ROWS - 1].id) throw new Error(`row count mismatch: ${a.length} / ${b.length}`);
+    count = a.length;
+  }
+  await client.close();
+  await emu.close();
+  const pages = Math.ceil(count / pageSize);
+  const floor = Math.ceil(pages / CONC) * LATENCY;
+  const result = {
+    rows: count, pageSize, pages, latencyMs: LATENCY, concurrency: CONC, runs: RUNS,
+    sequentialMedianMs: round(median(seq), 1), concurrentMedianMs: round(median(par), 1),
+    speedup: round(median(seq) / median(par), 2), floorMs: floor, vsFloor: round(median(par) / floor, 2),
+    target: "speedup ≥ 4 and vsFloor ≤ 1.5",
+    reference: {
+      note: "bare fetch POSTs of the same pages, no @sg/entities: the emulator's own per-page cost bounds what any client can reach",
+      bareSequentialZeroLatencyMs: round(bareSeq0, 1), bareConcurrentZeroLatencyMs: round(bareConc0, 1),
+      bareConcurrentMedianMs: round(median(bareConc), 1), entitiesOverBareConcurrent: round(median(par) / median(bareConc), 2),
+    },
+  };
+  result.met = result.speedup >= 4 && result.vsFloor <= 1.5;
+  return result;
+}
+
+// 3. iterate() over 100,000 rows: peak RSS growth ---------------------------------------------------------
+async function iterateMemory() {
+  const ROWS = 100_000;
+  const emu = await emulator(["--rows", String(ROWS)]);
+  const { client, api } = emu.api({ dates: "string" });
+  await api.find("Shot", [], ["code"], { limit: 10 });
+  globalThis.gc?.();
+  const base = process.memoryUsage().rss;
+  const baseHeap = process.memoryUsage().heapUsed;
+  let peak = base, peakHeap = baseHeap, n = 0, last = 0;
+  const sample = () => { const m = process.memoryUsage(); peak = Math.max(peak, m.rss); peakHeap = Math.max(peakHeap, m.heapUsed); };
+  const timer = setInterval(sample, 5);
+  const start = now();
+  for await (const shot of api.iterate("Shot", [["code", "starts_with", "R"]], ["code", "sg_status_list", "description", "sg_cut_in", "sg_cut_out"])) {
+    n++;
+    last = shot.id;
+    if (n % 5000 === 0) sample();
+  }
+  const elapsed = now() - start;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  await client.close();
+  await emu.close();
+  const growthMb = (peak - base) / 2 ** 20;
+  return { rows: n, lastId: last, elapsedMs: round(elapsed, 1), baseRssMb: round(base / 2 ** 20, 1), peakRssMb: round(peak / 2 ** 20, 1), peakGrowthMb: round(growthMb, 1), peakHeapGrowthMb: round((peakHeap - baseHeap) / 2 ** 20, 1), target: "peakGrowthMb ≤ 64", met: growthMb <= 64 };
+}
+
+const results = { node: process.version, platform: `${process.platform} ${process.arch}`, date: new Date().toISOString() };
+log("@sg/entities bench — emulator on loopback (child process)\n");
+results.overhead = await overhead();
+results.concurrency = await concurrency();
+results.iterate = await iterateMemory();
+
+if (!jsonOnly) {
+  const o = results.overhead, c = results.concurrency, m = results.iterate;
+  const rows = [
+    ["benchmark", "measure", "value", "target", "met"],
+    ["findOne ×2000", `median ${o.findOneMedianMs} ms vs bare fetch ${o.bareFetchMedianMs} ms`, `${o.ratioMedian}× (total ${o.ratioTotal}×)`, "≤ 1.15×", o.met ? "yes" : "NO"],
+    ["  split", `client.call (core+transport) ${o.coreCallMedianMs} ms`, `core+transport ${o.coreCallOverBare}× bare; entities ${o.entitiesOverCoreCall}× core`, "", ""],
+    [`find ${c.rows} rows, ${c.latencyMs} ms latency`, `sequential ${c.sequentialMedianMs} ms vs concurrency ${c.concurrency} ${c.concurrentMedianMs} ms`, `${c.speedup}× faster, ${c.vsFloor}× floor (${c.floorMs} ms)`, "≥ 4×, ≤ 1.5× floor", c.met ? "yes" : "NO"],
+    ["  reference", `bare fetch, same pages ${c.concurrency} at a time: ${c.reference.bareConcurrentMedianMs} ms at ${c.latencyMs} ms, ${c.reference.bareConcurrentZeroLatencyMs} ms at 0 ms`, `entities ${c.reference.entitiesOverBareConcurrent}× bare`, "", ""],
+    [`iterate() ${m.rows} rows`, `${m.elapsedMs} ms, RSS ${m.baseRssMb} → ${m.peakRssMb} MB`, `+${m.peakGrowthMb} MB`, "≤ 64 MB", m.met ? "yes" : "NO"],
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  for (const [i, r] of rows.entries()) {
+    console.log(r.map((cell, j) => String(cell).padEnd(widths[j])).join(" | "));
+    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  }
+  console.log("");
+}
+console.log(JSON.stringify(results, null, 2));
