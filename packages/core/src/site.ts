@@ -67,7 +67,7 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
     const user = decodeURIComponent(url.username);
     const pass = decodeURIComponent(url.password);
     const raw = url.password || input.includes(`${url.username}:@`) ? `${user}:${pass}` : user;
-    basicAuth = `Basic ${Buffer.from(raw, "utf8").toString("base64")}`;
+    basicAuth = `Basic ${base64Utf8(raw)}`;
     basicAuthSecret = pass || user;
   }
   const basePath = url.pathname.replace(/\/+$/, "");
@@ -76,4 +76,10 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
   Object.defineProperty(site, "basicAuth", { value: basicAuth, enumerable: false });
   Object.defineProperty(site, "basicAuthSecret", { value: basicAuthSecret, enumerable: false });
   return Object.freeze(site) as Site;
+}
+
+function base64Utf8(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
