@@ -1,21 +1,10 @@
-import { readFileSync } from "node:fs";
+import { PACKAGE_VERSION } from "./version.js";
 
 /** The package name used in the user-agent. */
 export const LIBRARY_NAME = "@sg/transport";
 
-function readVersion(): string {
-  try {
-    // Works from src/ (tests) and dist/ (published): both sit next to package.json's folder.
-    const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
-    const version = (JSON.parse(text) as { version?: unknown }).version;
-    return typeof version === "string" ? version : "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
-
-/** This package's version, read from its package.json at load time. */
-export const LIBRARY_VERSION: string = readVersion();
+/** This package's version (written into src/version.ts from package.json by the build). */
+export const LIBRARY_VERSION: string = PACKAGE_VERSION;
 
 function platformName(): string {
   return typeof process === "undefined" ? "unknown" : process.platform;
