@@ -198,7 +198,6 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
  */
 export function entityApi<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(client: Client, options?: EntityApiOptions<D>): EntityApi<S, D> {
   const ctx = createContext(client, options);
-  type Any = never;
   const api = {
     client,
     find: async (type: string, filters: unknown, fields: unknown, opts: unknown) => runFind(ctx, type, await planFind(ctx, type, filters, fields, opts, false)),
@@ -244,5 +243,5 @@ export function entityApi<S extends SiteSchema = LooseSchema, D extends DateMode
     getSessionToken: (opts: unknown) => ctx.sessionToken(callOptions(ctx, checkOptions(opts, ["options"]))),
     info: (opts: unknown) => ctx.info(callOptions(ctx, checkOptions(opts, ["options"]))),
   };
-  return Object.freeze(api) as unknown as EntityApi<S, D> & Any;
+  return Object.freeze(api) as unknown as EntityApi<S, D>;
 }
