@@ -1,4 +1,4 @@
-import { SgValidationError, describeValue } from "@sg/core";
+import { SgValidationError, describeValue, checkOptionsObject } from "@sg/core";
 
 /** The package name, used as the prefix of every message this package writes. */
 export const PACKAGE = "@sg/auth-legacy-pat";
@@ -41,20 +41,7 @@ const ALIASES: Readonly<Record<string, string>> = {
 
 /** Validate {@link LegacyLoginOptions} synchronously. Throws {@link SgValidationError}; never echoes a password or code. */
 export function validateLegacyOptions(options: unknown): LegacyLoginOptions {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new SgValidationError(PACKAGE, { path: ["options"], expected: "an object { login, password, authToken? | twoFactor?, keepSession? }", received: describeValue(options) });
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (KNOWN.has(key)) continue;
-    const alias = ALIASES[key];
-    throw new SgValidationError(PACKAGE, {
-      path: [key],
-      expected: `no such option (known: ${[...KNOWN].join(", ")})`,
-      received: describeValue(o[key], alias === "password" || alias === "authToken" || /pass|token|secret|key|code/i.test(key)),
-      hint: alias ? `Did you mean '${alias}'?` : "Remove it; legacyLoginAuth takes login, password, authToken, twoFactor and keepSession.",
-    });
-  }
+  const o = checkOptionsObject(PACKAGE, options, { factory: "legacyLoginAuth", expected: "an object { login, password, authToken? | twoFactor?, keepSession? }", known: [...KNOWN], aliases: ALIASES, secret: ["password", "authToken"] });
   const login = o["login"];
   if (typeof login !== "string" || login.trim() === "" || login !== login.trim()) {
     throw new SgValidationError(PACKAGE, {

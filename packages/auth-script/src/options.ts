@@ -1,4 +1,4 @@
-import { SgValidationError, describeValue } from "@sg/core";
+import { SgValidationError, describeValue, checkOptionsObject } from "@sg/core";
 
 /** The package name, used as the prefix of every message this package writes. */
 export const PACKAGE = "@sg/auth-script";
@@ -42,20 +42,7 @@ const KEY_HINT =
 
 /** Validate {@link ScriptAuthOptions} synchronously. Throws {@link SgValidationError}; never echoes the key. */
 export function validateScriptOptions(options: unknown): ScriptAuthOptions {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new SgValidationError(PACKAGE, { path: ["options"], expected: "an object { scriptName, scriptKey, sudoAsLogin? }", received: describeValue(options) });
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (KNOWN.has(key)) continue;
-    const alias = ALIASES[key];
-    throw new SgValidationError(PACKAGE, {
-      path: [key],
-      expected: `no such option (known: ${[...KNOWN].join(", ")})`,
-      received: describeValue(o[key], alias === "scriptKey" || /key|secret|pass|token/i.test(key)),
-      hint: alias ? `Did you mean '${alias}'?` : "Remove it; scriptAuth only takes scriptName, scriptKey and sudoAsLogin.",
-    });
-  }
+  const o = checkOptionsObject(PACKAGE, options, { factory: "scriptAuth", expected: "an object { scriptName, scriptKey, sudoAsLogin? }", known: [...KNOWN], aliases: ALIASES, secret: ["scriptKey"] });
   const scriptName = o["scriptName"];
   if (typeof scriptName !== "string" || scriptName.trim() === "") {
     throw new SgValidationError(PACKAGE, {

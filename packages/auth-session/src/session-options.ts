@@ -1,4 +1,4 @@
-import { SgValidationError, describeValue } from "@sg/core";
+import { SgValidationError, describeValue, checkOptionsObject } from "@sg/core";
 import { PACKAGE } from "./session-errors.js";
 
 /** Options of {@link sessionAuth}. */
@@ -50,20 +50,7 @@ export function checkToken(token: unknown, path: string, hint?: string): string 
 
 /** Validate {@link SessionAuthOptions} synchronously. Throws {@link SgValidationError}; never echoes the token. */
 export function validateSessionOptions(options: unknown): SessionAuthOptions {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new SgValidationError(PACKAGE, { path: ["options"], expected: "an object { sessionToken, refresh?, onToken? }", received: describeValue(options) });
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (KNOWN.has(key)) continue;
-    const alias = ALIASES[key];
-    throw new SgValidationError(PACKAGE, {
-      path: [key],
-      expected: `no such option (known: ${[...KNOWN].join(", ")})`,
-      received: describeValue(o[key], alias !== undefined || /token|secret|pass|key/i.test(key)),
-      hint: alias ? `Did you mean '${alias}'?` : "Remove it; sessionAuth takes sessionToken, refresh and onToken.",
-    });
-  }
+  const o = checkOptionsObject(PACKAGE, options, { factory: "sessionAuth", expected: "an object { sessionToken, refresh?, onToken? }", known: [...KNOWN], aliases: ALIASES, secret: ["sessionToken"] });
   const sessionToken = checkToken(o["sessionToken"], "sessionToken", "Get one with browserLogin() from this package, `sg login`, or a logged-in browser's _session_id cookie.");
   for (const name of ["refresh", "onToken"] as const) {
     if (o[name] !== undefined && typeof o[name] !== "function") {

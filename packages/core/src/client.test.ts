@@ -138,3 +138,25 @@ describe("createClient: refreshes that gave up are not remembered", () => {
     expect(seen).toHaveLength(2);
   });
 });
+
+describe("createClient: a refresh that fails is shared by the calls refused together", () => {
+  it("asks once for 20 concurrent refusals, then again for a call sent after it failed", async () => {
+    const site = sessionSite();
+    let asked = 0;
+    const stable: Credentials = { kind: "session", sessionToken: "never-valid" };
+    const strategy: AuthStrategy = {
+      name: "failing-refresh",
+      credentials: async () => stable,
+      onRejected: async () => {
+        asked += 1;
+        await new Promise((r) => setTimeout(r, 5));
+        throw new SgAuthError(`refresh failed #${asked}`);
+      },
+    };
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: strategy });
+    const together = await Promise.allSettled(Array.from({ length: 20 }, () => sg.call("read")));
+    expect(asked).toBe(1);
+    expect(together.every((r) => r.status === "rejected" && String(r.reason).includes("#1"))).toBe(true);
+    await expect(sg.call("read")).rejects.toThrow("refresh failed #2");
+  });
+});

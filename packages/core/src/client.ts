@@ -94,7 +94,11 @@ export function createClient(options: ClientOptions): Client {
   const transportContext: TransportContext = Object.freeze({ site, logger, clock });
 
   let infoPromise: Promise<SiteInfo> | undefined;
-  const refreshes = new WeakMap<Credentials, Promise<Credentials | undefined>>();
+  // One refresh per refused credentials object. `settledAt` is the send sequence number when a refresh that
+  // gave up or failed settled: calls sent before then were refused together and share its outcome; calls
+  // sent later ask the strategy again. A refresh that produced new credentials is shared for good.
+  const refreshes = new WeakMap<Credentials, { readonly promise: Promise<Credentials | undefined>; settledAt?: number }>();
+  let sendSequence = 0;
 
   const send = (method: string, payload: unknown, credentials: Credentials | undefined, callOptions: CallOptions | undefined): Promise<unknown> => {
     const merged: CallOptions = { ...defaults, ...callOptions };
@@ -160,23 +164,19 @@ export function createClient(options: ClientOptions): Client {
     return auth;
   };
 
-  const refreshOnce = (strategy: AuthStrategy, error: SgAuthError, rejected: Credentials): Promise<Credentials | undefined> => {
-    let pending = refreshes.get(rejected);
-    if (!pending) {
-      const started = strategy.onRejected ? strategy.onRejected(error, rejected, authContext) : Promise.resolve(undefined);
-      pending = started;
-      refreshes.set(rejected, started);
-      // Calls refused with the same credentials share one refresh. A refresh that produced new credentials
-      // stays shared (a late refusal of the old credentials re-sends with the new ones); one that gave up or
-      // failed is forgotten once settled, so the next refusal asks the strategy again with its own error.
-      started.then(
-        (fresh) => {
-          if (!fresh || fresh === rejected) refreshes.delete(rejected);
-        },
-        () => refreshes.delete(rejected),
-      );
-    }
-    return pending;
+  const refreshOnce = (strategy: AuthStrategy, error: SgAuthError, rejected: Credentials, sentAt: number): Promise<Credentials | undefined> => {
+    const known = refreshes.get(rejected);
+    if (known && (known.settledAt === undefined || sentAt <= known.settledAt)) return known.promise;
+    const promise = strategy.onRejected ? strategy.onRejected(error, rejected, authContext) : Promise.resolve(undefined);
+    const entry: { readonly promise: Promise<Credentials | undefined>; settledAt?: number } = { promise };
+    refreshes.set(rejected, entry);
+    const gaveUp = (): void => {
+      entry.settledAt = sendSequence;
+    };
+    promise.then((fresh) => {
+      if (!fresh || fresh === rejected) gaveUp();
+    }, gaveUp);
+    return promise;
   };
 
   const client: Client = {
@@ -192,11 +192,12 @@ export function createClient(options: ClientOptions): Client {
       if (method === "info") return (await info(callOptions)) as T;
       const strategy = requireAuth(method);
       const credentials = await strategy.credentials(authContext);
+      const sentAt = ++sendSequence;
       try {
         return (await send(method, payload, credentials, callOptions)) as T;
       } catch (error) {
         if (!(error instanceof SgAuthError) || !strategy.onRejected) throw error;
-        const fresh = await refreshOnce(strategy, error, credentials);
+        const fresh = await refreshOnce(strategy, error, credentials, sentAt);
         if (!fresh) throw error;
         logger.debug("re-sending once with fresh credentials", { method, auth: strategy.name });
         return (await send(method, payload, fresh, callOptions)) as T;

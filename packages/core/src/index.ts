@@ -65,3 +65,5 @@ export type {
 } from "./filter-codec.js";
 export { decodeDateTime, decodeDateTimeFields, encodeDate, encodeDateTime, encodeWireValues, isWireDate, isWireDateTime } from "./date-codec.js";
 export type { DateMode } from "./date-codec.js";
+export { checkOptionsObject } from "./options-check.js";
+export type { OptionsShape } from "./options-check.js";

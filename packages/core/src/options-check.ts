@@ -1,0 +1,42 @@
+import { SgValidationError, describeValue } from "./errors.js";
+
+/** What a strategy factory's options object may contain, for {@link checkOptionsObject}. */
+export interface OptionsShape {
+  /** The factory's name, e.g. `scriptAuth`, for hints. */
+  readonly factory: string;
+  /** What the options look like, e.g. `an object { scriptName, scriptKey, sudoAsLogin? }`. */
+  readonly expected: string;
+  /** The option names the factory takes. */
+  readonly known: readonly string[];
+  /** Common misspellings or names from other clients, mapped to what to use instead. */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** Known options whose values are secret; unknown options that look secret are never described either. */
+  readonly secret?: readonly string[];
+}
+
+const LOOKS_SECRET = /pass|token|secret|key|code|cookie/i;
+
+/**
+ * Check that `options` is a plain object holding only known option names, and return it. An unknown name
+ * is refused with a "did you mean" hint when it is a known alias; its value is never echoed when it may be
+ * secret. Throws {@link SgValidationError} prefixed with `prefix`.
+ */
+export function checkOptionsObject(prefix: string, options: unknown, shape: OptionsShape): Readonly<Record<string, unknown>> {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new SgValidationError(prefix, { path: ["options"], expected: shape.expected, received: describeValue(options) });
+  }
+  const o = options as Record<string, unknown>;
+  const known = new Set(shape.known);
+  const secret = new Set(shape.secret ?? []);
+  for (const key of Object.keys(o)) {
+    if (known.has(key)) continue;
+    const alias = shape.aliases?.[key];
+    throw new SgValidationError(prefix, {
+      path: [key],
+      expected: `no such option (known: ${shape.known.join(", ")})`,
+      received: describeValue(o[key], (alias !== undefined && secret.has(alias)) || LOOKS_SECRET.test(key)),
+      hint: alias ? `Did you mean '${alias}'?` : `Remove it; ${shape.factory} takes ${shape.known.join(", ")}.`,
+    });
+  }
+  return o;
+}
