@@ -160,3 +160,23 @@ describe("createClient: a refresh that fails is shared by the calls refused toge
     await expect(sg.call("read")).rejects.toThrow("refresh failed #2");
   });
 });
+
+describe("client.http", () => {
+  it("sends the strategy's credentials, none when unauthenticated, or the explicit ones given", async () => {
+    const seen: (Credentials | undefined)[] = [];
+    const transport: TransportStrategy = {
+      name: "http-recorder",
+      send: async () => null,
+      http: async (req) => {
+        seen.push(req.credentials);
+        return { status: 200, headers: new Headers(), body: new Uint8Array() };
+      },
+    };
+    const script: Credentials = { kind: "script", scriptName: "s", scriptKey: "k".repeat(20) };
+    const sg = createClient({ site: "https://x.example.com", transport, auth: { name: "fixed", credentials: async () => script } });
+    await sg.http({ method: "GET", target: "/a" });
+    await sg.http({ method: "GET", target: "/b", authenticated: false });
+    await sg.http({ method: "GET", target: "/c", credentials: { kind: "session", sessionToken: "tok-123456789" } });
+    expect(seen).toEqual([script, undefined, { kind: "session", sessionToken: "tok-123456789" }]);
+  });
+});

@@ -30,6 +30,11 @@ export interface ClientOptions {
 export type ClientHttpRequest = Omit<HttpRequest, "credentials" | "kind"> & {
   /** Whether to send the caller's credentials (default true). */
   readonly authenticated?: boolean;
+  /**
+   * Send these credentials instead of the strategy's (e.g. a session token obtained for a download); the
+   * transport speaks and scrubs them like any other credentials.
+   */
+  readonly credentials?: Credentials;
   /** Defaults to `read` for GET, `write` otherwise. */
   readonly kind?: HttpRequest["kind"];
 };
@@ -136,7 +141,7 @@ export function createClient(options: ClientOptions): Client {
         received: `${transport.name ?? "a transport"} without http()`,
       });
     }
-    const { authenticated: _authenticated, kind, ...rest } = request;
+    const { authenticated: _authenticated, credentials: _explicit, kind, ...rest } = request;
     return transport.http(
       { ...rest, kind: kind ?? (request.method === "GET" ? "read" : "write"), ...(credentials ? { credentials } : {}) },
       transportContext,
@@ -206,7 +211,8 @@ export function createClient(options: ClientOptions): Client {
     info,
     credentials: (): Promise<Credentials> => requireAuth("credentials").credentials(authContext),
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
-      const credentials = request.authenticated === false ? undefined : await requireAuth(request.target).credentials(authContext);
+      const credentials =
+        request.credentials ?? (request.authenticated === false ? undefined : await requireAuth(request.target).credentials(authContext));
       return http(request, credentials);
     },
     close: async (): Promise<void> => {
