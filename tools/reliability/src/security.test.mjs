@@ -1,0 +1,634 @@
+// Security suite: planted marker secrets must never appear in anything the packages produce; plain http is
+// refused unless loopback or opted in; redirects to another host never carry credentials; the emulator's admin
+// endpoints answer loopback peers only. Every server here listens on loopback (127.0.0.1 / 127.0.0.2).
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { Server as NetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { inspect } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SgValidationError, createClient } from "@sg/core";
+import { jsonRpcTransport } from "@sg/transport";
+import { scriptAuth } from "@sg/auth-script";
+import { legacyLoginAuth } from "@sg/auth-legacy-pat";
+import { browserLogin, sessionAuth } from "@sg/auth-session";
+import { entityApi } from "@sg/entities";
+import { DEMO_SCRIPT_KEY, startEmulator } from "@sg/emulator";
+import { closedPort, recordingFetch, settle } from "./harness.mjs";
+import { MARKERS, Secrets, capturingLogger, errorRenderings, formatFindings, logText, renderings } from "./scan.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CLI_BIN = join(here, "..", "..", "..", "packages", "cli", "dist", "bin.js");
+const BASIC_B64 = Buffer.from(`user:${MARKERS.basicAuthPassword}`).toString("base64");
+
+/** `http://user:<marker>@127.0.0.1:port` for a site URL `http://127.0.0.1:port`. */
+function withBasicAuth(url) {
+  return url.replace("http://", `http://user:${MARKERS.basicAuthPassword}@`);
+}
+
+function expectNoFindings(findings) {
+  expect(findings, formatFindings(findings)).toEqual([]);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+describe("marker secrets never leak from the library packages", () => {
+  const secrets = new Secrets();
+  /** `[where, text]` of every error rendering. */
+  const errorTexts = [];
+  /** `[where, text]` of every client / strategy rendering. */
+  const objectTexts = [];
+  /** Every client built: `{ label, client, auth, rec, siteOrigin }`. */
+  const clients = [];
+  const log = capturingLogger();
+  const emulatorLines = [];
+  let emu;
+  let emulatorLogJson = "";
+  const outcomes = {};
+
+  secrets.add(DEMO_SCRIPT_KEY, "fixture script key");
+  secrets.add("123456", "fixture 2FA code");
+  secrets.add("coord-pass-1", "fixture passphrase coord");
+  secrets.add("artist-pass-1", "fixture passphrase artist");
+  secrets.add("MRKshortkey1", "marker short script key");
+
+  function makeClient(label, auth, { site = emu.url, transport = {} } = {}) {
+    const rec = recordingFetch();
+    const client = createClient({
+      site,
+      auth,
+      logger: log.logger,
+      transport: jsonRpcTransport({ retry: { baseDelayMs: 1 }, ...transport, fetch: rec.fetch }),
+    });
+    clients.push({ label, client, auth, rec, siteOrigin: new URL(site).origin });
+    return { client, sg: entityApi(client) };
+  }
+
+  async function attempt(label, fn) {
+    const r = await settle(fn);
+    outcomes[label] = r.ok ? "ok" : (r.error?.code ?? String(r.error));
+    if (!r.ok) errorTexts.push(...errorRenderings(r.error, `error of '${label}'`));
+    return r;
+  }
+
+  function sync(label, fn) {
+    try {
+      fn();
+      outcomes[label] = "no error";
+    } catch (error) {
+      outcomes[label] = error?.code ?? String(error);
+      errorTexts.push(...errorRenderings(error, `error of '${label}'`));
+    }
+  }
+
+  beforeAll(async () => {
+    emu = await startEmulator({ fixtures: "demo", sessionIdleSeconds: 60, logger: (line) => emulatorLines.push(line) });
+    const basicSite = withBasicAuth(emu.url);
+
+    // Script auth: a wrong marker key, and the fixture key behind a basic-auth proxy URL.
+    const wrongKey = makeClient("script, wrong marker key", scriptAuth({ scriptName: "emulator_script", scriptKey: MARKERS.scriptKey }), { site: basicSite });
+    await attempt("script wrong key: find", () => wrongKey.sg.find("Project", [], ["name"]));
+    await attempt("script wrong key: create", () => wrongKey.sg.create("Shot", { code: "sec-1", project: { type: "Project", id: 1 } }));
+
+    const good = makeClient("script, fixture key, basic auth site", scriptAuth({ scriptName: "emulator_script", scriptKey: DEMO_SCRIPT_KEY }), { site: basicSite, transport: { timeoutMs: 100, deadlineMs: 2000 } });
+    await attempt("script good key: find", () => good.sg.find("Project", [], ["name"]));
+    // A proxy page that echoes the request (some do), a fault that quotes the key, an HTML page quoting it.
+    const echo = `script_key=${DEMO_SCRIPT_KEY}&user_password=${MARKERS.passphrase} Authorization: Basic ${BASIC_B64} pw ${MARKERS.basicAuthPassword} key ${DEMO_SCRIPT_KEY}`;
+    emu.injectFault({ method: "read", status: 502, times: 3, body: echo });
+    await attempt("502 page echoing the secrets", () => good.sg.find("Project", [], ["name"]));
+    emu.injectFault({ method: "read", status: 500, html: true, body: `<html><pre>${echo}</pre></html>` });
+    await attempt("500 HTML page echoing the secrets", () => good.sg.find("Project", [], ["name"]));
+    emu.injectFault({ method: "read", status: 200, html: true, body: `<html><pre>${echo}</pre></html>` });
+    await attempt("200 HTML page echoing the secrets", () => good.sg.find("Project", [], ["name"]));
+    emu.injectFault({ method: "read", errorCode: 102, message: `Authentication failed for key ${DEMO_SCRIPT_KEY} (${MARKERS.basicAuthPassword})` });
+    await attempt("fault 102 quoting the key", () => good.sg.find("Project", [], ["name"]));
+    emu.injectFault({ method: "read", errorCode: 103, message: `Bad request {"script_key":"${DEMO_SCRIPT_KEY}"} ${DEMO_SCRIPT_KEY}` });
+    await attempt("fault 103 quoting the key", () => good.sg.find("Project", [], ["name"]));
+    emu.injectFault({ method: "create", dropConnection: true, when: "after" });
+    await attempt("dropped connection on create", () => good.sg.create("Shot", { code: "sec-2", project: { type: "Project", id: 1 } }));
+    emu.injectFault({ method: "read", delayMs: 300 });
+    emu.injectFault({ method: "read", delayMs: 300 });
+    emu.injectFault({ method: "read", delayMs: 300 });
+    await attempt("attempt timeouts", () => good.sg.find("Project", [], ["name"]));
+    emu.injectFault({ method: "read", delayMs: 300 });
+    await attempt("deadline", () => good.sg.find("Project", [], ["name"], { deadlineMs: 50 }));
+    await attempt("http() download with basic auth", () => good.client.http({ method: "GET", target: "/file_serve/attachment/999999" }));
+
+    // Connection refused, with every secret in play.
+    const port = await closedPort();
+    const refused = makeClient("refused", scriptAuth({ scriptName: "emulator_script", scriptKey: MARKERS.scriptKey }), { site: withBasicAuth(`http://127.0.0.1:${port}`) });
+    await attempt("connection refused", () => refused.sg.find("Project", [], ["name"]));
+
+    // Legacy login: wrong marker passphrase, wrong marker 2FA code, the right code then an expired session.
+    const wrongPass = makeClient("legacy, wrong passphrase", legacyLoginAuth({ login: "coord", password: MARKERS.passphrase }));
+    await attempt("legacy wrong passphrase", () => wrongPass.sg.find("Project", [], ["name"]));
+    const wrong2fa = makeClient("legacy, wrong 2FA", legacyLoginAuth({ login: "artist", password: "artist-pass-1", authToken: MARKERS.twoFactorCode }));
+    await attempt("legacy wrong 2FA code", () => wrong2fa.sg.find("Project", [], ["name"]));
+    const good2fa = makeClient("legacy, 2FA ok", legacyLoginAuth({ login: "artist", password: "artist-pass-1", authToken: "123456" }));
+    await attempt("legacy good 2FA code", () => good2fa.sg.find("Project", [], ["name"]));
+    const artistSession = await good2fa.client.credentials();
+    secrets.add(artistSession.sessionToken, "artist's real session token");
+    emu.advanceClock(120);
+    await attempt("legacy re-login needs a fresh 2FA code", () => good2fa.sg.find("Project", [], ["name"]));
+
+    // Session auth: a marker token; a real token whose refresh() returns the (refused) marker.
+    const markerSession = makeClient("session, marker token", sessionAuth({ sessionToken: MARKERS.sessionToken }));
+    await attempt("session marker token", () => markerSession.sg.find("Project", [], ["name"]));
+    const coord = makeClient("legacy coord", legacyLoginAuth({ login: "coord", password: "coord-pass-1" }));
+    await attempt("legacy coord", () => coord.sg.find("Project", [], ["name"]));
+    const coordToken = (await coord.client.credentials()).sessionToken;
+    secrets.add(coordToken, "coord's real session token");
+    const refreshing = makeClient("session, refresh to marker", sessionAuth({ sessionToken: coordToken, refresh: async () => MARKERS.sessionToken }));
+    await attempt("session valid token", () => refreshing.sg.find("Project", [], ["name"]));
+    emu.advanceClock(120);
+    await attempt("session expired, refresh returns a refused token", () => refreshing.sg.find("Project", [], ["name"]));
+    const failingRefresh = makeClient("session, refresh throws", sessionAuth({ sessionToken: MARKERS.sessionToken, refresh: async () => { throw new Error(`keychain said ${MARKERS.sessionToken}`); } }));
+    await attempt("session refresh throws quoting the token", () => failingRefresh.sg.find("Project", [], ["name"]));
+    await attempt("session http() download", () => refreshing.client.http({ method: "GET", target: "/file_serve/attachment/999999" }));
+
+    // Browser login: the token it returns is a secret too.
+    const browser = await attempt("browserLogin", () =>
+      browserLogin({
+        site: emu.url,
+        appName: "reliability suite",
+        pollIntervalMs: 10,
+        timeoutMs: 10_000,
+        logger: log.logger,
+        onUrl: (url) => setTimeout(() => emu.approve(decodeURIComponent(url.split("/").pop()), "coord"), 20),
+      }),
+    );
+    if (browser.ok) {
+      secrets.add(browser.value.sessionToken, "browserLogin session token");
+      objectTexts.push(...renderings(browser.value, "browserLogin result"));
+      objectTexts.push(...renderings(browser.value.auth, "browserLogin auth"));
+    }
+
+    // Validation errors quoting secrets.
+    sync("scriptAuth short key", () => scriptAuth({ scriptName: "emulator_script", scriptKey: "MRKshortkey1" }));
+    sync("scriptAuth key with newline", () => scriptAuth({ scriptName: "emulator_script", scriptKey: `${MARKERS.scriptKey}\n` }));
+    sync("scriptAuth api_key alias", () => scriptAuth({ scriptName: "emulator_script", api_key: MARKERS.scriptKey }));
+    sync("scriptAuth key as name", () => scriptAuth({ scriptName: 42, scriptKey: MARKERS.scriptKey }));
+    sync("legacy passphrase alias", () => legacyLoginAuth({ login: "coord", passphrase: MARKERS.passphrase }));
+    sync("legacy password with newline", () => legacyLoginAuth({ login: "coord", password: `${MARKERS.passphrase}\n` }));
+    sync("legacy 2FA code with a space", () => legacyLoginAuth({ login: "coord", password: "x", authToken: `${MARKERS.twoFactorCode} 1` }));
+    sync("legacy auth_token alias", () => legacyLoginAuth({ login: "coord", password: "x", auth_token: MARKERS.twoFactorCode }));
+    sync("session cookie prefix", () => sessionAuth({ sessionToken: `_session_id=${MARKERS.sessionToken}` }));
+    sync("session token alias", () => sessionAuth({ token: MARKERS.sessionToken }));
+    sync("session token with spaces", () => sessionAuth({ sessionToken: ` ${MARKERS.sessionToken} ` }));
+    sync("createClient ftp site with user:pass", () => createClient({ site: `ftp://user:${MARKERS.basicAuthPassword}@127.0.0.1/`, transport: jsonRpcTransport() }));
+    sync("createClient insecure remote site with user:pass", () => createClient({ site: `http://user:${MARKERS.basicAuthPassword}@sg.example.com`, transport: jsonRpcTransport() }));
+    sync("createClient malformed site with user:pass", () => createClient({ site: `http://user:${MARKERS.basicAuthPassword}@[bad`, transport: jsonRpcTransport() }));
+    await attempt("http() target with user:pass", () => good.client.http({ method: "GET", target: `http://user:${MARKERS.basicAuthPassword}@127.0.0.1/x` }));
+
+    // Everything a person could print.
+    for (const c of clients) {
+      objectTexts.push(...renderings(c.client, `client '${c.label}'`));
+      objectTexts.push(...renderings(c.auth, `auth strategy '${c.label}'`));
+      objectTexts.push(...renderings(c.client.transport, `transport '${c.label}'`));
+      objectTexts.push(...renderings(c.client.site, `client.site '${c.label}'`));
+      objectTexts.push([`Object.keys(client.site) '${c.label}'`, JSON.stringify(Object.entries(c.client.site))]);
+    }
+    emulatorLogJson = await (await fetch(`${emu.url}/__emulator/requests`)).text();
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const c of clients) await c.client.close();
+    await emu?.close();
+  });
+
+  it("the scenarios ran as intended (wrong secrets refused, right ones accepted)", () => {
+    expect(outcomes).toMatchObject({
+      "script wrong key: find": expect.stringMatching(/^SG_(AUTH|SCRIPT)/),
+      "script good key: find": "ok",
+      "502 page echoing the secrets": "SG_HTTP",
+      "200 HTML page echoing the secrets": "SG_PROTOCOL",
+      "connection refused": "SG_NETWORK",
+      "attempt timeouts": "SG_TIMEOUT",
+      "deadline": "SG_TIMEOUT",
+      "legacy good 2FA code": "ok",
+      "legacy coord": "ok",
+      "session valid token": "ok",
+      browserLogin: "ok",
+      "scriptAuth short key": "SG_VALIDATION",
+      "createClient insecure remote site with user:pass": "SG_VALIDATION",
+      "http() target with user:pass": "SG_VALIDATION",
+    });
+    expect(outcomes["legacy wrong passphrase"]).not.toBe("ok");
+    expect(outcomes["legacy wrong 2FA code"]).not.toBe("ok");
+    expect(outcomes["session marker token"]).not.toBe("ok");
+    expect(outcomes["session expired, refresh returns a refused token"]).not.toBe("ok");
+  });
+
+  it("the scanner finds a planted marker (positive control)", () => {
+    expect(secrets.scan(`x ${MARKERS.scriptKey} y`, "control")).toHaveLength(1);
+    expect(secrets.scan(`code 918273.`, "control")).toHaveLength(1);
+    expect(secrets.scan(`ts 19182734`, "control")).toHaveLength(0);
+    expect(secrets.scan(BASIC_B64, "control")).toHaveLength(1);
+  });
+
+  it("error messages, String(err), toJSON(), util.inspect(err, {depth: 10}) and stacks hold no secret", () => {
+    expect(errorTexts.length).toBeGreaterThan(100);
+    expectNoFindings(errorTexts.flatMap(([where, text]) => secrets.scan(text, where)));
+  });
+
+  it("util.inspect / String / JSON of every client, auth strategy, transport and site holds no secret", () => {
+    expectNoFindings(objectTexts.flatMap(([where, text]) => secrets.scan(text, where)));
+  });
+
+  it("the transport logs every attempt at debug level, and no log line holds a secret", () => {
+    const debugAttempts = log.lines.filter((l) => l.level === "debug" && /attempt \d+/.test(l.message));
+    expect(debugAttempts.length).toBeGreaterThan(10);
+    expect(log.lines.some((l) => l.level === "info" && /retrying/.test(l.message))).toBe(true);
+    expectNoFindings(secrets.scan(logText(log.lines), "library log lines (captured Logger)"));
+  });
+
+  it("the emulator's request log (GET /__emulator/requests) and its own log lines hold no secret", () => {
+    expect(JSON.parse(emulatorLogJson).length).toBeGreaterThan(20);
+    expectNoFindings([...secrets.scan(emulatorLogJson, "GET /__emulator/requests"), ...secrets.scan(emulatorLines.join("\n"), "emulator logger lines")]);
+  });
+
+  it("no URL the client requested holds a secret or user:pass@; credential headers go to the site only", () => {
+    const findings = [];
+    let requests = 0;
+    for (const c of clients) {
+      for (const e of c.rec.seen) {
+        requests += 1;
+        findings.push(...secrets.scan(e.url, `URL requested by '${c.label}'`));
+        if (new URL(e.url).username || new URL(e.url).password) findings.push({ where: `URL requested by '${c.label}'`, secret: "user:pass@", excerpt: e.url.replace(/\/\/[^@]*@/, "//«userinfo»@") });
+        const onSite = new URL(e.url).origin === c.siteOrigin;
+        for (const [name, value] of Object.entries(e.headers)) {
+          if (onSite && (name === "authorization" || name === "cookie")) continue;
+          findings.push(...secrets.scan(value, `header '${name}' sent by '${c.label}' to ${new URL(e.url).origin}`));
+        }
+        if (!onSite) findings.push(...secrets.scan(e.bodyText, `body sent by '${c.label}' off-site`));
+      }
+    }
+    expect(requests).toBeGreaterThan(20);
+    expectNoFindings(findings);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe("the sg CLI prints no secret (spawned with --debug)", () => {
+  const cliExists = existsSync(CLI_BIN);
+  const secrets = new Secrets();
+  secrets.add(DEMO_SCRIPT_KEY, "fixture script key");
+  secrets.add("123456", "fixture 2FA code");
+  secrets.add("artist-pass-1", "fixture passphrase artist");
+  secrets.add("coord-pass-1", "fixture passphrase coord");
+  let emu;
+  let configDir;
+  const runs = [];
+
+  function runCli(label, args, env = {}) {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI_BIN, ...args],
+        { env: { PATH: process.env.PATH ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, NO_COLOR: "1", ...env }, cwd: configDir, timeout: 20_000 },
+        (error, stdout, stderr) => {
+          const run = { label, args, code: error ? (error.code ?? 1) : 0, stdout, stderr };
+          runs.push(run);
+          resolve(run);
+        },
+      );
+    });
+  }
+
+  beforeAll(async () => {
+    if (!cliExists) return;
+    configDir = mkdtempSync(join(tmpdir(), "sg-reliability-cli-"));
+    emu = await startEmulator({ fixtures: "demo" });
+    const site = emu.url;
+    const basicSite = withBasicAuth(site);
+    const port = await closedPort();
+    const key = (k) => ["--script-name", "emulator_script", "--script-key", k];
+    const coordToken = (await createClient({ site, transport: jsonRpcTransport(), auth: legacyLoginAuth({ login: "coord", password: "coord-pass-1" }) }).credentials()).sessionToken;
+    secrets.add(coordToken, "coord's real session token");
+    await Promise.all([
+      runCli("find, wrong marker script key", ["find", "Project", "--site", site, ...key(MARKERS.scriptKey), "--debug"]),
+      runCli("find, fixture script key", ["find", "Project", "--site", site, ...key(DEMO_SCRIPT_KEY), "--debug"]),
+      runCli("find, fixture key, basic-auth marker in the site URL", ["find", "Project", "--site", basicSite, ...key(DEMO_SCRIPT_KEY), "--debug"]),
+      runCli("find, wrong key + basic-auth marker, nothing listening", ["find", "Project", "--site", withBasicAuth(`http://127.0.0.1:${port}`), ...key(MARKERS.scriptKey), "--debug"]),
+      runCli("find, wrong marker passphrase", ["find", "Project", "--site", site, "--login", "coord", "--password", MARKERS.passphrase, "--debug"]),
+      runCli("find, wrong marker 2FA code", ["find", "Project", "--site", site, "--login", "artist", "--password", "artist-pass-1", "--2fa-code", MARKERS.twoFactorCode, "--debug"]),
+      runCli("find, right 2FA code", ["find", "Project", "--site", site, "--login", "artist", "--password", "artist-pass-1", "--2fa-code", "123456", "--debug"]),
+      runCli("find, marker session token", ["find", "Project", "--site", site, "--session-token", MARKERS.sessionToken, "--debug"]),
+      runCli("whoami, real session token", ["whoami", "--site", site, "--session-token", coordToken, "--debug"]),
+      runCli("doctor, wrong marker script key", ["doctor", "--site", basicSite, ...key(MARKERS.scriptKey), "--debug"]),
+      runCli("doctor, wrong marker passphrase", ["doctor", "--site", site, "--login", "coord", "--password", MARKERS.passphrase, "--debug"]),
+      runCli("doctor, marker session token", ["doctor", "--site", site, "--session-token", MARKERS.sessionToken, "--debug"]),
+      runCli("find, secrets from SG_* env", ["find", "Project", "--debug"], { SG_SITE: basicSite, SG_SCRIPT_NAME: "emulator_script", SG_SCRIPT_KEY: MARKERS.scriptKey }),
+      runCli("find, password from SG_PASSWORD", ["find", "Project", "--debug"], { SG_SITE: site, SG_LOGIN: "coord", SG_PASSWORD: MARKERS.passphrase }),
+      runCli("usage error with a key and a token together", ["find", "Project", "--site", site, ...key(MARKERS.scriptKey), "--session-token", MARKERS.sessionToken, "--debug"]),
+      runCli("bad JSON filter next to secrets", ["find", "Project", `{"script_key": "${MARKERS.scriptKey}"`, "--site", site, ...key(MARKERS.scriptKey), "--debug"]),
+    ]);
+    // Faults are global to the emulator: these run one after the other.
+    // (The echo holds only what the CLI sends: it drops user:pass@ from --site, see the it.fails test below.)
+    emu.injectFault({ method: "read", status: 502, times: 3, body: `echo script_key=${DEMO_SCRIPT_KEY} key ${DEMO_SCRIPT_KEY}` });
+    await runCli("find through 502 ×3 echoing secrets", ["find", "Project", "--site", basicSite, ...key(DEMO_SCRIPT_KEY), "--debug"]);
+    emu.injectFault({ method: "create", dropConnection: true, when: "after" });
+    await runCli("create, dropped connection", ["create", "Shot", `{"code":"sec-cli","project":{"type":"Project","id":1}}`, "--site", basicSite, ...key(DEMO_SCRIPT_KEY), "--debug"]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await emu?.close();
+    if (configDir) rmSync(configDir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!cliExists)("ran every command (good credentials exit 0, bad ones non-zero) with --debug output", () => {
+    const byLabel = Object.fromEntries(runs.map((r) => [r.label, r]));
+    expect(byLabel["find, fixture script key"].code, byLabel["find, fixture script key"].stderr).toBe(0);
+    expect(byLabel["find, right 2FA code"].code, byLabel["find, right 2FA code"].stderr).toBe(0);
+    expect(byLabel["find, fixture key, basic-auth marker in the site URL"].code).toBe(0);
+    expect(byLabel["whoami, real session token"].code).toBe(0);
+    expect(byLabel["find, wrong marker script key"].code).not.toBe(0);
+    expect(byLabel["find, wrong marker passphrase"].code).not.toBe(0);
+    expect(byLabel["find, marker session token"].code).not.toBe(0);
+    expect(byLabel["find through 502 ×3 echoing secrets"].code).not.toBe(0);
+    expect(byLabel["find, fixture script key"].stderr).toMatch(/\[debug\]/);
+  });
+
+  it.skipIf(!cliExists)("stdout and stderr of every run hold no secret", () => {
+    expect(runs.length).toBe(18);
+    const findings = runs.flatMap((r) => [...secrets.scan(r.stdout, `stdout of 'sg' (${r.label})`), ...secrets.scan(r.stderr, `stderr of 'sg' (${r.label})`)]);
+    expectNoFindings(findings);
+  });
+
+  // Bug (not a leak): `sg` drops the basic-auth credentials of `--site https://user:pass@host`. resolveConnection
+  // keeps only `parseSite(...).href` (packages/cli/src/connection.ts, `const site = parseSite(input.site.value, …).href`),
+  // which has no user:pass@, so openClient's createClient never sees them and no `Authorization: Basic` header is
+  // sent: a site behind a basic-auth proxy cannot be reached with the CLI. (secretsOf() in the same file would also
+  // need the basic-auth password to scrub it from --debug lines once it is kept.)
+  it.fails.skipIf(!cliExists)("sends the Authorization: Basic header of a --site URL with user:pass@", async () => {
+    const headers = [];
+    const server = createServer((req, res) => {
+      headers.push(req.headers.authorization ?? "(none)");
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: { entities: [], paging_info: { entity_count: 0 } } }));
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const site = withBasicAuth(`http://127.0.0.1:${server.address().port}`);
+      const run = await runCli("basic-auth header check", ["find", "Project", "--site", site, "--script-name", "emulator_script", "--script-key", DEMO_SCRIPT_KEY]);
+      runs.pop();
+      expect(run.code, run.stderr).toBe(0);
+      expect(headers.length).toBeGreaterThan(0);
+      expect(headers.every((h) => h === `Basic ${BASIC_B64}`), `Authorization headers received: ${headers.join(", ")}`).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it.skipIf(cliExists)("skipped: packages/cli/dist/bin.js does not exist (build @sg/cli first)", () => {});
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe("plain http:// sites", () => {
+  const transport = jsonRpcTransport();
+  const refused = ["http://sg.example.com", "http://10.0.0.5", "http://0.0.0.0:8080", "http://localhost.example.com", "http://127.0.0.1.nip.io", "http://[::ffff:a00:5]", "http://user:pw@sg.example.com"];
+  const allowed = ["http://127.0.0.1:1", "http://127.5.6.7", "http://localhost:8080", "http://LOCALHOST", "http://[::1]:9000", "https://sg.example.com"];
+
+  it.each(refused)("%s is refused by createClient (no request is made)", (site) => {
+    let error;
+    try {
+      createClient({ site, transport });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect(error.message).toMatch(/https/);
+    expect(error.message).not.toContain("pw@");
+  });
+
+  it.each(refused)("%s is accepted with allowInsecureHttp: true", (site) => {
+    expect(createClient({ site, transport, allowInsecureHttp: true }).site.insecure).toBe(true);
+  });
+
+  it.each(allowed)("%s (loopback or https) is accepted without the opt-in", (site) => {
+    expect(() => createClient({ site, transport })).not.toThrow();
+  });
+
+  it("browserLogin refuses a plain-http remote site before sending anything", async () => {
+    const rec = recordingFetch();
+    const r = await settle(() => browserLogin({ site: "http://sg.example.com", appName: "x", fetch: rec.fetch, onUrl: () => {} }));
+    expect(r.ok).toBe(false);
+    expect(r.error.code).toBe("SG_VALIDATION");
+    expect(rec.seen).toHaveLength(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe("redirects to another host never carry credentials", () => {
+  /** Two loopback servers with different host names: the site (127.0.0.1) and elsewhere (127.0.0.2). */
+  let site;
+  let elsewhere;
+  const received = [];
+
+  function recordRequest(server, req, body) {
+    received.push({ server, method: req.method, url: req.url, host: req.headers.host, authorization: req.headers.authorization, cookie: req.headers.cookie, body });
+  }
+
+  function listen(handler, host) {
+    return new Promise((resolve) => {
+      const server = createServer((req, res) => {
+        const chunks = [];
+        req.on("data", (c) => chunks.push(c));
+        req.on("end", () => handler(req, res, Buffer.concat(chunks).toString("utf8")));
+      });
+      server.listen(0, host, () => resolve({ server, url: `http://${host}:${server.address().port}` }));
+    });
+  }
+
+  beforeAll(async () => {
+    elsewhere = await listen((req, res, body) => {
+      recordRequest("elsewhere", req, body);
+      if (req.url.startsWith("/back-home")) {
+        res.writeHead(302, { location: `${site.url}/home-again` }).end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: [] }));
+    }, "127.0.0.2");
+    site = await listen((req, res, body) => {
+      recordRequest("site", req, body);
+      const to = (path, status) => res.writeHead(status, { location: `${elsewhere.url}${path}` }).end();
+      if (req.url === "/api3/json") return to("/api3/json", Number(req.headers["x-test-status"] ?? 307));
+      if (req.url === "/rpc308/api3/json") return to("/api3/json", 308);
+      if (req.url === "/download") return to("/file", 302);
+      if (req.url === "/download-and-back") return to("/back-home", 302);
+      if (req.url === "/local-hop") return res.writeHead(302, { location: "/local-target" }).end();
+      if (req.url === "/upload") return to("/upload", 307);
+      if (req.url === "/userinfo") return res.writeHead(302, { location: `http://user:pw@127.0.0.2:1/x` }).end();
+      res.writeHead(200, { "content-type": "application/octet-stream" }).end("data");
+    }, "127.0.0.1");
+  });
+
+  afterAll(async () => {
+    for (const s of [site, elsewhere]) await new Promise((resolve) => s?.server.close(resolve));
+  });
+
+  function clientWith(auth, path = "") {
+    const rec = recordingFetch();
+    return { rec, client: createClient({ site: withBasicAuth(site.url) + path, auth, transport: jsonRpcTransport({ retry: false, fetch: rec.fetch }) }) };
+  }
+
+  const credentialsIn = (r) => [r.authorization, r.cookie, r.body].filter(Boolean).join(" ");
+
+  it("RPC POST answered 307 is not followed: nothing reaches the other host", async () => {
+    received.length = 0;
+    const { client } = clientWith(scriptAuth({ scriptName: "emulator_script", scriptKey: MARKERS.scriptKey }));
+    const r = await settle(() => client.call("read", { type: "Project", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" }));
+    expect(r.ok).toBe(false);
+    expect(received.filter((x) => x.server === "site")).toHaveLength(1);
+    // Positive control: the site itself got the credentials.
+    expect(received[0].body).toContain(MARKERS.scriptKey);
+    expect(received[0].authorization).toBe(`Basic ${BASIC_B64}`);
+    expect(received.filter((x) => x.server === "elsewhere")).toEqual([]);
+  });
+
+  it("RPC POST answered 308 (site under a base path) is not followed either", async () => {
+    received.length = 0;
+    const { client } = clientWith(sessionAuth({ sessionToken: MARKERS.sessionToken }), "/rpc308");
+    const r = await settle(() => client.call("read", { type: "Project" }));
+    expect(r.ok).toBe(false);
+    expect(received.filter((x) => x.server === "site")).toHaveLength(1);
+    expect(received[0].body).toContain(MARKERS.sessionToken);
+    expect(received.filter((x) => x.server === "elsewhere")).toEqual([]);
+  });
+
+  it("http() GET download answered 302 to another host: followed without the session cookie or Authorization", async () => {
+    received.length = 0;
+    const { client } = clientWith(sessionAuth({ sessionToken: MARKERS.sessionToken }));
+    const res = await client.http({ method: "GET", target: "/download" });
+    expect(res.status).toBe(200);
+    const [first, second] = received;
+    expect(first.server).toBe("site");
+    expect(first.cookie).toContain(MARKERS.sessionToken); // positive control
+    expect(first.authorization).toBe(`Basic ${BASIC_B64}`);
+    expect(second.server).toBe("elsewhere");
+    expect(credentialsIn(second)).toBe("");
+    expect(second.url).not.toContain(MARKERS.sessionToken);
+  });
+
+  it("once a download has left the site, credentials do not come back when it is redirected home", async () => {
+    received.length = 0;
+    const { client } = clientWith(sessionAuth({ sessionToken: MARKERS.sessionToken }));
+    await client.http({ method: "GET", target: "/download-and-back" });
+    expect(received.map((r) => `${r.server} ${r.url}`)).toEqual(["site /download-and-back", "elsewhere /back-home", "site /home-again"]);
+    expect(credentialsIn(received[1])).toBe("");
+    expect(credentialsIn(received[2])).toBe("");
+  });
+
+  it("a same-host redirect keeps the credentials (the check above is not vacuous)", async () => {
+    received.length = 0;
+    const { client } = clientWith(sessionAuth({ sessionToken: MARKERS.sessionToken }));
+    await client.http({ method: "GET", target: "/local-hop" });
+    expect(received.map((r) => r.url)).toEqual(["/local-hop", "/local-target"]);
+    expect(received[1].cookie).toContain(MARKERS.sessionToken);
+  });
+
+  it("http() form POST answered 307 is not followed (the form carries credentials)", async () => {
+    received.length = 0;
+    const { client } = clientWith(scriptAuth({ scriptName: "emulator_script", scriptKey: MARKERS.scriptKey }));
+    const res = await client.http({ method: "POST", target: "/upload", form: { entity_type: "Shot", entity_id: "1" } });
+    expect(res.status).toBe(307);
+    expect(received.map((r) => r.server)).toEqual(["site"]);
+    expect(received[0].body).toContain(MARKERS.scriptKey);
+  });
+
+  it("a redirect to a URL with user:pass@ is not followed", async () => {
+    received.length = 0;
+    const { client, rec } = clientWith(sessionAuth({ sessionToken: MARKERS.sessionToken }));
+    const res = await client.http({ method: "GET", target: "/userinfo" });
+    expect(res.status).toBe(302);
+    expect(rec.seen).toHaveLength(1);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe("the emulator's admin endpoints answer loopback peers only", () => {
+  let emu;
+  let server;
+  /** Remote address the next connections will report (undefined = the real one, 127.0.0.1). */
+  let fakePeer;
+
+  beforeAll(async () => {
+    // The emulator decides with `isLoopback(req.socket.remoteAddress)` (packages/emulator/src/server.ts). Capture
+    // its http.Server while it starts, then make accepted sockets report a non-loopback peer. All traffic stays
+    // on 127.0.0.1; only the address the server sees is changed.
+    const listen = NetServer.prototype.listen;
+    NetServer.prototype.listen = function (...args) {
+      server = this;
+      return listen.apply(this, args);
+    };
+    try {
+      emu = await startEmulator({ fixtures: "demo" });
+    } finally {
+      NetServer.prototype.listen = listen;
+    }
+    server.prependListener("connection", (socket) => {
+      if (fakePeer !== undefined) Object.defineProperty(socket, "remoteAddress", { value: fakePeer, configurable: true });
+    });
+  });
+
+  afterAll(async () => {
+    await emu?.close();
+  });
+
+  /** One request on a fresh connection (so the peer address applies), as `{ status, text }`. */
+  async function request(path, init = {}, peer) {
+    fakePeer = peer;
+    try {
+      const res = await fetch(`${emu.url}${path}`, { ...init, headers: { connection: "close", ...(init.headers ?? {}) } });
+      return { status: res.status, text: await res.text() };
+    } finally {
+      fakePeer = undefined;
+    }
+  }
+
+  const rpcRead = () =>
+    request("/api3/json", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ method_name: "read", params: [{ script_name: "emulator_script", script_key: DEMO_SCRIPT_KEY }, { type: "Project", filters: { logical_operator: "and", conditions: [] }, return_fields: ["name"], paging: { entities_per_page: 10, current_page: 1 }, return_only: "active" }] }),
+    }, "203.0.113.7");
+
+  it.each(["203.0.113.7", "10.0.0.2", "::ffff:192.0.2.1", "2001:db8::1", "128.0.0.1"])("a peer at %s gets 403 from every admin endpoint, and nothing changes", async (peer) => {
+    for (const [method, path, body] of [
+      ["GET", "/__emulator/requests"],
+      ["GET", "/__emulator/card"],
+      ["GET", "/__emulator/clock"],
+      ["POST", "/__emulator/faults", JSON.stringify({ method: "read", status: 500, times: 5 })],
+      ["POST", "/__emulator/latency", JSON.stringify({ ms: 5000 })],
+      ["POST", "/__emulator/clock", JSON.stringify({ advanceSeconds: 99999 })],
+      ["POST", "/__emulator/reset"],
+      ["POST", "/__emulator/pat", JSON.stringify({ login: "admin", state: "revoked" })],
+      ["POST", "/__emulator/approve", JSON.stringify({ requestId: "1", login: "admin" })],
+    ]) {
+      const r = await request(path, { method, ...(body ? { body, headers: { "content-type": "application/json", "x-forwarded-for": "127.0.0.1" } } : { headers: { "x-forwarded-for": "127.0.0.1" } }) }, peer);
+      expect(r.status, `${method} ${path} from ${peer}`).toBe(403);
+      expect(r.text).not.toMatch(/"seq"|"scripts"|"users"|"now"/);
+    }
+    // The fault and latency were not queued: an RPC from the same peer is answered normally and fast.
+    const read = await rpcRead();
+    expect(read.status).toBe(200);
+    expect(JSON.parse(read.text).results.entities.length).toBeGreaterThan(0);
+  });
+
+  it.each(["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"])("a loopback peer at %s is answered", async (peer) => {
+    const r = await request("/__emulator/clock", {}, peer);
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.text).now).toMatch(/^\d{4}-/);
+  });
+
+  it("the fake peer address really reaches the server (control: a remote peer's RPC is logged, the admin call is not)", async () => {
+    emu.reset();
+    await rpcRead();
+    await request("/__emulator/requests", {}, "203.0.113.7");
+    const log = await request("/__emulator/requests");
+    const entries = JSON.parse(log.text);
+    expect(entries.map((e) => e.method_name)).toEqual(["read"]);
+  });
+});
+
