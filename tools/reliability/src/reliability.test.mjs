@@ -10,7 +10,8 @@ const groups = [...new Set(SCENARIOS.map((s) => s.group))];
 for (const group of groups) {
   describe(group, () => {
     for (const s of SCENARIOS.filter((x) => x.group === group)) {
-      it(`${s.id}: ${s.title}`, async () => {
+      // A scenario that shows a known bug elsewhere fails until it is fixed (see `knownBug` in scenarios.mjs).
+      (s.knownBug ? it.fails : it)(`${s.id}: ${s.title}${s.knownBug ? ` — KNOWN BUG: ${s.knownBug}` : ""}`, async () => {
         const figures = await s.run(s.id);
         const picked = Object.fromEntries(Object.keys(s.expect).map((k) => [k, figures[k]]));
         expect(picked, JSON.stringify(figures)).toEqual(s.expect);
