@@ -369,8 +369,8 @@ export const SCENARIOS = [
   {
     id: "abort-during-backoff",
     group: "abort",
-    title: "read: 502, then abort during a 60 s backoff → SgAbortError at once",
-    expect: { calls: 1, outcome: "SG_ABORTED", attempts: 1, http: 1, settledBeforeBackoff: true },
+    title: "read: 502, then abort during the backoff (baseDelayMs 60 s, capped at maxDelayMs 30 s) → SgAbortError at once",
+    expect: { calls: 1, outcome: "SG_ABORTED", attempts: 1, http: 1, delays: [30000], settledBeforeBackoff: true },
     run: abortDuringBackoff,
   },
   {
