@@ -5,8 +5,9 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
+import type { CallOptions, DateMode } from "@sg/core";
+import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { parseRecord } from "./records.js";
 import { checkEntityType, checkFieldList, checkId, checkInt, checkObject, checkOptions } from "./validate.js";
 
@@ -57,8 +58,17 @@ function entityFields(value: unknown, path: readonly (string | number)[]): Recor
   return out;
 }
 
-/** `activity_stream`. */
-export async function activityStreamRead(ctx: Context, entityType: unknown, entityId: unknown, rawOptions: unknown): Promise<ActivityStream> {
+/**
+ * An entity's activity stream, newest first (Python `activity_stream_read`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Shot"`.
+ * @param entityId - the entity's id.
+ * @param options - `entityFields`, `minId`, `maxId`, `limit` and call options.
+ */
+export function activityStreamRead<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, options?: ActivityStreamOptions): Promise<ActivityStream>;
+export async function activityStreamRead(target: unknown, entityType: unknown, entityId: unknown, rawOptions?: unknown): Promise<ActivityStream> {
+  const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const id = checkId(entityId, ["entityId"]);
   const options = checkOptions(rawOptions, ["options"]);
@@ -76,8 +86,16 @@ export async function activityStreamRead(ctx: Context, entityType: unknown, enti
   return { ...result, updates: (result?.updates ?? []).map(parseRecord) };
 }
 
-/** `note_thread_contents`. */
-export async function noteThreadRead(ctx: Context, noteId: unknown, rawOptions: unknown): Promise<{ readonly type: string; readonly id: number; readonly [field: string]: unknown }[]> {
+/**
+ * A note with its replies and attachments (Python `note_thread_read`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param noteId - the Note's id.
+ * @param options - `entityFields` and call options.
+ */
+export function noteThreadRead(target: EntityTarget<SiteSchema, DateMode>, noteId: number, options?: NoteThreadOptions): Promise<{ readonly type: string; readonly id: number; readonly [field: string]: unknown }[]>;
+export async function noteThreadRead(target: unknown, noteId: unknown, rawOptions?: unknown): Promise<{ readonly type: string; readonly id: number; readonly [field: string]: unknown }[]> {
+  const ctx = contextOf(target);
   const id = checkId(noteId, ["noteId"]);
   const options = checkOptions(rawOptions, ["options"]);
   const payload = { note_id: id, entity_fields: options["entityFields"] === undefined ? {} : entityFields(options["entityFields"], ["options", "entityFields"]) };

@@ -5,7 +5,9 @@
  *
  * @packageDocumentation
  */
-import { callOptions, type Context } from "./context.js";
+import type { CallOptions, DateMode } from "@sg/core";
+import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import type { SiteSchema } from "./schema-types.js";
 import { checkModes, type MultiEntityUpdateMode } from "./update.js";
 import { finishRecord } from "./records.js";
 import { checkData, checkEntityType, checkFieldList, checkId, checkObject, checkOptions, fail, isPlainObject } from "./validate.js";
@@ -53,8 +55,17 @@ export type BatchRequest = BatchCreate | BatchUpdate | BatchDelete;
 /** One result of a batch: the record of a create/update, `true` for a delete. */
 export type BatchResult = { readonly type: string; readonly id: number; readonly [field: string]: unknown } | boolean;
 
-/** `batch`: validate every request, then send them as one transaction. An empty list sends nothing. */
-export async function batch(ctx: Context, requests: unknown, rawOptions: unknown): Promise<BatchResult[]> {
+/**
+ * Several creates, updates and deletes in one transaction (Python `batch`): all or nothing. Every request is
+ * validated before anything is sent; an empty list sends nothing.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param requests - Python-style requests (`request_type`, `entity_type`, `entity_id`, `data`, …).
+ * @param options - call options.
+ */
+export function batch(target: EntityTarget<SiteSchema, DateMode>, requests: readonly BatchRequest[], options?: CallOptions): Promise<BatchResult[]>;
+export async function batch(target: unknown, requests: unknown, rawOptions?: unknown): Promise<BatchResult[]> {
+  const ctx = contextOf(target);
   if (!Array.isArray(requests)) fail(["requests"], "an array of batch requests", requests);
   const options = checkOptions(rawOptions, ["options"]);
   const types: string[] = [];

@@ -1,16 +1,22 @@
 /**
- * What every method of an entity API shares: the client, the options, and the lazily fetched facts about
- * the site (page size, version, field data types, session token).
+ * What every method and function shares: the client, the options, and the lazily fetched facts about the
+ * site (page size, version, field data types, session token).
+ *
+ * The facts are cached per client, not per API object: `info` by the client itself, the field data types
+ * read with `schema_field_read` and the download session token in a `WeakMap` keyed by the client. So
+ * `find(client, …)`, `entityContext(client, …)` and `entityApi(client)` over one client read the schema of
+ * an entity type once between them.
  *
  * @packageDocumentation
  */
 import { SgProtocolError, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
+import type { LooseSchema, SiteSchema } from "./schema-types.js";
 import { PREFIX, checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 
 /** Field `data_type`s per entity type, as a generator (or a person) can write them down at build time. */
 export type FieldTypeMap = { readonly [entityType: string]: { readonly [field: string]: string } };
 
-/** Options of {@link entityApi}. */
+/** Options of `entityApi` and {@link entityContext}. */
 export interface EntityApiOptions<D extends DateMode = "date"> {
   /** `"date"` (default): `date_time` values are `Date` objects; `"string"`: wire strings `YYYY-MM-DDTHH:MM:SSZ`. */
   readonly dates?: D;
@@ -33,6 +39,29 @@ export interface EntityApiOptions<D extends DateMode = "date"> {
 
 /** Per-call options shared by every method: the core's {@link CallOptions} (signal, timeout, retry…). */
 export type MethodOptions = CallOptions;
+
+/**
+ * A client bound to options and (at the type level) to a site schema `S` and a date mode `D`: what the
+ * standalone functions take as their first argument when the defaults do not do. Make one with
+ * {@link entityContext}; an `EntityApi` is one too.
+ *
+ * ```ts
+ * const sg = entityContext<MySite>(client, { fieldTypes });
+ * const shots = await find(sg, "Shot", [["sg_status_list", "is", "ip"]], ["code"]);
+ * ```
+ */
+export interface EntityContext<S extends SiteSchema = LooseSchema, D extends DateMode = "date"> {
+  /** The client calls go through. */
+  readonly client: Client;
+  /** Type-level only (never present at run time): the site schema and date mode, for inference. */
+  readonly "~types"?: { readonly schema: S; readonly dates: D } | undefined;
+}
+
+/**
+ * The first argument of every standalone function: a plain {@link Client} (loose records, default options)
+ * or an {@link EntityContext} (its schema type, date mode and options).
+ */
+export type EntityTarget<S extends SiteSchema = LooseSchema, D extends DateMode = "date"> = Client | EntityContext<S, D>;
 
 /** Internal shared state of one entity API. */
 export interface Context {
@@ -66,11 +95,75 @@ export function callOptions(ctx: Context, options: Record<string, unknown> | und
   return out as CallOptions;
 }
 
-/** Validate the options of {@link entityApi} and build the shared context. */
-export function createContext(client: Client, rawOptions: unknown): Context {
-  if (client === null || typeof client !== "object" || typeof (client as Client).call !== "function" || typeof (client as Client).info !== "function") {
-    fail(["client"], "a Client from createClient() of @sg/core", client);
+/** What is cached per client, whatever the options of the contexts over it. */
+interface ClientState {
+  /** `schema_field_read` data types per entity type (pending or settled). */
+  readonly schema: Map<string, Promise<ReadonlyMap<string, string>>>;
+  /** The download session token (pending or settled). */
+  token: Promise<string> | undefined;
+  /** The context of the plain client (default options), built on first use. */
+  plain: Context | undefined;
+}
+
+const clientStates: WeakMap<Client, ClientState> = /* @__PURE__ */ new WeakMap();
+const boundContexts: WeakMap<object, Context> = /* @__PURE__ */ new WeakMap();
+
+function isClient(value: unknown): value is Client {
+  return value !== null && typeof value === "object" && typeof (value as Client).call === "function" && typeof (value as Client).info === "function";
+}
+
+function stateOf(client: Client): ClientState {
+  let state = clientStates.get(client);
+  if (!state) {
+    state = { schema: new Map(), token: undefined, plain: undefined };
+    clientStates.set(client, state);
   }
+  return state;
+}
+
+/**
+ * The context behind a standalone function's first argument: a bound {@link EntityContext} (or an
+ * `EntityApi`), or a plain client (default options, one context per client).
+ */
+export function contextOf(target: unknown): Context {
+  if (target !== null && typeof target === "object") {
+    const bound = boundContexts.get(target);
+    if (bound) return bound;
+    if (isClient(target)) {
+      const state = stateOf(target);
+      return (state.plain ??= createContext(target, undefined));
+    }
+  }
+  return fail(["client"], "a Client from createClient() of @sg/core, or an EntityContext from entityContext()", target);
+}
+
+/** Make `handle` stand for `ctx` wherever a standalone function takes a client. */
+export function bindContext(handle: object, ctx: Context): void {
+  boundContexts.set(handle, ctx);
+}
+
+/**
+ * Bind a client to options and a site schema type for the standalone functions (`find`, `create`, …).
+ * Contexts are cheap: every context over one client shares that client's caches.
+ *
+ * ```ts
+ * const sg = entityContext<MySite, "string">(client, { dates: "string", fieldTypes });
+ * const shot = await findOne(sg, "Shot", [["code", "is", "sh010"]], ["code", "created_at"]);
+ * ```
+ *
+ * @throws SgValidationError when the client or the options are malformed.
+ */
+export function entityContext<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(client: Client, options?: EntityApiOptions<D>): EntityContext<S, D> {
+  const ctx = createContext(client, options);
+  const handle: EntityContext<S, D> = Object.freeze({ client });
+  bindContext(handle, ctx);
+  return handle;
+}
+
+/** Validate the options of an entity API or context and build the shared context. */
+export function createContext(client: Client, rawOptions: unknown): Context {
+  if (!isClient(client)) fail(["client"], "a Client from createClient() of @sg/core", client);
+  const state = stateOf(client);
   const options = checkOptions(rawOptions, ["options"]);
   const dates = options["dates"] === undefined ? "date" : checkOneOf(options["dates"], ["date", "string"] as const, ["options", "dates"]);
   const trim = options["trimEntities"] === undefined ? true : checkBoolean(options["trimEntities"], ["options", "trimEntities"]);
@@ -97,8 +190,7 @@ export function createContext(client: Client, rawOptions: unknown): Context {
   }
   const defaults = (options["defaults"] === undefined ? {} : checkObject(options["defaults"], ["options", "defaults"], "call options {signal, timeoutMs, …}")) as CallOptions;
 
-  const schemaCache = new Map<string, Promise<ReadonlyMap<string, string>>>();
-  let token: Promise<string> | undefined;
+  const schemaCache = state.schema;
 
   const ctx: Context = {
     client,
@@ -147,7 +239,7 @@ export function createContext(client: Client, rawOptions: unknown): Context {
       return pending;
     },
     sessionToken(callOpts?: CallOptions): Promise<string> {
-      if (!token) {
+      if (!state.token) {
         const pending = (async (): Promise<string> => {
           const creds = await client.credentials();
           if (creds.kind === "session") return creds.sessionToken;
@@ -158,15 +250,15 @@ export function createContext(client: Client, rawOptions: unknown): Context {
           }
           return id;
         })();
-        token = pending;
+        state.token = pending;
         pending.catch(() => {
-          if (token === pending) token = undefined;
+          if (state.token === pending) state.token = undefined;
         });
       }
-      return token;
+      return state.token;
     },
     forgetSessionToken(): void {
-      token = undefined;
+      state.token = undefined;
     },
   };
   return ctx;
@@ -176,4 +268,25 @@ function stripKind(options: CallOptions | undefined): CallOptions | undefined {
   if (!options || options.kind === undefined) return options;
   const { kind: _kind, ...rest } = options;
   return rest;
+}
+
+/**
+ * The site's `info`, cached by the client (Python `info`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ */
+export async function info(target: EntityTarget<SiteSchema, DateMode>, options?: CallOptions): Promise<SiteInfo> {
+  const ctx = contextOf(target);
+  return ctx.info(callOptions(ctx, checkOptions(options, ["options"])));
+}
+
+/**
+ * A session token for the caller (Python `get_session_token`): the session of session credentials, or one
+ * obtained once with `get_session_token` and cached per client.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ */
+export async function getSessionToken(target: EntityTarget<SiteSchema, DateMode>, options?: CallOptions): Promise<string> {
+  const ctx = contextOf(target);
+  return ctx.sessionToken(callOptions(ctx, checkOptions(options, ["options"])));
 }

@@ -5,10 +5,11 @@
  *
  * @packageDocumentation
  */
-import { SgProtocolError, type CallOptions } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
+import { SgProtocolError, type CallOptions, type DateMode } from "@sg/core";
+import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgPartialWriteError } from "./errors.js";
 import { finishRecord } from "./records.js";
+import type { EntityData, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
 import { planUpload, sendUpload } from "./uploads.js";
 import { PREFIX, checkData, checkEntityType, checkFieldList, checkOptions, isPlainObject, type Path } from "./validate.js";
 import { wireFields } from "./write-values.js";
@@ -75,8 +76,25 @@ export function firstRecord(result: unknown, method: string): Record<string, unk
   return record;
 }
 
-/** `create`: validate, create, then upload images. */
-export async function create<T>(ctx: Context, entityType: unknown, data: unknown, returnFields: unknown, rawOptions: unknown): Promise<T> {
+/**
+ * Create an entity (Python `create`) and return it with `returnFields`. An `image` / `filmstrip_image` path
+ * is uploaded after the create; if that fails an `SgPartialWriteError` carries the created record.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Shot"`.
+ * @param data - the new entity's field values.
+ * @param returnFields - fields to return besides `type`, `id` and the fields written.
+ * @param options - call options.
+ */
+export function create<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  data: EntityData<S, E>,
+  returnFields?: F,
+  options?: CreateOptions,
+): Promise<FoundRecord<S, E, F | readonly (keyof EntityData<S, E> & string)[], D>>;
+export async function create(target: unknown, entityType: unknown, data: unknown, returnFields?: unknown, rawOptions?: unknown): Promise<Record<string, unknown>> {
+  const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const checked = checkData(data, ["data"], true);
   const fieldsOut = returnFields === undefined || returnFields === null ? [] : checkFieldList(returnFields, ["returnFields"]);
@@ -87,5 +105,5 @@ export async function create<T>(ctx: Context, entityType: unknown, data: unknown
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
   const result = await ctx.call<unknown>("create", payload, call);
   const record = await finishRecord(ctx, type, firstRecord(result, "create"), call);
-  return (await uploadImages(ctx, type, record, images, call, "created")) as T;
+  return uploadImages(ctx, type, record, images, call, "created");
 }

@@ -1,15 +1,17 @@
 /**
  * Downloads (rpc-protocol §2.8): `getAttachmentDownloadUrl` and `downloadAttachment`. Files on the site
- * are fetched with the `_session_id` cookie: the session of session credentials, or a token obtained once
- * with `get_session_token` for script and user credentials. Other hosts (e.g. cloud storage) get no cookie.
+ * are fetched with session credentials — the session of session credentials, or a token obtained once with
+ * `get_session_token` for script and user credentials — which the transport sends as the `_session_id`
+ * cookie to the site's origin only. Other hosts (e.g. cloud storage) get no credentials. `node:fs` is
+ * imported only when `filePath` is given.
  *
  * @packageDocumentation
  */
-import { writeFile } from "node:fs/promises";
-import type { CallOptions } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
+import { scrubText, type CallOptions, type DateMode } from "@sg/core";
+import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
-import { transferOptions } from "./uploads.js";
+import type { SiteSchema } from "./schema-types.js";
+import { transferOptions } from "./transfer.js";
 import { PREFIX, checkId, checkOptions, checkString, fail, isPlainObject } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
@@ -21,7 +23,18 @@ export interface DownloadOptions extends CallOptions {
   readonly filePath?: string;
 }
 
-/** The download URL of an attachment (Python `get_attachment_download_url`); `null` for `null`. */
+/**
+ * The URL an attachment downloads from (Python `get_attachment_download_url`), or `null` for `null`. Throws
+ * `SgValidationError` synchronously for anything else that is not an attachment.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
+ */
+export function getAttachmentDownloadUrl(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput | null): string | null {
+  return attachmentUrl(contextOf(target), attachment);
+}
+
+/** The download URL of an attachment; `null` for `null`. */
 export function attachmentUrl(ctx: Context, attachment: unknown, path: readonly (string | number)[] = ["attachment"]): string | null {
   if (attachment === null || attachment === undefined) return null;
   if (typeof attachment === "number") return `${ctx.client.site.href}/file_serve/attachment/${checkId(attachment, path)}`;
@@ -39,28 +52,55 @@ const HINTS: Record<number, string> = {
   410: "The file was quarantined by the malware scan.",
 };
 
-/** `downloadAttachment` → the bytes, or `filePath` once written. */
-export async function downloadAttachment(ctx: Context, attachment: unknown, rawOptions: unknown): Promise<Uint8Array | string> {
+/**
+ * Download an attachment (Python `download_attachment`): the bytes, or `filePath` once written (Node).
+ *
+ * Files on the site's own origin are fetched with a session: the session of session credentials, or a token
+ * obtained once per client with `get_session_token`. The token is handed to `client.http()` as session
+ * credentials, so the transport speaks it (the `_session_id` cookie, on the site's origin only — never to a
+ * cloud-storage redirect) and scrubs it from its errors; a 401/403 forgets it.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
+ * @param options - `filePath` and call options.
+ */
+export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options: DownloadOptions & { readonly filePath: string }): Promise<string>;
+/**
+ * Download an attachment's bytes (Python `download_attachment`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
+ * @param options - call options.
+ */
+export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: CallOptions): Promise<Uint8Array>;
+export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
+  const ctx = contextOf(target);
   if (attachment === null || attachment === undefined) fail(["attachment"], "an attachment to download", attachment);
   const url = attachmentUrl(ctx, attachment) as string;
   const options = checkOptions(rawOptions, ["options"]);
   const filePath = options["filePath"] === undefined ? undefined : checkString(options["filePath"], ["options", "filePath"], "a file path");
   const call: CallOptions = callOptions(ctx, options);
-  let target: URL;
+  let where: URL;
   try {
-    target = new URL(url, ctx.client.site.origin);
+    where = new URL(url, ctx.client.site.origin);
   } catch {
     return fail(["attachment", "url"], "an absolute http(s) URL", url);
   }
-  const onSite = target.origin === ctx.client.site.origin;
-  const headers: Record<string, string> = {};
-  if (onSite) headers["cookie"] = `_session_id=${await ctx.sessionToken(call)}`;
-  const response = await ctx.client.http({ method: "GET", target: target.href, headers, authenticated: false, kind: "read", ...transferOptions(call) });
+  const onSite = where.origin === ctx.client.site.origin;
+  const sessionToken = onSite ? await ctx.sessionToken(call) : undefined;
+  const response = await ctx.client.http({
+    method: "GET",
+    target: where.href,
+    ...(sessionToken === undefined ? { authenticated: false } : { credentials: { kind: "session", sessionToken } }),
+    kind: "read",
+    ...transferOptions(call),
+  });
   if (response.status >= 300) {
     if (onSite && (response.status === 401 || response.status === 403)) ctx.forgetSessionToken();
-    const body = new TextDecoder().decode(response.body.subarray(0, 2000));
+    const secrets = sessionToken === undefined ? [] : [sessionToken];
+    const body = scrubText(new TextDecoder().decode(response.body.subarray(0, 2000)), secrets);
     const s3 = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
-    throw new SgTransferError(`${PREFIX}: failed to download ${target.origin}${target.pathname} (HTTP ${response.status})`, {
+    throw new SgTransferError(`${PREFIX}: failed to download ${where.origin}${where.pathname} (HTTP ${response.status})`, {
       status: response.status,
       reply: s3 ?? body,
       code: "SG_DOWNLOAD_FAILED",
@@ -68,6 +108,7 @@ export async function downloadAttachment(ctx: Context, attachment: unknown, rawO
     });
   }
   if (filePath !== undefined) {
+    const { writeFile } = await import("node:fs/promises");
     await writeFile(filePath, response.body);
     return filePath;
   }

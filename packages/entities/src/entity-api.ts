@@ -1,23 +1,26 @@
 /**
- * The entity API: every public method of the Python client's `Shotgun` class, typed against a site schema.
+ * The entity API: every public method of the Python client's `Shotgun` class, typed against a site schema,
+ * as one object. Each method is the standalone function of the same name (see `find.ts`, `create.ts`, …)
+ * bound to the API, so importing `entityApi` bundles every function; import the functions instead to bundle
+ * only what you call.
  *
  * @packageDocumentation
  */
 import type { CallOptions, Client, DateMode, EntityRef, SiteInfo } from "@sg/core";
 import { activityStreamRead, noteThreadRead, type ActivityStream, type ActivityStreamOptions, type NoteThreadOptions } from "./activity.js";
 import { batch, type BatchRequest, type BatchResult } from "./batch.js";
-import { callOptions, createContext, type EntityApiOptions } from "./context.js";
+import { bindContext, createContext, getSessionToken, info, type EntityApiOptions, type EntityContext } from "./context.js";
 import { create, type CreateOptions } from "./create.js";
-import { attachmentUrl, downloadAttachment, type AttachmentInput, type DownloadOptions } from "./downloads.js";
+import { downloadAttachment, getAttachmentDownloadUrl, type AttachmentInput, type DownloadOptions } from "./downloads.js";
 import type { FiltersInput } from "./filters.js";
-import { planFind, runFind, runIterate, type FindOneOptions, type FindOptions } from "./find.js";
-import { followOrUnfollow, followers, following, type FollowingOptions } from "./follow.js";
-import { retire } from "./retire.js";
+import { find, findOne, iterate, type FindOneOptions, type FindOptions } from "./find.js";
+import { follow, followers, following, unfollow, type FollowingOptions } from "./follow.js";
+import { deleteEntity, revive } from "./retire.js";
 import {
   schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
   type EntityDefinitions, type FieldDefinitions, type SchemaDefinitions, type SchemaReadOptions,
 } from "./schema.js";
-import type { EntityData, EntityRecord, EntityTypeName, FieldPath, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { EntityData, EntityRecord, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
 import {
   preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
   type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
@@ -25,17 +28,19 @@ import {
 import { summarize, type SummarizeOptions, type SummarizeResult, type SummaryField } from "./summarize.js";
 import { exportPage, textSearch, type ExportPageOptions, type TextSearchOptions, type TextSearchResult } from "./text-search.js";
 import { update, type UpdateOptions } from "./update.js";
-import { shareThumbnail, upload, type ShareThumbnailOptions, type UploadOptions, type UploadSource } from "./uploads.js";
-import { checkOptions } from "./validate.js";
+import { shareThumbnail, upload, uploadFilmstripThumbnail, uploadThumbnail, type ShareThumbnailOptions, type UploadOptions, type UploadSource } from "./uploads.js";
 
-/** A record returned by `find` & co.: `type`, `id` and the requested fields `F`. */
-export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode> = EntityRecord<S, E, F[number], D>;
+export type { FoundRecord } from "./schema-types.js";
 
 /**
  * The whole api3 surface. `S` is the site schema type ({@link SiteSchema}; loose without one), `D` the date
  * mode (`"date"`: `date_time` values are `Date`; `"string"`: wire strings).
+ *
+ * Every method is the standalone function of the same name bound to this object (`sg.find(…)` is
+ * `find(sg, …)`; `sg.delete` is `deleteEntity`), and the object is itself an {@link EntityContext}, so it can
+ * be passed to the functions too.
  */
-export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMode = "date"> {
+export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMode = "date"> extends EntityContext<S, D> {
   /** The client calls go through. */
   readonly client: Client;
 
@@ -186,8 +191,12 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   info(options?: CallOptions): Promise<SiteInfo>;
 }
 
+/** A standalone function seen loosely: its first argument, then the method's own arguments. */
+type StandaloneFunction = (target: never, ...args: never[]) => unknown;
+
 /**
- * Create the entity API over a client.
+ * Create the entity API over a client: one object with every method, each the standalone function of the
+ * same name bound to it.
  *
  * ```ts
  * const sg = entityApi<MySite>(createClient({ site, transport: jsonRpcTransport(), auth: scriptAuth({ … }) }));
@@ -198,50 +207,20 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
  */
 export function entityApi<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(client: Client, options?: EntityApiOptions<D>): EntityApi<S, D> {
   const ctx = createContext(client, options);
-  const api = {
-    client,
-    find: async (type: string, filters: unknown, fields: unknown, opts: unknown) => runFind(ctx, type, await planFind(ctx, type, filters, fields, opts, false)),
-    findOne: async (type: string, filters: unknown, fields: unknown, opts: unknown) => {
-      const [first] = await runFind(ctx, type, await planFind(ctx, type, filters, fields, opts, true));
-      return first ?? null;
-    },
-    iterate: async function* (type: string, filters: unknown, fields: unknown, opts: unknown) {
-      yield* runIterate(ctx, type, await planFind(ctx, type, filters, fields, opts, false));
-    },
-    summarize: (type: unknown, filters: unknown, summaries: unknown, opts: unknown) => summarize(ctx, type, filters, summaries, opts),
-    create: (type: unknown, data: unknown, returnFields: unknown, opts: unknown) => create(ctx, type, data, returnFields, opts),
-    update: (type: unknown, id: unknown, data: unknown, opts: unknown) => update(ctx, type, id, data, opts),
-    delete: (type: unknown, id: unknown, opts: unknown) => retire(ctx, "delete", type, id, opts),
-    revive: (type: unknown, id: unknown, opts: unknown) => retire(ctx, "revive", type, id, opts),
-    batch: (requests: unknown, opts: unknown) => batch(ctx, requests, opts),
-    textSearch: (text: unknown, types: unknown, opts: unknown) => textSearch(ctx, text, types, opts),
-    schemaRead: (opts: unknown) => schemaRead(ctx, opts),
-    schemaEntityRead: (opts: unknown) => schemaEntityRead(ctx, opts),
-    schemaFieldRead: (type: unknown, field: unknown, opts: unknown) => schemaFieldRead(ctx, type, field, opts),
-    schemaFieldCreate: (type: unknown, dataType: unknown, name: unknown, props: unknown, opts: unknown) => schemaFieldCreate(ctx, type, dataType, name, props, opts),
-    schemaFieldUpdate: (type: unknown, field: unknown, props: unknown, opts: unknown) => schemaFieldUpdate(ctx, type, field, props, opts),
-    schemaFieldDelete: (type: unknown, field: unknown, opts: unknown) => schemaFieldDelete(ctx, type, field, opts),
-    follow: (user: unknown, entity: unknown, opts: unknown) => followOrUnfollow(ctx, "follow", user, entity, opts),
-    unfollow: (user: unknown, entity: unknown, opts: unknown) => followOrUnfollow(ctx, "unfollow", user, entity, opts),
-    followers: (entity: unknown, opts: unknown) => followers(ctx, entity, opts),
-    following: (user: unknown, opts: unknown) => following(ctx, user, opts),
-    activityStreamRead: (type: unknown, id: unknown, opts: unknown) => activityStreamRead(ctx, type, id, opts),
-    noteThreadRead: (id: unknown, opts: unknown) => noteThreadRead(ctx, id, opts),
-    preferencesRead: (prefs: unknown, opts: unknown) => preferencesRead(ctx, prefs, opts),
-    workScheduleRead: (start: unknown, end: unknown, opts: unknown) => workScheduleRead(ctx, start, end, opts),
-    workScheduleUpdate: (date: unknown, working: unknown, opts: unknown) => workScheduleUpdate(ctx, date, working, opts),
-    userSubscriptionsRead: (opts: unknown) => userSubscriptionsRead(ctx, opts),
-    userSubscriptionsCreate: (users: unknown, opts: unknown) => userSubscriptionsCreate(ctx, users, opts),
-    updateProjectLastAccessed: (project: unknown, opts: unknown) => updateProjectLastAccessed(ctx, project, opts),
-    exportPage: (id: unknown, format: unknown, opts: unknown) => exportPage(ctx, id, format, opts),
-    upload: (type: unknown, id: unknown, path: unknown, opts: unknown) => upload(ctx, type, id, path, opts),
-    uploadThumbnail: (type: unknown, id: unknown, path: unknown, opts: unknown) => upload(ctx, type, id, path, opts, "thumb_image"),
-    uploadFilmstripThumbnail: (type: unknown, id: unknown, path: unknown, opts: unknown) => upload(ctx, type, id, path, opts, "filmstrip_thumb_image"),
-    shareThumbnail: (entities: unknown, opts: unknown) => shareThumbnail(ctx, entities, opts),
-    downloadAttachment: (attachment: unknown, opts: unknown) => downloadAttachment(ctx, attachment, opts),
-    getAttachmentDownloadUrl: (attachment: unknown) => attachmentUrl(ctx, attachment),
-    getSessionToken: (opts: unknown) => ctx.sessionToken(callOptions(ctx, checkOptions(opts, ["options"]))),
-    info: (opts: unknown) => ctx.info(callOptions(ctx, checkOptions(opts, ["options"]))),
+  const methods: Record<string, StandaloneFunction> = {
+    find, findOne, iterate, summarize, create, update, delete: deleteEntity, revive, batch, textSearch,
+    schemaRead, schemaEntityRead, schemaFieldRead, schemaFieldCreate, schemaFieldUpdate, schemaFieldDelete,
+    follow, unfollow, followers, following, activityStreamRead, noteThreadRead, preferencesRead, workScheduleRead,
+    workScheduleUpdate, userSubscriptionsRead, userSubscriptionsCreate, updateProjectLastAccessed, exportPage,
+    upload, uploadThumbnail, uploadFilmstripThumbnail, shareThumbnail, downloadAttachment, getAttachmentDownloadUrl,
+    getSessionToken, info,
   };
-  return Object.freeze(api) as unknown as EntityApi<S, D>;
+  const api: Record<string, unknown> = { client };
+  for (const [name, fn] of Object.entries(methods)) {
+    const loose = fn as unknown as (target: unknown, ...args: unknown[]) => unknown;
+    api[name] = (...args: unknown[]): unknown => loose(api, ...args);
+  }
+  Object.freeze(api);
+  bindContext(api, ctx);
+  return api as unknown as EntityApi<S, D>;
 }

@@ -1,14 +1,15 @@
 /**
- * `find` and `findOne` (Python `find` / `find_one`, RPC `read`): options, validation and the `read` payload.
+ * `find`, `findOne` and `iterate` (Python `find` / `find_one`, RPC `read`): options, validation, the `read`
+ * payload, and the standalone functions.
  *
  * @packageDocumentation
  */
-import type { CallOptions } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
-import { toWireFilters, type FilterOperator } from "./filters.js";
+import type { CallOptions, DateMode } from "@sg/core";
+import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
+import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import { readPages, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
-import type { EntityTypeName, FieldPath, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail } from "./validate.js";
 
 /** Sort direction. */
@@ -133,4 +134,75 @@ export async function* runIterate<T>(ctx: Context, entityType: string, plan: Pag
     const records = await finishRecords(ctx, entityType, page as T[], plan.callOptions);
     yield* records;
   }
+}
+
+/**
+ * Find records (Python `find`, RPC `read`). Pages through every match (or up to `limit`) with the Python
+ * paging algorithm; `concurrency` fetches pages in parallel, in order.
+ *
+ * ```ts
+ * const shots = await find(client, "Shot", [["sg_status_list", "is", "ip"]], ["code"], { limit: 100 });
+ * const typed = await find(entityContext<MySite>(client), "Shot", [], ["code", "sg_status_list"]);
+ * ```
+ *
+ * @param target - a client (loose records, default options) or an {@link EntityContext} (its schema type and options).
+ * @param entityType - e.g. `"Shot"`.
+ * @param filters - Python-style filters (`[["code", "is", "sh010"]]`), a builder group, or a wire tree.
+ * @param fields - fields to return besides `type` and `id` (default none → `["id"]` on the wire).
+ * @param options - find options and call options.
+ */
+export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  filters?: FiltersInput,
+  fields?: F,
+  options?: FindOptions<S, E>,
+): Promise<FoundRecord<S, E, F, D>[]>;
+export async function find(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): Promise<unknown[]> {
+  const ctx = contextOf(target);
+  return runFind(ctx, entityType as string, await planFind(ctx, entityType, filters, fields, options, false));
+}
+
+/**
+ * The first record matching (Python `find_one`), or `null`.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Shot"`.
+ * @param filters - as for {@link find}.
+ * @param fields - fields to return besides `type` and `id`.
+ * @param options - `findOne` options and call options.
+ */
+export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  filters?: FiltersInput,
+  fields?: F,
+  options?: FindOneOptions<S, E>,
+): Promise<FoundRecord<S, E, F, D> | null>;
+export async function findOne(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): Promise<unknown> {
+  const ctx = contextOf(target);
+  const [first] = await runFind(ctx, entityType as string, await planFind(ctx, entityType, filters, fields, options, true));
+  return first ?? null;
+}
+
+/**
+ * Stream the records of a `find`, page by page, holding at most `concurrency` pages in memory. Break out of
+ * the loop at any time; no further page is requested.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Task"`.
+ * @param filters - as for {@link find}.
+ * @param fields - fields to return besides `type` and `id`.
+ * @param options - find options (`concurrency`, `limit`, …) and call options.
+ */
+export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  filters?: FiltersInput,
+  fields?: F,
+  options?: FindOptions<S, E>,
+): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
+export async function* iterate(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): AsyncGenerator<unknown, void, undefined> {
+  const ctx = contextOf(target);
+  yield* runIterate(ctx, entityType as string, await planFind(ctx, entityType, filters, fields, options, false));
 }

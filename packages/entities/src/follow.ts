@@ -3,8 +3,9 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions, EntityRef } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
+import type { CallOptions, DateMode, EntityRef } from "@sg/core";
+import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import type { SiteSchema } from "./schema-types.js";
 import { checkEntityRef, checkEntityType, checkOptions } from "./validate.js";
 
 /** Options of `following`, plus call options. */
@@ -17,8 +18,34 @@ export interface FollowingOptions extends CallOptions {
 
 const link = (ref: EntityRef): EntityRef => ({ type: ref.type, id: ref.id });
 
-/** `follow` / `unfollow` → the site's answer (`{followed: true, user, entity}`). */
-export async function followOrUnfollow(ctx: Context, method: "follow" | "unfollow", user: unknown, entity: unknown, rawOptions: unknown): Promise<Record<string, unknown>> {
+/**
+ * Make a user follow an entity (Python `follow`); resolves to the site's answer (`{ followed: true, user, entity }`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param user - a HumanUser or ApiUser link.
+ * @param entity - the entity to follow.
+ * @param options - call options.
+ */
+export function follow(target: EntityTarget<SiteSchema, DateMode>, user: EntityRef, entity: EntityRef, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
+export function follow(target: unknown, user: unknown, entity: unknown, options?: unknown): Promise<Record<string, unknown>> {
+  return followOrUnfollow(target, "follow", user, entity, options);
+}
+
+/**
+ * Make a user stop following an entity (Python `unfollow`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param user - a HumanUser or ApiUser link.
+ * @param entity - the entity to stop following.
+ * @param options - call options.
+ */
+export function unfollow(target: EntityTarget<SiteSchema, DateMode>, user: EntityRef, entity: EntityRef, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
+export function unfollow(target: unknown, user: unknown, entity: unknown, options?: unknown): Promise<Record<string, unknown>> {
+  return followOrUnfollow(target, "unfollow", user, entity, options);
+}
+
+async function followOrUnfollow(target: unknown, method: "follow" | "unfollow", user: unknown, entity: unknown, rawOptions: unknown): Promise<Record<string, unknown>> {
+  const ctx = contextOf(target);
   const u = checkEntityRef(user, ["user"], "a HumanUser or ApiUser link {type, id}");
   const e = checkEntityRef(entity, ["entity"]);
   const options = checkOptions(rawOptions, ["options"]);
@@ -27,8 +54,16 @@ export async function followOrUnfollow(ctx: Context, method: "follow" | "unfollo
   return ctx.call<Record<string, unknown>>(method, { user: link(u), entity: link(e) }, call);
 }
 
-/** `followers` → the users following an entity. */
-export async function followers(ctx: Context, entity: unknown, rawOptions: unknown): Promise<EntityRef[]> {
+/**
+ * The users following an entity (Python `followers`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entity - the entity.
+ * @param options - call options.
+ */
+export function followers(target: EntityTarget<SiteSchema, DateMode>, entity: EntityRef, options?: CallOptions): Promise<EntityRef[]>;
+export async function followers(target: unknown, entity: unknown, rawOptions?: unknown): Promise<EntityRef[]> {
+  const ctx = contextOf(target);
   const e = checkEntityRef(entity, ["entity"]);
   const options = checkOptions(rawOptions, ["options"]);
   const call = callOptions(ctx, options);
@@ -36,8 +71,16 @@ export async function followers(ctx: Context, entity: unknown, rawOptions: unkno
   return ctx.call<EntityRef[]>("followers", { entity: link(e) }, call);
 }
 
-/** `following` → the entities a user follows. */
-export async function following(ctx: Context, user: unknown, rawOptions: unknown): Promise<EntityRef[]> {
+/**
+ * The entities a user follows (Python `following`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param user - a HumanUser or ApiUser link.
+ * @param options - `project`, `entityType` and call options.
+ */
+export function following(target: EntityTarget<SiteSchema, DateMode>, user: EntityRef, options?: FollowingOptions): Promise<EntityRef[]>;
+export async function following(target: unknown, user: unknown, rawOptions?: unknown): Promise<EntityRef[]> {
+  const ctx = contextOf(target);
   const u = checkEntityRef(user, ["user"], "a HumanUser or ApiUser link {type, id}");
   const options = checkOptions(rawOptions, ["options"]);
   const payload: Record<string, unknown> = { user: link(u) };

@@ -1,18 +1,33 @@
 /**
  * `@sg/entities`: the whole ShotGrid api3 surface, typed — find, create, update, delete, revive, batch,
- * summarize, schema, following, work schedule, uploads, downloads and more.
+ * summarize, schema, following, work schedule, uploads, downloads and more — as standalone functions that
+ * take a client first (`find(client, "Shot", …)`, tree-shakeable) or as one object (`entityApi(client)`).
  *
  * @packageDocumentation
  */
 export { entityApi } from "./entity-api.js";
-export type { EntityApi, FoundRecord } from "./entity-api.js";
-export type { EntityApiOptions, FieldTypeMap } from "./context.js";
+export type { EntityApi } from "./entity-api.js";
+export { entityContext, getSessionToken, info } from "./context.js";
+export type { EntityApiOptions, EntityContext, EntityTarget, FieldTypeMap } from "./context.js";
+export { find, findOne, iterate } from "./find.js";
+export { summarize } from "./summarize.js";
+export { create } from "./create.js";
+export { update } from "./update.js";
+export { deleteEntity, revive } from "./retire.js";
+export { batch } from "./batch.js";
+export { textSearch, exportPage } from "./text-search.js";
+export { schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead } from "./schema.js";
+export { follow, followers, following, unfollow } from "./follow.js";
+export { activityStreamRead, noteThreadRead } from "./activity.js";
+export { preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate } from "./site-settings.js";
+export { shareThumbnail, upload, uploadFilmstripThumbnail, uploadThumbnail } from "./uploads.js";
+export { downloadAttachment, getAttachmentDownloadUrl } from "./downloads.js";
 export { f, filterBuilder } from "./filters-builder.js";
 export type { FilterBuilder, Operand, RelativeDateUnit } from "./filters-builder.js";
 export type { FiltersInput, FilterOperator } from "./filters.js";
 export type { FilterPreset, FindOneOptions, FindOptions, OrderItem, SortDirection } from "./find.js";
 export type {
-  EntityData, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema,
+  EntityData, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,
   InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, Simplify, SiteSchema, ValueAt,
 } from "./schema-types.js";
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";

@@ -8,8 +8,11 @@ import { decodeDateTimeFields, isWireDateTime, type CallOptions } from "@sg/core
 import type { Context } from "./context.js";
 import { isPlainObject } from "./validate.js";
 
-const LOCAL_PATH_KEY: string | undefined =
-  process.platform === "darwin" ? "local_path_mac" : process.platform === "win32" ? "local_path_windows" : process.platform === "linux" ? "local_path_linux" : undefined;
+/** This platform's `local_path_*` key; `undefined` where there is no `process` (browsers) or an unknown OS. */
+function localPathKey(): string | undefined {
+  const platform = typeof process === "object" && process !== null ? process.platform : undefined;
+  return platform === "darwin" ? "local_path_mac" : platform === "win32" ? "local_path_windows" : platform === "linux" ? "local_path_linux" : undefined;
+}
 
 /**
  * Undo the site's `&lt;` sanitising of top-level strings and point `local_path`/`url` of local file links at
@@ -17,13 +20,14 @@ const LOCAL_PATH_KEY: string | undefined =
  */
 export function parseRecord<T>(record: T): T {
   if (!isPlainObject(record)) return record;
+  const localKey = localPathKey();
   let out: Record<string, unknown> | undefined;
   for (const key in record) {
     const value = record[key];
     if (typeof value === "string") {
       if (value.includes("&lt;")) (out ??= { ...record })[key] = value.replaceAll("&lt;", "<");
-    } else if (LOCAL_PATH_KEY && isPlainObject(value) && value["link_type"] === "local" && typeof value[LOCAL_PATH_KEY] === "string") {
-      const path = value[LOCAL_PATH_KEY];
+    } else if (localKey && isPlainObject(value) && value["link_type"] === "local" && typeof value[localKey] === "string") {
+      const path = value[localKey];
       (out ??= { ...record })[key] = { ...value, local_path: path, url: `file://${path}` };
     }
   }

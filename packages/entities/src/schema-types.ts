@@ -110,3 +110,6 @@ export type InputValue<F> = F extends { readonly type: infer T; readonly value: 
 /** The data of a `create` or `update`: any subset of the entity's fields. */
 export type EntityData<S extends SiteSchema, E extends EntityTypeName<S>> =
   IsLoose<S> extends true ? { readonly [field: string]: unknown } : { readonly [K in FieldName<S, E>]?: InputValue<S[E][K]> };
+
+/** A record returned by `find` & co.: `type`, `id` and the requested fields `F`. */
+export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode> = EntityRecord<S, E, F[number], D>;

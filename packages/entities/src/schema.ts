@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions, EntityRef } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
+import type { CallOptions, DateMode, EntityRef } from "@sg/core";
+import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
+import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkEntityRef, checkEntityType, checkFieldPath, checkObject, checkOptions, checkString, fail } from "./validate.js";
 
 /** A schema property: its value and whether it can be edited. */
@@ -48,24 +49,47 @@ async function projectPayload(ctx: Context, options: Record<string, unknown>, ca
   return { project: { type: project.type, id: project.id } };
 }
 
-/** `schema_read`. */
-export async function schemaRead(ctx: Context, rawOptions: unknown): Promise<SchemaDefinitions> {
+/**
+ * The whole schema (Python `schema_read`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param options - `project` and call options.
+ */
+export function schemaRead(target: EntityTarget<SiteSchema, DateMode>, options?: SchemaReadOptions): Promise<SchemaDefinitions>;
+export async function schemaRead(target: unknown, rawOptions?: unknown): Promise<SchemaDefinitions> {
+  const ctx = contextOf(target);
   const options = checkOptions(rawOptions, ["options"]);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
   return ctx.call<SchemaDefinitions>("schema_read", Object.keys(project).length ? project : undefined, call);
 }
 
-/** `schema_entity_read`. */
-export async function schemaEntityRead(ctx: Context, rawOptions: unknown): Promise<EntityDefinitions> {
+/**
+ * The entity types and their display names (Python `schema_entity_read`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param options - `project` and call options.
+ */
+export function schemaEntityRead(target: EntityTarget<SiteSchema, DateMode>, options?: SchemaReadOptions): Promise<EntityDefinitions>;
+export async function schemaEntityRead(target: unknown, rawOptions?: unknown): Promise<EntityDefinitions> {
+  const ctx = contextOf(target);
   const options = checkOptions(rawOptions, ["options"]);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
   return ctx.call<EntityDefinitions>("schema_entity_read", Object.keys(project).length ? project : undefined, call);
 }
 
-/** `schema_field_read`. */
-export async function schemaFieldRead(ctx: Context, entityType: unknown, fieldName: unknown, rawOptions: unknown): Promise<FieldDefinitions> {
+/**
+ * The fields of an entity type, or one field (Python `schema_field_read`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Shot"`.
+ * @param fieldName - one field, or all of them when omitted.
+ * @param options - `project` and call options.
+ */
+export function schemaFieldRead<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, fieldName?: string, options?: SchemaReadOptions): Promise<FieldDefinitions>;
+export async function schemaFieldRead(target: unknown, entityType: unknown, fieldName?: unknown, rawOptions?: unknown): Promise<FieldDefinitions> {
+  const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const field = fieldName === undefined || fieldName === null ? undefined : checkFieldPath(fieldName, ["fieldName"]);
   const options = checkOptions(rawOptions, ["options"]);
@@ -87,8 +111,19 @@ function propertyList(value: unknown, path: readonly (string | number)[], allowE
 
 const DATA_TYPES = new Set(["checkbox", "currency", "date", "date_time", "duration", "entity", "float", "footage", "list", "multi_entity", "number", "percent", "status_list", "tag_list", "text", "timecode", "url", "calculated", "serializable", "color", "image", "addressing"]);
 
-/** `schema_field_create` → the new field's internal name (e.g. `sg_complexity`). */
-export async function schemaFieldCreate(ctx: Context, entityType: unknown, dataType: unknown, displayName: unknown, properties: unknown, rawOptions: unknown): Promise<string> {
+/**
+ * Create a field; returns its internal name, e.g. `sg_complexity` (Python `schema_field_create`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Shot"`.
+ * @param dataType - the field's data type, e.g. `"text"`.
+ * @param displayName - the name shown in the site.
+ * @param properties - other properties, e.g. `{ description: "…" }`.
+ * @param options - call options.
+ */
+export function schemaFieldCreate<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, dataType: string, displayName: string, properties?: { readonly [property: string]: unknown }, options?: CallOptions): Promise<string>;
+export async function schemaFieldCreate(target: unknown, entityType: unknown, dataType: unknown, displayName: unknown, properties?: unknown, rawOptions?: unknown): Promise<string> {
+  const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   if (typeof dataType !== "string" || !DATA_TYPES.has(dataType)) fail(["dataType"], `a field data type (${[...DATA_TYPES].join(", ")})`, dataType);
   const name = checkString(displayName, ["displayName"], "a non-empty display name");
@@ -97,8 +132,18 @@ export async function schemaFieldCreate(ctx: Context, entityType: unknown, dataT
   return ctx.call<string>("schema_field_create", { type, data_type: dataType, properties: [{ property_name: "name", value: name }, ...props] }, callOptions(ctx, options));
 }
 
-/** `schema_field_update` → true. */
-export async function schemaFieldUpdate(ctx: Context, entityType: unknown, fieldName: unknown, properties: unknown, rawOptions: unknown): Promise<boolean> {
+/**
+ * Change a field's properties (Python `schema_field_update`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Shot"`.
+ * @param fieldName - the field's internal name.
+ * @param properties - the properties to change.
+ * @param options - `project` and call options.
+ */
+export function schemaFieldUpdate<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, fieldName: string, properties: { readonly [property: string]: unknown }, options?: SchemaReadOptions): Promise<boolean>;
+export async function schemaFieldUpdate(target: unknown, entityType: unknown, fieldName: unknown, properties: unknown, rawOptions?: unknown): Promise<boolean> {
+  const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const field = checkFieldPath(fieldName, ["fieldName"]);
   const props = propertyList(properties, ["properties"], false);
@@ -108,8 +153,17 @@ export async function schemaFieldUpdate(ctx: Context, entityType: unknown, field
   return (await ctx.call<unknown>("schema_field_update", { type, field_name: field, properties: props, ...project }, call)) === true;
 }
 
-/** `schema_field_delete` → true. */
-export async function schemaFieldDelete(ctx: Context, entityType: unknown, fieldName: unknown, rawOptions: unknown): Promise<boolean> {
+/**
+ * Retire a field (Python `schema_field_delete`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Shot"`.
+ * @param fieldName - the field's internal name.
+ * @param options - call options.
+ */
+export function schemaFieldDelete<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, fieldName: string, options?: CallOptions): Promise<boolean>;
+export async function schemaFieldDelete(target: unknown, entityType: unknown, fieldName: unknown, rawOptions?: unknown): Promise<boolean> {
+  const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const field = checkFieldPath(fieldName, ["fieldName"]);
   const options = checkOptions(rawOptions, ["options"]);

@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions, EntityRef } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
+import type { CallOptions, DateMode, EntityRef } from "@sg/core";
+import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import type { SiteSchema } from "./schema-types.js";
 import { checkBoolean, checkEntityRef, checkId, checkObject, checkOneOf, checkOptions, checkString, checkWireDate, fail, isPlainObject } from "./validate.js";
 
 /** Why a day is (not) a working day. */
@@ -59,8 +60,16 @@ function scope(options: Record<string, unknown>): { project: { type: string; id:
   return { project: link(project), user: link(user) };
 }
 
-/** `preferences_read`. */
-export async function preferencesRead(ctx: Context, prefs: unknown, rawOptions: unknown): Promise<{ readonly [name: string]: unknown }> {
+/**
+ * Site preferences by name; unknown names are left out (Python `preferences_read`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param prefs - preference names (all when omitted).
+ * @param options - call options.
+ */
+export function preferencesRead(target: EntityTarget<SiteSchema, DateMode>, prefs?: readonly string[], options?: CallOptions): Promise<{ readonly [name: string]: unknown }>;
+export async function preferencesRead(target: unknown, prefs?: unknown, rawOptions?: unknown): Promise<{ readonly [name: string]: unknown }> {
+  const ctx = contextOf(target);
   let names: string[] = [];
   if (prefs !== undefined && prefs !== null) {
     if (!Array.isArray(prefs)) fail(["prefs"], "an array of preference names", prefs);
@@ -72,8 +81,17 @@ export async function preferencesRead(ctx: Context, prefs: unknown, rawOptions: 
   return ctx.call<Record<string, unknown>>("preferences_read", { prefs: names }, call);
 }
 
-/** `work_schedule_read` → `{ "YYYY-MM-DD": WorkDay }` for every day of the inclusive range. */
-export async function workScheduleRead(ctx: Context, startDate: unknown, endDate: unknown, rawOptions: unknown): Promise<{ readonly [date: string]: WorkDay }> {
+/**
+ * The work schedule of an inclusive date range (Python `work_schedule_read`): `{ "YYYY-MM-DD": WorkDay }`.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param startDate - first day, `YYYY-MM-DD`.
+ * @param endDate - last day, `YYYY-MM-DD`.
+ * @param options - `project`, `user` and call options.
+ */
+export function workScheduleRead(target: EntityTarget<SiteSchema, DateMode>, startDate: string, endDate: string, options?: WorkScheduleReadOptions): Promise<{ readonly [date: string]: WorkDay }>;
+export async function workScheduleRead(target: unknown, startDate: unknown, endDate: unknown, rawOptions?: unknown): Promise<{ readonly [date: string]: WorkDay }> {
+  const ctx = contextOf(target);
   const start = checkWireDate(startDate, ["startDate"]);
   const end = checkWireDate(endDate, ["endDate"]);
   if (end < start) fail(["endDate"], `a date on or after startDate (${start})`, end);
@@ -83,8 +101,17 @@ export async function workScheduleRead(ctx: Context, startDate: unknown, endDate
   return ctx.call<Record<string, WorkDay>>("work_schedule_read", { start_date: start, end_date: end, ...scope(options) }, call);
 }
 
-/** `work_schedule_update` → the site's echo of the change. */
-export async function workScheduleUpdate(ctx: Context, date: unknown, working: unknown, rawOptions: unknown): Promise<{ readonly [key: string]: unknown }> {
+/**
+ * Set whether a day is a working day (Python `work_schedule_update`); resolves to the site's echo.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param date - the day, `YYYY-MM-DD`.
+ * @param working - whether it is a working day.
+ * @param options - `description`, `project`, `user`, `recalculateField` and call options.
+ */
+export function workScheduleUpdate(target: EntityTarget<SiteSchema, DateMode>, date: string, working: boolean, options?: WorkScheduleUpdateOptions): Promise<{ readonly [key: string]: unknown }>;
+export async function workScheduleUpdate(target: unknown, date: unknown, working: unknown, rawOptions?: unknown): Promise<{ readonly [key: string]: unknown }> {
+  const ctx = contextOf(target);
   const day = checkWireDate(date, ["date"]);
   const isWorking = checkBoolean(working, ["working"]);
   const options = checkOptions(rawOptions, ["options"]);
@@ -95,15 +122,30 @@ export async function workScheduleUpdate(ctx: Context, date: unknown, working: u
   return ctx.call<Record<string, unknown>>("work_schedule_update", { date: day, working: isWorking, description, ...scope(options), recalculate_field: recalc }, call);
 }
 
-/** `user_subscriptions_read`. */
-export async function userSubscriptionsRead(ctx: Context, rawOptions: unknown): Promise<UserSubscription[]> {
+/**
+ * The users' subscriptions (Python `user_subscriptions_read`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param options - call options.
+ */
+export function userSubscriptionsRead(target: EntityTarget<SiteSchema, DateMode>, options?: CallOptions): Promise<UserSubscription[]>;
+export async function userSubscriptionsRead(target: unknown, rawOptions?: unknown): Promise<UserSubscription[]> {
+  const ctx = contextOf(target);
   const options = checkOptions(rawOptions, ["options"]);
   const result = await ctx.call<unknown>("user_subscriptions_read", undefined, callOptions(ctx, options));
   return Array.isArray(result) ? (result as UserSubscription[]) : [];
 }
 
-/** `user_subscriptions_create` → true when the site reports success. */
-export async function userSubscriptionsCreate(ctx: Context, users: unknown, rawOptions: unknown): Promise<boolean> {
+/**
+ * Assign subscriptions (Python `user_subscriptions_create`); true on success.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param users - `{ humanUserId, subscription }` assignments.
+ * @param options - call options.
+ */
+export function userSubscriptionsCreate(target: EntityTarget<SiteSchema, DateMode>, users: readonly UserSubscription[], options?: CallOptions): Promise<boolean>;
+export async function userSubscriptionsCreate(target: unknown, users: unknown, rawOptions?: unknown): Promise<boolean> {
+  const ctx = contextOf(target);
   if (!Array.isArray(users) || users.length === 0) fail(["users"], "a non-empty array of { humanUserId, subscription }", users);
   const list = users.map((u, i) => {
     const o = checkObject(u, ["users", i], "{ humanUserId, subscription }");
@@ -119,8 +161,16 @@ export async function userSubscriptionsCreate(ctx: Context, users: unknown, rawO
   return isPlainObject(first) && first["status"] === "success";
 }
 
-/** `update_project_last_accessed_by_current_user`. */
-export async function updateProjectLastAccessed(ctx: Context, project: unknown, rawOptions: unknown): Promise<void> {
+/**
+ * Record that the current user opened a project (Python `update_project_last_accessed`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param project - the Project link.
+ * @param options - `user` and call options.
+ */
+export function updateProjectLastAccessed(target: EntityTarget<SiteSchema, DateMode>, project: EntityRef, options?: ProjectAccessOptions): Promise<void>;
+export async function updateProjectLastAccessed(target: unknown, project: unknown, rawOptions?: unknown): Promise<void> {
+  const ctx = contextOf(target);
   const p = checkEntityRef(project, ["project"], "a Project link {type: 'Project', id}");
   const options = checkOptions(rawOptions, ["options"]);
   let userId: number | undefined;

@@ -3,9 +3,10 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
-import { toWireFilters, type FilterOperator } from "./filters.js";
+import type { CallOptions, DateMode } from "@sg/core";
+import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
+import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
 
 /** Summary types (`summary_fields[].type`). */
@@ -71,8 +72,24 @@ export const SUMMARY_TYPES: readonly SummaryType[] = ["record_count", "count", "
 /** Grouping types accepted. */
 export const GROUPING_TYPES: readonly GroupingType[] = ["exact", "tens", "hundreds", "thousands", "tensofthousands", "hundredsofthousands", "millions", "day", "week", "month", "quarter", "year", "clustered_date", "oneday", "fivedays", "entitytype", "firstletter"];
 
-/** `summarize`: validate and send. */
-export async function summarize(ctx: Context, entityType: unknown, filters: unknown, summaryFields: unknown, rawOptions: unknown): Promise<SummarizeResult> {
+/**
+ * Summaries over matching records, optionally grouped (Python `summarize`, RPC `summarize`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Shot"`.
+ * @param filters - as for `find`.
+ * @param summaryFields - e.g. `[{ field: "id", type: "count" }]`.
+ * @param options - `filterOperator`, `grouping`, `includeArchivedProjects` and call options.
+ */
+export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  filters: FiltersInput,
+  summaryFields: readonly SummaryField[],
+  options?: SummarizeOptions,
+): Promise<SummarizeResult>;
+export async function summarize(target: unknown, entityType: unknown, filters: unknown, summaryFields: unknown, rawOptions?: unknown): Promise<SummarizeResult> {
+  const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const options = checkOptions(rawOptions, ["options"]);
   const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"]);

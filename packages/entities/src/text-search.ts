@@ -3,8 +3,9 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
+import type { CallOptions, DateMode } from "@sg/core";
+import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { toWireFilters, type FiltersInput } from "./filters.js";
 import { parseRecord } from "./records.js";
 import { checkEntityType, checkId, checkInt, checkObject, checkOneOf, checkOptions, checkString, fail } from "./validate.js";
@@ -43,8 +44,17 @@ export interface ExportPageOptions extends CallOptions {
   readonly layoutName?: string;
 }
 
-/** `query_display_name_cache`. */
-export async function textSearch(ctx: Context, text: unknown, entityTypes: unknown, rawOptions: unknown): Promise<TextSearchResult> {
+/**
+ * Search display names (Python `text_search`, RPC `query_display_name_cache`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param text - at least 3 characters.
+ * @param entityTypes - each entity type to search, with its filters, e.g. `{ Shot: [] }`.
+ * @param options - `projectIds`, `limit` and call options.
+ */
+export function textSearch<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, text: string, entityTypes: { readonly [K in EntityTypeName<S>]?: FiltersInput }, options?: TextSearchOptions): Promise<TextSearchResult>;
+export async function textSearch(target: unknown, text: unknown, entityTypes: unknown, rawOptions?: unknown): Promise<TextSearchResult> {
+  const ctx = contextOf(target);
   const query = checkString(text, ["text"], "a search text");
   if (query.trim().length < 3) fail(["text"], "a search text of at least 3 characters", text);
   const types = checkObject(entityTypes, ["entityTypes"], "an object { EntityType: filters }, e.g. { Shot: [] }");
@@ -69,8 +79,17 @@ export async function textSearch(ctx: Context, text: unknown, entityTypes: unkno
   return { matches: (result?.matches ?? []).map(parseRecord), terms: result?.terms ?? [] };
 }
 
-/** `export_page` → the page's CSV text. */
-export async function exportPage(ctx: Context, pageId: unknown, format: unknown, rawOptions: unknown): Promise<string> {
+/**
+ * Export a page marked "API Exportable" as CSV text (Python `export_page`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param pageId - the Page's id.
+ * @param format - `"csv"`.
+ * @param options - `layoutName` and call options.
+ */
+export function exportPage(target: EntityTarget<SiteSchema, DateMode>, pageId: number, format: "csv", options?: ExportPageOptions): Promise<string>;
+export async function exportPage(target: unknown, pageId: unknown, format: unknown, rawOptions?: unknown): Promise<string> {
+  const ctx = contextOf(target);
   const id = checkId(pageId, ["pageId"]);
   const fmt = checkOneOf(format, ["csv"] as const, ["format"]);
   const options = checkOptions(rawOptions, ["options"]);

@@ -5,10 +5,11 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
+import type { CallOptions, DateMode } from "@sg/core";
+import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import { firstRecord, splitImages, uploadImages } from "./create.js";
 import { finishRecord } from "./records.js";
+import type { EntityData, EntityRecord, EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
 import { wireFields } from "./write-values.js";
 
@@ -35,8 +36,25 @@ export function checkModes(value: unknown, data: Readonly<Record<string, unknown
   return out;
 }
 
-/** `update`: validate, update, then upload images. */
-export async function update<T>(ctx: Context, entityType: unknown, entityId: unknown, data: unknown, rawOptions: unknown): Promise<T> {
+/**
+ * Update an entity (Python `update`); multi-entity fields can `add`/`remove` instead of `set`. An `image`
+ * path is uploaded after the update; `image: null` clears the thumbnail.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Shot"`.
+ * @param entityId - the entity's id.
+ * @param data - the field values to write.
+ * @param options - `multiEntityUpdateModes` and call options.
+ */
+export function update<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  entityId: number,
+  data: EntityData<S, E>,
+  options?: UpdateOptions,
+): Promise<EntityRecord<S, E, keyof EntityData<S, E> & string, D>>;
+export async function update(target: unknown, entityType: unknown, entityId: unknown, data: unknown, rawOptions?: unknown): Promise<Record<string, unknown>> {
+  const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const id = checkId(entityId, ["entityId"]);
   const checked = checkData(data, ["data"], false);
@@ -53,5 +71,5 @@ export async function update<T>(ctx: Context, entityType: unknown, entityId: unk
   } else {
     record = { type, id };
   }
-  return (await uploadImages(ctx, type, record, images, call, "updated")) as T;
+  return uploadImages(ctx, type, record, images, call, "updated");
 }

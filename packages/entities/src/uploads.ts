@@ -4,15 +4,16 @@
  * `client.http`; the transport adds the credentials as form fields. Sites that announce
  * `s3_direct_uploads_enabled` get the cloud-storage route for the fields they list.
  *
+ * The Node modules that read files from disk are imported only when a path is uploaded, so uploading a
+ * `Blob` works wherever `fetch` does.
+ *
  * @packageDocumentation
  */
-import { openAsBlob } from "node:fs";
-import { stat } from "node:fs/promises";
-import { basename, resolve } from "node:path";
-import { homedir } from "node:os";
-import type { CallOptions, EntityRef, SiteInfo } from "@sg/core";
-import { callOptions, type Context } from "./context.js";
+import type { CallOptions, DateMode, EntityRef, SiteInfo } from "@sg/core";
+import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
+import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
+import { sitePath, transferOptions } from "./transfer.js";
 import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkOptions, checkString, fail, type Path } from "./validate.js";
 
 /** A file to upload: a path on disk, or a `File`/`Blob` already in memory (a `Blob` needs `displayName` or gets `upload.bin`). */
@@ -61,6 +62,7 @@ export async function prepareFile(source: unknown, path: Path, displayName?: str
     return { file, name: file.name || name, size: source.size, path: undefined };
   }
   if (typeof source !== "string" || source.trim() === "") fail(path, "a file path or a Blob", source);
+  const [{ openAsBlob }, { stat }, { basename, resolve }, { homedir }] = await Promise.all([import("node:fs"), import("node:fs/promises"), import("node:path"), import("node:os")]);
   const full = resolve(source.startsWith("~/") || source === "~" ? homedir() + source.slice(1) : source);
   let info;
   try {
@@ -158,20 +160,6 @@ async function postUpload(ctx: Context, target: string, form: Record<string, str
   return id;
 }
 
-/** A site-relative target under the site's base path. */
-export function sitePath(ctx: Context, path: string): string {
-  return `${ctx.client.site.basePath}${path}`;
-}
-
-/** The transfer-relevant call options (signal, timeout, retry). */
-export function transferOptions(call: CallOptions): { signal?: AbortSignal; timeoutMs?: number; retry?: CallOptions["retry"] } {
-  return {
-    ...(call.signal ? { signal: call.signal } : {}),
-    ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
-    ...(call.retry === undefined ? {} : { retry: call.retry }),
-  };
-}
-
 function useCloud(info: SiteInfo, type: string, field: string | undefined): boolean {
   const types = info.s3_enabled_upload_types ?? {};
   const has = (entry: string | readonly string[] | undefined, name: string | undefined): boolean =>
@@ -220,14 +208,65 @@ async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpl
   return postUpload(ctx, "/upload/api_link_file", form, plan, call);
 }
 
-/** `upload`: validate, then send. */
-export async function upload(ctx: Context, entityType: unknown, entityId: unknown, source: unknown, options: unknown, forcedField?: string): Promise<number> {
+/**
+ * Upload a file to an entity, optionally into a field; returns the Attachment id (Python `upload`).
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Version"`.
+ * @param entityId - the entity's id.
+ * @param path - a file path (Node) or a `Blob`/`File`.
+ * @param options - `fieldName`, `displayName`, `tagList` and call options.
+ */
+export function upload<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: UploadOptions): Promise<number>;
+export function upload(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
+  return uploadTo(target, entityType, entityId, path, options, undefined);
+}
+
+/**
+ * Upload an entity's thumbnail (Python `upload_thumbnail`); returns the Attachment id.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Shot"`.
+ * @param entityId - the entity's id.
+ * @param path - an image path (Node) or a `Blob`/`File`.
+ * @param options - call options.
+ */
+export function uploadThumbnail<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: CallOptions): Promise<number>;
+export function uploadThumbnail(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
+  return uploadTo(target, entityType, entityId, path, options, "thumb_image");
+}
+
+/**
+ * Upload an entity's filmstrip thumbnail (Python `upload_filmstrip_thumbnail`); returns the Attachment id.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entityType - e.g. `"Version"`.
+ * @param entityId - the entity's id.
+ * @param path - an image path (Node) or a `Blob`/`File`.
+ * @param options - call options.
+ */
+export function uploadFilmstripThumbnail<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: CallOptions): Promise<number>;
+export function uploadFilmstripThumbnail(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
+  return uploadTo(target, entityType, entityId, path, options, "filmstrip_thumb_image");
+}
+
+async function uploadTo(target: unknown, entityType: unknown, entityId: unknown, source: unknown, options: unknown, forcedField: string | undefined): Promise<number> {
+  const ctx = contextOf(target);
   const plan = await planUpload(entityType, entityId, source, options, forcedField);
   return sendUpload(ctx, plan, callOptions(ctx, options as Record<string, unknown> | undefined));
 }
 
-/** `shareThumbnail` (Python `share_thumbnail`): returns the Attachment id of the shared thumbnail. */
-export async function shareThumbnail(ctx: Context, entities: unknown, rawOptions: unknown): Promise<number> {
+/**
+ * Give several entities the same thumbnail (Python `share_thumbnail`); returns the Attachment id of the
+ * shared thumbnail. Throws `SgThumbnailNotReadyError` while the source thumbnail is still being processed.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param entities - the entities to share the thumbnail with.
+ * @param options - exactly one of `thumbnailPath` and `sourceEntity`; `filmstripThumbnail`; call options.
+ */
+export function shareThumbnail(target: EntityTarget<SiteSchema, DateMode>, entities: readonly EntityRef[], options: ShareThumbnailOptions): Promise<number>;
+export async function shareThumbnail(target: unknown, entities: unknown, rawOptions: unknown): Promise<number> {
+  const ctx = contextOf(target);
   if (!Array.isArray(entities) || entities.length === 0) fail(["entities"], "a non-empty array of entity links {type, id}", entities);
   const refs = entities.map((e, i) => checkEntityRef(e, ["entities", i]));
   const options = checkOptions(rawOptions, ["options"]);
