@@ -51,3 +51,24 @@ describe('browser approval login', () => {
     expect(() => t.h.approve(old.sessionRequestId, 'admin')).toThrow();
   });
 });
+
+describe('browser approval switched off (appSessionLauncher: false)', () => {
+  let off: Harness;
+  beforeAll(async () => {
+    off = await startHarness({ appSessionLauncher: false });
+  });
+  afterAll(() => off.h.close());
+
+  it('says so in GET /api/v1 and answers the app session endpoints with 403 {message}', async () => {
+    const root = (await (await fetch(`${off.h.url}/api/v1`)).json()) as Record<string, unknown>;
+    expect(root).toMatchObject({ authentication_app_session_launcher_enabled: false });
+    const created = await fetch(`${off.h.url}/internal_api/app_session_request`, { method: 'POST', body: new URLSearchParams({ appName: 'Desktop', machineId: 'ws-01' }) });
+    expect(created.status).toBe(403);
+    const body = (await created.json()) as { message: unknown };
+    expect(typeof body.message).toBe('string');
+    expect(body.message).toMatch(/not enabled/);
+    expect((await fetch(`${off.h.url}/internal_api/app_session_request/anything`, { method: 'PUT' })).status).toBe(403);
+    // The rest of the site works as usual.
+    expect((await off.call('read', off.script, { type: 'Project', return_fields: ['name'] })).entities.length).toBeGreaterThan(0);
+  });
+});

@@ -85,6 +85,9 @@ function approvalPage(emulator: Emulator, req: AppSessionRequest): HttpReply {
 /** Routes of the browser approval flow, or undefined when the path is not one of them. */
 export function appSessionRoute(emulator: Emulator, httpMethod: string, path: string, body: Buffer, req: IncomingMessage): HttpReply | undefined {
   const sessions = emulator.appSessions;
+  if (emulator.site.settings.appSessionLauncher === false && (path === '/internal_api/app_session_request' || path.startsWith('/internal_api/app_session_request/'))) {
+    return json(403, { message: 'The app session launcher (browser approval login) is not enabled on this site' });
+  }
   if (path === '/internal_api/app_session_request' && httpMethod === 'POST') {
     const raw = body.toString('utf8');
     let form: Record<string, unknown>;

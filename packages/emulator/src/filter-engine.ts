@@ -10,6 +10,16 @@ export interface FilterContext {
   readonly store: Store;
   /** Emulator-clock time in epoch ms, for relative-date operators. */
   readonly now: number;
+  /** When given, compiling records here what the result depends on besides the rows of the filtered type. */
+  readonly usage?: FilterUsage;
+}
+
+/** What a compiled filter reads besides the rows of its own entity type (for caching its result). */
+export interface FilterUsage {
+  /** A relative-date operator (`in_last`, `in_calendar_day`, …) made the result depend on the emulator clock. */
+  clock: boolean;
+  /** A dotted path or a `name_*` operator made the result depend on rows of other entity types. */
+  crossType: boolean;
 }
 
 /** A compiled filter tree. */
@@ -148,6 +158,7 @@ function compileCondition(ctx: FilterContext, type: string, cond: Condition): Co
     throw badInput(`The '${cond.relation}' operator is not supported on the ${dt} field ${path.ownerType}.${path.lastField}`);
   }
   const match = buildMatch(ctx, dt, cond);
+  if (ctx.usage && (!path.direct || cond.relation.startsWith('name_'))) ctx.usage.crossType = true;
   const negative = NEGATIVE.has(cond.relation);
   const test = path.direct
     ? (row: Row): boolean => match(path.lastField === 'id' ? row.id : path.lastField === 'type' ? row.type : row.f[path.lastField])
@@ -369,6 +380,7 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
     case 'not_in_last':
     case 'in_next':
     case 'not_in_next': {
+      if (ctx.usage) ctx.usage.clock = true;
       const [n, unit] = cond.values;
       if (typeof n !== 'number' || !Number.isInteger(n) || typeof unit !== 'string' || !UNITS.has(unit.toUpperCase())) {
         throw badInput(`'${rel}' on '${cond.path}' takes [count, 'HOUR'|'DAY'|'WEEK'|'MONTH'|'YEAR'], got ${JSON.stringify(cond.values)}`);
@@ -381,6 +393,7 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
       return range(lo, hi, rel.startsWith('not_'));
     }
     default: {
+      if (ctx.usage) ctx.usage.clock = true;
       const offset = one(cond);
       if (typeof offset !== 'number' || !Number.isInteger(offset)) throw badInput(`'${rel}' on '${cond.path}' takes an integer offset, got ${JSON.stringify(offset)}`);
       const [lo, hi] = calendarRange(ctx.now, rel.slice('in_calendar_'.length), offset);

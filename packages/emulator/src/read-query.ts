@@ -1,8 +1,9 @@
 import { compilePath, displayName, formatRow, type CompiledPath } from './entity-format.js';
 import { badInput } from './errors.js';
-import { compileFilters } from './filter-engine.js';
+import { compileFilters, type FilterUsage } from './filter-engine.js';
+import type { Schema } from './schema.js';
 import type { Site } from './site.js';
-import { isLink, type Row } from './store.js';
+import { isLink, type Row, type Store } from './store.js';
 import { parseReturnFields } from './writes.js';
 
 /** A selection of rows: the filtering part shared by `read`, `summarize` and `export_page`. */
@@ -20,10 +21,21 @@ function archivedProjectIds(site: Site): Set<number> {
   return ids;
 }
 
+/** What a query result depends on, recorded while computing it (see {@link QueryCache}). */
+export interface QueryUsage extends FilterUsage {
+  /** Entity types, besides the queried one, whose rows the result reads. */
+  readonly types: Set<string>;
+}
+
+/** A fresh, empty {@link QueryUsage}. */
+export function newUsage(): QueryUsage {
+  return { clock: false, crossType: false, types: new Set() };
+}
+
 /** Rows matching a selection, in id order. */
-export function selectRows(site: Site, sel: Selection): Row[] {
+export function selectRows(site: Site, sel: Selection, usage?: QueryUsage): Row[] {
   const type = site.schema.requireType(sel.type);
-  const filter = compileFilters({ schema: site.schema, store: site.store, now: site.now() }, type, sel.filters);
+  const filter = compileFilters(usage ? { schema: site.schema, store: site.store, now: site.now(), usage } : { schema: site.schema, store: site.store, now: site.now() }, type, sel.filters);
   const returnOnly = sel.returnOnly ?? 'active';
   if (returnOnly !== 'active' && returnOnly !== 'retired') throw badInput(`'return_only' must be 'active' or 'retired', got ${JSON.stringify(returnOnly)}`);
   const wantRetired = returnOnly === 'retired';
@@ -31,6 +43,7 @@ export function selectRows(site: Site, sel: Selection): Row[] {
     throw badInput(`'include_archived_projects' must be true or false, got ${JSON.stringify(sel.includeArchivedProjects)}`);
   }
   const archived = sel.includeArchivedProjects === false ? archivedProjectIds(site) : undefined;
+  if (archived) usage?.types.add('Project');
   const hasProject = site.schema.field(type, 'project') !== undefined;
   const candidates = filter.candidates();
   let source: readonly Row[] = site.store.all(type);
@@ -45,11 +58,11 @@ export function selectRows(site: Site, sel: Selection): Row[] {
     }
     if (filter.test(row)) out.push(row);
   }
-  return applyPresets(site, type, out, sel.additionalFilterPresets);
+  return applyPresets(site, type, out, sel.additionalFilterPresets, usage);
 }
 
 /** `additional_filter_presets`: the LATEST presets of Version and PublishedFile. */
-function applyPresets(site: Site, type: string, rows: Row[], presets: unknown): Row[] {
+function applyPresets(site: Site, type: string, rows: Row[], presets: unknown, usage: QueryUsage | undefined): Row[] {
   if (presets === undefined || presets === null) return rows;
   if (!Array.isArray(presets)) throw badInput(`'additional_filter_presets' must be a list of {preset_name, …} hashes, got ${JSON.stringify(presets)}`);
   let latestSeen = false;
@@ -62,6 +75,7 @@ function applyPresets(site: Site, type: string, rows: Row[], presets: unknown): 
     if (name === 'LATEST') {
       if (latestSeen) throw badInput('Conflicting additional filter presets: only one LATEST preset may be given');
       latestSeen = true;
+      if (p['latest_by'] === 'BY_PIPELINE_STEP_NUMBER_AND_ENTITIES_CREATED_AT') usage?.types.add('Task');
       result = latest(site, type, result, p['latest_by']);
     } else if (name === 'CUT_SHOT_VERSIONS') {
       if (type !== 'Version') throw badInput(`Preset CUT_SHOT_VERSIONS only applies to Version, not ${type}`);
@@ -136,7 +150,7 @@ function compareKeys(a: SortKey, b: SortKey): number {
 }
 
 /** Sorts rows by `sorts` (`[{field_name, direction}]`; `column` is accepted for `field_name`); default id asc. */
-export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown): Row[] {
+export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown, usage?: QueryUsage): Row[] {
   if (sorts === undefined || sorts === null || (Array.isArray(sorts) && sorts.length === 0)) return rows;
   if (!Array.isArray(sorts)) throw badInput(`'sorts' must be a list of {field_name, direction}, got ${JSON.stringify(sorts)}`);
   const specs = sorts.map((s) => {
@@ -145,7 +159,10 @@ export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown):
     if (typeof field !== 'string') throw badInput(`Each sort needs a 'field_name', got ${JSON.stringify(s)}`);
     const dir = spec['direction'] ?? 'asc';
     if (dir !== 'asc' && dir !== 'desc') throw badInput(`Sort direction must be 'asc' or 'desc', got ${JSON.stringify(dir)}`);
-    return { path: compilePath(site.schema, site.store, type, field), sign: dir === 'asc' ? 1 : -1 };
+    const path = compilePath(site.schema, site.store, type, field);
+    // Links sort by the display name of the row they point at; dotted paths read other rows.
+    if (usage && (!path.direct || path.dataType === 'entity')) usage.crossType = true;
+    return { path, sign: dir === 'asc' ? 1 : -1 };
   });
   const keyed = rows.map((row) => ({ row, keys: specs.map((s) => sortKey(site, s.path, row)) }));
   keyed.sort((a, b) => {
@@ -173,14 +190,21 @@ export function readEntities(site: Site, payload: Record<string, unknown>): { en
   if (typeof paging !== 'object' || Array.isArray(paging)) throw badInput(`'paging' must be {entities_per_page, current_page}, got ${JSON.stringify(payload['paging'])}`);
   const perPage = positiveInt(paging['entities_per_page'], 'entities_per_page', site.settings.pageSize);
   const page = positiveInt(paging['current_page'], 'current_page', 1);
-  let rows = selectRows(site, {
-    type,
-    filters: payload['filters'],
-    returnOnly: payload['return_only'],
-    includeArchivedProjects: payload['include_archived_projects'],
-    additionalFilterPresets: payload['additional_filter_presets'],
+  const rows = site.queryCache.get(site, type, payload, () => {
+    const usage = newUsage();
+    const selected = selectRows(
+      site,
+      {
+        type,
+        filters: payload['filters'],
+        returnOnly: payload['return_only'],
+        includeArchivedProjects: payload['include_archived_projects'],
+        additionalFilterPresets: payload['additional_filter_presets'],
+      },
+      usage,
+    );
+    return { rows: sortRows(site, type, selected, payload['sorts'], usage), usage };
   });
-  rows = sortRows(site, type, rows, payload['sorts']);
   const start = (page - 1) * perPage;
   const slice = rows.slice(start, start + perPage);
   return {
@@ -193,4 +217,88 @@ export function readEntities(site: Site, payload: Record<string, unknown>): { en
       has_next_page: start + perPage < rows.length,
     },
   };
+}
+
+interface CacheEntry {
+  readonly store: Store;
+  readonly schema: Schema;
+  readonly schemaRevision: number;
+  /** `store.revision` when computed; compared only when `types` is null (the result may read any type). */
+  readonly storeRevision: number;
+  /** Per-type write counters when computed, or null when any write must invalidate the entry. */
+  readonly types: readonly (readonly [string, number])[] | null;
+  readonly rows: readonly Row[];
+}
+
+/**
+ * The filtered + sorted rows of recent `read` queries, so that page N of a large result slices a list instead of
+ * re-filtering and re-sorting the table. An LRU keyed by entity type, `filters`, `sorts`, `return_only`,
+ * `include_archived_projects` and `additional_filter_presets` (as sent). An entry is only used while nothing it
+ * depends on changed: the store and schema objects (reset, persistence load), the schema revision (field
+ * create/update/delete), and the write counters of the queried type plus the types it reads (`Project` for
+ * `include_archived_projects: false`, `Task` for the pipeline-step LATEST preset), or of every type when a dotted
+ * path, a `name_*` operator or a link sort reads other rows. Queries using relative-date operators depend on the
+ * clock and are never cached. Results do not depend on the caller (the emulator has no per-user visibility), so
+ * the key holds no principal.
+ */
+export class QueryCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private hitCount = 0;
+  private missCount = 0;
+
+  /** @param capacity - Entries kept (least recently used dropped first); 0 turns the cache off. */
+  constructor(readonly capacity: number) {}
+
+  /** Hits and misses since the last {@link clear}. */
+  get stats(): { hits: number; misses: number; size: number } {
+    return { hits: this.hitCount, misses: this.missCount, size: this.entries.size };
+  }
+
+  /** The cached rows of the query, or computes (and keeps, unless it read the clock) them. */
+  get(site: Site, type: string, payload: Record<string, unknown>, compute: () => { rows: readonly Row[]; usage: QueryUsage }): readonly Row[] {
+    if (this.capacity <= 0) return compute().rows;
+    const key = JSON.stringify([
+      type,
+      payload['filters'] ?? null,
+      payload['sorts'] ?? null,
+      payload['return_only'] ?? null,
+      payload['include_archived_projects'] ?? null,
+      payload['additional_filter_presets'] ?? null,
+    ]);
+    const { store, schema } = site;
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      const fresh =
+        hit.store === store &&
+        hit.schema === schema &&
+        hit.schemaRevision === schema.revision &&
+        (hit.types === null ? hit.storeRevision === store.revision : hit.types.every(([t, rev]) => store.typeRevision(t) === rev));
+      if (fresh) {
+        this.entries.set(key, hit);
+        this.hitCount++;
+        return hit.rows;
+      }
+    }
+    this.missCount++;
+    const storeRevision = store.revision;
+    const schemaRevision = schema.revision;
+    const { rows, usage } = compute();
+    if (usage.clock) return rows;
+    const types = usage.crossType ? null : [...new Set([type, ...usage.types])].map((t) => [t, store.typeRevision(t)] as const);
+    this.entries.set(key, { store, schema, schemaRevision, storeRevision, types, rows });
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) break;
+      this.entries.delete(oldest.value);
+    }
+    return rows;
+  }
+
+  /** Forgets every entry and resets the counters. */
+  clear(): void {
+    this.entries.clear();
+    this.hitCount = 0;
+    this.missCount = 0;
+  }
 }

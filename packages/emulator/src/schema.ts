@@ -71,6 +71,8 @@ export class Schema {
   private entities: EntityDefs;
   private retired: Record<string, string[]>;
   private projectVisibility: Record<string, Record<string, boolean>>;
+  /** Incremented by every `schema_field_create/update/delete`; cached query results compare it. */
+  revision = 0;
 
   constructor(snapshot?: SchemaSnapshot) {
     if (snapshot) {
@@ -240,6 +242,7 @@ export class Schema {
     this.applyProps(def, rest);
     const map = this.fields[type];
     if (map) map[code] = def;
+    this.revision++;
     return code;
   }
 
@@ -257,6 +260,7 @@ export class Schema {
   /** `schema_field_update`: changes properties; with a project, only `visible` is per project. */
   updateField(type: string, field: string, props: Record<string, unknown>, projectId?: number): void {
     const def = this.requireField(type, field);
+    this.revision++;
     const rest: Record<string, unknown> = { ...props };
     if ('visible' in rest) {
       const visible = Boolean(rest['visible']);
@@ -281,6 +285,7 @@ export class Schema {
     const map = this.fields[type];
     if (map) delete map[field];
     (this.retired[type] ??= []).push(field);
+    this.revision++;
   }
 
   /** Display name of an entity type (`schema_entity_read` name). */

@@ -142,7 +142,7 @@ export class Emulator {
         shotgun_version: 'v8.50.0.0 (build sg-emulator)',
         api_version: 'v1.1',
         user_authentication_method: method,
-        authentication_app_session_launcher_enabled: true,
+        authentication_app_session_launcher_enabled: this.site.settings.appSessionLauncher !== false,
         unified_login_flow_enabled: this.site.settings.authMode === 'identity',
       });
     }
@@ -196,7 +196,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const rows = options.rows ?? 0;
   if (!Number.isInteger(rows) || rows < 0) throw new Error('rows must be a non-negative integer');
   const logger = options.logger ?? ((): void => {});
-  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds: options.sessionIdleSeconds ?? 1800, pageSize: options.pageSize ?? 500 });
+  const queryCacheSize = options.queryCacheSize ?? 32;
+  if (!Number.isInteger(queryCacheSize) || queryCacheSize < 0) throw new Error('queryCacheSize must be a non-negative integer');
+  const appSessionLauncher = options.appSessionLauncher ?? true;
+  if (typeof appSessionLauncher !== 'boolean') throw new Error('appSessionLauncher must be true or false');
+  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds: options.sessionIdleSeconds ?? 1800, pageSize: options.pageSize ?? 500, appSessionLauncher, queryCacheSize });
   const emulator = new Emulator(site, logger, options.latencyMs ?? 0);
   if (options.dataFile) {
     emulator.persistence = new Persistence(options.dataFile, site, logger);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EmulatorClock } from './clock.js';
 import type { FormatContext } from './entity-format.js';
 import { cardScripts, cardUsers, seed, type ScriptCredential, type UserCredential } from './fixtures.js';
+import { QueryCache } from './read-query.js';
 import { Schema, type SchemaSnapshot } from './schema.js';
 import { Store, type LinkRef, type Row, type StoreSnapshot } from './store.js';
 import type { AuthMode, SiteCard, SiteCardProject } from './types.js';
@@ -32,6 +33,10 @@ export interface SiteSettings {
   rows: number;
   sessionIdleSeconds: number;
   pageSize: number;
+  /** Whether the browser approval login is offered (default true). */
+  appSessionLauncher?: boolean;
+  /** Entries of the `read` result cache ({@link QueryCache}); 0 turns it off. Default 32. */
+  queryCacheSize?: number;
 }
 
 /** Everything persisted with `--data`. */
@@ -64,13 +69,17 @@ export class Site implements FormatContext {
   subscriptions: Map<number, unknown> = new Map();
   files: Map<number, StoredFile> = new Map();
   baseUrl = '';
+  /** Filtered + sorted results of recent reads, for paging. */
+  readonly queryCache: QueryCache;
 
   constructor(readonly settings: SiteSettings) {
+    this.queryCache = new QueryCache(settings.queryCacheSize ?? 32);
     this.loadFixtures();
   }
 
   /** Rebuilds the state from the fixtures. */
   loadFixtures(): void {
+    this.queryCache.clear();
     this.schema = new Schema();
     this.store = new Store();
     const seeded = seed(this.store, this.schema, this.settings.fixtures, this.settings.rows);
@@ -139,6 +148,7 @@ export class Site implements FormatContext {
   /** Restores a snapshot written by {@link snapshot}. */
   restore(snap: SiteSnapshot): void {
     if (snap.format !== 'sg-emulator/1') throw new Error(`Unsupported data file format ${JSON.stringify(snap.format)}`);
+    this.queryCache.clear();
     this.schema = new Schema(snap.schema);
     this.store = new Store();
     this.store.load(snap.store);

@@ -56,8 +56,19 @@ export class Store {
   private tables = new Map<string, Table>();
   private indexes = new Map<string, Map<string, FieldIndex>>();
   private journal: (() => void)[] | null = null;
-  /** Incremented on every write; persistence compares it to know when to save. */
+  private typeRevisions = new Map<string, number>();
+  /** Incremented on every write (and every undone write); persistence compares it to know when to save. */
   revision = 0;
+
+  /** Write counter of one entity type: changes whenever a row of that type is inserted, changed, retired or revived, or such a write is undone. */
+  typeRevision(type: string): number {
+    return this.typeRevisions.get(type) ?? 0;
+  }
+
+  private touch(type: string): void {
+    this.revision++;
+    this.typeRevisions.set(type, (this.typeRevisions.get(type) ?? 0) + 1);
+  }
 
   private table(type: string): Table {
     let t = this.tables.get(type);
@@ -98,7 +109,7 @@ export class Store {
     t.list.push(row);
     const idx = this.indexes.get(type);
     if (idx) for (const [field, index] of idx) this.indexAdd(index, row, field === 'id' ? id : row.f[field]);
-    this.revision++;
+    this.touch(type);
     this.journal?.push(() => {
       t.rows.delete(id);
       const last = t.list.pop();
@@ -119,8 +130,9 @@ export class Store {
       this.indexAdd(index, row, value);
     }
     row.f[field] = value;
-    this.revision++;
+    this.touch(row.type);
     this.journal?.push(() => {
+      this.touch(row.type);
       const ix = this.indexes.get(row.type)?.get(field);
       if (ix) {
         this.indexRemove(ix, row, value);
@@ -135,8 +147,9 @@ export class Store {
   setRetired(row: Row, retired: boolean): void {
     const old = row.retired;
     row.retired = retired;
-    this.revision++;
+    this.touch(row.type);
     this.journal?.push(() => {
+      this.touch(row.type);
       row.retired = old;
     });
   }
@@ -204,6 +217,7 @@ export class Store {
   load(snapshot: StoreSnapshot): void {
     this.tables.clear();
     this.indexes.clear();
+    for (const type of new Set([...this.typeRevisions.keys(), ...Object.keys(snapshot.tables)])) this.touch(type);
     for (const [type, data] of Object.entries(snapshot.tables)) {
       const t = this.table(type);
       for (const [id, retired, f] of data.rows) {
@@ -213,6 +227,5 @@ export class Store {
       }
       t.nextId = data.nextId;
     }
-    this.revision++;
   }
 }

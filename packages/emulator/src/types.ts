@@ -24,6 +24,19 @@ export interface EmulatorOptions {
   sessionIdleSeconds?: number;
   /** `api_max_entities_per_page` announced by `info` and used as the default page size. Default 500. */
   pageSize?: number;
+  /**
+   * Whether the browser approval login ("app session launcher") is offered. Default `true`. When `false`,
+   * `GET /api/v1` says `authentication_app_session_launcher_enabled: false` and the
+   * `/internal_api/app_session_request` endpoints answer HTTP 403 `{"message": …}`, like a site where the feature
+   * is disabled.
+   */
+  appSessionLauncher?: boolean;
+  /**
+   * How many filtered + sorted `read` results are kept (least recently used dropped first) so that the next pages
+   * of a query slice a list instead of re-scanning the table. Any write, schema change or reset invalidates what
+   * it may affect; relative-date queries are never cached. Default 32; `0` turns the cache off.
+   */
+  queryCacheSize?: number;
   /** Receives one log line per request and event. Default: silent. */
   logger?: (line: string) => void;
 }
