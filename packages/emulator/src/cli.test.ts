@@ -35,6 +35,36 @@ describe('sg-emulator CLI', () => {
     expect(out.trim().split('\n')).toHaveLength(1);
   });
 
+  it('turns the browser approval login off with --no-app-session-launcher', async () => {
+    const child = spawn(process.execPath, [cli, '--fixtures', 'empty', '--no-app-session-launcher'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: string) => {
+          out += chunk;
+          if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      });
+      const { url } = JSON.parse(line) as { url: string };
+      expect(await (await fetch(`${url}/api/v1`)).json()).toMatchObject({ authentication_app_session_launcher_enabled: false });
+      expect((await fetch(`${url}/internal_api/app_session_request`, { method: 'POST', body: new URLSearchParams({ appName: 'A', machineId: 'M' }) })).status).toBe(403);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+  });
+
+  it('prints the usage and exits 0 on --help', () => {
+    const r = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('usage: sg-emulator');
+  });
+
   it('exits with 2 and a readable message on bad flags', () => {
     const r = spawnSync(process.execPath, [cli, '--auth-mode', 'ldap'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

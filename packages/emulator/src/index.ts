@@ -5,6 +5,7 @@
 export { startEmulator } from './server.js';
 export { FaultCode } from './errors.js';
 export { DEMO_SCRIPT_KEY } from './fixtures.js';
+export { EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs } from './cli-args.js';
 export type {
   AuthKind,
   AuthMode,

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs } from './index.js';
+
+const fails = (argv: string[]): EmulatorArgsError => {
+  try {
+    parseEmulatorArgs(argv);
+  } catch (err) {
+    expect(err).toBeInstanceOf(EmulatorArgsError);
+    return err as EmulatorArgsError;
+  }
+  throw new Error(`expected ${JSON.stringify(argv)} to be refused`);
+};
+
+describe('parseEmulatorArgs', () => {
+  it('returns only the flags given, without a logger', () => {
+    expect(parseEmulatorArgs([])).toEqual({});
+    expect(
+      parseEmulatorArgs([
+        '--host', '0.0.0.0', '--port=8080', '--fixtures', 'empty', '--rows', '10', '--latency-ms', '5', '--auth-mode', 'identity',
+        '--data', 'site.json', '--session-idle-seconds', '60', '--page-size', '50', '--query-cache-size', '0',
+      ]),
+    ).toEqual({ host: '0.0.0.0', port: 8080, fixtures: 'empty', rows: 10, latencyMs: 5, authMode: 'identity', dataFile: 'site.json', sessionIdleSeconds: 60, pageSize: 50, queryCacheSize: 0 });
+  });
+
+  it('switches the browser approval login with --[no-]app-session-launcher', () => {
+    expect(parseEmulatorArgs(['--no-app-session-launcher'])).toEqual({ appSessionLauncher: false });
+    expect(parseEmulatorArgs(['--app-session-launcher'])).toEqual({ appSessionLauncher: true });
+    expect(fails(['--app-session-launcher', 'false']).message).toMatch(/false/);
+  });
+
+  it('throws a typed error with the usage line on bad flags, and exit code 0 for --help', () => {
+    const bad = fails(['--auth-mode', 'ldap']);
+    expect(bad).toMatchObject({ name: 'EmulatorArgsError', help: false, exitCode: 2, usage: EMULATOR_USAGE });
+    expect(bad.message).toContain("--auth-mode must be 'default', 'identity' or 'sso'");
+    expect(fails(['--bogus']).message).toContain('--bogus');
+    expect(fails(['--port', '70000']).message).toContain('--port must be between 0 and 65535');
+    expect(fails(['--rows', 'ten']).message).toContain('--rows expects an integer');
+    expect(fails(['--data', '']).message).toContain('--data expects a file path');
+    expect(fails(['stray']).exitCode).toBe(2);
+    expect(fails(['--port'])).toMatchObject({ exitCode: 2 });
+    expect(fails(['-h'])).toMatchObject({ help: true, exitCode: 0, message: EMULATOR_USAGE });
+    expect(EMULATOR_USAGE).toContain('--no-app-session-launcher');
+  });
+});

@@ -1,0 +1,117 @@
+import { parseArgs } from 'node:util';
+import type { AuthMode, EmulatorOptions } from './types.js';
+
+/** The usage line of `sg-emulator` (and of any command reusing {@link parseEmulatorArgs}). */
+export const EMULATOR_USAGE: string =
+  'usage: sg-emulator [--host 127.0.0.1] [--port 0] [--fixtures demo|empty] [--rows N] [--latency-ms N] ' +
+  '[--auth-mode default|identity|sso] [--data FILE] [--session-idle-seconds N] [--page-size N] ' +
+  '[--no-app-session-launcher] [--query-cache-size N]';
+
+/**
+ * Thrown by {@link parseEmulatorArgs}: a bad flag (`help` false; print `message` and `usage`, exit 2), or
+ * `--help`/`-h` (`help` true; print `usage`, exit 0).
+ */
+export class EmulatorArgsError extends Error {
+  override readonly name: string = 'EmulatorArgsError';
+  /** The usage line to print with the message. */
+  readonly usage: string = EMULATOR_USAGE;
+  /** True when `--help`/`-h` was given rather than a bad flag. */
+  readonly help: boolean;
+  /** The conventional exit code: 0 for `--help`, 2 for a bad flag. */
+  readonly exitCode: 0 | 2;
+
+  /**
+   * @param message - What is wrong with the arguments (or the usage line for `--help`).
+   * @param help - Whether this reports a `--help` request.
+   */
+  constructor(message: string, help = false) {
+    super(message);
+    this.help = help;
+    this.exitCode = help ? 0 : 2;
+  }
+}
+
+function int(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new EmulatorArgsError(`--${name} expects an integer, got '${value}'`);
+  const n = Number(value);
+  if (n < min || n > max) throw new EmulatorArgsError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/**
+ * Parses `sg-emulator` command-line flags (without the node and script paths) into {@link EmulatorOptions} for
+ * `startEmulator`. The result holds only the flags given (defaults are `startEmulator`'s) and never a `logger`.
+ * Flags: `--host`, `--port`, `--fixtures demo|empty`, `--rows`, `--latency-ms`, `--auth-mode default|identity|sso`,
+ * `--data FILE`, `--session-idle-seconds`, `--page-size`, `--app-session-launcher` / `--no-app-session-launcher`,
+ * `--query-cache-size`, `--help`/`-h`. Both `--flag value` and `--flag=value` work.
+ *
+ * @param argv - The arguments, e.g. `process.argv.slice(2)`.
+ * @returns The options the flags describe.
+ * @throws {@link EmulatorArgsError} on an unknown flag, a missing or invalid value, a positional argument, or `--help`.
+ */
+export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      allowNegative: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        fixtures: { type: 'string' },
+        rows: { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'auth-mode': { type: 'string' },
+        data: { type: 'string' },
+        'session-idle-seconds': { type: 'string' },
+        'page-size': { type: 'string' },
+        'app-session-launcher': { type: 'boolean' },
+        'query-cache-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new EmulatorArgsError((err as Error).message);
+  }
+  if (values['help'] === true) throw new EmulatorArgsError(EMULATOR_USAGE, true);
+  if (values['help'] === false) throw new EmulatorArgsError("Unknown option '--no-help'");
+  const options: EmulatorOptions = {};
+  const host = values['host'] as string | undefined;
+  if (host !== undefined) {
+    if (host === '') throw new EmulatorArgsError('--host expects an interface address');
+    options.host = host;
+  }
+  const fixtures = values['fixtures'] as string | undefined;
+  if (fixtures !== undefined) {
+    if (fixtures !== 'demo' && fixtures !== 'empty') throw new EmulatorArgsError(`--fixtures must be 'demo' or 'empty', got '${fixtures}'`);
+    options.fixtures = fixtures;
+  }
+  const authMode = values['auth-mode'] as string | undefined;
+  if (authMode !== undefined) {
+    if (authMode !== 'default' && authMode !== 'identity' && authMode !== 'sso') throw new EmulatorArgsError(`--auth-mode must be 'default', 'identity' or 'sso', got '${authMode}'`);
+    options.authMode = authMode satisfies AuthMode;
+  }
+  const data = values['data'] as string | undefined;
+  if (data !== undefined) {
+    if (data === '') throw new EmulatorArgsError('--data expects a file path');
+    options.dataFile = data;
+  }
+  const port = int(values['port'] as string | undefined, 'port', 0, 65535);
+  if (port !== undefined) options.port = port;
+  const rows = int(values['rows'] as string | undefined, 'rows', 0, 10_000_000);
+  if (rows !== undefined) options.rows = rows;
+  const latency = int(values['latency-ms'] as string | undefined, 'latency-ms', 0, 600_000);
+  if (latency !== undefined) options.latencyMs = latency;
+  const idle = int(values['session-idle-seconds'] as string | undefined, 'session-idle-seconds', 1, 31_536_000);
+  if (idle !== undefined) options.sessionIdleSeconds = idle;
+  const pageSize = int(values['page-size'] as string | undefined, 'page-size', 1, 100_000);
+  if (pageSize !== undefined) options.pageSize = pageSize;
+  const cacheSize = int(values['query-cache-size'] as string | undefined, 'query-cache-size', 0, 10_000);
+  if (cacheSize !== undefined) options.queryCacheSize = cacheSize;
+  const launcher = values['app-session-launcher'];
+  if (typeof launcher === 'boolean') options.appSessionLauncher = launcher;
+  return options;
+}
