@@ -13,6 +13,7 @@ export type {
   EmulatorOptions,
   FaultSpec,
   PatState,
+  PayloadSummary,
   RecordedRequest,
   SiteCard,
   SiteCardProject,

@@ -9,7 +9,7 @@ import { FaultQueue, describeFault } from './fault-injection.js';
 import { isLoopback, json, readBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
 import { Persistence } from './persistence.js';
-import { RequestLog } from './request-log.js';
+import { RequestLog, summarizePayload } from './request-log.js';
 import { Site } from './site.js';
 import type { EmulatorHandle, EmulatorOptions, FaultSpec, PatState } from './types.js';
 import { PendingUploads, uploadRoute } from './uploads.js';
@@ -77,11 +77,15 @@ export class Emulator {
     const isRpc = path.endsWith('/api3/json');
     let rpcMethod: string | null = null;
     let rpcAuth: unknown;
+    let payloadOutline: ReturnType<typeof summarizePayload> = {};
     if (isRpc) {
       try {
         const env = JSON.parse(body.toString('utf8')) as { method_name?: unknown; params?: unknown };
         if (typeof env.method_name === 'string') rpcMethod = env.method_name;
-        if (Array.isArray(env.params)) rpcAuth = env.params[0];
+        if (Array.isArray(env.params)) {
+          rpcAuth = env.params[0];
+          if (rpcMethod !== 'info') payloadOutline = summarizePayload(env.params[1]);
+        }
       } catch {
         // dispatch answers malformed JSON with a fault
       }
@@ -93,6 +97,7 @@ export class Emulator {
         seq, httpMethod, path, method_name: reply?.method ?? rpcMethod, auth: reply?.auth?.kind ?? claimed.auth,
         principal: reply?.auth ? reply.auth.principal : claimed.principal, sudoAsLogin: claimed.sudoAsLogin, status,
         errorCode: reply?.errorCode ?? null, injected, receivedAt: new Date(started).toISOString(), clockAt, durationMs: Date.now() - started,
+        ...payloadOutline,
       };
       this.log.add(entry);
       this.logger(`${httpMethod} ${path}${entry.method_name ? ` ${entry.method_name}` : ''} → ${status}${entry.errorCode ? ` fault ${entry.errorCode}` : ''}${injected ? ` [injected ${injected}]` : ''}`);

@@ -151,6 +151,39 @@ export interface RecordedRequest {
   clockAt: string;
   /** Milliseconds spent answering. */
   durationMs: number;
+  /**
+   * Top-level keys of the RPC's `params[1]` when it is a hash (argument names such as `type`, `filters`,
+   * `paging`; never their values). Absent for non-RPC requests, `info`, and calls without a hash payload.
+   */
+  payloadKeys?: string[];
+  /** A redacted outline of the RPC's `params[1]` (names, counts and paging numbers only; never values). */
+  payloadSummary?: PayloadSummary;
+}
+
+/**
+ * What {@link RecordedRequest.payloadSummary} tells about an RPC payload: names and shapes only. Field values,
+ * filter values and credentials are never recorded; a name that does not look like an identifier (letters,
+ * digits, `_`, `.`, at most 64 characters) is left out rather than recorded.
+ */
+export interface PayloadSummary {
+  /** The payload's `type` (or `entity_type`). */
+  entityType?: string;
+  /** Field paths the filters test, in order, without duplicates (the relations and values are not recorded). */
+  filterPaths?: string[];
+  /** Fields the `sorts` order by. */
+  sortFields?: string[];
+  /** Number of `return_fields` asked for. */
+  returnFieldCount?: number;
+  /** `paging` as sent (numbers only). */
+  paging?: { entities_per_page?: number; current_page?: number };
+  /** Names of the fields written (`fields` of create/update), without their values. */
+  fieldNames?: string[];
+  /** When `params[1]` is a list (e.g. `batch`): how many items it holds. */
+  items?: number;
+  /** When `params[1]` is a list: the `request_type`s of its items, in order. */
+  requestTypes?: string[];
+  /** When `params[1]` is a list: the entity types its items name, without duplicates. */
+  itemEntityTypes?: string[];
 }
 
 /** What {@link startEmulator} resolves to. */

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, where, type Harness } from './test-support/harness.js';
+
+let t: Harness;
+beforeAll(async () => {
+  t = await startHarness();
+});
+afterAll(() => t.h.close());
+
+const PLANTED = 'PLANTED-SECRET-7f3a9c';
+
+describe('request log payload outline', () => {
+  it('records argument names, filter paths and paging, and never a value or credential', async () => {
+    t.h.reset();
+    const admin = t.h.card.users.find((u) => u.login === 'admin')!;
+    const artist = t.h.card.users.find((u) => u.login === 'artist')!;
+    await t.call('read', t.script, {
+      type: 'Shot', return_fields: ['code', 'description'], filters: where(['code', 'is', PLANTED], ['sg_sequence.Sequence.code', 'in', PLANTED, 'x']),
+      sorts: [{ field_name: 'code', direction: 'desc' }], paging: { entities_per_page: 50, current_page: 3 },
+    });
+    await t.call('read', t.script, { type: 'Shot', return_fields: ['id'], filters: [['description', 'contains', PLANTED]] });
+    const shot = await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: PLANTED }, { field_name: 'description', value: PLANTED }] });
+    await t.call('batch', t.script, [
+      { request_type: 'update', entity_type: 'Shot', entity_id: shot.id, fields: [{ field_name: 'description', value: `${PLANTED}-2` }] },
+      { request_type: 'delete', entity_type: 'Shot', entity_id: shot.id },
+    ]);
+    await t.call('read', { user_login: 'admin', user_password: admin.password }, { type: 'Project', return_fields: ['name'] });
+    await t.call('read', { user_login: 'artist', user_password: artist.password, auth_token: artist.twoFactorCode }, { type: 'Project', return_fields: ['name'] });
+    const { session_id } = await t.call('get_session_token', t.script);
+    await t.call('read', { session_token: session_id }, { type: 'Project', return_fields: ['name'] });
+    await t.call('update', { user_login: 'admin', user_password: admin.password }, { type: 'HumanUser', id: 2, fields: [{ field_name: 'password_proxy', value: PLANTED }] }).catch(() => undefined);
+    await t.fault('read', t.script, { type: 'Shot', return_fields: ['id'], filters: where(['nope', 'is', PLANTED]) });
+
+    const secrets = [PLANTED, t.script['script_key']!, admin.password!, artist.password!, artist.twoFactorCode!, session_id as string];
+    const logged = JSON.stringify(t.h.requests());
+    const served = await (await fetch(`${t.h.url}/__emulator/requests`)).text();
+    for (const secret of secrets) {
+      expect(logged).not.toContain(secret);
+      expect(served).not.toContain(secret);
+    }
+
+    const log = t.h.requests();
+    expect(log[0]).toMatchObject({
+      method_name: 'read',
+      payloadKeys: ['type', 'return_fields', 'filters', 'sorts', 'paging'],
+      payloadSummary: { entityType: 'Shot', filterPaths: ['code', 'sg_sequence.Sequence.code'], sortFields: ['code'], returnFieldCount: 2, paging: { entities_per_page: 50, current_page: 3 } },
+    });
+    expect(log[1]?.payloadSummary).toMatchObject({ filterPaths: ['description'] });
+    expect(log[2]).toMatchObject({ method_name: 'create', payloadKeys: ['type', 'fields'], payloadSummary: { entityType: 'Shot', fieldNames: ['code', 'description'] } });
+    expect(log[3]).toMatchObject({ method_name: 'batch', payloadSummary: { items: 2, requestTypes: ['update', 'delete'], itemEntityTypes: ['Shot'] } });
+    expect(log[3]).not.toHaveProperty('payloadKeys');
+    expect(log.find((r) => r.method_name === 'get_session_token')).not.toHaveProperty('payloadSummary');
+    expect(served).toContain('"payloadKeys"');
+  });
+
+  it('leaves out names that do not look like identifiers', async () => {
+    t.h.reset();
+    await t.fault('read', t.script, { type: 'Shot', [`x ${PLANTED}`]: 1, filters: [[`code ${PLANTED}`, 'is', 'a']] });
+    const [entry] = t.h.requests();
+    expect(JSON.stringify(entry)).not.toContain(PLANTED);
+    expect(entry).toMatchObject({ payloadKeys: ['type', 'filters'], payloadSummary: { entityType: 'Shot', filterPaths: [] } });
+  });
+});
