@@ -28,6 +28,11 @@ export interface ResolvedConnection {
   readonly warning?: string;
   /** The credentials store in use. */
   readonly store: CredentialsStore;
+  /**
+   * The site URL as given, with any `user:pass@` for a basic-auth proxy in front of the site. Secret; not
+   * enumerable, so it never shows up when the connection is printed.
+   */
+  readonly connectUrl?: string;
 }
 
 const MODE_FIELDS = {
@@ -58,6 +63,15 @@ export function describeAuth(auth: AuthChoice): string {
 export function secretsOf(input: ConnectionInput | undefined, auth?: AuthChoice): string[] {
   const out = new Set<string>();
   for (const v of [input?.scriptKey, input?.password, input?.sessionToken, input?.twoFactorCode]) if (v?.value) out.add(v.value);
+  if (input?.site?.value) {
+    try {
+      const site = parseSite(input.site.value, { allowInsecureHttp: true });
+      if (site.basicAuthSecret) out.add(site.basicAuthSecret);
+      if (site.basicAuth) out.add(site.basicAuth.replace(/^Basic /, ""));
+    } catch {
+      // An unparsable site is reported elsewhere; it holds no credentials we could scrub by value.
+    }
+  }
   if (auth?.kind === "session") out.add(auth.sessionToken.value);
   if (auth?.kind === "script") out.add(auth.scriptKey.value);
   if (auth?.kind === "user" && auth.password) out.add(auth.password.value);
@@ -108,7 +122,8 @@ export async function resolveConnection(values: Readonly<Record<string, unknown>
   if (!input.site) {
     throw new UsageError("no site given", "Pass --site https://yourstudio.shotgrid.autodesk.com or set SG_SITE.");
   }
-  const site = parseSite(input.site.value, { allowInsecureHttp: values["allow-http"] === true, prefix: input.site.source }).href;
+  const parsed = parseSite(input.site.value, { allowInsecureHttp: values["allow-http"] === true, prefix: input.site.source });
+  const site = parsed.href;
   const store = new CredentialsStore(configDir(io.env));
   let auth = chooseAuth(input);
   let warning: string | undefined;
@@ -125,6 +140,8 @@ export async function resolveConnection(values: Readonly<Record<string, unknown>
     }
   }
   const connection: ResolvedConnection = { site, siteSource: input.site.source, auth, store, ...(warning ? { warning } : {}) };
+  // Keep credentials in the URL (a basic-auth proxy) for the client only, out of every printable form.
+  if (parsed.basicAuth) Object.defineProperty(connection, "connectUrl", { value: input.site.value.trim(), enumerable: false });
   return { connection, input };
 }
 
@@ -169,7 +186,7 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
 export async function openClient(connection: ResolvedConnection, options: OpenClientOptions): Promise<Client> {
   const auth = await authStrategyFor(connection.auth, options);
   return createClient({
-    site: connection.site,
+    site: connection.connectUrl ?? connection.site,
     transport: jsonRpcTransport({ userAgent: "sg-cli" }),
     ...(auth ? { auth } : {}),
     logger: options.logger,

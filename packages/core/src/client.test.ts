@@ -180,3 +180,40 @@ describe("client.http", () => {
     expect(seen).toEqual([script, undefined, { kind: "session", sessionToken: "tok-123456789" }]);
   });
 });
+
+describe("createClient: abort while the strategy logs in", () => {
+  it("rejects at once with SgAbortError while credentials() or a refresh is still pending", async () => {
+    const site = sessionSite();
+    let release: (() => void) | undefined;
+    const slowLogin: AuthStrategy = {
+      name: "slow-login",
+      credentials: () => new Promise<Credentials>((resolve) => (release = () => resolve({ kind: "session", sessionToken: "tok-1" }))),
+    };
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: slowLogin });
+    const controller = new AbortController();
+    const pending = sg.call("read", {}, { signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: "SG_ABORTED" });
+    expect(site.sent).toHaveLength(0);
+    release?.();
+
+    const auth = countingSessionAuth();
+    let releaseRefresh: (() => void) | undefined;
+    const slowRefresh: AuthStrategy = {
+      ...auth,
+      name: "slow-refresh",
+      credentials: (ctx) => auth.credentials(ctx),
+      onRejected: (e, r, ctx) => new Promise((resolve) => (releaseRefresh = () => resolve(auth.onRejected!(e, r, ctx)))),
+    };
+    const sg2 = createClient({ site: "https://x.example.com", transport: site.transport, auth: slowRefresh });
+    await sg2.call("read");
+    site.expire();
+    const c2 = new AbortController();
+    const refused = sg2.call("read", {}, { signal: c2.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(releaseRefresh).toBeDefined();
+    c2.abort();
+    await expect(refused).rejects.toMatchObject({ code: "SG_ABORTED" });
+    releaseRefresh?.();
+  });
+});

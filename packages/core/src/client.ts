@@ -1,5 +1,5 @@
 import type { AuthContext, AuthStrategy } from "./auth-strategy.js";
-import { systemClock, type Clock } from "./clock.js";
+import { abortErrorFrom, systemClock, type Clock } from "./clock.js";
 import type { Credentials } from "./credentials.js";
 import { SgAuthError, SgValidationError, describeValue } from "./errors.js";
 import { silentLogger, type Logger } from "./logger.js";
@@ -196,13 +196,14 @@ export function createClient(options: ClientOptions): Client {
       }
       if (method === "info") return (await info(callOptions)) as T;
       const strategy = requireAuth(method);
-      const credentials = await strategy.credentials(authContext);
+      const signal = callOptions?.signal ?? defaults.signal;
+      const credentials = await untilAborted(strategy.credentials(authContext), signal);
       const sentAt = ++sendSequence;
       try {
         return (await send(method, payload, credentials, callOptions)) as T;
       } catch (error) {
         if (!(error instanceof SgAuthError) || !strategy.onRejected) throw error;
-        const fresh = await refreshOnce(strategy, error, credentials, sentAt);
+        const fresh = await untilAborted(refreshOnce(strategy, error, credentials, sentAt), signal);
         if (!fresh) throw error;
         logger.debug("re-sending once with fresh credentials", { method, auth: strategy.name });
         return (await send(method, payload, fresh, callOptions)) as T;
@@ -212,7 +213,8 @@ export function createClient(options: ClientOptions): Client {
     credentials: (): Promise<Credentials> => requireAuth("credentials").credentials(authContext),
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
       const credentials =
-        request.credentials ?? (request.authenticated === false ? undefined : await requireAuth(request.target).credentials(authContext));
+        request.credentials ??
+        (request.authenticated === false ? undefined : await untilAborted(requireAuth(request.target).credentials(authContext), request.signal));
       return http(request, credentials);
     },
     close: async (): Promise<void> => {
@@ -224,4 +226,27 @@ export function createClient(options: ClientOptions): Client {
     value: (): string => `SgClient { site: '${site.href}', auth: ${auth ? `'${auth.name}'` : "none"}, transport: '${transport.name}' }`,
   });
   return Object.freeze(client);
+}
+
+/**
+ * Settle with `work`, or reject at once when `signal` aborts. The work itself goes on (a login other callers
+ * share is not cut short); only this caller stops waiting for it.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(abortErrorFrom(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortErrorFrom(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }

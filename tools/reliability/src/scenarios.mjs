@@ -378,8 +378,6 @@ export const SCENARIOS = [
     group: "abort",
     title: "5 finds waiting on a legacy login that answers in 2000 ms, abort → all SgAbortError well before the login answers",
     expect: { calls: 5, outcome: "SG_ABORTED", aborted: 5, settledBeforeLatency: 5 },
-    knownBug:
-      "Client.call awaits auth.credentials() without the caller's signal (packages/core/src/client.ts, `const credentials = await strategy.credentials(authContext)` in call()): an abort while the login is in flight is only noticed once the login answers.",
     run: (id) => abortDuringAuth(id, "login"),
   },
   {
@@ -387,8 +385,6 @@ export const SCENARIOS = [
     group: "abort",
     title: "5 finds refused on an expired session, re-login answers in 2000 ms, abort → all SgAbortError well before it answers",
     expect: { calls: 5, outcome: "SG_ABORTED", aborted: 5, settledBeforeLatency: 5 },
-    knownBug:
-      "Client.call awaits refreshOnce() (auth.onRejected) without the caller's signal (packages/core/src/client.ts, `const fresh = await refreshOnce(…)` in call()): an abort during the re-login is only noticed once it answers.",
     run: (id) => abortDuringAuth(id, "relogin"),
   },
 ];
