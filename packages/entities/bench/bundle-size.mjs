@@ -40,6 +40,18 @@ for (const platform of ["neutral", "node"]) {
     if (key === "entities" && bytesInOutput > 0) entitiesFiles[path.replace(/.*\/dist\//, "")] = bytesInOutput;
   }
   const nodeImports = [...new Set(meta.imports.filter((i) => i.external).map((i) => i.path))];
-  results[platform] = { total: out.contents.length, gzip: gzipSync(out.contents).length, byPackage, entitiesFiles, nodeImports };
+  // Static imports of node:* by the entities modules that made it into the bundle (dynamic ones load lazily).
+  const entitiesNodeImports = Object.entries(r.metafile.inputs)
+    .filter(([path]) => /packages\/entities\//.test(path) && meta.inputs[path]?.bytesInOutput > 0)
+    .flatMap(([, input]) => input.imports.filter((i) => i.external && i.kind === "import-statement").map((i) => i.path));
+  // The entities code alone (other packages external), to give its own gzip size.
+  const alone = await build({
+    stdin: { contents: app, resolveDir: here, loader: "js" },
+    bundle: true, minify: true, format: "esm", write: false, platform,
+    ...(platform === "neutral" ? { mainFields: ["module", "main"] } : {}),
+    external: ["node:*", "@sg/core", "@sg/transport", "@sg/auth-script"], logLevel: "silent",
+  });
+  const entitiesGzip = gzipSync(alone.outputFiles[0].contents).length;
+  results[platform] = { total: out.contents.length, gzip: gzipSync(out.contents).length, byPackage, entitiesGzip, entitiesFiles, nodeImports, entitiesNodeImports };
 }
 console.log(JSON.stringify({ app: viaApi ? "entityApi(client).find" : "find(client, …)", ...results }, null, 2));

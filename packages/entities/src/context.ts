@@ -78,9 +78,6 @@ export interface Context {
   requireVersion(label: string, min: readonly [number, number, number], options?: CallOptions): Promise<void>;
   /** The data types of an entity type's fields (from `fieldTypes` or one cached `schema_field_read`). */
   fieldTypes(entityType: string, options?: CallOptions): Promise<ReadonlyMap<string, string>>;
-  /** A session token for downloads (cached). */
-  sessionToken(options?: CallOptions): Promise<string>;
-  forgetSessionToken(): void;
 }
 
 const CALL_OPTION_KEYS = new Set(["signal", "timeoutMs", "deadlineMs", "retry", "kind"]);
@@ -238,28 +235,6 @@ export function createContext(client: Client, rawOptions: unknown): Context {
       }
       return pending;
     },
-    sessionToken(callOpts?: CallOptions): Promise<string> {
-      if (!state.token) {
-        const pending = (async (): Promise<string> => {
-          const creds = await client.credentials();
-          if (creds.kind === "session") return creds.sessionToken;
-          const result = await client.call<unknown>("get_session_token", undefined, callOpts);
-          const id = isPlainObject(result) ? result["session_id"] : undefined;
-          if (typeof id !== "string" || id === "") {
-            throw new SgProtocolError(`${PREFIX}: get_session_token did not return a session_id`, { status: 200, method: "get_session_token" });
-          }
-          return id;
-        })();
-        state.token = pending;
-        pending.catch(() => {
-          if (state.token === pending) state.token = undefined;
-        });
-      }
-      return state.token;
-    },
-    forgetSessionToken(): void {
-      state.token = undefined;
-    },
   };
   return ctx;
 }
@@ -288,5 +263,36 @@ export async function info(target: EntityTarget<SiteSchema, DateMode>, options?:
  */
 export async function getSessionToken(target: EntityTarget<SiteSchema, DateMode>, options?: CallOptions): Promise<string> {
   const ctx = contextOf(target);
-  return ctx.sessionToken(callOptions(ctx, checkOptions(options, ["options"])));
+  return sessionToken(ctx, callOptions(ctx, checkOptions(options, ["options"])));
+}
+
+/**
+ * The session token downloads use, cached per client: the session of session credentials, or one obtained
+ * with `get_session_token` (a failed attempt is not cached).
+ */
+export function sessionToken(ctx: Context, callOpts?: CallOptions): Promise<string> {
+  const state = stateOf(ctx.client);
+  if (!state.token) {
+    const client = ctx.client;
+    const pending = (async (): Promise<string> => {
+      const creds = await client.credentials();
+      if (creds.kind === "session") return creds.sessionToken;
+      const result = await client.call<unknown>("get_session_token", undefined, callOpts);
+      const id = isPlainObject(result) ? result["session_id"] : undefined;
+      if (typeof id !== "string" || id === "") {
+        throw new SgProtocolError(`${PREFIX}: get_session_token did not return a session_id`, { status: 200, method: "get_session_token" });
+      }
+      return id;
+    })();
+    state.token = pending;
+    pending.catch(() => {
+      if (state.token === pending) state.token = undefined;
+    });
+  }
+  return state.token;
+}
+
+/** Forget the cached session token of the client (after the site refused it). */
+export function forgetSessionToken(ctx: Context): void {
+  stateOf(ctx.client).token = undefined;
 }

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { scrubText, type CallOptions, type DateMode } from "@sg/core";
-import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
+import { callOptions, contextOf, forgetSessionToken, sessionToken, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
 import { transferOptions } from "./transfer.js";
@@ -87,17 +87,17 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
     return fail(["attachment", "url"], "an absolute http(s) URL", url);
   }
   const onSite = where.origin === ctx.client.site.origin;
-  const sessionToken = onSite ? await ctx.sessionToken(call) : undefined;
+  const token = onSite ? await sessionToken(ctx, call) : undefined;
   const response = await ctx.client.http({
     method: "GET",
     target: where.href,
-    ...(sessionToken === undefined ? { authenticated: false } : { credentials: { kind: "session", sessionToken } }),
+    ...(token === undefined ? { authenticated: false } : { credentials: { kind: "session", sessionToken: token } }),
     kind: "read",
     ...transferOptions(call),
   });
   if (response.status >= 300) {
-    if (onSite && (response.status === 401 || response.status === 403)) ctx.forgetSessionToken();
-    const secrets = sessionToken === undefined ? [] : [sessionToken];
+    if (onSite && (response.status === 401 || response.status === 403)) forgetSessionToken(ctx);
+    const secrets = token === undefined ? [] : [token];
     const body = scrubText(new TextDecoder().decode(response.body.subarray(0, 2000)), secrets);
     const s3 = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
     throw new SgTransferError(`${PREFIX}: failed to download ${where.origin}${where.pathname} (HTTP ${response.status})`, {

@@ -19,6 +19,8 @@ export interface TestSite {
   payloads(method: string): unknown[];
   /** Another API over the same client. */
   apiWith<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(options?: EntityApiOptions<D>): EntityApi<S, D>;
+  /** A new client over the same emulator (cold caches) with its own record of sent RPCs. */
+  freshClient(): { client: Client; sent: RpcRequest[] };
   /** RPC method names received so far (excluding nothing). */
   methods(): string[];
   close(): Promise<void>;
@@ -41,6 +43,7 @@ export async function startSite(options: EmulatorOptions = {}): Promise<TestSite
   };
   const client = createClient({ site: emulator.url, transport, auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
   const api = entityApi(client);
+  const fresh: Client[] = [];
   return {
     emulator,
     client,
@@ -48,8 +51,23 @@ export async function startSite(options: EmulatorOptions = {}): Promise<TestSite
     sent,
     payloads: (method: string) => sent.filter((r) => r.method === method).map((r) => r.payload),
     apiWith: <S extends SiteSchema = LooseSchema, D extends DateMode = "date">(o?: EntityApiOptions<D>) => entityApi<S, D>(client, o),
+    freshClient: () => {
+      const own: RpcRequest[] = [];
+      const recording: TransportStrategy = {
+        name: "recording",
+        send: (request, context) => {
+          own.push(request);
+          return inner.send(request, context);
+        },
+        http: (request, context) => (inner.http as NonNullable<TransportStrategy["http"]>)(request, context),
+      };
+      const c = createClient({ site: emulator.url, transport: recording, auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
+      fresh.push(c);
+      return { client: c, sent: own };
+    },
     methods: () => emulator.requests().map((r) => r.method_name ?? r.path),
     close: async () => {
+      await Promise.all(fresh.map((c) => c.close()));
       await client.close();
       await emulator.close();
     },

@@ -1,0 +1,105 @@
+/**
+ * Downloads hand the session token to `client.http()` as session credentials: the transport speaks it (the
+ * `_session_id` cookie, on the site's origin only) and the token never shows in an error.
+ */
+import { inspect } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient, type HttpRequest, type HttpResponse, type TransportStrategy } from "@sg/core";
+import { scriptAuth } from "@sg/auth-script";
+import { SgTransferError, downloadAttachment, entityApi, getSessionToken, upload } from "./index.js";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+const TOKEN = "tok-7f3a9c1e-SECRET-d41d8cd98f00";
+
+/** Every way an error could leak the token. */
+function renderings(error: unknown): string[] {
+  const e = error as Error & { reply?: string; hint?: string; cause?: unknown };
+  return [String(e), e.message, e.stack ?? "", e.reply ?? "", e.hint ?? "", inspect(e, { depth: 5 }), JSON.stringify(e), JSON.stringify(Object.entries(e))];
+}
+
+/** A transport whose site answers downloads with `status` and a body that reflects the credentials it got. */
+function reflectingTransport(status: number): { transport: TransportStrategy; requests: HttpRequest[] } {
+  const requests: HttpRequest[] = [];
+  const transport: TransportStrategy = {
+    name: "fake",
+    send: async (request) => {
+      if (request.method === "get_session_token") return { session_id: TOKEN };
+      if (request.method === "info") return { version: [8, 0, 0] };
+      throw new Error(`unexpected ${request.method}`);
+    },
+    http: async (request): Promise<HttpResponse> => {
+      requests.push(request);
+      const creds = request.credentials;
+      const echo = creds?.kind === "session" ? `session ${creds.sessionToken} refused; Cookie: _session_id=${creds.sessionToken}` : "no session";
+      return { status, headers: new Headers({ "content-type": "text/plain" }), body: new TextEncoder().encode(status < 300 ? "file bytes" : echo) };
+    },
+  };
+  return { transport, requests };
+}
+
+describe("downloads with explicit session credentials (fake transport)", () => {
+  it("passes the token as session credentials to client.http, never as a hand-built cookie", async () => {
+    const { transport, requests } = reflectingTransport(200);
+    const client = createClient({ site: "https://studio.example.com", transport, auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
+    const bytes = await downloadAttachment(client, 12);
+    expect(new TextDecoder().decode(bytes)).toBe("file bytes");
+    const [request] = requests;
+    expect(request).toMatchObject({ method: "GET", target: "https://studio.example.com/file_serve/attachment/12", kind: "read", credentials: { kind: "session", sessionToken: TOKEN } });
+    expect(Object.keys(request!.headers ?? {}).map((k) => k.toLowerCase())).not.toContain("cookie");
+  });
+
+  it("sends no credentials at all to another origin (cloud storage)", async () => {
+    const { transport, requests } = reflectingTransport(200);
+    const client = createClient({ site: "https://studio.example.com", transport, auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
+    await downloadAttachment(client, { url: "https://bucket.s3.example.net/abc?X-Amz-Signature=1" });
+    expect(requests[0]!.credentials).toBeUndefined();
+    expect(requests[0]!.headers ?? {}).toEqual({});
+  });
+
+  it.each([403, 404, 500])("never shows the token in the error of a failed download (HTTP %i), even when the site echoes it", async (status) => {
+    const { transport } = reflectingTransport(status);
+    const client = createClient({ site: "https://studio.example.com", transport, auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
+    expect(await getSessionToken(client)).toBe(TOKEN);
+    const error = await entityApi(client).downloadAttachment(12).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgTransferError);
+    expect((error as SgTransferError).status).toBe(status);
+    expect((error as SgTransferError).reply).toContain("[REDACTED]");
+    for (const text of renderings(error)) expect(text).not.toContain(TOKEN);
+  });
+});
+
+describe("downloads against the emulator", () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await startSite();
+  });
+  afterAll(async () => {
+    await site.close();
+  });
+
+  it("a refused download echoing the session leaks no token, and the token is fetched again afterwards", async () => {
+    const { client, sent } = site.freshClient();
+    const shot = (await site.api.findOne("Shot", []))!;
+    const id = await upload(client, "Shot", shot.id, new File([new TextEncoder().encode("payload")], "p.txt"));
+    expect(new TextDecoder().decode(await downloadAttachment(client, id))).toBe("payload");
+    const token = await getSessionToken(client);
+    expect(token.length).toBeGreaterThan(8);
+    site.emulator.injectFault({ method: `/file_serve/attachment/${id}`, status: 403, body: `session ${token} is not allowed (_session_id=${token})` });
+    const error = await downloadAttachment(client, id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgTransferError);
+    expect((error as SgTransferError).code).toBe("SG_DOWNLOAD_FAILED");
+    for (const text of renderings(error)) expect(text).not.toContain(token);
+    // 403 forgot the token: the next download asks for one again.
+    const before = sent.filter((r) => r.method === "get_session_token").length;
+    expect(new TextDecoder().decode(await downloadAttachment(client, id))).toBe("payload");
+    expect(sent.filter((r) => r.method === "get_session_token").length).toBe(before + 1);
+  });
+
+  it("a download of a missing attachment fails without the token", async () => {
+    const { client } = site.freshClient();
+    const token = await getSessionToken(client);
+    const error = await downloadAttachment(client, 987_654).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgTransferError);
+    for (const text of renderings(error)) expect(text).not.toContain(token);
+  });
+});
