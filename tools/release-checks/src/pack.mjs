@@ -9,11 +9,12 @@ export function packedFiles(dir) {
 
 const ALWAYS = new Set(["package.json", "README.md", "LICENSE", "CHANGELOG.md"]);
 
-/** Files in a pack that should not be there (anything but dist, README, LICENSE, and the schema data + NOTICE where it ships). */
+/** Files in a pack that should not be there (anything but dist, bin wrappers, README, LICENSE, and the schema data + NOTICE where it ships). */
 export function unexpectedFiles(files, { shipsData = false } = {}) {
   return files.filter((f) => {
     if (ALWAYS.has(f)) return false;
     if (shipsData && (f === "NOTICE" || f.startsWith("data/"))) return false;
+    if (/^bin\/[\w.-]+\.js$/.test(f)) return false;
     if (!f.startsWith("dist/")) return true;
     return /\.test\.|\.tsbuildinfo$|test-support\//.test(f);
   });

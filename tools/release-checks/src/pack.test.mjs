@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { attwProblems, missingFiles, packedFiles, publintProblems, unexpectedFiles } from "./pack.mjs";
@@ -9,7 +9,7 @@ const license = readFileSync(join(repoRoot, "LICENSE"), "utf8");
 
 describe("the unexpected-file rule", () => {
   it("flags sources, tests and build info but not dist, docs or shipped data", () => {
-    const files = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json"];
+    const files = ["package.json", "README.md", "LICENSE", "dist/index.js", "bin/sg.js", "dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json"];
     expect(unexpectedFiles(files)).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json"]);
     expect(unexpectedFiles(files, { shipsData: true })).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo"]);
     expect(missingFiles(["package.json"])).toContain("LICENSE");
@@ -41,5 +41,16 @@ describe.each(packages.map((p) => [p.manifest.name, p]))("%s as published", (_na
     expect(m.engines?.node).toMatch(/>=20/);
     expect(m.exports?.["."]?.types).toBe("./dist/index.d.ts");
     for (const range of Object.values(m.peerDependencies ?? {})) expect(range).toBe(">=0.1.0 <1.0.0");
+  });
+});
+
+describe("command-line packages", () => {
+  it.each([["@sg/cli", "sg"], ["@sg/emulator", "sg-emulator"]])("%s links its '%s' bin to a committed, executable wrapper (so npm ci can link it before the build)", (name, bin) => {
+    const pkg = packages.find((p) => p.manifest.name === name);
+    const target = pkg.manifest.bin?.[bin];
+    expect(target).toMatch(/^\.\/bin\/[\w-]+\.js$/);
+    const mode = statSync(join(pkg.dir, target)).mode;
+    expect(mode & 0o111).not.toBe(0);
+    expect(readFileSync(join(pkg.dir, target), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 });
