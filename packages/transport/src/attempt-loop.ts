@@ -1,10 +1,10 @@
-import { SgError, SgTimeoutError } from "@sg/core";
+import { SgError, SgTimeoutError, silentLogger } from "@sg/core";
 import type { AttemptRecord, Clock, Logger, MethodKind } from "@sg/core";
 import { classifyNetworkError, networkError } from "./network-errors.js";
 import type { RetryBudget } from "./retry-budget.js";
 import { classify } from "./retry-policy.js";
 import type { AttemptOutcome, RetryPolicy } from "./retry-policy.js";
-import { startAttempt, startCall } from "./timeouts.js";
+import { CallLimits } from "./timeouts.js";
 
 /** What the `onRetry` hook is told before each retry. */
 export interface RetryInfo {
@@ -35,6 +35,9 @@ export type AttemptResult<T> =
   /** A failure that the policy may retry; `fallback` is returned instead of throwing when no retry follows. */
   | { readonly ok: false; readonly error: SgError; readonly outcome: AttemptOutcome; readonly status: number; readonly fallback?: { readonly value: T } };
 
+/** The calls of one transport in flight, so `close()` can abort them. */
+export type Inflight = Set<Pick<CallLimits, "abort">>;
+
 /** Everything the loop needs besides the attempt itself. */
 export interface AttemptLoopOptions {
   readonly method: string;
@@ -52,7 +55,19 @@ export interface AttemptLoopOptions {
   /** Where the request goes, for log lines (no credentials). */
   readonly target: string;
   /** Registry of in-flight calls, so `close()` can abort them. */
-  readonly inflight: Set<AbortController>;
+  readonly inflight: Inflight;
+}
+
+type Log = (level: "debug" | "info" | "warn", message: string, data: Record<string, unknown>) => void;
+
+const noLog: Log = () => {};
+
+function writeLog(o: AttemptLoopOptions, level: "debug" | "info" | "warn", message: string, data: Record<string, unknown>): void {
+  try {
+    o.logger[level](`@sg/transport: ${message}`, { method: o.method, kind: o.kind, target: o.target, ...data });
+  } catch {
+    // A broken logger must not break the call.
+  }
 }
 
 function finalize(error: SgError, attempts: AttemptRecord[]): SgError {
@@ -65,32 +80,22 @@ function finalize(error: SgError, attempts: AttemptRecord[]): SgError {
  * caller aborts. Every error thrown carries the list of attempts.
  */
 export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: AbortSignal, attempt: number) => Promise<AttemptResult<T>>): Promise<T> {
-  const closer = new AbortController();
-  o.inflight.add(closer);
-  // The caller's signal also aborts `closer` (no AbortSignal.any: it leaks listeners on long-lived signals in Node 20).
-  const onCallerAbort = (): void => closer.abort(o.signal?.reason);
-  if (o.signal?.aborted) onCallerAbort();
-  else o.signal?.addEventListener("abort", onCallerAbort, { once: true });
-  const call = startCall(closer.signal, o.deadlineMs, o.method);
+  const call = new CallLimits(o.signal, o.deadlineMs, o.method);
+  o.inflight.add(call);
   const attempts: AttemptRecord[] = [];
   const start = o.clock.now();
-  const log = (level: "debug" | "info" | "warn", message: string, data: Record<string, unknown>): void => {
-    try {
-      o.logger[level](`@sg/transport: ${message}`, { method: o.method, kind: o.kind, target: o.target, ...data });
-    } catch {
-      // A broken logger must not break the call.
-    }
-  };
+  // core's silentLogger drops every line: then the lines are not even built.
+  const log = o.logger === silentLogger ? noLog : (level: "debug" | "info" | "warn", message: string, data: Record<string, unknown>): void => writeLog(o, level, message, data);
   let spent = 0;
   try {
     for (let attempt = 1; ; attempt += 1) {
       const stop = call.stopError();
       if (stop) throw finalize(asSgError(stop), attempts);
-      const scope = startAttempt(call, o.timeoutMs);
+      const signal = call.attempt(o.timeoutMs);
       const t0 = performance.now();
       let result: AttemptResult<T>;
       try {
-        result = await attemptFn(scope.signal, attempt);
+        result = await attemptFn(signal, attempt);
       } catch (thrown) {
         const elapsedMs = Math.round(performance.now() - t0);
         const stopped = call.stopError();
@@ -99,7 +104,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
           log("debug", `${o.method} attempt ${attempt} stopped (${asSgError(stopped).code}) after ${elapsedMs} ms`, { attempt, elapsedMs });
           throw finalize(asSgError(stopped), attempts);
         }
-        if (scope.timedOut()) {
+        if (call.timedOut()) {
           result = {
             ok: false,
             status: 0,
@@ -122,8 +127,6 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
           const outcome = classifyNetworkError(thrown);
           result = { ok: false, status: 0, outcome, error: networkError(thrown, outcome, { method: o.method, kind: o.kind, secrets: o.secrets }) };
         }
-      } finally {
-        scope.dispose();
       }
       const elapsedMs = Math.round(performance.now() - t0);
       const record: { attempt: number; status?: number; code?: string; delayMs?: number; elapsedMs: number } = { attempt, elapsedMs };
@@ -131,7 +134,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       else if (!result.ok) record.code = result.outcome.type === "status" ? "ERR_HTTP" : result.outcome.code;
       attempts.push(record);
       if (result.ok) {
-        log("debug", `${o.method} attempt ${attempt}: HTTP ${result.status} in ${elapsedMs} ms`, { attempt, status: result.status, elapsedMs });
+        if (log !== noLog) log("debug", `${o.method} attempt ${attempt}: HTTP ${result.status} in ${elapsedMs} ms`, { attempt, status: result.status, elapsedMs });
         o.budget.recordSuccess(spent);
         return result.value;
       }
@@ -181,7 +184,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       }
       log("info", `${o.method}: retrying in ${decision.delayMs} ms (${decision.reason})`, { attempt, delayMs: decision.delayMs, reason: decision.reason });
       try {
-        await o.clock.sleep(decision.delayMs, call.signal);
+        await o.clock.sleep(decision.delayMs, call.sleep());
       } catch {
         const stopped = call.stopError();
         throw finalize(asSgError(stopped ?? new Error("sleep failed")), attempts);
@@ -189,8 +192,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
     }
   } finally {
     call.dispose();
-    o.signal?.removeEventListener("abort", onCallerAbort);
-    o.inflight.delete(closer);
+    o.inflight.delete(call);
   }
 }
 

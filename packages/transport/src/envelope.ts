@@ -25,12 +25,14 @@ export function isTruthyPayload(payload: unknown): boolean {
   return true;
 }
 
+const METHOD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * Build `{method_name, params}`: `info` goes without auth (`params: []`); every other method needs
  * credentials, which become `params[0]`; the payload is appended only when truthy.
  */
 export function buildEnvelope(method: string, payload: unknown, credentials: Credentials | undefined): RpcEnvelope {
-  if (typeof method !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(method)) {
+  if (typeof method !== "string" || !METHOD_NAME.test(method)) {
     throw new SgValidationError("@sg/transport", { path: ["method"], expected: "an RPC method name such as 'read'", received: typeof method === "string" ? JSON.stringify(method.slice(0, 40)) : typeof method });
   }
   const params: unknown[] = [];
@@ -50,6 +52,8 @@ export function buildEnvelope(method: string, payload: unknown, credentials: Cre
   return { method_name: method, params };
 }
 
+const encoder = new TextEncoder();
+
 /** Encode the envelope as UTF-8 JSON bytes (non-ASCII characters go over the wire as raw UTF-8). */
 export function encodeEnvelope(envelope: RpcEnvelope): Uint8Array {
   let json: string;
@@ -63,5 +67,5 @@ export function encodeEnvelope(envelope: RpcEnvelope): Uint8Array {
       method: envelope.method_name,
     });
   }
-  return new TextEncoder().encode(json);
+  return encoder.encode(json);
 }

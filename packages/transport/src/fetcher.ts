@@ -1,5 +1,8 @@
 import { createFetch } from "ofetch";
+import type { FetchOptions } from "ofetch";
 import type { RawResponse } from "./rpc-response.js";
+
+const EMPTY = new Uint8Array(0);
 
 /** A fetch-compatible function (`globalThis.fetch`, undici's `fetch`, an instrumented wrapper, …). */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -29,19 +32,20 @@ export type Exchanger = (request: ExchangeRequest) => Promise<RawResponse>;
 export function createExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined): Exchanger {
   const $fetch = createFetch({ fetch: (fetchFn ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init))) as typeof globalThis.fetch });
   return async (request: ExchangeRequest): Promise<RawResponse> => {
-    const response = await $fetch.raw(request.url, {
+    // One small literal per exchange (ofetch copies it and the headers once more by itself).
+    const init: Record<string, unknown> = {
       method: request.method,
       headers: request.headers,
-      body: request.body as RequestInit["body"],
+      body: request.body,
       signal: request.signal,
       redirect: "manual",
       retry: false,
       ignoreResponseError: true,
       responseType: "arrayBuffer",
-      ...(dispatcher ? { dispatcher: dispatcher as never } : {}),
-    });
+    };
+    if (dispatcher) init["dispatcher"] = dispatcher;
+    const response = await $fetch.raw(request.url, init as FetchOptions<"arrayBuffer">);
     const data: unknown = response._data;
-    const body = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(0);
-    return { status: response.status, statusText: response.statusText, headers: response.headers, body };
+    return { status: response.status, statusText: response.statusText, headers: response.headers, body: data instanceof ArrayBuffer ? new Uint8Array(data) : EMPTY };
   };
 }

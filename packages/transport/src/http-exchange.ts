@@ -1,7 +1,7 @@
 import { SgValidationError, describeValue, redactUrl } from "@sg/core";
 import type { Credentials, FormValue, HttpRequest, HttpResponse, TransportContext } from "@sg/core";
 import { runAttempts } from "./attempt-loop.js";
-import type { AttemptResult } from "./attempt-loop.js";
+import type { AttemptResult, Inflight } from "./attempt-loop.js";
 import { authParams } from "./auth-params.js";
 import { httpStatusError } from "./fault-map.js";
 import type { Exchanger } from "./fetcher.js";
@@ -23,7 +23,7 @@ export interface HttpExchangeDeps {
   readonly exchange: Exchanger;
   readonly budget: RetryBudget;
   readonly userAgent: string;
-  readonly inflight: Set<AbortController>;
+  readonly inflight: Inflight;
 }
 
 /**

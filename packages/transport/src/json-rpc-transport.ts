@@ -1,7 +1,7 @@
 import { SgAbortError, SgError, SgHttpError, SgValidationError, describeValue } from "@sg/core";
-import type { HttpRequest, HttpResponse, RpcRequest, TransportContext, TransportStrategy } from "@sg/core";
+import type { HttpRequest, HttpResponse, RpcRequest, Site, TransportContext, TransportStrategy } from "@sg/core";
 import { runAttempts } from "./attempt-loop.js";
-import type { AttemptResult } from "./attempt-loop.js";
+import type { AttemptResult, Inflight } from "./attempt-loop.js";
 import { buildEnvelope, encodeEnvelope } from "./envelope.js";
 import { createExchanger } from "./fetcher.js";
 import { rpcHeaders } from "./headers.js";
@@ -40,7 +40,11 @@ export function jsonRpcTransport(options?: JsonRpcTransportOptions): TransportSt
   const exchange = createExchanger(o.fetch, o.dispatcher);
   const budget = o.budget === false ? UNLIMITED_RETRY_BUDGET : createRetryBudget(o.budget);
   const ua = userAgent(o.userAgentSuffix);
-  const inflight = new Set<AbortController>();
+  const inflight: Inflight = new Set();
+  // Per-site request parts, computed once per site (a client hands the same frozen context to every call).
+  let lastSite: Site | undefined;
+  let url = "";
+  let headers: Readonly<Record<string, string>> = {};
 
   async function send(request: RpcRequest, context: TransportContext): Promise<unknown> {
     if (!request || typeof request !== "object") {
@@ -51,9 +55,14 @@ export function jsonRpcTransport(options?: JsonRpcTransportOptions): TransportSt
     const kind = checkKind(request.kind, method);
     const body = encodeEnvelope(envelope);
     const site = context.site;
+    if (site !== lastSite) {
+      url = `${site.href}/api3/json`;
+      headers = Object.freeze(rpcHeaders({ userAgent: ua, localized: o.localized, basicAuth: site.basicAuth }));
+      lastSite = site;
+    }
+    const target = url;
+    const sendHeaders = headers;
     const secrets = callSecrets(request.credentials, site);
-    const url = `${site.href}/api3/json`;
-    const headers = rpcHeaders({ userAgent: ua, localized: o.localized, basicAuth: site.basicAuth });
     return runAttempts(
       {
         method,
@@ -68,11 +77,11 @@ export function jsonRpcTransport(options?: JsonRpcTransportOptions): TransportSt
         secrets,
         onRetry: o.onRetry,
         random: o.random,
-        target: url,
+        target,
         inflight,
       },
       async (signal): Promise<AttemptResult<unknown>> => {
-        const raw = await exchange({ url, method: "POST", headers, body, signal });
+        const raw = await exchange({ url: target, method: "POST", headers: sendHeaders, body, signal });
         try {
           return { ok: true, value: decodeRpcResponse(raw, { method, secrets }, context.clock.now()), status: raw.status };
         } catch (error) {
@@ -91,9 +100,7 @@ export function jsonRpcTransport(options?: JsonRpcTransportOptions): TransportSt
   }
 
   async function close(): Promise<void> {
-    for (const controller of [...inflight]) {
-      controller.abort(new SgAbortError("the transport was closed while the call was in flight"));
-    }
+    for (const call of [...inflight]) call.abort(new SgAbortError("the transport was closed while the call was in flight"));
     inflight.clear();
   }
 

@@ -1,85 +1,120 @@
 import { SgTimeoutError, abortErrorFrom } from "@sg/core";
 
-/** The signals of one call: the caller's signal combined with the overall deadline. */
-export interface CallScope {
-  /** Aborts when the caller aborts or the deadline passes (its reason is then the error to throw). */
-  readonly signal: AbortSignal;
-  /** Whether the caller's signal fired. */
-  userAborted(): boolean;
-  /** Whether the deadline passed. */
-  deadlinePassed(): boolean;
-  /** The error for the way the call was stopped (abort or deadline), if it was. */
-  stopError(): Error | undefined;
-  /** Clear timers and listeners. */
-  dispose(): void;
-}
-
 /**
- * Start a call scope. The deadline uses a real timer, so a call can never hang past it even if the clock is
- * a test fake; the caller's signal cancels at once.
+ * The limits of one call: the caller's signal, `close()`, the overall deadline and the per-attempt timeout.
+ * The deadline uses a real timer, so a call can never hang past it even if the clock is a test fake; the
+ * caller's signal cancels at once.
+ *
+ * Built for the hot path: one real timer per call (armed for whichever of the attempt timeout and the
+ * deadline comes first, re-armed only when an attempt or a backoff starts), one `AbortController` per attempt
+ * (the signal fetch needs), a listener on the caller's signal only when there is one, and no closures per call
+ * beyond the two timer callbacks.
  */
-export function startCall(userSignal: AbortSignal | undefined, deadlineMs: number, method: string): CallScope {
-  const controller = new AbortController();
-  let deadlineHit = false;
-  const onUserAbort = (): void => controller.abort(abortErrorFrom(userSignal));
-  if (userSignal?.aborted) onUserAbort();
-  else userSignal?.addEventListener("abort", onUserAbort, { once: true });
-  const timer = Number.isFinite(deadlineMs)
-    ? setTimeout(() => {
-        deadlineHit = true;
-        controller.abort(
-          new SgTimeoutError(`'${method}' did not complete within its deadline of ${deadlineMs} ms`, {
-            timeoutMs: deadlineMs,
+export class CallLimits {
+  private readonly deadlineAt: number;
+  private stopped: Error | undefined = undefined;
+  private current: AbortController | undefined = undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private attemptTimedOut = false;
+  private readonly onUserAbort: (() => void) | undefined = undefined;
+
+  /**
+   * @param userSignal - the caller's signal, if any.
+   * @param deadlineMs - the limit for the whole call (a real timer; `Infinity` for none).
+   * @param method - the method or label named in the deadline error.
+   */
+  constructor(
+    private readonly userSignal: AbortSignal | undefined,
+    private readonly deadlineMs: number,
+    private readonly method: string,
+  ) {
+    this.deadlineAt = Number.isFinite(deadlineMs) ? performance.now() + deadlineMs : Number.POSITIVE_INFINITY;
+    if (userSignal) {
+      if (userSignal.aborted) this.abort(abortErrorFrom(userSignal));
+      else {
+        this.onUserAbort = (): void => this.abort(abortErrorFrom(userSignal));
+        userSignal.addEventListener("abort", this.onUserAbort, { once: true });
+      }
+    }
+  }
+
+  /** The error for the way the call was stopped (abort, `close()` or deadline), if it was. */
+  stopError(): Error | undefined {
+    return this.stopped;
+  }
+
+  /** Stop the call with `reason` (caller abort, `close()`, deadline): the current attempt or sleep aborts at once. */
+  abort(reason: Error): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    this.clearTimer();
+    this.current?.abort(reason);
+  }
+
+  /** Start an attempt limited by `timeoutMs` (a real timer) and the call's limits; returns the signal for fetch. */
+  attempt(timeoutMs: number): AbortSignal {
+    return this.begin(Number.isFinite(timeoutMs) ? timeoutMs : Number.POSITIVE_INFINITY);
+  }
+
+  /** The signal for a backoff sleep: aborts when the call stops (the deadline keeps running). */
+  sleep(): AbortSignal {
+    return this.begin(Number.POSITIVE_INFINITY);
+  }
+
+  /** Whether the last attempt ended by its own timeout (and the call itself was not stopped). */
+  timedOut(): boolean {
+    return this.attemptTimedOut && !this.stopped;
+  }
+
+  /** Clear the timer and the caller-signal listener. */
+  dispose(): void {
+    this.clearTimer();
+    this.current = undefined;
+    if (this.onUserAbort) this.userSignal?.removeEventListener("abort", this.onUserAbort);
+  }
+
+  private begin(timeoutMs: number): AbortSignal {
+    const controller = new AbortController();
+    this.current = controller;
+    this.attemptTimedOut = false;
+    if (this.stopped) controller.abort(this.stopped);
+    else this.arm(timeoutMs);
+    return controller.signal;
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Arm the one timer: for the attempt timeout when it comes before the deadline, else for the deadline. */
+  private arm(timeoutMs: number): void {
+    this.clearTimer();
+    const remaining = this.deadlineAt - performance.now();
+    if (timeoutMs < remaining) {
+      const controller = this.current;
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (controller !== this.current) return;
+        this.attemptTimedOut = true;
+        const reason = new Error(`attempt timed out after ${timeoutMs} ms`);
+        reason.name = "TimeoutError";
+        controller?.abort(reason);
+        // The deadline still runs while the aborted attempt unwinds.
+        this.arm(Number.POSITIVE_INFINITY);
+      }, timeoutMs);
+    } else if (remaining !== Number.POSITIVE_INFINITY) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.abort(
+          new SgTimeoutError(`'${this.method}' did not complete within its deadline of ${this.deadlineMs} ms`, {
+            timeoutMs: this.deadlineMs,
             scope: "deadline",
-            method,
+            method: this.method,
             hint: "The site is slow or retries took too long; raise deadlineMs if the call is expected to be long (large reads, uploads).",
           }),
         );
-      }, deadlineMs)
-    : undefined;
-  return {
-    signal: controller.signal,
-    userAborted: (): boolean => Boolean(userSignal?.aborted),
-    deadlinePassed: (): boolean => deadlineHit,
-    stopError: (): Error | undefined => (controller.signal.aborted ? (controller.signal.reason as Error) : undefined),
-    dispose(): void {
-      if (timer !== undefined) clearTimeout(timer);
-      userSignal?.removeEventListener("abort", onUserAbort);
-    },
-  };
-}
-
-/** The signal of one HTTP attempt: the call scope plus the per-attempt timeout. */
-export interface AttemptScope {
-  /** Aborts on the call scope or the attempt timeout. */
-  readonly signal: AbortSignal;
-  /** Whether the per-attempt timeout fired. */
-  timedOut(): boolean;
-  /** Clear timers and listeners. */
-  dispose(): void;
-}
-
-/** Start one attempt with its own timeout (a real timer). */
-export function startAttempt(call: CallScope, timeoutMs: number): AttemptScope {
-  const controller = new AbortController();
-  let fired = false;
-  const onCallAbort = (): void => controller.abort(call.signal.reason);
-  if (call.signal.aborted) onCallAbort();
-  else call.signal.addEventListener("abort", onCallAbort, { once: true });
-  const timer = Number.isFinite(timeoutMs)
-    ? setTimeout(() => {
-        fired = true;
-        const reason = new Error(`attempt timed out after ${timeoutMs} ms`);
-        reason.name = "TimeoutError";
-        controller.abort(reason);
-      }, timeoutMs)
-    : undefined;
-  return {
-    signal: controller.signal,
-    timedOut: (): boolean => fired && !call.signal.aborted,
-    dispose(): void {
-      if (timer !== undefined) clearTimeout(timer);
-      call.signal.removeEventListener("abort", onCallAbort);
-    },
-  };
+      }, Math.max(0, remaining));
+    }
+  }
 }

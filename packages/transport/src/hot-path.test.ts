@@ -1,0 +1,138 @@
+import { getEventListeners } from "node:events";
+import { afterEach, describe, expect, it } from "vitest";
+import { SgAbortError, SgTimeoutError, parseSite, systemClock } from "@sg/core";
+import type { Credentials, SgError } from "@sg/core";
+import { jsonRpcTransport } from "./index.js";
+import { capturingLogger, contextFor, fakeClock, json, startServer, text } from "./test-support/server.js";
+import type { TestServer } from "./test-support/server.js";
+
+// The per-call work was cut down (one timer and one AbortController per attempt, request parts cached per
+// site, no log lines built for the silent logger); these pin the behaviour that must survive that.
+
+const script: Credentials = Object.freeze({ kind: "script", scriptName: "bot", scriptKey: "KEY-marker-123" });
+const servers: TestServer[] = [];
+async function serve(...args: Parameters<typeof startServer>): Promise<TestServer> {
+  const s = await startServer(...args);
+  servers.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+const fail = (p: Promise<unknown>): Promise<SgError> => p.then(
+  () => {
+    throw new Error("expected a rejection");
+  },
+  (e: unknown) => e as SgError,
+);
+const read = (extra: object = {}) => ({ method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" as const, ...extra });
+
+describe("one timer per call", () => {
+  it("the deadline still fires when attempt timeouts re-arm the timer across retries", async () => {
+    const server = await serve(() => {});
+    const started = Date.now();
+    const t = jsonRpcTransport({ timeoutMs: 100, deadlineMs: 250, retry: { baseDelayMs: 0 } });
+    const err = await fail(t.send(read(), contextFor(server.url, fakeClock())));
+    expect(err).toBeInstanceOf(SgTimeoutError);
+    expect((err as SgTimeoutError).scope).toBe("deadline");
+    expect((err as SgTimeoutError).timeoutMs).toBe(250);
+    // two attempts timed out (100 ms each), the third was cut by the deadline
+    expect(err.attempts.map((a) => a.code)).toEqual(["SG_TIMEOUT", "SG_TIMEOUT", "SG_TIMEOUT"]);
+    expect(server.requests).toHaveLength(3);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("an attempt timeout equal to the deadline reports the deadline", async () => {
+    const server = await serve(() => {});
+    const err = await fail(jsonRpcTransport({ timeoutMs: 120, deadlineMs: 120 }).send(read(), contextFor(server.url, fakeClock())));
+    expect((err as SgTimeoutError).scope).toBe("deadline");
+    expect(err.attempts).toHaveLength(1);
+  });
+
+  it("a per-call deadline shorter than the attempt timeout wins", async () => {
+    const server = await serve(() => {});
+    const err = await fail(jsonRpcTransport({ timeoutMs: 5000 }).send(read({ deadlineMs: 80 }), contextFor(server.url, fakeClock())));
+    expect((err as SgTimeoutError).scope).toBe("deadline");
+    expect((err as SgTimeoutError).timeoutMs).toBe(80);
+  });
+
+  it("the deadline (a real timer) cuts a backoff sleep even when the injected clock is slow", async () => {
+    const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
+    // now() stands still and every sleep lasts 20× what it was asked: only the real deadline timer can end it
+    const frozen = { now: () => 1_700_000_000_000, sleep: (ms: number, signal?: AbortSignal) => systemClock.sleep(ms * 20, signal) };
+    const started = Date.now();
+    const err = await fail(jsonRpcTransport({ deadlineMs: 200, retry: { baseDelayMs: 150 } }).send(read(), contextFor(server.url, frozen)));
+    expect(err).toBeInstanceOf(SgTimeoutError);
+    expect((err as SgTimeoutError).scope).toBe("deadline");
+    expect(err.attempts.map((a) => a.status)).toEqual([502]);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("leaves no listener on a long-lived caller signal and none on a signal that aborted", async () => {
+    const server = await serve((_req, res) => json(res, { results: 1 }));
+    const t = jsonRpcTransport();
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i += 1) expect(await t.send(read({ signal: controller.signal }), contextFor(server.url))).toBe(1);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
+  it("close() during a backoff sleep aborts at once", async () => {
+    const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
+    const t = jsonRpcTransport({ retry: { baseDelayMs: 5000 } });
+    const started = Date.now();
+    const p = fail(t.send(read(), contextFor(server.url, systemClock)));
+    await new Promise((r) => setTimeout(r, 100));
+    await t.close?.();
+    const err = await p;
+    expect(err).toBeInstanceOf(SgAbortError);
+    expect(err.message).toMatch(/transport was closed/);
+    expect(err.attempts.map((a) => a.status)).toEqual([502]);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("a caller abort after the call finished does nothing, and an abort reason that is an SgError is kept", async () => {
+    const server = await serve(() => {});
+    const controller = new AbortController();
+    const reason = new SgTimeoutError("the caller's own budget ran out", { timeoutMs: 1, scope: "deadline" });
+    setTimeout(() => controller.abort(reason), 30);
+    const err = await fail(jsonRpcTransport().send(read({ signal: controller.signal }), contextFor(server.url)));
+    expect(err).toBe(reason);
+  });
+});
+
+describe("request parts cached per site", () => {
+  it("one transport shared by two sites sends each call to its own site with its own headers", async () => {
+    const a = await serve((_req, res) => json(res, { results: "a" }));
+    const b = await serve((_req, res) => json(res, { results: "b" }));
+    const t = jsonRpcTransport({ localized: true });
+    const siteA = contextFor(a.url);
+    const siteB = contextFor(parseSite(`http://u:pw-secret@127.0.0.1:${b.port}/base`));
+    for (let i = 0; i < 3; i += 1) {
+      expect(await t.send(read(), siteA)).toBe("a");
+      expect(await t.send(read(), siteB)).toBe("b");
+    }
+    expect(a.requests.map((r) => r.url)).toEqual(["/api3/json", "/api3/json", "/api3/json"]);
+    expect(b.requests.map((r) => r.url)).toEqual(["/base/api3/json", "/base/api3/json", "/base/api3/json"]);
+    expect(a.requests.every((r) => r.headers["authorization"] === undefined && r.headers["locale"] === "auto")).toBe(true);
+    expect(b.requests.every((r) => r.headers["authorization"] === "Basic dTpwdy1zZWNyZXQ=" && r.headers["locale"] === "auto")).toBe(true);
+  });
+
+  it("credentials are read per call, not cached: a new credentials object is sent as is", async () => {
+    const server = await serve((_req, res) => json(res, { results: 1 }));
+    const t = jsonRpcTransport();
+    await t.send(read(), contextFor(server.url));
+    await t.send(read({ credentials: { kind: "session", sessionToken: "tok-2" } }), contextFor(server.url));
+    expect(server.requests.map((r) => (r.json as { params: unknown[] }).params[0])).toEqual([
+      { script_name: "bot", script_key: "KEY-marker-123" },
+      { session_token: "tok-2", reject_if_expired: true },
+    ]);
+  });
+
+  it("a custom logger still gets the per-attempt debug line; the silent logger gets nothing built", async () => {
+    const server = await serve((_req, res) => json(res, { results: 1 }));
+    const logger = capturingLogger();
+    await jsonRpcTransport().send(read(), contextFor(server.url, fakeClock(), logger));
+    expect(logger.lines.some((l) => /read attempt 1: HTTP 200/.test(l))).toBe(true);
+    expect(await jsonRpcTransport().send(read(), contextFor(server.url))).toBe(1);
+  });
+});
