@@ -19,6 +19,8 @@ export interface ExchangeRequest {
   readonly body?: Uint8Array | Blob | FormData | URLSearchParams | undefined;
   /** Aborts the exchange (attempt timeout, deadline, caller). */
   readonly signal: AbortSignal;
+  /** Read the body as UTF-8 text (`RawResponse.text`, decoded once by fetch) instead of bytes. */
+  readonly asText?: boolean;
 }
 
 /** Sends one exchange and reads the whole body. Throws only when no response arrived. */
@@ -41,11 +43,13 @@ export function createExchanger(fetchFn: FetchFunction | undefined, dispatcher: 
       redirect: "manual",
       retry: false,
       ignoreResponseError: true,
-      responseType: "arrayBuffer",
+      responseType: request.asText ? "text" : "arrayBuffer",
     };
     if (dispatcher) init["dispatcher"] = dispatcher;
-    const response = await $fetch.raw(request.url, init as FetchOptions<"arrayBuffer">);
+    const response = await $fetch.raw(request.url, init as FetchOptions<"arrayBuffer" | "text">);
     const data: unknown = response._data;
-    return { status: response.status, statusText: response.statusText, headers: response.headers, body: data instanceof ArrayBuffer ? new Uint8Array(data) : EMPTY };
+    const head = { status: response.status, statusText: response.statusText, headers: response.headers };
+    if (request.asText) return { ...head, body: EMPTY, text: typeof data === "string" ? data : "" };
+    return { ...head, body: data instanceof ArrayBuffer ? new Uint8Array(data) : EMPTY };
   };
 }

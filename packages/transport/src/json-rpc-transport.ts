@@ -81,7 +81,7 @@ export function jsonRpcTransport(options?: JsonRpcTransportOptions): TransportSt
         inflight,
       },
       async (signal): Promise<AttemptResult<unknown>> => {
-        const raw = await exchange({ url: target, method: "POST", headers: sendHeaders, body, signal });
+        const raw = await exchange({ url: target, method: "POST", headers: sendHeaders, body, signal, asText: true });
         try {
           return { ok: true, value: decodeRpcResponse(raw, { method, secrets }, context.clock.now()), status: raw.status };
         } catch (error) {

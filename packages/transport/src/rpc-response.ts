@@ -11,8 +11,10 @@ export interface RawResponse {
   readonly statusText: string;
   /** Response headers. */
   readonly headers: Headers;
-  /** The whole body. */
+  /** The whole body (empty when it was read as {@link RawResponse.text}). */
   readonly body: Uint8Array;
+  /** The whole body as text, when the exchange asked for text. */
+  readonly text?: string;
 }
 
 const decoder = new TextDecoder("utf-8");
@@ -37,14 +39,14 @@ export function decodeRpcResponse(response: RawResponse, context: ErrorContext, 
       ...context,
       status: response.status,
       statusText: response.statusText,
-      bodyText: bodyText(response.body),
+      bodyText: response.text ?? bodyText(response.body),
       contentType,
       retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), now),
       location: location ? redactUrl(location).split("?")[0] : undefined,
     });
   }
-  if (response.body.length === 0) return null;
-  const text = bodyText(response.body);
+  const text = response.text ?? bodyText(response.body);
+  if (text.length === 0) return null;
   const type = (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
   if (type === "application/json" || type === "text/javascript" || type.endsWith("+json")) {
     let decoded: unknown;
