@@ -4,7 +4,8 @@ import { classifyNetworkError, networkError } from "./network-errors.js";
 import type { RetryBudget } from "./retry-budget.js";
 import { classify } from "./retry-policy.js";
 import type { AttemptOutcome, RetryPolicy } from "./retry-policy.js";
-import { CallLimits } from "./timeouts.js";
+import { callLimits } from "./timeouts.js";
+import type { CallLimits } from "./timeouts.js";
 
 /** What the `onRetry` hook is told before each retry. */
 export interface RetryInfo {
@@ -80,7 +81,7 @@ function finalize(error: SgError, attempts: AttemptRecord[]): SgError {
  * caller aborts. Every error thrown carries the list of attempts.
  */
 export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: AbortSignal, attempt: number) => Promise<AttemptResult<T>>): Promise<T> {
-  const call = new CallLimits(o.signal, o.deadlineMs, o.method);
+  const call = callLimits(o.signal, o.deadlineMs, o.method);
   o.inflight.add(call);
   const attempts: AttemptRecord[] = [];
   const start = o.clock.now();
