@@ -75,101 +75,117 @@ function fail(path: (string | number)[], expected: string, value: unknown): neve
   throw new SgValidationError(PREFIX, { path, expected, received: describeValue(value) });
 }
 
+/** How an option is checked: `ms` a positive duration, `n` a number ≥ 0, `i0`/`i1` an integer ≥ 0/1, `b` a boolean, `f` a function. */
+type Kind = "ms" | "n" | "i0" | "i1" | "b" | "f";
+
+const EXPECTED: Readonly<Record<Kind, string>> = {
+  ms: "a positive number of milliseconds",
+  n: "a number ≥ 0",
+  i0: "an integer ≥ 0",
+  i1: "an integer ≥ 1",
+  b: "true or false",
+  f: "a function",
+};
+
+function valid(kind: Kind, v: unknown): boolean {
+  if (kind === "b") return typeof v === "boolean";
+  if (kind === "f") return typeof v === "function";
+  if (typeof v !== "number" || !Number.isFinite(v)) return false;
+  return kind === "ms" ? v > 0 : kind === "n" ? v >= 0 : Number.isInteger(v) && v >= (kind === "i1" ? 1 : 0);
+}
+
+/** Check one value against its kind; `undefined` passes through (the caller applies the default). */
+function check<T>(kind: Kind, value: unknown, path: (string | number)[]): T | undefined {
+  if (value !== undefined && !valid(kind, value)) fail(path, EXPECTED[kind], value);
+  return value as T | undefined;
+}
+
 /** Validate a positive duration in ms (finite, > 0). */
 export function checkMs(value: unknown, path: (string | number)[]): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) fail(path, "a positive number of milliseconds", value);
-  return value;
+  return check<number>("ms", value, path);
 }
 
-function checkNonNegative(value: unknown, path: (string | number)[]): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) fail(path, "a number ≥ 0", value);
-  return value;
+/** Read the keys of `table` from `input` (an options object at `path`), checked, with the table's defaults. */
+function readTable<T>(input: Record<string, unknown>, path: string[], table: Readonly<Record<string, readonly [Kind, unknown]>>): T {
+  const out: Record<string, unknown> = {};
+  for (const key in table) {
+    const [kind, fallback] = table[key]!;
+    out[key] = check(kind, input[key], [...path, key]) ?? fallback;
+  }
+  return out as T;
 }
 
-/** Validate a whole number ≥ `min`. */
-export function checkInt(value: unknown, path: (string | number)[], min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) fail(path, `an integer ≥ ${min}`, value);
-  return value;
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function checkBool(value: unknown, path: (string | number)[]): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "boolean") fail(path, "true or false", value);
-  return value;
-}
-
-function checkFn<F>(value: unknown, path: (string | number)[]): F | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "function") fail(path, "a function", value);
-  return value as F;
-}
+const D = DEFAULT_RETRY_POLICY;
+const B = DEFAULT_RETRY_BUDGET;
+const TOP_LEVEL: Readonly<Record<string, readonly [Kind, unknown]>> = {
+  localized: ["b", false],
+  timeoutMs: ["ms", 120_000],
+  deadlineMs: ["ms", 300_000],
+  transferTimeoutMs: ["ms", 600_000],
+  transferDeadlineMs: ["ms", 1_800_000],
+  fetch: ["f", undefined],
+  maxRedirects: ["i0", 5],
+};
+const RETRY: Readonly<Record<string, readonly [Kind, unknown]>> = {
+  maxAttempts: ["i1", D.maxAttempts],
+  baseDelayMs: ["n", D.baseDelayMs],
+  maxDelayMs: ["n", D.maxDelayMs],
+  maxRetryAfterMs: ["n", D.maxRetryAfterMs],
+  retryWrites: ["b", D.retryWrites],
+  onRetry: ["f", undefined],
+  random: ["f", Math.random],
+};
+const BUDGET: Readonly<Record<string, readonly [Kind, unknown]>> = {
+  capacity: ["n", B.capacity],
+  retryCost: ["n", B.retryCost],
+  timeoutRetryCost: ["n", B.timeoutRetryCost],
+  successRefill: ["n", B.successRefill],
+};
+const KNOWN = ["userAgent", "localized", "timeoutMs", "deadlineMs", "transferTimeoutMs", "transferDeadlineMs", "retry", "fetch", "dispatcher", "maxRedirects"];
 
 /** Validate the factory options synchronously; throws {@link SgValidationError} naming the bad field. */
 export function resolveOptions(input: unknown): ResolvedOptions {
   if (input === undefined) input = {};
-  if (input === null || typeof input !== "object" || Array.isArray(input)) fail(["options"], "an options object (or nothing)", input);
-  const o = input as Record<string, unknown>;
-  const known = new Set(["userAgent", "localized", "timeoutMs", "deadlineMs", "transferTimeoutMs", "transferDeadlineMs", "retry", "fetch", "dispatcher", "maxRedirects"]);
+  if (!isObject(input)) fail(["options"], "an options object (or nothing)", input);
+  const o = input;
   for (const key of Object.keys(o)) {
-    if (!known.has(key)) fail([key], `one of the options ${[...known].join(", ")}`, `an unknown option '${key}'`);
+    if (!KNOWN.includes(key)) {
+      throw new SgValidationError(PREFIX, { path: [key], expected: `one of the options ${KNOWN.join(", ")}`, received: `an unknown option '${key}'` });
+    }
   }
-  if (o["userAgent"] !== undefined && (typeof o["userAgent"] !== "string" || /[\r\n]/.test(o["userAgent"]))) fail(["userAgent"], "a one-line string", o["userAgent"]);
-  if (o["dispatcher"] !== undefined && (o["dispatcher"] === null || typeof o["dispatcher"] !== "object")) {
-    fail(["dispatcher"], "an undici Dispatcher (e.g. new Agent() or new ProxyAgent())", o["dispatcher"]);
+  const ua = o["userAgent"];
+  if (ua !== undefined && (typeof ua !== "string" || /[\r\n]/.test(ua))) fail(["userAgent"], "a one-line string", ua);
+  const dispatcher = o["dispatcher"];
+  if (dispatcher !== undefined && (dispatcher === null || typeof dispatcher !== "object")) {
+    fail(["dispatcher"], "an undici Dispatcher (e.g. new Agent() or new ProxyAgent())", dispatcher);
   }
-  let policy: RetryPolicy = DEFAULT_RETRY_POLICY;
-  let budget: Required<RetryBudgetOptions> | false = DEFAULT_RETRY_BUDGET;
+  let policy: RetryPolicy = D;
+  let budget: Required<RetryBudgetOptions> | false = B;
   let onRetry: OnRetry | undefined;
   let random: () => number = Math.random;
   const retry = o["retry"];
   if (retry === false) {
-    policy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 };
+    policy = { ...D, maxAttempts: 1 };
   } else if (retry !== undefined) {
-    if (retry === null || typeof retry !== "object" || Array.isArray(retry)) fail(["retry"], "retry options or false", retry);
-    const r = retry as Record<string, unknown>;
-    const jitter = r["jitter"];
+    if (!isObject(retry)) fail(["retry"], "retry options or false", retry);
+    const jitter = retry["jitter"];
     if (jitter !== undefined && jitter !== "none" && jitter !== "full" && jitter !== "equal") fail(["retry", "jitter"], "'none', 'full' or 'equal'", jitter);
-    policy = {
-      maxAttempts: checkInt(r["maxAttempts"], ["retry", "maxAttempts"], 1) ?? DEFAULT_RETRY_POLICY.maxAttempts,
-      baseDelayMs: checkNonNegative(r["baseDelayMs"], ["retry", "baseDelayMs"]) ?? DEFAULT_RETRY_POLICY.baseDelayMs,
-      maxDelayMs: checkNonNegative(r["maxDelayMs"], ["retry", "maxDelayMs"]) ?? DEFAULT_RETRY_POLICY.maxDelayMs,
-      jitter: (jitter as JitterMode | undefined) ?? DEFAULT_RETRY_POLICY.jitter,
-      maxRetryAfterMs: checkNonNegative(r["maxRetryAfterMs"], ["retry", "maxRetryAfterMs"]) ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
-      retryWrites: checkBool(r["retryWrites"], ["retry", "retryWrites"]) ?? DEFAULT_RETRY_POLICY.retryWrites,
-    };
-    onRetry = checkFn<OnRetry>(r["onRetry"], ["retry", "onRetry"]);
-    random = checkFn<() => number>(r["random"], ["retry", "random"]) ?? Math.random;
-    const b = r["budget"];
+    const r = readTable<RetryPolicy & { onRetry: OnRetry | undefined; random: () => number }>(retry, ["retry"], RETRY);
+    ({ onRetry, random } = r);
+    policy = { maxAttempts: r.maxAttempts, baseDelayMs: r.baseDelayMs, maxDelayMs: r.maxDelayMs, jitter: (jitter as JitterMode | undefined) ?? D.jitter, maxRetryAfterMs: r.maxRetryAfterMs, retryWrites: r.retryWrites };
+    const b = retry["budget"];
     if (b === false) budget = false;
     else if (b !== undefined) {
       if (b === null || typeof b !== "object") fail(["retry", "budget"], "budget options or false", b);
-      const bb = b as Record<string, unknown>;
-      budget = {
-        capacity: checkNonNegative(bb["capacity"], ["retry", "budget", "capacity"]) ?? DEFAULT_RETRY_BUDGET.capacity,
-        retryCost: checkNonNegative(bb["retryCost"], ["retry", "budget", "retryCost"]) ?? DEFAULT_RETRY_BUDGET.retryCost,
-        timeoutRetryCost: checkNonNegative(bb["timeoutRetryCost"], ["retry", "budget", "timeoutRetryCost"]) ?? DEFAULT_RETRY_BUDGET.timeoutRetryCost,
-        successRefill: checkNonNegative(bb["successRefill"], ["retry", "budget", "successRefill"]) ?? DEFAULT_RETRY_BUDGET.successRefill,
-      };
+      budget = readTable<Required<RetryBudgetOptions>>(b as Record<string, unknown>, ["retry", "budget"], BUDGET);
     }
   }
-  return {
-    userAgentSuffix: (o["userAgent"] as string | undefined) || undefined,
-    localized: checkBool(o["localized"], ["localized"]) ?? false,
-    timeoutMs: checkMs(o["timeoutMs"], ["timeoutMs"]) ?? 120_000,
-    deadlineMs: checkMs(o["deadlineMs"], ["deadlineMs"]) ?? 300_000,
-    transferTimeoutMs: checkMs(o["transferTimeoutMs"], ["transferTimeoutMs"]) ?? 600_000,
-    transferDeadlineMs: checkMs(o["transferDeadlineMs"], ["transferDeadlineMs"]) ?? 1_800_000,
-    policy,
-    budget,
-    onRetry,
-    random,
-    fetch: checkFn<FetchFunction>(o["fetch"], ["fetch"]),
-    dispatcher: o["dispatcher"] as object | undefined,
-    maxRedirects: checkInt(o["maxRedirects"], ["maxRedirects"], 0) ?? 5,
-  };
+  const top = readTable<Pick<ResolvedOptions, "localized" | "timeoutMs" | "deadlineMs" | "transferTimeoutMs" | "transferDeadlineMs" | "fetch" | "maxRedirects">>(o, [], TOP_LEVEL);
+  return { ...top, userAgentSuffix: (ua as string | undefined) || undefined, policy, budget, onRetry, random, dispatcher: dispatcher as object | undefined };
 }
 
 /** Apply a per-call override (`retry: false` or `{maxAttempts, retryWrites}`) to the transport's policy. */
@@ -182,7 +198,7 @@ export function policyForCall(base: RetryPolicy, override: unknown, method: stri
   const r = override as Record<string, unknown>;
   return {
     ...base,
-    maxAttempts: checkInt(r["maxAttempts"], ["retry", "maxAttempts"], 1) ?? base.maxAttempts,
-    retryWrites: checkBool(r["retryWrites"], ["retry", "retryWrites"]) ?? base.retryWrites,
+    maxAttempts: check<number>("i1", r["maxAttempts"], ["retry", "maxAttempts"]) ?? base.maxAttempts,
+    retryWrites: check<boolean>("b", r["retryWrites"], ["retry", "retryWrites"]) ?? base.retryWrites,
   };
 }

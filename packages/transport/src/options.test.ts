@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { SgValidationError } from "@sg/core";
+import { DEFAULT_RETRY_BUDGET, DEFAULT_RETRY_POLICY } from "./index.js";
+import { policyForCall, resolveOptions } from "./options.js";
+
+// The options validation is table-driven; these pin its messages and defaults.
+
+describe("resolveOptions", () => {
+  it.each<[unknown, string]>([
+    [{ timeoutMs: 0 }, "@sg/transport: timeoutMs: expected a positive number of milliseconds, got number 0"],
+    [{ deadlineMs: Number.POSITIVE_INFINITY }, "@sg/transport: deadlineMs: expected a positive number of milliseconds, got number Infinity"],
+    [{ transferTimeoutMs: "5" }, '@sg/transport: transferTimeoutMs: expected a positive number of milliseconds, got string "5"'],
+    [{ transferDeadlineMs: -1 }, "@sg/transport: transferDeadlineMs: expected a positive number of milliseconds, got number -1"],
+    [{ localized: 1 }, "@sg/transport: localized: expected true or false, got number 1"],
+    [{ maxRedirects: 1.5 }, "@sg/transport: maxRedirects: expected an integer ≥ 0, got number 1.5"],
+    [{ fetch: {} }, "@sg/transport: fetch: expected a function, got an empty object"],
+    [{ retry: { maxAttempts: 0 } }, "@sg/transport: retry.maxAttempts: expected an integer ≥ 1, got number 0"],
+    [{ retry: { baseDelayMs: -5 } }, "@sg/transport: retry.baseDelayMs: expected a number ≥ 0, got number -5"],
+    [{ retry: { maxDelayMs: Number.NaN } }, "@sg/transport: retry.maxDelayMs: expected a number ≥ 0, got number NaN"],
+    [{ retry: { maxRetryAfterMs: null } }, "@sg/transport: retry.maxRetryAfterMs: expected a number ≥ 0, got null"],
+    [{ retry: { retryWrites: "no" } }, '@sg/transport: retry.retryWrites: expected true or false, got string "no"'],
+    [{ retry: { onRetry: 1 } }, "@sg/transport: retry.onRetry: expected a function, got number 1"],
+    [{ retry: { random: 0.5 } }, "@sg/transport: retry.random: expected a function, got number 0.5"],
+    [{ retry: { jitter: "lots" } }, "@sg/transport: retry.jitter: expected 'none', 'full' or 'equal', got string \"lots\""],
+    [{ retry: [] }, "@sg/transport: retry: expected retry options or false, got an array of 0"],
+    [{ retry: { budget: 3 } }, "@sg/transport: retry.budget: expected budget options or false, got number 3"],
+    [{ retry: { budget: { successRefill: -1 } } }, "@sg/transport: retry.budget.successRefill: expected a number ≥ 0, got number -1"],
+    [{ dispatcher: null }, "@sg/transport: dispatcher: expected an undici Dispatcher (e.g. new Agent() or new ProxyAgent()), got null"],
+    [{ userAgent: 5 }, "@sg/transport: userAgent: expected a one-line string, got number 5"],
+    [
+      { timeout: 5 },
+      "@sg/transport: timeout: expected one of the options userAgent, localized, timeoutMs, deadlineMs, transferTimeoutMs, transferDeadlineMs, retry, fetch, dispatcher, maxRedirects, got an unknown option 'timeout'",
+    ],
+    [null, "@sg/transport: options: expected an options object (or nothing), got null"],
+  ])("%j → %s", (input, message) => {
+    let thrown: unknown;
+    try {
+      resolveOptions(input);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SgValidationError);
+    expect((thrown as Error).message).toBe(message);
+  });
+
+  it("applies the defaults", () => {
+    const o = resolveOptions(undefined);
+    expect(o).toMatchObject({ localized: false, timeoutMs: 120_000, deadlineMs: 300_000, transferTimeoutMs: 600_000, transferDeadlineMs: 1_800_000, maxRedirects: 5 });
+    expect(o.policy).toEqual(DEFAULT_RETRY_POLICY);
+    expect(o.budget).toEqual(DEFAULT_RETRY_BUDGET);
+    expect(o.random).toBe(Math.random);
+    expect(o.fetch).toBeUndefined();
+    expect(o.onRetry).toBeUndefined();
+    expect(o.userAgentSuffix).toBeUndefined();
+  });
+
+  it("keeps given values, fills the rest of retry and budget from the defaults", () => {
+    const random = (): number => 0.25;
+    const o = resolveOptions({ userAgent: "tool 1", retry: { maxAttempts: 5, jitter: "full", random, budget: { capacity: 10 } }, maxRedirects: 0 });
+    expect(o.userAgentSuffix).toBe("tool 1");
+    expect(o.maxRedirects).toBe(0);
+    expect(o.policy).toEqual({ ...DEFAULT_RETRY_POLICY, maxAttempts: 5, jitter: "full" });
+    expect(o.budget).toEqual({ ...DEFAULT_RETRY_BUDGET, capacity: 10 });
+    expect(o.random).toBe(random);
+    expect(resolveOptions({ retry: false }).policy.maxAttempts).toBe(1);
+    expect(resolveOptions({ retry: { budget: false } }).budget).toBe(false);
+  });
+
+  it("per-call overrides are checked the same way", () => {
+    expect(policyForCall(DEFAULT_RETRY_POLICY, { maxAttempts: 2, retryWrites: false }, "read")).toEqual({ ...DEFAULT_RETRY_POLICY, maxAttempts: 2, retryWrites: false });
+    expect(() => policyForCall(DEFAULT_RETRY_POLICY, { maxAttempts: 0 }, "read")).toThrow("@sg/transport: retry.maxAttempts: expected an integer ≥ 1, got number 0");
+    expect(() => policyForCall(DEFAULT_RETRY_POLICY, "x", "read")).toThrow("@sg/transport: retry: expected retry override options or false, got string \"x\"");
+  });
+});
