@@ -4,28 +4,61 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { repoRoot } from "./workspace.mjs";
 
-/** The combinations we report, each as the source of a tiny application that uses them. */
+const KB = 1024;
+
+/** The issue's target for an app using script auth + find. Not met today; see TARGET_NOTE. */
+export const TARGET_GZIP = 15 * KB;
+export const TARGET_NOTE =
+  "target 15 KB (issue 7) not met: core + transport + auth-script alone are ~19 KB gzipped, of which ofetch + ufo + destr ~4 KB";
+
+/**
+ * The platforms we bundle for. `neutral` is what an edge or browser bundle resolves (ofetch's fetch-only
+ * entry); `node` is esbuild's default for Node, where ofetch's node entry pulls node-fetch-native, a fallback
+ * for runtimes without fetch; `node+alias` is the Node bundle with the one-line alias our README recommends.
+ */
+export const PLATFORMS = {
+  neutral: { platform: "neutral", mainFields: ["module", "main"], external: ["node:*"] },
+  node: { platform: "node" },
+  "node+alias": { platform: "node", alias: { "node-fetch-native": "node-fetch-native/native" } },
+};
+
+const SCRIPT_CLIENT = `createClient({ site: process.env.SG_SITE, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "s", scriptKey: process.env.SG_KEY }) })`;
+
+/**
+ * The combinations we report, each as the source of a tiny application that uses them. `ratchet` is the
+ * enforced ceiling in gzipped bytes on the neutral platform: it stops growth; it is not the target.
+ */
 export const COMBINATIONS = [
   {
-    name: "core + transport + auth-script + entities (find)",
-    budget: 15 * 1024,
+    name: "script auth + find() (tree-shaken functions)",
+    ratchet: 25 * KB,
+    target: TARGET_GZIP,
+    source: `import { createClient } from "@sg/core";
+import { jsonRpcTransport } from "@sg/transport";
+import { scriptAuth } from "@sg/auth-script";
+import { find } from "@sg/entities";
+console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]));`,
+  },
+  {
+    name: "script auth + entityApi (every method)",
+    ratchet: 33 * KB,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
 import { entityApi } from "@sg/entities";
-const sg = entityApi(createClient({ site: process.env.SG_SITE, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "s", scriptKey: process.env.SG_KEY }) }));
-console.log(await sg.find("Shot", [["code", "is", "x"]], ["code"]));`,
+console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]], ["code"]));`,
   },
   {
-    name: "core + transport + auth-script (raw call)",
+    name: "script auth, raw call",
+    ratchet: 20 * KB,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
-const sg = createClient({ site: process.env.SG_SITE, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "s", scriptKey: process.env.SG_KEY }) });
-console.log(await sg.call("read", { type: "Shot" }));`,
+console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
   },
   {
-    name: "core + transport + auth-session (raw call)",
+    name: "session auth, raw call",
+    ratchet: 20 * KB,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -33,7 +66,8 @@ const sg = createClient({ site: process.env.SG_SITE, transport: jsonRpcTransport
 console.log(await sg.call("read", { type: "Shot" }));`,
   },
   {
-    name: "core + transport + auth-legacy-pat (raw call)",
+    name: "legacy login + PAT, raw call",
+    ratchet: 21 * KB,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -42,23 +76,24 @@ console.log(await sg.call("read", { type: "Shot" }));`,
   },
   {
     name: "core alone (createClient + errors)",
+    ratchet: 5 * KB,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
 ];
 
-/** Bundle `source` and return its sizes in bytes. */
-export async function measure(source) {
+/** Bundle `source` for `platform` and return its sizes in bytes. */
+export async function measure(source, platform = "neutral") {
   const result = await build({
     stdin: { contents: source, resolveDir: repoRoot, loader: "js", sourcefile: "app.mjs" },
     bundle: true,
     minify: true,
     format: "esm",
-    platform: "node",
-    target: "node20",
+    target: "es2022",
     write: false,
     logLevel: "silent",
     legalComments: "none",
+    ...PLATFORMS[platform],
   });
   const code = result.outputFiles[0].contents;
   return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
