@@ -217,3 +217,21 @@ describe("createClient: abort while the strategy logs in", () => {
     releaseRefresh?.();
   });
 });
+
+describe("onAbort", () => {
+  it("adds one listener per signal however many subscribe, and calls each live subscriber once", async () => {
+    const { onAbort } = await import("./abort-listeners.js");
+    const { getEventListeners } = await import("node:events");
+    const controller = new AbortController();
+    const calls: number[] = [];
+    const stops = Array.from({ length: 50 }, (_, i) => onAbort(controller.signal, () => calls.push(i)));
+    stops[3]?.();
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    controller.abort();
+    expect(calls).toHaveLength(49);
+    expect(calls).not.toContain(3);
+    let late = 0;
+    onAbort(controller.signal, () => (late += 1));
+    expect(late).toBe(1);
+  });
+});

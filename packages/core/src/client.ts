@@ -1,4 +1,5 @@
 import type { AuthContext, AuthStrategy } from "./auth-strategy.js";
+import { onAbort } from "./abort-listeners.js";
 import { abortErrorFrom, systemClock, type Clock } from "./clock.js";
 import type { Credentials } from "./credentials.js";
 import { SgAuthError, SgValidationError, describeValue } from "./errors.js";
@@ -236,15 +237,14 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   if (!signal) return work;
   if (signal.aborted) return Promise.reject(abortErrorFrom(signal));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortErrorFrom(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
+    const stop = onAbort(signal, () => reject(abortErrorFrom(signal)));
     work.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        stop();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        stop();
         reject(error);
       },
     );

@@ -1,3 +1,4 @@
+import { onAbort } from "./abort-listeners.js";
 import { SgAbortError } from "./errors.js";
 
 /** Time as the client sees it. Tests inject a fake one so backoff schedules run instantly. */
@@ -17,15 +18,16 @@ export const systemClock: Clock = Object.freeze({
         reject(abortErrorFrom(signal));
         return;
       }
+      const stop = signal
+        ? onAbort(signal, () => {
+            clearTimeout(timer);
+            reject(abortErrorFrom(signal));
+          })
+        : undefined;
       const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
+        stop?.();
         resolve();
       }, Math.max(0, ms));
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(abortErrorFrom(signal));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
     }),
 });
 

@@ -67,3 +67,4 @@ export { decodeDateTime, decodeDateTimeFields, encodeDate, encodeDateTime, encod
 export type { DateMode } from "./date-codec.js";
 export { checkOptionsObject } from "./options-check.js";
 export type { OptionsShape } from "./options-check.js";
+export { onAbort } from "./abort-listeners.js";

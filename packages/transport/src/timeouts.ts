@@ -1,4 +1,4 @@
-import { SgTimeoutError, abortErrorFrom } from "@sg/core";
+import { SgTimeoutError, abortErrorFrom, onAbort } from "@sg/core";
 
 /**
  * The limits of one call: the caller's signal, `close()`, the overall deadline and the per-attempt timeout.
@@ -77,9 +77,8 @@ export function callLimits(userSignal: AbortSignal | undefined, deadlineMs: numb
     else arm(timeoutMs);
     return controller.signal;
   };
-  const onUserAbort = (): void => abort(abortErrorFrom(userSignal));
-  if (userSignal?.aborted) onUserAbort();
-  else userSignal?.addEventListener("abort", onUserAbort, { once: true });
+  // One shared listener per caller signal (core's onAbort), however many calls share it.
+  const stopListening = userSignal ? onAbort(userSignal, () => abort(abortErrorFrom(userSignal))) : undefined;
 
   return {
     stopError: (): Error | undefined => stopped,
@@ -90,7 +89,7 @@ export function callLimits(userSignal: AbortSignal | undefined, deadlineMs: numb
     dispose(): void {
       clear();
       current = undefined;
-      userSignal?.removeEventListener("abort", onUserAbort);
+      stopListening?.();
     },
   };
 }
