@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { AuthStrategy } from "./auth-strategy.js";
@@ -221,7 +222,6 @@ describe("createClient: abort while the strategy logs in", () => {
 describe("onAbort", () => {
   it("adds one listener per signal however many subscribe, and calls each live subscriber once", async () => {
     const { onAbort } = await import("./abort-listeners.js");
-    const { getEventListeners } = await import("node:events");
     const controller = new AbortController();
     const calls: number[] = [];
     const stops = Array.from({ length: 50 }, (_, i) => onAbort(controller.signal, () => calls.push(i)));
