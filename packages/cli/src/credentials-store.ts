@@ -42,7 +42,10 @@ export class CredentialsStore {
   /** The file's path. */
   readonly path: string;
   /** @param dir - the config folder, see {@link configDir}. */
-  constructor(readonly dir: string) {
+  constructor(
+    /** The config folder holding the credentials file. */
+    readonly dir: string,
+  ) {
     this.path = join(dir, "credentials.json");
   }
 

@@ -21,8 +21,11 @@ export interface DoctorCheck {
 
 /** The whole report. */
 export interface DoctorReport {
+  /** The site checked, without credentials; undefined when none was given. */
   readonly site: string | undefined;
+  /** Whether every check passed. */
   readonly ok: boolean;
+  /** Every check, in the order it ran. */
   readonly checks: readonly DoctorCheck[];
 }
 

@@ -2,6 +2,7 @@
 
 /** A writable text stream (a subset of `process.stdout`). */
 export interface CliOutput {
+  /** Write text or bytes; returns false when the stream wants the caller to wait for `drain`. */
   write(chunk: string | Uint8Array): unknown;
   /** True when the stream is a terminal. */
   readonly isTTY?: boolean;
@@ -11,16 +12,23 @@ export interface CliOutput {
 
 /** A readable stream for prompts (a subset of `process.stdin`). */
 export interface CliInput extends NodeJS.ReadableStream {
+  /** True when the stream is a terminal (prompts then hide what is typed). */
   readonly isTTY?: boolean;
+  /** Switch the terminal to raw mode, for prompts without echo. */
   setRawMode?(mode: boolean): unknown;
 }
 
 /** Streams, environment and working directory of one CLI run. */
 export interface CliIo {
+  /** Where results go. */
   readonly stdout: CliOutput;
+  /** Where errors, hints, progress and `--debug` lines go. */
   readonly stderr: CliOutput;
+  /** Where prompts read from. */
   readonly stdin: CliInput;
+  /** Environment variables (`SG_*`, `SG_CONFIG_DIR`, `XDG_CONFIG_HOME`, `HOME`). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Working directory for relative paths (`--out`, uploads). */
   readonly cwd: string;
 }
 

@@ -13,12 +13,19 @@ interface SchemaProperty {
 
 /** One field of a `schema_read` answer (rpc-protocol.md §2.6). */
 export interface RawFieldSchema {
+  /** The field's data type, e.g. `text`, `entity`, `status_list`. */
   readonly data_type?: SchemaProperty;
+  /** The display name. */
   readonly name?: SchemaProperty;
+  /** The description shown in the site's field settings. */
   readonly description?: SchemaProperty;
+  /** Whether the field can be written. */
   readonly editable?: SchemaProperty;
+  /** Whether the field must be set on create. */
   readonly mandatory?: SchemaProperty;
+  /** Type-specific properties: `valid_types`, `valid_values`, `default_value`, … */
   readonly properties?: Readonly<Record<string, SchemaProperty | undefined>>;
+  /** Any other property the site sends (`unique`, `visible`, …). */
   readonly [key: string]: unknown;
 }
 

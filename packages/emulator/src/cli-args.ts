@@ -12,6 +12,7 @@ export const EMULATOR_USAGE: string =
  * `--help`/`-h` (`help` true; print `usage`, exit 0).
  */
 export class EmulatorArgsError extends Error {
+  /** Always `EmulatorArgsError`. */
   override readonly name: string = 'EmulatorArgsError';
   /** The usage line to print with the message. */
   readonly usage: string = EMULATOR_USAGE;

@@ -19,6 +19,7 @@ export interface RecordWriter {
 
 /** Options shared by every writer. */
 export interface WriterOptions {
+  /** Where rows are written. */
   readonly out: CliOutput;
   /** Columns in order; when absent they are taken from the first record. */
   readonly columns?: readonly string[];
