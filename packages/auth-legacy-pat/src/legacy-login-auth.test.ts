@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCapturingLogger, findSecrets, rejectionOf } from "@sg/testing";
 import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, SgValidationError, createClient } from "@sg/core";
 import type { Client, Logger } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -11,29 +12,6 @@ type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 const PLANTED_PASSWORD = "planted-passphrase-91d4c0ffee";
 const PLANTED_CODE = "864209";
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string, data?: Readonly<Record<string, unknown>>): void => {
-    lines.push(`${level} ${message} ${JSON.stringify(data ?? {})}`);
-  };
-  return { lines, debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
-}
-
-function expectNoSecret(value: unknown, ...secrets: string[]): void {
-  const texts = [String(value), inspect(value, { depth: 8 }), JSON.stringify(value)];
-  if (value instanceof Error) texts.push(value.message, String(value.stack));
-  for (const secret of secrets) for (const text of texts) expect(text).not.toContain(secret);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 const READ_SHOTS = {
   type: "Shot",
@@ -60,7 +38,7 @@ const count = (emulator: Emulator, method: string): number => emulator.requests(
 describe("legacyLoginAuth options", () => {
   it("keeps the password and code out of inspect, JSON and toString", () => {
     const auth = legacyLoginAuth({ login: "coord", password: PLANTED_PASSWORD, authToken: PLANTED_CODE });
-    expectNoSecret(auth, PLANTED_PASSWORD, PLANTED_CODE);
+    expect(findSecrets(auth, [PLANTED_PASSWORD, PLANTED_CODE])).toEqual([]);
     expect(inspect(auth)).toContain("coord");
   });
 
@@ -82,7 +60,7 @@ describe("legacyLoginAuth options", () => {
     expect(thrown).toBeInstanceOf(SgValidationError);
     expect((thrown as Error).message).toMatch(/^@sg\/auth-legacy-pat: /);
     expect((thrown as Error).message).toMatch(pattern);
-    expectNoSecret(thrown, PLANTED_PASSWORD, PLANTED_CODE);
+    expect(findSecrets(thrown, [PLANTED_PASSWORD, PLANTED_CODE])).toEqual([]);
   });
 });
 
@@ -107,7 +85,7 @@ describe("legacyLoginAuth on a default site", () => {
 
   it("exchanges the login for one session, shared by 50 concurrent first calls", async () => {
     const password = passwordOf(emulator, "coord");
-    const logger = recordingLogger();
+    const logger = createCapturingLogger();
     const sg = client({ login: "coord", password }, logger);
     const results = await Promise.all(Array.from({ length: 50 }, () => sg.call<{ entities: unknown[] }>("read", READ_SHOTS)));
     expect(results.every((r) => r.entities.length > 0)).toBe(true);
@@ -118,9 +96,9 @@ describe("legacyLoginAuth on a default site", () => {
     const credentials = await sg.credentials();
     expect(credentials).toMatchObject({ kind: "session", rejectIfExpired: true });
     const token = credentials.kind === "session" ? credentials.sessionToken : "";
-    expect(logger.lines.join("\n")).not.toContain(password);
-    expect(logger.lines.join("\n")).not.toContain(token);
-    expectNoSecret(sg.auth, password, token);
+    expect(logger.text().join("\n")).not.toContain(password);
+    expect(logger.text().join("\n")).not.toContain(token);
+    expect(findSecrets(sg.auth, [password, token])).toEqual([]);
   });
 
   it("logs in again exactly once when the session expires under 50 concurrent calls", async () => {
@@ -133,16 +111,16 @@ describe("legacyLoginAuth on a default site", () => {
   });
 
   it("says the password is wrong without echoing it", async () => {
-    const logger = recordingLogger();
-    const error = await rejection(client({ login: "coord", password: PLANTED_PASSWORD }, logger).call("read", READ_SHOTS));
+    const logger = createCapturingLogger();
+    const error = await rejectionOf(client({ login: "coord", password: PLANTED_PASSWORD }, logger).call("read", READ_SHOTS));
     expect(error).toBeInstanceOf(SgAuthError);
     const e = error as SgAuthError;
     expect(e.code).toBe(LegacyErrorCode.BAD_PASSWORD);
     expect(e.message).toContain("'coord'");
     expect(e.message).toContain("login or password is wrong");
     expect(e.hint).toContain("Check the login");
-    expectNoSecret(e, PLANTED_PASSWORD);
-    expect(logger.lines.join("\n")).not.toContain(PLANTED_PASSWORD);
+    expect(findSecrets(e, [PLANTED_PASSWORD])).toEqual([]);
+    expect(logger.text().join("\n")).not.toContain(PLANTED_PASSWORD);
     expect(count(emulator, "get_session_token")).toBe(1);
     expect(count(emulator, "read")).toBe(0);
   });
@@ -166,7 +144,7 @@ describe("legacyLoginAuth on a default site", () => {
 
   it("reports a wrong two-factor code after asking once, without looping or echoing it", async () => {
     let asked = 0;
-    const error = await rejection(
+    const error = await rejectionOf(
       client({
         login: "artist",
         password: passwordOf(emulator, "artist"),
@@ -182,12 +160,12 @@ describe("legacyLoginAuth on a default site", () => {
     expect(e.code).toBe(LegacyErrorCode.TWO_FACTOR_INVALID);
     expect(e.message).toContain("refused the two-factor code");
     expect(e.hint).toContain("current one");
-    expectNoSecret(e, PLANTED_CODE, passwordOf(emulator, "artist"));
+    expect(findSecrets(e, [PLANTED_CODE, passwordOf(emulator, "artist")])).toEqual([]);
     expect(count(emulator, "get_session_token")).toBe(2);
   });
 
   it("says how to supply a code when 2FA is required and there is no way to get one", async () => {
-    const error = await rejection(client({ login: "artist", password: passwordOf(emulator, "artist") }).call("read", READ_SHOTS));
+    const error = await rejectionOf(client({ login: "artist", password: passwordOf(emulator, "artist") }).call("read", READ_SHOTS));
     expect(error).toBeInstanceOf(SgTwoFactorRequiredError);
     expect((error as SgAuthError).code).toBe(LegacyErrorCode.TWO_FACTOR_REQUIRED);
     expect((error as SgAuthError).hint).toContain("twoFactor:");
@@ -199,10 +177,10 @@ describe("legacyLoginAuth on a default site", () => {
     await sg.call("read", READ_SHOTS);
     expect(count(emulator, "get_session_token")).toBe(1);
     emulator.advanceClock(IDLE + 1);
-    const error = await rejection(sg.call("read", READ_SHOTS));
+    const error = await rejectionOf(sg.call("read", READ_SHOTS));
     expect((error as SgAuthError).code).toBe(LegacyErrorCode.TWO_FACTOR_REQUIRED);
     expect((error as SgAuthError).hint).toContain("already used");
-    expectNoSecret(error, codeOf(emulator, "artist"));
+    expect(findSecrets(error, [codeOf(emulator, "artist")])).toEqual([]);
   });
 
   it("with keepSession: false sends the login with each call and no get_session_token", async () => {
@@ -210,9 +188,9 @@ describe("legacyLoginAuth on a default site", () => {
     await Promise.all([sg.call("read", READ_SHOTS), sg.call("read", READ_SHOTS)]);
     expect(count(emulator, "get_session_token")).toBe(0);
     expect(emulator.requests().filter((r) => r.method_name === "read").every((r) => r.auth === "user")).toBe(true);
-    const error = await rejection(client({ login: "coord", password: PLANTED_PASSWORD, keepSession: false }).call("read", READ_SHOTS));
+    const error = await rejectionOf(client({ login: "coord", password: PLANTED_PASSWORD, keepSession: false }).call("read", READ_SHOTS));
     expect((error as SgAuthError).code).toBe(LegacyErrorCode.BAD_PASSWORD);
-    expectNoSecret(error, PLANTED_PASSWORD);
+    expect(findSecrets(error, [PLANTED_PASSWORD])).toEqual([]);
   });
 
   it("with keepSession: false switches to a session when the site wants a 2FA code", async () => {
@@ -278,27 +256,27 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
 
   it("explains a refusal for lack of a PAT with the exact steps", async () => {
     const password = passwordOf(emulator, "nopat");
-    const error = await rejection(client({ login: "nopat", password }).call("read", READ_SHOTS));
+    const error = await rejectionOf(client({ login: "nopat", password }).call("read", READ_SHOTS));
     expectPatHint(error);
-    expectNoSecret(error, password);
+    expect(findSecrets(error, [password])).toEqual([]);
   });
 
   it("explains a wrong passphrase on an Identity site as PAT-or-passphrase, without echoing it", async () => {
-    const error = await rejection(client({ login: "coord", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
+    const error = await rejectionOf(client({ login: "coord", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
     expectPatHint(error);
     expect((error as Error).message).toContain("or the passphrase is wrong");
-    expectNoSecret(error, PLANTED_PASSWORD);
+    expect(findSecrets(error, [PLANTED_PASSWORD])).toEqual([]);
   });
 
   it("says to set a passphrase when the account has none (fault 110)", async () => {
-    const error = await rejection(client({ login: "nopass", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
+    const error = await rejectionOf(client({ login: "nopass", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
     expect(error).toBeInstanceOf(SgIdentitySiteError);
     const e = error as SgIdentitySiteError;
     expect(e.code).toBe(LegacyErrorCode.NO_PASSPHRASE);
     expect(e.message).toContain("no legacy passphrase");
     expect(e.hint).toContain("set a passphrase under Account Settings → Legacy Login and Personal Access Token");
     expect(e.hint).toContain("browserLogin");
-    expectNoSecret(e, PLANTED_PASSWORD);
+    expect(findSecrets(e, [PLANTED_PASSWORD])).toEqual([]);
   });
 
   it("accepts a revoked PAT within the hour, then refuses it after advanceClock(3601)", async () => {
@@ -310,11 +288,11 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
       const second = client({ login: "coord", password });
       await second.call("read", READ_SHOTS);
       emulator.advanceClock(3601);
-      const error = await rejection(first.call("read", READ_SHOTS));
+      const error = await rejectionOf(first.call("read", READ_SHOTS));
       expectPatHint(error);
       expect((error as Error).message).toContain("there is none");
-      expectNoSecret(error, password);
-      const fresh = await rejection(client({ login: "coord", password }).call("read", READ_SHOTS));
+      expect(findSecrets(error, [password])).toEqual([]);
+      const fresh = await rejectionOf(client({ login: "coord", password }).call("read", READ_SHOTS));
       expectPatHint(fresh);
     } finally {
       emulator.setPat("coord", "valid");
@@ -322,7 +300,7 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
   });
 
   it("refuses a PAT revoked before it was ever exchanged", async () => {
-    const error = await rejection(client({ login: "revoked", password: passwordOf(emulator, "revoked") }).call("read", READ_SHOTS));
+    const error = await rejectionOf(client({ login: "revoked", password: passwordOf(emulator, "revoked") }).call("read", READ_SHOTS));
     expectPatHint(error);
   });
 });
@@ -339,14 +317,14 @@ describe("legacyLoginAuth on an SSO site", () => {
   it("points to @sg/auth-session", async () => {
     const password = passwordOf(emulator, "coord");
     const sg = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth: legacyLoginAuth({ login: "coord", password }) });
-    const error = await rejection(sg.call("read", READ_SHOTS));
+    const error = await rejectionOf(sg.call("read", READ_SHOTS));
     expect(error).toBeInstanceOf(SgSsoSiteError);
     const e = error as SgSsoSiteError;
     expect(e.code).toBe(LegacyErrorCode.SSO_SITE);
     expect(e.hint).toContain("@sg/auth-session");
     expect(e.hint).toContain("browserLogin");
     expect(e.hint).toContain("_session_id");
-    expectNoSecret(e, password);
+    expect(findSecrets(e, [password])).toEqual([]);
     await sg.close();
   });
 });

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCapturingLogger, findSecrets, rejectionOf } from "@sg/testing";
 import { SgAuthError, SgFault, SgValidationError, createClient } from "@sg/core";
 import type { Client, Logger } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -12,36 +13,13 @@ type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 /** A marker that must never show up anywhere printable. */
 const PLANTED_KEY = "f00dfacecafe0123456789abcdef0123456789abcdef0123456789abcdef9999";
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string, data?: Readonly<Record<string, unknown>>): void => {
-    lines.push(`${level} ${message} ${JSON.stringify(data ?? {})}`);
-  };
-  return { lines, debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
-}
-
-function expectNoSecret(value: unknown, secret: string): void {
-  const texts = [String(value), inspect(value, { depth: 8 }), JSON.stringify(value)];
-  if (value instanceof Error) texts.push(value.message, String(value.stack));
-  for (const text of texts) expect(text).not.toContain(secret);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
-
 describe("scriptAuth options", () => {
   const ok: ScriptAuthOptions = { scriptName: "ingest", scriptKey: PLANTED_KEY };
 
   it("accepts valid options and keeps the key out of inspect, JSON and toString", () => {
     const auth = scriptAuth({ ...ok, sudoAsLogin: "coord" });
     expect(auth.name).toBe("@sg/auth-script");
-    expectNoSecret(auth, PLANTED_KEY);
+    expect(findSecrets(auth, [PLANTED_KEY])).toEqual([]);
     expect(inspect(auth)).toContain("ingest");
     expect(inspect(auth)).toContain("coord");
   });
@@ -68,8 +46,8 @@ describe("scriptAuth options", () => {
     expect(thrown).toBeInstanceOf(SgValidationError);
     expect((thrown as Error).message).toMatch(/^@sg\/auth-script: /);
     expect((thrown as Error).message).toMatch(pattern);
-    expectNoSecret(thrown, PLANTED_KEY);
-    expectNoSecret(thrown, "f00dfacecafe");
+    expect(findSecrets(thrown, [PLANTED_KEY])).toEqual([]);
+    expect(findSecrets(thrown, ["f00dfacecafe"])).toEqual([]);
   });
 });
 
@@ -160,10 +138,10 @@ describe("scriptAuth against the emulator (default site)", () => {
   });
 
   it("explains a wrong key without retrying and without echoing it", async () => {
-    const logger = recordingLogger();
+    const logger = createCapturingLogger();
     const sg = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: name, scriptKey: PLANTED_KEY }), logger });
     clients.push(sg);
-    const error = await rejection(sg.call("read", { type: "Shot", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" }));
+    const error = await rejectionOf(sg.call("read", { type: "Shot", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" }));
     expect(error).toBeInstanceOf(SgScriptAuthError);
     expect(error).toBeInstanceOf(SgAuthError);
     const e = error as SgScriptAuthError;
@@ -171,8 +149,8 @@ describe("scriptAuth against the emulator (default site)", () => {
     expect(e.message).toContain(`script '${name}'`);
     expect(e.message).toContain("Admin → Scripts");
     expect(e.errorCode).toBe(102);
-    expectNoSecret(e, PLANTED_KEY);
-    expect(logger.lines.join("\n")).not.toContain(PLANTED_KEY);
+    expect(findSecrets(e, [PLANTED_KEY])).toEqual([]);
+    expect(logger.text().join("\n")).not.toContain(PLANTED_KEY);
     expect(emulator.requests().filter((r) => r.method_name === "read")).toHaveLength(1);
   });
 
@@ -182,17 +160,17 @@ describe("scriptAuth against the emulator (default site)", () => {
     ["private", ScriptErrorCode.SUDO_NOT_ALLOWED, /'private'.*does not allow being impersonated.*Can impersonate this user/s],
   ])("explains the sudo refusal for '%s'", async (login, code, pattern) => {
     const sg = client({ sudoAsLogin: login });
-    const error = await rejection(sg.call("read", { type: "Shot", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" }));
+    const error = await rejectionOf(sg.call("read", { type: "Shot", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" }));
     expect(error).toBeInstanceOf(SgScriptAuthError);
     expect((error as SgScriptAuthError).code).toBe(code);
     expect((error as Error).message).toMatch(pattern);
-    expectNoSecret(error, key);
+    expect(findSecrets(error, [key])).toEqual([]);
     expect(emulator.requests().filter((r) => r.method_name === "read")).toHaveLength(1);
   });
 
   it("leaves unrelated faults alone", async () => {
     const sg = client();
-    const error = await rejection(sg.call("read", { type: "NoSuchEntity", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" }));
+    const error = await rejectionOf(sg.call("read", { type: "NoSuchEntity", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" }));
     expect(error).toBeInstanceOf(SgFault);
     expect(explainScriptFault(error)).toBe(error);
     expect(scriptAuthHint(error)).toBeUndefined();
@@ -238,7 +216,7 @@ describe("scriptAuth on an Autodesk Identity site", () => {
   });
 
   it("turns the activation rule into an error that points to @sg/auth-legacy-pat", async () => {
-    const raw = await rejection(activate(sg));
+    const raw = await rejectionOf(activate(sg));
     expect(raw).toBeInstanceOf(SgFault);
     const explained = explainScriptFault(raw, { scriptName: "emulator_script" });
     expect(explained).toBeInstanceOf(SgScriptActivationError);
@@ -250,7 +228,7 @@ describe("scriptAuth on an Autodesk Identity site", () => {
     expect(e.hint).toContain("valid Personal Access Token");
     expect(e.hint).toContain("without sudoAsLogin");
     expect(scriptAuthHint(raw)).toBe(e.hint);
-    expectNoSecret(e, emulator.card.scripts[0]!.key);
+    expect(findSecrets(e, [emulator.card.scripts[0]!.key])).toEqual([]);
   });
 
   it("withScriptHints gives the same error straight from call(), also through sudo", async () => {
@@ -259,7 +237,7 @@ describe("scriptAuth on an Autodesk Identity site", () => {
       scriptName: script.name,
       sudoAsLogin: "admin",
     });
-    const error = await rejection(activate(hinted));
+    const error = await rejectionOf(activate(hinted));
     expect(error).toBeInstanceOf(SgScriptActivationError);
     expect((error as Error).message).toContain("not even through sudoAsLogin");
     expect(inspect(hinted)).not.toContain(script.key);

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCapturingLogger, rejectionOf } from "@sg/testing";
 import { SgAbortError, SgValidationError, createClient } from "@sg/core";
 import type { Logger } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -8,23 +9,6 @@ import { SessionErrorCode, SgBrowserLoginError, browserLogin } from "./index.js"
 import type { BrowserLoginOptions } from "./index.js";
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string, data?: Readonly<Record<string, unknown>>): void => {
-    lines.push(`${level} ${message} ${JSON.stringify(data ?? {})}`);
-  };
-  return { lines, debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
-}
 
 const requestIdOf = (url: string): string => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
 
@@ -42,7 +26,7 @@ describe("browserLogin against the emulator", () => {
 
   it("returns a working sessionAuth once a person approves (an SSO site: no password at all)", async () => {
     const seen: string[] = [];
-    const logger = recordingLogger();
+    const logger = createCapturingLogger();
     const result = await browserLogin({
       ...base(),
       logger,
@@ -57,7 +41,7 @@ describe("browserLogin against the emulator", () => {
     expect(inspect(result)).not.toContain(result.sessionToken);
     expect(JSON.stringify(result)).not.toContain(result.sessionToken);
     expect(inspect(result.auth)).not.toContain(result.sessionToken);
-    expect(logger.lines.join("\n")).not.toContain(result.sessionToken);
+    expect(logger.text().join("\n")).not.toContain(result.sessionToken);
     const sg = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth: result.auth });
     const read = await sg.call<{ entities: unknown[] }>("read", {
       type: "Shot",
@@ -86,7 +70,7 @@ describe("browserLogin against the emulator", () => {
   });
 
   it("says the request was denied or expired when the person denies it", async () => {
-    const error = await rejection(browserLogin({ ...base(), open: (url) => emulator.deny(requestIdOf(url)) }));
+    const error = await rejectionOf(browserLogin({ ...base(), open: (url) => emulator.deny(requestIdOf(url)) }));
     expect(error).toBeInstanceOf(SgBrowserLoginError);
     const e = error as SgBrowserLoginError;
     expect(e.code).toBe(SessionErrorCode.BROWSER_LOGIN_REJECTED);
@@ -96,14 +80,14 @@ describe("browserLogin against the emulator", () => {
   });
 
   it("says the same when the request expires (5 minutes)", async () => {
-    const error = await rejection(browserLogin({ ...base(), open: () => emulator.advanceClock(301) }));
+    const error = await rejectionOf(browserLogin({ ...base(), open: () => emulator.advanceClock(301) }));
     expect((error as SgBrowserLoginError).code).toBe(SessionErrorCode.BROWSER_LOGIN_REJECTED);
   });
 
   it("says the feature is not enabled on a 403", async () => {
     emulator.injectFault({ method: "/internal_api/app_session_request", status: 403, body: '{"message":"Forbidden"}' });
     let opened = false;
-    const error = await rejection(browserLogin({ ...base(), open: () => void (opened = true) }));
+    const error = await rejectionOf(browserLogin({ ...base(), open: () => void (opened = true) }));
     expect(error).toBeInstanceOf(SgBrowserLoginError);
     expect((error as SgBrowserLoginError).code).toBe(SessionErrorCode.BROWSER_LOGIN_NOT_ENABLED);
     expect((error as Error).message).toContain("not enabled");
@@ -113,13 +97,13 @@ describe("browserLogin against the emulator", () => {
 
   it("says the feature is not enabled when /api/v1 says so, without asking for a request", async () => {
     emulator.injectFault({ method: "/api/v1", status: 200, body: JSON.stringify({ authentication_app_session_launcher_enabled: false }) });
-    const error = await rejection(browserLogin({ ...base(), open: () => undefined }));
+    const error = await rejectionOf(browserLogin({ ...base(), open: () => undefined }));
     expect((error as SgBrowserLoginError).code).toBe(SessionErrorCode.BROWSER_LOGIN_NOT_ENABLED);
     expect(emulator.requests().filter((r) => r.path === "/internal_api/app_session_request")).toHaveLength(0);
   });
 
   it("gives up after timeoutMs with its own code", async () => {
-    const error = await rejection(browserLogin({ ...base(), timeoutMs: 300, open: () => undefined }));
+    const error = await rejectionOf(browserLogin({ ...base(), timeoutMs: 300, open: () => undefined }));
     expect(error).toBeInstanceOf(SgBrowserLoginError);
     expect((error as SgBrowserLoginError).code).toBe(SessionErrorCode.BROWSER_LOGIN_TIMEOUT);
     expect((error as SgBrowserLoginError).hint).toContain("timeoutMs");
@@ -127,7 +111,7 @@ describe("browserLogin against the emulator", () => {
 
   it("stops at once when the signal aborts", async () => {
     const controller = new AbortController();
-    const error = await rejection(browserLogin({ ...base(), signal: controller.signal, open: () => controller.abort() }));
+    const error = await rejectionOf(browserLogin({ ...base(), signal: controller.signal, open: () => controller.abort() }));
     expect(error).toBeInstanceOf(SgAbortError);
   });
 

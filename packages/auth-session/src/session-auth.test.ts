@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCapturingLogger, findSecrets, rejectionOf } from "@sg/testing";
 import { SgAuthError, SgValidationError, createClient } from "@sg/core";
 import type { AuthStrategy, Client, Logger } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -10,29 +11,6 @@ import type { SessionAuthOptions } from "./index.js";
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 const PLANTED_TOKEN = "planted-session-token-7f3a9c2e5b1d";
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string, data?: Readonly<Record<string, unknown>>): void => {
-    lines.push(`${level} ${message} ${JSON.stringify(data ?? {})}`);
-  };
-  return { lines, debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
-}
-
-function expectNoSecret(value: unknown, secret: string): void {
-  const texts = [String(value), inspect(value, { depth: 8 }), JSON.stringify(value)];
-  if (value instanceof Error) texts.push(value.message, String(value.stack));
-  for (const text of texts) expect(text).not.toContain(secret);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 const READ_SHOTS = {
   type: "Shot",
@@ -45,7 +23,7 @@ const READ_SHOTS = {
 describe("sessionAuth options", () => {
   it("keeps the token out of inspect, JSON and toString", () => {
     const auth = sessionAuth({ sessionToken: PLANTED_TOKEN, refresh: async () => "x" });
-    expectNoSecret(auth, PLANTED_TOKEN);
+    expect(findSecrets(auth, [PLANTED_TOKEN])).toEqual([]);
     expect(inspect(auth)).toContain("refresh: yes");
   });
 
@@ -66,7 +44,7 @@ describe("sessionAuth options", () => {
     expect(thrown).toBeInstanceOf(SgValidationError);
     expect((thrown as Error).message).toMatch(/^@sg\/auth-session: /);
     expect((thrown as Error).message).toMatch(pattern);
-    expectNoSecret(thrown, PLANTED_TOKEN);
+    expect(findSecrets(thrown, [PLANTED_TOKEN])).toEqual([]);
   });
 });
 
@@ -111,11 +89,11 @@ describe("sessionAuth against the emulator", () => {
 
   it("says the session expired and how to get a new token when there is no refresh", async () => {
     const token = await mintToken();
-    const logger = recordingLogger();
+    const logger = createCapturingLogger();
     const sg = client(sessionAuth({ sessionToken: token }), logger);
     await sg.call("read", READ_SHOTS);
     emulator.advanceClock(IDLE + 1);
-    const error = await rejection(sg.call("read", READ_SHOTS));
+    const error = await rejectionOf(sg.call("read", READ_SHOTS));
     expect(error).toBeInstanceOf(SgSessionError);
     expect(error).toBeInstanceOf(SgAuthError);
     const e = error as SgSessionError;
@@ -124,21 +102,21 @@ describe("sessionAuth against the emulator", () => {
     expect(e.hint).toContain("browserLogin");
     expect(e.hint).toContain("sg login");
     expect(e.hint).toContain("_session_id");
-    expectNoSecret(e, token);
-    expect(logger.lines.join("\n")).not.toContain(token);
+    expect(findSecrets(e, [token])).toEqual([]);
+    expect(logger.text().join("\n")).not.toContain(token);
   });
 
   it("never echoes a planted token the site does not know", async () => {
-    const error = await rejection(client(sessionAuth({ sessionToken: PLANTED_TOKEN })).call("read", READ_SHOTS));
+    const error = await rejectionOf(client(sessionAuth({ sessionToken: PLANTED_TOKEN })).call("read", READ_SHOTS));
     expect((error as SgSessionError).code).toBe(SessionErrorCode.EXPIRED);
-    expectNoSecret(error, PLANTED_TOKEN);
+    expect(findSecrets(error, [PLANTED_TOKEN])).toEqual([]);
   });
 
   it("refreshes once for 50 concurrent calls refused together, and hands the new token to onToken", async () => {
     const first = await mintToken();
     let refreshes = 0;
     const stored: string[] = [];
-    const logger = recordingLogger();
+    const logger = createCapturingLogger();
     const sg = client(
       sessionAuth({
         sessionToken: first,
@@ -161,7 +139,7 @@ describe("sessionAuth against the emulator", () => {
     expect(stored[0]).not.toBe(first);
     const credentials = await sg.credentials();
     expect(credentials.kind === "session" && credentials.sessionToken).toBe(stored[0]);
-    const log = logger.lines.join("\n");
+    const log = logger.text().join("\n");
     expect(log).not.toContain(first);
     expect(log).not.toContain(stored[0]);
     expect(inspect(sg.auth)).not.toContain(stored[0]);
@@ -180,11 +158,11 @@ describe("sessionAuth against the emulator", () => {
       }),
     );
     emulator.advanceClock(IDLE + 1);
-    const errors = await Promise.all(Array.from({ length: 10 }, () => rejection(sg.call("read", READ_SHOTS))));
+    const errors = await Promise.all(Array.from({ length: 10 }, () => rejectionOf(sg.call("read", READ_SHOTS))));
     expect(refreshes).toBe(1);
     for (const error of errors) {
       expect((error as SgSessionError).code).toBe(SessionErrorCode.REFRESH_FAILED);
-      expectNoSecret(error, first);
+      expect(findSecrets(error, [first])).toEqual([]);
     }
   });
 
@@ -192,9 +170,9 @@ describe("sessionAuth against the emulator", () => {
     const first = await mintToken();
     const sg = client(sessionAuth({ sessionToken: first, refresh: async () => first }));
     emulator.advanceClock(IDLE + 1);
-    const error = await rejection(sg.call("read", READ_SHOTS));
+    const error = await rejectionOf(sg.call("read", READ_SHOTS));
     expect((error as SgSessionError).code).toBe(SessionErrorCode.REFRESH_FAILED);
     expect((error as Error).message).toContain("same session token");
-    expectNoSecret(error, first);
+    expect(findSecrets(error, [first])).toEqual([]);
   });
 });

@@ -12,3 +12,4 @@ export type { AuthCheckId, CheckResult, CheckStatus, ConformanceReport } from ".
 export { createCapturingLogger } from "./capturing-logger.js";
 export type { CapturedLogLine, CapturingLogger } from "./capturing-logger.js";
 export { MIN_SECRET_LENGTH } from "./secret-scan.js";
+export { findSecrets, rejectionOf } from "./assertions.js";
