@@ -1,30 +1,16 @@
 import { getEventListeners } from "node:events";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SgAbortError, SgTimeoutError, parseSite, systemClock } from "@sg/core";
 import type { Credentials, SgError } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
-import { capturingLogger, contextFor, fakeClock, json, startServer, text } from "./test-support/server.js";
+import { capturingLogger, contextFor, fakeClock, json, text, useTestServers, fail } from "./test-support/server.js";
 import type { TestServer } from "./test-support/server.js";
 
 // The per-call work was cut down (one timer and one AbortController per attempt, request parts cached per
 // site, no log lines built for the silent logger); these pin the behaviour that must survive that.
 
 const script: Credentials = Object.freeze({ kind: "script", scriptName: "bot", scriptKey: "KEY-marker-123" });
-const servers: TestServer[] = [];
-async function serve(...args: Parameters<typeof startServer>): Promise<TestServer> {
-  const s = await startServer(...args);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-const fail = (p: Promise<unknown>): Promise<SgError> => p.then(
-  () => {
-    throw new Error("expected a rejection");
-  },
-  (e: unknown) => e as SgError,
-);
+const serve = useTestServers();
 const read = (extra: object = {}) => ({ method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" as const, ...extra });
 
 describe("one timer per call", () => {

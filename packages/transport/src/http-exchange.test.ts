@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SgNetworkError, SgValidationError, parseSite } from "@sg/core";
 import type { Credentials } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
-import { contextFor, fakeClock, startServer, text } from "./test-support/server.js";
+import { contextFor, fakeClock, text, useTestServers } from "./test-support/server.js";
 import type { TestServer } from "./test-support/server.js";
 
 const script: Credentials = { kind: "script", scriptName: "bot", scriptKey: "KEY-marker-123" };
 const session: Credentials = { kind: "session", sessionToken: "SESSION-marker-456" };
-const servers: TestServer[] = [];
-async function serve(...args: Parameters<typeof startServer>): Promise<TestServer> {
-  const s = await startServer(...args);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const serve = useTestServers();
 const ok = (_req: unknown, res: import("node:http").ServerResponse): void => text(res, "1:123\n", 200, "text/plain");
 
 describe("http(): forms and credentials", () => {

@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   SgAbortError,
   SgAuthError,
@@ -19,25 +19,11 @@ import {
 import type { Credentials, SgError } from "@sg/core";
 import { LIBRARY_VERSION, jsonRpcTransport } from "./index.js";
 import type { RetryInfo } from "./index.js";
-import { capturingLogger, contextFor, fakeClock, json, startServer, text } from "./test-support/server.js";
+import { capturingLogger, contextFor, fakeClock, json, text, useTestServers, fail } from "./test-support/server.js";
 import type { TestServer } from "./test-support/server.js";
 
 const script: Credentials = { kind: "script", scriptName: "bot", scriptKey: "KEY-marker-123" };
-const servers: TestServer[] = [];
-async function serve(...args: Parameters<typeof startServer>): Promise<TestServer> {
-  const s = await startServer(...args);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-const fail = (p: Promise<unknown>): Promise<SgError> => p.then(
-  () => {
-    throw new Error("expected a rejection");
-  },
-  (e: unknown) => e as SgError,
-);
+const serve = useTestServers();
 const read = (extra: object = {}) => ({ method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" as const, ...extra });
 const create = (extra: object = {}) => ({ method: "create", payload: { type: "Shot", data: { code: "x" } }, credentials: script, kind: "write" as const, ...extra });
 

@@ -2,7 +2,8 @@ import { createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { abortErrorFrom, parseSite, silentLogger } from "@sg/core";
-import type { Clock, Logger, Site, TransportContext } from "@sg/core";
+import type { Clock, Logger, SgError, Site, TransportContext } from "@sg/core";
+import { afterEach } from "vitest";
 
 /** One request the test server received, body included. */
 export interface Recorded {
@@ -123,4 +124,30 @@ export function capturingLogger(): CapturingLogger {
 /** A transport context for `site` with a fake clock. */
 export function contextFor(site: string | Site, clock: Clock = fakeClock(), logger: Logger = silentLogger): TransportContext {
   return { site: typeof site === "string" ? parseSite(site) : site, clock, logger };
+}
+
+/**
+ * Start test servers that are all closed after each test (registers a vitest `afterEach`). Call once at the
+ * top of a test file: `const serve = useTestServers();`.
+ */
+export function useTestServers(): (handler: Handler) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (handler: Handler): Promise<TestServer> => {
+    const s = await startServer(handler);
+    servers.push(s);
+    return s;
+  };
+}
+
+/** The error a promise rejects with; fails the test when it fulfils. */
+export function fail(promise: Promise<unknown>): Promise<SgError> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (e: unknown) => e as SgError,
+  );
 }
