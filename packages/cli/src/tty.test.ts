@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// `sg` on a real terminal: util-linux `script` gives the process a pseudo-terminal, so stdout, stderr and
+// stdin are TTYs exactly as in a person's shell. What `script` records is everything the terminal showed.
+const here = dirname(fileURLToPath(import.meta.url));
+const BIN = resolve(here, "../dist/bin.js");
+const configDir = mkdtempSync(join(tmpdir(), "sg-cli-tty-"));
+const hasScript = (() => {
+  try {
+    return statSync("/usr/bin/script").isFile();
+  } catch {
+    return false;
+  }
+})();
+
+interface Session {
+  readonly code: number | null;
+  readonly screen: string;
+}
+
+/**
+ * Run `sg args` on a pseudo-terminal. `answers` are typed in order, each once the screen shows its prompt.
+ */
+function onTerminal(args: readonly string[], env: Record<string, string>, answers: readonly (readonly [RegExp, string])[] = []): Promise<Session> {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("/usr/bin/script", ["-qfec", quoted, "/dev/null"], {
+      env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, TERM: "xterm", COLUMNS: "100", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let screen = "";
+    let next = 0;
+    const onData = (d: Buffer): void => {
+      screen += d.toString();
+      const answer = answers[next];
+      if (answer && answer[0].test(screen)) {
+        next += 1;
+        // Type the answer a moment after the prompt shows, as a person (or a paste) would.
+        setTimeout(() => child.stdin.write(`${answer[1]}\r`), 50);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, screen }));
+  });
+}
+
+let site: EmulatorHandle;
+let identity: EmulatorHandle;
+
+beforeAll(async () => {
+  [site, identity] = await Promise.all([startEmulator({ rows: 600, pageSize: 50 }), startEmulator({ authMode: "identity" })]);
+});
+
+afterAll(async () => {
+  await Promise.all([site?.close(), identity?.close()]);
+  rmSync(configDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!hasScript)("sg on a terminal", () => {
+  it("draws a progress line while --all streams pages, and prints a table", async () => {
+    const script = site.card.scripts[0]!;
+    const env = { SG_SITE: site.url, SG_SCRIPT_NAME: script.name, SG_SCRIPT_KEY: script.key };
+    const run = await onTerminal(["find", "Shot", "--all", "--fields", "code", "--concurrency", "4"], env);
+    expect(run.code, run.screen).toBe(0);
+    expect(run.screen).toMatch(/rows\/s/);
+    expect(run.screen).toMatch(/\bcode\b/);
+    expect(run.screen).not.toContain(script.key);
+  });
+
+  it("asks for the passphrase and the 2FA code without echoing them, and saves the session", async () => {
+    const artist = identity.card.users.find((u) => u.twoFactorCode && u.pat === "valid" && u.password)!;
+    const run = await onTerminal(["login", "--site", identity.url, "--login", artist.login], {}, [
+      [/Passphrase for [^:]+: $/m, artist.password!],
+      [/Two-factor code: $/m, artist.twoFactorCode!],
+    ]);
+    expect(run.code, run.screen).toBe(0);
+    expect(run.screen).toMatch(/Passphrase for/);
+    expect(run.screen).toMatch(/Two-factor code/);
+    expect(run.screen).not.toContain(artist.password!);
+    expect(run.screen).not.toContain(artist.twoFactorCode!);
+    const whoami = await onTerminal(["whoami", "--site", identity.url], {});
+    expect(whoami.code, whoami.screen).toBe(0);
+    expect(whoami.screen).toContain(artist.login);
+  });
+});
