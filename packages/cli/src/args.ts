@@ -25,7 +25,7 @@ export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonl
   whoami: { usage: "whoami", summary: "show who the credentials authenticate as", min: 0, max: 0 },
   doctor: { usage: "doctor", summary: "check the site, its auth method and your credentials, and explain any failure", min: 0, max: 0 },
   typegen: { usage: "typegen [--out file.ts]", summary: "write TypeScript types of the site's schema for @sg/entities", min: 0, max: 0 },
-  emulator: { usage: "emulator [options]", summary: "run a local ShotGrid-compatible site (same as sg-emulator)", min: 0, max: 0 },
+  emulator: { usage: "emulator [options]", summary: "run a local ShotGrid-compatible site (same flags as sg-emulator; sg emulator --help)", min: 0, max: 0 },
   login: { usage: "login [--browser]", summary: "log in and save a session token for the site", min: 0, max: 0 },
   logout: { usage: "logout", summary: "forget the saved session token of the site", min: 0, max: 0 },
   help: { usage: "help [command]", summary: "show help", min: 0, max: 1 },
@@ -63,15 +63,6 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   browser: { type: "boolean", commands: ["login"], help: "log in by approving in the browser (no password)" },
   "no-open": { type: "boolean", commands: ["login"], help: "with --browser: print the URL, do not open a browser" },
   "timeout-ms": { type: "string", value: "ms", commands: ["login"], help: "with --browser: give up after this long (default 180000)" },
-  host: { type: "string", value: "addr", commands: ["emulator"], help: "interface to listen on (default 127.0.0.1)" },
-  port: { type: "string", value: "N", commands: ["emulator"], help: "port (default 0 = a free one)" },
-  fixtures: { type: "string", value: "demo|empty", commands: ["emulator"], help: "starting data (default demo)" },
-  rows: { type: "string", value: "N", commands: ["emulator"], help: "add N Shots (and related rows) to the demo project" },
-  "latency-ms": { type: "string", value: "N", commands: ["emulator"], help: "latency added to every request" },
-  "auth-mode": { type: "string", value: "default|identity|sso", commands: ["emulator"], help: "how the site authenticates people" },
-  data: { type: "string", value: "file", commands: ["emulator"], help: "persist the store in this JSON file" },
-  "session-idle-seconds": { type: "string", value: "N", commands: ["emulator"], help: "idle time after which session tokens expire (default 1800)" },
-  "page-size": { type: "string", value: "N", commands: ["emulator"], help: "api_max_entities_per_page of the site (default 500)" },
 };
 
 /** The parsed command line. */

@@ -431,6 +431,34 @@ describe("sg typegen", () => {
 });
 
 describe("sg emulator", () => {
+  it("takes exactly the flags of sg-emulator: help exits 0, a bad flag exits 2 with the usage", async () => {
+    const help = await sg(["emulator", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: sg emulator .*--no-app-session-launcher/);
+    const bad = await sg(["emulator", "--rows", "many"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--rows expects an integer/);
+    expect(bad.stderr).toMatch(/usage: sg emulator/);
+  });
+
+  it("passes the emulator's newer flags through (--no-app-session-launcher)", async () => {
+    const child = spawn(process.execPath, [BIN, "emulator", "--fixtures", "empty", "--no-app-session-launcher"], { stdio: ["ignore", "pipe", "pipe"] });
+    const line = await new Promise<string>((res) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) res(out.split("\n")[0] ?? "");
+      });
+    });
+    const { url } = JSON.parse(line) as { url: string };
+    const v1 = (await (await fetch(`${url}/api/v1`)).json()) as Record<string, unknown>;
+    expect(JSON.stringify(v1)).toMatch(/"authentication_app_session_launcher_enabled":false/);
+    await new Promise<void>((res) => {
+      child.on("close", () => res());
+      child.kill("SIGTERM");
+    });
+  });
+
   it("prints the site card on one line and stops on SIGTERM", async () => {
     const child = spawn(process.execPath, [BIN, "emulator", "--fixtures", "empty", "--auth-mode", "sso"], { stdio: ["ignore", "pipe", "pipe"] });
     const line = await new Promise<string>((res) => {

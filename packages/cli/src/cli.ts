@@ -55,8 +55,6 @@ async function dispatch(ctx: CommandContext, options: RunCliOptions): Promise<nu
       return doctorCommand(ctx);
     case "typegen":
       return typegenCommand(ctx);
-    case "emulator":
-      return emulatorCommand(ctx, options.stop ?? new Promise<string>(() => undefined));
     case "login":
       return loginCommand(ctx);
     case "logout":
@@ -80,6 +78,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
   let args: ParsedArgs | undefined;
   let ctx: CommandContext | undefined;
   try {
+    // `sg emulator` takes exactly the flags of `sg-emulator`, parsed by the emulator itself.
+    if (argv[0] === "emulator") return await emulatorCommand(argv.slice(1), io, options.stop ?? new Promise<string>(() => undefined));
     args = parseCommandLine(argv);
     if (args.values["version"]) {
       io.stdout.write(`${version()}\n`);

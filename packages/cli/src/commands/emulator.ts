@@ -1,31 +1,28 @@
-import { startEmulator, type EmulatorOptions } from "@sg/emulator";
-import type { CommandContext } from "../command-context.js";
-import { enumOption, intOption } from "../config.js";
-import { UsageError } from "../exit-codes.js";
+import { EmulatorArgsError, parseEmulatorArgs, startEmulator, type EmulatorOptions } from "@sg/emulator";
+import { EXIT_OK, UsageError } from "../exit-codes.js";
+import type { CliIo } from "../io.js";
 
-/** `sg emulator [--host] [--port] [--fixtures] [--rows] [--latency-ms] [--auth-mode] [--data]`: same as `sg-emulator`. */
-export async function emulatorCommand(ctx: CommandContext, stop: Promise<string>): Promise<number> {
-  const v = ctx.args.values;
-  const data = v["data"] as string | undefined;
-  if (data === "") throw new UsageError("--data expects a file path");
-  const idle = intOption("session-idle-seconds", v["session-idle-seconds"], { min: 1, max: 31_536_000 });
-  const pageSize = intOption("page-size", v["page-size"], { min: 1, max: 100_000 });
-  const options: EmulatorOptions = {
-    host: (v["host"] as string | undefined) ?? "127.0.0.1",
-    port: intOption("port", v["port"], { min: 0, max: 65535 }, 0),
-    fixtures: enumOption("fixtures", v["fixtures"], ["demo", "empty"]) ?? "demo",
-    rows: intOption("rows", v["rows"], { min: 0, max: 10_000_000 }, 0),
-    latencyMs: intOption("latency-ms", v["latency-ms"], { min: 0, max: 600_000 }, 0),
-    authMode: enumOption("auth-mode", v["auth-mode"], ["default", "identity", "sso"]) ?? "default",
-    logger: (line: string) => ctx.io.stderr.write(`[sg-emulator] ${line}\n`),
-    ...(data !== undefined ? { dataFile: data } : {}),
-    ...(idle !== undefined ? { sessionIdleSeconds: idle } : {}),
-    ...(pageSize !== undefined ? { pageSize } : {}),
-  };
-  const handle = await startEmulator(options);
-  ctx.io.stdout.write(`${JSON.stringify(handle.card)}\n`);
+/**
+ * `sg emulator [flags]`: the same command as `sg-emulator`. The flags go straight to the emulator's own
+ * parser, so the two commands always accept the same flags. Prints the site card on one line to stdout and
+ * runs until `stop` resolves.
+ */
+export async function emulatorCommand(argv: readonly string[], io: CliIo, stop: Promise<string>): Promise<number> {
+  let options: EmulatorOptions;
+  try {
+    options = parseEmulatorArgs(argv);
+  } catch (error) {
+    if (!(error instanceof EmulatorArgsError)) throw error;
+    if (error.help) {
+      io.stdout.write(`${error.usage.replace(/^usage: sg-emulator/i, "usage: sg emulator")}\n`);
+      return EXIT_OK;
+    }
+    throw new UsageError(error.message, error.usage.replace(/^usage: sg-emulator/i, "usage: sg emulator"));
+  }
+  const handle = await startEmulator({ ...options, logger: (line: string) => io.stderr.write(`[sg-emulator] ${line}\n`) });
+  io.stdout.write(`${JSON.stringify(handle.card)}\n`);
   const signal = await stop;
-  ctx.io.stderr.write(`[sg-emulator] ${signal}: shutting down\n`);
+  io.stderr.write(`[sg-emulator] ${signal}: shutting down\n`);
   await handle.close();
-  return 0;
+  return EXIT_OK;
 }
