@@ -1,0 +1,93 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { publicPackages, repoRoot } from "./workspace.mjs";
+
+// Every ```ts block of the README and of each package README is type-checked against the built packages,
+// so documentation cannot drift from the code it shows.
+const docs = [join(repoRoot, "README.md"), ...publicPackages().map((p) => join(p.dir, "README.md"))];
+// The root README's blocks, and every package README block that is a complete program (it imports an
+// @sg package); shorter fragments that lean on the surrounding prose are left to the reader.
+const blocks = docs.flatMap((file) =>
+  [...readFileSync(file, "utf8").matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m, i) => ({ file: file.slice(repoRoot.length + 1), index: i, code: m[1] }))
+    .filter((b) => b.file === "README.md" || /^import .* from "@sg\//m.test(b.code)),
+);
+
+/** Names the prose around snippets takes as given, declared only when the snippet does not define them. */
+const GIVEN = {
+  scriptName: "declare const scriptName: string;",
+  scriptKey: "declare const scriptKey: string;",
+  sessionToken: "declare const sessionToken: string;",
+  login: "declare const login: string;",
+  password: "declare const password: string;",
+  site: "declare const site: string;",
+  client: "declare const client: import('@sg/core').Client;",
+  MySite: "type MySite = import('@sg/entities').LooseSchema;",
+  // Helpers of the reader's own program that the examples call.
+  ask: "declare function ask(question: string): Promise<string>;",
+  askHidden: "declare function askHidden(question: string): Promise<string>;",
+  openInBrowser: "declare function openInBrowser(url: string): void;",
+  keychain: "declare const keychain: { get(name: string): Promise<string>; set(name: string, value: string): Promise<void> };",
+  schemaReadAnswer: "declare const schemaReadAnswer: import('@sg/cli').RawSiteSchema;",
+  schemaEntityReadAnswer: "declare const schemaEntityReadAnswer: import('@sg/cli').RawEntitySchema;",
+  envScriptAuth: "declare function envScriptAuth(options?: { env?: Readonly<Record<string, string | undefined>> }): import('@sg/core').AuthStrategy;",
+};
+
+// Files a snippet imports that `sg typegen` writes: generated here from the emulator's real schema.
+const GENERATED = ["./sg-schema.js"];
+
+// A scratch folder inside the repository, so `@sg/*` resolve through the workspace's node_modules.
+const scratch = mkdtempSync(join(repoRoot, "tools", "release-checks", ".snippets-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let generated;
+function generatedSchema() {
+  if (!generated) {
+    const schema = JSON.parse(readFileSync(join(repoRoot, "packages/emulator/data/schema_read.json"), "utf8"));
+    const entities = JSON.parse(readFileSync(join(repoRoot, "packages/emulator/data/schema_entity_read.json"), "utf8"));
+    generated = execFileSync(process.execPath, ["--input-type=module", "-e", `import { generateSchemaTypes } from "@sg/cli"; import { readFileSync } from "node:fs"; process.stdout.write(generateSchemaTypes(JSON.parse(readFileSync(0, "utf8")).schema, { entities: JSON.parse(readFileSync(0, "utf8") || "null")?.entities }));`], { input: JSON.stringify({ schema, entities }), cwd: repoRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  }
+  return generated;
+}
+
+describe("README code compiles", () => {
+  it("finds the snippets", () => {
+    expect(blocks.length).toBeGreaterThan(5);
+  });
+
+  it.each(blocks.map((b) => [`${b.file} #${b.index + 1}`, b]))("%s type-checks", (_name, block) => {
+    const dir = mkdtempSync(join(scratch, "b-"));
+    // Snippets may use free names the surrounding prose defines (scriptName, a site schema type, …).
+    const defines = (name) =>
+      new RegExp(`\\b(const|let|var|function|type|interface|class)\\s+${name}\\b|\\b(const|let|var)\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*=|import[^;]*\\b${name}\\b[^;]*from`).test(block.code);
+    const uses = (name) => new RegExp(`\\b${name}\\b`).test(block.code);
+    const preamble = Object.entries(GIVEN)
+      .filter(([name]) => uses(name) && !defines(name))
+      .map(([, line]) => `${line}\n`)
+      .join("");
+    const body = /^\s*(import|export)\b/m.test(block.code) ? `${block.code}\nexport {};\n` : `export {};\n${block.code}`;
+    const runner = ["it", "test", "expect", "describe"].filter((n) => new RegExp(`(^|[^.\\w])${n}\\(`, "m").test(block.code) && !defines(n));
+    const runnerImport = runner.length ? `import { ${runner.join(", ")} } from "vitest";\n` : "";
+    for (const spec of GENERATED) {
+      if (block.code.includes(`"${spec}"`)) writeFileSync(join(dir, spec.replace(/\.js$/, ".ts")), generatedSchema());
+    }
+    writeFileSync(join(dir, "snippet.ts"), `${runnerImport}${preamble}${body}`);
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        extends: "../../../../tsconfig.base.json",
+        compilerOptions: { noEmit: true, isolatedDeclarations: false, noUnusedLocals: false, rootDir: "." },
+        include: ["*.ts"],
+      }),
+    );
+    let output = "";
+    try {
+      execFileSync(join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", join(dir, "tsconfig.json")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      output = `${e.stdout ?? ""}${e.stderr ?? ""}`;
+    }
+    expect(output, `${block.file} snippet #${block.index + 1}:\n${block.code}`).toBe("");
+  }, 60_000);
+});
