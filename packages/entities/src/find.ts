@@ -7,7 +7,7 @@
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
-import { readPages, type PagingPlan } from "./paging.js";
+import { pagingSetup, readPages, readSinglePage, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
 import type { EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail } from "./validate.js";
@@ -120,6 +120,9 @@ function checkPresets(value: unknown): Record<string, unknown>[] {
 
 /** Run a planned `find` to the end and return every record, finished (unescaped, dates decoded). */
 export async function runFind<T>(ctx: Context, entityType: string, plan: PagingPlan): Promise<T[]> {
+  // One request (findOne, a limit within a page, a given page): no stream machinery on the hot path.
+  const setup = await pagingSetup(ctx, plan);
+  if (setup.page !== 0) return finishRecords(ctx, entityType, (await readSinglePage(ctx, plan, setup)) as T[], plan.callOptions);
   const out: T[] = [];
   for await (const page of readPages(ctx, plan)) {
     const records = await finishRecords(ctx, entityType, page as T[], plan.callOptions);

@@ -46,22 +46,45 @@ async function readPage(ctx: Context, plan: PagingPlan, perPage: number, page: n
   return { entities, hasNext, count };
 }
 
-/** Stream the raw pages of a `read`, in order, honouring `limit`, `page` and `concurrency`. */
-export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator<unknown[], void, undefined> {
+/** How a planned `read` is paged: the page size to ask for, a single page to read (0 = all), and the paging-info flag. */
+export interface PagingSetup {
+  /** Records per request. */
+  readonly perPage: number;
+  /** The one page to read, or 0 to page through everything. */
+  readonly page: number;
+  /** Maximum records (0 = all). */
+  readonly limit: number;
+  /** `return_paging_info_without_counts` (sites ≥ 7.4) or `return_paging_info`. */
+  readonly flag: string;
+}
+
+/** Work out how a planned `read` is paged (the site's page size and version come from the cached `info`). */
+export async function pagingSetup(ctx: Context, plan: PagingPlan): Promise<PagingSetup> {
   const pageSize = await ctx.pageSize(plan.callOptions);
-  const withoutCounts = await ctx.atLeast([7, 4, 0], plan.callOptions);
-  const flag = withoutCounts ? "return_paging_info_without_counts" : "return_paging_info";
+  const flag = (await ctx.atLeast([7, 4, 0], plan.callOptions)) ? "return_paging_info_without_counts" : "return_paging_info";
   let { limit, page } = plan;
   let perPage = pageSize;
   if (limit > 0 && limit <= pageSize) {
     perPage = limit;
     if (page === 0) page = 1;
   }
-  if (page !== 0) {
-    const { entities } = await readPage(ctx, plan, perPage, page, false, flag);
-    yield limit > 0 ? entities.slice(0, limit) : entities;
+  return { perPage, page, limit, flag };
+}
+
+/** The records of a single-request `read` (`setup.page` set): one request, no paging info asked. */
+export async function readSinglePage(ctx: Context, plan: PagingPlan, setup: PagingSetup): Promise<unknown[]> {
+  const { entities } = await readPage(ctx, plan, setup.perPage, setup.page, false, setup.flag);
+  return setup.limit > 0 ? entities.slice(0, setup.limit) : entities;
+}
+
+/** Stream the raw pages of a `read`, in order, honouring `limit`, `page` and `concurrency`. */
+export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator<unknown[], void, undefined> {
+  const setup = await pagingSetup(ctx, plan);
+  if (setup.page !== 0) {
+    yield await readSinglePage(ctx, plan, setup);
     return;
   }
+  const { perPage, limit, flag } = setup;
 
   const window = Math.max(1, plan.concurrency);
   const queue: { page: number; result: Promise<ReadResult> }[] = [];
