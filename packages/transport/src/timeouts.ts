@@ -26,70 +26,100 @@ export interface CallLimits {
 
 /** Start the limits of one call; `method` names it in the deadline error. */
 export function callLimits(userSignal: AbortSignal | undefined, deadlineMs: number, method: string): CallLimits {
-  const deadlineAt = Number.isFinite(deadlineMs) ? performance.now() + deadlineMs : Infinity;
-  let stopped: Error | undefined;
-  let current: AbortController | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
+  return new Limits(userSignal, deadlineMs, method);
+}
 
-  const clear = (): void => clearTimeout(timer);
-  const abort = (reason: Error): void => {
-    if (stopped) return;
-    stopped = reason;
-    clear();
-    current?.abort(reason);
-  };
+/** The attempt timer fired: abort that attempt (if it is still the current one) and keep the deadline running. */
+function attemptTimedOut(limits: Limits, controller: AbortController | undefined, timeoutMs: number): void {
+  if (controller !== limits.current) return;
+  limits.timedOutFlag = true;
+  const reason = new Error(`attempt timed out after ${timeoutMs} ms`);
+  reason.name = "TimeoutError";
+  controller?.abort(reason);
+  limits.arm(Infinity); // the deadline still runs while the aborted attempt unwinds
+}
+
+/** The deadline timer fired: stop the call. */
+function deadlinePassed(limits: Limits): void {
+  limits.abort(
+    new SgTimeoutError(`'${limits.method}' did not complete within its deadline of ${limits.deadlineMs} ms`, {
+      timeoutMs: limits.deadlineMs,
+      scope: "deadline",
+      method: limits.method,
+      hint: "The site is slow or retries took too long; raise deadlineMs if the call is expected to be long (large reads, uploads).",
+    }),
+  );
+}
+
+/**
+ * {@link CallLimits} as a class: this runs once per call, so its methods live on the prototype and the
+ * timers get their state as arguments instead of fresh closures.
+ */
+class Limits implements CallLimits {
+  readonly method: string;
+  readonly deadlineMs: number;
+  readonly deadlineAt: number;
+  stopped: Error | undefined = undefined;
+  current: AbortController | undefined = undefined;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  timedOutFlag = false;
+  readonly stopListening: (() => void) | undefined;
+
+  constructor(userSignal: AbortSignal | undefined, deadlineMs: number, method: string) {
+    this.method = method;
+    this.deadlineMs = deadlineMs;
+    this.deadlineAt = Number.isFinite(deadlineMs) ? performance.now() + deadlineMs : Infinity;
+    // One shared listener per caller signal (core's onAbort), however many calls share it.
+    this.stopListening = userSignal ? onAbort(userSignal, () => this.abort(abortErrorFrom(userSignal))) : undefined;
+  }
+
+  stopError(): Error | undefined {
+    return this.stopped;
+  }
+
+  abort(reason: Error): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    clearTimeout(this.timer);
+    this.current?.abort(reason);
+  }
+
   /** Arm the one timer: for the attempt timeout when it comes before the deadline, else for the deadline. */
-  const arm = (timeoutMs: number): void => {
-    clear();
-    const remaining = deadlineAt - performance.now();
-    const controller = current;
-    timer =
+  arm(timeoutMs: number): void {
+    clearTimeout(this.timer);
+    const remaining = this.deadlineAt - performance.now();
+    this.timer =
       timeoutMs < remaining
-        ? setTimeout(() => {
-            if (controller !== current) return;
-            timedOut = true;
-            const reason = new Error(`attempt timed out after ${timeoutMs} ms`);
-            reason.name = "TimeoutError";
-            controller?.abort(reason);
-            arm(Infinity); // the deadline still runs while the aborted attempt unwinds
-          }, timeoutMs)
+        ? setTimeout(attemptTimedOut, timeoutMs, this, this.current, timeoutMs)
         : remaining < Infinity
-          ? setTimeout(
-              () =>
-                abort(
-                  new SgTimeoutError(`'${method}' did not complete within its deadline of ${deadlineMs} ms`, {
-                    timeoutMs: deadlineMs,
-                    scope: "deadline",
-                    method,
-                    hint: "The site is slow or retries took too long; raise deadlineMs if the call is expected to be long (large reads, uploads).",
-                  }),
-                ),
-              Math.max(0, remaining),
-            )
+          ? setTimeout(deadlinePassed, Math.max(0, remaining), this)
           : undefined;
-  };
-  const begin = (timeoutMs: number): AbortSignal => {
-    const controller = new AbortController();
-    current = controller;
-    timedOut = false;
-    if (stopped) controller.abort(stopped);
-    else arm(timeoutMs);
-    return controller.signal;
-  };
-  // One shared listener per caller signal (core's onAbort), however many calls share it.
-  const stopListening = userSignal ? onAbort(userSignal, () => abort(abortErrorFrom(userSignal))) : undefined;
+  }
 
-  return {
-    stopError: (): Error | undefined => stopped,
-    abort,
-    attempt: (timeoutMs: number): AbortSignal => begin(Number.isFinite(timeoutMs) ? timeoutMs : Infinity),
-    sleep: (): AbortSignal => begin(Infinity),
-    timedOut: (): boolean => timedOut && !stopped,
-    dispose(): void {
-      clear();
-      current = undefined;
-      stopListening?.();
-    },
-  };
+  begin(timeoutMs: number): AbortSignal {
+    const controller = new AbortController();
+    this.current = controller;
+    this.timedOutFlag = false;
+    if (this.stopped) controller.abort(this.stopped);
+    else this.arm(timeoutMs);
+    return controller.signal;
+  }
+
+  attempt(timeoutMs: number): AbortSignal {
+    return this.begin(Number.isFinite(timeoutMs) ? timeoutMs : Infinity);
+  }
+
+  sleep(): AbortSignal {
+    return this.begin(Infinity);
+  }
+
+  timedOut(): boolean {
+    return this.timedOutFlag && !this.stopped;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.current = undefined;
+    this.stopListening?.();
+  }
 }
