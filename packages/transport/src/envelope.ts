@@ -1,6 +1,7 @@
 import { SgValidationError } from "@sg/core";
 import type { Credentials } from "@sg/core";
 import { authParams } from "./auth-params.js";
+import type { AuthParams } from "./auth-params.js";
 
 /** The api3 request envelope. */
 export interface RpcEnvelope {
@@ -20,7 +21,10 @@ export function isTruthyPayload(payload: unknown): boolean {
   if (Array.isArray(payload)) return payload.length > 0;
   if (typeof payload === "object") {
     const proto: unknown = Object.getPrototypeOf(payload);
-    if (proto === Object.prototype || proto === null) return Object.keys(payload).length > 0;
+    if (proto === Object.prototype || proto === null) {
+      for (const key in payload) if (Object.hasOwn(payload, key)) return true;
+      return false;
+    }
   }
   return true;
 }
@@ -32,12 +36,25 @@ const METHOD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * credentials, which become `params[0]`; the payload is appended only when truthy.
  */
 export function buildEnvelope(method: string, payload: unknown, credentials: Credentials | undefined): RpcEnvelope {
+  checkMethodName(method);
+  return envelopeWithAuth(method, payload, credentials && method !== "info" ? authParams(credentials) : undefined);
+}
+
+/** Throw {@link SgValidationError} unless `method` looks like an RPC method name. */
+export function checkMethodName(method: unknown): asserts method is string {
   if (typeof method !== "string" || !METHOD_NAME.test(method)) {
     throw new SgValidationError("@sg/transport", { path: ["method"], expected: "an RPC method name such as 'read'", received: typeof method === "string" ? JSON.stringify(method.slice(0, 40)) : typeof method });
   }
+}
+
+/**
+ * {@link buildEnvelope} for a method already checked with {@link checkMethodName} and auth params already
+ * worked out (the transport reuses them per credentials object).
+ */
+export function envelopeWithAuth(method: string, payload: unknown, auth: AuthParams | undefined): RpcEnvelope {
   const params: unknown[] = [];
   if (method !== "info") {
-    if (!credentials) {
+    if (!auth) {
       throw new SgValidationError("@sg/transport", {
         path: ["credentials"],
         expected: `credentials for '${method}' (only 'info' is sent without them)`,
@@ -46,7 +63,7 @@ export function buildEnvelope(method: string, payload: unknown, credentials: Cre
         hint: "Give the client an auth strategy, e.g. scriptAuth() from @sg/auth-script.",
       });
     }
-    params.push(authParams(credentials));
+    params.push(auth);
   }
   if (isTruthyPayload(payload)) params.push(payload);
   return { method_name: method, params };
@@ -54,11 +71,13 @@ export function buildEnvelope(method: string, payload: unknown, credentials: Cre
 
 const encoder = new TextEncoder();
 
-/** Encode the envelope as UTF-8 JSON bytes (non-ASCII characters go over the wire as raw UTF-8). */
-export function encodeEnvelope(envelope: RpcEnvelope): Uint8Array {
-  let json: string;
+/**
+ * The envelope as a JSON string (what the transport sends; fetch encodes it as UTF-8 once). Throws
+ * {@link SgValidationError} for a payload JSON cannot represent (a `BigInt`, a cycle).
+ */
+export function envelopeJson(envelope: RpcEnvelope): string {
   try {
-    json = JSON.stringify(envelope);
+    return JSON.stringify(envelope);
   } catch (error) {
     throw new SgValidationError("@sg/transport", {
       path: ["payload"],
@@ -67,5 +86,9 @@ export function encodeEnvelope(envelope: RpcEnvelope): Uint8Array {
       method: envelope.method_name,
     });
   }
-  return encoder.encode(json);
+}
+
+/** Encode the envelope as UTF-8 JSON bytes (non-ASCII characters go over the wire as raw UTF-8). */
+export function encodeEnvelope(envelope: RpcEnvelope): Uint8Array {
+  return encoder.encode(envelopeJson(envelope));
 }

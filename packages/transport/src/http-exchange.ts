@@ -12,6 +12,8 @@ import { parseRetryAfter } from "./retry-after.js";
 import { bodyText } from "./rpc-response.js";
 import { callSecrets } from "./secrets.js";
 
+export { createHttpExchanger } from "./http-fetcher.js";
+
 const PREFIX = "@sg/transport";
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /** Headers that carry credentials; dropped whenever a request leaves the site's origin. */

@@ -47,7 +47,7 @@ export function decodeRpcResponse(response: RawResponse, context: ErrorContext, 
   }
   const text = response.text ?? bodyText(response.body);
   if (text.length === 0) return null;
-  const type = (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
+  const type = contentType === undefined || contentType === "application/json" || contentType === "application/json; charset=utf-8" ? "application/json" : contentType.split(";")[0]!.trim().toLowerCase();
   if (type === "application/json" || type === "text/javascript" || type.endsWith("+json")) {
     let decoded: unknown;
     try {

@@ -91,6 +91,48 @@ describe("secrets never leak", () => {
     }
   });
 
+  it("one transport, calls with different credentials in flight at once: each error scrubs its own secrets", async () => {
+    // The transport keeps the scrub list of the last credentials it saw; a call must keep its own list even
+    // when a later call with other credentials replaces it while the first is still waiting for its answer.
+    const server = await echoServer("fault");
+    const site = parseSite(`http://u:BASICPW-mk5@127.0.0.1:${server.port}`);
+    const t = jsonRpcTransport();
+    const context = contextFor(site, fakeClock(), capturingLogger());
+    for (let round = 0; round < 3; round++) {
+      const order = [...creds.slice(round), ...creds.slice(0, round)];
+      const errors = await Promise.all(order.map((credentials) => t.send({ method: "read", payload: { type: "Shot" }, credentials, kind: "read" }, context).catch((e: unknown) => e)));
+      for (const [i, err] of errors.entries()) {
+        expect(err).toBeInstanceOf(Error);
+        expect(String(err)).toContain("bad login");
+        assertClean(`round ${round} call ${i}`, err);
+      }
+    }
+  });
+
+  it("credentials objects that can change are never cached: a mutated key is sent and scrubbed", async () => {
+    const seen: unknown[] = [];
+    const server = await startServer((req, res) => {
+      const auth = (req.json as { params?: Record<string, unknown>[] } | undefined)?.params?.[0] ?? {};
+      seen.push(auth);
+      return json(res, { exception: true, error_code: 102, message: `bad login ${Object.values(auth).join(" ")}` });
+    });
+    servers.push(server);
+    const t = jsonRpcTransport();
+    const context = contextFor(`http://127.0.0.1:${server.port}`, fakeClock(), capturingLogger());
+    const mutable: { kind: "script"; scriptName: string; scriptKey: string } = { kind: "script", scriptName: "bot", scriptKey: "FIRSTKEY-mk6" };
+    const first = await t.send({ method: "read", payload: { type: "Shot" }, credentials: mutable, kind: "read" }, context).catch((e: unknown) => e);
+    mutable.scriptKey = "SECONDKEY-mk7";
+    const second = await t.send({ method: "read", payload: { type: "Shot" }, credentials: mutable, kind: "read" }, context).catch((e: unknown) => e);
+    expect(seen).toEqual([
+      { script_name: "bot", script_key: "FIRSTKEY-mk6" },
+      { script_name: "bot", script_key: "SECONDKEY-mk7" },
+    ]);
+    expect(String(first)).toContain("bad login bot");
+    expect(String(first)).not.toContain("FIRSTKEY-mk6");
+    expect(String(second)).toContain("bad login bot");
+    expect(String(second)).not.toContain("SECONDKEY-mk7");
+  });
+
   it("http(): errors of plain exchanges are clean too", async () => {
     const server = await echoServer("reset");
     const site = parseSite(`http://u:BASICPW-mk5@127.0.0.1:${server.port}`);
