@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from "./logger.js";
 import { methodKind } from "./method-kind.js";
 import { parseSite, type Site } from "./site.js";
 import type { SiteInfo } from "./site-info.js";
-import type { CallOptions, HttpRequest, HttpResponse, TransportContext, TransportStrategy } from "./transport-strategy.js";
+import type { CallOptions, HttpRequest, HttpResponse, RpcRequest, TransportContext, TransportStrategy } from "./transport-strategy.js";
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -107,20 +107,19 @@ export function createClient(options: ClientOptions): Client {
   let sendSequence = 0;
 
   const send = (method: string, payload: unknown, credentials: Credentials | undefined, callOptions: CallOptions | undefined): Promise<unknown> => {
-    const merged: CallOptions = { ...defaults, ...callOptions };
-    return transport.send(
-      {
-        method,
-        ...(payload === undefined ? {} : { payload }),
-        ...(credentials ? { credentials } : {}),
-        kind: merged.kind ?? methodKind(method),
-        ...(merged.signal ? { signal: merged.signal } : {}),
-        ...(merged.timeoutMs === undefined ? {} : { timeoutMs: merged.timeoutMs }),
-        ...(merged.deadlineMs === undefined ? {} : { deadlineMs: merged.deadlineMs }),
-        ...(merged.retry === undefined ? {} : { retry: merged.retry }),
-      },
-      transportContext,
-    );
+    // Built key by key (no spreads): this runs for every call and is on the per-call overhead budget.
+    const signal = callOptions?.signal ?? defaults.signal;
+    const timeoutMs = callOptions?.timeoutMs ?? defaults.timeoutMs;
+    const deadlineMs = callOptions?.deadlineMs ?? defaults.deadlineMs;
+    const retry = callOptions?.retry ?? defaults.retry;
+    const request: { -readonly [K in keyof RpcRequest]: RpcRequest[K] } = { method, kind: callOptions?.kind ?? defaults.kind ?? methodKind(method) };
+    if (payload !== undefined) request.payload = payload;
+    if (credentials) request.credentials = credentials;
+    if (signal) request.signal = signal;
+    if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
+    if (deadlineMs !== undefined) request.deadlineMs = deadlineMs;
+    if (retry !== undefined) request.retry = retry;
+    return transport.send(request, transportContext);
   };
 
   const info = (callOptions?: CallOptions & { readonly refresh?: boolean }): Promise<SiteInfo> => {
