@@ -71,9 +71,14 @@ export interface Context {
   readonly defaults: CallOptions;
   call<T>(method: string, payload: unknown, options: CallOptions | undefined): Promise<T>;
   info(options?: CallOptions): Promise<SiteInfo>;
-  pageSize(options?: CallOptions): Promise<number>;
-  /** Whether the site's version is at least `min` (true when the site does not say). */
-  atLeast(min: readonly [number, number, number], options?: CallOptions): Promise<boolean>;
+  /** The site's `info` if this context has already seen the client's cached answer, else `undefined` (no request). */
+  infoNow(): SiteInfo | undefined;
+  /** The records per page for `info` (the `pageSize` option, the site's maximum, or 500). */
+  pageSizeOf(info: SiteInfo): number;
+  /** Whether `info`'s version is at least `min` (true when the site does not say). */
+  atLeastOf(info: SiteInfo, min: readonly [number, number, number]): boolean;
+  /** {@link Context.requireVersion} for a known `info` (synchronous). */
+  requireVersionOf(info: SiteInfo, label: string, min: readonly [number, number, number]): void;
   /** Throw when the site is older than `min` (parity with the Python client's gates). */
   requireVersion(label: string, min: readonly [number, number, number], options?: CallOptions): Promise<void>;
   /** The data types of an entity type's fields (from `fieldTypes` or one cached `schema_field_read`). */
@@ -98,6 +103,9 @@ interface ClientState {
   readonly schema: Map<string, Promise<ReadonlyMap<string, string>>>;
   /** The download session token (pending or settled). */
   token: Promise<string> | undefined;
+  /** The client's cached `info` promise as last seen, and its value once settled (the hot path reads it without awaiting). */
+  infoPromise: Promise<SiteInfo> | undefined;
+  infoValue: SiteInfo | undefined;
   /** The context of the plain client (default options), built on first use. */
   plain: Context | undefined;
 }
@@ -112,7 +120,7 @@ function isClient(value: unknown): value is Client {
 function stateOf(client: Client): ClientState {
   let state = clientStates.get(client);
   if (!state) {
-    state = { schema: new Map(), token: undefined, plain: undefined };
+    state = { schema: new Map(), token: undefined, plain: undefined, infoPromise: undefined, infoValue: undefined };
     clientStates.set(client, state);
   }
   return state;
@@ -195,25 +203,45 @@ export function createContext(client: Client, rawOptions: unknown): Context {
     trim,
     defaults,
     call: <T>(method: string, payload: unknown, callOpts: CallOptions | undefined): Promise<T> => client.call<T>(method, payload, callOpts),
-    info: (callOpts?: CallOptions): Promise<SiteInfo> => client.info(stripKind(callOpts)),
-    async pageSize(callOpts?: CallOptions): Promise<number> {
+    info(callOpts?: CallOptions): Promise<SiteInfo> {
+      const pending = client.info(stripKind(callOpts));
+      if (pending !== state.infoPromise) {
+        state.infoPromise = pending;
+        state.infoValue = undefined;
+        pending.then(
+          (value) => {
+            if (state.infoPromise === pending) state.infoValue = value;
+          },
+          () => undefined,
+        );
+      }
+      return pending;
+    },
+    infoNow(): SiteInfo | undefined {
+      // Only once a value was seen: then client.info() hands back its cached promise without a request, and
+      // a refresh someone started elsewhere shows as a different promise (fall back to awaiting it).
+      if (state.infoValue === undefined) return undefined;
+      return client.info() === state.infoPromise ? state.infoValue : undefined;
+    },
+    pageSizeOf(info: SiteInfo): number {
       if (pageSizeOverride !== undefined) return pageSizeOverride;
-      const info = await ctx.info(callOpts);
       const n = info.api_max_entities_per_page;
       return typeof n === "number" && Number.isSafeInteger(n) && n > 0 ? n : 500;
     },
-    async atLeast(min: readonly [number, number, number], callOpts?: CallOptions): Promise<boolean> {
-      const v = siteVersion(await ctx.info(callOpts));
+    atLeastOf(info: SiteInfo, min: readonly [number, number, number]): boolean {
+      const v = siteVersion(info);
       if (!v) return true;
       for (let i = 0; i < 3; i++) {
         if ((v[i] as number) !== min[i]) return (v[i] as number) > (min[i] as number);
       }
       return true;
     },
+    requireVersionOf(info: SiteInfo, label: string, min: readonly [number, number, number]): void {
+      if (ctx.atLeastOf(info, min)) return;
+      fail(["site"], `a site of version ${min.join(".")} or newer for ${label}`, `version ${(siteVersion(info) ?? []).join(".")}`);
+    },
     async requireVersion(label: string, min: readonly [number, number, number], callOpts?: CallOptions): Promise<void> {
-      if (await ctx.atLeast(min, callOpts)) return;
-      const v = siteVersion(await ctx.info(callOpts));
-      fail(["site"], `a site of version ${min.join(".")} or newer for ${label}`, `version ${(v ?? []).join(".")}`);
+      ctx.requireVersionOf(ctx.infoNow() ?? (await ctx.info(callOpts)), label, min);
     },
     fieldTypes(entityType: string, callOpts?: CallOptions): Promise<ReadonlyMap<string, string>> {
       const known = declared.get(entityType);

@@ -4,13 +4,13 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions, DateMode } from "@sg/core";
+import type { CallOptions, DateMode, SiteInfo, WireCondition } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
-import { pagingSetup, readPages, readSinglePage, type PagingPlan } from "./paging.js";
+import { pagingSetupFor, readPages, readSinglePage, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
 import type { EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
-import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail } from "./validate.js";
+import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail, isEntityTypeName, isFieldPath } from "./validate.js";
 
 /** Sort direction. */
 export type SortDirection = "asc" | "desc";
@@ -57,8 +57,61 @@ export interface FindOptions<S extends SiteSchema = LooseSchema, E extends Entit
   readonly concurrency?: number;
 }
 
-/** Validate a `find` call and build its paging plan. Throws before anything is sent. */
-export async function planFind(ctx: Context, entityType: unknown, filters: unknown, fields: unknown, rawOptions: unknown, single: boolean): Promise<PagingPlan> {
+/** Relations whose single operand the quick path handles: any string, finite number, boolean or null. */
+const QUICK_RELATIONS: ReadonlySet<unknown> = new Set(["is", "is_not", "less_than", "greater_than", "contains", "not_contains"]);
+
+/**
+ * The plan of the most common calls — no options, conditions `[field, relation, value]` with a relation of
+ * {@link QUICK_RELATIONS} and a primitive value, plain field names, the site's `info` cached — built in one
+ * pass, without the general validator's per-value paths and calls. That work is small, but it runs on
+ * every call while caches are cold from the network round trip, which made it a measurable part of the
+ * per-call overhead (see the bench). Returns `undefined` for anything else: {@link fullPlan} then
+ * validates and names every bad value. For the inputs it accepts, its plan equals {@link fullPlan}'s
+ * (plan.test.ts checks them side by side).
+ */
+export function quickPlan(ctx: Context, entityType: unknown, filters: unknown, fields: unknown, rawOptions: unknown, single: boolean): PagingPlan | undefined {
+  if (rawOptions !== undefined || !Array.isArray(filters) || !Array.isArray(fields) || !isEntityTypeName(entityType)) return undefined;
+  const info = ctx.infoNow();
+  if (!info) return undefined;
+  const conditions: WireCondition[] = [];
+  for (const condition of filters as unknown[]) {
+    if (!Array.isArray(condition) || condition.length !== 3) return undefined;
+    const path: unknown = condition[0];
+    const relation: unknown = condition[1];
+    const value: unknown = condition[2];
+    if (!QUICK_RELATIONS.has(relation) || !isFieldPath(path)) return undefined;
+    if (!(typeof value === "string" || typeof value === "boolean" || value === null || (typeof value === "number" && Number.isFinite(value)))) return undefined;
+    conditions.push({ path, relation: relation as string, values: [value] });
+  }
+  const returnFields: string[] = [];
+  for (const field of fields as unknown[]) {
+    if (!isFieldPath(field)) return undefined;
+    returnFields.push(field);
+  }
+  const payload: Record<string, unknown> = {
+    type: entityType,
+    return_fields: returnFields.length > 0 ? returnFields : ["id"],
+    filters: { logical_operator: "and", conditions },
+    return_only: "active",
+  };
+  if (ctx.atLeastOf(info, [3, 3, 0])) payload["api_return_image_urls"] = true;
+  return { payload, limit: single ? 1 : 0, page: 0, concurrency: 1, callOptions: callOptions(ctx, undefined) };
+}
+
+/**
+ * Validate a `find` call and build its paging plan: {@link quickPlan} for the common shape, else
+ * {@link fullPlan}. Throws before anything is sent.
+ */
+export function planFind(ctx: Context, entityType: unknown, filters: unknown, fields: unknown, rawOptions: unknown, single: boolean): PagingPlan | Promise<PagingPlan> {
+  return quickPlan(ctx, entityType, filters, fields, rawOptions, single) ?? fullPlan(ctx, entityType, filters, fields, rawOptions, single);
+}
+
+/**
+ * The general planner: validates every argument and option, naming the path of a bad value. Synchronous
+ * when the site's `info` is already cached (the version gates need it), so the per-call path does not wait a
+ * tick for nothing.
+ */
+export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fields: unknown, rawOptions: unknown, single: boolean): PagingPlan | Promise<PagingPlan> {
   const type = checkEntityType(entityType, ["entityType"]);
   const options = checkOptions(rawOptions, ["options"]);
   const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"]);
@@ -72,20 +125,23 @@ export async function planFind(ctx: Context, entityType: unknown, filters: unkno
   const sorts = options["order"] === undefined ? [] : checkOrder(options["order"]);
   const presets = options["additionalFilterPresets"] === undefined ? [] : checkPresets(options["additionalFilterPresets"]);
   const call = callOptions(ctx, options);
-
-  if (presets.length > 0) await ctx.requireVersion("additionalFilterPresets", [7, 0, 0], call);
-  if (!includeArchived) await ctx.requireVersion("includeArchivedProjects: false", [5, 3, 14], call);
-  const payload: Record<string, unknown> = {
-    type,
-    return_fields: returnFields.length > 0 ? returnFields : ["id"],
-    filters: wireFilters,
+  const build = (info: SiteInfo): PagingPlan => {
+    if (presets.length > 0) ctx.requireVersionOf(info, "additionalFilterPresets", [7, 0, 0]);
+    if (!includeArchived) ctx.requireVersionOf(info, "includeArchivedProjects: false", [5, 3, 14]);
+    const payload: Record<string, unknown> = {
+      type,
+      return_fields: returnFields.length > 0 ? returnFields : ["id"],
+      filters: wireFilters,
     return_only: retiredOnly ? "retired" : "active",
+    };
+    if (presets.length > 0) payload["additional_filter_presets"] = presets;
+    if (!includeArchived) payload["include_archived_projects"] = false;
+    if (sorts.length > 0) payload["sorts"] = sorts;
+    if (ctx.atLeastOf(info, [3, 3, 0])) payload["api_return_image_urls"] = true;
+    return { payload, limit, page, concurrency, callOptions: call };
   };
-  if (presets.length > 0) payload["additional_filter_presets"] = presets;
-  if (!includeArchived) payload["include_archived_projects"] = false;
-  if (sorts.length > 0) payload["sorts"] = sorts;
-  if (await ctx.atLeast([3, 3, 0], call)) payload["api_return_image_urls"] = true;
-  return { payload, limit, page, concurrency, callOptions: call };
+  const known = ctx.infoNow();
+  return known ? build(known) : ctx.info(call).then(build);
 }
 
 function checkOrder(value: unknown): { field_name: string; direction: "asc" | "desc" }[] {
@@ -121,7 +177,7 @@ function checkPresets(value: unknown): Record<string, unknown>[] {
 /** Run a planned `find` to the end and return every record, finished (unescaped, dates decoded). */
 export async function runFind<T>(ctx: Context, entityType: string, plan: PagingPlan): Promise<T[]> {
   // One request (findOne, a limit within a page, a given page): no stream machinery on the hot path.
-  const setup = await pagingSetup(ctx, plan);
+  const setup = pagingSetupFor(ctx, plan, ctx.infoNow() ?? (await ctx.info(plan.callOptions)));
   if (setup.page !== 0) return finishRecords(ctx, entityType, (await readSinglePage(ctx, plan, setup)) as T[], plan.callOptions);
   const out: T[] = [];
   for await (const page of readPages(ctx, plan)) {
@@ -163,7 +219,8 @@ export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "d
 ): Promise<FoundRecord<S, E, F, D>[]>;
 export async function find(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): Promise<unknown[]> {
   const ctx = contextOf(target);
-  return runFind(ctx, entityType as string, await planFind(ctx, entityType, filters, fields, options, false));
+  const planned = planFind(ctx, entityType, filters, fields, options, false);
+  return runFind(ctx, entityType as string, planned instanceof Promise ? await planned : planned);
 }
 
 /**
@@ -184,7 +241,8 @@ export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode =
 ): Promise<FoundRecord<S, E, F, D> | null>;
 export async function findOne(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): Promise<unknown> {
   const ctx = contextOf(target);
-  const [first] = await runFind(ctx, entityType as string, await planFind(ctx, entityType, filters, fields, options, true));
+  const planned = planFind(ctx, entityType, filters, fields, options, true);
+  const [first] = await runFind(ctx, entityType as string, planned instanceof Promise ? await planned : planned);
   return first ?? null;
 }
 

@@ -12,7 +12,7 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions } from "@sg/core";
+import type { CallOptions, SiteInfo } from "@sg/core";
 import type { Context } from "./context.js";
 import { isPlainObject } from "./validate.js";
 
@@ -37,10 +37,14 @@ interface ReadResult {
 }
 
 async function readPage(ctx: Context, plan: PagingPlan, perPage: number, page: number, withInfo: boolean, flag: string): Promise<ReadResult> {
-  const payload = { ...plan.payload, paging: { entities_per_page: perPage, current_page: page }, [flag]: withInfo };
+  // Copy, then add the two paging keys (a spread with a computed key is a slow path in V8).
+  const payload: Record<string, unknown> = Object.assign({}, plan.payload);
+  payload["paging"] = { entities_per_page: perPage, current_page: page };
+  payload[flag] = withInfo;
   const result = await ctx.call<unknown>("read", payload, plan.callOptions);
-  const entities = isPlainObject(result) && Array.isArray(result["entities"]) ? (result["entities"] as unknown[]) : [];
-  const info = isPlainObject(result) && isPlainObject(result["paging_info"]) ? result["paging_info"] : {};
+  const body = isPlainObject(result) ? result : undefined;
+  const entities = body && Array.isArray(body["entities"]) ? (body["entities"] as unknown[]) : [];
+  const info = body && isPlainObject(body["paging_info"]) ? body["paging_info"] : {};
   const hasNext = typeof info["has_next_page"] === "boolean" ? info["has_next_page"] : undefined;
   const count = typeof info["entity_count"] === "number" ? info["entity_count"] : undefined;
   return { entities, hasNext, count };
@@ -60,8 +64,13 @@ export interface PagingSetup {
 
 /** Work out how a planned `read` is paged (the site's page size and version come from the cached `info`). */
 export async function pagingSetup(ctx: Context, plan: PagingPlan): Promise<PagingSetup> {
-  const pageSize = await ctx.pageSize(plan.callOptions);
-  const flag = (await ctx.atLeast([7, 4, 0], plan.callOptions)) ? "return_paging_info_without_counts" : "return_paging_info";
+  return pagingSetupFor(ctx, plan, ctx.infoNow() ?? (await ctx.info(plan.callOptions)));
+}
+
+/** {@link pagingSetup} for a known `info` (synchronous: the single-request hot path does not wait a tick). */
+export function pagingSetupFor(ctx: Context, plan: PagingPlan, info: SiteInfo): PagingSetup {
+  const pageSize = ctx.pageSizeOf(info);
+  const flag = ctx.atLeastOf(info, [7, 4, 0]) ? "return_paging_info_without_counts" : "return_paging_info";
   let { limit, page } = plan;
   let perPage = pageSize;
   if (limit > 0 && limit <= pageSize) {
@@ -72,9 +81,10 @@ export async function pagingSetup(ctx: Context, plan: PagingPlan): Promise<Pagin
 }
 
 /** The records of a single-request `read` (`setup.page` set): one request, no paging info asked. */
-export async function readSinglePage(ctx: Context, plan: PagingPlan, setup: PagingSetup): Promise<unknown[]> {
-  const { entities } = await readPage(ctx, plan, setup.perPage, setup.page, false, setup.flag);
-  return setup.limit > 0 ? entities.slice(0, setup.limit) : entities;
+export function readSinglePage(ctx: Context, plan: PagingPlan, setup: PagingSetup): Promise<unknown[]> {
+  return readPage(ctx, plan, setup.perPage, setup.page, false, setup.flag).then(({ entities }) =>
+    setup.limit > 0 && entities.length > setup.limit ? entities.slice(0, setup.limit) : entities,
+  );
 }
 
 /** Stream the raw pages of a `read`, in order, honouring `limit`, `page` and `concurrency`. */

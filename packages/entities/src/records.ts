@@ -9,9 +9,16 @@ import type { Context } from "./context.js";
 import { isPlainObject } from "./validate.js";
 
 /** This platform's `local_path_*` key; `undefined` where there is no `process` (browsers) or an unknown OS. */
-function localPathKey(): string | undefined {
+function platformPathKey(): string | undefined {
   const platform = typeof process === "object" && process !== null ? process.platform : undefined;
   return platform === "darwin" ? "local_path_mac" : platform === "win32" ? "local_path_windows" : platform === "linux" ? "local_path_linux" : undefined;
+}
+
+let pathKey: string | undefined | null = null;
+/** {@link platformPathKey}, worked out once (the platform does not change while running). */
+function localPathKey(): string | undefined {
+  if (pathKey === null) pathKey = platformPathKey();
+  return pathKey;
 }
 
 /**
@@ -46,17 +53,22 @@ export function fieldOwner(entityType: string, path: string): [string, string] {
  * like a wire datetime, and only fields whose `data_type` is `date_time` are decoded — a text field that
  * happens to hold `2024-01-01T00:00:00Z` stays a string.
  */
-export async function finishRecords<T>(ctx: Context, entityType: string, records: readonly T[], options?: CallOptions): Promise<T[]> {
+export function finishRecords<T>(ctx: Context, entityType: string, records: readonly T[], options?: CallOptions): T[] | Promise<T[]> {
   const parsed = records.map(parseRecord);
   if (ctx.dates === "string") return parsed;
-  const candidates = new Set<string>();
+  let candidates: Set<string> | undefined;
   for (const record of parsed) {
     if (!isPlainObject(record)) continue;
     for (const key in record) {
-      if (!candidates.has(key) && isWireDateTime(record[key])) candidates.add(key);
+      if (isWireDateTime(record[key]) && !candidates?.has(key)) (candidates ??= new Set()).add(key);
     }
   }
-  if (candidates.size === 0) return parsed;
+  // No value looks like a datetime (most reads): done, without a schema lookup or a tick.
+  if (candidates === undefined) return parsed;
+  return decodeDates(ctx, entityType, parsed, candidates, options);
+}
+
+async function decodeDates<T>(ctx: Context, entityType: string, parsed: T[], candidates: ReadonlySet<string>, options: CallOptions | undefined): Promise<T[]> {
   const dateTimeKeys = new Set<string>();
   const owners = [...candidates].map((key) => [key, ...fieldOwner(entityType, key)] as const);
   const types = await Promise.all([...new Set(owners.map(([, type]) => type))].map(async (type) => [type, await ctx.fieldTypes(type, options)] as const));

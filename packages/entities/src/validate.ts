@@ -21,6 +21,16 @@ const ENTITY_TYPE = /^[A-Za-z][A-Za-z0-9_]*$/;
 const FIELD_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z][A-Za-z0-9_]*\.[A-Za-z_$][\w$]*)*$/;
 const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Whether `value` is a well-formed entity type name (what {@link checkEntityType} accepts). */
+export function isEntityTypeName(value: unknown): value is string {
+  return typeof value === "string" && ENTITY_TYPE.test(value);
+}
+
+/** Whether `value` is a well-formed field name or dotted link path (what {@link checkFieldPath} accepts). */
+export function isFieldPath(value: unknown): value is string {
+  return typeof value === "string" && FIELD_PATH.test(value);
+}
+
 /** An entity type name such as `Shot` or `CustomEntity01`. */
 export function checkEntityType(value: unknown, path: Path): string {
   if (typeof value !== "string" || !ENTITY_TYPE.test(value)) {
