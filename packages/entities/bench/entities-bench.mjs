@@ -4,6 +4,7 @@
 //
 //   npm run bench -w @sg/entities            (builds first)
 //   node bench/entities-bench.mjs --json-only
+//   node bench/entities-bench.mjs --only overhead|concurrency|iterate   (one part, JSON only)
 //
 // 1. per-call overhead: 2,000 sequential findOne vs a bare fetch POST of the same JSON (target ≤ 1.15×)
 // 2. 20,000-row find with 20 ms latency: sequential vs concurrency 8 (target ≥ 4×, ≤ 1.5× the floor)
@@ -79,19 +80,20 @@ async function overhead() {
     if (!r.entities.length) throw new Error("client.call got no result");
   };
   for (let i = 0; i < 300; i++) { await bare(); await ours(); await core(); } // warm-up (JIT, keep-alive, info cache)
-  const N = 2000, BLOCK = 100;
+  // Side by side, call by call: each round runs one call of each kind, in a rotating order, so the three
+  // see the same machine (a busy neighbour, a GC, CPU frequency) instead of one getting a quieter stretch.
+  const N = 2000;
+  const cases = [["ours", ours], ["bare", bare], ["core", core]];
   const t = { ours: [], bare: [], core: [] };
   const totals = { ours: 0, bare: 0, core: 0 };
-  const orders = [[["ours", ours], ["bare", bare], ["core", core]], [["bare", bare], ["core", core], ["ours", ours]], [["core", core], ["ours", ours], ["bare", bare]]];
-  for (let done = 0; done < N; done += BLOCK) {
-    for (const [name, fn] of orders[(done / BLOCK) % 3]) {
-      const start = now();
-      for (let i = 0; i < BLOCK; i++) {
-        const s = now();
-        await fn();
-        t[name].push(now() - s);
-      }
-      totals[name] += now() - start;
+  for (let round = 0; round < N; round++) {
+    for (let k = 0; k < cases.length; k++) {
+      const [name, fn] = cases[(round + k) % cases.length];
+      const s = now();
+      await fn();
+      const d = now() - s;
+      t[name].push(d);
+      totals[name] += d;
     }
   }
   await client.close();
@@ -192,11 +194,12 @@ async function iterateMemory() {
 
 const results = { node: process.version, platform: `${process.platform} ${process.arch}`, date: new Date().toISOString() };
 log("@sg/entities bench — emulator on loopback (child process)\n");
-results.overhead = await overhead();
-results.concurrency = await concurrency();
-results.iterate = await iterateMemory();
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+if (!only || only === "overhead") results.overhead = await overhead();
+if (!only || only === "concurrency") results.concurrency = await concurrency();
+if (!only || only === "iterate") results.iterate = await iterateMemory();
 
-if (!jsonOnly) {
+if (!jsonOnly && !only) {
   const o = results.overhead, c = results.concurrency, m = results.iterate;
   const rows = [
     ["benchmark", "measure", "value", "target", "met"],
