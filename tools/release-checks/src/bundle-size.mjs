@@ -9,7 +9,7 @@ const KB = 1024;
 /** The issue's target for an app using script auth + find. Not met today; see TARGET_NOTE. */
 export const TARGET_GZIP = 15 * KB;
 export const TARGET_NOTE =
-  "target 15 KB (issue 7) not met: core + transport + auth-script alone are ~19 KB gzipped, of which ofetch + ufo + destr ~4 KB";
+  "target 15 KB (issue 7) not met: core + transport + auth-script alone are ~19 KB gzipped, of which ofetch + ufo + destr ~4 KB (now used only by http(): uploads, downloads)";
 
 /**
  * The platforms we bundle for. `neutral` is what an edge or browser bundle resolves (ofetch's fetch-only
@@ -31,7 +31,10 @@ const SCRIPT_CLIENT = `createClient({ site: process.env.SG_SITE, transport: json
 export const COMBINATIONS = [
   {
     name: "script auth + find() (tree-shaken functions)",
-    ratchet: 25 * KB,
+    // Raised from 25 KB on purpose: the per-call fast paths (quick find planning, cached site facts and
+    // per-credentials auth params, fetch called directly for RPC calls) cost ~0.8 KB and took findOne's
+    // overhead from ~1.2× to ~1.12× a bare fetch (issue 5).
+    ratchet: 26 * KB,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
