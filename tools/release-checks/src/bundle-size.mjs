@@ -1,6 +1,7 @@
 // Bundle-size gate: how many gzipped bytes an application pays for a combination of @sg packages,
 // bundled with esbuild, minified, dependencies included.
 import { gzipSync } from "node:zlib";
+import { parse } from "@babel/parser";
 import { build } from "esbuild";
 import { repoRoot } from "./workspace.mjs";
 
@@ -85,9 +86,9 @@ console.log(createClient, SgError);`,
   },
 ];
 
-/** Bundle `source` for `platform` and return its sizes in bytes. */
-export async function measure(source, platform = "neutral") {
-  const result = await build({
+/** Bundle `source` for `platform` (esbuild's result, with a metafile). */
+function bundle(source, platform) {
+  return build({
     stdin: { contents: source, resolveDir: repoRoot, loader: "js", sourcefile: "app.mjs" },
     bundle: true,
     minify: true,
@@ -96,8 +97,62 @@ export async function measure(source, platform = "neutral") {
     write: false,
     logLevel: "silent",
     legalComments: "none",
+    metafile: true,
     ...PLATFORMS[platform],
   });
-  const code = result.outputFiles[0].contents;
+}
+
+/** Bundle `source` for `platform` and return its sizes in bytes. */
+export async function measure(source, platform = "neutral") {
+  const code = (await bundle(source, platform)).outputFiles[0].contents;
   return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
+}
+
+/** Which package a bundled input belongs to: `@sg/<name>`, an npm package name, or the app itself. */
+export function originOf(input) {
+  const sg = /(?:^|\/)packages\/([^/]+)\//.exec(input);
+  if (sg && !input.includes("node_modules/")) return `@sg/${sg[1]}`;
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input.slice(input.lastIndexOf("node_modules/")));
+  return nm ? nm[1] : "app";
+}
+
+/**
+ * What a bundle is made of, to decide where size can go: minified bytes per package, who imports each
+ * third-party package, and the gzipped size with every string literal emptied (how much the messages,
+ * hints and other text weigh).
+ */
+export async function composition(source, platform = "neutral") {
+  const result = await bundle(source, platform);
+  const output = result.outputFiles[0];
+  const code = output.text;
+  const byOrigin = {};
+  for (const [input, info] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
+    const origin = originOf(input);
+    byOrigin[origin] = (byOrigin[origin] ?? 0) + info.bytesInOutput;
+  }
+  const importers = {};
+  for (const [input, info] of Object.entries(result.metafile.inputs)) {
+    for (const imported of info.imports) {
+      const origin = originOf(imported.path);
+      if (origin.startsWith("@sg/") || origin === "app" || originOf(input) === origin) continue;
+      (importers[origin] ??= new Set()).add(input.replace(/^.*?packages\//, "packages/"));
+    }
+  }
+  const ast = parse(code, { sourceType: "module", tokens: true });
+  let stripped = "";
+  let last = 0;
+  for (const token of ast.tokens) {
+    const label = token.type.label ?? token.type;
+    if (label !== "string" && label !== "template") continue;
+    stripped += code.slice(last, token.start) + (label === "string" ? '""' : "");
+    last = token.end;
+  }
+  stripped += code.slice(last);
+  return {
+    minified: output.contents.byteLength,
+    gzipped: gzipSync(output.contents, { level: 9 }).byteLength,
+    gzippedWithoutStrings: gzipSync(stripped, { level: 9 }).byteLength,
+    byOrigin,
+    importers: Object.fromEntries(Object.entries(importers).map(([k, v]) => [k, [...v].sort()])),
+  };
 }

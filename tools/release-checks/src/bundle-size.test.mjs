@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COMBINATIONS, PLATFORMS, measure } from "./bundle-size.mjs";
+import { COMBINATIONS, PLATFORMS, composition, measure, originOf } from "./bundle-size.mjs";
 
 describe("bundle size (esbuild, minified, gzip -9, dependencies included)", () => {
   it.each(COMBINATIONS.map((c) => [c.name, c]))("%s stays under its ratchet on the neutral (edge/browser) platform", async (_name, c) => {
@@ -17,4 +17,24 @@ describe("bundle size (esbuild, minified, gzip -9, dependencies included)", () =
     expect(Math.abs(aliased.gzipped - neutral.gzipped)).toBeLessThan(1024);
     expect(Object.keys(PLATFORMS)).toEqual(["neutral", "node", "node+alias"]);
   }, 30_000);
+
+  it("reports what the find bundle is made of; ofetch is reached only through the transport's http() exchanger", async () => {
+    const made = await composition(COMBINATIONS[0].source);
+    const parts = Object.values(made.byOrigin).reduce((a, b) => a + b, 0);
+    expect(parts).toBeLessThanOrEqual(made.minified);
+    expect(made.minified - parts).toBeLessThan(200); // esbuild's own glue
+    expect(Object.keys(made.byOrigin)).toEqual(expect.arrayContaining(["@sg/core", "@sg/transport", "@sg/auth-script", "@sg/entities", "ofetch"]));
+    expect(made.gzippedWithoutStrings).toBeLessThan(made.gzipped);
+    expect(made.gzippedWithoutStrings).toBeGreaterThan(made.gzipped / 2);
+    // RPC calls use fetch directly: the only importer of ofetch is the plain-exchange (uploads, downloads) module.
+    expect(made.importers["ofetch"]).toEqual(["packages/transport/dist/http-fetcher.js"]);
+  }, 30_000);
+
+  it("tells packages apart by path", () => {
+    expect(originOf("packages/transport/dist/fetcher.js")).toBe("@sg/transport");
+    expect(originOf("node_modules/ofetch/dist/index.mjs")).toBe("ofetch");
+    expect(originOf("node_modules/@scope/pkg/dist/x.js")).toBe("@scope/pkg");
+    expect(originOf("packages/x/node_modules/ufo/dist/index.mjs")).toBe("ufo");
+    expect(originOf("app.mjs")).toBe("app");
+  });
 });

@@ -1,6 +1,6 @@
 // Prints the bundle-size table (npm run size -w @sg-internal/release-checks): one row per package
 // combination and platform, gzipped KB, with the enforced ratchet and the issue's target.
-import { COMBINATIONS, PLATFORMS, TARGET_NOTE, measure } from "./bundle-size.mjs";
+import { COMBINATIONS, PLATFORMS, TARGET_NOTE, composition, measure } from "./bundle-size.mjs";
 
 const kb = (n) => (n / 1024).toFixed(1);
 const rows = [];
@@ -21,4 +21,9 @@ for (const c of COMBINATIONS) {
 }
 console.table(rows);
 console.log(TARGET_NOTE);
-console.log(JSON.stringify(rows));
+
+// What the target combination is made of (neutral platform).
+const made = await composition(COMBINATIONS[0].source);
+console.log(`\n${COMBINATIONS[0].name}: ${kb(made.gzipped)} KB gzipped; with every string literal emptied ${kb(made.gzippedWithoutStrings)} KB`);
+console.table(Object.entries(made.byOrigin).sort((a, b) => b[1] - a[1]).map(([origin, bytes]) => ({ origin, "minified KB": kb(bytes), "imported by": (made.importers[origin] ?? []).join(", ") })));
+console.log(JSON.stringify({ rows, composition: made }));
