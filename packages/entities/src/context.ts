@@ -71,7 +71,11 @@ export interface Context {
   readonly defaults: CallOptions;
   call<T>(method: string, payload: unknown, options: CallOptions | undefined): Promise<T>;
   info(options?: CallOptions): Promise<SiteInfo>;
-  /** The site's `info` if this context has already seen the client's cached answer, else `undefined` (no request). */
+  /**
+   * The site's `info` if this context has already seen the client's cached answer, else `undefined` (then
+   * the caller awaits {@link Context.info}). Sends nothing while the client holds its answer; after a
+   * failed refresh elsewhere dropped it, asking starts the request the caller's await would start anyway.
+   */
   infoNow(): SiteInfo | undefined;
   /** The records per page for `info` (the `pageSize` option, the site's maximum, or 500). */
   pageSizeOf(info: SiteInfo): number;
