@@ -58,6 +58,20 @@ describe('fault injection and admin endpoints', () => {
     t.h.setLatency(0);
   });
 
+  it('latency: the work is done at once and the answer waits, so requests in flight together wait out their latency together', async () => {
+    t.h.setLatency(400);
+    const start = Date.now();
+    const pending = post('create', { type: 'Shot', fields: [{ field_name: 'code', value: 'made_during_latency' }] });
+    await new Promise((r) => setTimeout(r, 100));
+    // Still waiting for its answer, but the create has already been applied: a read with no latency sees it.
+    t.h.setLatency(0);
+    const seen = await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], filters: where(['code', 'is', 'made_during_latency']) });
+    expect(seen.entities.map((e: any) => e.code)).toEqual(['made_during_latency']);
+    const answer = await pending;
+    expect(answer.status).toBe(200);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(390);
+  });
+
   it('rejects bad fault specs with 400', async () => {
     expect((await t.admin('faults', { status: 'x' })).status).toBe(400);
     expect((await t.admin('faults', { bogus: true })).status).toBe(400);

@@ -73,7 +73,10 @@ export class Emulator {
       this.send(res, reply);
       return;
     }
-    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    // Latency: the answer leaves no sooner than latencyMs after the request arrived. The work is done in the
+    // meantime, so requests in flight together wait out their latency together instead of queueing the
+    // emulator's (single-threaded) work behind it — like a site with several app servers.
+    const answerAt = this.latencyMs > 0 ? Date.now() + this.latencyMs : 0;
     const isRpc = path.endsWith('/api3/json');
     let rpcMethod: string | null = null;
     let rpcAuth: unknown;
@@ -104,6 +107,8 @@ export class Emulator {
     };
     if (fault) {
       const name = describeFault(fault);
+      // Injected faults keep their order: latency first, then the fault's own delay, then the fault.
+      await sleepUntil(answerAt);
       if (fault.delayMs) await sleep(fault.delayMs);
       if (fault.dropConnection && fault.when !== 'after') {
         record(0, undefined, name);
@@ -124,6 +129,7 @@ export class Emulator {
       reply = text(500, `Internal emulator error: ${(err as Error).message}`);
     }
     if (reply.wrote) this.persistence?.markDirty();
+    if (!fault) await sleepUntil(answerAt);
     if (fault?.dropConnection) {
       this.persistence?.flush();
       record(0, reply, describeFault(fault));
@@ -164,6 +170,12 @@ export class Emulator {
     res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
     res.end(body);
   }
+}
+
+/** Wait until the `Date.now()` time `at` (no wait when it has passed, or for 0). */
+function sleepUntil(at: number): Promise<void> {
+  const ms = at - Date.now();
+  return ms > 0 ? sleep(ms) : Promise.resolve();
 }
 
 function injectedReply(fault: FaultSpec): HttpReply | undefined {

@@ -14,7 +14,7 @@ export interface EmulatorOptions {
   fixtures?: 'demo' | 'empty';
   /** Extra Shots (with proportional Assets, Tasks and Versions) added to the demo project, deterministically. */
   rows?: number;
-  /** Latency added to every non-admin request, in milliseconds. Default 0. */
+  /** Every non-admin request is answered no sooner than this many milliseconds after it arrived (handled at once, answer held). Default 0. */
   latencyMs?: number;
   /** Authentication mode of the site. Default `default`. */
   authMode?: AuthMode;
@@ -196,7 +196,7 @@ export interface EmulatorHandle {
   close(): Promise<void>;
   /** Queues a fault (same as `POST /__emulator/faults`). */
   injectFault(spec: FaultSpec): void;
-  /** Sets the latency added to every request (same as `POST /__emulator/latency`). */
+  /** Sets the latency: answers leave no sooner than `ms` after their request arrived (same as `POST /__emulator/latency`). */
   setLatency(ms: number): void;
   /** Moves the emulator clock forward (same as `POST /__emulator/clock`). */
   advanceClock(seconds: number): void;
