@@ -108,6 +108,31 @@ describe("createClient", () => {
     expect(site.sent[0]?.credentials).toBeUndefined();
   });
 
+  it("cachedInfo: the cached info without sending; nothing before the answer, during a refresh or after a failed one", async () => {
+    const site = sessionSite();
+    let failInfo = false;
+    const transport: TransportStrategy = {
+      name: "info that can fail",
+      send: (req, ctx) => (failInfo && req.method === "info" ? Promise.reject(new SgFault("site down", { errorCode: 1 })) : site.transport.send(req, ctx)),
+    };
+    const sg = createClient({ site: "https://x.example.com", transport });
+    expect(sg.cachedInfo()).toBeUndefined();
+    const first = sg.info();
+    expect(sg.cachedInfo()).toBeUndefined();
+    const value = await first;
+    expect(sg.cachedInfo()).toBe(value);
+    const refreshing = sg.info({ refresh: true });
+    expect(sg.cachedInfo()).toBeUndefined();
+    const fresh = await refreshing;
+    expect(fresh).not.toBe(value);
+    expect(sg.cachedInfo()).toBe(fresh);
+    failInfo = true;
+    await expect(sg.info({ refresh: true })).rejects.toThrow("site down");
+    expect(sg.cachedInfo()).toBeUndefined();
+    for (let i = 0; i < 3; i++) sg.cachedInfo();
+    expect(site.sent.filter((r) => r.method === "info")).toHaveLength(2); // the two that answered; cachedInfo sent none
+  });
+
   it("explains a missing auth strategy", async () => {
     const sg = createClient({ site: "https://x.example.com", transport: sessionSite().transport });
     await expect(sg.call("read")).rejects.toMatchObject({ code: "SG_AUTH_MISSING", hint: expect.stringContaining("@sg/auth-script") });

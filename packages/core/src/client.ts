@@ -60,6 +60,11 @@ export interface Client {
   call<T = unknown>(method: string, payload?: unknown, options?: CallOptions): Promise<T>;
   /** The site's `info`, fetched once and cached (pass `refresh: true` to fetch again). */
   info(options?: CallOptions & { readonly refresh?: boolean }): Promise<SiteInfo>;
+  /**
+   * The cached `info` once it has arrived, without sending anything; `undefined` before the first answer
+   * and while a refresh is pending. For code on the per-call path that must not wait a tick for it.
+   */
+  cachedInfo(): SiteInfo | undefined;
   /** The credentials the next call would use. */
   credentials(): Promise<Credentials>;
   /** A plain HTTP exchange with the site (uploads, downloads), through the transport. */
@@ -100,6 +105,7 @@ export function createClient(options: ClientOptions): Client {
   const transportContext: TransportContext = Object.freeze({ site, logger, clock });
 
   let infoPromise: Promise<SiteInfo> | undefined;
+  let infoValue: SiteInfo | undefined;
   // One refresh per refused credentials object. `settledAt` is the send sequence number when a refresh that
   // gave up or failed settled: calls sent before then were refused together and share its outcome; calls
   // sent later ask the strategy again. A refresh that produced new credentials is shared for good.
@@ -126,9 +132,15 @@ export function createClient(options: ClientOptions): Client {
     if (!infoPromise || callOptions?.refresh) {
       const pending = send("info", undefined, undefined, callOptions).then((value) => value as SiteInfo);
       infoPromise = pending;
-      pending.catch(() => {
-        if (infoPromise === pending) infoPromise = undefined;
-      });
+      infoValue = undefined;
+      pending.then(
+        (value) => {
+          if (infoPromise === pending) infoValue = value;
+        },
+        () => {
+          if (infoPromise === pending) infoPromise = undefined;
+        },
+      );
     }
     return infoPromise;
   };
@@ -210,6 +222,7 @@ export function createClient(options: ClientOptions): Client {
       }
     },
     info,
+    cachedInfo: (): SiteInfo | undefined => infoValue,
     credentials: (): Promise<Credentials> => requireAuth("credentials").credentials(authContext),
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
       const credentials =

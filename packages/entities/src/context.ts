@@ -71,11 +71,7 @@ export interface Context {
   readonly defaults: CallOptions;
   call<T>(method: string, payload: unknown, options: CallOptions | undefined): Promise<T>;
   info(options?: CallOptions): Promise<SiteInfo>;
-  /**
-   * The site's `info` if this context has already seen the client's cached answer, else `undefined` (then
-   * the caller awaits {@link Context.info}). Sends nothing while the client holds its answer; after a
-   * failed refresh elsewhere dropped it, asking starts the request the caller's await would start anyway.
-   */
+  /** The client's cached `info` (`client.cachedInfo()`), or `undefined`: then the caller awaits {@link Context.info}. Sends nothing. */
   infoNow(): SiteInfo | undefined;
   /** The records per page for `info` (the `pageSize` option, the site's maximum, or 500). */
   pageSizeOf(info: SiteInfo): number;
@@ -107,9 +103,6 @@ interface ClientState {
   readonly schema: Map<string, Promise<ReadonlyMap<string, string>>>;
   /** The download session token (pending or settled). */
   token: Promise<string> | undefined;
-  /** The client's cached `info` promise as last seen, and its value once settled (the hot path reads it without awaiting). */
-  infoPromise: Promise<SiteInfo> | undefined;
-  infoValue: SiteInfo | undefined;
   /** The context of the plain client (default options), built on first use. */
   plain: Context | undefined;
 }
@@ -124,7 +117,7 @@ function isClient(value: unknown): value is Client {
 function stateOf(client: Client): ClientState {
   let state = clientStates.get(client);
   if (!state) {
-    state = { schema: new Map(), token: undefined, plain: undefined, infoPromise: undefined, infoValue: undefined };
+    state = { schema: new Map(), token: undefined, plain: undefined };
     clientStates.set(client, state);
   }
   return state;
@@ -207,26 +200,9 @@ export function createContext(client: Client, rawOptions: unknown): Context {
     trim,
     defaults,
     call: <T>(method: string, payload: unknown, callOpts: CallOptions | undefined): Promise<T> => client.call<T>(method, payload, callOpts),
-    info(callOpts?: CallOptions): Promise<SiteInfo> {
-      const pending = client.info(stripKind(callOpts));
-      if (pending !== state.infoPromise) {
-        state.infoPromise = pending;
-        state.infoValue = undefined;
-        pending.then(
-          (value) => {
-            if (state.infoPromise === pending) state.infoValue = value;
-          },
-          () => undefined,
-        );
-      }
-      return pending;
-    },
-    infoNow(): SiteInfo | undefined {
-      // Only once a value was seen: then client.info() hands back its cached promise without a request, and
-      // a refresh someone started elsewhere shows as a different promise (fall back to awaiting it).
-      if (state.infoValue === undefined) return undefined;
-      return client.info() === state.infoPromise ? state.infoValue : undefined;
-    },
+    info: (callOpts?: CallOptions): Promise<SiteInfo> => client.info(stripKind(callOpts)),
+    // A client from an older @sg/core has no cachedInfo: then the caller awaits info() instead.
+    infoNow: (): SiteInfo | undefined => (typeof client.cachedInfo === "function" ? client.cachedInfo() : undefined),
     pageSizeOf(info: SiteInfo): number {
       if (pageSizeOverride !== undefined) return pageSizeOverride;
       const n = info.api_max_entities_per_page;
