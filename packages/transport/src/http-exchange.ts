@@ -6,9 +6,8 @@ import { authParams } from "./auth-params.js";
 import { httpStatusError } from "./fault-map.js";
 import type { Exchanger } from "./fetcher.js";
 import { checkMs, policyForCall } from "./options.js";
-import type { ResolvedOptions } from "./options.js";
-import type { RetryBudget } from "./retry-budget.js";
 import { parseRetryAfter } from "./retry-after.js";
+import type { TransportShared } from "./rpc-calls.js";
 import { bodyText } from "./rpc-response.js";
 import { callSecrets } from "./secrets.js";
 
@@ -19,13 +18,9 @@ const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /** Headers that carry credentials; dropped whenever a request leaves the site's origin. */
 const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization", "cookie", "proxy-authorization"]);
 
-/** What {@link httpExchange} shares with the transport. */
-export interface HttpExchangeDeps {
-  readonly options: ResolvedOptions;
+/** What {@link httpExchange} shares with the transport, and the exchanger it sends with. */
+export interface HttpExchangeDeps extends TransportShared {
   readonly exchange: Exchanger;
-  readonly budget: RetryBudget;
-  readonly userAgent: string;
-  readonly inflight: Inflight;
 }
 
 /**

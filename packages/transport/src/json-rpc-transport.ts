@@ -1,45 +1,19 @@
-import { SgAbortError, SgError, SgHttpError, SgValidationError, describeValue } from "@sg/core";
-import type { Credentials, HttpRequest, HttpResponse, RpcRequest, Site, TransportContext, TransportStrategy } from "@sg/core";
-import { runAttempts } from "./attempt-loop.js";
-import type { AttemptResult, Inflight } from "./attempt-loop.js";
-import { authParams } from "./auth-params.js";
-import type { AuthParams } from "./auth-params.js";
-import { checkMethodName, envelopeJson, envelopeWithAuth } from "./envelope.js";
-import { createRpcExchanger } from "./fetcher.js";
+import type { TransportStrategy } from "@sg/core";
 import { createHttpExchanger, httpExchange } from "./http-exchange.js";
-import { rpcHeaders } from "./headers.js";
-import { checkMs, policyForCall, resolveOptions } from "./options.js";
+import { resolveOptions } from "./options.js";
 import type { JsonRpcTransportOptions } from "./options.js";
-import { UNLIMITED_RETRY_BUDGET, createRetryBudget } from "./retry-budget.js";
-import { decodeRpcResponse } from "./rpc-response.js";
-import { callSecrets } from "./secrets.js";
-import { userAgent } from "./user-agent.js";
-
-const PREFIX = "@sg/transport";
+import { buildJsonRpcTransport } from "./rpc-calls.js";
 
 /** The name this transport reports. */
 export const TRANSPORT_NAME = "@sg/transport (api3 json)";
-
-/** The secrets and auth params of one credentials object on one site. */
-interface PerCredentials {
-  readonly credentials: Credentials | undefined;
-  readonly site: Site;
-  readonly secrets: readonly string[];
-  auth: Readonly<AuthParams> | undefined;
-}
-
-/** Validate the parts of a request every exchange needs. */
-function checkKind(kind: unknown, method: string): "read" | "write" {
-  if (kind !== "read" && kind !== "write") {
-    throw new SgValidationError(PREFIX, { path: ["kind"], expected: "'read' or 'write'", received: describeValue(kind), method });
-  }
-  return kind;
-}
 
 /**
  * Create the JSON-RPC transport: `POST <site>/api3/json` with the api3 envelope, sent with fetch directly;
  * plain exchanges (uploads, downloads) go through ofetch with ofetch's own retry off. Options are validated
  * at once (bad options throw {@link SgValidationError}).
+ *
+ * An application that never uploads or downloads can take {@link jsonRpcCallTransport} instead: the same
+ * calls, without `http()` and ofetch in its bundle.
  *
  * @example
  * ```ts
@@ -48,92 +22,8 @@ function checkKind(kind: unknown, method: string): "read" | "write" {
  */
 export function jsonRpcTransport(options?: JsonRpcTransportOptions): TransportStrategy {
   const o = resolveOptions(options);
-  const rpcExchange = createRpcExchanger(o.fetch, o.dispatcher);
-  const httpExchanger = createHttpExchanger(o.fetch, o.dispatcher);
-  const budget = o.budget === false ? UNLIMITED_RETRY_BUDGET : createRetryBudget(o.budget);
-  const ua = userAgent(o.userAgentSuffix);
-  const inflight: Inflight = new Set();
-  // Per-site request parts, computed once per site (a client hands the same frozen context to every call).
-  let lastSite: Site | undefined;
-  let url = "";
-  let headers: Readonly<Record<string, string>> = {};
-  // What is worked out per credentials object — the secrets to scrub from errors and the auth params — is
-  // kept for the last one seen when it cannot change (frozen, as every strategy of ours hands them out).
-  let lastCredentials: PerCredentials | undefined;
-  const perCredentials = (credentials: Credentials | undefined, site: Site): PerCredentials => {
-    const last = lastCredentials;
-    if (last && last.credentials === credentials && last.site === site) return last;
-    const entry: PerCredentials = { credentials, site, secrets: Object.freeze(callSecrets(credentials, site)), auth: undefined };
-    if (credentials && Object.isFrozen(credentials) && (credentials.extra === undefined || Object.isFrozen(credentials.extra))) lastCredentials = entry;
-    return entry;
-  };
-
-  async function send(request: RpcRequest, context: TransportContext): Promise<unknown> {
-    if (!request || typeof request !== "object") {
-      throw new SgValidationError(PREFIX, { path: ["request"], expected: "an RpcRequest", received: describeValue(request) });
-    }
-    const method = request.method;
-    checkMethodName(method);
-    const site = context.site;
-    const credentials = request.credentials;
-    const known = perCredentials(credentials, site);
-    const auth = method === "info" || !credentials ? undefined : (known.auth ??= Object.freeze(authParams(credentials)));
-    const envelope = envelopeWithAuth(method, request.payload, auth);
-    const kind = checkKind(request.kind, method);
-    const body = envelopeJson(envelope);
-    if (site !== lastSite) {
-      url = `${site.href}/api3/json`;
-      headers = Object.freeze(rpcHeaders({ userAgent: ua, localized: o.localized, basicAuth: site.basicAuth }));
-      lastSite = site;
-    }
-    const target = url;
-    const sendHeaders = headers;
-    const scrub = known.secrets;
-    return runAttempts(
-      {
-        method,
-        kind,
-        policy: policyForCall(o.policy, request.retry, method),
-        budget,
-        clock: context.clock,
-        logger: context.logger,
-        signal: request.signal,
-        timeoutMs: request.timeoutMs === undefined ? o.timeoutMs : (checkMs(request.timeoutMs, ["timeoutMs"]) ?? o.timeoutMs),
-        deadlineMs: request.deadlineMs === undefined ? o.deadlineMs : (checkMs(request.deadlineMs, ["deadlineMs"]) ?? o.deadlineMs),
-        secrets: scrub,
-        onRetry: o.onRetry,
-        random: o.random,
-        target,
-        inflight,
-      },
-      async (signal): Promise<AttemptResult<unknown>> => {
-        const raw = await rpcExchange({ url: target, headers: sendHeaders, body, signal });
-        try {
-          return { ok: true, value: decodeRpcResponse(raw, { method, secrets: scrub }, context.clock.now()), status: raw.status };
-        } catch (error) {
-          if (error instanceof SgHttpError) {
-            return { ok: false, error, status: raw.status, outcome: { type: "status", status: raw.status, retryAfterMs: error.retryAfterMs } };
-          }
-          if (error instanceof SgError) return { ok: false, error, status: raw.status, outcome: { type: "fatal", code: error.code } };
-          throw error;
-        }
-      },
-    );
-  }
-
-  async function http(request: HttpRequest, context: TransportContext): Promise<HttpResponse> {
-    return httpExchange(request, context, { options: o, exchange: httpExchanger, budget, userAgent: ua, inflight });
-  }
-
-  async function close(): Promise<void> {
-    for (const call of [...inflight]) call.abort(new SgAbortError("the transport was closed while the call was in flight"));
-    inflight.clear();
-  }
-
-  const transport: TransportStrategy = { name: TRANSPORT_NAME, send, http, close };
-  Object.defineProperty(transport, Symbol.for("nodejs.util.inspect.custom"), {
-    value: (): string => `JsonRpcTransport { name: '${TRANSPORT_NAME}', userAgent: '${ua}' }`,
-    enumerable: false,
+  return buildJsonRpcTransport(o, TRANSPORT_NAME, (shared) => {
+    const exchange = createHttpExchanger(o.fetch, o.dispatcher);
+    return (request, context) => httpExchange(request, context, { ...shared, exchange });
   });
-  return Object.freeze(transport);
 }

@@ -54,6 +54,12 @@ export interface JsonRpcTransportOptions {
   readonly maxRedirects?: number;
 }
 
+/** The options that only concern plain HTTP exchanges (`http()`), which {@link jsonRpcCallTransport} has not. */
+export type TransferOptionName = "transferTimeoutMs" | "transferDeadlineMs" | "maxRedirects";
+
+/** Options of {@link jsonRpcCallTransport}: those of {@link JsonRpcTransportOptions} without the transfer ones. */
+export type JsonRpcCallTransportOptions = Omit<JsonRpcTransportOptions, TransferOptionName>;
+
 /** Options after validation and defaults. */
 export interface ResolvedOptions {
   readonly userAgentSuffix: string | undefined;
@@ -145,16 +151,20 @@ const BUDGET: Readonly<Record<string, readonly [Kind, unknown]>> = {
   timeoutRetryCost: ["n", B.timeoutRetryCost],
   successRefill: ["n", B.successRefill],
 };
-const KNOWN = ["userAgent", "localized", "timeoutMs", "deadlineMs", "transferTimeoutMs", "transferDeadlineMs", "retry", "fetch", "dispatcher", "maxRedirects"];
+/** Every option of {@link JsonRpcTransportOptions}, in the order an unknown-option error lists them. */
+export const OPTION_NAMES: readonly string[] = ["userAgent", "localized", "timeoutMs", "deadlineMs", "transferTimeoutMs", "transferDeadlineMs", "retry", "fetch", "dispatcher", "maxRedirects"];
 
-/** Validate the factory options synchronously; throws {@link SgValidationError} naming the bad field. */
-export function resolveOptions(input: unknown): ResolvedOptions {
+/**
+ * Validate the factory options synchronously; throws {@link SgValidationError} naming the bad field.
+ * `known` is the option names the factory takes (an unknown one is refused, listing them).
+ */
+export function resolveOptions(input: unknown, known: readonly string[] = OPTION_NAMES): ResolvedOptions {
   if (input === undefined) input = {};
   if (!isObject(input)) fail(["options"], "an options object (or nothing)", input);
   const o = input;
   for (const key of Object.keys(o)) {
-    if (!KNOWN.includes(key)) {
-      throw new SgValidationError(PREFIX, { path: [key], expected: `one of the options ${KNOWN.join(", ")}`, received: `an unknown option '${key}'` });
+    if (!known.includes(key)) {
+      throw new SgValidationError(PREFIX, { path: [key], expected: `one of the options ${known.join(", ")}`, received: `an unknown option '${key}'` });
     }
   }
   const ua = o["userAgent"];

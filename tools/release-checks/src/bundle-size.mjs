@@ -10,7 +10,7 @@ const KB = 1024;
 /** The issue's target for an app using script auth + find. Not met today; see TARGET_NOTE. */
 export const TARGET_GZIP = 15 * KB;
 export const TARGET_NOTE =
-  "target 15 KB (issue 7) not met: core + transport + auth-script alone are ~19 KB gzipped, of which ofetch + ufo + destr ~4 KB (now used only by http(): uploads, downloads)";
+  "target 15 KB (issue 7) not met: with jsonRpcCallTransport() (no uploads, so no ofetch) script auth + find() is ~20 KB gzipped, of which ~6 KB is message and hint text (see the composition below)";
 
 /**
  * The platforms we bundle for. `neutral` is what an edge or browser bundle resolves (ofetch's fetch-only
@@ -24,6 +24,7 @@ export const PLATFORMS = {
 };
 
 const SCRIPT_CLIENT = `createClient({ site: process.env.SG_SITE, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "s", scriptKey: process.env.SG_KEY }) })`;
+const SCRIPT_CALLS_CLIENT = SCRIPT_CLIENT.replace("jsonRpcTransport()", "jsonRpcCallTransport()");
 
 /**
  * The combinations we report, each as the source of a tiny application that uses them. `ratchet` is the
@@ -44,8 +45,21 @@ import { find } from "@sg/entities";
 console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]));`,
   },
   {
+    name: "script auth + find() on jsonRpcCallTransport (no uploads)",
+    // The transport without http(): ofetch, ufo, destr and the upload/download exchange are left out.
+    ratchet: 21 * KB,
+    target: TARGET_GZIP,
+    source: `import { createClient } from "@sg/core";
+import { jsonRpcCallTransport } from "@sg/transport";
+import { scriptAuth } from "@sg/auth-script";
+import { find } from "@sg/entities";
+console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]));`,
+  },
+  {
     name: "script auth + entityApi (every method)",
-    ratchet: 33 * KB,
+    // Raised from 33 KB on purpose: uploads, downloads and image writes refuse a calls-only transport
+    // before sending anything (and core checks http() before asking for credentials), ~0.2 KB.
+    ratchet: 34 * KB,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -118,7 +132,8 @@ export function originOf(input) {
 
 /**
  * What a bundle is made of, to decide where size can go: minified bytes per package, who imports each
- * third-party package, and the gzipped size with every string literal emptied (how much the messages,
+ * third-party package (among every module esbuild read, emitted or not), the modules that made it into the
+ * output, and the gzipped size with every string literal emptied (how much the messages,
  * hints and other text weigh).
  */
 export async function composition(source, platform = "neutral") {
@@ -126,9 +141,11 @@ export async function composition(source, platform = "neutral") {
   const output = result.outputFiles[0];
   const code = output.text;
   const byOrigin = {};
+  const files = [];
   for (const [input, info] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
     const origin = originOf(input);
     byOrigin[origin] = (byOrigin[origin] ?? 0) + info.bytesInOutput;
+    if (info.bytesInOutput > 0) files.push(input.replace(/^.*?packages\//, "packages/"));
   }
   const importers = {};
   for (const [input, info] of Object.entries(result.metafile.inputs)) {
@@ -153,6 +170,7 @@ export async function composition(source, platform = "neutral") {
     gzipped: gzipSync(output.contents, { level: 9 }).byteLength,
     gzippedWithoutStrings: gzipSync(stripped, { level: 9 }).byteLength,
     byOrigin,
+    files: files.sort(),
     importers: Object.fromEntries(Object.entries(importers).map(([k, v]) => [k, [...v].sort()])),
   };
 }

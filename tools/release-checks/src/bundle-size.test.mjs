@@ -30,6 +30,16 @@ describe("bundle size (esbuild, minified, gzip -9, dependencies included)", () =
     expect(made.importers["ofetch"]).toEqual(["packages/transport/dist/http-fetcher.js"]);
   }, 30_000);
 
+  it("the calls-only transport keeps ofetch and the upload exchange out of a find bundle", async () => {
+    const calls = COMBINATIONS.find((c) => c.source.includes("jsonRpcCallTransport"));
+    const made = await composition(calls.source);
+    expect(Object.keys(made.byOrigin).sort()).toEqual(["@sg/auth-script", "@sg/core", "@sg/entities", "@sg/transport", "app"]);
+    expect(made.files).toContain("packages/transport/dist/rpc-calls.js");
+    expect(made.files.filter((f) => /http-(exchange|fetcher)/.test(f))).toEqual([]);
+    const full = await measure(COMBINATIONS[0].source);
+    expect(full.gzipped - made.gzipped).toBeGreaterThan(3 * 1024);
+  }, 30_000);
+
   it("tells packages apart by path", () => {
     expect(originOf("packages/transport/dist/fetcher.js")).toBe("@sg/transport");
     expect(originOf("node_modules/ofetch/dist/index.mjs")).toBe("ofetch");
