@@ -133,6 +133,32 @@ describe("createClient", () => {
     expect(site.sent.filter((r) => r.method === "info")).toHaveLength(2); // the two that answered; cachedInfo sent none
   });
 
+  it("http() on a transport without it is refused before credentials are asked for; supportsHttp says so up front", async () => {
+    const site = sessionSite();
+    const auth = countingSessionAuth();
+    const callsOnly = createClient({ site: "https://x.example.com", transport: site.transport, auth });
+    expect(callsOnly.supportsHttp).toBe(false);
+    const error = await callsOnly.http({ method: "POST", target: "/upload/upload_file", form: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect((error as Error).message).toBe(
+      "@sg/core: transport: expected a transport that supports plain HTTP exchanges (uploads, downloads), e.g. jsonRpcTransport() from @sg/transport, got in-process test site without http()",
+    );
+    expect(auth.logins).toBe(0);
+    expect(site.sent).toHaveLength(0);
+    const exchanged: string[] = [];
+    const withHttp: TransportStrategy = {
+      ...site.transport,
+      async http(request) {
+        exchanged.push(`${request.method} ${request.target} ${request.credentials?.kind ?? "anonymous"}`);
+        return { status: 200, headers: new Headers(), body: new Uint8Array(0) };
+      },
+    };
+    const full = createClient({ site: "https://x.example.com", transport: withHttp, auth });
+    expect(full.supportsHttp).toBe(true);
+    expect((await full.http({ method: "GET", target: "/thumbnail/1" })).status).toBe(200);
+    expect(exchanged).toEqual(["GET /thumbnail/1 session"]);
+  });
+
   it("explains a missing auth strategy", async () => {
     const sg = createClient({ site: "https://x.example.com", transport: sessionSite().transport });
     await expect(sg.call("read")).rejects.toMatchObject({ code: "SG_AUTH_MISSING", hint: expect.stringContaining("@sg/auth-script") });

@@ -67,8 +67,17 @@ export interface Client {
   cachedInfo(): SiteInfo | undefined;
   /** The credentials the next call would use. */
   credentials(): Promise<Credentials>;
-  /** A plain HTTP exchange with the site (uploads, downloads), through the transport. */
+  /**
+   * A plain HTTP exchange with the site (uploads, downloads), through the transport. Rejects with
+   * {@link SgValidationError} before anything is sent (credentials included) when the transport has no `http()`.
+   */
   http(request: ClientHttpRequest): Promise<HttpResponse>;
+  /**
+   * Whether the transport makes plain HTTP exchanges (`http()`: uploads, downloads); `false` on a calls-only
+   * transport, so that code can refuse a transfer before sending anything. `createClient` always sets it;
+   * other implementations of `Client` may leave it out (then assume `true`).
+   */
+  readonly supportsHttp?: boolean;
   /** Release the transport's connections. */
   close(): Promise<void>;
 }
@@ -145,16 +154,22 @@ export function createClient(options: ClientOptions): Client {
     return infoPromise;
   };
 
-  const http = (request: ClientHttpRequest, credentials: Credentials | undefined): Promise<HttpResponse> => {
+  const requireHttp = (): NonNullable<TransportStrategy["http"]> => {
     if (!transport.http) {
       throw new SgValidationError(PREFIX, {
         path: ["transport"],
-        expected: "a transport that supports plain HTTP exchanges (uploads, downloads)",
+        expected: "a transport that supports plain HTTP exchanges (uploads, downloads), e.g. jsonRpcTransport() from @sg/transport",
         received: `${transport.name ?? "a transport"} without http()`,
       });
     }
+    return transport.http;
+  };
+
+  const http = (request: ClientHttpRequest, credentials: Credentials | undefined): Promise<HttpResponse> => {
+    const exchange = requireHttp();
     const { authenticated: _authenticated, credentials: _explicit, kind, ...rest } = request;
-    return transport.http(
+    return exchange.call(
+      transport,
       { ...rest, kind: kind ?? (request.method === "GET" ? "read" : "write"), ...(credentials ? { credentials } : {}) },
       transportContext,
     );
@@ -225,11 +240,13 @@ export function createClient(options: ClientOptions): Client {
     cachedInfo: (): SiteInfo | undefined => infoValue,
     credentials: (): Promise<Credentials> => requireAuth("credentials").credentials(authContext),
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
+      requireHttp();
       const credentials =
         request.credentials ??
         (request.authenticated === false ? undefined : await untilAborted(requireAuth(request.target).credentials(authContext), request.signal));
       return http(request, credentials);
     },
+    supportsHttp: typeof transport.http === "function",
     close: async (): Promise<void> => {
       await transport.close?.();
     },

@@ -11,6 +11,7 @@ import { SgPartialWriteError } from "./errors.js";
 import { finishRecord } from "./records.js";
 import type { EntityData, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
 import { planUpload, sendUpload } from "./uploads.js";
+import { requireHttp } from "./transfer.js";
 import { PREFIX, checkData, checkEntityType, checkFieldList, checkOptions, isPlainObject, type Path } from "./validate.js";
 import { wireFields } from "./write-values.js";
 
@@ -39,6 +40,11 @@ export async function splitImages(data: Record<string, unknown>, path: Path, kee
     if (v !== null) filmstrip = (await planUpload("Entity", 1, v, {}, "filmstrip_thumb_image", [...path, "filmstrip_image"])).file;
   }
   return { fields, images: { image, filmstrip } };
+}
+
+/** Refuse split-off images before the write when the transport cannot upload them. */
+export function requireImageHttp(ctx: Context, images: ImageUploads): void {
+  if (images.image || images.filmstrip) requireHttp(ctx, ["data", images.image ? "image" : "filmstrip_image"]);
 }
 
 /** Upload split-off images to a written record and read back `image`; failures become {@link SgPartialWriteError}. */
@@ -100,6 +106,7 @@ export async function create(target: unknown, entityType: unknown, data: unknown
   const fieldsOut = returnFields === undefined || returnFields === null ? [] : checkFieldList(returnFields, ["returnFields"]);
   const options = checkOptions(rawOptions, ["options"]);
   const { fields, images } = await splitImages(checked, ["data"], false);
+  requireImageHttp(ctx, images);
   const payload = { type, fields: wireFields(fields, ["data"], false), return_fields: fieldsOut.length > 0 ? fieldsOut : ["id"] };
   const call = callOptions(ctx, options);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);

@@ -11,7 +11,7 @@ import { scrubText, type CallOptions, type DateMode } from "@sg/core";
 import { callOptions, contextOf, forgetSessionToken, sessionToken, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
-import { transferOptions } from "./transfer.js";
+import { requireHttp, transferOptions } from "./transfer.js";
 import { PREFIX, checkId, checkOptions, checkString, fail, isPlainObject } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
@@ -86,6 +86,7 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
   } catch {
     return fail(["attachment", "url"], "an absolute http(s) URL", url);
   }
+  requireHttp(ctx, ["attachment"]);
   const onSite = where.origin === ctx.client.site.origin;
   const token = onSite ? await sessionToken(ctx, call) : undefined;
   const response = await ctx.client.http({

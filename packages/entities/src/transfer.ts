@@ -3,8 +3,11 @@
  *
  * @packageDocumentation
  */
+import { SgValidationError } from "@sg/core";
 import type { CallOptions } from "@sg/core";
 import type { Context } from "./context.js";
+import { PREFIX } from "./validate.js";
+import type { Path } from "./validate.js";
 
 /** A site-relative target under the site's base path. */
 export function sitePath(ctx: Context, path: string): string {
@@ -18,4 +21,18 @@ export function transferOptions(call: CallOptions): { signal?: AbortSignal; time
     ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
     ...(call.retry === undefined ? {} : { retry: call.retry }),
   };
+}
+
+/**
+ * Refuse an upload or download before anything is sent when the client's transport has no `http()` (a
+ * calls-only transport); `path` is the argument that asked for the transfer.
+ */
+export function requireHttp(ctx: Context, path: Path): void {
+  if (ctx.client.supportsHttp === false) {
+    throw new SgValidationError(PREFIX, {
+      path,
+      expected: "a client whose transport makes uploads and downloads, e.g. jsonRpcTransport() from @sg/transport",
+      received: "a client on a calls-only transport (no http())",
+    });
+  }
 }

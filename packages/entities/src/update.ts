@@ -7,7 +7,7 @@
  */
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
-import { firstRecord, splitImages, uploadImages } from "./create.js";
+import { firstRecord, requireImageHttp, splitImages, uploadImages } from "./create.js";
 import { finishRecord } from "./records.js";
 import type { EntityData, EntityRecord, EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
@@ -61,6 +61,7 @@ export async function update(target: unknown, entityType: unknown, entityId: unk
   const options = checkOptions(rawOptions, ["options"]);
   const modes = checkModes(options["multiEntityUpdateModes"], checked, ["options", "multiEntityUpdateModes"]);
   const { fields, images } = await splitImages(checked, ["data"], true);
+  requireImageHttp(ctx, images);
   const call: CallOptions = callOptions(ctx, options);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
   let record: Record<string, unknown>;

@@ -120,3 +120,38 @@ describe("create/update with an image: the entity first, then the upload", () =>
     expect(cleared.image).toBeNull();
   });
 });
+
+describe("transfers on a calls-only transport", () => {
+  it("are refused before anything is sent, naming the argument; plain calls still work", async () => {
+    const { jsonRpcCallTransport } = await import("@sg/transport");
+    const { createClient, SgValidationError } = await import("@sg/core");
+    const { scriptAuth } = await import("@sg/auth-script");
+    const { entityApi } = await import("./index.js");
+    const script = site.emulator.card.scripts[0] as { name: string; key: string };
+    const client = createClient({ site: site.emulator.url, transport: jsonRpcCallTransport(), auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
+    const api = entityApi(client);
+    const shot = (await api.findOne("Shot", []))!;
+    const before = site.emulator.requests().length;
+    const attempts: [string, () => Promise<unknown>, string][] = [
+      ["create with image", () => api.create("Shot", { code: "calls_only", project, image: png }), "data.image"],
+      ["update with filmstrip_image", () => api.update("Shot", shot.id, { filmstrip_image: png }), "data.filmstrip_image"],
+      ["upload", () => api.upload("Shot", shot.id, text), "path"],
+      ["uploadThumbnail", () => api.uploadThumbnail("Shot", shot.id, png), "path"],
+      ["shareThumbnail", () => api.shareThumbnail([shot], { sourceEntity: shot }), "options.sourceEntity"],
+      ["downloadAttachment", () => api.downloadAttachment(1), "attachment"],
+    ];
+    for (const [what, attempt, path] of attempts) {
+      const error = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, what).toBeInstanceOf(SgValidationError);
+      expect((error as Error).message, what).toBe(
+        `@sg/entities: ${path}: expected a client whose transport makes uploads and downloads, e.g. jsonRpcTransport() from @sg/transport, got a client on a calls-only transport (no http())`,
+      );
+    }
+    expect(site.emulator.requests().length).toBe(before);
+    expect(await api.findOne("Shot", [["id", "is", shot.id]], ["code"])).toMatchObject({ id: shot.id });
+    await client.close();
+  });
+});

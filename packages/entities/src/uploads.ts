@@ -13,7 +13,7 @@ import type { CallOptions, DateMode, EntityRef, SiteInfo } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { sitePath, transferOptions } from "./transfer.js";
+import { requireHttp, sitePath, transferOptions } from "./transfer.js";
 import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkOptions, checkString, fail, type Path } from "./validate.js";
 
 /** A file to upload: a path on disk, or a `File`/`Blob` already in memory (a `Blob` needs `displayName` or gets `upload.bin`). */
@@ -253,6 +253,7 @@ export function uploadFilmstripThumbnail(target: unknown, entityType: unknown, e
 async function uploadTo(target: unknown, entityType: unknown, entityId: unknown, source: unknown, options: unknown, forcedField: string | undefined): Promise<number> {
   const ctx = contextOf(target);
   const plan = await planUpload(entityType, entityId, source, options, forcedField);
+  requireHttp(ctx, ["path"]);
   return sendUpload(ctx, plan, callOptions(ctx, options as Record<string, unknown> | undefined));
 }
 
@@ -276,6 +277,7 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
     fail(["options"], "exactly one of thumbnailPath and sourceEntity", hasPath ? "both" : "neither");
   }
   const filmstrip = options["filmstripThumbnail"] === undefined ? false : checkBoolean(options["filmstripThumbnail"], ["options", "filmstripThumbnail"]);
+  requireHttp(ctx, ["options", hasPath ? "thumbnailPath" : "sourceEntity"]);
   const call = callOptions(ctx, options);
   let source: EntityRef;
   let rest = refs;
