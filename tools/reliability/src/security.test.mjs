@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgValidationError, createClient } from "@sg/core";
-import { jsonRpcTransport } from "@sg/transport";
+import { jsonRpcCallTransport, jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
 import { browserLogin, sessionAuth } from "@sg/auth-session";
@@ -54,13 +54,13 @@ describe("marker secrets never leak from the library packages", () => {
   secrets.add("artist-pass-1", "fixture passphrase artist");
   secrets.add("MRKshortkey1", "marker short script key");
 
-  function makeClient(label, auth, { site = emu.url, transport = {} } = {}) {
+  function makeClient(label, auth, { site = emu.url, transport = {}, factory = jsonRpcTransport } = {}) {
     const rec = recordingFetch();
     const client = createClient({
       site,
       auth,
       logger: log.logger,
-      transport: jsonRpcTransport({ retry: { baseDelayMs: 1 }, ...transport, fetch: rec.fetch }),
+      transport: factory({ retry: { baseDelayMs: 1 }, ...transport, fetch: rec.fetch }),
     });
     clients.push({ label, client, auth, rec, siteOrigin: new URL(site).origin });
     return { client, sg: entityApi(client) };
@@ -115,6 +115,14 @@ describe("marker secrets never leak from the library packages", () => {
     emu.injectFault({ method: "read", delayMs: 300 });
     await attempt("deadline", () => good.sg.find("Project", [], ["name"], { deadlineMs: 50 }));
     await attempt("http() download with basic auth", () => good.client.http({ method: "GET", target: "/file_serve/attachment/999999" }));
+
+    // The calls-only transport shares the call path: the same echoes must be scrubbed there too.
+    const lean = makeClient("script, fixture key, basic auth site, calls-only transport", scriptAuth({ scriptName: "emulator_script", scriptKey: DEMO_SCRIPT_KEY }), { site: basicSite, factory: jsonRpcCallTransport });
+    emu.injectFault({ method: "read", status: 502, times: 3, body: echo });
+    await attempt("calls-only: 502 page echoing the secrets", () => lean.sg.find("Project", [], ["name"]));
+    emu.injectFault({ method: "read", errorCode: 103, message: `Bad request {"script_key":"${DEMO_SCRIPT_KEY}"} ${MARKERS.basicAuthPassword}` });
+    await attempt("calls-only: fault 103 quoting the key", () => lean.sg.find("Project", [], ["name"]));
+    await attempt("calls-only: download refused before sending", () => lean.sg.downloadAttachment(999999));
 
     // Connection refused, with every secret in play.
     const port = await closedPort();
@@ -203,6 +211,9 @@ describe("marker secrets never leak from the library packages", () => {
       "script wrong key: find": expect.stringMatching(/^SG_(AUTH|SCRIPT)/),
       "script good key: find": "ok",
       "502 page echoing the secrets": "SG_HTTP",
+      "calls-only: 502 page echoing the secrets": "SG_HTTP",
+      "calls-only: fault 103 quoting the key": "SG_FAULT",
+      "calls-only: download refused before sending": "SG_VALIDATION",
       "200 HTML page echoing the secrets": "SG_PROTOCOL",
       "connection refused": "SG_NETWORK",
       "attempt timeouts": "SG_TIMEOUT",
