@@ -188,6 +188,14 @@ export class Store {
     for (const key of keysOf(value)) index.get(key)?.delete(row);
   }
 
+  /**
+   * Registers how to undo a change made outside the store (e.g. to the site's credentials) during the current
+   * {@link transaction}, so that a failed `batch` leaves that state as it was too. No-op outside a transaction.
+   */
+  onUndo(undo: () => void): void {
+    this.journal?.push(undo);
+  }
+
   /** Runs `fn` atomically: if it throws, every write it made is undone. */
   transaction<T>(fn: () => T): T {
     if (this.journal) return fn();

@@ -2,6 +2,7 @@ import { checkUserActivation, type Principal } from './auth-rules.js';
 import { formatDateTime } from './clock.js';
 import { compilePath, displayName, formatRow, formatValue, linkOut } from './entity-format.js';
 import { FaultCode, RpcFault, badInput } from './errors.js';
+import type { UserCredential } from './fixtures.js';
 import type { Site } from './site.js';
 import { isLink, type LinkRef, type Row } from './store.js';
 import { coerceValue } from './values.js';
@@ -125,7 +126,12 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   }
   const row = site.store.insert(type, data);
   if (type === 'HumanUser') {
-    site.users.push({ login: data['login'] as string, password: null, admin: false, pat: 'missing', patExchangedAt: null, twoFactorCode: null });
+    const cred: UserCredential = { login: data['login'] as string, password: null, admin: false, pat: 'missing', patExchangedAt: null, twoFactorCode: null };
+    site.users.push(cred);
+    site.store.onUndo(() => {
+      const i = site.users.indexOf(cred);
+      if (i >= 0) site.users.splice(i, 1);
+    });
   }
   logEvent(site, principal, row, 'New', { type: 'new_entity', entity_type: type, entity_id: row.id });
   const written = writes.map((w) => w.field).filter((f, i, all) => all.indexOf(f) === i);
@@ -169,7 +175,13 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
     const newLogin = computed.get('login') as string;
     if (site.userRow(newLogin)) throw badInput(`A HumanUser with login '${newLogin}' already exists`);
     const cred = site.userCredential(String(row.f['login']));
-    if (cred) cred.login = newLogin;
+    if (cred) {
+      const oldLogin = cred.login;
+      cred.login = newLogin;
+      site.store.onUndo(() => {
+        cred.login = oldLogin;
+      });
+    }
   }
   for (const [field, value] of computed) {
     const old = row.f[field];
