@@ -168,7 +168,8 @@ function compileCondition(ctx: FilterContext, type: string, cond: Condition): Co
         return negative ? vals.every(match) : vals.some(match);
       };
   const candidates = (): Row[] | undefined => {
-    if (!path.direct || !INDEXABLE.has(dt)) return undefined;
+    // `type` is not stored in the row's fields, so no index holds it (and every row of the table has it anyway).
+    if (!path.direct || path.lastField === 'type' || !INDEXABLE.has(dt)) return undefined;
     if (cond.relation !== 'is' && cond.relation !== 'in') return undefined;
     const vals = cond.relation === 'is' ? [cond.values[0]] : cond.values;
     if (vals.length === 0 || vals.some((v) => v === null || v === undefined || (typeof v === 'object' && !isLink(v)))) return undefined;
