@@ -37,8 +37,8 @@ describe.each([
     await t.call('revive', t.script, { type: 'Shot', id: created.id });
     expect((await page(byCode, 9)).codes).toEqual(['R9']);
     await t.call('batch', t.script, [
-      { request_type: 'update', entity_type: 'Shot', entity_id: created.id, data: {}, fields: [{ field_name: 'code', value: 'R000000b' }] },
-      { request_type: 'delete', entity_type: 'Shot', entity_id: created.id },
+      { request_type: 'update', type: 'Shot', id: created.id, fields: [{ field_name: 'code', value: 'R000000b' }] },
+      { request_type: 'delete', type: 'Shot', id: created.id },
     ]);
     expect((await page(byCode, 1)).codes[0]).toBe('R000001');
     expect((await page(byCode, 1)).count).toBe(40);
@@ -47,8 +47,8 @@ describe.each([
   it('keeps answers unchanged after a failed (rolled back) batch, and fresh after the next write', async () => {
     const before = await page(byCode, 1);
     const f = await t.fault('batch', t.script, [
-      { request_type: 'create', entity_type: 'Shot', fields: shotFields('R0') },
-      { request_type: 'update', entity_type: 'Shot', entity_id: 999_999, fields: [{ field_name: 'code', value: 'x' }] },
+      { request_type: 'create', type: 'Shot', fields: shotFields('R0') },
+      { request_type: 'update', type: 'Shot', id: 999_999, fields: [{ field_name: 'code', value: 'x' }] },
     ]);
     expect(f.code).toBe(103);
     expect(await page(byCode, 1)).toEqual(before);

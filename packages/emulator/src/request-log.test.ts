@@ -21,8 +21,8 @@ describe('request log payload outline', () => {
     await t.call('read', t.script, { type: 'Shot', return_fields: ['id'], filters: [['description', 'contains', PLANTED]] });
     const shot = await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: PLANTED }, { field_name: 'description', value: PLANTED }] });
     await t.call('batch', t.script, [
-      { request_type: 'update', entity_type: 'Shot', entity_id: shot.id, fields: [{ field_name: 'description', value: `${PLANTED}-2` }] },
-      { request_type: 'delete', entity_type: 'Shot', entity_id: shot.id },
+      { request_type: 'update', type: 'Shot', id: shot.id, fields: [{ field_name: 'description', value: `${PLANTED}-2` }] },
+      { request_type: 'delete', type: 'Shot', id: shot.id },
     ]);
     await t.call('read', { user_login: 'admin', user_password: admin.password }, { type: 'Project', return_fields: ['name'] });
     await t.call('read', { user_login: 'artist', user_password: artist.password, auth_token: artist.twoFactorCode }, { type: 'Project', return_fields: ['name'] });

@@ -18,7 +18,7 @@ const READ_ONLY = new Set(['id', 'type', 'cached_display_name']);
 const CREATE_ONLY = new Set(['created_at', 'created_by']);
 const NOT_WRITABLE_TYPES = new Set(['pivot_column', 'summary']);
 
-/** Parses the `fields` list of create/update (a hash `{field: value}` is accepted too). */
+/** Parses the `fields` list of create/update: `[{field_name, value, multi_entity_update_mode?}]`. */
 export function parseFieldWrites(fields: unknown, defaultMode: unknown): FieldWrite[] {
   const mode = (m: unknown): FieldWrite['mode'] => {
     if (m === undefined || m === null) return 'set';
@@ -37,7 +37,6 @@ export function parseFieldWrites(fields: unknown, defaultMode: unknown): FieldWr
       return { field: it['field_name'] as string, value: it['value'], mode: it['multi_entity_update_mode'] === undefined ? fallback : mode(it['multi_entity_update_mode']) };
     });
   }
-  if (typeof fields === 'object') return Object.entries(fields as Record<string, unknown>).map(([field, value]) => ({ field, value, mode: fallback }));
   throw badInput(`'fields' must be a list of {field_name, value}, got ${JSON.stringify(fields)}`);
 }
 

@@ -28,7 +28,10 @@ function revive(call: MethodCall): unknown {
   return call.site.store.transaction(() => reviveEntity(call.site, call.principal, p['type'], p['id']));
 }
 
-/** `batch`: create/update/delete requests applied in one transaction; one failure applies nothing. */
+/**
+ * `batch`: create/update/delete requests applied in one transaction; one failure applies nothing. Requests are keyed
+ * `type`/`id` as on the wire (`entity_type`/`entity_id` are the Python client's arguments, which it translates).
+ */
 function batch(call: MethodCall): unknown {
   const list = call.payload;
   if (list === undefined) return [];
@@ -41,11 +44,11 @@ function batch(call: MethodCall): unknown {
       try {
         switch (r['request_type']) {
           case 'create':
-            return createEntity(site, principal, site.schema.requireType(r['type'] ?? r['entity_type']), r['fields'], r['return_fields']);
+            return createEntity(site, principal, site.schema.requireType(r['type']), r['fields'], r['return_fields']);
           case 'update':
-            return updateEntity(site, principal, r['type'] ?? r['entity_type'], r['id'] ?? r['entity_id'], r['fields'], r['multi_entity_update_mode']);
+            return updateEntity(site, principal, r['type'], r['id'], r['fields'], r['multi_entity_update_mode']);
           case 'delete':
-            return deleteEntity(site, principal, r['type'] ?? r['entity_type'], r['id'] ?? r['entity_id']);
+            return deleteEntity(site, principal, r['type'], r['id']);
           default:
             throw badInput(`Invalid request_type ${JSON.stringify(r['request_type'])} for batch`);
         }

@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './test-support/harness.js';
+
+let t: Harness;
+beforeAll(async () => {
+  t = await startHarness();
+});
+afterAll(() => t.h.close());
+
+// A client must translate the Python-side spellings (rpc-protocol.md §2.5); a site that took them would hide a missed translation.
+describe('write payloads in their wire form only', () => {
+  it('refuses a batch request keyed by entity_type / entity_id instead of type / id', async () => {
+    const create = await t.fault('batch', t.script, [{ request_type: 'create', entity_type: 'Shot', fields: [{ field_name: 'code', value: 'wire_1' }] }]);
+    expect(create.code).toBe(103);
+    const update = await t.fault('batch', t.script, [{ request_type: 'update', type: 'Shot', entity_id: 1, fields: [{ field_name: 'description', value: 'x' }] }]);
+    expect(update.code).toBe(103);
+    const del = await t.fault('batch', t.script, [{ request_type: 'delete', entity_type: 'Shot', entity_id: 1 }]);
+    expect(del.code).toBe(103);
+    const left = await t.call('read', t.script, { type: 'Shot', return_fields: ['id'], filters: { logical_operator: 'and', conditions: [{ path: 'code', relation: 'is', values: ['wire_1'] }] } });
+    expect(left.entities).toHaveLength(0);
+  });
+
+  it("refuses 'fields' sent as a {field: value} hash instead of a list of {field_name, value}", async () => {
+    expect((await t.fault('create', t.script, { type: 'Shot', fields: { code: 'wire_2' } })).code).toBe(103);
+    expect((await t.fault('update', t.script, { type: 'Shot', id: 1, fields: { description: 'x' } })).code).toBe(103);
+    expect((await t.fault('batch', t.script, [{ request_type: 'create', type: 'Shot', fields: { code: 'wire_3' } }])).code).toBe(103);
+  });
+});
