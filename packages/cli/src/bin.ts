@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { constants } from "node:os";
 import { runCli } from "./cli.js";
 import { processIo } from "./io.js";
 
@@ -8,12 +9,23 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const stop = new Promise<string>((resolve) => {
-  process.once("SIGINT", () => resolve("SIGINT"));
-  process.once("SIGTERM", () => resolve("SIGTERM"));
-});
+// The first Ctrl-C (or SIGTERM) stops `sg emulator` cleanly and aborts the calls of any other command, which
+// then exits 130 (143 for SIGTERM); a second one leaves at once.
+const abort = new AbortController();
+let received: NodeJS.Signals | undefined;
+let resolveStop: (signal: string) => void = () => undefined;
+const stop = new Promise<string>((resolve) => (resolveStop = resolve));
+const onSignal = (signal: NodeJS.Signals): void => {
+  if (received) process.exit(128 + (constants.signals[signal] ?? 2));
+  received = signal;
+  resolveStop(signal);
+  abort.abort(signal);
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
 
-const code = await runCli(process.argv.slice(2), processIo(), { stop });
+let code = await runCli(process.argv.slice(2), processIo(), { stop, signal: abort.signal });
+if (received && code !== 0) code = 128 + (constants.signals[received] ?? 2);
 process.exitCode = code;
 // Flush stdout before leaving (pipes are asynchronous); keep-alive sockets must not hold the process open.
 process.stdout.write("", () => process.exit(code));

@@ -230,6 +230,41 @@ describe("API errors exit 1 with one line and a hint", () => {
   });
 });
 
+describe("signals", () => {
+  it("SIGINT aborts the call in flight and exits 130 with one line, not after the site answers", async () => {
+    const slow = await startEmulator({ fixtures: "empty" });
+    try {
+      // The site holds the answer of the next read for a long time; Ctrl-C must not wait for it.
+      slow.injectFault({ method: "read", delayMs: 20_000, times: 1 });
+      const env = { SG_SITE: slow.url, SG_SCRIPT_NAME: slow.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: slow.card.scripts[0]?.key ?? "" };
+      const child = spawn(process.execPath, [BIN, "find", "Project", "--debug"], {
+        env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      let sent = false;
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        // `info` answered: sg is running and the read is about to be (or is) in flight.
+        if (!sent && /info attempt 1: HTTP 200/.test(stderr)) {
+          sent = true;
+          child.kill("SIGINT");
+        }
+      });
+      const code = await new Promise<number | null>((res) => child.on("close", res));
+      expect(sent).toBe(true);
+      expect(code, stderr).toBe(130);
+      expect(stderr).toMatch(/^sg: interrupted/m);
+      expect(stdout).toBe("");
+      expectNoSecrets({ code, stdout, stderr }, [env.SG_SCRIPT_KEY]);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe("sg doctor explains every auth failure", () => {
   const user = (h: EmulatorHandle, login: string): string => h.card.users.find((u) => u.login === login)?.password ?? "";
   const doctor = async (env: Record<string, string>, args: string[] = []): Promise<{ r: Result; problem: string | undefined; ok: boolean }> => {

@@ -11,13 +11,25 @@ import { schemaCommand } from "./commands/schema.js";
 import { typegenCommand } from "./commands/typegen.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { createCommand, retireCommand, updateCommand } from "./commands/write.js";
-import { EXIT_OK, exitCodeFor, formatError } from "./exit-codes.js";
+import { EXIT_INTERRUPTED, EXIT_OK, exitCodeFor, formatError } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
 
 /** Options of {@link runCli}. */
 export interface RunCliOptions {
   /** Resolves (with a signal name) when a long-running command (`sg emulator`) should stop. */
   readonly stop?: Promise<string>;
+  /**
+   * Aborts the command (Ctrl-C): calls in flight are cancelled, a prompt stops waiting, and `runCli` resolves
+   * {@link EXIT_INTERRUPTED} after one line `sg: interrupted` on stderr.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** One line for an interrupted run (the abort reason, when it is a signal name such as `SIGINT`). */
+function interrupted(io: CliIo, signal: AbortSignal): number {
+  const reason: unknown = signal.reason;
+  io.stderr.write(`sg: interrupted${typeof reason === "string" ? ` (${reason})` : ""}\n`);
+  return EXIT_INTERRUPTED;
 }
 
 function version(): string {
@@ -67,12 +79,12 @@ async function dispatch(ctx: CommandContext, options: RunCliOptions): Promise<nu
 
 /**
  * Run the `sg` command line and resolve its exit status: 0 success, 1 API, network or authentication error
- * (or a failed `sg doctor`), 2 usage error. Errors are written to `io.stderr` as one line plus a hint (the
- * stack only with `--debug`); secrets given as options or environment variables never appear in any output.
+ * (or a failed `sg doctor`), 2 usage error, 130 interrupted by `options.signal`. Errors are written to `io.stderr`
+ * as one line plus a hint (the stack only with `--debug`); secrets given as options or environment variables never appear in any output.
  *
  * @param argv - the arguments after `sg`, e.g. `["find", "Shot", "--all"]`.
  * @param io - streams, environment and working directory (default: the process's).
- * @param options - a stop signal for long-running commands.
+ * @param options - a stop signal for long-running commands, an abort signal for the others.
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo(), options: RunCliOptions = {}): Promise<number> {
   let args: ParsedArgs | undefined;
@@ -89,9 +101,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
       io.stdout.write(helpText(args.command === "help" ? args.positionals[0] : args.command));
       return EXIT_OK;
     }
-    ctx = createCommandContext(args, io);
-    return await dispatch(ctx, options);
+    ctx = createCommandContext(args, io, options.signal);
+    const code = await dispatch(ctx, options);
+    return options.signal?.aborted ? interrupted(io, options.signal) : code;
   } catch (error) {
+    if (options.signal?.aborted) return interrupted(io, options.signal);
     const debug = ctx?.debug ?? argv.includes("--debug");
     const secrets = ctx ? [...ctx.secrets] : [];
     io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets)));

@@ -16,6 +16,8 @@ export interface CommandContext {
   readonly format: OutputFormat;
   /** Secret values known so far, scrubbed out of everything written. */
   readonly secrets: Set<string>;
+  /** Aborted on Ctrl-C: every client opened here cancels its calls in flight. */
+  readonly signal: AbortSignal | undefined;
   /** Resolve the connection, open a client and the entity API. Needs credentials unless `auth: false`. */
   connect(options?: { readonly requireAuth?: boolean; readonly useStored?: boolean }): Promise<Connected>;
   /** A client for a resolved connection (with the `--debug` logger, which logs every HTTP attempt). */
@@ -34,7 +36,7 @@ export interface Connected {
 }
 
 /** Build the context of one run. */
-export function createCommandContext(args: ParsedArgs, io: CliIo): CommandContext {
+export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: AbortSignal): CommandContext {
   const debug = args.values["debug"] === true || io.env["SG_DEBUG"] === "1";
   const format = enumOption("format", args.values["format"], OUTPUT_FORMATS) ?? (io.stdout.isTTY ? "table" : "json");
   const secrets = new Set<string>();
@@ -45,6 +47,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo): CommandContex
     debug,
     format,
     secrets,
+    signal,
     async connect(options = {}) {
       const { connection, input } = await resolveConnection(args.values, io, options.useStored === false ? { useStored: false } : {});
       for (const s of secretsOf(input, connection.auth)) secrets.add(s);
@@ -59,6 +62,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo): CommandContex
         io,
         logger: debugLogger(io.stderr, secretList, debug),
         allowInsecureHttp: args.values["allow-http"] === true,
+        ...(signal ? { signal } : {}),
       });
     },
     writer(options = {}) {

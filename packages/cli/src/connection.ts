@@ -152,6 +152,8 @@ export interface OpenClientOptions {
   readonly allowInsecureHttp?: boolean;
   /** Whether a missing passphrase or 2FA code may be asked on the terminal. Default: when stdin is a terminal. */
   readonly interactive?: boolean;
+  /** Cancels every call of the client (and a prompt) when it aborts. */
+  readonly signal?: AbortSignal;
 }
 
 /** The auth strategy for a choice, prompting for a missing passphrase on a terminal. */
@@ -165,9 +167,9 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
       let password = auth.password?.value;
       if (password === undefined) {
         if (!interactive) throw new UsageError(`${auth.login.source} was given without a passphrase`, "Pass --password or set SG_PASSWORD (it is asked for without echo when run on a terminal).");
-        password = await prompt(io.stdin, io.stderr, `Passphrase for ${auth.login.value}: `, true);
+        password = await prompt(io.stdin, io.stderr, `Passphrase for ${auth.login.value}: `, true, options.signal);
       }
-      const twoFactor = interactive ? (): Promise<string> => prompt(io.stdin, io.stderr, "Two-factor code: ", true) : undefined;
+      const twoFactor = interactive ? (): Promise<string> => prompt(io.stdin, io.stderr, "Two-factor code: ", true, options.signal) : undefined;
       return legacyLoginAuth({
         login: auth.login.value,
         password,
@@ -191,6 +193,7 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
     ...(auth ? { auth } : {}),
     logger: options.logger,
     ...(options.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+    ...(options.signal ? { defaults: { signal: options.signal } } : {}),
   });
 }
 

@@ -159,6 +159,8 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
       detail: `ShotGrid ${version ? version.join(".") : "(version not announced)"}; people log in with ${AUTH_KIND_LABEL[siteAuthKind(info)]} (user_authentication_method: ${method})`,
     });
   } catch (error) {
+    // Ctrl-C is not a finding about the site.
+    if (ctx.signal?.aborted) throw error;
     const why = error instanceof SgHttpError ? `the site answered HTTP ${error.status}` : error instanceof SgError ? error.reason : String(error);
     const fix =
       error instanceof SgHttpError && error.status === 404
@@ -217,6 +219,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
       await client.close();
     }
   } catch (error) {
+    if (ctx.signal?.aborted) throw error;
     const e = explainAuthFailure(error, auth, siteKind);
     const detail = error instanceof SgError ? error.reason : error instanceof Error ? error.message : String(error);
     checks.push({ name: "login", ok: false, detail, problem: e.problem, why: e.why, fix: e.fix });

@@ -1,11 +1,13 @@
 import { SgError, SgValidationError } from "@sg/core";
 
-/** Exit status of `sg`: 0 success, 1 API, network or authentication error (or a failed check), 2 usage error. */
+/** Exit status of `sg`: 0 success, 1 API, network or authentication error (or a failed check), 2 usage error, 130 interrupted. */
 export const EXIT_OK = 0;
 /** An API, network or authentication error, or a failed `sg doctor` check. */
 export const EXIT_API_ERROR = 1;
 /** A usage error: unknown flag, missing argument, invalid JSON, conflicting credentials. */
 export const EXIT_USAGE = 2;
+/** Interrupted by Ctrl-C (SIGINT): 128 + 2, as shells report it. SIGTERM gives 143 (128 + 15). */
+export const EXIT_INTERRUPTED = 130;
 
 /** A mistake in how `sg` was called. Exits with status 2. */
 export class UsageError extends Error {

@@ -2,7 +2,7 @@ import type { CliInput, CliOutput } from "./io.js";
 import { UsageError } from "./exit-codes.js";
 
 /** Ask a question on the terminal and read one line. `hidden` turns echo off (passphrases, codes). */
-export function prompt(input: CliInput, output: CliOutput, question: string, hidden = false): Promise<string> {
+export function prompt(input: CliInput, output: CliOutput, question: string, hidden = false, signal?: AbortSignal): Promise<string> {
   if (!input.isTTY) {
     return Promise.reject(new UsageError(`cannot ask for ${question.replace(/:\s*$/, "").toLowerCase()}: standard input is not a terminal`, "Pass it as an option or environment variable instead."));
   }
@@ -13,8 +13,10 @@ export function prompt(input: CliInput, output: CliOutput, question: string, hid
     if (raw) input.setRawMode?.(true);
     input.setEncoding("utf8");
     input.resume();
+    const onAbort = (): void => finish(new UsageError("cancelled"));
     const finish = (error?: Error): void => {
       input.removeListener("data", onData);
+      signal?.removeEventListener("abort", onAbort);
       if (raw) input.setRawMode?.(false);
       input.pause();
       output.write("\n");
@@ -30,5 +32,8 @@ export function prompt(input: CliInput, output: CliOutput, question: string, hid
       }
     };
     input.on("data", onData);
+    // Ctrl-C on a terminal not in raw mode is a SIGINT, not a character: stop waiting for the answer.
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

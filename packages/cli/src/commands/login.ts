@@ -37,6 +37,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
       ...(noOpen ? {} : { open: openInBrowser }),
       ...(values["allow-http"] === true ? { allowInsecureHttp: true } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     ctx.secrets.add(result.sessionToken);
     await store.set(site, { sessionToken: result.sessionToken, login: result.userLogin, method: "browser", savedAt: new Date().toISOString() });
@@ -49,7 +50,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
   }
   if (auth.kind === "none") {
     if (!io.stdin.isTTY) throw new UsageError("sg login needs --login (or SG_LOGIN) when not run on a terminal", "Or use sg login --browser.");
-    const login = (await prompt(io.stdin, io.stderr, "Login: ")).trim();
+    const login = (await prompt(io.stdin, io.stderr, "Login: ", false, ctx.signal)).trim();
     if (!login) throw new UsageError("no login given");
     auth = { kind: "user", login: { value: login, source: "the prompt" } };
   }
