@@ -119,6 +119,21 @@ describe("usage errors exit 2", () => {
   });
 });
 
+describe("plain http to a remote site", () => {
+  it("is refused naming the flag or variable and --allow-http, without the URL's Basic auth password", async () => {
+    const viaFlag = await sg(["find", "Shot", "--site", "http://bob:marker-basic-pw-0002@sg.example.com"], { SG_SCRIPT_NAME: "x", SG_SCRIPT_KEY: "y".repeat(64) });
+    const viaEnv = await sg(["count", "Shot"], { SG_SITE: "http://bob:marker-basic-pw-0002@sg.example.com", SG_SCRIPT_NAME: "x", SG_SCRIPT_KEY: "y".repeat(64) });
+    for (const [r, source] of [[viaFlag, "--site"], [viaEnv, "SG_SITE"]] as const) {
+      expect(r.code).toBe(2);
+      expect(r.stderr.split("\n")[0]).toBe(`sg: ${source} must be an https:// URL (plain http sends credentials in clear text), got http://sg.example.com`);
+      expect(r.stderr).toContain("--allow-http");
+      // The library's option name means nothing on a command line.
+      expect(r.stderr).not.toContain("allowInsecureHttp");
+      expectNoSecrets(r, ["marker-basic-pw-0002", Buffer.from("bob:marker-basic-pw-0002").toString("base64")]);
+    }
+  });
+});
+
 describe("find and count in every format", () => {
   it("writes JSON when piped, and each --format", async () => {
     const piped = await sg(["find", "Shot", "--fields", "code,sg_status_list", "--limit", "3"], scriptEnv);

@@ -1,4 +1,4 @@
-import { createClient, parseSite, type AuthStrategy, type Client, type Logger } from "@sg/core";
+import { SgValidationError, createClient, parseSite, type AuthStrategy, type Client, type Logger, type Site } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -110,6 +110,21 @@ export function chooseAuth(input: ConnectionInput): AuthChoice {
   }
 }
 
+/** Parse `--site`/`SG_SITE`, turning the core's refusal into a usage error in command-line words. */
+function parseSiteOption(site: Sourced, allowInsecureHttp: boolean): Site {
+  try {
+    return parseSite(site.value, { allowInsecureHttp, prefix: site.source });
+  } catch (error) {
+    if (!(error instanceof SgValidationError)) throw error;
+    // `received` is already free of any user:password@ (the core redacts it).
+    const insecure = !allowInsecureHttp && /^http:/i.test(site.value.trim());
+    throw new UsageError(
+      `${site.source} must be ${error.expected}, got ${error.received}`,
+      insecure ? "Use https://, or add --allow-http if the site really is plain http (e.g. on a private network)." : error.hint,
+    );
+  }
+}
+
 /** Options of {@link resolveConnection}. */
 export interface ResolveOptions {
   /** Use the session saved by `sg login` when no auth is given. Default true. */
@@ -122,7 +137,7 @@ export async function resolveConnection(values: Readonly<Record<string, unknown>
   if (!input.site) {
     throw new UsageError("no site given", "Pass --site https://yourstudio.shotgrid.autodesk.com or set SG_SITE.");
   }
-  const parsed = parseSite(input.site.value, { allowInsecureHttp: values["allow-http"] === true, prefix: input.site.source });
+  const parsed = parseSiteOption(input.site, values["allow-http"] === true);
   const site = parsed.href;
   const store = new CredentialsStore(configDir(io.env));
   let auth = chooseAuth(input);
