@@ -156,6 +156,19 @@ describe("find and count in every format", () => {
     for (const r of [piped, jsonl, csv, table]) expect(r.stderr).toBe("");
   });
 
+  it("--page N reads page N of --limit records, also when --limit is above the site's page size (50 here)", async () => {
+    const ids = async (args: readonly string[]): Promise<number[]> => {
+      const r = await sg(["find", "Shot", "--format", "jsonl", ...args], scriptEnv);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { id: number }).id);
+    };
+    const first = await ids(["--all", "--limit", "260"]);
+    expect(first).toHaveLength(260);
+    expect(await ids(["--page", "2"])).toEqual(first.slice(100, 200));
+    expect(await ids(["--page", "3", "--limit", "70"])).toEqual(first.slice(140, 210));
+    expect(await ids(["--page", "2", "--limit", "30"])).toEqual(first.slice(30, 60));
+  });
+
   it("streams every page with --all and parallel paging, without a progress bar when stderr is not a terminal", async () => {
     const count = await sg(["count", "Shot"], scriptEnv);
     expect(count.code).toBe(0);

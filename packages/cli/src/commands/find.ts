@@ -10,6 +10,31 @@ export const DEFAULT_LIMIT = 100;
 /** Default number of pages fetched in parallel with `--all`. */
 export const DEFAULT_CONCURRENCY = 4;
 
+/** The site's page size, as `@sg/entities` reads it: `api_max_entities_per_page`, else 500. */
+function pageSizeOf(info: Readonly<Record<string, unknown>>): number {
+  const n = info["api_max_entities_per_page"];
+  return typeof n === "number" && Number.isSafeInteger(n) && n > 0 ? n : 500;
+}
+
+/**
+ * Page `page` of `limit` records: records `(page-1)*limit` up to `page*limit`. A `find` with a page reads
+ * the site's page of `min(limit, pageSize)` records, so a `--limit` above the site's page size is read as the
+ * site pages that cover the window, trimmed to it.
+ */
+async function readPageOf(find: (options: { limit: number; page: number }) => Promise<OutputRecord[]>, limit: number, page: number, pageSize: number): Promise<OutputRecord[]> {
+  if (limit <= pageSize) return find({ limit, page });
+  const start = (page - 1) * limit;
+  const end = start + limit;
+  const out: OutputRecord[] = [];
+  for (let sitePage = Math.floor(start / pageSize) + 1; (sitePage - 1) * pageSize < end; sitePage++) {
+    const records = await find({ limit: pageSize, page: sitePage });
+    const first = (sitePage - 1) * pageSize;
+    out.push(...records.slice(Math.max(0, start - first), end - first));
+    if (records.length < pageSize) break;
+  }
+  return out;
+}
+
 /** `sg find <Entity> [filters-json]`. */
 export async function findCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals } = ctx.args;
@@ -23,7 +48,7 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   const concurrency = intOption("concurrency", values["concurrency"], { min: 1, max: 64 }, DEFAULT_CONCURRENCY);
   const filterOperator = enumOption("filter-operator", values["filter-operator"], ["all", "any"]);
   if (all && page !== undefined) throw new UsageError("--all and --page cannot be combined", "--all streams every page; --page N reads one page of --limit records.");
-  const { api } = await ctx.connect();
+  const { api, client } = await ctx.connect();
   const columns = ["type", "id", ...fields.filter((f) => f !== "id" && f !== "type")];
   const options = {
     ...(order ? { order } : {}),
@@ -33,7 +58,8 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   const writer = ctx.writer({ columns });
   if (!all) {
     const effectiveLimit = limit ?? DEFAULT_LIMIT;
-    const records = (await api.find(entityType, filters as never, fields, { ...options, limit: effectiveLimit, ...(page ? { page } : {}) })) as OutputRecord[];
+    const find = (findOptions: { limit: number; page?: number }): Promise<OutputRecord[]> => api.find(entityType, filters as never, fields, { ...options, ...findOptions }) as Promise<OutputRecord[]>;
+    const records = page === undefined ? await find({ limit: effectiveLimit }) : await readPageOf(find, effectiveLimit, page, pageSizeOf(await client.info()));
     for (const r of records) await writer.row(r);
     await writer.end();
     if (limit === undefined && page === undefined && records.length === effectiveLimit && ctx.io.stderr.isTTY) {
