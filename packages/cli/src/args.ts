@@ -48,7 +48,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   debug: { type: "boolean", help: "log each HTTP attempt (secrets redacted) and show stacks" },
   help: { type: "boolean", short: "h", help: "show help" },
   version: { type: "boolean", short: "v", help: "print the version" },
-  fields: { type: "string", value: "a,b,c", commands: ["find", "create", "update"], help: "fields to return" },
+  fields: { type: "string", value: "a,b,c", commands: ["find", "create"], help: "fields to return" },
   order: { type: "string", value: "-field,field", commands: ["find"], help: "sort order; '-' for descending" },
   limit: { type: "string", value: "N", commands: ["find"], help: "at most N records (default 100 without --all)" },
   page: { type: "string", value: "N", commands: ["find"], help: "return page N of --limit records" },

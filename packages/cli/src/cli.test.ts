@@ -83,7 +83,7 @@ describe("usage errors exit 2", () => {
   });
 
   it("rejects unknown commands, unknown flags, flags of other commands and missing arguments", async () => {
-    for (const args of [["frobnicate"], ["find", "Shot", "--bogus"], ["count", "Shot", "--all"], ["find"], ["update", "Shot", "1"]]) {
+    for (const args of [["frobnicate"], ["find", "Shot", "--bogus"], ["count", "Shot", "--all"], ["find"], ["update", "Shot", "1"], ["update", "Shot", "1", "{\"description\": \"x\"}", "--fields", "code"]]) {
       const r = await sg(args, scriptEnv);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/^sg: /);
@@ -113,6 +113,11 @@ describe("usage errors exit 2", () => {
     const json = await sg(["find", "Shot", "[[code"], scriptEnv);
     expect(json.code).toBe(2);
     expect(json.stderr).toContain("filters is not valid JSON");
+    for (const flag of ["--fields", "--order"]) {
+      const empty = await sg(["find", "Shot", flag, " , "], scriptEnv);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toMatch(new RegExp(`^sg: ${flag} `));
+    }
     const half = await sg(["find", "Shot", "--script-name", "only-a-name"], { SG_SITE: site.url });
     expect(half.code).toBe(2);
     expect(half.stderr).toContain("without a script key");

@@ -25,10 +25,10 @@ export function parseId(text: string): number {
   return id;
 }
 
-/** Split `a,b, c` into names. */
-export function listArg(text: string | undefined): string[] | undefined {
+/** Split `a,b, c` (the value of `--<option>`) into names. */
+export function listArg(option: string, text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   const parts = text.split(",").map((p) => p.trim()).filter(Boolean);
-  if (!parts.length) throw new UsageError("expected a comma-separated list of field names");
+  if (!parts.length) throw new UsageError(`--${option} expects a comma-separated list of field names, got '${text}'`, option === "order" ? "Example: --order=-created_at,code ('-' for descending)" : `Example: --${option} code,sg_status_list`);
   return parts;
 }

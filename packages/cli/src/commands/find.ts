@@ -40,8 +40,8 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals } = ctx.args;
   const [entityType = "", filtersText] = positionals;
   const filters = filtersText === undefined ? [] : parseJsonArg(filtersText, "filters", "array-or-object");
-  const fields = listArg(values["fields"] as string | undefined) ?? [];
-  const order = listArg(values["order"] as string | undefined);
+  const fields = listArg("fields", values["fields"] as string | undefined) ?? [];
+  const order = listArg("order", values["order"] as string | undefined);
   const all = values["all"] === true;
   const limit = intOption("limit", values["limit"], { min: 1 });
   const page = intOption("page", values["page"], { min: 1 });

@@ -13,7 +13,7 @@ async function single(ctx: CommandContext, record: OutputRecord): Promise<number
 export async function createCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", dataText = ""] = ctx.args.positionals;
   const data = parseJsonArg(dataText, "data", "object") as Record<string, unknown>;
-  const fields = listArg(ctx.args.values["fields"] as string | undefined);
+  const fields = listArg("fields", ctx.args.values["fields"] as string | undefined);
   const { api } = await ctx.connect();
   const record = await api.create(entityType, data as never, fields);
   return single(ctx, record as OutputRecord);
