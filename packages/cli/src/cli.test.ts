@@ -118,6 +118,12 @@ describe("usage errors exit 2", () => {
       expect(empty.code).toBe(2);
       expect(empty.stderr).toMatch(new RegExp(`^sg: ${flag} `));
     }
+    const shortKey = await sg(["find", "Shot"], { ...scriptEnv, SG_SCRIPT_KEY: "marker-short" });
+    expect(shortKey.code).toBe(2);
+    expect(shortKey.stderr).toMatch(/^sg: SG_SCRIPT_KEY must be an application key of at least 16 characters/);
+    expectNoSecrets(shortKey, ["marker-short"]);
+    const shortFlag = await sg(["find", "Shot", "--script-key", "marker-short"], scriptEnv);
+    expect(shortFlag.stderr).toMatch(/^sg: --script-key must be /);
     const half = await sg(["find", "Shot", "--script-name", "only-a-name"], { SG_SITE: site.url });
     expect(half.code).toBe(2);
     expect(half.stderr).toContain("without a script key");

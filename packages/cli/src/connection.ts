@@ -199,9 +199,31 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
   }
 }
 
+/** Where each option of the auth strategies came from (`scriptKey` ← `SG_SCRIPT_KEY`), for its errors. */
+function optionSources(auth: AuthChoice): Readonly<Record<string, Sourced | undefined>> {
+  switch (auth.kind) {
+    case "script":
+      return { scriptName: auth.scriptName, scriptKey: auth.scriptKey, sudoAsLogin: auth.sudoAs };
+    case "user":
+      return { login: auth.login, password: auth.password, authToken: auth.twoFactorCode };
+    case "session":
+      return { sessionToken: auth.sessionToken };
+    case "none":
+      return {};
+  }
+}
+
 /** A client for the connection. */
 export async function openClient(connection: ResolvedConnection, options: OpenClientOptions): Promise<Client> {
-  const auth = await authStrategyFor(connection.auth, options);
+  let auth: AuthStrategy | undefined;
+  try {
+    auth = await authStrategyFor(connection.auth, options);
+  } catch (error) {
+    // The strategies name their own options (`scriptKey`); say the flag or variable the value came from.
+    const source = error instanceof SgValidationError ? optionSources(connection.auth)[String(error.path[0])]?.source : undefined;
+    if (error instanceof SgValidationError && source) throw new UsageError(`${source} must be ${error.expected}, got ${error.received}`, error.hint);
+    throw error;
+  }
   return createClient({
     site: connection.connectUrl ?? connection.site,
     transport: jsonRpcTransport({ userAgent: "sg-cli" }),
