@@ -95,6 +95,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   const command = first;
   const spec = COMMANDS[command];
   if (!spec) throw new UsageError(`unknown command '${command}'`, `Commands: ${Object.keys(COMMANDS).join(", ")}.`);
+  if (command === "help" && rest[0] !== undefined && !COMMANDS[rest[0]]) throw new UsageError(`no help for '${rest[0]}': not a command`, `Commands: ${Object.keys(COMMANDS).join(", ")}.`);
   if (!values["help"]) {
     for (const name of Object.keys(values)) {
       const allowed = OPTIONS[name]?.commands;

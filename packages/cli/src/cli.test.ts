@@ -83,7 +83,7 @@ describe("usage errors exit 2", () => {
   });
 
   it("rejects unknown commands, unknown flags, flags of other commands and missing arguments", async () => {
-    for (const args of [["frobnicate"], ["find", "Shot", "--bogus"], ["count", "Shot", "--all"], ["find"], ["update", "Shot", "1"], ["update", "Shot", "1", "{\"description\": \"x\"}", "--fields", "code"]]) {
+    for (const args of [["frobnicate"], ["help", "frobnicate"], ["find", "Shot", "--bogus"], ["count", "Shot", "--all"], ["find"], ["update", "Shot", "1"], ["update", "Shot", "1", "{\"description\": \"x\"}", "--fields", "code"]]) {
       const r = await sg(args, scriptEnv);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/^sg: /);
