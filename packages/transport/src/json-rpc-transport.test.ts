@@ -285,6 +285,19 @@ describe("send: retries", () => {
     expect(clock.sleeps).toEqual([750, 1500]);
   });
 
+  it("a port fetch refuses (bad port) is reported as not sent, not retried, with a hint about the port", async () => {
+    const clock = fakeClock();
+    for (const request of [read(), create()]) {
+      const err = await fail(jsonRpcTransport().send(request, contextFor("http://127.0.0.1:1", clock)));
+      expect(err).toBeInstanceOf(SgNetworkError);
+      expect(err.message.split("\n")[0]).toBe(`Network error calling '${request.method}': port refused by fetch (ERR_BAD_PORT)`);
+      expect((err as SgNetworkError).maybeSent).toBe(false);
+      expect(err.attempts).toHaveLength(1);
+      expect(err.hint).toMatch(/^Nothing was sent: fetch refuses this port .*Check the port in the site URL\.$/);
+    }
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it("onRetry is told about each retry and can stop them", async () => {
     const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
     const seen: RetryInfo[] = [];

@@ -45,11 +45,29 @@ export function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Our code for fetch's refusal of a port the Fetch standard blocks (1, 25, 6000, ...): an error without a code. */
+const BAD_PORT = "ERR_BAD_PORT";
+
+/** Whether fetch refused the URL's port before connecting (its cause says `bad port`). */
+function isBadPort(error: unknown): boolean {
+  let current: unknown = error;
+  for (let i = 0; i < 6 && current instanceof Error; i += 1) {
+    if (current.message === "bad port") return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/** Failures that were never sent and will not change on a retry: TLS refusals and blocked ports. */
+function isFatal(code: string): boolean {
+  return code === BAD_PORT || TLS_CODE.test(code);
+}
+
 /** Classify a network failure for the retry policy. Unknown failures count as "maybe sent" (the safe side for writes). */
 export function classifyNetworkError(error: unknown): AttemptOutcome {
-  const code = errorCode(error) ?? "ERR_NETWORK";
+  const code = errorCode(error) ?? (isBadPort(error) ? BAD_PORT : "ERR_NETWORK");
   if (NOT_SENT.has(code)) return { type: "not-sent", code };
-  if (TLS_CODE.test(code)) return { type: "fatal", code };
+  if (isFatal(code)) return { type: "fatal", code };
   return { type: "maybe-sent", code };
 }
 
@@ -70,6 +88,8 @@ function describe(code: string): string {
       return "broken pipe";
     case "UND_ERR_CONNECT_TIMEOUT":
       return "connecting timed out";
+    case BAD_PORT:
+      return "port refused by fetch";
     default:
       return TLS_CODE.test(code) ? "TLS failure (certificate not accepted)" : "network failure";
   }
@@ -82,9 +102,11 @@ export function networkError(
   context: { readonly method: string; readonly kind: "read" | "write"; readonly secrets: readonly string[] },
 ): SgNetworkError {
   const code = outcome.type === "status" ? "ERR_NETWORK" : outcome.code;
-  const maybeSent = outcome.type !== "not-sent" && !TLS_CODE.test(code);
+  const maybeSent = outcome.type !== "not-sent" && !isFatal(code);
   let hint: string;
-  if (TLS_CODE.test(code)) {
+  if (code === BAD_PORT) {
+    hint = "Nothing was sent: fetch refuses this port (the Fetch standard blocks ports of other protocols, such as 1, 25 or 6000). Check the port in the site URL.";
+  } else if (TLS_CODE.test(code)) {
     hint =
       "The site's TLS certificate was not accepted. For a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>, or pass dispatcher: new Agent({ connect: { ca } }) from undici.";
   } else if (!maybeSent) {
