@@ -104,6 +104,13 @@ describe("usage errors exit 2", () => {
     const bad = await sg(["find", "Shot", "--all", "--concurrency", "zero"], scriptEnv);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--concurrency");
+    for (const limit of ["1e1", "0x10", "12abc", " "]) {
+      const odd = await sg(["find", "Shot", "--limit", limit], scriptEnv);
+      expect(odd.code, limit).toBe(2);
+      expect(odd.stderr).toBe(`sg: --limit must be a whole number in digits, got '${limit}'\n`);
+    }
+    const zero = await sg(["find", "Shot", "--limit", "0"], scriptEnv);
+    expect(zero.stderr).toBe("sg: --limit must be at least 1, got '0'\n");
     const noSite = await sg(["find", "Shot"], { SG_SCRIPT_NAME: "x", SG_SCRIPT_KEY: "y" });
     expect(noSite.code).toBe(2);
     expect(noSite.stderr).toContain("SG_SITE");

@@ -82,7 +82,9 @@ export function intOption(name: string, value: unknown, range: { readonly min: n
   if (value === undefined) return fallback;
   let schema = z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(range.min, `must be at least ${range.min}`);
   if (range.max !== undefined) schema = schema.max(range.max, `must be at most ${range.max}`);
-  const result = schema.safeParse(typeof value === "string" && value.trim() === "" ? "x" : value);
+  // Digits only: Number() would also take "1e1", "0x10" or "0b1", which no one means as a count.
+  if (typeof value === "string" && !/^\s*-?\d+\s*$/.test(value)) throw new UsageError(`--${name} must be a whole number in digits, got '${value}'`);
+  const result = schema.safeParse(value);
   if (!result.success) throw new UsageError(describeIssues(result.error.issues, () => `--${name}`).join("; ") + `, got '${String(value)}'`);
   return result.data;
 }
