@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCapturingLogger, rejectionOf } from "@sg/testing";
+import { createCapturingLogger, findSecrets, rejectionOf } from "@sg/testing";
 import { SgAbortError, SgValidationError, createClient } from "@sg/core";
 import type { Logger } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -136,5 +136,28 @@ describe("browserLogin against the emulator", () => {
     await expect(browserLogin({ site: emulator.url, appName: "" })).rejects.toThrow(SgValidationError);
     await expect(browserLogin({ ...base(), pollIntervalMs: -1 })).rejects.toThrow(/pollIntervalMs/);
     await expect(browserLogin({ ...base(), oops: 1 } as unknown as BrowserLoginOptions)).rejects.toThrow(/oops: expected no such option/);
+  });
+
+  it("never echoes the value of a misplaced option, whatever its name", async () => {
+    const planted = "planted-session-value-5e8d1c";
+    for (const key of ["sessionToken", "session", "password", "pat"]) {
+      const error = await rejectionOf(browserLogin({ ...base(), [key]: planted } as unknown as BrowserLoginOptions));
+      expect(error).toBeInstanceOf(SgValidationError);
+      expect((error as Error).message).toContain(`browserLogin.${key}: expected no such option`);
+      expect(findSecrets(error, [planted])).toEqual([]);
+    }
+    expect(emulator.requests()).toHaveLength(0);
+  });
+
+  it.each([
+    ["signal", {}, /browserLogin\.signal: expected an AbortSignal/],
+    ["machineId", 42, /browserLogin\.machineId: expected a non-empty string/],
+    ["machineId", " ", /browserLogin\.machineId: expected a non-empty string/],
+    ["logger", { info: () => undefined }, /browserLogin\.logger: expected a Logger/],
+  ])("refuses a bad %s before sending anything", async (key, value, pattern) => {
+    const error = await rejectionOf(browserLogin({ ...base(), timeoutMs: 300, onUrl: () => undefined, [key]: value } as unknown as BrowserLoginOptions));
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect((error as Error).message).toMatch(pattern);
+    expect(emulator.requests()).toHaveLength(0);
   });
 });

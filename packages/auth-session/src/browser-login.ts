@@ -92,7 +92,12 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
   const o = options as unknown as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!KNOWN.has(key)) {
-      throw new SgValidationError(PACKAGE, { path: ["browserLogin", key], expected: `no such option (known: ${[...KNOWN].join(", ")})`, received: describeValue(o[key]) });
+      // Never echo the value: a misplaced option is often a secret (sessionToken, password, …).
+      throw new SgValidationError(PACKAGE, {
+        path: ["browserLogin", key],
+        expected: `no such option (known: ${[...KNOWN].join(", ")})`,
+        received: describeValue(o[key], typeof o[key] === "string"),
+      });
     }
   }
   const site = parseSite(options.site, { allowInsecureHttp: options.allowInsecureHttp === true, prefix: PACKAGE });
@@ -103,6 +108,16 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
     if (o[name] !== undefined && typeof o[name] !== "function") {
       throw new SgValidationError(PACKAGE, { path: ["browserLogin", name], expected: "a function, or undefined", received: describeValue(o[name]) });
     }
+  }
+  if (o["machineId"] !== undefined && (typeof o["machineId"] !== "string" || o["machineId"].trim() === "")) {
+    throw new SgValidationError(PACKAGE, { path: ["browserLogin", "machineId"], expected: "a non-empty string naming this machine, or undefined (the host name)", received: describeValue(o["machineId"]) });
+  }
+  if (o["signal"] !== undefined && !(o["signal"] instanceof AbortSignal)) {
+    throw new SgValidationError(PACKAGE, { path: ["browserLogin", "signal"], expected: "an AbortSignal, or undefined", received: describeValue(o["signal"]) });
+  }
+  const givenLogger = o["logger"] as Partial<Record<keyof Logger, unknown>> | null | undefined;
+  if (givenLogger !== undefined && (givenLogger === null || typeof givenLogger !== "object" || (["debug", "info", "warn", "error"] as const).some((level) => typeof givenLogger[level] !== "function"))) {
+    throw new SgValidationError(PACKAGE, { path: ["browserLogin", "logger"], expected: "a Logger (an object with debug, info, warn and error functions), or undefined", received: describeValue(givenLogger) });
   }
   const timeoutMs = positive(o, "timeoutMs", 180_000, 1);
   const pollIntervalMs = positive(o, "pollIntervalMs", 2_000, 10);
