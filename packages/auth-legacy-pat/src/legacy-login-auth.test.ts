@@ -50,6 +50,10 @@ describe("legacyLoginAuth options", () => {
     [{ login: "coord", password: PLANTED_PASSWORD, authToken: `${PLANTED_CODE} 1` }, /authToken/],
     [{ login: "coord", password: PLANTED_PASSWORD, twoFactor: PLANTED_CODE }, /twoFactor: expected a function/],
     [{ login: "coord", password: PLANTED_PASSWORD, keepSession: "yes" }, /keepSession: expected a boolean/],
+    [{ login: "coord", password: PLANTED_PASSWORD, pwd: PLANTED_PASSWORD }, /pwd: expected no such option.*Did you mean 'password'/s],
+    [{ login: "coord", pat: PLANTED_PASSWORD }, /pat: expected no such option: an API client never sends the Personal Access Token.*Account Settings → Legacy Login and Personal Access Token.*password \(the legacy passphrase\)/s],
+    [{ login: "coord", password: PLANTED_PASSWORD, PAT: PLANTED_PASSWORD }, /PAT: expected no such option: an API client never sends/],
+    [{ login: "coord", personal_access_token: PLANTED_PASSWORD }, /personal_access_token: expected no such option: an API client never sends/],
   ])("refuses %# synchronously without echoing secrets", (options, pattern) => {
     let thrown: unknown;
     try {

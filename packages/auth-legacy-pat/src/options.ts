@@ -1,4 +1,5 @@
 import { SgValidationError, describeValue, checkOptionsObject } from "@sg/core";
+import { PAT_STEPS } from "./login-errors.js";
 
 /** The package name, used as the prefix of every message this package writes. */
 export const PACKAGE = "@sg/auth-legacy-pat";
@@ -29,6 +30,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   username: "login",
   user: "login",
   user_password: "password",
+  pwd: "password",
   userPassword: "password",
   passphrase: "password",
   auth_token: "authToken",
@@ -39,8 +41,25 @@ const ALIASES: Readonly<Record<string, string>> = {
   sessionToken: "sessionAuth() from @sg/auth-session",
 };
 
-/** Validate {@link LegacyLoginOptions} synchronously. Throws {@link SgValidationError}; never echoes a password or code. */
+/** Option names under which people pass the Personal Access Token itself, which is never sent by a client. */
+const PAT_OPTION = /^(pat|personal_?access_?token)$/i;
+
+/** Refuse a PAT passed as an option: say where the PAT goes instead, and never echo it. */
+function refusePatOption(options: unknown): void {
+  if (options === null || typeof options !== "object") return;
+  const key = Object.keys(options).find((name) => PAT_OPTION.test(name));
+  if (key === undefined) return;
+  throw new SgValidationError(PACKAGE, {
+    path: [key],
+    expected: "no such option: an API client never sends the Personal Access Token itself",
+    received: describeValue((options as Record<string, unknown>)[key], true),
+    hint: `The site exchanges the PAT with Autodesk Identity on its own once it is bound to the account. ${PAT_STEPS} Then pass login (the legacy login) and password (the legacy passphrase).`,
+  });
+}
+
+/** Validate {@link LegacyLoginOptions} synchronously. Throws {@link SgValidationError}; never echoes a password, code or PAT. */
 export function validateLegacyOptions(options: unknown): LegacyLoginOptions {
+  refusePatOption(options);
   const o = checkOptionsObject(PACKAGE, options, { factory: "legacyLoginAuth", expected: "an object { login, password, authToken? | twoFactor?, keepSession? }", known: [...KNOWN], aliases: ALIASES, secret: ["password", "authToken"] });
   const login = o["login"];
   if (typeof login !== "string" || login.trim() === "" || login !== login.trim()) {
