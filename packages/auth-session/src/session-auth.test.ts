@@ -34,6 +34,7 @@ describe("sessionAuth options", () => {
     [{ sessionToken: `${PLANTED_TOKEN}\n` }, /whitespace.*trim/s],
     [{ sessionToken: PLANTED_TOKEN, refresh: PLANTED_TOKEN }, /refresh: expected a function/],
     [{ session_token: PLANTED_TOKEN }, /session_token: expected no such option.*Did you mean 'sessionToken'/s],
+    [{ session: PLANTED_TOKEN }, /session: expected no such option.*Did you mean 'sessionToken'/s],
   ])("refuses %# synchronously without echoing the token", (options, pattern) => {
     let thrown: unknown;
     try {

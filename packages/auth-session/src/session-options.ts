@@ -15,7 +15,14 @@ export interface SessionAuthOptions {
 }
 
 const KNOWN = new Set(["sessionToken", "refresh", "onToken"]);
-const ALIASES: Readonly<Record<string, string>> = { session_token: "sessionToken", token: "sessionToken", sessionId: "sessionToken", session_id: "sessionToken", _session_id: "sessionToken" };
+const ALIASES: Readonly<Record<string, string>> = {
+  session_token: "sessionToken",
+  token: "sessionToken",
+  session: "sessionToken",
+  sessionId: "sessionToken",
+  session_id: "sessionToken",
+  _session_id: "sessionToken",
+};
 
 /** Check a session token; `path` names it in the error. Never echoes it. */
 export function checkToken(token: unknown, path: string, hint?: string): string {
