@@ -168,6 +168,18 @@ describe("legacyLoginAuth on a default site", () => {
     expect(count(emulator, "get_session_token")).toBe(2);
   });
 
+  it("reports a twoFactor() that gives no usable code as SG_LEGACY_LOGIN_FAILED, as documented", async () => {
+    for (const answer of ["", "12 34", undefined]) {
+      const error = await rejectionOf(
+        client({ login: "artist", password: passwordOf(emulator, "artist"), twoFactor: async () => answer as unknown as string }).call("read", READ_SHOTS),
+      );
+      expect(error).toBeInstanceOf(SgTwoFactorRequiredError);
+      expect((error as SgAuthError).code).toBe(LegacyErrorCode.LOGIN_FAILED);
+      expect((error as Error).message).toContain("twoFactor() did not return a code for 'artist'");
+      expect(findSecrets(error, ["12 34"])).toEqual([]);
+    }
+  });
+
   it("says how to supply a code when 2FA is required and there is no way to get one", async () => {
     const error = await rejectionOf(client({ login: "artist", password: passwordOf(emulator, "artist") }).call("read", READ_SHOTS));
     expect(error).toBeInstanceOf(SgTwoFactorRequiredError);

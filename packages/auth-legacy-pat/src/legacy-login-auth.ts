@@ -38,7 +38,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     const code = await (twoFactor as () => Promise<string>)();
     if (typeof code !== "string" || !/^\S+$/.test(code)) {
       throw new SgTwoFactorRequiredError(`${PACKAGE}: twoFactor() did not return a code for '${login}'`, {
-        code: LegacyErrorCode.TWO_FACTOR_REQUIRED,
+        code: LegacyErrorCode.LOGIN_FAILED,
         hint: "twoFactor must resolve to the current one-time code as a string, e.g. \"123456\".",
         secrets,
       });
