@@ -36,6 +36,9 @@ const ALIASES: Readonly<Record<string, string>> = {
 /** Shortest key accepted: anything shorter is a name, a password or a placeholder, not an application key. */
 export const MIN_KEY_LENGTH = 16;
 
+/** The shape of an application key on older sites; a script name never looks like this. */
+const LEGACY_KEY = /^[0-9a-f]{64}$/i;
+
 const KEY_HINT =
   "Copy the application key from Admin → Scripts (it is shown once when the script is created; generate a new one there if it is lost). " +
   "Keys are long random strings (64 hex characters on older sites), never the script name or a person's password.";
@@ -50,6 +53,10 @@ export function validateScriptOptions(options: unknown): ScriptAuthOptions {
       expected: "the script name as listed under Admin → Scripts (a non-empty string)",
       received: describeValue(scriptName),
     });
+  }
+  if (LEGACY_KEY.test(scriptName.trim())) {
+    // Never echoed: this is a key put in the wrong field.
+    throw new SgValidationError(PACKAGE, { path: ["scriptName"], expected: "the script name, not its application key", received: "64 hex characters (not shown; swapped with scriptKey?)" });
   }
   if (scriptName !== scriptName.trim()) {
     throw new SgValidationError(PACKAGE, {

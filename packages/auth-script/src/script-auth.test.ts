@@ -36,6 +36,8 @@ describe("scriptAuth options", () => {
     [{ scriptName: "ingest", apiKey: PLANTED_KEY }, /apiKey: expected no such option.*Did you mean 'scriptKey'/s],
     [{ scriptName: "ingest", scriptKey: PLANTED_KEY, sudo_as_login: "coord" }, /Did you mean 'sudoAsLogin'/],
     [null, /options: expected an object/],
+    [{ scriptName: PLANTED_KEY, scriptKey: "shotgun_event_daemon" }, /scriptName: expected the script name, not its application key.*swapped with scriptKey/s],
+    [{ scriptName: ` ${PLANTED_KEY}`, scriptKey: "shotgun_event_daemon" }, /scriptName: expected the script name, not its application key/s],
   ])("refuses %# synchronously, naming the field and never the key", (options, pattern) => {
     let thrown: unknown;
     try {
