@@ -154,6 +154,8 @@ describe("browserLogin against the emulator", () => {
     ["machineId", 42, /browserLogin\.machineId: expected a non-empty string/],
     ["machineId", " ", /browserLogin\.machineId: expected a non-empty string/],
     ["logger", { info: () => undefined }, /browserLogin\.logger: expected a Logger/],
+    ["timeoutMs", Number.MAX_SAFE_INTEGER, /browserLogin\.timeoutMs: expected a number of milliseconds from 1 to 2147483647/],
+    ["pollIntervalMs", 2 ** 31, /browserLogin\.pollIntervalMs: expected a number of milliseconds from 10 to 2147483647/],
   ])("refuses a bad %s before sending anything", async (key, value, pattern) => {
     const error = await rejectionOf(browserLogin({ ...base(), timeoutMs: 300, onUrl: () => undefined, [key]: value } as unknown as BrowserLoginOptions));
     expect(error).toBeInstanceOf(SgValidationError);

@@ -52,11 +52,19 @@ interface Answer {
   readonly text: string;
 }
 
+/** The longest delay a Node timer can hold; a longer one fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function positive(o: Record<string, unknown>, name: string, fallback: number, min: number): number {
   const v = o[name];
   if (v === undefined) return fallback;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
-    throw new SgValidationError(PACKAGE, { path: ["browserLogin", name], expected: `a number of milliseconds ≥ ${min}`, received: describeValue(v) });
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > MAX_TIMER_MS) {
+    throw new SgValidationError(PACKAGE, {
+      path: ["browserLogin", name],
+      expected: `a number of milliseconds from ${min} to ${MAX_TIMER_MS} (about 24 days)`,
+      received: describeValue(v),
+      ...(typeof v === "number" && v > MAX_TIMER_MS ? { hint: "Timers cannot wait longer; a larger value would fire at once." } : {}),
+    });
   }
   return v;
 }
