@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { SgAuthError, SgError, SgHttpError, SgValidationError, describeValue, formatPath } from "./errors.js";
 import { redactValue, scrubText } from "./redact.js";
+import { checkOptionsObject } from "./options-check.js";
 
 const SECRET = "marker-secret-4f1c9a";
 
@@ -21,6 +22,11 @@ describe("errors never carry secrets", () => {
     const text = 'POST https://bob:hunter22@site/api3/json {"script_key":"abc123","user_password":"pw"} Authorization: Basic Ym9iOmh1bnRlcjIy session_token=zzz';
     const out = scrubText(text);
     for (const s of ["hunter22", "abc123", '"pw"', "Ym9iOmh1bnRlcjIy", "zzz"]) expect(out).not.toContain(s);
+    // The key get_session_token answers with, in any spelling, in JSON and in forms; other fields stay.
+    const reply = scrubText('{"session_id":"s1d-value","sessionId": "s2d-value","session_uuid":"u-1","code":"sh010"} _session_id=s3d-value&name=bob');
+    for (const s of ["s1d-value", "s2d-value", "s3d-value"]) expect(reply).not.toContain(s);
+    expect(reply).toContain('"session_uuid":"u-1","code":"sh010"');
+    expect(reply).toContain("&name=bob");
     expect(redactValue({ a: { sessionToken: "t0k", list: [{ password: "p" }] }, ok: 1 })).toEqual({ a: { sessionToken: "[REDACTED]", list: [{ password: "[REDACTED]" }] }, ok: 1 });
   });
 
@@ -30,6 +36,23 @@ describe("errors never carry secrets", () => {
     expect(e.message).toBe("site answered 503\nHint: try later");
     expect(e.reason).toBe("site answered 503");
     expect(e.toJSON()).toMatchObject({ name: "SgHttpError", code: "SG_HTTP", status: 503, bodySnippet: "down" });
+  });
+
+  it("checkOptionsObject never echoes an unknown option's value, whatever its name", () => {
+    const shape = { factory: "demoAuth", expected: "an object { login }", known: ["login"], aliases: { pwd: "password" } };
+    for (const [key, value] of [["pat", "pat-marker-value-1"], ["pwd", "pwd-marker-value-2"], ["scriptname", "plain-marker-value-3"], ["n", 4242]] as const) {
+      const error = (() => {
+        try {
+          checkOptionsObject("@sg/demo", { login: "a", [key]: value }, shape);
+        } catch (e) {
+          return e as SgValidationError;
+        }
+        throw new Error("accepted");
+      })();
+      expect(error).toBeInstanceOf(SgValidationError);
+      expect(error.message).toContain(`@sg/demo: ${key}: expected no such option (known: login), got a ${typeof value} ([REDACTED])`);
+      expect(error.message).not.toContain(String(value));
+    }
   });
 
   it("formats validation paths and values", () => {

@@ -10,16 +10,18 @@ export interface OptionsShape {
   readonly known: readonly string[];
   /** Common misspellings or names from other clients, mapped to what to use instead. */
   readonly aliases?: Readonly<Record<string, string>>;
-  /** Known options whose values are secret; unknown options that look secret are never described either. */
+  /**
+   * Known options whose values are secret.
+   * @deprecated No longer read: unknown options are never echoed now, whatever their name.
+   */
   readonly secret?: readonly string[];
 }
 
-const LOOKS_SECRET = /pass|token|secret|key|code|cookie/i;
-
 /**
  * Check that `options` is a plain object holding only known option names, and return it. An unknown name
- * is refused with a "did you mean" hint when it is a known alias; its value is never echoed when it may be
- * secret. Throws {@link SgValidationError} prefixed with `prefix`.
+ * is refused with a "did you mean" hint when it is a known alias; its value is described by type only (a
+ * misplaced option is often a secret under a name nobody can foresee, e.g. `pat` or `pwd`). Throws
+ * {@link SgValidationError} prefixed with `prefix`.
  */
 export function checkOptionsObject(prefix: string, options: unknown, shape: OptionsShape): Readonly<Record<string, unknown>> {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
@@ -27,14 +29,13 @@ export function checkOptionsObject(prefix: string, options: unknown, shape: Opti
   }
   const o = options as Record<string, unknown>;
   const known = new Set(shape.known);
-  const secret = new Set(shape.secret ?? []);
   for (const key of Object.keys(o)) {
     if (known.has(key)) continue;
     const alias = shape.aliases?.[key];
     throw new SgValidationError(prefix, {
       path: [key],
       expected: `no such option (known: ${shape.known.join(", ")})`,
-      received: describeValue(o[key], (alias !== undefined && secret.has(alias)) || LOOKS_SECRET.test(key)),
+      received: describeValue(o[key], true),
       hint: alias ? `Did you mean '${alias}'?` : `Remove it; ${shape.factory} takes ${shape.known.join(", ")}.`,
     });
   }

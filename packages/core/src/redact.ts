@@ -46,13 +46,14 @@ export function redactValue(value: unknown, secrets: readonly string[] = [], dep
 
 const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi;
 const AUTH_HEADER_VALUE = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{4,}/g;
-const JSON_SECRET_FIELD =
-  /("(?:script_key|user_password|session_token|auth_token|password|api_key|sessionToken|scriptKey|authToken)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
-const FORM_SECRET_FIELD = /\b(script_key|user_password|session_token|auth_token|_session_id)=[^&\s;]+/g;
+// A quoted JSON member or a form field; scrubbed when its name is a secret one (see isSecretKey).
+const JSON_FIELD = /("([A-Za-z_-]+)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+const FORM_FIELD = /\b([A-Za-z_-]+)=[^&\s;"]+/g;
 
 /**
  * Remove secrets from free text: the given secret values, `user:pass@` in URLs, `Basic`/`Bearer` header
- * values, and secret fields inside JSON or form-encoded fragments.
+ * values, and secret fields inside JSON or form-encoded fragments (any field {@link isSecretKey} names:
+ * `script_key`, `session_id`, `sessionToken`, …).
  */
 export function scrubText(text: string, secrets: readonly string[] = []): string {
   let out = text;
@@ -62,8 +63,8 @@ export function scrubText(text: string, secrets: readonly string[] = []): string
   return out
     .replace(URL_USERINFO, `$1${REDACTED}@`)
     .replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`)
-    .replace(JSON_SECRET_FIELD, `$1"${REDACTED}"`)
-    .replace(FORM_SECRET_FIELD, `$1=${REDACTED}`);
+    .replace(JSON_FIELD, (field: string, head: string, name: string) => (isSecretKey(name) ? `${head}"${REDACTED}"` : field))
+    .replace(FORM_FIELD, (field: string, name: string) => (isSecretKey(name) ? `${name}=${REDACTED}` : field));
 }
 
 /** A URL with its `user:password@` part removed, safe to print. */
