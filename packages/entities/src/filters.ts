@@ -16,12 +16,13 @@ export type FiltersInput = readonly Filter[] | FilterGroup | WireFilterGroup;
 /** The `filterOperator` values accepted (`all`/`and`, `any`/`or`). */
 export type { FilterOperator };
 
+const isOperator = (op: unknown): op is FilterOperator => op === "all" || op === "any" || op === "and" || op === "or";
+const OPERATORS = "'all' or 'any' (or 'and' / 'or')";
+
 /** Translate and validate filters; `path` names the argument in errors. */
 export function toWireFilters(filters: unknown, operator: unknown, path: Path, trim: boolean, operatorPath: Path): WireFilterGroup {
   if (filters === undefined || filters === null) filters = [];
-  if (operator !== undefined && operator !== "all" && operator !== "any" && operator !== "and" && operator !== "or") {
-    fail(operatorPath, "'all' or 'any' (or 'and' / 'or')", operator);
-  }
+  if (operator !== undefined && !isOperator(operator)) fail(operatorPath, OPERATORS, operator);
   if (isWireFilterGroup(filters)) {
     if (operator !== undefined) {
       fail(operatorPath, "no filterOperator when filters are already a wire tree {logical_operator, conditions}", operator, "Put the operator in the tree's logical_operator.");
@@ -30,8 +31,14 @@ export function toWireFilters(filters: unknown, operator: unknown, path: Path, t
   }
   if (isPlainObject(filters) && "filter_operator" in filters && "filters" in filters) {
     if (operator !== undefined) fail(operatorPath, "no filterOperator when filters are a single group", operator, "Put the operator in the group.");
-    filters = [filters];
-    return encodeFilters(filters as Filter[], { path, prefix: PREFIX, trimEntities: trim });
+    // Encode the group's own list so that errors name `filters.filter_operator` / `filters.filters[i]`, as
+    // written, not a `filters[0]` the caller never wrote; the wire tree still wraps the group in an `and`.
+    const op = filters["filter_operator"];
+    const inner = filters["filters"];
+    if (!isOperator(op)) fail([...path, "filter_operator"], OPERATORS, op);
+    if (!Array.isArray(inner)) fail([...path, "filters"], "an array of filters", inner);
+    const group = encodeFilters(inner as Filter[], { path: [...path, "filters"], prefix: PREFIX, trimEntities: trim, operator: op });
+    return { logical_operator: "and", conditions: [group] };
   }
   if (!Array.isArray(filters)) {
     fail(path, "an array of filters such as [[\"code\", \"is\", \"sh010\"]], a group {filter_operator, filters} or a wire tree", filters);

@@ -37,6 +37,13 @@ const cases: [string, Call, (string | number)[]][] = [
   ["entity value without id", (a) => a.find("Shot", [["project", "is", { type: "Project" } as never]]), ["filters", 0, 2]],
   ["filter element a number", (a) => a.find("Shot", [7 as never]), ["filters", 0]],
   ["in_last without unit", (a) => a.find("Shot", [["created_at", "in_last", 3]]), ["filters", 0, 2]],
+  // A single group as the whole filters argument: the path names what was written, not a `filters[0]`.
+  ["single group, operator unknown", (a) => a.find("Shot", { filter_operator: "xor", filters: [] } as never), ["filters", "filter_operator"]],
+  ["single group, operator missing", (a) => a.find("Shot", { filter_operator: undefined, filters: [] } as never), ["filters", "filter_operator"]],
+  ["single group, filters not an array", (a) => a.find("Shot", { filter_operator: "any", filters: 3 } as never), ["filters", "filters"]],
+  ["single group, a bad condition inside", (a) => a.find("Shot", { filter_operator: "any", filters: [["code", "is", "a"], ["code", "equals", "x"]] }), ["filters", "filters", 1, 1]],
+  ["single group in summarize", (a) => a.summarize("Shot", { filter_operator: "xor", filters: [] } as never, [{ field: "id", type: "count" }]), ["filters", "filter_operator"]],
+  ["single group in textSearch", (a) => a.textSearch("shot", { Shot: { filter_operator: "any", filters: [7] } as never }), ["entityTypes", "Shot", "filters", 0]],
   ["filterOperator unknown", (a) => a.find("Shot", [], [], { filterOperator: "xor" as never }), ["options", "filterOperator"]],
   ["filterOperator with a wire tree", (a) => a.find("Shot", { logical_operator: "and", conditions: [] }, [], { filterOperator: "any" }), ["options", "filterOperator"]],
   ["fields not an array", (a) => a.find("Shot", [], "code" as never), ["fields"]],
