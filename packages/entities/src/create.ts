@@ -8,7 +8,7 @@
 import { SgProtocolError, type CallOptions, type DateMode } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgPartialWriteError } from "./errors.js";
-import { finishRecord } from "./records.js";
+import { finishRecord, parseRecord } from "./records.js";
 import type { EntityData, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
 import { planUpload, sendUpload } from "./uploads.js";
 import { requireHttp } from "./transfer.js";
@@ -73,6 +73,23 @@ export async function uploadImages(ctx: Context, type: string, record: Record<st
   }
 }
 
+/**
+ * {@link finishRecord} for a record that was just written. Decoding its dates may need a `schema_field_read`;
+ * if that fails the write has still landed, so the failure becomes {@link SgPartialWriteError} carrying the
+ * record (dates left as wire strings) — never a bare error that invites repeating a create.
+ */
+export async function finishWritten(ctx: Context, type: string, raw: Record<string, unknown>, call: CallOptions, verb: string): Promise<Record<string, unknown>> {
+  try {
+    return await finishRecord(ctx, type, raw, call);
+  } catch (error) {
+    throw new SgPartialWriteError(`${PREFIX}: ${type} ${String(raw["id"])} was ${verb}, but reading its field types to decode dates failed`, {
+      record: parseRecord(raw),
+      cause: error,
+      hint: "The record is in error.record, with datetimes as wire strings; do not repeat the write.",
+    });
+  }
+}
+
 /** Unwrap the result of a write: a record, or a list whose first element is the record. */
 export function firstRecord(result: unknown, method: string): Record<string, unknown> {
   const record = Array.isArray(result) ? (result[0] as unknown) : result;
@@ -111,6 +128,6 @@ export async function create(target: unknown, entityType: unknown, data: unknown
   const call = callOptions(ctx, options);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
   const result = await ctx.call<unknown>("create", payload, call);
-  const record = await finishRecord(ctx, type, firstRecord(result, "create"), call);
+  const record = await finishWritten(ctx, type, firstRecord(result, "create"), call, "created");
   return uploadImages(ctx, type, record, images, call, "created");
 }

@@ -7,8 +7,7 @@
  */
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
-import { firstRecord, requireImageHttp, splitImages, uploadImages } from "./create.js";
-import { finishRecord } from "./records.js";
+import { finishWritten, firstRecord, requireImageHttp, splitImages, uploadImages } from "./create.js";
 import type { EntityData, EntityRecord, EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
 import { wireFields } from "./write-values.js";
@@ -68,7 +67,7 @@ export async function update(target: unknown, entityType: unknown, entityId: unk
   if (Object.keys(fields).length > 0) {
     const wire = wireFields(fields, ["data"], ctx.trim).map((f) => (modes[f.field_name] ? { ...f, multi_entity_update_mode: modes[f.field_name] } : f));
     const result = await ctx.call<unknown>("update", { type, id, fields: wire }, call);
-    record = await finishRecord(ctx, type, firstRecord(result, "update"), call);
+    record = await finishWritten(ctx, type, firstRecord(result, "update"), call, "updated");
   } else {
     record = { type, id };
   }

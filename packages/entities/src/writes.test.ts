@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SgFault } from "@sg/core";
+import { entityApi, SgPartialWriteError } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 let site: TestSite;
@@ -69,6 +70,35 @@ describe("update", () => {
 
   it("surfaces a fault for a missing entity as SgFault", async () => {
     await expect(site.api.update("Shot", 999999, { code: "x" })).rejects.toBeInstanceOf(SgFault);
+  });
+});
+
+describe("a failure after the write has landed", () => {
+  // A client with a cold schema cache must read the field types to decode a value that looks like a
+  // datetime. If that read fails, the create/update has already happened: the caller must get the record
+  // (as SgPartialWriteError), not a bare fault that makes a retry create a second entity.
+  it("create: a failed schema read for date decoding is SgPartialWriteError carrying the created record", async () => {
+    const cold = entityApi(site.freshClient().client);
+    await cold.info();
+    site.emulator.injectFault({ method: "schema_field_read", errorCode: 999, message: "schema unavailable" });
+    const error = await cold.create("Shot", { code: "wr_after_create", project }, ["created_at"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    const record = (error as SgPartialWriteError).record;
+    expect(record).toMatchObject({ type: "Shot", code: "wr_after_create" });
+    expect(typeof record["created_at"]).toBe("string");
+    expect((error as SgPartialWriteError).cause).toBeInstanceOf(SgFault);
+    const rows = await site.api.find("Shot", [["code", "is", "wr_after_create"]]);
+    expect(rows.map((r) => r.id)).toEqual([record["id"]]);
+  });
+
+  it("update: the same, with the updated record", async () => {
+    const shot = await site.api.create("Shot", { code: "wr_after_update", project });
+    const cold = entityApi(site.freshClient().client);
+    await cold.info();
+    site.emulator.injectFault({ method: "schema_field_read", errorCode: 999, message: "schema unavailable" });
+    const error = await cold.update("Shot", shot.id, { description: "2024-05-06T07:08:09Z" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    expect((error as SgPartialWriteError).record).toMatchObject({ type: "Shot", id: shot.id, description: "2024-05-06T07:08:09Z" });
   });
 });
 
