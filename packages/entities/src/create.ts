@@ -9,7 +9,7 @@ import { SgProtocolError, type CallOptions, type DateMode } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgPartialWriteError } from "./errors.js";
 import { finishRecord, parseRecord } from "./records.js";
-import type { EntityData, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { EntityData, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema, WrittenData } from "./schema-types.js";
 import { planUpload, sendUpload } from "./uploads.js";
 import { requireHttp } from "./transfer.js";
 import { PREFIX, checkData, checkEntityType, checkFieldList, checkOptions, isPlainObject, type Path } from "./validate.js";
@@ -109,13 +109,16 @@ export function firstRecord(result: unknown, method: string): Record<string, unk
  * @param returnFields - fields to return besides `type`, `id` and the fields written.
  * @param options - call options.
  */
-export function create<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+export function create<
+  S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends EntityData<S, E> = EntityData<S, E>,
+  const F extends readonly FieldPath<S, E>[] = readonly [],
+>(
   target: EntityTarget<S, D>,
   entityType: E,
-  data: EntityData<S, E>,
+  data: WrittenData<S, E, T>,
   returnFields?: F,
   options?: CreateOptions,
-): Promise<FoundRecord<S, E, F | readonly (keyof EntityData<S, E> & string)[], D>>;
+): Promise<FoundRecord<S, E, F | readonly (keyof T & string)[], D>>;
 export async function create(target: unknown, entityType: unknown, data: unknown, returnFields?: unknown, rawOptions?: unknown): Promise<Record<string, unknown>> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);

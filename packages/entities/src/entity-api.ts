@@ -20,7 +20,7 @@ import {
   schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
   type EntityDefinitions, type FieldDefinitions, type SchemaDefinitions, type SchemaReadOptions,
 } from "./schema.js";
-import type { EntityData, EntityRecord, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { EntityData, EntityRecord, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema, WrittenData } from "./schema-types.js";
 import {
   preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
   type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
@@ -85,15 +85,20 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * Create an entity (Python `create`) and return it with `returnFields`. An `image` / `filmstrip_image`
    * path is uploaded after the create; if that fails an `SgPartialWriteError` carries the created record.
    */
-  create<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  create<E extends EntityTypeName<S>, const T extends EntityData<S, E> = EntityData<S, E>, const F extends readonly FieldPath<S, E>[] = readonly []>(
     entityType: E,
-    data: EntityData<S, E>,
+    data: WrittenData<S, E, T>,
     returnFields?: F,
     options?: CreateOptions,
-  ): Promise<FoundRecord<S, E, F | readonly (keyof EntityData<S, E> & string)[], D>>;
+  ): Promise<FoundRecord<S, E, F | readonly (keyof T & string)[], D>>;
 
   /** Update an entity (Python `update`); multi-entity fields can `add`/`remove` instead of `set`. */
-  update<E extends EntityTypeName<S>>(entityType: E, entityId: number, data: EntityData<S, E>, options?: UpdateOptions): Promise<EntityRecord<S, E, keyof EntityData<S, E> & string, D>>;
+  update<E extends EntityTypeName<S>, const T extends EntityData<S, E> = EntityData<S, E>>(
+    entityType: E,
+    entityId: number,
+    data: WrittenData<S, E, T>,
+    options?: UpdateOptions,
+  ): Promise<EntityRecord<S, E, keyof T & string, D>>;
 
   /** Retire an entity (Python `delete`): true if retired now, false if it already was. */
   delete(entityType: EntityTypeName<S>, entityId: number, options?: CallOptions): Promise<boolean>;

@@ -28,7 +28,7 @@ export type { FiltersInput, FilterOperator } from "./filters.js";
 export type { FilterPreset, FindOneOptions, FindOptions, OrderItem, SortDirection } from "./find.js";
 export type {
   EntityData, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,
-  InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, Simplify, SiteSchema, ValueAt,
+  InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, Simplify, SiteSchema, ValueAt, WrittenData,
 } from "./schema-types.js";
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
 export type { Grouping, GroupingType, SummarizeOptions, SummarizeResult, SummaryField, SummaryGroup, SummaryType } from "./summarize.js";

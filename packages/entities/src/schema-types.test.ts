@@ -88,9 +88,23 @@ describe("typed records from a site schema", () => {
     const created = await sg.create("Shot", { code: "typed_1", project, sg_status_list: "wtg", created_at: new Date() }, ["sg_cut_in"]);
     expectTypeOf(created.code).toEqualTypeOf<string | null>();
     expectTypeOf(created.sg_cut_in).toEqualTypeOf<number | null>();
+    expectTypeOf(created.created_at).toEqualTypeOf<Date | null>();
+    // @ts-expect-error — neither written nor requested, so not on the record (it is absent at run time)
+    void created.description;
+    expect("description" in created).toBe(false);
     const updated = await sg.update("Shot", created.id, { sg_status_list: "ip" });
     expectTypeOf(updated.sg_status_list).toEqualTypeOf<DemoSite["Shot"]["sg_status_list"]["value"]>();
     expect(updated.sg_status_list).toBe("ip");
+    // @ts-expect-error — not written, so not on the record
+    void updated.code;
+    expect("code" in updated).toBe(false);
+    // @ts-expect-error — a key that is not a field of Shot is refused next to real fields too
+    await sg.update("Shot", created.id, { code: "typed_2", cod: "x" }).catch(() => undefined);
+    // @ts-expect-error — likewise for create
+    await sg.create("Shot", { code: "typed_3", sg_status_lst: "ip" }).catch(() => undefined);
+    const assets = await sg.find("Asset", [], [], { limit: 1 });
+    const linked = await sg.update("Shot", created.id, { assets, sg_sequence: null }, { multiEntityUpdateModes: { assets: "add" } });
+    expectTypeOf(linked.assets).toEqualTypeOf<EntityLink<"Asset">[]>();
   });
 
   it("offers a typed filter builder", async () => {

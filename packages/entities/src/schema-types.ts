@@ -111,5 +111,11 @@ export type InputValue<F> = F extends { readonly type: infer T; readonly value: 
 export type EntityData<S extends SiteSchema, E extends EntityTypeName<S>> =
   IsLoose<S> extends true ? { readonly [field: string]: unknown } : { readonly [K in FieldName<S, E>]?: InputValue<S[E][K]> };
 
+/**
+ * The data argument of a `create` or `update` whose keys `T` are inferred: {@link EntityData}, with a key that
+ * is not a field of `E` refused (inference alone would let it through next to real fields).
+ */
+export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T> = T & { readonly [K in Exclude<keyof T, FieldName<S, E>>]: never };
+
 /** A record returned by `find` & co.: `type`, `id` and the requested fields `F`. */
 export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode> = EntityRecord<S, E, F[number], D>;

@@ -8,7 +8,7 @@
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import { finishWritten, firstRecord, requireImageHttp, splitImages, uploadImages } from "./create.js";
-import type { EntityData, EntityRecord, EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { EntityData, EntityRecord, EntityTypeName, LooseSchema, SiteSchema, WrittenData } from "./schema-types.js";
 import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
 import { wireFields } from "./write-values.js";
 
@@ -45,13 +45,13 @@ export function checkModes(value: unknown, data: Readonly<Record<string, unknown
  * @param data - the field values to write.
  * @param options - `multiEntityUpdateModes` and call options.
  */
-export function update<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>>(
+export function update<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends EntityData<S, E> = EntityData<S, E>>(
   target: EntityTarget<S, D>,
   entityType: E,
   entityId: number,
-  data: EntityData<S, E>,
+  data: WrittenData<S, E, T>,
   options?: UpdateOptions,
-): Promise<EntityRecord<S, E, keyof EntityData<S, E> & string, D>>;
+): Promise<EntityRecord<S, E, keyof T & string, D>>;
 export async function update(target: unknown, entityType: unknown, entityId: unknown, data: unknown, rawOptions?: unknown): Promise<Record<string, unknown>> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
