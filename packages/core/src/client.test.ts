@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { AuthStrategy } from "./auth-strategy.js";
 import { createClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
-import { SgAuthError, SgFault, SgValidationError } from "./errors.js";
+import { SgAbortError, SgAuthError, SgFault, SgValidationError } from "./errors.js";
 import type { RpcRequest, TransportStrategy } from "./transport-strategy.js";
 
 // A real, tiny in-process transport: a site that accepts one session token at a time. The core pipeline is
@@ -106,6 +106,50 @@ describe("createClient", () => {
     expect(a).toBe(b);
     expect(site.sent).toHaveLength(1);
     expect(site.sent[0]?.credentials).toBeUndefined();
+  });
+
+  it("one caller's abort never fails the others sharing the info request, and each caller's own abort is heard", async () => {
+    // info waits until the test answers it, and fails at once when the signal it was sent with aborts
+    const slowInfo = (): { transport: TransportStrategy; sent: RpcRequest[]; answer(): void } => {
+      const sent: RpcRequest[] = [];
+      const waiting: (() => void)[] = [];
+      const transport: TransportStrategy = {
+        name: "slow info",
+        send: (req) =>
+          new Promise((resolve, reject) => {
+            sent.push(req);
+            waiting.push(() => resolve({ version: [8, 50, 0] }));
+            req.signal?.addEventListener("abort", () => reject(new SgAbortError("aborted on the wire")));
+          }),
+      };
+      return { transport, sent, answer: () => waiting.forEach((w) => w()) };
+    };
+    const stillWaiting = (p: Promise<unknown>): Promise<unknown> => Promise.race([p, new Promise((r) => setTimeout(() => r("still waiting"), 200))]);
+
+    // the caller that started the request aborts: the caller sharing it still gets the answer
+    const a = slowInfo();
+    const sgA = createClient({ site: "https://x.example.com", transport: a.transport });
+    const first = new AbortController();
+    const aborted = sgA.info({ signal: first.signal });
+    const other = sgA.call("info");
+    first.abort();
+    await expect(aborted).rejects.toMatchObject({ code: "SG_ABORTED" });
+    a.answer();
+    await expect(other).resolves.toEqual({ version: [8, 50, 0] });
+    expect(a.sent).toHaveLength(1);
+
+    // a caller that joined a pending request aborts: it stops waiting at once
+    const b = slowInfo();
+    const sgB = createClient({ site: "https://x.example.com", transport: b.transport });
+    const pending = sgB.info();
+    const late = new AbortController();
+    const joined = sgB.info({ signal: late.signal });
+    late.abort();
+    await expect(stillWaiting(joined)).rejects.toMatchObject({ code: "SG_ABORTED" });
+    b.answer();
+    await expect(pending).resolves.toEqual({ version: [8, 50, 0] });
+    await expect(sgB.info({ signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "SG_ABORTED" });
+    expect(b.sent).toHaveLength(1);
   });
 
   it("cachedInfo: the cached info without sending; nothing before the answer, during a refresh or after a failed one", async () => {

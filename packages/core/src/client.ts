@@ -58,7 +58,10 @@ export interface Client {
    * once.
    */
   call<T = unknown>(method: string, payload?: unknown, options?: CallOptions): Promise<T>;
-  /** The site's `info`, fetched once and cached (pass `refresh: true` to fetch again). */
+  /**
+   * The site's `info`, fetched once and cached (pass `refresh: true` to fetch again). Concurrent callers share
+   * one request; aborting `signal` stops only this caller waiting for it.
+   */
   info(options?: CallOptions & { readonly refresh?: boolean }): Promise<SiteInfo>;
   /**
    * The cached `info` once it has arrived, without sending anything; `undefined` before the first answer
@@ -137,9 +140,13 @@ export function createClient(options: ClientOptions): Client {
     return transport.send(request, transportContext);
   };
 
+  // One info request is shared by every caller, so no caller's signal goes into it: each caller stops waiting
+  // on its own abort (like credentials()), and one caller's abort never fails the others.
   const info = (callOptions?: CallOptions & { readonly refresh?: boolean }): Promise<SiteInfo> => {
+    const signal = callOptions?.signal ?? defaults.signal;
+    if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
     if (!infoPromise || callOptions?.refresh) {
-      const pending = send("info", undefined, undefined, callOptions).then((value) => value as SiteInfo);
+      const pending = send("info", undefined, undefined, { ...callOptions, signal: defaults.signal }).then((value) => value as SiteInfo);
       infoPromise = pending;
       infoValue = undefined;
       pending.then(
@@ -151,7 +158,7 @@ export function createClient(options: ClientOptions): Client {
         },
       );
     }
-    return infoPromise;
+    return untilAborted(infoPromise, signal);
   };
 
   const requireHttp = (): NonNullable<TransportStrategy["http"]> => {
