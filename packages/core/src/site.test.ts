@@ -25,6 +25,10 @@ describe("parseSite", () => {
     expect(inspect(s)).not.toContain("Basic");
     expect(JSON.stringify(s)).not.toContain("thepassw0r");
     expect(parseSite("https://12345XYZ@site.example.com").basicAuth).toBe(`Basic ${Buffer.from("12345XYZ").toString("base64")}`);
+    // a '%' that starts no escape is kept as it is (Python's unquote), not a URIError
+    const stray = parseSite("https://thelogin:%thepassw0r@site.example.com");
+    expect(stray.basicAuth).toBe(`Basic ${Buffer.from("thelogin:%thepassw0r").toString("base64")}`);
+    expect(parseSite("https://caf%C3%A9:100%25%zz@site.example.com").basicAuth).toBe(`Basic ${Buffer.from("café:100%%zz").toString("base64")}`);
   });
 
   it("never echoes URL credentials in its errors", () => {

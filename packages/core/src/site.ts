@@ -64,8 +64,8 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
   let basicAuth: string | undefined;
   let basicAuthSecret: string | undefined;
   if (url.username || url.password) {
-    const user = decodeURIComponent(url.username);
-    const pass = decodeURIComponent(url.password);
+    const user = unquote(url.username);
+    const pass = unquote(url.password);
     const raw = url.password || input.includes(`${url.username}:@`) ? `${user}:${pass}` : user;
     basicAuth = `Basic ${base64Utf8(raw)}`;
     basicAuthSecret = pass || user;
@@ -76,6 +76,17 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
   Object.defineProperty(site, "basicAuth", { value: basicAuth, enumerable: false });
   Object.defineProperty(site, "basicAuthSecret", { value: basicAuthSecret, enumerable: false });
   return Object.freeze(site) as Site;
+}
+
+/** Percent-decode like Python's `unquote`: each run of `%XX` is decoded as UTF-8; a stray `%` stays as it is. */
+function unquote(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 function base64Utf8(text: string): string {
