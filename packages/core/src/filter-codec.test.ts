@@ -79,6 +79,8 @@ describe("encodeFilters: bad input names the path", () => {
     ["a number as filter", [5], ["filters", 0]],
     ["a missing relation", [["code"]], ["filters", 0, 1]],
     ["an unknown relation", [["code", "equals", "x"]], ["filters", 0, 1]],
+    ["an Object.prototype name as relation", [["code", "constructor", "x"]], ["filters", 0, 1]],
+    ["a wire relation named toString", { logical_operator: "and", conditions: [{ path: "code", relation: "toString", values: ["x"] }] }, ["filters", "conditions", 0, 1]],
     ["a non-string path", [[1, "is", 2]], ["filters", 0, 0]],
     ["a bad dotted path", [["entity..code", "is", 2]], ["filters", 0, 0]],
     ["between with one value", [["x", "between", 1]], ["filters", 0, 2]],

@@ -159,7 +159,7 @@ function encodeCondition(condition: readonly unknown[], path: Path, ctx: Ctx, fr
     fail(ctx, [...path, 0], "a field name or dotted link path such as 'code' or 'entity.Shot.code'", describeValue(field));
   }
   if (/\.\./.test(field) || field.endsWith(".")) fail(ctx, [...path, 0], "a dotted path like 'link.EntityType.field'", describeValue(field));
-  if (typeof relation !== "string" || !(relation in RELATIONS)) {
+  if (typeof relation !== "string" || !Object.hasOwn(RELATIONS, relation)) {
     fail(ctx, [...path, 1], "a relation such as is, is_not, in, contains, between, in_last", describeValue(relation), `Known relations: ${FILTER_RELATIONS.join(", ")}.`);
   }
   const arity = RELATIONS[relation as FilterRelation];
