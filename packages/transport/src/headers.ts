@@ -1,3 +1,6 @@
+/** A header value fetch sends as it is: one line of Latin-1 text (fetch refuses a line break or a character above U+00FF). */
+export const HEADER_VALUE: RegExp = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /** Inputs of {@link rpcHeaders}. */
 export interface RpcHeaderOptions {
   /** The full user-agent value. */

@@ -10,6 +10,25 @@ const session: Credentials = { kind: "session", sessionToken: "SESSION-marker-45
 const serve = useTestServers();
 const ok = (_req: unknown, res: import("node:http").ServerResponse): void => text(res, "1:123\n", 200, "text/plain");
 
+describe("http(): request headers", () => {
+  it("refuses a header fetch would refuse, before sending, without echoing its value", async () => {
+    const server = await serve(ok);
+    const refused: Record<string, string>[] = [{ "x-note": "na\u00efve \u2013 SECRET-marker-789" }, { "x-note": "a\nb" }, { "bad name": "x" }];
+    for (const headers of refused) {
+      const err = await jsonRpcTransport()
+        .http!({ method: "GET", target: "/x", kind: "read", headers }, contextFor(server.url, fakeClock()))
+        .then(() => undefined, (e: unknown) => e as SgValidationError);
+      expect(err).toBeInstanceOf(SgValidationError);
+      expect(err?.path[0]).toBe("headers");
+      expect(err?.message).not.toContain("SECRET-marker");
+    }
+    expect(server.requests).toHaveLength(0);
+    // Latin-1 is fine
+    await jsonRpcTransport().http!({ method: "GET", target: "/x", kind: "read", headers: { "x-note": "na\u00efve" } }, contextFor(server.url));
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe("http(): forms and credentials", () => {
   it("url-encodes a form with the auth params as fields, on the site's origin (base path ignored)", async () => {
     const server = await serve(ok);

@@ -4,6 +4,7 @@ import { runAttempts } from "./attempt-loop.js";
 import type { AttemptResult, Inflight } from "./attempt-loop.js";
 import { authParams } from "./auth-params.js";
 import { httpStatusError } from "./fault-map.js";
+import { HEADER_VALUE } from "./headers.js";
 import type { Exchanger } from "./fetcher.js";
 import { checkMs, policyForCall } from "./options.js";
 import { parseRetryAfter } from "./retry-after.js";
@@ -126,7 +127,13 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
     context.logger.debug(`@sg/transport: ${label}: credentials withheld, ${firstUrl.origin} is not the site`, { target: firstUrl.origin + firstUrl.pathname });
   }
   const userHeaders: Record<string, string> = {};
-  for (const [k, v] of Object.entries(request.headers ?? {})) userHeaders[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(request.headers ?? {})) {
+    // fetch would refuse it before sending, which would read as a dropped connection (and be retried)
+    if (!/^[!#$%&'*+.^_`|~\w-]+$/.test(k) || typeof v !== "string" || !HEADER_VALUE.test(v)) {
+      throw new SgValidationError(PREFIX, { path: ["headers", k], expected: "a header name and a one-line Latin-1 string value", received: describeValue(v, true) });
+    }
+    userHeaders[k.toLowerCase()] = v;
+  }
 
   const headersFor = (onSite: boolean): Record<string, string> => {
     const headers: Record<string, string> = { "user-agent": deps.userAgent };

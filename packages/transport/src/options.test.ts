@@ -26,7 +26,10 @@ describe("resolveOptions", () => {
     [{ retry: { budget: 3 } }, "@sg/transport: retry.budget: expected budget options or false, got number 3"],
     [{ retry: { budget: { successRefill: -1 } } }, "@sg/transport: retry.budget.successRefill: expected a number ≥ 0, got number -1"],
     [{ dispatcher: null }, "@sg/transport: dispatcher: expected an undici Dispatcher (e.g. new Agent() or new ProxyAgent()), got null"],
-    [{ userAgent: 5 }, "@sg/transport: userAgent: expected a one-line string, got number 5"],
+    [{ userAgent: 5 }, "@sg/transport: userAgent: expected a one-line string of Latin-1 characters (a header value fetch accepts), got number 5"],
+    // fetch refuses these in a header before sending: every call would fail as a "dropped connection"
+    [{ userAgent: "tool \u2013 1.0" }, '@sg/transport: userAgent: expected a one-line string of Latin-1 characters (a header value fetch accepts), got string "tool \u2013 1.0"'],
+    [{ userAgent: "tool\r\nx: y" }, '@sg/transport: userAgent: expected a one-line string of Latin-1 characters (a header value fetch accepts), got string "tool\\r\\nx: y"'],
     [
       { timeout: 5 },
       "@sg/transport: timeout: expected one of the options userAgent, localized, timeoutMs, deadlineMs, transferTimeoutMs, transferDeadlineMs, retry, fetch, dispatcher, maxRedirects, got an unknown option 'timeout'",

@@ -2,6 +2,7 @@ import { SgValidationError, describeValue } from "@sg/core";
 import type { OnRetry } from "./attempt-loop.js";
 import type { FetchFunction } from "./fetcher.js";
 import type { RetryBudgetOptions } from "./retry-budget.js";
+import { HEADER_VALUE } from "./headers.js";
 import { DEFAULT_RETRY_BUDGET } from "./retry-budget.js";
 import { DEFAULT_RETRY_POLICY } from "./retry-policy.js";
 import type { JitterMode, RetryPolicy } from "./retry-policy.js";
@@ -168,7 +169,7 @@ export function resolveOptions(input: unknown, known: readonly string[] = OPTION
     }
   }
   const ua = o["userAgent"];
-  if (ua !== undefined && (typeof ua !== "string" || /[\r\n]/.test(ua))) fail(["userAgent"], "a one-line string", ua);
+  if (ua !== undefined && (typeof ua !== "string" || !HEADER_VALUE.test(ua))) fail(["userAgent"], "a one-line string of Latin-1 characters (a header value fetch accepts)", ua);
   const dispatcher = o["dispatcher"];
   if (dispatcher !== undefined && (dispatcher === null || typeof dispatcher !== "object")) {
     fail(["dispatcher"], "an undici Dispatcher (e.g. new Agent() or new ProxyAgent())", dispatcher);
