@@ -1,6 +1,6 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
-import { SgAbortError, SgTimeoutError, parseSite, systemClock } from "@sg/core";
+import { SgAbortError, SgTimeoutError, SgValidationError, parseSite, systemClock } from "@sg/core";
 import type { Credentials, SgError } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
 import { capturingLogger, contextFor, fakeClock, json, text, useTestServers, fail } from "./test-support/server.js";
@@ -26,6 +26,18 @@ describe("one timer per call", () => {
     expect(err.attempts.map((a) => a.code)).toEqual(["SG_TIMEOUT", "SG_TIMEOUT", "SG_TIMEOUT"]);
     expect(server.requests).toHaveLength(3);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("refuses a per-call limit a Node timer cannot hold (it would fire after 1 ms) before sending", async () => {
+    const server = await serve((_req, res) => json(res, { results: 1 }));
+    const t = jsonRpcTransport();
+    for (const limits of [{ deadlineMs: 2 ** 32 }, { timeoutMs: 2 ** 31 }]) {
+      const err = await fail(t.send(read(limits), contextFor(server.url)));
+      expect(err).toBeInstanceOf(SgValidationError);
+      expect(err.message).toMatch(/up to 2147483647/);
+    }
+    expect(server.requests).toHaveLength(0);
+    expect(await t.send(read({ deadlineMs: 2 ** 31 - 1, timeoutMs: 2 ** 31 - 1 }), contextFor(server.url))).toBe(1);
   });
 
   it("an attempt timeout equal to the deadline reports the deadline", async () => {

@@ -7,10 +7,11 @@ import { policyForCall, resolveOptions } from "./options.js";
 
 describe("resolveOptions", () => {
   it.each<[unknown, string]>([
-    [{ timeoutMs: 0 }, "@sg/transport: timeoutMs: expected a positive number of milliseconds, got number 0"],
-    [{ deadlineMs: Number.POSITIVE_INFINITY }, "@sg/transport: deadlineMs: expected a positive number of milliseconds, got number Infinity"],
-    [{ transferTimeoutMs: "5" }, '@sg/transport: transferTimeoutMs: expected a positive number of milliseconds, got string "5"'],
-    [{ transferDeadlineMs: -1 }, "@sg/transport: transferDeadlineMs: expected a positive number of milliseconds, got number -1"],
+    [{ timeoutMs: 0 }, "@sg/transport: timeoutMs: expected a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms), got number 0"],
+    [{ deadlineMs: Number.POSITIVE_INFINITY }, "@sg/transport: deadlineMs: expected a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms), got number Infinity"],
+    [{ transferTimeoutMs: "5" }, '@sg/transport: transferTimeoutMs: expected a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms), got string "5"'],
+    [{ transferDeadlineMs: -1 }, "@sg/transport: transferDeadlineMs: expected a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms), got number -1"],
+    [{ deadlineMs: 2 ** 32 }, "@sg/transport: deadlineMs: expected a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms), got number 4294967296"],
     [{ localized: 1 }, "@sg/transport: localized: expected true or false, got number 1"],
     [{ maxRedirects: 1.5 }, "@sg/transport: maxRedirects: expected an integer ≥ 0, got number 1.5"],
     [{ fetch: {} }, "@sg/transport: fetch: expected a function, got an empty object"],

@@ -86,7 +86,7 @@ function fail(path: (string | number)[], expected: string, value: unknown): neve
 type Kind = "ms" | "n" | "i0" | "i1" | "b" | "f";
 
 const EXPECTED: Readonly<Record<Kind, string>> = {
-  ms: "a positive number of milliseconds",
+  ms: "a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms)",
   n: "a number ≥ 0",
   i0: "an integer ≥ 0",
   i1: "an integer ≥ 1",
@@ -98,7 +98,7 @@ function valid(kind: Kind, v: unknown): boolean {
   if (kind === "b") return typeof v === "boolean";
   if (kind === "f") return typeof v === "function";
   if (typeof v !== "number" || !Number.isFinite(v)) return false;
-  return kind === "ms" ? v > 0 : kind === "n" ? v >= 0 : Number.isInteger(v) && v >= (kind === "i1" ? 1 : 0);
+  return kind === "ms" ? v > 0 && v <= 2_147_483_647 : kind === "n" ? v >= 0 : Number.isInteger(v) && v >= (kind === "i1" ? 1 : 0);
 }
 
 /** Check one value against its kind; `undefined` passes through (the caller applies the default). */
