@@ -16,16 +16,20 @@ const read = (extra: object = {}) => ({ method: "read", payload: { type: "Shot" 
 describe("one timer per call", () => {
   it("the deadline still fires when attempt timeouts re-arm the timer across retries", async () => {
     const server = await serve(() => {});
-    const started = Date.now();
-    const t = jsonRpcTransport({ timeoutMs: 100, deadlineMs: 250, retry: { baseDelayMs: 0 } });
+    // 20 attempts of 100 ms would take 2 s and end on the last attempt's own timeout: only the deadline can
+    // end this call, at 350 ms
+    const t = jsonRpcTransport({ timeoutMs: 100, deadlineMs: 350, retry: { maxAttempts: 20, baseDelayMs: 0 } });
     const err = await fail(t.send(read(), contextFor(server.url, fakeClock())));
     expect(err).toBeInstanceOf(SgTimeoutError);
     expect((err as SgTimeoutError).scope).toBe("deadline");
-    expect((err as SgTimeoutError).timeoutMs).toBe(250);
-    // two attempts timed out (100 ms each), the third was cut by the deadline
-    expect(err.attempts.map((a) => a.code)).toEqual(["SG_TIMEOUT", "SG_TIMEOUT", "SG_TIMEOUT"]);
-    expect(server.requests).toHaveLength(3);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect((err as SgTimeoutError).timeoutMs).toBe(350);
+    // The first attempt always ends by its own timeout (100 ms < 350 ms) and re-arms the timer for the next;
+    // how many more start before the deadline depends on the machine's load (3 or 4 in all when idle), but an
+    // attempt lasts 100 ms, so never more than 4. Asserting an exact count made this flaky under load.
+    const codes = err.attempts.map((a) => a.code);
+    expect(codes.length).toBeGreaterThanOrEqual(2);
+    expect(codes.length).toBeLessThanOrEqual(4);
+    expect(new Set(codes)).toEqual(new Set(["SG_TIMEOUT"]));
   });
 
   it("refuses a per-call limit a Node timer cannot hold (it would fire after 1 ms) before sending", async () => {
