@@ -21,6 +21,13 @@ describe("date codec (rpc-protocol §1.7)", () => {
     expect(isWireDateTime("2024-01-01T00:00:00.000Z")).toBe(false);
     expect(isWireDate("2024-02-30")).toBe(false);
     expect(isWireDate("2024-02-29")).toBe(true);
+    // years 0–99 are not shifted to 1900–1999 (Date.UTC's rule)
+    expect(decodeDateTime("0050-03-01T04:05:06Z")?.toISOString()).toBe("0050-03-01T04:05:06.000Z");
+    expect(decodeDateTime("0048-02-29T00:00:00Z")?.getUTCFullYear()).toBe(48);
+    expect(decodeDateTime("0050-02-29T00:00:00Z")).toBeUndefined();
+    expect(isWireDate("0050-03-01")).toBe(true);
+    expect(isWireDate("0050-02-29")).toBe(false);
+    expect(decodeDateTime("2024-01-01T24:00:00Z")).toBeUndefined();
   });
 
   it("walks payloads turning Dates into strings and names an invalid one", () => {

@@ -16,8 +16,16 @@ export function isWireDate(value: unknown): value is string {
   if (typeof value !== "string") return false;
   const m = WIRE_DATE.exec(value);
   if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  return utcDate(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, 0) !== undefined;
+}
+
+/** The instant of a UTC calendar time, or `undefined` when no such time exists (Feb 30, 24:00, …). */
+function utcDate(y: number, mo: number, d: number, h: number, mi: number, s: number): Date | undefined {
+  // setUTCFullYear, unlike Date.UTC, takes years 0–99 as they are (not as 1900–1999)
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, s);
+  return date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59 ? undefined : date;
 }
 
 /** A `Date` as a wire datetime: UTC, whole seconds, `YYYY-MM-DDTHH:MM:SSZ`. */
@@ -47,9 +55,7 @@ export function decodeDateTime(value: string): Date | undefined {
   const m = WIRE_DATETIME.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
-  return date;
+  return utcDate(y, mo, d, h, mi, s);
 }
 
 /**
