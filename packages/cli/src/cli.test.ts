@@ -264,6 +264,21 @@ describe("API errors exit 1 with one line and a hint", () => {
     expectNoSecrets(r, ["marker-wrong-key-1234567890"]);
   });
 
+  it("says what to do in flags and commands, not in the libraries' option names", async () => {
+    const key = await sg(["find", "Shot"], { ...scriptEnv, SG_SCRIPT_KEY: "marker-wrong-key-1234567890" });
+    expect(key.stderr).toContain("\nhint: Check --script-name and --script-key (or SG_SCRIPT_NAME/SG_SCRIPT_KEY) against Admin → Scripts");
+    const session = await sg(["find", "Shot"], { SG_SITE: site.url, SG_SESSION_TOKEN: "marker-expired-session-token-1" });
+    expect(session.code).toBe(1);
+    expect(session.stderr).toContain("\nhint: Get a new session token (sg login, sg login --browser, or your browser's _session_id)");
+    const sudo = await sg(["find", "Shot", "--sudo-as", "nobody_by_that_login"], scriptEnv);
+    expect(sudo.stderr).toContain("\nhint: --sudo-as takes the person's login as shown under Admin → People");
+    for (const r of [key, session, sudo]) {
+      expect(r.stderr.split("\n").filter((line) => line.startsWith("hint: "))).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/browserLogin\(|sessionAuth|scriptKey is|sudoAsLogin is/);
+    }
+    expectNoSecrets(session, ["marker-expired-session-token-1"]);
+  });
+
   it("logs every HTTP attempt and the stack with --debug, secrets redacted", async () => {
     site.injectFault({ method: "read", status: 502, times: 1 });
     const r = await sg(["find", "NoSuchEntity", "--debug"], scriptEnv);

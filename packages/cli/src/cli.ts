@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { scrubText } from "@sg/core";
+import { SgAuthError, scrubText, siteAuthKind } from "@sg/core";
 import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
+import { explainAuthFailure } from "./doctor.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { emulatorCommand } from "./commands/emulator.js";
 import { downloadCommand, uploadCommand } from "./commands/files.js";
@@ -30,6 +31,15 @@ function interrupted(io: CliIo, signal: AbortSignal): number {
   const reason: unknown = signal.reason;
   io.stderr.write(`sg: interrupted${typeof reason === "string" ? ` (${reason})` : ""}\n`);
   return EXIT_INTERRUPTED;
+}
+
+/** What to do about an authentication failure, in flags and commands (the doctor's words), when they are specific. */
+function authAdvice(error: unknown, ctx: CommandContext): string | undefined {
+  const connected = ctx.connected;
+  if (!(error instanceof SgAuthError) || !connected) return undefined;
+  const info = connected.client.cachedInfo?.();
+  const explained = explainAuthFailure(error, connected.connection.auth, info ? siteAuthKind(info) : "unknown");
+  return explained.problem === "auth-failed" ? undefined : explained.fix;
 }
 
 function version(): string {
@@ -108,7 +118,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     if (options.signal?.aborted) return interrupted(io, options.signal);
     const debug = ctx?.debug ?? argv.includes("--debug");
     const secrets = ctx ? [...ctx.secrets] : [];
-    io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets)));
+    io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), ctx ? authAdvice(error, ctx) : undefined));
     return exitCodeFor(error);
   }
 }

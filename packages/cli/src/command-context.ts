@@ -18,6 +18,8 @@ export interface CommandContext {
   readonly secrets: Set<string>;
   /** Aborted on Ctrl-C: every client opened here cancels its calls in flight. */
   readonly signal: AbortSignal | undefined;
+  /** The last connection {@link CommandContext.connect} opened, to explain an authentication failure in flags. */
+  readonly connected: Connected | undefined;
   /** Resolve the connection, open a client and the entity API. Needs credentials unless `auth: false`. */
   connect(options?: { readonly requireAuth?: boolean; readonly useStored?: boolean }): Promise<Connected>;
   /** A client for a resolved connection (with the `--debug` logger, which logs every HTTP attempt). */
@@ -41,6 +43,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
   const format = enumOption("format", args.values["format"], OUTPUT_FORMATS) ?? (io.stdout.isTTY ? "table" : "json");
   const secrets = new Set<string>();
   const secretList = (): string[] => [...secrets];
+  let connected: Connected | undefined;
   const context: CommandContext = {
     args,
     io,
@@ -48,6 +51,9 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
     format,
     secrets,
     signal,
+    get connected(): Connected | undefined {
+      return connected;
+    },
     async connect(options = {}) {
       const { connection, input } = await resolveConnection(args.values, io, options.useStored === false ? { useStored: false } : {});
       for (const s of secretsOf(input, connection.auth)) secrets.add(s);
@@ -55,7 +61,8 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       if (options.requireAuth !== false && connection.auth.kind === "none") throw noCredentialsError(connection.site);
       const client = await context.open(connection);
       const api = entityApi(client, { dates: "string" });
-      return { connection, client, api };
+      connected = { connection, client, api };
+      return connected;
     },
     open(connection: ResolvedConnection) {
       return openClient(connection, {

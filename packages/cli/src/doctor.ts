@@ -73,10 +73,13 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
         : /NOT_ALLOWED/.test(code) || /impersonat/i.test(all)
           ? "that user has 'can impersonate this user' turned off (only the web UI can change it)"
           : "the site refused the sudo";
+    const unknown = reason.startsWith("no active user");
     return {
       problem: "sudo-refused",
       why: `sudo_as_login '${auth.sudoAs?.value ?? "?"}' was refused: ${reason}.`,
-      fix: "Pick an active user who allows impersonation, drop --sudo-as, or log in as that person (sg login).",
+      fix: unknown
+        ? "--sudo-as takes the person's login as shown under Admin → People (on Autodesk Identity sites usually their email), not their name; check its spelling. Or drop --sudo-as."
+        : "Pick an active user who allows impersonation, drop --sudo-as, or log in as that person (sg login).",
     };
   }
   if (/SSO_SITE/.test(code) || errorCode === 108 || (siteKind === "sso" && auth.kind === "user")) {

@@ -27,12 +27,16 @@ export function exitCodeFor(error: unknown): number {
   return EXIT_API_ERROR;
 }
 
-/** One readable line plus the hint (and the stack with `debug`), never a secret. */
-export function formatError(error: unknown, debug: boolean, scrub: (text: string) => string): string {
+/**
+ * One readable line plus the hint (and the stack with `debug`), never a secret. `hint` replaces the error's own
+ * (the libraries name their options; the command line has flags).
+ */
+export function formatError(error: unknown, debug: boolean, scrub: (text: string) => string, hint?: string): string {
   const lines: string[] = [];
   if (error instanceof SgError) {
     lines.push(`sg: ${error.reason}`);
-    if (error.hint) lines.push(`hint: ${error.hint}`);
+    const shown = hint ?? error.hint;
+    if (shown) lines.push(`hint: ${shown}`);
   } else if (error instanceof UsageError) {
     lines.push(`sg: ${error.message}`);
     if (error.hint) lines.push(`hint: ${error.hint}`);
