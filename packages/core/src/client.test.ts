@@ -5,7 +5,7 @@ import type { AuthStrategy } from "./auth-strategy.js";
 import { createClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
 import { SgAbortError, SgAuthError, SgFault, SgValidationError } from "./errors.js";
-import type { RpcRequest, TransportStrategy } from "./transport-strategy.js";
+import type { HttpRequest, RpcRequest, TransportStrategy } from "./transport-strategy.js";
 
 // A real, tiny in-process transport: a site that accepts one session token at a time. The core pipeline is
 // tested through its two strategy seams; the HTTP transport has its own suite over real sockets.
@@ -258,22 +258,44 @@ describe("createClient: a refresh that fails is shared by the calls refused toge
 });
 
 describe("client.http", () => {
+  const httpRecorder = (seen: HttpRequest[]): TransportStrategy => ({
+    name: "http-recorder",
+    send: async () => null,
+    http: async (req) => {
+      seen.push(req);
+      return { status: 200, headers: new Headers(), body: new Uint8Array() };
+    },
+  });
+
   it("sends the strategy's credentials, none when unauthenticated, or the explicit ones given", async () => {
-    const seen: (Credentials | undefined)[] = [];
-    const transport: TransportStrategy = {
-      name: "http-recorder",
-      send: async () => null,
-      http: async (req) => {
-        seen.push(req.credentials);
-        return { status: 200, headers: new Headers(), body: new Uint8Array() };
-      },
-    };
+    const exchanged: HttpRequest[] = [];
+    const transport = httpRecorder(exchanged);
     const script: Credentials = { kind: "script", scriptName: "s", scriptKey: "k".repeat(20) };
     const sg = createClient({ site: "https://x.example.com", transport, auth: { name: "fixed", credentials: async () => script } });
     await sg.http({ method: "GET", target: "/a" });
     await sg.http({ method: "GET", target: "/b", authenticated: false });
     await sg.http({ method: "GET", target: "/c", credentials: { kind: "session", sessionToken: "tok-123456789" } });
-    expect(seen).toEqual([script, undefined, { kind: "session", sessionToken: "tok-123456789" }]);
+    expect(exchanged.map((r) => r.credentials)).toEqual([script, undefined, { kind: "session", sessionToken: "tok-123456789" }]);
+  });
+
+  it("without an auth strategy, refuses a presigned URL naming its path only: no query, fragment or user:pass@", async () => {
+    const exchanged: HttpRequest[] = [];
+    const sg = createClient({ site: "https://x.example.com", transport: httpRecorder(exchanged) });
+    const targets = [
+      "https://bucket.s3.example.com/media/f.mov?X-Amz-Credential=AKIAMARKER&X-Amz-Signature=sigMARKER123",
+      "https://cdn.example.com/media/f.mov?Expires=1&Signature=sigMARKER123&Key-Pair-Id=K1",
+      "https://blob.example.com/media/f.mov?sv=1&sig=sigMARKER123#token=sigMARKER123",
+      "https://user:sigMARKER123@bucket.s3.example.com/media/f.mov",
+    ];
+    for (const target of targets) {
+      const error = await sg.http({ method: "PUT", target, body: "x" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgAuthError);
+      expect((error as SgAuthError).message).toMatch(/^@sg\/core: 'https:\/\/[a-z0-9.]+\/media\/f\.mov' needs credentials/);
+      for (const shown of [(error as Error).message, inspect(error, { depth: 5 }), JSON.stringify(error)]) {
+        expect(shown).not.toMatch(/MARKER|Signature|sig=|token=|user:/);
+      }
+    }
+    expect(exchanged).toEqual([]);
   });
 });
 

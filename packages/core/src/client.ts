@@ -5,6 +5,7 @@ import type { Credentials } from "./credentials.js";
 import { SgAuthError, SgValidationError, describeValue } from "./errors.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { methodKind } from "./method-kind.js";
+import { redactUrl } from "./redact.js";
 import { parseSite, type Site } from "./site.js";
 import type { SiteInfo } from "./site-info.js";
 import type { CallOptions, HttpRequest, HttpResponse, RpcRequest, TransportContext, TransportStrategy } from "./transport-strategy.js";
@@ -250,7 +251,8 @@ export function createClient(options: ClientOptions): Client {
       requireHttp();
       const credentials =
         request.credentials ??
-        (request.authenticated === false ? undefined : await untilAborted(requireAuth(request.target).credentials(authContext), request.signal));
+        // named by its path only: a presigned URL's query or user:pass@ holds secrets
+        (request.authenticated === false ? undefined : await untilAborted(requireAuth(redactUrl(String(request.target)).split(/[?#]/)[0]!).credentials(authContext), request.signal));
       return http(request, credentials);
     },
     supportsHttp: typeof transport.http === "function",
