@@ -42,6 +42,33 @@ describe("date codec (rpc-protocol §1.7)", () => {
     }
   });
 
+  it("encodes Dates inside null-prototype objects too", () => {
+    const fields = Object.create(null) as Record<string, unknown>;
+    fields.due = new Date(Date.UTC(2021, 0, 2, 3, 4, 5));
+    fields.list = [new Date(Date.UTC(2022, 0, 1))];
+    expect(JSON.stringify(encodeWireValues({ data: fields }))).toBe('{"data":{"due":"2021-01-02T03:04:05Z","list":["2022-01-01T00:00:00Z"]}}');
+    const bad = Object.create(null) as Record<string, unknown>;
+    bad.due = new Date("bad");
+    expect(() => encodeWireValues(bad, ["data"])).toThrow("@sg/core: data.due: expected a valid Date, got an invalid Date");
+  });
+
+  it("refuses years the four-digit wire form cannot hold, naming the path", () => {
+    const at = (y: number, ms = 0): Date => {
+      const d = new Date(ms);
+      d.setUTCFullYear(y);
+      return d;
+    };
+    expect(encodeDateTime(at(9999, Date.UTC(2000, 11, 31, 23, 59, 59)))).toBe("9999-12-31T23:59:59Z");
+    expect(encodeDateTime(at(0))).toBe("0000-01-01T00:00:00Z");
+    expect(encodeDate(at(0, Date.UTC(2000, 0, 1, 12)), "utc")).toBe("0000-01-01");
+    expect(() => encodeWireValues({ fields: [{ value: at(10000) }] }, ["data"])).toThrow(
+      "@sg/core: data.fields[0].value: expected a Date in years 0–9999, got year 10000",
+    );
+    expect(() => encodeWireValues([at(-1)], ["x"], "@sg/entities")).toThrow("@sg/entities: x[0]: expected a Date in years 0–9999, got year -1");
+    expect(() => encodeDateTime(at(10000))).toThrow(SgValidationError);
+    expect(() => encodeDate(at(10000, Date.UTC(2000, 5, 1)), "utc")).toThrow(/got year 10000/);
+  });
+
   it("decodes datetime fields only, never text that looks like one", () => {
     const rec = { type: "Shot", id: 1, created_at: "2024-01-01T00:00:00Z", description: "2024-01-01T00:00:00Z" };
     const out = decodeDateTimeFields(rec, (f) => f === "created_at");

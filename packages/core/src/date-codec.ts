@@ -28,23 +28,29 @@ function utcDate(y: number, mo: number, d: number, h: number, mi: number, s: num
   return date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59 ? undefined : date;
 }
 
-/** A `Date` as a wire datetime: UTC, whole seconds, `YYYY-MM-DDTHH:MM:SSZ`. */
-export function encodeDateTime(value: Date): string {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new SgValidationError("@sg/core", { path: [], expected: "a valid Date", received: "an invalid Date" });
-  }
+/** The year of a valid Date the wire can carry (0–9999: four digits); else an error naming `path`. */
+function wireYear(value: Date, utc: boolean, path: readonly (string | number)[], prefix: string): number {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new SgValidationError(prefix, { path, expected: "a valid Date", received: "an invalid Date" });
+  const y = utc ? value.getUTCFullYear() : value.getFullYear();
+  if (y < 0 || y > 9999) throw new SgValidationError(prefix, { path, expected: "a Date in years 0–9999", received: `year ${y}` });
+  return y;
+}
+
+/**
+ * A `Date` as a wire datetime: UTC, whole seconds, `YYYY-MM-DDTHH:MM:SSZ`. An invalid Date, or one outside
+ * years 0–9999, is refused with an {@link SgValidationError} naming `path`.
+ */
+export function encodeDateTime(value: Date, path: readonly (string | number)[] = [], prefix = "@sg/core"): string {
+  wireYear(value, true, path, prefix);
   return value.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /**
  * A `Date` as a wire date (`YYYY-MM-DD`). `zone: "local"` (default) takes the calendar day where the code
- * runs, like the Python client; `"utc"` takes the UTC day.
+ * runs, like the Python client; `"utc"` takes the UTC day. Years outside 0–9999 are refused.
  */
 export function encodeDate(value: Date, zone: "local" | "utc" = "local"): string {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new SgValidationError("@sg/core", { path: [], expected: "a valid Date", received: "an invalid Date" });
-  }
-  const y = zone === "utc" ? value.getUTCFullYear() : value.getFullYear();
+  const y = wireYear(value, zone === "utc", [], "@sg/core");
   const m = (zone === "utc" ? value.getUTCMonth() : value.getMonth()) + 1;
   const d = zone === "utc" ? value.getUTCDate() : value.getDate();
   return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
@@ -59,18 +65,18 @@ export function decodeDateTime(value: string): Date | undefined {
 }
 
 /**
- * Walk an outbound payload and turn every `Date` into a wire datetime. Invalid dates are refused with the
- * path of the bad value. Other values are returned as they are (plain objects and arrays are copied).
+ * Walk an outbound payload and turn every `Date` into a wire datetime. Invalid dates, and dates outside
+ * years 0–9999, are refused with the path of the bad value. Other values are returned as they are (plain
+ * objects, null-prototype ones included, and arrays are copied).
  */
 export function encodeWireValues(value: unknown, path: readonly (string | number)[] = [], prefix = "@sg/core"): unknown {
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new SgValidationError(prefix, { path, expected: "a valid Date", received: "an invalid Date" });
-    return encodeDateTime(value);
-  }
+  if (value instanceof Date) return encodeDateTime(value, path, prefix);
   if (Array.isArray(value)) return value.map((v, i) => encodeWireValues(v, [...path, i], prefix));
-  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+  const proto = value !== null && typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
+  // a null-prototype object (Object.create(null)) is a plain record too
+  if (proto === Object.prototype || proto === null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = encodeWireValues(v, [...path, k], prefix);
+    for (const [k, v] of Object.entries(value as object)) out[k] = encodeWireValues(v, [...path, k], prefix);
     return out;
   }
   return value;

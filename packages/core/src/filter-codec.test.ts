@@ -94,6 +94,7 @@ describe("encodeFilters: bad input names the path", () => {
     ["an entity with a string id", [["entity", "in", [{ type: "Shot", id: 1 }, { type: "Shot", id: "2" }]]], ["filters", 0, 2, 1]],
     ["a NaN", [["id", "is", Number.NaN]], ["filters", 0, 2]],
     ["an invalid Date", [["created_at", "is", new Date("nope")]], ["filters", 0, 2]],
+    ["a Date past year 9999", [["created_at", "between", [null, new Date(8.64e15)]]], ["filters", 0, 2, 1]],
     ["undefined", [["code", "is", undefined]], ["filters", 0, 2]],
     ["starts_with a number", [["code", "starts_with", 5]], ["filters", 0, 2]],
     ["a group without filters", [{ filter_operator: "any" }], ["filters", 0]],

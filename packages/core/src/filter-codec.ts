@@ -217,10 +217,7 @@ function encodeOperand(value: unknown, path: Path, relation: FilterRelation, ctx
       if (!Number.isFinite(value)) fail(ctx, path, "a finite number", describeValue(value));
       return value;
     case "object":
-      if (value instanceof Date) {
-        if (Number.isNaN(value.getTime())) fail(ctx, path, "a valid Date", "an invalid Date");
-        return encodeDateTime(value);
-      }
+      if (value instanceof Date) return encodeDateTime(value, path, ctx.prefix);
       if (Array.isArray(value)) fail(ctx, path, `a single value for '${relation}' (not a nested array)`, describeValue(value));
       if (!isEntityRef(value)) {
         fail(ctx, path, "an entity link {type, id} with a string type and an integer id", describeValue(value));
