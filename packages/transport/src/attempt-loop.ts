@@ -180,6 +180,8 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         }
         if (verdict === false) {
           delete record.delayMs;
+          // no retry is made (here or when the backoff is cut short below): its tokens go back
+          o.budget.refund(cost);
           return giveUp("the onRetry hook said stop");
         }
       }
@@ -187,6 +189,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       try {
         await o.clock.sleep(decision.delayMs, call.sleep());
       } catch {
+        o.budget.refund(cost);
         const stopped = call.stopError();
         throw finalize(asSgError(stopped ?? new Error("sleep failed")), attempts);
       }

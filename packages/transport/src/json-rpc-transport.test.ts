@@ -345,6 +345,22 @@ describe("send: retries", () => {
     expect((await fail(t.send(read(), contextFor(server.url, fakeClock())))).attempts).toHaveLength(2);
   });
 
+  it("a retry that is not made (onRetry said stop, or the backoff was aborted) gives its budget tokens back", async () => {
+    // requests 1, 2, 4, 5 fail with 502; 3 and 6 succeed
+    const server = await serve((_req, res, _raw, n) => (n % 3 === 0 ? json(res, { results: n }) : text(res, "bad gateway", 502, "text/plain")));
+    let stop = true;
+    const stopper = jsonRpcTransport({ retry: { budget: { capacity: 5, retryCost: 5 }, onRetry: () => !stop } });
+    expect((await fail(stopper.send(read(), contextFor(server.url, fakeClock())))).attempts).toHaveLength(1);
+    stop = false;
+    // with the tokens lost, this 502 would not be retried: the budget would be empty
+    expect(await stopper.send(read(), contextFor(server.url, fakeClock()))).toBe(3);
+    const controller = new AbortController();
+    const aborter = jsonRpcTransport({ retry: { budget: { capacity: 5, retryCost: 5 }, onRetry: () => void controller.abort() } });
+    expect(await fail(aborter.send(read({ signal: controller.signal }), contextFor(server.url, fakeClock())))).toBeInstanceOf(SgAbortError);
+    expect(await aborter.send(read(), contextFor(server.url, fakeClock()))).toBe(6);
+    expect(server.requests).toHaveLength(6);
+  });
+
   it("stops before a backoff that would pass the deadline", async () => {
     const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
     const clock = fakeClock();

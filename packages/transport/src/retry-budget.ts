@@ -16,6 +16,8 @@ export interface RetryBudget {
   acquire(expensive: boolean): number | undefined;
   /** Report a successful call, with the tokens its retries spent (refunded) — or 0 for a first-try success. */
   recordSuccess(spent: number): void;
+  /** Put back tokens taken by {@link RetryBudget.acquire} for a retry that was then not made. */
+  refund(tokens: number): void;
   /** Tokens left. */
   available(): number;
 }
@@ -42,6 +44,9 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
     recordSuccess(spent: number): void {
       tokens = Math.min(o.capacity, tokens + (spent > 0 ? spent : o.successRefill));
     },
+    refund(n: number): void {
+      tokens = Math.min(o.capacity, tokens + n);
+    },
     available(): number {
       return tokens;
     },
@@ -52,5 +57,6 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
 export const UNLIMITED_RETRY_BUDGET: RetryBudget = Object.freeze({
   acquire: (): number => 0,
   recordSuccess: (): void => {},
+  refund: (): void => {},
   available: (): number => Number.POSITIVE_INFINITY,
 });

@@ -80,6 +80,9 @@ describe("retry budget", () => {
     b.recordSuccess(10);
     expect(b.available()).toBe(12);
     expect(b.acquire(true)).toBe(10);
+    b.refund(10);
+    b.refund(10);
+    expect(b.available()).toBe(12);
   });
 });
 
