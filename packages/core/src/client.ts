@@ -82,7 +82,11 @@ export interface Client {
    * other implementations of `Client` may leave it out (then assume `true`).
    */
   readonly supportsHttp?: boolean;
-  /** Release the transport's connections. */
+  /**
+   * Close the transport: its calls in flight are aborted (each rejects with `SgAbortError`). The client stays
+   * usable — a call made afterwards is sent as usual, as with the Python client after `close()`. To end all
+   * traffic, stop making calls or abort them with a signal.
+   */
   close(): Promise<void>;
 }
 

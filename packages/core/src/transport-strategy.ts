@@ -109,6 +109,10 @@ export interface TransportStrategy {
   send(request: RpcRequest, context: TransportContext): Promise<unknown>;
   /** Plain HTTP exchanges (uploads, downloads, login endpoints), when the transport supports them. */
   http?(request: HttpRequest, context: TransportContext): Promise<HttpResponse>;
-  /** Release pooled connections. */
+  /**
+   * Abort the calls in flight (each rejects with `SgAbortError`) and release what the transport holds. It
+   * does not retire the transport: a call made after `close()` is sent as usual (the Python client, too,
+   * reconnects after `close()`). To end all traffic, stop making calls or abort them with a signal.
+   */
   close?(): Promise<void>;
 }

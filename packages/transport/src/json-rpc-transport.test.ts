@@ -432,6 +432,21 @@ describe("send: timeouts and abort", () => {
     await t.close?.();
     expect(await p).toBeInstanceOf(SgAbortError);
   });
+
+  it("close() does not retire the transport: calls and exchanges made after it go out as usual", async () => {
+    // the first two requests hang until close(); later ones are answered
+    const server = await serve((req, res, _raw, n) => (n <= 2 ? undefined : req.url === "/api3/json" ? json(res, { results: n }) : text(res, "ok", 200, "text/plain")));
+    const t = jsonRpcTransport();
+    const inflight = [fail(t.send(read(), contextFor(server.url))), fail(t.http!({ method: "GET", target: "/thumbnail/1", kind: "read" }, contextFor(server.url)))];
+    while (server.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
+    await t.close?.();
+    for (const error of await Promise.all(inflight)) expect(error).toBeInstanceOf(SgAbortError);
+    expect(await t.send(read(), contextFor(server.url))).toBe(3);
+    expect((await t.http!({ method: "GET", target: "/thumbnail/1", kind: "read" }, contextFor(server.url))).status).toBe(200);
+    await t.close?.();
+    expect(await t.send(create(), contextFor(server.url))).toBe(5);
+    expect(server.requests).toHaveLength(5);
+  });
 });
 
 describe("connections and custom fetch", () => {

@@ -123,6 +123,7 @@ export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart
 
   const http = httpPart?.({ options: o, budget, userAgent: ua, inflight });
 
+  // Aborts the calls in flight only: later calls go out as usual (documented on TransportStrategy.close).
   async function close(): Promise<void> {
     for (const call of [...inflight]) call.abort(new SgAbortError("the transport was closed while the call was in flight"));
     inflight.clear();
