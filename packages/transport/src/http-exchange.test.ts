@@ -10,6 +10,18 @@ const session: Credentials = { kind: "session", sessionToken: "SESSION-marker-45
 const serve = useTestServers();
 const ok = (_req: unknown, res: import("node:http").ServerResponse): void => text(res, "1:123\n", 200, "text/plain");
 
+describe("http(): target", () => {
+  it("refuses a target that is no URL naming it without query, fragment or user info", async () => {
+    for (const target of ["https://exa mple.com/f.mov?sig=SECRET-marker", "https://exa mple.com/f.mov#access_token=SECRET-marker", "https://u:SECRET-marker@exa mple.com/f.mov"]) {
+      const err = await jsonRpcTransport()
+        .http!({ method: "GET", target, kind: "read" }, contextFor("https://site.example.com", fakeClock()))
+        .then(() => undefined, (e: unknown) => e as SgValidationError);
+      expect(err).toBeInstanceOf(SgValidationError);
+      expect(err?.message).toBe("@sg/transport: target: expected a path or an absolute http(s) URL, got string \"https://exa mple.com/f.mov\"");
+    }
+  });
+});
+
 describe("http(): request headers", () => {
   it("refuses a header fetch would refuse, before sending, without echoing its value", async () => {
     const server = await serve(ok);

@@ -36,7 +36,7 @@ export function resolveTarget(target: unknown, origin: string): URL {
   try {
     url = target.startsWith("/") && !target.startsWith("//") ? new URL(target, `${origin}/`) : new URL(target);
   } catch {
-    throw new SgValidationError(PREFIX, { path: ["target"], expected: "a path or an absolute http(s) URL", received: describeValue(redactUrl(target).split("?")[0]) });
+    throw new SgValidationError(PREFIX, { path: ["target"], expected: "a path or an absolute http(s) URL", received: describeValue(redactUrl(target).split(/[?#]/)[0]) });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new SgValidationError(PREFIX, { path: ["target"], expected: "an http(s) URL", received: `scheme '${url.protocol.replace(/:$/, "")}'` });
