@@ -87,6 +87,9 @@ export interface Context {
 
 const CALL_OPTION_KEYS = new Set(["signal", "timeoutMs", "deadlineMs", "retry", "kind"]);
 
+/** The server-version gate of `includeArchivedProjects: false` (rpc-protocol.md §1.9), shared by `find` and `summarize`. */
+export const ARCHIVED_PROJECTS_GATE = ["includeArchivedProjects: false", [5, 3, 14]] as const;
+
 /** Pick the core call options out of a method's options, merged over the API defaults. */
 export function callOptions(ctx: Context, options: Record<string, unknown> | undefined): CallOptions {
   const out: Record<string, unknown> = { ...ctx.defaults };

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { CallOptions, DateMode, SiteInfo, WireCondition } from "@sg/core";
-import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
+import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import { pagingSetupFor, readPages, readSinglePage, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
@@ -127,7 +127,7 @@ export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fi
   const call = callOptions(ctx, options);
   const build = (info: SiteInfo): PagingPlan => {
     if (presets.length > 0) ctx.requireVersionOf(info, "additionalFilterPresets", [7, 0, 0]);
-    if (!includeArchived) ctx.requireVersionOf(info, "includeArchivedProjects: false", [5, 3, 14]);
+    if (!includeArchived) ctx.requireVersionOf(info, ...ARCHIVED_PROJECTS_GATE);
     const payload: Record<string, unknown> = {
       type,
       return_fields: returnFields.length > 0 ? returnFields : ["id"],

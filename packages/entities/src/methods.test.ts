@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { f } from "./index.js";
+import { SgValidationError } from "@sg/core";
+import { f, find, summarize } from "./index.js";
+import { startLoopbackSite } from "./test-support/loopback.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 let site: TestSite;
@@ -73,6 +75,39 @@ describe("summarize", () => {
     expect(result.summaries).toEqual({ id: 6 });
     expect(result.groups.length).toBeGreaterThan(1);
     expect(site.payloads("summarize")[0]).toMatchObject({ type: "Shot", summaries: [{ field: "id", type: "count" }], grouping: [{ field: "sg_status_list", type: "exact", direction: "asc" }] });
+  });
+});
+
+describe("summarize with includeArchivedProjects: false (loopback site, the emulator only reports 8.50)", () => {
+  const summaries = [{ field: "id", type: "count" }] as const;
+  const site = (version: number[]) => startLoopbackSite((method) => (method === "info" ? { version } : method === "summarize" ? { summaries: { id: 3 }, groups: [] } : []));
+
+  it("is refused before sending on a site older than 5.3.14, exactly as find refuses it", async () => {
+    const old = await site([5, 3, 13]);
+    try {
+      const error = await summarize(old.client, "Shot", [], summaries, { includeArchivedProjects: false }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgValidationError);
+      expect((error as SgValidationError).path).toEqual(["site"]);
+      const fromFind = await find(old.client, "Shot", [], [], { includeArchivedProjects: false }).catch((e: unknown) => e);
+      expect((error as SgValidationError).message).toBe((fromFind as SgValidationError).message);
+      expect(old.methods).toEqual(["info"]);
+      // Archived projects included (the default) needs no particular version.
+      expect(await summarize(old.client, "Shot", [], summaries)).toEqual({ summaries: { id: 3 }, groups: [] });
+    } finally {
+      await old.close();
+    }
+  });
+
+  it("is sent as include_archived_projects: false from 5.3.14, after reading the version", async () => {
+    const sent: unknown[] = [];
+    const ok = await startLoopbackSite((method, payload) => (method === "info" ? { version: [5, 3, 14] } : (sent.push(payload), { summaries: { id: 3 }, groups: [] })));
+    try {
+      expect(await summarize(ok.client, "Shot", [], summaries, { includeArchivedProjects: false })).toEqual({ summaries: { id: 3 }, groups: [] });
+      expect(ok.methods).toEqual(["info", "summarize"]);
+      expect(sent).toEqual([expect.objectContaining({ type: "Shot", include_archived_projects: false })]);
+    } finally {
+      await ok.close();
+    }
   });
 });
 

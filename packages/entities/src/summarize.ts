@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { CallOptions, DateMode } from "@sg/core";
-import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type EntityTarget } from "./context.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
@@ -43,7 +43,7 @@ export interface SummarizeOptions extends CallOptions {
   readonly filterOperator?: FilterOperator;
   /** Grouping levels, outermost first (`grouping`). */
   readonly grouping?: readonly Grouping[];
-  /** `false` leaves out archived projects (`include_archived_projects`). */
+  /** `false` leaves out archived projects (`include_archived_projects`; needs a site of version 5.3.14 or newer). */
   readonly includeArchivedProjects?: boolean;
 }
 
@@ -113,9 +113,11 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
       return { field: checkFieldPath(o["field"], ["options", "grouping", i, "field"]), type: checkOneOf(o["type"], GROUPING_TYPES, ["options", "grouping", i, "type"]), direction };
     });
   }
+  const call = callOptions(ctx, options);
   if (options["includeArchivedProjects"] !== undefined && !checkBoolean(options["includeArchivedProjects"], ["options", "includeArchivedProjects"])) {
+    await ctx.requireVersion(...ARCHIVED_PROJECTS_GATE, call);
     payload["include_archived_projects"] = false;
   }
-  const result = await ctx.call<SummarizeResult>("summarize", payload, callOptions(ctx, options));
+  const result = await ctx.call<SummarizeResult>("summarize", payload, call);
   return { summaries: result?.summaries ?? {}, groups: result?.groups ?? [] };
 }
