@@ -8,9 +8,9 @@
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import type { SiteSchema } from "./schema-types.js";
-import { checkModes, type MultiEntityUpdateMode } from "./update.js";
+import { checkModes, MODES, type MultiEntityUpdateMode } from "./update.js";
 import { finishRecord } from "./records.js";
-import { checkData, checkEntityType, checkFieldList, checkId, checkObject, checkOptions, fail, isPlainObject } from "./validate.js";
+import { checkData, checkEntityType, checkFieldList, checkId, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 import { wireFields } from "./write-values.js";
 
 /** A create inside a batch. */
@@ -87,7 +87,8 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
         const modes = checkModes(r["multi_entity_update_modes"], data, [...path, "multi_entity_update_modes"]);
         const fields = wireFields(data, [...path, "data"], false).map((f) => (modes[f.field_name] ? { ...f, multi_entity_update_mode: modes[f.field_name] } : f));
         const out: Record<string, unknown> = { request_type: "update", type, id, fields };
-        if (r["multi_entity_update_mode"] !== undefined) out["multi_entity_update_mode"] = r["multi_entity_update_mode"];
+        // The legacy request-level mode (§2.5), checked like the per-field ones.
+        if (r["multi_entity_update_mode"] !== undefined) out["multi_entity_update_mode"] = checkOneOf(r["multi_entity_update_mode"], MODES, [...path, "multi_entity_update_mode"]);
         return out;
       }
       case "delete":

@@ -21,7 +21,8 @@ export interface UpdateOptions extends CallOptions {
   readonly multiEntityUpdateModes?: { readonly [field: string]: MultiEntityUpdateMode };
 }
 
-const MODES: readonly MultiEntityUpdateMode[] = ["set", "add", "remove"];
+/** The accepted multi-entity update modes. */
+export const MODES: readonly MultiEntityUpdateMode[] = ["set", "add", "remove"];
 
 /** Check `multiEntityUpdateModes` against the data. */
 export function checkModes(value: unknown, data: Readonly<Record<string, unknown>>, path: readonly (string | number)[]): Record<string, MultiEntityUpdateMode> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SgFault } from "@sg/core";
+import { SgFault, SgValidationError } from "@sg/core";
 import { entityApi, SgPartialWriteError } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -143,6 +143,22 @@ describe("batch", () => {
       ]),
     ).rejects.toBeInstanceOf(SgFault);
     expect((await site.api.find("Shot", [["code", "starts_with", "wr_atomic"]])).length).toBe(before);
+  });
+
+  it("checks the legacy request-level multi_entity_update_mode: a valid one is applied, another refused before sending", async () => {
+    const [a1, a2] = await site.api.find("Asset", [], [], { limit: 2 });
+    const shot = await site.api.create("Shot", { code: "wr_batch_mode", project, assets: [a1] });
+    const request = (mode: unknown) => ({ request_type: "update", entity_type: "Shot", entity_id: shot.id, data: { assets: [a2] }, multi_entity_update_mode: mode }) as never;
+    await site.api.batch([request("add")]);
+    expect((site.payloads("batch")[0] as { multi_entity_update_mode: string }[])[0]!.multi_entity_update_mode).toBe("add");
+    const linked = (await site.api.findOne("Shot", [["id", "is", shot.id]], ["assets"]))!.assets as { id: number }[];
+    expect(linked.map((a) => a.id).sort()).toEqual([a1!.id, a2!.id].sort());
+    const sent = site.sent.length;
+    const error = await site.api.batch([{ request_type: "delete", entity_type: "Shot", entity_id: shot.id }, request("append")]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect((error as SgValidationError).path).toEqual(["requests", 1, "multi_entity_update_mode"]);
+    expect(site.sent.length).toBe(sent);
+    expect(await site.api.findOne("Shot", [["id", "is", shot.id]])).not.toBeNull();
   });
 
   it("sends nothing for an empty list", async () => {
