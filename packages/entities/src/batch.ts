@@ -8,6 +8,7 @@
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import type { SiteSchema } from "./schema-types.js";
+import { badWriteReply } from "./create.js";
 import { checkModes, MODES, type MultiEntityUpdateMode } from "./update.js";
 import { finishRecord } from "./records.js";
 import { checkData, checkEntityType, checkFieldList, checkId, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
@@ -57,7 +58,8 @@ export type BatchResult = { readonly type: string; readonly id: number; readonly
 
 /**
  * Several creates, updates and deletes in one transaction (Python `batch`): all or nothing. Every request is
- * validated before anything is sent; an empty list sends nothing.
+ * validated before anything is sent; an empty list sends nothing. A reply that is not a list throws
+ * `SgProtocolError`: the batch may have landed.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param requests - Python-style requests (`request_type`, `entity_type`, `entity_id`, `data`, …).
@@ -100,6 +102,6 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
   if (wire.length === 0) return [];
   const call = callOptions(ctx, options);
   const result = await ctx.call<unknown>("batch", wire, call);
-  const list = Array.isArray(result) ? result : [];
-  return Promise.all(list.map((item, i) => (isPlainObject(item) ? finishRecord(ctx, types[i] ?? "", item, call) : item))) as Promise<BatchResult[]>;
+  if (!Array.isArray(result)) throw badWriteReply("batch", "a list", result);
+  return Promise.all(result.map((item, i) => (isPlainObject(item) ? finishRecord(ctx, types[i] ?? "", item, call) : item))) as Promise<BatchResult[]>;
 }

@@ -90,12 +90,23 @@ export async function finishWritten(ctx: Context, type: string, raw: Record<stri
   }
 }
 
+/**
+ * The reply of write `method` was not `expected`. The write may have landed, so the hint says to check the
+ * site before repeating it.
+ */
+export function badWriteReply(method: string, expected: string, result: unknown): SgProtocolError {
+  return new SgProtocolError(`${PREFIX}: '${method}' did not return ${expected}`, {
+    status: 200,
+    method,
+    bodySnippet: JSON.stringify(result ?? null).slice(0, 200),
+    hint: "The write may have landed; check the site before retrying it.",
+  });
+}
+
 /** Unwrap the result of a write: a record, or a list whose first element is the record. */
 export function firstRecord(result: unknown, method: string): Record<string, unknown> {
   const record = Array.isArray(result) ? (result[0] as unknown) : result;
-  if (!isPlainObject(record)) {
-    throw new SgProtocolError(`${PREFIX}: '${method}' did not return a record`, { status: 200, method, bodySnippet: JSON.stringify(result ?? null).slice(0, 200) });
-  }
+  if (!isPlainObject(record)) throw badWriteReply(method, "a record", result);
   return record;
 }
 

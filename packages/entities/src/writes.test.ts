@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SgFault, SgValidationError } from "@sg/core";
-import { entityApi, SgPartialWriteError } from "./index.js";
+import { SgFault, SgProtocolError, SgValidationError } from "@sg/core";
+import { batch, entityApi, SgPartialWriteError } from "./index.js";
+import { startLoopbackSite } from "./test-support/loopback.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 let site: TestSite;
@@ -165,5 +166,41 @@ describe("batch", () => {
     const n = site.emulator.requests().length;
     expect(await site.api.batch([])).toEqual([]);
     expect(site.emulator.requests().length).toBe(n);
+  });
+});
+
+describe("batch replies that are not a list (loopback site)", () => {
+  // The emulator always answers a list; a proxy or a broken site may not. The batch may have landed, so the
+  // caller must get an error, never an empty result that reads as "nothing happened".
+  it.each([
+    ["an object", { type: "Shot", id: 1 }],
+    ["null", null],
+    ["a string", "ok"],
+  ])("a reply of %s is SgProtocolError naming the method, not []", async (_name, reply) => {
+    const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : reply));
+    try {
+      const error = await batch(loopback.client, [{ request_type: "delete", entity_type: "Shot", entity_id: 1 }]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgProtocolError);
+      expect((error as SgProtocolError).method).toBe("batch");
+      expect((error as SgProtocolError).reason).toMatch(/'batch' did not return a list/);
+      expect((error as SgProtocolError).hint).toMatch(/may have landed/);
+      expect(loopback.methods.filter((m) => m === "batch")).toHaveLength(1);
+    } finally {
+      await loopback.close();
+    }
+  });
+});
+
+describe("a create reply that is not a record (loopback site)", () => {
+  it("is SgProtocolError whose hint, like batch's, says the write may have landed", async () => {
+    const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : []));
+    try {
+      const error = await entityApi(loopback.client).create("Shot", { code: "x" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgProtocolError);
+      expect((error as SgProtocolError).reason).toMatch(/'create' did not return a record/);
+      expect((error as SgProtocolError).hint).toMatch(/may have landed.*before retrying/);
+    } finally {
+      await loopback.close();
+    }
   });
 });
