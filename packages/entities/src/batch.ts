@@ -8,9 +8,9 @@
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import type { SiteSchema } from "./schema-types.js";
-import { badWriteReply } from "./create.js";
+import { badWriteReply, landedError } from "./create.js";
 import { checkModes, MODES, type MultiEntityUpdateMode } from "./update.js";
-import { finishRecord } from "./records.js";
+import { finishRecord, parseRecord } from "./records.js";
 import { checkData, checkEntityType, checkFieldList, checkId, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 import { wireFields } from "./write-values.js";
 
@@ -58,8 +58,9 @@ export type BatchResult = { readonly type: string; readonly id: number; readonly
 
 /**
  * Several creates, updates and deletes in one transaction (Python `batch`): all or nothing. Every request is
- * validated before anything is sent; an empty list sends nothing. A reply that is not a list throws
- * `SgProtocolError`: the batch may have landed.
+ * validated before anything is sent; an empty list sends nothing. Once the site has applied the batch, a
+ * failure to decode the results' dates throws `SgPartialWriteError` with the results in `records`; a
+ * reply that is not a list throws `SgProtocolError`.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param requests - Python-style requests (`request_type`, `entity_type`, `entity_id`, `data`, …).
@@ -103,5 +104,12 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
   const call = callOptions(ctx, options);
   const result = await ctx.call<unknown>("batch", wire, call);
   if (!Array.isArray(result)) throw badWriteReply("batch", "a list", result);
-  return Promise.all(result.map((item, i) => (isPlainObject(item) ? finishRecord(ctx, types[i] ?? "", item, call) : item))) as Promise<BatchResult[]>;
+  try {
+    return (await Promise.all(result.map((item, i) => (isPlainObject(item) ? finishRecord(ctx, types[i] ?? "", item, call) : item)))) as BatchResult[];
+  } catch (error) {
+    // Only decoding dates can fail here, and the batch has landed: hand back its results, never a bare
+    // error that invites repeating its creates.
+    const records = result.map(parseRecord) as (Record<string, unknown> | boolean)[];
+    throw landedError("the batch was applied", records.find(isPlainObject) as Record<string, unknown>, error, records);
+  }
 }

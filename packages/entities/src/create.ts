@@ -74,19 +74,26 @@ export async function uploadImages(ctx: Context, type: string, record: Record<st
 }
 
 /**
- * {@link finishRecord} for a record that was just written. Decoding its dates may need a `schema_field_read`;
- * if that fails the write has still landed, so the failure becomes {@link SgPartialWriteError} carrying the
- * record (dates left as wire strings) — never a bare error that invites repeating a create.
+ * The error for a write that has landed when decoding its dates failed: {@link SgPartialWriteError} carrying
+ * what was written (dates left as wire strings) — never a bare error that invites repeating a create.
+ *
+ * @param what - what landed, e.g. `Shot 12 was created`.
  */
+export function landedError(what: string, record: Record<string, unknown>, error: unknown, records?: readonly (Record<string, unknown> | boolean)[]): SgPartialWriteError {
+  return new SgPartialWriteError(`${PREFIX}: ${what}, but reading field types to decode its dates failed; do not retry it`, {
+    record,
+    records,
+    cause: error,
+    hint: `What was written is in error.record${records ? "s" : ""}, with datetimes as wire strings.`,
+  });
+}
+
+/** {@link finishRecord} for a record that was just written; a failure to decode its dates is {@link landedError}. */
 export async function finishWritten(ctx: Context, type: string, raw: Record<string, unknown>, call: CallOptions, verb: string): Promise<Record<string, unknown>> {
   try {
     return await finishRecord(ctx, type, raw, call);
   } catch (error) {
-    throw new SgPartialWriteError(`${PREFIX}: ${type} ${String(raw["id"])} was ${verb}, but reading its field types to decode dates failed`, {
-      record: parseRecord(raw),
-      cause: error,
-      hint: "The record is in error.record, with datetimes as wire strings; do not repeat the write.",
-    });
+    throw landedError(`${type} ${String(raw["id"])} was ${verb}`, parseRecord(raw), error);
   }
 }
 

@@ -38,20 +38,29 @@ export class SgThumbnailNotReadyError extends SgTransferError {
 
 /** Options of {@link SgPartialWriteError}. */
 export interface PartialWriteErrorOptions extends SgErrorOptions {
-  /** The record that was written. */
+  /** The record that was written (for a batch, the first record among `records`). */
   readonly record: Readonly<Record<string, unknown>>;
+  /** For a batch: every result, in request order. */
+  readonly records?: readonly (Readonly<Record<string, unknown>> | boolean)[];
 }
 
 /**
- * The entity was created (or updated) but a following step failed, e.g. uploading its `image`. `record`
- * holds what was written, so its id is never lost; `cause` is the failure.
+ * The write landed but a following step failed, e.g. uploading its `image` or reading the field types that
+ * decode its dates. `record` (and, for a `batch`, `records`) holds what was written, so no id is lost;
+ * `cause` is the failure. Do not repeat the write: it has been applied.
  */
 export class SgPartialWriteError extends SgError {
-  /** The created or updated record (`type`, `id`, fields). */
+  /** The created or updated record (`type`, `id`, fields); for a `batch`, the first record among `records`. */
   readonly record: Readonly<Record<string, unknown>>;
+  /**
+   * Set only by `batch`: its results in request order — records (datetimes left as wire strings) for
+   * creates and updates, `true` for deletes. The whole batch was applied.
+   */
+  readonly records: readonly (Readonly<Record<string, unknown>> | boolean)[] | undefined;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: PartialWriteErrorOptions) {
     super(message, options, "SG_PARTIAL_WRITE");
     this.record = options.record;
+    this.records = options.records;
   }
 }

@@ -101,6 +101,37 @@ describe("a failure after the write has landed", () => {
     expect(error).toBeInstanceOf(SgPartialWriteError);
     expect((error as SgPartialWriteError).record).toMatchObject({ type: "Shot", id: shot.id, description: "2024-05-06T07:08:09Z" });
   });
+
+  it("batch: the same, carrying every result in records, and nothing is created twice", async () => {
+    const victim = await site.api.create("Shot", { code: "wr_after_batch_victim", project });
+    const cold = entityApi(site.freshClient().client);
+    await cold.info();
+    site.emulator.injectFault({ method: "schema_field_read", errorCode: 999, message: "schema unavailable" });
+    const batchesBefore = site.methods().filter((m) => m === "batch").length;
+    const error = await cold
+      .batch([
+        { request_type: "create", entity_type: "Shot", data: { code: "wr_after_batch", project }, return_fields: ["created_at"] },
+        { request_type: "update", entity_type: "Shot", entity_id: victim.id, data: { description: "batched late" } },
+        { request_type: "delete", entity_type: "Shot", entity_id: victim.id },
+      ])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    const e = error as SgPartialWriteError;
+    expect(e.reason).toMatch(/batch was applied.*do not retry it/);
+    expect(e.cause).toBeInstanceOf(SgFault);
+    expect(e.records).toHaveLength(3);
+    const [created, updated, deleted] = e.records!;
+    expect(created).toMatchObject({ type: "Shot", code: "wr_after_batch" });
+    expect(typeof (created as Record<string, unknown>)["created_at"]).toBe("string");
+    expect(updated).toMatchObject({ type: "Shot", id: victim.id, description: "batched late" });
+    expect(deleted).toBe(true);
+    expect(e.record).toBe(created);
+    // The batch landed once: one Shot with the new code, and the victim is retired.
+    const rows = await site.api.find("Shot", [["code", "is", "wr_after_batch"]]);
+    expect(rows.map((r) => r.id)).toEqual([(created as { id: number }).id]);
+    expect(await site.api.findOne("Shot", [["id", "is", victim.id]])).toBeNull();
+    expect(site.methods().filter((m) => m === "batch").length).toBe(batchesBefore + 1);
+  });
 });
 
 describe("delete / revive", () => {
