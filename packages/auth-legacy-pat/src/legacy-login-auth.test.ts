@@ -7,33 +7,17 @@ import { jsonRpcTransport } from "@sg/transport";
 import { startEmulator } from "@sg/emulator";
 import { LegacyErrorCode, legacyLoginAuth } from "./index.js";
 import type { LegacyLoginOptions } from "./index.js";
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+import { READ_SHOTS, count, passwordOf } from "./test-support/demo-site.js";
+import type { Emulator } from "./test-support/demo-site.js";
 
 const PLANTED_PASSWORD = "planted-passphrase-91d4c0ffee";
 const PLANTED_CODE = "864209";
-
-const READ_SHOTS = {
-  type: "Shot",
-  filters: { logical_operator: "and", conditions: [] },
-  return_fields: ["code"],
-  return_only: "active",
-  paging: { entities_per_page: 5, current_page: 1 },
-};
-
-function passwordOf(emulator: Emulator, login: string): string {
-  const user = emulator.card.users.find((u) => u.login === login);
-  if (!user?.password) throw new Error(`no password for ${login} on the card`);
-  return user.password;
-}
 
 function codeOf(emulator: Emulator, login: string): string {
   const code = emulator.card.users.find((u) => u.login === login)?.twoFactorCode;
   if (!code) throw new Error(`no 2FA code for ${login} on the card`);
   return code;
 }
-
-const count = (emulator: Emulator, method: string): number => emulator.requests().filter((r) => r.method_name === method).length;
 
 describe("legacyLoginAuth options", () => {
   it("keeps the password and code out of inspect, JSON and toString", () => {
