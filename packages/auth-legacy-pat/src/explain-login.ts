@@ -26,15 +26,22 @@ async function kindOf(ctx: AuthContext): Promise<SiteAuthKind> {
   }
 }
 
+/** `error`'s method, fault code and server message, to carry over to the error that explains it. */
+export function faultOf(error: SgAuthError): FaultDetails {
+  return {
+    ...(error.method === undefined ? {} : { method: error.method }),
+    ...(error.errorCode === undefined ? {} : { errorCode: error.errorCode }),
+    ...(error.serverMessage === undefined ? {} : { serverMessage: error.serverMessage }),
+  };
+}
+
 function details(error: SgAuthError, attempt: LoginAttempt, code: LegacyErrorCodeValue, hint: string): FaultDetails {
   return {
     code,
     hint,
     cause: error,
     secrets: attempt.secrets,
-    ...(error.method === undefined ? {} : { method: error.method }),
-    ...(error.errorCode === undefined ? {} : { errorCode: error.errorCode }),
-    ...(error.serverMessage === undefined ? {} : { serverMessage: error.serverMessage }),
+    ...faultOf(error),
     ...(error.attempts.length ? { attempts: error.attempts } : {}),
   };
 }
