@@ -4,6 +4,7 @@ import { explainLoginError } from "./explain-login.js";
 import { LegacyErrorCode } from "./login-errors.js";
 import { PACKAGE, validateLegacyOptions } from "./options.js";
 import type { LegacyLoginOptions } from "./options.js";
+import { isLastingRefusal, refusedEarlier } from "./refused-login.js";
 
 function tail(token: string): string {
   return token.length > 8 ? token.slice(-4) : "****";
@@ -19,9 +20,15 @@ function tail(token: string): string {
  * by every call refused together — and the calls are re-sent once. On fault 106 it asks `twoFactor()` once for
  * a code and retries once; it never loops. Refusals become errors whose `code` (see {@link LegacyErrorCode})
  * and hint say what to do: wrong password, no PAT on an Identity site, no passphrase, SSO site, 2FA.
+ *
+ * A refusal that will not change by itself (all of those except a wrong two-factor code) is remembered for
+ * `retryRefusedLoginAfterMs` (default 60 s, by `ctx.clock`): until then every call fails at once with the
+ * same class and `code`, saying when the site refused and that no new login was sent, so a job with a
+ * wrong passphrase cannot lock the account. Then one new attempt is allowed. Network errors, timeouts and
+ * HTTP errors are never remembered.
  */
 export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
-  const { login, password, authToken, twoFactor, keepSession } = validateLegacyOptions(options);
+  const { login, password, authToken, twoFactor, keepSession, retryRefusedLoginAfterMs: coolDown } = validateLegacyOptions(options);
   let unusedAuthToken = authToken;
   const hadAuthToken = unusedAuthToken !== undefined;
   const secrets: string[] = [password, ...(unusedAuthToken ? [unusedAuthToken] : [])];
@@ -33,6 +40,27 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   let session: SessionCredentials | undefined;
   let pending: Promise<SessionCredentials> | undefined;
   let logins = 0;
+  /** The last lasting refusal and when it came, while its cool-down runs. */
+  let refused: { readonly error: SgAuthError; readonly at: number } | undefined;
+
+  /** The remembered refusal, made again, while it holds; forgets it once the cool-down is over. */
+  const earlier = (ctx: AuthContext): SgAuthError | undefined => {
+    if (!refused) return undefined;
+    const until = refused.at + coolDown;
+    const now = ctx.clock.now();
+    // A clock set back before the refusal ends the cool-down rather than stretching it.
+    if (now >= refused.at && now < until) return refusedEarlier(refused.error, refused.at, until);
+    refused = undefined;
+    return undefined;
+  };
+  /** Remember `error` when it is a lasting refusal; returns it. */
+  const remember = (error: unknown, ctx: AuthContext): unknown => {
+    if (coolDown > 0 && isLastingRefusal(error)) {
+      refused = { error, at: ctx.clock.now() };
+      ctx.logger.info(`${PACKAGE}: '${login}' refused; no login for ${coolDown} ms`, { code: error.code });
+    }
+    return error;
+  };
 
   const askCode = async (): Promise<string> => {
     const code = await (twoFactor as () => Promise<string>)();
@@ -87,11 +115,18 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const sessionFor = (ctx: AuthContext, askFirst = false): Promise<SessionCredentials> => {
     if (session) return Promise.resolve(session);
     if (!pending) {
-      const started = exchange(ctx, askFirst).then((fresh) => {
-        session = fresh;
-        secrets.push(fresh.sessionToken);
-        return fresh;
-      });
+      const again = earlier(ctx);
+      if (again) return Promise.reject(again);
+      const started = exchange(ctx, askFirst).then(
+        (fresh) => {
+          session = fresh;
+          secrets.push(fresh.sessionToken);
+          return fresh;
+        },
+        (error: unknown) => {
+          throw remember(error, ctx);
+        },
+      );
       pending = started;
       const clear = (): void => {
         if (pending === started) pending = undefined;
@@ -106,7 +141,11 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
 
   const strategy: AuthStrategy = {
     name: PACKAGE,
-    credentials: (ctx: AuthContext): Promise<Credentials> => (useSession ? sessionFor(ctx) : Promise.resolve(plain)),
+    credentials: (ctx: AuthContext): Promise<Credentials> => {
+      if (useSession) return sessionFor(ctx);
+      const again = earlier(ctx);
+      return again ? Promise.reject(again) : Promise.resolve(plain);
+    },
     onRejected: async (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
       if (rejected.kind === "session") {
         if (session === rejected) {
@@ -122,7 +161,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
         useSession = true;
         return sessionFor(ctx, true);
       }
-      throw await explainLoginError(error, { login, codeSent: rejected.authToken !== undefined, canAsk: twoFactor !== undefined, authTokenSpent: hadAuthToken, secrets }, ctx);
+      throw remember(await explainLoginError(error, { login, codeSent: rejected.authToken !== undefined, canAsk: twoFactor !== undefined, authTokenSpent: hadAuthToken, secrets }, ctx), ctx);
     },
   };
   Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });

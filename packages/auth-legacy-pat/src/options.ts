@@ -21,9 +21,24 @@ export interface LegacyLoginOptions {
    * session anyway.
    */
   readonly keepSession?: boolean;
+  /**
+   * How long, in milliseconds, to keep answering with the same error after the site refused the login for
+   * a reason that will not change by itself (wrong password or passphrase, unknown or inactive account, no
+   * PAT bound on an Identity site, no passphrase, SSO site, a two-factor code needed and no way to get one).
+   * During that time no login is sent, so a long-running job cannot trip an account-lockout policy; then
+   * one new attempt is allowed. Network errors, timeouts and HTTP errors (5xx, maintenance) are never
+   * remembered. Default `60000`; `0` turns it off; `Infinity` never tries again with this strategy.
+   */
+  readonly retryRefusedLoginAfterMs?: number;
 }
 
-const KNOWN = new Set(["login", "password", "authToken", "twoFactor", "keepSession"]);
+/** {@link LegacyLoginOptions} after validation, with the defaults filled in. */
+export interface ValidLegacyLoginOptions extends LegacyLoginOptions {
+  readonly keepSession: boolean;
+  readonly retryRefusedLoginAfterMs: number;
+}
+
+const KNOWN = new Set(["login", "password", "authToken", "twoFactor", "keepSession", "retryRefusedLoginAfterMs"]);
 const ALIASES: Readonly<Record<string, string>> = {
   user_login: "login",
   userLogin: "login",
@@ -58,9 +73,9 @@ function refusePatOption(options: unknown): void {
 }
 
 /** Validate {@link LegacyLoginOptions} synchronously. Throws {@link SgValidationError}; never echoes a password, code or PAT. */
-export function validateLegacyOptions(options: unknown): LegacyLoginOptions {
+export function validateLegacyOptions(options: unknown): ValidLegacyLoginOptions {
   refusePatOption(options);
-  const o = checkOptionsObject(PACKAGE, options, { factory: "legacyLoginAuth", expected: "an object { login, password, authToken? | twoFactor?, keepSession? }", known: [...KNOWN], aliases: ALIASES, secret: ["password", "authToken"] });
+  const o = checkOptionsObject(PACKAGE, options, { factory: "legacyLoginAuth", expected: "an object { login, password, authToken? | twoFactor?, keepSession?, retryRefusedLoginAfterMs? }", known: [...KNOWN], aliases: ALIASES, secret: ["password", "authToken"] });
   const login = o["login"];
   if (typeof login !== "string" || login.trim() === "" || login !== login.trim()) {
     throw new SgValidationError(PACKAGE, {
@@ -104,11 +119,16 @@ export function validateLegacyOptions(options: unknown): LegacyLoginOptions {
   if (keepSession !== undefined && typeof keepSession !== "boolean") {
     throw new SgValidationError(PACKAGE, { path: ["keepSession"], expected: "a boolean, or undefined (default true)", received: describeValue(keepSession, typeof keepSession === "string") });
   }
+  const retry = o["retryRefusedLoginAfterMs"];
+  if (retry !== undefined && !(typeof retry === "number" && retry >= 0 && (Number.isSafeInteger(retry) || retry === Infinity))) {
+    throw new SgValidationError(PACKAGE, { path: ["retryRefusedLoginAfterMs"], expected: "whole milliseconds >= 0 (0 = off), or Infinity", received: describeValue(retry) });
+  }
   return Object.freeze({
     login,
     password,
     ...(authToken === undefined ? {} : { authToken }),
     ...(twoFactor === undefined ? {} : { twoFactor: twoFactor as () => Promise<string> }),
     keepSession: keepSession !== false,
+    retryRefusedLoginAfterMs: retry ?? 60_000,
   });
 }
