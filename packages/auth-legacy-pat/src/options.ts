@@ -34,7 +34,9 @@ export interface LegacyLoginOptions {
 
 /** {@link LegacyLoginOptions} after validation, with the defaults filled in. */
 export interface ValidLegacyLoginOptions extends LegacyLoginOptions {
+  /** {@link LegacyLoginOptions.keepSession}, `true` unless `false` was given. */
   readonly keepSession: boolean;
+  /** {@link LegacyLoginOptions.retryRefusedLoginAfterMs}, `60000` unless given. */
   readonly retryRefusedLoginAfterMs: number;
 }
 
