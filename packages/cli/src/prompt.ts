@@ -1,5 +1,5 @@
 import type { CliInput, CliOutput } from "./io.js";
-import { UsageError } from "./exit-codes.js";
+import { InterruptedError, UsageError } from "./exit-codes.js";
 
 /** Ask a question on the terminal and read one line. `hidden` turns echo off (passphrases, codes). */
 export function prompt(input: CliInput, output: CliOutput, question: string, hidden = false, signal?: AbortSignal): Promise<string> {
@@ -26,7 +26,8 @@ export function prompt(input: CliInput, output: CliOutput, question: string, hid
     const onData = (chunk: string | Buffer): void => {
       for (const ch of String(chunk)) {
         if (ch === "\r" || ch === "\n") return finish();
-        if (ch === "\u0003") return finish(new UsageError("cancelled"));
+        // Ctrl-C with echo off arrives as a character: the same as an interrupt anywhere else (exit 130).
+        if (ch === "\u0003") return finish(new InterruptedError());
         if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1);
         else if (ch >= " ") answer += ch;
       }

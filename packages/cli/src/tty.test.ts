@@ -90,4 +90,14 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
     expect(whoami.code, whoami.screen).toBe(0);
     expect(whoami.screen).toContain(artist.login);
   });
+
+  it("Ctrl-C at the passphrase prompt is an interrupt (130), not a usage error, and sends nothing", async () => {
+    const artist = identity.card.users.find((u) => u.password)!;
+    const before = identity.requests().length;
+    const run = await onTerminal(["find", "Shot", "--site", identity.url, "--login", artist.login], {}, [[/Passphrase for [^:]+: $/m, "\u0003"]]);
+    expect(run.code, run.screen).toBe(130);
+    expect(run.screen).toMatch(/sg: interrupted \(SIGINT\)/);
+    expect(run.screen).not.toMatch(/cancelled|hint:/);
+    expect(identity.requests().length).toBe(before);
+  });
 });
