@@ -91,6 +91,14 @@ describe("usage errors exit 2", () => {
     }
   });
 
+  it("SG_DEBUG=1 shows the stack of an error in the command line itself, as --debug does", async () => {
+    for (const env of [{ SG_DEBUG: "1" }, {}]) {
+      const r = await sg(["find", "Shot", "--bogus"], { ...scriptEnv, ...env });
+      expect(r.code).toBe(2);
+      expect(/\n\s+at /.test(r.stderr), JSON.stringify(env)).toBe("SG_DEBUG" in env);
+    }
+  });
+
   it("lists what was given when credentials conflict, without their values", async () => {
     const r = await sg(["find", "Shot", "--login", "admin", "--password", "marker-secret-pw-0001"], scriptEnv);
     expect(r.code).toBe(2);

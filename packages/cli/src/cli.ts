@@ -116,7 +116,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     return options.signal?.aborted ? interrupted(io, options.signal) : code;
   } catch (error) {
     if (options.signal?.aborted) return interrupted(io, options.signal);
-    const debug = ctx?.debug ?? argv.includes("--debug");
+    // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
+    const debug = ctx?.debug ?? (argv.includes("--debug") || io.env["SG_DEBUG"] === "1");
     const secrets = ctx ? [...ctx.secrets] : [];
     io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), ctx ? authAdvice(error, ctx) : undefined));
     return exitCodeFor(error);
