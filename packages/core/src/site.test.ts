@@ -32,10 +32,14 @@ describe("parseSite", () => {
   });
 
   it("never echoes URL credentials in its errors", () => {
+    let error: unknown;
     try {
       parseSite("ftp://bob:hunter22@x");
     } catch (e) {
-      expect(String(e)).not.toContain("hunter22");
+      error = e;
     }
+    // Without this the test passed when parseSite accepted the URL and nothing was checked at all.
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect(String(error)).not.toContain("hunter22");
   });
 });
