@@ -52,10 +52,15 @@ describe("authParams (§1.4)", () => {
   it("rejects malformed credentials without echoing secrets", () => {
     expect(() => authParams({ kind: "script", scriptName: "bot", scriptKey: "" })).toThrow(/credentials.scriptKey/);
     expect(() => authParams({ kind: "nope" } as unknown as Credentials)).toThrow(/credentials.kind/);
+    let error: unknown;
     try {
       authParams({ kind: "user", login: 42 as unknown as string, password: "SECRET-pw" });
     } catch (e) {
-      expect(String(e)).not.toContain("SECRET-pw");
+      error = e;
     }
+    // The refusal must happen for the secret check to mean anything (a swallowed non-throw passed before).
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect(String(error)).toMatch(/credentials\.login/);
+    expect(String(error)).not.toContain("SECRET-pw");
   });
 });

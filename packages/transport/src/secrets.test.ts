@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseSite } from "@sg/core";
+import { SgNetworkError, SgValidationError, parseSite } from "@sg/core";
 import type { Credentials, Site } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
 import { capturingLogger, contextFor, fakeClock, json, startServer, text } from "./test-support/server.js";
@@ -140,6 +140,9 @@ describe("secrets never leak", () => {
     const err = await jsonRpcTransport()
       .http!({ method: "POST", target: "/upload/x?token=abc", form: { a: "1" }, credentials: creds[0]!, kind: "write" }, contextFor(site, fakeClock(), logger))
       .catch((e: unknown) => e);
+    // The reset must surface as an error and be logged; otherwise the scans below look at nothing.
+    expect(err).toBeInstanceOf(SgNetworkError);
+    expect(logger.lines.length).toBeGreaterThan(0);
     assertClean("http error", err);
     for (const line of logger.lines) assertClean("http log", line);
     expect(logger.lines.join("\n")).not.toContain("token=abc");
@@ -150,6 +153,9 @@ describe("secrets never leak", () => {
     const err = await t
       .send({ method: "read", credentials: { kind: "script", scriptName: 5 as unknown as string, scriptKey: "SCRIPTKEY-mk1" }, kind: "read" }, contextFor("http://127.0.0.1:9"))
       .catch((e: unknown) => e);
+    // It must be the validation refusal: before, the connection error of port 9 passed the scan just as well.
+    expect(err).toBeInstanceOf(SgValidationError);
+    expect((err as SgValidationError).message).toMatch(/credentials\.scriptName/);
     assertClean("validation", err);
   });
 
