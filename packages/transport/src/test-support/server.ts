@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { abortErrorFrom, parseSite, silentLogger } from "@sg/core";
+import { abortErrorFrom, parseSite, silentLogger, systemClock } from "@sg/core";
 import type { Clock, Logger, SgError, Site, TransportContext } from "@sg/core";
 import { afterEach } from "vitest";
 
@@ -101,6 +101,36 @@ export function fakeClock(start = 1_700_000_000_000): FakeClock {
       sleeps.push(ms);
       t += ms;
       return Promise.resolve();
+    },
+  };
+}
+
+/** A clock whose sleeps are watched: tests wait for a backoff to start and see how it ended, instead of timing it. */
+export interface WatchedClock extends Clock {
+  /** How each sleep ended: `"slept"` when it ran its full length, `"cut"` when its signal ended it early. */
+  readonly outcomes: ("slept" | "cut")[];
+  /** Resolves with the requested length when the first sleep starts. */
+  readonly sleeping: Promise<number>;
+}
+
+/** Wrap `inner` (real time by default) in a {@link WatchedClock}. */
+export function watchedClock(inner: Clock = systemClock): WatchedClock {
+  const outcomes: ("slept" | "cut")[] = [];
+  let started: (ms: number) => void = () => {};
+  const sleeping = new Promise<number>((resolve) => (started = resolve));
+  return {
+    outcomes,
+    sleeping,
+    now: () => inner.now(),
+    sleep: (ms: number, signal?: AbortSignal): Promise<void> => {
+      started(ms);
+      return inner.sleep(ms, signal).then(
+        () => void outcomes.push("slept"),
+        (e: unknown) => {
+          outcomes.push("cut");
+          throw e;
+        },
+      );
     },
   };
 }
