@@ -1,3 +1,5 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, where, type Harness } from './test-support/harness.js';
 
@@ -10,6 +12,23 @@ afterAll(() => t.h.close());
 const body = (method: string, payload?: unknown): string => JSON.stringify({ method_name: method, params: payload === undefined ? [t.script] : [t.script, payload] });
 const post = (method: string, payload?: unknown): Promise<Response> => fetch(`${t.h.url}/api3/json`, { method: 'POST', body: body(method, payload) });
 const readShot = { type: 'Shot', return_fields: ['code'], filters: where(['id', 'is', 1]) };
+
+/**
+ * Resolves once the in-process emulator has received the whole body of the next request to `path`. The emulator
+ * fixes the request's answer time and does its work in the same turn as the body's 'end' (before any I/O or
+ * timer), so after this the request is applied and its latency no longer depends on `setLatency`.
+ */
+function received(path: string): Promise<void> {
+  return new Promise((resolve) => {
+    const onStart = (message: unknown): void => {
+      const request = (message as { request: IncomingMessage }).request;
+      if (request.url !== path) return;
+      unsubscribe('http.server.request.start', onStart);
+      request.once('end', () => setImmediate(resolve));
+    };
+    subscribe('http.server.request.start', onStart);
+  });
+}
 
 describe('fault injection and admin endpoints', () => {
   it('queues status faults by method, FIFO, for `times` requests', async () => {
@@ -61,8 +80,11 @@ describe('fault injection and admin endpoints', () => {
   it('latency: the work is done at once and the answer waits, so requests in flight together wait out their latency together', async () => {
     t.h.setLatency(400);
     const start = Date.now();
+    const applied = received('/api3/json');
     const pending = post('create', { type: 'Shot', fields: [{ field_name: 'code', value: 'made_during_latency' }] });
-    await new Promise((r) => setTimeout(r, 100));
+    // Wait for the create to reach the emulator, not a fixed 100 ms: on a busy machine the create could arrive
+    // after the latency was set back to 0, and then neither assertion below would hold.
+    await applied;
     // Still waiting for its answer, but the create has already been applied: a read with no latency sees it.
     t.h.setLatency(0);
     const seen = await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], filters: where(['code', 'is', 'made_during_latency']) });
