@@ -3,6 +3,10 @@ import { assertAuthStrategy, expireSessions } from "@sg/testing";
 import { legacyLoginAuth } from "./index.js";
 import type { LegacyLoginOptions } from "./index.js";
 
+// The conformance kit starts an emulator and makes hundreds of calls, and gives each check 20 s of its own:
+// vitest's 5 s default would cut it short on a busy CI machine. This is a bound for hangs, not a speed check.
+const KIT_TIMEOUT_MS = 60_000;
+
 const passwordOf = (card: { users: { login: string; password: string | null }[] }, login: string): string =>
   card.users.find((u) => u.login === login)?.password ?? "missing-from-card";
 
@@ -19,4 +23,4 @@ it("passes the @sg/testing auth strategy conformance kit (login + session re-log
     expire: expireSessions,
     refreshes: "once",
   });
-});
+}, KIT_TIMEOUT_MS);

@@ -7,6 +7,10 @@ import type { ConformanceEnv } from "@sg/testing";
 import { sessionAuth } from "./index.js";
 import type { SessionAuthOptions } from "./index.js";
 
+// The conformance kit starts an emulator and makes hundreds of calls, and gives each check 20 s of its own:
+// vitest's 5 s default would cut it short on a busy CI machine. This is a bound for hangs, not a speed check.
+const KIT_TIMEOUT_MS = 60_000;
+
 /** Mint a session for `coord` with get_session_token, as another tool would. */
 async function mint(env: ConformanceEnv): Promise<string> {
   const user = env.card.users.find((u) => u.login === "coord")!;
@@ -45,4 +49,4 @@ it("passes the @sg/testing auth strategy conformance kit (refresh once)", async 
     expire: expireSessions,
     refreshes: "once",
   });
-});
+}, KIT_TIMEOUT_MS);

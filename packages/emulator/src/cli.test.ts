@@ -12,7 +12,9 @@ beforeAll(() => {
   if (r.status !== 0 && !existsSync(cli)) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
 }, 60_000);
 
-describe('sg-emulator CLI', () => {
+// Each test spawns `node dist/cli.js`; under nx several suites share two cores, so give process start-up room.
+// A bound for hangs, not a speed check.
+describe('sg-emulator CLI', { timeout: 30_000 }, () => {
   it('prints one line of JSON when ready, serves requests and exits cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [cli, '--fixtures', 'demo', '--auth-mode', 'identity', '--rows', '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

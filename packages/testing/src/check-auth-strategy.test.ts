@@ -15,6 +15,10 @@ import {
 } from "./index.js";
 import { SESSION_STRATEGY_NAME, sessionViaScript, type Flaws } from "./test-support/session-strategy.js";
 
+// The conformance kit starts an emulator and makes hundreds of calls, and gives each check 20 s of its own:
+// vitest's 5 s default would cut it short on a busy CI machine. This is a bound for hangs, not a speed check.
+const KIT = { timeout: 60_000 };
+
 const script = (env: ConformanceEnv): SiteCardScript => env.card.scripts[0]!;
 
 function options(flaws: Flaws = {}, overrides: Partial<AuthConformanceOptions> = {}): AuthConformanceOptions {
@@ -43,7 +47,7 @@ async function keyOf(): Promise<string> {
   return DEMO_SCRIPT_KEY;
 }
 
-describe("checkAuthStrategy against a correct session strategy", () => {
+describe("checkAuthStrategy against a correct session strategy", KIT, () => {
   it("passes every check, none skipped", async () => {
     const report = await checkAuthStrategy(options());
     expect(failedIds(report), formatReport(report)).toEqual([]);
@@ -83,7 +87,7 @@ const broken: Array<{ flaw: keyof Flaws; fails: AuthCheckId; reason: RegExp; pas
   { flaw: "keyInScriptName", fails: "no-secret-in-emulator-log", reason: /in emulator request #\d+ \(get_session_token\): .*"principal":"[^"]+#\[SECRET\]"/ },
 ];
 
-describe("checkAuthStrategy against deliberately broken strategies", () => {
+describe("checkAuthStrategy against deliberately broken strategies", KIT, () => {
   it.each(broken)("$flaw fails $fails", async ({ flaw, fails, reason, passes, overrides }) => {
     const report = await checkAuthStrategy(options({ [flaw]: true }, { concurrency: flaw === "noSingleFlight" || flaw === "refreshEveryRejection" ? 50 : 10, ...overrides }));
     expect(report.passed).toBe(false);

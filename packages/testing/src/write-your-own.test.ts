@@ -6,7 +6,9 @@ import { envScriptAuth } from "./test-support/env-script-auth.js";
 const example = readFileSync(new URL("./test-support/env-script-auth.ts", import.meta.url), "utf8");
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
-describe("the README's 'Write your own strategy' example", () => {
+// The conformance kit starts an emulator and makes hundreds of calls, and gives each check 20 s of its own:
+// vitest's 5 s default would cut it short on a busy CI machine. This is a bound for hangs, not a speed check.
+describe("the README's 'Write your own strategy' example", { timeout: 60_000 }, () => {
   it("is in the README verbatim", () => {
     expect(readme).toContain("## Write your own strategy");
     expect(readme).toContain(example.trim());
