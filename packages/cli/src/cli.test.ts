@@ -323,6 +323,10 @@ describe("signals", () => {
         }
       });
       const code = await new Promise<number | null>((res) => child.on("close", res));
+      // The emulator logs a request when it answers it, 20 s after it arrived: none logged means sg exited
+      // before the site answered. (Exit code and message alone also held for an sg that waited the 20 s out.)
+      const answeredReads = slow.requests().filter((r) => r.method_name === "read");
+      expect(answeredReads).toEqual([]);
       expect(sent).toBe(true);
       expect(code, stderr).toBe(130);
       expect(stderr).toMatch(/^sg: interrupted/m);
