@@ -24,7 +24,7 @@ describe.each(packages.map((p) => [p.manifest.name, p]))("%s as published", (_na
     expect(unexpectedFiles(files, { shipsData })).toEqual([]);
     expect(missingFiles(files, { shipsData })).toEqual([]);
     expect(readFileSync(join(pkg.dir, "LICENSE"), "utf8")).toBe(license);
-  });
+  }, 60_000); // spawns `npm pack --dry-run` (1.5 s under CI load already): a bound for hangs, like its siblings
 
   it("passes publint", async () => {
     expect(await publintProblems(pkg.dir)).toEqual([]);
