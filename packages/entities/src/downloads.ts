@@ -34,14 +34,14 @@ export function getAttachmentDownloadUrl(target: EntityTarget<SiteSchema, DateMo
   return attachmentUrl(contextOf(target), attachment);
 }
 
-/** The download URL of an attachment; `null` for `null`. */
+/** The download URL of an attachment (`/file_serve/…` on the site's origin, base path ignored); `null` for `null`. */
 export function attachmentUrl(ctx: Context, attachment: unknown, path: readonly (string | number)[] = ["attachment"]): string | null {
   if (attachment === null || attachment === undefined) return null;
-  if (typeof attachment === "number") return `${ctx.client.site.href}/file_serve/attachment/${checkId(attachment, path)}`;
+  if (typeof attachment === "number") return `${ctx.client.site.origin}/file_serve/attachment/${checkId(attachment, path)}`;
   if (!isPlainObject(attachment)) fail(path, "an Attachment link {type: 'Attachment', id}, a url field value {url, …} or an Attachment id", attachment);
   if (typeof attachment["url"] === "string" && attachment["url"] !== "") return attachment["url"];
   if (attachment["type"] === "Attachment" && attachment["id"] !== undefined) {
-    return `${ctx.client.site.href}/file_serve/attachment/${checkId(attachment["id"], [...path, "id"])}`;
+    return `${ctx.client.site.origin}/file_serve/attachment/${checkId(attachment["id"], [...path, "id"])}`;
   }
   return fail([...path, "url"], "a 'url' key, or type 'Attachment' with an id", attachment);
 }

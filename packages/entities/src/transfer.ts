@@ -9,11 +9,6 @@ import type { Context } from "./context.js";
 import { PREFIX } from "./validate.js";
 import type { Path } from "./validate.js";
 
-/** A site-relative target under the site's base path. */
-export function sitePath(ctx: Context, path: string): string {
-  return `${ctx.client.site.basePath}${path}`;
-}
-
 /** The transfer-relevant call options (signal, timeout, retry). */
 export function transferOptions(call: CallOptions): { signal?: AbortSignal; timeoutMs?: number; retry?: CallOptions["retry"] } {
   return {

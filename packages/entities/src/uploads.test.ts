@@ -91,6 +91,31 @@ describe("upload and download of real files", () => {
   });
 });
 
+describe("a site URL with a base path", () => {
+  it("uploads and downloads on the site's origin: the /upload/* and /file_serve/* endpoints ignore the base path (rpc-protocol §1.1)", async () => {
+    const { createClient } = await import("@sg/core");
+    const { scriptAuth } = await import("@sg/auth-script");
+    const { jsonRpcTransport } = await import("@sg/transport");
+    const { entityApi } = await import("./index.js");
+    const script = site.emulator.card.scripts[0] as { name: string; key: string };
+    const client = createClient({ site: `${site.emulator.url}/sg`, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
+    const api = entityApi(client);
+    try {
+      const shot = (await api.findOne("Shot", []))!;
+      const before = site.emulator.requests().length;
+      const id = await api.upload("Shot", shot.id, new File(["under a base path"], "base.txt"));
+      await api.uploadThumbnail("Shot", shot.id, png);
+      expect(api.getAttachmentDownloadUrl(id)).toBe(`${site.emulator.url}/file_serve/attachment/${id}`);
+      expect(api.getAttachmentDownloadUrl({ type: "Attachment", id })).toBe(`${site.emulator.url}/file_serve/attachment/${id}`);
+      expect(Buffer.from(await api.downloadAttachment(id)).toString()).toBe("under a base path");
+      const transfers = site.emulator.requests().slice(before).map((r) => r.path).filter((p) => !p.endsWith("/api3/json"));
+      expect(transfers).toEqual(["/upload/upload_file", "/upload/publish_thumbnail", `/file_serve/attachment/${id}`]);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe("create/update with an image: the entity first, then the upload", () => {
   it("creates, uploads the image and returns the image URL", async () => {
     const shot = await site.api.create("Shot", { code: "up_img", project, image: png }, ["code"]);

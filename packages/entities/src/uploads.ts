@@ -1,7 +1,8 @@
 /**
  * Uploads (rpc-protocol §2.8): `upload`, `uploadThumbnail`, `uploadFilmstripThumbnail`, `shareThumbnail`.
  * Files are posted straight to the site (`/upload/upload_file`, `/upload/publish_thumbnail`) through
- * `client.http`; the transport adds the credentials as form fields. Sites that announce
+ * `client.http`; the transport adds the credentials as form fields. Like the Python client, these paths are
+ * taken on the site's origin: a base path in the site URL applies to `/api3/json` only (§1.1). Sites that announce
  * `s3_direct_uploads_enabled` get the cloud-storage route for the fields they list.
  *
  * The Node modules that read files from disk are imported only when a path is uploaded, so uploading a
@@ -13,7 +14,7 @@ import type { CallOptions, DateMode, EntityRef, SiteInfo } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { requireHttp, sitePath, transferOptions } from "./transfer.js";
+import { requireHttp, transferOptions } from "./transfer.js";
 import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkOptions, checkString, fail, type Path } from "./validate.js";
 
 /** A file to upload: a path on disk, or a `File`/`Blob` already in memory (a `Blob` needs `displayName` or gets `upload.bin`). */
@@ -146,7 +147,7 @@ export async function sendUpload(ctx: Context, plan: Awaited<ReturnType<typeof p
 }
 
 async function postUpload(ctx: Context, target: string, form: Record<string, string | Blob>, plan: { file: PreparedFile }, call: CallOptions): Promise<number> {
-  const response = await ctx.client.http({ method: "POST", target: sitePath(ctx, target), form, kind: "write", ...transferOptions(call) });
+  const response = await ctx.client.http({ method: "POST", target, form, kind: "write", ...transferOptions(call) });
   const text = new TextDecoder().decode(response.body);
   const id = response.status < 300 ? parseUploadReply(text) : undefined;
   if (id === undefined) {
@@ -174,7 +175,7 @@ async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpl
   const multipart = file.size > MULTIPART_CHUNK;
   const opts = transferOptions(call);
   const post = async (path: string, form: Record<string, string>): Promise<string> => {
-    const r = await ctx.client.http({ method: "POST", target: sitePath(ctx, path), form, kind: "write", ...opts });
+    const r = await ctx.client.http({ method: "POST", target: path, form, kind: "write", ...opts });
     const text = new TextDecoder().decode(r.body);
     if (r.status >= 300 || !text.startsWith("1")) {
       throw new SgTransferError(`${PREFIX}: cloud upload step ${path} failed for ${file.name}`, { status: r.status, reply: text, code: "SG_UPLOAD_FAILED" });
@@ -298,7 +299,7 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
     source_entity: `${source.type}_${source.id}`,
     filmstrip_thumbnail: filmstrip ? "1" : "False",
   };
-  const response = await ctx.client.http({ method: "POST", target: sitePath(ctx, "/upload/share_thumbnail"), form, kind: "write", ...transferOptions(call) });
+  const response = await ctx.client.http({ method: "POST", target: "/upload/share_thumbnail", form, kind: "write", ...transferOptions(call) });
   const text = new TextDecoder().decode(response.body);
   if (response.status < 300 && text.startsWith("1:")) {
     const id = parseUploadReply(text);
