@@ -83,6 +83,13 @@ describe('uploads and downloads', () => {
     expect(Buffer.from(await dl.arrayBuffer()).equals(data)).toBe(true);
   });
 
+  it('serves only thumbnails at the unauthenticated /thumbnail/<id>; other attachments need the cookie', async () => {
+    const id = idOf(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Version', entity_id: '1', field_name: 'sg_uploaded_movie' }, { name: 'private.mov', field: 'file', data })));
+    const open = await fetch(`${t.h.url}/thumbnail/${id}`);
+    expect(open.status).toBe(404);
+    expect(Buffer.from(await open.arrayBuffer()).includes(data)).toBe(false);
+  });
+
   it('answers bad uploads with a 0 reply', async () => {
     expect(await post('/upload/upload_file', form({ ...t.script, script_key: 'bad', entity_type: 'Shot', entity_id: '1' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);
     expect(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '9999' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);

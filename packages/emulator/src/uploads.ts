@@ -140,7 +140,8 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
   }
   const thumb = /^\/thumbnail\/(\d+)$/.exec(path);
   if (thumb && httpMethod === 'GET') {
-    const file = site.files.get(Number(thumb[1]));
+    // Only thumbnails are public here; any other attachment is served by file_serve, behind the session cookie.
+    const file = site.store.getLive('Attachment', Number(thumb[1]))?.f['sg_type'] === 'Thumbnail' ? site.files.get(Number(thumb[1])) : undefined;
     return file ? { status: 200, headers: { 'content-type': file.contentType }, body: file.data } : text(404, 'Thumbnail not found');
   }
   if (!path.startsWith('/upload/') || httpMethod !== 'POST') return undefined;
