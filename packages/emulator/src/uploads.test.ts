@@ -90,6 +90,27 @@ describe('uploads and downloads', () => {
     expect(Buffer.from(await open.arrayBuffer()).includes(data)).toBe(false);
   });
 
+  it('completes a multipart upload only with the ETags storage gave for its parts, in part order', async () => {
+    const info = await post('/upload/api_get_upload_link_info', new URLSearchParams({ ...t.script, upload_type: 'Attachment', filename: 'parts.bin', multipart_upload: 'True' }));
+    const [, , timestamp = '', , uploadId = ''] = info.split('\n');
+    const step = { ...t.script, upload_type: 'Attachment', filename: 'parts.bin', timestamp, upload_id: uploadId };
+    const etags: string[] = [];
+    for (const [part, chunk] of [[1, 'first '], [2, 'second']] as const) {
+      const url = (await post('/upload/api_get_upload_link_for_part', new URLSearchParams({ ...step, part_number: String(part) }))).split('\n')[1]!;
+      const put = await fetch(url, { method: 'PUT', body: chunk });
+      etags.push(put.headers.get('etag') ?? '');
+    }
+    expect(etags.every((e) => /^".+"$/.test(e))).toBe(true);
+    for (const wrong of ['', ',', etags[0]!, [...etags].reverse().join(','), `${etags.join(',')},"x"`]) {
+      expect(await post('/upload/api_complete_multipart_upload', new URLSearchParams({ ...step, etags: wrong }))).toMatch(/^0\n.*ETag/);
+    }
+    expect(await post('/upload/api_complete_multipart_upload', new URLSearchParams({ ...step, etags: etags.join(',') }))).toMatch(/^1/);
+    const id = idOf(await post('/upload/api_link_file', new URLSearchParams({ ...t.script, entity_type: 'Shot', entity_id: '1', upload_link_info: info })));
+    const { session_id } = await t.call('get_session_token', t.script);
+    const dl = await fetch(`${t.h.url}/file_serve/attachment/${id}`, { headers: { cookie: `_session_id=${session_id}` } });
+    expect(await dl.text()).toBe('first second');
+  });
+
   it('answers bad uploads with a 0 reply', async () => {
     expect(await post('/upload/upload_file', form({ ...t.script, script_key: 'bad', entity_type: 'Shot', entity_id: '1' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);
     expect(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '9999' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);

@@ -14,7 +14,8 @@ interface PendingUpload {
   uploadType: string;
   data: Buffer | undefined;
   contentType: string;
-  parts: Map<number, Buffer>;
+  /** Parts PUT so far, by part number, with the ETag storage answered for each. */
+  parts: Map<number, { data: Buffer; etag: string }>;
 }
 
 /** Uploads started with `/upload/api_get_upload_link_info` and not linked yet. */
@@ -112,7 +113,7 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
     const pending = emulator.uploads.byId.get(storage[1] ?? '');
     if (!pending) return text(404, 'Unknown upload');
     const etag = `"${randomUUID()}"`;
-    if (storage[2]) pending.parts.set(Number(storage[2]), Buffer.from(body));
+    if (storage[2]) pending.parts.set(Number(storage[2]), { data: Buffer.from(body), etag });
     else pending.data = Buffer.from(body);
     pending.contentType = req.headers['content-type'] ?? pending.contentType;
     return { status: 200, headers: { etag, 'content-type': 'text/plain' }, body: '' };
@@ -193,8 +194,12 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
       case '/upload/api_complete_multipart_upload': {
         const pending = emulator.uploads.byId.get(f['upload_id'] ?? '');
         if (!pending) throw badInput(`Unknown upload_id '${f['upload_id'] ?? ''}'`);
-        const numbers = [...pending.parts.keys()].sort((a, b) => a - b);
-        pending.data = Buffer.concat(numbers.map((n) => pending.parts.get(n) ?? Buffer.alloc(0)));
+        // Like S3: the list must name every part that was PUT, in part order, by the ETag each PUT answered.
+        const parts = [...pending.parts].sort(([a], [b]) => a - b).map(([, part]) => part);
+        if (parts.length === 0 || (f['etags'] ?? '').split(',').map((e) => e.trim()).join(',') !== parts.map((p) => p.etag).join(',')) {
+          throw badInput(`api_complete_multipart_upload: 'etags' must list the ETag of each of the ${parts.length} uploaded parts, in part order`);
+        }
+        pending.data = Buffer.concat(parts.map((p) => p.data));
         return ok('1\n');
       }
       case '/upload/api_link_file': {
