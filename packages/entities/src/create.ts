@@ -47,23 +47,27 @@ export function requireImageHttp(ctx: Context, images: ImageUploads): void {
   if (images.image || images.filmstrip) requireHttp(ctx, ["data", images.image ? "image" : "filmstrip_image"]);
 }
 
-/** Upload split-off images to a written record and read back `image`; failures become {@link SgPartialWriteError}. */
+/** Upload split-off images to a written record and read back `image` / `filmstrip_image`; failures become {@link SgPartialWriteError}. */
 export async function uploadImages(ctx: Context, type: string, record: Record<string, unknown>, images: ImageUploads, call: CallOptions, verb: string): Promise<Record<string, unknown>> {
   if (!images.image && !images.filmstrip) return record;
   const id = record["id"] as number;
   try {
     if (images.image) await sendUpload(ctx, { type, id, file: images.image, field: "thumb_image", displayName: undefined, tags: [] }, call);
     if (images.filmstrip) await sendUpload(ctx, { type, id, file: images.filmstrip, field: "filmstrip_thumb_image", displayName: undefined, tags: [] }, call);
+    // Read back what was uploaded (Python reads `image` after an image, `filmstrip_image` after a filmstrip).
+    const names = [images.image && "image", images.filmstrip && "filmstrip_image"].filter((n): n is string => !!n);
     const read = await ctx.call<unknown>("read", {
       type,
-      return_fields: ["image"],
+      return_fields: names,
       filters: { logical_operator: "and", conditions: [{ path: "id", relation: "is", values: [id] }] },
       return_only: "active",
       paging: { entities_per_page: 1, current_page: 1 },
       api_return_image_urls: true,
     }, call);
     const first = isPlainObject(read) && Array.isArray(read["entities"]) ? (read["entities"][0] as unknown) : undefined;
-    return isPlainObject(first) && "image" in first ? { ...record, image: first["image"] } : record;
+    const out = { ...record };
+    for (const n of names) if (isPlainObject(first) && n in first) out[n] = first[n];
+    return out;
   } catch (error) {
     throw new SgPartialWriteError(`${PREFIX}: ${type} ${id} was ${verb}, but uploading its image failed`, {
       record,

@@ -125,6 +125,16 @@ describe("create/update with an image: the entity first, then the upload", () =>
     expect(create.fields.map((f) => f.field_name)).not.toContain("image");
   });
 
+  it("returns filmstrip_image read back after a filmstrip upload, like image (Python create/update)", async () => {
+    const shot = await site.api.create("Shot", { code: "up_filmstrip", project, filmstrip_image: png }, ["code"]);
+    expect(shot.filmstrip_image).toBe((await site.api.findOne("Shot", [["id", "is", shot.id]], ["filmstrip_image"]))!.filmstrip_image);
+    expect(typeof shot.filmstrip_image).toBe("string");
+    expect("image" in shot).toBe(false);
+    const both = await site.api.update("Shot", shot.id, { image: png, filmstrip_image: png });
+    expect(typeof both.image).toBe("string");
+    expect(typeof both.filmstrip_image).toBe("string");
+  });
+
   it("keeps the created record when the thumbnail upload fails", async () => {
     site.emulator.injectFault({ method: "/upload/publish_thumbnail", status: 500, body: "boom", times: 5 });
     const error = await site.api.create("Shot", { code: "up_img_fail", project, image: png }).catch((e: unknown) => e);
