@@ -95,6 +95,33 @@ describe("downloads against the emulator", () => {
     expect(sent.filter((r) => r.method === "get_session_token").length).toBe(before + 1);
   });
 
+  it("a local file link is read from its local_path, with no request, like Python's file:// download", async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "sg-local-"));
+    try {
+      writeFileSync(join(dir, "plate.exr"), "local bytes");
+      const storage = await site.api.create("LocalStorage", { code: "scratch", linux_path: dir, mac_path: dir, windows_path: "S:\\scratch" });
+      const version = await site.api.create("Version", { code: "local_link", project: site.emulator.card.projects[0] as { type: "Project"; id: number } });
+      await site.api.update("Version", version.id, { sg_uploaded_movie: { local_path: join(dir, "plate.exr"), name: "plate" } });
+      const link = (await site.api.findOne("Version", [["id", "is", version.id]], ["sg_uploaded_movie"]))!.sg_uploaded_movie as Record<string, unknown>;
+      expect(link).toMatchObject({ link_type: "local", local_path: join(dir, "plate.exr") });
+      const before = site.emulator.requests().length;
+      expect(new TextDecoder().decode(await site.api.downloadAttachment(link))).toBe("local bytes");
+      const copy = join(dir, "copy.exr");
+      expect(await site.api.downloadAttachment(link, { filePath: copy })).toBe(copy);
+      expect(readFileSync(copy, "utf8")).toBe("local bytes");
+      expect(site.emulator.requests().length).toBe(before);
+      const missing = await site.api.downloadAttachment({ ...link, local_path: join(dir, "gone.exr") }).catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(SgTransferError);
+      expect((missing as SgTransferError).code).toBe("SG_DOWNLOAD_FAILED");
+      await site.api.delete("LocalStorage", storage.id);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a download of a missing attachment fails without the token", async () => {
     const { client } = site.freshClient();
     const token = await getSessionToken(client);

@@ -58,7 +58,8 @@ const HINTS: Record<number, string> = {
  * Files on the site's own origin are fetched with a session: the session of session credentials, or a token
  * obtained once per client with `get_session_token`. The token is handed to `client.http()` as session
  * credentials, so the transport speaks it (the `_session_id` cookie, on the site's origin only — never to a
- * cloud-storage redirect) and scrubs it from its errors; a 401/403 forgets it.
+ * cloud-storage redirect) and scrubs it from its errors; a 401/403 forgets it. A local file link (`file://`
+ * url, `link_type: "local"`) is read from its `local_path` (Node) without any request.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
@@ -85,6 +86,18 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
     where = new URL(url, ctx.client.site.origin);
   } catch {
     return fail(["attachment", "url"], "an absolute http(s) URL", url);
+  }
+  if (where.protocol === "file:") {
+    // A local file link: read it from disk, as Python's urllib does with its file:// url. Nothing is sent.
+    const local = isPlainObject(attachment) && typeof attachment["local_path"] === "string" ? attachment["local_path"] : decodeURIComponent(where.pathname);
+    const fs = await import("node:fs/promises");
+    try {
+      if (filePath === undefined) return new Uint8Array(await fs.readFile(local));
+      await fs.copyFile(local, filePath);
+      return filePath;
+    } catch (cause) {
+      throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
+    }
   }
   requireHttp(ctx, ["attachment"]);
   const onSite = where.origin === ctx.client.site.origin;
