@@ -70,6 +70,16 @@ describe('uploads and downloads', () => {
     expect(await post('/upload/share_thumbnail', new URLSearchParams({ ...t.script, entities: 'Shot_3', source_entity: 'Shot_5' }))).toMatch(/^2/);
   });
 
+  it('clears the filmstrip along with the thumbnail when image is set to null', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 4, 5, 6]);
+    await post('/upload/publish_thumbnail', form({ ...t.script, entity_type: 'Shot', entity_id: '6' }, { name: 't.png', field: 'thumb_image', data: png }));
+    await post('/upload/publish_thumbnail', form({ ...t.script, entity_type: 'Shot', entity_id: '6', filmstrip: 'True' }, { name: 'f.png', field: 'thumb_image', data: png }));
+    const read = async (): Promise<any> => (await t.call('read', t.script, { type: 'Shot', return_fields: ['image', 'filmstrip_image'], filters: where(['id', 'is', 6]) })).entities[0];
+    expect(await read()).toMatchObject({ image: expect.stringMatching(/\/thumbnail\/\d+$/), filmstrip_image: expect.stringMatching(/\/thumbnail\/\d+$/) });
+    await t.call('update', t.script, { type: 'Shot', id: 6, fields: [{ field_name: 'image', value: null }] });
+    expect(await read()).toMatchObject({ image: null, filmstrip_image: null });
+  });
+
   it('runs the three-step link flow', async () => {
     const info = await post('/upload/api_get_upload_link_info', new URLSearchParams({ ...t.script, upload_type: 'Attachment', filename: 'big.exr', multipart_upload: 'False' }));
     const lines = info.split('\n');

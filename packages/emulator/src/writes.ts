@@ -167,6 +167,8 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
     }
     computed.set(w.field, value);
   }
+  // Clearing the thumbnail clears the filmstrip too (rpc-protocol §2.5).
+  if (computed.get('image') === null && !computed.has('filmstrip_image') && site.schema.field(row.type, 'filmstrip_image')) computed.set('filmstrip_image', null);
   if (row.type === 'HumanUser' && computed.get('sg_status_list') === 'act' && row.f['sg_status_list'] !== 'act') {
     checkUserActivation(site, principal, `activating HumanUser '${String(row.f['login'])}'`);
   }
