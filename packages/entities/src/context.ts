@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { SgProtocolError, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
+import { SgProtocolError, abortErrorFrom, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
 import { PREFIX, checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 
@@ -279,16 +279,18 @@ export async function getSessionToken(target: EntityTarget<SiteSchema, DateMode>
 
 /**
  * The session token downloads use, cached per client: the session of session credentials, or one obtained
- * with `get_session_token` (a failed attempt is not cached).
+ * with `get_session_token` (a failed attempt is not cached). Concurrent downloads share one fetch, so it runs
+ * without any caller's signal: a caller's abort only stops that caller waiting.
  */
-export function sessionToken(ctx: Context, callOpts?: CallOptions): Promise<string> {
+export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<string> {
   const state = stateOf(ctx.client);
+  const { signal, ...shared } = callOpts;
   if (!state.token) {
     const client = ctx.client;
     const pending = (async (): Promise<string> => {
       const creds = await client.credentials();
       if (creds.kind === "session") return creds.sessionToken;
-      const result = await client.call<unknown>("get_session_token", undefined, callOpts);
+      const result = await client.call<unknown>("get_session_token", undefined, shared);
       const id = isPlainObject(result) ? result["session_id"] : undefined;
       if (typeof id !== "string" || id === "") {
         throw new SgProtocolError(`${PREFIX}: get_session_token did not return a session_id`, { status: 200, method: "get_session_token" });
@@ -300,7 +302,13 @@ export function sessionToken(ctx: Context, callOpts?: CallOptions): Promise<stri
       if (state.token === pending) state.token = undefined;
     });
   }
-  return state.token;
+  const token = state.token;
+  return signal
+    ? new Promise((resolve, reject) => {
+        const stop = onAbort(signal, () => reject(abortErrorFrom(signal)));
+        token.then(resolve, reject).finally(stop);
+      })
+    : token;
 }
 
 /** Forget the cached session token of the client (after the site refused it). */

@@ -4,7 +4,7 @@
  */
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type HttpRequest, type HttpResponse, type TransportStrategy } from "@sg/core";
+import { SgAbortError, createClient, type HttpRequest, type HttpResponse, type TransportStrategy } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { SgTransferError, downloadAttachment, entityApi, getSessionToken, upload } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
@@ -120,6 +120,19 @@ describe("downloads against the emulator", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("one caller aborting while the shared session token is fetched does not fail the other downloads", async () => {
+    const { client } = site.freshClient();
+    const shot = (await site.api.findOne("Shot", []))!;
+    const id = await upload(client, "Shot", shot.id, new File([new TextEncoder().encode("shared token")], "s.txt"));
+    site.emulator.injectFault({ method: "get_session_token", delayMs: 300 });
+    const controller = new AbortController();
+    const aborted = downloadAttachment(client, id, { signal: controller.signal }).catch((e: unknown) => e);
+    const other = downloadAttachment(client, id);
+    setTimeout(() => controller.abort(), 50);
+    expect(await aborted).toBeInstanceOf(SgAbortError);
+    expect(new TextDecoder().decode(await other)).toBe("shared token");
   });
 
   it("a download of a missing attachment fails without the token", async () => {
