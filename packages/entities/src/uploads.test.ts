@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SgPartialWriteError, SgTransferError, parseUploadReply } from "./index.js";
+import { createClient, type Client } from "@sg/core";
+import { scriptAuth } from "@sg/auth-script";
+import { jsonRpcTransport, type JsonRpcTransportOptions } from "@sg/transport";
+import { SgPartialWriteError, SgTransferError, entityApi, parseUploadReply, type EntityApi } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 // A 1×1 PNG.
@@ -28,6 +31,13 @@ afterAll(async () => {
 });
 
 const paths = (): string[] => site.emulator.requests().map((r) => r.path);
+
+/** A second client on the emulator, with its own site URL and transport options. */
+function otherClient(siteUrl: string, options?: JsonRpcTransportOptions): { client: Client; api: EntityApi } {
+  const script = site.emulator.card.scripts[0] as { name: string; key: string };
+  const client = createClient({ site: siteUrl, transport: jsonRpcTransport(options), auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
+  return { client, api: entityApi(client) };
+}
 
 describe("upload and download of real files", () => {
   it("uploads a file into a url field and downloads the same bytes back (script credentials → session cookie)", async () => {
@@ -91,15 +101,49 @@ describe("upload and download of real files", () => {
   });
 });
 
+describe("cloud (S3) uploads, when info announces them", () => {
+  it("routes by s3_enabled_upload_types, PUTs 20,000,000-byte parts past the threshold, and links the upload", async () => {
+    const puts: number[] = [];
+    // The emulator implements the cloud endpoints but announces them off; this fetch turns them on in `info`.
+    const cloudFetch = async (input: string, init: RequestInit): Promise<Response> => {
+      if (init.method === "PUT") puts.push((init.body as Blob).size);
+      const response = await fetch(input, init);
+      if (typeof init.body !== "string" || !init.body.includes('"method_name":"info"')) return response;
+      const info = { ...((await response.json()) as object), s3_direct_uploads_enabled: true, s3_enabled_upload_types: { Shot: ["thumb_image"] } };
+      return new Response(JSON.stringify(info), { headers: { "content-type": "application/json" } });
+    };
+    const { client, api } = otherClient(site.emulator.url, { fetch: cloudFetch });
+    try {
+      const version = await api.create("Version", { code: "cloud_v", project });
+      const shot = await api.create("Shot", { code: "cloud_shot", project });
+      const big = Buffer.alloc(45_000_001, 7);
+      const at = join(dir, "big.mov");
+      writeFileSync(at, big);
+      const before = site.emulator.requests().length;
+      const movie = await api.upload("Version", version.id, at, { fieldName: "sg_uploaded_movie", displayName: "Big" });
+      await api.uploadThumbnail("Shot", shot.id, png);
+      await api.upload("Shot", shot.id, text);
+      const steps = site.emulator.requests().slice(before).map((r) => r.path.replace(/\/upload\/storage\/[^/]+/, "<storage>")).filter((p) => !p.endsWith("/api3/json"));
+      expect(steps).toEqual([
+        "/upload/api_get_upload_link_info",
+        ...[1, 2, 3].flatMap((n) => ["/upload/api_get_upload_link_for_part", `<storage>/part/${n}`]),
+        "/upload/api_complete_multipart_upload",
+        "/upload/api_link_file",
+        "/upload/api_get_upload_link_info", "<storage>", "/upload/api_link_file",
+        "/upload/upload_file",
+      ]);
+      expect(puts).toEqual([20_000_000, 20_000_000, 5_000_001, PNG.length]);
+      expect(await api.findOne("Version", [["id", "is", version.id]], ["sg_uploaded_movie"])).toMatchObject({ sg_uploaded_movie: { id: movie, name: "Big" } });
+      expect(Buffer.from(await api.downloadAttachment(movie)).equals(big)).toBe(true);
+    } finally {
+      await client.close();
+    }
+  }, 30_000);
+});
+
 describe("a site URL with a base path", () => {
   it("uploads and downloads on the site's origin: the /upload/* and /file_serve/* endpoints ignore the base path (rpc-protocol §1.1)", async () => {
-    const { createClient } = await import("@sg/core");
-    const { scriptAuth } = await import("@sg/auth-script");
-    const { jsonRpcTransport } = await import("@sg/transport");
-    const { entityApi } = await import("./index.js");
-    const script = site.emulator.card.scripts[0] as { name: string; key: string };
-    const client = createClient({ site: `${site.emulator.url}/sg`, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
-    const api = entityApi(client);
+    const { client, api } = otherClient(`${site.emulator.url}/sg`);
     try {
       const shot = (await api.findOne("Shot", []))!;
       const before = site.emulator.requests().length;
