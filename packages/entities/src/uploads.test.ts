@@ -141,6 +141,27 @@ describe("cloud (S3) uploads, when info announces them", () => {
   }, 30_000);
 });
 
+describe("cloud storage PUTs", () => {
+  it("are retried on 503 (S3 SlowDown), like the Python client: repeating a PUT to the same URL cannot duplicate anything", async () => {
+    const puts: number[] = [];
+    const slowDownOnce = async (input: string, init: RequestInit): Promise<Response> => {
+      if (init.method === "PUT" && puts.push(puts.length) === 1) return new Response("<Error><Code>SlowDown</Code></Error>", { status: 503, headers: { "retry-after": "0" } });
+      const response = await fetch(input, init);
+      if (typeof init.body !== "string" || !init.body.includes('"method_name":"info"')) return response;
+      return new Response(JSON.stringify({ ...((await response.json()) as object), s3_direct_uploads_enabled: true }), { headers: { "content-type": "application/json" } });
+    };
+    const { client, api } = otherClient(site.emulator.url, { fetch: slowDownOnce });
+    try {
+      const version = await api.create("Version", { code: "cloud_503", project });
+      const id = await api.upload("Version", version.id, new File(["after a slow down"], "m.mov"), { fieldName: "sg_uploaded_movie" });
+      expect(puts).toHaveLength(2);
+      expect(Buffer.from(await api.downloadAttachment(id)).toString()).toBe("after a slow down");
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe("a site URL with a base path", () => {
   it("uploads and downloads on the site's origin: the /upload/* and /file_serve/* endpoints ignore the base path (rpc-protocol §1.1)", async () => {
     const { client, api } = otherClient(`${site.emulator.url}/sg`);
