@@ -92,7 +92,7 @@ describe("usage errors exit 2", () => {
   });
 
   it("SG_DEBUG=1 shows the stack of an error in the command line itself, as --debug does", async () => {
-    for (const env of [{ SG_DEBUG: "1" }, {}]) {
+    for (const env of [{ SG_DEBUG: "1" }, {}] as Record<string, string>[]) {
       const r = await sg(["find", "Shot", "--bogus"], { ...scriptEnv, ...env });
       expect(r.code).toBe(2);
       expect(/\n\s+at /.test(r.stderr), JSON.stringify(env)).toBe("SG_DEBUG" in env);
