@@ -229,9 +229,11 @@ export function createContext(client: Client, rawOptions: unknown): Context {
     fieldTypes(entityType: string, callOpts?: CallOptions): Promise<ReadonlyMap<string, string>> {
       const known = declared.get(entityType);
       if (known) return Promise.resolve(known);
+      // Shared by concurrent callers, so it runs without any caller's signal; each caller stops waiting on its own.
+      const { signal, ...shared } = callOpts ?? {};
       let pending = schemaCache.get(entityType);
       if (!pending) {
-        pending = client.call<unknown>("schema_field_read", { type: entityType }, callOpts).then((result) => {
+        pending = client.call<unknown>("schema_field_read", { type: entityType }, shared).then((result) => {
           const m = new Map<string, string>();
           if (isPlainObject(result)) {
             for (const [name, def] of Object.entries(result)) {
@@ -244,7 +246,7 @@ export function createContext(client: Client, rawOptions: unknown): Context {
         schemaCache.set(entityType, pending);
         pending.catch(() => schemaCache.delete(entityType));
       }
-      return pending;
+      return untilAborted(pending, signal);
     },
   };
   return ctx;
@@ -302,13 +304,17 @@ export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<
       if (state.token === pending) state.token = undefined;
     });
   }
-  const token = state.token;
+  return untilAborted(state.token, signal);
+}
+
+/** `work`, or a rejection as soon as `signal` aborts (the shared work itself goes on for the other callers). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   return signal
     ? new Promise((resolve, reject) => {
         const stop = onAbort(signal, () => reject(abortErrorFrom(signal)));
-        token.then(resolve, reject).finally(stop);
+        work.then(resolve, reject).finally(stop);
       })
-    : token;
+    : work;
 }
 
 /** Forget the cached session token of the client (after the site refused it). */

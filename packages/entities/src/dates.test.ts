@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SgAbortError } from "@sg/core";
+import { entityApi } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 let site: TestSite;
@@ -17,6 +19,17 @@ beforeEach(() => {
 const LOOKALIKE = "2024-05-06T07:08:09Z";
 
 describe("dates", () => {
+  it("one caller aborting while the shared field types are read does not fail the other calls", async () => {
+    const api = entityApi(site.freshClient().client);
+    site.emulator.injectFault({ method: "schema_field_read", delayMs: 300 });
+    const controller = new AbortController();
+    const aborted = api.find("Shot", [], ["created_at"], { limit: 1, signal: controller.signal }).catch((e: unknown) => e);
+    const other = api.find("Shot", [], ["created_at"], { limit: 1 });
+    setTimeout(() => controller.abort(), 50);
+    expect(await aborted).toBeInstanceOf(SgAbortError);
+    expect((await other)[0]!.created_at).toBeInstanceOf(Date);
+  });
+
   it("decodes date_time fields to Date, keeps date fields as YYYY-MM-DD, and leaves lookalike text alone", async () => {
     const api = site.apiWith();
     const shot = await api.create("Shot", { code: "dt_1", project, description: LOOKALIKE });
