@@ -203,6 +203,24 @@ describe("createClient", () => {
     expect(exchanged).toEqual(["GET /thumbnail/1 session"]);
   });
 
+  it("http() hands responseBody to the transport and its stream back to the caller", async () => {
+    const site = sessionSite();
+    const asked: (string | undefined)[] = [];
+    const transport: TransportStrategy = {
+      ...site.transport,
+      async http(request) {
+        asked.push(request.responseBody);
+        const body = new Uint8Array(0);
+        return request.responseBody === "stream" ? { status: 200, headers: new Headers(), body, stream: new Blob(["streamed"]).stream() } : { status: 200, headers: new Headers(), body };
+      },
+    };
+    const sg = createClient({ site: "https://x.example.com", transport, auth: countingSessionAuth() });
+    const streamed = await sg.http({ method: "GET", target: "/file_serve/attachment/1", responseBody: "stream" });
+    expect(await new Response(streamed.stream).text()).toBe("streamed");
+    expect((await sg.http({ method: "GET", target: "/file_serve/attachment/1" })).stream).toBeUndefined();
+    expect(asked).toEqual(["stream", undefined]);
+  });
+
   it("explains a missing auth strategy", async () => {
     const sg = createClient({ site: "https://x.example.com", transport: sessionSite().transport });
     await expect(sg.call("read")).rejects.toMatchObject({ code: "SG_AUTH_MISSING", hint: expect.stringContaining("@sg/auth-script") });

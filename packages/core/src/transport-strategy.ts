@@ -76,6 +76,17 @@ export interface HttpRequest {
   readonly deadlineMs?: number;
   /** Per-call retry override. */
   readonly retry?: RetryOverride | false;
+  /**
+   * How the answer's body is handed over: `"bytes"` (the default) reads it whole into
+   * {@link HttpResponse.body}; `"stream"` asks for a successful (2xx) body as {@link HttpResponse.stream},
+   * read as the caller pulls it, so that a multi-GB file never sits in memory.
+   *
+   * A streamed body is never retried once handed over; the exchange's limits keep running while it flows:
+   * `signal`, `deadlineMs` and the transport's `close()` end it, and `timeoutMs` bounds each wait for the
+   * next chunk (a stalled body fails instead of hanging). A transport that cannot stream ignores the flag
+   * and answers with bytes, so check for `stream` rather than assume it.
+   */
+  readonly responseBody?: "bytes" | "stream";
 }
 
 /** The answer to an {@link HttpRequest}. Statuses of 300 and more are returned, not thrown. */
@@ -84,8 +95,15 @@ export interface HttpResponse {
   readonly status: number;
   /** Response headers. */
   readonly headers: Headers;
-  /** The whole body as bytes. */
+  /** The whole body as bytes; empty when the body comes as {@link HttpResponse.stream}. */
   readonly body: Uint8Array;
+  /**
+   * The body, unread, when the request asked for `responseBody: "stream"` and the status is 2xx (other
+   * statuses, a 2xx without a body such as 204, and transports that cannot stream carry it in `body`). The caller must read it to its end or `cancel()` it:
+   * until then the connection and the exchange's limits stay held. It errors with the transport's typed
+   * errors (`SgTimeoutError`, `SgAbortError`, `SgNetworkError`) when the transfer fails midway.
+   */
+  readonly stream?: ReadableStream<Uint8Array>;
 }
 
 /** What a transport may use from the client. */
@@ -107,7 +125,10 @@ export interface TransportStrategy {
   readonly name: string;
   /** Send one API call; resolve the method's result, or reject with an `SgError`. */
   send(request: RpcRequest, context: TransportContext): Promise<unknown>;
-  /** Plain HTTP exchanges (uploads, downloads, login endpoints), when the transport supports them. */
+  /**
+   * Plain HTTP exchanges (uploads, downloads, login endpoints), when the transport supports them. Honouring
+   * {@link HttpRequest.responseBody} `"stream"` is optional: without it the body comes as bytes.
+   */
   http?(request: HttpRequest, context: TransportContext): Promise<HttpResponse>;
   /**
    * Abort the calls in flight (each rejects with `SgAbortError`) and release what the transport holds. It
