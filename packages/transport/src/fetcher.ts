@@ -18,6 +18,8 @@ export interface ExchangeRequest {
   readonly body?: Uint8Array | Blob | FormData | URLSearchParams | undefined;
   /** Aborts the exchange (attempt timeout, deadline, caller). */
   readonly signal: AbortSignal;
+  /** Hand a 2xx body over unread as {@link RawResponse.stream} (other statuses are still read as bytes). */
+  readonly stream?: boolean;
 }
 
 /** One api3 RPC exchange: a JSON text body POSTed, the answer read as text. */

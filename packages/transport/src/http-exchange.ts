@@ -1,8 +1,9 @@
-import { SgValidationError, describeValue, redactUrl } from "@sg/core";
+import { SgValidationError, describeValue, onAbort, redactUrl } from "@sg/core";
 import type { Credentials, FormValue, HttpRequest, HttpResponse, TransportContext } from "@sg/core";
 import { runAttempts } from "./attempt-loop.js";
 import type { AttemptResult, Inflight } from "./attempt-loop.js";
 import { authParams } from "./auth-params.js";
+import { limitedBody } from "./body-stream.js";
 import { httpStatusError } from "./fault-map.js";
 import { HEADER_VALUE } from "./headers.js";
 import type { Exchanger } from "./fetcher.js";
@@ -96,6 +97,8 @@ function sessionCookie(credentials: Credentials): string | undefined {
  * as form fields on form posts, as the `_session_id` cookie on GETs with session credentials. GET redirects
  * are followed by hand (up to `maxRedirects`), dropping every credential when they leave the origin; other
  * methods never follow redirects. Statuses are returned, never thrown; the retry table applies by `kind`.
+ * With `responseBody: "stream"`, a 2xx body is handed over unread under the exchange's limits (see
+ * `body-stream.ts`); retries happen only before that, on the statuses whose bodies are read whole.
  */
 export async function httpExchange(request: HttpRequest, context: TransportContext, deps: HttpExchangeDeps): Promise<HttpResponse> {
   if (!request || typeof request !== "object") {
@@ -151,6 +154,10 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
     return request.body;
   };
 
+  const timeoutMs = checkMs(request.timeoutMs, ["timeoutMs"]) ?? deps.options.transferTimeoutMs;
+  const deadlineMs = checkMs(request.deadlineMs, ["deadlineMs"]) ?? deps.options.transferDeadlineMs;
+  const deadlineAt = performance.now() + deadlineMs;
+  const streamed = request.responseBody === "stream";
   return runAttempts<HttpResponse>(
     {
       method: label,
@@ -160,8 +167,8 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
       clock: context.clock,
       logger: context.logger,
       signal: request.signal,
-      timeoutMs: checkMs(request.timeoutMs, ["timeoutMs"]) ?? deps.options.transferTimeoutMs,
-      deadlineMs: checkMs(request.deadlineMs, ["deadlineMs"]) ?? deps.options.transferDeadlineMs,
+      timeoutMs,
+      deadlineMs,
       secrets,
       onRetry: deps.options.onRetry,
       random: deps.options.random,
@@ -169,11 +176,22 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
       inflight: deps.inflight,
     },
     async (signal): Promise<AttemptResult<HttpResponse>> => {
+      // A streamed body outlives the attempt's signal: the fetch gets a controller of its own, which the
+      // attempt's limits abort until the body is handed over, and the body's limits after.
+      const fetchAbort = streamed ? new AbortController() : undefined;
+      if (fetchAbort) onAbort(signal, () => fetchAbort.abort(signal.reason));
       let url = firstUrl;
       let onSite = sameOrigin(url);
       for (let hops = 0; ; hops += 1) {
-        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body: bodyFor(onSite), signal });
-        const response: HttpResponse = { status: raw.status, headers: raw.headers, body: raw.body };
+        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body: bodyFor(onSite), signal: fetchAbort?.signal ?? signal, stream: streamed });
+        const response: HttpResponse = raw.stream
+          ? {
+              status: raw.status,
+              headers: raw.headers,
+              body: raw.body,
+              stream: limitedBody(raw.stream, fetchAbort!, { label, signal: request.signal, timeoutMs, deadlineMs, deadlineAt, secrets, inflight: deps.inflight }),
+            }
+          : { status: raw.status, headers: raw.headers, body: raw.body };
         const location = raw.headers.get("location");
         if (httpMethod === "GET" && REDIRECTS.has(raw.status) && location && hops < deps.options.maxRedirects) {
           let next: URL | undefined;

@@ -8,7 +8,8 @@ import type { Exchanger, FetchFunction } from "./fetcher.js";
  * custom `fetch` (default `globalThis.fetch`) and `dispatcher`: ofetch's own retry off (the policy is ours),
  * response errors ignored (statuses are mapped by the caller), redirects not followed
  * (`redirect: "manual"`; `http-exchange.ts` follows GET redirects by hand, dropping credentials off-site),
- * the whole answer read as bytes.
+ * the whole answer read as bytes — or, when the exchange asks for a stream, a 2xx body handed over unread
+ * (a redirect's or an error's body is still read as bytes: small, and the caller needs it whole).
  */
 export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined): Exchanger {
   const $fetch = createFetch({ fetch: (fetchFn ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init))) as typeof globalThis.fetch });
@@ -22,11 +23,16 @@ export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatch
       redirect: "manual",
       retry: false,
       ignoreResponseError: true,
-      responseType: "arrayBuffer",
+      responseType: request.stream ? "stream" : "arrayBuffer",
     };
     if (dispatcher) init["dispatcher"] = dispatcher;
     const response = await $fetch.raw(request.url, init as FetchOptions<"arrayBuffer">);
-    const data: unknown = response._data;
-    return { status: response.status, statusText: response.statusText, headers: response.headers, body: data instanceof ArrayBuffer ? new Uint8Array(data) : EMPTY };
+    let data: unknown = response._data;
+    const head = { status: response.status, statusText: response.statusText, headers: response.headers };
+    if (request.stream && data) {
+      if (response.ok) return { ...head, body: EMPTY, stream: data as ReadableStream<Uint8Array> };
+      data = await new Response(data as ReadableStream<Uint8Array>).arrayBuffer();
+    }
+    return { ...head, body: data instanceof ArrayBuffer ? new Uint8Array(data) : EMPTY };
   };
 }

@@ -15,6 +15,8 @@ export interface RawResponse {
   readonly body: Uint8Array;
   /** The whole body as text, when the exchange asked for text. */
   readonly text?: string;
+  /** The 2xx body unread (then `body` is empty), when the exchange asked for a stream. */
+  readonly stream?: ReadableStream<Uint8Array>;
 }
 
 const decoder = new TextDecoder("utf-8");
