@@ -1,7 +1,7 @@
-import { SgValidationError, describeValue, onAbort, redactUrl } from "@sg/core";
+import { SgValidationError, describeValue, redactUrl } from "@sg/core";
 import type { Credentials, FormValue, HttpRequest, HttpResponse, TransportContext } from "@sg/core";
 import { runAttempts } from "./attempt-loop.js";
-import type { AttemptResult, Inflight } from "./attempt-loop.js";
+import type { AttemptLoopOptions, AttemptResult } from "./attempt-loop.js";
 import { authParams } from "./auth-params.js";
 import { limitedBody } from "./body-stream.js";
 import { httpStatusError } from "./fault-map.js";
@@ -154,44 +154,32 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
     return request.body;
   };
 
-  const timeoutMs = checkMs(request.timeoutMs, ["timeoutMs"]) ?? deps.options.transferTimeoutMs;
-  const deadlineMs = checkMs(request.deadlineMs, ["deadlineMs"]) ?? deps.options.transferDeadlineMs;
-  const deadlineAt = performance.now() + deadlineMs;
-  const streamed = request.responseBody === "stream";
+  const loop: AttemptLoopOptions = {
+    method: label,
+    kind,
+    policy: policyForCall(deps.options.policy, request.retry, label),
+    budget: deps.budget,
+    clock: context.clock,
+    logger: context.logger,
+    signal: request.signal,
+    timeoutMs: checkMs(request.timeoutMs, ["timeoutMs"]) ?? deps.options.transferTimeoutMs,
+    deadlineMs: checkMs(request.deadlineMs, ["deadlineMs"]) ?? deps.options.transferDeadlineMs,
+    secrets,
+    onRetry: deps.options.onRetry,
+    random: deps.options.random,
+    target: firstUrl.origin + firstUrl.pathname,
+    inflight: deps.inflight,
+  };
+  const startedAt = performance.now();
+  const stream = request.responseBody === "stream";
   return runAttempts<HttpResponse>(
-    {
-      method: label,
-      kind,
-      policy: policyForCall(deps.options.policy, request.retry, label),
-      budget: deps.budget,
-      clock: context.clock,
-      logger: context.logger,
-      signal: request.signal,
-      timeoutMs,
-      deadlineMs,
-      secrets,
-      onRetry: deps.options.onRetry,
-      random: deps.options.random,
-      target: firstUrl.origin + firstUrl.pathname,
-      inflight: deps.inflight,
-    },
+    loop,
     async (signal): Promise<AttemptResult<HttpResponse>> => {
-      // A streamed body outlives the attempt's signal: the fetch gets a controller of its own, which the
-      // attempt's limits abort until the body is handed over, and the body's limits after.
-      const fetchAbort = streamed ? new AbortController() : undefined;
-      if (fetchAbort) onAbort(signal, () => fetchAbort.abort(signal.reason));
       let url = firstUrl;
       let onSite = sameOrigin(url);
       for (let hops = 0; ; hops += 1) {
-        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body: bodyFor(onSite), signal: fetchAbort?.signal ?? signal, stream: streamed });
-        const response: HttpResponse = raw.stream
-          ? {
-              status: raw.status,
-              headers: raw.headers,
-              body: raw.body,
-              stream: limitedBody(raw.stream, fetchAbort!, { label, signal: request.signal, timeoutMs, deadlineMs, deadlineAt, secrets, inflight: deps.inflight }),
-            }
-          : { status: raw.status, headers: raw.headers, body: raw.body };
+        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body: bodyFor(onSite), signal, stream });
+        const response: HttpResponse = { status: raw.status, headers: raw.headers, body: raw.body, ...(raw.stream && { stream: limitedBody(raw.stream, loop, startedAt) }) };
         const location = raw.headers.get("location");
         if (httpMethod === "GET" && REDIRECTS.has(raw.status) && location && hops < deps.options.maxRedirects) {
           let next: URL | undefined;

@@ -23,16 +23,12 @@ export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatch
       redirect: "manual",
       retry: false,
       ignoreResponseError: true,
-      responseType: request.stream ? "stream" : "arrayBuffer",
+      // the body is read below: whole, or handed over unread when a stream is asked for
+      responseType: "stream",
     };
     if (dispatcher) init["dispatcher"] = dispatcher;
-    const response = await $fetch.raw(request.url, init as FetchOptions<"arrayBuffer">);
-    let data: unknown = response._data;
+    const response = await $fetch.raw(request.url, init as FetchOptions<"stream">);
     const head = { status: response.status, statusText: response.statusText, headers: response.headers };
-    if (request.stream && data) {
-      if (response.ok) return { ...head, body: EMPTY, stream: data as ReadableStream<Uint8Array> };
-      data = await new Response(data as ReadableStream<Uint8Array>).arrayBuffer();
-    }
-    return { ...head, body: data instanceof ArrayBuffer ? new Uint8Array(data) : EMPTY };
+    return request.stream && response.ok && response.body ? { ...head, body: EMPTY, stream: response.body } : { ...head, body: new Uint8Array(await response.arrayBuffer()) };
   };
 }

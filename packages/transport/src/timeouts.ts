@@ -24,9 +24,9 @@ export interface CallLimits {
   dispose(): void;
 }
 
-/** Start the limits of one call; `method` names it in the deadline error. */
-export function callLimits(userSignal: AbortSignal | undefined, deadlineMs: number, method: string): CallLimits {
-  return new Limits(userSignal, deadlineMs, method);
+/** Start the limits of one call; `method` names it in the deadline error, which runs from `startedAt` (now). */
+export function callLimits(userSignal: AbortSignal | undefined, deadlineMs: number, method: string, startedAt?: number): CallLimits {
+  return new Limits(userSignal, deadlineMs, method, startedAt);
 }
 
 /** The attempt timer fired: abort that attempt (if it is still the current one) and keep the deadline running. */
@@ -65,10 +65,10 @@ class Limits implements CallLimits {
   timedOutFlag = false;
   readonly stopListening: (() => void) | undefined;
 
-  constructor(userSignal: AbortSignal | undefined, deadlineMs: number, method: string) {
+  constructor(userSignal: AbortSignal | undefined, deadlineMs: number, method: string, startedAt = performance.now()) {
     this.method = method;
     this.deadlineMs = deadlineMs;
-    this.deadlineAt = Number.isFinite(deadlineMs) ? performance.now() + deadlineMs : Infinity;
+    this.deadlineAt = Number.isFinite(deadlineMs) ? startedAt + deadlineMs : Infinity;
     // One shared listener per caller signal (core's onAbort), however many calls share it.
     this.stopListening = userSignal ? onAbort(userSignal, () => this.abort(abortErrorFrom(userSignal))) : undefined;
   }
