@@ -4,12 +4,21 @@
 //
 //   npm run bench -w @sg/entities            (builds first)
 //   node bench/entities-bench.mjs --json-only
-//   node bench/entities-bench.mjs --only overhead|concurrency|iterate   (one part, JSON only)
+//   node bench/entities-bench.mjs --only overhead|concurrency|iterate|download   (one part, JSON only)
+//   node bench/entities-bench.mjs --only download --download-mb 1024       (size of the download part's file)
 //
 // 1. per-call overhead: 2,000 sequential findOne vs a bare fetch POST of the same JSON (target ≤ 1.15×)
 // 2. 20,000-row find with 20 ms latency: sequential vs concurrency 8 (target ≥ 4×, ≤ 1.5× the floor)
 // 3. iterate() over 100,000 rows: peak RSS growth (target ≤ 64 MB)
-import { spawn } from "node:child_process";
+// 4. downloadAttachment of a large file (default 512 MB) from a node:http server in this process: peak RSS
+//    growth of a child process that streams it to disk (filePath) vs one that takes the bytes and writes them
+//    (the bytes path); each variant in a fresh process, so neither inherits the other's heap.
+import { spawn, execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@sg/core";
@@ -192,12 +201,72 @@ async function iterateMemory() {
   return { rows: n, lastId: last, elapsedMs: round(elapsed, 1), baseRssMb: round(base / 2 ** 20, 1), peakRssMb: round(peak / 2 ** 20, 1), peakGrowthMb: round(growthMb, 1), peakHeapGrowthMb: round((peakHeap - baseHeap) / 2 ** 20, 1), target: "peakGrowthMb ≤ 64", met: growthMb <= 64 };
 }
 
+// 4. a large download: streamed to disk vs bytes, peak RSS growth, each in a fresh child process ---------------
+/** In the child: download `url`'s attachment 1 streamed (`filePath`) or as bytes (then written), sampling RSS. */
+async function downloadChild(mode, site, path) {
+  const client = createClient({ site, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "bench", scriptKey: "0".repeat(64) }) });
+  const api = entityApi(client);
+  globalThis.gc?.();
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const start = now();
+  if (mode === "streamed") await api.downloadAttachment(1, { filePath: path });
+  else await writeFile(path, await api.downloadAttachment(1));
+  const elapsed = now() - start;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  await client.close();
+  return { mode, elapsedMs: round(elapsed, 1), baseRssMb: round(base / 2 ** 20, 1), peakRssMb: round(peak / 2 ** 20, 1), peakGrowthMb: round((peak - base) / 2 ** 20, 1) };
+}
+
+async function downloadMemory() {
+  const mb = Number(process.argv.includes("--download-mb") ? process.argv[process.argv.indexOf("--download-mb") + 1] : 512);
+  const chunk = Buffer.alloc(1 << 20, createHash("sha256").update("bench").digest());
+  // A site that hands out a session token and serves attachment 1: `mb` MiB generated on the fly.
+  const server = createServer(async (req, res) => {
+    if (req.method === "POST") {
+      req.resume().on("end", () => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: { session_id: "bench" } })));
+      return;
+    }
+    res.writeHead(200, { "content-type": "video/quicktime", "content-length": String(mb * chunk.length) });
+    for (let i = 0; i < mb; i++) if (!res.write(chunk)) await new Promise((r) => res.once("drain", r));
+    res.end();
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const site = `http://127.0.0.1:${server.address().port}`;
+  const dir = mkdtempSync(join(tmpdir(), "sg-bench-download-"));
+  const runs = {};
+  try {
+    for (const mode of ["streamed", "bytes"]) {
+      const path = join(dir, `${mode}.mov`);
+      log(`download: ${mb} MB ${mode} in a fresh process…`);
+      const out = await new Promise((resolve, reject) =>
+        execFile(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--download-child", mode, site, path], { maxBuffer: 1 << 20 }, (e, stdout) => (e ? reject(e) : resolve(stdout))),
+      );
+      runs[mode] = { ...JSON.parse(out), fileMb: round(statSync(path).size / 2 ** 20, 1) };
+      rmSync(path, { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    server.close();
+  }
+  return { fileMb: mb, streamed: runs.streamed, bytes: runs.bytes, growthRatio: round(runs.bytes.peakGrowthMb / Math.max(1, runs.streamed.peakGrowthMb), 1) };
+}
+
+if (process.argv.includes("--download-child")) {
+  const [mode, site, path] = process.argv.slice(process.argv.indexOf("--download-child") + 1);
+  console.log(JSON.stringify(await downloadChild(mode, site, path)));
+  process.exit(0);
+}
+
 const results = { node: process.version, platform: `${process.platform} ${process.arch}`, date: new Date().toISOString() };
 log("@sg/entities bench — emulator on loopback (child process)\n");
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 if (!only || only === "overhead") results.overhead = await overhead();
 if (!only || only === "concurrency") results.concurrency = await concurrency();
 if (!only || only === "iterate") results.iterate = await iterateMemory();
+if (!only || only === "download") results.download = await downloadMemory();
 
 if (!jsonOnly && !only) {
   const o = results.overhead, c = results.concurrency, m = results.iterate;
@@ -208,6 +277,10 @@ if (!jsonOnly && !only) {
     [`find ${c.rows} rows, ${c.latencyMs} ms latency`, `sequential ${c.sequentialMedianMs} ms vs concurrency ${c.concurrency} ${c.concurrentMedianMs} ms`, `${c.speedup}× faster, ${c.vsFloor}× floor (${c.floorMs} ms)`, "≥ 4×, ≤ 1.5× floor", c.met ? "yes" : "NO"],
     ["  reference", `bare fetch, same pages ${c.concurrency} at a time: ${c.reference.bareConcurrentMedianMs} ms at ${c.latencyMs} ms, ${c.reference.bareConcurrentZeroLatencyMs} ms at 0 ms`, `entities ${c.reference.entitiesOverBareConcurrent}× bare`, "", ""],
     [`iterate() ${m.rows} rows`, `${m.elapsedMs} ms, RSS ${m.baseRssMb} → ${m.peakRssMb} MB`, `+${m.peakGrowthMb} MB`, "≤ 64 MB", m.met ? "yes" : "NO"],
+    ...["streamed", "bytes"].map((mode) => {
+      const d = results.download[mode];
+      return [`download ${results.download.fileMb} MB, ${mode === "streamed" ? "filePath (streamed)" : "bytes + writeFile"}`, `${d.elapsedMs} ms, RSS ${d.baseRssMb} → ${d.peakRssMb} MB`, `+${d.peakGrowthMb} MB`, "", ""];
+    }),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   for (const [i, r] of rows.entries()) {

@@ -3,11 +3,13 @@
  * are fetched with session credentials — the session of session credentials, or a token obtained once with
  * `get_session_token` for script and user credentials — which the transport sends as the `_session_id`
  * cookie to the site's origin only. Other hosts (e.g. cloud storage) get no credentials. `node:fs` is
- * imported only when `filePath` is given.
+ * imported only when `filePath` is given; then the body is streamed to a temporary file next to it and
+ * renamed into place once complete, so a multi-GB movie never sits in memory and a failed download leaves
+ * nothing at `filePath`.
  *
  * @packageDocumentation
  */
-import { scrubText, type CallOptions, type DateMode } from "@sg/core";
+import { SgError, scrubText, type CallOptions, type DateMode } from "@sg/core";
 import { callOptions, contextOf, forgetSessionToken, sessionToken, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
@@ -19,7 +21,11 @@ export type AttachmentInput = { readonly url?: string | null; readonly type?: st
 
 /** Options of `downloadAttachment`, plus call options. */
 export interface DownloadOptions extends CallOptions {
-  /** Write the file here and resolve to this path instead of the bytes. */
+  /**
+   * Write the file here and resolve to this path instead of the bytes. The body is streamed to a temporary
+   * file in the same folder (`<filePath>.<random>.part`) and renamed to `filePath` once complete; on any
+   * failure the temporary file is removed and `filePath` is left as it was.
+   */
   readonly filePath?: string;
 }
 
@@ -54,6 +60,9 @@ const HINTS: Record<number, string> = {
 
 /**
  * Download an attachment (Python `download_attachment`): the bytes, or `filePath` once written (Node).
+ * With `filePath` the body is streamed to disk (a temporary file next to it, renamed on success), never held
+ * in memory; the transport's limits apply to the whole transfer — `timeoutMs` to each wait for data, so a
+ * stalled download fails with `SgTimeoutError`, and `signal` ends it at once with `SgAbortError`.
  *
  * Files on the site's own origin are fetched with a session: the session of session credentials, or a token
  * obtained once per client with `get_session_token`. The token is handed to `client.http()` as session
@@ -107,6 +116,7 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
     target: where.href,
     ...(token === undefined ? { authenticated: false } : { credentials: { kind: "session", sessionToken: token } }),
     kind: "read",
+    ...(filePath === undefined ? {} : { responseBody: "stream" }),
     ...transferOptions(call),
   });
   if (response.status >= 300) {
@@ -121,10 +131,34 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
       ...(HINTS[response.status] ? { hint: HINTS[response.status] } : {}),
     });
   }
-  if (filePath !== undefined) {
-    const { writeFile } = await import("node:fs/promises");
-    await writeFile(filePath, response.body);
+  return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream);
+}
+
+/**
+ * Write a download to `filePath` through a temporary file next to it (same folder, so the rename is atomic):
+ * from `stream` chunk by chunk when the transport streamed, else `bytes`. On failure the temporary file is
+ * removed, the stream cancelled (dropping the connection), and the error rethrown: the transport's own
+ * (`SgTimeoutError`, `SgAbortError`, `SgNetworkError`) as is, a file-system one as {@link SgTransferError}.
+ */
+async function writeDownload(filePath: string, bytes: Uint8Array, stream: ReadableStream<Uint8Array> | undefined): Promise<string> {
+  const fs = await import("node:fs/promises");
+  const temp = `${filePath}.${Math.random().toString(36).slice(2, 10)}.part`;
+  const reader = stream?.getReader();
+  try {
+    const file = await fs.open(temp, "wx");
+    try {
+      if (!reader) await file.writeFile(bytes);
+      // a short write only happens on odd file systems; write the rest of the chunk
+      else for (let chunk; !(chunk = await reader.read()).done; ) for (let at = 0; at < chunk.value.byteLength; ) at += (await file.write(chunk.value, at)).bytesWritten;
+    } finally {
+      await file.close();
+    }
+    await fs.rename(temp, filePath);
     return filePath;
+  } catch (cause) {
+    reader?.cancel().catch(() => {});
+    await fs.rm(temp, { force: true });
+    if (cause instanceof SgError) throw cause;
+    throw new SgTransferError(`${PREFIX}: failed to write the download to ${filePath}`, { cause, code: "SG_DOWNLOAD_FAILED" });
   }
-  return response.body;
 }

@@ -1,0 +1,231 @@
+/**
+ * `downloadAttachment(…, { filePath })` streams the body to a temporary file next to `filePath` and renames it
+ * on success. A node:http site on 127.0.0.1 answers the RPCs (`get_session_token`) and serves files the way a
+ * test needs: large and generated on the fly, stalling, failing first, redirecting to another origin.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SgAbortError, SgTimeoutError, createClient, type Client, type HttpRequest, type TransportStrategy } from "@sg/core";
+import { scriptAuth } from "@sg/auth-script";
+import { jsonRpcTransport } from "@sg/transport";
+import { SgTransferError, downloadAttachment } from "./index.js";
+
+const TOKEN = "tok-5e1d-SECRET-stream";
+const MB = 1024 * 1024;
+
+/** A file request as the server saw it. */
+interface Seen {
+  readonly url: string;
+  readonly headers: IncomingMessage["headers"];
+}
+
+/** A loopback server: RPCs are answered, GETs go to `files`. */
+interface Loopback {
+  readonly url: string;
+  readonly seen: Seen[];
+  /** Resolves when the client hangs up on the first file request. */
+  readonly hungUp: Promise<void>;
+  readonly server: Server;
+}
+
+let servers: Server[] = [];
+let dir = "";
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "sg-stream-"));
+});
+
+afterEach(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+async function loopback(files: (res: ServerResponse, n: number) => unknown): Promise<Loopback> {
+  const seen: Seen[] = [];
+  let hangUp: () => void = () => {};
+  const hungUp = new Promise<void>((resolve) => (hangUp = resolve));
+  const server = createServer((req, res) => {
+    if (req.method === "POST") {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+      req.on("end", () => {
+        const method = (JSON.parse(body) as { method_name: string }).method_name;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ results: method === "get_session_token" ? { session_id: TOKEN } : { version: [8, 0, 0] } }));
+      });
+      return;
+    }
+    seen.push({ url: req.url ?? "", headers: req.headers });
+    if (seen.length === 1) req.socket.on("close", hangUp);
+    Promise.resolve(files(res, seen.length)).catch(() => res.destroy());
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, hungUp, server };
+}
+
+function clientOf(site: Loopback): Client {
+  return createClient({ site: site.url, transport: jsonRpcTransport({ retry: { baseDelayMs: 1 } }), auth: scriptAuth({ scriptName: "stream", scriptKey: "0".repeat(64) }) });
+}
+
+/** Chunk `i` of a generated file: 64 KiB that differ from chunk to chunk. */
+function chunkOf(i: number): Buffer {
+  return Buffer.alloc(64 * 1024, createHash("sha256").update(`chunk ${i}`).digest());
+}
+
+async function write(res: ServerResponse, chunk: Buffer): Promise<void> {
+  if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+}
+
+/** Resolves once a `.part` file of at least `bytes` exists in the test folder (false after `ms`). */
+async function partFile(bytes: number, ms = 10_000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
+    const part = readdirSync(dir).find((name) => name.endsWith(".part"));
+    if (part && statSync(join(dir, part)).size >= bytes) return true;
+  }
+  return false;
+}
+
+/** Answer 200 with `text` in two parts, the second only once the first is on disk (proves the body was streamed). */
+async function twoParts(res: ServerResponse, text: string): Promise<void> {
+  res.writeHead(200, { "content-type": "application/octet-stream" });
+  await write(res, Buffer.from(text.slice(0, 6)));
+  if (!(await partFile(6, 3000))) return void res.destroy();
+  res.end(text.slice(6));
+}
+
+function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  return new Promise((resolve, reject) => createReadStream(path).on("data", (c) => hash.update(c)).on("error", reject).on("end", () => resolve(hash.digest("hex"))));
+}
+
+/** The error a promise rejects with. */
+function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => new Error("expected a rejection"),
+    (e: unknown) => e,
+  );
+}
+
+describe("downloadAttachment with filePath streams to disk", () => {
+  it("a 64 MB file generated on the fly lands byte-identical, written while it arrives, and no .part is left", async () => {
+    const chunks = 1024; // × 64 KiB = 64 MiB
+    const sent = createHash("sha256");
+    const site = await loopback(async (res) => {
+      res.writeHead(200, { "content-type": "video/quicktime", "content-length": String(chunks * 64 * 1024) });
+      for (let i = 0; i < chunks; i += 1) {
+        const chunk = chunkOf(i);
+        sent.update(chunk);
+        await write(res, chunk);
+        // Halfway, wait until the first half is on disk: a client buffering the body in memory never gets here.
+        if (i === chunks / 2 && !(await partFile(16 * MB))) return res.destroy();
+      }
+      res.end();
+    });
+    const target = join(dir, "plate.mov");
+    expect(await downloadAttachment(clientOf(site), 42, { filePath: target })).toBe(target);
+    expect(statSync(target).size).toBe(64 * MB);
+    expect(await sha256File(target)).toBe(sent.digest("hex"));
+    expect(readdirSync(dir)).toEqual(["plate.mov"]);
+    expect(site.seen[0]!.headers.cookie).toBe(`_session_id=${TOKEN}`);
+  });
+
+  it("a body that stalls past timeoutMs fails with SgTimeoutError, is not retried, and leaves filePath as it was", async () => {
+    const site = await loopback(async (res) => {
+      res.writeHead(200, { "content-type": "video/quicktime", "content-length": String(8 * MB) });
+      await write(res, Buffer.alloc(MB, 1)); // then nothing more
+    });
+    const target = join(dir, "plate.mov");
+    writeFileSync(target, "the previous version");
+    const t0 = performance.now();
+    const error = await failure(downloadAttachment(clientOf(site), 42, { filePath: target, timeoutMs: 400 }));
+    expect(error).toBeInstanceOf(SgTimeoutError);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(String(error)).not.toContain(TOKEN);
+    await site.hungUp;
+    expect(site.seen).toHaveLength(1); // a partly read body is never fetched again
+    expect(readdirSync(dir)).toEqual(["plate.mov"]);
+    expect(readFileSync(target, "utf8")).toBe("the previous version");
+  });
+
+  it("an abort mid-body ends the download at once with SgAbortError, drops the connection and leaves no file", async () => {
+    const site = await loopback(async (res) => {
+      res.writeHead(200, { "content-type": "video/quicktime", "content-length": String(64 * MB) });
+      await write(res, Buffer.alloc(2 * MB, 2)); // then stalls
+    });
+    const controller = new AbortController();
+    const target = join(dir, "plate.mov");
+    const download = failure(downloadAttachment(clientOf(site), 42, { filePath: target, signal: controller.signal }));
+    expect(await partFile(1)).toBe(true); // the body is being written when the abort comes
+    const t0 = performance.now();
+    controller.abort();
+    expect(await download).toBeInstanceOf(SgAbortError);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    await site.hungUp;
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("a 503 before the body is retried, then the file is streamed", async () => {
+    const site = await loopback((res, n) => {
+      if (n === 1) res.writeHead(503, { "content-type": "text/plain", "retry-after": "0" }).end("busy");
+      else return twoParts(res, "second time lucky");
+    });
+    const target = join(dir, "notes.txt");
+    expect(await downloadAttachment(clientOf(site), 42, { filePath: target })).toBe(target);
+    expect(readFileSync(target, "utf8")).toBe("second time lucky");
+    expect(site.seen).toHaveLength(2);
+    expect(readdirSync(dir)).toEqual(["notes.txt"]);
+  });
+
+  it("a redirect to storage on another origin carries no credentials and is streamed from there", async () => {
+    const storage = await loopback((res) => twoParts(res, "stored bytes"));
+    const site = await loopback((res) => res.writeHead(302, { location: `${storage.url}/bucket/plate.mov?X-Amz-Signature=abc` }).end());
+    const target = join(dir, "plate.mov");
+    expect(await downloadAttachment(clientOf(site), 42, { filePath: target })).toBe(target);
+    expect(readFileSync(target, "utf8")).toBe("stored bytes");
+    expect(site.seen[0]!.headers.cookie).toBe(`_session_id=${TOKEN}`);
+    expect(storage.seen[0]!.url).toBe("/bucket/plate.mov?X-Amz-Signature=abc");
+    expect(storage.seen[0]!.headers.cookie).toBeUndefined();
+    expect(storage.seen[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it("a refused download writes nothing, and a file that cannot be written is an SgTransferError", async () => {
+    const site = await loopback((res) => res.writeHead(404, { "content-type": "text/plain" }).end("no such attachment"));
+    const refused = await failure(downloadAttachment(clientOf(site), 42, { filePath: join(dir, "a.mov") }));
+    expect(refused).toBeInstanceOf(SgTransferError);
+    expect((refused as SgTransferError).status).toBe(404);
+    const ok = await loopback((res) => res.writeHead(200, { "content-type": "text/plain" }).end("bytes"));
+    const unwritable = await failure(downloadAttachment(clientOf(ok), 42, { filePath: join(dir, "missing-folder", "a.mov") }));
+    expect(unwritable).toBeInstanceOf(SgTransferError);
+    expect((unwritable as SgTransferError).code).toBe("SG_DOWNLOAD_FAILED");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("asks for a stream only with filePath, and writes the bytes of a transport that cannot stream", async () => {
+    const asked: HttpRequest[] = [];
+    const transport: TransportStrategy = {
+      name: "bytes only",
+      send: async (request) => (request.method === "get_session_token" ? { session_id: TOKEN } : { version: [8, 0, 0] }),
+      http: async (request) => {
+        asked.push(request);
+        return { status: 200, headers: new Headers(), body: new TextEncoder().encode("buffered") };
+      },
+    };
+    const client = createClient({ site: "https://studio.example.com", transport, auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
+    expect(new TextDecoder().decode(await downloadAttachment(client, 7))).toBe("buffered");
+    const target = join(dir, "b.txt");
+    expect(await downloadAttachment(client, 7, { filePath: target })).toBe(target);
+    expect(readFileSync(target, "utf8")).toBe("buffered");
+    expect(asked.map((r) => r.responseBody)).toEqual([undefined, "stream"]);
+    expect(existsSync(target)).toBe(true);
+    expect(readdirSync(dir)).toEqual(["b.txt"]);
+  });
+});
