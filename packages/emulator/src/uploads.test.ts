@@ -86,8 +86,11 @@ describe('uploads and downloads', () => {
     expect(lines[0]).toBe('1');
     const put = await fetch(lines[1]!, { method: 'PUT', body: data, headers: { 'content-type': 'image/x-exr' } });
     expect(put.status).toBe(200);
+    // A refused link (no such entity) leaves the upload pending, so the corrected link still finds its bytes.
+    expect(await post('/upload/api_link_file', new URLSearchParams({ ...t.script, entity_type: 'Version', entity_id: '999999', field_name: 'sg_uploaded_movie', upload_link_info: info }))).toMatch(/^0\n/);
     const linked = await post('/upload/api_link_file', new URLSearchParams({ ...t.script, entity_type: 'Version', entity_id: '2', field_name: 'sg_uploaded_movie', upload_link_info: info }));
     const id = idOf(linked);
+    expect(await post('/upload/api_link_file', new URLSearchParams({ ...t.script, entity_type: 'Version', entity_id: '2', field_name: 'sg_uploaded_movie', upload_link_info: info }))).toMatch(/^0\n.*unknown upload/);
     const { session_id } = await t.call('get_session_token', t.script);
     const dl = await fetch(`${t.h.url}/file_serve/attachment/${id}`, { headers: { cookie: `_session_id=${session_id}` } });
     expect(Buffer.from(await dl.arrayBuffer()).equals(data)).toBe(true);

@@ -207,10 +207,11 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
         const uploadId = lines[4]?.trim() ?? '';
         const pending = emulator.uploads.byId.get(uploadId);
         if (!pending || !pending.data) throw badInput('api_link_file: unknown upload, or its bytes were never PUT to the upload URL');
-        emulator.uploads.byId.delete(uploadId);
         const file: MultipartFile = { filename: pending.filename, contentType: pending.contentType, data: pending.data };
         const isThumb = pending.uploadType === 'Thumbnail';
         const id = attach(site, principal, targetRow(site, f), file, isThumb ? 'thumb_image' : f['field_name'] || undefined, f['display_name'], f['tag_list'], isTrue(f['filmstrip']));
+        // Forgotten only once linked: a link refused (bad entity, field) can be sent again with the same upload.
+        emulator.uploads.byId.delete(uploadId);
         return ok(`1:${id}\n`);
       }
       default:
