@@ -141,6 +141,32 @@ describe("cloud (S3) uploads, when info announces them", () => {
   }, 30_000);
 });
 
+describe("cloud multipart uploads without ETags", () => {
+  it("stop at the first part storage answers without an ETag, saying why, before completing or linking", async () => {
+    // Storage that hides ETag (a browser whose bucket CORS does not expose it looks the same to the client).
+    const noEtag = async (input: string, init: RequestInit): Promise<Response> => {
+      const response = await fetch(input, init);
+      if (init.method === "PUT") return new Response(await response.arrayBuffer(), { status: response.status });
+      if (typeof init.body !== "string" || !init.body.includes('"method_name":"info"')) return response;
+      return new Response(JSON.stringify({ ...((await response.json()) as object), s3_direct_uploads_enabled: true }), { headers: { "content-type": "application/json" } });
+    };
+    const { client, api } = otherClient(site.emulator.url, { fetch: noEtag });
+    try {
+      const version = await api.create("Version", { code: "cloud_no_etag", project });
+      const before = site.emulator.requests().length;
+      const error = await api.upload("Version", version.id, new File([Buffer.alloc(20_000_001, 1)], "two-parts.mov"), { fieldName: "sg_uploaded_movie" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgTransferError);
+      expect((error as SgTransferError).message).toContain("storage answered part 1 of two-parts.mov without an ETag header");
+      expect((error as SgTransferError).hint).toContain("CORS");
+      const paths = site.emulator.requests().slice(before).map((r) => r.path);
+      expect(paths.filter((p) => p.includes("/part/"))).toHaveLength(1);
+      expect(paths.some((p) => p.endsWith("api_complete_multipart_upload") || p.endsWith("api_link_file"))).toBe(false);
+    } finally {
+      await client.close();
+    }
+  }, 30_000);
+});
+
 describe("cloud storage PUTs", () => {
   it("are retried on 503 (S3 SlowDown), like the Python client: repeating a PUT to the same URL cannot duplicate anything", async () => {
     const puts: number[] = [];

@@ -195,7 +195,10 @@ async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpl
     const etags: string[] = [];
     for (let part = 1, offset = 0; offset < file.size; part++, offset += MULTIPART_CHUNK) {
       const partReply = await post("/upload/api_get_upload_link_for_part", { upload_type: uploadType, filename: file.name, timestamp, upload_id: uploadId, part_number: String(part) });
-      etags.push(await put(partReply.split("\n")[1] ?? "", file.file.slice(offset, offset + MULTIPART_CHUNK)));
+      const etag = await put(partReply.split("\n")[1] ?? "", file.file.slice(offset, offset + MULTIPART_CHUNK));
+      // Completing needs every part's ETag; without one the site's refusal would not say why.
+      if (!etag) throw new SgTransferError(`${PREFIX}: storage answered part ${part} of ${file.name} without an ETag header`, { status: 200, reply: "", code: "SG_UPLOAD_FAILED", hint: "In a browser, the bucket's CORS rules must expose the ETag header." });
+      etags.push(etag);
     }
     await post("/upload/api_complete_multipart_upload", { upload_type: uploadType, filename: file.name, timestamp, upload_id: uploadId, etags: etags.join(",") });
   } else {
