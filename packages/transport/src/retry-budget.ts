@@ -1,4 +1,4 @@
-/** Options of the per-transport retry budget (a token bucket, Smithy style). */
+/** Options of the per-transport retry budget (a token bucket). */
 export interface RetryBudgetOptions {
   /** Tokens in a full bucket. Default 500. */
   readonly capacity?: number;
@@ -53,7 +53,7 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
   };
 }
 
-/** A budget that never runs out (`retryBudget: false`). */
+/** A budget that never runs out (`retry: { budget: false }`). */
 export const UNLIMITED_RETRY_BUDGET: RetryBudget = Object.freeze({
   acquire: (): number => 0,
   recordSuccess: (): void => {},
