@@ -16,6 +16,8 @@ describe("resolveOptions", () => {
     [{ maxRedirects: 1.5 }, "@sg/transport: maxRedirects: expected an integer ≥ 0, got number 1.5"],
     [{ fetch: {} }, "@sg/transport: fetch: expected a function, got an empty object"],
     [{ retry: { maxAttempts: 0 } }, "@sg/transport: retry.maxAttempts: expected an integer ≥ 1, got number 0"],
+    [{ retry: { maxAtempts: 5 } }, "@sg/transport: retry.maxAtempts: expected one of the options maxAttempts, baseDelayMs, maxDelayMs, maxRetryAfterMs, retryWrites, onRetry, random, jitter, budget, got an unknown option 'maxAtempts'"],
+    [{ retry: { budget: { capacty: 10 } } }, "@sg/transport: retry.budget.capacty: expected one of the options capacity, retryCost, timeoutRetryCost, successRefill, got an unknown option 'capacty'"],
     [{ retry: { baseDelayMs: -5 } }, "@sg/transport: retry.baseDelayMs: expected a number ≥ 0, got number -5"],
     [{ retry: { maxDelayMs: Number.NaN } }, "@sg/transport: retry.maxDelayMs: expected a number ≥ 0, got number NaN"],
     [{ retry: { maxRetryAfterMs: null } }, "@sg/transport: retry.maxRetryAfterMs: expected a number ≥ 0, got null"],

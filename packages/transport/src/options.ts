@@ -112,8 +112,15 @@ export function checkMs(value: unknown, path: (string | number)[]): number | und
   return check<number>("ms", value, path);
 }
 
-/** Read the keys of `table` from `input` (an options object at `path`), checked, with the table's defaults. */
-function readTable<T>(input: Record<string, unknown>, path: string[], table: Readonly<Record<string, readonly [Kind, unknown]>>): T {
+/**
+ * Read the keys of `table` from `input` (an options object at `path`), checked, with the table's defaults.
+ * Any other key than those and `also` is refused, so a misspelt nested option is not silently ignored.
+ */
+function readTable<T>(input: Record<string, unknown>, path: string[], table: Readonly<Record<string, readonly [Kind, unknown]>>, also: readonly string[] = []): T {
+  const known = [...Object.keys(table), ...also];
+  for (const key of Object.keys(input)) {
+    if (!known.includes(key)) throw new SgValidationError(PREFIX, { path: [...path, key], expected: `one of the options ${known.join(", ")}`, received: `an unknown option '${key}'` });
+  }
   const out: Record<string, unknown> = {};
   for (const key in table) {
     const [kind, fallback] = table[key]!;
@@ -185,7 +192,7 @@ export function resolveOptions(input: unknown, known: readonly string[] = OPTION
     if (!isObject(retry)) fail(["retry"], "retry options or false", retry);
     const jitter = retry["jitter"];
     if (jitter !== undefined && jitter !== "none" && jitter !== "full" && jitter !== "equal") fail(["retry", "jitter"], "'none', 'full' or 'equal'", jitter);
-    const r = readTable<RetryPolicy & { onRetry: OnRetry | undefined; random: () => number }>(retry, ["retry"], RETRY);
+    const r = readTable<RetryPolicy & { onRetry: OnRetry | undefined; random: () => number }>(retry, ["retry"], RETRY, ["jitter", "budget"]);
     ({ onRetry, random } = r);
     policy = { maxAttempts: r.maxAttempts, baseDelayMs: r.baseDelayMs, maxDelayMs: r.maxDelayMs, jitter: (jitter as JitterMode | undefined) ?? D.jitter, maxRetryAfterMs: r.maxRetryAfterMs, retryWrites: r.retryWrites };
     const b = retry["budget"];
@@ -195,7 +202,7 @@ export function resolveOptions(input: unknown, known: readonly string[] = OPTION
       budget = readTable<Required<RetryBudgetOptions>>(b as Record<string, unknown>, ["retry", "budget"], BUDGET);
     }
   }
-  const top = readTable<Pick<ResolvedOptions, "localized" | "timeoutMs" | "deadlineMs" | "transferTimeoutMs" | "transferDeadlineMs" | "fetch" | "maxRedirects">>(o, [], TOP_LEVEL);
+  const top = readTable<Pick<ResolvedOptions, "localized" | "timeoutMs" | "deadlineMs" | "transferTimeoutMs" | "transferDeadlineMs" | "fetch" | "maxRedirects">>(o, [], TOP_LEVEL, known);
   return { ...top, userAgentSuffix: (ua as string | undefined) || undefined, policy, budget, onRetry, random, dispatcher: dispatcher as object | undefined };
 }
 
