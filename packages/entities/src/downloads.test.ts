@@ -96,7 +96,7 @@ describe("downloads against the emulator", () => {
   });
 
   it("a local file link is read from its local_path, with no request, like Python's file:// download", async () => {
-    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+    const { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const dir = mkdtempSync(join(tmpdir(), "sg-local-"));
@@ -116,6 +116,12 @@ describe("downloads against the emulator", () => {
       const missing = await site.api.downloadAttachment({ ...link, local_path: join(dir, "gone.exr") }).catch((e: unknown) => e);
       expect(missing).toBeInstanceOf(SgTransferError);
       expect((missing as SgTransferError).code).toBe("SG_DOWNLOAD_FAILED");
+      // A copy that fails (here: the link points at a folder) leaves the file already at filePath as it was.
+      mkdirSync(join(dir, "a-folder"));
+      const failed = await site.api.downloadAttachment({ ...link, local_path: join(dir, "a-folder") }, { filePath: copy }).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(SgTransferError);
+      expect(readFileSync(copy, "utf8")).toBe("local bytes");
+      expect(readdirSync(dir).filter((name) => name.endsWith(".part"))).toEqual([]);
       await site.api.delete("LocalStorage", storage.id);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -100,11 +100,15 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
     // A local file link: read it from disk, as Python's urllib does with its file:// url. Nothing is sent.
     const local = isPlainObject(attachment) && typeof attachment["local_path"] === "string" ? attachment["local_path"] : decodeURIComponent(where.pathname);
     const fs = await import("node:fs/promises");
+    const temp = filePath === undefined ? undefined : partPath(filePath);
     try {
-      if (filePath === undefined) return new Uint8Array(await fs.readFile(local));
-      await fs.copyFile(local, filePath);
+      if (filePath === undefined || temp === undefined) return new Uint8Array(await fs.readFile(local));
+      // Through a temporary file, as for HTTP downloads: a failed copy removes its target, never filePath.
+      await fs.copyFile(local, temp);
+      await fs.rename(temp, filePath);
       return filePath;
     } catch (cause) {
+      if (temp !== undefined) await fs.rm(temp, { force: true });
       throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
     }
   }
@@ -134,6 +138,11 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
   return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream);
 }
 
+/** A temporary file next to `filePath` (same folder, so renaming it into place is atomic). */
+function partPath(filePath: string): string {
+  return `${filePath}.${Math.random().toString(36).slice(2, 10)}.part`;
+}
+
 /**
  * Write a download to `filePath` through a temporary file next to it (same folder, so the rename is atomic):
  * from `stream` chunk by chunk when the transport streamed, else `bytes`. On failure the temporary file is
@@ -142,7 +151,7 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
  */
 async function writeDownload(filePath: string, bytes: Uint8Array, stream: ReadableStream<Uint8Array> | undefined): Promise<string> {
   const fs = await import("node:fs/promises");
-  const temp = `${filePath}.${Math.random().toString(36).slice(2, 10)}.part`;
+  const temp = partPath(filePath);
   const reader = stream?.getReader();
   try {
     const file = await fs.open(temp, "wx");
