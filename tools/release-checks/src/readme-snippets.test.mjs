@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { publicPackages, repoRoot } from "./workspace.mjs";
 
-// Every ```ts block of the README and of each package README is type-checked against the built packages,
+// The ```ts blocks of the README and of each package README are type-checked against the built packages,
 // so documentation cannot drift from the code it shows.
 const docs = [join(repoRoot, "README.md"), ...publicPackages().map((p) => join(p.dir, "README.md"))];
 // The root README's blocks, and every package README block that is a complete program (it imports an
@@ -12,7 +12,7 @@ const docs = [join(repoRoot, "README.md"), ...publicPackages().map((p) => join(p
 const blocks = docs.flatMap((file) =>
   [...readFileSync(file, "utf8").matchAll(/```ts\n([\s\S]*?)```/g)]
     .map((m, i) => ({ file: file.slice(repoRoot.length + 1), index: i, code: m[1] }))
-    .filter((b) => b.file === "README.md" || /^import .* from "@sg\//m.test(b.code)),
+    .filter((b) => b.file === "README.md" || /^import .* from ["']@sg\//m.test(b.code)),
 );
 
 /** Names the prose around snippets takes as given, declared only when the snippet does not define them. */
