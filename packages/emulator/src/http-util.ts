@@ -18,21 +18,20 @@ export interface HttpReply {
 /** Largest body the emulator reads (uploads included). */
 export const MAX_BODY_BYTES: number = 256 * 1024 * 1024;
 
-/** Reads the whole request body. */
+/**
+ * Reads the whole request body. A body over {@link MAX_BODY_BYTES} is read to its end but not kept, then
+ * refused, so that the caller can still answer (413) on the connection instead of dropping it.
+ */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('Request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > MAX_BODY_BYTES) chunks = [];
+      else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new Error(`Request body too large (over ${MAX_BODY_BYTES} bytes)`)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }

@@ -124,6 +124,24 @@ describe('uploads and downloads', () => {
     expect(await dl.text()).toBe('first second');
   });
 
+  it('answers a body over the size limit with 413 instead of dropping the connection', async () => {
+    const { MAX_BODY_BYTES } = await import('./http-util.js');
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > MAX_BODY_BYTES) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${t.h.url}/upload/upload_file`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain('Request body too large');
+    // the emulator goes on answering
+    expect((await t.call('read', t.script, { type: 'Shot', return_fields: ['id'], paging: { entities_per_page: 1 } })).entities).toHaveLength(1);
+  }, 60_000);
+
   it('answers bad uploads with a 0 reply', async () => {
     expect(await post('/upload/upload_file', form({ ...t.script, script_key: 'bad', entity_type: 'Shot', entity_id: '1' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);
     expect(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '9999' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);
