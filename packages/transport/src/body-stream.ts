@@ -15,12 +15,13 @@ import { callLimits } from "./timeouts.js";
 export function limitedBody(source: ReadableStream<Uint8Array>, o: AttemptLoopOptions, startedAt: number): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   const limits = callLimits(o.signal, o.deadlineMs, o.method, startedAt);
-  // whatever stops the limits cancels the fetch body: the connection drops and a pending read ends
-  const hold = (signal: AbortSignal): void => void onAbort(signal, () => void reader.cancel().catch(() => {}));
   const end = (): void => {
     limits.dispose();
     o.inflight.delete(limits);
   };
+  // whatever stops the limits cancels the fetch body: the connection drops and a pending read ends; a stop
+  // also lets go of the limits at once (nobody may ever read again: the next read still gets the error)
+  const hold = (signal: AbortSignal): void => void onAbort(signal, () => (reader.cancel().catch(() => {}), limits.stopError() && end()));
   o.inflight.add(limits);
   hold(limits.sleep()); // between reads only the deadline runs
   return new ReadableStream<Uint8Array>(

@@ -7,7 +7,11 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { SgAbortError, SgNetworkError, SgTimeoutError } from "@sg/core";
 import type { Credentials, HttpResponse } from "@sg/core";
+import type { Inflight } from "./attempt-loop.js";
+import { createHttpExchanger, httpExchange } from "./http-exchange.js";
 import { jsonRpcTransport } from "./index.js";
+import { resolveOptions } from "./options.js";
+import { UNLIMITED_RETRY_BUDGET } from "./retry-budget.js";
 import { contextFor, useTestServers } from "./test-support/server.js";
 
 const session: Credentials = { kind: "session", sessionToken: "SESSION-marker-456" };
@@ -115,6 +119,20 @@ describe("http(): streamed bodies", () => {
     const { error } = await failure(drain(late.stream));
     expect(error).toBeInstanceOf(SgTimeoutError);
     expect((error as SgTimeoutError).scope).toBe("deadline");
+  });
+
+  it("a body stopped while nobody reads it lets go of its limits at once, not at a read that may never come", async () => {
+    // A caller that never reads nor cancels: the deadline drops the connection, and the exchange must also
+    // leave the transport's in-flight set (and the caller signal's subscribers), or each one is kept for good.
+    const server = await stallingServer(1024, 4 * MB);
+    const inflight: Inflight = new Set();
+    const deps = { options: resolveOptions({}), budget: UNLIMITED_RETRY_BUDGET, userAgent: "t", inflight, exchange: createHttpExchanger(undefined, undefined) };
+    const res = await httpExchange({ method: "GET", target: "/f", kind: "read", responseBody: "stream", deadlineMs: 200, signal: new AbortController().signal }, contextFor(server.url), deps);
+    expect(inflight.size).toBe(1);
+    await server.closed;
+    expect(inflight.size).toBe(0);
+    // a late reader still learns why the body ended
+    expect((await failure(drain(res.stream))).error).toBeInstanceOf(SgTimeoutError);
   });
 
   it("a connection reset mid-body is a network error, not retried, without the credentials", async () => {
