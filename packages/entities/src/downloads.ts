@@ -108,7 +108,7 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
       await fs.rename(temp, filePath);
       return filePath;
     } catch (cause) {
-      if (temp !== undefined) await fs.rm(temp, { force: true });
+      if (temp !== undefined) await fs.rm(temp, { force: true }).catch(() => {}); // the copy's error is the one to report
       throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
     }
   }
@@ -166,7 +166,7 @@ async function writeDownload(filePath: string, bytes: Uint8Array, stream: Readab
     return filePath;
   } catch (cause) {
     reader?.cancel().catch(() => {});
-    await fs.rm(temp, { force: true });
+    await fs.rm(temp, { force: true }).catch(() => {}); // the download's error is the one to report
     if (cause instanceof SgError) throw cause;
     throw new SgTransferError(`${PREFIX}: failed to write the download to ${filePath}`, { cause, code: "SG_DOWNLOAD_FAILED" });
   }
