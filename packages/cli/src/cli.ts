@@ -12,7 +12,7 @@ import { schemaCommand } from "./commands/schema.js";
 import { typegenCommand } from "./commands/typegen.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { createCommand, retireCommand, updateCommand } from "./commands/write.js";
-import { EXIT_INTERRUPTED, EXIT_OK, exitCodeFor, formatError } from "./exit-codes.js";
+import { EXIT_INTERRUPTED, EXIT_OK, InterruptedError, exitCodeFor, formatError } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
 
 /** Options of {@link runCli}. */
@@ -26,9 +26,11 @@ export interface RunCliOptions {
   readonly signal?: AbortSignal;
 }
 
-/** One line for an interrupted run (the abort reason, when it is a signal name such as `SIGINT`). */
-function interrupted(io: CliIo, signal: AbortSignal): number {
-  const reason: unknown = signal.reason;
+/**
+ * One line for an interrupted run: by `options.signal` (its reason, when it is a signal name such as
+ * `SIGINT`), or by Ctrl-C typed at a prompt ({@link InterruptedError}).
+ */
+function interrupted(io: CliIo, reason: unknown): number {
   io.stderr.write(`sg: interrupted${typeof reason === "string" ? ` (${reason})` : ""}\n`);
   return EXIT_INTERRUPTED;
 }
@@ -113,9 +115,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     }
     ctx = createCommandContext(args, io, options.signal);
     const code = await dispatch(ctx, options);
-    return options.signal?.aborted ? interrupted(io, options.signal) : code;
+    return options.signal?.aborted ? interrupted(io, options.signal.reason) : code;
   } catch (error) {
-    if (options.signal?.aborted) return interrupted(io, options.signal);
+    if (options.signal?.aborted) return interrupted(io, options.signal.reason);
+    if (error instanceof InterruptedError) return interrupted(io, "SIGINT");
     // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
     const debug = ctx?.debug ?? (argv.includes("--debug") || io.env["SG_DEBUG"] === "1");
     const secrets = ctx ? [...ctx.secrets] : [];

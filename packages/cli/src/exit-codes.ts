@@ -21,17 +21,16 @@ export class UsageError extends Error {
   }
 }
 
-/** Ctrl-C typed at a prompt with echo off (the terminal sends it as a character, not as SIGINT). Exits 130. */
+/** Ctrl-C typed at a prompt with echo off (the terminal sends it as a character, not as SIGINT); `runCli` ends as for SIGINT (130). */
 export class InterruptedError extends Error {
   constructor() {
-    super("interrupted (SIGINT)");
+    super("interrupted at a prompt");
     this.name = "InterruptedError";
   }
 }
 
 /** The exit status for an error. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof InterruptedError) return EXIT_INTERRUPTED;
   if (error instanceof UsageError || error instanceof SgValidationError) return EXIT_USAGE;
   return EXIT_API_ERROR;
 }
@@ -49,8 +48,6 @@ export function formatError(error: unknown, debug: boolean, scrub: (text: string
   } else if (error instanceof UsageError) {
     lines.push(`sg: ${error.message}`);
     if (error.hint) lines.push(`hint: ${error.hint}`);
-  } else if (error instanceof InterruptedError) {
-    lines.push(`sg: ${error.message}`);
   } else if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     lines.push(`sg: ${error.message.split("\n")[0]}${typeof code === "string" ? ` (${code})` : ""}`);
