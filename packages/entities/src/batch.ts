@@ -60,7 +60,8 @@ export type BatchResult = { readonly type: string; readonly id: number; readonly
  * Several creates, updates and deletes in one transaction (Python `batch`): all or nothing. Every request is
  * validated before anything is sent; an empty list sends nothing. Once the site has applied the batch, a
  * failure to decode the results' dates throws `SgPartialWriteError` with the results in `records`; a
- * reply that is not a list throws `SgProtocolError`.
+ * reply that is not one result per request, in order (a record for a create or update, a boolean for a delete),
+ * throws `SgProtocolError`.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param requests - Python-style requests (`request_type`, `entity_type`, `entity_id`, `data`, …).
@@ -104,6 +105,11 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
   const call = callOptions(ctx, options);
   const result = await ctx.call<unknown>("batch", wire, call);
   if (!Array.isArray(result)) throw badWriteReply("batch", "a list", result);
+  // Results are matched to requests by position: a list of another length, or a delete's slot holding a
+  // record (or the reverse), cannot be matched, so it is refused rather than handed back misaligned.
+  if (result.length !== wire.length || result.some((item, i) => (wire[i]?.request_type === "delete" ? typeof item !== "boolean" : !isPlainObject(item)))) {
+    throw badWriteReply("batch", `one result per request in order (${wire.length}: a record for each create and update, true or false for each delete)`, result);
+  }
   try {
     return (await Promise.all(result.map((item, i) => (isPlainObject(item) ? finishRecord(ctx, types[i] ?? "", item, call) : item)))) as BatchResult[];
   } catch (error) {

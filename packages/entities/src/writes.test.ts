@@ -222,6 +222,42 @@ describe("batch replies that are not a list (loopback site)", () => {
   });
 });
 
+describe("batch replies that cannot be matched to the requests (loopback site)", () => {
+  // Results are matched to requests by position. A short list, or a record where a delete's boolean belongs,
+  // would hand the caller results for the wrong requests; the batch has landed, so this is an error that
+  // says so, never a misaligned list.
+  const requests = [
+    { request_type: "create", entity_type: "Shot", data: { code: "a" } },
+    { request_type: "delete", entity_type: "Shot", entity_id: 7 },
+  ] as const;
+  it.each([
+    ["a result missing", [{ type: "Shot", id: 1 }]],
+    ["a result too many", [{ type: "Shot", id: 1 }, true, true]],
+    ["the results swapped", [true, { type: "Shot", id: 1 }]],
+    ["a create answered with a boolean", [true, true]],
+  ])("%s is SgProtocolError naming the count, not a list", async (_name, reply) => {
+    const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : reply));
+    try {
+      const error = await batch(loopback.client, requests).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgProtocolError);
+      expect((error as SgProtocolError).reason).toMatch(/'batch' did not return one result per request in order \(2: /);
+      expect((error as SgProtocolError).hint).toMatch(/may have landed/);
+      expect(loopback.methods.filter((m) => m === "batch")).toHaveLength(1);
+    } finally {
+      await loopback.close();
+    }
+  });
+
+  it("accepts false for a delete (an entity already retired), as the site may answer", async () => {
+    const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : [{ type: "Shot", id: 1, code: "a" }, false]));
+    try {
+      expect(await batch(loopback.client, requests)).toEqual([{ type: "Shot", id: 1, code: "a" }, false]);
+    } finally {
+      await loopback.close();
+    }
+  });
+});
+
 describe("a create reply that is not a record (loopback site)", () => {
   it("is SgProtocolError whose hint, like batch's, says the write may have landed", async () => {
     const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : []));
