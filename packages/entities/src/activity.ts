@@ -9,7 +9,7 @@ import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { parseRecord } from "./records.js";
-import { checkEntityType, checkFieldList, checkId, checkInt, checkObject, checkOptions } from "./validate.js";
+import { checkEntityFields, checkEntityType, checkId, checkInt, checkOptions } from "./validate.js";
 
 /** Extra fields to return per entity type, e.g. `{ Note: ["tasks"], Reply: ["user"] }`. */
 export type EntityFields = { readonly [entityType: string]: readonly string[] };
@@ -48,16 +48,6 @@ export interface ActivityStream {
   readonly [key: string]: unknown;
 }
 
-function entityFields(value: unknown, path: readonly (string | number)[]): Record<string, string[]> {
-  const o = checkObject(value, path, "an object { EntityType: [fields] }");
-  const out: Record<string, string[]> = {};
-  for (const [type, fields] of Object.entries(o)) {
-    checkEntityType(type, [...path, type]);
-    out[type] = checkFieldList(fields, [...path, type]);
-  }
-  return out;
-}
-
 /**
  * An entity's activity stream, newest first (Python `activity_stream_read`).
  *
@@ -78,7 +68,7 @@ export async function activityStreamRead(target: unknown, entityType: unknown, e
     max_id: options["maxId"] === undefined ? null : checkInt(options["maxId"], ["options", "maxId"], 0),
     min_id: options["minId"] === undefined ? null : checkInt(options["minId"], ["options", "minId"], 0),
     limit: options["limit"] === undefined ? null : checkInt(options["limit"], ["options", "limit"], 1),
-    entity_fields: options["entityFields"] === undefined ? {} : entityFields(options["entityFields"], ["options", "entityFields"]),
+    entity_fields: options["entityFields"] === undefined ? {} : checkEntityFields(options["entityFields"], ["options", "entityFields"]),
   };
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("activityStreamRead", [6, 2, 0], call);
@@ -98,7 +88,7 @@ export async function noteThreadRead(target: unknown, noteId: unknown, rawOption
   const ctx = contextOf(target);
   const id = checkId(noteId, ["noteId"]);
   const options = checkOptions(rawOptions, ["options"]);
-  const payload = { note_id: id, entity_fields: options["entityFields"] === undefined ? {} : entityFields(options["entityFields"], ["options", "entityFields"]) };
+  const payload = { note_id: id, entity_fields: options["entityFields"] === undefined ? {} : checkEntityFields(options["entityFields"], ["options", "entityFields"]) };
   const call = callOptions(ctx, options);
   await ctx.requireVersion("noteThreadRead", [6, 2, 0], call);
   const result = await ctx.call<unknown>("note_thread_contents", payload, call);

@@ -54,6 +54,17 @@ export function checkFieldList(value: unknown, path: Path, allowEmpty = true): s
   return value.map((f, i) => checkFieldPath(f, [...path, i]));
 }
 
+/** Extra fields per entity type, `{ EntityType: [fields] }` (the `entity_fields` of activity, note threads, navigation). */
+export function checkEntityFields(value: unknown, path: Path): Record<string, string[]> {
+  const o = checkObject(value, path, "an object { EntityType: [fields] }");
+  const out: Record<string, string[]> = {};
+  for (const [type, fields] of Object.entries(o)) {
+    checkEntityType(type, [...path, type]);
+    out[type] = checkFieldList(fields, [...path, type]);
+  }
+  return out;
+}
+
 /** An entity id: a positive integer. */
 export function checkId(value: unknown, path: Path): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) fail(path, "an entity id (a positive integer)", value);
