@@ -1,24 +1,37 @@
 /** Test helper: a node:http JSON-RPC site on 127.0.0.1 whose answers a test chooses, for replies the emulator never gives. */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createClient, type Client } from "@sg/core";
+import { createClient, type Client, type TransportStrategy } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { jsonRpcTransport } from "@sg/transport";
+
+/** What an answer function returns to reset the connection after the request arrived, instead of replying. */
+export const DROP_CONNECTION: unique symbol = Symbol("drop connection");
 
 /** A running loopback site and a script-authenticated client talking to it. */
 export interface LoopbackSite {
   readonly client: Client;
   /** RPC method names received, in order. */
   readonly methods: string[];
+  /** RPCs received, in order: the method name and the payload (`params[1]`) as decoded from the body. */
+  readonly requests: { readonly method: string; readonly payload: unknown }[];
   close(): Promise<void>;
 }
 
+/** Options of {@link startLoopbackSite}. */
+export interface LoopbackOptions {
+  /** The client's transport (default `jsonRpcTransport()`), e.g. one with a short retry backoff. */
+  readonly transport?: TransportStrategy;
+}
+
 /**
- * Start a site that answers every RPC with `{ results: answer(method, payload) }` as JSON. `info` is answered
- * the same way, so a test picks the site's version too.
+ * Start a site that answers every RPC with `{ results: answer(method, payload) }` as JSON, or resets the
+ * connection when `answer` returns {@link DROP_CONNECTION}. `info` is answered the same way, so a test picks
+ * the site's version too.
  */
-export async function startLoopbackSite(answer: (method: string, payload: unknown) => unknown): Promise<LoopbackSite> {
+export async function startLoopbackSite(answer: (method: string, payload: unknown) => unknown, options: LoopbackOptions = {}): Promise<LoopbackSite> {
   const methods: string[] = [];
+  const requests: { method: string; payload: unknown }[] = [];
   const server = createServer((req, res) => {
     let body = "";
     req.setEncoding("utf8");
@@ -26,16 +39,23 @@ export async function startLoopbackSite(answer: (method: string, payload: unknow
     req.on("end", () => {
       const rpc = JSON.parse(body) as { method_name: string; params: unknown[] };
       methods.push(rpc.method_name);
+      requests.push({ method: rpc.method_name, payload: rpc.params[1] });
+      const reply = answer(rpc.method_name, rpc.params[1]);
+      if (reply === DROP_CONNECTION) {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-      res.end(JSON.stringify({ results: answer(rpc.method_name, rpc.params[1]) ?? null }));
+      res.end(JSON.stringify({ results: reply ?? null }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const client = createClient({ site: `http://127.0.0.1:${port}`, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "loopback", scriptKey: "0".repeat(64) }) });
+  const client = createClient({ site: `http://127.0.0.1:${port}`, transport: options.transport ?? jsonRpcTransport(), auth: scriptAuth({ scriptName: "loopback", scriptKey: "0".repeat(64) }) });
   return {
     client,
     methods,
+    requests,
     close: async () => {
       await client.close();
       server.closeAllConnections();
