@@ -42,7 +42,7 @@ function ownNodeImports(meta: Metafile): string[] {
 }
 
 const FIND_PATH = ["context", "filters", "find", "paging", "records", "validate"];
-const NEVER_ON_FIND_PATH = ["uploads", "downloads", "transfer", "schema", "summarize", "create", "update", "batch", "entity-api", "site-settings", "activity", "follow", "text-search", "errors"];
+const NEVER_ON_FIND_PATH = ["uploads", "downloads", "transfer", "schema", "summarize", "create", "update", "batch", "entity-api", "site-settings", "activity", "follow", "text-search", "nav", "errors"];
 
 describe("bundles", () => {
   it.each(["neutral", "node"] as const)("a find-only program bundles only the find path (%s)", async (platform) => {

@@ -15,6 +15,7 @@ import { downloadAttachment, getAttachmentDownloadUrl, type AttachmentInput, typ
 import type { FiltersInput } from "./filters.js";
 import { find, findOne, iterate, type FindOneOptions, type FindOptions } from "./find.js";
 import { follow, followers, following, unfollow, type FollowingOptions } from "./follow.js";
+import { navExpand, navSearchEntity, navSearchString, type NavExpandOptions, type NavSearchOptions } from "./nav.js";
 import { deleteEntity, revive } from "./retire.js";
 import {
   schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
@@ -169,6 +170,27 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   /** Export a page marked "API Exportable" as CSV text (Python `export_page`). */
   exportPage(pageId: number, format: "csv", options?: ExportPageOptions): Promise<string>;
 
+  /**
+   * Expand the navigation hierarchy at a path, e.g. `"/Project/65"` (Python `nav_expand`, experimental on the
+   * site): RPC `nav_expand` `{ path, seed_entity_field, entity_fields }`, absent options sent as `null`.
+   * Resolves to the site's answer, unchanged.
+   */
+  navExpand(path: string, options?: NavExpandOptions): Promise<unknown>;
+
+  /**
+   * Search the navigation hierarchy below a path for a text (Python `nav_search_string`, experimental on the
+   * site): RPC `nav_search` `{ root_path, seed_entity_field, search_criteria: { search_string } }`.
+   * Resolves to the site's answer, unchanged.
+   */
+  navSearchString(rootPath: string, searchString: string, options?: NavSearchOptions): Promise<unknown>;
+
+  /**
+   * Search the navigation hierarchy below a path for an entity (Python `nav_search_entity`, experimental on the
+   * site): RPC `nav_search` `{ root_path, seed_entity_field, search_criteria: { entity: { type, id } } }`.
+   * Resolves to the site's answer, unchanged.
+   */
+  navSearchEntity(rootPath: string, entity: EntityRef, options?: NavSearchOptions): Promise<unknown>;
+
   /** Upload a file to an entity, optionally into a field; returns the Attachment id (Python `upload`). */
   upload(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: UploadOptions): Promise<number>;
 
@@ -217,6 +239,7 @@ export function entityApi<S extends SiteSchema = LooseSchema, D extends DateMode
     schemaRead, schemaEntityRead, schemaFieldRead, schemaFieldCreate, schemaFieldUpdate, schemaFieldDelete,
     follow, unfollow, followers, following, activityStreamRead, noteThreadRead, preferencesRead, workScheduleRead,
     workScheduleUpdate, userSubscriptionsRead, userSubscriptionsCreate, updateProjectLastAccessed, exportPage,
+    navExpand, navSearchString, navSearchEntity,
     upload, uploadThumbnail, uploadFilmstripThumbnail, shareThumbnail, downloadAttachment, getAttachmentDownloadUrl,
     getSessionToken, info,
   };
