@@ -63,8 +63,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // before sending anything (and core checks http() before asking for credentials), ~0.2 KB; then from
     // 34 KB for safety found in review: a batch or write that landed before a failed date decode is a
     // partial write carrying its records, batch replies and modes are checked, dates outside the wire's
-    // years are refused, refused headers and timer-overflowing limits are caught before sending (~0.9 KB).
-    ratchet: 35 * KB,
+    // years are refused, refused headers and timer-overflowing limits are caught before sending (~0.9 KB);
+    // then from 35 KB for the three navigation methods of the Python client, navExpand, navSearchString and
+    // navSearchEntity, with their input checks (~0.3 KB).
+    ratchet: 36 * KB,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
