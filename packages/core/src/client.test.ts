@@ -95,8 +95,17 @@ describe("createClient", () => {
     expect(auth.refreshes).toBe(0);
     await sg.call("create", { type: "Shot" });
     await sg.call("read", {}, { timeoutMs: 5 });
+    // The navigation RPCs only read, so a reset after sending may be retried.
+    await sg.call("nav_expand", { path: "/Project/1" });
+    await sg.call("nav_search", { root_path: "/Project/1" });
     const kinds = site.sent.filter((r) => r.method !== "get_session_token").map((r) => [r.method, r.kind, r.timeoutMs]);
-    expect(kinds).toEqual([["boom", "write", undefined], ["create", "write", undefined], ["read", "read", 5]]);
+    expect(kinds).toEqual([
+      ["boom", "write", undefined],
+      ["create", "write", undefined],
+      ["read", "read", 5],
+      ["nav_expand", "read", undefined],
+      ["nav_search", "read", undefined],
+    ]);
   });
 
   it("caches info and sends it without credentials", async () => {

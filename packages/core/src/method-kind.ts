@@ -18,6 +18,8 @@ const READ_METHODS: ReadonlySet<string> = new Set([
   "user_subscriptions_read",
   "export_page",
   "get_session_token",
+  "nav_expand",
+  "nav_search",
 ]);
 
 /** The kind of an API method by name; unknown methods count as writes (the safe assumption). */

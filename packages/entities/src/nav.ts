@@ -7,9 +7,9 @@
  * answers are returned as the site sent them, typed `unknown`, and a seed entity field is passed through as
  * given. The payloads are the Python client's, nulls included.
  *
- * They only read, but `@sg/core` does not know their RPC names, and unknown names count as writes there. So
- * each call is sent with `kind: "read"` (a reset after sending is retried, as for `find`) unless the call's
- * own options or the context's `defaults` set a `kind`.
+ * They only read. The cores our peer range allows do not all know their RPC names (unknown names count as
+ * writes there), so each call is sent with `kind: "read"` (a reset after sending is retried, as for `find`)
+ * unless the call's own options or the context's `defaults` set a `kind`.
  *
  * @packageDocumentation
  */
