@@ -91,7 +91,7 @@ export function validateLegacyOptions(options: unknown): ValidLegacyLoginOptions
     throw new SgValidationError(PACKAGE, {
       path: ["password"],
       expected: "the password or legacy passphrase (a non-empty string)",
-      received: describeValue(password, typeof password === "string"),
+      received: describeValue(password, true),
       hint: "On Autodesk Identity sites this is the legacy passphrase set under Account Settings → Legacy Login and Personal Access Token, not the Autodesk password.",
     });
   }
@@ -109,13 +109,13 @@ export function validateLegacyOptions(options: unknown): ValidLegacyLoginOptions
     throw new SgValidationError(PACKAGE, {
       path: ["authToken"],
       expected: "the current two-factor code as a string without spaces, or undefined",
-      received: describeValue(authToken, typeof authToken === "string"),
+      received: describeValue(authToken, true),
       ...(typeof authToken === "string" ? { secrets: [authToken] } : {}),
     });
   }
   const twoFactor = o["twoFactor"];
   if (twoFactor !== undefined && typeof twoFactor !== "function") {
-    throw new SgValidationError(PACKAGE, { path: ["twoFactor"], expected: "a function returning a Promise of the current code, or undefined", received: describeValue(twoFactor, typeof twoFactor === "string"), hint: "A fixed code goes in authToken; twoFactor is a function that asks for a fresh one." });
+    throw new SgValidationError(PACKAGE, { path: ["twoFactor"], expected: "a function returning a Promise of the current code, or undefined", received: describeValue(twoFactor, true), hint: "A fixed code goes in authToken; twoFactor is a function that asks for a fresh one." });
   }
   const keepSession = o["keepSession"];
   if (keepSession !== undefined && typeof keepSession !== "boolean") {
