@@ -9,6 +9,7 @@ import { LegacyErrorCode, legacyLoginAuth } from "./index.js";
 import type { LegacyLoginOptions } from "./index.js";
 import { READ_SHOTS, count, passwordOf } from "./test-support/demo-site.js";
 import type { Emulator } from "./test-support/demo-site.js";
+import { expectBadPassword, expectPatRefused } from "./test-support/explained-errors.js";
 
 const PLANTED_PASSWORD = "planted-passphrase-91d4c0ffee";
 const PLANTED_CODE = "864209";
@@ -104,13 +105,7 @@ describe("legacyLoginAuth on a default site", () => {
   it("says the password is wrong without echoing it", async () => {
     const logger = createCapturingLogger();
     const error = await rejectionOf(client({ login: "coord", password: PLANTED_PASSWORD }, logger).call("read", READ_SHOTS));
-    expect(error).toBeInstanceOf(SgAuthError);
-    const e = error as SgAuthError;
-    expect(e.code).toBe(LegacyErrorCode.BAD_PASSWORD);
-    expect(e.message).toContain("'coord'");
-    expect(e.message).toContain("login or password is wrong");
-    expect(e.hint).toContain("Check the login");
-    expect(findSecrets(e, [PLANTED_PASSWORD])).toEqual([]);
+    expectBadPassword(error, "coord", [PLANTED_PASSWORD]);
     expect(logger.text().join("\n")).not.toContain(PLANTED_PASSWORD);
     expect(count(emulator, "get_session_token")).toBe(1);
     expect(count(emulator, "read")).toBe(0);
@@ -223,17 +218,6 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
     clients.push(c);
     return c;
   };
-  const expectPatHint = (error: unknown): void => {
-    expect(error).toBeInstanceOf(SgAuthError);
-    const e = error as SgAuthError;
-    expect(e.code).toBe(LegacyErrorCode.PAT_REFUSED);
-    expect(e.message).toContain("Personal Access Token");
-    expect(e.hint).toContain("Autodesk profile");
-    expect(e.hint).toContain("Personal Access Tokens → Generate");
-    expect(e.hint).toContain("ShotGrid scope");
-    expect(e.hint).toContain("Account Settings → Legacy Login and Personal Access Token");
-    expect(e.hint).toContain("about an hour");
-  };
 
   beforeAll(async () => {
     emulator = await startEmulator({ authMode: "identity", fixtures: "demo" });
@@ -260,13 +244,13 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
   it("explains a refusal for lack of a PAT with the exact steps", async () => {
     const password = passwordOf(emulator, "nopat");
     const error = await rejectionOf(client({ login: "nopat", password }).call("read", READ_SHOTS));
-    expectPatHint(error);
+    expectPatRefused(error);
     expect(findSecrets(error, [password])).toEqual([]);
   });
 
   it("explains a wrong passphrase on an Identity site as PAT-or-passphrase, without echoing it", async () => {
     const error = await rejectionOf(client({ login: "coord", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
-    expectPatHint(error);
+    expectPatRefused(error);
     expect((error as Error).message).toContain("or the passphrase is wrong");
     expect(findSecrets(error, [PLANTED_PASSWORD])).toEqual([]);
   });
@@ -292,11 +276,11 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
       await second.call("read", READ_SHOTS);
       emulator.advanceClock(3601);
       const error = await rejectionOf(first.call("read", READ_SHOTS));
-      expectPatHint(error);
+      expectPatRefused(error);
       expect((error as Error).message).toContain("there is none");
       expect(findSecrets(error, [password])).toEqual([]);
       const fresh = await rejectionOf(client({ login: "coord", password }).call("read", READ_SHOTS));
-      expectPatHint(fresh);
+      expectPatRefused(fresh);
     } finally {
       emulator.setPat("coord", "valid");
     }
@@ -304,7 +288,7 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
 
   it("refuses a PAT revoked before it was ever exchanged", async () => {
     const error = await rejectionOf(client({ login: "revoked", password: passwordOf(emulator, "revoked") }).call("read", READ_SHOTS));
-    expectPatHint(error);
+    expectPatRefused(error);
   });
 });
 
