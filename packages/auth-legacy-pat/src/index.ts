@@ -12,3 +12,5 @@ export { LegacyErrorCode, PAT_STEPS, SESSION_ROUTE } from "./login-errors.js";
 export type { LegacyErrorCodeValue } from "./login-errors.js";
 export { explainLoginError } from "./explain-login.js";
 export type { LoginAttempt } from "./explain-login.js";
+export { authenticateHumanUser } from "./authenticate-human-user.js";
+export type { AuthenticatedHumanUser, HumanUserCredentials } from "./authenticate-human-user.js";

@@ -41,7 +41,8 @@ export interface ValidLegacyLoginOptions extends LegacyLoginOptions {
 }
 
 const KNOWN = new Set(["login", "password", "authToken", "twoFactor", "keepSession", "retryRefusedLoginAfterMs"]);
-const ALIASES: Readonly<Record<string, string>> = {
+/** Names people give the options (Python's, other clients'), mapped to the option to use instead. */
+export const ALIASES: Readonly<Record<string, string>> = {
   user_login: "login",
   userLogin: "login",
   username: "login",
@@ -62,7 +63,7 @@ const ALIASES: Readonly<Record<string, string>> = {
 const PAT_OPTION = /^(pat|personal_?access_?token)$/i;
 
 /** Refuse a PAT passed as an option: say where the PAT goes instead, and never echo it. */
-function refusePatOption(options: unknown): void {
+export function refusePatOption(options: unknown): void {
   if (options === null || typeof options !== "object") return;
   const key = Object.keys(options).find((name) => PAT_OPTION.test(name));
   if (key === undefined) return;
