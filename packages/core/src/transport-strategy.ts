@@ -10,6 +10,12 @@ export interface RetryOverride {
   readonly maxAttempts?: number;
   /** Whether writes may be retried on 502/504 (they are never retried after a reset or timeout once sent). */
   readonly retryWrites?: boolean;
+  /**
+   * Extra HTTP statuses retried on this call when it is a read (e.g. `[500]` for a PUT to a presigned storage
+   * URL, which storage asks to be repeated and which cannot land twice), with the backoff and `Retry-After`
+   * handling of a 502/503. Never used for writes: a write answered with an error status may have landed.
+   */
+  readonly retryStatuses?: readonly number[];
 }
 
 /** Options every call accepts. */
