@@ -144,6 +144,24 @@ describe("http(): forms and credentials", () => {
     expect(r3.status).toBe(200);
   });
 
+  it("retryStatuses: a PUT sent as a read retries a 500 (Retry-After honoured); a form post sent as a write does not", async () => {
+    const server = await serve((_req, res, _raw, n) => (n === 1 ? text(res, "<Error><Code>InternalError</Code></Error>", 500, "application/xml", { "retry-after": "1" }) : n === 2 ? text(res, "", 200, "text/plain", { etag: '"e1"' }) : text(res, "no", 500, "text/plain")));
+    const clock = fakeClock();
+    const t = jsonRpcTransport();
+    const put = await t.http!({ method: "PUT", target: `${server.url}/bucket/key?X-Amz-Signature=abc`, body: "bytes", kind: "read", retry: { retryStatuses: [500] } }, contextFor(server.url, clock));
+    expect(put.status).toBe(200);
+    expect(put.headers.get("etag")).toBe('"e1"');
+    expect(server.requests.map((r) => [r.method, r.body.toString()])).toEqual([["PUT", "bytes"], ["PUT", "bytes"]]);
+    expect(clock.sleeps).toEqual([1000]);
+    const post = await t.http!({ method: "POST", target: "/upload/api_link_file", form: { a: "1" }, credentials: script, kind: "write", retry: { retryStatuses: [500] } }, contextFor(server.url, clock));
+    expect(post.status).toBe(500);
+    expect(server.requests).toHaveLength(3);
+    const refused = await t.http!({ method: "PUT", target: "/bucket/key", body: "bytes", kind: "read", retry: { retryStatuses: [99] } }, contextFor(server.url, clock)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SgValidationError);
+    expect((refused as SgValidationError).path).toEqual(["retry", "retryStatuses", 0]);
+    expect(server.requests).toHaveLength(3);
+  });
+
   it("a reset after a form post is not retried and throws SgNetworkError", async () => {
     const server = await serve((_req, _res, raw) => raw.socket.destroy());
     const err = await jsonRpcTransport().http!({ method: "POST", target: "/upload/x", form: { a: "1" }, credentials: script, kind: "write" }, contextFor(server.url, fakeClock())).catch((e: unknown) => e);

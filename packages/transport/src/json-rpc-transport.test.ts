@@ -360,6 +360,46 @@ describe("send: retries", () => {
     expect(server.requests).toHaveLength(6);
   });
 
+  it("per-call retryStatuses: a read answered 500 then 200 makes 2 attempts and succeeds; a write still makes 1", async () => {
+    const server = await serve((_req, res, _raw, n) => (n % 2 === 1 ? text(res, "internal error", 500, "text/plain") : json(res, { results: "ok" })));
+    const clock = fakeClock();
+    const t = jsonRpcTransport();
+    expect(await t.send(read({ retry: { retryStatuses: [500] } }), contextFor(server.url, clock))).toBe("ok");
+    expect(server.requests).toHaveLength(2);
+    expect(clock.sleeps).toEqual([750]); // the backoff of a 502
+    const err = await fail(t.send(create({ retry: { retryStatuses: [500] } }), contextFor(server.url, clock)));
+    expect((err as SgHttpError).status).toBe(500);
+    expect(err.attempts).toHaveLength(1);
+    expect(server.requests).toHaveLength(3);
+    expect(clock.sleeps).toEqual([750]);
+  });
+
+  it("without retryStatuses a 500 is one attempt, and retry: false is one attempt whatever the status", async () => {
+    const server = await serve((_req, res) => text(res, "internal error", 500, "text/plain"));
+    const t = jsonRpcTransport();
+    for (const extra of [{}, { retry: {} }, { retry: { maxAttempts: 5 } }, { retry: false }]) {
+      const err = await fail(t.send(read(extra), contextFor(server.url, fakeClock())));
+      expect((err as SgHttpError).status).toBe(500);
+      expect(err.attempts).toHaveLength(1);
+    }
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it("a bad retryStatuses is refused with its path before anything is sent", async () => {
+    const server = await serve((_req, res) => json(res, { results: 1 }));
+    const t = jsonRpcTransport();
+    for (const [retryStatuses, path] of [
+      [[99], "retry.retryStatuses[0]"],
+      [["500"], "retry.retryStatuses[0]"],
+      ["500", "retry.retryStatuses"],
+    ] as const) {
+      const err = await fail(t.send(read({ retry: { retryStatuses } }), contextFor(server.url)));
+      expect(err).toBeInstanceOf(SgValidationError);
+      expect(err.message).toContain(`@sg/transport: ${path}: expected `);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("stops before a backoff that would pass the deadline", async () => {
     const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
     const clock = fakeClock();

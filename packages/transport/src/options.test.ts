@@ -77,4 +77,35 @@ describe("resolveOptions", () => {
     expect(() => policyForCall(DEFAULT_RETRY_POLICY, { maxAttempts: 0 }, "read")).toThrow("@sg/transport: retry.maxAttempts: expected an integer ≥ 1, got number 0");
     expect(() => policyForCall(DEFAULT_RETRY_POLICY, "x", "read")).toThrow("@sg/transport: retry: expected retry override options or false, got string \"x\"");
   });
+
+  it("retryStatuses: integers from 400 to 599 are carried; anything else is refused naming its path", () => {
+    expect(policyForCall(DEFAULT_RETRY_POLICY, { retryStatuses: [500, 400, 599] }, "read").retryStatuses).toEqual([500, 400, 599]);
+    expect(policyForCall(DEFAULT_RETRY_POLICY, { maxAttempts: 2 }, "read").retryStatuses).toBeUndefined();
+    const refused: [unknown, (string | number)[], string][] = [
+      [[99], ["retry", "retryStatuses", 0], "retry.retryStatuses[0]: expected an HTTP status from 400 to 599, got number 99"],
+      [["500"], ["retry", "retryStatuses", 0], 'retry.retryStatuses[0]: expected an HTTP status from 400 to 599, got string "500"'],
+      ["500", ["retry", "retryStatuses"], 'retry.retryStatuses: expected an array of HTTP statuses from 400 to 599, got string "500"'],
+      [[500, 600], ["retry", "retryStatuses", 1], "retry.retryStatuses[1]: expected an HTTP status from 400 to 599, got number 600"],
+      [[500.5], ["retry", "retryStatuses", 0], "got number 500.5"],
+      [[, 500], ["retry", "retryStatuses", 0], "got undefined"], // a hole is refused too
+      [null, ["retry", "retryStatuses"], "got null"],
+    ];
+    for (const [retryStatuses, path, message] of refused) {
+      let error: unknown;
+      try {
+        policyForCall(DEFAULT_RETRY_POLICY, { retryStatuses }, "read");
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SgValidationError);
+      expect((error as SgValidationError).path).toEqual(path);
+      expect((error as SgValidationError).message).toContain(message);
+    }
+  });
+
+  it("no per-call override hands back the transport's own policy: nothing is built for the call", () => {
+    const base = { ...DEFAULT_RETRY_POLICY, retryStatuses: [500] };
+    expect(policyForCall(base, undefined, "read")).toBe(base);
+    expect(policyForCall(base, {}, "read").retryStatuses).toBe(base.retryStatuses);
+  });
 });

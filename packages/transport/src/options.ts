@@ -206,7 +206,11 @@ export function resolveOptions(input: unknown, known: readonly string[] = OPTION
   return { ...top, userAgentSuffix: (ua as string | undefined) || undefined, policy, budget, onRetry, random, dispatcher: dispatcher as object | undefined };
 }
 
-/** Apply a per-call override (`retry: false` or `{maxAttempts, retryWrites}`) to the transport's policy. */
+/**
+ * Apply a per-call override (`retry: false` or `{maxAttempts, retryWrites, retryStatuses}`) to the transport's
+ * policy, checked before anything is sent. Without one the transport's policy itself is returned: this runs
+ * for every call, and builds nothing then.
+ */
 export function policyForCall(base: RetryPolicy, override: unknown, method: string): RetryPolicy {
   if (override === undefined) return base;
   if (override === false) return { ...base, maxAttempts: 1 };
@@ -214,9 +218,18 @@ export function policyForCall(base: RetryPolicy, override: unknown, method: stri
     throw new SgValidationError(PREFIX, { path: ["retry"], expected: "retry override options or false", received: describeValue(override), method });
   }
   const r = override as Record<string, unknown>;
+  const statuses = r["retryStatuses"];
+  if (statuses !== undefined) {
+    if (!Array.isArray(statuses)) fail(["retry", "retryStatuses"], "an array of HTTP statuses from 400 to 599", statuses);
+    for (let i = 0; i < statuses.length; i += 1) {
+      const s: unknown = statuses[i];
+      if (!Number.isInteger(s) || (s as number) < 400 || (s as number) > 599) fail(["retry", "retryStatuses", i], "an HTTP status from 400 to 599", s);
+    }
+  }
   return {
     ...base,
     maxAttempts: check<number>("i1", r["maxAttempts"], ["retry", "maxAttempts"]) ?? base.maxAttempts,
     retryWrites: check<boolean>("b", r["retryWrites"], ["retry", "retryWrites"]) ?? base.retryWrites,
+    retryStatuses: (statuses as readonly number[] | undefined) ?? base.retryStatuses,
   };
 }

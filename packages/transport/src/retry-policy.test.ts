@@ -39,6 +39,18 @@ describe("classify: the architecture.md §4 table", () => {
     expect(classify(status(502), "read", 2, P).retry).toBe(true);
     expect(classify(status(502), "read", 3, P)).toMatchObject({ retry: false, reason: expect.stringContaining("no attempts left") });
   });
+  it("retryStatuses: a listed status is retried for reads only, like a 502 (Retry-After honoured), and says why", () => {
+    const p = { ...P, retryStatuses: [500] };
+    expect(classify(status(500), "read", 1, p)).toEqual({ retry: true, delayMs: 750, reason: "HTTP 500 (in retryStatuses)" });
+    expect(classify(status(500, 2000), "read", 1, p)).toEqual({ retry: true, delayMs: 2000, reason: "HTTP 500 (in retryStatuses), Retry-After honoured" });
+    expect(classify(status(500), "write", 1, p)).toEqual({ retry: false, reason: "HTTP 500 (in retryStatuses) on a write (never retried)" });
+    expect(classify(status(500), "read", 3, p)).toMatchObject({ retry: false, reason: expect.stringContaining("no attempts left") });
+    // Statuses not listed keep their row; listing a status never makes a write retry it.
+    expect(classify(status(501), "read", 1, p)).toEqual({ retry: false, reason: "HTTP 501 is never retried" });
+    expect(classify(status(500), "read", 1, P)).toEqual({ retry: false, reason: "HTTP 500 is never retried" });
+    expect(classify(status(503), "write", 1, { ...P, retryStatuses: [503] }).retry).toBe(false);
+    expect(classify(status(502), "write", 1, { ...P, retryWrites: false, retryStatuses: [502] }).retry).toBe(false);
+  });
   it("honours Retry-After up to maxRetryAfterMs", () => {
     expect(classify(status(503, 2000), "read", 1, P)).toEqual({ retry: true, delayMs: 2000, reason: expect.any(String) });
     expect(classify(status(429, 31_000), "read", 1, P).retry).toBe(false);

@@ -28,6 +28,8 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
   /** Whether writes are retried on 502/504. */
   readonly retryWrites: boolean;
+  /** Extra statuses retried for reads only, like a 502 (from a per-call `retry.retryStatuses`); none by default. */
+  readonly retryStatuses?: readonly number[] | undefined;
 }
 
 /** The decision for one failed attempt. */
@@ -70,9 +72,10 @@ export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, "baseDel
  * | 502 / 504 | retry | retry unless `retryWrites: false` |
  * | 429 | retry (Retry-After ≤ bound) | retry (Retry-After ≤ bound) |
  * | 503 | retry (Retry-After ≤ bound) | never |
+ * | a status in `retryStatuses` (per call, e.g. 500) | retry (Retry-After ≤ bound) | never |
  * | never sent (refused, DNS) | retry | retry |
  * | maybe sent (reset, hang-up, attempt timeout) | retry | never |
- * | 500, other statuses, TLS, faults, protocol errors | never | never |
+ * | 500 and other statuses not listed, TLS, faults, protocol errors | never | never |
  */
 export function classify(outcome: AttemptOutcome, kind: MethodKind, attempt: number, policy: RetryPolicy, random: () => number = Math.random): RetryDecision {
   let retryable: boolean;
@@ -87,9 +90,10 @@ export function classify(outcome: AttemptOutcome, kind: MethodKind, attempt: num
       } else if (s === 429) {
         retryable = true;
         reason = "HTTP 429";
-      } else if (s === 503) {
+      } else if (s === 503 || policy.retryStatuses?.includes(s)) {
+        // 503, and the statuses this call lists in retryStatuses: reads only, as a write may have landed.
         retryable = kind === "read";
-        reason = retryable ? "HTTP 503" : "HTTP 503 on a write (never retried)";
+        reason = `HTTP ${s}${s === 503 ? "" : " (in retryStatuses)"}${retryable ? "" : " on a write (never retried)"}`;
       } else {
         retryable = false;
         reason = `HTTP ${s} is never retried`;
