@@ -188,6 +188,120 @@ describe("cloud storage PUTs", () => {
   });
 });
 
+/**
+ * A fetch that turns the cloud-storage route on in `info` and, as the first storage PUT goes out, asks the
+ * emulator to answer that PUT's path with each of `statuses` in turn (fault injection by path: the URL exists
+ * only once link info answered), so that the failures come from the site over the socket.
+ */
+function cloudFetch(statuses: readonly number[]): { fetch: (input: string, init: RequestInit) => Promise<Response>; puts: string[] } {
+  const puts: string[] = [];
+  const fetchFn = async (input: string, init: RequestInit): Promise<Response> => {
+    if (init.method === "PUT" && puts.push(new URL(input).pathname) === 1) {
+      for (const status of statuses) site.emulator.injectFault({ method: new URL(input).pathname, status, body: `<Error><Code>${status === 500 ? "InternalError" : "NotImplemented"}</Code></Error>` });
+    }
+    const response = await fetch(input, init);
+    if (typeof init.body !== "string" || !init.body.includes('"method_name":"info"')) return response;
+    return new Response(JSON.stringify({ ...((await response.json()) as object), s3_direct_uploads_enabled: true }), { headers: { "content-type": "application/json" } });
+  };
+  return { fetch: fetchFn, puts };
+}
+
+/** The upload steps the emulator saw since request number `from`, RPCs left out, storage paths shortened. */
+const transferSteps = (from: number): [string, number, string | null][] =>
+  site.emulator
+    .requests()
+    .slice(from)
+    .filter((r) => !r.path.endsWith("/api3/json"))
+    .map((r) => [r.path.replace(/\/upload\/storage\/[^/]+/, "<storage>"), r.status, r.injected]);
+
+describe("cloud storage PUTs answered 500", () => {
+  it("are retried, like the Python client since 3.4.1 (S3 InternalError): the upload completes and the row is linked once", async () => {
+    const cloud = cloudFetch([500]);
+    const { client, api } = otherClient(site.emulator.url, { fetch: cloud.fetch });
+    try {
+      const version = await api.create("Version", { code: "cloud_500", project });
+      const before = site.emulator.requests().length;
+      const id = await api.upload("Version", version.id, new File(["after an internal error"], "m500.mov"), { fieldName: "sg_uploaded_movie", displayName: "after 500" });
+      expect(transferSteps(before)).toEqual([
+        ["/upload/api_get_upload_link_info", 200, null],
+        ["<storage>", 500, "status-500"],
+        ["<storage>", 200, null],
+        ["/upload/api_link_file", 200, null],
+      ]);
+      expect(cloud.puts).toHaveLength(2);
+      expect(await api.find("Attachment", [["display_name", "is", "after 500"]], ["id"])).toEqual([{ type: "Attachment", id }]);
+      expect(await api.findOne("Version", [["id", "is", version.id]], ["sg_uploaded_movie"])).toMatchObject({ sg_uploaded_movie: { id, name: "after 500" } });
+      expect(Buffer.from(await api.downloadAttachment(id)).toString()).toBe("after an internal error");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("are tried once with retry: false, and the upload is refused without linking anything", async () => {
+    const cloud = cloudFetch([500]);
+    const { client, api } = otherClient(site.emulator.url, { fetch: cloud.fetch });
+    try {
+      const version = await api.create("Version", { code: "cloud_500_no_retry", project });
+      const before = site.emulator.requests().length;
+      const error = await api.upload("Version", version.id, new File(["never linked"], "m.mov"), { fieldName: "sg_uploaded_movie", retry: false }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgTransferError);
+      expect((error as SgTransferError).status).toBe(500);
+      expect(transferSteps(before)).toEqual([
+        ["/upload/api_get_upload_link_info", 200, null],
+        ["<storage>", 500, "status-500"],
+      ]);
+      expect(await api.findOne("Version", [["id", "is", version.id]], ["sg_uploaded_movie"])).toMatchObject({ sg_uploaded_movie: null });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("keep the caller's retry options: their maxAttempts bounds the PUT and their own retryStatuses still apply", async () => {
+    const cloud = cloudFetch([501, 500]);
+    const { client, api } = otherClient(site.emulator.url, { fetch: cloud.fetch });
+    try {
+      const version = await api.create("Version", { code: "cloud_caller_retry", project });
+      const before = site.emulator.requests().length;
+      const error = await api.upload("Version", version.id, new File(["x"], "m.mov"), { fieldName: "sg_uploaded_movie", retry: { maxAttempts: 2, retryStatuses: [501] } }).catch((e: unknown) => e);
+      expect((error as SgTransferError).status).toBe(500);
+      expect(transferSteps(before)).toEqual([
+        ["/upload/api_get_upload_link_info", 200, null],
+        ["<storage>", 501, "status-501"],
+        ["<storage>", 500, "status-500"],
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a 500 on the site's own upload steps (/upload/* form posts) is still not retried, even with retryStatuses: [500]: it may have landed", async () => {
+    const cloud = cloudFetch([]); // storage answers normally; only the route is turned on
+    const { client, api } = otherClient(site.emulator.url, { fetch: cloud.fetch });
+    try {
+      const version = await api.create("Version", { code: "cloud_step_500", project });
+      const shot = await api.create("Shot", { code: "direct_step_500", project });
+      const cases: [string, () => Promise<number>][] = [
+        ["/upload/api_get_upload_link_info", () => api.upload("Version", version.id, new File(["a"], "a.mov"), { fieldName: "sg_uploaded_movie" })],
+        ["/upload/api_link_file", () => api.upload("Version", version.id, new File(["b"], "b.mov"), { fieldName: "sg_uploaded_movie", retry: { retryStatuses: [500] } })],
+        ["/upload/upload_file", () => site.api.upload("Shot", shot.id, new File(["c"], "c.txt"), { retry: { retryStatuses: [500] } })],
+      ];
+      for (const [step, upload] of cases) {
+        site.emulator.injectFault({ method: step, status: 500, body: "boom", times: 1 });
+        const before = site.emulator.requests().length;
+        const error = await upload().catch((e: unknown) => e);
+        expect(error, step).toBeInstanceOf(SgTransferError);
+        expect((error as SgTransferError).status).toBe(500);
+        expect(transferSteps(before).filter(([path]) => path === step)).toEqual([[step, 500, "status-500"]]);
+      }
+      expect(await api.findOne("Version", [["id", "is", version.id]], ["sg_uploaded_movie"])).toMatchObject({ sg_uploaded_movie: null });
+      expect(await api.find("Attachment", [["display_name", "in", ["a.mov", "b.mov", "c.txt"]]], ["id"])).toEqual([]);
+    } finally {
+      site.emulator.reset();
+      await client.close();
+    }
+  });
+});
+
 describe("a site URL with a base path", () => {
   it("uploads and downloads on the site's origin: the /upload/* and /file_serve/* endpoints ignore the base path (rpc-protocol §1.1)", async () => {
     const { client, api } = otherClient(`${site.emulator.url}/sg`);

@@ -185,9 +185,20 @@ async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpl
   const linkInfo = await post("/upload/api_get_upload_link_info", { upload_type: uploadType, filename: file.name, multipart_upload: multipart ? "True" : "False" });
   const [, uploadUrl = "", timestamp = "", , uploadId = ""] = linkInfo.split("\n");
   // A PUT to a presigned URL is idempotent (a repeat rewrites the same object), so it is retried like a read:
-  // 503 SlowDown, resets and timeouts (rpc-protocol §4.1c); the site's own steps stay writes.
+  // 503 SlowDown, resets and timeouts, and 500 InternalError, which storage asks to be repeated (rpc-protocol
+  // §4.1c). The site's own steps stay writes: a 500 there may have landed. `retry: false` stays one attempt;
+  // statuses the caller listed are kept.
+  const { retry } = opts;
   const put = async (url: string, body: Blob): Promise<string> => {
-    const r = await ctx.client.http({ method: "PUT", target: url, body, headers: { "content-type": contentType(file.name) }, kind: "read", ...opts });
+    const r = await ctx.client.http({
+      method: "PUT",
+      target: url,
+      body,
+      headers: { "content-type": contentType(file.name) },
+      kind: "read",
+      ...opts,
+      retry: retry === false ? retry : { ...retry, retryStatuses: [...(retry?.retryStatuses ?? []), 500] },
+    });
     if (r.status >= 300) throw new SgTransferError(`${PREFIX}: storage refused the upload of ${file.name}`, { status: r.status, reply: new TextDecoder().decode(r.body), code: "SG_UPLOAD_FAILED" });
     return r.headers.get("etag") ?? "";
   };
