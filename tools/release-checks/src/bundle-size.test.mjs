@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COMBINATIONS, PLATFORMS, composition, measure, originOf } from "./bundle-size.mjs";
+import { COMBINATIONS, PLATFORMS, STRIP_LENGTHS, composition, measure, originOf } from "./bundle-size.mjs";
 
 describe("bundle size (esbuild, minified, gzip -9, dependencies included)", () => {
   it.each(COMBINATIONS.map((c) => [c.name, c]))("%s stays under its ratchet on the neutral (edge/browser) platform", async (_name, c) => {
@@ -26,6 +26,11 @@ describe("bundle size (esbuild, minified, gzip -9, dependencies included)", () =
     expect(Object.keys(made.byOrigin)).toEqual(expect.arrayContaining(["@sg/core", "@sg/transport", "@sg/auth-script", "@sg/entities", "ofetch"]));
     expect(made.gzippedWithoutStrings).toBeLessThan(made.gzipped);
     expect(made.gzippedWithoutStrings).toBeGreaterThan(made.gzipped / 2);
+    // Emptying more strings (a lower length) can only shrink the bundle: sentences only, then short texts too, then all.
+    const [sentences, shortTexts] = STRIP_LENGTHS.map((n) => made.gzippedWithoutTextOf[n]);
+    expect(sentences).toBeLessThan(made.gzipped);
+    expect(shortTexts).toBeLessThan(sentences);
+    expect(made.gzippedWithoutStrings).toBeLessThan(shortTexts);
     // RPC calls use fetch directly: the only importer of ofetch is the plain-exchange (uploads, downloads) module.
     expect(made.importers["ofetch"]).toEqual(["packages/transport/dist/http-fetcher.js"]);
   }, 30_000);

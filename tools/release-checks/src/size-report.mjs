@@ -1,6 +1,6 @@
 // Prints the bundle-size table (npm run size -w @sg-internal/release-checks): one row per package
 // combination and platform, gzipped KB, with the enforced ratchet and the issue's target.
-import { COMBINATIONS, PLATFORMS, TARGET_NOTE, composition, measure } from "./bundle-size.mjs";
+import { COMBINATIONS, PLATFORMS, STRIP_LENGTHS, TARGET_NOTE, composition, measure } from "./bundle-size.mjs";
 
 const kb = (n) => (n / 1024).toFixed(1);
 const rows = [];
@@ -28,7 +28,8 @@ const compositions = {};
 for (const c of COMBINATIONS.filter((c) => c.target)) {
   const made = await composition(c.source);
   compositions[c.name] = made;
-  console.log(`\n${c.name}: ${kb(made.gzipped)} KB gzipped; with every string literal emptied ${kb(made.gzippedWithoutStrings)} KB`);
+  const withoutText = STRIP_LENGTHS.map((n) => `strings of ${n}+ characters emptied ${kb(made.gzippedWithoutTextOf[n])} KB`);
+  console.log(`\n${c.name}: ${kb(made.gzipped)} KB gzipped; ${withoutText.join("; ")}; every string literal emptied ${kb(made.gzippedWithoutStrings)} KB`);
   console.table(Object.entries(made.byOrigin).sort((a, b) => b[1] - a[1]).map(([origin, bytes]) => ({ origin, "minified KB": kb(bytes), "imported by": (made.importers[origin] ?? []).join(", ") })));
 }
 console.log(JSON.stringify({ rows, compositions }));
