@@ -1,7 +1,9 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCapturingLogger, findSecrets, rejectionOf } from "@sg/testing";
-import { SgAuthError, SgIdentitySiteError, SgProtocolError, SgSsoSiteError, SgTwoFactorRequiredError, SgValidationError, createClient } from "@sg/core";
+import { SgAuthError, SgIdentitySiteError, SgNetworkError, SgProtocolError, SgSsoSiteError, SgTwoFactorRequiredError, SgValidationError, createClient } from "@sg/core";
 import type { AuthStrategy, Client, Logger, RpcRequest, TransportContext, TransportStrategy } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { startEmulator } from "@sg/emulator";
@@ -304,6 +306,66 @@ describe("authenticateHumanUser's request", () => {
       const error = await rejectionOf(authenticateHumanUser(sg, { login: "coord", password: PLANTED_PASSWORD }));
       expect(error).toBeInstanceOf(SgProtocolError);
       expect((error as SgProtocolError).method).toBe("read");
+    }
+  });
+});
+
+describe("authenticateHumanUser and retries (node:http on 127.0.0.1)", () => {
+  /** A site that resets the connection after the first request arrived, then answers `read` with nobody. */
+  async function resetOnce() {
+    const codes: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => {
+        const rpc = JSON.parse(body) as { params: [{ auth_token?: string }] };
+        codes.push(rpc.params[0].auth_token);
+        if (codes.length === 1) return void req.socket.destroy();
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ results: { entities: [] } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const sg = createClient({
+      site: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      transport: jsonRpcTransport({ retry: { baseDelayMs: 1, budget: false } }),
+      auth: scriptStrategy("launcher", "k".repeat(64)),
+    });
+    const close = async (): Promise<void> => {
+      await sg.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    return { sg, codes, close };
+  }
+
+  it("sends a one-time code once: a reset after sending is not retried (the code may have been used)", async () => {
+    const site = await resetOnce();
+    try {
+      const error = await rejectionOf(authenticateHumanUser(site.sg, { login: "artist", password: PLANTED_PASSWORD, authToken: PLANTED_CODE }));
+      expect(error).toBeInstanceOf(SgNetworkError);
+      expect(site.codes).toEqual([PLANTED_CODE]);
+      expect(findSecrets(error, [PLANTED_PASSWORD, PLANTED_CODE])).toEqual([]);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it("without a code the read is retried like any read; with a code, a retry policy the caller passes is used", async () => {
+    const plain = await resetOnce();
+    try {
+      expect(await authenticateHumanUser(plain.sg, { login: "coord", password: PLANTED_PASSWORD })).toBeNull();
+      expect(plain.codes).toEqual([undefined, undefined]);
+    } finally {
+      await plain.close();
+    }
+    const chosen = await resetOnce();
+    try {
+      expect(await authenticateHumanUser(chosen.sg, { login: "artist", password: PLANTED_PASSWORD, authToken: PLANTED_CODE }, { retry: { maxAttempts: 2 } })).toBeNull();
+      expect(chosen.codes).toEqual([PLANTED_CODE, PLANTED_CODE]);
+    } finally {
+      await chosen.close();
     }
   });
 });

@@ -119,6 +119,11 @@ function userOf(result: unknown): AuthenticatedHumanUser | null {
  *
  * Resolves to the user when the site accepted the credentials and an active HumanUser has that login, and to
  * `null` when it accepted them but the `read` found no such user (e.g. the person may not see HumanUsers).
+ *
+ * Retries: with an `authToken` the read is sent once (`retry: false` unless `callOptions.retry` says
+ * otherwise), since a one-time code re-sent after a reset, timeout or 502 may already have been used. Without
+ * one it is retried like any read (reset, timeout, 502/503/504), so one call may count as more than one login
+ * attempt in the site's lockout policy.
  * A real site, and the emulator, refuse the login of an **inactive** account outright, so that case rejects
  * like a wrong password; it does not resolve to `null`.
  *
@@ -151,6 +156,10 @@ export async function authenticateHumanUser(client: Client, credentials: HumanUs
     auth: oneLogin(user, () => client.info()),
   });
   client.logger.debug(`${PACKAGE}: checking the login '${login}'`, { withCode: authToken !== undefined });
+  // A two-factor code is one-time: a retry after a reset, a timeout or a 502 would re-send a code the site may
+  // already have used, and turn a good code into SG_LEGACY_2FA_INVALID. So with a code the read goes out once,
+  // unless the caller chose a retry policy.
+  const options: CallOptions | undefined = authToken !== undefined && callOptions?.retry === undefined ? { ...callOptions, retry: false } : callOptions;
   // Not closed afterwards: closing would close the transport it shares with `client`.
   const result = await oneOff.call<unknown>(
     "read",
@@ -170,7 +179,7 @@ export async function authenticateHumanUser(client: Client, credentials: HumanUs
       // only matters when it is true; the older name is understood by every version, without an info call.
       return_paging_info: false,
     },
-    callOptions,
+    options,
   );
   return userOf(result);
 }
