@@ -42,6 +42,19 @@ describe("navigation RPCs on the wire", () => {
     ]);
   });
 
+  it("a Date in seedEntityField goes out as a wire datetime, as Python converts its payload; an out-of-range one is refused with its path", async () => {
+    const at = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678));
+    await navSearchString(site.client, "/Project/65", "sh010", { seedEntityField: { since: at, nested: [{ at }] } });
+    expect(site.requests.map((r) => r.payload)).toEqual([
+      { root_path: "/Project/65", seed_entity_field: { since: "2024-01-02T03:04:05Z", nested: [{ at: "2024-01-02T03:04:05Z" }] }, search_criteria: { search_string: "sh010" } },
+    ]);
+    const error = await navExpand(site.client, "/Project/65", { seedEntityField: { at: new Date(Number.NaN) } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect((error as SgValidationError).path).toEqual(["options", "seedEntityField", "at"]);
+    expect((error as SgValidationError).message).toMatch(/^@sg\/entities: /);
+    expect(site.requests).toHaveLength(1);
+  });
+
   it("navSearchString sends root_path, seed_entity_field and search_criteria.search_string, and returns the answer unchanged", async () => {
     expect(await navSearchString(site.client, "/Project/65", "sh010")).toEqual(FOUND);
     await navSearchString(site.client, "/Project/65", "sh0", { seedEntityField: { k: 1 } });

@@ -13,21 +13,22 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions, DateMode, EntityRef } from "@sg/core";
+import { encodeWireValues, type CallOptions, type DateMode, type EntityRef } from "@sg/core";
 import type { EntityFields } from "./activity.js";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import type { SiteSchema } from "./schema-types.js";
-import { checkEntityFields, checkEntityRef, checkObject, checkOptions, checkString } from "./validate.js";
+import { PREFIX, checkEntityFields, checkEntityRef, checkObject, checkOptions, checkString } from "./validate.js";
 
 /**
  * The `seed_entity_field` of the navigation RPCs. Its keys are not documented (the Python client types it as a
- * dict), so it is checked to be a plain object and sent unchanged.
+ * dict), so it is checked to be a plain object and sent as given, except that a `Date` in it becomes a wire
+ * datetime (`YYYY-MM-DDTHH:MM:SSZ`), as the Python client does for its whole payload.
  */
 export type NavSeedEntityField = { readonly [key: string]: unknown };
 
 /** Options of `navSearchString` and `navSearchEntity`, plus call options. */
 export interface NavSearchOptions extends CallOptions {
-  /** Sent as `seed_entity_field`, unchanged; `null` is sent when it is omitted or `null`. */
+  /** Sent as `seed_entity_field` (a `Date` in it as a wire datetime); `null` is sent when it is omitted or `null`. */
   readonly seedEntityField?: NavSeedEntityField | null;
 }
 
@@ -45,10 +46,12 @@ function readCall(ctx: Context, options: Record<string, unknown>): CallOptions {
   return call.kind === undefined ? { ...call, kind: "read" } : call;
 }
 
-/** `seed_entity_field`: a plain object, or `null` when absent. */
+/** `seed_entity_field`: a plain object with its dates as wire datetimes, or `null` when absent. */
 function seedOf(options: Record<string, unknown>): NavSeedEntityField | null {
   const seed = options["seedEntityField"];
-  return seed === undefined || seed === null ? null : checkObject(seed, ["options", "seedEntityField"], "a plain object (the site's seed entity field), or null");
+  if (seed === undefined || seed === null) return null;
+  const path = ["options", "seedEntityField"];
+  return encodeWireValues(checkObject(seed, path, "a plain object (the site's seed entity field), or null"), path, PREFIX) as NavSeedEntityField;
 }
 
 /**
