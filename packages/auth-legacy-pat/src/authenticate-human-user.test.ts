@@ -283,6 +283,9 @@ describe("authenticateHumanUser's request", () => {
     expect(request).toMatchObject({ method: "read", kind: "read", payload: pythonRead("coord"), timeoutMs: 5000 });
     expect(request.signal).toBe(controller.signal);
     expect(request.credentials).toEqual({ kind: "user", login: "coord", password: PLANTED_PASSWORD, authToken: PLANTED_CODE });
+    // The transport is the caller's and caches what it works out for frozen credentials only: handed an
+    // unfrozen object, it keeps no copy of the person's password once the check is over.
+    expect(Object.isFrozen(request.credentials)).toBe(false);
     expect(context.site.href).toBe(sg.site.href);
     expect(context.site.basicAuth).toBe(sg.site.basicAuth);
     expect(context.site.basicAuthSecret).toBe(sg.site.basicAuthSecret);

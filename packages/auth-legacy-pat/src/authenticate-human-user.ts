@@ -144,7 +144,9 @@ function userOf(result: unknown): AuthenticatedHumanUser | null {
  */
 export async function authenticateHumanUser(client: Client, credentials: HumanUserCredentials, callOptions?: CallOptions): Promise<AuthenticatedHumanUser | null> {
   const { login, password, authToken } = checkArguments(client, credentials, callOptions);
-  const user: UserCredentials = Object.freeze({ kind: "user", login, password, ...(authToken === undefined ? {} : { authToken }) });
+  // Not frozen on purpose: a transport keeps the auth params of the last frozen credentials it saw, and the
+  // transport is the caller's, so a frozen object would leave this person's password in it after the check.
+  const user: UserCredentials = { kind: "user", login, password, ...(authToken === undefined ? {} : { authToken }) };
   const site = client.site;
   const oneOff = createClient({
     site: siteUrl(site),
