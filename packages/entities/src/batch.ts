@@ -105,10 +105,16 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
   const call = callOptions(ctx, options);
   const result = await ctx.call<unknown>("batch", wire, call);
   if (!Array.isArray(result)) throw badWriteReply("batch", "a list", result);
-  // Results are matched to requests by position: a list of another length, or a delete's slot holding a
-  // record (or the reverse), cannot be matched, so it is refused rather than handed back misaligned.
-  if (result.length !== wire.length || result.some((item, i) => (wire[i]?.request_type === "delete" ? typeof item !== "boolean" : !isPlainObject(item)))) {
-    throw badWriteReply("batch", `one result per request in order (${wire.length}: a record for each create and update, true or false for each delete)`, result);
+  // Results are matched to requests by position: a list of another length, a delete's slot holding a record
+  // (or the reverse), or a record of another type (or, for an update, another id) cannot be matched, so it is
+  // refused rather than handed back misaligned, and its dates never decoded with another type's schema.
+  const misplaced = (item: unknown, i: number): boolean => {
+    const request = wire[i] as { request_type: string; type: string; id?: number };
+    if (request.request_type === "delete") return typeof item !== "boolean";
+    return !isPlainObject(item) || item["type"] !== request.type || (request.request_type === "update" && item["id"] !== request.id);
+  };
+  if (result.length !== wire.length || result.some(misplaced)) {
+    throw badWriteReply("batch", `one result per request in order (${wire.length}: a record of the request's type for each create and update, with its id for an update; true or false for each delete)`, result);
   }
   try {
     return (await Promise.all(result.map((item, i) => (isPlainObject(item) ? finishRecord(ctx, types[i] ?? "", item, call) : item)))) as BatchResult[];

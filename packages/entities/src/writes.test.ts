@@ -235,6 +235,7 @@ describe("batch replies that cannot be matched to the requests (loopback site)",
     ["a result too many", [{ type: "Shot", id: 1 }, true, true]],
     ["the results swapped", [true, { type: "Shot", id: 1 }]],
     ["a create answered with a boolean", [true, true]],
+    ["a record of another type", [{ type: "Asset", id: 1 }, true]],
   ])("%s is SgProtocolError naming the count, not a list", async (_name, reply) => {
     const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : reply));
     try {
@@ -243,6 +244,17 @@ describe("batch replies that cannot be matched to the requests (loopback site)",
       expect((error as SgProtocolError).reason).toMatch(/'batch' did not return one result per request in order \(2: /);
       expect((error as SgProtocolError).hint).toMatch(/may have landed/);
       expect(loopback.methods.filter((m) => m === "batch")).toHaveLength(1);
+    } finally {
+      await loopback.close();
+    }
+  });
+
+  it("refuses an update answered with another record's id", async () => {
+    const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : [{ type: "Shot", id: 8, code: "b" }]));
+    try {
+      const error = await batch(loopback.client, [{ request_type: "update", entity_type: "Shot", entity_id: 7, data: { code: "b" } }]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgProtocolError);
+      expect((error as SgProtocolError).reason).toMatch(/with its id for an update/);
     } finally {
       await loopback.close();
     }
