@@ -119,9 +119,9 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
     method: "GET",
     target: where.href,
     ...(token === undefined ? { authenticated: false } : { credentials: { kind: "session", sessionToken: token } }),
-    kind: "read",
     ...(filePath === undefined ? {} : { responseBody: "stream" }),
     ...transferOptions(call),
+    kind: "read",
   });
   if (response.status >= 300) {
     if (onSite && (response.status === 401 || response.status === 403)) forgetSessionToken(ctx);

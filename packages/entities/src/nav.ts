@@ -5,7 +5,8 @@
  *
  * The site marks these RPCs experimental and documents neither their answers nor `seed_entity_field`, so the
  * answers are returned as the site sent them, typed `unknown`, and a seed entity field is passed through as
- * given. The payloads are the Python client's, nulls included.
+ * given (its dates in wire form). The payloads are the Python client's, nulls included, with one difference:
+ * `navSearchEntity` sends the entity as `{ type, id }`, where Python sends the dict it was given.
  *
  * They only read. The cores our peer range allows do not all know their RPC names (unknown names count as
  * writes there), so each call is sent with `kind: "read"` (a reset after sending is retried, as for `find`)

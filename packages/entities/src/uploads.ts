@@ -147,7 +147,7 @@ export async function sendUpload(ctx: Context, plan: Awaited<ReturnType<typeof p
 }
 
 async function postUpload(ctx: Context, target: string, form: Record<string, string | Blob>, plan: { file: PreparedFile }, call: CallOptions): Promise<number> {
-  const response = await ctx.client.http({ method: "POST", target, form, kind: "write", ...transferOptions(call) });
+  const response = await ctx.client.http({ method: "POST", target, form, ...transferOptions(call), kind: "write" });
   const text = new TextDecoder().decode(response.body);
   const id = response.status < 300 ? parseUploadReply(text) : undefined;
   if (id === undefined) {
@@ -175,7 +175,7 @@ async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpl
   const multipart = file.size > MULTIPART_CHUNK;
   const opts = transferOptions(call);
   const post = async (path: string, form: Record<string, string>): Promise<string> => {
-    const r = await ctx.client.http({ method: "POST", target: path, form, kind: "write", ...opts });
+    const r = await ctx.client.http({ method: "POST", target: path, form, ...opts, kind: "write" });
     const text = new TextDecoder().decode(r.body);
     if (r.status >= 300 || !text.startsWith("1")) {
       throw new SgTransferError(`${PREFIX}: cloud upload step ${path} failed for ${file.name}`, { status: r.status, reply: text, code: "SG_UPLOAD_FAILED" });
@@ -195,8 +195,8 @@ async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpl
       target: url,
       body,
       headers: { "content-type": contentType(file.name) },
-      kind: "read",
       ...opts,
+      kind: "read",
       retry: retry === false ? retry : { ...retry, retryStatuses: [...(retry?.retryStatuses ?? []), 500] },
     });
     if (r.status >= 300) throw new SgTransferError(`${PREFIX}: storage refused the upload of ${file.name}`, { status: r.status, reply: new TextDecoder().decode(r.body), code: "SG_UPLOAD_FAILED" });
@@ -315,7 +315,7 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
     source_entity: `${source.type}_${source.id}`,
     filmstrip_thumbnail: filmstrip ? "1" : "False",
   };
-  const response = await ctx.client.http({ method: "POST", target: "/upload/share_thumbnail", form, kind: "write", ...transferOptions(call) });
+  const response = await ctx.client.http({ method: "POST", target: "/upload/share_thumbnail", form, ...transferOptions(call), kind: "write" });
   const text = new TextDecoder().decode(response.body);
   if (response.status < 300 && text.startsWith("1:")) {
     const id = parseUploadReply(text);
