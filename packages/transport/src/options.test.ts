@@ -76,6 +76,17 @@ describe("resolveOptions", () => {
     expect(policyForCall(DEFAULT_RETRY_POLICY, { maxAttempts: 2, retryWrites: false }, "read")).toEqual({ ...DEFAULT_RETRY_POLICY, maxAttempts: 2, retryWrites: false });
     expect(() => policyForCall(DEFAULT_RETRY_POLICY, { maxAttempts: 0 }, "read")).toThrow("@sg/transport: retry.maxAttempts: expected an integer ≥ 1, got number 0");
     expect(() => policyForCall(DEFAULT_RETRY_POLICY, "x", "read")).toThrow("@sg/transport: retry: expected retry override options or false, got string \"x\"");
+    // A misspelt name would otherwise change nothing, silently.
+    expect(() => policyForCall(DEFAULT_RETRY_POLICY, { retryStatus: [500] }, "read")).toThrow(
+      "@sg/transport: retry.retryStatus: expected one of the options maxAttempts, retryWrites, retryStatuses, got an unknown option 'retryStatus'",
+    );
+  });
+
+  it("per-call retryStatuses are copied: changing the caller's array later changes nothing", () => {
+    const statuses = [500];
+    const policy = policyForCall(DEFAULT_RETRY_POLICY, { retryStatuses: statuses }, "read");
+    statuses.push(404);
+    expect(policy.retryStatuses).toEqual([500]);
   });
 
   it("retryStatuses: integers from 400 to 599 are carried; anything else is refused naming its path", () => {

@@ -226,10 +226,8 @@ export function policyForCall(base: RetryPolicy, override: unknown, method: stri
       if (!Number.isInteger(s) || (s as number) < 400 || (s as number) > 599) fail(["retry", "retryStatuses", i], "an HTTP status from 400 to 599", s);
     }
   }
-  return {
-    ...base,
-    maxAttempts: check<number>("i1", r["maxAttempts"], ["retry", "maxAttempts"]) ?? base.maxAttempts,
-    retryWrites: check<boolean>("b", r["retryWrites"], ["retry", "retryWrites"]) ?? base.retryWrites,
-    retryStatuses: (statuses as readonly number[] | undefined) ?? base.retryStatuses,
-  };
+  // Misspelt names are refused like the transport's own options (a `retryStatus` would do nothing), and the
+  // statuses are copied: the caller's array changing mid-call cannot change what is retried.
+  const { maxAttempts, retryWrites } = readTable<RetryPolicy>(r, ["retry"], { maxAttempts: ["i1", base.maxAttempts], retryWrites: ["b", base.retryWrites] }, ["retryStatuses"]);
+  return { ...base, maxAttempts, retryWrites, retryStatuses: statuses ? [...(statuses as number[])] : base.retryStatuses };
 }
