@@ -281,7 +281,7 @@ describe("cloud storage PUTs answered 500", () => {
       const version = await api.create("Version", { code: "cloud_step_500", project });
       const shot = await api.create("Shot", { code: "direct_step_500", project });
       const cases: [string, () => Promise<number>][] = [
-        ["/upload/api_get_upload_link_info", () => api.upload("Version", version.id, new File(["a"], "a.mov"), { fieldName: "sg_uploaded_movie" })],
+        ["/upload/api_get_upload_link_info", () => api.upload("Version", version.id, new File(["a"], "a.mov"), { fieldName: "sg_uploaded_movie", retry: { retryStatuses: [500] } })],
         ["/upload/api_link_file", () => api.upload("Version", version.id, new File(["b"], "b.mov"), { fieldName: "sg_uploaded_movie", retry: { retryStatuses: [500] } })],
         ["/upload/upload_file", () => site.api.upload("Shot", shot.id, new File(["c"], "c.txt"), { retry: { retryStatuses: [500] } })],
       ];
