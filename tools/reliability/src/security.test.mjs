@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgValidationError, createClient } from "@sg/core";
 import { jsonRpcCallTransport, jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
-import { legacyLoginAuth } from "@sg/auth-legacy-pat";
+import { authenticateHumanUser, legacyLoginAuth } from "@sg/auth-legacy-pat";
 import { browserLogin, sessionAuth } from "@sg/auth-session";
 import { entityApi } from "@sg/entities";
 import { DEMO_SCRIPT_KEY, startEmulator } from "@sg/emulator";
@@ -141,6 +141,13 @@ describe("marker secrets never leak from the library packages", () => {
     emu.advanceClock(120);
     await attempt("legacy re-login needs a fresh 2FA code", () => good2fa.sg.find("Project", [], ["name"]));
 
+    // Checking a person's login through a script client behind a basic-auth proxy URL: the one-off client
+    // shares the transport and logger, so its refusals and log lines are scanned with the rest.
+    await attempt("authenticateHumanUser wrong passphrase", () => authenticateHumanUser(good.client, { login: "coord", password: MARKERS.passphrase }));
+    await attempt("authenticateHumanUser wrong 2FA code", () => authenticateHumanUser(good.client, { login: "artist", password: "artist-pass-1", authToken: MARKERS.twoFactorCode }));
+    await attempt("authenticateHumanUser good 2FA code", () => authenticateHumanUser(good.client, { login: "artist", password: "artist-pass-1", authToken: "123456" }));
+    await attempt("authenticateHumanUser password with newline", () => authenticateHumanUser(good.client, { login: "coord", password: `${MARKERS.passphrase}\n` }));
+
     // Session auth: a marker token; a real token whose refresh() returns the (refused) marker.
     const markerSession = makeClient("session, marker token", sessionAuth({ sessionToken: MARKERS.sessionToken }));
     await attempt("session marker token", () => markerSession.sg.find("Project", [], ["name"]));
@@ -219,6 +226,10 @@ describe("marker secrets never leak from the library packages", () => {
       "attempt timeouts": "SG_TIMEOUT",
       "deadline": "SG_TIMEOUT",
       "legacy good 2FA code": "ok",
+      "authenticateHumanUser wrong passphrase": "SG_LEGACY_BAD_PASSWORD",
+      "authenticateHumanUser wrong 2FA code": "SG_LEGACY_2FA_INVALID",
+      "authenticateHumanUser good 2FA code": "ok",
+      "authenticateHumanUser password with newline": "SG_VALIDATION",
       "legacy coord": "ok",
       "session valid token": "ok",
       browserLogin: "ok",
