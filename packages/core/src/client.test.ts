@@ -326,6 +326,129 @@ describe("client.http", () => {
   });
 });
 
+describe("sessionUuid", () => {
+  // Records what the core hands the transport: RPC requests and plain HTTP exchanges.
+  function recorder(): { transport: TransportStrategy; sent: RpcRequest[]; exchanged: HttpRequest[] } {
+    const sent: RpcRequest[] = [];
+    const exchanged: HttpRequest[] = [];
+    const transport: TransportStrategy = {
+      name: "recorder",
+      send: async (req) => {
+        sent.push(req);
+        return req.method === "info" ? { version: [8, 50, 0] } : null;
+      },
+      http: async (req) => {
+        exchanged.push(req);
+        return { status: 200, headers: new Headers(), body: new Uint8Array() };
+      },
+    };
+    return { transport, sent, exchanged };
+  }
+  const fixed = (credentials: Credentials): AuthStrategy & { asked: number } => {
+    const strategy = { name: "fixed", asked: 0, credentials: async () => (strategy.asked++, credentials) };
+    return strategy;
+  };
+  const script = (): Credentials => Object.freeze({ kind: "script", scriptName: "s", scriptKey: "k".repeat(20) });
+
+  it("stamps a call's UUID on a frozen copy of the strategy's credentials, the same copy for the same pair", async () => {
+    const { transport, sent } = recorder();
+    const credentials = script();
+    const sg = createClient({ site: "https://x.example.com", transport, auth: fixed(credentials) });
+    await sg.call("update", {}, { sessionUuid: "uuid-a" });
+    await sg.call("update", {}, { sessionUuid: "uuid-a" });
+    await sg.call("update", {}, { sessionUuid: "uuid-b" });
+    await sg.call("update", {});
+    const [a1, a2, b, none] = sent.map((r) => r.credentials);
+    expect(a1).toEqual({ ...credentials, sessionUuid: "uuid-a" });
+    expect(Object.isFrozen(a1)).toBe(true);
+    expect(a2).toBe(a1); // the transport works out auth params once per credentials object
+    expect(b).toEqual({ ...credentials, sessionUuid: "uuid-b" });
+    expect(none).toBe(credentials); // no UUID: the strategy's own object, untouched
+    expect(credentials).not.toHaveProperty("sessionUuid");
+  });
+
+  it("applies defaults.sessionUuid to every call; a call's own wins, and either wins over the credentials' own", async () => {
+    const { transport, sent } = recorder();
+    const own: Credentials = Object.freeze({ kind: "session", sessionToken: "tok-123456789", sessionUuid: "from-strategy" });
+    const sg = createClient({ site: "https://x.example.com", transport, auth: fixed(own), defaults: { sessionUuid: "tool-wide" } });
+    await sg.call("create", {});
+    await sg.call("read", {});
+    await sg.call("update", {}, { sessionUuid: "this-ami" });
+    expect(sent.map((r) => r.credentials?.sessionUuid)).toEqual(["tool-wide", "tool-wide", "this-ami"]);
+    const plain = recorder();
+    await createClient({ site: "https://x.example.com", transport: plain.transport, auth: fixed(own) }).call("read", {});
+    expect(plain.sent[0]!.credentials).toBe(own);
+  });
+
+  it("copies credentials a strategy may change afresh for each call", async () => {
+    const { transport, sent } = recorder();
+    const mutable: { kind: "session"; sessionToken: string } = { kind: "session", sessionToken: "tok-1-aaaaaaaa" };
+    const sg = createClient({ site: "https://x.example.com", transport, auth: fixed(mutable), defaults: { sessionUuid: "u" } });
+    await sg.call("read", {});
+    mutable.sessionToken = "tok-2-bbbbbbbb";
+    await sg.call("read", {});
+    expect(sent.map((r) => r.credentials)).toEqual([
+      { kind: "session", sessionToken: "tok-1-aaaaaaaa", sessionUuid: "u" },
+      { kind: "session", sessionToken: "tok-2-bbbbbbbb", sessionUuid: "u" },
+    ]);
+    expect(mutable).not.toHaveProperty("sessionUuid");
+  });
+
+  it("is never sent with info or other unauthenticated requests", async () => {
+    const { transport, sent, exchanged } = recorder();
+    const sg = createClient({ site: "https://x.example.com", transport, auth: fixed(script()), defaults: { sessionUuid: "u" } });
+    await sg.call("info", undefined, { sessionUuid: "v" });
+    await sg.info({ refresh: true, sessionUuid: "v" });
+    await sg.http({ method: "GET", target: "/thumbnail/1", authenticated: false, sessionUuid: "v" });
+    await sg.call("read", {});
+    expect(sent.map((r) => [r.method, r.credentials?.sessionUuid])).toEqual([
+      ["info", undefined],
+      ["info", undefined],
+      ["read", "u"],
+    ]);
+    expect(sent.slice(0, 2).map((r) => r.credentials)).toEqual([undefined, undefined]);
+    expect(exchanged.map((r) => r.credentials)).toEqual([undefined]);
+  });
+
+  it("stamps the credentials of http() exchanges (uploads), defaults included, and keeps the option off the request", async () => {
+    const { transport, exchanged } = recorder();
+    const credentials = script();
+    const sg = createClient({ site: "https://x.example.com", transport, auth: fixed(credentials), defaults: { sessionUuid: "tool-wide" } });
+    await sg.http({ method: "POST", target: "/upload/upload_file", form: {} });
+    await sg.http({ method: "POST", target: "/upload/upload_file", form: {}, sessionUuid: "this-ami" });
+    await sg.http({ method: "GET", target: "/file_serve/attachment/1", credentials: { kind: "session", sessionToken: "tok-123456789" }, sessionUuid: "this-ami" });
+    expect(exchanged.map((r) => r.credentials?.sessionUuid)).toEqual(["tool-wide", "this-ami", "this-ami"]);
+    expect(exchanged.every((r) => !("sessionUuid" in r))).toBe(true);
+    expect(credentials).not.toHaveProperty("sessionUuid");
+  });
+
+  it("refuses a bad UUID with SgValidationError before anything is sent, credentials included", async () => {
+    const bad: unknown[] = ["", "a\nb", "tab\there", "del\u007f", "c1\u0085", 42, null, { uuid: "x" }];
+    for (const value of bad) {
+      expect(() => createClient({ site: "https://x.example.com", transport: recorder().transport, defaults: { sessionUuid: value as string } })).toThrow(
+        expect.objectContaining({ name: "SgValidationError", path: ["defaults", "sessionUuid"] }),
+      );
+      const { transport, sent, exchanged } = recorder();
+      const auth = fixed(script());
+      const sg = createClient({ site: "https://x.example.com", transport, auth });
+      const refusals = [
+        await sg.call("update", {}, { sessionUuid: value as string }).catch((e: unknown) => e),
+        await sg.call("info", undefined, { sessionUuid: value as string }).catch((e: unknown) => e),
+        await sg.info({ sessionUuid: value as string }).catch((e: unknown) => e),
+        await sg.http({ method: "POST", target: "/upload/upload_file", form: {}, sessionUuid: value as string }).catch((e: unknown) => e),
+      ];
+      for (const error of refusals) {
+        expect(error).toBeInstanceOf(SgValidationError);
+        expect(error).toMatchObject({ path: ["sessionUuid"], message: expect.stringMatching(/^@sg\/core: sessionUuid: expected a non-empty string without control characters, got /) });
+      }
+      expect([sent, exchanged, auth.asked]).toEqual([[], [], 0]);
+    }
+    const { transport, sent } = recorder();
+    await createClient({ site: "https://x.example.com", transport, auth: fixed(script()) }).call("update", {}, { sessionUuid: "d6b1c0de-7c3a-4c0e-9d8e-2f1a3b4c5d6e" });
+    expect(sent[0]!.credentials?.sessionUuid).toBe("d6b1c0de-7c3a-4c0e-9d8e-2f1a3b4c5d6e");
+  });
+});
+
 describe("createClient: abort while the strategy logs in", () => {
   it("rejects at once with SgAbortError while credentials() or a refresh is still pending", async () => {
     const site = sessionSite();

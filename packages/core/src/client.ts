@@ -39,6 +39,12 @@ export type ClientHttpRequest = Omit<HttpRequest, "credentials" | "kind"> & {
   readonly credentials?: Credentials;
   /** Defaults to `read` for GET, `write` otherwise. */
   readonly kind?: HttpRequest["kind"];
+  /**
+   * The browser session to stamp on the events this exchange creates (e.g. an upload's), sent with the
+   * credentials (as the `session_uuid` form field on a form post); as {@link CallOptions.sessionUuid}, it
+   * wins over the client's `defaults`, and does nothing when no credentials are sent.
+   */
+  readonly sessionUuid?: string;
 };
 
 /** A connected client: the call pipeline shared by every `@sg/*` package. */
@@ -119,6 +125,7 @@ export function createClient(options: ClientOptions): Client {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const defaults = options.defaults ?? {};
+  checkSessionUuid(defaults.sessionUuid, true);
   const transportContext: TransportContext = Object.freeze({ site, logger, clock });
 
   let infoPromise: Promise<SiteInfo> | undefined;
@@ -128,6 +135,21 @@ export function createClient(options: ClientOptions): Client {
   // sent later ask the strategy again. A refresh that produced new credentials is shared for good.
   const refreshes = new WeakMap<Credentials, { readonly promise: Promise<Credentials | undefined>; settledAt?: number }>();
   let sendSequence = 0;
+  // The last frozen credentials object stamped with a session UUID, and its stamped copy: the same pair hands
+  // the transport the same object, which works out auth params once per (frozen) credentials object.
+  let stampedFrom: Credentials | undefined;
+  let stamped: Credentials | undefined;
+  // `credentials` as sent with `sessionUuid` (a call's, else the defaults'; it replaces the credentials' own):
+  // a frozen copy, so the strategy's object is never changed; itself when there is no UUID (no allocation).
+  const withSessionUuid = (credentials: Credentials | undefined, sessionUuid = defaults.sessionUuid): Credentials | undefined => {
+    if (!credentials || sessionUuid === undefined) return credentials;
+    if (credentials !== stampedFrom || stamped!.sessionUuid !== sessionUuid) {
+      stamped = Object.freeze({ ...credentials, sessionUuid });
+      // A strategy's unfrozen object may change between calls: copy it afresh each time.
+      stampedFrom = Object.isFrozen(credentials) ? credentials : undefined;
+    }
+    return stamped;
+  };
 
   const send = (method: string, payload: unknown, credentials: Credentials | undefined, callOptions: CallOptions | undefined): Promise<unknown> => {
     // Built key by key (no spreads): this runs for every call and is on the per-call overhead budget.
@@ -137,7 +159,7 @@ export function createClient(options: ClientOptions): Client {
     const retry = callOptions?.retry ?? defaults.retry;
     const request: { -readonly [K in keyof RpcRequest]: RpcRequest[K] } = { method, kind: callOptions?.kind ?? defaults.kind ?? methodKind(method) };
     if (payload !== undefined) request.payload = payload;
-    if (credentials) request.credentials = credentials;
+    if (credentials) request.credentials = withSessionUuid(credentials, callOptions?.sessionUuid);
     if (signal) request.signal = signal;
     if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
     if (deadlineMs !== undefined) request.deadlineMs = deadlineMs;
@@ -149,7 +171,10 @@ export function createClient(options: ClientOptions): Client {
   // on its own abort (like credentials()), and one caller's abort never fails the others.
   const info = (callOptions?: CallOptions & { readonly refresh?: boolean }): Promise<SiteInfo> => {
     const signal = callOptions?.signal ?? defaults.signal;
-    if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
+    // A session UUID never goes with info, but a bad one is refused here too: the info that a function asks
+    // for first must not go out before the call that carries it is refused.
+    const refused = signal?.aborted ? abortErrorFrom(signal) : sessionUuidError(callOptions?.sessionUuid);
+    if (refused) return Promise.reject(refused);
     if (!infoPromise || callOptions?.refresh) {
       const pending = send("info", undefined, undefined, { ...callOptions, signal: defaults.signal }).then((value) => value as SiteInfo);
       infoPromise = pending;
@@ -179,7 +204,7 @@ export function createClient(options: ClientOptions): Client {
 
   const http = (request: ClientHttpRequest, credentials: Credentials | undefined): Promise<HttpResponse> => {
     const exchange = requireHttp();
-    const { authenticated: _authenticated, credentials: _explicit, kind, ...rest } = request;
+    const { authenticated: _authenticated, credentials: _explicit, kind, sessionUuid: _sessionUuid, ...rest } = request;
     return exchange.call(
       transport,
       { ...rest, kind: kind ?? (request.method === "GET" ? "read" : "write"), ...(credentials ? { credentials } : {}) },
@@ -234,6 +259,7 @@ export function createClient(options: ClientOptions): Client {
         throw new SgValidationError(PREFIX, { path: ["method"], expected: "an API method name such as 'read'", received: describeValue(method) });
       }
       if (method === "info") return (await info(callOptions)) as T;
+      checkSessionUuid(callOptions?.sessionUuid);
       const strategy = requireAuth(method);
       const signal = callOptions?.signal ?? defaults.signal;
       const credentials = await untilAborted(strategy.credentials(authContext), signal);
@@ -253,11 +279,12 @@ export function createClient(options: ClientOptions): Client {
     credentials: (): Promise<Credentials> => requireAuth("credentials").credentials(authContext),
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
       requireHttp();
+      checkSessionUuid(request.sessionUuid);
       const credentials =
         request.credentials ??
         // named by its path only: a presigned URL's query or user:pass@ holds secrets
         (request.authenticated === false ? undefined : await untilAborted(requireAuth(redactUrl(String(request.target)).split(/[?#]/)[0]!).credentials(authContext), request.signal));
-      return http(request, credentials);
+      return http(request, withSessionUuid(credentials, request.sessionUuid));
     },
     supportsHttp: typeof transport.http === "function",
     close: async (): Promise<void> => {
@@ -269,6 +296,29 @@ export function createClient(options: ClientOptions): Client {
     value: (): string => `SgClient { site: '${site.href}', auth: ${auth ? `'${auth.name}'` : "none"}, transport: '${transport.name}' }`,
   });
   return Object.freeze(client);
+}
+
+/** A session UUID: one or more characters, none of them a control character (C0, DEL, C1). */
+const SESSION_UUID = /^[^\0-\x1f\x7f-\x9f]+$/;
+
+/**
+ * The error for a session UUID (a call's, or the defaults' when `inDefaults`) that is given but is not a
+ * non-empty string free of control characters; `undefined` when it is fine or absent.
+ */
+function sessionUuidError(value: unknown, inDefaults?: boolean): SgValidationError | undefined {
+  if (value !== undefined && (typeof value !== "string" || !SESSION_UUID.test(value))) {
+    return new SgValidationError(PREFIX, {
+      path: inDefaults ? ["defaults", "sessionUuid"] : ["sessionUuid"],
+      expected: "a non-empty string without control characters",
+      received: describeValue(value),
+    });
+  }
+}
+
+/** Throw {@link sessionUuidError}'s error, if any. */
+function checkSessionUuid(value: unknown, inDefaults?: boolean): void {
+  const error = sessionUuidError(value, inDefaults);
+  if (error) throw error;
 }
 
 /**

@@ -10,7 +10,10 @@
 export interface CredentialOptions {
   /** Act with the permissions of this HumanUser login (`sudo_as_login`). */
   readonly sudoAsLogin?: string;
-  /** Browser-session UUID attached to the event log entries the call creates (`session_uuid`). */
+  /**
+   * Browser-session UUID attached to the event log entries the call creates (`session_uuid`). A
+   * `sessionUuid` call option (or client default) replaces it; apps set it there rather than here.
+   */
   readonly sessionUuid?: string;
   /** Extra auth parameters merged last, e.g. `{ product: "rv" }` for tokens minted by another product. */
   readonly extra?: Readonly<Record<string, string | number | boolean>>;

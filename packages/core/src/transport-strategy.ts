@@ -30,6 +30,22 @@ export interface CallOptions {
   readonly retry?: RetryOverride | false;
   /** Treat the call as a read or a write regardless of its method name. */
   readonly kind?: MethodKind;
+  /**
+   * The browser session this call acts for, sent as `session_uuid` in the auth params (the Python client's
+   * `set_session_uuid`): the site stamps it on the EventLogEntries the call creates, so a ShotGrid page open
+   * in that browser session shows the changes live. A web app handling Action Menu Items receives it as
+   * `session_uuid` in the menu item's POST.
+   *
+   * `defaults: { sessionUuid }` of `createClient` sets it for every call (a tool running in one browser
+   * session); a call's own value wins over the defaults, and either wins over a `sessionUuid` that the auth
+   * strategy's credentials carry. It goes with every call that sends credentials, uploads included (as a
+   * form field), and never with `info` or other unauthenticated requests.
+   *
+   * Not a secret, and never required: without it the changes still show, on the page's next reload. It
+   * must be a non-empty string without control characters, else the call rejects with `SgValidationError`
+   * before anything is sent (`createClient` throws for a bad default).
+   */
+  readonly sessionUuid?: string;
 }
 
 /** One API call as the core hands it to a transport. */
