@@ -85,7 +85,7 @@ export interface Context {
   fieldTypes(entityType: string, options?: CallOptions): Promise<ReadonlyMap<string, string>>;
 }
 
-const CALL_OPTION_KEYS = new Set(["signal", "timeoutMs", "deadlineMs", "retry", "kind"]);
+const CALL_OPTION_KEYS = new Set(["signal", "timeoutMs", "deadlineMs", "retry", "kind", "sessionUuid"]);
 
 /** The server-version gate of `includeArchivedProjects: false` (rpc-protocol.md §1.9), shared by `find` and `summarize`. */
 export const ARCHIVED_PROJECTS_GATE = ["includeArchivedProjects: false", [5, 3, 14]] as const;

@@ -9,12 +9,16 @@ import type { Context } from "./context.js";
 import { PREFIX } from "./validate.js";
 import type { Path } from "./validate.js";
 
-/** The transfer-relevant call options (signal, timeout, retry). */
-export function transferOptions(call: CallOptions): { signal?: AbortSignal; timeoutMs?: number; retry?: CallOptions["retry"] } {
+/**
+ * The transfer-relevant call options (signal, timeout, retry, and the session UUID that an upload's events are
+ * stamped with).
+ */
+export function transferOptions(call: CallOptions): { signal?: AbortSignal; timeoutMs?: number; retry?: CallOptions["retry"]; sessionUuid?: string } {
   return {
     ...(call.signal ? { signal: call.signal } : {}),
     ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
     ...(call.retry === undefined ? {} : { retry: call.retry }),
+    ...(call.sessionUuid === undefined ? {} : { sessionUuid: call.sessionUuid }),
   };
 }
 
