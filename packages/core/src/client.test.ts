@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { AuthStrategy } from "./auth-strategy.js";
 import { createClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
-import { SgAbortError, SgAuthError, SgFault, SgValidationError } from "./errors.js";
+import { SgAbortError, SgAuthError, SgFault, SgTimeoutError, SgValidationError } from "./errors.js";
 import type { HttpRequest, RpcRequest, TransportStrategy } from "./transport-strategy.js";
 
 // A real, tiny in-process transport: a site that accepts one session token at a time. The core pipeline is
@@ -483,6 +483,83 @@ describe("createClient: abort while the strategy logs in", () => {
     c2.abort();
     await expect(refused).rejects.toMatchObject({ code: "SG_ABORTED" });
     releaseRefresh?.();
+  });
+});
+
+describe("createClient: deadlineMs bounds the whole call, waiting for credentials included", () => {
+  /** A strategy whose credentials() settles only when released (a login on a slow site, a 2FA prompt). */
+  function heldLogin(): { auth: AuthStrategy; release(): void } {
+    let release = (): void => {};
+    const held = new Promise<Credentials>((resolve) => (release = () => resolve({ kind: "session", sessionToken: "tok-1" })));
+    return { auth: { name: "held-login", credentials: () => held }, release: () => release() };
+  }
+
+  it("a login that outlasts the deadline ends the call with SgTimeoutError (deadline, not sent); others still get the login", async () => {
+    const site = sessionSite();
+    const { auth, release } = heldLogin();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth });
+    const quick = sg.call("read", {}, { deadlineMs: 30 });
+    const patient = sg.call("read", {});
+    const error = await quick.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgTimeoutError);
+    expect(error).toMatchObject({ scope: "deadline", timeoutMs: 30, maybeSent: false, method: "read" });
+    expect((error as SgTimeoutError).reason).toBe("@sg/core: 'read' did not complete within its deadline of 30 ms: still waiting for credentials");
+    expect((error as SgTimeoutError).hint).toMatch(/raise deadlineMs, or await client\.credentials\(\) first/);
+    expect(site.sent).toHaveLength(0);
+    // The login itself was not cut short: a caller without a deadline gets it when it comes.
+    release();
+    await expect(patient).resolves.toMatchObject({ ok: "read" });
+  });
+
+  it("the defaults' deadline applies too", async () => {
+    const site = sessionSite();
+    const { auth, release } = heldLogin();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth, defaults: { deadlineMs: 30 } });
+    await expect(sg.call("read")).rejects.toMatchObject({ code: "SG_TIMEOUT", scope: "deadline", timeoutMs: 30 });
+    release();
+  });
+
+  it("the transport gets what is left of the deadline after the wait, and the whole deadline when there was none", async () => {
+    const site = sessionSite();
+    let release = (): void => {};
+    const later = new Promise<Credentials>((resolve) => (release = () => resolve({ kind: "session", sessionToken: "tok-1" })));
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: { name: "later", credentials: () => later } });
+    const pending = sg.call("read", {}, { deadlineMs: 5000 });
+    await new Promise((r) => setTimeout(r, 60));
+    release();
+    await pending;
+    const [first] = site.sent;
+    expect(first?.deadlineMs).toBeLessThanOrEqual(5000 - 50);
+    expect(first?.deadlineMs).toBeGreaterThan(0);
+    await sg.call("read", {}, { deadlineMs: 5000 }); // credentials at hand: (almost) nothing was spent
+    expect(site.sent[1]?.deadlineMs).toBeGreaterThan(4900);
+    await sg.call("read");
+    expect(site.sent[2]?.deadlineMs).toBeUndefined(); // no deadline given: the transport's own applies
+  });
+
+  it("a re-login after a refusal is bounded by the same deadline", async () => {
+    const site = sessionSite();
+    const auth = countingSessionAuth();
+    let releaseRefresh = (): void => {};
+    const slowRefresh: AuthStrategy = {
+      name: "slow-refresh",
+      credentials: (ctx) => auth.credentials(ctx),
+      onRejected: (e, r, ctx) => new Promise((resolve) => (releaseRefresh = () => resolve(auth.onRejected!(e, r, ctx)))),
+    };
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: slowRefresh });
+    await sg.call("read");
+    site.expire();
+    const error = await sg.call("read", {}, { deadlineMs: 80 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "SG_TIMEOUT", scope: "deadline", maybeSent: false });
+    expect((error as SgTimeoutError).reason).toMatch(/still waiting for fresh credentials after a refusal$/);
+    releaseRefresh();
+  });
+
+  it("a deadline the transport would refuse is left to it, unchanged", async () => {
+    const site = sessionSite();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: countingSessionAuth() });
+    for (const deadlineMs of [-1, 0, 2 ** 31, Number.NaN]) await sg.call("read", {}, { deadlineMs });
+    expect(site.sent.filter((r) => r.method === "read").map((r) => r.deadlineMs)).toEqual([-1, 0, 2 ** 31, Number.NaN]);
   });
 });
 

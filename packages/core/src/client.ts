@@ -2,7 +2,7 @@ import type { AuthContext, AuthStrategy } from "./auth-strategy.js";
 import { onAbort } from "./abort-listeners.js";
 import { abortErrorFrom, systemClock, type Clock } from "./clock.js";
 import type { Credentials } from "./credentials.js";
-import { SgAuthError, SgValidationError, describeValue } from "./errors.js";
+import { SgAuthError, SgTimeoutError, SgValidationError, describeValue } from "./errors.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { methodKind } from "./method-kind.js";
 import { redactUrl } from "./redact.js";
@@ -262,16 +262,21 @@ export function createClient(options: ClientOptions): Client {
       checkSessionUuid(callOptions?.sessionUuid);
       const strategy = requireAuth(method);
       const signal = callOptions?.signal ?? defaults.signal;
-      const credentials = await untilAborted(strategy.credentials(authContext), signal);
+      // A deadline bounds the whole call as the caller sees it: waiting for a login, the call, a re-login after
+      // a refusal and the one re-send. The transport gets what is left; a value it would refuse is left to it.
+      const deadlineMs = callOptions?.deadlineMs ?? defaults.deadlineMs;
+      const endsAt = typeof deadlineMs === "number" && deadlineMs > 0 && deadlineMs <= MAX_TIMER_MS ? performance.now() + deadlineMs : undefined;
+      // No closures here: this runs for every call and is on the per-call overhead budget.
+      const credentials = await waitFor(strategy.credentials(authContext), signal, endsAt, method, deadlineMs, "credentials");
       const sentAt = ++sendSequence;
       try {
-        return (await send(method, payload, credentials, callOptions)) as T;
+        return (await send(method, payload, credentials, endsAt ? withTimeLeft(callOptions, endsAt) : callOptions)) as T;
       } catch (error) {
         if (!(error instanceof SgAuthError) || !strategy.onRejected) throw error;
-        const fresh = await untilAborted(refreshOnce(strategy, error, credentials, sentAt), signal);
+        const fresh = await waitFor(refreshOnce(strategy, error, credentials, sentAt), signal, endsAt, method, deadlineMs, "fresh credentials after a refusal");
         if (!fresh) throw error;
         logger.debug("re-sending once with fresh credentials", { method, auth: strategy.name });
-        return (await send(method, payload, fresh, callOptions)) as T;
+        return (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt) : callOptions)) as T;
       }
     },
     info,
@@ -321,6 +326,61 @@ function checkSessionUuid(value: unknown, inDefaults?: boolean): void {
   if (error) throw error;
 }
 
+/** The longest delay a Node timer holds (a longer one fires after 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** `options` with `deadlineMs` set to what is left until `endsAt` (a `performance.now()` time), at least 1 ms. */
+function withTimeLeft(options: CallOptions | undefined, endsAt: number): CallOptions {
+  return { ...options, deadlineMs: Math.max(1, Math.ceil(endsAt - performance.now())) };
+}
+
+/**
+ * Wait for `work` (credentials) as a call: until the caller's `signal` aborts, or until `endsAt` when the call
+ * has a deadline (`deadlineMs`, which the error names with `what` was awaited).
+ */
+function waitFor<T>(work: Promise<T>, signal: AbortSignal | undefined, endsAt: number | undefined, method: string, deadlineMs: number | undefined, what: string): Promise<T> {
+  return untilAborted(endsAt ? untilDeadline(work, endsAt, method, deadlineMs!, what) : work, signal);
+}
+
+/**
+ * Settle with `work`, or reject when `endsAt` (a `performance.now()` time) passes first: the caller's deadline
+ * ran out while waiting for `what`, before the call was sent. The work goes on (a login other callers share is
+ * not cut short); only this caller stops waiting.
+ */
+function untilDeadline<T>(work: Promise<T>, endsAt: number, method: string, deadlineMs: number, what: string): Promise<T> {
+  return settleFirst(work, (reject) => {
+    const timer = setTimeout(() => {
+      reject(
+        new SgTimeoutError(`${PREFIX}: '${method}' did not complete within its deadline of ${deadlineMs} ms: still waiting for ${what}`, {
+          timeoutMs: deadlineMs,
+          scope: "deadline",
+          maybeSent: false,
+          method,
+          hint: "Getting credentials (a login, a prompt for a code) took too long; raise deadlineMs, or await client.credentials() first.",
+        }),
+      );
+    }, endsAt - performance.now());
+    return () => clearTimeout(timer);
+  });
+}
+
+/** Settle as `work` does, unless `arm` rejects first; the function `arm` returns is called once `work` settles. */
+function settleFirst<T>(work: Promise<T>, arm: (reject: (error: unknown) => void) => () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const disarm = arm(reject);
+    work.then(
+      (value) => {
+        disarm();
+        resolve(value);
+      },
+      (error: unknown) => {
+        disarm();
+        reject(error);
+      },
+    );
+  });
+}
+
 /**
  * Settle with `work`, or reject at once when `signal` aborts. The work itself goes on (a login other callers
  * share is not cut short); only this caller stops waiting for it.
@@ -328,17 +388,5 @@ function checkSessionUuid(value: unknown, inDefaults?: boolean): void {
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
   if (signal.aborted) return Promise.reject(abortErrorFrom(signal));
-  return new Promise<T>((resolve, reject) => {
-    const stop = onAbort(signal, () => reject(abortErrorFrom(signal)));
-    work.then(
-      (value) => {
-        stop();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stop();
-        reject(error);
-      },
-    );
-  });
+  return settleFirst(work, (reject) => onAbort(signal, () => reject(abortErrorFrom(signal))));
 }

@@ -24,7 +24,10 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /** Limit for one HTTP attempt, in milliseconds. */
   readonly timeoutMs?: number;
-  /** Limit for the whole call including retries and backoff, in milliseconds. */
+  /**
+   * Limit for the whole call including retries and backoff, in milliseconds. On `client.call` it also covers
+   * waiting for credentials and a re-login after a refusal; the transport gets what is left.
+   */
   readonly deadlineMs?: number;
   /** Change the retry policy for this call, or `false` for a single attempt. */
   readonly retry?: RetryOverride | false;
