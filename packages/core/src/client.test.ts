@@ -486,6 +486,23 @@ describe("createClient: abort while the strategy logs in", () => {
   });
 });
 
+describe("createClient: a signal from AbortSignal.timeout", () => {
+  it("ends the call with SgAbortError saying the signal timed out, the TimeoutError as its cause", async () => {
+    const site = sessionSite();
+    const never: AuthStrategy = { name: "never", credentials: () => new Promise<Credentials>(() => {}) };
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: never });
+    const error = await sg.call("read", {}, { signal: AbortSignal.timeout(20) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgAbortError);
+    expect((error as SgAbortError).reason).toBe("the call was aborted: its signal timed out");
+    expect(((error as SgAbortError).cause as Error).name).toBe("TimeoutError");
+    // A plain abort keeps the plain words.
+    const controller = new AbortController();
+    const aborted = sg.call("read", {}, { signal: controller.signal }).catch((e: unknown) => e);
+    controller.abort();
+    expect(((await aborted) as SgAbortError).reason).toBe("the call was aborted");
+  });
+});
+
 describe("createClient: deadlineMs bounds the whole call, waiting for credentials included", () => {
   /** A strategy whose credentials() settles only when released (a login on a slow site, a 2FA prompt). */
   function heldLogin(): { auth: AuthStrategy; release(): void } {

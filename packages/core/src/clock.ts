@@ -37,5 +37,7 @@ export function abortErrorFrom(signal: AbortSignal | undefined): Error {
   if (reason instanceof Error && (reason as { code?: unknown }).code !== undefined && reason.name.startsWith("Sg")) {
     return reason;
   }
-  return new SgAbortError("the call was aborted", { cause: reason instanceof Error ? reason : undefined });
+  // AbortSignal.timeout(ms) aborts with a TimeoutError: say so, or a time limit reads like a cancel.
+  const timedOut = reason instanceof Error && reason.name === "TimeoutError";
+  return new SgAbortError(timedOut ? "the call was aborted: its signal timed out" : "the call was aborted", { cause: reason instanceof Error ? reason : undefined });
 }

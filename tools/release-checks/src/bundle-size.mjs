@@ -55,8 +55,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // after shrinking it (all but ~6 B of it in @sg/core; @sg/entities only passes it through), where this
     // row had 3 B left. Raised by what it needs, not by the next KB. Then by 256 B for a call's deadlineMs
     // bounding the caller's whole wait (a login or re-login included, the transport getting what is left),
-    // so that a call given 5 s never waits minutes for a slow login (~250 B gzipped, nearly all code).
-    ratchet: 21 * KB + 480,
+    // so that a call given 5 s never waits minutes for a slow login (~250 B gzipped, nearly all code). Then by 32 B:
+    // an abort by AbortSignal.timeout() says the signal timed out.
+    ratchet: 21 * KB + 512,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -73,8 +74,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // years are refused, refused headers and timer-overflowing limits are caught before sending (~0.9 KB);
     // then from 35 KB for the three navigation methods of the Python client, navExpand, navSearchString and
     // navSearchEntity, with their input checks (~0.3 KB); then by 128 B for a call's deadlineMs covering the
-    // wait for credentials (see the calls-only find row).
-    ratchet: 36 * KB + 128,
+    // wait for credentials (see the calls-only find row). Then by 32 B:
+    // an abort by AbortSignal.timeout() says the signal timed out.
+    ratchet: 36 * KB + 160,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -90,8 +92,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // row had 45 B left. Raised by what it needs, not by the next KB. Then by 224 B for the `sessionUuid` call
     // option, checked before sending and stamped on a cached copy of the credentials in every call (~228 B
     // gzipped in this row, where it had 21 B left; see the calls-only find row). Then by 256 B for a call's
-    // deadlineMs covering the wait for credentials (see the calls-only find row).
-    ratchet: 20 * KB + 608,
+    // deadlineMs covering the wait for credentials (see the calls-only find row). Then by 32 B:
+    // an abort by AbortSignal.timeout() says the signal timed out.
+    ratchet: 20 * KB + 640,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
