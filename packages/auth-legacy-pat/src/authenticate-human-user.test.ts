@@ -294,6 +294,16 @@ describe("authenticateHumanUser's request", () => {
     expect(logger.text().join("\n")).not.toContain(PLANTED_PASSWORD);
   });
 
+  it("with a sessionUuid call option, still hands the caller's transport an unfrozen object", async () => {
+    const { transport, seen } = recording({ entities: [], paging_info: { has_next_page: false } });
+    const sg = createClient({ site: "http://127.0.0.1:9", transport, auth: scriptStrategy("launcher", "k".repeat(64)) });
+    await authenticateHumanUser(sg, { login: "coord", password: PLANTED_PASSWORD }, { sessionUuid: "5d3e6f0a-1b2c-4d5e-8f90-a1b2c3d4e5f6" });
+    const [{ request }] = seen as [(typeof seen)[number]];
+    expect(request.credentials).toEqual({ kind: "user", login: "coord", password: PLANTED_PASSWORD, sessionUuid: "5d3e6f0a-1b2c-4d5e-8f90-a1b2c3d4e5f6" });
+    // A frozen copy would stay in the transport's per-credentials cache, the person's password with it.
+    expect(Object.isFrozen(request.credentials)).toBe(false);
+  });
+
   it("returns only type, id and login of the user found", async () => {
     const { transport } = recording({ entities: [{ type: "HumanUser", id: 42, login: "coord", name: "Cora" }] });
     const sg = createClient({ site: "http://127.0.0.1:9", transport, auth: scriptStrategy("launcher", "k".repeat(64)) });

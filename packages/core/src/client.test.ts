@@ -392,6 +392,8 @@ describe("sessionUuid", () => {
       { kind: "session", sessionToken: "tok-2-bbbbbbbb", sessionUuid: "u" },
     ]);
     expect(mutable).not.toHaveProperty("sessionUuid");
+    // Left unfrozen like the strategy's object: a transport keeps what it works out for frozen credentials only.
+    expect(sent.map((r) => Object.isFrozen(r.credentials))).toEqual([false, false]);
   });
 
   it("is never sent with info or other unauthenticated requests", async () => {

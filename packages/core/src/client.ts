@@ -140,13 +140,15 @@ export function createClient(options: ClientOptions): Client {
   let stampedFrom: Credentials | undefined;
   let stamped: Credentials | undefined;
   // `credentials` as sent with `sessionUuid` (a call's, else the defaults'; it replaces the credentials' own):
-  // a frozen copy, so the strategy's object is never changed; itself when there is no UUID (no allocation).
+  // a copy, so the strategy's object is never changed; itself when there is no UUID (no allocation).
   const withSessionUuid = (credentials: Credentials | undefined, sessionUuid = defaults.sessionUuid): Credentials | undefined => {
     if (!credentials || sessionUuid === undefined) return credentials;
+    // An unfrozen object may change between calls: copied afresh each time, and left unfrozen, since a transport
+    // keeps what it works out for frozen credentials (authenticateHumanUser's password must not stay there).
+    if (!Object.isFrozen(credentials)) return { ...credentials, sessionUuid };
     if (credentials !== stampedFrom || stamped!.sessionUuid !== sessionUuid) {
       stamped = Object.freeze({ ...credentials, sessionUuid });
-      // A strategy's unfrozen object may change between calls: copy it afresh each time.
-      stampedFrom = Object.isFrozen(credentials) ? credentials : undefined;
+      stampedFrom = credentials;
     }
     return stamped;
   };
