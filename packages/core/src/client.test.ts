@@ -574,6 +574,44 @@ describe("createClient: deadlineMs bounds the whole call, waiting for credential
     releaseRefresh();
   });
 
+  it("a call whose credentials come only once the deadline has passed is not sent at all", async () => {
+    // credentials() and onRejected() are slow on the CPU (a big decrypt, a busy event loop) and hand back a
+    // settled promise: it resolves before the deadline's timer gets to run, with no time left for the call.
+    const busy = (ms: number): void => {
+      const t = performance.now();
+      while (performance.now() - t < ms);
+    };
+    const site = sessionSite();
+    let credentialsBusyMs = 25;
+    const session = (): Credentials => Object.freeze({ kind: "session", sessionToken: site.current() });
+    let held = session();
+    const cpuBound: AuthStrategy = {
+      name: "cpu-bound",
+      credentials: () => {
+        busy(credentialsBusyMs);
+        return Promise.resolve(held);
+      },
+      onRejected: () => {
+        busy(150);
+        held = session();
+        return Promise.resolve(held);
+      },
+    };
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: cpuBound });
+    const error = await sg.call("create", {}, { deadlineMs: 5 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgTimeoutError);
+    expect(error).toMatchObject({ scope: "deadline", timeoutMs: 5, maybeSent: false, method: "create" });
+    expect((error as SgTimeoutError).reason).toMatch(/still waiting for credentials$/);
+    expect(site.sent).toEqual([]);
+    // The same after a refusal: no re-send once the wait for fresh credentials has used up the time.
+    credentialsBusyMs = 0;
+    site.expire();
+    const refused = await sg.call("create", {}, { deadlineMs: 100 }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "SG_TIMEOUT", scope: "deadline", timeoutMs: 100, maybeSent: false });
+    expect((refused as SgTimeoutError).reason).toMatch(/still waiting for fresh credentials after a refusal$/);
+    expect(site.sent.map((r) => r.method)).toEqual(["create"]); // the refused one only
+  });
+
   it("a deadline the transport would refuse is left to it, unchanged", async () => {
     const site = sessionSite();
     const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: countingSessionAuth() });

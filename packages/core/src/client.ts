@@ -272,13 +272,13 @@ export function createClient(options: ClientOptions): Client {
       const credentials = await waitFor(strategy.credentials(authContext), signal, endsAt, method, deadlineMs, "credentials");
       const sentAt = ++sendSequence;
       try {
-        return (await send(method, payload, credentials, endsAt ? withTimeLeft(callOptions, endsAt) : callOptions)) as T;
+        return (await send(method, payload, credentials, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, "credentials") : callOptions)) as T;
       } catch (error) {
         if (!(error instanceof SgAuthError) || !strategy.onRejected) throw error;
-        const fresh = await waitFor(refreshOnce(strategy, error, credentials, sentAt), signal, endsAt, method, deadlineMs, "fresh credentials after a refusal");
+        const fresh = await waitFor(refreshOnce(strategy, error, credentials, sentAt), signal, endsAt, method, deadlineMs, AFTER_REFUSAL);
         if (!fresh) throw error;
         logger.debug("re-sending once with fresh credentials", { method, auth: strategy.name });
-        return (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt) : callOptions)) as T;
+        return (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T;
       }
     },
     info,
@@ -331,9 +331,28 @@ function checkSessionUuid(value: unknown, inDefaults?: boolean): void {
 /** The longest delay a Node timer holds (a longer one fires after 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** `options` with `deadlineMs` set to what is left until `endsAt` (a `performance.now()` time), at least 1 ms. */
-function withTimeLeft(options: CallOptions | undefined, endsAt: number): CallOptions {
-  return { ...options, deadlineMs: Math.max(1, Math.ceil(endsAt - performance.now())) };
+const AFTER_REFUSAL = "fresh credentials after a refusal";
+
+/**
+ * `options` with `deadlineMs` set to what is left until `endsAt` (a `performance.now()` time). When nothing is
+ * left (the wait for `what` ended as the deadline passed, before its timer ran), the deadline error is thrown
+ * instead: a call is never handed to the transport past its deadline, where a write could still land.
+ */
+function withTimeLeft(options: CallOptions | undefined, endsAt: number, method: string, deadlineMs: number, what: string): CallOptions {
+  const left = endsAt - performance.now();
+  if (left <= 0) throw deadlineError(method, deadlineMs, what);
+  return { ...options, deadlineMs: Math.ceil(left) };
+}
+
+/** The deadline ran out before the call was sent, while waiting for `what`: nothing of it reached the site. */
+function deadlineError(method: string, deadlineMs: number, what: string): SgTimeoutError {
+  return new SgTimeoutError(`${PREFIX}: '${method}' did not complete within its deadline of ${deadlineMs} ms: still waiting for ${what}`, {
+    timeoutMs: deadlineMs,
+    scope: "deadline",
+    maybeSent: false,
+    method,
+    hint: "Getting credentials (a login, a prompt for a code) took too long; raise deadlineMs, or await client.credentials() first.",
+  });
 }
 
 /**
@@ -351,17 +370,7 @@ function waitFor<T>(work: Promise<T>, signal: AbortSignal | undefined, endsAt: n
  */
 function untilDeadline<T>(work: Promise<T>, endsAt: number, method: string, deadlineMs: number, what: string): Promise<T> {
   return settleFirst(work, (reject) => {
-    const timer = setTimeout(() => {
-      reject(
-        new SgTimeoutError(`${PREFIX}: '${method}' did not complete within its deadline of ${deadlineMs} ms: still waiting for ${what}`, {
-          timeoutMs: deadlineMs,
-          scope: "deadline",
-          maybeSent: false,
-          method,
-          hint: "Getting credentials (a login, a prompt for a code) took too long; raise deadlineMs, or await client.credentials() first.",
-        }),
-      );
-    }, endsAt - performance.now());
+    const timer = setTimeout(() => reject(deadlineError(method, deadlineMs, what)), endsAt - performance.now());
     return () => clearTimeout(timer);
   });
 }

@@ -56,8 +56,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // row had 3 B left. Raised by what it needs, not by the next KB. Then by 256 B for a call's deadlineMs
     // bounding the caller's whole wait (a login or re-login included, the transport getting what is left),
     // so that a call given 5 s never waits minutes for a slow login (~250 B gzipped, nearly all code). Then by 32 B:
-    // an abort by AbortSignal.timeout() says the signal timed out.
-    ratchet: 21 * KB + 512,
+    // an abort by AbortSignal.timeout() says the signal timed out. Then by 32 B: a call whose credentials come
+    // once its deadline has passed is refused with the core's deadline error instead of being sent (~13 B here).
+    ratchet: 21 * KB + 544,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -75,8 +76,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // then from 35 KB for the three navigation methods of the Python client, navExpand, navSearchString and
     // navSearchEntity, with their input checks (~0.3 KB); then by 128 B for a call's deadlineMs covering the
     // wait for credentials (see the calls-only find row). Then by 32 B:
-    // an abort by AbortSignal.timeout() says the signal timed out.
-    ratchet: 36 * KB + 160,
+    // an abort by AbortSignal.timeout() says the signal timed out. Then by 32 B: a call past its deadline is not
+    // sent (see the calls-only find row).
+    ratchet: 36 * KB + 192,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -93,8 +95,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // option, checked before sending and stamped on a cached copy of the credentials in every call (~228 B
     // gzipped in this row, where it had 21 B left; see the calls-only find row). Then by 256 B for a call's
     // deadlineMs covering the wait for credentials (see the calls-only find row). Then by 32 B:
-    // an abort by AbortSignal.timeout() says the signal timed out.
-    ratchet: 20 * KB + 640,
+    // an abort by AbortSignal.timeout() says the signal timed out. Then by 32 B: a call past its deadline is not
+    // sent (see the calls-only find row).
+    ratchet: 20 * KB + 672,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
