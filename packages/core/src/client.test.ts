@@ -1,6 +1,6 @@
 import { getEventListeners } from "node:events";
 import { inspect } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AuthStrategy } from "./auth-strategy.js";
 import { createClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
@@ -610,6 +610,22 @@ describe("createClient: deadlineMs bounds the whole call, waiting for credential
     expect(refused).toMatchObject({ code: "SG_TIMEOUT", scope: "deadline", timeoutMs: 100, maybeSent: false });
     expect((refused as SgTimeoutError).reason).toMatch(/still waiting for fresh credentials after a refusal$/);
     expect(site.sent.map((r) => r.method)).toEqual(["create"]); // the refused one only
+  });
+
+  it("an abort while waiting clears the deadline's timer, which would otherwise hold the process until the deadline", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const never: AuthStrategy = { name: "never", credentials: () => new Promise<Credentials>(() => {}) };
+      const sg = createClient({ site: "https://x.example.com", transport: sessionSite().transport, auth: never });
+      const controller = new AbortController();
+      const pending = sg.call("read", {}, { signal: controller.signal, deadlineMs: 600_000 }).catch((e: unknown) => e);
+      expect(vi.getTimerCount()).toBe(1); // the deadline's
+      controller.abort();
+      expect(await pending).toBeInstanceOf(SgAbortError);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a deadline the transport would refuse is left to it, unchanged", async () => {

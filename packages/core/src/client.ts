@@ -190,7 +190,7 @@ export function createClient(options: ClientOptions): Client {
         },
       );
     }
-    return untilAborted(infoPromise, signal);
+    return waitFor(infoPromise, signal);
   };
 
   const requireHttp = (): NonNullable<TransportStrategy["http"]> => {
@@ -290,7 +290,7 @@ export function createClient(options: ClientOptions): Client {
       const credentials =
         request.credentials ??
         // named by its path only: a presigned URL's query or user:pass@ holds secrets
-        (request.authenticated === false ? undefined : await untilAborted(requireAuth(redactUrl(String(request.target)).split(/[?#]/)[0]!).credentials(authContext), request.signal));
+        (request.authenticated === false ? undefined : await waitFor(requireAuth(redactUrl(String(request.target)).split(/[?#]/)[0]!).credentials(authContext), request.signal));
       return http(request, withSessionUuid(credentials, request.sessionUuid));
     },
     supportsHttp: typeof transport.http === "function",
@@ -356,48 +356,42 @@ function deadlineError(method: string, deadlineMs: number, what: string): SgTime
 }
 
 /**
- * Wait for `work` (credentials) as a call: until the caller's `signal` aborts, or until `endsAt` when the call
- * has a deadline (`deadlineMs`, which the error names with `what` was awaited).
+ * Wait for `work` (credentials, info) as a caller: until its `signal` aborts, or until `endsAt` (a
+ * `performance.now()` time) when a call has a deadline (`deadlineMs`, which the error names with `what` was
+ * awaited). The work goes on (a login other callers share is not cut short); only this caller stops waiting,
+ * and whichever comes first clears the others (no deadline timer left holding the process after an abort).
  */
-function waitFor<T>(work: Promise<T>, signal: AbortSignal | undefined, endsAt: number | undefined, method: string, deadlineMs: number | undefined, what: string): Promise<T> {
-  return untilAborted(endsAt ? untilDeadline(work, endsAt, method, deadlineMs!, what) : work, signal);
-}
-
-/**
- * Settle with `work`, or reject when `endsAt` (a `performance.now()` time) passes first: the caller's deadline
- * ran out while waiting for `what`, before the call was sent. The work goes on (a login other callers share is
- * not cut short); only this caller stops waiting.
- */
-function untilDeadline<T>(work: Promise<T>, endsAt: number, method: string, deadlineMs: number, what: string): Promise<T> {
+function waitFor<T>(work: Promise<T>, signal: AbortSignal | undefined, endsAt?: number, method?: string, deadlineMs?: number, what?: string): Promise<T> {
+  if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
+  if (!endsAt && !signal) return work;
   return settleFirst(work, (reject) => {
-    const timer = setTimeout(() => reject(deadlineError(method, deadlineMs, what)), endsAt - performance.now());
-    return () => clearTimeout(timer);
+    const timer = endsAt ? setTimeout(() => reject(deadlineError(method!, deadlineMs!, what!)), endsAt - performance.now()) : undefined;
+    const stop = signal && onAbort(signal, () => reject(abortErrorFrom(signal)));
+    return () => {
+      clearTimeout(timer);
+      stop?.();
+    };
   });
 }
 
-/** Settle as `work` does, unless `arm` rejects first; the function `arm` returns is called once `work` settles. */
+/** Settle as `work` does, unless `arm` rejects first; the function `arm` returns is called once either settles. */
 function settleFirst<T>(work: Promise<T>, arm: (reject: (error: unknown) => void) => () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const disarm = arm(reject);
+    // `let`: `arm` may reject before it returns (then the rest is cleared once `work` settles).
+    let disarm: (() => void) | undefined;
+    disarm = arm((error) => {
+      disarm?.();
+      reject(error);
+    });
     work.then(
       (value) => {
-        disarm();
+        disarm!();
         resolve(value);
       },
       (error: unknown) => {
-        disarm();
+        disarm!();
         reject(error);
       },
     );
   });
-}
-
-/**
- * Settle with `work`, or reject at once when `signal` aborts. The work itself goes on (a login other callers
- * share is not cut short); only this caller stops waiting for it.
- */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(abortErrorFrom(signal));
-  return settleFirst(work, (reject) => onAbort(signal, () => reject(abortErrorFrom(signal))));
 }
