@@ -628,11 +628,24 @@ describe("createClient: deadlineMs bounds the whole call, waiting for credential
     }
   });
 
-  it("a deadline the transport would refuse is left to it, unchanged", async () => {
+  it("a bad deadline is refused with SgValidationError before credentials are asked for (no login goes out)", async () => {
     const site = sessionSite();
-    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: countingSessionAuth() });
-    for (const deadlineMs of [-1, 0, 2 ** 31, Number.NaN]) await sg.call("read", {}, { deadlineMs });
-    expect(site.sent.filter((r) => r.method === "read").map((r) => r.deadlineMs)).toEqual([-1, 0, 2 ** 31, Number.NaN]);
+    const auth = countingSessionAuth();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth });
+    for (const deadlineMs of [-1, 0, 2 ** 31, Number.NaN, Number.POSITIVE_INFINITY, "5000", null]) {
+      const error = await sg.call("read", {}, { deadlineMs: deadlineMs as number }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgValidationError);
+      expect(error).toMatchObject({ path: ["deadlineMs"], message: expect.stringMatching(/^@sg\/core: deadlineMs: expected a positive number of milliseconds up to 2147483647/) });
+      expect(() => createClient({ site: "https://x.example.com", transport: site.transport, defaults: { deadlineMs: deadlineMs as number } })).toThrow(
+        expect.objectContaining({ name: "SgValidationError", path: ["defaults", "deadlineMs"] }),
+      );
+    }
+    expect([auth.logins, site.sent]).toEqual([0, []]);
+    // The longest a timer holds is fine; the transport gets what is left of it.
+    await sg.call("read", {}, { deadlineMs: 2 ** 31 - 1 });
+    const [read] = site.sent.filter((r) => r.method === "read");
+    expect(read?.deadlineMs).toBeLessThanOrEqual(2 ** 31 - 1);
+    expect(read?.deadlineMs).toBeGreaterThan(2 ** 31 - 1 - 60_000);
   });
 });
 

@@ -126,6 +126,7 @@ export function createClient(options: ClientOptions): Client {
   const clock = options.clock ?? systemClock;
   const defaults = options.defaults ?? {};
   checkSessionUuid(defaults.sessionUuid, true);
+  checkDeadline(defaults.deadlineMs, true);
   const transportContext: TransportContext = Object.freeze({ site, logger, clock });
 
   let infoPromise: Promise<SiteInfo> | undefined;
@@ -265,9 +266,10 @@ export function createClient(options: ClientOptions): Client {
       const strategy = requireAuth(method);
       const signal = callOptions?.signal ?? defaults.signal;
       // A deadline bounds the whole call as the caller sees it: waiting for a login, the call, a re-login after
-      // a refusal and the one re-send. The transport gets what is left; a value it would refuse is left to it.
-      const deadlineMs = callOptions?.deadlineMs ?? defaults.deadlineMs;
-      const endsAt = typeof deadlineMs === "number" && deadlineMs > 0 && deadlineMs <= MAX_TIMER_MS ? performance.now() + deadlineMs : undefined;
+      // a refusal and the one re-send. The transport gets what is left. A bad one is refused here, before the
+      // login that getting credentials may send (the defaults' was checked by createClient).
+      const deadlineMs = checkDeadline(callOptions?.deadlineMs) ?? defaults.deadlineMs;
+      const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
       // No closures here: this runs for every call and is on the per-call overhead budget.
       const credentials = await waitFor(strategy.credentials(authContext), signal, endsAt, method, deadlineMs, "credentials");
       const sentAt = ++sendSequence;
@@ -330,6 +332,21 @@ function checkSessionUuid(value: unknown, inDefaults?: boolean): void {
 
 /** The longest delay a Node timer holds (a longer one fires after 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * `value` (a call's `deadlineMs`, or the defaults' when `inDefaults`) when it is absent or a delay a timer can
+ * hold; else throws {@link SgValidationError} naming it.
+ */
+function checkDeadline(value: unknown, inDefaults?: boolean): number | undefined {
+  if (value !== undefined && !(typeof value === "number" && value > 0 && value <= MAX_TIMER_MS)) {
+    throw new SgValidationError(PREFIX, {
+      path: inDefaults ? ["defaults", "deadlineMs"] : ["deadlineMs"],
+      expected: "a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms)",
+      received: describeValue(value),
+    });
+  }
+  return value;
+}
 
 const AFTER_REFUSAL = "fresh credentials after a refusal";
 
