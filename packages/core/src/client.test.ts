@@ -161,6 +161,33 @@ describe("createClient", () => {
     expect(b.sent).toHaveLength(1);
   });
 
+  it("one caller's limits never shape the shared info request: its own deadline ends only its own wait", async () => {
+    const sent: RpcRequest[] = [];
+    let answer = (): void => {};
+    const transport: TransportStrategy = {
+      name: "slow info",
+      send: (req) =>
+        new Promise((resolve) => {
+          sent.push(req);
+          answer = () => resolve({ version: [8, 50, 0] });
+        }),
+    };
+    const sg = createClient({ site: "https://x.example.com", transport, defaults: { timeoutMs: 7000 } });
+    const hurried = sg.info({ deadlineMs: 20, timeoutMs: 5, retry: false });
+    const patient = sg.info({ deadlineMs: 60_000 });
+    const error = await hurried.catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "SG_TIMEOUT", scope: "deadline", timeoutMs: 20, maybeSent: true, method: "info" });
+    expect((error as SgTimeoutError).reason).toBe("@sg/core: 'info' did not complete within its deadline of 20 ms: still waiting for the site's info");
+    // The one request went with the client's defaults, not the first caller's limits, and goes on for the others.
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ method: "info", timeoutMs: 7000 });
+    expect(sent[0]?.deadlineMs).toBeUndefined();
+    expect(sent[0]?.retry).toBeUndefined();
+    answer();
+    await expect(patient).resolves.toEqual({ version: [8, 50, 0] });
+    await expect(sg.info({ deadlineMs: -1 })).rejects.toMatchObject({ code: "SG_VALIDATION", path: ["deadlineMs"] });
+  });
+
   it("cachedInfo: the cached info without sending; nothing before the answer, during a refresh or after a failed one", async () => {
     const site = sessionSite();
     let failInfo = false;

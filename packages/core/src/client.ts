@@ -178,8 +178,16 @@ export function createClient(options: ClientOptions): Client {
     // for first must not go out before the call that carries it is refused.
     const refused = signal?.aborted ? abortErrorFrom(signal) : sessionUuidError(callOptions?.sessionUuid);
     if (refused) return Promise.reject(refused);
+    // The shared request goes with the client's defaults only: one caller's timeoutMs, deadlineMs or retry would
+    // otherwise decide for every caller waiting on it. A caller's own deadline bounds its own wait.
+    let deadlineMs: number | undefined;
+    try {
+      deadlineMs = checkDeadline(callOptions?.deadlineMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (!infoPromise || callOptions?.refresh) {
-      const pending = send("info", undefined, undefined, { ...callOptions, signal: defaults.signal }).then((value) => value as SiteInfo);
+      const pending = send("info", undefined, undefined, undefined).then((value) => value as SiteInfo);
       infoPromise = pending;
       infoValue = undefined;
       pending.then(
@@ -191,7 +199,7 @@ export function createClient(options: ClientOptions): Client {
         },
       );
     }
-    return waitFor(infoPromise, signal);
+    return deadlineMs ? waitFor(infoPromise, signal, performance.now() + deadlineMs, "info", deadlineMs, INFO) : waitFor(infoPromise, signal);
   };
 
   const requireHttp = (): NonNullable<TransportStrategy["http"]> => {
@@ -363,14 +371,20 @@ function withTimeLeft(options: CallOptions | undefined, endsAt: number, method: 
 
 /** The deadline ran out before the call was sent, while waiting for `what`: nothing of it reached the site. */
 function deadlineError(method: string, deadlineMs: number, what: string): SgTimeoutError {
+  const info = what === INFO;
   return new SgTimeoutError(`${PREFIX}: '${method}' did not complete within its deadline of ${deadlineMs} ms: still waiting for ${what}`, {
     timeoutMs: deadlineMs,
     scope: "deadline",
-    maybeSent: false,
+    // The info request is shared and may be on its way; a call's deadline passes before it is sent.
+    maybeSent: info,
     method,
-    hint: "Getting credentials (a login, a prompt for a code) took too long; raise deadlineMs, or await client.credentials() first.",
+    hint: info
+      ? "The site is slow to answer; raise deadlineMs."
+      : "Getting credentials (a login, a prompt for a code) took too long; raise deadlineMs, or await client.credentials() first.",
   });
 }
+
+const INFO = "the site's info";
 
 /**
  * Wait for `work` (credentials, info) as a caller: until its `signal` aborts, or until `endsAt` (a

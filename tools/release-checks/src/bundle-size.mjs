@@ -49,18 +49,15 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
   {
     name: "script auth + find() on jsonRpcCallTransport (no uploads)",
     // The transport without http(): ofetch, ufo, destr and the upload/download exchange are left out.
-    // Raised from 21 KB by 224 B on purpose: the `sessionUuid` call option (Python's set_session_uuid, so that
-    // a browser page shows an app's changes live) is checked in createClient, call, info and http before
-    // anything is sent, and stamped on a cached frozen copy of the credentials in every call: ~223 B gzipped
-    // after shrinking it (all but ~6 B of it in @sg/core; @sg/entities only passes it through), where this
-    // row had 3 B left. Raised by what it needs, not by the next KB. Then by 256 B for a call's deadlineMs
-    // bounding the caller's whole wait (a login or re-login included, the transport getting what is left),
-    // so that a call given 5 s never waits minutes for a slow login (~250 B gzipped, nearly all code). Then by 32 B:
-    // an abort by AbortSignal.timeout() says the signal timed out. Then by 32 B: a call whose credentials come
-    // once its deadline has passed is refused with the core's deadline error instead of being sent (~13 B here).
-    // Then by 32 B: a bad deadlineMs is refused by the core before credentials are asked for, so no login goes
-    // out for a call the transport would refuse (~35 B; the expected-text is the transport's, which gzip shares).
-    ratchet: 21 * KB + 576,
+    // Raised from 21 KB by 640 B on purpose, each time by what it needed, not by the next KB:
+    // - the `sessionUuid` call option (Python's set_session_uuid, so that a browser page shows an app's
+    //   changes live), checked before anything is sent and stamped on a cached copy of the credentials (~223 B);
+    // - a call's deadlineMs bounding the caller's whole wait, a login or re-login included, so that a call given
+    //   5 s never waits minutes for a slow login; a bad deadlineMs refused before a login goes out; a call whose
+    //   credentials come after its deadline not sent (~330 B, nearly all code);
+    // - an abort by AbortSignal.timeout() saying so, and the shared info request no longer shaped by one
+    //   caller's limits (~60 B).
+    ratchet: 21 * KB + 640,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -76,11 +73,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // partial write carrying its records, batch replies and modes are checked, dates outside the wire's
     // years are refused, refused headers and timer-overflowing limits are caught before sending (~0.9 KB);
     // then from 35 KB for the three navigation methods of the Python client, navExpand, navSearchString and
-    // navSearchEntity, with their input checks (~0.3 KB); then by 128 B for a call's deadlineMs covering the
-    // wait for credentials (see the calls-only find row). Then by 32 B:
-    // an abort by AbortSignal.timeout() says the signal timed out. Then by 32 B: a call past its deadline is not
-    // sent (see the calls-only find row). Then by 32 B: a bad deadlineMs is refused before a login.
-    ratchet: 36 * KB + 224,
+    // navSearchEntity, with their input checks (~0.3 KB); then by 288 B for the deadline and
+    // abort changes of the calls-only find row.
+    ratchet: 36 * KB + 288,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -93,13 +88,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // that a storage PUT retries 500 InternalError like the Python client, rpc-protocol §4.1c) is validated
     // before anything is sent, naming the bad entry's path, in policyForCall, which every call runs: ~130 B
     // gzipped after shrinking it (the check ~90 B, the classify branch and its reason the rest), where this
-    // row had 45 B left. Raised by what it needs, not by the next KB. Then by 224 B for the `sessionUuid` call
-    // option, checked before sending and stamped on a cached copy of the credentials in every call (~228 B
-    // gzipped in this row, where it had 21 B left; see the calls-only find row). Then by 256 B for a call's
-    // deadlineMs covering the wait for credentials (see the calls-only find row). Then by 32 B:
-    // an abort by AbortSignal.timeout() says the signal timed out. Then by 32 B: a call past its deadline is not
-    // sent (see the calls-only find row). Then by 32 B: a bad deadlineMs is refused before a login.
-    ratchet: 20 * KB + 704,
+    // row had 45 B left. Raised by what it needs, not by the next KB. Then by 640 B for the `sessionUuid`
+    // option and the deadline and abort changes listed in the calls-only find row.
+    ratchet: 20 * KB + 768,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
