@@ -332,6 +332,15 @@ describe("client.http", () => {
     expect(exchanged.map((r) => r.credentials)).toEqual([script, undefined, { kind: "session", sessionToken: "tok-123456789" }]);
   });
 
+  it("refuses a bad deadlineMs before credentials are asked for (no login goes out), like call()", async () => {
+    const exchanged: HttpRequest[] = [];
+    let asked = 0;
+    const sg = createClient({ site: "https://x.example.com", transport: httpRecorder(exchanged), auth: { name: "counting", credentials: async () => (asked++, { kind: "session", sessionToken: "tok-123456789" }) } });
+    const error = await sg.http({ method: "GET", target: "/file_serve/attachment/1", deadlineMs: -1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "SgValidationError", path: ["deadlineMs"] });
+    expect([asked, exchanged]).toEqual([0, []]);
+  });
+
   it("without an auth strategy, refuses a presigned URL naming its path only: no query, fragment or user:pass@", async () => {
     const exchanged: HttpRequest[] = [];
     const sg = createClient({ site: "https://x.example.com", transport: httpRecorder(exchanged) });

@@ -297,6 +297,7 @@ export function createClient(options: ClientOptions): Client {
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
       requireHttp();
       checkSessionUuid(request.sessionUuid);
+      checkDeadline(request.deadlineMs);
       const credentials =
         request.credentials ??
         // named by its path only: a presigned URL's query or user:pass@ holds secrets
