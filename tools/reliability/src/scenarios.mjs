@@ -11,7 +11,7 @@
 //   delays    backoff delays before each retry, in ms
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
 import { sessionAuth } from "@sg/auth-session";
-import { SgAbortError, createClient } from "@sg/core";
+import { SgAbortError, SgTimeoutError, createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { entityApi } from "@sg/entities";
 import { closedPort, countRows, harness, instantClock, recordingFetch, settle, shot, until } from "./harness.mjs";
@@ -387,13 +387,28 @@ export const SCENARIOS = [
     expect: { calls: 5, outcome: "SG_ABORTED", aborted: 5, settledBeforeLatency: 5 },
     run: (id) => abortDuringAuth(id, "relogin"),
   },
+  {
+    id: "deadline-during-login",
+    group: "abort",
+    title: "5 finds with deadlineMs 300 waiting on a legacy login that answers in 2000 ms → all SgTimeoutError (deadline, not sent) well before the login answers",
+    expect: { calls: 5, outcome: "SG_TIMEOUT", timedOut: 5, notSent: 5, settledBeforeLatency: 5 },
+    run: (id) => abortDuringAuth(id, "login", "deadline"),
+  },
+  {
+    id: "deadline-during-relogin",
+    group: "abort",
+    title: "5 finds with deadlineMs 300 refused on an expired session, re-login answers in 2000 ms → all SgTimeoutError well before it answers",
+    expect: { calls: 5, outcome: "SG_TIMEOUT", timedOut: 5, notSent: 5, settledBeforeLatency: 5 },
+    run: (id) => abortDuringAuth(id, "relogin", "deadline"),
+  },
 ];
 
 /**
  * Calls waiting on the auth strategy (first login, or re-login after an expired session) while the site takes
- * 1500 ms to answer get_session_token; the caller aborts as soon as that request is on its way.
+ * 2000 ms to answer get_session_token; the caller aborts as soon as that request is on its way (`how`
+ * "abort"), or the calls carry a 300 ms deadline that passes while they wait (`how` "deadline").
  */
-async function abortDuringAuth(id, phase) {
+async function abortDuringAuth(id, phase, how = "abort") {
   const LOGIN_DELAY = 2000;
   let loginSent;
   const loginInFlight = new Promise((resolve) => {
@@ -416,8 +431,9 @@ async function abortDuringAuth(id, phase) {
     }
     h.emu.injectFault({ method: "get_session_token", delayMs: LOGIN_DELAY });
     const controller = new AbortController();
+    const limit = how === "deadline" ? { deadlineMs: 300 } : { signal: controller.signal };
     const calls = Array.from({ length: 5 }, (_, i) =>
-      h.sg.find("Project", [], ["name"], { signal: controller.signal }).then(
+      h.sg.find("Project", [], ["name"], limit).then(
         () => events.push({ i, ok: true }),
         (error) => events.push({ i, ok: false, error }),
       ),
@@ -427,16 +443,27 @@ async function abortDuringAuth(id, phase) {
     // Reference event at half the delay: a prompt abort settles within milliseconds, a late one only after
     // the login answers (LOGIN_DELAY after it was sent). Ordering, not a wall-clock threshold.
     timer = setTimeout(() => events.push({ latencyElapsed: true }), LOGIN_DELAY / 2);
-    controller.abort();
+    if (how === "abort") controller.abort();
     await Promise.all(calls);
     const latencyAt = events.findIndex((e) => e.latencyElapsed);
     const settled = events.filter((e) => e.i !== undefined);
+    const settledBeforeLatency = latencyAt < 0 ? settled.length : events.slice(0, latencyAt).filter((e) => e.i !== undefined).length;
+    if (how === "deadline") {
+      const timedOut = settled.filter((e) => !e.ok && e.error instanceof SgTimeoutError && e.error.scope === "deadline");
+      return {
+        calls: 5,
+        outcome: timedOut.length === 5 ? "SG_TIMEOUT" : settled.map((e) => (e.ok ? "ok" : e.error.code)).join(","),
+        timedOut: timedOut.length,
+        notSent: timedOut.filter((e) => e.error.maybeSent === false).length,
+        settledBeforeLatency,
+      };
+    }
     const aborted = settled.filter((e) => !e.ok && e.error instanceof SgAbortError);
     return {
       calls: 5,
       outcome: aborted.length === 5 ? "SG_ABORTED" : settled.map((e) => (e.ok ? "ok" : e.error.code)).join(","),
       aborted: aborted.length,
-      settledBeforeLatency: latencyAt < 0 ? settled.length : events.slice(0, latencyAt).filter((e) => e.i !== undefined).length,
+      settledBeforeLatency,
     };
   } finally {
     clearTimeout(timer);
