@@ -60,8 +60,8 @@ export type BatchResult = { readonly type: string; readonly id: number; readonly
  * Several creates, updates and deletes in one transaction (Python `batch`): all or nothing. Every request is
  * validated before anything is sent; an empty list sends nothing. Once the site has applied the batch, a
  * failure to decode the results' dates throws `SgPartialWriteError` with the results in `records`; a
- * reply that is not one result per request, in order (a record for a create or update, a boolean for a delete),
- * throws `SgProtocolError`.
+ * reply that is not one result per request, in order (a record of the request's type for a create or update,
+ * with its id for an update; a boolean for a delete), throws `SgProtocolError`.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param requests - Python-style requests (`request_type`, `entity_type`, `entity_id`, `data`, …).
