@@ -27,7 +27,8 @@ export interface CallOptions {
   /**
    * Limit for the whole call including retries and backoff, in milliseconds. On `client.call` it also covers
    * waiting for credentials and a re-login after a refusal; the transport gets what is left. At most
-   * 2147483647 (what a timer holds); `client.call` refuses another value before asking for credentials.
+   * 2147483647 (what a timer holds); `client.call` and `client.http` refuse another value before asking for
+   * credentials.
    */
   readonly deadlineMs?: number;
   /** Change the retry policy for this call, or `false` for a single attempt. */
