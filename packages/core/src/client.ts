@@ -176,16 +176,16 @@ export function createClient(options: ClientOptions): Client {
     const signal = callOptions?.signal ?? defaults.signal;
     // A session UUID never goes with info, but a bad one is refused here too: the info that a function asks
     // for first must not go out before the call that carries it is refused.
-    const refused = signal?.aborted ? abortErrorFrom(signal) : sessionUuidError(callOptions?.sessionUuid);
-    if (refused) return Promise.reject(refused);
-    // The shared request goes with the client's defaults only: one caller's timeoutMs, deadlineMs or retry would
-    // otherwise decide for every caller waiting on it. A caller's own deadline bounds its own wait.
     let deadlineMs: number | undefined;
     try {
+      if (signal?.aborted) throw abortErrorFrom(signal);
+      checkSessionUuid(callOptions?.sessionUuid);
       deadlineMs = checkDeadline(callOptions?.deadlineMs);
     } catch (error) {
       return Promise.reject(error);
     }
+    // The shared request goes with the client's defaults only: one caller's timeoutMs, deadlineMs or retry would
+    // otherwise decide for every caller waiting on it. A caller's own deadline bounds its own wait.
     if (!infoPromise || callOptions?.refresh) {
       const pending = send("info", undefined, undefined, undefined).then((value) => value as SiteInfo);
       infoPromise = pending;
@@ -320,23 +320,17 @@ export function createClient(options: ClientOptions): Client {
 const SESSION_UUID = /^[^\0-\x1f\x7f-\x9f]+$/;
 
 /**
- * The error for a session UUID (a call's, or the defaults' when `inDefaults`) that is given but is not a
- * non-empty string free of control characters; `undefined` when it is fine or absent.
+ * Throw {@link SgValidationError} for a session UUID (a call's, or the defaults' when `inDefaults`) that is given
+ * but is not a non-empty string free of control characters.
  */
-function sessionUuidError(value: unknown, inDefaults?: boolean): SgValidationError | undefined {
+function checkSessionUuid(value: unknown, inDefaults?: boolean): void {
   if (value !== undefined && (typeof value !== "string" || !SESSION_UUID.test(value))) {
-    return new SgValidationError(PREFIX, {
+    throw new SgValidationError(PREFIX, {
       path: inDefaults ? ["defaults", "sessionUuid"] : ["sessionUuid"],
       expected: "a non-empty string without control characters",
       received: describeValue(value),
     });
   }
-}
-
-/** Throw {@link sessionUuidError}'s error, if any. */
-function checkSessionUuid(value: unknown, inDefaults?: boolean): void {
-  const error = sessionUuidError(value, inDefaults);
-  if (error) throw error;
 }
 
 /** The longest delay a Node timer holds (a longer one fires after 1 ms). */
@@ -396,34 +390,22 @@ const INFO = "the site's info";
 function waitFor<T>(work: Promise<T>, signal: AbortSignal | undefined, endsAt?: number, method?: string, deadlineMs?: number, what?: string): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
   if (!endsAt && !signal) return work;
-  return settleFirst(work, (reject) => {
-    const timer = endsAt ? setTimeout(() => reject(deadlineError(method!, deadlineMs!, what!)), endsAt - performance.now()) : undefined;
-    const stop = signal && onAbort(signal, () => reject(abortErrorFrom(signal)));
-    return () => {
+  return new Promise<T>((resolve, reject) => {
+    // Whichever settles first clears the others. None of them can run before both are set: the signal is not
+    // aborted yet, and timers and promise callbacks run later.
+    const done = (): void => {
       clearTimeout(timer);
       stop?.();
     };
-  });
-}
-
-/** Settle as `work` does, unless `arm` rejects first; the function `arm` returns is called once either settles. */
-function settleFirst<T>(work: Promise<T>, arm: (reject: (error: unknown) => void) => () => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    // `let`: `arm` may reject before it returns (then the rest is cleared once `work` settles).
-    let disarm: (() => void) | undefined;
-    disarm = arm((error) => {
-      disarm?.();
+    const fail = (error: unknown): void => {
+      done();
       reject(error);
-    });
-    work.then(
-      (value) => {
-        disarm!();
-        resolve(value);
-      },
-      (error: unknown) => {
-        disarm!();
-        reject(error);
-      },
-    );
+    };
+    const timer = endsAt ? setTimeout(() => fail(deadlineError(method!, deadlineMs!, what!)), endsAt - performance.now()) : undefined;
+    const stop = signal && onAbort(signal, () => fail(abortErrorFrom(signal)));
+    work.then((value) => {
+      done();
+      resolve(value);
+    }, fail);
   });
 }
