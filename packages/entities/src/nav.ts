@@ -8,9 +8,8 @@
  * given (its dates in wire form). The payloads are the Python client's, nulls included, with one difference:
  * `navSearchEntity` sends the entity as `{ type, id }`, where Python sends the dict it was given.
  *
- * They only read. The cores our peer range allows do not all know their RPC names (unknown names count as
- * writes there), so each call is sent with `kind: "read"` (a reset after sending is retried, as for `find`)
- * unless the call's own options or the context's `defaults` set a `kind`.
+ * They only read, and `@sg/core` counts `nav_expand` and `nav_search` as reads (a reset after sending is
+ * retried, as for `find`) unless the call's own options or the context's `defaults` set a `kind`.
  *
  * @packageDocumentation
  */
@@ -40,12 +39,6 @@ export interface NavExpandOptions extends NavSearchOptions {
 }
 
 const PATH_EXPECTED = "a navigation path such as '/Project/65' (a non-empty string)";
-
-/** The call options of a navigation RPC: a read unless the caller (or the context's defaults) said otherwise. */
-function readCall(ctx: Context, options: Record<string, unknown>): CallOptions {
-  const call = callOptions(ctx, options);
-  return call.kind === undefined ? { ...call, kind: "read" } : call;
-}
 
 /** `seed_entity_field`: a plain object with its dates as wire datetimes, or `null` when absent. */
 function seedOf(options: Record<string, unknown>): NavSeedEntityField | null {
@@ -78,7 +71,7 @@ export async function navExpand(target: unknown, path: unknown, rawOptions?: unk
     seed_entity_field: seedOf(options),
     entity_fields: fields === undefined || fields === null ? null : checkEntityFields(fields, ["options", "entityFields"]),
   };
-  return ctx.call<unknown>("nav_expand", payload, readCall(ctx, options));
+  return ctx.call<unknown>("nav_expand", payload, callOptions(ctx, options));
 }
 
 /**
@@ -128,5 +121,5 @@ export async function navSearchEntity(target: unknown, rootPath: unknown, entity
 async function navSearch(ctx: Context, rootPath: string, criteria: Readonly<Record<string, unknown>>, rawOptions: unknown): Promise<unknown> {
   const options = checkOptions(rawOptions, ["options"]);
   const payload = { root_path: rootPath, seed_entity_field: seedOf(options), search_criteria: criteria };
-  return ctx.call<unknown>("nav_search", payload, readCall(ctx, options));
+  return ctx.call<unknown>("nav_search", payload, callOptions(ctx, options));
 }
