@@ -341,6 +341,26 @@ describe("client.http", () => {
     expect([asked, exchanged]).toEqual([0, []]);
   });
 
+  it("a deadline bounds the wait for credentials too, and the transport gets what is left", async () => {
+    const exchanged: HttpRequest[] = [];
+    let release = (): void => {};
+    const later = new Promise<Credentials>((resolve) => (release = () => resolve({ kind: "session", sessionToken: "tok-123456789" })));
+    const sg = createClient({ site: "https://x.example.com", transport: httpRecorder(exchanged), auth: { name: "later", credentials: () => later } });
+    const error = await sg.http({ method: "PUT", target: "/upload/1?sig=secret", deadlineMs: 30 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgTimeoutError);
+    expect(error).toMatchObject({ scope: "deadline", timeoutMs: 30, maybeSent: false });
+    expect((error as SgTimeoutError).reason).toBe("@sg/core: '/upload/1' did not complete within its deadline of 30 ms: still waiting for credentials");
+    expect(exchanged).toEqual([]);
+    const pending = sg.http({ method: "GET", target: "/file_serve/attachment/1", deadlineMs: 5000 });
+    await new Promise((r) => setTimeout(r, 60));
+    release();
+    await pending;
+    expect(exchanged[0]?.deadlineMs).toBeLessThanOrEqual(5000 - 50);
+    expect(exchanged[0]?.deadlineMs).toBeGreaterThan(0);
+    await sg.http({ method: "GET", target: "/b", deadlineMs: 5000, authenticated: false });
+    expect(exchanged[1]?.deadlineMs).toBe(5000); // no credentials to wait for: the whole deadline
+  });
+
   it("without an auth strategy, refuses a presigned URL naming its path only: no query, fragment or user:pass@", async () => {
     const exchanged: HttpRequest[] = [];
     const sg = createClient({ site: "https://x.example.com", transport: httpRecorder(exchanged) });

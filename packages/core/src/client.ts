@@ -297,12 +297,14 @@ export function createClient(options: ClientOptions): Client {
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
       requireHttp();
       checkSessionUuid(request.sessionUuid);
-      checkDeadline(request.deadlineMs);
-      const credentials =
-        request.credentials ??
-        // named by its path only: a presigned URL's query or user:pass@ holds secrets
-        (request.authenticated === false ? undefined : await waitFor(requireAuth(redactUrl(String(request.target)).split(/[?#]/)[0]!).credentials(authContext), request.signal));
-      return http(request, withSessionUuid(credentials, request.sessionUuid));
+      // As in call(): the deadline bounds waiting for credentials too, and the transport gets what is left.
+      const deadlineMs = checkDeadline(request.deadlineMs);
+      if (request.credentials || request.authenticated === false) return http(request, withSessionUuid(request.credentials, request.sessionUuid));
+      // named by its path only: a presigned URL's query or user:pass@ holds secrets
+      const name = redactUrl(String(request.target)).split(/[?#]/)[0]!;
+      const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
+      const credentials = await waitFor(requireAuth(name).credentials(authContext), request.signal, endsAt, name, deadlineMs, "credentials");
+      return http(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, "credentials") : request, withSessionUuid(credentials, request.sessionUuid));
     },
     supportsHttp: typeof transport.http === "function",
     close: async (): Promise<void> => {
@@ -358,10 +360,10 @@ const AFTER_REFUSAL = "fresh credentials after a refusal";
  * left (the wait for `what` ended as the deadline passed, before its timer ran), the deadline error is thrown
  * instead: a call is never handed to the transport past its deadline, where a write could still land.
  */
-function withTimeLeft(options: CallOptions | undefined, endsAt: number, method: string, deadlineMs: number, what: string): CallOptions {
+function withTimeLeft<O extends CallOptions | ClientHttpRequest>(options: O | undefined, endsAt: number, method: string, deadlineMs: number, what: string): O {
   const left = endsAt - performance.now();
   if (left <= 0) throw deadlineError(method, deadlineMs, what);
-  return { ...options, deadlineMs: Math.ceil(left) };
+  return { ...options, deadlineMs: Math.ceil(left) } as O;
 }
 
 /** The deadline ran out before the call was sent, while waiting for `what`: nothing of it reached the site. */
