@@ -15,9 +15,12 @@ export function parseDate(value: string): number | undefined {
   return check === value ? ms : undefined;
 }
 
-/** Parses a datetime string (ISO 8601; no zone means UTC) into epoch ms, or undefined. */
+/**
+ * Parses a datetime string (ISO 8601; no zone means UTC) into epoch ms, or undefined. A day or hour that is not on
+ * the calendar (`2026-02-30`, `T24:00:00`) is refused rather than rolled over into the next month or day.
+ */
 export function parseDateTime(value: string): number | undefined {
-  if (!DATETIME_RE.test(value)) return undefined;
+  if (!DATETIME_RE.test(value) || parseDate(value.slice(0, 10)) === undefined || Number(value.slice(11, 13)) > 23) return undefined;
   const iso = value.replace(' ', 'T');
   const ms = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : iso + 'Z');
   return Number.isNaN(ms) ? undefined : ms;
