@@ -293,21 +293,35 @@ function numberMatch(cond: Condition): Match {
 
 const UNITS = new Set(['HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR']);
 
+/** Epoch ms of 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the years a wire date or datetime can hold. */
+const FIRST_WIRE_MS = -62_167_219_200_000;
+const LAST_WIRE_MS = 253_402_300_799_999;
+
+/**
+ * `ms` when it is a time JavaScript dates can hold, else -Infinity or Infinity in the direction (`sign`) the date
+ * arithmetic went: a count or offset far beyond the calendar still bounds a range, as "before" or "after" every
+ * value a field can hold.
+ */
+function saturate(ms: number, sign: number): number {
+  if (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15) return ms;
+  return sign < 0 ? -Infinity : Infinity;
+}
+
 function shift(ms: number, n: number, unit: string): number {
   const d = new Date(ms);
   switch (unit) {
     case 'HOUR':
-      return ms + n * 3600_000;
+      return saturate(ms + n * 3600_000, n);
     case 'DAY':
-      return ms + n * 86_400_000;
+      return saturate(ms + n * 86_400_000, n);
     case 'WEEK':
-      return ms + n * 7 * 86_400_000;
+      return saturate(ms + n * 7 * 86_400_000, n);
     case 'MONTH':
       d.setUTCMonth(d.getUTCMonth() + n);
-      return d.getTime();
+      return saturate(d.getTime(), n);
     default:
       d.setUTCFullYear(d.getUTCFullYear() + n);
-      return d.getTime();
+      return saturate(d.getTime(), n);
   }
 }
 
@@ -316,20 +330,21 @@ function calendarRange(now: number, unit: string, offset: number): [number, numb
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth();
   const day = d.getUTCDate();
+  const at = (ms: number): number => saturate(ms, offset);
   switch (unit) {
     case 'day': {
-      const start = Date.UTC(y, m, day + offset);
+      const start = at(Date.UTC(y, m, day + offset));
       return [start, start + 86_400_000 - 1];
     }
     case 'week': {
       const monday = day - ((d.getUTCDay() + 6) % 7);
-      const start = Date.UTC(y, m, monday + 7 * offset);
+      const start = at(Date.UTC(y, m, monday + 7 * offset));
       return [start, start + 7 * 86_400_000 - 1];
     }
     case 'month':
-      return [Date.UTC(y, m + offset, 1), Date.UTC(y, m + offset + 1, 1) - 1];
+      return [at(Date.UTC(y, m + offset, 1)), at(Date.UTC(y, m + offset + 1, 1)) - 1];
     default:
-      return [Date.UTC(y + offset, 0, 1), Date.UTC(y + offset + 1, 0, 1) - 1];
+      return [at(Date.UTC(y + offset, 0, 1)), at(Date.UTC(y + offset + 1, 0, 1)) - 1];
   }
 }
 
@@ -346,7 +361,13 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
     }
     throw badInput(`'${cond.path}' expects a ${isDate ? "date 'YYYY-MM-DD'" : "datetime 'YYYY-MM-DDTHH:MM:SSZ'"}, got ${JSON.stringify(v)}`);
   };
-  const fmt = (ms: number): string => (isDate ? new Date(ms).toISOString().slice(0, 10) : new Date(ms).toISOString().slice(0, 19) + 'Z');
+  // A bound outside the four-digit years sorts before ('') or after ('\uffff') every stored value.
+  const fmt = (ms: number): string => {
+    if (!(ms >= FIRST_WIRE_MS)) return '';
+    if (!(ms <= LAST_WIRE_MS)) return '\uffff';
+    const iso = new Date(ms).toISOString();
+    return isDate ? iso.slice(0, 10) : iso.slice(0, 19) + 'Z';
+  };
   const range = (lo: string | null, hi: string | null, negate: boolean): Match => {
     const inside = (x: unknown): boolean => typeof x === 'string' && (lo === null || x >= lo) && (hi === null || x <= hi);
     return negate ? (x) => typeof x === 'string' && !inside(x) : inside;
