@@ -52,6 +52,22 @@ describe('browser approval login', () => {
   });
 });
 
+describe('browser approval requests the emulator cannot read', () => {
+  it('answers a JSON body that is not an object with 400, not 500', async () => {
+    for (const body of ['null', '[]', '"Desktop"']) {
+      const res = await fetch(`${t.h.url}/internal_api/app_session_request`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ message: "'appName' and 'machineId' are required" });
+    }
+  });
+
+  it('answers a request id with broken percent-encoding as an unknown request (404), not 500', async () => {
+    expect((await poll('%E0%A4%A')).status).toBe(404);
+    expect((await fetch(`${t.h.url}/app_session_request/%`)).status).toBe(404);
+    expect((await fetch(`${t.h.url}/app_session_request/%ZZ`, { method: 'POST', body: new URLSearchParams({ decision: 'deny' }) })).status).toBe(404);
+  });
+});
+
 describe('browser approval switched off (appSessionLauncher: false)', () => {
   let off: Harness;
   beforeAll(async () => {

@@ -66,6 +66,15 @@ export class AppSessions {
 
 const NOT_FOUND = (): HttpReply => json(404, { message: 'Not Found' });
 
+/** The request id of a path segment; a segment with broken percent-encoding names no request (''). */
+function requestId(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return '';
+  }
+}
+
 function page(title: string, inner: string): HttpReply {
   return text(200, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${inner}</body></html>`, 'text/html; charset=utf-8');
 }
@@ -92,7 +101,8 @@ export function appSessionRoute(emulator: Emulator, httpMethod: string, path: st
     const raw = body.toString('utf8');
     let form: Record<string, unknown>;
     try {
-      form = (req.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw || '{}') as Record<string, unknown>) : parseUrlEncoded(raw);
+      const parsed: unknown = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw || '{}') : parseUrlEncoded(raw);
+      form = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
     } catch {
       return json(400, { message: 'Malformed request body' });
     }
@@ -104,14 +114,14 @@ export function appSessionRoute(emulator: Emulator, httpMethod: string, path: st
   }
   const poll = /^\/internal_api\/app_session_request\/([^/]+)$/.exec(path);
   if (poll && httpMethod === 'PUT') {
-    const r = sessions.live(decodeURIComponent(poll[1] ?? ''));
+    const r = sessions.live(requestId(poll[1]));
     if (!r) return NOT_FOUND();
     if (r.state === 'approved') return { ...json(200, { approved: true, sessionToken: r.token, userLogin: r.login }), auth: { kind: 'none', principal: r.login ?? null } };
     return json(200, { approved: false });
   }
   const browser = /^\/app_session_request\/([^/]+)$/.exec(path);
   if (browser) {
-    const id = decodeURIComponent(browser[1] ?? '');
+    const id = requestId(browser[1]);
     const r = sessions.live(id);
     if (!r) return { ...page('Request not found', '<p>The request has been rejected or has expired.</p>'), status: 404 };
     if (httpMethod === 'GET') return approvalPage(emulator, r);
