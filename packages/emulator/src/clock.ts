@@ -1,3 +1,6 @@
+/** 9999-12-31T23:59:59Z in epoch ms: the last datetime the wire format holds. */
+const LAST_DATETIME_MS = 253_402_300_799_000;
+
 /** The emulator clock: wall-clock time plus an offset that tests move forward. */
 export class EmulatorClock {
   private offsetMs = 0;
@@ -7,9 +10,17 @@ export class EmulatorClock {
     return Date.now() + this.offsetMs;
   }
 
-  /** Moves the clock forward (or back, with a negative number). */
+  /**
+   * Moves the clock forward (or back, with a negative number). Throws, leaving the clock as it was, when that would
+   * take it outside 1970–9999, the years a wire datetime can hold.
+   */
   advance(seconds: number): void {
-    this.offsetMs += seconds * 1000;
+    const offsetMs = this.offsetMs + seconds * 1000;
+    const at = Date.now() + offsetMs;
+    if (!(at >= 0 && at <= LAST_DATETIME_MS)) {
+      throw new Error(`The emulator clock must stay within the years 1970 to 9999; moving it by ${seconds} s would leave them`);
+    }
+    this.offsetMs = offsetMs;
   }
 
   /** Back to wall-clock time. */

@@ -114,6 +114,19 @@ describe('fault injection and admin endpoints', () => {
     expect(t.h.requests().some((r) => r.injected === 'status-502')).toBe(true);
   });
 
+  it('refuses to move the clock outside the years a datetime can hold, and keeps answering', async () => {
+    const before = ((await (await fetch(`${t.h.url}/__emulator/clock`)).json()) as { now: string }).now;
+    for (const advanceSeconds of [1e300, 300_000 * 365 * 86400, -(Date.now() / 1000) - 86400]) {
+      const res = await t.admin('clock', { advanceSeconds });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/1970.*9999/);
+    }
+    expect(() => t.h.advanceClock(1e300)).toThrow(/1970.*9999/);
+    const after = ((await (await fetch(`${t.h.url}/__emulator/clock`)).json()) as { now: string }).now;
+    expect(Date.parse(after) - Date.parse(before)).toBeLessThan(60_000);
+    expect((await t.rpc('info', [])).version).toEqual([8, 50, 0]);
+  });
+
   it('advances the clock and resets to the fixtures', async () => {
     const res = await t.admin('clock', { advanceSeconds: 86400 });
     expect(new Date(((await res.json()) as any).now).getTime()).toBeGreaterThan(Date.now() + 86000_000);

@@ -198,7 +198,7 @@ export interface EmulatorHandle {
   injectFault(spec: FaultSpec): void;
   /** Sets the latency: answers leave no sooner than `ms` after their request arrived (same as `POST /__emulator/latency`). */
   setLatency(ms: number): void;
-  /** Moves the emulator clock forward (same as `POST /__emulator/clock`). */
+  /** Moves the emulator clock forward (same as `POST /__emulator/clock`); throws, leaving it as it was, if that would take it outside 1970–9999. */
   advanceClock(seconds: number): void;
   /** Back to the fixtures: data, sessions, faults, clock offset and request log (same as `POST /__emulator/reset`). */
   reset(): void;
