@@ -25,6 +25,20 @@ describe('schema methods', () => {
     expect(deriveFieldCode('Shot  Complexity!')).toBe('sg_shot_complexity');
   });
 
+  it('refuses a new field whose code a deleted field still holds (rpc-protocol.md §2.6)', async () => {
+    const create = (name: string): Promise<string> => t.call('schema_field_create', t.script, { type: 'Asset', data_type: 'text', properties: [{ property_name: 'name', value: name }] });
+    expect(await create('Retired Probe')).toBe('sg_retired_probe');
+    expect(await create('Retired Probe')).toBe('sg_retired_probe_1');
+    expect(await t.call('schema_field_delete', t.script, { type: 'Asset', field_name: 'sg_retired_probe_1' })).toBe(true);
+    // A live field still takes a suffix; the next free suffix is held by the deleted field, which is a fault.
+    const f = await t.fault('schema_field_create', t.script, { type: 'Asset', data_type: 'text', properties: [{ property_name: 'name', value: 'Retired Probe' }] });
+    expect(f.code).toBe(103);
+    expect(f.message).toContain('sg_retired_probe_1');
+    expect(Object.keys(await t.call('schema_field_read', t.script, { type: 'Asset' })).filter((k) => k.startsWith('sg_retired_probe'))).toEqual(['sg_retired_probe']);
+    // Another display name is free.
+    expect(await create('Retired Probe Two')).toBe('sg_retired_probe_two');
+  });
+
   it('creates, updates and deletes fields, visible to later calls', async () => {
     const create = (name: string): Promise<string> => t.call('schema_field_create', t.script, { type: 'Shot', data_type: 'number', properties: [{ property_name: 'name', value: name }] });
     expect(await create('Complexity')).toBe('sg_complexity');
@@ -38,7 +52,7 @@ describe('schema methods', () => {
     expect((await t.call('schema_field_read', t.script, { type: 'Shot', field_name: 'sg_complexity' })).sg_complexity.visible.value).toBe(true);
     expect(await t.call('schema_field_delete', t.script, { type: 'Shot', field_name: 'sg_complexity' })).toBe(true);
     expect((await t.fault('read', t.script, { type: 'Shot', return_fields: ['sg_complexity'] })).code).toBe(103);
-    expect(await create('Complexity')).toBe('sg_complexity_2');
+    expect((await t.fault('schema_field_create', t.script, { type: 'Shot', data_type: 'number', properties: [{ property_name: 'name', value: 'Complexity' }] })).code).toBe(103);
     expect((await t.fault('schema_field_delete', t.script, { type: 'Shot', field_name: 'code' })).code).toBe(103);
   });
 });

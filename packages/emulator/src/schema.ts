@@ -232,10 +232,13 @@ export class Schema {
       if (!Array.isArray(vt) || vt.length === 0) throw badInput(`A new ${dataType} field needs a non-empty 'valid_types' property`);
       for (const t of vt) this.requireType(t);
     }
+    // A live field with the code gets a suffix; a deleted one keeps its code, so the site refuses it (rpc-protocol.md §2.6).
     const base = deriveFieldCode(displayName);
-    const taken = (code: string): boolean => this.field(type, code) !== undefined || (this.retired[type] ?? []).includes(code);
     let code = base;
-    for (let n = 1; taken(code); n++) code = `${base}_${n}`;
+    for (let n = 1; this.field(type, code) !== undefined; n++) code = `${base}_${n}`;
+    if ((this.retired[type] ?? []).includes(code)) {
+      throw badInput(`schema_field_create: ${type} has a deleted field '${code}' (display name ${JSON.stringify(displayName)}); its code stays taken, choose another display name`);
+    }
     const rest: Record<string, unknown> = { ...props };
     delete rest['name'];
     const def = this.makeField(type, code, dataType, displayName, {});
