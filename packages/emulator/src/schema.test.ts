@@ -39,6 +39,15 @@ describe('schema methods', () => {
     expect(await create('Retired Probe Two')).toBe('sg_retired_probe_two');
   });
 
+  it('changes nothing when schema_field_update is refused', async () => {
+    const update = { type: 'Shot', field_name: 'description', properties: [{ property_name: 'visible', value: false }, { property_name: 'description', value: 'changed' }, { property_name: 'data_type', value: 'number' }] };
+    expect((await t.fault('schema_field_update', t.script, update)).code).toBe(103);
+    const def = (await t.call('schema_field_read', t.script, { type: 'Shot', field_name: 'description' })).description;
+    expect(def.visible.value).toBe(true);
+    expect(def.description.value).not.toBe('changed');
+    expect(def.data_type.value).toBe('text');
+  });
+
   it('creates, updates and deletes fields, visible to later calls', async () => {
     const create = (name: string): Promise<string> => t.call('schema_field_create', t.script, { type: 'Shot', data_type: 'number', properties: [{ property_name: 'name', value: name }] });
     expect(await create('Complexity')).toBe('sg_complexity');

@@ -263,6 +263,7 @@ export class Schema {
   /** `schema_field_update`: changes properties; with a project, only `visible` is per project. */
   updateField(type: string, field: string, props: Record<string, unknown>, projectId?: number): void {
     const def = this.requireField(type, field);
+    if ('data_type' in props || 'entity_type' in props) throw badInput(`The data type and entity type of ${type}.${field} cannot be changed`);
     this.revision++;
     const rest: Record<string, unknown> = { ...props };
     if ('visible' in rest) {
@@ -277,7 +278,6 @@ export class Schema {
         def.visible = prop(visible, false);
       }
     }
-    if ('data_type' in rest || 'entity_type' in rest) throw badInput(`The data type and entity type of ${type}.${field} cannot be changed`);
     this.applyProps(def, rest);
   }
 
