@@ -18,8 +18,9 @@ export function multipartBoundary(contentType: string | undefined): string | und
   return m?.[1] ?? m?.[2];
 }
 
+/** A `; name=value` parameter of a header, in any position (`name` does not match inside `filename`). */
 function headerParam(header: string, name: string): string | undefined {
-  const m = new RegExp(`${name}="([^"]*)"|${name}=([^;\\s]+)`, 'i').exec(header);
+  const m = new RegExp(`(?:^|;)\\s*${name}=(?:"([^"]*)"|([^;\\s]+))`, 'i').exec(header);
   return m ? (m[1] ?? m[2]) : undefined;
 }
 

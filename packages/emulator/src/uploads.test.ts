@@ -32,6 +32,20 @@ describe('multipart parser', () => {
   });
 });
 
+describe('multipart parameters in any order', () => {
+  it('takes a file part whose Content-Disposition names the filename before the name', async () => {
+    const b = 'OrderProbe';
+    const part = (disposition: string, value: string, type = ''): string => `--${b}\r\nContent-Disposition: form-data; ${disposition}\r\n${type}\r\n${value}\r\n`;
+    const fields = { ...t.script, entity_type: 'Shot', entity_id: '1', display_name: 'notes.txt' };
+    const body = Object.entries(fields).map(([k, v]) => part(`name="${k}"`, v)).join('') + part('filename="notes.txt"; name="file"', 'hello', 'Content-Type: text/plain\r\n') + `--${b}--\r\n\r\n`;
+    const res = await fetch(`${t.h.url}/upload/upload_file`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${b}` }, body });
+    const reply = await res.text();
+    expect(reply).toMatch(/^1:\d+/);
+    const att = await t.call('read', t.script, { type: 'Attachment', return_fields: ['filename', 'file_size'], filters: where(['id', 'is', idOf(reply)]) });
+    expect(att.entities[0]).toMatchObject({ filename: 'notes.txt', file_size: 5 });
+  });
+});
+
 describe('uploads and downloads', () => {
   const data = Buffer.from('pretend this is a movie file \u00e9', 'utf8');
 
