@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCapturingLogger, findSecrets, rejectionOf } from "@sg/testing";
-import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, SgValidationError, createClient } from "@sg/core";
+import { SgAuthError, SgHttpError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, SgValidationError, createClient } from "@sg/core";
 import type { Client, Logger } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { startEmulator } from "@sg/emulator";
@@ -179,6 +179,21 @@ describe("legacyLoginAuth on a default site", () => {
     expect((error as SgAuthError).code).toBe(LegacyErrorCode.TWO_FACTOR_REQUIRED);
     expect((error as SgAuthError).hint).toContain("already used");
     expect(findSecrets(error, [codeOf(emulator, "artist")])).toEqual([]);
+  });
+
+  it("sends a one-time code once: a 502 on the login is not retried with the same code", async () => {
+    const code = codeOf(emulator, "artist");
+    let asked = 0;
+    const sg = client({ login: "artist", password: passwordOf(emulator, "artist"), authToken: code, twoFactor: async () => (asked++, code) });
+    emulator.injectFault({ method: "get_session_token", status: 502, html: true });
+    const error = await rejectionOf(sg.call("read", READ_SHOTS));
+    expect(error).toBeInstanceOf(SgHttpError);
+    expect(count(emulator, "get_session_token")).toBe(1);
+    expect(findSecrets(error, [code])).toEqual([]);
+    // The spent code is not sent again: the next login asks twoFactor() for a fresh one.
+    await sg.call("read", READ_SHOTS);
+    expect(asked).toBe(1);
+    expect(count(emulator, "get_session_token")).toBe(3);
   });
 
   it("with keepSession: false sends the login with each call and no get_session_token", async () => {

@@ -89,7 +89,8 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     for (;;) {
       let result: unknown;
       try {
-        result = await ctx.call("get_session_token", undefined, userCredentials(code));
+        // A code is one-time: a retry after a reset, timeout or 502 would re-send one the site may have used.
+        result = await ctx.call("get_session_token", undefined, userCredentials(code), code === undefined ? undefined : { retry: false });
       } catch (error) {
         if (error instanceof SgTwoFactorRequiredError && twoFactor && !asked) {
           asked = true;
