@@ -149,6 +149,16 @@ describe("browserLogin against the emulator", () => {
     expect(emulator.requests()).toHaveLength(0);
   });
 
+  it("never echoes a misplaced option given as a number either (a 2FA code typed as 864209)", async () => {
+    for (const key of ["authToken", "code"]) {
+      const error = await rejectionOf(browserLogin({ ...base(), [key]: 864209 } as unknown as BrowserLoginOptions));
+      expect(error).toBeInstanceOf(SgValidationError);
+      expect((error as Error).message).toContain(`browserLogin.${key}: expected no such option`);
+      expect(findSecrets(error, ["864209"])).toEqual([]);
+    }
+    expect(emulator.requests()).toHaveLength(0);
+  });
+
   it.each([
     ["signal", {}, /browserLogin\.signal: expected an AbortSignal/],
     ["machineId", 42, /browserLogin\.machineId: expected a non-empty string/],

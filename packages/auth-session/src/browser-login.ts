@@ -100,11 +100,11 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
   const o = options as unknown as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!KNOWN.has(key)) {
-      // Never echo the value: a misplaced option is often a secret (sessionToken, password, …).
+      // Never echo the value: a misplaced option is often a secret (sessionToken, password, a 2FA code as a number, …).
       throw new SgValidationError(PACKAGE, {
         path: ["browserLogin", key],
         expected: `no such option (known: ${[...KNOWN].join(", ")})`,
-        received: describeValue(o[key], typeof o[key] === "string"),
+        received: describeValue(o[key], true),
       });
     }
   }
