@@ -103,7 +103,7 @@ export async function explainLoginError(error: unknown, attempt: LoginAttempt, c
     return new SgAuthError(
       patSaid
         ? `${PACKAGE}: the site refused the legacy login ${who}: on this Autodesk Identity site a legacy login only works with a valid Personal Access Token bound to it, and there is none`
-        : `${PACKAGE}: the site refused the legacy login ${who}: on this Autodesk Identity site that usually means no valid Personal Access Token is bound to the account (or the passphrase is wrong)`,
+        : `${PACKAGE}: the site refused the legacy login ${who}: on this Autodesk Identity site that usually means no valid Personal Access Token is bound to the account (or the login or passphrase is wrong, or the account is inactive)`,
       details(error, attempt, LegacyErrorCode.PAT_REFUSED, `${PAT_STEPS} Without a passphrase or PAT, ${SESSION_ROUTE}.`),
     );
   }

@@ -266,8 +266,18 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
   it("explains a wrong passphrase on an Identity site as PAT-or-passphrase, without echoing it", async () => {
     const error = await rejectionOf(client({ login: "coord", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
     expectPatRefused(error);
-    expect((error as Error).message).toContain("or the passphrase is wrong");
+    expect((error as Error).message).toContain("or the login or passphrase is wrong");
     expect(findSecrets(error, [PLANTED_PASSWORD])).toEqual([]);
+  });
+
+  it("does not blame the PAT alone for a mistyped login or an inactive account", async () => {
+    for (const [login, password] of [["coordd", passwordOf(emulator, "coord")], ["inactive", passwordOf(emulator, "inactive")]] as const) {
+      const error = await rejectionOf(client({ login, password }).call("read", READ_SHOTS));
+      expectPatRefused(error);
+      expect((error as Error).message).toContain(`'${login}'`);
+      expect((error as Error).message).toContain("or the login or passphrase is wrong, or the account is inactive");
+      expect(findSecrets(error, [password])).toEqual([]);
+    }
   });
 
   it("says to set a passphrase when the account has none (fault 110)", async () => {
