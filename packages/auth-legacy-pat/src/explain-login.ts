@@ -26,13 +26,12 @@ async function kindOf(ctx: AuthContext): Promise<SiteAuthKind> {
   }
 }
 
-/** `error`'s method, fault code and server message, to carry over to the error that explains it. */
+/**
+ * `error`'s method, fault code and server message, to carry over to the error that explains it. An absent one
+ * stays `undefined`, as the error constructors leave it.
+ */
 export function faultOf(error: SgAuthError): FaultDetails {
-  return {
-    ...(error.method === undefined ? {} : { method: error.method }),
-    ...(error.errorCode === undefined ? {} : { errorCode: error.errorCode }),
-    ...(error.serverMessage === undefined ? {} : { serverMessage: error.serverMessage }),
-  };
+  return { method: error.method, errorCode: error.errorCode, serverMessage: error.serverMessage };
 }
 
 function details(error: SgAuthError, attempt: LoginAttempt, code: LegacyErrorCodeValue, hint: string): FaultDetails {
@@ -42,7 +41,7 @@ function details(error: SgAuthError, attempt: LoginAttempt, code: LegacyErrorCod
     cause: error,
     secrets: attempt.secrets,
     ...faultOf(error),
-    ...(error.attempts.length ? { attempts: error.attempts } : {}),
+    attempts: error.attempts,
   };
 }
 
@@ -114,7 +113,8 @@ export async function explainLoginError(error: unknown, attempt: LoginAttempt, c
       attempt,
       LegacyErrorCode.BAD_PASSWORD,
       "Check the login (as shown in Account Settings, not the display name) and the password (it is not repeated here), and that the account is active. " +
-        "If the site is moving to Autodesk Identity, the password is the legacy passphrase and a Personal Access Token may be required (Account Settings → Legacy Login and Personal Access Token).",
+        "If the site is moving to Autodesk Identity, the password is the legacy passphrase; a PAT is not required until the move is done, " +
+          "but a bound one is used: one deleted from the Autodesk profile must be replaced (Account Settings → Legacy Login and Personal Access Token).",
     ),
   );
 }

@@ -111,6 +111,16 @@ describe("legacyLoginAuth on a default site", () => {
     expect(count(emulator, "read")).toBe(0);
   });
 
+  it("on a site still moving to Identity, points to a deleted PAT rather than asking for one", async () => {
+    const error = await rejectionOf(client({ login: "coord", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
+    expectBadPassword(error, "coord", [PLANTED_PASSWORD]);
+    const hint = (error as SgAuthError).hint ?? "";
+    // auth-landscape §4.2: until the move is done a PAT is not required, but one that is bound is used.
+    expect(hint).not.toMatch(/may be required/);
+    expect(hint).toContain("not required until the move is done");
+    expect(hint).toContain("deleted from the Autodesk profile");
+  });
+
   it("asks twoFactor() exactly once for 50 concurrent first calls", async () => {
     let asked = 0;
     const code = codeOf(emulator, "artist");
