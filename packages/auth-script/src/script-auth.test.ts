@@ -53,6 +53,8 @@ describe("scriptAuth options", () => {
   });
 });
 
+const READ_ONE_SHOT = { type: "Shot", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" };
+
 describe("scriptAuth against the emulator (default site)", () => {
   let emulator: Emulator;
   let key: string;
@@ -168,6 +170,20 @@ describe("scriptAuth against the emulator (default site)", () => {
     expect((error as Error).message).toMatch(pattern);
     expect(findSecrets(error, [key])).toEqual([]);
     expect(emulator.requests().filter((r) => r.method_name === "read")).toHaveLength(1);
+  });
+
+  it("a role without 'sudo' is a permission fault: call() passes it through, withScriptHints explains it", async () => {
+    const refusal = { method: "read", errorCode: 104, message: `The user does not have permission to 'sudo': '${name}' may not act as 'coord'` };
+    emulator.injectFault(refusal);
+    const raw = await rejectionOf(client({ sudoAsLogin: "coord" }).call("read", READ_ONE_SHOT));
+    expect(raw).toBeInstanceOf(SgFault);
+    expect(raw).not.toBeInstanceOf(SgScriptAuthError);
+    emulator.injectFault(refusal);
+    const hinted = withScriptHints(client({ sudoAsLogin: "coord" }), { scriptName: name, sudoAsLogin: "coord" });
+    const error = await rejectionOf(hinted.call("read", READ_ONE_SHOT));
+    expect(error).toBeInstanceOf(SgScriptAuthError);
+    expect((error as SgScriptAuthError).code).toBe(ScriptErrorCode.SUDO_FORBIDDEN);
+    expect(findSecrets(error, [key])).toEqual([]);
   });
 
   it("leaves unrelated faults alone", async () => {
