@@ -71,7 +71,7 @@ export function validateScriptOptions(options: unknown): ScriptAuthOptions {
     throw new SgValidationError(PACKAGE, {
       path: ["scriptKey"],
       expected: "the script's application key (a non-empty string)",
-      received: describeValue(scriptKey, typeof scriptKey === "string"),
+      received: describeValue(scriptKey, true),
       hint: KEY_HINT,
     });
   }

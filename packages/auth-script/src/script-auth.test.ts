@@ -51,6 +51,19 @@ describe("scriptAuth options", () => {
     expect(findSecrets(thrown, [PLANTED_KEY])).toEqual([]);
     expect(findSecrets(thrown, ["f00dfacecafe"])).toEqual([]);
   });
+
+  it("never echoes a key given as a number (a numeric-looking key parsed from a config file)", () => {
+    const thrown = (() => {
+      try {
+        scriptAuth({ scriptName: "ingest", scriptKey: 4_815_162_342_815_162 as unknown as string });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(SgValidationError);
+    expect((thrown as SgValidationError).received).toBe("a number ([REDACTED])");
+    expect(findSecrets(thrown, ["4815162342815162"])).toEqual([]);
+  });
 });
 
 const READ_ONE_SHOT = { type: "Shot", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" };
