@@ -61,7 +61,7 @@ export async function activityStreamRead(target: unknown, entityType: unknown, e
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const id = checkId(entityId, ["entityId"]);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["entityFields", "minId", "maxId", "limit"]);
   const payload = {
     type,
     id,
@@ -87,7 +87,7 @@ export function noteThreadRead(target: EntityTarget<SiteSchema, DateMode>, noteI
 export async function noteThreadRead(target: unknown, noteId: unknown, rawOptions?: unknown): Promise<{ readonly type: string; readonly id: number; readonly [field: string]: unknown }[]> {
   const ctx = contextOf(target);
   const id = checkId(noteId, ["noteId"]);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["entityFields"]);
   const payload = { note_id: id, entity_fields: options["entityFields"] === undefined ? {} : checkEntityFields(options["entityFields"], ["options", "entityFields"]) };
   const call = callOptions(ctx, options);
   await ctx.requireVersion("noteThreadRead", [6, 2, 0], call);

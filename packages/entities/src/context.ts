@@ -11,7 +11,7 @@
  */
 import { SgProtocolError, abortErrorFrom, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
-import { PREFIX, checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
+import { CALL_OPTION_KEYS, PREFIX, checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 
 /** Field `data_type`s per entity type, as a generator (or a person) can write them down at build time. */
 export type FieldTypeMap = { readonly [entityType: string]: { readonly [field: string]: string } };
@@ -84,8 +84,6 @@ export interface Context {
   /** The data types of an entity type's fields (from `fieldTypes` or one cached `schema_field_read`). */
   fieldTypes(entityType: string, options?: CallOptions): Promise<ReadonlyMap<string, string>>;
 }
-
-const CALL_OPTION_KEYS = new Set(["signal", "timeoutMs", "deadlineMs", "retry", "kind", "sessionUuid"]);
 
 /** The server-version gate of `includeArchivedProjects: false` (rpc-protocol.md §1.9), shared by `find` and `summarize`. */
 export const ARCHIVED_PROJECTS_GATE = ["includeArchivedProjects: false", [5, 3, 14]] as const;
@@ -169,7 +167,7 @@ export function entityContext<S extends SiteSchema = LooseSchema, D extends Date
 export function createContext(client: Client, rawOptions: unknown): Context {
   if (!isClient(client)) fail(["client"], "a Client from createClient() of @sg/core", client);
   const state = stateOf(client);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = rawOptions === undefined ? {} : checkObject(rawOptions, ["options"], "an options object");
   const dates = options["dates"] === undefined ? "date" : checkOneOf(options["dates"], ["date", "string"] as const, ["options", "dates"]);
   const trim = options["trimEntities"] === undefined ? true : checkBoolean(options["trimEntities"], ["options", "trimEntities"]);
   const declared = new Map<string, ReadonlyMap<string, string>>();

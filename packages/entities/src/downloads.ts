@@ -87,7 +87,7 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
   const ctx = contextOf(target);
   if (attachment === null || attachment === undefined) fail(["attachment"], "an attachment to download", attachment);
   const url = attachmentUrl(ctx, attachment) as string;
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["filePath"]);
   const filePath = options["filePath"] === undefined ? undefined : checkString(options["filePath"], ["options", "filePath"], "a file path");
   const call: CallOptions = callOptions(ctx, options);
   let where: URL;

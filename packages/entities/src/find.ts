@@ -58,6 +58,10 @@ export interface FindOptions<S extends SiteSchema = LooseSchema, E extends Entit
 }
 
 /** Relations whose single operand the quick path handles: any string, finite number, boolean or null. */
+/** The options of `findOne`; `find` and `iterate` also take `limit`, `page` and `concurrency`. */
+const FIND_ONE_OPTIONS = ["order", "filterOperator", "retiredOnly", "includeArchivedProjects", "additionalFilterPresets"];
+const FIND_OPTIONS = [...FIND_ONE_OPTIONS, "limit", "page", "concurrency"];
+
 const QUICK_RELATIONS: ReadonlySet<unknown> = new Set(["is", "is_not", "less_than", "greater_than", "contains", "not_contains"]);
 
 /**
@@ -113,7 +117,7 @@ export function planFind(ctx: Context, entityType: unknown, filters: unknown, fi
  */
 export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fields: unknown, rawOptions: unknown, single: boolean): PagingPlan | Promise<PagingPlan> {
   const type = checkEntityType(entityType, ["entityType"]);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], single ? FIND_ONE_OPTIONS : FIND_OPTIONS);
   const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"]);
   const returnFields = fields === undefined || fields === null ? [] : checkFieldList(fields, ["fields"]);
   const limit = single ? 1 : options["limit"] === undefined ? 0 : checkInt(options["limit"], ["options", "limit"], 0, "a whole number ≥ 0 (0 = no limit)");

@@ -82,7 +82,7 @@ export function following(target: EntityTarget<SiteSchema, DateMode>, user: Enti
 export async function following(target: unknown, user: unknown, rawOptions?: unknown): Promise<EntityRef[]> {
   const ctx = contextOf(target);
   const u = checkEntityRef(user, ["user"], "a HumanUser or ApiUser link {type, id}");
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["project", "entityType"]);
   const payload: Record<string, unknown> = { user: link(u) };
   if (options["project"] !== undefined) payload["project"] = link(checkEntityRef(options["project"], ["options", "project"], "a Project link {type: 'Project', id}"));
   if (options["entityType"] !== undefined) payload["entity_type"] = checkEntityType(options["entityType"], ["options", "entityType"]);

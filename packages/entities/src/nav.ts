@@ -64,7 +64,7 @@ export function navExpand(target: EntityTarget<SiteSchema, DateMode>, path: stri
 export async function navExpand(target: unknown, path: unknown, rawOptions?: unknown): Promise<unknown> {
   const ctx = contextOf(target);
   const navPath = checkString(path, ["path"], PATH_EXPECTED);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["seedEntityField", "entityFields"]);
   const fields = options["entityFields"];
   const payload = {
     path: navPath,
@@ -119,7 +119,7 @@ export async function navSearchEntity(target: unknown, rootPath: unknown, entity
 }
 
 async function navSearch(ctx: Context, rootPath: string, criteria: Readonly<Record<string, unknown>>, rawOptions: unknown): Promise<unknown> {
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["seedEntityField"]);
   const payload = { root_path: rootPath, seed_entity_field: seedOf(options), search_criteria: criteria };
   return ctx.call<unknown>("nav_search", payload, callOptions(ctx, options));
 }

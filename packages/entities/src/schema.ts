@@ -42,6 +42,9 @@ export interface SchemaReadOptions extends CallOptions {
   readonly project?: EntityRef<"Project">;
 }
 
+/** The option of the calls that can be scoped to a project. */
+const PROJECT_OPTION = ["project"];
+
 async function projectPayload(ctx: Context, options: Record<string, unknown>, call: CallOptions): Promise<Record<string, unknown>> {
   if (options["project"] === undefined || options["project"] === null) return {};
   const project = checkEntityRef(options["project"], ["options", "project"], "a Project link {type: 'Project', id}");
@@ -58,7 +61,7 @@ async function projectPayload(ctx: Context, options: Record<string, unknown>, ca
 export function schemaRead(target: EntityTarget<SiteSchema, DateMode>, options?: SchemaReadOptions): Promise<SchemaDefinitions>;
 export async function schemaRead(target: unknown, rawOptions?: unknown): Promise<SchemaDefinitions> {
   const ctx = contextOf(target);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], PROJECT_OPTION);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
   return ctx.call<SchemaDefinitions>("schema_read", Object.keys(project).length ? project : undefined, call);
@@ -73,7 +76,7 @@ export async function schemaRead(target: unknown, rawOptions?: unknown): Promise
 export function schemaEntityRead(target: EntityTarget<SiteSchema, DateMode>, options?: SchemaReadOptions): Promise<EntityDefinitions>;
 export async function schemaEntityRead(target: unknown, rawOptions?: unknown): Promise<EntityDefinitions> {
   const ctx = contextOf(target);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], PROJECT_OPTION);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
   return ctx.call<EntityDefinitions>("schema_entity_read", Object.keys(project).length ? project : undefined, call);
@@ -92,7 +95,7 @@ export async function schemaFieldRead(target: unknown, entityType: unknown, fiel
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const field = fieldName === undefined || fieldName === null ? undefined : checkFieldPath(fieldName, ["fieldName"]);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], PROJECT_OPTION);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
   return ctx.call<FieldDefinitions>("schema_field_read", { type, ...(field ? { field_name: field } : {}), ...project }, call);
@@ -147,7 +150,7 @@ export async function schemaFieldUpdate(target: unknown, entityType: unknown, fi
   const type = checkEntityType(entityType, ["entityType"]);
   const field = checkFieldPath(fieldName, ["fieldName"]);
   const props = propertyList(properties, ["properties"], false);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], PROJECT_OPTION);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
   return (await ctx.call<unknown>("schema_field_update", { type, field_name: field, properties: props, ...project }, call)) === true;

@@ -95,7 +95,7 @@ export async function workScheduleRead(target: unknown, startDate: unknown, endD
   const start = checkWireDate(startDate, ["startDate"]);
   const end = checkWireDate(endDate, ["endDate"]);
   if (end < start) fail(["endDate"], `a date on or after startDate (${start})`, end);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["project", "user"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("workScheduleRead", [3, 2, 0], call);
   return ctx.call<Record<string, WorkDay>>("work_schedule_read", { start_date: start, end_date: end, ...scope(options) }, call);
@@ -114,7 +114,7 @@ export async function workScheduleUpdate(target: unknown, date: unknown, working
   const ctx = contextOf(target);
   const day = checkWireDate(date, ["date"]);
   const isWorking = checkBoolean(working, ["working"]);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["description", "project", "user", "recalculateField"]);
   const description = options["description"] === undefined ? null : checkString(options["description"], ["options", "description"], "a string");
   const recalc = options["recalculateField"] === undefined ? null : checkOneOf(options["recalculateField"], ["due_date", "duration"] as const, ["options", "recalculateField"]);
   const call = callOptions(ctx, options);
@@ -172,7 +172,7 @@ export function updateProjectLastAccessed(target: EntityTarget<SiteSchema, DateM
 export async function updateProjectLastAccessed(target: unknown, project: unknown, rawOptions?: unknown): Promise<void> {
   const ctx = contextOf(target);
   const p = checkEntityRef(project, ["project"], "a Project link {type: 'Project', id}");
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["user"]);
   let userId: number | undefined;
   if (options["user"] !== undefined) userId = checkEntityRef(options["user"], ["options", "user"], "a HumanUser link {type: 'HumanUser', id}").id;
   const call: CallOptions = callOptions(ctx, options);

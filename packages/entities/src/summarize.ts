@@ -91,7 +91,7 @@ export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode
 export async function summarize(target: unknown, entityType: unknown, filters: unknown, summaryFields: unknown, rawOptions?: unknown): Promise<SummarizeResult> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["filterOperator", "grouping", "includeArchivedProjects"]);
   const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"]);
   if (!Array.isArray(summaryFields) || summaryFields.length === 0) fail(["summaryFields"], "a non-empty array of { field, type } summaries", summaryFields);
   const seen = new Set<string>();

@@ -64,7 +64,7 @@ export async function textSearch(target: unknown, text: unknown, entityTypes: un
     checkEntityType(type, ["entityTypes", type]);
     wireTypes[type] = toWireFilters(filters as FiltersInput, undefined, ["entityTypes", type], ctx.trim, ["entityTypes", type]);
   }
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["projectIds", "limit"]);
   let projectIds: number[] = [];
   if (options["projectIds"] !== undefined) {
     const p = options["projectIds"];
@@ -92,7 +92,7 @@ export async function exportPage(target: unknown, pageId: unknown, format: unkno
   const ctx = contextOf(target);
   const id = checkId(pageId, ["pageId"]);
   const fmt = checkOneOf(format, ["csv"] as const, ["format"]);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["layoutName"]);
   const layout = options["layoutName"] === undefined ? null : checkString(options["layoutName"], ["options", "layoutName"], "a layout name");
   const result = await ctx.call<unknown>("export_page", { format: fmt, page_id: id, layout_name: layout }, callOptions(ctx, options));
   return typeof result === "string" ? result : JSON.stringify(result);

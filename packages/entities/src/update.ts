@@ -58,7 +58,7 @@ export async function update(target: unknown, entityType: unknown, entityId: unk
   const type = checkEntityType(entityType, ["entityType"]);
   const id = checkId(entityId, ["entityId"]);
   const checked = checkData(data, ["data"], false);
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["multiEntityUpdateModes"]);
   const modes = checkModes(options["multiEntityUpdateModes"], checked, ["options", "multiEntityUpdateModes"]);
   const { fields, images } = await splitImages(checked, ["data"], true);
   requireImageHttp(ctx, images);

@@ -107,7 +107,8 @@ export function parseUploadReply(text: string): number | undefined {
 export async function planUpload(entityType: unknown, entityId: unknown, source: unknown, rawOptions: unknown, forcedField?: string, sourcePath: Path = ["path"]): Promise<{ type: string; id: number; file: PreparedFile; field: string | undefined; displayName: string | undefined; tags: string[] }> {
   const type = checkEntityType(entityType, ["entityType"]);
   const id = checkId(entityId, ["entityId"]);
-  const options = checkOptions(rawOptions, ["options"]);
+  // A thumbnail upload's field is fixed, so a fieldName given to it is refused rather than ignored.
+  const options = checkOptions(rawOptions, ["options"], forcedField ? ["displayName", "tagList"] : ["fieldName", "displayName", "tagList"]);
   const field = forcedField ?? (options["fieldName"] === undefined ? undefined : checkFieldPath(options["fieldName"], ["options", "fieldName"]));
   const displayName = options["displayName"] === undefined ? undefined : checkString(options["displayName"], ["options", "displayName"]);
   let tags: string[] = [];
@@ -287,7 +288,7 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   const ctx = contextOf(target);
   if (!Array.isArray(entities) || entities.length === 0) fail(["entities"], "a non-empty array of entity links {type, id}", entities);
   const refs = entities.map((e, i) => checkEntityRef(e, ["entities", i]));
-  const options = checkOptions(rawOptions, ["options"]);
+  const options = checkOptions(rawOptions, ["options"], ["thumbnailPath", "sourceEntity", "filmstripThumbnail"]);
   const hasPath = options["thumbnailPath"] !== undefined;
   const hasSource = options["sourceEntity"] !== undefined;
   if (hasPath === hasSource) {

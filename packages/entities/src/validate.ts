@@ -145,8 +145,20 @@ export function checkSignal(value: unknown, path: Path): AbortSignal | undefined
   return value;
 }
 
-/** Options objects: undefined or a plain object. */
-export function checkOptions(value: unknown, path: Path): Record<string, unknown> {
+/** The core's call options, which every method takes next to its own. */
+export const CALL_OPTION_KEYS: readonly string[] = ["signal", "timeoutMs", "deadlineMs", "retry", "kind", "sessionUuid"];
+
+/**
+ * Options objects: undefined, or a plain object holding only the method's `known` options and call options.
+ * An unknown key is refused rather than ignored: a misspelt option, or a Python keyword argument such as
+ * `filter_operator` or `multi_entity_update_modes`, would otherwise change what the call does without a word.
+ * The error lists the options the call takes, so the camelCase name is next to the one written.
+ */
+export function checkOptions(value: unknown, path: Path, known: readonly string[] = []): Record<string, unknown> {
   if (value === undefined) return {};
-  return checkObject(value, path, "an options object");
+  const o = checkObject(value, path, "an options object");
+  for (const key in o) {
+    if (!known.includes(key) && !CALL_OPTION_KEYS.includes(key)) fail([...path, key], `one of ${known.concat(CALL_OPTION_KEYS).join(", ")}`, key);
+  }
+  return o;
 }

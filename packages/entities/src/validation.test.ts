@@ -114,6 +114,16 @@ const cases: [string, Call, (string | number)[]][] = [
   ["exportPage format xlsx", (a) => a.exportPage(1, "xlsx" as never), ["format"]],
   ["downloadAttachment dict without url", (a) => a.downloadAttachment({ name: "x" }), ["attachment", "url"]],
   ["downloadAttachment nothing", (a) => a.downloadAttachment(undefined as never), ["attachment"]],
+  // Unknown options are refused, not ignored: a Python keyword argument or a typo would change the call silently.
+  ["find with Python's filter_operator", (a) => a.find("Shot", [["code", "is", "a"], ["code", "is", "b"]], [], { filter_operator: "any" } as never), ["options", "filter_operator"]],
+  ["find with a misspelt limit", (a) => a.find("Shot", [], [], { limt: 1 } as never), ["options", "limt"]],
+  ["findOne with a page", (a) => a.findOne("Shot", [], [], { page: 2 } as never), ["options", "page"]],
+  ["iterate with Python's retired_only", (a) => a.iterate("Shot", [], [], { retired_only: true } as never).next(), ["options", "retired_only"]],
+  ["update with Python's multi_entity_update_modes", (a) => a.update("Shot", 1, { assets: [] }, { multi_entity_update_modes: { assets: "add" } } as never), ["options", "multi_entity_update_modes"]],
+  ["summarize with Python's include_archived_projects", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }], { include_archived_projects: false } as never), ["options", "include_archived_projects"]],
+  ["create with an option", (a) => a.create("Shot", { code: "x" }, [], { returnFields: ["code"] } as never), ["options", "returnFields"]],
+  ["uploadThumbnail with a fieldName", (a) => a.uploadThumbnail("Shot", 1, emptyFile, { fieldName: "sg_x" } as never), ["options", "fieldName"]],
+  ["textSearch with Python's project_ids", (a) => a.textSearch("shot", { Shot: [] }, { project_ids: [1] } as never), ["options", "project_ids"]],
 ];
 
 describe("the bad-input matrix: a typed SgValidationError naming the path, and nothing sent", () => {

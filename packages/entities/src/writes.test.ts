@@ -69,6 +69,18 @@ describe("update", () => {
     expect(modes).toEqual(["add", "remove", "set"]);
   });
 
+  it("refuses Python's multi_entity_update_modes keyword instead of replacing the links (set) without a word", async () => {
+    const [a1, a2] = await site.api.find("Asset", [], [], { limit: 2 });
+    const shot = await site.api.create("Shot", { code: "wr_py_modes", project, assets: [a1] });
+    site.sent.length = 0;
+    const error = await site.api.update("Shot", shot.id, { assets: [a2] }, { multi_entity_update_modes: { assets: "add" } } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect(error).toMatchObject({ path: ["options", "multi_entity_update_modes"], expected: expect.stringContaining("multiEntityUpdateModes") as unknown });
+    expect(site.payloads("update")).toEqual([]);
+    const linked = (await site.api.findOne("Shot", [["id", "is", shot.id]], ["assets"]))!.assets as { id: number }[];
+    expect(linked.map((a) => a.id)).toEqual([a1!.id]);
+  });
+
   it("surfaces a fault for a missing entity as SgFault", async () => {
     await expect(site.api.update("Shot", 999999, { code: "x" })).rejects.toBeInstanceOf(SgFault);
   });
