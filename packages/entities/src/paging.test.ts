@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { entityContext, find } from "./index.js";
+import { startLoopbackSite } from "./test-support/loopback.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 // Demo fixtures with a page size of 5: 6 Shots, 4 Assets, 26 Tasks, 2 Sequences.
@@ -71,6 +73,36 @@ describe("paging: the Python algorithm", () => {
     const shot = await site.api.findOne("Shot", [], ["code"], { order: ["-code"] });
     expect(shot).toMatchObject({ type: "Shot", code: "SQ020_0030" });
     expect(pagings()).toEqual([{ entities_per_page: 1, current_page: 1 }, { entities_per_page: 1, current_page: 1 }]);
+  });
+});
+
+/**
+ * A site holding 12 Shots that serves at most 5 per page whatever is asked, and says what is left the way a
+ * site of `version` does: `has_next_page` (≥ 7.4) or `entity_count` (older).
+ */
+function cappingSite(version: number[]) {
+  return startLoopbackSite((method, payload) => {
+    if (method === "info") return { version, api_max_entities_per_page: 5 };
+    const { entities_per_page: per, current_page: page } = (payload as { paging: Paging }).paging;
+    const ids = Array.from({ length: 12 }, (_, i) => i + 1).slice((page - 1) * Math.min(per, 5));
+    const entities = ids.slice(0, Math.min(per, 5)).map((id) => ({ type: "Shot", id }));
+    const more = entities.length > 0 && ids.length > entities.length;
+    return { entities, paging_info: version[0]! >= 8 ? { has_next_page: more } : { entity_count: 12 } };
+  });
+}
+
+describe("paging: a page shorter than asked for", () => {
+  it.each([[[8, 0, 0]], [[7, 0, 0]]])("does not end the result while the site (version %j) says more records follow", async (version) => {
+    const loopback = await cappingSite(version);
+    try {
+      // A pageSize above what the site serves: every page comes back short.
+      const sg = entityContext(loopback.client, { pageSize: 10 });
+      expect(ids(await find(sg, "Shot", []))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(ids(await find(sg, "Shot", [], [], { limit: 12 }))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(ids(await find(sg, "Shot", [], [], { limit: 11, concurrency: 3 }))).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    } finally {
+      await loopback.close();
+    }
   });
 });
 

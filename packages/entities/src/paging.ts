@@ -5,7 +5,9 @@
  * - `0 < limit ≤ pageSize`: one request of `limit` records (page 1 unless `page` is given).
  * - `page > 0`: one request of that page, no paging info asked.
  * - otherwise pages 1, 2, … with paging info, until `has_next_page` is false (sites ≥ 7.4), the collected
- *   count reaches `entity_count` (older sites), a page comes back empty or short, or `limit` is reached.
+ *   count reaches `entity_count` (older sites), a page comes back empty, or `limit` is reached. A page shorter
+ *   than asked for ends the result only when the site says neither: a site may serve fewer records per page
+ *   than asked (a `pageSize` above its maximum) and still have more.
  *
  * With `concurrency: n > 1`, up to `n` pages are in flight at once, requested in order and handed out in
  * order. Once a page ends the result no new page is requested, so at most `n - 1` pages beyond it were sent.
@@ -99,16 +101,15 @@ export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator
   const window = Math.max(1, plan.concurrency);
   const queue: { page: number; result: Promise<ReadResult> }[] = [];
   let nextPage = 1;
-  let launched = 0;
   let collected = 0;
   let stopped = false;
   const launch = (): void => {
-    while (!stopped && queue.length < window && (limit === 0 || launched * perPage < limit)) {
+    // Pages in flight are counted as full; short pages that came back leave records to read.
+    while (!stopped && queue.length < window && (limit === 0 || collected + queue.length * perPage < limit)) {
       const p = nextPage++;
       const result = readPage(ctx, plan, perPage, p, true, flag);
       result.catch(() => undefined);
       queue.push({ page: p, result });
-      launched++;
     }
   };
   try {
@@ -122,8 +123,7 @@ export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator
         stopped = true;
       }
       collected += batch.length;
-      const end =
-        entities.length === 0 || entities.length < perPage || hasNext === false || (hasNext === undefined && count !== undefined && collected >= count);
+      const end = !entities.length || hasNext === false || (hasNext === undefined && (count === undefined ? entities.length < perPage : collected >= count));
       if (end) stopped = true;
       if (!stopped) launch();
       if (batch.length > 0) yield batch;
