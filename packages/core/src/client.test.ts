@@ -561,6 +561,27 @@ describe("createClient: a signal from AbortSignal.timeout", () => {
   });
 });
 
+describe("createClient: defaults.kind", () => {
+  it("refuses a default 'read', which would let writes be retried after they may have landed; 'write' is taken", async () => {
+    const site = sessionSite();
+    const auth = countingSessionAuth();
+    const thrown = (() => {
+      try {
+        return createClient({ site: "https://x.example.com", transport: site.transport, auth, defaults: { kind: "read" } });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(SgValidationError);
+    expect(thrown).toMatchObject({ path: ["defaults", "kind"], received: 'string "read"' });
+    expect((thrown as Error).message).toContain("set 'read' per call");
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth, defaults: { kind: "write" } });
+    await sg.call("read");
+    await sg.call("read", {}, { kind: "read" });
+    expect(site.sent.filter((r) => r.method === "read").map((r) => r.kind)).toEqual(["write", "read"]);
+  });
+});
+
 describe("createClient: deadlineMs bounds the whole call, waiting for credentials included", () => {
   /** A strategy whose credentials() settles only when released (a login on a slow site, a 2FA prompt). */
   function heldLogin(): { auth: AuthStrategy; release(): void } {

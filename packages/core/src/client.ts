@@ -127,6 +127,10 @@ export function createClient(options: ClientOptions): Client {
   const defaults = options.defaults ?? {};
   checkSessionUuid(defaults.sessionUuid, true);
   checkDeadline(defaults.deadlineMs, true);
+  // A default "read" would make every create and update retryable after it may have landed.
+  if (defaults.kind !== undefined && defaults.kind !== "write") {
+    throw new SgValidationError(PREFIX, { path: ["defaults", "kind"], expected: "'write' or nothing (set 'read' per call)", received: describeValue(defaults.kind) });
+  }
   const transportContext: TransportContext = Object.freeze({ site, logger, clock });
 
   let infoPromise: Promise<SiteInfo> | undefined;

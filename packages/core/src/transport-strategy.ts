@@ -33,7 +33,10 @@ export interface CallOptions {
   readonly deadlineMs?: number;
   /** Change the retry policy for this call, or `false` for a single attempt. */
   readonly retry?: RetryOverride | false;
-  /** Treat the call as a read or a write regardless of its method name. */
+  /**
+   * Treat the call as a read or a write regardless of its method name. In a client's `defaults` only `"write"`
+   * is taken: a default `"read"` would let every create or update be retried after it may have landed.
+   */
   readonly kind?: MethodKind;
   /**
    * The browser session this call acts for, sent as `session_uuid` in the auth params (the Python client's

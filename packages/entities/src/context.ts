@@ -33,7 +33,7 @@ export interface EntityApiOptions<D extends DateMode = "date"> {
   readonly fieldTypes?: FieldTypeMap;
   /** Page size override (default: `info().api_max_entities_per_page`, or 500). */
   readonly pageSize?: number;
-  /** Call options applied to every call (each call's own options win). */
+  /** Call options applied to every call (each call's own options win); `kind` only as `"write"` (a default `"read"` would let writes be retried after they may have landed). */
   readonly defaults?: CallOptions;
 }
 
@@ -192,6 +192,8 @@ export function createContext(client: Client, rawOptions: unknown): Context {
     pageSizeOverride = p;
   }
   const defaults = (options["defaults"] === undefined ? {} : checkObject(options["defaults"], ["options", "defaults"], "call options {signal, timeoutMs, …}")) as CallOptions;
+  // As in core's createClient: a default "read" would make every create and update retryable after it may have landed.
+  if (defaults.kind !== undefined && defaults.kind !== "write") fail(["options", "defaults", "kind"], "'write' or nothing (set 'read' per call)", defaults.kind);
 
   const schemaCache = state.schema;
 

@@ -164,6 +164,20 @@ describe("entityContext: options and a schema type for the functions", () => {
     expect(() => entityContext({} as Client)).toThrow(SgValidationError);
   });
 
+  it("refuses defaults of kind 'read', which would let its creates and updates be retried after they may have landed", () => {
+    const thrown = (() => {
+      try {
+        return entityContext(site.client, { defaults: { kind: "read" } });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(SgValidationError);
+    expect(thrown).toMatchObject({ path: ["options", "defaults", "kind"], received: 'string "read"' });
+    expect((thrown as Error).message).toContain("set 'read' per call");
+    expect(() => entityContext(site.client, { defaults: { kind: "write" } })).not.toThrow();
+  });
+
   it("an EntityApi is a context: its methods and the functions agree", async () => {
     const sg = site.apiWith<DemoSite, "string">({ dates: "string" });
     const viaFunction = (await findOne(sg, "Shot", [], ["code", "created_at"]))!;
