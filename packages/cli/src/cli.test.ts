@@ -99,6 +99,21 @@ describe("usage errors exit 2", () => {
     }
   });
 
+  it("takes a record id in decimal digits only, so a typo never writes to another record", async () => {
+    // Number() reads 0x10 as 16, 1e1 as 10 and 0b11 as 3; 2^53 + 1 has no exact double and becomes 2^53.
+    for (const id of ["0x10", "1e1", "0b11", "9007199254740993", "12abc"]) {
+      const r = await sg(["update", "Shot", id, '{"description": "marker-wrong-record"}'], scriptEnv);
+      expect(r.code, id).toBe(2);
+      expect(r.stderr, id).toBe(`sg: '${id}' is not a record id (a whole number ≥ 1 in digits)\n`);
+      const d = await sg(["delete", "Shot", id], scriptEnv);
+      expect(d.code, id).toBe(2);
+    }
+    const touched = await sg(["count", "Shot", '[["description", "is", "marker-wrong-record"]]', "--format", "jsonl"], scriptEnv);
+    expect(JSON.parse(touched.stdout)).toEqual({ entity_type: "Shot", count: 0 });
+    const retired = await sg(["find", "Shot", '[["id", "in", [3, 10, 16]]]', "--retired", "--format", "jsonl"], scriptEnv);
+    expect(retired.stdout).toBe("");
+  });
+
   it("lists what was given when credentials conflict, without their values", async () => {
     const r = await sg(["find", "Shot", "--login", "admin", "--password", "marker-secret-pw-0001"], scriptEnv);
     expect(r.code).toBe(2);

@@ -18,10 +18,13 @@ export function parseJsonArg(text: string, what: string, expect: "array-or-objec
   return value;
 }
 
-/** Parse a record id argument. */
+/**
+ * Parse a record id argument: decimal digits only. `Number()` alone would read `0x10` as 16, `1e1` as 10 and
+ * round ids beyond 2^53, so a typo would update or retire another record.
+ */
 export function parseId(text: string): number {
-  const id = Number(text);
-  if (!Number.isInteger(id) || id < 1) throw new UsageError(`'${text}' is not a record id (a whole number ≥ 1)`);
+  const id = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`'${text}' is not a record id (a whole number ≥ 1 in digits)`);
   return id;
 }
 
