@@ -10,6 +10,8 @@ export interface ProgressOptions {
   readonly now?: () => number;
   /** Draw even when the stream is not a terminal (for tests). */
   readonly force?: boolean;
+  /** `false`: draw nothing even on a terminal (e.g. when rows stream to that same terminal). Default true. */
+  readonly enabled?: boolean;
 }
 
 /** A one-line progress display: rows, rate, and a bar once the total is known. */
@@ -30,7 +32,7 @@ function fmt(n: number): string {
 
 /** A progress line on a terminal; a no-op on anything else (pipes, files, CI logs). */
 export function createProgress(options: ProgressOptions): Progress {
-  const active = options.force === true || options.stream.isTTY === true;
+  const active = options.enabled !== false && (options.force === true || options.stream.isTTY === true);
   const now = options.now ?? Date.now;
   const interval = options.intervalMs ?? 100;
   const started = now();

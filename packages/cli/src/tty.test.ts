@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,8 +27,10 @@ interface Session {
 /**
  * Run `sg args` on a pseudo-terminal. `answers` are typed in order, each once the screen shows its prompt.
  */
-function onTerminal(args: readonly string[], env: Record<string, string>, answers: readonly (readonly [RegExp, string])[] = []): Promise<Session> {
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+function onTerminal(args: readonly string[], env: Record<string, string>, answers: readonly (readonly [RegExp, string])[] = [], stdoutFile?: string): Promise<Session> {
+  const quote = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
+  // With `stdoutFile`, stdout goes to that file (as in `sg find … > out.jsonl`) and only stderr is the terminal.
+  const quoted = [process.execPath, BIN, ...args].map(quote).join(" ") + (stdoutFile ? ` > ${quote(stdoutFile)}` : "");
   return new Promise((resolvePromise, reject) => {
     const child = spawn("/usr/bin/script", ["-qfec", quoted, "/dev/null"], {
       env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, TERM: "xterm", COLUMNS: "100", ...env },
@@ -73,6 +75,28 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
     expect(run.screen).toMatch(/rows\/s/);
     expect(run.screen).toMatch(/\bcode\b/);
     expect(run.screen).not.toContain(script.key);
+  });
+
+  it("draws no progress into rows streamed to the same terminal, and draws it when the rows go to a file", async () => {
+    const script = site.card.scripts[0]!;
+    const env = { SG_SITE: site.url, SG_SCRIPT_NAME: script.name, SG_SCRIPT_KEY: script.key };
+    for (const format of ["jsonl", "csv", "json"]) {
+      const run = await onTerminal(["find", "Shot", "--all", "--fields", "code", "--limit", "120", "--format", format], env);
+      expect(run.code, run.screen).toBe(0);
+      // A progress line drawn between two rows stays on screen glued to the next row.
+      expect(run.screen, format).not.toMatch(/rows\/s|\x1b\[2K/);
+      expect(run.screen, format).toContain("SQ010_0010");
+    }
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-tty-out-"));
+    try {
+      const file = join(dir, "shots.jsonl");
+      const toFile = await onTerminal(["find", "Shot", "--all", "--fields", "code", "--limit", "120", "--format", "jsonl"], env, [], file);
+      expect(toFile.code, toFile.screen).toBe(0);
+      expect(toFile.screen).toMatch(/rows\/s/);
+      expect(readFileSync(file, "utf8").trim().split("\n")).toHaveLength(120);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("asks for the passphrase and the 2FA code without echoing them, and saves the session", async () => {

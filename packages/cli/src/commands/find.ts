@@ -67,7 +67,10 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
     }
     return 0;
   }
-  const progress = createProgress({ stream: ctx.io.stderr });
+  // Rows streamed (every format but table) to the terminal that also shows stderr would get the progress line
+  // glued to the next row; the bar is for rows going to a file or a pipe, or for a table written at the end.
+  const rowsOnTerminal = ctx.io.stdout.isTTY === true && ctx.format !== "table";
+  const progress = createProgress({ stream: ctx.io.stderr, ...(rowsOnTerminal ? { enabled: false } : {}) });
   if (progress.active) {
     api
       .summarize(entityType, filters as never, [{ field: "id", type: "record_count" }], filterOperator ? { filterOperator } : {})
