@@ -244,6 +244,29 @@ describe("writes, schema, files, whoami", () => {
     expect(revived.stdout).toMatch(/revived\s+true/);
   });
 
+  it("shows control characters of a value as visible symbols in a table, never sends them to the terminal", async () => {
+    // A tab or carriage return breaks the columns; ESC sequences recolour, retitle or clear a person's terminal.
+    const nasty = "a\tb\rc\u001b[31mred\u001b]0;title\u0007end\u009b";
+    const shot = await sg(["create", "Shot", JSON.stringify({ code: "CTRL\u001b[2J_0001", description: nasty, project: { type: "Project", id: 1 } })], scriptEnv);
+    expect(shot.code, shot.stderr).toBe(0);
+    const id = (JSON.parse(shot.stdout) as { id: number }).id;
+    const table = await sg(["find", "Shot", `[["id", "in", [1, ${id}]]]`, "--fields", "code,description", "--format", "table"], scriptEnv);
+    const single = await sg(["update", "Shot", String(id), JSON.stringify({ description: nasty }), "--format", "table"], scriptEnv);
+    for (const r of [table, single]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      expect(r.stdout).toContain("a␉b␍c␛[31mred␛]0;title␇end�");
+    }
+    // Each symbol is one column wide, so the rows stay aligned under their header.
+    const lines = table.stdout.split("\n");
+    const descriptionAt = lines[0]?.indexOf("description") ?? -1;
+    expect(lines.find((l) => l.includes("CTRL"))?.indexOf("a␉b")).toBe(descriptionAt);
+    expect(lines.find((l) => l.startsWith("Shot  1 "))?.indexOf("Shot 1 of")).toBe(descriptionAt);
+    // Machine formats keep the value exactly.
+    const json = await sg(["find", "Shot", `[["id", "is", ${id}]]`, "--fields", "description", "--format", "jsonl"], scriptEnv);
+    expect((JSON.parse(json.stdout) as { description: string }).description).toBe(nasty);
+  });
+
   it("reads the schema: entity types, an entity's fields, one field", async () => {
     const types = await sg(["schema", "--format", "jsonl"], scriptEnv);
     expect(types.stdout).toContain('{"entity_type":"Shot","name":"Shot"}');

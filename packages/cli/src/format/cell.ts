@@ -4,17 +4,37 @@ function isRef(value: unknown): value is { type: string; id: number; name?: unkn
   return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string" && typeof (value as { id?: unknown }).id === "number";
 }
 
+/** Control characters other than the line feed: C0, DEL and C1. */
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text made safe for a terminal: line breaks become ` ⏎ `, and each other control character its visible
+ * one-column symbol (`␉` for a tab, `␛` for ESC, `�` for a C1 control), so a value can neither break the
+ * columns nor send escape sequences (colours, window titles, clearing the screen) to the person's terminal.
+ */
+function forTerminal(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ⏎ ").replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? "\u2421" : "\ufffd";
+  });
+}
+
 /** A value as one line of text. `style` `table` is for people, `csv` for spreadsheets and scripts. */
 export function cellText(value: unknown, style: "table" | "csv"): string {
+  const text = rawText(value, style);
+  return style === "table" ? forTerminal(text) : text;
+}
+
+function rawText(value: unknown, style: "table" | "csv"): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "string") return style === "table" ? value.replace(/\s*\n\s*/g, " ⏎ ") : value;
+  if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "" : value.toISOString().replace(/\.000Z$/, "Z");
   if (isRef(value)) {
     const ref = `${value.type}:${value.id}`;
     return style === "table" && typeof value.name === "string" && value.name ? `${value.name} (${ref})` : ref;
   }
-  if (Array.isArray(value)) return value.map((v) => cellText(v, style)).join(style === "table" ? ", " : ";");
+  if (Array.isArray(value)) return value.map((v) => rawText(v, style)).join(style === "table" ? ", " : ";");
   const url = (value as { url?: unknown; name?: unknown }).url;
   if (style === "table" && typeof url === "string") return url;
   return JSON.stringify(value);
