@@ -587,6 +587,19 @@ describe("sg emulator", () => {
     expect(bad.stderr).toMatch(/usage: sg emulator/);
   });
 
+  it("sg help emulator and sg --help emulator show the emulator's own flags, as sg emulator --help does", async () => {
+    const own = await sg(["emulator", "--help"]);
+    for (const args of [["help", "emulator"], ["--help", "emulator"], ["emulator", "-h"]]) {
+      const r = await sg(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.stdout, args.join(" ")).toBe(own.stdout);
+    }
+    expect(own.stdout).toContain("--rows N");
+    // Options of the other commands are not flags of the emulator (it refuses them).
+    expect(own.stdout).not.toContain("--format");
+    expect((await sg(["emulator", "--format", "json"])).code).toBe(2);
+  });
+
   it("passes the emulator's newer flags through (--no-app-session-launcher)", async () => {
     const child = spawn(process.execPath, [BIN, "emulator", "--fixtures", "empty", "--no-app-session-launcher"], { stdio: ["ignore", "pipe", "pipe"] });
     const line = await new Promise<string>((res) => {

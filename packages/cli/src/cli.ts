@@ -4,7 +4,7 @@ import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
 import { explainAuthFailure } from "./doctor.js";
 import { doctorCommand } from "./commands/doctor.js";
-import { emulatorCommand } from "./commands/emulator.js";
+import { emulatorCommand, emulatorUsage } from "./commands/emulator.js";
 import { downloadCommand, uploadCommand } from "./commands/files.js";
 import { countCommand, findCommand } from "./commands/find.js";
 import { loginCommand, logoutCommand } from "./commands/login.js";
@@ -42,6 +42,11 @@ function authAdvice(error: unknown, ctx: CommandContext): string | undefined {
   const info = connected.client.cachedInfo?.();
   const explained = explainAuthFailure(error, connected.connection.auth, info ? siteAuthKind(info) : "unknown");
   return explained.problem === "auth-failed" ? undefined : explained.fix;
+}
+
+/** Help on every command or one; the emulator's is its own usage, since its flags are the emulator's. */
+function help(command: string | undefined): string {
+  return command === "emulator" ? `${emulatorUsage()}\n` : helpText(command);
 }
 
 function version(): string {
@@ -84,7 +89,7 @@ async function dispatch(ctx: CommandContext, options: RunCliOptions): Promise<nu
     case "logout":
       return logoutCommand(ctx);
     default:
-      ctx.io.stdout.write(helpText(ctx.args.positionals[0]));
+      ctx.io.stdout.write(help(ctx.args.positionals[0]));
       return EXIT_OK;
   }
 }
@@ -110,7 +115,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
       return EXIT_OK;
     }
     if (args.values["help"] || args.command === "help") {
-      io.stdout.write(helpText(args.command === "help" ? args.positionals[0] : args.command));
+      io.stdout.write(help(args.command === "help" ? args.positionals[0] : args.command));
       return EXIT_OK;
     }
     ctx = createCommandContext(args, io, options.signal);

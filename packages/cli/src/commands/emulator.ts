@@ -1,6 +1,11 @@
-import { EmulatorArgsError, parseEmulatorArgs, startEmulator, type EmulatorOptions } from "@sg/emulator";
+import { EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs, startEmulator, type EmulatorOptions } from "@sg/emulator";
 import { EXIT_OK, UsageError } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+
+/** The emulator's own usage line, as `sg emulator` (what `sg emulator --help` and `sg help emulator` print). */
+export function emulatorUsage(usage: string = EMULATOR_USAGE): string {
+  return usage.replace(/^usage: sg-emulator/i, "usage: sg emulator");
+}
 
 /**
  * `sg emulator [flags]`: the same command as `sg-emulator`. The flags go straight to the emulator's own
@@ -14,10 +19,10 @@ export async function emulatorCommand(argv: readonly string[], io: CliIo, stop: 
   } catch (error) {
     if (!(error instanceof EmulatorArgsError)) throw error;
     if (error.help) {
-      io.stdout.write(`${error.usage.replace(/^usage: sg-emulator/i, "usage: sg emulator")}\n`);
+      io.stdout.write(`${emulatorUsage(error.usage)}\n`);
       return EXIT_OK;
     }
-    throw new UsageError(error.message, error.usage.replace(/^usage: sg-emulator/i, "usage: sg emulator"));
+    throw new UsageError(error.message, emulatorUsage(error.usage));
   }
   const handle = await startEmulator({ ...options, logger: (line: string) => io.stderr.write(`[sg-emulator] ${line}\n`) });
   io.stdout.write(`${JSON.stringify(handle.card)}\n`);
