@@ -9,6 +9,8 @@ interface OptionSpec {
   readonly commands?: readonly string[];
   readonly help: string;
   readonly value?: string;
+  /** Its value is a secret: never echoed, not even in a usage error. */
+  readonly secret?: boolean;
 }
 
 /** The commands of `sg`, with their positional arguments. */
@@ -37,11 +39,11 @@ const CONNECTED = ["find", "count", "create", "update", "delete", "revive", "sch
 export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   site: { type: "string", value: "url", commands: CONNECTED, help: "site URL (env SG_SITE)" },
   "script-name": { type: "string", value: "name", commands: CONNECTED, help: "script name (env SG_SCRIPT_NAME)" },
-  "script-key": { type: "string", value: "key", commands: CONNECTED, help: "script application key (env SG_SCRIPT_KEY)" },
+  "script-key": { type: "string", secret: true, value: "key", commands: CONNECTED, help: "script application key (env SG_SCRIPT_KEY)" },
   login: { type: "string", value: "login", commands: CONNECTED, help: "legacy login (env SG_LOGIN)" },
-  password: { type: "string", value: "passphrase", commands: CONNECTED, help: "legacy passphrase (env SG_PASSWORD; prompted on a terminal when missing)" },
-  "2fa-code": { type: "string", value: "code", commands: CONNECTED, help: "one-time two-factor code (prompted on a terminal when the site asks)" },
-  "session-token": { type: "string", value: "token", commands: CONNECTED, help: "session token (env SG_SESSION_TOKEN)" },
+  password: { type: "string", secret: true, value: "passphrase", commands: CONNECTED, help: "legacy passphrase (env SG_PASSWORD; prompted on a terminal when missing)" },
+  "2fa-code": { type: "string", secret: true, value: "code", commands: CONNECTED, help: "one-time two-factor code (prompted on a terminal when the site asks)" },
+  "session-token": { type: "string", secret: true, value: "token", commands: CONNECTED, help: "session token (env SG_SESSION_TOKEN)" },
   "sudo-as": { type: "string", value: "login", commands: CONNECTED, help: "act as this HumanUser (script credentials only; env SG_SUDO_AS)" },
   "allow-http": { type: "boolean", commands: CONNECTED, help: "allow plain http:// to a host that is not loopback" },
   format: { type: "string", value: "table|json|jsonl|csv", help: "output format (table on a terminal, json when piped)" },
@@ -65,6 +67,20 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "timeout-ms": { type: "string", value: "ms", commands: ["login"], help: "with --browser: give up after this long (default 180000)" },
 };
 
+/**
+ * `--order -created_at`: node reads a value that starts with `-` as the next option and says so in three lines
+ * that end in `--order=-XYZ`. One line instead, and the exact fix (a secret value stays out of it).
+ */
+function dashValueError(message: string, argv: readonly string[]): UsageError | undefined {
+  const flag = /^Option '(-[^']+)' argument is ambiguous/.exec(message)?.[1];
+  if (!flag) return undefined;
+  const name = flag.startsWith("--") ? flag.slice(2) : Object.keys(OPTIONS).find((n) => OPTIONS[n]?.short === flag.slice(1));
+  const value = argv[argv.indexOf(flag) + 1];
+  if (!name || value === undefined) return undefined;
+  const hint = OPTIONS[name]?.secret ? `Join the value to --${name} with '=' instead of a space.` : `Join it with '=': --${name}=${value}`;
+  return new UsageError(`the value of ${flag} starts with '-', so it reads as another option`, hint);
+}
+
 /** The parsed command line. */
 export interface ParsedArgs {
   /** The command, or `help` when none was given. */
@@ -87,7 +103,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ""), "Run `sg help` for the list of commands and options.");
+    throw dashValueError(message, argv) ?? new UsageError(message.replace(/\. To specify a positional argument.*$/s, ""), "Run `sg help` for the list of commands and options.");
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const [first, ...rest] = parsed.positionals;

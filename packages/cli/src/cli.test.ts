@@ -114,6 +114,19 @@ describe("usage errors exit 2", () => {
     expect(retired.stdout).toBe("");
   });
 
+  it("says in one line how to pass a value that starts with '-', without echoing a secret one", async () => {
+    const order = await sg(["find", "Shot", "--order", "-created_at,code"], scriptEnv);
+    expect(order.code).toBe(2);
+    expect(order.stderr).toBe("sg: the value of --order starts with '-', so it reads as another option\nhint: Join it with '=': --order=-created_at,code\n");
+    const short = await sg(["typegen", "-o", "-types.ts"], scriptEnv);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toBe("sg: the value of -o starts with '-', so it reads as another option\nhint: Join it with '=': --out=-types.ts\n");
+    const secret = await sg(["find", "Shot", "--login", "admin", "--password", "-marker-dash-pw-0003"], { SG_SITE: site.url });
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toBe("sg: the value of --password starts with '-', so it reads as another option\nhint: Join the value to --password with '=' instead of a space.\n");
+    expectNoSecrets(secret, ["marker-dash-pw-0003"]);
+  });
+
   it("lists what was given when credentials conflict, without their values", async () => {
     const r = await sg(["find", "Shot", "--login", "admin", "--password", "marker-secret-pw-0001"], scriptEnv);
     expect(r.code).toBe(2);
