@@ -508,6 +508,29 @@ describe("login and logout", () => {
     expect(r.stderr).toContain("SG_PASSWORD");
   });
 
+  it("says what to do when a browser login times out or is not offered, in flags rather than library names", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-browser-fail-"));
+    const closed = await startEmulator({ fixtures: "empty", appSessionLauncher: false });
+    try {
+      const late = await sg(["login", "--browser", "--no-open", "--timeout-ms", "1000"], { SG_SITE: sso.url, SG_CONFIG_DIR: dir });
+      expect(late.code).toBe(1);
+      expect(late.stderr).toMatch(/^sg: .*nobody approved/m);
+      expect(late.stderr).toContain("\nhint: Open the URL shown above, log in to the site in that browser and click Approve, then run `sg login --browser` again; --timeout-ms N waits N ms (default 180000).\n");
+      const off = await sg(["login", "--browser", "--no-open"], { SG_SITE: closed.url, SG_CONFIG_DIR: dir });
+      expect(off.code).toBe(1);
+      expect(off.stderr).toMatch(/^sg: .*does not offer login by browser approval/m);
+      expect(off.stderr).toContain("\nhint: Ask a site admin to enable it, or pass --session-token (the _session_id cookie of a browser tab logged in to the site), --script-name + --script-key, or run `sg login` with a login and passphrase (sites without SSO).\n");
+      for (const r of [late, off]) {
+        const hints = r.stderr.split("\n").filter((line) => line.startsWith("hint: "));
+        expect(hints).toHaveLength(1);
+        expect(hints[0]).not.toMatch(/timeoutMs|sessionAuth|@sg\/auth-/);
+      }
+    } finally {
+      await closed.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("logs in by browser approval", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-cli-browser-"));
     let approved = false;

@@ -7,7 +7,7 @@ import { doctorCommand } from "./commands/doctor.js";
 import { emulatorCommand, emulatorUsage } from "./commands/emulator.js";
 import { downloadCommand, uploadCommand } from "./commands/files.js";
 import { countCommand, findCommand } from "./commands/find.js";
-import { loginCommand, logoutCommand } from "./commands/login.js";
+import { browserLoginAdvice, loginCommand, logoutCommand } from "./commands/login.js";
 import { schemaCommand } from "./commands/schema.js";
 import { typegenCommand } from "./commands/typegen.js";
 import { whoamiCommand } from "./commands/whoami.js";
@@ -35,8 +35,13 @@ function interrupted(io: CliIo, reason: unknown): number {
   return EXIT_INTERRUPTED;
 }
 
-/** What to do about an authentication failure, in flags and commands (the doctor's words), when they are specific. */
+/**
+ * What to do about a failed login, key, session or browser approval, in flags and commands (the doctor's words)
+ * rather than the libraries' option names, when the advice is specific.
+ */
 function authAdvice(error: unknown, ctx: CommandContext): string | undefined {
+  const browser = browserLoginAdvice(error);
+  if (browser) return browser;
   const connected = ctx.connected;
   if (!(error instanceof SgAuthError) || !connected) return undefined;
   const info = connected.client.cachedInfo?.();

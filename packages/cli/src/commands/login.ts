@@ -1,4 +1,4 @@
-import { browserLogin } from "@sg/auth-session";
+import { SessionErrorCode, SgBrowserLoginError, browserLogin } from "@sg/auth-session";
 import { spawn } from "node:child_process";
 import type { CommandContext } from "../command-context.js";
 import { intOption } from "../config.js";
@@ -16,6 +16,22 @@ function openInBrowser(url: string): void {
     child.unref();
   } catch {
     // The URL is printed; the person can open it by hand.
+  }
+}
+
+/**
+ * What to do when `sg login --browser` failed, in flags and commands, where the library's own hint names its
+ * options (`timeoutMs`) and packages (`sessionAuth()`, `@sg/auth-script`); undefined for other errors.
+ */
+export function browserLoginAdvice(error: unknown): string | undefined {
+  if (!(error instanceof SgBrowserLoginError)) return undefined;
+  switch (error.code) {
+    case SessionErrorCode.BROWSER_LOGIN_TIMEOUT:
+      return "Open the URL shown above, log in to the site in that browser and click Approve, then run `sg login --browser` again; --timeout-ms N waits N ms (default 180000).";
+    case SessionErrorCode.BROWSER_LOGIN_NOT_ENABLED:
+      return "Ask a site admin to enable it, or pass --session-token (the _session_id cookie of a browser tab logged in to the site), --script-name + --script-key, or run `sg login` with a login and passphrase (sites without SSO).";
+    default:
+      return undefined;
   }
 }
 
