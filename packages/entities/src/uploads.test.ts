@@ -90,6 +90,15 @@ describe("upload and download of real files", () => {
     expect(site.api.getAttachmentDownloadUrl(null)).toBeNull();
   });
 
+  it("a refused upload says why, in the site's words", async () => {
+    const shot = await site.api.findOne("Shot", []);
+    const error = await site.api.upload("Shot", shot!.id, text, { fieldName: "sg_no_such_field" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgTransferError);
+    expect((error as SgTransferError).code).toBe("SG_UPLOAD_FAILED");
+    expect((error as SgTransferError).reason).toMatch(/^@sg\/entities: could not upload .*notes\.txt \(\/upload\/upload_file answered 200: .*sg_no_such_field.*\)$/);
+    expect((error as SgTransferError).reason).not.toContain("\n");
+  });
+
   it("turns a refused download into SgTransferError with the status", async () => {
     await expect(site.api.downloadAttachment(987654)).rejects.toBeInstanceOf(SgTransferError);
   });

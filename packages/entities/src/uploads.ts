@@ -93,6 +93,12 @@ function contentType(name: string): string {
   return TYPES[ext] ?? "application/octet-stream";
 }
 
+/** The reason in a refused upload step's reply (`0`, a newline or colon, then the site's words), as `: <reason>` for a message; "" without one. */
+function reasonOf(text: string): string {
+  const reason = text[0] === "0" ? text.slice(2).replace(/\s+/g, " ").trim().slice(0, 300) : "";
+  return reason && `: ${reason}`;
+}
+
 /** Parse an upload reply: success starts with `1`; the id sits between the first `:` and the next newline. */
 export function parseUploadReply(text: string): number | undefined {
   if (!text.startsWith("1")) return undefined;
@@ -152,7 +158,7 @@ async function postUpload(ctx: Context, target: string, form: Record<string, str
   const text = new TextDecoder().decode(response.body);
   const id = response.status < 300 ? parseUploadReply(text) : undefined;
   if (id === undefined) {
-    throw new SgTransferError(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name} (${target} answered ${response.status})`, {
+    throw new SgTransferError(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name} (${target} answered ${response.status}${reasonOf(text)})`, {
       status: response.status,
       reply: text,
       code: "SG_UPLOAD_FAILED",
@@ -179,7 +185,7 @@ async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpl
     const r = await ctx.client.http({ method: "POST", target: path, form, ...opts, kind: "write" });
     const text = new TextDecoder().decode(r.body);
     if (r.status >= 300 || !text.startsWith("1")) {
-      throw new SgTransferError(`${PREFIX}: cloud upload step ${path} failed for ${file.name}`, { status: r.status, reply: text, code: "SG_UPLOAD_FAILED" });
+      throw new SgTransferError(`${PREFIX}: cloud upload step ${path} failed for ${file.name}${reasonOf(text)}`, { status: r.status, reply: text, code: "SG_UPLOAD_FAILED" });
     }
     return text;
   };
@@ -325,5 +331,5 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   if (response.status < 300 && text.startsWith("2")) {
     throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: the source thumbnail is still being processed`, { status: response.status, reply: text, hint: "Retry once the source's thumbnail is no longer transient." });
   }
-  throw new SgTransferError(`${PREFIX}: unable to share thumbnail (share_thumbnail answered ${response.status})`, { status: response.status, reply: text, code: "SG_UPLOAD_FAILED" });
+  throw new SgTransferError(`${PREFIX}: unable to share thumbnail (share_thumbnail answered ${response.status}${reasonOf(text)})`, { status: response.status, reply: text, code: "SG_UPLOAD_FAILED" });
 }

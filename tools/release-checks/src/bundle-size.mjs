@@ -86,7 +86,8 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // know instead of ignoring it (e.g. Python's `multi_entity_update_modes` made an `add` a `set`), which
     // takes each method's list of option names. Then by 70 B: a default `kind: "read"` (client or context) is refused, since it let every create and update be
     // retried after it may have landed; and sg.http()'s deadline bounds its wait for credentials.
-    ratchet: 36 * KB + 552,
+    // Then by 72 B: a refused upload step says why in the site's words (its `0` reply), not only "answered 200".
+    ratchet: 36 * KB + 624,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
