@@ -5,6 +5,7 @@ import type { MethodCall } from './methods/types.js';
 import { selectRows } from './read-query.js';
 import type { Site } from './site.js';
 import { isLink, type Row } from './store.js';
+import { checkGroupingField, checkSummaryField } from './summary-field-types.js';
 
 const SUMMARY_TYPES = new Set(['record_count', 'count', 'sum', 'maximum', 'minimum', 'average', 'earliest', 'latest', 'percentage', 'status_percentage', 'status_list', 'checked', 'unchecked']);
 const BUCKETS: Record<string, number> = { tens: 10, hundreds: 100, thousands: 1000, tensofthousands: 10_000, hundredsofthousands: 100_000, millions: 1_000_000 };
@@ -176,7 +177,9 @@ export function summarizeMethod(call: MethodCall): unknown {
     if (!SUMMARY_TYPES.has(spec['type'])) throw badInput(`summarize: unknown summary type '${spec['type']}'`);
     if (seen.has(spec['field'])) throw badInput(`summarize: only one summary per field ('${spec['field']}')`);
     seen.add(spec['field']);
-    return { field: spec['field'], type: spec['type'], path: compilePath(site.schema, site.store, type, spec['field']), value: spec['value'] };
+    const path = compilePath(site.schema, site.store, type, spec['field']);
+    checkSummaryField(spec['type'], path, type);
+    return { field: spec['field'], type: spec['type'], path, value: spec['value'] };
   });
   const rawGrouping = p['grouping'];
   if (rawGrouping !== undefined && rawGrouping !== null && !Array.isArray(rawGrouping)) throw badInput("summarize: 'grouping' must be a list or null");
@@ -186,7 +189,9 @@ export function summarizeMethod(call: MethodCall): unknown {
     if (!GROUP_TYPES.has(spec['type'])) throw badInput(`summarize: unknown grouping type '${spec['type']}'`);
     const dir = spec['direction'] ?? 'asc';
     if (dir !== 'asc' && dir !== 'desc') throw badInput(`summarize: grouping direction must be 'asc' or 'desc'`);
-    return { path: compilePath(site.schema, site.store, type, spec['field']), type: spec['type'], direction: dir };
+    const path = compilePath(site.schema, site.store, type, spec['field']);
+    checkGroupingField(spec['type'], path, type);
+    return { path, type: spec['type'], direction: dir };
   });
   const rows = selectRows(site, { type, filters: p['filters'], includeArchivedProjects: p['include_archived_projects'] });
   return { summaries: summaries(site, rows, specs), groups: buildGroups(site, rows, groupings, specs) };
