@@ -37,6 +37,16 @@ function dateArg(method: string, v: unknown, message: string): string {
   return v;
 }
 
+/** The optional `project` / `user` of a work-schedule call: a live Project / HumanUser, or undefined when absent. */
+function scheduleTarget(site: Site, method: string, args: Record<string, unknown>, key: 'project' | 'user'): { type: string; id: number } | undefined {
+  const link = optionalLink(method, args, key);
+  if (!link) return undefined;
+  const type = key === 'project' ? 'Project' : 'HumanUser';
+  if (link.type !== type) throw badInput(`${method}: '${key}' must be a ${type}, got ${link.type}`);
+  if (!site.store.getLive(type, link.id)) throw badInput(`${method}: unknown ${key} ${link.id}`);
+  return link;
+}
+
 function scheduleKey(project: number | undefined, user: number | undefined, date: string): string {
   return `${project ?? ''}|${user ?? ''}|${date}`;
 }
@@ -49,8 +59,8 @@ function workScheduleRead(call: MethodCall): unknown {
   const end = parseDate(dateArg('work_schedule_read', p['end_date'], msg)) as number;
   if (end < start) throw badInput('work_schedule_read: end_date is before start_date');
   if ((end - start) / 86_400_000 > 3660) throw badInput('work_schedule_read: the range may not exceed ten years');
-  const project = optionalLink('work_schedule_read', p, 'project')?.id;
-  const user = optionalLink('work_schedule_read', p, 'user')?.id;
+  const project = scheduleTarget(site, 'work_schedule_read', p, 'project')?.id;
+  const user = scheduleTarget(site, 'work_schedule_read', p, 'user')?.id;
   const out: Record<string, unknown> = {};
   for (let ms = start; ms <= end; ms += 86_400_000) {
     const date = new Date(ms).toISOString().slice(0, 10);
@@ -72,11 +82,10 @@ function workScheduleUpdate(call: MethodCall): unknown {
   const p = payloadObject('work_schedule_update', call.payload);
   const date = dateArg('work_schedule_update', p['date'], 'The date argument must be string in YYYY-MM-DD format');
   if (typeof p['working'] !== 'boolean') throw badInput("work_schedule_update: 'working' must be true or false");
-  const description = p['description'] === undefined || p['description'] === null ? null : String(p['description']);
-  const project = optionalLink('work_schedule_update', p, 'project');
-  const user = optionalLink('work_schedule_update', p, 'user');
-  if (project && !site.store.getLive('Project', project.id)) throw badInput(`work_schedule_update: unknown project ${project.id}`);
-  if (user && !site.store.getLive('HumanUser', user.id)) throw badInput(`work_schedule_update: unknown user ${user.id}`);
+  const description = p['description'] ?? null;
+  if (description !== null && typeof description !== 'string') throw badInput("work_schedule_update: 'description' must be a string or null");
+  const project = scheduleTarget(site, 'work_schedule_update', p, 'project');
+  const user = scheduleTarget(site, 'work_schedule_update', p, 'user');
   const rf = p['recalculate_field'];
   if (rf !== undefined && rf !== null && rf !== 'due_date' && rf !== 'duration') throw badInput("work_schedule_update: 'recalculate_field' must be 'due_date' or 'duration'");
   site.workSchedule.set(scheduleKey(project?.id, user?.id, date), { working: p['working'], description });
