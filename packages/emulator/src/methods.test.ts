@@ -98,6 +98,13 @@ describe('site settings and misc', () => {
     expect((await t.fault('export_page', t.script, { page_id: 99, format: 'csv' })).message).toBe('Export for Page id=99 not available');
   });
 
+  it('refuses a page_id that is not a number with the not-available fault, not an internal error', async () => {
+    for (const page_id of [{ toString: 1 }, '1', [1]]) {
+      const f = await t.fault('export_page', t.script, { page_id, format: 'csv', layout_name: null });
+      expect(f).toEqual({ code: 103, message: `Export for Page id=${JSON.stringify(page_id)} not available` });
+    }
+  });
+
   it('updates the project last-accessed time', async () => {
     const r = await t.call('update_project_last_accessed_by_current_user', t.script, { project_id: 1 });
     expect(r[0]).toMatchObject({ type: 'Project', id: 1 });

@@ -136,7 +136,7 @@ function exportPage(call: MethodCall): unknown {
   if (p['page_id'] === undefined || p['page_id'] === null) throw badInput("'page_id' missing");
   if (p['format'] !== 'csv') throw badInput('This functionality is currently not available');
   const page = typeof p['page_id'] === 'number' ? site.store.getLive('Page', p['page_id']) : undefined;
-  if (!page || page.f['ui_category'] !== 'api_exportable' || typeof page.f['entity_type'] !== 'string') throw badInput(`Export for Page id=${String(p['page_id'])} not available`);
+  if (!page || page.f['ui_category'] !== 'api_exportable' || typeof page.f['entity_type'] !== 'string') throw badInput(`Export for Page id=${JSON.stringify(p['page_id'])} not available`);
   const type = page.f['entity_type'];
   const columns = ['id', 'code', 'sg_status_list', 'description'].filter((f) => f === 'id' || site.schema.field(type, f));
   const project = page.f['project'];
