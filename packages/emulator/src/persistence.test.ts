@@ -24,4 +24,17 @@ describe('--data persistence', () => {
     expect(next.id).toBe(shot.id + 1);
     await b.h.close();
   });
+
+  it('keeps a PAT change made through the admin endpoint, with no RPC write after it', async () => {
+    const file = join(dir, 'pat.json');
+    const a = await startHarness({ dataFile: file, authMode: 'identity' });
+    expect((await a.admin('pat', { login: 'coord', state: 'revoked' })).status).toBe(200);
+    await a.h.close();
+
+    const b = await startHarness({ dataFile: file, authMode: 'identity' });
+    expect(b.h.card.users.find((u) => u.login === 'coord')?.pat).toBe('revoked');
+    const coord = b.h.card.users.find((u) => u.login === 'coord')!;
+    expect((await b.fault('read', { user_login: 'coord', user_password: coord.password }, { type: 'Project', return_fields: ['name'] })).code).toBe(102);
+    await b.h.close();
+  });
 });

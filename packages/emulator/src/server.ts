@@ -43,7 +43,7 @@ export class Emulator {
     this.persistence?.save();
   }
 
-  /** Changes a user's PAT state. */
+  /** Changes a user's PAT state (saved with `--data`). */
   setPat(login: string, state: PatState): void {
     const cred = this.site.userCredential(login);
     if (!cred) throw new Error(`Unknown login '${login}'`);
@@ -51,6 +51,8 @@ export class Emulator {
     if (state === 'valid' && cred.password === null) throw new Error(`'${login}' has no passphrase, so no PAT can be bound`);
     cred.pat = state;
     if (state === 'missing') cred.patExchangedAt = null;
+    // Credentials are part of the --data file; this change arrives through no RPC, so nothing else would save it.
+    this.persistence?.markDirty();
   }
 
   /** Handles one HTTP request. */
