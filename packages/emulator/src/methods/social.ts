@@ -1,4 +1,4 @@
-import { compilePath, formatRow, linkOut } from '../entity-format.js';
+import { compilePath, formatRow, formatValue, linkOut } from '../entity-format.js';
 import { badInput } from '../errors.js';
 import type { Site } from '../site.js';
 import { isLink, type LinkRef, type Row } from '../store.js';
@@ -62,7 +62,7 @@ function noteThread(call: MethodCall): unknown {
     if (row.type === 'Reply') {
       const out = item(row, ['content', 'user']);
       const u = row.f['user'];
-      if (isLink(u) && out['user'] && typeof out['user'] === 'object') (out['user'] as Record<string, unknown>)['image'] = site.store.get(u.type, u.id)?.f['image'] ?? null;
+      if (isLink(u) && out['user'] && typeof out['user'] === 'object') (out['user'] as Record<string, unknown>)['image'] = formatValue(site, 'image', site.store.get(u.type, u.id)?.f['image'] ?? null);
       return out;
     }
     return item(row, ['created_by']);
