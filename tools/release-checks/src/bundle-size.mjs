@@ -87,7 +87,8 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // takes each method's list of option names. Then by 70 B: a default `kind: "read"` (client or context) is refused, since it let every create and update be
     // retried after it may have landed; and sg.http()'s deadline bounds its wait for credentials.
     // Then by 72 B: a refused upload step says why in the site's words (its `0` reply), not only "answered 200".
-    ratchet: 36 * KB + 624,
+    // Then by 56 B: a download that cannot be written to disk names the file-system code and what to check.
+    ratchet: 36 * KB + 680,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -120,9 +121,11 @@ console.log(await sg.call("read", { type: "Shot" }));`,
   {
     name: "legacy login + PAT, raw call",
     // Raised from 21 KB on purpose: the refused-login cool-down (no lockout from a job with a wrong
-    // passphrase, ~0.5 KB) and streamed download bodies in http() (~0.3 KB). Then by 24 B: a default
-    // `kind: "read"` is refused (it let writes be retried after they may have landed).
-    ratchet: 22 * KB + 24,
+    // passphrase, ~0.5 KB) and streamed download bodies in http() (~0.3 KB). Then by 40 B: a default
+    // `kind: "read"` is refused (it let writes be retried after they may have landed), a login carrying a
+    // one-time 2FA code is sent once (never retried with the same code), and a refusal on an Identity site
+    // also names a mistyped login or an inactive account.
+    ratchet: 22 * KB + 40,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
