@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -303,6 +303,13 @@ describe("writes, schema, files, whoami", () => {
     expect(readFileSync(out, "utf8")).toBe("hello from sg upload\n");
     const piped = await sg(["download", String(id)], scriptEnv);
     expect(piped.stdout).toBe("hello from sg upload\n");
+    // --out streams to disk through a temporary file: a folder that is not there is named, with what to do,
+    // and nothing is left behind.
+    const missing = await sg(["download", String(id), "--out", join(dir, "nope", "back.txt")], scriptEnv);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`failed to write the download to ${join(dir, "nope", "back.txt")} (ENOENT)`);
+    expect(missing.stderr).toMatch(/hint: Check that the folder exists/);
+    expect(readdirSync(dir).sort()).toEqual(["back.txt", "notes.txt"]);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -206,6 +206,8 @@ describe("downloadAttachment with filePath streams to disk", () => {
     const unwritable = await failure(downloadAttachment(clientOf(ok), 42, { filePath: join(dir, "missing-folder", "a.mov") }));
     expect(unwritable).toBeInstanceOf(SgTransferError);
     expect((unwritable as SgTransferError).code).toBe("SG_DOWNLOAD_FAILED");
+    expect((unwritable as SgTransferError).reason).toBe(`@sg/entities: failed to write the download to ${join(dir, "missing-folder", "a.mov")} (ENOENT)`);
+    expect((unwritable as SgTransferError).hint).toBe("Check that the folder exists, can be written to, and has room.");
     expect(readdirSync(dir)).toEqual([]);
   });
 

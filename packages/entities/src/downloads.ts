@@ -168,6 +168,11 @@ async function writeDownload(filePath: string, bytes: Uint8Array, stream: Readab
     reader?.cancel().catch(() => {});
     await fs.rm(temp, { force: true }).catch(() => {}); // the download's error is the one to report
     if (cause instanceof SgError) throw cause;
-    throw new SgTransferError(`${PREFIX}: failed to write the download to ${filePath}`, { cause, code: "SG_DOWNLOAD_FAILED" });
+    const code = (cause as { code?: unknown } | null)?.code;
+    throw new SgTransferError(`${PREFIX}: failed to write the download to ${filePath}${typeof code === "string" ? ` (${code})` : ""}`, {
+      cause,
+      code: "SG_DOWNLOAD_FAILED",
+      hint: "Check that the folder exists, can be written to, and has room.",
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CommandContext } from "../command-context.js";
 import { UsageError } from "../exit-codes.js";
@@ -27,13 +27,13 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   const attachment = /^\d+$/.test(target) ? { type: "Attachment", id: parseId(target) } : /^https?:\/\//.test(target) ? { url: target } : undefined;
   if (!attachment) throw new UsageError(`'${target}' is neither an attachment id nor an http(s) URL`);
   const { api } = await ctx.connect();
-  const bytes = await api.downloadAttachment(attachment as never);
   if (out) {
-    const path = resolve(ctx.io.cwd, out);
-    await writeFile(path, bytes);
-    ctx.note(`wrote ${bytes.byteLength} bytes to ${path}`);
+    // Streamed to disk through a temporary file: memory stays flat whatever the size, and a failed download
+    // leaves no partial file.
+    const path = await api.downloadAttachment(attachment as never, { filePath: resolve(ctx.io.cwd, out) });
+    ctx.note(`wrote ${(await stat(path)).size} bytes to ${path}`);
   } else {
-    ctx.io.stdout.write(bytes);
+    ctx.io.stdout.write(await api.downloadAttachment(attachment as never));
   }
   return 0;
 }
