@@ -107,6 +107,7 @@ describe("browserLogin against the emulator", () => {
     expect(error).toBeInstanceOf(SgBrowserLoginError);
     expect((error as SgBrowserLoginError).code).toBe(SessionErrorCode.BROWSER_LOGIN_TIMEOUT);
     expect((error as SgBrowserLoginError).hint).toContain("timeoutMs");
+    expect((error as SgBrowserLoginError).reason).toContain("nobody approved the login request within 0.3 s"); // not rounded to "0 s"
   });
 
   it("stops at once when the signal aborts", async () => {

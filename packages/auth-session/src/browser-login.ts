@@ -140,7 +140,7 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
     controller.abort(
       fail(
         SessionErrorCode.BROWSER_LOGIN_TIMEOUT,
-        `nobody approved the login request within ${Math.round(timeoutMs / 1000)} s`,
+        `nobody approved the login request within ${timeoutMs / 1000} s`,
         "Open the URL that was shown, log in to the site in that browser and click Approve; then run the login again (pass a larger timeoutMs to wait longer).",
       ),
     );
