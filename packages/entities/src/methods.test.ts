@@ -78,6 +78,31 @@ describe("summarize", () => {
   });
 });
 
+describe("summarize: datetime summaries", () => {
+  const dated = [{ field: "id", type: "count" }, { field: "created_at", type: "earliest" }, { field: "updated_at", type: "latest" }] as const;
+
+  it("are Dates in the default date mode, at the top and in every group, as find's records (Python converts them too)", async () => {
+    const result = await site.api.summarize("Shot", [["project", "is", project]], dated, { grouping: [{ field: "sg_status_list", type: "exact" }] });
+    expect(result.summaries["id"]).toBe(6);
+    expect(result.summaries["created_at"]).toBeInstanceOf(Date);
+    expect(result.summaries["updated_at"]).toBeInstanceOf(Date);
+    expect(result.groups.length).toBeGreaterThan(1);
+    for (const group of result.groups) {
+      expect(group.summaries["created_at"]).toBeInstanceOf(Date);
+      expect(group.summaries["updated_at"]).toBeInstanceOf(Date);
+    }
+    const shots = await site.api.find("Shot", [["project", "is", project]], ["created_at"]);
+    const earliest = Math.min(...shots.map((s) => (s.created_at as Date).getTime()));
+    expect((result.summaries["created_at"] as Date).getTime()).toBe(earliest);
+  });
+
+  it("stay wire strings with dates: 'string'", async () => {
+    const sg = site.apiWith({ dates: "string" });
+    const result = await sg.summarize("Shot", [["project", "is", project]], dated);
+    expect(result.summaries["created_at"]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  });
+});
+
 describe("summarize with includeArchivedProjects: false (loopback site, the emulator only reports 8.50)", () => {
   const summaries = [{ field: "id", type: "count" }] as const;
   const site = (version: number[]) => startLoopbackSite((method) => (method === "info" ? { version } : method === "summarize" ? { summaries: { id: 3 }, groups: [] } : []));

@@ -7,7 +7,8 @@ import type { CallOptions, DateMode } from "@sg/core";
 import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type EntityTarget } from "./context.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
+import { finishRecords } from "./records.js";
+import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 
 /** Summary types (`summary_fields[].type`). */
 export type SummaryType =
@@ -119,5 +120,16 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
     payload["include_archived_projects"] = false;
   }
   const result = await ctx.call<SummarizeResult>("summarize", payload, call);
-  return { summaries: result?.summaries ?? {}, groups: result?.groups ?? [] };
+  const out = { summaries: result?.summaries ?? {}, groups: result?.groups ?? [] };
+  // Datetime summaries (earliest, latest, …) of date_time fields are decoded as find decodes records: a
+  // summaries object is keyed by field like a record. The tree is flattened, decoded in one pass, then refilled.
+  const nodes: { summaries: unknown }[] = [];
+  const visit = (node: { summaries: unknown; groups?: unknown }): void => {
+    nodes.push(node);
+    if (Array.isArray(node.groups)) for (const group of node.groups) if (isPlainObject(group)) visit(group as { summaries: unknown });
+  };
+  visit(out);
+  const decoded = await finishRecords(ctx, type, nodes.map((node) => node.summaries), call);
+  nodes.forEach((node, i) => (node.summaries = decoded[i]));
+  return out;
 }

@@ -88,7 +88,8 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // retried after it may have landed; and sg.http()'s deadline bounds its wait for credentials.
     // Then by 72 B: a refused upload step says why in the site's words (its `0` reply), not only "answered 200".
     // Then by 56 B: a download that cannot be written to disk names the file-system code and what to check.
-    ratchet: 36 * KB + 680,
+    // Then by 88 B: summarize decodes its datetime summaries (earliest/latest of date_time fields) like find.
+    ratchet: 36 * KB + 768,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
