@@ -284,6 +284,26 @@ describe("send: retries", () => {
     expect(clock.sleeps).toEqual([750, 1500]);
   });
 
+  it("an unreachable host reported while reading an open connection is not 'never sent': a create that reached the site is not sent again", async () => {
+    // A route that dies after the request went out shows up as `read EHOSTUNREACH` (syscall "read") on the
+    // open socket: the same code as a refused connect, but the site may have the write. Loopback cannot drop
+    // a route, so the fetch below sends the request for real and reports the failure as Node does for a read.
+    const server = await serve((_req, _res, raw) => raw.socket.destroy());
+    const unreachable = Object.assign(new Error("read EHOSTUNREACH"), { code: "EHOSTUNREACH", errno: -113, syscall: "read" });
+    const t = jsonRpcTransport({ fetch: (input, init) => fetch(input, init).catch(() => Promise.reject(new TypeError("fetch failed", { cause: unreachable }))) });
+    const clock = fakeClock();
+    const err = await fail(t.send(create(), contextFor(server.url, clock)));
+    expect(err).toBeInstanceOf(SgNetworkError);
+    expect((err as SgNetworkError).maybeSent).toBe(true);
+    expect(err.hint).toMatch(/write may have been applied/);
+    expect(err.attempts.map((a) => a.code)).toEqual(["EHOSTUNREACH"]);
+    expect(server.requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+    // a read is still retried
+    await fail(t.send(read(), contextFor(server.url, clock)));
+    expect(server.requests).toHaveLength(4);
+  });
+
   it("a port fetch refuses (bad port) is reported as not sent, not retried, with a hint about the port", async () => {
     const clock = fakeClock();
     for (const request of [read(), create()]) {

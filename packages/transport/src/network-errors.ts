@@ -34,39 +34,34 @@ export function unwrapFetchError(error: unknown): unknown {
   return current;
 }
 
-/** The first string `code` along an error's cause chain (e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`). */
-export function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let i = 0; i < 6 && current !== null && typeof current === "object"; i += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "") return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /** Our code for fetch's refusal of a port the Fetch standard blocks (1, 25, 6000, ...): an error without a code. */
 const BAD_PORT = "ERR_BAD_PORT";
-
-/** Whether fetch refused the URL's port before connecting (its cause says `bad port`). */
-function isBadPort(error: unknown): boolean {
-  let current: unknown = error;
-  for (let i = 0; i < 6 && current instanceof Error; i += 1) {
-    if (current.message === "bad port") return true;
-    current = current.cause;
-  }
-  return false;
-}
 
 /** Failures that were never sent and will not change on a retry: TLS refusals and blocked ports. */
 function isFatal(code: string): boolean {
   return code === BAD_PORT || TLS_CODE.test(code);
 }
 
-/** Classify a network failure for the retry policy. Unknown failures count as "maybe sent" (the safe side for writes). */
+/**
+ * Classify a network failure for the retry policy. Unknown failures count as "maybe sent" (the safe side for
+ * writes), and so does a never-sent code raised by a `read` or `write` on an open connection: a route lost
+ * after the request went out (`read EHOSTUNREACH`) says nothing about whether the site got it.
+ */
 export function classifyNetworkError(error: unknown): AttemptOutcome {
-  const code = errorCode(error) ?? (isBadPort(error) ? BAD_PORT : "ERR_NETWORK");
-  if (NOT_SENT.has(code)) return { type: "not-sent", code };
+  // The first string `code` along the cause chain (e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`) and the system call
+  // that failed with it; else `bad port` when fetch refused the URL's port before connecting.
+  let code = "ERR_NETWORK";
+  let syscall: unknown;
+  let current = error as { code?: unknown; syscall?: unknown; cause?: unknown } | null;
+  for (let i = 0; i < 6 && current !== null && typeof current === "object"; i += 1, current = current.cause as typeof current) {
+    if (typeof current.code === "string" && current.code !== "") {
+      ({ code, syscall } = current as { code: string; syscall?: unknown });
+      break;
+    }
+    if (current instanceof Error && current.message === "bad port") code = BAD_PORT;
+  }
+  // `read`, `write` or `writev`: the connection was open
+  if (NOT_SENT.has(code) && !/read|write/.test(syscall as string)) return { type: "not-sent", code };
   if (isFatal(code)) return { type: "fatal", code };
   return { type: "maybe-sent", code };
 }

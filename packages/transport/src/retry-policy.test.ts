@@ -110,4 +110,15 @@ describe("classifyNetworkError", () => {
     ["ERR_TLS_CERT_ALTNAME_INVALID", "fatal"],
   ])("%s → %s", (code, type) => expect(classifyNetworkError(wrap(code)).type).toBe(type));
   it("an error without a code is treated as maybe sent", () => expect(classifyNetworkError(new Error("?")).type).toBe("maybe-sent"));
+  it.each(["read", "write"])("a never-sent code from a %s on an open connection is maybe sent", (syscall) => {
+    for (const code of ["EHOSTUNREACH", "ENETUNREACH", "ECONNREFUSED"]) {
+      const cause = Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+      expect(classifyNetworkError(new TypeError("fetch failed", { cause }))).toEqual({ type: "maybe-sent", code });
+    }
+  });
+  it("the same codes from connect or a DNS lookup stay not sent", () => {
+    const cause = (code: string, syscall: string): Error => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+    expect(classifyNetworkError(new TypeError("fetch failed", { cause: cause("EHOSTUNREACH", "connect") })).type).toBe("not-sent");
+    expect(classifyNetworkError(new TypeError("fetch failed", { cause: cause("ENOTFOUND", "getaddrinfo") })).type).toBe("not-sent");
+  });
 });
