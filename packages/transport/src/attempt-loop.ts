@@ -101,9 +101,10 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         const elapsedMs = Math.round(performance.now() - t0);
         const stopped = call.stopError();
         if (stopped) {
-          attempts.push({ attempt, code: asSgError(stopped).code, elapsedMs });
-          log("debug", `${o.method} attempt ${attempt} stopped (${asSgError(stopped).code}) after ${elapsedMs} ms`, { attempt, elapsedMs });
-          throw finalize(asSgError(stopped), attempts);
+          const error = asSgError(stopped);
+          attempts.push({ attempt, code: error.code, elapsedMs });
+          log("debug", `${o.method} attempt ${attempt} stopped (${error.code}) after ${elapsedMs} ms`, { attempt, elapsedMs });
+          throw finalize(error, attempts);
         }
         if (call.timedOut()) {
           result = {
@@ -162,7 +163,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       spent += cost;
       record.delayMs = decision.delayMs;
       if (o.onRetry) {
-        let verdict: void | boolean;
+        let verdict: void | boolean = undefined;
         try {
           verdict = o.onRetry({
             method: o.method,
@@ -175,7 +176,6 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
             error: result.error,
           });
         } catch (hookError) {
-          verdict = undefined;
           log("warn", `${o.method}: the onRetry hook threw; retrying anyway`, { error: hookError instanceof Error ? hookError.name : typeof hookError });
         }
         if (verdict === false) {

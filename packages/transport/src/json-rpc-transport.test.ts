@@ -236,6 +236,17 @@ describe("send: retries", () => {
     expect(clock.sleeps).toEqual([]);
   });
 
+  it("a Retry-After that is neither seconds nor an HTTP date is ignored: the backoff applies, not an instant retry", async () => {
+    // Date.parse reads "-5", "+5", "1/2" or "busy 3" as dates in 2001, which made them a wait of 0 ms.
+    const values = ["-5", "+5", "1/2", "busy 3", "10, 20"];
+    const server = await serve((_req, res, _raw, n) => (n % 2 === 1 ? text(res, "busy", 503, "text/plain", { "retry-after": values[(n - 1) / 2]! }) : json(res, { results: "ok" })));
+    const clock = fakeClock();
+    const t = jsonRpcTransport();
+    for (const value of values) expect(await t.send(read(), contextFor(server.url, clock)), value).toBe("ok");
+    expect(clock.sleeps).toEqual(values.map(() => 750));
+    expect(server.requests).toHaveLength(values.length * 2);
+  });
+
   it("429 is retried for writes too", async () => {
     const server = await serve((_req, res, _raw, n) => (n === 1 ? text(res, "slow down", 429, "text/plain", { "retry-after": "1" }) : json(res, { results: { id: 1 } })));
     const clock = fakeClock();

@@ -112,15 +112,19 @@ export function checkMs(value: unknown, path: (string | number)[]): number | und
   return check<number>("ms", value, path);
 }
 
+/** Refuse any key of `input` (an options object at `path`) that is not in `known`, listing them. */
+function refuseUnknown(input: Record<string, unknown>, path: string[], known: readonly string[]): void {
+  for (const key of Object.keys(input)) {
+    if (!known.includes(key)) throw new SgValidationError(PREFIX, { path: [...path, key], expected: `one of the options ${known.join(", ")}`, received: `an unknown option '${key}'` });
+  }
+}
+
 /**
  * Read the keys of `table` from `input` (an options object at `path`), checked, with the table's defaults.
  * Any other key than those and `also` is refused, so a misspelt nested option is not silently ignored.
  */
 function readTable<T>(input: Record<string, unknown>, path: string[], table: Readonly<Record<string, readonly [Kind, unknown]>>, also: readonly string[] = []): T {
-  const known = [...Object.keys(table), ...also];
-  for (const key of Object.keys(input)) {
-    if (!known.includes(key)) throw new SgValidationError(PREFIX, { path: [...path, key], expected: `one of the options ${known.join(", ")}`, received: `an unknown option '${key}'` });
-  }
+  refuseUnknown(input, path, [...Object.keys(table), ...also]);
   const out: Record<string, unknown> = {};
   for (const key in table) {
     const [kind, fallback] = table[key]!;
@@ -170,11 +174,7 @@ export function resolveOptions(input: unknown, known: readonly string[] = OPTION
   if (input === undefined) input = {};
   if (!isObject(input)) fail(["options"], "an options object (or nothing)", input);
   const o = input;
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) {
-      throw new SgValidationError(PREFIX, { path: [key], expected: `one of the options ${known.join(", ")}`, received: `an unknown option '${key}'` });
-    }
-  }
+  refuseUnknown(o, [], known);
   const ua = o["userAgent"];
   if (ua !== undefined && (typeof ua !== "string" || !HEADER_VALUE.test(ua))) fail(["userAgent"], "a one-line string of Latin-1 characters (a header value fetch accepts)", ua);
   const dispatcher = o["dispatcher"];

@@ -1,13 +1,14 @@
 /**
- * Parse a `Retry-After` header: delay-seconds (`"120"`) or an HTTP-date. Returns milliseconds from `now`
- * (never negative), or `undefined` when absent or unparsable.
+ * Parse a `Retry-After` header: delay-seconds (`"120"`) or an HTTP-date in any of its three forms (IMF-fixdate,
+ * RFC 850, asctime — the last has no zone and is GMT). Returns milliseconds from `now` (never negative), or
+ * `undefined` when absent or neither: `Date.parse` alone reads junk such as `"-5"` or `"1/2"` as a past date,
+ * which would turn the backoff into an instant retry.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = value.trim();
-  if (text === "") return undefined;
+  const text = value?.trim() ?? "";
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
+  // Every HTTP-date starts with the day's name and has hh:mm:ss; a second "GMT" is harmless to Date.parse.
+  const at = Date.parse(`${text} GMT`);
+  if (/^[a-z].*:\d\d:/i.test(text) && at >= 0) return Math.max(0, at - now);
+  return undefined;
 }

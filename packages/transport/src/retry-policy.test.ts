@@ -77,6 +77,17 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:05 GMT", now)).toBe(5000);
     expect(parseRetryAfter("Wed, 31 Dec 2025 00:00:05 GMT", now)).toBe(0);
     expect(parseRetryAfter("soon", now)).toBeUndefined();
+    // the three HTTP-date forms; anything else that Date.parse happens to read (as a past date) is no date
+    expect(parseRetryAfter("Thursday, 01-Jan-26 00:00:07 GMT", now)).toBe(7000);
+    const tz = process.env["TZ"];
+    process.env["TZ"] = "America/New_York"; // asctime has no zone: it is GMT, not the machine's local time
+    try {
+      expect(parseRetryAfter("Thu Jan  1 00:00:09 2026", now)).toBe(9000);
+    } finally {
+      if (tz === undefined) delete process.env["TZ"];
+      else process.env["TZ"] = tz;
+    }
+    for (const junk of ["-5", "+5", "1/2", "busy 3", "10, 20", "Thu"]) expect(parseRetryAfter(junk, now), junk).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });

@@ -45,7 +45,10 @@ export const COMBINATIONS = [
     // Then by 10 B: EHOSTUNREACH and the other never-sent codes count as maybe sent when a read or write
     // on an open connection raised them, so a create whose route died after it went out is not sent again
     // (merging the two cause-chain walks into one paid for the rest).
-    ratchet: 27 * KB + 138,
+    // Then by 3 B: a Retry-After that is neither seconds nor an HTTP-date (`-5`, `1/2`, which Date.parse read as
+    // dates in 2001) is ignored instead of making the retry instant, and an asctime date is read as GMT (after
+    // sharing the unknown-option check and trimming the attempt loop, which paid for the rest).
+    ratchet: 27 * KB + 141,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -98,7 +101,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 12 B: EHOSTUNREACH and the other never-sent codes count as maybe sent when a read or write
     // on an open connection raised them, so a create whose route died after it went out is not sent again
     // (merging the two cause-chain walks into one paid for the rest).
-    ratchet: 36 * KB + 780,
+    // Then by 5 B: a Retry-After that is neither seconds nor an HTTP-date (`-5`, `1/2`, which Date.parse read as
+    // dates in 2001) is ignored instead of making the retry instant, and an asctime date is read as GMT (after
+    // sharing the unknown-option check and trimming the attempt loop, which paid for the rest).
+    ratchet: 36 * KB + 785,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -116,7 +122,10 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 6 B: EHOSTUNREACH and the other never-sent codes count as maybe sent when a read or write
     // on an open connection raised them, so a create whose route died after it went out is not sent again
     // (merging the two cause-chain walks into one paid for the rest).
-    ratchet: 20 * KB + 774,
+    // Then by 10 B: a Retry-After that is neither seconds nor an HTTP-date (`-5`, `1/2`, which Date.parse read as
+    // dates in 2001) is ignored instead of making the retry instant, and an asctime date is read as GMT (after
+    // sharing the unknown-option check and trimming the attempt loop, which paid for the rest).
+    ratchet: 20 * KB + 784,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
