@@ -119,6 +119,17 @@ describe("http(): forms and credentials", () => {
     expect(storage.requests[0]!.headers["authorization"]).toBeUndefined();
   });
 
+  it("sends no caller authorization/cookie header to another host, even on the first request", async () => {
+    const storage = await serve((_req, res) => text(res, "FILE", 200, "application/octet-stream"));
+    const site = await serve(ok);
+    const headers = { Authorization: "Bearer CALLER-marker", Cookie: "caller=CALLER-marker", "X-Trace": "t-1" };
+    const res = await jsonRpcTransport().http!({ method: "GET", target: `${storage.url}/obj?X-Amz-Signature=abc`, credentials: session, kind: "read", headers }, contextFor(site.url));
+    expect(res.status).toBe(200);
+    expect(storage.requests[0]!.headers["authorization"]).toBeUndefined();
+    expect(storage.requests[0]!.headers["cookie"]).toBeUndefined();
+    expect(storage.requests[0]!.headers["x-trace"]).toBe("t-1"); // other headers of the caller go
+  });
+
   it("does not follow redirects for POST: the 3xx is returned", async () => {
     const other = await serve(ok);
     const site = await serve((_req, res) => {
