@@ -332,6 +332,15 @@ describe("client.http", () => {
     expect(exchanged.map((r) => r.credentials)).toEqual([script, undefined, { kind: "session", sessionToken: "tok-123456789" }]);
   });
 
+  it("refuses a signal that is not an AbortSignal before credentials are asked for, like call()", async () => {
+    const exchanged: HttpRequest[] = [];
+    let asked = 0;
+    const sg = createClient({ site: "https://x.example.com", transport: httpRecorder(exchanged), auth: { name: "counting", credentials: async () => (asked++, { kind: "session", sessionToken: "tok-123456789" }) } });
+    const error = await sg.http({ method: "GET", target: "/a", signal: { aborted: false } as unknown as AbortSignal }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "SgValidationError", path: ["signal"] });
+    expect([asked, exchanged]).toEqual([0, []]);
+  });
+
   it("refuses a bad deadlineMs before credentials are asked for (no login goes out), like call()", async () => {
     const exchanged: HttpRequest[] = [];
     let asked = 0;
@@ -579,6 +588,22 @@ describe("createClient: defaults.kind", () => {
     await sg.call("read");
     await sg.call("read", {}, { kind: "read" });
     expect(site.sent.filter((r) => r.method === "read").map((r) => r.kind)).toEqual(["write", "read"]);
+  });
+});
+
+describe("call options that are not what they claim are refused before anything is sent", () => {
+  it("a signal that is not an AbortSignal, or a kind other than 'read'/'write', in a call, info or defaults", async () => {
+    const site = sessionSite();
+    const auth = countingSessionAuth();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth });
+    const notSignal = { aborted: false } as unknown as AbortSignal;
+    await expect(sg.call("read", {}, { signal: notSignal })).rejects.toMatchObject({ name: "SgValidationError", path: ["signal"], expected: "an AbortSignal" });
+    await expect(sg.info({ signal: notSignal })).rejects.toMatchObject({ name: "SgValidationError", path: ["signal"] });
+    await expect(sg.call("create", {}, { kind: "reed" as never })).rejects.toMatchObject({ name: "SgValidationError", path: ["kind"], received: 'string "reed"' });
+    expect(() => createClient({ site: "https://x.example.com", transport: site.transport, auth, defaults: { signal: "stop" as never } })).toThrow(
+      expect.objectContaining({ name: "SgValidationError", path: ["defaults", "signal"] }),
+    );
+    expect([auth.logins, site.sent]).toEqual([0, []]);
   });
 });
 

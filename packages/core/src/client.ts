@@ -125,12 +125,7 @@ export function createClient(options: ClientOptions): Client {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const defaults = options.defaults ?? {};
-  checkSessionUuid(defaults.sessionUuid, true);
-  checkDeadline(defaults.deadlineMs, true);
-  // A default "read" would make every create and update retryable after it may have landed.
-  if (defaults.kind !== undefined && defaults.kind !== "write") {
-    throw new SgValidationError(PREFIX, { path: ["defaults", "kind"], expected: "'write' or nothing (set 'read' per call)", received: describeValue(defaults.kind) });
-  }
+  checkCallOptions(defaults, true);
   const transportContext: TransportContext = Object.freeze({ site, logger, clock });
 
   let infoPromise: Promise<SiteInfo> | undefined;
@@ -182,9 +177,8 @@ export function createClient(options: ClientOptions): Client {
     // for first must not go out before the call that carries it is refused.
     let deadlineMs: number | undefined;
     try {
+      deadlineMs = checkCallOptions(callOptions);
       if (signal?.aborted) throw abortErrorFrom(signal);
-      checkSessionUuid(callOptions?.sessionUuid);
-      deadlineMs = checkDeadline(callOptions?.deadlineMs);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -274,13 +268,14 @@ export function createClient(options: ClientOptions): Client {
         throw new SgValidationError(PREFIX, { path: ["method"], expected: "an API method name such as 'read'", received: describeValue(method) });
       }
       if (method === "info") return (await info(callOptions)) as T;
-      checkSessionUuid(callOptions?.sessionUuid);
+      // A bad option is refused here, before the login that getting credentials may send (the defaults' were
+      // checked by createClient).
+      const ownDeadline = checkCallOptions(callOptions);
       const strategy = requireAuth(method);
       const signal = callOptions?.signal ?? defaults.signal;
       // A deadline bounds the whole call as the caller sees it: waiting for a login, the call, a re-login after
-      // a refusal and the one re-send. The transport gets what is left. A bad one is refused here, before the
-      // login that getting credentials may send (the defaults' was checked by createClient).
-      const deadlineMs = checkDeadline(callOptions?.deadlineMs) ?? defaults.deadlineMs;
+      // a refusal and the one re-send. The transport gets what is left.
+      const deadlineMs = ownDeadline ?? defaults.deadlineMs;
       const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
       // No closures here: this runs for every call and is on the per-call overhead budget.
       const credentials = await waitFor(strategy.credentials(authContext), signal, endsAt, method, deadlineMs, "credentials");
@@ -300,9 +295,8 @@ export function createClient(options: ClientOptions): Client {
     credentials: (): Promise<Credentials> => requireAuth("credentials").credentials(authContext),
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
       requireHttp();
-      checkSessionUuid(request.sessionUuid);
       // As in call(): the deadline bounds waiting for credentials too, and the transport gets what is left.
-      const deadlineMs = checkDeadline(request.deadlineMs);
+      const deadlineMs = checkCallOptions(request);
       if (request.credentials || request.authenticated === false) return http(request, withSessionUuid(request.credentials, request.sessionUuid));
       // named by its path only: a presigned URL's query or user:pass@ holds secrets
       const name = redactUrl(String(request.target)).split(/[?#]/)[0]!;
@@ -325,36 +319,30 @@ export function createClient(options: ClientOptions): Client {
 /** A session UUID: one or more characters, none of them a control character (C0, DEL, C1). */
 const SESSION_UUID = /^[^\0-\x1f\x7f-\x9f]+$/;
 
-/**
- * Throw {@link SgValidationError} for a session UUID (a call's, or the defaults' when `inDefaults`) that is given
- * but is not a non-empty string free of control characters.
- */
-function checkSessionUuid(value: unknown, inDefaults?: boolean): void {
-  if (value !== undefined && (typeof value !== "string" || !SESSION_UUID.test(value))) {
-    throw new SgValidationError(PREFIX, {
-      path: inDefaults ? ["defaults", "sessionUuid"] : ["sessionUuid"],
-      expected: "a non-empty string without control characters",
-      received: describeValue(value),
-    });
-  }
-}
-
 /** The longest delay a Node timer holds (a longer one fires after 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** The call options core checks before anything is sent: name, whether a value is right (in `defaults` or not), what is expected. */
+const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown, inDefaults?: boolean) => boolean, string])[] = [
+  ["sessionUuid", (v) => typeof v === "string" && SESSION_UUID.test(v), "a non-empty string without control characters"],
+  ["deadlineMs", (v) => typeof v === "number" && v > 0 && v <= MAX_TIMER_MS, "a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms)"],
+  ["signal", (v) => v instanceof AbortSignal, "an AbortSignal"],
+  // A default "read" would make every create and update retryable after it may have landed.
+  ["kind", (v, inDefaults) => v === "write" || (!inDefaults && v === "read"), "'read' or 'write' (in defaults only 'write': set 'read' per call)"],
+];
+
 /**
- * `value` (a call's `deadlineMs`, or the defaults' when `inDefaults`) when it is absent or a delay a timer can
- * hold; else throws {@link SgValidationError} naming it.
+ * Throw {@link SgValidationError} naming the first of `options`' `sessionUuid`, `deadlineMs`, `signal` and `kind`
+ * (a call's, or the client's defaults when `inDefaults`) that is given but wrong; else return its `deadlineMs`.
  */
-function checkDeadline(value: unknown, inDefaults?: boolean): number | undefined {
-  if (value !== undefined && !(typeof value === "number" && value > 0 && value <= MAX_TIMER_MS)) {
-    throw new SgValidationError(PREFIX, {
-      path: inDefaults ? ["defaults", "deadlineMs"] : ["deadlineMs"],
-      expected: "a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms)",
-      received: describeValue(value),
-    });
+function checkCallOptions(options: CallOptions | undefined, inDefaults?: boolean): number | undefined {
+  for (const [name, ok, expected] of CALL_OPTION_CHECKS) {
+    const value = options?.[name];
+    if (value !== undefined && !ok(value, inDefaults)) {
+      throw new SgValidationError(PREFIX, { path: inDefaults ? ["defaults", name] : [name], expected, received: describeValue(value) });
+    }
   }
-  return value;
+  return options?.deadlineMs;
 }
 
 const AFTER_REFUSAL = "fresh credentials after a refusal";

@@ -48,7 +48,9 @@ export const COMBINATIONS = [
     // Then by 3 B: a Retry-After that is neither seconds nor an HTTP-date (`-5`, `1/2`, which Date.parse read as
     // dates in 2001) is ignored instead of making the retry instant, and an asctime date is read as GMT (after
     // sharing the unknown-option check and trimming the attempt loop, which paid for the rest).
-    ratchet: 27 * KB + 141,
+    // Then by 27 B: core checks a call's `signal` and `kind` too (a non-AbortSignal was a TypeError, a misspelt
+    // kind silently a write), in one table with its other call-option checks.
+    ratchet: 27 * KB + 168,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -74,7 +76,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 4 B: EHOSTUNREACH and the other never-sent codes count as maybe sent when a read or write
     // on an open connection raised them, so a create whose route died after it went out is not sent again
     // (merging the two cause-chain walks into one paid for the rest).
-    ratchet: 21 * KB + 804,
+    // Then by 12 B: core checks a call's `signal` and `kind` too (a non-AbortSignal was a TypeError, a misspelt
+    // kind silently a write), in one table with its other call-option checks.
+    ratchet: 21 * KB + 816,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -104,7 +108,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 5 B: a Retry-After that is neither seconds nor an HTTP-date (`-5`, `1/2`, which Date.parse read as
     // dates in 2001) is ignored instead of making the retry instant, and an asctime date is read as GMT (after
     // sharing the unknown-option check and trimming the attempt loop, which paid for the rest).
-    ratchet: 36 * KB + 785,
+    // Then by 23 B: core checks a call's `signal` and `kind` too (a non-AbortSignal was a TypeError, a misspelt
+    // kind silently a write), in one table with its other call-option checks.
+    ratchet: 36 * KB + 808,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -125,7 +131,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 10 B: a Retry-After that is neither seconds nor an HTTP-date (`-5`, `1/2`, which Date.parse read as
     // dates in 2001) is ignored instead of making the retry instant, and an asctime date is read as GMT (after
     // sharing the unknown-option check and trimming the attempt loop, which paid for the rest).
-    ratchet: 20 * KB + 784,
+    // Then by 24 B: core checks a call's `signal` and `kind` too (a non-AbortSignal was a TypeError, a misspelt
+    // kind silently a write), in one table with its other call-option checks.
+    ratchet: 20 * KB + 808,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -149,7 +157,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // also names a mistyped login or an inactive account. Then by 12 B: EHOSTUNREACH and the other never-sent
     // codes count as maybe sent when a read or write on an open connection raised them (a create whose route
     // died after it went out is not sent again).
-    ratchet: 22 * KB + 52,
+    // Then by 24 B: core checks a call's `signal` and `kind` too (a non-AbortSignal was a TypeError, a misspelt
+    // kind silently a write), in one table with its other call-option checks.
+    ratchet: 22 * KB + 76,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
