@@ -7,18 +7,10 @@ import { jsonRpcTransport } from "@sg/transport";
 import { startEmulator } from "@sg/emulator";
 import { SessionErrorCode, SgSessionError, sessionAuth } from "./index.js";
 import type { SessionAuthOptions } from "./index.js";
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+import { IDLE, READ_SHOTS, loginFor } from "./test-support/session-site.js";
+import type { Emulator } from "./test-support/session-site.js";
 
 const PLANTED_TOKEN = "planted-session-token-7f3a9c2e5b1d";
-
-const READ_SHOTS = {
-  type: "Shot",
-  filters: { logical_operator: "and", conditions: [] },
-  return_fields: ["code"],
-  return_only: "active",
-  paging: { entities_per_page: 5, current_page: 1 },
-};
 
 describe("sessionAuth options", () => {
   it("keeps the token out of inspect, JSON and toString", () => {
@@ -52,19 +44,8 @@ describe("sessionAuth options", () => {
 describe("sessionAuth against the emulator", () => {
   let emulator: Emulator;
   const clients: Client[] = [];
-  const IDLE = 60;
-
   /** Mints a session for `coord` the way any tool would: get_session_token with a login. */
-  async function mintToken(): Promise<string> {
-    const user = emulator.card.users.find((u) => u.login === "coord")!;
-    const minter: AuthStrategy = { name: "minter", credentials: async () => ({ kind: "user", login: user.login, password: user.password! }) };
-    const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth: minter });
-    try {
-      return (await c.call<{ session_id: string }>("get_session_token")).session_id;
-    } finally {
-      await c.close();
-    }
-  }
+  const mintToken = (): Promise<string> => loginFor(emulator);
   const client = (auth: AuthStrategy, logger?: Logger): Client => {
     const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth, ...(logger ? { logger } : {}) });
     clients.push(c);
