@@ -17,6 +17,9 @@ describe("sessionAuth options", () => {
     const auth = sessionAuth({ sessionToken: PLANTED_TOKEN, refresh: async () => "x" });
     expect(findSecrets(auth, [PLANTED_TOKEN])).toEqual([]);
     expect(inspect(auth)).toContain("refresh: yes");
+    expect(JSON.parse(JSON.stringify(auth))).toEqual({ name: "@sg/auth-session", refresh: true, refreshes: 0 });
+    // inspect, toJSON and toString are there but not enumerable: the strategy's own keys are AuthStrategy's.
+    expect(Object.keys(auth)).toEqual(["name", "credentials", "onRejected"]);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { SgAuthError, SgValidationError } from "@sg/core";
 import type { AuthContext, AuthStrategy, Credentials, SessionCredentials } from "@sg/core";
-import { NEW_TOKEN_HINT, PACKAGE, SessionErrorCode, SgSessionError } from "./session-errors.js";
+import { EXPIRED, NEW_TOKEN_HINT, PACKAGE, REFRESH_FAILED, SgSessionError } from "./session-errors.js";
 import { checkToken, validateSessionOptions } from "./session-options.js";
 import type { SessionAuthOptions } from "./session-options.js";
 
@@ -33,13 +33,13 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
     if (!refresh) {
       ctx.logger.warn(`${PACKAGE}: the session token was refused and there is no refresh()`, { token: `…${tail(rejected.sessionToken)}` });
       throw new SgSessionError(`${PACKAGE}: the site refused the session token ending '${tail(rejected.sessionToken)}': the session has expired or was revoked`, {
-        code: SessionErrorCode.EXPIRED,
+        code: EXPIRED,
         cause: error,
         hint: NEW_TOKEN_HINT,
         secrets,
-        ...(error.method === undefined ? {} : { method: error.method }),
-        ...(error.errorCode === undefined ? {} : { errorCode: error.errorCode }),
-        ...(error.serverMessage === undefined ? {} : { serverMessage: error.serverMessage }),
+        method: error.method,
+        errorCode: error.errorCode,
+        serverMessage: error.serverMessage,
       });
     }
     ctx.logger.info(`${PACKAGE}: the session token was refused; calling refresh()`, { token: `…${tail(rejected.sessionToken)}` });
@@ -48,7 +48,7 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
       token = checkToken(await refresh(), "refresh()");
     } catch (cause) {
       throw new SgSessionError(`${PACKAGE}: the session token ending '${tail(rejected.sessionToken)}' was refused and refresh() did not return a new one`, {
-        code: SessionErrorCode.REFRESH_FAILED,
+        code: REFRESH_FAILED,
         cause,
         hint: cause instanceof SgValidationError ? `refresh() must resolve to the new token as a string. ${NEW_TOKEN_HINT}` : `Fix what refresh() reported (see cause). ${NEW_TOKEN_HINT}`,
         secrets,
@@ -56,7 +56,7 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
     }
     if (token === rejected.sessionToken) {
       throw new SgSessionError(`${PACKAGE}: refresh() returned the same session token that the site just refused`, {
-        code: SessionErrorCode.REFRESH_FAILED,
+        code: REFRESH_FAILED,
         cause: error,
         hint: `refresh() must obtain a new token, not re-read the stored one. ${NEW_TOKEN_HINT}`,
         secrets,
@@ -95,8 +95,11 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
       return pending;
     },
   };
-  Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });
-  Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, refresh: Boolean(refresh), refreshes }) });
-  Object.defineProperty(strategy, "toString", { enumerable: false, value: describe });
+  // Not enumerable (the default of defineProperties), so the strategy's own keys stay those of AuthStrategy.
+  Object.defineProperties(strategy, {
+    [Symbol.for("nodejs.util.inspect.custom")]: { value: describe },
+    toJSON: { value: () => ({ name: PACKAGE, refresh: Boolean(refresh), refreshes }) },
+    toString: { value: describe },
+  });
   return Object.freeze(strategy);
 }

@@ -4,12 +4,17 @@ import type { FaultDetails, SgErrorOptions } from "@sg/core";
 /** The package name, used as the prefix of every message this package writes. */
 export const PACKAGE = "@sg/auth-session";
 
+/** {@link SessionErrorCode}`.EXPIRED`, on its own so that a bundle with `sessionAuth` leaves out the browser login's codes. */
+export const EXPIRED = "SG_SESSION_EXPIRED";
+/** {@link SessionErrorCode}`.REFRESH_FAILED`, on its own like {@link EXPIRED}. */
+export const REFRESH_FAILED = "SG_SESSION_REFRESH_FAILED";
+
 /** The stable `code` of every diagnostic this package produces. */
 export const SessionErrorCode = {
   /** The session token was refused (expired or revoked) and there is no `refresh` to get another. */
-  EXPIRED: "SG_SESSION_EXPIRED",
+  EXPIRED: EXPIRED as typeof EXPIRED,
   /** `refresh()` threw or returned something that is not a token. */
-  REFRESH_FAILED: "SG_SESSION_REFRESH_FAILED",
+  REFRESH_FAILED: REFRESH_FAILED as typeof REFRESH_FAILED,
   /** browserLogin: the person denied the request, or it expired (about 5 minutes) — the site cannot tell which. */
   BROWSER_LOGIN_REJECTED: "SG_BROWSER_LOGIN_REJECTED",
   /** browserLogin: the site does not offer browser approval (HTTP 403, or `authentication_app_session_launcher_enabled: false`). */
@@ -26,9 +31,9 @@ export type SessionErrorCodeValue = (typeof SessionErrorCode)[keyof typeof Sessi
 /** The session was refused and could not be renewed. */
 export class SgSessionError extends SgAuthError {
   /** Which failure this is. */
-  declare readonly code: typeof SessionErrorCode.EXPIRED | typeof SessionErrorCode.REFRESH_FAILED;
+  declare readonly code: typeof EXPIRED | typeof REFRESH_FAILED;
   /** @param message - the failure, in one sentence. */
-  constructor(message: string, options: FaultDetails & { readonly code: typeof SessionErrorCode.EXPIRED | typeof SessionErrorCode.REFRESH_FAILED }) {
+  constructor(message: string, options: FaultDetails & { readonly code: typeof EXPIRED | typeof REFRESH_FAILED }) {
     super(message, options);
   }
 }
