@@ -22,7 +22,7 @@ describe("sessionAuth options", () => {
     expect(Object.keys(auth)).toEqual(["name", "credentials", "onRejected"]);
   });
 
-  it.each([
+  it.each<[object, RegExp]>([
     [{}, /sessionToken: expected a session token.*browserLogin/s],
     [{ sessionToken: "" }, /sessionToken/],
     [{ sessionToken: `_session_id=${PLANTED_TOKEN}` }, /without the name.*Pass only what follows/s],
@@ -30,6 +30,10 @@ describe("sessionAuth options", () => {
     [{ sessionToken: PLANTED_TOKEN, refresh: PLANTED_TOKEN }, /refresh: expected a function/],
     [{ session_token: PLANTED_TOKEN }, /session_token: expected no such option.*Did you mean 'sessionToken'/s],
     [{ session: PLANTED_TOKEN }, /session: expected no such option.*Did you mean 'sessionToken'/s],
+    ...[-1, 1.5, Number.NaN, -Infinity, "60000", null, true].map((retryFailedRefreshAfterMs): [object, RegExp] => [
+      { sessionToken: PLANTED_TOKEN, refresh: async () => "x", retryFailedRefreshAfterMs },
+      /^@sg\/auth-session: retryFailedRefreshAfterMs: expected whole milliseconds >= 0 \(0 = off\), or Infinity, got /,
+    ]),
   ])("refuses %# synchronously without echoing the token", (options, pattern) => {
     let thrown: unknown;
     try {

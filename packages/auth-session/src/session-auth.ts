@@ -1,6 +1,7 @@
 import { SgAuthError, SgValidationError } from "@sg/core";
 import type { AuthContext, AuthStrategy, Credentials, SessionCredentials } from "@sg/core";
 import { EXPIRED, NEW_TOKEN_HINT, PACKAGE, REFRESH_FAILED, SgSessionError } from "./session-errors.js";
+import { failedEarlier } from "./refresh-cooldown.js";
 import { checkToken, validateSessionOptions } from "./session-options.js";
 import type { SessionAuthOptions } from "./session-options.js";
 
@@ -21,12 +22,21 @@ function credentialsFor(sessionToken: string): SessionCredentials {
  * refused together — the new token is handed to `onToken`, and the refused requests are re-sent once. Without
  * `refresh`, the refusal becomes an {@link SgSessionError} (`SG_SESSION_EXPIRED`) that says how to get a new
  * token.
+ *
+ * A refresh that fails (`SG_SESSION_REFRESH_FAILED`) is not tried again for `retryFailedRefreshAfterMs`
+ * (default 60 s, by `ctx.clock`): until then a refused call fails at once with the same code, saying when
+ * `refresh` failed, so a password login cannot lock the account and a browser login does not open a page per
+ * call. Then one new refresh is tried.
  */
 export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
-  const { sessionToken, refresh, onToken } = validateSessionOptions(options);
+  const { sessionToken, refresh, onToken, retryFailedRefreshAfterMs: coolDown } = validateSessionOptions(options);
   let current: SessionCredentials = credentialsFor(sessionToken);
   let pending: Promise<SessionCredentials> | undefined;
   let refreshes = 0;
+  /** The last failed refresh and when it failed, while its cool-down runs. */
+  let failure: SgSessionError | undefined;
+  /** When {@link failure} came back, by the client's clock. */
+  let failedAt = 0;
 
   const renew = async (error: SgAuthError, rejected: SessionCredentials, ctx: AuthContext): Promise<SessionCredentials> => {
     const secrets = [rejected.sessionToken];
@@ -42,25 +52,29 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
         serverMessage: error.serverMessage,
       });
     }
+    /** A failed refresh, remembered for the cool-down (when there is one) from now. */
+    const refreshFailed = (reason: string, cause: unknown, hint: string): SgSessionError => {
+      const failed = new SgSessionError(`${PACKAGE}: ${reason}`, { code: REFRESH_FAILED, cause, hint: `${hint} ${NEW_TOKEN_HINT}`, secrets });
+      if (coolDown) {
+        failure = failed;
+        failedAt = ctx.clock.now();
+        ctx.logger.info(`${PACKAGE}: refresh() failed; no refresh() for ${coolDown} ms`);
+      }
+      return failed;
+    };
     ctx.logger.info(`${PACKAGE}: the session token was refused; calling refresh()`, { token: `…${tail(rejected.sessionToken)}` });
     let token: string;
     try {
       token = checkToken(await refresh(), "refresh()");
     } catch (cause) {
-      throw new SgSessionError(`${PACKAGE}: the session token ending '${tail(rejected.sessionToken)}' was refused and refresh() did not return a new one`, {
-        code: REFRESH_FAILED,
+      throw refreshFailed(
+        `the session token ending '${tail(rejected.sessionToken)}' was refused and refresh() did not return a new one`,
         cause,
-        hint: cause instanceof SgValidationError ? `refresh() must resolve to the new token as a string. ${NEW_TOKEN_HINT}` : `Fix what refresh() reported (see cause). ${NEW_TOKEN_HINT}`,
-        secrets,
-      });
+        cause instanceof SgValidationError ? "refresh() must resolve to the new token as a string." : "Fix what refresh() reported (see cause).",
+      );
     }
     if (token === rejected.sessionToken) {
-      throw new SgSessionError(`${PACKAGE}: refresh() returned the same session token that the site just refused`, {
-        code: REFRESH_FAILED,
-        cause: error,
-        hint: `refresh() must obtain a new token, not re-read the stored one. ${NEW_TOKEN_HINT}`,
-        secrets,
-      });
+      throw refreshFailed("refresh() returned the same session token that the site just refused", error, "refresh() must obtain a new token, not re-read the stored one.");
     }
     current = credentialsFor(token);
     refreshes += 1;
@@ -85,6 +99,10 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
       if (rejected.kind !== "session") return Promise.resolve(undefined);
       if (rejected !== current) return pending ?? Promise.resolve(current);
       if (!pending) {
+        const now = ctx.clock.now();
+        // A clock set back before the failure ends the cool-down rather than stretching it.
+        if (failure && now >= failedAt && now < failedAt + coolDown) return Promise.reject(failedEarlier(failure, failedAt, coolDown));
+        failure = undefined;
         const started = renew(error, rejected, ctx);
         pending = started;
         const clear = (): void => {

@@ -13,7 +13,10 @@ export const REFRESH_FAILED = "SG_SESSION_REFRESH_FAILED";
 export const SessionErrorCode = {
   /** The session token was refused (expired or revoked) and there is no `refresh` to get another. */
   EXPIRED: EXPIRED as typeof EXPIRED,
-  /** `refresh()` threw or returned something that is not a token. */
+  /**
+   * `refresh()` threw or returned something that is not a new token; or, in the `retryFailedRefreshAfterMs`
+   * cool-down after that, the token was refused again and `refresh()` was not called.
+   */
   REFRESH_FAILED: REFRESH_FAILED as typeof REFRESH_FAILED,
   /** browserLogin: the person denied the request, or it expired (about 5 minutes) — the site cannot tell which. */
   BROWSER_LOGIN_REJECTED: "SG_BROWSER_LOGIN_REJECTED",

@@ -7,14 +7,29 @@ export interface SessionAuthOptions {
   readonly sessionToken: string;
   /**
    * Get a new token when the site refuses the current one (expired or revoked). Called once per refusal,
-   * shared by every call refused together. Without it, a refusal is an {@link SgSessionError} `SG_SESSION_EXPIRED`.
+   * shared by every call refused together; after it failed, not again before `retryFailedRefreshAfterMs`.
+   * Without it, a refusal is an {@link SgSessionError} `SG_SESSION_EXPIRED`.
    */
   readonly refresh?: () => Promise<string>;
   /** Called with each new token `refresh` returned, e.g. to store it. Awaited; a failure is logged, not thrown. */
   readonly onToken?: (token: string) => void | Promise<void>;
+  /**
+   * How long, in milliseconds, to fail refused calls at once after `refresh` failed (threw, or returned no new
+   * token), without calling it again: a `refresh` that is a password login then cannot trip an account lockout,
+   * nor one that is {@link browserLogin} open an approval page for every call. Then one new refresh is tried.
+   * Time comes from the client's `clock`. Default `60000`; `0` calls `refresh` at every refusal; `Infinity`
+   * never calls it again after a failure.
+   */
+  readonly retryFailedRefreshAfterMs?: number;
 }
 
-const KNOWN = new Set(["sessionToken", "refresh", "onToken"]);
+/** {@link SessionAuthOptions} after validation, with the defaults filled in. */
+export interface ValidSessionAuthOptions extends SessionAuthOptions {
+  /** {@link SessionAuthOptions.retryFailedRefreshAfterMs}, `60000` unless given. */
+  readonly retryFailedRefreshAfterMs: number;
+}
+
+const KNOWN = new Set(["sessionToken", "refresh", "onToken", "retryFailedRefreshAfterMs"]);
 const ALIASES: Readonly<Record<string, string>> = {
   session_token: "sessionToken",
   token: "sessionToken",
@@ -55,17 +70,25 @@ export function checkToken(token: unknown, path: string, hint?: string): string 
   return token;
 }
 
-/** Validate {@link SessionAuthOptions} synchronously. Throws {@link SgValidationError}; never echoes the token. */
-export function validateSessionOptions(options: unknown): SessionAuthOptions {
-  const o = checkOptionsObject(PACKAGE, options, { factory: "sessionAuth", expected: "an object { sessionToken, refresh?, onToken? }", known: [...KNOWN], aliases: ALIASES, secret: ["sessionToken"] });
+/**
+ * Validate {@link SessionAuthOptions} synchronously and fill in the defaults. Throws {@link SgValidationError};
+ * never echoes the token.
+ */
+export function validateSessionOptions(options: unknown): ValidSessionAuthOptions {
+  const o = checkOptionsObject(PACKAGE, options, { factory: "sessionAuth", expected: "an object { sessionToken, refresh?, onToken?, retryFailedRefreshAfterMs? }", known: [...KNOWN], aliases: ALIASES, secret: ["sessionToken"] });
   const sessionToken = checkToken(o["sessionToken"], "sessionToken", "Get one with browserLogin() from this package, `sg login`, or a logged-in browser's _session_id cookie.");
   for (const name of ["refresh", "onToken"] as const) {
     if (o[name] !== undefined && typeof o[name] !== "function") {
       throw new SgValidationError(PACKAGE, { path: [name], expected: "a function, or undefined", received: describeValue(o[name], typeof o[name] === "string") });
     }
   }
+  const retry = o["retryFailedRefreshAfterMs"];
+  if (retry !== undefined && !(typeof retry === "number" && retry >= 0 && (Number.isSafeInteger(retry) || retry === Infinity))) {
+    throw new SgValidationError(PACKAGE, { path: ["retryFailedRefreshAfterMs"], expected: "whole milliseconds >= 0 (0 = off), or Infinity", received: describeValue(retry) });
+  }
   return Object.freeze({
     sessionToken,
+    retryFailedRefreshAfterMs: retry ?? 60_000,
     ...(o["refresh"] ? { refresh: o["refresh"] as () => Promise<string> } : {}),
     ...(o["onToken"] ? { onToken: o["onToken"] as (token: string) => void | Promise<void> } : {}),
   });
