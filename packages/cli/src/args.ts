@@ -141,6 +141,7 @@ export function helpText(command?: string): string {
       if (o.commands && o.commands.length < 10) continue;
       lines.push(`  ${`--${name}${o.value ? ` <${o.value}>` : ""}`.padEnd(32)} ${o.help}`);
     }
+    lines.push("", "A JSON argument (filters, data, …) can also be - to read it from standard input, or @file to read it from a file.");
     lines.push("", "Exit status: 0 ok, 1 API or authentication error, 2 usage error, 130 interrupted (Ctrl-C). `sg help <command>` for its options.");
   }
   return lines.join("\n") + "\n";

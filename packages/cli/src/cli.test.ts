@@ -18,13 +18,17 @@ interface Result {
 
 const configDir = mkdtempSync(join(tmpdir(), "sg-cli-test-"));
 
-/** Run `sg` as a process with a clean environment (no SG_* of the machine leaks in). */
-function sg(args: readonly string[], env: Record<string, string> = {}, onStderr?: (text: string) => void): Promise<Result> {
+/**
+ * Run `sg` as a process with a clean environment (no SG_* of the machine leaks in). `input`, when given, is
+ * written to its standard input, which is then closed (at once without it).
+ */
+function sg(args: readonly string[], env: Record<string, string> = {}, onStderr?: (text: string) => void, input?: string): Promise<Result> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    child.stdin.end(input);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -240,6 +244,41 @@ describe("find and count in every format", () => {
     expect(JSON.parse(json.stdout)).toHaveLength(119);
     const counted = await sg(["count", "Shot", "[[\"id\", \"less_than\", 120]]", "--format", "csv"], scriptEnv);
     expect(counted.stdout).toBe("entity_type,count\r\nShot,119\r\n");
+  });
+});
+
+describe("JSON arguments from standard input (-) or a file (@path)", () => {
+  it("reads filters from standard input and data from a file", async () => {
+    const fromStdin = await sg(["find", "Shot", "-", "--format", "jsonl"], scriptEnv, undefined, '[["id", "in", [2, 3]]]');
+    expect(fromStdin.code, fromStdin.stderr).toBe(0);
+    expect(fromStdin.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([2, 3]);
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-json-file-"));
+    try {
+      writeFileSync(join(dir, "shot.json"), '{"code": "FROM_FILE_0001", "project": {"type": "Project", "id": 1}}\n');
+      const created = await sg(["create", "Shot", `@${join(dir, "shot.json")}`, "--fields", "code", "--format", "jsonl"], scriptEnv);
+      expect(created.code, created.stderr).toBe(0);
+      expect(JSON.parse(created.stdout)).toMatchObject({ type: "Shot", code: "FROM_FILE_0001" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("names the file or standard input when it cannot be read or is not JSON, and exits 2", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-json-bad-"));
+    try {
+      const missing = await sg(["find", "Shot", `@${join(dir, "nope.json")}`], scriptEnv);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe(`sg: cannot read filters from ${join(dir, "nope.json")} (ENOENT)\nhint: @path reads a JSON argument from a file, - from standard input.\n`);
+      writeFileSync(join(dir, "bad.json"), "[[code");
+      const bad = await sg(["count", "Shot", `@${join(dir, "bad.json")}`], scriptEnv);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.startsWith(`sg: filters from ${join(dir, "bad.json")} is not valid JSON: `), bad.stderr).toBe(true);
+      const empty = await sg(["update", "Shot", "1", "-"], scriptEnv, undefined, "");
+      expect(empty.code).toBe(2);
+      expect(empty.stderr.split("\n")[0]).toMatch(/^sg: data from standard input is not valid JSON: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,21 +1,88 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { UsageError } from "./exit-codes.js";
+import type { CliInput, CliIo } from "./io.js";
 
-/** Parse a JSON command-line argument, or throw a usage error naming it. */
-export function parseJsonArg(text: string, what: string, expect: "array-or-object" | "object"): unknown {
+/** What a JSON argument must be: `any` leaves its shape to `@sg/entities`, which names the bad value's path. */
+export type JsonArgShape = "array-or-object" | "object" | "any";
+
+/** An example of each JSON argument, for the hint of a parse error. */
+const EXAMPLES: Readonly<Record<string, string>> = {
+  filters: `'[["code", "is", "SH010"], ["sg_status_list", "in", ["ip", "rdy"]]]'`,
+  data: `'{"code": "SH010", "description": "…"}'`,
+  requests: `'[{"request_type": "update", "entity_type": "Shot", "entity_id": 1, "data": {"sg_status_list": "ip"}}]'`,
+  summaries: `'[{"field": "id", "type": "count"}]' or id:count,created_at:latest`,
+  grouping: `'[{"field": "sg_status_list", "type": "exact", "direction": "asc"}]' or sg_status_list:exact`,
+};
+
+/** Standard inputs already read by a `-` argument of this run: there is only one stream to read. */
+const readStdins = new WeakSet<CliInput>();
+
+async function readStdin(stdin: CliInput): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * The text of a JSON argument and where it came from: the argument itself; standard input for `-`; the file
+ * `path` (relative to the working directory) for `@path`. JSON text never starts with `-` alone or `@`, so
+ * neither form can be mistaken for an inline value.
+ *
+ * @param text - the argument as given.
+ * @param what - its name in messages (`filters`, `data`, …).
+ * @param io - standard input and the working directory.
+ */
+export async function jsonArgSource(text: string, what: string, io: Pick<CliIo, "stdin" | "cwd">): Promise<{ readonly text: string; readonly from?: string }> {
+  if (text === "-") {
+    if (readStdins.has(io.stdin)) throw new UsageError(`${what}: standard input was already read for another argument`, "Only one argument can be -; pass the others inline or as @path.");
+    readStdins.add(io.stdin);
+    return { text: await readStdin(io.stdin), from: "standard input" };
+  }
+  if (!text.startsWith("@")) return { text };
+  const path = resolve(io.cwd, text.slice(1));
+  try {
+    return { text: await readFile(path, "utf8"), from: path };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new UsageError(`cannot read ${what} from ${path}${typeof code === "string" ? ` (${code})` : ""}`, "@path reads a JSON argument from a file, - from standard input.");
+  }
+}
+
+/**
+ * Parse a JSON command-line argument, or throw a usage error naming it (and the file or standard input it
+ * came from).
+ *
+ * @param text - the JSON text.
+ * @param what - its name in messages.
+ * @param expect - the shape it must have.
+ * @param from - where the text was read from, when not the argument itself.
+ */
+export function parseJsonArg(text: string, what: string, expect: JsonArgShape, from?: string): unknown {
+  const named = from ? `${what} from ${from}` : what;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split("\n")[0] : "";
-    throw new UsageError(`${what} is not valid JSON: ${detail}`, what === "filters" ? `Example: '[["code", "is", "SH010"], ["sg_status_list", "in", ["ip", "rdy"]]]'` : `Example: '{"code": "SH010", "description": "…"}'`);
+    throw new UsageError(`${named} is not valid JSON: ${detail}`, `Example: ${EXAMPLES[what] ?? EXAMPLES["data"]}`);
   }
   if (expect === "object" && (value === null || typeof value !== "object" || Array.isArray(value))) {
-    throw new UsageError(`${what} must be a JSON object`, `Example: '{"code": "SH010"}'`);
+    throw new UsageError(`${named} must be a JSON object`, `Example: '{"code": "SH010"}'`);
   }
   if (expect === "array-or-object" && (value === null || typeof value !== "object")) {
-    throw new UsageError(`${what} must be a JSON array of conditions (or a filter object)`, `Example: '[["code", "is", "SH010"]]'`);
+    throw new UsageError(`${named} must be a JSON array of conditions (or a filter object)`, `Example: '[["code", "is", "SH010"]]'`);
   }
   return value;
+}
+
+/**
+ * Read and parse a JSON argument given inline, as `-` (standard input) or as `@path` (a file): what every
+ * command that takes JSON uses, so each JSON argument accepts all three.
+ */
+export async function readJsonArg(text: string, what: string, expect: JsonArgShape, io: Pick<CliIo, "stdin" | "cwd">): Promise<unknown> {
+  const source = await jsonArgSource(text, what, io);
+  return parseJsonArg(source.text, what, expect, source.from);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { UsageError } from "../exit-codes.js";
-import { enumOption, intOption } from "../config.js";
+import { intOption } from "../config.js";
 import type { CommandContext } from "../command-context.js";
-import { listArg, parseJsonArg } from "../json-arg.js";
+import { readFilterArgs } from "../filter-args.js";
+import { listArg } from "../json-arg.js";
 import { createProgress } from "../progress.js";
 import type { OutputRecord } from "../format/index.js";
 
@@ -39,26 +40,25 @@ async function readPageOf(find: (options: { limit: number; page: number }) => Pr
 export async function findCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals } = ctx.args;
   const [entityType = "", filtersText] = positionals;
-  const filters = filtersText === undefined ? [] : parseJsonArg(filtersText, "filters", "array-or-object");
+  const { filters, options: filterOptions } = await readFilterArgs(ctx, filtersText);
   const fields = listArg("fields", values["fields"] as string | undefined) ?? [];
   const order = listArg("order", values["order"] as string | undefined);
   const all = values["all"] === true;
   const limit = intOption("limit", values["limit"], { min: 1 });
   const page = intOption("page", values["page"], { min: 1 });
   const concurrency = intOption("concurrency", values["concurrency"], { min: 1, max: 64 }, DEFAULT_CONCURRENCY);
-  const filterOperator = enumOption("filter-operator", values["filter-operator"], ["all", "any"]);
   if (all && page !== undefined) throw new UsageError("--all and --page cannot be combined", "--all streams every page; --page N reads one page of --limit records.");
   const { api, client } = await ctx.connect();
   const columns = ["type", "id", ...fields.filter((f) => f !== "id" && f !== "type")];
   const options = {
     ...(order ? { order } : {}),
-    ...(filterOperator ? { filterOperator } : {}),
+    ...filterOptions,
     ...(values["retired"] === true ? { retiredOnly: true } : {}),
   };
   const writer = ctx.writer({ columns });
   if (!all) {
     const effectiveLimit = limit ?? DEFAULT_LIMIT;
-    const find = (findOptions: { limit: number; page?: number }): Promise<OutputRecord[]> => api.find(entityType, filters as never, fields, { ...options, ...findOptions }) as Promise<OutputRecord[]>;
+    const find = (findOptions: { limit: number; page?: number }): Promise<OutputRecord[]> => api.find(entityType, filters, fields, { ...options, ...findOptions }) as Promise<OutputRecord[]>;
     const records = page === undefined ? await find({ limit: effectiveLimit }) : await readPageOf(find, effectiveLimit, page, pageSizeOf(await client.info()));
     for (const r of records) await writer.row(r);
     await writer.end();
@@ -73,7 +73,7 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   const progress = createProgress({ stream: ctx.io.stderr, ...(rowsOnTerminal ? { enabled: false } : {}) });
   if (progress.active) {
     api
-      .summarize(entityType, filters as never, [{ field: "id", type: "record_count" }], filterOperator ? { filterOperator } : {})
+      .summarize(entityType, filters, [{ field: "id", type: "record_count" }], filterOptions)
       .then((result) => {
         const total = Number((result as { summaries?: Record<string, unknown> }).summaries?.["id"]);
         if (Number.isFinite(total)) progress.total(limit ? Math.min(limit, total) : total);
@@ -81,7 +81,7 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
       .catch(() => undefined);
   }
   try {
-    for await (const record of api.iterate(entityType, filters as never, fields, { ...options, concurrency, ...(limit ? { limit } : {}) })) {
+    for await (const record of api.iterate(entityType, filters, fields, { ...options, concurrency, ...(limit ? { limit } : {}) })) {
       await writer.row(record as OutputRecord);
       progress.add(1);
     }
@@ -95,10 +95,9 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
 /** `sg count <Entity> [filters-json]`. */
 export async function countCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", filtersText] = ctx.args.positionals;
-  const filters = filtersText === undefined ? [] : parseJsonArg(filtersText, "filters", "array-or-object");
-  const filterOperator = enumOption("filter-operator", ctx.args.values["filter-operator"], ["all", "any"]);
+  const { filters, options } = await readFilterArgs(ctx, filtersText);
   const { api } = await ctx.connect();
-  const result = await api.summarize(entityType, filters as never, [{ field: "id", type: "record_count" }], filterOperator ? { filterOperator } : {});
+  const result = await api.summarize(entityType, filters, [{ field: "id", type: "record_count" }], options);
   const count = Number((result as { summaries?: Record<string, unknown> }).summaries?.["id"] ?? 0);
   if (ctx.format === "table") {
     ctx.io.stdout.write(`${count}\n`);
