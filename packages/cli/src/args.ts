@@ -14,13 +14,27 @@ interface OptionSpec {
 }
 
 /** The commands of `sg`, with their positional arguments. */
-export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly summary: string; readonly min: number; readonly max: number }>> = {
+export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly summary: string; readonly min: number; readonly max: number; readonly details?: readonly string[] }>> = {
   find: { usage: "find <Entity> [filters-json]", summary: "find records (one page, or every page with --all)", min: 1, max: 2 },
   count: { usage: "count <Entity> [filters-json]", summary: "count records matching the filters", min: 1, max: 2 },
   create: { usage: "create <Entity> <data-json>", summary: "create a record", min: 2, max: 2 },
   update: { usage: "update <Entity> <id> <data-json>", summary: "update a record", min: 3, max: 3 },
   delete: { usage: "delete <Entity> <id>", summary: "retire a record", min: 2, max: 2 },
   revive: { usage: "revive <Entity> <id>", summary: "bring a retired record back", min: 2, max: 2 },
+  batch: {
+    usage: "batch <requests-json|-|@file>",
+    summary: "creates, updates and deletes in one transaction: all are applied or none",
+    min: 1,
+    max: 1,
+    details: [
+      "Requests, a JSON list in the Python client's batch shape:",
+      '  {"request_type": "create", "entity_type": "Shot", "data": {"code": "SH010", …}, "return_fields": ["code"]}',
+      '  {"request_type": "update", "entity_type": "Shot", "entity_id": 1, "data": {…}, "multi_entity_update_modes": {…}}',
+      '  {"request_type": "delete", "entity_type": "Shot", "entity_id": 1}',
+      "Prints one row per request, in order: the created or updated record, {type, id, deleted} for a delete.",
+      "Every request is checked before anything is sent; a batch that may have reached the site is never sent again.",
+    ],
+  },
   schema: { usage: "schema [Entity [field]]", summary: "list entity types, an entity's fields, or one field", min: 0, max: 2 },
   upload: { usage: "upload <Entity> <id> <file>", summary: "upload a file to a record (a thumbnail with --field image)", min: 3, max: 3 },
   download: { usage: "download <attachment-id|url>", summary: "download an attachment (to --out, or stdout when piped)", min: 1, max: 1 },
@@ -33,7 +47,7 @@ export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonl
   help: { usage: "help [command]", summary: "show help", min: 0, max: 1 },
 };
 
-const CONNECTED = ["find", "count", "create", "update", "delete", "revive", "schema", "upload", "download", "whoami", "doctor", "typegen", "login", "logout"];
+const CONNECTED = ["find", "count", "create", "update", "delete", "revive", "batch", "schema", "upload", "download", "whoami", "doctor", "typegen", "login", "logout"];
 
 /** Every option. Global options (no `commands`) are accepted by every command. */
 export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -128,7 +142,9 @@ export function helpText(command?: string): string {
   const lines: string[] = [];
   const spec = command ? COMMANDS[command] : undefined;
   if (command && spec) {
-    lines.push(`Usage: sg ${spec.usage}`, "", `  ${spec.summary}`, "", "Options:");
+    lines.push(`Usage: sg ${spec.usage}`, "", `  ${spec.summary}`);
+    if (spec.details) lines.push("", ...spec.details.map((d) => `  ${d}`));
+    lines.push("", "Options:");
     for (const [name, o] of Object.entries(OPTIONS)) {
       if (o.commands && !o.commands.includes(command)) continue;
       lines.push(`  ${`--${name}${o.value ? ` <${o.value}>` : ""}`.padEnd(32)} ${o.help}`);

@@ -1,9 +1,15 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { scriptAuth } from "@sg/auth-script";
+import { createClient } from "@sg/core";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { entityApi } from "@sg/entities";
+import { jsonRpcTransport } from "@sg/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -279,6 +285,161 @@ describe("JSON arguments from standard input (-) or a file (@path)", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** The rows of a site as the libraries read them, independently of `sg`. */
+async function siteRows(h: EmulatorHandle, type: string, filters: unknown, fields: string[], retiredOnly = false): Promise<Record<string, unknown>[]> {
+  const script = h.card.scripts[0];
+  const client = createClient({ site: h.url, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: script?.name ?? "", scriptKey: script?.key ?? "" }) });
+  try {
+    return (await entityApi(client, { dates: "string" }).find(type, filters as never, fields, retiredOnly ? { retiredOnly } : {})) as Record<string, unknown>[];
+  } finally {
+    await client.close();
+  }
+}
+
+describe("sg batch", () => {
+  let own: EmulatorHandle;
+  let env: Record<string, string> = {};
+  const project = { type: "Project", id: 1 };
+  const batchCalls = (): number => own.requests().filter((r) => r.method_name === "batch").length;
+  beforeAll(async () => {
+    own = await startEmulator({});
+    env = { SG_SITE: own.url, SG_SCRIPT_NAME: own.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: own.card.scripts[0]?.key ?? "" };
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  it("creates, updates and deletes in one go, one row per request in order", async () => {
+    const requests = [
+      { request_type: "create", entity_type: "Shot", data: { code: "BATCH_0001", project }, return_fields: ["code"] },
+      { request_type: "update", entity_type: "Shot", entity_id: 2, data: { description: "batched" } },
+      { request_type: "delete", entity_type: "Shot", entity_id: 3 },
+    ];
+    const r = await sg(["batch", JSON.stringify(requests)], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+    const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({ type: "Shot", code: "BATCH_0001" });
+    expect(rows[1]).toMatchObject({ type: "Shot", id: 2, description: "batched" });
+    expect(rows[2]).toEqual({ type: "Shot", id: 3, deleted: true });
+    const createdId = rows[0]?.["id"];
+    expect(await siteRows(own, "Shot", [["code", "is", "BATCH_0001"]], ["code"])).toEqual([{ type: "Shot", id: createdId, code: "BATCH_0001" }]);
+    expect(await siteRows(own, "Shot", [["id", "is", 2]], ["description"])).toEqual([{ type: "Shot", id: 2, description: "batched" }]);
+    expect(await siteRows(own, "Shot", [["id", "is", 3]], [], true)).toEqual([{ type: "Shot", id: 3 }]);
+    expect(batchCalls()).toBe(1);
+
+    // The same kind of batch as CSV: one header with the columns of every row, deletes included.
+    const csv = await sg(["batch", JSON.stringify([requests[0] && { ...requests[0], data: { code: "BATCH_0002", project } }, { request_type: "delete", entity_type: "Shot", entity_id: 4 }]), "--format", "csv"], env);
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.trim().split("\r\n");
+    expect(lines[0]).toBe("type,id,code,project,deleted");
+    expect(lines[1]).toMatch(/^Shot,\d+,BATCH_0002,Project:1,$/);
+    expect(lines[2]).toBe("Shot,4,,,true");
+  });
+
+  it("refuses a bad request before sending anything: exit 2, one line naming its path", async () => {
+    const before = own.requests().length;
+    const requests = [
+      { request_type: "create", entity_type: "Shot", data: { code: "BATCH_NEVER", project } },
+      { request_type: "update", entity_type: "Shot", entity_id: "two", data: { description: "never" } },
+    ];
+    const r = await sg(["batch", JSON.stringify(requests)], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^sg: .*requests\[1\]\.entity_id: expected .*got string "two"\n$/);
+    expect(own.requests().slice(before).filter((q) => q.method_name !== "info")).toEqual([]);
+    expect(await siteRows(own, "Shot", [["code", "is", "BATCH_NEVER"]], [])).toEqual([]);
+  });
+
+  it("applies nothing when the site refuses a request partway, and never sends the batch twice", async () => {
+    const calls = batchCalls();
+    const requests = [
+      { request_type: "create", entity_type: "Shot", data: { code: "BATCH_HALF", project } },
+      { request_type: "update", entity_type: "Shot", entity_id: 1, data: { description: "half applied" } },
+      { request_type: "update", entity_type: "Shot", entity_id: 999999, data: { description: "no such shot" } },
+    ];
+    const r = await sg(["batch", JSON.stringify(requests)], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^sg: .*999999/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(batchCalls()).toBe(calls + 1);
+    expect(await siteRows(own, "Shot", [["code", "is", "BATCH_HALF"]], [])).toEqual([]);
+    expect(await siteRows(own, "Shot", [["description", "is", "half applied"]], [])).toEqual([]);
+  });
+
+  it("surfaces a reply that cannot be matched to the requests with its hint, exit 1, sent once", async () => {
+    // A site in front of the emulator that answers every batch with one result, whatever it was asked.
+    let batches = 0;
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks);
+        if (/"method_name"\s*:\s*"batch"/.test(body.toString())) {
+          batches++;
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: [true] }));
+          return;
+        }
+        void fetch(own.url + (req.url ?? "/"), { method: req.method ?? "GET", headers: { "content-type": req.headers["content-type"] ?? "application/json" }, ...(body.length ? { body } : {}) }).then(async (answer) => {
+          res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await answer.arrayBuffer()));
+        });
+      });
+    });
+    await new Promise<void>((res) => proxy.listen(0, "127.0.0.1", res));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const requests = [
+        { request_type: "update", entity_type: "Shot", entity_id: 1, data: { description: "mismatched" } },
+        { request_type: "delete", entity_type: "Shot", entity_id: 5 },
+      ];
+      const r = await sg(["batch", JSON.stringify(requests)], { ...env, SG_SITE: url });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^sg: .*'batch' did not return one result per request in order \(2: /);
+      expect(r.stderr).toContain("\nhint: The write may have landed; check the site before retrying it.\n");
+      expect(batches).toBe(1);
+    } finally {
+      await new Promise((res) => proxy.close(res));
+    }
+  });
+
+  it("reads the requests from standard input (-) or a file (@path); an empty list sends nothing", async () => {
+    const fromStdin = await sg(["batch", "-", "--format", "jsonl"], env, undefined, JSON.stringify([{ request_type: "update", entity_type: "Shot", entity_id: 6, data: { description: "from stdin" } }]));
+    expect(fromStdin.code, fromStdin.stderr).toBe(0);
+    expect(JSON.parse(fromStdin.stdout)).toMatchObject({ type: "Shot", id: 6, description: "from stdin" });
+    expect(await siteRows(own, "Shot", [["id", "is", 6]], ["description"])).toEqual([{ type: "Shot", id: 6, description: "from stdin" }]);
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-batch-"));
+    try {
+      writeFileSync(join(dir, "requests.json"), JSON.stringify([{ request_type: "create", entity_type: "Shot", data: { code: "BATCH_FILE", project } }]));
+      const fromFile = await sg(["batch", `@${join(dir, "requests.json")}`, "--format", "jsonl"], env);
+      expect(fromFile.code, fromFile.stderr).toBe(0);
+      const id = (JSON.parse(fromFile.stdout) as { id: number }).id;
+      expect(await siteRows(own, "Shot", [["code", "is", "BATCH_FILE"]], [])).toEqual([{ type: "Shot", id }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const calls = batchCalls();
+    const empty = await sg(["batch", "[]"], env);
+    expect(empty.code).toBe(0);
+    expect(JSON.parse(empty.stdout)).toEqual([]);
+    expect(batchCalls()).toBe(calls);
+  });
+
+  it("has help, and a bad JSON argument is a usage error", async () => {
+    const help = await sg(["help", "batch"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: sg batch <requests-json\|-\|@file>\n/);
+    expect((await sg(["batch", "--help"])).stdout).toBe(help.stdout);
+    expect((await sg([])).stdout).toMatch(/\n {2}batch <requests-json\|-\|@file> +/);
+    const bad = await sg(["batch", "[{"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.split("\n")[0]).toMatch(/^sg: requests is not valid JSON: /);
   });
 });
 

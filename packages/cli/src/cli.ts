@@ -3,6 +3,7 @@ import { SgAuthError, scrubText, siteAuthKind } from "@sg/core";
 import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
 import { explainAuthFailure } from "./doctor.js";
+import { batchCommand } from "./commands/batch.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { emulatorCommand, emulatorUsage } from "./commands/emulator.js";
 import { downloadCommand, uploadCommand } from "./commands/files.js";
@@ -77,6 +78,8 @@ async function dispatch(ctx: CommandContext, options: RunCliOptions): Promise<nu
       return retireCommand(ctx, "delete");
     case "revive":
       return retireCommand(ctx, "revive");
+    case "batch":
+      return batchCommand(ctx);
     case "schema":
       return schemaCommand(ctx);
     case "upload":

@@ -6,7 +6,7 @@ import type { OutputFormat, RecordWriter, WriterOptions } from "./writer.js";
 
 export { cellText, toJson } from "./cell.js";
 export { csvField } from "./csv.js";
-export { OUTPUT_FORMATS, columnsOf } from "./writer.js";
+export { OUTPUT_FORMATS, columnsOf, columnsOfAll } from "./writer.js";
 export type { OutputFormat, OutputRecord, RecordWriter, WriterOptions } from "./writer.js";
 
 /** A writer for a format. */

@@ -32,3 +32,10 @@ export function columnsOf(options: WriterOptions, first: OutputRecord | undefine
   if (options.columns && options.columns.length) return [...options.columns];
   return first ? Object.keys(first) : [];
 }
+
+/** Every key of `records`, in the order they first appear: the columns of rows that do not all have the same fields. */
+export function columnsOfAll(records: readonly OutputRecord[]): string[] {
+  const columns = new Set<string>();
+  for (const record of records) for (const key of Object.keys(record)) columns.add(key);
+  return [...columns];
+}
