@@ -17,6 +17,19 @@ interface OptionSpec {
 export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly summary: string; readonly min: number; readonly max: number; readonly details?: readonly string[] }>> = {
   find: { usage: "find <Entity> [filters-json]", summary: "find records (one page, or every page with --all)", min: 1, max: 2 },
   count: { usage: "count <Entity> [filters-json]", summary: "count records matching the filters", min: 1, max: 2 },
+  summarize: {
+    usage: "summarize <Entity> <summaries> [filters-json]",
+    summary: "summaries (count, sum, latest, …) of matching records, optionally grouped",
+    min: 2,
+    max: 3,
+    details: [
+      "Summaries: field:type[,field:type…] such as id:count,created_at:latest, or JSON such as",
+      '  [{"field": "id", "type": "count"}]. Types: record_count, count, sum, maximum, minimum, average, earliest,',
+      "  latest, percentage, status_percentage, status_list, checked, unchecked.",
+      "Without --grouping: one record of the summaries. With it: a row of the totals (group []), then every group",
+      "depth first, its group the path of group names (outermost first), group_value its value.",
+    ],
+  },
   create: { usage: "create <Entity> <data-json>", summary: "create a record", min: 2, max: 2 },
   update: { usage: "update <Entity> <id> <data-json>", summary: "update a record", min: 3, max: 3 },
   delete: { usage: "delete <Entity> <id>", summary: "retire a record", min: 2, max: 2 },
@@ -47,7 +60,7 @@ export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonl
   help: { usage: "help [command]", summary: "show help", min: 0, max: 1 },
 };
 
-const CONNECTED = ["find", "count", "create", "update", "delete", "revive", "batch", "schema", "upload", "download", "whoami", "doctor", "typegen", "login", "logout"];
+const CONNECTED = ["find", "count", "summarize", "create", "update", "delete", "revive", "batch", "schema", "upload", "download", "whoami", "doctor", "typegen", "login", "logout"];
 
 /** Every option. Global options (no `commands`) are accepted by every command. */
 export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -70,7 +83,8 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   page: { type: "string", value: "N", commands: ["find"], help: "return page N of --limit records" },
   all: { type: "boolean", commands: ["find"], help: "stream every page" },
   concurrency: { type: "string", value: "N", commands: ["find"], help: "pages fetched in parallel with --all (default 4)" },
-  "filter-operator": { type: "string", value: "all|any", commands: ["find", "count"], help: "combine top-level filters with and (all) or or (any)" },
+  "filter-operator": { type: "string", value: "all|any", commands: ["find", "count", "summarize"], help: "combine top-level filters with and (all) or or (any)" },
+  grouping: { type: "string", value: "field:type,…|json", commands: ["summarize"], help: "group levels, outermost first: field:type[:asc|desc],… or JSON [{field, type, direction}]" },
   retired: { type: "boolean", commands: ["find"], help: "return only retired records" },
   field: { type: "string", value: "name", commands: ["upload"], help: "field to upload to (image = thumbnail)" },
   "display-name": { type: "string", value: "name", commands: ["upload"], help: "display name of the attachment" },

@@ -299,18 +299,25 @@ async function siteRows(h: EmulatorHandle, type: string, filters: unknown, field
   }
 }
 
+/** A demo site of a describe block's own, started before its tests (handed to `use` with its script env) and closed after them. */
+function useDemoSite(use: (handle: EmulatorHandle, env: Record<string, string>) => void): void {
+  let handle: EmulatorHandle | undefined;
+  beforeAll(async () => {
+    const h = await startEmulator({});
+    handle = h;
+    use(h, { SG_SITE: h.url, SG_SCRIPT_NAME: h.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: h.card.scripts[0]?.key ?? "" });
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+}
+
 describe("sg batch", () => {
   let own: EmulatorHandle;
   let env: Record<string, string> = {};
   const project = { type: "Project", id: 1 };
   const batchCalls = (): number => own.requests().filter((r) => r.method_name === "batch").length;
-  beforeAll(async () => {
-    own = await startEmulator({});
-    env = { SG_SITE: own.url, SG_SCRIPT_NAME: own.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: own.card.scripts[0]?.key ?? "" };
-  });
-  afterAll(async () => {
-    await own?.close();
-  });
+  useDemoSite((h, e) => ((own = h), (env = e)));
 
   it("creates, updates and deletes in one go, one row per request in order", async () => {
     const requests = [
@@ -440,6 +447,72 @@ describe("sg batch", () => {
     const bad = await sg(["batch", "[{"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr.split("\n")[0]).toMatch(/^sg: requests is not valid JSON: /);
+  });
+});
+
+describe("sg summarize", () => {
+  let own: EmulatorHandle;
+  let env: Record<string, string> = {};
+  // The demo site: SQ010 holds shots in wtg, ip, fin; SQ020 in rdy, ip, hld.
+  useDemoSite((h, e) => ((own = h), (env = e)));
+
+  it("without grouping: the summaries as one record, from the short form or JSON, with filters", async () => {
+    const short = await sg(["summarize", "Shot", "id:count, created_at:latest"], env);
+    expect(short.code, short.stderr).toBe(0);
+    const summaries = JSON.parse(short.stdout) as Record<string, unknown>;
+    expect(Object.keys(summaries)).toEqual(["id", "created_at"]);
+    expect(summaries["id"]).toBe(6);
+    expect(summaries["created_at"]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    const json = await sg(["summarize", "Shot", '[{"field": "id", "type": "count"}]', '[["sg_status_list", "is", "ip"]]'], env);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ id: 2 });
+    const any = await sg(["summarize", "Shot", "id:count", '[["sg_status_list", "is", "ip"], ["sg_status_list", "is", "fin"]]', "--filter-operator", "any", "--format", "csv"], env);
+    expect(any.code, any.stderr).toBe(0);
+    expect(any.stdout).toBe("id\r\n3\r\n");
+  });
+
+  it("with grouping: the totals, then every group depth first with its path, in json and csv", async () => {
+    const grouping = '[{"field": "sg_sequence", "type": "exact"}, {"field": "sg_status_list", "type": "exact", "direction": "desc"}]';
+    const json = await sg(["summarize", "Shot", "id:count", "--grouping", grouping], env);
+    expect(json.code, json.stderr).toBe(0);
+    const rows = JSON.parse(json.stdout) as { group: string[]; group_value: unknown; id: number }[];
+    expect(rows[0]).toEqual({ group: [], group_value: null, id: 6 });
+    expect(rows.map((r) => r.group.join("/"))).toEqual(["", "SQ010", "SQ010/wtg", "SQ010/ip", "SQ010/fin", "SQ020", "SQ020/rdy", "SQ020/ip", "SQ020/hld"]);
+    expect(rows[1]).toEqual({ group: ["SQ010"], group_value: { type: "Sequence", id: 1, name: "SQ010" }, id: 3 });
+    expect(rows[2]).toEqual({ group: ["SQ010", "wtg"], group_value: "wtg", id: 1 });
+    // The short form of --grouping is field:type[:direction].
+    const csv = await sg(["summarize", "Shot", "id:count", '[["sg_status_list", "is_not", "hld"]]', "--grouping", "sg_sequence:exact,sg_status_list:exact:desc", "--format", "csv"], env);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.split("\r\n")).toEqual(["group,group_value,id", ",,5", "SQ010,Sequence:1,3", "SQ010;wtg,wtg,1", "SQ010;ip,ip,1", "SQ010;fin,fin,1", "SQ020,Sequence:2,2", "SQ020;rdy,rdy,1", "SQ020;ip,ip,1", ""]);
+  });
+
+  it("refuses bad summaries or grouping before sending, exit 2", async () => {
+    const before = own.requests().length;
+    const cases: [string[], RegExp][] = [
+      [["Shot", '[{"field": "id"'], /^sg: summaries is not valid JSON: /],
+      [["Shot", "id"], /^sg: summaries: 'id' is not field:type/],
+      [["Shot", "id:count:asc"], /^sg: summaries: 'id:count:asc' is not field:type/],
+      [["Shot", "id:frob"], /^sg: .*summaryFields\[0\]\.type: expected .*got string "frob"/],
+      [["Shot", "[]"], /^sg: .*summaryFields: expected a non-empty array/],
+      [["Shot", "id:count", "--grouping", "[{"], /^sg: grouping is not valid JSON: /],
+      [["Shot", "id:count", "--grouping", "sg_status_list:exact:sideways"], /^sg: .*grouping\[0\]\.direction: expected /],
+    ];
+    for (const [args, message] of cases) {
+      const r = await sg(["summarize", ...args], env);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr, args.join(" ")).toMatch(message);
+    }
+    expect(own.requests().slice(before).filter((q) => q.method_name === "summarize")).toEqual([]);
+  });
+
+  it("has help", async () => {
+    const help = await sg(["help", "summarize"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: sg summarize <Entity> <summaries> \[filters-json\]\n/);
+    expect(help.stdout).toMatch(/\n {2}--grouping <[^>]+> +/);
+    expect(help.stdout).toMatch(/\n {2}--filter-operator <all\|any> +/);
+    expect((await sg(["summarize", "--help"])).stdout).toBe(help.stdout);
   });
 });
 

@@ -7,9 +7,10 @@ import { batchCommand } from "./commands/batch.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { emulatorCommand, emulatorUsage } from "./commands/emulator.js";
 import { downloadCommand, uploadCommand } from "./commands/files.js";
-import { countCommand, findCommand } from "./commands/find.js";
+import { findCommand } from "./commands/find.js";
 import { browserLoginAdvice, loginCommand, logoutCommand } from "./commands/login.js";
 import { schemaCommand } from "./commands/schema.js";
+import { countCommand, summarizeCommand } from "./commands/summarize.js";
 import { typegenCommand } from "./commands/typegen.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { createCommand, retireCommand, updateCommand } from "./commands/write.js";
@@ -80,6 +81,8 @@ async function dispatch(ctx: CommandContext, options: RunCliOptions): Promise<nu
       return retireCommand(ctx, "revive");
     case "batch":
       return batchCommand(ctx);
+    case "summarize":
+      return summarizeCommand(ctx);
     case "schema":
       return schemaCommand(ctx);
     case "upload":

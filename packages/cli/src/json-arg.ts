@@ -102,3 +102,28 @@ export function listArg(option: string, text: string | undefined): string[] | un
   if (!parts.length) throw new UsageError(`--${option} expects a comma-separated list of field names, got '${text}'`, option === "order" ? "Example: --order=-created_at,code ('-' for descending)" : `Example: --${option} code,sg_status_list`);
   return parts;
 }
+
+/**
+ * A list of small objects given as JSON (inline, `-` or `@path`), or in the short form `a:b,c:d`: each item is
+ * the values of `keys` in order, separated by `:`, the first `required` of them needed. Only the shape of the
+ * short form is checked here; what the values may be is left to `@sg/entities`.
+ *
+ * @param text - the argument as given.
+ * @param what - its name in messages (`summaries`, `grouping`).
+ * @param keys - the keys of an item, e.g. `["field", "type", "direction"]`.
+ * @param required - how many of `keys` an item must give.
+ * @param io - standard input and the working directory.
+ */
+export async function shortListArg(text: string, what: string, keys: readonly string[], required: number, io: Pick<CliIo, "stdin" | "cwd">): Promise<unknown> {
+  if (/^\s*[[{]/.test(text) || text === "-" || text.startsWith("@")) return readJsonArg(text, what, "any", io);
+  const form = keys.slice(0, required).join(":") + keys.slice(required).map((k) => `[:${k}]`).join("");
+  const items = text.split(",").map((item) => item.trim());
+  if (items.every((item) => item === "")) throw new UsageError(`${what} is empty`, `Example: ${EXAMPLES[what] ?? form}`);
+  return items.map((item) => {
+    const values = item.split(":").map((v) => v.trim());
+    if (values.length < required || values.length > keys.length || values.some((v) => v === "")) {
+      throw new UsageError(`${what}: '${item}' is not ${form}`, `Example: ${EXAMPLES[what] ?? form}`);
+    }
+    return Object.fromEntries(values.map((v, i) => [keys[i], v]));
+  });
+}

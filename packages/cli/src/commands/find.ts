@@ -4,6 +4,7 @@ import type { CommandContext } from "../command-context.js";
 import { readFilterArgs } from "../filter-args.js";
 import { listArg } from "../json-arg.js";
 import { createProgress } from "../progress.js";
+import { recordCount } from "./summarize.js";
 import type { OutputRecord } from "../format/index.js";
 
 /** Default number of records without `--all` or `--limit`. */
@@ -40,7 +41,8 @@ async function readPageOf(find: (options: { limit: number; page: number }) => Pr
 export async function findCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals } = ctx.args;
   const [entityType = "", filtersText] = positionals;
-  const { filters, options: filterOptions } = await readFilterArgs(ctx, filtersText);
+  const filterArgs = await readFilterArgs(ctx, filtersText);
+  const { filters, options: filterOptions } = filterArgs;
   const fields = listArg("fields", values["fields"] as string | undefined) ?? [];
   const order = listArg("order", values["order"] as string | undefined);
   const all = values["all"] === true;
@@ -72,10 +74,8 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   const rowsOnTerminal = ctx.io.stdout.isTTY === true && ctx.format !== "table";
   const progress = createProgress({ stream: ctx.io.stderr, ...(rowsOnTerminal ? { enabled: false } : {}) });
   if (progress.active) {
-    api
-      .summarize(entityType, filters, [{ field: "id", type: "record_count" }], filterOptions)
-      .then((result) => {
-        const total = Number((result as { summaries?: Record<string, unknown> }).summaries?.["id"]);
+    recordCount(api, entityType, filterArgs)
+      .then((total) => {
         if (Number.isFinite(total)) progress.total(limit ? Math.min(limit, total) : total);
       })
       .catch(() => undefined);
@@ -88,23 +88,6 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   } finally {
     progress.done();
   }
-  await writer.end();
-  return 0;
-}
-
-/** `sg count <Entity> [filters-json]`. */
-export async function countCommand(ctx: CommandContext): Promise<number> {
-  const [entityType = "", filtersText] = ctx.args.positionals;
-  const { filters, options } = await readFilterArgs(ctx, filtersText);
-  const { api } = await ctx.connect();
-  const result = await api.summarize(entityType, filters, [{ field: "id", type: "record_count" }], options);
-  const count = Number((result as { summaries?: Record<string, unknown> }).summaries?.["id"] ?? 0);
-  if (ctx.format === "table") {
-    ctx.io.stdout.write(`${count}\n`);
-    return 0;
-  }
-  const writer = ctx.writer({ single: true, columns: ["entity_type", "count"] });
-  await writer.row({ entity_type: entityType, count });
   await writer.end();
   return 0;
 }
