@@ -1,10 +1,10 @@
 import { SgValidationError, describeValue } from "@sg/core";
 import type { Credentials } from "@sg/core";
+import { LIBRARY_NAME as PREFIX } from "./user-agent.js";
 
 /** The auth params object of the api3 protocol (`params[0]`), as sent on the wire. */
 export type AuthParams = Record<string, string | number | boolean>;
 
-const PREFIX = "@sg/transport";
 
 function requireString(value: unknown, path: string[], secret: boolean): string {
   if (typeof value !== "string" || value === "") {

@@ -2,6 +2,7 @@ import { SgValidationError } from "@sg/core";
 import type { Credentials } from "@sg/core";
 import { authParams } from "./auth-params.js";
 import type { AuthParams } from "./auth-params.js";
+import { LIBRARY_NAME as PREFIX } from "./user-agent.js";
 
 /** The api3 request envelope. */
 export interface RpcEnvelope {
@@ -43,7 +44,7 @@ export function buildEnvelope(method: string, payload: unknown, credentials: Cre
 /** Throw {@link SgValidationError} unless `method` looks like an RPC method name. */
 export function checkMethodName(method: unknown): asserts method is string {
   if (typeof method !== "string" || !METHOD_NAME.test(method)) {
-    throw new SgValidationError("@sg/transport", { path: ["method"], expected: "an RPC method name such as 'read'", received: typeof method === "string" ? JSON.stringify(method.slice(0, 40)) : typeof method });
+    throw new SgValidationError(PREFIX, { path: ["method"], expected: "an RPC method name such as 'read'", received: typeof method === "string" ? JSON.stringify(method.slice(0, 40)) : typeof method });
   }
 }
 
@@ -55,7 +56,7 @@ export function envelopeWithAuth(method: string, payload: unknown, auth: AuthPar
   const params: unknown[] = [];
   if (method !== "info") {
     if (!auth) {
-      throw new SgValidationError("@sg/transport", {
+      throw new SgValidationError(PREFIX, {
         path: ["credentials"],
         expected: `credentials for '${method}' (only 'info' is sent without them)`,
         received: "none",
@@ -79,7 +80,7 @@ export function envelopeJson(envelope: RpcEnvelope): string {
   try {
     return JSON.stringify(envelope);
   } catch (error) {
-    throw new SgValidationError("@sg/transport", {
+    throw new SgValidationError(PREFIX, {
       path: ["payload"],
       expected: "a JSON-serialisable payload",
       received: `a value JSON.stringify refused (${error instanceof Error ? error.message.split("\n")[0] : "unknown"})`,

@@ -7,7 +7,7 @@ import {
   SgTwoFactorRequiredError,
   scrubText,
 } from "@sg/core";
-import type { SgError } from "@sg/core";
+import type { FaultDetails, SgError } from "@sg/core";
 
 /** Context needed to build a secret-free error. */
 export interface ErrorContext {
@@ -21,49 +21,48 @@ export interface ErrorContext {
 export const MAINTENANCE_MESSAGE =
   "Flow Production Tracking is currently down for maintenance or too busy to reply. Please try again later.";
 
-/** Hints per fault code. */
-export const FAULT_HINTS: Readonly<Record<number, string>> = Object.freeze({
-  102: "Check the credentials: script name and application key, login and password, or whether the session token has expired.",
-  106: "This account needs a two-factor code: pass the current one-time code as authToken with the user credentials.",
-  108: "This site uses SSO (SAML): log in through the browser and use a session token, or use a script key.",
-  110: "This Autodesk Identity site accepts a legacy login only once the account has a passphrase (set it in Account Settings → Legacy Login and Personal Access Token, with a PAT bound); otherwise use a script key or a session token from a browser login.",
-});
-
 /** Whether a decoded body is a fault envelope (`{exception: <truthy>, …}`). */
 export function isFault(body: unknown): body is Record<string, unknown> {
   return typeof body === "object" && body !== null && !Array.isArray(body) && Boolean((body as Record<string, unknown>)["exception"]);
 }
 
+/** How a fault is raised: its error class, the message when the site sent none (the Python client's), and a hint. */
+type FaultEntry = readonly [ErrorClass: new (message: string, options: FaultDetails) => SgError, fallback: string, hint?: string];
+
+/** The faults with their own error class and hint (rpc-protocol.md §1.6); any other code is an {@link SgFault}. */
+const FAULTS: Readonly<Record<number, FaultEntry>> = {
+  102: [
+    SgAuthError,
+    "Unknown Authentication Error",
+    "Check the credentials: script name and application key, login and password, or whether the session token has expired.",
+  ],
+  106: [
+    SgTwoFactorRequiredError,
+    "Unknown 2FA Authentication Error",
+    "This account needs a two-factor code: pass the current one-time code as authToken with the user credentials.",
+  ],
+  108: [
+    SgSsoSiteError,
+    "Authentication using username/password is not allowed for an SSO-enabled Flow Production Tracking site",
+    "This site uses SSO (SAML): log in through the browser and use a session token, or use a script key.",
+  ],
+  110: [
+    SgIdentitySiteError,
+    "Authentication using username/password is not allowed for an Autodesk Identity enabled Flow Production Tracking site",
+    "This Autodesk Identity site accepts a legacy login only once the account has a passphrase (set it in Account Settings → Legacy Login and Personal Access Token, with a PAT bound); otherwise use a script key or a session token from a browser login.",
+  ],
+};
+
+const OTHER_FAULT: FaultEntry = [SgFault, "Unknown Error"];
+
 /** Map a fault envelope to the typed error (rpc-protocol.md §1.6): 102, 106, 108, 110, or {@link SgFault}. */
 export function faultToError(body: Record<string, unknown>, context: ErrorContext): SgError {
   const rawCode = body["error_code"];
   const errorCode = typeof rawCode === "number" ? rawCode : typeof rawCode === "string" && /^\d+$/.test(rawCode) ? Number(rawCode) : undefined;
+  const [ErrorClass, fallback, hint] = (errorCode !== undefined && FAULTS[errorCode]) || OTHER_FAULT;
   const rawMessage = body["message"];
-  const hasMessage = typeof rawMessage === "string" && rawMessage !== "";
-  const options = { method: context.method, secrets: context.secrets, errorCode, ...(errorCode !== undefined && FAULT_HINTS[errorCode] ? { hint: FAULT_HINTS[errorCode] } : {}) };
-  const message = (fallback: string): string => (hasMessage ? (rawMessage as string) : fallback);
-  switch (errorCode) {
-    case 102: {
-      const m = message("Unknown Authentication Error");
-      return new SgAuthError(m, { ...options, serverMessage: m });
-    }
-    case 106: {
-      const m = message("Unknown 2FA Authentication Error");
-      return new SgTwoFactorRequiredError(m, { ...options, serverMessage: m });
-    }
-    case 108: {
-      const m = message("Authentication using username/password is not allowed for an SSO-enabled Flow Production Tracking site");
-      return new SgSsoSiteError(m, { ...options, serverMessage: m });
-    }
-    case 110: {
-      const m = message("Authentication using username/password is not allowed for an Autodesk Identity enabled Flow Production Tracking site");
-      return new SgIdentitySiteError(m, { ...options, serverMessage: m });
-    }
-    default: {
-      const m = message("Unknown Error");
-      return new SgFault(m, { ...options, serverMessage: m });
-    }
-  }
+  const message = typeof rawMessage === "string" && rawMessage !== "" ? rawMessage : fallback;
+  return new ErrorClass(message, { method: context.method, secrets: context.secrets, errorCode, hint, serverMessage: message });
 }
 
 /** How many characters of a body an error keeps. */
@@ -126,6 +125,6 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
     retryAfterMs: input.retryAfterMs,
     method: input.method,
     secrets: input.secrets,
-    ...(hint ? { hint } : {}),
+    hint,
   });
 }

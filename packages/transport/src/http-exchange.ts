@@ -12,10 +12,10 @@ import { parseRetryAfter } from "./retry-after.js";
 import type { TransportShared } from "./rpc-calls.js";
 import { bodyText } from "./rpc-response.js";
 import { callSecrets } from "./secrets.js";
+import { LIBRARY_NAME as PREFIX } from "./user-agent.js";
 
 export { createHttpExchanger } from "./http-fetcher.js";
 
-const PREFIX = "@sg/transport";
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /** Headers that carry credentials; dropped whenever a request leaves the site's origin. */
 const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization", "cookie", "proxy-authorization"]);

@@ -3,6 +3,7 @@ import type { TransportStrategy } from "@sg/core";
 import { OPTION_NAMES, resolveOptions } from "./options.js";
 import type { JsonRpcCallTransportOptions, TransferOptionName } from "./options.js";
 import { buildJsonRpcTransport } from "./rpc-calls.js";
+import { LIBRARY_NAME as PREFIX } from "./user-agent.js";
 
 /** The name the calls-only transport reports (core names it when an upload or download needs `http()`). */
 export const CALL_TRANSPORT_NAME = "@sg/transport (api3 json, calls only)";
@@ -26,7 +27,7 @@ export function jsonRpcCallTransport(options?: JsonRpcCallTransportOptions): Tra
   if (options !== null && typeof options === "object") {
     for (const key of TRANSFER_OPTIONS) {
       if (key in options) {
-        throw new SgValidationError("@sg/transport", {
+        throw new SgValidationError(PREFIX, {
           path: [key],
           expected: "no transfer options: jsonRpcCallTransport() makes no uploads or downloads (use jsonRpcTransport() for those)",
           received: `the option '${key}'`,

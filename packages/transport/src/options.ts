@@ -6,8 +6,8 @@ import { HEADER_VALUE } from "./headers.js";
 import { DEFAULT_RETRY_BUDGET } from "./retry-budget.js";
 import { DEFAULT_RETRY_POLICY } from "./retry-policy.js";
 import type { JitterMode, RetryPolicy } from "./retry-policy.js";
+import { LIBRARY_NAME as PREFIX } from "./user-agent.js";
 
-const PREFIX = "@sg/transport";
 
 /** Retry options of {@link JsonRpcTransportOptions}. */
 export interface RetryOptions {

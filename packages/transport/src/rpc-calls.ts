@@ -13,9 +13,8 @@ import { UNLIMITED_RETRY_BUDGET, createRetryBudget } from "./retry-budget.js";
 import type { RetryBudget } from "./retry-budget.js";
 import { decodeRpcResponse } from "./rpc-response.js";
 import { callSecrets } from "./secrets.js";
-import { userAgent } from "./user-agent.js";
+import { LIBRARY_NAME as PREFIX, userAgent } from "./user-agent.js";
 
-const PREFIX = "@sg/transport";
 
 /** What the RPC call path shares with an `http()` built on top of it. */
 export interface TransportShared {

@@ -1,6 +1,6 @@
 import { PACKAGE_VERSION } from "./version.js";
 
-/** The package name used in the user-agent. */
+/** The package name, used in the user-agent and as the prefix of every message this package writes. */
 export const LIBRARY_NAME = "@sg/transport";
 
 /** This package's version (written into src/version.ts from package.json by the build). */
