@@ -11,7 +11,7 @@
  */
 import { SgProtocolError, abortErrorFrom, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
-import { CALL_OPTION_KEYS, PREFIX, checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
+import { CALL_OPTION_KEYS, PREFIX, checkBoolean, checkEntityType, checkFieldPath, checkInt, checkObject, checkOneOf, checkOptions, fail, isPlainObject, optionOr, type Path } from "./validate.js";
 
 /** Field `data_type`s per entity type, as a generator (or a person) can write them down at build time. */
 export type FieldTypeMap = { readonly [entityType: string]: { readonly [field: string]: string } };
@@ -168,30 +168,11 @@ export function createContext(client: Client, rawOptions: unknown): Context {
   if (!isClient(client)) fail(["client"], "a Client from createClient() of @sg/core", client);
   const state = stateOf(client);
   const options = rawOptions === undefined ? {} : checkObject(rawOptions, ["options"], "an options object");
-  const dates = options["dates"] === undefined ? "date" : checkOneOf(options["dates"], ["date", "string"] as const, ["options", "dates"]);
-  const trim = options["trimEntities"] === undefined ? true : checkBoolean(options["trimEntities"], ["options", "trimEntities"]);
-  const declared = new Map<string, ReadonlyMap<string, string>>();
-  if (options["fieldTypes"] !== undefined) {
-    const map = checkObject(options["fieldTypes"], ["options", "fieldTypes"], "an object { EntityType: { field: data_type } }");
-    for (const [type, fields] of Object.entries(map)) {
-      checkEntityType(type, ["options", "fieldTypes", type]);
-      const f = checkObject(fields, ["options", "fieldTypes", type], "an object { field: data_type }");
-      const m = new Map<string, string>();
-      for (const [name, dt] of Object.entries(f)) {
-        checkFieldPath(name, ["options", "fieldTypes", type, name]);
-        if (typeof dt !== "string") fail(["options", "fieldTypes", type, name], "a data_type string such as 'date_time'", dt);
-        m.set(name, dt);
-      }
-      declared.set(type, m);
-    }
-  }
-  let pageSizeOverride: number | undefined;
-  if (options["pageSize"] !== undefined) {
-    const p = options["pageSize"];
-    if (typeof p !== "number" || !Number.isSafeInteger(p) || p < 1) fail(["options", "pageSize"], "a whole number ≥ 1", p);
-    pageSizeOverride = p;
-  }
-  const defaults = (options["defaults"] === undefined ? {} : checkObject(options["defaults"], ["options", "defaults"], "call options {signal, timeoutMs, …}")) as CallOptions;
+  const dates = optionOr(options, "dates", "date", (value, path) => checkOneOf(value, ["date", "string"] as const, path));
+  const trim = optionOr(options, "trimEntities", true, checkBoolean);
+  const declared = optionOr(options, "fieldTypes", new Map(), checkFieldTypes);
+  const pageSizeOverride = optionOr<number | undefined>(options, "pageSize", undefined, (value, path) => checkInt(value, path, 1));
+  const defaults: CallOptions = optionOr(options, "defaults", {}, (value, path) => checkObject(value, path, "call options {signal, timeoutMs, …}"));
   // As in core's createClient: a default "read" would make every create and update retryable after it may have landed.
   if (defaults.kind !== undefined && defaults.kind !== "write") fail(["options", "defaults", "kind"], "'write' or nothing (set 'read' per call)", defaults.kind);
 
@@ -250,6 +231,24 @@ export function createContext(client: Client, rawOptions: unknown): Context {
     },
   };
   return ctx;
+}
+
+/** The `fieldTypes` option, `{ EntityType: { field: data_type } }`, as a map of maps. */
+function checkFieldTypes(value: unknown, path: Path): Map<string, ReadonlyMap<string, string>> {
+  const declared = new Map<string, ReadonlyMap<string, string>>();
+  for (const [type, fields] of Object.entries(checkObject(value, path, "an object { EntityType: { field: data_type } }"))) {
+    const typePath = [...path, type];
+    checkEntityType(type, typePath);
+    const dataTypes = new Map<string, string>();
+    for (const [name, dataType] of Object.entries(checkObject(fields, typePath, "an object { field: data_type }"))) {
+      const fieldPath = [...typePath, name];
+      checkFieldPath(name, fieldPath);
+      if (typeof dataType !== "string") fail(fieldPath, "a data_type string such as 'date_time'", dataType);
+      dataTypes.set(name, dataType);
+    }
+    declared.set(type, dataTypes);
+  }
+  return declared;
 }
 
 function stripKind(options: CallOptions | undefined): CallOptions | undefined {

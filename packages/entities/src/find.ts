@@ -10,7 +10,7 @@ import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters
 import { pagingSetupFor, readPages, readSinglePage, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
 import type { EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
-import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail, isEntityTypeName, isFieldPath } from "./validate.js";
+import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail, isEntityTypeName, isFieldPath, optionOr, type Path } from "./validate.js";
 
 /** Sort direction. */
 export type SortDirection = "asc" | "desc";
@@ -120,14 +120,14 @@ export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fi
   const options = checkOptions(rawOptions, ["options"], single ? FIND_ONE_OPTIONS : FIND_OPTIONS);
   const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"]);
   const returnFields = fields === undefined || fields === null ? [] : checkFieldList(fields, ["fields"]);
-  const limit = single ? 1 : options["limit"] === undefined ? 0 : checkInt(options["limit"], ["options", "limit"], 0, "a whole number ≥ 0 (0 = no limit)");
-  const page = single || options["page"] === undefined ? 0 : checkInt(options["page"], ["options", "page"], 0, "a whole number ≥ 0 (0 = all pages)");
-  const concurrency = single || options["concurrency"] === undefined ? 1 : checkInt(options["concurrency"], ["options", "concurrency"], 1, "a whole number ≥ 1");
+  const limit = single ? 1 : optionOr(options, "limit", 0, (value, path) => checkInt(value, path, 0, "a whole number ≥ 0 (0 = no limit)"));
+  const page = single ? 0 : optionOr(options, "page", 0, (value, path) => checkInt(value, path, 0, "a whole number ≥ 0 (0 = all pages)"));
+  const concurrency = single ? 1 : optionOr(options, "concurrency", 1, (value, path) => checkInt(value, path, 1));
   if (concurrency > 64) fail(["options", "concurrency"], "at most 64 pages in flight", concurrency);
-  const retiredOnly = options["retiredOnly"] === undefined ? false : checkBoolean(options["retiredOnly"], ["options", "retiredOnly"]);
-  const includeArchived = options["includeArchivedProjects"] === undefined ? true : checkBoolean(options["includeArchivedProjects"], ["options", "includeArchivedProjects"]);
-  const sorts = options["order"] === undefined ? [] : checkOrder(options["order"]);
-  const presets = options["additionalFilterPresets"] === undefined ? [] : checkPresets(options["additionalFilterPresets"]);
+  const retiredOnly = optionOr(options, "retiredOnly", false, checkBoolean);
+  const includeArchived = optionOr(options, "includeArchivedProjects", true, checkBoolean);
+  const sorts = optionOr(options, "order", [], checkOrder);
+  const presets = optionOr(options, "additionalFilterPresets", [], checkPresets);
   const call = callOptions(ctx, options);
   const build = (info: SiteInfo): PagingPlan => {
     if (presets.length > 0) ctx.requireVersionOf(info, "additionalFilterPresets", [7, 0, 0]);
@@ -148,32 +148,32 @@ export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fi
   return known ? build(known) : ctx.info(call).then(build);
 }
 
-function checkOrder(value: unknown): { field_name: string; direction: "asc" | "desc" }[] {
-  if (!Array.isArray(value)) fail(["options", "order"], "an array of sort keys such as ['code', '-created_at'] or [{ field_name: 'code', direction: 'asc' }]", value);
+function checkOrder(value: unknown, path: Path): { field_name: string; direction: "asc" | "desc" }[] {
+  if (!Array.isArray(value)) fail(path, "an array of sort keys such as ['code', '-created_at'] or [{ field_name: 'code', direction: 'asc' }]", value);
   return value.map((item, i) => {
-    const path = ["options", "order", i];
+    const itemPath = [...path, i];
     if (typeof item === "string") {
       const desc = item.startsWith("-");
-      return { field_name: checkFieldPath(desc ? item.slice(1) : item, path), direction: desc ? "desc" : "asc" };
+      return { field_name: checkFieldPath(desc ? item.slice(1) : item, itemPath), direction: desc ? "desc" : "asc" };
     }
-    const o = checkObject(item, path, "a sort key: 'field', '-field' or { field_name, direction }");
+    const o = checkObject(item, itemPath, "a sort key: 'field', '-field' or { field_name, direction }");
     const name = o["field_name"] ?? o["column"];
-    if (name === undefined) fail([...path, "field_name"], "the field to sort by", undefined);
-    const field = checkFieldPath(name, [...path, o["field_name"] !== undefined ? "field_name" : "column"]);
+    if (name === undefined) fail([...itemPath, "field_name"], "the field to sort by", undefined);
+    const field = checkFieldPath(name, [...itemPath, o["field_name"] !== undefined ? "field_name" : "column"]);
     const direction = o["direction"] ?? "asc";
-    if (direction !== "asc" && direction !== "desc") fail([...path, "direction"], "'asc' or 'desc'", direction);
+    if (direction !== "asc" && direction !== "desc") fail([...itemPath, "direction"], "'asc' or 'desc'", direction);
     for (const key of Object.keys(o)) {
-      if (key !== "field_name" && key !== "column" && key !== "direction") fail([...path, key], "only field_name (or column) and direction", key);
+      if (key !== "field_name" && key !== "column" && key !== "direction") fail([...itemPath, key], "only field_name (or column) and direction", key);
     }
     return { field_name: field, direction };
   });
 }
 
-function checkPresets(value: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(value)) fail(["options", "additionalFilterPresets"], "an array of presets such as [{ preset_name: 'LATEST', latest_by: 'ENTITIES_CREATED_AT' }]", value);
+function checkPresets(value: unknown, path: Path): Record<string, unknown>[] {
+  if (!Array.isArray(value)) fail(path, "an array of presets such as [{ preset_name: 'LATEST', latest_by: 'ENTITIES_CREATED_AT' }]", value);
   return value.map((item, i) => {
-    const o = checkObject(item, ["options", "additionalFilterPresets", i], "a preset object { preset_name, … }");
-    checkString(o["preset_name"], ["options", "additionalFilterPresets", i, "preset_name"], "a preset name such as 'LATEST'");
+    const o = checkObject(item, [...path, i], "a preset object { preset_name, … }");
+    checkString(o["preset_name"], [...path, i, "preset_name"], "a preset name such as 'LATEST'");
     return { ...o };
   });
 }

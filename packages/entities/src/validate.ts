@@ -14,7 +14,7 @@ export type Path = readonly (string | number)[];
 
 /** Throw an `SgValidationError` for `path`. */
 export function fail(path: Path, expected: string, received: unknown, hint?: string): never {
-  throw new SgValidationError(PREFIX, { path, expected, received: describeValue(received), ...(hint ? { hint } : {}) });
+  throw new SgValidationError(PREFIX, { path, expected, received: describeValue(received), hint });
 }
 
 const ENTITY_TYPE = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -81,6 +81,11 @@ export function checkInt(value: unknown, path: Path, min = 0, what = `a whole nu
 export function checkString(value: unknown, path: Path, what = "a non-empty string"): string {
   if (typeof value !== "string" || value === "") fail(path, what, value);
   return value;
+}
+
+/** `options[name]` as `check` returns it (given the value and its path `options.<name>`), or `fallback` when it is not given. */
+export function optionOr<T>(options: Readonly<Record<string, unknown>>, name: string, fallback: T, check: (value: unknown, path: Path) => T): T {
+  return options[name] === undefined ? fallback : check(options[name], ["options", name]);
 }
 
 /** A boolean. */

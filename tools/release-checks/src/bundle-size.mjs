@@ -51,7 +51,8 @@ export const COMBINATIONS = [
     // Then by 27 B: core checks a call's `signal` and `kind` too (a non-AbortSignal was a TypeError, a misspelt
     // kind silently a write), in one table with its other call-option checks.
     // Lowered by 104 B (the row shrank 102 B): faults are one table (class, fallback, hint) in transport, not a switch; one message prefix constant.
-    ratchet: 27 * KB + 64,
+    // Lowered by 80 B (the row shrank 86 B): entities reads each find and context option with one optionOr() helper, not a ternary per option.
+    ratchet: 27 * KB - 16,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -80,7 +81,8 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 12 B: core checks a call's `signal` and `kind` too (a non-AbortSignal was a TypeError, a misspelt
     // kind silently a write), in one table with its other call-option checks.
     // Lowered by 88 B (the row shrank 83 B): faults are one table (class, fallback, hint) in transport, not a switch; one message prefix constant.
-    ratchet: 21 * KB + 728,
+    // Lowered by 88 B (the row shrank 92 B): entities reads each find and context option with one optionOr() helper, not a ternary per option.
+    ratchet: 21 * KB + 640,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -113,7 +115,8 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 23 B: core checks a call's `signal` and `kind` too (a non-AbortSignal was a TypeError, a misspelt
     // kind silently a write), in one table with its other call-option checks.
     // Lowered by 80 B (the row shrank 82 B): faults are one table (class, fallback, hint) in transport, not a switch; one message prefix constant.
-    ratchet: 36 * KB + 728,
+    // Lowered by 80 B (the row shrank 81 B): entities reads each find and context option with one optionOr() helper, not a ternary per option.
+    ratchet: 36 * KB + 648,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
