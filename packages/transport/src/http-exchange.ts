@@ -7,7 +7,7 @@ import { limitedBody } from "./body-stream.js";
 import { httpStatusError } from "./fault-map.js";
 import { HEADER_VALUE } from "./headers.js";
 import type { Exchanger } from "./fetcher.js";
-import { checkMs, policyForCall } from "./options.js";
+import { limitOr, policyForCall } from "./options.js";
 import { parseRetryAfter } from "./retry-after.js";
 import type { TransportShared } from "./rpc-calls.js";
 import { bodyText } from "./rpc-response.js";
@@ -162,8 +162,8 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
     clock: context.clock,
     logger: context.logger,
     signal: request.signal,
-    timeoutMs: checkMs(request.timeoutMs, ["timeoutMs"]) ?? deps.options.transferTimeoutMs,
-    deadlineMs: checkMs(request.deadlineMs, ["deadlineMs"]) ?? deps.options.transferDeadlineMs,
+    timeoutMs: limitOr(request.timeoutMs, "timeoutMs", deps.options.transferTimeoutMs),
+    deadlineMs: limitOr(request.deadlineMs, "deadlineMs", deps.options.transferDeadlineMs),
     secrets,
     onRetry: deps.options.onRetry,
     random: deps.options.random,

@@ -107,9 +107,12 @@ function check<T>(kind: Kind, value: unknown, path: (string | number)[]): T | un
   return value as T | undefined;
 }
 
-/** Validate a positive duration in ms (finite, > 0). */
-export function checkMs(value: unknown, path: (string | number)[]): number | undefined {
-  return check<number>("ms", value, path);
+/**
+ * A request's own limit `name` (`timeoutMs` or `deadlineMs`), checked as a duration in ms, or `fallback` when it
+ * has none (then nothing is built: this runs for every call).
+ */
+export function limitOr(value: unknown, name: string, fallback: number): number {
+  return value === undefined ? fallback : check<number>("ms", value, [name])!;
 }
 
 /** Refuse any key of `input` (an options object at `path`) that is not in `known`, listing them. */
@@ -192,9 +195,9 @@ export function resolveOptions(input: unknown, known: readonly string[] = OPTION
     if (!isObject(retry)) fail(["retry"], "retry options or false", retry);
     const jitter = retry["jitter"];
     if (jitter !== undefined && jitter !== "none" && jitter !== "full" && jitter !== "equal") fail(["retry", "jitter"], "'none', 'full' or 'equal'", jitter);
-    const r = readTable<RetryPolicy & { onRetry: OnRetry | undefined; random: () => number }>(retry, ["retry"], RETRY, ["jitter", "budget"]);
-    ({ onRetry, random } = r);
-    policy = { maxAttempts: r.maxAttempts, baseDelayMs: r.baseDelayMs, maxDelayMs: r.maxDelayMs, jitter: (jitter as JitterMode | undefined) ?? D.jitter, maxRetryAfterMs: r.maxRetryAfterMs, retryWrites: r.retryWrites };
+    let policyFields: Omit<RetryPolicy, "jitter">;
+    ({ onRetry, random, ...policyFields } = readTable<Omit<RetryPolicy, "jitter"> & { onRetry: OnRetry | undefined; random: () => number }>(retry, ["retry"], RETRY, ["jitter", "budget"]));
+    policy = { ...policyFields, jitter: (jitter as JitterMode | undefined) ?? D.jitter };
     const b = retry["budget"];
     if (b === false) budget = false;
     else if (b !== undefined) {

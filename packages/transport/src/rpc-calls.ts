@@ -7,7 +7,7 @@ import type { AuthParams } from "./auth-params.js";
 import { checkMethodName, envelopeJson, envelopeWithAuth } from "./envelope.js";
 import { createRpcExchanger } from "./fetcher.js";
 import { rpcHeaders } from "./headers.js";
-import { checkMs, policyForCall } from "./options.js";
+import { limitOr, policyForCall } from "./options.js";
 import type { ResolvedOptions } from "./options.js";
 import { UNLIMITED_RETRY_BUDGET, createRetryBudget } from "./retry-budget.js";
 import type { RetryBudget } from "./retry-budget.js";
@@ -97,8 +97,8 @@ export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart
         clock: context.clock,
         logger: context.logger,
         signal: request.signal,
-        timeoutMs: request.timeoutMs === undefined ? o.timeoutMs : (checkMs(request.timeoutMs, ["timeoutMs"]) ?? o.timeoutMs),
-        deadlineMs: request.deadlineMs === undefined ? o.deadlineMs : (checkMs(request.deadlineMs, ["deadlineMs"]) ?? o.deadlineMs),
+        timeoutMs: limitOr(request.timeoutMs, "timeoutMs", o.timeoutMs),
+        deadlineMs: limitOr(request.deadlineMs, "deadlineMs", o.deadlineMs),
         secrets: scrub,
         onRetry: o.onRetry,
         random: o.random,

@@ -59,9 +59,9 @@ class Limits implements CallLimits {
   readonly method: string;
   readonly deadlineMs: number;
   readonly deadlineAt: number;
-  stopped: Error | undefined = undefined;
-  current: AbortController | undefined = undefined;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  stopped: Error | undefined;
+  current: AbortController | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
   timedOutFlag = false;
   readonly stopListening: (() => void) | undefined;
 
