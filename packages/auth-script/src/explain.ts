@@ -26,15 +26,12 @@ const ACTIVATION_HINT =
   "legacyLoginAuth({ login, password }) from @sg/auth-legacy-pat, without sudoAsLogin (a sudo target cannot do it either). " +
   "Everything else can stay on the script.";
 
-function quoted(text: string, pattern: RegExp): string | undefined {
-  return pattern.exec(text)?.[1];
-}
-
 function diagnose(error: SgError, context: ScriptFaultContext): Diagnosis | undefined {
   const server = (error as { serverMessage?: unknown }).serverMessage;
   const text = typeof server === "string" && server !== "" ? server : error.reason;
   const script = context.scriptName ? `script '${context.scriptName}'` : "the script";
-  const target = (pattern: RegExp): string => quoted(text, pattern) ?? context.sudoAsLogin ?? "(unknown login)";
+  // The login the site's message quotes (its `pattern`'s group), else the one in use.
+  const target = (pattern: RegExp): string => pattern.exec(text)?.[1] ?? context.sudoAsLogin ?? "(unknown login)";
   if (/cannot 'sudo'\s*-\s*inactive user/i.test(text)) {
     const login = target(/inactive user account:\s*'([^']*)'/i);
     return {
@@ -113,10 +110,10 @@ export function explainScriptFault(error: unknown, context: ScriptFaultContext =
     cause: error,
     hint: found.hint,
     secrets: context.secrets ?? [],
-    ...(error.method === undefined ? {} : { method: error.method }),
-    ...(error.attempts.length ? { attempts: error.attempts } : {}),
-    ...(typeof errorCode === "number" ? { errorCode } : {}),
-    ...(typeof server === "string" ? { serverMessage: server } : {}),
+    method: error.method,
+    attempts: error.attempts,
+    errorCode: typeof errorCode === "number" ? errorCode : undefined,
+    serverMessage: typeof server === "string" ? server : undefined,
   };
   if (found.code === ScriptErrorCode.CANNOT_ACTIVATE_USER) return new SgScriptActivationError(found.message, options);
   if (error instanceof SgAuthError || error instanceof SgFault) return new SgScriptAuthError(found.message, { ...options, code: found.code });

@@ -13,7 +13,7 @@ export interface ScriptAuthOptions {
   readonly sudoAsLogin?: string;
 }
 
-const KNOWN = new Set(["scriptName", "scriptKey", "sudoAsLogin"]);
+const KNOWN = ["scriptName", "scriptKey", "sudoAsLogin"];
 
 /** Option names people bring from the Python client or the REST API, and what they are called here. */
 const ALIASES: Readonly<Record<string, string>> = {
@@ -45,7 +45,7 @@ const KEY_HINT =
 
 /** Validate {@link ScriptAuthOptions} synchronously. Throws {@link SgValidationError}; never echoes the key. */
 export function validateScriptOptions(options: unknown): ScriptAuthOptions {
-  const o = checkOptionsObject(PACKAGE, options, { factory: "scriptAuth", expected: "an object { scriptName, scriptKey, sudoAsLogin? }", known: [...KNOWN], aliases: ALIASES, secret: ["scriptKey"] });
+  const o = checkOptionsObject(PACKAGE, options, { factory: "scriptAuth", expected: "an object { scriptName, scriptKey, sudoAsLogin? }", known: KNOWN, aliases: ALIASES });
   const scriptName = o["scriptName"];
   if (typeof scriptName !== "string" || scriptName.trim() === "") {
     throw new SgValidationError(PACKAGE, {

@@ -26,7 +26,7 @@ export function scriptAuth(options: ScriptAuthOptions): AuthStrategy {
     scriptKey,
     ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }),
   });
-  const context = { scriptName, ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }), secrets: [scriptKey] };
+  const context = { scriptName, sudoAsLogin, secrets: [scriptKey] };
   const describe = (): string => `ScriptAuth { name: '${PACKAGE}', scriptName: '${scriptName}'${sudoAsLogin ? `, sudoAsLogin: '${sudoAsLogin}'` : ""} }`;
 
   const strategy: AuthStrategy = {
