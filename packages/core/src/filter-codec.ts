@@ -107,7 +107,7 @@ interface Ctx {
 type Path = readonly (string | number)[];
 
 function fail(ctx: Ctx, path: Path, expected: string, received: string, hint?: string): never {
-  throw new SgValidationError(ctx.prefix, { path, expected, received, ...(hint ? { hint } : {}) });
+  throw new SgValidationError(ctx.prefix, { path, expected, received, hint });
 }
 
 function logicalOperator(op: unknown, path: Path, ctx: Ctx): "and" | "or" {
@@ -122,12 +122,9 @@ function encodeList(filters: readonly unknown[], path: Path, ctx: Ctx): (WireCon
 
 function encodeOne(filter: unknown, path: Path, ctx: Ctx): WireCondition | WireFilterGroup {
   if (Array.isArray(filter)) return encodeCondition(filter, path, ctx);
-  if (filter !== null && typeof filter === "object") {
-    if (isWireFilterGroup(filter)) return encodeWireGroup(filter, path, ctx);
+  if (isWireFilterGroup(filter)) return encodeWireGroup(filter, path, ctx);
+  if (filter !== null && typeof filter === "object" && "filters" in filter && "filter_operator" in filter) {
     const group = filter as { filter_operator?: unknown; filters?: unknown };
-    if (!("filters" in group) || !("filter_operator" in group)) {
-      return fail(ctx, path, "a condition [path, relation, value] or a group {filter_operator, filters}", describeValue(filter));
-    }
     if (!Array.isArray(group.filters)) return fail(ctx, [...path, "filters"], "an array of filters", describeValue(group.filters));
     return { logical_operator: logicalOperator(group.filter_operator, [...path, "filter_operator"], ctx), conditions: encodeList(group.filters, [...path, "filters"], ctx) };
   }
@@ -202,9 +199,7 @@ function encodeCondition(condition: readonly unknown[], path: Path, ctx: Ctx, fr
 }
 
 function unwrapValues(rest: readonly unknown[], arity: Arity, fromWire: boolean): unknown[] {
-  if (fromWire) return [...rest];
-  if (rest.length === 1 && Array.isArray(rest[0]) && arity !== "one") return [...rest[0]];
-  return [...rest];
+  return !fromWire && rest.length === 1 && Array.isArray(rest[0]) && arity !== "one" ? [...rest[0]] : [...rest];
 }
 
 function encodeOperand(value: unknown, path: Path, relation: FilterRelation, ctx: Ctx): unknown {
