@@ -166,7 +166,8 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // the next attempt goes (~320 B, of which making the rest of sessionAuth 85 B smaller paid for the first 108 B).
     // Lowered by 88 B (the row shrank 66 B): faults are one table (class, fallback, hint) in transport, not a switch; one message prefix constant.
     // Lowered by 64 B (the row shrank 63 B): transport builds the retry policy by rest spread and checks a request's own limits with limitOr().
-    ratchet: 20 * KB + 216,
+    // (These two reductions landed next to the cool-down's raise; measured together the row is 20,568 B.)
+    ratchet: 20 * KB + 96,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
