@@ -205,6 +205,18 @@ describe("a failed refresh is not repeated during its cool-down", () => {
     expect(login.calls()).toBe(1);
   });
 
+  it("fails fast with the session error, not a RangeError, when the next attempt is beyond what a Date can hold", async () => {
+    // Number.MAX_SAFE_INTEGER is a valid cool-down ("never", written as a number); START + it is no Date.
+    const login = counting(wrongLogin);
+    const { sg } = await expiredClient({ refresh: login.refresh, retryFailedRefreshAfterMs: Number.MAX_SAFE_INTEGER });
+    const first = await rejectionOf(sg.call("read", READ_SHOTS));
+    clock.advance(24 * 3_600_000);
+    const fast = await rejectionOf(sg.call("read", READ_SHOTS));
+    expectFailedEarlier(fast, first, START, []);
+    expect((fast as SgSessionError).reason).toMatch(/ and was not called again\)$/);
+    expect(login.calls()).toBe(1);
+  });
+
   it("ends the cool-down, rather than stretching it, when the clock is set back before the failure", async () => {
     const login = counting(wrongLogin);
     const { sg } = await expiredClient({ refresh: login.refresh });
