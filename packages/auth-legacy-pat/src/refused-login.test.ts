@@ -167,6 +167,17 @@ describe("a refused login is remembered (default site)", () => {
     expect(logins(site.emulator)).toBe(1);
   });
 
+  it("repeats the refusal, not a RangeError, when the next attempt is beyond what a Date can hold", async () => {
+    // Number.MAX_SAFE_INTEGER is a valid cool-down ("never", written as a number); START + it is no Date.
+    const sg = site.client({ login: "coord", password: PLANTED_PASSWORD, retryRefusedLoginAfterMs: Number.MAX_SAFE_INTEGER });
+    const first = await rejectionOf(sg.call("read", READ_SHOTS));
+    site.clock.advance(24 * 3600 * 1000);
+    const again = await rejectionOf(sg.call("read", READ_SHOTS));
+    expectRemembered(again, first, [PLANTED_PASSWORD]);
+    expect((again as Error).message).toContain("no new login sent, to avoid a lockout; none will be)");
+    expect(logins(site.emulator)).toBe(1);
+  });
+
   it("does not remember 503s or dropped connections: the next call logs in at once", async () => {
     const password = passwordOf(site.emulator, "coord");
     const sg = site.client({ login: "coord", password, retryRefusedLoginAfterMs: 3_600_000 }, { retry: false });

@@ -24,11 +24,13 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /**
  * The remembered refusal `first` again, for a call that sent nothing: same class and `code`; the message
  * says when the site refused and when the next attempt is allowed; `attempts` is empty; `cause` is `first`.
+ * A cool-down over 1e15 ms (about 31,700 years; `Infinity` too) names none: it is never in practice, and the
+ * refusal's time plus `Number.MAX_SAFE_INTEGER` is past the last time a `Date` holds (`toISOString` throws).
  */
 export function refusedEarlier(first: SgAuthError, at: number, until: number): SgAuthError {
   const Same = first.constructor as new (message: string, options: FaultDetails) => SgAuthError;
   return new Same(
-    `${first.reason} (refused at ${iso(at)}; no new login sent, to avoid a lockout; ${until === Infinity ? "none will be" : `next attempt from ${iso(until)}`})`,
+    `${first.reason} (refused at ${iso(at)}; no new login sent, to avoid a lockout; ${until - at > 1e15 ? "none will be" : `next attempt from ${iso(until)}`})`,
     {
       ...faultOf(first),
       code: first.code,

@@ -187,7 +187,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // kind silently a write), in one table with its other call-option checks.
     // Lowered by 92 B (the row shrank 95 B): faults are one table (class, fallback, hint) in transport, not a switch; one message prefix constant.
     // Lowered by 56 B (the row shrank 53 B): transport builds the retry policy by rest spread and checks a request's own limits with limitOr().
-    ratchet: 22 * KB - 72,
+    // Then by 4 B: a retryRefusedLoginAfterMs too large for a Date (Number.MAX_SAFE_INTEGER) repeats the refusal
+    // instead of throwing RangeError at every call of the cool-down (a cool-down over 1e15 ms names no next attempt).
+    ratchet: 22 * KB - 68,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
