@@ -669,6 +669,34 @@ describe("signals", () => {
   });
 });
 
+describe("signals while a JSON argument is read from standard input", () => {
+  it("SIGINT ends `sg batch -` with 130 while standard input is still open, and sends nothing", async () => {
+    const batchesBefore = site.requests().filter((r) => r.method_name === "batch").length;
+    const child = spawn(process.execPath, [BIN, "batch", "-", "--format", "jsonl"], {
+      env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, ...scriptEnv },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((res) => child.on("close", res));
+    // 1 MiB is far more than a pipe buffers: once it is all written, sg is reading its standard input (so its
+    // signal handlers are installed). The input is never ended, as when a generator upstream hangs.
+    await new Promise<void>((res, rej) => child.stdin.write(`[${" ".repeat(1 << 20)}`, (error) => (error ? rej(error) : res())));
+    child.kill("SIGINT");
+    // sg leaves at once on a second signal; only the first is sent, and a hung sg is killed after 10 s.
+    const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const code = await closed;
+    clearTimeout(killer);
+    child.stdin.destroy();
+    expect(code, stderr).toBe(130);
+    expect(stderr).toBe("sg: interrupted (SIGINT)\n");
+    expect(stdout).toBe("");
+    expect(site.requests().filter((r) => r.method_name === "batch")).toHaveLength(batchesBefore);
+  });
+});
+
 describe("sg doctor explains every auth failure", () => {
   const user = (h: EmulatorHandle, login: string): string => h.card.users.find((u) => u.login === login)?.password ?? "";
   const doctor = async (env: Record<string, string>, args: string[] = []): Promise<{ r: Result; problem: string | undefined; ok: boolean }> => {

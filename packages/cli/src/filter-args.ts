@@ -18,7 +18,7 @@ export interface FilterArgs {
  * @param text - the filters argument, when given.
  */
 export async function readFilterArgs(ctx: CommandContext, text: string | undefined): Promise<FilterArgs> {
-  const filters = text === undefined ? [] : await readJsonArg(text, "filters", "array-or-object", ctx.io);
+  const filters = text === undefined ? [] : await readJsonArg(text, "filters", "array-or-object", ctx);
   const filterOperator = enumOption("filter-operator", ctx.args.values["filter-operator"], ["all", "any"]);
   return { filters: filters as FiltersInput, options: filterOperator ? { filterOperator } : {} };
 }

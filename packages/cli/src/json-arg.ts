@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "./exit-codes.js";
-import type { CliInput, CliIo } from "./io.js";
+import type { CommandContext } from "./command-context.js";
+import type { CliInput } from "./io.js";
 
 /** What a JSON argument must be: `any` leaves its shape to `@sg/entities`, which names the bad value's path. */
 export type JsonArgShape = "array-or-object" | "object" | "any";
@@ -18,10 +19,32 @@ const EXAMPLES: Readonly<Record<string, string>> = {
 /** Standard inputs already read by a `-` argument of this run: there is only one stream to read. */
 const readStdins = new WeakSet<CliInput>();
 
-async function readStdin(stdin: CliInput): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
+/** Where a JSON argument is read from: standard input, the working directory, and Ctrl-C (`signal`). */
+export type JsonArgSource = Pick<CommandContext, "io" | "signal">;
+
+/**
+ * All of standard input as text, or the abort's reason once `signal` aborts: Ctrl-C must end `sg batch -`
+ * even while the program feeding it has not closed the pipe, or a person typing into a terminal has not
+ * pressed Ctrl-D.
+ */
+function readStdin(stdin: CliInput, signal: AbortSignal | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer | string): void => void chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    const settle = (error?: unknown): void => {
+      stdin.off("data", onData).off("end", settle).off("error", settle);
+      signal?.removeEventListener("abort", onAbort);
+      if (error === undefined) resolve(Buffer.concat(chunks).toString("utf8"));
+      else reject(error);
+    };
+    const onAbort = (): void => {
+      stdin.pause();
+      settle(signal?.reason ?? new Error("aborted"));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    stdin.on("data", onData).once("end", settle).once("error", settle);
+  });
 }
 
 /**
@@ -31,13 +54,14 @@ async function readStdin(stdin: CliInput): Promise<string> {
  *
  * @param text - the argument as given.
  * @param what - its name in messages (`filters`, `data`, …).
- * @param io - standard input and the working directory.
+ * @param source - standard input, the working directory and the run's abort signal.
  */
-export async function jsonArgSource(text: string, what: string, io: Pick<CliIo, "stdin" | "cwd">): Promise<{ readonly text: string; readonly from?: string }> {
+export async function jsonArgSource(text: string, what: string, source: JsonArgSource): Promise<{ readonly text: string; readonly from?: string }> {
+  const { io } = source;
   if (text === "-") {
     if (readStdins.has(io.stdin)) throw new UsageError(`${what}: standard input was already read for another argument`, "Only one argument can be -; pass the others inline or as @path.");
     readStdins.add(io.stdin);
-    return { text: await readStdin(io.stdin), from: "standard input" };
+    return { text: await readStdin(io.stdin, source.signal), from: "standard input" };
   }
   if (!text.startsWith("@")) return { text };
   const path = resolve(io.cwd, text.slice(1));
@@ -80,9 +104,9 @@ export function parseJsonArg(text: string, what: string, expect: JsonArgShape, f
  * Read and parse a JSON argument given inline, as `-` (standard input) or as `@path` (a file): what every
  * command that takes JSON uses, so each JSON argument accepts all three.
  */
-export async function readJsonArg(text: string, what: string, expect: JsonArgShape, io: Pick<CliIo, "stdin" | "cwd">): Promise<unknown> {
-  const source = await jsonArgSource(text, what, io);
-  return parseJsonArg(source.text, what, expect, source.from);
+export async function readJsonArg(text: string, what: string, expect: JsonArgShape, source: JsonArgSource): Promise<unknown> {
+  const read = await jsonArgSource(text, what, source);
+  return parseJsonArg(read.text, what, expect, read.from);
 }
 
 /**
@@ -112,10 +136,10 @@ export function listArg(option: string, text: string | undefined): string[] | un
  * @param what - its name in messages (`summaries`, `grouping`).
  * @param keys - the keys of an item, e.g. `["field", "type", "direction"]`.
  * @param required - how many of `keys` an item must give.
- * @param io - standard input and the working directory.
+ * @param source - standard input, the working directory and the run's abort signal.
  */
-export async function shortListArg(text: string, what: string, keys: readonly string[], required: number, io: Pick<CliIo, "stdin" | "cwd">): Promise<unknown> {
-  if (/^\s*[[{]/.test(text) || text === "-" || text.startsWith("@")) return readJsonArg(text, what, "any", io);
+export async function shortListArg(text: string, what: string, keys: readonly string[], required: number, source: JsonArgSource): Promise<unknown> {
+  if (/^\s*[[{]/.test(text) || text === "-" || text.startsWith("@")) return readJsonArg(text, what, "any", source);
   const form = keys.slice(0, required).join(":") + keys.slice(required).map((k) => `[:${k}]`).join("");
   const items = text.split(",").map((item) => item.trim());
   if (items.every((item) => item === "")) throw new UsageError(`${what} is empty`, `Example: ${EXAMPLES[what] ?? form}`);

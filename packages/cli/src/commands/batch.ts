@@ -11,7 +11,7 @@ import { readJsonArg } from "../json-arg.js";
  */
 export async function batchCommand(ctx: CommandContext): Promise<number> {
   const [requestsText = ""] = ctx.args.positionals;
-  const requests = (await readJsonArg(requestsText, "requests", "any", ctx.io)) as readonly BatchRequest[];
+  const requests = (await readJsonArg(requestsText, "requests", "any", ctx)) as readonly BatchRequest[];
   const { api } = await ctx.connect();
   const results = await api.batch(requests);
   // batch() resolved, so `requests` held valid requests, one per result, in order.

@@ -57,10 +57,10 @@ function* groupRows(result: SummarizeResult, fields: readonly string[]): Generat
 /** `sg summarize <Entity> <summaries> [filters-json] [--grouping …] [--filter-operator all|any]`. */
 export async function summarizeCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", summariesText = "", filtersText] = ctx.args.positionals;
-  const summaries = (await shortListArg(summariesText, "summaries", ["field", "type"], 2, ctx.io)) as readonly SummaryField[];
+  const summaries = (await shortListArg(summariesText, "summaries", ["field", "type"], 2, ctx)) as readonly SummaryField[];
   const filterArgs = await readFilterArgs(ctx, filtersText);
   const groupingText = ctx.args.values["grouping"] as string | undefined;
-  const grouping = groupingText === undefined ? undefined : ((await shortListArg(groupingText, "grouping", ["field", "type", "direction"], 2, ctx.io)) as readonly Grouping[]);
+  const grouping = groupingText === undefined ? undefined : ((await shortListArg(groupingText, "grouping", ["field", "type", "direction"], 2, ctx)) as readonly Grouping[]);
   const { api } = await ctx.connect();
   const result = await api.summarize(entityType, filterArgs.filters, summaries, { ...filterArgs.options, ...(grouping ? { grouping } : {}) });
   // summarize() resolved, so `summaries` was a valid list of { field, type }.

@@ -12,7 +12,7 @@ async function single(ctx: CommandContext, record: OutputRecord): Promise<number
 /** `sg create <Entity> <data-json> [--fields a,b]`. */
 export async function createCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", dataText = ""] = ctx.args.positionals;
-  const data = (await readJsonArg(dataText, "data", "object", ctx.io)) as Record<string, unknown>;
+  const data = (await readJsonArg(dataText, "data", "object", ctx)) as Record<string, unknown>;
   const fields = listArg("fields", ctx.args.values["fields"] as string | undefined);
   const { api } = await ctx.connect();
   const record = await api.create(entityType, data as never, fields);
@@ -23,7 +23,7 @@ export async function createCommand(ctx: CommandContext): Promise<number> {
 export async function updateCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", idText = "", dataText = ""] = ctx.args.positionals;
   const id = parseId(idText);
-  const data = (await readJsonArg(dataText, "data", "object", ctx.io)) as Record<string, unknown>;
+  const data = (await readJsonArg(dataText, "data", "object", ctx)) as Record<string, unknown>;
   const { api } = await ctx.connect();
   const record = await api.update(entityType, id, data as never);
   return single(ctx, record as OutputRecord);
