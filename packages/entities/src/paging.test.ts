@@ -100,6 +100,8 @@ describe("paging: a page shorter than asked for", () => {
       expect(ids(await find(sg, "Shot", []))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       expect(ids(await find(sg, "Shot", [], [], { limit: 12 }))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       expect(ids(await find(sg, "Shot", [], [], { limit: 11, concurrency: 3 }))).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+      // A limit within the pageSize but above the site's maximum is not one request of `limit` records.
+      expect(ids(await find(sg, "Shot", [], [], { limit: 8 }))).toEqual(Array.from({ length: 8 }, (_, i) => i + 1));
     } finally {
       await loopback.close();
     }

@@ -2,7 +2,8 @@
  * The paging algorithm of `read` (rpc-protocol §2.3), as an ordered stream of pages with an optional
  * bounded window of parallel requests.
  *
- * - `0 < limit ≤ pageSize`: one request of `limit` records (page 1 unless `page` is given).
+ * - `0 < limit ≤ pageSize` (and not above the site's `api_max_entities_per_page`): one request of `limit`
+ *   records (page 1 unless `page` is given).
  * - `page > 0`: one request of that page, no paging info asked.
  * - otherwise pages 1, 2, … with paging info, until `has_next_page` is false (sites ≥ 7.4), the collected
  *   count reaches `entity_count` (older sites), a page comes back empty, or `limit` is reached. A page shorter
@@ -75,7 +76,8 @@ export function pagingSetupFor(ctx: Context, plan: PagingPlan, info: SiteInfo): 
   const flag = ctx.atLeastOf(info, [7, 4, 0]) ? "return_paging_info_without_counts" : "return_paging_info";
   let { limit, page } = plan;
   let perPage = pageSize;
-  if (limit > 0 && limit <= pageSize) {
+  // Not when the site serves fewer per page than `limit` (a `pageSize` above its maximum): pages then read the rest.
+  if (limit > 0 && limit <= pageSize && !(limit > (info.api_max_entities_per_page as number))) {
     perPage = limit;
     if (page === 0) page = 1;
   }

@@ -55,7 +55,9 @@ export const COMBINATIONS = [
     // Lowered by 48 B (the row shrank 49 B): transport builds the retry policy by rest spread and checks a request's own limits with limitOr().
     // Lowered by 48 B (the row shrank 42 B): auth-script passes a fault's details to its explained error as they are, not through spreads.
     // Lowered by 32 B (the row shrank 35 B): core's filter encoder has one refusal for a non-condition, non-group filter and no hint spread.
-    ratchet: 27 * KB - 144,
+    // Then by 5 B: a find limit within a pageSize option but above the site's api_max_entities_per_page pages
+    // through the site's short pages instead of being one request that returns only the site's maximum.
+    ratchet: 27 * KB - 139,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -88,7 +90,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Lowered by 56 B (the row shrank 57 B): transport builds the retry policy by rest spread and checks a request's own limits with limitOr().
     // Lowered by 40 B (the row shrank 41 B): auth-script passes a fault's details to its explained error as they are, not through spreads.
     // Lowered by 40 B (the row shrank 35 B): core's filter encoder has one refusal for a non-condition, non-group filter and no hint spread.
-    ratchet: 21 * KB + 504,
+    // Then by 5 B: a find limit within a pageSize option but above the site's api_max_entities_per_page pages
+    // through the site's short pages instead of being one request that returns only the site's maximum.
+    ratchet: 21 * KB + 509,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -125,7 +129,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Lowered by 56 B (the row shrank 53 B): transport builds the retry policy by rest spread and checks a request's own limits with limitOr().
     // Lowered by 40 B (the row shrank 39 B): auth-script passes a fault's details to its explained error as they are, not through spreads.
     // Lowered by 32 B (the row shrank 29 B): core's filter encoder has one refusal for a non-condition, non-group filter and no hint spread.
-    ratchet: 36 * KB + 520,
+    // Then by 9 B: a find limit within a pageSize option but above the site's api_max_entities_per_page pages
+    // through the site's short pages instead of being one request that returns only the site's maximum.
+    ratchet: 36 * KB + 529,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
