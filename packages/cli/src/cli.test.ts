@@ -281,7 +281,11 @@ describe("JSON arguments from standard input (-) or a file (@path)", () => {
       expect(bad.stderr.startsWith(`sg: filters from ${join(dir, "bad.json")} is not valid JSON: `), bad.stderr).toBe(true);
       const empty = await sg(["update", "Shot", "1", "-"], scriptEnv, undefined, "");
       expect(empty.code).toBe(2);
-      expect(empty.stderr.split("\n")[0]).toMatch(/^sg: data from standard input is not valid JSON: /);
+      expect(empty.stderr.split("\n")[0]).toBe("sg: data from standard input is empty");
+      writeFileSync(join(dir, "blank.json"), "\n");
+      const blank = await sg(["create", "Shot", `@${join(dir, "blank.json")}`], scriptEnv);
+      expect(blank.code).toBe(2);
+      expect(blank.stderr.split("\n")[0]).toBe(`sg: data from ${join(dir, "blank.json")} is empty`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -84,6 +84,8 @@ export async function jsonArgSource(text: string, what: string, source: JsonArgS
  */
 export function parseJsonArg(text: string, what: string, expect: JsonArgShape, from?: string): unknown {
   const named = from ? `${what} from ${from}` : what;
+  // "Unexpected end of JSON input" for nothing at all would send a person looking for a syntax error.
+  if (from && text.trim() === "") throw new UsageError(`${named} is empty`, `Expected JSON, e.g. ${EXAMPLES[what] ?? EXAMPLES["data"]}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
