@@ -48,8 +48,9 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     if (!refused) return undefined;
     const until = refused.at + coolDown;
     const now = ctx.clock.now();
-    // A clock set back before the refusal ends the cool-down rather than stretching it.
-    if (now >= refused.at && now < until) return refusedEarlier(refused.error, refused.at, until);
+    // A clock set back before the refusal ends the cool-down rather than stretching it; one that never ends
+    // (Infinity, or over 1e15 ms) is never ended by a clock either.
+    if ((now >= refused.at || coolDown > 1e15) && now < until) return refusedEarlier(refused.error, refused.at, until);
     refused = undefined;
     return undefined;
   };

@@ -164,6 +164,9 @@ describe("a refused login is remembered (default site)", () => {
     await rejectionOf(sg.call("read", READ_SHOTS));
     site.clock.advance(365 * 24 * 3600 * 1000);
     expect(((await rejectionOf(sg.call("read", READ_SHOTS))) as Error).message).toContain("no new login sent, to avoid a lockout; none will be)");
+    // Never means never: a clock set back before the refusal does not end it either.
+    site.clock.advance(-2 * 365 * 24 * 3600 * 1000);
+    expect(((await rejectionOf(sg.call("read", READ_SHOTS))) as Error).message).toContain("none will be)");
     expect(logins(site.emulator)).toBe(1);
   });
 

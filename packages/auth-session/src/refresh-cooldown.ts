@@ -6,7 +6,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * A cool-down longer than this (about 31,700 years; `Infinity` too) shows no next attempt: it is never in
  * practice, and `at` plus `Number.MAX_SAFE_INTEGER` is past the last time a `Date` holds (`toISOString` throws).
  */
-const NEVER_MS = 1e15;
+export const NEVER_MS = 1e15;
 
 /**
  * The failed refresh `first` again, for a refused call during its cool-down, when `refresh()` is not called:

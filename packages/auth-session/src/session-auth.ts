@@ -1,7 +1,7 @@
 import { SgAuthError, SgValidationError } from "@sg/core";
 import type { AuthContext, AuthStrategy, Credentials, SessionCredentials } from "@sg/core";
 import { EXPIRED, NEW_TOKEN_HINT, PACKAGE, REFRESH_FAILED, SgSessionError } from "./session-errors.js";
-import { failedEarlier } from "./refresh-cooldown.js";
+import { NEVER_MS, failedEarlier } from "./refresh-cooldown.js";
 import { checkToken, validateSessionOptions } from "./session-options.js";
 import type { SessionAuthOptions } from "./session-options.js";
 
@@ -100,8 +100,9 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
       if (rejected !== current) return pending ?? Promise.resolve(current);
       if (!pending) {
         const now = ctx.clock.now();
-        // A clock set back before the failure ends the cool-down rather than stretching it.
-        if (failure && now >= failedAt && now < failedAt + coolDown) return Promise.reject(failedEarlier(failure, failedAt, coolDown));
+        // A clock set back before the failure ends the cool-down rather than stretching it; one that never ends
+        // (Infinity, or over 1e15 ms) is never ended by a clock either.
+        if (failure && (now >= failedAt || coolDown > NEVER_MS) && now < failedAt + coolDown) return Promise.reject(failedEarlier(failure, failedAt, coolDown));
         failure = undefined;
         const started = renew(error, rejected, ctx);
         pending = started;
