@@ -22,7 +22,7 @@ export interface ActivityStreamOptions extends CallOptions {
   readonly minId?: number;
   /** Only updates with an id ≤ this (`max_id`). */
   readonly maxId?: number;
-  /** At most this many updates (`limit`). */
+  /** At most this many updates (`limit`; 0 is sent as it is, as Python sends it; default: the site's). */
   readonly limit?: number;
 }
 
@@ -67,7 +67,8 @@ export async function activityStreamRead(target: unknown, entityType: unknown, e
     id,
     max_id: options["maxId"] === undefined ? null : checkInt(options["maxId"], ["options", "maxId"], 0),
     min_id: options["minId"] === undefined ? null : checkInt(options["minId"], ["options", "minId"], 0),
-    limit: options["limit"] === undefined ? null : checkInt(options["limit"], ["options", "limit"], 1),
+    // 0 is sent as it is, as the Python client sends it: the site decides what it means.
+    limit: options["limit"] === undefined ? null : checkInt(options["limit"], ["options", "limit"]),
     entity_fields: options["entityFields"] === undefined ? {} : checkEntityFields(options["entityFields"], ["options", "entityFields"]),
   };
   const call: CallOptions = callOptions(ctx, options);
