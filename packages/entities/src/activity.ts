@@ -73,8 +73,9 @@ export async function activityStreamRead(target: unknown, entityType: unknown, e
   };
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("activityStreamRead", [6, 2, 0], call);
-  const result = await ctx.call<ActivityStream>("activity_stream", payload, call);
-  return { ...result, updates: (result?.updates ?? []).map(parseRecord) };
+  // As Python: the reply object itself is parsed, so the updates (a list) come back as the site sent them.
+  const result = parseRecord(await ctx.call<ActivityStream>("activity_stream", payload, call));
+  return { ...result, updates: result?.updates ?? [] };
 }
 
 /**

@@ -1,5 +1,7 @@
 // Calls a script ported from the Python client makes, checked to send what it sends and return what it returns.
 import { describe, expect, it } from "vitest";
+import { activityStreamRead, textSearch } from "./index.js";
+import { startLoopbackSite } from "./test-support/loopback.js";
 import { demoProject, useSite } from "./test-support/suite.js";
 
 const site = useSite();
@@ -17,5 +19,38 @@ describe("limit: 0 is sent as the Python client sends it", () => {
     expect(site().payloads("activity_stream").at(-1)).toEqual({ type: "Shot", id: shot.id, max_id: null, min_id: null, limit: 0, entity_fields: {} });
     expect(stream.entity_id).toBe(shot.id);
     expect(stream.updates.length).toBeGreaterThan(0);
+  });
+});
+
+describe("textSearch and activityStreamRead post-process only the top level of the reply, as Python does", () => {
+  // Python runs its record parsing (`&lt;` → `<`, this platform's local_path) on the reply object itself,
+  // whose matches / updates are lists: their entries come back as the site sent them.
+  const localLink = { link_type: "local", name: "a.mov", local_path_linux: "/mnt/a.mov", local_path_mac: "/Volumes/a.mov", local_path_windows: "C:\\a.mov", url: "file:///server/a.mov" };
+  const match = { type: "Shot", id: 7, name: "sh &lt;010&gt;", links: ["Sequence", "SQ &lt;1&gt;"], status: "ip" };
+  const update = { id: 70, update_type: "create", content: "a &lt; b", this_file: localLink, primary_entity: { type: "Shot", id: 7, name: "sh &lt;010&gt;" } };
+  const answer = (method: string): unknown =>
+    method === "info" ? { version: [8, 50, 0] }
+    : method === "query_display_name_cache" ? { matches: [match], terms: ["sh"] }
+    : { entity_type: "Shot", entity_id: 7, earliest_update_id: 70, latest_update_id: 70, updates: [update] };
+
+  it("leaves match names as the site sent them", async () => {
+    const loop = await startLoopbackSite(answer);
+    try {
+      const result = await textSearch(loop.client, "sh010", { Shot: [] });
+      expect(result).toEqual({ matches: [match], terms: ["sh"] });
+    } finally {
+      await loop.close();
+    }
+  });
+
+  it("leaves updates as the site sent them", async () => {
+    const loop = await startLoopbackSite(answer);
+    try {
+      const stream = await activityStreamRead(loop.client, "Shot", 7);
+      expect(stream.updates).toEqual([update]);
+      expect(stream).toMatchObject({ entity_type: "Shot", entity_id: 7, earliest_update_id: 70, latest_update_id: 70 });
+    } finally {
+      await loop.close();
+    }
   });
 });

@@ -76,8 +76,9 @@ export async function textSearch(target: unknown, text: unknown, entityTypes: un
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("textSearch", [6, 2, 0], call);
   const raw = await ctx.call<unknown>("query_display_name_cache", { text: query, entity_types: wireTypes, project_ids: projectIds, max_results: limit }, call);
-  const result = (Array.isArray(raw) ? raw[0] : raw) as Partial<TextSearchResult> | undefined;
-  return { matches: (result?.matches ?? []).map(parseRecord), terms: result?.terms ?? [] };
+  // As Python: the reply object itself is parsed, so the matches (a list) come back as the site sent them.
+  const result = parseRecord((Array.isArray(raw) ? raw[0] : raw) as Partial<TextSearchResult> | undefined);
+  return { ...result, matches: result?.matches ?? [], terms: result?.terms ?? [] };
 }
 
 /**
