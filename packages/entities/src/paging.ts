@@ -15,9 +15,9 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions, SiteInfo } from "@sg/core";
+import { SgProtocolError, type CallOptions, type SiteInfo } from "@sg/core";
 import type { Context } from "./context.js";
-import { isPlainObject } from "./validate.js";
+import { PREFIX, isPlainObject } from "./validate.js";
 
 /** What the paging loop needs to know about one `find`. */
 export interface PagingPlan {
@@ -44,10 +44,11 @@ async function readPage(ctx: Context, plan: PagingPlan, perPage: number, page: n
   const payload: Record<string, unknown> = Object.assign({}, plan.payload);
   payload["paging"] = { entities_per_page: perPage, current_page: page };
   payload[flag] = withInfo;
-  const result = await ctx.call<unknown>("read", payload, plan.callOptions);
-  const body = isPlainObject(result) ? result : undefined;
-  const entities = body && Array.isArray(body["entities"]) ? (body["entities"] as unknown[]) : [];
-  const info = body && isPlainObject(body["paging_info"]) ? body["paging_info"] : {};
+  const body = await ctx.call<unknown>("read", payload, plan.callOptions);
+  // Not "no records": Python's find fails on a reply that is not an object too.
+  if (!isPlainObject(body)) throw new SgProtocolError(`${PREFIX}: 'read' did not return an object`, { status: 200, method: "read" });
+  const entities = Array.isArray(body["entities"]) ? (body["entities"] as unknown[]) : [];
+  const info = isPlainObject(body["paging_info"]) ? body["paging_info"] : {};
   const hasNext = typeof info["has_next_page"] === "boolean" ? info["has_next_page"] : undefined;
   const count = typeof info["entity_count"] === "number" ? info["entity_count"] : undefined;
   return { entities, hasNext, count };

@@ -1,6 +1,7 @@
 // Calls a script ported from the Python client makes, checked to send what it sends and return what it returns.
 import { describe, expect, it } from "vitest";
-import { activityStreamRead, textSearch } from "./index.js";
+import { SgProtocolError } from "@sg/core";
+import { activityStreamRead, find, findOne, textSearch } from "./index.js";
 import { startLoopbackSite } from "./test-support/loopback.js";
 import { demoProject, useSite } from "./test-support/suite.js";
 
@@ -49,6 +50,32 @@ describe("textSearch and activityStreamRead post-process only the top level of t
       const stream = await activityStreamRead(loop.client, "Shot", 7);
       expect(stream.updates).toEqual([update]);
       expect(stream).toMatchObject({ entity_type: "Shot", entity_id: 7, earliest_update_id: 70, latest_update_id: 70 });
+    } finally {
+      await loop.close();
+    }
+  });
+});
+
+describe("a read reply that is not an object is an error, as in Python", () => {
+  // Python's find calls .get("entities") on the reply, which fails for anything but a dict; an empty list
+  // here would tell a script that nothing matched.
+  for (const reply of [null, "ok", [{ type: "Shot", id: 1 }]]) {
+    it(`find and findOne refuse ${JSON.stringify(reply)}`, async () => {
+      const loop = await startLoopbackSite((method) => (method === "info" ? { version: [8, 50, 0] } : reply));
+      try {
+        await expect(find(loop.client, "Shot", [], ["code"])).rejects.toBeInstanceOf(SgProtocolError);
+        await expect(findOne(loop.client, "Shot", [], ["code"])).rejects.toThrow(/^@sg\/entities: 'read' did not return an object/);
+        expect(loop.methods.filter((m) => m === "read")).toHaveLength(2);
+      } finally {
+        await loop.close();
+      }
+    });
+  }
+
+  it("an object without entities is still no records (Python's single-page read defaults them to [])", async () => {
+    const loop = await startLoopbackSite((method) => (method === "info" ? { version: [8, 50, 0] } : {}));
+    try {
+      expect(await find(loop.client, "Shot", [], ["code"], { limit: 5 })).toEqual([]);
     } finally {
       await loop.close();
     }

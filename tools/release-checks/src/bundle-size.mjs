@@ -57,7 +57,9 @@ export const COMBINATIONS = [
     // Lowered by 32 B (the row shrank 35 B): core's filter encoder has one refusal for a non-condition, non-group filter and no hint spread.
     // Then by 5 B: a find limit within a pageSize option but above the site's api_max_entities_per_page pages
     // through the site's short pages instead of being one request that returns only the site's maximum.
-    ratchet: 27 * KB - 139,
+    // Then by 29 B: a `read` reply that is not an object is an SgProtocolError, as Python's find fails on it,
+    // instead of an empty result that told a script nothing matched.
+    ratchet: 27 * KB - 110,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -92,7 +94,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Lowered by 40 B (the row shrank 35 B): core's filter encoder has one refusal for a non-condition, non-group filter and no hint spread.
     // Then by 5 B: a find limit within a pageSize option but above the site's api_max_entities_per_page pages
     // through the site's short pages instead of being one request that returns only the site's maximum.
-    ratchet: 21 * KB + 509,
+    // Then by 27 B: a `read` reply that is not an object is an SgProtocolError, as Python's find fails on it,
+    // instead of an empty result that told a script nothing matched.
+    ratchet: 21 * KB + 536,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -131,7 +135,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Lowered by 32 B (the row shrank 29 B): core's filter encoder has one refusal for a non-condition, non-group filter and no hint spread.
     // Then by 9 B: a find limit within a pageSize option but above the site's api_max_entities_per_page pages
     // through the site's short pages instead of being one request that returns only the site's maximum.
-    ratchet: 36 * KB + 529,
+    // Then by 13 B: a `read` reply that is not an object is an SgProtocolError (as in Python), not an empty
+    // result (textSearch and activityStreamRead no longer parsing each match and update paid for the rest).
+    ratchet: 36 * KB + 542,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
