@@ -1,5 +1,8 @@
 // Calls a script ported from the Python client makes, checked to send what it sends and return what it returns.
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { SgProtocolError } from "@sg/core";
 import { activityStreamRead, find, findOne, textSearch } from "./index.js";
 import { startLoopbackSite } from "./test-support/loopback.js";
@@ -79,5 +82,19 @@ describe("a read reply that is not an object is an error, as in Python", () => {
     } finally {
       await loop.close();
     }
+  });
+});
+
+describe("upload takes Python's tag_list string", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sg-entities-parity-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("sends a comma-separated tagList as it is, and the Attachment gets those tags", async () => {
+    const file = join(dir, "notes.txt");
+    writeFileSync(file, "some notes");
+    const version = await site().api.create("Version", { code: "parity_tags", project: demoProject(site()) });
+    const id = await site().api.upload("Version", version.id, file, { tagList: "review,client" });
+    const attachment = await site().api.findOne("Attachment", [["id", "is", id]], ["tag_list"]);
+    expect(attachment?.["tag_list"]).toEqual(["review", "client"]);
   });
 });

@@ -26,8 +26,8 @@ export interface UploadOptions extends CallOptions {
   readonly fieldName?: string;
   /** The name shown for the file (`display_name`, default: the file's base name). */
   readonly displayName?: string;
-  /** Tags of the Attachment (`tag_list`). */
-  readonly tagList?: readonly string[];
+  /** Tags of the Attachment (`tag_list`): names, or Python's comma-separated string (`"review,client"`). */
+  readonly tagList?: readonly string[] | string;
 }
 
 /** Options of `shareThumbnail`: exactly one of `thumbnailPath` and `sourceEntity`. */
@@ -120,8 +120,10 @@ export async function planUpload(entityType: unknown, entityId: unknown, source:
   let tags: string[] = [];
   if (options["tagList"] !== undefined) {
     const t = options["tagList"];
-    if (!Array.isArray(t)) fail(["options", "tagList"], "an array of tag names", t);
-    tags = t.map((tag, i) => checkString(tag, ["options", "tagList", i], "a tag name"));
+    // Python's tag_list is one comma-separated string, sent as it is (an empty one is not sent).
+    if (typeof t === "string") tags = t ? [t] : [];
+    else if (!Array.isArray(t)) fail(["options", "tagList"], "an array of tag names or a string of them", t);
+    else tags = t.map((tag, i) => checkString(tag, ["options", "tagList", i], "a tag name"));
   }
   const file = await prepareFile(source, sourcePath, displayName);
   return { type, id, file, field, displayName, tags };

@@ -137,7 +137,8 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // through the site's short pages instead of being one request that returns only the site's maximum.
     // Then by 13 B: a `read` reply that is not an object is an SgProtocolError (as in Python), not an empty
     // result (textSearch and activityStreamRead no longer parsing each match and update paid for the rest).
-    ratchet: 36 * KB + 542,
+    // Then by 23 B: upload's tagList takes Python's comma-separated tag_list string, which it refused.
+    ratchet: 36 * KB + 565,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
