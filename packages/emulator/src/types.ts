@@ -100,11 +100,11 @@ export interface FaultSpec {
   method?: string;
   /** How many matching requests this fault applies to. Default 1. */
   times?: number;
-  /** HTTP status to answer with (the request is not processed). With `html`, default 200; otherwise 500. */
+  /** HTTP status to answer with (the request is not processed). With `html`, default 200; without it, none (no status fault). */
   status?: number;
-  /** Answer with an HTML page (a proxy error page) instead of JSON. */
+  /** Answer with an HTML page (a proxy error page) instead of a plain-text body. */
   html?: boolean;
-  /** Body text to send with `status`. */
+  /** Body text to send with `status` (or the page with `html`); on its own it changes nothing. */
   body?: string;
   /** `Retry-After` header value in seconds. */
   retryAfter?: number;
