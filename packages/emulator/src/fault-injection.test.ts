@@ -100,6 +100,19 @@ describe('fault injection and admin endpoints', () => {
     expect((await t.admin('nope', {})).status).toBe(404);
   });
 
+  it('refuses a fault that would do nothing (a body, message or Retry-After alone), over HTTP and from injectFault', async () => {
+    for (const spec of [{ method: 'read', body: 'x' }, { message: 'm' }, { retryAfter: 5 }, { when: 'after' }, { html: false }, {}]) {
+      const res = await t.admin('faults', spec);
+      expect(res.status, JSON.stringify(spec)).toBe(400);
+      expect(await res.text()).toContain('A fault needs what to do');
+      expect(() => t.h.injectFault(spec as never), JSON.stringify(spec)).toThrow(/A fault needs what to do/);
+    }
+    // Each of these does something, alone.
+    for (const spec of [{ status: 503 }, { html: true }, { errorCode: 103 }, { dropConnection: true }, { delayMs: 1 }]) {
+      expect((await t.admin('faults', { ...spec, method: 'never_called' })).status, JSON.stringify(spec)).toBe(200);
+    }
+  });
+
   it('records requests without secrets', async () => {
     const { session_id } = await t.call('get_session_token', t.script);
     await t.call('read', { user_login: 'admin', user_password: 'admin-pass-1' }, readShot);

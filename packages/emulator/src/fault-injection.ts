@@ -5,7 +5,7 @@ interface QueuedFault {
   remaining: number;
 }
 
-/** Validates a fault spec from the admin endpoint; throws an Error with a readable message. */
+/** Validates a fault spec (from the admin endpoint or `injectFault`); throws an Error with a readable message. */
 export function validateFaultSpec(value: unknown): FaultSpec {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('A fault must be a JSON object');
   const v = value as Record<string, unknown>;
@@ -24,6 +24,10 @@ export function validateFaultSpec(value: unknown): FaultSpec {
   if (v['message'] !== undefined && typeof v['message'] !== 'string') throw new Error("'message' must be a string");
   if (v['when'] !== undefined && v['when'] !== 'before' && v['when'] !== 'after') throw new Error("'when' must be 'before' or 'after'");
   for (const k of ['html', 'dropConnection']) if (v[k] !== undefined && typeof v[k] !== 'boolean') throw new Error(`'${k}' must be true or false`);
+  // body, message, retryAfter and when only shape a fault: on their own the request would be answered as usual.
+  if (!['status', 'errorCode', 'delayMs'].some((k) => v[k] !== undefined) && v['html'] !== true && v['dropConnection'] !== true) {
+    throw new Error("A fault needs what to do: 'status', 'html', 'errorCode', 'dropConnection' or 'delayMs'");
+  }
   return v as FaultSpec;
 }
 

@@ -5,7 +5,7 @@ import { adminRoute } from './admin.js';
 import { AppSessions, appSessionRoute } from './app-session.js';
 import { describeAuth } from './auth-rules.js';
 import { dispatch } from './dispatcher.js';
-import { FaultQueue, describeFault } from './fault-injection.js';
+import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
 import { isLoopback, json, readBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
 import { Persistence } from './persistence.js';
@@ -251,7 +251,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
       return closed;
     },
-    injectFault: (spec) => emulator.faults.push(spec),
+    injectFault: (spec) => emulator.faults.push(validateFaultSpec(spec)),
     setLatency: (ms) => {
       emulator.latencyMs = ms;
     },

@@ -104,7 +104,7 @@ export interface FaultSpec {
   status?: number;
   /** Answer with an HTML page (a proxy error page) instead of a plain-text body. */
   html?: boolean;
-  /** Body text to send with `status` (or the page with `html`); on its own it changes nothing. */
+  /** Body text to send with `status` (or the page with `html`); a fault of a body alone is refused. */
   body?: string;
   /** `Retry-After` header value in seconds. */
   retryAfter?: number;
@@ -194,7 +194,7 @@ export interface EmulatorHandle {
   card: SiteCard;
   /** Stops listening, closes open connections and flushes `dataFile`. */
   close(): Promise<void>;
-  /** Queues a fault (same as `POST /__emulator/faults`). */
+  /** Queues a fault (same as `POST /__emulator/faults`); throws, queueing nothing, for a spec that is invalid or would do nothing. */
   injectFault(spec: FaultSpec): void;
   /** Sets the latency: answers leave no sooner than `ms` after their request arrived (same as `POST /__emulator/latency`). */
   setLatency(ms: number): void;
