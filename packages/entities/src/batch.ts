@@ -56,6 +56,13 @@ export type BatchRequest = BatchCreate | BatchUpdate | BatchDelete;
 /** One result of a batch: the record of a create/update, `true` for a delete. */
 export type BatchResult = { readonly type: string; readonly id: number; readonly [field: string]: unknown } | boolean;
 
+/** The keys each request type takes (the Python client's names). */
+const REQUEST_KEYS = new Map<string, readonly string[]>([
+  ["create", ["request_type", "entity_type", "data", "return_fields"]],
+  ["update", ["request_type", "entity_type", "entity_id", "data", "multi_entity_update_modes", "multi_entity_update_mode"]],
+  ["delete", ["request_type", "entity_type", "entity_id"]],
+]);
+
 /**
  * Several creates, updates and deletes in one transaction (Python `batch`): all or nothing. Every request is
  * validated before anything is sent; an empty list sends nothing. Once the site has applied the batch, a
@@ -79,6 +86,10 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
     if (r["request_type"] === undefined) fail([...path, "request_type"], "'create', 'update' or 'delete'", undefined);
     const type = checkEntityType(r["entity_type"], [...path, "entity_type"]);
     types.push(type);
+    // A key the request type does not take is refused, not ignored: `fields` for `data`, or a misspelt
+    // `return_fields`, would otherwise change what the batch writes or returns without a word.
+    const keys = REQUEST_KEYS.get(r["request_type"] as string);
+    if (keys) for (const key in r) if (!keys.includes(key)) fail([...path, key], `one of ${keys.join(", ")}`, key);
     switch (r["request_type"]) {
       case "create": {
         const data = checkData(r["data"], [...path, "data"], true);

@@ -138,7 +138,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 13 B: a `read` reply that is not an object is an SgProtocolError (as in Python), not an empty
     // result (textSearch and activityStreamRead no longer parsing each match and update paid for the rest).
     // Then by 23 B: upload's tagList takes Python's comma-separated tag_list string, which it refused.
-    ratchet: 36 * KB + 565,
+    // Then by 112 B: a batch request's keys are checked against its type (`fields` for `data`, a misspelt
+    // `return_fields`, an update's `return_fields` were ignored and the batch wrote or returned something else).
+    ratchet: 36 * KB + 677,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";

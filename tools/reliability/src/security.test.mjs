@@ -348,6 +348,9 @@ describe("the sg CLI prints no secret (spawned with --debug)", () => {
       runCli("find, password from SG_PASSWORD", ["find", "Project", "--debug"], { SG_SITE: site, SG_LOGIN: "coord", SG_PASSWORD: MARKERS.passphrase }),
       runCli("usage error with a key and a token together", ["find", "Project", "--site", site, ...key(MARKERS.scriptKey), "--session-token", MARKERS.sessionToken, "--debug"]),
       runCli("bad JSON filter next to secrets", ["find", "Project", `{"script_key": "${MARKERS.scriptKey}"`, "--site", site, ...key(MARKERS.scriptKey), "--debug"]),
+      runCli("batch, wrong marker script key", ["batch", '[{"request_type":"create","entity_type":"Shot","data":{"code":"sec-batch"}}]', "--site", site, ...key(MARKERS.scriptKey), "--debug"]),
+      runCli("batch, bad request next to secrets", ["batch", `[{"request_type":"create","entity_type":"Shot","data":{"code":"x"},"script_key":"${MARKERS.scriptKey}"}]`, "--site", site, ...key(MARKERS.scriptKey), "--debug"]),
+      runCli("summarize, marker session token", ["summarize", "Shot", "id:count", "--site", site, "--session-token", MARKERS.sessionToken, "--debug"]),
     ]);
     // Faults are global to the emulator: these run one after the other.
     // (The echo holds only what the CLI sends: it drops user:pass@ from --site, see the Basic-header test below.)
@@ -372,11 +375,14 @@ describe("the sg CLI prints no secret (spawned with --debug)", () => {
     expect(byLabel["find, wrong marker passphrase"].code).not.toBe(0);
     expect(byLabel["find, marker session token"].code).not.toBe(0);
     expect(byLabel["find through 502 ×3 echoing secrets"].code).not.toBe(0);
+    expect(byLabel["batch, wrong marker script key"].code).toBe(1);
+    expect(byLabel["batch, bad request next to secrets"].code).toBe(2);
+    expect(byLabel["summarize, marker session token"].code).toBe(1);
     expect(byLabel["find, fixture script key"].stderr).toMatch(/\[debug\]/);
   });
 
   it("stdout and stderr of every run hold no secret", () => {
-    expect(runs.length).toBe(18);
+    expect(runs.length).toBe(21);
     const findings = runs.flatMap((r) => [...secrets.scan(r.stdout, `stdout of 'sg' (${r.label})`), ...secrets.scan(r.stderr, `stderr of 'sg' (${r.label})`)]);
     expectNoFindings(findings);
   });
