@@ -178,6 +178,23 @@ describe("batch", () => {
     ]);
   });
 
+  it("takes a request carrying another type's Python key, and sends it without that key, as Python does", async () => {
+    // Python's batch reads only the keys a request's type uses, so scripts that build every request with one
+    // helper (an entity_id on a create, return_fields on an update, data on a delete) run as they are.
+    const victim = await site.api.create("Shot", { code: "wr_batch_shared_keys", project });
+    const results = await site.api.batch([
+      { request_type: "create", entity_type: "Shot", entity_id: null, data: { code: "wr_batch_shared_1", project }, return_fields: ["code"] },
+      { request_type: "update", entity_type: "Shot", entity_id: victim.id, data: { description: "shared keys" }, return_fields: ["code"] },
+      { request_type: "delete", entity_type: "Shot", entity_id: victim.id, data: {} },
+    ] as never);
+    expect(results).toMatchObject([{ type: "Shot", code: "wr_batch_shared_1" }, { type: "Shot", id: victim.id, description: "shared keys" }, true]);
+    expect(site.payloads("batch")[0]).toEqual([
+      { request_type: "create", type: "Shot", fields: [{ field_name: "code", value: "wr_batch_shared_1" }, { field_name: "project", value: project }], return_fields: ["code"] },
+      { request_type: "update", type: "Shot", id: victim.id, fields: [{ field_name: "description", value: "shared keys" }] },
+      { request_type: "delete", type: "Shot", id: victim.id },
+    ]);
+  });
+
   it("is atomic: when one request fails, none is applied", async () => {
     const before = (await site.api.find("Shot", [["code", "starts_with", "wr_atomic"]])).length;
     await expect(
