@@ -100,8 +100,8 @@ describe('fault injection and admin endpoints', () => {
     expect((await t.admin('nope', {})).status).toBe(404);
   });
 
-  it('refuses a fault that would do nothing (a body, message or Retry-After alone), over HTTP and from injectFault', async () => {
-    for (const spec of [{ method: 'read', body: 'x' }, { message: 'm' }, { retryAfter: 5 }, { when: 'after' }, { html: false }, {}]) {
+  it('refuses a fault that would do nothing (a body, message or Retry-After alone, a delay of 0), over HTTP and from injectFault', async () => {
+    for (const spec of [{ method: 'read', body: 'x' }, { message: 'm' }, { retryAfter: 5 }, { when: 'after' }, { html: false }, { delayMs: 0 }, { method: 'read', delayMs: 0, body: 'x' }, {}]) {
       const res = await t.admin('faults', spec);
       expect(res.status, JSON.stringify(spec)).toBe(400);
       expect(await res.text()).toContain('A fault needs what to do');

@@ -24,9 +24,10 @@ export function validateFaultSpec(value: unknown): FaultSpec {
   if (v['message'] !== undefined && typeof v['message'] !== 'string') throw new Error("'message' must be a string");
   if (v['when'] !== undefined && v['when'] !== 'before' && v['when'] !== 'after') throw new Error("'when' must be 'before' or 'after'");
   for (const k of ['html', 'dropConnection']) if (v[k] !== undefined && typeof v[k] !== 'boolean') throw new Error(`'${k}' must be true or false`);
-  // body, message, retryAfter and when only shape a fault: on their own the request would be answered as usual.
-  if (!['status', 'errorCode', 'delayMs'].some((k) => v[k] !== undefined) && v['html'] !== true && v['dropConnection'] !== true) {
-    throw new Error("A fault needs what to do: 'status', 'html', 'errorCode', 'dropConnection' or 'delayMs'");
+  // body, message, retryAfter and when only shape a fault: on their own the request would be answered as usual,
+  // and so would it after a delay of 0.
+  if (v['status'] === undefined && v['errorCode'] === undefined && !v['delayMs'] && v['html'] !== true && v['dropConnection'] !== true) {
+    throw new Error("A fault needs what to do: 'status', 'html', 'errorCode', 'dropConnection' or a 'delayMs' above 0");
   }
   return v as FaultSpec;
 }
