@@ -94,6 +94,14 @@ describe('fault injection and admin endpoints', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(390);
   });
 
+  it('injectFault keeps its own copy: changing the spec afterwards changes nothing', async () => {
+    const spec: { method: string; status?: number; delayMs?: number } = { method: 'read', status: 503 };
+    t.h.injectFault(spec);
+    delete spec.status;
+    spec.delayMs = 0;
+    expect((await post('read', readShot)).status).toBe(503);
+  });
+
   it('rejects bad fault specs with 400', async () => {
     expect((await t.admin('faults', { status: 'x' })).status).toBe(400);
     expect((await t.admin('faults', { bogus: true })).status).toBe(400);

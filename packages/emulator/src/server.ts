@@ -251,7 +251,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
       return closed;
     },
-    injectFault: (spec) => emulator.faults.push(validateFaultSpec(spec)),
+    injectFault: (spec) => emulator.faults.push({ ...validateFaultSpec(spec) }),
     setLatency: (ms) => {
       emulator.latencyMs = ms;
     },

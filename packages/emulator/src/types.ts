@@ -194,7 +194,7 @@ export interface EmulatorHandle {
   card: SiteCard;
   /** Stops listening, closes open connections and flushes `dataFile`. */
   close(): Promise<void>;
-  /** Queues a fault (same as `POST /__emulator/faults`); throws, queueing nothing, for a spec that is invalid or would do nothing. */
+  /** Queues a copy of a fault (same as `POST /__emulator/faults`); throws, queueing nothing, for a spec that is invalid or would do nothing. */
   injectFault(spec: FaultSpec): void;
   /** Sets the latency: answers leave no sooner than `ms` after their request arrived (same as `POST /__emulator/latency`). */
   setLatency(ms: number): void;
