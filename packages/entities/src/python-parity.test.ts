@@ -1,10 +1,14 @@
 // Calls a script ported from the Python client makes, checked to send what it sends and return what it returns.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SgProtocolError } from "@sg/core";
-import { activityStreamRead, find, findOne, textSearch } from "./index.js";
+import { SgProtocolError, SgValidationError, createClient } from "@sg/core";
+import { scriptAuth } from "@sg/auth-script";
+import { jsonRpcTransport } from "@sg/transport";
+import { activityStreamRead, find, findOne, textSearch, upload } from "./index.js";
 import { startLoopbackSite } from "./test-support/loopback.js";
 import { demoProject, useSite } from "./test-support/suite.js";
 
@@ -96,5 +100,41 @@ describe("upload takes Python's tag_list string", () => {
     const id = await site().api.upload("Version", version.id, file, { tagList: "review,client" });
     const attachment = await site().api.findOne("Attachment", [["id", "is", id]], ["tag_list"]);
     expect(attachment?.["tag_list"]).toEqual(["review", "client"]);
+  });
+
+  it("puts tag_list on the wire exactly as written, and joins an array with commas; an array tag holding a comma is refused", async () => {
+    // A node:http site that answers info and captures the upload form, so the test sees what was sent, not what
+    // a site made of it after splitting and trimming.
+    const forms: string[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("latin1");
+      req.on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => {
+        if (req.url === "/upload/upload_file") {
+          forms.push(body);
+          res.writeHead(200, { "content-type": "text/plain" }).end("1:77\n");
+        } else {
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: { version: [8, 50, 0] } }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const client = createClient({ site: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "loopback", scriptKey: "0".repeat(64) }) });
+    try {
+      const file = new File([new TextEncoder().encode("x")], "x.txt");
+      const tagListOf = (form: string): string | undefined => /name="tag_list"\r\n\r\n([^\r]*)\r\n/.exec(form)?.[1];
+      expect(await upload(client, "Shot", 1, file, { tagList: "review, client" })).toBe(77);
+      expect(await upload(client, "Shot", 1, file, { tagList: ["review", "client"] })).toBe(77);
+      await upload(client, "Shot", 1, file, { tagList: "" });
+      expect(forms.map(tagListOf)).toEqual(["review, client", "review,client", undefined]);
+      const refused = await upload(client, "Shot", 1, file, { tagList: ["review,client"] }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(SgValidationError);
+      expect(refused).toMatchObject({ path: ["options", "tagList", 0] });
+      expect(forms).toHaveLength(3);
+    } finally {
+      await client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -123,7 +123,8 @@ export async function planUpload(entityType: unknown, entityId: unknown, source:
     // Python's tag_list is one comma-separated string, sent as it is (an empty one is not sent).
     if (typeof t === "string") tags = t ? [t] : [];
     else if (!Array.isArray(t)) fail(["options", "tagList"], "an array of tag names or a string of them", t);
-    else tags = t.map((tag, i) => checkString(tag, ["options", "tagList", i], "a tag name"));
+    // The site splits tag_list on commas: a tag holding one would silently become two.
+    else tags = t.map((tag, i) => (checkString(tag, ["options", "tagList", i], "a tag name").includes(",") ? fail(["options", "tagList", i], "a tag name without a comma", tag) : tag));
   }
   const file = await prepareFile(source, sourcePath, displayName);
   return { type, id, file, field, displayName, tags };
