@@ -143,6 +143,25 @@ describe("checkAuthStrategy against deliberately broken strategies", KIT, () => 
     );
     expect(check(report, "credentials-cached").detail).toMatch(/calls did not settle within 300 ms/);
   });
+
+  it("a strategy that never resolves costs one time limit, not one per check, so the suite's own timeout does not hide the report", async () => {
+    let created = 0;
+    const report = await checkAuthStrategy(
+      options({}, {
+        create: () => {
+          created += 1;
+          return { name: SESSION_STRATEGY_NAME, credentials: () => new Promise(() => undefined), onRejected: async () => undefined };
+        },
+        timeoutMs: 300,
+      }),
+    );
+    expect(check(report, "credentials-cached").detail).toMatch(/calls did not settle within 300 ms/);
+    for (const id of ["single-flight", "expiry-refresh", "resend-bounded"] as const) {
+      expect(check(report, id), formatReport(report)).toMatchObject({ status: "failed", detail: expect.stringMatching(/^not run: calls in credentials-cached did not settle within 300 ms/) });
+    }
+    // strategy-shape's and credentials-cached's strategies only: no further check waited on the time limit.
+    expect(created).toBe(2);
+  });
 });
 
 describe("checkAuthStrategy options", () => {

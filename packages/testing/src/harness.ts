@@ -24,6 +24,11 @@ export interface RunContext {
   readonly concurrency: number;
   readonly sequentialCalls: number;
   readonly timeoutMs: number;
+  /**
+   * The check whose calls hit the time limit, if one did: the checks after it are not run, so a strategy that
+   * never settles costs one `timeoutMs`, not one per check (which would outlast the test runner's own timeout).
+   */
+  timedOutIn?: string;
 }
 
 /** What one probe call did. */

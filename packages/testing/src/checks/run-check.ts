@@ -1,6 +1,6 @@
 import type { AuthCheckId, CheckResult } from "../conformance-report.js";
 import { CHECK_TITLES } from "../conformance-report.js";
-import { openSession, type RunContext, type Session } from "../harness.js";
+import { CheckTimeoutError, openSession, type RunContext, type Session } from "../harness.js";
 import { describeError } from "../secret-scan.js";
 
 /** What a check body returns: its verdict and a readable detail. */
@@ -20,6 +20,7 @@ export async function runSessionCheck(ctx: RunContext, id: AuthCheckId, body: (s
     const verdict = await body(session);
     return { id, title: CHECK_TITLES[id], ...verdict };
   } catch (error) {
+    if (error instanceof CheckTimeoutError) ctx.timedOutIn = id;
     const what = session ? "the check" : "create(env)";
     return { id, title: CHECK_TITLES[id], status: "failed", detail: `${what} failed: ${describeError(error, ctx.secrets)}` };
   } finally {
