@@ -82,6 +82,7 @@ const broken: Array<{ flaw: keyof Flaws; fails: AuthCheckId; reason: RegExp; pas
   { flaw: "noRefresh", fails: "expiry-refresh", reason: /refreshes is 'once' but some calls failed after the credentials expired/ },
   { flaw: "noRefresh", fails: "strategy-shape", reason: /refreshes is 'once' but the strategy has no onRejected\(\)/ },
   { flaw: "keyInLoginError", fails: "no-secret-in-errors", reason: /secrets\(env\)\[0\] in the message of an error from login refused \(fault 102\).*\[SECRET\]/, passes: ["no-secret-in-logs"] },
+  { flaw: "plainLoginError", fails: "login-failure-typed", reason: /login refused \(fault 102\): rejected with Error: @test\/session-via-script: login failed; expected an SgAuthError/, passes: ["no-secret-in-errors"] },
   { flaw: "keyInLog", fails: "no-secret-in-logs", reason: /secrets\(env\)\[0\] in log line \d+: debug logging in .*"key":"\[SECRET\]"/, passes: ["no-secret-in-errors"] },
   { flaw: "optionsOnStrategy", fails: "no-secret-in-strategy", reason: /secrets\(env\)\[0\] in util.inspect of strategy #1: .*scriptKey: '\[SECRET\]'/ },
   { flaw: "keyInScriptName", fails: "no-secret-in-emulator-log", reason: /in emulator request #\d+ \(get_session_token\): .*"principal":"[^"]+#\[SECRET\]"/ },
@@ -105,7 +106,7 @@ describe("checkAuthStrategy against deliberately broken strategies", KIT, () => 
     );
     expect(error).toBeInstanceOf(AuthConformanceError);
     const e = error as AuthConformanceError;
-    expect(e.message).toMatch(/^@sg\/testing: @test\/session-via-script failed \d+ of 10 auth strategy conformance checks:/);
+    expect(e.message).toMatch(/^@sg\/testing: @test\/session-via-script failed \d+ of 11 auth strategy conformance checks:/);
     expect(e.failures.map((f) => f.id)).toEqual(expect.arrayContaining(["credentials-cached", "single-flight", "no-secret-in-logs"]));
     for (const f of e.failures) expect(e.message).toContain(`- ${f.id}: `);
     expect(e.message).not.toContain(await keyOf());

@@ -4,7 +4,7 @@ import { createCapturingLogger } from "./capturing-logger.js";
 import { checkCredentialsCached, checkSingleFlight } from "./checks/caching.js";
 import { checkOptionsValidated } from "./checks/options-validated.js";
 import { checkExpiryRefresh, checkResendBounded } from "./checks/refusal.js";
-import { checkNoSecretInEmulatorLog, checkNoSecretInErrors, checkNoSecretInLogs, checkNoSecretInStrategy, provokeLoginErrors } from "./checks/secrets.js";
+import { checkLoginFailureTyped, checkNoSecretInEmulatorLog, checkNoSecretInErrors, checkNoSecretInLogs, checkNoSecretInStrategy, provokeLoginErrors } from "./checks/secrets.js";
 import { checkStrategyShape } from "./checks/strategy-shape.js";
 import { DEFAULT_PROBE, type AuthConformanceOptions, type ConformanceEnv } from "./conformance-options.js";
 import { AuthConformanceError, CHECK_TITLES, type CheckResult, type ConformanceReport } from "./conformance-report.js";
@@ -81,6 +81,7 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
       strategies: [],
       pastRequests: [],
       emulatorLines,
+      loginFailures: [],
       probe: options.probe ?? DEFAULT_PROBE,
       concurrency: options.concurrency ?? 50,
       sequentialCalls: options.sequentialCalls ?? 5,
@@ -97,7 +98,7 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
     const shape = checkStrategyShape(ctx);
     checks.push(shape.result, checkOptionsValidated(ctx));
     if (!shape.usable) {
-      for (const id of ["credentials-cached", "single-flight", "expiry-refresh", "resend-bounded"] as const) {
+      for (const id of ["credentials-cached", "single-flight", "expiry-refresh", "resend-bounded", "login-failure-typed"] as const) {
         checks.push({ id, title: CHECK_TITLES[id], status: "failed", detail: "not run: create(env) did not return a usable AuthStrategy (see strategy-shape)" });
       }
     } else {
@@ -114,7 +115,12 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
             : { id, title: CHECK_TITLES[id], status: "failed", detail: `not run: calls in ${ctx.timedOutIn} did not settle within ${ctx.timeoutMs} ms (see there)` },
         );
       }
-      if (ctx.timedOutIn === undefined) await provokeLoginErrors(ctx);
+      if (ctx.timedOutIn === undefined) {
+        await provokeLoginErrors(ctx);
+        checks.push(checkLoginFailureTyped(ctx));
+      } else {
+        checks.push({ id: "login-failure-typed", title: CHECK_TITLES["login-failure-typed"], status: "failed", detail: `not run: calls in ${ctx.timedOutIn} did not settle within ${ctx.timeoutMs} ms (see there)` });
+      }
     }
     checks.push(checkNoSecretInErrors(ctx), checkNoSecretInStrategy(ctx), checkNoSecretInLogs(ctx), checkNoSecretInEmulatorLog(ctx));
   } finally {

@@ -6,6 +6,7 @@ export type AuthCheckId =
   | "single-flight"
   | "expiry-refresh"
   | "resend-bounded"
+  | "login-failure-typed"
   | "no-secret-in-errors"
   | "no-secret-in-strategy"
   | "no-secret-in-logs"
@@ -19,6 +20,7 @@ export const AUTH_CHECK_IDS: readonly AuthCheckId[] = Object.freeze([
   "single-flight",
   "expiry-refresh",
   "resend-bounded",
+  "login-failure-typed",
   "no-secret-in-errors",
   "no-secret-in-strategy",
   "no-secret-in-logs",
@@ -58,6 +60,7 @@ export const CHECK_TITLES: Readonly<Record<AuthCheckId, string>> = Object.freeze
   "single-flight": "concurrent first calls share one login",
   "expiry-refresh": "after the credentials are refused: at most one refresh, each call re-sent at most once",
   "resend-bounded": "a persistent refusal: every call fails with an auth error after at most one re-send",
+  "login-failure-typed": "a failed login rejects the call with an SgError (an SgAuthError when the login is refused)",
   "no-secret-in-errors": "no secret in any error's message, stack, toJSON or util.inspect",
   "no-secret-in-strategy": "no secret in util.inspect, JSON or String of the strategy",
   "no-secret-in-logs": "no secret in any line sent to the client's logger",

@@ -1,4 +1,4 @@
-import { SgAuthError, SgValidationError, createClient, secretsOf } from "@sg/core";
+import { SgAuthError, SgError, SgValidationError, createClient, secretsOf } from "@sg/core";
 import type { AuthStrategy, Client, RpcRequest, TransportContext, TransportStrategy } from "@sg/core";
 import type { RecordedRequest } from "@sg/emulator";
 import { jsonRpcTransport } from "@sg/transport";
@@ -29,6 +29,8 @@ export interface RunContext {
    * never settles costs one `timeoutMs`, not one per check (which would outlast the test runner's own timeout).
    */
   timedOutIn?: string;
+  /** What the probe call did while the strategy's login was made to fail (see provokeLoginErrors). */
+  readonly loginFailures: Array<{ readonly fault: string; readonly refusal: boolean; readonly loggedIn: boolean; readonly outcome: CallOutcome }>;
 }
 
 /** What one probe call did. */
@@ -171,6 +173,13 @@ export function isAuthError(error: unknown): boolean {
   if (error instanceof SgAuthError) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && code.startsWith("SG_AUTH");
+}
+
+/** Whether an error is one of ours: an `SgError` (or, from another copy of `@sg/core`, a code `SG_…`). */
+export function isSgError(error: unknown): boolean {
+  if (error instanceof SgError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SG_");
 }
 
 /** Whether an error is a validation error (`SgValidationError` or code `SG_VALIDATION`). */

@@ -1,7 +1,7 @@
 import type { AuthCheckId, CheckResult } from "../conformance-report.js";
 import { CHECK_TITLES } from "../conformance-report.js";
-import { openSession, type RunContext } from "../harness.js";
-import { errorRenderings, safeInspect, safeJson, type SecretFinding } from "../secret-scan.js";
+import { isAuthError, isSgError, openSession, type RunContext } from "../harness.js";
+import { describeError, errorRenderings, safeInspect, safeJson, type SecretFinding } from "../secret-scan.js";
 
 /** Methods a strategy may use to log in; faults are injected on them to provoke the strategy's own errors. */
 const LOGIN_METHODS = ["get_session_token"] as const;
@@ -17,10 +17,13 @@ export async function provokeLoginErrors(ctx: RunContext): Promise<void> {
   ];
   for (const fault of faults) {
     try {
-      const session = await openSession(ctx, `login refused (${fault.errorCode ? `fault ${fault.errorCode}` : `HTTP ${fault.status}`})`);
+      const label = `login refused (${fault.errorCode ? `fault ${fault.errorCode}` : `HTTP ${fault.status}`})`;
+      const session = await openSession(ctx, label);
       try {
         for (const method of LOGIN_METHODS) ctx.env.emulator.injectFault({ method, times: 5, ...fault });
-        await session.call();
+        const outcome = await session.call();
+        const loggedIn = (await session.requests()).some((r) => (LOGIN_METHODS as readonly string[]).includes(r.method_name ?? ""));
+        ctx.loginFailures.push({ fault: label, refusal: fault.errorCode !== undefined, loggedIn, outcome });
       } finally {
         await session.close();
       }
@@ -28,6 +31,31 @@ export async function provokeLoginErrors(ctx: RunContext): Promise<void> {
       ctx.errors.push({ where: "provoking login errors", error });
     }
   }
+}
+
+/**
+ * When its login (`get_session_token`) is refused, the call rejects with an `SgAuthError`; when the login is
+ * answered with HTTP 500, with an `SgError`: callers tell a refusal from an outage by class, and a plain
+ * `Error` defeats that. Skipped when the strategy made no login (script keys, a token it was given).
+ */
+export function checkLoginFailureTyped(ctx: RunContext): CheckResult {
+  const title = CHECK_TITLES["login-failure-typed"];
+  const tried = ctx.loginFailures.filter((f) => f.loggedIn);
+  if (tried.length === 0) {
+    return { id: "login-failure-typed", title, status: "skipped", detail: `the strategy made no ${LOGIN_METHODS.join(" or ")} request, so there was no login to make fail` };
+  }
+  const problems: string[] = [];
+  const seen = tried.map(({ fault, refusal, outcome }) => {
+    if (outcome.ok) return `${fault}: resolved`;
+    const what = describeError(outcome.error, ctx.secrets);
+    if (refusal && !isAuthError(outcome.error)) {
+      problems.push(`${fault}: rejected with ${what}; expected an SgAuthError (throw new SgAuthError(message, { cause }) from @sg/core, so callers can tell a refusal from an outage)`);
+    } else if (!refusal && !isSgError(outcome.error)) {
+      problems.push(`${fault}: rejected with ${what}; expected an SgError (let the SgHttpError through, or wrap it in an SgAuthError with { cause })`);
+    }
+    return `${fault}: rejected with ${what}`;
+  });
+  return problems.length ? { id: "login-failure-typed", title, status: "failed", detail: problems.join("\n") } : { id: "login-failure-typed", title, status: "passed", detail: seen.join("; ") };
 }
 
 function verdict(id: AuthCheckId, findings: readonly SecretFinding[], scanned: string, ctx: RunContext): CheckResult {

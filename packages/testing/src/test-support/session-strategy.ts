@@ -18,6 +18,8 @@ export interface Flaws {
   readonly noRefresh?: boolean;
   /** Put the key in the error thrown when the login fails. */
   readonly keyInLoginError?: boolean;
+  /** Throw a plain Error (no secret in it) when the login fails. */
+  readonly plainLoginError?: boolean;
   /** Log the key. */
   readonly keyInLog?: boolean;
   /** Keep the options on the strategy object. */
@@ -63,6 +65,7 @@ export function sessionViaScript(options: SessionViaScriptOptions, flaws: Flaws 
     try {
       result = await context.call("get_session_token", undefined, { kind: "script", scriptName: name, scriptKey });
     } catch (error) {
+      if (flaws.plainLoginError) throw new Error(`${prefix}: login failed`);
       if (flaws.keyInLoginError) throw new Error(`${prefix}: login of ${scriptName} with key ${scriptKey} failed`);
       throw new SgAuthError(`${prefix}: could not log script '${scriptName}' in`, { cause: error, secrets: [scriptKey], code: "TEST_LOGIN_FAILED" });
     }
