@@ -5,7 +5,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { sourceFiles, workspacePackages } from "./workspace.mjs";
 
-/** Which @sg packages each package's shipped code may import (architecture.md §2). */
+/**
+ * Which @sg packages each package's shipped code may import (architecture.md §2). An `@sg/auth-*` package not
+ * listed gets `["@sg/core"]`; any other unlisted `@sg` package that imports an `@sg` package is reported.
+ */
 export const ALLOWED_SG_IMPORTS = {
   "@sg/core": [],
   "@sg/transport": ["@sg/core"],
@@ -74,8 +77,11 @@ export function checkBoundaries(root) {
           if (!Object.prototype.hasOwnProperty.call(exportsMap, `./${sub}`)) problems.push(`${where}: imports '${spec}', an internal path that ${name} does not export`);
         }
         if (target && !test && name.startsWith("@sg/")) {
-          const allowed = ALLOWED_SG_IMPORTS[m.name];
-          if (allowed && !allowed.includes(name)) problems.push(`${where}: imports '${name}', which the dependency rule does not allow for ${m.name}`);
+          // A new auth strategy (e.g. one made by `npm run new:auth`) plugs into core only, like the shipped ones;
+          // any other new @sg package must be given its rule rather than be left unchecked.
+          const allowed = ALLOWED_SG_IMPORTS[m.name] ?? (m.name.startsWith("@sg/auth-") ? ["@sg/core"] : undefined);
+          if (!allowed && m.name.startsWith("@sg/")) problems.push(`${where}: ${m.name} has no entry in the dependency rule (ALLOWED_SG_IMPORTS in tools/release-checks/src/boundaries.mjs); add one`);
+          else if (allowed && !allowed.includes(name)) problems.push(`${where}: imports '${name}', which the dependency rule does not allow for ${m.name}`);
         }
       }
     }

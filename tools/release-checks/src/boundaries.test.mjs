@@ -48,6 +48,20 @@ describe("import boundaries", () => {
     expect(problems).toHaveLength(5);
   });
 
+  it("holds a generated @sg/auth-* to core only, and a new @sg package without a rule is reported, not skipped", () => {
+    pkg("core", { name: "@sg/core", exports: { ".": "./dist/index.js" } }, { "index.ts": "export const x = 1;\n" });
+    pkg("transport", { name: "@sg/transport", exports: { ".": "./dist/index.js" } }, { "index.ts": "export {};\n" });
+    const deps = { "@sg/core": "1", "@sg/transport": "1" };
+    pkg("auth-vault", { name: "@sg/auth-vault", dependencies: deps }, { "index.ts": 'import { x } from "@sg/core";\nimport { y } from "@sg/transport";\n' });
+    pkg("gadget", { name: "@sg/gadget", dependencies: deps }, { "index.ts": 'import { x } from "@sg/core";\n' });
+    // The scratch workspace also holds the previous test's packages: only these two are looked at.
+    const problems = checkBoundaries(scratch).filter((p) => /^@sg\/(auth-vault|gadget) /.test(p));
+    expect(problems).toEqual([
+      expect.stringMatching(/^@sg\/auth-vault src\/index.ts: imports '@sg\/transport', which the dependency rule does not allow for @sg\/auth-vault$/),
+      expect.stringMatching(/^@sg\/gadget src\/index.ts: @sg\/gadget has no entry in the dependency rule \(ALLOWED_SG_IMPORTS/),
+    ]);
+  });
+
   it("reads static, type-only, re-export and dynamic imports", () => {
     const text = 'import type { A } from "a";\nexport { b } from "b";\nexport * from "c";\nconst d = await import("d");\nimport "e";\n';
     expect(importsOf(text)).toEqual(["a", "b", "c", "d", "e"]);
