@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync, readdirSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +33,10 @@ function sg(args: readonly string[], env: Record<string, string> = {}, onStderr?
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, ...env },
       stdio: ["pipe", "pipe", "pipe"],
+    });
+    // A child that stops reading early (an input over the size limit) closes the pipe: not a failure of the test.
+    child.stdin.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") reject(error);
     });
     child.stdin.end(input);
     let stdout = "";
@@ -288,6 +292,47 @@ describe("JSON arguments from standard input (-) or a file (@path)", () => {
       expect(blank.stderr.split("\n")[0]).toBe(`sg: data from ${join(dir, "blank.json")} is empty`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the size limit of a JSON argument read from - or @path", () => {
+  const hint = "hint: Split the work over several runs; SG_MAX_JSON_ARG_BYTES can lower the limit, never raise it.\n";
+
+  it("is one usage error for standard input and a file, naming the source and the limit, stopped while reading", async () => {
+    const limit = { SG_MAX_JSON_ARG_BYTES: "1024" };
+    // 1024 bytes exactly is accepted; 64 KiB through a pipe is refused after the first chunk over the limit.
+    const filters = '[["id", "in", [2, 3]]]';
+    const atLimit = await sg(["find", "Shot", "-", "--format", "jsonl"], { ...scriptEnv, ...limit }, undefined, filters.padEnd(1024, " "));
+    expect(atLimit.code, atLimit.stderr).toBe(0);
+    expect(atLimit.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([2, 3]);
+    const body = "[" + " ".repeat(64 * 1024) + "]";
+    const fromStdin = await sg(["batch", "-"], { ...scriptEnv, ...limit }, undefined, body);
+    expect(fromStdin.code).toBe(2);
+    expect(fromStdin.stderr).toBe(`sg: requests from standard input is over the 1024-byte limit of a JSON argument\n${hint}`);
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-json-limit-"));
+    try {
+      writeFileSync(join(dir, "big.json"), body);
+      const fromFile = await sg(["batch", `@${join(dir, "big.json")}`], { ...scriptEnv, ...limit });
+      expect(fromFile.code).toBe(2);
+      expect(fromFile.stderr).toBe(`sg: requests from ${join(dir, "big.json")} is over the 1024-byte limit of a JSON argument\n${hint}`);
+      // The default limit, 256 MiB, on a sparse file of 300 MiB: refused by its size, nothing read.
+      truncateSync(join(dir, "big.json"), 300 * 1024 * 1024);
+      const started = Date.now();
+      const huge = await sg(["batch", `@${join(dir, "big.json")}`], scriptEnv);
+      expect(huge.code).toBe(2);
+      expect(huge.stderr).toBe(`sg: requests from ${join(dir, "big.json")} is over the 256 MiB limit of a JSON argument\n${hint}`);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("SG_MAX_JSON_ARG_BYTES must be a whole number of bytes up to 256 MiB", async () => {
+    for (const value of ["lots", "0", "1e3", String(256 * 1024 * 1024 + 1)]) {
+      const r = await sg(["batch", "-"], { ...scriptEnv, SG_MAX_JSON_ARG_BYTES: value }, undefined, "[]");
+      expect(r.code, value).toBe(2);
+      expect(r.stderr.split("\n")[0], value).toBe(`sg: SG_MAX_JSON_ARG_BYTES must be a whole number of bytes from 1 to 268435456, got '${value}'`);
     }
   });
 });

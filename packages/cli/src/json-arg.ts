@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "./exit-codes.js";
 import type { CommandContext } from "./command-context.js";
@@ -23,27 +24,60 @@ const readStdins = new WeakSet<CliInput>();
 export type JsonArgSource = Pick<CommandContext, "io" | "signal">;
 
 /**
- * All of standard input as text, or the abort's reason once `signal` aborts: Ctrl-C must end `sg batch -`
- * even while the program feeding it has not closed the pipe, or a person typing into a terminal has not
- * pressed Ctrl-D.
+ * The most bytes a JSON argument given as `-` or `@path` may hold: 256 MiB, half of the longest string Node.js
+ * can make (about 512 MiB), so the limit is one usage error for both sources, reached while reading, before the
+ * text (and the values parsed from it) fill memory. `SG_MAX_JSON_ARG_BYTES` can lower it, never raise it.
  */
-function readStdin(stdin: CliInput, signal: AbortSignal | undefined): Promise<string> {
+export const MAX_JSON_ARG_BYTES: number = 256 * 1024 * 1024;
+
+/** The limit of this run: {@link MAX_JSON_ARG_BYTES}, or the lower one of `SG_MAX_JSON_ARG_BYTES`. */
+function maxJsonArgBytes(env: Readonly<Record<string, string | undefined>>): number {
+  const text = env["SG_MAX_JSON_ARG_BYTES"];
+  if (text === undefined || text === "") return MAX_JSON_ARG_BYTES;
+  const bytes = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(bytes >= 1 && bytes <= MAX_JSON_ARG_BYTES)) throw new UsageError(`SG_MAX_JSON_ARG_BYTES must be a whole number of bytes from 1 to ${MAX_JSON_ARG_BYTES}, got '${text}'`, "It can only lower the limit of a JSON argument read from - or @path.");
+  return bytes;
+}
+
+/** The usage error of an input over the limit, naming where it came from. */
+function tooLarge(what: string, from: string, limit: number): UsageError {
+  const shown = limit % (1024 * 1024) === 0 ? `${limit / (1024 * 1024)} MiB` : `${limit}-byte`;
+  return new UsageError(`${what} from ${from} is over the ${shown} limit of a JSON argument`, "Split the work over several runs; SG_MAX_JSON_ARG_BYTES can lower the limit, never raise it.");
+}
+
+/**
+ * All of a stream as text, or an error: `overLimit()` as soon as more than `limit` bytes arrived (nothing more is
+ * read), the stream's own error, or the abort's reason once `signal` aborts: Ctrl-C must end `sg batch -` even
+ * while the program feeding it has not closed the pipe, or a person typing into a terminal has not pressed Ctrl-D.
+ *
+ * @param overLimit - the error of an input over `limit`.
+ * @param stop - stops the stream once its text is no longer wanted (standard input is paused, a file closed).
+ */
+function readLimited(stream: NodeJS.ReadableStream, limit: number, overLimit: () => Error, stop: () => void, signal: AbortSignal | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const onData = (chunk: Buffer | string): void => void chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    let size = 0;
     const settle = (error?: unknown): void => {
-      stdin.off("data", onData).off("end", settle).off("error", settle);
+      stream.off("data", onData).off("end", settle).off("error", settle);
       signal?.removeEventListener("abort", onAbort);
       if (error === undefined) resolve(Buffer.concat(chunks).toString("utf8"));
       else reject(error);
     };
+    const onData = (chunk: Buffer | string): void => {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      size += bytes.length;
+      if (size <= limit) return void chunks.push(bytes);
+      chunks.length = 0;
+      stop();
+      settle(overLimit());
+    };
     const onAbort = (): void => {
-      stdin.pause();
+      stop();
       settle(signal?.reason ?? new Error("aborted"));
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
-    stdin.on("data", onData).once("end", settle).once("error", settle);
+    stream.on("data", onData).once("end", settle).once("error", settle);
   });
 }
 
@@ -58,16 +92,22 @@ function readStdin(stdin: CliInput, signal: AbortSignal | undefined): Promise<st
  */
 export async function jsonArgSource(text: string, what: string, source: JsonArgSource): Promise<{ readonly text: string; readonly from?: string }> {
   const { io } = source;
+  if (text !== "-" && !text.startsWith("@")) return { text };
+  const limit = maxJsonArgBytes(io.env);
   if (text === "-") {
     if (readStdins.has(io.stdin)) throw new UsageError(`${what}: standard input was already read for another argument`, "Only one argument can be -; pass the others inline or as @path.");
     readStdins.add(io.stdin);
-    return { text: await readStdin(io.stdin, source.signal), from: "standard input" };
+    const from = "standard input";
+    return { text: await readLimited(io.stdin, limit, () => tooLarge(what, from, limit), () => io.stdin.pause(), source.signal), from };
   }
-  if (!text.startsWith("@")) return { text };
   const path = resolve(io.cwd, text.slice(1));
   try {
-    return { text: await readFile(path, "utf8"), from: path };
+    // A regular file's size is known before reading; a pipe (`@/dev/stdin`, `@<(cmd)`) is counted as it is read.
+    if ((await stat(path)).size > limit) throw tooLarge(what, path, limit);
+    const file = createReadStream(path);
+    return { text: await readLimited(file, limit, () => tooLarge(what, path, limit), () => file.destroy(), source.signal), from: path };
   } catch (error) {
+    if (error instanceof UsageError || source.signal?.aborted) throw error;
     const code = (error as { code?: unknown }).code;
     throw new UsageError(`cannot read ${what} from ${path}${typeof code === "string" ? ` (${code})` : ""}`, "@path reads a JSON argument from a file, - from standard input.");
   }
