@@ -484,6 +484,11 @@ describe("sg batch", () => {
     const empty = await sg(["batch", "[]"], env);
     expect(empty.code).toBe(0);
     expect(JSON.parse(empty.stdout)).toEqual([]);
+    // As sg find with no rows: a csv header, of the columns every row of a batch has.
+    const emptyCsv = await sg(["batch", "[]", "--format", "csv"], env);
+    expect(emptyCsv.code, emptyCsv.stderr).toBe(0);
+    expect(emptyCsv.stdout).toBe("type,id\r\n");
+    expect((await sg(["batch", "[]", "--format", "jsonl"], env)).stdout).toBe("");
     expect(batchCalls()).toBe(calls);
   });
 

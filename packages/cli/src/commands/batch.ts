@@ -20,7 +20,8 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
     const request = requests[i] as { readonly entity_type: string; readonly entity_id: number };
     return { type: request.entity_type, id: request.entity_id, deleted: result };
   });
-  const writer = ctx.writer({ columns: columnsOfAll(rows) });
+  // No rows (an empty list): the columns every row has, so csv still has a header, as sg find without records.
+  const writer = ctx.writer({ columns: rows.length ? columnsOfAll(rows) : ["type", "id"] });
   for (const row of rows) await writer.row(row);
   await writer.end();
   return 0;
