@@ -49,8 +49,12 @@ export interface Session {
   readonly client: Client;
   /** Make one probe call; never rejects. */
   call(): Promise<CallOutcome>;
-  /** Make `count` probe calls at once. */
-  callConcurrently(count: number): Promise<CallOutcome[]>;
+  /**
+   * Make `count` probe calls at once. The answers to the first sends of the last `held` of them are held back
+   * (by the kit, after the site answered) until the other calls have settled, so a refusal among them reaches
+   * the strategy only after any refresh the other calls caused has finished; their re-sends are not held.
+   */
+  callConcurrently(count: number, held?: number): Promise<CallOutcome[]>;
   /** Emulator requests since the session started. */
   requests(): Promise<RecordedRequest[]>;
   /** Abort every call in flight. */
@@ -79,24 +83,41 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
   ctx.strategies.push(strategy);
   const inner = jsonRpcTransport({ retry: false });
   const sendsBySignal = new Map<AbortSignal, number>();
+  /** Calls whose first answer waits for a release: their signal → the release. */
+  const holds = new Map<AbortSignal, Promise<void>>();
   const controllers = new Set<AbortController>();
   const transport: TransportStrategy = {
     name: `${inner.name} (recording)`,
     send(request: RpcRequest, context: TransportContext): Promise<unknown> {
       for (const secret of secretsOf(request.credentials)) ctx.secrets.add(secret, `a ${request.credentials?.kind ?? ""} credential sent with '${request.method}'`);
       const signal = request.signal;
-      if (signal && sendsBySignal.has(signal)) sendsBySignal.set(signal, (sendsBySignal.get(signal) ?? 0) + 1);
-      return inner.send(request, context);
+      const sends = signal && sendsBySignal.has(signal) ? (sendsBySignal.get(signal) ?? 0) + 1 : 0;
+      if (signal && sends > 0) sendsBySignal.set(signal, sends);
+      const reply = inner.send(request, context);
+      const hold = signal && sends === 1 ? holds.get(signal) : undefined;
+      if (!hold) return reply;
+      return reply.then(
+        (value) => hold.then(() => value),
+        (error: unknown) =>
+          hold.then(() => {
+            throw error;
+          }),
+      );
     },
     close: (): Promise<void> => inner.close?.() ?? Promise.resolve(),
   };
   const client = createClient({ site: ctx.env.url, transport, auth: strategy, logger: ctx.logger });
   const probe = ctx.probe;
 
-  const call = async (): Promise<CallOutcome> => {
+  const call = async (hold?: Promise<void>): Promise<CallOutcome> => {
     const controller = new AbortController();
     controllers.add(controller);
     sendsBySignal.set(controller.signal, 0);
+    if (hold) {
+      // An aborted call (the time limit) is not kept waiting for a release that may never come.
+      const aborted = new Promise<void>((resolve) => controller.signal.addEventListener("abort", () => resolve(), { once: true }));
+      holds.set(controller.signal, Promise.race([hold, aborted]));
+    }
     try {
       await client.call(probe.method, probe.payload(), { signal: controller.signal });
       return { ok: true, error: undefined, sends: sendsBySignal.get(controller.signal) ?? 0 };
@@ -105,7 +126,16 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
       return { ok: false, error, sends: sendsBySignal.get(controller.signal) ?? 0 };
     } finally {
       controllers.delete(controller);
+      holds.delete(controller.signal);
     }
+  };
+
+  const callConcurrently = async (count: number, held = 0): Promise<CallOutcome[]> => {
+    held = Math.min(held, count);
+    const free = Array.from({ length: count - held }, () => call());
+    const release = Promise.all(free).then(() => undefined);
+    const late = Array.from({ length: held }, () => call(release));
+    return Promise.all([...free, ...late]);
   };
 
   const abort = (): void => {
@@ -134,7 +164,7 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
     strategy,
     client,
     call: (): Promise<CallOutcome> => bounded(call()),
-    callConcurrently: (count: number): Promise<CallOutcome[]> => bounded(Promise.all(Array.from({ length: count }, () => call()))),
+    callConcurrently: (count: number, held?: number): Promise<CallOutcome[]> => bounded(callConcurrently(count, held)),
     requests: async (): Promise<RecordedRequest[]> => {
       await settle();
       return ctx.env.emulator.requests();

@@ -14,6 +14,12 @@ export interface Flaws {
   readonly noSingleFlight?: boolean;
   /** Hand out a fresh credentials object per call and refresh on every rejection. */
   readonly refreshEveryRejection?: boolean;
+  /**
+   * Hand out a fresh credentials object per call (so the client cannot tell two refusals are of the same
+   * session), share a login in flight with every refusal, but start a new one for a refusal that arrives after
+   * it finished (not noticing that the refused session was already replaced).
+   */
+  readonly refreshLateRejections?: boolean;
   /** Have no onRejected(). */
   readonly noRefresh?: boolean;
   /** Put the key in the error thrown when the login fails. */
@@ -99,7 +105,7 @@ export function sessionViaScript(options: SessionViaScriptOptions, flaws: Flaws 
         return current;
       }
       const credentials = current ?? (await shared(context));
-      return flaws.refreshEveryRejection ? { ...credentials } : credentials;
+      return flaws.refreshEveryRejection || flaws.refreshLateRejections ? { ...credentials } : credentials;
     },
     ...(flaws.noRefresh
       ? {}
@@ -108,6 +114,11 @@ export function sessionViaScript(options: SessionViaScriptOptions, flaws: Flaws 
             if (flaws.refreshEveryRejection) {
               current = await login(context);
               return current;
+            }
+            if (flaws.refreshLateRejections) {
+              if (pending) return pending;
+              current = undefined;
+              return shared(context);
             }
             // Another caller already refreshed: use its result.
             if (current && rejected.kind === "session" && current.kind === "session" && current.sessionToken !== rejected.sessionToken) return current;
