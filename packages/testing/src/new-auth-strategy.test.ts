@@ -4,11 +4,12 @@
  * workspace layout, then type-checked, built and tested there: nothing is written into the repository.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { linkScope } from "./test-support/link-scope.js";
 
 const repo = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const tool = join(repo, "tools/new-auth-strategy/index.mjs");
@@ -30,7 +31,7 @@ let root: string;
 
 /**
  * A temporary workspace: the root tsconfig, the package.json/tsconfig files the generator reads, a
- * node_modules of links into the repository's, and @sg/testing compiled into the temp dir (its dist in the
+ * node_modules of links into the repository's (a stale link to a deleted @sg package is left out), and @sg/testing compiled into the temp dir (its dist in the
  * repository may not be built when this package's tests run).
  */
 beforeAll(() => {
@@ -46,9 +47,7 @@ beforeAll(() => {
   for (const entry of readdirSync(join(repo, "node_modules"))) {
     if (entry !== "@sg") symlinkSync(join(repo, "node_modules", entry), join(modules, entry));
   }
-  for (const entry of readdirSync(join(repo, "node_modules/@sg"))) {
-    if (entry !== "testing") symlinkSync(realpathSync(join(repo, "node_modules/@sg", entry)), join(modules, "@sg", entry));
-  }
+  linkScope(join(repo, "node_modules/@sg"), join(modules, "@sg"), ["testing"]);
   const kit = join(root, "sg-testing");
   mkdirSync(kit);
   cpSync(join(repo, "packages/testing/package.json"), join(kit, "package.json"));
