@@ -5,12 +5,7 @@ import type { MethodCall } from './methods/types.js';
 import { selectRows } from './read-query.js';
 import type { Site } from './site.js';
 import { isLink, type Row } from './store.js';
-import { checkGroupingField, checkSummaryField } from './summary-field-types.js';
-
-const SUMMARY_TYPES = new Set(['record_count', 'count', 'sum', 'maximum', 'minimum', 'average', 'earliest', 'latest', 'percentage', 'status_percentage', 'status_list', 'checked', 'unchecked']);
-const BUCKETS: Record<string, number> = { tens: 10, hundreds: 100, thousands: 1000, tensofthousands: 10_000, hundredsofthousands: 100_000, millions: 1_000_000 };
-const DATE_GROUPS = new Set(['day', 'week', 'month', 'quarter', 'year', 'clustered_date', 'oneday', 'fivedays']);
-const GROUP_TYPES = new Set(['exact', ...Object.keys(BUCKETS), ...DATE_GROUPS, 'entitytype', 'firstletter']);
+import { BUCKETS, DATE_GROUPS, checkGroupingField, checkSummaryField, isGroupingType, isSummaryType } from './summary-field-types.js';
 
 interface SummarySpec {
   field: string;
@@ -174,7 +169,7 @@ export function summarizeMethod(call: MethodCall): unknown {
   const specs: SummarySpec[] = rawSummaries.map((s) => {
     const spec = (s ?? {}) as Record<string, unknown>;
     if (typeof spec['field'] !== 'string' || typeof spec['type'] !== 'string') throw badInput(`summarize: each summary needs 'field' and 'type', got ${JSON.stringify(s)}`);
-    if (!SUMMARY_TYPES.has(spec['type'])) throw badInput(`summarize: unknown summary type '${spec['type']}'`);
+    if (!isSummaryType(spec['type'])) throw badInput(`summarize: unknown summary type '${spec['type']}'`);
     if (seen.has(spec['field'])) throw badInput(`summarize: only one summary per field ('${spec['field']}')`);
     seen.add(spec['field']);
     const path = compilePath(site.schema, site.store, type, spec['field']);
@@ -186,7 +181,7 @@ export function summarizeMethod(call: MethodCall): unknown {
   const groupings: GroupSpec[] = (rawGrouping ?? []).map((g: unknown) => {
     const spec = (g ?? {}) as Record<string, unknown>;
     if (typeof spec['field'] !== 'string' || typeof spec['type'] !== 'string') throw badInput(`summarize: each grouping needs 'field' and 'type', got ${JSON.stringify(g)}`);
-    if (!GROUP_TYPES.has(spec['type'])) throw badInput(`summarize: unknown grouping type '${spec['type']}'`);
+    if (!isGroupingType(spec['type'])) throw badInput(`summarize: unknown grouping type '${spec['type']}'`);
     const dir = spec['direction'] ?? 'asc';
     if (dir !== 'asc' && dir !== 'desc') throw badInput(`summarize: grouping direction must be 'asc' or 'desc'`);
     const path = compilePath(site.schema, site.store, type, spec['field']);

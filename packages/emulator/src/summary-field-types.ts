@@ -28,16 +28,28 @@ const SUMMARY_FIELD_TYPES: Record<string, readonly string[] | 'any'> = {
   status_list: ['status_list'],
 };
 
-const BUCKET_TYPES = ['tens', 'hundreds', 'thousands', 'tensofthousands', 'hundredsofthousands', 'millions'];
-const DATE_GROUP_TYPES = ['day', 'week', 'month', 'quarter', 'year', 'clustered_date', 'oneday', 'fivedays'];
+/** The number groupings and the size of their buckets. */
+export const BUCKETS: Readonly<Record<string, number>> = { tens: 10, hundreds: 100, thousands: 1000, tensofthousands: 10_000, hundredsofthousands: 100_000, millions: 1_000_000 };
+/** The date groupings. */
+export const DATE_GROUPS: ReadonlySet<string> = new Set(['day', 'week', 'month', 'quarter', 'year', 'clustered_date', 'oneday', 'fivedays']);
 
 const GROUPING_FIELD_TYPES: Record<string, readonly string[] | 'groupable'> = {
   exact: 'groupable',
-  ...Object.fromEntries(BUCKET_TYPES.map((t) => [t, NUMERIC])),
-  ...Object.fromEntries(DATE_GROUP_TYPES.map((t) => [t, DATES])),
+  ...Object.fromEntries(Object.keys(BUCKETS).map((t) => [t, NUMERIC])),
+  ...Object.fromEntries([...DATE_GROUPS].map((t) => [t, DATES])),
   entitytype: ['entity', 'entity_type'],
   firstletter: ['text', 'list', 'status_list', 'entity', 'entity_type'],
 };
+
+/** Whether `type` is a summary type the protocol names (the keys of the table above are all of them). */
+export function isSummaryType(type: unknown): boolean {
+  return typeof type === 'string' && Object.hasOwn(SUMMARY_FIELD_TYPES, type);
+}
+
+/** Whether `type` is a grouping type the protocol names. */
+export function isGroupingType(type: unknown): boolean {
+  return typeof type === 'string' && Object.hasOwn(GROUPING_FIELD_TYPES, type);
+}
 
 /** The data type a path yields per row: a path through a multi-entity link yields a list, like a multi-entity field. */
 function rowDataType(path: CompiledPath): string {
@@ -49,17 +61,16 @@ function refuse(kind: 'summary' | 'grouping', type: string, path: CompiledPath, 
   throw badInput(`summarize: ${kind} '${type}' is not supported on the ${path.dataType} field ${ownerType}.${path.path}${through}`);
 }
 
-/** Throws a bad-input fault when summary `type` means nothing on the field `path` of `entityType`. */
+/** Throws a bad-input fault when summary `type` (one {@link isSummaryType} accepts) means nothing on the field `path` of `entityType`. */
 export function checkSummaryField(type: string, path: CompiledPath, entityType: string): void {
-  const allowed = SUMMARY_FIELD_TYPES[type];
-  if (allowed === undefined || allowed === 'any') return;
+  const allowed = SUMMARY_FIELD_TYPES[type]!;
+  if (allowed === 'any') return;
   if (!allowed.includes(rowDataType(path))) refuse('summary', type, path, entityType);
 }
 
-/** Throws a bad-input fault when grouping `type` means nothing on the field `path` of `entityType`. */
+/** Throws a bad-input fault when grouping `type` (one {@link isGroupingType} accepts) means nothing on the field `path` of `entityType`. */
 export function checkGroupingField(type: string, path: CompiledPath, entityType: string): void {
-  const allowed = GROUPING_FIELD_TYPES[type];
-  if (allowed === undefined) return;
+  const allowed = GROUPING_FIELD_TYPES[type]!;
   const dataType = rowDataType(path);
   const ok = allowed === 'groupable' ? !NOT_GROUPABLE.has(path.dataType) : allowed.includes(dataType);
   if (!ok) refuse('grouping', type, path, entityType);
