@@ -30,6 +30,16 @@ describe('summarize refuses summaries and groupings a field type cannot carry', 
     expect(f.message).toContain(dataType);
   });
 
+  it.each([
+    ['summary', { type: 'Shot', summaries: [{ field: 'id', type: 'bogus' }] }],
+    ['summary', { type: 'Shot', summaries: [{ field: 'id', type: 'toString' }] }],
+    ['grouping', { type: 'Shot', summaries: count, grouping: [{ field: 'code', type: 'constructor' }] }],
+  ])('an unknown %s type → 103, a name an object inherits included', async (kind, payload) => {
+    const f = await t.fault('summarize', t.script, payload);
+    expect(f.code).toBe(103);
+    expect(f.message).toContain(`unknown ${kind} type`);
+  });
+
   it('still answers the pairings that mean something', async () => {
     const r = await t.call('summarize', t.script, {
       type: 'Shot',
