@@ -57,11 +57,11 @@ export interface FindOptions<S extends SiteSchema = LooseSchema, E extends Entit
   readonly concurrency?: number;
 }
 
-/** Relations whose single operand the quick path handles: any string, finite number, boolean or null. */
 /** The options of `findOne`; `find` and `iterate` also take `limit`, `page` and `concurrency`. */
 const FIND_ONE_OPTIONS = ["order", "filterOperator", "retiredOnly", "includeArchivedProjects", "additionalFilterPresets"];
 const FIND_OPTIONS = [...FIND_ONE_OPTIONS, "limit", "page", "concurrency"];
 
+/** Relations whose single operand the quick path handles: any string, finite number, boolean or null. */
 const QUICK_RELATIONS: ReadonlySet<unknown> = new Set(["is", "is_not", "less_than", "greater_than", "contains", "not_contains"]);
 
 /**
