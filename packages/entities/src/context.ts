@@ -16,7 +16,10 @@ import { CALL_OPTION_KEYS, PREFIX, checkBoolean, checkEntityType, checkFieldPath
 /** Field `data_type`s per entity type, as a generator (or a person) can write them down at build time. */
 export type FieldTypeMap = { readonly [entityType: string]: { readonly [field: string]: string } };
 
-/** Options of `entityApi` and {@link entityContext}. */
+/**
+ * Options of `entityApi` and {@link entityContext}. Any other key is refused with `SgValidationError` (e.g.
+ * Python's `trim_entities`, or a call option such as `timeoutMs`, which goes in `defaults`).
+ */
 export interface EntityApiOptions<D extends DateMode = "date"> {
   /** `"date"` (default): `date_time` values are `Date` objects; `"string"`: wire strings `YYYY-MM-DDTHH:MM:SSZ`. */
   readonly dates?: D;
@@ -33,7 +36,10 @@ export interface EntityApiOptions<D extends DateMode = "date"> {
   readonly fieldTypes?: FieldTypeMap;
   /** Page size override (default: `info().api_max_entities_per_page`, or 500). */
   readonly pageSize?: number;
-  /** Call options applied to every call (each call's own options win); `kind` only as `"write"` (a default `"read"` would let writes be retried after they may have landed). */
+  /**
+   * Call options applied to every call (each call's own options win); `kind` only as `"write"` (a default
+   * `"read"` would let writes be retried after they may have landed). A key that is not a call option is refused.
+   */
   readonly defaults?: CallOptions;
 }
 
@@ -154,7 +160,7 @@ export function bindContext(handle: object, ctx: Context): void {
  * const shot = await findOne(sg, "Shot", [["code", "is", "sh010"]], ["code", "created_at"]);
  * ```
  *
- * @throws SgValidationError when the client or the options are malformed.
+ * @throws SgValidationError when the client or the options are malformed, or an option is unknown.
  */
 export function entityContext<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(client: Client, options?: EntityApiOptions<D>): EntityContext<S, D> {
   const ctx = createContext(client, options);
@@ -167,12 +173,15 @@ export function entityContext<S extends SiteSchema = LooseSchema, D extends Date
 export function createContext(client: Client, rawOptions: unknown): Context {
   if (!isClient(client)) fail(["client"], "a Client from createClient() of @sg/core", client);
   const state = stateOf(client);
-  const options = rawOptions === undefined ? {} : checkObject(rawOptions, ["options"], "an options object");
+  // An unknown key is refused, not ignored: `trim_entities: false` kept trimming, a `pagesize` kept the site's.
+  // Call options belong in `defaults`, which takes only those.
+  const options = checkOptions(rawOptions, ["options"], [], ["dates", "trimEntities", "fieldTypes", "pageSize", "defaults"]);
   const dates = optionOr(options, "dates", "date", (value, path) => checkOneOf(value, ["date", "string"] as const, path));
   const trim = optionOr(options, "trimEntities", true, checkBoolean);
   const declared = optionOr(options, "fieldTypes", new Map(), checkFieldTypes);
   const pageSizeOverride = optionOr<number | undefined>(options, "pageSize", undefined, (value, path) => checkInt(value, path, 1));
-  const defaults: CallOptions = optionOr(options, "defaults", {}, (value, path) => checkObject(value, path, "call options {signal, timeoutMs, …}"));
+  // Refused at once, as createClient checks its defaults at once: every call through the context would carry them.
+  const defaults: CallOptions = optionOr(options, "defaults", {}, checkOptions);
   // As in core's createClient: a default "read" would make every create and update retryable after it may have landed.
   if (defaults.kind !== undefined && defaults.kind !== "write") fail(["options", "defaults", "kind"], "'write' or nothing (set 'read' per call)", defaults.kind);
 

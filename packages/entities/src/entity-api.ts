@@ -230,7 +230,7 @@ type StandaloneFunction = (target: never, ...args: never[]) => unknown;
  * const shots = await sg.find("Shot", [["sg_status_list", "is", "ip"]], ["code", "sg_status_list"]);
  * ```
  *
- * @throws SgValidationError when the client or the options are malformed.
+ * @throws SgValidationError when the client or the options are malformed, or an option is unknown.
  */
 export function entityApi<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(client: Client, options?: EntityApiOptions<D>): EntityApi<S, D> {
   const ctx = createContext(client, options);

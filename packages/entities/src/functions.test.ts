@@ -164,6 +164,38 @@ describe("entityContext: options and a schema type for the functions", () => {
     expect(() => entityContext({} as Client)).toThrow(SgValidationError);
   });
 
+  // An unknown option used to be ignored: `trim_entities: false` kept trimming, `pagesize` kept the site's page
+  // size, and a call option next to the context options (or a misspelt one in `defaults`) never reached a call.
+  const contextOptions = "one of dates, trimEntities, fieldTypes, pageSize, defaults";
+  const callOptionNames = "one of signal, timeoutMs, deadlineMs, retry, kind, sessionUuid";
+  it.each([
+    ["Python's trim_entities", { trim_entities: false }, ["options", "trim_entities"], contextOptions],
+    ["a misspelt pageSize", { pagesize: 10 }, ["options", "pagesize"], contextOptions],
+    ["a call option outside defaults", { timeoutMs: 5_000 }, ["options", "timeoutMs"], contextOptions],
+    ["a misspelt call option in defaults", { defaults: { timeout: 5_000 } }, ["options", "defaults", "timeout"], callOptionNames],
+    ["a method option in defaults", { defaults: { limit: 10 } }, ["options", "defaults", "limit"], callOptionNames],
+    ["a secret in the wrong place", { defaults: { scriptKey: "s3cret-key-value" } }, ["options", "defaults", "scriptKey"], callOptionNames],
+  ])("entityApi and entityContext refuse %s before anything is sent", async (_name, options, path, expected) => {
+    const { client, sent } = site.freshClient();
+    for (const make of [() => entityApi(client, options as never), () => entityContext(client, options as never)]) {
+      const thrown = (() => {
+        try {
+          return make();
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(thrown).toBeInstanceOf(SgValidationError);
+      expect(thrown).toMatchObject({ code: "SG_VALIDATION", path, expected, received: `string ${JSON.stringify(path.at(-1))}` });
+      expect((thrown as Error).message).toMatch(/^@sg\/entities: options\./);
+      expect((thrown as Error).message).not.toContain("s3cret");
+    }
+    // Every call option is still taken in defaults, and the context still works over the same client.
+    const sg = entityContext(client, { defaults: { signal: new AbortController().signal, timeoutMs: 5_000, deadlineMs: 10_000, retry: false, kind: "write", sessionUuid: "u-1" } });
+    await find(sg, "Shot", [], ["code"], { limit: 1 });
+    expect(sent.map((r) => r.method)).toEqual(["info", "read"]);
+  });
+
   it("refuses defaults of kind 'read', which would let its creates and updates be retried after they may have landed", () => {
     const thrown = (() => {
       try {

@@ -154,16 +154,16 @@ export function checkSignal(value: unknown, path: Path): AbortSignal | undefined
 export const CALL_OPTION_KEYS: readonly string[] = ["signal", "timeoutMs", "deadlineMs", "retry", "kind", "sessionUuid"];
 
 /**
- * Options objects: undefined, or a plain object holding only the method's `known` options and call options.
- * An unknown key is refused rather than ignored: a misspelt option, or a Python keyword argument such as
- * `filter_operator` or `multi_entity_update_modes`, would otherwise change what the call does without a word.
- * The error lists the options the call takes, so the camelCase name is next to the one written.
+ * Options objects: undefined (read as `{}`), or a plain object holding only the names in `keys` — by default
+ * the method's `known` options and the call options; `entityApi`'s options pass their own list, without the
+ * call options (those go in its `defaults`). An unknown key is refused rather than ignored: a misspelt option,
+ * or a Python keyword argument such as `filter_operator`, `multi_entity_update_modes` or `trim_entities`, would
+ * otherwise change what the call does without a word. The error lists the names taken, so the camelCase name
+ * is next to the one written; it names the key, never its value.
  */
-export function checkOptions(value: unknown, path: Path, known: readonly string[] = []): Record<string, unknown> {
+export function checkOptions(value: unknown, path: Path, known: readonly string[] = [], keys: readonly string[] = known.concat(CALL_OPTION_KEYS)): Record<string, unknown> {
   if (value === undefined) return {};
   const o = checkObject(value, path, "an options object");
-  for (const key in o) {
-    if (!known.includes(key) && !CALL_OPTION_KEYS.includes(key)) fail([...path, key], `one of ${known.concat(CALL_OPTION_KEYS).join(", ")}`, key);
-  }
+  for (const key in o) if (!keys.includes(key)) fail([...path, key], `one of ${keys.join(", ")}`, key);
   return o;
 }
