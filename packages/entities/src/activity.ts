@@ -22,8 +22,11 @@ export interface ActivityStreamOptions extends CallOptions {
   readonly minId?: number;
   /** Only updates with an id ≤ this (`max_id`). */
   readonly maxId?: number;
-  /** At most this many updates (`limit`; 0 is sent as it is, as Python sends it; default: the site's). */
-  readonly limit?: number;
+  /**
+   * At most this many updates (`limit`; 0 is sent as it is, as Python sends it; default: the site's). `null` is
+   * Python's default `None`: the same as leaving it out, sent as `limit: null`.
+   */
+  readonly limit?: number | null;
 }
 
 /** Options of `noteThreadRead`, plus call options. */
@@ -67,8 +70,9 @@ export async function activityStreamRead(target: unknown, entityType: unknown, e
     id,
     max_id: options["maxId"] === undefined ? null : checkInt(options["maxId"], ["options", "maxId"], 0),
     min_id: options["minId"] === undefined ? null : checkInt(options["minId"], ["options", "minId"], 0),
-    // 0 is sent as it is, as the Python client sends it: the site decides what it means.
-    limit: options["limit"] === undefined ? null : checkInt(options["limit"], ["options", "limit"]),
+    // 0 is sent as it is, as the Python client sends it: the site decides what it means. null is Python's
+    // default None, which it sends as null, as when the limit is left out.
+    limit: options["limit"] === undefined || options["limit"] === null ? null : checkInt(options["limit"], ["options", "limit"]),
     entity_fields: options["entityFields"] === undefined ? {} : checkEntityFields(options["entityFields"], ["options", "entityFields"]),
   };
   const call: CallOptions = callOptions(ctx, options);

@@ -30,6 +30,32 @@ describe("limit: 0 is sent as the Python client sends it", () => {
   });
 });
 
+describe("limit: null is Python's default None: sent as null, as when it is left out", () => {
+  // A script ported from text_search(..., limit=None) or activity_stream_read(..., limit=None) was refused.
+  it("textSearch sends max_results: null and gets what it gets without a limit", async () => {
+    const unlimited = await site().api.textSearch("SQ010", { Shot: [] });
+    const result = await site().api.textSearch("SQ010", { Shot: [] }, { limit: null });
+    expect(site().payloads("query_display_name_cache").slice(-2)).toEqual([
+      { text: "SQ010", entity_types: { Shot: { logical_operator: "and", conditions: [] } }, project_ids: [], max_results: null },
+      { text: "SQ010", entity_types: { Shot: { logical_operator: "and", conditions: [] } }, project_ids: [], max_results: null },
+    ]);
+    expect(result.matches.length).toBeGreaterThan(0);
+    expect(result).toEqual(unlimited);
+  });
+
+  it("activityStreamRead sends limit: null and gets what it gets without a limit", async () => {
+    const shot = await site().api.create("Shot", { code: "parity_limit_null", project: demoProject(site()) });
+    const unlimited = await site().api.activityStreamRead("Shot", shot.id);
+    const stream = await activityStreamRead(site().client, "Shot", shot.id, { limit: null });
+    expect(site().payloads("activity_stream").slice(-2)).toEqual([
+      { type: "Shot", id: shot.id, max_id: null, min_id: null, limit: null, entity_fields: {} },
+      { type: "Shot", id: shot.id, max_id: null, min_id: null, limit: null, entity_fields: {} },
+    ]);
+    expect(stream.updates.length).toBeGreaterThan(0);
+    expect(stream).toEqual(unlimited);
+  });
+});
+
 describe("textSearch and activityStreamRead post-process only the top level of the reply, as Python does", () => {
   // Python runs its record parsing (`&lt;` → `<`, this platform's local_path) on the reply object itself,
   // whose matches / updates are lists: their entries come back as the site sent them.

@@ -14,8 +14,11 @@ import { checkEntityType, checkId, checkInt, checkObject, checkOneOf, checkOptio
 export interface TextSearchOptions extends CallOptions {
   /** Only these projects (`project_ids`). */
   readonly projectIds?: readonly number[];
-  /** At most this many matches (`limit`, sent as `max_results`; 0 is sent as it is, as Python sends it). */
-  readonly limit?: number;
+  /**
+   * At most this many matches (`limit`, sent as `max_results`; 0 is sent as it is, as Python sends it). `null`
+   * is Python's default `None`: the same as leaving it out, sent as `max_results: null` (the site's default).
+   */
+  readonly limit?: number | null;
 }
 
 /** One text-search match. */
@@ -71,8 +74,9 @@ export async function textSearch(target: unknown, text: unknown, entityTypes: un
     if (!Array.isArray(p)) fail(["options", "projectIds"], "an array of project ids", p);
     projectIds = p.map((id, i) => checkId(id, ["options", "projectIds", i]));
   }
-  // 0 is sent as it is, as the Python client sends it: the site decides what it means.
-  const limit = options["limit"] === undefined ? null : checkInt(options["limit"], ["options", "limit"]);
+  // 0 is sent as it is, as the Python client sends it: the site decides what it means. null is Python's
+  // default None, which it sends as null, as when the limit is left out.
+  const limit = options["limit"] === undefined || options["limit"] === null ? null : checkInt(options["limit"], ["options", "limit"]);
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("textSearch", [6, 2, 0], call);
   const raw = await ctx.call<unknown>("query_display_name_cache", { text: query, entity_types: wireTypes, project_ids: projectIds, max_results: limit }, call);
