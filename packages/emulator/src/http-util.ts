@@ -46,6 +46,19 @@ export function text(status: number, body: string, contentType = 'text/plain; ch
   return { status, headers: { 'content-type': contentType }, body };
 }
 
+/**
+ * What a site answers at an address it has no route for: HTTP 404 with an HTML page, as a web server does, not
+ * an API reply. Clients see the same 404 a real site gives when their site URL or base path is wrong.
+ */
+export function notFoundPage(httpMethod: string, path: string): HttpReply {
+  const where = `${escapeHtml(httpMethod)} ${escapeHtml(path)}`;
+  return text(
+    404,
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>404 Not Found</title></head><body><h1>404 Not Found</h1><p>This site has no page at ${where}.</p><p>(sg-emulator)</p></body></html>`,
+    'text/html; charset=utf-8',
+  );
+}
+
 /** Parses an `application/x-www-form-urlencoded` body; repeated keys keep the last value. */
 export function parseUrlEncoded(body: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -6,7 +6,7 @@ import { AppSessions, appSessionRoute } from './app-session.js';
 import { describeAuth } from './auth-rules.js';
 import { dispatch } from './dispatcher.js';
 import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
-import { isLoopback, json, readBody, text, type HttpReply } from './http-util.js';
+import { isLoopback, json, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
 import { Persistence } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
@@ -22,6 +22,8 @@ export class Emulator {
   readonly uploads: PendingUploads = new PendingUploads();
   latencyMs: number;
   persistence: Persistence | undefined;
+  /** The one path the JSON-RPC endpoint answers at: `/api3/json` under the site's base path. */
+  readonly rpcPath: string;
 
   constructor(
     readonly site: Site,
@@ -30,6 +32,7 @@ export class Emulator {
   ) {
     this.latencyMs = latencyMs;
     this.appSessions = new AppSessions(site);
+    this.rpcPath = `${site.basePath}/api3/json`;
   }
 
   /** Back to the fixtures. */
@@ -59,7 +62,7 @@ export class Emulator {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const clockAt = new Date(this.site.now()).toISOString();
-    const url = new URL(req.url ?? '/', 'http://emulator');
+    const url = requestUrl(req.url);
     const path = url.pathname;
     const httpMethod = req.method ?? 'GET';
     const seq = this.log.nextSeq();
@@ -79,7 +82,9 @@ export class Emulator {
     // meantime, so requests in flight together wait out their latency together instead of queueing the
     // emulator's (single-threaded) work behind it — like a site with several app servers.
     const answerAt = this.latencyMs > 0 ? Date.now() + this.latencyMs : 0;
-    const isRpc = path.endsWith('/api3/json');
+    // Only the configured path: a real site answers 404 at `/api3/json/api3/json` or `/wrong/api3/json`, and a
+    // client must learn there that its site URL is wrong.
+    const isRpc = path === this.rpcPath;
     let rpcMethod: string | null = null;
     let rpcAuth: unknown;
     let payloadOutline: ReturnType<typeof summarizePayload> = {};
@@ -143,7 +148,7 @@ export class Emulator {
   }
 
   private async route(req: IncomingMessage, httpMethod: string, path: string, url: URL, body: Buffer): Promise<HttpReply> {
-    if (path.endsWith('/api3/json')) {
+    if (path === this.rpcPath) {
       if (httpMethod !== 'POST') return text(405, 'The JSON-RPC endpoint answers POST only');
       const result = dispatch(this.site, body.toString('utf8'));
       const reply = result.reply instanceof RawReply ? text(200, result.reply.body, result.reply.contentType) : json(200, result.reply);
@@ -163,7 +168,7 @@ export class Emulator {
     if (app) return app;
     const upload = await uploadRoute(this, httpMethod, path, url, body, req);
     if (upload) return upload;
-    return text(404, `Not found: ${httpMethod} ${path}`);
+    return notFoundPage(httpMethod, path);
   }
 
   private send(res: ServerResponse, reply: HttpReply): void {
@@ -172,6 +177,33 @@ export class Emulator {
     res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
     res.end(body);
   }
+}
+
+/**
+ * The URL of a request target. An origin-form target (`/path?query`) is read as the path it is: resolved against
+ * a base, `//sg/api3/json` would make `sg` a host and leave `/api3/json`, answering where a site would not.
+ */
+function requestUrl(target: string | undefined): URL {
+  const raw = target ?? '/';
+  return raw.startsWith('/') ? new URL(`http://emulator${raw}`) : new URL(raw, 'http://emulator/');
+}
+
+/**
+ * `basePath` as the emulator keeps it: `''` for the root, else `/segment[/segment…]` without a trailing slash.
+ * Throws for anything else, so that a typo does not quietly start a site at another address.
+ */
+function normalizeBasePath(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') throw new Error(`basePath must be a string such as "/sg", got ${typeof value}`);
+  const path = value.replace(/\/+$/, '');
+  if (path === '') return '';
+  const segments = path.split('/').slice(1);
+  if (!path.startsWith('/') || segments.some((s) => !/^[A-Za-z0-9._~-]+$/.test(s) || s === '.' || s === '..')) {
+    throw new Error(`basePath must be "/" followed by path segments of letters, digits and -._~ (e.g. "/sg"), got ${JSON.stringify(value)}`);
+  }
+  if (segments[0] === '__emulator') throw new Error('basePath may not be under /__emulator, where the admin endpoints live');
+  if (/\/api3\/json$/.test(path)) throw new Error(`basePath is the path the site lives under, without /api3/json: got ${JSON.stringify(value)}`);
+  return path;
 }
 
 /** Wait until the `Date.now()` time `at` (no wait when it has passed, or for 0). */
@@ -219,7 +251,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isInteger(queryCacheSize) || queryCacheSize < 0) throw new Error('queryCacheSize must be a non-negative integer');
   const appSessionLauncher = options.appSessionLauncher ?? true;
   if (typeof appSessionLauncher !== 'boolean') throw new Error('appSessionLauncher must be true or false');
+  const basePath = normalizeBasePath(options.basePath);
   const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds: options.sessionIdleSeconds ?? 1800, pageSize: options.pageSize ?? 500, appSessionLauncher, queryCacheSize });
+  site.basePath = basePath;
   const emulator = new Emulator(site, logger, options.latencyMs ?? 0);
   if (options.dataFile) {
     emulator.persistence = new Persistence(options.dataFile, site, logger);
@@ -238,10 +272,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
   site.baseUrl = url;
-  logger(`sg-emulator listening on ${url} (auth mode ${authMode}, fixtures ${fixtures}${rows ? `, +${rows} rows` : ''})`);
+  logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, fixtures ${fixtures}${rows ? `, +${rows} rows` : ''})`);
   let closed: Promise<void> | undefined;
   return {
-    url,
+    url: url + basePath,
     card: site.card(),
     close: () => {
       closed ??= new Promise<void>((resolve) => {

@@ -68,7 +68,10 @@ export class Site implements FormatContext {
   workSchedule: Map<string, { working: boolean; description: string | null }> = new Map();
   subscriptions: Map<number, unknown> = new Map();
   files: Map<number, StoredFile> = new Map();
+  /** The site's origin (`http://host:port`): links the site hands out (`/file_serve/…`, thumbnails, uploads) start with it. */
   baseUrl = '';
+  /** The path the JSON-RPC endpoint lives under (`''` or e.g. `/sg`), see `EmulatorOptions.basePath`. */
+  basePath = '';
   /** Filtered + sorted results of recent reads, for paging. */
   readonly queryCache: QueryCache;
 
@@ -96,7 +99,7 @@ export class Site implements FormatContext {
   /** The site card. */
   card(): SiteCard {
     return {
-      url: this.baseUrl,
+      url: this.baseUrl + this.basePath,
       authMode: this.settings.authMode,
       scripts: cardScripts(this.scripts),
       users: cardUsers(this.users, this.store),

@@ -8,6 +8,15 @@ export type PatState = 'valid' | 'missing' | 'revoked';
 export interface EmulatorOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
+  /**
+   * The path the site lives under, for testing a client against a site whose URL has a path (`/sg` → the
+   * JSON-RPC endpoint is `POST /sg/api3/json`, and `url` and the card's `url` end in `/sg`). Default `""`: the
+   * endpoint is `POST /api3/json` and nothing else. Only the RPC endpoint moves: uploads, `/file_serve/*`,
+   * `/thumbnail/*`, the browser approval routes and `/api/v1` stay on the origin, where clients take them
+   * whatever the base path (rpc-protocol §1.1). One or more `/segment`s of letters, digits and `-._~`; a trailing
+   * slash is dropped; a path ending in `/api3/json` is refused.
+   */
+  basePath?: string;
   /** Port to listen on; `0` (the default) picks a free one. */
   port?: number;
   /** Which data the site starts with: `demo` (default) or `empty` (only the credentials of the site card). */
@@ -79,7 +88,7 @@ export interface SiteCardProject {
 
 /** What the CLI prints when ready, and `EmulatorHandle.card`. */
 export interface SiteCard {
-  /** Base URL of the site, without a trailing slash. */
+  /** The URL to give a client: the origin plus `basePath` when one is set, without a trailing slash. */
   url: string;
   /** Authentication mode. */
   authMode: AuthMode;
@@ -188,7 +197,10 @@ export interface PayloadSummary {
 
 /** What {@link startEmulator} resolves to. */
 export interface EmulatorHandle {
-  /** Base URL, e.g. `http://127.0.0.1:54321` (no trailing slash). */
+  /**
+   * The URL to give a client, e.g. `http://127.0.0.1:54321` (no trailing slash); with `basePath` it ends in that
+   * path (`http://127.0.0.1:54321/sg`), and the routes other than `/api3/json` are on its origin.
+   */
   url: string;
   /** The site card (the same object the CLI prints). */
   card: SiteCard;
