@@ -105,3 +105,37 @@ describe('a site with a base path', () => {
     }
   });
 });
+
+describe('the /upload/ prefix', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await startHarness();
+  });
+  afterAll(() => t.h.close());
+
+  const uploadForm = (fields: Record<string, string>): FormData => {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    return fd;
+  };
+
+  it('answers an unknown /upload/* endpoint with the 404 page, whatever the credentials, before checking them', async () => {
+    const before = t.h.requests().length;
+    await expectNotFoundPage(await fetch(`${t.h.url}/upload/upload_files`, { method: 'POST', body: uploadForm({ script_name: 'nobody', script_key: 'wrong' }) }));
+    await expectNotFoundPage(await fetch(`${t.h.url}/upload/upload_files`, { method: 'POST', body: uploadForm({ ...t.script, entity_type: 'Shot', entity_id: '1' }) }));
+    await expectNotFoundPage(await fetch(`${t.h.url}/upload/`, { method: 'POST', body: uploadForm(t.script) }));
+    expect(t.h.requests().slice(before).map((r) => [r.path, r.status])).toEqual([
+      ['/upload/upload_files', 404],
+      ['/upload/upload_files', 404],
+      ['/upload/', 404],
+    ]);
+  });
+
+  it('answers a form POST to the storage URL (which takes PUT) with the 404 page', async () => {
+    const link = await (await fetch(`${t.h.url}/upload/api_get_upload_link_info`, { method: 'POST', body: uploadForm({ ...t.script, filename: 'a.bin' }) })).text();
+    const storage = link.split('\n')[1]!;
+    expect(storage).toMatch(/\/upload\/storage\/[^/]+$/);
+    await expectNotFoundPage(await fetch(storage, { method: 'POST', body: uploadForm(t.script) }));
+    expect((await fetch(storage, { method: 'PUT', body: 'bytes' })).status).toBe(200);
+  });
+});

@@ -30,6 +30,16 @@ export class PendingUploads {
 
 const THUMB_FIELDS = new Set(['thumb_image', 'image']);
 const FILMSTRIP_FIELDS = new Set(['filmstrip_thumb_image', 'filmstrip_image']);
+/** The form endpoints under `/upload/`; any other path there has no route (404 before credentials are looked at). */
+const FORM_ENDPOINTS: ReadonlySet<string> = new Set([
+  '/upload/upload_file',
+  '/upload/publish_thumbnail',
+  '/upload/share_thumbnail',
+  '/upload/api_get_upload_link_info',
+  '/upload/api_get_upload_link_for_part',
+  '/upload/api_complete_multipart_upload',
+  '/upload/api_link_file',
+]);
 const AUTH_KEYS = ['user_login', 'user_password', 'auth_token', 'script_name', 'script_key', 'session_token', 'sudo_as_login', 'session_uuid'];
 
 function formAuth(site: Site, fields: Record<string, string>): Principal {
@@ -145,7 +155,7 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
     const file = site.store.getLive('Attachment', Number(thumb[1]))?.f['sg_type'] === 'Thumbnail' ? site.files.get(Number(thumb[1])) : undefined;
     return file ? { status: 200, headers: { 'content-type': file.contentType }, body: file.data } : text(404, 'Thumbnail not found');
   }
-  if (!path.startsWith('/upload/') || httpMethod !== 'POST') return undefined;
+  if (httpMethod !== 'POST' || !FORM_ENDPOINTS.has(path)) return undefined;
   let form: Awaited<ReturnType<typeof formOf>>;
   try {
     form = await formOf(req, body);
@@ -215,7 +225,7 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
         return ok(`1:${id}\n`);
       }
       default:
-        return text(404, `0\nUnknown upload endpoint ${path}`);
+        return undefined; // not reached: FORM_ENDPOINTS lists the cases above
     }
   } catch (err) {
     return { ...failure(err), auth: authOf(principal) };
