@@ -87,4 +87,11 @@ describe('browser approval switched off (appSessionLauncher: false)', () => {
     // The rest of the site works as usual.
     expect((await off.call('read', off.script, { type: 'Project', return_fields: ['name'] })).entities.length).toBeGreaterThan(0);
   });
+
+  it('answers an address under the endpoints that is no route (wrong method, extra segment) with the 404 page, not the 403', async () => {
+    for (const [method, path] of [['GET', ''], ['POST', '/some-id'], ['PUT', '/some-id/extra']] as const) {
+      const res = await fetch(`${off.h.url}/internal_api/app_session_request${path}`, { method });
+      expect([method, path, res.status, res.headers.get('content-type')]).toEqual([method, path, 404, 'text/html; charset=utf-8']);
+    }
+  });
 });

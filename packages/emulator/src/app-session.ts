@@ -94,10 +94,13 @@ function approvalPage(emulator: Emulator, req: AppSessionRequest): HttpReply {
 /** Routes of the browser approval flow, or undefined when the path is not one of them. */
 export function appSessionRoute(emulator: Emulator, httpMethod: string, path: string, body: Buffer, req: IncomingMessage): HttpReply | undefined {
   const sessions = emulator.appSessions;
-  if (emulator.site.settings.appSessionLauncher === false && (path === '/internal_api/app_session_request' || path.startsWith('/internal_api/app_session_request/'))) {
+  const create = path === '/internal_api/app_session_request' && httpMethod === 'POST';
+  const poll = httpMethod === 'PUT' ? /^\/internal_api\/app_session_request\/([^/]+)$/.exec(path) : null;
+  // Disabled, the two routes refuse with 403; an address that is no route stays a 404, as when enabled.
+  if (emulator.site.settings.appSessionLauncher === false && (create || poll)) {
     return json(403, { message: 'The app session launcher (browser approval login) is not enabled on this site' });
   }
-  if (path === '/internal_api/app_session_request' && httpMethod === 'POST') {
+  if (create) {
     const raw = body.toString('utf8');
     let form: Record<string, unknown>;
     try {
@@ -112,8 +115,7 @@ export function appSessionRoute(emulator: Emulator, httpMethod: string, path: st
     const created = sessions.create(appName, machineId);
     return json(200, { sessionRequestId: created.id, url: `${emulator.site.baseUrl}/app_session_request/${created.id}` });
   }
-  const poll = /^\/internal_api\/app_session_request\/([^/]+)$/.exec(path);
-  if (poll && httpMethod === 'PUT') {
+  if (poll) {
     const r = sessions.live(requestId(poll[1]));
     if (!r) return NOT_FOUND();
     if (r.state === 'approved') return { ...json(200, { approved: true, sessionToken: r.token, userLogin: r.login }), auth: { kind: 'none', principal: r.login ?? null } };
