@@ -313,19 +313,23 @@ describe("cloud storage PUTs answered 500", () => {
 
 describe("a site URL with a base path", () => {
   it("uploads and downloads on the site's origin: the /upload/* and /file_serve/* endpoints ignore the base path (rpc-protocol §1.1)", async () => {
-    const { client, api } = otherClient(`${site.emulator.url}/sg`);
+    const sub = await startSite({ basePath: "/sg" });
+    const origin = new URL(sub.emulator.url).origin;
     try {
+      expect(sub.emulator.url).toBe(`${origin}/sg`);
+      const api = sub.api;
       const shot = (await api.findOne("Shot", []))!;
-      const before = site.emulator.requests().length;
+      const before = sub.emulator.requests().length;
       const id = await api.upload("Shot", shot.id, new File(["under a base path"], "base.txt"));
       await api.uploadThumbnail("Shot", shot.id, png);
-      expect(api.getAttachmentDownloadUrl(id)).toBe(`${site.emulator.url}/file_serve/attachment/${id}`);
-      expect(api.getAttachmentDownloadUrl({ type: "Attachment", id })).toBe(`${site.emulator.url}/file_serve/attachment/${id}`);
+      expect(api.getAttachmentDownloadUrl(id)).toBe(`${origin}/file_serve/attachment/${id}`);
+      expect(api.getAttachmentDownloadUrl({ type: "Attachment", id })).toBe(`${origin}/file_serve/attachment/${id}`);
       expect(Buffer.from(await api.downloadAttachment(id)).toString()).toBe("under a base path");
-      const transfers = site.emulator.requests().slice(before).map((r) => r.path).filter((p) => !p.endsWith("/api3/json"));
-      expect(transfers).toEqual(["/upload/upload_file", "/upload/publish_thumbnail", `/file_serve/attachment/${id}`]);
+      const requests = sub.emulator.requests().slice(before).map((r) => r.path);
+      expect(requests.filter((p) => p.endsWith("/api3/json")).every((p) => p === "/sg/api3/json")).toBe(true);
+      expect(requests.filter((p) => !p.endsWith("/api3/json"))).toEqual(["/upload/upload_file", "/upload/publish_thumbnail", `/file_serve/attachment/${id}`]);
     } finally {
-      await client.close();
+      await sub.close();
     }
   });
 });
