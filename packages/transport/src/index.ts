@@ -18,5 +18,7 @@ export type { AuthParams } from "./auth-params.js";
 export { buildEnvelope, encodeEnvelope, isTruthyPayload } from "./envelope.js";
 export type { RpcEnvelope } from "./envelope.js";
 export { faultToError, isFault, MAINTENANCE_MESSAGE } from "./fault-map.js";
+export { SgTlsError } from "./network-errors.js";
+export type { TlsErrorDetails, TlsFailure } from "./network-errors.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { LIBRARY_NAME, LIBRARY_VERSION, userAgent } from "./user-agent.js";

@@ -1,4 +1,5 @@
 import { SgNetworkError } from "@sg/core";
+import type { NetworkErrorDetails } from "@sg/core";
 import type { AttemptOutcome } from "./retry-policy.js";
 
 /** Codes meaning the request never left the machine (safe to retry even for writes). */
@@ -16,7 +17,52 @@ const NOT_SENT: ReadonlySet<string> = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-const TLS_CODE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_|ERR_SSL_|EPROTO$|HOSTNAME_MISMATCH|INVALID_CA)/;
+/**
+ * Certificate checks that failed: Node's X.509 verification codes (`CERT_HAS_EXPIRED`, `UNABLE_TO_GET_ISSUER_CERT`,
+ * `DEPTH_ZERO_SELF_SIGNED_CERT`, `SELF_SIGNED_CERT_IN_CHAIN`, `INVALID_CA`, `INVALID_PURPOSE`, `PATH_LENGTH_EXCEEDED`,
+ * `ERROR_IN_CERT_NOT_AFTER_FIELD`, `CRL_HAS_EXPIRED`, `HOSTNAME_MISMATCH`, ...) and a host name the certificate
+ * does not cover (`ERR_TLS_CERT_ALTNAME_INVALID`).
+ */
+const CERTIFICATE_CODE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|INVALID_|PATH_LENGTH|ERROR_IN_|CRL_|HOSTNAME_MISMATCH|ERR_TLS_CERT)/;
+
+/** Any other TLS failure: the handshake itself (`wrong version number`, `packet length too long`, alerts, ...). */
+const HANDSHAKE_CODE = /^(ERR_SSL_|ERR_TLS_|EPROTO$)/;
+
+/**
+ * Which part of TLS failed, on {@link SgTlsError.tls}:
+ * - `"certificate"`: the site's certificate was not accepted (an unknown CA, self-signed, expired, another
+ *   host name): trust its CA or fix the certificate;
+ * - `"protocol"`: the two ends do not speak TLS to each other, before any certificate: most often the site URL's
+ *   scheme or port is wrong (`https://` to a port that speaks plain HTTP, `http://` to one that speaks TLS), or
+ *   a proxy intercepts TLS.
+ */
+export type TlsFailure = "protocol" | "certificate";
+
+/** Options of {@link SgTlsError}. */
+export interface TlsErrorDetails extends NetworkErrorDetails {
+  /** Which part of TLS failed. */
+  readonly tls: TlsFailure;
+}
+
+/**
+ * A TLS failure: nothing was sent (`maybeSent: false`) and it is never retried, as it does not fix itself.
+ * It is an {@link SgNetworkError} (`code` `SG_NETWORK`); branch on {@link SgTlsError.tls} rather than on the
+ * message, whose wording may change.
+ */
+export class SgTlsError extends SgNetworkError {
+  /** `"protocol"` (wrong scheme or port, a proxy; not a certificate problem) or `"certificate"`. */
+  readonly tls: TlsFailure;
+  /** @param message - the failure, in one sentence. */
+  constructor(message: string, options: TlsErrorDetails) {
+    super(message, options);
+    this.tls = options.tls;
+  }
+}
+
+/** The {@link TlsFailure} a network error code stands for, if it is a TLS one. */
+function tlsFailure(code: string): TlsFailure | undefined {
+  return CERTIFICATE_CODE.test(code) ? "certificate" : HANDSHAKE_CODE.test(code) ? "protocol" : undefined;
+}
 
 /** The underlying error of something fetch/ofetch threw, without ofetch's `FetchError` wrapper (it carries the request body). */
 export function unwrapFetchError(error: unknown): unknown {
@@ -37,10 +83,11 @@ export function unwrapFetchError(error: unknown): unknown {
 /** Our code for fetch's refusal of a port the Fetch standard blocks (1, 25, 6000, ...): an error without a code. */
 const BAD_PORT = "ERR_BAD_PORT";
 
-/** Failures that were never sent and will not change on a retry: TLS refusals and blocked ports. */
-function isFatal(code: string): boolean {
-  return code === BAD_PORT || TLS_CODE.test(code);
-}
+/**
+ * Our code for a plain HTTP request to a port that speaks TLS (OpenSSL's name for it on the server's side),
+ * recognised by the TLS record (an alert or a handshake) the port answered with instead of a status line.
+ */
+const HTTP_TO_TLS = "ERR_SSL_HTTP_REQUEST";
 
 /**
  * Classify a network failure for the retry policy. Unknown failures count as "maybe sent" (the safe side for
@@ -52,21 +99,25 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
   // that failed with it; else `bad port` when fetch refused the URL's port before connecting.
   let code = "ERR_NETWORK";
   let syscall: unknown;
-  let current = error as { code?: unknown; syscall?: unknown; cause?: unknown } | null;
+  let current = error as { code?: unknown; syscall?: unknown; data?: unknown; cause?: unknown } | null;
   for (let i = 0; i < 6 && current !== null && typeof current === "object"; i += 1, current = current.cause as typeof current) {
     if (typeof current.code === "string" && current.code !== "") {
       ({ code, syscall } = current as { code: string; syscall?: unknown });
+      // An HTTP parse error (undici's `HPE_*`, its `data` the bytes it could not parse) on a TLS record: the
+      // port speaks TLS, and the TLS end never read the request as HTTP.
+      if (/^HPE_/.test(code) && /^[\x15\x16]\x03/.test(String(current.data))) code = HTTP_TO_TLS;
       break;
     }
     if (current instanceof Error && current.message === "bad port") code = BAD_PORT;
   }
   // `read`, `write` or `writev`: the connection was open
   if (NOT_SENT.has(code) && !/read|write/.test(syscall as string)) return { type: "not-sent", code };
-  if (isFatal(code)) return { type: "fatal", code };
+  // never sent, and no retry changes it: a blocked port, a TLS failure
+  if (code === BAD_PORT || tlsFailure(code)) return { type: "fatal", code };
   return { type: "maybe-sent", code };
 }
 
-function describe(code: string): string {
+function describe(code: string, tls: TlsFailure | undefined): string {
   switch (code) {
     case "ECONNREFUSED":
       return "connection refused";
@@ -85,25 +136,31 @@ function describe(code: string): string {
       return "connecting timed out";
     case BAD_PORT:
       return "port refused by fetch";
+    case HTTP_TO_TLS:
+      return "the port speaks TLS, not plain HTTP";
     default:
-      return TLS_CODE.test(code) ? "TLS failure (certificate not accepted)" : "network failure";
+      return tls === "certificate" ? "TLS failure (certificate not accepted)" : tls ? "TLS handshake failed, not a certificate problem" : "network failure";
   }
 }
 
-/** Build the {@link SgNetworkError} for a failed attempt. */
+/** Build the {@link SgNetworkError} for a failed attempt: an {@link SgTlsError} for a TLS failure. */
 export function networkError(
   error: unknown,
   outcome: AttemptOutcome,
   context: { readonly method: string; readonly kind: "read" | "write"; readonly secrets: readonly string[] },
 ): SgNetworkError {
   const code = outcome.type === "status" ? "ERR_NETWORK" : outcome.code;
-  const maybeSent = outcome.type !== "not-sent" && !isFatal(code);
+  const tls = tlsFailure(code);
+  const maybeSent = outcome.type !== "not-sent" && outcome.type !== "fatal";
   let hint: string;
   if (code === BAD_PORT) {
     hint = "Nothing was sent: fetch refuses this port (the Fetch standard blocks ports of other protocols, such as 1, 25 or 6000). Check the port in the site URL.";
-  } else if (TLS_CODE.test(code)) {
+  } else if (tls === "certificate") {
     hint =
       "The site's TLS certificate was not accepted. For a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>, or pass dispatcher: new Agent({ connect: { ca } }) from undici.";
+  } else if (tls) {
+    hint =
+      "Nothing was sent. Check the site URL's scheme and port (https:// needs a port that speaks TLS, http:// one that does not) and whether a proxy intercepts TLS.";
   } else if (!maybeSent) {
     hint = "The request was not sent. Check the site URL, DNS, the network and any proxy settings.";
   } else if (context.kind === "write") {
@@ -111,12 +168,7 @@ export function networkError(
   } else {
     hint = "The connection dropped after the request was sent; the site or a proxy may be overloaded.";
   }
-  return new SgNetworkError(`Network error calling '${context.method}': ${describe(code)} (${code})`, {
-    maybeSent,
-    syscallCode: code,
-    method: context.method,
-    secrets: context.secrets,
-    cause: unwrapFetchError(error),
-    hint,
-  });
+  const message = `Network error calling '${context.method}': ${describe(code, tls)} (${code})`;
+  const details: NetworkErrorDetails = { maybeSent, syscallCode: code, method: context.method, secrets: context.secrets, cause: unwrapFetchError(error), hint };
+  return tls ? new SgTlsError(message, { ...details, tls }) : new SgNetworkError(message, details);
 }

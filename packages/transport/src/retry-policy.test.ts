@@ -3,7 +3,7 @@ import { createRetryBudget } from "./retry-budget.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { DEFAULT_RETRY_POLICY, backoffDelay, classify } from "./retry-policy.js";
 import type { AttemptOutcome } from "./retry-policy.js";
-import { classifyNetworkError } from "./network-errors.js";
+import { SgTlsError, classifyNetworkError, networkError } from "./network-errors.js";
 
 const P = DEFAULT_RETRY_POLICY;
 const status = (s: number, retryAfterMs?: number): AttemptOutcome => ({ type: "status", status: s, retryAfterMs });
@@ -119,7 +119,24 @@ describe("classifyNetworkError", () => {
     ["UND_ERR_SOCKET", "maybe-sent"],
     ["DEPTH_ZERO_SELF_SIGNED_CERT", "fatal"],
     ["ERR_TLS_CERT_ALTNAME_INVALID", "fatal"],
+    ["ERR_SSL_WRONG_VERSION_NUMBER", "fatal"],
+    ["EPROTO", "fatal"],
+    // Node's other certificate verification codes
+    ["INVALID_PURPOSE", "fatal"],
+    ["PATH_LENGTH_EXCEEDED", "fatal"],
+    ["ERROR_IN_CERT_NOT_AFTER_FIELD", "fatal"],
+    ["CRL_HAS_EXPIRED", "fatal"],
   ])("%s → %s", (code, type) => expect(classifyNetworkError(wrap(code)).type).toBe(type));
+  it("an HTTP parse error on a TLS record is plain HTTP sent to a port that speaks TLS; on anything else it stays maybe sent", () => {
+    const parseError = (data: string): Error => new TypeError("fetch failed", { cause: Object.assign(new Error("Response does not match the HTTP/1.1 protocol (Expected HTTP/)"), { code: "HPE_INVALID_CONSTANT", data }) });
+    // undici keeps the bytes it could not parse as a string: an alert (0x15) or a handshake (0x16) record of TLS 1.x
+    expect(classifyNetworkError(parseError("\x15\x03\x03\x00\x02\x02\x46"))).toEqual({ type: "fatal", code: "ERR_SSL_HTTP_REQUEST" });
+    expect(classifyNetworkError(parseError("\x16\x03\x01\x00\x2a"))).toEqual({ type: "fatal", code: "ERR_SSL_HTTP_REQUEST" });
+    expect(classifyNetworkError(parseError("SSH-2.0-OpenSSH_9.6\r\n"))).toEqual({ type: "maybe-sent", code: "HPE_INVALID_CONSTANT" });
+    // the same bytes on another error are not read as TLS
+    const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", data: "\x15\x03\x03" });
+    expect(classifyNetworkError(new TypeError("fetch failed", { cause: reset }))).toEqual({ type: "maybe-sent", code: "ECONNRESET" });
+  });
   it("an error without a code is treated as maybe sent", () => expect(classifyNetworkError(new Error("?")).type).toBe("maybe-sent"));
   it.each(["read", "write"])("a never-sent code from a %s on an open connection is maybe sent", (syscall) => {
     for (const code of ["EHOSTUNREACH", "ENETUNREACH", "ECONNREFUSED"]) {
@@ -131,5 +148,35 @@ describe("classifyNetworkError", () => {
     const cause = (code: string, syscall: string): Error => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
     expect(classifyNetworkError(new TypeError("fetch failed", { cause: cause("EHOSTUNREACH", "connect") })).type).toBe("not-sent");
     expect(classifyNetworkError(new TypeError("fetch failed", { cause: cause("ENOTFOUND", "getaddrinfo") })).type).toBe("not-sent");
+  });
+});
+
+describe("networkError: which part of TLS failed", () => {
+  const context = { method: "read", kind: "write" as const, secrets: [] };
+  const errorFor = (code: string) => networkError(new Error(code), classifyNetworkError(Object.assign(new Error(code), { code })), context);
+  it.each([
+    ["ERR_SSL_WRONG_VERSION_NUMBER", "protocol"],
+    ["ERR_SSL_PACKET_LENGTH_TOO_LONG", "protocol"],
+    ["ERR_SSL_HTTP_REQUEST", "protocol"],
+    ["ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", "protocol"],
+    ["EPROTO", "protocol"],
+    ["CERT_HAS_EXPIRED", "certificate"],
+    ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "certificate"],
+    ["UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "certificate"],
+    ["SELF_SIGNED_CERT_IN_CHAIN", "certificate"],
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", "certificate"],
+    ["ERR_TLS_CERT_ALTNAME_INVALID", "certificate"],
+    ["HOSTNAME_MISMATCH", "certificate"],
+    ["INVALID_CA", "certificate"],
+  ])("%s → tls: %s, not sent, with that kind's hint", (code, tls) => {
+    const err = errorFor(code);
+    expect(err).toBeInstanceOf(SgTlsError);
+    expect(err).toMatchObject({ code: "SG_NETWORK", tls, maybeSent: false, syscallCode: code });
+    expect(err.hint).toMatch(tls === "certificate" ? /^The site's TLS certificate was not accepted\./ : /^Nothing was sent\. Check the site URL's scheme and port/);
+  });
+  it.each(["ECONNREFUSED", "ECONNRESET", "UND_ERR_SOCKET", "ERR_BAD_PORT", "HPE_INVALID_CONSTANT"])("%s is no TLS failure", (code) => {
+    const err = errorFor(code);
+    expect(err).not.toBeInstanceOf(SgTlsError);
+    expect("tls" in err).toBe(false);
   });
 });

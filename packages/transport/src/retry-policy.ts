@@ -11,7 +11,7 @@ export type AttemptOutcome =
   | { readonly type: "not-sent"; readonly code: string }
   /** The request may have reached the site: reset, socket hang-up, or the per-attempt timeout. */
   | { readonly type: "maybe-sent"; readonly code: string; readonly timeout?: boolean }
-  /** Never retried: TLS certificate errors, faults, protocol errors, anything unknown. */
+  /** Never retried: TLS failures (a certificate, or a port that does not speak TLS), a port fetch refuses, faults, protocol errors. */
   | { readonly type: "fatal"; readonly code: string };
 
 /** The resolved policy for one call. */

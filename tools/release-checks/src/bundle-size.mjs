@@ -61,7 +61,10 @@ export const COMBINATIONS = [
     // instead of an empty result that told a script nothing matched.
     // Lowered by 16 B (the row shrank 17 B): entities' option check builds its list of names once, in a default
     // parameter, which also lets entityApi/entityContext refuse unknown options and defaults keys with it.
-    ratchet: 27 * KB - 126,
+    // Then by 240 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
+    // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
+    // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
+    ratchet: 27 * KB + 114,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -100,7 +103,10 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // instead of an empty result that told a script nothing matched.
     // Lowered by 16 B (the row shrank 16 B): entities' option check builds its list of names once, in a default
     // parameter, which also lets entityApi/entityContext refuse unknown options and defaults keys with it.
-    ratchet: 21 * KB + 520,
+    // Then by 227 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
+    // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
+    // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
+    ratchet: 21 * KB + 747,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -147,7 +153,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Lowered by 38 B: batch checks request keys against one list of the Python keys, not one list per type
     // (another type's Python key is ignored, as in Python).
     // Then by 24 B: an array tagList entry holding a comma is refused (the site would split it into two tags).
-    ratchet: 36 * KB + 663,
+    // Then by 233 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
+    // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
+    // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
+    ratchet: 36 * KB + 896,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -173,7 +182,10 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Lowered by 80 B (the row shrank 80 B): faults are one table (class, fallback, hint) in transport, not a switch; one message prefix constant.
     // Lowered by 40 B (the row shrank 45 B): transport builds the retry policy by rest spread and checks a request's own limits with limitOr().
     // Lowered by 40 B (the row shrank 36 B): auth-script passes a fault's details to its explained error as they are, not through spreads.
-    ratchet: 20 * KB + 648,
+    // Then by 215 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
+    // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
+    // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
+    ratchet: 20 * KB + 863,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -190,7 +202,10 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Lowered by 64 B (the row shrank 63 B): transport builds the retry policy by rest spread and checks a request's own limits with limitOr().
     // (These two reductions landed next to the cool-down's raise; measured together the row is 20,568 B.)
     // Then by 8 B: Infinity (or over 1e15 ms) is never ended by a clock set back ("never" means never).
-    ratchet: 20 * KB + 104,
+    // Then by 222 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
+    // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
+    // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
+    ratchet: 20 * KB + 326,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -213,7 +228,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 4 B: a retryRefusedLoginAfterMs too large for a Date (Number.MAX_SAFE_INTEGER) repeats the refusal
     // instead of throwing RangeError at every call of the cool-down (a cool-down over 1e15 ms names no next attempt).
     // Then by 8 B: Infinity (or over 1e15 ms) is never ended by a clock set back ("never" means never).
-    ratchet: 22 * KB - 60,
+    // Then by 264 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
+    // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
+    // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
+    ratchet: 22 * KB + 204,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
