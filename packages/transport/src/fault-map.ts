@@ -116,6 +116,11 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
     hint = "A proxy in front of the site asked for credentials; put them in the site URL (https://user:pass@host).";
   } else if (input.status === 404) {
     hint = "Check the site URL and its base path: the API endpoint was not found there.";
+  } else if (input.status === 400 && /plain HTTP|to an HTTPS/i.test(input.bodyText)) {
+    // plain HTTP to a port that speaks TLS, in the words of nginx ("The plain HTTP request was sent to HTTPS
+    // port", also load balancers built like it), Apache ("speaking plain HTTP to an SSL-enabled server port")
+    // and Go ("Client sent an HTTP request to an HTTPS server")
+    hint = "This port speaks TLS: use https:// in the site URL.";
   }
   if (snippet && input.status !== 403) message = `${message} — ${bodySnippet(snippet, input.secrets, 200)}`;
   return new SgHttpError(message, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SgNetworkError } from "@sg/core";
+import { SgHttpError, SgNetworkError } from "@sg/core";
 import type { Credentials, SgError } from "@sg/core";
 import { SgTlsError, jsonRpcTransport } from "./index.js";
 import type { TlsFailure } from "./index.js";
@@ -66,6 +66,16 @@ describe("TLS failures over real sockets", () => {
     // the same port, as https://, gets as far as the certificate
     const err = await fail(jsonRpcTransport().send(read, contextFor(`https://127.0.0.1:${port.port}`, fakeClock())));
     expect(err).toMatchObject({ tls: "certificate" });
+  });
+
+  it("http:// to a TLS port whose front answers 400 'plain HTTP request was sent to HTTPS port' gets a hint to use https://", async () => {
+    const port = await tlsPort("http-400");
+    const err = await fail(jsonRpcTransport().send(create, contextFor(`http://127.0.0.1:${port.port}`, fakeClock())));
+    expect(err).toBeInstanceOf(SgHttpError);
+    expect(err).toMatchObject({ status: 400 });
+    expect(err.reason).toMatch(/^HTTP 400 Bad Request from the site for 'create' — .*The plain HTTP request was sent to HTTPS port/);
+    expect(err.hint).toBe("This port speaks TLS: use https:// in the site URL.");
+    expect(err.attempts).toHaveLength(1);
   });
 
   it("http:// to Node's own TLS server, which closes without a word, cannot be told from a dropped request: it stays maybe sent", async () => {

@@ -64,7 +64,8 @@ export const COMBINATIONS = [
     // Then by 240 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
     // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
     // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
-    ratchet: 27 * KB + 114,
+    // Then by 34 B: a 400 whose body says plain HTTP reached an HTTPS port (nginx, Apache, Go) hints to use https://.
+    ratchet: 27 * KB + 148,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -106,7 +107,8 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 227 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
     // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
     // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
-    ratchet: 21 * KB + 747,
+    // Then by 38 B: a 400 whose body says plain HTTP reached an HTTPS port (nginx, Apache, Go) hints to use https://.
+    ratchet: 21 * KB + 785,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -156,7 +158,8 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 233 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
     // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
     // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
-    ratchet: 36 * KB + 896,
+    // Then by 33 B: a 400 whose body says plain HTTP reached an HTTPS port (nginx, Apache, Go) hints to use https://.
+    ratchet: 36 * KB + 929,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -185,7 +188,8 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 215 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
     // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
     // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
-    ratchet: 20 * KB + 863,
+    // Then by 35 B: a 400 whose body says plain HTTP reached an HTTPS port (nginx, Apache, Go) hints to use https://.
+    ratchet: 20 * KB + 898,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -205,7 +209,8 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 222 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
     // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
     // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
-    ratchet: 20 * KB + 326,
+    // Then by 33 B: a 400 whose body says plain HTTP reached an HTTPS port (nginx, Apache, Go) hints to use https://.
+    ratchet: 20 * KB + 359,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -231,7 +236,8 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 264 B: a TLS failure is an SgTlsError whose `tls` says "protocol" (the port does not speak TLS: a
     // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
     // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
-    ratchet: 22 * KB + 204,
+    // Then by 37 B: a 400 whose body says plain HTTP reached an HTTPS port (nginx, Apache, Go) hints to use https://.
+    ratchet: 22 * KB + 241,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";

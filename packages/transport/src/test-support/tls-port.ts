@@ -34,9 +34,10 @@ TFbRwe7GPVSct+TE
  * What a port that speaks TLS answers to plain HTTP:
  * - `"close"`: Node's own TLS server (OpenSSL): it closes the connection without a word;
  * - `"alert"`: a fatal TLS alert record (`protocol_version`), as TLS stacks that answer a record they cannot
- *   read with an alert do.
+ *   read with an alert do;
+ * - `"http-400"`: a plain `400` naming the mistake, as nginx and the load balancers built like it do.
  */
-export type PlainHttpAnswer = "close" | "alert";
+export type PlainHttpAnswer = "close" | "alert" | "http-400";
 
 /** A port on 127.0.0.1 that speaks TLS (with {@link TEST_TLS}) and answers plain HTTP as told. */
 export interface TlsPort {
@@ -76,8 +77,11 @@ export function useTlsPorts(): (plain: PlainHttpAnswer) => Promise<TlsPort> {
           relay.on("error", () => socket.destroy());
           relay.write(first);
           socket.pipe(relay).pipe(socket);
-        } else {
+        } else if (plain === "alert") {
           socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]));
+        } else {
+          const body = "<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head></html>";
+          socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: text/html\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
         }
       });
     });
