@@ -98,12 +98,20 @@ export async function explainLoginError(error: unknown, attempt: LoginAttempt, c
   }
   const kind = await kindOf(ctx);
   if (kind === "identity") {
-    const patSaid = /personal access token|\bPAT\b/i.test(error.serverMessage ?? error.reason);
+    // The fault carries nothing but its code (102) and text: what the text says about the PAT is all there is.
+    const said = error.serverMessage ?? error.reason;
+    const pat = /personal access token|\bPAT\b/i.test(said);
+    const revoked = pat && /revoked|deleted|expired|no longer valid|invalid/i.test(said);
+    const only = `on this Autodesk Identity site a legacy login only works with a valid Personal Access Token bound to it, and`;
     return new SgAuthError(
-      patSaid
-        ? `${PACKAGE}: the site refused the legacy login ${who}: on this Autodesk Identity site a legacy login only works with a valid Personal Access Token bound to it, and there is none`
-        : `${PACKAGE}: the site refused the legacy login ${who}: on this Autodesk Identity site that usually means no valid Personal Access Token is bound to the account (or the login or passphrase is wrong, or the account is inactive)`,
-      details(error, attempt, LegacyErrorCode.PAT_REFUSED, `${PAT_STEPS} Without a passphrase or PAT, ${SESSION_ROUTE}.`),
+      `${PACKAGE}: the site refused the legacy login ${who}: ${
+        revoked
+          ? `${only} the site says the one bound is no longer valid (revoked, deleted or expired)`
+          : pat
+            ? `${only} ${/\bno\b|\bnone\b|not bound|missing/i.test(said) ? "there is none" : "the site found no valid one"}`
+            : "on this Autodesk Identity site that usually means no valid Personal Access Token is bound to the account (or the login or passphrase is wrong, or the account is inactive)"
+      }`,
+      details(error, attempt, LegacyErrorCode.PAT_REFUSED, `${revoked ? "Replace it with a new one. " : ""}${PAT_STEPS} Without a passphrase or PAT, ${SESSION_ROUTE}.`),
     );
   }
   return new SgAuthError(

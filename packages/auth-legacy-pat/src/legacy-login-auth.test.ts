@@ -9,7 +9,7 @@ import { LegacyErrorCode, legacyLoginAuth } from "./index.js";
 import type { LegacyLoginOptions } from "./index.js";
 import { READ_SHOTS, count, passwordOf } from "./test-support/demo-site.js";
 import type { Emulator } from "./test-support/demo-site.js";
-import { expectBadPassword, expectPatRefused } from "./test-support/explained-errors.js";
+import { expectBadPassword, expectPatMissing, expectPatRefused, expectPatRevoked } from "./test-support/explained-errors.js";
 
 const PLANTED_PASSWORD = "planted-passphrase-91d4c0ffee";
 const PLANTED_CODE = "864209";
@@ -270,7 +270,21 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
     const password = passwordOf(emulator, "nopat");
     const error = await rejectionOf(client({ login: "nopat", password }).call("read", READ_SHOTS));
     expectPatRefused(error);
+    expectPatMissing(error);
     expect(findSecrets(error, [password])).toEqual([]);
+  });
+
+  it.each([
+    ["a missing PAT", "Can't authenticate user 'coord': no Personal Access Token is bound to this legacy login.", "there is none"],
+    ["an invalid PAT", "Can't authenticate user 'coord': invalid Personal Access Token.", "the site says the one bound is no longer valid (revoked, deleted or expired)"],
+    ["an expired PAT", "Can't authenticate user 'coord': the PAT has expired.", "the site says the one bound is no longer valid (revoked, deleted or expired)"],
+    ["a PAT and nothing more", "Can't authenticate user 'coord': Personal Access Token check failed.", "the site found no valid one"],
+  ])("says what the site said about the PAT: %s", async (_case, message, said) => {
+    emulator.injectFault({ method: "get_session_token", errorCode: 102, message });
+    const error = await rejectionOf(client({ login: "coord", password: passwordOf(emulator, "coord") }).call("read", READ_SHOTS));
+    expectPatRefused(error);
+    const { reason } = error as SgAuthError;
+    expect(reason.slice(reason.indexOf("Personal Access Token bound to it, and "))).toBe(`Personal Access Token bound to it, and ${said}`);
   });
 
   it("explains a wrong passphrase on an Identity site as PAT-or-passphrase, without echoing it", async () => {
@@ -312,7 +326,7 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
       emulator.advanceClock(3601);
       const error = await rejectionOf(first.call("read", READ_SHOTS));
       expectPatRefused(error);
-      expect((error as Error).message).toContain("there is none");
+      expectPatRevoked(error);
       expect(findSecrets(error, [password])).toEqual([]);
       const fresh = await rejectionOf(client({ login: "coord", password }).call("read", READ_SHOTS));
       expectPatRefused(fresh);
@@ -324,6 +338,7 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
   it("refuses a PAT revoked before it was ever exchanged", async () => {
     const error = await rejectionOf(client({ login: "revoked", password: passwordOf(emulator, "revoked") }).call("read", READ_SHOTS));
     expectPatRefused(error);
+    expectPatRevoked(error);
   });
 });
 

@@ -26,3 +26,19 @@ export function expectPatRefused(error: unknown): void {
   expect(e.hint).toContain("Account Settings → Legacy Login and Personal Access Token");
   expect(e.hint).toContain("about an hour");
 }
+
+/** `error` says, as the site did, that the bound PAT is no longer valid, and asks for a new one: not that there is none. */
+export function expectPatRevoked(error: unknown): void {
+  const e = error as SgAuthError;
+  expect(e.reason).toContain("the site says the one bound is no longer valid (revoked, deleted or expired)");
+  expect(e.reason).not.toContain("there is none");
+  expect(e.hint).toMatch(/^Replace it with a new one\. Bind a Personal Access Token/);
+}
+
+/** `error` says, as the site did, that no PAT is bound: not that one was revoked. */
+export function expectPatMissing(error: unknown): void {
+  const e = error as SgAuthError;
+  expect(e.reason).toContain("a legacy login only works with a valid Personal Access Token bound to it, and there is none");
+  expect(e.reason).not.toContain("no longer valid");
+  expect(e.hint).toMatch(/^Bind a Personal Access Token/);
+}
