@@ -24,3 +24,14 @@ it("passes the @sg/testing auth strategy conformance kit (login + session re-log
     refreshes: "once",
   });
 }, KIT_TIMEOUT_MS);
+
+it("passes the conformance kit with sudoAsLogin: an admin acting as another user", async () => {
+  await assertAuthStrategy({
+    name: "@sg/auth-legacy-pat",
+    create: (env) => legacyLoginAuth({ login: "admin", password: passwordOf(env.card, "admin"), sudoAsLogin: "coord" }),
+    invalidOptions: [(env) => legacyLoginAuth({ login: "admin", password: passwordOf(env.card, "admin"), sudoAsLogin: " coord" })],
+    secrets: (env) => [passwordOf(env.card, "admin")],
+    expire: expireSessions,
+    refreshes: "once",
+  });
+}, KIT_TIMEOUT_MS);

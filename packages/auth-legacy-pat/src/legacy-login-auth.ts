@@ -5,6 +5,7 @@ import { LegacyErrorCode } from "./login-errors.js";
 import { PACKAGE, validateLegacyOptions } from "./options.js";
 import type { LegacyLoginOptions } from "./options.js";
 import { isLastingRefusal, refusedEarlier } from "./refused-login.js";
+import { targetRefusal } from "./sudo.js";
 
 function tail(token: string): string {
   return token.length > 8 ? token.slice(-4) : "****";
@@ -26,15 +27,22 @@ function tail(token: string): string {
  * same class and `code`, saying when the site refused and that no new login was sent, so a job with a
  * wrong passphrase cannot lock the account. Then one new attempt is allowed. Network errors, timeouts and
  * HTTP errors are never remembered.
+ *
+ * With `sudoAsLogin`, every call acts as that HumanUser (`sudo_as_login` goes with the session's calls, or with
+ * each login when `keepSession` is false; the session itself stays the person's own). A refusal of the target
+ * (inactive, unknown or retired, not impersonable) fails the call with an `SG_LEGACY_SUDO_*` error, without a
+ * re-login; a role that may not sudo is a permission fault: see {@link explainSudoFault}.
  */
 export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
-  const { login, password, authToken, twoFactor, keepSession, retryRefusedLoginAfterMs: coolDown } = validateLegacyOptions(options);
+  const { login, password, authToken, twoFactor, keepSession, retryRefusedLoginAfterMs: coolDown, sudoAsLogin } = validateLegacyOptions(options);
+  /** Added to the credentials of every call, never to get_session_token's. */
+  const sudo = sudoAsLogin === undefined ? {} : { sudoAsLogin };
   let unusedAuthToken = authToken;
   const hadAuthToken = unusedAuthToken !== undefined;
   const secrets: string[] = [password, ...(unusedAuthToken ? [unusedAuthToken] : [])];
   const userCredentials = (authToken?: string): UserCredentials =>
     Object.freeze({ kind: "user", login, password, ...(authToken === undefined ? {} : { authToken }) });
-  const plain = userCredentials();
+  const plain: UserCredentials = Object.freeze({ ...userCredentials(), ...sudo });
 
   let useSession = keepSession;
   let session: SessionCredentials | undefined;
@@ -109,7 +117,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
         });
       }
       ctx.logger.info(`${PACKAGE}: logged in as '${login}'`, { session: `…${tail(token)}` });
-      return Object.freeze({ kind: "session", sessionToken: token, rejectIfExpired: true });
+      return Object.freeze({ kind: "session", sessionToken: token, rejectIfExpired: true, ...sudo });
     }
   };
 
@@ -139,7 +147,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   };
 
   const describe = (): string =>
-    `LegacyLoginAuth { name: '${PACKAGE}', login: '${login}', session: ${session ? `'…${tail(session.sessionToken)}'` : "none"}, twoFactor: ${twoFactor ? "yes" : "no"}, logins: ${logins} }`;
+    `LegacyLoginAuth { name: '${PACKAGE}', login: '${login}',${sudoAsLogin ? ` sudoAsLogin: '${sudoAsLogin}',` : ""} session: ${session ? `'…${tail(session.sessionToken)}'` : "none"}, twoFactor: ${twoFactor ? "yes" : "no"}, logins: ${logins} }`;
 
   const strategy: AuthStrategy = {
     name: PACKAGE,
@@ -149,6 +157,9 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
       return again ? Promise.reject(again) : Promise.resolve(plain);
     },
     onRejected: async (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
+      // The target of sudo was refused, not the login or the session: a new login would be refused the same way.
+      const sudoRefused = rejected.sudoAsLogin && targetRefusal(error, { login, sudoAsLogin, secrets });
+      if (sudoRefused) throw sudoRefused;
       if (rejected.kind === "session") {
         if (session === rejected) {
           ctx.logger.info(`${PACKAGE}: the session was refused (expired?); logging in again once`, { login, session: `…${tail(rejected.sessionToken)}` });
@@ -167,7 +178,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     },
   };
   Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });
-  Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, login, session: Boolean(session), logins }) });
+  Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, login, ...sudo, session: Boolean(session), logins }) });
   Object.defineProperty(strategy, "toString", { enumerable: false, value: describe });
   return Object.freeze(strategy);
 }

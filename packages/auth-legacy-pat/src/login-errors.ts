@@ -14,6 +14,14 @@ export const LegacyErrorCode = {
   TWO_FACTOR_INVALID: "SG_LEGACY_2FA_INVALID",
   /** `get_session_token` answered without a `session_id`, or `twoFactor()` gave no code. */
   LOGIN_FAILED: "SG_LEGACY_LOGIN_FAILED",
+  /** `sudoAsLogin` names an inactive HumanUser (fault 102, "Cannot 'sudo' - inactive user account"). */
+  SUDO_INACTIVE_USER: "SG_LEGACY_SUDO_INACTIVE_USER",
+  /** `sudoAsLogin` names no HumanUser, or a retired one (fault 102). */
+  SUDO_UNKNOWN_USER: "SG_LEGACY_SUDO_UNKNOWN_USER",
+  /** The `sudoAsLogin` target has `can_impersonate_this_user` turned off (fault 102). */
+  SUDO_NOT_ALLOWED: "SG_LEGACY_SUDO_NOT_ALLOWED",
+  /** The login's permission role does not allow 'sudo' (a permission fault: see {@link explainSudoFault}). */
+  SUDO_FORBIDDEN: "SG_LEGACY_SUDO_FORBIDDEN",
 } as const;
 
 /** One of the values of {@link LegacyErrorCode}. */

@@ -30,6 +30,13 @@ export interface LegacyLoginOptions {
    * remembered. Default `60000`; `0` turns it off; `Infinity` never tries again with this strategy.
    */
   readonly retryRefusedLoginAfterMs?: number;
+  /**
+   * Act with the permissions of this HumanUser login (`sudo_as_login`), sent with every call: the session's
+   * calls, or with `keepSession: false` each login. The login's own permission role must allow 'sudo' (admins'
+   * does), and the target must be active and allow being impersonated. Not sent with `get_session_token`: the
+   * session stays the person's own.
+   */
+  readonly sudoAsLogin?: string;
 }
 
 /** {@link LegacyLoginOptions} after validation, with the defaults filled in. */
@@ -40,7 +47,7 @@ export interface ValidLegacyLoginOptions extends LegacyLoginOptions {
   readonly retryRefusedLoginAfterMs: number;
 }
 
-const KNOWN = new Set(["login", "password", "authToken", "twoFactor", "keepSession", "retryRefusedLoginAfterMs"]);
+const KNOWN = new Set(["login", "password", "authToken", "twoFactor", "keepSession", "retryRefusedLoginAfterMs", "sudoAsLogin"]);
 /** Names people give the options (Python's, other clients'), mapped to the option to use instead. */
 export const ALIASES: Readonly<Record<string, string>> = {
   user_login: "login",
@@ -56,6 +63,8 @@ export const ALIASES: Readonly<Record<string, string>> = {
   otp: "authToken",
   code: "authToken",
   keep_session: "keepSession",
+  sudo_as_login: "sudoAsLogin",
+  sudo: "sudoAsLogin",
   sessionToken: "sessionAuth() from @sg/auth-session",
 };
 
@@ -78,7 +87,7 @@ export function refusePatOption(options: unknown): void {
 /** Validate {@link LegacyLoginOptions} synchronously. Throws {@link SgValidationError}; never echoes a password, code or PAT. */
 export function validateLegacyOptions(options: unknown): ValidLegacyLoginOptions {
   refusePatOption(options);
-  const o = checkOptionsObject(PACKAGE, options, { factory: "legacyLoginAuth", expected: "an object { login, password, authToken? | twoFactor?, keepSession?, retryRefusedLoginAfterMs? }", known: [...KNOWN], aliases: ALIASES, secret: ["password", "authToken"] });
+  const o = checkOptionsObject(PACKAGE, options, { factory: "legacyLoginAuth", expected: "an object { login, password, authToken? | twoFactor?, keepSession?, retryRefusedLoginAfterMs?, sudoAsLogin? }", known: [...KNOWN], aliases: ALIASES, secret: ["password", "authToken"] });
   const login = o["login"];
   if (typeof login !== "string" || login.trim() === "" || login !== login.trim()) {
     throw new SgValidationError(PACKAGE, {
@@ -126,9 +135,14 @@ export function validateLegacyOptions(options: unknown): ValidLegacyLoginOptions
   if (retry !== undefined && !(typeof retry === "number" && retry >= 0 && (Number.isSafeInteger(retry) || retry === Infinity))) {
     throw new SgValidationError(PACKAGE, { path: ["retryRefusedLoginAfterMs"], expected: "whole milliseconds >= 0 (0 = off), or Infinity", received: describeValue(retry) });
   }
+  const sudoAsLogin = o["sudoAsLogin"];
+  if (sudoAsLogin !== undefined && (typeof sudoAsLogin !== "string" || sudoAsLogin.trim() === "" || sudoAsLogin !== sudoAsLogin.trim())) {
+    throw new SgValidationError(PACKAGE, { path: ["sudoAsLogin"], expected: "a HumanUser login (a non-empty string without surrounding spaces), or undefined", received: describeValue(sudoAsLogin) });
+  }
   return Object.freeze({
     login,
     password,
+    ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }),
     ...(authToken === undefined ? {} : { authToken }),
     ...(twoFactor === undefined ? {} : { twoFactor: twoFactor as () => Promise<string> }),
     keepSession: keepSession !== false,
