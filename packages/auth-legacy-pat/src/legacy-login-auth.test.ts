@@ -42,6 +42,10 @@ describe("legacyLoginAuth options", () => {
     [{ login: "coord", pat: PLANTED_PASSWORD }, /pat: expected no such option: an API client never sends the Personal Access Token.*Account Settings → Legacy Login and Personal Access Token.*password \(the legacy passphrase\)/s],
     [{ login: "coord", password: PLANTED_PASSWORD, PAT: PLANTED_PASSWORD }, /PAT: expected no such option: an API client never sends/],
     [{ login: "coord", personal_access_token: PLANTED_PASSWORD }, /personal_access_token: expected no such option: an API client never sends/],
+    [{ login: "coord", password: PLANTED_PASSWORD, sudoAsLogin: "" }, /sudoAsLogin: expected a HumanUser login/],
+    [{ login: "coord", password: PLANTED_PASSWORD, sudoAsLogin: " admin" }, /sudoAsLogin: expected a HumanUser login \(a non-empty string without surrounding spaces\)/],
+    [{ login: "coord", password: PLANTED_PASSWORD, sudoAsLogin: 7 }, /sudoAsLogin: expected a HumanUser login/],
+    [{ login: "coord", password: PLANTED_PASSWORD, sudo_as_login: "admin" }, /sudo_as_login: expected no such option.*Did you mean 'sudoAsLogin'/s],
   ])("refuses %# synchronously without echoing secrets", (options, pattern) => {
     let thrown: unknown;
     try {

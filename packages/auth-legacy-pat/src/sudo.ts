@@ -3,6 +3,8 @@ import type { CallOptions, Client } from "@sg/core";
 import { LegacyErrorCode } from "./login-errors.js";
 import type { LegacyErrorCodeValue } from "./login-errors.js";
 import { PACKAGE } from "./options.js";
+// The twin of @sg/auth-session's sudo.ts, with this package's codes and wording: an auth package may import only
+// @sg/core, which has no sudo diagnosis. A change to how the site's refusals are read belongs in both.
 
 /** What {@link explainSudoFault} may name besides the error itself. Nothing secret goes here except `secrets`, which are scrubbed. */
 export interface SudoContext {
@@ -53,8 +55,6 @@ const FORBIDDEN: SudoRefusal = [
   () => "Only a permission role that allows 'sudo' (Admin → Permissions; the Admin role does) may act as another user: ask an admin for one, or drop sudoAsLogin.",
 ];
 
-const SUDO_CODES: ReadonlySet<string> = new Set([...TARGET_REFUSALS, FORBIDDEN].map((refusal) => refusal[1]));
-
 /** `error` explained when the site's message is one of `refusals`; otherwise `undefined`. */
 function explain(error: SgAuthError | SgFault, refusals: readonly SudoRefusal[], context: SudoContext): SgAuthError | undefined {
   const said = error.serverMessage ?? error.reason;
@@ -87,7 +87,7 @@ export function explainSudoFault(error: SgAuthError | SgFault, context?: SudoCon
 /** Any value: anything but an unexplained sudo refusal is returned unchanged. */
 export function explainSudoFault(error: unknown, context?: SudoContext): unknown;
 export function explainSudoFault(error: unknown, context: SudoContext = {}): unknown {
-  if (!(error instanceof SgAuthError || error instanceof SgFault) || SUDO_CODES.has(error.code)) return error;
+  if (!(error instanceof SgAuthError || error instanceof SgFault) || error.code.startsWith("SG_LEGACY_SUDO_")) return error;
   return explain(error, [...TARGET_REFUSALS, FORBIDDEN], context) ?? error;
 }
 
