@@ -7,6 +7,8 @@
 export { sessionAuth } from "./session-auth.js";
 export { validateSessionOptions } from "./session-options.js";
 export type { SessionAuthOptions, ValidSessionAuthOptions } from "./session-options.js";
+export { explainSudoFault, withSudoHints } from "./sudo.js";
+export type { SudoContext } from "./sudo.js";
 export { browserLogin } from "./browser-login.js";
 export type { BrowserLoginOptions, BrowserLoginResult } from "./browser-login.js";
 export { NEW_TOKEN_HINT, SessionErrorCode, SgBrowserLoginError, SgSessionError } from "./session-errors.js";

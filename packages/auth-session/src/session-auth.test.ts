@@ -30,6 +30,10 @@ describe("sessionAuth options", () => {
     [{ sessionToken: PLANTED_TOKEN, refresh: PLANTED_TOKEN }, /refresh: expected a function/],
     [{ session_token: PLANTED_TOKEN }, /session_token: expected no such option.*Did you mean 'sessionToken'/s],
     [{ session: PLANTED_TOKEN }, /session: expected no such option.*Did you mean 'sessionToken'/s],
+    [{ sessionToken: PLANTED_TOKEN, sudoAsLogin: "" }, /sudoAsLogin: expected a HumanUser login/],
+    [{ sessionToken: PLANTED_TOKEN, sudoAsLogin: "coord " }, /sudoAsLogin: expected a HumanUser login \(a non-empty string without surrounding spaces\)/],
+    [{ sessionToken: PLANTED_TOKEN, sudoAsLogin: ["coord"] }, /sudoAsLogin: expected a HumanUser login/],
+    [{ sessionToken: PLANTED_TOKEN, sudo_as_login: "coord" }, /sudo_as_login: expected no such option.*Did you mean 'sudoAsLogin'/s],
     ...[-1, 1.5, Number.NaN, -Infinity, "60000", null, true].map((retryFailedRefreshAfterMs): [object, RegExp] => [
       { sessionToken: PLANTED_TOKEN, refresh: async () => "x", retryFailedRefreshAfterMs },
       /^@sg\/auth-session: retryFailedRefreshAfterMs: expected whole milliseconds >= 0 \(0 = off\), or Infinity, got /,

@@ -4,13 +4,10 @@ import { EXPIRED, NEW_TOKEN_HINT, PACKAGE, REFRESH_FAILED, SgSessionError } from
 import { NEVER_MS, failedEarlier } from "./refresh-cooldown.js";
 import { checkToken, validateSessionOptions } from "./session-options.js";
 import type { SessionAuthOptions } from "./session-options.js";
+import { targetRefusal } from "./sudo.js";
 
 function tail(token: string): string {
   return token.length > 8 ? token.slice(-4) : "****";
-}
-
-function credentialsFor(sessionToken: string): SessionCredentials {
-  return Object.freeze({ kind: "session", sessionToken, rejectIfExpired: true });
 }
 
 /**
@@ -27,9 +24,16 @@ function credentialsFor(sessionToken: string): SessionCredentials {
  * (default 60 s, by `ctx.clock`): until then a refused call fails at once with the same code, saying when
  * `refresh` failed, so a password login cannot lock the account and a browser login does not open a page per
  * call. Then one new refresh is tried.
+ *
+ * With `sudoAsLogin`, every call acts as that HumanUser (`sudo_as_login`, also with the tokens `refresh`
+ * returns). A refusal of the target (inactive, unknown or retired, not impersonable) fails the call with an
+ * `SG_SESSION_SUDO_*` error without calling `refresh`; a session user whose role may not sudo gets a
+ * permission fault: see {@link explainSudoFault}.
  */
 export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
-  const { sessionToken, refresh, onToken, retryFailedRefreshAfterMs: coolDown } = validateSessionOptions(options);
+  const { sessionToken, refresh, onToken, retryFailedRefreshAfterMs: coolDown, sudoAsLogin } = validateSessionOptions(options);
+  const credentialsFor = (token: string): SessionCredentials =>
+    Object.freeze({ kind: "session", sessionToken: token, rejectIfExpired: true, ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }) });
   let current: SessionCredentials = credentialsFor(sessionToken);
   let pending: Promise<SessionCredentials> | undefined;
   let refreshes = 0;
@@ -91,12 +95,15 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
     return current;
   };
 
-  const describe = (): string => `SessionAuth { name: '${PACKAGE}', token: '…${tail(current.sessionToken)}', refresh: ${refresh ? "yes" : "no"}, refreshes: ${refreshes} }`;
+  const describe = (): string => `SessionAuth { name: '${PACKAGE}', token: '…${tail(current.sessionToken)}',${sudoAsLogin ? ` sudoAsLogin: '${sudoAsLogin}',` : ""} refresh: ${refresh ? "yes" : "no"}, refreshes: ${refreshes} }`;
   const strategy: AuthStrategy = {
     name: PACKAGE,
     credentials: (_context: AuthContext): Promise<Credentials> => pending ?? Promise.resolve(current),
     onRejected: (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
       if (rejected.kind !== "session") return Promise.resolve(undefined);
+      // The target of sudo was refused, not the token: a new one would be refused the same way.
+      const sudoRefused = rejected.sudoAsLogin && targetRefusal(error, { sudoAsLogin, secrets: [rejected.sessionToken] });
+      if (sudoRefused) return Promise.reject(sudoRefused);
       if (rejected !== current) return pending ?? Promise.resolve(current);
       if (!pending) {
         const now = ctx.clock.now();
@@ -117,7 +124,7 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
   // Not enumerable (the default of defineProperties), so the strategy's own keys stay those of AuthStrategy.
   Object.defineProperties(strategy, {
     [Symbol.for("nodejs.util.inspect.custom")]: { value: describe },
-    toJSON: { value: () => ({ name: PACKAGE, refresh: Boolean(refresh), refreshes }) },
+    toJSON: { value: () => ({ name: PACKAGE, ...(sudoAsLogin ? { sudoAsLogin } : {}), refresh: Boolean(refresh), refreshes }) },
     toString: { value: describe },
   });
   return Object.freeze(strategy);

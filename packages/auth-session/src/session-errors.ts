@@ -9,6 +9,15 @@ export const EXPIRED = "SG_SESSION_EXPIRED";
 /** {@link SessionErrorCode}`.REFRESH_FAILED`, on its own like {@link EXPIRED}. */
 export const REFRESH_FAILED = "SG_SESSION_REFRESH_FAILED";
 
+/** `sudoAsLogin` names an inactive HumanUser (fault 102, "Cannot 'sudo' - inactive user account"). */
+export const SUDO_INACTIVE_USER = "SG_SESSION_SUDO_INACTIVE_USER";
+/** `sudoAsLogin` names no HumanUser, or a retired one (fault 102). */
+export const SUDO_UNKNOWN_USER = "SG_SESSION_SUDO_UNKNOWN_USER";
+/** The `sudoAsLogin` target has `can_impersonate_this_user` turned off (fault 102). */
+export const SUDO_NOT_ALLOWED = "SG_SESSION_SUDO_NOT_ALLOWED";
+/** The session's user has a permission role that does not allow 'sudo' (a permission fault). */
+export const SUDO_FORBIDDEN = "SG_SESSION_SUDO_FORBIDDEN";
+
 /** The stable `code` of every diagnostic this package produces. */
 export const SessionErrorCode = {
   /** The session token was refused (expired or revoked) and there is no `refresh` to get another. */
@@ -18,6 +27,14 @@ export const SessionErrorCode = {
    * cool-down after that, the token was refused again and `refresh()` was not called.
    */
   REFRESH_FAILED: REFRESH_FAILED as typeof REFRESH_FAILED,
+  /** {@link SUDO_INACTIVE_USER}. */
+  SUDO_INACTIVE_USER: SUDO_INACTIVE_USER as typeof SUDO_INACTIVE_USER,
+  /** {@link SUDO_UNKNOWN_USER}. */
+  SUDO_UNKNOWN_USER: SUDO_UNKNOWN_USER as typeof SUDO_UNKNOWN_USER,
+  /** {@link SUDO_NOT_ALLOWED}. */
+  SUDO_NOT_ALLOWED: SUDO_NOT_ALLOWED as typeof SUDO_NOT_ALLOWED,
+  /** {@link SUDO_FORBIDDEN}: only through {@link explainSudoFault} or {@link withSudoHints}. */
+  SUDO_FORBIDDEN: SUDO_FORBIDDEN as typeof SUDO_FORBIDDEN,
   /** browserLogin: the person denied the request, or it expired (about 5 minutes) — the site cannot tell which. */
   BROWSER_LOGIN_REJECTED: "SG_BROWSER_LOGIN_REJECTED",
   /** browserLogin: the site does not offer browser approval (HTTP 403, or `authentication_app_session_launcher_enabled: false`). */

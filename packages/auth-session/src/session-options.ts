@@ -21,6 +21,12 @@ export interface SessionAuthOptions {
    * never calls it again after a failure.
    */
   readonly retryFailedRefreshAfterMs?: number;
+  /**
+   * Act with the permissions of this HumanUser login (`sudo_as_login`), sent with every call, also after a
+   * refresh. The session's user must have a permission role that allows 'sudo' (an admin's does), and the
+   * target must be active and allow being impersonated.
+   */
+  readonly sudoAsLogin?: string;
 }
 
 /** {@link SessionAuthOptions} after validation, with the defaults filled in. */
@@ -29,7 +35,7 @@ export interface ValidSessionAuthOptions extends SessionAuthOptions {
   readonly retryFailedRefreshAfterMs: number;
 }
 
-const KNOWN = new Set(["sessionToken", "refresh", "onToken", "retryFailedRefreshAfterMs"]);
+const KNOWN = new Set(["sessionToken", "refresh", "onToken", "retryFailedRefreshAfterMs", "sudoAsLogin"]);
 const ALIASES: Readonly<Record<string, string>> = {
   session_token: "sessionToken",
   token: "sessionToken",
@@ -37,6 +43,8 @@ const ALIASES: Readonly<Record<string, string>> = {
   sessionId: "sessionToken",
   session_id: "sessionToken",
   _session_id: "sessionToken",
+  sudo_as_login: "sudoAsLogin",
+  sudo: "sudoAsLogin",
 };
 
 /** Check a session token; `path` names it in the error. Never echoes it. */
@@ -75,7 +83,7 @@ export function checkToken(token: unknown, path: string, hint?: string): string 
  * never echoes the token.
  */
 export function validateSessionOptions(options: unknown): ValidSessionAuthOptions {
-  const o = checkOptionsObject(PACKAGE, options, { factory: "sessionAuth", expected: "an object { sessionToken, refresh?, onToken?, retryFailedRefreshAfterMs? }", known: [...KNOWN], aliases: ALIASES, secret: ["sessionToken"] });
+  const o = checkOptionsObject(PACKAGE, options, { factory: "sessionAuth", expected: "an object { sessionToken, refresh?, onToken?, retryFailedRefreshAfterMs?, sudoAsLogin? }", known: [...KNOWN], aliases: ALIASES, secret: ["sessionToken"] });
   const sessionToken = checkToken(o["sessionToken"], "sessionToken", "Get one with browserLogin() from this package, `sg login`, or a logged-in browser's _session_id cookie.");
   for (const name of ["refresh", "onToken"] as const) {
     if (o[name] !== undefined && typeof o[name] !== "function") {
@@ -86,8 +94,13 @@ export function validateSessionOptions(options: unknown): ValidSessionAuthOption
   if (retry !== undefined && !(typeof retry === "number" && retry >= 0 && (Number.isSafeInteger(retry) || retry === Infinity))) {
     throw new SgValidationError(PACKAGE, { path: ["retryFailedRefreshAfterMs"], expected: "whole milliseconds >= 0 (0 = off), or Infinity", received: describeValue(retry) });
   }
+  const sudoAsLogin = o["sudoAsLogin"];
+  if (sudoAsLogin !== undefined && (typeof sudoAsLogin !== "string" || sudoAsLogin.trim() === "" || sudoAsLogin !== sudoAsLogin.trim())) {
+    throw new SgValidationError(PACKAGE, { path: ["sudoAsLogin"], expected: "a HumanUser login (a non-empty string without surrounding spaces), or undefined", received: describeValue(sudoAsLogin) });
+  }
   return Object.freeze({
     sessionToken,
+    ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }),
     retryFailedRefreshAfterMs: retry ?? 60_000,
     ...(o["refresh"] ? { refresh: o["refresh"] as () => Promise<string> } : {}),
     ...(o["onToken"] ? { onToken: o["onToken"] as (token: string) => void | Promise<void> } : {}),
