@@ -117,8 +117,8 @@ describe.each(["default", "identity"] as const)("legacyLoginAuth with sudoAsLogi
 
   it.each([
     ["private", LegacyErrorCode.SUDO_NOT_ALLOWED, /'admin' cannot act as 'private' \(sudoAsLogin\): that user does not allow being impersonated/, /Can impersonate this user/],
-    ["inactive", LegacyErrorCode.SUDO_INACTIVE_USER, /'admin' cannot act as 'inactive' \(sudoAsLogin\): that HumanUser account is inactive/, /Active under Admin → People/],
-    ["nobody-here", LegacyErrorCode.SUDO_UNKNOWN_USER, /'admin' cannot act as 'nobody-here' \(sudoAsLogin\): no HumanUser has that login/, /check its spelling/],
+    ["inactive", LegacyErrorCode.SUDO_INACTIVE_USER, /'admin' cannot act as 'inactive' \(sudoAsLogin\): that HumanUser account is inactive/, /Activate .* under Admin → People/],
+    ["nobody-here", LegacyErrorCode.SUDO_UNKNOWN_USER, /'admin' cannot act as 'nobody-here' \(sudoAsLogin\): no HumanUser has that login/, /login shown under Admin → People.*not the name/],
   ])("explains the refusal of the target '%s' from call(), without logging in again", async (target, code, message, hint) => {
     const sg = client({ login: "admin", sudoAsLogin: target });
     const e = expectSudoRefusal(await rejectionOf(sg.call("read", READ_SHOTS)), code, message, hint);

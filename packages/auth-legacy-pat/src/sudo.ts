@@ -25,32 +25,27 @@ const TARGET_REFUSALS: readonly SudoRefusal[] = [
     /cannot 'sudo'\W+inactive/i,
     LegacyErrorCode.SUDO_INACTIVE_USER,
     "that HumanUser account is inactive",
-    (target) =>
-      `Set '${target}' to Active under Admin → People, or use an active login for sudoAsLogin. ` +
-      "On Autodesk Identity sites only an admin logged in with this package and a valid PAT, without sudoAsLogin, may activate people.",
+    (target) => `Activate '${target}' under Admin → People, or use another login (on Autodesk Identity sites, activating takes an admin's own login with a valid PAT, without sudoAsLogin).`,
   ],
   [
     /cannot 'sudo'\W+unknown or retired/i,
     LegacyErrorCode.SUDO_UNKNOWN_USER,
     "no HumanUser has that login, or the user is retired",
-    () =>
-      "sudoAsLogin is the person's login as shown under Admin → People (on Autodesk Identity sites usually their email), not their name; " +
-      "check its spelling. A retired user must be revived before anyone can act as them.",
+    () => "Use the login shown under Admin → People (on Autodesk Identity sites often the email), not the name; revive a retired user first.",
   ],
   [
     /can_impersonate_this_user/i,
     LegacyErrorCode.SUDO_NOT_ALLOWED,
     "that user does not allow being impersonated",
-    (target) =>
-      `An admin can turn on 'Can impersonate this user' on the HumanUser page of '${target}' in the web UI (the API cannot change it), ` +
-      "or use another login for sudoAsLogin, or drop it to act as yourself.",
+    (target) => `An admin can turn on 'Can impersonate this user' for '${target}' in the web UI (not through the API), or use another login.`,
   ],
 ];
 
 /** The refusal of the login's own right to sudo: a permission fault, which the client does not route through the strategy. */
 const FORBIDDEN: SudoRefusal = [
   /permission to 'sudo'/i,
-  LegacyErrorCode.SUDO_FORBIDDEN,
+  // The code as a literal: a property read would keep this unused constant in the strategy's bundles.
+  "SG_LEGACY_SUDO_FORBIDDEN",
   "its permission role does not allow 'sudo'",
   () => "Only a permission role that allows 'sudo' (Admin → Permissions; the Admin role does) may act as another user: ask an admin for one, or drop sudoAsLogin.",
 ];

@@ -94,8 +94,8 @@ describe("sessionAuth with sudoAsLogin against the emulator", () => {
 
   it.each([
     ["private", SessionErrorCode.SUDO_NOT_ALLOWED, /'private' \(sudoAsLogin\): that user does not allow being impersonated$/, /Can impersonate this user/],
-    ["inactive", SessionErrorCode.SUDO_INACTIVE_USER, /'inactive' \(sudoAsLogin\): that HumanUser account is inactive$/, /Active under Admin → People/],
-    ["nobody-here", SessionErrorCode.SUDO_UNKNOWN_USER, /'nobody-here' \(sudoAsLogin\): no HumanUser has that login, or the user is retired$/, /check its spelling/],
+    ["inactive", SessionErrorCode.SUDO_INACTIVE_USER, /'inactive' \(sudoAsLogin\): that HumanUser account is inactive$/, /Activate .* under Admin → People/],
+    ["nobody-here", SessionErrorCode.SUDO_UNKNOWN_USER, /'nobody-here' \(sudoAsLogin\): no HumanUser has that login, or the user is retired$/, /login shown under Admin → People.*not the name/],
   ])("explains the refusal of the target '%s' from call(), without calling refresh()", async (target, code, reason, hint) => {
     let refreshed = 0;
     const token = await loginFor(emulator, "admin");

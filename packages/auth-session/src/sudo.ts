@@ -21,25 +21,19 @@ const TARGET_REFUSALS: readonly SudoRefusal[] = [
     /cannot 'sudo'\W+inactive/i,
     SUDO_INACTIVE_USER,
     "that HumanUser account is inactive",
-    (target) =>
-      `Set '${target}' to Active under Admin → People, or use an active login for sudoAsLogin. ` +
-      "On Autodesk Identity sites only an admin's own login (legacy login with a valid PAT, or a browser login), without sudoAsLogin, may activate people.",
+    (target) => `Activate '${target}' under Admin → People, or use another login (on Autodesk Identity sites, activating takes an admin's own Identity login, without sudoAsLogin).`,
   ],
   [
     /cannot 'sudo'\W+unknown or retired/i,
     SUDO_UNKNOWN_USER,
     "no HumanUser has that login, or the user is retired",
-    () =>
-      "sudoAsLogin is the person's login as shown under Admin → People (on Autodesk Identity sites usually their email), not their name; " +
-      "check its spelling. A retired user must be revived before anyone can act as them.",
+    () => "Use the login shown under Admin → People (on Autodesk Identity sites often the email), not the name; revive a retired user first.",
   ],
   [
     /can_impersonate_this_user/i,
     SUDO_NOT_ALLOWED,
     "that user does not allow being impersonated",
-    (target) =>
-      `An admin can turn on 'Can impersonate this user' on the HumanUser page of '${target}' in the web UI (the API cannot change it), ` +
-      "or use another login for sudoAsLogin, or drop it to act as the session's user.",
+    (target) => `An admin can turn on 'Can impersonate this user' for '${target}' in the web UI (not through the API), or use another login.`,
   ],
 ];
 
