@@ -210,10 +210,10 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // wrong scheme or port, a proxy) or "certificate", each with its hint, where `https://` to a plain-HTTP port
     // was called a certificate not accepted; `http://` to a port answering with a TLS alert is recognised too.
     // Then by 33 B: a 400 whose body says plain HTTP reached an HTTPS port (nginx, Apache, Go) hints to use https://.
-    // Then by 645 B: sudoAsLogin (the protocol allows sudo_as_login with any credentials): the option and its
+    // Then by 629 B: sudoAsLogin (the protocol allows sudo_as_login with any credentials): the option and its
     // check, on every credentials object (refreshed ones too), and the three refusals of the target explained at
     // once instead of calling refresh() for them (a browserLogin refresh would open a page for nothing).
-    ratchet: 20 * KB + 359,
+    ratchet: 21 * KB - 36,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -242,10 +242,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 37 B: a 400 whose body says plain HTTP reached an HTTPS port (nginx, Apache, Go) hints to use https://.
     // Then by 127 B: a refused Identity login says what the site said of the PAT (no longer valid, none bound, or
     // no valid one) instead of always "there is none", which sent people whose PAT was revoked to look for one.
-    // Then by 697 B: sudoAsLogin (the protocol allows sudo_as_login with any credentials): the option and its
+    // Then by 640 B: sudoAsLogin (the protocol allows sudo_as_login with any credentials): the option and its
     // check, on every call's credentials, and the three refusals of the target explained at once (a 102 that was
     // taken for an expired session and re-logged in, or for a wrong password and held by the cool-down).
-    ratchet: 22 * KB + 241,
+    ratchet: 23 * KB - 16,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
