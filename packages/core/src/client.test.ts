@@ -766,4 +766,30 @@ describe("onAbort", () => {
     onAbort(controller.signal, () => (late += 1));
     expect(late).toBe(1);
   });
+
+  it("removes its listener when the last subscriber leaves, so a long-lived signal keeps nothing of ended work", async () => {
+    const { onAbort } = await import("./abort-listeners.js");
+    const controller = new AbortController();
+    for (let round = 0; round < 3; round += 1) {
+      const stops = Array.from({ length: 20 }, () => onAbort(controller.signal, () => {}));
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+      for (const stop of stops) stop();
+      stops[0]?.(); // unsubscribing twice changes nothing
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    }
+    // AbortSignal.timeout(): Node holds a signal with a listener until it fires, however long that is.
+    const timed = AbortSignal.timeout(600_000);
+    onAbort(timed, () => {})();
+    expect(getEventListeners(timed, "abort")).toHaveLength(0);
+    // A subscriber after that is called as before, and one unsubscribing while the abort runs stops none of the others.
+    const calls: string[] = [];
+    const stopFirst = onAbort(controller.signal, () => {
+      calls.push("first");
+      stopFirst();
+    });
+    const stopSecond = onAbort(controller.signal, () => calls.push("second"));
+    controller.abort();
+    expect(calls).toEqual(["first", "second"]);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
 });

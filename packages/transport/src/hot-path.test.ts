@@ -70,12 +70,20 @@ describe("one timer per call", () => {
     expect(frozen.outcomes).toEqual(["cut"]);
   });
 
-  it("leaves one shared listener at most on a long-lived caller signal, however many calls used it", async () => {
-    const server = await serve((_req, res) => json(res, { results: 1 }));
-    const t = jsonRpcTransport();
+  it("leaves no listener on a long-lived caller signal once the calls that used it have ended", async () => {
+    // two 502s and an answer that never comes (an attempt timeout), all retried
+    const server = await serve((_req, res, _raw, n) => (n === 5 ? undefined : n === 3 || n === 6 ? text(res, "bad gateway", 502, "text/plain") : json(res, { results: 1 })));
+    const t = jsonRpcTransport({ timeoutMs: 100, retry: { baseDelayMs: 1, maxAttempts: 5 } });
     const controller = new AbortController();
-    for (let i = 0; i < 20; i += 1) expect(await t.send(read({ signal: controller.signal }), contextFor(server.url))).toBe(1);
-    expect(getEventListeners(controller.signal, "abort").length).toBeLessThanOrEqual(1);
+    const concurrent = Array.from({ length: 20 }, () => t.send(read({ signal: controller.signal }), contextFor(server.url)));
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1); // one for all of them
+    expect(await Promise.all(concurrent)).toEqual(Array.from({ length: 20 }, () => 1));
+    for (let i = 0; i < 10; i += 1) expect(await t.send(read({ signal: controller.signal }), contextFor(server.url))).toBe(1);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    // AbortSignal.timeout() per call: Node keeps such a signal until it fires while it has a listener.
+    const timed = AbortSignal.timeout(600_000);
+    expect(await t.send(read({ signal: timed }), contextFor(server.url))).toBe(1);
+    expect(getEventListeners(timed, "abort")).toHaveLength(0);
   });
 
   it("close() during a backoff sleep aborts at once", async () => {
