@@ -39,7 +39,10 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const sudo = sudoAsLogin === undefined ? {} : { sudoAsLogin };
   let unusedAuthToken = authToken;
   const hadAuthToken = unusedAuthToken !== undefined;
-  const secrets: string[] = [password, ...(unusedAuthToken ? [unusedAuthToken] : [])];
+  // Scrubbed from the errors built here: the password, the authToken option, and one place each for the latest
+  // code asked for and the latest session token, which replace the ones before (spent, or refused). An empty
+  // place scrubs nothing. A job that logs in again for months keeps four values, not one more per login.
+  const secrets: string[] = [password, unusedAuthToken ?? "", "", ""];
   const userCredentials = (authToken?: string): UserCredentials =>
     Object.freeze({ kind: "user", login, password, ...(authToken === undefined ? {} : { authToken }) });
   const plain: UserCredentials = Object.freeze({ ...userCredentials(), ...sudo });
@@ -80,7 +83,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
         secrets,
       });
     }
-    secrets.push(code);
+    secrets[2] = code;
     return code;
   };
 
@@ -130,7 +133,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
       const started = exchange(ctx, askFirst).then(
         (fresh) => {
           session = fresh;
-          secrets.push(fresh.sessionToken);
+          secrets[3] = fresh.sessionToken;
           return fresh;
         },
         (error: unknown) => {
