@@ -13,45 +13,36 @@
 // 4. downloadAttachment of a large file (default 512 MB) from a node:http server in this process: peak RSS
 //    growth of a child process that streams it to disk (filePath) vs one that takes the bytes and writes them
 //    (the bytes path); each variant in a fresh process, so neither inherits the other's heap.
-import { spawn, execFile } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
 import { entityApi } from "../dist/index.js";
+import { startEmulatorChild } from "./emulator-child.mjs";
 
 const jsonOnly = process.argv.includes("--json-only");
 const log = (...a) => { if (!jsonOnly) console.error(...a); };
-const emulatorCli = join(dirname(fileURLToPath(import.meta.resolve("@sg/emulator"))), "cli.js");
 
 async function emulator(args) {
-  const child = spawn(process.execPath, [emulatorCli, "--port", "0", ...args], { stdio: ["ignore", "pipe", "ignore"] });
-  const card = await new Promise((resolve, reject) => {
-    let buf = "";
-    child.stdout.on("data", (d) => {
-      buf += d;
-      const nl = buf.indexOf("\n");
-      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
-    });
-    child.once("exit", (code) => reject(new Error(`sg-emulator exited with ${code}`)));
-  });
-  const script = card.scripts[0];
+  const child = await startEmulatorChild(args);
+  const script = child.card.scripts[0];
   return {
-    card,
-    url: card.url,
+    card: child.card,
+    url: child.url,
     script,
-    latency: (ms) => fetch(`${card.url}/__emulator/latency`, { method: "POST", body: JSON.stringify({ ms }) }),
+    latency: (ms) => child.admin("latency", { ms }),
     api: (options) => {
-      const client = createClient({ site: card.url, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
+      const client = createClient({ site: child.url, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
       return { client, api: entityApi(client, options) };
     },
-    close: () => new Promise((resolve) => { child.once("exit", resolve); child.kill("SIGTERM"); }),
+    close: child.close,
   };
 }
 
