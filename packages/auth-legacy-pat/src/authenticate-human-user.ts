@@ -1,4 +1,4 @@
-import { SgProtocolError, SgTwoFactorRequiredError, SgValidationError, checkOptionsObject, createClient, describeValue } from "@sg/core";
+import { SgProtocolError, SgTwoFactorRequiredError, SgValidationError, checkOptionsObject, createClient, describeValue, secretsOf } from "@sg/core";
 import type { AuthStrategy, CallOptions, Client, Site, SiteInfo, UserCredentials } from "@sg/core";
 import { explainLoginError, faultOf } from "./explain-login.js";
 import { LegacyErrorCode } from "./login-errors.js";
@@ -78,7 +78,7 @@ function siteUrl(site: Site): string {
  * legacyLoginAuth explains it, with the caller's client answering `info` (cached there, and public).
  */
 function oneLogin(user: UserCredentials, info: () => Promise<SiteInfo>): AuthStrategy {
-  const secrets = user.authToken === undefined ? [user.password] : [user.password, user.authToken];
+  const secrets = secretsOf(user);
   const attempt = { login: user.login, codeSent: user.authToken !== undefined, canAsk: false, authTokenSpent: false, secrets };
   return {
     name: PACKAGE,

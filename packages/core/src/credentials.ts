@@ -54,23 +54,16 @@ export interface SessionCredentials extends CredentialOptions {
 /** Who is calling: one of the three kinds of credentials a ShotGrid site understands. */
 export type Credentials = ScriptCredentials | UserCredentials | SessionCredentials;
 
-/** The secret values a set of credentials carries, for scrubbing them out of text. */
+/**
+ * The secret values a set of credentials carries, for scrubbing them out of outside text (the site's words,
+ * causes). A secret equal to one of the credentials' public names (login, script name, sudo login) is left out:
+ * messages show those names, so scrubbing it would show which name the secret is.
+ */
 export function secretsOf(credentials: Credentials | undefined): string[] {
   if (!credentials) return [];
-  const out: string[] = [];
-  switch (credentials.kind) {
-    case "script":
-      out.push(credentials.scriptKey);
-      break;
-    case "user":
-      out.push(credentials.password);
-      if (credentials.authToken) out.push(credentials.authToken);
-      break;
-    case "session":
-      out.push(credentials.sessionToken);
-      break;
-  }
-  return out.filter((s) => typeof s === "string" && s.length > 0);
+  const c = credentials as unknown as Partial<Record<string, unknown>>;
+  const shown = [c["login"], c["scriptName"], c["sudoAsLogin"]];
+  return [c["scriptKey"], c["password"], c["authToken"], c["sessionToken"]].filter((s): s is string => typeof s === "string" && s !== "" && !shown.includes(s));
 }
 
 /** A one-line description of credentials that is safe to log: kind and public identity only. */

@@ -7,15 +7,39 @@ import { checkOptionsObject } from "./options-check.js";
 const SECRET = "marker-secret-4f1c9a";
 
 describe("errors never carry secrets", () => {
-  it("scrubs given secrets out of message, hint, cause, toJSON and inspect", () => {
+  it("scrubs given secrets out of the outside text it carries: cause, site message, toJSON and inspect", () => {
     const cause = Object.assign(new Error(`socket said ${SECRET}`), { code: "ECONNRESET", options: { body: { script_key: SECRET } } });
-    const e = new SgAuthError(`refused key ${SECRET}`, { hint: `not ${SECRET}`, cause, secrets: [SECRET], serverMessage: `bad ${SECRET}`, errorCode: 102 });
+    const e = new SgAuthError("refused the key", { hint: "check the key", cause, secrets: [SECRET], serverMessage: `bad ${SECRET}`, errorCode: 102 });
     const texts = [e.message, e.hint ?? "", e.serverMessage ?? "", JSON.stringify(e), inspect(e, { depth: 10 }), String(e)];
     for (const t of texts) expect(t).not.toContain(SECRET);
+    expect(e.serverMessage).toBe("bad [REDACTED]");
     expect(e.code).toBe("SG_AUTH_FAILED");
     expect(e.errorCode).toBe(102);
     expect((e.cause as { code?: string }).code).toBe("ECONNRESET");
     expect(inspect(e, { depth: 10 })).not.toContain("options");
+  });
+
+  it("never scrubs a secret value out of its own message or hint, which would show which fixed words the secret is", () => {
+    // A password "wrong" made "the login or password is wrong" end in "is [REDACTED]"; "password" and a login
+    // used as the password did the same. Patterns are still scrubbed there; values only from outside text.
+    const secrets = ["wrong", "password", "coord"];
+    const e = new SgAuthError("refused the login 'coord': the login or password is wrong", { hint: "Check the password. Basic dXNlcjpwYXNz", secrets, serverMessage: "bad password", cause: new Error("wrong") });
+    expect(e.reason).toBe("refused the login 'coord': the login or password is wrong");
+    expect(e.hint).toBe("Check the password. Basic [REDACTED]");
+    expect(e.serverMessage).toBe("bad [REDACTED]");
+    expect((e.cause as Error).message).toBe("[REDACTED]");
+    // A validation error's description of the caller's value is outside text: scrubbed; its own words are not.
+    const v = new SgValidationError("@sg/x", { path: ["login"], expected: "a login, not the password", received: 'string "s3cret-pass"', secrets: ["s3cret-pass", "password"] });
+    expect(v.message).toBe('@sg/x: login: expected a login, not the password, got string "[REDACTED]"');
+    expect(v.received).toBe('string "[REDACTED]"');
+  });
+
+  it("keeps a hint's quoted form-field name, and still scrubs quoted and unquoted values", () => {
+    const hint = "Pass only what follows '_session_id=' (and stop at the next ';').";
+    expect(scrubText(hint)).toBe(hint);
+    expect(scrubText("_session_id='abc123' next")).toBe("_session_id=[REDACTED] next");
+    expect(scrubText("session_token=abc'def&x=1")).toBe("session_token=[REDACTED]&x=1");
+    expect(scrubText("a cookie _session_id='")).toBe("a cookie _session_id='");
   });
 
   it("scrubs credential patterns even when the value is not known", () => {

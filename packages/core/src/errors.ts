@@ -24,7 +24,14 @@ export interface SgErrorOptions {
   readonly method?: string;
   /** Every attempt made, with the delay before the next. */
   readonly attempts?: readonly AttemptRecord[];
-  /** Secret values to scrub out of the message, hint and cause. */
+  /**
+   * Secret values to scrub out of text that came from elsewhere: the cause's message, and in subclasses the
+   * site's message, the body snippet and the description of a received value. The message and hint are this
+   * library's own sentences and get only the pattern scrubbing of {@link scrubText} (`user:pass@`, `Basic`/`Bearer`
+   * values, secret-named fields): replacing a secret value inside fixed words would show which words the secret
+   * is (a password `wrong` made "the login or password is wrong" end in "is [REDACTED]"). A builder that puts
+   * outside text into a message scrubs that text itself.
+   */
   readonly secrets?: readonly string[];
   /** Override the stable code (used by auth packages for their own diagnostics). */
   readonly code?: string;
@@ -48,10 +55,10 @@ export class SgError extends Error {
 
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: SgErrorOptions = {}, defaultCode = "SG_ERROR") {
-    const secrets = options.secrets ?? [];
-    const reason = scrubText(message, secrets);
-    const hint = options.hint === undefined ? undefined : scrubText(options.hint, secrets);
-    super(hint ? `${reason}\nHint: ${hint}` : reason, { cause: sanitizeCause(options.cause, secrets) });
+    // Patterns only, never secret values: see SgErrorOptions.secrets.
+    const reason = scrubText(message);
+    const hint = options.hint === undefined ? undefined : scrubText(options.hint);
+    super(hint ? `${reason}\nHint: ${hint}` : reason, { cause: sanitizeCause(options.cause, options.secrets ?? []) });
     this.name = new.target.name;
     this.code = options.code ?? defaultCode;
     this.reason = reason;
@@ -255,10 +262,12 @@ export class SgValidationError extends SgError {
   readonly received: string;
   /** @param prefix - who is complaining, e.g. `@sg/core` or the method name. */
   constructor(prefix: string, options: ValidationErrorDetails) {
-    super(`${prefix}: ${formatPath(options.path)}: expected ${options.expected}, got ${options.received}`, options, "SG_VALIDATION");
+    // `received` describes the caller's value, so it is the one part scrubbed of the secret values too.
+    const received = scrubText(options.received, options.secrets);
+    super(`${prefix}: ${formatPath(options.path)}: expected ${options.expected}, got ${received}`, options, "SG_VALIDATION");
     this.path = options.path;
     this.expected = options.expected;
-    this.received = options.received;
+    this.received = received;
   }
 }
 

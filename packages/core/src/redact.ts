@@ -46,9 +46,11 @@ export function redactValue(value: unknown, secrets: readonly string[] = [], dep
 
 const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi;
 const AUTH_HEADER_VALUE = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{4,}/g;
-// A quoted JSON member or a form field; scrubbed when its name is a secret one (see isSecretKey).
+// A quoted JSON member or a form field; scrubbed when its name is a secret one (see isSecretKey). A form value
+// runs to the next separator, except that a lone quote before a space or the end is not a value: a hint that
+// quotes "'_session_id='" keeps its closing quote and the words after it.
 const JSON_FIELD = /("([A-Za-z_-]+)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
-const FORM_FIELD = /\b([A-Za-z_-]+)=[^&\s;"]+/g;
+const FORM_FIELD = /\b([A-Za-z_-]+)=(?!'(?:\s|$))[^&\s;"]+/g;
 
 /**
  * Remove secrets from free text: the given secret values, `user:pass@` in URLs, `Basic`/`Bearer` header

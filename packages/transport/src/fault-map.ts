@@ -61,7 +61,8 @@ export function faultToError(body: Record<string, unknown>, context: ErrorContex
   const errorCode = typeof rawCode === "number" ? rawCode : typeof rawCode === "string" && /^\d+$/.test(rawCode) ? Number(rawCode) : undefined;
   const [ErrorClass, fallback, hint] = (errorCode !== undefined && FAULTS[errorCode]) || OTHER_FAULT;
   const rawMessage = body["message"];
-  const message = typeof rawMessage === "string" && rawMessage !== "" ? rawMessage : fallback;
+  // The site's own text: scrubbed of the call's secret values here, since an error scrubs only patterns from its message.
+  const message = typeof rawMessage === "string" && rawMessage !== "" ? scrubText(rawMessage, context.secrets) : fallback;
   return new ErrorClass(message, { method: context.method, secrets: context.secrets, errorCode, hint, serverMessage: message });
 }
 
@@ -94,7 +95,8 @@ export interface HttpStatusErrorInput extends ErrorContext {
 /** Map a status of 300 or more to {@link SgHttpError} with the message and hint of rpc-protocol.md §1.5. */
 export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
   const snippet = bodySnippet(input.bodyText, input.secrets);
-  const head = `HTTP ${input.status}${input.statusText ? ` ${input.statusText}` : ""} from the site for '${input.method}'`;
+  // The status text and the redirect's location are the site's words: scrubbed like its body.
+  const head = `HTTP ${input.status}${input.statusText ? ` ${scrubText(input.statusText, input.secrets)}` : ""} from the site for '${input.method}'`;
   let message = head;
   let hint: string | undefined;
   if (input.status === 503) {
@@ -108,7 +110,7 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
   } else if (input.status === 502 || input.status === 504) {
     hint = "The site or a proxy in front of it failed to answer; this is usually transient, try again later.";
   } else if (input.status >= 300 && input.status < 400) {
-    message = `${head}: redirected${input.location ? ` to ${input.location}` : ""}`;
+    message = `${head}: redirected${input.location ? ` to ${scrubText(input.location, input.secrets)}` : ""}`;
     hint = /saml/i.test(input.location ?? "")
       ? "The site redirected to its SSO login: the session has expired, log in again."
       : "The API endpoint answered with a redirect; check the site URL (scheme, host and base path).";

@@ -410,6 +410,44 @@ describe("the sg CLI prints no secret (spawned with --debug)", () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
+describe("scrubbing never shows which of the library's own words a weak secret is", () => {
+  // Scrubbing a secret's value out of the library's fixed sentences gave it away: a password "wrong" turned
+  // "the login or password is wrong" into "… is [REDACTED]", and a password equal to the login blanked the login.
+  // Only outside text (the site's words, causes, the caller's values) has secret values scrubbed out.
+  let emu;
+  beforeAll(async () => {
+    emu = await startEmulator({ fixtures: "demo" });
+  });
+  afterAll(async () => {
+    await emu?.close();
+  });
+
+  it.each([
+    ["a word of the message", "wrong"],
+    ["a word of the message and hint", "password"],
+    ["the login itself", "coord"],
+  ])("a refused legacy login whose password is %s keeps the message whole", async (_what, password) => {
+    const client = createClient({ site: emu.url, transport: jsonRpcCallTransport({ retry: false }), auth: legacyLoginAuth({ login: "coord", password }) });
+    const r = await settle(() => entityApi(client).find("Project", [], ["name"]));
+    expect(r.ok).toBe(false);
+    expect(r.error.code).toBe("SG_LEGACY_BAD_PASSWORD");
+    expect(r.error.reason).toBe("@sg/auth-legacy-pat: the site refused the login 'coord': the login or password is wrong, or the account is inactive");
+    for (const text of errorRenderings(r.error, "error").map(([, t]) => t)) expect(text).not.toContain("[REDACTED]");
+  });
+
+  it("a session token pasted with its cookie name gets a hint that keeps its quotes", () => {
+    const thrown = (() => {
+      try {
+        sessionAuth({ sessionToken: "_session_id=abc123" });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(SgValidationError);
+    expect(thrown.hint).toBe("Pass only what follows '_session_id=' (and stop at the next ';').");
+  });
+});
+
 describe("plain http:// sites", () => {
   const transport = jsonRpcTransport();
   const refused = ["http://sg.example.com", "http://10.0.0.5", "http://0.0.0.0:8080", "http://localhost.example.com", "http://127.0.0.1.nip.io", "http://[::ffff:a00:5]", "http://user:pw@sg.example.com"];
