@@ -12,8 +12,14 @@ describe("findSecrets", () => {
     expect(findSecrets({ token: "abc-123-token" }, ["abc-123-token"])).toEqual(["JSON: secrets[0]", "util.inspect: secrets[0]"]);
   });
 
-  it("is empty for a clean error (our errors scrub what they are told)", () => {
-    expect(findSecrets(new SgAuthError("refused key k3y-val-123", { secrets: ["k3y-val-123"] }), ["k3y-val-123"])).toEqual([]);
+  it("is empty for a clean error (our errors scrub the secrets they are told of from the outside text they carry)", () => {
+    const clean = new SgAuthError("refused the key", { secrets: ["k3y-val-123"], serverMessage: "bad key k3y-val-123", cause: new Error("echo k3y-val-123") });
+    expect(findSecrets(clean, ["k3y-val-123"])).toEqual([]);
+  });
+
+  it("finds a secret put into an error's own message: errors do not scrub values from their own sentences", () => {
+    const leaky = new SgAuthError("refused key k3y-val-123", { secrets: ["k3y-val-123"] });
+    expect(findSecrets(leaky, ["k3y-val-123"])).toContain("message: secrets[0]");
   });
 });
 
