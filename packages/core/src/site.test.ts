@@ -31,6 +31,32 @@ describe("parseSite", () => {
     expect(parseSite("https://caf%C3%A9:100%25%zz@site.example.com").basicAuth).toBe(`Basic ${Buffer.from("café:100%%zz").toString("base64")}`);
   });
 
+  it("refuses the RPC endpoint copied as the site (it would be doubled), naming the root to pass instead", () => {
+    const cases = [
+      ["https://studio.shotgrid.autodesk.com/api3/json", "/api3/json", "https://studio.shotgrid.autodesk.com"],
+      ["https://Studio.Example.com/api3/json/", "/api3/json", "https://studio.example.com"],
+      ["https://studio.example.com/api3", "/api3", "https://studio.example.com"],
+      ["https://studio.example.com/sg/API3/JSON", "/API3/JSON", "https://studio.example.com/sg"],
+      ["https://bob:hunter22@studio.example.com:8443/api3/json", "/api3/json", "https://studio.example.com:8443"],
+    ] as const;
+    for (const [input, suffix, root] of cases) {
+      let error: unknown;
+      try {
+        parseSite(input, { prefix: "@sg/test" });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SgValidationError);
+      expect(error).toMatchObject({ path: ["site"], received: `one ending in ${suffix}`, hint: `Pass ${root}: the client adds /api3/json.` });
+      expect((error as Error).message).toMatch(/^@sg\/test: site: expected the site's root URL, got one ending in \//);
+      expect(String(error)).not.toContain("hunter22");
+    }
+    // Only the endpoint itself: a base path that merely contains the name is a base path.
+    expect(parseSite("https://studio.example.com/api3json").basePath).toBe("/api3json");
+    expect(parseSite("https://studio.example.com/api3/sg").basePath).toBe("/api3/sg");
+    expect(parseSite("https://studio.example.com/myapi3").basePath).toBe("/myapi3");
+  });
+
   it("never echoes URL credentials in its errors", () => {
     let error: unknown;
     try {

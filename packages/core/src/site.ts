@@ -36,7 +36,8 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /**
  * Parse and validate a site URL. Only `http:` and `https:` are accepted; `http:` only for loopback hosts
- * unless `allowInsecureHttp` is set. Any path is the site's base path (`https://host/sg` → `/sg/api3/json`).
+ * unless `allowInsecureHttp` is set. Any path is the site's base path (`https://host/sg` → `/sg/api3/json`), except
+ * one ending in the RPC endpoint itself (`/api3/json` or `/api3`), which is refused: the client appends it.
  */
 export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site {
   const prefix = options.prefix ?? "@sg/core";
@@ -72,6 +73,11 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
   }
   const basePath = url.pathname.replace(/\/+$/, "");
   const origin = `${url.protocol}//${url.host.toLowerCase()}`;
+  // The RPC endpoint copied as the site (`…/api3/json`) would be taken as a base path and doubled.
+  const endpoint = /\/api3(\/json)?$/i.exec(basePath);
+  if (endpoint) {
+    throw new SgValidationError(prefix, { path: ["site"], expected: "the site's root URL", received: `one ending in ${endpoint[0]}`, hint: `Pass ${origin}${basePath.slice(0, endpoint.index)}: the client adds /api3/json.` });
+  }
   const site = { href: origin + basePath, origin, basePath, hostname: url.hostname.toLowerCase(), insecure };
   Object.defineProperty(site, "basicAuth", { value: basicAuth, enumerable: false });
   Object.defineProperty(site, "basicAuthSecret", { value: basicAuthSecret, enumerable: false });

@@ -71,7 +71,9 @@ export const COMBINATIONS = [
     // Then by 38 B: a secret's value is scrubbed only from outside text (the site's message, status text and redirect, causes, a
     // received value), never from the library's own sentences, where blanking a word showed which word a weak password was;
     // and a password equal to the login is not scrubbed at all (the login is shown anyway).
-    ratchet: 27 * KB + 224,
+    // Then by 78 B: a site URL ending in /api3/json or /api3 (the RPC endpoint copied as the site) is refused, with
+    // a hint naming the root, instead of every call going to /api3/json/api3/json.
+    ratchet: 27 * KB + 302,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -120,7 +122,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 39 B: a secret's value is scrubbed only from outside text (the site's message, status text and redirect, causes, a
     // received value), never from the library's own sentences, where blanking a word showed which word a weak password was;
     // and a password equal to the login is not scrubbed at all (the login is shown anyway).
-    ratchet: 22 * KB - 156,
+    // Then by 85 B: a site URL ending in /api3/json or /api3 (the RPC endpoint copied as the site) is refused, with
+    // a hint naming the root, instead of every call going to /api3/json/api3/json.
+    ratchet: 22 * KB - 71,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -177,7 +181,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 33 B: a secret's value is scrubbed only from outside text (the site's message, status text and redirect, causes, a
     // received value), never from the library's own sentences, where blanking a word showed which word a weak password was;
     // and a password equal to the login is not scrubbed at all (the login is shown anyway).
-    ratchet: 37 * KB - 23,
+    // Then by 84 B: a site URL ending in /api3/json or /api3 (the RPC endpoint copied as the site) is refused, with
+    // a hint naming the root, instead of every call going to /api3/json/api3/json.
+    ratchet: 37 * KB + 61,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -213,7 +219,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 45 B: a secret's value is scrubbed only from outside text (the site's message, status text and redirect, causes, a
     // received value), never from the library's own sentences, where blanking a word showed which word a weak password was;
     // and a password equal to the login is not scrubbed at all (the login is shown anyway).
-    ratchet: 21 * KB - 42,
+    // Then by 81 B: a site URL ending in /api3/json or /api3 (the RPC endpoint copied as the site) is refused, with
+    // a hint naming the root, instead of every call going to /api3/json/api3/json.
+    ratchet: 21 * KB + 39,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -243,7 +251,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 46 B: a secret's value is scrubbed only from outside text (the site's message, status text and redirect, causes, a
     // received value), never from the library's own sentences, where blanking a word showed which word a weak password was;
     // and a password equal to the login is not scrubbed at all (the login is shown anyway).
-    ratchet: 21 * KB + 54,
+    // Then by 79 B: a site URL ending in /api3/json or /api3 (the RPC endpoint copied as the site) is refused, with
+    // a hint naming the root, instead of every call going to /api3/json/api3/json.
+    ratchet: 21 * KB + 133,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -283,7 +293,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 48 B: a secret's value is scrubbed only from outside text (the site's message, status text and redirect, causes, a
     // received value), never from the library's own sentences, where blanking a word showed which word a weak password was;
     // and a password equal to the login is not scrubbed at all (the login is shown anyway).
-    ratchet: 23 * KB + 76,
+    // Then by 76 B: a site URL ending in /api3/json or /api3 (the RPC endpoint copied as the site) is refused, with
+    // a hint naming the root, instead of every call going to /api3/json/api3/json.
+    ratchet: 23 * KB + 152,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -292,7 +304,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
   },
   {
     name: "core alone (createClient + errors)",
-    ratchet: 5 * KB,
+    // Then by 28 B: a site URL ending in /api3/json or /api3 (the RPC endpoint copied as the site) is refused, with
+    // a hint naming the root, instead of every call going to /api3/json/api3/json.
+    ratchet: 5 * KB + 28,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
