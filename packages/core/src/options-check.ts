@@ -36,7 +36,8 @@ export function checkOptionsObject(prefix: string, options: unknown, shape: Opti
       path: [key],
       expected: `no such option (known: ${shape.known.join(", ")})`,
       received: describeValue(o[key], true),
-      hint: alias ? `Did you mean '${alias}'?` : `Remove it; ${shape.factory} takes ${shape.known.join(", ")}.`,
+      // A string only: `constructor` or `toString` finds Object.prototype's functions, which are no aliases.
+      hint: typeof alias == "string" ? `Did you mean '${alias}'?` : `Remove it; ${shape.factory} takes ${shape.known.join(", ")}.`,
     });
   }
   return o;
