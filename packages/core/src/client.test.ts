@@ -591,6 +591,48 @@ describe("createClient: defaults.kind", () => {
   });
 });
 
+describe("createClient refuses an option it does not take, saying where one that belongs elsewhere goes", () => {
+  /** What createClient throws for `extra` next to valid options (the test fails when it throws nothing). */
+  function refusal(extra: Record<string, unknown>): SgValidationError {
+    const { transport } = sessionSite();
+    try {
+      createClient({ site: "https://x.example.com", transport, auth: countingSessionAuth(), ...extra } as never);
+    } catch (error) {
+      expect(error).toBeInstanceOf(SgValidationError);
+      return error as SgValidationError;
+    }
+    throw new Error(`createClient took ${Object.keys(extra).join(", ")}`);
+  }
+  const known = "no such option (known: site, transport, auth, logger, clock, allowInsecureHttp, defaults)";
+
+  it("a call option (timeoutMs, as Python's timeout_secs would suggest) goes per call or in defaults; the limits and retry also to the transport", () => {
+    const error = refusal({ timeoutMs: 5 });
+    expect(error).toMatchObject({ code: "SG_VALIDATION", path: ["timeoutMs"], expected: known, received: "a number ([REDACTED])" });
+    expect(error.message).toBe(
+      `@sg/core: timeoutMs: expected ${known}, got a number ([REDACTED])\nHint: A call option: pass it per call or in defaults, or to the transport.`,
+    );
+    for (const name of ["deadlineMs", "retry"]) expect(refusal({ [name]: 1 }).hint).toBe("A call option: pass it per call or in defaults, or to the transport.");
+    for (const name of ["signal", "kind", "sessionUuid"]) expect(refusal({ [name]: "x" }).hint).toBe("A call option: pass it per call or in defaults.");
+  });
+
+  it("a credential goes in the auth strategy, and is never echoed", () => {
+    for (const name of ["scriptName", "scriptKey", "script_name", "api_key", "login", "password", "sessionToken", "sudoAsLogin"]) {
+      const error = refusal({ [name]: "hunter2-s3cr3t" });
+      expect(error).toMatchObject({ path: [name], received: "a string ([REDACTED])" });
+      expect(error.hint).toMatch(/^Pass auth to createClient: scriptAuth\(\) from @sg\/auth-script, legacyLoginAuth\(\) from @sg\/auth-legacy-pat/);
+      expect(`${error.message} ${JSON.stringify(error)} ${inspect(error)}`).not.toContain("hunter2");
+    }
+  });
+
+  it("any other name is refused with the options createClient takes; every one of those is taken", () => {
+    expect(refusal({ allowInsecureHTTP: true })).toMatchObject({ path: ["allowInsecureHTTP"], expected: known, hint: undefined });
+    expect(refusal({ base_url: "https://x.example.com" })).toMatchObject({ path: ["base_url"], hint: undefined });
+    const { transport } = sessionSite();
+    const all = { site: "http://x.example.com", transport, auth: countingSessionAuth(), logger: console, clock: undefined, allowInsecureHttp: true, defaults: {} };
+    expect(createClient(all).site.href).toBe("http://x.example.com");
+  });
+});
+
 describe("call options that are not what they claim are refused before anything is sent", () => {
   it("a signal that is not an AbortSignal, or a kind other than 'read'/'write', in a call, info or defaults", async () => {
     const site = sessionSite();

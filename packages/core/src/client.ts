@@ -10,7 +10,10 @@ import { parseSite, type Site } from "./site.js";
 import type { SiteInfo } from "./site-info.js";
 import type { CallOptions, HttpRequest, HttpResponse, RpcRequest, TransportContext, TransportStrategy } from "./transport-strategy.js";
 
-/** Options of {@link createClient}. */
+/**
+ * Options of {@link createClient}. Any other key is refused: call options such as `timeoutMs` go in `defaults`
+ * or in a call's options, credentials in `auth`.
+ */
 export interface ClientOptions {
   /** The site URL, e.g. `https://mystudio.shotgrid.autodesk.com`. A path is the site's base path. */
   readonly site: string;
@@ -100,12 +103,14 @@ const PREFIX = "@sg/core";
 
 /**
  * Create a client from a site, a transport strategy and (usually) an auth strategy. Options are validated
- * at once; nothing is sent until the first call.
+ * at once, and one it does not take is refused with {@link SgValidationError} (whose hint says where a call
+ * option or a credential goes instead); nothing is sent until the first call.
  */
 export function createClient(options: ClientOptions): Client {
   if (options === null || typeof options !== "object") {
     throw new SgValidationError(PREFIX, { path: ["options"], expected: "an object with site and transport", received: describeValue(options) });
   }
+  refuseUnknown(options, CLIENT_OPTIONS);
   const site = parseSite(options.site, { allowInsecureHttp: options.allowInsecureHttp === true, prefix: PREFIX });
   const { transport, auth } = options;
   if (!transport || typeof transport !== "object" || typeof transport.send !== "function") {
@@ -236,7 +241,7 @@ export function createClient(options: ClientOptions): Client {
       throw new SgAuthError(`${PREFIX}: '${method}' needs credentials, and this client has no auth strategy`, {
         code: "SG_AUTH_MISSING",
         method,
-        hint: "Pass auth to createClient: scriptAuth() from @sg/auth-script, legacyLoginAuth() from @sg/auth-legacy-pat, or sessionAuth() from @sg/auth-session.",
+        hint: AUTH_HINT,
       });
     }
     return auth;
@@ -321,6 +326,38 @@ const SESSION_UUID = /^[^\0-\x1f\x7f-\x9f]+$/;
 
 /** The longest delay a Node timer holds (a longer one fires after 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
+
+/** The options of {@link createClient}. */
+const CLIENT_OPTIONS: readonly string[] = ["site", "transport", "auth", "logger", "clock", "allowInsecureHttp", "defaults"];
+
+/** The names of {@link CallOptions}: what a call and `defaults` take. */
+const CALL_OPTIONS: readonly string[] = ["signal", "timeoutMs", "deadlineMs", "retry", "kind", "sessionUuid"];
+
+/** The hint that names the auth packages, for a call without auth and a credential given to createClient. */
+const AUTH_HINT = "Pass auth to createClient: scriptAuth() from @sg/auth-script, legacyLoginAuth() from @sg/auth-legacy-pat, or sessionAuth() from @sg/auth-session.";
+
+/**
+ * Throw {@link SgValidationError} for the first key of `options` that is not one of `known`, instead of
+ * ignoring it: a misspelt option would change nothing without a word. Its value is described by type only: a
+ * misplaced option may be a secret. The hint says where an option that belongs elsewhere goes: a call option
+ * given to `createClient`, or a credential (the auth strategy's).
+ */
+function refuseUnknown(options: object, known: readonly string[]): void {
+  for (const key in options) {
+    if (known.includes(key)) continue;
+    throw new SgValidationError(PREFIX, {
+      path: [key],
+      expected: `no such option (known: ${known.join(", ")})`,
+      received: describeValue((options as Record<string, unknown>)[key], true),
+      // timeoutMs, deadlineMs and retry are the transport's options too.
+      hint: CALL_OPTIONS.includes(key)
+        ? `A call option: pass it per call or in defaults${/^[tdr]/.test(key) ? ", or to the transport" : ""}.`
+        : /^(script|sudo|login|password|session_?token|api_?key)/i.test(key)
+          ? AUTH_HINT
+          : undefined,
+    });
+  }
+}
 
 /** The call options core checks before anything is sent: name, whether a value is right (in `defaults` or not), what is expected. */
 const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown, inDefaults?: boolean) => boolean, string])[] = [

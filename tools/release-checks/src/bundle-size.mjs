@@ -75,7 +75,9 @@ export const COMBINATIONS = [
     // a hint naming the root, instead of every call going to /api3/json/api3/json.
     // Then by 6 B: an unknown option named like an Object.prototype member (`constructor`) is not hinted
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
-    ratchet: 27 * KB + 308,
+    // Then by 162 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
+    // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
+    ratchet: 27 * KB + 470,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -128,7 +130,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // a hint naming the root, instead of every call going to /api3/json/api3/json.
     // Then by 8 B: an unknown option named like an Object.prototype member (`constructor`) is not hinted
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
-    ratchet: 22 * KB - 63,
+    // Then by 193 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
+    // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
+    ratchet: 22 * KB + 130,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -189,7 +193,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // a hint naming the root, instead of every call going to /api3/json/api3/json.
     // Then by 6 B: an unknown option named like an Object.prototype member (`constructor`) is not hinted
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
-    ratchet: 37 * KB + 67,
+    // Then by 181 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
+    // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
+    ratchet: 37 * KB + 248,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -229,7 +235,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // a hint naming the root, instead of every call going to /api3/json/api3/json.
     // Then by 5 B: an unknown option named like an Object.prototype member (`constructor`) is not hinted
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
-    ratchet: 21 * KB + 44,
+    // Then by 165 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
+    // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
+    ratchet: 21 * KB + 209,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -263,7 +271,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // a hint naming the root, instead of every call going to /api3/json/api3/json.
     // Then by 6 B: an unknown option named like an Object.prototype member (`constructor`) is not hinted
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
-    ratchet: 21 * KB + 139,
+    // Then by 169 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
+    // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
+    ratchet: 21 * KB + 308,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -307,7 +317,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // a hint naming the root, instead of every call going to /api3/json/api3/json.
     // Then by 5 B: an unknown option named like an Object.prototype member (`constructor`) is not hinted
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
-    ratchet: 23 * KB + 157,
+    // Then by 157 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
+    // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
+    ratchet: 23 * KB + 314,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -318,7 +330,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     name: "core alone (createClient + errors)",
     // Then by 28 B: a site URL ending in /api3/json or /api3 (the RPC endpoint copied as the site) is refused, with
     // a hint naming the root, instead of every call going to /api3/json/api3/json.
-    ratchet: 5 * KB + 28,
+    // Then by 193 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
+    // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
+    ratchet: 5 * KB + 221,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
