@@ -649,6 +649,37 @@ describe("call options that are not what they claim are refused before anything 
   });
 });
 
+describe("call options and defaults take only call options", () => {
+  const known = "no such option (known: signal, timeoutMs, deadlineMs, retry, kind, sessionUuid)";
+
+  it("createClient refuses a defaults key that is not a call option (a misspelt timeoutMs did nothing), and defaults that are no object", () => {
+    const { transport } = sessionSite();
+    const make = (defaults: unknown) => () => createClient({ site: "https://x.example.com", transport, defaults: defaults as never });
+    expect(make({ timeotMs: 5 })).toThrow(expect.objectContaining({ name: "SgValidationError", path: ["defaults", "timeotMs"], expected: known, received: "a number ([REDACTED])" }));
+    expect(make({ timeotMs: 5 })).toThrow(/^@sg\/core: defaults\.timeotMs: expected no such option \(known: signal, timeoutMs/);
+    expect(make({ refresh: true })).toThrow(expect.objectContaining({ path: ["defaults", "refresh"] }));
+    expect(make({ scriptKey: "hunter2-s3cr3t" })).toThrow(expect.objectContaining({ path: ["defaults", "scriptKey"], hint: expect.stringMatching(/^Pass auth to createClient/) }));
+    expect(make({ scriptKey: "hunter2-s3cr3t" })).not.toThrow(/hunter2/);
+    expect(make(5000)).toThrow(expect.objectContaining({ path: ["defaults"], expected: "call options (an object)", received: "number 5000" }));
+    expect(make({ signal: new AbortController().signal, timeoutMs: 5, deadlineMs: 10, retry: false, kind: "write", sessionUuid: "u" })).not.toThrow();
+  });
+
+  it("a call or info refuses an unknown key before credentials are asked for or anything is sent; info also takes refresh", async () => {
+    const site = sessionSite();
+    const auth = countingSessionAuth();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth });
+    await expect(sg.call("read", {}, { timeotMs: 5 } as never)).rejects.toMatchObject({ name: "SgValidationError", path: ["timeotMs"], expected: known });
+    await expect(sg.call("create", {}, { refresh: true } as never)).rejects.toMatchObject({ path: ["refresh"] });
+    await expect(sg.info({ timeotMs: 5 } as never)).rejects.toMatchObject({ path: ["timeotMs"] });
+    await expect(sg.call("read", {}, 5000 as never)).rejects.toMatchObject({ path: ["options"], expected: "call options (an object)", received: "number 5000" });
+    expect([auth.logins, site.sent]).toEqual([0, []]);
+    await sg.info({ refresh: true });
+    await sg.call("info", undefined, { refresh: true } as never);
+    await sg.call("read", {}, { signal: new AbortController().signal, timeoutMs: 5, deadlineMs: 1000, retry: { maxAttempts: 1 }, kind: "read", sessionUuid: "u" });
+    expect(site.sent.map((r) => r.method)).toEqual(["info", "info", "get_session_token", "read"]);
+  });
+});
+
 describe("createClient: deadlineMs bounds the whole call, waiting for credentials included", () => {
   /** A strategy whose credentials() settles only when released (a login on a slow site, a 2FA prompt). */
   function heldLogin(): { auth: AuthStrategy; release(): void } {

@@ -65,7 +65,8 @@ export interface Client {
   /**
    * Call an API method. Credentials come from the auth strategy; on an authentication fault the strategy is
    * asked once for fresh credentials (one refresh shared by every concurrent caller) and the call is re-sent
-   * once.
+   * once. Options that are not {@link CallOptions} are refused with {@link SgValidationError} before anything
+   * is sent.
    */
   call<T = unknown>(method: string, payload?: unknown, options?: CallOptions): Promise<T>;
   /**
@@ -130,7 +131,7 @@ export function createClient(options: ClientOptions): Client {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const defaults = options.defaults ?? {};
-  checkCallOptions(defaults, true);
+  checkCallOptions(defaults, CALL_OPTIONS, true);
   const transportContext: TransportContext = Object.freeze({ site, logger, clock });
 
   let infoPromise: Promise<SiteInfo> | undefined;
@@ -182,7 +183,7 @@ export function createClient(options: ClientOptions): Client {
     // for first must not go out before the call that carries it is refused.
     let deadlineMs: number | undefined;
     try {
-      deadlineMs = checkCallOptions(callOptions);
+      deadlineMs = checkCallOptions(callOptions, INFO_OPTIONS);
       if (signal?.aborted) throw abortErrorFrom(signal);
     } catch (error) {
       return Promise.reject(error);
@@ -275,7 +276,7 @@ export function createClient(options: ClientOptions): Client {
       if (method === "info") return (await info(callOptions)) as T;
       // A bad option is refused here, before the login that getting credentials may send (the defaults' were
       // checked by createClient).
-      const ownDeadline = checkCallOptions(callOptions);
+      const ownDeadline = checkCallOptions(callOptions, CALL_OPTIONS);
       const strategy = requireAuth(method);
       const signal = callOptions?.signal ?? defaults.signal;
       // A deadline bounds the whole call as the caller sees it: waiting for a login, the call, a re-login after
@@ -333,20 +334,23 @@ const CLIENT_OPTIONS: readonly string[] = ["site", "transport", "auth", "logger"
 /** The names of {@link CallOptions}: what a call and `defaults` take. */
 const CALL_OPTIONS: readonly string[] = ["signal", "timeoutMs", "deadlineMs", "retry", "kind", "sessionUuid"];
 
+/** What `info` takes: the call options and `refresh`. */
+const INFO_OPTIONS: readonly string[] = [...CALL_OPTIONS, "refresh"];
+
 /** The hint that names the auth packages, for a call without auth and a credential given to createClient. */
 const AUTH_HINT = "Pass auth to createClient: scriptAuth() from @sg/auth-script, legacyLoginAuth() from @sg/auth-legacy-pat, or sessionAuth() from @sg/auth-session.";
 
 /**
- * Throw {@link SgValidationError} for the first key of `options` that is not one of `known`, instead of
+ * Throw {@link SgValidationError} for the first key of `options` (at `path`) that is not one of `known`, instead of
  * ignoring it: a misspelt option would change nothing without a word. Its value is described by type only: a
  * misplaced option may be a secret. The hint says where an option that belongs elsewhere goes: a call option
  * given to `createClient`, or a credential (the auth strategy's).
  */
-function refuseUnknown(options: object, known: readonly string[]): void {
+function refuseUnknown(options: object, known: readonly string[], path: string[] = []): void {
   for (const key in options) {
     if (known.includes(key)) continue;
     throw new SgValidationError(PREFIX, {
-      path: [key],
+      path: [...path, key],
       expected: `no such option (known: ${known.join(", ")})`,
       received: describeValue((options as Record<string, unknown>)[key], true),
       // timeoutMs, deadlineMs and retry are the transport's options too.
@@ -370,9 +374,17 @@ const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown
 
 /**
  * Throw {@link SgValidationError} naming the first of `options`' `sessionUuid`, `deadlineMs`, `signal` and `kind`
- * (a call's, or the client's defaults when `inDefaults`) that is given but wrong; else return its `deadlineMs`.
+ * (a call's, or the client's defaults when `inDefaults`) that is given but wrong, or, given `known`, its first key
+ * not in it (or `options` itself when it is not an object); else return its `deadlineMs`. `sg.http()` passes no
+ * `known`: its request is an HTTP exchange, with other fields.
  */
-function checkCallOptions(options: CallOptions | undefined, inDefaults?: boolean): number | undefined {
+function checkCallOptions(options: CallOptions | undefined, known?: readonly string[], inDefaults?: boolean): number | undefined {
+  if (known && options != null) {
+    if (typeof options !== "object") {
+      throw new SgValidationError(PREFIX, { path: inDefaults ? ["defaults"] : ["options"], expected: "call options (an object)", received: describeValue(options) });
+    }
+    refuseUnknown(options, known, inDefaults ? ["defaults"] : []);
+  }
   for (const [name, ok, expected] of CALL_OPTION_CHECKS) {
     const value = options?.[name];
     if (value !== undefined && !ok(value, inDefaults)) {

@@ -18,7 +18,10 @@ export interface RetryOverride {
   readonly retryStatuses?: readonly number[];
 }
 
-/** Options every call accepts. */
+/**
+ * Options every call accepts. `client.call`, `client.info` and `createClient`'s `defaults` refuse any other key
+ * with `SgValidationError` before anything is sent.
+ */
 export interface CallOptions {
   /** Cancels the call at once, including during a backoff sleep. */
   readonly signal?: AbortSignal;

@@ -77,7 +77,9 @@ export const COMBINATIONS = [
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
     // Then by 162 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
     // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
-    ratchet: 27 * KB + 470,
+    // Then by 71 B: createClient's defaults, a call's and info's options refuse a key that is not a call option (a
+    // misspelt `timeotMs` did nothing) and options that are no object, in the one unknown-option check.
+    ratchet: 27 * KB + 541,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -132,7 +134,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
     // Then by 193 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
     // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
-    ratchet: 22 * KB + 130,
+    // Then by 79 B: createClient's defaults, a call's and info's options refuse a key that is not a call option (a
+    // misspelt `timeotMs` did nothing) and options that are no object, in the one unknown-option check.
+    ratchet: 22 * KB + 209,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -195,7 +199,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
     // Then by 181 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
     // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
-    ratchet: 37 * KB + 248,
+    // Then by 43 B: createClient's defaults, a call's and info's options refuse a key that is not a call option (a
+    // misspelt `timeotMs` did nothing) and options that are no object, in the one unknown-option check.
+    ratchet: 37 * KB + 291,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -237,7 +243,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
     // Then by 165 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
     // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
-    ratchet: 21 * KB + 209,
+    // Then by 61 B: createClient's defaults, a call's and info's options refuse a key that is not a call option (a
+    // misspelt `timeotMs` did nothing) and options that are no object, in the one unknown-option check.
+    ratchet: 21 * KB + 270,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -273,7 +281,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
     // Then by 169 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
     // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
-    ratchet: 21 * KB + 308,
+    // Then by 68 B: createClient's defaults, a call's and info's options refuse a key that is not a call option (a
+    // misspelt `timeotMs` did nothing) and options that are no object, in the one unknown-option check.
+    ratchet: 21 * KB + 376,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -319,7 +329,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // "Did you mean 'function Object() …'?" (the alias lookup now takes strings only).
     // Then by 157 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
     // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
-    ratchet: 23 * KB + 314,
+    // Then by 75 B: createClient's defaults, a call's and info's options refuse a key that is not a call option (a
+    // misspelt `timeotMs` did nothing) and options that are no object, in the one unknown-option check.
+    ratchet: 23 * KB + 389,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -332,7 +344,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // a hint naming the root, instead of every call going to /api3/json/api3/json.
     // Then by 193 B: createClient refuses an option it does not take (`timeoutMs: 5` did nothing), with a hint saying
     // where a call option or a credential goes, instead of ignoring it (the check and the option lists).
-    ratchet: 5 * KB + 221,
+    // Then by 60 B: createClient's defaults, a call's and info's options refuse a key that is not a call option (a
+    // misspelt `timeotMs` did nothing) and options that are no object, in the one unknown-option check.
+    ratchet: 5 * KB + 281,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
