@@ -16,12 +16,12 @@ export type EntityFields = { readonly [entityType: string]: readonly string[] };
 
 /** Options of `activityStreamRead`, plus call options. */
 export interface ActivityStreamOptions extends CallOptions {
-  /** Extra fields per entity type (`entity_fields`). */
-  readonly entityFields?: EntityFields;
-  /** Only updates with an id ≥ this (`min_id`). */
-  readonly minId?: number;
-  /** Only updates with an id ≤ this (`max_id`). */
-  readonly maxId?: number;
+  /** Extra fields per entity type (`entity_fields`). `null` is Python's default `None`: the same as leaving it out. */
+  readonly entityFields?: EntityFields | null;
+  /** Only updates with an id ≥ this (`min_id`). `null` is Python's default `None`: the same as leaving it out, sent as `min_id: null`. */
+  readonly minId?: number | null;
+  /** Only updates with an id ≤ this (`max_id`). `null` is Python's default `None`: the same as leaving it out, sent as `max_id: null`. */
+  readonly maxId?: number | null;
   /**
    * At most this many updates (`limit`; 0 is sent as it is, as Python sends it; default: the site's). `null` is
    * Python's default `None`: the same as leaving it out, sent as `limit: null`.
@@ -31,8 +31,8 @@ export interface ActivityStreamOptions extends CallOptions {
 
 /** Options of `noteThreadRead`, plus call options. */
 export interface NoteThreadOptions extends CallOptions {
-  /** Extra fields per entity type (`entity_fields`). */
-  readonly entityFields?: EntityFields;
+  /** Extra fields per entity type (`entity_fields`). `null` is Python's default `None`: the same as leaving it out. */
+  readonly entityFields?: EntityFields | null;
 }
 
 /** What `activityStreamRead` returns. */
@@ -65,15 +65,16 @@ export async function activityStreamRead(target: unknown, entityType: unknown, e
   const type = checkEntityType(entityType, ["entityType"]);
   const id = checkId(entityId, ["entityId"]);
   const options = checkOptions(rawOptions, ["options"], ["entityFields", "minId", "maxId", "limit"]);
+  // null is Python's default None for each of these options, read as "not given": the ids and the limit go out
+  // as null, as Python sends them, and entity_fields as {} (Python's `entity_fields or {}`). A limit of 0 is sent
+  // as it is, as the Python client sends it: the site decides what it means.
   const payload = {
     type,
     id,
-    max_id: options["maxId"] === undefined ? null : checkInt(options["maxId"], ["options", "maxId"], 0),
-    min_id: options["minId"] === undefined ? null : checkInt(options["minId"], ["options", "minId"], 0),
-    // 0 is sent as it is, as the Python client sends it: the site decides what it means. null is Python's
-    // default None, which it sends as null, as when the limit is left out.
-    limit: options["limit"] === undefined || options["limit"] === null ? null : checkInt(options["limit"], ["options", "limit"]),
-    entity_fields: options["entityFields"] === undefined ? {} : checkEntityFields(options["entityFields"], ["options", "entityFields"]),
+    max_id: options["maxId"] == null ? null : checkInt(options["maxId"], ["options", "maxId"], 0),
+    min_id: options["minId"] == null ? null : checkInt(options["minId"], ["options", "minId"], 0),
+    limit: options["limit"] == null ? null : checkInt(options["limit"], ["options", "limit"]),
+    entity_fields: entityFieldsOf(options),
   };
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("activityStreamRead", [6, 2, 0], call);
@@ -94,9 +95,14 @@ export async function noteThreadRead(target: unknown, noteId: unknown, rawOption
   const ctx = contextOf(target);
   const id = checkId(noteId, ["noteId"]);
   const options = checkOptions(rawOptions, ["options"], ["entityFields"]);
-  const payload = { note_id: id, entity_fields: options["entityFields"] === undefined ? {} : checkEntityFields(options["entityFields"], ["options", "entityFields"]) };
+  const payload = { note_id: id, entity_fields: entityFieldsOf(options) };
   const call = callOptions(ctx, options);
   await ctx.requireVersion("noteThreadRead", [6, 2, 0], call);
   const result = await ctx.call<unknown>("note_thread_contents", payload, call);
   return (Array.isArray(result) ? result : []).map(parseRecord) as { type: string; id: number }[];
+}
+
+/** The `entityFields` option as `entity_fields`: `{}` when it is left out or `null` (Python's `entity_fields or {}`). */
+function entityFieldsOf(options: Readonly<Record<string, unknown>>): Record<string, string[]> {
+  return options["entityFields"] == null ? {} : checkEntityFields(options["entityFields"], ["options", "entityFields"]);
 }

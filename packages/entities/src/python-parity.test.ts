@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SgProtocolError, SgValidationError, createClient } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { jsonRpcTransport } from "@sg/transport";
-import { activityStreamRead, find, findOne, textSearch, upload } from "./index.js";
+import { activityStreamRead, find, findOne, noteThreadRead, textSearch, upload } from "./index.js";
 import { startLoopbackSite } from "./test-support/loopback.js";
 import { demoProject, useSite } from "./test-support/suite.js";
 
@@ -53,6 +53,39 @@ describe("limit: null is Python's default None: sent as null, as when it is left
     ]);
     expect(stream.updates.length).toBeGreaterThan(0);
     expect(stream).toEqual(unlimited);
+  });
+});
+
+describe("the other options whose Python default is None take null as not given", () => {
+  // A script ported from text_search(..., project_ids=None), activity_stream_read(..., min_id=None, max_id=None,
+  // entity_fields=None) or note_thread_read(..., entity_fields=None) was refused before sending, though Python
+  // sends these calls: null is sent as Python sends None (`project_ids or []`, `entity_fields or {}`, ids as null),
+  // which is also what goes out when the option is left out.
+  it("textSearch projectIds, activityStreamRead minId / maxId / entityFields, noteThreadRead entityFields", async () => {
+    const shot = await site().api.create("Shot", { code: "parity_options_null", project: demoProject(site()) });
+    const note = (await findOne(site().client, "Note", [["subject", "contains", "Timing"]]))!;
+    const cases: [string, () => Promise<unknown>, () => Promise<unknown>, unknown][] = [
+      ["query_display_name_cache", () => textSearch(site().client, "SQ010", { Shot: [] }), () => textSearch(site().client, "SQ010", { Shot: [] }, { projectIds: null, limit: null }),
+        { text: "SQ010", entity_types: { Shot: { logical_operator: "and", conditions: [] } }, project_ids: [], max_results: null }],
+      ["activity_stream", () => activityStreamRead(site().client, "Shot", shot.id), () => activityStreamRead(site().client, "Shot", shot.id, { minId: null, maxId: null, limit: null, entityFields: null }),
+        { type: "Shot", id: shot.id, max_id: null, min_id: null, limit: null, entity_fields: {} }],
+      ["note_thread_contents", () => noteThreadRead(site().client, note.id), () => noteThreadRead(site().client, note.id, { entityFields: null }), { note_id: note.id, entity_fields: {} }],
+    ];
+    for (const [method, leftOut, givenNull, payload] of cases) {
+      const plain = await leftOut();
+      expect(await givenNull(), method).toEqual(plain);
+      expect(site().payloads(method).slice(-2), method).toEqual([payload, payload]);
+    }
+  });
+
+  it("a value of another type is still refused, naming the option", async () => {
+    const refusals: [Promise<unknown>, string[]][] = [
+      [textSearch(site().client, "SQ010", { Shot: [] }, { projectIds: 5 as never }), ["options", "projectIds"]],
+      [activityStreamRead(site().client, "Shot", 1, { minId: -1 }), ["options", "minId"]],
+      [activityStreamRead(site().client, "Shot", 1, { maxId: "9" as never }), ["options", "maxId"]],
+      [noteThreadRead(site().client, 1, { entityFields: [] as never }), ["options", "entityFields"]],
+    ];
+    for (const [refused, path] of refusals) await expect(refused).rejects.toMatchObject({ name: "SgValidationError", path });
   });
 });
 

@@ -12,8 +12,8 @@ import { checkEntityType, checkId, checkInt, checkObject, checkOneOf, checkOptio
 
 /** Options of `textSearch`, plus call options. */
 export interface TextSearchOptions extends CallOptions {
-  /** Only these projects (`project_ids`). */
-  readonly projectIds?: readonly number[];
+  /** Only these projects (`project_ids`). `null` is Python's default `None`: the same as leaving it out, sent as `project_ids: []`. */
+  readonly projectIds?: readonly number[] | null;
   /**
    * At most this many matches (`limit`, sent as `max_results`; 0 is sent as it is, as Python sends it). `null`
    * is Python's default `None`: the same as leaving it out, sent as `max_results: null` (the site's default).
@@ -68,15 +68,16 @@ export async function textSearch(target: unknown, text: unknown, entityTypes: un
     wireTypes[type] = toWireFilters(filters as FiltersInput, undefined, ["entityTypes", type], ctx.trim, ["entityTypes", type]);
   }
   const options = checkOptions(rawOptions, ["options"], ["projectIds", "limit"]);
+  // null is Python's default None for both options, read as "not given": project_ids goes out as [] (Python's
+  // `project_ids or []`) and max_results as null, as Python sends them. A limit of 0 is sent as it is, as the
+  // Python client sends it: the site decides what it means.
   let projectIds: number[] = [];
-  if (options["projectIds"] !== undefined) {
-    const p = options["projectIds"];
+  const p = options["projectIds"];
+  if (p != null) {
     if (!Array.isArray(p)) fail(["options", "projectIds"], "an array of project ids", p);
     projectIds = p.map((id, i) => checkId(id, ["options", "projectIds", i]));
   }
-  // 0 is sent as it is, as the Python client sends it: the site decides what it means. null is Python's
-  // default None, which it sends as null, as when the limit is left out.
-  const limit = options["limit"] === undefined || options["limit"] === null ? null : checkInt(options["limit"], ["options", "limit"]);
+  const limit = options["limit"] == null ? null : checkInt(options["limit"], ["options", "limit"]);
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("textSearch", [6, 2, 0], call);
   const raw = await ctx.call<unknown>("query_display_name_cache", { text: query, entity_types: wireTypes, project_ids: projectIds, max_results: limit }, call);
