@@ -9,9 +9,9 @@
  *
  * @packageDocumentation
  */
-import { SgProtocolError, abortErrorFrom, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
+import { SgProtocolError, SgTimeoutError, abortErrorFrom, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
-import { CALL_OPTION_KEYS, PREFIX, checkBoolean, checkEntityType, checkFieldPath, checkInt, checkObject, checkOneOf, checkOptions, fail, isPlainObject, optionOr, type Path } from "./validate.js";
+import { CALL_OPTION_KEYS, PREFIX, checkBoolean, checkDeadline, checkEntityType, checkFieldPath, checkInt, checkObject, checkOneOf, checkOptions, fail, isPlainObject, optionOr, type Path } from "./validate.js";
 
 /** Field `data_type`s per entity type, as a generator (or a person) can write them down at build time. */
 export type FieldTypeMap = { readonly [entityType: string]: { readonly [field: string]: string } };
@@ -278,7 +278,8 @@ export async function info(target: EntityTarget<SiteSchema, DateMode>, options?:
 
 /**
  * A session token for the caller (Python `get_session_token`): the session of session credentials, or one
- * obtained once with `get_session_token` and cached per client.
+ * obtained once with `get_session_token` and cached per client. That request is shared by every caller waiting
+ * for a token, so a caller's `signal` and `deadlineMs` end only its own wait.
  *
  * @param target - a client or an {@link EntityContext}.
  */
@@ -290,11 +291,13 @@ export async function getSessionToken(target: EntityTarget<SiteSchema, DateMode>
 /**
  * The session token downloads use, cached per client: the session of session credentials, or one obtained
  * with `get_session_token` (a failed attempt is not cached). Concurrent downloads share one fetch, so it runs
- * without any caller's signal: a caller's abort only stops that caller waiting.
+ * without any caller's signal or deadline (one caller's would decide for all): a caller's abort or
+ * `deadlineMs` only stops that caller waiting, the deadline with `SgTimeoutError` (`scope: "deadline"`).
  */
 export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<string> {
   const state = stateOf(ctx.client);
-  const { signal, ...shared } = callOpts;
+  const { signal, deadlineMs, ...shared } = callOpts;
+  checkDeadline(deadlineMs, ["options", "deadlineMs"]);
   if (!state.token) {
     const client = ctx.client;
     const pending = (async (): Promise<string> => {
@@ -312,7 +315,8 @@ export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<
       if (state.token === pending) state.token = undefined;
     });
   }
-  return untilAborted(state.token, signal);
+  // As core's shared info: when the deadline passes, the request may be on its way, and it goes on for the others.
+  return within(state.token, signal, deadlineMs, "'get_session_token'", "get_session_token");
 }
 
 /** `work`, or a rejection as soon as `signal` aborts (the shared work itself goes on for the other callers). */
@@ -323,6 +327,21 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
         work.then(resolve, reject).finally(stop);
       })
     : work;
+}
+
+/**
+ * `work` as one caller waits for it: rejected at once when `signal` aborts, and with `SgTimeoutError`
+ * (`scope: "deadline"`, `maybeSent`: the request may be on its way) once `deadlineMs` has passed, naming `what`
+ * and `method`. The work itself goes on; only this caller stops waiting.
+ */
+export function within<T>(work: Promise<T>, signal: AbortSignal | undefined, deadlineMs: number | undefined, what: string, method: string): Promise<T> {
+  const wait = untilAborted(work, signal);
+  if (deadlineMs === undefined) return wait;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const passed = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${deadlineMs} ms`, { timeoutMs: deadlineMs, scope: "deadline", method })), deadlineMs);
+  });
+  return Promise.race([wait, passed]).finally(() => clearTimeout(timer));
 }
 
 /** Forget the cached session token of the client (after the site refused it). */

@@ -11,7 +11,7 @@ import { SgPartialWriteError } from "./errors.js";
 import { finishRecord, parseRecord } from "./records.js";
 import type { EntityData, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema, WrittenData } from "./schema-types.js";
 import { planUpload, sendUpload } from "./uploads.js";
-import { requireHttp } from "./transfer.js";
+import { requireHttp, startTransfer, step } from "./transfer.js";
 import { PREFIX, checkData, checkEntityType, checkFieldList, checkOptions, isPlainObject, type Path } from "./validate.js";
 import { wireFields } from "./write-values.js";
 
@@ -47,23 +47,29 @@ export function requireImageHttp(ctx: Context, images: ImageUploads): void {
   if (images.image || images.filmstrip) requireHttp(ctx, ["data", images.image ? "image" : "filmstrip_image"]);
 }
 
-/** Upload split-off images to a written record and read back `image` / `filmstrip_image`; failures become {@link SgPartialWriteError}. */
+/**
+ * Upload split-off images to a written record and read back `image` / `filmstrip_image`; failures become
+ * {@link SgPartialWriteError}. The uploads and the read-back are one transfer: `deadlineMs` bounds them together,
+ * as it bounds an upload (the write before them was a call of its own). A bad `deadlineMs` is refused before
+ * anything is sent, not wrapped: with only images to write, no update went out first.
+ */
 export async function uploadImages(ctx: Context, type: string, record: Record<string, unknown>, images: ImageUploads, call: CallOptions, verb: string): Promise<Record<string, unknown>> {
   if (!images.image && !images.filmstrip) return record;
   const id = record["id"] as number;
+  const t = startTransfer(call);
   try {
-    if (images.image) await sendUpload(ctx, { type, id, file: images.image, field: "thumb_image", displayName: undefined, tags: [] }, call);
-    if (images.filmstrip) await sendUpload(ctx, { type, id, file: images.filmstrip, field: "filmstrip_thumb_image", displayName: undefined, tags: [] }, call);
+    if (images.image) await sendUpload(ctx, { type, id, file: images.image, field: "thumb_image", displayName: undefined, tags: [] }, t);
+    if (images.filmstrip) await sendUpload(ctx, { type, id, file: images.filmstrip, field: "filmstrip_thumb_image", displayName: undefined, tags: [] }, t);
     // Read back what was uploaded (Python reads `image` after an image, `filmstrip_image` after a filmstrip).
     const names = [images.image && "image", images.filmstrip && "filmstrip_image"].filter((n): n is string => !!n);
-    const read = await ctx.call<unknown>("read", {
+    const read = await step(t, `reading back the image of ${type} ${id}`, (options) => ctx.call<unknown>("read", {
       type,
       return_fields: names,
       filters: { logical_operator: "and", conditions: [{ path: "id", relation: "is", values: [id] }] },
       return_only: "active",
       paging: { entities_per_page: 1, current_page: 1 },
       api_return_image_urls: true,
-    }, call);
+    }, options), "the image was uploaded");
     const first = isPlainObject(read) && Array.isArray(read["entities"]) ? (read["entities"][0] as unknown) : undefined;
     const out = { ...record };
     for (const n of names) if (isPlainObject(first) && n in first) out[n] = first[n];

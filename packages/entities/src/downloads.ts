@@ -10,10 +10,10 @@
  * @packageDocumentation
  */
 import { SgError, scrubText, type CallOptions, type DateMode } from "@sg/core";
-import { callOptions, contextOf, forgetSessionToken, sessionToken, type Context, type EntityTarget } from "./context.js";
+import { contextOf, forgetSessionToken, sessionToken, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
-import { requireHttp, transferOptions } from "./transfer.js";
+import { requireHttp, step, transferCall } from "./transfer.js";
 import { PREFIX, checkId, checkOptions, checkString, fail, isPlainObject } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
@@ -89,7 +89,7 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
   const url = attachmentUrl(ctx, attachment) as string;
   const options = checkOptions(rawOptions, ["options"], ["filePath"]);
   const filePath = options["filePath"] === undefined ? undefined : checkString(options["filePath"], ["options", "filePath"], "a file path");
-  const call: CallOptions = callOptions(ctx, options);
+  const t = transferCall(ctx, options);
   let where: URL;
   try {
     where = new URL(url, ctx.client.site.origin);
@@ -114,13 +114,21 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
   }
   requireHttp(ctx, ["attachment"]);
   const onSite = where.origin === ctx.client.site.origin;
-  const token = onSite ? await sessionToken(ctx, call) : undefined;
+  // deadlineMs bounds the whole download: the wait for a session token, the request and the body, streamed or not.
+  const what = `the download of ${where.origin}${where.pathname}`;
+  const state = filePath === undefined ? "" : `${filePath} was left as it was`;
+  const token = onSite ? await step(t, what, (call) => sessionToken(ctx, call), state) : undefined;
+  return step(t, what, (call) => fetchAttachment(ctx, where, onSite, token, filePath, call), state);
+}
+
+/** GET the attachment at `where` (with the session `token` on the site's origin) and hand back its bytes, or write them to `filePath`. */
+async function fetchAttachment(ctx: Context, where: URL, onSite: boolean, token: string | undefined, filePath: string | undefined, call: CallOptions): Promise<Uint8Array | string> {
   const response = await ctx.client.http({
     method: "GET",
     target: where.href,
     ...(token === undefined ? { authenticated: false } : { credentials: { kind: "session", sessionToken: token } }),
     ...(filePath === undefined ? {} : { responseBody: "stream" }),
-    ...transferOptions(call),
+    ...call,
     kind: "read",
   });
   if (response.status >= 300) {

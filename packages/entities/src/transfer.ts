@@ -1,25 +1,78 @@
 /**
  * Helpers shared by uploads and downloads, kept apart so that a download does not pull the upload code.
  *
+ * An upload or download is bounded as a whole, as one call is: the caller's `deadlineMs` covers every step
+ * (the RPCs it needs, each HTTP exchange, a streamed body) and each step is handed what is left of it.
+ *
  * @packageDocumentation
  */
-import { SgValidationError } from "@sg/core";
+import { SgTimeoutError, SgValidationError } from "@sg/core";
 import type { CallOptions } from "@sg/core";
-import type { Context } from "./context.js";
-import { PREFIX } from "./validate.js";
+import { callOptions, type Context } from "./context.js";
+import { PREFIX, checkDeadline } from "./validate.js";
 import type { Path } from "./validate.js";
 
 /**
- * The transfer-relevant call options (signal, timeout, retry, and the session UUID that an upload's events are
- * stamped with).
+ * One upload or download: the call options its steps share, and the caller's `deadlineMs` as the moment it
+ * passes. Run each step with {@link step}.
  */
-export function transferOptions(call: CallOptions): { signal?: AbortSignal; timeoutMs?: number; retry?: CallOptions["retry"]; sessionUuid?: string } {
-  return {
-    ...(call.signal ? { signal: call.signal } : {}),
-    ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
-    ...(call.retry === undefined ? {} : { retry: call.retry }),
-    ...(call.sessionUuid === undefined ? {} : { sessionUuid: call.sessionUuid }),
-  };
+export interface Transfer {
+  /**
+   * The call options of every step (signal, timeoutMs, retry, sessionUuid): without `kind`, since each step
+   * has its own, and without `deadlineMs`, which {@link step} sets to what is left.
+   */
+  readonly call: CallOptions;
+  /** The caller's `deadlineMs` for the whole transfer, when given. */
+  readonly deadlineMs: number | undefined;
+  /** When that deadline passes, as a `performance.now()` time (`Infinity` without one). */
+  readonly endsAt: number;
+}
+
+/**
+ * Start a transfer from call options (already merged over the context's defaults): `deadlineMs` is checked
+ * before anything is sent, and its clock starts now. A `kind` is dropped: each step has its own.
+ */
+export function startTransfer(call: CallOptions): Transfer {
+  const { kind: _kind, deadlineMs, ...rest } = call;
+  return { call: rest, deadlineMs: checkDeadline(deadlineMs, ["options", "deadlineMs"]), endsAt: deadlineMs === undefined ? Infinity : performance.now() + deadlineMs };
+}
+
+/** The options of an upload or download function (`options`, over the context's defaults) as a {@link Transfer}. */
+export function transferCall(ctx: Context, options: Readonly<Record<string, unknown>>): Transfer {
+  return startTransfer(callOptions(ctx, options));
+}
+
+/**
+ * Run one step of transfer `t`, giving it what is left of the deadline as its `deadlineMs`. When the deadline
+ * has passed before the step, or passes during it, the step's timeout becomes the transfer's own
+ * `SgTimeoutError` (`scope: "deadline"`, `timeoutMs` the caller's `deadlineMs`, the step's error as `cause`):
+ * `what` names the transfer, and the message ends with what is on the site — `notSent` when the step's request
+ * did not reach it, `sent` when it may have. `maybeSent` is the step's own for a step that `lands` (the one
+ * that attaches a file or shares a thumbnail), false for the others: nothing the caller would repeat landed.
+ */
+export async function step<T>(t: Transfer, what: string, run: (options: CallOptions) => Promise<T>, notSent: string, sent: string = notSent, lands: boolean = false): Promise<T> {
+  if (t.deadlineMs === undefined) return run(t.call);
+  const left = Math.ceil(t.endsAt - performance.now());
+  let cause: SgTimeoutError | undefined;
+  if (left > 0) {
+    try {
+      return await run({ ...t.call, deadlineMs: left });
+    } catch (error) {
+      // Only this deadline, handed down whole or in part: not an attempt's timeout, nor the own deadline of a
+      // request shared with other callers (the site's info, a session token) that failed long before ours.
+      if (!(error instanceof SgTimeoutError) || error.scope !== "deadline" || error.timeoutMs > left || t.endsAt - performance.now() > 1000) throw error;
+      cause = error;
+    }
+  }
+  const state = cause?.maybeSent ? sent : notSent;
+  throw new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${t.deadlineMs} ms${state && `: ${state}`}`, {
+    timeoutMs: t.deadlineMs,
+    scope: "deadline",
+    maybeSent: lands && !!cause?.maybeSent,
+    method: cause?.method,
+    cause,
+    hint: "deadlineMs bounds every step of the transfer; raise it for large files or slow links.",
+  });
 }
 
 /**

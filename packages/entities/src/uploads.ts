@@ -11,10 +11,10 @@
  * @packageDocumentation
  */
 import type { CallOptions, DateMode, EntityRef, SiteInfo } from "@sg/core";
-import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
+import { contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { requireHttp, transferOptions } from "./transfer.js";
+import { requireHttp, step, transferCall, type Transfer } from "./transfer.js";
 import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkOptions, checkString, fail, type Path } from "./validate.js";
 
 /** A file to upload: a path on disk, or a `File`/`Blob` already in memory (a `Blob` needs `displayName` or gets `upload.bin`). */
@@ -109,8 +109,18 @@ export function parseUploadReply(text: string): number | undefined {
   return Number.isSafeInteger(id) ? id : undefined;
 }
 
+/** An upload checked and ready to send: what {@link planUpload} returns. */
+export interface UploadPlan {
+  readonly type: string;
+  readonly id: number;
+  readonly file: PreparedFile;
+  readonly field: string | undefined;
+  readonly displayName: string | undefined;
+  readonly tags: readonly string[];
+}
+
 /** Validate the arguments of `upload` (throws before anything is sent). */
-export async function planUpload(entityType: unknown, entityId: unknown, source: unknown, rawOptions: unknown, forcedField?: string, sourcePath: Path = ["path"]): Promise<{ type: string; id: number; file: PreparedFile; field: string | undefined; displayName: string | undefined; tags: string[] }> {
+export async function planUpload(entityType: unknown, entityId: unknown, source: unknown, rawOptions: unknown, forcedField?: string, sourcePath: Path = ["path"]): Promise<UploadPlan> {
   const type = checkEntityType(entityType, ["entityType"]);
   const id = checkId(entityId, ["entityId"]);
   // A thumbnail upload's field is fixed, so a fieldName given to it is refused rather than ignored.
@@ -130,15 +140,35 @@ export async function planUpload(entityType: unknown, entityId: unknown, source:
   return { type, id, file, field, displayName, tags };
 }
 
-/** Upload a prepared file to an entity (thumbnail fields go to `publish_thumbnail`). Returns the Attachment id. */
-export async function sendUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpload>>, call: CallOptions): Promise<number> {
+/**
+ * What a deadline error of an upload says is on the site when the deadline passed: nothing; the bytes in cloud
+ * storage but not attached; or, once the step that attaches the file went out, maybe attached. The upload's
+ * name (`uploadOf`) says to what.
+ */
+const NOTHING = "nothing was attached";
+const STORED = "its bytes were sent to cloud storage, but it was not attached: upload it again";
+const MAYBE = "it may have been attached: check before uploading it again";
+
+/** An upload's name in a deadline error: `the upload of <file> to <Type> <id>`. */
+function uploadOf(plan: UploadPlan): string {
+  return `the upload of ${plan.file.name} to ${plan.type} ${plan.id}`;
+}
+
+/**
+ * Upload a prepared file to an entity (thumbnail fields go to `publish_thumbnail`) as steps of transfer `t`,
+ * which bounds them all. Returns the Attachment id.
+ */
+export async function sendUpload(ctx: Context, plan: UploadPlan, t: Transfer): Promise<number> {
   const { type, id, file, field, displayName, tags } = plan;
+  const what = uploadOf(plan);
   const thumbnail = field !== undefined && THUMBNAIL_FIELDS.has(field);
   const filmstrip = field === "filmstrip_thumb_image" || field === "filmstrip_image";
-  if (filmstrip) await ctx.requireVersion("filmstrip thumbnails", [3, 1, 0], call);
-  const info = await ctx.info(call);
+  const info = await step(t, what, async (call) => {
+    if (filmstrip) await ctx.requireVersion("filmstrip thumbnails", [3, 1, 0], call);
+    return ctx.info(call);
+  }, NOTHING);
   if (info.s3_direct_uploads_enabled === true && useCloud(info, type, field)) {
-    return cloudUpload(ctx, plan, thumbnail, filmstrip, call);
+    return cloudUpload(ctx, plan, thumbnail, filmstrip, t);
   }
   const form: Record<string, string | Blob> = { entity_type: type, entity_id: String(id) };
   let target: string;
@@ -153,11 +183,11 @@ export async function sendUpload(ctx: Context, plan: Awaited<ReturnType<typeof p
     if (tags.length > 0) form["tag_list"] = tags.join(",");
     form["file"] = file.file;
   }
-  return postUpload(ctx, target, form, plan, call);
+  return step(t, what, (call) => postUpload(ctx, target, form, plan, call), NOTHING, MAYBE, true);
 }
 
 async function postUpload(ctx: Context, target: string, form: Record<string, string | Blob>, plan: { file: PreparedFile }, call: CallOptions): Promise<number> {
-  const response = await ctx.client.http({ method: "POST", target, form, ...transferOptions(call), kind: "write" });
+  const response = await ctx.client.http({ method: "POST", target, form, ...call, kind: "write" });
   const text = new TextDecoder().decode(response.body);
   const id = response.status < 300 ? parseUploadReply(text) : undefined;
   if (id === undefined) {
@@ -179,38 +209,45 @@ function useCloud(info: SiteInfo, type: string, field: string | undefined): bool
   return type === "Version" && field === "sg_uploaded_movie";
 }
 
-async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpload>>, thumbnail: boolean, filmstrip: boolean, call: CallOptions): Promise<number> {
+async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, filmstrip: boolean, t: Transfer): Promise<number> {
   const { file } = plan;
+  const what = uploadOf(plan);
   const uploadType = thumbnail ? "Thumbnail" : "Attachment";
   const multipart = file.size > MULTIPART_CHUNK;
-  const opts = transferOptions(call);
-  const post = async (path: string, form: Record<string, string>): Promise<string> => {
-    const r = await ctx.client.http({ method: "POST", target: path, form, ...opts, kind: "write" });
-    const text = new TextDecoder().decode(r.body);
-    if (r.status >= 300 || !text.startsWith("1")) {
-      throw new SgTransferError(`${PREFIX}: cloud upload step ${path} failed for ${file.name}${reasonOf(text)}`, { status: r.status, reply: text, code: "SG_UPLOAD_FAILED" });
-    }
-    return text;
-  };
+  // What a deadline passing before the next step leaves: nothing until a storage PUT may have gone out.
+  let before = NOTHING;
+  const post = (path: string, form: Record<string, string>): Promise<string> =>
+    step(t, what, async (call) => {
+      const r = await ctx.client.http({ method: "POST", target: path, form, ...call, kind: "write" });
+      const text = new TextDecoder().decode(r.body);
+      if (r.status >= 300 || !text.startsWith("1")) {
+        throw new SgTransferError(`${PREFIX}: cloud upload step ${path} failed for ${file.name}${reasonOf(text)}`, { status: r.status, reply: text, code: "SG_UPLOAD_FAILED" });
+      }
+      return text;
+    }, before);
   const linkInfo = await post("/upload/api_get_upload_link_info", { upload_type: uploadType, filename: file.name, multipart_upload: multipart ? "True" : "False" });
   const [, uploadUrl = "", timestamp = "", , uploadId = ""] = linkInfo.split("\n");
   // A PUT to a presigned URL is idempotent (a repeat rewrites the same object), so it is retried like a read:
   // 503 SlowDown, resets and timeouts, and 500 InternalError, which storage asks to be repeated (rpc-protocol
   // §4.1c). The site's own steps stay writes: a 500 there may have landed. `retry: false` stays one attempt;
   // statuses the caller listed are kept.
-  const { retry } = opts;
+  const { retry } = t.call;
   const put = async (url: string, body: Blob): Promise<string> => {
-    const r = await ctx.client.http({
-      method: "PUT",
-      target: url,
-      body,
-      headers: { "content-type": contentType(file.name) },
-      ...opts,
-      kind: "read",
-      retry: retry === false ? retry : { ...retry, retryStatuses: [...(retry?.retryStatuses ?? []), 500] },
-    });
-    if (r.status >= 300) throw new SgTransferError(`${PREFIX}: storage refused the upload of ${file.name}`, { status: r.status, reply: new TextDecoder().decode(r.body), code: "SG_UPLOAD_FAILED" });
-    return r.headers.get("etag") ?? "";
+    const etag = await step(t, what, async (call) => {
+      const r = await ctx.client.http({
+        method: "PUT",
+        target: url,
+        body,
+        headers: { "content-type": contentType(file.name) },
+        ...call,
+        kind: "read",
+        retry: retry === false ? retry : { ...retry, retryStatuses: [...(retry?.retryStatuses ?? []), 500] },
+      });
+      if (r.status >= 300) throw new SgTransferError(`${PREFIX}: storage refused the upload of ${file.name}`, { status: r.status, reply: new TextDecoder().decode(r.body), code: "SG_UPLOAD_FAILED" });
+      return r.headers.get("etag") ?? "";
+    }, before, STORED);
+    before = STORED;
+    return etag;
   };
   if (multipart) {
     const etags: string[] = [];
@@ -232,7 +269,7 @@ async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpl
     form["display_name"] = plan.displayName ?? file.name;
     if (plan.tags.length > 0) form["tag_list"] = plan.tags.join(",");
   }
-  return postUpload(ctx, "/upload/api_link_file", form, plan, call);
+  return step(t, what, (call) => postUpload(ctx, "/upload/api_link_file", form, plan, call), STORED, MAYBE, true);
 }
 
 /**
@@ -242,7 +279,8 @@ async function cloudUpload(ctx: Context, plan: Awaited<ReturnType<typeof planUpl
  * @param entityType - e.g. `"Version"`.
  * @param entityId - the entity's id.
  * @param path - a file path (Node) or a `Blob`/`File`.
- * @param options - `fieldName`, `displayName`, `tagList` and call options.
+ * @param options - `fieldName`, `displayName`, `tagList` and call options; `deadlineMs` bounds the whole upload,
+ *   every step of it.
  */
 export function upload<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: UploadOptions): Promise<number>;
 export function upload(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
@@ -256,7 +294,7 @@ export function upload(target: unknown, entityType: unknown, entityId: unknown, 
  * @param entityType - e.g. `"Shot"`.
  * @param entityId - the entity's id.
  * @param path - an image path (Node) or a `Blob`/`File`.
- * @param options - call options.
+ * @param options - call options; `deadlineMs` bounds the whole upload.
  */
 export function uploadThumbnail<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: CallOptions): Promise<number>;
 export function uploadThumbnail(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
@@ -270,7 +308,7 @@ export function uploadThumbnail(target: unknown, entityType: unknown, entityId: 
  * @param entityType - e.g. `"Version"`.
  * @param entityId - the entity's id.
  * @param path - an image path (Node) or a `Blob`/`File`.
- * @param options - call options.
+ * @param options - call options; `deadlineMs` bounds the whole upload.
  */
 export function uploadFilmstripThumbnail<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: CallOptions): Promise<number>;
 export function uploadFilmstripThumbnail(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
@@ -281,7 +319,8 @@ async function uploadTo(target: unknown, entityType: unknown, entityId: unknown,
   const ctx = contextOf(target);
   const plan = await planUpload(entityType, entityId, source, options, forcedField);
   requireHttp(ctx, ["path"]);
-  return sendUpload(ctx, plan, callOptions(ctx, options as Record<string, unknown> | undefined));
+  // planUpload has checked the options: undefined or a plain object of known names
+  return sendUpload(ctx, plan, transferCall(ctx, (options ?? {}) as Record<string, unknown>));
 }
 
 /**
@@ -290,7 +329,8 @@ async function uploadTo(target: unknown, entityType: unknown, entityId: unknown,
  *
  * @param target - a client or an {@link EntityContext}.
  * @param entities - the entities to share the thumbnail with.
- * @param options - exactly one of `thumbnailPath` and `sourceEntity`; `filmstripThumbnail`; call options.
+ * @param options - exactly one of `thumbnailPath` and `sourceEntity`; `filmstripThumbnail`; call options;
+ *   `deadlineMs` bounds the whole share, a `thumbnailPath` upload included.
  */
 export function shareThumbnail(target: EntityTarget<SiteSchema, DateMode>, entities: readonly EntityRef[], options: ShareThumbnailOptions): Promise<number>;
 export async function shareThumbnail(target: unknown, entities: unknown, rawOptions: unknown): Promise<number> {
@@ -305,27 +345,32 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   }
   const filmstrip = options["filmstripThumbnail"] === undefined ? false : checkBoolean(options["filmstripThumbnail"], ["options", "filmstripThumbnail"]);
   requireHttp(ctx, ["options", hasPath ? "thumbnailPath" : "sourceEntity"]);
-  const call = callOptions(ctx, options);
-  let source: EntityRef;
-  let rest = refs;
-  if (hasPath) {
-    const [first, ...others] = refs as [EntityRef, ...EntityRef[]];
-    const plan = await planUpload(first.type, first.id, options["thumbnailPath"], {}, filmstrip ? "filmstrip_thumb_image" : "thumb_image", ["options", "thumbnailPath"]);
-    await ctx.requireVersion("shareThumbnail", [4, 0, 0], call);
-    const attachmentId = await sendUpload(ctx, plan, call);
-    if (others.length === 0) return attachmentId;
-    source = first;
-    rest = others;
-  } else {
-    source = checkEntityRef(options["sourceEntity"], ["options", "sourceEntity"]);
-    await ctx.requireVersion("shareThumbnail", [4, 0, 0], call);
+  const t = transferCall(ctx, options);
+  const plan = hasPath ? await planUpload(refs[0]!.type, refs[0]!.id, options["thumbnailPath"], {}, filmstrip ? "filmstrip_thumb_image" : "thumb_image", ["options", "thumbnailPath"]) : undefined;
+  const source = plan ? (refs[0] as EntityRef) : checkEntityRef(options["sourceEntity"], ["options", "sourceEntity"]);
+  const rest = plan ? refs.slice(1) : refs;
+  // deadlineMs bounds the whole share: the version check, the upload of a thumbnailPath, and the share itself.
+  const what = `sharing a thumbnail with ${refs.length} ${refs.length === 1 ? "entity" : "entities"}`;
+  await step(t, what, (call) => ctx.requireVersion("shareThumbnail", [4, 0, 0], call), "nothing was shared");
+  let uploaded = "";
+  if (plan) {
+    const attachmentId = await sendUpload(ctx, plan, t);
+    if (rest.length === 0) return attachmentId;
+    uploaded = `the thumbnail was attached to ${source.type} ${source.id} (Attachment ${attachmentId}), `;
   }
   const form = {
     entities: rest.map((e) => `${e.type}_${e.id}`).join(","),
     source_entity: `${source.type}_${source.id}`,
     filmstrip_thumbnail: filmstrip ? "1" : "False",
   };
-  const response = await ctx.client.http({ method: "POST", target: "/upload/share_thumbnail", form, ...transferOptions(call), kind: "write" });
+  const response = await step(
+    t,
+    what,
+    (call) => ctx.client.http({ method: "POST", target: "/upload/share_thumbnail", form, ...call, kind: "write" }),
+    `${uploaded}nothing was shared`,
+    `${uploaded}sharing it may have landed: check before sharing again`,
+    true,
+  );
   const text = new TextDecoder().decode(response.body);
   if (response.status < 300 && text.startsWith("1:")) {
     const id = parseUploadReply(text);

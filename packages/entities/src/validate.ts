@@ -150,6 +150,15 @@ export function checkSignal(value: unknown, path: Path): AbortSignal | undefined
   return value;
 }
 
+/**
+ * A `deadlineMs` as core takes it (a positive number of milliseconds a timer can hold), or `undefined` when it is
+ * not given; checked here where this package does arithmetic with it before core sees it.
+ */
+export function checkDeadline(value: unknown, path: Path): number | undefined {
+  if (value !== undefined && !(typeof value === "number" && value > 0 && value <= 2_147_483_647)) fail(path, "a positive number of milliseconds up to 2147483647", value);
+  return value as number | undefined;
+}
+
 /** The core's call options, which every method takes next to its own. */
 export const CALL_OPTION_KEYS: readonly string[] = ["signal", "timeoutMs", "deadlineMs", "retry", "kind", "sessionUuid"];
 
