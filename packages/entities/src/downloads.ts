@@ -13,14 +13,14 @@ import { SgError, scrubText, type CallOptions, type DateMode } from "@sg/core";
 import { contextOf, forgetSessionToken, sessionToken, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
-import { requireHttp, step, transferCall } from "./transfer.js";
+import { requireHttp, step, transferCall, type TransferCallOptions } from "./transfer.js";
 import { PREFIX, checkId, checkOptions, checkString, fail, isPlainObject } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
 export type AttachmentInput = { readonly url?: string | null; readonly type?: string; readonly id?: number; readonly [key: string]: unknown } | number;
 
 /** Options of `downloadAttachment`, plus call options. */
-export interface DownloadOptions extends CallOptions {
+export interface DownloadOptions extends TransferCallOptions {
   /**
    * Write the file here and resolve to this path instead of the bytes. The body is streamed to a temporary
    * file in the same folder (`<filePath>.<random>.part`) and renamed to `filePath` once complete; on any
@@ -82,7 +82,7 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
  * @param options - call options.
  */
-export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: CallOptions): Promise<Uint8Array>;
+export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: TransferCallOptions): Promise<Uint8Array>;
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
   const ctx = contextOf(target);
   if (attachment === null || attachment === undefined) fail(["attachment"], "an attachment to download", attachment);

@@ -30,6 +30,7 @@ import { summarize, type SummarizeOptions, type SummarizeResult, type SummaryFie
 import { exportPage, textSearch, type ExportPageOptions, type TextSearchOptions, type TextSearchResult } from "./text-search.js";
 import { update, type UpdateOptions } from "./update.js";
 import { shareThumbnail, upload, uploadFilmstripThumbnail, uploadThumbnail, type ShareThumbnailOptions, type UploadOptions, type UploadSource } from "./uploads.js";
+import type { TransferCallOptions } from "./transfer.js";
 
 export type { FoundRecord } from "./schema-types.js";
 
@@ -195,10 +196,10 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   upload(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: UploadOptions): Promise<number>;
 
   /** Upload an entity's thumbnail (Python `upload_thumbnail`). */
-  uploadThumbnail(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: CallOptions): Promise<number>;
+  uploadThumbnail(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: TransferCallOptions): Promise<number>;
 
   /** Upload an entity's filmstrip thumbnail (Python `upload_filmstrip_thumbnail`). */
-  uploadFilmstripThumbnail(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: CallOptions): Promise<number>;
+  uploadFilmstripThumbnail(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: TransferCallOptions): Promise<number>;
 
   /** Give several entities the same thumbnail (Python `share_thumbnail`); returns the Attachment id. */
   shareThumbnail(entities: readonly EntityRef[], options: ShareThumbnailOptions): Promise<number>;
@@ -206,7 +207,7 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   /** Download an attachment: the bytes, or `filePath` once written (Python `download_attachment`). */
   downloadAttachment(attachment: AttachmentInput, options: DownloadOptions & { readonly filePath: string }): Promise<string>;
   /** Download an attachment's bytes (Python `download_attachment`). */
-  downloadAttachment(attachment: AttachmentInput, options?: CallOptions): Promise<Uint8Array>;
+  downloadAttachment(attachment: AttachmentInput, options?: TransferCallOptions): Promise<Uint8Array>;
 
   /** The URL an attachment downloads from, or `null` for `null` (Python `get_attachment_download_url`). */
   getAttachmentDownloadUrl(attachment: AttachmentInput | null): string | null;

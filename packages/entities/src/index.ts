@@ -45,5 +45,6 @@ export type { NavExpandOptions, NavSearchOptions, NavSeedEntityField } from "./n
 export { parseUploadReply } from "./uploads.js";
 export type { ShareThumbnailOptions, UploadOptions, UploadSource } from "./uploads.js";
 export type { AttachmentInput, DownloadOptions } from "./downloads.js";
+export type { TransferCallOptions } from "./transfer.js";
 export { SgPartialWriteError, SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 export type { PartialWriteErrorOptions, TransferErrorOptions } from "./errors.js";

@@ -184,6 +184,24 @@ describe("the thumbnail steps", () => {
 });
 
 describe("refused before anything is sent", () => {
+  it("a kind given to an upload or download: no one kind fits every step (a 'read' would let an upload land twice)", async () => {
+    const shot = (await site.api.findOne("Shot", []))!;
+    const from = site.emulator.requests().length;
+    const attempts: [string, () => Promise<unknown>][] = [
+      ["upload", () => upload(site.client, "Shot", shot.id, new File(["x"], "kind.txt"), { kind: "read" } as never)],
+      ["uploadThumbnail", () => uploadThumbnail(site.client, "Shot", shot.id, png, { kind: "write" } as never)],
+      ["shareThumbnail", () => shareThumbnail(site.client, [shot], { sourceEntity: shot, kind: "read" } as never)],
+      ["downloadAttachment", () => downloadAttachment(site.client, 1, { kind: "read" } as never)],
+    ];
+    for (const [what, attempt] of attempts) {
+      const error = await attempt().catch((e: unknown) => e);
+      expect(error, what).toBeInstanceOf(SgValidationError);
+      expect(error, what).toMatchObject({ path: ["options", "kind"] });
+      expect((error as SgValidationError).expected, what).toContain("each step of an upload or download has its own");
+    }
+    expect(answered(from)).toEqual([]);
+  });
+
   it("a bad deadlineMs, also for an update that only writes an image (it was a partial write of an update never sent)", async () => {
     const shot = (await site.api.findOne("Shot", []))!;
     const from = site.emulator.requests().length;

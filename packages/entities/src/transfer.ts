@@ -9,8 +9,16 @@
 import { SgTimeoutError, SgValidationError } from "@sg/core";
 import type { CallOptions } from "@sg/core";
 import { callOptions, type Context } from "./context.js";
-import { PREFIX, checkDeadline } from "./validate.js";
+import { PREFIX, checkDeadline, fail } from "./validate.js";
 import type { Path } from "./validate.js";
+
+/**
+ * The call options of an upload or download: the core's call options without `kind`, which each step of a
+ * transfer sets for itself (a `kind` given is refused). `deadlineMs` bounds the whole transfer: every request it
+ * makes and the file's bytes, up to a streamed download's last byte; `timeoutMs` bounds each attempt and each
+ * wait for a download's next chunk.
+ */
+export type TransferCallOptions = Omit<CallOptions, "kind">;
 
 /**
  * One upload or download: the call options its steps share, and the caller's `deadlineMs` as the moment it
@@ -37,8 +45,16 @@ export function startTransfer(call: CallOptions): Transfer {
   return { call: rest, deadlineMs: checkDeadline(deadlineMs, ["options", "deadlineMs"]), endsAt: deadlineMs === undefined ? Infinity : performance.now() + deadlineMs };
 }
 
-/** The options of an upload or download function (`options`, over the context's defaults) as a {@link Transfer}. */
+/**
+ * The options of an upload or download function (`options`, over the context's defaults) as a
+ * {@link Transfer}. A `kind` given to the call is refused rather than ignored: no one kind fits every step.
+ * The site's upload steps are writes (never repeated once they may have landed), while a storage PUT and a
+ * download are reads (repeating them cannot duplicate anything); a `"read"` would let an upload land twice.
+ */
 export function transferCall(ctx: Context, options: Readonly<Record<string, unknown>>): Transfer {
+  if (options["kind"] !== undefined) {
+    fail(["options", "kind"], "no kind: each step of an upload or download has its own", options["kind"]);
+  }
   return startTransfer(callOptions(ctx, options));
 }
 

@@ -14,14 +14,14 @@ import type { CallOptions, DateMode, EntityRef, SiteInfo } from "@sg/core";
 import { contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { requireHttp, step, transferCall, type Transfer } from "./transfer.js";
+import { requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
 import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkOptions, checkString, fail, type Path } from "./validate.js";
 
 /** A file to upload: a path on disk, or a `File`/`Blob` already in memory (a `Blob` needs `displayName` or gets `upload.bin`). */
 export type UploadSource = string | Blob;
 
 /** Options of `upload` (Python `upload` keyword arguments), plus call options. */
-export interface UploadOptions extends CallOptions {
+export interface UploadOptions extends TransferCallOptions {
   /** The field to attach the file to (`field_name`); without it the Attachment is linked to the entity only. */
   readonly fieldName?: string;
   /** The name shown for the file (`display_name`, default: the file's base name). */
@@ -31,7 +31,7 @@ export interface UploadOptions extends CallOptions {
 }
 
 /** Options of `shareThumbnail`: exactly one of `thumbnailPath` and `sourceEntity`. */
-export interface ShareThumbnailOptions extends CallOptions {
+export interface ShareThumbnailOptions extends TransferCallOptions {
   /** Upload this image to the first entity, then share it with the others. */
   readonly thumbnailPath?: UploadSource;
   /** Share the thumbnail this entity already has. */
@@ -279,8 +279,8 @@ async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, f
  * @param entityType - e.g. `"Version"`.
  * @param entityId - the entity's id.
  * @param path - a file path (Node) or a `Blob`/`File`.
- * @param options - `fieldName`, `displayName`, `tagList` and call options; `deadlineMs` bounds the whole upload,
- *   every step of it.
+ * @param options - `fieldName`, `displayName`, `tagList` and call options (no `kind`); `deadlineMs` bounds the whole
+ *   upload, every step of it.
  */
 export function upload<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: UploadOptions): Promise<number>;
 export function upload(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
@@ -294,9 +294,9 @@ export function upload(target: unknown, entityType: unknown, entityId: unknown, 
  * @param entityType - e.g. `"Shot"`.
  * @param entityId - the entity's id.
  * @param path - an image path (Node) or a `Blob`/`File`.
- * @param options - call options; `deadlineMs` bounds the whole upload.
+ * @param options - call options (no `kind`); `deadlineMs` bounds the whole upload.
  */
-export function uploadThumbnail<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: CallOptions): Promise<number>;
+export function uploadThumbnail<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: TransferCallOptions): Promise<number>;
 export function uploadThumbnail(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
   return uploadTo(target, entityType, entityId, path, options, "thumb_image");
 }
@@ -308,9 +308,9 @@ export function uploadThumbnail(target: unknown, entityType: unknown, entityId: 
  * @param entityType - e.g. `"Version"`.
  * @param entityId - the entity's id.
  * @param path - an image path (Node) or a `Blob`/`File`.
- * @param options - call options; `deadlineMs` bounds the whole upload.
+ * @param options - call options (no `kind`); `deadlineMs` bounds the whole upload.
  */
-export function uploadFilmstripThumbnail<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: CallOptions): Promise<number>;
+export function uploadFilmstripThumbnail<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: TransferCallOptions): Promise<number>;
 export function uploadFilmstripThumbnail(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
   return uploadTo(target, entityType, entityId, path, options, "filmstrip_thumb_image");
 }
@@ -329,8 +329,8 @@ async function uploadTo(target: unknown, entityType: unknown, entityId: unknown,
  *
  * @param target - a client or an {@link EntityContext}.
  * @param entities - the entities to share the thumbnail with.
- * @param options - exactly one of `thumbnailPath` and `sourceEntity`; `filmstripThumbnail`; call options;
- *   `deadlineMs` bounds the whole share, a `thumbnailPath` upload included.
+ * @param options - exactly one of `thumbnailPath` and `sourceEntity`; `filmstripThumbnail`; call options (no
+ *   `kind`); `deadlineMs` bounds the whole share, a `thumbnailPath` upload included.
  */
 export function shareThumbnail(target: EntityTarget<SiteSchema, DateMode>, entities: readonly EntityRef[], options: ShareThumbnailOptions): Promise<number>;
 export async function shareThumbnail(target: unknown, entities: unknown, rawOptions: unknown): Promise<number> {

@@ -211,7 +211,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // and a deadline that passes says what reached the site (nothing, bytes in cloud storage but not attached, or
     // maybe attached) and whether it may have landed; a session token fetch shared by downloads no longer carries
     // one caller's deadline; a bad deadlineMs is refused before an update that only writes an image.
-    ratchet: 37 * KB + 1100,
+    // Then by 37 B: uploads and downloads refuse a `kind` instead of ignoring it (each of their steps has its own;
+    // a "read" would have let an upload land twice had it been honoured).
+    ratchet: 37 * KB + 1137,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
