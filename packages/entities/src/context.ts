@@ -331,15 +331,16 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
 
 /**
  * `work` as one caller waits for it: rejected at once when `signal` aborts, and with `SgTimeoutError`
- * (`scope: "deadline"`, `maybeSent`: the request may be on its way) once `deadlineMs` has passed, naming `what`
- * and `method`. The work itself goes on; only this caller stops waiting.
+ * (`scope: "deadline"`) once `deadlineMs` has passed, naming `what` and `method`; its `maybeSent` is true for a
+ * request that may be on its way (a shared one), false for work that sends nothing (reading a local file). The
+ * work itself goes on; only this caller stops waiting.
  */
-export function within<T>(work: Promise<T>, signal: AbortSignal | undefined, deadlineMs: number | undefined, what: string, method: string): Promise<T> {
+export function within<T>(work: Promise<T>, signal: AbortSignal | undefined, deadlineMs: number | undefined, what: string, method?: string, maybeSent = true): Promise<T> {
   const wait = untilAborted(work, signal);
   if (deadlineMs === undefined) return wait;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const passed = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${deadlineMs} ms`, { timeoutMs: deadlineMs, scope: "deadline", method })), deadlineMs);
+    timer = setTimeout(() => reject(new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${deadlineMs} ms`, { timeoutMs: deadlineMs, scope: "deadline", method, maybeSent })), deadlineMs);
   });
   return Promise.race([wait, passed]).finally(() => clearTimeout(timer));
 }

@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import { SgError, scrubText, type CallOptions, type DateMode } from "@sg/core";
-import { contextOf, forgetSessionToken, sessionToken, type Context, type EntityTarget } from "./context.js";
+import { contextOf, forgetSessionToken, sessionToken, within, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
 import { requireHttp, step, transferCall, type TransferCallOptions } from "./transfer.js";
@@ -96,27 +96,16 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
   } catch {
     return fail(["attachment", "url"], "an absolute http(s) URL", url);
   }
+  const state = filePath === undefined ? "" : `${filePath} was left as it was`;
   if (where.protocol === "file:") {
     // A local file link: read it from disk, as Python's urllib does with its file:// url. Nothing is sent.
     const local = isPlainObject(attachment) && typeof attachment["local_path"] === "string" ? attachment["local_path"] : decodeURIComponent(where.pathname);
-    const fs = await import("node:fs/promises");
-    const temp = filePath === undefined ? undefined : partPath(filePath);
-    try {
-      if (filePath === undefined || temp === undefined) return new Uint8Array(await fs.readFile(local));
-      // Through a temporary file, as for HTTP downloads: a failed copy removes its target, never filePath.
-      await fs.copyFile(local, temp);
-      await fs.rename(temp, filePath);
-      return filePath;
-    } catch (cause) {
-      if (temp !== undefined) await fs.rm(temp, { force: true }).catch(() => {}); // the copy's error is the one to report
-      throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
-    }
+    return step(t, `the read of ${local}`, (call) => readLocal(local, filePath, call), state);
   }
   requireHttp(ctx, ["attachment"]);
   const onSite = where.origin === ctx.client.site.origin;
   // deadlineMs bounds the whole download: the wait for a session token, the request and the body, streamed or not.
   const what = `the download of ${where.origin}${where.pathname}`;
-  const state = filePath === undefined ? "" : `${filePath} was left as it was`;
   const token = onSite ? await step(t, what, (call) => sessionToken(ctx, call), state) : undefined;
   return step(t, what, (call) => fetchAttachment(ctx, where, onSite, token, filePath, call), state);
 }
@@ -144,6 +133,34 @@ async function fetchAttachment(ctx: Context, where: URL, onSite: boolean, token:
     });
   }
   return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream);
+}
+
+/**
+ * Read a local file: its bytes, or a copy at `filePath` made through a temporary file next to it (a failed copy
+ * removes its target, never `filePath`). The caller's `signal` and `deadlineMs` end the wait at once, as they end
+ * an HTTP download; a read the disk is still busy with then stops at its next chunk, or, for a copy, is removed
+ * when it ends instead of taking `filePath`'s place.
+ */
+async function readLocal(local: string, filePath: string | undefined, call: CallOptions): Promise<Uint8Array | string> {
+  const fs = await import("node:fs/promises");
+  const stop = new AbortController();
+  const temp = filePath === undefined ? undefined : partPath(filePath);
+  const read = (async (): Promise<Uint8Array | string> => {
+    try {
+      if (filePath === undefined || temp === undefined) return new Uint8Array(await fs.readFile(local, { signal: stop.signal }));
+      await fs.copyFile(local, temp);
+      stop.signal.throwIfAborted();
+      await fs.rename(temp, filePath);
+      return filePath;
+    } catch (cause) {
+      if (temp !== undefined) await fs.rm(temp, { force: true }).catch(() => {}); // the copy's error is the one to report
+      throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
+    }
+  })();
+  return within(read, call.signal, call.deadlineMs, `the read of ${local}`, undefined, false).catch((error: unknown) => {
+    stop.abort();
+    throw error;
+  });
 }
 
 /** A temporary file next to `filePath` (same folder, so renaming it into place is atomic). */

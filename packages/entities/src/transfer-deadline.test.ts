@@ -5,13 +5,14 @@
  * held step was answered (the emulator logs a request once it has answered it), then waits for that answer to
  * see what landed.
  */
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SgTimeoutError, SgValidationError, createClient, type Client } from "@sg/core";
+import { SgAbortError, SgTimeoutError, SgValidationError, createClient, type Client } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { jsonRpcTransport } from "@sg/transport";
 import { SgPartialWriteError, downloadAttachment, entityApi, getSessionToken, shareThumbnail, update, upload, uploadThumbnail, type EntityApi } from "./index.js";
@@ -282,6 +283,41 @@ describe("a download's deadlineMs bounds the caller's whole wait", () => {
     } finally {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it.skipIf(process.platform === "win32")("covers reading a local file link, which also stops at the caller's signal; a late copy never takes filePath's place", async () => {
+    // A named pipe nobody writes to: opening it to read blocks, as a file on a hung network share does.
+    const pipe = join(dir, "hung.mov");
+    execFileSync("mkfifo", [pipe]);
+    const link = { url: `file://${pipe}`, local_path: pipe, link_type: "local", name: "hung.mov" };
+    // A writer that opens the pipe once a reader waits on it and closes it at once: that read ends, empty.
+    const release = (): Promise<void> => new Promise((resolve, reject) => execFile("sh", ["-c", 'exec 3>"$1"', "sh", pipe], (error) => (error ? reject(error) : resolve())));
+    const target = join(dir, "local-copy.mov");
+    writeFileSync(target, "the previous version");
+    const from = site.emulator.requests().length;
+    try {
+      for (const filePath of [undefined, target]) {
+        const error = await downloadAttachment(site.client, link, { deadlineMs: DEADLINE_MS, ...(filePath && { filePath }) }).then(
+          () => new Error("expected a rejection"),
+          (e: unknown) => e,
+        );
+        expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: DEADLINE_MS, maybeSent: false });
+        expect((error as SgTimeoutError).reason).toBe(`@sg/entities: the read of ${pipe} did not complete within its deadline of ${DEADLINE_MS} ms${filePath ? `: ${target} was left as it was` : ""}`);
+        await release();
+      }
+      const controller = new AbortController();
+      const aborted = downloadAttachment(site.client, link, { signal: controller.signal }).catch((e: unknown) => e);
+      controller.abort();
+      expect(await aborted).toBeInstanceOf(SgAbortError);
+      await release();
+      // the copy that was given up ended with its pipe: its temporary file goes, and filePath keeps its bytes
+      for (const end = Date.now() + 5000; readdirSync(dir).some((name) => name.endsWith(".part")) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+      expect(readdirSync(dir).filter((name) => name.startsWith("local-copy.mov"))).toEqual(["local-copy.mov"]);
+      expect(readFileSync(target, "utf8")).toBe("the previous version");
+      expect(answered(from)).toEqual([]);
+    } finally {
+      rmSync(pipe, { force: true });
     }
   });
 });

@@ -213,7 +213,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // one caller's deadline; a bad deadlineMs is refused before an update that only writes an image.
     // Then by 37 B: uploads and downloads refuse a `kind` instead of ignoring it (each of their steps has its own;
     // a "read" would have let an upload land twice had it been honoured).
-    ratchet: 37 * KB + 1137,
+    // Then by 89 B: a download of a local file link (a `local_path` on a network share) ends at the caller's signal
+    // and deadline like an HTTP download, instead of waiting for the disk however long it hangs.
+    ratchet: 37 * KB + 1226,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
