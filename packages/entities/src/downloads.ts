@@ -61,18 +61,20 @@ const HINTS: Record<number, string> = {
 /**
  * Download an attachment (Python `download_attachment`): the bytes, or `filePath` once written (Node).
  * With `filePath` the body is streamed to disk (a temporary file next to it, renamed on success), never held
- * in memory; the transport's limits apply to the whole transfer — `timeoutMs` to each wait for data, so a
- * stalled download fails with `SgTimeoutError`, and `signal` ends it at once with `SgAbortError`.
+ * in memory; the limits apply to the whole transfer — `deadlineMs` to all of it, the wait for a session token
+ * and the body to its last byte included; `timeoutMs` to each wait for data, so a stalled download fails with
+ * `SgTimeoutError`; and `signal` ends it at once with `SgAbortError`. A `kind` is refused.
  *
  * Files on the site's own origin are fetched with a session: the session of session credentials, or a token
  * obtained once per client with `get_session_token`. The token is handed to `client.http()` as session
  * credentials, so the transport speaks it (the `_session_id` cookie, on the site's origin only — never to a
  * cloud-storage redirect) and scrubs it from its errors; a 401/403 forgets it. A local file link (`file://`
- * url, `link_type: "local"`) is read from its `local_path` (Node) without any request.
+ * url, `link_type: "local"`) is read from its `local_path` (Node) without any request, within the same
+ * `signal` and `deadlineMs`.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
- * @param options - `filePath` and call options.
+ * @param options - `filePath` and call options (no `kind`).
  */
 export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options: DownloadOptions & { readonly filePath: string }): Promise<string>;
 /**
@@ -80,7 +82,7 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  *
  * @param target - a client or an {@link EntityContext}.
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
- * @param options - call options.
+ * @param options - call options (no `kind`); `deadlineMs` bounds the whole download, its body included.
  */
 export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: TransferCallOptions): Promise<Uint8Array>;
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
