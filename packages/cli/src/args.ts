@@ -73,6 +73,13 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "session-token": { type: "string", secret: true, value: "token", commands: CONNECTED, help: "session token (env SG_SESSION_TOKEN)" },
   "sudo-as": { type: "string", value: "login", commands: CONNECTED, help: "act as this HumanUser (script credentials only; env SG_SUDO_AS)" },
   "allow-http": { type: "boolean", commands: CONNECTED, help: "allow plain http:// to a host that is not loopback" },
+  proxy: {
+    type: "string",
+    secret: true,
+    value: "url",
+    commands: CONNECTED,
+    help: "send every request through this http(s) proxy (env SG_PROXY; else HTTPS_PROXY/HTTP_PROXY, NO_PROXY)",
+  },
   format: { type: "string", value: "table|json|jsonl|csv", help: "output format (table on a terminal, json when piped)" },
   debug: { type: "boolean", help: "log each HTTP attempt (secrets redacted) and show stacks" },
   help: { type: "boolean", short: "h", help: "show help" },
@@ -172,6 +179,8 @@ export function helpText(command?: string): string {
       lines.push(`  ${`--${name}${o.value ? ` <${o.value}>` : ""}`.padEnd(32)} ${o.help}`);
     }
     lines.push("", "A JSON argument (filters, data, …) can also be - to read it from standard input, or @file to read it from a file.");
+    lines.push("", "Proxy: --proxy or SG_PROXY for every request; else HTTPS_PROXY / HTTP_PROXY (lower case first) for https / http URLs,");
+    lines.push("except the hosts in NO_PROXY and loopback. A login goes in the URL (http://user:password@host:3128) and is never printed.");
     lines.push("", "Exit status: 0 ok, 1 API or authentication error, 2 usage error, 130 interrupted (Ctrl-C). `sg help <command>` for its options.");
   }
   return lines.join("\n") + "\n";

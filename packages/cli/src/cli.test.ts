@@ -11,45 +11,16 @@ import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { entityApi } from "@sg/entities";
 import { jsonRpcTransport } from "@sg/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, sgRunner, type SgResult } from "./test-support/run-sg.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = resolve(here, "../dist/bin.js");
 const TSC = resolve(here, "../../../node_modules/.bin/tsc");
 
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Result = SgResult;
 
-const configDir = mkdtempSync(join(tmpdir(), "sg-cli-test-"));
-
-/**
- * Run `sg` as a process with a clean environment (no SG_* of the machine leaks in). `input`, when given, is
- * written to its standard input, which is then closed (at once without it).
- */
-function sg(args: readonly string[], env: Record<string, string> = {}, onStderr?: (text: string) => void, input?: string): Promise<Result> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    // A child that stops reading early (an input over the size limit) closes the pipe: not a failure of the test.
-    child.stdin.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") reject(error);
-    });
-    child.stdin.end(input);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      onStderr?.(stderr);
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
+const runner = sgRunner();
+const configDir = runner.configDir;
+const sg = runner.run;
 
 let site: EmulatorHandle;
 let identity: EmulatorHandle;
@@ -69,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([site?.close(), identity?.close(), sso?.close()]);
-  rmSync(configDir, { recursive: true, force: true });
+  runner.cleanup();
 });
 
 /** Every secret of the site cards: none may ever appear in any output. */

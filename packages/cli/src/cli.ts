@@ -3,6 +3,7 @@ import { SgAuthError, scrubText, siteAuthKind } from "@sg/core";
 import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
 import { explainAuthFailure } from "./doctor.js";
+import { networkAdvice } from "./network-advice.js";
 import { batchCommand } from "./commands/batch.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { emulatorCommand, emulatorUsage } from "./commands/emulator.js";
@@ -49,6 +50,20 @@ function authAdvice(error: unknown, ctx: CommandContext): string | undefined {
   const info = connected.client.cachedInfo?.();
   const explained = explainAuthFailure(error, connected.connection.auth, info ? siteAuthKind(info) : "unknown");
   return explained.problem === "auth-failed" ? undefined : explained.fix;
+}
+
+/** The run's proxy settings, when they can be read (a malformed one is reported as its own usage error). */
+function proxyOf(ctx: CommandContext): ReturnType<CommandContext["proxy"]> | undefined {
+  try {
+    return ctx.proxy();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hint to show instead of the error's own: auth advice, else network advice, in flags and variables. */
+function cliAdvice(error: unknown, ctx: CommandContext): string | undefined {
+  return authAdvice(error, ctx) ?? networkAdvice(error, { site: ctx.connected?.connection.site, proxy: proxyOf(ctx) });
 }
 
 /** Help on every command or one; the emulator's is its own usage, since its flags are the emulator's. */
@@ -137,8 +152,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     if (error instanceof InterruptedError) return interrupted(io, "SIGINT");
     // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
     const debug = ctx?.debug ?? (argv.includes("--debug") || io.env["SG_DEBUG"] === "1");
+    const hint = ctx ? cliAdvice(error, ctx) : undefined;
     const secrets = ctx ? [...ctx.secrets] : [];
-    io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), ctx ? authAdvice(error, ctx) : undefined));
+    io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), hint));
     return exitCodeFor(error);
+  } finally {
+    await ctx?.close();
   }
 }

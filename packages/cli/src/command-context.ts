@@ -6,6 +6,8 @@ import { noCredentialsError, openClient, resolveConnection, secretsOf, type Reso
 import { debugLogger } from "./debug-logger.js";
 import { OUTPUT_FORMATS, createWriter, type OutputFormat, type RecordWriter, type WriterOptions } from "./format/index.js";
 import type { CliIo } from "./io.js";
+import { ProxyRoutingDispatcher } from "./proxy/proxy-dispatcher.js";
+import { hasProxy, proxySecrets, readProxySettings, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** Everything a command needs. */
 export interface CommandContext {
@@ -22,8 +24,15 @@ export interface CommandContext {
   readonly connected: Connected | undefined;
   /** Resolve the connection, open a client and the entity API. Needs credentials unless `auth: false`. */
   connect(options?: { readonly requireAuth?: boolean; readonly useStored?: boolean }): Promise<Connected>;
-  /** A client for a resolved connection (with the `--debug` logger, which logs every HTTP attempt). */
+  /** A client for a resolved connection (with the `--debug` logger, which logs every HTTP attempt, and the proxy). */
   open(connection: ResolvedConnection): Promise<Client>;
+  /**
+   * The proxy settings of the run (`--proxy`, `SG_PROXY`, `HTTPS_PROXY`, …), read once; their credentials join
+   * {@link CommandContext.secrets}. Throws a usage error naming a malformed flag or variable.
+   */
+  proxy(): ProxySettings;
+  /** Release what the run opened: the proxy agents and their connections. */
+  close(): Promise<void>;
   /** A record writer on stdout in the chosen format. */
   writer(options?: Omit<WriterOptions, "out">): RecordWriter;
   /** Note on stderr (always). */
@@ -43,7 +52,10 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
   const format = enumOption("format", args.values["format"], OUTPUT_FORMATS) ?? (io.stdout.isTTY ? "table" : "json");
   const secrets = new Set<string>();
   const secretList = (): string[] => [...secrets];
+  const logger = debugLogger(io.stderr, secretList, debug);
   let connected: Connected | undefined;
+  let proxySettings: ProxySettings | undefined;
+  let dispatcher: ProxyRoutingDispatcher | undefined;
   const context: CommandContext = {
     args,
     io,
@@ -57,6 +69,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
     async connect(options = {}) {
       const { connection, input } = await resolveConnection(args.values, io, options.useStored === false ? { useStored: false } : {});
       for (const s of secretsOf(input, connection.auth)) secrets.add(s);
+      context.proxy();
       if (connection.warning) context.note(`warning: ${connection.warning}`);
       if (options.requireAuth !== false && connection.auth.kind === "none") throw noCredentialsError(connection.site);
       const client = await context.open(connection);
@@ -65,12 +78,26 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       return connected;
     },
     open(connection: ResolvedConnection) {
+      const settings = context.proxy();
+      // Without any proxy the transport keeps Node's own dispatcher, exactly as before proxies were read.
+      if (!dispatcher && hasProxy(settings)) dispatcher = new ProxyRoutingDispatcher(settings, logger);
       return openClient(connection, {
         io,
-        logger: debugLogger(io.stderr, secretList, debug),
+        logger,
         allowInsecureHttp: args.values["allow-http"] === true,
         ...(signal ? { signal } : {}),
+        ...(dispatcher ? { dispatcher } : {}),
       });
+    },
+    proxy() {
+      if (!proxySettings) {
+        proxySettings = readProxySettings(args.values["proxy"], io.env);
+        for (const s of proxySecrets(proxySettings)) secrets.add(s);
+      }
+      return proxySettings;
+    },
+    async close() {
+      await dispatcher?.destroy();
     },
     writer(options = {}) {
       return createWriter(format, { ...options, out: io.stdout });

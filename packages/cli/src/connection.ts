@@ -169,6 +169,8 @@ export interface OpenClientOptions {
   readonly interactive?: boolean;
   /** Cancels every call of the client (and a prompt) when it aborts. */
   readonly signal?: AbortSignal;
+  /** An undici dispatcher for every request (the proxy routing), passed to the transport. */
+  readonly dispatcher?: object;
 }
 
 /** The auth strategy for a choice, prompting for a missing passphrase on a terminal. */
@@ -226,7 +228,7 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
   }
   return createClient({
     site: connection.connectUrl ?? connection.site,
-    transport: jsonRpcTransport({ userAgent: "sg-cli" }),
+    transport: jsonRpcTransport({ userAgent: "sg-cli", ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) }),
     ...(auth ? { auth } : {}),
     logger: options.logger,
     ...(options.allowInsecureHttp ? { allowInsecureHttp: true } : {}),

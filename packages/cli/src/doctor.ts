@@ -2,10 +2,12 @@ import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, siteAuthKind, sit
 import type { CommandContext } from "./command-context.js";
 import { describeAuth, resolveConnection, secretsOf, type AuthChoice } from "./connection.js";
 import { UsageError } from "./exit-codes.js";
+import { networkAdvice, type NetworkContext } from "./network-advice.js";
+import { describeRoute, routeFor, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** One line of the doctor's report. */
 export interface DoctorCheck {
-  /** Short name: `site`, `info`, `credentials`, `login`, `user`. */
+  /** Short name: `site`, `proxy`, `info`, `credentials`, `login`, `user`. */
   readonly name: string;
   /** Whether it passed. Skipped checks are `ok: undefined`. */
   readonly ok: boolean | undefined;
@@ -54,11 +56,19 @@ function text(error: SgError): string {
   return `${error.reason} ${typeof server === "string" ? server : ""}`;
 }
 
-/** Explain an authentication failure for the auth mode and the site's kind (auth-landscape.md). */
-export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: SiteAuthKind): Explanation {
+/**
+ * Explain an authentication failure for the auth mode and the site's kind (auth-landscape.md).
+ *
+ * @param error - what the call threw.
+ * @param auth - the auth mode in use.
+ * @param siteKind - how people log in on the site.
+ * @param network - the site and proxy settings, for the advice on a network failure.
+ */
+export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: SiteAuthKind, network?: NetworkContext): Explanation {
   if (error instanceof UsageError) return { problem: "usage", why: error.message, fix: error.hint ?? "Fix the options above." };
   if (error instanceof SgNetworkError || error instanceof SgTimeoutError) {
-    return { problem: "unreachable", why: `the site did not answer (${error.reason})`, fix: "Check the URL, your network, VPN or proxy." };
+    const fix = networkAdvice(error, network ?? { site: undefined, proxy: undefined }) ?? "Check --site, your network and VPN; behind a proxy, give it with --proxy or HTTPS_PROXY.";
+    return { problem: "unreachable", why: `the site did not answer (${error.reason})`, fix };
   }
   if (!(error instanceof SgError)) return { problem: "unexpected", why: error instanceof Error ? error.message : String(error), fix: "Run again with --debug and report it." };
   const login = auth.kind === "user" ? auth.login.value : auth.kind === "session" ? auth.login : undefined;
@@ -148,6 +158,16 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   const { connection, input } = resolved;
   for (const s of secretsOf(input, connection.auth)) ctx.secrets.add(s);
   checks.push({ name: "site", ok: true, detail: `${connection.site} (from ${connection.siteSource})` });
+  let proxy: ProxySettings;
+  try {
+    proxy = ctx.proxy();
+  } catch (error) {
+    const e = explainAuthFailure(error, { kind: "none" }, "unknown");
+    checks.push({ name: "proxy", ok: false, detail: error instanceof Error ? error.message : String(error), problem: "config", why: e.why, fix: e.fix });
+    return report(connection.site);
+  }
+  const network: NetworkContext = { site: connection.site, proxy };
+  checks.push({ name: "proxy", ok: true, detail: describeRoute(routeFor(proxy, new URL(connection.site))) });
   if (connection.warning) checks.push({ name: "credentials file", ok: false, detail: connection.warning, problem: "unsafe-credentials-file", fix: `chmod 600 ${connection.store.path}` });
 
   let info: SiteInfo | undefined;
@@ -169,7 +189,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
       error instanceof SgHttpError && error.status === 404
         ? "This URL does not serve the ShotGrid API: check the site URL (e.g. https://mystudio.shotgrid.autodesk.com)."
         : error instanceof SgNetworkError || error instanceof SgTimeoutError
-          ? "Check the URL, your network, VPN or proxy."
+          ? explainAuthFailure(error, { kind: "none" }, "unknown", network).fix
           : "Check the site URL; run again with --debug to see each HTTP attempt.";
     checks.push({ name: "info", ok: false, detail: "could not read the site's info", problem: "unreachable", why, fix });
     await infoClient.close();
@@ -223,7 +243,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     }
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
-    const e = explainAuthFailure(error, auth, siteKind);
+    const e = explainAuthFailure(error, auth, siteKind, network);
     const detail = error instanceof SgError ? error.reason : error instanceof Error ? error.message : String(error);
     checks.push({ name: "login", ok: false, detail, problem: e.problem, why: e.why, fix: e.fix });
   }

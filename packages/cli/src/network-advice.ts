@@ -1,0 +1,56 @@
+/**
+ * What to do about a network or timeout failure, in the command line's words (flags, environment variables)
+ * rather than the transport's option names (`timeoutMs`), and naming the proxy the request went through. Decided
+ * from the error's fields (`maybeSent`), never from its message.
+ *
+ * @packageDocumentation
+ */
+import { SgNetworkError, SgTimeoutError } from "@sg/core";
+import { routeFor, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
+
+/** Where the failed request was going and how. */
+export interface NetworkContext {
+  /** The site URL (`--site` / `SG_SITE`), without credentials. */
+  readonly site: string | undefined;
+  /** The run's proxy settings; undefined when they could not be read. */
+  readonly proxy: ProxySettings | undefined;
+}
+
+/** A sentence naming the proxy the request went through and how to change that, or "" when it went direct. */
+function throughProxy(route: ProxyRoute, host: string): string {
+  const via = route.via;
+  if (!via) return "";
+  const explicit = via.source === "--proxy" || via.source === "SG_PROXY";
+  const other = explicit ? `or leave out ${via.source}` : `pass another one with --proxy, or go direct with NO_PROXY=${host.replace(/:\d+$/, "")}`;
+  return ` It went through the proxy ${via.display} (from ${via.source}): check that the proxy runs and lets you through to ${host} (a proxy that asks for a login needs them in its URL, as user:password@ before its host), ${other}.`;
+}
+
+/**
+ * The hint for a failed connection, or undefined to keep the error's own. `site` and `proxy` say where the request
+ * went; every flag or variable named is one `sg` reads.
+ *
+ * @param error - what the command threw.
+ * @param context - the site and the proxy settings of the run.
+ */
+export function networkAdvice(error: unknown, context: NetworkContext): string | undefined {
+  if (!(error instanceof SgNetworkError) && !(error instanceof SgTimeoutError)) return undefined;
+  let url: URL | undefined;
+  try {
+    url = context.site ? new URL(context.site) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const route: ProxyRoute | undefined = url && context.proxy ? routeFor(context.proxy, url) : undefined;
+  const host = url?.host ?? "the site";
+  const through = route ? throughProxy(route, host) : "";
+  if (error instanceof SgTimeoutError) {
+    const what = error.maybeSent ? "The request was sent but no answer came in time: a write may have been applied on the site, so check before trying again." : "The site did not answer in time.";
+    return `${what} A large read may need a narrower request (filters, --fields, --limit).${through}`;
+  }
+  if (route?.via) return error.maybeSent ? `${error.hint ?? "The connection dropped after the request was sent."}${through}` : `Nothing was sent.${through}`;
+  if (error.maybeSent) return undefined;
+  const proxyNote = route?.reason
+    ? ` sg used no proxy (${route.reason}); behind one, give it with --proxy http://host:port or HTTPS_PROXY.`
+    : " Behind a proxy, give it with --proxy http://host:port or HTTPS_PROXY.";
+  return `Nothing was sent. Check --site${context.site ? ` (${context.site})` : ""}, DNS and the network.${proxyNote}`;
+}

@@ -1,0 +1,77 @@
+/**
+ * The undici dispatcher `sg` hands to the transport when a proxy is set: each request goes through the proxy of
+ * its URL ({@link routeFor}) or directly. Node's own `fetch` (the transport's default) uses it; the `undici` package
+ * is only the dispatcher, so request bodies (forms, blobs, streams) stay the global fetch's own.
+ *
+ * @packageDocumentation
+ */
+import { Agent, Dispatcher, ProxyAgent } from "undici";
+import type { Logger } from "@sg/core";
+import { describeRoute, routeFor, type ProxyEndpoint, type ProxySettings } from "./proxy-settings.js";
+
+/**
+ * A dispatcher that picks, per request origin, a {@link ProxyAgent} for its proxy or a plain {@link Agent}. One
+ * agent per proxy, made on first use; `--debug` logs the route of each origin once.
+ */
+export class ProxyRoutingDispatcher extends Dispatcher {
+  readonly #settings: ProxySettings;
+  readonly #logger: Logger | undefined;
+  readonly #agents = new Map<ProxyEndpoint | undefined, Dispatcher>();
+  readonly #logged = new Set<string>();
+
+  /**
+   * @param settings - the proxy settings of the run.
+   * @param logger - where the route of each origin is logged at debug level.
+   */
+  constructor(settings: ProxySettings, logger?: Logger) {
+    super();
+    this.#settings = settings;
+    this.#logger = logger;
+  }
+
+  #agentFor(url: URL): Dispatcher {
+    const route = routeFor(this.#settings, url);
+    const origin = url.origin;
+    if (!this.#logged.has(origin)) {
+      this.#logged.add(origin);
+      this.#logger?.debug(`sg: ${origin} via ${describeRoute(route)}`);
+    }
+    let agent = this.#agents.get(route.via);
+    if (!agent) {
+      const via = route.via;
+      // The URL given to undici carries no credentials (they travel as the header only), so no undici error or
+      // state can hold them. An https site is always tunnelled (CONNECT); plain http is forwarded, as proxies
+      // expect (many only allow CONNECT to port 443).
+      agent = via ? new ProxyAgent({ uri: via.display, proxyTunnel: false, ...(via.authorization ? { token: via.authorization } : {}) }) : new Agent();
+      this.#agents.set(via, agent);
+    }
+    return agent;
+  }
+
+  /** Send one request through the dispatcher of its origin. */
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return this.#agentFor(new URL(String(options.origin))).dispatch(options, handler);
+  }
+
+  /** Close every agent made so far (after the requests in flight). */
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    const done = Promise.all([...this.#agents.values()].map((a) => a.close())).then(() => undefined);
+    if (!callback) return done;
+    void done.then(callback);
+  }
+
+  /** Destroy every agent made so far. */
+  override destroy(err: Error | null, callback: () => void): void;
+  override destroy(callback: () => void): void;
+  override destroy(err: Error | null): Promise<void>;
+  override destroy(): Promise<void>;
+  override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
+    const err = typeof a === "function" ? null : (a ?? null);
+    const callback = typeof a === "function" ? a : b;
+    const done = Promise.all([...this.#agents.values()].map((agent) => agent.destroy(err))).then(() => undefined);
+    if (!callback) return done;
+    void done.then(callback);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The proxy settings of `sg`: `--proxy` / `SG_PROXY` for every request, else the environment's `https_proxy` /
+ * `HTTPS_PROXY` (https URLs) and `http_proxy` / `HTTP_PROXY` (http URLs), with `no_proxy` / `NO_PROXY` and
+ * loopback hosts going direct. Pure: reads the given environment, never `process.env`.
+ *
+ * @packageDocumentation
+ */
+import { REDACTED } from "@sg/core";
+import { UsageError } from "../exit-codes.js";
+import { isLoopback, matchNoProxy, parseNoProxy, bareHost, type NoProxyEntry } from "./no-proxy.js";
+
+/** A proxy to send requests through. Its credentials never show in its enumerable fields. */
+export interface ProxyEndpoint {
+  /** The proxy's origin without credentials, safe to print (`http://proxy.example.com:3128`). */
+  readonly display: string;
+  /** Where it came from: `--proxy`, `SG_PROXY`, `https_proxy`, `HTTPS_PROXY`, `http_proxy` or `HTTP_PROXY`. */
+  readonly source: string;
+  /** Whether the URL carried `user:password@` (sent as `Proxy-Authorization: Basic …`, never printed). */
+  readonly hasCredentials: boolean;
+  /** The `Proxy-Authorization` value for those credentials. Secret; not enumerable. */
+  readonly authorization?: string;
+  /** Every form of the credentials (as given, decoded, `user:password`, base64) to scrub from output. Not enumerable. */
+  readonly secrets?: readonly string[];
+}
+
+/** Every proxy setting found, validated. */
+export interface ProxySettings {
+  /** `--proxy` or `SG_PROXY`: used for every request, loopback included; `NO_PROXY` does not apply to it. */
+  readonly explicit: ProxyEndpoint | undefined;
+  /** `https_proxy` / `HTTPS_PROXY`, for https URLs (when there is no explicit proxy). */
+  readonly https: ProxyEndpoint | undefined;
+  /** `http_proxy` / `HTTP_PROXY`, for plain http URLs (when there is no explicit proxy). */
+  readonly http: ProxyEndpoint | undefined;
+  /** `no_proxy` / `NO_PROXY` entries: hosts the environment's proxies are not used for. */
+  readonly noProxy: readonly NoProxyEntry[];
+  /** The variable the entries came from. */
+  readonly noProxySource: string | undefined;
+}
+
+/** How one URL is reached: through a proxy, or directly and why. */
+export type ProxyRoute = { readonly via: ProxyEndpoint; readonly reason?: undefined } | { readonly via: undefined; readonly reason: string };
+
+/** The first non-empty variable of `names` (lower case first, as curl, Python and undici read them). */
+function firstSet(env: Readonly<Record<string, string | undefined>>, names: readonly string[]): { value: string; source: string } | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return { value, source: name };
+  }
+  return undefined;
+}
+
+/** The value with anything before an `@` hidden, for an error message. */
+function shown(text: string): string {
+  const at = text.lastIndexOf("@");
+  if (at < 0) return text;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? "";
+  return `${scheme}${REDACTED}@${text.slice(at + 1)}`;
+}
+
+/**
+ * Parse one proxy URL: `http://host:port`, `https://host:port`, or a bare `host:port` (read as http, as curl does),
+ * with optional `user:password@` (percent-encoded). Anything else is a usage error naming `source`, without the
+ * credentials.
+ */
+export function parseProxyUrl(raw: string, source: string): ProxyEndpoint {
+  const text = raw.trim();
+  const refuse = (why: string): UsageError =>
+    new UsageError(`${source} must be an http:// or https:// proxy URL such as http://proxy.example.com:3128${why}, got '${shown(text)}'`, "A proxy login goes in the URL as user:password@ before the host (percent-encode @, : and / in them).");
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  let url: URL;
+  try {
+    url = new URL(hasScheme ? text : `http://${text}`);
+  } catch {
+    throw refuse("");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse(` (${url.protocol.slice(0, -1)} proxies are not supported)`);
+  if (!url.hostname) throw refuse("");
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) throw refuse(" (no path, query or fragment)");
+  let user: string;
+  let password: string;
+  try {
+    user = decodeURIComponent(url.username);
+    password = decodeURIComponent(url.password);
+  } catch {
+    throw refuse(" (its credentials are not valid percent-encoding)");
+  }
+  const endpoint: ProxyEndpoint = { display: `${url.protocol}//${url.host}`, source, hasCredentials: url.username !== "" || url.password !== "" };
+  if (endpoint.hasCredentials) {
+    const pair = `${user}:${password}`;
+    const basic = Buffer.from(pair).toString("base64");
+    const secrets = [text, pair, basic, `${url.username}:${url.password}`, password, url.password].filter((s) => s.length >= 3);
+    Object.defineProperty(endpoint, "authorization", { value: `Basic ${basic}`, enumerable: false });
+    Object.defineProperty(endpoint, "secrets", { value: secrets, enumerable: false });
+  }
+  return endpoint;
+}
+
+/**
+ * Read the proxy settings: `flag` (`--proxy`), else `SG_PROXY`; else the environment's `https_proxy`/`HTTPS_PROXY`,
+ * `http_proxy`/`HTTP_PROXY` and `no_proxy`/`NO_PROXY` (lower case wins when both are set; empty counts as unset).
+ * With an explicit proxy the environment's proxy variables are not read (nor checked).
+ *
+ * @throws {@link UsageError} naming the flag or variable of a malformed proxy URL.
+ */
+export function readProxySettings(flag: unknown, env: Readonly<Record<string, string | undefined>>): ProxySettings {
+  const given = typeof flag === "string" ? { value: flag, source: "--proxy" } : firstSet(env, ["SG_PROXY"]);
+  if (given) return { explicit: parseProxyUrl(given.value, given.source), https: undefined, http: undefined, noProxy: [], noProxySource: undefined };
+  const https = firstSet(env, ["https_proxy", "HTTPS_PROXY"]);
+  const http = firstSet(env, ["http_proxy", "HTTP_PROXY"]);
+  const noProxy = firstSet(env, ["no_proxy", "NO_PROXY"]);
+  return {
+    explicit: undefined,
+    https: https ? parseProxyUrl(https.value, https.source) : undefined,
+    http: http ? parseProxyUrl(http.value, http.source) : undefined,
+    noProxy: noProxy ? parseNoProxy(noProxy.value) : [],
+    noProxySource: noProxy?.source,
+  };
+}
+
+/** Whether any proxy is set at all (else requests go out as without this module). */
+export function hasProxy(settings: ProxySettings): boolean {
+  return settings.explicit !== undefined || settings.https !== undefined || settings.http !== undefined;
+}
+
+/** How `url` is reached under `settings`. */
+export function routeFor(settings: ProxySettings, url: URL): ProxyRoute {
+  if (settings.explicit) return { via: settings.explicit };
+  const https = url.protocol === "https:";
+  const env = https ? settings.https : settings.http;
+  if (!env) {
+    const other = https ? settings.http : settings.https;
+    return { via: undefined, reason: other ? `${other.source} is for ${https ? "http" : "https"}:// URLs only; ${https ? "HTTPS_PROXY" : "HTTP_PROXY"} is not set` : "no --proxy, SG_PROXY or HTTPS_PROXY/HTTP_PROXY set" };
+  }
+  if (isLoopback(url)) return { via: undefined, reason: `${bareHost(url)} is loopback, which ${env.source} is never used for` };
+  const entry = matchNoProxy(settings.noProxy, url);
+  if (entry) return { via: undefined, reason: `${settings.noProxySource ?? "NO_PROXY"} lists '${entry.text}'` };
+  return { via: env };
+}
+
+/** One line for a route, safe to print: `http://proxy:3128 (from HTTPS_PROXY, with credentials)` or `none: direct (why)`. */
+export function describeRoute(route: ProxyRoute): string {
+  if (route.via) return `${route.via.display} (from ${route.via.source}${route.via.hasCredentials ? ", with credentials" : ""})`;
+  return `none: direct connection (${route.reason})`;
+}
+
+/** Every secret form of the proxies' credentials, to scrub from everything printed. */
+export function proxySecrets(settings: ProxySettings): string[] {
+  return [settings.explicit, settings.https, settings.http].flatMap((p) => [...(p?.secrets ?? [])]);
+}
