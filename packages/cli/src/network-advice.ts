@@ -1,12 +1,19 @@
 /**
- * What to do about a network or timeout failure, in the command line's words (flags, environment variables)
- * rather than the transport's option names (`timeoutMs`), and naming the proxy the request went through. Decided
- * from the error's fields (`maybeSent`), never from its message.
+ * What to do about a network, TLS or timeout failure, in the command line's words (flags, environment variables)
+ * rather than the transport's option names (`dispatcher`, `timeoutMs`), and naming the proxy the request went
+ * through. Decided from the error's fields (`syscallCode`, `maybeSent`), never from its message.
  *
  * @packageDocumentation
  */
 import { SgNetworkError, SgTimeoutError } from "@sg/core";
 import { routeFor, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
+
+/** Codes of a TLS client that got something other than TLS back: the port speaks plain http (or another protocol). */
+const NOT_TLS: ReadonlySet<string> = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_HTTP_REQUEST", "ERR_SSL_UNKNOWN_PROTOCOL", "ERR_SSL_RECORD_LAYER_FAILURE"]);
+/** Codes of a certificate that was not accepted. */
+const CERTIFICATE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|ERR_TLS_CERT_ALTNAME_INVALID$|HOSTNAME_MISMATCH$|INVALID_CA$)/;
+/** Any other TLS failure. */
+const TLS = /^(ERR_TLS_|ERR_SSL_|EPROTO$)/;
 
 /** Where the failed request was going and how. */
 export interface NetworkContext {
@@ -46,6 +53,18 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
   if (error instanceof SgTimeoutError) {
     const what = error.maybeSent ? "The request was sent but no answer came in time: a write may have been applied on the site, so check before trying again." : "The site did not answer in time.";
     return `${what} A large read may need a narrower request (filters, --fields, --limit).${through}`;
+  }
+  const code = error.syscallCode ?? "";
+  if (NOT_TLS.has(code)) {
+    const plain = url ? `http://${url.host}` : "http://host:port";
+    return `Nothing at ${url?.origin ?? "the site"} answered with TLS: that port probably serves plain http. Use the site's https:// port, or --site ${plain} (with --allow-http unless the host is loopback).${through}`;
+  }
+  if (CERTIFICATE.test(code)) {
+    const inspecting = route?.via ? ` (or the one your proxy ${route.via.display} put in its place, if it inspects TLS)` : "";
+    return `The site's certificate${inspecting} was not accepted. If a private CA signed it, run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (that CA, PEM) in the environment; check that --site names the host the certificate is for.`;
+  }
+  if (TLS.test(code)) {
+    return `The TLS handshake with ${url?.origin ?? "the site"} failed. Check that --site is the site's https:// URL; for a private CA run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem.${through}`;
   }
   if (route?.via) return error.maybeSent ? `${error.hint ?? "The connection dropped after the request was sent."}${through}` : `Nothing was sent.${through}`;
   if (error.maybeSent) return undefined;

@@ -1,6 +1,7 @@
 /**
  * A TLS endpoint on 127.0.0.1 in front of a plain-http port (the emulator), with a self-signed certificate for
- * `studio.test` made by `openssl` for the run: an https site to reach through a CONNECT tunnel.
+ * `studio.test` and 127.0.0.1 made by `openssl` for the run: an https site to reach through a CONNECT tunnel, or
+ * directly.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -24,7 +25,7 @@ export async function startTlsTerminator(targetPort: number, host = "studio.test
   const dir = mkdtempSync(join(tmpdir(), "sg-cli-tls-"));
   const keyFile = join(dir, "key.pem");
   const caFile = join(dir, "cert.pem");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${host}`, "-addext", `subjectAltName=DNS:${host}`, "-keyout", keyFile, "-out", caFile], { stdio: "ignore" });
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${host}`, "-addext", `subjectAltName=DNS:${host},IP:127.0.0.1`, "-keyout", keyFile, "-out", caFile], { stdio: "ignore" });
   const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(caFile) }, (socket) => {
     const upstream = connect(targetPort, "127.0.0.1");
     socket.pipe(upstream).pipe(socket);
