@@ -37,6 +37,11 @@ async function readPageOf(find: (options: { limit: number; page: number }) => Pr
   return out;
 }
 
+/** The note on stderr when the default limit cut the rows. */
+function truncationNote(): string {
+  return `sg: note: only the first ${DEFAULT_LIMIT} records were written, more match; add --all for every record, or --limit N`;
+}
+
 /** `sg find <Entity> [filters-json]`. */
 export async function findCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals } = ctx.args;
@@ -50,6 +55,9 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   const page = intOption("page", values["page"], { min: 1 });
   const concurrency = intOption("concurrency", values["concurrency"], { min: 1, max: 64 }, DEFAULT_CONCURRENCY);
   if (all && page !== undefined) throw new UsageError("--all and --page cannot be combined", "--all streams every page; --page N reads one page of --limit records.");
+  if (!all && values["concurrency"] !== undefined) {
+    throw new UsageError("--concurrency only applies with --all (the pages fetched in parallel)", "Add --all to read every page, or leave out --concurrency.");
+  }
   const { api, client } = await ctx.connect();
   const columns = ["type", "id", ...fields.filter((f) => f !== "id" && f !== "type")];
   const options = {
@@ -59,14 +67,20 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   };
   const writer = ctx.writer({ columns });
   if (!all) {
-    const effectiveLimit = limit ?? DEFAULT_LIMIT;
     const find = (findOptions: { limit: number; page?: number }): Promise<OutputRecord[]> => api.find(entityType, filters, fields, { ...options, ...findOptions }) as Promise<OutputRecord[]>;
+    if (limit === undefined && page === undefined) {
+      // The default cut: one record more tells whether it cut anything, so the note is never a guess.
+      const records = await find({ limit: DEFAULT_LIMIT + 1 });
+      for (const r of records.slice(0, DEFAULT_LIMIT)) await writer.row(r);
+      await writer.end();
+      // On stderr whatever stdout is: a script that saves the rows to a file must learn they are not all of them.
+      if (records.length > DEFAULT_LIMIT) ctx.note(truncationNote());
+      return 0;
+    }
+    const effectiveLimit = limit ?? DEFAULT_LIMIT;
     const records = page === undefined ? await find({ limit: effectiveLimit }) : await readPageOf(find, effectiveLimit, page, pageSizeOf(await client.info()));
     for (const r of records) await writer.row(r);
     await writer.end();
-    if (limit === undefined && page === undefined && records.length === effectiveLimit && ctx.io.stderr.isTTY) {
-      ctx.note(`(showing the first ${effectiveLimit}; use --all for every record or --limit N)`);
-    }
     return 0;
   }
   // Rows streamed (every format but table) to the terminal that also shows stderr would get the progress line

@@ -1,0 +1,68 @@
+import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sgRunner } from "./test-support/run-sg.js";
+
+const runner = sgRunner();
+const sg = runner.run;
+
+let site: EmulatorHandle;
+let env: Record<string, string> = {};
+
+beforeAll(async () => {
+  site = await startEmulator({ rows: 300, pageSize: 50 });
+  env = { SG_SITE: site.url, SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: site.card.scripts[0]?.key ?? "" };
+});
+
+afterAll(async () => {
+  await site?.close();
+  runner.cleanup();
+});
+
+const NOTE = "sg: note: only the first 100 records were written, more match; add --all for every record, or --limit N\n";
+
+describe("sg find without --all or --limit", () => {
+  it("says on stderr, piped too, that the default of 100 cut the rows; stdout keeps only the rows", async () => {
+    const json = await sg(["find", "Shot", "--fields", "code"], env);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toHaveLength(100);
+    expect(json.stderr).toBe(NOTE);
+    const csv = await sg(["find", "Shot", "--fields", "code", "--format", "csv"], env);
+    expect(csv.stdout.trimEnd().split("\r\n")).toHaveLength(101);
+    expect(csv.stdout).not.toContain("note");
+    expect(csv.stderr).toBe(NOTE);
+  });
+
+  it("says nothing when nothing was cut (exactly 100 match) or the limit was asked for", async () => {
+    const exact = await sg(["find", "Shot", '[["id", "less_than", 101]]', "--format", "jsonl"], env);
+    expect(exact.stdout.trim().split("\n")).toHaveLength(100);
+    expect(exact.stderr).toBe("");
+    for (const args of [["--limit", "100"], ["--limit", "10"], ["--page", "2"]]) {
+      const r = await sg(["find", "Shot", ...args], env);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.stderr, args.join(" ")).toBe("");
+    }
+  });
+});
+
+describe("--concurrency", () => {
+  it("is refused without --all (exit 2, nothing sent), since one page has nothing to run in parallel", async () => {
+    const before = site.requests().length;
+    for (const args of [["--concurrency", "8"], ["--concurrency", "8", "--limit", "500"], ["--concurrency", "2", "--page", "2"]]) {
+      const r = await sg(["find", "Shot", ...args], env);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe("sg: --concurrency only applies with --all (the pages fetched in parallel)\nhint: Add --all to read every page, or leave out --concurrency.\n");
+    }
+    expect(site.requests().length).toBe(before);
+    const count = await sg(["count", "Shot"], env);
+    const all = await sg(["find", "Shot", "--all", "--concurrency", "8", "--format", "jsonl"], env);
+    expect(all.code).toBe(0);
+    expect(all.stdout.trim().split("\n")).toHaveLength((JSON.parse(count.stdout) as { count: number }).count);
+    expect(all.stderr).toBe("");
+  });
+
+  it("is documented as --all only in sg help find", async () => {
+    const help = await sg(["help", "find"]);
+    expect(help.stdout).toMatch(/\n {2}--concurrency <N> +with --all only: pages fetched in parallel \(default 4\)\n/);
+  });
+});
