@@ -500,15 +500,16 @@ describe("sg summarize", () => {
     const grouping = '[{"field": "sg_sequence", "type": "exact"}, {"field": "sg_status_list", "type": "exact", "direction": "desc"}]';
     const json = await sg(["summarize", "Shot", "id:count", "--grouping", grouping], env);
     expect(json.code, json.stderr).toBe(0);
-    const rows = JSON.parse(json.stdout) as { group: string[]; group_value: unknown; id: number }[];
-    expect(rows[0]).toEqual({ group: [], group_value: null, id: 6 });
+    const rows = JSON.parse(json.stdout) as { level: number; group: string[]; group_value: unknown; id: number }[];
+    expect(rows[0]).toEqual({ level: 0, group: [], group_value: null, id: 6 });
     expect(rows.map((r) => r.group.join("/"))).toEqual(["", "SQ010", "SQ010/wtg", "SQ010/ip", "SQ010/fin", "SQ020", "SQ020/rdy", "SQ020/ip", "SQ020/hld"]);
-    expect(rows[1]).toEqual({ group: ["SQ010"], group_value: { type: "Sequence", id: 1, name: "SQ010" }, id: 3 });
-    expect(rows[2]).toEqual({ group: ["SQ010", "wtg"], group_value: "wtg", id: 1 });
+    expect(rows.map((r) => r.level)).toEqual([0, 1, 2, 2, 2, 1, 2, 2, 2]);
+    expect(rows[1]).toEqual({ level: 1, group: ["SQ010"], group_value: { type: "Sequence", id: 1, name: "SQ010" }, id: 3 });
+    expect(rows[2]).toEqual({ level: 2, group: ["SQ010", "wtg"], group_value: "wtg", id: 1 });
     // The short form of --grouping is field:type[:direction].
     const csv = await sg(["summarize", "Shot", "id:count", '[["sg_status_list", "is_not", "hld"]]', "--grouping", "sg_sequence:exact,sg_status_list:exact:desc", "--format", "csv"], env);
     expect(csv.code, csv.stderr).toBe(0);
-    expect(csv.stdout.split("\r\n")).toEqual(["group,group_value,id", ",,5", "SQ010,Sequence:1,3", "SQ010;wtg,wtg,1", "SQ010;ip,ip,1", "SQ010;fin,fin,1", "SQ020,Sequence:2,2", "SQ020;rdy,rdy,1", "SQ020;ip,ip,1", ""]);
+    expect(csv.stdout.split("\r\n")).toEqual(["level,group,group_value,id", "0,,,5", "1,SQ010,Sequence:1,3", "2,SQ010;wtg,wtg,1", "2,SQ010;ip,ip,1", "2,SQ010;fin,fin,1", "1,SQ020,Sequence:2,2", "2,SQ020;rdy,rdy,1", "2,SQ020;ip,ip,1", ""]);
   });
 
   it("refuses bad summaries or grouping before sending, exit 2", async () => {

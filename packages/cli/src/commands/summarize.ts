@@ -39,15 +39,17 @@ function pick(summaries: SummarizeResult["summaries"], fields: readonly string[]
 }
 
 /**
- * The rows of a grouped summary: the totals (`group` `[]`), then each group depth first, its `group` the names of
- * the groups it is in (outermost first) and its own, `group_value` its value as the site sends it.
+ * The rows of a grouped summary: the totals (`level` 0, `group` `[]`), then each group depth first, its `level` its
+ * depth (1 for the outermost grouping), its `group` the names of the groups it is in (outermost first) and its own,
+ * `group_value` its value as the site sends it. The level tells the totals from a group whose value is empty
+ * (null, no name), which `table` and `csv` would otherwise print alike.
  */
 function* groupRows(result: SummarizeResult, fields: readonly string[]): Generator<OutputRecord> {
-  yield { group: [], group_value: null, ...pick(result.summaries, fields) };
+  yield { level: 0, group: [], group_value: null, ...pick(result.summaries, fields) };
   function* walk(groups: readonly SummaryGroup[], path: readonly string[]): Generator<OutputRecord> {
     for (const g of groups) {
-      const group = [...path, String(g.group_name)];
-      yield { group, group_value: g.group_value ?? null, ...pick(g.summaries, fields) };
+      const group = [...path, g.group_name === null || g.group_name === undefined ? "" : String(g.group_name)];
+      yield { level: group.length, group, group_value: g.group_value ?? null, ...pick(g.summaries, fields) };
       if (g.groups) yield* walk(g.groups, group);
     }
   }
@@ -71,7 +73,7 @@ export async function summarizeCommand(ctx: CommandContext): Promise<number> {
     await writer.end();
     return 0;
   }
-  const writer = ctx.writer({ columns: ["group", "group_value", ...fields] });
+  const writer = ctx.writer({ columns: ["level", "group", "group_value", ...fields] });
   for (const row of groupRows(result, fields)) await writer.row(row);
   await writer.end();
   return 0;
