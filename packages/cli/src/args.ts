@@ -11,6 +11,8 @@ interface OptionSpec {
   readonly value?: string;
   /** Its value is a secret: never echoed, not even in a usage error. */
   readonly secret?: boolean;
+  /** Help for one command, when the option means something else there (`--all` of `find` and of `schema`). */
+  readonly helpFor?: Readonly<Record<string, string>>;
 }
 
 /** The commands of `sg`, with their positional arguments. */
@@ -49,12 +51,31 @@ export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonl
       "Every request is checked before anything is sent; a batch that may have reached the site is never sent again.",
     ],
   },
-  schema: { usage: "schema [Entity [field]]", summary: "list entity types, an entity's fields, or one field", min: 0, max: 2 },
+  schema: {
+    usage: "schema [Entity [field] | --all]",
+    summary: "list entity types, an entity's fields, or one field; --all: every entity type's fields",
+    min: 0,
+    max: 2,
+    details: [
+      "--format json writes the site's answer as it is: schema_entity_read for `sg schema`, schema_field_read for",
+      "`sg schema <Entity>`, schema_read for `sg schema --all`. Only the last is what `sg typegen --schema-file` reads:",
+      "  sg schema --all --format json > schema.json && sg typegen --schema-file schema.json",
+    ],
+  },
   upload: { usage: "upload <Entity> <id> <file>", summary: "upload a file to a record (a thumbnail with --field image)", min: 3, max: 3 },
   download: { usage: "download <attachment-id|url>", summary: "download an attachment (to --out, or stdout when piped)", min: 1, max: 1 },
   whoami: { usage: "whoami", summary: "show who the credentials authenticate as", min: 0, max: 0 },
   doctor: { usage: "doctor", summary: "check the site, its auth method and your credentials, and explain any failure", min: 0, max: 0 },
-  typegen: { usage: "typegen [--out file.ts]", summary: "write TypeScript types of the site's schema for @sg/entities", min: 0, max: 0 },
+  typegen: {
+    usage: "typegen [--out file.ts] [--schema-file f]",
+    summary: "write TypeScript types of the site's schema for @sg/entities",
+    min: 0,
+    max: 0,
+    details: [
+      "Offline: --schema-file reads schema_read's answer, saved with `sg schema --all --format json > schema.json`.",
+      "Any other file (such as `sg schema --format json`, which is schema_entity_read's) is a usage error (exit 2).",
+    ],
+  },
   emulator: { usage: "emulator [options]", summary: "run a local ShotGrid-compatible site (same flags as sg-emulator; sg emulator --help)", min: 0, max: 0 },
   login: { usage: "login [--browser]", summary: "log in and save a session token for the site", min: 0, max: 0 },
   logout: { usage: "logout", summary: "forget the saved session token of the site", min: 0, max: 0 },
@@ -89,7 +110,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   order: { type: "string", value: "-field,field", commands: ["find"], help: "sort order; '-' for descending" },
   limit: { type: "string", value: "N", commands: ["find"], help: "at most N records (default 100 without --all; stderr says when it cut rows)" },
   page: { type: "string", value: "N", commands: ["find"], help: "return page N of --limit records" },
-  all: { type: "boolean", commands: ["find"], help: "stream every page" },
+  all: { type: "boolean", commands: ["find", "schema"], help: "find: stream every page; schema: every entity type's fields (schema_read)", helpFor: { find: "stream every page", schema: "every entity type's fields (schema_read; with --format json, the file for typegen --schema-file)" } },
   concurrency: { type: "string", value: "N", commands: ["find"], help: "with --all only: pages fetched in parallel (default 4)" },
   "filter-operator": { type: "string", value: "all|any", commands: ["find", "count", "summarize"], help: "combine top-level filters with and (all) or or (any)" },
   grouping: { type: "string", value: "field:type,…|json", commands: ["summarize"], help: "group levels, outermost first: field:type[:asc|desc],… or JSON [{field, type, direction}]" },
@@ -97,7 +118,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   field: { type: "string", value: "name", commands: ["upload"], help: "field to upload to (image = thumbnail)" },
   "display-name": { type: "string", value: "name", commands: ["upload"], help: "display name of the attachment" },
   out: { type: "string", short: "o", value: "file", commands: ["download", "typegen"], help: "write to this file" },
-  "schema-file": { type: "string", value: "file", commands: ["typegen"], help: "read a saved schema_read JSON instead of the site" },
+  "schema-file": { type: "string", value: "file", commands: ["typegen"], help: "read a saved schema_read answer (sg schema --all --format json) instead of the site" },
   browser: { type: "boolean", commands: ["login"], help: "log in by approving in the browser (no password)" },
   "no-open": { type: "boolean", commands: ["login"], help: "with --browser: print the URL, do not open a browser" },
   "timeout-ms": { type: "string", value: "ms", commands: ["login"], help: "with --browser: give up after this long (default 180000)" },
@@ -169,7 +190,7 @@ export function helpText(command?: string): string {
     lines.push("", "Options:");
     for (const [name, o] of Object.entries(OPTIONS)) {
       if (o.commands && !o.commands.includes(command)) continue;
-      lines.push(`  ${`--${name}${o.value ? ` <${o.value}>` : ""}`.padEnd(32)} ${o.help}`);
+      lines.push(`  ${`--${name}${o.value ? ` <${o.value}>` : ""}`.padEnd(32)} ${o.helpFor?.[command] ?? o.help}`);
     }
   } else {
     lines.push("Usage: sg <command> [arguments] [options]", "", "Commands:");

@@ -1,4 +1,5 @@
 import type { CommandContext } from "../command-context.js";
+import { UsageError } from "../exit-codes.js";
 import type { OutputRecord } from "../format/index.js";
 import type { RawFieldSchema } from "../typegen.js";
 
@@ -23,9 +24,36 @@ function fieldRow(name: string, field: RawFieldSchema): OutputRecord {
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** `sg schema` (entity types), `sg schema <Entity>` (its fields), `sg schema <Entity> <field>` (one field). */
+/**
+ * `sg schema --all`: every entity type's fields (`schema_read`). In `json` the site's answer as it is, the file
+ * `sg typegen --schema-file` reads; in the other formats one row per field.
+ */
+async function wholeSchema(ctx: CommandContext): Promise<number> {
+  const { api } = await ctx.connect();
+  const schema = (await api.schemaRead()) as Record<string, Record<string, RawFieldSchema>>;
+  if (ctx.format === "json") {
+    ctx.io.stdout.write(JSON.stringify(schema, null, 2) + "\n");
+    return 0;
+  }
+  const writer = ctx.writer({ columns: ["entity_type", "field", "name", "data_type", "editable", "mandatory", "valid"] });
+  for (const type of Object.keys(schema).sort(byCodePoint)) {
+    const fields = schema[type] ?? {};
+    for (const name of Object.keys(fields).sort(byCodePoint)) await writer.row({ entity_type: type, ...fieldRow(name, fields[name] ?? {}) });
+  }
+  await writer.end();
+  return 0;
+}
+
+/**
+ * `sg schema` (entity types), `sg schema <Entity>` (its fields), `sg schema <Entity> <field>` (one field),
+ * `sg schema --all` (every entity type's fields).
+ */
 export async function schemaCommand(ctx: CommandContext): Promise<number> {
   const [entityType, fieldName] = ctx.args.positionals;
+  if (ctx.args.values["all"] === true) {
+    if (entityType !== undefined) throw new UsageError("'sg schema --all' takes no entity type: it reads every entity type's fields", "Run `sg schema <Entity>` for one entity type, or `sg schema --all` alone.");
+    return wholeSchema(ctx);
+  }
   const { api } = await ctx.connect();
   if (entityType === undefined) {
     const entities = (await api.schemaEntityRead()) as Record<string, { name?: { value?: unknown } }>;

@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sgRunner } from "./test-support/run-sg.js";
+
+const runner = sgRunner();
+const sg = runner.run;
+
+let site: EmulatorHandle;
+let env: Record<string, string> = {};
+const dir = mkdtempSync(join(tmpdir(), "sg-cli-schema-file-"));
+
+beforeAll(async () => {
+  site = await startEmulator({});
+  env = { SG_SITE: site.url, SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: site.card.scripts[0]?.key ?? "" };
+});
+
+afterAll(async () => {
+  await site?.close();
+  rmSync(dir, { recursive: true, force: true });
+  runner.cleanup();
+});
+
+/** Save what `sg <args>` prints to a file, as `sg … > name` would. */
+async function save(name: string, args: readonly string[]): Promise<string> {
+  const r = await sg(args, env);
+  expect(r.code, r.stderr).toBe(0);
+  const file = join(dir, name);
+  writeFileSync(file, r.stdout);
+  return file;
+}
+
+const HINT = "hint: Save the whole schema with `sg schema --all --format json > schema.json`, or run `sg typegen` against the site.\n";
+
+describe("sg typegen --schema-file", () => {
+  it("refuses what `sg schema --format json` saves (schema_entity_read), naming it and how to save schema_read: exit 2", async () => {
+    const file = await save("entities.json", ["schema", "--format", "json"]);
+    const r = await sg(["typegen", "--schema-file", file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `sg: --schema-file ${file} holds schema_entity_read's answer (entity types with only their name and visibility, what \`sg schema --format json\` writes), not schema_read's answer (entity type → field → {data_type, properties, …})\n${HINT}`,
+    );
+  });
+
+  it("refuses one entity type's fields, one field, a list, an empty object and a whole reply, each by name", async () => {
+    const cases: [string, string][] = [
+      [await save("shot.json", ["schema", "Shot", "--format", "json"]), "one entity type's fields (schema_field_read, what `sg schema <Entity> --format json` writes)"],
+      [await save("code.json", ["schema", "Shot", "code", "--format", "json"]), "one field's schema (what `sg schema <Entity> <field> --format json` writes)"],
+    ];
+    for (const [name, text, got] of [
+      ["list.json", "[]", "a JSON list (such as the rows of `sg schema --format jsonl|csv`)"],
+      ["empty.json", "{}", "an empty object"],
+      ["reply.json", '{"results": {"Shot": {}}}', "a whole api3 reply ({results: …}), not its results"],
+      ["null.json", "null", "a JSON null"],
+    ] as const) {
+      writeFileSync(join(dir, name), text);
+      cases.push([join(dir, name), got]);
+    }
+    for (const [file, got] of cases) {
+      const r = await sg(["typegen", "--schema-file", file]);
+      expect(r.code, file).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.split("\n")[0]).toBe(`sg: --schema-file ${file} holds ${got}, not schema_read's answer (entity type → field → {data_type, properties, …})`);
+    }
+  });
+
+  it("takes what `sg schema --all --format json` saves (schema_read) and types every field from it", async () => {
+    const file = await save("schema.json", ["schema", "--all", "--format", "json"]);
+    const saved = JSON.parse(readFileSync(file, "utf8")) as Record<string, Record<string, { data_type: { value: string } }>>;
+    expect(saved["Shot"]?.["sg_status_list"]?.data_type.value).toBe("status_list");
+    const r = await sg(["typegen", "--schema-file", file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('readonly sg_status_list: { readonly type: "status_list"; readonly value: "cbb" | "fin" | "hld" | "ip" | "omt" | "rdy" | "wtg" | null };');
+    expect(r.stdout).toContain('readonly sg_sequence: { readonly type: "entity"; readonly value: EntityLink<"Sequence"> | null };');
+    // Offline from the saved file, the same field types as online from the site (only display-name comments differ).
+    const online = await sg(["typegen"], env);
+    const typeLines = (source: string): string[] => source.split("\n").filter((l) => l.includes("readonly type:"));
+    expect(typeLines(r.stdout)).toEqual(typeLines(online.stdout));
+  });
+
+  it("sg schema --all: one row per field in the other formats, and no entity type with it", async () => {
+    const csv = await sg(["schema", "--all", "--format", "csv"], env);
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.split("\r\n");
+    expect(lines[0]).toBe("entity_type,field,name,data_type,editable,mandatory,valid");
+    expect(lines.filter((l) => l.startsWith("Shot,sg_status_list,"))).toHaveLength(1);
+    const both = await sg(["schema", "Shot", "--all"], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe("sg: 'sg schema --all' takes no entity type: it reads every entity type's fields\nhint: Run `sg schema <Entity>` for one entity type, or `sg schema --all` alone.\n");
+  });
+});
