@@ -58,9 +58,10 @@ function shown(text: string): string {
 }
 
 /**
- * Parse one proxy URL: `http://host:port`, `https://host:port`, or a bare `host:port` (read as http, as curl does),
- * with optional `user:password@` (percent-encoded). Anything else is a usage error naming `source`, without the
- * credentials.
+ * Parse one proxy URL: `http://host[:port]`, `https://host[:port]`, or the Python client's `http_proxy` form
+ * `[user:pass@]host[:port]` (http, port 8080 when none is given), with optional `user:password@` (split at the
+ * last `@`, so a password may hold one; percent-encoding is decoded). Anything else is a usage error naming
+ * `source`, without the credentials.
  */
 export function parseProxyUrl(raw: string, source: string): ProxyEndpoint {
   const text = raw.trim();
@@ -75,6 +76,8 @@ export function parseProxyUrl(raw: string, source: string): ProxyEndpoint {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse(` (${url.protocol.slice(0, -1)} proxies are not supported)`);
   if (!url.hostname) throw refuse("");
+  // Without a scheme the value is the Python client's http_proxy form, [user:pass@]host[:port], whose port is 8080.
+  if (!hasScheme && url.port === "") url.port = "8080";
   if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) throw refuse(" (no path, query or fragment)");
   let user: string;
   let password: string;
