@@ -1,19 +1,33 @@
 /**
  * What to do about a network, TLS or timeout failure, in the command line's words (flags, environment variables)
  * rather than the transport's option names (`dispatcher`, `timeoutMs`), and naming the proxy the request went
- * through. Decided from the error's fields (`syscallCode`, `maybeSent`), never from its message.
+ * through. Decided from the error's fields (the transport's `SgTlsError.tls`, `syscallCode`, `maybeSent`), never
+ * from its message.
  *
  * @packageDocumentation
  */
 import { SgNetworkError, SgTimeoutError } from "@sg/core";
+import { SgTlsError } from "@sg/transport";
 import { routeFor, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** Codes of a TLS client that got something other than TLS back: the port speaks plain http (or another protocol). */
-const NOT_TLS: ReadonlySet<string> = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_HTTP_REQUEST", "ERR_SSL_UNKNOWN_PROTOCOL", "ERR_SSL_RECORD_LAYER_FAILURE"]);
-/** Codes of a certificate that was not accepted. */
-const CERTIFICATE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|ERR_TLS_CERT_ALTNAME_INVALID$|HOSTNAME_MISMATCH$|INVALID_CA$)/;
-/** Any other TLS failure. */
+const NOT_TLS: ReadonlySet<string> = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_UNKNOWN_PROTOCOL", "ERR_SSL_RECORD_LAYER_FAILURE"]);
+/** The transport's code for plain http sent to a port that answered with TLS. */
+const HTTP_TO_TLS = "ERR_SSL_HTTP_REQUEST";
+/** Codes of a certificate that was not accepted, for an error that does not say it itself. */
+const CERTIFICATE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|INVALID_|PATH_LENGTH|ERROR_IN_|CRL_|HOSTNAME_MISMATCH|ERR_TLS_CERT)/;
+/** Any other TLS failure, likewise. */
 const TLS = /^(ERR_TLS_|ERR_SSL_|EPROTO$)/;
+
+/**
+ * Which part of TLS failed: the transport's own answer ({@link SgTlsError.tls}) when it gives one, else read from
+ * the error's code.
+ */
+function tlsFailure(error: SgNetworkError): "protocol" | "certificate" | undefined {
+  if (error instanceof SgTlsError) return error.tls;
+  const code = error.syscallCode ?? "";
+  return CERTIFICATE.test(code) ? "certificate" : TLS.test(code) ? "protocol" : undefined;
+}
 
 /** Where the failed request was going and how. */
 export interface NetworkContext {
@@ -55,16 +69,20 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
     return `${what} A large read may need a narrower request (filters, --fields, --limit).${through}`;
   }
   const code = error.syscallCode ?? "";
-  if (NOT_TLS.has(code)) {
-    const plain = url ? `http://${url.host}` : "http://host:port";
-    return `Nothing at ${url?.origin ?? "the site"} answered with TLS: that port probably serves plain http. Use the site's https:// port, or --site ${plain} (with --allow-http unless the host is loopback).${through}`;
-  }
-  if (CERTIFICATE.test(code)) {
+  const tls = tlsFailure(error);
+  if (tls === "certificate") {
     const inspecting = route?.via ? ` (or the one your proxy ${route.via.display} put in its place, if it inspects TLS)` : "";
     return `The site's certificate${inspecting} was not accepted. If a private CA signed it, run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (that CA, PEM) in the environment; check that --site names the host the certificate is for.`;
   }
-  if (TLS.test(code)) {
-    return `The TLS handshake with ${url?.origin ?? "the site"} failed. Check that --site is the site's https:// URL; for a private CA run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem.${through}`;
+  if (tls === "protocol" && NOT_TLS.has(code)) {
+    const plain = url ? `http://${url.host}` : "http://host:port";
+    return `Nothing at ${url?.origin ?? "the site"} answered with TLS: that port probably serves plain http. Use the site's https:// port, or --site ${plain} (with --allow-http unless the host is loopback).${through}`;
+  }
+  if (tls === "protocol" && code === HTTP_TO_TLS) {
+    return `${url?.origin ?? "The site"} answered with TLS: that port speaks https. Use --site ${url ? `https://${url.host}` : "https://host:port"}.${through}`;
+  }
+  if (tls === "protocol") {
+    return `The TLS handshake with ${url?.origin ?? "the site"} failed before any certificate. Check that --site is the site's https:// URL and port, and whether a proxy intercepts TLS.${through}`;
   }
   if (route?.via) return error.maybeSent ? `${error.hint ?? "The connection dropped after the request was sent."}${through}` : `Nothing was sent.${through}`;
   if (error.maybeSent) return undefined;

@@ -59,6 +59,14 @@ describe("a TLS failure's hint speaks the command line's terms", () => {
     expect(wrongHost.stderr).not.toMatch(LIBRARY_TERMS);
   });
 
+  it("http:// to a port that speaks TLS: says to use https://, in flags", async () => {
+    const http = `http://127.0.0.1:${tls.port}`;
+    const r = await sg(["whoami", "--site", http], script);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("hint: "))).toEqual([`hint: ${http} answered with TLS: that port speaks https. Use --site https://127.0.0.1:${tls.port}.`]);
+    expect(r.stderr).not.toMatch(LIBRARY_TERMS);
+  });
+
   it("a connection refused: nothing was sent, check --site, and how to give a proxy", async () => {
     const r = await sg(["whoami", "--site", "http://127.0.0.1:1"], script);
     expect(r.code).toBe(1);

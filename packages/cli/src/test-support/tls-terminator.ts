@@ -1,46 +1,95 @@
 /**
- * A TLS endpoint on 127.0.0.1 in front of a plain-http port (the emulator), with a self-signed certificate for
- * `studio.test` and 127.0.0.1 made by `openssl` for the run: an https site to reach through a CONNECT tunnel, or
- * directly.
+ * A port on 127.0.0.1 that speaks TLS in front of a plain-http port (the emulator): an https site to reach directly
+ * or through a CONNECT tunnel. A connection whose first byte starts a TLS handshake is relayed to a node:tls server
+ * (with {@link TEST_TLS}) and on to the target; anything else (plain http) gets a fatal TLS alert, as TLS stacks
+ * that cannot read a record answer.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect, type AddressInfo } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:tls";
+import { createServer as createTlsServer } from "node:tls";
 
-/** A running TLS endpoint. */
+/**
+ * A self-signed certificate for `studio.test` and `127.0.0.1` (not `localhost`), valid from 2000 to 2100, with its
+ * P-256 key: a fixture for loopback servers in tests only, trusted by nothing unless a test says so. Made once with
+ * OpenSSL (`genpkey` EC P-256, `req` CN=studio.test, `ca -selfsign` with `subjectAltName = DNS:studio.test,
+ * IP:127.0.0.1`, `CA:FALSE`, `extendedKeyUsage = serverAuth` and those dates), so the tests need no OpenSSL.
+ */
+export const TEST_TLS = {
+  key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgYZmlhNfkDUhJ5rZd
+9u3U+YLAMLd5sJfiIKaRunBpyrGhRANCAASexJwSJsx+xAN+3b7zMakix7b38RJ1
+9y0Sn491nkug7W5QH2gU1iJ4kftbUvqCtgBXDQJCHLUofkzSR7ZIdIP8
+-----END PRIVATE KEY-----
+`,
+  cert: `-----BEGIN CERTIFICATE-----
+MIIBjzCCATWgAwIBAgIBATAKBggqhkjOPQQDAjAWMRQwEgYDVQQDDAtzdHVkaW8u
+dGVzdDAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowFjEUMBIGA1UE
+AwwLc3R1ZGlvLnRlc3QwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASexJwSJsx+
+xAN+3b7zMakix7b38RJ19y0Sn491nkug7W5QH2gU1iJ4kftbUvqCtgBXDQJCHLUo
+fkzSR7ZIdIP8o3IwcDAcBgNVHREEFTATggtzdHVkaW8udGVzdIcEfwAAATAMBgNV
+HRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEFBQcDATAd
+BgNVHQ4EFgQUDy38TiinF5xmtdcTotR/zEXIZaUwCgYIKoZIzj0EAwIDSAAwRQIh
+AN+2IwBCcC5l8E0iRhuWXnIhB6toFjYi1mMBy777sXUtAiAk6coudSGSXaRseW6j
+ghv4yIe2Rl4CplWiimB6FEXZVw==
+-----END CERTIFICATE-----
+`,
+} as const;
+
+/** A running TLS port. */
 export interface TlsTerminator {
   /** Its port on 127.0.0.1. */
   readonly port: number;
   /** A PEM file of its certificate, to trust with NODE_EXTRA_CA_CERTS. */
   readonly caFile: string;
-  /** Stop it and remove the certificate. */
+  /** Stop it and remove the certificate file. */
   close(): Promise<void>;
 }
 
-/** Terminate TLS for `host` and pass the bytes on to `targetPort` on 127.0.0.1. */
-export async function startTlsTerminator(targetPort: number, host = "studio.test"): Promise<TlsTerminator> {
+/** A fatal TLS alert record: `protocol_version`. */
+const ALERT = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]);
+
+/** Speak TLS on a port of 127.0.0.1 and pass what comes through on to `targetPort` on 127.0.0.1. */
+export async function startTlsTerminator(targetPort: number): Promise<TlsTerminator> {
   const dir = mkdtempSync(join(tmpdir(), "sg-cli-tls-"));
-  const keyFile = join(dir, "key.pem");
   const caFile = join(dir, "cert.pem");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${host}`, "-addext", `subjectAltName=DNS:${host},IP:127.0.0.1`, "-keyout", keyFile, "-out", caFile], { stdio: "ignore" });
-  const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(caFile) }, (socket) => {
-    const upstream = connect(targetPort, "127.0.0.1");
-    socket.pipe(upstream).pipe(socket);
-    upstream.on("error", () => socket.destroy());
+  writeFileSync(caFile, TEST_TLS.cert);
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket): Socket => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+    return socket;
+  };
+  const tls = createTlsServer(TEST_TLS, (socket) => {
+    const upstream = track(connect(targetPort, "127.0.0.1"));
     socket.on("error", () => upstream.destroy());
+    socket.pipe(upstream).pipe(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+  const tlsPort = (tls.address() as AddressInfo).port;
+  const front = createNetServer((socket) => {
+    track(socket);
+    socket.once("data", (first: Buffer) => {
+      if (first[0] !== 0x16) {
+        socket.end(ALERT);
+        return;
+      }
+      const relay = track(connect(tlsPort, "127.0.0.1"));
+      relay.write(first);
+      socket.pipe(relay).pipe(socket);
+    });
+  });
+  await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+  const { port } = front.address() as AddressInfo;
   return {
     port,
     caFile,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        rmSync(dir, { recursive: true, force: true });
-      }),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([new Promise((resolve) => front.close(resolve)), new Promise((resolve) => tls.close(resolve))]);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
