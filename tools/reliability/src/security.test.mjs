@@ -300,6 +300,10 @@ describe("the sg CLI prints no secret (spawned with --debug)", () => {
   secrets.add("123456", "fixture 2FA code");
   secrets.add("artist-pass-1", "fixture passphrase artist");
   secrets.add("coord-pass-1", "fixture passphrase coord");
+  // A proxy login in --proxy, SG_PROXY or HTTPS_PROXY: sent as Proxy-Authorization only, never printed.
+  const proxyPassword = "MRKproxypw7c3e9a2b";
+  secrets.add(proxyPassword, "marker proxy password");
+  secrets.add(Buffer.from(`proxyuser:${proxyPassword}`).toString("base64"), "marker proxy password (base64 header value)");
   let emu;
   let configDir;
   const runs = [];
@@ -351,6 +355,9 @@ describe("the sg CLI prints no secret (spawned with --debug)", () => {
       runCli("batch, wrong marker script key", ["batch", '[{"request_type":"create","entity_type":"Shot","data":{"code":"sec-batch"}}]', "--site", site, ...key(MARKERS.scriptKey), "--debug"]),
       runCli("batch, bad request next to secrets", ["batch", `[{"request_type":"create","entity_type":"Shot","data":{"code":"x"},"script_key":"${MARKERS.scriptKey}"}]`, "--site", site, ...key(MARKERS.scriptKey), "--debug"]),
       runCli("summarize, marker session token", ["summarize", "Shot", "id:count", "--site", site, "--session-token", MARKERS.sessionToken, "--debug"]),
+      runCli("find through a --proxy with the marker password, nothing listening", ["find", "Project", "--site", site, ...key(DEMO_SCRIPT_KEY), "--proxy", `http://proxyuser:${proxyPassword}@127.0.0.1:${port}`, "--debug"]),
+      runCli("doctor through SG_PROXY with the marker password, nothing listening", ["doctor", "--site", site, ...key(DEMO_SCRIPT_KEY), "--debug"], { SG_PROXY: `proxyuser:${proxyPassword}@127.0.0.1:${port}` }),
+      runCli("malformed HTTPS_PROXY holding the marker password", ["find", "Project", "--site", site, ...key(DEMO_SCRIPT_KEY), "--debug"], { HTTPS_PROXY: `proxyuser:${proxyPassword}@127.0.0.1:99999` }),
     ]);
     // Faults are global to the emulator: these run one after the other.
     // (The echo holds only what the CLI sends: it drops user:pass@ from --site, see the Basic-header test below.)
@@ -378,11 +385,14 @@ describe("the sg CLI prints no secret (spawned with --debug)", () => {
     expect(byLabel["batch, wrong marker script key"].code).toBe(1);
     expect(byLabel["batch, bad request next to secrets"].code).toBe(2);
     expect(byLabel["summarize, marker session token"].code).toBe(1);
+    expect(byLabel["find through a --proxy with the marker password, nothing listening"].code).toBe(1);
+    expect(byLabel["doctor through SG_PROXY with the marker password, nothing listening"].stdout).toMatch(/proxy +http:\/\/127\.0\.0\.1:\d+ \(from SG_PROXY, with credentials\)/);
+    expect(byLabel["malformed HTTPS_PROXY holding the marker password"].code).toBe(2);
     expect(byLabel["find, fixture script key"].stderr).toMatch(/\[debug\]/);
   });
 
   it("stdout and stderr of every run hold no secret", () => {
-    expect(runs.length).toBe(21);
+    expect(runs.length).toBe(24);
     const findings = runs.flatMap((r) => [...secrets.scan(r.stdout, `stdout of 'sg' (${r.label})`), ...secrets.scan(r.stderr, `stderr of 'sg' (${r.label})`)]);
     expectNoFindings(findings);
   });
