@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { SgNetworkError, SgTimeoutError } from "@sg/core";
+import { SgNetworkError, SgTimeoutError, methodKind } from "@sg/core";
 import { SgTlsError } from "@sg/transport";
 import { routeFor, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
 
@@ -65,10 +65,14 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
   const host = url?.host ?? "the site";
   const through = route ? throughProxy(route, host) : "";
   if (error instanceof SgTimeoutError) {
-    const what = error.maybeSent ? "The request was sent but no answer came in time: a write may have been applied on the site, so check before trying again." : "The site did not answer in time.";
+    // The transport's hint says to raise timeoutMs/deadlineMs, options the command line does not have.
+    const write = error.maybeSent && error.method !== undefined && methodKind(error.method) === "write";
+    const what = write ? "The request was sent but no answer came in time: the write may have been applied on the site, so check before trying again." : "The site did not answer in time.";
     return `${what} A large read may need a narrower request (filters, --fields, --limit).${through}`;
   }
   const code = error.syscallCode ?? "";
+  // The transport's own hint for a port fetch refuses already names the site URL's port and nothing of its API.
+  if (code === "ERR_BAD_PORT") return undefined;
   const tls = tlsFailure(error);
   if (tls === "certificate") {
     const inspecting = route?.via ? ` (or the one your proxy ${route.via.display} put in its place, if it inspects TLS)` : "";

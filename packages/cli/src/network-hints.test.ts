@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from "node:net";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sgRunner } from "./test-support/run-sg.js";
@@ -67,11 +68,24 @@ describe("a TLS failure's hint speaks the command line's terms", () => {
     expect(r.stderr).not.toMatch(LIBRARY_TERMS);
   });
 
+  it("a port fetch refuses keeps the transport's hint, which names the port and no library option", async () => {
+    const r = await sg(["whoami", "--site", "http://127.0.0.1:6000"], script);
+    expect(r.code).toBe(1);
+    const hints = r.stderr.split("\n").filter((l) => l.startsWith("hint: "));
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toMatch(/^hint: Nothing was sent: fetch refuses this port .*Check the port in the site URL\.$/);
+  });
+
   it("a connection refused: nothing was sent, check --site, and how to give a proxy", async () => {
-    const r = await sg(["whoami", "--site", "http://127.0.0.1:1"], script);
+    // A port that was free a moment ago (port 1 would be one fetch refuses outright).
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const closed = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise((resolve) => server.close(resolve));
+    const r = await sg(["whoami", "--site", closed], script);
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n").filter((l) => l.startsWith("hint: "))).toEqual([
-      "hint: Nothing was sent. Check --site (http://127.0.0.1:1), DNS and the network. sg used no proxy (no --proxy, SG_PROXY or HTTPS_PROXY/HTTP_PROXY set); behind one, give it with --proxy http://host:port or HTTPS_PROXY.",
+      `hint: Nothing was sent. Check --site (${closed}), DNS and the network. sg used no proxy (no --proxy, SG_PROXY or HTTPS_PROXY/HTTP_PROXY set); behind one, give it with --proxy http://host:port or HTTPS_PROXY.`,
     ]);
   });
 });

@@ -1,0 +1,35 @@
+import { SgNetworkError, SgTimeoutError } from "@sg/core";
+import { describe, expect, it } from "vitest";
+import { networkAdvice } from "./network-advice.js";
+import { readProxySettings } from "./proxy/proxy-settings.js";
+
+// A timeout cannot be provoked from the command line in a test's time (sg has no flag for the 120 s attempt limit),
+// so the advice for one is checked here on the error the transport builds.
+describe("the advice for a timeout", () => {
+  const site = "https://sg.example.com";
+  const timeout = (method: string): SgTimeoutError =>
+    new SgTimeoutError(`Attempt 1 of '${method}' got no answer within 120000 ms`, { timeoutMs: 120_000, scope: "attempt", method, hint: "… or raise timeoutMs." });
+
+  it("never names the transport's timeoutMs/deadlineMs, and warns about a write only for a write", () => {
+    const read = networkAdvice(timeout("read"), { site, proxy: readProxySettings(undefined, {}) });
+    expect(read).toBe("The site did not answer in time. A large read may need a narrower request (filters, --fields, --limit).");
+    const write = networkAdvice(timeout("create"), { site, proxy: readProxySettings(undefined, {}) });
+    expect(write).toMatch(/^The request was sent but no answer came in time: the write may have been applied on the site, so check before trying again\./);
+    for (const text of [read, write]) expect(text).not.toMatch(/timeoutMs|deadlineMs/);
+  });
+
+  it("names the proxy it went through", () => {
+    const advice = networkAdvice(timeout("read"), { site, proxy: readProxySettings(undefined, { HTTPS_PROXY: "http://proxy.studio:3128" }) });
+    expect(advice).toContain("It went through the proxy http://proxy.studio:3128 (from HTTPS_PROXY)");
+  });
+});
+
+describe("the advice for other network errors", () => {
+  it("keeps the transport's own hint for a port fetch refuses and for an unproxied drop after sending", () => {
+    const site = "http://127.0.0.1:6000";
+    const proxy = readProxySettings(undefined, {});
+    expect(networkAdvice(new SgNetworkError("bad port", { maybeSent: false, syscallCode: "ERR_BAD_PORT" }), { site, proxy })).toBeUndefined();
+    expect(networkAdvice(new SgNetworkError("reset", { maybeSent: true, syscallCode: "ECONNRESET" }), { site, proxy })).toBeUndefined();
+    expect(networkAdvice(new Error("not a network error"), { site, proxy })).toBeUndefined();
+  });
+});
