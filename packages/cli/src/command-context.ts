@@ -33,6 +33,8 @@ export interface CommandContext {
   proxy(): ProxySettings;
   /** Release what the run opened: the proxy agents and their connections. */
   close(): Promise<void>;
+  /** A `fetch` that goes through the run's proxy like the clients' requests (`sg login --browser`'s polls). */
+  fetch(): typeof globalThis.fetch;
   /** A record writer on stdout in the chosen format. */
   writer(options?: Omit<WriterOptions, "out">): RecordWriter;
   /** Note on stderr (always). */
@@ -56,6 +58,12 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
   let connected: Connected | undefined;
   let proxySettings: ProxySettings | undefined;
   let dispatcher: ProxyRoutingDispatcher | undefined;
+  /** The run's proxy routing, made on first use; undefined when no proxy is set at all. */
+  const routing = (): ProxyRoutingDispatcher | undefined => {
+    const settings = context.proxy();
+    if (!dispatcher && hasProxy(settings)) dispatcher = new ProxyRoutingDispatcher(settings, logger);
+    return dispatcher;
+  };
   const context: CommandContext = {
     args,
     io,
@@ -78,9 +86,8 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       return connected;
     },
     open(connection: ResolvedConnection) {
-      const settings = context.proxy();
       // Without any proxy the transport keeps Node's own dispatcher, exactly as before proxies were read.
-      if (!dispatcher && hasProxy(settings)) dispatcher = new ProxyRoutingDispatcher(settings, logger);
+      const dispatcher = routing();
       return openClient(connection, {
         io,
         logger,
@@ -98,6 +105,15 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
     },
     async close() {
       await dispatcher?.destroy();
+    },
+    fetch() {
+      const via = routing();
+      if (!via) return globalThis.fetch;
+      // Node's fetch takes the dispatcher in its init; its type is Node's bundled undici's, not the package's.
+      return (input, init) => {
+        const withDispatcher: Record<string, unknown> = { ...init, dispatcher: via };
+        return globalThis.fetch(input, withDispatcher as RequestInit);
+      };
     },
     writer(options = {}) {
       return createWriter(format, { ...options, out: io.stdout });

@@ -91,6 +91,24 @@ describe("--proxy and SG_PROXY", () => {
   });
 });
 
+describe("sg login --browser", () => {
+  it("polls for the approval through the proxy too", async () => {
+    let approved = false;
+    const { r, seen } = await proxied(() =>
+      sg(["login", "--browser", "--no-open"], { SG_SITE: site.url, SG_PROXY: withLogin(proxy.url) }, (stderr) => {
+        const url = /https?:\/\/\S+/.exec(stderr.split("Approve this login in your browser:")[1] ?? "")?.[0];
+        if (url && !approved) {
+          approved = true;
+          site.approve(decodeURIComponent(new URL(url).pathname.split("/").pop() ?? ""), "coord");
+        }
+      }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(seen.some((s) => s.target.includes("/app_session_request"))).toBe(true);
+    expectNoProxySecrets(r);
+  });
+});
+
 describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
   const https = (): Record<string, string> => ({ ...script, SG_SITE: "https://studio.test", NODE_EXTRA_CA_CERTS: tls.caFile });
 

@@ -48,6 +48,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
     const noOpen = values["no-open"] === true;
     const result = await browserLogin({
       site,
+      fetch: ctx.fetch(),
       appName: "sg (ShotGrid command line)",
       onUrl: (url: string) => ctx.note(`Approve this login in your browser:\n  ${url}`),
       ...(noOpen ? {} : { open: openInBrowser }),
