@@ -93,7 +93,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   password: { type: "string", secret: true, value: "passphrase", commands: CONNECTED, help: "legacy passphrase (env SG_PASSWORD; prompted on a terminal when missing)" },
   "2fa-code": { type: "string", secret: true, value: "code", commands: CONNECTED, help: "one-time two-factor code (prompted on a terminal when the site asks)" },
   "session-token": { type: "string", secret: true, value: "token", commands: CONNECTED, help: "session token (env SG_SESSION_TOKEN)" },
-  "sudo-as": { type: "string", value: "login", commands: CONNECTED, help: "act as this HumanUser (script credentials only; env SG_SUDO_AS)" },
+  "sudo-as": { type: "string", value: "login", commands: CONNECTED, help: "act as this HumanUser (a script, or a person whose role allows sudo; env SG_SUDO_AS)" },
   "allow-http": { type: "boolean", commands: CONNECTED, help: "allow plain http:// to a host that is not loopback" },
   proxy: {
     type: "string",

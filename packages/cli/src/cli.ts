@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { SgAuthError, scrubText, siteAuthKind } from "@sg/core";
+import { SgAuthError, SgError, scrubText, siteAuthKind } from "@sg/core";
 import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
 import { explainAuthFailure } from "./doctor.js";
@@ -153,7 +153,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
     const debug = ctx?.debug ?? (argv.includes("--debug") || io.env["SG_DEBUG"] === "1");
     const hint = ctx ? cliAdvice(error, ctx) : undefined;
-    const secrets = ctx ? [...ctx.secrets] : [];
+    // A library error scrubbed the secret values from the outside text it carries, and its own words hold none:
+    // scrubbing values there again would show which of those words a weak secret is ("… is [REDACTED]" for the
+    // password "wrong"). Any other error (a usage error quoting an argument, a file error) may quote anything.
+    const secrets = ctx && !(error instanceof SgError) ? [...ctx.secrets] : [];
     io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), hint));
     return exitCodeFor(error);
   } finally {

@@ -12,8 +12,8 @@ import { prompt } from "./prompt.js";
 /** The auth mode chosen from flags, environment or the credentials file. */
 export type AuthChoice =
   | { readonly kind: "script"; readonly scriptName: Sourced; readonly scriptKey: Sourced; readonly sudoAs?: Sourced }
-  | { readonly kind: "user"; readonly login: Sourced; readonly password?: Sourced; readonly twoFactorCode?: Sourced }
-  | { readonly kind: "session"; readonly sessionToken: Sourced; readonly login?: string; readonly stored?: SavedSession }
+  | { readonly kind: "user"; readonly login: Sourced; readonly password?: Sourced; readonly twoFactorCode?: Sourced; readonly sudoAs?: Sourced }
+  | { readonly kind: "session"; readonly sessionToken: Sourced; readonly login?: string; readonly stored?: SavedSession; readonly sudoAs?: Sourced }
   | { readonly kind: "none" };
 
 /** A site and the way to authenticate to it. */
@@ -43,17 +43,21 @@ const MODE_FIELDS = {
 
 const MODE_LABEL: Record<keyof typeof MODE_FIELDS, string> = { script: "script name + key", user: "login + passphrase", session: "session token" };
 
+function sudoNote(sudoAs: Sourced | undefined): string {
+  return sudoAs ? `, sudo as '${sudoAs.value}'` : "";
+}
+
 /** A one-line, secret-free description of the auth mode. */
 export function describeAuth(auth: AuthChoice): string {
   switch (auth.kind) {
     case "script":
-      return `script '${auth.scriptName.value}' (from ${auth.scriptName.source}, key from ${auth.scriptKey.source})${auth.sudoAs ? `, sudo as '${auth.sudoAs.value}'` : ""}`;
+      return `script '${auth.scriptName.value}' (from ${auth.scriptName.source}, key from ${auth.scriptKey.source})${sudoNote(auth.sudoAs)}`;
     case "user":
-      return `legacy login '${auth.login.value}' (from ${auth.login.source}${auth.password ? `, passphrase from ${auth.password.source}` : ""})`;
+      return `legacy login '${auth.login.value}' (from ${auth.login.source}${auth.password ? `, passphrase from ${auth.password.source}` : ""})${sudoNote(auth.sudoAs)}`;
     case "session":
-      return auth.stored
+      return `${auth.stored
         ? `saved session${auth.login ? ` of '${auth.login}'` : ""} (from sg login --${auth.stored.method === "browser" ? "browser" : "password"}, ${auth.stored.savedAt})`
-        : `session token (from ${auth.sessionToken.source})`;
+        : `session token (from ${auth.sessionToken.source})`}${sudoNote(auth.sudoAs)}`;
     case "none":
       return "no credentials";
   }
@@ -75,6 +79,9 @@ export function secretsOf(input: ConnectionInput | undefined, auth?: AuthChoice)
   if (auth?.kind === "session") out.add(auth.sessionToken.value);
   if (auth?.kind === "script") out.add(auth.scriptKey.value);
   if (auth?.kind === "user" && auth.password) out.add(auth.password.value);
+  // A secret equal to a name that output shows (the login, the script name) is left out: scrubbing it would show
+  // which name the secret is, and the name is printed anyway.
+  for (const shown of [input?.login?.value, input?.scriptName?.value, input?.sudoAs?.value]) if (shown) out.delete(shown);
   return [...out];
 }
 
@@ -88,23 +95,22 @@ export function chooseAuth(input: ConnectionInput): AuthChoice {
       "Use one of: --script-name + --script-key, --login (+ --password), or --session-token (or their SG_* variables). Unset the others.",
     );
   }
-  if (input.sudoAs && given[0] !== "script") {
-    throw new UsageError(`${input.sudoAs.source} needs script credentials (--script-name + --script-key)`, "sudo_as_login is a script feature; log in as that person instead.");
-  }
+  // sudo_as_login goes with any credentials (rpc-protocol §3): a script's, or a person's whose role allows 'sudo'.
+  const sudo = input.sudoAs ? { sudoAs: input.sudoAs } : {};
   switch (given[0]) {
     case "script": {
       const { scriptName, scriptKey } = input;
       if (!scriptName) throw new UsageError(`${scriptKey?.source} was given without a script name`, "Add --script-name or SG_SCRIPT_NAME.");
       if (!scriptKey) throw new UsageError(`${scriptName.source} was given without a script key`, "Add --script-key or SG_SCRIPT_KEY (the application key from Admin → Scripts).");
-      return input.sudoAs ? { kind: "script", scriptName, scriptKey, sudoAs: input.sudoAs } : { kind: "script", scriptName, scriptKey };
+      return { kind: "script", scriptName, scriptKey, ...sudo };
     }
     case "user": {
       const { login, password, twoFactorCode } = input;
       if (!login) throw new UsageError(`${(password ?? twoFactorCode)?.source} was given without a login`, "Add --login or SG_LOGIN.");
-      return { kind: "user", login, ...(password ? { password } : {}), ...(twoFactorCode ? { twoFactorCode } : {}) };
+      return { kind: "user", login, ...(password ? { password } : {}), ...(twoFactorCode ? { twoFactorCode } : {}), ...sudo };
     }
     case "session":
-      return { kind: "session", sessionToken: input.sessionToken as Sourced };
+      return { kind: "session", sessionToken: input.sessionToken as Sourced, ...sudo };
     default:
       return { kind: "none" };
   }
@@ -151,6 +157,7 @@ export async function resolveConnection(values: Readonly<Record<string, unknown>
         sessionToken: { value: saved.session.sessionToken, source: store.path },
         ...(saved.session.login ? { login: saved.session.login } : {}),
         stored: saved.session,
+        ...(input.sudoAs ? { sudoAs: input.sudoAs } : {}),
       };
     }
   }
@@ -192,10 +199,11 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
         password,
         ...(auth.twoFactorCode ? { authToken: auth.twoFactorCode.value } : {}),
         ...(twoFactor && !auth.twoFactorCode ? { twoFactor } : {}),
+        ...(auth.sudoAs ? { sudoAsLogin: auth.sudoAs.value } : {}),
       });
     }
     case "session":
-      return sessionAuth({ sessionToken: auth.sessionToken.value });
+      return sessionAuth({ sessionToken: auth.sessionToken.value, ...(auth.sudoAs ? { sudoAsLogin: auth.sudoAs.value } : {}) });
     case "none":
       return undefined;
   }
@@ -207,9 +215,9 @@ function optionSources(auth: AuthChoice): Readonly<Record<string, Sourced | unde
     case "script":
       return { scriptName: auth.scriptName, scriptKey: auth.scriptKey, sudoAsLogin: auth.sudoAs };
     case "user":
-      return { login: auth.login, password: auth.password, authToken: auth.twoFactorCode };
+      return { login: auth.login, password: auth.password, authToken: auth.twoFactorCode, sudoAsLogin: auth.sudoAs };
     case "session":
-      return { sessionToken: auth.sessionToken };
+      return { sessionToken: auth.sessionToken, sudoAsLogin: auth.sudoAs };
     case "none":
       return {};
   }

@@ -8,9 +8,10 @@ export function debugLogger(stream: CliOutput, secrets: () => readonly string[],
     (message: string, data?: Readonly<Record<string, unknown>>): void => {
       // Without --debug the libraries stay quiet: their failures reach the person as the error itself.
       if (!enabled) return;
-      const s = secrets();
-      const extra = data && Object.keys(data).length ? " " + JSON.stringify(redactValue(data, s)) : "";
-      stream.write(scrubText(`[${level}] ${message}${extra}`, s) + "\n");
+      // The message is the library's own sentence, which holds no secret: only patterns are scrubbed there, as a
+      // value scrubbed out of it would show which of its words a weak secret is. The data's values may be anything.
+      const extra = data && Object.keys(data).length ? " " + JSON.stringify(redactValue(data, secrets())) : "";
+      stream.write(`${scrubText(`[${level}] ${message}`)}${extra}\n`);
     };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }

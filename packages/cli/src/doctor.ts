@@ -1,4 +1,4 @@
-import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, siteAuthKind, siteVersion, type SiteAuthKind, type SiteInfo } from "@sg/core";
+import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, scrubText, siteAuthKind, siteVersion, type SiteAuthKind, type SiteInfo } from "@sg/core";
 import type { CommandContext } from "./command-context.js";
 import { describeAuth, resolveConnection, secretsOf, type AuthChoice } from "./connection.js";
 import { UsageError } from "./exit-codes.js";
@@ -75,8 +75,11 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
   const all = login ? text(error).split(`'${login}'`).join("''") : text(error);
   const errorCode = (error as { errorCode?: unknown }).errorCode;
   const code = error.code;
-  if (auth.kind === "script" && (/SUDO/.test(code) || /cannot 'sudo'|sudo/i.test(all))) {
-    const reason = /INACTIVE/.test(code) || /inactive/i.test(all)
+  const sudoAs = auth.kind === "none" ? undefined : auth.sudoAs;
+  if ((auth.kind === "script" || sudoAs) && (/SUDO/.test(code) || /cannot 'sudo'|sudo/i.test(all))) {
+    const reason = /FORBIDDEN/.test(code) || /permission to 'sudo'/i.test(all)
+      ? "the permission role of the one logged in does not allow 'sudo' (the Admin role does)"
+      : /INACTIVE/.test(code) || /inactive/i.test(all)
       ? "the user to act as is inactive"
       : /UNKNOWN_USER/.test(code) || /unknown or retired/i.test(all)
         ? "no active user has that login (unknown or retired)"
@@ -86,7 +89,7 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
     const unknown = reason.startsWith("no active user");
     return {
       problem: "sudo-refused",
-      why: `sudo_as_login '${auth.sudoAs?.value ?? "?"}' was refused: ${reason}.`,
+      why: `sudo_as_login '${sudoAs?.value ?? "?"}' was refused: ${reason}.`,
       fix: unknown
         ? "--sudo-as takes the person's login as shown under Admin → People (on Autodesk Identity sites usually their email), not their name; check its spelling. Or drop --sudo-as."
         : "Pick an active user who allows impersonation, drop --sudo-as, or log in as that person (sg login).",
@@ -146,13 +149,22 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
 /** Run every check. Never throws for a failed check. */
 export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
+  // A failed check quotes its error. A library error's texts are clean (it scrubbed the outside text it carries);
+  // any other error's message may quote anything, so the secret values are scrubbed out of it here. The report is
+  // then printed with pattern scrubbing only: scrubbing values out of the checks' own words would show which of
+  // them a weak secret is (the password "wrong", or one equal to the login).
+  const failed = (error: unknown, check: DoctorCheck): void => {
+    const secrets = error instanceof SgError ? [] : [...ctx.secrets];
+    const { detail, why, fix } = check;
+    checks.push({ ...check, detail: scrubText(detail, secrets), ...(why && { why: scrubText(why, secrets) }), ...(fix && { fix: scrubText(fix, secrets) }) });
+  };
   const report = (site: string | undefined): DoctorReport => ({ site, ok: checks.every((c) => c.ok !== false), checks });
   let resolved: Awaited<ReturnType<typeof resolveConnection>>;
   try {
     resolved = await resolveConnection(ctx.args.values, ctx.io);
   } catch (error) {
     const e = explainAuthFailure(error, { kind: "none" }, "unknown");
-    checks.push({ name: "config", ok: false, detail: error instanceof Error ? error.message : String(error), problem: "config", why: e.why, fix: e.fix });
+    failed(error, { name: "config", ok: false, detail: error instanceof Error ? error.message : String(error), problem: "config", why: e.why, fix: e.fix });
     return report(undefined);
   }
   const { connection, input } = resolved;
@@ -163,7 +175,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     proxy = ctx.proxy();
   } catch (error) {
     const e = explainAuthFailure(error, { kind: "none" }, "unknown");
-    checks.push({ name: "proxy", ok: false, detail: error instanceof Error ? error.message : String(error), problem: "config", why: e.why, fix: e.fix });
+    failed(error, { name: "proxy", ok: false, detail: error instanceof Error ? error.message : String(error), problem: "config", why: e.why, fix: e.fix });
     return report(connection.site);
   }
   const network: NetworkContext = { site: connection.site, proxy };
@@ -191,7 +203,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
         : error instanceof SgNetworkError || error instanceof SgTimeoutError
           ? explainAuthFailure(error, { kind: "none" }, "unknown", network).fix
           : "Check the site URL; run again with --debug to see each HTTP attempt.";
-    checks.push({ name: "info", ok: false, detail: "could not read the site's info", problem: "unreachable", why, fix });
+    failed(error, { name: "info", ok: false, detail: "could not read the site's info", problem: "unreachable", why, fix });
     await infoClient.close();
     return report(connection.site);
   } finally {
@@ -234,6 +246,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
         })) as { entities?: { id: number; name?: string; sg_status_list?: string }[] };
         const user = users.entities?.[0];
         if (user) detail += `: ${user.name ?? login} (HumanUser ${user.id}${user.sg_status_list ? `, ${user.sg_status_list}` : ""})`;
+        if (auth.kind !== "script" && auth.sudoAs) detail += `, acting as '${auth.sudoAs.value}'`;
       } else if (auth.kind === "script") {
         detail += `: script '${auth.scriptName.value}'${auth.sudoAs ? ` acting as '${auth.sudoAs.value}'` : ""}`;
       }
@@ -245,7 +258,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     if (ctx.signal?.aborted) throw error;
     const e = explainAuthFailure(error, auth, siteKind, network);
     const detail = error instanceof SgError ? error.reason : error instanceof Error ? error.message : String(error);
-    checks.push({ name: "login", ok: false, detail, problem: e.problem, why: e.why, fix: e.fix });
+    failed(error, { name: "login", ok: false, detail, problem: e.problem, why: e.why, fix: e.fix });
   }
   return report(connection.site);
 }

@@ -73,7 +73,9 @@ describe("connection settings", () => {
     const auth = chooseAuth(input);
     expect(auth.kind === "script" && auth.scriptName).toEqual({ value: "flagged", source: "--script-name" });
     expect(() => chooseAuth(readConnectionInput({ "session-token": "t" }, { SG_LOGIN: "me" }))).toThrow(/conflicting credentials: login \+ passphrase \(SG_LOGIN\) and session token \(--session-token\)/);
-    expect(() => chooseAuth(readConnectionInput({ "sudo-as": "bob", login: "me" }, {}))).toThrow(UsageError);
+    // sudo_as_login goes with a person's credentials too (an admin acting as another person).
+    expect(chooseAuth(readConnectionInput({ "sudo-as": "bob", login: "me" }, {}))).toMatchObject({ kind: "user", sudoAs: { value: "bob", source: "--sudo-as" } });
+    expect(chooseAuth(readConnectionInput({ "session-token": "t0ken" }, { SG_SUDO_AS: "bob" }))).toMatchObject({ kind: "session", sudoAs: { value: "bob", source: "SG_SUDO_AS" } });
   });
 
   it("turns zod issues into one line naming the flag or variable", () => {
