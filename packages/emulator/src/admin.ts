@@ -49,6 +49,8 @@ export function adminRoute(emulator: Emulator, httpMethod: string, path: string,
         return json(200, { reset: true });
       case 'GET /__emulator/requests':
         return json(200, emulator.log.list());
+      case 'GET /__emulator/stats':
+        return json(200, emulator.stats());
       case 'GET /__emulator/card':
         return json(200, emulator.site.card());
       case 'POST /__emulator/approve': {

@@ -58,6 +58,11 @@ export class AppSessions {
     req.state = 'denied';
   }
 
+  /** Number of requests kept. */
+  get size(): number {
+    return this.requests.size;
+  }
+
   /** Forgets every request. */
   clear(): void {
     this.requests.clear();

@@ -11,6 +11,7 @@ export type {
   AuthMode,
   EmulatorHandle,
   EmulatorOptions,
+  EmulatorStats,
   FaultSpec,
   PatState,
   PayloadSummary,

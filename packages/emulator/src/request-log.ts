@@ -18,6 +18,11 @@ export class RequestLog {
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
   }
 
+  /** Number of entries kept. */
+  get size(): number {
+    return this.entries.length;
+  }
+
   /** A copy of the entries, oldest first. */
   list(): RecordedRequest[] {
     return this.entries.map((e) => structuredClone(e));

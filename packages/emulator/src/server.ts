@@ -11,7 +11,7 @@ import { RawReply } from './methods/types.js';
 import { Persistence } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
 import { Site } from './site.js';
-import type { EmulatorHandle, EmulatorOptions, FaultSpec, PatState } from './types.js';
+import type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultSpec, PatState } from './types.js';
 import { PendingUploads, uploadRoute } from './uploads.js';
 
 /** The running emulator: the site plus everything about serving it. */
@@ -56,6 +56,17 @@ export class Emulator {
     if (state === 'missing') cred.patExchangedAt = null;
     // Credentials are part of the --data file; this change arrives through no RPC, so nothing else would save it.
     this.persistence?.markDirty();
+  }
+
+  /** How much per-request state is held (`GET /__emulator/stats`). */
+  stats(): EmulatorStats {
+    return {
+      sessions: this.site.sessions.size,
+      appSessionRequests: this.appSessions.size,
+      pendingUploads: this.uploads.byId.size,
+      requestLog: this.log.size,
+      queryCache: this.site.queryCache.stats.size,
+    };
   }
 
   /** Handles one HTTP request. */
@@ -292,6 +303,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     advanceClock: (seconds) => site.clock.advance(seconds),
     reset: () => emulator.reset(),
     requests: () => emulator.log.list(),
+    stats: () => emulator.stats(),
     approve: (requestId, login) => emulator.appSessions.approve(requestId, login),
     deny: (requestId) => emulator.appSessions.deny(requestId),
     setPat: (login, state) => emulator.setPat(login, state),

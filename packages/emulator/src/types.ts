@@ -195,6 +195,23 @@ export interface PayloadSummary {
   itemEntityTypes?: string[];
 }
 
+/**
+ * How much per-request state the emulator holds, as `GET /__emulator/stats` reports it: entries a long-running
+ * emulator keeps between requests and drops or caps on its own (site data such as rows is not counted).
+ */
+export interface EmulatorStats {
+  /** Sessions in the session table (live ones, and expired ones not yet dropped). */
+  sessions: number;
+  /** Browser app-session requests kept (pending, approved, and denied or expired ones not yet dropped). */
+  appSessionRequests: number;
+  /** Cloud uploads started with `/upload/api_get_upload_link_info` and not linked yet. */
+  pendingUploads: number;
+  /** Entries of the request log (`GET /__emulator/requests`; at most 10,000). */
+  requestLog: number;
+  /** Entries of the `read` result cache (at most `queryCacheSize`). */
+  queryCache: number;
+}
+
 /** What {@link startEmulator} resolves to. */
 export interface EmulatorHandle {
   /**
@@ -216,6 +233,8 @@ export interface EmulatorHandle {
   reset(): void;
   /** The requests received so far (same as `GET /__emulator/requests`). */
   requests(): RecordedRequest[];
+  /** How much per-request state the emulator holds (same as `GET /__emulator/stats`). */
+  stats(): EmulatorStats;
   /** Approves a pending browser app-session request as `login` (same as `POST /__emulator/approve`). */
   approve(requestId: string, login: string): void;
   /** Denies a pending browser app-session request (same as `POST /__emulator/deny`). */
