@@ -127,14 +127,12 @@ function authenticateUser(site: Site, p: Record<string, unknown>): Omit<Principa
 
 function authenticateSession(site: Site, p: Record<string, unknown>): Omit<Principal, 'effective' | 'sudo' | 'sessionUuid'> {
   const token = String(p['session_token']);
-  const session = site.sessions.get(token);
   const now = site.now();
   const tail = token.slice(-4);
-  if (!session) throw authFault(`Can't authenticate session token ending with '${tail}'`);
-  if (now - session.lastUsed > site.settings.sessionIdleSeconds * 1000) {
-    site.sessions.delete(token);
-    throw authFault(`Can't authenticate session token ending with '${tail}': the session expired`);
-  }
+  const found = site.sessions.lookup(token, now);
+  if (found.state === 'unknown') throw authFault(`Can't authenticate session token ending with '${tail}'`);
+  if (found.state === 'expired') throw authFault(`Can't authenticate session token ending with '${tail}': the session expired`);
+  const session = found.session;
   if (session.kind === 'user') {
     const row = site.store.get('HumanUser', session.actor.id);
     if (!row || row.retired || row.f['sg_status_list'] !== 'act') throw authFault(`Can't authenticate session token ending with '${tail}': the user is no longer active`);

@@ -18,12 +18,82 @@ describe('GET /__emulator/stats', () => {
 
   it('counts the per-request state held, as stats() does', async () => {
     const before = await stats(t);
-    expect(before).toEqual({ sessions: 0, appSessionRequests: 0, pendingUploads: 0, requestLog: 0, queryCache: 0 });
+    expect(before).toEqual({ sessions: 0, answeredExpiredTokens: 0, appSessionRequests: 0, pendingUploads: 0, requestLog: 0, queryCache: 0 });
     await t.call('get_session_token', t.script);
     await t.call('read', t.script, { type: 'Shot', return_fields: ['code'] });
     const after = await stats(t);
     expect(after).toMatchObject({ sessions: 1, requestLog: 2, queryCache: 1 });
     // The handle reads the same figures (the stats request itself is an admin request: not logged).
     expect(t.h.stats()).toEqual(after);
+  });
+});
+
+const IDLE = 600;
+const whoami = { type: 'ApiUser', return_fields: ['firstname'] };
+const unknownMessage = (token: string): string => `Can't authenticate session token ending with '${token.slice(-4)}'`;
+const expiredMessage = (token: string): string => `${unknownMessage(token)}: the session expired`;
+/** Mints a session for the demo script. */
+const sessionOf = async (t: Harness): Promise<string> => ((await t.call('get_session_token', t.script)) as { session_id: string }).session_id;
+
+describe('the session table', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await startHarness({ sessionIdleSeconds: IDLE });
+  });
+  afterAll(() => t.h.close());
+
+
+  it('stays bounded over 2,000 logins whose sessions expire, and keeps every live one', async () => {
+    // 80 rounds of 25 logins, the clock moved 0.6 × the idle time before each: a session outlives one move and
+    // expires at the second, so at most 25 + 25 + 1 sessions are alive at any time.
+    const kept = await sessionOf(t);
+    let previous: string[] = [];
+    let current: string[] = [];
+    for (let round = 0; round < 80; round++) {
+      t.h.advanceClock(0.6 * IDLE);
+      await t.call('read', { session_token: kept }, whoami); // used every round: never idle long enough to expire
+      previous = current;
+      current = await Promise.all(Array.from({ length: 25 }, () => sessionOf(t)));
+    }
+    const held = (await stats(t)).sessions;
+    expect(held).toBeGreaterThanOrEqual(51);
+    expect(held).toBeLessThanOrEqual(2 * 51);
+    for (const token of [kept, ...previous, ...current]) await expect(t.call('read', { session_token: token }, whoami)).resolves.toBeTruthy();
+  }, 60_000);
+});
+
+describe('an expired session token, swept or not', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await startHarness({ sessionIdleSeconds: IDLE });
+  });
+  afterAll(() => t.h.close());
+
+
+  it('is answered "the session expired" once, then as unknown, as before sweeping', async () => {
+    const swept = await sessionOf(t);
+    t.h.advanceClock(IDLE + 1);
+    await Promise.all(Array.from({ length: 100 }, () => sessionOf(t))); // past the 64 at which the table is first swept
+    expect((await stats(t)).sessions).toBe(100); // `swept` is no longer held
+    expect(await t.fault('read', { session_token: swept, reject_if_expired: true }, whoami)).toEqual({ code: 102, message: expiredMessage(swept) });
+    expect(await t.fault('read', { session_token: swept }, whoami)).toEqual({ code: 102, message: unknownMessage(swept) });
+
+    const held = await sessionOf(t);
+    t.h.advanceClock(IDLE + 1); // no login after: `held` expires in the table, and is dropped when presented
+    expect(await t.fault('read', { session_token: held }, whoami)).toEqual({ code: 102, message: expiredMessage(held) });
+    expect(await t.fault('read', { session_token: held }, whoami)).toEqual({ code: 102, message: unknownMessage(held) });
+    expect(await stats(t)).toMatchObject({ answeredExpiredTokens: 2 });
+
+    const madeUp = 'ab'.repeat(24); // the shape of a token, never minted
+    expect(await t.fault('read', { session_token: madeUp }, whoami)).toEqual({ code: 102, message: unknownMessage(madeUp) });
+  });
+
+  it('is unknown after a reset, like every token minted before it', async () => {
+    const expired = await sessionOf(t);
+    t.h.advanceClock(IDLE + 1);
+    const live = await sessionOf(t);
+    expect((await t.admin('reset', {})).status).toBe(200);
+    for (const token of [live, expired]) expect(await t.fault('read', { session_token: token }, whoami)).toEqual({ code: 102, message: unknownMessage(token) });
+    expect(await stats(t)).toMatchObject({ sessions: 0, answeredExpiredTokens: 0 });
   });
 });

@@ -62,6 +62,7 @@ export class Emulator {
   stats(): EmulatorStats {
     return {
       sessions: this.site.sessions.size,
+      answeredExpiredTokens: this.site.sessions.answeredExpiredCount,
       appSessionRequests: this.appSessions.size,
       pendingUploads: this.uploads.byId.size,
       requestLog: this.log.size,

@@ -1,23 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { EmulatorClock } from './clock.js';
 import type { FormatContext } from './entity-format.js';
 import { cardScripts, cardUsers, seed, type ScriptCredential, type UserCredential } from './fixtures.js';
 import { QueryCache } from './read-query.js';
 import { Schema, type SchemaSnapshot } from './schema.js';
-import { Store, type LinkRef, type Row, type StoreSnapshot } from './store.js';
+import { SessionTable, type Session } from './sessions.js';
+import { Store, type Row, type StoreSnapshot } from './store.js';
 import type { AuthMode, SiteCard, SiteCardProject } from './types.js';
-
-/** A session minted by `get_session_token` or a browser approval. */
-export interface Session {
-  token: string;
-  kind: 'script' | 'user';
-  actor: LinkRef;
-  login: string;
-  admin: boolean;
-  identityBacked: boolean;
-  /** Emulator-clock ms of the last use. */
-  lastUsed: number;
-}
 
 /** An uploaded file's bytes. */
 export interface StoredFile {
@@ -61,7 +49,8 @@ export class Site implements FormatContext {
   scripts: ScriptCredential[] = [];
   users: UserCredential[] = [];
   projects: SiteCardProject[] = [];
-  sessions: Map<string, Session> = new Map();
+  /** Sessions minted by `get_session_token` and browser approvals (never persisted). */
+  readonly sessions: SessionTable;
   /** `userId|Type|id` keys. */
   follows: Set<string> = new Set();
   /** Key `project|user|date` (empty parts for studio-wide) → exception. */
@@ -77,6 +66,7 @@ export class Site implements FormatContext {
 
   constructor(readonly settings: SiteSettings) {
     this.queryCache = new QueryCache(settings.queryCacheSize ?? 32);
+    this.sessions = new SessionTable(settings.sessionIdleSeconds * 1000);
     this.loadFixtures();
   }
 
@@ -123,11 +113,9 @@ export class Site implements FormatContext {
     return this.users.find((u) => u.login === login);
   }
 
-  /** Mints a session token. */
+  /** Mints a session token (sweeping expired sessions when a sweep is due, see {@link SessionTable}). */
   createSession(s: Omit<Session, 'token' | 'lastUsed'>): Session {
-    const session: Session = { ...s, token: randomBytes(24).toString('hex'), lastUsed: this.now() };
-    this.sessions.set(session.token, session);
-    return session;
+    return this.sessions.create(s, this.now());
   }
 
   /** Serialisable state. */

@@ -202,6 +202,11 @@ export interface PayloadSummary {
 export interface EmulatorStats {
   /** Sessions in the session table (live ones, and expired ones not yet dropped). */
   sessions: number;
+  /**
+   * Expired session tokens remembered because they were answered "the session expired" (at most 10,000): each is
+   * answered as unknown if presented again.
+   */
+  answeredExpiredTokens: number;
   /** Browser app-session requests kept (pending, approved, and denied or expired ones not yet dropped). */
   appSessionRequests: number;
   /** Cloud uploads started with `/upload/api_get_upload_link_info` and not linked yet. */
