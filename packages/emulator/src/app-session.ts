@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { escapeHtml, json, parseUrlEncoded, text, type HttpReply } from './http-util.js';
 import type { Emulator } from './server.js';
 import type { Site } from './site.js';
+import { SweepSchedule } from './sweep.js';
 
 /** How long a browser app-session request lives: 5 minutes of emulator clock. */
 export const APP_SESSION_TTL_MS: number = 5 * 60_000;
@@ -17,15 +18,30 @@ interface AppSessionRequest {
   token?: string;
 }
 
-/** Browser approval login (auth-landscape.md §4.5): pending requests and their outcome. */
+/** Requests below which the table is never swept. */
+const SWEEP_MINIMUM = 64;
+
+/** Whether a request is answered as unknown at emulator-clock ms `now`: denied, or older than {@link APP_SESSION_TTL_MS}. */
+function gone(req: AppSessionRequest, now: number): boolean {
+  return req.state === 'denied' || now - req.createdAt > APP_SESSION_TTL_MS;
+}
+
+/**
+ * Browser approval login (auth-landscape.md §4.5): pending requests and their outcome. Denied and expired requests
+ * answer exactly as unknown ones, so they are swept when a request is opened ({@link SweepSchedule}) instead of
+ * being kept for as long as the emulator runs.
+ */
 export class AppSessions {
   private requests = new Map<string, AppSessionRequest>();
+  private readonly schedule = new SweepSchedule(SWEEP_MINIMUM);
 
   constructor(private readonly site: Site) {}
 
-  /** Opens a request. */
+  /** Opens a request, first dropping denied and expired ones when a sweep is due. */
   create(appName: string, machineId: string): AppSessionRequest {
-    const req: AppSessionRequest = { id: randomUUID(), appName, machineId, createdAt: this.site.now(), state: 'pending' };
+    const now = this.site.now();
+    this.schedule.beforeInsert(this.requests, (r) => gone(r, now));
+    const req: AppSessionRequest = { id: randomUUID(), appName, machineId, createdAt: now, state: 'pending' };
     this.requests.set(req.id, req);
     return req;
   }
@@ -33,9 +49,7 @@ export class AppSessions {
   /** The request while it is alive and not denied. */
   live(id: string): AppSessionRequest | undefined {
     const req = this.requests.get(id);
-    if (!req) return undefined;
-    if (req.state === 'denied' || this.site.now() - req.createdAt > APP_SESSION_TTL_MS) return undefined;
-    return req;
+    return req && !gone(req, this.site.now()) ? req : undefined;
   }
 
   /** Approves as `login`: mints a session for that user. Throws on unknown request or inactive login. */
@@ -66,6 +80,7 @@ export class AppSessions {
   /** Forgets every request. */
   clear(): void {
     this.requests.clear();
+    this.schedule.reset();
   }
 }
 

@@ -97,3 +97,52 @@ describe('an expired session token, swept or not', () => {
     expect(await stats(t)).toMatchObject({ sessions: 0, answeredExpiredTokens: 0 });
   });
 });
+
+describe('browser approval requests', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await startHarness();
+  });
+  afterAll(() => t.h.close());
+
+  const open = async (): Promise<string> => {
+    const res = await fetch(`${t.h.url}/internal_api/app_session_request`, { method: 'POST', body: new URLSearchParams({ appName: 'Desktop', machineId: 'ws-01' }) });
+    return ((await res.json()) as { sessionRequestId: string }).sessionRequestId;
+  };
+  const poll = async (id: string): Promise<{ status: number; body: unknown }> => {
+    const res = await fetch(`${t.h.url}/internal_api/app_session_request/${id}`, { method: 'PUT' });
+    return { status: res.status, body: await res.json() };
+  };
+
+  it('are dropped once expired or denied, and the live ones still answer', async () => {
+    // 20 rounds of 25 requests, 5 minutes and a second apart: every request of a round expires at the next one,
+    // so no more than 25 are alive at a time and the table stays at the 64 below which it is not swept.
+    const expired: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      t.h.advanceClock(301);
+      expired.push(...(await Promise.all(Array.from({ length: 25 }, open))));
+    }
+    expect((await stats(t)).appSessionRequests).toBeLessThanOrEqual(64);
+    // Then 10 rounds of 25 requests denied as soon as they are opened, on a stopped clock.
+    t.h.advanceClock(301);
+    const denied: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      const ids = await Promise.all(Array.from({ length: 25 }, open));
+      for (const id of ids) t.h.deny(id);
+      denied.push(...ids);
+    }
+    expect((await stats(t)).appSessionRequests).toBeLessThanOrEqual(64);
+
+    const pending = await open();
+    const approved = await open();
+    t.h.approve(approved, 'coord');
+    expect(await poll(pending)).toEqual({ status: 200, body: { approved: false } });
+    expect(await poll(approved)).toMatchObject({ status: 200, body: { approved: true, userLogin: 'coord' } });
+    // Dropped or not, a denied or expired request answers as it did: 404 `Not Found`, and its approval page 404s.
+    for (const id of [expired[0] ?? '', expired.at(-1) ?? '', denied[0] ?? '', denied.at(-1) ?? '']) {
+      expect(await poll(id)).toEqual({ status: 404, body: { message: 'Not Found' } });
+      expect((await fetch(`${t.h.url}/app_session_request/${id}`)).status).toBe(404);
+      expect(() => t.h.approve(id, 'coord')).toThrow(/No pending app session request/);
+    }
+  }, 60_000);
+});
