@@ -146,3 +146,30 @@ describe('browser approval requests', () => {
     }
   }, 60_000);
 });
+
+describe('cloud uploads never linked', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await startHarness();
+  });
+  afterAll(() => t.h.close());
+
+  const post = async (path: string, fields: Record<string, string>): Promise<string> => {
+    const res = await fetch(`${t.h.url}${path}`, { method: 'POST', body: new URLSearchParams({ ...t.script, ...fields }) });
+    return res.text();
+  };
+  const start = (): Promise<string> => post('/upload/api_get_upload_link_info', { upload_type: 'Attachment', filename: 'abandoned.bin', multipart_upload: 'False' });
+
+  it('are kept for the 1,000 most recently started only', async () => {
+    const started: string[] = [];
+    for (let round = 0; round < 42; round++) started.push(...(await Promise.all(Array.from({ length: 25 }, start))));
+    expect((await stats(t)).pendingUploads).toBe(1000);
+    // The oldest is answered as any unknown upload; the newest still goes through PUT and link.
+    const [oldest, newest] = [started[0] ?? '', started.at(-1) ?? ''];
+    const unknown = await fetch(oldest.split('\n')[1] ?? '', { method: 'PUT', body: 'late' });
+    expect([unknown.status, await unknown.text()]).toEqual([404, 'Unknown upload']);
+    expect((await fetch(newest.split('\n')[1] ?? '', { method: 'PUT', body: 'kept' })).status).toBe(200);
+    expect(await post('/upload/api_link_file', { entity_type: 'Shot', entity_id: '1', upload_link_info: newest })).toMatch(/^1:\d+\n$/);
+    expect((await stats(t)).pendingUploads).toBe(999);
+  }, 60_000);
+});

@@ -18,9 +18,26 @@ interface PendingUpload {
   parts: Map<number, { data: Buffer; etag: string }>;
 }
 
-/** Uploads started with `/upload/api_get_upload_link_info` and not linked yet. */
+/** Uploads kept waiting for their link; the oldest started is forgotten past this. */
+export const PENDING_UPLOAD_LIMIT = 1000;
+
+/**
+ * Uploads started with `/upload/api_get_upload_link_info` and not linked yet. One is forgotten when linked, and
+ * an upload a client never links (it gave up, or crashed) would stay for as long as the emulator runs, bytes
+ * included: only the {@link PENDING_UPLOAD_LIMIT} most recently started are kept.
+ */
 export class PendingUploads {
   readonly byId: Map<string, PendingUpload> = new Map();
+
+  /** Keeps a new upload, forgetting the oldest started past {@link PENDING_UPLOAD_LIMIT}. */
+  add(id: string, upload: PendingUpload): void {
+    this.byId.set(id, upload);
+    while (this.byId.size > PENDING_UPLOAD_LIMIT) {
+      const oldest = this.byId.keys().next();
+      if (oldest.done) break;
+      this.byId.delete(oldest.value);
+    }
+  }
 
   /** Forgets every pending upload. */
   clear(): void {
@@ -190,7 +207,7 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
         const uploadId = randomUUID();
         const filename = f['filename'] ?? 'upload.bin';
         const uploadType = f['upload_type'] ?? 'Attachment';
-        emulator.uploads.byId.set(uploadId, { filename, uploadType, data: undefined, contentType: 'application/octet-stream', parts: new Map() });
+        emulator.uploads.add(uploadId, { filename, uploadType, data: undefined, contentType: 'application/octet-stream', parts: new Map() });
         const timestamp = new Date(site.now()).toISOString();
         return ok(`1\n${site.baseUrl}/upload/storage/${uploadId}\n${timestamp}\n${uploadType}\n${uploadId}\n`);
       }
