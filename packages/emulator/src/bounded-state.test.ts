@@ -1,61 +1,57 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './test-support/harness.js';
 import type { EmulatorStats } from './types.js';
 
+const IDLE = 600;
+
+// Each test gets an emulator of its own: the figures it reads are its own work.
+let t: Harness;
+beforeEach(async () => {
+  t = await startHarness({ sessionIdleSeconds: IDLE });
+});
+afterEach(() => t.h.close());
+
 /** `GET /__emulator/stats` over the socket. */
-async function stats(t: Harness): Promise<EmulatorStats> {
+async function stats(): Promise<EmulatorStats> {
   const res = await fetch(`${t.h.url}/__emulator/stats`);
   expect(res.status).toBe(200);
   return (await res.json()) as EmulatorStats;
 }
 
 describe('GET /__emulator/stats', () => {
-  let t: Harness;
-  beforeAll(async () => {
-    t = await startHarness();
-  });
-  afterAll(() => t.h.close());
-
   it('counts the per-request state held, as stats() does', async () => {
-    const before = await stats(t);
+    const before = await stats();
     expect(before).toEqual({ sessions: 0, answeredExpiredTokens: 0, appSessionRequests: 0, pendingUploads: 0, requestLog: 0, queryCache: 0 });
     await t.call('get_session_token', t.script);
     await t.call('read', t.script, { type: 'Shot', return_fields: ['code'] });
-    const after = await stats(t);
+    const after = await stats();
     expect(after).toMatchObject({ sessions: 1, requestLog: 2, queryCache: 1 });
     // The handle reads the same figures (the stats request itself is an admin request: not logged).
     expect(t.h.stats()).toEqual(after);
   });
 });
 
-const IDLE = 600;
 const whoami = { type: 'ApiUser', return_fields: ['firstname'] };
 const unknownMessage = (token: string): string => `Can't authenticate session token ending with '${token.slice(-4)}'`;
 const expiredMessage = (token: string): string => `${unknownMessage(token)}: the session expired`;
 /** Mints a session for the demo script. */
-const sessionOf = async (t: Harness): Promise<string> => ((await t.call('get_session_token', t.script)) as { session_id: string }).session_id;
+const sessionOf = async (): Promise<string> => ((await t.call('get_session_token', t.script)) as { session_id: string }).session_id;
 
 describe('the session table', () => {
-  let t: Harness;
-  beforeAll(async () => {
-    t = await startHarness({ sessionIdleSeconds: IDLE });
-  });
-  afterAll(() => t.h.close());
-
 
   it('stays bounded over 2,000 logins whose sessions expire, and keeps every live one', async () => {
     // 80 rounds of 25 logins, the clock moved 0.6 × the idle time before each: a session outlives one move and
     // expires at the second, so at most 25 + 25 + 1 sessions are alive at any time.
-    const kept = await sessionOf(t);
+    const kept = await sessionOf();
     let previous: string[] = [];
     let current: string[] = [];
     for (let round = 0; round < 80; round++) {
       t.h.advanceClock(0.6 * IDLE);
       await t.call('read', { session_token: kept }, whoami); // used every round: never idle long enough to expire
       previous = current;
-      current = await Promise.all(Array.from({ length: 25 }, () => sessionOf(t)));
+      current = await Promise.all(Array.from({ length: 25 }, sessionOf));
     }
-    const held = (await stats(t)).sessions;
+    const held = (await stats()).sessions;
     expect(held).toBeGreaterThanOrEqual(51);
     expect(held).toBeLessThanOrEqual(2 * 51);
     for (const token of [kept, ...previous, ...current]) await expect(t.call('read', { session_token: token }, whoami)).resolves.toBeTruthy();
@@ -63,48 +59,36 @@ describe('the session table', () => {
 });
 
 describe('an expired session token, swept or not', () => {
-  let t: Harness;
-  beforeAll(async () => {
-    t = await startHarness({ sessionIdleSeconds: IDLE });
-  });
-  afterAll(() => t.h.close());
-
 
   it('is answered "the session expired" once, then as unknown, as before sweeping', async () => {
-    const swept = await sessionOf(t);
+    const swept = await sessionOf();
     t.h.advanceClock(IDLE + 1);
-    await Promise.all(Array.from({ length: 100 }, () => sessionOf(t))); // past the 64 at which the table is first swept
-    expect((await stats(t)).sessions).toBe(100); // `swept` is no longer held
+    await Promise.all(Array.from({ length: 100 }, sessionOf)); // past the 64 at which the table is first swept
+    expect((await stats()).sessions).toBe(100); // `swept` is no longer held
     expect(await t.fault('read', { session_token: swept, reject_if_expired: true }, whoami)).toEqual({ code: 102, message: expiredMessage(swept) });
     expect(await t.fault('read', { session_token: swept }, whoami)).toEqual({ code: 102, message: unknownMessage(swept) });
 
-    const held = await sessionOf(t);
+    const held = await sessionOf();
     t.h.advanceClock(IDLE + 1); // no login after: `held` expires in the table, and is dropped when presented
     expect(await t.fault('read', { session_token: held }, whoami)).toEqual({ code: 102, message: expiredMessage(held) });
     expect(await t.fault('read', { session_token: held }, whoami)).toEqual({ code: 102, message: unknownMessage(held) });
-    expect(await stats(t)).toMatchObject({ answeredExpiredTokens: 2 });
+    expect(await stats()).toMatchObject({ answeredExpiredTokens: 2 });
 
     const madeUp = 'ab'.repeat(24); // the shape of a token, never minted
     expect(await t.fault('read', { session_token: madeUp }, whoami)).toEqual({ code: 102, message: unknownMessage(madeUp) });
   });
 
   it('is unknown after a reset, like every token minted before it', async () => {
-    const expired = await sessionOf(t);
+    const expired = await sessionOf();
     t.h.advanceClock(IDLE + 1);
-    const live = await sessionOf(t);
+    const live = await sessionOf();
     expect((await t.admin('reset', {})).status).toBe(200);
     for (const token of [live, expired]) expect(await t.fault('read', { session_token: token }, whoami)).toEqual({ code: 102, message: unknownMessage(token) });
-    expect(await stats(t)).toMatchObject({ sessions: 0, answeredExpiredTokens: 0 });
+    expect(await stats()).toMatchObject({ sessions: 0, answeredExpiredTokens: 0 });
   });
 });
 
 describe('browser approval requests', () => {
-  let t: Harness;
-  beforeAll(async () => {
-    t = await startHarness();
-  });
-  afterAll(() => t.h.close());
-
   const open = async (): Promise<string> => {
     const res = await fetch(`${t.h.url}/internal_api/app_session_request`, { method: 'POST', body: new URLSearchParams({ appName: 'Desktop', machineId: 'ws-01' }) });
     return ((await res.json()) as { sessionRequestId: string }).sessionRequestId;
@@ -122,7 +106,7 @@ describe('browser approval requests', () => {
       t.h.advanceClock(301);
       expired.push(...(await Promise.all(Array.from({ length: 25 }, open))));
     }
-    expect((await stats(t)).appSessionRequests).toBeLessThanOrEqual(64);
+    expect((await stats()).appSessionRequests).toBeLessThanOrEqual(64);
     // Then 10 rounds of 25 requests denied as soon as they are opened, on a stopped clock.
     t.h.advanceClock(301);
     const denied: string[] = [];
@@ -131,7 +115,7 @@ describe('browser approval requests', () => {
       for (const id of ids) t.h.deny(id);
       denied.push(...ids);
     }
-    expect((await stats(t)).appSessionRequests).toBeLessThanOrEqual(64);
+    expect((await stats()).appSessionRequests).toBeLessThanOrEqual(64);
 
     const pending = await open();
     const approved = await open();
@@ -148,12 +132,6 @@ describe('browser approval requests', () => {
 });
 
 describe('cloud uploads never linked', () => {
-  let t: Harness;
-  beforeAll(async () => {
-    t = await startHarness();
-  });
-  afterAll(() => t.h.close());
-
   const post = async (path: string, fields: Record<string, string>): Promise<string> => {
     const res = await fetch(`${t.h.url}${path}`, { method: 'POST', body: new URLSearchParams({ ...t.script, ...fields }) });
     return res.text();
@@ -163,13 +141,13 @@ describe('cloud uploads never linked', () => {
   it('are kept for the 1,000 most recently started only', async () => {
     const started: string[] = [];
     for (let round = 0; round < 42; round++) started.push(...(await Promise.all(Array.from({ length: 25 }, start))));
-    expect((await stats(t)).pendingUploads).toBe(1000);
+    expect((await stats()).pendingUploads).toBe(1000);
     // The oldest is answered as any unknown upload; the newest still goes through PUT and link.
     const [oldest, newest] = [started[0] ?? '', started.at(-1) ?? ''];
     const unknown = await fetch(oldest.split('\n')[1] ?? '', { method: 'PUT', body: 'late' });
     expect([unknown.status, await unknown.text()]).toEqual([404, 'Unknown upload']);
     expect((await fetch(newest.split('\n')[1] ?? '', { method: 'PUT', body: 'kept' })).status).toBe(200);
     expect(await post('/upload/api_link_file', { entity_type: 'Shot', entity_id: '1', upload_link_info: newest })).toMatch(/^1:\d+\n$/);
-    expect((await stats(t)).pendingUploads).toBe(999);
+    expect((await stats()).pendingUploads).toBe(999);
   }, 60_000);
 });
