@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support/harness.js';
+import { startHarness, where, type Harness } from './test-support/harness.js';
 import type { EmulatorStats } from './types.js';
 
 const IDLE = 600;
@@ -21,7 +21,7 @@ async function stats(): Promise<EmulatorStats> {
 describe('GET /__emulator/stats', () => {
   it('counts the per-request state held, as stats() does', async () => {
     const before = await stats();
-    expect(before).toEqual({ sessions: 0, answeredExpiredTokens: 0, appSessionRequests: 0, pendingUploads: 0, requestLog: 0, queryCache: 0 });
+    expect(before).toEqual({ sessions: 0, answeredExpiredTokens: 0, appSessionRequests: 0, pendingUploads: 0, requestLog: 0, queryCache: 0, indexKeys: expect.any(Number) });
     await t.call('get_session_token', t.script);
     await t.call('read', t.script, { type: 'Shot', return_fields: ['code'] });
     const after = await stats();
@@ -149,5 +149,18 @@ describe('cloud uploads never linked', () => {
     expect((await fetch(newest.split('\n')[1] ?? '', { method: 'PUT', body: 'kept' })).status).toBe(200);
     expect(await post('/upload/api_link_file', { entity_type: 'Shot', entity_id: '1', upload_link_info: newest })).toMatch(/^1:\d+\n$/);
     expect((await stats()).pendingUploads).toBe(999);
+  }, 60_000);
+});
+
+describe('filter indexes', () => {
+  it('hold the values the rows have now, not every value a field ever had', async () => {
+    const shot = (await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'renamed_0' }] })) as { id: number };
+    const byCode = async (code: string): Promise<unknown> => ((await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], filters: where(['code', 'is', code]) })) as { entities: unknown }).entities;
+    expect(await byCode('renamed_0')).toEqual([{ type: 'Shot', id: shot.id, code: 'renamed_0' }]); // builds the index of Shot.code
+    const before = (await stats()).indexKeys;
+    for (let i = 1; i <= 500; i++) await t.call('update', t.script, { type: 'Shot', id: shot.id, fields: [{ field_name: 'code', value: `renamed_${i}` }] });
+    expect((await stats()).indexKeys).toBe(before);
+    expect(await byCode('renamed_500')).toEqual([{ type: 'Shot', id: shot.id, code: 'renamed_500' }]);
+    expect(await byCode('renamed_0')).toEqual([]);
   }, 60_000);
 });

@@ -67,6 +67,7 @@ export class Emulator {
       pendingUploads: this.uploads.byId.size,
       requestLog: this.log.size,
       queryCache: this.site.queryCache.stats.size,
+      indexKeys: this.site.store.indexKeyCount(),
     };
   }
 

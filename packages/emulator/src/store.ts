@@ -185,7 +185,19 @@ export class Store {
   }
 
   private indexRemove(index: FieldIndex, row: Row, value: unknown): void {
-    for (const key of keysOf(value)) index.get(key)?.delete(row);
+    // A value no row holds any more is dropped with its key: a field rewritten with ever new values (a name, a
+    // counter) would otherwise leave an empty entry per value it ever had.
+    for (const key of keysOf(value)) {
+      const rows = index.get(key);
+      if (rows?.delete(row) && rows.size === 0) index.delete(key);
+    }
+  }
+
+  /** Keys held by the equality indexes built so far (distinct values per indexed field). */
+  indexKeyCount(): number {
+    let keys = 0;
+    for (const byField of this.indexes.values()) for (const index of byField.values()) keys += index.size;
+    return keys;
   }
 
   /**

@@ -215,6 +215,11 @@ export interface EmulatorStats {
   requestLog: number;
   /** Entries of the `read` result cache (at most `queryCacheSize`). */
   queryCache: number;
+  /**
+   * Keys of the equality indexes the store builds for filters (one per distinct value of an indexed field):
+   * bounded by the values the rows hold now, not by every value ever written.
+   */
+  indexKeys: number;
 }
 
 /** What {@link startEmulator} resolves to. */
