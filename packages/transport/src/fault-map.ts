@@ -21,6 +21,9 @@ export interface ErrorContext {
 export const MAINTENANCE_MESSAGE =
   "Flow Production Tracking is currently down for maintenance or too busy to reply. Please try again later.";
 
+/** The hint when a proxy asked for a login (HTTP 407). */
+export const PROXY_LOGIN_HINT = "Nothing reached the site: check the user and password given for the proxy.";
+
 /** Whether a decoded body is a fault envelope (`{exception: <truthy>, …}`). */
 export function isFault(body: unknown): body is Record<string, unknown> {
   return typeof body === "object" && body !== null && !Array.isArray(body) && Boolean((body as Record<string, unknown>)["exception"]);

@@ -1,5 +1,6 @@
 import { SgNetworkError } from "@sg/core";
 import type { NetworkErrorDetails } from "@sg/core";
+import { PROXY_LOGIN_HINT } from "./fault-map.js";
 import type { AttemptOutcome } from "./retry-policy.js";
 
 /** Codes meaning the request never left the machine (safe to retry even for writes). */
@@ -80,6 +81,20 @@ export function unwrapFetchError(error: unknown): unknown {
   return current;
 }
 
+/** Our code for a proxy that asked for a login (HTTP 407): the request did not reach the site. */
+const PROXY_AUTH = "ERR_PROXY_AUTH";
+
+/** Our code (Node's name for it) for a proxy that would not open a tunnel to the site: nothing reached the site. */
+const PROXY_TUNNEL = "ERR_PROXY_TUNNEL";
+
+/**
+ * undici's `ProxyAgent` when the proxy refused: a CONNECT answered with another status than 200 (`UND_ERR_ABORTED`,
+ * "Proxy response (407) !== 200 when HTTP Tunneling"; undici 5 left the status out), or a plain-http request it
+ * forwarded answered 407 (`UND_ERR_INVALID_ARG`, "Proxy Authentication Required (407)"). The status is in these
+ * messages only, so they are matched whole, each with its code.
+ */
+const PROXY_REFUSED = /^UND_ERR_(?:ABORTED Proxy response (?:\((\d+)\) )?!== 200 when HTTP Tunneling|INVALID_ARG Proxy Authentication Required \((407)\))$/;
+
 /** Our code for fetch's refusal of a port the Fetch standard blocks (1, 25, 6000, ...): an error without a code. */
 const BAD_PORT = "ERR_BAD_PORT";
 
@@ -99,16 +114,25 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
   // that failed with it; else `bad port` when fetch refused the URL's port before connecting.
   let code = "ERR_NETWORK";
   let syscall: unknown;
-  let current = error as { code?: unknown; syscall?: unknown; data?: unknown; cause?: unknown } | null;
+  // the status a proxy refused with (0: not said), when one did
+  let proxyStatus: number | undefined;
+  let current = error as { code?: unknown; syscall?: unknown; data?: unknown; message?: unknown; cause?: unknown } | null;
   for (let i = 0; i < 6 && current !== null && typeof current === "object"; i += 1, current = current.cause as typeof current) {
     if (typeof current.code === "string" && current.code !== "") {
       ({ code, syscall } = current as { code: string; syscall?: unknown });
       // An HTTP parse error (undici's `HPE_*`, its `data` the bytes it could not parse) on a TLS record: the
       // port speaks TLS, and the TLS end never read the request as HTTP.
       if (/^HPE_/.test(code) && /^[\x15\x16]\x03/.test(String(current.data))) code = HTTP_TO_TLS;
+      const refused = PROXY_REFUSED.exec(`${code} ${current.message}`);
+      if (refused) proxyStatus = +(refused[1] ?? refused[2] ?? 0);
       break;
     }
     if (current instanceof Error && current.message === "bad port") code = BAD_PORT;
+  }
+  // The proxy refused before the site got anything: when it could not reach the site (502, 503, 504), retried like a
+  // refused connection; a login it wants (407) or a site it forbids does not change on a retry.
+  if (proxyStatus !== undefined) {
+    return { type: proxyStatus > 501 && proxyStatus < 505 ? "not-sent" : "fatal", code: proxyStatus === 407 ? PROXY_AUTH : PROXY_TUNNEL, proxyStatus };
   }
   // `read`, `write` or `writev`: the connection was open
   if (NOT_SENT.has(code) && !/read|write/.test(syscall as string)) return { type: "not-sent", code };
@@ -117,8 +141,11 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
   return { type: "maybe-sent", code };
 }
 
-function describe(code: string, tls: TlsFailure | undefined): string {
+function describe(code: string, tls: TlsFailure | undefined, proxyStatus: number | undefined): string {
   switch (code) {
+    case PROXY_AUTH:
+    case PROXY_TUNNEL:
+      return `the proxy refused the request${proxyStatus ? ` with HTTP ${proxyStatus}` : ""}`;
     case "ECONNREFUSED":
       return "connection refused";
     case "ENOTFOUND":
@@ -153,7 +180,11 @@ export function networkError(
   const tls = tlsFailure(code);
   const maybeSent = outcome.type !== "not-sent" && outcome.type !== "fatal";
   let hint: string;
-  if (code === BAD_PORT) {
+  if (code === PROXY_AUTH) {
+    hint = PROXY_LOGIN_HINT;
+  } else if (code === PROXY_TUNNEL) {
+    hint = "Nothing reached the site: check that the proxy can reach it and lets you through.";
+  } else if (code === BAD_PORT) {
     hint = "Nothing was sent: fetch refuses this port (the Fetch standard blocks ports of other protocols, such as 1, 25 or 6000). Check the port in the site URL.";
   } else if (tls === "certificate") {
     hint =
@@ -168,7 +199,7 @@ export function networkError(
   } else {
     hint = "The connection dropped after the request was sent; the site or a proxy may be overloaded.";
   }
-  const message = `Network error calling '${context.method}': ${describe(code, tls)} (${code})`;
+  const message = `Network error calling '${context.method}': ${describe(code, tls, (outcome as { proxyStatus?: number }).proxyStatus)} (${code})`;
   const details: NetworkErrorDetails = { maybeSent, syscallCode: code, method: context.method, secrets: context.secrets, cause: unwrapFetchError(error), hint };
   return tls ? new SgTlsError(message, { ...details, tls }) : new SgNetworkError(message, details);
 }

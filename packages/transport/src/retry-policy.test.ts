@@ -138,6 +138,24 @@ describe("classifyNetworkError", () => {
     expect(classifyNetworkError(new TypeError("fetch failed", { cause: reset }))).toEqual({ type: "maybe-sent", code: "ECONNRESET" });
   });
   it("an error without a code is treated as maybe sent", () => expect(classifyNetworkError(new Error("?")).type).toBe("maybe-sent"));
+  it("undici's words for a proxy's refusal count with their own code only, whole, and with undici 5's status-less wording too", () => {
+    const undici = (code: string, message: string): Error => new TypeError("fetch failed", { cause: Object.assign(new Error(message), { code }) });
+    // undici 5 did not say the status: not sent, and not retried (a refusal it cannot tell from a 407)
+    expect(classifyNetworkError(undici("UND_ERR_ABORTED", "Proxy response !== 200 when HTTP Tunneling"))).toEqual({ type: "fatal", code: "ERR_PROXY_TUNNEL", proxyStatus: 0 });
+    expect(networkError(new Error("x"), { type: "fatal", code: "ERR_PROXY_TUNNEL", proxyStatus: 0 }, { method: "create", kind: "write", secrets: [] }).reason).toBe(
+      "Network error calling 'create': the proxy refused the request (ERR_PROXY_TUNNEL)",
+    );
+    expect(classifyNetworkError(undici("UND_ERR_ABORTED", "Proxy response (502) !== 200 when HTTP Tunneling"))).toEqual({ type: "not-sent", code: "ERR_PROXY_TUNNEL", proxyStatus: 502 });
+    for (const [code, message] of [
+      ["UND_ERR_SOCKET", "Proxy response (407) !== 200 when HTTP Tunneling"],
+      ["UND_ERR_ABORTED", "Request aborted"],
+      ["UND_ERR_ABORTED", "x Proxy response (407) !== 200 when HTTP Tunneling"],
+      ["UND_ERR_INVALID_ARG", "invalid content-length header"],
+      ["UND_ERR_SOCKET", "Proxy Authentication Required (407)"],
+    ]) {
+      expect(classifyNetworkError(undici(code!, message!))).toEqual({ type: "maybe-sent", code });
+    }
+  });
   it.each(["read", "write"])("a never-sent code from a %s on an open connection is maybe sent", (syscall) => {
     for (const code of ["EHOSTUNREACH", "ENETUNREACH", "ECONNREFUSED"]) {
       const cause = Object.assign(new Error(`${syscall} ${code}`), { code, syscall });

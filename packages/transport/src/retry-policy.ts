@@ -7,12 +7,25 @@ export type JitterMode = "none" | "full" | "equal";
 export type AttemptOutcome =
   /** An HTTP answer with a status of 300 or more. */
   | { readonly type: "status"; readonly status: number; readonly retryAfterMs?: number | undefined }
-  /** The request never left: connection refused, DNS failure, unreachable network. */
-  | { readonly type: "not-sent"; readonly code: string }
+  /** The request never left: connection refused, DNS failure, unreachable network, a proxy that could not reach the site. */
+  | {
+      readonly type: "not-sent";
+      readonly code: string;
+      /** The status a proxy refused with, when that was the failure (0: the proxy agent did not say). */
+      readonly proxyStatus?: number | undefined;
+    }
   /** The request may have reached the site: reset, socket hang-up, or the per-attempt timeout. */
   | { readonly type: "maybe-sent"; readonly code: string; readonly timeout?: boolean }
-  /** Never retried: TLS failures (a certificate, or a port that does not speak TLS), a port fetch refuses, faults, protocol errors. */
-  | { readonly type: "fatal"; readonly code: string };
+  /**
+   * Never retried: TLS failures (a certificate, or a port that does not speak TLS), a port fetch refuses, a proxy
+   * that wants a login or refused the site, faults, protocol errors.
+   */
+  | {
+      readonly type: "fatal";
+      readonly code: string;
+      /** The status a proxy refused with, when that was the failure (0: the proxy agent did not say). */
+      readonly proxyStatus?: number | undefined;
+    };
 
 /** The resolved policy for one call. */
 export interface RetryPolicy {
@@ -73,9 +86,9 @@ export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, "baseDel
  * | 429 | retry (Retry-After ≤ bound) | retry (Retry-After ≤ bound) |
  * | 503 | retry (Retry-After ≤ bound) | never |
  * | a status in `retryStatuses` (per call, e.g. 500) | retry (Retry-After ≤ bound) | never |
- * | never sent (refused, DNS) | retry | retry |
+ * | never sent (refused, DNS; a proxy that could not reach the site: 502/503/504 to CONNECT) | retry | retry |
  * | maybe sent (reset, hang-up, attempt timeout) | retry | never |
- * | 500 and other statuses not listed, TLS, faults, protocol errors | never | never |
+ * | 500 and other statuses not listed, TLS, a proxy's other refusals (407, 403), faults, protocol errors | never | never |
  */
 export function classify(outcome: AttemptOutcome, kind: MethodKind, attempt: number, policy: RetryPolicy, random: () => number = Math.random): RetryDecision {
   let retryable: boolean;
