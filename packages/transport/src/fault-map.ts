@@ -21,7 +21,7 @@ export interface ErrorContext {
 export const MAINTENANCE_MESSAGE =
   "Flow Production Tracking is currently down for maintenance or too busy to reply. Please try again later.";
 
-/** The hint when a proxy asked for a login (HTTP 407). */
+/** The hint when a proxy asked for a login (HTTP 407), as an answer or as the network error fetch makes of it. */
 export const PROXY_LOGIN_HINT = "Nothing reached the site: check the user and password given for the proxy.";
 
 /** Whether a decoded body is a fault envelope (`{exception: <truthy>, …}`). */
@@ -119,6 +119,8 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
       : "The API endpoint answered with a redirect; check the site URL (scheme, host and base path).";
   } else if (input.status === 401) {
     hint = "A proxy in front of the site asked for credentials; put them in the site URL (https://user:pass@host).";
+  } else if (input.status === 407) {
+    hint = PROXY_LOGIN_HINT;
   } else if (input.status === 404) {
     hint = "Check the site URL and its base path: the API endpoint was not found there.";
   } else if (input.status === 400 && /plain HTTP|to an HTTPS/i.test(input.bodyText)) {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { SgNetworkError, parseSite } from "@sg/core";
+import { SgHttpError, SgNetworkError, parseSite } from "@sg/core";
 import type { Credentials, SgError } from "@sg/core";
+import { request } from "undici";
 import { SgTlsError, jsonRpcTransport } from "./index.js";
+import type { FetchFunction } from "./fetcher.js";
 import { useRefusingProxies } from "./test-support/refusing-proxy.js";
 import { contextFor, fail, fakeClock, json, useTestServers } from "./test-support/server.js";
 
@@ -53,6 +55,26 @@ describe("a proxy that asks for a login (407)", () => {
     for (const err of await refusedOnce(url, "ERR_PROXY_AUTH", proxy.agent(false))) expect(err.hint).toBe(LOGIN_HINT);
     expect(proxy.seen).toEqual([`POST ${url}/api3/json`, `POST ${url}/api3/json`]);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("answering in the site's place (a proxy in the path, no dispatcher): fetch's network error without a reason is the same", async () => {
+    // Node's fetch never shows a 407: it makes it a network error with no reason, whatever the dispatcher.
+    const server = await serve((_req, res) => res.writeHead(407, { "proxy-authenticate": 'Basic realm="proxy"' }).end());
+    for (const err of await refusedOnce(server.url, "ERR_PROXY_AUTH")) expect(err.hint).toBe(LOGIN_HINT);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("as a status, from a fetch that shows a 407 (not Node's): SgHttpError with the same hint, never retried", async () => {
+    const server = await serve((_req, res) => res.writeHead(407, { "proxy-authenticate": 'Basic realm="proxy"' }).end());
+    // undici's request() has no Fetch-standard rule for 407: the status comes through as it is.
+    const showing407: FetchFunction = async (input, init) => {
+      const answer = await request(input, { method: "POST", headers: init.headers as Record<string, string>, body: init.body as string });
+      return new Response(await answer.body.text(), { status: answer.statusCode, headers: answer.headers as Record<string, string> });
+    };
+    const err = await fail(jsonRpcTransport({ fetch: showing407 }).send(create, at(server.url)));
+    expect(err).toBeInstanceOf(SgHttpError);
+    expect(err).toMatchObject({ status: 407, hint: LOGIN_HINT });
+    expect(err.attempts).toHaveLength(1);
   });
 });
 

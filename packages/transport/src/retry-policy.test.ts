@@ -155,6 +155,10 @@ describe("classifyNetworkError", () => {
     ]) {
       expect(classifyNetworkError(undici(code!, message!))).toEqual({ type: "maybe-sent", code });
     }
+    // fetch's network error without a reason (a 407) is an empty error under fetch's own, not an empty error thrown as it is
+    expect(classifyNetworkError(new TypeError("fetch failed", { cause: new Error() }))).toMatchObject({ type: "fatal", code: "ERR_PROXY_AUTH" });
+    expect(classifyNetworkError(new Error())).toEqual({ type: "maybe-sent", code: "ERR_NETWORK" });
+    expect(classifyNetworkError(new TypeError("fetch failed", { cause: new Error("", { cause: new Error("x") }) }))).toEqual({ type: "maybe-sent", code: "ERR_NETWORK" });
   });
   it.each(["read", "write"])("a never-sent code from a %s on an open connection is maybe sent", (syscall) => {
     for (const code of ["EHOSTUNREACH", "ENETUNREACH", "ECONNREFUSED"]) {
