@@ -127,12 +127,9 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
       if (refused) proxyStatus = +(refused[1] ?? refused[2] ?? 0);
       break;
     }
-    if (current instanceof Error) {
-      if (current.message === "bad port") code = BAD_PORT;
-      // fetch makes a 407 answer a network error with no reason at all (the Fetch standard's rule for a request
-      // without a window); our requests meet no other one (they follow no redirect in fetch and are not no-cors)
-      else if (i && current.message === "" && current.cause === undefined) proxyStatus = 407;
-    }
+    // fetch also makes a 407 answered in the site's place a network error with no reason at all; that error is
+    // not told apart from others without a reason, which stay maybe sent (the safe side for a write).
+    if (current instanceof Error && current.message === "bad port") code = BAD_PORT;
   }
   // The proxy refused before the site got anything: when it could not reach the site (502, 503, 504), retried like a
   // refused connection; a login it wants (407) or a site it forbids does not change on a retry.

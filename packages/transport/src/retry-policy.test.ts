@@ -155,8 +155,9 @@ describe("classifyNetworkError", () => {
     ]) {
       expect(classifyNetworkError(undici(code!, message!))).toEqual({ type: "maybe-sent", code });
     }
-    // fetch's network error without a reason (a 407) is an empty error under fetch's own, not an empty error thrown as it is
-    expect(classifyNetworkError(new TypeError("fetch failed", { cause: new Error() }))).toMatchObject({ type: "fatal", code: "ERR_PROXY_AUTH" });
+    // fetch's network error without a reason (one is a 407 answered in the site's place) is not taken for a proxy's
+    // refusal: an error that says nothing stays maybe sent
+    expect(classifyNetworkError(new TypeError("fetch failed", { cause: new Error() }))).toEqual({ type: "maybe-sent", code: "ERR_NETWORK" });
     expect(classifyNetworkError(new Error())).toEqual({ type: "maybe-sent", code: "ERR_NETWORK" });
     expect(classifyNetworkError(new TypeError("fetch failed", { cause: new Error("", { cause: new Error("x") }) }))).toEqual({ type: "maybe-sent", code: "ERR_NETWORK" });
   });
