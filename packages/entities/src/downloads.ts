@@ -13,8 +13,8 @@ import { SgError, scrubText, type CallOptions, type DateMode } from "@sg/core";
 import { contextOf, forgetSessionToken, sessionToken, within, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
-import { requireHttp, step, transferCall, type TransferCallOptions } from "./transfer.js";
-import { PREFIX, checkId, checkOptions, checkString, fail, isPlainObject } from "./validate.js";
+import { checkTransferOptions, requireHttp, step, transferCall, type TransferCallOptions } from "./transfer.js";
+import { PREFIX, checkId, checkString, fail, isPlainObject } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
 export type AttachmentInput = { readonly url?: string | null; readonly type?: string; readonly id?: number; readonly [key: string]: unknown } | number;
@@ -89,7 +89,7 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
   const ctx = contextOf(target);
   if (attachment === null || attachment === undefined) fail(["attachment"], "an attachment to download", attachment);
   const url = attachmentUrl(ctx, attachment) as string;
-  const options = checkOptions(rawOptions, ["options"], ["filePath"]);
+  const options = checkTransferOptions(rawOptions, ["filePath"]);
   const filePath = options["filePath"] === undefined ? undefined : checkString(options["filePath"], ["options", "filePath"], "a file path");
   const t = transferCall(ctx, options);
   let where: URL;

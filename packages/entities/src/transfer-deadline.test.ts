@@ -203,6 +203,22 @@ describe("refused before anything is sent", () => {
     expect(answered(from)).toEqual([]);
   });
 
+  it("an unknown option of an upload or download is refused with a list of what it takes, which leaves kind out", async () => {
+    const shot = (await site.api.findOne("Shot", []))!;
+    const attempts: [string, () => Promise<unknown>][] = [
+      ["upload", () => upload(site.client, "Shot", shot.id, new File(["x"], "o.txt"), { fieldname: "sg_file" } as never)],
+      ["shareThumbnail", () => shareThumbnail(site.client, [shot], { sourceEntity: shot, filmstrip: true } as never)],
+      ["downloadAttachment", () => downloadAttachment(site.client, 1, { file_path: "/tmp/x" } as never)],
+    ];
+    for (const [what, attempt] of attempts) {
+      const error = await attempt().catch((e: unknown) => e);
+      expect(error, what).toBeInstanceOf(SgValidationError);
+      const expected = (error as SgValidationError).expected;
+      expect(expected, what).toContain("deadlineMs");
+      expect(expected.split(/, | /), what).not.toContain("kind");
+    }
+  });
+
   it("a bad deadlineMs, also for an update that only writes an image (it was a partial write of an update never sent)", async () => {
     const shot = (await site.api.findOne("Shot", []))!;
     const from = site.emulator.requests().length;

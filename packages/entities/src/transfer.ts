@@ -9,7 +9,7 @@
 import { SgTimeoutError, SgValidationError } from "@sg/core";
 import type { CallOptions } from "@sg/core";
 import { callOptions, type Context } from "./context.js";
-import { PREFIX, checkDeadline, fail } from "./validate.js";
+import { CALL_OPTION_KEYS, PREFIX, checkDeadline, checkOptions, fail } from "./validate.js";
 import type { Path } from "./validate.js";
 
 /**
@@ -52,10 +52,17 @@ export function startTransfer(call: CallOptions): Transfer {
  * download are reads (repeating them cannot duplicate anything); a `"read"` would let an upload land twice.
  */
 export function transferCall(ctx: Context, options: Readonly<Record<string, unknown>>): Transfer {
-  if (options["kind"] !== undefined) {
-    fail(["options", "kind"], "no kind: each step of an upload or download has its own", options["kind"]);
-  }
   return startTransfer(callOptions(ctx, options));
+}
+
+/**
+ * The options of an upload or download function: its `known` options and the call options but `kind`, which is
+ * refused with its reason (see {@link transferCall}); the list an unknown option's error gives leaves `kind` out.
+ */
+export function checkTransferOptions(value: unknown, known: readonly string[]): Record<string, unknown> {
+  const kind = (value as Record<string, unknown> | null | undefined)?.["kind"];
+  if (kind !== undefined) fail(["options", "kind"], "no kind: each step of an upload or download has its own", kind);
+  return checkOptions(value, ["options"], known, known.concat(CALL_OPTION_KEYS.filter((k) => k !== "kind")));
 }
 
 /**

@@ -14,8 +14,8 @@ import type { CallOptions, DateMode, EntityRef, SiteInfo } from "@sg/core";
 import { contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
-import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkOptions, checkString, fail, type Path } from "./validate.js";
+import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
+import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkString, fail, type Path } from "./validate.js";
 
 /** A file to upload: a path on disk, or a `File`/`Blob` already in memory (a `Blob` needs `displayName` or gets `upload.bin`). */
 export type UploadSource = string | Blob;
@@ -124,7 +124,7 @@ export async function planUpload(entityType: unknown, entityId: unknown, source:
   const type = checkEntityType(entityType, ["entityType"]);
   const id = checkId(entityId, ["entityId"]);
   // A thumbnail upload's field is fixed, so a fieldName given to it is refused rather than ignored.
-  const options = checkOptions(rawOptions, ["options"], forcedField ? ["displayName", "tagList"] : ["fieldName", "displayName", "tagList"]);
+  const options = checkTransferOptions(rawOptions, forcedField ? ["displayName", "tagList"] : ["fieldName", "displayName", "tagList"]);
   const field = forcedField ?? (options["fieldName"] === undefined ? undefined : checkFieldPath(options["fieldName"], ["options", "fieldName"]));
   const displayName = options["displayName"] === undefined ? undefined : checkString(options["displayName"], ["options", "displayName"]);
   let tags: string[] = [];
@@ -337,7 +337,7 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   const ctx = contextOf(target);
   if (!Array.isArray(entities) || entities.length === 0) fail(["entities"], "a non-empty array of entity links {type, id}", entities);
   const refs = entities.map((e, i) => checkEntityRef(e, ["entities", i]));
-  const options = checkOptions(rawOptions, ["options"], ["thumbnailPath", "sourceEntity", "filmstripThumbnail"]);
+  const options = checkTransferOptions(rawOptions, ["thumbnailPath", "sourceEntity", "filmstripThumbnail"]);
   const hasPath = options["thumbnailPath"] !== undefined;
   const hasSource = options["sourceEntity"] !== undefined;
   if (hasPath === hasSource) {
