@@ -173,6 +173,16 @@ describe("plain http to a remote site", () => {
   });
 });
 
+describe("a site URL ending in /api3/json", () => {
+  it("over http to loopback keeps the core's hint to drop the endpoint, not the advice to use https", async () => {
+    const r = await sg(["count", "Shot", "--site", `${site.url}/sg/api3/json`], scriptEnv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`sg: --site must be the site's root URL, got one ending in /api3/json\nhint: Pass ${site.url}/sg: the client adds /api3/json.\n`);
+    const remote = await sg(["count", "Shot", "--site", "http://sg.example.com/api3/json", "--allow-http"], scriptEnv);
+    expect(remote.stderr).toContain("hint: Pass http://sg.example.com: the client adds /api3/json.");
+  });
+});
+
 describe("find and count in every format", () => {
   it("writes JSON when piped, and each --format", async () => {
     const piped = await sg(["find", "Shot", "--fields", "code,sg_status_list", "--limit", "3"], scriptEnv);

@@ -1,4 +1,4 @@
-import { SgValidationError, createClient, parseSite, type AuthStrategy, type Client, type Logger, type Site } from "@sg/core";
+import { SgValidationError, createClient, isLoopbackHost, parseSite, type AuthStrategy, type Client, type Logger, type Site } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -116,14 +116,26 @@ export function chooseAuth(input: ConnectionInput): AuthChoice {
   }
 }
 
+/** Whether the core refuses this URL for being plain http to a host that is not loopback. */
+function refusedAsPlainHttp(value: string): boolean {
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === "http:" && !isLoopbackHost(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** Parse `--site`/`SG_SITE`, turning the core's refusal into a usage error in command-line words. */
 function parseSiteOption(site: Sourced, allowInsecureHttp: boolean): Site {
   try {
     return parseSite(site.value, { allowInsecureHttp, prefix: site.source });
   } catch (error) {
     if (!(error instanceof SgValidationError)) throw error;
-    // `received` is already free of any user:password@ (the core redacts it).
-    const insecure = !allowInsecureHttp && /^http:/i.test(site.value.trim());
+    // `received` is already free of any user:password@ (the core redacts it). The https advice only for the refusal
+    // of plain http itself (the core's own condition: http to a host that is not loopback, without --allow-http);
+    // any other refusal of an http URL (one ending in /api3/json) keeps the core's hint, which says what to pass.
+    const insecure = !allowInsecureHttp && refusedAsPlainHttp(site.value);
     throw new UsageError(
       `${site.source} must be ${error.expected}, got ${error.received}`,
       insecure ? "Use https://, or add --allow-http if the site really is plain http (e.g. on a private network)." : error.hint,
