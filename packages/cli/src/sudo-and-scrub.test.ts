@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sgRunner } from "./test-support/run-sg.js";
@@ -44,6 +47,17 @@ describe("--sudo-as with a person's credentials (sudo_as_login goes with any cre
     const target = await sg(["find", "Shot", "--sudo-as", "private"], as("admin", "admin-pass-1"));
     expect(target.code).toBe(1);
     expect(target.stderr).toContain("hint: Pick an active user who allows impersonation, drop --sudo-as");
+  });
+});
+
+describe("the README's examples against the demo fixtures", () => {
+  it("the summarize example with a project filter finds the demo project's Shots", async () => {
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../README.md"), "utf8");
+    const example = /^sg summarize Shot (\S+) '(\[.*\])'$/m.exec(readme);
+    expect(example, "the README's sg summarize example with filters").not.toBeNull();
+    const r = await sg(["summarize", "Shot", example?.[1] ?? "", example?.[2] ?? "", "--format", "json"], as("admin", "admin-pass-1"));
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { id: number }).id).toBeGreaterThan(0);
   });
 });
 
