@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { SgAuthError, SgError, scrubText, siteAuthKind } from "@sg/core";
+import { SgAuthError, SgError, SgFault, scrubText, siteAuthKind } from "@sg/core";
 import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
+import type { AuthChoice } from "./connection.js";
 import { explainAuthFailure } from "./doctor.js";
 import { networkAdvice } from "./network-advice.js";
 import { batchCommand } from "./commands/batch.js";
@@ -39,6 +40,15 @@ function interrupted(io: CliIo, reason: unknown): number {
 }
 
 /**
+ * Whether `error` is the site refusing the right to sudo of the one logged in ("The user does not have permission
+ * to 'sudo': …"). The site sends it as a permission fault (104), not an authentication one, so the core rejects with
+ * a plain `SgFault`; it is taken for a sudo refusal only when `--sudo-as` is in use and the site says so in words.
+ */
+function sudoForbidden(error: unknown, auth: AuthChoice): boolean {
+  return error instanceof SgFault && auth.kind !== "none" && auth.sudoAs !== undefined && /permission to 'sudo'/i.test(error.serverMessage);
+}
+
+/**
  * What to do about a failed login, key, session or browser approval, in flags and commands (the doctor's words)
  * rather than the libraries' option names, when the advice is specific.
  */
@@ -46,7 +56,7 @@ function authAdvice(error: unknown, ctx: CommandContext): string | undefined {
   const browser = browserLoginAdvice(error);
   if (browser) return browser;
   const connected = ctx.connected;
-  if (!(error instanceof SgAuthError) || !connected) return undefined;
+  if (!connected || !(error instanceof SgAuthError || sudoForbidden(error, connected.connection.auth))) return undefined;
   const info = connected.client.cachedInfo?.();
   const explained = explainAuthFailure(error, connected.connection.auth, info ? siteAuthKind(info) : "unknown");
   return explained.problem === "auth-failed" ? undefined : explained.fix;

@@ -43,10 +43,24 @@ describe("--sudo-as with a person's credentials (sudo_as_login goes with any cre
     expect(forbidden.code).toBe(1);
     expect(forbidden.stderr).toMatch(/permission to 'sudo'/);
     const doctor = await sg(["doctor", "--sudo-as", "artist", "--format", "json"], as("coord", "coord-pass-1"));
-    expect(JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "login")).toMatchObject({ ok: false, problem: "sudo-refused" });
+    expect(JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "login")).toMatchObject({ ok: false, problem: "sudo-forbidden" });
     const target = await sg(["find", "Shot", "--sudo-as", "private"], as("admin", "admin-pass-1"));
     expect(target.code).toBe(1);
     expect(target.stderr).toContain("hint: Pick an active user who allows impersonation, drop --sudo-as");
+  });
+});
+
+describe("a role that may not sudo (a permission fault, not an authentication one)", () => {
+  const ROLE_FIX = "Ask a site admin for a permission role that allows 'sudo' (Admin → Permissions; the Admin role does), or drop --sudo-as, or log in as that person (sg login) to act as them.";
+
+  it("the failing command's hint and doctor's fix both say to get a role that allows sudo, not to pick another user", async () => {
+    const whoami = await sg(["whoami", "--sudo-as", "artist"], as("coord", "coord-pass-1"));
+    expect(whoami.code).toBe(1);
+    expect(whoami.stderr).toBe(`sg: The user does not have permission to 'sudo': 'coord' may not act as 'artist'\nhint: ${ROLE_FIX}\n`);
+    const doctor = await sg(["doctor", "--sudo-as", "artist", "--format", "json"], as("coord", "coord-pass-1"));
+    const login = JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "login");
+    expect(login).toMatchObject({ ok: false, problem: "sudo-forbidden", fix: ROLE_FIX });
+    expect(login.why).toContain("does not allow 'sudo'");
   });
 });
 
