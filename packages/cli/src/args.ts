@@ -77,12 +77,30 @@ export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonl
     ],
   },
   emulator: { usage: "emulator [options]", summary: "run a local ShotGrid-compatible site (same flags as sg-emulator; sg emulator --help)", min: 0, max: 0 },
-  login: { usage: "login [--browser]", summary: "log in and save a session token for the site", min: 0, max: 0 },
+  login: {
+    usage: "login [--browser]",
+    summary: "log in and save a session token for the site",
+    min: 0,
+    max: 0,
+    details: [
+      "The session saved is your own: --sudo-as is refused (pass it to each command instead), and SG_SUDO_AS is left out",
+      "of the login with a note on stderr (later commands still use it while it is set).",
+    ],
+  },
   logout: { usage: "logout", summary: "forget the saved session token of the site", min: 0, max: 0 },
   help: { usage: "help [command]", summary: "show help", min: 0, max: 1 },
 };
 
 const CONNECTED = ["find", "count", "summarize", "create", "update", "delete", "revive", "batch", "schema", "upload", "download", "whoami", "doctor", "typegen", "login", "logout"];
+
+/** `sg login` and `sg logout` save and forget the person's own session: a sudo is never saved, so they refuse --sudo-as. */
+const SUDO_COMMANDS = CONNECTED.filter((c) => c !== "login" && c !== "logout");
+
+/** The hint of `'sg <command>' does not take --<option>` when a generic usage line would not say why. */
+const REFUSED_OPTION_HINTS: Readonly<Record<string, string>> = {
+  "sudo-as":
+    "A sudo is given per command, never saved: `sg login` saves (and `sg logout` forgets) your own session. Log in as yourself, then pass --sudo-as <login> (or set SG_SUDO_AS) to each command that should act as that person.",
+};
 
 /** Every option. Global options (no `commands`) are accepted by every command. */
 export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -93,7 +111,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   password: { type: "string", secret: true, value: "passphrase", commands: CONNECTED, help: "legacy passphrase (env SG_PASSWORD; prompted on a terminal when missing)" },
   "2fa-code": { type: "string", secret: true, value: "code", commands: CONNECTED, help: "one-time two-factor code (prompted on a terminal when the site asks)" },
   "session-token": { type: "string", secret: true, value: "token", commands: CONNECTED, help: "session token (env SG_SESSION_TOKEN)" },
-  "sudo-as": { type: "string", value: "login", commands: CONNECTED, help: "act as this HumanUser (a script, or a person whose role allows sudo; env SG_SUDO_AS)" },
+  "sudo-as": { type: "string", value: "login", commands: SUDO_COMMANDS, help: "act as this HumanUser for this command (a script, or a person whose role allows sudo; env SG_SUDO_AS; never saved by sg login)" },
   "allow-http": { type: "boolean", commands: CONNECTED, help: "allow plain http:// to a host that is not loopback" },
   proxy: {
     type: "string",
@@ -172,7 +190,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   if (!values["help"]) {
     for (const name of Object.keys(values)) {
       const allowed = OPTIONS[name]?.commands;
-      if (allowed && !allowed.includes(command)) throw new UsageError(`'sg ${command}' does not take --${name}`, `Usage: sg ${spec.usage}. Run \`sg help ${command}\`.`);
+      if (allowed && !allowed.includes(command)) throw new UsageError(`'sg ${command}' does not take --${name}`, REFUSED_OPTION_HINTS[name] ?? `Usage: sg ${spec.usage}. Run \`sg help ${command}\`.`);
     }
     if (rest.length < spec.min) throw new UsageError(`'sg ${command}' needs more arguments`, `Usage: sg ${spec.usage}`);
     if (rest.length > spec.max) throw new UsageError(`'sg ${command}' takes at most ${spec.max} argument${spec.max === 1 ? "" : "s"}, got ${rest.length}`, `Usage: sg ${spec.usage}`);

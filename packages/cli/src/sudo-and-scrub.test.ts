@@ -64,6 +64,38 @@ describe("a role that may not sudo (a permission fault, not an authentication on
   });
 });
 
+describe("sg login saves the person's own session, never a sudo", () => {
+  it("refuses --sudo-as as a usage error that says sudo is given per command", async () => {
+    const login = await sg(["login", "--sudo-as", "coord"], as("admin", "admin-pass-1"));
+    expect(login.code).toBe(2);
+    expect(login.stderr).toMatch(/^sg: 'sg login' does not take --sudo-as\nhint: A sudo is given per command, never saved/);
+    expect(login.stderr).toContain("pass --sudo-as <login> (or set SG_SUDO_AS) to each command");
+    const help = await sg(["help", "login"]);
+    expect(help.stdout).not.toMatch(/^ +--sudo-as </m);
+    expect(help.stdout).toContain("--sudo-as is refused (pass it to each command instead)");
+  });
+
+  it("leaves SG_SUDO_AS out of the login with a note, even for a role that may not sudo, and later commands still use it", async () => {
+    const own = sgRunner();
+    try {
+      const env = { SG_SITE: site.url, SG_SUDO_AS: "artist" };
+      const login = await own.run(["login", "--login", "coord", "--password", "coord-pass-1"], env);
+      expect(login.code, login.stderr).toBe(0);
+      expect(login.stderr).toContain("sg: note: SG_SUDO_AS is not used by sg login: it saves your own session, never a sudo; later commands still ask to act as 'artist' while SG_SUDO_AS is set.");
+      const saved = JSON.parse(readFileSync(join(own.configDir, "credentials.json"), "utf8")) as { sites: Record<string, { login: string }> };
+      expect(Object.values(saved.sites)[0]?.login).toBe("coord");
+      // The saved session is coord's: without SG_SUDO_AS it is used as it is; with it, the site refuses coord's sudo.
+      const plain = await own.run(["whoami", "--format", "json"], { SG_SITE: site.url });
+      expect(JSON.parse(plain.stdout)).toMatchObject({ login: "coord" });
+      const sudo = await own.run(["whoami"], env);
+      expect(sudo.code).toBe(1);
+      expect(sudo.stderr).toContain("hint: Ask a site admin for a permission role that allows 'sudo'");
+    } finally {
+      own.cleanup();
+    }
+  });
+});
+
 describe("the README's examples against the demo fixtures", () => {
   it("the summarize example with a project filter finds the demo project's Shots", async () => {
     const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../README.md"), "utf8");

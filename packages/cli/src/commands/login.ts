@@ -4,7 +4,7 @@ import type { CommandContext } from "../command-context.js";
 import { intOption } from "../config.js";
 import { UsageError } from "../exit-codes.js";
 import { prompt } from "../prompt.js";
-import { resolveConnection, secretsOf } from "../connection.js";
+import { resolveConnection, secretsOf, type ResolvedConnection } from "../connection.js";
 
 /** Open a URL in the person's browser, without waiting and without failing the login when it cannot. */
 function openInBrowser(url: string): void {
@@ -35,12 +35,28 @@ export function browserLoginAdvice(error: unknown): string | undefined {
   }
 }
 
+/** The connection without its sudo, whatever the auth mode. */
+function withoutSudo(connection: ResolvedConnection): ResolvedConnection {
+  const { auth } = connection;
+  if (auth.kind === "none" || !auth.sudoAs) return connection;
+  const { sudoAs: _sudoAs, ...own } = auth;
+  // The spread leaves out the non-enumerable connectUrl (a basic-auth proxy's login in the site URL): keep it.
+  return Object.defineProperties({ ...connection, auth: own }, { connectUrl: { value: connection.connectUrl, enumerable: false } });
+}
+
 /** `sg login --browser` (approve in the browser) or `sg login` (legacy login + passphrase, 2FA prompt). */
 export async function loginCommand(ctx: CommandContext): Promise<number> {
   const { values } = ctx.args;
   const { io } = ctx;
-  const { connection, input } = await resolveConnection(values, io, { useStored: false });
-  for (const s of secretsOf(input, connection.auth)) ctx.secrets.add(s);
+  const resolved = await resolveConnection(values, io, { useStored: false });
+  const { input } = resolved;
+  for (const s of secretsOf(input, resolved.connection.auth)) ctx.secrets.add(s);
+  // --sudo-as is refused by the parser; SG_SUDO_AS, often exported for a whole shell, is left out of the login
+  // (the saved session is the person's own, and a role that may not sudo would fail the login) and said so.
+  const connection = withoutSudo(resolved.connection);
+  if (input.sudoAs) {
+    ctx.note(`sg: note: ${input.sudoAs.source} is not used by sg login: it saves your own session, never a sudo; later commands still ask to act as '${input.sudoAs.value}' while ${input.sudoAs.source} is set.`);
+  }
   const { site, store } = connection;
   if (values["browser"] === true) {
     if (connection.auth.kind !== "none") throw new UsageError("sg login --browser takes no credentials", "Drop the script, login or session options (or unset their SG_* variables).");
