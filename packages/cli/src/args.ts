@@ -64,7 +64,7 @@ export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonl
   },
   upload: { usage: "upload <Entity> <id> <file>", summary: "upload a file to a record (a thumbnail with --field image)", min: 3, max: 3 },
   download: { usage: "download <attachment-id|url>", summary: "download an attachment (to --out, or stdout when piped)", min: 1, max: 1 },
-  whoami: { usage: "whoami", summary: "show who the credentials authenticate as", min: 0, max: 0 },
+  whoami: { usage: "whoami", summary: "show who the credentials authenticate as (and, with --sudo-as, whom the site acts as)", min: 0, max: 0 },
   doctor: { usage: "doctor", summary: "check the site, its auth method and your credentials, and explain any failure", min: 0, max: 0 },
   typegen: {
     usage: "typegen [--out file.ts] [--schema-file f]",

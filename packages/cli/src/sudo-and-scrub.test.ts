@@ -96,6 +96,25 @@ describe("sg login saves the person's own session, never a sudo", () => {
   });
 });
 
+describe("sg whoami under sudo says who logged in and who the site acts as", () => {
+  it("keeps the admin as user and login, and names the target as acting_as, whom writes are made as", async () => {
+    const who = await sg(["whoami", "--sudo-as", "coord", "--format", "json"], as("admin", "admin-pass-1"));
+    expect(who.code, who.stderr).toBe(0);
+    const row = JSON.parse(who.stdout) as Record<string, unknown>;
+    expect(row).toMatchObject({ user: { type: "HumanUser", name: "Ada Admin" }, login: "admin", acting_as: { type: "HumanUser", name: "Cora Coordinator" }, sudo_as: "coord" });
+    // What the site records is the acting_as user: a record created the same way is theirs.
+    const code = `cli-whoami-sudo-${Date.now()}`;
+    const made = await sg(["create", "Shot", JSON.stringify({ code, project: { type: "Project", id: project } }), "--fields", "created_by", "--sudo-as", "coord", "--format", "json"], as("admin", "admin-pass-1"));
+    expect((JSON.parse(made.stdout) as { created_by: { id: number } }).created_by.id).toBe((row["acting_as"] as { id: number }).id);
+    const table = await sg(["whoami", "--sudo-as", "coord", "--format", "table"], as("admin", "admin-pass-1"));
+    expect(table.stdout).toMatch(/^acting_as +Cora Coordinator \(HumanUser:\d+\)$/m);
+    const script = await sg(["whoami", "--sudo-as", "coord", "--format", "json"], { SG_SITE: site.url, SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: site.card.scripts[0]?.key ?? "" });
+    expect(JSON.parse(script.stdout)).toMatchObject({ user: { type: "ApiUser" }, acting_as: { type: "HumanUser", name: "Cora Coordinator" }, sudo_as: "coord" });
+    const plain = await sg(["whoami", "--format", "json"], as("admin", "admin-pass-1"));
+    expect(JSON.parse(plain.stdout)).not.toHaveProperty("acting_as");
+  });
+});
+
 describe("the README's examples against the demo fixtures", () => {
   it("the summarize example with a project filter finds the demo project's Shots", async () => {
     const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../README.md"), "utf8");

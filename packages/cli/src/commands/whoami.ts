@@ -11,7 +11,6 @@ export async function whoamiCommand(ctx: CommandContext): Promise<number> {
     const script = await api.findOne("ApiUser", [["firstname", "is", auth.scriptName.value]], ["firstname", "permission_rule_set"]);
     row["user"] = script ? { type: "ApiUser", id: script["id"], name: script["firstname"] } : null;
     row["permission_rule_set"] = script?.["permission_rule_set"] ?? null;
-    if (auth.sudoAs) row["sudo_as"] = auth.sudoAs.value;
   } else if (login) {
     const user = await api.findOne("HumanUser", [["login", "is", login]], ["login", "name", "email", "sg_status_list", "permission_rule_set"]);
     row["user"] = user ? { type: "HumanUser", id: user["id"], name: user["name"] } : null;
@@ -22,6 +21,14 @@ export async function whoamiCommand(ctx: CommandContext): Promise<number> {
   } else {
     await api.schemaEntityRead();
     row["user"] = "(the site does not say whose session this is; it is valid)";
+  }
+  // Under sudo every call is made as the target: what it writes is theirs (created_by, updated_by), and it sees what
+  // they may see. `user` stays who logged in (their name and role); `acting_as` is who the site acts as.
+  const sudoAs = auth.kind === "none" ? undefined : auth.sudoAs;
+  if (sudoAs) {
+    const target = await api.findOne("HumanUser", [["login", "is", sudoAs.value]], ["login", "name"]);
+    row["acting_as"] = target ? { type: "HumanUser", id: target["id"], name: target["name"] } : null;
+    row["sudo_as"] = sudoAs.value;
   }
   const writer = ctx.writer({ single: true });
   await writer.row(row);
