@@ -179,6 +179,14 @@ export async function resolveConnection(values: Readonly<Record<string, unknown>
   return { connection, input };
 }
 
+/**
+ * The connection with another auth mode. A spread would leave out the non-enumerable `connectUrl` (the site URL
+ * with a basic-auth proxy's login), and the client would then meet that proxy without it.
+ */
+export function withAuth(connection: ResolvedConnection, auth: AuthChoice): ResolvedConnection {
+  return Object.defineProperty({ ...connection, auth }, "connectUrl", { value: connection.connectUrl, enumerable: false });
+}
+
 /** Options of {@link openClient}. */
 export interface OpenClientOptions {
   readonly io: CliIo;

@@ -1,6 +1,6 @@
 import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, scrubText, siteAuthKind, siteVersion, type SiteAuthKind, type SiteInfo } from "@sg/core";
 import type { CommandContext } from "./command-context.js";
-import { describeAuth, resolveConnection, secretsOf, type AuthChoice } from "./connection.js";
+import { describeAuth, resolveConnection, secretsOf, withAuth, type AuthChoice } from "./connection.js";
 import { UsageError } from "./exit-codes.js";
 import { networkAdvice, type NetworkContext } from "./network-advice.js";
 import { describeRoute, routeFor, type ProxySettings } from "./proxy/proxy-settings.js";
@@ -192,7 +192,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   if (connection.warning) checks.push({ name: "credentials file", ok: false, detail: connection.warning, problem: "unsafe-credentials-file", fix: `chmod 600 ${connection.store.path}` });
 
   let info: SiteInfo | undefined;
-  const infoClient = await ctx.open({ ...connection, auth: { kind: "none" } });
+  const infoClient = await ctx.open(withAuth(connection, { kind: "none" }));
   try {
     info = await infoClient.info();
     const version = siteVersion(info);

@@ -4,7 +4,7 @@ import type { CommandContext } from "../command-context.js";
 import { intOption } from "../config.js";
 import { UsageError } from "../exit-codes.js";
 import { prompt } from "../prompt.js";
-import { resolveConnection, secretsOf, type ResolvedConnection } from "../connection.js";
+import { resolveConnection, secretsOf, withAuth, type ResolvedConnection } from "../connection.js";
 
 /** Open a URL in the person's browser, without waiting and without failing the login when it cannot. */
 function openInBrowser(url: string): void {
@@ -40,8 +40,7 @@ function withoutSudo(connection: ResolvedConnection): ResolvedConnection {
   const { auth } = connection;
   if (auth.kind === "none" || !auth.sudoAs) return connection;
   const { sudoAs: _sudoAs, ...own } = auth;
-  // The spread leaves out the non-enumerable connectUrl (a basic-auth proxy's login in the site URL): keep it.
-  return Object.defineProperties({ ...connection, auth: own }, { connectUrl: { value: connection.connectUrl, enumerable: false } });
+  return withAuth(connection, own);
 }
 
 /** `sg login --browser` (approve in the browser) or `sg login` (legacy login + passphrase, 2FA prompt). */
@@ -87,7 +86,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
     if (!login) throw new UsageError("no login given");
     auth = { kind: "user", login: { value: login, source: "the prompt" } };
   }
-  const client = await ctx.open({ ...connection, auth });
+  const client = await ctx.open(withAuth(connection, auth));
   const result = (await client.call("get_session_token")) as { session_id?: unknown } | string;
   const token = typeof result === "string" ? result : result?.session_id;
   if (typeof token !== "string" || !token) throw new UsageError("the site did not return a session token");
