@@ -624,6 +624,17 @@ describe("createClient refuses an option it does not take, saying where one that
     }
   });
 
+  it("an option set to undefined is taken as absent, as in a call's options (createClient({ …, timeoutMs: undefined }))", () => {
+    const { transport } = sessionSite();
+    for (const extra of [{ timeoutMs: undefined }, { scriptKey: undefined, base_url: undefined }]) {
+      expect(createClient({ site: "https://x.example.com", transport, ...extra } as never).site.href).toBe("https://x.example.com");
+    }
+    // defaults and a call's options stay strict, as @sg/entities' options are: an unknown key is refused whatever its value.
+    expect(() => createClient({ site: "https://x.example.com", transport, defaults: { timeotMs: undefined } as never })).toThrow(
+      expect.objectContaining({ path: ["defaults", "timeotMs"] }),
+    );
+  });
+
   it("any other name is refused with the options createClient takes; every one of those is taken", () => {
     expect(refusal({ allowInsecureHTTP: true })).toMatchObject({ path: ["allowInsecureHTTP"], expected: known, hint: undefined });
     expect(refusal({ base_url: "https://x.example.com" })).toMatchObject({ path: ["base_url"], hint: undefined });

@@ -344,11 +344,13 @@ const AUTH_HINT = "Pass auth to createClient: scriptAuth() from @sg/auth-script,
  * Throw {@link SgValidationError} for the first key of `options` (at `path`) that is not one of `known`, instead of
  * ignoring it: a misspelt option would change nothing without a word. Its value is described by type only: a
  * misplaced option may be a secret. The hint says where an option that belongs elsewhere goes: a call option
- * given to `createClient`, or a credential (the auth strategy's).
+ * given to `createClient`, or a credential (the auth strategy's). In `createClient`'s own options a key set to
+ * `undefined` is skipped: it sets nothing, as a known option set to `undefined` does not. Call options and
+ * `defaults` stay strict, as `@sg/entities`' options do.
  */
 function refuseUnknown(options: object, known: readonly string[], path: string[] = []): void {
   for (const key in options) {
-    if (known.includes(key)) continue;
+    if (known.includes(key) || (known === CLIENT_OPTIONS && (options as Record<string, unknown>)[key] === undefined)) continue;
     throw new SgValidationError(PREFIX, {
       path: [...path, key],
       expected: `no such option (known: ${known.join(", ")})`,
