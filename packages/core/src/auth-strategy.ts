@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.js";
 import type { Credentials } from "./credentials.js";
-import type { SgAuthError } from "./errors.js";
+import type { SgAuthError, SgError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { Site } from "./site.js";
 import type { SiteInfo } from "./site-info.js";
@@ -43,4 +43,15 @@ export interface AuthStrategy {
    * per rejected credentials object, however many calls were refused together.
    */
   onRejected?(error: SgAuthError, rejected: Credentials, context: AuthContext): Promise<Credentials | undefined>;
+  /**
+   * The error to throw instead of `error` when the site refused `rejected` and the client will not re-send:
+   * the call re-sent after {@link AuthStrategy.onRejected} was refused too, `onRejected` gave up (returned
+   * `undefined`), or there is no `onRejected`. Return `undefined` to let `error` through. `onRejected` is never
+   * called a second time for one call, so this is where a strategy explains a refusal of the re-sent call —
+   * e.g. a `sudoAsLogin` target refused once a new session was obtained.
+   *
+   * Synchronous and free of side effects: it must not log in, count, remember or throw; it only reads `error`
+   * and `rejected` (the credentials the refused call carried). A client that predates this member ignores it.
+   */
+  explain?(error: SgAuthError, rejected: Credentials): SgError | undefined;
 }

@@ -269,6 +269,92 @@ describe("createClient", () => {
   });
 });
 
+describe("createClient: the strategy's explain() for a refusal the client will not act on", () => {
+  /**
+   * A site that takes no credentials at all (every call is refused, as a sudo target is once a new session was
+   * obtained), a strategy whose onRejected gives `fresh` (or `undefined`, or throws), and explain() recording what
+   * it was asked.
+   */
+  function refusingSite(onRejected: AuthStrategy["onRejected"] | "none", explain?: AuthStrategy["explain"]) {
+    const sent: RpcRequest[] = [];
+    const rejections: Credentials[] = [];
+    const explained: [SgAuthError, Credentials][] = [];
+    const transport: TransportStrategy = {
+      name: "refusing test site",
+      async send(req) {
+        sent.push(req);
+        // `boom` is refused like any call, then its re-send fails with a fault.
+        if (req.method === "boom" && sent.length > 1) throw new SgFault("bad filter", { errorCode: 103 });
+        throw new SgAuthError(`refused #${sent.length}`, { errorCode: 102 });
+      },
+    };
+    const first: Credentials = Object.freeze({ kind: "session", sessionToken: "tok-1", sudoAsLogin: "inactive" });
+    const auth: AuthStrategy = {
+      name: "test-explain",
+      credentials: async () => first,
+      ...(onRejected === "none"
+        ? {}
+        : {
+            onRejected: (error: SgAuthError, rejected: Credentials, ctx: Parameters<AuthStrategy["credentials"]>[0]) => {
+              rejections.push(rejected);
+              return onRejected!(error, rejected, ctx);
+            },
+          }),
+      ...(explain
+        ? {
+            explain: (error: SgAuthError, rejected: Credentials) => {
+              explained.push([error, rejected]);
+              return explain(error, rejected);
+            },
+          }
+        : {}),
+    };
+    const sg = createClient({ site: "https://x.example.com", transport, auth });
+    return { sg, sent, rejections, explained, first };
+  }
+  const fresh: Credentials = Object.freeze({ kind: "session", sessionToken: "tok-2", sudoAsLogin: "inactive" });
+  const because = (error: SgAuthError): SgAuthError => new SgAuthError(`test-explain: the target was refused (${error.reason})`, { code: "TEST_SUDO_REFUSED", cause: error });
+
+  it("a refusal of the re-sent call is explained, with the fresh credentials, and onRejected is not asked again", async () => {
+    const site = refusingSite(async () => fresh, because);
+    const error = await site.sg.call("read", {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "TEST_SUDO_REFUSED", reason: "test-explain: the target was refused (refused #2)" });
+    expect(site.sent.map((r) => r.credentials)).toEqual([site.first, fresh]);
+    expect(site.rejections).toEqual([site.first]);
+    expect(site.explained.map(([e, c]) => [e.reason, c])).toEqual([["refused #2", fresh]]);
+  });
+
+  it("a refusal onRejected gives up on, or that has no onRejected, is explained with the refused credentials", async () => {
+    for (const onRejected of [async () => undefined, "none"] as const) {
+      const site = refusingSite(onRejected, because);
+      const error = await site.sg.call("read", {}).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "TEST_SUDO_REFUSED", reason: "test-explain: the target was refused (refused #1)" });
+      expect(site.sent).toHaveLength(1);
+      expect(site.explained.map(([e, c]) => [e.reason, c])).toEqual([["refused #1", site.first]]);
+    }
+  });
+
+  it("without explain(), or when it returns undefined, the refusal is thrown as it is (a strategy written before explain)", async () => {
+    for (const explain of [undefined, () => undefined]) {
+      const site = refusingSite(async () => fresh, explain);
+      const error = await site.sg.call("read", {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgAuthError);
+      expect([(error as SgAuthError).code, (error as SgAuthError).reason]).toEqual(["SG_AUTH_FAILED", "refused #2"]);
+    }
+  });
+
+  it("is not asked when onRejected throws its own error, nor for a re-sent call that failed otherwise", async () => {
+    const own = new SgAuthError("test-explain: onRejected's own explanation", { code: "TEST_OWN" });
+    const thrown = refusingSite(() => Promise.reject(own), because);
+    expect(await thrown.sg.call("read", {}).catch((e: unknown) => e)).toBe(own);
+    expect(thrown.explained).toEqual([]);
+    const faulting = refusingSite(async () => fresh, because);
+    expect(await faulting.sg.call("boom", {}).catch((e: unknown) => e)).toBeInstanceOf(SgFault);
+    expect(faulting.sent).toHaveLength(2);
+    expect(faulting.explained).toEqual([]);
+  });
+});
+
 describe("createClient: refreshes that gave up are not remembered", () => {
   it("asks the strategy again, with the new error, when the same credentials are refused later", async () => {
     const site = sessionSite();

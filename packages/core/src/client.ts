@@ -289,11 +289,24 @@ export function createClient(options: ClientOptions): Client {
       try {
         return (await send(method, payload, credentials, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, "credentials") : callOptions)) as T;
       } catch (error) {
-        if (!(error instanceof SgAuthError) || !strategy.onRejected) throw error;
-        const fresh = await waitFor(refreshOnce(strategy, error, credentials, sentAt), signal, endsAt, method, deadlineMs, AFTER_REFUSAL);
-        if (!fresh) throw error;
-        logger.debug("re-sending once with fresh credentials", { method, auth: strategy.name });
-        return (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T;
+        if (!(error instanceof SgAuthError)) throw error;
+        let refused = error;
+        let rejected = credentials;
+        const fresh = strategy.onRejected && (await waitFor(refreshOnce(strategy, error, credentials, sentAt), signal, endsAt, method, deadlineMs, AFTER_REFUSAL));
+        if (fresh) {
+          logger.debug("re-sending once with fresh credentials", { method, auth: strategy.name });
+          try {
+            return (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T;
+          } catch (again) {
+            if (!(again instanceof SgAuthError)) throw again;
+            // Refused again: onRejected is not asked twice for one call (that would be a login per call).
+            refused = again;
+            rejected = fresh;
+          }
+        }
+        // A refusal the client will not act on: the strategy may say why (a sudo target refused once a new
+        // session was obtained), else it goes out as it came.
+        throw strategy.explain?.(refused, rejected) ?? refused;
       }
     },
     info,

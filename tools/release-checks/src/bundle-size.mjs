@@ -89,7 +89,10 @@ export const COMBINATIONS = [
     // Lowered by 18 B: a reasonless fetch error (among them a 407 answered in the site's place) stays maybe sent, not taken for a proxy's login request.
     // Then by 17 B: createClient takes an option set to undefined as absent (`{ timeoutMs: undefined }` was refused),
     // as a known option set to undefined already was.
-    ratchet: 28 * KB - 123,
+    // Then by 45 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
+    // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
+    // instead of read as a wrong password.
+    ratchet: 28 * KB - 78,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -159,7 +162,10 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Lowered by 17 B: a reasonless fetch error (among them a 407 answered in the site's place) stays maybe sent, not taken for a proxy's login request.
     // Then by 17 B: createClient takes an option set to undefined as absent (`{ timeoutMs: undefined }` was refused),
     // as a known option set to undefined already was.
-    ratchet: 23 * KB - 445,
+    // Then by 39 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
+    // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
+    // instead of read as a wrong password.
+    ratchet: 23 * KB - 406,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -246,6 +252,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 32 B: an upload's or download's unknown-option error lists what it takes without `kind`, which it refuses.
     // Then by 4 B: createClient takes an option set to undefined as absent (`{ timeoutMs: undefined }` was refused),
     // as a known option set to undefined already was.
+    // Then by 58 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
+    // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
+    // instead of read as a wrong password.
     ratchet: 39 * KB - 446,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -300,7 +309,10 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Lowered by 16 B: a reasonless fetch error (among them a 407 answered in the site's place) stays maybe sent, not taken for a proxy's login request.
     // Then by 14 B: createClient takes an option set to undefined as absent (`{ timeoutMs: undefined }` was refused),
     // as a known option set to undefined already was.
-    ratchet: 22 * KB - 405,
+    // Then by 51 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
+    // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
+    // instead of read as a wrong password.
+    ratchet: 22 * KB - 354,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -348,7 +360,10 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Lowered by 18 B: a reasonless fetch error (among them a 407 answered in the site's place) stays maybe sent, not taken for a proxy's login request.
     // Then by 12 B: createClient takes an option set to undefined as absent (`{ timeoutMs: undefined }` was refused),
     // as a known option set to undefined already was.
-    ratchet: 22 * KB - 311,
+    // Then by 55 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
+    // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
+    // instead of read as a wrong password.
+    ratchet: 22 * KB - 256,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -406,7 +421,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Lowered by 18 B: a reasonless fetch error (among them a 407 answered in the site's place) stays maybe sent, not taken for a proxy's login request.
     // Then by 13 B: createClient takes an option set to undefined as absent (`{ timeoutMs: undefined }` was refused),
     // as a known option set to undefined already was.
-    ratchet: 24 * KB - 242,
+    // Then by 42 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
+    // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
+    // instead of read as a wrong password.
+    ratchet: 24 * KB - 200,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -423,7 +441,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // misspelt `timeotMs` did nothing) and options that are no object, in the one unknown-option check.
     // Then by 16 B: createClient takes an option set to undefined as absent (`{ timeoutMs: undefined }` was refused),
     // as a known option set to undefined already was.
-    ratchet: 5 * KB + 297,
+    // Then by 41 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
+    // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
+    // instead of read as a wrong password.
+    ratchet: 5 * KB + 338,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
