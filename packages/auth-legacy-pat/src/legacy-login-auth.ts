@@ -31,7 +31,8 @@ function tail(token: string): string {
  * With `sudoAsLogin`, every call acts as that HumanUser (`sudo_as_login` goes with the session's calls, or with
  * each login when `keepSession` is false; the session itself stays the person's own). A refusal of the target
  * (inactive, unknown or retired, not impersonable) fails the call with an `SG_LEGACY_SUDO_*` error, without a
- * re-login; a role that may not sudo is a permission fault: see {@link explainSudoFault}.
+ * re-login, also when it is the call re-sent after a re-login (the strategy's `explain`); a role that may not
+ * sudo is a permission fault: see {@link explainSudoFault}.
  */
 export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const { login, password, authToken, twoFactor, keepSession, retryRefusedLoginAfterMs: coolDown, sudoAsLogin } = validateLegacyOptions(options);
@@ -153,6 +154,10 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const describe = (): string =>
     `LegacyLoginAuth { name: '${PACKAGE}', login: '${login}',${sudoAsLogin ? ` sudoAsLogin: '${sudoAsLogin}',` : ""} session: ${session ? `'…${tail(session.sessionToken)}'` : "none"}, twoFactor: ${twoFactor ? "yes" : "no"}, logins: ${logins} }`;
 
+  /** The explained refusal of the sudo target, when `rejected` carried one and the site refused it. */
+  const sudoRefusal = (error: SgAuthError, rejected: Credentials): SgAuthError | undefined =>
+    rejected.sudoAsLogin ? targetRefusal(error, { login, sudoAsLogin, secrets }) : undefined;
+
   const strategy: AuthStrategy = {
     name: PACKAGE,
     credentials: (ctx: AuthContext): Promise<Credentials> => {
@@ -162,7 +167,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     },
     onRejected: async (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
       // The target of sudo was refused, not the login or the session: a new login would be refused the same way.
-      const sudoRefused = rejected.sudoAsLogin && targetRefusal(error, { login, sudoAsLogin, secrets });
+      const sudoRefused = sudoRefusal(error, rejected);
       if (sudoRefused) throw sudoRefused;
       if (rejected.kind === "session") {
         if (session === rejected) {
@@ -180,6 +185,9 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
       }
       throw remember(await explainLoginError(error, { login, codeSent: rejected.authToken !== undefined, canAsk: twoFactor !== undefined, authTokenSpent: hadAuthToken, secrets }, ctx), ctx);
     },
+    // The call re-sent with a new session was refused too: onRejected is not asked again, so a sudo target
+    // refused with the new session is explained here (else it would read as a wrong password).
+    explain: sudoRefusal,
   };
   Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });
   Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, login, ...sudo, session: Boolean(session), logins }) });

@@ -130,6 +130,23 @@ describe.each(["default", "identity"] as const)("legacyLoginAuth with sudoAsLogi
     expect(findSecrets(e, [passwordOf(emulator, "admin"), token.sessionToken])).toEqual([]);
   });
 
+  it("explains the refusal of the target on the call re-sent after the session expired, with no login more", async () => {
+    const sg = client({ login: "admin", sudoAsLogin: "inactive" });
+    const hint = /Activate 'inactive' under Admin → People/;
+    const reason = /'admin' cannot act as 'inactive' \(sudoAsLogin\): that HumanUser account is inactive$/;
+    expectSudoRefusal(await rejectionOf(sg.call("read", READ_SHOTS)), LegacyErrorCode.SUDO_INACTIVE_USER, reason, hint);
+    emulator.advanceClock(IDLE + 1);
+    // Refused as expired, logged in again by onRejected, re-sent once, and the target refused: explained by explain(),
+    // not thrown raw as "Check the credentials" (the password is fine).
+    const e = expectSudoRefusal(await rejectionOf(sg.call("read", READ_SHOTS)), LegacyErrorCode.SUDO_INACTIVE_USER, reason, hint);
+    expect(e.errorCode).toBe(102);
+    expect(e.cause).toMatchObject({ serverMessage: expect.stringMatching(/^Cannot 'sudo' - inactive user account/) });
+    expect(count(emulator, "get_session_token")).toBe(2);
+    expect(sent(emulator, "read")).toEqual(Array(3).fill({ auth: "session", sudoAsLogin: "inactive" }));
+    const token = (await sg.credentials()) as { sessionToken: string };
+    expect(findSecrets(e, [passwordOf(emulator, "admin"), token.sessionToken])).toEqual([]);
+  });
+
   it("with keepSession: false a refused target is not taken for a refused login, nor held back by the cool-down", async () => {
     const sg = client({ login: "admin", sudoAsLogin: "private", keepSession: false });
     for (let i = 0; i < 2; i++) {

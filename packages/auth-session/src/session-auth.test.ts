@@ -19,7 +19,7 @@ describe("sessionAuth options", () => {
     expect(inspect(auth)).toContain("refresh: yes");
     expect(JSON.parse(JSON.stringify(auth))).toEqual({ name: "@sg/auth-session", refresh: true, refreshes: 0 });
     // inspect, toJSON and toString are there but not enumerable: the strategy's own keys are AuthStrategy's.
-    expect(Object.keys(auth)).toEqual(["name", "credentials", "onRejected"]);
+    expect(Object.keys(auth)).toEqual(["name", "credentials", "onRejected", "explain"]);
   });
 
   it.each<[object, RegExp]>([

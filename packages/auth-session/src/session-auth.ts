@@ -27,8 +27,9 @@ function tail(token: string): string {
  *
  * With `sudoAsLogin`, every call acts as that HumanUser (`sudo_as_login`, also with the tokens `refresh`
  * returns). A refusal of the target (inactive, unknown or retired, not impersonable) fails the call with an
- * `SG_SESSION_SUDO_*` error without calling `refresh`; a session user whose role may not sudo gets a
- * permission fault: see {@link explainSudoFault}.
+ * `SG_SESSION_SUDO_*` error without calling `refresh`, also when it is the call re-sent with a refreshed token
+ * (the strategy's `explain`); a session user whose role may not sudo gets a permission fault: see
+ * {@link explainSudoFault}.
  */
 export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
   const { sessionToken, refresh, onToken, retryFailedRefreshAfterMs: coolDown, sudoAsLogin } = validateSessionOptions(options);
@@ -96,13 +97,16 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
   };
 
   const describe = (): string => `SessionAuth { name: '${PACKAGE}', token: '…${tail(current.sessionToken)}',${sudoAsLogin ? ` sudoAsLogin: '${sudoAsLogin}',` : ""} refresh: ${refresh ? "yes" : "no"}, refreshes: ${refreshes} }`;
+  /** The explained refusal of the sudo target, when `rejected` is a session that carried one and the site refused it. */
+  const sudoRefusal = (error: SgAuthError, rejected: Credentials): SgAuthError | undefined =>
+    rejected.kind === "session" && rejected.sudoAsLogin ? targetRefusal(error, { sudoAsLogin, secrets: [rejected.sessionToken] }) : undefined;
   const strategy: AuthStrategy = {
     name: PACKAGE,
     credentials: (_context: AuthContext): Promise<Credentials> => pending ?? Promise.resolve(current),
     onRejected: (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
       if (rejected.kind !== "session") return Promise.resolve(undefined);
       // The target of sudo was refused, not the token: a new one would be refused the same way.
-      const sudoRefused = rejected.sudoAsLogin && targetRefusal(error, { sudoAsLogin, secrets: [rejected.sessionToken] });
+      const sudoRefused = sudoRefusal(error, rejected);
       if (sudoRefused) return Promise.reject(sudoRefused);
       if (rejected !== current) return pending ?? Promise.resolve(current);
       if (!pending) {
@@ -120,6 +124,9 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
       }
       return pending;
     },
+    // The call re-sent with the refreshed token was refused too: onRejected is not asked again, so a sudo
+    // target refused with the new token is explained here (else it would read as a raw refusal).
+    explain: sudoRefusal,
   };
   // Not enumerable (the default of defineProperties), so the strategy's own keys stay those of AuthStrategy.
   Object.defineProperties(strategy, {

@@ -92,6 +92,23 @@ describe("sessionAuth with sudoAsLogin against the emulator", () => {
     expect(sent("create")).toEqual(["coord", "coord", "coord"]);
   });
 
+  it("explains the refusal of the target on the call re-sent with the token refresh() returned, refreshing once", async () => {
+    let refreshed = 0;
+    let latest = "";
+    const refresh = async (): Promise<string> => (refreshed++, (latest = await loginFor(emulator, "admin")));
+    const sg = client(sessionAuth({ sessionToken: await loginFor(emulator, "admin"), sudoAsLogin: "inactive", refresh }));
+    const reason = /'inactive' \(sudoAsLogin\): that HumanUser account is inactive$/;
+    const hint = /Activate 'inactive' under Admin → People/;
+    expectSudoRefusal(await rejectionOf(sg.call("read", READ_SHOTS)), SessionErrorCode.SUDO_INACTIVE_USER, reason, hint);
+    emulator.advanceClock(IDLE + 1);
+    // Refused as expired, refreshed by onRejected, re-sent once, and the target refused: explained by explain().
+    const e = expectSudoRefusal(await rejectionOf(sg.call("read", READ_SHOTS)), SessionErrorCode.SUDO_INACTIVE_USER, reason, hint);
+    expect(e.errorCode).toBe(102);
+    expect(refreshed).toBe(1);
+    expect(sent("read")).toEqual(["inactive", "inactive", "inactive"]);
+    expect(findSecrets(e, [latest])).toEqual([]);
+  });
+
   it.each([
     ["private", SessionErrorCode.SUDO_NOT_ALLOWED, /'private' \(sudoAsLogin\): that user does not allow being impersonated$/, /Can impersonate this user/],
     ["inactive", SessionErrorCode.SUDO_INACTIVE_USER, /'inactive' \(sudoAsLogin\): that HumanUser account is inactive$/, /Activate .* under Admin → People/],

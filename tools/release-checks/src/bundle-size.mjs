@@ -363,7 +363,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 55 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
     // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
     // instead of read as a wrong password.
-    ratchet: 22 * KB - 256,
+    // Then by 26 B: the strategy's explain() gives the SG_*_SUDO_* error for a sudo target refused on the call
+    // re-sent after a re-login or refresh (it read as a wrong password or a raw refusal).
+    ratchet: 22 * KB - 230,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -424,7 +426,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 42 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
     // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
     // instead of read as a wrong password.
-    ratchet: 24 * KB - 200,
+    // Then by 10 B: the strategy's explain() gives the SG_*_SUDO_* error for a sudo target refused on the call
+    // re-sent after a re-login or refresh (it read as a wrong password or a raw refusal).
+    ratchet: 24 * KB - 190,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
