@@ -147,6 +147,14 @@ describe.each(["default", "identity"] as const)("legacyLoginAuth with sudoAsLogi
     expect(findSecrets(e, [passwordOf(emulator, "admin"), token.sessionToken])).toEqual([]);
   });
 
+  it("a fault about writing can_impersonate_this_user is no sudo refusal: withSudoHints and explainSudoFault pass it through", async () => {
+    const sg = withSudoHints(client({ login: "admin" }), { login: "admin" });
+    const raw = await rejectionOf(sg.call("update", { type: "HumanUser", id: coordId, fields: [{ field_name: "can_impersonate_this_user", value: false }] }));
+    expect(raw).toBeInstanceOf(SgFault);
+    expect(raw).toMatchObject({ code: "SG_FAULT", errorCode: 104, serverMessage: expect.stringMatching(/can_impersonate_this_user is not writable through the API/) });
+    expect(explainSudoFault(raw, { login: "admin", sudoAsLogin: "coord" })).toBe(raw);
+  });
+
   it("with keepSession: false a refused target is not taken for a refused login, nor held back by the cool-down", async () => {
     const sg = client({ login: "admin", sudoAsLogin: "private", keepSession: false });
     for (let i = 0; i < 2; i++) {

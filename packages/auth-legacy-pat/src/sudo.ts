@@ -34,7 +34,9 @@ const TARGET_REFUSALS: readonly SudoRefusal[] = [
     () => "Use the login shown under Admin → People (on Autodesk Identity sites often the email), not the name; revive a retired user first.",
   ],
   [
-    /can_impersonate_this_user/i,
+    // The site's wording, not just the field's name: a fault about writing the field (104, "not writable through
+    // the API") names it too, and is no sudo refusal.
+    /cannot 'sudo'\W+user account has 'can_impersonate_this_user'/i,
     LegacyErrorCode.SUDO_NOT_ALLOWED,
     "that user does not allow being impersonated",
     (target) => `An admin can turn on 'Can impersonate this user' for '${target}' in the web UI (not through the API), or use another login.`,

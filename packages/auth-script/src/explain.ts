@@ -52,7 +52,9 @@ function diagnose(error: SgError, context: ScriptFaultContext): Diagnosis | unde
         "not their name; check its spelling. A retired user must be revived before anyone can act as them.",
     };
   }
-  if (/can_impersonate_this_user/i.test(text)) {
+  // The site's wording, not just the field's name: a fault about writing the field (104, "not writable through the
+  // API") names it too, and is no sudo refusal.
+  if (/cannot 'sudo'\s*-\s*user account has 'can_impersonate_this_user'/i.test(text)) {
     const login = target(/turned off:\s*'([^']*)'/i);
     return {
       code: ScriptErrorCode.SUDO_NOT_ALLOWED,

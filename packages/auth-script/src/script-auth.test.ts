@@ -199,6 +199,16 @@ describe("scriptAuth against the emulator (default site)", () => {
     expect(findSecrets(error, [key])).toEqual([]);
   });
 
+  it("a fault about writing can_impersonate_this_user is no sudo refusal: withScriptHints and explainScriptFault pass it through", async () => {
+    const sg = withScriptHints(client(), { scriptName: name });
+    const user = await sg.call<{ entities: { id: number }[] }>("read", { ...READ_ONE_SHOT, type: "HumanUser" });
+    const raw = await rejectionOf(sg.call("update", { type: "HumanUser", id: user.entities[0]!.id, fields: [{ field_name: "can_impersonate_this_user", value: false }] }));
+    expect(raw).toBeInstanceOf(SgFault);
+    expect(raw).not.toBeInstanceOf(SgScriptAuthError);
+    expect(raw).toMatchObject({ code: "SG_FAULT", errorCode: 104, serverMessage: expect.stringMatching(/can_impersonate_this_user is not writable through the API/) });
+    expect(explainScriptFault(raw, { scriptName: name, sudoAsLogin: "coord" })).toBe(raw);
+  });
+
   it("leaves unrelated faults alone", async () => {
     const sg = client();
     const error = await rejectionOf(sg.call("read", { type: "NoSuchEntity", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" }));

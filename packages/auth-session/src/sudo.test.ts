@@ -109,6 +109,14 @@ describe("sessionAuth with sudoAsLogin against the emulator", () => {
     expect(findSecrets(e, [latest])).toEqual([]);
   });
 
+  it("a fault about writing can_impersonate_this_user is no sudo refusal: withSudoHints and explainSudoFault pass it through", async () => {
+    const sg = withSudoHints(client(sessionAuth({ sessionToken: await loginFor(emulator, "admin") })));
+    const raw = await rejectionOf(sg.call("update", { type: "HumanUser", id: coordId, fields: [{ field_name: "can_impersonate_this_user", value: false }] }));
+    expect(raw).toBeInstanceOf(SgFault);
+    expect(raw).toMatchObject({ code: "SG_FAULT", errorCode: 104, serverMessage: expect.stringMatching(/can_impersonate_this_user is not writable through the API/) });
+    expect(explainSudoFault(raw, { sudoAsLogin: "coord" })).toBe(raw);
+  });
+
   it.each([
     ["private", SessionErrorCode.SUDO_NOT_ALLOWED, /'private' \(sudoAsLogin\): that user does not allow being impersonated$/, /Can impersonate this user/],
     ["inactive", SessionErrorCode.SUDO_INACTIVE_USER, /'inactive' \(sudoAsLogin\): that HumanUser account is inactive$/, /Activate .* under Admin → People/],

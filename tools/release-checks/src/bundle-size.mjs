@@ -92,7 +92,9 @@ export const COMBINATIONS = [
     // Then by 45 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
     // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
     // instead of read as a wrong password.
-    ratchet: 28 * KB - 78,
+    // Then by 13 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
+    // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
+    ratchet: 28 * KB - 65,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -165,7 +167,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 39 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
     // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
     // instead of read as a wrong password.
-    ratchet: 23 * KB - 406,
+    // Then by 11 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
+    // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
+    ratchet: 23 * KB - 395,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -255,6 +259,8 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 58 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
     // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
     // instead of read as a wrong password.
+    // Then by 10 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
+    // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
     ratchet: 39 * KB - 446,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -312,7 +318,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 51 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
     // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
     // instead of read as a wrong password.
-    ratchet: 22 * KB - 354,
+    // Then by 11 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
+    // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
+    ratchet: 22 * KB - 343,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -365,7 +373,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // instead of read as a wrong password.
     // Then by 26 B: the strategy's explain() gives the SG_*_SUDO_* error for a sudo target refused on the call
     // re-sent after a re-login or refresh (it read as a wrong password or a raw refusal).
-    ratchet: 22 * KB - 230,
+    // Then by 11 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
+    // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
+    ratchet: 22 * KB - 219,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -428,7 +438,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // instead of read as a wrong password.
     // Then by 10 B: the strategy's explain() gives the SG_*_SUDO_* error for a sudo target refused on the call
     // re-sent after a re-login or refresh (it read as a wrong password or a raw refusal).
-    ratchet: 24 * KB - 190,
+    // Then by 10 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
+    // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
+    ratchet: 24 * KB - 180,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
