@@ -83,6 +83,7 @@ const broken: Array<{ flaw: keyof Flaws; fails: AuthCheckId; reason: RegExp; pas
   { flaw: "refreshLateRejections", fails: "resend-bounded", reason: /answers of 5 were held back.*\n\d+ auth requests while refused: expected at most 1 refresh .*5 of them were refused after the refresh had finished/s, passes: ["credentials-cached", "single-flight"] },
   { flaw: "noRefresh", fails: "expiry-refresh", reason: /refreshes is 'once' but some calls failed after the credentials expired/ },
   { flaw: "noRefresh", fails: "strategy-shape", reason: /refreshes is 'once' but the strategy has no onRejected\(\)/ },
+  { flaw: "explainNotFunction", fails: "strategy-shape", reason: /^explain is string, expected a function or undefined$/ },
   { flaw: "keyInLoginError", fails: "no-secret-in-errors", reason: /secrets\(env\)\[0\] in the message of an error from login refused \(fault 102\).*\[SECRET\]/, passes: ["no-secret-in-logs"] },
   { flaw: "plainLoginError", fails: "login-failure-typed", reason: /login refused \(fault 102\): rejected with Error: @test\/session-via-script: login failed; expected an SgAuthError/, passes: ["no-secret-in-errors"] },
   { flaw: "keyInLog", fails: "no-secret-in-logs", reason: /secrets\(env\)\[0\] in log line \d+: debug logging in .*"key":"\[SECRET\]"/, passes: ["no-secret-in-errors"] },

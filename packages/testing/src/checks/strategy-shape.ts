@@ -10,7 +10,7 @@ export interface ShapeOutcome {
   readonly usable: boolean;
 }
 
-/** create(env) returns an object with a name, credentials() and, when it claims to refresh, onRejected(). */
+/** create(env) returns an object with a name, credentials(), when it claims to refresh, onRejected(), and explain() only as a function. */
 export function checkStrategyShape(ctx: RunContext): ShapeOutcome {
   const result = (status: CheckResult["status"], detail: string, usable = false): ShapeOutcome => ({
     result: { id: "strategy-shape", title: CHECK_TITLES["strategy-shape"], status, detail },
@@ -27,12 +27,13 @@ export function checkStrategyShape(ctx: RunContext): ShapeOutcome {
   if (typeof (strategy as { then?: unknown }).then === "function") {
     return result("failed", "create(env) returned a Promise: a strategy factory must return the strategy synchronously");
   }
-  const s = strategy as { name?: unknown; credentials?: unknown; onRejected?: unknown };
+  const s = strategy as { name?: unknown; credentials?: unknown; onRejected?: unknown; explain?: unknown };
   ctx.strategies.push(strategy as AuthStrategy);
   const problems: string[] = [];
   if (typeof s.name !== "string" || s.name.trim() === "") problems.push(`name is ${typeof s.name === "string" ? "an empty string" : typeof s.name}, expected a non-empty string such as '${ctx.options.name}'`);
   if (typeof s.credentials !== "function") problems.push(`credentials is ${typeof s.credentials}, expected a function`);
   if (s.onRejected !== undefined && typeof s.onRejected !== "function") problems.push(`onRejected is ${typeof s.onRejected}, expected a function or undefined`);
+  if (s.explain !== undefined && typeof s.explain !== "function") problems.push(`explain is ${typeof s.explain}, expected a function or undefined`);
   if (ctx.options.refreshes === "once" && typeof s.onRejected !== "function") {
     problems.push("refreshes is 'once' but the strategy has no onRejected(): the client cannot ask it for fresh credentials");
   }

@@ -22,6 +22,8 @@ export interface Flaws {
   readonly refreshLateRejections?: boolean;
   /** Have no onRejected(). */
   readonly noRefresh?: boolean;
+  /** Have an explain that is not a function. */
+  readonly explainNotFunction?: boolean;
   /** Put the key in the error thrown when the login fails. */
   readonly keyInLoginError?: boolean;
   /** Throw a plain Error (no secret in it) when the login fails. */
@@ -128,5 +130,6 @@ export function sessionViaScript(options: SessionViaScriptOptions, flaws: Flaws 
         }),
   };
   if (flaws.optionsOnStrategy) strategy.options = options;
+  if (flaws.explainNotFunction) (strategy as { explain?: unknown }).explain = "the site refused";
   return strategy;
 }
