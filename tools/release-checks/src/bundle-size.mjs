@@ -259,9 +259,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 58 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
     // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
     // instead of read as a wrong password.
-    // Then by 10 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
+    // Then by 11 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
     // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
-    ratchet: 39 * KB - 446,
+    ratchet: 39 * KB - 373,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
