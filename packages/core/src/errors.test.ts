@@ -34,6 +34,18 @@ describe("errors never carry secrets", () => {
     expect(v.received).toBe('string "[REDACTED]"');
   });
 
+  it("scrubs a secret value where it stands on its own, not inside a longer word of outside text", () => {
+    // The password "the" made the site's "Can't authenticate user 'admin'." read "Can't au[REDACTED]nticate".
+    expect(scrubText("Can't authenticate user 'admin'.", ["the"])).toBe("Can't authenticate user 'admin'.");
+    expect(scrubText("echo the key: the", ["the"])).toBe("echo [REDACTED] key: [REDACTED]");
+    for (const echoed of ["key=s3cret-Key_9&x", "'s3cret-Key_9'", "/s3cret-Key_9/", "(s3cret-Key_9)", "s3cret-Key_9"]) {
+      expect(scrubText(echoed, ["s3cret-Key_9"])).not.toContain("s3cret-Key_9");
+    }
+    // Regex characters in a secret are taken literally.
+    expect(scrubText("x pa$$.w+ y xpa$$.w+ 'pa$$.w+'", ["pa$$.w+"])).toBe("x [REDACTED] y xpa$$.w+ '[REDACTED]'");
+    expect(scrubText("a (+b+) and a+b+c", ["+b+"])).toBe("a ([REDACTED]) and a+b+c");
+  });
+
   it("keeps a hint's quoted form-field name, and still scrubs quoted and unquoted values", () => {
     const hint = "Pass only what follows '_session_id=' (and stop at the next ';').";
     expect(scrubText(hint)).toBe(hint);

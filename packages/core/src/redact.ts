@@ -55,12 +55,14 @@ const FORM_FIELD = /\b([A-Za-z_-]+)=(?!'(?:\s|$))[^&\s;"]+/g;
 /**
  * Remove secrets from free text: the given secret values, `user:pass@` in URLs, `Basic`/`Bearer` header
  * values, and secret fields inside JSON or form-encoded fragments (any field {@link isSecretKey} names:
- * `script_key`, `session_id`, `sessionToken`, …).
+ * `script_key`, `session_id`, `sessionToken`, …). A secret value is removed where it stands on its own, not
+ * inside a longer word: blanking the `the` of "authenticate" showed a weak password and echoed nothing.
  */
 export function scrubText(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret && secret.length >= 3) out = out.split(secret).join(REDACTED);
+    // not glued to a word character on either side; the secret's own characters taken literally
+    if (secret && secret.length >= 3) out = out.replace(new RegExp(`(?<!\\w)${secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?!\\w)`, "g"), REDACTED);
   }
   return out
     .replace(URL_USERINFO, `$1${REDACTED}@`)

@@ -94,7 +94,9 @@ export const COMBINATIONS = [
     // instead of read as a wrong password.
     // Then by 13 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
     // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
-    ratchet: 28 * KB - 65,
+    // Then by 47 B: a secret value is scrubbed from outside text only where it stands on its own, not inside a
+    // longer word (the password `the` blanked part of the site's "authenticate", showing what it was).
+    ratchet: 28 * KB - 18,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -169,7 +171,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // instead of read as a wrong password.
     // Then by 11 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
     // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
-    ratchet: 23 * KB - 395,
+    // Then by 51 B: a secret value is scrubbed from outside text only where it stands on its own, not inside a
+    // longer word (the password `the` blanked part of the site's "authenticate", showing what it was).
+    ratchet: 23 * KB - 344,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -261,7 +265,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // instead of read as a wrong password.
     // Then by 11 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
     // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
-    ratchet: 39 * KB - 373,
+    // Then by 49 B: a secret value is scrubbed from outside text only where it stands on its own, not inside a
+    // longer word (the password `the` blanked part of the site's "authenticate", showing what it was).
+    ratchet: 39 * KB - 324,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -320,7 +326,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // instead of read as a wrong password.
     // Then by 11 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
     // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
-    ratchet: 22 * KB - 343,
+    // Then by 50 B: a secret value is scrubbed from outside text only where it stands on its own, not inside a
+    // longer word (the password `the` blanked part of the site's "authenticate", showing what it was).
+    ratchet: 22 * KB - 293,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -375,7 +383,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // re-sent after a re-login or refresh (it read as a wrong password or a raw refusal).
     // Then by 11 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
     // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
-    ratchet: 22 * KB - 219,
+    // Then by 63 B: a secret value is scrubbed from outside text only where it stands on its own, not inside a
+    // longer word (the password `the` blanked part of the site's "authenticate", showing what it was).
+    ratchet: 22 * KB - 156,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -440,7 +450,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // re-sent after a re-login or refresh (it read as a wrong password or a raw refusal).
     // Then by 10 B: the sudo 'not allowed' refusal is read from the site's wording ("Cannot 'sudo' - user account has
     // 'can_impersonate_this_user' …"), not from any fault naming the field (a 104 for writing it was taken for one).
-    ratchet: 24 * KB - 180,
+    // Then by 50 B: a secret value is scrubbed from outside text only where it stands on its own, not inside a
+    // longer word (the password `the` blanked part of the site's "authenticate", showing what it was).
+    ratchet: 24 * KB - 130,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -460,7 +472,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 41 B: a refusal the client will not act on (the re-sent call refused too, onRejected giving up or
     // missing) goes through the strategy's optional explain(), so a sudo target refused after a re-login is explained
     // instead of read as a wrong password.
-    ratchet: 5 * KB + 338,
+    // Then by 47 B: a secret value is scrubbed from outside text only where it stands on its own, not inside a
+    // longer word (the password `the` blanked part of the site's "authenticate", showing what it was).
+    ratchet: 5 * KB + 385,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
