@@ -18,6 +18,12 @@ describe("the advice for a timeout", () => {
     for (const text of [read, write]) expect(text).not.toMatch(/timeoutMs|deadlineMs/);
   });
 
+  it("takes a download's GET and a storage PUT for reads, and an upload's POST for a write", () => {
+    const advise = (method: string): string | undefined => networkAdvice(timeout(method), { site, proxy: readProxySettings(undefined, {}) });
+    for (const read of ["HTTP GET /file_serve/attachment/7", "HTTP PUT /bucket/key", "HTTP HEAD /thumbnail/1"]) expect(advise(read), read).toMatch(/^The site did not answer in time\./);
+    expect(advise("HTTP POST /upload/upload_file")).toMatch(/the write may have been applied/);
+  });
+
   it("names the proxy it went through", () => {
     const advice = networkAdvice(timeout("read"), { site, proxy: readProxySettings(undefined, { HTTPS_PROXY: "http://proxy.studio:3128" }) });
     expect(advice).toContain("It went through the proxy http://proxy.studio:3128 (from HTTPS_PROXY)");

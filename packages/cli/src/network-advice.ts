@@ -66,7 +66,10 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
   const through = route ? throughProxy(route, host) : "";
   if (error instanceof SgTimeoutError) {
     // The transport's hint says to raise timeoutMs/deadlineMs, options the command line does not have.
-    const write = error.maybeSent && error.method !== undefined && methodKind(error.method) === "write";
+    // An HTTP exchange is labelled `HTTP <verb> <path>`: only a POST (an upload step) can have written anything; a
+    // download's GET and a storage PUT (which repeating cannot duplicate) are not writes of the site's records.
+    const method = error.method ?? "";
+    const write = error.maybeSent && (method.startsWith("HTTP ") ? method.startsWith("HTTP POST ") : method !== "" && methodKind(method) === "write");
     const what = write ? "The request was sent but no answer came in time: the write may have been applied on the site, so check before trying again." : "The site did not answer in time.";
     return `${what} A large read may need a narrower request (filters, --fields, --limit).${through}`;
   }
