@@ -23,6 +23,19 @@ describe("NO_PROXY", () => {
     expect(matches("fd00::1", "https://[fd00::1]/")).toBe("fd00::1");
     expect(matches("", "https://sg.example/")).toBeUndefined();
   });
+
+  it("takes IPv4 ranges (10.0.0.0/8), and never matches an address by its ending", () => {
+    expect(matches("10.0.0.0/8", "https://10.1.2.3/")).toBe("10.0.0.0/8");
+    expect(matches("10.0.0.0/8", "https://11.0.0.1/")).toBeUndefined();
+    expect(matches("192.168.1.0/24", "http://192.168.1.77:8080/")).toBe("192.168.1.0/24");
+    expect(matches("192.168.1.0/24", "http://192.168.2.1/")).toBeUndefined();
+    expect(matches("0.0.0.0/0", "http://203.0.113.9/")).toBe("0.0.0.0/0");
+    expect(matches("10.1.2.3/32", "http://10.1.2.3/")).toBe("10.1.2.3/32");
+    expect(matches("10.0.0.0/40", "http://10.1.2.3/")).toBeUndefined();
+    expect(matches("10.0.0.0/8", "https://ten.example/")).toBeUndefined();
+    expect(matches("2.3", "http://10.1.2.3/")).toBeUndefined();
+    expect(matches("1.2.3", "http://10.1.2.3/")).toBeUndefined();
+  });
 });
 
 describe("loopback", () => {

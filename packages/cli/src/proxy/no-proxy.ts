@@ -12,12 +12,16 @@ export interface NoProxyEntry {
   readonly host: string;
   /** The port the entry is limited to; undefined = every port. */
   readonly port: number | undefined;
+  /** For an IPv4 range (`10.0.0.0/8`): its prefix length; `host` is then its address. */
+  readonly bits?: number;
 }
 
 /**
  * Parse a `NO_PROXY` value: entries separated by commas or white space. `*` matches every host; `example.com`,
  * `.example.com` and `*.example.com` match `example.com` and every name under it (as curl and undici do);
- * `host:port` only that port; an IP address (`10.1.2.3`, `[::1]`) only that address. Empty entries are skipped.
+ * `host:port` only that port; an IP address (`10.1.2.3`, `[::1]`) only that address, never the addresses that end
+ * like it; an IPv4 range (`10.0.0.0/8`, as curl 7.86+ and Python's requests read it) every address in it. Empty
+ * entries are skipped.
  */
 export function parseNoProxy(value: string): NoProxyEntry[] {
   const out: NoProxyEntry[] = [];
@@ -25,6 +29,11 @@ export function parseNoProxy(value: string): NoProxyEntry[] {
     if (!text) continue;
     if (text === "*") {
       out.push({ text, host: "*", port: undefined });
+      continue;
+    }
+    const range = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(text);
+    if (range) {
+      out.push({ text, host: range[1]!, port: undefined, bits: Number(range[2]) });
       continue;
     }
     // `[v6]:port`, `[v6]`, `host:port`, or a bare v6 address with more than one colon.
@@ -47,11 +56,31 @@ export function portOf(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
 }
 
+/** An IPv4 address as an unsigned 32-bit number, or undefined for anything else. */
+function ipv4(host: string): number | undefined {
+  const parts = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)?.slice(1).map(Number);
+  return parts && parts.every((p) => p < 256) ? parts.reduce((n, p) => n * 256 + p, 0) : undefined;
+}
+
+/** Whether `host` is in the IPv4 range `base`/`bits` (a prefix over 32 bits matches nothing). */
+function inRange(host: string, base: string, bits: number): boolean {
+  const ip = ipv4(host);
+  const start = ipv4(base);
+  if (ip === undefined || start === undefined || bits > 32) return false;
+  const size = 2 ** (32 - bits);
+  return Math.floor(ip / size) === Math.floor(start / size);
+}
+
 /** The first entry that matches the URL's host and port, if any. */
 export function matchNoProxy(entries: readonly NoProxyEntry[], url: URL): NoProxyEntry | undefined {
   const host = bareHost(url);
   const port = portOf(url);
-  return entries.find((e) => (e.host === "*" || host === e.host || host.endsWith(`.${e.host}`)) && (e.port === undefined || e.port === port));
+  // A name matches the names under it; an address only itself (`2.3` does not match 10.1.2.3).
+  const named = ipv4(host) === undefined && !host.includes(":");
+  const under = (e: NoProxyEntry): boolean => named && host.endsWith(`.${e.host}`);
+  return entries.find(
+    (e) => (e.host === "*" || (e.bits === undefined ? host === e.host || under(e) : inRange(host, e.host, e.bits))) && (e.port === undefined || e.port === port),
+  );
 }
 
 /**
