@@ -40,11 +40,11 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const sudo = sudoAsLogin === undefined ? {} : { sudoAsLogin };
   let unusedAuthToken = authToken;
   const hadAuthToken = unusedAuthToken !== undefined;
-  // Scrubbed from outside text in the errors built here: the password (unless it is the login, which messages
+  // Scrubbed from outside text in the errors built here: the password (unless it is the login or sudo login, which messages
   // show anyway), the authToken option, and one place each for the latest code asked for and the latest session
   // token, which replace the ones before (spent, or refused). An empty place scrubs nothing. A job that logs in
   // again for months keeps four values, not one more per login.
-  const secrets: string[] = [password === login ? "" : password, unusedAuthToken ?? "", "", ""];
+  const secrets: string[] = [password === login || password === sudoAsLogin ? "" : password, unusedAuthToken ?? "", "", ""];
   const userCredentials = (authToken?: string): UserCredentials =>
     Object.freeze({ kind: "user", login, password, ...(authToken === undefined ? {} : { authToken }) });
   const plain: UserCredentials = Object.freeze({ ...userCredentials(), ...sudo });

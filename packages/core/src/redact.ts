@@ -61,8 +61,9 @@ const FORM_FIELD = /\b([A-Za-z_-]+)=(?!'(?:\s|$))[^&\s;"]+/g;
 export function scrubText(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) {
-    // not glued to a word character on either side; the secret's own characters taken literally
-    if (secret && secret.length >= 3) out = out.replace(new RegExp(`(?<!\\w)${secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?!\\w)`, "g"), REDACTED);
+    // A secret of letters only could be a word of the text: it is removed only where it is not inside a longer word.
+    // Any other secret is removed wherever it is, also after an escape (`\n`, `%2F`) or next to `_`.
+    if (secret && secret.length >= 3) out = /^[a-z]+$/i.test(secret) ? out.replace(new RegExp(`(?<!\\w)${secret}(?!\\w)`, "g"), REDACTED) : out.split(secret).join(REDACTED);
   }
   return out
     .replace(URL_USERINFO, `$1${REDACTED}@`)
