@@ -37,7 +37,9 @@ export function limitedBody(source: ReadableStream<Uint8Array>, o: AttemptLoopOp
           out.close();
         } catch (thrown) {
           end();
-          out.error(thrown instanceof SgError ? thrown : networkError(thrown, classifyNetworkError(thrown), o));
+          // The site answered: whatever broke the body, the request had gone out (a TLS error here is not "not sent").
+          const outcome = classifyNetworkError(thrown);
+          out.error(thrown instanceof SgError ? thrown : networkError(thrown, { type: "maybe-sent", code: "code" in outcome ? outcome.code : "ERR_NETWORK" }, o));
         }
       },
       cancel(reason) {

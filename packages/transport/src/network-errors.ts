@@ -138,8 +138,9 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
   }
   // `read`, `write` or `writev`: the connection was open
   if (NOT_SENT.has(code) && !/read|write/.test(syscall as string)) return { type: "not-sent", code };
-  // never sent, and no retry changes it: a blocked port, a TLS failure
-  if (code === BAD_PORT || tlsFailure(code)) return { type: "fatal", code };
+  // never sent, and no retry changes it: a blocked port, a TLS failure (but one raised by a read or write on an
+  // open connection, such as a bad record on a kept-alive one, may come after the request went out)
+  if (code === BAD_PORT || (tlsFailure(code) && !/read|write/.test(syscall as string))) return { type: "fatal", code };
   return { type: "maybe-sent", code };
 }
 
@@ -179,8 +180,9 @@ export function networkError(
   context: { readonly method: string; readonly kind: "read" | "write"; readonly secrets: readonly string[] },
 ): SgNetworkError {
   const code = outcome.type === "status" ? "ERR_NETWORK" : outcome.code;
-  const tls = tlsFailure(code);
   const maybeSent = outcome.type !== "not-sent" && outcome.type !== "fatal";
+  // A TLS failure after the request may have gone out is a dropped connection, with its hints, not a TLS set-up error.
+  const tls = maybeSent ? undefined : tlsFailure(code);
   let hint: string;
   if (code === PROXY_AUTH) {
     hint = PROXY_LOGIN_HINT;

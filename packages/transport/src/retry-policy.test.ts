@@ -167,6 +167,19 @@ describe("classifyNetworkError", () => {
       expect(classifyNetworkError(new TypeError("fetch failed", { cause }))).toEqual({ type: "maybe-sent", code });
     }
   });
+  it("a TLS failure raised by a read or write on an open connection may come after the request went out", () => {
+    const cause = (syscall?: string): Error => Object.assign(new Error("bad record mac"), { code: "ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC", ...(syscall ? { syscall } : {}) });
+    for (const syscall of ["read", "write"]) {
+      const outcome = classifyNetworkError(new TypeError("fetch failed", { cause: cause(syscall) }));
+      expect(outcome).toEqual({ type: "maybe-sent", code: "ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC" });
+      const error = networkError(cause(syscall), outcome, { method: "create", kind: "write", secrets: [] });
+      expect(error).toMatchObject({ maybeSent: true });
+      expect(error.hint).toMatch(/may have been applied/);
+      expect(error.hint).not.toMatch(/Nothing was sent/);
+    }
+    // during the handshake (no read or write of the request yet): not sent, never retried
+    expect(classifyNetworkError(new TypeError("fetch failed", { cause: cause() }))).toEqual({ type: "fatal", code: "ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC" });
+  });
   it("the same codes from connect or a DNS lookup stay not sent", () => {
     const cause = (code: string, syscall: string): Error => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
     expect(classifyNetworkError(new TypeError("fetch failed", { cause: cause("EHOSTUNREACH", "connect") })).type).toBe("not-sent");
