@@ -77,25 +77,23 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
   const code = error.code;
   const sudoAs = auth.kind === "none" ? undefined : auth.sudoAs;
   if ((auth.kind === "script" || sudoAs) && (/SUDO/.test(code) || /cannot 'sudo'|sudo/i.test(all))) {
-    const forbidden = /FORBIDDEN/.test(code) || /permission to 'sudo'/i.test(all);
-    const reason = forbidden
-      ? "the permission role of the one logged in does not allow 'sudo' (the Admin role does)"
-      : /INACTIVE/.test(code) || /inactive/i.test(all)
+    if (/FORBIDDEN/.test(code) || /permission to 'sudo'/i.test(all)) {
+      // Not the target's fault: no other --sudo-as can help, only another role or no sudo at all.
+      return {
+        problem: "sudo-forbidden",
+        why: `sudo_as_login '${sudoAs?.value ?? "?"}' was refused: the permission role of the one logged in does not allow 'sudo' (the Admin role does).`,
+        fix: "Ask a site admin for a permission role that allows 'sudo' (Admin → Permissions; the Admin role does), or drop --sudo-as, or log in as that person (sg login) to act as them.",
+      };
+    }
+    const inactive = /INACTIVE/.test(code) || /inactive/i.test(all);
+    const unknown = !inactive && (/UNKNOWN_USER/.test(code) || /unknown or retired/i.test(all));
+    const reason = inactive
       ? "the user to act as is inactive"
-      : /UNKNOWN_USER/.test(code) || /unknown or retired/i.test(all)
+      : unknown
         ? "no active user has that login (unknown or retired)"
         : /NOT_ALLOWED/.test(code) || /impersonat/i.test(all)
           ? "that user has 'can impersonate this user' turned off (only the web UI can change it)"
           : "the site refused the sudo";
-    const unknown = reason.startsWith("no active user");
-    if (forbidden) {
-      // Not the target's fault: no other --sudo-as can help, only another role or no sudo at all.
-      return {
-        problem: "sudo-forbidden",
-        why: `sudo_as_login '${sudoAs?.value ?? "?"}' was refused: ${reason}.`,
-        fix: "Ask a site admin for a permission role that allows 'sudo' (Admin → Permissions; the Admin role does), or drop --sudo-as, or log in as that person (sg login) to act as them.",
-      };
-    }
     return {
       problem: "sudo-refused",
       why: `sudo_as_login '${sudoAs?.value ?? "?"}' was refused: ${reason}.`,
