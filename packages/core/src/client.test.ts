@@ -456,6 +456,28 @@ describe("client.http", () => {
     expect(exchanged[1]?.deadlineMs).toBe(5000); // no credentials to wait for: the whole deadline
   });
 
+  it("takes the defaults' signal when the request has none: it ends the wait for credentials and goes to the transport", async () => {
+    const exchanged: HttpRequest[] = [];
+    const stop = new AbortController();
+    const own = new AbortController();
+    let release = (): void => {};
+    const later = new Promise<Credentials>((resolve) => (release = () => resolve({ kind: "session", sessionToken: "tok-123456789" })));
+    const sg = createClient({ site: "https://x.example.com", transport: httpRecorder(exchanged), auth: { name: "later", credentials: () => later }, defaults: { signal: stop.signal, timeoutMs: 1000 } });
+    const waiting = sg.http({ method: "POST", target: "/upload/upload_file", form: {} }).catch((e: unknown) => e);
+    stop.abort();
+    expect(await waiting).toBeInstanceOf(SgAbortError);
+    expect(exchanged).toEqual([]);
+    release();
+    const fresh = new AbortController();
+    const sg2 = createClient({ site: "https://x.example.com", transport: httpRecorder(exchanged), auth: { name: "now", credentials: async () => ({ kind: "session", sessionToken: "tok-123456789" }) }, defaults: { signal: fresh.signal, timeoutMs: 1000 } });
+    await sg2.http({ method: "GET", target: "/a" });
+    await sg2.http({ method: "GET", target: "/b", authenticated: false });
+    await sg2.http({ method: "GET", target: "/c", signal: own.signal });
+    expect(exchanged.map((r) => r.signal)).toEqual([fresh.signal, fresh.signal, own.signal]);
+    // the defaults' time limits are for calls: a transfer keeps the transport's own
+    expect(exchanged.map((r) => r.timeoutMs)).toEqual([undefined, undefined, undefined]);
+  });
+
   it("without an auth strategy, refuses a presigned URL naming its path only: no query, fragment or user:pass@", async () => {
     const exchanged: HttpRequest[] = [];
     const sg = createClient({ site: "https://x.example.com", transport: httpRecorder(exchanged) });

@@ -316,6 +316,9 @@ export function createClient(options: ClientOptions): Client {
       requireHttp();
       // As in call(): the deadline bounds waiting for credentials too, and the transport gets what is left.
       const deadlineMs = checkCallOptions(request);
+      // The defaults' signal ends a transfer too (an app shutting down, a CLI's Ctrl-C); their time limits are
+      // for calls, and a transfer keeps the transport's own.
+      if (!request.signal && defaults.signal) request = { ...request, signal: defaults.signal };
       if (request.credentials || request.authenticated === false) return http(request, withSessionUuid(request.credentials, request.sessionUuid));
       // named by its path only: a presigned URL's query or user:pass@ holds secrets
       const name = redactUrl(String(request.target)).split(/[?#]/)[0]!;
