@@ -128,6 +128,50 @@ describe("downloads against the emulator", () => {
     }
   });
 
+  it("a local file link copied to filePath arrives whole, from a file of many chunks or from a pipe, and leaves no .part file", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { randomBytes } = await import("node:crypto");
+    const { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } = await import("node:fs");
+    const { open } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "sg-local-copy-"));
+    try {
+      const source = join(dir, "plate.exr");
+      const bytes = randomBytes(3 * 1024 * 1024 + 123); // many chunks of a read
+      writeFileSync(source, bytes);
+      const copy = join(dir, "copy.exr");
+      writeFileSync(copy, "the previous version");
+      const link = { url: `file://${source}`, local_path: source, link_type: "local", name: "plate.exr" };
+      expect(await site.api.downloadAttachment(link, { filePath: copy, deadlineMs: 60_000 })).toBe(copy);
+      expect(readFileSync(copy).equals(bytes)).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(["copy.exr", "plate.exr"]);
+      // A source that cannot be opened fails the copy, maybe before its temporary file is open: that is gone too.
+      const missing = await site.api.downloadAttachment({ ...link, local_path: join(dir, "gone.exr") }, { filePath: copy }).catch((e: unknown) => e);
+      expect(missing).toMatchObject({ name: "SgTransferError", code: "SG_DOWNLOAD_FAILED" });
+      expect(readdirSync(dir).sort()).toEqual(["copy.exr", "plate.exr"]);
+      expect(readFileSync(copy).equals(bytes)).toBe(true);
+      if (process.platform === "win32") return;
+      // A pipe has no size, and its bytes are copied to their end all the same (fs.copyFile copied a pipe's
+      // st_size bytes: none).
+      const pipe = join(dir, "stream.mov");
+      execFileSync("mkfifo", [pipe]);
+      const streamed = bytes.subarray(0, 300_000);
+      const piped = site.api.downloadAttachment({ ...link, url: `file://${pipe}`, local_path: pipe }, { filePath: copy });
+      const writer = await open(pipe, "w");
+      try {
+        await writer.write(streamed);
+      } finally {
+        await writer.close();
+      }
+      expect(await piped).toBe(copy);
+      expect(readFileSync(copy).equals(streamed)).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(["copy.exr", "plate.exr", "stream.mov"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("one caller aborting while the shared session token is fetched does not fail the other downloads", async () => {
     const { client } = site.freshClient();
     const shot = (await site.api.findOne("Shot", []))!;

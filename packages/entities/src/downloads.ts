@@ -70,7 +70,7 @@ const HINTS: Record<number, string> = {
  * credentials, so the transport speaks it (the `_session_id` cookie, on the site's origin only — never to a
  * cloud-storage redirect) and scrubs it from its errors; a 401/403 forgets it. A local file link (`file://`
  * url, `link_type: "local"`) is read from its `local_path` (Node) without any request, within the same
- * `signal` and `deadlineMs`.
+ * `signal` and `deadlineMs`; once its copy to `filePath` is complete, the rename into place is not cut short.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
@@ -138,31 +138,45 @@ async function fetchAttachment(ctx: Context, where: URL, onSite: boolean, token:
 }
 
 /**
- * Read a local file: its bytes, or a copy at `filePath` made through a temporary file next to it (a failed copy
- * removes its target, never `filePath`). The caller's `signal` and `deadlineMs` end the wait at once, as they end
- * an HTTP download; a read the disk is still busy with then stops at its next chunk, or, for a copy, is removed
- * when it ends instead of taking `filePath`'s place.
+ * Read a local file: its bytes, or a copy at `filePath` streamed chunk by chunk to a temporary file next to it
+ * and renamed into place (a pipe or device is copied to its end, not to its size). The caller's `signal` and
+ * `deadlineMs` end the wait at once, as they end an HTTP download. The read then stops at its next chunk, and a
+ * copy's temporary file is removed as soon as it is closed (at once, or once the chunk being written is on disk),
+ * without waiting for a read that may never return (a stalled pipe, a hung network share).
+ *
+ * The rename starts only once the copy is complete and the caller still waits, and it is never cut short (it is
+ * quick: same folder). So a `signal` or `deadlineMs` that ends the wait always leaves `filePath` as it was, as its
+ * error says; one that comes during the rename comes too late, and the call resolves with `filePath` replaced.
  */
 async function readLocal(local: string, filePath: string | undefined, call: CallOptions): Promise<Uint8Array | string> {
-  const fs = await import("node:fs/promises");
+  const [fs, { finished, pipeline }] = await Promise.all([import("node:fs"), import("node:stream/promises")]);
   const stop = new AbortController();
-  const temp = filePath === undefined ? undefined : partPath(filePath);
-  const read = (async (): Promise<Uint8Array | string> => {
-    try {
-      if (filePath === undefined || temp === undefined) return new Uint8Array(await fs.readFile(local, { signal: stop.signal }));
-      await fs.copyFile(local, temp);
-      stop.signal.throwIfAborted();
-      await fs.rename(temp, filePath);
-      return filePath;
-    } catch (cause) {
-      if (temp !== undefined) await fs.rm(temp, { force: true }).catch(() => {}); // the copy's error is the one to report
-      throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
-    }
-  })();
-  return within(read, call.signal, call.deadlineMs, `the read of ${local}`, undefined, false).catch((error: unknown) => {
-    stop.abort();
+  const fail = (cause: unknown): never => {
+    throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
+  };
+  const wait = <T>(read: Promise<T>): Promise<T> =>
+    within(read, call.signal, call.deadlineMs, `the read of ${local}`, undefined, false).catch((error: unknown) => {
+      stop.abort();
+      throw error;
+    });
+  if (filePath === undefined) return wait(fs.promises.readFile(local, { signal: stop.signal }).then((bytes) => new Uint8Array(bytes), fail));
+  const temp = partPath(filePath);
+  const out = fs.createWriteStream(temp, { flags: "wx" });
+  // The temporary file is removed once `out` is closed: at once, or once the chunk being written is on disk (also
+  // when the read failed first: `pipeline` may reject before `out` has even been opened).
+  const drop = (): Promise<void> => {
+    const rm = (): Promise<void> => fs.promises.rm(temp, { force: true }).catch(() => {}); // the copy's error is the one to report
+    return finished(out).then(rm, rm);
+  };
+  const failed = (cause: unknown): Promise<never> => drop().then(() => fail(cause));
+  // A failed copy is reported once its temporary file is gone; one given up is removed without waiting for its read,
+  // which may never return (a stalled pipe, a hung share).
+  await wait(pipeline(fs.createReadStream(local), out, { signal: stop.signal }).catch(failed)).catch((error: unknown) => {
+    void drop();
     throw error;
   });
+  // The copy is complete and the caller still waits: the rename is not cut short (see above).
+  return fs.promises.rename(temp, filePath).then(() => filePath, failed);
 }
 
 /** A temporary file next to `filePath` (same folder, so renaming it into place is atomic). */

@@ -6,7 +6,8 @@
  * see what landed.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -55,6 +56,11 @@ async function answeredLater(from: number, step: string): Promise<void> {
     if (answered(from).some(([what]) => what === step)) return;
   }
   throw new Error(`the emulator never answered ${step}`);
+}
+
+/** Resolves once `done()` holds, polling every 20 ms; throws `what` if it does not within `ms`. */
+async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+  for (const end = Date.now() + ms; !done(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
 }
 
 /** The error `promise` rejects with, and whether the emulator had answered `held` (since `from`) by then. */
@@ -336,4 +342,54 @@ describe("a download's deadlineMs bounds the caller's whole wait", () => {
       rmSync(pipe, { force: true });
     }
   });
+
+  it.skipIf(process.platform === "win32")("a local copy stopped midway removes its temporary file at once, while its read still waits, and filePath keeps its bytes", async () => {
+    // A named pipe the test writes some bytes into and then holds open: the copy has begun, and its next read waits
+    // for bytes that do not come, as a read from a stalled network share does. One pipe per case: a read given up
+    // may still wait on its pipe and would take the next case's bytes.
+    const pipes: string[] = [];
+    const target = join(dir, "midway.mov");
+    writeFileSync(target, "the previous version");
+    const first = "the first bytes of the new version";
+    const parts = (): string[] => readdirSync(dir).filter((name) => name.startsWith("midway.mov.") && name.endsWith(".part"));
+    // long enough for the bytes above to reach the temporary file first on a loaded machine
+    const deadlineMs = 2000;
+    try {
+      for (const how of ["deadline", "signal"] as const) {
+        const pipe = join(dir, `dripping-${how}.mov`);
+        execFileSync("mkfifo", [pipe]);
+        pipes.push(pipe);
+        const link = { url: `file://${pipe}`, local_path: pipe, link_type: "local", name: "dripping.mov" };
+        const controller = new AbortController();
+        const limit = how === "deadline" ? { deadlineMs } : { signal: controller.signal };
+        const download = downloadAttachment(site.client, link, { filePath: target, ...limit }).then(
+          () => new Error("expected a rejection"),
+          (e: unknown) => e,
+        );
+        const writer = await open(pipe, "w"); // opens once the copy has opened the pipe to read
+        try {
+          await writer.write(first);
+          await until(() => parts().length === 1 && statSync(join(dir, parts()[0]!)).size === first.length, 5000, `${first.length} bytes in a .part file (${how})`);
+          if (how === "signal") controller.abort();
+          const error = await download;
+          if (how === "signal") expect(error).toBeInstanceOf(SgAbortError);
+          else {
+            expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: deadlineMs, maybeSent: false });
+            expect((error as SgTimeoutError).reason).toBe(`@sg/entities: the read of ${pipe} did not complete within its deadline of ${deadlineMs} ms: ${target} was left as it was`);
+          }
+          // the pipe is still open, so the copy's read still waits: the temporary file goes without it
+          await until(() => parts().length === 0, 2000, `the .part file removed after the ${how} (${parts().join(", ")})`);
+          expect(readFileSync(target, "utf8")).toBe("the previous version");
+        } finally {
+          await writer.close().catch(() => {});
+        }
+      }
+      // the copies given up have seen their pipes end by now: neither took filePath's place
+      await new Promise((r) => setTimeout(r, 100));
+      expect(readdirSync(dir).filter((name) => name.startsWith("midway.mov"))).toEqual(["midway.mov"]);
+      expect(readFileSync(target, "utf8")).toBe("the previous version");
+    } finally {
+      for (const pipe of pipes) rmSync(pipe, { force: true });
+    }
+  }, 15_000);
 });
