@@ -280,9 +280,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // counts as maybe sent.
     // Then by 19 B: sg.http() takes the client's defaults.signal when a request has none, so aborting it ends uploads
     // and downloads too (a CLI's Ctrl-C let a transfer run to its end).
-    // Then by 80 B: a local file link's copy to filePath streams (a pipe is copied whole), and one given up at the
+    // Then by 81 B: a local file link's copy to filePath streams (a pipe is copied whole), and one given up at the
     // signal or deadline loses its .part at once instead of when the disk ends it; its rename is never cut short.
-    ratchet: 39 * KB - 294,
+    ratchet: 39 * KB - 213,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
