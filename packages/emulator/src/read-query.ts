@@ -149,13 +149,17 @@ function compareKeys(a: SortKey, b: SortKey): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Sorts rows by `sorts` (`[{field_name, direction}]`; `column` is accepted for `field_name`); default id asc. */
+/**
+ * Sorts rows by `sorts` (`[{field_name, direction}]`); default id asc. The legacy `column` key is a client-side alias
+ * that the client renames to `field_name` before sending (rpc-protocol §2.3): on the wire it is refused.
+ */
 export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown, usage?: QueryUsage): Row[] {
   if (sorts === undefined || sorts === null || (Array.isArray(sorts) && sorts.length === 0)) return rows;
   if (!Array.isArray(sorts)) throw badInput(`'sorts' must be a list of {field_name, direction}, got ${JSON.stringify(sorts)}`);
   const specs = sorts.map((s) => {
     const spec = (s ?? {}) as Record<string, unknown>;
-    const field = spec['field_name'] ?? spec['column'];
+    if ('column' in spec) throw badInput(`Sorts take 'field_name', not 'column' (the client renames 'column' before sending), got ${JSON.stringify(s)}`);
+    const field = spec['field_name'];
     if (typeof field !== 'string') throw badInput(`Each sort needs a 'field_name', got ${JSON.stringify(s)}`);
     const dir = spec['direction'] ?? 'asc';
     if (dir !== 'asc' && dir !== 'desc') throw badInput(`Sort direction must be 'asc' or 'desc', got ${JSON.stringify(dir)}`);

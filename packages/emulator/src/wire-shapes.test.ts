@@ -26,3 +26,14 @@ describe('write payloads in their wire form only', () => {
     expect((await t.fault('batch', t.script, [{ request_type: 'create', type: 'Shot', fields: { code: 'wire_3' } }])).code).toBe(103);
   });
 });
+
+// rpc-protocol.md §2.3: `column` is the client's alias, renamed to `field_name` before the request leaves.
+describe('read sorts in their wire form only', () => {
+  it("refuses a sort keyed by 'column' and still takes 'field_name'", async () => {
+    const refused = await t.fault('read', t.script, { type: 'Shot', return_fields: ['code'], sorts: [{ column: 'code', direction: 'desc' }] });
+    expect(refused.code).toBe(103);
+    expect(refused.message).toContain("'field_name', not 'column'");
+    const ok = await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], sorts: [{ field_name: 'code', direction: 'desc' }] });
+    expect(ok.entities[0].code).toBe('SQ020_0030');
+  });
+});
