@@ -113,7 +113,7 @@ function attach(site: Site, principal: Principal, row: Row, file: MultipartFile,
     const id = storeAttachment(site, principal, row, file, displayName, tagList, thumb);
     if (thumb) {
       const target = filmstrip || (fieldName !== undefined && FILMSTRIP_FIELDS.has(fieldName)) ? 'filmstrip_image' : 'image';
-      if (site.schema.field(row.type, target)) updateEntity(site, principal, row.type, row.id, [{ field_name: target, value: `/thumbnail/${id}` }], undefined);
+      if (site.schema.field(row.type, target)) updateEntity(site, principal, row.type, row.id, [{ field_name: target, value: `/thumbnail/${id}` }], undefined, true);
     } else if (fieldName) {
       updateEntity(site, principal, row.type, row.id, [{ field_name: fieldName, value: { type: 'Attachment', id, name: displayName || file.filename, content_type: file.contentType, link_type: 'upload' } }], undefined);
     }
@@ -276,7 +276,7 @@ function shareThumbnail(site: Site, principal: Principal, f: Record<string, stri
     id = Number(img.slice('/thumbnail/'.length));
   }
   site.store.transaction(() => {
-    for (const t of targets) if (site.schema.field(t.type, field)) updateEntity(site, principal, t.type, t.id, [{ field_name: field, value: source }], undefined);
+    for (const t of targets) if (site.schema.field(t.type, field)) updateEntity(site, principal, t.type, t.id, [{ field_name: field, value: source }], undefined, true);
   });
   return `1:${id}\n`;
 }

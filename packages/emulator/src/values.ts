@@ -134,8 +134,9 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
     case 'url':
       return coerceUrl(store, label, value);
     case 'image':
-      if (value === null || typeof value === 'string') return value;
-      return wrong('null (upload thumbnails through /upload/publish_thumbnail)');
+      // Read-only but for clearing (rpc-protocol §1.8, §2.5): a thumbnail is uploaded, never written as a URL.
+      if (value === null) return null;
+      throw badInput(`${label} (image) is read-only: only null (clear the thumbnail) may be written; upload a thumbnail through /upload/publish_thumbnail, got ${JSON.stringify(value)}`);
     default:
       throw badInput(`${label}: fields of type ${dataType} cannot be written`);
   }

@@ -37,3 +37,17 @@ describe('read sorts in their wire form only', () => {
     expect(ok.entities[0].code).toBe('SQ020_0030');
   });
 });
+
+// rpc-protocol.md §1.8: image is read-only; §2.5: only `image: None` (clear) goes out in an update.
+describe('image fields', () => {
+  it('refuses a string written into image or filmstrip_image, on create and update', async () => {
+    const url = 'https://example.com/thumb.png';
+    const upd = await t.fault('update', t.script, { type: 'Shot', id: 1, fields: [{ field_name: 'image', value: url }] });
+    expect(upd.code).toBe(103);
+    expect(upd.message).toMatch(/Shot\.image \(image\) is read-only: only null/);
+    expect((await t.fault('update', t.script, { type: 'Shot', id: 1, fields: [{ field_name: 'filmstrip_image', value: url }] })).code).toBe(103);
+    expect((await t.fault('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'img_1' }, { field_name: 'image', value: url }] })).code).toBe(103);
+    const row = await t.call('read', t.script, { type: 'Shot', return_fields: ['image'], filters: { logical_operator: 'and', conditions: [{ path: 'id', relation: 'is', values: [1] }] } });
+    expect(row.entities[0].image).toBeNull();
+  });
+});

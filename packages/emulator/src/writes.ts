@@ -146,8 +146,12 @@ export function requireRow(site: Site, type: unknown, id: unknown): Row {
   return row;
 }
 
-/** `update`: changes fields (multi-entity modes set/add/remove) and returns `{type, id, …changed fields}`. */
-export function updateEntity(site: Site, principal: Principal, type: unknown, id: unknown, fields: unknown, defaultMode: unknown): Record<string, unknown> {
+/**
+ * `update`: changes fields (multi-entity modes set/add/remove) and returns `{type, id, …changed fields}`.
+ * `byUpload` is for the upload endpoints only: they set `image`/`filmstrip_image` to the uploaded thumbnail, which
+ * the API itself may only clear (rpc-protocol §1.8).
+ */
+export function updateEntity(site: Site, principal: Principal, type: unknown, id: unknown, fields: unknown, defaultMode: unknown, byUpload = false): Record<string, unknown> {
   const row = requireRow(site, type, id);
   if (row.retired) throw badInput(`${row.type} with id ${row.id} is retired; revive it before updating`);
   const writes = parseFieldWrites(fields, defaultMode);
@@ -156,7 +160,7 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
   for (const w of writes) {
     checkWritable(site, row.type, w.field, false);
     const dt = site.schema.dataType(row.type, w.field);
-    let value = coerceValue(site.schema, site.store, row.type, w.field, w.value);
+    let value = byUpload && dt === 'image' && typeof w.value === 'string' ? w.value : coerceValue(site.schema, site.store, row.type, w.field, w.value);
     if (dt === 'multi_entity' && w.mode !== 'set') {
       const current = (computed.has(w.field) ? computed.get(w.field) : row.f[w.field]) as LinkRef[] | undefined;
       const existing = Array.isArray(current) ? current : [];
