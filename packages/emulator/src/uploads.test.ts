@@ -90,7 +90,8 @@ describe('uploads and downloads', () => {
     await post('/upload/publish_thumbnail', form({ ...t.script, entity_type: 'Shot', entity_id: '6', filmstrip: 'True' }, { name: 'f.png', field: 'thumb_image', data: png }));
     const read = async (): Promise<any> => (await t.call('read', t.script, { type: 'Shot', return_fields: ['image', 'filmstrip_image'], filters: where(['id', 'is', 6]) })).entities[0];
     expect(await read()).toMatchObject({ image: expect.stringMatching(/\/thumbnail\/\d+$/), filmstrip_image: expect.stringMatching(/\/thumbnail\/\d+$/) });
-    await t.call('update', t.script, { type: 'Shot', id: 6, fields: [{ field_name: 'image', value: null }] });
+    // rpc-protocol.md §2.5: clearing answers {id, image: None, type} only, though the filmstrip goes too.
+    expect(await t.call('update', t.script, { type: 'Shot', id: 6, fields: [{ field_name: 'image', value: null }] })).toStrictEqual({ type: 'Shot', id: 6, image: null });
     expect(await read()).toMatchObject({ image: null, filmstrip_image: null });
   });
 

@@ -205,7 +205,8 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
       }, field);
     }
   }
-  const names = [...computed.keys()];
+  // Echo the fields the caller wrote, not the filmstrip cleared along with the thumbnail (rpc-protocol §2.5).
+  const names = [...new Set(writes.map((w) => w.field))];
   return formatRow(site, row, returnPaths(site, row.type, names));
 }
 
