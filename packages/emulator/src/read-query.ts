@@ -213,13 +213,16 @@ export function readEntities(site: Site, payload: Record<string, unknown>): { en
   const slice = rows.slice(start, start + perPage);
   return {
     entities: slice.map((row) => formatRow(site, row, paths)),
-    paging_info: {
-      entity_count: rows.length,
-      current_page: page,
-      entities_per_page: perPage,
-      page_count: Math.ceil(rows.length / perPage),
-      has_next_page: start + perPage < rows.length,
-    },
+    // Without counts (rpc-protocol §2.3, servers >= 7.4) the client may rely on has_next_page only.
+    paging_info: payload['return_paging_info_without_counts'] === true
+      ? { current_page: page, entities_per_page: perPage, has_next_page: start + perPage < rows.length }
+      : {
+          entity_count: rows.length,
+          current_page: page,
+          entities_per_page: perPage,
+          page_count: Math.ceil(rows.length / perPage),
+          has_next_page: start + perPage < rows.length,
+        },
   };
 }
 

@@ -115,3 +115,12 @@ describe('read', () => {
     expect((await t.fault('read', t.script, { type: 'Nope', return_fields: ['id'] })).message).toContain('Nope');
   });
 });
+
+describe('paging_info and page size', () => {
+  it('omits entity_count and page_count when return_paging_info_without_counts is true', async () => {
+    const r = await read({ type: 'Shot', paging: { entities_per_page: 4, current_page: 1 }, return_paging_info_without_counts: true });
+    expect(r.paging_info).toStrictEqual({ current_page: 1, entities_per_page: 4, has_next_page: true });
+    const counted = await read({ type: 'Shot', paging: { entities_per_page: 4, current_page: 2 }, return_paging_info_without_counts: false });
+    expect(counted.paging_info).toMatchObject({ entity_count: 6, page_count: 2, has_next_page: false });
+  });
+});
