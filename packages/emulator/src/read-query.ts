@@ -192,7 +192,8 @@ export function readEntities(site: Site, payload: Record<string, unknown>): { en
   const paths = [...new Set(fields)].map((f) => compilePath(site.schema, site.store, type, f));
   const paging = (payload['paging'] ?? {}) as Record<string, unknown>;
   if (typeof paging !== 'object' || Array.isArray(paging)) throw badInput(`'paging' must be {entities_per_page, current_page}, got ${JSON.stringify(payload['paging'])}`);
-  const perPage = positiveInt(paging['entities_per_page'], 'entities_per_page', site.settings.pageSize);
+  // A site serves at most api_max_entities_per_page rows a page, whatever is asked (rpc-protocol §0, §2.3).
+  const perPage = Math.min(positiveInt(paging['entities_per_page'], 'entities_per_page', site.settings.pageSize), site.settings.pageSize);
   const page = positiveInt(paging['current_page'], 'current_page', 1);
   const rows = site.queryCache.get(site, type, payload, () => {
     const usage = newUsage();
