@@ -2,7 +2,7 @@ import { compilePath, displayName } from './entity-format.js';
 import { badInput } from './errors.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
-import { canonicalDateTime, parseDate } from './values.js';
+import { canonicalDateTime, parseDate, WIRE_DATETIME } from './values.js';
 
 /** What the filter engine reads. */
 export interface FilterContext {
@@ -359,7 +359,7 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
       if (c !== undefined) return isDate ? c.slice(0, 10) : c;
       if (!isDate && parseDate(v) !== undefined) return `${v}T00:00:00Z`;
     }
-    throw badInput(`'${cond.path}' expects a ${isDate ? "date 'YYYY-MM-DD'" : "datetime 'YYYY-MM-DDTHH:MM:SSZ'"}, got ${JSON.stringify(v)}`);
+    throw badInput(`'${cond.path}' expects a ${isDate ? "date 'YYYY-MM-DD'" : `datetime ${WIRE_DATETIME}`}, got ${JSON.stringify(v)}`);
   };
   // A bound outside the four-digit years sorts before ('') or after ('\uffff') every stored value.
   const fmt = (ms: number): string => {

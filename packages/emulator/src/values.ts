@@ -3,7 +3,10 @@ import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Store } from './store.js';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
+/** The one wire form of a datetime (rpc-protocol §1.7): 20 characters, UTC, no fraction of a second. */
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+/** How faults name the wire datetime form. */
+export const WIRE_DATETIME = "'YYYY-MM-DDTHH:MM:SSZ' (20 characters, UTC, no milliseconds)";
 const INT32_MAX = 2147483647;
 
 /** Parses a wire date `YYYY-MM-DD` into epoch ms (UTC midnight), or undefined. */
@@ -16,17 +19,17 @@ export function parseDate(value: string): number | undefined {
 }
 
 /**
- * Parses a datetime string (ISO 8601; no zone means UTC) into epoch ms, or undefined. A day or hour that is not on
- * the calendar (`2026-02-30`, `T24:00:00`) is refused rather than rolled over into the next month or day.
+ * Parses a wire datetime `YYYY-MM-DDTHH:MM:SSZ` into epoch ms, or undefined for any other form (a space for the `T`,
+ * milliseconds, an offset or no zone: a site takes the wire form only, rpc-protocol §1.7). A day or hour that is not
+ * on the calendar (`2026-02-30`, `T24:00:00`) is refused rather than rolled over into the next month or day.
  */
 export function parseDateTime(value: string): number | undefined {
   if (!DATETIME_RE.test(value) || parseDate(value.slice(0, 10)) === undefined || Number(value.slice(11, 13)) > 23) return undefined;
-  const iso = value.replace(' ', 'T');
-  const ms = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : iso + 'Z');
+  const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** Canonical wire datetime for any accepted datetime string. */
+/** The wire datetime itself when `value` is one (and on the calendar), else undefined. */
 export function canonicalDateTime(value: string): string | undefined {
   const ms = parseDateTime(value);
   return ms === undefined ? undefined : new Date(ms).toISOString().slice(0, 19) + 'Z';
@@ -97,7 +100,7 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
     case 'date_time': {
       if (value === null) return null;
       const canon = typeof value === 'string' ? canonicalDateTime(value) : undefined;
-      if (canon === undefined) return wrong("a datetime string 'YYYY-MM-DDTHH:MM:SSZ' or null");
+      if (canon === undefined) return wrong(`a datetime string ${WIRE_DATETIME} or null`);
       if (canon < '1970') throw badInput(`${label}: datetimes before 1970 are not supported`);
       return canon;
     }
