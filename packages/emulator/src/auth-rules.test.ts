@@ -109,17 +109,42 @@ describe('auth on an Identity site', () => {
   });
 
   it('enforces the activation rule', async () => {
-    const fields = (l: string): unknown => ({ type: 'HumanUser', fields: [{ field_name: 'login', value: l }, { field_name: 'sg_status_list', value: 'act' }] });
+    const person = (l: string): unknown[] => [{ field_name: 'firstname', value: 'New' }, { field_name: 'lastname', value: l }, { field_name: 'email', value: `${l}@example.com` }];
+    const fields = (l: string): unknown => ({ type: 'HumanUser', fields: [{ field_name: 'login', value: l }, ...person(l), { field_name: 'sg_status_list', value: 'act' }] });
     const byScript = await t.fault('create', t.script, fields('s1'));
     expect(byScript.code).toBe(104);
     expect(byScript.message).toContain('API scripts may not activate HumanUsers');
     expect((await t.fault('create', { ...t.script, sudo_as_login: 'admin' }, fields('s2'))).code).toBe(104);
     expect((await t.fault('create', login('admin', P.admin, { sudo_as_login: 'coord' }), fields('s3'))).code).toBe(104);
-    const inactive = await t.call('create', t.script, { type: 'HumanUser', fields: [{ field_name: 'login', value: 's4' }, { field_name: 'sg_status_list', value: 'dis' }] });
+    const inactive = await t.call('create', t.script, { type: 'HumanUser', fields: [{ field_name: 'login', value: 's4' }, ...person('s4'), { field_name: 'sg_status_list', value: 'dis' }] });
     expect((await t.fault('update', t.script, { type: 'HumanUser', id: inactive.id, fields: [{ field_name: 'sg_status_list', value: 'act' }] })).code).toBe(104);
     const ok = await t.call('update', login('admin', P.admin), { type: 'HumanUser', id: inactive.id, fields: [{ field_name: 'sg_status_list', value: 'act' }] });
     expect(ok.sg_status_list).toBe('act');
     await expect(t.call('create', login('admin', P.admin), fields('s5'))).resolves.toMatchObject({ sg_status_list: 'act' });
+  });
+
+  // auth-landscape.md §4.7: "A name and valid email must be provided when updating a user to Active."
+  it('needs a name and a valid email to make a user Active, on create and update', async () => {
+    const admin = login('admin', P.admin);
+    const create = (l: string, extra: unknown[]): Promise<{ code: number; message: string }> =>
+      t.fault('create', admin, { type: 'HumanUser', fields: [{ field_name: 'login', value: l }, ...extra, { field_name: 'sg_status_list', value: 'act' }] });
+    const noName = await create('n1', [{ field_name: 'email', value: 'n1@example.com' }]);
+    expect(noName.code).toBe(103);
+    expect(noName.message).toContain('a name and valid email must be provided');
+    expect(noName.message).toContain('a name (firstname or lastname)');
+    const badEmail = await create('n2', [{ field_name: 'firstname', value: 'Nina' }, { field_name: 'email', value: 'not-an-email' }]);
+    expect(badEmail.code).toBe(103);
+    expect(badEmail.message).toContain('a valid email (got "not-an-email")');
+    expect((await create('n3', [{ field_name: 'firstname', value: 'Nina' }])).code).toBe(103);
+    expect((await t.call('read', t.script, { type: 'HumanUser', return_fields: ['id'], filters: where(['login', 'in', 'n1', 'n2', 'n3']) })).entities).toHaveLength(0);
+
+    const bare = await t.call('create', t.script, { type: 'HumanUser', fields: [{ field_name: 'login', value: 'n4' }, { field_name: 'sg_status_list', value: 'dis' }] });
+    const activate = (extra: unknown[]): Promise<any> => t.rpc('update', [admin, { type: 'HumanUser', id: bare.id, fields: [...extra, { field_name: 'sg_status_list', value: 'act' }] }]);
+    expect(await activate([])).toMatchObject({ exception: true, error_code: 103 });
+    expect(await activate([{ field_name: 'lastname', value: 'Four' }, { field_name: 'email', value: 'four@' }])).toMatchObject({ exception: true, error_code: 103 });
+    const still = await t.call('read', t.script, { type: 'HumanUser', return_fields: ['sg_status_list', 'lastname'], filters: where(['id', 'is', bare.id]) });
+    expect(still.entities[0]).toMatchObject({ sg_status_list: 'dis', lastname: null });
+    expect((await activate([{ field_name: 'lastname', value: 'Four' }, { field_name: 'email', value: 'four@example.com' }])).results).toMatchObject({ sg_status_list: 'act' });
   });
 });
 

@@ -168,3 +168,24 @@ export function checkUserActivation(site: Site, principal: Principal, what: stri
     `Permission denied: ${what}. On Autodesk Identity sites ${who} may not activate HumanUsers (set sg_status_list to 'act' or create an active HumanUser); only an admin authenticated with legacy login + passphrase and a valid Personal Access Token may, and not through sudo_as_login.`,
   );
 }
+
+const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const filled = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
+
+/**
+ * The other half of the migration rule (auth-landscape.md §4.7): "A name and valid email must be provided when
+ * updating a user to Active". `user` holds the HumanUser's fields as they would be after the write. On Identity
+ * sites a `firstname` or `lastname` that is not blank and an `email` of the form `local@domain.tld` are required;
+ * otherwise a bad-input fault (103). No effect on `default` and `sso` sites.
+ */
+export function checkUserActivationData(site: Site, user: Readonly<Record<string, unknown>>, what: string): void {
+  if (site.settings.authMode !== 'identity') return;
+  const missing: string[] = [];
+  if (!filled(user['firstname']) && !filled(user['lastname'])) missing.push('a name (firstname or lastname)');
+  if (!(typeof user['email'] === 'string' && EMAIL_RE.test(user['email']))) {
+    missing.push(`a valid email (got ${user['email'] === undefined || user['email'] === null ? 'none' : JSON.stringify(user['email'])})`);
+  }
+  if (missing.length > 0) {
+    throw new RpcFault(FaultCode.BAD_INPUT, `Cannot ${what}: a name and valid email must be provided when updating a user to Active on an Autodesk Identity site; missing ${missing.join(' and ')}`);
+  }
+}

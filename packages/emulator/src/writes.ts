@@ -1,4 +1,4 @@
-import { checkUserActivation, type Principal } from './auth-rules.js';
+import { checkUserActivation, checkUserActivationData, type Principal } from './auth-rules.js';
 import { formatDateTime } from './clock.js';
 import { compilePath, displayName, formatRow, formatValue, linkOut } from './entity-format.js';
 import { FaultCode, RpcFault, badInput } from './errors.js';
@@ -121,7 +121,10 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
     if (typeof data['login'] !== 'string' || data['login'] === '') throw badInput("HumanUser.login is required");
     if (site.userRow(data['login'])) throw badInput(`A HumanUser with login '${data['login']}' already exists`);
     if (data['name'] === undefined || data['name'] === null) data['name'] = [data['firstname'], data['lastname']].filter((x) => typeof x === 'string' && x).join(' ') || data['login'];
-    if (data['sg_status_list'] === 'act') checkUserActivation(site, principal, `creating the active HumanUser '${String(data['login'])}'`);
+    if (data['sg_status_list'] === 'act') {
+      checkUserActivation(site, principal, `creating the active HumanUser '${String(data['login'])}'`);
+      checkUserActivationData(site, data, `create the active HumanUser '${String(data['login'])}'`);
+    }
   }
   const row = site.store.insert(type, data);
   if (type === 'HumanUser') {
@@ -175,6 +178,7 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
   if (computed.get('image') === null && !computed.has('filmstrip_image') && site.schema.field(row.type, 'filmstrip_image')) computed.set('filmstrip_image', null);
   if (row.type === 'HumanUser' && computed.get('sg_status_list') === 'act' && row.f['sg_status_list'] !== 'act') {
     checkUserActivation(site, principal, `activating HumanUser '${String(row.f['login'])}'`);
+    checkUserActivationData(site, { ...row.f, ...Object.fromEntries(computed) }, `activate HumanUser '${String(row.f['login'])}'`);
   }
   if (row.type === 'HumanUser' && typeof computed.get('login') === 'string' && computed.get('login') !== row.f['login']) {
     const newLogin = computed.get('login') as string;
