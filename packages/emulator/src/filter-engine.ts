@@ -70,11 +70,7 @@ function lc(v: unknown): string {
   return typeof v === 'string' ? v.toLowerCase() : v === null || v === undefined ? '' : String(v);
 }
 
-function logicalOp(op: unknown): 'and' | 'or' {
-  if (op === 'and' || op === 'all') return 'and';
-  if (op === 'or' || op === 'any') return 'or';
-  throw badInput(`Invalid filter_operator ${JSON.stringify(op)}: expected 'and'/'all' or 'or'/'any'`);
-}
+const WIRE_FORM = "the wire form {logical_operator: 'and'|'or', conditions: [{path, relation, values: [...]}, ...]} (rpc-protocol §3.4)";
 
 interface Condition {
   path: string;
@@ -82,49 +78,41 @@ interface Condition {
   values: unknown[];
 }
 
-function asCondition(item: unknown): Condition | undefined {
-  if (Array.isArray(item)) {
-    if (item.length < 2 || typeof item[0] !== 'string' || typeof item[1] !== 'string') {
-      throw badInput(`Filters must be in the form [path, relation, value...], got ${JSON.stringify(item)}`);
-    }
-    const rest = item.slice(2);
-    return { path: item[0], relation: item[1], values: rest.length === 1 && Array.isArray(rest[0]) ? (rest[0] as unknown[]) : rest };
-  }
-  if (item && typeof item === 'object' && 'path' in item) {
-    const c = item as Record<string, unknown>;
-    if (typeof c['path'] !== 'string' || typeof c['relation'] !== 'string') throw badInput(`A condition needs a string 'path' and 'relation', got ${JSON.stringify(item)}`);
-    const values = c['values'] === undefined ? [] : c['values'];
-    if (!Array.isArray(values)) throw badInput(`Condition 'values' must be a list, got ${JSON.stringify(c['values'])}`);
-    return { path: c['path'], relation: c['relation'], values };
-  }
-  return undefined;
+const isHash = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Refuses what is not a wire filter node, naming the caller-side form it looks like. */
+function notWire(node: unknown, where: string): never {
+  const shown = JSON.stringify(node) ?? String(node);
+  const looks = Array.isArray(node)
+    ? 'the client-side list form ([path, relation, value] lists), which the client translates before sending'
+    : isHash(node) && ('filter_operator' in node || 'filters' in node)
+      ? 'the client-side {filter_operator, filters} group, which the client translates before sending'
+      : isHash(node) && 'path' in node
+        ? 'a bare condition, which belongs in the conditions of a group'
+        : 'no filter node';
+  throw badInput(`Invalid filters: ${where} is ${looks}; a site takes ${WIRE_FORM} only, got ${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown}`);
 }
 
-/** Compiles a filter tree of any accepted form (wire `{logical_operator, conditions}`, `{filter_operator, filters}`, or a list). */
+/** Compiles a wire filter tree `{logical_operator, conditions}` (rpc-protocol §3.4); any other form is a 103 fault. */
 export function compileFilters(ctx: FilterContext, type: string, filters: unknown): CompiledFilter {
   if (filters === undefined || filters === null) return { test: () => true, candidates: () => undefined };
+  if (!isHash(filters) || !('logical_operator' in filters || 'conditions' in filters)) notWire(filters, 'the top level');
   return compileNode(ctx, type, filters);
 }
 
 function compileNode(ctx: FilterContext, type: string, node: unknown): CompiledFilter {
-  let op: 'and' | 'or';
-  let items: unknown;
-  if (Array.isArray(node) && (node.length === 0 || typeof node[0] !== 'string')) {
-    op = 'and';
-    items = node;
-  } else if (node && typeof node === 'object' && !Array.isArray(node) && ('conditions' in node || 'logical_operator' in node)) {
-    const n = node as Record<string, unknown>;
-    op = logicalOp(n['logical_operator'] ?? 'and');
-    items = n['conditions'] ?? [];
-  } else if (node && typeof node === 'object' && !Array.isArray(node) && ('filters' in node || 'filter_operator' in node)) {
-    const n = node as Record<string, unknown>;
-    op = logicalOp(n['filter_operator']);
-    items = n['filters'];
-  } else {
-    const cond = asCondition(node);
-    if (cond) return compileCondition(ctx, type, cond);
-    throw badInput(`Invalid filters, expected a list or a {logical_operator, conditions} hash, got ${JSON.stringify(node)}`);
+  if (!isHash(node)) notWire(node, 'a condition');
+  if (!('logical_operator' in node) && !('conditions' in node)) {
+    if (!('path' in node)) notWire(node, 'a condition');
+    if (typeof node['path'] !== 'string' || typeof node['relation'] !== 'string') throw badInput(`A condition needs a string 'path' and 'relation', got ${JSON.stringify(node)}`);
+    if (!Array.isArray(node['values'])) throw badInput(`Condition 'values' must be a list (a single value goes in a list of one), got ${JSON.stringify(node)}`);
+    return compileCondition(ctx, type, { path: node['path'], relation: node['relation'], values: node['values'] });
   }
+  const op = node['logical_operator'];
+  if (op !== 'and' && op !== 'or') {
+    throw badInput(`Invalid filters: a group's logical_operator must be 'and' or 'or' (the client maps 'all'/'any'), got ${op === undefined ? 'none' : JSON.stringify(op)} in ${JSON.stringify(node)}`);
+  }
+  const items = node['conditions'];
   if (!Array.isArray(items)) throw badInput(`Invalid filters, expected a list of conditions, got ${JSON.stringify(items)}`);
   const children = items.map((item) => compileNode(ctx, type, item));
   if (op === 'and') {

@@ -82,7 +82,7 @@ describe('site settings and misc', () => {
   });
 
   it('searches display names', async () => {
-    const r = await t.call('query_display_name_cache', t.script, { text: 'sq01', entity_types: { Shot: { logical_operator: 'and', conditions: [] }, Sequence: [] }, project_ids: [], max_results: null });
+    const r = await t.call('query_display_name_cache', t.script, { text: 'sq01', entity_types: { Shot: { logical_operator: 'and', conditions: [] }, Sequence: { logical_operator: 'and', conditions: [] } }, project_ids: [], max_results: null });
     expect(r.matches.map((m: any) => `${m.type}:${m.name}`).sort()).toEqual(['Sequence:SQ010', 'Shot:SQ010_0010', 'Shot:SQ010_0020', 'Shot:SQ010_0030']);
     expect((await t.fault('query_display_name_cache', t.script, { text: 'sq', entity_types: { Shot: [] } })).code).toBe(103);
   });

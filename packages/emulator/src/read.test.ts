@@ -49,9 +49,41 @@ describe('read', () => {
     expect(r.entities.map((e: any) => e.code).sort()).toEqual(['SQ020_0010', 'SQ020_0030']);
   });
 
-  it('accepts the client list form of filters too', async () => {
-    const r = await read({ type: 'Shot', filters: [['code', 'starts_with', 'sq010'], { filter_operator: 'any', filters: [['sg_status_list', 'is', 'fin'], ['sg_status_list', 'is', 'ip']] }] });
+  // rpc-protocol.md §3.4: the client translates its list / {filter_operator, filters} forms; a site takes only the wire form.
+  it('refuses filters that are not in the wire form, with a readable 103', async () => {
+    const cond = { path: 'code', relation: 'is', values: ['SQ010_0010'] };
+    const refused: [unknown, string][] = [
+      [[['code', 'is', 'SQ010_0010']], 'client-side list form'],
+      [['id', 'is', 1], 'client-side list form'],
+      [{ filter_operator: 'all', filters: [['code', 'is', 'SQ010_0010']] }, '{filter_operator, filters}'],
+      [{ logical_operator: 'any', conditions: [cond] }, "logical_operator must be 'and' or 'or'"],
+      [{ logical_operator: 'all', conditions: [cond] }, "logical_operator must be 'and' or 'or'"],
+      [{ conditions: [cond] }, "logical_operator must be 'and' or 'or'"],
+      [{ logical_operator: 'and', conditions: [{ conditions: [cond] }] }, "got none"],
+      [{ logical_operator: 'and', conditions: [{ logical_operator: 'or', conditions: [['code', 'is', 'x']] }] }, 'client-side list form'],
+      [{ logical_operator: 'and', conditions: [{ filter_operator: 'any', filters: [] }] }, '{filter_operator, filters}'],
+      [{ logical_operator: 'and', conditions: [{ path: 'code', relation: 'is', values: 'SQ010_0010' }] }, "'values' must be a list"],
+      [{ logical_operator: 'and', conditions: [{ path: 'code', relation: 'is' }] }, "'values' must be a list"],
+      [cond, 'bare condition'],
+    ];
+    for (const [filters, says] of refused) {
+      const f = await t.fault('read', t.script, { type: 'Shot', return_fields: ['code'], filters });
+      expect(f.code, JSON.stringify(filters)).toBe(103);
+      expect(f.message).toContain(says);
+      expect((await t.fault('summarize', t.script, { type: 'Shot', summaries: [{ field: 'id', type: 'count' }], filters })).code).toBe(103);
+    }
+    expect((await t.fault('query_display_name_cache', t.script, { text: 'SQ010', entity_types: { Shot: [] }, project_ids: [] })).code).toBe(103);
+  });
+
+  it('keeps the wire forms the spec shows: an empty condition list, nested groups, or and and', async () => {
+    expect((await read({ type: 'Shot', filters: { logical_operator: 'and', conditions: [] } })).entities).toHaveLength(6);
+    const r = await read({
+      type: 'Shot',
+      filters: { logical_operator: 'and', conditions: [{ path: 'code', relation: 'starts_with', values: ['sq010'] }, { logical_operator: 'or', conditions: [{ path: 'sg_status_list', relation: 'is', values: ['fin'] }, { path: 'sg_status_list', relation: 'is', values: ['ip'] }] }] },
+    });
     expect(r.entities.map((e: any) => e.code).sort()).toEqual(['SQ010_0010', 'SQ010_0020']);
+    const search = await t.call('query_display_name_cache', t.script, { text: 'SQ010', entity_types: { Shot: { logical_operator: 'and', conditions: [] } }, project_ids: [] });
+    expect(search.matches.length).toBeGreaterThan(0);
   });
 
   it('applies text, number, entity, multi-entity and name operators', async () => {

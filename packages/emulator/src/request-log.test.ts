@@ -18,7 +18,7 @@ describe('request log payload outline', () => {
       type: 'Shot', return_fields: ['code', 'description'], filters: where(['code', 'is', PLANTED], ['sg_sequence.Sequence.code', 'in', PLANTED, 'x']),
       sorts: [{ field_name: 'code', direction: 'desc' }], paging: { entities_per_page: 50, current_page: 3 },
     });
-    await t.call('read', t.script, { type: 'Shot', return_fields: ['id'], filters: [['description', 'contains', PLANTED]] });
+    await t.call('read', t.script, { type: 'Shot', return_fields: ['id'], filters: where(['description', 'contains', PLANTED]) });
     const shot = await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: PLANTED }, { field_name: 'description', value: PLANTED }] });
     await t.call('batch', t.script, [
       { request_type: 'update', type: 'Shot', id: shot.id, fields: [{ field_name: 'description', value: `${PLANTED}-2` }] },
@@ -55,7 +55,7 @@ describe('request log payload outline', () => {
 
   it('leaves out names that do not look like identifiers', async () => {
     t.h.reset();
-    await t.fault('read', t.script, { type: 'Shot', [`x ${PLANTED}`]: 1, filters: [[`code ${PLANTED}`, 'is', 'a']] });
+    await t.fault('read', t.script, { type: 'Shot', [`x ${PLANTED}`]: 1, filters: where([`code ${PLANTED}`, 'is', 'a']) });
     const [entry] = t.h.requests();
     expect(JSON.stringify(entry)).not.toContain(PLANTED);
     expect(entry).toMatchObject({ payloadKeys: ['type', 'filters'], payloadSummary: { entityType: 'Shot', filterPaths: [] } });

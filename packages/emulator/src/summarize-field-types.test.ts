@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support/harness.js';
+import { startHarness, where, type Harness } from './test-support/harness.js';
 
 let t: Harness;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ describe('summarize refuses summaries and groupings a field type cannot carry', 
     ['week of a text field', { type: 'Shot', summaries: count, grouping: [{ field: 'code', type: 'week' }] }, 'text'],
     ['month of a status field', { type: 'Shot', summaries: count, grouping: [{ field: 'sg_status_list', type: 'month' }] }, 'status_list'],
     ['entitytype of a text field', { type: 'Shot', summaries: count, grouping: [{ field: 'code', type: 'entitytype' }] }, 'text'],
-    ['hundreds of a text field, even when no row is selected', { type: 'Shot', summaries: count, grouping: [{ field: 'code', type: 'hundreds' }], filters: [['id', 'is', 0]] }, 'text'],
+    ['hundreds of a text field, even when no row is selected', { type: 'Shot', summaries: count, grouping: [{ field: 'code', type: 'hundreds' }], filters: where(['id', 'is', 0]) }, 'text'],
   ])('%s → 103', async (_name, payload, dataType) => {
     const f = await t.fault('summarize', t.script, payload);
     expect(f.code).toBe(103);
