@@ -66,6 +66,11 @@ export function adminRoute(emulator: Emulator, httpMethod: string, path: string,
         emulator.setPat(str(b['login'], 'login'), str(b['state'], 'state') as PatState);
         return json(200, { login: b['login'], state: b['state'] });
       }
+      case 'POST /__emulator/2fa': {
+        const login = str(parse(body)['login'], 'login');
+        const { code, expiresAt } = emulator.site.issueTwoFactorCode(login);
+        return json(200, { login, code, expiresAt: new Date(expiresAt).toISOString() });
+      }
       default:
         return json(404, { error: `Unknown admin endpoint ${route}` });
     }

@@ -30,9 +30,47 @@ describe('auth on a default site', () => {
   it('requires the 2FA code (106) and then mints a session', async () => {
     expect((await t.fault('read', login('artist', P.artist), whoami)).code).toBe(106);
     expect((await t.fault('get_session_token', login('artist', P.artist, { auth_token: '000000' }))).code).toBe(106);
-    const { session_id } = await t.call('get_session_token', login('artist', P.artist, { auth_token: '123456' }));
+    const { session_id } = await t.call('get_session_token', login('artist', P.artist, { auth_token: t.h.issueTwoFactorCode('artist') }));
     expect(typeof session_id).toBe('string');
     await expect(t.call('read', { session_token: session_id, reject_if_expired: true }, whoami)).resolves.toBeTruthy();
+  });
+
+  // rpc-protocol.md §2.1/§5: "the 2FA code is one-time"; auth-landscape.md §4.4: 106 when it is missing or invalid.
+  it('accepts a 2FA code once: a code already used, by any method, is refused with 106', async () => {
+    const card = t.h.card.users.find((u) => u.login === 'artist')!;
+    expect(card.twoFactor).toBe(true);
+    expect(t.h.card.users.find((u) => u.login === 'admin')!.twoFactor).toBe(false);
+    const code = t.h.issueTwoFactorCode('artist');
+    expect(code).toMatch(/^\d{6}$/);
+    await expect(t.call('get_session_token', login('artist', P.artist, { auth_token: code }))).resolves.toHaveProperty('session_id');
+    const again = await t.fault('get_session_token', login('artist', P.artist, { auth_token: code }));
+    expect(again.code).toBe(106);
+    expect(again.message).toContain('already used');
+    expect((await t.fault('read', login('artist', P.artist, { auth_token: code }), whoami)).code).toBe(106);
+
+    const viaRead = t.h.issueTwoFactorCode('artist');
+    await expect(t.call('read', login('artist', P.artist, { auth_token: viaRead }), whoami)).resolves.toBeTruthy();
+    expect((await t.fault('read', login('artist', P.artist, { auth_token: viaRead }), whoami)).code).toBe(106);
+    expect((await t.fault('get_session_token', login('artist', P.artist, { auth_token: viaRead }))).code).toBe(106);
+  });
+
+  it('keeps a code whose login was refused, and lets a code expire after 30 s of emulator clock', async () => {
+    const code = t.h.issueTwoFactorCode('artist');
+    expect((await t.fault('read', login('artist', 'wrong', { auth_token: code }), whoami)).code).toBe(102);
+    await expect(t.call('read', login('artist', P.artist, { auth_token: code }), whoami)).resolves.toBeTruthy();
+    const late = t.h.issueTwoFactorCode('artist');
+    t.h.advanceClock(31);
+    expect((await t.fault('read', login('artist', P.artist, { auth_token: late }), whoami)).code).toBe(106);
+    const fresh = await t.admin('2fa', { login: 'artist' });
+    expect(fresh.status).toBe(200);
+    const body = (await fresh.json()) as { login: string; code: string; expiresAt: string };
+    expect(body).toMatchObject({ login: 'artist', code: expect.stringMatching(/^\d{6}$/) });
+    const { now } = (await (await fetch(`${t.h.url}/__emulator/clock`)).json()) as { now: string };
+    expect(Date.parse(body.expiresAt) - Date.parse(now)).toBeGreaterThan(25_000);
+    expect(Date.parse(body.expiresAt) - Date.parse(now)).toBeLessThanOrEqual(30_000);
+    await expect(t.call('read', login('artist', P.artist, { auth_token: body.code }), whoami)).resolves.toBeTruthy();
+    expect((await t.admin('2fa', { login: 'admin' })).status).toBe(400);
+    expect(() => t.h.issueTwoFactorCode('nobody')).toThrow(/Unknown login/);
   });
 
   it('expires sessions after the idle time on the emulator clock', async () => {

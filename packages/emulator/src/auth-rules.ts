@@ -99,12 +99,17 @@ function authenticateUser(site: Site, p: Record<string, unknown>): Omit<Principa
   if (!cred || !row || row.retired || row.f['sg_status_list'] !== 'act' || cred.password === null || typeof password !== 'string' || !sameSecret(password, cred.password)) {
     throw authFault(`Can't authenticate user '${login}'.`);
   }
-  if (cred.twoFactorCode !== null) {
-    const code = p['auth_token'];
-    if (code === undefined || code === null || code === '') {
+  let code: string | null = null;
+  if (cred.twoFactor) {
+    const sent = p['auth_token'];
+    if (sent === undefined || sent === null || sent === '') {
       throw new RpcFault(FaultCode.TWO_FACTOR, `Two-factor authentication is enabled for '${login}': send the one-time code as auth_token`);
     }
-    if (String(code) !== cred.twoFactorCode) throw new RpcFault(FaultCode.TWO_FACTOR, `Invalid two-factor authentication code for '${login}'`);
+    code = String(sent);
+    // One-time (rpc-protocol §2.1): a code already accepted, expired or never issued is refused alike.
+    if (!site.twoFactorCodes.isValid(cred, code, site.now())) {
+      throw new RpcFault(FaultCode.TWO_FACTOR, `Invalid two-factor authentication code for '${login}': the code is wrong, expired or already used (a code is one-time)`);
+    }
   }
   let identityBacked = false;
   if (mode === 'identity') {
@@ -121,6 +126,7 @@ function authenticateUser(site: Site, p: Record<string, unknown>): Omit<Principa
     }
     identityBacked = true;
   }
+  if (code !== null) site.twoFactorCodes.consume(cred, code);
   const admin = site.userCredential(login)?.admin ?? false;
   return { kind: 'user', actorKind: 'user', actor: { type: 'HumanUser', id: row.id }, name: login, admin, identityBacked, sessionToken: null };
 }

@@ -12,7 +12,8 @@ export interface UserCredential {
   pat: PatState;
   /** Emulator-clock ms of the last successful PAT exchange, or null. */
   patExchangedAt: number | null;
-  twoFactorCode: string | null;
+  /** Whether logins need a one-time code (`auth_token`), issued by `issueTwoFactorCode`. */
+  twoFactor: boolean;
 }
 
 /** Credentials of a script. */
@@ -41,21 +42,21 @@ interface UserSpec {
   password: string | null;
   admin: boolean;
   pat: PatState;
-  twoFactorCode: string | null;
+  twoFactor: boolean;
   active: boolean;
   canBeImpersonated: boolean;
 }
 
 /** The demo users, one per auth situation (see README "Fixture users"). */
 const USERS: UserSpec[] = [
-  { login: 'admin', first: 'Ada', last: 'Admin', password: 'admin-pass-1', admin: true, pat: 'valid', twoFactorCode: null, active: true, canBeImpersonated: true },
-  { login: 'artist', first: 'Arti', last: 'Twofactor', password: 'artist-pass-1', admin: false, pat: 'valid', twoFactorCode: '123456', active: true, canBeImpersonated: true },
-  { login: 'coord', first: 'Cora', last: 'Coordinator', password: 'coord-pass-1', admin: false, pat: 'valid', twoFactorCode: null, active: true, canBeImpersonated: true },
-  { login: 'nopat', first: 'Noah', last: 'Nopat', password: 'nopat-pass-1', admin: false, pat: 'missing', twoFactorCode: null, active: true, canBeImpersonated: true },
-  { login: 'revoked', first: 'Reva', last: 'Revoked', password: 'revoked-pass-1', admin: false, pat: 'revoked', twoFactorCode: null, active: true, canBeImpersonated: true },
-  { login: 'nopass', first: 'Nell', last: 'Nopassphrase', password: null, admin: false, pat: 'missing', twoFactorCode: null, active: true, canBeImpersonated: true },
-  { login: 'inactive', first: 'Ines', last: 'Inactive', password: 'inactive-pass-1', admin: false, pat: 'valid', twoFactorCode: null, active: false, canBeImpersonated: true },
-  { login: 'private', first: 'Priya', last: 'Private', password: 'private-pass-1', admin: false, pat: 'valid', twoFactorCode: null, active: true, canBeImpersonated: false },
+  { login: 'admin', first: 'Ada', last: 'Admin', password: 'admin-pass-1', admin: true, pat: 'valid', twoFactor: false, active: true, canBeImpersonated: true },
+  { login: 'artist', first: 'Arti', last: 'Twofactor', password: 'artist-pass-1', admin: false, pat: 'valid', twoFactor: true, active: true, canBeImpersonated: true },
+  { login: 'coord', first: 'Cora', last: 'Coordinator', password: 'coord-pass-1', admin: false, pat: 'valid', twoFactor: false, active: true, canBeImpersonated: true },
+  { login: 'nopat', first: 'Noah', last: 'Nopat', password: 'nopat-pass-1', admin: false, pat: 'missing', twoFactor: false, active: true, canBeImpersonated: true },
+  { login: 'revoked', first: 'Reva', last: 'Revoked', password: 'revoked-pass-1', admin: false, pat: 'revoked', twoFactor: false, active: true, canBeImpersonated: true },
+  { login: 'nopass', first: 'Nell', last: 'Nopassphrase', password: null, admin: false, pat: 'missing', twoFactor: false, active: true, canBeImpersonated: true },
+  { login: 'inactive', first: 'Ines', last: 'Inactive', password: 'inactive-pass-1', admin: false, pat: 'valid', twoFactor: false, active: false, canBeImpersonated: true },
+  { login: 'private', first: 'Priya', last: 'Private', password: 'private-pass-1', admin: false, pat: 'valid', twoFactor: false, active: true, canBeImpersonated: false },
 ];
 
 /** Site-card view of the credentials. */
@@ -67,7 +68,7 @@ export function cardUsers(users: readonly UserCredential[], store: Store): SiteC
       password: u.password,
       admin: u.admin,
       pat: u.pat,
-      twoFactorCode: u.twoFactorCode,
+      twoFactor: u.twoFactor,
       active: row?.f['sg_status_list'] === 'act',
     };
     if (row?.f['can_impersonate_this_user'] === false) card.canBeImpersonated = false;
@@ -128,7 +129,7 @@ export function seed(store: Store, schema: Schema, fixtures: 'demo' | 'empty', r
       sg_status_list: u.active ? 'act' : 'dis', can_impersonate_this_user: u.canBeImpersonated,
     });
     userRows.push(row);
-    users.push({ login: u.login, password: u.password, admin: u.admin, pat: u.pat, patExchangedAt: null, twoFactorCode: u.twoFactorCode });
+    users.push({ login: u.login, password: u.password, admin: u.admin, pat: u.pat, patExchangedAt: null, twoFactor: u.twoFactor });
   }
   s.add('LocalStorage', { code: 'primary', linux_path: '/mnt/projects', mac_path: '/Volumes/projects', windows_path: 'P:\\projects' });
   const result: SeedResult = { scripts: [{ name: 'emulator_script', key: DEMO_SCRIPT_KEY, id: script.id }], users, projects: [] };

@@ -25,13 +25,14 @@ describe('request log payload outline', () => {
       { request_type: 'delete', type: 'Shot', id: shot.id },
     ]);
     await t.call('read', { user_login: 'admin', user_password: admin.password }, { type: 'Project', return_fields: ['name'] });
-    await t.call('read', { user_login: 'artist', user_password: artist.password, auth_token: artist.twoFactorCode }, { type: 'Project', return_fields: ['name'] });
+    const twoFactorCode = t.h.issueTwoFactorCode('artist');
+    await t.call('read', { user_login: 'artist', user_password: artist.password, auth_token: twoFactorCode }, { type: 'Project', return_fields: ['name'] });
     const { session_id } = await t.call('get_session_token', t.script);
     await t.call('read', { session_token: session_id }, { type: 'Project', return_fields: ['name'] });
     await t.call('update', { user_login: 'admin', user_password: admin.password }, { type: 'HumanUser', id: 2, fields: [{ field_name: 'password_proxy', value: PLANTED }] }).catch(() => undefined);
     await t.fault('read', t.script, { type: 'Shot', return_fields: ['id'], filters: where(['nope', 'is', PLANTED]) });
 
-    const secrets = [PLANTED, t.script['script_key']!, admin.password!, artist.password!, artist.twoFactorCode!, session_id as string];
+    const secrets = [PLANTED, t.script['script_key']!, admin.password!, artist.password!, twoFactorCode, session_id as string];
     const logged = JSON.stringify(t.h.requests());
     const served = await (await fetch(`${t.h.url}/__emulator/requests`)).text();
     for (const secret of secrets) {

@@ -309,5 +309,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     approve: (requestId, login) => emulator.appSessions.approve(requestId, login),
     deny: (requestId) => emulator.appSessions.deny(requestId),
     setPat: (login, state) => emulator.setPat(login, state),
+    issueTwoFactorCode: (login) => site.issueTwoFactorCode(login).code,
   };
 }

@@ -5,6 +5,7 @@ import { QueryCache } from './read-query.js';
 import { Schema, type SchemaSnapshot } from './schema.js';
 import { SessionTable, type Session } from './sessions.js';
 import { Store, type Row, type StoreSnapshot } from './store.js';
+import { TwoFactorCodes, type IssuedCode } from './two-factor.js';
 import type { AuthMode, SiteCard, SiteCardProject } from './types.js';
 
 /** An uploaded file's bytes. */
@@ -63,6 +64,8 @@ export class Site implements FormatContext {
   basePath = '';
   /** Filtered + sorted results of recent reads, for paging. */
   readonly queryCache: QueryCache;
+  /** Outstanding one-time codes of 2FA users (never persisted). */
+  readonly twoFactorCodes: TwoFactorCodes = new TwoFactorCodes();
 
   constructor(readonly settings: SiteSettings) {
     this.queryCache = new QueryCache(settings.queryCacheSize ?? 32);
@@ -80,6 +83,7 @@ export class Site implements FormatContext {
     this.users = seeded.users;
     this.projects = seeded.projects;
     this.sessions.clear();
+    this.twoFactorCodes.clear();
     this.follows.clear();
     this.workSchedule.clear();
     this.subscriptions.clear();
@@ -113,6 +117,14 @@ export class Site implements FormatContext {
     return this.users.find((u) => u.login === login);
   }
 
+  /** Issues a fresh one-time code for a 2FA user (see {@link TwoFactorCodes}); throws for an unknown login or one without 2FA. */
+  issueTwoFactorCode(login: string): IssuedCode {
+    const cred = this.userCredential(login);
+    if (!cred) throw new Error(`Unknown login '${login}'`);
+    if (!cred.twoFactor) throw new Error(`'${login}' does not use two-factor authentication`);
+    return this.twoFactorCodes.issue(cred, this.now());
+  }
+
   /** Mints a session token (sweeping expired sessions when a sweep is due, see {@link SessionTable}). */
   createSession(s: Omit<Session, 'token' | 'lastUsed'>): Session {
     return this.sessions.create(s, this.now());
@@ -144,9 +156,14 @@ export class Site implements FormatContext {
     this.store = new Store();
     this.store.load(snap.store);
     this.scripts = snap.scripts;
-    this.users = snap.users;
+    // Data files written before codes were issued held a fixed `twoFactorCode`: such a user still has 2FA.
+    this.users = snap.users.map((u) => {
+      const { twoFactorCode, ...rest } = u as UserCredential & { twoFactorCode?: string | null };
+      return { ...rest, twoFactor: u.twoFactor ?? (typeof twoFactorCode === 'string' && twoFactorCode !== '') };
+    });
     this.projects = snap.projects;
     this.sessions.clear();
+    this.twoFactorCodes.clear();
     this.follows = new Set(snap.follows);
     this.workSchedule = new Map(Object.entries(snap.workSchedule));
     this.subscriptions = new Map(Object.entries(snap.subscriptions).map(([k, v]) => [Number(k), v]));

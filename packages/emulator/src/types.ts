@@ -68,8 +68,11 @@ export interface SiteCardUser {
   admin: boolean;
   /** State of the bound Personal Access Token. */
   pat: PatState;
-  /** The fixed one-time code to send as `auth_token` when the user has 2FA, else `null`. */
-  twoFactorCode: string | null;
+  /**
+   * Whether the user has 2FA: a login then needs a one-time code as `auth_token`, which `issueTwoFactorCode(login)` (or
+   * `POST /__emulator/2fa`) hands out, good for one accepted login within 30 s of emulator clock.
+   */
+  twoFactor: boolean;
   /** Whether the account is active (`sg_status_list` = `act`). */
   active: boolean;
   /** `can_impersonate_this_user`; present (false) only for users that refuse being a sudo target. */
@@ -251,4 +254,9 @@ export interface EmulatorHandle {
   deny(requestId: string): void;
   /** Changes the PAT bound to a user, e.g. revokes it after it was exchanged (same as `POST /__emulator/pat`). */
   setPat(login: string, state: PatState): void;
+  /**
+   * A fresh one-time code for a 2FA user (same as `POST /__emulator/2fa`): good for one accepted login (`auth_token`)
+   * within 30 s of emulator clock. Throws for an unknown login or a user without 2FA.
+   */
+  issueTwoFactorCode(login: string): string;
 }

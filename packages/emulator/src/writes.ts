@@ -128,7 +128,7 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   }
   const row = site.store.insert(type, data);
   if (type === 'HumanUser') {
-    const cred: UserCredential = { login: data['login'] as string, password: null, admin: false, pat: 'missing', patExchangedAt: null, twoFactorCode: null };
+    const cred: UserCredential = { login: data['login'] as string, password: null, admin: false, pat: 'missing', patExchangedAt: null, twoFactor: false };
     site.users.push(cred);
     site.store.onUndo(() => {
       const i = site.users.indexOf(cred);
