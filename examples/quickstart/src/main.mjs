@@ -65,7 +65,7 @@ try {
 
   // 3. A person: legacy login + passphrase, with a PAT bound to the account, on a 2FA-enabled account.
   step(3, "Legacy login + passphrase with a bound PAT and 2FA (@sg/auth-legacy-pat)");
-  const artist = card.users.find((u) => u.active && u.pat === "valid" && u.password && u.twoFactorCode);
+  const artist = card.users.find((u) => u.active && u.pat === "valid" && u.password && u.twoFactor);
   const person = entityApi(
     createClient({
       site,
@@ -75,7 +75,7 @@ try {
         password: artist.password,
         twoFactor: async () => {
           note(`the site asked for a 2FA code; answering the prompt for ${artist.login}`);
-          return artist.twoFactorCode;
+          return emulator.issueTwoFactorCode(artist.login); // a one-time code, as an authenticator app would show
         },
       }),
     }),

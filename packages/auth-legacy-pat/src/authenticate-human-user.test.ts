@@ -156,7 +156,7 @@ describe("authenticateHumanUser on a default site", () => {
     const sg = site.scriptClient();
     const id = await idOf(sg, "artist");
     site.mark();
-    const code = site.emulator.card.users.find((u) => u.login === "artist")?.twoFactorCode ?? "";
+    const code = site.emulator.issueTwoFactorCode("artist");
     const user = await authenticateHumanUser(sg, { login: "artist", password: passwordOf(site.emulator, "artist"), authToken: code });
     expect(user).toEqual({ type: "HumanUser", id, login: "artist" });
     expect(site.sent()).toEqual([expect.objectContaining(checkRead("artist", null))]);

@@ -14,10 +14,9 @@ import { expectBadPassword, expectPatMissing, expectPatRefused, expectPatRevoked
 const PLANTED_PASSWORD = "planted-passphrase-91d4c0ffee";
 const PLANTED_CODE = "864209";
 
+/** A fresh one-time code (good for one accepted login within 30 s of emulator clock). */
 function codeOf(emulator: Emulator, login: string): string {
-  const code = emulator.card.users.find((u) => u.login === login)?.twoFactorCode;
-  if (!code) throw new Error(`no 2FA code for ${login} on the card`);
-  return code;
+  return emulator.issueTwoFactorCode(login);
 }
 
 describe("legacyLoginAuth options", () => {
@@ -185,14 +184,15 @@ describe("legacyLoginAuth on a default site", () => {
   });
 
   it("uses authToken once: a re-login after expiry needs twoFactor, and says so", async () => {
-    const sg = client({ login: "artist", password: passwordOf(emulator, "artist"), authToken: codeOf(emulator, "artist") });
+    const code = codeOf(emulator, "artist");
+    const sg = client({ login: "artist", password: passwordOf(emulator, "artist"), authToken: code });
     await sg.call("read", READ_SHOTS);
     expect(count(emulator, "get_session_token")).toBe(1);
     emulator.advanceClock(IDLE + 1);
     const error = await rejectionOf(sg.call("read", READ_SHOTS));
     expect((error as SgAuthError).code).toBe(LegacyErrorCode.TWO_FACTOR_REQUIRED);
     expect((error as SgAuthError).hint).toContain("already used");
-    expect(findSecrets(error, [codeOf(emulator, "artist")])).toEqual([]);
+    expect(findSecrets(error, [code])).toEqual([]);
   });
 
   it("sends a one-time code once: a 502 on the login is not retried with the same code", async () => {

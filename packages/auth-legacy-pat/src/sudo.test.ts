@@ -188,7 +188,7 @@ describe.each(["default", "identity"] as const)("legacyLoginAuth with sudoAsLogi
   });
 
   it("after a login with a two-factor code, the session's calls carry sudo_as_login too", async () => {
-    const code = emulator.card.users.find((u) => u.login === "artist")!.twoFactorCode!;
+    const code = emulator.issueTwoFactorCode("artist");
     const sg = withSudoHints(client({ login: "artist", sudoAsLogin: "coord", twoFactor: async () => code }), { login: "artist" });
     const error = await rejectionOf(sg.call("read", READ_SHOTS));
     // artist may not sudo: the refusal shows that sudo_as_login went with the session's call.

@@ -775,7 +775,7 @@ describe("sg doctor explains every auth failure", () => {
     const d = await doctor({ ...idEnv(), SG_LOGIN: "artist", SG_PASSWORD: user(identity, "artist") });
     expect(d.r.code).toBe(1);
     expect(d.problem).toBe("2fa-required");
-    const withCode = await doctor({ ...idEnv(), SG_LOGIN: "artist", SG_PASSWORD: user(identity, "artist") }, ["--2fa-code", identity.card.users.find((u) => u.login === "artist")?.twoFactorCode ?? ""]);
+    const withCode = await doctor({ ...idEnv(), SG_LOGIN: "artist", SG_PASSWORD: user(identity, "artist") }, ["--2fa-code", identity.issueTwoFactorCode("artist")]);
     expect(withCode.ok).toBe(true);
   });
 
@@ -822,7 +822,7 @@ describe("login and logout", () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-cli-login-"));
     const env = { SG_SITE: identity.url, SG_CONFIG_DIR: join(dir, "cfg") };
     const artist = identity.card.users.find((u) => u.login === "artist");
-    const r = await sg(["login", "--login", "artist", "--password", artist?.password ?? "", "--2fa-code", artist?.twoFactorCode ?? ""], env);
+    const r = await sg(["login", "--login", "artist", "--password", artist?.password ?? "", "--2fa-code", identity.issueTwoFactorCode("artist")], env);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("as artist");
     const file = join(dir, "cfg", "credentials.json");

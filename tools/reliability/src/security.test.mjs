@@ -49,7 +49,6 @@ describe("marker secrets never leak from the library packages", () => {
   const outcomes = {};
 
   secrets.add(DEMO_SCRIPT_KEY, "fixture script key");
-  secrets.add("123456", "fixture 2FA code");
   secrets.add("coord-pass-1", "fixture passphrase coord");
   secrets.add("artist-pass-1", "fixture passphrase artist");
   secrets.add("MRKshortkey1", "marker short script key");
@@ -134,7 +133,10 @@ describe("marker secrets never leak from the library packages", () => {
     await attempt("legacy wrong passphrase", () => wrongPass.sg.find("Project", [], ["name"]));
     const wrong2fa = makeClient("legacy, wrong 2FA", legacyLoginAuth({ login: "artist", password: "artist-pass-1", authToken: MARKERS.twoFactorCode }));
     await attempt("legacy wrong 2FA code", () => wrong2fa.sg.find("Project", [], ["name"]));
-    const good2fa = makeClient("legacy, 2FA ok", legacyLoginAuth({ login: "artist", password: "artist-pass-1", authToken: "123456" }));
+    // A 2FA code is one-time: the site issues a fresh one for each login that uses one.
+    const goodCode = emu.issueTwoFactorCode("artist");
+    secrets.add(goodCode, "fixture 2FA code (legacy login)");
+    const good2fa = makeClient("legacy, 2FA ok", legacyLoginAuth({ login: "artist", password: "artist-pass-1", authToken: goodCode }));
     await attempt("legacy good 2FA code", () => good2fa.sg.find("Project", [], ["name"]));
     const artistSession = await good2fa.client.credentials();
     secrets.add(artistSession.sessionToken, "artist's real session token");
@@ -145,7 +147,9 @@ describe("marker secrets never leak from the library packages", () => {
     // shares the transport and logger, so its refusals and log lines are scanned with the rest.
     await attempt("authenticateHumanUser wrong passphrase", () => authenticateHumanUser(good.client, { login: "coord", password: MARKERS.passphrase }));
     await attempt("authenticateHumanUser wrong 2FA code", () => authenticateHumanUser(good.client, { login: "artist", password: "artist-pass-1", authToken: MARKERS.twoFactorCode }));
-    await attempt("authenticateHumanUser good 2FA code", () => authenticateHumanUser(good.client, { login: "artist", password: "artist-pass-1", authToken: "123456" }));
+    const humanCode = emu.issueTwoFactorCode("artist");
+    secrets.add(humanCode, "fixture 2FA code (authenticateHumanUser)");
+    await attempt("authenticateHumanUser good 2FA code", () => authenticateHumanUser(good.client, { login: "artist", password: "artist-pass-1", authToken: humanCode }));
     await attempt("authenticateHumanUser password with newline", () => authenticateHumanUser(good.client, { login: "coord", password: `${MARKERS.passphrase}\n` }));
 
     // Session auth: a marker token; a real token whose refresh() returns the (refused) marker.
@@ -297,7 +301,6 @@ describe("the sg CLI prints no secret (spawned with --debug)", () => {
   const cliExists = existsSync(CLI_BIN);
   const secrets = new Secrets();
   secrets.add(DEMO_SCRIPT_KEY, "fixture script key");
-  secrets.add("123456", "fixture 2FA code");
   secrets.add("artist-pass-1", "fixture passphrase artist");
   secrets.add("coord-pass-1", "fixture passphrase coord");
   // A proxy login in --proxy, SG_PROXY or HTTPS_PROXY: sent as Proxy-Authorization only, never printed.
@@ -335,6 +338,8 @@ describe("the sg CLI prints no secret (spawned with --debug)", () => {
     const key = (k) => ["--script-name", "emulator_script", "--script-key", k];
     const coordToken = (await createClient({ site, transport: jsonRpcTransport(), auth: legacyLoginAuth({ login: "coord", password: "coord-pass-1" }) }).credentials()).sessionToken;
     secrets.add(coordToken, "coord's real session token");
+    const twoFactorCode = emu.issueTwoFactorCode("artist"); // one-time, good for 30 s of emulator clock
+    secrets.add(twoFactorCode, "fixture 2FA code");
     await Promise.all([
       runCli("find, wrong marker script key", ["find", "Project", "--site", site, ...key(MARKERS.scriptKey), "--debug"]),
       runCli("find, fixture script key", ["find", "Project", "--site", site, ...key(DEMO_SCRIPT_KEY), "--debug"]),
@@ -342,7 +347,7 @@ describe("the sg CLI prints no secret (spawned with --debug)", () => {
       runCli("find, wrong key + basic-auth marker, nothing listening", ["find", "Project", "--site", withBasicAuth(`http://127.0.0.1:${port}`), ...key(MARKERS.scriptKey), "--debug"]),
       runCli("find, wrong marker passphrase", ["find", "Project", "--site", site, "--login", "coord", "--password", MARKERS.passphrase, "--debug"]),
       runCli("find, wrong marker 2FA code", ["find", "Project", "--site", site, "--login", "artist", "--password", "artist-pass-1", "--2fa-code", MARKERS.twoFactorCode, "--debug"]),
-      runCli("find, right 2FA code", ["find", "Project", "--site", site, "--login", "artist", "--password", "artist-pass-1", "--2fa-code", "123456", "--debug"]),
+      runCli("find, right 2FA code", ["find", "Project", "--site", site, "--login", "artist", "--password", "artist-pass-1", "--2fa-code", twoFactorCode, "--debug"]),
       runCli("find, marker session token", ["find", "Project", "--site", site, "--session-token", MARKERS.sessionToken, "--debug"]),
       runCli("whoami, real session token", ["whoami", "--site", site, "--session-token", coordToken, "--debug"]),
       runCli("doctor, wrong marker script key", ["doctor", "--site", basicSite, ...key(MARKERS.scriptKey), "--debug"]),
