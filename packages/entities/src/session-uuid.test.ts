@@ -137,7 +137,7 @@ describe("sessionUuid against the emulator", () => {
     await info(sg, { sessionUuid: UUID_B });
     await sg.call("info", undefined, { sessionUuid: UUID_B });
     await sg.info({ refresh: true });
-    await sg.call("read", { type: "Shot", filters: [], return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 } });
+    await sg.call("read", { type: "Shot", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 } });
     expect(wire.map((r) => r.method)).toEqual(["info", "info", "read"]);
     for (const r of wire.slice(0, 2)) expect(r.text).not.toContain("session_uuid");
     expect(wire[2]!.sessionUuid).toBe(UUID_A); // while the calls that carry credentials do carry it
