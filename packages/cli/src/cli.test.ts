@@ -297,13 +297,12 @@ describe("the size limit of a JSON argument read from - or @path", () => {
       const fromFile = await sg(["batch", `@${join(dir, "big.json")}`], { ...scriptEnv, ...limit });
       expect(fromFile.code).toBe(2);
       expect(fromFile.stderr).toBe(`sg: requests from ${join(dir, "big.json")} is over the 1024-byte limit of a JSON argument\n${hint}`);
-      // The default limit, 256 MiB, on a sparse file of 300 MiB: refused by its size, nothing read.
+      // The default limit, 256 MiB, on a sparse file of 300 MiB: refused by its size. (No wall-clock check that
+      // nothing was read: it failed on a loaded machine, and reading a sparse file is quick anyway.)
       truncateSync(join(dir, "big.json"), 300 * 1024 * 1024);
-      const started = Date.now();
       const huge = await sg(["batch", `@${join(dir, "big.json")}`], scriptEnv);
       expect(huge.code).toBe(2);
       expect(huge.stderr).toBe(`sg: requests from ${join(dir, "big.json")} is over the 256 MiB limit of a JSON argument\n${hint}`);
-      expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

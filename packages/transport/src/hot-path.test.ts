@@ -73,7 +73,8 @@ describe("one timer per call", () => {
   it("leaves no listener on a long-lived caller signal once the calls that used it have ended", async () => {
     // two 502s and an answer that never comes (an attempt timeout), all retried
     const server = await serve((_req, res, _raw, n) => (n === 5 ? undefined : n === 3 || n === 6 ? text(res, "bad gateway", 502, "text/plain") : json(res, { results: 1 })));
-    const t = jsonRpcTransport({ timeoutMs: 100, retry: { baseDelayMs: 1, maxAttempts: 5 } });
+    // 1 s per attempt: 100 ms let a loaded machine time out answered attempts too and run out of attempts
+    const t = jsonRpcTransport({ timeoutMs: 1000, retry: { baseDelayMs: 1, maxAttempts: 5 } });
     const controller = new AbortController();
     const concurrent = Array.from({ length: 20 }, () => t.send(read({ signal: controller.signal }), contextFor(server.url)));
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(1); // one for all of them
