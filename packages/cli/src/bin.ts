@@ -1,22 +1,22 @@
 #!/usr/bin/env node
 import { constants } from "node:os";
 import { runCli } from "./cli.js";
-import { processIo } from "./io.js";
-
-// `sg find Shot --all | head`: a closed pipe ends the command quietly, like other Unix tools.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
-});
+import { cleanupsDone } from "./exit-guard.js";
+import { outputErrorText, processIo } from "./io.js";
 
 // The first Ctrl-C (or SIGTERM) stops `sg emulator` cleanly and aborts the calls of any other command, which
-// then exits 130 (143 for SIGTERM); a second one leaves at once.
+// then exits 130 (143 for SIGTERM); a second one leaves as soon as a download's temporary file is removed (at most
+// a few seconds), so it never leaves a `.part` file behind.
 const abort = new AbortController();
 let received: NodeJS.Signals | undefined;
 let resolveStop: (signal: string) => void = () => undefined;
 const stop = new Promise<string>((resolve) => (resolveStop = resolve));
+const statusOf = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 2);
 const onSignal = (signal: NodeJS.Signals): void => {
-  if (received) process.exit(128 + (constants.signals[signal] ?? 2));
+  if (received) {
+    void cleanupsDone(5_000).then(() => process.exit(statusOf(received ?? signal)));
+    return;
+  }
   received = signal;
   resolveStop(signal);
   abort.abort(signal);
@@ -24,8 +24,23 @@ const onSignal = (signal: NodeJS.Signals): void => {
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
 
+// While the command runs, runCli reports an error of stdout itself (a closed pipe ends it quietly with 0, a full
+// disk is one line and exit 1). One that comes later, while the last bytes are flushed, is handled below.
+let lateError: NodeJS.ErrnoException | undefined;
+process.stdout.on("error", (error: NodeJS.ErrnoException) => (lateError ??= error));
+
 let code = await runCli(process.argv.slice(2), processIo(), { stop, signal: abort.signal });
-if (received && code !== 0) code = 128 + (constants.signals[received] ?? 2);
+if (received && code !== 0) code = statusOf(received);
 process.exitCode = code;
+// Interrupted: what stdout still holds is incomplete, and a reader that stopped reading must not keep sg waiting.
+if (received && code !== 0) process.exit(code);
 // Flush stdout before leaving (pipes are asynchronous); keep-alive sockets must not hold the process open.
-process.stdout.write("", () => process.exit(code));
+process.stdout.write("", (error?: Error | null) => {
+  const failed = lateError ?? (error as NodeJS.ErrnoException | null | undefined);
+  // A closed pipe (`sg find Shot --all | head`) is a quiet end; a stream that runCli already reported failed is too.
+  if (code === 0 && failed && failed.code !== "EPIPE" && failed.code !== "ERR_STREAM_DESTROYED") {
+    process.stderr.write(`sg: ${outputErrorText(failed)}\n`);
+    process.exit(1);
+  }
+  process.exit(code);
+});

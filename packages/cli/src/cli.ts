@@ -16,8 +16,8 @@ import { countCommand, summarizeCommand } from "./commands/summarize.js";
 import { typegenCommand } from "./commands/typegen.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { createCommand, retireCommand, updateCommand } from "./commands/write.js";
-import { EXIT_INTERRUPTED, EXIT_OK, InterruptedError, exitCodeFor, formatError } from "./exit-codes.js";
-import { processIo, type CliIo } from "./io.js";
+import { EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, InterruptedError, exitCodeFor, formatError } from "./exit-codes.js";
+import { outputErrorText, processIo, type CliIo, type CliOutput } from "./io.js";
 
 /** Options of {@link runCli}. */
 export interface RunCliOptions {
@@ -34,9 +34,43 @@ export interface RunCliOptions {
  * One line for an interrupted run: by `options.signal` (its reason, when it is a signal name such as
  * `SIGINT`), or by Ctrl-C typed at a prompt ({@link InterruptedError}).
  */
+/** The name of a signal given as an abort reason (`SIGINT`), else "the signal". */
+function signalName(reason: unknown): string {
+  return typeof reason === "string" ? reason : "the signal";
+}
+
 function interrupted(io: CliIo, reason: unknown): number {
   io.stderr.write(`sg: interrupted${typeof reason === "string" ? ` (${reason})` : ""}\n`);
   return EXIT_INTERRUPTED;
+}
+
+/** The line that says a change was made all the same, when a signal or a failed output ended the run after it. */
+function appliedNote(ctx: CommandContext | undefined): string {
+  return ctx?.appliedChange ? `sg: note: ${ctx.appliedChange} all the same; only the output is incomplete\n` : "";
+}
+
+/**
+ * Watch `out` for a write error (a closed pipe, a full disk) while the command runs: the first one aborts `run`, so
+ * the command stops instead of writing into a stream that takes nothing, and is returned by the function given back.
+ * A stream that already failed (a write to a file fails at once) is read from its `errored`.
+ */
+function watchOutput(out: CliOutput, run: AbortController): { failure(): Error | undefined; stop(): void } {
+  const stream = out as CliOutput & { on?: (e: "error", l: (error: Error) => void) => unknown; removeListener?: (e: "error", l: (error: Error) => void) => unknown; errored?: Error | null };
+  let failed: Error | undefined;
+  const onError = (error: Error): void => {
+    failed ??= error;
+    run.abort(error);
+  };
+  stream.on?.("error", onError);
+  return {
+    failure: () => failed ?? stream.errored ?? undefined,
+    stop: () => stream.removeListener?.("error", onError),
+  };
+}
+
+/** Whether `error` is a closed pipe (`sg find Shot --all | head`), which ends `sg` quietly. */
+function closedPipe(error: Error | undefined): boolean {
+  return (error as { code?: unknown } | undefined)?.code === "EPIPE";
 }
 
 /**
@@ -142,6 +176,12 @@ async function dispatch(ctx: CommandContext, options: RunCliOptions): Promise<nu
 export async function runCli(argv: readonly string[], io: CliIo = processIo(), options: RunCliOptions = {}): Promise<number> {
   let args: ParsedArgs | undefined;
   let ctx: CommandContext | undefined;
+  // The command's own signal: aborted by options.signal (Ctrl-C) or by a failed output, whichever comes first.
+  const run = new AbortController();
+  const onAbort = (): void => run.abort(options.signal?.reason);
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
+  const output = watchOutput(io.stdout, run);
   try {
     // `sg emulator` takes exactly the flags of `sg-emulator`, parsed by the emulator itself.
     if (argv[0] === "emulator") return await emulatorCommand(argv.slice(1), io, options.stop ?? new Promise<string>(() => undefined));
@@ -154,11 +194,33 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
       io.stdout.write(help(args.command === "help" ? args.positionals[0] : args.command));
       return EXIT_OK;
     }
-    ctx = createCommandContext(args, io, options.signal);
+    ctx = createCommandContext(args, io, run.signal);
     const code = await dispatch(ctx, options);
-    return options.signal?.aborted ? interrupted(io, options.signal.reason) : code;
+    const failed = output.failure();
+    if (failed) throw failed;
+    if (options.signal?.aborted) {
+      // The signal came after the change was made and its result written: say so, and end as the command did, so
+      // that a script retrying on 130 does not make the change twice.
+      if (ctx.appliedChange) {
+        io.stderr.write(`sg: note: ${signalName(options.signal.reason)} came after the command had finished, too late to cancel it: ${ctx.appliedChange}\n`);
+        return code;
+      }
+      return interrupted(io, options.signal.reason);
+    }
+    return code;
   } catch (error) {
-    if (options.signal?.aborted) return interrupted(io, options.signal.reason);
+    const failed = output.failure();
+    if (options.signal?.aborted) {
+      const code = interrupted(io, options.signal.reason);
+      io.stderr.write(appliedNote(ctx));
+      return code;
+    }
+    // A closed pipe (`| head`) ends quietly, as other Unix tools do.
+    if (failed && closedPipe(failed)) return EXIT_OK;
+    if (failed) {
+      io.stderr.write(`sg: ${outputErrorText(failed)}\n${appliedNote(ctx)}`);
+      return EXIT_API_ERROR;
+    }
     if (error instanceof InterruptedError) return interrupted(io, "SIGINT");
     // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
     const debug = ctx?.debug ?? (argv.includes("--debug") || io.env["SG_DEBUG"] === "1");
@@ -170,6 +232,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), hint));
     return exitCodeFor(error);
   } finally {
+    output.stop();
+    options.signal?.removeEventListener("abort", onAbort);
     await ctx?.close();
   }
 }

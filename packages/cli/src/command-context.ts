@@ -5,7 +5,7 @@ import { enumOption } from "./config.js";
 import { noCredentialsError, openClient, resolveConnection, secretsOf, type ResolvedConnection } from "./connection.js";
 import { debugLogger } from "./debug-logger.js";
 import { OUTPUT_FORMATS, createWriter, type OutputFormat, type RecordWriter, type WriterOptions } from "./format/index.js";
-import type { CliIo } from "./io.js";
+import { outputUntil, type CliIo } from "./io.js";
 import { ProxyRoutingDispatcher } from "./proxy/proxy-dispatcher.js";
 import { hasProxy, proxySecrets, readProxySettings, type ProxySettings } from "./proxy/proxy-settings.js";
 
@@ -39,6 +39,13 @@ export interface CommandContext {
   writer(options?: Omit<WriterOptions, "out">): RecordWriter;
   /** Note on stderr (always). */
   note(text: string): void;
+  /**
+   * Record that the command's change is done on the site (or its file written), e.g. `Shot 12 was created`: a
+   * signal that comes later, or an output that then fails, is reported with it rather than as if nothing happened.
+   */
+  applied(what: string): void;
+  /** What {@link CommandContext.applied} recorded, if anything. */
+  readonly appliedChange: string | undefined;
 }
 
 /** An open connection. */
@@ -56,6 +63,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
   const secretList = (): string[] => [...secrets];
   const logger = debugLogger(io.stderr, secretList, debug);
   let connected: Connected | undefined;
+  let appliedChange: string | undefined;
   let proxySettings: ProxySettings | undefined;
   let dispatcher: ProxyRoutingDispatcher | undefined;
   /** The run's proxy routing, made on first use; undefined when no proxy is set at all. */
@@ -81,7 +89,8 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       if (connection.warning) context.note(`warning: ${connection.warning}`);
       if (options.requireAuth !== false && connection.auth.kind === "none") throw noCredentialsError(connection.site);
       const client = await context.open(connection);
-      const api = entityApi(client, { dates: "string" });
+      // The signal goes to every call and transfer of the API too (an upload, a download), not only the client's calls.
+      const api = entityApi(client, { dates: "string", ...(signal ? { defaults: { signal } } : {}) });
       connected = { connection, client, api };
       return connected;
     },
@@ -116,10 +125,16 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       };
     },
     writer(options = {}) {
-      return createWriter(format, { ...options, out: io.stdout });
+      return createWriter(format, { ...options, out: outputUntil(io.stdout, signal) });
     },
     note(text: string) {
       io.stderr.write(text.endsWith("\n") ? text : text + "\n");
+    },
+    applied(what: string) {
+      appliedChange = what;
+    },
+    get appliedChange(): string | undefined {
+      return appliedChange;
     },
   };
   return context;

@@ -8,6 +8,11 @@ export interface CliOutput {
   readonly isTTY?: boolean;
   /** Terminal width, when it is one. */
   readonly columns?: number;
+  /**
+   * Ends a wait for `drain` ({@link writeAndDrain} rejects with its reason): Ctrl-C while the reader of a pipe has
+   * stopped reading must not wait for it. {@link outputUntil} adds it to a stream.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A readable stream for prompts (a subset of `process.stdin`). */
@@ -37,11 +42,67 @@ export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
 }
 
-/** Write to a stream and wait until it drained (so large outputs keep bounded memory). */
-export function writeAndDrain(out: CliOutput, chunk: string): Promise<void> | void {
+/** The events of a stream that {@link writeAndDrain} uses, when the output has them (`process.stdout` does). */
+interface Drainable {
+  once?(event: "drain", listener: () => void): unknown;
+  removeListener?(event: "drain", listener: () => void): unknown;
+}
+
+/**
+ * Write to a stream and wait until it drained (so large outputs keep bounded memory). The wait ends with a
+ * rejection when the output's {@link CliOutput.signal} aborts (Ctrl-C, or the output failed).
+ */
+export function writeAndDrain(out: CliOutput, chunk: string | Uint8Array): Promise<void> | void {
   const ok = out.write(chunk);
-  const stream = out as unknown as { once?: (event: string, cb: () => void) => void };
-  if (ok === false && typeof stream.once === "function") {
-    return new Promise((resolve) => stream.once?.("drain", resolve));
-  }
+  const stream = out as CliOutput & Drainable;
+  if (ok !== false || typeof stream.once !== "function") return;
+  const signal = out.signal;
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const drained = (): void => {
+      signal?.removeEventListener("abort", aborted);
+      resolve();
+    };
+    const aborted = (): void => {
+      stream.removeListener?.("drain", drained);
+      reject(signal?.reason);
+    };
+    stream.once?.("drain", drained);
+    signal?.addEventListener("abort", aborted, { once: true });
+  });
+}
+
+/** `out` whose waits for `drain` end when `signal` aborts (see {@link CliOutput.signal}). */
+export function outputUntil(out: CliOutput, signal: AbortSignal | undefined): CliOutput {
+  if (!signal) return out;
+  const stream = out as CliOutput & Drainable;
+  return {
+    write: (chunk) => out.write(chunk),
+    get isTTY() {
+      return out.isTTY;
+    },
+    get columns() {
+      return out.columns;
+    },
+    signal,
+    ...(typeof stream.once === "function"
+      ? {
+          once: (event: "drain", listener: () => void) => stream.once?.(event, listener),
+          removeListener: (event: "drain", listener: () => void) => stream.removeListener?.(event, listener),
+        }
+      : {}),
+  } as CliOutput;
+}
+
+/**
+ * One line for an output that failed (`/dev/full`, a disk that filled up): `could not write the output: ENOSPC (no
+ * space left on device)`, from the system error's code and its text, without a stack.
+ */
+export function outputErrorText(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);
+  // A system error reads "ENOSPC: no space left on device, write": keep the words between the code and the call.
+  const words = typeof code === "string" ? new RegExp(`^${code}: ([^,]+)`).exec(message)?.[1] : undefined;
+  if (typeof code === "string") return `could not write the output: ${code} (${words ?? message})`;
+  return `could not write the output: ${message}`;
 }

@@ -14,6 +14,7 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
   const requests = (await readJsonArg(requestsText, "requests", "any", ctx)) as readonly BatchRequest[];
   const { api } = await ctx.connect();
   const results = await api.batch(requests);
+  if (results.length) ctx.applied(`the batch of ${results.length} request${results.length === 1 ? " was" : "s were"} applied`);
   // batch() resolved, so `requests` held valid requests, one per result, in order.
   const rows: OutputRecord[] = results.map((result, i) => {
     if (typeof result !== "boolean") return result;

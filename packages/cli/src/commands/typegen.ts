@@ -2,12 +2,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CommandContext } from "../command-context.js";
 import { UsageError } from "../exit-codes.js";
+import { outputFile } from "./files.js";
 import { checkSchemaRead } from "../schema-file-shape.js";
 import { generateSchemaTypes, type RawEntitySchema, type RawSiteSchema } from "../typegen.js";
 
-/** `sg typegen [--out file.ts] [--schema-file schema_read.json]` (a file saved by `sg schema --all --format json`). */
+/** `sg typegen [--out file.ts|-] [--schema-file schema_read.json]` (a file saved by `sg schema --all --format json`). */
 export async function typegenCommand(ctx: CommandContext): Promise<number> {
-  const out = ctx.args.values["out"] as string | undefined;
+  const out = outputFile(ctx);
   const schemaFile = ctx.args.values["schema-file"] as string | undefined;
   let schema: RawSiteSchema;
   let entities: RawEntitySchema | undefined;
