@@ -1,0 +1,266 @@
+/**
+ * Ctrl-C and SIGTERM during transfers and while stdout is back-pressured, write errors of stdout, downloads
+ * streamed to stdout, and `--out -`. Each test runs the built `sg` as a child process (or `runCli` with real
+ * streams) against the emulator or a `node:http` server on 127.0.0.1, sends real signals and uses real pipes.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough, Writable } from "node:stream";
+import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./cli.js";
+import { BIN, sgRunner } from "./test-support/run-sg.js";
+
+const runner = sgRunner();
+let site: EmulatorHandle;
+let env: Record<string, string> = {};
+let dir = "";
+
+/** A server whose `/endless` sends a first chunk, then more only as the client takes them, and never ends. */
+let slow: Server;
+let slowUrl = "";
+const slowResponses: { res: ServerResponse; closed: boolean; sent: number }[] = [];
+
+beforeAll(async () => {
+  site = await startEmulator({ rows: 3000, pageSize: 500 });
+  env = { SG_SITE: site.url, SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: site.card.scripts[0]?.key ?? "" };
+  dir = mkdtempSync(join(tmpdir(), "sg-cli-signals-"));
+  slow = createServer((req, res) => {
+    const entry = { res, closed: false, sent: 0 };
+    slowResponses.push(entry);
+    res.on("close", () => (entry.closed = true));
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    const chunk = Buffer.alloc(64 * 1024, "x");
+    const more = (): void => {
+      if (entry.closed) return;
+      entry.sent += chunk.length;
+      // After the first chunk, one more every 50 ms while the client keeps up: never the end.
+      if (res.write(chunk)) setTimeout(more, 50);
+      else res.once("drain", () => setTimeout(more, 50));
+    };
+    more();
+  });
+  await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+  slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/endless`;
+});
+
+afterAll(async () => {
+  for (const r of slowResponses) r.res.destroy();
+  await new Promise((resolve) => slow?.close(resolve));
+  await site?.close();
+  rmSync(dir, { recursive: true, force: true });
+  runner.cleanup();
+});
+
+/** Wait (bounded) until `condition` holds, polling. */
+async function until(condition: () => boolean, what: string, limitMs = 15_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly stderr: () => string;
+  /** The exit code; a child still running after `limitMs` is killed and the wait fails. */
+  readonly exit: (limitMs?: number) => Promise<number | null>;
+}
+
+/** Spawn `sg` with stdout as given (a pipe the test may leave unread, or a file descriptor). */
+function start(args: readonly string[], options: { stdout?: "pipe" | number; cwd?: string; env?: Record<string, string> } = {}): Running {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env["PATH"] ?? "", HOME: runner.configDir, SG_CONFIG_DIR: runner.configDir, ...(options.env ?? env) },
+    stdio: ["ignore", options.stdout ?? "pipe", "pipe"],
+    cwd: options.cwd ?? dir,
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return {
+    child,
+    stderr: () => stderr,
+    async exit(limitMs = 15_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), limitMs)));
+      const first = await Promise.race([closed, late]);
+      clearTimeout(timer);
+      if (first === "late") {
+        child.kill("SIGKILL");
+        throw new Error(`sg ${args.join(" ")} still ran ${limitMs} ms later; stderr: ${stderr}`);
+      }
+      return first;
+    },
+  };
+}
+
+/** Everything a child writes on stdout. */
+function collect(child: ChildProcess): () => Buffer {
+  const chunks: Buffer[] = [];
+  child.stdout?.on("data", (d: Buffer) => chunks.push(d));
+  return () => Buffer.concat(chunks);
+}
+
+describe("Ctrl-C and SIGTERM cancel uploads and downloads", () => {
+  it("SIGINT aborts an upload in flight: nothing on stdout, exit 130, before the site answers it", async () => {
+    const file = join(dir, "upload.bin");
+    writeFileSync(file, Buffer.alloc(256 * 1024, 1));
+    // A site of its own, which holds its answer to the upload for a long time: Ctrl-C must not wait for it.
+    const held = await startEmulator();
+    try {
+      held.injectFault({ method: "/upload/upload_file", delayMs: 20_000, times: 1 });
+      const sg = start(["upload", "Shot", "3", file, "--debug"], { env: { SG_SITE: held.url, SG_SCRIPT_NAME: held.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: held.card.scripts[0]?.key ?? "" } });
+      const stdout = collect(sg.child);
+      // `info` answered: the upload is about to be, or is, in flight.
+      await until(() => /info attempt 1: HTTP 200/.test(sg.stderr()), "info");
+      sg.child.kill("SIGINT");
+      const code = await sg.exit();
+      expect(code, sg.stderr()).toBe(130);
+      expect(stdout().toString()).toBe("");
+      expect(sg.stderr()).toMatch(/^sg: interrupted \(SIGINT\)$/m);
+      // The emulator logs a request when it answers it: none logged means sg left before the site answered.
+      expect(held.requests().filter((r) => r.path === "/upload/upload_file")).toEqual([]);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it("SIGINT, then a second one, during a download to --out: no .part file is left, exit 130", async () => {
+    const out = mkdtempSync(join(dir, "out-"));
+    const sg = start(["download", slowUrl, "--out", join(out, "big.out")]);
+    const stdout = collect(sg.child);
+    await until(() => readdirSync(out).some((name) => name.endsWith(".part")), "the temporary file");
+    // Ctrl-C pressed again and again: a signal still pending is merged with the next, so keep sending them until sg
+    // has left. Those after the first must wait for the temporary file to be removed, not leave at once.
+    sg.child.kill("SIGINT");
+    const again = setInterval(() => sg.child.exitCode === null && sg.child.kill("SIGINT"), 1);
+    const code = await sg.exit().finally(() => clearInterval(again));
+    expect(code, sg.stderr()).toBe(130);
+    expect(readdirSync(out)).toEqual([]);
+    expect(stdout().toString()).toBe("");
+  });
+
+  it("SIGTERM aborts a download to --out at once: exit 143, no file", async () => {
+    const out = mkdtempSync(join(dir, "out-"));
+    const sg = start(["download", slowUrl, "--out", join(out, "big.out")]);
+    await until(() => readdirSync(out).some((name) => name.endsWith(".part")), "the temporary file");
+    sg.child.kill("SIGTERM");
+    expect(await sg.exit(), sg.stderr()).toBe(143);
+    expect(sg.stderr()).toBe("sg: interrupted (SIGTERM)\n");
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("a signal that comes after the upload finished: the result is printed, the note says so, exit 0", async () => {
+    const file = join(dir, "late.txt");
+    writeFileSync(file, "uploaded before the signal\n");
+    const abort = new AbortController();
+    let stdout = "";
+    // The signal arrives as the result is written, i.e. after the upload completed on the site.
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        stdout += chunk.toString();
+        abort.abort("SIGINT");
+        done();
+      },
+    });
+    const stderr = new PassThrough();
+    let errText = "";
+    stderr.on("data", (d: Buffer) => (errText += d.toString()));
+    const stdin = new PassThrough();
+    const code = await runCli(["upload", "Shot", "2", file, "--format", "jsonl"], { stdout: out, stderr, stdin, env, cwd: dir }, { signal: abort.signal });
+    const id = (JSON.parse(stdout) as { attachment_id: number }).attachment_id;
+    expect(code, errText).toBe(0);
+    expect(errText).toBe(`sg: note: SIGINT came after the command had finished, too late to cancel it: Attachment ${id} was uploaded to Shot 2\n`);
+  });
+});
+
+describe("signals while stdout is back-pressured", () => {
+  for (const [signal, status] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
+    it(`${signal} ends \`sg find --all\` whose reader stopped reading: exit ${status}, one line`, async () => {
+      const sg = start(["find", "Shot", "--all", "--format", "jsonl", "--fields", "code,description,sg_status_list"]);
+      const reader = sg.child.stdout;
+      if (!reader) throw new Error("no stdout pipe");
+      // Nobody reads: once this side's buffer is full, the pipe and sg's own buffer fill and sg waits for drain.
+      reader.pause();
+      await until(() => reader.readableLength >= reader.readableHighWaterMark, "a full pipe");
+      sg.child.kill(signal);
+      const code = await sg.exit();
+      expect(code, sg.stderr()).toBe(status);
+      expect(sg.stderr()).toBe(`sg: interrupted (${signal})\n`);
+      reader.destroy();
+    });
+  }
+});
+
+describe.runIf(existsSync("/dev/full"))("an output that cannot be written", () => {
+  it("is one line with the system's reason, exit 1, no stack", async () => {
+    const full = openSync("/dev/full", "w");
+    try {
+      const sg = start(["count", "Shot"], { stdout: full });
+      expect(await sg.exit(), sg.stderr()).toBe(1);
+      expect(sg.stderr()).toBe("sg: could not write the output: ENOSPC (no space left on device)\n");
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it("after a create, says the record was created all the same", async () => {
+    const full = openSync("/dev/full", "w");
+    try {
+      const sg = start(["create", "Shot", '{"code": "FULL_0001", "project": {"type": "Project", "id": 1}}'], { stdout: full });
+      expect(await sg.exit(), sg.stderr()).toBe(1);
+      const created = site.requests().filter((r) => r.method_name === "create").at(-1);
+      expect(created?.status).toBe(200);
+      const lines = sg.stderr().split("\n");
+      expect(lines[0]).toBe("sg: could not write the output: ENOSPC (no space left on device)");
+      expect(lines[1]).toMatch(/^sg: note: Shot \d+ was created all the same; only the output is incomplete$/);
+      expect(lines).toHaveLength(3);
+    } finally {
+      closeSync(full);
+    }
+  });
+});
+
+describe("sg download to stdout streams", () => {
+  it("writes the first bytes before the body ends, and stops the download when the reader closes", async () => {
+    const before = slowResponses.length;
+    const sg = start(["download", slowUrl]);
+    const reader = sg.child.stdout;
+    if (!reader) throw new Error("no stdout pipe");
+    let got = 0;
+    // As `| head -c 10`: read the first bytes, then close. The body never ends, so only streaming gets here.
+    reader.on("data", (d: Buffer) => {
+      got += d.length;
+      if (got >= 10) reader.destroy();
+    });
+    await until(() => got >= 10, "the first bytes on stdout");
+    expect(await sg.exit(), sg.stderr()).toBe(0);
+    expect(sg.stderr()).toBe("");
+    await until(() => slowResponses[before]?.closed === true, "the server to see the download stop");
+  });
+
+  it("`--out -` means stdout for download and typegen, never a file named '-'", async () => {
+    const file = join(dir, "dash.txt");
+    writeFileSync(file, "to stdout, not to a file\n");
+    const up = await runner.run(["upload", "Shot", "1", file, "--format", "jsonl"], env);
+    const id = (JSON.parse(up.stdout) as { attachment_id: number }).attachment_id;
+    const cwd = mkdtempSync(join(dir, "cwd-"));
+    const down = start(["download", String(id), "--out", "-"], { cwd });
+    const downOut = collect(down.child);
+    expect(await down.exit(), down.stderr()).toBe(0);
+    expect(downOut().toString()).toBe("to stdout, not to a file\n");
+    const types = start(["typegen", "-o", "-"], { cwd });
+    const typesOut = collect(types.child);
+    expect(await types.exit(), types.stderr()).toBe(0);
+    expect(typesOut().toString()).toMatch(/^\/\/ Generated by `sg typegen`/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
