@@ -55,6 +55,13 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
+/** The hints `@sg/entities` gives a refused download (not exported by it), for the same statuses. */
+const DOWNLOAD_HINTS: Record<number, string> = {
+  400: "Attachment may not exist or is a local file?",
+  409: "The file is still being scanned for malware; try again later.",
+  410: "The file was quarantined by the malware scan.",
+};
+
 /**
  * Stream an attachment to stdout chunk by chunk, waiting for stdout to drain, so memory stays flat and a reader
  * that closes (`| head -c 10`) or Ctrl-C stops the download. `@sg/entities`' `downloadAttachment` streams only to a
@@ -77,7 +84,8 @@ async function downloadToStdout(ctx: CommandContext, { client, api }: Connected,
   });
   if (response.status >= 300) {
     const reply = scrubText(new TextDecoder().decode(response.body.subarray(0, 2000)), token === undefined ? [] : [token]);
-    throw new SgTransferError(`failed to download ${where.origin}${where.pathname} (HTTP ${response.status})`, { status: response.status, reply, code: "SG_DOWNLOAD_FAILED" });
+    const hint = DOWNLOAD_HINTS[response.status];
+    throw new SgTransferError(`failed to download ${where.origin}${where.pathname} (HTTP ${response.status})`, { status: response.status, reply, code: "SG_DOWNLOAD_FAILED", ...(hint ? { hint } : {}) });
   }
   const out = outputUntil(ctx.io.stdout, signal);
   if (!response.stream) {
