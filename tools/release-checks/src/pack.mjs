@@ -9,14 +9,15 @@ export function packedFiles(dir) {
 
 const ALWAYS = new Set(["package.json", "README.md", "LICENSE", "CHANGELOG.md"]);
 
-/** Files in a pack that should not be there (anything but dist, bin wrappers, README, LICENSE, and the schema data + NOTICE where it ships). */
+/** Files in a pack that should not be there (anything but dist, bin wrappers, README, LICENSE, and the schema data + NOTICE where it ships; in dist, tests, their helpers and benchmark scripts). */
 export function unexpectedFiles(files, { shipsData = false } = {}) {
   return files.filter((f) => {
     if (ALWAYS.has(f)) return false;
     if (shipsData && (f === "NOTICE" || f.startsWith("data/"))) return false;
     if (/^bin\/[\w.-]+\.js$/.test(f)) return false;
     if (!f.startsWith("dist/")) return true;
-    return /\.test\.|\.tsbuildinfo$|test-support\//.test(f);
+    // tests, build info, test helpers, and benchmark scripts (`dist/bench.js`, `dist/bench-soak.js`): none runs for a user
+    return /\.test\.|\.tsbuildinfo$|test-support\/|(?:^|\/)bench(?:[-.][\w-]+)?\.(?:js|d\.ts|js\.map)$/.test(f);
   });
 }
 

@@ -8,10 +8,10 @@ const packages = publicPackages();
 const license = readFileSync(join(repoRoot, "LICENSE"), "utf8");
 
 describe("the unexpected-file rule", () => {
-  it("flags sources, tests and build info but not dist, docs or shipped data", () => {
-    const files = ["package.json", "README.md", "LICENSE", "dist/index.js", "bin/sg.js", "dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json"];
-    expect(unexpectedFiles(files)).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json"]);
-    expect(unexpectedFiles(files, { shipsData: true })).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo"]);
+  it("flags sources, tests, build info and benchmark scripts but not dist, docs or shipped data", () => {
+    const files = ["package.json", "README.md", "LICENSE", "dist/index.js", "bin/sg.js", "dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json", "dist/bench.js", "dist/bench.d.ts", "dist/bench-soak.js.map", "dist/benchmark-free.js"];
+    expect(unexpectedFiles(files)).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json", "dist/bench.js", "dist/bench.d.ts", "dist/bench-soak.js.map"]);
+    expect(unexpectedFiles(files, { shipsData: true })).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "dist/bench.js", "dist/bench.d.ts", "dist/bench-soak.js.map"]);
     expect(missingFiles(["package.json"])).toContain("LICENSE");
   });
 });
