@@ -91,7 +91,10 @@ describe("marker secrets never leak from the library packages", () => {
     await attempt("script wrong key: find", () => wrongKey.sg.find("Project", [], ["name"]));
     await attempt("script wrong key: create", () => wrongKey.sg.create("Shot", { code: "sec-1", project: { type: "Project", id: 1 } }));
 
-    const good = makeClient("script, fixture key, basic auth site", scriptAuth({ scriptName: "emulator_script", scriptKey: DEMO_SCRIPT_KEY }), { site: basicSite, transport: { timeoutMs: 100, deadlineMs: 2000 } });
+    const good = makeClient("script, fixture key, basic auth site", scriptAuth({ scriptName: "emulator_script", scriptKey: DEMO_SCRIPT_KEY }), { site: basicSite, transport: { timeoutMs: 5000, deadlineMs: 10_000 } });
+    // Short limits only where a timeout is the point: with 100 ms on every call, a loaded machine timed out an
+    // injected echo page's attempt and the retry got a normal answer.
+    const hasty = makeClient("script, fixture key, basic auth site, short limits", scriptAuth({ scriptName: "emulator_script", scriptKey: DEMO_SCRIPT_KEY }), { site: basicSite, transport: { timeoutMs: 100, deadlineMs: 2000 } });
     await attempt("script good key: find", () => good.sg.find("Project", [], ["name"]));
     // A proxy page that echoes the request (some do), a fault that quotes the key, an HTML page quoting it.
     const echo = `script_key=${DEMO_SCRIPT_KEY}&user_password=${MARKERS.passphrase} Authorization: Basic ${BASIC_B64} pw ${MARKERS.basicAuthPassword} key ${DEMO_SCRIPT_KEY}`;
@@ -110,9 +113,9 @@ describe("marker secrets never leak from the library packages", () => {
     emu.injectFault({ method: "read", delayMs: 300 });
     emu.injectFault({ method: "read", delayMs: 300 });
     emu.injectFault({ method: "read", delayMs: 300 });
-    await attempt("attempt timeouts", () => good.sg.find("Project", [], ["name"]));
+    await attempt("attempt timeouts", () => hasty.sg.find("Project", [], ["name"]));
     emu.injectFault({ method: "read", delayMs: 300 });
-    await attempt("deadline", () => good.sg.find("Project", [], ["name"], { deadlineMs: 50 }));
+    await attempt("deadline", () => hasty.sg.find("Project", [], ["name"], { deadlineMs: 50 }));
     await attempt("http() download with basic auth", () => good.client.http({ method: "GET", target: "/file_serve/attachment/999999" }));
 
     // The calls-only transport shares the call path: the same echoes must be scrubbed there too.
