@@ -26,7 +26,7 @@ export function tableWriter(options: WriterOptions): RecordWriter {
         const record = records[0];
         if (!record) return;
         const keys = columnsOf(options, record);
-        const keyWidth = Math.max(...keys.map(width));
+        const keyWidth = keys.reduce((w, k) => Math.max(w, width(k)), 0);
         for (const k of keys) await writeAndDrain(out, `${k.padEnd(keyWidth)}  ${cellText(record[k], "table")}`.trimEnd() + "\n");
         return;
       }
@@ -36,7 +36,11 @@ export function tableWriter(options: WriterOptions): RecordWriter {
         return;
       }
       const cells = records.map((r) => columns.map((c) => clip(cellText(r[c], "table"), MAX_CELL)));
-      const widths = columns.map((c, i) => Math.max(width(c), ...cells.map((row) => width(row[i] ?? ""))));
+      // A loop, not Math.max(...cells): spreading one argument per row overflows the call stack past ~125k rows.
+      const widths = columns.map(width);
+      for (const row of cells) {
+        for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i] ?? 0, width(row[i] ?? ""));
+      }
       const render = (row: readonly string[]): string =>
         row
           .map((cell, i) => cell + " ".repeat(Math.max(0, (widths[i] ?? 0) - width(cell))))
