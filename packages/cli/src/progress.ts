@@ -12,6 +12,22 @@ export interface ProgressOptions {
   readonly force?: boolean;
   /** `false`: draw nothing even on a terminal (e.g. when rows stream to that same terminal). Default true. */
   readonly enabled?: boolean;
+  /**
+   * The environment: nothing is drawn when `CI` is set (to anything but `false` or `0`), as CI runners often give
+   * the job a pseudo-terminal whose log keeps every redraw, nor when `TERM=dumb` (no erase-line code there).
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Whether `env` says a progress line must not be drawn even on a terminal: `CI` set to anything but empty, `false`
+ * or `0` (a CI log keeps every redraw), or `TERM=dumb` (a terminal without the erase-line code the redraw needs; a
+ * line per redraw would flood it, so nothing is drawn rather than a plain line).
+ */
+export function progressSuppressed(env: Readonly<Record<string, string | undefined>>): boolean {
+  const ci = env["CI"]?.trim().toLowerCase();
+  if (ci !== undefined && ci !== "" && ci !== "false" && ci !== "0") return true;
+  return env["TERM"] === "dumb";
 }
 
 /** A one-line progress display: rows, rate, and a bar once the total is known. */
@@ -30,9 +46,9 @@ function fmt(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
-/** A progress line on a terminal; a no-op on anything else (pipes, files, CI logs). */
+/** A progress line on a terminal; a no-op on anything else (pipes, files, CI logs, `TERM=dumb`). */
 export function createProgress(options: ProgressOptions): Progress {
-  const active = options.enabled !== false && (options.force === true || options.stream.isTTY === true);
+  const active = options.enabled !== false && !(options.env && progressSuppressed(options.env)) && (options.force === true || options.stream.isTTY === true);
   const now = options.now ?? Date.now;
   const interval = options.intervalMs ?? 100;
   const started = now();

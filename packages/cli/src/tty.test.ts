@@ -99,6 +99,29 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
     }
   });
 
+  it("draws no progress in CI (CI set, not false or 0) nor on TERM=dumb, though stderr is a terminal", async () => {
+    const script = site.card.scripts[0]!;
+    const env = { SG_SITE: site.url, SG_SCRIPT_NAME: script.name, SG_SCRIPT_KEY: script.key };
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-tty-ci-"));
+    try {
+      const file = join(dir, "shots.jsonl");
+      const args = ["find", "Shot", "--all", "--fields", "code", "--limit", "120", "--format", "jsonl"];
+      for (const extra of [{ CI: "true" }, { CI: "1" }, { CI: "woodpecker" }, { TERM: "dumb" }] as Record<string, string>[]) {
+        const run = await onTerminal(args, { ...env, ...extra }, [], file);
+        expect(run.code, run.screen).toBe(0);
+        expect(run.screen, JSON.stringify(extra)).not.toMatch(/rows\/s|\x1b\[2K|\r/);
+        expect(readFileSync(file, "utf8").trim().split("\n")).toHaveLength(120);
+      }
+      // CI=false (or 0, or empty) is not CI: the bar is drawn as on any terminal.
+      for (const extra of [{ CI: "false" }, { CI: "0" }, { CI: "" }] as Record<string, string>[]) {
+        const run = await onTerminal(args, { ...env, ...extra }, [], file);
+        expect(run.screen, JSON.stringify(extra)).toMatch(/rows\/s/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("asks for the passphrase and the 2FA code without echoing them, and saves the session", async () => {
     const artist = identity.card.users.find((u) => u.twoFactor && u.pat === "valid" && u.password)!;
     const twoFactorCode = identity.issueTwoFactorCode(artist.login); // one-time, good for 30 s of emulator clock

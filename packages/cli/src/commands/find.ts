@@ -31,7 +31,7 @@ async function readPageOf(find: (options: { limit: number; page: number }) => Pr
   for (let sitePage = Math.floor(start / pageSize) + 1; (sitePage - 1) * pageSize < end; sitePage++) {
     const records = await find({ limit: pageSize, page: sitePage });
     const first = (sitePage - 1) * pageSize;
-    out.push(...records.slice(Math.max(0, start - first), end - first));
+    for (const r of records.slice(Math.max(0, start - first), end - first)) out.push(r);
     if (records.length < pageSize) break;
   }
   return out;
@@ -86,7 +86,7 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   // Rows streamed (every format but table) to the terminal that also shows stderr would get the progress line
   // glued to the next row; the bar is for rows going to a file or a pipe, or for a table written at the end.
   const rowsOnTerminal = ctx.io.stdout.isTTY === true && ctx.format !== "table";
-  const progress = createProgress({ stream: ctx.io.stderr, ...(rowsOnTerminal ? { enabled: false } : {}) });
+  const progress = createProgress({ stream: ctx.io.stderr, env: ctx.io.env, ...(rowsOnTerminal ? { enabled: false } : {}) });
   if (progress.active) {
     recordCount(api, entityType, filterArgs)
       .then((total) => {
