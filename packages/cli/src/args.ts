@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { UsageError } from "./exit-codes.js";
+import { EXIT_STATUS_HELP, UsageError } from "./exit-codes.js";
 
 /** One option of the `sg` command line. */
 interface OptionSpec {
@@ -160,6 +160,8 @@ function dashValueError(message: string, argv: readonly string[]): UsageError | 
 export interface ParsedArgs {
   /** The command, or `help` when none was given. */
   readonly command: string;
+  /** No command was given at all (a bare `sg`, maybe with options): the usage goes to stderr, exit 2. */
+  readonly bare?: boolean;
   /** Positional arguments after the command. */
   readonly positionals: readonly string[];
   /** Option values by long name. */
@@ -182,7 +184,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const [first, ...rest] = parsed.positionals;
-  if (first === undefined) return { command: "help", positionals: [], values };
+  if (first === undefined) return { command: "help", positionals: [], values, bare: true };
   const command = first;
   const spec = COMMANDS[command];
   if (!spec) throw new UsageError(`unknown command '${command}'`, `Commands: ${Object.keys(COMMANDS).join(", ")}.`);
@@ -198,6 +200,11 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   return { command, positionals: rest, values };
 }
 
+/** `-o, --out <file>`: the short form too, so every spelling the parser takes is in the help. */
+function optionLabel(name: string, o: OptionSpec): string {
+  return `${o.short ? `-${o.short}, ` : ""}--${name}${o.value ? ` <${o.value}>` : ""}`;
+}
+
 /** Help text, for every command or one. */
 export function helpText(command?: string): string {
   const lines: string[] = [];
@@ -208,7 +215,7 @@ export function helpText(command?: string): string {
     lines.push("", "Options:");
     for (const [name, o] of Object.entries(OPTIONS)) {
       if (o.commands && !o.commands.includes(command)) continue;
-      lines.push(`  ${`--${name}${o.value ? ` <${o.value}>` : ""}`.padEnd(32)} ${o.helpFor?.[command] ?? o.help}`);
+      lines.push(`  ${optionLabel(name, o).padEnd(32)} ${o.helpFor?.[command] ?? o.help}`);
     }
   } else {
     lines.push("Usage: sg <command> [arguments] [options]", "", "Commands:");
@@ -216,12 +223,13 @@ export function helpText(command?: string): string {
     lines.push("", "Options:");
     for (const [name, o] of Object.entries(OPTIONS)) {
       if (o.commands && o.commands.length < 10) continue;
-      lines.push(`  ${`--${name}${o.value ? ` <${o.value}>` : ""}`.padEnd(32)} ${o.help}`);
+      lines.push(`  ${optionLabel(name, o).padEnd(32)} ${o.help}`);
     }
     lines.push("", "A JSON argument (filters, data, …) can also be - to read it from standard input, or @file to read it from a file.");
     lines.push("", "Proxy: --proxy or SG_PROXY for every request; else HTTPS_PROXY / HTTP_PROXY (lower case first) for https / http URLs,");
     lines.push("except the hosts in NO_PROXY and loopback. A login goes in the URL (http://user:password@host:3128) and is never printed.");
-    lines.push("", "Exit status: 0 ok, 1 API or authentication error, 2 usage error, 130 interrupted (Ctrl-C). `sg help <command>` for its options.");
+    lines.push("", ...EXIT_STATUS_HELP);
+    lines.push("", "`sg help <command>` for its options. A bare `sg` prints this usage on stderr and exits 2.");
   }
   return lines.join("\n") + "\n";
 }

@@ -61,10 +61,11 @@ function expectNoSecrets(r: Result, extra: readonly string[] = []): void {
 }
 
 describe("usage errors exit 2", () => {
-  it("prints help with no arguments and exits 0", async () => {
+  it("prints the usage on stderr with no arguments and exits 2 (an empty $cmd in a script is a mistake)", async () => {
     const r = await sg([]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Usage: sg <command>");
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("Usage: sg <command>");
   });
 
   it("rejects unknown commands, unknown flags, flags of other commands and missing arguments", async () => {
@@ -400,7 +401,7 @@ describe("sg batch", () => {
       { request_type: "update", entity_type: "Shot", entity_id: 999999, data: { description: "no such shot" } },
     ];
     const r = await sg(["batch", JSON.stringify(requests)], env);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^sg: .*999999/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -409,7 +410,7 @@ describe("sg batch", () => {
     expect(await siteRows(own, "Shot", [["description", "is", "half applied"]], [])).toEqual([]);
   });
 
-  it("surfaces a reply that cannot be matched to the requests with its hint, exit 1, sent once", async () => {
+  it("surfaces a reply that cannot be matched to the requests with its hint, exit 6 (may have been applied), sent once", async () => {
     // A site in front of the emulator that answers every batch with one result, whatever it was asked.
     let batches = 0;
     const proxy = createServer((req, res) => {
@@ -435,7 +436,7 @@ describe("sg batch", () => {
         { request_type: "delete", entity_type: "Shot", entity_id: 5 },
       ];
       const r = await sg(["batch", JSON.stringify(requests)], { ...env, SG_SITE: url });
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(6);
       expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(/^sg: .*'batch' did not return one result per request in order \(2: /);
       expect(r.stderr).toContain("\nhint: The write may have landed; check the site before retrying it.\n");
@@ -477,7 +478,7 @@ describe("sg batch", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: sg batch <requests-json\|-\|@file>\n/);
     expect((await sg(["batch", "--help"])).stdout).toBe(help.stdout);
-    expect((await sg([])).stdout).toMatch(/\n {2}batch <requests-json\|-\|@file> +/);
+    expect((await sg([])).stderr).toMatch(/\n {2}batch <requests-json\|-\|@file> +/);
     const bad = await sg(["batch", "[{"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr.split("\n")[0]).toMatch(/^sg: requests is not valid JSON: /);
@@ -628,10 +629,10 @@ describe("writes, schema, files, whoami", () => {
   });
 });
 
-describe("API errors exit 1 with one line and a hint", () => {
+describe("API errors exit with their kind's status, one line and a hint", () => {
   it("explains a refused key without a stack or a secret", async () => {
     const r = await sg(["find", "Shot"], { ...scriptEnv, SG_SCRIPT_KEY: "marker-wrong-key-1234567890" });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stderr.split("\n")[0]).toMatch(/^sg: .*refused/);
     expect(r.stderr).toMatch(/\nhint: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -642,7 +643,7 @@ describe("API errors exit 1 with one line and a hint", () => {
     const key = await sg(["find", "Shot"], { ...scriptEnv, SG_SCRIPT_KEY: "marker-wrong-key-1234567890" });
     expect(key.stderr).toContain("\nhint: Check --script-name and --script-key (or SG_SCRIPT_NAME/SG_SCRIPT_KEY) against Admin → Scripts");
     const session = await sg(["find", "Shot"], { SG_SITE: site.url, SG_SESSION_TOKEN: "marker-expired-session-token-1" });
-    expect(session.code).toBe(1);
+    expect(session.code).toBe(3);
     expect(session.stderr).toContain("\nhint: Get a new session token (sg login, sg login --browser, or your browser's _session_id)");
     const sudo = await sg(["find", "Shot", "--sudo-as", "nobody_by_that_login"], scriptEnv);
     expect(sudo.stderr).toContain("\nhint: --sudo-as takes the person's login as shown under Admin → People");
@@ -656,7 +657,7 @@ describe("API errors exit 1 with one line and a hint", () => {
   it("logs every HTTP attempt and the stack with --debug, secrets redacted", async () => {
     site.injectFault({ method: "read", status: 502, times: 1 });
     const r = await sg(["find", "NoSuchEntity", "--debug"], scriptEnv);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/\[debug\] @sg\/transport: read attempt 1: HTTP 502/);
     expect(r.stderr).toMatch(/\[debug\] @sg\/transport: read attempt 2: HTTP 200/);
     expect(r.stderr).toMatch(/^sg: Entity type "NoSuchEntity"/m);
@@ -752,27 +753,27 @@ describe("sg doctor explains every auth failure", () => {
 
   it("wrong script key", async () => {
     const d = await doctor({ ...idEnv(), SG_SCRIPT_NAME: identity.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: "0".repeat(64) });
-    expect(d.r.code).toBe(1);
+    expect(d.r.code).toBe(7);
     expect(d.problem).toBe("script-rejected");
   });
 
   it("no PAT bound on an Identity site", async () => {
     const d = await doctor({ ...idEnv(), SG_LOGIN: "nopat", SG_PASSWORD: user(identity, "nopat") });
-    expect(d.r.code).toBe(1);
+    expect(d.r.code).toBe(7);
     expect(d.problem).toBe("pat-missing-or-revoked");
     expect(d.r.stdout).toContain("Personal Access Token");
   });
 
   it("no passphrase set on an Identity site", async () => {
     const d = await doctor({ ...idEnv(), SG_LOGIN: "nopass", SG_PASSWORD: "marker-not-a-passphrase" });
-    expect(d.r.code).toBe(1);
+    expect(d.r.code).toBe(7);
     expect(d.problem).toBe("no-passphrase");
     expect(d.r.stdout).not.toContain("marker-not-a-passphrase");
   });
 
   it("two-factor code needed", async () => {
     const d = await doctor({ ...idEnv(), SG_LOGIN: "artist", SG_PASSWORD: user(identity, "artist") });
-    expect(d.r.code).toBe(1);
+    expect(d.r.code).toBe(7);
     expect(d.problem).toBe("2fa-required");
     const withCode = await doctor({ ...idEnv(), SG_LOGIN: "artist", SG_PASSWORD: user(identity, "artist") }, ["--2fa-code", identity.issueTwoFactorCode("artist")]);
     expect(withCode.ok).toBe(true);
@@ -780,20 +781,20 @@ describe("sg doctor explains every auth failure", () => {
 
   it("sudo refused", async () => {
     const d = await doctor({ ...idEnv(), SG_SCRIPT_NAME: identity.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: identity.card.scripts[0]?.key ?? "" }, ["--sudo-as", "private"]);
-    expect(d.r.code).toBe(1);
+    expect(d.r.code).toBe(7);
     expect(d.problem).toBe("sudo-refused");
   });
 
   it("SSO site", async () => {
     const d = await doctor({ SG_SITE: sso.url, SG_LOGIN: "admin", SG_PASSWORD: user(sso, "admin") });
-    expect(d.r.code).toBe(1);
+    expect(d.r.code).toBe(7);
     expect(d.problem).toBe("sso-site");
     expect(d.r.stdout).toContain("sg login --browser");
   });
 
   it("no credentials at all", async () => {
     const d = await doctor(idEnv());
-    expect(d.r.code).toBe(1);
+    expect(d.r.code).toBe(7);
     expect(d.problem).toBe("no-credentials");
   });
 
@@ -806,7 +807,7 @@ describe("sg doctor explains every auth failure", () => {
     expect(within.ok).toBe(true);
     identity.advanceClock(3601);
     const after = await doctor({ ...env, SG_LOGIN: "coord", SG_PASSWORD: user(identity, "coord") });
-    expect(after.r.code).toBe(1);
+    expect(after.r.code).toBe(7);
     expect(after.problem).toBe("pat-revoked");
     const expired = await doctor(env);
     expect(expired.r.code).toBe(1);
@@ -840,7 +841,7 @@ describe("login and logout", () => {
     expect(existsSync(file)).toBe(true);
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ version: 1, sites: {} });
     const after = await sg(["whoami"], env);
-    expect(after.code).toBe(2);
+    expect(after.code).toBe(3);
     expect(after.stderr).toContain("sg login");
     rmSync(dir, { recursive: true, force: true });
   });
@@ -860,7 +861,7 @@ describe("login and logout", () => {
       expect(late.stderr).toMatch(/^sg: .*nobody approved/m);
       expect(late.stderr).toContain("\nhint: Open the URL shown above, log in to the site in that browser and click Approve, then run `sg login --browser` again; --timeout-ms N waits N ms (default 180000).\n");
       const off = await sg(["login", "--browser", "--no-open"], { SG_SITE: closed.url, SG_CONFIG_DIR: dir });
-      expect(off.code).toBe(1);
+      expect(off.code).toBe(3);
       expect(off.stderr).toMatch(/^sg: .*does not offer login by browser approval/m);
       expect(off.stderr).toContain("\nhint: Ask a site admin to enable it, or pass --session-token (the _session_id cookie of a browser tab logged in to the site), --script-name + --script-key, or run `sg login` with a login and passphrase (sites without SSO).\n");
       for (const r of [late, off]) {

@@ -16,7 +16,7 @@ import { countCommand, summarizeCommand } from "./commands/summarize.js";
 import { typegenCommand } from "./commands/typegen.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { createCommand, retireCommand, updateCommand } from "./commands/write.js";
-import { EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, InterruptedError, exitCodeFor, formatError } from "./exit-codes.js";
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, InterruptedError, exitCodeFor, formatError } from "./exit-codes.js";
 import { outputErrorText, processIo, type CliIo, type CliOutput } from "./io.js";
 
 /** Options of {@link runCli}. */
@@ -165,8 +165,9 @@ async function dispatch(ctx: CommandContext, options: RunCliOptions): Promise<nu
 }
 
 /**
- * Run the `sg` command line and resolve its exit status: 0 success, 1 API, network or authentication error
- * (or a failed `sg doctor`), 2 usage error, 130 interrupted by `options.signal`. Errors are written to `io.stderr`
+ * Run the `sg` command line and resolve its exit status: 0 success, else the kind of failure as
+ * {@link exitCodeFor} decides it (2 usage, 3 auth, 4 not found, 5 retryable, 6 a write that may have landed,
+ * 7 a failed `sg doctor`, 1 anything else), 130 interrupted by `options.signal`. Errors are written to `io.stderr`
  * as one line plus a hint (the stack only with `--debug`); secrets given as options or environment variables never appear in any output.
  *
  * @param argv - the arguments after `sg`, e.g. `["find", "Shot", "--all"]`.
@@ -189,6 +190,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     if (args.values["version"]) {
       io.stdout.write(`${version()}\n`);
       return EXIT_OK;
+    }
+    // A bare `sg` (an empty `$cmd` in a script) is a mistake, not a request for help: usage on stderr, exit 2.
+    if (args.bare && !args.values["help"]) {
+      io.stderr.write(help(undefined));
+      return EXIT_USAGE;
     }
     if (args.values["help"] || args.command === "help") {
       io.stdout.write(help(args.command === "help" ? args.positionals[0] : args.command));
@@ -219,7 +225,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     if (failed && closedPipe(failed)) return EXIT_OK;
     if (failed) {
       io.stderr.write(`sg: ${outputErrorText(failed)}\n${appliedNote(ctx)}`);
-      return EXIT_API_ERROR;
+      return EXIT_FAILURE;
     }
     if (error instanceof InterruptedError) return interrupted(io, "SIGINT");
     // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
@@ -230,7 +236,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     // password "wrong"). Any other error (a usage error quoting an argument, a file error) may quote anything.
     const secrets = ctx && !(error instanceof SgError) ? [...ctx.secrets] : [];
     io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), hint));
-    return exitCodeFor(error);
+    return exitCodeFor(error, args ? { command: args.command } : {});
   } finally {
     output.stop();
     options.signal?.removeEventListener("abort", onAbort);

@@ -5,7 +5,7 @@ import { legacyLoginAuth } from "@sg/auth-legacy-pat";
 import { sessionAuth } from "@sg/auth-session";
 import { readConnectionInput, type ConnectionInput, type Sourced } from "./config.js";
 import { CredentialsStore, configDir, type SavedSession } from "./credentials-store.js";
-import { UsageError } from "./exit-codes.js";
+import { CredentialsMissingError, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { prompt } from "./prompt.js";
 
@@ -266,7 +266,7 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
 
 /** A usage error for commands that need credentials when none were found. */
 export function noCredentialsError(site: string): UsageError {
-  return new UsageError(
+  return new CredentialsMissingError(
     `no credentials for ${site}`,
     "Pass --script-name + --script-key, --login (+ --password) or --session-token (or SG_SCRIPT_NAME/SG_SCRIPT_KEY, SG_LOGIN/SG_PASSWORD, SG_SESSION_TOKEN), or run `sg login` once.",
   );

@@ -1,13 +1,49 @@
-import { SgError, SgValidationError } from "@sg/core";
+import { SgAuthError, SgError, SgFault, SgHttpError, SgNetworkError, SgProtocolError, SgTimeoutError, SgValidationError } from "@sg/core";
 
-/** Exit status of `sg`: 0 success, 1 API, network or authentication error (or a failed check), 2 usage error, 130 interrupted. */
+/**
+ * Exit status of `sg`, one number per kind of failure so that a script can tell a retryable failure from a
+ * permanent one, and "not applied" from "may have landed". The one place where an error becomes a status:
+ * {@link exitCodeFor}. README "Errors, exit status" and `sg --help` show the same table.
+ */
 export const EXIT_OK = 0;
-/** An API, network or authentication error, or a failed `sg doctor` check. */
-export const EXIT_API_ERROR = 1;
-/** A usage error: unknown flag, missing argument, invalid JSON, conflicting credentials. */
+/** Any other failure (an unexpected answer, a bug): read the message. */
+export const EXIT_FAILURE = 1;
+/** @deprecated The old name of {@link EXIT_FAILURE}. */
+export const EXIT_API_ERROR: number = EXIT_FAILURE;
+/**
+ * Usage or bad input, never sent or refused by the site as bad input: an unknown flag, a missing argument, invalid
+ * JSON, conflicting credentials, a filter `@sg/entities` rejects before sending, or the site's own validation fault
+ * (an unknown field, a wrong value type). Fix the command; retrying it unchanged fails again.
+ */
 export const EXIT_USAGE = 2;
+/** Authentication, credentials or permission: refused key, login, session, 2FA, sudo; no credentials at all; a permission fault. */
+export const EXIT_AUTH = 3;
+/** The entity type or record id the command names does not exist on the site (or an attachment to download). */
+export const EXIT_NOT_FOUND = 4;
+/** Network failure, timeout or site unavailable (5xx, 429), and nothing was applied: safe to retry. */
+export const EXIT_UNAVAILABLE = 5;
+/** A write that may have been applied (a reset or timeout after sending, or applied but its answer unusable): check the site before retrying. */
+export const EXIT_MAYBE_APPLIED = 6;
+/** `sg doctor` ran and at least one of its checks failed (the report says which). */
+export const EXIT_DOCTOR_FAILED = 7;
 /** Interrupted by Ctrl-C (SIGINT): 128 + 2, as shells report it. SIGTERM gives 143 (128 + 15). */
 export const EXIT_INTERRUPTED = 130;
+/** Ended by SIGTERM: 128 + 15. */
+export const EXIT_TERMINATED = 143;
+
+/** The table of exit statuses, as `sg --help` prints it. */
+export const EXIT_STATUS_HELP: readonly string[] = [
+  "Exit status:",
+  "  0    ok",
+  "  1    any other failure",
+  "  2    usage or bad input (caught by sg, by @sg/entities before sending, or refused by the site as invalid)",
+  "  3    authentication, credentials or permission",
+  "  4    not found: the entity type or record id the command names (or the attachment to download)",
+  "  5    network, timeout or site unavailable, nothing applied: safe to retry",
+  "  6    a write that may have been applied: check the site before retrying",
+  "  7    sg doctor found a problem",
+  "  130  interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM)",
+];
 
 /** A mistake in how `sg` was called. Exits with status 2. */
 export class UsageError extends Error {
@@ -21,6 +57,15 @@ export class UsageError extends Error {
   }
 }
 
+/** No credentials were given and none are saved: a usage error, with the exit status of an authentication failure ({@link EXIT_AUTH}). */
+export class CredentialsMissingError extends UsageError {
+  /** @param message - one line; @param hint - what to do. */
+  constructor(message: string, hint?: string) {
+    super(message, hint);
+    this.name = "CredentialsMissingError";
+  }
+}
+
 /** Ctrl-C typed at a prompt with echo off (the terminal sends it as a character, not as SIGINT); `runCli` ends as for SIGINT (130). */
 export class InterruptedError extends Error {
   constructor() {
@@ -29,10 +74,72 @@ export class InterruptedError extends Error {
   }
 }
 
-/** The exit status for an error. */
-export function exitCodeFor(error: unknown): number {
+/** Commands that write: a failure once the request may have left can mean the write landed. */
+const WRITE_COMMANDS: ReadonlySet<string> = new Set(["create", "update", "delete", "revive", "batch", "upload"]);
+/** API methods that never change anything, whatever command made them (e.g. `info` before a `create`). */
+const READ_METHODS: ReadonlySet<string> = new Set(["info", "read", "summarize", "schema_read", "schema_entity_read", "schema_field_read", "get_session_token"]);
+/**
+ * The site's words for "the entity type or record you named does not exist", a bad-input fault (103) like any
+ * other: only these (anchored, so an unknown type inside a filter path or a missing linked record stays bad input).
+ */
+const NOT_FOUND_FAULTS: readonly RegExp[] = [/^Entity type "[^"]+" is not a valid entity type$/, /^No entity of type \S+ exists with id \d+$/];
+/** HTTP statuses that mean the site (or a gateway) is unavailable and the request was not processed. */
+const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
+/**
+ * Of those, the ones the transport retries even for a write (429, 502, 504, as the Python client does): taken as
+ * not applied. A 503 or any other 5xx answered to a write may have landed (the transport never retries it).
+ */
+const UNAVAILABLE_WRITE_STATUSES: ReadonlySet<number> = new Set([429, 502, 504]);
+
+/** Where the failure happened, for {@link exitCodeFor}. */
+export interface ExitContext {
+  /** The `sg` command that ran (`find`, `update`, …): tells a write from a read when the error does not name its method. */
+  readonly command?: string;
+}
+
+/**
+ * The exit status for an error: {@link EXIT_USAGE}, {@link EXIT_AUTH}, {@link EXIT_NOT_FOUND},
+ * {@link EXIT_UNAVAILABLE}, {@link EXIT_MAYBE_APPLIED}, else {@link EXIT_FAILURE}. Decided from the libraries' typed
+ * errors and their fields (`errorCode`, `status`, `maybeSent`), never from a message, except the site's not-found
+ * faults, which share the bad-input code 103 and differ only in words.
+ *
+ * @param error - what `runCli` caught.
+ * @param context - the command that ran.
+ */
+export function exitCodeFor(error: unknown, context: ExitContext = {}): number {
+  if (error instanceof CredentialsMissingError) return EXIT_AUTH;
   if (error instanceof UsageError || error instanceof SgValidationError) return EXIT_USAGE;
-  return EXIT_API_ERROR;
+  if (!(error instanceof SgError)) return EXIT_FAILURE;
+  const write = context.command !== undefined && WRITE_COMMANDS.has(context.command) && !(error.method !== undefined && READ_METHODS.has(error.method));
+  if (error instanceof SgAuthError) return EXIT_AUTH;
+  if (error instanceof SgFault) {
+    if (error.errorCode === 104) return EXIT_AUTH;
+    if (error.errorCode === 103) return NOT_FOUND_FAULTS.some((re) => re.test(error.serverMessage)) ? EXIT_NOT_FOUND : EXIT_USAGE;
+    return EXIT_FAILURE;
+  }
+  if (error instanceof SgNetworkError || error instanceof SgTimeoutError) return write && error.maybeSent ? EXIT_MAYBE_APPLIED : EXIT_UNAVAILABLE;
+  if (error instanceof SgHttpError) return httpStatusExit(error.status, write);
+  // A 2xx that is not the protocol's answer: a write got somewhere and its outcome is unknown (e.g. a batch reply
+  // that does not match its requests); for a read it is a wrong URL or a page in the way.
+  if (error instanceof SgProtocolError) return write ? EXIT_MAYBE_APPLIED : EXIT_FAILURE;
+  // The write landed, a later step failed (@sg/entities' SgPartialWriteError): never repeat it.
+  if (error.code === "SG_PARTIAL_WRITE") return EXIT_MAYBE_APPLIED;
+  if (error.code === "SG_BROWSER_LOGIN_REJECTED" || error.code === "SG_BROWSER_LOGIN_NOT_ENABLED") return EXIT_AUTH;
+  // A transfer (upload, download) or a browser login that failed: its status, else what caused it.
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === "number") return status === 404 ? EXIT_NOT_FOUND : httpStatusExit(status, write);
+  if (error.cause instanceof SgError) return exitCodeFor(error.cause, context);
+  return EXIT_FAILURE;
+}
+
+/** The exit status of an HTTP error status. */
+function httpStatusExit(status: number, write: boolean): number {
+  if (status === 401 || status === 403 || status === 407) return EXIT_AUTH;
+  if (UNAVAILABLE_STATUSES.has(status) || status >= 500) {
+    if (!write || UNAVAILABLE_WRITE_STATUSES.has(status)) return EXIT_UNAVAILABLE;
+    return EXIT_MAYBE_APPLIED;
+  }
+  return EXIT_FAILURE;
 }
 
 /**

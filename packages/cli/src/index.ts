@@ -11,7 +11,23 @@ export { generateSchemaTypes, fieldValueType } from "./typegen.js";
 export type { GenerateSchemaTypesOptions, RawEntitySchema, RawFieldSchema, RawSiteSchema } from "./typegen.js";
 export { CredentialsStore, configDir } from "./credentials-store.js";
 export type { SavedSession } from "./credentials-store.js";
-export { EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor } from "./exit-codes.js";
+export {
+  EXIT_API_ERROR,
+  EXIT_AUTH,
+  EXIT_DOCTOR_FAILED,
+  EXIT_FAILURE,
+  EXIT_INTERRUPTED,
+  EXIT_MAYBE_APPLIED,
+  EXIT_NOT_FOUND,
+  EXIT_OK,
+  EXIT_TERMINATED,
+  EXIT_UNAVAILABLE,
+  EXIT_USAGE,
+  CredentialsMissingError,
+  UsageError,
+  exitCodeFor,
+} from "./exit-codes.js";
+export type { ExitContext } from "./exit-codes.js";
 export { explainAuthFailure } from "./doctor.js";
 export type { DoctorCheck, DoctorReport } from "./doctor.js";
 export { createWriter, cellText, csvField } from "./format/index.js";

@@ -29,7 +29,7 @@ describe("a TLS failure's hint speaks the command line's terms", () => {
   it("https:// to a port that serves plain http: says so and how to name it, in flags", async () => {
     const https = site.url.replace("http://", "https://");
     const r = await sg(["whoami", "--site", https], script);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(5);
     const hints = r.stderr.split("\n").filter((l) => l.startsWith("hint: "));
     expect(hints).toEqual([
       `hint: Nothing at ${https} answered with TLS: that port probably serves plain http. Use the site's https:// port, or --site ${site.url} (with --allow-http unless the host is loopback).`,
@@ -44,7 +44,7 @@ describe("a TLS failure's hint speaks the command line's terms", () => {
   it("a certificate that is not trusted: NODE_EXTRA_CA_CERTS, with which the same site works", async () => {
     // The endpoint's certificate is self-signed for studio.test; 127.0.0.1 reaches it without DNS.
     const r = await sg(["whoami", "--site", `https://127.0.0.1:${tls.port}`], script);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(5);
     const hints = r.stderr.split("\n").filter((l) => l.startsWith("hint: "));
     expect(hints).toEqual([
       "hint: The site's certificate was not accepted. If a private CA signed it, run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (that CA, PEM) in the environment; check that --site names the host the certificate is for.",
@@ -63,14 +63,14 @@ describe("a TLS failure's hint speaks the command line's terms", () => {
   it("http:// to a port that speaks TLS: says to use https://, in flags", async () => {
     const http = `http://127.0.0.1:${tls.port}`;
     const r = await sg(["whoami", "--site", http], script);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(5);
     expect(r.stderr.split("\n").filter((l) => l.startsWith("hint: "))).toEqual([`hint: ${http} answered with TLS: that port speaks https. Use --site https://127.0.0.1:${tls.port}.`]);
     expect(r.stderr).not.toMatch(LIBRARY_TERMS);
   });
 
   it("a port fetch refuses keeps the transport's hint, which names the port and no library option", async () => {
     const r = await sg(["whoami", "--site", "http://127.0.0.1:6000"], script);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(5);
     const hints = r.stderr.split("\n").filter((l) => l.startsWith("hint: "));
     expect(hints).toHaveLength(1);
     expect(hints[0]).toMatch(/^hint: Nothing was sent: fetch refuses this port .*Check the port in the site URL\.$/);
@@ -83,7 +83,7 @@ describe("a TLS failure's hint speaks the command line's terms", () => {
     const closed = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await new Promise((resolve) => server.close(resolve));
     const r = await sg(["whoami", "--site", closed], script);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(5);
     expect(r.stderr.split("\n").filter((l) => l.startsWith("hint: "))).toEqual([
       `hint: Nothing was sent. Check --site (${closed}), DNS and the network. sg used no proxy (no --proxy, SG_PROXY or HTTPS_PROXY/HTTP_PROXY set); behind one, give it with --proxy http://host:port or HTTPS_PROXY.`,
     ]);

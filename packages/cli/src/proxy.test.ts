@@ -134,7 +134,7 @@ describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
   it("go direct for a host NO_PROXY lists, for loopback, and for https when only HTTP_PROXY is set", async () => {
     // studio.test has no DNS: going direct fails before anything is sent, and the hint says why no proxy was used.
     const listed = await proxied(() => sg(["count", "Shot"], { ...https(), HTTPS_PROXY: withLogin(proxy.url), NO_PROXY: "localhost, .test" }));
-    expect(listed.r.code).toBe(1);
+    expect(listed.r.code).toBe(5);
     expect(listed.seen).toEqual([]);
     expect(listed.r.stderr).toContain("hint: Nothing was sent. Check --site (https://studio.test), DNS and the network. sg used no proxy (NO_PROXY lists '.test')");
     const onlyHttp = await proxied(() => sg(["count", "Shot"], { ...https(), HTTP_PROXY: withLogin(proxy.url) }));
@@ -156,7 +156,7 @@ describe("proxy failures", () => {
     const wrong = withLogin(proxy.url).replace(ENCODED, `${ENCODED}-wrong`);
     for (const debug of [[], ["--debug"]]) {
       const refused = await sg(["count", "Shot", ...debug], { ...script, SG_SITE: "https://studio.test", HTTPS_PROXY: wrong });
-      expect(refused.code).toBe(1);
+      expect(refused.code).toBe(5);
       const hint = refused.stderr.split("\n").find((l) => l.startsWith("hint: "));
       expect(hint).toContain(`It went through the proxy ${proxy.url} (from HTTPS_PROXY): check that the proxy runs and lets you through to studio.test (a proxy that asks for a login needs them in its URL, as user:password@ before its host), pass another one with --proxy, or go direct with NO_PROXY=studio.test.`);
       expect(refused.stderr).not.toMatch(/dispatcher|ProxyAgent\(/);
@@ -184,7 +184,7 @@ describe("proxy failures", () => {
       expectNoProxySecrets(r);
     }
     const doctor = await sg(["doctor"], { ...script, SG_SITE: site.url, HTTPS_PROXY: "ftp://proxy.example:21" });
-    expect(doctor.code).toBe(1);
+    expect(doctor.code).toBe(7);
     expect(doctor.stdout).toMatch(/\n {2}FAIL {2}proxy +HTTPS_PROXY must be an http:\/\/ or https:\/\/ proxy URL/);
     expect(site.requests().length).toBe(before);
   });

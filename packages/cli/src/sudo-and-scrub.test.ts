@@ -40,7 +40,7 @@ describe("--sudo-as with a person's credentials (sudo_as_login goes with any cre
 
   it("a person whose role may not sudo, or a target that may not be impersonated, is told so in flags", async () => {
     const forbidden = await sg(["find", "Shot", "--sudo-as", "artist"], as("coord", "coord-pass-1"));
-    expect(forbidden.code).toBe(1);
+    expect(forbidden.code).toBe(3);
     expect(forbidden.stderr).toMatch(/permission to 'sudo'/);
     const doctor = await sg(["doctor", "--sudo-as", "artist", "--format", "json"], as("coord", "coord-pass-1"));
     expect(JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "login")).toMatchObject({ ok: false, problem: "sudo-forbidden" });
@@ -55,7 +55,7 @@ describe("a role that may not sudo (a permission fault, not an authentication on
 
   it("the failing command's hint and doctor's fix both say to get a role that allows sudo, not to pick another user", async () => {
     const whoami = await sg(["whoami", "--sudo-as", "artist"], as("coord", "coord-pass-1"));
-    expect(whoami.code).toBe(1);
+    expect(whoami.code).toBe(3);
     expect(whoami.stderr).toBe(`sg: The user does not have permission to 'sudo': 'coord' may not act as 'artist'\nhint: ${ROLE_FIX}\n`);
     const doctor = await sg(["doctor", "--sudo-as", "artist", "--format", "json"], as("coord", "coord-pass-1"));
     const login = JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "login");
@@ -88,7 +88,7 @@ describe("sg login saves the person's own session, never a sudo", () => {
       const plain = await own.run(["whoami", "--format", "json"], { SG_SITE: site.url });
       expect(JSON.parse(plain.stdout)).toMatchObject({ login: "coord" });
       const sudo = await own.run(["whoami"], env);
-      expect(sudo.code).toBe(1);
+      expect(sudo.code).toBe(3);
       expect(sudo.stderr).toContain("hint: Ask a site admin for a permission role that allows 'sudo'");
     } finally {
       own.cleanup();
@@ -134,7 +134,7 @@ describe("a weak password is not given away by what scrubbing blanks", () => {
     ["the login itself", "coord"],
   ])("a refused login whose password is %s keeps its message, hint and doctor report whole", async (_what, password) => {
     const find = await sg(["find", "Project"], as("coord", password));
-    expect(find.code).toBe(1);
+    expect(find.code).toBe(3);
     expect(find.stderr).toContain("refused the login 'coord': the login or password is wrong");
     expect(find.stderr).not.toContain("[REDACTED]");
     const doctor = await sg(["doctor"], as("coord", password));

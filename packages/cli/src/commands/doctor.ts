@@ -1,8 +1,9 @@
 import { scrubText } from "@sg/core";
 import type { CommandContext } from "../command-context.js";
 import { runDoctor } from "../doctor.js";
+import { EXIT_DOCTOR_FAILED, EXIT_OK } from "../exit-codes.js";
 
-/** `sg doctor`: one screen of checks; exit 1 when any failed. */
+/** `sg doctor`: one screen of checks; exit {@link EXIT_DOCTOR_FAILED} (7) when any failed. */
 export async function doctorCommand(ctx: CommandContext): Promise<number> {
   const report = await runDoctor(ctx);
   // runDoctor scrubbed the secret values out of the outside text it quotes; its own words and the libraries'
@@ -28,5 +29,5 @@ export async function doctorCommand(ctx: CommandContext): Promise<number> {
     lines.push(failed ? `${failed} check${failed === 1 ? "" : "s"} failed.` : "All checks passed.");
     ctx.io.stdout.write(scrub(lines.join("\n")) + "\n");
   }
-  return report.ok ? 0 : 1;
+  return report.ok ? EXIT_OK : EXIT_DOCTOR_FAILED;
 }

@@ -1,0 +1,111 @@
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { sgRunner, type SgResult } from "./test-support/run-sg.js";
+
+// One exit status per kind of failure (README "Errors, exit status"), each driven through the real `sg` against
+// the emulator, its fault injection standing in for a failing network or site.
+
+const runner = sgRunner();
+const sg = runner.run;
+let site: EmulatorHandle;
+let env: Record<string, string> = {};
+
+beforeAll(async () => {
+  site = await startEmulator({});
+  const script = site.card.scripts[0]!;
+  env = { SG_SITE: site.url, SG_SCRIPT_NAME: script.name, SG_SCRIPT_KEY: script.key };
+});
+
+afterAll(async () => {
+  await site?.close();
+  runner.cleanup();
+});
+
+// Faults are queued: a test that leaves one unused must not hand it to the next.
+afterEach(() => site.reset());
+
+function expectStatus(r: SgResult, code: number): void {
+  expect(r.code, `stdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(code);
+  expect(r.stderr).toMatch(/^sg: /);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+/** The description of Shot 1 as the site holds it. */
+async function description(): Promise<unknown> {
+  const r = await sg(["find", "Shot", '[["id", "is", 1]]', "--fields", "description", "--format", "json"], env);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { description?: unknown }[])[0]?.description;
+}
+
+describe("exit status by kind of failure", () => {
+  it("2: usage or bad input, whoever caught it (sg, @sg/entities before sending, or the site's validation fault)", async () => {
+    expectStatus(await sg(["find", "Shot", "--bogus"], env), 2);
+    expectStatus(await sg(["find", "Shot", '[["code", "bogus", 1]]'], env), 2);
+    const before = site.requests().length;
+    // The site's own answer to a field it does not have: fault 103, bad input like the two above.
+    const r = await sg(["find", "Shot", '[["no_such_field", "is", 1]]'], env);
+    expectStatus(r, 2);
+    expect(r.stderr).toContain("no_such_field");
+    expect(site.requests().length).toBeGreaterThan(before);
+  });
+
+  it("3: authentication, credentials or permission", async () => {
+    const wrongKey = await sg(["find", "Shot"], { ...env, SG_SCRIPT_KEY: "0".repeat(64) });
+    expectStatus(wrongKey, 3);
+    const none = await sg(["find", "Shot"], { SG_SITE: site.url });
+    expectStatus(none, 3);
+    expect(none.stderr).toContain("no credentials");
+    site.injectFault({ method: "read", errorCode: 104, message: "Permission denied: read Shot" });
+    expectStatus(await sg(["find", "Shot"], env), 3);
+  });
+
+  it("4: the entity type or record id the command names does not exist", async () => {
+    expectStatus(await sg(["find", "NoSuchType"], env), 4);
+    expectStatus(await sg(["update", "Shot", "999999", '{"description": "x"}'], env), 4);
+    expectStatus(await sg(["delete", "Shot", "999999"], env), 4);
+    // A missing record only linked from the data is bad input, not the record the command names.
+    expectStatus(await sg(["update", "Shot", "1", '{"sg_sequence": {"type": "Sequence", "id": 999999}}'], env), 2);
+  });
+
+  it("5: network failure or site unavailable with nothing applied: a refused connection, a 503, a dropped read", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    expectStatus(await sg(["find", "Shot"], { ...env, SG_SITE: `http://127.0.0.1:${port}` }), 5);
+
+    site.injectFault({ method: "read", status: 503, times: 3 });
+    expectStatus(await sg(["find", "Shot"], env), 5);
+
+    // A read that may have reached the site changed nothing: safe to retry, whatever `maybeSent` says.
+    site.injectFault({ method: "read", dropConnection: true, when: "after", times: 3 });
+    expectStatus(await sg(["find", "Shot"], env), 5);
+
+    // A write answered 502 by a gateway is retried by the transport (as by the Python client) and not applied.
+    site.injectFault({ method: "update", status: 502, times: 3 });
+    expectStatus(await sg(["update", "Shot", "1", '{"description": "behind a 502"}'], env), 5);
+    expect(await description()).not.toBe("behind a 502");
+  });
+
+  it("6: a write that may have been applied: the connection dropped after the site processed it", async () => {
+    site.injectFault({ method: "update", dropConnection: true, when: "after" });
+    const r = await sg(["update", "Shot", "1", '{"description": "landed unseen"}'], env);
+    expectStatus(r, 6);
+    expect(r.stderr).toMatch(/check/i);
+    expect(await description()).toBe("landed unseen");
+  });
+
+  it("7: sg doctor found a problem; 0 when every check passed", async () => {
+    const failed = await sg(["doctor"], { ...env, SG_SCRIPT_KEY: "0".repeat(64) });
+    expect(failed.code, failed.stdout).toBe(7);
+    expect(failed.stdout).toContain("FAIL");
+    expect((await sg(["doctor"], env)).code).toBe(0);
+  });
+
+  it("1: any other failure, such as a page that is not the API where the site should answer", async () => {
+    site.injectFault({ method: "read", html: true });
+    expectStatus(await sg(["find", "Shot"], env), 1);
+  });
+});
