@@ -46,6 +46,14 @@ function tooLarge(what: string, from: string, limit: number): UsageError {
 }
 
 /**
+ * The text without a leading UTF-8 byte order mark: editors on Windows (and PowerShell's `Out-File`) start files
+ * with one, and JSON.parse refuses it as an invisible "unexpected token".
+ */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
  * All of a stream as text, or an error: `overLimit()` as soon as more than `limit` bytes arrived (nothing more is
  * read), the stream's own error, or the abort's reason once `signal` aborts: Ctrl-C must end `sg batch -` even
  * while the program feeding it has not closed the pipe, or a person typing into a terminal has not pressed Ctrl-D.
@@ -60,7 +68,7 @@ function readLimited(stream: NodeJS.ReadableStream, limit: number, overLimit: ()
     const settle = (error?: unknown): void => {
       stream.off("data", onData).off("end", settle).off("error", settle);
       signal?.removeEventListener("abort", onAbort);
-      if (error === undefined) resolve(Buffer.concat(chunks).toString("utf8"));
+      if (error === undefined) resolve(withoutBom(Buffer.concat(chunks).toString("utf8")));
       else reject(error);
     };
     const onData = (chunk: Buffer | string): void => {
@@ -161,10 +169,10 @@ export function parseId(text: string): number {
   return id;
 }
 
-/** Split `a,b, c` (the value of `--<option>`) into names. */
+/** Split `a,b, c` (the value of `--<option>`) into names; a name given twice is kept once, where it first came. */
 export function listArg(option: string, text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
-  const parts = text.split(",").map((p) => p.trim()).filter(Boolean);
+  const parts = [...new Set(text.split(",").map((p) => p.trim()).filter(Boolean))];
   if (!parts.length) throw new UsageError(`--${option} expects a comma-separated list of field names, got '${text}'`, option === "order" ? "Example: --order=-created_at,code ('-' for descending)" : `Example: --${option} code,sg_status_list`);
   return parts;
 }

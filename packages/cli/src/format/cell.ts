@@ -25,6 +25,14 @@ export function cellText(value: unknown, style: "table" | "csv"): string {
   return style === "table" ? forTerminal(text) : text;
 }
 
+/**
+ * One item of a list in a CSV cell (tags, multi-entity links), joined with `;`: an item holding `;` or `"` is
+ * quoted the CSV way (`"a;b"`, inner `"` doubled), so a tag named `a;b` never reads as the two tags `a` and `b`.
+ */
+function listItem(text: string): string {
+  return /[;"]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
 function rawText(value: unknown, style: "table" | "csv"): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
@@ -34,7 +42,7 @@ function rawText(value: unknown, style: "table" | "csv"): string {
     const ref = `${value.type}:${value.id}`;
     return style === "table" && typeof value.name === "string" && value.name ? `${value.name} (${ref})` : ref;
   }
-  if (Array.isArray(value)) return value.map((v) => rawText(v, style)).join(style === "table" ? ", " : ";");
+  if (Array.isArray(value)) return style === "table" ? value.map((v) => rawText(v, style)).join(", ") : value.map((v) => listItem(rawText(v, style))).join(";");
   const url = (value as { url?: unknown; name?: unknown }).url;
   if (style === "table" && typeof url === "string") return url;
   return JSON.stringify(value);
