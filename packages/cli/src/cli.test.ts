@@ -810,7 +810,7 @@ describe("sg doctor explains every auth failure", () => {
     expect(after.r.code).toBe(7);
     expect(after.problem).toBe("pat-revoked");
     const expired = await doctor(env);
-    expect(expired.r.code).toBe(1);
+    expect(expired.r.code).toBe(7);
     expect(expired.problem).toBe("session-expired");
     expect(expired.r.stdout).toContain("sg login");
     identity.setPat("coord", "valid");

@@ -36,7 +36,7 @@ describe("a TLS failure's hint speaks the command line's terms", () => {
     ]);
     expect(r.stderr).not.toMatch(LIBRARY_TERMS);
     const doctor = await sg(["doctor", "--site", https], script);
-    expect(doctor.code).toBe(1);
+    expect(doctor.code).toBe(7);
     expect(doctor.stdout).toContain(`fix: Nothing at ${https} answered with TLS`);
     expect(doctor.stdout).not.toMatch(LIBRARY_TERMS);
   });
@@ -55,7 +55,7 @@ describe("a TLS failure's hint speaks the command line's terms", () => {
     expect(trusted.code, trusted.stderr).toBe(0);
     // Trusted but for other names than the one in --site: the same hint, which says to check the host.
     const wrongHost = await sg(["whoami", "--site", `https://localhost:${tls.port}`], { ...script, NODE_EXTRA_CA_CERTS: tls.caFile });
-    expect(wrongHost.code).toBe(1);
+    expect(wrongHost.code).toBe(5);
     expect(wrongHost.stderr).toContain("hint: The site's certificate was not accepted.");
     expect(wrongHost.stderr).not.toMatch(LIBRARY_TERMS);
   });

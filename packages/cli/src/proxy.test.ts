@@ -138,7 +138,7 @@ describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
     expect(listed.seen).toEqual([]);
     expect(listed.r.stderr).toContain("hint: Nothing was sent. Check --site (https://studio.test), DNS and the network. sg used no proxy (NO_PROXY lists '.test')");
     const onlyHttp = await proxied(() => sg(["count", "Shot"], { ...https(), HTTP_PROXY: withLogin(proxy.url) }));
-    expect(onlyHttp.r.code).toBe(1);
+    expect(onlyHttp.r.code).toBe(5);
     expect(onlyHttp.seen).toEqual([]);
     expect(onlyHttp.r.stderr).toContain("sg used no proxy (HTTP_PROXY is for http:// URLs only; HTTPS_PROXY is not set)");
     // A loopback site never goes through the environment's proxies (a proxy elsewhere cannot reach it).
@@ -164,7 +164,7 @@ describe("proxy failures", () => {
       expect(refused.stderr).not.toContain(`${PASSWORD}-wrong`);
     }
     const down = await sg(["count", "Shot"], { ...script, SG_SITE: site.url, SG_PROXY: "http://alice:" + ENCODED + "@127.0.0.1:1" });
-    expect(down.code).toBe(1);
+    expect(down.code).toBe(5);
     expect(down.stderr).toContain("hint: Nothing was sent. It went through the proxy http://127.0.0.1:1 (from SG_PROXY)");
     expect(down.stderr).toContain("or leave out SG_PROXY.");
     expectNoProxySecrets(down);

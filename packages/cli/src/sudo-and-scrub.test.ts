@@ -45,7 +45,7 @@ describe("--sudo-as with a person's credentials (sudo_as_login goes with any cre
     const doctor = await sg(["doctor", "--sudo-as", "artist", "--format", "json"], as("coord", "coord-pass-1"));
     expect(JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "login")).toMatchObject({ ok: false, problem: "sudo-forbidden" });
     const target = await sg(["find", "Shot", "--sudo-as", "private"], as("admin", "admin-pass-1"));
-    expect(target.code).toBe(1);
+    expect(target.code).toBe(3);
     expect(target.stderr).toContain("hint: Pick an active user who allows impersonation, drop --sudo-as");
   });
 });
