@@ -76,20 +76,30 @@ export function checkTransferOptions(value: unknown, known: readonly string[]): 
 export async function step<T>(t: Transfer, what: string, run: (options: CallOptions) => Promise<T>, notSent: string, sent: string = notSent, lands: boolean = false): Promise<T> {
   if (t.deadlineMs === undefined) return run(t.call);
   const left = Math.ceil(t.endsAt - performance.now());
-  let cause: SgTimeoutError | undefined;
   if (left > 0) {
     try {
       return await run({ ...t.call, deadlineMs: left });
     } catch (error) {
-      // Only this deadline, handed down whole or in part: not an attempt's timeout, nor the own deadline of a
-      // request shared with other callers (the site's info, a session token) that failed long before ours.
-      if (!(error instanceof SgTimeoutError) || error.scope !== "deadline" || error.timeoutMs > left || t.endsAt - performance.now() > 1000) throw error;
-      cause = error;
+      throw deadlineError(t, left, error, what, notSent, sent, lands);
     }
   }
+  throw deadlineError(t, left, undefined, what, notSent, sent, lands);
+}
+
+/**
+ * What a step of transfer `t` given `left` ms of its deadline throws for `error`: the transfer's own
+ * `SgTimeoutError` when `error` is that deadline passing (see {@link step}; `undefined` when it had passed before
+ * the step), else `error` as it is. Also used for the errors of a body handed over as a stream after its step
+ * ended, which runs under the same deadline.
+ */
+export function deadlineError(t: Transfer, left: number, error: unknown, what: string, notSent: string, sent: string = notSent, lands: boolean = false): unknown {
+  // Only this deadline, handed down whole or in part: not an attempt's timeout, nor the own deadline of a
+  // request shared with other callers (the site's info, a session token) that failed long before ours.
+  if (error !== undefined && (!(error instanceof SgTimeoutError) || error.scope !== "deadline" || error.timeoutMs > left || t.endsAt - performance.now() > 1000)) return error;
+  const cause = error as SgTimeoutError | undefined;
   const state = cause?.maybeSent ? sent : notSent;
-  throw new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${t.deadlineMs} ms${state && `: ${state}`}`, {
-    timeoutMs: t.deadlineMs,
+  return new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${t.deadlineMs} ms${state && `: ${state}`}`, {
+    timeoutMs: t.deadlineMs ?? left,
     scope: "deadline",
     maybeSent: lands && !!cause?.maybeSent,
     method: cause?.method,
