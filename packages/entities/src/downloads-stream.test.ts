@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SgAbortError, SgTimeoutError, createClient, type Client, type HttpRequest, type TransportStrategy } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { jsonRpcTransport } from "@sg/transport";
-import { SgTransferError, downloadAttachment } from "./index.js";
+import { SgTransferError, downloadAttachment, openAttachment } from "./index.js";
 
 const TOKEN = "tok-5e1d-SECRET-stream";
 const MB = 1024 * 1024;
@@ -229,5 +229,189 @@ describe("downloadAttachment with filePath streams to disk", () => {
     expect(asked.map((r) => r.responseBody)).toEqual([undefined, "stream"]);
     expect(existsSync(target)).toBe(true);
     expect(readdirSync(dir)).toEqual(["b.txt"]);
+  });
+});
+
+/** Resolves when `res` closes (the client dropped the connection, or the answer ended). */
+function closed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => res.once("close", () => resolve()));
+}
+
+/** Read `stream` to its end, chunk by chunk; `onChunk` sees the bytes read so far. */
+async function readAll(stream: ReadableStream<Uint8Array>, onChunk: (total: number) => void = () => {}): Promise<{ hash: string; bytes: number; chunks: number }> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  let chunks = 0;
+  const reader = stream.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    hash.update(chunk.value);
+    bytes += chunk.value.byteLength;
+    chunks += 1;
+    onChunk(bytes);
+  }
+  return { hash: hash.digest("hex"), bytes, chunks };
+}
+
+describe("openAttachment hands the body over as a stream", () => {
+  it("a 64 MB file generated on the fly is read chunk by chunk as it arrives, with its size, type and name", async () => {
+    const chunks = 1024; // × 64 KiB = 64 MiB
+    const sent = createHash("sha256");
+    let read = 0;
+    const site = await loopback(async (res) => {
+      res.writeHead(200, { "content-type": "video/quicktime", "content-length": String(chunks * 64 * 1024), "content-disposition": `attachment; filename="plate.mov"; filename*=UTF-8''pl%C3%A4te.mov` });
+      for (let i = 0; i < chunks; i += 1) {
+        const chunk = chunkOf(i);
+        sent.update(chunk);
+        await write(res, chunk);
+        // Halfway, wait until the reader has had 16 MB: a client buffering the body never hands any of it over.
+        if (i === chunks / 2) for (const end = Date.now() + 10_000; read < 16 * MB; await new Promise((r) => setTimeout(r, 20))) if (Date.now() > end) return res.destroy();
+      }
+      res.end();
+    });
+    const opened = await openAttachment(clientOf(site), 42);
+    expect(opened).toMatchObject({ size: 64 * MB, contentType: "video/quicktime", fileName: "pläte.mov" });
+    const got = await readAll(opened.stream, (total) => (read = total));
+    expect(got.bytes).toBe(64 * MB);
+    expect(got.chunks).toBeGreaterThan(64);
+    expect(got.hash).toBe(sent.digest("hex"));
+    expect(site.seen[0]!.headers.cookie).toBe(`_session_id=${TOKEN}`);
+  });
+
+  it("sends the session token to the site's origin only: a redirect to storage on another origin gets none", async () => {
+    const storage = await loopback((res) => res.writeHead(200, { "content-type": "text/plain", "content-length": "12" }).end("stored bytes"));
+    const site = await loopback((res) => res.writeHead(302, { location: `${storage.url}/bucket/plate.mov?X-Amz-Signature=abc` }).end());
+    const opened = await openAttachment(clientOf(site), { type: "Attachment", id: 42 });
+    expect(await new Response(opened.stream).text()).toBe("stored bytes");
+    expect(opened.size).toBe(12);
+    expect(site.seen[0]!.headers.cookie).toBe(`_session_id=${TOKEN}`);
+    expect(storage.seen[0]!.url).toBe("/bucket/plate.mov?X-Amz-Signature=abc");
+    expect(storage.seen[0]!.headers.cookie).toBeUndefined();
+    expect(storage.seen[0]!.headers.authorization).toBeUndefined();
+    // A url on another origin from the start gets no token either.
+    const direct = await openAttachment(clientOf(site), { url: `${storage.url}/bucket/other.mov` });
+    expect(await new Response(direct.stream).text()).toBe("stored bytes");
+    expect(storage.seen[1]!.headers.cookie).toBeUndefined();
+  });
+
+  it("an abort while the body is read errors the stream with SgAbortError and drops the connection", async () => {
+    let res!: ServerResponse;
+    const site = await loopback(async (r) => {
+      res = r;
+      r.writeHead(200, { "content-type": "video/quicktime", "content-length": String(64 * MB) });
+      await write(r, Buffer.alloc(2 * MB, 2)); // then stalls
+    });
+    const controller = new AbortController();
+    const opened = await openAttachment(clientOf(site), 42, { signal: controller.signal });
+    const gone = closed(res);
+    const reader = opened.stream.getReader();
+    expect((await reader.read()).done).toBe(false);
+    const pending = reader.read().then(async function more(chunk): Promise<unknown> {
+      return chunk.done ? new Error("expected an error") : reader.read().then(more);
+    }, (e: unknown) => e);
+    const t0 = performance.now();
+    controller.abort();
+    expect(await pending).toBeInstanceOf(SgAbortError);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    await gone;
+    expect(res.writableFinished).toBe(false);
+  });
+
+  it("stream.cancel() drops the connection", async () => {
+    let res!: ServerResponse;
+    const site = await loopback(async (r) => {
+      res = r;
+      r.writeHead(200, { "content-type": "video/quicktime", "content-length": String(64 * MB) });
+      for (let i = 0; i < 1024; i += 1) await write(r, chunkOf(i));
+      r.end();
+    });
+    const opened = await openAttachment(clientOf(site), 42);
+    const gone = closed(res);
+    const reader = opened.stream.getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel();
+    await gone;
+    expect(res.writableFinished).toBe(false);
+  });
+
+  it("a deadline that passes while the body is read errors the stream with the download's SgTimeoutError and drops the connection", async () => {
+    let res!: ServerResponse;
+    const site = await loopback((r) => {
+      res = r;
+      r.writeHead(200, { "content-type": "video/quicktime" });
+      const drip = setInterval(() => r.write(Buffer.alloc(1024, 7)), 20); // each chunk well within timeoutMs
+      r.on("close", () => clearInterval(drip));
+    });
+    const opened = await openAttachment(clientOf(site), 42, { deadlineMs: 800, timeoutMs: 1000 });
+    expect(opened.size).toBeUndefined(); // chunked
+    const gone = closed(res);
+    const t0 = performance.now();
+    const error = await readAll(opened.stream).then(() => new Error("expected an error"), (e: unknown) => e);
+    expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: 800, maybeSent: false });
+    expect((error as SgTimeoutError).reason).toBe(`@sg/entities: the download of ${site.url}/file_serve/attachment/42 did not complete within its deadline of 800 ms`);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    await gone;
+  });
+
+  it("a body that stalls past timeoutMs errors the stream with SgTimeoutError", async () => {
+    const site = await loopback(async (res) => {
+      res.writeHead(200, { "content-type": "video/quicktime", "content-length": String(8 * MB) });
+      await write(res, Buffer.alloc(MB, 1)); // then nothing more
+    });
+    const opened = await openAttachment(clientOf(site), 42, { timeoutMs: 400 });
+    const error = await readAll(opened.stream).then(() => new Error("expected an error"), (e: unknown) => e);
+    expect(error).toMatchObject({ name: "SgTimeoutError", scope: "attempt" });
+    expect(String(error)).not.toContain(TOKEN);
+    await site.hungUp;
+    expect(site.seen).toHaveLength(1);
+  });
+
+  it("a transport that cannot stream yields a stream of its bytes", async () => {
+    const asked: HttpRequest[] = [];
+    const transport: TransportStrategy = {
+      name: "bytes only",
+      send: async (request) => (request.method === "get_session_token" ? { session_id: TOKEN } : { version: [8, 0, 0] }),
+      http: async (request) => {
+        asked.push(request);
+        return { status: 200, headers: new Headers({ "content-type": "text/plain" }), body: new TextEncoder().encode("buffered") };
+      },
+    };
+    const client = createClient({ site: "https://studio.example.com", transport, auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
+    const opened = await openAttachment(client, 7);
+    expect(opened).toMatchObject({ size: 8, contentType: "text/plain", fileName: undefined });
+    expect(await new Response(opened.stream).text()).toBe("buffered");
+    expect(asked.map((r) => r.responseBody)).toEqual(["stream"]);
+  });
+
+  it.skipIf(process.platform === "win32")("a local file link that stalls (a pipe no one writes to) is ended at once by the signal or the deadline", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { open } = await import("node:fs/promises");
+    const pipe = join(dir, "stream.mov");
+    execFileSync("mkfifo", [pipe]);
+    const link = { url: `file://${pipe}`, local_path: pipe, link_type: "local" };
+    const client = createClient({ site: "https://studio.example.com", transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
+    for (const stopBy of ["signal", "deadline"] as const) {
+      const controller = new AbortController();
+      const opening = openAttachment(client, link, stopBy === "signal" ? { signal: controller.signal } : { deadlineMs: 600 });
+      const writer = await open(pipe, "w"); // once the reader has opened it
+      try {
+        await writer.write(Buffer.from("first bytes"));
+        const opened = await opening;
+        expect(opened).toMatchObject({ size: undefined, fileName: "stream.mov" });
+        const reader = opened.stream.getReader();
+        expect(Buffer.from((await reader.read()).value!).toString()).toBe("first bytes");
+        const stalled = reader.read().then(() => new Error("expected an error"), (e: unknown) => e); // nobody writes more
+        const t0 = performance.now();
+        if (stopBy === "signal") setTimeout(() => controller.abort(), 100);
+        const error = await stalled;
+        expect(performance.now() - t0).toBeLessThan(1500);
+        if (stopBy === "signal") expect(error).toBeInstanceOf(SgAbortError);
+        else {
+          expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: 600, maybeSent: false });
+          expect((error as SgTimeoutError).reason).toBe(`@sg/entities: the read of ${pipe} did not complete within its deadline of 600 ms`);
+        }
+      } finally {
+        await writer.close(); // the stalled read returns, and the file is closed
+      }
+    }
   });
 });

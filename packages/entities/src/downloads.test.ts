@@ -6,7 +6,7 @@ import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgAbortError, createClient, type HttpRequest, type HttpResponse, type TransportStrategy } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
-import { SgTransferError, downloadAttachment, entityApi, getSessionToken, upload } from "./index.js";
+import { SgTransferError, downloadAttachment, entityApi, getSessionToken, openAttachment, upload } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 const TOKEN = "tok-7f3a9c1e-SECRET-d41d8cd98f00";
@@ -191,5 +191,82 @@ describe("downloads against the emulator", () => {
     const error = await downloadAttachment(client, 987_654).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SgTransferError);
     for (const text of renderings(error)) expect(text).not.toContain(token);
+  });
+
+  it("openAttachment streams an attachment: the same bytes as downloadAttachment, with its size and type", async () => {
+    const { client } = site.freshClient();
+    const shot = (await site.api.findOne("Shot", []))!;
+    const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
+    const id = await upload(client, "Shot", shot.id, new File([bytes], "plate.bin"));
+    for (const attachment of [id, { type: "Attachment", id }]) {
+      const opened = await openAttachment(client, attachment);
+      expect(opened.stream).toBeInstanceOf(ReadableStream);
+      expect(opened.size).toBe(bytes.byteLength);
+      expect(Buffer.from(await new Response(opened.stream).arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+    }
+    const viaApi = await entityApi(client).openAttachment(id);
+    expect(new Uint8Array(await new Response(viaApi.stream).arrayBuffer())).toEqual(await downloadAttachment(client, id));
+  });
+
+  it.each([
+    [404, undefined],
+    [409, "The file is still being scanned for malware; try again later."],
+    [410, "The file was quarantined by the malware scan."],
+  ])("openAttachment refused with HTTP %i: the same SgTransferError and hint as downloadAttachment, no token", async (status, hint) => {
+    const { client } = site.freshClient();
+    const token = await getSessionToken(client);
+    const shot = (await site.api.findOne("Shot", []))!;
+    const id = status === 404 ? 987_654 : await upload(client, "Shot", shot.id, new File(["held back"], "h.txt"));
+    const refusals: unknown[] = [];
+    for (const download of [downloadAttachment, openAttachment]) {
+      if (status !== 404) site.emulator.injectFault({ method: `/file_serve/attachment/${id}`, status, body: `refused (_session_id=${token})` });
+      refusals.push(await download(client, id).catch((e: unknown) => e));
+    }
+    const [bytes, opened] = refusals as SgTransferError[];
+    expect(opened).toBeInstanceOf(SgTransferError);
+    expect(opened).toMatchObject({ code: "SG_DOWNLOAD_FAILED", status, reason: bytes!.reason, reply: bytes!.reply, hint: bytes!.hint });
+    expect(opened!.hint).toBe(hint);
+    for (const text of renderings(opened)) expect(text).not.toContain(token);
+  });
+
+  it("openAttachment refused with HTTP 403 forgets the session token, as downloadAttachment does", async () => {
+    const { client, sent } = site.freshClient();
+    const shot = (await site.api.findOne("Shot", []))!;
+    const id = await upload(client, "Shot", shot.id, new File(["payload"], "p.txt"));
+    await getSessionToken(client);
+    site.emulator.injectFault({ method: `/file_serve/attachment/${id}`, status: 403, body: "not allowed" });
+    expect(await openAttachment(client, id).catch((e: unknown) => e)).toMatchObject({ name: "SgTransferError", status: 403 });
+    const before = sent.filter((r) => r.method === "get_session_token").length;
+    expect(await new Response((await openAttachment(client, id)).stream).text()).toBe("payload");
+    expect(sent.filter((r) => r.method === "get_session_token").length).toBe(before + 1);
+  });
+
+  it("openAttachment of a local file link streams the file from its local_path, with no request", async () => {
+    const { randomBytes } = await import("node:crypto");
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "sg-local-open-"));
+    try {
+      const source = join(dir, "plate.exr");
+      const bytes = randomBytes(1024 * 1024 + 17); // many chunks
+      writeFileSync(source, bytes);
+      const link = { url: `file://${source}`, local_path: source, link_type: "local", name: "plate", content_type: "image/x-exr" };
+      const before = site.emulator.requests().length;
+      const opened = await site.api.openAttachment(link, { deadlineMs: 60_000 });
+      expect(opened).toMatchObject({ size: bytes.byteLength, contentType: "image/x-exr", fileName: "plate.exr" });
+      const reader = opened.stream.getReader();
+      const chunks: Uint8Array[] = [];
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) chunks.push(chunk.value);
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+      expect(site.emulator.requests().length).toBe(before);
+      const missing = await site.api.openAttachment({ ...link, local_path: join(dir, "gone.exr") }).catch((e: unknown) => e);
+      expect(missing).toMatchObject({ name: "SgTransferError", code: "SG_DOWNLOAD_FAILED" });
+      const folder = await site.api.openAttachment({ ...link, local_path: dir }).catch((e: unknown) => e);
+      expect(folder).toMatchObject({ name: "SgTransferError", code: "SG_DOWNLOAD_FAILED" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,11 +9,11 @@
  *
  * @packageDocumentation
  */
-import { SgError, scrubText, type CallOptions, type DateMode } from "@sg/core";
+import { SgError, SgTimeoutError, abortErrorFrom, onAbort, scrubText, type CallOptions, type DateMode, type HttpResponse } from "@sg/core";
 import { contextOf, forgetSessionToken, sessionToken, within, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
-import { checkTransferOptions, requireHttp, step, transferCall, type TransferCallOptions } from "./transfer.js";
+import { checkTransferOptions, deadlineError, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
 import { PREFIX, checkId, checkString, fail, isPlainObject } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
@@ -58,12 +58,37 @@ const HINTS: Record<number, string> = {
   410: "The file was quarantined by the malware scan.",
 };
 
+/** An attachment being read, from {@link openAttachment}: its body as a stream, and what is known of it. */
+export interface AttachmentStream {
+  /**
+   * The file's bytes, chunk by chunk, read from the network (or the disk) only as fast as they are read from
+   * here: nothing is read ahead, so memory stays flat whatever the size. Read it to its end or `cancel()` it:
+   * until then the connection (or the local file) stays open. Cancelling drops the connection. It errors with
+   * `SgAbortError` when the call's `signal` aborts, with `SgTimeoutError` when its `deadlineMs` passes (or, without
+   * one, the transport's `transferDeadlineMs`) or no data comes for `timeoutMs`, and with `SgNetworkError` on a
+   * reset midway; nothing is retried once it has been handed over.
+   */
+  readonly stream: ReadableStream<Uint8Array>;
+  /**
+   * The size in bytes when known: the answer's `Content-Length` (not when the body is content-encoded, since the
+   * stream gives it decoded), the size of a local regular file, the length of the bytes of a transport that cannot
+   * stream; else `undefined` (a chunked answer, a pipe).
+   */
+  readonly size: number | undefined;
+  /** The answer's `Content-Type`, or a local file link's `content_type`, when given. */
+  readonly contentType: string | undefined;
+  /** The file name of the answer's `Content-Disposition`, or the last part of a local file link's path, when given. */
+  readonly fileName: string | undefined;
+}
+
 /**
- * Download an attachment (Python `download_attachment`): the bytes, or `filePath` once written (Node).
+ * Download an attachment's bytes (Python `download_attachment`), or write them to `filePath` (Node).
+ *
  * With `filePath` the body is streamed to disk (a temporary file next to it, renamed on success), never held
  * in memory; the limits apply to the whole transfer — `deadlineMs` to all of it, the wait for a session token
  * and the body to its last byte included; `timeoutMs` to each wait for data, so a stalled download fails with
- * `SgTimeoutError`; and `signal` ends it at once with `SgAbortError`. A `kind` is refused.
+ * `SgTimeoutError`; and `signal` ends it at once with `SgAbortError`. A `kind` is refused. To hand the bytes on as
+ * they arrive (stdout, an HTTP response, a hash), use {@link openAttachment}.
  *
  * Files on the site's own origin are fetched with a session: the session of session credentials, or a token
  * obtained once per client with `get_session_token`. The token is handed to `client.http()` as session
@@ -86,11 +111,88 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  */
 export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: TransferCallOptions): Promise<Uint8Array>;
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
+  const d = prepare(target, attachment, rawOptions, ["filePath"]);
+  const filePath = d.options["filePath"] === undefined ? undefined : checkString(d.options["filePath"], ["options", "filePath"], "a file path");
+  const state = filePath === undefined ? "" : `${filePath} was left as it was`;
+  if (d.local !== undefined) {
+    const local = d.local;
+    return step(d.t, `the read of ${local}`, (call) => readLocal(local, filePath, call), state);
+  }
+  return fetchAttachment<Uint8Array | string>(d, filePath !== undefined, state, (response) => (filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream)));
+}
+
+/**
+ * Open an attachment for reading as a stream (no Python equivalent): resolves, once the site (or the storage it
+ * redirects to) has answered with the file, to its body as a web `ReadableStream<Uint8Array>` with its size, type
+ * and name when the answer tells them — to pipe a file on (to stdout, an HTTP response, cloud storage, a hash) as
+ * it arrives, with memory flat whatever its size. The same attachments, URLs, session token, errors and hints as
+ * {@link downloadAttachment}: a refused download rejects with `SgTransferError` (`SG_DOWNLOAD_FAILED`, `status`,
+ * the hints for 400, 409 and 410) and a 401/403 forgets the session token. A local file link (`file://` url,
+ * `link_type: "local"`) gives a stream of its `local_path` (Node), with no request. A transport that cannot stream
+ * gives a stream of the bytes it read.
+ *
+ * Limits: `signal`, `deadlineMs` and `timeoutMs` bound the wait for the answer as for `downloadAttachment`, and
+ * keep bounding the body once the stream is handed over: `signal` errors the stream with `SgAbortError` and drops
+ * the connection, `deadlineMs` covers the whole download to its last byte (the time the reader takes included;
+ * without it the transport's `transferDeadlineMs`, 30 min by default, bounds the exchange) and errors the stream
+ * with the same `SgTimeoutError` as `downloadAttachment`'s, `timeoutMs` bounds each wait for the next chunk. For
+ * a local file link `signal` and `deadlineMs` bound the opening and the reading of the file. Read the stream to its
+ * end or `cancel()` it: until then the connection is held; cancelling drops it. A `kind` is refused.
+ *
+ * ```ts
+ * const { stream, size } = await openAttachment(client, version.sg_uploaded_movie, { signal });
+ * await stream.pipeTo(Writable.toWeb(process.stdout));
+ * ```
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
+ * @param options - call options (no `kind`).
+ */
+export async function openAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: TransferCallOptions): Promise<AttachmentStream> {
+  const d = prepare(target, attachment, options, []);
+  const t = d.t;
+  if (d.local !== undefined) {
+    const local = d.local;
+    const what = `the read of ${local}`;
+    const link = attachment as Readonly<Record<string, unknown>>;
+    return step(t, what, (call) => openLocal(local, typeof link["content_type"] === "string" ? link["content_type"] : undefined, call, (error) => (t.deadlineMs === undefined ? error : deadlineError(t, call.deadlineMs ?? 0, error, what, ""))), "");
+  }
+  return fetchAttachment(d, true, "", (response, call) => {
+    const headers = response.headers;
+    const length = headers.get("content-length");
+    const encoded = (headers.get("content-encoding") ?? "identity").toLowerCase() !== "identity";
+    const size = response.stream ? (length !== null && /^\d+$/.test(length) && !encoded ? Number(length) : undefined) : response.body.byteLength;
+    const reader = response.stream?.getReader();
+    let bytes: Uint8Array | undefined = response.body;
+    const read = reader ? (): Promise<Uint8Array | undefined> => reader.read().then((chunk) => chunk.value) : async (): Promise<Uint8Array | undefined> => bytes && ((bytes = undefined), response.body);
+    return {
+      // The transport keeps the body under the call's limits; its deadline error becomes the download's own.
+      stream: bodyStream(read, (reason) => void reader?.cancel(reason).catch(() => {}), (error) => (t.deadlineMs === undefined ? error : deadlineError(t, call.deadlineMs ?? 0, error, d.what, ""))),
+      size,
+      contentType: headers.get("content-type") ?? undefined,
+      fileName: dispositionName(headers.get("content-disposition")),
+    };
+  });
+}
+
+/** A download as its functions start it: the context, the transfer, where the file is, and the options. */
+interface Download {
+  readonly ctx: Context;
+  readonly t: Transfer;
+  readonly where: URL;
+  /** "the download of <origin><path>", for errors. */
+  readonly what: string;
+  /** The path of a local file link, read from disk instead of fetched. */
+  readonly local: string | undefined;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** Check a download's arguments (options `known` besides the call options) and resolve where the file is. */
+function prepare(target: unknown, attachment: unknown, rawOptions: unknown, known: readonly string[]): Download {
   const ctx = contextOf(target);
   if (attachment === null || attachment === undefined) fail(["attachment"], "an attachment to download", attachment);
   const url = attachmentUrl(ctx, attachment) as string;
-  const options = checkTransferOptions(rawOptions, ["filePath"]);
-  const filePath = options["filePath"] === undefined ? undefined : checkString(options["filePath"], ["options", "filePath"], "a file path");
+  const options = checkTransferOptions(rawOptions, known);
   const t = transferCall(ctx, options);
   let where: URL;
   try {
@@ -98,43 +200,164 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
   } catch {
     return fail(["attachment", "url"], "an absolute http(s) URL", url);
   }
-  const state = filePath === undefined ? "" : `${filePath} was left as it was`;
-  if (where.protocol === "file:") {
-    // A local file link: read it from disk, as Python's urllib does with its file:// url. Nothing is sent.
-    const local = isPlainObject(attachment) && typeof attachment["local_path"] === "string" ? attachment["local_path"] : decodeURIComponent(where.pathname);
-    return step(t, `the read of ${local}`, (call) => readLocal(local, filePath, call), state);
-  }
-  requireHttp(ctx, ["attachment"]);
-  const onSite = where.origin === ctx.client.site.origin;
-  // deadlineMs bounds the whole download: the wait for a session token, the request and the body, streamed or not.
-  const what = `the download of ${where.origin}${where.pathname}`;
-  const token = onSite ? await step(t, what, (call) => sessionToken(ctx, call), state) : undefined;
-  return step(t, what, (call) => fetchAttachment(ctx, where, onSite, token, filePath, call), state);
+  // A local file link: read it from disk, as Python's urllib does with its file:// url. Nothing is sent.
+  const local = where.protocol !== "file:" ? undefined : isPlainObject(attachment) && typeof attachment["local_path"] === "string" ? attachment["local_path"] : decodeURIComponent(where.pathname);
+  if (local === undefined) requireHttp(ctx, ["attachment"]);
+  return { ctx, t, where, what: `the download of ${where.origin}${where.pathname}`, local, options };
 }
 
-/** GET the attachment at `where` (with the session `token` on the site's origin) and hand back its bytes, or write them to `filePath`. */
-async function fetchAttachment(ctx: Context, where: URL, onSite: boolean, token: string | undefined, filePath: string | undefined, call: CallOptions): Promise<Uint8Array | string> {
-  const response = await ctx.client.http({
-    method: "GET",
-    target: where.href,
-    ...(token === undefined ? { authenticated: false } : { credentials: { kind: "session", sessionToken: token } }),
-    ...(filePath === undefined ? {} : { responseBody: "stream" }),
-    ...call,
-    kind: "read",
-  });
-  if (response.status >= 300) {
-    if (onSite && (response.status === 401 || response.status === 403)) forgetSessionToken(ctx);
-    const secrets = token === undefined ? [] : [token];
-    const body = scrubText(new TextDecoder().decode(response.body.subarray(0, 2000)), secrets);
-    const s3 = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
-    throw new SgTransferError(`${PREFIX}: failed to download ${where.origin}${where.pathname} (HTTP ${response.status})`, {
-      status: response.status,
-      reply: s3 ?? body,
-      code: "SG_DOWNLOAD_FAILED",
-      ...(HINTS[response.status] ? { hint: HINTS[response.status] } : {}),
+/**
+ * GET the attachment of `d` (with a session token on the site's origin; the body as a stream when `stream` and the
+ * transport can) and hand the answer to `use` once it is a 2xx, within the same step: `deadlineMs` bounds the whole
+ * download — the wait for a session token, the request, and what `use` does with the body. A refused download is
+ * an {@link SgTransferError} with the token scrubbed from its reply; a 401/403 forgets the token.
+ */
+async function fetchAttachment<T>(d: Download, stream: boolean, state: string, use: (response: HttpResponse, call: CallOptions) => T | Promise<T>): Promise<T> {
+  const { ctx, where, what } = d;
+  const onSite = where.origin === ctx.client.site.origin;
+  const token = onSite ? await step(d.t, what, (call) => sessionToken(ctx, call), state) : undefined;
+  return step(d.t, what, async (call) => {
+    const response = await ctx.client.http({
+      method: "GET",
+      target: where.href,
+      ...(token === undefined ? { authenticated: false } : { credentials: { kind: "session", sessionToken: token } }),
+      ...(stream ? { responseBody: "stream" } : {}),
+      ...call,
+      kind: "read",
     });
+    if (response.status >= 300) {
+      if (onSite && (response.status === 401 || response.status === 403)) forgetSessionToken(ctx);
+      const secrets = token === undefined ? [] : [token];
+      const body = scrubText(new TextDecoder().decode(response.body.subarray(0, 2000)), secrets);
+      const s3 = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
+      throw new SgTransferError(`${PREFIX}: failed to download ${where.origin}${where.pathname} (HTTP ${response.status})`, {
+        status: response.status,
+        reply: s3 ?? body,
+        code: "SG_DOWNLOAD_FAILED",
+        ...(HINTS[response.status] ? { hint: HINTS[response.status] } : {}),
+      });
+    }
+    return use(response, call);
+  }, state);
+}
+
+/**
+ * A stream of the chunks `read` gives (`undefined` at the end), pulled only when its reader reads (nothing is read
+ * ahead). Its errors go through `mapError`. `release` lets go of the source — on cancel, on an error, at the end
+ * (`undefined`) — once. `watch`, when given, is called at the start with a function that errors the stream at once
+ * (a signal, a deadline) and returns what stops watching.
+ */
+function bodyStream(
+  read: () => Promise<Uint8Array | undefined>,
+  release: (reason: unknown) => void,
+  mapError: (error: unknown) => unknown,
+  watch?: (stop: (error: unknown) => void) => () => void,
+): ReadableStream<Uint8Array> {
+  let over = false;
+  let unwatch: (() => void) | undefined;
+  const finish = (reason: unknown): void => {
+    if (over) return;
+    over = true;
+    unwatch?.();
+    release(reason);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const stop = (error: unknown): void => {
+          if (over) return;
+          controller.error(mapError(error));
+          finish(error);
+        };
+        unwatch = watch?.(stop);
+        if (over) unwatch?.(); // already stopped while being set up
+      },
+      async pull(controller) {
+        let chunk: Uint8Array | undefined;
+        try {
+          chunk = await read();
+        } catch (error) {
+          if (over) return;
+          controller.error(mapError(error));
+          return finish(error);
+        }
+        if (over) return;
+        if (chunk !== undefined) return controller.enqueue(chunk);
+        controller.close();
+        finish(undefined);
+      },
+      cancel(reason) {
+        finish(reason ?? new Error("cancelled"));
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** The file name of a `Content-Disposition` header (`filename*=UTF-8''…` first, then `filename="…"`), if any. */
+function dispositionName(header: string | null): string | undefined {
+  if (!header) return undefined;
+  const extended = /filename\*\s*=\s*([^;]*)/i.exec(header)?.[1];
+  if (extended) {
+    try {
+      return decodeURIComponent(extended.trim().replace(/^[^']*'[^']*'/, "").replace(/^"(.*)"$/, "$1")) || undefined;
+    } catch {
+      // a malformed name: fall back to the plain one
+    }
   }
-  return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream);
+  const plain = /filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]*)/i.exec(header);
+  const name = plain?.[2] !== undefined ? plain[2].replace(/\\(.)/g, "$1") : plain?.[1]?.trim();
+  return name || undefined;
+}
+
+/**
+ * A stream of the local file `local` (Node), opened within the caller's `signal` and `deadlineMs` (a file on a hung
+ * network share does not hang the caller), read 64 KiB at a time as its reader reads. The same `signal` and what is
+ * left of `deadlineMs` keep bounding the reading: either errors the stream at once (through `mapError`), without
+ * waiting for a read that may never return, and the file is closed once that read is over. A read error is an
+ * {@link SgTransferError} (`SG_DOWNLOAD_FAILED`), as with `downloadAttachment`.
+ */
+async function openLocal(local: string, contentType: string | undefined, call: CallOptions, mapError: (error: unknown) => unknown): Promise<AttachmentStream> {
+  const fs = await import("node:fs");
+  const failed = (cause: unknown): never => {
+    throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
+  };
+  const what = `the read of ${local}`;
+  const endsAt = call.deadlineMs === undefined ? Infinity : performance.now() + call.deadlineMs;
+  const opening = fs.promises.open(local, "r").then(async (handle) => {
+    try {
+      const stats = await handle.stat();
+      if (stats.isDirectory()) failed(Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${local}'`), { code: "EISDIR" }));
+      return { handle, size: stats.isFile() ? stats.size : undefined };
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
+    }
+  }, failed);
+  const { handle, size } = await within(opening, call.signal, call.deadlineMs, what, undefined, false).catch((error: unknown) => {
+    // given up: close the file once it is open, if it ever is
+    opening.then(({ handle }) => handle.close(), () => {}).catch(() => {});
+    throw error;
+  });
+  const read = async (): Promise<Uint8Array | undefined> => {
+    const buffer = new Uint8Array(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, null).catch(failed);
+    return bytesRead === 0 ? undefined : buffer.subarray(0, bytesRead);
+  };
+  const watch = (stop: (error: unknown) => void): (() => void) => {
+    const signal = call.signal;
+    const unlisten = signal ? onAbort(signal, () => stop(abortErrorFrom(signal))) : undefined;
+    const left = Math.ceil(endsAt - performance.now());
+    const timer =
+      endsAt === Infinity ? undefined : setTimeout(() => stop(new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${left} ms`, { timeoutMs: left, scope: "deadline", maybeSent: false })), Math.max(0, left));
+    return () => {
+      unlisten?.();
+      clearTimeout(timer);
+    };
+  };
+  // FileHandle.close waits for a read in progress, so the file is closed once a stalled read returns.
+  const stream = bodyStream(read, () => void handle.close().catch(() => {}), mapError, watch);
+  return { stream, size, contentType, fileName: local.split(/[\\/]/).pop() || undefined };
 }
 
 /**

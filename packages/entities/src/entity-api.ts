@@ -11,7 +11,7 @@ import { activityStreamRead, noteThreadRead, type ActivityStream, type ActivityS
 import { batch, type BatchRequest, type BatchResult } from "./batch.js";
 import { bindContext, createContext, getSessionToken, info, type EntityApiOptions, type EntityContext } from "./context.js";
 import { create, type CreateOptions } from "./create.js";
-import { downloadAttachment, getAttachmentDownloadUrl, type AttachmentInput, type DownloadOptions } from "./downloads.js";
+import { downloadAttachment, getAttachmentDownloadUrl, openAttachment, type AttachmentInput, type AttachmentStream, type DownloadOptions } from "./downloads.js";
 import type { FiltersInput } from "./filters.js";
 import { find, findOne, iterate, type FindOneOptions, type FindOptions } from "./find.js";
 import { follow, followers, following, unfollow, type FollowingOptions } from "./follow.js";
@@ -209,6 +209,12 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   /** Download an attachment's bytes (Python `download_attachment`). */
   downloadAttachment(attachment: AttachmentInput, options?: TransferCallOptions): Promise<Uint8Array>;
 
+  /**
+   * Open an attachment as a stream of its bytes, with its size, type and name when the answer tells them: to pipe
+   * it on as it arrives. Read the stream to its end or cancel it (which drops the connection).
+   */
+  openAttachment(attachment: AttachmentInput, options?: TransferCallOptions): Promise<AttachmentStream>;
+
   /** The URL an attachment downloads from, or `null` for `null` (Python `get_attachment_download_url`). */
   getAttachmentDownloadUrl(attachment: AttachmentInput | null): string | null;
 
@@ -241,7 +247,7 @@ export function entityApi<S extends SiteSchema = LooseSchema, D extends DateMode
     follow, unfollow, followers, following, activityStreamRead, noteThreadRead, preferencesRead, workScheduleRead,
     workScheduleUpdate, userSubscriptionsRead, userSubscriptionsCreate, updateProjectLastAccessed, exportPage,
     navExpand, navSearchString, navSearchEntity,
-    upload, uploadThumbnail, uploadFilmstripThumbnail, shareThumbnail, downloadAttachment, getAttachmentDownloadUrl,
+    upload, uploadThumbnail, uploadFilmstripThumbnail, shareThumbnail, downloadAttachment, openAttachment, getAttachmentDownloadUrl,
     getSessionToken, info,
   };
   const api: Record<string, unknown> = { client };

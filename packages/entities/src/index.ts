@@ -21,7 +21,7 @@ export { follow, followers, following, unfollow } from "./follow.js";
 export { activityStreamRead, noteThreadRead } from "./activity.js";
 export { preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate } from "./site-settings.js";
 export { shareThumbnail, upload, uploadFilmstripThumbnail, uploadThumbnail } from "./uploads.js";
-export { downloadAttachment, getAttachmentDownloadUrl } from "./downloads.js";
+export { downloadAttachment, getAttachmentDownloadUrl, openAttachment } from "./downloads.js";
 export { navExpand, navSearchEntity, navSearchString } from "./nav.js";
 export { f, filterBuilder } from "./filters-builder.js";
 export type { FilterBuilder, Operand, RelativeDateUnit } from "./filters-builder.js";
@@ -44,7 +44,7 @@ export type { ExportPageOptions, TextSearchMatch, TextSearchOptions, TextSearchR
 export type { NavExpandOptions, NavSearchOptions, NavSeedEntityField } from "./nav.js";
 export { parseUploadReply } from "./uploads.js";
 export type { ShareThumbnailOptions, UploadOptions, UploadSource } from "./uploads.js";
-export type { AttachmentInput, DownloadOptions } from "./downloads.js";
+export type { AttachmentInput, AttachmentStream, DownloadOptions } from "./downloads.js";
 export type { TransferCallOptions } from "./transfer.js";
 export { SgPartialWriteError, SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 export type { PartialWriteErrorOptions, TransferErrorOptions } from "./errors.js";
