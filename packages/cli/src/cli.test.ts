@@ -622,6 +622,24 @@ describe("writes, schema, files, whoami", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("a download to stdout refused by the site gives the entity API's error and hint, as with --out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-refused-"));
+    const file = join(dir, "scan.txt");
+    writeFileSync(file, "being scanned\n");
+    const up = await sg(["upload", "Shot", "1", file], scriptEnv);
+    const id = (JSON.parse(up.stdout) as { attachment_id: number }).attachment_id;
+    for (const out of [[], ["--out", join(dir, "back.txt")]]) {
+      site.injectFault({ method: `/file_serve/attachment/${id}`, status: 409, times: 1 });
+      const r = await sg(["download", String(id), ...out], scriptEnv);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain(`failed to download ${site.url}/file_serve/attachment/${id} (HTTP 409)`);
+      expect(r.stderr).toContain("hint: The file is still being scanned for malware; try again later.");
+      expectNoSecrets(r);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("says who the credentials are", async () => {
     const r = await sg(["whoami"], scriptEnv);
     expect(r.code).toBe(0);

@@ -1,7 +1,5 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { scrubText } from "@sg/core";
-import { SgTransferError } from "@sg/entities";
 import type { CommandContext, Connected } from "../command-context.js";
 import { holdExitUntilSettled } from "../exit-guard.js";
 import { UsageError } from "../exit-codes.js";
@@ -55,44 +53,17 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-/** The hints `@sg/entities` gives a refused download (not exported by it), for the same statuses. */
-const DOWNLOAD_HINTS: Record<number, string> = {
-  400: "Attachment may not exist or is a local file?",
-  409: "The file is still being scanned for malware; try again later.",
-  410: "The file was quarantined by the malware scan.",
-};
-
 /**
  * Stream an attachment to stdout chunk by chunk, waiting for stdout to drain, so memory stays flat and a reader
- * that closes (`| head -c 10`) or Ctrl-C stops the download. `@sg/entities`' `downloadAttachment` streams only to a
- * file (`filePath`), so this asks the client for the documented `responseBody: "stream"` itself, with the session
- * token the entity API gives for downloads (sent by the transport to the site's origin only).
+ * that closes (`| head -c 10`) or Ctrl-C stops the download and drops the connection. `openAttachment` does the
+ * rest as for `--out`: the session token (to the site's origin only, forgotten after a 401/403) and the errors and
+ * hints of a refused download.
  */
-async function downloadToStdout(ctx: CommandContext, { client, api }: Connected, attachment: { readonly url: string } | { readonly type: string; readonly id: number }): Promise<number> {
+async function downloadToStdout(ctx: CommandContext, { api }: Connected, attachment: { readonly url: string } | { readonly type: string; readonly id: number }): Promise<number> {
   const signal = ctx.signal;
-  const url = api.getAttachmentDownloadUrl(attachment as never) ?? "";
-  const where = new URL(url, client.site.origin);
-  const onSite = where.origin === client.site.origin;
-  const token = onSite ? await api.getSessionToken(signal ? { signal } : {}) : undefined;
-  const response = await client.http({
-    method: "GET",
-    target: where.href,
-    ...(token === undefined ? { authenticated: false } : { credentials: { kind: "session", sessionToken: token } }),
-    responseBody: "stream",
-    kind: "read",
-    ...(signal ? { signal } : {}),
-  });
-  if (response.status >= 300) {
-    const reply = scrubText(new TextDecoder().decode(response.body.subarray(0, 2000)), token === undefined ? [] : [token]);
-    const hint = DOWNLOAD_HINTS[response.status];
-    throw new SgTransferError(`failed to download ${where.origin}${where.pathname} (HTTP ${response.status})`, { status: response.status, reply, code: "SG_DOWNLOAD_FAILED", ...(hint ? { hint } : {}) });
-  }
+  const { stream } = await api.openAttachment(attachment, signal ? { signal } : {});
   const out = outputUntil(ctx.io.stdout, signal);
-  if (!response.stream) {
-    await writeAndDrain(out, response.body);
-    return 0;
-  }
-  const reader = response.stream.getReader();
+  const reader = stream.getReader();
   try {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) await writeAndDrain(out, chunk.value);
   } catch (error) {
