@@ -282,7 +282,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // and downloads too (a CLI's Ctrl-C let a transfer run to its end).
     // Then by 81 B: a local file link's copy to filePath streams (a pipe is copied whole), and one given up at the
     // signal or deadline loses its .part at once instead of when the disk ends it; its rename is never cut short.
-    ratchet: 39 * KB - 213,
+    // Then by 965 B: openAttachment hands a download over as a stream (size, type and name from the answer) under
+    // the call's signal and deadline, a local file link included, sharing downloadAttachment's token and error code.
+    ratchet: 39 * KB + 752,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
