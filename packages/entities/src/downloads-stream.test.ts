@@ -107,6 +107,19 @@ function sha256File(path: string): Promise<string> {
   return new Promise((resolve, reject) => createReadStream(path).on("data", (c) => hash.update(c)).on("error", reject).on("end", () => resolve(hash.digest("hex"))));
 }
 
+/** A client whose transport cannot stream: every download is answered 200 with "buffered" (text/plain); requests land in `asked`. */
+function bytesOnlyClient(asked: HttpRequest[]): Client {
+  const transport: TransportStrategy = {
+    name: "bytes only",
+    send: async (request) => (request.method === "get_session_token" ? { session_id: TOKEN } : { version: [8, 0, 0] }),
+    http: async (request) => {
+      asked.push(request);
+      return { status: 200, headers: new Headers({ "content-type": "text/plain" }), body: new TextEncoder().encode("buffered") };
+    },
+  };
+  return createClient({ site: "https://studio.example.com", transport, auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
+}
+
 /** The error a promise rejects with. */
 function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -213,15 +226,7 @@ describe("downloadAttachment with filePath streams to disk", () => {
 
   it("asks for a stream only with filePath, and writes the bytes of a transport that cannot stream", async () => {
     const asked: HttpRequest[] = [];
-    const transport: TransportStrategy = {
-      name: "bytes only",
-      send: async (request) => (request.method === "get_session_token" ? { session_id: TOKEN } : { version: [8, 0, 0] }),
-      http: async (request) => {
-        asked.push(request);
-        return { status: 200, headers: new Headers(), body: new TextEncoder().encode("buffered") };
-      },
-    };
-    const client = createClient({ site: "https://studio.example.com", transport, auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
+    const client = bytesOnlyClient(asked);
     expect(new TextDecoder().decode(await downloadAttachment(client, 7))).toBe("buffered");
     const target = join(dir, "b.txt");
     expect(await downloadAttachment(client, 7, { filePath: target })).toBe(target);
@@ -345,7 +350,7 @@ describe("openAttachment hands the body over as a stream", () => {
     expect(opened.size).toBeUndefined(); // chunked
     const gone = closed(res);
     const t0 = performance.now();
-    const error = await readAll(opened.stream).then(() => new Error("expected an error"), (e: unknown) => e);
+    const error = await failure(readAll(opened.stream));
     expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: 800, maybeSent: false });
     expect((error as SgTimeoutError).reason).toBe(`@sg/entities: the download of ${site.url}/file_serve/attachment/42 did not complete within its deadline of 800 ms`);
     expect(performance.now() - t0).toBeLessThan(2000);
@@ -358,7 +363,7 @@ describe("openAttachment hands the body over as a stream", () => {
       await write(res, Buffer.alloc(MB, 1)); // then nothing more
     });
     const opened = await openAttachment(clientOf(site), 42, { timeoutMs: 400 });
-    const error = await readAll(opened.stream).then(() => new Error("expected an error"), (e: unknown) => e);
+    const error = await failure(readAll(opened.stream));
     expect(error).toMatchObject({ name: "SgTimeoutError", scope: "attempt" });
     expect(String(error)).not.toContain(TOKEN);
     await site.hungUp;
@@ -367,15 +372,7 @@ describe("openAttachment hands the body over as a stream", () => {
 
   it("a transport that cannot stream yields a stream of its bytes", async () => {
     const asked: HttpRequest[] = [];
-    const transport: TransportStrategy = {
-      name: "bytes only",
-      send: async (request) => (request.method === "get_session_token" ? { session_id: TOKEN } : { version: [8, 0, 0] }),
-      http: async (request) => {
-        asked.push(request);
-        return { status: 200, headers: new Headers({ "content-type": "text/plain" }), body: new TextEncoder().encode("buffered") };
-      },
-    };
-    const client = createClient({ site: "https://studio.example.com", transport, auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
+    const client = bytesOnlyClient(asked);
     const opened = await openAttachment(client, 7);
     expect(opened).toMatchObject({ size: 8, contentType: "text/plain", fileName: undefined });
     expect(await new Response(opened.stream).text()).toBe("buffered");
@@ -399,7 +396,7 @@ describe("openAttachment hands the body over as a stream", () => {
         expect(opened).toMatchObject({ size: undefined, fileName: "stream.mov" });
         const reader = opened.stream.getReader();
         expect(Buffer.from((await reader.read()).value!).toString()).toBe("first bytes");
-        const stalled = reader.read().then(() => new Error("expected an error"), (e: unknown) => e); // nobody writes more
+        const stalled = failure(reader.read()); // nobody writes more
         const t0 = performance.now();
         if (stopBy === "signal") setTimeout(() => controller.abort(), 100);
         const error = await stalled;
