@@ -138,7 +138,8 @@ export type SgUrlValue = {
 
 /**
  * Generate the TypeScript source for a site schema, in the `SiteSchema` shape of `@sg/entities`: entity type
- * name → field name → `{ type: <data_type>; value: <wire value type> }`. Status and list fields are string
+ * name → field name → `{ type: <data_type>; value: <wire value type> }`, plus `editable: false` on a field the
+ * site marks read-only (so that `@sg/entities` leaves it out of create/update data). Status and list fields are string
  * unions of their valid values, entity fields links to their valid types. One `type` alias per entity
  * (`ShotFields`, …), the site type `SgSchema`, and `SgEntityType`. Entity types and fields are sorted by code
  * point and nothing variable (time, URL) is written, so an unchanged site always gives byte-identical output.
@@ -172,7 +173,9 @@ export function generateSchemaTypes(schema: RawSiteSchema, options: GenerateSche
       const doc = [typeof label === "string" && label ? label : name, `(${dataType})`];
       if (field.editable?.value === false) doc.push("read-only");
       lines.push(`  /** ${comment(doc.join(" "))} */`);
-      lines.push(`  readonly ${key(name)}: { readonly type: ${JSON.stringify(dataType)}; readonly value: ${fieldValueType(field, name)} };`);
+      // `editable: false` is what @sg/entities reads to leave the field out of create/update data.
+      const readOnly = field.editable?.value === false ? "; readonly editable: false" : "";
+      lines.push(`  readonly ${key(name)}: { readonly type: ${JSON.stringify(dataType)}; readonly value: ${fieldValueType(field, name)}${readOnly} };`);
     }
     lines.push("};");
     lines.push("");

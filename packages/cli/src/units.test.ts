@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,7 @@ import { CredentialsStore, configDir } from "./credentials-store.js";
 import { UsageError } from "./exit-codes.js";
 import { createWriter, csvField } from "./format/index.js";
 import { createProgress } from "./progress.js";
-import { generateSchemaTypes, type RawSiteSchema } from "./typegen.js";
+import { generateSchemaTypes, type RawEntitySchema, type RawSiteSchema } from "./typegen.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -125,9 +125,24 @@ describe("typegen (offline, the real site schema)", () => {
   it("types links, status unions, dates and lists", () => {
     const out = generateSchemaTypes(schema);
     expect(out).toContain('readonly entity: { readonly type: "entity"; readonly value: EntityLink<"Asset" | "Project" | "Scene" | "Sequence" | "Shot"> | null };');
-    expect(out).toContain('readonly created_at: { readonly type: "date_time"; readonly value: string | null };');
+    expect(out).toContain('readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };');
     expect(out).toContain('readonly tag_list: { readonly type: "tag_list"; readonly value: string[] };');
     expect(out).toMatch(/Shot: \{ [^}]*created_at: "date_time"/);
     expect(out).not.toContain("step_0");
+  });
+
+  it("marks the fields the site says are not editable, and only those", () => {
+    const out = generateSchemaTypes(schema);
+    expect(out).toContain('readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };');
+    expect(out).toMatch(/export type ShotFields = \{[^]*?readonly created_by: \{ readonly type: "entity"; readonly value: EntityLink<"ApiUser" \| "HumanUser"> \| null; readonly editable: false \};/);
+    expect(out).toMatch(/export type ShotFields = \{[^]*?readonly code: \{ readonly type: "text"; readonly value: string \| null \};/);
+  });
+
+  it("is what the type tests of @sg/entities use (packages/entities/src/test-support/sg-schema.ts)", () => {
+    const entities = JSON.parse(readFileSync(resolve(here, "../../emulator/data/schema_entity_read.json"), "utf8")) as RawEntitySchema;
+    const fixture = resolve(here, "../../entities/src/test-support/sg-schema.ts");
+    const expected = generateSchemaTypes(schema, { entities }).replace('from "@sg/entities"', 'from "../index.js"');
+    if (process.env["UPDATE_TYPES_FIXTURE"]) writeFileSync(fixture, expected);
+    expect(readFileSync(fixture, "utf8"), "regenerate with UPDATE_TYPES_FIXTURE=1 npx vitest run src/units.test.ts -t fixture").toBe(expected);
   });
 });
