@@ -1,0 +1,65 @@
+// The compile-time cost of the schema types, measured with the real compiler (`tsc`, TypeScript 7) on the
+// emulator's 77-type schema as `sg typegen` writes it (src/test-support/sg-schema.ts). Each case is a file
+// of 50 calls, checked alone with `--extendedDiagnostics`; the table gives wall seconds, the compiler's
+// check time, memory and the number of errors. A benchmark, not a test: nothing here asserts a time.
+//
+//   npm run bench:types -w @sg/entities [-- --calls 50] [-- --timeout 120]
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pkg = join(here, "..");
+const tsc = join(pkg, "..", "..", "node_modules", ".bin", "tsc");
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CALLS = arg("calls", 50);
+const TIMEOUT_S = arg("timeout", 120);
+const dir = join(pkg, "src", ".types-bench");
+
+const HEAD = `import { entityApi, type FieldPath, type EntityData } from "../index.js";
+import { sgFieldTypes, type SgSchema } from "../test-support/sg-schema.js";
+import type { Client } from "@sg/core";
+declare const client: Client;
+const sg = entityApi<SgSchema>(client, { fieldTypes: sgFieldTypes });
+`;
+
+/** Each case: a name and the body of call i. */
+const CASES = [
+  ["literal fields (find, 3 fields + 1 dotted)", (i) => `export async function f${i}() { const r = await sg.find("Shot", [], ["code", "sg_status_list", "sg_sequence.Sequence.code"]); return r[0]?.code; }`],
+  ["typo in create returnFields (1 error each)", (i) => `export async function f${i}() { return sg.create("Shot", { code: "x${i}" }, ["cdoe"]); }`],
+  ["non-literal field list + .code", (i) => `export async function f${i}(fields: FieldPath<SgSchema, "Shot">[]) { const rows = await sg.find("Shot", [], fields); return rows[0]?.code; }`],
+  ["create with EntityData<SgSchema, \"Shot\">", (i) => `export async function f${i}(data: EntityData<SgSchema, "Shot">) { const c = await sg.create("Shot", data); return c.code; }`],
+];
+
+function measure(name, body) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const lines = [HEAD];
+  for (let i = 0; i < CALLS; i++) lines.push(body(i));
+  writeFileSync(join(dir, "calls.ts"), lines.join("\n") + "\n");
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../../../tsconfig.base.json", compilerOptions: { noEmit: true, declaration: false, isolatedDeclarations: false, rootDir: ".." }, files: ["calls.ts"] }));
+  const started = performance.now();
+  const r = spawnSync(tsc, ["-p", join(dir, "tsconfig.json"), "--extendedDiagnostics", "--pretty", "false"], { encoding: "utf8", timeout: TIMEOUT_S * 1000, maxBuffer: 1 << 30 });
+  const wall = (performance.now() - started) / 1000;
+  const out = r.stdout ?? "";
+  const stat = (label) => out.match(new RegExp(`^${label}:\\s+(\\S+)`, "m"))?.[1] ?? "?";
+  const errors = (out.match(/error TS\d+/g) ?? []).length;
+  const first = out.match(/error (TS\d+: .*)/)?.[1]?.slice(0, 110) ?? "";
+  return { case: name, wall_s: r.error ? `>${TIMEOUT_S} (killed)` : wall.toFixed(1), check: stat("Check time"), memory: stat("Memory used"), errors: r.error ? "?" : errors, first };
+}
+
+const rows = [];
+const ONLY = arg("only", -1);
+for (const [index, [name, body]] of CASES.entries()) {
+  if (ONLY >= 0 && index !== ONLY) continue;
+  const row = measure(name, body);
+  rows.push(row);
+  console.error(`${row.case}: ${row.wall_s} s`);
+}
+rmSync(dir, { recursive: true, force: true });
+console.log(`tsc ${spawnSync(tsc, ["--version"], { encoding: "utf8" }).stdout.trim()}, ${CALLS} calls per file, 77-type schema`);
+console.table(rows);
