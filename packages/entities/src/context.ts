@@ -43,6 +43,17 @@ export interface EntityApiOptions<D extends DateMode = "date"> {
   readonly defaults?: CallOptions;
 }
 
+/**
+ * The options argument of `entityApi` / `entityContext` for date mode `D`: when the type argument says
+ * `"string"`, the options are required and must say `dates: "string"` too (the type argument alone changes no
+ * value at run time, so `entityApi<S, "string">(client)` would type dates as strings and return `Date`s).
+ */
+export type EntityApiOptionsArg<D extends DateMode> = [D] extends [never]
+  ? [options?: EntityApiOptions<D>]
+  : [D] extends ["string"]
+    ? [options: EntityApiOptions<D> & { readonly dates: "string" }]
+    : [options?: EntityApiOptions<D>];
+
 /** Per-call options shared by every method: the core's {@link CallOptions} (signal, timeout, retry…). */
 export type MethodOptions = CallOptions;
 
@@ -162,9 +173,10 @@ export function bindContext(handle: object, ctx: Context): void {
  *
  * @throws SgValidationError when the client or the options are malformed, or an option is unknown.
  */
-export function entityContext<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(client: Client, options?: EntityApiOptions<D>): EntityContext<S, D> {
+export function entityContext<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(client: Client, ...options: EntityApiOptionsArg<D>): EntityContext<S, D>;
+export function entityContext(client: Client, options?: EntityApiOptions<DateMode>): EntityContext<SiteSchema, DateMode> {
   const ctx = createContext(client, options);
-  const handle: EntityContext<S, D> = Object.freeze({ client });
+  const handle: EntityContext<SiteSchema, DateMode> = Object.freeze({ client });
   bindContext(handle, ctx);
   return handle;
 }

@@ -9,7 +9,7 @@ import { SgProtocolError, type CallOptions, type DateMode } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgPartialWriteError } from "./errors.js";
 import { finishRecord, parseRecord } from "./records.js";
-import type { EntityData, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema, WrittenData } from "./schema-types.js";
+import type { EntityData, EntityTypeName, FieldList, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import { planUpload, sendUpload } from "./uploads.js";
 import { requireHttp, startTransfer, step } from "./transfer.js";
 import { PREFIX, checkData, checkEntityType, checkFieldList, checkOptions, isPlainObject, type Path } from "./validate.js";
@@ -139,14 +139,14 @@ export function firstRecord(result: unknown, method: string): Record<string, unk
  */
 export function create<
   S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends EntityData<S, E> = EntityData<S, E>,
-  const F extends readonly FieldPath<S, E>[] = readonly [],
+  const F extends readonly string[] = readonly [],
 >(
   target: EntityTarget<S, D>,
   entityType: E,
   data: WrittenData<S, E, T>,
-  returnFields?: F,
+  returnFields?: FieldList<S, E, F>,
   options?: CreateOptions,
-): Promise<FoundRecord<S, E, F | readonly (keyof T & string)[], D>>;
+): Promise<WrittenRecord<S, E, T, F, D>>;
 export async function create(target: unknown, entityType: unknown, data: unknown, returnFields?: unknown, rawOptions?: unknown): Promise<Record<string, unknown>> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);

@@ -9,7 +9,7 @@
 import type { CallOptions, Client, DateMode, EntityRef, SiteInfo } from "@sg/core";
 import { activityStreamRead, noteThreadRead, type ActivityStream, type ActivityStreamOptions, type NoteThreadOptions } from "./activity.js";
 import { batch, type BatchRequest, type BatchResult } from "./batch.js";
-import { bindContext, createContext, getSessionToken, info, type EntityApiOptions, type EntityContext } from "./context.js";
+import { bindContext, createContext, getSessionToken, info, type EntityApiOptions, type EntityApiOptionsArg, type EntityContext } from "./context.js";
 import { create, type CreateOptions } from "./create.js";
 import { downloadAttachment, getAttachmentDownloadUrl, openAttachment, type AttachmentInput, type AttachmentStream, type DownloadOptions } from "./downloads.js";
 import type { FiltersInput } from "./filters.js";
@@ -21,7 +21,7 @@ import {
   schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
   type EntityDefinitions, type FieldDefinitions, type SchemaDefinitions, type SchemaReadOptions,
 } from "./schema.js";
-import type { EntityData, EntityRecord, EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema, WrittenData } from "./schema-types.js";
+import type { EntityData, EntityTypeName, FieldList, FoundRecord, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import {
   preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
   type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
@@ -54,18 +54,18 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * @param filters - Python-style filters (`[["code", "is", "sh010"]]`), a builder group, or a wire tree.
    * @param fields - fields to return besides `type` and `id` (default none → `["id"]` on the wire).
    */
-  find<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  find<E extends EntityTypeName<S>, const F extends readonly string[] = readonly []>(
     entityType: E,
     filters?: FiltersInput,
-    fields?: F,
+    fields?: FieldList<S, E, F>,
     options?: FindOptions<S, E>,
   ): Promise<FoundRecord<S, E, F, D>[]>;
 
   /** The first record matching (Python `find_one`), or `null`. */
-  findOne<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  findOne<E extends EntityTypeName<S>, const F extends readonly string[] = readonly []>(
     entityType: E,
     filters?: FiltersInput,
-    fields?: F,
+    fields?: FieldList<S, E, F>,
     options?: FindOneOptions<S, E>,
   ): Promise<FoundRecord<S, E, F, D> | null>;
 
@@ -73,10 +73,10 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * Stream the records of a `find`, page by page, holding at most `concurrency` pages in memory. Break out
    * of the loop at any time; no further page is requested.
    */
-  iterate<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  iterate<E extends EntityTypeName<S>, const F extends readonly string[] = readonly []>(
     entityType: E,
     filters?: FiltersInput,
-    fields?: F,
+    fields?: FieldList<S, E, F>,
     options?: FindOptions<S, E>,
   ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
 
@@ -87,12 +87,12 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * Create an entity (Python `create`) and return it with `returnFields`. An `image` / `filmstrip_image`
    * path is uploaded after the create; if that fails an `SgPartialWriteError` carries the created record.
    */
-  create<E extends EntityTypeName<S>, const T extends EntityData<S, E> = EntityData<S, E>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  create<E extends EntityTypeName<S>, const T extends EntityData<S, E> = EntityData<S, E>, const F extends readonly string[] = readonly []>(
     entityType: E,
     data: WrittenData<S, E, T>,
-    returnFields?: F,
+    returnFields?: FieldList<S, E, F>,
     options?: CreateOptions,
-  ): Promise<FoundRecord<S, E, F | readonly (keyof T & string)[], D>>;
+  ): Promise<WrittenRecord<S, E, T, F, D>>;
 
   /** Update an entity (Python `update`); multi-entity fields can `add`/`remove` instead of `set`. */
   update<E extends EntityTypeName<S>, const T extends EntityData<S, E> = EntityData<S, E>>(
@@ -100,7 +100,7 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
     entityId: number,
     data: WrittenData<S, E, T>,
     options?: UpdateOptions,
-  ): Promise<EntityRecord<S, E, keyof T & string, D>>;
+  ): Promise<WrittenRecord<S, E, T, readonly [], D>>;
 
   /** Retire an entity (Python `delete`): true if retired now, false if it already was. */
   delete(entityType: EntityTypeName<S>, entityId: number, options?: CallOptions): Promise<boolean>;
@@ -239,7 +239,8 @@ type StandaloneFunction = (target: never, ...args: never[]) => unknown;
  *
  * @throws SgValidationError when the client or the options are malformed, or an option is unknown.
  */
-export function entityApi<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(client: Client, options?: EntityApiOptions<D>): EntityApi<S, D> {
+export function entityApi<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(client: Client, ...options: EntityApiOptionsArg<D>): EntityApi<S, D>;
+export function entityApi(client: Client, options?: EntityApiOptions<DateMode>): EntityApi<SiteSchema, DateMode> {
   const ctx = createContext(client, options);
   const methods: Record<string, StandaloneFunction> = {
     find, findOne, iterate, summarize, create, update, delete: deleteEntity, revive, batch, textSearch,
@@ -257,5 +258,5 @@ export function entityApi<S extends SiteSchema = LooseSchema, D extends DateMode
   }
   Object.freeze(api);
   bindContext(api, ctx);
-  return api as unknown as EntityApi<S, D>;
+  return api as unknown as EntityApi<SiteSchema, DateMode>;
 }

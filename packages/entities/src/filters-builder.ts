@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 import type { DateMode, EntityRef, Filter, FilterCondition, FilterGroup, FilterValue } from "@sg/core";
-import type { EntityTypeName, FieldPath, IsLoose, LooseSchema, SiteSchema, ValueAt } from "./schema-types.js";
+import type { EntityTypeName, FilterPath, IsLoose, LooseSchema, SiteSchema, ValueAt } from "./schema-types.js";
 
 /** Units of the relative-date relations. */
 export type RelativeDateUnit = "HOUR" | "DAY" | "WEEK" | "MONTH" | "YEAR";
@@ -29,61 +29,61 @@ export type Operand<S extends SiteSchema, E extends EntityTypeName<S>, P extends
 /** Builds conditions and groups for entity type `E` of schema `S`. */
 export interface FilterBuilder<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>> {
   /** `[path, "is", value]`; `null` matches an empty field; on multi-entity fields it means "contains". */
-  is<P extends FieldPath<S, E>>(path: P, value: Operand<S, E, P> | null): FilterCondition;
+  is<P extends FilterPath<S, E>>(path: P, value: Operand<S, E, P> | null): FilterCondition;
   /** `[path, "is_not", value]`. */
-  isNot<P extends FieldPath<S, E>>(path: P, value: Operand<S, E, P> | null): FilterCondition;
+  isNot<P extends FilterPath<S, E>>(path: P, value: Operand<S, E, P> | null): FilterCondition;
   /** `[path, "less_than", value]`. */
-  lessThan<P extends FieldPath<S, E>>(path: P, value: Operand<S, E, P>): FilterCondition;
+  lessThan<P extends FilterPath<S, E>>(path: P, value: Operand<S, E, P>): FilterCondition;
   /** `[path, "greater_than", value]`. */
-  greaterThan<P extends FieldPath<S, E>>(path: P, value: Operand<S, E, P>): FilterCondition;
+  greaterThan<P extends FilterPath<S, E>>(path: P, value: Operand<S, E, P>): FilterCondition;
   /** `[path, "contains", text]`. */
-  contains<P extends FieldPath<S, E>>(path: P, value: Operand<S, E, P>): FilterCondition;
+  contains<P extends FilterPath<S, E>>(path: P, value: Operand<S, E, P>): FilterCondition;
   /** `[path, "not_contains", text]`. */
-  notContains<P extends FieldPath<S, E>>(path: P, value: Operand<S, E, P>): FilterCondition;
+  notContains<P extends FilterPath<S, E>>(path: P, value: Operand<S, E, P>): FilterCondition;
   /** `[path, "starts_with", text]`. */
-  startsWith(path: FieldPath<S, E>, text: string): FilterCondition;
+  startsWith(path: FilterPath<S, E>, text: string): FilterCondition;
   /** `[path, "ends_with", text]`. */
-  endsWith(path: FieldPath<S, E>, text: string): FilterCondition;
+  endsWith(path: FilterPath<S, E>, text: string): FilterCondition;
   /** `[path, "between", [low, high]]`; `null` leaves an end open. */
-  between<P extends FieldPath<S, E>>(path: P, low: Operand<S, E, P> | null, high: Operand<S, E, P> | null): FilterCondition;
+  between<P extends FilterPath<S, E>>(path: P, low: Operand<S, E, P> | null, high: Operand<S, E, P> | null): FilterCondition;
   /** `[path, "not_between", [low, high]]`. */
-  notBetween<P extends FieldPath<S, E>>(path: P, low: Operand<S, E, P> | null, high: Operand<S, E, P> | null): FilterCondition;
+  notBetween<P extends FilterPath<S, E>>(path: P, low: Operand<S, E, P> | null, high: Operand<S, E, P> | null): FilterCondition;
   /** `[path, "in", [values…]]`. */
-  in<P extends FieldPath<S, E>>(path: P, values: readonly (Operand<S, E, P> | null)[]): FilterCondition;
+  in<P extends FilterPath<S, E>>(path: P, values: readonly (Operand<S, E, P> | null)[]): FilterCondition;
   /** `[path, "not_in", [values…]]`. */
-  notIn<P extends FieldPath<S, E>>(path: P, values: readonly (Operand<S, E, P> | null)[]): FilterCondition;
+  notIn<P extends FilterPath<S, E>>(path: P, values: readonly (Operand<S, E, P> | null)[]): FilterCondition;
   /** `[path, "in_last", count, unit]`. */
-  inLast(path: FieldPath<S, E>, count: number, unit: RelativeDateUnit): FilterCondition;
+  inLast(path: FilterPath<S, E>, count: number, unit: RelativeDateUnit): FilterCondition;
   /** `[path, "not_in_last", count, unit]`. */
-  notInLast(path: FieldPath<S, E>, count: number, unit: RelativeDateUnit): FilterCondition;
+  notInLast(path: FilterPath<S, E>, count: number, unit: RelativeDateUnit): FilterCondition;
   /** `[path, "in_next", count, unit]`. */
-  inNext(path: FieldPath<S, E>, count: number, unit: RelativeDateUnit): FilterCondition;
+  inNext(path: FilterPath<S, E>, count: number, unit: RelativeDateUnit): FilterCondition;
   /** `[path, "not_in_next", count, unit]`. */
-  notInNext(path: FieldPath<S, E>, count: number, unit: RelativeDateUnit): FilterCondition;
+  notInNext(path: FilterPath<S, E>, count: number, unit: RelativeDateUnit): FilterCondition;
   /** `[path, "in_calendar_day", offset]` (0 = today, -1 = yesterday, 1 = tomorrow). */
-  inCalendarDay(path: FieldPath<S, E>, offset: number): FilterCondition;
+  inCalendarDay(path: FilterPath<S, E>, offset: number): FilterCondition;
   /** `[path, "in_calendar_week", offset]`. */
-  inCalendarWeek(path: FieldPath<S, E>, offset: number): FilterCondition;
+  inCalendarWeek(path: FilterPath<S, E>, offset: number): FilterCondition;
   /** `[path, "in_calendar_month", offset]`. */
-  inCalendarMonth(path: FieldPath<S, E>, offset: number): FilterCondition;
+  inCalendarMonth(path: FilterPath<S, E>, offset: number): FilterCondition;
   /** `[path, "in_calendar_year", offset]`. */
-  inCalendarYear(path: FieldPath<S, E>, offset: number): FilterCondition;
+  inCalendarYear(path: FilterPath<S, E>, offset: number): FilterCondition;
   /** `[path, "type_is", entityType]`; `null` matches an empty link. */
-  typeIs(path: FieldPath<S, E>, entityType: EntityTypeName<S> | null): FilterCondition;
+  typeIs(path: FilterPath<S, E>, entityType: EntityTypeName<S> | null): FilterCondition;
   /** `[path, "type_is_not", entityType]`. */
-  typeIsNot(path: FieldPath<S, E>, entityType: EntityTypeName<S> | null): FilterCondition;
+  typeIsNot(path: FilterPath<S, E>, entityType: EntityTypeName<S> | null): FilterCondition;
   /** `[path, "name_contains", text]` (on the linked entity's display name). */
-  nameContains(path: FieldPath<S, E>, text: string): FilterCondition;
+  nameContains(path: FilterPath<S, E>, text: string): FilterCondition;
   /** `[path, "name_not_contains", text]`. */
-  nameNotContains(path: FieldPath<S, E>, text: string): FilterCondition;
+  nameNotContains(path: FilterPath<S, E>, text: string): FilterCondition;
   /** `[path, "name_starts_with", text]`. */
-  nameStartsWith(path: FieldPath<S, E>, text: string): FilterCondition;
+  nameStartsWith(path: FilterPath<S, E>, text: string): FilterCondition;
   /** `[path, "name_ends_with", text]`. */
-  nameEndsWith(path: FieldPath<S, E>, text: string): FilterCondition;
+  nameEndsWith(path: FilterPath<S, E>, text: string): FilterCondition;
   /** `[path, "name_is", text]`. */
-  nameIs(path: FieldPath<S, E>, text: string): FilterCondition;
+  nameIs(path: FilterPath<S, E>, text: string): FilterCondition;
   /** Any condition, written out: `[path, relation, ...values]`. */
-  where(path: FieldPath<S, E>, relation: string, ...values: readonly (FilterValue | readonly FilterValue[])[]): FilterCondition;
+  where(path: FilterPath<S, E>, relation: string, ...values: readonly (FilterValue | readonly FilterValue[])[]): FilterCondition;
   /** A group whose filters must all match (`filter_operator: "all"`). */
   all(...filters: readonly Filter[]): FilterGroup;
   /** A group where any filter may match (`filter_operator: "any"`). */

@@ -9,7 +9,7 @@ import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type Context, type Enti
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import { pagingSetupFor, readPages, readSinglePage, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
-import type { EntityTypeName, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { EntityTypeName, FieldList, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail, isEntityTypeName, isFieldPath, optionOr, type Path } from "./validate.js";
 
 /** Sort direction. */
@@ -214,11 +214,11 @@ export async function* runIterate<T>(ctx: Context, entityType: string, plan: Pag
  * @param fields - fields to return besides `type` and `id` (default none → `["id"]` on the wire).
  * @param options - find options and call options.
  */
-export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly []>(
   target: EntityTarget<S, D>,
   entityType: E,
   filters?: FiltersInput,
-  fields?: F,
+  fields?: FieldList<S, E, F>,
   options?: FindOptions<S, E>,
 ): Promise<FoundRecord<S, E, F, D>[]>;
 export async function find(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): Promise<unknown[]> {
@@ -236,11 +236,11 @@ export async function find(target: unknown, entityType: unknown, filters?: unkno
  * @param fields - fields to return besides `type` and `id`.
  * @param options - `findOne` options and call options.
  */
-export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly []>(
   target: EntityTarget<S, D>,
   entityType: E,
   filters?: FiltersInput,
-  fields?: F,
+  fields?: FieldList<S, E, F>,
   options?: FindOneOptions<S, E>,
 ): Promise<FoundRecord<S, E, F, D> | null>;
 export async function findOne(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): Promise<unknown> {
@@ -260,11 +260,11 @@ export async function findOne(target: unknown, entityType: unknown, filters?: un
  * @param fields - fields to return besides `type` and `id`.
  * @param options - find options (`concurrency`, `limit`, …) and call options.
  */
-export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly []>(
   target: EntityTarget<S, D>,
   entityType: E,
   filters?: FiltersInput,
-  fields?: F,
+  fields?: FieldList<S, E, F>,
   options?: FindOptions<S, E>,
 ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
 export async function* iterate(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): AsyncGenerator<unknown, void, undefined> {

@@ -8,7 +8,7 @@
 export { entityApi } from "./entity-api.js";
 export type { EntityApi } from "./entity-api.js";
 export { entityContext, getSessionToken, info } from "./context.js";
-export type { EntityApiOptions, EntityContext, EntityTarget, FieldTypeMap } from "./context.js";
+export type { EntityApiOptions, EntityApiOptionsArg, EntityContext, EntityTarget, FieldTypeMap } from "./context.js";
 export { find, findOne, iterate } from "./find.js";
 export { summarize } from "./summarize.js";
 export { create } from "./create.js";
@@ -30,6 +30,7 @@ export type { FilterPreset, FindOneOptions, FindOptions, OrderItem, SortDirectio
 export type {
   EntityData, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,
   InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, Simplify, SiteSchema, ValueAt, WrittenData,
+  CheckedPath, FieldList, FilterPath, LinkFieldName, LinkTargets, ListedRecord, PathProblem, PathUse, WritableFieldName, WrittenRecord,
 } from "./schema-types.js";
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
 export type { Grouping, GroupingType, SummarizeOptions, SummarizeResult, SummaryField, SummaryGroup, SummaryType } from "./summarize.js";

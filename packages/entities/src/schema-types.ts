@@ -41,6 +41,8 @@ export interface FieldSchema {
   readonly type: FieldDataType;
   /** The value as read from the wire (`date_time` as `string | null`, links as {@link EntityLink}). */
   readonly value: unknown;
+  /** `false` for a field the site does not let you write (`sg typegen` marks them); left out of {@link EntityData}. */
+  readonly editable?: boolean;
 }
 
 /** The fields of one entity type, by field name. */
@@ -50,7 +52,7 @@ export type EntitySchema = { readonly [field: string]: FieldSchema };
 export type SiteSchema = { readonly [entityType: string]: EntitySchema };
 
 /** The schema used when none is given: any entity type, any field, values `unknown`. */
-export type LooseSchema = { readonly [entityType: string]: { readonly [field: string]: { readonly type: FieldDataType; readonly value: unknown } } };
+export type LooseSchema = { readonly [entityType: string]: { readonly [field: string]: { readonly type: FieldDataType; readonly value: unknown; readonly editable?: boolean } } };
 
 /** Whether `S` is the loose schema (any string is an entity type). */
 export type IsLoose<S extends SiteSchema> = string extends keyof S ? true : false;
@@ -61,12 +63,93 @@ export type EntityTypeName<S extends SiteSchema> = keyof S & string;
 /** The plain field names of an entity type. */
 export type FieldName<S extends SiteSchema, E extends EntityTypeName<S>> = keyof S[E] & string;
 
+/** The entity types a link value can point to: `EntityLink<"A" | "B"> | null` or `EntityLink<"A">[]` → `"A" | "B"`. */
+export type LinkTargets<V> = V extends readonly (infer L)[] ? LinkTargets<L> : V extends { readonly type: infer T extends string } ? T : never;
+
+/** The `data_type`s of links a result value can be read through (`entity`), and of every link (filters). */
+type LinkDataType<M extends PathUse> = M extends "fields" ? "entity" : "entity" | "multi_entity" | "addressing";
+
 /**
- * A field path usable in `fields`, filters and `order`: a field name, or a dotted path through links such as
- * `sg_sequence.Sequence.code` (checked as far as it can be in the type system).
+ * Where a path is used: `"fields"` (returned values: `fields`, `returnFields`, `order`), which reads through
+ * single-entity links only, or `"filters"`, which may also go through multi-entity links (rpc-protocol §3.1).
  */
-export type FieldPath<S extends SiteSchema, E extends EntityTypeName<S>> =
-  IsLoose<S> extends true ? string : FieldName<S, E> | `${FieldName<S, E>}.${EntityTypeName<S>}.${string}`;
+export type PathUse = "fields" | "filters";
+
+/** The field `K` of type `E`, whatever the key types. */
+type FieldOf<S extends SiteSchema, E, K> = E extends keyof S ? (K extends keyof S[E] ? S[E][K] : never) : never;
+
+/** The link fields of `E` a path may go through for use `M`. */
+export type LinkFieldName<S extends SiteSchema, E extends EntityTypeName<S>, M extends PathUse = "fields"> = {
+  [K in FieldName<S, E>]: S[E][K] extends { readonly type: LinkDataType<M> } ? K : never;
+}[FieldName<S, E>];
+
+/** The one-hop paths through link `K` of `E`: `K.Target.field` for each valid target type and each of its fields. */
+type OneHop<S extends SiteSchema, E extends EntityTypeName<S>, K extends FieldName<S, E>> = {
+  [T in LinkTargets<S[E][K]["value"]> & EntityTypeName<S>]: `${K}.${T}.${FieldName<S, T>}`;
+}[LinkTargets<S[E][K]["value"]> & EntityTypeName<S>];
+
+/**
+ * The field paths of `E` as a union you can name (for a field list built at run time, autocompletion, `order`):
+ * `type`, `id`, every field, and every one-hop path `link.Type.field` where `link` is an entity field of `E`
+ * whose valid types include `Type` and `field` is a field of `Type`. Multi-entity links are left out (no value
+ * can be read through them). Deeper literal paths (`a.B.c.D.e`) are accepted in a literal `fields` list, checked
+ * hop by hop (see {@link CheckedPath}), but are not members of this union: enumerating them would make the union
+ * (and the compiler's work) grow with the square of the schema.
+ */
+export type FieldPath<S extends SiteSchema, E extends EntityTypeName<S>> = IsLoose<S> extends true
+  ? string
+  : "type" | "id" | FieldName<S, E> | { [K in LinkFieldName<S, E, "fields">]: OneHop<S, E, K> }[LinkFieldName<S, E, "fields">];
+
+/** {@link FieldPath} for filters: also one hop through multi-entity links (`assets.Asset.code`). */
+export type FilterPath<S extends SiteSchema, E extends EntityTypeName<S>> = IsLoose<S> extends true
+  ? string
+  : "type" | "id" | FieldName<S, E> | { [K in LinkFieldName<S, E, "filters">]: OneHop<S, E, K> }[LinkFieldName<S, E, "filters">];
+
+/**
+ * What is wrong with path `P` of `E` for use `M`, as a message, or `never` when it is valid. Walks the path one hop
+ * at a time (`link.Type.rest`), so its cost grows with the length of the path, not the size of the schema.
+ */
+export type PathProblem<S extends SiteSchema, E extends string, P extends string, M extends PathUse = "fields"> =
+  P extends "type" | "id" | (keyof S[E] & string)
+    ? never
+    : P extends `${infer K}.${infer T}.${infer Rest}`
+      ? K extends keyof S[E] & string
+        ? FieldOf<S, E, K> extends { readonly type: LinkDataType<M> }
+          ? T extends LinkTargets<FieldOf<S, E, K>["value"]> & EntityTypeName<S>
+            ? PathProblem<S, T, Rest, M>
+            : `${K} of ${E} does not link to ${T}`
+          : FieldOf<S, E, K> extends { readonly type: "multi_entity" | "addressing" }
+            ? `${K} of ${E} is a multi-entity link: values cannot be read through it (filter on it instead)`
+            : `${K} of ${E} is not an entity link`
+        : `${K} is not a field of ${E}`
+      : `${P} is not a field of ${E}`;
+
+/**
+ * A path argument checked by {@link PathProblem}: `P` itself when valid, else an error message type, so that the
+ * compiler says e.g. `Type '"cdoe"' is not assignable to type '"✗ cdoe is not a field of Shot"'`.
+ */
+export type CheckedPath<S extends SiteSchema, E extends string, P extends string, M extends PathUse = "fields"> =
+  IsLoose<S> extends true ? P : [PathProblem<S, E, P, M>] extends [never] ? P : `✗ ${PathProblem<S, E, P, M>}`;
+
+/** The problems of the paths of a literal field list `F`, as a union of messages (`never`: none). */
+type FieldListProblem<S extends SiteSchema, E extends string, F extends readonly string[]> = { [I in keyof F]: PathProblem<S, E, F[I] & string, "fields"> }[number];
+
+/**
+ * The type of a `fields` / `returnFields` argument, whose elements `F` are inferred. A literal list (a tuple,
+ * what `const` inference gives for `["code", …]`) is checked element by element with {@link CheckedPath}, so a
+ * bad element is named by one message; a list whose elements are not known (`FieldPath<S, E>[]`) must be a list
+ * of {@link FieldPath}s (a `string[]` is refused: type it `FieldPath<S, E>[]`). The checks are `NoInfer`, so that
+ * the compiler infers `F` from the argument alone instead of reverse-inferring through them.
+ */
+export type FieldList<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[]> = IsLoose<S> extends true
+  ? F
+  : number extends F["length"]
+    ? F extends readonly FieldPath<S, E>[]
+      ? F
+      : NoInfer<readonly FieldPath<S, E>[]>
+    : [FieldListProblem<S, E, F>] extends [never]
+      ? F
+      : NoInfer<{ readonly [I in keyof F]: CheckedPath<S, E, F[I] & string, "fields"> }>;
 
 /** The value of a field as handed to the caller: `date_time` becomes `Date` unless dates are strings. */
 export type OutputValue<F, D extends DateMode> = F extends { readonly type: infer T; readonly value: infer V }
@@ -77,14 +160,21 @@ export type OutputValue<F, D extends DateMode> = F extends { readonly type: infe
     : V
   : unknown;
 
-/** The value at a (possibly dotted) path of an entity type. */
+/**
+ * The value at a (possibly dotted) path of an entity type; `unknown` for a path that is not valid. Through a
+ * multi-entity link it is the value of one linked entity (what a filter compares with).
+ */
 export type ValueAt<S extends SiteSchema, E extends string, P extends string, D extends DateMode> = P extends keyof S[E]
   ? OutputValue<S[E][P], D>
-  : P extends `${string}.${infer T}.${infer Rest}`
-    ? T extends keyof S
-      ? ValueAt<S, T & string, Rest, D>
-      : unknown
-    : unknown;
+  : P extends "type"
+    ? E
+    : P extends "id"
+      ? number
+      : P extends `${infer K}.${infer T}.${infer Rest}`
+        ? T extends LinkTargets<FieldOf<S, E, K>["value"]> & EntityTypeName<S>
+          ? ValueAt<S, T, Rest, D>
+          : unknown
+        : unknown;
 
 /** A record of the loose mode: `type`, `id` and any other key with an `unknown` value. */
 export type LooseRecord = { readonly type: string; readonly id: number; readonly [field: string]: unknown };
@@ -98,6 +188,19 @@ export type EntityRecord<S extends SiteSchema, E extends EntityTypeName<S>, F ex
     ? LooseRecord
     : Simplify<{ readonly type: E; readonly id: number } & { readonly [K in Exclude<F, "type" | "id">]: ValueAt<S, E, K, D> }>;
 
+/**
+ * A record for a field list whose elements are not known at compile time (`F` is a union such as
+ * {@link FieldPath}): `type` and `id`, the plain fields among `F` as optional, dotted paths `unknown`.
+ */
+export type ListedRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends string, D extends DateMode = "date"> =
+  IsLoose<S> extends true
+    ? LooseRecord
+    : Simplify<
+        { readonly type: E; readonly id: number } & { readonly [K in Exclude<Extract<F, FieldName<S, E>>, "type" | "id">]?: ValueAt<S, E, K, D> } & {
+          readonly [path: `${string}.${string}`]: unknown;
+        }
+      >;
+
 /** The value a caller may write to a field: dates as `Date` or wire strings, links as {@link EntityLink}, images as file paths. */
 export type InputValue<F> = F extends { readonly type: infer T; readonly value: infer V }
   ? T extends "date_time"
@@ -107,15 +210,41 @@ export type InputValue<F> = F extends { readonly type: infer T; readonly value: 
       : V
   : unknown;
 
-/** The data of a `create` or `update`: any subset of the entity's fields. */
+/** The fields of `E` that can be written: all but `type`, `id` and the fields marked `editable: false`. */
+export type WritableFieldName<S extends SiteSchema, E extends EntityTypeName<S>> = Exclude<
+  { [K in FieldName<S, E>]: S[E][K] extends { readonly editable: false } ? never : K }[FieldName<S, E>],
+  "type" | "id"
+>;
+
+/** The data of a `create` or `update`: any subset of the entity's writable fields ({@link WritableFieldName}). */
 export type EntityData<S extends SiteSchema, E extends EntityTypeName<S>> =
-  IsLoose<S> extends true ? { readonly [field: string]: unknown } : { readonly [K in FieldName<S, E>]?: InputValue<S[E][K]> };
+  IsLoose<S> extends true ? { readonly [field: string]: unknown } : { readonly [K in WritableFieldName<S, E>]?: InputValue<S[E][K]> };
 
 /**
  * The data argument of a `create` or `update` whose keys `T` are inferred: {@link EntityData}, with a key that
- * is not a field of `E` refused (inference alone would let it through next to real fields).
+ * is not a writable field of `E` refused (inference alone would let it through next to real fields).
  */
-export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T> = T & { readonly [K in Exclude<keyof T, FieldName<S, E>>]: never };
+export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T> =
+  IsLoose<S> extends true ? T : T & { readonly [K in Exclude<keyof T, WritableFieldName<S, E>>]: never };
 
-/** A record returned by `find` & co.: `type`, `id` and the requested fields `F`. */
-export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode> = EntityRecord<S, E, F[number], D>;
+/** A record returned by `find` & co.: `type`, `id` and the requested fields `F` ({@link ListedRecord} when `F` is not a literal list). */
+export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode> = number extends F["length"]
+  ? ListedRecord<S, E, F[number], D>
+  : EntityRecord<S, E, F[number], D>;
+
+/** The keys of `T` that are not optional. */
+type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T] & string;
+
+/**
+ * The record a `create` or `update` returns: what `returnFields` `F` asked for, plus the fields written. A
+ * written key that is optional in the data's type `T` (data typed `EntityData<S, E>`, say) may not have been
+ * sent, so it is optional on the record; only keys `T` is sure to hold are sure to come back.
+ */
+export type WrittenRecord<S extends SiteSchema, E extends EntityTypeName<S>, T, F extends readonly string[], D extends DateMode> =
+  IsLoose<S> extends true
+    ? LooseRecord
+    : Simplify<
+        FoundRecord<S, E, F, D> & { readonly [K in Exclude<RequiredKeys<T>, F[number] | "type" | "id">]: ValueAt<S, E, K, D> } & {
+          readonly [K in Exclude<keyof T & string, RequiredKeys<T> | F[number] | "type" | "id">]?: ValueAt<S, E, K, D>;
+        }
+      >;

@@ -8,7 +8,7 @@
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import { finishWritten, firstRecord, requireImageHttp, splitImages, uploadImages } from "./create.js";
-import type { EntityData, EntityRecord, EntityTypeName, LooseSchema, SiteSchema, WrittenData } from "./schema-types.js";
+import type { EntityData, EntityTypeName, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
 import { wireFields } from "./write-values.js";
 
@@ -52,7 +52,7 @@ export function update<S extends SiteSchema = LooseSchema, D extends DateMode = 
   entityId: number,
   data: WrittenData<S, E, T>,
   options?: UpdateOptions,
-): Promise<EntityRecord<S, E, keyof T & string, D>>;
+): Promise<WrittenRecord<S, E, T, readonly [], D>>;
 export async function update(target: unknown, entityType: unknown, entityId: unknown, data: unknown, rawOptions?: unknown): Promise<Record<string, unknown>> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);

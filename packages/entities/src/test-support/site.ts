@@ -4,7 +4,7 @@ import { scriptAuth } from "@sg/auth-script";
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "@sg/emulator";
 import { jsonRpcTransport } from "@sg/transport";
 import { entityApi, type EntityApi } from "../index.js";
-import type { EntityApiOptions } from "../context.js";
+import type { EntityApiOptionsArg } from "../context.js";
 import type { DateMode } from "@sg/core";
 import type { LooseSchema, SiteSchema } from "../schema-types.js";
 
@@ -18,7 +18,7 @@ export interface TestSite {
   /** Payloads sent for one RPC method. */
   payloads(method: string): unknown[];
   /** Another API over the same client. */
-  apiWith<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(options?: EntityApiOptions<D>): EntityApi<S, D>;
+  apiWith<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(...options: EntityApiOptionsArg<D>): EntityApi<S, D>;
   /** A new client over the same emulator (cold caches) with its own record of sent RPCs. */
   freshClient(): { client: Client; sent: RpcRequest[] };
   /** RPC method names received so far (excluding nothing). */
@@ -50,7 +50,7 @@ export async function startSite(options: EmulatorOptions = {}): Promise<TestSite
     api,
     sent,
     payloads: (method: string) => sent.filter((r) => r.method === method).map((r) => r.payload),
-    apiWith: <S extends SiteSchema = LooseSchema, D extends DateMode = "date">(o?: EntityApiOptions<D>) => entityApi<S, D>(client, o),
+    apiWith: <S extends SiteSchema = LooseSchema, D extends DateMode = "date">(...o: EntityApiOptionsArg<D>) => entityApi<S, D>(client, ...o),
     freshClient: () => {
       const own: RpcRequest[] = [];
       const recording: TransportStrategy = {

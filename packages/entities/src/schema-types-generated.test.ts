@@ -1,0 +1,113 @@
+/**
+ * The schema types against a schema of real size: the emulator's 77 entity types as `sg typegen` writes them
+ * (test-support/sg-schema.ts, kept in step with typegen by a test of @sg/cli). This file is type-checked
+ * (`tsc -p tsconfig.json`): the `expectTypeOf` lines and the `@ts-expect-error` lines are the assertions. How
+ * long the compiler takes on such calls is measured by `npm run bench:types`, not asserted here.
+ */
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { entityApi, entityContext, filterBuilder, type EntityApi, type EntityData, type EntityLink, type FieldPath } from "./index.js";
+import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+let site: TestSite;
+let sg: EntityApi<SgSchema>;
+beforeAll(async () => {
+  site = await startSite();
+  sg = site.apiWith<SgSchema>({ fieldTypes: sgFieldTypes });
+});
+afterAll(async () => {
+  await site.close();
+});
+
+/** Compile-only: never called (the calls would need data the demo fixtures may not hold). */
+async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
+  // 1. A typo in returnFields is one error naming the entity and the field (it used to take minutes and GBs).
+  // @ts-expect-error — "cdoe" is not a field of Shot
+  await api.create("Shot", { code: "x" }, ["cdoe"]);
+  // @ts-expect-error — likewise in find
+  await api.find("Shot", [], ["code", "cdoe"]);
+
+  // 3. Dotted paths are checked hop by hop.
+  // @ts-expect-error — cdoe is not a field of Sequence
+  await api.find("Shot", [], ["sg_sequence.Sequence.cdoe"]);
+  // @ts-expect-error — code is not an entity link
+  await api.find("Shot", [], ["code.Sequence.code"]);
+  // @ts-expect-error — sg_sequence of Shot does not link to Shot
+  await api.find("Shot", [], ["sg_sequence.Shot.code"]);
+  // @ts-expect-error — a second hop is checked too
+  await api.find("Shot", [], ["sg_sequence.Sequence.project.Project.nme"]);
+  const deep = await api.findOne("Shot", [], ["sg_sequence.Sequence.project.Project.name"]);
+  expectTypeOf(deep!["sg_sequence.Sequence.project.Project.name"]).toEqualTypeOf<string | null>();
+
+  // 4. No values through a multi-entity link in fields; filters may go through it.
+  // @ts-expect-error — assets of Shot is a multi-entity link
+  await api.find("Shot", [], ["assets.Asset.code"]);
+  const f = filterBuilder<SgSchema, "Shot">();
+  f.is("assets.Asset.code", "chair");
+  // @ts-expect-error — and in order
+  await api.find("Shot", [], ["code"], { order: ["assets.Asset.code"] });
+
+  // 2. Data typed EntityData: the written fields may be missing from the record.
+  const data: EntityData<SgSchema, "Shot"> = { code: "x" };
+  const c = await api.create("Shot", data);
+  expectTypeOf(c.code).toEqualTypeOf<string | null | undefined>();
+  // @ts-expect-error — tasks may not be there
+  void c.tasks.length;
+  const u = await api.update("Shot", 1, data);
+  expectTypeOf(u.code).toEqualTypeOf<string | null | undefined>();
+  expectTypeOf(u.id).toEqualTypeOf<number>();
+
+  // 6. id, type and fields the site marks read-only are not data.
+  // @ts-expect-error — id is not writable
+  await api.create("Shot", { code: "x", id: 5 });
+  // @ts-expect-error — nor is created_at (editable: false in the generated schema)
+  await api.update("Shot", 1, { created_at: new Date() });
+  // @ts-expect-error — EntityData has no id either
+  const withId: EntityData<SgSchema, "Shot"> = { id: 5 };
+  void withId;
+
+  // 5. The date mode of the type argument must be the one of the options.
+  // @ts-expect-error — "string" dates without dates: "string"
+  entityApi<SgSchema, "string">(site.client, { fieldTypes: sgFieldTypes });
+  // @ts-expect-error — nor without options
+  entityContext<SgSchema, "string">(site.client);
+  const strings = entityApi<SgSchema, "string">(site.client, { dates: "string", fieldTypes: sgFieldTypes });
+  const s = await strings.findOne("Shot", [], ["created_at"]);
+  expectTypeOf(s!.created_at).toEqualTypeOf<string | null>();
+}
+
+describe("schema types on the emulator's 77-type schema (sg typegen output)", () => {
+  it("type a non-literal field list: type and id known, plain fields optional, dotted paths unknown", async () => {
+    const fields: FieldPath<SgSchema, "Shot">[] = ["code", "sg_sequence.Sequence.code"];
+    const rows = await sg.find("Shot", [], fields, { limit: 1 });
+    const row = rows[0]!;
+    expectTypeOf(row.type).toEqualTypeOf<"Shot">();
+    expectTypeOf(row.id).toEqualTypeOf<number>();
+    expectTypeOf(row.code).toEqualTypeOf<string | null | undefined>();
+    expectTypeOf(row["sg_sequence.Sequence.code"]).toEqualTypeOf<unknown>();
+    // @ts-expect-error — not a field of Shot at all
+    void row.cdoe;
+    expect(row).toHaveProperty("code");
+    // A string[] is refused: the elements could be anything.
+    const loose: string[] = ["code"];
+    // @ts-expect-error — type it FieldPath<SgSchema, "Shot">[]
+    await sg.find("Shot", [], loose, { limit: 1 });
+  });
+
+  it("accepts type and id in fields (7), and types a one-hop path through a link", async () => {
+    const rows = await sg.find("Shot", [], ["id", "type", "sg_sequence.Sequence.code"], { limit: 1 });
+    expectTypeOf(rows[0]!.type).toEqualTypeOf<"Shot">();
+    expectTypeOf(rows[0]!.id).toEqualTypeOf<number>();
+    expectTypeOf(rows[0]!["sg_sequence.Sequence.code"]).toEqualTypeOf<string | null>();
+    expect(rows[0]).toMatchObject({ type: "Shot" });
+  });
+
+  it("returns only the written fields of a create with data typed EntityData (2)", async () => {
+    const project = site.emulator.card.projects[0] as EntityLink<"Project">;
+    const data: EntityData<SgSchema, "Shot"> = { code: "gen_1", project };
+    const created = await sg.create("Shot", data);
+    expect("tasks" in created).toBe(false);
+    expectTypeOf(created.tasks).toEqualTypeOf<EntityLink<"Task">[] | undefined>();
+    void compileOnly;
+  });
+});
