@@ -138,12 +138,12 @@ export function firstRecord(result: unknown, method: string): Record<string, unk
  * @param options - call options.
  */
 export function create<
-  S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends EntityData<S, E> = EntityData<S, E>,
+  S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends EntityData<S, E, "create"> = EntityData<S, E, "create">,
   const F extends readonly string[] = readonly [],
 >(
   target: EntityTarget<S, D>,
   entityType: E,
-  data: WrittenData<S, E, T>,
+  data: WrittenData<S, E, T, "create">,
   returnFields?: FieldList<S, E, F>,
   options?: CreateOptions,
 ): Promise<WrittenRecord<S, E, T, F, D>>;

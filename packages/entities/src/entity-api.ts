@@ -87,9 +87,9 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * Create an entity (Python `create`) and return it with `returnFields`. An `image` / `filmstrip_image`
    * path is uploaded after the create; if that fails an `SgPartialWriteError` carries the created record.
    */
-  create<E extends EntityTypeName<S>, const T extends EntityData<S, E> = EntityData<S, E>, const F extends readonly string[] = readonly []>(
+  create<E extends EntityTypeName<S>, const T extends EntityData<S, E, "create"> = EntityData<S, E, "create">, const F extends readonly string[] = readonly []>(
     entityType: E,
-    data: WrittenData<S, E, T>,
+    data: WrittenData<S, E, T, "create">,
     returnFields?: FieldList<S, E, F>,
     options?: CreateOptions,
   ): Promise<WrittenRecord<S, E, T, F, D>>;

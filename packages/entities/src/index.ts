@@ -30,7 +30,7 @@ export type { FilterPreset, FindOneOptions, FindOptions, OrderItem, SortDirectio
 export type {
   EntityData, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,
   InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, Simplify, SiteSchema, ValueAt, WrittenData,
-  CheckedPath, FieldList, FilterPath, LinkFieldName, LinkTargets, ListedRecord, PathProblem, PathUse, WritableFieldName, WrittenRecord,
+  CheckedPath, FieldList, FilterPath, LinkFieldName, LinkTargets, ListedRecord, PathProblem, PathUse, SetOnCreate, WritableFieldName, WriteKind, WrittenRecord,
 } from "./schema-types.js";
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
 export type { Grouping, GroupingType, SummarizeOptions, SummarizeResult, SummaryField, SummaryGroup, SummaryType } from "./summarize.js";

@@ -62,6 +62,10 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   await api.create("Shot", { code: "x", id: 5 });
   // @ts-expect-error — nor is created_at (editable: false in the generated schema)
   await api.update("Shot", 1, { created_at: new Date() });
+  // …though a create may set created_at and created_by: a site lets imported records keep their history
+  await api.create("Shot", { code: "x", created_at: new Date(), created_by: { type: "HumanUser", id: 1 } });
+  // @ts-expect-error — other read-only fields stay refused on create
+  await api.create("Shot", { code: "x", updated_at: new Date() });
   // @ts-expect-error — EntityData has no id either
   const withId: EntityData<SgSchema, "Shot"> = { id: 5 };
   void withId;
@@ -100,6 +104,12 @@ describe("schema types on the emulator's 77-type schema (sg typegen output)", ()
     expectTypeOf(rows[0]!.id).toEqualTypeOf<number>();
     expectTypeOf(rows[0]!["sg_sequence.Sequence.code"]).toEqualTypeOf<string | null>();
     expect(rows[0]).toMatchObject({ type: "Shot" });
+  });
+
+  it("lets a create set created_at and created_by, as the site does for imports", async () => {
+    const made = await sg.create("Shot", { code: "imported-010", project: { type: "Project", id: 1 }, created_at: new Date("2020-01-02T03:04:05Z"), created_by: { type: "HumanUser", id: 1 } }, ["created_at", "created_by"]);
+    expect(made.created_at).toEqual(new Date("2020-01-02T03:04:05Z"));
+    expect(made.created_by).toMatchObject({ type: "HumanUser", id: 1 });
   });
 
   it("returns only the written fields of a create with data typed EntityData (2)", async () => {

@@ -210,22 +210,34 @@ export type InputValue<F> = F extends { readonly type: infer T; readonly value: 
       : V
   : unknown;
 
-/** The fields of `E` that can be written: all but `type`, `id` and the fields marked `editable: false`. */
-export type WritableFieldName<S extends SiteSchema, E extends EntityTypeName<S>> = Exclude<
-  { [K in FieldName<S, E>]: S[E][K] extends { readonly editable: false } ? never : K }[FieldName<S, E>],
+/** What a write is: a `create` may also set the fields a site takes on creation only ({@link SetOnCreate}). */
+export type WriteKind = "create" | "update";
+
+/**
+ * Read-only fields a site still lets a `create` set, so that imported records keep their history (the emulator
+ * models the same rule); an `update` may not.
+ */
+export type SetOnCreate = "created_at" | "created_by";
+
+/**
+ * The fields of `E` that can be written: all but `type`, `id` and the fields marked `editable: false` (except
+ * {@link SetOnCreate} when `W` is `"create"`).
+ */
+export type WritableFieldName<S extends SiteSchema, E extends EntityTypeName<S>, W extends WriteKind = "update"> = Exclude<
+  { [K in FieldName<S, E>]: S[E][K] extends { readonly editable: false } ? (W extends "create" ? Extract<K, SetOnCreate> : never) : K }[FieldName<S, E>],
   "type" | "id"
 >;
 
-/** The data of a `create` or `update`: any subset of the entity's writable fields ({@link WritableFieldName}). */
-export type EntityData<S extends SiteSchema, E extends EntityTypeName<S>> =
-  IsLoose<S> extends true ? { readonly [field: string]: unknown } : { readonly [K in WritableFieldName<S, E>]?: InputValue<S[E][K]> };
+/** The data of a `create` or `update` (`W`): any subset of the entity's writable fields ({@link WritableFieldName}). */
+export type EntityData<S extends SiteSchema, E extends EntityTypeName<S>, W extends WriteKind = "update"> =
+  IsLoose<S> extends true ? { readonly [field: string]: unknown } : { readonly [K in WritableFieldName<S, E, W>]?: InputValue<S[E][K]> };
 
 /**
- * The data argument of a `create` or `update` whose keys `T` are inferred: {@link EntityData}, with a key that
- * is not a writable field of `E` refused (inference alone would let it through next to real fields).
+ * The data argument of a `create` or `update` (`W`) whose keys `T` are inferred: {@link EntityData}, with a key
+ * that is not a writable field of `E` refused (inference alone would let it through next to real fields).
  */
-export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T> =
-  IsLoose<S> extends true ? T : T & { readonly [K in Exclude<keyof T, WritableFieldName<S, E>>]: never };
+export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T, W extends WriteKind = "update"> =
+  IsLoose<S> extends true ? T : T & { readonly [K in Exclude<keyof T, WritableFieldName<S, E, W>>]: never };
 
 /** A record returned by `find` & co.: `type`, `id` and the requested fields `F` ({@link ListedRecord} when `F` is not a literal list). */
 export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode> = number extends F["length"]
