@@ -20,34 +20,34 @@ export interface ClientOptions {
   /** How calls travel, e.g. `jsonRpcTransport()` from `@sg/transport`. */
   readonly transport: TransportStrategy;
   /** Who is calling, e.g. `scriptAuth(…)` from `@sg/auth-script`. Only `info` works without one. */
-  readonly auth?: AuthStrategy;
+  readonly auth?: AuthStrategy | undefined;
   /** Where to log (nothing by default). Never receives secrets. */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
   /** Time source; inject a fake one in tests. */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** Allow `http://` to a host that is not loopback. */
-  readonly allowInsecureHttp?: boolean;
+  readonly allowInsecureHttp?: boolean | undefined;
   /** Options applied to every call unless the call overrides them. */
-  readonly defaults?: CallOptions;
+  readonly defaults?: CallOptions | undefined;
 }
 
 /** A plain HTTP exchange requested through the client: credentials are added unless `authenticated` is false. */
 export type ClientHttpRequest = Omit<HttpRequest, "credentials" | "kind"> & {
   /** Whether to send the caller's credentials (default true). */
-  readonly authenticated?: boolean;
+  readonly authenticated?: boolean | undefined;
   /**
    * Send these credentials instead of the strategy's (e.g. a session token obtained for a download); the
    * transport speaks and scrubs them like any other credentials.
    */
-  readonly credentials?: Credentials;
+  readonly credentials?: Credentials | undefined;
   /** Defaults to `read` for GET, `write` otherwise. */
-  readonly kind?: HttpRequest["kind"];
+  readonly kind?: HttpRequest["kind"] | undefined;
   /**
    * The browser session to stamp on the events this exchange creates (e.g. an upload's), sent with the
    * credentials (as the `session_uuid` form field on a form post); as {@link CallOptions.sessionUuid}, it
    * wins over the client's `defaults`, and does nothing when no credentials are sent.
    */
-  readonly sessionUuid?: string;
+  readonly sessionUuid?: string | undefined;
 };
 
 /** A connected client: the call pipeline shared by every `@sg/*` package. */
@@ -73,7 +73,7 @@ export interface Client {
    * The site's `info`, fetched once and cached (pass `refresh: true` to fetch again). Concurrent callers share
    * one request; aborting `signal` stops only this caller waiting for it.
    */
-  info(options?: CallOptions & { readonly refresh?: boolean }): Promise<SiteInfo>;
+  info(options?: CallOptions & { readonly refresh?: boolean | undefined }): Promise<SiteInfo>;
   /**
    * The cached `info` once it has arrived, without sending anything; `undefined` before the first answer
    * and while a refresh is pending. For code on the per-call path that must not wait a tick for it.
@@ -177,7 +177,7 @@ export function createClient(options: ClientOptions): Client {
 
   // One info request is shared by every caller, so no caller's signal goes into it: each caller stops waiting
   // on its own abort (like credentials()), and one caller's abort never fails the others.
-  const info = (callOptions?: CallOptions & { readonly refresh?: boolean }): Promise<SiteInfo> => {
+  const info = (callOptions?: CallOptions & { readonly refresh?: boolean | undefined }): Promise<SiteInfo> => {
     const signal = callOptions?.signal ?? defaults.signal;
     // A session UUID never goes with info, but a bad one is refused here too: the info that a function asks
     // for first must not go out before the call that carries it is refused.

@@ -3,20 +3,24 @@
  * they are spoken on the wire (the JSON-RPC transport puts them in `params[0]`, a REST codec would trade
  * them for a bearer token).
  *
+ * An optional field set to `undefined` means the same as a field left out (`{ sudoAsLogin: undefined }` is no
+ * sudo): strategies may pass an optional value through as it is, and a transport must read `undefined` as absent,
+ * as it must anyway for a field that is not there (`@sg/transport` does).
+ *
  * @packageDocumentation
  */
 
 /** Fields that any kind of credentials may carry. */
 export interface CredentialOptions {
   /** Act with the permissions of this HumanUser login (`sudo_as_login`). */
-  readonly sudoAsLogin?: string;
+  readonly sudoAsLogin?: string | undefined;
   /**
    * Browser-session UUID attached to the event log entries the call creates (`session_uuid`). A
    * `sessionUuid` call option (or client default) replaces it; apps set it there rather than here.
    */
-  readonly sessionUuid?: string;
+  readonly sessionUuid?: string | undefined;
   /** Extra auth parameters merged last, e.g. `{ product: "rv" }` for tokens minted by another product. */
-  readonly extra?: Readonly<Record<string, string | number | boolean>>;
+  readonly extra?: Readonly<Record<string, string | number | boolean>> | undefined;
 }
 
 /** A script (ApiUser) authenticating with its name and application key. */
@@ -38,7 +42,7 @@ export interface UserCredentials extends CredentialOptions {
   /** The password or, on Identity sites, the legacy passphrase. Secret. */
   readonly password: string;
   /** One-time two-factor code (`auth_token` on the wire). Secret. */
-  readonly authToken?: string;
+  readonly authToken?: string | undefined;
 }
 
 /** A session token obtained anywhere: `get_session_token`, a browser's `_session_id`, an SSO login. */
@@ -48,7 +52,7 @@ export interface SessionCredentials extends CredentialOptions {
   /** The session token. Secret. */
   readonly sessionToken: string;
   /** Ask the site to refuse an expired session instead of answering anonymously. Defaults to `true`. */
-  readonly rejectIfExpired?: boolean;
+  readonly rejectIfExpired?: boolean | undefined;
 }
 
 /** Who is calling: one of the three kinds of credentials a ShotGrid site understands. */

@@ -19,11 +19,11 @@ export interface SgErrorOptions {
   /** The underlying error. Non-`SgError` causes are reduced to name, code and scrubbed message. */
   readonly cause?: unknown;
   /** What a person should do about it. */
-  readonly hint?: string;
+  readonly hint?: string | undefined;
   /** The API method that failed, e.g. `read`. */
-  readonly method?: string;
+  readonly method?: string | undefined;
   /** Every attempt made, with the delay before the next. */
-  readonly attempts?: readonly AttemptRecord[];
+  readonly attempts?: readonly AttemptRecord[] | undefined;
   /**
    * Secret values to scrub out of text that came from elsewhere: the cause's message, and in subclasses the
    * site's message, the body snippet and the description of a received value. The message and hint are this
@@ -32,9 +32,9 @@ export interface SgErrorOptions {
    * is (a password `wrong` made "the login or password is wrong" end in "is [REDACTED]"). A builder that puts
    * outside text into a message scrubs that text itself.
    */
-  readonly secrets?: readonly string[];
+  readonly secrets?: readonly string[] | undefined;
   /** Override the stable code (used by auth packages for their own diagnostics). */
-  readonly code?: string;
+  readonly code?: string | undefined;
 }
 
 /**
@@ -79,9 +79,9 @@ export class SgError extends Error {
 /** A site fault carried in the JSON envelope (`{exception: true, error_code, message}`). */
 export interface FaultDetails extends SgErrorOptions {
   /** The numeric `error_code` of the fault, when the site sent one. */
-  readonly errorCode?: number;
+  readonly errorCode?: number | undefined;
   /** The site's own message, scrubbed. */
-  readonly serverMessage?: string;
+  readonly serverMessage?: string | undefined;
 }
 
 /** The site refused the credentials (fault 102: bad script key, bad password, expired session, …). */
@@ -141,11 +141,11 @@ export interface HttpErrorDetails extends SgErrorOptions {
   /** HTTP status code. */
   readonly status: number;
   /** The start of the response body, scrubbed and shortened. */
-  readonly bodySnippet?: string;
+  readonly bodySnippet?: string | undefined;
   /** The response's content type. */
-  readonly contentType?: string;
+  readonly contentType?: string | undefined;
   /** Milliseconds the site asked the client to wait (`Retry-After`). */
-  readonly retryAfterMs?: number;
+  readonly retryAfterMs?: number | undefined;
 }
 
 /** The site answered with an HTTP status of 300 or more (a proxy's HTML 502 page ends up here too). */
@@ -190,7 +190,7 @@ export interface NetworkErrorDetails extends SgErrorOptions {
   /** Whether the request may have reached the site (a write may have landed). */
   readonly maybeSent: boolean;
   /** The system error code, e.g. `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`. */
-  readonly syscallCode?: string;
+  readonly syscallCode?: string | undefined;
 }
 
 /** No usable response: connection refused, DNS failure, reset, socket hang-up, TLS failure. */
@@ -214,7 +214,7 @@ export interface TimeoutErrorDetails extends SgErrorOptions {
   /** `attempt`: one HTTP attempt took too long; `deadline`: the whole call including retries did. */
   readonly scope: "attempt" | "deadline";
   /** Whether the request may have reached the site (a timed-out write may have landed). Defaults to true. */
-  readonly maybeSent?: boolean;
+  readonly maybeSent?: boolean | undefined;
 }
 
 /** A time limit ran out. */

@@ -51,13 +51,13 @@ export interface WireFilterGroup {
 /** Options of {@link encodeFilters}. */
 export interface EncodeFiltersOptions {
   /** Operator of the top-level list (default `all`). */
-  readonly operator?: FilterOperator;
+  readonly operator?: FilterOperator | undefined;
   /** Path prefix used in error messages, e.g. `["filters"]`. */
-  readonly path?: readonly (string | number)[];
+  readonly path?: readonly (string | number)[] | undefined;
   /** Prefix of error messages (default `@sg/core`). */
-  readonly prefix?: string;
+  readonly prefix?: string | undefined;
   /** Trim entity dicts in `is`/`is_not`/`in`/`not_in` operands to their link keys (default true, like the Python client). */
-  readonly trimEntities?: boolean;
+  readonly trimEntities?: boolean | undefined;
 }
 
 type Arity = "one" | "two" | "list" | "relative";

@@ -9,12 +9,12 @@ export interface OptionsShape {
   /** The option names the factory takes. */
   readonly known: readonly string[];
   /** Common misspellings or names from other clients, mapped to what to use instead. */
-  readonly aliases?: Readonly<Record<string, string>>;
+  readonly aliases?: Readonly<Record<string, string>> | undefined;
   /**
    * Known options whose values are secret.
    * @deprecated No longer read: unknown options are never echoed now, whatever their name.
    */
-  readonly secret?: readonly string[];
+  readonly secret?: readonly string[] | undefined;
 }
 
 /**

@@ -22,9 +22,9 @@ export interface Site {
 /** Options of {@link parseSite}. */
 export interface ParseSiteOptions {
   /** Allow `http://` to a host that is not loopback. Credentials then travel in clear text. */
-  readonly allowInsecureHttp?: boolean;
+  readonly allowInsecureHttp?: boolean | undefined;
   /** Prefix for error messages. */
-  readonly prefix?: string;
+  readonly prefix?: string | undefined;
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/;

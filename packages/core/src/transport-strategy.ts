@@ -7,15 +7,15 @@ import type { Site } from "./site.js";
 /** Per-call changes to the transport's retry policy. */
 export interface RetryOverride {
   /** Total attempts including the first (1 = no retry). */
-  readonly maxAttempts?: number;
+  readonly maxAttempts?: number | undefined;
   /** Whether writes may be retried on 502/504 (they are never retried after a reset or timeout once sent). */
-  readonly retryWrites?: boolean;
+  readonly retryWrites?: boolean | undefined;
   /**
    * Extra HTTP statuses retried on this call when it is a read (e.g. `[500]` for a PUT to a presigned storage
    * URL, which storage asks to be repeated and which cannot land twice), with the backoff and `Retry-After`
    * handling of a 502/503. Never used for writes: a write answered with an error status may have landed.
    */
-  readonly retryStatuses?: readonly number[];
+  readonly retryStatuses?: readonly number[] | undefined;
 }
 
 /**
@@ -24,23 +24,23 @@ export interface RetryOverride {
  */
 export interface CallOptions {
   /** Cancels the call at once, including during a backoff sleep. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Limit for one HTTP attempt, in milliseconds. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /**
    * Limit for the whole call including retries and backoff, in milliseconds. On `client.call` it also covers
    * waiting for credentials and a re-login after a refusal; the transport gets what is left. At most
    * 2147483647 (what a timer holds); `client.call` and `client.http` refuse another value before asking for
    * credentials.
    */
-  readonly deadlineMs?: number;
+  readonly deadlineMs?: number | undefined;
   /** Change the retry policy for this call, or `false` for a single attempt. */
-  readonly retry?: RetryOverride | false;
+  readonly retry?: RetryOverride | false | undefined;
   /**
    * Treat the call as a read or a write regardless of its method name. In a client's `defaults` only `"write"`
    * is taken: a default `"read"` would let every create or update be retried after it may have landed.
    */
-  readonly kind?: MethodKind;
+  readonly kind?: MethodKind | undefined;
   /**
    * The browser session this call acts for, sent as `session_uuid` in the auth params (the Python client's
    * `set_session_uuid`): the site stamps it on the EventLogEntries the call creates, so a ShotGrid page open
@@ -56,7 +56,7 @@ export interface CallOptions {
    * must be a non-empty string without control characters, else the call rejects with `SgValidationError`
    * before anything is sent (`createClient` throws for a bad default).
    */
-  readonly sessionUuid?: string;
+  readonly sessionUuid?: string | undefined;
 }
 
 /** One API call as the core hands it to a transport. */
@@ -66,17 +66,17 @@ export interface RpcRequest {
   /** The method's payload; absent when the method takes none. */
   readonly payload?: unknown;
   /** Who is calling; absent for unauthenticated calls such as `info`. */
-  readonly credentials?: Credentials;
+  readonly credentials?: Credentials | undefined;
   /** Whether the call only reads (decides which failures may be retried). */
   readonly kind: MethodKind;
   /** Cancels the call. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Limit for one HTTP attempt, in milliseconds. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Limit for the whole call, in milliseconds. */
-  readonly deadlineMs?: number;
+  readonly deadlineMs?: number | undefined;
   /** Per-call retry override. */
-  readonly retry?: RetryOverride | false;
+  readonly retry?: RetryOverride | false | undefined;
 }
 
 /** A form field value: text, several texts (repeated keys), or a file part. */
@@ -89,26 +89,26 @@ export interface HttpRequest {
   /** Path on the site's origin, e.g. `/upload/upload_file`, or an absolute URL (e.g. a storage URL). */
   readonly target: string;
   /** Form fields; sent multipart when any value is a Blob, else url-encoded. */
-  readonly form?: Readonly<Record<string, FormValue>>;
+  readonly form?: Readonly<Record<string, FormValue>> | undefined;
   /** A raw body (for PUTs to storage). */
-  readonly body?: Blob | Uint8Array | string;
+  readonly body?: Blob | Uint8Array | string | undefined;
   /** Extra request headers. */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /**
    * Who is calling. The transport speaks these in the protocol's way for that endpoint (form fields for
    * uploads, a session cookie for downloads) and never sends them to another host.
    */
-  readonly credentials?: Credentials;
+  readonly credentials?: Credentials | undefined;
   /** Whether the exchange only reads. */
   readonly kind: MethodKind;
   /** Cancels the exchange. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Limit for one attempt, in milliseconds. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Limit for the whole exchange including retries, in milliseconds. */
-  readonly deadlineMs?: number;
+  readonly deadlineMs?: number | undefined;
   /** Per-call retry override. */
-  readonly retry?: RetryOverride | false;
+  readonly retry?: RetryOverride | false | undefined;
   /**
    * How the answer's body is handed over: `"bytes"` (the default) reads it whole into
    * {@link HttpResponse.body}; `"stream"` asks for a successful (2xx) body as {@link HttpResponse.stream},
@@ -119,7 +119,7 @@ export interface HttpRequest {
    * next chunk (a stalled body fails instead of hanging). A transport that cannot stream ignores the flag
    * and answers with bytes, so check for `stream` rather than assume it.
    */
-  readonly responseBody?: "bytes" | "stream";
+  readonly responseBody?: "bytes" | "stream" | undefined;
 }
 
 /** The answer to an {@link HttpRequest}. Statuses of 300 and more are returned, not thrown. */
