@@ -12,47 +12,47 @@ import { LIBRARY_NAME as PREFIX } from "./user-agent.js";
 /** Retry options of {@link JsonRpcTransportOptions}. */
 export interface RetryOptions {
   /** Total attempts including the first (1 = never retry). Default 3. */
-  readonly maxAttempts?: number;
+  readonly maxAttempts?: number | undefined;
   /** First backoff step in ms; retry n waits `baseDelayMs × n` (750, then 1500). Default 750. */
-  readonly baseDelayMs?: number;
+  readonly baseDelayMs?: number | undefined;
   /** Cap of one backoff delay in ms. Default 30 000. */
-  readonly maxDelayMs?: number;
+  readonly maxDelayMs?: number | undefined;
   /** Randomise delays: `none` (default), `full` (0..d) or `equal` (d/2..d). */
-  readonly jitter?: JitterMode;
+  readonly jitter?: JitterMode | undefined;
   /** Longest `Retry-After` (503/429) that is waited for, in ms; a longer one fails the call. Default 30 000. */
-  readonly maxRetryAfterMs?: number;
+  readonly maxRetryAfterMs?: number | undefined;
   /** Retry writes on 502/504 (parity with the Python client). Default `true`. Never affects resets/timeouts. */
-  readonly retryWrites?: boolean;
+  readonly retryWrites?: boolean | undefined;
   /** Per-transport retry budget (token bucket), or `false` for none. Default `{capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1}`. */
-  readonly budget?: RetryBudgetOptions | false;
+  readonly budget?: RetryBudgetOptions | false | undefined;
   /** Called before each retry; return `false` to stop retrying. Exceptions it throws are logged and ignored. */
-  readonly onRetry?: OnRetry;
+  readonly onRetry?: OnRetry | undefined;
   /** Random source for jitter, in [0, 1). Default `Math.random` (inject one in tests). */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
 }
 
 /** Options of {@link jsonRpcTransport}. Every field is optional. */
 export interface JsonRpcTransportOptions {
   /** Appended to the user-agent as `; <userAgent>`, e.g. `my-pipeline 2.1`. */
-  readonly userAgent?: string;
+  readonly userAgent?: string | undefined;
   /** Send `locale: auto` so schema reads return localised display names. Default `false`. */
-  readonly localized?: boolean;
+  readonly localized?: boolean | undefined;
   /** Limit for one HTTP attempt of an RPC, in ms. Default 120 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Limit for a whole RPC including retries and backoff, in ms. Default 300 000. */
-  readonly deadlineMs?: number;
+  readonly deadlineMs?: number | undefined;
   /** Limit for one attempt of a plain HTTP exchange (`http()`: uploads, downloads), in ms. Default 600 000. */
-  readonly transferTimeoutMs?: number;
+  readonly transferTimeoutMs?: number | undefined;
   /** Limit for a whole plain HTTP exchange including retries, in ms. Default 1 800 000. */
-  readonly transferDeadlineMs?: number;
+  readonly transferDeadlineMs?: number | undefined;
   /** The retry policy, or `false` to never retry. */
-  readonly retry?: RetryOptions | false;
+  readonly retry?: RetryOptions | false | undefined;
   /** A fetch function used for every request (proxies, custom CA, instrumentation). Default `globalThis.fetch`. */
-  readonly fetch?: FetchFunction;
+  readonly fetch?: FetchFunction | undefined;
   /** An undici `Dispatcher` (e.g. `new ProxyAgent(url)` or `new Agent({ connect: { ca } })`) passed to fetch as `dispatcher`. */
-  readonly dispatcher?: object;
+  readonly dispatcher?: object | undefined;
   /** How many redirects `http()` follows for GET downloads. Default 5. */
-  readonly maxRedirects?: number;
+  readonly maxRedirects?: number | undefined;
 }
 
 /** The options that only concern plain HTTP exchanges (`http()`), which {@link jsonRpcCallTransport} has not. */
@@ -70,7 +70,7 @@ export interface ResolvedOptions {
   readonly transferTimeoutMs: number;
   readonly transferDeadlineMs: number;
   readonly policy: RetryPolicy;
-  readonly budget: Required<RetryBudgetOptions> | false;
+  readonly budget: Readonly<Record<keyof RetryBudgetOptions, number>> | false;
   readonly onRetry: OnRetry | undefined;
   readonly random: () => number;
   readonly fetch: FetchFunction | undefined;
@@ -185,7 +185,7 @@ export function resolveOptions(input: unknown, known: readonly string[] = OPTION
     fail(["dispatcher"], "an undici Dispatcher (e.g. new Agent() or new ProxyAgent())", dispatcher);
   }
   let policy: RetryPolicy = D;
-  let budget: Required<RetryBudgetOptions> | false = B;
+  let budget: Readonly<Record<keyof RetryBudgetOptions, number>> | false = B;
   let onRetry: OnRetry | undefined;
   let random: () => number = Math.random;
   const retry = o["retry"];
@@ -202,7 +202,7 @@ export function resolveOptions(input: unknown, known: readonly string[] = OPTION
     if (b === false) budget = false;
     else if (b !== undefined) {
       if (b === null || typeof b !== "object") fail(["retry", "budget"], "budget options or false", b);
-      budget = readTable<Required<RetryBudgetOptions>>(b as Record<string, unknown>, ["retry", "budget"], BUDGET);
+      budget = readTable<Readonly<Record<keyof RetryBudgetOptions, number>>>(b as Record<string, unknown>, ["retry", "budget"], BUDGET);
     }
   }
   const top = readTable<Pick<ResolvedOptions, "localized" | "timeoutMs" | "deadlineMs" | "transferTimeoutMs" | "transferDeadlineMs" | "fetch" | "maxRedirects">>(o, [], TOP_LEVEL, known);

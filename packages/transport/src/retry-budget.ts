@@ -1,13 +1,13 @@
 /** Options of the per-transport retry budget (a token bucket). */
 export interface RetryBudgetOptions {
   /** Tokens in a full bucket. Default 500. */
-  readonly capacity?: number;
+  readonly capacity?: number | undefined;
   /** Tokens one retry costs. Default 5. */
-  readonly retryCost?: number;
+  readonly retryCost?: number | undefined;
   /** Tokens one retry after a timeout or a dropped connection costs. Default 10. */
-  readonly timeoutRetryCost?: number;
+  readonly timeoutRetryCost?: number | undefined;
   /** Tokens a call that succeeded at its first attempt puts back. Default 1. */
-  readonly successRefill?: number;
+  readonly successRefill?: number | undefined;
 }
 
 /** A token bucket shared by every call of one transport: retries spend tokens, successes refill them. */
@@ -22,8 +22,8 @@ export interface RetryBudget {
   available(): number;
 }
 
-/** Defaults of {@link RetryBudgetOptions}. */
-export const DEFAULT_RETRY_BUDGET: Required<RetryBudgetOptions> = Object.freeze({
+/** Defaults of {@link RetryBudgetOptions} (each a number, also where exactOptionalPropertyTypes keeps an option's `| undefined`). */
+export const DEFAULT_RETRY_BUDGET: Readonly<Record<keyof RetryBudgetOptions, number>> = Object.freeze({
   capacity: 500,
   retryCost: 5,
   timeoutRetryCost: 10,
@@ -32,7 +32,9 @@ export const DEFAULT_RETRY_BUDGET: Required<RetryBudgetOptions> = Object.freeze(
 
 /** Create a retry budget. With the defaults, an outage allows about 100 retries before calls fail fast. */
 export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget {
-  const o = { ...DEFAULT_RETRY_BUDGET, ...options };
+  // An option set to undefined takes its default, as one left out does (a spread would copy the undefined).
+  const o = { ...DEFAULT_RETRY_BUDGET };
+  for (const key of Object.keys(o) as (keyof RetryBudgetOptions)[]) o[key] = options[key] ?? o[key];
   let tokens = o.capacity;
   return {
     acquire(expensive: boolean): number | undefined {

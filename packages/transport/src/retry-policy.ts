@@ -15,7 +15,7 @@ export type AttemptOutcome =
       readonly proxyStatus?: number | undefined;
     }
   /** The request may have reached the site: reset, socket hang-up, or the per-attempt timeout. */
-  | { readonly type: "maybe-sent"; readonly code: string; readonly timeout?: boolean }
+  | { readonly type: "maybe-sent"; readonly code: string; readonly timeout?: boolean | undefined }
   /**
    * Never retried: TLS failures (a certificate, or a port that does not speak TLS), a port fetch refuses, a proxy
    * that wants a login or refused the site, faults, protocol errors.
