@@ -7,11 +7,11 @@ import type { ScriptErrorCodeValue } from "./script-errors.js";
 /** What {@link explainScriptFault} may mention besides the error itself. Nothing secret goes here. */
 export interface ScriptFaultContext {
   /** The script name, to name it in the message. */
-  readonly scriptName?: string;
+  readonly scriptName?: string | undefined;
   /** The `sudoAsLogin` in use, when the site's message does not name it. */
-  readonly sudoAsLogin?: string;
+  readonly sudoAsLogin?: string | undefined;
   /** Secret values to scrub from the result (the strategy passes its key). */
-  readonly secrets?: readonly string[];
+  readonly secrets?: readonly string[] | undefined;
 }
 
 interface Diagnosis {

@@ -10,7 +10,7 @@ export interface ScriptAuthOptions {
   /** The script's application key, shown once when the script is created under Admin → Scripts. Secret. */
   readonly scriptKey: string;
   /** Act with the permissions of this HumanUser login (`sudo_as_login`). */
-  readonly sudoAsLogin?: string;
+  readonly sudoAsLogin?: string | undefined;
 }
 
 const KNOWN = ["scriptName", "scriptKey", "sudoAsLogin"];
