@@ -12,23 +12,23 @@ export interface BrowserLoginOptions {
   /** Your application's name, shown to the person on the approval page. */
   readonly appName: string;
   /** Open the approval URL, e.g. in the default browser. Errors it throws are logged and the login goes on. */
-  readonly open?: (url: string) => void | Promise<void>;
+  readonly open?: ((url: string) => void | Promise<void>) | undefined;
   /** Show the approval URL to the person. Default: one line on stderr when neither `open` nor `onUrl` is given. */
-  readonly onUrl?: (url: string) => void;
+  readonly onUrl?: ((url: string) => void) | undefined;
   /** How long to wait for the approval, in milliseconds. Default 180000 (3 minutes, as the site's own tools). */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Pause between two polls, in milliseconds. Default 2000. */
-  readonly pollIntervalMs?: number;
+  readonly pollIntervalMs?: number | undefined;
   /** The `fetch` to use. Default: the global one. */
-  readonly fetch?: typeof globalThis.fetch;
+  readonly fetch?: typeof globalThis.fetch | undefined;
   /** Cancels the login at once. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Identifies this machine on the approval page. Default: the host name. */
-  readonly machineId?: string;
+  readonly machineId?: string | undefined;
   /** Where to log progress (never the token). */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
   /** Allow `http://` to a host that is not loopback. */
-  readonly allowInsecureHttp?: boolean;
+  readonly allowInsecureHttp?: boolean | undefined;
 }
 
 /** What {@link browserLogin} resolves to. `sessionToken` is not enumerable, so printing the result does not show it. */

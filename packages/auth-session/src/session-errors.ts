@@ -72,7 +72,7 @@ export class SgBrowserLoginError extends SgError {
   /** HTTP status of the answer that ended the login, when there was one. */
   readonly status: number | undefined;
   /** @param message - the failure, in one sentence. */
-  constructor(message: string, options: SgErrorOptions & { readonly code: BrowserLoginErrorCode; readonly status?: number }) {
+  constructor(message: string, options: SgErrorOptions & { readonly code: BrowserLoginErrorCode; readonly status?: number | undefined }) {
     super(message, options);
     this.status = options.status;
   }

@@ -10,9 +10,9 @@ export interface SessionAuthOptions {
    * shared by every call refused together; after it failed, not again before `retryFailedRefreshAfterMs`.
    * Without it, a refusal is an {@link SgSessionError} `SG_SESSION_EXPIRED`.
    */
-  readonly refresh?: () => Promise<string>;
+  readonly refresh?: (() => Promise<string>) | undefined;
   /** Called with each new token `refresh` returned, e.g. to store it. Awaited; a failure is logged, not thrown. */
-  readonly onToken?: (token: string) => void | Promise<void>;
+  readonly onToken?: ((token: string) => void | Promise<void>) | undefined;
   /**
    * How long, in milliseconds, to fail refused calls at once after `refresh` failed (threw, or returned no new
    * token), without calling it again: a `refresh` that is a password login then cannot trip an account lockout,
@@ -20,13 +20,13 @@ export interface SessionAuthOptions {
    * Time comes from the client's `clock`. Default `60000`; `0` calls `refresh` at every refusal; `Infinity`
    * never calls it again after a failure.
    */
-  readonly retryFailedRefreshAfterMs?: number;
+  readonly retryFailedRefreshAfterMs?: number | undefined;
   /**
    * Act with the permissions of this HumanUser login (`sudo_as_login`), sent with every call, also after a
    * refresh. The session's user must have a permission role that allows 'sudo' (an admin's does), and the
    * target must be active and allow being impersonated.
    */
-  readonly sudoAsLogin?: string;
+  readonly sudoAsLogin?: string | undefined;
 }
 
 /** {@link SessionAuthOptions} after validation, with the defaults filled in. */

@@ -7,9 +7,9 @@ import { PACKAGE, SUDO_FORBIDDEN, SUDO_INACTIVE_USER, SUDO_NOT_ALLOWED, SUDO_UNK
 /** What {@link explainSudoFault} may name besides the error itself. Nothing secret goes here except `secrets`, which are scrubbed. */
 export interface SudoContext {
   /** The `sudoAsLogin` in use; else the login the site's message quotes last. */
-  readonly sudoAsLogin?: string;
+  readonly sudoAsLogin?: string | undefined;
   /** Secret values to scrub from the result (the strategy passes the refused token). */
-  readonly secrets?: readonly string[];
+  readonly secrets?: readonly string[] | undefined;
 }
 
 /** One refusal of `sudo_as_login`: how the site words it, its code, what it means, and what to do about the target. */
