@@ -11,7 +11,7 @@ export interface HumanUserCredentials {
   /** The password, or on Autodesk Identity sites the legacy passphrase (never the Autodesk password). Secret. */
   readonly password: string;
   /** The current two-factor code, for an account with two-factor authentication on. Secret. */
-  readonly authToken?: string;
+  readonly authToken?: string | undefined;
 }
 
 /** The active HumanUser whose login and password the site accepted, as {@link authenticateHumanUser} returns it. */

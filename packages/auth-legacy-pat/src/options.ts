@@ -11,16 +11,16 @@ export interface LegacyLoginOptions {
   /** The password, or on Autodesk Identity sites the legacy passphrase set in Account Settings (never the Autodesk password). Secret. */
   readonly password: string;
   /** A current two-factor code, used for the first login only (codes are one-time). Secret. */
-  readonly authToken?: string;
+  readonly authToken?: string | undefined;
   /** Asked for a fresh two-factor code when the site requires one (fault 106): at most once per login, never in a loop. */
-  readonly twoFactor?: () => Promise<string>;
+  readonly twoFactor?: (() => Promise<string>) | undefined;
   /**
    * Exchange the login for a session token right away (`get_session_token`) and use the session, so the
    * passphrase is not sent on every call. Default `true`. With `false` the login and passphrase go with every
    * call, until the site asks for a two-factor code: a code is one-time, so the strategy then switches to a
    * session anyway.
    */
-  readonly keepSession?: boolean;
+  readonly keepSession?: boolean | undefined;
   /**
    * How long, in milliseconds, to keep answering with the same error after the site refused the login for
    * a reason that will not change by itself (wrong password or passphrase, unknown or inactive account, no
@@ -29,14 +29,14 @@ export interface LegacyLoginOptions {
    * one new attempt is allowed. Network errors, timeouts and HTTP errors (5xx, maintenance) are never
    * remembered. Default `60000`; `0` turns it off; `Infinity` never tries again with this strategy.
    */
-  readonly retryRefusedLoginAfterMs?: number;
+  readonly retryRefusedLoginAfterMs?: number | undefined;
   /**
    * Act with the permissions of this HumanUser login (`sudo_as_login`), sent with every call: the session's
    * calls, or with `keepSession: false` each login. The login's own permission role must allow 'sudo' (admins'
    * does), and the target must be active and allow being impersonated. Not sent with `get_session_token`: the
    * session stays the person's own.
    */
-  readonly sudoAsLogin?: string;
+  readonly sudoAsLogin?: string | undefined;
 }
 
 /** {@link LegacyLoginOptions} after validation, with the defaults filled in. */

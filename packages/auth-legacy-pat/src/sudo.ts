@@ -9,11 +9,11 @@ import { PACKAGE } from "./options.js";
 /** What {@link explainSudoFault} may name besides the error itself. Nothing secret goes here except `secrets`, which are scrubbed. */
 export interface SudoContext {
   /** The login that asked to act as someone else, to name it in the message. */
-  readonly login?: string;
+  readonly login?: string | undefined;
   /** The `sudoAsLogin` in use; else the login the site's message quotes last. */
-  readonly sudoAsLogin?: string;
+  readonly sudoAsLogin?: string | undefined;
   /** Secret values to scrub from the result (the strategy passes its password and session). */
-  readonly secrets?: readonly string[];
+  readonly secrets?: readonly string[] | undefined;
 }
 
 /** One refusal of `sudo_as_login`: how the site words it, its code, what it means, and what to do about the target. */
