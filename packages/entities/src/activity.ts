@@ -17,22 +17,22 @@ export type EntityFields = { readonly [entityType: string]: readonly string[] };
 /** Options of `activityStreamRead`, plus call options. */
 export interface ActivityStreamOptions extends CallOptions {
   /** Extra fields per entity type (`entity_fields`). `null` is Python's default `None`: the same as leaving it out. */
-  readonly entityFields?: EntityFields | null;
+  readonly entityFields?: EntityFields | null | undefined;
   /** Only updates with an id ≥ this (`min_id`). `null` is Python's default `None`: the same as leaving it out, sent as `min_id: null`. */
-  readonly minId?: number | null;
+  readonly minId?: number | null | undefined;
   /** Only updates with an id ≤ this (`max_id`). `null` is Python's default `None`: the same as leaving it out, sent as `max_id: null`. */
-  readonly maxId?: number | null;
+  readonly maxId?: number | null | undefined;
   /**
    * At most this many updates (`limit`; 0 is sent as it is, as Python sends it; default: the site's). `null` is
    * Python's default `None`: the same as leaving it out, sent as `limit: null`.
    */
-  readonly limit?: number | null;
+  readonly limit?: number | null | undefined;
 }
 
 /** Options of `noteThreadRead`, plus call options. */
 export interface NoteThreadOptions extends CallOptions {
   /** Extra fields per entity type (`entity_fields`). `null` is Python's default `None`: the same as leaving it out. */
-  readonly entityFields?: EntityFields | null;
+  readonly entityFields?: EntityFields | null | undefined;
 }
 
 /** What `activityStreamRead` returns. */

@@ -23,7 +23,7 @@ export interface BatchCreate {
   /** The new entity's fields. */
   readonly data: { readonly [field: string]: unknown };
   /** Fields to return (default `["id"]`). */
-  readonly return_fields?: readonly string[];
+  readonly return_fields?: readonly string[] | undefined;
 }
 
 /** An update inside a batch. */
@@ -37,7 +37,7 @@ export interface BatchUpdate {
   /** The fields to change. */
   readonly data: { readonly [field: string]: unknown };
   /** Per multi-entity field: `set`, `add` or `remove`. */
-  readonly multi_entity_update_modes?: { readonly [field: string]: MultiEntityUpdateMode };
+  readonly multi_entity_update_modes?: { readonly [field: string]: MultiEntityUpdateMode } | undefined;
 }
 
 /** A delete inside a batch. */

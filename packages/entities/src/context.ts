@@ -22,25 +22,25 @@ export type FieldTypeMap = { readonly [entityType: string]: { readonly [field: s
  */
 export interface EntityApiOptions<D extends DateMode = "date"> {
   /** `"date"` (default): `date_time` values are `Date` objects; `"string"`: wire strings `YYYY-MM-DDTHH:MM:SSZ`. */
-  readonly dates?: D;
+  readonly dates?: D | undefined;
   /**
    * Trim entity dicts in filters and `update` values down to their link keys, as the Python client does
    * (default true). `create` and `batch` are never trimmed (parity).
    */
-  readonly trimEntities?: boolean;
+  readonly trimEntities?: boolean | undefined;
   /**
    * The `data_type` of fields, per entity type, e.g. `{ Shot: { created_at: "date_time" } }` (what
    * `sg typegen` emits next to the schema type). Entity types missing here are looked up once with
    * `schema_field_read` when a record of that type holds a value that looks like a datetime.
    */
-  readonly fieldTypes?: FieldTypeMap;
+  readonly fieldTypes?: FieldTypeMap | undefined;
   /** Page size override (default: `info().api_max_entities_per_page`, or 500). */
-  readonly pageSize?: number;
+  readonly pageSize?: number | undefined;
   /**
    * Call options applied to every call (each call's own options win); `kind` only as `"write"` (a default
    * `"read"` would let writes be retried after they may have landed). A key that is not a call option is refused.
    */
-  readonly defaults?: CallOptions;
+  readonly defaults?: CallOptions | undefined;
 }
 
 /**

@@ -26,7 +26,7 @@ export interface DownloadOptions extends TransferCallOptions {
    * file in the same folder (`<filePath>.<random>.part`) and renamed to `filePath` once complete; on any
    * failure the temporary file is removed and `filePath` is left as it was.
    */
-  readonly filePath?: string;
+  readonly filePath?: string | undefined;
 }
 
 /**

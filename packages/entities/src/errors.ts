@@ -9,9 +9,9 @@ import { SgError, type SgErrorOptions } from "@sg/core";
 /** Options of {@link SgTransferError}. */
 export interface TransferErrorOptions extends SgErrorOptions {
   /** The HTTP status, when a response arrived. */
-  readonly status?: number;
+  readonly status?: number | undefined;
   /** The start of the site's reply, when there was one. */
-  readonly reply?: string;
+  readonly reply?: string | undefined;
 }
 
 /** An upload or download that the site refused or answered in an unexpected way. */
@@ -41,7 +41,7 @@ export interface PartialWriteErrorOptions extends SgErrorOptions {
   /** The record that was written (for a batch, the first record among `records`). */
   readonly record: Readonly<Record<string, unknown>>;
   /** For a batch: every result, in request order. */
-  readonly records?: readonly (Readonly<Record<string, unknown>> | boolean)[];
+  readonly records?: readonly (Readonly<Record<string, unknown>> | boolean)[] | undefined;
 }
 
 /**

@@ -22,8 +22,8 @@ export type SortDirection = "asc" | "desc";
 export type OrderItem<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>> =
   | FieldPath<S, E>
   | `-${FieldPath<S, E>}`
-  | { readonly field_name: FieldPath<S, E>; readonly direction?: SortDirection }
-  | { readonly column: FieldPath<S, E>; readonly direction?: SortDirection };
+  | { readonly field_name: FieldPath<S, E>; readonly direction?: SortDirection | undefined }
+  | { readonly column: FieldPath<S, E>; readonly direction?: SortDirection | undefined };
 
 /** One `additional_filter_presets` item, e.g. `{ preset_name: "LATEST", latest_by: "ENTITIES_CREATED_AT" }`. */
 export interface FilterPreset {
@@ -36,25 +36,25 @@ export interface FilterPreset {
 /** Options of `findOne` (Python `find_one` keyword arguments), plus call options. */
 export interface FindOneOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>> extends CallOptions {
   /** Sort keys, applied in order (`order`). The site's default is `id` ascending. */
-  readonly order?: readonly OrderItem<S, E>[];
+  readonly order?: readonly OrderItem<S, E>[] | undefined;
   /** How the top-level filters combine: `all` (default) or `any` (`filter_operator`). */
-  readonly filterOperator?: FilterOperator;
+  readonly filterOperator?: FilterOperator | undefined;
   /** Return only retired records instead of only active ones (`retired_only`). */
-  readonly retiredOnly?: boolean;
+  readonly retiredOnly?: boolean | undefined;
   /** `false` leaves out records of archived projects (`include_archived_projects`, default true). */
-  readonly includeArchivedProjects?: boolean;
+  readonly includeArchivedProjects?: boolean | undefined;
   /** Presets ANDed with the filters (`additional_filter_presets`, site ≥ 7.0). */
-  readonly additionalFilterPresets?: readonly FilterPreset[];
+  readonly additionalFilterPresets?: readonly FilterPreset[] | undefined;
 }
 
 /** Options of `find` and `iterate` (Python `find` keyword arguments), plus paging and call options. */
 export interface FindOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>> extends FindOneOptions<S, E> {
   /** Maximum number of records; 0 (default) = all (`limit`). */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /** Read only this 1-based page of `pageSize` records; 0 (default) = page through everything (`page`). */
-  readonly page?: number;
+  readonly page?: number | undefined;
   /** Pages fetched in parallel (default 1). Order is preserved. */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
 }
 
 /** The options of `findOne`; `find` and `iterate` also take `limit`, `page` and `concurrency`. */

@@ -11,9 +11,9 @@ import { checkEntityRef, checkEntityType, checkOptions } from "./validate.js";
 /** Options of `following`, plus call options. */
 export interface FollowingOptions extends CallOptions {
   /** Only entities of this project. */
-  readonly project?: EntityRef<"Project">;
+  readonly project?: EntityRef<"Project"> | undefined;
   /** Only entities of this type. */
-  readonly entityType?: string;
+  readonly entityType?: string | undefined;
 }
 
 const link = (ref: EntityRef): EntityRef => ({ type: ref.type, id: ref.id });

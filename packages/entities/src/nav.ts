@@ -29,13 +29,13 @@ export type NavSeedEntityField = { readonly [key: string]: unknown };
 /** Options of `navSearchString` and `navSearchEntity`, plus call options. */
 export interface NavSearchOptions extends CallOptions {
   /** Sent as `seed_entity_field` (a `Date` in it as a wire datetime); `null` is sent when it is omitted or `null`. */
-  readonly seedEntityField?: NavSeedEntityField | null;
+  readonly seedEntityField?: NavSeedEntityField | null | undefined;
 }
 
 /** Options of `navExpand`, plus call options. */
 export interface NavExpandOptions extends NavSearchOptions {
   /** Extra fields per entity type, sent as `entity_fields`; `null` is sent when it is omitted or `null`. */
-  readonly entityFields?: EntityFields | null;
+  readonly entityFields?: EntityFields | null | undefined;
 }
 
 const PATH_EXPECTED = "a navigation path such as '/Project/65' (a non-empty string)";

@@ -39,7 +39,7 @@ export type EntityDefinitions = { readonly [entityType: string]: { readonly name
 /** Options of the schema reads: the project whose visibility settings apply (site ≥ 5.4.4). */
 export interface SchemaReadOptions extends CallOptions {
   /** Read the schema as seen by this project (`project_entity`). */
-  readonly project?: EntityRef<"Project">;
+  readonly project?: EntityRef<"Project"> | undefined;
 }
 
 /** The option of the calls that can be scoped to a project. */

@@ -25,17 +25,17 @@ export interface WorkDay {
 /** Options of `workScheduleRead`, plus call options. */
 export interface WorkScheduleReadOptions extends CallOptions {
   /** The project whose schedule applies. */
-  readonly project?: EntityRef<"Project">;
+  readonly project?: EntityRef<"Project"> | undefined;
   /** The user whose schedule applies. */
-  readonly user?: EntityRef<"HumanUser">;
+  readonly user?: EntityRef<"HumanUser"> | undefined;
 }
 
 /** Options of `workScheduleUpdate`, plus call options. */
 export interface WorkScheduleUpdateOptions extends WorkScheduleReadOptions {
   /** The exception's description. */
-  readonly description?: string;
+  readonly description?: string | undefined;
   /** Which task field to recalculate: `due_date` or `duration`. */
-  readonly recalculateField?: "due_date" | "duration";
+  readonly recalculateField?: "due_date" | "duration" | undefined;
 }
 
 /** One subscription assignment. */
@@ -49,7 +49,7 @@ export interface UserSubscription {
 /** Options of `updateProjectLastAccessed`, plus call options. */
 export interface ProjectAccessOptions extends CallOptions {
   /** The user (default: the user the credentials act as, looked up by login). */
-  readonly user?: EntityRef<"HumanUser">;
+  readonly user?: EntityRef<"HumanUser"> | undefined;
 }
 
 const link = (ref: EntityRef | undefined): { type: string; id: number } | null => (ref ? { type: ref.type, id: ref.id } : null);

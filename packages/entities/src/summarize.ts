@@ -35,17 +35,17 @@ export interface Grouping {
   /** How to group it. */
   readonly type: GroupingType;
   /** Group order (default `asc`). */
-  readonly direction?: "asc" | "desc";
+  readonly direction?: "asc" | "desc" | undefined;
 }
 
 /** Options of `summarize`, plus call options. */
 export interface SummarizeOptions extends CallOptions {
   /** How the top-level filters combine (`filter_operator`). */
-  readonly filterOperator?: FilterOperator;
+  readonly filterOperator?: FilterOperator | undefined;
   /** Grouping levels, outermost first (`grouping`). */
-  readonly grouping?: readonly Grouping[];
+  readonly grouping?: readonly Grouping[] | undefined;
   /** `false` leaves out archived projects (`include_archived_projects`; needs a site of version 5.3.14 or newer). */
-  readonly includeArchivedProjects?: boolean;
+  readonly includeArchivedProjects?: boolean | undefined;
 }
 
 /** One group of a summary. */

@@ -13,12 +13,12 @@ import { checkEntityType, checkId, checkInt, checkObject, checkOneOf, checkOptio
 /** Options of `textSearch`, plus call options. */
 export interface TextSearchOptions extends CallOptions {
   /** Only these projects (`project_ids`). `null` is Python's default `None`: the same as leaving it out, sent as `project_ids: []`. */
-  readonly projectIds?: readonly number[] | null;
+  readonly projectIds?: readonly number[] | null | undefined;
   /**
    * At most this many matches (`limit`, sent as `max_results`; 0 is sent as it is, as Python sends it). `null`
    * is Python's default `None`: the same as leaving it out, sent as `max_results: null` (the site's default).
    */
-  readonly limit?: number | null;
+  readonly limit?: number | null | undefined;
 }
 
 /** One text-search match. */
@@ -44,7 +44,7 @@ export interface TextSearchResult {
 /** Options of `exportPage`, plus call options. */
 export interface ExportPageOptions extends CallOptions {
   /** Export this layout of the page (`layout_name`). */
-  readonly layoutName?: string;
+  readonly layoutName?: string | undefined;
 }
 
 /**

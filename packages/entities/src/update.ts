@@ -18,7 +18,7 @@ export type MultiEntityUpdateMode = "set" | "add" | "remove";
 /** Options of `update`, plus call options. */
 export interface UpdateOptions extends CallOptions {
   /** Per multi-entity field: `set` (default), `add` or `remove` (`multi_entity_update_modes`). */
-  readonly multiEntityUpdateModes?: { readonly [field: string]: MultiEntityUpdateMode };
+  readonly multiEntityUpdateModes?: { readonly [field: string]: MultiEntityUpdateMode } | undefined;
 }
 
 /** The accepted multi-entity update modes. */

@@ -23,21 +23,21 @@ export type UploadSource = string | Blob;
 /** Options of `upload` (Python `upload` keyword arguments), plus call options. */
 export interface UploadOptions extends TransferCallOptions {
   /** The field to attach the file to (`field_name`); without it the Attachment is linked to the entity only. */
-  readonly fieldName?: string;
+  readonly fieldName?: string | undefined;
   /** The name shown for the file (`display_name`, default: the file's base name). */
-  readonly displayName?: string;
+  readonly displayName?: string | undefined;
   /** Tags of the Attachment (`tag_list`): names, or Python's comma-separated string (`"review,client"`). */
-  readonly tagList?: readonly string[] | string;
+  readonly tagList?: readonly string[] | string | undefined;
 }
 
 /** Options of `shareThumbnail`: exactly one of `thumbnailPath` and `sourceEntity`. */
 export interface ShareThumbnailOptions extends TransferCallOptions {
   /** Upload this image to the first entity, then share it with the others. */
-  readonly thumbnailPath?: UploadSource;
+  readonly thumbnailPath?: UploadSource | undefined;
   /** Share the thumbnail this entity already has. */
-  readonly sourceEntity?: EntityRef;
+  readonly sourceEntity?: EntityRef | undefined;
   /** Share the filmstrip thumbnail instead of the thumbnail. */
-  readonly filmstripThumbnail?: boolean;
+  readonly filmstripThumbnail?: boolean | undefined;
 }
 
 const THUMBNAIL_FIELDS = new Set(["thumb_image", "filmstrip_thumb_image", "image", "filmstrip_image"]);
