@@ -10,7 +10,7 @@ export interface HttpReply {
   /** RPC `error_code`, for the request log. */
   errorCode?: number | null;
   /** How the request authenticated, for the request log (overrides what the RPC params said). */
-  auth?: { kind: 'none' | 'script' | 'user' | 'session' | 'cookie'; principal: string | null };
+  auth?: { kind: 'none' | 'script' | 'user' | 'session' | 'cookie'; principal: string | null } | undefined;
   /** Whether the state may have changed (triggers a save with `--data`). */
   wrote?: boolean;
 }

@@ -7,7 +7,7 @@ export type PatState = 'valid' | 'missing' | 'revoked';
 /** Options of {@link startEmulator}. Every member is optional. */
 export interface EmulatorOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /**
    * The path the site lives under, for testing a client against a site whose URL has a path (`/sg` → the
    * JSON-RPC endpoint is `POST /sg/api3/json`, and `url` and the card's `url` end in `/sg`). Default `""`: the
@@ -16,38 +16,38 @@ export interface EmulatorOptions {
    * whatever the base path (rpc-protocol §1.1). One or more `/segment`s of letters, digits and `-._~`; a trailing
    * slash is dropped; a path ending in `/api3/json` is refused.
    */
-  basePath?: string;
+  basePath?: string | undefined;
   /** Port to listen on; `0` (the default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
   /** Which data the site starts with: `demo` (default) or `empty` (only the credentials of the site card). */
-  fixtures?: 'demo' | 'empty';
+  fixtures?: 'demo' | 'empty' | undefined;
   /** Extra Shots (with proportional Assets, Tasks and Versions) added to the demo project, deterministically. */
-  rows?: number;
+  rows?: number | undefined;
   /** Every non-admin request is answered no sooner than this many milliseconds after it arrived (handled at once, answer held). Default 0. */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** Authentication mode of the site. Default `default`. */
-  authMode?: AuthMode;
+  authMode?: AuthMode | undefined;
   /** JSON file the store is loaded from (when it exists) and saved to after writes (temp file + rename). */
-  dataFile?: string;
+  dataFile?: string | undefined;
   /** Idle time after which a session token expires, in seconds of the emulator clock. Default 1800. */
-  sessionIdleSeconds?: number;
+  sessionIdleSeconds?: number | undefined;
   /** `api_max_entities_per_page` announced by `info` and used as the default page size. Default 500. */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /**
    * Whether the browser approval login ("app session launcher") is offered. Default `true`. When `false`,
    * `GET /api/v1` says `authentication_app_session_launcher_enabled: false` and the
    * `/internal_api/app_session_request` endpoints answer HTTP 403 `{"message": …}`, like a site where the feature
    * is disabled.
    */
-  appSessionLauncher?: boolean;
+  appSessionLauncher?: boolean | undefined;
   /**
    * How many filtered + sorted `read` results are kept (least recently used dropped first) so that the next pages
    * of a query slice a list instead of re-scanning the table. Any write, schema change or reset invalidates what
    * it may affect; relative-date queries are never cached. Default 32; `0` turns the cache off.
    */
-  queryCacheSize?: number;
+  queryCacheSize?: number | undefined;
   /** Receives one log line per request and event. Default: silent. */
-  logger?: (line: string) => void;
+  logger?: ((line: string) => void) | undefined;
 }
 
 /** A script (ApiUser) of the site card. */
@@ -109,27 +109,27 @@ export interface SiteCard {
  */
 export interface FaultSpec {
   /** RPC method name or URL path to match; any request when omitted. */
-  method?: string;
+  method?: string | undefined;
   /** How many matching requests this fault applies to. Default 1. */
-  times?: number;
+  times?: number | undefined;
   /** HTTP status to answer with (the request is not processed). With `html`, default 200; without it, none (no status fault). */
-  status?: number;
+  status?: number | undefined;
   /** Answer with an HTML page (a proxy error page) instead of a plain-text body. */
-  html?: boolean;
+  html?: boolean | undefined;
   /** Body text to send with `status` (or the page with `html`); a fault of a body alone is refused. */
-  body?: string;
+  body?: string | undefined;
   /** `Retry-After` header value in seconds. */
-  retryAfter?: number;
+  retryAfter?: number | undefined;
   /** Destroy the socket without any response. */
-  dropConnection?: boolean;
+  dropConnection?: boolean | undefined;
   /** With `dropConnection`: `before` (default) drops before processing; `after` processes the request (writes land) then drops. */
-  when?: 'before' | 'after';
+  when?: 'before' | 'after' | undefined;
   /** Delay before processing, in milliseconds (on its own, the request is then answered normally). */
-  delayMs?: number;
+  delayMs?: number | undefined;
   /** Answer HTTP 200 with an RPC fault envelope carrying this `error_code` (the request is not processed). */
-  errorCode?: number;
+  errorCode?: number | undefined;
   /** Message of the injected RPC fault (with `errorCode`). */
-  message?: string;
+  message?: string | undefined;
 }
 
 /** How a request authenticated. Secrets are never recorded. */
