@@ -38,19 +38,19 @@ export interface AuthConformanceOptions {
    * Make the site refuse the credentials the strategy holds now, e.g. {@link expireSessions}. Without it the
    * expiry check is skipped (and fails when `refreshes` is `once`).
    */
-  expire?(env: ConformanceEnv): void | Promise<void>;
+  readonly expire?: ((env: ConformanceEnv) => void | Promise<void>) | undefined;
   /** `once`: after {@link AuthConformanceOptions.expire} the strategy recovers; `never`: calls fail with an auth error. */
   readonly refreshes: "once" | "never";
   /** Options of the emulator the kit starts (auth mode, session idle time, …). */
-  readonly emulator?: EmulatorOptions;
+  readonly emulator?: EmulatorOptions | undefined;
   /** The call used to exercise the strategy. Default: a one-row `read` of Project. */
-  readonly probe?: ProbeCall;
+  readonly probe?: ProbeCall | undefined;
   /** Calls made at once in the single-flight, expiry and rejection checks. Default 50. */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /** Sequential calls made in the caching check. Default 5. */
-  readonly sequentialCalls?: number;
+  readonly sequentialCalls?: number | undefined;
   /** Time limit for each check's calls, in milliseconds. Default 20 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /** The default {@link ProbeCall}: `read` one Project id, something every principal of the demo site may do. */
