@@ -390,10 +390,11 @@ describe("the sg CLI prints no secret (spawned with --debug)", () => {
     expect(byLabel["find, wrong marker passphrase"].code).not.toBe(0);
     expect(byLabel["find, marker session token"].code).not.toBe(0);
     expect(byLabel["find through 502 ×3 echoing secrets"].code).not.toBe(0);
-    expect(byLabel["batch, wrong marker script key"].code).toBe(1);
+    // exit statuses (packages/cli README): 3 credentials refused, 2 bad input, 5 nothing applied (safe to retry)
+    expect(byLabel["batch, wrong marker script key"].code).toBe(3);
     expect(byLabel["batch, bad request next to secrets"].code).toBe(2);
-    expect(byLabel["summarize, marker session token"].code).toBe(1);
-    expect(byLabel["find through a --proxy with the marker password, nothing listening"].code).toBe(1);
+    expect(byLabel["summarize, marker session token"].code).toBe(3);
+    expect(byLabel["find through a --proxy with the marker password, nothing listening"].code).toBe(5);
     expect(byLabel["doctor through SG_PROXY with the marker password, nothing listening"].stdout).toMatch(/proxy +http:\/\/127\.0\.0\.1:\d+ \(from SG_PROXY, with credentials\)/);
     expect(byLabel["malformed HTTPS_PROXY holding the marker password"].code).toBe(2);
     expect(byLabel["find, fixture script key"].stderr).toMatch(/\[debug\]/);
