@@ -109,7 +109,16 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
  * @param options - call options (no `kind`); `deadlineMs` bounds the whole download, its body included.
  */
-export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: TransferCallOptions): Promise<Uint8Array>;
+export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: TransferCallOptions & { readonly filePath?: undefined }): Promise<Uint8Array>;
+/**
+ * Download an attachment when whether there is a `filePath` is known only at run time (options typed
+ * {@link DownloadOptions}, `{ filePath: maybe }`): the path once written, or the bytes.
+ *
+ * @param target - a client or an {@link EntityContext}.
+ * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
+ * @param options - `filePath` (or undefined) and call options (no `kind`).
+ */
+export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options: DownloadOptions): Promise<Uint8Array | string>;
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
   const d = prepare(target, attachment, rawOptions, ["filePath"]);
   const filePath = d.options["filePath"] === undefined ? undefined : checkString(d.options["filePath"], ["options", "filePath"], "a file path");

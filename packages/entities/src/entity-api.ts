@@ -207,7 +207,9 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   /** Download an attachment: the bytes, or `filePath` once written (Python `download_attachment`). */
   downloadAttachment(attachment: AttachmentInput, options: DownloadOptions & { readonly filePath: string }): Promise<string>;
   /** Download an attachment's bytes (Python `download_attachment`). */
-  downloadAttachment(attachment: AttachmentInput, options?: TransferCallOptions): Promise<Uint8Array>;
+  downloadAttachment(attachment: AttachmentInput, options?: TransferCallOptions & { readonly filePath?: undefined }): Promise<Uint8Array>;
+  /** Download an attachment when whether there is a `filePath` is known only at run time: the path, or the bytes. */
+  downloadAttachment(attachment: AttachmentInput, options: DownloadOptions): Promise<Uint8Array | string>;
 
   /**
    * Open an attachment as a stream of its bytes, with its size, type and name when the answer tells them: to pipe

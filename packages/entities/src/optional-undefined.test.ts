@@ -6,7 +6,7 @@
  * included). The runtime part checks against the emulator that each function sends the same RPCs and answers the
  * same with them as without them.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import type { CallOptions, RpcRequest } from "@sg/core";
 import {
   SgPartialWriteError,
@@ -214,7 +214,18 @@ describe("undefined options are the same as absent ones", () => {
     const [a, b] = await Promise.all(ids.map((id) => findOne(site.client, "Attachment", [["id", "is", id]], ["this_file", "tag_list", "attachment_links"])));
     expect({ ...b!, id: 0, this_file: undefined }).toEqual({ ...a!, id: 0, this_file: undefined });
     const download: DownloadOptions = downloadOptions;
-    expect(Buffer.from(await downloadAttachment(site.client, ids[1]!, download)).toString()).toBe(Buffer.from(await downloadAttachment(site.client, ids[0]!)).toString());
+    // Options whose filePath is known at run time only: the bytes or the path, typed as either.
+    const got = await downloadAttachment(site.client, ids[1]!, download);
+    expectTypeOf(got).toEqualTypeOf<Uint8Array | string>();
+    // Compile-only (never called: each would download): which overload each form of options picks.
+    const overloads = (maybePath: string | undefined): void => {
+      expectTypeOf(downloadAttachment(site.client, 1, { filePath: maybePath })).toEqualTypeOf<Promise<Uint8Array | string>>();
+      expectTypeOf(downloadAttachment(site.client, 1)).toEqualTypeOf<Promise<Uint8Array>>();
+      expectTypeOf(downloadAttachment(site.client, 1, { filePath: undefined })).toEqualTypeOf<Promise<Uint8Array>>();
+      expectTypeOf(downloadAttachment(site.client, 1, { filePath: "x" })).toEqualTypeOf<Promise<string>>();
+    };
+    void overloads;
+    expect(typeof got === "string" ? got : Buffer.from(got).toString()).toBe(Buffer.from(await downloadAttachment(site.client, ids[0]!)).toString());
   });
 
   it("the error constructors read undefined as absent", () => {
