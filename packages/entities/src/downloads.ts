@@ -397,10 +397,13 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
     return finished(out).then(rm, rm);
   };
   const failed = (cause: unknown): Promise<never> => drop().then(() => fail(cause));
-  // A failed copy is reported once its temporary file is gone; one given up is removed without waiting for its read,
-  // which may never return (a stalled pipe, a hung share).
-  await wait(pipeline(fs.createReadStream(local), out, { signal: stop.signal }).catch(failed)).catch((error: unknown) => {
-    void drop();
+  // A failed copy is reported once its temporary file is gone. One given up is removed without waiting for its read,
+  // which may never return (a stalled pipe, a hung share); the rejection waits for that removal (`out` closes at once
+  // unless a write of its own hangs), for a second at most, so that a process exiting on it leaves no `.part` behind.
+  await wait(pipeline(fs.createReadStream(local), out, { signal: stop.signal }).catch(failed)).catch(async (error: unknown) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([drop(), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+    clearTimeout(timer);
     throw error;
   });
   // The copy is complete and the caller still waits: the rename is not cut short (see above).
