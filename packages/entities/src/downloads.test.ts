@@ -3,7 +3,7 @@
  * `_session_id` cookie, on the site's origin only) and the token never shows in an error.
  */
 import { inspect } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SgAbortError, createClient, type HttpRequest, type HttpResponse, type TransportStrategy } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { SgTransferError, downloadAttachment, entityApi, getSessionToken, openAttachment, upload } from "./index.js";
@@ -266,6 +266,39 @@ describe("downloads against the emulator", () => {
       const folder = await site.api.openAttachment({ ...link, local_path: dir }).catch((e: unknown) => e);
       expect(folder).toMatchObject({ name: "SgTransferError", code: "SG_DOWNLOAD_FAILED" });
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("openAttachment of a local file whose stat fails is an SgTransferError, not a raw Node error, and the file is closed", async () => {
+    const fs = await import("node:fs");
+    const { mkdtempSync, rmSync, writeFileSync } = fs;
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "sg-local-stat-"));
+    const realOpen = fs.promises.open;
+    let closed = 0;
+    const statFails = Object.assign(new Error("EIO: i/o error, fstat"), { code: "EIO" });
+    const spy = vi.spyOn(fs.promises, "open").mockImplementation(async (...args: Parameters<typeof realOpen>) => {
+      const handle = await realOpen(...args);
+      return new Proxy(handle, {
+        get(target, key) {
+          if (key === "stat") return () => Promise.reject(statFails);
+          if (key === "close") return () => ((closed += 1), target.close());
+          const value = Reflect.get(target, key) as unknown;
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    });
+    try {
+      const source = join(dir, "plate.exr");
+      writeFileSync(source, "bytes");
+      const link = { url: `file://${source}`, local_path: source, link_type: "local", name: "plate" };
+      const opened = await site.api.openAttachment(link).catch((e: unknown) => e);
+      expect(opened).toMatchObject({ name: "SgTransferError", code: "SG_DOWNLOAD_FAILED", cause: statFails });
+      expect(closed).toBe(1);
+    } finally {
+      spy.mockRestore();
       rmSync(dir, { recursive: true, force: true });
     }
   });

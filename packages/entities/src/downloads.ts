@@ -116,9 +116,9 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  *
  * @param target - a client or an {@link EntityContext}.
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
- * @param options - `filePath` (or undefined) and call options (no `kind`).
+ * @param options - `filePath` (or undefined) and call options (no `kind`); the options themselves may be undefined.
  */
-export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options: DownloadOptions): Promise<Uint8Array | string>;
+export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: DownloadOptions): Promise<Uint8Array | string>;
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
   const d = prepare(target, attachment, rawOptions, ["filePath"]);
   const filePath = d.options["filePath"] === undefined ? undefined : checkString(d.options["filePath"], ["options", "filePath"], "a file path");
@@ -341,7 +341,9 @@ async function openLocal(local: string, contentType: string | undefined, call: C
       return { handle, size: stats.isFile() ? stats.size : undefined };
     } catch (error) {
       await handle.close().catch(() => {});
-      throw error;
+      // a failed stat is a failed read too: SgTransferError, not a raw Node error
+      if (error instanceof SgError) throw error;
+      return failed(error);
     }
   }, failed);
   const { handle, size } = await within(opening, call.signal, call.deadlineMs, what, undefined, false).catch((error: unknown) => {
