@@ -43,16 +43,22 @@ export interface EntityApiOptions<D extends DateMode = "date"> {
   readonly defaults?: CallOptions | undefined;
 }
 
+/** `"dates"` when the date mode `D` is `"string"` (the key the options must then hold), else `never`. */
+type StringDatesKey<D extends DateMode> = [D] extends ["string"] ? "dates" : never;
+
 /**
  * The options argument of `entityApi` / `entityContext` for date mode `D`: when the type argument says
  * `"string"`, the options are required and must say `dates: "string"` too (the type argument alone changes no
  * value at run time, so `entityApi<S, "string">(client)` would type dates as strings and return `Date`s).
+ *
+ * Written as an indexed access rather than a conditional, so that a helper generic in its own date mode
+ * (`<D extends DateMode>(o?: EntityApiOptions<D>) => entityApi<S, D>(client, o)`) compiles: the compiler checks
+ * such a call against both shapes, and `o` fits both (the `dates` key is only required for a literal `"string"`).
  */
-export type EntityApiOptionsArg<D extends DateMode> = [D] extends [never]
-  ? [options?: EntityApiOptions<D>]
-  : [D] extends ["string"]
-    ? [options: EntityApiOptions<D> & { readonly dates: "string" }]
-    : [options?: EntityApiOptions<D>];
+export type EntityApiOptionsArg<D extends DateMode> = {
+  readonly date: [options?: EntityApiOptions<D>];
+  readonly string: [options: (EntityApiOptions<D> & { readonly [K in StringDatesKey<D>]: unknown }) | undefined];
+}[[D] extends [never] ? "date" : D];
 
 /** Per-call options shared by every method: the core's {@link CallOptions} (signal, timeout, retry…). */
 export type MethodOptions = CallOptions;

@@ -9,7 +9,7 @@ import { SgProtocolError, type CallOptions, type DateMode } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgPartialWriteError } from "./errors.js";
 import { finishRecord, parseRecord } from "./records.js";
-import type { EntityData, EntityTypeName, FieldList, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
+import type { EntityData, EntityTypeName, FieldList, FieldPath, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import { planUpload, sendUpload } from "./uploads.js";
 import { requireHttp, startTransfer, step } from "./transfer.js";
 import { PREFIX, checkData, checkEntityType, checkFieldList, checkOptions, isPlainObject, type Path } from "./validate.js";
@@ -137,6 +137,17 @@ export function firstRecord(result: unknown, method: string): Record<string, unk
  * @param returnFields - fields to return besides `type`, `id` and the fields written.
  * @param options - call options.
  */
+export function create<
+  S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends EntityData<S, E, "create"> = EntityData<S, E, "create">,
+  const F extends readonly FieldPath<S, E>[] = readonly [],
+>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  data: WrittenData<S, E, T, "create">,
+  returnFields?: F,
+  options?: CreateOptions,
+): Promise<WrittenRecord<S, E, T, F, D>>;
+/** The same with a literal `returnFields` that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
 export function create<
   S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends EntityData<S, E, "create"> = EntityData<S, E, "create">,
   const F extends readonly string[] = readonly [],

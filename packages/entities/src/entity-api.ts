@@ -21,7 +21,7 @@ import {
   schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
   type EntityDefinitions, type FieldDefinitions, type SchemaDefinitions, type SchemaReadOptions,
 } from "./schema.js";
-import type { EntityData, EntityTypeName, FieldList, FoundRecord, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
+import type { EntityData, EntityTypeName, FieldList, FieldPath, FoundRecord, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import {
   preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
   type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
@@ -54,6 +54,13 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * @param filters - Python-style filters (`[["code", "is", "sh010"]]`), a builder group, or a wire tree.
    * @param fields - fields to return besides `type` and `id` (default none → `["id"]` on the wire).
    */
+  find<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+    entityType: E,
+    filters?: FiltersInput,
+    fields?: F,
+    options?: FindOptions<S, E>,
+  ): Promise<FoundRecord<S, E, F, D>[]>;
+  /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
   find<E extends EntityTypeName<S>, const F extends readonly string[] = readonly []>(
     entityType: E,
     filters?: FiltersInput,
@@ -62,6 +69,13 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   ): Promise<FoundRecord<S, E, F, D>[]>;
 
   /** The first record matching (Python `find_one`), or `null`. */
+  findOne<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+    entityType: E,
+    filters?: FiltersInput,
+    fields?: F,
+    options?: FindOneOptions<S, E>,
+  ): Promise<FoundRecord<S, E, F, D> | null>;
+  /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
   findOne<E extends EntityTypeName<S>, const F extends readonly string[] = readonly []>(
     entityType: E,
     filters?: FiltersInput,
@@ -73,6 +87,13 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * Stream the records of a `find`, page by page, holding at most `concurrency` pages in memory. Break out
    * of the loop at any time; no further page is requested.
    */
+  iterate<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+    entityType: E,
+    filters?: FiltersInput,
+    fields?: F,
+    options?: FindOptions<S, E>,
+  ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
+  /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
   iterate<E extends EntityTypeName<S>, const F extends readonly string[] = readonly []>(
     entityType: E,
     filters?: FiltersInput,
@@ -87,6 +108,13 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * Create an entity (Python `create`) and return it with `returnFields`. An `image` / `filmstrip_image`
    * path is uploaded after the create; if that fails an `SgPartialWriteError` carries the created record.
    */
+  create<E extends EntityTypeName<S>, const T extends EntityData<S, E, "create"> = EntityData<S, E, "create">, const F extends readonly FieldPath<S, E>[] = readonly []>(
+    entityType: E,
+    data: WrittenData<S, E, T, "create">,
+    returnFields?: F,
+    options?: CreateOptions,
+  ): Promise<WrittenRecord<S, E, T, F, D>>;
+  /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
   create<E extends EntityTypeName<S>, const T extends EntityData<S, E, "create"> = EntityData<S, E, "create">, const F extends readonly string[] = readonly []>(
     entityType: E,
     data: WrittenData<S, E, T, "create">,
@@ -209,7 +237,7 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   /** Download an attachment's bytes (Python `download_attachment`). */
   downloadAttachment(attachment: AttachmentInput, options?: TransferCallOptions & { readonly filePath?: undefined }): Promise<Uint8Array>;
   /** Download an attachment when whether there is a `filePath` is known only at run time: the path, or the bytes. */
-  downloadAttachment(attachment: AttachmentInput, options: DownloadOptions): Promise<Uint8Array | string>;
+  downloadAttachment(attachment: AttachmentInput, options?: DownloadOptions): Promise<Uint8Array | string>;
 
   /**
    * Open an attachment as a stream of its bytes, with its size, type and name when the answer tells them: to pipe

@@ -214,6 +214,14 @@ export async function* runIterate<T>(ctx: Context, entityType: string, plan: Pag
  * @param fields - fields to return besides `type` and `id` (default none → `["id"]` on the wire).
  * @param options - find options and call options.
  */
+export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  filters?: FiltersInput,
+  fields?: F,
+  options?: FindOptions<S, E>,
+): Promise<FoundRecord<S, E, F, D>[]>;
+/** The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
 export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly []>(
   target: EntityTarget<S, D>,
   entityType: E,
@@ -236,6 +244,14 @@ export async function find(target: unknown, entityType: unknown, filters?: unkno
  * @param fields - fields to return besides `type` and `id`.
  * @param options - `findOne` options and call options.
  */
+export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  filters?: FiltersInput,
+  fields?: F,
+  options?: FindOneOptions<S, E>,
+): Promise<FoundRecord<S, E, F, D> | null>;
+/** The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
 export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly []>(
   target: EntityTarget<S, D>,
   entityType: E,
@@ -260,6 +276,14 @@ export async function findOne(target: unknown, entityType: unknown, filters?: un
  * @param fields - fields to return besides `type` and `id`.
  * @param options - find options (`concurrency`, `limit`, …) and call options.
  */
+export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  filters?: FiltersInput,
+  fields?: F,
+  options?: FindOptions<S, E>,
+): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
+/** The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
 export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly []>(
   target: EntityTarget<S, D>,
   entityType: E,

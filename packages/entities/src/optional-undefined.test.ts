@@ -223,6 +223,13 @@ describe("undefined options are the same as absent ones", () => {
       expectTypeOf(downloadAttachment(site.client, 1)).toEqualTypeOf<Promise<Uint8Array>>();
       expectTypeOf(downloadAttachment(site.client, 1, { filePath: undefined })).toEqualTypeOf<Promise<Uint8Array>>();
       expectTypeOf(downloadAttachment(site.client, 1, { filePath: "x" })).toEqualTypeOf<Promise<string>>();
+      // Options that may be undefined as a whole (an optional parameter passed on): bytes or path, as with DownloadOptions.
+      const passOn = (opts?: DownloadOptions) => downloadAttachment(site.client, 1, opts);
+      expectTypeOf(passOn).returns.toEqualTypeOf<Promise<Uint8Array | string>>();
+      const passOnApi = (opts?: DownloadOptions) => site.api.downloadAttachment(1, opts);
+      expectTypeOf(passOnApi).returns.toEqualTypeOf<Promise<Uint8Array | string>>();
+      expectTypeOf(site.api.downloadAttachment(1)).toEqualTypeOf<Promise<Uint8Array>>();
+      expectTypeOf(site.api.downloadAttachment(1, { filePath: "x" })).toEqualTypeOf<Promise<string>>();
     };
     void overloads;
     expect(typeof got === "string" ? got : Buffer.from(got).toString()).toBe(Buffer.from(await downloadAttachment(site.client, ids[0]!)).toString());

@@ -5,7 +5,8 @@
  * long the compiler takes on such calls is measured by `npm run bench:types`, not asserted here.
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { entityApi, entityContext, filterBuilder, type EntityApi, type EntityData, type EntityLink, type FieldPath } from "./index.js";
+import type { DateMode } from "@sg/core";
+import { downloadAttachment, entityApi, entityContext, filterBuilder, find, type DownloadOptions, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -78,6 +79,72 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   const strings = entityApi<SgSchema, "string">(site.client, { dates: "string", fieldTypes: sgFieldTypes });
   const s = await strings.findOne("Shot", [], ["created_at"]);
   expectTypeOf(s!.created_at).toEqualTypeOf<string | null>();
+
+}
+
+/**
+ * Compile-only: valid code that compiled before the schema types were reworked (4c87e8f) and must keep compiling
+ * (regressions a reviewer found; each call here failed to compile before it was fixed).
+ */
+async function stillCompiles(api: EntityApi<SgSchema>, extra: boolean): Promise<void> {
+  // 1. A field list passed through a generic helper: find, findOne, iterate, create, and the standalone functions.
+  async function shotFields<const F extends readonly FieldPath<SgSchema, "Shot">[]>(fields: F) {
+    const rows = await api.find("Shot", [], fields);
+    await api.findOne("Shot", [], fields);
+    for await (const row of api.iterate("Shot", [], fields)) void row;
+    await api.create("Shot", { code: "x" }, fields);
+    await find(entityContext<SgSchema>(api.client), "Shot", [], fields);
+    return rows;
+  }
+  const viaHelper = await shotFields(["code", "sg_sequence.Sequence.code"]);
+  expectTypeOf(viaHelper[0]!.code).toEqualTypeOf<string | null>();
+  async function anyFields<E extends EntityTypeName<SgSchema>, const F extends readonly FieldPath<SgSchema, E>[]>(type: E, fields: F) {
+    return api.find(type, [], fields);
+  }
+  const anyRows = await anyFields("Asset", ["code"]);
+  expectTypeOf(anyRows[0]!.type).toEqualTypeOf<"Asset">();
+
+  // 2. A union of literal lists.
+  const fields = extra ? (["code", "description"] as const) : (["code"] as const);
+  const union = await api.find("Shot", [], fields);
+  expectTypeOf(union[0]!.code).toEqualTypeOf<string | null>();
+  await api.findOne("Shot", [], fields);
+  await api.create("Shot", { code: "x" }, fields);
+
+  // 3. A helper generic in its date mode, with options required or optional.
+  function makeApi<D extends DateMode>(options: EntityApiOptions<D>) {
+    return entityApi<SgSchema, D>(api.client, options);
+  }
+  function makeContext<D extends DateMode>(options?: EntityApiOptions<D>) {
+    return entityContext<SgSchema, D>(api.client, options);
+  }
+  expectTypeOf(makeApi({ dates: "string" })).toEqualTypeOf<EntityApi<SgSchema, "string">>();
+  void makeContext;
+
+  // 4. Download options that may be undefined as a whole.
+  const passOn = (opts?: DownloadOptions) => downloadAttachment(api, 1, opts);
+  expectTypeOf(passOn).returns.toEqualTypeOf<Promise<Uint8Array | string>>();
+  expectTypeOf(api.downloadAttachment(1, undefined as DownloadOptions | undefined)).toEqualTypeOf<Promise<Uint8Array | string>>();
+
+  // 5. type and id with a generic entity type; a field every type of the constraint has.
+  async function byType<E extends EntityTypeName<SgSchema>>(type: E) {
+    const rows = await api.find(type, [], ["id", "type"]);
+    expectTypeOf(rows[0]!.id).toEqualTypeOf<number>();
+    return rows;
+  }
+  async function codes<E extends "Shot" | "Asset">(type: E) {
+    return api.find(type, [], ["code"]);
+  }
+  void byType;
+  void codes;
+
+  // The literal checks stay: one message naming the field, deep paths hop by hop.
+  // @ts-expect-error — "cdoe" is not a field of Shot
+  await api.find("Shot", [], ["cdoe"]);
+  // @ts-expect-error — nor in a union of lists
+  await api.find("Shot", [], extra ? (["code"] as const) : (["cdoe"] as const));
+  // @ts-expect-error — a helper's list is still a list of FieldPath<S, E>
+  await api.find("Shot", [], [] as readonly string[]);
 }
 
 describe("schema types on the emulator's 77-type schema (sg typegen output)", () => {
@@ -119,5 +186,6 @@ describe("schema types on the emulator's 77-type schema (sg typegen output)", ()
     expect("tasks" in created).toBe(false);
     expectTypeOf(created.tasks).toEqualTypeOf<EntityLink<"Task">[] | undefined>();
     void compileOnly;
+    void stillCompiles;
   });
 });

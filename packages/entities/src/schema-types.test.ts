@@ -4,7 +4,8 @@
  * same calls against the emulator.
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { filterBuilder, type EntityLink, type EntityRecord, type SiteSchema } from "./index.js";
+import type { DateMode } from "@sg/core";
+import { downloadAttachment, entityApi, entityContext, filterBuilder, type DownloadOptions, type EntityApi, type EntityApiOptions, type EntityLink, type EntityRecord, type EntityTypeName, type FieldPath, type SiteSchema } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 /** A small hand-written schema, in exactly the shape `sg typegen` emits. */
@@ -36,6 +37,47 @@ type DemoSite = {
 
 // The example satisfies the constraint.
 expectTypeOf<DemoSite>().toExtend<SiteSchema>();
+
+/**
+ * Compile-only: valid code that compiled before the schema types were reworked (4c87e8f) and must keep compiling;
+ * each call failed to compile before it was fixed.
+ */
+async function stillCompiles(api: EntityApi<DemoSite>, extra: boolean): Promise<void> {
+  // 1. A field list passed through a generic helper.
+  async function shotFields<const F extends readonly FieldPath<DemoSite, "Shot">[]>(fields: F) {
+    await api.findOne("Shot", [], fields);
+    await api.create("Shot", { code: "x" }, fields);
+    return api.find("Shot", [], fields);
+  }
+  const rows = await shotFields(["code", "sg_sequence.Sequence.code"]);
+  expectTypeOf(rows[0]!["sg_sequence.Sequence.code"]).toEqualTypeOf<string | null>();
+  async function anyFields<E extends EntityTypeName<DemoSite>, const F extends readonly FieldPath<DemoSite, E>[]>(type: E, fields: F) {
+    return api.find(type, [], fields);
+  }
+  void anyFields;
+  // 2. A union of literal lists.
+  const fields = extra ? (["code", "description"] as const) : (["code"] as const);
+  const union = await api.find("Shot", [], fields);
+  expectTypeOf(union[0]!.code).toEqualTypeOf<string | null>();
+  // 3. A helper generic in its date mode.
+  const makeApi = <D extends DateMode>(options: EntityApiOptions<D>) => entityApi<DemoSite, D>(api.client, options);
+  const makeContext = <D extends DateMode>(options?: EntityApiOptions<D>) => entityContext<DemoSite, D>(api.client, options);
+  void makeApi;
+  void makeContext;
+  // @ts-expect-error — string dates still need dates: "string"
+  entityApi<DemoSite, "string">(api.client, {});
+  // 4. Download options that may be undefined.
+  const passOn = (opts?: DownloadOptions) => downloadAttachment(api, 1, opts);
+  expectTypeOf(passOn).returns.toEqualTypeOf<Promise<Uint8Array | string>>();
+  // 5. type and id with a generic entity type; a field all the types of the constraint have.
+  const byType = <E extends EntityTypeName<DemoSite>>(type: E) => api.find(type, [], ["type", "id"]);
+  const codes = <E extends "Shot" | "Sequence" | "Asset">(type: E) => api.find(type, [], ["code"]);
+  void byType;
+  void codes;
+  // @ts-expect-error — not every type has description
+  await ((type: "Shot" | "Asset") => api.find(type, [], ["description"]))("Shot");
+}
+void stillCompiles;
 
 let site: TestSite;
 beforeAll(async () => {

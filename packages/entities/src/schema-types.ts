@@ -110,7 +110,9 @@ export type FilterPath<S extends SiteSchema, E extends EntityTypeName<S>> = IsLo
  * at a time (`link.Type.rest`), so its cost grows with the length of the path, not the size of the schema.
  */
 export type PathProblem<S extends SiteSchema, E extends string, P extends string, M extends PathUse = "fields"> =
-  P extends "type" | "id" | (keyof S[E] & string)
+  P extends "type" | "id"
+    ? never
+    : P extends keyof S[E] & string
     ? never
     : P extends `${infer K}.${infer T}.${infer Rest}`
       ? K extends keyof S[E] & string
