@@ -292,7 +292,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // capacity undefined), so that code built with exactOptionalPropertyTypes can pass an optional value through.
     // Then by 31 B: a local file link's copy given up rejects once its .part is removed (a second at most), so a
     // process exiting on the rejection (sg on Ctrl-C) leaves none.
-    ratchet: 40 * KB - 229,
+    // Then by 9 B: a failed stat of a local file link is an SgTransferError (SG_DOWNLOAD_FAILED), like a failed read,
+    // not a raw Node error.
+    ratchet: 40 * KB - 220,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
