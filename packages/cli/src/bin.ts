@@ -2,17 +2,41 @@
 import { constants } from "node:os";
 import { runCli } from "./cli.js";
 import { cleanupsDone } from "./exit-guard.js";
+import { EXIT_INTERRUPTED, EXIT_OK } from "./exit-codes.js";
 import { outputErrorText, processIo } from "./io.js";
 
 // The first Ctrl-C (or SIGTERM) stops `sg emulator` cleanly and aborts the calls of any other command, which
 // then exits 130 (143 for SIGTERM); a second one leaves as soon as a download's temporary file is removed (at most
-// a few seconds), so it never leaves a `.part` file behind.
+// a few seconds), so it never leaves a `.part` file behind. Once the command has returned and only its output is
+// being flushed, a signal leaves at once (see `finished` below).
 const abort = new AbortController();
 let received: NodeJS.Signals | undefined;
 let resolveStop: (signal: string) => void = () => undefined;
 const stop = new Promise<string>((resolve) => (resolveStop = resolve));
 const statusOf = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 2);
+/** What the command made on the site (`Shot 12 was created`), as runCli reports it. */
+let applied: string | undefined;
+/** runCli's status, once it has returned: from then on nothing listens to `abort`, only stdout is flushed. */
+let finished: number | undefined;
+
+/**
+ * A signal while stdout is flushed after the command returned: the reader may have stopped reading, and waiting for it
+ * would ignore Ctrl-C. Leave at once; stderr gets one line if it takes it now (a write that would wait is dropped
+ * with the process). A change made on the site keeps the command's own status, so a script that retries on 130 does
+ * not make it twice; a failure keeps its status (a 6 must not become 130); else the output is incomplete: 130 / 143.
+ */
+function leaveWhileFlushing(signal: NodeJS.Signals, code: number): never {
+  if (code === EXIT_OK && applied) {
+    process.stderr.write(`sg: interrupted (${signal})\nsg: note: ${applied} all the same; only the output is incomplete\n`);
+    process.exit(code);
+  }
+  if (code !== EXIT_OK) process.exit(code);
+  process.stderr.write(`sg: interrupted (${signal})\n`);
+  process.exit(statusOf(signal));
+}
+
 const onSignal = (signal: NodeJS.Signals): void => {
+  if (finished !== undefined) leaveWhileFlushing(signal, finished);
   if (received) {
     void cleanupsDone(5_000).then(() => process.exit(statusOf(received ?? signal)));
     return;
@@ -29,8 +53,10 @@ process.on("SIGTERM", onSignal);
 let lateError: NodeJS.ErrnoException | undefined;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => (lateError ??= error));
 
-let code = await runCli(process.argv.slice(2), processIo(), { stop, signal: abort.signal });
-if (received && code !== 0) code = statusOf(received);
+let code = await runCli(process.argv.slice(2), processIo(), { stop, signal: abort.signal, onApplied: (what) => (applied = what) });
+// runCli says 130 for any signal; SIGTERM is 143.
+if (received && code === EXIT_INTERRUPTED) code = statusOf(received);
+finished = code;
 process.exitCode = code;
 // Interrupted: what stdout still holds is incomplete, and a reader that stopped reading must not keep sg waiting.
 if (received && code !== 0) process.exit(code);

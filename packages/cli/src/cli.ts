@@ -28,6 +28,11 @@ export interface RunCliOptions {
    * {@link EXIT_INTERRUPTED} after one line `sg: interrupted` on stderr.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Called when the command's change is done on the site (or its file written), e.g. with `Shot 12 was created`:
+   * a signal that comes after `runCli` returned, while the output is still being flushed, is reported with it.
+   */
+  readonly onApplied?: (what: string) => void;
 }
 
 /**
@@ -200,7 +205,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
       io.stdout.write(help(args.command === "help" ? args.positionals[0] : args.command));
       return EXIT_OK;
     }
-    ctx = createCommandContext(args, io, run.signal);
+    ctx = createCommandContext(args, io, run.signal, options.onApplied);
     const code = await dispatch(ctx, options);
     const failed = output.failure();
     if (failed) throw failed;

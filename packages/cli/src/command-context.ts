@@ -56,7 +56,7 @@ export interface Connected {
 }
 
 /** Build the context of one run. */
-export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: AbortSignal): CommandContext {
+export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: AbortSignal, onApplied?: (what: string) => void): CommandContext {
   const debug = args.values["debug"] === true || io.env["SG_DEBUG"] === "1";
   const format = enumOption("format", args.values["format"], OUTPUT_FORMATS) ?? (io.stdout.isTTY ? "table" : "json");
   const secrets = new Set<string>();
@@ -132,6 +132,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
     },
     applied(what: string) {
       appliedChange = what;
+      onApplied?.(what);
     },
     get appliedChange(): string | undefined {
       return appliedChange;

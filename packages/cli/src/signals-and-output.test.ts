@@ -3,13 +3,14 @@
  * streamed to stdout, and `--out -`. Each test runs the built `sg` as a child process (or `runCli` with real
  * streams) against the emulator or a `node:http` server on 127.0.0.1, sends real signals and uses real pipes.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
+import { promisify } from "node:util";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli.js";
@@ -198,6 +199,30 @@ describe("signals while stdout is back-pressured", () => {
       reader.destroy();
     });
   }
+});
+
+describe("a signal after the command returned, while stdout is flushed to a reader that stopped reading", () => {
+  it("SIGINT leaves at once: exit 130, `sg: interrupted`", async () => {
+    // As `sg typegen -o - | sleep 30`: a real pipe (a FIFO, not the socket pair Node makes for "pipe") of 64 KB that
+    // this test holds open for reading and never reads.
+    const fifo = join(dir, "unread.fifo");
+    await promisify(execFile)("mkfifo", [fifo]);
+    const fd = openSync(fifo, "r+");
+    try {
+      // typegen writes its ~155 KB in one write and returns: only the flush is left.
+      const sg = start(["typegen", "-o", "-"], { stdout: fd });
+      await until(() => site.requests().some((r) => r.method_name === "schema_read") && site.requests().some((r) => r.method_name === "schema_entity_read"), "typegen's reads");
+      // Time to generate the text and write it; the pipe stays full, so sg is still there.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(sg.child.exitCode, sg.stderr()).toBe(null);
+      sg.child.kill("SIGINT");
+      const code = await sg.exit(3_000);
+      expect(code, sg.stderr()).toBe(130);
+      expect(sg.stderr()).toBe("sg: interrupted (SIGINT)\n");
+    } finally {
+      closeSync(fd);
+    }
+  });
 });
 
 describe.runIf(existsSync("/dev/full"))("an output that cannot be written", () => {
