@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { SgAuthError, SgError, SgFault, scrubText, siteAuthKind } from "@sg/core";
+import { SgAuthError, SgError, SgFault, SgHttpError, scrubText, siteAuthKind } from "@sg/core";
 import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
 import type { AuthChoice } from "./connection.js";
@@ -16,7 +16,7 @@ import { countCommand, summarizeCommand } from "./commands/summarize.js";
 import { typegenCommand } from "./commands/typegen.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { createCommand, retireCommand, updateCommand } from "./commands/write.js";
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, InterruptedError, exitCodeFor, formatError } from "./exit-codes.js";
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_MAYBE_APPLIED, EXIT_OK, EXIT_USAGE, InterruptedError, exitCodeFor, formatError } from "./exit-codes.js";
 import { outputErrorText, processIo, type CliIo, type CliOutput } from "./io.js";
 
 /** Options of {@link runCli}. */
@@ -235,13 +235,16 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     if (error instanceof InterruptedError) return interrupted(io, "SIGINT");
     // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
     const debug = ctx?.debug ?? (argv.includes("--debug") || io.env["SG_DEBUG"] === "1");
-    const hint = ctx ? cliAdvice(error, ctx) : undefined;
+    const code = exitCodeFor(error, args ? { command: args.command } : {});
+    // The transport's hint for a 5xx ("try again later") is a read's: a write so answered may have landed.
+    const maybeApplied = code === EXIT_MAYBE_APPLIED && error instanceof SgHttpError ? `the ${args?.command ?? "write"} may have been applied all the same (HTTP ${error.status} does not prove it was not): check the site before trying again` : undefined;
+    const hint = (ctx ? cliAdvice(error, ctx) : undefined) ?? maybeApplied;
     // A library error scrubbed the secret values from the outside text it carries, and its own words hold none:
     // scrubbing values there again would show which of those words a weak secret is ("… is [REDACTED]" for the
     // password "wrong"). Any other error (a usage error quoting an argument, a file error) may quote anything.
     const secrets = ctx && !(error instanceof SgError) ? [...ctx.secrets] : [];
     io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), hint));
-    return exitCodeFor(error, args ? { command: args.command } : {});
+    return code;
   } finally {
     output.stop();
     options.signal?.removeEventListener("abort", onAbort);

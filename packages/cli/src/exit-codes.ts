@@ -20,9 +20,9 @@ export const EXIT_USAGE = 2;
 export const EXIT_AUTH = 3;
 /** The entity type or record id the command names does not exist on the site (or an attachment to download). */
 export const EXIT_NOT_FOUND = 4;
-/** Network failure, timeout or site unavailable (5xx, 429), and nothing was applied: safe to retry. */
+/** Network failure, timeout or site unavailable (5xx, 429), and nothing was applied (any read; a write never sent or answered 429): safe to retry. */
 export const EXIT_UNAVAILABLE = 5;
-/** A write that may have been applied (a reset or timeout after sending, or applied but its answer unusable): check the site before retrying. */
+/** A write that may have been applied (a reset or timeout after sending, a 5xx such as a gateway's 502 or 504, or applied but its answer unusable): check the site before retrying. */
 export const EXIT_MAYBE_APPLIED = 6;
 /** `sg doctor` ran and at least one of its checks failed (the report says which). */
 export const EXIT_DOCTOR_FAILED = 7;
@@ -86,10 +86,12 @@ const NOT_FOUND_FAULTS: readonly RegExp[] = [/^Entity type "[^"]+" is not a vali
 /** HTTP statuses that mean the site (or a gateway) is unavailable and the request was not processed. */
 const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
 /**
- * Of those, the ones the transport retries even for a write (429, 502, 504, as the Python client does): taken as
- * not applied. A 503 or any other 5xx answered to a write may have landed (the transport never retries it).
+ * Of those, the one taken as not applied even for a write: 429, the site's own "too many requests", refused before
+ * processing. A gateway's 502 or 504 does not prove the site did not apply the write (a 504 is a gateway that stopped
+ * waiting for a backend that had the request), though the transport retries them as the Python client does; a 503 or
+ * any other 5xx answered to a write may have landed too.
  */
-const UNAVAILABLE_WRITE_STATUSES: ReadonlySet<number> = new Set([429, 502, 504]);
+const UNAVAILABLE_WRITE_STATUSES: ReadonlySet<number> = new Set([429]);
 
 /** Where the failure happened, for {@link exitCodeFor}. */
 export interface ExitContext {

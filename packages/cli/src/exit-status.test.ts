@@ -83,11 +83,25 @@ describe("exit status by kind of failure", () => {
     site.injectFault({ method: "read", dropConnection: true, when: "after", times: 3 });
     expectStatus(await sg(["find", "Shot"], env), 5);
 
-    // A write answered 502 by a gateway is retried by the transport (as by the Python client) and not applied.
-    site.injectFault({ method: "update", status: 502, times: 3 });
-    expectStatus(await sg(["update", "Shot", "1", '{"description": "behind a 502"}'], env), 5);
-    expect(await description()).not.toBe("behind a 502");
+    // A write the site refused with 429 (too many requests) was not processed.
+    site.injectFault({ method: "update", status: 429, retryAfter: 0, times: 10 });
+    expectStatus(await sg(["update", "Shot", "1", '{"description": "behind a 429"}'], env), 5);
+    expect(await description()).not.toBe("behind a 429");
   });
+
+  for (const status of [502, 504]) {
+    it(`6: a write answered ${status} by a gateway (after the transport's retries) may have reached the site`, async () => {
+      // The emulator's fault does not process the write, but a real gateway's ${status} cannot tell: sg must not say "safe to retry".
+      site.injectFault({ method: "update", status, times: 10 });
+      const r = await sg(["update", "Shot", "1", `{"description": "behind a ${status}"}`], env);
+      expectStatus(r, 6);
+      expect(r.stderr).toContain("hint: the update may have been applied all the same");
+      // A read answered the same is still 5: nothing was changed.
+      site.reset();
+      site.injectFault({ method: "read", status, times: 10 });
+      expectStatus(await sg(["find", "Shot"], env), 5);
+    });
+  }
 
   it("6: a write that may have been applied: the connection dropped after the site processed it", async () => {
     site.injectFault({ method: "update", dropConnection: true, when: "after" });
