@@ -58,8 +58,9 @@ let code = await runCli(process.argv.slice(2), processIo(), { stop, signal: abor
 if (received && code === EXIT_INTERRUPTED) code = statusOf(received);
 finished = code;
 process.exitCode = code;
-// Interrupted: what stdout still holds is incomplete, and a reader that stopped reading must not keep sg waiting.
-if (received && code !== 0) process.exit(code);
+// Interrupted, even when the status is 0 (a change made, its output cut by the signal): what stdout still holds is
+// incomplete, and a reader that stopped reading must not keep sg waiting. What the pipe takes now is written.
+if (received) process.exit(code);
 // Flush stdout before leaving (pipes are asynchronous); keep-alive sockets must not hold the process open.
 process.stdout.write("", (error?: Error | null) => {
   const failed = lateError ?? (error as NodeJS.ErrnoException | null | undefined);

@@ -25,7 +25,8 @@ export interface RunCliOptions {
   readonly stop?: Promise<string>;
   /**
    * Aborts the command (Ctrl-C): calls in flight are cancelled, a prompt stops waiting, and `runCli` resolves
-   * {@link EXIT_INTERRUPTED} after one line `sg: interrupted` on stderr.
+   * {@link EXIT_INTERRUPTED} after one line `sg: interrupted` on stderr; a write that was in flight resolves
+   * {@link EXIT_MAYBE_APPLIED} and a change already made the command's own status, each with a note.
    */
   readonly signal?: AbortSignal;
   /**
@@ -52,6 +53,25 @@ function interrupted(io: CliIo, reason: unknown): number {
 /** The line that says a change was made all the same, when a signal or a failed output ended the run after it. */
 function appliedNote(ctx: CommandContext | undefined): string {
   return ctx?.appliedChange ? `sg: note: ${ctx.appliedChange} all the same; only the output is incomplete\n` : "";
+}
+
+/**
+ * The end of a run that a signal stopped: the status says what the site holds, as it would without the signal, so
+ * that a script retrying on 130 never makes a change twice. A change known made (`ctx.appliedChange`): the
+ * command's own status, 0, with a note (only the output was cut). A write whose request may have left (its call was
+ * made, no answer came back): 6, as for a connection reset after sending. Nothing changed: 130 (143 for SIGTERM).
+ */
+function interruptedAfter(io: CliIo, reason: unknown, ctx: CommandContext | undefined): number {
+  const code = interrupted(io, reason);
+  if (ctx?.appliedChange) {
+    io.stderr.write(appliedNote(ctx));
+    return EXIT_OK;
+  }
+  if (ctx?.writeStarted) {
+    io.stderr.write(`sg: note: the ${ctx.args.command} may have been applied; check the site before retrying\n`);
+    return EXIT_MAYBE_APPLIED;
+  }
+  return code;
 }
 
 /**
@@ -221,11 +241,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     return code;
   } catch (error) {
     const failed = output.failure();
-    if (options.signal?.aborted) {
-      const code = interrupted(io, options.signal.reason);
-      io.stderr.write(appliedNote(ctx));
-      return code;
-    }
+    if (options.signal?.aborted) return interruptedAfter(io, options.signal.reason, ctx);
     // A closed pipe (`| head`) ends quietly, as other Unix tools do.
     if (failed && closedPipe(failed)) return EXIT_OK;
     if (failed) {

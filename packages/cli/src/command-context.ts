@@ -46,6 +46,13 @@ export interface CommandContext {
   applied(what: string): void;
   /** What {@link CommandContext.applied} recorded, if anything. */
   readonly appliedChange: string | undefined;
+  /**
+   * Record that the command's write call is being made: from now on its request may have left, so an interruption
+   * before {@link CommandContext.applied} cannot say whether the change was made.
+   */
+  writing(): void;
+  /** Whether {@link CommandContext.writing} was called. */
+  readonly writeStarted: boolean;
 }
 
 /** An open connection. */
@@ -64,6 +71,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
   const logger = debugLogger(io.stderr, secretList, debug);
   let connected: Connected | undefined;
   let appliedChange: string | undefined;
+  let writeStarted = false;
   let proxySettings: ProxySettings | undefined;
   let dispatcher: ProxyRoutingDispatcher | undefined;
   /** The run's proxy routing, made on first use; undefined when no proxy is set at all. */
@@ -136,6 +144,12 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
     },
     get appliedChange(): string | undefined {
       return appliedChange;
+    },
+    writing() {
+      writeStarted = true;
+    },
+    get writeStarted(): boolean {
+      return writeStarted;
     },
   };
   return context;

@@ -4,9 +4,9 @@
  * streams) against the emulator or a `node:http` server on 127.0.0.1, sends real signals and uses real pipes.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
@@ -66,6 +66,27 @@ async function until(condition: () => boolean, what: string, limitMs = 15_000): 
   }
 }
 
+/**
+ * A TCP relay to `site` that keeps what the client sent: it shows when a request has left `sg`, which the emulator's
+ * request log cannot (it logs a request when it answers it).
+ */
+async function relayTo(site: string): Promise<{ readonly url: string; sent(): string; close(): void }> {
+  let sent = "";
+  const relay = createNetServer((client) => {
+    const upstream = connect(Number(new URL(site).port), "127.0.0.1");
+    client.on("data", (d: Buffer) => (sent += d.toString("latin1")));
+    client.pipe(upstream).pipe(client);
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`, sent: () => sent, close: () => relay.close() };
+}
+
 interface Running {
   readonly child: ChildProcess;
   readonly stderr: () => string;
@@ -108,25 +129,27 @@ function collect(child: ChildProcess): () => Buffer {
 }
 
 describe("Ctrl-C and SIGTERM cancel uploads and downloads", () => {
-  it("SIGINT aborts an upload in flight: nothing on stdout, exit 130, before the site answers it", async () => {
+  it("SIGINT aborts an upload in flight: nothing on stdout, exit 6 (it may have landed), before the site answers it", async () => {
     const file = join(dir, "upload.bin");
     writeFileSync(file, Buffer.alloc(256 * 1024, 1));
     // A site of its own, which holds its answer to the upload for a long time: Ctrl-C must not wait for it.
     const held = await startEmulator();
+    const relay = await relayTo(held.url);
     try {
       held.injectFault({ method: "/upload/upload_file", delayMs: 20_000, times: 1 });
-      const sg = start(["upload", "Shot", "3", file, "--debug"], { env: { SG_SITE: held.url, SG_SCRIPT_NAME: held.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: held.card.scripts[0]?.key ?? "" } });
+      const sg = start(["upload", "Shot", "3", file], { env: { SG_SITE: relay.url, SG_SCRIPT_NAME: held.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: held.card.scripts[0]?.key ?? "" } });
       const stdout = collect(sg.child);
-      // `info` answered: the upload is about to be, or is, in flight.
-      await until(() => /info attempt 1: HTTP 200/.test(sg.stderr()), "info");
+      // The upload's request has left sg (its whole body, even): the site holds it, so it is in flight.
+      await until(() => relay.sent().includes("POST /upload/upload_file") && relay.sent().length > 256 * 1024, "the upload request");
       sg.child.kill("SIGINT");
       const code = await sg.exit();
-      expect(code, sg.stderr()).toBe(130);
+      expect(code, sg.stderr()).toBe(6);
       expect(stdout().toString()).toBe("");
-      expect(sg.stderr()).toMatch(/^sg: interrupted \(SIGINT\)$/m);
+      expect(sg.stderr()).toBe("sg: interrupted (SIGINT)\nsg: note: the upload may have been applied; check the site before retrying\n");
       // The emulator logs a request when it answers it: none logged means sg left before the site answered.
       expect(held.requests().filter((r) => r.path === "/upload/upload_file")).toEqual([]);
     } finally {
+      relay.close();
       await held.close();
     }
   });
@@ -223,6 +246,67 @@ describe("a signal after the command returned, while stdout is flushed to a read
       closeSync(fd);
     }
   });
+});
+
+describe("a signal during a write, and after it landed: the status says what the site holds", () => {
+  /** The Shots whose code is `code`, read through sg once the run is over. */
+  async function shotsNamed(code: string): Promise<unknown[]> {
+    const r = await runner.run(["find", "Shot", JSON.stringify([["code", "is", code]]), "--format", "json"], env);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as unknown[];
+  }
+
+  it("SIGINT while the create request is in flight: exit 6 and a note to check the site, and the Shot may well exist", async () => {
+    // The site holds its answer for 3 s and applies the create all the same once the client has gone.
+    const relay = await relayTo(site.url);
+    try {
+      site.injectFault({ method: "create", delayMs: 3_000, times: 1 });
+      const relayed = { ...env, SG_SITE: relay.url };
+      const sg = start(["create", "Shot", '{"code": "INFLIGHT_0001", "project": {"type": "Project", "id": 1}}'], { env: relayed });
+      const stdout = collect(sg.child);
+      await until(() => relay.sent().includes('"method_name":"create"') && relay.sent().includes("INFLIGHT_0001"), "the create request");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      sg.child.kill("SIGINT");
+      expect(await sg.exit(), sg.stderr()).toBe(6);
+      expect(stdout().toString()).toBe("");
+      expect(sg.stderr()).toBe("sg: interrupted (SIGINT)\nsg: note: the create may have been applied; check the site before retrying\n");
+      // Which is what happened: a script retrying on "interrupted" would have made it twice.
+      await until(() => site.requests().some((r) => r.method_name === "create" && r.status === 200), "the site to apply the create");
+      expect(await shotsNamed("INFLIGHT_0001")).toHaveLength(1);
+    } finally {
+      relay.close();
+    }
+  });
+
+  for (const [size, path] of [
+    ["small", "flushed after runCli returned"],
+    ["large", "written while the command runs"],
+  ] as const) {
+    it(`SIGINT that cuts the output of a completed create (${size}, ${path}): exit 0 with the note, never 130`, async () => {
+      // A FIFO already full, that nobody reads: the create's answer cannot be written.
+      const fifo = join(dir, `full-${size}.fifo`);
+      await promisify(execFile)("mkfifo", [fifo]);
+      const fd = openSync(fifo, "r+");
+      try {
+        writeSync(fd, Buffer.alloc(64 * 1024, "-"));
+        const code = `CUT_${size.toUpperCase()}`;
+        const description = size === "large" ? "d".repeat(20 * 1024) : "short";
+        const creates = (): number => site.requests().filter((r) => r.method_name === "create" && r.status === 200).length;
+        const before = creates();
+        const sg = start(["create", "Shot", JSON.stringify({ code, description, project: { type: "Project", id: 1 } }), "--format", "jsonl"], { stdout: fd });
+        await until(() => creates() > before, "the create");
+        // Time for sg to take the answer and try to write it (the small one is left for the last flush).
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(sg.child.exitCode, sg.stderr()).toBe(null);
+        sg.child.kill("SIGINT");
+        expect(await sg.exit(3_000), sg.stderr()).toBe(0);
+        expect(sg.stderr()).toMatch(/^sg: interrupted \(SIGINT\)\nsg: note: Shot \d+ was created all the same; only the output is incomplete\n$/);
+        expect(await shotsNamed(code)).toHaveLength(1);
+      } finally {
+        closeSync(fd);
+      }
+    });
+  }
 });
 
 describe.runIf(existsSync("/dev/full"))("an output that cannot be written", () => {

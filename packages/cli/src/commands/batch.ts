@@ -13,6 +13,7 @@ export async function batchCommand(ctx: CommandContext): Promise<number> {
   const [requestsText = ""] = ctx.args.positionals;
   const requests = (await readJsonArg(requestsText, "requests", "any", ctx)) as readonly BatchRequest[];
   const { api } = await ctx.connect();
+  ctx.writing();
   const results = await api.batch(requests);
   if (results.length) ctx.applied(`the batch of ${results.length} request${results.length === 1 ? " was" : "s were"} applied`);
   // batch() resolved, so `requests` held valid requests, one per result, in order.

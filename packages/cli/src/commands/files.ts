@@ -21,6 +21,7 @@ export async function uploadCommand(ctx: CommandContext): Promise<number> {
   const { api } = await ctx.connect();
   const path = resolve(ctx.io.cwd, file);
   // Ctrl-C aborts the transfer; once it resolved, the file is attached, whatever a late signal says.
+  ctx.writing();
   const attachmentId = await api.upload(entityType, id, path, {
     ...(field ? { fieldName: field } : {}),
     ...(displayName ? { displayName } : {}),

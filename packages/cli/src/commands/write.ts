@@ -15,6 +15,7 @@ export async function createCommand(ctx: CommandContext): Promise<number> {
   const data = (await readJsonArg(dataText, "data", "object", ctx)) as Record<string, unknown>;
   const fields = listArg("fields", ctx.args.values["fields"] as string | undefined);
   const { api } = await ctx.connect();
+  ctx.writing();
   const record = await api.create(entityType, data as never, fields);
   ctx.applied(`${entityType} ${(record as { id?: unknown }).id} was created`);
   return single(ctx, record as OutputRecord);
@@ -26,6 +27,7 @@ export async function updateCommand(ctx: CommandContext): Promise<number> {
   const id = parseId(idText);
   const data = (await readJsonArg(dataText, "data", "object", ctx)) as Record<string, unknown>;
   const { api } = await ctx.connect();
+  ctx.writing();
   const record = await api.update(entityType, id, data as never);
   ctx.applied(`${entityType} ${id} was updated`);
   return single(ctx, record as OutputRecord);
@@ -36,6 +38,7 @@ export async function retireCommand(ctx: CommandContext, action: "delete" | "rev
   const [entityType = "", idText = ""] = ctx.args.positionals;
   const id = parseId(idText);
   const { api } = await ctx.connect();
+  ctx.writing();
   const changed = action === "delete" ? await api.delete(entityType, id) : await api.revive(entityType, id);
   if (changed) ctx.applied(`${entityType} ${id} was ${action === "delete" ? "retired" : "revived"}`);
   return single(ctx, { type: entityType, id, [action === "delete" ? "deleted" : "revived"]: changed });
