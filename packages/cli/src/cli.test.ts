@@ -159,6 +159,34 @@ describe("usage errors exit 2", () => {
   });
 });
 
+describe("sg emulator", () => {
+  it("says on stderr how to get a one-time 2FA code, with its real URL; stdout is the card alone", async () => {
+    const child = spawn(process.execPath, [BIN, "emulator", "--port", "0"], { env: { PATH: process.env["PATH"] ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      const end = Date.now() + 15_000;
+      while (!/2FA code/.test(stderr) || !stdout.endsWith("\n")) {
+        if (Date.now() > end || child.exitCode !== null) throw new Error(`no 2FA line; stderr: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const card = JSON.parse(stdout) as { url: string; users: { login: string; twoFactor: boolean }[] };
+      expect(stdout.split("\n")).toHaveLength(2);
+      const line = stderr.split("\n").find((l) => l.includes("2FA code")) ?? "";
+      expect(line).toBe(`[sg-emulator] one-time 2FA code for artist: curl -s -X POST ${card.url}/__emulator/2fa -d '{"login":"artist"}'`);
+      // The command works as printed: the endpoint it names issues a code.
+      const issued = await fetch(`${card.url}/__emulator/2fa`, { method: "POST", body: '{"login":"artist"}' });
+      expect(((await issued.json()) as { code: string }).code).toMatch(/^\d{6}$/);
+    } finally {
+      child.kill("SIGINT");
+      expect(await closed).toBe(0);
+    }
+  });
+});
+
 describe("plain http to a remote site", () => {
   it("is refused naming the flag or variable and --allow-http, without the URL's Basic auth password", async () => {
     const viaFlag = await sg(["find", "Shot", "--site", "http://bob:marker-basic-pw-0002@sg.example.com"], { SG_SCRIPT_NAME: "x", SG_SCRIPT_KEY: "y".repeat(64) });

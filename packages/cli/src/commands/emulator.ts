@@ -26,6 +26,11 @@ export async function emulatorCommand(argv: readonly string[], io: CliIo, stop: 
   }
   const handle = await startEmulator({ ...options, logger: (line: string) => io.stderr.write(`[sg-emulator] ${line}\n`) });
   io.stdout.write(`${JSON.stringify(handle.card)}\n`);
+  // 2FA codes are one-time, issued on demand by an admin endpoint: say how, on stderr (stdout is the card alone).
+  const twoFactor = handle.card.users.filter((user) => user.twoFactor).map((user) => user.login);
+  if (twoFactor.length) {
+    io.stderr.write(`[sg-emulator] one-time 2FA code for ${twoFactor.join(", ")}: curl -s -X POST ${handle.url}/__emulator/2fa -d '{"login":"${twoFactor[0]}"}'\n`);
+  }
   const signal = await stop;
   io.stderr.write(`[sg-emulator] ${signal}: shutting down\n`);
   await handle.close();
