@@ -132,7 +132,13 @@ export function exitCodeFor(error: unknown, context: ExitContext = {}): number {
   if (error.code === "SG_BROWSER_LOGIN_REJECTED" || error.code === "SG_BROWSER_LOGIN_NOT_ENABLED") return EXIT_AUTH;
   // A transfer (upload, download) or a browser login that failed: its status, else what caused it.
   const status = (error as { status?: unknown }).status;
-  if (typeof status === "number") return status === 404 ? EXIT_NOT_FOUND : httpStatusExit(status, write);
+  if (typeof status === "number") {
+    if (status === 404) return EXIT_NOT_FOUND;
+    // A download refused with 409: the file is still being scanned for malware; it will be served later (a 410,
+    // quarantined, is for good and stays 1).
+    if (status === 409 && context.command === "download") return EXIT_UNAVAILABLE;
+    return httpStatusExit(status, write);
+  }
   if (error.cause instanceof SgError) return exitCodeFor(error.cause, context);
   return EXIT_FAILURE;
 }

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -102,6 +105,28 @@ describe("exit status by kind of failure", () => {
       expectStatus(await sg(["find", "Shot"], env), 5);
     });
   }
+
+  it("5: a download refused with 409 (still being scanned) is worth trying later; 410 (quarantined) stays 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-exit-download-"));
+    try {
+      const file = join(dir, "scanned.txt");
+      writeFileSync(file, "scan me\n");
+      const up = await sg(["upload", "Shot", "1", file, "--format", "jsonl"], env);
+      expect(up.code, up.stderr).toBe(0);
+      const id = (JSON.parse(up.stdout) as { attachment_id: number }).attachment_id;
+      site.injectFault({ method: `/file_serve/attachment/${id}`, status: 409, times: 5 });
+      const scanning = await sg(["download", String(id), "--out", join(dir, "out-409")], env);
+      expectStatus(scanning, 5);
+      expect(scanning.stderr).toContain("still being scanned");
+      site.reset();
+      site.injectFault({ method: `/file_serve/attachment/${id}`, status: 410, times: 5 });
+      const quarantined = await sg(["download", String(id), "--out", join(dir, "out-410")], env);
+      expectStatus(quarantined, 1);
+      expect(quarantined.stderr).toContain("quarantined");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("6: a write that may have been applied: the connection dropped after the site processed it", async () => {
     site.injectFault({ method: "update", dropConnection: true, when: "after" });
