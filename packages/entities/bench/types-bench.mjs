@@ -20,7 +20,7 @@ const CALLS = arg("calls", 50);
 const TIMEOUT_S = arg("timeout", 120);
 const dir = join(pkg, "src", ".types-bench");
 
-const HEAD = `import { entityApi, type FieldPath, type EntityData } from "../index.js";
+const HEAD = `import { entityApi, type FieldPath, type EntityData, type SummaryField } from "../index.js";
 import { sgFieldTypes, type SgSchema } from "../test-support/sg-schema.js";
 import type { Client } from "@sg/core";
 declare const client: Client;
@@ -33,6 +33,9 @@ const CASES = [
   ["typo in create returnFields (1 error each)", (i) => `export async function f${i}() { return sg.create("Shot", { code: "x${i}" }, ["cdoe"]); }`],
   ["non-literal field list + .code", (i) => `export async function f${i}(fields: FieldPath<SgSchema, "Shot">[]) { const rows = await sg.find("Shot", [], fields); return rows[0]?.code; }`],
   ["create with EntityData<SgSchema, \"Shot\">", (i) => `export async function f${i}(data: EntityData<SgSchema, "Shot">) { const c = await sg.create("Shot", data); return c.code; }`],
+  ["summarize, 4 literal summaries + grouping", (i) => `export async function f${i}() { const r = await sg.summarize("Shot", [], [{ field: "id", type: "count" }, { field: "sg_cut_in", type: "sum" }, { field: "created_at", type: "latest" }, { field: "sg_sequence.Sequence.code", type: "count" }], { grouping: [{ field: "sg_status_list", type: "exact" }] }); return r.summaries.created_at; }`],
+  ["typo in summarize summary field (1 error each)", (i) => `export async function f${i}() { return sg.summarize("Shot", [], [{ field: "id", type: "count" }, { field: "cdoe", type: "count" }]); }`],
+  ["summarize with SummaryField[] built at run time", (i) => `export async function f${i}(q: SummaryField[]) { const r = await sg.summarize("Shot", [], q); return r.summaries["id"]; }`],
 ];
 
 function measure(name, body) {

@@ -21,12 +21,12 @@ import {
   schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
   type EntityDefinitions, type FieldDefinitions, type SchemaDefinitions, type SchemaReadOptions,
 } from "./schema.js";
-import type { EntityData, EntityTypeName, FieldList, FieldPath, FoundRecord, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
+import type { EntityData, EntityTypeName, FieldList, FieldPath, FilterPath, FoundRecord, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import {
   preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
   type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
 } from "./site-settings.js";
-import { summarize, type SummarizeOptions, type SummarizeResult, type SummaryField } from "./summarize.js";
+import { summarize, type CheckedFieldItems, type Grouping, type SummarizeOptions, type SummarizeResult, type Summaries, type SummaryField } from "./summarize.js";
 import { exportPage, textSearch, type ExportPageOptions, type TextSearchOptions, type TextSearchResult } from "./text-search.js";
 import { update, type UpdateOptions } from "./update.js";
 import { shareThumbnail, upload, uploadFilmstripThumbnail, uploadThumbnail, type ShareThumbnailOptions, type UploadOptions, type UploadSource } from "./uploads.js";
@@ -102,7 +102,19 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
 
   /** Summaries over matching records, optionally grouped (Python `summarize`). */
-  summarize<E extends EntityTypeName<S>>(entityType: E, filters: FiltersInput, summaryFields: readonly SummaryField[], options?: SummarizeOptions): Promise<SummarizeResult>;
+  summarize<E extends EntityTypeName<S>, const Q extends readonly SummaryField<FilterPath<S, E>>[] = readonly SummaryField<FilterPath<S, E>>[]>(
+    entityType: E,
+    filters: FiltersInput,
+    summaryFields: Q,
+    options?: SummarizeOptions<FilterPath<S, E>>,
+  ): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
+  /** The same with literal lists checked item by item (deep paths too), or a list built at run time: a bad field is named by one message. */
+  summarize<E extends EntityTypeName<S>, const Q extends readonly SummaryField[] = readonly SummaryField[], const G extends readonly Grouping[] = readonly Grouping[]>(
+    entityType: E,
+    filters: FiltersInput,
+    summaryFields: CheckedFieldItems<S, E, Q>,
+    options?: SummarizeOptions & { readonly grouping?: CheckedFieldItems<S, E, G> | undefined },
+  ): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
 
   /**
    * Create an entity (Python `create`) and return it with `returnFields`. An `image` / `filmstrip_image`

@@ -33,7 +33,7 @@ export type {
   CheckedPath, FieldList, FilterPath, LinkFieldName, LinkTargets, ListedRecord, PathProblem, PathUse, SetOnCreate, WritableFieldName, WriteKind, WrittenRecord,
 } from "./schema-types.js";
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
-export type { Grouping, GroupingType, SummarizeOptions, SummarizeResult, SummaryField, SummaryGroup, SummaryType } from "./summarize.js";
+export type { CheckedFieldItems, Grouping, GroupingType, SummarizeOptions, SummarizeResult, Summaries, SummaryField, SummaryGroup, SummaryType, SummaryValue, UntypedSummaries } from "./summarize.js";
 export type { CreateOptions } from "./create.js";
 export type { MultiEntityUpdateMode, UpdateOptions } from "./update.js";
 export type { BatchCreate, BatchDelete, BatchRequest, BatchResult, BatchUpdate } from "./batch.js";

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode } from "@sg/core";
-import { downloadAttachment, entityApi, entityContext, filterBuilder, find, type DownloadOptions, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath } from "./index.js";
+import { downloadAttachment, entityApi, entityContext, filterBuilder, find, summarize, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -80,6 +80,19 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   const s = await strings.findOne("Shot", [], ["created_at"]);
   expectTypeOf(s!.created_at).toEqualTypeOf<string | null>();
 
+  // 7. summarize: summary fields and grouping fields are paths of the entity type, checked item by item.
+  // @ts-expect-error — "cdoe" is not a field of Shot
+  await api.summarize("Shot", [], [{ field: "cdoe", type: "count" }]);
+  // @ts-expect-error — nor next to a good one, nor through a link
+  await api.summarize("Shot", [], [{ field: "id", type: "count" }, { field: "sg_sequence.Sequence.cdoe", type: "count" }]);
+  // @ts-expect-error — a grouping field is checked too
+  await api.summarize("Shot", [], [{ field: "id", type: "count" }], { grouping: [{ field: "sg_stauts_list", type: "exact" }] });
+  // @ts-expect-error — and in the standalone function
+  await summarize(entityContext<SgSchema>(api.client), "Shot", [], [{ field: "cdoe", type: "count" }]);
+  const sd = await strings.summarize("Shot", [], [{ field: "created_at", type: "latest" }, { field: "updated_at", type: "maximum" }]);
+  expectTypeOf(sd.summaries.created_at).toEqualTypeOf<string | null>();
+  expectTypeOf(sd.summaries.updated_at).toEqualTypeOf<string | null>();
+
 }
 
 /**
@@ -138,6 +151,33 @@ async function stillCompiles(api: EntityApi<SgSchema>, extra: boolean): Promise<
   void byType;
   void codes;
 
+  // 6. summarize: lists built at run time, helpers generic in the entity type or the list, loose mode, `as const`.
+  const built: SummaryField[] = [{ field: "code", type: "count" }];
+  const viaBuilt = await api.summarize("Shot", [], built, { grouping: [] as Grouping[] });
+  expectTypeOf(viaBuilt.summaries).toEqualTypeOf<{ readonly [field: string]: unknown }>();
+  await api.summarize("Shot", [], built as readonly SummaryField[]);
+  async function countAny<E extends EntityTypeName<SgSchema>>(type: E, summaries: readonly SummaryField[]) {
+    await api.summarize(type, [], summaries);
+    const r = await api.summarize(type, [], [{ field: "id", type: "count" }], { grouping: [{ field: "id", type: "exact" }] });
+    expectTypeOf(r.summaries.id).toEqualTypeOf<number>();
+    return r;
+  }
+  void countAny;
+  async function shotSummaries<const Q extends readonly SummaryField<FieldPath<SgSchema, "Shot">>[]>(q: Q) {
+    return api.summarize("Shot", [], q);
+  }
+  expectTypeOf((await shotSummaries([{ field: "sg_cut_in", type: "sum" }])).summaries.sg_cut_in).toEqualTypeOf<number>();
+  const asConst = [{ field: "sg_status_list", type: "status_list" }] as const;
+  expectTypeOf((await api.summarize("Shot", [], asConst)).summaries.sg_status_list).toEqualTypeOf<{ readonly [status: string]: number }>();
+  const loose = entityApi(api.client);
+  const looseResult = await loose.summarize("Anything", [], [{ field: "whatever.Thing.x", type: "maximum" }, { field: "n", type: "count" }], { grouping: [{ field: "g", type: "exact" }] });
+  expectTypeOf(looseResult.summaries.n).toEqualTypeOf<number>();
+  expectTypeOf(looseResult.summaries["whatever.Thing.x"]).toEqualTypeOf<unknown>();
+  // Deep paths and paths through multi-entity links are accepted, as the site takes them.
+  await api.summarize("Shot", [], [{ field: "sg_sequence.Sequence.project.Project.name", type: "count" }, { field: "assets.Asset.code", type: "count" }], {
+    grouping: [{ field: "sg_sequence.Sequence.project.Project.name", type: "exact", direction: "desc" }],
+  });
+
   // The literal checks stay: one message naming the field, deep paths hop by hop.
   // @ts-expect-error — "cdoe" is not a field of Shot
   await api.find("Shot", [], ["cdoe"]);
@@ -163,6 +203,47 @@ describe("schema types on the emulator's 77-type schema (sg typegen output)", ()
     const loose: string[] = ["code"];
     // @ts-expect-error — type it FieldPath<SgSchema, "Shot">[]
     await sg.find("Shot", [], loose, { limit: 1 });
+  });
+
+  it("types summarize's results by summary type, as the emulator computes them (rpc-protocol §2.4)", async () => {
+    const project = site.emulator.card.projects[0] as EntityLink<"Project">;
+    const summaryFields = [
+      { field: "id", type: "record_count" },
+      { field: "code", type: "count" },
+      { field: "sg_cut_in", type: "sum" },
+      { field: "sg_cut_out", type: "average" },
+      { field: "sg_cut_duration", type: "maximum" },
+      { field: "sg_working_duration", type: "minimum" },
+      { field: "created_at", type: "earliest" },
+      { field: "updated_at", type: "latest" },
+      { field: "description", type: "percentage" },
+      { field: "sg_status_list", type: "status_list" },
+      { field: "sg_sequence.Sequence.code", type: "count" },
+    ] as const;
+    const r = await sg.summarize("Shot", [["project", "is", { type: "Project", id: project.id }]], summaryFields, { grouping: [{ field: "sg_status_list", type: "exact" }] });
+    const m = r.summaries;
+    expectTypeOf(m.id).toEqualTypeOf<number>();
+    expectTypeOf(m.code).toEqualTypeOf<number>();
+    expectTypeOf(m.sg_cut_in).toEqualTypeOf<number>();
+    expectTypeOf(m.sg_cut_out).toEqualTypeOf<number | null>();
+    expectTypeOf(m.sg_cut_duration).toEqualTypeOf<number | null>();
+    expectTypeOf(m.sg_working_duration).toEqualTypeOf<number | null>();
+    expectTypeOf(m.created_at).toEqualTypeOf<Date | null>();
+    expectTypeOf(m.updated_at).toEqualTypeOf<Date | null>();
+    expectTypeOf(m.description).toEqualTypeOf<number>();
+    expectTypeOf(m.sg_status_list).toEqualTypeOf<{ readonly [status: string]: number }>();
+    expectTypeOf(m["sg_sequence.Sequence.code"]).toEqualTypeOf<number>();
+    expectTypeOf(r.groups[0]!.summaries.created_at).toEqualTypeOf<Date | null>();
+    for (const key of ["id", "code", "sg_cut_in", "description", "sg_sequence.Sequence.code"] as const) expect(typeof m[key]).toBe("number");
+    for (const key of ["sg_cut_out", "sg_cut_duration", "sg_working_duration"] as const) expect(m[key] === null || typeof m[key] === "number").toBe(true);
+    expect(m.created_at).toBeInstanceOf(Date);
+    expect(m.updated_at).toBeInstanceOf(Date);
+    expect(Object.values(m.sg_status_list).every((n) => typeof n === "number")).toBe(true);
+    expect(r.groups.length).toBeGreaterThan(0);
+    expect(r.groups[0]!.summaries.created_at).toBeInstanceOf(Date);
+    // No value: an average, a maximum and a latest are null; counts and sums are numbers.
+    const none = await sg.summarize("Shot", [["id", "is", -1]], [{ field: "sg_cut_out", type: "average" }, { field: "sg_cut_in", type: "maximum" }, { field: "updated_at", type: "latest" }, { field: "sg_cut_duration", type: "sum" }, { field: "id", type: "record_count" }, { field: "sg_status_list", type: "status_percentage" }]);
+    expect(none.summaries).toEqual({ sg_cut_out: null, sg_cut_in: null, updated_at: null, sg_cut_duration: 0, id: 0, sg_status_list: 0 });
   });
 
   it("accepts type and id in fields (7), and types a one-hop path through a link", async () => {

@@ -6,7 +6,7 @@
 import type { CallOptions, DateMode } from "@sg/core";
 import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type EntityTarget } from "./context.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
-import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { CheckedPath, EntityTypeName, FilterPath, IsLoose, LooseSchema, PathProblem, SiteSchema, ValueAt } from "./schema-types.js";
 import { finishRecords } from "./records.js";
 import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 
@@ -20,53 +20,100 @@ export type GroupingType =
   | "exact" | "tens" | "hundreds" | "thousands" | "tensofthousands" | "hundredsofthousands" | "millions" | "day" | "week"
   | "month" | "quarter" | "year" | "clustered_date" | "oneday" | "fivedays" | "entitytype" | "firstletter";
 
-/** One summary: `{ field: "id", type: "count" }`. */
-export interface SummaryField {
+/** One summary: `{ field: "id", type: "count" }` (`P`: the paths accepted, `T`: the summary types). */
+export interface SummaryField<P extends string = string, T extends SummaryType = SummaryType> {
   /** The field to summarise. */
-  readonly field: string;
+  readonly field: P;
   /** How to summarise it. */
-  readonly type: SummaryType;
+  readonly type: T;
 }
 
-/** One grouping level: `{ field: "sg_status_list", type: "exact", direction: "asc" }`. */
-export interface Grouping {
+/** One grouping level: `{ field: "sg_status_list", type: "exact", direction: "asc" }` (`P`: the paths accepted). */
+export interface Grouping<P extends string = string> {
   /** The field to group by. */
-  readonly field: string;
+  readonly field: P;
   /** How to group it. */
   readonly type: GroupingType;
   /** Group order (default `asc`). */
   readonly direction?: "asc" | "desc" | undefined;
 }
 
-/** Options of `summarize`, plus call options. */
-export interface SummarizeOptions extends CallOptions {
+/** Options of `summarize`, plus call options (`P`: the grouping paths accepted). */
+export interface SummarizeOptions<P extends string = string> extends CallOptions {
   /** How the top-level filters combine (`filter_operator`). */
   readonly filterOperator?: FilterOperator | undefined;
   /** Grouping levels, outermost first (`grouping`). */
-  readonly grouping?: readonly Grouping[] | undefined;
+  readonly grouping?: readonly Grouping<P>[] | undefined;
   /** `false` leaves out archived projects (`include_archived_projects`; needs a site of version 5.3.14 or newer). */
   readonly includeArchivedProjects?: boolean | undefined;
 }
 
-/** One group of a summary. */
-export interface SummaryGroup {
+/** The summaries of a result when the summary fields are not known at compile time: by field, `unknown`. */
+export type UntypedSummaries = { readonly [field: string]: unknown };
+
+/** One group of a summary (`M`: its summaries, {@link Summaries} of the summary fields). */
+export interface SummaryGroup<M = UntypedSummaries> {
   /** The group's display name. */
   readonly group_name: string;
   /** The group's value (an entity link when grouping by an entity field). */
   readonly group_value: unknown;
   /** The summaries within the group, by field. */
-  readonly summaries: { readonly [field: string]: unknown };
+  readonly summaries: M;
   /** Nested groups, with several grouping levels. */
-  readonly groups?: readonly SummaryGroup[];
+  readonly groups?: readonly SummaryGroup<M>[];
 }
 
-/** What `summarize` returns. */
-export interface SummarizeResult {
+/** What `summarize` returns (`M`: the summaries, {@link Summaries} of the summary fields). */
+export interface SummarizeResult<M = UntypedSummaries> {
   /** The summaries over every matching record, by field. */
-  readonly summaries: { readonly [field: string]: unknown };
+  readonly summaries: M;
   /** The groups (`[]` without grouping). */
-  readonly groups: readonly SummaryGroup[];
+  readonly groups: readonly SummaryGroup<M>[];
 }
+
+/**
+ * The value of summary `T` of path `P` of `E`, as `summarize` hands it over (what the emulator computes, rpc-protocol
+ * §2.4): counts, sums, percentages and checked counts are numbers; an average is `null` when no record has a value;
+ * `maximum`, `minimum`, `earliest` and `latest` are a value of the field, or `null` when none has one, with
+ * `date_time` values decoded as `find` decodes them (`Date` unless dates are strings); `status_list` counts records
+ * by status (`""` for none).
+ */
+export type SummaryValue<S extends SiteSchema, E extends string, P extends string, T extends SummaryType, D extends DateMode> =
+  T extends "record_count" | "count" | "sum" | "percentage" | "status_percentage" | "checked" | "unchecked"
+    ? number
+    : T extends "average"
+      ? number | null
+      : T extends "maximum" | "minimum" | "earliest" | "latest"
+        ? ValueAt<S, E, P, D> | null
+        : T extends "status_list"
+          ? { readonly [status: string]: number }
+          : unknown;
+
+/**
+ * The summaries of a result for the summary fields `Q`: each requested field with its {@link SummaryValue} when
+ * `Q` is a literal list, other keys `unknown` (a summaries object holds only the requested fields).
+ */
+export type Summaries<S extends SiteSchema, E extends string, Q extends readonly SummaryField[], D extends DateMode> = number extends Q["length"]
+  ? UntypedSummaries
+  : { readonly [K in Q[number] as K["field"]]: SummaryValue<S, E, K["field"], K["type"], D> } & UntypedSummaries;
+
+/** The problems of the paths of a literal list of summaries or groupings `Q`, as a union of messages (`never`: none). */
+type ItemListProblem<S extends SiteSchema, E extends string, Q extends readonly { readonly field: string }[]> = {
+  [I in keyof Q]: PathProblem<S, E, Q[I]["field"], "filters">;
+}[number];
+
+/**
+ * The type of a `summaryFields` argument, or of a `grouping` option, whose items `Q` are inferred: a literal list is
+ * checked item by item, its `field` with {@link CheckedPath} (as in filters: through multi-entity links too), so a
+ * bad field is named by one message; a list whose items are not known (`SummaryField[]`) is accepted as it is.
+ */
+export type CheckedFieldItems<S extends SiteSchema, E extends string, Q extends readonly { readonly field: string }[]> = IsLoose<S> extends true
+  ? Q
+  : number extends Q["length"]
+    ? Q
+    : [ItemListProblem<S, E, Q>] extends [never]
+      ? Q
+      : NoInfer<{ readonly [I in keyof Q]: Omit<Q[I], "field"> & { readonly field: CheckedPath<S, E, Q[I]["field"], "filters"> } }>;
 
 /** Summary types accepted. */
 export const SUMMARY_TYPES: readonly SummaryType[] = ["record_count", "count", "sum", "maximum", "minimum", "average", "earliest", "latest", "percentage", "status_percentage", "status_list", "checked", "unchecked"];
@@ -82,13 +129,21 @@ export const GROUPING_TYPES: readonly GroupingType[] = ["exact", "tens", "hundre
  * @param summaryFields - e.g. `[{ field: "id", type: "count" }]`.
  * @param options - `filterOperator`, `grouping`, `includeArchivedProjects` and call options.
  */
-export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>>(
+export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const Q extends readonly SummaryField<FilterPath<S, E>>[] = readonly SummaryField<FilterPath<S, E>>[]>(
   target: EntityTarget<S, D>,
   entityType: E,
   filters: FiltersInput,
-  summaryFields: readonly SummaryField[],
-  options?: SummarizeOptions,
-): Promise<SummarizeResult>;
+  summaryFields: Q,
+  options?: SummarizeOptions<FilterPath<S, E>>,
+): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
+/** The same with literal lists checked item by item (deep paths too), or a list built at run time: a bad field is named by one message. */
+export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const Q extends readonly SummaryField[] = readonly SummaryField[], const G extends readonly Grouping[] = readonly Grouping[]>(
+  target: EntityTarget<S, D>,
+  entityType: E,
+  filters: FiltersInput,
+  summaryFields: CheckedFieldItems<S, E, Q>,
+  options?: SummarizeOptions & { readonly grouping?: CheckedFieldItems<S, E, G> | undefined },
+): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
 export async function summarize(target: unknown, entityType: unknown, filters: unknown, summaryFields: unknown, rawOptions?: unknown): Promise<SummarizeResult> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
