@@ -20,7 +20,7 @@ const CALLS = arg("calls", 50);
 const TIMEOUT_S = arg("timeout", 120);
 const dir = join(pkg, "src", ".types-bench");
 
-const HEAD = `import { entityApi, type FieldPath, type EntityData, type SummaryField } from "../index.js";
+const HEAD = `import { entityApi, type FieldPath, type EntityData, type SummaryField, type BatchRequest } from "../index.js";
 import { sgFieldTypes, type SgSchema } from "../test-support/sg-schema.js";
 import type { Client } from "@sg/core";
 declare const client: Client;
@@ -35,6 +35,9 @@ const CASES = [
   ["create with EntityData<SgSchema, \"Shot\">", (i) => `export async function f${i}(data: EntityData<SgSchema, "Shot">) { const c = await sg.create("Shot", data); return c.code; }`],
   ["summarize, 4 literal summaries + grouping", (i) => `export async function f${i}() { const r = await sg.summarize("Shot", [], [{ field: "id", type: "count" }, { field: "sg_cut_in", type: "sum" }, { field: "created_at", type: "latest" }, { field: "sg_sequence.Sequence.code", type: "count" }], { grouping: [{ field: "sg_status_list", type: "exact" }] }); return r.summaries.created_at; }`],
   ["typo in summarize summary field (1 error each)", (i) => `export async function f${i}() { return sg.summarize("Shot", [], [{ field: "id", type: "count" }, { field: "cdoe", type: "count" }]); }`],
+  ["batch, literal create + update + delete", (i) => `export async function f${i}() { const [c, u, d] = await sg.batch([{ request_type: "create", entity_type: "Shot", data: { code: "x${i}", sg_cut_in: 1 }, return_fields: ["sg_status_list", "sg_sequence.Sequence.code"] }, { request_type: "update", entity_type: "Asset", entity_id: ${i + 1}, data: { description: "d" } }, { request_type: "delete", entity_type: "Task", entity_id: ${i + 1} }]); return [c.code, u.description, d]; }`],
+  ["typo in batch data (1 error each)", (i) => `export async function f${i}() { return sg.batch([{ request_type: "create", entity_type: "Shot", data: { cdoe: "x${i}" } }]); }`],
+  ["batch with BatchRequest[] built at run time", (i) => `export async function f${i}(requests: BatchRequest[]) { const r = await sg.batch(requests); return r[0]; }`],
   ["summarize with SummaryField[] built at run time", (i) => `export async function f${i}(q: SummaryField[]) { const r = await sg.summarize("Shot", [], q); return r.summaries["id"]; }`],
 ];
 

@@ -7,7 +7,7 @@
  */
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
-import type { SiteSchema } from "./schema-types.js";
+import type { CheckedPath, EntityData, EntityTypeName, IsLoose, LooseSchema, SiteSchema, WritableFieldName, WriteKind, WrittenRecord } from "./schema-types.js";
 import { badWriteReply, landedError } from "./create.js";
 import { checkModes, MODES, type MultiEntityUpdateMode } from "./update.js";
 import { finishRecord, parseRecord } from "./records.js";
@@ -56,6 +56,92 @@ export type BatchRequest = BatchCreate | BatchUpdate | BatchDelete;
 /** One result of a batch: the record of a create/update, `true` for a delete. */
 export type BatchResult = { readonly type: string; readonly id: number; readonly [field: string]: unknown } | boolean;
 
+/** The data of a literal request `R` (`{}` when it has none). */
+type DataOf<R> = R extends { readonly data: infer T } ? T : {};
+
+/** The `return_fields` of a literal request `R` (`[]` when it has none). */
+type ReturnFieldsOf<R> = R extends { readonly return_fields?: infer F } ? (F extends readonly string[] ? F : readonly []) : readonly [];
+
+/**
+ * The data of a request of type `E` whose keys `T` are inferred, for a write `W`: {@link EntityData}, with a key that
+ * is not a writable field refused (as `create` and `update` refuse it). Data whose keys are not known (`{ [field:
+ * string]: unknown }`) is left as it is.
+ */
+type CheckedBatchData<S extends SiteSchema, E extends EntityTypeName<S>, T, W extends WriteKind> = string extends keyof T
+  ? T
+  : BatchDataByType<S, W>[E];
+
+/**
+ * {@link EntityData} by entity type. Indexed by an entity type a helper takes as a type parameter (`E extends "Shot" |
+ * "Asset"`), it is the data every type of the constraint accepts, as field lists take the fields every type has.
+ */
+type BatchDataByType<S extends SiteSchema, W extends WriteKind> = { readonly [K in EntityTypeName<S>]: EntityData<S, K, W> };
+
+/** The `return_fields` of a literal request: a literal list checked path by path, any other list as it is. */
+type CheckedReturnFields<S extends SiteSchema, E extends string, F extends readonly string[]> = number extends F["length"]
+  ? F
+  : { readonly [I in keyof F]: CheckedPath<S, E, F[I] & string, "fields"> };
+
+/** The member of {@link BatchRequest} a request `R` is, by its `request_type` (so that a misspelt key is still refused). */
+type BatchMember<R> = R extends { readonly request_type: "create" }
+  ? BatchCreate
+  : R extends { readonly request_type: "update" }
+    ? BatchUpdate
+    : R extends { readonly request_type: "delete" }
+      ? BatchDelete
+      : BatchRequest;
+
+/**
+ * One request of a literal batch, checked against the schema: `entity_type` an entity type, `data` the
+ * {@link EntityData} of that type (`create` may also set `created_at` / `created_by`), `return_fields` paths of it.
+ * A request whose entity type is not a literal (`BatchCreate` built at run time) is left as it is.
+ */
+type CheckedBatchRequest<S extends SiteSchema, R> = R extends { readonly entity_type: infer E extends string }
+  ? string extends E
+    ? BatchMember<R>
+    : [E] extends [EntityTypeName<S>]
+      ? R extends { readonly request_type: "create" }
+        ? Omit<BatchCreate, "entity_type" | "data" | "return_fields"> & {
+            readonly entity_type: E;
+            readonly data: CheckedBatchData<S, E, DataOf<R>, "create">;
+            readonly return_fields?: CheckedReturnFields<S, E, ReturnFieldsOf<R>> | undefined;
+          }
+        : R extends { readonly request_type: "update" }
+          ? Omit<BatchUpdate, "entity_type" | "data"> & { readonly entity_type: E; readonly data: CheckedBatchData<S, E, DataOf<R>, "update"> }
+          : Omit<BatchMember<R>, "entity_type"> & { readonly entity_type: E }
+      : Omit<BatchMember<R>, "entity_type"> & { readonly entity_type: EntityTypeName<S> }
+  : BatchMember<R>;
+
+/**
+ * The type of a `batch` argument whose requests `R` are inferred: a literal list (a tuple) is checked request by
+ * request ({@link CheckedBatchRequest}; without a schema, only as {@link BatchRequest}); a list built at run time (`BatchRequest[]`) is accepted as it is. The checks
+ * are `NoInfer`, so that `R` is inferred from the argument alone.
+ */
+export type CheckedBatch<S extends SiteSchema, R extends readonly BatchRequest[]> = number extends R["length"]
+  ? R
+  : IsLoose<S> extends true
+    ? NoInfer<{ readonly [I in keyof R]: BatchMember<R[I]> }>
+    : NoInfer<{ readonly [I in keyof R]: CheckedBatchRequest<S, R[I]> }>;
+
+/** The result of one literal request `R`: `boolean` for a delete, the written record for a create or update. */
+export type BatchResultOf<S extends SiteSchema, R, D extends DateMode> = R extends { readonly request_type: "delete" }
+  ? boolean
+  : R extends { readonly request_type: "create" | "update"; readonly entity_type: infer E extends string }
+    ? string extends E
+      ? Exclude<BatchResult, boolean>
+      : [E] extends [EntityTypeName<S>]
+      ? WrittenRecord<S, E, DataOf<R>, R extends { readonly request_type: "create" } ? ReturnFieldsOf<R> : readonly [], D>
+      : Exclude<BatchResult, boolean>
+    : BatchResult;
+
+/**
+ * What `batch` resolves to for the requests `R`: for a literal list, a tuple with one result per request, in order
+ * ({@link BatchResultOf}); for a list built at run time, `BatchResult[]`.
+ */
+export type BatchResults<S extends SiteSchema, R extends readonly BatchRequest[], D extends DateMode> = number extends R["length"]
+  ? BatchResult[]
+  : { -readonly [I in keyof R]: BatchResultOf<S, R[I], D> };
+
 /**
  * The keys a batch request takes (the Python client's names). Python ignores a key its request's type does not
  * use (`return_fields` on an update, `data` on a delete, `entity_id` on a create) and so do we, so that batch
@@ -74,7 +160,11 @@ const REQUEST_KEYS = ["request_type", "entity_type", "entity_id", "data", "retur
  * @param requests - Python-style requests (`request_type`, `entity_type`, `entity_id`, `data`, …).
  * @param options - call options.
  */
-export function batch(target: EntityTarget<SiteSchema, DateMode>, requests: readonly BatchRequest[], options?: CallOptions): Promise<BatchResult[]>;
+export function batch<S extends SiteSchema = LooseSchema, D extends DateMode = "date", const R extends readonly BatchRequest[] = readonly BatchRequest[]>(
+  target: EntityTarget<S, D>,
+  requests: CheckedBatch<S, R>,
+  options?: CallOptions,
+): Promise<BatchResults<S, R, D>>;
 export async function batch(target: unknown, requests: unknown, rawOptions?: unknown): Promise<BatchResult[]> {
   const ctx = contextOf(target);
   if (!Array.isArray(requests)) fail(["requests"], "an array of batch requests", requests);

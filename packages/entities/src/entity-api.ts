@@ -8,7 +8,7 @@
  */
 import type { CallOptions, Client, DateMode, EntityRef, SiteInfo } from "@sg/core";
 import { activityStreamRead, noteThreadRead, type ActivityStream, type ActivityStreamOptions, type NoteThreadOptions } from "./activity.js";
-import { batch, type BatchRequest, type BatchResult } from "./batch.js";
+import { batch, type BatchRequest, type BatchResults, type CheckedBatch } from "./batch.js";
 import { bindContext, createContext, getSessionToken, info, type EntityApiOptions, type EntityApiOptionsArg, type EntityContext } from "./context.js";
 import { create, type CreateOptions } from "./create.js";
 import { downloadAttachment, getAttachmentDownloadUrl, openAttachment, type AttachmentInput, type AttachmentStream, type DownloadOptions } from "./downloads.js";
@@ -149,7 +149,7 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   revive(entityType: EntityTypeName<S>, entityId: number, options?: CallOptions): Promise<boolean>;
 
   /** Several creates, updates and deletes in one transaction (Python `batch`): all or nothing. */
-  batch(requests: readonly BatchRequest[], options?: CallOptions): Promise<BatchResult[]>;
+  batch<const R extends readonly BatchRequest[] = readonly BatchRequest[]>(requests: CheckedBatch<S, R>, options?: CallOptions): Promise<BatchResults<S, R, D>>;
 
   /** Search display names (Python `text_search`); `entityTypes` maps each type to its filters. */
   textSearch(text: string, entityTypes: { readonly [K in EntityTypeName<S>]?: FiltersInput }, options?: TextSearchOptions): Promise<TextSearchResult>;

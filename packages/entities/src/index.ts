@@ -36,7 +36,7 @@ export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
 export type { CheckedFieldItems, Grouping, GroupingType, SummarizeOptions, SummarizeResult, Summaries, SummaryField, SummaryGroup, SummaryType, SummaryValue, UntypedSummaries } from "./summarize.js";
 export type { CreateOptions } from "./create.js";
 export type { MultiEntityUpdateMode, UpdateOptions } from "./update.js";
-export type { BatchCreate, BatchDelete, BatchRequest, BatchResult, BatchUpdate } from "./batch.js";
+export type { BatchCreate, BatchDelete, BatchRequest, BatchResult, BatchResultOf, BatchResults, BatchUpdate, CheckedBatch } from "./batch.js";
 export type { EntityDefinitions, FieldDefinition, FieldDefinitions, SchemaDefinitions, SchemaProperty, SchemaReadOptions } from "./schema.js";
 export type { FollowingOptions } from "./follow.js";
 export type { ActivityStream, ActivityStreamOptions, EntityFields, NoteThreadOptions } from "./activity.js";

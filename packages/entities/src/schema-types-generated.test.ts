@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode } from "@sg/core";
-import { downloadAttachment, entityApi, entityContext, filterBuilder, find, summarize, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath } from "./index.js";
+import { batch, downloadAttachment, entityApi, entityContext, filterBuilder, find, summarize, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -89,6 +89,19 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   await api.summarize("Shot", [], [{ field: "id", type: "count" }], { grouping: [{ field: "sg_stauts_list", type: "exact" }] });
   // @ts-expect-error — and in the standalone function
   await summarize(entityContext<SgSchema>(api.client), "Shot", [], [{ field: "cdoe", type: "count" }]);
+  // 8. batch: each request of a literal list is checked against the schema.
+  // @ts-expect-error — "Shto" is not an entity type
+  await api.batch([{ request_type: "delete", entity_type: "Shto", entity_id: 1 }]);
+  // @ts-expect-error — "cdoe" is not a field of Shot (data)
+  await api.batch([{ request_type: "create", entity_type: "Shot", data: { cdoe: "x" } }]);
+  // @ts-expect-error — an update may not set created_at
+  await api.batch([{ request_type: "update", entity_type: "Shot", entity_id: 1, data: { created_at: new Date() } }]);
+  // @ts-expect-error — nor a value of the wrong type
+  await api.batch([{ request_type: "update", entity_type: "Shot", entity_id: 1, data: { sg_cut_in: "ten" } }]);
+  // @ts-expect-error — "cdoe" is not a field of Shot (return_fields)
+  await api.batch([{ request_type: "create", entity_type: "Shot", data: { code: "x" }, return_fields: ["cdoe"] }]);
+  // @ts-expect-error — the standalone function checks too
+  await batch(entityContext<SgSchema>(api.client), [{ request_type: "create", entity_type: "Shot", data: { cdoe: "x" } }]);
   const sd = await strings.summarize("Shot", [], [{ field: "created_at", type: "latest" }, { field: "updated_at", type: "maximum" }]);
   expectTypeOf(sd.summaries.created_at).toEqualTypeOf<string | null>();
   expectTypeOf(sd.summaries.updated_at).toEqualTypeOf<string | null>();
@@ -178,6 +191,33 @@ async function stillCompiles(api: EntityApi<SgSchema>, extra: boolean): Promise<
     grouping: [{ field: "sg_sequence.Sequence.project.Project.name", type: "exact", direction: "desc" }],
   });
 
+  // 7. batch: lists built at run time, requests typed BatchCreate, generic helpers, loose mode, `as const`.
+  const requests: BatchRequest[] = [{ request_type: "create", entity_type: "Shot", data: { anything: 1 } }];
+  expectTypeOf(await api.batch(requests)).toEqualTypeOf<BatchResult[]>();
+  const typedCreate: BatchCreate = { request_type: "create", entity_type: "Shot", data: { code: "x" }, return_fields: ["code"] };
+  const [fromTyped] = await api.batch([typedCreate, { request_type: "delete", entity_type: "Shot", entity_id: 1 }]);
+  expectTypeOf(fromTyped).toEqualTypeOf<Exclude<BatchResult, boolean>>();
+  const rows: readonly Record<string, unknown>[] = [{ code: "x" }];
+  await api.batch([{ request_type: "create", entity_type: "Shot", data: rows[0]!, return_fields: [] as string[] }]);
+  async function retire<E extends EntityTypeName<SgSchema>>(type: E, id: number) {
+    const [done] = await api.batch([{ request_type: "delete", entity_type: type, entity_id: id }]);
+    expectTypeOf(done).toEqualTypeOf<boolean>();
+    await api.batch([{ request_type: "create", entity_type: type, data: {} }]);
+  }
+  void retire;
+  async function codeBoth<E extends "Shot" | "Asset">(type: E, data: EntityData<SgSchema, E, "create">) {
+    return api.batch([{ request_type: "create", entity_type: type, data: { code: "x" } }, { request_type: "create", entity_type: type, data }]);
+  }
+  void codeBoth;
+  const constList = [{ request_type: "update", entity_type: "Shot", entity_id: 1, data: { code: "y" } }] as const;
+  const [updated] = await api.batch(constList);
+  expectTypeOf(updated.code).toEqualTypeOf<string | null>();
+  const looseApi = entityApi(api.client);
+  const [l1, l2] = await looseApi.batch([{ request_type: "create", entity_type: "Whatever", data: { x: 1 } }, { request_type: "delete", entity_type: "Whatever", entity_id: 2 }]);
+  expectTypeOf(l1.id).toEqualTypeOf<number>();
+  expectTypeOf(l2).toEqualTypeOf<boolean>();
+  await batch(api.client, [{ request_type: "create", entity_type: "Whatever", data: { x: 1 } }]);
+
   // The literal checks stay: one message naming the field, deep paths hop by hop.
   // @ts-expect-error — "cdoe" is not a field of Shot
   await api.find("Shot", [], ["cdoe"]);
@@ -244,6 +284,26 @@ describe("schema types on the emulator's 77-type schema (sg typegen output)", ()
     // No value: an average, a maximum and a latest are null; counts and sums are numbers.
     const none = await sg.summarize("Shot", [["id", "is", -1]], [{ field: "sg_cut_out", type: "average" }, { field: "sg_cut_in", type: "maximum" }, { field: "updated_at", type: "latest" }, { field: "sg_cut_duration", type: "sum" }, { field: "id", type: "record_count" }, { field: "sg_status_list", type: "status_percentage" }]);
     expect(none.summaries).toEqual({ sg_cut_out: null, sg_cut_in: null, updated_at: null, sg_cut_duration: 0, id: 0, sg_status_list: 0 });
+  });
+
+  it("types batch results as a tuple matched to a literal list of requests", async () => {
+    const project = site.emulator.card.projects[0] as EntityLink<"Project">;
+    const [made, changed, gone] = await sg.batch([
+      { request_type: "create", entity_type: "Shot", data: { code: "batch_1", project }, return_fields: ["created_at", "sg_sequence.Sequence.code"] },
+      { request_type: "update", entity_type: "Shot", entity_id: 1, data: { description: "batched" } },
+      { request_type: "delete", entity_type: "Asset", entity_id: 1 },
+    ]);
+    expectTypeOf(made.type).toEqualTypeOf<"Shot">();
+    expectTypeOf(made.code).toEqualTypeOf<string | null>();
+    expectTypeOf(made.created_at).toEqualTypeOf<Date | null>();
+    expectTypeOf(made["sg_sequence.Sequence.code"]).toEqualTypeOf<string | null>();
+    expectTypeOf(changed.description).toEqualTypeOf<string | null>();
+    expectTypeOf(gone).toEqualTypeOf<boolean>();
+    expect(made).toMatchObject({ type: "Shot", code: "batch_1" });
+    expect(made.created_at).toBeInstanceOf(Date);
+    expect("sg_sequence.Sequence.code" in made).toBe(true);
+    expect(changed).toMatchObject({ type: "Shot", id: 1, description: "batched" });
+    expect(typeof gone).toBe("boolean");
   });
 
   it("accepts type and id in fields (7), and types a one-hop path through a link", async () => {
