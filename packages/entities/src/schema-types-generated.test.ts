@@ -106,6 +106,19 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   expectTypeOf(sd.summaries.created_at).toEqualTypeOf<string | null>();
   expectTypeOf(sd.summaries.updated_at).toEqualTypeOf<string | null>();
 
+
+  // Data written `as const` holds read-only lists: accepted in create, update and batch.
+  const constData = { code: "x", tag_list: ["a"], assets: [{ type: "Asset", id: 2 }] } as const;
+  await api.create("Shot", constData);
+  await api.update("Shot", 1, constData);
+  await api.batch([{ request_type: "update", entity_type: "Shot", entity_id: 1, data: { assets: [{ type: "Asset", id: 2 }] }, multi_entity_update_modes: { assets: "add" } }] as const);
+
+  // A summary field chosen at run time: which key comes back is unknown, so neither is claimed.
+  const pickField = (): "code" | "description" => "code";
+  const picked = await api.summarize("Shot", [], [{ field: pickField(), type: "count" }]);
+  expectTypeOf(picked.summaries.description).toEqualTypeOf<unknown>();
+  const fixed = await api.summarize("Shot", [], [{ field: "code", type: "count" }]);
+  expectTypeOf(fixed.summaries.code).toEqualTypeOf<number>();
 }
 
 /**

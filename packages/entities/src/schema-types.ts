@@ -209,8 +209,11 @@ export type InputValue<F> = F extends { readonly type: infer T; readonly value: 
     ? V | Date
     : T extends "image"
       ? string | null
-      : V
+      : ReadonlyAccepted<V>
   : unknown;
+
+/** `V`, and for a list type its read-only form too (data written `as const` holds read-only lists). */
+type ReadonlyAccepted<V> = V extends readonly (infer L)[] ? V | readonly L[] : V;
 
 /** What a write is: a `create` may also set the fields a site takes on creation only ({@link SetOnCreate}). */
 export type WriteKind = "create" | "update";

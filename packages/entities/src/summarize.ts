@@ -95,7 +95,10 @@ export type SummaryValue<S extends SiteSchema, E extends string, P extends strin
  */
 export type Summaries<S extends SiteSchema, E extends string, Q extends readonly SummaryField[], D extends DateMode> = number extends Q["length"]
   ? UntypedSummaries
-  : { readonly [K in Q[number] as K["field"]]: SummaryValue<S, E, K["field"], K["type"], D> } & UntypedSummaries;
+  : { readonly [K in Q[number] as [IsUnion<K["field"]>] extends [false] ? K["field"] : never]: SummaryValue<S, E, K["field"], K["type"], D> } & UntypedSummaries;
+
+/** `true` when `T` is a union of several types (a summary `field` chosen at run time: which key comes back is unknown). */
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
 
 /** The problems of the paths of a literal list of summaries or groupings `Q`, as a union of messages (`never`: none). */
 type ItemListProblem<S extends SiteSchema, E extends string, Q extends readonly { readonly field: string }[]> = {
