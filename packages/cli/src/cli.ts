@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { SgAuthError, SgError, SgFault, SgHttpError, scrubText, siteAuthKind } from "@sg/core";
+import { SgAuthError, SgError, SgFault, scrubText, siteAuthKind } from "@sg/core";
 import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
 import type { AuthChoice } from "./connection.js";
@@ -246,14 +246,19 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     if (failed && closedPipe(failed)) return EXIT_OK;
     if (failed) {
       io.stderr.write(`sg: ${outputErrorText(failed)}\n${appliedNote(ctx)}`);
-      return EXIT_FAILURE;
+      // A change made but not reported: 6 (a write that landed and a following step failed), not "any other failure".
+      return ctx?.appliedChange ? EXIT_MAYBE_APPLIED : EXIT_FAILURE;
     }
     if (error instanceof InterruptedError) return interrupted(io, "SIGINT");
     // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
     const debug = ctx?.debug ?? (argv.includes("--debug") || io.env["SG_DEBUG"] === "1");
     const code = exitCodeFor(error, args ? { command: args.command } : {});
     // The transport's hint for a 5xx ("try again later") is a read's: a write so answered may have landed.
-    const maybeApplied = code === EXIT_MAYBE_APPLIED && error instanceof SgHttpError ? `the ${args?.command ?? "write"} may have been applied all the same (HTTP ${error.status} does not prove it was not): check the site before trying again` : undefined;
+    // Any error with an HTTP error status (an SgHttpError, an upload's SgTransferError): the status decided the exit
+    // code. (A 2xx that is not the protocol's answer keeps its own hint.)
+    const status = (error as { status?: unknown } | null)?.status;
+    const maybeApplied = code === EXIT_MAYBE_APPLIED && typeof status === "number" && status >= 400 ? `the ${args?.command ?? "write"} may have been applied all the same (HTTP ${status} does not prove it was not): check the site before trying again` : undefined;
+    // For a 6 the may-have-been-applied hint wins over the library's own (an upload's "check that the entity exists").
     const hint = (ctx ? cliAdvice(error, ctx) : undefined) ?? maybeApplied;
     // A library error scrubbed the secret values from the outside text it carries, and its own words hold none:
     // scrubbing values there again would show which of those words a weak secret is ("… is [REDACTED]" for the

@@ -89,12 +89,12 @@ const NOT_FOUND_FAULTS: readonly RegExp[] = [/^Entity type "[^"]+" is not a vali
 /** HTTP statuses that mean the site (or a gateway) is unavailable and the request was not processed. */
 const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
 /**
- * Of those, the one taken as not applied even for a write: 429, the site's own "too many requests", refused before
- * processing. A gateway's 502 or 504 does not prove the site did not apply the write (a 504 is a gateway that stopped
+ * Of those, the ones taken as not applied even for a write: 429, the site's own "too many requests", refused before
+ * processing, and 408, a request the server did not get whole. A gateway's 502 or 504 does not prove the site did not apply the write (a 504 is a gateway that stopped
  * waiting for a backend that had the request), though the transport retries them as the Python client does; a 503 or
  * any other 5xx answered to a write may have landed too.
  */
-const UNAVAILABLE_WRITE_STATUSES: ReadonlySet<number> = new Set([429]);
+const UNAVAILABLE_WRITE_STATUSES: ReadonlySet<number> = new Set([408, 429]);
 
 /** Where the failure happened, for {@link exitCodeFor}. */
 export interface ExitContext {

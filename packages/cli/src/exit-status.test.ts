@@ -90,6 +90,23 @@ describe("exit status by kind of failure", () => {
     site.injectFault({ method: "update", status: 429, retryAfter: 0, times: 10 });
     expectStatus(await sg(["update", "Shot", "1", '{"description": "behind a 429"}'], env), 5);
     expect(await description()).not.toBe("behind a 429");
+    // Nor one answered 408: the request did not arrive whole.
+    site.injectFault({ method: "update", status: 408, times: 10 });
+    expectStatus(await sg(["update", "Shot", "1", '{"description": "behind a 408"}'], env), 5);
+    expect(await description()).not.toBe("behind a 408");
+  });
+
+  it("6: an upload answered 503 gets the may-have-been-applied hint, not the library's own", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-exit-upload-"));
+    try {
+      writeFileSync(join(dir, "up.txt"), "hello");
+      site.injectFault({ method: "/upload/upload_file", status: 503, times: 5 });
+      const r = await sg(["upload", "Shot", "1", join(dir, "up.txt")], env);
+      expectStatus(r, 6);
+      expect(r.stderr).toContain("hint: the upload may have been applied all the same (HTTP 503");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   for (const status of [502, 504]) {

@@ -154,6 +154,25 @@ describe("Ctrl-C and SIGTERM cancel uploads and downloads", () => {
     }
   });
 
+  it("SIGINT while an upload still asks for the site's info: exit 130, nothing was written", async () => {
+    const file = join(dir, "upload-early.bin");
+    writeFileSync(file, "early");
+    const held = await startEmulator();
+    const relay = await relayTo(held.url);
+    try {
+      held.injectFault({ method: "info", delayMs: 20_000, times: 1 });
+      const sg = start(["upload", "Shot", "3", file], { env: { SG_SITE: relay.url, SG_SCRIPT_NAME: held.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: held.card.scripts[0]?.key ?? "" } });
+      await until(() => relay.sent().includes('"method_name":"info"'), "the info request");
+      sg.child.kill("SIGINT");
+      expect(await sg.exit(), sg.stderr()).toBe(130);
+      expect(sg.stderr()).toBe("sg: interrupted (SIGINT)\n");
+      expect(relay.sent()).not.toContain("/upload/");
+    } finally {
+      relay.close();
+      await held.close();
+    }
+  });
+
   // What this shows: repeated Ctrl-C ends the download with 130 and no `.part` file. It does not prove that a second
   // signal waits for the cleanup (bin.ts's cleanupsDone): removing the file takes less time than the signals take
   // to arrive, so the test would pass without that wait too.
@@ -324,11 +343,11 @@ describe.runIf(existsSync("/dev/full"))("an output that cannot be written", () =
     }
   });
 
-  it("after a create, says the record was created all the same", async () => {
+  it("after a create, says the record was created all the same, exit 6 (a write that landed and a following step failed)", async () => {
     const full = openSync("/dev/full", "w");
     try {
       const sg = start(["create", "Shot", '{"code": "FULL_0001", "project": {"type": "Project", "id": 1}}'], { stdout: full });
-      expect(await sg.exit(), sg.stderr()).toBe(1);
+      expect(await sg.exit(), sg.stderr()).toBe(6);
       const created = site.requests().filter((r) => r.method_name === "create").at(-1);
       expect(created?.status).toBe(200);
       const lines = sg.stderr().split("\n");

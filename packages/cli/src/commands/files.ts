@@ -20,6 +20,9 @@ export async function uploadCommand(ctx: CommandContext): Promise<number> {
   const displayName = ctx.args.values["display-name"] as string | undefined;
   const { api } = await ctx.connect();
   const path = resolve(ctx.io.cwd, file);
+  // The site's info first (a read; the upload asks for it and gets this one, cached): a Ctrl-C before the upload's own
+  // requests is then "nothing written" (130), not "may have been applied".
+  await api.info(ctx.signal ? { signal: ctx.signal } : {});
   // Ctrl-C aborts the transfer; once it resolved, the file is attached, whatever a late signal says.
   ctx.writing();
   const attachmentId = await api.upload(entityType, id, path, {
