@@ -865,6 +865,19 @@ describe("sg doctor explains every auth failure", () => {
 });
 
 describe("login and logout", () => {
+  it("explains a refused login in sg's flags, not the library's option names (no 2FA code, no terminal)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-login-hint-"));
+    try {
+      const artist = identity.card.users.find((u) => u.login === "artist");
+      const r = await sg(["login", "--login", "artist", "--password", artist?.password ?? ""], { SG_SITE: identity.url, SG_CONFIG_DIR: join(dir, "cfg") });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain("--2fa-code");
+      expect(r.stderr).not.toContain("twoFactor");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("saves the session of a legacy login (with a 2FA code) in a 0600 file, uses it, and forgets it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-cli-login-"));
     const env = { SG_SITE: identity.url, SG_CONFIG_DIR: join(dir, "cfg") };

@@ -114,7 +114,8 @@ function sudoForbidden(error: unknown, auth: AuthChoice): boolean {
 function authAdvice(error: unknown, ctx: CommandContext): string | undefined {
   const browser = browserLoginAdvice(error);
   if (browser) return browser;
-  const connected = ctx.connected;
+  // `sg login` opens its client itself: its connection explains a refused login as well.
+  const connected = ctx.connected ?? ctx.opened;
   if (!connected || !(error instanceof SgAuthError || sudoForbidden(error, connected.connection.auth))) return undefined;
   const info = connected.client.cachedInfo?.();
   const explained = explainAuthFailure(error, connected.connection.auth, info ? siteAuthKind(info) : "unknown");

@@ -22,6 +22,8 @@ export interface CommandContext {
   readonly signal: AbortSignal | undefined;
   /** The last connection {@link CommandContext.connect} opened, to explain an authentication failure in flags. */
   readonly connected: Connected | undefined;
+  /** The last connection a client was opened for, by `connect` or `open` (`sg login` opens one itself), and its client. */
+  readonly opened: Pick<Connected, "connection" | "client"> | undefined;
   /** Resolve the connection, open a client and the entity API. Needs credentials unless `auth: false`. */
   connect(options?: { readonly requireAuth?: boolean; readonly useStored?: boolean }): Promise<Connected>;
   /** A client for a resolved connection (with the `--debug` logger, which logs every HTTP attempt, and the proxy). */
@@ -70,6 +72,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
   const secretList = (): string[] => [...secrets];
   const logger = debugLogger(io.stderr, secretList, debug);
   let connected: Connected | undefined;
+  let opened: Pick<Connected, "connection" | "client"> | undefined;
   let appliedChange: string | undefined;
   let writeStarted = false;
   let proxySettings: ProxySettings | undefined;
@@ -90,6 +93,9 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
     get connected(): Connected | undefined {
       return connected;
     },
+    get opened(): Pick<Connected, "connection" | "client"> | undefined {
+      return opened;
+    },
     async connect(options = {}) {
       const { connection, input } = await resolveConnection(args.values, io, options.useStored === false ? { useStored: false } : {});
       for (const s of secretsOf(input, connection.auth)) secrets.add(s);
@@ -102,16 +108,18 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       connected = { connection, client, api };
       return connected;
     },
-    open(connection: ResolvedConnection) {
+    async open(connection: ResolvedConnection) {
       // Without any proxy the transport keeps Node's own dispatcher, exactly as before proxies were read.
       const dispatcher = routing();
-      return openClient(connection, {
+      const client = await openClient(connection, {
         io,
         logger,
         allowInsecureHttp: args.values["allow-http"] === true,
         ...(signal ? { signal } : {}),
         ...(dispatcher ? { dispatcher } : {}),
       });
+      opened = { connection, client };
+      return client;
     },
     proxy() {
       if (!proxySettings) {
