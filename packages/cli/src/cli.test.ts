@@ -11,7 +11,7 @@ import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { entityApi } from "@sg/entities";
 import { jsonRpcTransport } from "@sg/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, sgRunner, type SgResult } from "./test-support/run-sg.js";
+import { BIN, sgRunner, type SgResult, scriptEnvOf } from "./test-support/run-sg.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TSC = resolve(here, "../../../node_modules/.bin/tsc");
@@ -363,7 +363,7 @@ function useDemoSite(use: (handle: EmulatorHandle, env: Record<string, string>) 
   beforeAll(async () => {
     const h = await startEmulator({});
     handle = h;
-    use(h, { SG_SITE: h.url, SG_SCRIPT_NAME: h.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: h.card.scripts[0]?.key ?? "" });
+    use(h, scriptEnvOf(h));
   });
   afterAll(async () => {
     await handle?.close();
@@ -719,7 +719,7 @@ describe("signals", () => {
     try {
       // The site holds the answer of the next read for a long time; Ctrl-C must not wait for it.
       slow.injectFault({ method: "read", delayMs: 20_000, times: 1 });
-      const env = { SG_SITE: slow.url, SG_SCRIPT_NAME: slow.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: slow.card.scripts[0]?.key ?? "" };
+      const env = scriptEnvOf(slow);
       const child = spawn(process.execPath, [BIN, "find", "Project", "--debug"], {
         env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, ...env },
         stdio: ["ignore", "pipe", "pipe"],
@@ -745,7 +745,7 @@ describe("signals", () => {
       expect(code, stderr).toBe(130);
       expect(stderr).toMatch(/^sg: interrupted/m);
       expect(stdout).toBe("");
-      expectNoSecrets({ code, stdout, stderr }, [env.SG_SCRIPT_KEY]);
+      expectNoSecrets({ code, stdout, stderr }, [env["SG_SCRIPT_KEY"] ?? ""]);
     } finally {
       await slow.close();
     }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { sgRunner, type SgResult } from "./test-support/run-sg.js";
+import { sgRunner, type SgResult, scriptEnvOf } from "./test-support/run-sg.js";
 
 // One exit status per kind of failure (README "Errors, exit status"), each driven through the real `sg` against
 // the emulator, its fault injection standing in for a failing network or site.
@@ -17,8 +17,7 @@ let env: Record<string, string> = {};
 
 beforeAll(async () => {
   site = await startEmulator({});
-  const script = site.card.scripts[0]!;
-  env = { SG_SITE: site.url, SG_SCRIPT_NAME: script.name, SG_SCRIPT_KEY: script.key };
+  env = scriptEnvOf(site);
 });
 
 afterAll(async () => {

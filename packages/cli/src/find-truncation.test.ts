@@ -1,6 +1,6 @@
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sgRunner } from "./test-support/run-sg.js";
+import { sgRunner, scriptEnvOf } from "./test-support/run-sg.js";
 
 const runner = sgRunner();
 const sg = runner.run;
@@ -10,7 +10,7 @@ let env: Record<string, string> = {};
 
 beforeAll(async () => {
   site = await startEmulator({ rows: 300, pageSize: 50 });
-  env = { SG_SITE: site.url, SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: site.card.scripts[0]?.key ?? "" };
+  env = scriptEnvOf(site);
 });
 
 afterAll(async () => {

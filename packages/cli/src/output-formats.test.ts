@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sgRunner } from "./test-support/run-sg.js";
+import { sgRunner, scriptEnvOf } from "./test-support/run-sg.js";
 
 const runner = sgRunner();
 const sg = runner.run;
@@ -15,15 +15,10 @@ let site: EmulatorHandle;
 let bigEnv: Record<string, string> = {};
 let env: Record<string, string> = {};
 
-function envOf(handle: EmulatorHandle): Record<string, string> {
-  const script = handle.card.scripts[0]!;
-  return { SG_SITE: handle.url, SG_SCRIPT_NAME: script.name, SG_SCRIPT_KEY: script.key };
-}
-
 beforeAll(async () => {
   [big, site] = await Promise.all([startEmulator({ rows: MANY, pageSize: 5000 }), startEmulator({})]);
-  bigEnv = envOf(big);
-  env = envOf(site);
+  bigEnv = scriptEnvOf(big);
+  env = scriptEnvOf(site);
 });
 
 afterAll(async () => {

@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli.js";
-import { BIN, sgRunner } from "./test-support/run-sg.js";
+import { BIN, sgRunner, scriptEnvOf } from "./test-support/run-sg.js";
 
 const runner = sgRunner();
 let site: EmulatorHandle;
@@ -28,7 +28,7 @@ const slowResponses: { res: ServerResponse; closed: boolean; sent: number }[] = 
 
 beforeAll(async () => {
   site = await startEmulator({ rows: 3000, pageSize: 500 });
-  env = { SG_SITE: site.url, SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: site.card.scripts[0]?.key ?? "" };
+  env = scriptEnvOf(site);
   dir = mkdtempSync(join(tmpdir(), "sg-cli-signals-"));
   slow = createServer((req, res) => {
     const entry = { res, closed: false, sent: 0 };
@@ -137,7 +137,7 @@ describe("Ctrl-C and SIGTERM cancel uploads and downloads", () => {
     const relay = await relayTo(held.url);
     try {
       held.injectFault({ method: "/upload/upload_file", delayMs: 20_000, times: 1 });
-      const sg = start(["upload", "Shot", "3", file], { env: { SG_SITE: relay.url, SG_SCRIPT_NAME: held.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: held.card.scripts[0]?.key ?? "" } });
+      const sg = start(["upload", "Shot", "3", file], { env: scriptEnvOf(held, relay.url) });
       const stdout = collect(sg.child);
       // The upload's request has left sg (its whole body, even): the site holds it, so it is in flight.
       await until(() => relay.sent().includes("POST /upload/upload_file") && relay.sent().length > 256 * 1024, "the upload request");
@@ -161,7 +161,7 @@ describe("Ctrl-C and SIGTERM cancel uploads and downloads", () => {
     const relay = await relayTo(held.url);
     try {
       held.injectFault({ method: "info", delayMs: 20_000, times: 1 });
-      const sg = start(["upload", "Shot", "3", file], { env: { SG_SITE: relay.url, SG_SCRIPT_NAME: held.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: held.card.scripts[0]?.key ?? "" } });
+      const sg = start(["upload", "Shot", "3", file], { env: scriptEnvOf(held, relay.url) });
       await until(() => relay.sent().includes('"method_name":"info"'), "the info request");
       sg.child.kill("SIGINT");
       expect(await sg.exit(), sg.stderr()).toBe(130);

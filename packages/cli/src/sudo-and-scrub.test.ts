@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sgRunner } from "./test-support/run-sg.js";
+import { sgRunner, scriptEnvOf } from "./test-support/run-sg.js";
 
 const runner = sgRunner();
 const sg = runner.run;
@@ -108,7 +108,7 @@ describe("sg whoami under sudo says who logged in and who the site acts as", () 
     expect((JSON.parse(made.stdout) as { created_by: { id: number } }).created_by.id).toBe((row["acting_as"] as { id: number }).id);
     const table = await sg(["whoami", "--sudo-as", "coord", "--format", "table"], as("admin", "admin-pass-1"));
     expect(table.stdout).toMatch(/^acting_as +Cora Coordinator \(HumanUser:\d+\)$/m);
-    const script = await sg(["whoami", "--sudo-as", "coord", "--format", "json"], { SG_SITE: site.url, SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: site.card.scripts[0]?.key ?? "" });
+    const script = await sg(["whoami", "--sudo-as", "coord", "--format", "json"], scriptEnvOf(site));
     expect(JSON.parse(script.stdout)).toMatchObject({ user: { type: "ApiUser" }, acting_as: { type: "HumanUser", name: "Cora Coordinator" }, sudo_as: "coord" });
     const plain = await sg(["whoami", "--format", "json"], as("admin", "admin-pass-1"));
     expect(JSON.parse(plain.stdout)).not.toHaveProperty("acting_as");

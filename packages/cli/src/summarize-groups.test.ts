@@ -1,6 +1,6 @@
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sgRunner } from "./test-support/run-sg.js";
+import { sgRunner, scriptEnvOf } from "./test-support/run-sg.js";
 
 const runner = sgRunner();
 const sg = runner.run;
@@ -11,7 +11,7 @@ let env: Record<string, string> = {};
 beforeAll(async () => {
   // The demo site: six shots, every one in a sequence (SQ010: 3, SQ020: 3), plus one created here in none.
   site = await startEmulator({});
-  env = { SG_SITE: site.url, SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: site.card.scripts[0]?.key ?? "" };
+  env = scriptEnvOf(site);
   const created = await sg(["create", "Shot", '{"code": "NOSEQ_0001", "sg_status_list": "ip", "project": {"type": "Project", "id": 1}}'], env);
   expect(created.code, created.stderr).toBe(0);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sgRunner } from "./test-support/run-sg.js";
+import { sgRunner, scriptEnvOf } from "./test-support/run-sg.js";
 
 const runner = sgRunner();
 const sg = runner.run;
@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), "sg-cli-schema-file-"));
 
 beforeAll(async () => {
   site = await startEmulator({});
-  env = { SG_SITE: site.url, SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: site.card.scripts[0]?.key ?? "" };
+  env = scriptEnvOf(site);
 });
 
 afterAll(async () => {

@@ -8,6 +8,12 @@ import { fileURLToPath } from "node:url";
 /** The built command. */
 export const BIN: string = resolve(dirname(fileURLToPath(import.meta.url)), "../../dist/bin.js");
 
+/** The environment that points `sg` at an emulator (`site`; at `url`, a relay say, when given) as its fixture script. */
+export function scriptEnvOf(site: { readonly url: string; readonly card: { readonly scripts: readonly { readonly name: string; readonly key: string }[] } }, url: string = site.url): Record<string, string> {
+  const script = site.card.scripts[0];
+  return { SG_SITE: url, SG_SCRIPT_NAME: script?.name ?? "", SG_SCRIPT_KEY: script?.key ?? "" };
+}
+
 /** What one run of `sg` did. */
 export interface SgResult {
   readonly code: number | null;
