@@ -89,7 +89,8 @@ describe("exit status by kind of failure", () => {
     site.injectFault({ method: "update", status: 429, retryAfter: 0, times: 10 });
     expectStatus(await sg(["update", "Shot", "1", '{"description": "behind a 429"}'], env), 5);
     expect(await description()).not.toBe("behind a 429");
-    // Nor one answered 408: the request did not arrive whole.
+    // Nor one answered 408: the request did not arrive whole. (The 429s left in the queue would answer it instead.)
+    site.reset();
     site.injectFault({ method: "update", status: 408, times: 10 });
     expectStatus(await sg(["update", "Shot", "1", '{"description": "behind a 408"}'], env), 5);
     expect(await description()).not.toBe("behind a 408");
