@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatDateTime } from './clock.js';
+import { refOf } from './link-refs.js';
 import type { Schema } from './schema.js';
 import type { LinkRef, Row, Store } from './store.js';
 import type { PatState, SiteCardProject, SiteCardScript, SiteCardUser } from './types.js';
@@ -112,7 +113,7 @@ class Seeder {
   }
 }
 
-const link = (row: Row): LinkRef => ({ type: row.type, id: row.id });
+const link = refOf;
 
 /**
  * Seeds the store. `empty` creates only the script and the users (the site card's credentials) and one
