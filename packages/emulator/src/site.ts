@@ -2,6 +2,9 @@ import { EmulatorClock } from './clock.js';
 import type { FormatContext } from './entity-format.js';
 import { cardScripts, cardUsers, seed, type ScriptCredential, type UserCredential } from './fixtures.js';
 import { QueryCache } from './read-query.js';
+import { parseReverseLinkSpecs } from './reverse-link-pairs.js';
+import { DEFAULT_REVERSE_LINKS } from './reverse-link-table.js';
+import { ReverseLinks } from './reverse-links.js';
 import { Schema, type SchemaSnapshot } from './schema.js';
 import { SessionTable, type Session } from './sessions.js';
 import { Store, type Row, type StoreSnapshot } from './store.js';
@@ -66,8 +69,11 @@ export class Site implements FormatContext {
   readonly queryCache: QueryCache;
   /** Outstanding one-time codes of 2FA users (never persisted). */
   readonly twoFactorCodes: TwoFactorCodes = new TwoFactorCodes();
+  /** Keeps the reverse sides of links in step (`Task.entity` and `Shot.tasks`, …). */
+  readonly reverseLinks: ReverseLinks;
 
   constructor(readonly settings: SiteSettings) {
+    this.reverseLinks = new ReverseLinks(this, parseReverseLinkSpecs(DEFAULT_REVERSE_LINKS));
     this.queryCache = new QueryCache(settings.queryCacheSize ?? 32);
     this.sessions = new SessionTable(settings.sessionIdleSeconds * 1000);
     this.loadFixtures();
@@ -79,6 +85,7 @@ export class Site implements FormatContext {
     this.schema = new Schema();
     this.store = new Store();
     const seeded = seed(this.store, this.schema, this.settings.fixtures, this.settings.rows);
+    this.reverseLinks.refresh();
     this.scripts = seeded.scripts;
     this.users = seeded.users;
     this.projects = seeded.projects;
@@ -155,6 +162,7 @@ export class Site implements FormatContext {
     this.schema = new Schema(snap.schema);
     this.store = new Store();
     this.store.load(snap.store);
+    this.reverseLinks.refresh();
     this.scripts = snap.scripts;
     // Data files written before codes were issued held a fixed `twoFactorCode`: such a user still has 2FA.
     this.users = snap.users.map((u) => {

@@ -50,6 +50,21 @@ export interface EmulatorOptions {
   logger?: ((line: string) => void) | undefined;
 }
 
+/**
+ * Two link fields a site keeps in step: the reverse sides of one link. Writing either side updates the other
+ * (`Task.entity` = a Shot puts the Task in that Shot's `tasks`; `Shot.tasks` = [a Task] sets the Task's `entity`).
+ * At least one side must be a multi-entity field.
+ */
+export interface ReverseLinkSpec {
+  /** One side, `Type.field`: `Task.entity`, `Asset.shots`. */
+  readonly field: string;
+  /**
+   * The other side, `Type.field` (`Shot.assets`), or `*.field` (`*.tasks`) for that field on every entity type
+   * `field` may link to.
+   */
+  readonly reverse: string;
+}
+
 /** A script (ApiUser) of the site card. */
 export interface SiteCardScript {
   /** Script name, sent as `script_name`. */

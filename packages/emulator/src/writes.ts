@@ -127,6 +127,7 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
     }
   }
   const row = site.store.insert(type, data);
+  site.reverseLinks.created(row);
   if (type === 'HumanUser') {
     const cred: UserCredential = { login: data['login'] as string, password: null, admin: false, pat: 'missing', patExchangedAt: null, twoFactor: false };
     site.users.push(cred);
@@ -195,7 +196,7 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
   for (const [field, value] of computed) {
     const old = row.f[field];
     if (JSON.stringify(old ?? null) === JSON.stringify(value ?? null)) continue;
-    site.store.setField(row, field, value);
+    site.reverseLinks.write(row, field, value);
     changes.push([field, old, value]);
   }
   if (changes.length > 0) {
@@ -219,6 +220,7 @@ export function deleteEntity(site: Site, principal: Principal, type: unknown, id
   const row = requireRow(site, type, id);
   if (row.retired) return false;
   site.store.setRetired(row, true);
+  site.reverseLinks.retired(row);
   logEvent(site, principal, row, 'Retirement', { type: 'entity_retirement', entity_type: row.type, entity_id: row.id });
   return true;
 }
@@ -229,6 +231,7 @@ export function reviveEntity(site: Site, principal: Principal, type: unknown, id
   if (!row.retired) return false;
   if (row.type === 'HumanUser' && row.f['sg_status_list'] === 'act') checkUserActivation(site, principal, `reviving the active HumanUser '${String(row.f['login'])}'`);
   site.store.setRetired(row, false);
+  site.reverseLinks.revived(row);
   logEvent(site, principal, row, 'Revival', { type: 'entity_revival', entity_type: row.type, entity_id: row.id });
   return true;
 }

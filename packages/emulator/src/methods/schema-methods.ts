@@ -44,18 +44,22 @@ export const schemaMethods: Record<string, MethodHandler> = {
     const p = payloadObject('schema_field_create', call.payload);
     const type = requireString('schema_field_create', p, 'type');
     const dataType = requireString('schema_field_create', p, 'data_type');
-    return call.site.schema.createField(type, dataType, properties('schema_field_create', p['properties']));
+    const code = call.site.schema.createField(type, dataType, properties('schema_field_create', p['properties']));
+    call.site.reverseLinks.refresh();
+    return code;
   },
   schema_field_update: (call) => {
     const p = payloadObject('schema_field_update', call.payload);
     const type = requireString('schema_field_update', p, 'type');
     const field = requireString('schema_field_update', p, 'field_name');
     call.site.schema.updateField(type, field, properties('schema_field_update', p['properties']), projectId(call, 'schema_field_update'));
+    call.site.reverseLinks.refresh();
     return true;
   },
   schema_field_delete: (call) => {
     const p = payloadObject('schema_field_delete', call.payload);
     call.site.schema.deleteField(requireString('schema_field_delete', p, 'type'), requireString('schema_field_delete', p, 'field_name'));
+    call.site.reverseLinks.refresh();
     return true;
   },
 };

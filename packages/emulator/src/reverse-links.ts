@@ -1,0 +1,166 @@
+import { hasRef, refOf, refsOf, sameRef, withoutRef } from './link-refs.js';
+import { reconcilePair } from './reverse-link-reconcile.js';
+import { LinkPairs, pairKey, resolvePairs, type LinkSide, type ParsedSpec } from './reverse-link-pairs.js';
+import type { Schema } from './schema.js';
+import type { LinkRef, Row, Store } from './store.js';
+
+/** What {@link ReverseLinks} reads: the site's current schema and store (both are replaced on reset and load). */
+export interface LinkedSite {
+  readonly schema: Schema;
+  readonly store: Store;
+}
+
+/**
+ * Keeps the two sides of each active pair of link fields in step, as a site does: `Task.entity` and `Shot.tasks`,
+ * `Asset.shots` and `Shot.assets`. Writing either side updates the other (a single-entity side is moved: the Task
+ * leaves the `tasks` of its previous Shot; dropped from a list, its `entity` becomes null). A retired entity leaves
+ * the lists of its live partners and comes back on revive; a single-entity link to a retired entity stays, as links
+ * to retired entities do elsewhere. Every change goes through the store, so `batch` undoes it with the rest.
+ */
+export class ReverseLinks {
+  private pairs = new LinkPairs();
+  private schema: Schema | undefined;
+  private schemaRevision = -1;
+  private store: Store | undefined;
+  /** Keys of the pairs the current store has been brought in line with. */
+  private readonly reconciled = new Set<string>();
+
+  /**
+   * @param site - The site whose rows are kept in step.
+   * @param specs - The pairs, in order of precedence (see {@link resolvePairs}).
+   */
+  constructor(
+    private readonly site: LinkedSite,
+    private readonly specs: readonly ParsedSpec[],
+  ) {}
+
+  /**
+   * Re-reads the schema and brings the rows in line with every pair that became active since the last call (all of
+   * them after a reset or a load). Call it after seeding or restoring the store and after every schema change.
+   */
+  refresh(): void {
+    const store = this.site.store;
+    if (store !== this.store) {
+      this.store = store;
+      this.reconciled.clear();
+    }
+    const active = new Set<string>();
+    for (const pair of this.current().pairs) {
+      const key = pairKey(pair);
+      active.add(key);
+      if (this.reconciled.has(key)) continue;
+      reconcilePair(store, pair);
+      this.reconciled.add(key);
+    }
+    for (const key of [...this.reconciled]) if (!active.has(key)) this.reconciled.delete(key);
+  }
+
+  private current(): LinkPairs {
+    const schema = this.site.schema;
+    if (schema !== this.schema || schema.revision !== this.schemaRevision) {
+      this.pairs = resolvePairs(schema, this.specs);
+      this.schema = schema;
+      this.schemaRevision = schema.revision;
+    }
+    return this.pairs;
+  }
+
+  /** Writes `value` to `row.field` and updates the other side of every pair the field is in. */
+  write(row: Row, field: string, value: unknown): void {
+    const old = row.f[field];
+    this.site.store.setField(row, field, value);
+    this.follow(row, field, old, value);
+  }
+
+  /** Updates the other sides of a row just inserted with its paired fields set. */
+  created(row: Row): void {
+    for (const side of this.current().sidesOf(row.type)) this.follow(row, side.field, undefined, row.f[side.field]);
+  }
+
+  /** Takes a row just retired out of its live partners' lists (it keeps its own links, for {@link revived}). */
+  retired(row: Row): void {
+    this.eachPartner(row, (side, other, partner) => {
+      if (!partner.retired && other.multi) this.drop(partner, other.field, refOf(row));
+    });
+  }
+
+  /**
+   * Puts a row just revived back in its partners' lists. A partner still retired leaves the row's list, and holds
+   * the link itself to restore it when it is revived in turn.
+   */
+  revived(row: Row): void {
+    this.eachPartner(row, (side, other, partner) => {
+      const self = refOf(row);
+      if (!partner.retired && !other.multi && !sameRef(partner.f[other.field], self)) {
+        // The partner's single link moved on while this row was retired: the row's list is stale.
+        this.drop(row, side.field, refOf(partner));
+        return;
+      }
+      if (partner.retired && side.multi) this.drop(row, side.field, refOf(partner));
+      if (other.multi) this.put(partner, other.field, self);
+    });
+  }
+
+  /** Calls `fn` for each existing row a paired field of `row` links to, with both sides of the pair. */
+  private eachPartner(row: Row, fn: (side: LinkSide, other: LinkSide, partner: Row) => void): void {
+    const pairs = this.current();
+    for (const side of pairs.sidesOf(row.type)) {
+      for (const other of pairs.partners(side.type, side.field)) {
+        for (const ref of refsOf(row.f[side.field])) {
+          const partner = ref.type === other.type ? this.site.store.get(ref.type, ref.id) : undefined;
+          if (partner) fn(side, other, partner);
+        }
+      }
+    }
+  }
+
+  /** After `row.field` went from `old` to `value`: links and unlinks the rows it gained and lost. */
+  private follow(row: Row, field: string, old: unknown, value: unknown): void {
+    const self = refOf(row);
+    for (const other of this.current().partners(row.type, field)) {
+      // Ids, not lists: the lists of a large site (a Sequence's Shots) are long, and only a few ids change.
+      const before = new Set(refsOf(old).filter((l) => l.type === other.type).map((l) => l.id));
+      const after = new Set(refsOf(value).filter((l) => l.type === other.type).map((l) => l.id));
+      for (const id of before) {
+        const partner = after.has(id) ? undefined : this.site.store.get(other.type, id);
+        if (partner) this.detach(partner, other, self);
+      }
+      for (const id of after) {
+        const partner = before.has(id) ? undefined : this.site.store.get(other.type, id);
+        if (partner) this.attach(partner, other, self);
+      }
+    }
+  }
+
+  private attach(row: Row, side: LinkSide, ref: LinkRef): void {
+    const current = row.f[side.field];
+    if (side.multi) {
+      const list = refsOf(current);
+      if (!hasRef(list, ref)) this.write(row, side.field, [...list, ref]);
+    } else if (!sameRef(current, ref)) {
+      this.write(row, side.field, ref);
+    }
+  }
+
+  private detach(row: Row, side: LinkSide, ref: LinkRef): void {
+    const current = row.f[side.field];
+    if (side.multi) {
+      const list = refsOf(current);
+      if (hasRef(list, ref)) this.write(row, side.field, withoutRef(list, ref));
+    } else if (sameRef(current, ref)) {
+      this.write(row, side.field, null);
+    }
+  }
+
+  /** Removes `ref` from a list without following the change (retire and revive keep the other side as it is). */
+  private drop(row: Row, field: string, ref: LinkRef): void {
+    const list = refsOf(row.f[field]);
+    if (hasRef(list, ref)) this.site.store.setField(row, field, withoutRef(list, ref));
+  }
+
+  /** Appends `ref` to a list without following the change. */
+  private put(row: Row, field: string, ref: LinkRef): void {
+    const list = refsOf(row.f[field]);
+    if (!hasRef(list, ref)) this.site.store.setField(row, field, [...list, ref]);
+  }
+}
