@@ -5,6 +5,7 @@
 export { startEmulator } from './server.js';
 export { FaultCode } from './errors.js';
 export { DEMO_SCRIPT_KEY } from './fixtures.js';
+export { DEFAULT_REVERSE_LINKS } from './reverse-link-table.js';
 export { EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs } from './cli-args.js';
 export type {
   AuthKind,
@@ -16,6 +17,7 @@ export type {
   PatState,
   PayloadSummary,
   RecordedRequest,
+  ReverseLinkSpec,
   SiteCard,
   SiteCardProject,
   SiteCardScript,

@@ -265,7 +265,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const appSessionLauncher = options.appSessionLauncher ?? true;
   if (typeof appSessionLauncher !== 'boolean') throw new Error('appSessionLauncher must be true or false');
   const basePath = normalizeBasePath(options.basePath);
-  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds: options.sessionIdleSeconds ?? 1800, pageSize: options.pageSize ?? 500, appSessionLauncher, queryCacheSize });
+  const reverseLinks = options.reverseLinks ?? [];
+  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds: options.sessionIdleSeconds ?? 1800, pageSize: options.pageSize ?? 500, appSessionLauncher, queryCacheSize, reverseLinks });
   site.basePath = basePath;
   const emulator = new Emulator(site, logger, options.latencyMs ?? 0);
   if (options.dataFile) {

@@ -9,7 +9,7 @@ import { Schema, type SchemaSnapshot } from './schema.js';
 import { SessionTable, type Session } from './sessions.js';
 import { Store, type Row, type StoreSnapshot } from './store.js';
 import { TwoFactorCodes, type IssuedCode } from './two-factor.js';
-import type { AuthMode, SiteCard, SiteCardProject } from './types.js';
+import type { AuthMode, ReverseLinkSpec, SiteCard, SiteCardProject } from './types.js';
 
 /** An uploaded file's bytes. */
 export interface StoredFile {
@@ -29,6 +29,8 @@ export interface SiteSettings {
   appSessionLauncher?: boolean;
   /** Entries of the `read` result cache ({@link QueryCache}); 0 turns it off. Default 32. */
   queryCacheSize?: number;
+  /** Pairs of link fields to keep in step besides {@link DEFAULT_REVERSE_LINKS} (which they take precedence over). */
+  reverseLinks?: readonly ReverseLinkSpec[];
 }
 
 /** Everything persisted with `--data`. */
@@ -73,7 +75,7 @@ export class Site implements FormatContext {
   readonly reverseLinks: ReverseLinks;
 
   constructor(readonly settings: SiteSettings) {
-    this.reverseLinks = new ReverseLinks(this, parseReverseLinkSpecs(DEFAULT_REVERSE_LINKS));
+    this.reverseLinks = new ReverseLinks(this, parseReverseLinkSpecs([...(settings.reverseLinks ?? []), ...DEFAULT_REVERSE_LINKS]));
     this.queryCache = new QueryCache(settings.queryCacheSize ?? 32);
     this.sessions = new SessionTable(settings.sessionIdleSeconds * 1000);
     this.loadFixtures();

@@ -46,6 +46,14 @@ export interface EmulatorOptions {
    * it may affect; relative-date queries are never cached. Default 32; `0` turns the cache off.
    */
   queryCacheSize?: number | undefined;
+  /**
+   * More pairs of link fields to keep in step, for a custom schema (fields made with `schema_field_create`, a
+   * `dataFile` site): writing either side updates the other, as for the built-in pairs (`DEFAULT_REVERSE_LINKS`).
+   * A pair given here wins over a built-in one that claims one of its sides for the same entity type. A pair is
+   * active only while the schema has both fields, each linking to the other's type; it becomes active when they are
+   * created. Throws at start for a pair that is not `Type.field` ↔ `Type.field`.
+   */
+  reverseLinks?: readonly ReverseLinkSpec[] | undefined;
   /** Receives one log line per request and event. Default: silent. */
   logger?: ((line: string) => void) | undefined;
 }
