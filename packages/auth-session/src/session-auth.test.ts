@@ -168,4 +168,71 @@ describe("sessionAuth against the emulator", () => {
     expect((error as Error).message).toContain("same session token");
     expect(findSecrets(error, [first])).toEqual([]);
   });
+  describe("a token the site does not take", () => {
+    let other: Emulator;
+    beforeAll(async () => {
+      other = await startEmulator({ authMode: "default", fixtures: "demo" });
+    });
+    afterAll(() => other.close());
+
+    it("a token of another site, or a script key, names those causes and the site called, never the token", async () => {
+      const otherToken = await loginFor(other);
+      const scriptKey = emulator.card.scripts[0]!.key;
+      for (const sessionToken of [otherToken, scriptKey]) {
+        const error = await rejectionOf(client(sessionAuth({ sessionToken })).call("read", READ_SHOTS));
+        expect(error).toBeInstanceOf(SgSessionError);
+        const e = error as SgSessionError;
+        expect(e.code).toBe(SessionErrorCode.EXPIRED);
+        expect(e.reason).toContain("the session has expired or was revoked");
+        expect(e.reason).toContain(`or the token is not a session of ${emulator.url} (another site's token, a script key or a password)`);
+        expect(e.hint).toContain("browserLogin");
+        expect(findSecrets(e, [sessionToken])).toEqual([]);
+      }
+    });
+
+    it("a token refresh() returned that the site refuses too is SG_SESSION_REFRESH_FAILED, saying so and what to do", async () => {
+      const first = await mintToken();
+      const otherToken = await loginFor(other);
+      const asked: string[] = [];
+      const sg = client(sessionAuth({ sessionToken: first, refresh: async () => (asked.push("refresh"), otherToken) }));
+      emulator.advanceClock(IDLE + 1);
+      const error = await rejectionOf(sg.call("read", READ_SHOTS));
+      expect(asked).toEqual(["refresh"]);
+      expect(error).toBeInstanceOf(SgSessionError);
+      const e = error as SgSessionError;
+      expect(e.code).toBe(SessionErrorCode.REFRESH_FAILED);
+      expect(e.reason).toBe(`@sg/auth-session: the site refused the new session token ending '${otherToken.slice(-4)}' that refresh() returned, as it had refused the one before`);
+      expect(e.hint).toMatch(/^refresh\(\) must return a new session of http:\/\/127\.0\.0\.1:\d+ \(not another site's token, a script key, a password or an expired stored one\)\. Meanwhile log in again in the browser\. Get a new session token: browserLogin/);
+      expect(e.hint).toContain(emulator.url);
+      expect(e.serverMessage).toContain("Can't authenticate session token");
+      expect(findSecrets(e, [first, otherToken])).toEqual([]);
+    });
+
+    it("a token refresh() returned with a trailing newline is refused, and the hint says to trim it", async () => {
+      const first = await mintToken();
+      const second = await mintToken();
+      const sg = client(sessionAuth({ sessionToken: first, refresh: async () => `${second}\n` }));
+      emulator.advanceClock(IDLE + 1);
+      const error = await rejectionOf(sg.call("read", READ_SHOTS));
+      const e = error as SgSessionError;
+      expect(e.code).toBe(SessionErrorCode.REFRESH_FAILED);
+      expect(e.reason).toContain(`refresh() returned a string of ${second.length + 1} characters containing whitespace or ';', not a token without spaces, line breaks or ';'`);
+      expect(e.hint).toMatch(/^The token was probably copied with surrounding text or a trailing newline; trim it\. Get a new/);
+      expect(findSecrets(e, [first, second])).toEqual([]);
+    });
+
+    it("takes a synchronous refresh (its type allows a string as well as a Promise)", async () => {
+      const first = await mintToken();
+      emulator.advanceClock(IDLE + 1);
+      const second = await mintToken();
+      // Type-checked by `npm run typecheck`: a refresh returning a string did not compile (TS2322).
+      const refresh: () => string = () => second;
+      const options: SessionAuthOptions = { sessionToken: first, refresh };
+      const sg = client(sessionAuth(options));
+      const read = await sg.call<{ entities: unknown[] }>("read", READ_SHOTS);
+      expect(read.entities.length).toBeGreaterThan(0);
+      const credentials = await sg.credentials();
+      expect(credentials.kind === "session" && credentials.sessionToken).toBe(second);
+    });
+  });
 });

@@ -38,6 +38,8 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
   let current: SessionCredentials = credentialsFor(sessionToken);
   let pending: Promise<SessionCredentials> | undefined;
   let refreshes = 0;
+  /** The site `refresh()` was last asked a token for. */
+  let site = "";
   /** The last failed refresh and when it failed, while its cool-down runs. */
   let failure: SgSessionError | undefined;
   /** When {@link failure} came back, by the client's clock. */
@@ -47,15 +49,12 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
     const secrets = [rejected.sessionToken];
     if (!refresh) {
       ctx.logger.warn(`${PACKAGE}: the session token was refused and there is no refresh()`, { token: `…${tail(rejected.sessionToken)}` });
-      throw new SgSessionError(`${PACKAGE}: the site refused the session token ending '${tail(rejected.sessionToken)}': the session has expired or was revoked`, {
-        code: EXPIRED,
-        cause: error,
-        hint: NEW_TOKEN_HINT,
-        secrets,
-        method: error.method,
-        errorCode: error.errorCode,
-        serverMessage: error.serverMessage,
-      });
+      // The site's refusal reads the same for an expired token, one of another site, and a script key or password
+      // passed as a token: name them all, and the site (never the token).
+      throw new SgSessionError(
+        `${PACKAGE}: the site refused the session token ending '${tail(rejected.sessionToken)}': the session has expired or was revoked, or the token is not a session of ${ctx.site.href} (another site's token, a script key or a password)`,
+        { code: EXPIRED, cause: error, hint: NEW_TOKEN_HINT, secrets, method: error.method, errorCode: error.errorCode, serverMessage: error.serverMessage },
+      );
     }
     /** A failed refresh, remembered for the cool-down (when there is one) from now. */
     const refreshFailed = (reason: string, cause: unknown, hint: string): SgSessionError => {
@@ -72,16 +71,19 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
     try {
       token = checkToken(await refresh(), "refresh()");
     } catch (cause) {
+      const bad = cause instanceof SgValidationError;
       throw refreshFailed(
-        `the session token ending '${tail(rejected.sessionToken)}' was refused and refresh() did not return a new one`,
+        `the session token ending '${tail(rejected.sessionToken)}' was refused and refresh() ${bad ? `returned ${cause.received}, not ${cause.expected}` : "did not return a new one"}`,
         cause,
-        cause instanceof SgValidationError ? "refresh() must resolve to the new token as a string." : "Fix what refresh() reported (see cause).",
+        // checkToken's own advice (a trailing newline: trim it) is the hint, not only the cause's.
+        bad ? (cause.hint ?? "refresh() must resolve to the new token as a string.") : "Fix what refresh() reported (see cause).",
       );
     }
     if (token === rejected.sessionToken) {
       throw refreshFailed("refresh() returned the same session token that the site just refused", error, "refresh() must obtain a new token, not re-read the stored one.");
     }
     current = credentialsFor(token);
+    site = ctx.site.href;
     refreshes += 1;
     if (onToken) {
       try {
@@ -125,8 +127,22 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
       return pending;
     },
     // The call re-sent with the refreshed token was refused too: onRejected is not asked again, so a sudo
-    // target refused with the new token is explained here (else it would read as a raw refusal).
-    explain: sudoRefusal,
+    // target refused with the new token, or the new token itself refused, is explained here (else it would read
+    // as a raw refusal). onRejected re-sends only with a token refresh() returned, so that is the token refused.
+    // No cool-down starts: explain() has no side effects.
+    explain: (error: SgAuthError, rejected: Credentials): SgAuthError | undefined =>
+      sudoRefusal(error, rejected) ??
+      (rejected.kind !== "session"
+        ? undefined
+        : new SgSessionError(`${PACKAGE}: the site refused the new session token ending '${tail(rejected.sessionToken)}' that refresh() returned, as it had refused the one before`, {
+            code: REFRESH_FAILED,
+            cause: error,
+            hint: `refresh() must return a new session of ${site} (not another site's token, a script key, a password or an expired stored one). Meanwhile log in again in the browser. ${NEW_TOKEN_HINT}`,
+            secrets: [rejected.sessionToken],
+            method: error.method,
+            errorCode: error.errorCode,
+            serverMessage: error.serverMessage,
+          })),
   };
   // Not enumerable (the default of defineProperties), so the strategy's own keys stay those of AuthStrategy.
   Object.defineProperties(strategy, {

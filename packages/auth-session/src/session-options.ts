@@ -8,9 +8,10 @@ export interface SessionAuthOptions {
   /**
    * Get a new token when the site refuses the current one (expired or revoked). Called once per refusal,
    * shared by every call refused together; after it failed, not again before `retryFailedRefreshAfterMs`.
-   * Without it, a refusal is an {@link SgSessionError} `SG_SESSION_EXPIRED`.
+   * Without it, a refusal is an {@link SgSessionError} `SG_SESSION_EXPIRED`. It may return the token or a
+   * Promise of it; to report a failure, throw (anything but a token, `undefined` included, is a failed refresh).
    */
-  readonly refresh?: (() => Promise<string>) | undefined;
+  readonly refresh?: (() => string | PromiseLike<string>) | undefined;
   /** Called with each new token `refresh` returned, e.g. to store it. Awaited; a failure is logged, not thrown. */
   readonly onToken?: ((token: string) => void | Promise<void>) | undefined;
   /**
@@ -102,7 +103,7 @@ export function validateSessionOptions(options: unknown): ValidSessionAuthOption
     sessionToken,
     ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }),
     retryFailedRefreshAfterMs: retry ?? 60_000,
-    ...(o["refresh"] ? { refresh: o["refresh"] as () => Promise<string> } : {}),
+    ...(o["refresh"] ? { refresh: o["refresh"] as () => string | PromiseLike<string> } : {}),
     ...(o["onToken"] ? { onToken: o["onToken"] as (token: string) => void | Promise<void> } : {}),
   });
 }

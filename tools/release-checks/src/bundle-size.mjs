@@ -426,7 +426,11 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // and downloads too (a CLI's Ctrl-C let a transfer run to its end).
     // Then by 13 B: createRetryBudget takes an option set to undefined as absent (its spread made the bucket's
     // capacity undefined), so that code built with exactOptionalPropertyTypes can pass an optional value through.
-    ratchet: 22 * KB - 111,
+    // Then by 194 B: a token refresh() returned that the site refuses too is SG_SESSION_REFRESH_FAILED saying so, with
+    // the site in its hint (explain(); it was the core's generic SG_AUTH_FAILED); SG_SESSION_EXPIRED names another
+    // site's token, a script key or a password among the causes; a refresh() result with a trailing newline gets the
+    // advice to trim it as its hint, not only in its cause.
+    ratchet: 22 * KB + 83,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
