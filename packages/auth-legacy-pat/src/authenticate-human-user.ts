@@ -1,6 +1,6 @@
 import { SgProtocolError, SgTwoFactorRequiredError, SgValidationError, checkOptionsObject, createClient, describeValue, secretsOf } from "@sg/core";
 import type { AuthStrategy, CallOptions, Client, Site, SiteInfo, UserCredentials } from "@sg/core";
-import { explainLoginError, faultOf } from "./explain-login.js";
+import { explainLoginError, faultOf, looksLikeScriptKey } from "./explain-login.js";
 import { LegacyErrorCode } from "./login-errors.js";
 import { ALIASES, PACKAGE, refusePatOption, validateLegacyOptions } from "./options.js";
 
@@ -79,7 +79,7 @@ function siteUrl(site: Site): string {
  */
 function oneLogin(user: UserCredentials, info: () => Promise<SiteInfo>): AuthStrategy {
   const secrets = secretsOf(user);
-  const attempt = { login: user.login, codeSent: user.authToken !== undefined, canAsk: false, authTokenSpent: false, secrets };
+  const attempt = { login: user.login, codeSent: user.authToken !== undefined, canAsk: false, authTokenSpent: false, passwordLooksLikeScriptKey: looksLikeScriptKey(user.password), secrets };
   return {
     name: PACKAGE,
     credentials: (): Promise<UserCredentials> => Promise.resolve(user),
@@ -129,7 +129,7 @@ function userOf(result: unknown): AuthenticatedHumanUser | null {
  *
  * Rejects — unlike the Python docstring, which promises `None`, and like the Python client really behaves —
  * with the same errors as `legacyLoginAuth` (see {@link LegacyErrorCode}): `SgAuthError`
- * `SG_LEGACY_BAD_PASSWORD` (wrong login or password, or an inactive account), `SG_LEGACY_PAT_REFUSED`
+ * `SG_LEGACY_BAD_PASSWORD` (wrong login or password, or an inactive account), `SG_LEGACY_ACCOUNT_LOCKED`, `SG_LEGACY_PAT_REFUSED`
  * (Identity site, no valid PAT bound), `SgIdentitySiteError` `SG_LEGACY_NO_PASSPHRASE`, `SgSsoSiteError`
  * `SG_LEGACY_SSO_SITE`, `SgTwoFactorRequiredError` `SG_LEGACY_2FA_REQUIRED` (no `authToken` for an account
  * with 2FA on) or `SG_LEGACY_2FA_INVALID`; with transport errors (network, timeout, HTTP) as they come; and,

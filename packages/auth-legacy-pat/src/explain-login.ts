@@ -1,4 +1,4 @@
-import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, siteAuthKind } from "@sg/core";
+import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, scrubText, siteAuthKind } from "@sg/core";
 import type { AuthContext, FaultDetails, SiteAuthKind } from "@sg/core";
 import { LegacyErrorCode, PAT_STEPS, SESSION_ROUTE } from "./login-errors.js";
 import type { LegacyErrorCodeValue } from "./login-errors.js";
@@ -10,6 +10,10 @@ export interface LoginAttempt {
   readonly login: string;
   /** Whether a two-factor code was sent with the refused attempt. */
   readonly codeSent: boolean;
+  /** Whether that code was the `authToken` option rather than one `twoFactor()` gave: the hint then says how to get another. */
+  readonly codeFromAuthToken?: boolean | undefined;
+  /** Whether the password is shaped like a script's application key (see {@link looksLikeScriptKey}): the hint then names `@sg/auth-script`. */
+  readonly passwordLooksLikeScriptKey?: boolean | undefined;
   /** Whether `twoFactor` was given. */
   readonly canAsk: boolean;
   /** Whether the `authToken` option was already spent on an earlier login. */
@@ -17,6 +21,12 @@ export interface LoginAttempt {
   /** Password and codes to scrub. */
   readonly secrets: readonly string[];
 }
+
+/** What to do when the `authToken` option was spent: this strategy has no other code to send. */
+const FRESH_CODE = "build a new legacyLoginAuth() with a fresh one, or pass twoFactor so it can ask for one.";
+
+/** Whether `password` is shaped like a script's application key (32 or more hex digits), not like a person's password. */
+export const looksLikeScriptKey = (password: string): boolean => /^[0-9a-f]{32,}$/i.test(password);
 
 async function kindOf(ctx: AuthContext): Promise<SiteAuthKind> {
   try {
@@ -80,11 +90,13 @@ export async function explainLoginError(error: unknown, attempt: LoginAttempt, c
           attempt,
           LegacyErrorCode.TWO_FACTOR_INVALID,
           "Codes are one-time and change every 30 seconds: enter the current one and check the device's clock. " +
-            "The strategy asks twoFactor() at most once per login and does not loop; make the call again to retry.",
+            (attempt.codeFromAuthToken
+              ? `The code was the authToken option (one login only), so calling again cannot help: ${FRESH_CODE}`
+              : "The strategy asks twoFactor() at most once per login and does not loop; make the call again to retry."),
         ),
       );
     }
-    const spent = attempt.authTokenSpent ? " The authToken option was already used for an earlier login (codes are one-time)." : "";
+    const spent = attempt.authTokenSpent ? ` The authToken option was already used for an earlier login (codes are one-time): ${FRESH_CODE}` : "";
     return new SgTwoFactorRequiredError(
       `${PACKAGE}: ${who} has two-factor authentication on, and no code was available to send`,
       details(
@@ -96,10 +108,23 @@ export async function explainLoginError(error: unknown, attempt: LoginAttempt, c
       ),
     );
   }
+  // The fault carries nothing but its code (102) and text: what the text says is all there is.
+  const said = error.serverMessage ?? error.reason;
+  if (/\block(?:ed|[ -]?out)\b/i.test(said)) {
+    return new SgAuthError(
+      `${PACKAGE}: the site refused the login ${who}: the account is locked (the site says: ${scrubText(said, attempt.secrets)})`,
+      details(
+        error,
+        attempt,
+        LegacyErrorCode.ACCOUNT_LOCKED,
+        "Stop retrying (each attempt can prolong the lock): wait until it ends or ask a site admin to unlock the account, and check the password before the next try.",
+      ),
+    );
+  }
+  // Not a password, most likely: a script's name and key sent as a login.
+  const key = attempt.passwordLooksLikeScriptKey ? " If the password is a script's application key, use scriptAuth from @sg/auth-script." : "";
   const kind = await kindOf(ctx);
   if (kind === "identity") {
-    // The fault carries nothing but its code (102) and text: what the text says about the PAT is all there is.
-    const said = error.serverMessage ?? error.reason;
     const pat = /personal access token|\bPAT\b/i.test(said);
     const revoked = pat && /revoked|deleted|expired|no longer valid|invalid/i.test(said);
     const only = `on this Autodesk Identity site a legacy login only works with a valid Personal Access Token bound to it, and`;
@@ -111,7 +136,13 @@ export async function explainLoginError(error: unknown, attempt: LoginAttempt, c
             ? `${only} ${/\bno\b|\bnone\b|not bound|missing/i.test(said) ? "there is none" : "the site found no valid one"}`
             : "on this Autodesk Identity site that usually means no valid Personal Access Token is bound to the account (or the login or passphrase is wrong, or the account is inactive)"
       }`,
-      details(error, attempt, LegacyErrorCode.PAT_REFUSED, `${revoked ? "Replace it with a new one. " : ""}${PAT_STEPS} Without a passphrase or PAT, ${SESSION_ROUTE}.`),
+      details(
+        error,
+        attempt,
+        LegacyErrorCode.PAT_REFUSED,
+        // The site did not name the PAT: a wrong passphrase reads the same, and only the owner can bind a PAT.
+        `${pat ? (revoked ? "Replace it with a new one. " : "") : "Check the login and passphrase (it is not repeated here), and that the account is active; if they are right, no valid PAT is bound. "}${PAT_STEPS} Without a passphrase or PAT, ${SESSION_ROUTE}.${key}`,
+      ),
     );
   }
   return new SgAuthError(
@@ -122,7 +153,8 @@ export async function explainLoginError(error: unknown, attempt: LoginAttempt, c
       LegacyErrorCode.BAD_PASSWORD,
       "Check the login (as shown in Account Settings, not the display name) and the password (it is not repeated here), and that the account is active. " +
         "If the site is moving to Autodesk Identity, the password is the legacy passphrase; a PAT is not required until the move is done, " +
-          "but a bound one is used: one deleted from the Autodesk profile must be replaced (Account Settings → Legacy Login and Personal Access Token).",
+          "but a bound one is used: one deleted from the Autodesk profile must be replaced (Account Settings → Legacy Login and Personal Access Token)." +
+          key,
     ),
   );
 }

@@ -237,6 +237,61 @@ describe("legacyLoginAuth on a default site", () => {
     expect(asked).toBe(1);
     expect(count(emulator, "get_session_token")).toBe(1);
   });
+
+  it("calls a locked account locked, with the site's words, says to stop retrying, and sends no more logins", async () => {
+    const said = "Can't authenticate user 'coord'. This account has been locked after too many failed login attempts.";
+    // The password in the site's text too: the site's words are shown, so they are scrubbed.
+    emulator.injectFault({ method: "get_session_token", errorCode: 102, message: `${said} Last attempt: ${PLANTED_PASSWORD}` });
+    const sg = client({ login: "coord", password: PLANTED_PASSWORD });
+    const error = await rejectionOf(sg.call("read", READ_SHOTS));
+    expect(error).toBeInstanceOf(SgAuthError);
+    const e = error as SgAuthError;
+    expect(e.code).toBe(LegacyErrorCode.ACCOUNT_LOCKED);
+    expect(e.reason).toBe(`@sg/auth-legacy-pat: the site refused the login 'coord': the account is locked (the site says: ${said} Last attempt: [REDACTED])`);
+    expect(e.hint).toBe(
+      "Stop retrying (each attempt can prolong the lock): wait until it ends or ask a site admin to unlock the account, and check the password before the next try.",
+    );
+    expect(findSecrets(e, [PLANTED_PASSWORD])).toEqual([]);
+    const again = await rejectionOf(sg.call("read", READ_SHOTS));
+    expect((again as SgAuthError).code).toBe(LegacyErrorCode.ACCOUNT_LOCKED);
+    expect((again as SgAuthError).reason).toContain("no new login sent, to avoid a lockout");
+    expect(count(emulator, "get_session_token")).toBe(1);
+  });
+
+  it("after a stale authToken and no twoFactor, says to build a new strategy with a fresh code or pass twoFactor", async () => {
+    const code = codeOf(emulator, "artist");
+    emulator.advanceClock(31); // the code is older than its 30 s
+    const sg = client({ login: "artist", password: passwordOf(emulator, "artist"), authToken: code });
+    const first = (await rejectionOf(sg.call("read", READ_SHOTS))) as SgTwoFactorRequiredError;
+    expect(first.code).toBe(LegacyErrorCode.TWO_FACTOR_INVALID);
+    expect(first.hint).toContain(
+      "The code was the authToken option (one login only), so calling again cannot help: build a new legacyLoginAuth() with a fresh one, or pass twoFactor so it can ask for one.",
+    );
+    expect(first.hint).not.toContain("make the call again");
+    const second = (await rejectionOf(sg.call("read", READ_SHOTS))) as SgTwoFactorRequiredError;
+    expect(second.code).toBe(LegacyErrorCode.TWO_FACTOR_REQUIRED);
+    expect(second.hint).toContain(
+      "The authToken option was already used for an earlier login (codes are one-time): build a new legacyLoginAuth() with a fresh one, or pass twoFactor so it can ask for one.",
+    );
+    expect(findSecrets([first, second], [code])).toEqual([]);
+  });
+
+  it("takes a synchronous twoFactor (its type allows a string as well as a Promise)", async () => {
+    // Type-checked by `npm run typecheck`: a twoFactor returning a string did not compile (TS2322).
+    const twoFactor: () => string = () => codeOf(emulator, "artist");
+    const options: LegacyLoginOptions = { login: "artist", password: passwordOf(emulator, "artist"), twoFactor };
+    const read = await client(options).call<{ entities: unknown[] }>("read", READ_SHOTS);
+    expect(read.entities.length).toBeGreaterThan(0);
+  });
+
+  it("names @sg/auth-script when the password is shaped like a script key, and only then", async () => {
+    const [script] = emulator.card.scripts;
+    const error = await rejectionOf(client({ login: script!.name, password: script!.key }).call("read", READ_SHOTS));
+    expectBadPassword(error, script!.name, [script!.key]);
+    expect((error as SgAuthError).hint).toMatch(/ If the password is a script's application key, use scriptAuth from @sg\/auth-script\.$/);
+    const person = await rejectionOf(client({ login: "coord", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
+    expect((person as SgAuthError).hint).not.toContain("@sg/auth-script");
+  });
 });
 
 describe("legacyLoginAuth on an Autodesk Identity site", () => {
@@ -295,7 +350,20 @@ describe("legacyLoginAuth on an Autodesk Identity site", () => {
     const error = await rejectionOf(client({ login: "coord", password: PLANTED_PASSWORD }).call("read", READ_SHOTS));
     expectPatRefused(error);
     expect((error as Error).message).toContain("or the login or passphrase is wrong");
+    // coord has a valid PAT: the hint starts with what the person can check, then the binding steps.
+    expect((error as SgAuthError).hint).toMatch(
+      /^Check the login and passphrase \(it is not repeated here\), and that the account is active; if they are right, no valid PAT is bound\. Bind a Personal Access Token/,
+    );
+    expect((error as SgAuthError).hint).not.toContain("@sg/auth-script");
     expect(findSecrets(error, [PLANTED_PASSWORD])).toEqual([]);
+  });
+
+  it("names @sg/auth-script when a script's name and key are sent as a legacy login", async () => {
+    const [script] = emulator.card.scripts;
+    const error = await rejectionOf(client({ login: script!.name, password: script!.key }).call("read", READ_SHOTS));
+    expectPatRefused(error);
+    expect((error as SgAuthError).hint).toMatch(/^Check the login and passphrase.* If the password is a script's application key, use scriptAuth from @sg\/auth-script\.$/s);
+    expect(findSecrets(error, [script!.key])).toEqual([]);
   });
 
   it("does not blame the PAT alone for a mistyped login or an inactive account", async () => {

@@ -1,6 +1,6 @@
 import { SgAuthError, SgTwoFactorRequiredError } from "@sg/core";
 import type { AuthContext, AuthStrategy, Credentials, SessionCredentials, UserCredentials } from "@sg/core";
-import { explainLoginError } from "./explain-login.js";
+import { explainLoginError, looksLikeScriptKey } from "./explain-login.js";
 import { LegacyErrorCode } from "./login-errors.js";
 import { PACKAGE, validateLegacyOptions } from "./options.js";
 import type { LegacyLoginOptions } from "./options.js";
@@ -20,7 +20,7 @@ function tail(token: string): string {
  * call. When the site later refuses the session (expired), the strategy logs in again once — one login shared
  * by every call refused together — and the calls are re-sent once. On fault 106 it asks `twoFactor()` once for
  * a code and retries once; it never loops. Refusals become errors whose `code` (see {@link LegacyErrorCode})
- * and hint say what to do: wrong password, no PAT on an Identity site, no passphrase, SSO site, 2FA.
+ * and hint say what to do: wrong password, locked account, no PAT on an Identity site, no passphrase, SSO site, 2FA.
  *
  * A refusal that will not change by itself (all of those except a wrong two-factor code) is remembered for
  * `retryRefusedLoginAfterMs` (default 60 s, by `ctx.clock`): until then every call fails at once with the
@@ -48,6 +48,8 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const userCredentials = (authToken?: string): UserCredentials =>
     Object.freeze({ kind: "user", login, password, ...(authToken === undefined ? {} : { authToken }) });
   const plain: UserCredentials = Object.freeze({ ...userCredentials(), ...sudo });
+  /** What every refusal's diagnosis is told besides the code sent. */
+  const attempt = { login, canAsk: twoFactor !== undefined, authTokenSpent: hadAuthToken, passwordLooksLikeScriptKey: looksLikeScriptKey(password), secrets };
 
   let useSession = keepSession;
   let session: SessionCredentials | undefined;
@@ -77,7 +79,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   };
 
   const askCode = async (): Promise<string> => {
-    const code = await (twoFactor as () => Promise<string>)();
+    const code = await (twoFactor as () => string | PromiseLike<string>)();
     if (typeof code !== "string" || !/^\S+$/.test(code)) {
       throw new SgTwoFactorRequiredError(`${PACKAGE}: twoFactor() did not return a code for '${login}'`, {
         code: LegacyErrorCode.LOGIN_FAILED,
@@ -111,7 +113,8 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
           code = await askCode();
           continue;
         }
-        throw await explainLoginError(error, { login, codeSent: code !== undefined, canAsk: twoFactor !== undefined, authTokenSpent: hadAuthToken, secrets }, ctx);
+        // A code not asked of twoFactor() was the authToken option.
+        throw await explainLoginError(error, { ...attempt, codeSent: code !== undefined, codeFromAuthToken: code !== undefined && !asked }, ctx);
       }
       const token = (result as { session_id?: unknown } | null)?.session_id;
       if (typeof token !== "string" || token === "") {
@@ -183,7 +186,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
         useSession = true;
         return sessionFor(ctx, true);
       }
-      throw remember(await explainLoginError(error, { login, codeSent: rejected.authToken !== undefined, canAsk: twoFactor !== undefined, authTokenSpent: hadAuthToken, secrets }, ctx), ctx);
+      throw remember(await explainLoginError(error, { ...attempt, codeSent: rejected.authToken !== undefined }, ctx), ctx);
     },
     // The call re-sent with a new session was refused too: onRejected is not asked again, so a sudo target
     // refused with the new session is explained here (else it would read as a wrong password).

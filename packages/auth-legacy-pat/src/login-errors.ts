@@ -8,6 +8,8 @@ export const LegacyErrorCode = {
   NO_PASSPHRASE: "SG_LEGACY_NO_PASSPHRASE",
   /** SSO site: login + password is not accepted at all (fault 108). */
   SSO_SITE: "SG_LEGACY_SSO_SITE",
+  /** The site says the account is locked (fault 102 whose text says "locked"), e.g. after too many failed logins. */
+  ACCOUNT_LOCKED: "SG_LEGACY_ACCOUNT_LOCKED",
   /** The site wants a two-factor code and none could be supplied (fault 106). */
   TWO_FACTOR_REQUIRED: "SG_LEGACY_2FA_REQUIRED",
   /** The two-factor code sent was refused (fault 106 after a code). */

@@ -12,8 +12,11 @@ export interface LegacyLoginOptions {
   readonly password: string;
   /** A current two-factor code, used for the first login only (codes are one-time). Secret. */
   readonly authToken?: string | undefined;
-  /** Asked for a fresh two-factor code when the site requires one (fault 106): at most once per login, never in a loop. */
-  readonly twoFactor?: (() => Promise<string>) | undefined;
+  /**
+   * Asked for a fresh two-factor code when the site requires one (fault 106): at most once per login, never in a
+   * loop. Returns the code, or a Promise of it.
+   */
+  readonly twoFactor?: (() => string | PromiseLike<string>) | undefined;
   /**
    * Exchange the login for a session token right away (`get_session_token`) and use the session, so the
    * passphrase is not sent on every call. Default `true`. With `false` the login and passphrase go with every
@@ -23,7 +26,7 @@ export interface LegacyLoginOptions {
   readonly keepSession?: boolean | undefined;
   /**
    * How long, in milliseconds, to keep answering with the same error after the site refused the login for
-   * a reason that will not change by itself (wrong password or passphrase, unknown or inactive account, no
+   * a reason that will not change by itself (wrong password or passphrase, unknown, inactive or locked account, no
    * PAT bound on an Identity site, no passphrase, SSO site, a two-factor code needed and no way to get one).
    * During that time no login is sent, so a long-running job cannot trip an account-lockout policy; then
    * one new attempt is allowed. Network errors, timeouts and HTTP errors (5xx, maintenance) are never
@@ -125,7 +128,7 @@ export function validateLegacyOptions(options: unknown): ValidLegacyLoginOptions
   }
   const twoFactor = o["twoFactor"];
   if (twoFactor !== undefined && typeof twoFactor !== "function") {
-    throw new SgValidationError(PACKAGE, { path: ["twoFactor"], expected: "a function returning a Promise of the current code, or undefined", received: describeValue(twoFactor, true), hint: "A fixed code goes in authToken; twoFactor is a function that asks for a fresh one." });
+    throw new SgValidationError(PACKAGE, { path: ["twoFactor"], expected: "a function returning the current code (or a Promise of it), or undefined", received: describeValue(twoFactor, true), hint: "A fixed code goes in authToken; twoFactor is a function that asks for a fresh one." });
   }
   const keepSession = o["keepSession"];
   if (keepSession !== undefined && typeof keepSession !== "boolean") {
@@ -144,7 +147,7 @@ export function validateLegacyOptions(options: unknown): ValidLegacyLoginOptions
     password,
     ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }),
     ...(authToken === undefined ? {} : { authToken }),
-    ...(twoFactor === undefined ? {} : { twoFactor: twoFactor as () => Promise<string> }),
+    ...(twoFactor === undefined ? {} : { twoFactor: twoFactor as () => string | PromiseLike<string> }),
     keepSession: keepSession !== false,
     retryRefusedLoginAfterMs: retry ?? 60_000,
   });

@@ -10,6 +10,7 @@ import { LegacyErrorCode } from "./login-errors.js";
  */
 const LASTING: ReadonlySet<string> = new Set([
   LegacyErrorCode.BAD_PASSWORD,
+  LegacyErrorCode.ACCOUNT_LOCKED,
   LegacyErrorCode.PAT_REFUSED,
   LegacyErrorCode.NO_PASSPHRASE,
   LegacyErrorCode.SSO_SITE,

@@ -504,7 +504,11 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // and downloads too (a CLI's Ctrl-C let a transfer run to its end).
     // Then by 12 B: createRetryBudget takes an option set to undefined as absent (its spread made the bucket's
     // capacity undefined), so that code built with exactOptionalPropertyTypes can pass an optional value through.
-    ratchet: 24 * KB - 85,
+    // Then by 367 B: a locked account is SG_LEGACY_ACCOUNT_LOCKED with the site's words and "stop retrying", not a wrong
+    // password that invited more attempts; an Identity refusal that does not name the PAT starts its hint with "Check
+    // the login and passphrase"; a refused authToken code says to build a new strategy or pass twoFactor, not to call
+    // again; a password shaped like a script key points to scriptAuth from @sg/auth-script.
+    ratchet: 24 * KB + 282,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
