@@ -87,7 +87,9 @@ function diagnose(error: SgError, context: ScriptFaultContext): Diagnosis | unde
       message: `${PACKAGE}: the site refused ${script}: the script name or application key is wrong, or the script was retired`,
       hint:
         `Under Admin → Scripts, check that a script named exactly ${name} exists and is not retired, and that scriptKey is its current ` +
-        "application key (regenerating a key invalidates the old one). Script keys work the same on SSO and Autodesk Identity sites.",
+        "application key (regenerating a key invalidates the old one). Script keys work the same on SSO and Autodesk Identity sites." +
+        // An email is a person's login (on Identity sites logins usually are), not a script's name.
+        (context.scriptName?.includes("@") ? ` ${name} looks like a person's login: a person logs in with legacyLoginAuth from @sg/auth-legacy-pat.` : ""),
     };
   }
   return undefined;

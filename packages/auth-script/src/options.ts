@@ -41,7 +41,8 @@ const LEGACY_KEY = /^[0-9a-f]{64}$/i;
 
 const KEY_HINT =
   "Copy the application key from Admin → Scripts (it is shown once when the script is created; generate a new one there if it is lost). " +
-  "Keys are long random strings (64 hex characters on older sites), never the script name or a person's password.";
+  "Keys are long random strings (64 hex characters on older sites), never the script name or a person's password: " +
+  "a person logs in with legacyLoginAuth from @sg/auth-legacy-pat.";
 
 /** Validate {@link ScriptAuthOptions} synchronously. Throws {@link SgValidationError}; never echoes the key. */
 export function validateScriptOptions(options: unknown): ScriptAuthOptions {

@@ -52,6 +52,19 @@ describe("scriptAuth options", () => {
     expect(findSecrets(thrown, ["f00dfacecafe"])).toEqual([]);
   });
 
+  it("points a person's login and short password to @sg/auth-legacy-pat, without echoing the password", () => {
+    const password = "coord-pass-1";
+    let thrown: unknown;
+    try {
+      scriptAuth({ scriptName: "coord", scriptKey: password });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SgValidationError);
+    expect((thrown as SgValidationError).hint).toMatch(/never the script name or a person's password: a person logs in with legacyLoginAuth from @sg\/auth-legacy-pat\.$/);
+    expect(findSecrets(thrown, [password])).toEqual([]);
+  });
+
   it("never echoes a key given as a number (a numeric-looking key parsed from a config file)", () => {
     const thrown = (() => {
       try {
@@ -169,6 +182,22 @@ describe("scriptAuth against the emulator (default site)", () => {
     expect(findSecrets(e, [PLANTED_KEY])).toEqual([]);
     expect(logger.text().join("\n")).not.toContain(PLANTED_KEY);
     expect(emulator.requests().filter((r) => r.method_name === "read")).toHaveLength(1);
+    expect(e.hint).not.toContain("@sg/auth-legacy-pat");
+  });
+
+  it("points a person's login (an email) given as scriptName to @sg/auth-legacy-pat", async () => {
+    // The site answers a name that is no script the same whoever it belongs to: "Can't authenticate script '…'".
+    const login = "jane.doe@example.com";
+    const password = "a-persons-passphrase-1";
+    const sg = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: login, scriptKey: password }) });
+    clients.push(sg);
+    const error = await rejectionOf(sg.call("read", READ_ONE_SHOT));
+    expect(error).toBeInstanceOf(SgScriptAuthError);
+    const e = error as SgScriptAuthError;
+    expect(e.code).toBe(ScriptErrorCode.REJECTED);
+    expect(e.serverMessage).toBe(`Can't authenticate script '${login}'`);
+    expect(e.hint).toMatch(/ 'jane\.doe@example\.com' looks like a person's login: a person logs in with legacyLoginAuth from @sg\/auth-legacy-pat\.$/);
+    expect(findSecrets(e, [password])).toEqual([]);
   });
 
   it.each([

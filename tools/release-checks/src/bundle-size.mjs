@@ -103,7 +103,9 @@ export const COMBINATIONS = [
     // and downloads too (a CLI's Ctrl-C let a transfer run to its end).
     // Then by 11 B: createRetryBudget takes an option set to undefined as absent (its spread made the bucket's
     // capacity undefined), so that code built with exactOptionalPropertyTypes can pass an optional value through.
-    ratchet: 28 * KB + 27,
+    // Then by 46 B: a person's login and password given to scriptAuth point to legacyLoginAuth from
+    // @sg/auth-legacy-pat (in the hint of a refused key, and of SG_SCRIPT_REJECTED for a scriptName that is an email).
+    ratchet: 28 * KB + 73,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -185,7 +187,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // and downloads too (a CLI's Ctrl-C let a transfer run to its end).
     // Then by 8 B: createRetryBudget takes an option set to undefined as absent (its spread made the bucket's
     // capacity undefined), so that code built with exactOptionalPropertyTypes can pass an optional value through.
-    ratchet: 23 * KB - 334,
+    // Then by 51 B: a person's login and password given to scriptAuth point to legacyLoginAuth from
+    // @sg/auth-legacy-pat (in the hint of a refused key, and of SG_SCRIPT_REJECTED for a scriptName that is an email).
+    ratchet: 23 * KB - 283,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -294,7 +298,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // process exiting on the rejection (sg on Ctrl-C) leaves none.
     // Then by 9 B: a failed stat of a local file link is an SgTransferError (SG_DOWNLOAD_FAILED), like a failed read,
     // not a raw Node error.
-    ratchet: 40 * KB - 220,
+    // Then by 47 B: a person's login and password given to scriptAuth point to legacyLoginAuth from
+    // @sg/auth-legacy-pat (in the hint of a refused key, and of SG_SCRIPT_REJECTED for a scriptName that is an email).
+    ratchet: 40 * KB - 173,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -362,7 +368,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // and downloads too (a CLI's Ctrl-C let a transfer run to its end).
     // Then by 14 B: createRetryBudget takes an option set to undefined as absent (its spread made the bucket's
     // capacity undefined), so that code built with exactOptionalPropertyTypes can pass an optional value through.
-    ratchet: 22 * KB - 246,
+    // Then by 53 B: a person's login and password given to scriptAuth point to legacyLoginAuth from
+    // @sg/auth-legacy-pat (in the hint of a refused key, and of SG_SCRIPT_REJECTED for a scriptName that is an email).
+    ratchet: 22 * KB - 193,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
