@@ -826,6 +826,14 @@ describe("sg doctor explains every auth failure", () => {
     expect(withCode.ok).toBe(true);
   });
 
+  it("a locked account: says to stop retrying, not to check the password or bind a PAT", async () => {
+    identity.injectFault({ method: "get_session_token", errorCode: 102, message: "Can't authenticate user 'coord'. This account has been locked after too many failed login attempts." });
+    const d = await doctor({ ...idEnv(), SG_LOGIN: "coord", SG_PASSWORD: user(identity, "coord") });
+    expect(d.r.code).toBe(7);
+    expect(d.problem).toBe("account-locked");
+    expect(d.r.stdout).toContain("Stop retrying");
+  });
+
   it("sudo refused", async () => {
     const d = await doctor({ ...idEnv(), SG_SCRIPT_NAME: identity.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: identity.card.scripts[0]?.key ?? "" }, ["--sudo-as", "private"]);
     expect(d.r.code).toBe(7);

@@ -116,6 +116,14 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
       fix: "Pass --2fa-code with the current code from your authenticator app (or run on a terminal to be asked), then `sg login` once to save a session.",
     };
   }
+  if (/LOCKED/.test(code)) {
+    // Before the PAT and bad-login advice: both invite another try, and each try can prolong a lock.
+    return {
+      problem: "account-locked",
+      why: "the site says the account is locked (after too many failed logins).",
+      fix: "Stop retrying, since each try can prolong the lock: wait until it ends or ask a site admin to unlock the account, then check --password before the next try.",
+    };
+  }
   if (code === "SG_AUTH_IDENTITY_SITE" || /NO_PASSPHRASE/.test(code) || errorCode === 110) {
     return {
       problem: "no-passphrase",
