@@ -3,12 +3,14 @@ import { constants } from "node:os";
 import { runCli } from "./cli.js";
 import { cleanupsDone } from "./exit-guard.js";
 import { EXIT_INTERRUPTED, EXIT_OK } from "./exit-codes.js";
+import { interruptedEnd, interruptedLine } from "./interrupted-end.js";
 import { outputErrorText, processIo } from "./io.js";
 
 // The first Ctrl-C (or SIGTERM) stops `sg emulator` cleanly and aborts the calls of any other command, which
 // then exits 130 (143 for SIGTERM); a second one leaves as soon as a download's temporary file is removed (at most
-// a few seconds), so it never leaves a `.part` file behind. Once the command has returned and only its output is
-// being flushed, a signal leaves at once (see `finished` below).
+// a few seconds), so it never leaves a `.part` file behind, with the status the first would have given (see
+// `leaveOnSecondSignal`). Once the command has returned and only its output is being flushed, a signal leaves at
+// once (see `finished` below).
 const abort = new AbortController();
 let received: NodeJS.Signals | undefined;
 let resolveStop: (signal: string) => void = () => undefined;
@@ -16,8 +18,14 @@ const stop = new Promise<string>((resolve) => (resolveStop = resolve));
 const statusOf = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 2);
 /** What the command made on the site (`Shot 12 was created`), as runCli reports it. */
 let applied: string | undefined;
+/** The command whose write call was made (`create`), as runCli reports it: its request may have left. */
+let writing: string | undefined;
+/** runCli's status once decided and written on stderr, while it still releases its connections (a proxy's). */
+let decided: number | undefined;
 /** runCli's status, once it has returned: from then on nothing listens to `abort`, only stdout is flushed. */
 let finished: number | undefined;
+/** The status to leave with after a signal: runCli says 130 for any signal; SIGTERM is 143. */
+const afterSignal = (code: number, signal: NodeJS.Signals): number => (code === EXIT_INTERRUPTED ? statusOf(signal) : code);
 
 /**
  * A signal while stdout is flushed after the command returned: the reader may have stopped reading, and waiting for it
@@ -26,19 +34,32 @@ let finished: number | undefined;
  * not make it twice; a failure keeps its status (a 6 must not become 130); else the output is incomplete: 130 / 143.
  */
 function leaveWhileFlushing(signal: NodeJS.Signals, code: number): never {
-  if (code === EXIT_OK && applied) {
-    process.stderr.write(`sg: interrupted (${signal})\nsg: note: ${applied} all the same; only the output is incomplete\n`);
-    process.exit(code);
-  }
   if (code !== EXIT_OK) process.exit(code);
-  process.stderr.write(`sg: interrupted (${signal})\n`);
-  process.exit(statusOf(signal));
+  // The command succeeded: its write, if any, was answered.
+  const end = interruptedEnd({ applied, writing: undefined });
+  process.stderr.write(interruptedLine(signal) + end.note);
+  process.exit(afterSignal(end.code, signal));
+}
+
+/**
+ * A second signal while runCli still ends the run the first one stopped: leave once a download's temporary file is
+ * removed, with the status the run would have ended with, so that a script that retries on 130 does not write twice.
+ * Once runCli has decided it (its lines are on stderr; it only releases its connections now), that status; before,
+ * the same end runCli would write: 6 and its note for a write in flight, 0 and its note for a change made, else
+ * 130 / 143, each after `sg: interrupted (<first signal>)`.
+ */
+function leaveOnSecondSignal(first: NodeJS.Signals): never {
+  if (decided !== undefined) process.exit(afterSignal(decided, first));
+  const end = interruptedEnd({ applied, writing });
+  process.stderr.write(interruptedLine(first) + end.note);
+  process.exit(afterSignal(end.code, first));
 }
 
 const onSignal = (signal: NodeJS.Signals): void => {
   if (finished !== undefined) leaveWhileFlushing(signal, finished);
   if (received) {
-    void cleanupsDone(5_000).then(() => process.exit(statusOf(received ?? signal)));
+    const first = received;
+    void cleanupsDone(5_000).then(() => leaveOnSecondSignal(first));
     return;
   }
   received = signal;
@@ -53,9 +74,14 @@ process.on("SIGTERM", onSignal);
 let lateError: NodeJS.ErrnoException | undefined;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => (lateError ??= error));
 
-let code = await runCli(process.argv.slice(2), processIo(), { stop, signal: abort.signal, onApplied: (what) => (applied = what) });
-// runCli says 130 for any signal; SIGTERM is 143.
-if (received && code === EXIT_INTERRUPTED) code = statusOf(received);
+let code = await runCli(process.argv.slice(2), processIo(), {
+  stop,
+  signal: abort.signal,
+  onApplied: (what) => (applied = what),
+  onWriting: (command) => (writing = command),
+  onStatus: (status) => (decided = status),
+});
+if (received) code = afterSignal(code, received);
 finished = code;
 process.exitCode = code;
 // Interrupted, even when the status is 0 (a change made, its output cut by the signal): what stdout still holds is

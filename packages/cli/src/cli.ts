@@ -17,6 +17,7 @@ import { typegenCommand } from "./commands/typegen.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { createCommand, retireCommand, updateCommand } from "./commands/write.js";
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_MAYBE_APPLIED, EXIT_OK, EXIT_USAGE, InterruptedError, exitCodeFor, formatError } from "./exit-codes.js";
+import { appliedNote, interruptedEnd, interruptedLine } from "./interrupted-end.js";
 import { outputErrorText, processIo, type CliIo, type CliOutput } from "./io.js";
 
 /** Options of {@link runCli}. */
@@ -34,44 +35,43 @@ export interface RunCliOptions {
    * a signal that comes after `runCli` returned, while the output is still being flushed, is reported with it.
    */
   readonly onApplied?: (what: string) => void;
+  /**
+   * Called with the command (`create`) when its write call is about to be made: from then on its request may have
+   * left, so an interruption before {@link RunCliOptions.onApplied} leaves the site as unknown (status 6). With
+   * `onApplied`, what a second signal reports when it ends the process before `runCli` has resolved.
+   */
+  readonly onWriting?: (command: string) => void;
+  /**
+   * Called with the run's status once it is decided and its last lines are on stderr, before `runCli` releases what
+   * the run opened (the proxy's connections), which takes a moment more: a signal that comes meanwhile can end the
+   * process with this status rather than wait.
+   */
+  readonly onStatus?: (code: number) => void;
 }
 
-/**
- * One line for an interrupted run: by `options.signal` (its reason, when it is a signal name such as
- * `SIGINT`), or by Ctrl-C typed at a prompt ({@link InterruptedError}).
- */
 /** The name of a signal given as an abort reason (`SIGINT`), else "the signal". */
 function signalName(reason: unknown): string {
   return typeof reason === "string" ? reason : "the signal";
 }
 
+/**
+ * The line for a run interrupted with nothing to say about the site: Ctrl-C typed at a prompt
+ * ({@link InterruptedError}), or a signal the command finished before hearing, with nothing made. Status 130.
+ */
 function interrupted(io: CliIo, reason: unknown): number {
-  io.stderr.write(`sg: interrupted${typeof reason === "string" ? ` (${reason})` : ""}\n`);
+  io.stderr.write(interruptedLine(reason));
   return EXIT_INTERRUPTED;
 }
 
-/** The line that says a change was made all the same, when a signal or a failed output ended the run after it. */
-function appliedNote(ctx: CommandContext | undefined): string {
-  return ctx?.appliedChange ? `sg: note: ${ctx.appliedChange} all the same; only the output is incomplete\n` : "";
-}
-
 /**
- * The end of a run that a signal stopped: the status says what the site holds, as it would without the signal, so
- * that a script retrying on 130 never makes a change twice. A change known made (`ctx.appliedChange`): the
- * command's own status, 0, with a note (only the output was cut). A write whose request may have left (its call was
- * made, no answer came back): 6, as for a connection reset after sending. Nothing changed: 130 (143 for SIGTERM).
+ * The end of a command that `options.signal` stopped: one line naming the signal (its reason, when it is a signal
+ * name such as `SIGINT`), then the status and note of {@link interruptedEnd}, which say what the site holds (130 only
+ * when nothing was changed; bin.ts makes it 143 for SIGTERM).
  */
 function interruptedAfter(io: CliIo, reason: unknown, ctx: CommandContext | undefined): number {
-  const code = interrupted(io, reason);
-  if (ctx?.appliedChange) {
-    io.stderr.write(appliedNote(ctx));
-    return EXIT_OK;
-  }
-  if (ctx?.writeStarted) {
-    io.stderr.write(`sg: note: the ${ctx.args.command} may have been applied; check the site before retrying\n`);
-    return EXIT_MAYBE_APPLIED;
-  }
-  return code;
+  const end = interruptedEnd({ applied: ctx?.appliedChange, writing: ctx?.writeStarted ? ctx.args.command : undefined });
+  io.stderr.write(interruptedLine(reason) + end.note);
+  return end.code;
 }
 
 /**
@@ -201,6 +201,17 @@ async function dispatch(ctx: CommandContext, options: RunCliOptions): Promise<nu
  * @param options - a stop signal for long-running commands, an abort signal for the others.
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo(), options: RunCliOptions = {}): Promise<number> {
+  const opened: { ctx?: CommandContext } = {};
+  try {
+    return await runToStatus(argv, io, options, opened);
+  } finally {
+    // Once the status is known (onStatus): releasing the proxy's connections takes a moment more.
+    await opened.ctx?.close();
+  }
+}
+
+/** The run of {@link runCli} up to its status and last lines on stderr; the context it made is left in `opened`. */
+async function runToStatus(argv: readonly string[], io: CliIo, options: RunCliOptions, opened: { ctx?: CommandContext }): Promise<number> {
   let args: ParsedArgs | undefined;
   let ctx: CommandContext | undefined;
   // The command's own signal: aborted by options.signal (Ctrl-C) or by a failed output, whichever comes first.
@@ -209,24 +220,30 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener("abort", onAbort, { once: true });
   const output = watchOutput(io.stdout, run);
+  // Every status is reported (onStatus) in the same step as its last lines are written: no other callback (a second
+  // signal's) can run in between and find the lines written but the status unknown.
+  const decided = (code: number): number => {
+    options.onStatus?.(code);
+    return code;
+  };
   try {
     // `sg emulator` takes exactly the flags of `sg-emulator`, parsed by the emulator itself.
-    if (argv[0] === "emulator") return await emulatorCommand(argv.slice(1), io, options.stop ?? new Promise<string>(() => undefined));
+    if (argv[0] === "emulator") return decided(await emulatorCommand(argv.slice(1), io, options.stop ?? new Promise<string>(() => undefined)));
     args = parseCommandLine(argv);
     if (args.values["version"]) {
       io.stdout.write(`${version()}\n`);
-      return EXIT_OK;
+      return decided(EXIT_OK);
     }
     // A bare `sg` (an empty `$cmd` in a script) is a mistake, not a request for help: usage on stderr, exit 2.
     if (args.bare && !args.values["help"]) {
       io.stderr.write(help(undefined));
-      return EXIT_USAGE;
+      return decided(EXIT_USAGE);
     }
     if (args.values["help"] || args.command === "help") {
       io.stdout.write(help(args.command === "help" ? args.positionals[0] : args.command));
-      return EXIT_OK;
+      return decided(EXIT_OK);
     }
-    ctx = createCommandContext(args, io, run.signal, options.onApplied);
+    ctx = opened.ctx = createCommandContext(args, io, run.signal, { onApplied: options.onApplied, onWriting: options.onWriting });
     const code = await dispatch(ctx, options);
     const failed = output.failure();
     if (failed) throw failed;
@@ -235,22 +252,22 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
       // that a script retrying on 130 does not make the change twice.
       if (ctx.appliedChange) {
         io.stderr.write(`sg: note: ${signalName(options.signal.reason)} came after the command had finished, too late to cancel it: ${ctx.appliedChange}\n`);
-        return code;
+        return decided(code);
       }
-      return interrupted(io, options.signal.reason);
+      return decided(interrupted(io, options.signal.reason));
     }
-    return code;
+    return decided(code);
   } catch (error) {
     const failed = output.failure();
-    if (options.signal?.aborted) return interruptedAfter(io, options.signal.reason, ctx);
+    if (options.signal?.aborted) return decided(interruptedAfter(io, options.signal.reason, ctx));
     // A closed pipe (`| head`) ends quietly, as other Unix tools do.
-    if (failed && closedPipe(failed)) return EXIT_OK;
+    if (failed && closedPipe(failed)) return decided(EXIT_OK);
     if (failed) {
-      io.stderr.write(`sg: ${outputErrorText(failed)}\n${appliedNote(ctx)}`);
+      io.stderr.write(`sg: ${outputErrorText(failed)}\n${ctx?.appliedChange ? appliedNote(ctx.appliedChange) : ""}`);
       // A change made but not reported: 6 (a write that landed and a following step failed), not "any other failure".
-      return ctx?.appliedChange ? EXIT_MAYBE_APPLIED : EXIT_FAILURE;
+      return decided(ctx?.appliedChange ? EXIT_MAYBE_APPLIED : EXIT_FAILURE);
     }
-    if (error instanceof InterruptedError) return interrupted(io, "SIGINT");
+    if (error instanceof InterruptedError) return decided(interrupted(io, "SIGINT"));
     // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
     const debug = ctx?.debug ?? (argv.includes("--debug") || io.env["SG_DEBUG"] === "1");
     const code = exitCodeFor(error, args ? { command: args.command } : {});
@@ -266,10 +283,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), o
     // password "wrong"). Any other error (a usage error quoting an argument, a file error) may quote anything.
     const secrets = ctx && !(error instanceof SgError) ? [...ctx.secrets] : [];
     io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), hint));
-    return code;
+    return decided(code);
   } finally {
     output.stop();
     options.signal?.removeEventListener("abort", onAbort);
-    await ctx?.close();
   }
 }

@@ -64,8 +64,16 @@ export interface Connected {
   readonly api: EntityApi<LooseSchema, "string">;
 }
 
+/** What the run's caller hears of the command's progress on the site (`runCli`'s options of the same names). */
+export interface ProgressListeners {
+  /** The change is done on the site: {@link CommandContext.applied}. */
+  readonly onApplied?: ((what: string) => void) | undefined;
+  /** The write call is about to be made, with the command: {@link CommandContext.writing}. */
+  readonly onWriting?: ((command: string) => void) | undefined;
+}
+
 /** Build the context of one run. */
-export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: AbortSignal, onApplied?: (what: string) => void): CommandContext {
+export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: AbortSignal, listeners: ProgressListeners = {}): CommandContext {
   const debug = args.values["debug"] === true || io.env["SG_DEBUG"] === "1";
   const format = enumOption("format", args.values["format"], OUTPUT_FORMATS) ?? (io.stdout.isTTY ? "table" : "json");
   const secrets = new Set<string>();
@@ -148,13 +156,14 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
     },
     applied(what: string) {
       appliedChange = what;
-      onApplied?.(what);
+      listeners.onApplied?.(what);
     },
     get appliedChange(): string | undefined {
       return appliedChange;
     },
     writing() {
       writeStarted = true;
+      listeners.onWriting?.(args.command);
     },
     get writeStarted(): boolean {
       return writeStarted;

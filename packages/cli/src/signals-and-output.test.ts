@@ -4,7 +4,7 @@
  * streams) against the emulator or a `node:http` server on 127.0.0.1, sends real signals and uses real pipes.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { connect, createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli.js";
+import { startLoopbackProxy } from "./test-support/loopback-proxy.js";
 import { BIN, sgRunner, scriptEnvOf } from "./test-support/run-sg.js";
 
 const runner = sgRunner();
@@ -94,9 +95,23 @@ interface Running {
   readonly exit: (limitMs?: number) => Promise<number | null>;
 }
 
-/** Spawn `sg` with stdout as given (a pipe the test may leave unread, or a file descriptor). */
-function start(args: readonly string[], options: { stdout?: "pipe" | number; cwd?: string; env?: Record<string, string> } = {}): Running {
-  const child = spawn(process.execPath, [BIN, ...args], {
+/**
+ * `taskset -c <cpu>`, to run a command on one CPU (the first this process may use), or nothing when there is no
+ * taskset: see {@link twoSignalsAtOnce}.
+ */
+function oneCpu(): string[] {
+  const taskset = (process.env["PATH"] ?? "").split(":").map((folder) => join(folder, "taskset")).find((path) => existsSync(path));
+  const cpu = /^Cpus_allowed_list:\s*(\d+)/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+  return taskset && cpu !== undefined ? [taskset, "-c", cpu] : [];
+}
+
+/**
+ * Spawn `sg` with stdout as given (a pipe the test may leave unread, or a file descriptor); on one CPU with
+ * `oneCpu`.
+ */
+function start(args: readonly string[], options: { stdout?: "pipe" | number; cwd?: string; env?: Record<string, string>; oneCpu?: boolean } = {}): Running {
+  const [command = process.execPath, ...rest] = [...(options.oneCpu ? oneCpu() : []), process.execPath, BIN, ...args];
+  const child = spawn(command, rest, {
     env: { PATH: process.env["PATH"] ?? "", HOME: runner.configDir, SG_CONFIG_DIR: runner.configDir, ...(options.env ?? env) },
     stdio: ["ignore", options.stdout ?? "pipe", "pipe"],
     cwd: options.cwd ?? dir,
@@ -119,6 +134,33 @@ function start(args: readonly string[], options: { stdout?: "pipe" | number; cwd
       return first;
     },
   };
+}
+
+/** Whether every thread of process `pid` is stopped (state `T` in /proc). */
+function stopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("T");
+  });
+}
+
+/**
+ * Send SIGINT and SIGTERM so that `sg` handles the second while it is still ending after the first, with no timing
+ * involved: `sg` is stopped (SIGSTOP, every thread), both signals are sent, then SIGCONT. libuv then reads both
+ * from its signal pipe at once and runs the two handlers one after the other, with only the promise jobs of the
+ * first in between: no I/O callback (a socket or file closed, a file removed) can complete between them. Which of
+ * the two is handled first is up to the kernel, so the assertions accept either; the second is what is tested.
+ * (Any thread of `sg` may take a signal; two threads on two cores may write them to that pipe far enough apart for
+ * libuv to read them one at a time, so such a test starts `sg` with `oneCpu`.)
+ */
+async function twoSignalsAtOnce(child: ChildProcess): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("sg did not start");
+  child.kill("SIGSTOP");
+  await until(() => stopped(pid), "sg to stop");
+  child.kill("SIGINT");
+  child.kill("SIGTERM");
+  child.kill("SIGCONT");
 }
 
 /** Everything a child writes on stdout. */
@@ -297,6 +339,29 @@ describe("a signal during a write, and after it landed: the status says what the
       expect(await shotsNamed("INFLIGHT_0001")).toHaveLength(1);
     } finally {
       relay.close();
+    }
+  });
+
+  // A second signal while sg still closes the proxy's connections after the first: it must end as the first would
+  // have (6: the create may have been applied), never 130/143, which a script may retry on and so create twice.
+  it.runIf(existsSync("/proc/self/task"))("SIGINT and SIGTERM at once while the create is in flight through --proxy: exit 6 and the note", async () => {
+    const held = await startEmulator();
+    const relay = await relayTo(held.url);
+    const proxy = await startLoopbackProxy();
+    try {
+      held.injectFault({ method: "create", delayMs: 20_000, times: 1 });
+      const sg = start(["create", "Shot", '{"code": "TWICE_0001", "project": {"type": "Project", "id": 1}}', "--proxy", proxy.url], { env: scriptEnvOf(held, relay.url), oneCpu: true });
+      const stdout = collect(sg.child);
+      await until(() => relay.sent().includes('"method_name":"create"') && relay.sent().includes("TWICE_0001"), "the create request");
+      expect(proxy.seen.map((r) => r.method)).toContain("POST");
+      await twoSignalsAtOnce(sg.child);
+      expect(await sg.exit(), sg.stderr()).toBe(6);
+      expect(stdout().toString()).toBe("");
+      expect(sg.stderr()).toMatch(/^sg: interrupted \((SIGINT|SIGTERM)\)\nsg: note: the create may have been applied; check the site before retrying\n$/);
+    } finally {
+      relay.close();
+      await proxy.close();
+      await held.close();
     }
   });
 
