@@ -4,6 +4,7 @@ import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
 import type { AuthChoice } from "./connection.js";
 import { explainAuthFailure } from "./doctor.js";
+import { httpLoginAdvice } from "./http-login-advice.js";
 import { networkAdvice } from "./network-advice.js";
 import { batchCommand } from "./commands/batch.js";
 import { doctorCommand } from "./commands/doctor.js";
@@ -131,9 +132,9 @@ function proxyOf(ctx: CommandContext): ReturnType<CommandContext["proxy"]> | und
   }
 }
 
-/** The hint to show instead of the error's own: auth advice, else network advice, in flags and variables. */
+/** The hint to show instead of the error's own: auth advice, an HTTP login's, else network advice, in flags and variables. */
 function cliAdvice(error: unknown, ctx: CommandContext): string | undefined {
-  return authAdvice(error, ctx) ?? networkAdvice(error, { site: ctx.connected?.connection.site, proxy: proxyOf(ctx) });
+  return authAdvice(error, ctx) ?? httpLoginAdvice(error, (ctx.connected ?? ctx.opened)?.connection) ?? networkAdvice(error, { site: ctx.connected?.connection.site, proxy: proxyOf(ctx) });
 }
 
 /** Help on every command or one; the emulator's is its own usage, since its flags are the emulator's. */

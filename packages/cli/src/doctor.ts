@@ -2,6 +2,7 @@ import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, scrubText, siteAu
 import type { CommandContext } from "./command-context.js";
 import { describeAuth, resolveConnection, secretsOf, withAuth, type AuthChoice } from "./connection.js";
 import { UsageError } from "./exit-codes.js";
+import { httpLoginAdvice } from "./http-login-advice.js";
 import { networkAdvice, type NetworkContext } from "./network-advice.js";
 import { describeRoute, routeFor, type ProxySettings } from "./proxy/proxy-settings.js";
 
@@ -213,11 +214,12 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     if (ctx.signal?.aborted) throw error;
     const why = error instanceof SgHttpError ? `the site answered HTTP ${error.status}` : error instanceof SgError ? error.reason : String(error);
     const fix =
-      error instanceof SgHttpError && error.status === 404
+      httpLoginAdvice(error, connection) ??
+      (error instanceof SgHttpError && error.status === 404
         ? "This URL does not serve the ShotGrid API: check the site URL (e.g. https://mystudio.shotgrid.autodesk.com)."
         : error instanceof SgNetworkError || error instanceof SgTimeoutError
           ? explainAuthFailure(error, { kind: "none" }, "unknown", network).fix
-          : "Check the site URL; run again with --debug to see each HTTP attempt.";
+          : "Check the site URL; run again with --debug to see each HTTP attempt.");
     failed(error, { name: "info", ok: false, detail: "could not read the site's info", problem: "unreachable", why, fix });
     await infoClient.close();
     return report(connection.site);
