@@ -51,8 +51,9 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   const path = await holdExitUntilSettled(
     connected.api.downloadAttachment(attachment as never, { filePath: resolve(ctx.io.cwd, out), ...(ctx.signal ? { signal: ctx.signal } : {}) }),
   );
-  const size = (await stat(path)).size;
+  // Recorded before the stat: the file is in place now, so a signal during the stat must not say nothing happened.
   ctx.applied(`the download was written to ${path}`);
+  const size = (await stat(path)).size;
   ctx.note(`wrote ${size} bytes to ${path}`);
   return 0;
 }
