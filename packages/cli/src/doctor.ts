@@ -213,14 +213,15 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     // Ctrl-C is not a finding about the site.
     if (ctx.signal?.aborted) throw error;
     const why = error instanceof SgHttpError ? `the site answered HTTP ${error.status}` : error instanceof SgError ? error.reason : String(error);
+    const login = httpLoginAdvice(error, connection);
     const fix =
-      httpLoginAdvice(error, connection) ??
+      login ??
       (error instanceof SgHttpError && error.status === 404
         ? "This URL does not serve the ShotGrid API: check the site URL (e.g. https://mystudio.shotgrid.autodesk.com)."
         : error instanceof SgNetworkError || error instanceof SgTimeoutError
           ? explainAuthFailure(error, { kind: "none" }, "unknown", network).fix
           : "Check the site URL; run again with --debug to see each HTTP attempt.");
-    failed(error, { name: "info", ok: false, detail: "could not read the site's info", problem: "unreachable", why, fix });
+    failed(error, { name: "info", ok: false, detail: "could not read the site's info", problem: login ? "http-login" : "unreachable", why, fix });
     await infoClient.close();
     return report(connection.site);
   } finally {

@@ -69,7 +69,10 @@ describe("HTTP 401 from a gate in front of the site", () => {
     }
     const doctor = await sg(["doctor", "--site", site, "--format", "json"], SCRIPT);
     expect(doctor.code, doctor.stdout).toBe(7);
-    expect((JSON.parse(doctor.stdout) as { checks: { name: string; fix?: string }[] }).checks.find((c) => c.name === "info")?.fix).toBe(REFUSED("--site").slice("hint: ".length));
+    const info = (JSON.parse(doctor.stdout) as { checks: { name: string; fix?: string; problem?: string }[] }).checks.find((c) => c.name === "info");
+    expect(info?.fix).toBe(REFUSED("--site").slice("hint: ".length));
+    // Its own problem id, so a script can tell a gate's login from a site that does not answer.
+    expect(info?.problem).toBe("http-login");
     // The gate was sent the login (and refused it), which no output shows, as itself or as its header value.
     const header = `Basic ${Buffer.from(`gate:${PASSWORD}`).toString("base64")}`;
     expect(authorizations.slice(before)).toContain(header);
