@@ -1,5 +1,6 @@
 import { SgError, SgTimeoutError, silentLogger } from "@sg/core";
 import type { AttemptRecord, Clock, Logger, MethodKind } from "@sg/core";
+import { landedHint } from "./fault-map.js";
 import { classifyNetworkError, networkError } from "./network-errors.js";
 import type { RetryBudget } from "./retry-budget.js";
 import { classify } from "./retry-policy.js";
@@ -37,7 +38,7 @@ export type AttemptResult<T> =
   | { readonly ok: false; readonly error: SgError; readonly outcome: AttemptOutcome; readonly status: number; readonly fallback?: { readonly value: T } };
 
 /** The calls of one transport in flight, so `close()` can abort them. */
-export type Inflight = Set<Pick<CallLimits, "abort">>;
+export type Inflight = Set<Pick<CallLimits, "close">>;
 
 /** Everything the loop needs besides the attempt itself. */
 export interface AttemptLoopOptions {
@@ -81,7 +82,7 @@ function finalize(error: SgError, attempts: AttemptRecord[]): SgError {
  * caller aborts. Every error thrown carries the list of attempts.
  */
 export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: AbortSignal, attempt: number) => Promise<AttemptResult<T>>): Promise<T> {
-  const call = callLimits(o.signal, o.deadlineMs, o.method);
+  const call = callLimits(o.signal, o.deadlineMs, o.method, o.kind);
   o.inflight.add(call);
   const attempts: AttemptRecord[] = [];
   const start = o.clock.now();
@@ -117,9 +118,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
               method: o.method,
               secrets: o.secrets,
               hint:
-                o.kind === "write"
-                  ? "The request was sent but no answer came: the write may have been applied on the site. Check before trying again, or raise timeoutMs."
-                  : "The site is slow to answer; raise timeoutMs for large requests.",
+                o.kind === "write" ? landedHint("No answer came", ", or raise timeoutMs") : "The site is slow to answer; raise timeoutMs for large requests.",
             }),
           };
         } else if (thrown instanceof SgError) {
@@ -146,6 +145,8 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         code: record.code ?? result.error.code,
         elapsedMs,
       });
+      // what a backoff that is cut short (deadline, close()) says: whether a write may have landed
+      if (result.outcome.type === "maybe-sent" || (result.outcome.type === "status" && result.outcome.status > 499)) call.landed = true;
       const decision = classify(result.outcome, o.kind, attempt, o.policy, o.random);
       const giveUp = (reason: string): T => {
         log("debug", `${o.method}: not retried (${reason})`, { attempt, reason });

@@ -14,7 +14,9 @@ import { callLimits } from "./timeouts.js";
  */
 export function limitedBody(source: ReadableStream<Uint8Array>, o: AttemptLoopOptions, startedAt: number): ReadableStream<Uint8Array> {
   const reader = source.getReader();
-  const limits = callLimits(o.signal, o.deadlineMs, o.method, startedAt);
+  const limits = callLimits(o.signal, o.deadlineMs, o.method, o.kind, startedAt);
+  // the site answered: the request reached it
+  limits.landed = true;
   const end = (): void => {
     limits.dispose();
     o.inflight.delete(limits);

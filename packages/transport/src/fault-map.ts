@@ -7,7 +7,7 @@ import {
   SgTwoFactorRequiredError,
   scrubText,
 } from "@sg/core";
-import type { FaultDetails, SgError } from "@sg/core";
+import type { FaultDetails, MethodKind, SgError } from "@sg/core";
 
 /** Context needed to build a secret-free error. */
 export interface ErrorContext {
@@ -15,6 +15,30 @@ export interface ErrorContext {
   readonly method: string;
   /** Secret values to scrub from messages and snippets. */
   readonly secrets: readonly string[];
+  /** Read or write, for an RPC call: a write answered after its request was sent is told it may have landed. */
+  readonly kind?: MethodKind | undefined;
+  /** Whether writes are retried on 502/504 (when not, the hint of a write's 502 or 504 says how to turn it on). */
+  readonly retryWrites?: boolean | undefined;
+}
+
+/**
+ * The hint of a write cut short after its request went out: `how` it was (`The connection dropped`, `No answer
+ * came`, …), then that it may have landed, so check before sending it again; `then` adds another way out (`, or
+ * raise timeoutMs`). One sentence for every such case, so that they agree.
+ */
+export function landedHint(how: string, then = ""): string {
+  return `${how} after the request was sent: the write may have been applied on the site. Check (e.g. find the entity) before trying again${then}.`;
+}
+
+/** The hint of a write that got an answer which is not its result (a 5xx, a 2xx that is not the protocol's). */
+export const ANSWERED_WRITE: string = landedHint("The site or a proxy answered");
+
+/**
+ * Mark `error` as a write's that may have landed with an own `maybeSent: true`, as `SgNetworkError` and
+ * `SgTimeoutError` carry it (`SgHttpError`, `SgProtocolError` and `SgAbortError` of @sg/core declare no such field).
+ */
+export function maybeSent<E extends SgError>(error: E): E {
+  return Object.assign(error, { maybeSent: true });
 }
 
 /** The 503 message of the Python client. */
@@ -95,7 +119,11 @@ export interface HttpStatusErrorInput extends ErrorContext {
   readonly location?: string | undefined;
 }
 
-/** Map a status of 300 or more to {@link SgHttpError} with the message and hint of rpc-protocol.md §1.5. */
+/**
+ * Map a status of 300 or more to {@link SgHttpError} with the message and hint of rpc-protocol.md §1.5. A 5xx
+ * answered to a write (`kind: "write"`) gets `maybeSent: true` and a hint that it may have landed: a gateway's 502
+ * or 504, or a site's 500, does not prove that the site did not apply it.
+ */
 export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
   const snippet = bodySnippet(input.bodyText, input.secrets);
   // The status text and the redirect's location are the site's words: scrubbed like its body.
@@ -129,8 +157,15 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
     // and Go ("Client sent an HTTP request to an HTTPS server")
     hint = "This port speaks TLS: use https:// in the site URL.";
   }
+  const landed = input.kind === "write" && input.status > 499;
+  if (landed) {
+    hint =
+      (input.status === 502 || input.status === 504) && !input.retryWrites
+        ? `${ANSWERED_WRITE} With retry: { retryWrites: true } it is sent again, as the Python client does, at the risk of a duplicate.`
+        : ANSWERED_WRITE;
+  }
   if (snippet && input.status !== 403) message = `${message} — ${bodySnippet(snippet, input.secrets, 200)}`;
-  return new SgHttpError(message, {
+  const error = new SgHttpError(message, {
     status: input.status,
     bodySnippet: snippet,
     contentType: input.contentType,
@@ -139,4 +174,5 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
     secrets: input.secrets,
     hint,
   });
+  return landed ? maybeSent(error) : error;
 }

@@ -142,10 +142,13 @@ describe("http(): forms and credentials", () => {
   });
 
   it("returns error statuses instead of throwing; retries 502 per the table, never 500", async () => {
-    const server = await serve((req, res, _raw, n) => (req.url === "/500" ? text(res, "no", 500, "text/plain") : n <= 2 ? text(res, "bad gateway", 502, "text/plain") : text(res, "1:9", 200, "text/plain")));
+    const server = await serve((req, res, _raw, n) =>
+      req.url === "/500" ? text(res, "no", 500, "text/plain") : req.url === "/gateway" || n <= 2 ? text(res, "bad gateway", 502, "text/plain") : text(res, "1:9", 200, "text/plain"),
+    );
     const clock = fakeClock();
     const t = jsonRpcTransport();
-    const r1 = await t.http!({ method: "POST", target: "/upload/api_link_file", form: { a: "1" }, credentials: script, kind: "write" }, contextFor(server.url, clock));
+    // a write is retried on 502 only with retryWrites: true
+    const r1 = await t.http!({ method: "POST", target: "/upload/api_link_file", form: { a: "1" }, credentials: script, kind: "write", retry: { retryWrites: true } }, contextFor(server.url, clock));
     expect(r1.status).toBe(200);
     expect(clock.sleeps).toEqual([750, 1500]);
     const r2 = await t.http!({ method: "GET", target: "/500", kind: "read" }, contextFor(server.url, clock));
@@ -153,6 +156,10 @@ describe("http(): forms and credentials", () => {
     expect(server.requests).toHaveLength(4);
     const r3 = await t.http!({ method: "POST", target: "/upload/x", form: { a: "1" }, kind: "write", retry: false }, contextFor(server.url, clock));
     expect(r3.status).toBe(200);
+    const r4 = await t.http!({ method: "POST", target: "/gateway", form: { a: "1" }, kind: "write" }, contextFor(server.url, clock));
+    expect(r4.status).toBe(502);
+    expect(server.requests).toHaveLength(6);
+    expect(clock.sleeps).toEqual([750, 1500]);
   });
 
   it("retryStatuses: a PUT sent as a read retries a 500 (Retry-After honoured); a form post sent as a write does not", async () => {

@@ -1,5 +1,3 @@
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import {
   SgAbortError,
@@ -18,21 +16,13 @@ import {
 import type { Credentials, SgError } from "@sg/core";
 import { LIBRARY_VERSION, jsonRpcTransport } from "./index.js";
 import type { RetryInfo } from "./index.js";
-import { capturingLogger, contextFor, fakeClock, json, text, useTestServers, fail, watchedClock } from "./test-support/server.js";
+import { capturingLogger, contextFor, fakeClock, freePort, json, text, useTestServers, fail, watchedClock } from "./test-support/server.js";
 import type { TestServer } from "./test-support/server.js";
 
 const script: Credentials = { kind: "script", scriptName: "bot", scriptKey: "KEY-marker-123" };
 const serve = useTestServers();
 const read = (extra: object = {}) => ({ method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" as const, ...extra });
 const create = (extra: object = {}) => ({ method: "create", payload: { type: "Shot", data: { code: "x" } }, credentials: script, kind: "write" as const, ...extra });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe("send: wire format", () => {
   it("sends the envelope, headers and body bytes", async () => {
@@ -174,10 +164,13 @@ describe("send: responses", () => {
 describe("send: retries", () => {
   const html502 = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
 
-  it.each([1, 2])("502 × %i then success", async (failures) => {
+  // A write is retried on 502/504 only with retryWrites: true (the default does not: see write-retries.test.ts).
+  const retryWrites = { retry: { retryWrites: true } };
+
+  it.each([1, 2])("502 × %i then success (a write, with retryWrites: true)", async (failures) => {
     const server = await serve((_req, res, _raw, n) => (n <= failures ? text(res, html502, 502, "text/html") : json(res, { results: { id: 7 } })));
     const clock = fakeClock();
-    const out = await jsonRpcTransport().send(create(), contextFor(server.url, clock));
+    const out = await jsonRpcTransport(retryWrites).send(create(), contextFor(server.url, clock));
     expect(out).toEqual({ id: 7 });
     expect(server.requests).toHaveLength(failures + 1);
     expect(clock.sleeps).toEqual([750, 1500].slice(0, failures));
@@ -187,7 +180,7 @@ describe("send: retries", () => {
   it("502 × 3 → SgHttpError with the HTML snippet and 3 attempts; sleeps 750 then 1500", async () => {
     const server = await serve((_req, res) => text(res, html502, 502, "text/html"));
     const clock = fakeClock();
-    const err = await fail(jsonRpcTransport().send(create(), contextFor(server.url, clock)));
+    const err = await fail(jsonRpcTransport(retryWrites).send(create(), contextFor(server.url, clock)));
     expect(err).toBeInstanceOf(SgHttpError);
     expect((err as SgHttpError).bodySnippet).toContain("502 Bad Gateway");
     expect(err.attempts.map((a) => [a.attempt, a.status, a.delayMs])).toEqual([
@@ -344,14 +337,15 @@ describe("send: retries", () => {
     expect(server.requests).toHaveLength(4);
   });
 
-  it("per-call override: retry false, maxAttempts, retryWrites false", async () => {
+  it("per-call override: retry false, maxAttempts, retryWrites either way", async () => {
     const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
     const t = jsonRpcTransport();
     expect((await fail(t.send(read({ retry: false }), contextFor(server.url, fakeClock())))).attempts).toHaveLength(1);
     expect((await fail(t.send(read({ retry: { maxAttempts: 5 } }), contextFor(server.url, fakeClock())))).attempts).toHaveLength(5);
-    expect((await fail(t.send(create({ retry: { retryWrites: false } }), contextFor(server.url, fakeClock())))).attempts).toHaveLength(1);
+    expect((await fail(t.send(create({ retry: { retryWrites: true } }), contextFor(server.url, fakeClock())))).attempts).toHaveLength(3);
+    expect((await fail(jsonRpcTransport(retryWrites).send(create({ retry: { retryWrites: false } }), contextFor(server.url, fakeClock())))).attempts).toHaveLength(1);
     expect((await fail(jsonRpcTransport({ retry: { retryWrites: false } }).send(read(), contextFor(server.url, fakeClock())))).attempts).toHaveLength(3);
-    expect(server.requests).toHaveLength(1 + 5 + 1 + 3);
+    expect(server.requests).toHaveLength(1 + 5 + 3 + 1 + 3);
   });
 
   it("jitter and cap apply to the schedule", async () => {

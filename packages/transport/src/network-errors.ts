@@ -1,6 +1,6 @@
 import { SgNetworkError } from "@sg/core";
 import type { NetworkErrorDetails } from "@sg/core";
-import { PROXY_LOGIN_HINT } from "./fault-map.js";
+import { PROXY_LOGIN_HINT, landedHint } from "./fault-map.js";
 import type { AttemptOutcome } from "./retry-policy.js";
 
 /** Codes meaning the request never left the machine (safe to retry even for writes). */
@@ -199,7 +199,7 @@ export function networkError(
   } else if (!maybeSent) {
     hint = "The request was not sent. Check the site URL, DNS, the network and any proxy settings.";
   } else if (context.kind === "write") {
-    hint = "The connection dropped after the request was sent: the write may have been applied on the site. Check (e.g. find the entity) before trying again.";
+    hint = landedHint("The connection dropped");
   } else {
     hint = "The connection dropped after the request was sent; the site or a proxy may be overloaded.";
   }

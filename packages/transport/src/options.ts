@@ -21,7 +21,11 @@ export interface RetryOptions {
   readonly jitter?: JitterMode | undefined;
   /** Longest `Retry-After` (503/429) that is waited for, in ms; a longer one fails the call. Default 30 000. */
   readonly maxRetryAfterMs?: number | undefined;
-  /** Retry writes on 502/504 (parity with the Python client). Default `true`. Never affects resets/timeouts. */
+  /**
+   * Retry writes on 502/504, as the Python client does. Default `false`: a gateway's 502 or 504 does not prove
+   * that the site did not apply the write, so a retry may apply it twice; such a write fails with `maybeSent: true`
+   * instead. Never affects resets and timeouts after sending (a write is never retried after those).
+   */
   readonly retryWrites?: boolean | undefined;
   /** Per-transport retry budget (token bucket), or `false` for none. Default `{capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1}`. */
   readonly budget?: RetryBudgetOptions | false | undefined;

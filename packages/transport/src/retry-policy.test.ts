@@ -10,8 +10,9 @@ const status = (s: number, retryAfterMs?: number): AttemptOutcome => ({ type: "s
 
 describe("classify: the architecture.md §4 table", () => {
   const cases: [string, AttemptOutcome, boolean, boolean][] = [
-    ["502", status(502), true, true],
-    ["504", status(504), true, true],
+    // writes only with retryWrites: true (below): a gateway's 502/504 does not prove the write was not applied
+    ["502", status(502), true, false],
+    ["504", status(504), true, false],
     ["503", status(503), true, false],
     ["429", status(429), true, true],
     ["500", status(500), false, false],
@@ -28,12 +29,21 @@ describe("classify: the architecture.md §4 table", () => {
     expect(classify(outcome, "read", 1, P).retry).toBe(read);
     expect(classify(outcome, "write", 1, P).retry).toBe(write);
   });
-  it("retryWrites: false stops 502/504 for writes only", () => {
-    const p = { ...P, retryWrites: false };
-    expect(classify(status(502), "write", 1, p).retry).toBe(false);
-    expect(classify(status(504), "read", 1, p).retry).toBe(true);
-    expect(classify(status(429), "write", 1, p).retry).toBe(true);
-    expect(classify({ type: "not-sent", code: "ECONNREFUSED" }, "write", 1, p).retry).toBe(true);
+  it("retryWrites is off by default: 502/504 stop writes only, and say why", () => {
+    expect(P.retryWrites).toBe(false);
+    expect(classify(status(502), "write", 1, P)).toEqual({ retry: false, reason: "HTTP 502 on a write with retryWrites off" });
+    expect(classify(status(504), "read", 1, P).retry).toBe(true);
+    expect(classify(status(429), "write", 1, P).retry).toBe(true);
+    expect(classify({ type: "not-sent", code: "ECONNREFUSED" }, "write", 1, P).retry).toBe(true);
+  });
+  it("retryWrites: true retries writes on 502/504 (the Python client's behaviour), and on nothing else", () => {
+    const p = { ...P, retryWrites: true };
+    expect(classify(status(502), "write", 1, p)).toEqual({ retry: true, delayMs: 750, reason: "HTTP 502" });
+    expect(classify(status(504), "write", 2, p)).toEqual({ retry: true, delayMs: 1500, reason: "HTTP 504" });
+    expect(classify(status(504), "write", 3, p)).toMatchObject({ retry: false, reason: expect.stringContaining("no attempts left") });
+    expect(classify(status(503), "write", 1, p).retry).toBe(false);
+    expect(classify(status(500), "write", 1, p).retry).toBe(false);
+    expect(classify({ type: "maybe-sent", code: "ECONNRESET" }, "write", 1, p).retry).toBe(false);
   });
   it("stops at maxAttempts", () => {
     expect(classify(status(502), "read", 2, P).retry).toBe(true);

@@ -39,7 +39,10 @@ export interface RetryPolicy {
   readonly jitter: JitterMode;
   /** A `Retry-After` longer than this is not waited for: the call fails instead. */
   readonly maxRetryAfterMs: number;
-  /** Whether writes are retried on 502/504. */
+  /**
+   * Whether writes are retried on 502/504, as the Python client does. Off by default: a gateway's 502 or 504 does
+   * not prove that the site did not apply the write, so a retry may apply it twice.
+   */
   readonly retryWrites: boolean;
   /** Extra statuses retried for reads only, like a 502 (from a per-call `retry.retryStatuses`); none by default. */
   readonly retryStatuses?: readonly number[] | undefined;
@@ -50,14 +53,17 @@ export type RetryDecision =
   | { readonly retry: true; readonly delayMs: number; readonly reason: string }
   | { readonly retry: false; readonly reason: string };
 
-/** The default policy: 3 attempts, 750 ms × n, capped at 30 s, no jitter, `Retry-After` up to 30 s, writes retried on 502/504. */
+/**
+ * The default policy: 3 attempts, 750 ms × n, capped at 30 s, no jitter, `Retry-After` up to 30 s, writes not
+ * retried on 502/504 (`retryWrites: true` retries them, as the Python client does, at the risk of a duplicate).
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxAttempts: 3,
   baseDelayMs: 750,
   maxDelayMs: 30_000,
   jitter: "none",
   maxRetryAfterMs: 30_000,
-  retryWrites: true,
+  retryWrites: false,
 });
 
 /**
@@ -78,11 +84,11 @@ export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, "baseDel
 
 /**
  * Decide whether attempt number `attempt` (1-based), which ended with `outcome`, is retried — the table of
- * architecture.md §4:
+ * architecture.md §4, except that writes are retried on 502/504 only with `retryWrites: true` (see the README):
  *
  * | outcome | read | write |
  * |---|---|---|
- * | 502 / 504 | retry | retry unless `retryWrites: false` |
+ * | 502 / 504 | retry | retry only with `retryWrites: true` |
  * | 429 | retry (Retry-After ≤ bound) | retry (Retry-After ≤ bound) |
  * | 503 | retry (Retry-After ≤ bound) | never |
  * | a status in `retryStatuses` (per call, e.g. 500) | retry (Retry-After ≤ bound) | never |

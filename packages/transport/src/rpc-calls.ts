@@ -1,10 +1,11 @@
-import { SgAbortError, SgError, SgHttpError, SgValidationError, describeValue } from "@sg/core";
+import { SgError, SgHttpError, SgValidationError, describeValue } from "@sg/core";
 import type { Credentials, HttpRequest, HttpResponse, RpcRequest, Site, TransportContext, TransportStrategy } from "@sg/core";
 import { runAttempts } from "./attempt-loop.js";
 import type { AttemptResult, Inflight } from "./attempt-loop.js";
 import { authParams } from "./auth-params.js";
 import type { AuthParams } from "./auth-params.js";
 import { checkMethodName, envelopeJson, envelopeWithAuth } from "./envelope.js";
+import type { ErrorContext } from "./fault-map.js";
 import { createRpcExchanger } from "./fetcher.js";
 import { rpcHeaders } from "./headers.js";
 import { limitOr, policyForCall } from "./options.js";
@@ -88,11 +89,13 @@ export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart
     const target = url;
     const sendHeaders = headers;
     const scrub = known.secrets;
+    const policy = policyForCall(o.policy, request.retry, method);
+    const errorContext: ErrorContext = { method, secrets: scrub, kind, retryWrites: policy.retryWrites };
     return runAttempts(
       {
         method,
         kind,
-        policy: policyForCall(o.policy, request.retry, method),
+        policy,
         budget,
         clock: context.clock,
         logger: context.logger,
@@ -108,7 +111,7 @@ export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart
       async (signal): Promise<AttemptResult<unknown>> => {
         const raw = await rpcExchange({ url: target, headers: sendHeaders, body, signal });
         try {
-          return { ok: true, value: decodeRpcResponse(raw, { method, secrets: scrub }, context.clock.now()), status: raw.status };
+          return { ok: true, value: decodeRpcResponse(raw, errorContext, context.clock.now()), status: raw.status };
         } catch (error) {
           if (error instanceof SgHttpError) {
             return { ok: false, error, status: raw.status, outcome: { type: "status", status: raw.status, retryAfterMs: error.retryAfterMs } };
@@ -124,7 +127,7 @@ export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart
 
   // Aborts the calls in flight only: later calls go out as usual (documented on TransportStrategy.close).
   async function close(): Promise<void> {
-    for (const call of [...inflight]) call.abort(new SgAbortError("the transport was closed while the call was in flight"));
+    for (const call of [...inflight]) call.close();
     inflight.clear();
   }
 

@@ -1,5 +1,5 @@
 import { SgProtocolError, redactUrl } from "@sg/core";
-import { bodySnippet, faultToError, httpStatusError, isFault } from "./fault-map.js";
+import { ANSWERED_WRITE, bodySnippet, faultToError, httpStatusError, isFault, maybeSent } from "./fault-map.js";
 import type { ErrorContext } from "./fault-map.js";
 import { parseRetryAfter } from "./retry-after.js";
 
@@ -24,6 +24,23 @@ const decoder = new TextDecoder("utf-8");
 /** The body as UTF-8 text (invalid sequences replaced, never throws). */
 export function bodyText(body: Uint8Array): string {
   return decoder.decode(body);
+}
+
+/**
+ * The error for a 2xx answer that is not the protocol's (`what` it was): a write gets `maybeSent: true` and the
+ * hint that it may have landed instead of `hint`, since something answered after its request was sent.
+ */
+function protocolError(what: string, hint: string, response: RawResponse, text: string, contentType: string | undefined, context: ErrorContext): SgProtocolError {
+  const write = context.kind === "write";
+  const error = new SgProtocolError(`The site answered '${context.method}' with ${what} (HTTP ${response.status})`, {
+    status: response.status,
+    bodySnippet: bodySnippet(text, context.secrets),
+    contentType,
+    method: context.method,
+    secrets: context.secrets,
+    hint: write ? ANSWERED_WRITE : hint,
+  });
+  return write ? maybeSent(error) : error;
 }
 
 /**
@@ -55,14 +72,7 @@ export function decodeRpcResponse(response: RawResponse, context: ErrorContext, 
     try {
       decoded = JSON.parse(text);
     } catch {
-      throw new SgProtocolError(`The site answered '${context.method}' with invalid JSON (HTTP ${response.status})`, {
-        status: response.status,
-        bodySnippet: bodySnippet(text, context.secrets),
-        contentType,
-        method: context.method,
-        secrets: context.secrets,
-        hint: "A proxy or an error page may be answering instead of the site; check the site URL.",
-      });
+      throw protocolError("invalid JSON", "A proxy or an error page may be answering instead of the site; check the site URL.", response, text, contentType, context);
     }
     if (isFault(decoded)) throw faultToError(decoded, context);
     if (typeof decoded === "object" && decoded !== null && !Array.isArray(decoded) && Object.hasOwn(decoded, "results")) {
@@ -71,14 +81,14 @@ export function decodeRpcResponse(response: RawResponse, context: ErrorContext, 
     return decoded;
   }
   if (type === "text/html" || type === "application/xhtml+xml") {
-    throw new SgProtocolError(`The site answered '${context.method}' with an HTML page instead of JSON (HTTP ${response.status})`, {
-      status: response.status,
-      bodySnippet: bodySnippet(text, context.secrets),
+    throw protocolError(
+      "an HTML page instead of JSON",
+      "A login page, a proxy or an error page answered instead of the API; check the site URL and base path.",
+      response,
+      text,
       contentType,
-      method: context.method,
-      secrets: context.secrets,
-      hint: "A login page, a proxy or an error page answered instead of the API; check the site URL and base path.",
-    });
+      context,
+    );
   }
   return text;
 }

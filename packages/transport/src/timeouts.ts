@@ -1,4 +1,6 @@
-import { SgTimeoutError, abortErrorFrom, onAbort } from "@sg/core";
+import { SgAbortError, SgTimeoutError, abortErrorFrom, onAbort } from "@sg/core";
+import type { MethodKind } from "@sg/core";
+import { landedHint, maybeSent } from "./fault-map.js";
 
 /**
  * The limits of one call: the caller's signal, `close()`, the overall deadline and the per-attempt timeout.
@@ -12,8 +14,15 @@ import { SgTimeoutError, abortErrorFrom, onAbort } from "@sg/core";
 export interface CallLimits {
   /** The error for the way the call was stopped (abort, `close()` or deadline), if it was. */
   stopError(): Error | undefined;
-  /** Stop the call with `reason` (caller abort, `close()`, deadline): the current attempt or sleep aborts at once. */
+  /** Stop the call with `reason` (caller abort, deadline): the current attempt or sleep aborts at once. */
   abort(reason: Error): void;
+  /**
+   * Stop the call because its transport was closed, with an `SgAbortError` that says, for a write that may have
+   * landed (an attempt in flight, or one answered with a 5xx before), `maybeSent: true` and to check first.
+   */
+  close(): void;
+  /** Set once an attempt ended in a way that may have applied a write (a 5xx, a failure after sending). */
+  landed: boolean;
   /** Start an attempt limited by `timeoutMs` (a real timer) and the call's limits; returns the signal for fetch. */
   attempt(timeoutMs: number): AbortSignal;
   /** The signal for a backoff sleep: aborts when the call stops (the deadline keeps running). */
@@ -24,9 +33,12 @@ export interface CallLimits {
   dispose(): void;
 }
 
-/** Start the limits of one call; `method` names it in the deadline error, which runs from `startedAt` (now). */
-export function callLimits(userSignal: AbortSignal | undefined, deadlineMs: number, method: string, startedAt?: number): CallLimits {
-  return new Limits(userSignal, deadlineMs, method, startedAt);
+/**
+ * Start the limits of one call; `method` names it in the deadline error, which runs from `startedAt` (now), and
+ * `kind` says whether that error and `close()`'s tell of a write that may have landed.
+ */
+export function callLimits(userSignal: AbortSignal | undefined, deadlineMs: number, method: string, kind: MethodKind, startedAt?: number): CallLimits {
+  return new Limits(userSignal, deadlineMs, method, kind, startedAt);
 }
 
 /** The attempt timer fired: abort that attempt (if it is still the current one) and keep the deadline running. */
@@ -41,12 +53,17 @@ function attemptTimedOut(limits: Limits, controller: AbortController | undefined
 
 /** The deadline timer fired: stop the call. */
 function deadlinePassed(limits: Limits): void {
+  const sent = limits.mayHaveLanded();
   limits.abort(
     new SgTimeoutError(`'${limits.method}' did not complete within its deadline of ${limits.deadlineMs} ms`, {
       timeoutMs: limits.deadlineMs,
       scope: "deadline",
       method: limits.method,
-      hint: "The site is slow or retries took too long; raise deadlineMs if the call is expected to be long (large reads, uploads).",
+      maybeSent: sent,
+      hint:
+        sent && limits.kind === "write"
+          ? landedHint("The call ran out of time", ", or raise deadlineMs")
+          : "The site is slow or retries took too long; raise deadlineMs if the call is expected to be long (large reads, uploads).",
     }),
   );
 }
@@ -57,16 +74,21 @@ function deadlinePassed(limits: Limits): void {
  */
 class Limits implements CallLimits {
   readonly method: string;
+  readonly kind: MethodKind;
   readonly deadlineMs: number;
   readonly deadlineAt: number;
   stopped: Error | undefined;
   current: AbortController | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   timedOutFlag = false;
+  /** An attempt is under way: its request may have left. */
+  sending = false;
+  landed = false;
   readonly stopListening: (() => void) | undefined;
 
-  constructor(userSignal: AbortSignal | undefined, deadlineMs: number, method: string, startedAt = performance.now()) {
+  constructor(userSignal: AbortSignal | undefined, deadlineMs: number, method: string, kind: MethodKind, startedAt = performance.now()) {
     this.method = method;
+    this.kind = kind;
     this.deadlineMs = deadlineMs;
     this.deadlineAt = Number.isFinite(deadlineMs) ? startedAt + deadlineMs : Infinity;
     // One shared listener per caller signal (core's onAbort), however many calls share it.
@@ -84,6 +106,20 @@ class Limits implements CallLimits {
     this.current?.abort(reason);
   }
 
+  /** Whether the request may have reached the site: an attempt is under way, or one ended in a way that may have applied a write. */
+  mayHaveLanded(): boolean {
+    return this.sending || this.landed;
+  }
+
+  close(): void {
+    const landed = this.kind === "write" && this.mayHaveLanded();
+    const error = new SgAbortError("the transport was closed while the call was in flight", {
+      method: this.method,
+      hint: landed ? landedHint("The transport was closed") : undefined,
+    });
+    this.abort(landed ? maybeSent(error) : error);
+  }
+
   /** Arm the one timer: for the attempt timeout when it comes before the deadline, else for the deadline. */
   arm(timeoutMs: number): void {
     clearTimeout(this.timer);
@@ -96,7 +132,8 @@ class Limits implements CallLimits {
           : undefined;
   }
 
-  begin(timeoutMs: number): AbortSignal {
+  begin(timeoutMs: number, sending: boolean): AbortSignal {
+    this.sending = sending;
     const controller = new AbortController();
     this.current = controller;
     this.timedOutFlag = false;
@@ -106,11 +143,11 @@ class Limits implements CallLimits {
   }
 
   attempt(timeoutMs: number): AbortSignal {
-    return this.begin(Number.isFinite(timeoutMs) ? timeoutMs : Infinity);
+    return this.begin(Number.isFinite(timeoutMs) ? timeoutMs : Infinity, true);
   }
 
   sleep(): AbortSignal {
-    return this.begin(Infinity);
+    return this.begin(Infinity, false);
   }
 
   timedOut(): boolean {

@@ -1,0 +1,196 @@
+// Writes that may have landed: never sent again by default, and told so (`maybeSent: true`, a hint to check first)
+// whatever cut them short after their request went out — a gateway's 502/504, another 5xx, an answer that is not
+// the protocol's, close(), the deadline. Over real sockets on 127.0.0.1.
+import { describe, expect, it } from "vitest";
+import { SgAbortError, SgHttpError, SgProtocolError, SgTimeoutError, systemClock } from "@sg/core";
+import type { Clock, Credentials, SgError } from "@sg/core";
+import { jsonRpcTransport } from "./index.js";
+import { contextFor, fail, fakeClock, freePort, json, text, useTestServers, watchedClock } from "./test-support/server.js";
+import type { Recorded } from "./test-support/server.js";
+
+const script: Credentials = { kind: "script", scriptName: "bot", scriptKey: "KEY-marker-123" };
+const serve = useTestServers();
+const read = (extra: object = {}) => ({ method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" as const, ...extra });
+const create = (extra: object = {}) => ({ method: "create", payload: { type: "Shot", data: { code: "sh010" } }, credentials: script, kind: "write" as const, ...extra });
+const methodOf = (req: Recorded): string => (req.json as { method_name: string }).method_name;
+/** The own `maybeSent` the transport puts on an SgHttpError, SgProtocolError or SgAbortError of a write that may have landed. */
+const maybeSentOf = (error: SgError): unknown => (error as { maybeSent?: unknown }).maybeSent;
+
+const LANDED = /the write may have been applied on the site\. Check \(e\.g\. find the entity\) before trying again/;
+const RETRY_WRITES = "With retry: { retryWrites: true } it is sent again, as the Python client does, at the risk of a duplicate.";
+
+/**
+ * A site that applies every create (one row each) and a gateway in front of it that forwards every request and
+ * hands back the site's answer, except that it answers `status` in place of the site's answer to the first
+ * `failures` creates — after the site has applied them, as a gateway that stopped waiting for its backend does.
+ */
+async function siteBehindGateway(status: number, failures: number): Promise<{ url: string; rows: () => number; forwarded: () => number }> {
+  let rows = 0;
+  const site = await serve((req, res) => (methodOf(req) === "create" ? json(res, { results: { type: "Shot", id: ++rows } }) : json(res, { results: [] })));
+  let creates = 0;
+  const gateway = await serve(async (req, res) => {
+    const answer = await fetch(`${site.url}${req.url}`, { method: "POST", headers: { "content-type": String(req.headers["content-type"]) }, body: req.body });
+    const body = await answer.text();
+    if (methodOf(req) === "create" && ++creates <= failures) return text(res, `<html><body><h1>${status} Gateway Time-out</h1></body></html>`, status, "text/html");
+    return text(res, body, answer.status, answer.headers.get("content-type") ?? "application/json");
+  });
+  return { url: gateway.url, rows: () => rows, forwarded: () => gateway.requests.length };
+}
+
+describe("a write answered 502/504 by a gateway after the site applied it", () => {
+  it.each([504, 502])("%i: not sent again by default; SgHttpError with maybeSent: true and a hint to check first; one row", async (status) => {
+    const at = await siteBehindGateway(status, 1);
+    const clock = fakeClock();
+    const err = await fail(jsonRpcTransport().send(create(), contextFor(at.url, clock)));
+    expect(err).toBeInstanceOf(SgHttpError);
+    expect(err).toMatchObject({ status, method: "create" });
+    expect(maybeSentOf(err)).toBe(true);
+    expect(err.hint).toMatch(LANDED);
+    expect(err.hint).toContain(RETRY_WRITES);
+    expect(err.message).toContain(`Hint: ${err.hint}`);
+    expect(err.toJSON()).toMatchObject({ maybeSent: true, status });
+    expect(err.attempts.map((a) => [a.status, a.delayMs])).toEqual([[status, undefined]]);
+    expect(clock.sleeps).toEqual([]);
+    expect(at.forwarded()).toBe(1);
+    expect(at.rows()).toBe(1);
+  });
+
+  it("a read answered 504 is still retried (3 attempts, 750 ms × n) and its error does not say maybeSent", async () => {
+    const server = await serve((_req, res) => text(res, "gateway timeout", 504, "text/plain"));
+    const clock = fakeClock();
+    const err = await fail(jsonRpcTransport().send(read(), contextFor(server.url, clock)));
+    expect(err.attempts).toHaveLength(3);
+    expect(clock.sleeps).toEqual([750, 1500]);
+    expect(maybeSentOf(err)).toBeUndefined();
+    expect(err.hint).toBe("The site or a proxy in front of it failed to answer; this is usually transient, try again later.");
+  });
+
+  it("retryWrites: true (transport or call) sends it again, as the Python client does: the call succeeds and the site has two rows", async () => {
+    for (const [options, request] of [[{ retry: { retryWrites: true } }, create()], [undefined, create({ retry: { retryWrites: true } })]] as const) {
+      const at = await siteBehindGateway(504, 1);
+      const clock = fakeClock();
+      expect(await jsonRpcTransport(options).send(request, contextFor(at.url, clock))).toEqual({ type: "Shot", id: 2 });
+      expect(clock.sleeps).toEqual([750]);
+      expect(at.forwarded()).toBe(2);
+      // the documented risk of retryWrites: the first create had been applied
+      expect(at.rows()).toBe(2);
+    }
+  });
+
+  it("retryWrites: true that runs out of attempts: maybeSent: true and the hint to check, without the retryWrites advice", async () => {
+    const at = await siteBehindGateway(504, 3);
+    const clock = fakeClock();
+    const err = await fail(jsonRpcTransport({ retry: { retryWrites: true } }).send(create(), contextFor(at.url, clock)));
+    expect(err).toBeInstanceOf(SgHttpError);
+    expect(err.attempts.map((a) => a.status)).toEqual([504, 504, 504]);
+    expect(clock.sleeps).toEqual([750, 1500]);
+    expect(maybeSentOf(err)).toBe(true);
+    expect(err.hint).toMatch(LANDED);
+    expect(err.hint).not.toContain("retryWrites");
+    expect(at.rows()).toBe(3);
+  });
+});
+
+describe("other answers to a write that may have landed", () => {
+  it.each([500, 503])("a write answered %i: maybeSent: true and the hint to check first; a read answered so is not", async (status) => {
+    const server = await serve((_req, res) => text(res, "internal error", status, "text/plain"));
+    const err = await fail(jsonRpcTransport().send(create(), contextFor(server.url, fakeClock())));
+    expect(err).toBeInstanceOf(SgHttpError);
+    expect(maybeSentOf(err)).toBe(true);
+    expect(err.hint).toBe("The site or a proxy answered after the request was sent: the write may have been applied on the site. Check (e.g. find the entity) before trying again.");
+    expect(err.hint).not.toMatch(/transient|retryWrites/);
+    const readErr = await fail(jsonRpcTransport().send(read({ retry: false }), contextFor(server.url, fakeClock())));
+    expect(maybeSentOf(readErr)).toBeUndefined();
+    expect(readErr.hint ?? "").not.toMatch(LANDED);
+  });
+
+  it.each([
+    ["invalid JSON", "application/json", '{"results": {"type": "Shot", "id": 1'],
+    ["an HTML page", "text/html", "<html><body>Welcome</body></html>"],
+  ])("a 200 with %s to a write: SgProtocolError with maybeSent: true and the hint to check first", async (_what, contentType, body) => {
+    const server = await serve((_req, res) => text(res, body, 200, contentType));
+    const err = await fail(jsonRpcTransport().send(create(), contextFor(server.url, fakeClock())));
+    expect(err).toBeInstanceOf(SgProtocolError);
+    expect(err).toMatchObject({ status: 200, method: "create" });
+    expect(maybeSentOf(err)).toBe(true);
+    expect(err.hint).toMatch(LANDED);
+    expect(err.toJSON()).toMatchObject({ maybeSent: true });
+    // a read: not maybe sent, the hint about what answered
+    const readErr = await fail(jsonRpcTransport().send(read(), contextFor(server.url, fakeClock())));
+    expect(readErr).toBeInstanceOf(SgProtocolError);
+    expect(maybeSentOf(readErr)).toBeUndefined();
+    expect(readErr.hint).toMatch(/instead of (the site|the API)/);
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe("close() while a call is in flight", () => {
+  it("a write whose request went out: SgAbortError with maybeSent: true and the hint to check first", async () => {
+    const server = await serve(() => {}); // never answers
+    const t = jsonRpcTransport();
+    const p = fail(t.send(create(), contextFor(server.url)));
+    await expect.poll(() => server.requests.length).toBe(1);
+    await t.close?.();
+    const err = await p;
+    expect(err).toBeInstanceOf(SgAbortError);
+    expect(err.reason).toBe("the transport was closed while the call was in flight");
+    expect(maybeSentOf(err)).toBe(true);
+    expect(err.hint).toMatch(LANDED);
+    expect(err.method).toBe("create");
+  });
+
+  it("a read: no maybeSent, no hint", async () => {
+    const server = await serve(() => {});
+    const t = jsonRpcTransport();
+    const p = fail(t.send(read(), contextFor(server.url)));
+    await expect.poll(() => server.requests.length).toBe(1);
+    await t.close?.();
+    const err = await p;
+    expect(err).toBeInstanceOf(SgAbortError);
+    expect(maybeSentOf(err)).toBeUndefined();
+    expect(err.hint).toBeUndefined();
+  });
+
+  it("a write closed during the backoff after a 504 (retryWrites: true) may have landed; after a refused connection it did not", async () => {
+    const server = await serve((_req, res) => text(res, "gateway timeout", 504, "text/plain"));
+    for (const [url, landed] of [[server.url, true], [`http://127.0.0.1:${await freePort()}`, false]] as const) {
+      const t = jsonRpcTransport({ retry: { retryWrites: true, baseDelayMs: 5000 } });
+      const clock = watchedClock();
+      const p = fail(t.send(create(), contextFor(url, clock)));
+      expect(await clock.sleeping).toBe(5000);
+      await t.close?.();
+      const err = await p;
+      expect(err).toBeInstanceOf(SgAbortError);
+      expect(maybeSentOf(err)).toBe(landed ? true : undefined);
+      expect(err.hint ?? "").toMatch(landed ? LANDED : /^$/);
+    }
+  });
+});
+
+describe("deadlineMs passing after a write was sent", () => {
+  it("says first that the write may have been applied, like the per-attempt timeout does", async () => {
+    const server = await serve(() => {}); // never answers
+    const deadline = await fail(jsonRpcTransport().send(create({ deadlineMs: 100 }), contextFor(server.url)));
+    expect(deadline).toBeInstanceOf(SgTimeoutError);
+    expect(deadline).toMatchObject({ scope: "deadline", maybeSent: true });
+    expect(deadline.hint).toBe("The call ran out of time after the request was sent: the write may have been applied on the site. Check (e.g. find the entity) before trying again, or raise deadlineMs.");
+    const attempt = await fail(jsonRpcTransport().send(create({ timeoutMs: 100 }), contextFor(server.url)));
+    expect(attempt).toMatchObject({ scope: "attempt", maybeSent: true });
+    expect(attempt.hint).toBe("No answer came after the request was sent: the write may have been applied on the site. Check (e.g. find the entity) before trying again, or raise timeoutMs.");
+    // a read's deadline keeps its hint
+    const readDeadline = await fail(jsonRpcTransport().send(read({ deadlineMs: 100 }), contextFor(server.url)));
+    expect(readDeadline).toMatchObject({ scope: "deadline", maybeSent: true });
+    expect(readDeadline.hint).toMatch(/^The site is slow or retries took too long; raise deadlineMs/);
+  });
+
+  it("a write whose deadline passes in the backoff after a refused connection was never sent: maybeSent false, no check hint", async () => {
+    // A backoff that would pass the deadline is not slept; this clock's sleeps overrun (a machine suspended
+    // mid-sleep), so that the deadline passes during one.
+    const overrunning: Clock = { now: () => systemClock.now(), sleep: (ms, signal) => systemClock.sleep(ms * 20, signal) };
+    const t = jsonRpcTransport({ retry: { baseDelayMs: 50 } });
+    const err = await fail(t.send(create({ deadlineMs: 300 }), contextFor(`http://127.0.0.1:${await freePort()}`, overrunning)));
+    expect(err).toBeInstanceOf(SgTimeoutError);
+    expect(err).toMatchObject({ scope: "deadline", maybeSent: false });
+    expect(err.hint).not.toMatch(LANDED);
+  });
+});
