@@ -88,19 +88,26 @@ function refuseFirst(n) {
   };
 }
 
+/**
+ * A call answered `status` ×1, ×2 and ×3 before normal answers. A write is sent again on 502/504 only with
+ * `retryWrites: true` (the transport's default does not: a gateway's 502/504 does not prove the write was not
+ * applied), so the write series run with it: they show what it does (the emulator's fault applies nothing).
+ */
 function statusSeries(prefix, op, status, html = false) {
+  const write = op !== "read";
   return [1, 2, 3].map((times) => {
     const ok = times < 3;
     const expect = ok
       ? { outcome: "ok", attempts: times + 1, http: times + 1, delays: Array.from({ length: times }, (_, i) => 5 * (i + 1)) }
       : { outcome: "SG_HTTP", attempts: 3, http: 3, delays: [5, 10] };
-    if (op !== "read") Object.assign(expect, { rows: ok ? 1 : 0, dups: 0 });
+    if (write) Object.assign(expect, { rows: ok ? 1 : 0, dups: 0 });
+    if (write && !ok) expect.maybeSent = true;
     return {
       id: `${prefix}-${op}-${status}x${times}`,
       group: `${status}${html ? " html" : ""} sequences`,
-      title: `${op}: HTTP ${status}${html ? " (HTML page)" : ""} ×${times} then normal answers (3 attempts, 5 ms × n backoff)`,
+      title: `${op}${write ? " with retryWrites: true" : ""}: HTTP ${status}${html ? " (HTML page)" : ""} ×${times} then normal answers (3 attempts, 5 ms × n backoff)`,
       expect,
-      run: (id) => faultedCall(id, { op, faults: [{ method: op, status, times, ...(html ? { html: true } : {}) }] }),
+      run: (id) => faultedCall(id, { op, faults: [{ method: op, status, times, ...(html ? { html: true } : {}) }], ...(write ? { transport: { retry: { retryWrites: true } } } : {}) }),
     };
   });
 }
@@ -118,9 +125,23 @@ export const SCENARIOS = [
   {
     id: "s-batch-502x2",
     group: "502 sequences",
-    title: "batch of 3 creates: HTTP 502 ×2 then OK (all-or-nothing, retried)",
+    title: "batch of 3 creates with retryWrites: true: HTTP 502 ×2 then OK (all-or-nothing, retried)",
     expect: { outcome: "ok", attempts: 3, http: 3, rows: 3, dups: 0 },
-    run: (id) => faultedCall(id, { op: "batch", faults: [{ method: "batch", status: 502, times: 2 }] }),
+    run: (id) => faultedCall(id, { op: "batch", faults: [{ method: "batch", status: 502, times: 2 }], transport: { retry: { retryWrites: true } } }),
+  },
+  {
+    id: "s-create-502-default",
+    group: "502 sequences",
+    title: "create with the default policy: HTTP 502 ×1 is not retried (it may have landed): maybeSent",
+    expect: { outcome: "SG_HTTP", attempts: 1, http: 1, rows: 0, dups: 0, maybeSent: true },
+    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 502 }] }),
+  },
+  {
+    id: "s-batch-504-default",
+    group: "502 sequences",
+    title: "batch of 3 creates with the default policy: HTTP 504 ×1 is not retried: maybeSent",
+    expect: { outcome: "SG_HTTP", attempts: 1, http: 1, rows: 0, dups: 0, maybeSent: true },
+    run: (id) => faultedCall(id, { op: "batch", faults: [{ method: "batch", status: 504 }] }),
   },
   {
     id: "s-create-502-retryWrites-off",
@@ -314,9 +335,9 @@ export const SCENARIOS = [
   {
     id: "default-create-504x3",
     group: "default schedule",
-    title: "create: HTTP 504 ×3 with the default policy → 750, 1500 ms, then SgHttpError; 0 rows",
-    expect: { outcome: "SG_HTTP", attempts: 3, http: 3, delays: [750, 1500], sleeps: [750, 1500], rows: 0, dups: 0 },
-    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 504, times: 3 }], transport: { retry: { baseDelayMs: 750 } }, clock: instantClock() }),
+    title: "create with retryWrites: true: HTTP 504 ×3 with the default schedule → 750, 1500 ms, then SgHttpError (maybeSent); 0 rows",
+    expect: { outcome: "SG_HTTP", attempts: 3, http: 3, delays: [750, 1500], sleeps: [750, 1500], rows: 0, dups: 0, maybeSent: true },
+    run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 504, times: 3 }], transport: { retry: { baseDelayMs: 750, retryWrites: true } }, clock: instantClock() }),
   },
 
   // --- one re-auth for 50 concurrent calls on an expired session ---
