@@ -19,6 +19,8 @@ export interface ErrorContext {
   readonly kind?: MethodKind | undefined;
   /** Whether writes are retried on 502/504 (when not, the hint of a write's 502 or 504 says how to turn it on). */
   readonly retryWrites?: boolean | undefined;
+  /** Whether the site URL carried `user:pass@` (sent as Basic auth): a 401 then says those were refused. */
+  readonly basicAuth?: boolean | undefined;
 }
 
 /**
@@ -146,7 +148,10 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
       ? "The site redirected to its SSO login: the session has expired, log in again."
       : "The API endpoint answered with a redirect; check the site URL (scheme, host and base path).";
   } else if (input.status === 401) {
-    hint = "A proxy in front of the site asked for credentials; put them in the site URL (https://user:pass@host).";
+    // No `scheme://user:pass@` in the words: the secret scrubbing of every hint would blank it.
+    hint = input.basicAuth
+      ? "The user and password in the site URL were refused; check them."
+      : "A proxy in front of the site asked for credentials; put them in the site URL, as user:password@ before the host name.";
   } else if (input.status === 407) {
     hint = PROXY_LOGIN_HINT;
   } else if (input.status === 404) {
