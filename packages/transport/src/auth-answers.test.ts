@@ -1,10 +1,11 @@
-// HTTP answers about credentials: a proxy's (or the site's) 401, with and without user:pass@ in the site URL.
+// HTTP answers about credentials: a proxy's (or the site's) 401, with and without user:pass@ in the site URL, and
+// the redirect to the SAML login with which an SSO site answers once its session has expired.
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { SgHttpError, parseSite } from "@sg/core";
-import type { Credentials } from "@sg/core";
-import { jsonRpcTransport } from "./index.js";
-import { contextFor, fail, fakeClock, text, useTestServers } from "./test-support/server.js";
+import { SgAuthError, SgHttpError, createClient, parseSite } from "@sg/core";
+import type { AuthStrategy, Credentials } from "@sg/core";
+import { SSO_SESSION_EXPIRED, jsonRpcTransport } from "./index.js";
+import { contextFor, fail, fakeClock, json, text, useTestServers } from "./test-support/server.js";
 
 const session: Credentials = Object.freeze({ kind: "session", sessionToken: "tok-expired-1" });
 const serve = useTestServers();
@@ -35,5 +36,60 @@ describe("401 from the site or a proxy in front of it", () => {
       expect(shown).not.toContain("Pr0xy-pass-9");
       expect(shown).not.toContain(Buffer.from("proxyuser:Pr0xy-pass-9").toString("base64"));
     }
+  });
+});
+
+describe("an SSO site's expired session: a redirect to its SAML login", () => {
+  const saml = () =>
+    serve((req, res) => {
+      res.writeHead(302, { location: `http://${req.headers.host}/saml/saml_login_request?redirect_to=%2Fapi3%2Fjson&token=tok-expired-1` });
+      res.end();
+    });
+
+  it("is an SgAuthError (code SG_SSO_SESSION_EXPIRED, status kept, the login page in the message), never retried", async () => {
+    const server = await saml();
+    const err = await fail(jsonRpcTransport().send(read(), contextFor(server.url, fakeClock())));
+    expect(err).toBeInstanceOf(SgAuthError);
+    expect(err).toMatchObject({ code: SSO_SESSION_EXPIRED, status: 302, method: "read" });
+    expect(SSO_SESSION_EXPIRED).toBe("SG_SSO_SESSION_EXPIRED");
+    expect(err.reason).toBe(`HTTP 302 Found from the site for 'read': redirected to ${server.url}/saml/saml_login_request`);
+    expect(err.hint).toBe("The site redirected to its SSO login: the session has expired, log in again.");
+    expect(JSON.stringify(err.toJSON())).not.toContain("tok-expired-1");
+    expect(err.attempts).toHaveLength(1);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("makes the client ask the strategy for fresh credentials once and re-send the call", async () => {
+    const server = await serve((req, res) => {
+      const token = ((req.json as { params: [{ session_token?: string }] }).params[0] ?? {}).session_token;
+      if (token === "tok-fresh-2") return json(res, { results: { entities: [], paging_info: { entity_count: 0 } } });
+      res.writeHead(302, { location: "/saml/saml_login_request" });
+      res.end();
+    });
+    let asked = 0;
+    const auth: AuthStrategy = {
+      name: "test-session",
+      credentials: async () => session,
+      onRejected: async (error) => {
+        asked += 1;
+        expect(error.code).toBe(SSO_SESSION_EXPIRED);
+        return Object.freeze({ kind: "session", sessionToken: "tok-fresh-2" });
+      },
+    };
+    const client = createClient({ site: server.url, auth, transport: jsonRpcTransport() });
+    expect(await client.call("read", { type: "Shot" })).toEqual({ entities: [], paging_info: { entity_count: 0 } });
+    expect(asked).toBe(1);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("any other redirect stays an SgHttpError that points at the site URL", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(301, { location: "https://elsewhere.example/api3/json" });
+      res.end();
+    });
+    const err = await fail(jsonRpcTransport().send(read(), contextFor(server.url, fakeClock())));
+    expect(err).toBeInstanceOf(SgHttpError);
+    expect(err).toMatchObject({ code: "SG_HTTP", status: 301 });
+    expect(err.hint).toMatch(/check the site URL/);
   });
 });

@@ -144,9 +144,7 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
     hint = "The site or a proxy in front of it failed to answer; this is usually transient, try again later.";
   } else if (input.status >= 300 && input.status < 400) {
     message = `${head}: redirected${input.location ? ` to ${scrubText(input.location, input.secrets)}` : ""}`;
-    hint = /saml/i.test(input.location ?? "")
-      ? "The site redirected to its SSO login: the session has expired, log in again."
-      : "The API endpoint answered with a redirect; check the site URL (scheme, host and base path).";
+    hint = "The API endpoint answered with a redirect; check the site URL (scheme, host and base path).";
   } else if (input.status === 401) {
     // No `scheme://user:pass@` in the words: the secret scrubbing of every hint would blank it.
     hint = input.basicAuth
@@ -180,4 +178,18 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
     hint,
   });
   return landed ? maybeSent(error) : error;
+}
+
+/** The code of the {@link SgAuthError} for an SSO site's expired session (its API answered with a redirect to its SAML login). */
+export const SSO_SESSION_EXPIRED = "SG_SSO_SESSION_EXPIRED";
+
+/**
+ * The refusal of an SSO site whose session has expired, from the {@link SgHttpError} of its answer: a redirect to
+ * the SAML login (`…/saml/saml_login_request`, rpc-protocol.md §1.2, as tk-core reads it). An {@link SgAuthError}
+ * (code {@link SSO_SESSION_EXPIRED}, the message and `status` kept), so that the client asks the auth strategy for
+ * fresh credentials, once for all calls refused together, as for a refused session token.
+ */
+export function ssoSessionExpired(redirect: SgHttpError): SgAuthError {
+  const error = new SgAuthError(redirect.reason, { code: SSO_SESSION_EXPIRED, method: redirect.method, hint: "The site redirected to its SSO login: the session has expired, log in again." });
+  return Object.assign(error, { status: redirect.status });
 }

@@ -17,7 +17,7 @@ export { authParams } from "./auth-params.js";
 export type { AuthParams } from "./auth-params.js";
 export { buildEnvelope, encodeEnvelope, isTruthyPayload } from "./envelope.js";
 export type { RpcEnvelope } from "./envelope.js";
-export { faultToError, isFault, MAINTENANCE_MESSAGE } from "./fault-map.js";
+export { faultToError, isFault, MAINTENANCE_MESSAGE, SSO_SESSION_EXPIRED } from "./fault-map.js";
 export { SgTlsError } from "./network-errors.js";
 export type { TlsErrorDetails, TlsFailure } from "./network-errors.js";
 export { parseRetryAfter } from "./retry-after.js";

@@ -1,5 +1,5 @@
 import { SgProtocolError, redactUrl } from "@sg/core";
-import { ANSWERED_WRITE, bodySnippet, faultToError, httpStatusError, isFault, maybeSent } from "./fault-map.js";
+import { ANSWERED_WRITE, bodySnippet, faultToError, httpStatusError, isFault, maybeSent, ssoSessionExpired } from "./fault-map.js";
 import type { ErrorContext } from "./fault-map.js";
 import { parseRetryAfter } from "./retry-after.js";
 
@@ -45,7 +45,8 @@ function protocolError(what: string, hint: string, response: RawResponse, text: 
 
 /**
  * Turn an api3 HTTP answer into the method's result, or throw (rpc-protocol.md §1.5):
- * status ≥ 300 → `SgHttpError`; JSON (`application/json`, `text/javascript`, or no content type) is decoded
+ * a redirect to the SAML login → `SgAuthError` (an SSO session that expired); any other status ≥ 300 →
+ * `SgHttpError`; JSON (`application/json`, `text/javascript`, or no content type) is decoded
  * (invalid JSON → `SgProtocolError`); a fault envelope → the typed fault; `{results}` is unwrapped, any other
  * JSON value is returned as is; `text/html` on a 2xx → `SgProtocolError`; any other content type (e.g.
  * `text/csv` from `export_page`) → the raw text; an empty body → `null`.
@@ -53,16 +54,18 @@ function protocolError(what: string, hint: string, response: RawResponse, text: 
 export function decodeRpcResponse(response: RawResponse, context: ErrorContext, now: number): unknown {
   const contentType = response.headers.get("content-type") ?? undefined;
   if (response.status >= 300) {
-    const location = response.headers.get("location");
-    throw httpStatusError({
+    const header = response.headers.get("location");
+    const location = header ? redactUrl(header).split("?")[0] : undefined;
+    const error = httpStatusError({
       ...context,
       status: response.status,
       statusText: response.statusText,
       bodyText: response.text ?? bodyText(response.body),
       contentType,
       retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), now),
-      location: location ? redactUrl(location).split("?")[0] : undefined,
+      location,
     });
+    throw response.status < 400 && /saml/i.test(location ?? "") ? ssoSessionExpired(error) : error;
   }
   const text = response.text ?? bodyText(response.body);
   if (text.length === 0) return null;
