@@ -45,17 +45,43 @@ export type RpcExchanger = (request: RpcExchangeRequest) => Promise<RawResponse>
  * a JSON string in, text out, redirects left unfollowed (`redirect: "manual"`, so a body carrying
  * credentials is never re-sent elsewhere), never throwing for a status (the caller maps statuses).
  *
+ * An answer longer than `maxBytes` is not read past the limit: its connection is dropped and it comes back
+ * `tooLarge`. A `content-length` without a content encoding is the body's own: within the limit the body is read
+ * at once, past it not at all. Otherwise the decoded bytes are counted as they come (a small compressed body may
+ * inflate far past it).
+ *
  * RPC calls are the per-call hot path and go to fetch directly: the bench measured ofetch's per-request
  * option merging and `Headers` copy as a visible share of the per-call overhead, for nothing this shape of
  * request needs. Plain exchanges (forms, blobs, binary answers) use ofetch; see `http-fetcher.ts`.
  */
-export function createRpcExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined): RpcExchanger {
+export function createRpcExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined, maxBytes: number): RpcExchanger {
   const doFetch: FetchFunction = fetchFn ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
   return async (request) => {
     const init: Record<string, unknown> = { method: "POST", headers: request.headers, body: request.body, signal: request.signal, redirect: "manual" };
     if (dispatcher) init["dispatcher"] = dispatcher;
     const response = await doFetch(request.url, init as RequestInit);
-    const text = await response.text();
-    return { status: response.status, statusText: response.statusText, headers: response.headers, body: EMPTY, text };
+    const headers = response.headers;
+    const raw: { -readonly [K in keyof RawResponse]: RawResponse[K] } = { status: response.status, statusText: response.statusText, headers, body: EMPTY };
+    const length = headers.get("content-encoding") ? NaN : Number(headers.get("content-length") ?? NaN);
+    if (length <= maxBytes) {
+      raw.text = await response.text();
+      return raw;
+    }
+    const reader = response.body?.getReader();
+    const decoder = new TextDecoder();
+    let size = length > maxBytes ? length : 0;
+    let text = "";
+    while (reader && size <= maxBytes) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      size += chunk.value.byteLength;
+      if (size <= maxBytes) text += decoder.decode(chunk.value, { stream: true });
+    }
+    if (size > maxBytes) {
+      // drops the connection: the rest is never read
+      reader?.cancel().catch(() => {});
+      raw.tooLarge = maxBytes;
+    } else raw.text = text + decoder.decode();
+    return raw;
   };
 }

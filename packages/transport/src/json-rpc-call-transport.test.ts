@@ -81,7 +81,7 @@ describe("jsonRpcCallTransport: no plain HTTP exchanges", () => {
     expect(() => jsonRpcCallTransport({ retry: { maxAttempts: 0 } })).toThrow(/retry\.maxAttempts/);
     const unknown = (): unknown => jsonRpcCallTransport({ timeout: 5 } as never);
     expect(unknown).toThrow(/unknown option 'timeout'/);
-    expect(unknown).toThrow(/expected one of the options userAgent, localized, timeoutMs, deadlineMs, retry, fetch, dispatcher, got /);
+    expect(unknown).toThrow(/expected one of the options userAgent, localized, timeoutMs, deadlineMs, retry, fetch, dispatcher, maxResponseBytes, got /);
   });
 
   it("shows its name and user-agent in util.inspect", () => {

@@ -33,7 +33,7 @@ const retry = {
   maxAttempts: undefined, baseDelayMs: undefined, maxDelayMs: undefined, jitter: undefined, maxRetryAfterMs: undefined, retryWrites: undefined,
   budget: undefined, onRetry: undefined, random: undefined,
 } satisfies Unset<RetryOptions>;
-const callOnly = { userAgent: undefined, localized: undefined, timeoutMs: undefined, deadlineMs: undefined, retry: undefined, fetch: undefined, dispatcher: undefined } satisfies Unset<JsonRpcCallTransportOptions>;
+const callOnly = { userAgent: undefined, localized: undefined, timeoutMs: undefined, deadlineMs: undefined, retry: undefined, fetch: undefined, dispatcher: undefined, maxResponseBytes: undefined } satisfies Unset<JsonRpcCallTransportOptions>;
 const all = { ...callOnly, transferTimeoutMs: undefined, transferDeadlineMs: undefined, maxRedirects: undefined } satisfies Unset<JsonRpcTransportOptions>;
 
 // The annotations are the assertions: each fails to compile under exactOptionalPropertyTypes without `| undefined`.

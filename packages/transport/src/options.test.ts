@@ -14,6 +14,8 @@ describe("resolveOptions", () => {
     [{ deadlineMs: 2 ** 32 }, "@sg/transport: deadlineMs: expected a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms), got number 4294967296"],
     [{ localized: 1 }, "@sg/transport: localized: expected true or false, got number 1"],
     [{ maxRedirects: 1.5 }, "@sg/transport: maxRedirects: expected an integer ≥ 0, got number 1.5"],
+    [{ maxResponseBytes: 0 }, "@sg/transport: maxResponseBytes: expected an integer ≥ 1, got number 0"],
+    [{ maxResponseBytes: Number.POSITIVE_INFINITY }, "@sg/transport: maxResponseBytes: expected an integer ≥ 1, got number Infinity"],
     [{ fetch: {} }, "@sg/transport: fetch: expected a function, got an empty object"],
     [{ retry: { maxAttempts: 0 } }, "@sg/transport: retry.maxAttempts: expected an integer ≥ 1, got number 0"],
     [{ retry: { maxAtempts: 5 } }, "@sg/transport: retry.maxAtempts: expected one of the options maxAttempts, baseDelayMs, maxDelayMs, maxRetryAfterMs, retryWrites, onRetry, random, jitter, budget, got an unknown option 'maxAtempts'"],
@@ -35,7 +37,7 @@ describe("resolveOptions", () => {
     [{ userAgent: "tool\r\nx: y" }, '@sg/transport: userAgent: expected a one-line string of Latin-1 characters (a header value fetch accepts), got string "tool\\r\\nx: y"'],
     [
       { timeout: 5 },
-      "@sg/transport: timeout: expected one of the options userAgent, localized, timeoutMs, deadlineMs, transferTimeoutMs, transferDeadlineMs, retry, fetch, dispatcher, maxRedirects, got an unknown option 'timeout'",
+      "@sg/transport: timeout: expected one of the options userAgent, localized, timeoutMs, deadlineMs, transferTimeoutMs, transferDeadlineMs, retry, fetch, dispatcher, maxRedirects, maxResponseBytes, got an unknown option 'timeout'",
     ],
     [null, "@sg/transport: options: expected an options object (or nothing), got null"],
   ])("%j → %s", (input, message) => {

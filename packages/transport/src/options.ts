@@ -57,6 +57,11 @@ export interface JsonRpcTransportOptions {
   readonly dispatcher?: object | undefined;
   /** How many redirects `http()` follows for GET downloads. Default 5. */
   readonly maxRedirects?: number | undefined;
+  /**
+   * Largest answer to an RPC call read, in bytes (decoded): a longer one fails with `SgProtocolError` and is not
+   * retried, and no more of it is read. Default 64 MiB (67 108 864). Uploads and downloads (`http()`) are not limited.
+   */
+  readonly maxResponseBytes?: number | undefined;
 }
 
 /** The options that only concern plain HTTP exchanges (`http()`), which {@link jsonRpcCallTransport} has not. */
@@ -80,6 +85,7 @@ export interface ResolvedOptions {
   readonly fetch: FetchFunction | undefined;
   readonly dispatcher: object | undefined;
   readonly maxRedirects: number;
+  readonly maxResponseBytes: number;
 }
 
 function fail(path: (string | number)[], expected: string, value: unknown): never {
@@ -154,6 +160,8 @@ const TOP_LEVEL: Readonly<Record<string, readonly [Kind, unknown]>> = {
   transferDeadlineMs: ["ms", 1_800_000],
   fetch: ["f", undefined],
   maxRedirects: ["i0", 5],
+  // 64 MiB: a read page is at most 500 rows, so ~130 KB a row, far above real rows (see the README)
+  maxResponseBytes: ["i1", 64 * 1024 * 1024],
 };
 const RETRY: Readonly<Record<string, readonly [Kind, unknown]>> = {
   maxAttempts: ["i1", D.maxAttempts],
@@ -171,7 +179,7 @@ const BUDGET: Readonly<Record<string, readonly [Kind, unknown]>> = {
   successRefill: ["n", B.successRefill],
 };
 /** Every option of {@link JsonRpcTransportOptions}, in the order an unknown-option error lists them. */
-export const OPTION_NAMES: readonly string[] = ["userAgent", "localized", "timeoutMs", "deadlineMs", "transferTimeoutMs", "transferDeadlineMs", "retry", "fetch", "dispatcher", "maxRedirects"];
+export const OPTION_NAMES: readonly string[] = ["userAgent", "localized", "timeoutMs", "deadlineMs", "transferTimeoutMs", "transferDeadlineMs", "retry", "fetch", "dispatcher", "maxRedirects", "maxResponseBytes"];
 
 /**
  * Validate the factory options synchronously; throws {@link SgValidationError} naming the bad field.
@@ -209,7 +217,7 @@ export function resolveOptions(input: unknown, known: readonly string[] = OPTION
       budget = readTable<Readonly<Record<keyof RetryBudgetOptions, number>>>(b as Record<string, unknown>, ["retry", "budget"], BUDGET);
     }
   }
-  const top = readTable<Pick<ResolvedOptions, "localized" | "timeoutMs" | "deadlineMs" | "transferTimeoutMs" | "transferDeadlineMs" | "fetch" | "maxRedirects">>(o, [], TOP_LEVEL, known);
+  const top = readTable<Pick<ResolvedOptions, "localized" | "timeoutMs" | "deadlineMs" | "transferTimeoutMs" | "transferDeadlineMs" | "fetch" | "maxRedirects" | "maxResponseBytes">>(o, [], TOP_LEVEL, known);
   return { ...top, userAgentSuffix: (ua as string | undefined) || undefined, policy, budget, onRetry, random, dispatcher: dispatcher as object | undefined };
 }
 

@@ -49,7 +49,7 @@ function checkKind(kind: unknown, method: string): "read" | "write" {
  * is given. `name` is what the transport reports (and what `util.inspect` shows).
  */
 export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart?: HttpPart): TransportStrategy {
-  const rpcExchange = createRpcExchanger(o.fetch, o.dispatcher);
+  const rpcExchange = createRpcExchanger(o.fetch, o.dispatcher, o.maxResponseBytes);
   const budget = o.budget === false ? UNLIMITED_RETRY_BUDGET : createRetryBudget(o.budget);
   const ua = userAgent(o.userAgentSuffix);
   const inflight: Inflight = new Set();

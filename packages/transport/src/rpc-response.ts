@@ -17,6 +17,8 @@ export interface RawResponse {
   readonly text?: string;
   /** The 2xx body unread (then `body` is empty), when the exchange asked for a stream. */
   readonly stream?: ReadableStream<Uint8Array>;
+  /** The limit (`maxResponseBytes`) the body was longer than: it was not read (then `text` is empty). */
+  readonly tooLarge?: number;
 }
 
 const decoder = new TextDecoder("utf-8");
@@ -46,10 +48,11 @@ function protocolError(what: string, hint: string, response: RawResponse, text: 
 /**
  * Turn an api3 HTTP answer into the method's result, or throw (rpc-protocol.md §1.5):
  * a redirect to the SAML login → `SgAuthError` (an SSO session that expired); any other status ≥ 300 →
- * `SgHttpError`; JSON (`application/json`, `text/javascript`, or no content type) is decoded
- * (invalid JSON → `SgProtocolError`); a fault envelope → the typed fault; `{results}` is unwrapped, any other
- * JSON value is returned as is; `text/html` on a 2xx → `SgProtocolError`; any other content type (e.g.
- * `text/csv` from `export_page`) → the raw text; an empty body → `null`.
+ * `SgHttpError`; a body over `maxResponseBytes` → `SgProtocolError`; JSON (`application/json`,
+ * `text/javascript`, or no content type) is decoded (invalid JSON → `SgProtocolError`); a fault envelope → the
+ * typed fault; `{results}` is unwrapped, any other JSON value is returned as is; `text/html` on a 2xx →
+ * `SgProtocolError`; any other content type (e.g. `text/csv` from `export_page`) → the raw text; an empty body →
+ * `null`.
  */
 export function decodeRpcResponse(response: RawResponse, context: ErrorContext, now: number): unknown {
   const contentType = response.headers.get("content-type") ?? undefined;
@@ -68,6 +71,16 @@ export function decodeRpcResponse(response: RawResponse, context: ErrorContext, 
     throw response.status < 400 && /saml/i.test(location ?? "") ? ssoSessionExpired(error) : error;
   }
   const text = response.text ?? bodyText(response.body);
+  if (response.tooLarge) {
+    throw protocolError(
+      `more than maxResponseBytes, ${response.tooLarge} bytes`,
+      "Ask for less per call (fewer fields, a smaller page), or raise maxResponseBytes.",
+      response,
+      "",
+      contentType,
+      context,
+    );
+  }
   if (text.length === 0) return null;
   const type = contentType === undefined || contentType === "application/json" || contentType === "application/json; charset=utf-8" ? "application/json" : contentType.split(";")[0]!.trim().toLowerCase();
   if (type === "application/json" || type === "text/javascript" || type.endsWith("+json")) {
