@@ -91,7 +91,7 @@ const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 5
 /**
  * Of those, the ones taken as not applied even for a write: 429, the site's own "too many requests", refused before
  * processing, and 408, a request the server did not get whole. A gateway's 502 or 504 does not prove the site did not apply the write (a 504 is a gateway that stopped
- * waiting for a backend that had the request), though the transport retries them as the Python client does; a 503 or
+ * waiting for a backend that had the request), which is why the transport does not send such a write again by default; a 503 or
  * any other 5xx answered to a write may have landed too.
  */
 const UNAVAILABLE_WRITE_STATUSES: ReadonlySet<number> = new Set([408, 429]);

@@ -110,11 +110,14 @@ describe("exit status by kind of failure", () => {
   });
 
   for (const status of [502, 504]) {
-    it(`6: a write answered ${status} by a gateway (after the transport's retries) may have reached the site`, async () => {
+    it(`6: a write answered ${status} by a gateway (not sent again) may have reached the site`, async () => {
       // The emulator's fault does not process the write, but a real gateway's ${status} cannot tell: sg must not say "safe to retry".
       site.injectFault({ method: "update", status, times: 10 });
+      const updates = (): number => site.requests().filter((q) => q.method_name === "update").length;
+      const before = updates();
       const r = await sg(["update", "Shot", "1", `{"description": "behind a ${status}"}`], env);
       expectStatus(r, 6);
+      expect(updates() - before).toBe(1);
       expect(r.stderr).toContain("hint: the update may have been applied all the same");
       // A read answered the same is still 5: nothing was changed.
       site.reset();
