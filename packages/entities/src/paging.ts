@@ -15,7 +15,7 @@
  *
  * @packageDocumentation
  */
-import { SgProtocolError, type CallOptions, type SiteInfo } from "@sg/core";
+import { SgProtocolError, describeValue, type CallOptions, type SiteInfo } from "@sg/core";
 import type { Context } from "./context.js";
 import { PREFIX, isPlainObject } from "./validate.js";
 
@@ -46,7 +46,16 @@ async function readPage(ctx: Context, plan: PagingPlan, perPage: number, page: n
   payload[flag] = withInfo;
   const body = await ctx.call<unknown>("read", payload, plan.callOptions);
   // Not "no records": Python's find fails on a reply that is not an object too.
-  if (!isPlainObject(body)) throw new SgProtocolError(`${PREFIX}: 'read' did not return an object`, { status: 200, method: "read" });
+  // A string is a text/plain answer, which the transport hands over as it is (as Python does): a proxy's or another
+  // server's page, most likely. Its start goes to the (scrubbed) snippet, never into the message.
+  if (!isPlainObject(body)) {
+    throw new SgProtocolError(`${PREFIX}: 'read' did not return an object (got ${typeof body === "string" ? `text of ${body.length} characters` : describeValue(body)})`, {
+      status: 200,
+      method: "read",
+      bodySnippet: typeof body === "string" ? body.slice(0, 500) : undefined,
+      hint: "Something other than the ShotGrid API may be answering (a proxy, a login page): check the site URL and any proxy.",
+    });
+  }
   const entities = Array.isArray(body["entities"]) ? (body["entities"] as unknown[]) : [];
   const info = isPlainObject(body["paging_info"]) ? body["paging_info"] : {};
   const hasNext = typeof info["has_next_page"] === "boolean" ? info["has_next_page"] : undefined;

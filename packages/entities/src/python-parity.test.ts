@@ -123,6 +123,30 @@ describe("textSearch and activityStreamRead post-process only the top level of t
 });
 
 describe("a read reply that is not an object is an error, as in Python", () => {
+  it("a text/plain answer to read (a proxy's or a login page) says what came back and where to look", async () => {
+    const page = "Please sign in to continue. Session cookie _session_id=a1b2c3d4e5f6 was not accepted.";
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        if (body.includes('"method_name":"info"')) res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: { version: [8, 50, 0] } }));
+        else res.writeHead(200, { "content-type": "text/plain" }).end(page);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const client = createClient({ site: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "loopback", scriptKey: "0".repeat(64) }) });
+    try {
+      const error = (await find(client, "Shot", [], ["code"]).catch((e: unknown) => e)) as SgProtocolError;
+      expect(error).toBeInstanceOf(SgProtocolError);
+      expect(error.reason).toBe(`@sg/entities: 'read' did not return an object (got text of ${page.length} characters)`);
+      expect(error.hint).toBe("Something other than the ShotGrid API may be answering (a proxy, a login page): check the site URL and any proxy.");
+      expect(error.bodySnippet).toContain("Please sign in to continue.");
+    } finally {
+      await client.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   // Python's find calls .get("entities") on the reply, which fails for anything but a dict; an empty list
   // here would tell a script that nothing matched.
   for (const reply of [null, "ok", [{ type: "Shot", id: 1 }]]) {

@@ -114,7 +114,9 @@ export const COMBINATIONS = [
     // client refreshes the session (auth-session's refresh()) instead of failing with an SgHttpError.
     // Then by 282 B: RPC answers are read up to maxResponseBytes (64 MiB), refused by their content-length or counted as
     // they arrive, where a 300 MB answer to read was read whole (RSS +1.6 GB).
-    ratchet: 28 * KB + 813,
+    // Then by 104 B: a read answered with text (a proxy's or a login page) says what came back, keeps its start in the
+    // scrubbed snippet, and hints where to look
+    ratchet: 29 * KB - 107,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -207,7 +209,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // client refreshes the session (auth-session's refresh()) instead of failing with an SgHttpError.
     // Then by 278 B: RPC answers are read up to maxResponseBytes (64 MiB), refused by their content-length or counted as
     // they arrive, where a 300 MB answer to read was read whole (RSS +1.6 GB).
-    ratchet: 23 * KB + 433,
+    // Then by 83 B: a read answered with text (a proxy's or a login page) says what came back, keeps its start in the
+    // scrubbed snippet, and hints where to look
+    ratchet: 24 * KB - 508,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -327,7 +331,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // client refreshes the session (auth-session's refresh()) instead of failing with an SgHttpError.
     // Then by 288 B: RPC answers are read up to maxResponseBytes (64 MiB), refused by their content-length or counted as
     // they arrive, where a 300 MB answer to read was read whole (RSS +1.6 GB).
-    ratchet: 40 * KB + 557,
+    // Then by 96 B: a read answered with text (a proxy's or a login page) says what came back, keeps its start in the
+    // scrubbed snippet, and hints where to look
+    ratchet: 41 * KB - 371,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
