@@ -267,6 +267,22 @@ describe("createClient", () => {
     expect(inspect(sg, { depth: 5 })).not.toContain("pa55word");
     expect(inspect(sg)).toContain("https://x.example.com");
   });
+
+  it("client.site hides the URL's basic-auth password even from util.inspect with showHidden, while the transport reads it", async () => {
+    const site = sessionSite();
+    let seen: string | undefined;
+    const transport: TransportStrategy = { ...site.transport, send: (req, ctx) => ((seen = ctx.site.basicAuth), site.transport.send(req, ctx)) };
+    const sg = createClient({ site: "https://u:pa55word-x9@x.example.com", transport, auth: countingSessionAuth() });
+    const b64 = Buffer.from("u:pa55word-x9").toString("base64");
+    for (const shown of [inspect(sg.site, { showHidden: true }), inspect(sg.site, { showHidden: true, getters: true }), inspect(sg, { showHidden: true, depth: 9 })]) {
+      expect(shown).not.toContain("pa55word-x9");
+      expect(shown).not.toContain(b64);
+    }
+    expect(Reflect.ownKeys(sg.site)).not.toContain("basicAuth");
+    expect(Object.getOwnPropertyNames(sg.site).map((k) => String((sg.site as unknown as Record<string, unknown>)[k]))).not.toContain(`Basic ${b64}`);
+    await sg.info();
+    expect(seen).toBe(`Basic ${b64}`);
+  });
 });
 
 describe("createClient: the strategy's explain() for a refusal the client will not act on", () => {

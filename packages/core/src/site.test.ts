@@ -31,6 +31,26 @@ describe("parseSite", () => {
     expect(parseSite("https://caf%C3%A9:100%25%zz@site.example.com").basicAuth).toBe(`Basic ${Buffer.from("café:100%%zz").toString("base64")}`);
   });
 
+  it("keeps the Basic value and the password out of every own key and of util.inspect, showHidden and getters included", () => {
+    const s = parseSite("https://proxyuser:Pr0xy-s3cret@site.example.com");
+    const header = `Basic ${Buffer.from("proxyuser:Pr0xy-s3cret").toString("base64")}`;
+    // What the transport and the auth packages read is still there…
+    expect([s.basicAuth, s.basicAuthSecret]).toEqual([header, "Pr0xy-s3cret"]);
+    // …and nothing that lists or prints the object reaches it.
+    expect(Reflect.ownKeys(s)).toEqual(["href", "origin", "basePath", "hostname", "insecure"]);
+    expect(Object.getOwnPropertyNames(s)).not.toContain("basicAuth");
+    const printed = [inspect(s), inspect(s, { showHidden: true }), inspect(s, { showHidden: true, getters: true, depth: 9 }), inspect({ site: s }, { showHidden: true, getters: true }), JSON.stringify(s)];
+    for (const text of printed) {
+      expect(text).not.toContain("Pr0xy-s3cret");
+      expect(text).not.toContain(header.slice(6));
+      expect(text).not.toContain("basicAuth");
+    }
+    // Still a plain object to those who compare it, and a site without credentials has none.
+    expect(s).toStrictEqual({ href: "https://site.example.com", origin: "https://site.example.com", basePath: "", hostname: "site.example.com", insecure: false });
+    expect(Object.isFrozen(s)).toBe(true);
+    expect(parseSite("https://site.example.com").basicAuth).toBeUndefined();
+  });
+
   it("refuses the RPC endpoint copied as the site (it would be doubled), naming the root to pass instead", () => {
     const cases = [
       ["https://studio.shotgrid.autodesk.com/api3/json", "/api3/json", "https://studio.shotgrid.autodesk.com"],

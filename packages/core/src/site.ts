@@ -13,9 +13,13 @@ export interface Site {
   readonly hostname: string;
   /** Whether the site is reached over plain `http://`. */
   readonly insecure: boolean;
-  /** `Authorization: Basic …` value for sites behind a basic-auth proxy, from `user:pass@` in the URL. Secret; not enumerable. */
+  /**
+   * `Authorization: Basic …` value for sites behind a basic-auth proxy, from `user:pass@` in the URL. Secret: read
+   * through an accessor of the site's prototype, kept out of the object's own keys, `JSON.stringify` and
+   * `util.inspect` (`showHidden` and `getters` included).
+   */
   readonly basicAuth?: string;
-  /** The decoded basic-auth password, for scrubbing. Secret; not enumerable. */
+  /** The decoded basic-auth password, for scrubbing. Secret, kept out of sight like {@link Site.basicAuth}. */
   readonly basicAuthSecret?: string;
 }
 
@@ -25,6 +29,25 @@ export interface ParseSiteOptions {
   readonly allowInsecureHttp?: boolean | undefined;
   /** Prefix for error messages. */
   readonly prefix?: string | undefined;
+}
+
+/** The basic-auth header value and password of each parsed site that has them, out of the site's own keys. */
+const BASIC_AUTH = new WeakMap<object, readonly [string, string]>();
+
+/**
+ * The prototype of every parsed site: it reads `basicAuth` and `basicAuthSecret` from {@link BASIC_AUTH}. Its own
+ * `constructor` is `Object`, so that `util.inspect` prints a site as a plain object and not, as it does with
+ * `showHidden` for an object of another prototype, the prototype's accessors with their values.
+ */
+const SITE: object = Object.create(Object.prototype, { constructor: { value: Object }, basicAuth: secretAt(0), basicAuthSecret: secretAt(1) });
+
+/** An accessor reading the `index`th secret of a site from {@link BASIC_AUTH}. */
+function secretAt(index: 0 | 1): PropertyDescriptor {
+  return {
+    get(this: object): string | undefined {
+      return BASIC_AUTH.get(this)?.[index];
+    },
+  };
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/;
@@ -62,14 +85,13 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
       hint: "Use https://, or pass allowInsecureHttp: true if you really mean it (e.g. a site on a private network).",
     });
   }
-  let basicAuth: string | undefined;
-  let basicAuthSecret: string | undefined;
+  // `Basic …` and the password: no properties of the site, enumerable or not (util.inspect with showHidden printed them).
+  let basicAuth: readonly [string, string] | undefined;
   if (url.username || url.password) {
     const user = unquote(url.username);
     const pass = unquote(url.password);
     const raw = url.password || input.includes(`${url.username}:@`) ? `${user}:${pass}` : user;
-    basicAuth = `Basic ${base64Utf8(raw)}`;
-    basicAuthSecret = pass || user;
+    basicAuth = [`Basic ${base64Utf8(raw)}`, pass || user];
   }
   const basePath = url.pathname.replace(/\/+$/, "");
   const origin = `${url.protocol}//${url.host.toLowerCase()}`;
@@ -78,10 +100,9 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
   if (endpoint) {
     throw new SgValidationError(prefix, { path: ["site"], expected: "the site's root URL", received: `one ending in ${endpoint[0]}`, hint: `Pass ${origin}${basePath.slice(0, endpoint.index)}: the client adds /api3/json.` });
   }
-  const site = { href: origin + basePath, origin, basePath, hostname: url.hostname.toLowerCase(), insecure };
-  Object.defineProperty(site, "basicAuth", { value: basicAuth, enumerable: false });
-  Object.defineProperty(site, "basicAuthSecret", { value: basicAuthSecret, enumerable: false });
-  return Object.freeze(site) as Site;
+  const site: Site = Object.freeze(Object.assign(Object.create(SITE) as object, { href: origin + basePath, origin, basePath, hostname: url.hostname.toLowerCase(), insecure }));
+  if (basicAuth) BASIC_AUTH.set(site, basicAuth);
+  return site;
 }
 
 /** Percent-decode like Python's `unquote`: each run of `%XX` is decoded as UTF-8; a stray `%` stays as it is. */
