@@ -48,6 +48,32 @@ describe("errors never carry secrets", () => {
     expect(scrubText("x pa$$.w+ y xpa$$.w+", ["pa$$.w+"])).toBe("x [REDACTED] y x[REDACTED]");
   });
 
+  it("scrubs a secret a site echoes escaped: as HTML, as JSON \\u escapes, percent-encoded, in either case of hex and in any mix", () => {
+    const secret = "Tr0ub4dor&3<é>x";
+    const echoes = [
+      "Tr0ub4dor&amp;3&lt;é&gt;x", // HTML, named entities
+      "Tr0ub4dor&#38;3&#60;&#233;&#62;x", // decimal entities
+      "Tr0ub4dor&#x26;3&#X3C;&#xe9;&#x3E;x", // hex entities, either case
+      "Tr0ub4dor&#0038;3&lt;é&#x003e;x", // leading zeros, and a mix
+      '"Tr0ub4dor&3<\\u00e9>x"', // JSON with ensure_ascii (Python's json.dumps)
+      '"Tr0ub4dor\\u00263\\u003C\\u00E9\\u003ex"', // JSON escaping &, < and > too (Go, Rails)
+      "Tr0ub4dor%263%3C%C3%A9%3Ex", // percent-encoded, upper case
+      "Tr0ub4dor%263%3c%c3%a9%3ex", // lower case
+      "Tr0ub4dor&3<%C3%A9>x", // only the non-ASCII character encoded
+    ];
+    for (const echo of echoes) {
+      const text = `<html><body>Bad password for bob: ${echo} (try again)</body></html>`;
+      expect(scrubText(text, [secret]), echo).toBe("<html><body>Bad password for bob: [REDACTED] (try again)</body></html>".replace("[REDACTED]", echo.startsWith('"') ? '"[REDACTED]"' : "[REDACTED]"));
+    }
+    // The other escapes JSON and forms use: \", \\, \/ and + for a space; a character outside the BMP as a surrogate pair.
+    expect(scrubText('{"message":"bad: p\\"w\\\\d\\/x 1"}', ['p"w\\d/x 1'])).toBe('{"message":"bad: [REDACTED]"}');
+    expect(scrubText("password=my+pass+phrase&next=1", ["my pass phrase"])).toBe("password=[REDACTED]&next=1");
+    expect(scrubText("k=%F0%9F%94%91-key9 j=\\ud83d\\udd11-key9 h=&#128273;-key9", ["\u{1F511}-key9"])).toBe("k=[REDACTED] j=[REDACTED] h=[REDACTED]");
+    // Only the secret's own characters: a letter or digit is never taken for an escape, nor the neighbours of a match.
+    expect(scrubText("Tr0ub4dor&amp;3&lt;é&gt;y and &amp;3", [secret])).toBe("Tr0ub4dor&amp;3&lt;é&gt;y and &amp;3");
+    expect(scrubText("%54r0ub4dor&3<é>x", [secret])).toBe("%54r0ub4dor&3<é>x");
+  });
+
   it("keeps a hint's quoted form-field name, and still scrubs quoted and unquoted values", () => {
     const hint = "Pass only what follows '_session_id=' (and stop at the next ';').";
     expect(scrubText(hint)).toBe(hint);
