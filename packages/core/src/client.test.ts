@@ -5,7 +5,7 @@ import type { AuthStrategy } from "./auth-strategy.js";
 import { createClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
 import { SgAbortError, SgAuthError, SgFault, SgTimeoutError, SgValidationError } from "./errors.js";
-import type { HttpRequest, RpcRequest, TransportStrategy } from "./transport-strategy.js";
+import type { CallOptions, HttpRequest, RpcRequest, TransportStrategy } from "./transport-strategy.js";
 
 // A real, tiny in-process transport: a site that accepts one session token at a time. The core pipeline is
 // tested through its two strategy seams; the HTTP transport has its own suite over real sockets.
@@ -781,6 +781,63 @@ describe("call options that are not what they claim are refused before anything 
       expect.objectContaining({ name: "SgValidationError", path: ["defaults", "signal"] }),
     );
     expect([auth.logins, site.sent]).toEqual([0, []]);
+  });
+});
+
+describe("a bad timeoutMs or retry is refused before the login, not by the transport after it", () => {
+  /** A strategy that logs in (a get_session_token, a 2FA prompt) on its first credentials(), counting the logins. */
+  function loginCounting(): AuthStrategy & { logins: number } {
+    const strategy = { name: "counting-login", logins: 0, credentials: async (): Promise<Credentials> => (strategy.logins++, { kind: "session", sessionToken: "tok-1" }) };
+    return strategy;
+  }
+  const MS = "a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms)";
+
+  it("in a call, info and sg.http(): no login, nothing sent", async () => {
+    const site = sessionSite();
+    const auth = loginCounting();
+    const exchanged: HttpRequest[] = [];
+    const transport: TransportStrategy = { ...site.transport, http: async (r) => (exchanged.push(r), { status: 200, headers: new Headers(), body: new Uint8Array() }) };
+    const sg = createClient({ site: "https://x.example.com", transport, auth });
+    const refused: [CallOptions, (string | number)[], string][] = [
+      [{ timeoutMs: 0 }, ["timeoutMs"], "number 0"],
+      [{ timeoutMs: -5 }, ["timeoutMs"], "number -5"],
+      [{ timeoutMs: Number.NaN }, ["timeoutMs"], "number NaN"],
+      [{ timeoutMs: 2 ** 31 }, ["timeoutMs"], "number 2147483648"],
+      [{ timeoutMs: "5000" as never }, ["timeoutMs"], 'string "5000"'],
+      [{ retry: { maxAtempts: 2 } as never }, ["retry"], "an object with keys maxAtempts"],
+      [{ retry: { maxAttempts: 0 } }, ["retry"], "an object with keys maxAttempts"],
+      [{ retry: { maxAttempts: 1.5 } }, ["retry"], "an object with keys maxAttempts"],
+      [{ retry: { retryWrites: "no" as never } }, ["retry"], "an object with keys retryWrites"],
+      [{ retry: { retryStatuses: [500, 302] } }, ["retry"], "an object with keys retryStatuses"],
+      [{ retry: { retryStatuses: 500 as never } }, ["retry"], "an object with keys retryStatuses"],
+      [{ retry: { constructor: 1 } as never }, ["retry"], "an object with keys constructor"],
+      [{ retry: true as never }, ["retry"], "boolean true"],
+      [{ retry: null as never }, ["retry"], "null"],
+    ];
+    for (const [options, path, received] of refused) {
+      for (const attempt of [() => sg.call("create", {}, options), () => sg.info(options), () => sg.http({ method: "POST", target: "/upload/upload_file", ...options })]) {
+        const error = await attempt().then(() => undefined, (e: unknown) => e);
+        expect(error, JSON.stringify(options)).toBeInstanceOf(SgValidationError);
+        expect(error).toMatchObject({ path, received });
+      }
+    }
+    expect((await sg.call("read", {}, { timeoutMs: 0 }).catch((e: Error) => e) as Error).message).toBe(`@sg/core: timeoutMs: expected ${MS}, got number 0`);
+    expect((await sg.call("read", {}, { retry: { maxAtempts: 2 } as never }).catch((e: Error) => e) as Error).message).toBe(
+      "@sg/core: retry: expected false or { maxAttempts?: an integer ≥ 1, retryWrites?: a boolean, retryStatuses?: statuses from 400 to 599 }, got an object with keys maxAtempts",
+    );
+    expect([auth.logins, site.sent, exchanged]).toEqual([0, [], []]);
+    // What the transport takes goes through: false, any of the three keys (undefined ones too), the largest timer.
+    for (const retry of [false, {}, { maxAttempts: 1, retryWrites: false, retryStatuses: [] }, { maxAttempts: 3, retryStatuses: [500, 599, 400] }, { maxAttempts: undefined }] as const) {
+      await sg.call("read", {}, { retry, timeoutMs: 2 ** 31 - 1 });
+    }
+    expect(auth.logins).toBe(5);
+    expect(site.sent.map((r) => r.retry)).toEqual([false, {}, { maxAttempts: 1, retryWrites: false, retryStatuses: [] }, { maxAttempts: 3, retryStatuses: [500, 599, 400] }, { maxAttempts: undefined }]);
+  });
+
+  it("in defaults: createClient throws", () => {
+    const { transport } = sessionSite();
+    expect(() => createClient({ site: "https://x.example.com", transport, defaults: { timeoutMs: 0 } })).toThrow(expect.objectContaining({ path: ["defaults", "timeoutMs"], expected: MS }));
+    expect(() => createClient({ site: "https://x.example.com", transport, defaults: { retry: { maxAtempts: 2 } as never } })).toThrow(expect.objectContaining({ path: ["defaults", "retry"] }));
   });
 });
 

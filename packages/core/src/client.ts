@@ -381,18 +381,39 @@ function refuseUnknown(options: object, known: readonly string[], path: string[]
   }
 }
 
-/** The call options core checks before anything is sent: name, whether a value is right (in `defaults` or not), what is expected. */
+/** Whether `v` is a time limit a Node timer holds: a positive number of milliseconds up to 2147483647. */
+const isMs = (v: unknown): boolean => typeof v === "number" && v > 0 && v <= MAX_TIMER_MS;
+const MS = "a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms)";
+
+/**
+ * The call options core checks before anything is sent (credentials, and so a login, included): name, whether a
+ * value is right (in `defaults` or not), what is expected. `timeoutMs`, `deadlineMs` and `retry` are checked as
+ * `@sg/transport` checks them per call, which it does only once it is handed the call.
+ */
 const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown, inDefaults?: boolean) => boolean, string])[] = [
   ["sessionUuid", (v) => typeof v === "string" && SESSION_UUID.test(v), "a non-empty string without control characters"],
-  ["deadlineMs", (v) => typeof v === "number" && v > 0 && v <= MAX_TIMER_MS, "a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms)"],
+  ["deadlineMs", isMs, MS],
+  ["timeoutMs", isMs, MS],
   ["signal", (v) => v instanceof AbortSignal, "an AbortSignal"],
   // A default "read" would make every create and update retryable after it may have landed.
   ["kind", (v, inDefaults) => v === "write" || (!inDefaults && v === "read"), "'read' or 'write' (in defaults only 'write': set 'read' per call)"],
+  [
+    "retry",
+    (v) => v === false || (typeof v === "object" && v !== null && Object.entries(v).every(([key, value]) => Object.hasOwn(RETRY, key) && (value === undefined || RETRY[key]!(value)))),
+    "false or { maxAttempts?: an integer ≥ 1, retryWrites?: a boolean, retryStatuses?: statuses from 400 to 599 }",
+  ],
 ];
 
+/** The keys of a `RetryOverride` and whether a value is right for each: a misspelt key (`maxAtempts`) would change nothing. */
+const RETRY: Readonly<Record<string, (value: unknown) => boolean>> = {
+  maxAttempts: (v) => Number.isInteger(v) && (v as number) >= 1,
+  retryWrites: (v) => typeof v === "boolean",
+  retryStatuses: (v) => Array.isArray(v) && v.every((status) => Number.isInteger(status) && status >= 400 && status <= 599),
+};
+
 /**
- * Throw {@link SgValidationError} naming the first of `options`' `sessionUuid`, `deadlineMs`, `signal` and `kind`
- * (a call's, or the client's defaults when `inDefaults`) that is given but wrong, or, given `known`, its first key
+ * Throw {@link SgValidationError} naming the first of `options`' `sessionUuid`, `deadlineMs`, `timeoutMs`, `signal`,
+ * `kind` and `retry` (a call's, or the client's defaults when `inDefaults`) that is given but wrong, or, given `known`, its first key
  * not in it (or `options` itself when it is not an object); else return its `deadlineMs`. `sg.http()` passes no
  * `known`: its request is an HTTP exchange, with other fields.
  */
