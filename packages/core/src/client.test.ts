@@ -1,8 +1,8 @@
 import { getEventListeners } from "node:events";
 import { inspect } from "node:util";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { AuthStrategy } from "./auth-strategy.js";
-import { createClient } from "./client.js";
+import { createClient, type ClientOptions, type DefaultCallOptions } from "./client.js";
 import type { Credentials } from "./credentials.js";
 import { SgAbortError, SgAuthError, SgFault, SgTimeoutError, SgValidationError } from "./errors.js";
 import type { CallOptions, HttpRequest, RpcRequest, TransportStrategy } from "./transport-strategy.js";
@@ -700,6 +700,7 @@ describe("createClient: defaults.kind", () => {
     const auth = countingSessionAuth();
     const thrown = (() => {
       try {
+        // @ts-expect-error — the type refuses a default 'read' too (the assertion: this line fails to compile without the error)
         return createClient({ site: "https://x.example.com", transport: site.transport, auth, defaults: { kind: "read" } });
       } catch (error) {
         return error;
@@ -709,6 +710,14 @@ describe("createClient: defaults.kind", () => {
     expect(thrown).toMatchObject({ path: ["defaults", "kind"], received: 'string "read"' });
     expect((thrown as Error).message).toContain("set 'read' per call");
     const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth, defaults: { kind: "write" } });
+    // The defaults' type: every call option, but a kind of "write" only (a call's own options keep both kinds).
+    expectTypeOf<NonNullable<DefaultCallOptions["kind"]>>().toEqualTypeOf<"write">();
+    expectTypeOf<NonNullable<CallOptions["kind"]>>().toEqualTypeOf<"read" | "write">();
+    expectTypeOf<Omit<DefaultCallOptions, "kind">>().toEqualTypeOf<Omit<CallOptions, "kind">>();
+    expectTypeOf<NonNullable<ClientOptions["defaults"]>>().toEqualTypeOf<DefaultCallOptions>();
+    const readDefaults: CallOptions = { kind: "read" };
+    // @ts-expect-error — call options typed as CallOptions (whose kind may be "read") are no defaults as they are
+    expect(() => createClient({ site: "https://x.example.com", transport: site.transport, defaults: readDefaults })).toThrow(SgValidationError);
     await sg.call("read");
     await sg.call("read", {}, { kind: "read" });
     expect(site.sent.filter((r) => r.method === "read").map((r) => r.kind)).toEqual(["write", "read"]);

@@ -28,8 +28,20 @@ export interface ClientOptions {
   /** Allow `http://` to a host that is not loopback. */
   readonly allowInsecureHttp?: boolean | undefined;
   /** Options applied to every call unless the call overrides them. */
-  readonly defaults?: CallOptions | undefined;
+  readonly defaults?: DefaultCallOptions | undefined;
 }
+
+/**
+ * The call options a client applies to every call (`createClient({ defaults })`): those of {@link CallOptions},
+ * except that `kind` may only be `"write"`, as `createClient` checks at run time too.
+ */
+export type DefaultCallOptions = Omit<CallOptions, "kind"> & {
+  /**
+   * `"write"` sends every call as a write, never retried once it may have reached the site (a call's own `kind`
+   * wins). There is no default `"read"`: it would let every create and update be retried after it may have landed.
+   */
+  readonly kind?: "write" | undefined;
+};
 
 /** A plain HTTP exchange requested through the client: credentials are added unless `authenticated` is false. */
 export type ClientHttpRequest = Omit<HttpRequest, "credentials" | "kind"> & {

@@ -1,5 +1,5 @@
 export { createClient } from "./client.js";
-export type { Client, ClientOptions, ClientHttpRequest } from "./client.js";
+export type { Client, ClientOptions, ClientHttpRequest, DefaultCallOptions } from "./client.js";
 export type { AuthContext, AuthStrategy } from "./auth-strategy.js";
 export type {
   CallOptions,

@@ -25,6 +25,7 @@ import {
   type ClientHttpRequest,
   type ClientOptions,
   type CredentialOptions,
+  type DefaultCallOptions,
   type Credentials,
   type EncodeFiltersOptions,
   type FaultDetails,
@@ -67,6 +68,7 @@ const typed: {
 } = {
   retry: { ...retryOverride } satisfies RetryOverride,
   call: { ...callOptions, retry: retryOverride } satisfies CallOptions,
+  defaults: { ...callOptions } satisfies Unset<DefaultCallOptions> & DefaultCallOptions,
   info: { ...callOptions, refresh: undefined } satisfies Parameters<ReturnType<typeof createClient>["info"]>[0],
   client: { site: "http://127.0.0.1:1", transport: {} as TransportStrategy, ...clientOptions } satisfies ClientOptions,
   http: { method: "GET", target: "/x", ...httpRequest } satisfies ClientHttpRequest,
