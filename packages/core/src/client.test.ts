@@ -749,12 +749,41 @@ describe("createClient refuses an option it does not take, saying where one that
   });
 
   it("a credential goes in the auth strategy, and is never echoed", () => {
-    for (const name of ["scriptName", "scriptKey", "script_name", "api_key", "login", "password", "sessionToken", "sudoAsLogin"]) {
+    for (const name of ["scriptName", "scriptKey", "sessionToken", "loginName", "passwordHash", "apiKey"]) {
       const error = refusal({ [name]: "hunter2-s3cr3t" });
       expect(error).toMatchObject({ path: [name], received: "a string ([REDACTED])" });
       expect(error.hint).toMatch(/^Pass auth to createClient: scriptAuth\(\) from @sg\/auth-script, legacyLoginAuth\(\) from @sg\/auth-legacy-pat/);
       expect(`${error.message} ${JSON.stringify(error)} ${inspect(error)}`).not.toContain("hunter2");
     }
+  });
+
+  it("an argument of Python's Shotgun() says where it goes here, and its value is never echoed", () => {
+    const where: Record<string, RegExp> = {
+      base_url: /^Pass the site URL as site\.$/,
+      http_proxy: /^Pass a proxy to the transport: jsonRpcTransport\(\{ dispatcher: new ProxyAgent\(url\) \}\), ProxyAgent from undici\.$/,
+      ca_certs: /^Trust a CA with NODE_EXTRA_CA_CERTS=ca\.pem, or jsonRpcTransport\(\{ dispatcher: new Agent\(\{ connect: \{ ca \} \}\) \}\), Agent from undici\.$/,
+      script_name: /^Pass auth: scriptAuth\(\{ scriptName, scriptKey \}\) from @sg\/auth-script\.$/,
+      api_key: /^Pass auth: scriptAuth\(\{ scriptName, scriptKey \}\) from @sg\/auth-script\.$/,
+      login: /^Pass auth: legacyLoginAuth\(\{ login, password, authToken \}\) from @sg\/auth-legacy-pat\.$/,
+      password: /^Pass auth: legacyLoginAuth\(\{ login, password, authToken \}\) from @sg\/auth-legacy-pat\.$/,
+      auth_token: /^Pass auth: legacyLoginAuth\(\{ login, password, authToken \}\) from @sg\/auth-legacy-pat\.$/,
+      session_token: /^Pass auth: sessionAuth\(\{ sessionToken \}\) from @sg\/auth-session\.$/,
+      sudo_as_login: /^Pass it to the auth strategy: scriptAuth\(\), legacyLoginAuth\(\) and sessionAuth\(\) take sudoAsLogin\.$/,
+      sudoAsLogin: /^Pass it to the auth strategy: scriptAuth\(\), legacyLoginAuth\(\) and sessionAuth\(\) take sudoAsLogin\.$/,
+      connect: /^Not needed: the client connects on its first call\.$/,
+    };
+    for (const [name, hint] of Object.entries(where)) {
+      const error = refusal({ [name]: "hunter2-s3cr3t" });
+      expect(error).toMatchObject({ path: [name], expected: known, received: "a string ([REDACTED])" });
+      expect(error.hint, name).toMatch(hint);
+      expect(error.message).toBe(`@sg/core: ${name}: expected ${known}, got a string ([REDACTED])\nHint: ${error.hint}`);
+      expect(`${error.message} ${JSON.stringify(error)} ${inspect(error)}`).not.toContain("hunter2");
+    }
+    // The same hint where a call's options or the defaults get one.
+    const { transport } = sessionSite();
+    expect(() => createClient({ site: "https://x.example.com", transport, defaults: { api_key: "hunter2-s3cr3t" } as never })).toThrow(
+      expect.objectContaining({ path: ["defaults", "api_key"], hint: expect.stringMatching(/^Pass auth: scriptAuth/) }),
+    );
   });
 
   it("an option set to undefined is taken as absent, as in a call's options (createClient({ …, timeoutMs: undefined }))", () => {
@@ -770,7 +799,7 @@ describe("createClient refuses an option it does not take, saying where one that
 
   it("any other name is refused with the options createClient takes; every one of those is taken", () => {
     expect(refusal({ allowInsecureHTTP: true })).toMatchObject({ path: ["allowInsecureHTTP"], expected: known, hint: undefined });
-    expect(refusal({ base_url: "https://x.example.com" })).toMatchObject({ path: ["base_url"], hint: undefined });
+    expect(refusal({ timeout_secs: 30 })).toMatchObject({ path: ["timeout_secs"], hint: undefined });
     const { transport } = sessionSite();
     const all = { site: "http://x.example.com", transport, auth: countingSessionAuth(), logger: console, clock: undefined, allowInsecureHttp: true, defaults: {} };
     expect(createClient(all).site.href).toBe("http://x.example.com");

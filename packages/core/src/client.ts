@@ -368,13 +368,33 @@ const INFO_OPTIONS: readonly string[] = [...CALL_OPTIONS, "refresh"];
 /** The hint that names the auth packages, for a call without auth and a credential given to createClient. */
 const AUTH_HINT = "Pass auth to createClient: scriptAuth() from @sg/auth-script, legacyLoginAuth() from @sg/auth-legacy-pat, or sessionAuth() from @sg/auth-session.";
 
+const CALL_OPTION_HINT = "A call option: pass it per call or in defaults";
+
+/**
+ * Where an option that createClient (or a call, or `defaults`) does not take goes instead, first match first: a call
+ * option (`timeoutMs`, `deadlineMs` and `retry` are the transport's options too), an argument of Python's
+ * `Shotgun()`, a credential (the auth strategy's). Hints name options, never their values (`api_key` is a secret).
+ */
+const ELSEWHERE: readonly (readonly [RegExp, string])[] = [
+  [/^(timeoutMs|deadlineMs|retry)$/, `${CALL_OPTION_HINT}, or to the transport.`],
+  [/^(signal|kind|sessionUuid)$/, `${CALL_OPTION_HINT}.`],
+  [/^base_url$/, "Pass the site URL as site."],
+  [/^http_proxy$/, "Pass a proxy to the transport: jsonRpcTransport({ dispatcher: new ProxyAgent(url) }), ProxyAgent from undici."],
+  [/^ca_certs$/, "Trust a CA with NODE_EXTRA_CA_CERTS=ca.pem, or jsonRpcTransport({ dispatcher: new Agent({ connect: { ca } }) }), Agent from undici."],
+  [/^(script_name|api_key)$/, "Pass auth: scriptAuth({ scriptName, scriptKey }) from @sg/auth-script."],
+  [/^(login|password|auth_token)$/, "Pass auth: legacyLoginAuth({ login, password, authToken }) from @sg/auth-legacy-pat."],
+  [/^session_token$/, "Pass auth: sessionAuth({ sessionToken }) from @sg/auth-session."],
+  [/^sudo_?as_?login$/i, "Pass it to the auth strategy: scriptAuth(), legacyLoginAuth() and sessionAuth() take sudoAsLogin."],
+  [/^connect$/, "Not needed: the client connects on its first call."],
+  [/^(script|login|password|session_?token|api_?key)/i, AUTH_HINT],
+];
+
 /**
  * Throw {@link SgValidationError} for the first key of `options` (at `path`) that is not one of `known`, instead of
  * ignoring it: a misspelt option would change nothing without a word. Its value is described by type only: a
- * misplaced option may be a secret. The hint says where an option that belongs elsewhere goes: a call option
- * given to `createClient`, or a credential (the auth strategy's). In `createClient`'s own options a key set to
- * `undefined` is skipped: it sets nothing, as a known option set to `undefined` does not. Call options and
- * `defaults` stay strict, as `@sg/entities`' options do.
+ * misplaced option may be a secret. The hint says where an option that belongs elsewhere goes (see
+ * {@link ELSEWHERE}). In `createClient`'s own options a key set to `undefined` is skipped: it sets nothing, as a known
+ * option set to `undefined` does not. Call options and `defaults` stay strict, as `@sg/entities`' options do.
  */
 function refuseUnknown(options: object, known: readonly string[], path: string[] = []): void {
   for (const key in options) {
@@ -383,12 +403,7 @@ function refuseUnknown(options: object, known: readonly string[], path: string[]
       path: [...path, key],
       expected: `no such option (known: ${known.join(", ")})`,
       received: describeValue((options as Record<string, unknown>)[key], true),
-      // timeoutMs, deadlineMs and retry are the transport's options too.
-      hint: CALL_OPTIONS.includes(key)
-        ? `A call option: pass it per call or in defaults${/^[tdr]/.test(key) ? ", or to the transport" : ""}.`
-        : /^(script|sudo|login|password|session_?token|api_?key)/i.test(key)
-          ? AUTH_HINT
-          : undefined,
+      hint: ELSEWHERE.find(([name]) => name.test(key))?.[1],
     });
   }
 }
