@@ -2,9 +2,9 @@ import type { AuthContext, AuthStrategy } from "./auth-strategy.js";
 import { onAbort } from "./abort-listeners.js";
 import { abortErrorFrom, systemClock, type Clock } from "./clock.js";
 import type { Credentials } from "./credentials.js";
-import { SgAuthError, SgTimeoutError, SgValidationError, describeValue } from "./errors.js";
+import { MAYBE_APPLIED_HINT, SgAbortError, SgAuthError, SgTimeoutError, SgValidationError, describeValue } from "./errors.js";
 import { silentLogger, type Logger } from "./logger.js";
-import { methodKind } from "./method-kind.js";
+import { methodKind, type MethodKind } from "./method-kind.js";
 import { redactUrl } from "./redact.js";
 import { parseSite, type Site } from "./site.js";
 import type { SiteInfo } from "./site-info.js";
@@ -105,9 +105,10 @@ export interface Client {
    */
   readonly supportsHttp?: boolean;
   /**
-   * Close the transport: its calls in flight are aborted (each rejects with `SgAbortError`). The client stays
-   * usable — a call made afterwards is sent as usual, as with the Python client after `close()`. To end all
-   * traffic, stop making calls or abort them with a signal.
+   * Close the transport: its calls in flight are aborted (each rejects with `SgAbortError`; a write's with
+   * `maybeSent: true` and a hint to check the site before trying again). The client stays usable — a call made
+   * afterwards is sent as usual, as with the Python client after `close()`. To end all traffic, stop making calls
+   * or abort them with a signal.
    */
   close(): Promise<void>;
 }
@@ -171,6 +172,18 @@ export function createClient(options: ClientOptions): Client {
     return stamped;
   };
 
+  /**
+   * Hand `request` to the transport through `go`. A signal aborted already stops it here, before the handover (the
+   * plain abort: nothing was sent). A write aborted after the handover may have been applied, and says so.
+   */
+  const handOver = <R extends { readonly kind: MethodKind; readonly signal?: AbortSignal | undefined }, T>(request: R, go: (request: R) => Promise<T>): Promise<T> => {
+    if (request.signal?.aborted) return Promise.reject(abortErrorFrom(request.signal));
+    const sent = go(request);
+    return request.kind === "write" ? sent.catch(mayHaveLanded) : sent;
+  };
+  const sendRequest = (request: RpcRequest): Promise<unknown> => transport.send(request, transportContext);
+  const exchange = (request: HttpRequest): Promise<HttpResponse> => transport.http!.call(transport, request, transportContext);
+
   const send = (method: string, payload: unknown, credentials: Credentials | undefined, callOptions: CallOptions | undefined): Promise<unknown> => {
     // Built key by key (no spreads): this runs for every call and is on the per-call overhead budget.
     const signal = callOptions?.signal ?? defaults.signal;
@@ -184,7 +197,7 @@ export function createClient(options: ClientOptions): Client {
     if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
     if (deadlineMs !== undefined) request.deadlineMs = deadlineMs;
     if (retry !== undefined) request.retry = retry;
-    return transport.send(request, transportContext);
+    return handOver(request, sendRequest);
   };
 
   // One info request is shared by every caller, so no caller's signal goes into it: each caller stops waiting
@@ -230,13 +243,9 @@ export function createClient(options: ClientOptions): Client {
   };
 
   const http = (request: ClientHttpRequest, credentials: Credentials | undefined): Promise<HttpResponse> => {
-    const exchange = requireHttp();
+    requireHttp();
     const { authenticated: _authenticated, credentials: _explicit, kind, sessionUuid: _sessionUuid, ...rest } = request;
-    return exchange.call(
-      transport,
-      { ...rest, kind: kind ?? (request.method === "GET" ? "read" : "write"), ...(credentials ? { credentials } : {}) },
-      transportContext,
-    );
+    return handOver({ ...rest, kind: kind ?? (request.method === "GET" ? "read" : "write"), ...(credentials ? { credentials } : {}) }, exchange);
   };
 
   const authContext: AuthContext = Object.freeze({
@@ -348,6 +357,16 @@ export function createClient(options: ClientOptions): Client {
     value: (): string => `SgClient { site: '${site.href}', auth: ${auth ? `'${auth.name}'` : "none"}, transport: '${transport.name}' }`,
   });
   return Object.freeze(client);
+}
+
+/**
+ * Rethrow `error` from a write handed to the transport; an abort that does not say whether the request left (the
+ * caller's signal, a close()) becomes one that says the write may have been applied: it may have been sent.
+ */
+function mayHaveLanded(error: unknown): never {
+  throw error instanceof SgAbortError && error.maybeSent === undefined
+    ? new SgAbortError(error.reason, { cause: error.cause, method: error.method, attempts: error.attempts, maybeSent: true, hint: MAYBE_APPLIED_HINT })
+    : error;
 }
 
 /** A session UUID: one or more characters, none of them a control character (C0, DEL, C1). */

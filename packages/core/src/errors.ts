@@ -234,11 +234,30 @@ export class SgTimeoutError extends SgError {
   }
 }
 
-/** The caller's `AbortSignal` fired. */
+/**
+ * The hint of an error that ends a write which may have reached the site (an abort, a timeout or a lost answer
+ * after the request was handed over). Transports may use it, so that such errors read alike wherever they come from.
+ */
+export const MAYBE_APPLIED_HINT = "The write may have been applied; check the site before trying again.";
+
+/** Options of {@link SgAbortError}. */
+export interface AbortErrorDetails extends SgErrorOptions {
+  /** Whether the request may have reached the site (see {@link SgAbortError.maybeSent}). */
+  readonly maybeSent?: boolean | undefined;
+}
+
+/** The caller's `AbortSignal` fired, or the client or transport was closed. */
 export class SgAbortError extends SgError {
+  /**
+   * `true` when a write was aborted after it had been handed to the transport: it may have been applied (the hint
+   * says to check the site before trying again). `undefined` when nothing is known: a read, or a call aborted
+   * before it was handed over, which did not reach the site.
+   */
+  readonly maybeSent: boolean | undefined;
   /** @param message - the failure, in one sentence. */
-  constructor(message: string, options: SgErrorOptions = {}) {
+  constructor(message: string, options: AbortErrorDetails = {}) {
     super(message, options, "SG_ABORTED");
+    this.maybeSent = options.maybeSent;
   }
 }
 

@@ -14,6 +14,7 @@ export type {
 export { describeCredentials, secretsOf } from "./credentials.js";
 export type { CredentialOptions, Credentials, ScriptCredentials, SessionCredentials, UserCredentials } from "./credentials.js";
 export {
+  MAYBE_APPLIED_HINT,
   SgAbortError,
   SgAuthError,
   SgError,
@@ -30,6 +31,7 @@ export {
   formatPath,
 } from "./errors.js";
 export type {
+  AbortErrorDetails,
   AttemptRecord,
   FaultDetails,
   HttpErrorDetails,

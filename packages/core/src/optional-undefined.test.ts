@@ -20,6 +20,7 @@ import {
   createClient,
   encodeFilters,
   parseSite,
+  type AbortErrorDetails,
   type AuthStrategy,
   type CallOptions,
   type ClientHttpRequest,
@@ -85,6 +86,7 @@ const typed: {
   httpError: { status: 502, ...errorOptions, bodySnippet: undefined, contentType: undefined, retryAfterMs: undefined } satisfies Unset<HttpErrorDetails> & HttpErrorDetails,
   network: { maybeSent: false, ...errorOptions, syscallCode: undefined } satisfies Unset<NetworkErrorDetails> & NetworkErrorDetails,
   timeout: { timeoutMs: 1, scope: "attempt", ...errorOptions, maybeSent: undefined } satisfies Unset<TimeoutErrorDetails> & TimeoutErrorDetails,
+  abort: { ...errorOptions, maybeSent: undefined } satisfies Unset<AbortErrorDetails> & AbortErrorDetails,
   validation: { path: [], expected: "e", received: "r", ...errorOptions } satisfies ValidationErrorDetails,
 };
 void typed;
@@ -155,7 +157,7 @@ describe("undefined options are the same as absent ones", () => {
     const same = (a: Error, b: Error): void => expect({ ...a, message: a.message, cause: a.cause }).toEqual({ ...b, message: b.message, cause: b.cause });
     same(new SgAuthError("m", { ...errorOptions, errorCode: undefined, serverMessage: undefined }), new SgAuthError("m"));
     same(new SgFault("m", { ...errorOptions, errorCode: undefined, serverMessage: undefined }), new SgFault("m"));
-    same(new SgAbortError("m", errorOptions), new SgAbortError("m"));
+    same(new SgAbortError("m", { ...errorOptions, maybeSent: undefined }), new SgAbortError("m"));
     same(new SgHttpError("m", { status: 502, ...errorOptions, bodySnippet: undefined, contentType: undefined, retryAfterMs: undefined }), new SgHttpError("m", { status: 502 }));
     same(new SgProtocolError("m", { status: 200, ...errorOptions, bodySnippet: undefined, contentType: undefined }), new SgProtocolError("m", { status: 200 }));
     same(new SgNetworkError("m", { maybeSent: true, ...errorOptions, syscallCode: undefined }), new SgNetworkError("m", { maybeSent: true }));

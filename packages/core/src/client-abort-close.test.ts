@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { AuthStrategy } from "./auth-strategy.js";
+import { createClient } from "./client.js";
+import type { Credentials } from "./credentials.js";
+import { MAYBE_APPLIED_HINT, SgAbortError } from "./errors.js";
+import { fetchTransport, loopbackSite, type LoopbackSite } from "./test-support/loopback-site.js";
+
+const sites: LoopbackSite[] = [];
+afterEach(async () => {
+  await Promise.all(sites.splice(0).map((s) => s.close()));
+});
+async function site(): Promise<LoopbackSite> {
+  const s = await loopbackSite();
+  sites.push(s);
+  return s;
+}
+
+const script = (name: string): AuthStrategy => ({ name, credentials: async (): Promise<Credentials> => ({ kind: "script", scriptName: name, scriptKey: `${name}-key-0123456789` }) });
+const settled = (p: Promise<unknown>): Promise<unknown> => p.then((value) => ({ value }), (error: unknown) => error);
+
+describe("an abort after a write was handed to the transport", () => {
+  it("says the write may have been applied (maybeSent, hint): the site got the create", async () => {
+    const s = await site();
+    const sg = createClient({ site: s.url, transport: fetchTransport(), auth: script("bot") });
+    const stop = new AbortController();
+    const create = settled(sg.call("create", { type: "Shot", data: { code: "sh010" } }, { signal: stop.signal }));
+    const held = await s.arrived(1);
+    stop.abort();
+    const error = (await create) as SgAbortError;
+    expect(error).toBeInstanceOf(SgAbortError);
+    expect(error).toMatchObject({ code: "SG_ABORTED", reason: "the call was aborted", maybeSent: true, hint: MAYBE_APPLIED_HINT });
+    expect(error.message).toBe("the call was aborted\nHint: The write may have been applied; check the site before trying again.");
+    expect(held).toMatchObject({ method: "create", payload: { type: "Shot", data: { code: "sh010" } } });
+  });
+
+  it("keeps the plain abort for a read, and for a write aborted before it was handed over (nothing sent)", async () => {
+    const s = await site();
+    let release = (): void => {};
+    const slowLogin: AuthStrategy = { name: "slow", credentials: () => new Promise((resolve) => (release = () => resolve({ kind: "session", sessionToken: "tok-1" }))) };
+    const reader = createClient({ site: s.url, transport: fetchTransport(), auth: script("reader") });
+    const stop = new AbortController();
+    const read = settled(reader.call("read", { type: "Shot" }, { signal: stop.signal }));
+    await s.arrived(1);
+    stop.abort();
+    expect(await read).toMatchObject({ name: "SgAbortError", reason: "the call was aborted", maybeSent: undefined, hint: undefined });
+
+    const writer = createClient({ site: s.url, transport: fetchTransport(), auth: slowLogin });
+    const early = new AbortController();
+    const create = settled(writer.call("create", { type: "Shot" }, { signal: early.signal }));
+    early.abort();
+    release();
+    expect(await create).toMatchObject({ name: "SgAbortError", reason: "the call was aborted", maybeSent: undefined, hint: undefined });
+    // A signal aborted already when the call is made: refused before credentials, nothing handed over.
+    expect(await settled(writer.call("create", {}, { signal: AbortSignal.abort() }))).toMatchObject({ maybeSent: undefined, hint: undefined });
+    expect(s.received.map((r) => r.method)).toEqual(["read"]);
+  });
+
+  it("a transport's own abort of a write (its close()) gets the same words, keeping its reason", async () => {
+    const s = await site();
+    const transport = fetchTransport();
+    const sg = createClient({ site: s.url, transport, auth: script("bot") });
+    const update = settled(sg.call("update", { type: "Shot", id: 1, fields: [] }));
+    await s.arrived(1);
+    await sg.close();
+    expect(await update).toMatchObject({ name: "SgAbortError", reason: "the transport was closed while the call was in flight", maybeSent: true, hint: MAYBE_APPLIED_HINT });
+  });
+});

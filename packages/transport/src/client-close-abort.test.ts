@@ -1,0 +1,49 @@
+import type { ServerResponse } from "node:http";
+import { describe, expect, it } from "vitest";
+import { MAYBE_APPLIED_HINT, SgAbortError, createClient } from "@sg/core";
+import type { AuthStrategy, Credentials } from "@sg/core";
+import { jsonRpcTransport } from "./index.js";
+import { json, useTestServers } from "./test-support/server.js";
+import type { Recorded } from "./test-support/server.js";
+
+// What @sg/core does at the transport seam, with the real transport: a write aborted once it was handed over says it
+// may have been applied.
+const serve = useTestServers();
+const script = (name: string): AuthStrategy => ({ name, credentials: async (): Promise<Credentials> => Object.freeze({ kind: "script", scriptName: name, scriptKey: `${name}-key-0123456789` }) });
+const settled = (p: Promise<unknown>): Promise<unknown> => p.then((value) => ({ value }), (error: unknown) => error);
+
+/** A site that holds every API call until the test answers it; `arrived` resolves once `n` calls are held. */
+async function holdingSite() {
+  const held: { req: Recorded; res: ServerResponse }[] = [];
+  let wake = (): void => {};
+  const server = await serve((req, res) => {
+    held.push({ req, res });
+    wake();
+  });
+  const arrived = async (n: number): Promise<void> => {
+    while (held.length < n) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  const methods = (): unknown[] => held.map((h) => (h.req.json as { method_name: string }).method_name);
+  return { server, held, arrived, methods };
+}
+
+describe("createClient over jsonRpcTransport", () => {
+  it("a create aborted after it went out: SgAbortError with maybeSent and the hint; the site had it", async () => {
+    const site = await holdingSite();
+    const sg = createClient({ site: site.server.url, transport: jsonRpcTransport(), auth: script("bot") });
+    const stop = new AbortController();
+    const create = settled(sg.call("create", { type: "Shot", data: { code: "sh010" } }, { signal: stop.signal }));
+    await site.arrived(1);
+    stop.abort();
+    const error = (await create) as SgAbortError;
+    expect(error).toBeInstanceOf(SgAbortError);
+    expect(error).toMatchObject({ maybeSent: true, hint: MAYBE_APPLIED_HINT });
+    expect(site.methods()).toEqual(["create"]);
+    // A read aborted the same way stays a plain abort.
+    const stopRead = new AbortController();
+    const read = settled(sg.call("read", { type: "Shot" }, { signal: stopRead.signal }));
+    await site.arrived(2);
+    stopRead.abort();
+    expect(await read).toMatchObject({ name: "SgAbortError", maybeSent: undefined, hint: undefined });
+  });
+});
