@@ -65,3 +65,54 @@ describe("an abort after a write was handed to the transport", () => {
     expect(await update).toMatchObject({ name: "SgAbortError", reason: "the transport was closed while the call was in flight", maybeSent: true, hint: MAYBE_APPLIED_HINT });
   });
 });
+
+describe("client.close() with a transport other clients use too", () => {
+  it("ends only this client's calls: the admin's create in flight lands, the bot's own call is aborted", async () => {
+    const s = await site();
+    const transport = fetchTransport();
+    const admin = createClient({ site: s.url, transport, auth: script("admin") });
+    const bot = createClient({ site: s.url, transport, auth: script("bot") });
+    const create = settled(admin.call("create", { type: "Shot", data: { code: "by-admin" } }));
+    const botRead = settled(bot.call("read", { type: "Shot" }));
+    const botWrite = settled(bot.call("update", { type: "Shot", id: 1, fields: [] }));
+    const [held] = await Promise.all([s.arrived(1), s.arrived(3)]);
+    await bot.close();
+    // The admin's call is still on its way, and completes (it was aborted, "the transport was closed while the call
+    // was in flight", although the site applied it).
+    held!.answer({ type: "Shot", id: 7 });
+    expect(await create).toEqual({ value: { type: "Shot", id: 7 } });
+    expect(held!.method).toBe("create");
+    expect(transport.closes).toBe(0);
+    expect(await botRead).toMatchObject({ name: "SgAbortError", reason: "@sg/core: the client was closed while the call was in flight", maybeSent: undefined });
+    expect(await botWrite).toMatchObject({ name: "SgAbortError", reason: "@sg/core: the client was closed while the call was in flight", maybeSent: true, hint: MAYBE_APPLIED_HINT });
+    // Closing the last open client closes the transport, as a client alone on its transport always did.
+    const later = settled(admin.call("read", { type: "Shot" }));
+    await s.arrived(4);
+    await admin.close();
+    expect(transport.closes).toBe(1);
+    expect(await later).toMatchObject({ reason: "the transport was closed while the call was in flight" });
+  });
+
+  it("a client alone on its transport closes it on every close(); a closed client that calls again is open again", async () => {
+    const s = await site();
+    const transport = fetchTransport();
+    const alone = createClient({ site: s.url, transport, auth: script("alone") });
+    await alone.close();
+    await alone.close();
+    expect(transport.closes).toBe(2);
+
+    const shared = fetchTransport();
+    const a = createClient({ site: s.url, transport: shared, auth: script("a") });
+    const b = createClient({ site: s.url, transport: shared, auth: script("b") });
+    await a.close();
+    // a calls again: it uses the transport again, so b's close() must not close it under a's call.
+    const aRead = settled(a.call("read", { type: "Shot" }));
+    const held = await s.arrived(1);
+    await b.close();
+    expect(shared.closes).toBe(0);
+    held.answer([]);
+    expect(await aRead).toEqual({ value: [] });
+    await a.close();
+    expect(shared.closes).toBe(1);
+  });
+});

@@ -105,10 +105,12 @@ export interface Client {
    */
   readonly supportsHttp?: boolean;
   /**
-   * Close the transport: its calls in flight are aborted (each rejects with `SgAbortError`; a write's with
-   * `maybeSent: true` and a hint to check the site before trying again). The client stays usable — a call made
-   * afterwards is sent as usual, as with the Python client after `close()`. To end all traffic, stop making calls
-   * or abort them with a signal.
+   * End this client's calls in flight: each rejects with `SgAbortError` (a write's with `maybeSent: true` and a hint
+   * to check the site before trying again). When no other open client uses the same transport object, the transport
+   * is closed (`transport.close()`); when another does, only this client's calls are aborted and the transport stays
+   * open for it (a call this client sent while it was the transport's only client is then left to finish). The
+   * client stays usable — a call made afterwards is sent as usual, as with the Python client after `close()`, and
+   * makes it an open client of its transport again. To end all traffic, stop making calls or abort them with a signal.
    */
   close(): Promise<void>;
 }
@@ -172,13 +174,31 @@ export function createClient(options: ClientOptions): Client {
     return stamped;
   };
 
+  // This client counts among its transport's open clients from now until close(), and again from its next call.
+  let open = false;
+  const use = (): void => {
+    if (!open) users.set(transport, (users.get(transport) ?? 0) + 1);
+    open = true;
+  };
+  use();
+  // This client's calls in flight on a transport other open clients use too: its close() aborts these, no other's.
+  const own = new Set<AbortController>();
+
   /**
    * Hand `request` to the transport through `go`. A signal aborted already stops it here, before the handover (the
-   * plain abort: nothing was sent). A write aborted after the handover may have been applied, and says so.
+   * plain abort: nothing was sent). On a transport that other open clients use too, the request goes with a signal
+   * this client's close() can abort. A write aborted after the handover may have been applied, and says so.
    */
   const handOver = <R extends { readonly kind: MethodKind; readonly signal?: AbortSignal | undefined }, T>(request: R, go: (request: R) => Promise<T>): Promise<T> => {
-    if (request.signal?.aborted) return Promise.reject(abortErrorFrom(request.signal));
-    const sent = go(request);
+    use();
+    const signal = request.signal;
+    if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
+    let sent: Promise<T>;
+    if (users.get(transport)! > 1) {
+      const controller = new AbortController();
+      own.add(controller);
+      sent = go({ ...request, signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal }).finally(() => own.delete(controller));
+    } else sent = go(request);
     return request.kind === "write" ? sent.catch(mayHaveLanded) : sent;
   };
   const sendRequest = (request: RpcRequest): Promise<unknown> => transport.send(request, transportContext);
@@ -349,7 +369,11 @@ export function createClient(options: ClientOptions): Client {
     },
     supportsHttp: typeof transport.http === "function",
     close: async (): Promise<void> => {
-      await transport.close?.();
+      if (open) users.set(transport, users.get(transport)! - 1);
+      open = false;
+      // Other open clients use the transport: closing it would abort their calls too.
+      if (!users.get(transport)) return transport.close?.();
+      for (const controller of own) controller.abort(new SgAbortError(`${PREFIX}: the client was closed while the call was in flight`));
     },
   };
   Object.defineProperty(client, Symbol.for("nodejs.util.inspect.custom"), {
@@ -358,6 +382,12 @@ export function createClient(options: ClientOptions): Client {
   });
   return Object.freeze(client);
 }
+
+/**
+ * How many open clients use each transport object (a client is open from its creation until its close(), and again
+ * from its next call): a client's close() closes the transport only when no other open client uses it.
+ */
+const users = new WeakMap<TransportStrategy, number>();
 
 /**
  * Rethrow `error` from a write handed to the transport; an abort that does not say whether the request left (the

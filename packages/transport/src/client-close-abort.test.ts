@@ -7,7 +7,7 @@ import { json, useTestServers } from "./test-support/server.js";
 import type { Recorded } from "./test-support/server.js";
 
 // What @sg/core does at the transport seam, with the real transport: a write aborted once it was handed over says it
-// may have been applied.
+// may have been applied, and client.close() ends only that client's calls when clients share one transport.
 const serve = useTestServers();
 const script = (name: string): AuthStrategy => ({ name, credentials: async (): Promise<Credentials> => Object.freeze({ kind: "script", scriptName: name, scriptKey: `${name}-key-0123456789` }) });
 const settled = (p: Promise<unknown>): Promise<unknown> => p.then((value) => ({ value }), (error: unknown) => error);
@@ -45,5 +45,20 @@ describe("createClient over jsonRpcTransport", () => {
     await site.arrived(2);
     stopRead.abort();
     expect(await read).toMatchObject({ name: "SgAbortError", maybeSent: undefined, hint: undefined });
+  });
+
+  it("the bot client's close() leaves the admin client's create on the shared transport to land", async () => {
+    const site = await holdingSite();
+    const transport = jsonRpcTransport();
+    const admin = createClient({ site: site.server.url, transport, auth: script("admin") });
+    const bot = createClient({ site: site.server.url, transport, auth: script("bot") });
+    const create = settled(admin.call("create", { type: "Shot", data: { code: "by-admin" } }));
+    const botRead = settled(bot.call("read", { type: "Shot" }));
+    await site.arrived(2);
+    await bot.close();
+    expect(await botRead).toMatchObject({ name: "SgAbortError", reason: "@sg/core: the client was closed while the call was in flight" });
+    json(site.held[0]!.res, { results: { type: "Shot", id: 7 } });
+    expect(await create).toEqual({ value: { type: "Shot", id: 7 } });
+    expect(site.methods()).toEqual(["create", "read"]);
   });
 });
