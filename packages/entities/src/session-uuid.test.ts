@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, SgValidationError, type CallOptions, type Client } from "@sg/core";
+import { createClient, SgValidationError, type Client, type DefaultCallOptions } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { jsonRpcTransport, type FetchFunction } from "@sg/transport";
@@ -46,7 +46,7 @@ const recordingFetch: FetchFunction = async (input, init) => {
   return fetch(input, init);
 };
 
-function connect(defaults?: CallOptions): Client {
+function connect(defaults?: DefaultCallOptions): Client {
   const script = emulator.card.scripts[0] as { name: string; key: string };
   const client = createClient({
     site: emulator.url,
