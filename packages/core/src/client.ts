@@ -197,7 +197,13 @@ export function createClient(options: ClientOptions): Client {
     if (users.get(transport)! > 1) {
       const controller = new AbortController();
       own.add(controller);
-      sent = go({ ...request, signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal }).finally(() => own.delete(controller));
+      // Not AbortSignal.any(): on Node 20 a long-lived signal (a client's defaults.signal) keeps every signal made from
+      // it, ~1.2 KB a call, for good. onAbort's one listener per signal lets go of the call when it ends.
+      const unlink = signal ? onAbort(signal, () => controller.abort(signal.reason)) : undefined;
+      sent = go({ ...request, signal: controller.signal }).finally(() => {
+        own.delete(controller);
+        unlink?.();
+      });
     } else sent = go(request);
     return request.kind === "write" ? sent.catch(mayHaveLanded) : sent;
   };

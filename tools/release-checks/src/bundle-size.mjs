@@ -121,7 +121,10 @@ export const COMBINATIONS = [
     // get a hint saying where each goes (~310 B); a write aborted once handed to the transport says it may have been
     // applied (~170 B); client.close() ends only its own calls while other clients share its transport (~170 B); a
     // site's basic-auth secrets are kept off the object, out of util.inspect's reach (~70 B). Shares measured on core.
-    ratchet: 30 * KB - 125,
+    // Then by 9 B: calls on a transport other clients share link the caller's signal with core's onAbort, not
+    // AbortSignal.any(), which on Node 20 kept ~1.2 KB a call for as long as a long-lived signal lived; a transport's
+    // close() says maybeSent: false for a write it knows was not sent
+    ratchet: 30 * KB - 116,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -221,7 +224,10 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // get a hint saying where each goes (~310 B); a write aborted once handed to the transport says it may have been
     // applied (~170 B); client.close() ends only its own calls while other clients share its transport (~170 B); a
     // site's basic-auth secrets are kept off the object, out of util.inspect's reach (~70 B). Shares measured on core.
-    ratchet: 24 * KB + 501,
+    // Then by 5 B: calls on a transport other clients share link the caller's signal with core's onAbort, not
+    // AbortSignal.any(), which on Node 20 kept ~1.2 KB a call for as long as a long-lived signal lived; a transport's
+    // close() says maybeSent: false for a write it knows was not sent
+    ratchet: 24 * KB + 506,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -348,7 +354,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // get a hint saying where each goes (~310 B); a write aborted once handed to the transport says it may have been
     // applied (~170 B); client.close() ends only its own calls while other clients share its transport (~170 B); a
     // site's basic-auth secrets are kept off the object, out of util.inspect's reach (~70 B). Shares measured on core.
-    ratchet: 42 * KB - 383,
+    // Then by 11 B: calls on a transport other clients share link the caller's signal with core's onAbort, not
+    // AbortSignal.any(), which on Node 20 kept ~1.2 KB a call for as long as a long-lived signal lived; a transport's
+    // close() says maybeSent: false for a write it knows was not sent
+    ratchet: 42 * KB - 372,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -432,7 +441,10 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // get a hint saying where each goes (~310 B); a write aborted once handed to the transport says it may have been
     // applied (~170 B); client.close() ends only its own calls while other clients share its transport (~170 B); a
     // site's basic-auth secrets are kept off the object, out of util.inspect's reach (~70 B). Shares measured on core.
-    ratchet: 24 * KB - 442,
+    // Then by 9 B: calls on a transport other clients share link the caller's signal with core's onAbort, not
+    // AbortSignal.any(), which on Node 20 kept ~1.2 KB a call for as long as a long-lived signal lived; a transport's
+    // close() says maybeSent: false for a write it knows was not sent
+    ratchet: 24 * KB - 433,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -514,7 +526,10 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // get a hint saying where each goes (~310 B); a write aborted once handed to the transport says it may have been
     // applied (~170 B); client.close() ends only its own calls while other clients share its transport (~170 B); a
     // site's basic-auth secrets are kept off the object, out of util.inspect's reach (~70 B). Shares measured on core.
-    ratchet: 24 * KB - 194,
+    // Then by 9 B: calls on a transport other clients share link the caller's signal with core's onAbort, not
+    // AbortSignal.any(), which on Node 20 kept ~1.2 KB a call for as long as a long-lived signal lived; a transport's
+    // close() says maybeSent: false for a write it knows was not sent
+    ratchet: 24 * KB - 185,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -606,7 +621,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // get a hint saying where each goes (~310 B); a write aborted once handed to the transport says it may have been
     // applied (~170 B); client.close() ends only its own calls while other clients share its transport (~170 B); a
     // site's basic-auth secrets are kept off the object, out of util.inspect's reach (~70 B). Shares measured on core.
-    ratchet: 26 * KB + 26,
+    // Then by 12 B: calls on a transport other clients share link the caller's signal with core's onAbort, not
+    // AbortSignal.any(), which on Node 20 kept ~1.2 KB a call for as long as a long-lived signal lived; a transport's
+    // close() says maybeSent: false for a write it knows was not sent
+    ratchet: 26 * KB + 38,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -636,7 +654,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // get a hint saying where each goes (~310 B); a write aborted once handed to the transport says it may have been
     // applied (~170 B); client.close() ends only its own calls while other clients share its transport (~170 B); a
     // site's basic-auth secrets are kept off the object, out of util.inspect's reach (~70 B). Shares measured on core.
-    ratchet: 6 * KB + 550,
+    // Then by 8 B: calls on a transport other clients share link the caller's signal with core's onAbort, not
+    // AbortSignal.any(), which on Node 20 kept ~1.2 KB a call for as long as a long-lived signal lived; a transport's
+    // close() says maybeSent: false for a write it knows was not sent
+    ratchet: 7 * KB - 466,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
