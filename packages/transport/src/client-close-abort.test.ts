@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { MAYBE_APPLIED_HINT, SgAbortError, createClient } from "@sg/core";
 import type { AuthStrategy, Credentials } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
-import { json, useTestServers } from "./test-support/server.js";
+import { freePort, json, useTestServers, watchedClock } from "./test-support/server.js";
 import type { Recorded } from "./test-support/server.js";
 
 // What @sg/core does at the transport seam, with the real transport: a write aborted once it was handed over says it
@@ -60,5 +60,20 @@ describe("createClient over jsonRpcTransport", () => {
     json(site.held[0]!.res, { results: { type: "Shot", id: 7 } });
     expect(await create).toEqual({ value: { type: "Shot", id: 7 } });
     expect(site.methods()).toEqual(["create", "read"]);
+  });
+});
+
+describe("a client's close() and a write the transport knows was not sent", () => {
+  it("a create waiting out its backoff after a refused connection: maybeSent false, no hint to check the site", async () => {
+    const transport = jsonRpcTransport({ retry: { baseDelayMs: 5000 } });
+    const clock = watchedClock();
+    const sg = createClient({ site: `http://127.0.0.1:${await freePort()}`, transport, auth: script("bot"), clock });
+    const create = settled(sg.call("create", { type: "Shot", data: { code: "sh010" } }));
+    expect(await clock.sleeping).toBe(5000);
+    await sg.close();
+    const error = (await create) as SgAbortError;
+    expect(error).toBeInstanceOf(SgAbortError);
+    // core takes a write it handed over as maybe applied unless the transport says otherwise: here it does.
+    expect(error).toMatchObject({ reason: "the transport was closed while the call was in flight", maybeSent: false, hint: undefined });
   });
 });

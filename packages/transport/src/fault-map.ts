@@ -37,7 +37,7 @@ export const ANSWERED_WRITE: string = landedHint("The site or a proxy answered")
 
 /**
  * Mark `error` as a write's that may have landed with an own `maybeSent: true`, as `SgNetworkError` and
- * `SgTimeoutError` carry it (`SgHttpError`, `SgProtocolError` and `SgAbortError` of @sg/core declare no such field).
+ * `SgTimeoutError` carry it (`SgHttpError` and `SgProtocolError` of @sg/core declare no such field).
  */
 export function maybeSent<E extends SgError>(error: E): E {
   return Object.assign(error, { maybeSent: true });

@@ -1,6 +1,6 @@
 import { SgAbortError, SgTimeoutError, abortErrorFrom, onAbort } from "@sg/core";
 import type { MethodKind } from "@sg/core";
-import { landedHint, maybeSent } from "./fault-map.js";
+import { landedHint } from "./fault-map.js";
 
 /**
  * The limits of one call: the caller's signal, `close()`, the overall deadline and the per-attempt timeout.
@@ -113,11 +113,14 @@ class Limits implements CallLimits {
 
   close(): void {
     const landed = this.kind === "write" && this.mayHaveLanded();
-    const error = new SgAbortError("the transport was closed while the call was in flight", {
-      method: this.method,
-      hint: landed ? landedHint("The transport was closed") : undefined,
-    });
-    this.abort(landed ? maybeSent(error) : error);
+    // A write's maybeSent is said either way: left unset, core would take a write it handed over as maybe applied.
+    this.abort(
+      new SgAbortError("the transport was closed while the call was in flight", {
+        method: this.method,
+        maybeSent: this.kind === "write" ? landed : undefined,
+        hint: landed ? landedHint("The transport was closed") : undefined,
+      }),
+    );
   }
 
   /** Arm the one timer: for the attempt timeout when it comes before the deadline, else for the deadline. */

@@ -161,7 +161,7 @@ describe("close() while a call is in flight", () => {
       await t.close?.();
       const err = await p;
       expect(err).toBeInstanceOf(SgAbortError);
-      expect(maybeSentOf(err)).toBe(landed ? true : undefined);
+      expect(maybeSentOf(err)).toBe(landed);
       expect(err.hint ?? "").toMatch(landed ? LANDED : /^$/);
     }
   });
