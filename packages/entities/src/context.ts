@@ -40,7 +40,7 @@ export interface EntityApiOptions<D extends DateMode = "date"> {
    * Call options applied to every call (each call's own options win); `kind` only as `"write"` (a default
    * `"read"` would let writes be retried after they may have landed). A key that is not a call option is refused.
    */
-  readonly defaults?: CallOptions | undefined;
+  readonly defaults?: (Omit<CallOptions, "kind"> & { readonly kind?: "write" | undefined }) | undefined;
 }
 
 /** `"dates"` when the date mode `D` is `"string"` (the key the options must then hold), else `never`. */
