@@ -265,6 +265,27 @@ describe("authenticateHumanUser's request", () => {
     return { transport, seen };
   };
 
+  it("the caller's signal aborts the read in flight", async () => {
+    let arrived: (signal: AbortSignal | undefined) => void = () => {};
+    const inFlight = new Promise<AbortSignal | undefined>((resolve) => (arrived = resolve));
+    const transport: TransportStrategy = {
+      name: "holding",
+      send: (request) =>
+        new Promise((_resolve, reject) => {
+          arrived(request.signal);
+          request.signal?.addEventListener("abort", () => reject(request.signal?.reason));
+        }),
+    };
+    const sg = createClient({ site: "https://studio.example.com", transport, auth: scriptStrategy("launcher", "k".repeat(64)) });
+    const controller = new AbortController();
+    const check = authenticateHumanUser(sg, { login: "coord", password: PLANTED_PASSWORD }, { signal: controller.signal }).catch((error: unknown) => error);
+    const signal = await inFlight;
+    expect(signal?.aborted).toBe(false);
+    controller.abort();
+    expect(signal?.aborted).toBe(true);
+    expect(await check).toMatchObject({ name: "AbortError" });
+  });
+
   it("is the Python read on the caller's site (base path, proxy basic auth, allowed plain http), and finding nobody is null", async () => {
     const { transport, seen } = recording({ entities: [], paging_info: { has_next_page: false } });
     const logger = createCapturingLogger();
@@ -282,10 +303,9 @@ describe("authenticateHumanUser's request", () => {
     const [{ request, context }] = seen as [(typeof seen)[number]];
     expect(request).toMatchObject({ method: "read", kind: "read", payload: pythonRead("coord"), timeoutMs: 5000 });
     // The caller's signal goes with the read: as the signal itself, or (the one-off client shares the caller's
-    // transport, so its close() must end only its own calls) one that aborts with it.
-    expect(request.signal?.aborted).toBe(false);
-    controller.abort();
-    expect(request.signal?.aborted).toBe(true);
+    // transport, so its close() must end only its own calls) one that aborts with it while the read is in flight
+    // (the next test).
+    expect(request.signal).toBeInstanceOf(AbortSignal);
     expect(request.credentials).toEqual({ kind: "user", login: "coord", password: PLANTED_PASSWORD, authToken: PLANTED_CODE });
     // The transport is the caller's and caches what it works out for frozen credentials only: handed an
     // unfrozen object, it keeps no copy of the person's password once the check is over.
