@@ -37,7 +37,7 @@ describe("resolveOptions", () => {
     [{ userAgent: "tool\r\nx: y" }, '@sg/transport: userAgent: expected a one-line string of Latin-1 characters (a header value fetch accepts), got string "tool\\r\\nx: y"'],
     [
       { timeout: 5 },
-      "@sg/transport: timeout: expected one of the options userAgent, localized, timeoutMs, deadlineMs, transferTimeoutMs, transferDeadlineMs, retry, fetch, dispatcher, maxRedirects, maxResponseBytes, got an unknown option 'timeout'",
+      "@sg/transport: timeout: expected one of the options userAgent, localized, timeoutMs, deadlineMs, transferTimeoutMs, transferDeadlineMs, retry, fetch, dispatcher, maxRedirects, maxResponseBytes, got an unknown option 'timeout'\nHint: Time limits are in milliseconds: timeoutMs for each attempt, deadlineMs for the whole call.",
     ],
     [null, "@sg/transport: options: expected an options object (or nothing), got null"],
   ])("%j → %s", (input, message) => {
@@ -49,6 +49,23 @@ describe("resolveOptions", () => {
     }
     expect(thrown).toBeInstanceOf(SgValidationError);
     expect((thrown as Error).message).toBe(message);
+  });
+
+  it.each([
+    ["http_proxy", "Pass a proxy as dispatcher: new ProxyAgent(url), ProxyAgent from undici."],
+    ["proxy", "Pass a proxy as dispatcher: new ProxyAgent(url), ProxyAgent from undici."],
+    ["ca_certs", "Trust a CA with NODE_EXTRA_CA_CERTS=ca.pem, or pass dispatcher: new Agent({ connect: { ca } }), Agent from undici."],
+    ["timeout_secs", "Time limits are in milliseconds: timeoutMs for each attempt, deadlineMs for the whole call."],
+  ])("points Python's %s to where it goes here, without echoing its value", (name, hint) => {
+    const secret = "http://user:pr0xy-pass@proxy.example.com:8080";
+    let thrown: unknown;
+    try {
+      resolveOptions({ [name]: secret });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ path: [name], hint });
+    expect(JSON.stringify(thrown) + String(thrown)).not.toContain("pr0xy-pass");
   });
 
   it("applies the defaults", () => {

@@ -125,10 +125,24 @@ export function limitOr(value: unknown, name: string, fallback: number): number 
   return value === undefined ? fallback : check<number>("ms", value, [name])!;
 }
 
+/** Where the transport options of Python's `Shotgun()` (and their usual spellings) go here. */
+const PYTHON_NAMES: readonly (readonly [RegExp, string])[] = [
+  [/^(https?_?)?proxy$/i, "Pass a proxy as dispatcher: new ProxyAgent(url), ProxyAgent from undici."],
+  [/^ca_?certs?$/i, "Trust a CA with NODE_EXTRA_CA_CERTS=ca.pem, or pass dispatcher: new Agent({ connect: { ca } }), Agent from undici."],
+  [/^timeout(_secs)?$/i, "Time limits are in milliseconds: timeoutMs for each attempt, deadlineMs for the whole call."],
+];
+
 /** Refuse any key of `input` (an options object at `path`) that is not in `known`, listing them. */
 function refuseUnknown(input: Record<string, unknown>, path: string[], known: readonly string[]): void {
   for (const key of Object.keys(input)) {
-    if (!known.includes(key)) throw new SgValidationError(PREFIX, { path: [...path, key], expected: `one of the options ${known.join(", ")}`, received: `an unknown option '${key}'` });
+    if (!known.includes(key)) {
+      throw new SgValidationError(PREFIX, {
+        path: [...path, key],
+        expected: `one of the options ${known.join(", ")}`,
+        received: `an unknown option '${key}'`,
+        hint: path.length ? undefined : PYTHON_NAMES.find(([name]) => name.test(key))?.[1],
+      });
+    }
   }
 }
 
