@@ -125,7 +125,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   help: { type: "boolean", short: "h", help: "show help" },
   version: { type: "boolean", short: "v", help: "print the version" },
   fields: { type: "string", value: "a,b,c", commands: ["find", "create"], help: "fields to return" },
-  order: { type: "string", value: "-field,field", commands: ["find"], help: "sort order; '-' for descending" },
+  order: { type: "string", value: "field,-field", commands: ["find"], help: "sort order, '-' for descending; join with '=' when the first is: --order=-created_at,code" },
   limit: { type: "string", value: "N", commands: ["find"], help: "at most N records (default 100 without --all; stderr says when it cut rows)" },
   page: { type: "string", value: "N", commands: ["find"], help: "return page N of --limit records" },
   all: { type: "boolean", commands: ["find", "schema"], help: "find: stream every page; schema: every entity type's fields (schema_read)", helpFor: { find: "stream every page", schema: "every entity type's fields (schema_read; with --format json, the file for typegen --schema-file)" } },

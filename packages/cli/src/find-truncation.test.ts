@@ -66,3 +66,15 @@ describe("--concurrency", () => {
     expect(help.stdout).toMatch(/\n {2}--concurrency <N> +with --all only: pages fetched in parallel \(default 4\)\n/);
   });
 });
+
+describe("sg help find's --order example", () => {
+  it("is written with '=', so it runs as shown (a value after a space that starts with '-' reads as an option)", async () => {
+    const help = await sg(["help", "find"]);
+    const example = /--order=\S+/.exec(help.stdout)?.[0];
+    expect(example).toBe("--order=-created_at,code");
+    const run = await sg(["find", "Shot", "--fields", "code", "--limit", "2", "--format", "jsonl", example ?? ""], env);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split("\n")).toHaveLength(2);
+  });
+});
