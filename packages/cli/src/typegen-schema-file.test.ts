@@ -92,3 +92,14 @@ describe("sg typegen --schema-file", () => {
     expect(both.stderr).toBe("sg: 'sg schema --all' takes no entity type: it reads every entity type's fields\nhint: Run `sg schema <Entity>` for one entity type, or `sg schema --all` alone.\n");
   });
 });
+
+describe("sg typegen --out", () => {
+  it("creates the file's missing folders, as `sg typegen --out src/sg-schema.ts` in a new project needs", async () => {
+    const out = join(dir, "new-project", "src", "sg-schema.ts");
+    const r = await sg(["typegen", "--out", out], env);
+    expect(r.stderr).toMatch(/^wrote \d+ entity types to /);
+    expect(r.stderr).toBe(`wrote ${/\d+/.exec(r.stderr)?.[0]} entity types to ${out}\n`);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, "utf8")).toContain("export type SgSchema");
+  });
+});

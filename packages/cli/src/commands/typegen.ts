@@ -1,5 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { CommandContext } from "../command-context.js";
 import { UsageError } from "../exit-codes.js";
 import { outputFile } from "./files.js";
@@ -29,6 +29,8 @@ export async function typegenCommand(ctx: CommandContext): Promise<number> {
   const source = generateSchemaTypes(schema, entities ? { entities } : {});
   if (out) {
     const path = resolve(ctx.io.cwd, out);
+    // `--out src/sg-schema.ts` in a project that has no src/ yet: make the folders, as a generator is expected to.
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, source);
     ctx.note(`wrote ${Object.keys(schema).length} entity types to ${path}`);
   } else {
