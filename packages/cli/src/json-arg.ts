@@ -13,9 +13,22 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   filters: `'[["code", "is", "SH010"], ["sg_status_list", "in", ["ip", "rdy"]]]'`,
   data: `'{"code": "SH010", "description": "…"}'`,
   requests: `'[{"request_type": "update", "entity_type": "Shot", "entity_id": 1, "data": {"sg_status_list": "ip"}}]'`,
-  summaries: `'[{"field": "id", "type": "count"}]' or id:count,created_at:latest`,
-  grouping: `'[{"field": "sg_status_list", "type": "exact", "direction": "asc"}]' or sg_status_list:exact`,
+  summaries: `'[{"field": "id", "type": "count"}]'`,
+  grouping: `'[{"field": "sg_status_list", "type": "exact", "direction": "asc"}]'`,
 };
+
+/** The short form of the arguments that also take one (only as the argument itself: `-` and `@path` are JSON). */
+const SHORT_EXAMPLES: Readonly<Record<string, string>> = {
+  summaries: "id:count,created_at:latest",
+  grouping: "sg_status_list:exact",
+};
+
+/** The example of a hint: the JSON form, and the short form too where the argument itself was given. */
+function example(what: string, from: string | undefined): string {
+  const json = EXAMPLES[what] ?? EXAMPLES["data"];
+  const short = SHORT_EXAMPLES[what];
+  return short && !from ? `${json} or ${short}` : `${json}`;
+}
 
 /** Standard inputs already read by a `-` argument of this run: there is only one stream to read. */
 const readStdins = new WeakSet<CliInput>();
@@ -130,16 +143,16 @@ export async function jsonArgSource(text: string, what: string, source: JsonArgS
  * @param expect - the shape it must have.
  * @param from - where the text was read from, when not the argument itself.
  */
-export function parseJsonArg(text: string, what: string, expect: JsonArgShape, from?: string): unknown {
+export function parseJsonArg(text: string, what: string, expect: JsonArgShape, from?: string, shortForm?: ShortForm): unknown {
   const named = from ? `${what} from ${from}` : what;
   // "Unexpected end of JSON input" for nothing at all would send a person looking for a syntax error.
-  if (from && text.trim() === "") throw new UsageError(`${named} is empty`, `Expected JSON, e.g. ${EXAMPLES[what] ?? EXAMPLES["data"]}`);
+  if (from && text.trim() === "") throw new UsageError(`${named} is empty`, `Expected JSON, e.g. ${example(what, from)}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split("\n")[0] : "";
-    throw new UsageError(`${named} is not valid JSON: ${detail}`, `Example: ${EXAMPLES[what] ?? EXAMPLES["data"]}`);
+    throw new UsageError(`${named} is not valid JSON: ${detail}`, from && shortForm ? jsonOnlyHint(text, what, from, shortForm) : `Example: ${example(what, from)}`);
   }
   if (expect === "object" && (value === null || typeof value !== "object" || Array.isArray(value))) {
     throw new UsageError(`${named} must be a JSON object`, `Example: '{"code": "SH010"}'`);
@@ -154,9 +167,38 @@ export function parseJsonArg(text: string, what: string, expect: JsonArgShape, f
  * Read and parse a JSON argument given inline, as `-` (standard input) or as `@path` (a file): what every
  * command that takes JSON uses, so each JSON argument accepts all three.
  */
-export async function readJsonArg(text: string, what: string, expect: JsonArgShape, source: JsonArgSource): Promise<unknown> {
+export async function readJsonArg(text: string, what: string, expect: JsonArgShape, source: JsonArgSource, shortForm?: ShortForm): Promise<unknown> {
   const read = await jsonArgSource(text, what, source);
-  return parseJsonArg(read.text, what, expect, read.from);
+  return parseJsonArg(read.text, what, expect, read.from, shortForm);
+}
+
+/** The short form `a:b,c:d` of an argument: each item the values of `keys` in order, the first `required` needed. */
+export interface ShortForm {
+  readonly keys: readonly string[];
+  readonly required: number;
+}
+
+/**
+ * The hint of a short-form argument read from standard input or a file (`from`) that is not JSON: only the
+ * argument itself takes the short form, so show the JSON of the text when it is one, else a JSON example.
+ */
+function jsonOnlyHint(text: string, what: string, from: string, shortForm: ShortForm): string {
+  const where = from === "standard input" ? "From standard input" : "From a file";
+  const jsonExample = `${where}, ${what} must be JSON, e.g. ${example(what, from)}`;
+  // Broken JSON (`[{"field": "id"`) splits into items too: only text that does not start as JSON is a short form.
+  if (/^\s*[[{"]/.test(text)) return jsonExample;
+  let items: unknown;
+  try {
+    items = parseShortList(text.trim(), what, shortForm);
+  } catch {
+    return jsonExample;
+  }
+  return `${where}, ${what} must be JSON: '${JSON.stringify(items)}' (the short form ${shortFormText(shortForm)},… works only as the argument itself)`;
+}
+
+/** `field:type` or `field:type[:direction]`: the shape of one item of a short form. */
+function shortFormText({ keys, required }: ShortForm): string {
+  return keys.slice(0, required).join(":") + keys.slice(required).map((k) => `[:${k}]`).join("");
 }
 
 /**
@@ -189,14 +231,20 @@ export function listArg(option: string, text: string | undefined): string[] | un
  * @param source - standard input, the working directory and the run's abort signal.
  */
 export async function shortListArg(text: string, what: string, keys: readonly string[], required: number, source: JsonArgSource): Promise<unknown> {
-  if (/^\s*[[{]/.test(text) || text === "-" || text.startsWith("@")) return readJsonArg(text, what, "any", source);
-  const form = keys.slice(0, required).join(":") + keys.slice(required).map((k) => `[:${k}]`).join("");
+  if (/^\s*[[{]/.test(text) || text === "-" || text.startsWith("@")) return readJsonArg(text, what, "any", source, { keys, required });
+  return parseShortList(text, what, { keys, required });
+}
+
+/** The items of a short form `a:b,c:d`, or a usage error naming the item that does not fit it. */
+function parseShortList(text: string, what: string, shortForm: ShortForm): Record<string, string>[] {
+  const { keys, required } = shortForm;
+  const form = shortFormText(shortForm);
   const items = text.split(",").map((item) => item.trim());
-  if (items.every((item) => item === "")) throw new UsageError(`${what} is empty`, `Example: ${EXAMPLES[what] ?? form}`);
+  if (items.every((item) => item === "")) throw new UsageError(`${what} is empty`, `Example: ${EXAMPLES[what] ? example(what, undefined) : form}`);
   return items.map((item) => {
     const values = item.split(":").map((v) => v.trim());
     if (values.length < required || values.length > keys.length || values.some((v) => v === "")) {
-      throw new UsageError(`${what}: '${item}' is not ${form}`, `Example: ${EXAMPLES[what] ?? form}`);
+      throw new UsageError(`${what}: '${item}' is not ${form}`, `Example: ${EXAMPLES[what] ? example(what, undefined) : form}`);
     }
     return Object.fromEntries(values.map((v, i) => [keys[i], v]));
   });
