@@ -5,7 +5,10 @@ import type { EmulatorHandle, EmulatorOptions, SiteCard } from "@sg/emulator";
 export interface ConformanceEnv {
   /** Base URL of the emulated site, e.g. `http://127.0.0.1:54321`. */
   readonly url: string;
-  /** The site card: scripts with their keys, users with their passwords and 2FA codes. */
+  /**
+   * The site card: scripts with their keys, users with their passwords and whether they have 2FA (`twoFactor`).
+   * A 2FA code is one-time: get a fresh one with `emulator.issueTwoFactorCode(login)`.
+   */
   readonly card: SiteCard;
   /** The emulator itself: its clock, fault injection and request log. */
   readonly emulator: EmulatorHandle;
