@@ -47,12 +47,11 @@ async function readPage(ctx: Context, plan: PagingPlan, perPage: number, page: n
   const body = await ctx.call<unknown>("read", payload, plan.callOptions);
   // Not "no records": Python's find fails on a reply that is not an object too.
   // A string is a text/plain answer, which the transport hands over as it is (as Python does): a proxy's or another
-  // server's page, most likely. Its start goes to the (scrubbed) snippet, never into the message.
+  // server's page, most likely. None of it is quoted: it may echo the credentials, whose values are not known here.
   if (!isPlainObject(body)) {
     throw new SgProtocolError(`${PREFIX}: 'read' did not return an object (got ${typeof body === "string" ? `text of ${body.length} characters` : describeValue(body)})`, {
       status: 200,
       method: "read",
-      bodySnippet: typeof body === "string" ? body.slice(0, 500) : undefined,
       hint: "Something other than the ShotGrid API may be answering (a proxy, a login page): check the site URL and any proxy.",
     });
   }
