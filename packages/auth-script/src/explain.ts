@@ -26,6 +26,34 @@ const ACTIVATION_HINT =
   "legacyLoginAuth({ login, password }) from @sg/auth-legacy-pat, without sudoAsLogin (a sudo target cannot do it either). " +
   "Everything else can stay on the script.";
 
+/**
+ * The code of @sg/transport's `SSO_SESSION_EXPIRED`: the API answered with a redirect to the site's SAML login. A
+ * literal, since an auth package imports only @sg/core.
+ */
+const SSO_SESSION_EXPIRED = "SG_SSO_SESSION_EXPIRED";
+
+/** The hint of a script call redirected to the SSO login; also how such an error, once explained, is known again. */
+const SSO_REDIRECT_HINT =
+  "Check the site URL (the site itself, not an SSO portal) and any proxy or gateway that enforces SSO on /api3/json: " +
+  "API calls must reach the site without a browser login. The script name and key were not checked.";
+
+/** Whether `error` is one this module made, which it returns as it is. */
+const isExplained = (error: SgError): boolean => error instanceof SgScriptAuthError || error instanceof SgScriptActivationError || error.hint === SSO_REDIRECT_HINT;
+
+/**
+ * A script call redirected to the site's SAML login (@sg/transport's `SG_SSO_SESSION_EXPIRED`), in this package's
+ * words: a script key needs no SSO session, so the redirect is no verdict on the name or key. An `SgAuthError` with
+ * `error`'s code, `status`, method and attempts; `error` is its cause.
+ */
+function ssoRedirect(error: SgError, context: ScriptFaultContext): SgError {
+  const redirected = new SgAuthError(
+    `${PACKAGE}: the site redirected the call of ${context.scriptName ? `script '${context.scriptName}'` : "the script"} to its SSO (SAML) login: ` +
+      "something in front of the site sends API calls to SSO (a script key needs no SSO session)",
+    { code: SSO_SESSION_EXPIRED, cause: error, hint: SSO_REDIRECT_HINT, secrets: context.secrets ?? [], method: error.method, attempts: error.attempts },
+  );
+  return Object.assign(redirected, { status: (error as { status?: unknown }).status });
+}
+
 function diagnose(error: SgError, context: ScriptFaultContext): Diagnosis | undefined {
   const server = (error as { serverMessage?: unknown }).serverMessage;
   const text = typeof server === "string" && server !== "" ? server : error.reason;
@@ -100,12 +128,19 @@ function diagnose(error: SgError, context: ScriptFaultContext): Diagnosis | unde
  * unchanged. Recognises: wrong name/key, the three `sudo_as_login` refusals, a script role without `sudo`, and
  * the Autodesk Identity rule that scripts may not activate HumanUsers (a permission fault, which the client
  * does not route through the auth strategy — call this, or use {@link withScriptHints}, to get its hint).
+ *
+ * A call redirected to the site's SSO (SAML) login (@sg/transport's `SG_SSO_SESSION_EXPIRED`) keeps its class,
+ * code and `status`, with a message and hint of its own: a script key needs no SSO session, so the redirect comes
+ * from something in front of the site (the site URL, a proxy or gateway enforcing SSO on API paths), not from a
+ * wrong name or key. An error this function made is returned as it is.
  */
 export function explainScriptFault(error: SgError, context?: ScriptFaultContext): SgError;
 /** Any value: non-`SgError`s and unrecognised errors are returned unchanged. */
 export function explainScriptFault(error: unknown, context?: ScriptFaultContext): unknown;
 export function explainScriptFault(error: unknown, context: ScriptFaultContext = {}): unknown {
-  if (!(error instanceof SgError) || error instanceof SgScriptAuthError || error instanceof SgScriptActivationError) return error;
+  if (!(error instanceof SgError) || isExplained(error)) return error;
+  // Before the diagnosis: this refusal carries no fault code either, which reads as a wrong key there.
+  if (error.code === SSO_SESSION_EXPIRED) return ssoRedirect(error, context);
   const found = diagnose(error, context);
   if (!found) return error;
   const server = (error as { serverMessage?: unknown }).serverMessage;
@@ -126,7 +161,7 @@ export function explainScriptFault(error: unknown, context: ScriptFaultContext =
 
 /** The actionable hint for a script-related fault, or `undefined` when the error is not one. */
 export function scriptAuthHint(error: unknown, context?: ScriptFaultContext): string | undefined {
-  if (error instanceof SgScriptAuthError || error instanceof SgScriptActivationError) return error.hint;
+  if (error instanceof SgError && isExplained(error)) return error.hint;
   const explained = explainScriptFault(error, context);
   return explained === error ? undefined : (explained as SgError).hint;
 }

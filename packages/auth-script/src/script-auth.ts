@@ -10,7 +10,8 @@ import type { ScriptAuthOptions } from "./options.js";
  *
  * A script's key does not change while the process runs, so a refusal is never retried: the strategy's
  * `onRejected` turns it into an {@link SgScriptAuthError} that says what to check (wrong name/key, or which of
- * the sudo refusals). The Identity rule "scripts may not activate HumanUsers" is a permission fault, not an
+ * the sudo refusals). A call redirected to the site's SSO login stays an `SgAuthError` with code
+ * `SG_SSO_SESSION_EXPIRED`, whose hint points at the site URL or a proxy enforcing SSO, not at the key. The Identity rule "scripts may not activate HumanUsers" is a permission fault, not an
  * auth fault; see {@link explainScriptFault} and {@link withScriptHints}.
  *
  * @example

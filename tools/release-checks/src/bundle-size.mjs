@@ -127,6 +127,8 @@ export const COMBINATIONS = [
     // Then by 101 B: jsonRpcTransport() answers Python's http_proxy, ca_certs and timeout options (and proxy,
     // timeout_secs) with where each goes here, instead of only listing its own options
     // Lowered by 20 B: a read answered with text quotes none of it (it may echo the credentials, which entities cannot scrub)
+    // Then by 245 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
+    // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
     ratchet: 30 * KB - 35,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
@@ -233,6 +235,8 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 108 B: jsonRpcTransport() answers Python's http_proxy, ca_certs and timeout options (and proxy,
     // timeout_secs) with where each goes here, instead of only listing its own options
     // Lowered by 17 B: a read answered with text quotes none of it (it may echo the credentials, which entities cannot scrub)
+    // Then by 198 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
+    // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
     ratchet: 25 * KB - 427,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
@@ -366,6 +370,8 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 103 B: jsonRpcTransport() answers Python's http_proxy, ca_certs and timeout options (and proxy,
     // timeout_secs) with where each goes here, instead of only listing its own options
     // Lowered by 12 B: a read answered with text quotes none of it (it may echo the credentials, which entities cannot scrub)
+    // Then by 265 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
+    // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
     ratchet: 42 * KB - 281,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -455,7 +461,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // close() says maybeSent: false for a write it knows was not sent
     // Then by 109 B: jsonRpcTransport() answers Python's http_proxy, ca_certs and timeout options (and proxy,
     // timeout_secs) with where each goes here, instead of only listing its own options
-    ratchet: 24 * KB - 324,
+    // Then by 257 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
+    // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
+    ratchet: 24 * KB - 67,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
