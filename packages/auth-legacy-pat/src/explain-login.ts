@@ -56,17 +56,53 @@ function details(error: SgAuthError, attempt: LoginAttempt, code: LegacyErrorCod
 }
 
 /**
+ * The code of @sg/transport's `SSO_SESSION_EXPIRED`: the API answered with a redirect to the site's SAML login. A
+ * literal, since an auth package imports only @sg/core.
+ */
+const SSO_SESSION_EXPIRED = "SG_SSO_SESSION_EXPIRED";
+
+/** What a person on an SSO site does instead of a login and password: fault 108's hint, and the SAML redirect's. */
+const SSO_ROUTE = `To log in as a person, ${SESSION_ROUTE}. For unattended jobs use a script key with @sg/auth-script.`;
+
+/**
+ * A call with `login`'s credentials (its login, or its session) redirected to the site's SSO (SAML) login —
+ * @sg/transport's `SG_SSO_SESSION_EXPIRED` — explained like fault 108 (the site wants a browser login), or
+ * `undefined` for any other error. It keeps that code and `status`, so it is never remembered as a refusal: the
+ * redirect is no verdict on the password. Synchronous and free of side effects, as the strategy's `explain` must be.
+ */
+export function ssoRedirect(error: SgAuthError, login: string, secrets: readonly string[]): SgAuthError | undefined {
+  if (error.code !== SSO_SESSION_EXPIRED) return undefined;
+  const redirected = new SgAuthError(
+    `${PACKAGE}: the site redirected the call for login '${login}' to its SSO (SAML) login: it wants a browser login, which a login and password cannot give`,
+    {
+      code: SSO_SESSION_EXPIRED,
+      hint: `The password was not checked. ${SSO_ROUTE} If the site does take legacy logins, a proxy or gateway in front of it sends API calls to SSO: check the site URL.`,
+      cause: error,
+      secrets,
+      ...faultOf(error),
+      attempts: error.attempts,
+    },
+  );
+  return Object.assign(redirected, { status: (error as { status?: unknown }).status });
+}
+
+/**
  * Turn the site's refusal of a legacy login into an error that says what to do. The class stays the same
  * (`SgAuthError`, `SgTwoFactorRequiredError`, `SgSsoSiteError`, `SgIdentitySiteError`); `code` is one of
- * {@link LegacyErrorCode}. Other errors are returned unchanged.
+ * {@link LegacyErrorCode}, except for a redirect to the site's SSO (SAML) login, which keeps @sg/transport's
+ * `SG_SSO_SESSION_EXPIRED` (the site wants a browser login; the password was not checked). Other errors are
+ * returned unchanged.
  */
 export async function explainLoginError(error: unknown, attempt: LoginAttempt, ctx: AuthContext): Promise<unknown> {
   if (!(error instanceof SgAuthError)) return error;
+  // First: it carries no fault code, which would read as a wrong password below.
+  const redirected = ssoRedirect(error, attempt.login, attempt.secrets);
+  if (redirected) return redirected;
   const who = `'${attempt.login}'`;
   if (error instanceof SgSsoSiteError) {
     return new SgSsoSiteError(
       `${PACKAGE}: this site uses SSO, which does not accept a login and password through the API (login ${who})`,
-      details(error, attempt, LegacyErrorCode.SSO_SITE, `To log in as a person, ${SESSION_ROUTE}. For unattended jobs use a script key with @sg/auth-script.`),
+      details(error, attempt, LegacyErrorCode.SSO_SITE, SSO_ROUTE),
     );
   }
   if (error instanceof SgIdentitySiteError) {

@@ -1,6 +1,6 @@
 import { SgAuthError, SgTwoFactorRequiredError } from "@sg/core";
 import type { AuthContext, AuthStrategy, Credentials, SessionCredentials, UserCredentials } from "@sg/core";
-import { explainLoginError, looksLikeScriptKey } from "./explain-login.js";
+import { explainLoginError, looksLikeScriptKey, ssoRedirect } from "./explain-login.js";
 import { LegacyErrorCode } from "./login-errors.js";
 import { PACKAGE, validateLegacyOptions } from "./options.js";
 import type { LegacyLoginOptions } from "./options.js";
@@ -26,7 +26,8 @@ function tail(token: string): string {
  * `retryRefusedLoginAfterMs` (default 60 s, by `ctx.clock`): until then every call fails at once with the
  * same class and `code`, saying when the site refused and that no new login was sent, so a job with a
  * wrong passphrase cannot lock the account. Then one new attempt is allowed. Network errors, timeouts and
- * HTTP errors are never remembered.
+ * HTTP errors are never remembered, nor is a redirect to the site's SSO (SAML) login (`SG_SSO_SESSION_EXPIRED`,
+ * explained like an SSO site's refusal: the site wants a browser login; the password was not checked).
  *
  * With `sudoAsLogin`, every call acts as that HumanUser (`sudo_as_login` goes with the session's calls, or with
  * each login when `keepSession` is false; the session itself stays the person's own). A refusal of the target
@@ -189,8 +190,9 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
       throw remember(await explainLoginError(error, { ...attempt, codeSent: rejected.authToken !== undefined }, ctx), ctx);
     },
     // The call re-sent with a new session was refused too: onRejected is not asked again, so a sudo target
-    // refused with the new session is explained here (else it would read as a wrong password).
-    explain: sudoRefusal,
+    // refused with the new session is explained here (else it would read as a wrong password), and so is the new
+    // session redirected to the SSO login (else its hint would say to log in again, which was just done).
+    explain: (error: SgAuthError, rejected: Credentials): SgAuthError | undefined => sudoRefusal(error, rejected) ?? ssoRedirect(error, login, secrets),
   };
   Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });
   Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, login, ...sudo, session: Boolean(session), logins }) });

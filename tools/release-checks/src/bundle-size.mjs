@@ -647,7 +647,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // close() says maybeSent: false for a write it knows was not sent
     // Then by 96 B: jsonRpcTransport() answers Python's http_proxy, ca_certs and timeout options (and proxy,
     // timeout_secs) with where each goes here, instead of only listing its own options
-    ratchet: 26 * KB + 134,
+    // Then by 202 B: a login (or its session) redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault
+    // code) is explained like fault 108 and never remembered, where it read as a wrong password and blocked the
+    // next logins for the cool-down.
+    ratchet: 26 * KB + 336,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
