@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
-import { SessionErrorCode, SgSessionError, sessionAuth } from "./index.js";
+import { findSecrets, rejectionOf } from "@sg/testing";
+import { NEW_TOKEN_HINT, SessionErrorCode, SgSessionError, sessionAuth } from "./index.js";
 
 const OLD = "sso-session-old-4b7d1e";
 const FRESH = "sso-session-fresh-9c2a5f";
@@ -72,7 +73,7 @@ describe("an SSO session expired: the site redirects to its SAML login", () => {
     }
   });
 
-  it("without refresh(), the call fails with SG_SESSION_EXPIRED and says how to get a new token", async () => {
+  it("without refresh(), the call fails with SG_SESSION_EXPIRED, says the SSO session expired and how to get a new token", async () => {
     const site = await ssoSite(FRESH);
     const client = createClient({ site: site.url, auth: sessionAuth({ sessionToken: OLD }), transport: jsonRpcTransport() });
     try {
@@ -83,8 +84,40 @@ describe("an SSO session expired: the site redirects to its SAML login", () => {
       expect(error).toBeInstanceOf(SgSessionError);
       expect(error).toMatchObject({ code: SessionErrorCode.EXPIRED, method: "read" });
       expect((error as SgSessionError).cause).toMatchObject({ code: "SG_SSO_SESSION_EXPIRED", status: 302 });
-      expect(JSON.stringify((error as SgSessionError).toJSON())).not.toContain(OLD);
+      expect((error as SgSessionError).reason).toBe(
+        `@sg/auth-session: the site redirected the call to its SSO (SAML) login: the SSO session of the token ending '7d1e' has expired (or the token is not a session of ${site.url})`,
+      );
+      expect((error as SgSessionError).hint).toBe(`Log in to the site again in the browser (SSO). ${NEW_TOKEN_HINT}`);
+      expect((error as SgSessionError).message).not.toMatch(/script key|password|revoked/);
+      expect(findSecrets(error, [OLD])).toEqual([]);
       expect(site.tokens).toEqual([OLD]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a token from refresh() redirected too: SG_SESSION_REFRESH_FAILED names the SSO login (explain(), no second refresh)", async () => {
+    const site = await ssoSite("a-token-the-site-never-accepts");
+    let refreshes = 0;
+    const auth = sessionAuth({
+      sessionToken: OLD,
+      refresh: async () => {
+        refreshes += 1;
+        return FRESH;
+      },
+    });
+    const client = createClient({ site: site.url, auth, transport: jsonRpcTransport() });
+    try {
+      const error = await rejectionOf(client.call("read", READ));
+      expect(error).toBeInstanceOf(SgSessionError);
+      expect(error).toMatchObject({ code: SessionErrorCode.REFRESH_FAILED, method: "read" });
+      expect((error as SgSessionError).reason).toBe(
+        "@sg/auth-session: the site refused the new session token ending '2a5f' that refresh() returned, as it had refused the one before (it redirected the call to its SSO (SAML) login: the SSO session has expired)",
+      );
+      expect((error as SgSessionError).hint).toContain("log in again in the browser");
+      expect(findSecrets(error, [OLD, FRESH])).toEqual([]);
+      expect(refreshes).toBe(1);
+      expect(site.tokens).toEqual([OLD, FRESH]);
     } finally {
       await client.close();
     }

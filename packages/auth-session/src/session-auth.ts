@@ -1,6 +1,6 @@
 import { SgAuthError, SgValidationError } from "@sg/core";
 import type { AuthContext, AuthStrategy, Credentials, SessionCredentials } from "@sg/core";
-import { EXPIRED, NEW_TOKEN_HINT, PACKAGE, REFRESH_FAILED, SgSessionError } from "./session-errors.js";
+import { EXPIRED, NEW_TOKEN_HINT, PACKAGE, REFRESH_FAILED, SSO_SESSION_EXPIRED, SgSessionError } from "./session-errors.js";
 import { NEVER_MS, failedEarlier } from "./refresh-cooldown.js";
 import { checkToken, validateSessionOptions } from "./session-options.js";
 import type { SessionAuthOptions } from "./session-options.js";
@@ -18,7 +18,9 @@ function tail(token: string): string {
  * When the site refuses the token, `refresh` (if given) is called once — one call shared by every request
  * refused together — the new token is handed to `onToken`, and the refused requests are re-sent once. Without
  * `refresh`, the refusal becomes an {@link SgSessionError} (`SG_SESSION_EXPIRED`) that says how to get a new
- * token.
+ * token. An SSO site's redirect to its SAML login (@sg/transport's `SG_SSO_SESSION_EXPIRED`) is such a refusal:
+ * `refresh` runs for it, and without `refresh` the error says the SSO session has expired and to log in again in
+ * the browser.
  *
  * A refresh that fails (`SG_SESSION_REFRESH_FAILED`) is not tried again for `retryFailedRefreshAfterMs`
  * (default 60 s, by `ctx.clock`): until then a refused call fails at once with the same code, saying when
@@ -50,10 +52,13 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
     if (!refresh) {
       ctx.logger.warn(`${PACKAGE}: the session token was refused and there is no refresh()`, { token: `…${tail(rejected.sessionToken)}` });
       // The site's refusal reads the same for an expired token, one of another site, and a script key or password
-      // passed as a token: name them all, and the site (never the token).
+      // passed as a token: name them all, and the site (never the token). A redirect to the SSO login says more.
+      const sso = error.code === SSO_SESSION_EXPIRED;
       throw new SgSessionError(
-        `${PACKAGE}: the site refused the session token ending '${tail(rejected.sessionToken)}': the session has expired or was revoked, or the token is not a session of ${ctx.site.href} (another site's token, a script key or a password)`,
-        { code: EXPIRED, cause: error, hint: NEW_TOKEN_HINT, secrets, method: error.method, errorCode: error.errorCode, serverMessage: error.serverMessage },
+        sso
+          ? `${PACKAGE}: the site redirected the call to its SSO (SAML) login: the SSO session of the token ending '${tail(rejected.sessionToken)}' has expired (or the token is not a session of ${ctx.site.href})`
+          : `${PACKAGE}: the site refused the session token ending '${tail(rejected.sessionToken)}': the session has expired or was revoked, or the token is not a session of ${ctx.site.href} (another site's token, a script key or a password)`,
+        { code: EXPIRED, cause: error, hint: sso ? `Log in to the site again in the browser (SSO). ${NEW_TOKEN_HINT}` : NEW_TOKEN_HINT, secrets, method: error.method, errorCode: error.errorCode, serverMessage: error.serverMessage },
       );
     }
     /** A failed refresh, remembered for the cool-down (when there is one) from now. */
@@ -134,15 +139,20 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
       sudoRefusal(error, rejected) ??
       (rejected.kind !== "session"
         ? undefined
-        : new SgSessionError(`${PACKAGE}: the site refused the new session token ending '${tail(rejected.sessionToken)}' that refresh() returned, as it had refused the one before`, {
-            code: REFRESH_FAILED,
-            cause: error,
-            hint: `refresh() must return a new session of ${site} (not another site's token, a script key, a password or an expired stored one). Meanwhile log in again in the browser. ${NEW_TOKEN_HINT}`,
-            secrets: [rejected.sessionToken],
-            method: error.method,
-            errorCode: error.errorCode,
-            serverMessage: error.serverMessage,
-          })),
+        : new SgSessionError(
+            `${PACKAGE}: the site refused the new session token ending '${tail(rejected.sessionToken)}' that refresh() returned, as it had refused the one before${
+              error.code === SSO_SESSION_EXPIRED ? " (it redirected the call to its SSO (SAML) login: the SSO session has expired)" : ""
+            }`,
+            {
+              code: REFRESH_FAILED,
+              cause: error,
+              hint: `refresh() must return a new session of ${site} (not another site's token, a script key, a password or an expired stored one). Meanwhile log in again in the browser. ${NEW_TOKEN_HINT}`,
+              secrets: [rejected.sessionToken],
+              method: error.method,
+              errorCode: error.errorCode,
+              serverMessage: error.serverMessage,
+            },
+          )),
   };
   // Not enumerable (the default of defineProperties), so the strategy's own keys stay those of AuthStrategy.
   Object.defineProperties(strategy, {

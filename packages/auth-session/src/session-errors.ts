@@ -9,6 +9,12 @@ export const EXPIRED = "SG_SESSION_EXPIRED";
 /** {@link SessionErrorCode}`.REFRESH_FAILED`, on its own like {@link EXPIRED}. */
 export const REFRESH_FAILED = "SG_SESSION_REFRESH_FAILED";
 
+/**
+ * The code of @sg/transport's `SSO_SESSION_EXPIRED`: the API answered with a redirect to the site's SAML login (the
+ * SSO session has expired). A literal, since an auth package imports only @sg/core.
+ */
+export const SSO_SESSION_EXPIRED = "SG_SSO_SESSION_EXPIRED";
+
 /** `sudoAsLogin` names an inactive HumanUser (fault 102, "Cannot 'sudo' - inactive user account"). */
 export const SUDO_INACTIVE_USER = "SG_SESSION_SUDO_INACTIVE_USER";
 /** `sudoAsLogin` names no HumanUser, or a retired one (fault 102). */
@@ -20,7 +26,12 @@ export const SUDO_FORBIDDEN = "SG_SESSION_SUDO_FORBIDDEN";
 
 /** The stable `code` of every diagnostic this package produces. */
 export const SessionErrorCode = {
-  /** The session token was refused (expired or revoked) and there is no `refresh` to get another. */
+  /**
+   * The session token was refused (expired or revoked) and there is no `refresh` to get another. Also when the
+   * site redirected the call to its SSO (SAML) login: then the message says the SSO session has expired, the hint
+   * says to log in again in the browser, and the `cause` is @sg/transport's `SG_SSO_SESSION_EXPIRED` error. It is
+   * this code rather than that one, since what to do is the same: get a new session token.
+   */
   EXPIRED: EXPIRED as typeof EXPIRED,
   /**
    * `refresh()` threw or returned something that is not a new token; or, in the `retryFailedRefreshAfterMs`

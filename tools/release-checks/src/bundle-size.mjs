@@ -550,7 +550,10 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // close() says maybeSent: false for a write it knows was not sent
     // Then by 115 B: jsonRpcTransport() answers Python's http_proxy, ca_certs and timeout options (and proxy,
     // timeout_secs) with where each goes here, instead of only listing its own options
-    ratchet: 24 * KB - 70,
+    // Then by 112 B: without refresh(), a token redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED) fails
+    // saying the SSO session has expired and to log in again in the browser, and a token from refresh() redirected
+    // too says so, where both read as any refused token.
+    ratchet: 24 * KB + 42,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
