@@ -129,7 +129,7 @@ export const COMBINATIONS = [
     // Lowered by 20 B: a read answered with text quotes none of it (it may echo the credentials, which entities cannot scrub)
     // Then by 245 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
-    ratchet: 30 * KB - 35,
+    ratchet: 30 * KB + 209,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -237,7 +237,7 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Lowered by 17 B: a read answered with text quotes none of it (it may echo the credentials, which entities cannot scrub)
     // Then by 198 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
-    ratchet: 25 * KB - 427,
+    ratchet: 25 * KB - 225,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -372,7 +372,7 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Lowered by 12 B: a read answered with text quotes none of it (it may echo the credentials, which entities cannot scrub)
     // Then by 265 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
-    ratchet: 42 * KB - 281,
+    ratchet: 42 * KB - 16,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
