@@ -103,7 +103,17 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
         : "Pick an active user who allows impersonation, drop --sudo-as, or log in as that person (sg login).",
     };
   }
-  if (/SSO_SITE/.test(code) || errorCode === 108 || (siteKind === "sso" && auth.kind === "user")) {
+  // The API call was redirected to the site's SSO (SAML) login. A script key needs no SSO session: something in front
+  // of the site sends API calls to SSO. A person's login gets the SSO-site advice below; a session, the expired one.
+  const ssoRedirect = code === "SG_SSO_SESSION_EXPIRED";
+  if (ssoRedirect && auth.kind === "script") {
+    return {
+      problem: "sso-redirect",
+      why: "the site (or a proxy or gateway in front of it) redirected the API call to its SSO login; a script key needs no SSO session, and it was not checked.",
+      fix: "Check --site (the site itself, not an SSO portal) and any proxy or gateway that enforces SSO on /api3/json.",
+    };
+  }
+  if (/SSO_SITE/.test(code) || errorCode === 108 || (ssoRedirect && auth.kind === "user") || (siteKind === "sso" && auth.kind === "user")) {
     return {
       problem: "sso-site",
       why: SSO_WHY,
