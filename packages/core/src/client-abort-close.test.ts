@@ -155,3 +155,20 @@ describe("calls on a transport other clients use too, with a long-lived signal",
     await Promise.all([a.close(), b.close()]);
   });
 });
+
+describe("info()", () => {
+  it("is sent as a read, even with defaults: { kind: 'write' }", async () => {
+    const kinds: string[] = [];
+    const transport: TransportStrategy = {
+      name: "records kinds",
+      send: async (request) => {
+        kinds.push(request.kind);
+        return request.method === "info" ? { version: [8, 50, 0] } : {};
+      },
+    };
+    const sg = createClient({ site: "https://studio.example.com", transport, auth: script("a"), defaults: { kind: "write" } });
+    await sg.info();
+    await sg.call("read", {});
+    expect(kinds).toEqual(["read", "write"]);
+  });
+});

@@ -242,7 +242,8 @@ export function createClient(options: ClientOptions): Client {
     // The shared request goes with the client's defaults only: one caller's timeoutMs, deadlineMs or retry would
     // otherwise decide for every caller waiting on it. A caller's own deadline bounds its own wait.
     if (!infoPromise || callOptions?.refresh) {
-      const pending = send("info", undefined, undefined, undefined).then((value) => value as SiteInfo);
+      // Always a read, whatever the defaults' kind: info never writes.
+      const pending = send("info", undefined, undefined, { kind: "read" }).then((value) => value as SiteInfo);
       infoPromise = pending;
       infoValue = undefined;
       pending.then(

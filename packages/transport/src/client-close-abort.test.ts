@@ -77,3 +77,17 @@ describe("a client's close() and a write the transport knows was not sent", () =
     expect(error).toMatchObject({ reason: "the transport was closed while the call was in flight", maybeSent: false, hint: undefined });
   });
 });
+
+describe("maybeSent of an aborted write, as the transport knows it", () => {
+  it("info() is a read even with defaults: { kind: 'write' }: closed mid-way, it says nothing of a write", async () => {
+    const site = await holdingSite();
+    const sg = createClient({ site: site.server.url, transport: jsonRpcTransport(), defaults: { kind: "write" } });
+    const info = settled(sg.info());
+    await site.arrived(1);
+    await sg.close();
+    const error = (await info) as SgAbortError;
+    expect(error).toBeInstanceOf(SgAbortError);
+    expect(error).toMatchObject({ maybeSent: undefined, hint: undefined });
+    expect(error.message).not.toMatch(/may have been applied|write/);
+  });
+});

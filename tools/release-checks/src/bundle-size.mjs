@@ -129,6 +129,8 @@ export const COMBINATIONS = [
     // Lowered by 20 B: a read answered with text quotes none of it (it may echo the credentials, which entities cannot scrub)
     // Then by 245 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
+    // Then by 5 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
+    // write may have been applied).
     ratchet: 30 * KB + 209,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
@@ -237,6 +239,8 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Lowered by 17 B: a read answered with text quotes none of it (it may echo the credentials, which entities cannot scrub)
     // Then by 198 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
+    // Then by 5 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
+    // write may have been applied).
     ratchet: 25 * KB - 225,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
@@ -372,6 +376,8 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Lowered by 12 B: a read answered with text quotes none of it (it may echo the credentials, which entities cannot scrub)
     // Then by 265 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
+    // Then by 6 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
+    // write may have been applied).
     ratchet: 42 * KB - 16,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -463,6 +469,8 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // timeout_secs) with where each goes here, instead of only listing its own options
     // Then by 257 B: a script call redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault code) is
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
+    // Then by 5 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
+    // write may have been applied).
     ratchet: 24 * KB - 67,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -553,6 +561,8 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 112 B: without refresh(), a token redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED) fails
     // saying the SSO session has expired and to log in again in the browser, and a token from refresh() redirected
     // too says so, where both read as any refused token.
+    // Then by 4 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
+    // write may have been applied).
     ratchet: 24 * KB + 42,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -653,6 +663,8 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 202 B: a login (or its session) redirected to the site's SSO login (SG_SSO_SESSION_EXPIRED, no fault
     // code) is explained like fault 108 and never remembered, where it read as a wrong password and blocked the
     // next logins for the cool-down.
+    // Then by 6 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
+    // write may have been applied).
     ratchet: 26 * KB + 336,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -686,7 +698,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 8 B: calls on a transport other clients share link the caller's signal with core's onAbort, not
     // AbortSignal.any(), which on Node 20 kept ~1.2 KB a call for as long as a long-lived signal lived; a transport's
     // close() says maybeSent: false for a write it knows was not sent
-    ratchet: 7 * KB - 466,
+    // Then by 6 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
+    // write may have been applied).
+    ratchet: 7 * KB - 460,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
