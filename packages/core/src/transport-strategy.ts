@@ -115,7 +115,8 @@ export interface HttpRequest {
    * read as the caller pulls it, so that a multi-GB file never sits in memory.
    *
    * A streamed body is never retried once handed over; the exchange's limits keep running while it flows:
-   * `signal`, `deadlineMs` and the transport's `close()` end it, and `timeoutMs` bounds each wait for the
+   * `signal`, `deadlineMs`, the transport's `close()` and the context's signal (the client's `close()`, see
+   * {@link TransportContext.signal}) end it, and `timeoutMs` bounds each wait for the
    * next chunk (a stalled body fails instead of hanging). A transport that cannot stream ignores the flag
    * and answers with bytes, so check for `stream` rather than assume it.
    */
@@ -147,6 +148,17 @@ export interface TransportContext {
   readonly logger: Logger;
   /** Time, injectable for tests. */
   readonly clock: Clock;
+  /**
+   * Aborted when the client that made this call is closed (`client.close()`); a transport ends the calls made with
+   * this context when it aborts, like their own `signal`, including a streamed body (`responseBody: "stream"`).
+   * `createClient` always sets it. Clients sharing one transport object each hand it their own, so that a client's
+   * `close()` ends only its own calls. A transport that ignores it still works, but then a client's `close()` ends
+   * nothing while other open clients share the transport (a client alone on its transport also calls
+   * `transport.close()`). Its abort reason is an `SgAbortError`; a write ended by it should say, as
+   * `SgAbortError.maybeSent`, whether its request may have left (core takes an unset `maybeSent` on a write as
+   * `true`).
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
