@@ -49,6 +49,8 @@ export interface AttemptLoopOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly signal: AbortSignal | undefined;
+  /** The client's close signal (`TransportContext.signal`): ends the call like `signal`. */
+  readonly closeSignal: AbortSignal | undefined;
   readonly timeoutMs: number;
   readonly deadlineMs: number;
   readonly secrets: readonly string[];
@@ -82,7 +84,7 @@ function finalize(error: SgError, attempts: AttemptRecord[]): SgError {
  * caller aborts. Every error thrown carries the list of attempts.
  */
 export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: AbortSignal, attempt: number) => Promise<AttemptResult<T>>): Promise<T> {
-  const call = callLimits(o.signal, o.deadlineMs, o.method, o.kind);
+  const call = callLimits(o.signal, o.closeSignal, o.deadlineMs, o.method, o.kind);
   o.inflight.add(call);
   const attempts: AttemptRecord[] = [];
   const start = o.clock.now();

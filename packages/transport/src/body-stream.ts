@@ -6,7 +6,7 @@ import { callLimits } from "./timeouts.js";
 /**
  * Hand a 2xx body over as a stream that stays under the exchange's limits (`o`, the options its attempts
  * ran with; the deadline counts from `startedAt`) after `runAttempts` has returned, with the same
- * {@link callLimits} as the attempts: the caller's abort, `close()` and the deadline end it
+ * {@link callLimits} as the attempts: the caller's abort, the client's close signal, `close()` and the deadline end it
  * (cancelling the fetch body, which drops the connection), and each wait for the next chunk is one "attempt"
  * bounded by `timeoutMs` — armed only while the reader waits on the network (`highWaterMark: 0`: nothing is
  * read ahead), so a slow consumer never trips it. Failures surface as the transport's typed errors; there
@@ -14,7 +14,7 @@ import { callLimits } from "./timeouts.js";
  */
 export function limitedBody(source: ReadableStream<Uint8Array>, o: AttemptLoopOptions, startedAt: number): ReadableStream<Uint8Array> {
   const reader = source.getReader();
-  const limits = callLimits(o.signal, o.deadlineMs, o.method, o.kind, startedAt);
+  const limits = callLimits(o.signal, o.closeSignal, o.deadlineMs, o.method, o.kind, startedAt);
   // the site answered: the request reached it
   limits.landed = true;
   const end = (): void => {

@@ -87,6 +87,24 @@ describe("one timer per call", () => {
     expect(getEventListeners(timed, "abort")).toHaveLength(0);
   });
 
+  it("the context's signal (a client's close signal) ends its calls like their own; one listener, gone once they end", async () => {
+    const server = await serve(() => {});
+    const t = jsonRpcTransport();
+    const closing = new AbortController();
+    const context = { ...contextFor(server.url), signal: closing.signal };
+    const reads = Array.from({ length: 3 }, () => fail(t.send(read(), context)));
+    const other = t.send(read(), contextFor(server.url)).then(() => "answered", (e: unknown) => e);
+    expect(getEventListeners(closing.signal, "abort")).toHaveLength(1);
+    while (server.requests.length < 4) await new Promise((resolve) => setTimeout(resolve, 5));
+    const reason = new SgAbortError("@sg/core: the client was closed while the call was in flight");
+    closing.abort(reason);
+    for (const err of await Promise.all(reads)) expect(err).toMatchObject({ name: "SgAbortError", reason: reason.reason });
+    expect(getEventListeners(closing.signal, "abort")).toHaveLength(0);
+    // A call made with another context is not ended by it.
+    await t.close?.();
+    expect(await other).toMatchObject({ reason: "the transport was closed while the call was in flight" });
+  });
+
   it("close() during a backoff sleep aborts at once", async () => {
     const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
     const t = jsonRpcTransport({ retry: { baseDelayMs: 5000 } });

@@ -162,6 +162,7 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
     clock: context.clock,
     logger: context.logger,
     signal: request.signal,
+    closeSignal: context.signal,
     timeoutMs: limitOr(request.timeoutMs, "timeoutMs", deps.options.transferTimeoutMs),
     deadlineMs: limitOr(request.deadlineMs, "deadlineMs", deps.options.transferDeadlineMs),
     secrets,

@@ -100,6 +100,7 @@ export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart
         clock: context.clock,
         logger: context.logger,
         signal: request.signal,
+        closeSignal: context.signal,
         timeoutMs: limitOr(request.timeoutMs, "timeoutMs", o.timeoutMs),
         deadlineMs: limitOr(request.deadlineMs, "deadlineMs", o.deadlineMs),
         secrets: scrub,

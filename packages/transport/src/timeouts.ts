@@ -3,13 +3,14 @@ import type { MethodKind } from "@sg/core";
 import { landedHint } from "./fault-map.js";
 
 /**
- * The limits of one call: the caller's signal, `close()`, the overall deadline and the per-attempt timeout.
- * The deadline uses a real timer, so a call can never hang past it even if the clock is a test fake; the
- * caller's signal cancels at once.
+ * The limits of one call: the caller's signal, the client's close signal (`TransportContext.signal`), `close()`,
+ * the overall deadline and the per-attempt timeout. The deadline uses a real timer, so a call can never hang past
+ * it even if the clock is a test fake; either signal cancels at once.
  *
  * Built for the hot path: one real timer per call (armed for whichever of the attempt timeout and the
  * deadline comes first, re-armed only when an attempt or a backoff starts), one `AbortController` per attempt
- * (the signal fetch needs), and a listener on the caller's signal only when there is one.
+ * (the signal fetch needs), and one subscription to each signal only when there is one (core's `onAbort`: one
+ * listener per signal, however many calls share it).
  */
 export interface CallLimits {
   /** The error for the way the call was stopped (abort, `close()` or deadline), if it was. */
@@ -29,16 +30,24 @@ export interface CallLimits {
   sleep(): AbortSignal;
   /** Whether the last attempt ended by its own timeout (and the call itself was not stopped). */
   timedOut(): boolean;
-  /** Clear the timer and the caller-signal listener. */
+  /** Clear the timer and the subscriptions to the caller's signal and the close signal. */
   dispose(): void;
 }
 
 /**
- * Start the limits of one call; `method` names it in the deadline error, which runs from `startedAt` (now), and
- * `kind` says whether that error and `close()`'s tell of a write that may have landed.
+ * Start the limits of one call, ended by `userSignal` (the call's) and `closeSignal` (its client's close signal);
+ * `method` names it in the deadline error, which runs from `startedAt` (now), and `kind` says whether that error
+ * and `close()`'s tell of a write that may have landed.
  */
-export function callLimits(userSignal: AbortSignal | undefined, deadlineMs: number, method: string, kind: MethodKind, startedAt?: number): CallLimits {
-  return new Limits(userSignal, deadlineMs, method, kind, startedAt);
+export function callLimits(
+  userSignal: AbortSignal | undefined,
+  closeSignal: AbortSignal | undefined,
+  deadlineMs: number,
+  method: string,
+  kind: MethodKind,
+  startedAt?: number,
+): CallLimits {
+  return new Limits(userSignal, closeSignal, deadlineMs, method, kind, startedAt);
 }
 
 /** The attempt timer fired: abort that attempt (if it is still the current one) and keep the deadline running. */
@@ -85,14 +94,16 @@ class Limits implements CallLimits {
   sending = false;
   landed = false;
   readonly stopListening: (() => void) | undefined;
+  readonly stopClosing: (() => void) | undefined;
 
-  constructor(userSignal: AbortSignal | undefined, deadlineMs: number, method: string, kind: MethodKind, startedAt = performance.now()) {
+  constructor(userSignal: AbortSignal | undefined, closeSignal: AbortSignal | undefined, deadlineMs: number, method: string, kind: MethodKind, startedAt = performance.now()) {
     this.method = method;
     this.kind = kind;
     this.deadlineMs = deadlineMs;
     this.deadlineAt = Number.isFinite(deadlineMs) ? startedAt + deadlineMs : Infinity;
-    // One shared listener per caller signal (core's onAbort), however many calls share it.
+    // One shared listener per signal (core's onAbort), however many calls share it.
     this.stopListening = userSignal ? onAbort(userSignal, () => this.abort(abortErrorFrom(userSignal))) : undefined;
+    this.stopClosing = closeSignal ? onAbort(closeSignal, () => this.abort(abortErrorFrom(closeSignal))) : undefined;
   }
 
   stopError(): Error | undefined {
@@ -161,5 +172,6 @@ class Limits implements CallLimits {
     clearTimeout(this.timer);
     this.current = undefined;
     this.stopListening?.();
+    this.stopClosing?.();
   }
 }

@@ -131,6 +131,9 @@ export const COMBINATIONS = [
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
     // Then by 5 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
     // write may have been applied).
+    // Then by 44 B: the transport ends a call, a streamed body included, when the context's signal (its client's close
+    // signal) aborts: one more onAbort subscription per call, so that a client's close() ends only its own calls on a
+    // transport other clients share.
     ratchet: 30 * KB + 209,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
@@ -241,6 +244,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
     // Then by 5 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
     // write may have been applied).
+    // Then by 42 B: the transport ends a call, a streamed body included, when the context's signal (its client's close
+    // signal) aborts: one more onAbort subscription per call, so that a client's close() ends only its own calls on a
+    // transport other clients share.
     ratchet: 25 * KB - 225,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
@@ -378,6 +384,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
     // Then by 6 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
     // write may have been applied).
+    // Then by 41 B: the transport ends a call, a streamed body included, when the context's signal (its client's close
+    // signal) aborts: one more onAbort subscription per call, so that a client's close() ends only its own calls on a
+    // transport other clients share.
     ratchet: 42 * KB - 16,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -471,6 +480,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // explained as a proxy or site URL sending API calls to SSO, where it read as a wrong key (SG_SCRIPT_REJECTED).
     // Then by 5 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
     // write may have been applied).
+    // Then by 48 B: the transport ends a call, a streamed body included, when the context's signal (its client's close
+    // signal) aborts: one more onAbort subscription per call, so that a client's close() ends only its own calls on a
+    // transport other clients share.
     ratchet: 24 * KB - 67,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -563,6 +575,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // too says so, where both read as any refused token.
     // Then by 4 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
     // write may have been applied).
+    // Then by 47 B: the transport ends a call, a streamed body included, when the context's signal (its client's close
+    // signal) aborts: one more onAbort subscription per call, so that a client's close() ends only its own calls on a
+    // transport other clients share.
     ratchet: 24 * KB + 42,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -665,6 +680,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // next logins for the cool-down.
     // Then by 6 B: info is always sent as a read (with defaults: { kind: "write" } a close() or an abort of it said the
     // write may have been applied).
+    // Then by 59 B: the transport ends a call, a streamed body included, when the context's signal (its client's close
+    // signal) aborts: one more onAbort subscription per call, so that a client's close() ends only its own calls on a
+    // transport other clients share.
     ratchet: 26 * KB + 336,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
