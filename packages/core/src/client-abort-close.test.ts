@@ -80,8 +80,8 @@ describe("client.close() with a transport other clients use too", () => {
     const botWrite = settled(bot.call("update", { type: "Shot", id: 1, fields: [] }));
     const [held] = await Promise.all([s.arrived(1), s.arrived(3)]);
     await bot.close();
-    // The admin's call is still on its way, and completes (it was aborted, "the transport was closed while the call
-    // was in flight", although the site applied it).
+    // The admin's create is still on its way, and completes: the bot's close() aborted the bot's close signal, which
+    // only the bot's calls carry, and left the transport open.
     held!.answer({ type: "Shot", id: 7 });
     expect(await create).toEqual({ value: { type: "Shot", id: 7 } });
     expect(held!.method).toBe("create");
@@ -120,6 +120,47 @@ describe("client.close() with a transport other clients use too", () => {
   });
 });
 
+describe("client.close() ends its calls through the close signal the transport gets in the context", () => {
+  it("a call sent while its client was alone on the transport is ended by its close() once another client shares it", async () => {
+    const s = await site();
+    const transport = fetchTransport();
+    const first = createClient({ site: s.url, transport, auth: script("first") });
+    const read = settled(first.call("read", { type: "Shot" }));
+    await s.arrived(1);
+    const second = createClient({ site: s.url, transport, auth: script("second") });
+    await first.close();
+    expect(transport.closes).toBe(0);
+    expect(await read).toMatchObject({ name: "SgAbortError", reason: "@sg/core: the client was closed while the call was in flight" });
+    // Closed, the first client calls again with a fresh close signal: the call is not ended by the earlier close().
+    const again = settled(first.call("read", { type: "Shot" }));
+    (await s.arrived(2)).answer([{ type: "Shot", id: 2 }]);
+    expect(await again).toEqual({ value: [{ type: "Shot", id: 2 }] });
+    await Promise.all([first.close(), second.close()]);
+    expect(transport.closes).toBe(1);
+  });
+
+  it("a transport that ignores the context's signal still works: a shared client's close() then ends none of its calls", async () => {
+    let answer = (_value: unknown): void => {};
+    let closes = 0;
+    const transport: TransportStrategy = {
+      name: "ignores the context's signal",
+      send: () => new Promise((resolve) => (answer = resolve)),
+      close: async () => void (closes += 1),
+    };
+    const a = createClient({ site: "https://studio.example.com", transport, auth: script("a") });
+    const b = createClient({ site: "https://studio.example.com", transport, auth: script("b") });
+    const read = settled(b.call("read", { type: "Shot" }));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await b.close();
+    expect(closes).toBe(0);
+    answer([]);
+    expect(await read).toEqual({ value: [] });
+    // The last open client closes the transport, as a client alone on it always does.
+    await a.close();
+    expect(closes).toBe(1);
+  });
+});
+
 describe("calls on a transport other clients use too, with a long-lived signal", () => {
   it("the caller's signal still aborts the call", async () => {
     const s = await site();
@@ -136,23 +177,48 @@ describe("calls on a transport other clients use too, with a long-lived signal",
 
   it("keeps nothing of the calls that are over (AbortSignal.any kept ~1.2 KB a call on Node 20)", async () => {
     // An in-process transport: 30,000 calls over a socket would take long, and the socket is not what is measured.
-    const transport: TransportStrategy = { name: "in-process", send: async () => ({}) };
-    const shutdown = new AbortController();
-    const a = createClient({ site: "https://studio.example.com", transport, auth: script("a"), defaults: { signal: shutdown.signal } });
-    const b = createClient({ site: "https://studio.example.com", transport, auth: script("b"), defaults: { signal: shutdown.signal } });
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as () => void;
-    const heap = (): number => {
-      gc();
-      return process.memoryUsage().heapUsed;
-    };
-    await a.call("read", {});
-    const before = heap();
-    for (let i = 0; i < 300; i++) await Promise.all(Array.from({ length: 100 }, () => a.call("read", {})));
-    const grown = heap() - before;
+    const grown = await heapGrowthOfShared({ name: "in-process", send: async () => ({}) }, 300);
     // 30,000 calls: a kept signal each came to ~60 MB; without, the heap stays within a few hundred KB.
     expect(grown).toBeLessThan(8 * 1024 * 1024);
-    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+/**
+ * How far the heap grows (after gc) over `rounds` × 100 concurrent reads by one of two clients that share `transport`
+ * and a long-lived `defaults.signal` (a process's shutdown signal). A read that fails is taken as it comes.
+ */
+async function heapGrowthOfShared(transport: TransportStrategy, rounds: number): Promise<number> {
+  const shutdown = new AbortController();
+  const a = createClient({ site: "https://studio.example.com", transport, auth: script("a"), defaults: { signal: shutdown.signal } });
+  const b = createClient({ site: "https://studio.example.com", transport, auth: script("b"), defaults: { signal: shutdown.signal } });
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const heap = (): number => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const read = (): Promise<unknown> => a.call("read", {}).catch((error: unknown) => error);
+  await read();
+  const before = heap();
+  for (let i = 0; i < rounds; i++) await Promise.all(Array.from({ length: 100 }, read));
+  const grown = heap() - before;
+  await Promise.all([a.close(), b.close()]);
+  return grown;
+}
+
+describe("a custom transport whose send() throws at once", () => {
+  it("keeps nothing of its calls with a long-lived defaults.signal, on a transport two clients use", async () => {
+    const broken = new Error("not configured");
+    const transport: TransportStrategy = {
+      name: "throws at once",
+      send: () => {
+        throw broken;
+      },
+    };
+    await expect(createClient({ site: "https://studio.example.com", transport, auth: script("a") }).call("read", {})).rejects.toBe(broken);
+    const grown = await heapGrowthOfShared(transport, 500);
+    // 50,000 calls: a per-call controller and signal subscription kept for each came to ~56 MB.
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
   });
 });
 
@@ -170,5 +236,19 @@ describe("info()", () => {
     await sg.info();
     await sg.call("read", {});
     expect(kinds).toEqual(["read", "write"]);
+  });
+
+  it("rejects with what a transport's send() throws at once, instead of throwing it", async () => {
+    const broken = new Error("not configured");
+    const transport: TransportStrategy = {
+      name: "throws at once",
+      send: () => {
+        throw broken;
+      },
+    };
+    const sg = createClient({ site: "https://studio.example.com", transport });
+    let info: Promise<unknown> | undefined;
+    expect(() => (info = sg.info())).not.toThrow();
+    await expect(info).rejects.toBe(broken);
   });
 });

@@ -7,7 +7,8 @@ import { freePort, json, useTestServers, watchedClock } from "./test-support/ser
 import type { Recorded } from "./test-support/server.js";
 
 // What @sg/core does at the transport seam, with the real transport: a write aborted once it was handed over says it
-// may have been applied, and client.close() ends only that client's calls when clients share one transport.
+// may have been applied, and client.close() ends only that client's calls (its streamed bodies included, through the
+// close signal in the transport context) when clients share one transport.
 const serve = useTestServers();
 const script = (name: string): AuthStrategy => ({ name, credentials: async (): Promise<Credentials> => Object.freeze({ kind: "script", scriptName: name, scriptKey: `${name}-key-0123456789` }) });
 const settled = (p: Promise<unknown>): Promise<unknown> => p.then((value) => ({ value }), (error: unknown) => error);
@@ -75,6 +76,89 @@ describe("a client's close() and a write the transport knows was not sent", () =
     expect(error).toBeInstanceOf(SgAbortError);
     // core takes a write it handed over as maybe applied unless the transport says otherwise: here it does.
     expect(error).toMatchObject({ reason: "the transport was closed while the call was in flight", maybeSent: false, hint: undefined });
+  });
+});
+
+/**
+ * A site whose `/file` trickles a 41 KB body over ~2 s (1 KB every 50 ms) and whose API calls are held until the
+ * test answers them; `hungUp` resolves when the download's connection closes.
+ */
+async function tricklingSite() {
+  const held: { req: Recorded; res: ServerResponse }[] = [];
+  let wake = (): void => {};
+  let hungUp = new Promise<void>(() => {});
+  const server = await serve((req, res, raw) => {
+    if (req.url !== "/file") {
+      held.push({ req, res });
+      return wake();
+    }
+    hungUp = new Promise<void>((resolve) => raw.socket.on("close", resolve));
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(41 * 1024) });
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed) return clearInterval(timer);
+      res.write(Buffer.alloc(1024, 7));
+      if (++sent === 41) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 50);
+    raw.socket.on("close", () => clearInterval(timer));
+  });
+  const arrived = async (n: number): Promise<void> => {
+    while (held.length < n) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  return { server, held, arrived, hungUp: () => hungUp };
+}
+
+/** Read a stream to its end; resolves with the bytes read and when (ms since `t0`), or rejects with its error. */
+async function download(stream: ReadableStream<Uint8Array> | undefined): Promise<number> {
+  const reader = stream!.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return bytes;
+    bytes += value.byteLength;
+  }
+}
+
+describe("a streamed download on a transport two clients share", () => {
+  it("the caller's signal ends the body at once, not when it has all arrived", async () => {
+    const site = await tricklingSite();
+    const transport = jsonRpcTransport();
+    const admin = createClient({ site: site.server.url, transport, auth: script("admin") });
+    const bot = createClient({ site: site.server.url, transport, auth: script("bot") });
+    const stop = new AbortController();
+    const response = await bot.http({ method: "GET", target: "/file", responseBody: "stream", signal: stop.signal });
+    const t0 = performance.now();
+    setTimeout(() => stop.abort(), 300);
+    const outcome = await settled(download(response.stream));
+    const ms = performance.now() - t0;
+    expect(outcome).toMatchObject({ name: "SgAbortError", reason: "the call was aborted" });
+    // The whole body takes ~2 s; ended by the abort at 300 ms, well before.
+    expect(ms).toBeLessThan(1500);
+    await site.hungUp();
+    await Promise.all([admin.close(), bot.close()]);
+  });
+
+  it("the downloading client's close() ends its body at once; the other client's call goes on and completes", async () => {
+    const site = await tricklingSite();
+    const transport = jsonRpcTransport();
+    const admin = createClient({ site: site.server.url, transport, auth: script("admin") });
+    const bot = createClient({ site: site.server.url, transport, auth: script("bot") });
+    const read = settled(admin.call("read", { type: "Shot" }));
+    await site.arrived(1);
+    const response = await bot.http({ method: "GET", target: "/file", responseBody: "stream" });
+    const t0 = performance.now();
+    setTimeout(() => void bot.close(), 300);
+    const outcome = await settled(download(response.stream));
+    const ms = performance.now() - t0;
+    expect(outcome).toMatchObject({ name: "SgAbortError", reason: "@sg/core: the client was closed while the call was in flight" });
+    expect(ms).toBeLessThan(1500);
+    await site.hungUp();
+    json(site.held[0]!.res, { results: [{ type: "Shot", id: 1 }] });
+    expect(await read).toEqual({ value: [{ type: "Shot", id: 1 }] });
+    await admin.close();
   });
 });
 

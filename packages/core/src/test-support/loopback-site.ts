@@ -1,8 +1,10 @@
 /**
  * A site on a real socket for the core's tests of what crosses the transport seam (aborts, close()): a node:http
  * server on 127.0.0.1 that records each API request and answers it only when the test says so, and a minimal
- * fetch transport that behaves like `@sg/transport` where these tests look (an abort or `close()` ends the fetch
- * with `SgAbortError`; `close()` aborts every call of the transport in flight). Core may not import the real one.
+ * fetch transport that behaves like `@sg/transport` where these tests look (an abort of the call's signal or of the
+ * context's, or `close()`, ends the fetch with `SgAbortError`; `close()` aborts every call of the transport in
+ * flight). Unlike the real one it does not say whether an aborted write was sent (`maybeSent` is left to core).
+ * Core may not import the real one.
  */
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -69,7 +71,8 @@ export function fetchTransport(): TransportStrategy & { closes: number } {
     closes: 0,
     async send(request: RpcRequest, context: Parameters<TransportStrategy["send"]>[1]): Promise<unknown> {
       const call = new AbortController();
-      const signal = request.signal ? AbortSignal.any([request.signal, call.signal]) : call.signal;
+      // The call's own signal, the client's close signal (the context's) and this transport's close().
+      const signal = AbortSignal.any([request.signal, context.signal, call.signal].filter((s): s is AbortSignal => s !== undefined));
       if (signal.aborted) throw abortErrorFrom(signal);
       inflight.add(call);
       try {
