@@ -1,14 +1,15 @@
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { MAYBE_APPLIED_HINT, SgAbortError, createClient } from "@sg/core";
+import { SgAbortError, createClient } from "@sg/core";
 import type { AuthStrategy, Credentials } from "@sg/core";
+import { landedHint } from "./fault-map.js";
 import { jsonRpcTransport } from "./index.js";
 import { freePort, json, useTestServers, watchedClock } from "./test-support/server.js";
 import type { Recorded } from "./test-support/server.js";
 
-// What @sg/core does at the transport seam, with the real transport: a write aborted once it was handed over says it
-// may have been applied, and client.close() ends only that client's calls (its streamed bodies included, through the
-// close signal in the transport context) when clients share one transport.
+// What @sg/core and the real transport do at their seam: a write aborted once its request may have left says it may
+// have been applied, one aborted before says it was not sent, and client.close() ends only that client's calls (its
+// streamed bodies included, through the close signal in the transport context) when clients share one transport.
 const serve = useTestServers();
 const script = (name: string): AuthStrategy => ({ name, credentials: async (): Promise<Credentials> => Object.freeze({ kind: "script", scriptName: name, scriptKey: `${name}-key-0123456789` }) });
 const settled = (p: Promise<unknown>): Promise<unknown> => p.then((value) => ({ value }), (error: unknown) => error);
@@ -38,7 +39,9 @@ describe("createClient over jsonRpcTransport", () => {
     stop.abort();
     const error = (await create) as SgAbortError;
     expect(error).toBeInstanceOf(SgAbortError);
-    expect(error).toMatchObject({ maybeSent: true, hint: MAYBE_APPLIED_HINT });
+    // The transport knows the request had left, and says so in its own words (core's MAYBE_APPLIED_HINT is for a
+    // transport that does not say).
+    expect(error).toMatchObject({ reason: "the call was aborted", method: "create", maybeSent: true, hint: landedHint("The call was aborted") });
     expect(site.methods()).toEqual(["create"]);
     // A read aborted the same way stays a plain abort.
     const stopRead = new AbortController();
@@ -163,6 +166,47 @@ describe("a streamed download on a transport two clients share", () => {
 });
 
 describe("maybeSent of an aborted write, as the transport knows it", () => {
+  /** A site that answers every API call 429 with Retry-After: 2 (nothing applied), and counts them. */
+  async function busySite() {
+    return serve((_req, res) => json(res, { message: "slow down" }, 429, { "retry-after": "2" }));
+  }
+
+  it.each([
+    ["its caller's signal", "the call was aborted"],
+    ["its client's close(), on a transport another client shares", "@sg/core: the client was closed while the call was in flight"],
+  ])("a create stopped by %s while it waits out a 429's Retry-After: maybeSent false, no hint", async (how, reason) => {
+    const site = await busySite();
+    const clock = watchedClock();
+    const transport = jsonRpcTransport();
+    const admin = createClient({ site: site.url, transport, auth: script("admin"), clock });
+    const bot = createClient({ site: site.url, transport, auth: script("bot"), clock });
+    const stop = new AbortController();
+    const create = settled(bot.call("create", { type: "Shot", data: { code: "sh010" } }, { signal: stop.signal }));
+    expect(await clock.sleeping).toBe(2000);
+    await (how.includes("close()") ? bot.close() : stop.abort());
+    const error = (await create) as SgAbortError;
+    expect(error).toBeInstanceOf(SgAbortError);
+    expect(error).toMatchObject({ reason, maybeSent: false, hint: undefined });
+    expect(error.message).not.toMatch(/may have been applied/);
+    expect(site.requests).toHaveLength(1);
+    await admin.close();
+  });
+
+  it("a create held by the site, then ended by a shared transport's client.close(): maybeSent true and the hint", async () => {
+    const site = await holdingSite();
+    const transport = jsonRpcTransport();
+    const admin = createClient({ site: site.server.url, transport, auth: script("admin") });
+    const bot = createClient({ site: site.server.url, transport, auth: script("bot") });
+    const create = settled(bot.call("create", { type: "Shot", data: { code: "sh010" } }));
+    await site.arrived(1);
+    await bot.close();
+    const error = (await create) as SgAbortError;
+    expect(error).toMatchObject({ reason: "@sg/core: the client was closed while the call was in flight", maybeSent: true, hint: landedHint("The call was aborted") });
+    expect(error.message).toMatch(/may have been applied/);
+    expect(site.methods()).toEqual(["create"]);
+    await admin.close();
+  });
+
   it("info() is a read even with defaults: { kind: 'write' }: closed mid-way, it says nothing of a write", async () => {
     const site = await holdingSite();
     const sg = createClient({ site: site.server.url, transport: jsonRpcTransport(), defaults: { kind: "write" } });

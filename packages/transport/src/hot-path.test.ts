@@ -93,12 +93,18 @@ describe("one timer per call", () => {
     const closing = new AbortController();
     const context = { ...contextFor(server.url), signal: closing.signal };
     const reads = Array.from({ length: 3 }, () => fail(t.send(read(), context)));
+    const write = fail(t.send(read({ method: "update", kind: "write" }), context));
     const other = t.send(read(), contextFor(server.url)).then(() => "answered", (e: unknown) => e);
     expect(getEventListeners(closing.signal, "abort")).toHaveLength(1);
-    while (server.requests.length < 4) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (server.requests.length < 5) await new Promise((resolve) => setTimeout(resolve, 5));
     const reason = new SgAbortError("@sg/core: the client was closed while the call was in flight");
     closing.abort(reason);
-    for (const err of await Promise.all(reads)) expect(err).toMatchObject({ name: "SgAbortError", reason: reason.reason });
+    const errors = await Promise.all(reads);
+    for (const err of errors) expect(err).toMatchObject({ name: "SgAbortError", reason: reason.reason, maybeSent: undefined, hint: undefined });
+    // Each call's error is its own (its attempts are recorded on it): the one reason is copied, never changed.
+    expect(new Set([...errors, reason]).size).toBe(4);
+    expect(reason.attempts).toEqual([]);
+    expect(await write).toMatchObject({ reason: reason.reason, method: "update", maybeSent: true });
     expect(getEventListeners(closing.signal, "abort")).toHaveLength(0);
     // A call made with another context is not ended by it.
     await t.close?.();

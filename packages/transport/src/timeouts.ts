@@ -36,8 +36,8 @@ export interface CallLimits {
 
 /**
  * Start the limits of one call, ended by `userSignal` (the call's) and `closeSignal` (its client's close signal);
- * `method` names it in the deadline error, which runs from `startedAt` (now), and `kind` says whether that error
- * and `close()`'s tell of a write that may have landed.
+ * `method` names it in the deadline error, which runs from `startedAt` (now), and `kind` says whether that error,
+ * `close()`'s and an abort's tell of a write that may have landed.
  */
 export function callLimits(
   userSignal: AbortSignal | undefined,
@@ -48,6 +48,29 @@ export function callLimits(
   startedAt?: number,
 ): CallLimits {
   return new Limits(userSignal, closeSignal, deadlineMs, method, kind, startedAt);
+}
+
+/**
+ * The `SgAbortError` that ends the call (`reason`, `cause`): a write's says whether its request may have left
+ * (`maybeSent`; when it may have, the hint to check the site, after `how` it was stopped), since core, left to guess,
+ * would take any write it handed over as maybe applied. A read's keeps `maybeSent` unset and `hint`.
+ */
+function abortError(limits: Limits, reason: string, how: string, cause?: unknown, hint?: string): SgAbortError {
+  const write = limits.kind === "write";
+  const landed = write && limits.mayHaveLanded();
+  return new SgAbortError(reason, { cause, method: limits.method, maybeSent: write ? landed : undefined, hint: landed ? landedHint(how) : hint });
+}
+
+/**
+ * `signal` (the caller's, or the client's close signal) aborted: stop the call with the error it means. An
+ * `SgAbortError` is copied, never changed: one reason may end many calls, each call's attempts are recorded on its
+ * own error, and a write's says whether it may have landed (see {@link abortError}). A reason that is another
+ * `SgError` (a caller's `SgTimeoutError`) is kept as it is.
+ */
+function abortedBy(limits: Limits, signal: AbortSignal): void {
+  if (limits.stopped) return;
+  const error = abortErrorFrom(signal);
+  limits.abort(error instanceof SgAbortError ? abortError(limits, error.reason, "The call was aborted", error.cause, error.hint) : error);
 }
 
 /** The attempt timer fired: abort that attempt (if it is still the current one) and keep the deadline running. */
@@ -102,8 +125,8 @@ class Limits implements CallLimits {
     this.deadlineMs = deadlineMs;
     this.deadlineAt = Number.isFinite(deadlineMs) ? startedAt + deadlineMs : Infinity;
     // One shared listener per signal (core's onAbort), however many calls share it.
-    this.stopListening = userSignal ? onAbort(userSignal, () => this.abort(abortErrorFrom(userSignal))) : undefined;
-    this.stopClosing = closeSignal ? onAbort(closeSignal, () => this.abort(abortErrorFrom(closeSignal))) : undefined;
+    this.stopListening = userSignal ? onAbort(userSignal, () => abortedBy(this, userSignal)) : undefined;
+    this.stopClosing = closeSignal ? onAbort(closeSignal, () => abortedBy(this, closeSignal)) : undefined;
   }
 
   stopError(): Error | undefined {
@@ -123,15 +146,7 @@ class Limits implements CallLimits {
   }
 
   close(): void {
-    const landed = this.kind === "write" && this.mayHaveLanded();
-    // A write's maybeSent is said either way: left unset, core would take a write it handed over as maybe applied.
-    this.abort(
-      new SgAbortError("the transport was closed while the call was in flight", {
-        method: this.method,
-        maybeSent: this.kind === "write" ? landed : undefined,
-        hint: landed ? landedHint("The transport was closed") : undefined,
-      }),
-    );
+    this.abort(abortError(this, "the transport was closed while the call was in flight", "The transport was closed"));
   }
 
   /** Arm the one timer: for the attempt timeout when it comes before the deadline, else for the deadline. */

@@ -137,6 +137,9 @@ export const COMBINATIONS = [
     // Lowered by 13 B (the row shrank 13 B): client.close() aborts one close signal per client, handed to the transport
     // in the context, instead of a controller linked to each call while other clients share the transport (whose link
     // missed streamed bodies and cost ~4 µs a call); a transport's synchronous throw is the call's rejection.
+    // Then by 41 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
+    // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
+    // abort error per call, copied from the reason rather than shared.
     ratchet: 30 * KB + 209,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
@@ -253,6 +256,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Lowered by 11 B (the row shrank 11 B): client.close() aborts one close signal per client, handed to the transport
     // in the context, instead of a controller linked to each call while other clients share the transport (whose link
     // missed streamed bodies and cost ~4 µs a call); a transport's synchronous throw is the call's rejection.
+    // Then by 47 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
+    // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
+    // abort error per call, copied from the reason rather than shared.
     ratchet: 25 * KB - 225,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
@@ -396,6 +402,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 8 B: client.close() aborts one close signal per client, handed to the transport in the context, instead
     // of a controller linked to each call while other clients share the transport (whose link missed streamed bodies
     // and cost ~4 µs a call); a transport's synchronous throw is the call's rejection.
+    // Then by 40 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
+    // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
+    // abort error per call, copied from the reason rather than shared.
     ratchet: 42 * KB - 16,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -495,6 +504,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Lowered by 11 B (the row shrank 11 B): client.close() aborts one close signal per client, handed to the transport
     // in the context, instead of a controller linked to each call while other clients share the transport (whose link
     // missed streamed bodies and cost ~4 µs a call); a transport's synchronous throw is the call's rejection.
+    // Then by 57 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
+    // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
+    // abort error per call, copied from the reason rather than shared.
     ratchet: 24 * KB - 67,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -593,6 +605,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 1 B: client.close() aborts one close signal per client, handed to the transport in the context, instead
     // of a controller linked to each call while other clients share the transport (whose link missed streamed bodies
     // and cost ~4 µs a call); a transport's synchronous throw is the call's rejection.
+    // Then by 51 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
+    // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
+    // abort error per call, copied from the reason rather than shared.
     ratchet: 24 * KB + 42,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -701,6 +716,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Lowered by 21 B (the row shrank 21 B): client.close() aborts one close signal per client, handed to the transport
     // in the context, instead of a controller linked to each call while other clients share the transport (whose link
     // missed streamed bodies and cost ~4 µs a call); a transport's synchronous throw is the call's rejection.
+    // Then by 51 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
+    // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
+    // abort error per call, copied from the reason rather than shared.
     ratchet: 26 * KB + 336,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
