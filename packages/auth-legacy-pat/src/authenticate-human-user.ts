@@ -162,7 +162,10 @@ export async function authenticateHumanUser(client: Client, credentials: HumanUs
   // already have used, and turn a good code into SG_LEGACY_2FA_INVALID. So with a code the read goes out once,
   // unless the caller chose a retry policy.
   const options: CallOptions | undefined = authToken !== undefined && callOptions?.retry === undefined ? { ...callOptions, retry: false } : callOptions;
-  // Not closed afterwards: closing would close the transport it shares with `client`.
+  // Not closed afterwards: once its read is over it has nothing in flight, and left open it costs no call anything
+  // (core adds no per-call work for clients sharing a transport). It stays counted as an open client of the transport
+  // it shares with `client`, so `client.close()` ends `client`'s calls with its close signal instead of closing the
+  // transport; closing the one-off could instead close that transport whenever `client` is not counted as open.
   const result = await oneOff.call<unknown>(
     "read",
     {
