@@ -140,7 +140,7 @@ export const COMBINATIONS = [
     // Then by 41 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 30 * KB + 209,
+    ratchet: 30 * KB + 301,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -259,7 +259,7 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 47 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 25 * KB - 225,
+    ratchet: 25 * KB - 133,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -405,7 +405,7 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 40 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 42 * KB - 16,
+    ratchet: 42 * KB + 69,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -507,7 +507,7 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 57 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 24 * KB - 67,
+    ratchet: 24 * KB + 33,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -608,7 +608,7 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 51 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 24 * KB + 42,
+    ratchet: 24 * KB + 142,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -719,7 +719,7 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 51 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 26 * KB + 336,
+    ratchet: 26 * KB + 436,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
