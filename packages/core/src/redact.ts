@@ -55,47 +55,121 @@ const FORM_FIELD = /\b([A-Za-z_-]+)=(?!'(?:\s|$))[^&\s;"]+/g;
 /**
  * Remove secrets from free text: the given secret values, `user:pass@` in URLs, `Basic`/`Bearer` header
  * values, and secret fields inside JSON or form-encoded fragments (any field {@link isSecretKey} names:
- * `script_key`, `session_id`, `sessionToken`, …). A secret value of letters only is removed where it stands on
- * its own, not inside a longer word: blanking the `the` of "authenticate" showed a weak password and echoed nothing.
- * Any other secret value is removed wherever it is, also escaped as HTML, JSON or a URL escapes it (see `echoes`).
+ * `script_key`, `session_id`, `sessionToken`, …).
+ *
+ * A secret value shorter than 3 characters is never searched for: it would blank ordinary text (`a1`, `!!`). A
+ * secret of letters only is removed where it stands on its own, not inside a longer word: blanking the `the` of
+ * "authenticate" showed a weak password and echoed nothing. Any other secret is removed wherever it is, also as
+ * HTML, JSON or a URL echoes it escaped (see `DECODERS`): the text is read once as each of their decoders reads it
+ * and the secret searched for there, so the time taken grows with the length of the text, whatever the secret.
+ * Where echoes of the secrets overlap, they are removed as one.
  */
 export function scrubText(text: string, secrets: readonly string[] = []): string {
-  let out = text;
+  const spans: Array<readonly [number, number]> = [];
+  let views: Decoded[] | undefined;
   for (const secret of secrets) {
-    // A secret of letters only could be a word of the text: it is removed only where it is not inside a longer word.
-    // Any other secret is removed wherever it is, also after an escape (`\n`, `%2F`) or next to `_`, and as a site
-    // echoes it escaped (see echoes()).
-    if (secret && secret.length >= 3) out = out.replace(/^[a-z]+$/i.test(secret) ? new RegExp(`(?<!\\w)${secret}(?!\\w)`, "g") : echoes(secret), REDACTED);
+    if (!secret || secret.length < 3) continue;
+    if (/^[a-z]+$/i.test(secret)) {
+      for (const word of text.matchAll(new RegExp(`(?<!\\w)${secret}(?!\\w)`, "g"))) spans.push([word.index, word.index + secret.length]);
+      continue;
+    }
+    // Letters and digits are never escaped: a secret with a run of them that the text does not hold is not there, and
+    // one of letters and digits only is found as it is. Any other is searched for in the text as each decoder reads it.
+    if (!(secret.match(/[a-z\d]+/gi) ?? []).every((run) => text.includes(run))) continue;
+    for (const [decoded, marks] of /[^a-z\d]/i.test(secret) ? (views ??= readings(text)) : [[text, []] as const]) {
+      // The last mark at or before a decoded index tells where it is in the text; the indexes asked for only grow.
+      let mark = 0;
+      const raw = (at: number): number => {
+        while (mark < marks.length && marks[mark]! <= at) mark += 2;
+        return mark ? marks[mark - 1]! + at - marks[mark - 2]! : at;
+      };
+      for (let at = decoded.indexOf(secret); at >= 0; at = decoded.indexOf(secret, at + secret.length)) spans.push([raw(at), raw(at + secret.length)]);
+    }
   }
-  return out
+  let out = "";
+  let end = 0;
+  for (const [from, to] of spans.sort((a, b) => a[0] - b[0])) {
+    if (from >= end) out += text.slice(end, from) + REDACTED;
+    end = Math.max(end, to);
+  }
+  return (out + text.slice(end))
     .replace(URL_USERINFO, `$1${REDACTED}@`)
     .replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`)
     .replace(JSON_FIELD, (field: string, head: string, name: string) => (isSecretKey(name) ? `${head}"${REDACTED}"` : field))
     .replace(FORM_FIELD, (field: string, name: string) => (isSecretKey(name) ? `${name}=${REDACTED}` : field));
 }
 
-/** HTML's named entities for the characters it escapes. */
-const ENTITIES: Readonly<Record<string, string>> = { "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" };
+/** A text as a decoder reads it, and after each escape it decoded, where that is in it and in the text it read. */
+type Decoded = readonly [decoded: string, marks: readonly number[]];
 
-/** `n` in hex, at least `width` digits, each letter digit matching either case (`3[cC]`). */
-function hex(n: number, width = 1): string {
-  return n.toString(16).padStart(width, "0").replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
+const UTF8 = new TextDecoder();
+
+/** HTML's named entities for the characters it escapes. */
+const NAMED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/**
+ * How HTML, JSON and URLs escape a character: a pattern of one escape (in one capture), the character it stands for
+ * (none for an escape that is not well formed: `&#1114112;`, `%C3` alone, an overlong UTF-8 sequence), and how the
+ * text is read first.
+ */
+const DECODERS: ReadonlyArray<readonly [RegExp, (escape: string) => string | undefined, ((text: string) => string)?]> = [
+  // HTML: the named entities of the five characters it escapes; any character by its decimal or hex number.
+  [
+    /(&(?:amp|lt|gt|quot|apos|#\d+|#x[\da-f]+);)/i,
+    (escape) => {
+      const code = escape[1] === "#" ? +escape.slice(2, -1) || parseInt(escape.slice(3), 16) : 0;
+      return code ? (code <= 0x10ffff ? String.fromCodePoint(code) : undefined) : NAMED[escape.slice(1, -1)];
+    },
+  ],
+  // JSON: \uXXXX (one UTF-16 unit: a surrogate pair is two), \" \\ \/ \b \f \n \r \t, and a backslash before any other
+  // character (\' as JavaScript and Python quote it).
+  [
+    /(\\(?:u[\da-fA-F]{4}|[^]))/,
+    (escape) => (escape.length > 2 || '"\\/bfnrt'.includes(escape[1]!) ? JSON.parse(`"${escape}"`) : escape[1]),
+  ],
+  // URLs: a character's UTF-8 bytes percent-encoded, in either case; `+` for a space inside a form or query value
+  // (after an `=` with no `&`, `;`, `"` or white space between: `pw=my+pass`, not `1+2=3`), read first.
+  [
+    /(%[0-7][\da-f]|%[c-f][\da-f](?:%[89ab][\da-f]){1,3})/i,
+    (escape) => {
+      // The decoder shows a byte sequence that is not UTF-8 (overlong, a surrogate, a byte too many) as U+FFFD.
+      const ch = UTF8.decode(Uint8Array.from(escape.slice(1).split("%"), (byte) => parseInt(byte, 16)));
+      return ch.includes("\ufffd") ? undefined : ch;
+    },
+    (text) => (text.includes("+") ? text.replace(/=[^&\s;"]*/g, (value) => value.replaceAll("+", " ")) : text),
+  ],
+];
+
+/** `text` as it is, and as each decoder reads it where that differs. */
+function readings(text: string): Decoded[] {
+  return [[text, []] as const, ...DECODERS.map(([escapes, read, prepare]) => decode(prepare?.(text) ?? text, escapes, read))].filter(([decoded], i) => !i || decoded !== text);
 }
 
 /**
- * A pattern of `secret` as written or as a site echoes it escaped, in any mix: each character other than a letter or
- * digit also as an HTML entity (`&amp;`, `&#60;`, `&#x3c;`), a JSON escape (`\u00e9`, `\"`, `\\`, `\/`) or percent-encoded
- * UTF-8 (`%C3%A9` or `%c3%a9`, `+` for a space). An error page quoting the password `a&b<é` as `a&amp;b&lt;é` is scrubbed.
+ * `text` as a decoder reads it, with `escapes` read by `read` once each: an escape read as a letter or digit is left as
+ * it is (`%41`, `&#65;` and `\u0041` are not the secret's `A`: a letter or digit is never escaped).
  */
-function echoes(secret: string): RegExp {
-  let source = "";
-  for (const ch of secret) {
-    const code = ch.codePointAt(0)!;
-    source += /[a-z\d]/i.test(ch)
-      ? ch
-      : `(?:\\\\?${ch.replace(/[$()*+.?[\\\]^{|}/-]/, "\\$&")}|&(?:#0*${code}|#[xX]0*${hex(code)}|${ENTITIES[ch] ?? "#"});|${[...new TextEncoder().encode(ch)].map((byte) => `%${hex(byte, 2)}`).join("")}|${ch.replace(/[^]/g, (unit) => `\\\\u${hex(unit.charCodeAt(0), 4)}`)}${ch === " " ? "|\\+" : ""})`;
+function decode(text: string, escapes: RegExp, read: (escape: string) => string | undefined): Decoded {
+  const pieces = text.split(escapes);
+  const marks: number[] = [];
+  const known = new Map<string, string | undefined>();
+  let at = 0;
+  let shift = 0;
+  for (let i = 1; i < pieces.length; i += 2) {
+    const escape = pieces[i]!;
+    at += pieces[i - 1]!.length + escape.length;
+    let ch = known.get(escape);
+    if (ch === undefined && !known.has(escape)) {
+      ch = read(escape);
+      known.set(escape, (ch = ch && !/^[a-z\d]$/i.test(ch) ? ch : undefined));
+    }
+    if (ch !== undefined) {
+      pieces[i] = ch;
+      shift += ch.length - escape.length;
+      marks.push(at + shift, at);
+    }
   }
-  return new RegExp(source, "g");
+  return [marks.length ? pieces.join("") : text, marks];
 }
 
 /** A URL with its `user:password@` part removed, safe to print. */

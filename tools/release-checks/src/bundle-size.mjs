@@ -140,7 +140,10 @@ export const COMBINATIONS = [
     // Then by 41 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 30 * KB + 301,
+    // Then by 472 B: a secret echoed escaped is found by reading the text once as HTML, JSON and URLs decode it, not by
+    // a pattern in which each backslash of the secret matched one or two of the text (a secret of 18 backslashes took
+    // 77 s over 20,000 of them; now the time is linear); `&#;` and a `+` outside a form value no longer match.
+    ratchet: 30 * KB + 773,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -259,7 +262,10 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 47 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 25 * KB - 133,
+    // Then by 478 B: a secret echoed escaped is found by reading the text once as HTML, JSON and URLs decode it, not by
+    // a pattern in which each backslash of the secret matched one or two of the text (a secret of 18 backslashes took
+    // 77 s over 20,000 of them; now the time is linear); `&#;` and a `+` outside a form value no longer match.
+    ratchet: 25 * KB + 345,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -405,7 +411,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 40 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 42 * KB + 69,
+    // Then by 475 B: a secret echoed escaped is found by reading the text once as HTML, JSON and URLs decode it, not by
+    // a pattern in which each backslash of the secret matched one or two of the text (a secret of 18 backslashes took
+    // 77 s over 20,000 of them; now the time is linear); `&#;` and a `+` outside a form value no longer match.
+    ratchet: 42 * KB + 544,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -507,7 +516,10 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 57 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 24 * KB + 33,
+    // Then by 478 B: a secret echoed escaped is found by reading the text once as HTML, JSON and URLs decode it, not by
+    // a pattern in which each backslash of the secret matched one or two of the text (a secret of 18 backslashes took
+    // 77 s over 20,000 of them; now the time is linear); `&#;` and a `+` outside a form value no longer match.
+    ratchet: 24 * KB + 511,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -608,7 +620,10 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 51 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 24 * KB + 142,
+    // Then by 482 B: a secret echoed escaped is found by reading the text once as HTML, JSON and URLs decode it, not by
+    // a pattern in which each backslash of the secret matched one or two of the text (a secret of 18 backslashes took
+    // 77 s over 20,000 of them; now the time is linear); `&#;` and a `+` outside a form value no longer match.
+    ratchet: 24 * KB + 624,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -719,7 +734,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 51 B: a write ended by the caller's signal or its client's close() says whether it may have been applied
     // (maybeSent false, without the hint, after a 429 or a refused connection), as the transport's close() did; one
     // abort error per call, copied from the reason rather than shared.
-    ratchet: 26 * KB + 436,
+    // Then by 461 B: a secret echoed escaped is found by reading the text once as HTML, JSON and URLs decode it, not by
+    // a pattern in which each backslash of the secret matched one or two of the text (a secret of 18 backslashes took
+    // 77 s over 20,000 of them; now the time is linear); `&#;` and a `+` outside a form value no longer match.
+    ratchet: 26 * KB + 897,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -757,7 +775,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Lowered by 7 B (the row shrank 7 B): client.close() aborts one close signal per client, handed to the transport
     // in the context, instead of a controller linked to each call while other clients share the transport (whose link
     // missed streamed bodies and cost ~4 µs a call); a transport's synchronous throw is the call's rejection.
-    ratchet: 7 * KB - 467,
+    // Then by 489 B: a secret echoed escaped is found by reading the text once as HTML, JSON and URLs decode it, not by
+    // a pattern in which each backslash of the secret matched one or two of the text (a secret of 18 backslashes took
+    // 77 s over 20,000 of them; now the time is linear); `&#;` and a `+` outside a form value no longer match.
+    ratchet: 7 * KB + 22,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { REDACTED, scrubText } from "./redact.js";
+
+/** `text` with each `%s` replaced by `echo`: the line a site writes around an echo of the secret. */
+const around = (echo: string): string => `error for bob: ${echo} (try again)`;
+const SCRUBBED = around(REDACTED);
+
+describe("scrubText: a secret echoed escaped", () => {
+  it("scrubs each HTML entity form: the five named ones, decimal and hex (either case), with leading zeros", () => {
+    const secret = `a&<>"'b`;
+    for (const echo of [
+      "a&amp;&lt;&gt;&quot;&apos;b",
+      "a&#38;&#60;&#62;&#34;&#39;b",
+      "a&#x26;&#X3C;&#x3e;&#x22;&#x27;b",
+      "a&#0038;&#x003C;&#00062;&quot;'b", // leading zeros, a mix of the forms, a character left as it is
+      "a&amp;<>&#34;&#x27;b",
+    ]) {
+      expect(scrubText(around(echo), [secret]), echo).toBe(SCRUBBED);
+    }
+    // Any other character, by its number; a character outside the BMP by its code point.
+    expect(scrubText(around("p&#233;&#x21;&#128273;9"), ["pé!\u{1F511}9"])).toBe(SCRUBBED);
+  });
+
+  it("scrubs each JSON escape: \\uXXXX in either case (a surrogate pair outside the BMP), \\\" \\\\ \\/ and the control escapes", () => {
+    expect(scrubText(around("p\\u00e9\\u0021\\uD83D\\uDD119"), ["pé!\u{1F511}9"])).toBe(SCRUBBED);
+    expect(scrubText(around('k\\"\\\\\\/x'), ['k"\\/x'])).toBe(SCRUBBED);
+    expect(scrubText(around("tab\\there\\nnl\\r\\b\\f"), ["tab\there\nnl\r\b\f"])).toBe(SCRUBBED);
+    // A backslash before any other character that is not a letter or digit, as JavaScript and Python quote `'`.
+    expect(scrubText(around("it\\'s\\!x"), ["it's!x"])).toBe(SCRUBBED);
+  });
+
+  it("scrubs percent-encoded UTF-8 in either case, and `+` for a space inside a form or query value", () => {
+    expect(scrubText(around("p%C3%A9%21%F0%9F%94%919"), ["pé!\u{1F511}9"])).toBe(SCRUBBED);
+    expect(scrubText(around("p%c3%a9%21%f0%9f%94%919"), ["pé!\u{1F511}9"])).toBe(SCRUBBED);
+    expect(scrubText(around("my%20pass%26word"), ["my pass&word"])).toBe(SCRUBBED);
+    expect(scrubText("login=bob&pw=my+pass+phrase&next=1", ["my pass phrase"])).toBe("login=bob&pw=[REDACTED]&next=1");
+    // Not only a whole value: anywhere inside one.
+    expect(scrubText("/search?q=hello+my+pass+phrase+there", ["my pass phrase"])).toBe("/search?q=hello+[REDACTED]+there");
+  });
+
+  it("does not take a malformed escape, or `+` outside a form value, for a character of the secret", () => {
+    // `&#;` is no entity: it used to stand for any character that is not a letter or digit.
+    expect(scrubText("x&#;y", ["x!y"])).toBe("x&#;y");
+    expect(scrubText("x&#;;y and x&#x;y", ["x;;y"])).toBe("x&#;;y and x&#x;y");
+    // `+` is a space only in a form or query value: not in a sum, nor after a space or `&` ends one.
+    expect(scrubText("1+2=3", ["1 2"])).toBe("1+2=3");
+    expect(scrubText("so 1+2 is 3 and x=y 1+2", ["1 2"])).toBe("so 1+2 is 3 and x=y 1+2");
+    expect(scrubText("a=b&1+2", ["1 2"])).toBe("a=b&1+2");
+    // A letter or digit is never read from an escape, nor does an escape stand for one.
+    expect(scrubText("%54r0ub4dor&3 &#84;r0ub4dor&3 \\u0054r0ub4dor&3", ["Tr0ub4dor&3"])).toBe("%54r0ub4dor&3 &#84;r0ub4dor&3 \\u0054r0ub4dor&3");
+    // A half escape, a bad UTF-8 sequence or a number past Unicode is not a character; `\U` is no JSON escape.
+    expect(scrubText("p%C3x p%E9x p%C0%A1x p%ED%A0%80x", ["p\u00e9x", "p!x", "p\ud800x"])).toBe("p%C3x p%E9x p%C0%A1x p%ED%A0%80x");
+    expect(scrubText("x&#1114145;y x&#0;&#0;y x\\U0021y", ["x!y", "x\0\0y"])).toBe("x&#1114145;y x&#0;&#0;y x\\U0021y");
+  });
+
+  it("still scrubs the plain secret next to and among escapes, and an echo escaped once more is left", () => {
+    expect(scrubText("a\\\\b and a\\b", ["a\\b"])).toBe("[REDACTED] and [REDACTED]");
+    expect(scrubText("50%off! 50%25off%21 50%2525off", ["50%off!"])).toBe("[REDACTED] [REDACTED] 50%2525off");
+    expect(scrubText("a&amp;lt;b &amp;lt;", ["a&lt;b"])).toBe("[REDACTED] &amp;lt;");
+    // Two secrets whose echoes overlap are blanked as one.
+    expect(scrubText("x-abc-1-def-y", ["abc-1", "1-def"])).toBe("x-[REDACTED]-y");
+  });
+
+  it("never scrubs a secret shorter than 3 characters, which would blank ordinary text", () => {
+    expect(scrubText("a1 b2 !! &#33;&#33; %21%21", ["a1", "!!", "!"])).toBe("a1 b2 !! &#33;&#33; %21%21");
+    expect(scrubText("a1! b2", ["a1!"])).toBe("[REDACTED] b2");
+  });
+
+  it("takes linear time on runs of backslashes, `&` and `%` (a backtracking pattern took hours on these)", () => {
+    // Each backslash of the secret used to match one or two backslashes of the text: 2^24 ways to fail here.
+    const run = "\\".repeat(20_000);
+    expect(scrubText(run, [`${"\\".repeat(24)}x`])).toBe(run);
+    // The echo at the end is found: raw (24 backslashes) and JSON-escaped (48), blanked as one.
+    expect(scrubText(`${run}x`, [`${"\\".repeat(24)}x`])).toBe(`${"\\".repeat(20_000 - 48)}${REDACTED}`);
+    for (const ch of ["&", "%", "&amp;", "%25", "+", "&#"]) {
+      const text = `q=${ch.repeat(200_000)}`;
+      expect(scrubText(text, [`${ch.slice(0, 1).repeat(30)} x`]), ch).toBe(text);
+    }
+  });
+});
