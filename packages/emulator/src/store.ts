@@ -48,6 +48,9 @@ export function isLink(value: unknown): value is LinkRef {
   return typeof value === 'object' && value !== null && typeof (value as LinkRef).type === 'string' && typeof (value as LinkRef).id === 'number';
 }
 
+/** From this length, a list changed in place keeps its links by key, so that a membership test is one lookup. */
+const MEMBERS_FROM = 32;
+
 /**
  * The in-memory store: rows per entity type in id order, ids per type, lazily built hash indexes (maintained on
  * every write once built) for equality lookups, and an undo journal so that `batch` is atomic.
@@ -57,6 +60,12 @@ export class Store {
   private indexes = new Map<string, Map<string, FieldIndex>>();
   private journal: (() => void)[] | null = null;
   private typeRevisions = new Map<string, number>();
+  /**
+   * Multi-entity lists this store made (by copying a stored value the first time {@link addLink} or
+   * {@link removeLink} changed it), which it may therefore change in place; for a long one, the count of each link
+   * key it holds (null until asked for).
+   */
+  private readonly ownLists = new WeakMap<LinkRef[], Map<string, number> | null>();
   /** Incremented on every write (and every undone write); persistence compares it to know when to save. */
   revision = 0;
 
@@ -123,8 +132,13 @@ export class Store {
 
   /** Sets one field of a row, keeping indexes and the journal in step. */
   setField(row: Row, field: string, value: unknown): void {
+    this.assign(row, field, value, true);
+  }
+
+  /** {@link setField}; `reindex` false when `value` has the index keys of the value it replaces (a copy of a list). */
+  private assign(row: Row, field: string, value: unknown, reindex: boolean): void {
     const old = row.f[field];
-    const index = this.indexes.get(row.type)?.get(field);
+    const index = reindex ? this.indexes.get(row.type)?.get(field) : undefined;
     if (index) {
       this.indexRemove(index, row, old);
       this.indexAdd(index, row, value);
@@ -133,7 +147,7 @@ export class Store {
     this.touch(row.type);
     this.journal?.push(() => {
       this.touch(row.type);
-      const ix = this.indexes.get(row.type)?.get(field);
+      const ix = reindex ? this.indexes.get(row.type)?.get(field) : undefined;
       if (ix) {
         this.indexRemove(ix, row, value);
         this.indexAdd(ix, row, old);
@@ -141,6 +155,108 @@ export class Store {
       if (old === undefined) delete row.f[field];
       else row.f[field] = old;
     });
+  }
+
+  /**
+   * Appends `ref` to the multi-entity list in `row.field` unless the list holds it already; returns whether it was
+   * added. Unlike setting the whole list, this costs the same however long the list is (amortized: the first change
+   * copies the stored list once, see {@link ownList}), and updates the field's index for the one link.
+   */
+  addLink(row: Row, field: string, ref: LinkRef): boolean {
+    if (this.holds(row.f[field], ref)) return false;
+    const list = this.ownList(row, field);
+    const entry: LinkRef = { type: ref.type, id: ref.id };
+    list.push(entry);
+    this.linkAdded(row, field, list, entry, 1);
+    this.journal?.push(() => {
+      if (list.pop() !== entry) throw new Error('store journal out of order');
+      this.linkRemoved(row, field, list, entry);
+    });
+    return true;
+  }
+
+  /**
+   * Removes `ref` from the multi-entity list in `row.field`, keeping the order of the rest; returns whether the list
+   * held it. Updates the field's index for the one link; the cost is one scan of the list (no copy, no Set).
+   */
+  removeLink(row: Row, field: string, ref: LinkRef): boolean {
+    if (!this.holds(row.f[field], ref)) return false;
+    const list = this.ownList(row, field);
+    const removed: [number, LinkRef][] = [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const l = list[i] as LinkRef;
+      if (l.id === ref.id && l.type === ref.type) removed.push([i, l]);
+    }
+    for (const [i] of removed) list.splice(i, 1);
+    this.linkRemoved(row, field, list, ref);
+    this.journal?.push(() => {
+      for (let k = removed.length - 1; k >= 0; k--) {
+        const [i, l] = removed[k] as [number, LinkRef];
+        list.splice(i, 0, l);
+      }
+      this.linkAdded(row, field, list, ref, removed.length);
+    });
+    return true;
+  }
+
+  /** Bookkeeping after `count` links to `ref` went into `list`, the list in `row.field`: its members and the field index. */
+  private linkAdded(row: Row, field: string, list: LinkRef[], ref: LinkRef, count: number): void {
+    this.ownLists.get(list)?.set(indexKey(ref), count);
+    const index = this.indexes.get(row.type)?.get(field);
+    if (index) {
+      if (list.length === count) this.indexRemove(index, row, null);
+      this.indexAdd(index, row, ref);
+    }
+    this.touch(row.type);
+  }
+
+  /** Bookkeeping after every link to `ref` left `list`, the list in `row.field`. */
+  private linkRemoved(row: Row, field: string, list: LinkRef[], ref: LinkRef): void {
+    this.ownLists.get(list)?.delete(indexKey(ref));
+    const index = this.indexes.get(row.type)?.get(field);
+    if (index) {
+      this.indexRemove(index, row, ref);
+      if (list.length === 0) this.indexAdd(index, row, null);
+    }
+    this.touch(row.type);
+  }
+
+  /** Whether a stored multi-entity value holds `ref`: a lookup in a long list this store changes in place, else a scan. */
+  private holds(value: unknown, ref: LinkRef): boolean {
+    if (!Array.isArray(value)) return isLink(value) && value.type === ref.type && value.id === ref.id;
+    const members = this.membersOf(value);
+    if (members) return members.has(indexKey(ref));
+    return value.some((l) => isLink(l) && l.id === ref.id && l.type === ref.type);
+  }
+
+  /** The link counts by key of a list this store changes in place, built the first time it is asked once the list is long. */
+  private membersOf(list: unknown[]): Map<string, number> | undefined {
+    const members = this.ownLists.get(list as LinkRef[]);
+    if (members !== null) return members;
+    if (list.length < MEMBERS_FROM) return undefined;
+    const built = new Map<string, number>();
+    for (const l of list as LinkRef[]) {
+      const key = indexKey(l);
+      built.set(key, (built.get(key) ?? 0) + 1);
+    }
+    this.ownLists.set(list as LinkRef[], built);
+    return built;
+  }
+
+  /**
+   * The list in `row.field` as one this store may change in place. The first time, that is a copy of the stored
+   * value (its links), set in its place: the stored array may be shared with the caller that wrote it.
+   */
+  private ownList(row: Row, field: string): LinkRef[] {
+    const current = row.f[field];
+    if (Array.isArray(current) && this.ownLists.has(current as LinkRef[])) return current as LinkRef[];
+    const items: unknown[] = Array.isArray(current) ? current : [current];
+    const copy = items.filter(isLink);
+    this.ownLists.set(copy, null);
+    // Absent, null and [] index alike; so do a list and the copy of its links when every item is one.
+    const sameKeys = Array.isArray(current) ? copy.length === current.length : current === undefined || current === null || isLink(current);
+    this.assign(row, field, copy, !sameKeys);
+    return copy;
   }
 
   /** Retires or revives a row. */
