@@ -11,16 +11,6 @@ export function sameRef(value: unknown, ref: LinkRef): boolean {
   return isLink(value) && value.type === ref.type && value.id === ref.id;
 }
 
-/** Whether a list of links holds `ref`. */
-export function hasRef(list: readonly LinkRef[], ref: LinkRef): boolean {
-  return list.some((l) => l.type === ref.type && l.id === ref.id);
-}
-
-/** A list of links without `ref`. */
-export function withoutRef(list: readonly LinkRef[], ref: LinkRef): LinkRef[] {
-  return list.filter((l) => l.type !== ref.type || l.id !== ref.id);
-}
-
 /** `{type, id}` of a row. */
 export function refOf(row: Row): LinkRef {
   return { type: row.type, id: row.id };

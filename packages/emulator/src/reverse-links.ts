@@ -1,8 +1,8 @@
-import { hasRef, refOf, refsOf, sameRef, withoutRef } from './link-refs.js';
+import { refOf, refsOf, sameRef } from './link-refs.js';
 import { reconcilePair } from './reverse-link-reconcile.js';
 import { LinkPairs, pairKey, resolvePairs, type LinkSide, type ParsedSpec } from './reverse-link-pairs.js';
 import type { Schema } from './schema.js';
-import type { LinkRef, Row, Store } from './store.js';
+import { isLink, type LinkRef, type Row, type Store } from './store.js';
 
 /** What {@link ReverseLinks} reads: the site's current schema and store (both are replaced on reset and load). */
 export interface LinkedSite {
@@ -114,53 +114,57 @@ export class ReverseLinks {
     }
   }
 
-  /** After `row.field` went from `old` to `value`: links and unlinks the rows it gained and lost. */
-  private follow(row: Row, field: string, old: unknown, value: unknown): void {
+  /**
+   * After `row.field` went from `before` to `after` (stored values: a link, a list, null): links and unlinks the
+   * rows it gained and lost. A change made here to a list passes only the link it added or removed, so that its
+   * cost does not grow with the list (a Sequence's `shots` on a large site).
+   */
+  private follow(row: Row, field: string, before: unknown, after: unknown): void {
     const self = refOf(row);
     for (const other of this.current().partners(row.type, field)) {
-      // Ids, not lists: the lists of a large site (a Sequence's Shots) are long, and only a few ids change.
-      const before = new Set(refsOf(old).filter((l) => l.type === other.type).map((l) => l.id));
-      const after = new Set(refsOf(value).filter((l) => l.type === other.type).map((l) => l.id));
-      for (const id of before) {
-        const partner = after.has(id) ? undefined : this.site.store.get(other.type, id);
+      const lost = idsOf(before, other.type);
+      const gained = idsOf(after, other.type);
+      for (const id of lost) {
+        const partner = gained.has(id) ? undefined : this.site.store.get(other.type, id);
         if (partner) this.detach(partner, other, self);
       }
-      for (const id of after) {
-        const partner = before.has(id) ? undefined : this.site.store.get(other.type, id);
+      for (const id of gained) {
+        const partner = lost.has(id) ? undefined : this.site.store.get(other.type, id);
         if (partner) this.attach(partner, other, self);
       }
     }
   }
 
   private attach(row: Row, side: LinkSide, ref: LinkRef): void {
-    const current = row.f[side.field];
     if (side.multi) {
-      const list = refsOf(current);
-      if (!hasRef(list, ref)) this.write(row, side.field, [...list, ref]);
-    } else if (!sameRef(current, ref)) {
+      if (this.site.store.addLink(row, side.field, ref)) this.follow(row, side.field, undefined, ref);
+    } else if (!sameRef(row.f[side.field], ref)) {
       this.write(row, side.field, ref);
     }
   }
 
   private detach(row: Row, side: LinkSide, ref: LinkRef): void {
-    const current = row.f[side.field];
     if (side.multi) {
-      const list = refsOf(current);
-      if (hasRef(list, ref)) this.write(row, side.field, withoutRef(list, ref));
-    } else if (sameRef(current, ref)) {
+      if (this.site.store.removeLink(row, side.field, ref)) this.follow(row, side.field, ref, undefined);
+    } else if (sameRef(row.f[side.field], ref)) {
       this.write(row, side.field, null);
     }
   }
 
   /** Removes `ref` from a list without following the change (retire and revive keep the other side as it is). */
   private drop(row: Row, field: string, ref: LinkRef): void {
-    const list = refsOf(row.f[field]);
-    if (hasRef(list, ref)) this.site.store.setField(row, field, withoutRef(list, ref));
+    this.site.store.removeLink(row, field, ref);
   }
 
   /** Appends `ref` to a list without following the change. */
   private put(row: Row, field: string, ref: LinkRef): void {
-    const list = refsOf(row.f[field]);
-    if (!hasRef(list, ref)) this.site.store.setField(row, field, [...list, ref]);
+    this.site.store.addLink(row, field, ref);
   }
+}
+
+/** The ids of the links to `type` a stored link or list holds, in their order. */
+function idsOf(value: unknown, type: string): Set<number> {
+  const ids = new Set<number>();
+  for (const l of Array.isArray(value) ? value : [value]) if (isLink(l) && l.type === type) ids.add(l.id);
+  return ids;
 }
