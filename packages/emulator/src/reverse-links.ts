@@ -1,6 +1,6 @@
 import { refOf, refsOf, sameRef } from './link-refs.js';
-import { reconcilePair } from './reverse-link-reconcile.js';
-import { LinkPairs, pairKey, resolvePairs, type LinkSide, type ParsedSpec } from './reverse-link-pairs.js';
+import { reconcilePairs } from './reverse-link-reconcile.js';
+import { LinkPairs, pairKey, resolvePairs, type LinkPair, type LinkSide, type ParsedSpec } from './reverse-link-pairs.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
 
@@ -45,13 +45,15 @@ export class ReverseLinks {
       this.reconciled.clear();
     }
     const active = new Set<string>();
+    const due: LinkPair[] = [];
     for (const pair of this.current().pairs) {
       const key = pairKey(pair);
       active.add(key);
       if (this.reconciled.has(key)) continue;
-      reconcilePair(store, pair);
+      due.push(pair);
       this.reconciled.add(key);
     }
+    reconcilePairs(store, due);
     for (const key of [...this.reconciled]) if (!active.has(key)) this.reconciled.delete(key);
   }
 
