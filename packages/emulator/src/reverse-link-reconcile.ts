@@ -1,11 +1,23 @@
 import type { LinkPair, LinkSide } from './reverse-link-pairs.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
 
+/** A pair to bring in line, and whether its retired rows keep their lists as they are. */
+export interface PairToReconcile {
+  readonly pair: LinkPair;
+  /**
+   * True when the stored lists of the pair were kept in step until they were saved (a data file that says so):
+   * a retired row's list is then history (what it held when retired, and the writes since), not something to
+   * work out again from its partners.
+   */
+  readonly keepRetired: boolean;
+}
+
 /** One list side to bring in line with the other side of its pair. */
 interface ListJob {
   readonly list: LinkSide;
   /** The other side: its rows are the ones the list links to (links to other types are left alone). */
   readonly other: LinkSide;
+  readonly keepRetired: boolean;
   /** Partners that link to a row of the list side from the other side but are not in its list yet, in the order read. */
   readonly missing: Map<Row, Row[]>;
   /** Ids of the partner links of the long lists looked at, so that a membership test stays a lookup. */
@@ -39,7 +51,7 @@ function record(store: Store, source: Row, link: unknown, into: ReadonlyMap<stri
   if (!isLink(link)) return;
   const job = into.get(link.type);
   const target = job && store.get(link.type, link.id);
-  if (!job || !target || !shows(target, source) || lists(job, target, source)) return;
+  if (!job || !target || (target.retired && job.keepRetired) || !shows(target, source) || lists(job, target, source)) return;
   const sources = job.missing.get(target);
   if (!sources) job.missing.set(target, [source]);
   else if (sources[sources.length - 1] !== source) sources.push(source);
@@ -79,12 +91,12 @@ function settle(store: Store, row: Row, job: ListJob): void {
  * Each side is read once for all the pairs it is in (`Task.entity` is in one per type with `tasks`), then each list
  * once; a list is written only when it changes, so lists already in step (a data file) cost a read, no copy.
  */
-export function reconcilePairs(store: Store, pairs: readonly LinkPair[]): void {
+export function reconcilePairs(store: Store, pairs: readonly PairToReconcile[]): void {
   // By entity type, so that each row is visited once to read all its sides and once to settle all its lists.
   const reads = new Map<string, Map<string, { side: LinkSide; into: Map<string, ListJob> }>>();
   const jobs = new Map<string, ListJob[]>();
-  const addJob = (list: LinkSide, other: LinkSide): void => {
-    const job: ListJob = { list, other, missing: new Map(), longLists: new Map() };
+  const addJob = (list: LinkSide, other: LinkSide, keepRetired: boolean): void => {
+    const job: ListJob = { list, other, keepRetired, missing: new Map(), longLists: new Map() };
     jobs.set(list.type, [...(jobs.get(list.type) ?? []), job]);
     const ofType = reads.get(other.type) ?? new Map<string, { side: LinkSide; into: Map<string, ListJob> }>();
     const read = ofType.get(other.field) ?? { side: other, into: new Map<string, ListJob>() };
@@ -92,9 +104,9 @@ export function reconcilePairs(store: Store, pairs: readonly LinkPair[]): void {
     ofType.set(other.field, read);
     reads.set(other.type, ofType);
   };
-  for (const pair of pairs) {
-    if (pair.a.multi) addJob(pair.a, pair.b);
-    if (pair.b.multi) addJob(pair.b, pair.a);
+  for (const { pair, keepRetired } of pairs) {
+    if (pair.a.multi) addJob(pair.a, pair.b, keepRetired);
+    if (pair.b.multi) addJob(pair.b, pair.a, keepRetired);
   }
   for (const [type, ofType] of reads) {
     const sides = [...ofType.values()];
@@ -108,6 +120,6 @@ export function reconcilePairs(store: Store, pairs: readonly LinkPair[]): void {
   }
   for (const [type, ofType] of jobs) {
     for (const job of ofType) job.longLists.clear();
-    for (const row of store.all(type)) for (const job of ofType) settle(store, row, job);
+    for (const row of store.all(type)) for (const job of ofType) if (!(row.retired && job.keepRetired)) settle(store, row, job);
   }
 }

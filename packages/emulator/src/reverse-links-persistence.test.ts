@@ -18,6 +18,16 @@ async function reverseLists(t: Harness): Promise<Record<string, number[]>> {
   return out;
 }
 
+/** The lists of retired rows, by `Type id field`, in their stored order (a read with `return_only: "retired"`). */
+async function retiredLists(t: Harness): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = {};
+  for (const [type, fields] of [['Shot', ['tasks', 'assets']], ['Asset', ['shots', 'tasks']], ['Task', ['entity']]] as const) {
+    const r = await t.call('read', t.script, { type, return_fields: [...fields], return_only: 'retired', filters: where(['id', 'less_than', 10]) });
+    for (const e of r.entities) for (const field of fields) out[`${type} ${e.id} ${field}`] = [e[field]].flat().map((l: { id: number } | null) => l?.id ?? 0);
+  }
+  return out;
+}
+
 describe('reverse links with --data', () => {
   it('reloads a saved site with the same reverse lists', async () => {
     const file = join(dir, 'site.json');
@@ -53,6 +63,24 @@ describe('reverse links with --data', () => {
     const b = await startHarness({ dataFile: file });
     expect(expected['Sequence 1 shots']).toEqual([1, 2, 3]);
     expect(await reverseLists(b)).toEqual(expected);
+    await b.h.close();
+  });
+
+  it('gives retired rows back the lists they were saved with, not all their partners', async () => {
+    const file = join(dir, 'retired.json');
+    const a = await startHarness({ dataFile: file });
+    // Task 5 leaves Shot 2 while the Shot is live; then Shot 2 leaves Asset 2, and both are retired keeping the rest.
+    for (const [type, id] of [['Task', 5], ['Shot', 2], ['Asset', 2]] as const) await a.call('delete', a.script, { type, id });
+    const retired = await retiredLists(a);
+    expect(retired['Shot 2 tasks']).toEqual([4, 6]);
+    expect(retired['Shot 2 assets']).toEqual([2, 4]);
+    expect(retired['Asset 2 shots']).toEqual([4, 6]);
+    const live = await reverseLists(a);
+    await a.h.close();
+
+    const b = await startHarness({ dataFile: file });
+    expect(await retiredLists(b)).toEqual(retired);
+    expect(await reverseLists(b)).toEqual(live);
     await b.h.close();
   });
 });

@@ -1,6 +1,6 @@
 import { refOf, refsOf, sameRef } from './link-refs.js';
-import { reconcilePairs } from './reverse-link-reconcile.js';
-import { LinkPairs, pairKey, resolvePairs, type LinkPair, type LinkSide, type ParsedSpec } from './reverse-link-pairs.js';
+import { reconcilePairs, type PairToReconcile } from './reverse-link-reconcile.js';
+import { LinkPairs, pairKey, resolvePairs, type LinkSide, type ParsedSpec } from './reverse-link-pairs.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
 
@@ -37,24 +37,33 @@ export class ReverseLinks {
   /**
    * Re-reads the schema and brings the rows in line with every pair that became active since the last call (all of
    * them after a reset or a load). Call it after seeding or restoring the store and after every schema change.
+   *
+   * @param inStep - Keys of the pairs whose lists the restored store saved in step ({@link inStep} when it was
+   *   saved): their retired rows keep the lists they were saved with.
    */
-  refresh(): void {
+  refresh(inStep: readonly string[] = []): void {
     const store = this.site.store;
     if (store !== this.store) {
       this.store = store;
       this.reconciled.clear();
     }
     const active = new Set<string>();
-    const due: LinkPair[] = [];
+    const due: PairToReconcile[] = [];
     for (const pair of this.current().pairs) {
       const key = pairKey(pair);
       active.add(key);
       if (this.reconciled.has(key)) continue;
-      due.push(pair);
+      due.push({ pair, keepRetired: inStep.includes(key) });
       this.reconciled.add(key);
     }
     reconcilePairs(store, due);
     for (const key of [...this.reconciled]) if (!active.has(key)) this.reconciled.delete(key);
+  }
+
+  /** Keys of the active pairs whose lists are in step, for a snapshot to give back to {@link refresh}. */
+  inStep(): string[] {
+    if (this.site.store !== this.store) return [];
+    return this.current().pairs.map(pairKey).filter((key) => this.reconciled.has(key));
   }
 
   private current(): LinkPairs {

@@ -45,6 +45,11 @@ export interface SiteSnapshot {
   workSchedule: Record<string, { working: boolean; description: string | null }>;
   subscriptions: Record<string, unknown>;
   files: Record<string, { data: string; contentType: string; name: string }>;
+  /**
+   * The pairs of link fields whose lists were kept in step up to the save (keys as `Sequence.shots~Shot.sg_sequence`).
+   * Absent from files written before it existed: their lists are all worked out again on load.
+   */
+  reverseLinksInStep?: string[];
 }
 
 /** The whole state of one emulated site. */
@@ -154,6 +159,7 @@ export class Site implements FormatContext {
       workSchedule: Object.fromEntries(this.workSchedule),
       subscriptions: Object.fromEntries([...this.subscriptions].map(([k, v]) => [String(k), v])),
       files,
+      reverseLinksInStep: this.reverseLinks.inStep(),
     };
   }
 
@@ -164,7 +170,7 @@ export class Site implements FormatContext {
     this.schema = new Schema(snap.schema);
     this.store = new Store();
     this.store.load(snap.store);
-    this.reverseLinks.refresh();
+    this.reverseLinks.refresh(snap.reverseLinksInStep ?? []);
     this.scripts = snap.scripts;
     // Data files written before codes were issued held a fixed `twoFactorCode`: such a user still has 2FA.
     this.users = snap.users.map((u) => {
