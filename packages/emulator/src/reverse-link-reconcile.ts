@@ -22,6 +22,17 @@ interface ListJob {
   readonly missing: Map<Row, Row[]>;
   /** Ids of the partner links of the long lists looked at, so that a membership test stays a lookup. */
   readonly longLists: Map<Row, Set<number>>;
+  /** Rows whose list holds anything, in id order: with those in {@link missing}, the only lists that may change. */
+  readonly holders: Row[];
+}
+
+/** The read of one field of an entity type, for the pairs the field is in. */
+interface FieldRead {
+  readonly field: string;
+  /** The jobs whose other side the field is, by the type they list: where the links it holds are recorded. */
+  readonly into: Map<string, ListJob>;
+  /** The jobs whose list the field is. */
+  readonly listedBy: ListJob[];
 }
 
 /** A live row lists live partners only; a retired row keeps all its connections, to restore them on revive. */
@@ -68,12 +79,10 @@ function keeps(store: Store, job: ListJob, row: Row, link: LinkRef): boolean {
 
 /**
  * Brings `row`'s list in line: its links to the partner type are those it should hold, the ones it held first, in
- * their order, then the missing ones in id order; links to other types stay. Nothing is written when nothing changes.
+ * their order, then the `missing` ones in id order; links to other types stay. Nothing is written when nothing changes.
  */
-function settle(store: Store, row: Row, job: ListJob): void {
+function settle(store: Store, row: Row, job: ListJob, missing: readonly Row[] | undefined): void {
   const current = row.f[job.list.field];
-  const missing = job.missing.size > 0 ? job.missing.get(row) : undefined;
-  if (!missing && (!Array.isArray(current) || current.length === 0)) return;
   const listed: unknown[] = Array.isArray(current) ? current : [];
   const stays = (l: unknown): boolean => !isLink(l) || l.type !== job.other.type || keeps(store, job, row, l);
   const kept = listed.every(stays) ? listed : listed.filter(stays);
@@ -88,38 +97,50 @@ function settle(store: Store, row: Row, job: ListJob): void {
  * keeps it on every write. A single-entity side decides (a Task is in the `tasks` of the entity its `entity` names,
  * whatever `tasks` said); between two multi-entity sides, a link either side records counts for both.
  *
- * Each side is read once for all the pairs it is in (`Task.entity` is in one per type with `tasks`), then each list
- * once; a list is written only when it changes, so lists already in step (a data file) cost a read, no copy.
+ * Each row is visited once, for all the fields of its type that the pairs read or list (`Task.entity` is in one
+ * pair per type with `tasks`); then only the lists that hold something or miss a partner are looked at again, and a
+ * list is written only when it changes, so lists already in step (a data file) cost a read, no copy.
  */
 export function reconcilePairs(store: Store, pairs: readonly PairToReconcile[]): void {
-  // By entity type, so that each row is visited once to read all its sides and once to settle all its lists.
-  const reads = new Map<string, Map<string, { side: LinkSide; into: Map<string, ListJob> }>>();
-  const jobs = new Map<string, ListJob[]>();
-  const addJob = (list: LinkSide, other: LinkSide, keepRetired: boolean): void => {
-    const job: ListJob = { list, other, keepRetired, missing: new Map(), longLists: new Map() };
-    jobs.set(list.type, [...(jobs.get(list.type) ?? []), job]);
-    const ofType = reads.get(other.type) ?? new Map<string, { side: LinkSide; into: Map<string, ListJob> }>();
-    const read = ofType.get(other.field) ?? { side: other, into: new Map<string, ListJob>() };
-    read.into.set(list.type, job);
-    ofType.set(other.field, read);
-    reads.set(other.type, ofType);
+  const jobs: ListJob[] = [];
+  const reads = new Map<string, Map<string, FieldRead>>();
+  const readOf = (side: LinkSide): FieldRead => {
+    const ofType = reads.get(side.type) ?? new Map<string, FieldRead>();
+    const read = ofType.get(side.field) ?? { field: side.field, into: new Map<string, ListJob>(), listedBy: [] };
+    ofType.set(side.field, read);
+    reads.set(side.type, ofType);
+    return read;
   };
   for (const { pair, keepRetired } of pairs) {
-    if (pair.a.multi) addJob(pair.a, pair.b, keepRetired);
-    if (pair.b.multi) addJob(pair.b, pair.a, keepRetired);
+    for (const [list, other] of [[pair.a, pair.b], [pair.b, pair.a]] as const) {
+      if (!list.multi) continue;
+      const job: ListJob = { list, other, keepRetired, missing: new Map(), longLists: new Map(), holders: [] };
+      jobs.push(job);
+      readOf(other).into.set(list.type, job);
+      readOf(list).listedBy.push(job);
+    }
   }
   for (const [type, ofType] of reads) {
-    const sides = [...ofType.values()];
+    const fields = [...ofType.values()];
     for (const row of store.all(type)) {
-      for (const { side, into } of sides) {
-        const value = row.f[side.field];
-        if (Array.isArray(value)) for (const link of value) record(store, row, link, into);
-        else record(store, row, value, into);
+      for (const { field, into, listedBy } of fields) {
+        const value = row.f[field];
+        if (!Array.isArray(value)) record(store, row, value, into);
+        else if (value.length > 0) {
+          if (into.size > 0) for (const link of value) record(store, row, link, into);
+          for (const job of listedBy) job.holders.push(row);
+        }
       }
     }
   }
-  for (const [type, ofType] of jobs) {
-    for (const job of ofType) job.longLists.clear();
-    for (const row of store.all(type)) for (const job of ofType) if (!(row.retired && job.keepRetired)) settle(store, row, job);
+  // Job by job, in the order of the pairs (two pairs may share a list, each with its own partner type).
+  for (const job of jobs) {
+    job.longLists.clear();
+    for (const row of job.holders) {
+      if (row.retired && job.keepRetired) continue;
+      settle(store, row, job, job.missing.get(row));
+      job.missing.delete(row);
+    }
+    for (const [row, missing] of job.missing) settle(store, row, job, missing);
   }
 }
