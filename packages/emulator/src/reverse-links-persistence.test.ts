@@ -82,5 +82,14 @@ describe('reverse links with --data', () => {
     expect(await retiredLists(b)).toEqual(retired);
     expect(await reverseLists(b)).toEqual(live);
     await b.h.close();
+
+    // A file that does not say its lists were kept in step (an older emulator's): retired rows get all their partners.
+    const snap = JSON.parse(readFileSync(file, 'utf8')) as SiteSnapshot;
+    delete snap.reverseLinksInStep;
+    writeFileSync(file, JSON.stringify(snap));
+    const c = await startHarness({ dataFile: file });
+    expect(await retiredLists(c)).toMatchObject({ 'Shot 2 tasks': [4, 6, 5], 'Asset 2 shots': [4, 6, 2] });
+    expect(await reverseLists(c)).toEqual(live);
+    await c.h.close();
   });
 });
