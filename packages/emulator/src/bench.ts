@@ -1,7 +1,8 @@
 /**
  * `npm run bench -w @sg/emulator`: times `read` over HTTP against a site seeded with 100,000 Shots
- * (`rows: 100_000`) and prints a table of medians: the classic cases with the read cache off (cold cost), and a
- * client paging through 20,000 matches with the cache off and on. Not part of the public API.
+ * (`rows: 100_000`) and prints a table of medians: the classic cases with the read cache off (cold cost), a
+ * client paging through 20,000 matches with the cache off and on, and writes that add a Shot to or move it
+ * between the two Sequences' `shots` lists (50,000 each, kept in step as reverse links). Not part of the public API.
  */
 import { startEmulator } from './server.js';
 
@@ -17,6 +18,43 @@ function median(values: number[]): number {
 const cond = (path: string, relation: string, ...values: unknown[]): unknown => ({ path, relation, values });
 
 type Auth = { script_name: string | undefined; script_key: string | undefined };
+
+async function rpc(url: string, auth: Auth, method: string, payload: Record<string, unknown>, name: string): Promise<unknown> {
+  const res = await fetch(`${url}/api3/json`, { method: 'POST', body: JSON.stringify({ method_name: method, params: [auth, payload] }) });
+  const json = (await res.json()) as { results?: unknown; exception?: boolean; message?: string };
+  if (json.exception || json.results === undefined) throw new Error(`${name}: ${json.message ?? 'no results'}`);
+  return json.results;
+}
+
+/**
+ * Writes that change one link of a long reverse list (`Sequence.shots`, 50,000 Shots each): they should cost
+ * about what any write does, however long the list. The `matched` column gives the length of the lists.
+ */
+async function reverseLinkWrites(url: string, auth: Auth): Promise<string[][]> {
+  const sequences = [{ type: 'Sequence', id: 1 }, { type: 'Sequence', id: 2 }];
+  const listed = `${Math.ceil(ROWS / 2).toLocaleString('en-US')} listed`;
+  const timed = async (name: string, write: (i: number) => Promise<unknown>): Promise<string[]> => {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS + 2; i++) {
+      const start = performance.now();
+      await write(i);
+      if (i >= 2) times.push(performance.now() - start);
+    }
+    return [name, listed, median(times).toFixed(1), Math.min(...times).toFixed(1)];
+  };
+  const create = (name: string) => (i: number): Promise<unknown> =>
+    rpc(url, auth, 'create', { type: 'Shot', fields: [{ field_name: 'code', value: `bench_${i}` }, { field_name: 'sg_sequence', value: sequences[i % 2] }] }, name);
+  const move = (name: string) => (i: number): Promise<unknown> =>
+    rpc(url, auth, 'update', { type: 'Shot', id: 10, fields: [{ field_name: 'sg_sequence', value: sequences[i % 2] }] }, name);
+  const rows = [
+    await timed('create Shot with sg_sequence (+1 in Sequence.shots)', create('create')),
+    await timed('update Shot sg_sequence 1↔2 (moves between the lists)', move('update')),
+  ];
+  // A filter on the list builds its index, which every later write keeps in step.
+  await rpc(url, auth, 'read', { type: 'Sequence', return_fields: ['code'], filters: { logical_operator: 'and', conditions: [cond('shots', 'is', { type: 'Shot', id: 5 })] } }, 'index');
+  rows.push(await timed('same, once a Sequence.shots filter built its index', move('update, indexed')));
+  return rows;
+}
 
 async function readOnce(url: string, auth: Auth, payload: Record<string, unknown>, name: string): Promise<number> {
   const body = JSON.stringify({ method_name: 'read', params: [auth, payload] });
@@ -97,11 +135,13 @@ async function main(): Promise<void> {
   }
   rows.push(await pagedSequential(h.url, auth, 'no cache'));
   rows.push(await pagedConcurrent(h.url, auth, 'no cache'));
+  const writes = await reverseLinkWrites(h.url, auth);
   await h.close();
   const cached = await startEmulator({ rows: ROWS });
   rows.push(await pagedSequential(cached.url, auth, 'read cache'));
   rows.push(await pagedConcurrent(cached.url, auth, 'read cache'));
   await cached.close();
+  rows.push(...writes);
   const header = ['case (Shot rows: ' + ROWS.toLocaleString('en-US') + ')', 'matched', 'median ms', 'min ms'];
   const widths = header.map((hd, i) => Math.max(hd.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ') + ' |';
