@@ -120,10 +120,16 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
     case 'multi_entity': {
       if (value === null) return [];
       if (!Array.isArray(value)) return wrong('a list of entity hashes');
+      // A repeated link is kept once; a Set of `type#id` keeps a 50,000-link list linear, where a scan per link was not.
       const out: LinkRef[] = [];
+      const seen = new Set<string>();
       for (const item of value) {
         const link = expectLink(schema, store, type, field, item);
-        if (!out.some((l) => l.type === link.type && l.id === link.id)) out.push(link);
+        const key = `${link.type}#${link.id}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          out.push(link);
+        }
       }
       return out;
     }

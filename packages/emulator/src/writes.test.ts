@@ -20,7 +20,8 @@ describe('create / update / delete / revive', () => {
     const s = await t.call('create', t.script, { type: 'Shot', fields: shotFields('c2') });
     const a = (id: number): unknown => ({ type: 'Asset', id });
     const upd = (value: unknown[], mode?: string): Promise<any> => t.call('update', t.script, { type: 'Shot', id: s.id, fields: [{ field_name: 'assets', value, ...(mode ? { multi_entity_update_mode: mode } : {}) }] });
-    expect((await upd([a(1), a(2)])).assets.map((x: any) => x.id)).toEqual([1, 2]);
+    // A link listed twice is kept once.
+    expect((await upd([a(1), a(2), a(1)])).assets.map((x: any) => x.id)).toEqual([1, 2]);
     expect((await upd([a(2), a(3)], 'add')).assets.map((x: any) => x.id)).toEqual([1, 2, 3]);
     expect((await upd([a(1), a(3)], 'remove')).assets.map((x: any) => x.id)).toEqual([2]);
     expect((await upd([a(4)], 'set')).assets.map((x: any) => x.id)).toEqual([4]);

@@ -169,9 +169,15 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
       const current = (computed.has(w.field) ? computed.get(w.field) : row.f[w.field]) as LinkRef[] | undefined;
       const existing = Array.isArray(current) ? current : [];
       const given = value as LinkRef[];
-      value = w.mode === 'add'
-        ? [...existing, ...given.filter((g) => !existing.some((e) => e.type === g.type && e.id === g.id))]
-        : existing.filter((e) => !given.some((g) => g.type === e.type && g.id === e.id));
+      // By `type#id` sets, so adding or removing links on a long list stays linear.
+      const keyOf = (l: LinkRef): string => `${l.type}#${l.id}`;
+      if (w.mode === 'add') {
+        const had = new Set(existing.map(keyOf));
+        value = [...existing, ...given.filter((g) => !had.has(keyOf(g)))];
+      } else {
+        const gone = new Set(given.map(keyOf));
+        value = existing.filter((e) => !gone.has(keyOf(e)));
+      }
     }
     computed.set(w.field, value);
   }
