@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
-import { describe, expect, it } from "vitest";
-import { SgAuthError, SgError, SgHttpError, SgValidationError, describeValue, formatPath } from "./errors.js";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { SgAuthError, SgError, SgHttpError, SgProtocolError, SgValidationError, describeValue, formatPath } from "./errors.js";
 import { redactValue, scrubText } from "./redact.js";
 import { checkOptionsObject } from "./options-check.js";
 
@@ -124,5 +124,15 @@ describe("errors never carry secrets", () => {
     expect(e.message).toBe("@sg/x: filters[2].filters[0]: expected an array, got an object with keys a");
     expect(formatPath(["data", "my-field"])).toBe('data["my-field"]');
     expect(describeValue("s3cr3t", true)).not.toContain("s3cr3t");
+  });
+});
+
+describe("maybeSent on the errors of an answer", () => {
+  it("is typed on SgHttpError and SgProtocolError, and absent unless a transport sets it on a write's error", () => {
+    expectTypeOf<SgHttpError["maybeSent"]>().toEqualTypeOf<true | undefined>();
+    expectTypeOf<SgProtocolError["maybeSent"]>().toEqualTypeOf<true | undefined>();
+    const error = new SgHttpError("HTTP 504", { status: 504 });
+    expect("maybeSent" in error).toBe(false);
+    expect(JSON.stringify(error)).not.toContain("maybeSent");
   });
 });

@@ -158,6 +158,12 @@ export class SgHttpError extends SgError {
   readonly contentType: string | undefined;
   /** Milliseconds the site asked the client to wait (`Retry-After`), when it did. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * `true` when the answer came to a write, which may then have been applied (a gateway's 502/504 or a site's 5xx do
+   * not prove it was not): check the site before trying again. Set by the transport (`@sg/transport` sets it on
+   * such errors); absent otherwise.
+   */
+  declare readonly maybeSent?: true;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: HttpErrorDetails) {
     super(message, options, "SG_HTTP");
@@ -176,6 +182,11 @@ export class SgProtocolError extends SgError {
   readonly bodySnippet: string;
   /** The response's content type. */
   readonly contentType: string | undefined;
+  /**
+   * `true` when the answer came to a write, which the site (or something before it) may then have applied: check the
+   * site before trying again. Set by the transport (`@sg/transport` sets it on such errors); absent otherwise.
+   */
+  declare readonly maybeSent?: true;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: HttpErrorDetails) {
     super(message, options, "SG_PROTOCOL");
@@ -249,8 +260,9 @@ export interface AbortErrorDetails extends SgErrorOptions {
 /** The caller's `AbortSignal` fired, or the client or transport was closed. */
 export class SgAbortError extends SgError {
   /**
-   * `true` when a write was aborted after it had been handed to the transport: it may have been applied (the hint
-   * says to check the site before trying again). `undefined` when nothing is known: a read, or a call aborted
+   * For a write: `true` when it may have been applied (it was handed to the transport, and the transport did not say
+   * otherwise; the hint says to check the site before trying again), `false` when the transport knows its request
+   * did not leave (stopped while waiting out a 429 or a backoff). `undefined` for a read, and for a call aborted
    * before it was handed over, which did not reach the site.
    */
   readonly maybeSent: boolean | undefined;

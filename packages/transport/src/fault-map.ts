@@ -36,8 +36,8 @@ export function landedHint(how: string, then = ""): string {
 export const ANSWERED_WRITE: string = landedHint("The site or a proxy answered");
 
 /**
- * Mark `error` as a write's that may have landed with an own `maybeSent: true`, as `SgNetworkError` and
- * `SgTimeoutError` carry it (`SgHttpError` and `SgProtocolError` of @sg/core declare no such field).
+ * Mark `error` as a write's that may have landed with an own `maybeSent: true`. `SgHttpError` and `SgProtocolError`
+ * declare the field without setting it (their constructors take no such option in older cores), so it is set here.
  */
 export function maybeSent<E extends SgError>(error: E): E {
   return Object.assign(error, { maybeSent: true });
