@@ -2,8 +2,12 @@
  * `npm run bench -w @sg/emulator`: times `read` over HTTP against a site seeded with 100,000 Shots
  * (`rows: 100_000`) and prints a table of medians: the classic cases with the read cache off (cold cost), a
  * client paging through 20,000 matches with the cache off and on, and writes that add a Shot to or move it
- * between the two Sequences' `shots` lists (50,000 each, kept in step as reverse links). Not part of the public API.
+ * between the two Sequences' `shots` lists (50,000 each, kept in step as reverse links). It also times a restart
+ * from a `--data` file of that site, which loads the file without seeding first. Not part of the public API.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmulator } from './server.js';
 
 const ROWS = Number(process.env['SG_BENCH_ROWS'] ?? 100_000);
@@ -105,6 +109,25 @@ async function pagedConcurrent(url: string, auth: Auth, label: string): Promise<
   return [name, String(matched), median(times).toFixed(1), Math.min(...times).toFixed(1)];
 }
 
+/** Median ms of three starts from a data file saved by a site seeded with `rows: ROWS`, given the same options. */
+async function restartFromDataFile(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-emulator-bench-'));
+  try {
+    const dataFile = join(dir, 'site.json');
+    await (await startEmulator({ rows: ROWS, dataFile })).close();
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      const h = await startEmulator({ rows: ROWS, dataFile });
+      times.push(performance.now() - start);
+      await h.close();
+    }
+    return median(times);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const seedStart = performance.now();
   // The classic cases repeat one query: with the read cache they would time cache hits, so they run without it.
@@ -142,10 +165,12 @@ async function main(): Promise<void> {
   rows.push(await pagedConcurrent(cached.url, auth, 'read cache'));
   await cached.close();
   rows.push(...writes);
+  const restartMs = await restartFromDataFile();
   const header = ['case (Shot rows: ' + ROWS.toLocaleString('en-US') + ')', 'matched', 'median ms', 'min ms'];
   const widths = header.map((hd, i) => Math.max(hd.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ') + ' |';
   process.stdout.write(`seeded ${ROWS.toLocaleString('en-US')} shots (+ assets, tasks, versions) in ${(seedMs / 1000).toFixed(1)} s; ${RUNS} timed runs per case over HTTP\n`);
+  process.stdout.write(`restarted from a --data file of that site (same options) in ${(restartMs / 1000).toFixed(1)} s (median of 3)\n`);
   process.stdout.write(line(header) + '\n' + '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|\n');
   for (const r of rows) process.stdout.write(line(r) + '\n');
 }

@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startHarness, where } from './test-support/harness.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { Site, type SiteSnapshot } from './site.js';
+import { startHarness, where, type Harness } from './test-support/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sg-emulator-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,6 +36,96 @@ describe('--data persistence', () => {
     expect(b.h.card.users.find((u) => u.login === 'coord')?.pat).toBe('revoked');
     const coord = b.h.card.users.find((u) => u.login === 'coord')!;
     expect((await b.fault('read', { user_login: 'coord', user_password: coord.password }, { type: 'Project', return_fields: ['name'] })).code).toBe(102);
+    await b.h.close();
+  });
+});
+
+/** What a restart must give back as it was: the card (less its URL), row counts and lists, follows. */
+async function siteState(t: Harness): Promise<Record<string, unknown>> {
+  const { url: _url, ...card } = (await (await fetch(`${t.h.url}/__emulator/card`)).json()) as Record<string, unknown>;
+  const out: Record<string, unknown> = { card };
+  for (const [type, fields] of [['Shot', ['code', 'tasks', 'assets', 'sg_sequence']], ['Sequence', ['shots']], ['Task', ['content', 'entity']], ['HumanUser', ['login', 'sg_status_list']], ['EventLogEntry', ['event_type']]] as const) {
+    for (const only of ['active', 'retired'] as const) {
+      const r = await t.call('read', t.script, { type, return_fields: [...fields], return_only: only, filters: where(), paging: { entities_per_page: 500, current_page: 1 } });
+      out[`${type} ${only}`] = r.entities;
+    }
+  }
+  out['following'] = await t.call('following', t.script, { user: { type: 'HumanUser', id: 3 } });
+  return out;
+}
+
+describe('a start with --data', () => {
+  it('loads an existing data file as it is, without seeding the fixtures first; a reset seeds them', async () => {
+    const file = join(dir, 'no-seed.json');
+    const seeding = vi.spyOn(Site.prototype, 'loadFixtures');
+    try {
+      const a = await startHarness({ dataFile: file, rows: 20 });
+      expect(seeding).toHaveBeenCalledTimes(1); // no file yet: the site starts from the fixtures
+      await a.h.close();
+      seeding.mockClear();
+
+      const b = await startHarness({ dataFile: file, rows: 20 });
+      expect(seeding).not.toHaveBeenCalled();
+      expect((await b.admin('reset', {})).status).toBe(200);
+      expect(seeding).toHaveBeenCalledTimes(1);
+      await b.h.close();
+    } finally {
+      seeding.mockRestore();
+    }
+  });
+
+  it('starts from the fixtures when the data file is empty, and saves them there', async () => {
+    const file = join(dir, 'empty.json');
+    writeFileSync(file, '');
+    const a = await startHarness({ dataFile: file });
+    expect(a.h.card.projects.map((p) => p.name)).toEqual(['Demo Project', 'Archived Project']);
+    await a.h.close();
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as SiteSnapshot;
+    expect(saved.format).toBe('sg-emulator/1');
+    expect(saved.projects).toHaveLength(2);
+  });
+
+  it('refuses a data file that is not JSON, naming the file', async () => {
+    const file = join(dir, 'junk.json');
+    writeFileSync(file, '{"format": "sg-emul');
+    await expect(startHarness({ dataFile: file })).rejects.toThrow(`Data file ${file} is not a saved site`);
+  });
+
+  it('gives back the saved site: rows, retired rows, reverse lists, credentials, follows, next ids', async () => {
+    const file = join(dir, 'equal.json');
+    const a = await startHarness({ dataFile: file, authMode: 'identity' });
+    const shot = await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'saved' }, { field_name: 'sg_sequence', value: { type: 'Sequence', id: 2 } }] });
+    await a.call('update', a.script, { type: 'Task', id: 1, fields: [{ field_name: 'entity', value: { type: 'Shot', id: shot.id } }] });
+    const gone = await a.call('create', a.script, { type: 'Task', fields: [{ field_name: 'content', value: 'retired' }, { field_name: 'entity', value: { type: 'Shot', id: 1 } }] });
+    await a.call('delete', a.script, { type: 'Task', id: gone.id });
+    await a.call('follow', a.script, { user: { type: 'HumanUser', id: 3 }, entity: { type: 'Shot', id: 1 } });
+    a.h.setPat('coord', 'revoked');
+    const saved = await siteState(a);
+    const lastEvent = (saved['EventLogEntry active'] as { id: number }[]).at(-1)!.id;
+    await a.h.close();
+
+    const b = await startHarness({ dataFile: file, authMode: 'identity' });
+    expect(await siteState(b)).toEqual(saved);
+    const next = await b.call('create', b.script, { type: 'Task', fields: [{ field_name: 'content', value: 'next' }] });
+    expect(next.id).toBe(gone.id + 1); // the retired Task keeps its id
+    const events = await b.call('read', b.script, { type: 'EventLogEntry', return_fields: ['event_type'], filters: where(['id', 'greater_than', lastEvent]) });
+    expect(events.entities).toEqual([{ type: 'EventLogEntry', id: lastEvent + 1, event_type: 'Shotgun_Task_New' }]);
+    await b.h.close();
+  });
+
+  it('keeps the file over the fixtures option: a site saved from empty fixtures stays empty, until a reset', async () => {
+    const file = join(dir, 'from-empty.json');
+    const a = await startHarness({ dataFile: file, fixtures: 'empty' });
+    const saved = await siteState(a);
+    await a.h.close();
+
+    const b = await startHarness({ dataFile: file, rows: 10 }); // fixtures: 'demo' by default
+    expect(await siteState(b)).toEqual(saved);
+    expect(b.h.card.projects).toEqual([]);
+    expect((await b.call('create', b.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'first' }] })).id).toBe(1);
+    expect((await b.admin('reset', {})).status).toBe(200);
+    const shots = await b.call('read', b.script, { type: 'Shot', return_fields: ['code'], filters: where(), paging: { entities_per_page: 500, current_page: 1 } });
+    expect(shots.entities).toHaveLength(6 + 10); // the demo Shots and the 10 generated rows
     await b.h.close();
   });
 });

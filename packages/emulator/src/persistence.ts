@@ -1,7 +1,24 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Site, SiteSnapshot } from './site.js';
 
-/** `--data FILE`: loads the site from the file when it exists, and saves after writes (temp file + rename). */
+/**
+ * Reads a `--data` file: the snapshot it holds, or undefined when there is none yet (no file, or an empty one, e.g.
+ * made by `touch`), in which case the site starts from its fixtures and is saved there.
+ *
+ * @throws Error naming the file when it holds something that is not JSON.
+ */
+export function readDataFile(file: string): SiteSnapshot | undefined {
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as SiteSnapshot;
+  } catch (err) {
+    throw new Error(`Data file ${file} is not a saved site (expected JSON written by sg-emulator): ${(err as Error).message}`);
+  }
+}
+
+/** `--data FILE`: saves the site after writes (temp file + rename); {@link readDataFile} reads it at start. */
 export class Persistence {
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
@@ -9,17 +26,7 @@ export class Persistence {
   constructor(
     private readonly file: string,
     private readonly site: Site,
-    private readonly log: (line: string) => void,
   ) {}
-
-  /** Restores the file into the site; false when there is no file yet. */
-  load(): boolean {
-    if (!existsSync(this.file)) return false;
-    const snap = JSON.parse(readFileSync(this.file, 'utf8')) as SiteSnapshot;
-    this.site.restore(snap);
-    this.log(`loaded ${this.file}`);
-    return true;
-  }
 
   /** Schedules a save shortly (writes that arrive together are saved once). */
   markDirty(): void {

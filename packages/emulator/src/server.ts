@@ -8,7 +8,7 @@ import { dispatch } from './dispatcher.js';
 import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
 import { isLoopback, json, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
-import { Persistence } from './persistence.js';
+import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
 import { Site } from './site.js';
 import type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultSpec, PatState } from './types.js';
@@ -266,12 +266,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (typeof appSessionLauncher !== 'boolean') throw new Error('appSessionLauncher must be true or false');
   const basePath = normalizeBasePath(options.basePath);
   const reverseLinks = options.reverseLinks ?? [];
-  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds: options.sessionIdleSeconds ?? 1800, pageSize: options.pageSize ?? 500, appSessionLauncher, queryCacheSize, reverseLinks });
+  // A data file is the site: it is loaded as saved, without seeding the fixtures first (which `rows` can make
+  // take seconds); `fixtures` and `rows` then only say what a reset goes back to.
+  const saved = options.dataFile ? readDataFile(options.dataFile) : undefined;
+  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds: options.sessionIdleSeconds ?? 1800, pageSize: options.pageSize ?? 500, appSessionLauncher, queryCacheSize, reverseLinks }, saved);
   site.basePath = basePath;
   const emulator = new Emulator(site, logger, options.latencyMs ?? 0);
   if (options.dataFile) {
-    emulator.persistence = new Persistence(options.dataFile, site, logger);
-    if (!emulator.persistence.load()) emulator.persistence.save();
+    emulator.persistence = new Persistence(options.dataFile, site);
+    if (!saved) emulator.persistence.save();
   }
   const server = createServer((req, res) => {
     emulator.handle(req, res).catch((err: unknown) => {
@@ -286,7 +289,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
   site.baseUrl = url;
-  logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, fixtures ${fixtures}${rows ? `, +${rows} rows` : ''})`);
+  const seeded = `fixtures ${fixtures}${rows ? `, +${rows} rows` : ''}`;
+  logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, ${saved ? `data from ${options.dataFile}; a reset seeds ${seeded}` : seeded})`);
   let closed: Promise<void> | undefined;
   return {
     url: url + basePath,

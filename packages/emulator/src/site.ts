@@ -79,11 +79,20 @@ export class Site implements FormatContext {
   /** Keeps the reverse sides of links in step (`Task.entity` and `Shot.tasks`, …). */
   readonly reverseLinks: ReverseLinks;
 
-  constructor(readonly settings: SiteSettings) {
+  /**
+   * @param settings - Fixed for the site's life; `fixtures` and `rows` say what {@link loadFixtures} seeds.
+   * @param saved - A snapshot (a `--data` file) to start from instead of the fixtures: it is restored as it is,
+   *   nothing is seeded first, and the fixtures are seeded only by a later {@link loadFixtures} (a reset).
+   */
+  constructor(
+    readonly settings: SiteSettings,
+    saved?: SiteSnapshot,
+  ) {
     this.reverseLinks = new ReverseLinks(this, parseReverseLinkSpecs([...(settings.reverseLinks ?? []), ...DEFAULT_REVERSE_LINKS]));
     this.queryCache = new QueryCache(settings.queryCacheSize ?? 32);
     this.sessions = new SessionTable(settings.sessionIdleSeconds * 1000);
-    this.loadFixtures();
+    if (saved) this.restore(saved);
+    else this.loadFixtures();
   }
 
   /** Rebuilds the state from the fixtures. */

@@ -19,15 +19,24 @@ export interface EmulatorOptions {
   basePath?: string | undefined;
   /** Port to listen on; `0` (the default) picks a free one. */
   port?: number | undefined;
-  /** Which data the site starts with: `demo` (default) or `empty` (only the credentials of the site card). */
+  /**
+   * Which data the site starts with: `demo` (default) or `empty` (only the credentials of the site card). With a
+   * `dataFile` that holds a saved site, the file is the site and this only says what a reset goes back to.
+   */
   fixtures?: 'demo' | 'empty' | undefined;
-  /** Extra Shots (with proportional Assets, Tasks and Versions) added to the demo project, deterministically. */
+  /**
+   * Extra Shots (with proportional Assets, Tasks and Versions) added to the demo project, deterministically. Like
+   * `fixtures`, only seeded when there is no saved `dataFile`, and on reset.
+   */
   rows?: number | undefined;
   /** Every non-admin request is answered no sooner than this many milliseconds after it arrived (handled at once, answer held). Default 0. */
   latencyMs?: number | undefined;
   /** Authentication mode of the site. Default `default`. */
   authMode?: AuthMode | undefined;
-  /** JSON file the store is loaded from (when it exists) and saved to after writes (temp file + rename). */
+  /**
+   * JSON file the site is loaded from and saved to after writes (temp file + rename). A file that holds a saved site
+   * is loaded as it is, without seeding `fixtures` and `rows` first; a missing or empty file gets the seeded site.
+   */
   dataFile?: string | undefined;
   /** Idle time after which a session token expires, in seconds of the emulator clock. Default 1800. */
   sessionIdleSeconds?: number | undefined;
