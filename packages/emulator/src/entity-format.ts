@@ -94,7 +94,10 @@ export interface CompiledPath {
   values(row: Row): unknown[];
 }
 
-/** Compiles a path, checking every hop against the schema; throws a bad-input fault on any unknown part. */
+/**
+ * Compiles a path, checking every hop against the schema; throws a bad-input fault on any unknown part, on a hop
+ * through a field that is not a link, and on a hop to an entity type outside the link field's `valid_types`.
+ */
 export function compilePath(schema: Schema, store: Store, type: string, path: string): CompiledPath {
   const parts = path.split('.');
   if (parts.length % 2 === 0) throw badInput(`Invalid field path '${path}' for ${type}: expected field.EntityType.field`);
@@ -108,6 +111,12 @@ export function compilePath(schema: Schema, store: Store, type: string, path: st
     if (dt === undefined) throw badInput(`${owner}.${field} doesn't exist (in path '${path}')`);
     if (dt !== 'entity' && dt !== 'multi_entity') throw badInput(`${owner}.${field} is not a link field (in path '${path}')`);
     if (!schema.hasType(target)) throw badInput(`Entity type '${target}' in path '${path}' is not a valid entity type`);
+    // A hop to a type the link cannot hold would match no row and read null everywhere: refused, as a write of such
+    // a link is (no source says what a site answers; see README "Filters"). No valid_types means any type, as for writes.
+    const valid = schema.validTypes(owner, field);
+    if (valid.length > 0 && !valid.includes(target)) {
+      throw badInput(`${owner}.${field} cannot link to ${target}; its valid types are ${valid.join(', ')} (in path '${path}')`);
+    }
     if (dt === 'multi_entity') multi = true;
     hops.push({ field, target });
     owner = target;
