@@ -87,6 +87,18 @@ describe('site settings and misc', () => {
     expect((await t.fault('query_display_name_cache', t.script, { text: 'sq', entity_types: { Shot: [] } })).code).toBe(103);
   });
 
+  it('answers text_search matches shaped like the python-api example: links name a Task or Version entity, else two blanks', async () => {
+    const all = { logical_operator: 'and', conditions: [] };
+    const search = async (text: string, types: string[]): Promise<Record<string, unknown>[]> =>
+      (await t.call('query_display_name_cache', t.script, { text, entity_types: Object.fromEntries(types.map((type) => [type, all])), project_ids: [], max_results: null })).matches;
+    const [shot, version] = await search('SQ010_0010', ['Shot', 'Version']);
+    expect(Object.keys(shot!).sort()).toEqual(['id', 'image', 'links', 'name', 'project_id', 'status', 'type']);
+    expect(shot).toMatchObject({ type: 'Shot', name: 'SQ010_0010', project_id: 1, links: ['', ''], status: 'ip' });
+    expect(version).toMatchObject({ type: 'Version', name: 'SQ010_0010_anim_v001', links: ['Shot', 'SQ010_0010'] });
+    expect((await search('hero', ['Asset']))[0]).toMatchObject({ type: 'Asset', name: 'hero', links: ['', ''] });
+    expect((await search('Model', ['Task']))[0]).toMatchObject({ type: 'Task', name: 'Model', links: ['Asset', 'hero'] });
+  });
+
   it('exports a page as CSV', async () => {
     const res = await fetch(`${t.h.url}/api3/json`, { method: 'POST', body: JSON.stringify({ method_name: 'export_page', params: [t.script, { page_id: 1, format: 'csv', layout_name: null }] }) });
     expect(res.headers.get('content-type')).toContain('text/csv');

@@ -114,6 +114,8 @@ function textSearch(call: MethodCall): unknown {
       const project = row.f['project'];
       if (projectIds.length && !(isLink(project) && projectIds.includes(project.id))) continue;
       if (!filter.test(row)) continue;
+      // `links` names the row's `entity` link, as the documented answers do for a Task and a Version; no source
+      // shows what a site gives for other types (a Shot's Sequence?), so they get the blanks an Asset gets (README).
       const entity = row.f['entity'];
       matches.push({
         id: row.id, type: row.type, name, project_id: isLink(project) ? project.id : null, image: formatValue(site, 'image', row.f['image'] ?? null),
