@@ -66,6 +66,19 @@ export function parseUrlEncoded(body: string): Record<string, string> {
   return out;
 }
 
+/**
+ * A `Content-Disposition: attachment` value for a file name of any characters (RFC 6266): a plain `filename` with
+ * every character outside printable ASCII (and the quote and backslash) as `_`, for clients that read only that, and, when the name
+ * is not plain ASCII, `filename*=UTF-8''…` with the name itself. Node refuses a header with characters above U+00FF,
+ * so writing the name as it is answered a download of `shöt ✓.txt` with a 500.
+ */
+export function attachmentDisposition(name: string): string {
+  const plain = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  if (plain === name) return `attachment; filename="${name}"`;
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${plain}"; filename*=UTF-8''${encoded}`;
+}
+
 /** Parses the `Cookie` header. */
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -64,6 +64,18 @@ describe('uploads and downloads', () => {
     expect((await fetch(url, { headers: { cookie: '_session_id=nope' } })).status).toBe(403);
   });
 
+  it('serves a file whose name is not Latin-1 with an ASCII filename and the UTF-8 name in filename*', async () => {
+    const name = 'sh\u00f6t 01 \u2713.txt';
+    const id = idOf(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '1' }, { name, field: 'file', data })));
+    const { session_id } = await t.call('get_session_token', t.script);
+    const dl = await fetch(`${t.h.url}/file_serve/attachment/${id}`, { headers: { cookie: `_session_id=${session_id}` } });
+    expect(dl.status).toBe(200);
+    expect(dl.headers.get('content-disposition')).toBe(`attachment; filename="sh_t 01 _.txt"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    const star = /filename\*=UTF-8''(.+)$/.exec(dl.headers.get('content-disposition') ?? '')?.[1] ?? '';
+    expect(decodeURIComponent(star)).toBe(name);
+    expect(Buffer.from(await dl.arrayBuffer()).equals(data)).toBe(true);
+  });
+
   it('uploads an attachment without a field, linked to the entity', async () => {
     const id = idOf(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '1', tag_list: 'a,b' }, { name: 'notes.txt', field: 'file', data })));
     const att = await t.call('read', t.script, { type: 'Attachment', return_fields: ['attachment_links', 'file_size', 'tag_list', 'this_file'], filters: where(['id', 'is', id]) });

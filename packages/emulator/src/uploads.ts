@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { authenticate, type Principal } from './auth-rules.js';
 import { RpcFault, badInput } from './errors.js';
-import { parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
+import { attachmentDisposition, parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
 import { multipartBoundary, parseMultipart, type MultipartFile } from './multipart.js';
 import type { Emulator } from './server.js';
 import type { Site } from './site.js';
@@ -161,7 +161,7 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
     if (!att || !file) return { ...text(404, `Attachment ${id} not found`), auth: { kind: 'cookie', principal: principal.name } };
     return {
       status: 200,
-      headers: { 'content-type': file.contentType, 'content-disposition': `attachment; filename="${file.name.replace(/"/g, '')}"` },
+      headers: { 'content-type': file.contentType, 'content-disposition': attachmentDisposition(file.name) },
       body: file.data,
       auth: { kind: 'cookie', principal: principal.name },
     };
