@@ -43,6 +43,24 @@ const AUTH_KIND_LABEL: Record<SiteAuthKind, string> = {
 const PAT_STEPS =
   "In your Autodesk profile open Personal Access Tokens → Generate (scope ShotGrid; it is shown once), then in ShotGrid open Account Settings → Legacy Login and Personal Access Token, set a passphrase if you have none and bind the token. Only you can do this, not an admin.";
 
+/** The statuses of a site (or a gateway in front of it) that is there but not serving now: the ones calls retry. */
+const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/**
+ * Why and what to do when `info` was answered with a status of a site that is down for a while (maintenance, too
+ * busy, a gateway's timeout), which is not a wrong URL: undefined for any other error.
+ */
+function unavailable(error: unknown): { why: string; fix: string } | undefined {
+  if (!(error instanceof SgHttpError) || !UNAVAILABLE_STATUSES.has(error.status)) return undefined;
+  const who = error.status === 502 || error.status === 504 ? "a gateway in front of the site" : "the site";
+  const state = error.status === 429 ? "it is receiving too many requests" : "it is down for maintenance, too busy, or not answering its gateway";
+  const wait = error.retryAfterMs !== undefined ? `The site asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s; then` : "Wait a few minutes, then";
+  return {
+    why: `${who} answered HTTP ${error.status}: ${state}. The URL reaches it; nothing is wrong with the settings.`,
+    fix: `${wait} run \`sg doctor\` again. If it lasts, ask the site's administrator whether the site is in maintenance.`,
+  };
+}
+
 const SSO_WHY = "this site uses SSO, where a login and passphrase are never accepted by the API.";
 const SSO_FIX = "Run `sg login --browser` to approve a session in your browser (saved for later commands), or use a script's name and key for automation.";
 
@@ -223,6 +241,12 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     // Ctrl-C is not a finding about the site.
     if (ctx.signal?.aborted) throw error;
     const why = error instanceof SgHttpError ? `the site answered HTTP ${error.status}` : error instanceof SgError ? error.reason : String(error);
+    const busy = unavailable(error);
+    if (busy) {
+      failed(error, { name: "info", ok: false, detail: "the site is there but not serving the API now", problem: "site-unavailable", why: busy.why, fix: busy.fix });
+      await infoClient.close();
+      return report(connection.site);
+    }
     const login = httpLoginAdvice(error, connection);
     const fix =
       login ??
