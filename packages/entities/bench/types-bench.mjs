@@ -3,7 +3,10 @@
 // of 50 calls, checked alone with `--extendedDiagnostics`; the table gives wall seconds, the compiler's
 // check time, memory and the number of errors. A benchmark, not a test: nothing here asserts a time.
 //
-//   npm run bench:types -w @sg/entities [-- --calls 50] [-- --timeout 120]
+//   npm run bench:types -w @sg/entities [-- --calls 50] [-- --timeout 120] [-- --runs 5]
+//
+// With --runs N each file is checked N times and the fastest run is shown (the others on a busy machine measure
+// the machine); memory and errors do not change from run to run.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -18,11 +21,12 @@ const arg = (name, fallback) => {
 };
 const CALLS = arg("calls", 50);
 const TIMEOUT_S = arg("timeout", 120);
+const RUNS = arg("runs", 1);
 const dir = join(pkg, "src", ".types-bench");
 
-const HEAD = `import { entityApi, type FieldPath, type EntityData, type SummaryField, type BatchRequest } from "../index.js";
+const HEAD = `import { entityApi, type FieldPath, type EntityData, type EntityTypeName, type SummaryField, type BatchRequest } from "../index.js";
 import { sgFieldTypes, type SgSchema } from "../test-support/sg-schema.js";
-import type { Client } from "@sg/core";
+import type { Client, Filter } from "@sg/core";
 declare const client: Client;
 const sg = entityApi<SgSchema>(client, { fieldTypes: sgFieldTypes });
 `;
@@ -39,6 +43,10 @@ const CASES = [
   ["typo in batch data (1 error each)", (i) => `export async function f${i}() { return sg.batch([{ request_type: "create", entity_type: "Shot", data: { cdoe: "x${i}" } }]); }`],
   ["batch with BatchRequest[] built at run time", (i) => `export async function f${i}(requests: BatchRequest[]) { const r = await sg.batch(requests); return r[0]; }`],
   ["summarize with SummaryField[] built at run time", (i) => `export async function f${i}(q: SummaryField[]) { const r = await sg.summarize("Shot", [], q); return r.summaries["id"]; }`],
+  ["list filters, 5 literal conditions + nested group", (i) => `export async function f${i}() { return sg.find("Shot", [["code", "is", "x${i}"], ["sg_sequence.Sequence.project.Project.name", "is", "p"], ["assets.Asset.sg_asset_type", "in", ["Prop", "Character"]], ["sg_cut_in", "between", ${i}, null], { filter_operator: "any", filters: [["sg_status_list", "is", "ip"], ["created_at", "in_last", 2, "DAY"]] }], ["code"]); }`],
+  ["typo in a list filter (1 error each)", (i) => `export async function f${i}() { return sg.find("Shot", [["code", "is", "x${i}"], ["cdoe", "is", "x"]], ["code"]); }`],
+  ["list filters as Filter[] built at run time", (i) => `export async function f${i}(filters: Filter[]) { const rows = await sg.find("Shot", filters, ["code"]); return rows[0]?.code; }`],
+  ["list filter with a generic entity type (any of 77)", (i) => `export async function f${i}<E extends EntityTypeName<SgSchema>>(type: E) { return sg.find(type, [["id", "is", ${i}]], ["id"]); }`],
 ];
 
 function measure(name, body) {
@@ -55,17 +63,21 @@ function measure(name, body) {
   const stat = (label) => out.match(new RegExp(`^${label}:\\s+(\\S+)`, "m"))?.[1] ?? "?";
   const errors = (out.match(/error TS\d+/g) ?? []).length;
   const first = out.match(/error (TS\d+: .*)/)?.[1]?.slice(0, 110) ?? "";
-  return { case: name, wall_s: r.error ? `>${TIMEOUT_S} (killed)` : wall.toFixed(1), check: stat("Check time"), memory: stat("Memory used"), errors: r.error ? "?" : errors, first };
+  return { case: name, wall_s: r.error ? `>${TIMEOUT_S} (killed)` : wall.toFixed(2), check: stat("Check time"), memory: stat("Memory used"), errors: r.error ? "?" : errors, first };
 }
 
 const rows = [];
 const ONLY = arg("only", -1);
 for (const [index, [name, body]] of CASES.entries()) {
   if (ONLY >= 0 && index !== ONLY) continue;
-  const row = measure(name, body);
+  let row;
+  for (let run = 0; run < RUNS; run++) {
+    const next = measure(name, body);
+    if (row === undefined || Number(next.wall_s) < Number(row.wall_s)) row = next;
+  }
   rows.push(row);
   console.error(`${row.case}: ${row.wall_s} s`);
 }
 rmSync(dir, { recursive: true, force: true });
-console.log(`tsc ${spawnSync(tsc, ["--version"], { encoding: "utf8" }).stdout.trim()}, ${CALLS} calls per file, 77-type schema`);
+console.log(`tsc ${spawnSync(tsc, ["--version"], { encoding: "utf8" }).stdout.trim()}, ${CALLS} calls per file, 77-type schema, fastest of ${RUNS} run(s)`);
 console.table(rows);
