@@ -12,6 +12,7 @@ import { batch, type BatchRequest, type BatchResults, type CheckedBatch } from "
 import { bindContext, createContext, getSessionToken, info, type EntityApiOptions, type EntityApiOptionsArg, type EntityContext } from "./context.js";
 import { create, type CreateOptions } from "./create.js";
 import { downloadAttachment, getAttachmentDownloadUrl, openAttachment, type AttachmentInput, type AttachmentStream, type DownloadOptions } from "./downloads.js";
+import type { CheckedTextSearchTypes, FiltersFor, TextSearchTypes } from "./checked-filters.js";
 import type { FiltersInput } from "./filters.js";
 import { find, findOne, iterate, type FindOneOptions, type FindOptions } from "./find.js";
 import { follow, followers, following, unfollow, type FollowingOptions } from "./follow.js";
@@ -54,31 +55,31 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * @param filters - Python-style filters (`[["code", "is", "sh010"]]`), a builder group, or a wire tree.
    * @param fields - fields to return besides `type` and `id` (default none → `["id"]` on the wire).
    */
-  find<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  find<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly [], const L extends FiltersInput = FiltersInput>(
     entityType: E,
-    filters?: FiltersInput,
+    filters?: FiltersFor<S, E, L>,
     fields?: F,
     options?: FindOptions<S, E>,
   ): Promise<FoundRecord<S, E, F, D>[]>;
   /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
-  find<E extends EntityTypeName<S>, const F extends readonly string[] = readonly []>(
+  find<E extends EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
     entityType: E,
-    filters?: FiltersInput,
+    filters?: FiltersFor<S, E, L>,
     fields?: FieldList<S, E, F>,
     options?: FindOptions<S, E>,
   ): Promise<FoundRecord<S, E, F, D>[]>;
 
   /** The first record matching (Python `find_one`), or `null`. */
-  findOne<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  findOne<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly [], const L extends FiltersInput = FiltersInput>(
     entityType: E,
-    filters?: FiltersInput,
+    filters?: FiltersFor<S, E, L>,
     fields?: F,
     options?: FindOneOptions<S, E>,
   ): Promise<FoundRecord<S, E, F, D> | null>;
   /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
-  findOne<E extends EntityTypeName<S>, const F extends readonly string[] = readonly []>(
+  findOne<E extends EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
     entityType: E,
-    filters?: FiltersInput,
+    filters?: FiltersFor<S, E, L>,
     fields?: FieldList<S, E, F>,
     options?: FindOneOptions<S, E>,
   ): Promise<FoundRecord<S, E, F, D> | null>;
@@ -87,31 +88,31 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * Stream the records of a `find`, page by page, holding at most `concurrency` pages in memory. Break out
    * of the loop at any time; no further page is requested.
    */
-  iterate<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+  iterate<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly [], const L extends FiltersInput = FiltersInput>(
     entityType: E,
-    filters?: FiltersInput,
+    filters?: FiltersFor<S, E, L>,
     fields?: F,
     options?: FindOptions<S, E>,
   ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
   /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
-  iterate<E extends EntityTypeName<S>, const F extends readonly string[] = readonly []>(
+  iterate<E extends EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
     entityType: E,
-    filters?: FiltersInput,
+    filters?: FiltersFor<S, E, L>,
     fields?: FieldList<S, E, F>,
     options?: FindOptions<S, E>,
   ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
 
   /** Summaries over matching records, optionally grouped (Python `summarize`). */
-  summarize<E extends EntityTypeName<S>, const Q extends readonly SummaryField<FilterPath<S, E>>[] = readonly SummaryField<FilterPath<S, E>>[]>(
+  summarize<E extends EntityTypeName<S>, const Q extends readonly SummaryField<FilterPath<S, E>>[] = readonly SummaryField<FilterPath<S, E>>[], const L extends FiltersInput = FiltersInput>(
     entityType: E,
-    filters: FiltersInput,
+    filters: FiltersFor<S, E, L>,
     summaryFields: Q,
     options?: SummarizeOptions<FilterPath<S, E>>,
   ): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
   /** The same with literal lists checked item by item (deep paths too), or a list built at run time: a bad field is named by one message. */
-  summarize<E extends EntityTypeName<S>, const Q extends readonly SummaryField[] = readonly SummaryField[], const G extends readonly Grouping[] = readonly Grouping[]>(
+  summarize<E extends EntityTypeName<S>, const Q extends readonly SummaryField[] = readonly SummaryField[], const G extends readonly Grouping[] = readonly Grouping[], const L extends FiltersInput = FiltersInput>(
     entityType: E,
-    filters: FiltersInput,
+    filters: FiltersFor<S, E, L>,
     summaryFields: CheckedFieldItems<S, E, Q>,
     options?: SummarizeOptions & { readonly grouping?: CheckedFieldItems<S, E, G> | undefined },
   ): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
@@ -152,7 +153,7 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   batch<const R extends readonly BatchRequest[] = readonly BatchRequest[]>(requests: CheckedBatch<S, R>, options?: CallOptions): Promise<BatchResults<S, R, D>>;
 
   /** Search display names (Python `text_search`); `entityTypes` maps each type to its filters. */
-  textSearch(text: string, entityTypes: { readonly [K in EntityTypeName<S>]?: FiltersInput }, options?: TextSearchOptions): Promise<TextSearchResult>;
+  textSearch<const T extends TextSearchTypes<S> = TextSearchTypes<S>>(text: string, entityTypes: CheckedTextSearchTypes<S, T>, options?: TextSearchOptions): Promise<TextSearchResult>;
 
   /** The whole schema (Python `schema_read`). */
   schemaRead(options?: SchemaReadOptions): Promise<SchemaDefinitions>;

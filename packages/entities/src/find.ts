@@ -6,6 +6,7 @@
  */
 import type { CallOptions, DateMode, SiteInfo, WireCondition } from "@sg/core";
 import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
+import type { FiltersFor } from "./checked-filters.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import { pagingSetupFor, readPages, readSinglePage, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
@@ -214,18 +215,18 @@ export async function* runIterate<T>(ctx: Context, entityType: string, plan: Pag
  * @param fields - fields to return besides `type` and `id` (default none → `["id"]` on the wire).
  * @param options - find options and call options.
  */
-export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly [], const L extends FiltersInput = FiltersInput>(
   target: EntityTarget<S, D>,
   entityType: E,
-  filters?: FiltersInput,
+  filters?: FiltersFor<S, E, L>,
   fields?: F,
   options?: FindOptions<S, E>,
 ): Promise<FoundRecord<S, E, F, D>[]>;
 /** The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
-export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly []>(
+export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
   target: EntityTarget<S, D>,
   entityType: E,
-  filters?: FiltersInput,
+  filters?: FiltersFor<S, E, L>,
   fields?: FieldList<S, E, F>,
   options?: FindOptions<S, E>,
 ): Promise<FoundRecord<S, E, F, D>[]>;
@@ -244,18 +245,18 @@ export async function find(target: unknown, entityType: unknown, filters?: unkno
  * @param fields - fields to return besides `type` and `id`.
  * @param options - `findOne` options and call options.
  */
-export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly [], const L extends FiltersInput = FiltersInput>(
   target: EntityTarget<S, D>,
   entityType: E,
-  filters?: FiltersInput,
+  filters?: FiltersFor<S, E, L>,
   fields?: F,
   options?: FindOneOptions<S, E>,
 ): Promise<FoundRecord<S, E, F, D> | null>;
 /** The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
-export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly []>(
+export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
   target: EntityTarget<S, D>,
   entityType: E,
-  filters?: FiltersInput,
+  filters?: FiltersFor<S, E, L>,
   fields?: FieldList<S, E, F>,
   options?: FindOneOptions<S, E>,
 ): Promise<FoundRecord<S, E, F, D> | null>;
@@ -276,18 +277,18 @@ export async function findOne(target: unknown, entityType: unknown, filters?: un
  * @param fields - fields to return besides `type` and `id`.
  * @param options - find options (`concurrency`, `limit`, …) and call options.
  */
-export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly []>(
+export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly [], const L extends FiltersInput = FiltersInput>(
   target: EntityTarget<S, D>,
   entityType: E,
-  filters?: FiltersInput,
+  filters?: FiltersFor<S, E, L>,
   fields?: F,
   options?: FindOptions<S, E>,
 ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
 /** The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
-export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly []>(
+export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
   target: EntityTarget<S, D>,
   entityType: E,
-  filters?: FiltersInput,
+  filters?: FiltersFor<S, E, L>,
   fields?: FieldList<S, E, F>,
   options?: FindOptions<S, E>,
 ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;

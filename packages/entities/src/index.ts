@@ -26,6 +26,7 @@ export { navExpand, navSearchEntity, navSearchString } from "./nav.js";
 export { f, filterBuilder } from "./filters-builder.js";
 export type { FilterBuilder, Operand, RelativeDateUnit } from "./filters-builder.js";
 export type { FiltersInput, FilterOperator } from "./filters.js";
+export type { CheckedFilters, CheckedTextSearchTypes, FilterOperands, FilterProblem, FiltersByType, FiltersFor, FiltersProblem, TextSearchTypes } from "./checked-filters.js";
 export type { FilterPreset, FindOneOptions, FindOptions, OrderItem, SortDirection } from "./find.js";
 export type {
   EntityData, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,

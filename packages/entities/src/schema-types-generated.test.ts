@@ -5,7 +5,7 @@
  * long the compiler takes on such calls is measured by `npm run bench:types`, not asserted here.
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import type { DateMode } from "@sg/core";
+import type { DateMode, Filter } from "@sg/core";
 import { batch, downloadAttachment, entityApi, entityContext, filterBuilder, find, summarize, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
@@ -119,6 +119,47 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   expectTypeOf(picked.summaries.description).toEqualTypeOf<unknown>();
   const fixed = await api.summarize("Shot", [], [{ field: "code", type: "count" }]);
   expectTypeOf(fixed.summaries.code).toEqualTypeOf<number>();
+
+  // 9. List-syntax filters: each condition of a literal list is checked — the path hop by hop, the relation, the operands.
+  // @ts-expect-error — "cdoe" is not a field of Shot
+  await api.find("Shot", [["cdoe", "is", "x"]]);
+  // @ts-expect-error — a deep path is checked hop by hop (nme is not a field of Project)
+  await api.find("Shot", [["sg_sequence.Sequence.project.Project.nme", "is", "x"]]);
+  // @ts-expect-error — sg_sequence of Shot does not link to Asset
+  await api.find("Shot", [["sg_sequence.Asset.code", "is", "x"]]);
+  // @ts-expect-error — through a multi-entity link too (cdoe is not a field of Asset)
+  await api.find("Shot", [["assets.Asset.cdoe", "is", "x"]]);
+  // @ts-expect-error — findOne checks them
+  await api.findOne("Shot", [["cdoe", "is", "x"]]);
+  // @ts-expect-error — iterate too
+  for await (const row of api.iterate("Shot", [["cdoe", "is", "x"]])) void row;
+  // @ts-expect-error — summarize too
+  await api.summarize("Shot", [["cdoe", "is", "x"]], [{ field: "id", type: "count" }]);
+  // @ts-expect-error — and the standalone functions
+  await find(entityContext<SgSchema>(api.client), "Shot", [["cdoe", "is", "x"]]);
+  // @ts-expect-error — a single group is checked
+  await api.find("Shot", { filter_operator: "any", filters: [["cdoe", "is", "x"]] });
+  // @ts-expect-error — a group nested in a group in a list is checked
+  await api.find("Shot", [["code", "is", "x"], { filter_operator: "any", filters: [{ filter_operator: "all", filters: [["sg_status_list", "is", "ip"], ["sg_cut_ni", "is", 1]] }] }]);
+  // @ts-expect-error — a relation the site does not know
+  await api.find("Shot", [["code", "equals", "x"]]);
+  // @ts-expect-error — an operand of the wrong type (a status that is not in the list)
+  await api.find("Shot", [["sg_status_list", "is", "done"]]);
+  // @ts-expect-error — a link to a type the field does not link to
+  await api.find("Shot", [["project", "is", { type: "Shot", id: 1 }]]);
+  // @ts-expect-error — type_is takes an entity type of the site
+  await api.find("Shot", [["sg_sequence", "type_is", "Sequense"]]);
+  // @ts-expect-error — in_last takes a count and a unit
+  await api.find("Shot", [["created_at", "in_last", 2, "DAYS"]]);
+  const constFilters = [["sg_cut_in", "between", "a", "z"]] as const;
+  // @ts-expect-error — a variable `as const` is checked like a literal
+  await api.find("Shot", constFilters);
+  // @ts-expect-error — textSearch checks each type's filters
+  await api.textSearch("shot", { Shot: [["cdoe", "is", "x"]] });
+  // @ts-expect-error — and its keys, next to a good one (refused before the filters were checked; kept so they do not lose it)
+  await api.textSearch("shot", { Shot: [], Shto: [] });
+  // @ts-expect-error — with a generic entity type, a condition must hold for every type it may be (Asset has no sg_cut_in)
+  await (<E extends "Shot" | "Asset">(type: E) => api.find(type, [["sg_cut_in", "is", 1]]))("Shot");
 }
 
 /**
@@ -230,6 +271,51 @@ async function stillCompiles(api: EntityApi<SgSchema>, extra: boolean): Promise<
   expectTypeOf(l1.id).toEqualTypeOf<number>();
   expectTypeOf(l2).toEqualTypeOf<boolean>();
   await batch(api.client, [{ request_type: "create", entity_type: "Whatever", data: { x: 1 } }]);
+
+  // 8. List-syntax filters: literal lists of every form, lists built at run time, the builder's conditions, generic
+  // entity types, explicit type arguments, wire trees and the loose mode.
+  await api.find("Shot", [
+    ["code", "is", "x"],
+    ["sg_sequence.Sequence.project.Project.name", "is", "x"],
+    ["assets.Asset.sg_asset_type", "in", ["Prop", null]],
+    ["id", "in", 1, 2, 3],
+    ["sg_cut_in", "between", 1, null],
+    ["sg_cut_in", "not_between", [1, 5]],
+    ["created_at", "greater_than", new Date()],
+    ["created_at", "between", "2020-01-01T00:00:00Z", null],
+    ["created_at", "in_last", 2, "DAY"],
+    ["created_at", "in_calendar_month", -1],
+    ["sg_sequence", "is", { type: "Sequence", id: 1 }],
+    ["sg_sequence", "type_is", "Sequence"],
+    ["sg_sequence", "name_contains", "SQ"],
+    ["assets", "is", null],
+    ["type", "is", "Shot"],
+    { filter_operator: "any", filters: [["code", "starts_with", "SQ"], { filter_operator: "all", filters: [["description", "contains", "x"]] }] },
+  ]);
+  const runtime: Filter[] = [["code", "is", "x"]];
+  await api.find("Shot", runtime, ["code"]);
+  await api.summarize("Shot", runtime, [{ field: "id", type: "count" }]);
+  await api.textSearch("shot", { Shot: runtime, Asset: [["code", "contains", "x"]] });
+  const fb = filterBuilder<SgSchema, "Shot">();
+  await api.find("Shot", [fb.is("code", "x"), ["sg_status_list", "is", "ip"], fb.any(fb.is("code", "y"))]);
+  await api.find("Shot", fb.any(fb.is("code", "x")));
+  const constFilterList = [["code", "is", "x"], ["sg_cut_in", "greater_than", 1]] as const;
+  await api.find("Shot", constFilterList);
+  await api.find("Shot", { logical_operator: "and", conditions: [{ path: "code", relation: "is", values: ["x"] }] });
+  async function byCode<E extends "Shot" | "Asset">(type: E, code: string) {
+    await api.summarize(type, [["code", "is", code]], [{ field: "id", type: "count" }]);
+    return api.find(type, [["code", "is", code]], ["code"]);
+  }
+  async function byId<E extends EntityTypeName<SgSchema>>(type: E, id: number, more: Filter[]) {
+    await api.find(type, more, ["id"]);
+    return api.findOne(type, [["id", "is", id]]);
+  }
+  void byCode;
+  void byId;
+  await api.find<"Shot", readonly ["code"]>("Shot", [["code", "is", "x"]], ["code"]);
+  await find<SgSchema, "date", "Shot", readonly ["code"]>(entityContext<SgSchema>(api.client), "Shot", [["code", "is", "x"]], ["code"]);
+  await looseApi.find("Anything", [["whatever.Thing.x", "some_relation", 1]]);
+  await looseApi.textSearch("shot", { Anything: [["x", "is", 1]] });
 
   // The literal checks stay: one message naming the field, deep paths hop by hop.
   // @ts-expect-error — "cdoe" is not a field of Shot

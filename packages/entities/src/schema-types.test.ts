@@ -4,7 +4,7 @@
  * same calls against the emulator.
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import type { DateMode } from "@sg/core";
+import type { DateMode, Filter } from "@sg/core";
 import { downloadAttachment, entityApi, entityContext, filterBuilder, type DownloadOptions, type EntityApi, type EntityApiOptions, type EntityLink, type EntityRecord, type EntityTypeName, type FieldPath, type SiteSchema } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -161,6 +161,40 @@ describe("typed records from a site schema", () => {
     f.is("sg_sequence", { type: "Sequence", id: 1 });
     f.is("assets", { type: "Asset", id: 1 });
     f.between("created_at", new Date(0), "2030-01-01T00:00:00Z");
+  });
+
+  it("checks list-syntax filters against the schema; what compiles, the site takes", async () => {
+    const sg = site.apiWith<DemoSite>();
+    const shots = await sg.find(
+      "Shot",
+      [
+        ["sg_sequence.Sequence.code", "is", "SQ010"], // one hop through an entity link
+        ["assets.Asset.sg_asset_type", "is", "Prop"], // one hop through a multi-entity link
+        ["sg_status_list", "in", ["ip", "wtg"]], // `in` with a list of statuses
+        ["sg_cut_in", "between", 1000, 1002], // `between`, low and high
+        ["sg_cut_in", "between", [null, 1001]], // `between` as [low, high], an open end
+        { filter_operator: "any", filters: [["code", "ends_with", "0010"], ["code", "ends_with", "0030"], { filter_operator: "all", filters: [["id", "is", -1]] }] },
+      ],
+      ["code"],
+    );
+    expect(shots.map((s) => s.code).sort()).toEqual(["SQ010_0010", "SQ010_0030"]);
+    // A list built at run time is accepted as it is (not checked).
+    const built: Filter[] = [["sg_status_list", "is", "fin"]];
+    expect((await sg.find("Shot", built, ["code"])).map((s) => s.code)).toEqual(["SQ010_0020"]);
+    // @ts-expect-error — "cdoe" is not a field of Shot
+    await sg.find("Shot", [["cdoe", "is", "SQ010_0010"]]).catch(() => undefined);
+    // @ts-expect-error — nor of Sequence, through the link
+    await sg.find("Shot", [["sg_sequence.Sequence.cdoe", "is", "SQ010"]]).catch(() => undefined);
+    // @ts-expect-error — nor of Asset, through the multi-entity link
+    await sg.find("Shot", [["assets.Asset.sg_asset_typ", "is", "Prop"]]).catch(() => undefined);
+    // @ts-expect-error — "done" is not a status of the list
+    await sg.find("Shot", [["sg_status_list", "in", ["ip", "done"]]]).catch(() => undefined);
+    // @ts-expect-error — between takes numbers on a number field
+    await sg.find("Shot", [["sg_cut_in", "between", "a", "z"]]).catch(() => undefined);
+    // @ts-expect-error — a group nested in a group is checked too
+    await sg.find("Shot", [{ filter_operator: "any", filters: [["code", "is", "x"], { filter_operator: "all", filters: [["sg_cut_ni", "is", 1]] }] }]).catch(() => undefined);
+    // @ts-expect-error — a relation the site does not know
+    await sg.find("Shot", [["code", "equals", "x"]]).catch(() => undefined);
   });
 
   it("is loose without a schema: any type, any field, unknown values", async () => {

@@ -5,6 +5,7 @@
  */
 import type { CallOptions, DateMode } from "@sg/core";
 import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type EntityTarget } from "./context.js";
+import type { FiltersFor } from "./checked-filters.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import type { CheckedPath, EntityTypeName, FilterPath, IsLoose, LooseSchema, PathProblem, SiteSchema, ValueAt } from "./schema-types.js";
 import { finishRecords } from "./records.js";
@@ -132,18 +133,18 @@ export const GROUPING_TYPES: readonly GroupingType[] = ["exact", "tens", "hundre
  * @param summaryFields - e.g. `[{ field: "id", type: "count" }]`.
  * @param options - `filterOperator`, `grouping`, `includeArchivedProjects` and call options.
  */
-export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const Q extends readonly SummaryField<FilterPath<S, E>>[] = readonly SummaryField<FilterPath<S, E>>[]>(
+export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const Q extends readonly SummaryField<FilterPath<S, E>>[] = readonly SummaryField<FilterPath<S, E>>[], const L extends FiltersInput = FiltersInput>(
   target: EntityTarget<S, D>,
   entityType: E,
-  filters: FiltersInput,
+  filters: FiltersFor<S, E, L>,
   summaryFields: Q,
   options?: SummarizeOptions<FilterPath<S, E>>,
 ): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
 /** The same with literal lists checked item by item (deep paths too), or a list built at run time: a bad field is named by one message. */
-export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const Q extends readonly SummaryField[] = readonly SummaryField[], const G extends readonly Grouping[] = readonly Grouping[]>(
+export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const Q extends readonly SummaryField[] = readonly SummaryField[], const G extends readonly Grouping[] = readonly Grouping[], const L extends FiltersInput = FiltersInput>(
   target: EntityTarget<S, D>,
   entityType: E,
-  filters: FiltersInput,
+  filters: FiltersFor<S, E, L>,
   summaryFields: CheckedFieldItems<S, E, Q>,
   options?: SummarizeOptions & { readonly grouping?: CheckedFieldItems<S, E, G> | undefined },
 ): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;

@@ -5,7 +5,8 @@
  */
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
-import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { CheckedTextSearchTypes, TextSearchTypes } from "./checked-filters.js";
+import type { LooseSchema, SiteSchema } from "./schema-types.js";
 import { toWireFilters, type FiltersInput } from "./filters.js";
 import { parseRecord } from "./records.js";
 import { checkEntityType, checkId, checkInt, checkObject, checkOneOf, checkOptions, checkString, fail } from "./validate.js";
@@ -55,7 +56,7 @@ export interface ExportPageOptions extends CallOptions {
  * @param entityTypes - each entity type to search, with its filters, e.g. `{ Shot: [] }`.
  * @param options - `projectIds`, `limit` and call options.
  */
-export function textSearch<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, text: string, entityTypes: { readonly [K in EntityTypeName<S>]?: FiltersInput }, options?: TextSearchOptions): Promise<TextSearchResult>;
+export function textSearch<S extends SiteSchema = LooseSchema, D extends DateMode = "date", const T extends TextSearchTypes<S> = TextSearchTypes<S>>(target: EntityTarget<S, D>, text: string, entityTypes: CheckedTextSearchTypes<S, T>, options?: TextSearchOptions): Promise<TextSearchResult>;
 export async function textSearch(target: unknown, text: unknown, entityTypes: unknown, rawOptions?: unknown): Promise<TextSearchResult> {
   const ctx = contextOf(target);
   const query = checkString(text, ["text"], "a search text");
