@@ -24,11 +24,12 @@ const TIMEOUT_S = arg("timeout", 120);
 const RUNS = arg("runs", 1);
 const dir = join(pkg, "src", ".types-bench");
 
-const HEAD = `import { entityApi, type FieldPath, type EntityData, type EntityTypeName, type SummaryField, type BatchRequest } from "../index.js";
+const HEAD = `import { entityApi, filterBuilder, type FieldPath, type EntityData, type EntityTypeName, type SummaryField, type BatchRequest } from "../index.js";
 import { sgFieldTypes, type SgSchema } from "../test-support/sg-schema.js";
 import type { Client, Filter } from "@sg/core";
 declare const client: Client;
 const sg = entityApi<SgSchema>(client, { fieldTypes: sgFieldTypes });
+const fb = filterBuilder<SgSchema, "Shot">();
 `;
 
 /** Each case: a name and the body of call i. */
@@ -46,6 +47,12 @@ const CASES = [
   ["list filters, 5 literal conditions + nested group", (i) => `export async function f${i}() { return sg.find("Shot", [["code", "is", "x${i}"], ["sg_sequence.Sequence.project.Project.name", "is", "p"], ["assets.Asset.sg_asset_type", "in", ["Prop", "Character"]], ["sg_cut_in", "between", ${i}, null], { filter_operator: "any", filters: [["sg_status_list", "is", "ip"], ["created_at", "in_last", 2, "DAY"]] }], ["code"]); }`],
   ["typo in a list filter (1 error each)", (i) => `export async function f${i}() { return sg.find("Shot", [["code", "is", "x${i}"], ["cdoe", "is", "x"]], ["code"]); }`],
   ["list filters as Filter[] built at run time", (i) => `export async function f${i}(filters: Filter[]) { const rows = await sg.find("Shot", filters, ["code"]); return rows[0]?.code; }`],
+  ["builder, 3 one-hop conditions", (i) => `export async function f${i}() { return sg.find("Shot", [fb.is("code", "x${i}"), fb.is("sg_sequence.Sequence.code", "s"), fb.in("sg_status_list", ["ip", "fin"])], ["code"]); }`],
+  ["builder, 3 conditions, one of 2 hops", (i) => `export async function f${i}() { return sg.find("Shot", [fb.is("code", "x${i}"), fb.is("sg_sequence.Sequence.project.Project.name", "p"), fb.in("sg_status_list", ["ip", "fin"])], ["code"]); }`],
+  ["typo in a 2-hop builder path (1 error each)", (i) => `export function f${i}() { return fb.is("sg_sequence.Sequence.project.Project.nme", "x${i}"); }`],
+  ["order, 3 one-hop keys", (i) => `export async function f${i}() { return sg.find("Shot", [], ["code"], { order: ["-created_at", { field_name: "sg_sequence.Sequence.code", direction: "desc" }, "sg_status_list"], limit: ${i + 1} }); }`],
+  ["order, 3 keys, one of 2 hops", (i) => `export async function f${i}() { return sg.find("Shot", [], ["code"], { order: ["-created_at", { field_name: "sg_sequence.Sequence.code", direction: "desc" }, "sg_sequence.Sequence.project.Project.name"], limit: ${i + 1} }); }`],
+  ["typo in a 2-hop order key (1 error each)", (i) => `export async function f${i}() { return sg.find("Shot", [], ["code"], { order: ["sg_sequence.Sequence.project.Project.nme"], limit: ${i + 1} }); }`],
   ["list filter with a generic entity type (any of 77)", (i) => `export async function f${i}<E extends EntityTypeName<SgSchema>>(type: E) { return sg.find(type, [["id", "is", ${i}]], ["id"]); }`],
 ];
 
