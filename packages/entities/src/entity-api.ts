@@ -14,7 +14,8 @@ import { create, type CreateOptions } from "./create.js";
 import { downloadAttachment, getAttachmentDownloadUrl, openAttachment, type AttachmentInput, type AttachmentStream, type DownloadOptions } from "./downloads.js";
 import type { CheckedTextSearchTypes, FiltersFor, TextSearchTypes } from "./checked-filters.js";
 import type { FiltersInput } from "./filters.js";
-import { find, findOne, iterate, type FindOneOptions, type FindOptions } from "./find.js";
+import type { CheckedOrder, OrderKey } from "./checked-order.js";
+import { find, findOne, iterate, type FindOneOptions, type FindOptions, type OrderItem } from "./find.js";
 import { follow, followers, following, unfollow, type FollowingOptions } from "./follow.js";
 import { navExpand, navSearchEntity, navSearchString, type NavExpandOptions, type NavSearchOptions } from "./nav.js";
 import { deleteEntity, revive } from "./retire.js";
@@ -61,12 +62,12 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
     fields?: F,
     options?: FindOptions<S, E>,
   ): Promise<FoundRecord<S, E, F, D>[]>;
-  /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
-  find<E extends EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
+  /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message; `order` keys likewise. */
+  find<E extends EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput, const O extends readonly OrderKey[] = readonly OrderItem<S, E>[]>(
     entityType: E,
     filters?: FiltersFor<S, E, L>,
     fields?: FieldList<S, E, F>,
-    options?: FindOptions<S, E>,
+    options?: FindOptions<S, E, CheckedOrder<S, E, O>>,
   ): Promise<FoundRecord<S, E, F, D>[]>;
 
   /** The first record matching (Python `find_one`), or `null`. */
@@ -76,12 +77,12 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
     fields?: F,
     options?: FindOneOptions<S, E>,
   ): Promise<FoundRecord<S, E, F, D> | null>;
-  /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
-  findOne<E extends EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
+  /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message; `order` keys likewise. */
+  findOne<E extends EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput, const O extends readonly OrderKey[] = readonly OrderItem<S, E>[]>(
     entityType: E,
     filters?: FiltersFor<S, E, L>,
     fields?: FieldList<S, E, F>,
-    options?: FindOneOptions<S, E>,
+    options?: FindOneOptions<S, E, CheckedOrder<S, E, O>>,
   ): Promise<FoundRecord<S, E, F, D> | null>;
 
   /**
@@ -94,12 +95,12 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
     fields?: F,
     options?: FindOptions<S, E>,
   ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
-  /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
-  iterate<E extends EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
+  /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message; `order` keys likewise. */
+  iterate<E extends EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput, const O extends readonly OrderKey[] = readonly OrderItem<S, E>[]>(
     entityType: E,
     filters?: FiltersFor<S, E, L>,
     fields?: FieldList<S, E, F>,
-    options?: FindOptions<S, E>,
+    options?: FindOptions<S, E, CheckedOrder<S, E, O>>,
   ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
 
   /** Summaries over matching records, optionally grouped (Python `summarize`). */

@@ -7,6 +7,7 @@
 import type { CallOptions, DateMode, SiteInfo, WireCondition } from "@sg/core";
 import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import type { FiltersFor } from "./checked-filters.js";
+import type { CheckedOrder, OrderKey } from "./checked-order.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import { pagingSetupFor, readPages, readSinglePage, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
@@ -34,10 +35,13 @@ export interface FilterPreset {
   readonly [parameter: string]: unknown;
 }
 
-/** Options of `findOne` (Python `find_one` keyword arguments), plus call options. */
-export interface FindOneOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>> extends CallOptions {
+/**
+ * Options of `findOne` (Python `find_one` keyword arguments), plus call options. `Order` is the type of the `order`
+ * list: {@link OrderItem}s (one-hop paths), or, in the signature that checks a literal list, its {@link CheckedOrder}.
+ */
+export interface FindOneOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>, Order = readonly OrderItem<S, E>[]> extends CallOptions {
   /** Sort keys, applied in order (`order`). The site's default is `id` ascending. */
-  readonly order?: readonly OrderItem<S, E>[] | undefined;
+  readonly order?: Order | undefined;
   /** How the top-level filters combine: `all` (default) or `any` (`filter_operator`). */
   readonly filterOperator?: FilterOperator | undefined;
   /** Return only retired records instead of only active ones (`retired_only`). */
@@ -49,7 +53,7 @@ export interface FindOneOptions<S extends SiteSchema = LooseSchema, E extends En
 }
 
 /** Options of `find` and `iterate` (Python `find` keyword arguments), plus paging and call options. */
-export interface FindOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>> extends FindOneOptions<S, E> {
+export interface FindOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>, Order = readonly OrderItem<S, E>[]> extends FindOneOptions<S, E, Order> {
   /** Maximum number of records; 0 (default) = all (`limit`). */
   readonly limit?: number | undefined;
   /** Read only this 1-based page of `pageSize` records; 0 (default) = page through everything (`page`). */
@@ -222,13 +226,16 @@ export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "d
   fields?: F,
   options?: FindOptions<S, E>,
 ): Promise<FoundRecord<S, E, F, D>[]>;
-/** The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
-export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
+/**
+ * The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is
+ * named by one message; and a literal `order` list, checked key by key (deep paths too).
+ */
+export function find<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput, const O extends readonly OrderKey[] = readonly OrderItem<S, E>[]>(
   target: EntityTarget<S, D>,
   entityType: E,
   filters?: FiltersFor<S, E, L>,
   fields?: FieldList<S, E, F>,
-  options?: FindOptions<S, E>,
+  options?: FindOptions<S, E, CheckedOrder<S, E, O>>,
 ): Promise<FoundRecord<S, E, F, D>[]>;
 export async function find(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): Promise<unknown[]> {
   const ctx = contextOf(target);
@@ -252,13 +259,16 @@ export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode =
   fields?: F,
   options?: FindOneOptions<S, E>,
 ): Promise<FoundRecord<S, E, F, D> | null>;
-/** The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
-export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
+/**
+ * The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is
+ * named by one message; and a literal `order` list, checked key by key (deep paths too).
+ */
+export function findOne<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput, const O extends readonly OrderKey[] = readonly OrderItem<S, E>[]>(
   target: EntityTarget<S, D>,
   entityType: E,
   filters?: FiltersFor<S, E, L>,
   fields?: FieldList<S, E, F>,
-  options?: FindOneOptions<S, E>,
+  options?: FindOneOptions<S, E, CheckedOrder<S, E, O>>,
 ): Promise<FoundRecord<S, E, F, D> | null>;
 export async function findOne(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): Promise<unknown> {
   const ctx = contextOf(target);
@@ -284,13 +294,16 @@ export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode =
   fields?: F,
   options?: FindOptions<S, E>,
 ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
-/** The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
-export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput>(
+/**
+ * The same with a literal list that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is
+ * named by one message; and a literal `order` list, checked key by key (deep paths too).
+ */
+export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const F extends readonly string[] = readonly [], const L extends FiltersInput = FiltersInput, const O extends readonly OrderKey[] = readonly OrderItem<S, E>[]>(
   target: EntityTarget<S, D>,
   entityType: E,
   filters?: FiltersFor<S, E, L>,
   fields?: FieldList<S, E, F>,
-  options?: FindOptions<S, E>,
+  options?: FindOptions<S, E, CheckedOrder<S, E, O>>,
 ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
 export async function* iterate(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): AsyncGenerator<unknown, void, undefined> {
   const ctx = contextOf(target);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode, Filter } from "@sg/core";
-import { batch, downloadAttachment, entityApi, entityContext, filterBuilder, find, summarize, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath } from "./index.js";
+import { batch, downloadAttachment, entityApi, entityContext, filterBuilder, find, summarize, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type OrderItem } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -160,6 +160,18 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   await api.textSearch("shot", { Shot: [], Shto: [] });
   // @ts-expect-error — with a generic entity type, a condition must hold for every type it may be (Asset has no sg_cut_in)
   await (<E extends "Shot" | "Asset">(type: E) => api.find(type, [["sg_cut_in", "is", 1]]))("Shot");
+
+  // 10. Paths of more hops in the builder and in order are checked hop by hop.
+  // @ts-expect-error — nme is not a field of Project
+  f.is("sg_sequence.Sequence.project.Project.nme", "x");
+  // @ts-expect-error — sg_sequence of Shot does not link to Asset
+  f.in("sg_sequence.Asset.project.Project.name", ["x"]);
+  // @ts-expect-error — in order too
+  await api.find("Shot", [], ["code"], { order: ["sg_sequence.Sequence.project.Project.nme"] });
+  // @ts-expect-error — and in findOne's order
+  await api.findOne("Shot", [], ["code"], { order: [{ column: "sg_sequence.Sequence.project.Project.nme" }] });
+  // @ts-expect-error — still no sorting through a multi-entity link, one hop or more
+  await api.find("Shot", [], ["code"], { order: ["sg_sequence.Sequence.shots.Shot.code"] });
 }
 
 /**
@@ -316,6 +328,22 @@ async function stillCompiles(api: EntityApi<SgSchema>, extra: boolean): Promise<
   await find<SgSchema, "date", "Shot", readonly ["code"]>(entityContext<SgSchema>(api.client), "Shot", [["code", "is", "x"]], ["code"]);
   await looseApi.find("Anything", [["whatever.Thing.x", "some_relation", 1]]);
   await looseApi.textSearch("shot", { Anything: [["x", "is", 1]] });
+
+  // 9. Paths of more hops in the builder and in order; one-hop order lists built at run time; generic entity types.
+  await api.find("Shot", [fb.is("sg_sequence.Sequence.project.Project.name", "x"), fb.between("sg_sequence.Sequence.project.Project.created_at", new Date(), null)], ["code"], {
+    order: ["-sg_sequence.Sequence.project.Project.name", { field_name: "sg_sequence.Sequence.project.Project.created_at", direction: "desc" }, "code"],
+    limit: 10,
+  });
+  await api.findOne("Shot", [], ["code"], { order: ["sg_sequence.Sequence.project.Project.name"] });
+  for await (const row of api.iterate("Shot", [], ["code"], { order: ["sg_sequence.Sequence.project.Project.name"], concurrency: 2 })) void row;
+  await find(entityContext<SgSchema>(api.client), "Shot", [], ["code"], { order: ["sg_sequence.Sequence.project.Project.name"] });
+  const sortKeys: OrderItem<SgSchema, "Shot">[] = ["code", "-sg_sequence.Sequence.code"];
+  await api.find("Shot", [], ["code"], { order: sortKeys });
+  async function sorted<E extends "Shot" | "Asset">(type: E) {
+    return api.find(type, [], ["code"], { order: ["-code", "id"] });
+  }
+  void sorted;
+  await looseApi.find("Anything", [], ["x"], { order: ["a.B.c.D.e"] });
 
   // The literal checks stay: one message naming the field, deep paths hop by hop.
   // @ts-expect-error — "cdoe" is not a field of Shot

@@ -25,6 +25,7 @@ type DemoSite = {
   Sequence: {
     code: { type: "text"; value: string | null };
     created_at: { type: "date_time"; value: string | null };
+    project: { type: "entity"; value: EntityLink<"Project"> | null };
   };
   Asset: {
     code: { type: "text"; value: string | null };
@@ -195,6 +196,28 @@ describe("typed records from a site schema", () => {
     await sg.find("Shot", [{ filter_operator: "any", filters: [["code", "is", "x"], { filter_operator: "all", filters: [["sg_cut_ni", "is", 1]] }] }]).catch(() => undefined);
     // @ts-expect-error — a relation the site does not know
     await sg.find("Shot", [["code", "equals", "x"]]).catch(() => undefined);
+  });
+
+  it("takes paths of more than one hop in the builder and in order, checked hop by hop", async () => {
+    const sg = site.apiWith<DemoSite>();
+    const f = filterBuilder<DemoSite, "Shot">();
+    const [project] = await sg.find("Project", [], ["name"], { limit: 1 });
+    const shots = await sg.find("Shot", [f.is("sg_sequence.Sequence.project.Project.name", project!.name)], ["code"], {
+      order: ["-sg_sequence.Sequence.project.Project.name", { field_name: "sg_sequence.Sequence.code", direction: "desc" }, "code"],
+    });
+    expect(shots.map((s) => s.code)).toEqual(["SQ020_0010", "SQ020_0020", "SQ020_0030", "SQ010_0010", "SQ010_0020", "SQ010_0030"]);
+    f.in("sg_sequence.Sequence.project.Project.name", ["a", null]);
+    f.inLast("sg_sequence.Sequence.created_at", 2, "DAY");
+    // @ts-expect-error — nme is not a field of Project (second hop)
+    f.is("sg_sequence.Sequence.project.Project.nme", "x");
+    // @ts-expect-error — the operand is typed through the hops too
+    f.is("sg_sequence.Sequence.project.Project.name", 5);
+    // @ts-expect-error — a builder method without a typed operand checks the path as well
+    f.startsWith("sg_sequence.Sequence.projcet.Project.name", "x");
+    // @ts-expect-error — an order key of more hops is checked hop by hop
+    await sg.find("Shot", [], ["code"], { order: ["-sg_sequence.Sequence.project.Project.nme"] }).catch(() => undefined);
+    // @ts-expect-error — in the { field_name } form too
+    await sg.find("Shot", [], ["code"], { order: [{ field_name: "sg_sequence.Sequence.cdoe", direction: "desc" }] }).catch(() => undefined);
   });
 
   it("is loose without a schema: any type, any field, unknown values", async () => {

@@ -137,21 +137,35 @@ export type CheckedPath<S extends SiteSchema, E extends string, P extends string
 type FieldListProblem<S extends SiteSchema, E extends string, F extends readonly string[]> = { [I in keyof F]: PathProblem<S, E, F[I] & string, "fields"> }[number];
 
 /**
- * The type of a `fields` / `returnFields` argument, whose elements `F` are inferred. A literal list (a tuple,
- * what `const` inference gives for `["code", …]`) is checked element by element with {@link CheckedPath}, so a
- * bad element is named by one message; a list whose elements are not known (`FieldPath<S, E>[]`) must be a list
- * of {@link FieldPath}s (a `string[]` is refused: type it `FieldPath<S, E>[]`). The checks are `NoInfer`, so that
- * the compiler infers `F` from the argument alone instead of reverse-inferring through them.
+ * The check shared by literal lists of paths (`fields`, `order`), for a list `L` whose elements are inferred: a list
+ * whose length is not known (built at run time) must be a list of `Known`; a literal list is `L` itself when
+ * `Problem` (the union of its elements' problems) is `never`, else `Shown`, the list as the error message shows it.
+ * The checks are `NoInfer`, so that the compiler infers `L` from the argument alone instead of reverse-inferring
+ * through them.
  */
-export type FieldList<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[]> = IsLoose<S> extends true
-  ? F
-  : number extends F["length"]
-    ? F extends readonly FieldPath<S, E>[]
-      ? F
-      : NoInfer<readonly FieldPath<S, E>[]>
-    : [FieldListProblem<S, E, F>] extends [never]
-      ? F
-      : NoInfer<{ readonly [I in keyof F]: CheckedPath<S, E, F[I] & string, "fields"> }>;
+export type LiteralListCheck<S extends SiteSchema, L extends readonly unknown[], Known, Problem, Shown> = IsLoose<S> extends true
+  ? L
+  : number extends L["length"]
+    ? L extends readonly Known[]
+      ? L
+      : NoInfer<readonly Known[]>
+    : [Problem] extends [never]
+      ? L
+      : NoInfer<Shown>;
+
+/**
+ * The type of a `fields` / `returnFields` argument, whose elements `F` are inferred: a literal list (a tuple, what
+ * `const` inference gives for `["code", …]`) is checked element by element with {@link CheckedPath}, so a bad
+ * element is named by one message; a list whose elements are not known (`FieldPath<S, E>[]`) must be a list of
+ * {@link FieldPath}s (a `string[]` is refused: type it `FieldPath<S, E>[]`). See {@link LiteralListCheck}.
+ */
+export type FieldList<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[]> = LiteralListCheck<
+  S,
+  F,
+  FieldPath<S, E>,
+  FieldListProblem<S, E, F>,
+  { readonly [I in keyof F]: CheckedPath<S, E, F[I] & string, "fields"> }
+>;
 
 /** The value of a field as handed to the caller: `date_time` becomes `Date` unless dates are strings. */
 export type OutputValue<F, D extends DateMode> = F extends { readonly type: infer T; readonly value: infer V }
