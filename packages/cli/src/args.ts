@@ -34,7 +34,7 @@ export const COMMANDS: Readonly<Record<string, { readonly usage: string; readonl
     ],
   },
   create: { usage: "create <Entity> <data-json>", summary: "create a record", min: 2, max: 2 },
-  update: { usage: "update <Entity> <id> <data-json>", summary: "update a record", min: 3, max: 3 },
+  update: { usage: "update <Entity> <id> <data-json> [--mode field=add,…]", summary: "update a record", min: 3, max: 3 },
   delete: { usage: "delete <Entity> <id>", summary: "retire a record", min: 2, max: 2 },
   revive: { usage: "revive <Entity> <id>", summary: "bring a retired record back", min: 2, max: 2 },
   batch: {
@@ -133,6 +133,12 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "filter-operator": { type: "string", value: "all|any", commands: ["find", "count", "summarize"], help: "combine top-level filters with and (all) or or (any)" },
   grouping: { type: "string", value: "field:type,…|json", commands: ["summarize"], help: "group levels, outermost first: field:type[:asc|desc],… or JSON [{field, type, direction}]" },
   retired: { type: "boolean", commands: ["find"], help: "return only retired records" },
+  mode: {
+    type: "string",
+    value: "field=add|remove|set,…",
+    commands: ["update"],
+    help: "how each multi-entity field of the data is written: add to or remove from its list, or set it (the default); Python's multi_entity_update_modes",
+  },
   field: { type: "string", value: "name", commands: ["upload"], help: "field to upload to (image = thumbnail)" },
   "display-name": { type: "string", value: "name", commands: ["upload"], help: "display name of the attachment" },
   out: { type: "string", short: "o", value: "file", commands: ["download", "typegen"], help: "write to this file" },

@@ -1,5 +1,6 @@
 import type { CommandContext } from "../command-context.js";
 import { listArg, parseId, readJsonArg } from "../json-arg.js";
+import { UsageError } from "../exit-codes.js";
 import type { OutputRecord } from "../format/index.js";
 
 async function single(ctx: CommandContext, record: OutputRecord): Promise<number> {
@@ -21,14 +22,31 @@ export async function createCommand(ctx: CommandContext): Promise<number> {
   return single(ctx, record as OutputRecord);
 }
 
-/** `sg update <Entity> <id> <data-json>`. */
+/**
+ * `--mode assets=add,shots=remove` as `multiEntityUpdateModes`, refused in the option's own terms when an item is not
+ * `field=add|remove|set`; that each field is in the data is `@sg/entities`' check, made before anything is sent.
+ */
+function modesArg(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  const modes: Record<string, string> = {};
+  for (const item of text.split(",")) {
+    const match = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(item);
+    if (!match?.[1] || !match[2]) throw new UsageError(`--mode expects field=add|remove|set items separated by commas, got '${item.trim()}'`, "Example: --mode assets=add,shots=remove");
+    if (!["add", "remove", "set"].includes(match[2])) throw new UsageError(`--mode ${match[1]}=${match[2]}: the mode must be add, remove or set`, "Example: --mode assets=add,shots=remove");
+    modes[match[1]] = match[2];
+  }
+  return modes;
+}
+
+/** `sg update <Entity> <id> <data-json> [--mode field=add|remove|set,…]`. */
 export async function updateCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", idText = "", dataText = ""] = ctx.args.positionals;
   const id = parseId(idText);
   const data = (await readJsonArg(dataText, "data", "object", ctx)) as Record<string, unknown>;
+  const multiEntityUpdateModes = modesArg(ctx.args.values["mode"] as string | undefined);
   const { api } = await ctx.connect();
   ctx.writing();
-  const record = await api.update(entityType, id, data as never);
+  const record = await api.update(entityType, id, data as never, multiEntityUpdateModes ? ({ multiEntityUpdateModes } as never) : undefined);
   ctx.applied(`${entityType} ${id} was updated`);
   return single(ctx, record as OutputRecord);
 }
