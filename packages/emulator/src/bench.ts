@@ -1,9 +1,10 @@
 /**
  * `npm run bench -w @sg/emulator`: times `read` over HTTP against a site seeded with 100,000 Shots
  * (`rows: 100_000`) and prints a table of medians: the classic cases with the read cache off (cold cost), a
- * client paging through 20,000 matches with the cache off and on, and writes that add a Shot to or move it
- * between the two Sequences' `shots` lists (50,000 each, kept in step as reverse links). It also times a restart
- * from a `--data` file of that site, which loads the file without seeding first. Not part of the public API.
+ * client paging through 20,000 matches with the cache off and on, writes that add a Shot to or move it
+ * between the two Sequences' `shots` lists (50,000 each, kept in step as reverse links), and writes that move all
+ * the Shots of one Sequence to the other at once. It also times a restart from a `--data` file of that site,
+ * which loads the file without seeding first. Not part of the public API.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,7 +58,31 @@ async function reverseLinkWrites(url: string, auth: Auth): Promise<string[][]> {
   // A filter on the list builds its index, which every later write keeps in step.
   await rpc(url, auth, 'read', { type: 'Sequence', return_fields: ['code'], filters: { logical_operator: 'and', conditions: [cond('shots', 'is', { type: 'Shot', id: 5 })] } }, 'index');
   rows.push(await timed('same, once a Sequence.shots filter built its index', move('update, indexed')));
+  rows.push(await bulkMoves(url, auth));
   return rows;
+}
+
+/** Timed runs of {@link bulkMoves}: each moves every Shot of one Sequence, so a run costs far more than one link. */
+const BULK_RUNS = 5;
+
+/**
+ * Moves the Shots of Sequence 2 (50,000 at `rows: 100000`) into Sequence 1 in one write, then back, and so on:
+ * `update Sequence shots` in `add` mode, so that every Shot leaves the other Sequence's `shots` as its
+ * `sg_sequence` moves. Prints the median of {@link BULK_RUNS} moves after one untimed.
+ */
+async function bulkMoves(url: string, auth: Auth): Promise<string[]> {
+  const filters = { logical_operator: 'and', conditions: [cond('id', 'is', 2)] };
+  const read = (await rpc(url, auth, 'read', { type: 'Sequence', return_fields: ['shots'], filters }, 'bulk move')) as { entities: { shots: { type: string; id: number }[] }[] };
+  const moving = (read.entities[0]?.shots ?? []).map((l) => ({ type: l.type, id: l.id }));
+  const times: number[] = [];
+  for (let i = 0; i <= BULK_RUNS; i++) {
+    const fields = [{ field_name: 'shots', value: moving, multi_entity_update_mode: 'add' }];
+    const start = performance.now();
+    await rpc(url, auth, 'update', { type: 'Sequence', id: i % 2 === 0 ? 1 : 2, fields }, 'bulk move');
+    if (i > 0) times.push(performance.now() - start);
+  }
+  const name = `update Sequence shots add [all of the other's] (each moves, ${BULK_RUNS} runs)`;
+  return [name, `${moving.length.toLocaleString('en-US')} moved`, median(times).toFixed(1), Math.min(...times).toFixed(1)];
 }
 
 async function readOnce(url: string, auth: Auth, payload: Record<string, unknown>, name: string): Promise<number> {

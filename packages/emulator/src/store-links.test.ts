@@ -3,9 +3,11 @@ import { Store, type LinkRef, type Row } from './store.js';
 
 const shot = (id: number): LinkRef => ({ type: 'Shot', id });
 const ids = (row: Row, field = 'shots'): number[] => (row.f[field] as LinkRef[]).map((l) => l.id);
-/** The Sequences the field index finds for each of `refs` (and for an empty list). */
-const found = (store: Store, refs: LinkRef[]): Record<string, number[]> =>
-  Object.fromEntries([...refs.map((r) => [`Shot ${r.id}`, store.lookup('Sequence', 'shots', [r]).map((s) => s.id)]), ['empty', store.lookup('Sequence', 'shots', [null]).map((s) => s.id)]]);
+/** The Sequences the field index finds for each of `refs` (and for an empty list), in id order. */
+const found = (store: Store, refs: LinkRef[]): Record<string, number[]> => {
+  const seqs = (value: unknown): number[] => store.lookup('Sequence', 'shots', [value]).map((s) => s.id).sort((a, b) => a - b);
+  return Object.fromEntries([...refs.map((r) => [`Shot ${r.id}`, seqs(r)]), ['empty', seqs(null)]]);
+};
 
 /** A Sequence whose `shots` is long enough (40) to be changed in place with its links kept by key. */
 function longList(): { store: Store; seq: Row; written: LinkRef[] } {
@@ -68,5 +70,45 @@ describe('adding and removing one link of a list', () => {
     expect(store.addLink(seq, 'shots', shot(50))).toBe(false);
     expect(store.removeLink(seq, 'shots', shot(50))).toBe(true);
     expect(written).toHaveLength(40);
+  });
+});
+
+describe('removing many links of a list in one pass', () => {
+  it('keeps the order of the rest, takes out every copy of a link, ignores links it does not hold and keeps the index', () => {
+    const { store, seq, written } = longList();
+    store.addLink(seq, 'shots', shot(41));
+    store.lookup('Sequence', 'shots', [shot(1)]);
+    (seq.f['shots'] as LinkRef[]).push(shot(2)); // a second copy, in the store's own list (as an older data file may hold)
+    const gone = [shot(1), shot(2), shot(10), shot(11), shot(41), shot(99), { type: 'Asset', id: 3 }];
+    expect(store.removeLinks(seq, 'shots', gone)).toBe(6);
+    expect(ids(seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1).filter((id) => ![1, 2, 10, 11].includes(id)));
+    expect(found(store, [shot(1), shot(2), shot(3), shot(41)])).toEqual({ 'Shot 1': [], 'Shot 2': [], 'Shot 3': [1], 'Shot 41': [], empty: [2] });
+    expect(store.removeLinks(seq, 'shots', gone)).toBe(0);
+    expect(store.addLink(seq, 'shots', shot(10))).toBe(true);
+    expect(ids(seq).slice(-1)).toEqual([10]);
+    expect(written).toHaveLength(40);
+  });
+
+  it('empties a list, and a failed transaction puts every link back at its place with the index and what it holds', () => {
+    const { store, seq } = longList();
+    store.lookup('Sequence', 'shots', [shot(1)]);
+    store.removeLink(seq, 'shots', shot(40)); // the store's own list from here
+    const before = ids(seq);
+    expect(() =>
+      store.transaction(() => {
+        expect(store.removeLinks(seq, 'shots', [shot(1), shot(2), shot(20), shot(21), shot(39)])).toBe(5);
+        store.addLink(seq, 'shots', shot(2));
+        expect(store.removeLinks(seq, 'shots', ids(seq).map(shot))).toBe(35);
+        expect(ids(seq)).toEqual([]);
+        expect(found(store, [shot(3)])).toEqual({ 'Shot 3': [], empty: [1, 2] });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(ids(seq)).toEqual(before);
+    expect(found(store, [shot(1), shot(2), shot(39), shot(40)])).toEqual({ 'Shot 1': [1], 'Shot 2': [1], 'Shot 39': [1], 'Shot 40': [], empty: [2] });
+    for (const id of [1, 20, 39]) expect(store.hasLink(seq, 'shots', shot(id))).toBe(true);
+    expect(store.hasLink(seq, 'shots', shot(40))).toBe(false);
+    expect(store.removeLinks(seq, 'shots', [shot(39), shot(1)])).toBe(2);
+    expect(ids(seq)).toEqual(before.filter((id) => id !== 1 && id !== 39));
   });
 });

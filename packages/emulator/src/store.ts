@@ -48,7 +48,7 @@ export function isLink(value: unknown): value is LinkRef {
   return typeof value === 'object' && value !== null && typeof (value as LinkRef).type === 'string' && typeof (value as LinkRef).id === 'number';
 }
 
-/** From this length, a list changed in place keeps its links by key, so that a membership test is one lookup. */
+/** From this length, a stored list's links are counted by key (once, when first asked), so that a membership test is one lookup. */
 const MEMBERS_FROM = 32;
 
 /**
@@ -62,10 +62,15 @@ export class Store {
   private typeRevisions = new Map<string, number>();
   /**
    * Multi-entity lists this store made (by copying a stored value the first time {@link addLink} or
-   * {@link removeLink} changed it), which it may therefore change in place; for a long one, the count of each link
-   * key it holds (null until asked for).
+   * {@link removeLinks} changed it), which it may therefore change in place.
    */
-  private readonly ownLists = new WeakMap<LinkRef[], Map<string, number> | null>();
+  private readonly ownLists = new WeakSet<LinkRef[]>();
+  /**
+   * For a long stored list, the count of each link key it holds, built the first time it is asked. A stored value is
+   * never changed in place except by this store, on the lists it owns, which keeps these counts in step (the field
+   * indexes rely on the same rule).
+   */
+  private readonly members = new WeakMap<readonly unknown[], Map<string, number>>();
   /** Incremented on every write (and every undone write); persistence compares it to know when to save. */
   revision = 0;
 
@@ -177,31 +182,58 @@ export class Store {
 
   /**
    * Removes `ref` from the multi-entity list in `row.field`, keeping the order of the rest; returns whether the list
-   * held it. Updates the field's index for the one link; the cost is one scan of the list (no copy, no Set).
+   * held it. One pass over the list: to take many links out of one list, use {@link removeLinks}.
    */
   removeLink(row: Row, field: string, ref: LinkRef): boolean {
-    if (!this.holds(row.f[field], ref)) return false;
-    const list = this.ownList(row, field);
-    const removed: [number, LinkRef][] = [];
-    for (let i = list.length - 1; i >= 0; i--) {
-      const l = list[i] as LinkRef;
-      if (l.id === ref.id && l.type === ref.type) removed.push([i, l]);
+    return this.removeLinks(row, field, [ref]) > 0;
+  }
+
+  /**
+   * Removes every link to one of `refs` from the multi-entity list in `row.field` in one pass, keeping the order of
+   * the rest; returns how many entries left the list. The cost is one pass over the list plus one lookup per ref,
+   * however many refs: moving thousands of links off one list costs about what moving one does.
+   */
+  removeLinks(row: Row, field: string, refs: Iterable<LinkRef>): number {
+    const current = row.f[field];
+    const gone = new Map<string, LinkRef>();
+    // The ids leaving, by type: the pass over the list then builds no key per link.
+    const goneIds = new Map<string, Set<number>>();
+    for (const ref of refs) {
+      if (!this.holds(current, ref)) continue;
+      gone.set(indexKey(ref), { type: ref.type, id: ref.id });
+      const ids = goneIds.get(ref.type) ?? new Set<number>();
+      goneIds.set(ref.type, ids.add(ref.id));
     }
-    for (const [i] of removed) list.splice(i, 1);
-    this.linkRemoved(row, field, list, ref);
+    if (gone.size === 0) return 0;
+    const list = this.ownList(row, field);
+    const removed = positionsOf(list, gone, goneIds);
+    takeOut(list, removed);
+    const kept = list.length;
+    const members = this.members.get(list);
+    const index = this.indexes.get(row.type)?.get(field);
+    for (const [key, ref] of gone) {
+      members?.delete(key);
+      if (index) this.indexRemove(index, row, ref);
+    }
+    if (index && kept === 0) this.indexAdd(index, row, null);
+    this.touch(row.type);
     this.journal?.push(() => {
-      for (let k = removed.length - 1; k >= 0; k--) {
-        const [i, l] = removed[k] as [number, LinkRef];
-        list.splice(i, 0, l);
+      restoreRemoved(list, removed);
+      // Rebuilt when next asked: the undo of a large removal should not pay for the counts.
+      this.members.delete(list);
+      const ix = this.indexes.get(row.type)?.get(field);
+      if (ix) {
+        if (kept === 0) this.indexRemove(ix, row, null);
+        for (const ref of gone.values()) this.indexAdd(ix, row, ref);
       }
-      this.linkAdded(row, field, list, ref, removed.length);
+      this.touch(row.type);
     });
-    return true;
+    return removed.length;
   }
 
   /** Bookkeeping after `count` links to `ref` went into `list`, the list in `row.field`: its members and the field index. */
   private linkAdded(row: Row, field: string, list: LinkRef[], ref: LinkRef, count: number): void {
-    this.ownLists.get(list)?.set(indexKey(ref), count);
+    this.members.get(list)?.set(indexKey(ref), count);
     const index = this.indexes.get(row.type)?.get(field);
     if (index) {
       if (list.length === count) this.indexRemove(index, row, null);
@@ -212,7 +244,7 @@ export class Store {
 
   /** Bookkeeping after every link to `ref` left `list`, the list in `row.field`. */
   private linkRemoved(row: Row, field: string, list: LinkRef[], ref: LinkRef): void {
-    this.ownLists.get(list)?.delete(indexKey(ref));
+    this.members.get(list)?.delete(indexKey(ref));
     const index = this.indexes.get(row.type)?.get(field);
     if (index) {
       this.indexRemove(index, row, ref);
@@ -221,7 +253,12 @@ export class Store {
     this.touch(row.type);
   }
 
-  /** Whether a stored multi-entity value holds `ref`: a lookup in a long list this store changes in place, else a scan. */
+  /** Whether the stored value of `row.field` (a link or a multi-entity list) holds `ref`: one lookup for a long list. */
+  hasLink(row: Row, field: string, ref: LinkRef): boolean {
+    return this.holds(row.f[field], ref);
+  }
+
+  /** Whether a stored value holds `ref`: a lookup in a long list, else a scan. */
   private holds(value: unknown, ref: LinkRef): boolean {
     if (!Array.isArray(value)) return isLink(value) && value.type === ref.type && value.id === ref.id;
     const members = this.membersOf(value);
@@ -229,17 +266,16 @@ export class Store {
     return value.some((l) => isLink(l) && l.id === ref.id && l.type === ref.type);
   }
 
-  /** The link counts by key of a list this store changes in place, built the first time it is asked once the list is long. */
-  private membersOf(list: unknown[]): Map<string, number> | undefined {
-    const members = this.ownLists.get(list as LinkRef[]);
-    if (members !== null) return members;
-    if (list.length < MEMBERS_FROM) return undefined;
+  /** The link counts by key of a long list, built the first time it is asked. */
+  private membersOf(list: readonly unknown[]): Map<string, number> | undefined {
+    const known = this.members.get(list);
+    if (known || list.length < MEMBERS_FROM) return known;
     const built = new Map<string, number>();
-    for (const l of list as LinkRef[]) {
+    for (const l of list) {
       const key = indexKey(l);
       built.set(key, (built.get(key) ?? 0) + 1);
     }
-    this.ownLists.set(list as LinkRef[], built);
+    this.members.set(list, built);
     return built;
   }
 
@@ -252,7 +288,7 @@ export class Store {
     if (Array.isArray(current) && this.ownLists.has(current as LinkRef[])) return current as LinkRef[];
     const items: unknown[] = Array.isArray(current) ? current : [current];
     const copy = items.filter(isLink);
-    this.ownLists.set(copy, null);
+    this.ownLists.add(copy);
     // Absent, null and [] index alike; so do a list and the copy of its links when every item is one.
     const sameKeys = Array.isArray(current) ? copy.length === current.length : current === undefined || current === null || isLink(current);
     this.assign(row, field, copy, !sameKeys);
@@ -363,5 +399,53 @@ export class Store {
       }
       t.nextId = data.nextId;
     }
+  }
+}
+
+/** The entries of `list` linking to one of `gone` (by key; `goneIds` holds their ids by type), with their positions, in order. */
+function positionsOf(list: readonly LinkRef[], gone: ReadonlyMap<string, LinkRef>, goneIds: ReadonlyMap<string, ReadonlySet<number>>): [number, LinkRef][] {
+  const removed: [number, LinkRef][] = [];
+  if (gone.size === 1) {
+    // One link leaving (a single move): compare, no lookup per entry.
+    const { type, id } = gone.values().next().value as LinkRef;
+    for (let i = 0; i < list.length; i++) {
+      const l = list[i] as LinkRef;
+      if (l.id === id && l.type === type) removed.push([i, l]);
+    }
+    return removed;
+  }
+  for (let i = 0; i < list.length; i++) {
+    const l = list[i] as LinkRef;
+    if (goneIds.get(l.type)?.has(l.id)) removed.push([i, l]);
+  }
+  return removed;
+}
+
+/**
+ * Takes out of `list` the entries at the positions of `removed` (in order), keeping the order of the rest: one pass
+ * from the first of them, each entry after it moving up once.
+ */
+function takeOut(list: LinkRef[], removed: readonly (readonly [number, LinkRef])[]): void {
+  let kept = (removed[0] as readonly [number, LinkRef])[0];
+  for (let i = kept, k = 0; i < list.length; i++) {
+    if (k < removed.length && (removed[k] as readonly [number, LinkRef])[0] === i) k++;
+    else list[kept++] = list[i] as LinkRef;
+  }
+  list.length = kept;
+}
+
+/**
+ * Puts back the entries {@link Store.removeLinks} took out of `list`: `removed` holds each with its position before
+ * the removal, in order. One pass from the end, so that undoing a large removal stays linear.
+ */
+function restoreRemoved(list: LinkRef[], removed: readonly (readonly [number, LinkRef])[]): void {
+  let from = list.length - 1;
+  for (const [, link] of removed) list.push(link);
+  for (let k = removed.length - 1, at = list.length - 1; k >= 0; at--) {
+    const [position, link] = removed[k] as [number, LinkRef];
+    if (at === position) {
+      list[at] = link;
+      k--;
+    } else list[at] = list[from--] as LinkRef;
   }
 }
