@@ -1,4 +1,5 @@
 import { refOf, refsOf, sameRef } from './link-refs.js';
+import { ReverseChangeLog, type ReverseChange } from './reverse-link-changes.js';
 import { reconcilePairs, type PairToReconcile } from './reverse-link-reconcile.js';
 import { LinkPairs, pairKey, resolvePairs, type LinkSide, type ParsedSpec } from './reverse-link-pairs.js';
 import type { Schema } from './schema.js';
@@ -19,7 +20,8 @@ export interface LinkedSite {
  *
  * Links leaving a list are taken out together at the end of each operation ({@link write}, {@link created},
  * {@link retired}, {@link revived}), one pass per list: 50,000 Shots moved into one Sequence leave the other
- * Sequence's `shots` in one pass, not one scan each.
+ * Sequence's `shots` in one pass, not one scan each. A write and a create also say what they changed on the other
+ * side, for the event log.
  */
 export class ReverseLinks {
   private pairs = new LinkPairs();
@@ -33,6 +35,8 @@ export class ReverseLinks {
    * operations). See {@link unlist}.
    */
   private leaving: Map<Row, Map<string, Map<string, LinkRef>>> | null = null;
+  /** During an operation, what it changed on the other side of the pairs (null between operations). */
+  private log: ReverseChangeLog | null = null;
 
   /**
    * @param site - The site whose rows are kept in step.
@@ -85,21 +89,22 @@ export class ReverseLinks {
     return this.pairs;
   }
 
-  /** Writes `value` to `row.field` and updates the other side of every pair the field is in. */
-  write(row: Row, field: string, value: unknown): void {
-    this.operation(() => {
-      this.settle(row, field);
-      const old = row.f[field];
-      this.site.store.setField(row, field, value);
-      this.follow(row, field, old, value);
-    });
+  /**
+   * Writes `value` to `row.field` and updates the other side of every pair the field is in; returns what changed
+   * there (the rows and fields of the other side, not `row.field` itself).
+   */
+  write(row: Row, field: string, value: unknown): ReverseChange[] {
+    return this.operation(() => this.assign(row, field, value));
   }
 
-  /** Updates the other sides of a row just inserted with its paired fields set. */
-  created(row: Row): void {
-    this.operation(() => {
-      for (const side of this.current().sidesOf(row.type)) this.follow(row, side.field, undefined, row.f[side.field]);
-    });
+  /** Updates the other sides of a row just inserted with its paired fields set; returns what changed there, by field of the row. */
+  created(row: Row): Map<string, ReverseChange[]> {
+    const changes = new Map<string, ReverseChange[]>();
+    for (const side of this.current().sidesOf(row.type)) {
+      const changed = this.operation(() => this.follow(row, side.field, undefined, row.f[side.field]));
+      if (changed.length > 0) changes.set(side.field, changed);
+    }
+    return changes;
   }
 
   /** Takes a row just retired out of its live partners' lists (it keeps its own links, for {@link revived}). */
@@ -131,21 +136,31 @@ export class ReverseLinks {
   }
 
   /**
-   * Runs `fn` as one operation: the links it takes out of lists leave them when it ends, one pass per list. Nested
-   * calls join the operation under way.
+   * Runs `fn` as one operation: the links it takes out of lists leave them when it ends, one pass per list. Returns
+   * what it changed on the other side of the pairs.
    */
-  private operation(fn: () => void): void {
-    if (this.leaving) {
-      fn();
-      return;
-    }
-    this.leaving = new Map();
+  private operation(fn: () => void): ReverseChange[] {
+    if (this.leaving) throw new Error('reverse links: an operation started inside another');
+    const leaving = new Map<Row, Map<string, Map<string, LinkRef>>>();
+    const log = new ReverseChangeLog();
+    this.leaving = leaving;
+    this.log = log;
     try {
       fn();
-      for (const [row, fields] of this.leaving) for (const [field, refs] of fields) this.site.store.removeLinks(row, field, refs.values());
+      for (const [row, fields] of leaving) for (const [field, refs] of fields) this.site.store.removeLinks(row, field, refs.values());
     } finally {
       this.leaving = null;
+      this.log = null;
     }
+    return log.changes();
+  }
+
+  /** Writes `value` to `row.field` within the operation under way and follows the change to the other side. */
+  private assign(row: Row, field: string, value: unknown): void {
+    this.settle(row, field);
+    const old = row.f[field];
+    this.site.store.setField(row, field, value);
+    this.follow(row, field, old, value);
   }
 
   /**
@@ -164,13 +179,16 @@ export class ReverseLinks {
     const refs = byField.get(field) ?? new Map<string, LinkRef>();
     byField.set(field, refs);
     refs.set(key, ref);
+    this.log?.removed(row, field, ref);
     return true;
   }
 
   /** Appends `ref` to the list in `row.field` (after the links marked to leave it are gone); returns whether it was added. */
   private list(row: Row, field: string, ref: LinkRef): boolean {
     this.settle(row, field);
-    return this.site.store.addLink(row, field, ref);
+    if (!this.site.store.addLink(row, field, ref)) return false;
+    this.log?.added(row, field, ref);
+    return true;
   }
 
   /** Takes out of `row.field` now the links marked to leave it, so that the list can be read or written in order. */
@@ -220,7 +238,7 @@ export class ReverseLinks {
     if (side.multi) {
       if (this.list(row, side.field, ref)) this.follow(row, side.field, undefined, ref);
     } else if (!sameRef(row.f[side.field], ref)) {
-      this.write(row, side.field, ref);
+      this.relink(row, side.field, ref);
     }
   }
 
@@ -228,8 +246,14 @@ export class ReverseLinks {
     if (side.multi) {
       if (this.unlist(row, side.field, ref)) this.follow(row, side.field, ref, undefined);
     } else if (sameRef(row.f[side.field], ref)) {
-      this.write(row, side.field, null);
+      this.relink(row, side.field, null);
     }
+  }
+
+  /** Sets the single link in `row.field`, a side the operation changes on its way: recorded for the event log. */
+  private relink(row: Row, field: string, ref: LinkRef | null): void {
+    this.log?.single(row, field, row.f[field]);
+    this.assign(row, field, ref);
   }
 }
 

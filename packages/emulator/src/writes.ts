@@ -1,10 +1,12 @@
 import { checkUserActivation, checkUserActivationData, type Principal } from './auth-rules.js';
 import { formatDateTime } from './clock.js';
-import { compilePath, displayName, formatRow, formatValue, linkOut } from './entity-format.js';
+import { compilePath, formatRow, formatValue } from './entity-format.js';
 import { FaultCode, RpcFault, badInput } from './errors.js';
+import { logEvent, logReverseChanges } from './event-log.js';
 import type { UserCredential } from './fixtures.js';
 import type { Site } from './site.js';
-import { isLink, type LinkRef, type Row } from './store.js';
+import type { ReverseChange } from './reverse-link-changes.js';
+import type { LinkRef, Row } from './store.js';
 import { coerceValue } from './values.js';
 
 /** One `{field_name, value, multi_entity_update_mode?}` item. */
@@ -49,36 +51,6 @@ function checkWritable(site: Site, type: string, field: string, creating: boolea
   if (type === 'HumanUser' && field === 'can_impersonate_this_user') {
     throw new RpcFault(FaultCode.PERMISSION, "HumanUser.can_impersonate_this_user is not writable through the API; change it in the web UI");
   }
-}
-
-function userName(site: Site, ref: LinkRef): string {
-  const row = site.store.get(ref.type, ref.id);
-  return (row && displayName(row)) ?? `${ref.type} ${ref.id}`;
-}
-
-/** Writes an EventLogEntry (unless the acting script has event generation switched off). */
-export function logEvent(site: Site, principal: Principal, row: Row, action: 'New' | 'Change' | 'Retirement' | 'Revival', meta: Record<string, unknown>, attribute: string | null = null): void {
-  if (row.type === 'EventLogEntry') return;
-  if (principal.actor.type === 'ApiUser' && !principal.sudo) {
-    const script = site.store.get('ApiUser', principal.actor.id);
-    if (script?.f['generate_event_log_entries'] === false) return;
-  }
-  const verb = { New: 'created new', Change: 'changed', Retirement: 'retired', Revival: 'revived' }[action];
-  const name = displayName(row);
-  const fullMeta: Record<string, unknown> = { ...meta };
-  if (principal.sudo) fullMeta['sudo_actual_user'] = linkOut(site, principal.actor);
-  const project = isLink(row.f['project']) ? row.f['project'] : row.type === 'Project' ? { type: 'Project', id: row.id } : null;
-  site.store.insert('EventLogEntry', {
-    event_type: `Shotgun_${row.type}_${action}`,
-    description: `${userName(site, principal.effective)} ${verb} ${row.type}${name ? ` ${name}` : ''}${attribute ? ` (${attribute})` : ''}`,
-    entity: { type: row.type, id: row.id },
-    attribute_name: attribute,
-    meta: fullMeta,
-    project,
-    user: principal.effective,
-    session_uuid: principal.sessionUuid,
-    created_at: formatDateTime(site.now()),
-  });
 }
 
 function returnPaths(site: Site, type: string, names: readonly string[]): ReturnType<typeof compilePath>[] {
@@ -127,7 +99,7 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
     }
   }
   const row = site.store.insert(type, data);
-  site.reverseLinks.created(row);
+  const reverse = site.reverseLinks.created(row);
   if (type === 'HumanUser') {
     const cred: UserCredential = { login: data['login'] as string, password: null, admin: false, pat: 'missing', patExchangedAt: null, twoFactor: false };
     site.users.push(cred);
@@ -136,7 +108,9 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
       if (i >= 0) site.users.splice(i, 1);
     });
   }
-  logEvent(site, principal, row, 'New', { type: 'new_entity', entity_type: type, entity_id: row.id });
+  const event = logEvent(site, principal, row, 'New', { type: 'new_entity', entity_type: type, entity_id: row.id });
+  // The site logs a Change per field set in a create (`in_create`); the emulator logs none, so the back-references point to the New entry.
+  for (const [field, changes] of reverse) logReverseChanges(site, principal, { row, field, event, inCreate: true }, changes);
   const written = writes.map((w) => w.field).filter((f, i, all) => all.indexOf(f) === i);
   return formatRow(site, row, [...returnPaths(site, type, written), ...paths.filter((p) => !written.includes(p.path))]);
 }
@@ -159,7 +133,7 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
   const row = requireRow(site, type, id);
   if (row.retired) throw badInput(`${row.type} with id ${row.id} is retired; revive it before updating`);
   const writes = parseFieldWrites(fields, defaultMode);
-  const changes: [string, unknown, unknown][] = [];
+  const changes: [string, unknown, unknown, ReverseChange[]][] = [];
   const computed = new Map<string, unknown>();
   for (const w of writes) {
     checkWritable(site, row.type, w.field, false);
@@ -202,18 +176,18 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
   for (const [field, value] of computed) {
     const old = row.f[field];
     if (JSON.stringify(old ?? null) === JSON.stringify(value ?? null)) continue;
-    site.reverseLinks.write(row, field, value);
-    changes.push([field, old, value]);
+    changes.push([field, old, value, site.reverseLinks.write(row, field, value)]);
   }
   if (changes.length > 0) {
     if (site.schema.field(row.type, 'updated_at')) site.store.setField(row, 'updated_at', formatDateTime(site.now()));
     if (site.schema.field(row.type, 'updated_by')) site.store.setField(row, 'updated_by', principal.effective);
-    for (const [field, oldValue, newValue] of changes) {
+    for (const [field, oldValue, newValue, reverse] of changes) {
       const dt = site.schema.dataType(row.type, field);
-      logEvent(site, principal, row, 'Change', {
+      const event = logEvent(site, principal, row, 'Change', {
         type: 'attribute_change', attribute_name: field, entity_type: row.type, entity_id: row.id, field_data_type: dt,
         old_value: formatValue(site, dt, oldValue), new_value: formatValue(site, dt, newValue),
       }, field);
+      logReverseChanges(site, principal, { row, field, event, inCreate: false }, reverse);
     }
   }
   // Echo the fields the caller wrote, not the filmstrip cleared along with the thumbnail (rpc-protocol §2.5).
