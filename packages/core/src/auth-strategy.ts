@@ -33,8 +33,10 @@ export interface AuthStrategy {
   /** Name for diagnostics and errors, e.g. `@sg/auth-script`. */
   readonly name: string;
   /**
-   * The credentials for the next call. Cache them; when work is needed (a login), make concurrent callers
-   * share one attempt.
+   * The credentials for the next call. Cache them, and hand the same object to every caller until they change:
+   * the client tells refusals apart by that object, so calls refused together with one object cause one
+   * {@link AuthStrategy.onRejected}, where a new object per call causes one each. When work is needed (a login),
+   * make concurrent callers share one attempt.
    */
   credentials(context: AuthContext): Promise<Credentials>;
   /**
