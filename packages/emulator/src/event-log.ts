@@ -1,6 +1,7 @@
 import type { Principal } from './auth-rules.js';
 import { formatDateTime } from './clock.js';
 import { displayName, formatValue, linkOut, type LinkOut } from './entity-format.js';
+import { listChanges } from './link-refs.js';
 import type { ReverseChange } from './reverse-link-changes.js';
 import type { Site } from './site.js';
 import { isLink, type LinkRef, type Row } from './store.js';
@@ -51,6 +52,26 @@ function insertEntry(site: Site, principal: Principal, stamp: Stamp, row: Row, a
 export function logEvent(site: Site, principal: Principal, row: Row, action: Action, meta: Record<string, unknown>, attribute: string | null = null): Row | undefined {
   if (row.type === 'EventLogEntry' || !logsEvents(site, principal)) return undefined;
   return insertEntry(site, principal, stampOf(site, principal), row, action, meta, attribute);
+}
+
+/**
+ * Logs the `Shotgun_<Type>_Change` entries of one field that a write changed in `row`, with the meta a site gives
+ * (README "Events" has the sources), and returns the entry the back-references of the change point to (undefined
+ * when none is logged):
+ * - a multi-entity field gives the links it gained and lost in `added` and `removed`, and no `old_value`/`new_value`;
+ *   a write that only reorders the list logs nothing;
+ * - any other field gives `old_value` and `new_value` as reads show them.
+ */
+export function logFieldChange(site: Site, principal: Principal, row: Row, field: string, before: unknown, after: unknown): Row | undefined {
+  const dataType = site.schema.dataType(row.type, field);
+  const change = (values: Record<string, unknown>): Row | undefined =>
+    logEvent(site, principal, row, 'Change', { type: 'attribute_change', attribute_name: field, entity_type: row.type, entity_id: row.id, field_data_type: dataType, ...values }, field);
+  if (dataType === 'multi_entity') {
+    const { added, removed } = listChanges(before, after);
+    if (added.length === 0 && removed.length === 0) return undefined;
+    return change({ added: formatValue(site, dataType, added), removed: formatValue(site, dataType, removed) });
+  }
+  return change({ old_value: formatValue(site, dataType, before), new_value: formatValue(site, dataType, after) });
 }
 
 /** The write a change on the other side of a pair came from: the row and field written, and the entry logged for it. */

@@ -15,3 +15,20 @@ export function sameRef(value: unknown, ref: LinkRef): boolean {
 export function refOf(row: Row): LinkRef {
   return { type: row.type, id: row.id };
 }
+
+/** A key naming the entity a link points to (`Shot#12`), for sets of links. */
+export function linkKey(ref: LinkRef): string {
+  return `${ref.type}#${ref.id}`;
+}
+
+/**
+ * What a list of links gained and lost from one stored value to the next: `added` in the order of the new list,
+ * `removed` in the order of the old one. Both are empty when only the order changed. Linear in the lengths.
+ */
+export function listChanges(before: unknown, after: unknown): { added: LinkRef[]; removed: LinkRef[] } {
+  const was = refsOf(before);
+  const now = refsOf(after);
+  const had = new Set(was.map(linkKey));
+  const has = new Set(now.map(linkKey));
+  return { added: now.filter((l) => !had.has(linkKey(l))), removed: was.filter((l) => !has.has(linkKey(l))) };
+}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { lastEntryId, loggedAfter, type Link, type LoggedEntry as Entry } from './test-support/event-log-reads.js';
 import { startHarness, where, type Harness } from './test-support/harness.js';
 
 // 100 generated Shots, every other one in each Sequence, each with one Task.
@@ -9,30 +10,11 @@ beforeAll(async () => {
 afterAll(() => t.h.close());
 beforeEach(() => t.h.reset());
 
-type Link = { type: string; id: number; name?: string | null };
-interface Entry {
-  id: number;
-  event_type: string;
-  attribute_name: string | null;
-  entity: Link | null;
-  meta: Record<string, unknown>;
-}
 const project = { type: 'Project', id: 1 };
 const ref = (type: string, id: number): Link => ({ type, id });
 
-/** The EventLogEntries logged after `after` (an entry id), in id order, read over the RPC. */
-async function logged(after: number): Promise<Entry[]> {
-  const r = await t.call('read', t.script, {
-    type: 'EventLogEntry', return_fields: ['event_type', 'attribute_name', 'entity', 'meta'], filters: where(['id', 'greater_than', after]),
-    sorts: [{ field_name: 'id', direction: 'asc' }], paging: { entities_per_page: 500 },
-  });
-  return r.entities;
-}
-/** The id of the latest EventLogEntry (0 when none). */
-async function lastEntry(): Promise<number> {
-  const r = await t.call('read', t.script, { type: 'EventLogEntry', return_fields: ['id'], sorts: [{ field_name: 'id', direction: 'desc' }], paging: { entities_per_page: 1 } });
-  return r.entities[0]?.id ?? 0;
-}
+const logged = (after: number): Promise<Entry[]> => loggedAfter(t, after);
+const lastEntry = (): Promise<number> => lastEntryId(t);
 const create = async (type: string, fields: Record<string, unknown>): Promise<number> =>
   (await t.call('create', t.script, { type, fields: Object.entries(fields).map(([field_name, value]) => ({ field_name, value })) })).id;
 const update = (type: string, id: number, fields: Record<string, unknown>, mode?: string): Promise<unknown> =>

@@ -27,7 +27,9 @@ describe('create / update / delete / revive', () => {
     expect((await upd([a(4)], 'set')).assets.map((x: any) => x.id)).toEqual([4]);
     const ev = await t.call('read', t.script, { type: 'EventLogEntry', return_fields: ['event_type', 'attribute_name', 'meta'], filters: where(['entity', 'is', { type: 'Shot', id: s.id }], ['event_type', 'is', 'Shotgun_Shot_Change']) });
     expect(ev.entities).toHaveLength(4);
-    expect(ev.entities[0].meta).toMatchObject({ type: 'attribute_change', attribute_name: 'assets', old_value: [] });
+    // A site logs a multi-entity change as the links added and removed, without old and new lists (README "Events").
+    expect(ev.entities[0].meta).toMatchObject({ type: 'attribute_change', attribute_name: 'assets', added: [a(1), a(2)], removed: [] });
+    expect(ev.entities[0].meta).not.toHaveProperty('old_value');
   });
 
   it('deletes and revives, with true/false answers and faults for missing ids', async () => {

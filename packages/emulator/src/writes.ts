@@ -1,9 +1,10 @@
 import { checkUserActivation, checkUserActivationData, type Principal } from './auth-rules.js';
 import { formatDateTime } from './clock.js';
-import { compilePath, formatRow, formatValue } from './entity-format.js';
+import { compilePath, formatRow } from './entity-format.js';
 import { FaultCode, RpcFault, badInput } from './errors.js';
-import { logEvent, logReverseChanges } from './event-log.js';
+import { logEvent, logFieldChange, logReverseChanges } from './event-log.js';
 import type { UserCredential } from './fixtures.js';
+import { linkKey } from './link-refs.js';
 import type { Site } from './site.js';
 import type { ReverseChange } from './reverse-link-changes.js';
 import type { LinkRef, Row } from './store.js';
@@ -144,13 +145,12 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
       const existing = Array.isArray(current) ? current : [];
       const given = value as LinkRef[];
       // By `type#id` sets, so adding or removing links on a long list stays linear.
-      const keyOf = (l: LinkRef): string => `${l.type}#${l.id}`;
       if (w.mode === 'add') {
-        const had = new Set(existing.map(keyOf));
-        value = [...existing, ...given.filter((g) => !had.has(keyOf(g)))];
+        const had = new Set(existing.map(linkKey));
+        value = [...existing, ...given.filter((g) => !had.has(linkKey(g)))];
       } else {
-        const gone = new Set(given.map(keyOf));
-        value = existing.filter((e) => !gone.has(keyOf(e)));
+        const gone = new Set(given.map(linkKey));
+        value = existing.filter((e) => !gone.has(linkKey(e)));
       }
     }
     computed.set(w.field, value);
@@ -182,11 +182,7 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
     if (site.schema.field(row.type, 'updated_at')) site.store.setField(row, 'updated_at', formatDateTime(site.now()));
     if (site.schema.field(row.type, 'updated_by')) site.store.setField(row, 'updated_by', principal.effective);
     for (const [field, oldValue, newValue, reverse] of changes) {
-      const dt = site.schema.dataType(row.type, field);
-      const event = logEvent(site, principal, row, 'Change', {
-        type: 'attribute_change', attribute_name: field, entity_type: row.type, entity_id: row.id, field_data_type: dt,
-        old_value: formatValue(site, dt, oldValue), new_value: formatValue(site, dt, newValue),
-      }, field);
+      const event = logFieldChange(site, principal, row, field, oldValue, newValue);
       logReverseChanges(site, principal, { row, field, event, inCreate: false }, reverse);
     }
   }

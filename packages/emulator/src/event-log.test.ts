@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { lastEntryId, loggedAfter, type Link, type LoggedEntry as Entry } from './test-support/event-log-reads.js';
+import { startHarness, where, type Harness } from './test-support/harness.js';
+
+// The shape of the entries a write logs, read back over the RPC as an event daemon reads them (README "Events").
+let t: Harness;
+beforeAll(async () => {
+  t = await startHarness();
+});
+afterAll(() => t.h.close());
+beforeEach(() => t.h.reset());
+
+const ref = (type: string, id: number): Link => ({ type, id });
+const named = (type: string, id: number, name: string): Link => ({ type, id, name });
+
+const logged = (after: number): Promise<Entry[]> => loggedAfter(t, after);
+const lastEntry = (): Promise<number> => lastEntryId(t);
+const setAssets = (value: Link[], mode?: string): Promise<unknown> =>
+  t.call('update', t.script, { type: 'Shot', id: 1, fields: [{ field_name: 'assets', value, ...(mode ? { multi_entity_update_mode: mode } : {}) }] });
+
+describe('a change to a multi-entity field', () => {
+  // The demo Shot 1 lists the Assets hero (1) and sword (3).
+  const change = { type: 'attribute_change', attribute_name: 'assets', entity_type: 'Shot', entity_id: 1, field_data_type: 'multi_entity' };
+
+  it('gives what the list gained and lost in added and removed, with no old_value or new_value, in every mode', async () => {
+    const start = await lastEntry();
+    await setAssets([ref('Asset', 2), ref('Asset', 4)], 'add');
+    await setAssets([ref('Asset', 1), ref('Asset', 4)], 'remove');
+    await setAssets([ref('Asset', 2), ref('Asset', 1)], 'set');
+    const forward = (await logged(start)).filter((e) => e.event_type === 'Shotgun_Shot_Change');
+    expect(forward.map((e) => e.meta)).toEqual([
+      { ...change, added: [named('Asset', 2, 'sidekick'), named('Asset', 4, 'forest')], removed: [] },
+      { ...change, added: [], removed: [named('Asset', 1, 'hero'), named('Asset', 4, 'forest')] },
+      { ...change, added: [named('Asset', 1, 'hero')], removed: [named('Asset', 3, 'sword')] },
+    ]);
+    expect(forward.every((e) => e.attribute_name === 'assets' && e.entity?.id === 1)).toBe(true);
+  });
+
+  it('keeps each side’s entries as before: the Assets’ back-references follow the Shot’s entry and point to it', async () => {
+    const start = await lastEntry();
+    await setAssets([ref('Asset', 3), ref('Asset', 2)], 'set');
+    const entries = await logged(start);
+    expect(entries.map((e) => `${e.event_type} ${e.entity?.type}#${e.entity?.id} ${e.attribute_name}`)).toEqual([
+      'Shotgun_Shot_Change Shot#1 assets', 'Shotgun_Asset_Change Asset#1 shots', 'Shotgun_Asset_Change Asset#2 shots',
+    ]);
+    expect(entries[0]!.meta).toEqual({ ...change, added: [named('Asset', 2, 'sidekick')], removed: [named('Asset', 1, 'hero')] });
+    for (const e of entries.slice(1)) expect(e.meta['original_event_log_entry_id']).toBe(entries[0]!.id);
+  });
+
+  it('logs nothing when a write only changes the order of the list, since nothing was added or removed', async () => {
+    const start = await lastEntry();
+    await setAssets([ref('Asset', 3), ref('Asset', 1)], 'set');
+    const shot = await t.call('read', t.script, { type: 'Shot', return_fields: ['assets'], filters: where(['id', 'is', 1]) });
+    expect((shot.entities[0].assets as Link[]).map((l) => l.id)).toEqual([3, 1]);
+    expect(await logged(start)).toEqual([]);
+  });
+});
