@@ -55,3 +55,52 @@ describe('a change to a multi-entity field', () => {
     expect(await logged(start)).toEqual([]);
   });
 });
+
+describe('a thumbnail change', () => {
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 7, 8, 9]);
+  const publish = async (type: string, id: number, extra: Record<string, string> = {}): Promise<number> => {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({ ...t.script, entity_type: type, entity_id: String(id), ...extra })) fd.append(k, v);
+    fd.append('thumb_image', new Blob([png], { type: 'image/png' }), 't.png');
+    const reply = await (await fetch(`${t.h.url}/upload/publish_thumbnail`, { method: 'POST', body: fd })).text();
+    return Number(/^1:(\d+)/.exec(reply)?.[1]);
+  };
+  const image = (field: string, values: Record<string, unknown>): Record<string, unknown> => ({
+    type: 'attribute_change', attribute_name: field, entity_type: 'Version', entity_id: 1, field_data_type: 'image', ...values,
+  });
+  const changes = async (start: number): Promise<Entry[]> => (await logged(start)).filter((e) => e.event_type === 'Shotgun_Version_Change');
+
+  it('gives the Attachment id, logged transient and then ready, with the previous thumbnail’s id as the old value', async () => {
+    const start = await lastEntry();
+    const first = await publish('Version', 1);
+    const second = await publish('Version', 1);
+    expect(second).toBeGreaterThan(first);
+    const entries = await changes(start);
+    expect(entries.map((e) => e.meta)).toEqual([
+      image('image', { old_value: null, new_value: first, is_transient: true }),
+      image('image', { old_value: null, new_value: first, is_transient: false }),
+      image('image', { old_value: first, new_value: second, is_transient: true }),
+      image('image', { old_value: null, new_value: second, is_transient: false }),
+    ]);
+    expect(entries.every((e) => e.attribute_name === 'image' && e.entity?.id === 1)).toBe(true);
+  });
+
+  it('logs a filmstrip like a thumbnail, and clearing both gives each old id and a null new value', async () => {
+    const thumb = await publish('Version', 1);
+    const strip = await publish('Version', 1, { filmstrip: 'True' });
+    const start = await lastEntry();
+    await t.call('update', t.script, { type: 'Version', id: 1, fields: [{ field_name: 'image', value: null }] });
+    expect((await changes(start)).map((e) => e.meta)).toEqual([
+      image('image', { old_value: thumb, new_value: null, is_transient: false }),
+      image('filmstrip_image', { old_value: strip, new_value: null, is_transient: false }),
+    ]);
+  });
+
+  it('logs the pair on each entity a thumbnail is shared to, with the shared Attachment’s id', async () => {
+    const thumb = await publish('Version', 1);
+    const start = await lastEntry();
+    await fetch(`${t.h.url}/upload/share_thumbnail`, { method: 'POST', body: new URLSearchParams({ ...t.script, entities: 'Version_2', source_entity: 'Version_1', filmstrip_thumbnail: 'False' }) });
+    const shared = (await logged(start)).filter((e) => e.event_type === 'Shotgun_Version_Change');
+    expect(shared.map((e) => [e.entity?.id, e.meta['old_value'], e.meta['new_value'], e.meta['is_transient']])).toEqual([[2, null, thumb, true], [2, null, thumb, false]]);
+  });
+});

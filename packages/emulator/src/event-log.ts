@@ -54,12 +54,21 @@ export function logEvent(site: Site, principal: Principal, row: Row, action: Act
   return insertEntry(site, principal, stampOf(site, principal), row, action, meta, attribute);
 }
 
+/** The Attachment id of a thumbnail as the emulator stores it (`/thumbnail/<id>`); null for none. */
+function thumbnailId(value: unknown): number | null {
+  const m = typeof value === 'string' ? /^\/thumbnail\/(\d+)$/.exec(value) : null;
+  return m ? Number(m[1]) : null;
+}
+
 /**
  * Logs the `Shotgun_<Type>_Change` entries of one field that a write changed in `row`, with the meta a site gives
  * (README "Events" has the sources), and returns the entry the back-references of the change point to (undefined
  * when none is logged):
  * - a multi-entity field gives the links it gained and lost in `added` and `removed`, and no `old_value`/`new_value`;
  *   a write that only reorders the list logs nothing;
+ * - an image field (`image`, `filmstrip_image`) gives Attachment ids: a new thumbnail is logged twice, first with
+ *   `is_transient: true` and the previous thumbnail's id as `old_value`, then ready (`is_transient: false`,
+ *   `old_value` null); a cleared one once, with `is_transient: false`;
  * - any other field gives `old_value` and `new_value` as reads show them.
  */
 export function logFieldChange(site: Site, principal: Principal, row: Row, field: string, before: unknown, after: unknown): Row | undefined {
@@ -70,6 +79,12 @@ export function logFieldChange(site: Site, principal: Principal, row: Row, field
     const { added, removed } = listChanges(before, after);
     if (added.length === 0 && removed.length === 0) return undefined;
     return change({ added: formatValue(site, dataType, added), removed: formatValue(site, dataType, removed) });
+  }
+  if (dataType === 'image') {
+    const [was, now] = [thumbnailId(before), thumbnailId(after)];
+    if (now === null) return change({ old_value: was, new_value: null, is_transient: false });
+    change({ old_value: was, new_value: now, is_transient: true });
+    return change({ old_value: null, new_value: now, is_transient: false });
   }
   return change({ old_value: formatValue(site, dataType, before), new_value: formatValue(site, dataType, after) });
 }
