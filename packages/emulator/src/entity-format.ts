@@ -151,13 +151,23 @@ export function compilePath(schema: Schema, store: Store, type: string, path: st
   return { path, dataType, ownerType: owner, lastField, direct: false, multi, values };
 }
 
+/**
+ * Whether `path` of `row` is the `entity` of an EventLogEntry that links to a retired entity, which a site reads as
+ * null until the entity is revived (README "Events"). Filters still see the link the entry was written with.
+ */
+function readsAsRetired(ctx: FormatContext, row: Row, path: CompiledPath): boolean {
+  if (row.type !== 'EventLogEntry' || path.lastField !== 'entity' || !path.direct) return false;
+  const link = row.f['entity'];
+  return isLink(link) && ctx.store.get(link.type, link.id)?.retired === true;
+}
+
 /** Formats a row with the requested fields (plus `type` and `id`). */
 export function formatRow(ctx: FormatContext, row: Row, paths: readonly CompiledPath[]): Record<string, unknown> {
   const out: Record<string, unknown> = { type: row.type, id: row.id };
   for (const p of paths) {
     if (p.path === 'type' || p.path === 'id') continue;
     if (p.direct) {
-      out[p.path] = formatValue(ctx, p.dataType, row.f[p.lastField]);
+      out[p.path] = readsAsRetired(ctx, row, p) ? null : formatValue(ctx, p.dataType, row.f[p.lastField]);
     } else {
       const vals = p.values(row);
       out[p.path] = p.multi ? vals.map((v) => formatValue(ctx, p.dataType, v)) : formatValue(ctx, p.dataType, vals[0] ?? null);

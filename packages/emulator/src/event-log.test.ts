@@ -10,6 +10,7 @@ beforeAll(async () => {
 afterAll(() => t.h.close());
 beforeEach(() => t.h.reset());
 
+const project = { type: 'Project', id: 1 };
 const ref = (type: string, id: number): Link => ({ type, id });
 const named = (type: string, id: number, name: string): Link => ({ type, id, name });
 
@@ -102,5 +103,48 @@ describe('a thumbnail change', () => {
     await fetch(`${t.h.url}/upload/share_thumbnail`, { method: 'POST', body: new URLSearchParams({ ...t.script, entities: 'Version_2', source_entity: 'Version_1', filmstrip_thumbnail: 'False' }) });
     const shared = (await logged(start)).filter((e) => e.event_type === 'Shotgun_Version_Change');
     expect(shared.map((e) => [e.entity?.id, e.meta['old_value'], e.meta['new_value'], e.meta['is_transient']])).toEqual([[2, null, thumb, true], [2, null, thumb, false]]);
+  });
+});
+
+describe('retirement and revival', () => {
+  /** The entry's `created_at` (`2026-01-05T10:00:00Z`) as the retirement date a site writes (`2026-01-05 10:00:00 UTC`). */
+  const asRetirementDate = (createdAt: string): string => `${createdAt.slice(0, 10)} ${createdAt.slice(11, 19)} UTC`;
+
+  it('logs a change of retirement_date and the Retirement, whose entity reads null while retired, naming the entity in meta', async () => {
+    const task = (await t.call('create', t.script, { type: 'Task', fields: [{ field_name: 'content', value: 'Gone' }, { field_name: 'project', value: project }] })).id;
+    const start = await lastEntry();
+    await t.call('delete', t.script, { type: 'Task', id: task });
+    const entries = await logged(start);
+    expect(entries.map((e) => [e.event_type, e.entity, e.attribute_name])).toEqual([
+      ['Shotgun_Task_Change', null, 'retirement_date'],
+      ['Shotgun_Task_Retirement', null, null],
+    ]);
+    const [dated, retired] = entries as [Entry, Entry];
+    const date = asRetirementDate(retired.created_at);
+    expect(dated.meta).toEqual({ type: 'attribute_change', attribute_name: 'retirement_date', entity_type: 'Task', entity_id: task, old_value: null, new_value: date });
+    expect(retired.meta).toEqual({ type: 'entity_retirement', entity_type: 'Task', entity_id: task, class_name: 'Task', display_name: 'Gone', id: task, retirement_date: date });
+  });
+
+  it('reads the entity of every entry of a retired entity as null, and as its link again once revived', async () => {
+    const shot = (await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'back_again' }, { field_name: 'project', value: project }] })).id;
+    const created = await lastEntry();
+    await t.call('update', t.script, { type: 'Shot', id: shot, fields: [{ field_name: 'description', value: 'soon gone' }] });
+    await t.call('delete', t.script, { type: 'Shot', id: shot });
+    const whileRetired = await logged(created - 1);
+    expect(whileRetired.map((e) => [e.event_type, e.entity])).toEqual([
+      ['Shotgun_Shot_New', null], ['Shotgun_Shot_Change', null], ['Shotgun_Shot_Change', null], ['Shotgun_Shot_Retirement', null],
+    ]);
+    // A filter still finds them by the link the entry was written with.
+    const byEntity = await t.call('read', t.script, { type: 'EventLogEntry', return_fields: ['entity'], filters: where(['entity', 'is', ref('Shot', shot)]) });
+    expect(byEntity.entities.map((e: Entry) => e.id)).toEqual(whileRetired.map((e) => e.id));
+
+    await t.call('revive', t.script, { type: 'Shot', id: shot });
+    const all = await logged(created - 1);
+    const link = named('Shot', shot, 'back_again');
+    expect(all.map((e) => [e.event_type, e.entity])).toEqual([
+      ['Shotgun_Shot_New', link], ['Shotgun_Shot_Change', link], ['Shotgun_Shot_Change', link], ['Shotgun_Shot_Retirement', link], ['Shotgun_Shot_Revival', link],
+    ]);
+    expect(all.at(-1)!.attribute_name).toBeNull();
+    expect(all.at(-1)!.meta).toEqual({ entity_type: 'Shot', entity_id: shot, class_name: 'Shot', display_name: 'back_again', id: shot });
   });
 });

@@ -89,6 +89,30 @@ export function logFieldChange(site: Site, principal: Principal, row: Row, field
   return change({ old_value: formatValue(site, dataType, before), new_value: formatValue(site, dataType, after) });
 }
 
+/** How the entity of a Retirement or Revival entry is named in its meta, as a site's entries do. */
+function retiredEntityMeta(row: Row): Record<string, unknown> {
+  return { entity_type: row.type, entity_id: row.id, class_name: row.type, display_name: displayName(row), id: row.id };
+}
+
+/**
+ * Logs the retirement of `row` as a site does: a `Shotgun_<Type>_Change` of `retirement_date` (null to the date),
+ * then the `Shotgun_<Type>_Retirement`, both dated `YYYY-MM-DD HH:MM:SS UTC`. Their `entity` reads null while the
+ * row stays retired, as that of every entry of a retired entity does (see `formatRow`).
+ */
+export function logRetirement(site: Site, principal: Principal, row: Row): void {
+  if (row.type === 'EventLogEntry' || !logsEvents(site, principal)) return;
+  const stamp = stampOf(site, principal);
+  const date = `${stamp.createdAt.slice(0, 10)} ${stamp.createdAt.slice(11, 19)} UTC`;
+  const changed = { type: 'attribute_change', attribute_name: 'retirement_date', entity_type: row.type, entity_id: row.id, old_value: null, new_value: date };
+  insertEntry(site, principal, stamp, row, 'Change', changed, 'retirement_date');
+  insertEntry(site, principal, stamp, row, 'Retirement', { type: 'entity_retirement', ...retiredEntityMeta(row), retirement_date: date }, null);
+}
+
+/** Logs the revival of `row`: one `Shotgun_<Type>_Revival`, whose meta names the entity as a site's does (no `type`). */
+export function logRevival(site: Site, principal: Principal, row: Row): void {
+  logEvent(site, principal, row, 'Revival', retiredEntityMeta(row));
+}
+
 /** The write a change on the other side of a pair came from: the row and field written, and the entry logged for it. */
 export interface ReverseChangeSource {
   readonly row: Row;

@@ -126,7 +126,7 @@ describe('what logs no back-reference entry', () => {
     const start = await lastEntry();
     await t.call('delete', t.script, { type: 'Task', id: task });
     await t.call('revive', t.script, { type: 'Task', id: task });
-    expect(outline(await logged(start))).toEqual([`Shotgun_Task_Retirement Task#${task} -`, `Shotgun_Task_Revival Task#${task} -`]);
+    expect(outline(await logged(start))).toEqual([`Shotgun_Task_Change Task#${task} retirement_date`, `Shotgun_Task_Retirement Task#${task} -`, `Shotgun_Task_Revival Task#${task} -`]);
     const shot = await t.call('read', t.script, { type: 'Shot', return_fields: ['tasks'], filters: where(['id', 'is', 1]) });
     expect((shot.entities[0].tasks as Link[]).map((l) => l.id)).toContain(task);
   });

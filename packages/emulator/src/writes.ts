@@ -2,7 +2,7 @@ import { checkUserActivation, checkUserActivationData, type Principal } from './
 import { formatDateTime } from './clock.js';
 import { compilePath, formatRow } from './entity-format.js';
 import { FaultCode, RpcFault, badInput } from './errors.js';
-import { logEvent, logFieldChange, logReverseChanges } from './event-log.js';
+import { logEvent, logFieldChange, logRetirement, logReverseChanges, logRevival } from './event-log.js';
 import type { UserCredential } from './fixtures.js';
 import { linkKey } from './link-refs.js';
 import type { Site } from './site.js';
@@ -197,7 +197,7 @@ export function deleteEntity(site: Site, principal: Principal, type: unknown, id
   if (row.retired) return false;
   site.store.setRetired(row, true);
   site.reverseLinks.retired(row);
-  logEvent(site, principal, row, 'Retirement', { type: 'entity_retirement', entity_type: row.type, entity_id: row.id });
+  logRetirement(site, principal, row);
   return true;
 }
 
@@ -208,6 +208,6 @@ export function reviveEntity(site: Site, principal: Principal, type: unknown, id
   if (row.type === 'HumanUser' && row.f['sg_status_list'] === 'act') checkUserActivation(site, principal, `reviving the active HumanUser '${String(row.f['login'])}'`);
   site.store.setRetired(row, false);
   site.reverseLinks.revived(row);
-  logEvent(site, principal, row, 'Revival', { type: 'entity_revival', entity_type: row.type, entity_id: row.id });
+  logRevival(site, principal, row);
   return true;
 }
