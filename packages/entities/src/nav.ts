@@ -13,16 +13,18 @@
  *
  * @packageDocumentation
  */
-import { encodeWireValues, type CallOptions, type DateMode, type EntityRef } from "@sg/core";
+import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import type { EntityFields } from "./activity.js";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import type { SiteSchema } from "./schema-types.js";
-import { PREFIX, checkEntityFields, checkEntityRef, checkObject, checkOptions, checkString } from "./validate.js";
+import { checkEntityFields, checkEntityRef, checkObject, checkOptions, checkString } from "./validate.js";
+import { encodeValue } from "./write-values.js";
 
 /**
  * The `seed_entity_field` of the navigation RPCs. Its keys are not documented (the Python client types it as a
  * dict), so it is checked to be a plain object and sent as given, except that a `Date` in it becomes a wire
- * datetime (`YYYY-MM-DDTHH:MM:SSZ`), as the Python client does for its whole payload.
+ * datetime (`YYYY-MM-DDTHH:MM:SSZ`), as the Python client does for its whole payload, and a NaN or infinite
+ * number in it is refused (JSON would send it as `null`).
  */
 export type NavSeedEntityField = { readonly [key: string]: unknown };
 
@@ -45,7 +47,7 @@ function seedOf(options: Record<string, unknown>): NavSeedEntityField | null {
   const seed = options["seedEntityField"];
   if (seed === undefined || seed === null) return null;
   const path = ["options", "seedEntityField"];
-  return encodeWireValues(checkObject(seed, path, "a plain object (the site's seed entity field), or null"), path, PREFIX) as NavSeedEntityField;
+  return encodeValue(checkObject(seed, path, "a plain object (the site's seed entity field), or null"), path) as NavSeedEntityField;
 }
 
 /**

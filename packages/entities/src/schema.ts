@@ -8,6 +8,7 @@ import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkEntityRef, checkEntityType, checkFieldPath, checkObject, checkOptions, checkString, fail } from "./validate.js";
+import { encodeValue } from "./write-values.js";
 
 /** A schema property: its value and whether it can be edited. */
 export interface SchemaProperty<T = unknown> {
@@ -107,7 +108,7 @@ function propertyList(value: unknown, path: readonly (string | number)[], allowE
     fail(path, "an object of properties, e.g. { description: '…' }", value);
   }
   const props = checkObject(value, path, "an object of properties, e.g. { description: '…' }");
-  const list = Object.entries(props).map(([property_name, v]) => ({ property_name, value: v }));
+  const list = Object.entries(props).map(([property_name, v]) => ({ property_name, value: encodeValue(v, [...path, property_name]) }));
   if (!allowEmpty && list.length === 0) fail(path, "at least one property", value);
   return list;
 }

@@ -62,11 +62,12 @@ export async function update(target: unknown, entityType: unknown, entityId: unk
   const modes = checkModes(options["multiEntityUpdateModes"], checked, ["options", "multiEntityUpdateModes"]);
   const { fields, images } = await splitImages(checked, ["data"], true);
   requireImageHttp(ctx, images);
+  // Encoded (and its values checked) before anything is sent, the version lookup included.
+  const wire = wireFields(fields, ["data"], ctx.trim).map((f) => (modes[f.field_name] ? { ...f, multi_entity_update_mode: modes[f.field_name] } : f));
   const call: CallOptions = callOptions(ctx, options);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
   let record: Record<string, unknown>;
-  if (Object.keys(fields).length > 0) {
-    const wire = wireFields(fields, ["data"], ctx.trim).map((f) => (modes[f.field_name] ? { ...f, multi_entity_update_mode: modes[f.field_name] } : f));
+  if (wire.length > 0) {
     const result = await ctx.call<unknown>("update", { type, id, fields: wire }, call);
     record = await finishWritten(ctx, type, firstRecord(result, "update"), call, "updated");
   } else {

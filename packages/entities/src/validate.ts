@@ -107,6 +107,17 @@ export function checkObject(value: unknown, path: Path, what = "a plain object")
   return value;
 }
 
+/**
+ * `value`, refused when a number in it — at any depth of its lists and plain objects — is NaN or infinite:
+ * JSON has no such numbers and would send `null`, which clears a field instead of failing.
+ */
+export function checkFinite<T>(value: T, path: Path): T {
+  if (typeof value === "number" && !Number.isFinite(value)) fail(path, "a finite number", value);
+  if (Array.isArray(value)) value.forEach((v, i) => checkFinite(v, [...path, i]));
+  else if (isPlainObject(value)) for (const key in value) checkFinite(value[key], [...path, key]);
+  return value;
+}
+
 /** The data of a create/update: a plain object whose keys are field names. */
 export function checkData(value: unknown, path: Path, allowEmpty: boolean): Record<string, unknown> {
   const data = checkObject(value, path, "an object of field values, e.g. { code: 'sh010' }");

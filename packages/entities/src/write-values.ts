@@ -1,11 +1,11 @@
 /**
- * Field values on their way out: `Date` → wire datetime, entity-dict trimming for `update` (§3.5), and the
- * `fields: [{field_name, value}]` list every write sends.
+ * Field values on their way out: `Date` → wire datetime, NaN and ±Infinity refused, entity-dict trimming for
+ * `update` (§3.5), and the `fields: [{field_name, value}]` list every write sends.
  *
  * @packageDocumentation
  */
 import { encodeWireValues, isEntityRef, trimEntityRef } from "@sg/core";
-import { PREFIX, type Path } from "./validate.js";
+import { PREFIX, checkFinite, type Path } from "./validate.js";
 
 /** `{field_name, value}` as `create`, `update` and `batch` send it. */
 export interface WireField {
@@ -14,9 +14,12 @@ export interface WireField {
   multi_entity_update_mode?: "set" | "add" | "remove";
 }
 
-/** Encode one value: Dates become wire datetimes (invalid dates are refused with the path). */
+/**
+ * Encode one value: Dates become wire datetimes. Invalid dates, and NaN or infinite numbers (which JSON would
+ * send as `null`), are refused with the path, at any depth.
+ */
 export function encodeValue(value: unknown, path: Path): unknown {
-  return encodeWireValues(value, path, PREFIX);
+  return encodeWireValues(checkFinite(value, path), path, PREFIX);
 }
 
 /** Trim an entity dict, or the entity dicts of a list (one level deep), to their link keys. */

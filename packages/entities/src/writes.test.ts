@@ -36,6 +36,23 @@ describe("create", () => {
   });
 });
 
+describe("NaN and Infinity in data", () => {
+  // JSON.stringify writes them as null, so they used to clear the field on the site and resolve OK.
+  it("are refused before anything is sent, naming the path, and the site's values stay", async () => {
+    const shot = await site.api.create("Shot", { code: "wr_nan", project, sg_cut_in: 1001, sg_cut_out: 1100 });
+    const before = site.emulator.requests().length;
+    const error = await site.api.update("Shot", shot.id, { sg_cut_in: Number.NaN }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect((error as SgValidationError).message).toBe("@sg/entities: data.sg_cut_in: expected a finite number, got number NaN");
+    const inBatch = await site.api
+      .batch([{ request_type: "update", entity_type: "Shot", entity_id: shot.id, data: { code: "wr_nan", sg_cut_out: Infinity } }])
+      .catch((e: unknown) => e);
+    expect((inBatch as SgValidationError).message).toBe("@sg/entities: requests[0].data.sg_cut_out: expected a finite number, got number Infinity");
+    expect(site.emulator.requests().length).toBe(before);
+    expect(await site.api.findOne("Shot", [["id", "is", shot.id]], ["sg_cut_in", "sg_cut_out"])).toMatchObject({ sg_cut_in: 1001, sg_cut_out: 1100 });
+  });
+});
+
 describe("update", () => {
   it("updates fields and returns the record", async () => {
     const shot = await site.api.create("Shot", { code: "wr_update", project });
