@@ -9,6 +9,7 @@ import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { parseRecord } from "./records.js";
+import { callExpecting } from "./reply.js";
 import { checkEntityFields, checkEntityType, checkId, checkInt, checkOptions } from "./validate.js";
 
 /** Extra fields to return per entity type, e.g. `{ Note: ["tasks"], Reply: ["user"] }`. */
@@ -79,8 +80,8 @@ export async function activityStreamRead(target: unknown, entityType: unknown, e
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("activityStreamRead", [6, 2, 0], call);
   // As Python: the reply object itself is parsed, so the updates (a list) come back as the site sent them.
-  const result = parseRecord(await ctx.call<ActivityStream>("activity_stream", payload, call));
-  return { ...result, updates: result?.updates ?? [] };
+  const result = parseRecord(await callExpecting<ActivityStream>(ctx, "activity_stream", payload, call, "an object"));
+  return { ...result, updates: result.updates ?? [] };
 }
 
 /**
@@ -98,8 +99,7 @@ export async function noteThreadRead(target: unknown, noteId: unknown, rawOption
   const payload = { note_id: id, entity_fields: entityFieldsOf(options) };
   const call = callOptions(ctx, options);
   await ctx.requireVersion("noteThreadRead", [6, 2, 0], call);
-  const result = await ctx.call<unknown>("note_thread_contents", payload, call);
-  return (Array.isArray(result) ? result : []).map(parseRecord) as { type: string; id: number }[];
+  return (await callExpecting<{ type: string; id: number }[]>(ctx, "note_thread_contents", payload, call, "a list")).map(parseRecord);
 }
 
 /** The `entityFields` option as `entity_fields`: `{}` when it is left out or `null` (Python's `entity_fields or {}`). */

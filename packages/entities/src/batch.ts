@@ -8,7 +8,8 @@
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import type { CheckedPath, EntityData, EntityTypeName, IsLoose, LooseSchema, SiteSchema, WritableFieldName, WriteKind, WrittenRecord } from "./schema-types.js";
-import { badWriteReply, landedError } from "./create.js";
+import { landedError } from "./create.js";
+import { badWriteReply } from "./reply.js";
 import { checkModes, MODES, type MultiEntityUpdateMode } from "./update.js";
 import { finishRecord, parseRecord } from "./records.js";
 import { checkData, checkEntityType, checkFieldList, checkId, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";

@@ -10,6 +10,7 @@
  * @packageDocumentation
  */
 import { SgProtocolError, SgTimeoutError, abortErrorFrom, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
+import { badReply } from "./reply.js";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
 import { CALL_OPTION_KEYS, PREFIX, checkBoolean, checkDeadline, checkEntityType, checkFieldPath, checkInt, checkObject, checkOneOf, checkOptions, fail, isPlainObject, optionOr, type Path } from "./validate.js";
 
@@ -242,12 +243,12 @@ export function createContext(client: Client, rawOptions: unknown): Context {
       let pending = schemaCache.get(entityType);
       if (!pending) {
         pending = client.call<unknown>("schema_field_read", { type: entityType }, shared).then((result) => {
+          // Not "no datetime fields": that would hand datetimes over as strings without a word.
+          if (!isPlainObject(result)) throw badReply("schema_field_read", "an object", result);
           const m = new Map<string, string>();
-          if (isPlainObject(result)) {
-            for (const [name, def] of Object.entries(result)) {
-              const dt = isPlainObject(def) && isPlainObject(def["data_type"]) ? def["data_type"]["value"] : undefined;
-              if (typeof dt === "string") m.set(name, dt);
-            }
+          for (const [name, def] of Object.entries(result)) {
+            const dt = (def as { data_type?: { value?: unknown } } | null)?.data_type?.value;
+            if (typeof dt === "string") m.set(name, dt);
           }
           return m as ReadonlyMap<string, string>;
         });

@@ -5,11 +5,12 @@
  *
  * @packageDocumentation
  */
-import { SgProtocolError, type CallOptions, type DateMode } from "@sg/core";
+import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgPartialWriteError } from "./errors.js";
 import { finishRecord, parseRecord } from "./records.js";
 import type { EntityData, EntityTypeName, FieldList, FieldPath, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
+import { firstEntity, firstRecord } from "./reply.js";
 import { planUpload, sendUpload } from "./uploads.js";
 import { requireHttp, startTransfer, step } from "./transfer.js";
 import { PREFIX, checkData, checkEntityType, checkFieldList, checkOptions, isPlainObject, type Path } from "./validate.js";
@@ -70,7 +71,7 @@ export async function uploadImages(ctx: Context, type: string, record: Record<st
       paging: { entities_per_page: 1, current_page: 1 },
       api_return_image_urls: true,
     }, options), "the image was uploaded");
-    const first = isPlainObject(read) && Array.isArray(read["entities"]) ? (read["entities"][0] as unknown) : undefined;
+    const first = firstEntity(read);
     const out = { ...record };
     for (const n of names) if (isPlainObject(first) && n in first) out[n] = first[n];
     return out;
@@ -105,26 +106,6 @@ export async function finishWritten(ctx: Context, type: string, raw: Record<stri
   } catch (error) {
     throw landedError(`${type} ${String(raw["id"])} was ${verb}`, parseRecord(raw), error);
   }
-}
-
-/**
- * The reply of write `method` was not `expected`. The write may have landed, so the hint says to check the
- * site before repeating it.
- */
-export function badWriteReply(method: string, expected: string, result: unknown): SgProtocolError {
-  return new SgProtocolError(`${PREFIX}: '${method}' did not return ${expected}`, {
-    status: 200,
-    method,
-    bodySnippet: JSON.stringify(result ?? null).slice(0, 200),
-    hint: "The write may have landed; check the site before retrying it.",
-  });
-}
-
-/** Unwrap the result of a write: a record, or a list whose first element is the record. */
-export function firstRecord(result: unknown, method: string): Record<string, unknown> {
-  const record = Array.isArray(result) ? (result[0] as unknown) : result;
-  if (!isPlainObject(record)) throw badWriteReply(method, "a record", result);
-  return record;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import { callExpecting } from "./reply.js";
 import type { SiteSchema } from "./schema-types.js";
 import { checkEntityRef, checkEntityType, checkOptions } from "./validate.js";
 
@@ -51,7 +52,7 @@ async function followOrUnfollow(target: unknown, method: "follow" | "unfollow", 
   const options = checkOptions(rawOptions, ["options"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion(method, [5, 1, 22], call);
-  return ctx.call<Record<string, unknown>>(method, { user: link(u), entity: link(e) }, call);
+  return callExpecting(ctx, method, { user: link(u), entity: link(e) }, call, "an object");
 }
 
 /**
@@ -68,7 +69,7 @@ export async function followers(target: unknown, entity: unknown, rawOptions?: u
   const options = checkOptions(rawOptions, ["options"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("followers", [5, 1, 22], call);
-  return ctx.call<EntityRef[]>("followers", { entity: link(e) }, call);
+  return callExpecting(ctx, "followers", { entity: link(e) }, call, "a list");
 }
 
 /**
@@ -88,5 +89,5 @@ export async function following(target: unknown, user: unknown, rawOptions?: unk
   if (options["entityType"] !== undefined) payload["entity_type"] = checkEntityType(options["entityType"], ["options", "entityType"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("following", [7, 0, 12], call);
-  return ctx.call<EntityRef[]>("following", payload, call);
+  return callExpecting(ctx, "following", payload, call, "a list");
 }

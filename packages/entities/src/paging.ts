@@ -15,9 +15,10 @@
  *
  * @packageDocumentation
  */
-import { SgProtocolError, describeValue, type CallOptions, type SiteInfo } from "@sg/core";
+import type { CallOptions, SiteInfo } from "@sg/core";
 import type { Context } from "./context.js";
-import { PREFIX, isPlainObject } from "./validate.js";
+import { badReply } from "./reply.js";
+import { isPlainObject } from "./validate.js";
 
 /** What the paging loop needs to know about one `find`. */
 export interface PagingPlan {
@@ -46,19 +47,12 @@ async function readPage(ctx: Context, plan: PagingPlan, perPage: number, page: n
   payload[flag] = withInfo;
   const body = await ctx.call<unknown>("read", payload, plan.callOptions);
   // Not "no records": Python's find fails on a reply that is not an object too.
-  // A string is a text/plain answer, which the transport hands over as it is (as Python does): a proxy's or another
-  // server's page, most likely. None of it is quoted: it may echo the credentials, whose values are not known here.
-  if (!isPlainObject(body)) {
-    throw new SgProtocolError(`${PREFIX}: 'read' did not return an object (got ${typeof body === "string" ? `text of ${body.length} characters` : describeValue(body)})`, {
-      status: 200,
-      method: "read",
-      hint: "Something other than the ShotGrid API may be answering (a proxy, a login page): check the site URL and any proxy.",
-    });
-  }
+  if (!isPlainObject(body)) throw badReply("read", "an object", body);
   const entities = Array.isArray(body["entities"]) ? (body["entities"] as unknown[]) : [];
-  const info = isPlainObject(body["paging_info"]) ? body["paging_info"] : {};
-  const hasNext = typeof info["has_next_page"] === "boolean" ? info["has_next_page"] : undefined;
-  const count = typeof info["entity_count"] === "number" ? info["entity_count"] : undefined;
+  // Each value is taken only when it has its type, so a paging_info that is not an object gives neither.
+  const info = body["paging_info"] as { has_next_page?: unknown; entity_count?: unknown } | null | undefined;
+  const hasNext = typeof info?.has_next_page === "boolean" ? info.has_next_page : undefined;
+  const count = typeof info?.entity_count === "number" ? info.entity_count : undefined;
   return { entities, hasNext, count };
 }
 

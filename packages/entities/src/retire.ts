@@ -5,6 +5,7 @@
  */
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import { callExpecting } from "./reply.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkEntityType, checkId, checkOptions } from "./validate.js";
 
@@ -41,6 +42,5 @@ async function retire(target: unknown, method: "delete" | "revive", entityType: 
   const type = checkEntityType(entityType, ["entityType"]);
   const id = checkId(entityId, ["entityId"]);
   const options = checkOptions(rawOptions, ["options"]);
-  const result = await ctx.call<unknown>(method, { type, id }, callOptions(ctx, options));
-  return result === true;
+  return callExpecting(ctx, method, { type, id }, callOptions(ctx, options), "true or false");
 }

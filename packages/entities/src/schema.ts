@@ -8,6 +8,7 @@ import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkEntityRef, checkEntityType, checkFieldPath, checkObject, checkOptions, checkString, fail } from "./validate.js";
+import { callExpecting } from "./reply.js";
 import { encodeValue } from "./write-values.js";
 
 /** A schema property: its value and whether it can be edited. */
@@ -65,7 +66,7 @@ export async function schemaRead(target: unknown, rawOptions?: unknown): Promise
   const options = checkOptions(rawOptions, ["options"], PROJECT_OPTION);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
-  return ctx.call<SchemaDefinitions>("schema_read", Object.keys(project).length ? project : undefined, call);
+  return callExpecting(ctx, "schema_read", Object.keys(project).length ? project : undefined, call, "an object");
 }
 
 /**
@@ -80,7 +81,7 @@ export async function schemaEntityRead(target: unknown, rawOptions?: unknown): P
   const options = checkOptions(rawOptions, ["options"], PROJECT_OPTION);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
-  return ctx.call<EntityDefinitions>("schema_entity_read", Object.keys(project).length ? project : undefined, call);
+  return callExpecting(ctx, "schema_entity_read", Object.keys(project).length ? project : undefined, call, "an object");
 }
 
 /**
@@ -99,7 +100,7 @@ export async function schemaFieldRead(target: unknown, entityType: unknown, fiel
   const options = checkOptions(rawOptions, ["options"], PROJECT_OPTION);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
-  return ctx.call<FieldDefinitions>("schema_field_read", { type, ...(field ? { field_name: field } : {}), ...project }, call);
+  return callExpecting(ctx, "schema_field_read", { type, ...(field ? { field_name: field } : {}), ...project }, call, "an object");
 }
 
 function propertyList(value: unknown, path: readonly (string | number)[], allowEmpty: boolean): { property_name: string; value: unknown }[] {
@@ -133,7 +134,7 @@ export async function schemaFieldCreate(target: unknown, entityType: unknown, da
   const name = checkString(displayName, ["displayName"], "a non-empty display name");
   const props = propertyList(properties, ["properties"], true);
   const options = checkOptions(rawOptions, ["options"]);
-  return ctx.call<string>("schema_field_create", { type, data_type: dataType, properties: [{ property_name: "name", value: name }, ...props] }, callOptions(ctx, options));
+  return callExpecting(ctx, "schema_field_create", { type, data_type: dataType, properties: [{ property_name: "name", value: name }, ...props] }, callOptions(ctx, options), "a field name");
 }
 
 /**
@@ -154,7 +155,7 @@ export async function schemaFieldUpdate(target: unknown, entityType: unknown, fi
   const options = checkOptions(rawOptions, ["options"], PROJECT_OPTION);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
-  return (await ctx.call<unknown>("schema_field_update", { type, field_name: field, properties: props, ...project }, call)) === true;
+  return callExpecting(ctx, "schema_field_update", { type, field_name: field, properties: props, ...project }, call, "true or false");
 }
 
 /**
@@ -171,5 +172,5 @@ export async function schemaFieldDelete(target: unknown, entityType: unknown, fi
   const type = checkEntityType(entityType, ["entityType"]);
   const field = checkFieldPath(fieldName, ["fieldName"]);
   const options = checkOptions(rawOptions, ["options"]);
-  return (await ctx.call<unknown>("schema_field_delete", { type, field_name: field }, callOptions(ctx, options))) === true;
+  return callExpecting(ctx, "schema_field_delete", { type, field_name: field }, callOptions(ctx, options), "true or false");
 }

@@ -6,6 +6,7 @@
  */
 import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import { callExpecting, expectReply, firstEntity, firstRecord } from "./reply.js";
 import type { SiteSchema } from "./schema-types.js";
 import { checkBoolean, checkEntityRef, checkId, checkObject, checkOneOf, checkOptions, checkString, checkWireDate, fail, isPlainObject } from "./validate.js";
 
@@ -78,7 +79,7 @@ export async function preferencesRead(target: unknown, prefs?: unknown, rawOptio
   const options = checkOptions(rawOptions, ["options"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("preferencesRead", [7, 10, 0], call);
-  return ctx.call<Record<string, unknown>>("preferences_read", { prefs: names }, call);
+  return callExpecting(ctx, "preferences_read", { prefs: names }, call, "an object");
 }
 
 /**
@@ -98,7 +99,7 @@ export async function workScheduleRead(target: unknown, startDate: unknown, endD
   const options = checkOptions(rawOptions, ["options"], ["project", "user"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("workScheduleRead", [3, 2, 0], call);
-  return ctx.call<Record<string, WorkDay>>("work_schedule_read", { start_date: start, end_date: end, ...scope(options) }, call);
+  return callExpecting(ctx, "work_schedule_read", { start_date: start, end_date: end, ...scope(options) }, call, "an object");
 }
 
 /**
@@ -119,7 +120,7 @@ export async function workScheduleUpdate(target: unknown, date: unknown, working
   const recalc = options["recalculateField"] === undefined ? null : checkOneOf(options["recalculateField"], ["due_date", "duration"] as const, ["options", "recalculateField"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("workScheduleUpdate", [3, 2, 0], call);
-  return ctx.call<Record<string, unknown>>("work_schedule_update", { date: day, working: isWorking, description, ...scope(options), recalculate_field: recalc }, call);
+  return callExpecting(ctx, "work_schedule_update", { date: day, working: isWorking, description, ...scope(options), recalculate_field: recalc }, call, "an object");
 }
 
 /**
@@ -132,8 +133,7 @@ export function userSubscriptionsRead(target: EntityTarget<SiteSchema, DateMode>
 export async function userSubscriptionsRead(target: unknown, rawOptions?: unknown): Promise<UserSubscription[]> {
   const ctx = contextOf(target);
   const options = checkOptions(rawOptions, ["options"]);
-  const result = await ctx.call<unknown>("user_subscriptions_read", undefined, callOptions(ctx, options));
-  return Array.isArray(result) ? (result as UserSubscription[]) : [];
+  return callExpecting(ctx, "user_subscriptions_read", undefined, callOptions(ctx, options), "a list");
 }
 
 /**
@@ -156,9 +156,10 @@ export async function userSubscriptionsCreate(target: unknown, users: unknown, r
     return { humanUserId, subscription: s };
   });
   const options = checkOptions(rawOptions, ["options"]);
-  const result = await ctx.call<unknown>("user_subscriptions_create", { users: list }, callOptions(ctx, options));
-  const first = Array.isArray(result) ? (result[0] as unknown) : result;
-  return isPlainObject(first) && first["status"] === "success";
+  // As Python: true only for `{ status: "success" }` (or a list of it); another object is a refusal.
+  const method = "user_subscriptions_create";
+  const result = await ctx.call<unknown>(method, { users: list }, callOptions(ctx, options));
+  return expectReply<Record<string, unknown>>(method, Array.isArray(result) ? result[0] : result, "an object")["status"] === "success";
 }
 
 /**
@@ -188,9 +189,11 @@ export async function updateProjectLastAccessed(target: unknown, project: unknow
         return_only: "active",
         paging: { entities_per_page: 1, current_page: 1 },
       }, call);
-      const first = isPlainObject(found) && Array.isArray(found["entities"]) ? (found["entities"][0] as unknown) : undefined;
+      const first = firstEntity(found);
       if (isPlainObject(first) && typeof first["id"] === "number") userId = first["id"];
     }
   }
-  await ctx.call<unknown>("update_project_last_accessed_by_current_user", { project_id: p.id, ...(userId === undefined ? {} : { user_id: userId }) }, call);
+  // Python takes the first of the reply (the project's record); nothing else is the site's answer.
+  const method = "update_project_last_accessed_by_current_user";
+  firstRecord(await ctx.call<unknown>(method, { project_id: p.id, ...(userId === undefined ? {} : { user_id: userId }) }, call), method);
 }

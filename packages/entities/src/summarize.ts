@@ -9,6 +9,7 @@ import type { FiltersFor } from "./checked-filters.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import type { CheckedPath, EntityTypeName, FilterPath, IsLoose, LooseSchema, PathProblem, SiteSchema, ValueAt } from "./schema-types.js";
 import { finishRecords } from "./records.js";
+import { callExpecting } from "./reply.js";
 import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 
 /** Summary types (`summary_fields[].type`). */
@@ -178,8 +179,9 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
     await ctx.requireVersion(...ARCHIVED_PROJECTS_GATE, call);
     payload["include_archived_projects"] = false;
   }
-  const result = await ctx.call<SummarizeResult>("summarize", payload, call);
-  const out = { summaries: result?.summaries ?? {}, groups: result?.groups ?? [] };
+  // As for a read: an object without summaries or groups has none, anything else is not the site's answer.
+  const result = await callExpecting<Partial<SummarizeResult>>(ctx, "summarize", payload, call, "an object");
+  const out = { summaries: result.summaries ?? {}, groups: result.groups ?? [] };
   // Datetime summaries (earliest, latest, …) of date_time fields are decoded as find decodes records: a
   // summaries object is keyed by field like a record. The tree is flattened, decoded in one pass, then refilled.
   const nodes: { summaries: unknown }[] = [];

@@ -9,6 +9,7 @@ import type { CheckedTextSearchTypes, TextSearchTypes } from "./checked-filters.
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
 import { toWireFilters, type FiltersInput } from "./filters.js";
 import { parseRecord } from "./records.js";
+import { badReply, expectReply } from "./reply.js";
 import { checkEntityType, checkId, checkInt, checkObject, checkOneOf, checkOptions, checkString, fail } from "./validate.js";
 
 /** Options of `textSearch`, plus call options. */
@@ -81,10 +82,12 @@ export async function textSearch(target: unknown, text: unknown, entityTypes: un
   const limit = options["limit"] == null ? null : checkInt(options["limit"], ["options", "limit"]);
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("textSearch", [6, 2, 0], call);
-  const raw = await ctx.call<unknown>("query_display_name_cache", { text: query, entity_types: wireTypes, project_ids: projectIds, max_results: limit }, call);
-  // As Python: the reply object itself is parsed, so the matches (a list) come back as the site sent them.
-  const result = parseRecord((Array.isArray(raw) ? raw[0] : raw) as Partial<TextSearchResult> | undefined);
-  return { ...result, matches: result?.matches ?? [], terms: result?.terms ?? [] };
+  const method = "query_display_name_cache";
+  const raw = await ctx.call<unknown>(method, { text: query, entity_types: wireTypes, project_ids: projectIds, max_results: limit }, call);
+  // As Python: the reply object (or the first of a list) itself is parsed, so the matches (a list) come back as
+  // the site sent them.
+  const result = parseRecord(expectReply<Partial<TextSearchResult>>(method, Array.isArray(raw) ? raw[0] : raw, "an object"));
+  return { ...result, matches: result.matches ?? [], terms: result.terms ?? [] };
 }
 
 /**
@@ -102,6 +105,8 @@ export async function exportPage(target: unknown, pageId: unknown, format: unkno
   const fmt = checkOneOf(format, ["csv"] as const, ["format"]);
   const options = checkOptions(rawOptions, ["options"], ["layoutName"]);
   const layout = options["layoutName"] === undefined ? null : checkString(options["layoutName"], ["options", "layoutName"], "a layout name");
+  // The CSV comes as text/csv, handed over as it is; an empty body (null) is an empty export, as in Python.
   const result = await ctx.call<unknown>("export_page", { format: fmt, page_id: id, layout_name: layout }, callOptions(ctx, options));
-  return typeof result === "string" ? result : JSON.stringify(result);
+  if (result !== null && typeof result !== "string") throw badReply("export_page", "CSV text", result);
+  return result ?? "";
 }

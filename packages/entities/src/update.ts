@@ -7,7 +7,8 @@
  */
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
-import { finishWritten, firstRecord, requireImageHttp, splitImages, uploadImages } from "./create.js";
+import { finishWritten, requireImageHttp, splitImages, uploadImages } from "./create.js";
+import { firstRecord } from "./reply.js";
 import type { EntityData, EntityTypeName, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
 import { wireFields } from "./write-values.js";
