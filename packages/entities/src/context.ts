@@ -32,7 +32,9 @@ export interface EntityApiOptions<D extends DateMode = "date"> {
   /**
    * The `data_type` of fields, per entity type, e.g. `{ Shot: { created_at: "date_time" } }` (what
    * `sg typegen` emits next to the schema type). Entity types missing here are looked up once with
-   * `schema_field_read` when a record of that type holds a value that looks like a datetime.
+   * `schema_field_read` when a record of that type holds a value that looks like a datetime, and again (once per
+   * field) when such a value comes back for a field that lookup did not list; the schema field writes of this
+   * client drop what was looked up for their type. A type given here is never looked up.
    */
   readonly fieldTypes?: FieldTypeMap | undefined;
   /** Page size override (default: `info().api_max_entities_per_page`, or 500). */
@@ -105,8 +107,11 @@ export interface Context {
   requireVersionOf(info: SiteInfo, label: string, min: readonly [number, number, number]): void;
   /** Throw when the site is older than `min` (parity with the Python client's gates). */
   requireVersion(label: string, min: readonly [number, number, number], options?: CallOptions): Promise<void>;
-  /** The data types of an entity type's fields (from `fieldTypes` or one cached `schema_field_read`). */
-  fieldTypes(entityType: string, options?: CallOptions): Promise<ReadonlyMap<string, string>>;
+  /**
+   * The data types of an entity type's fields (from `fieldTypes` or one cached `schema_field_read`). `fields` are
+   * the fields a caller needs: one the cached types do not hold makes them be read again, once per field.
+   */
+  fieldTypes(entityType: string, options?: CallOptions, fields?: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
 /** The server-version gate of `includeArchivedProjects: false` (rpc-protocol.md §1.9), shared by `find` and `summarize`. */
@@ -126,6 +131,8 @@ export function callOptions(ctx: Context, options: Record<string, unknown> | und
 interface ClientState {
   /** `schema_field_read` data types per entity type (pending or settled). */
   readonly schema: Map<string, Promise<ReadonlyMap<string, string>>>;
+  /** Per entity type, the fields missing from its cached types that made them be read again (each does so once). */
+  readonly reread: Map<string, Set<string>>;
   /** The download session token (pending or settled). */
   token: Promise<string> | undefined;
   /** The context of the plain client (default options), built on first use. */
@@ -142,7 +149,7 @@ function isClient(value: unknown): value is Client {
 function stateOf(client: Client): ClientState {
   let state = clientStates.get(client);
   if (!state) {
-    state = { schema: new Map(), token: undefined, plain: undefined };
+    state = { schema: new Map(), reread: new Map(), token: undefined, plain: undefined };
     clientStates.set(client, state);
   }
   return state;
@@ -204,7 +211,7 @@ export function createContext(client: Client, rawOptions: unknown): Context {
   // As in core's createClient: a default "read" would make every create and update retryable after it may have landed.
   if (defaults.kind !== undefined && defaults.kind !== "write") fail(["options", "defaults", "kind"], "'write' or nothing (set 'read' per call)", defaults.kind);
 
-  const schemaCache = state.schema;
+  const { schema: schemaCache, reread } = state;
 
   const ctx: Context = {
     client,
@@ -235,14 +242,13 @@ export function createContext(client: Client, rawOptions: unknown): Context {
     async requireVersion(label: string, min: readonly [number, number, number], callOpts?: CallOptions): Promise<void> {
       ctx.requireVersionOf(ctx.infoNow() ?? (await ctx.info(callOpts)), label, min);
     },
-    fieldTypes(entityType: string, callOpts?: CallOptions): Promise<ReadonlyMap<string, string>> {
+    fieldTypes(entityType: string, callOpts?: CallOptions, fields: readonly string[] = []): Promise<ReadonlyMap<string, string>> {
       const known = declared.get(entityType);
       if (known) return Promise.resolve(known);
       // Shared by concurrent callers, so it runs without any caller's signal; each caller stops waiting on its own.
       const { signal, ...shared } = callOpts ?? {};
-      let pending = schemaCache.get(entityType);
-      if (!pending) {
-        pending = client.call<unknown>("schema_field_read", { type: entityType }, shared).then((result) => {
+      const read = (): Promise<ReadonlyMap<string, string>> => {
+        const pending = client.call<unknown>("schema_field_read", { type: entityType }, shared).then((result) => {
           // Not "no datetime fields": that would hand datetimes over as strings without a word.
           if (!isPlainObject(result)) throw badReply("schema_field_read", "an object", result);
           const m = new Map<string, string>();
@@ -250,12 +256,29 @@ export function createContext(client: Client, rawOptions: unknown): Context {
             const dt = (def as { data_type?: { value?: unknown } } | null)?.data_type?.value;
             if (typeof dt === "string") m.set(name, dt);
           }
-          return m as ReadonlyMap<string, string>;
+          return m;
         });
         schemaCache.set(entityType, pending);
-        pending.catch(() => schemaCache.delete(entityType));
-      }
-      return untilAborted(pending, signal);
+        // A failed read is not cached (unless a newer one replaced it meanwhile).
+        pending.catch(() => schemaCache.get(entityType) === pending && schemaCache.delete(entityType));
+        return pending;
+      };
+      const cached = schemaCache.get(entityType);
+      // A field the cached types lack was added since they were read (a datetime came back for it): the newer read
+      // another caller started is taken, or they are read again — once per field, so that a field the schema never
+      // lists cannot cost a read per call.
+      const types = cached?.then((map) => {
+        const missing = fields.filter((field) => !map.has(field));
+        const latest = schemaCache.get(entityType);
+        if (missing.length === 0) return map;
+        if (latest && latest !== cached) return latest;
+        const tried = reread.get(entityType) ?? new Set();
+        reread.set(entityType, tried);
+        if (missing.every((field) => tried.has(field))) return map;
+        for (const field of missing) tried.add(field);
+        return read();
+      });
+      return untilAborted(types ?? read(), signal);
     },
   };
   return ctx;
@@ -362,6 +385,16 @@ export function within<T>(work: Promise<T>, signal: AbortSignal | undefined, dea
     timer = setTimeout(() => reject(new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${deadlineMs} ms`, { timeoutMs: deadlineMs, scope: "deadline", method, maybeSent })), deadlineMs);
   });
   return Promise.race([wait, passed]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Forget the cached field types of `entityType` (after a change to its fields), so that the next read that needs
+ * them reads them again.
+ */
+export function forgetFieldTypes(ctx: Context, entityType: string): void {
+  const state = stateOf(ctx.client);
+  state.schema.delete(entityType);
+  state.reread.delete(entityType);
 }
 
 /** Forget the cached session token of the client (after the site refused it). */

@@ -71,7 +71,9 @@ export function finishRecords<T>(ctx: Context, entityType: string, records: read
 async function decodeDates<T>(ctx: Context, entityType: string, parsed: T[], candidates: ReadonlySet<string>, options: CallOptions | undefined): Promise<T[]> {
   const dateTimeKeys = new Set<string>();
   const owners = [...candidates].map((key) => [key, ...fieldOwner(entityType, key)] as const);
-  const types = await Promise.all([...new Set(owners.map(([, type]) => type))].map(async (type) => [type, await ctx.fieldTypes(type, options)] as const));
+  const types = await Promise.all(
+    [...new Set(owners.map(([, type]) => type))].map(async (type) => [type, await ctx.fieldTypes(type, options, owners.filter((o) => o[1] === type).map((o) => o[2]))] as const),
+  );
   const byType = new Map(types);
   for (const [key, type, field] of owners) {
     if (byType.get(type)?.get(field) === "date_time") dateTimeKeys.add(key);

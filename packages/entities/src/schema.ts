@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { CallOptions, DateMode, EntityRef } from "@sg/core";
-import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
+import { callOptions, contextOf, forgetFieldTypes, type Context, type EntityTarget } from "./context.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkEntityRef, checkEntityType, checkFieldPath, checkObject, checkOptions, checkString, fail } from "./validate.js";
 import { callExpecting } from "./reply.js";
@@ -114,6 +114,15 @@ function propertyList(value: unknown, path: readonly (string | number)[], allowE
   return list;
 }
 
+/**
+ * `change`, a write to the fields of `entityType`, after which the field types cached for date decoding are
+ * forgotten — whether it succeeded or failed, since a failed one may have landed — so that a field it added
+ * decodes by its type.
+ */
+function changingFields<T>(ctx: Context, entityType: string, change: Promise<T>): Promise<T> {
+  return change.finally(() => forgetFieldTypes(ctx, entityType));
+}
+
 const DATA_TYPES = new Set(["checkbox", "currency", "date", "date_time", "duration", "entity", "float", "footage", "list", "multi_entity", "number", "percent", "status_list", "tag_list", "text", "timecode", "url", "calculated", "serializable", "color", "image", "addressing"]);
 
 /**
@@ -134,7 +143,7 @@ export async function schemaFieldCreate(target: unknown, entityType: unknown, da
   const name = checkString(displayName, ["displayName"], "a non-empty display name");
   const props = propertyList(properties, ["properties"], true);
   const options = checkOptions(rawOptions, ["options"]);
-  return callExpecting(ctx, "schema_field_create", { type, data_type: dataType, properties: [{ property_name: "name", value: name }, ...props] }, callOptions(ctx, options), "a field name");
+  return changingFields(ctx, type, callExpecting(ctx, "schema_field_create", { type, data_type: dataType, properties: [{ property_name: "name", value: name }, ...props] }, callOptions(ctx, options), "a field name"));
 }
 
 /**
@@ -155,7 +164,7 @@ export async function schemaFieldUpdate(target: unknown, entityType: unknown, fi
   const options = checkOptions(rawOptions, ["options"], PROJECT_OPTION);
   const call = callOptions(ctx, options);
   const project = await projectPayload(ctx, options, call);
-  return callExpecting(ctx, "schema_field_update", { type, field_name: field, properties: props, ...project }, call, "true or false");
+  return changingFields(ctx, type, callExpecting(ctx, "schema_field_update", { type, field_name: field, properties: props, ...project }, call, "true or false"));
 }
 
 /**
@@ -172,5 +181,5 @@ export async function schemaFieldDelete(target: unknown, entityType: unknown, fi
   const type = checkEntityType(entityType, ["entityType"]);
   const field = checkFieldPath(fieldName, ["fieldName"]);
   const options = checkOptions(rawOptions, ["options"]);
-  return callExpecting(ctx, "schema_field_delete", { type, field_name: field }, callOptions(ctx, options), "true or false");
+  return changingFields(ctx, type, callExpecting(ctx, "schema_field_delete", { type, field_name: field }, callOptions(ctx, options), "true or false"));
 }
