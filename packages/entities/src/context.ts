@@ -10,6 +10,7 @@
  * @packageDocumentation
  */
 import { SgProtocolError, SgTimeoutError, abortErrorFrom, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
+import { fieldTypesError } from "./field-types-error.js";
 import { badReply } from "./reply.js";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
 import { CALL_OPTION_KEYS, PREFIX, checkBoolean, checkDeadline, checkEntityType, checkFieldPath, checkInt, checkObject, checkOneOf, checkOptions, fail, isPlainObject, optionOr, type Path } from "./validate.js";
@@ -257,6 +258,8 @@ export function createContext(client: Client, rawOptions: unknown): Context {
             if (typeof dt === "string") m.set(name, dt);
           }
           return m;
+        }).catch((error: unknown) => {
+          throw fieldTypesError(error, entityType);
         });
         schemaCache.set(entityType, pending);
         // A failed read is not cached (unless a newer one replaced it meanwhile).

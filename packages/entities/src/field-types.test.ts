@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RpcRequest } from "@sg/core";
-import { entityApi, find } from "./index.js";
+import { inspect } from "node:util";
+import { SgFault, SgHttpError, type RpcRequest } from "@sg/core";
+import { SgPartialWriteError, entityApi, find } from "./index.js";
 import { startLoopbackSite } from "./test-support/loopback.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -110,5 +111,49 @@ describe("a field the schema does not list (loopback site)", () => {
     } finally {
       await loop.close();
     }
+  });
+});
+
+describe("a failed read of the field types behind date decoding", () => {
+  const HELP = /reading the field types of Shot to decode its dates/;
+  it("says so and names the ways around it, keeping the site's error as cause, with its class and code", async () => {
+    const { client, sent } = site.freshClient();
+    site.emulator.injectFault({ method: "schema_field_read", errorCode: 104, message: "Permission denied" });
+    const error = await find(client, "Shot", [], ["code", "created_at"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgFault);
+    const fault = error as SgFault;
+    expect(fault.cause).toBeInstanceOf(SgFault);
+    const cause = fault.cause as SgFault;
+    expect([fault.code, fault.errorCode, fault.serverMessage, fault.method]).toEqual([cause.code, 104, cause.serverMessage, "schema_field_read"]);
+    expect(fault.reason).toBe(`@sg/entities: reading the field types of Shot to decode its dates (schema_field_read) failed: ${cause.reason}`);
+    expect(fault.hint).toMatch(/fieldTypes option/);
+    expect(fault.hint).toMatch(/dates: "string"/);
+    expect(fault.message).toBe(`${fault.reason}\nHint: ${fault.hint}`);
+    // What a person sees of an uncaught error is its stack, which starts with the new message.
+    expect(inspect(fault)).toMatch(HELP);
+    expect(fault.toJSON()).toMatchObject({ name: "SgFault", code: cause.code, errorCode: 104, cause: { message: cause.message } });
+    // Not cached: the next find reads the field types again and decodes.
+    expect((await find(client, "Shot", [], ["created_at"]))[0]!["created_at"]).toBeInstanceOf(Date);
+    expect(schemaReads(sent)).toHaveLength(2);
+  });
+
+  it("keeps an HTTP error's class and status, so retry logic and exit codes see what they would", async () => {
+    const { client } = site.freshClient();
+    site.emulator.injectFault({ method: "schema_field_read", status: 500 });
+    const error = await find(client, "Shot", [], ["created_at"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgHttpError);
+    expect((error as SgHttpError).status).toBe(500);
+    expect((error as SgHttpError).code).toBe("SG_HTTP");
+    expect((error as SgHttpError).message).toMatch(HELP);
+    expect((error as SgHttpError).cause).toBeInstanceOf(SgHttpError);
+  });
+
+  it("is the cause of a create's SgPartialWriteError, saying the same", async () => {
+    const { client } = site.freshClient();
+    site.emulator.injectFault({ method: "schema_field_read", errorCode: 104, message: "Permission denied" });
+    const error = await entityApi(client).create("Shot", { code: "ft_partial", project }, ["created_at"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    expect((error as SgPartialWriteError).cause).toBeInstanceOf(SgFault);
+    expect(((error as SgPartialWriteError).cause as SgFault).message).toMatch(HELP);
   });
 });
