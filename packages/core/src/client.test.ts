@@ -515,6 +515,77 @@ describe("client.http", () => {
   });
 });
 
+describe("client.http: an answer that refuses the strategy's credentials (refused)", () => {
+  /** A site whose plain exchanges accept one session token at a time and answer a stale one with HTTP 403. */
+  function transferSite(): { transport: TransportStrategy; exchanged: HttpRequest[]; expire(): void } {
+    const site = sessionSite();
+    const exchanged: HttpRequest[] = [];
+    const transport: TransportStrategy = {
+      ...site.transport,
+      async http(req) {
+        exchanged.push(req);
+        const c = req.credentials;
+        const ok = c?.kind === "session" && c.sessionToken === site.current();
+        return { status: ok ? 200 : 403, headers: new Headers(), body: new TextEncoder().encode(ok ? "file" : "Forbidden") };
+      },
+    };
+    return { transport, exchanged, expire: site.expire };
+  }
+  const forbidden = (response: { status: number }): SgAuthError | undefined => (response.status === 403 ? new SgAuthError("test: the download was refused (HTTP 403)", { code: "TEST_403" }) : undefined);
+
+  it("asks the strategy once (one refresh shared with the calls refused together) and re-sends the exchange once", async () => {
+    const site = transferSite();
+    const auth = countingSessionAuth();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth });
+    expect((await sg.http({ method: "GET", target: "/file_serve/attachment/1", refused: forbidden })).status).toBe(200);
+    site.expire();
+    const [a, b, call] = await Promise.all([
+      sg.http({ method: "GET", target: "/file_serve/attachment/1", refused: forbidden }),
+      sg.http({ method: "GET", target: "/file_serve/attachment/2", refused: forbidden }),
+      sg.call<{ ok: string }>("read", {}),
+    ]);
+    expect([a.status, b.status, call.ok]).toEqual([200, 200, "read"]);
+    expect(auth.refreshes).toBe(1);
+    expect(site.exchanged.map((r) => [r.target, (r.credentials as { sessionToken: string }).sessionToken])).toEqual([
+      ["/file_serve/attachment/1", "tok-1"],
+      ["/file_serve/attachment/1", "tok-1"],
+      ["/file_serve/attachment/2", "tok-1"],
+      ["/file_serve/attachment/1", "tok-2"],
+      ["/file_serve/attachment/2", "tok-2"],
+    ]);
+    // `refused` is the client's: the transport is not handed it
+    expect(site.exchanged.every((r) => !("refused" in r))).toBe(true);
+  });
+
+  it("re-sends at most once, then rejects with the strategy's explain() of the refusal, or the refusal itself", async () => {
+    const site = transferSite();
+    const stale: Credentials = Object.freeze({ kind: "session", sessionToken: "never-valid" });
+    const fresh: Credentials = Object.freeze({ kind: "session", sessionToken: "still-wrong" });
+    const explained: [string, Credentials][] = [];
+    const sg = createClient({
+      site: "https://x.example.com",
+      transport: site.transport,
+      auth: { name: "stale", credentials: async () => stale, onRejected: async () => fresh, explain: (e, c) => (explained.push([e.reason, c]), undefined) },
+    });
+    const error = await sg.http({ method: "GET", target: "/file_serve/attachment/1", refused: forbidden }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "TEST_403" });
+    expect(site.exchanged).toHaveLength(2);
+    expect(explained).toEqual([["test: the download was refused (HTTP 403)", fresh]]);
+    const givesUp = createClient({ site: "https://x.example.com", transport: site.transport, auth: { name: "gives-up", credentials: async () => stale, onRejected: async () => undefined } });
+    expect(await givesUp.http({ method: "GET", target: "/file_serve/attachment/1", refused: forbidden }).catch((e: unknown) => e)).toMatchObject({ code: "TEST_403" });
+    expect(site.exchanged).toHaveLength(3);
+  });
+
+  it("is not consulted for explicit credentials or an unauthenticated exchange: their answers come back as they are", async () => {
+    const site = transferSite();
+    const auth = countingSessionAuth();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth });
+    const explicit = await sg.http({ method: "GET", target: "/a", credentials: { kind: "session", sessionToken: "other" }, refused: forbidden });
+    const anonymous = await sg.http({ method: "GET", target: "/b", authenticated: false, refused: forbidden });
+    expect([explicit.status, anonymous.status, auth.refreshes, site.exchanged.length]).toEqual([403, 403, 0, 2]);
+  });
+});
+
 describe("sessionUuid", () => {
   // Records what the core hands the transport: RPC requests and plain HTTP exchanges.
   function recorder(): { transport: TransportStrategy; sent: RpcRequest[]; exchanged: HttpRequest[] } {

@@ -60,6 +60,17 @@ export type ClientHttpRequest = Omit<HttpRequest, "credentials" | "kind"> & {
    * wins over the client's `defaults`, and does nothing when no credentials are sent.
    */
   readonly sessionUuid?: string | undefined;
+  /**
+   * Whether `response` is the site refusing the credentials: return the {@link SgAuthError} that says so (an
+   * upload's `0` reply with fault 102, a download's 401 or 403), or `undefined` for any other answer. A refusal is
+   * then handled as `call()` handles an authentication fault: the strategy's `onRejected` is asked once (one refresh
+   * shared with the calls refused with the same credentials), and the exchange is sent once more with the fresh
+   * credentials; a refusal of that one, or a strategy that gives up, rejects with the strategy's `explain()` of it or
+   * with the error returned here. Say so only for an answer that means nothing was applied, since the exchange is
+   * sent again (its body too: a `Blob` is read again). Used only when the strategy's credentials go with the
+   * exchange (not with `credentials` or `authenticated: false`, whose answers are returned as they are).
+   */
+  readonly refused?: ((response: HttpResponse) => SgAuthError | undefined) | undefined;
 };
 
 /** A connected client: the call pipeline shared by every `@sg/*` package. */
@@ -96,6 +107,8 @@ export interface Client {
   /**
    * A plain HTTP exchange with the site (uploads, downloads), through the transport. Rejects with
    * {@link SgValidationError} before anything is sent (credentials included) when the transport has no `http()`.
+   * With {@link ClientHttpRequest.refused}, an answer that refuses the strategy's credentials is handled as `call()`
+   * handles an authentication fault (the strategy's `onRejected`, then one re-send); other statuses are returned.
    */
   http(request: ClientHttpRequest): Promise<HttpResponse>;
   /**
@@ -268,7 +281,7 @@ export function createClient(options: ClientOptions): Client {
 
   const http = (request: ClientHttpRequest, credentials: Credentials | undefined): Promise<HttpResponse> => {
     requireHttp();
-    const { authenticated: _authenticated, credentials: _explicit, kind, sessionUuid: _sessionUuid, ...rest } = request;
+    const { authenticated: _authenticated, credentials: _explicit, kind, sessionUuid: _sessionUuid, refused: _refused, ...rest } = request;
     return handOver({ ...rest, kind: kind ?? (request.method === "GET" ? "read" : "write"), ...(credentials ? { credentials } : {}) }, exchange);
   };
 
@@ -308,6 +321,52 @@ export function createClient(options: ClientOptions): Client {
     return promise;
   };
 
+  /**
+   * After the site refused `credentials` (sent as send number `sentAt`) with `error`, for `call()` and `http()` alike:
+   * the strategy's `onRejected` is asked once (see {@link refreshOnce}) and, with fresh credentials, `resend` runs
+   * once. A refusal of the re-send (an `SgAuthError` from `resend`; `onRejected` is not asked twice for one call, that
+   * would be a login per call), or a strategy that gives up, throws the strategy's explanation of the last refusal,
+   * or that refusal as it came. `signal`, `endsAt` and `deadlineMs` bound the wait for the refresh, as the caller's.
+   */
+  const afterRefusal = async <T>(
+    strategy: AuthStrategy,
+    error: SgAuthError,
+    credentials: Credentials,
+    sentAt: number,
+    name: string,
+    wait: { readonly signal: AbortSignal | undefined; readonly endsAt: number | undefined; readonly deadlineMs: number | undefined },
+    resend: (fresh: Credentials) => Promise<T>,
+  ): Promise<T> => {
+    let refused = error;
+    let rejected = credentials;
+    const fresh = strategy.onRejected && (await waitFor(refreshOnce(strategy, error, credentials, sentAt), wait.signal, wait.endsAt, name, wait.deadlineMs, AFTER_REFUSAL));
+    if (fresh) {
+      logger.debug("re-sending once with fresh credentials", { method: name, auth: strategy.name });
+      try {
+        return await resend(fresh);
+      } catch (again) {
+        if (!(again instanceof SgAuthError)) throw again;
+        refused = again;
+        rejected = fresh;
+      }
+    }
+    // A refusal the client will not act on: the strategy may say why (a sudo target refused once a new session was
+    // obtained), else it goes out as it came.
+    throw strategy.explain?.(refused, rejected) ?? refused;
+  };
+
+  /**
+   * Send `request` with `credentials` (the strategy's) and return the answer, unless its `refused` says the site
+   * refused them: then that `SgAuthError` is thrown, after the unread body of a streamed answer is let go.
+   */
+  const httpUnlessRefused = async (request: ClientHttpRequest, credentials: Credentials): Promise<HttpResponse> => {
+    const response = await http(request, withSessionUuid(credentials, request.sessionUuid));
+    const refusal = request.refused?.(response);
+    if (!(refusal instanceof SgAuthError)) return response;
+    response.stream?.cancel().catch(() => {});
+    throw refusal;
+  };
+
   const client: Client = {
     site,
     auth,
@@ -335,23 +394,9 @@ export function createClient(options: ClientOptions): Client {
         return (await send(method, payload, credentials, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, "credentials") : callOptions)) as T;
       } catch (error) {
         if (!(error instanceof SgAuthError)) throw error;
-        let refused = error;
-        let rejected = credentials;
-        const fresh = strategy.onRejected && (await waitFor(refreshOnce(strategy, error, credentials, sentAt), signal, endsAt, method, deadlineMs, AFTER_REFUSAL));
-        if (fresh) {
-          logger.debug("re-sending once with fresh credentials", { method, auth: strategy.name });
-          try {
-            return (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T;
-          } catch (again) {
-            if (!(again instanceof SgAuthError)) throw again;
-            // Refused again: onRejected is not asked twice for one call (that would be a login per call).
-            refused = again;
-            rejected = fresh;
-          }
-        }
-        // A refusal the client will not act on: the strategy may say why (a sudo target refused once a new
-        // session was obtained), else it goes out as it came.
-        throw strategy.explain?.(refused, rejected) ?? refused;
+        return afterRefusal(strategy, error, credentials, sentAt, method, { signal, endsAt, deadlineMs }, async (fresh) =>
+          (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T,
+        );
       }
     },
     info,
@@ -368,8 +413,18 @@ export function createClient(options: ClientOptions): Client {
       // named by its path only: a presigned URL's query or user:pass@ holds secrets
       const name = redactUrl(String(request.target)).split(/[?#]/)[0]!;
       const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
-      const credentials = await waitFor(requireAuth(name).credentials(authContext), request.signal, endsAt, name, deadlineMs, "credentials");
-      return http(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, "credentials") : request, withSessionUuid(credentials, request.sessionUuid));
+      const strategy = requireAuth(name);
+      const credentials = await waitFor(strategy.credentials(authContext), request.signal, endsAt, name, deadlineMs, "credentials");
+      const sentAt = ++sendSequence;
+      try {
+        return await httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, "credentials") : request, credentials);
+      } catch (error) {
+        // A refusal of the credentials that the caller told in the answer (refused) is handled as call() handles a fault 102.
+        if (!(error instanceof SgAuthError) || !request.refused) throw error;
+        return afterRefusal(strategy, error, credentials, sentAt, name, { signal: request.signal, endsAt, deadlineMs }, (fresh) =>
+          httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, AFTER_REFUSAL) : request, fresh),
+        );
+      }
     },
     supportsHttp: typeof transport.http === "function",
     close: async (): Promise<void> => {
