@@ -117,10 +117,13 @@ export function exitCodeFor(error: unknown, context: ExitContext = {}): number {
   if (!(error instanceof SgError)) return EXIT_FAILURE;
   const write = context.command !== undefined && WRITE_COMMANDS.has(context.command) && !(error.method !== undefined && READ_METHODS.has(error.method));
   if (error instanceof SgAuthError) return EXIT_AUTH;
-  if (error instanceof SgFault) {
-    if (error.errorCode === 104) return EXIT_AUTH;
-    if (error.errorCode === 103) return NOT_FOUND_FAULTS.some((re) => re.test(error.serverMessage)) ? EXIT_NOT_FOUND : EXIT_USAGE;
-    return EXIT_FAILURE;
+  if (error instanceof SgFault) return faultExit(error.errorCode, error.serverMessage);
+  // A transfer the site refused with a fault code in its reply (@sg/entities' SgTransferError of an upload answered
+  // `0…(error_code 103)`): the status of that fault, as if a call had got it.
+  const errorCode = (error as { errorCode?: unknown }).errorCode;
+  if (typeof errorCode === "number") {
+    const serverMessage = (error as { serverMessage?: unknown }).serverMessage;
+    return faultExit(errorCode, typeof serverMessage === "string" ? serverMessage : "");
   }
   if (error instanceof SgNetworkError || error instanceof SgTimeoutError) return write && error.maybeSent ? EXIT_MAYBE_APPLIED : EXIT_UNAVAILABLE;
   if (error instanceof SgHttpError) return httpStatusExit(error.status, write);
@@ -140,6 +143,13 @@ export function exitCodeFor(error: unknown, context: ExitContext = {}): number {
     return httpStatusExit(status, write);
   }
   if (error.cause instanceof SgError) return exitCodeFor(error.cause, context);
+  return EXIT_FAILURE;
+}
+
+/** The exit status of a site fault: 104 (permission) is 3; 103 is 4 in the site's not-found words, else 2; any other 1. */
+function faultExit(errorCode: number | undefined, serverMessage: string): number {
+  if (errorCode === 104) return EXIT_AUTH;
+  if (errorCode === 103) return NOT_FOUND_FAULTS.some((re) => re.test(serverMessage)) ? EXIT_NOT_FOUND : EXIT_USAGE;
   return EXIT_FAILURE;
 }
 

@@ -12,6 +12,10 @@ export interface TransferErrorOptions extends SgErrorOptions {
   readonly status?: number | undefined;
   /** The start of the site's reply, when there was one. */
   readonly reply?: string | undefined;
+  /** The fault code an upload reply ends with (`(error_code 103)`), when it has one. */
+  readonly errorCode?: number | undefined;
+  /** The site's words in a refused upload's reply, without the fault code. */
+  readonly serverMessage?: string | undefined;
 }
 
 /** An upload or download that the site refused or answered in an unexpected way. */
@@ -20,11 +24,20 @@ export class SgTransferError extends SgError {
   readonly status: number | undefined;
   /** The start of the site's reply (at most 500 characters). */
   readonly reply: string | undefined;
+  /**
+   * The fault code of a refused upload, when its reply carries one, as `SgFault.errorCode`: 103 bad input (a
+   * missing record among them), 104 permission. (A refusal of the credentials, 102, is an `SgAuthError` instead.)
+   */
+  readonly errorCode: number | undefined;
+  /** The site's words in a refused upload's reply, without the fault code, as `SgFault.serverMessage`. */
+  readonly serverMessage: string | undefined;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: TransferErrorOptions = {}) {
     super(message, options, options.code ?? "SG_TRANSFER_FAILED");
     this.status = options.status;
     this.reply = options.reply === undefined ? undefined : options.reply.slice(0, 500);
+    this.errorCode = options.errorCode;
+    this.serverMessage = options.serverMessage;
   }
 }
 

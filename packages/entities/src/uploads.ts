@@ -14,6 +14,9 @@ import type { CallOptions, DateMode, EntityRef, SiteInfo } from "@sg/core";
 import { contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
+import { credentialsRefused, parseUploadReply, uploadRefused } from "./upload-reply.js";
+
+export { parseUploadReply };
 import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
 import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkString, fail, type Path } from "./validate.js";
 
@@ -93,21 +96,6 @@ function contentType(name: string): string {
   return TYPES[ext] ?? "application/octet-stream";
 }
 
-/** The reason in a refused upload step's reply (`0`, a newline or colon, then the site's words), as `: <reason>` for a message; "" without one. */
-function reasonOf(text: string): string {
-  const reason = text[0] === "0" ? text.slice(2).replace(/\s+/g, " ").trim().slice(0, 300) : "";
-  return reason && `: ${reason}`;
-}
-
-/** Parse an upload reply: success starts with `1`; the id sits between the first `:` and the next newline. */
-export function parseUploadReply(text: string): number | undefined {
-  if (!text.startsWith("1")) return undefined;
-  const colon = text.indexOf(":");
-  if (colon < 0) return undefined;
-  const end = text.indexOf("\n", colon);
-  const id = Number.parseInt(text.slice(colon + 1, end < 0 ? undefined : end).trim(), 10);
-  return Number.isSafeInteger(id) ? id : undefined;
-}
 
 /** An upload checked and ready to send: what {@link planUpload} returns. */
 export interface UploadPlan {
@@ -186,18 +174,20 @@ export async function sendUpload(ctx: Context, plan: UploadPlan, t: Transfer): P
   return step(t, what, (call) => postUpload(ctx, target, form, plan, call), NOTHING, MAYBE, true);
 }
 
-async function postUpload(ctx: Context, target: string, form: Record<string, string | Blob>, plan: { file: PreparedFile }, call: CallOptions): Promise<number> {
-  const response = await ctx.client.http({ method: "POST", target, form, ...call, kind: "write" });
-  const text = new TextDecoder().decode(response.body);
-  const id = response.status < 300 ? parseUploadReply(text) : undefined;
-  if (id === undefined) {
-    throw new SgTransferError(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name} (${target} answered ${response.status}${reasonOf(text)})`, {
-      status: response.status,
-      reply: text,
-      code: "SG_UPLOAD_FAILED",
-      hint: "Check that the entity exists and that the file type is accepted by the field.",
-    });
-  }
+/**
+ * POST one of the site's upload steps (a write) and return its reply's text. A reply refusing the credentials goes
+ * through the auth strategy as a call's fault 102 does (fresh credentials, the step sent once more: nothing was
+ * stored); see {@link credentialsRefused}.
+ */
+async function postStep(ctx: Context, target: string, form: Readonly<Record<string, string | Blob>>, what: string, call: CallOptions): Promise<{ status: number; text: string }> {
+  const response = await ctx.client.http({ method: "POST", target, form, ...call, kind: "write", refused: credentialsRefused(what, target) });
+  return { status: response.status, text: new TextDecoder().decode(response.body) };
+}
+
+async function postUpload(ctx: Context, target: string, form: Record<string, string | Blob>, plan: UploadPlan, call: CallOptions): Promise<number> {
+  const { status, text } = await postStep(ctx, target, form, uploadOf(plan), call);
+  const id = status < 300 ? parseUploadReply(text) : undefined;
+  if (id === undefined) throw uploadRefused(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name}`, target, status, text);
   return id;
 }
 
@@ -218,11 +208,8 @@ async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, f
   let before = NOTHING;
   const post = (path: string, form: Record<string, string>): Promise<string> =>
     step(t, what, async (call) => {
-      const r = await ctx.client.http({ method: "POST", target: path, form, ...call, kind: "write" });
-      const text = new TextDecoder().decode(r.body);
-      if (r.status >= 300 || !text.startsWith("1")) {
-        throw new SgTransferError(`${PREFIX}: cloud upload step ${path} failed for ${file.name}${reasonOf(text)}`, { status: r.status, reply: text, code: "SG_UPLOAD_FAILED" });
-      }
+      const { status, text } = await postStep(ctx, path, form, what, call);
+      if (status >= 300 || !text.startsWith("1")) throw uploadRefused(`${PREFIX}: cloud upload step failed for ${file.name}`, path, status, text);
       return text;
     }, before);
   const linkInfo = await post("/upload/api_get_upload_link_info", { upload_type: uploadType, filename: file.name, multipart_upload: multipart ? "True" : "False" });
@@ -366,18 +353,18 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   const response = await step(
     t,
     what,
-    (call) => ctx.client.http({ method: "POST", target: "/upload/share_thumbnail", form, ...call, kind: "write" }),
+    (call) => postStep(ctx, "/upload/share_thumbnail", form, what, call),
     `${uploaded}nothing was shared`,
     `${uploaded}sharing it may have landed: check before sharing again`,
     true,
   );
-  const text = new TextDecoder().decode(response.body);
-  if (response.status < 300 && text.startsWith("1:")) {
+  const { status, text } = response;
+  if (status < 300 && text.startsWith("1:")) {
     const id = parseUploadReply(text);
     if (id !== undefined) return id;
   }
-  if (response.status < 300 && text.startsWith("2")) {
-    throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: the source thumbnail is still being processed`, { status: response.status, reply: text, hint: "Retry once the source's thumbnail is no longer transient." });
+  if (status < 300 && text.startsWith("2")) {
+    throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: the source thumbnail is still being processed`, { status, reply: text, hint: "Retry once the source's thumbnail is no longer transient." });
   }
-  throw new SgTransferError(`${PREFIX}: unable to share thumbnail (share_thumbnail answered ${response.status}${reasonOf(text)})`, { status: response.status, reply: text, code: "SG_UPLOAD_FAILED" });
+  throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", status, text);
 }

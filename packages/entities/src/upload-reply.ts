@@ -1,0 +1,106 @@
+/**
+ * Reading the site's replies to the upload steps (`/upload/*` form posts, rpc-protocol §2.8): plain text whose
+ * first character says how it went, `1` for success. A refusal is `0`, then the site's words, which may end in the
+ * fault code, `(error_code 102)`, as an RPC fault carries it. The code says whether the credentials were refused
+ * (handed to the auth strategy, as a call's fault 102 is), the record is missing, or the input is bad.
+ *
+ * @packageDocumentation
+ */
+import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, type FaultDetails, type HttpResponse } from "@sg/core";
+import { SgTransferError } from "./errors.js";
+import { PREFIX } from "./validate.js";
+
+/** Parse an upload reply: success starts with `1`; the id sits between the first `:` and the next newline. */
+export function parseUploadReply(text: string): number | undefined {
+  if (!text.startsWith("1")) return undefined;
+  const colon = text.indexOf(":");
+  if (colon < 0) return undefined;
+  const end = text.indexOf("\n", colon);
+  const id = Number.parseInt(text.slice(colon + 1, end < 0 ? undefined : end).trim(), 10);
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/** A refused upload step as its reply tells it: the site's words (on one line, without the code) and its fault code. */
+export interface UploadRefusal {
+  /** The site's words, whitespace folded, at most 300 characters; "" when it gave none. */
+  readonly message: string;
+  /** The fault code the reply ends with (`(error_code N)`), when it has one. */
+  readonly errorCode: number | undefined;
+}
+
+/** The refusal in a reply that starts with `0` (then a newline or colon, then the site's words); `undefined` for any other reply. */
+export function refusalOf(text: string): UploadRefusal | undefined {
+  if (text[0] !== "0") return undefined;
+  const words = text.slice(2).replace(/\s+/g, " ").trim();
+  const coded = /^(.*?)\s*\(error_code (\d+)\)$/.exec(words);
+  return { message: (coded ? coded[1]! : words).slice(0, 300), errorCode: coded ? Number(coded[2]) : undefined };
+}
+
+/** The refusal's words as `: <words>` for a message; "" without any. */
+export function reasonOf(text: string): string {
+  const refusal = refusalOf(text);
+  return refusal?.message ? `: ${refusal.message}${refusal.errorCode === undefined ? "" : ` (error_code ${refusal.errorCode})`}` : "";
+}
+
+/** The fault codes that refuse the credentials, with their error class (as the transport raises them for a call). */
+const AUTH_FAULTS: Readonly<Record<number, new (message: string, options: FaultDetails) => SgAuthError>> = {
+  102: SgAuthError,
+  106: SgTwoFactorRequiredError,
+  108: SgSsoSiteError,
+  110: SgIdentitySiteError,
+};
+
+/**
+ * The `refused` of an upload step's `client.http()` (see the core's `ClientHttpRequest.refused`): a 2xx reply that
+ * refuses the credentials (`0…(error_code 102)`, or 106, 108, 110) as the `SgAuthError` a call would get, so that
+ * the client asks the auth strategy for fresh credentials and sends the step once more, as it does for a call.
+ * Nothing was stored: the site refused the step before looking at it. `what` names the upload, `target` the step.
+ */
+export function credentialsRefused(what: string, target: string): (response: HttpResponse) => SgAuthError | undefined {
+  return (response) => {
+    if (response.status >= 300) return undefined;
+    const refusal = refusalOf(new TextDecoder().decode(response.body));
+    const ErrorClass = refusal?.errorCode === undefined ? undefined : AUTH_FAULTS[refusal.errorCode];
+    if (!refusal || !ErrorClass) return undefined;
+    return new ErrorClass(`${PREFIX}: the site refused the credentials of ${what}: ${refusal.message || "no reason given"}`, {
+      errorCode: refusal.errorCode,
+      serverMessage: refusal.message,
+      method: target,
+      hint: "Nothing was stored. Check the credentials: script name and application key, login and password, or whether the session has expired.",
+    });
+  };
+}
+
+/** Whether the site's words say the entity type or the record the upload names does not exist (its not-found faults). */
+const NOT_FOUND = [/^No entity of type \S+ exists with id \d+$/, /^Entity type "[^"]+" is not a valid entity type$/, /^\S+ \d+ is retired$/];
+
+/**
+ * The `SgTransferError` (`SG_UPLOAD_FAILED`) of an upload step the site refused otherwise: `status` and the
+ * `reply`, the fault's `errorCode` and `serverMessage` when the reply carries them, and a hint for what its code
+ * says — the record missing, bad input (a field that takes no file), a permission refused — or, for an HTTP status,
+ * what that says. `message` is the error's first words; the step's `target`, the status and the site's words follow.
+ */
+export function uploadRefused(message: string, target: string, status: number, text: string): SgTransferError {
+  const refusal = refusalOf(text);
+  const words = refusal?.message ?? "";
+  const hint =
+    status === 413
+      ? "The file is larger than the site accepts in one request."
+      : status >= 300
+        ? `The site answered HTTP ${status} instead of an upload reply; check the site URL, and try again later if the site is busy.`
+        : refusal?.errorCode === 103 && NOT_FOUND.some((re) => re.test(words))
+          ? "Check the entity type and id: the site has no such live record."
+          : refusal?.errorCode === 103
+            ? "The site refused the upload as bad input (its words above): check the field (files go to url fields, images to the thumbnail fields) and the file."
+            : refusal?.errorCode === 104
+              ? "The permission role of the credentials may not make this change on the site."
+              : "The site's words above say why; check the entity, the field and the file type.";
+  return new SgTransferError(`${message} (${target} answered ${status}${reasonOf(text)})`, {
+    status,
+    reply: text,
+    code: "SG_UPLOAD_FAILED",
+    hint,
+    ...(refusal?.errorCode === undefined ? {} : { errorCode: refusal.errorCode }),
+    ...(refusal?.message ? { serverMessage: refusal.message } : {}),
+  });
+}
