@@ -72,3 +72,19 @@ describe("sg upload", () => {
     expectStatus(await sg(["upload", "Shot", "1", file, "--field", "code"], env), 2);
   });
 });
+
+describe("sg download", () => {
+  it("3: an expired saved session, with the advice to run sg login (not a bare 403)", async () => {
+    const up = await sg(["upload", "Shot", "1", file, "--format", "jsonl"], env);
+    expect(up.code, up.stderr).toBe(0);
+    const id = String((JSON.parse(up.stdout) as { attachment_id: number }).attachment_id);
+    const saved = await expiredSavedSession();
+    try {
+      const r = await saved.run(["download", id, "--out", join(dir, "out.txt")], { SG_SITE: site.url });
+      expectStatus(r, 3);
+      expect(r.stderr).toContain("sg login");
+    } finally {
+      saved.cleanup();
+    }
+  });
+});

@@ -84,7 +84,8 @@ describe("downloads against the emulator", () => {
     expect(new TextDecoder().decode(await downloadAttachment(client, id))).toBe("payload");
     const token = await getSessionToken(client);
     expect(token.length).toBeGreaterThan(8);
-    site.emulator.injectFault({ method: `/file_serve/attachment/${id}`, status: 403, body: `session ${token} is not allowed (_session_id=${token})` });
+    // Both the GET and the one sent again with a new token are refused.
+    site.emulator.injectFault({ method: `/file_serve/attachment/${id}`, status: 403, body: `session ${token} is not allowed (_session_id=${token})`, times: 2 });
     const error = await downloadAttachment(client, id).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SgTransferError);
     expect((error as SgTransferError).code).toBe("SG_DOWNLOAD_FAILED");
@@ -234,7 +235,7 @@ describe("downloads against the emulator", () => {
     const shot = (await site.api.findOne("Shot", []))!;
     const id = await upload(client, "Shot", shot.id, new File(["payload"], "p.txt"));
     await getSessionToken(client);
-    site.emulator.injectFault({ method: `/file_serve/attachment/${id}`, status: 403, body: "not allowed" });
+    site.emulator.injectFault({ method: `/file_serve/attachment/${id}`, status: 403, body: "not allowed", times: 2 });
     expect(await openAttachment(client, id).catch((e: unknown) => e)).toMatchObject({ name: "SgTransferError", status: 403 });
     const before = sent.filter((r) => r.method === "get_session_token").length;
     expect(await new Response((await openAttachment(client, id)).stream).text()).toBe("payload");

@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { SgError, scrubText, type CallOptions, type DateMode, type HttpResponse } from "@sg/core";
+import { SgAuthError, SgError, scrubText, type CallOptions, type DateMode, type HttpResponse } from "@sg/core";
 import { contextOf, forgetSessionToken, sessionToken, within, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
@@ -93,7 +93,11 @@ export interface AttachmentStream {
  * Files on the site's own origin are fetched with a session: the session of session credentials, or a token
  * obtained once per client with `get_session_token`. The token is handed to `client.http()` as session
  * credentials, so the transport speaks it (the `_session_id` cookie, on the site's origin only — never to a
- * cloud-storage redirect) and scrubs it from its errors; a 401/403 forgets it. A local file link (`file://`
+ * cloud-storage redirect) and scrubs it from its errors. A 401/403 (an expired session) forgets it and the GET is
+ * sent once more with a new session: a token fetched again (one for every download refused with the same token), or
+ * the auth strategy's renewed session (its `onRejected`, as for a call's fault 102; what it throws, e.g. a session
+ * that cannot be renewed, is what the download rejects with). Nothing of the body was written by then; a second
+ * refusal is the `SgTransferError`, with a hint. A local file link (`file://`
  * url, `link_type: "local"`) is read from its `local_path` (Node) without any request, within the same
  * `signal` and `deadlineMs`; once its copy to `filePath` is complete, the rename into place is not cut short.
  *
@@ -136,7 +140,7 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
  * and name when the answer tells them — to pipe a file on (to stdout, an HTTP response, cloud storage, a hash) as
  * it arrives, with memory flat whatever its size. The same attachments, URLs, session token, errors and hints as
  * {@link downloadAttachment}: a refused download rejects with `SgTransferError` (`SG_DOWNLOAD_FAILED`, `status`,
- * the hints for 400, 409 and 410) and a 401/403 forgets the session token. A local file link (`file://` url,
+ * the hints for 400, 409 and 410), and a 401/403 renews the session and sends the GET once more. A local file link (`file://` url,
  * `link_type: "local"`) gives a stream of its `local_path` (Node), with no request. A transport that cannot stream
  * gives a stream of the bytes it read.
  *
@@ -222,38 +226,125 @@ function prepare(target: unknown, attachment: unknown, rawOptions: unknown, know
 }
 
 /**
- * GET the attachment of `d` (with a session token on the site's origin; the body as a stream when `stream` and the
- * transport can) and hand the answer to `use` once it is a 2xx, within the same step: `deadlineMs` bounds the whole
- * download — the wait for a session token, the request, and what `use` does with the body. A refused download is
- * an {@link SgTransferError} with the token scrubbed from its reply; a 401/403 forgets the token.
+ * GET the attachment of `d` and hand the answer to `use` once it is a 2xx, within the same step: `deadlineMs` bounds the
+ * whole download — the wait for a session, the request, and what `use` does with the body (streamed when `stream` and
+ * the transport can). On the site's origin the request carries a session:
+ *
+ * - the auth strategy's own, when its credentials are a session: `client.http()` adds them, and a 401/403 goes through
+ *   the strategy as a call's fault 102 does (`refused`: its `onRejected` renews the session, the GET is sent once more);
+ * - else a token from `get_session_token` (cached per client), given as explicit session credentials: a 401/403
+ *   forgets it, and the GET is sent once more with a new one (see {@link renewedToken}).
+ *
+ * Either way the GET is repeated once, and only after a refusal, which is never streamed: nothing of the body was
+ * written. A refused download is an {@link SgTransferError} with the token scrubbed from its reply.
  */
 async function fetchAttachment<T>(d: Download, stream: boolean, state: string, use: (response: HttpResponse, call: CallOptions) => T | Promise<T>): Promise<T> {
   const { ctx, where, what } = d;
-  const onSite = where.origin === ctx.client.site.origin;
-  const token = onSite ? await step(d.t, what, (call) => sessionToken(ctx, call), state) : undefined;
-  return step(d.t, what, async (call) => {
-    const response = await ctx.client.http({
-      method: "GET",
-      target: where.href,
-      ...(token === undefined ? { authenticated: false } : { credentials: { kind: "session", sessionToken: token } }),
-      ...(stream ? { responseBody: "stream" } : {}),
-      ...call,
-      kind: "read",
-    });
-    if (response.status >= 300) {
-      if (onSite && (response.status === 401 || response.status === 403)) forgetSessionToken(ctx);
-      const secrets = token === undefined ? [] : [token];
-      const body = scrubText(new TextDecoder().decode(response.body.subarray(0, 2000)), secrets);
-      const s3 = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
-      throw new SgTransferError(`${PREFIX}: failed to download ${where.origin}${where.pathname} (HTTP ${response.status})`, {
-        status: response.status,
-        reply: s3 ?? body,
-        code: "SG_DOWNLOAD_FAILED",
-        ...(HINTS[response.status] ? { hint: HINTS[response.status] } : {}),
-      });
-    }
-    return use(response, call);
+  if (where.origin !== ctx.client.site.origin) return get(d, undefined, stream, state, use);
+  const credentials = await step(d.t, what, (call) => within(ctx.client.credentials(), call.signal, call.deadlineMs, "credentials", undefined, false), state);
+  if (credentials.kind === "session") return getWithOwnSession(d, stream, state, use);
+  const token = await step(d.t, what, (call) => sessionToken(ctx, call), state);
+  try {
+    return await get(d, token, stream, state, use);
+  } catch (error) {
+    if (!refusedSession(error)) throw error;
+    const fresh = await step(d.t, what, (call) => renewedToken(ctx, token, call), state);
+    if (fresh === token) throw error;
+    // The refused token is scrubbed from this one's errors too: a site may echo any token it was sent.
+    return get(d, fresh, stream, state, use, { hint: NEW_TOKEN_REFUSED, secret: token });
+  }
+}
+
+/** The hint of a download the site refused for its session. */
+const SESSION_REFUSED = "The site refused the session for this file: it may have expired, or the script or user may not be allowed to see this attachment.";
+
+/** The hint of a download refused with a session token fetched again after the first was refused. */
+const NEW_TOKEN_REFUSED = "A new session token was refused too: the script or user may not be allowed to see this attachment.";
+
+/** Whether `error` is a download the site refused for its session (HTTP 401 or 403). */
+function refusedSession(error: unknown): error is SgTransferError {
+  return error instanceof SgTransferError && (error.status === 401 || error.status === 403);
+}
+
+/**
+ * GET the attachment of `d` on the site with the auth strategy's own session credentials (added by `client.http()`),
+ * a 401/403 handed to the strategy as a refusal of them (see {@link fetchAttachment}). A refusal it could not help —
+ * the GET sent again was refused too, or the strategy had no new session and no error of its own (which is thrown as
+ * it is, e.g. one saying to log in again) — is the download's `SgTransferError`.
+ */
+async function getWithOwnSession<T>(d: Download, stream: boolean, state: string, use: (response: HttpResponse, call: CallOptions) => T | Promise<T>): Promise<T> {
+  let last: { readonly response: HttpResponse; readonly error: SgAuthError } | undefined;
+  const refused = (response: HttpResponse): SgAuthError | undefined => {
+    if (response.status !== 401 && response.status !== 403) return undefined;
+    forgetSessionToken(d.ctx);
+    const error = new SgAuthError(`${PREFIX}: the site refused the session for ${d.what} (HTTP ${response.status})`, { method: d.where.pathname });
+    last = { response, error };
+    return error;
+  };
+  try {
+    return await get(d, refused, stream, state, use);
+  } catch (error) {
+    if (last && error === last.error) throw downloadFailed(d, last.response, [], "The session was refused (and, if the auth strategy renewed it, the new one too): the user may not be allowed to see this attachment.");
+    throw error;
+  }
+}
+
+/**
+ * Per client, the token fetched again after the site refused one: the downloads refused with the same token share
+ * one `get_session_token`, as the calls refused together share one refresh of the credentials.
+ */
+const renewals: WeakMap<object, { readonly refused: string; readonly token: Promise<string> }> = /* @__PURE__ */ new WeakMap();
+
+/**
+ * A new download session token after the site refused `refused` (which the refused GET forgot), within the caller's
+ * limits.
+ */
+function renewedToken(ctx: Context, refused: string, call: CallOptions): Promise<string> {
+  let renewal = renewals.get(ctx.client);
+  if (renewal?.refused !== refused) {
+    // Shared by every download refused with `refused`: fetched without any caller's limits, as sessionToken does.
+    renewal = { refused, token: sessionToken(ctx) };
+    renewals.set(ctx.client, renewal);
+  }
+  return within(renewal.token, call.signal, call.deadlineMs, "'get_session_token'", "get_session_token");
+}
+
+/**
+ * One GET of the attachment of `d` within a step: with the session `token` as explicit credentials, with the
+ * strategy's credentials and their `refused` check, or (`undefined`, off the site) with none. A status of 300 or
+ * more is an {@link SgTransferError} (401/403 forget the cached token). A GET sent again after a refusal gives `again`:
+ * the hint of a 401/403, and the refused token, scrubbed from the reply as the one sent is.
+ */
+function get<T>(
+  d: Download,
+  session: string | ((response: HttpResponse) => SgAuthError | undefined) | undefined,
+  stream: boolean,
+  state: string,
+  use: (response: HttpResponse, call: CallOptions) => T | Promise<T>,
+  again?: { readonly hint: string; readonly secret: string },
+): Promise<T> {
+  const { ctx, where } = d;
+  const auth = session === undefined ? { authenticated: false } : typeof session === "string" ? { credentials: { kind: "session", sessionToken: session } as const } : { refused: session };
+  return step(d.t, d.what, async (call) => {
+    const response = await ctx.client.http({ method: "GET", target: where.href, ...auth, ...(stream ? { responseBody: "stream" } : {}), ...call, kind: "read" });
+    if (response.status < 300) return use(response, call);
+    const refused = session !== undefined && (response.status === 401 || response.status === 403);
+    if (refused) forgetSessionToken(ctx);
+    const secrets = typeof session === "string" ? [session, ...(again ? [again.secret] : [])] : [];
+    throw downloadFailed(d, response, secrets, refused ? (again?.hint ?? SESSION_REFUSED) : undefined);
   }, state);
+}
+
+/** The {@link SgTransferError} of a download answered `response` (300 or more), `secrets` scrubbed from its reply. */
+function downloadFailed(d: Download, response: HttpResponse, secrets: readonly string[], hint = HINTS[response.status]): SgTransferError {
+  const body = scrubText(new TextDecoder().decode(response.body.subarray(0, 2000)), secrets);
+  const s3 = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
+  return new SgTransferError(`${PREFIX}: failed to download ${d.where.origin}${d.where.pathname} (HTTP ${response.status})`, {
+    status: response.status,
+    reply: s3 ?? body,
+    code: "SG_DOWNLOAD_FAILED",
+    ...(hint ? { hint } : {}),
+  });
 }
 
 /**
