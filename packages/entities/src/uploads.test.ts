@@ -56,6 +56,16 @@ describe("upload and download of real files", () => {
     expect(site.sent.filter((r) => r.method === "get_session_token")).toHaveLength(1);
   });
 
+  it("a file of a few MB, read from disk as the form is sent, reaches the site byte for byte", async () => {
+    const { randomBytes } = await import("node:crypto");
+    const bytes = randomBytes(6 * 1024 * 1024 + 13);
+    const at = join(dir, "plate.exr");
+    writeFileSync(at, bytes);
+    const shot = await site.api.findOne("Shot", []);
+    const id = await site.api.upload("Shot", shot!.id, at);
+    expect(Buffer.from(await site.api.downloadAttachment(id)).equals(bytes)).toBe(true);
+  });
+
   it("uploads without a field (an Attachment linked to the entity) and accepts a Blob", async () => {
     const shot = await site.api.findOne("Shot", []);
     const id = await site.api.upload("Shot", shot!.id, new File([new TextEncoder().encode("in memory")], "memo.txt"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SgNetworkError, SgValidationError, parseSite } from "@sg/core";
+import { SgHttpError, SgNetworkError, SgValidationError, parseSite } from "@sg/core";
 import type { Credentials } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
 import { contextFor, fakeClock, text, useTestServers } from "./test-support/server.js";
@@ -138,6 +138,29 @@ describe("http(): forms and credentials", () => {
     });
     const res = await jsonRpcTransport().http!({ method: "POST", target: "/upload/x", form: { a: "1" }, credentials: script, kind: "write" }, contextFor(site.url));
     expect(res.status).toBe(307);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it("sends a file body (a multipart form with a Blob, a Blob PUT) without following a redirect: SgHttpError 300, sent once", async () => {
+    const other = await serve(ok);
+    const site = await serve((_req, res) => {
+      res.writeHead(302, { location: `${other.url}/steal` });
+      res.end();
+    });
+    const file = new File([new Uint8Array(64 * 1024).fill(7)], "plate.exr");
+    const t = jsonRpcTransport();
+    for (const request of [
+      { method: "POST", target: "/upload/upload_file", form: { entity_type: "Shot", file }, credentials: script, kind: "write" },
+      { method: "PUT", target: "/upload/storage/1", body: file, kind: "read" },
+    ] as const) {
+      const error = await t.http!(request, contextFor(site.url)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgHttpError);
+      expect(error).toMatchObject({ status: 300, code: "SG_HTTP" });
+      expect((error as SgHttpError).reason).toBe(`@sg/transport: the site answered 'HTTP ${request.method} ${request.target}' with a redirect (a 3xx), which a request carrying a file does not follow`);
+      expect((error as SgHttpError).message).not.toContain("KEY-marker-123");
+    }
+    // each sent once (a redirect is the site's answer: nothing to retry), and nothing went to the redirect's target
+    expect(site.requests.map((r) => r.url)).toEqual(["/upload/upload_file", "/upload/storage/1"]);
     expect(other.requests).toHaveLength(0);
   });
 

@@ -1,4 +1,4 @@
-import { SgValidationError, describeValue, redactUrl } from "@sg/core";
+import { SgHttpError, SgValidationError, describeValue, redactUrl } from "@sg/core";
 import type { Credentials, FormValue, HttpRequest, HttpResponse, TransportContext } from "@sg/core";
 import { runAttempts } from "./attempt-loop.js";
 import type { AttemptLoopOptions, AttemptResult } from "./attempt-loop.js";
@@ -7,6 +7,7 @@ import { limitedBody } from "./body-stream.js";
 import { httpStatusError } from "./fault-map.js";
 import { HEADER_VALUE } from "./headers.js";
 import type { Exchanger } from "./fetcher.js";
+import { unwrapFetchError } from "./network-errors.js";
 import { limitOr, policyForCall } from "./options.js";
 import { parseRetryAfter } from "./retry-after.js";
 import type { TransportShared } from "./rpc-calls.js";
@@ -86,6 +87,30 @@ function validateForm(form: unknown): Readonly<Record<string, FormValue>> | unde
     if (!ok) throw new SgValidationError(PREFIX, { path: ["form", k], expected: "a string, an array of strings, or a Blob", received: describeValue(v) });
   }
   return form as Readonly<Record<string, FormValue>>;
+}
+
+/**
+ * Whether fetch rejected the exchange because the answer was a redirect it was told not to follow (a file body is
+ * sent with `redirect: "error"`, see `http-fetcher.ts`): undici's `TypeError("fetch failed")` whose cause says
+ * "unexpected redirect".
+ */
+function redirectRefused(error: unknown): boolean {
+  const cause = (unwrapFetchError(error) as { cause?: unknown } | null)?.cause;
+  return cause instanceof Error && cause.message === "unexpected redirect";
+}
+
+/**
+ * The error of a file body answered with a redirect: an {@link SgHttpError} with `status` 300, standing for a 3xx
+ * whose number fetch does not tell (it drops the answer). Nothing is followed, as for any POST or PUT, and nothing is
+ * retried: a redirect is the site's answer, and the file was not taken.
+ */
+function redirectError(label: string, secrets: readonly string[]): SgHttpError {
+  return new SgHttpError(`${PREFIX}: the site answered '${label}' with a redirect (a 3xx), which a request carrying a file does not follow`, {
+    status: 300,
+    method: label,
+    secrets,
+    hint: "Check the site URL (scheme, host, base path) and any proxy in front of the site.",
+  });
 }
 
 function sessionCookie(credentials: Credentials): string | undefined {
@@ -179,7 +204,9 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
       let url = firstUrl;
       let onSite = sameOrigin(url);
       for (let hops = 0; ; hops += 1) {
-        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body: bodyFor(onSite), signal, stream });
+        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body: bodyFor(onSite), signal, stream }).catch((error: unknown) => {
+          throw redirectRefused(error) ? redirectError(label, secrets) : error;
+        });
         const response: HttpResponse = { status: raw.status, headers: raw.headers, body: raw.body, ...(raw.stream && { stream: limitedBody(raw.stream, loop, startedAt) }) };
         const location = raw.headers.get("location");
         if (httpMethod === "GET" && REDIRECTS.has(raw.status) && location && hops < deps.options.maxRedirects) {

@@ -4,10 +4,23 @@ import { EMPTY } from "./fetcher.js";
 import type { Exchanger, FetchFunction } from "./fetcher.js";
 
 /**
+ * Whether `body` is a file (a `Blob`, or a multipart form, which holds one): sent with fetch's `redirect: "error"`.
+ * With any other mode Node's fetch (undici) keeps a copy of the body for a redirect it might follow — it clones the
+ * request, teeing the body, and the branch it keeps is read along with the one sent — so a 1 GB upload held 1 GB of
+ * memory until its answer came (measured: `bench/upload-memory-bench.mjs` of `@sg/entities`). Only GETs follow
+ * redirects here (by hand), so such a body gives nothing up; fetch rejects a redirect answered to it (see
+ * `redirectRefused` in `http-exchange.ts`).
+ */
+function holdsFile(body: unknown): boolean {
+  return (typeof Blob !== "undefined" && body instanceof Blob) || (typeof FormData !== "undefined" && body instanceof FormData);
+}
+
+/**
  * The exchanger of plain HTTP exchanges (uploads, downloads, login endpoints), built on ofetch over the
  * custom `fetch` (default `globalThis.fetch`) and `dispatcher`: ofetch's own retry off (the policy is ours),
  * response errors ignored (statuses are mapped by the caller), redirects not followed
- * (`redirect: "manual"`; `http-exchange.ts` follows GET redirects by hand, dropping credentials off-site),
+ * (`redirect: "manual"`, or `"error"` for a file body: see {@link holdsFile}; `http-exchange.ts` follows GET
+ * redirects by hand, dropping credentials off-site),
  * the whole answer read as bytes — or, when the exchange asks for a stream, a 2xx body handed over unread
  * (a redirect's or an error's body is still read as bytes: small, and the caller needs it whole).
  */
@@ -20,7 +33,7 @@ export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatch
       headers: request.headers,
       body: request.body,
       signal: request.signal,
-      redirect: "manual",
+      redirect: holdsFile(request.body) ? "error" : "manual",
       retry: false,
       ignoreResponseError: true,
       // the body is read below: whole, or handed over unread when a stream is asked for
