@@ -14,6 +14,14 @@ export interface AuthContext {
   readonly logger: Logger;
   /** Time, injectable for tests. */
   readonly clock: Clock;
+  /**
+   * The client's close signal: aborted by `client.close()`, which also ends every call waiting on this strategy
+   * (`SgAbortError`, nothing sent). A strategy may stop its own work on it (a vault request, a prompt for a code):
+   * subscribe with `onAbort` from `@sg/core` and unsubscribe when the work is done, since the signal lives as long as
+   * the client. Work stopped this way should reject and not stay cached: a call after `close()` comes with a fresh
+   * context whose signal is not aborted. `createClient` always sets it; other clients may leave it out.
+   */
+  readonly signal?: AbortSignal | undefined;
   /** The site's `info` (cached by the client). */
   info(): Promise<SiteInfo>;
   /**
@@ -36,13 +44,15 @@ export interface AuthStrategy {
    * The credentials for the next call. Cache them, and hand the same object to every caller until they change:
    * the client tells refusals apart by that object, so calls refused together with one object cause one
    * {@link AuthStrategy.onRejected}, where a new object per call causes one each. When work is needed (a login),
-   * make concurrent callers share one attempt.
+   * make concurrent callers share one attempt. A caller stops waiting when its signal aborts, its deadline passes
+   * or the client is closed (then {@link AuthContext.signal} aborts, so that the work can stop too).
    */
   credentials(context: AuthContext): Promise<Credentials>;
   /**
    * The site refused `rejected` with `error`. Return fresh credentials to re-send once, or `undefined` to give
    * up (the client then throws `error`, or whatever this method throws). The client calls this at most once
-   * per rejected credentials object, however many calls were refused together.
+   * per rejected credentials object, however many calls were refused together; the refused calls stop waiting for
+   * it as they stop waiting for {@link AuthStrategy.credentials}.
    */
   onRejected?(error: SgAuthError, rejected: Credentials, context: AuthContext): Promise<Credentials | undefined>;
   /**

@@ -1,22 +1,14 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AuthStrategy } from "./auth-strategy.js";
 import { createClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
 import type { TransportStrategy } from "./transport-strategy.js";
 import { MAYBE_APPLIED_HINT, SgAbortError } from "./errors.js";
-import { fetchTransport, loopbackSite, type LoopbackSite } from "./test-support/loopback-site.js";
+import { fetchTransport, loopbackSites } from "./test-support/loopback-site.js";
 
-const sites: LoopbackSite[] = [];
-afterEach(async () => {
-  await Promise.all(sites.splice(0).map((s) => s.close()));
-});
-async function site(): Promise<LoopbackSite> {
-  const s = await loopbackSite();
-  sites.push(s);
-  return s;
-}
+const site = loopbackSites();
 
 const script = (name: string): AuthStrategy => ({ name, credentials: async (): Promise<Credentials> => ({ kind: "script", scriptName: name, scriptKey: `${name}-key-0123456789` }) });
 const settled = (p: Promise<unknown>): Promise<unknown> => p.then((value) => ({ value }), (error: unknown) => error);

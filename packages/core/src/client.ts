@@ -265,7 +265,8 @@ export function createClient(options: ClientOptions): Client {
         },
       );
     }
-    return deadlineMs ? waitFor(infoPromise, signal, performance.now() + deadlineMs, "info", deadlineMs, INFO) : waitFor(infoPromise, signal);
+    // Not ended by close() here: the shared request is the transport's, which ends it with the client's close signal.
+    return waitFor(infoPromise, undefined, signal, "info", INFO, deadlineMs && performance.now() + deadlineMs, deadlineMs);
   };
 
   const requireHttp = (): NonNullable<TransportStrategy["http"]> => {
@@ -285,10 +286,12 @@ export function createClient(options: ClientOptions): Client {
     return handOver({ ...rest, kind: kind ?? (request.method === "GET" ? "read" : "write"), ...(credentials ? { credentials } : {}) }, exchange);
   };
 
-  const authContext: AuthContext = Object.freeze({
+  // Made afresh by close() with the fresh close signal, as the transport's context is.
+  let authContext: AuthContext = Object.freeze({
     site,
     logger,
     clock,
+    signal: closer.signal,
     info: (): Promise<SiteInfo> => info(),
     call: (method: string, payload: unknown, credentials: Credentials | undefined, callOptions?: CallOptions): Promise<unknown> =>
       send(method, payload, credentials, callOptions),
@@ -326,7 +329,8 @@ export function createClient(options: ClientOptions): Client {
    * the strategy's `onRejected` is asked once (see {@link refreshOnce}) and, with fresh credentials, `resend` runs
    * once. A refusal of the re-send (an `SgAuthError` from `resend`; `onRejected` is not asked twice for one call, that
    * would be a login per call), or a strategy that gives up, throws the strategy's explanation of the last refusal,
-   * or that refusal as it came. `signal`, `endsAt` and `deadlineMs` bound the wait for the refresh, as the caller's.
+   * or that refusal as it came. `signal`, `endsAt` and `deadlineMs` bound the wait for the refresh, as the caller's,
+   * and `closed` (the client's close signal when the call was made) ends it.
    */
   const afterRefusal = async <T>(
     strategy: AuthStrategy,
@@ -334,12 +338,12 @@ export function createClient(options: ClientOptions): Client {
     credentials: Credentials,
     sentAt: number,
     name: string,
-    wait: { readonly signal: AbortSignal | undefined; readonly endsAt: number | undefined; readonly deadlineMs: number | undefined },
+    wait: { readonly signal: AbortSignal | undefined; readonly closed: AbortSignal; readonly endsAt: number | undefined; readonly deadlineMs: number | undefined },
     resend: (fresh: Credentials) => Promise<T>,
   ): Promise<T> => {
     let refused = error;
     let rejected = credentials;
-    const fresh = strategy.onRejected && (await waitFor(refreshOnce(strategy, error, credentials, sentAt), wait.signal, wait.endsAt, name, wait.deadlineMs, AFTER_REFUSAL));
+    const fresh = strategy.onRejected && (await waitFor(refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs));
     if (fresh) {
       logger.debug("re-sending once with fresh credentials", { method: name, auth: strategy.name });
       try {
@@ -387,21 +391,23 @@ export function createClient(options: ClientOptions): Client {
       // a refusal and the one re-send. The transport gets what is left.
       const deadlineMs = ownDeadline ?? defaults.deadlineMs;
       const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
-      // No closures here: this runs for every call and is on the per-call overhead budget.
-      const credentials = await waitFor(strategy.credentials(authContext), signal, endsAt, method, deadlineMs, "credentials");
+      // No closures here: this runs for every call and is on the per-call overhead budget. close() ends the waits on
+      // the strategy of the calls made before it.
+      const closed = closer.signal;
+      const credentials = await waitFor(strategy.credentials(authContext), closed, signal, method, "credentials", endsAt, deadlineMs);
       const sentAt = ++sendSequence;
       try {
         return (await send(method, payload, credentials, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, "credentials") : callOptions)) as T;
       } catch (error) {
         if (!(error instanceof SgAuthError)) throw error;
-        return afterRefusal(strategy, error, credentials, sentAt, method, { signal, endsAt, deadlineMs }, async (fresh) =>
+        return afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs }, async (fresh) =>
           (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T,
         );
       }
     },
     info,
     cachedInfo: (): SiteInfo | undefined => infoValue,
-    credentials: (): Promise<Credentials> => requireAuth("credentials").credentials(authContext),
+    credentials: (): Promise<Credentials> => waitFor(requireAuth("credentials").credentials(authContext), closer.signal, undefined, "credentials", "credentials"),
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
       requireHttp();
       // As in call(): the deadline bounds waiting for credentials too, and the transport gets what is left.
@@ -414,14 +420,15 @@ export function createClient(options: ClientOptions): Client {
       const name = redactUrl(String(request.target)).split(/[?#]/)[0]!;
       const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
       const strategy = requireAuth(name);
-      const credentials = await waitFor(strategy.credentials(authContext), request.signal, endsAt, name, deadlineMs, "credentials");
+      const closed = closer.signal;
+      const credentials = await waitFor(strategy.credentials(authContext), closed, request.signal, name, "credentials", endsAt, deadlineMs);
       const sentAt = ++sendSequence;
       try {
         return await httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, "credentials") : request, credentials);
       } catch (error) {
         // A refusal of the credentials that the caller told in the answer (refused) is handled as call() handles a fault 102.
         if (!(error instanceof SgAuthError) || !request.refused) throw error;
-        return afterRefusal(strategy, error, credentials, sentAt, name, { signal: request.signal, endsAt, deadlineMs }, (fresh) =>
+        return afterRefusal(strategy, error, credentials, sentAt, name, { signal: request.signal, closed, endsAt, deadlineMs }, (fresh) =>
           httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, AFTER_REFUSAL) : request, fresh),
         );
       }
@@ -433,6 +440,7 @@ export function createClient(options: ClientOptions): Client {
       const closed = closer;
       closer = closeController();
       transportContext = Object.freeze({ site, logger, clock, signal: closer.signal });
+      authContext = Object.freeze({ ...authContext, signal: closer.signal });
       let closing: Promise<void> | undefined;
       try {
         // Alone on the transport: its close() ends the calls first, with what it knows of each. While other open
@@ -620,28 +628,36 @@ function deadlineError(method: string, deadlineMs: number, what: string): SgTime
 
 const INFO = "the site's info";
 
+/** The client was closed while `method` waited for `what` from the strategy: nothing of it was sent. */
+function closedWhileWaiting(method: string, what: string): SgAbortError {
+  return new SgAbortError(`${PREFIX}: the client was closed while '${method}' was waiting for ${what}`, { method, maybeSent: false });
+}
+
 /**
- * Wait for `work` (credentials, info) as a caller: until its `signal` aborts, or until `endsAt` (a
- * `performance.now()` time) when a call has a deadline (`deadlineMs`, which the error names with `what` was
- * awaited). The work goes on (a login other callers share is not cut short); only this caller stops waiting,
- * and whichever comes first clears the others (no deadline timer left holding the process after an abort).
+ * Wait for `work` (credentials, info) for `method` as a caller: until its `signal` aborts, the client's close signal
+ * `closed` aborts, or `endsAt` (a `performance.now()` time) when a call has a deadline (`deadlineMs`); the errors
+ * name `what` was awaited. The work goes on (a login other callers share is not cut short); only this caller stops
+ * waiting, and whichever comes first clears the others (no deadline timer left holding the process after an abort).
  */
-function waitFor<T>(work: Promise<T>, signal: AbortSignal | undefined, endsAt?: number, method?: string, deadlineMs?: number, what?: string): Promise<T> {
+function waitFor<T>(work: Promise<T>, closed: AbortSignal | undefined, signal: AbortSignal | undefined, method: string, what: string, endsAt?: number, deadlineMs?: number): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-  if (!endsAt && !signal) return work;
+  if (closed?.aborted) return Promise.reject(closedWhileWaiting(method, what));
+  if (!endsAt && !signal && !closed) return work;
   return new Promise<T>((resolve, reject) => {
-    // Whichever settles first clears the others. None of them can run before both are set: the signal is not
+    // Whichever settles first clears the others. None of them can run before all are set: the signals are not
     // aborted yet, and timers and promise callbacks run later.
     const done = (): void => {
       clearTimeout(timer);
       stop?.();
+      unclose?.();
     };
     const fail = (error: unknown): void => {
       done();
       reject(error);
     };
-    const timer = endsAt ? setTimeout(() => fail(deadlineError(method!, deadlineMs!, what!)), endsAt - performance.now()) : undefined;
+    const timer = endsAt ? setTimeout(() => fail(deadlineError(method, deadlineMs!, what)), endsAt - performance.now()) : undefined;
     const stop = signal && onAbort(signal, () => fail(abortErrorFrom(signal)));
+    const unclose = closed && onAbort(closed, () => fail(closedWhileWaiting(method, what)));
     work.then((value) => {
       done();
       resolve(value);
