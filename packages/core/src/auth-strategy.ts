@@ -35,7 +35,9 @@ export interface AuthContext {
 
 /**
  * Who is calling. Write one as a factory that validates its options synchronously and keeps its state in a
- * closure; the client calls it for every request.
+ * closure; the client calls it for every request. `createClient`'s client also takes a plain value returned, or an
+ * error thrown, by `credentials` or `onRejected` written without async, as it takes a promise's (a throw rejects the
+ * call; it never throws from `call()`).
  */
 export interface AuthStrategy {
   /** Name for diagnostics and errors, e.g. `@sg/auth-script`. */

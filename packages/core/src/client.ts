@@ -209,12 +209,7 @@ export function createClient(options: ClientOptions): Client {
   const handOver = <R extends { readonly kind: MethodKind; readonly signal?: AbortSignal | undefined }, T>(request: R, go: (request: R) => Promise<T>): Promise<T> => {
     use();
     if (request.signal?.aborted) return Promise.reject(abortErrorFrom(request.signal));
-    let sent: Promise<T>;
-    try {
-      sent = go(request);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const sent = promised(go, request);
     return request.kind === "write" ? sent.catch(mayHaveLanded) : sent;
   };
   const sendRequest = (request: RpcRequest): Promise<unknown> => transport.send(request, transportContext);
@@ -312,7 +307,7 @@ export function createClient(options: ClientOptions): Client {
   const refreshOnce = (strategy: AuthStrategy, error: SgAuthError, rejected: Credentials, sentAt: number): Promise<Credentials | undefined> => {
     const known = refreshes.get(rejected);
     if (known && (known.settledAt === undefined || sentAt <= known.settledAt)) return known.promise;
-    const promise = strategy.onRejected ? strategy.onRejected(error, rejected, authContext) : Promise.resolve(undefined);
+    const promise = promised((s) => s.onRejected?.(error, rejected, authContext), strategy);
     const entry: { readonly promise: Promise<Credentials | undefined>; settledAt?: number } = { promise };
     refreshes.set(rejected, entry);
     const gaveUp = (): void => {
@@ -407,7 +402,7 @@ export function createClient(options: ClientOptions): Client {
     },
     info,
     cachedInfo: (): SiteInfo | undefined => infoValue,
-    credentials: (): Promise<Credentials> => waitFor(requireAuth("credentials").credentials(authContext), closer.signal, undefined, "credentials", "credentials"),
+    credentials: async (): Promise<Credentials> => waitFor(requireAuth("credentials").credentials(authContext), closer.signal, undefined, "credentials", "credentials"),
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
       requireHttp();
       // As in call(): the deadline bounds waiting for credentials too, and the transport gets what is left.
@@ -628,6 +623,18 @@ function deadlineError(method: string, deadlineMs: number, what: string): SgTime
 
 const INFO = "the site's info";
 
+/**
+ * What `run(arg)` returns, as a promise, and what it throws, as a rejection: a strategy's or a transport's method may
+ * answer synchronously (a function written without async), and is waited for all the same.
+ */
+function promised<A, R>(run: (arg: A) => R | PromiseLike<R>, arg: A): Promise<R> {
+  try {
+    return Promise.resolve(run(arg));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /** The client was closed while `method` waited for `what` from the strategy: nothing of it was sent. */
 function closedWhileWaiting(method: string, what: string): SgAbortError {
   return new SgAbortError(`${PREFIX}: the client was closed while '${method}' was waiting for ${what}`, { method, maybeSent: false });
@@ -639,10 +646,10 @@ function closedWhileWaiting(method: string, what: string): SgAbortError {
  * name `what` was awaited. The work goes on (a login other callers share is not cut short); only this caller stops
  * waiting, and whichever comes first clears the others (no deadline timer left holding the process after an abort).
  */
-function waitFor<T>(work: Promise<T>, closed: AbortSignal | undefined, signal: AbortSignal | undefined, method: string, what: string, endsAt?: number, deadlineMs?: number): Promise<T> {
+function waitFor<T>(work: T | PromiseLike<T>, closed: AbortSignal | undefined, signal: AbortSignal | undefined, method: string, what: string, endsAt?: number, deadlineMs?: number): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
   if (closed?.aborted) return Promise.reject(closedWhileWaiting(method, what));
-  if (!endsAt && !signal && !closed) return work;
+  if (!endsAt && !signal && !closed) return Promise.resolve(work);
   return new Promise<T>((resolve, reject) => {
     // Whichever settles first clears the others. None of them can run before all are set: the signals are not
     // aborted yet, and timers and promise callbacks run later.
@@ -658,7 +665,8 @@ function waitFor<T>(work: Promise<T>, closed: AbortSignal | undefined, signal: A
     const timer = endsAt ? setTimeout(() => fail(deadlineError(method, deadlineMs!, what)), endsAt - performance.now()) : undefined;
     const stop = signal && onAbort(signal, () => fail(abortErrorFrom(signal)));
     const unclose = closed && onAbort(closed, () => fail(closedWhileWaiting(method, what)));
-    work.then((value) => {
+    // A strategy may answer with a value rather than a promise (a function written without async).
+    Promise.resolve(work).then((value) => {
       done();
       resolve(value);
     }, fail);
