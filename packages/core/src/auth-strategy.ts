@@ -29,7 +29,10 @@ export interface AuthContext {
    * re-authentication. Used for `get_session_token`.
    */
   call(method: string, payload: unknown, credentials: Credentials | undefined, options?: CallOptions): Promise<unknown>;
-  /** Plain HTTP exchange with the site, when the transport supports it. */
+  /**
+   * Plain HTTP exchange with the site, sent without the strategy's credentials (give them in the request). On a
+   * transport without `http()` (a calls-only one) it rejects with `SgValidationError`, sending nothing.
+   */
   http(request: HttpRequest): Promise<HttpResponse>;
 }
 

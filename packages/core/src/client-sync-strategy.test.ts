@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AuthStrategy } from "./auth-strategy.js";
 import { createClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
-import { SgAuthError } from "./errors.js";
+import { SgAuthError, SgValidationError } from "./errors.js";
 import { fetchTransport, loopbackSites } from "./test-support/loopback-site.js";
 
 const site = loopbackSites();
@@ -87,5 +87,37 @@ describe("a strategy method that throws synchronously", () => {
     for (const held of s.received) held.fault(102, "session expired");
     expect(await Promise.all(reads)).toEqual([broken, broken]);
     expect(asked).toBe(1);
+  });
+});
+
+describe("on a calls-only transport (no http())", () => {
+  it("AuthContext.http() and sg.http() reject with SgValidationError, as their Promise type says, instead of throwing", async () => {
+    const s = await site();
+    const { http: _http, ...callsOnly } = fetchTransport();
+    let thrown: unknown;
+    let exchanged: Promise<unknown> | undefined;
+    const probing: AuthStrategy = {
+      name: "probes-rest",
+      async credentials(ctx) {
+        try {
+          exchanged = ctx.http({ method: "GET", target: "/api/v1", kind: "read" });
+        } catch (error) {
+          thrown = error;
+        }
+        await exchanged?.catch(() => {});
+        return CREDS;
+      },
+    };
+    const sg = createClient({ site: s.url, transport: callsOnly, auth: probing });
+    const read = settled(sg.call("read", {}));
+    (await s.arrived(1)).answer("ok");
+    expect(await read).toEqual({ value: "ok" });
+    expect(thrown).toBeUndefined();
+    await expect(exchanged).rejects.toBeInstanceOf(SgValidationError);
+    await expect(exchanged).rejects.toMatchObject({ path: ["transport"] });
+    let own: Promise<unknown> | undefined;
+    expect(() => (own = sg.http({ method: "GET", target: "/thumbnail/1" }))).not.toThrow();
+    await expect(own).rejects.toBeInstanceOf(SgValidationError);
+    expect(s.received.map((r) => r.method)).toEqual(["read"]);
   });
 });

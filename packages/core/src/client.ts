@@ -213,7 +213,8 @@ export function createClient(options: ClientOptions): Client {
     return request.kind === "write" ? sent.catch(mayHaveLanded) : sent;
   };
   const sendRequest = (request: RpcRequest): Promise<unknown> => transport.send(request, transportContext);
-  const exchange = (request: HttpRequest): Promise<HttpResponse> => transport.http!.call(transport, request, transportContext);
+  // Without http(), requireHttp's refusal is the exchange's rejection (handOver turns a throw into one).
+  const exchange = (request: HttpRequest): Promise<HttpResponse> => requireHttp().call(transport, request, transportContext);
 
   const send = (method: string, payload: unknown, credentials: Credentials | undefined, callOptions: CallOptions | undefined): Promise<unknown> => {
     // Built key by key (no spreads): this runs for every call and is on the per-call overhead budget.
@@ -276,7 +277,6 @@ export function createClient(options: ClientOptions): Client {
   };
 
   const http = (request: ClientHttpRequest, credentials: Credentials | undefined): Promise<HttpResponse> => {
-    requireHttp();
     const { authenticated: _authenticated, credentials: _explicit, kind, sessionUuid: _sessionUuid, refused: _refused, ...rest } = request;
     return handOver({ ...rest, kind: kind ?? (request.method === "GET" ? "read" : "write"), ...(credentials ? { credentials } : {}) }, exchange);
   };
