@@ -10,6 +10,8 @@
  * @packageDocumentation
  */
 
+import { isSecretKey } from "./redact.js";
+
 /** Fields that any kind of credentials may carry. */
 export interface CredentialOptions {
   /** Act with the permissions of this HumanUser login (`sudo_as_login`). */
@@ -19,7 +21,11 @@ export interface CredentialOptions {
    * `sessionUuid` call option (or client default) replaces it; apps set it there rather than here.
    */
   readonly sessionUuid?: string | undefined;
-  /** Extra auth parameters merged last, e.g. `{ product: "rv" }` for tokens minted by another product. */
+  /**
+   * Extra auth parameters merged last, e.g. `{ product: "rv" }` for tokens minted by another product. An entry whose
+   * name says it is a secret (a word of it is `token`, `key`, `secret`, `password`, …: see `isSecretKey`, e.g.
+   * `api_token`, `vaultToken`) is scrubbed from errors and logs like `scriptKey`; name a secret so, or it is shown.
+   */
   readonly extra?: Readonly<Record<string, string | number | boolean>> | undefined;
 }
 
@@ -60,14 +66,18 @@ export type Credentials = ScriptCredentials | UserCredentials | SessionCredentia
 
 /**
  * The secret values a set of credentials carries, for scrubbing them out of outside text (the site's words,
- * causes). A secret equal to one of the credentials' public names (login, script name, sudo login) is left out:
+ * causes): `scriptKey`, `password`, `authToken`, `sessionToken`, and the `extra` entries whose names
+ * {@link isSecretKey} takes for a secret's (strings and numbers). A secret equal to one of the credentials' public names (login, script name, sudo login) is left out:
  * messages show those names, so scrubbing it would show which name the secret is.
  */
 export function secretsOf(credentials: Credentials | undefined): string[] {
   if (!credentials) return [];
   const c = credentials as unknown as Partial<Record<string, unknown>>;
   const shown = [c["login"], c["scriptName"], c["sudoAsLogin"]];
-  return [c["scriptKey"], c["password"], c["authToken"], c["sessionToken"]].filter((s): s is string => typeof s === "string" && s !== "" && !shown.includes(s));
+  const secrets = [c["scriptKey"], c["password"], c["authToken"], c["sessionToken"]];
+  // The extra auth params whose names say they are secrets (`api_token`, `vault_token`: see isSecretKey).
+  for (const [key, value] of Object.entries((c["extra"] ?? {}) as object)) if (isSecretKey(key)) secrets.push(typeof value === "number" ? `${value}` : value);
+  return secrets.filter((s): s is string => typeof s === "string" && s !== "" && !shown.includes(s));
 }
 
 /** A one-line description of credentials that is safe to log: kind and public identity only. */

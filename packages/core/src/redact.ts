@@ -1,6 +1,10 @@
 /** Text that replaces a secret wherever one would have appeared. */
 export const REDACTED = "[REDACTED]";
 
+/**
+ * Secret names as they read with everything but letters taken out, for names a secret word does not mark (`sessionid`,
+ * `basicauth`), joined to another word (`scriptkey`) or cut (`pass_word`).
+ */
 const SECRET_KEY_NAMES: ReadonlySet<string> = new Set([
   "scriptkey",
   "apikey",
@@ -22,9 +26,19 @@ const SECRET_KEY_NAMES: ReadonlySet<string> = new Set([
   "twofactorcode",
 ]);
 
-/** Whether a property name holds a secret (`script_key`, `sessionToken`, `Authorization`, …). */
+/** The words that make a name a secret's wherever they stand in it (`api_token`, `vaultToken`, `X-Api-Key`). */
+const SECRET_WORD = /^(token|key|secret|password|passwd|pwd|passphrase|credentials?|cookie|authorization|otp)$/i;
+
+/**
+ * Whether a property name holds a secret: one of its words (split at anything but letters and digits, and between a
+ * lower-case letter or digit and an upper-case one) is `token`, `key`, `secret`, `password`, `passwd`, `pwd`,
+ * `passphrase`, `credential(s)`, `cookie`, `authorization` or `otp` (`api_token`, `vaultToken`, `X-Api-Key`,
+ * `client_secret`), or it is one of the joined names `scriptkey`, `apikey`, `sessionid`, `sessiontoken`, `authtoken`,
+ * … in any case and spelling. Names that only contain such a word stay visible: `sudo_as_login`, `session_uuid`,
+ * `keyword`, `tokenizer`.
+ */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY_NAMES.has(key.toLowerCase().replace(/[^a-z]/g, ""));
+  return SECRET_KEY_NAMES.has(key.toLowerCase().replace(/[^a-z]/g, "")) || key.split(/[^A-Za-z\d]+|(?<=[a-z\d])(?=[A-Z])/).some((word) => SECRET_WORD.test(word));
 }
 
 /**

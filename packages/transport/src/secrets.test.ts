@@ -8,11 +8,13 @@ import { jsonRpcTransport } from "./index.js";
 import { capturingLogger, contextFor, fakeClock, json, startServer, text } from "./test-support/server.js";
 import type { TestServer } from "./test-support/server.js";
 
-const MARKERS = ["SCRIPTKEY-mk1", "PASSWORD-mk2", "TOTP-mk3", "SESSION-mk4", "BASICPW-mk5"];
+const MARKERS = ["SCRIPTKEY-mk1", "PASSWORD-mk2", "TOTP-mk3", "SESSION-mk4", "BASICPW-mk5", "VAULT-mk8", "VAULT-mk9"];
 const creds: Credentials[] = [
   { kind: "script", scriptName: "bot", scriptKey: "SCRIPTKEY-mk1" },
   { kind: "user", login: "ann", password: "PASSWORD-mk2", authToken: "TOTP-mk3" },
   { kind: "session", sessionToken: "SESSION-mk4" },
+  // A custom strategy's secrets in extra auth params, named as a vault or another product names them.
+  { kind: "script", scriptName: "bot", scriptKey: "SCRIPTKEY-mk1", extra: { api_token: "VAULT-mk8", vaultToken: "VAULT-mk9", product: "pipeline-tool" } },
 ];
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -107,6 +109,17 @@ describe("secrets never leak", () => {
         assertClean(`round ${round} call ${i}`, err);
       }
     }
+  });
+
+  it("extra auth params not named as secrets stay readable in the site's words", async () => {
+    const server = await echoServer("fault-other");
+    const credentials = creds[3]!;
+    const err = await jsonRpcTransport()
+      .send({ method: "read", payload: { type: "Shot" }, credentials, kind: "read" }, contextFor(`http://127.0.0.1:${server.port}`))
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toContain('"product":"pipeline-tool"');
+    expect((err as Error).message).toContain('"api_token":"[REDACTED]"');
+    assertClean("extra", err);
   });
 
   it("credentials objects that can change are never cached: a mutated key is sent and scrubbed", async () => {

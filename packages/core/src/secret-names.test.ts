@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { secretsOf, type Credentials } from "./credentials.js";
+import { SgFault } from "./errors.js";
+import { isSecretKey, redactValue, scrubText } from "./redact.js";
+
+// Names a custom strategy's `extra` auth params, a vault or another product may give a secret.
+const SECRET_NAMES = [
+  "api_token",
+  "vault_token",
+  "apiToken",
+  "X-Api-Key",
+  "private_key",
+  "client_secret",
+  "db_password",
+  "passwd",
+  "pwd",
+  "passphrase",
+  "credential",
+  "refresh_credentials",
+  "otp",
+  "set-cookie",
+  "Authorization",
+  // The names known before, joined or not.
+  "script_key",
+  "apikey",
+  "sessionToken",
+  "session_id",
+  "auth_token",
+  "user_password",
+];
+// Names that stay visible: the public half of credentials, and words that merely contain a secret word.
+const VISIBLE_NAMES = ["sudo_as_login", "login", "script_name", "scriptName", "session_uuid", "product", "keyword", "monkey", "tokenizer", "passage", "secretary", "api_version"];
+
+describe("which names hold a secret (isSecretKey)", () => {
+  it("a name with a secret word among its words (split at _, -, spaces and camelCase), or a known joined name", () => {
+    expect(SECRET_NAMES.filter((name) => !isSecretKey(name))).toEqual([]);
+    expect(VISIBLE_NAMES.filter((name) => isSecretKey(name))).toEqual([]);
+  });
+
+  it("decides what redactValue and scrubText hide", () => {
+    expect(redactValue({ api_token: "vlt-0123456789", sudo_as_login: "ann" })).toEqual({ api_token: "[REDACTED]", sudo_as_login: "ann" });
+    expect(scrubText('{"vault_token": "vlt-0123456789", "product": "rv"} x_api_key=vlt-0123456789&login=ann')).toBe(
+      '{"vault_token": "[REDACTED]", "product": "rv"} x_api_key=[REDACTED]&login=ann',
+    );
+  });
+});
+
+describe("secretsOf", () => {
+  it("includes the extra auth params whose name holds a secret, strings and numbers, and no public name", () => {
+    const credentials: Credentials = {
+      kind: "script",
+      scriptName: "bot",
+      scriptKey: "key-0123456789",
+      sudoAsLogin: "ann",
+      extra: { api_token: "vlt-0123456789", pin_code: "not-a-secret-name", vault_token: 98765432, product: "rv", apiKey: "bot", secret: true },
+    };
+    expect(secretsOf(credentials)).toEqual(["key-0123456789", "vlt-0123456789", "98765432"]);
+  });
+
+  it("so an error quoting the site scrubs them, and keeps the other extras and the sudo login readable", () => {
+    const credentials: Credentials = { kind: "session", sessionToken: "tok-0123456789", sudoAsLogin: "ann", extra: { vault_token: "vlt-0123456789", product: "pipeline-tool" } };
+    const site = "vault vlt-0123456789 refused for ann (pipeline-tool)";
+    const error = new SgFault(`fault: ${scrubText(site, secretsOf(credentials))}`, { serverMessage: site, secrets: secretsOf(credentials) });
+    expect(error.message).toBe("fault: vault [REDACTED] refused for ann (pipeline-tool)");
+    expect(error.serverMessage).toBe("vault [REDACTED] refused for ann (pipeline-tool)");
+  });
+});
