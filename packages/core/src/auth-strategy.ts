@@ -19,7 +19,8 @@ export interface AuthContext {
    * (`SgAbortError`, nothing sent). A strategy may stop its own work on it (a vault request, a prompt for a code):
    * subscribe with `onAbort` from `@sg/core` and unsubscribe when the work is done, since the signal lives as long as
    * the client. Work stopped this way should reject and not stay cached: a call after `close()` comes with a fresh
-   * context whose signal is not aborted. `createClient` always sets it; other clients may leave it out.
+   * context whose signal is not aborted. A strategy object shared by several clients gets each one's signal: work
+   * they share should not stop on one client's. `createClient` always sets it; other clients may leave it out.
    */
   readonly signal?: AbortSignal | undefined;
   /** The site's `info` (cached by the client). */

@@ -157,6 +157,10 @@ export interface TransportContext {
    * `transport.close()`). Its abort reason is an `SgAbortError`; a write ended by it should say, as
    * `SgAbortError.maybeSent`, whether its request may have left (core takes an unset `maybeSent` on a write as
    * `true`).
+   *
+   * It is one long-lived signal per client, handed with every call: a listener added per call must be removed when
+   * the call ends, or each call stays reachable from it for the client's life (and Node warns past ten listeners).
+   * `onAbort` from `@sg/core` does this with one listener per signal: subscribe per call, unsubscribe when it ends.
    */
   readonly signal?: AbortSignal | undefined;
 }
@@ -179,6 +183,13 @@ export interface TransportStrategy {
    * Abort the calls in flight (each rejects with `SgAbortError`) and release what the transport holds. It
    * does not retire the transport: a call made after `close()` is sent as usual (the Python client, too,
    * reconnects after `close()`). To end all traffic, stop making calls or abort them with a signal.
+   *
+   * `client.close()` calls it only when no other open client uses the same transport object. So a wrapper around
+   * another transport (metrics, tracing) that forwards `close()` must be shared as the inner one is: one wrapper per
+   * inner transport, handed to every client. A wrapper per client is a transport of its own for that count, and
+   * the first client to close would close the inner transport under the other clients' calls. Otherwise leave
+   * `close()` out of the wrapper: the context's {@link TransportContext.signal}, passed on with each call, already
+   * ends a client's own calls when it closes.
    */
   close?(): Promise<void>;
 }
