@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -24,6 +24,18 @@ describe('--data persistence', () => {
     const next = await b.call('create', b.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'next' }] });
     expect(next.id).toBe(shot.id + 1);
     await b.h.close();
+  });
+
+  it('saves the file readable by its owner only, even over a file others could read', async () => {
+    const file = join(dir, 'private.json');
+    writeFileSync(file, '');
+    chmodSync(file, 0o644);
+    const a = await startHarness({ dataFile: file });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'private' }] });
+    await a.h.close();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toContain('private');
   });
 
   it('keeps a PAT change made through the admin endpoint, with no RPC write after it', async () => {

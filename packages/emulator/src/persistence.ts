@@ -38,7 +38,7 @@ export class Persistence {
     }, 20);
   }
 
-  /** Saves now if anything changed: writes `FILE.tmp-<pid>` then renames it over `FILE`. */
+  /** Saves now if anything changed: writes `FILE.tmp-<pid>` (mode 0600) then renames it over `FILE`. */
   flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -47,7 +47,9 @@ export class Persistence {
     if (!this.dirty) return;
     this.dirty = false;
     const tmp = `${this.file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.site.snapshot()));
+    // Readable by its owner only: it holds the site card's script keys, the users' passwords and what was written
+    // to password fields. The rename keeps this mode, whatever the file it replaces had.
+    writeFileSync(tmp, JSON.stringify(this.site.snapshot()), { mode: 0o600 });
     renameSync(tmp, this.file);
   }
 
