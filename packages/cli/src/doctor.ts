@@ -90,6 +90,9 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
     return { problem: "unreachable", why: `the site did not answer (${error.reason})`, fix };
   }
   if (!(error instanceof SgError)) return { problem: "unexpected", why: error instanceof Error ? error.message : String(error), fix: "Run again with --debug and report it." };
+  // A site down for a while after `info` answered says nothing about the credentials.
+  const busy = unavailable(error);
+  if (busy) return { problem: "site-unavailable", ...busy };
   const login = auth.kind === "user" ? auth.login.value : auth.kind === "session" ? auth.login : undefined;
   const all = login ? text(error).split(`'${login}'`).join("''") : text(error);
   const errorCode = (error as { errorCode?: unknown }).errorCode;
