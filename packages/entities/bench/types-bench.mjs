@@ -24,7 +24,7 @@ const TIMEOUT_S = arg("timeout", 120);
 const RUNS = arg("runs", 1);
 const dir = join(pkg, "src", ".types-bench");
 
-const HEAD = `import { entityApi, filterBuilder, type FieldPath, type EntityData, type EntityTypeName, type SummaryField, type BatchRequest } from "../index.js";
+const HEAD = `import { entityApi, filterBuilder, type FieldPath, type EntityApi, type EntityData, type EntityTypeName, type SiteSchema, type SummaryField, type BatchRequest } from "../index.js";
 import { sgFieldTypes, type SgSchema } from "../test-support/sg-schema.js";
 import type { Client, Filter } from "@sg/core";
 declare const client: Client;
@@ -54,6 +54,10 @@ const CASES = [
   ["order, 3 keys, one of 2 hops", (i) => `export async function f${i}() { return sg.find("Shot", [], ["code"], { order: ["-created_at", { field_name: "sg_sequence.Sequence.code", direction: "desc" }, "sg_sequence.Sequence.project.Project.name"], limit: ${i + 1} }); }`],
   ["typo in a 2-hop order key (1 error each)", (i) => `export async function f${i}() { return sg.find("Shot", [], ["code"], { order: ["sg_sequence.Sequence.project.Project.nme"], limit: ${i + 1} }); }`],
   ["list filter with a generic entity type (any of 77)", (i) => `export async function f${i}<E extends EntityTypeName<SgSchema>>(type: E) { return sg.find(type, [["id", "is", ${i}]], ["id"]); }`],
+  ["update, literal data (3 fields)", (i) => `export async function f${i}() { const u = await sg.update("Shot", ${i + 1}, { code: "x${i}", sg_status_list: "ip", description: "d" }); return u.code; }`],
+  ["typo in update data (1 error each)", (i) => `export async function f${i}() { return sg.update("Shot", ${i + 1}, { code: "x${i}", cdoe: 1 }); }`],
+  ["update + create, generic entity type (Shot | Asset)", (i) => `export async function f${i}<E extends "Shot" | "Asset">(type: E, data: EntityData<SgSchema, E>) { await sg.update(type, ${i + 1}, data); return sg.create(type, { code: "x${i}" }); }`],
+  ["findOne, id filter, generic schema", (i) => `export async function f${i}<S extends SiteSchema, E extends EntityTypeName<S>>(api: EntityApi<S>, type: E) { return api.findOne(type, [["id", "is", ${i}]], ["id"]); }`],
 ];
 
 function measure(name, body) {
