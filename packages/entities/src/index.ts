@@ -30,9 +30,9 @@ export type { CheckedFilters, CheckedTextSearchTypes, FilterOperands, FilterProb
 export type { FilterPreset, FindOneOptions, FindOptions, OrderItem, SortDirection } from "./find.js";
 export type { CheckedOrder, OrderKey } from "./checked-order.js";
 export type {
-  EntityData, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,
+  EntityData, EntityDataByType, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,
   InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, Simplify, SiteSchema, ValueAt, WrittenData,
-  CheckedPath, FieldList, FilterPath, LinkFieldName, LiteralListCheck, LinkTargets, ListedRecord, PathProblem, PathUse, SetOnCreate, WritableFieldName, WriteKind, WrittenRecord,
+  CheckedPath, FieldList, FilterPath, LinkFieldName, LiteralListCheck, LinkTargets, ListedRecord, NotWritable, DataPassedOn, PathProblem, PathUse, SetOnCreate, WritableFieldName, WriteKind, WrittenRecord,
 } from "./schema-types.js";
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
 export type { CheckedFieldItems, Grouping, GroupingType, SummarizeOptions, SummarizeResult, Summaries, SummaryField, SummaryGroup, SummaryType, SummaryValue, UntypedSummaries } from "./summarize.js";

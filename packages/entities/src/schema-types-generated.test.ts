@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode, Filter } from "@sg/core";
-import { batch, downloadAttachment, entityApi, entityContext, filterBuilder, find, summarize, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type OrderItem } from "./index.js";
+import { batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type OrderItem, type SiteSchema } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -172,6 +172,30 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   await api.findOne("Shot", [], ["code"], { order: [{ column: "sg_sequence.Sequence.project.Project.nme" }] });
   // @ts-expect-error — still no sorting through a multi-entity link, one hop or more
   await api.find("Shot", [], ["code"], { order: ["sg_sequence.Sequence.shots.Shot.code"] });
+
+  // 11. Literal data in a helper generic in the entity type holds what every type it may be can write; concrete
+  // data stays checked as before, a variable of a wider type included.
+  async function writeEither<E extends "Shot" | "Asset">(type: E) {
+    // @ts-expect-error — Asset has no sg_cut_in
+    await api.update(type, 1, { code: "x", sg_cut_in: 1 });
+    // @ts-expect-error — nor does create take it
+    await api.create(type, { code: "x", sg_cut_in: 1 });
+    // @ts-expect-error — "cdoe" is a field of neither
+    await update(entityContext<SgSchema>(api.client), type, 1, { cdoe: "x" });
+    // @ts-expect-error — a value neither takes
+    await api.update(type, 1, { code: 5 });
+    // @ts-expect-error — an update may not set created_at, whatever the type
+    await api.update(type, 1, { created_at: new Date() });
+  }
+  void writeEither;
+  // @ts-expect-error — "cdoe" is not a field of Shot
+  await api.update("Shot", 1, { code: "x", cdoe: "x" });
+  const wider = { code: "x", cdoe: 1 };
+  // @ts-expect-error — nor in a variable of a wider type
+  await api.update("Shot", 1, wider);
+  // @ts-expect-error — which create refuses too
+  await create(api, "Shot", wider);
+
 }
 
 /**
@@ -344,6 +368,30 @@ async function stillCompiles(api: EntityApi<SgSchema>, extra: boolean): Promise<
   }
   void sorted;
   await looseApi.find("Anything", [], ["x"], { order: ["a.B.c.D.e"] });
+
+  // 10. Writes in a helper generic in the entity type: literal data every type can write (as batch takes it), data
+  // typed EntityData passed on, in the methods, the standalone functions and through a context.
+  async function writeBoth<E extends "Shot" | "Asset">(type: E, data: EntityData<SgSchema, E, "update">, created: EntityData<SgSchema, E, "create">) {
+    await api.update(type, 1, { code: "x" });
+    const updated = await api.update(type, 1, data);
+    const id: number = updated.id;
+    void id;
+    await api.create(type, { code: "x", description: null });
+    await api.create(type, created, ["code"]);
+    await api.batch([{ request_type: "update", entity_type: type, entity_id: 1, data }]);
+    const ctx = entityContext<SgSchema>(api.client);
+    await update(ctx, type, 1, { code: "x" });
+    await update(ctx, type, 1, data);
+    await create(ctx, type, { code: "x", created_at: new Date() });
+    await create(api, type, created);
+  }
+  void writeBoth;
+  async function writeAny<S extends SiteSchema, E extends EntityTypeName<S>>(site: EntityApi<S>, type: E, data: EntityData<S, E>, created: EntityData<S, E, "create">) {
+    await site.update(type, 1, data);
+    await site.create(type, created);
+  }
+  void writeAny;
+
 
   // The literal checks stay: one message naming the field, deep paths hop by hop.
   // @ts-expect-error — "cdoe" is not a field of Shot

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode, Filter } from "@sg/core";
-import { downloadAttachment, entityApi, entityContext, filterBuilder, type DownloadOptions, type EntityApi, type EntityApiOptions, type EntityLink, type EntityRecord, type EntityTypeName, type FieldPath, type SiteSchema } from "./index.js";
+import { create, downloadAttachment, entityApi, entityContext, filterBuilder, update, type DownloadOptions, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityRecord, type EntityTypeName, type FieldPath, type SiteSchema } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 /** A small hand-written schema, in exactly the shape `sg typegen` emits. */
@@ -77,6 +77,18 @@ async function stillCompiles(api: EntityApi<DemoSite>, extra: boolean): Promise<
   void codes;
   // @ts-expect-error — not every type has description
   await ((type: "Shot" | "Asset") => api.find(type, [], ["description"]))("Shot");
+  // 6. update and create with a generic entity type: literal data every type can write, EntityData passed on (as batch).
+  async function touch<E extends "Shot" | "Asset">(type: E, data: EntityData<DemoSite, E, "update">) {
+    await api.update(type, 1, { code: "x" });
+    await api.update(type, 1, data);
+    await api.create(type, { code: "x" });
+    await api.batch([{ request_type: "update", entity_type: type, entity_id: 1, data }]);
+    await update(entityContext<DemoSite>(api.client), type, 1, data);
+    await create(api, type, { code: "x" }, ["code"]);
+    // @ts-expect-error — Asset has no sg_cut_in
+    await api.update(type, 1, { code: "x", sg_cut_in: 1 });
+  }
+  void touch;
 }
 void stillCompiles;
 

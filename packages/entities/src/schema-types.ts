@@ -252,11 +252,40 @@ export type EntityData<S extends SiteSchema, E extends EntityTypeName<S>, W exte
   IsLoose<S> extends true ? { readonly [field: string]: unknown } : { readonly [K in WritableFieldName<S, E, W>]?: InputValue<S[E][K]> };
 
 /**
- * The data argument of a `create` or `update` (`W`) whose keys `T` are inferred: {@link EntityData}, with a key
- * that is not a writable field of `E` refused (inference alone would let it through next to real fields).
+ * {@link EntityData} by entity type, to be indexed by `E`: `EntityDataByType<S, W>[E]`. With a known `E` it is
+ * `EntityData<S, E, W>`; with a type parameter `E` (`<E extends "Shot" | "Asset">`), the compiler takes it as the data
+ * every type `E` may be can write (the fields they all have, each value acceptable to each of them), where
+ * `EntityData<S, E, W>` itself would be left unresolved and take no field.
  */
-export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T, W extends WriteKind = "update"> =
-  IsLoose<S> extends true ? T : T & { readonly [K in Exclude<keyof T, WritableFieldName<S, E, W>>]: never };
+export type EntityDataByType<S extends SiteSchema, W extends WriteKind = "update"> = { readonly [K in EntityTypeName<S>]: EntityData<S, K, W> };
+
+/**
+ * The keys of `T` that type `K` cannot write, for each entity type `K`, each with a type no value has that names the
+ * problem (`{ "cdoe is not a writable field of Shot": never }`), so that the compiler's message names the key and the type.
+ * Indexed by a type parameter `E`, a key is refused unless every type `E` may be can write it.
+ */
+export type NotWritable<S extends SiteSchema, T, W extends WriteKind> = {
+  readonly [K in EntityTypeName<S>]: { readonly [X in Exclude<keyof T, WritableFieldName<S, K, W>>]: { readonly [M in `${X & string} is not a writable field of ${K}`]: never } };
+};
+
+/**
+ * Data of type `T` passed on as it is, when its keys are the keys of {@link EntityData} `E` (`T` is `EntityData<S, E,
+ * W>` itself, say a helper's own parameter, which {@link NotWritable} cannot look into while `E` is a type parameter);
+ * `never` for data with other keys, so that it adds nothing where the keys are known.
+ */
+export type DataPassedOn<S extends SiteSchema, E extends EntityTypeName<S>, T, W extends WriteKind> = [keyof T] extends [keyof EntityDataByType<S, W>[E]]
+  ? EntityDataByType<S, W>[E]
+  : never;
+
+/**
+ * The data argument of a `create` or `update` (`W`) whose keys `T` are inferred: {@link EntityData}, with a key that
+ * is not a writable field of `E` refused (inference alone would let it through next to real fields). With a type
+ * parameter `E`, literal data may hold the fields every type `E` may be can write, and data typed `EntityData<S, E, W>`
+ * is passed on ({@link DataPassedOn}).
+ */
+export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T, W extends WriteKind = "update"> = IsLoose<S> extends true
+  ? T
+  : (T & NotWritable<S, T, W>[E]) | DataPassedOn<S, E, T, W>;
 
 /** A record returned by `find` & co.: `type`, `id` and the requested fields `F` ({@link ListedRecord} when `F` is not a literal list). */
 export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode> = number extends F["length"]
