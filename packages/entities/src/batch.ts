@@ -7,7 +7,7 @@
  */
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
-import type { CheckedPath, EntityData, EntityTypeName, IsLoose, LooseSchema, SiteSchema, WritableFieldName, WriteKind, WrittenRecord } from "./schema-types.js";
+import type { CheckedPath, EntityData, EntityTypeName, IsLoose, LooseSchema, SiteSchema, WhereSchemaOpen, WritableFieldName, WriteKind, WrittenRecord } from "./schema-types.js";
 import { landedError } from "./create.js";
 import { badWriteReply } from "./reply.js";
 import { checkModes, MODES, type MultiEntityUpdateMode } from "./update.js";
@@ -113,16 +113,18 @@ type CheckedBatchRequest<S extends SiteSchema, R> = R extends { readonly entity_
       : Omit<BatchMember<R>, "entity_type"> & { readonly entity_type: EntityTypeName<S> }
   : BatchMember<R>;
 
+/** A literal list of requests checked as {@link BatchRequest}s only (no schema to check them against). */
+type UncheckedBatch<R extends readonly BatchRequest[]> = NoInfer<{ readonly [I in keyof R]: BatchMember<R[I]> }>;
+
 /**
  * The type of a `batch` argument whose requests `R` are inferred: a literal list (a tuple) is checked request by
- * request ({@link CheckedBatchRequest}; without a schema, only as {@link BatchRequest}); a list built at run time (`BatchRequest[]`) is accepted as it is. The checks
- * are `NoInfer`, so that `R` is inferred from the argument alone.
+ * request ({@link CheckedBatchRequest}; without a schema, or with a schema that is a type parameter, only as
+ * {@link BatchRequest}); a list built at run time (`BatchRequest[]`) is accepted as it is. The checks are `NoInfer`, so
+ * that `R` is inferred from the argument alone.
  */
 export type CheckedBatch<S extends SiteSchema, R extends readonly BatchRequest[]> = number extends R["length"]
   ? R
-  : IsLoose<S> extends true
-    ? NoInfer<{ readonly [I in keyof R]: BatchMember<R[I]> }>
-    : NoInfer<{ readonly [I in keyof R]: CheckedBatchRequest<S, R[I]> }>;
+  : (IsLoose<S> extends true ? UncheckedBatch<R> : NoInfer<{ readonly [I in keyof R]: CheckedBatchRequest<S, R[I]> }>) | WhereSchemaOpen<S, UncheckedBatch<R>>;
 
 /** The result of one literal request `R`: `boolean` for a delete, the written record for a create or update. */
 export type BatchResultOf<S extends SiteSchema, R, D extends DateMode> = R extends { readonly request_type: "delete" }

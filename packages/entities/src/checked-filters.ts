@@ -8,7 +8,7 @@
 import type { FilterRelation, FilterValue } from "@sg/core";
 import type { FiltersInput } from "./filters.js";
 import type { Operand, RelativeDateUnit } from "./filters-builder.js";
-import type { EntityTypeName, IsLoose, PathProblem, SiteSchema } from "./schema-types.js";
+import type { EntityTypeName, IsLoose, LooseSchema, PathProblem, SiteSchema, WhereSchemaOpen } from "./schema-types.js";
 
 /** Relations taking one value compared with the field (`null` matches an empty field). */
 type ValueRelation = "is" | "is_not" | "less_than" | "greater_than" | "contains" | "not_contains";
@@ -118,8 +118,12 @@ export type CheckedFilters<S extends SiteSchema, E extends EntityTypeName<S>, L>
  */
 export type FiltersByType<S extends SiteSchema, L> = IsLoose<S> extends true ? { readonly [type: string]: L } : { readonly [T in EntityTypeName<S>]: CheckedFiltersOf<S, T, L> };
 
-/** The `filters` argument where the entity type may be a type parameter: see {@link FiltersByType}. */
-export type FiltersFor<S extends SiteSchema, E extends EntityTypeName<S>, L extends FiltersInput> = CheckedFilters<S, E, L> | FiltersByType<S, L>[E];
+/**
+ * The `filters` argument where the entity type may be a type parameter (see {@link FiltersByType}), or the schema
+ * itself: then nothing says what the paths of `E` are, and the filters are taken unchecked, as in the loose mode
+ * ({@link WhereSchemaOpen}).
+ */
+export type FiltersFor<S extends SiteSchema, E extends EntityTypeName<S>, L extends FiltersInput> = CheckedFilters<S, E, L> | FiltersByType<S, L>[E] | WhereSchemaOpen<S, FiltersInput>;
 
 /** What `textSearch` takes: each entity type to search, with its filters. */
 export type TextSearchTypes<S extends SiteSchema> = { readonly [K in EntityTypeName<S>]?: FiltersInput };
@@ -130,10 +134,17 @@ type TextSearchProblem<S extends SiteSchema, T> = { [K in keyof T]-?: K extends 
 /**
  * The type of `textSearch`'s `entityTypes` argument, whose value `T` is inferred: each key must be an entity type,
  * and each type's filters are checked as {@link CheckedFilters} checks them (a key that is not an entity type gets
- * the message `"✗ Shto is not an entity type"` as its value type).
+ * the message `"✗ Shto is not an entity type"` as its value type). An object whose keys are not known at compile time
+ * (`{ [type]: filters }` with a type parameter `type`, a `Record<string, Filter[]>`) is taken as it is, its filters
+ * unchecked, like a list built at run time; so is every object where the schema is a type parameter
+ * ({@link WhereSchemaOpen}).
  */
-export type CheckedTextSearchTypes<S extends SiteSchema, T> = IsLoose<S> extends true
-  ? T
-  : [TextSearchProblem<S, T>] extends [never]
-    ? T
-    : NoInfer<{ readonly [K in keyof T]: K extends EntityTypeName<S> ? CheckedFilters<S, K, T[K]> : `✗ ${K & string} is not an entity type` }>;
+export type CheckedTextSearchTypes<S extends SiteSchema, T> =
+  | (IsLoose<S> extends true
+      ? T
+      : string extends keyof T
+        ? T
+        : [TextSearchProblem<S, T>] extends [never]
+          ? T
+          : NoInfer<{ readonly [K in keyof T]: K extends EntityTypeName<S> ? CheckedFilters<S, K, T[K]> : `✗ ${K & string} is not an entity type` }>)
+  | WhereSchemaOpen<S, TextSearchTypes<LooseSchema>>;

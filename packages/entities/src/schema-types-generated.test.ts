@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode, Filter } from "@sg/core";
-import { batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type OrderItem, type SiteSchema } from "./index.js";
+import { batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, findOne, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type OrderItem, type SiteSchema, type TextSearchTypes } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -196,6 +196,18 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   // @ts-expect-error — which create refuses too
   await create(api, "Shot", wider);
 
+  // 12. A helper generic in the schema itself takes what the loose mode takes, and refuses what it refuses.
+  async function anySite<S extends SiteSchema, E extends EntityTypeName<S>>(site: EntityApi<S>, type: E) {
+    // @ts-expect-error — a condition's path is a string
+    await site.findOne(type, [[1, "is", 1]]);
+    // @ts-expect-error — a group has filters
+    await site.find(type, { filter_operator: "any" });
+    // @ts-expect-error — a batch request key no request takes
+    await site.batch([{ request_type: "create", entity_type: type, data: {}, retrun_fields: ["id"] }]);
+    // @ts-expect-error — textSearch takes filters per type
+    await site.textSearch("shot", { Shot: "code" });
+  }
+  void anySite;
 }
 
 /**
@@ -392,6 +404,30 @@ async function stillCompiles(api: EntityApi<SgSchema>, extra: boolean): Promise<
   }
   void writeAny;
 
+  // 11. A helper generic in the schema itself (`S` a type parameter): nothing says what the paths of E are, so its
+  // literal filters, data and requests are taken unchecked, as in the loose mode, like its field lists and order keys
+  // — in find, findOne, iterate, summarize, textSearch, create, update, batch and the standalone functions.
+  async function anySiteHelper<S extends SiteSchema, E extends EntityTypeName<S>>(site: EntityApi<S>, type: E, id: number, ids: number[], types: TextSearchTypes<S>) {
+    await site.findOne(type, [["id", "is", id]], ["id"]);
+    await site.find(type, [["id", "in", ids], { filter_operator: "any", filters: [["code", "is", "x"], ["project.Project.name", "starts_with", "p"]] }], ["id", "code"], { order: ["-id", "code"], limit: 5 });
+    for await (const row of site.iterate(type, [["sg_status_list", "is", "ip"]], ["id"])) void row;
+    await site.summarize(type, [["id", "is_not", id]], [{ field: "id", type: "count" }], { grouping: [{ field: "code", type: "exact" }] });
+    await site.textSearch("shot", types);
+    await site.textSearch("shot", { [type]: [["code", "contains", "x"]] });
+    await site.update(type, id, { code: "x" });
+    await site.create(type, { code: "x" }, ["code"]);
+    await site.batch([{ request_type: "update", entity_type: type, entity_id: id, data: { code: "y" } }, { request_type: "delete", entity_type: type, entity_id: id }]);
+    await find(site, type, [["id", "is", id]], ["id"]);
+    await findOne(site, type, [["id", "not_in", ids]]);
+    await batch(site, [{ request_type: "create", entity_type: type, data: { code: "x" } }]);
+  }
+  void anySiteHelper;
+  async function searchEither<E extends "Shot" | "Asset">(type: E, filters: Filter[]) {
+    // With a known schema too, an object whose keys are not known at compile time is taken as it is, like a list
+    // built at run time.
+    return api.textSearch("shot", { [type]: filters });
+  }
+  void searchEither;
 
   // The literal checks stay: one message naming the field, deep paths hop by hop.
   // @ts-expect-error — "cdoe" is not a field of Shot

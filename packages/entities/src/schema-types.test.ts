@@ -89,6 +89,12 @@ async function stillCompiles(api: EntityApi<DemoSite>, extra: boolean): Promise<
     await api.update(type, 1, { code: "x", sg_cut_in: 1 });
   }
   void touch;
+  // 7. A helper generic in the schema: its literal filters and data are taken unchecked, as in the loose mode.
+  async function byCode<S extends SiteSchema, E extends EntityTypeName<S>>(site: EntityApi<S>, type: E, id: number) {
+    await site.update(type, id, { code: "x" });
+    return site.findOne(type, [["id", "is", id], ["code", "is", "x"]], ["id"]);
+  }
+  void byCode;
 }
 void stillCompiles;
 

@@ -57,6 +57,15 @@ export type LooseSchema = { readonly [entityType: string]: { readonly [field: st
 /** Whether `S` is the loose schema (any string is an entity type). */
 export type IsLoose<S extends SiteSchema> = string extends keyof S ? true : false;
 
+/**
+ * `T` where the schema `S` is open — a type parameter (`<S extends SiteSchema>` in a helper, whose entity types the
+ * compiler does not know) or the loose schema — and `never` where its entity types are known, so that as a member of
+ * a union it adds nothing there. It indexes a mapped type over `keyof S` by a key no entity type has (`" "`): once the
+ * entity types are known that key is `never`, and so is the type; while `S` is a type parameter the compiler takes
+ * the mapped type's value, `T`.
+ */
+export type WhereSchemaOpen<S extends SiteSchema, T> = { readonly [K in keyof S]: T }[keyof S & " "];
+
 /** The entity type names of a schema (`string` in loose mode). */
 export type EntityTypeName<S extends SiteSchema> = keyof S & string;
 
@@ -260,6 +269,15 @@ export type EntityData<S extends SiteSchema, E extends EntityTypeName<S>, W exte
 export type EntityDataByType<S extends SiteSchema, W extends WriteKind = "update"> = { readonly [K in EntityTypeName<S>]: EntityData<S, K, W> };
 
 /**
+ * What a `create` or `update` (`W`) of `E` may write, the bound of its inferred data: {@link EntityDataByType} (with a
+ * type parameter `E`, what every type it may be can write), or any data where the schema is a type parameter
+ * ({@link WhereSchemaOpen}), as in the loose mode.
+ */
+export type WritableData<S extends SiteSchema, E extends EntityTypeName<S>, W extends WriteKind = "update"> =
+  | EntityDataByType<S, W>[E]
+  | WhereSchemaOpen<S, { readonly [field: string]: unknown }>;
+
+/**
  * The keys of `T` that type `K` cannot write, for each entity type `K`, each with a type no value has that names the
  * problem (`{ "cdoe is not a writable field of Shot": never }`), so that the compiler's message names the key and the type.
  * Indexed by a type parameter `E`, a key is refused unless every type `E` may be can write it.
@@ -281,11 +299,11 @@ export type DataPassedOn<S extends SiteSchema, E extends EntityTypeName<S>, T, W
  * The data argument of a `create` or `update` (`W`) whose keys `T` are inferred: {@link EntityData}, with a key that
  * is not a writable field of `E` refused (inference alone would let it through next to real fields). With a type
  * parameter `E`, literal data may hold the fields every type `E` may be can write, and data typed `EntityData<S, E, W>`
- * is passed on ({@link DataPassedOn}).
+ * is passed on ({@link DataPassedOn}); with a schema that is a type parameter, any data is taken, as in the loose mode.
  */
 export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T, W extends WriteKind = "update"> = IsLoose<S> extends true
   ? T
-  : (T & NotWritable<S, T, W>[E]) | DataPassedOn<S, E, T, W>;
+  : (T & NotWritable<S, T, W>[E]) | DataPassedOn<S, E, T, W> | WhereSchemaOpen<S, T>;
 
 /** A record returned by `find` & co.: `type`, `id` and the requested fields `F` ({@link ListedRecord} when `F` is not a literal list). */
 export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode> = number extends F["length"]
