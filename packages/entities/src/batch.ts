@@ -7,7 +7,7 @@
  */
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
-import type { CheckedPath, EntityData, EntityTypeName, IsLoose, LooseSchema, SiteSchema, WhereSchemaOpen, WritableFieldName, WriteKind, WrittenRecord } from "./schema-types.js";
+import type { CheckedPath, DataPassedOn, EntityDataByType, EntityTypeName, IsLoose, LooseSchema, NotWritable, SiteSchema, WhereSchemaOpen, WritableFieldName, WriteKind, WrittenRecord } from "./schema-types.js";
 import { landedError } from "./create.js";
 import { badWriteReply } from "./reply.js";
 import { checkModes, MODES, type MultiEntityUpdateMode } from "./update.js";
@@ -65,18 +65,14 @@ type ReturnFieldsOf<R> = R extends { readonly return_fields?: infer F } ? (F ext
 
 /**
  * The data of a request of type `E` whose keys `T` are inferred, for a write `W`: {@link EntityData}, with a key that
- * is not a writable field refused (as `create` and `update` refuse it). Data whose keys are not known (`{ [field:
- * string]: unknown }`) is left as it is.
+ * is not a writable field refused (as `create` and `update` refuse it, in a variable of a wider type too). With a type
+ * parameter `E` (`E extends "Shot" | "Asset"`), the data every type it may be can write ({@link EntityDataByType},
+ * {@link NotWritable}), or data typed `EntityData<S, E, W>` passed on ({@link DataPassedOn}). Data whose keys are not
+ * known (`{ [field: string]: unknown }`) is left as it is.
  */
 type CheckedBatchData<S extends SiteSchema, E extends EntityTypeName<S>, T, W extends WriteKind> = string extends keyof T
   ? T
-  : BatchDataByType<S, W>[E];
-
-/**
- * {@link EntityData} by entity type. Indexed by an entity type a helper takes as a type parameter (`E extends "Shot" |
- * "Asset"`), it is the data every type of the constraint accepts, as field lists take the fields every type has.
- */
-type BatchDataByType<S extends SiteSchema, W extends WriteKind> = { readonly [K in EntityTypeName<S>]: EntityData<S, K, W> };
+  : (EntityDataByType<S, W>[E] & NotWritable<S, T, W>[E]) | DataPassedOn<S, E, T, W>;
 
 /** The `return_fields` of a literal request: a literal list checked path by path, any other list as it is. */
 type CheckedReturnFields<S extends SiteSchema, E extends string, F extends readonly string[]> = number extends F["length"]

@@ -102,6 +102,14 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   await api.batch([{ request_type: "create", entity_type: "Shot", data: { code: "x" }, return_fields: ["cdoe"] }]);
   // @ts-expect-error — the standalone function checks too
   await batch(entityContext<SgSchema>(api.client), [{ request_type: "create", entity_type: "Shot", data: { cdoe: "x" } }]);
+  const widerData = { code: "x", cdoe: 1 };
+  // @ts-expect-error — a data variable of a wider type is refused, as create refuses it
+  await api.batch([{ request_type: "create", entity_type: "Shot", data: widerData }]);
+  async function batchEither<E extends "Shot" | "Asset">(type: E) {
+    // @ts-expect-error — with a generic entity type, data holds what every type can write (Asset has no sg_cut_in)
+    await api.batch([{ request_type: "update", entity_type: type, entity_id: 1, data: { code: "x", sg_cut_in: 1 } }]);
+  }
+  void batchEither;
   const sd = await strings.summarize("Shot", [], [{ field: "created_at", type: "latest" }, { field: "updated_at", type: "maximum" }]);
   expectTypeOf(sd.summaries.created_at).toEqualTypeOf<string | null>();
   expectTypeOf(sd.summaries.updated_at).toEqualTypeOf<string | null>();
