@@ -5,7 +5,7 @@ import type { AuthStrategy } from "./auth-strategy.js";
 import { createClient, type ClientOptions, type DefaultCallOptions } from "./client.js";
 import type { Credentials } from "./credentials.js";
 import { SgAbortError, SgAuthError, SgFault, SgTimeoutError, SgValidationError } from "./errors.js";
-import type { CallOptions, HttpRequest, RpcRequest, TransportStrategy } from "./transport-strategy.js";
+import type { CallOptions, HttpRequest, HttpResponse, RpcRequest, TransportStrategy } from "./transport-strategy.js";
 
 // A real, tiny in-process transport: a site that accepts one session token at a time. The core pipeline is
 // tested through its two strategy seams; the HTTP transport has its own suite over real sockets.
@@ -555,6 +555,24 @@ describe("client.http: an answer that refuses the strategy's credentials (refuse
     ]);
     // `refused` is the client's: the transport is not handed it
     expect(site.exchanged.every((r) => !("refused" in r))).toBe(true);
+  });
+
+  it("is handed, with each answer, the credentials it came to (the strategy's, then the re-send's fresh ones), to scrub their secrets", async () => {
+    const site = transferSite();
+    const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth: countingSessionAuth() });
+    const seen: [number, string | undefined][] = [];
+    const recording = (response: HttpResponse, credentials: Credentials): SgAuthError | undefined => {
+      seen.push([response.status, credentials.kind === "session" ? credentials.sessionToken : undefined]);
+      return forbidden(response);
+    };
+    await sg.http({ method: "GET", target: "/file_serve/attachment/1", refused: recording });
+    site.expire();
+    await sg.http({ method: "GET", target: "/file_serve/attachment/1", refused: recording, sessionUuid: "u-1" });
+    expect(seen).toEqual([
+      [200, "tok-1"],
+      [403, "tok-1"],
+      [200, "tok-2"],
+    ]);
   });
 
   it("re-sends at most once, then rejects with the strategy's explain() of the refusal, or the refusal itself", async () => {

@@ -69,8 +69,12 @@ export type ClientHttpRequest = Omit<HttpRequest, "credentials" | "kind"> & {
    * with the error returned here. Say so only for an answer that means nothing was applied, since the exchange is
    * sent again (its body too: a `Blob` is read again). Used only when the strategy's credentials go with the
    * exchange (not with `credentials` or `authenticated: false`, whose answers are returned as they are).
+   *
+   * It is called with every answer, and with the credentials that exchange was sent with (the strategy's, or the fresh
+   * ones of the re-send): the answer may echo them, so scrub their secrets (`secretsOf`, plus the site's
+   * Basic-auth password) from any of its text that an error carries.
    */
-  readonly refused?: ((response: HttpResponse) => SgAuthError | undefined) | undefined;
+  readonly refused?: ((response: HttpResponse, credentials: Credentials) => SgAuthError | undefined) | undefined;
 };
 
 /** A connected client: the call pipeline shared by every `@sg/*` package. */
@@ -359,8 +363,9 @@ export function createClient(options: ClientOptions): Client {
    * refused them: then that `SgAuthError` is thrown, after the unread body of a streamed answer is let go.
    */
   const httpUnlessRefused = async (request: ClientHttpRequest, credentials: Credentials): Promise<HttpResponse> => {
-    const response = await http(request, withSessionUuid(credentials, request.sessionUuid));
-    const refusal = request.refused?.(response);
+    const sent = withSessionUuid(credentials, request.sessionUuid)!;
+    const response = await http(request, sent);
+    const refusal = request.refused?.(response, sent);
     if (!(refusal instanceof SgAuthError)) return response;
     response.stream?.cancel().catch(() => {});
     throw refusal;
