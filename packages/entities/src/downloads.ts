@@ -9,11 +9,12 @@
  *
  * @packageDocumentation
  */
-import { SgAuthError, SgError, scrubText, type CallOptions, type DateMode, type HttpResponse } from "@sg/core";
+import { SgAuthError, SgError, type CallOptions, type Credentials, type DateMode, type HttpResponse } from "@sg/core";
 import { contextOf, forgetSessionToken, sessionToken, within, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
 import { checkTransferOptions, deadlineError, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
+import { transferSecrets } from "./transfer-secrets.js";
 import { PREFIX, checkId, checkString, fail, isPlainObject } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
@@ -236,7 +237,8 @@ function prepare(target: unknown, attachment: unknown, rawOptions: unknown, know
  *   forgets it, and the GET is sent once more with a new one (see {@link renewedToken}).
  *
  * Either way the GET is repeated once, and only after a refusal, which is never streamed: nothing of the body was
- * written. A refused download is an {@link SgTransferError} with the token scrubbed from its reply.
+ * written. A refused download is an {@link SgTransferError} whose reply is scrubbed of every secret it was sent with
+ * (the session tokens, the site URL's Basic auth).
  */
 async function fetchAttachment<T>(d: Download, stream: boolean, state: string, use: (response: HttpResponse, call: CallOptions) => T | Promise<T>): Promise<T> {
   const { ctx, where, what } = d;
@@ -274,19 +276,32 @@ function refusedSession(error: unknown): error is SgTransferError {
  */
 async function getWithOwnSession<T>(d: Download, stream: boolean, state: string, use: (response: HttpResponse, call: CallOptions) => T | Promise<T>): Promise<T> {
   let last: { readonly response: HttpResponse; readonly error: SgAuthError } | undefined;
-  const refused = (response: HttpResponse): SgAuthError | undefined => {
-    if (response.status !== 401 && response.status !== 403) return undefined;
-    forgetSessionToken(d.ctx);
-    const error = new SgAuthError(`${PREFIX}: the site refused the session for ${d.what} (HTTP ${response.status})`, { method: d.where.pathname });
-    last = { response, error };
-    return error;
+  const own: OwnSession = {
+    sent: [],
+    refused: (response) => {
+      if (response.status !== 401 && response.status !== 403) return undefined;
+      forgetSessionToken(d.ctx);
+      const error = new SgAuthError(`${PREFIX}: the site refused the session for ${d.what} (HTTP ${response.status})`, { method: d.where.pathname });
+      last = { response, error };
+      return error;
+    },
   };
   try {
-    return await get(d, refused, stream, state, use);
+    return await get(d, own, stream, state, use);
   } catch (error) {
-    if (last && error === last.error) throw downloadFailed(d, last.response, [], "The session was refused (and, if the auth strategy renewed it, the new one too): the user may not be allowed to see this attachment.");
+    if (last && error === last.error) throw downloadFailed(d, last.response, own.sent, "The session was refused (and, if the auth strategy renewed it, the new one too): the user may not be allowed to see this attachment.");
     throw error;
   }
+}
+
+/**
+ * The auth strategy's own session for a GET (see {@link getWithOwnSession}): the check of each answer for a refusal,
+ * and the credentials each answer came to, which a failed download's reply is scrubbed of (the session before a
+ * renewal, and the renewed one).
+ */
+interface OwnSession {
+  readonly refused: (response: HttpResponse) => SgAuthError | undefined;
+  readonly sent: Credentials[];
 }
 
 /**
@@ -309,39 +324,57 @@ function renewedToken(ctx: Context, refused: string, call: CallOptions): Promise
   return within(renewal.token, call.signal, call.deadlineMs, "'get_session_token'", "get_session_token");
 }
 
+/** A download session token as the credentials it is sent as. */
+const tokenCredentials = (sessionToken: string): Credentials => ({ kind: "session", sessionToken });
+
 /**
  * One GET of the attachment of `d` within a step: with the session `token` as explicit credentials, with the
- * strategy's credentials and their `refused` check, or (`undefined`, off the site) with none. A status of 300 or
- * more is an {@link SgTransferError} (401/403 forget the cached token). A GET sent again after a refusal gives `again`:
- * the hint of a 401/403, and the refused token, scrubbed from the reply as the one sent is.
+ * strategy's credentials and their `refused` check ({@link OwnSession}, which also collects the credentials each answer
+ * came to), or (`undefined`, off the site) with none. A status of 300 or more is an {@link SgTransferError} (401/403
+ * forget the cached token), its reply scrubbed of the secrets of every credentials sent. A GET sent again after a
+ * refusal gives `again`: the hint of a 401/403, and the refused token, scrubbed from the reply as the one sent is.
  */
 function get<T>(
   d: Download,
-  session: string | ((response: HttpResponse) => SgAuthError | undefined) | undefined,
+  session: string | OwnSession | undefined,
   stream: boolean,
   state: string,
   use: (response: HttpResponse, call: CallOptions) => T | Promise<T>,
   again?: { readonly hint: string; readonly secret: string },
 ): Promise<T> {
   const { ctx, where } = d;
-  const auth = session === undefined ? { authenticated: false } : typeof session === "string" ? { credentials: { kind: "session", sessionToken: session } as const } : { refused: session };
+  const sent = typeof session === "string" ? [tokenCredentials(session), ...(again ? [tokenCredentials(again.secret)] : [])] : (session?.sent ?? []);
+  const auth =
+    session === undefined
+      ? { authenticated: false }
+      : typeof session === "string"
+        ? { credentials: sent[0] }
+        : {
+            refused: (response: HttpResponse, credentials?: Credentials): SgAuthError | undefined => {
+              if (credentials) sent.push(credentials);
+              return session.refused(response);
+            },
+          };
   return step(d.t, d.what, async (call) => {
     const response = await ctx.client.http({ method: "GET", target: where.href, ...auth, ...(stream ? { responseBody: "stream" } : {}), ...call, kind: "read" });
     if (response.status < 300) return use(response, call);
     const refused = session !== undefined && (response.status === 401 || response.status === 403);
     if (refused) forgetSessionToken(ctx);
-    const secrets = typeof session === "string" ? [session, ...(again ? [again.secret] : [])] : [];
-    throw downloadFailed(d, response, secrets, refused ? (again?.hint ?? SESSION_REFUSED) : undefined);
+    throw downloadFailed(d, response, sent, refused ? (again?.hint ?? SESSION_REFUSED) : undefined);
   }, state);
 }
 
-/** The {@link SgTransferError} of a download answered `response` (300 or more), `secrets` scrubbed from its reply. */
-function downloadFailed(d: Download, response: HttpResponse, secrets: readonly string[], hint = HINTS[response.status]): SgTransferError {
-  const body = scrubText(new TextDecoder().decode(response.body.subarray(0, 2000)), secrets);
+/**
+ * The {@link SgTransferError} of a download answered `response` (300 or more), its reply scrubbed of the secrets of
+ * the `sent` credentials and of the site's Basic auth ({@link transferSecrets}).
+ */
+function downloadFailed(d: Download, response: HttpResponse, sent: readonly Credentials[], hint = HINTS[response.status]): SgTransferError {
+  const body = new TextDecoder().decode(response.body.subarray(0, 2000));
   const s3 = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
   return new SgTransferError(`${PREFIX}: failed to download ${d.where.origin}${d.where.pathname} (HTTP ${response.status})`, {
     status: response.status,
     reply: s3 ?? body,
+    secrets: transferSecrets(d.ctx.client.site, sent),
     code: "SG_DOWNLOAD_FAILED",
     ...(hint ? { hint } : {}),
   });

@@ -4,40 +4,45 @@
  *
  * @packageDocumentation
  */
-import { SgError, type SgErrorOptions } from "@sg/core";
+import { SgError, scrubText, type SgErrorOptions } from "@sg/core";
 
 /** Options of {@link SgTransferError}. */
 export interface TransferErrorOptions extends SgErrorOptions {
   /** The HTTP status, when a response arrived. */
   readonly status?: number | undefined;
-  /** The start of the site's reply, when there was one. */
+  /** The start of the site's reply, when there was one; scrubbed of `secrets` here. */
   readonly reply?: string | undefined;
   /** The fault code an upload reply ends with (`(error_code 103)`), when it has one. */
   readonly errorCode?: number | undefined;
-  /** The site's words in a refused upload's reply, without the fault code. */
+  /** The site's words in a refused upload's reply, without the fault code; scrubbed of `secrets` here. */
   readonly serverMessage?: string | undefined;
 }
 
-/** An upload or download that the site refused or answered in an unexpected way. */
+/**
+ * An upload or download that the site refused or answered in an unexpected way. What it quotes of the site (`reply`,
+ * `serverMessage`) is scrubbed of the `secrets` option and of secret-looking patterns, as the core's errors scrub
+ * theirs: a site or proxy may echo the credentials it was sent.
+ */
 export class SgTransferError extends SgError {
   /** The HTTP status, when a response arrived. */
   readonly status: number | undefined;
-  /** The start of the site's reply (at most 500 characters). */
+  /** The start of the site's reply (at most 500 characters), scrubbed. */
   readonly reply: string | undefined;
   /**
    * The fault code of a refused upload, when its reply carries one, as `SgFault.errorCode`: 103 bad input (a
    * missing record among them), 104 permission. (A refusal of the credentials, 102, is an `SgAuthError` instead.)
    */
   readonly errorCode: number | undefined;
-  /** The site's words in a refused upload's reply, without the fault code, as `SgFault.serverMessage`. */
+  /** The site's words in a refused upload's reply, without the fault code, as `SgFault.serverMessage`; scrubbed. */
   readonly serverMessage: string | undefined;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: TransferErrorOptions = {}) {
     super(message, options, options.code ?? "SG_TRANSFER_FAILED");
     this.status = options.status;
-    this.reply = options.reply === undefined ? undefined : options.reply.slice(0, 500);
+    // Scrubbed whole, then cut: a cut first could leave the start of a secret.
+    this.reply = options.reply === undefined ? undefined : scrubText(options.reply, options.secrets).slice(0, 500);
     this.errorCode = options.errorCode;
-    this.serverMessage = options.serverMessage;
+    this.serverMessage = options.serverMessage === undefined ? undefined : scrubText(options.serverMessage, options.secrets);
   }
 }
 

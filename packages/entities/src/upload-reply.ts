@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, type FaultDetails, type HttpResponse } from "@sg/core";
+import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, scrubText, type FaultDetails, type HttpResponse } from "@sg/core";
 import { SgTransferError } from "./errors.js";
 import { PREFIX } from "./validate.js";
 
@@ -51,24 +51,36 @@ const AUTH_FAULTS: Readonly<Record<number, new (message: string, options: FaultD
 };
 
 /**
- * The `refused` of an upload step's `client.http()` (see the core's `ClientHttpRequest.refused`): a 2xx reply that
- * refuses the credentials (`0…(error_code 102)`, or 106, 108, 110) as the `SgAuthError` a call would get, so that
- * the client asks the auth strategy for fresh credentials and sends the step once more, as it does for a call.
- * Nothing was stored: the site refused the step before looking at it. `what` names the upload, `target` the step.
+ * An upload step's answer: its status, its text as it came (a success's link info must stay as it is), and the
+ * secrets of the step (`transferSecrets` of the credentials it was sent with), which every error quoting the
+ * text is scrubbed of.
  */
-export function credentialsRefused(what: string, target: string): (response: HttpResponse) => SgAuthError | undefined {
-  return (response) => {
-    if (response.status >= 300) return undefined;
-    const refusal = refusalOf(new TextDecoder().decode(response.body));
-    const ErrorClass = refusal?.errorCode === undefined ? undefined : AUTH_FAULTS[refusal.errorCode];
-    if (!refusal || !ErrorClass) return undefined;
-    return new ErrorClass(`${PREFIX}: the site refused the credentials of ${what}: ${refusal.message || "no reason given"}`, {
-      errorCode: refusal.errorCode,
-      serverMessage: refusal.message,
-      method: target,
-      hint: "Nothing was stored. Check the credentials: script name and application key, login and password, or whether the session has expired.",
-    });
-  };
+export interface StepAnswer {
+  readonly status: number;
+  readonly text: string;
+  readonly secrets: readonly string[];
+}
+
+/**
+ * What the `refused` of an upload step's `client.http()` (see the core's `ClientHttpRequest.refused`) says of
+ * `response`: a 2xx reply that refuses the credentials (`0…(error_code 102)`, or 106, 108, 110) as the `SgAuthError` a
+ * call would get, so that the client asks the auth strategy for fresh credentials and sends the step once more, as it
+ * does for a call; else `undefined`. Nothing was stored: the site refused the step before looking at it. `what` names
+ * the upload, `target` the step; the site's words are scrubbed of `secrets` (those of the credentials the step was sent
+ * with) before they go into the error, which the strategy sees and may keep as the cause of its own.
+ */
+export function credentialsRefused(what: string, target: string, response: HttpResponse, secrets: readonly string[]): SgAuthError | undefined {
+  if (response.status >= 300) return undefined;
+  const refusal = refusalOf(scrubText(new TextDecoder().decode(response.body), secrets));
+  const ErrorClass = refusal?.errorCode === undefined ? undefined : AUTH_FAULTS[refusal.errorCode];
+  if (!refusal || !ErrorClass) return undefined;
+  return new ErrorClass(`${PREFIX}: the site refused the credentials of ${what}: ${refusal.message || "no reason given"}`, {
+    errorCode: refusal.errorCode,
+    serverMessage: refusal.message,
+    secrets,
+    method: target,
+    hint: "Nothing was stored. Check the credentials: script name and application key, login and password, or whether the session has expired.",
+  });
 }
 
 /** Whether the site's words say the entity type or the record the upload names does not exist (its not-found faults). */
@@ -79,8 +91,10 @@ const NOT_FOUND = [/^No entity of type \S+ exists with id \d+$/, /^Entity type "
  * `reply`, the fault's `errorCode` and `serverMessage` when the reply carries them, and a hint for what its code
  * says — the record missing, bad input (a field that takes no file), a permission refused — or, for an HTTP status,
  * what that says. `message` is the error's first words; the step's `target`, the status and the site's words follow.
+ * Every part taken from the reply is taken from it scrubbed of the answer's `secrets`.
  */
-export function uploadRefused(message: string, target: string, status: number, text: string): SgTransferError {
+export function uploadRefused(message: string, target: string, { status, text: raw, secrets }: StepAnswer): SgTransferError {
+  const text = scrubText(raw, secrets);
   const refusal = refusalOf(text);
   const words = refusal?.message ?? "";
   const hint =
@@ -98,6 +112,7 @@ export function uploadRefused(message: string, target: string, status: number, t
   return new SgTransferError(`${message} (${target} answered ${status}${reasonOf(text)})`, {
     status,
     reply: text,
+    secrets,
     code: "SG_UPLOAD_FAILED",
     hint,
     ...(refusal?.errorCode === undefined ? {} : { errorCode: refusal.errorCode }),

@@ -10,11 +10,12 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions, DateMode, EntityRef, SiteInfo } from "@sg/core";
+import type { CallOptions, Credentials, DateMode, EntityRef, HttpResponse, SgAuthError, SiteInfo } from "@sg/core";
 import { contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { credentialsRefused, parseUploadReply, uploadRefused } from "./upload-reply.js";
+import { credentialsRefused, parseUploadReply, uploadRefused, type StepAnswer } from "./upload-reply.js";
+import { transferSecrets } from "./transfer-secrets.js";
 
 export { parseUploadReply };
 import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
@@ -175,19 +176,24 @@ export async function sendUpload(ctx: Context, plan: UploadPlan, t: Transfer): P
 }
 
 /**
- * POST one of the site's upload steps (a write) and return its reply's text. A reply refusing the credentials goes
- * through the auth strategy as a call's fault 102 does (fresh credentials, the step sent once more: nothing was
- * stored); see {@link credentialsRefused}.
+ * POST one of the site's upload steps (a write) and return its answer, with the secrets of the credentials it was
+ * sent with, which an error quoting it scrubs. A reply refusing the credentials goes through the auth strategy as a
+ * call's fault 102 does (fresh credentials, the step sent once more: nothing was stored); see {@link credentialsRefused}.
  */
-async function postStep(ctx: Context, target: string, form: Readonly<Record<string, string | Blob>>, what: string, call: CallOptions): Promise<{ status: number; text: string }> {
-  const response = await ctx.client.http({ method: "POST", target, form, ...call, kind: "write", refused: credentialsRefused(what, target) });
-  return { status: response.status, text: new TextDecoder().decode(response.body) };
+async function postStep(ctx: Context, target: string, form: Readonly<Record<string, string | Blob>>, what: string, call: CallOptions): Promise<StepAnswer> {
+  const site = ctx.client.site;
+  let secrets = transferSecrets(site);
+  // Called with every answer and the credentials it came to, the re-send's fresh ones included.
+  const refused = (response: HttpResponse, sent?: Credentials): SgAuthError | undefined =>
+    credentialsRefused(what, target, response, (secrets = transferSecrets(site, [sent])));
+  const response = await ctx.client.http({ method: "POST", target, form, ...call, kind: "write", refused });
+  return { status: response.status, text: new TextDecoder().decode(response.body), secrets };
 }
 
 async function postUpload(ctx: Context, target: string, form: Record<string, string | Blob>, plan: UploadPlan, call: CallOptions): Promise<number> {
-  const { status, text } = await postStep(ctx, target, form, uploadOf(plan), call);
-  const id = status < 300 ? parseUploadReply(text) : undefined;
-  if (id === undefined) throw uploadRefused(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name}`, target, status, text);
+  const answer = await postStep(ctx, target, form, uploadOf(plan), call);
+  const id = answer.status < 300 ? parseUploadReply(answer.text) : undefined;
+  if (id === undefined) throw uploadRefused(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name}`, target, answer);
   return id;
 }
 
@@ -208,9 +214,9 @@ async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, f
   let before = NOTHING;
   const post = (path: string, form: Record<string, string>): Promise<string> =>
     step(t, what, async (call) => {
-      const { status, text } = await postStep(ctx, path, form, what, call);
-      if (status >= 300 || !text.startsWith("1")) throw uploadRefused(`${PREFIX}: cloud upload step failed for ${file.name}`, path, status, text);
-      return text;
+      const answer = await postStep(ctx, path, form, what, call);
+      if (answer.status >= 300 || !answer.text.startsWith("1")) throw uploadRefused(`${PREFIX}: cloud upload step failed for ${file.name}`, path, answer);
+      return answer.text;
     }, before);
   const linkInfo = await post("/upload/api_get_upload_link_info", { upload_type: uploadType, filename: file.name, multipart_upload: multipart ? "True" : "False" });
   const [, uploadUrl = "", timestamp = "", , uploadId = ""] = linkInfo.split("\n");
@@ -230,7 +236,9 @@ async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, f
         kind: "read",
         retry: retry === false ? retry : { ...retry, retryStatuses: [...(retry?.retryStatuses ?? []), 500] },
       });
-      if (r.status >= 300) throw new SgTransferError(`${PREFIX}: storage refused the upload of ${file.name}`, { status: r.status, reply: new TextDecoder().decode(r.body), code: "SG_UPLOAD_FAILED" });
+      // No credentials go with a PUT's body; the site's Basic auth does, when storage is on the site.
+      const secrets = transferSecrets(ctx.client.site);
+      if (r.status >= 300) throw new SgTransferError(`${PREFIX}: storage refused the upload of ${file.name}`, { status: r.status, reply: new TextDecoder().decode(r.body), secrets, code: "SG_UPLOAD_FAILED" });
       return r.headers.get("etag") ?? "";
     }, before, STORED);
     before = STORED;
@@ -358,13 +366,13 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
     `${uploaded}sharing it may have landed: check before sharing again`,
     true,
   );
-  const { status, text } = response;
+  const { status, text, secrets } = response;
   if (status < 300 && text.startsWith("1:")) {
     const id = parseUploadReply(text);
     if (id !== undefined) return id;
   }
   if (status < 300 && text.startsWith("2")) {
-    throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: the source thumbnail is still being processed`, { status, reply: text, hint: "Retry once the source's thumbnail is no longer transient." });
+    throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: the source thumbnail is still being processed`, { status, reply: text, secrets, hint: "Retry once the source's thumbnail is no longer transient." });
   }
-  throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", status, text);
+  throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", response);
 }

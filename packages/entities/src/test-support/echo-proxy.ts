@@ -1,0 +1,119 @@
+/**
+ * Test helper: a node:http reverse proxy on 127.0.0.1 in front of the emulator that, for the paths a test names,
+ * answers with the secrets it received instead (a site or proxy that echoes what it was sent): the values of the
+ * secret-named form fields (`script_key`, `session_token`, `user_password`, a custom `vault_token`…), the cookies, and
+ * the Basic-auth header's value, its base64 part and its decoded password. Everything else is passed to the emulator,
+ * whose own address in the answers is replaced by the proxy's (upload and download links come back through it).
+ */
+import { createServer, request as httpRequest, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { isSecretKey } from "@sg/core";
+
+/** An answer the proxy gives instead of the emulator's. */
+export interface EchoRule {
+  /** The start of the paths answered so. */
+  readonly path: string;
+  /** The HTTP status of the answer. */
+  readonly status: number;
+  /** The answer's body, from the secret values the request carried (as the proxy read them, in order). */
+  readonly body: (secrets: readonly string[]) => string;
+  /** How many requests it answers (default 1). */
+  readonly times?: number;
+}
+
+/** A running echo proxy. */
+export interface EchoProxy {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Every secret value an echoed request carried, so far: what no error may show. */
+  readonly echoed: Set<string>;
+  /** Answer the next requests of a path with their secrets. */
+  echo(rule: EchoRule): void;
+  /** Whether every rule was used up (each echo was sent). */
+  spent(): boolean;
+  /** Forget the rules not used up. */
+  clear(): void;
+  /** Stop it. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startEchoProxy}. */
+export interface EchoProxyOptions {
+  /** Announce the cloud-storage upload route in `info` (`s3_direct_uploads_enabled`), as such a site does. */
+  readonly cloud?: boolean;
+}
+
+async function bodyOf(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The secret values a request carries: credential form fields, cookies, and Basic auth in every form it may be echoed. */
+async function secretsIn(req: IncomingMessage, body: Buffer): Promise<string[]> {
+  const found: string[] = [];
+  const authorization = req.headers.authorization;
+  if (authorization) {
+    const b64 = authorization.replace(/^Basic\s+/i, "");
+    const decoded = Buffer.from(b64, "base64").toString("utf8");
+    found.push(authorization, b64, decoded, decoded.slice(decoded.indexOf(":") + 1));
+  }
+  for (const cookie of (req.headers.cookie ?? "").split(";")) if (cookie.includes("=")) found.push(cookie.slice(cookie.indexOf("=") + 1).trim());
+  const type = req.headers["content-type"] ?? "";
+  if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) {
+    const form = await new Response(body, { headers: { "content-type": type } }).formData();
+    for (const [name, value] of form) if (typeof value === "string" && isSecretKey(name)) found.push(value);
+  }
+  return found.filter((s) => s !== "");
+}
+
+/** Start a proxy on 127.0.0.1 in front of `upstream` (the emulator's URL). */
+export async function startEchoProxy(upstream: string, options: EchoProxyOptions = {}): Promise<EchoProxy> {
+  const target = new URL(upstream);
+  const rules: { rule: EchoRule; left: number }[] = [];
+  const echoed = new Set<string>();
+  let url = "";
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await bodyOf(req);
+      const path = (req.url ?? "/").split("?")[0]!;
+      const at = rules.findIndex(({ rule }) => path.startsWith(rule.path));
+      if (at >= 0) {
+        const entry = rules[at]!;
+        if (--entry.left === 0) rules.splice(at, 1);
+        const secrets = await secretsIn(req, body);
+        for (const s of secrets) echoed.add(s);
+        res.writeHead(entry.rule.status, { "content-type": "text/plain; charset=utf-8" }).end(entry.rule.body(secrets));
+        return;
+      }
+      const info = options.cloud === true && body.includes('"method_name":"info"');
+      const headers = { ...req.headers, host: target.host, "content-length": String(body.length) };
+      const forwarded = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
+        void bodyOf(answer).then((raw) => {
+          let text = raw.toString("latin1").replaceAll(target.origin, url);
+          if (info) {
+            const reply = JSON.parse(raw.toString("utf8")) as { results: Record<string, unknown> };
+            text = JSON.stringify({ results: { ...reply.results, s3_direct_uploads_enabled: true, s3_enabled_upload_types: { "*": "*" } } });
+          }
+          const out = Buffer.from(text, "latin1");
+          res.writeHead(answer.statusCode ?? 502, { ...answer.headers, "content-length": String(out.length) }).end(out);
+        });
+      });
+      forwarded.on("error", () => res.writeHead(502).end());
+      forwarded.end(body);
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    echoed,
+    echo: (rule) => void rules.push({ rule, left: rule.times ?? 1 }),
+    spent: () => rules.length === 0,
+    clear: () => void rules.splice(0),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
