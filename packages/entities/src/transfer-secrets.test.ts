@@ -13,7 +13,7 @@ import { scriptAuth } from "@sg/auth-script";
 import { sessionAuth } from "@sg/auth-session";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { jsonRpcTransport } from "@sg/transport";
-import { entityApi, getSessionToken, type EntityApi } from "./index.js";
+import { SgTransferError, entityApi, getSessionToken, type EntityApi } from "./index.js";
 import { startEchoProxy, type EchoProxy } from "./test-support/echo-proxy.js";
 
 /** The site URL's Basic-auth password, and an `extra` secret of a custom strategy. */
@@ -156,5 +156,20 @@ describe("a cloud upload whose storage PUT is refused with the Basic auth it car
     const error = await fail(() => sg.upload("Shot", shot, new File(["x"], "a.txt")));
     expect(cloud.spent()).toBe(true);
     expect(leaks(error, cloud)).toEqual([]);
+  });
+});
+
+describe("SgTransferError", () => {
+  it("scrubs the reply and serverMessage it is given of its secrets and of secret patterns, before cutting the reply", () => {
+    const secret = "s3cr3t-VALUE";
+    const error = new SgTransferError("@sg/entities: refused", {
+      reply: `${"x".repeat(495)}${secret} Basic dXNlcjpwYXNz session_token=abc123def`,
+      serverMessage: `echo ${secret}`,
+      secrets: [secret],
+    });
+    expect(error.reply).toBe(`${"x".repeat(495)}[REDA`);
+    expect(error.serverMessage).toBe("echo [REDACTED]");
+    const unsliced = new SgTransferError("@sg/entities: refused", { reply: `${secret} Basic dXNlcjpwYXNz session_token=abc123def`, secrets: [secret] });
+    expect(unsliced.reply).toBe("[REDACTED] Basic [REDACTED] session_token=[REDACTED]");
   });
 });
