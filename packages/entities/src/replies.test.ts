@@ -128,6 +128,29 @@ describe("replies of another JSON shape (loopback site)", () => {
     }
   });
 
+  it("says what came back by its shape only: never a key's name or a value, which may be a secret the site echoed", async () => {
+    // [reply, what the error says it got]
+    const shapes: [unknown, string][] = [
+      [{ ingest: 1, SKEYmark1234: "SKEYmark1234" }, "an object with 2 key(s)"],
+      [{ [key]: true }, "an object with 1 key(s)"],
+      [{}, "an object with 0 key(s)"],
+      [8731904417, "a number"],
+      [["SKEYmark1234", "x"], "an array of 2"],
+    ];
+    for (const [reply, got] of shapes) {
+      const loop = await startLoopbackSite((m) => (m === "info" ? { version: [8, 50, 0] } : reply));
+      try {
+        const error = await entityApi(loop.client).delete("Shot", 1).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SgProtocolError);
+        expect((error as SgProtocolError).reason).toBe(`@sg/entities: 'delete' did not return true or false (got ${got})`);
+        const shown = JSON.stringify(error) + String(error) + inspect(error, { showHidden: true, depth: null });
+        for (const quoted of ["SKEYmark1234", "ingest", key, "8731904417"]) expect(shown).not.toContain(quoted);
+      } finally {
+        await loop.close();
+      }
+    }
+  });
+
   it("the replies of the site itself pass (an empty summaries object, false for a delete, an empty CSV)", async () => {
     const answers: Record<string, unknown> = { info: { version: [8, 50, 0] }, summarize: { summaries: {}, groups: [] }, delete: false, export_page: null };
     const loop = await startLoopbackSite((m) => answers[m] ?? null);

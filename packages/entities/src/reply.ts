@@ -13,12 +13,25 @@ import { PREFIX, isFieldPath, isPlainObject } from "./validate.js";
 const NOT_THE_API = "Something other than the ShotGrid API may be answering (a proxy, a login page): check the site URL and any proxy.";
 
 /**
- * The error for a reply of `method` that is not `expected`. What came back is described, never quoted: a text
- * answer (which the transport hands over as it is, as Python does) is most likely a proxy's or a login page, and it
- * may echo the credentials, whose values are not known here.
+ * What `reply` is, by its shape only: its type and size, never a key's name or a value (`an object with 2 key(s)`,
+ * `a number`, `text of 120 characters`; `null` and arrays as the core describes them, `an array of 3`).
+ */
+const shapeOf = (reply: unknown): string =>
+  typeof reply === "string"
+    ? `text of ${reply.length} characters`
+    : isPlainObject(reply)
+      ? `an object with ${Object.keys(reply).length} key(s)`
+      : typeof reply === "number" || typeof reply === "boolean"
+        ? `a ${typeof reply}`
+        : describeValue(reply);
+
+/**
+ * The error for a reply of `method` that is not `expected`. What came back is described by its shape, never quoted
+ * (no text, key name or value): it is most likely a proxy's or a login page, or another JSON answer, and it may echo
+ * the credentials, whose values are not known here.
  */
 export function badReply(method: string, expected: string, reply: unknown, hint: string = NOT_THE_API): SgProtocolError {
-  return new SgProtocolError(`${PREFIX}: '${method}' did not return ${expected} (got ${typeof reply === "string" ? `text of ${reply.length} characters` : describeValue(reply)})`, {
+  return new SgProtocolError(`${PREFIX}: '${method}' did not return ${expected} (got ${shapeOf(reply)})`, {
     status: 200,
     method,
     hint,
