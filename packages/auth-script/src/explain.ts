@@ -10,7 +10,10 @@ export interface ScriptFaultContext {
   readonly scriptName?: string | undefined;
   /** The `sudoAsLogin` in use, when the site's message does not name it. */
   readonly sudoAsLogin?: string | undefined;
-  /** Secret values to scrub from the result (the strategy passes its key). */
+  /**
+   * Secret values to scrub from the result: every secret of the refused call, which the site's words may echo (the
+   * strategy passes its key and the site URL's Basic-auth password and header value).
+   */
   readonly secrets?: readonly string[] | undefined;
 }
 

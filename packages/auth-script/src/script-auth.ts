@@ -1,4 +1,4 @@
-import { SgAuthError } from "@sg/core";
+import { SgAuthError, secretsOf } from "@sg/core";
 import type { AuthContext, AuthStrategy, Credentials, ScriptCredentials } from "@sg/core";
 import { explainScriptFault } from "./explain.js";
 import { PACKAGE, validateScriptOptions } from "./options.js";
@@ -27,14 +27,18 @@ export function scriptAuth(options: ScriptAuthOptions): AuthStrategy {
     scriptKey,
     ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }),
   });
-  const context = { scriptName, sudoAsLogin, secrets: [scriptKey] };
+  const context = { scriptName, sudoAsLogin };
   const describe = (): string => `ScriptAuth { name: '${PACKAGE}', scriptName: '${scriptName}'${sudoAsLogin ? `, sudoAsLogin: '${sudoAsLogin}'` : ""} }`;
 
   const strategy: AuthStrategy = {
     name: PACKAGE,
     credentials: (_context: AuthContext): Promise<Credentials> => Promise.resolve(credentials),
-    onRejected: (error: SgAuthError, _rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
-      const explained = explainScriptFault(error, context);
+    onRejected: (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
+      // Every secret of the refused call, which the site's words may echo: the key, and the site URL's Basic auth
+      // (its password and header value), which the transport sent with it.
+      const { basicAuth, basicAuthSecret } = ctx.site;
+      const secrets = [...secretsOf(rejected), basicAuthSecret ?? "", basicAuth?.replace(/^Basic\s+/i, "") ?? ""];
+      const explained = explainScriptFault(error, { ...context, secrets });
       ctx.logger.warn(`${PACKAGE}: the site refused the script's credentials; not retrying (the key will not change)`, {
         script: scriptName,
         code: explained.code,
