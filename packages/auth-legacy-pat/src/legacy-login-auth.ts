@@ -43,9 +43,15 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const hadAuthToken = unusedAuthToken !== undefined;
   // Scrubbed from outside text in the errors built here: the password (unless it is the login or sudo login, which messages
   // show anyway), the authToken option, and one place each for the latest code asked for and the latest session
-  // token, which replace the ones before (spent, or refused). An empty place scrubs nothing. A job that logs in
-  // again for months keeps four values, not one more per login.
-  const secrets: string[] = [password === login || password === sudoAsLogin ? "" : password, unusedAuthToken ?? "", "", ""];
+  // token, which replace the ones before (spent, or refused), and two for the site URL's Basic auth (its password and
+  // header value), which every request to the site carries. An empty place scrubs nothing. A job that logs in again
+  // for months keeps six values, not one more per login.
+  const secrets: string[] = [password === login || password === sudoAsLogin ? "" : password, unusedAuthToken ?? "", "", "", "", ""];
+  /** Put the site URL's Basic auth of `ctx` in its places of `secrets`, before a refusal on that site is explained. */
+  const noteSite = (ctx: AuthContext): void => {
+    secrets[4] = ctx.site.basicAuthSecret ?? "";
+    secrets[5] = ctx.site.basicAuth?.replace(/^Basic\s+/i, "") ?? "";
+  };
   const userCredentials = (authToken?: string): UserCredentials =>
     Object.freeze({ kind: "user", login, password, ...(authToken === undefined ? {} : { authToken }) });
   const plain: UserCredentials = Object.freeze({ ...userCredentials(), ...sudo });
@@ -94,6 +100,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
 
   /** One login: get_session_token, asking twoFactor() at most once. */
   const exchange = async (ctx: AuthContext, askFirst: boolean): Promise<SessionCredentials> => {
+    noteSite(ctx);
     let code = unusedAuthToken;
     unusedAuthToken = undefined;
     let asked = false;
@@ -170,6 +177,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
       return again ? Promise.reject(again) : Promise.resolve(plain);
     },
     onRejected: async (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
+      noteSite(ctx);
       // The target of sudo was refused, not the login or the session: a new login would be refused the same way.
       const sudoRefused = sudoRefusal(error, rejected);
       if (sudoRefused) throw sudoRefused;

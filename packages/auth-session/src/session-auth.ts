@@ -4,6 +4,7 @@ import { EXPIRED, NEW_TOKEN_HINT, PACKAGE, REFRESH_FAILED, SSO_SESSION_EXPIRED, 
 import { NEVER_MS, failedEarlier } from "./refresh-cooldown.js";
 import { checkToken, validateSessionOptions } from "./session-options.js";
 import type { SessionAuthOptions } from "./session-options.js";
+import { siteSecrets } from "./site-secrets.js";
 import { targetRefusal } from "./sudo.js";
 
 function tail(token: string): string {
@@ -46,9 +47,14 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
   let failure: SgSessionError | undefined;
   /** When {@link failure} came back, by the client's clock. */
   let failedAt = 0;
+  /**
+   * The site URL's Basic auth (see {@link siteSecrets}), taken from the context of the last refusal: scrubbed with the
+   * token from what the errors made of a refusal quote, `explain()`'s too (which has no context).
+   */
+  let basic: string[] = [];
 
   const renew = async (error: SgAuthError, rejected: SessionCredentials, ctx: AuthContext): Promise<SessionCredentials> => {
-    const secrets = [rejected.sessionToken];
+    const secrets = [rejected.sessionToken, ...basic];
     if (!refresh) {
       ctx.logger.warn(`${PACKAGE}: the session token was refused and there is no refresh()`, { token: `…${tail(rejected.sessionToken)}` });
       // The site's refusal reads the same for an expired token, one of another site, and a script key or password
@@ -106,12 +112,13 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
   const describe = (): string => `SessionAuth { name: '${PACKAGE}', token: '…${tail(current.sessionToken)}',${sudoAsLogin ? ` sudoAsLogin: '${sudoAsLogin}',` : ""} refresh: ${refresh ? "yes" : "no"}, refreshes: ${refreshes} }`;
   /** The explained refusal of the sudo target, when `rejected` is a session that carried one and the site refused it. */
   const sudoRefusal = (error: SgAuthError, rejected: Credentials): SgAuthError | undefined =>
-    rejected.kind === "session" && rejected.sudoAsLogin ? targetRefusal(error, { sudoAsLogin, secrets: [rejected.sessionToken] }) : undefined;
+    rejected.kind === "session" && rejected.sudoAsLogin ? targetRefusal(error, { sudoAsLogin, secrets: [rejected.sessionToken, ...basic] }) : undefined;
   const strategy: AuthStrategy = {
     name: PACKAGE,
     credentials: (_context: AuthContext): Promise<Credentials> => pending ?? Promise.resolve(current),
     onRejected: (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
       if (rejected.kind !== "session") return Promise.resolve(undefined);
+      basic = siteSecrets(ctx.site);
       // The target of sudo was refused, not the token: a new one would be refused the same way.
       const sudoRefused = sudoRefusal(error, rejected);
       if (sudoRefused) return Promise.reject(sudoRefused);
@@ -147,7 +154,7 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
               code: REFRESH_FAILED,
               cause: error,
               hint: `refresh() must return a new session of ${site} (not another site's token, a script key, a password or an expired stored one). Meanwhile log in again in the browser. ${NEW_TOKEN_HINT}`,
-              secrets: [rejected.sessionToken],
+              secrets: [rejected.sessionToken, ...basic],
               method: error.method,
               errorCode: error.errorCode,
               serverMessage: error.serverMessage,
