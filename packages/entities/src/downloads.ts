@@ -300,7 +300,9 @@ async function getWithOwnSession<T>(d: Download, stream: boolean, state: string,
  * renewal, and the renewed one).
  */
 interface OwnSession {
+  /** The refusal `response` is (HTTP 401 or 403), else `undefined`. */
   readonly refused: (response: HttpResponse) => SgAuthError | undefined;
+  /** The credentials of each answer so far, in order. */
   readonly sent: Credentials[];
 }
 

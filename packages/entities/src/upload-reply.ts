@@ -56,8 +56,11 @@ const AUTH_FAULTS: Readonly<Record<number, new (message: string, options: FaultD
  * text is scrubbed of.
  */
 export interface StepAnswer {
+  /** The HTTP status. */
   readonly status: number;
+  /** The reply's text, unscrubbed: only errors quote it, scrubbed of {@link StepAnswer.secrets}. */
   readonly text: string;
+  /** The secrets of the credentials the answered request was sent with, and the site URL's Basic auth. */
   readonly secrets: readonly string[];
 }
 
