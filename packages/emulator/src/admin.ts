@@ -1,5 +1,6 @@
 import { validateFaultSpec } from './fault-injection.js';
 import { json, type HttpReply } from './http-util.js';
+import { requireIntOption } from './options-check.js';
 import type { Emulator } from './server.js';
 import type { PatState } from './types.js';
 
@@ -33,8 +34,7 @@ export function adminRoute(emulator: Emulator, httpMethod: string, path: string,
         return json(200, { queued: specs.length });
       }
       case 'POST /__emulator/latency': {
-        const ms = num(parse(body)['ms'], 'ms');
-        if (ms < 0) throw new Error("'ms' must not be negative");
+        const ms = requireIntOption('latencyMs', parse(body)['ms'], "'ms'");
         emulator.latencyMs = ms;
         return json(200, { ms });
       }

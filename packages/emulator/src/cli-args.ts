@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { OPTION_RANGES, inRange, type RangedOption } from './options-check.js';
 import type { AuthMode, EmulatorOptions } from './types.js';
 
 /** The usage line of `sg-emulator` (and of any command reusing {@link parseEmulatorArgs}). */
@@ -32,11 +33,13 @@ export class EmulatorArgsError extends Error {
   }
 }
 
-function int(value: string | undefined, name: string, min: number, max: number): number | undefined {
+/** The flag's value read against the range `startEmulator` enforces for `option` (one table serves both). */
+function int(value: string | undefined, name: string, option: RangedOption): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new EmulatorArgsError(`--${name} expects an integer, got '${value}'`);
   const n = Number(value);
-  if (n < min || n > max) throw new EmulatorArgsError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  const range = OPTION_RANGES[option];
+  if (!inRange(n, range)) throw new EmulatorArgsError(`--${name} must be between ${range.min} and ${range.max}, got ${n}`);
   return n;
 }
 
@@ -100,17 +103,17 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
     if (data === '') throw new EmulatorArgsError('--data expects a file path');
     options.dataFile = data;
   }
-  const port = int(values['port'] as string | undefined, 'port', 0, 65535);
+  const port = int(values['port'] as string | undefined, 'port', 'port');
   if (port !== undefined) options.port = port;
-  const rows = int(values['rows'] as string | undefined, 'rows', 0, 10_000_000);
+  const rows = int(values['rows'] as string | undefined, 'rows', 'rows');
   if (rows !== undefined) options.rows = rows;
-  const latency = int(values['latency-ms'] as string | undefined, 'latency-ms', 0, 600_000);
+  const latency = int(values['latency-ms'] as string | undefined, 'latency-ms', 'latencyMs');
   if (latency !== undefined) options.latencyMs = latency;
-  const idle = int(values['session-idle-seconds'] as string | undefined, 'session-idle-seconds', 1, 31_536_000);
+  const idle = int(values['session-idle-seconds'] as string | undefined, 'session-idle-seconds', 'sessionIdleSeconds');
   if (idle !== undefined) options.sessionIdleSeconds = idle;
-  const pageSize = int(values['page-size'] as string | undefined, 'page-size', 1, 100_000);
+  const pageSize = int(values['page-size'] as string | undefined, 'page-size', 'pageSize');
   if (pageSize !== undefined) options.pageSize = pageSize;
-  const cacheSize = int(values['query-cache-size'] as string | undefined, 'query-cache-size', 0, 10_000);
+  const cacheSize = int(values['query-cache-size'] as string | undefined, 'query-cache-size', 'queryCacheSize');
   if (cacheSize !== undefined) options.queryCacheSize = cacheSize;
   const launcher = values['app-session-launcher'];
   if (typeof launcher === 'boolean') options.appSessionLauncher = launcher;

@@ -1,3 +1,5 @@
+import { shown } from './options-check.js';
+
 /** 9999-12-31T23:59:59Z in epoch ms: the last datetime the wire format holds. */
 const LAST_DATETIME_MS = 253_402_300_799_000;
 
@@ -15,6 +17,10 @@ export class EmulatorClock {
    * take it outside 1970–9999, the years a wire datetime can hold.
    */
   advance(seconds: number): void {
+    // A string would be concatenated into the offset, and undefined would make it NaN.
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+      throw new Error(`The emulator clock moves by a finite number of seconds, got ${shown(seconds)}`);
+    }
     const offsetMs = this.offsetMs + seconds * 1000;
     const at = Date.now() + offsetMs;
     if (!(at >= 0 && at <= LAST_DATETIME_MS)) {

@@ -8,6 +8,7 @@ import { dispatch } from './dispatcher.js';
 import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
 import { isLoopback, json, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
+import { checkIntOption, checkStringOption, requireIntOption } from './options-check.js';
 import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
 import { Site } from './site.js';
@@ -257,23 +258,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!['default', 'identity', 'sso'].includes(authMode)) throw new Error(`Invalid authMode ${JSON.stringify(authMode)}`);
   const fixtures = options.fixtures ?? 'demo';
   if (fixtures !== 'demo' && fixtures !== 'empty') throw new Error(`Invalid fixtures ${JSON.stringify(fixtures)}`);
-  const rows = options.rows ?? 0;
-  if (!Number.isInteger(rows) || rows < 0) throw new Error('rows must be a non-negative integer');
+  // The same ranges as the CLI flags, checked before anything is read or listens: a port such as "8080x" would
+  // otherwise listen on a Unix socket, and a pageSize of 0 would page forever.
+  const rows = checkIntOption('rows', options.rows) ?? 0;
+  const port = checkIntOption('port', options.port) ?? 0;
+  const latencyMs = checkIntOption('latencyMs', options.latencyMs) ?? 0;
+  const sessionIdleSeconds = checkIntOption('sessionIdleSeconds', options.sessionIdleSeconds) ?? 1800;
+  const pageSize = checkIntOption('pageSize', options.pageSize) ?? 500;
+  const queryCacheSize = checkIntOption('queryCacheSize', options.queryCacheSize) ?? 32;
+  const listenHost = checkStringOption('host', options.host, 'an interface address') ?? '127.0.0.1';
+  const dataFile = checkStringOption('dataFile', options.dataFile, 'a file path');
   const logger = options.logger ?? ((): void => {});
-  const queryCacheSize = options.queryCacheSize ?? 32;
-  if (!Number.isInteger(queryCacheSize) || queryCacheSize < 0) throw new Error('queryCacheSize must be a non-negative integer');
   const appSessionLauncher = options.appSessionLauncher ?? true;
   if (typeof appSessionLauncher !== 'boolean') throw new Error('appSessionLauncher must be true or false');
   const basePath = normalizeBasePath(options.basePath);
   const reverseLinks = options.reverseLinks ?? [];
   // A data file is the site: it is loaded as saved, without seeding the fixtures first (which `rows` can make
   // take seconds); `fixtures` and `rows` then only say what a reset goes back to.
-  const saved = options.dataFile ? readDataFile(options.dataFile) : undefined;
-  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds: options.sessionIdleSeconds ?? 1800, pageSize: options.pageSize ?? 500, appSessionLauncher, queryCacheSize, reverseLinks }, saved);
+  const saved = dataFile !== undefined ? readDataFile(dataFile) : undefined;
+  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds, pageSize, appSessionLauncher, queryCacheSize, reverseLinks }, saved);
   site.basePath = basePath;
-  const emulator = new Emulator(site, logger, options.latencyMs ?? 0);
-  if (options.dataFile) {
-    emulator.persistence = new Persistence(options.dataFile, site);
+  const emulator = new Emulator(site, logger, latencyMs);
+  if (dataFile !== undefined) {
+    emulator.persistence = new Persistence(dataFile, site);
     if (!saved) emulator.persistence.save();
   }
   const server = createServer((req, res) => {
@@ -284,13 +291,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   server.keepAliveTimeout = 5000;
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  await listen(server, port, listenHost);
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
   site.baseUrl = url;
   const seeded = `fixtures ${fixtures}${rows ? `, +${rows} rows` : ''}`;
-  logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, ${saved ? `data from ${options.dataFile}; a reset seeds ${seeded}` : seeded})`);
+  logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, ${saved ? `data from ${dataFile}; a reset seeds ${seeded}` : seeded})`);
   let closed: Promise<void> | undefined;
   return {
     url: url + basePath,
@@ -305,7 +312,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     injectFault: (spec) => emulator.faults.push({ ...validateFaultSpec(spec) }),
     setLatency: (ms) => {
-      emulator.latencyMs = ms;
+      emulator.latencyMs = requireIntOption('latencyMs', ms);
     },
     advanceClock: (seconds) => site.clock.advance(seconds),
     reset: () => emulator.reset(),

@@ -1,0 +1,87 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from './server.js';
+import { startHarness, where, type Harness } from './test-support/harness.js';
+import type { EmulatorOptions } from './types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sg-emulator-options-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let t: Harness;
+beforeAll(async () => {
+  t = await startHarness();
+});
+afterAll(() => t.h.close());
+
+/** The message startEmulator refuses `options` with (it must refuse them). */
+async function refusal(options: Record<string, unknown>): Promise<string> {
+  let handle;
+  try {
+    handle = await startEmulator(options as EmulatorOptions);
+  } catch (err) {
+    expect(err).toBeInstanceOf(Error);
+    return (err as Error).message;
+  }
+  await handle.close();
+  throw new Error(`startEmulator accepted ${JSON.stringify(options)} and listened on ${handle.url}`);
+}
+
+describe('startEmulator option checks (the ranges the CLI enforces)', () => {
+  it('refuses a port that is not an integer from 0 to 65535, rather than listening on a Unix socket', async () => {
+    expect(await refusal({ port: '8080x' })).toBe('port must be an integer from 0 to 65535, got "8080x"');
+    expect(await refusal({ port: 70000 })).toBe('port must be an integer from 0 to 65535, got 70000');
+    expect(await refusal({ port: 80.5 })).toContain('got 80.5');
+  });
+
+  it('refuses a page size outside 1–100000 (0 would make a client page for ever)', async () => {
+    for (const pageSize of [0, -1, 2.5, 100_001, '50']) {
+      expect(await refusal({ pageSize })).toMatch(/^pageSize must be an integer from 1 to 100000, got /);
+    }
+  });
+
+  it('refuses a session idle time below 1 s or not a number', async () => {
+    for (const sessionIdleSeconds of [0, -1, 'x']) {
+      expect(await refusal({ sessionIdleSeconds })).toMatch(/^sessionIdleSeconds must be an integer from 1 to 31536000, got /);
+    }
+  });
+
+  it('refuses a latency outside 0–600000 ms or given as text', async () => {
+    expect(await refusal({ latencyMs: '100' })).toBe('latencyMs must be an integer from 0 to 600000, got "100"');
+    expect(await refusal({ latencyMs: 3e9 })).toBe('latencyMs must be an integer from 0 to 600000, got 3000000000');
+  });
+
+  it('refuses a data file that is not a non-empty path, writing nothing', async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(await refusal({ dataFile: 42 })).toBe('dataFile must be a file path (a non-empty string), got 42');
+      expect(await refusal({ dataFile: '' })).toBe('dataFile must be a file path (a non-empty string), got ""');
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('checks the values given to a running site: setLatency, POST /__emulator/latency and advanceClock', async () => {
+    expect(() => t.h.setLatency('300' as never)).toThrow('latencyMs must be an integer from 0 to 600000, got "300"');
+    const res = await t.admin('latency', { ms: 3e9 });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "'ms' must be an integer from 0 to 600000, got 3000000000" });
+    const before = (await (await fetch(`${t.h.url}/__emulator/clock`)).json()) as { now: string };
+    expect(() => t.h.advanceClock('60' as never)).toThrow('The emulator clock moves by a finite number of seconds, got "60"');
+    expect(() => t.h.advanceClock(undefined as never)).toThrow('The emulator clock moves by a finite number of seconds, got undefined');
+    const after = (await (await fetch(`${t.h.url}/__emulator/clock`)).json()) as { now: string };
+    expect(Date.parse(after.now) - Date.parse(before.now)).toBeLessThan(60_000);
+    // The site still answers at once: no latency was set by the refused calls.
+    const read = await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], filters: where(['id', 'is', 1]) });
+    expect(read.entities).toHaveLength(1);
+  });
+
+  it('still starts with values at the ends of each range', async () => {
+    const h = await startEmulator({ port: 0, pageSize: 1, sessionIdleSeconds: 1, latencyMs: 0, dataFile: join(dir, 'ok.json') });
+    await h.close();
+    expect(existsSync(join(dir, 'ok.json'))).toBe(true);
+  });
+});
