@@ -121,6 +121,27 @@ describe('fault injection and admin endpoints', () => {
     }
   });
 
+  it('refuses a fault that could not work or would drop one of its instructions, over HTTP and from injectFault', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ status: 100 }, "'status' must be an integer from 200 to 599"],
+      [{ status: 199 }, "'status' must be an integer from 200 to 599"],
+      [{ method: '', status: 500 }, "'method' must be a non-empty string"],
+      [{ status: 502, dropConnection: true }, "'dropConnection' sends no answer, so 'status' would change nothing"],
+      [{ dropConnection: true, when: 'after', errorCode: 103 }, "'dropConnection' sends no answer, so 'errorCode' would change nothing"],
+      [{ errorCode: 102, html: true }, "'errorCode' answers a JSON fault envelope, so 'html' would change nothing"],
+      [{ errorCode: 102, body: 'x' }, "'errorCode' answers a JSON fault envelope, so 'body' would change nothing"],
+    ];
+    for (const [spec, message] of cases) {
+      const res = await t.admin('faults', spec);
+      expect(res.status, JSON.stringify(spec)).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toContain(message);
+      expect(() => t.h.injectFault(spec as never), JSON.stringify(spec)).toThrow(message);
+    }
+    // Nothing was queued: the next request is answered as usual.
+    expect((await post('read', readShot)).status).toBe(200);
+    expect(((await (await post('read', readShot)).json()) as { exception?: boolean }).exception).toBeUndefined();
+  });
+
   it('records requests without secrets', async () => {
     const { session_id } = await t.call('get_session_token', t.script);
     await t.call('read', { user_login: 'admin', user_password: 'admin-pass-1' }, readShot);

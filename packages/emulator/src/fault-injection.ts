@@ -15,11 +15,13 @@ export function validateFaultSpec(value: unknown): FaultSpec {
     if (v[k] !== undefined && (typeof v[k] !== 'number' || !Number.isInteger(v[k]) || (v[k] as number) < min || (v[k] as number) > max)) throw new Error(`'${k}' must be an integer from ${min} to ${max}`);
   };
   int('times', 1, 1_000_000);
-  int('status', 100, 599);
+  // A 1xx is an interim response, not an answer: Node would send it as a final status and the client see a reset.
+  int('status', 200, 599);
   int('retryAfter', 0, 86_400);
   int('delayMs', 0, 600_000);
   int('errorCode', 1, 1_000_000);
-  if (v['method'] !== undefined && typeof v['method'] !== 'string') throw new Error("'method' must be a string");
+  // No request has the method (or path) '', so such a fault would wait in the queue for ever.
+  if (v['method'] !== undefined && (typeof v['method'] !== 'string' || v['method'] === '')) throw new Error("'method' must be a non-empty string (an RPC method name or a URL path)");
   if (v['body'] !== undefined && typeof v['body'] !== 'string') throw new Error("'body' must be a string");
   if (v['message'] !== undefined && typeof v['message'] !== 'string') throw new Error("'message' must be a string");
   if (v['when'] !== undefined && v['when'] !== 'before' && v['when'] !== 'after') throw new Error("'when' must be 'before' or 'after'");
@@ -29,7 +31,21 @@ export function validateFaultSpec(value: unknown): FaultSpec {
   if (v['status'] === undefined && v['errorCode'] === undefined && !v['delayMs'] && v['html'] !== true && v['dropConnection'] !== true) {
     throw new Error("A fault needs what to do: 'status', 'html', 'errorCode', 'dropConnection' or a 'delayMs' above 0");
   }
+  refuseIgnoredKeys(v);
   return v as FaultSpec;
+}
+
+/** Refuses a fault with an instruction its kind of answer would silently drop (see `injectedReply` in server.ts). */
+function refuseIgnoredKeys(v: Record<string, unknown>): void {
+  const given = (k: string): boolean => v[k] !== undefined && v[k] !== false;
+  if (v['dropConnection'] === true) {
+    const ignored = ['status', 'html', 'errorCode', 'body', 'retryAfter', 'message'].find(given);
+    if (ignored) throw new Error(`'dropConnection' sends no answer, so '${ignored}' would change nothing; queue one or the other`);
+  }
+  if (v['errorCode'] !== undefined) {
+    const ignored = ['html', 'body'].find(given);
+    if (ignored) throw new Error(`'errorCode' answers a JSON fault envelope, so '${ignored}' would change nothing; its text goes in 'message'`);
+  }
 }
 
 /** Describes a fault in the request log. */
