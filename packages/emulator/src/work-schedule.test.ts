@@ -25,7 +25,17 @@ describe('work schedule arguments', () => {
     expect((await read({ project: { type: 'Project', id: 1 } }))[day]).toEqual({ working: true, description: null, reason: 'STUDIO_WORK_WEEK' });
   });
 
-  it('refuses a description that is not text with fault 103, not an internal error', async () => {
+  it('refuses project and user together with fault 103, changing neither schedule', async () => {
+    t.h.reset();
+    const f = await t.fault('work_schedule_update', t.script, { date: day, working: false, description: 'off', project: { type: 'Project', id: 1 }, user: { type: 'HumanUser', id: 1 } });
+    expect(f).toEqual({ code: 103, message: expect.stringContaining("'project' and 'user' can only be used exclusively of each other") });
+    const usual = { working: true, description: null, reason: 'STUDIO_WORK_WEEK' };
+    expect((await read({ user: { type: 'HumanUser', id: 1 } }))[day]).toEqual(usual);
+    expect((await read({ project: { type: 'Project', id: 1 } }))[day]).toEqual(usual);
+    expect((await read({ project: { type: 'Project', id: 1 }, user: { type: 'HumanUser', id: 1 } }))[day]).toEqual(usual);
+  });
+
+    it('refuses a description that is not text with fault 103, not an internal error', async () => {
     t.h.reset();
     for (const description of [{ toString: 1 }, ['a'], 5]) {
       const f = await t.fault('work_schedule_update', t.script, { date: day, working: false, description });

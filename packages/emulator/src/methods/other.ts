@@ -86,6 +86,8 @@ function workScheduleUpdate(call: MethodCall): unknown {
   if (description !== null && typeof description !== 'string') throw badInput("work_schedule_update: 'description' must be a string or null");
   const project = scheduleTarget(site, 'work_schedule_update', p, 'project');
   const user = scheduleTarget(site, 'work_schedule_update', p, 'user');
+  // A user's exception is looked up by user alone, so one keyed by both would be stored and never read.
+  if (project && user) throw badInput("work_schedule_update: 'project' and 'user' can only be used exclusively of each other; give one or neither");
   const rf = p['recalculate_field'];
   if (rf !== undefined && rf !== null && rf !== 'due_date' && rf !== 'duration') throw badInput("work_schedule_update: 'recalculate_field' must be 'due_date' or 'duration'");
   site.workSchedule.set(scheduleKey(project?.id, user?.id, date), { working: p['working'], description });
