@@ -26,7 +26,22 @@ describe('--data persistence', () => {
     await b.h.close();
   });
 
-  it('saves the file readable by its owner only, even over a file others could read', async () => {
+  it('refuses JSON that is not a saved site, naming the file and leaving it as it was', async () => {
+    for (const [name, content, holds] of [
+      ['null.json', 'null', 'it holds null'],
+      ['object.json', '{}', 'it holds an object without "format"'],
+      ['list.json', '[]', 'it holds a list'],
+      ['other.json', '{"format":"other/2"}', 'it holds an object with "format" "other/2"'],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, content);
+      await expect(startHarness({ dataFile: file })).rejects.toThrow(`Data file ${file} is not a saved site (expected a JSON object with "format": "sg-emulator/1", written by sg-emulator); ${holds}`);
+      expect(readFileSync(file, 'utf8')).toBe(content);
+      rmSync(file);
+    }
+  });
+
+    it('saves the file readable by its owner only, even over a file others could read', async () => {
     const file = join(dir, 'private.json');
     writeFileSync(file, '');
     chmodSync(file, 0o644);

@@ -5,17 +5,35 @@ import type { Site, SiteSnapshot } from './site.js';
  * Reads a `--data` file: the snapshot it holds, or undefined when there is none yet (no file, or an empty one, e.g.
  * made by `touch`), in which case the site starts from its fixtures and is saved there.
  *
- * @throws Error naming the file when it holds something that is not JSON.
+ * @throws Error naming the file when it holds something that is not JSON, or JSON that is not a saved site (an
+ * object with `"format": "sg-emulator/1"`).
  */
 export function readDataFile(file: string): SiteSnapshot | undefined {
   if (!existsSync(file)) return undefined;
   const text = readFileSync(file, 'utf8');
   if (text.trim() === '') return undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as SiteSnapshot;
+    parsed = JSON.parse(text);
   } catch (err) {
     throw new Error(`Data file ${file} is not a saved site (expected JSON written by sg-emulator): ${(err as Error).message}`);
   }
+  // JSON that is no saved site (null, {}, a list…) would otherwise be overwritten with the fixtures or stop the
+  // start with a message that does not name the file.
+  const format = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { format?: unknown }).format : undefined;
+  if (format !== 'sg-emulator/1') {
+    throw new Error(`Data file ${file} is not a saved site (expected a JSON object with "format": "sg-emulator/1", written by sg-emulator); it holds ${describeJson(parsed)}`);
+  }
+  return parsed as SiteSnapshot;
+}
+
+/** What a JSON value is, in a few words (never its content: a data file holds keys and passwords). */
+function describeJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const format = (value as { format?: unknown }).format;
+  return format === undefined ? 'an object without "format"' : `an object with "format" ${JSON.stringify(format)}`;
 }
 
 /** `--data FILE`: saves the site after writes (temp file + rename); {@link readDataFile} reads it at start. */
