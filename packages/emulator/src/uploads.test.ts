@@ -64,6 +64,14 @@ describe('uploads and downloads', () => {
     expect((await fetch(url, { headers: { cookie: '_session_id=nope' } })).status).toBe(403);
   });
 
+  it('downloads with the _session_id cookie beside another cookie that is not valid percent-encoding', async () => {
+    const id = idOf(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '1' }, { name: 'a.txt', field: 'file', data })));
+    const { session_id } = await t.call('get_session_token', t.script);
+    const dl = await fetch(`${t.h.url}/file_serve/attachment/${id}`, { headers: { cookie: `_session_id=${session_id}; ajs_user=50%off` } });
+    expect(dl.status).toBe(200);
+    expect(Buffer.from(await dl.arrayBuffer()).equals(data)).toBe(true);
+  });
+
   it('serves a file whose name is not Latin-1 with an ASCII filename and the UTF-8 name in filename*', async () => {
     const name = 'sh\u00f6t 01 \u2713.txt';
     const id = idOf(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '1' }, { name, field: 'file', data })));
