@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -154,5 +154,39 @@ describe('a start with --data', () => {
     const shots = await b.call('read', b.script, { type: 'Shot', return_fields: ['code'], filters: where(), paging: { entities_per_page: 500, current_page: 1 } });
     expect(shots.entities).toHaveLength(6 + 10); // the demo Shots and the 10 generated rows
     await b.h.close();
+  });
+});
+
+describe('--data save failures', () => {
+  it('logs a failed save instead of throwing from its timer, keeps the site unsaved and saves it on the next try', async () => {
+    const sub = join(dir, 'vanishing');
+    mkdirSync(sub);
+    const file = join(sub, 'site.json');
+    const lines: string[] = [];
+    let saw: () => void = () => {};
+    const logged = new Promise<void>((resolve) => {
+      saw = resolve;
+    });
+    const a = await startHarness({ dataFile: file, logger: (line) => {
+      lines.push(line);
+      if (line.includes('Could not save')) saw();
+    } });
+    rmSync(sub, { recursive: true });
+    await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'unsaved' }] });
+    await logged;
+    expect(lines.find((l) => l.includes('Could not save'))).toContain(file);
+    mkdirSync(sub);
+    await a.h.close();
+    expect(readFileSync(file, 'utf8')).toContain('unsaved');
+  });
+
+  it('rejects close() naming the file when the last save fails', async () => {
+    const sub = join(dir, 'gone-at-close');
+    mkdirSync(sub);
+    const file = join(sub, 'site.json');
+    const a = await startHarness({ dataFile: file });
+    rmSync(sub, { recursive: true });
+    await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'lost' }] });
+    await expect(a.h.close()).rejects.toThrow(`Could not save the site to data file ${file}`);
   });
 });

@@ -41,34 +41,51 @@ export class Persistence {
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
 
+  /**
+   * @param logger Where a failed save that was scheduled by {@link markDirty} is reported: no caller is there to
+   *   throw to, and throwing from a timer would end the process embedding the emulator.
+   */
   constructor(
     private readonly file: string,
     private readonly site: Site,
+    private readonly logger: (line: string) => void,
   ) {}
 
-  /** Schedules a save shortly (writes that arrive together are saved once). */
+  /** Schedules a save shortly (writes that arrive together are saved once). A failed save is logged and retried by the next one. */
   markDirty(): void {
     this.dirty = true;
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flush();
+      try {
+        this.flush();
+      } catch (err) {
+        this.logger((err as Error).message);
+      }
     }, 20);
   }
 
-  /** Saves now if anything changed: writes `FILE.tmp-<pid>` (mode 0600) then renames it over `FILE`. */
+  /**
+   * Saves now if anything changed: writes `FILE.tmp-<pid>` (mode 0600) then renames it over `FILE`.
+   *
+   * @throws Error naming the file when it cannot be written; the site then stays unsaved, so the next save retries.
+   */
   flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     if (!this.dirty) return;
-    this.dirty = false;
     const tmp = `${this.file}.tmp-${process.pid}`;
-    // Readable by its owner only: it holds the site card's script keys, the users' passwords and what was written
-    // to password fields. The rename keeps this mode, whatever the file it replaces had.
-    writeFileSync(tmp, JSON.stringify(this.site.snapshot()), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    try {
+      // Readable by its owner only: it holds the site card's script keys, the users' passwords and what was written
+      // to password fields. The rename keeps this mode, whatever the file it replaces had.
+      writeFileSync(tmp, JSON.stringify(this.site.snapshot()), { mode: 0o600 });
+      renameSync(tmp, this.file);
+    } catch (err) {
+      throw new Error(`Could not save the site to data file ${this.file}: ${(err as Error).message}`, { cause: err });
+    }
+    this.dirty = false;
   }
 
   /** Saves unconditionally (used after a reset). */

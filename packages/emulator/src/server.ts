@@ -47,6 +47,18 @@ export class Emulator {
     this.persistence?.save();
   }
 
+  /**
+   * Saves the `--data` file now if it has unsaved changes. A failure is written to the logger (the site stays
+   * unsaved, so the next save tries again) instead of being thrown into the request that caused it.
+   */
+  private saveNow(): void {
+    try {
+      this.persistence?.flush();
+    } catch (err) {
+      this.logger((err as Error).message);
+    }
+  }
+
   /** Changes a user's PAT state (saved with `--data`). */
   setPat(login: string, state: PatState): void {
     const cred = this.site.userCredential(login);
@@ -152,7 +164,7 @@ export class Emulator {
     if (reply.wrote) this.persistence?.markDirty();
     if (!fault) await sleepUntil(answerAt);
     if (fault?.dropConnection) {
-      this.persistence?.flush();
+      this.saveNow();
       record(0, reply, describeFault(fault));
       req.socket.destroy();
       return;
@@ -280,7 +292,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   site.basePath = basePath;
   const emulator = new Emulator(site, logger, latencyMs);
   if (dataFile !== undefined) {
-    emulator.persistence = new Persistence(dataFile, site);
+    emulator.persistence = new Persistence(dataFile, site, logger);
     if (!saved) emulator.persistence.save();
   }
   const server = createServer((req, res) => {
@@ -303,10 +315,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: url + basePath,
     card: site.card(),
     close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
+      closed ??= new Promise<void>((resolve, reject) => {
+        let saveError: unknown;
+        try {
+          emulator.persistence?.flush();
+        } catch (err) {
+          saveError = err;
+        }
+        server.close(() => (saveError === undefined ? resolve() : reject(saveError)));
         server.closeAllConnections();
-        emulator.persistence?.flush();
       });
       return closed;
     },
