@@ -1,7 +1,6 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, where, type Harness } from './test-support/harness.js';
+import { received } from './test-support/received.js';
 
 let t: Harness;
 beforeAll(async () => {
@@ -12,23 +11,6 @@ afterAll(() => t.h.close());
 const body = (method: string, payload?: unknown): string => JSON.stringify({ method_name: method, params: payload === undefined ? [t.script] : [t.script, payload] });
 const post = (method: string, payload?: unknown): Promise<Response> => fetch(`${t.h.url}/api3/json`, { method: 'POST', body: body(method, payload) });
 const readShot = { type: 'Shot', return_fields: ['code'], filters: where(['id', 'is', 1]) };
-
-/**
- * Resolves once the in-process emulator has received the whole body of the next request to `path`. The emulator
- * fixes the request's answer time and does its work in the same turn as the body's 'end' (before any I/O or
- * timer), so after this the request is applied and its latency no longer depends on `setLatency`.
- */
-function received(path: string): Promise<void> {
-  return new Promise((resolve) => {
-    const onStart = (message: unknown): void => {
-      const request = (message as { request: IncomingMessage }).request;
-      if (request.url !== path) return;
-      unsubscribe('http.server.request.start', onStart);
-      request.once('end', () => setImmediate(resolve));
-    };
-    subscribe('http.server.request.start', onStart);
-  });
-}
 
 describe('fault injection and admin endpoints', () => {
   it('queues status faults by method, FIFO, for `times` requests', async () => {

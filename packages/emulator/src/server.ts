@@ -25,6 +25,11 @@ export class Emulator {
   persistence: Persistence | undefined;
   /** The one path the JSON-RPC endpoint answers at: `/api3/json` under the site's base path. */
   readonly rpcPath: string;
+  /**
+   * Ends the waits (latency, fault `delayMs`) of the requests of the current generation. A reset or close aborts it
+   * and starts a new one, so a request that arrived before is dropped instead of running, logging or saving after.
+   */
+  private generation: AbortController = new AbortController();
 
   constructor(
     readonly site: Site,
@@ -38,6 +43,7 @@ export class Emulator {
 
   /** Back to the fixtures. */
   reset(): void {
+    this.endGeneration();
     this.site.clock.reset();
     this.site.loadFixtures();
     this.faults.clear();
@@ -45,6 +51,15 @@ export class Emulator {
     this.appSessions.clear();
     this.uploads.clear();
     this.persistence?.save();
+  }
+
+  /**
+   * Drops every request that arrived before now: their waits end at once, and they are answered by closing their
+   * connection, without being dispatched, logged or saved. Called by {@link reset} and by the handle's `close()`.
+   */
+  endGeneration(): void {
+    this.generation.abort();
+    this.generation = new AbortController();
   }
 
   /**
@@ -92,6 +107,13 @@ export class Emulator {
     const path = url.pathname;
     const httpMethod = req.method ?? 'GET';
     const seq = this.log.nextSeq();
+    const { signal } = this.generation;
+    /** Whether a reset or close came while this request waited: it is then dropped, unanswered and unlogged. */
+    const dropped = (): boolean => {
+      if (!signal.aborted) return false;
+      req.socket.destroy();
+      return true;
+    };
     let body: Buffer;
     try {
       body = await readBody(req);
@@ -141,8 +163,9 @@ export class Emulator {
     if (fault) {
       const name = describeFault(fault);
       // Injected faults keep their order: latency first, then the fault's own delay, then the fault.
-      await sleepUntil(answerAt);
-      if (fault.delayMs) await sleep(fault.delayMs);
+      await sleepUntil(answerAt, signal);
+      if (fault.delayMs) await sleep(fault.delayMs, undefined, { signal }).catch(() => undefined);
+      if (dropped()) return;
       if (fault.dropConnection && fault.when !== 'after') {
         record(0, undefined, name);
         req.socket.destroy();
@@ -155,14 +178,17 @@ export class Emulator {
         return;
       }
     }
+    if (dropped()) return;
     let reply: HttpReply;
     try {
       reply = await this.route(req, httpMethod, path, url, body);
     } catch (err) {
       reply = text(500, `Internal emulator error: ${(err as Error).message}`);
     }
+    if (dropped()) return;
     if (reply.wrote) this.persistence?.markDirty();
-    if (!fault) await sleepUntil(answerAt);
+    if (!fault) await sleepUntil(answerAt, signal);
+    if (dropped()) return;
     if (fault?.dropConnection) {
       this.saveNow();
       record(0, reply, describeFault(fault));
@@ -232,10 +258,13 @@ function normalizeBasePath(value: unknown): string {
   return path;
 }
 
-/** Wait until the `Date.now()` time `at` (no wait when it has passed, or for 0). */
-function sleepUntil(at: number): Promise<void> {
+/**
+ * Wait until the `Date.now()` time `at` (no wait when it has passed, or for 0). An abort of `signal` ends the wait
+ * at once (and clears its timer); the caller then checks the signal.
+ */
+function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
   const ms = at - Date.now();
-  return ms > 0 ? sleep(ms) : Promise.resolve();
+  return ms > 0 ? sleep(ms, undefined, { signal }).catch(() => undefined) : Promise.resolve();
 }
 
 function injectedReply(fault: FaultSpec): HttpReply | undefined {
@@ -316,6 +345,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     card: site.card(),
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {
+        // Requests still waiting are dropped first, so that nothing from before the close runs, logs or saves after.
+        emulator.endGeneration();
         let saveError: unknown;
         try {
           emulator.persistence?.flush();
