@@ -62,3 +62,14 @@ describe('request log payload outline', () => {
     expect(entry).toMatchObject({ payloadKeys: ['type', 'filters'], payloadSummary: { entityType: 'Shot', filterPaths: [] } });
   });
 });
+
+describe('request log seq', () => {
+  it('numbers logged requests only, from 1 after a reset: admin requests use up no number', async () => {
+    t.h.reset();
+    expect((await fetch(`${t.h.url}/__emulator/stats`)).status).toBe(200);
+    await t.call('read', t.script, { type: 'Project', return_fields: ['name'] });
+    expect((await fetch(`${t.h.url}/__emulator/requests`)).status).toBe(200);
+    await t.call('read', t.script, { type: 'Shot', return_fields: ['code'] });
+    expect(t.h.requests().map((r) => r.seq)).toEqual([1, 2]);
+  });
+});

@@ -7,7 +7,10 @@ export class RequestLog {
 
   constructor(private readonly limit = 10_000) {}
 
-  /** Allocates the next sequence number. */
+  /**
+   * Allocates the next sequence number, for an entry about to be added: only logged requests are numbered, so
+   * after a reset (or at start) the log reads 1, 2, 3… whatever admin requests came in between.
+   */
   nextSeq(): number {
     return ++this.seq;
   }

@@ -106,7 +106,6 @@ export class Emulator {
     const url = requestUrl(req.url);
     const path = url.pathname;
     const httpMethod = req.method ?? 'GET';
-    const seq = this.log.nextSeq();
     const { signal } = this.generation;
     /** Whether a reset or close came while this request waited: it is then dropped, unanswered and unlogged. */
     const dropped = (): boolean => {
@@ -152,7 +151,7 @@ export class Emulator {
     const claimed = rpcMethod === 'info' ? { auth: 'none' as const, principal: null, sudoAsLogin: null } : describeAuth(rpcAuth);
     const record = (status: number, reply: HttpReply | undefined, injected: string | null): void => {
       const entry = {
-        seq, httpMethod, path, method_name: reply?.method ?? rpcMethod, auth: reply?.auth?.kind ?? claimed.auth,
+        seq: this.log.nextSeq(), httpMethod, path, method_name: reply?.method ?? rpcMethod, auth: reply?.auth?.kind ?? claimed.auth,
         principal: reply?.auth ? reply.auth.principal : claimed.principal, sudoAsLogin: claimed.sudoAsLogin, status,
         errorCode: reply?.errorCode ?? null, injected, receivedAt: new Date(started).toISOString(), clockAt, durationMs: Date.now() - started,
         ...payloadOutline,
