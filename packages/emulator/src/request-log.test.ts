@@ -73,3 +73,22 @@ describe('request log seq', () => {
     expect(t.h.requests().map((r) => r.seq)).toEqual([1, 2]);
   });
 });
+
+describe('request log paths', () => {
+  it('leaves out the id of an app-session request, which polling turns into a session token', async () => {
+    t.h.reset();
+    const opened = await fetch(`${t.h.url}/internal_api/app_session_request`, { method: 'POST', body: new URLSearchParams({ appName: 'Desktop', machineId: 'ws-01' }) });
+    const { sessionRequestId } = (await opened.json()) as { sessionRequestId: string };
+    expect((await fetch(`${t.h.url}/app_session_request/${sessionRequestId}`)).status).toBe(200);
+    t.h.approve(sessionRequestId, 'coord');
+    const polled = await fetch(`${t.h.url}/internal_api/app_session_request/${sessionRequestId}`, { method: 'PUT' });
+    expect(await polled.json()).toMatchObject({ approved: true });
+    const served = await (await fetch(`${t.h.url}/__emulator/requests`)).text();
+    expect(served).not.toContain(sessionRequestId);
+    expect(t.h.requests().map((r) => `${r.httpMethod} ${r.path}`)).toEqual([
+      'POST /internal_api/app_session_request',
+      'GET /app_session_request/<id>',
+      'PUT /internal_api/app_session_request/<id>',
+    ]);
+  });
+});

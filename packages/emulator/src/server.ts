@@ -151,13 +151,13 @@ export class Emulator {
     const claimed = rpcMethod === 'info' ? { auth: 'none' as const, principal: null, sudoAsLogin: null } : describeAuth(rpcAuth);
     const record = (status: number, reply: HttpReply | undefined, injected: string | null): void => {
       const entry = {
-        seq: this.log.nextSeq(), httpMethod, path, method_name: reply?.method ?? rpcMethod, auth: reply?.auth?.kind ?? claimed.auth,
+        seq: this.log.nextSeq(), httpMethod, path: loggedPath(path), method_name: reply?.method ?? rpcMethod, auth: reply?.auth?.kind ?? claimed.auth,
         principal: reply?.auth ? reply.auth.principal : claimed.principal, sudoAsLogin: claimed.sudoAsLogin, status,
         errorCode: reply?.errorCode ?? null, injected, receivedAt: new Date(started).toISOString(), clockAt, durationMs: Date.now() - started,
         ...payloadOutline,
       };
       this.log.add(entry);
-      this.logger(`${httpMethod} ${path}${entry.method_name ? ` ${entry.method_name}` : ''} → ${status}${entry.errorCode ? ` fault ${entry.errorCode}` : ''}${injected ? ` [injected ${injected}]` : ''}`);
+      this.logger(`${httpMethod} ${entry.path}${entry.method_name ? ` ${entry.method_name}` : ''} → ${status}${entry.errorCode ? ` fault ${entry.errorCode}` : ''}${injected ? ` [injected ${injected}]` : ''}`);
     };
     if (fault) {
       const name = describeFault(fault);
@@ -264,6 +264,15 @@ function normalizeBasePath(value: unknown): string {
 function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
   const ms = at - Date.now();
   return ms > 0 ? sleep(ms, undefined, { signal }).catch(() => undefined) : Promise.resolve();
+}
+
+/**
+ * A request path as the request log keeps it: the id of an app-session request is left out (as `<id>`), both at
+ * the polling endpoint and at the browser page, since polling with it (`PUT /internal_api/app_session_request/<id>`)
+ * hands out the session token once the request is approved.
+ */
+function loggedPath(path: string): string {
+  return path.replace(/^((?:\/internal_api)?\/app_session_request\/)[^/]+$/, '$1<id>');
 }
 
 function injectedReply(fault: FaultSpec): HttpReply | undefined {
