@@ -122,7 +122,7 @@ function authenticateUser(site: Site, p: Record<string, unknown>): Omit<Principa
         throw authFault(`Can't authenticate user '${login}': the Personal Access Token bound to this legacy login is no longer valid (revoked or deleted). Bind a new PAT.`);
       }
     } else {
-      cred.patExchangedAt = now;
+      site.recordPatExchange(cred, now);
     }
     identityBacked = true;
   }

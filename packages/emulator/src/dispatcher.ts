@@ -8,7 +8,7 @@ import { RawReply, type MethodHandler } from './methods/types.js';
 import type { Site } from './site.js';
 import { summarizeMethod } from './summarize.js';
 
-/** Methods that never change state (no save after them). */
+/** Methods that never change the site's data (no save after them, unless their login moved a PAT exchange time). */
 const READ_ONLY = new Set([
   'info', 'read', 'summarize', 'schema_read', 'schema_entity_read', 'schema_field_read', 'followers', 'following',
   'note_thread_contents', 'activity_stream', 'preferences_read', 'work_schedule_read', 'user_subscriptions_read',
@@ -83,7 +83,8 @@ export function dispatch(site: Site, body: string): DispatchResult {
     const principal = authenticate(site, params[0]);
     const result = handler({ site, principal, payload: params[1] });
     if (result instanceof RawReply) return { reply: result, method, errorCode: null, wrote: false };
-    return { reply: { results: result }, method, errorCode: null, wrote: !READ_ONLY.has(method) };
+    // A read that logged in with a PAT changed the credentials too (the exchange time, see Site.recordPatExchange).
+    return { reply: { results: result }, method, errorCode: null, wrote: site.takePatExchangeSave() || !READ_ONLY.has(method) };
   } catch (err) {
     const f = fault(err);
     return { reply: f, method, errorCode: f.error_code, wrote: false };

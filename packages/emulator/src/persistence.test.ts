@@ -67,6 +67,23 @@ describe('--data persistence', () => {
   });
 });
 
+describe('--data persistence of PAT exchanges', () => {
+  it('keeps the time a PAT was last exchanged by a read-only login, so a revoked PAT keeps its hour after a restart', async () => {
+    const file = join(dir, 'pat-exchange.json');
+    const a = await startHarness({ dataFile: file, authMode: 'identity' });
+    const coord = a.h.card.users.find((u) => u.login === 'coord')!;
+    const auth = { user_login: 'coord', user_password: coord.password };
+    await a.call('read', auth, { type: 'Project', return_fields: ['name'] });
+    await a.h.close();
+
+    const b = await startHarness({ dataFile: file, authMode: 'identity' });
+    expect((await b.admin('pat', { login: 'coord', state: 'revoked' })).status).toBe(200);
+    const found = await b.call('read', auth, { type: 'Project', return_fields: ['name'] });
+    expect(found.entities.length).toBeGreaterThan(0);
+    await b.h.close();
+  });
+});
+
 /** What a restart must give back as it was: the card (less its URL), row counts and lists, follows. */
 async function siteState(t: Harness): Promise<Record<string, unknown>> {
   const { url: _url, ...card } = (await (await fetch(`${t.h.url}/__emulator/card`)).json()) as Record<string, unknown>;

@@ -66,7 +66,7 @@ export class Persistence {
   }
 
   /**
-   * Saves now if anything changed: writes `FILE.tmp-<pid>` (mode 0600) then renames it over `FILE`.
+   * Saves now if anything changed (a PAT exchange time too, see `Site.recordPatExchange`): writes `FILE.tmp-<pid>` (mode 0600) then renames it over `FILE`.
    *
    * @throws Error naming the file when it cannot be written; the site then stays unsaved, so the next save retries.
    */
@@ -75,7 +75,7 @@ export class Persistence {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (!this.dirty) return;
+    if (!this.dirty && !this.site.patExchangeUnsaved) return;
     const tmp = `${this.file}.tmp-${process.pid}`;
     try {
       // Readable by its owner only: it holds the site card's script keys, the users' passwords and what was written
@@ -86,6 +86,7 @@ export class Persistence {
       throw new Error(`Could not save the site to data file ${this.file}: ${(err as Error).message}`, { cause: err });
     }
     this.dirty = false;
+    this.site.patExchangeUnsaved = false;
   }
 
   /** Saves unconditionally (used after a reset). */

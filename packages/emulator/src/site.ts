@@ -78,6 +78,13 @@ export class Site implements FormatContext {
   readonly twoFactorCodes: TwoFactorCodes = new TwoFactorCodes();
   /** Keeps the reverse sides of links in step (`Task.entity` and `Shot.tasks`, …). */
   readonly reverseLinks: ReverseLinks;
+  /**
+   * Whether a PAT exchange time changed since the last save. Logins arrive with reads, which save nothing, so the
+   * `--data` file is brought up to date by the next save of any kind, at the latest on close.
+   */
+  patExchangeUnsaved = false;
+  /** Whether a PAT exchange time entered a new minute of emulator clock: the next request then schedules a save. */
+  private patExchangeSaveDue = false;
 
   /**
    * @param settings - Fixed for the site's life; `fixtures` and `rows` say what {@link loadFixtures} seeds.
@@ -127,6 +134,26 @@ export class Site implements FormatContext {
   /** Current emulator-clock time in epoch ms. */
   now(): number {
     return this.clock.now();
+  }
+
+  /**
+   * Records that `cred`'s PAT was exchanged at `now` (a legacy login on an Identity site). The time is kept exactly;
+   * a save is asked for ({@link takePatExchangeSave}) only when it moves into another minute of emulator clock, so
+   * that a script logging in with every read causes at most one save a minute, not one per read.
+   */
+  recordPatExchange(cred: UserCredential, now: number): void {
+    const before = cred.patExchangedAt;
+    cred.patExchangedAt = now;
+    if (before === now) return;
+    this.patExchangeUnsaved = true;
+    if (before === null || Math.floor(before / 60_000) !== Math.floor(now / 60_000)) this.patExchangeSaveDue = true;
+  }
+
+  /** True, once, when a PAT exchange recorded since the last call should be saved now (see {@link recordPatExchange}). */
+  takePatExchangeSave(): boolean {
+    const due = this.patExchangeSaveDue;
+    this.patExchangeSaveDue = false;
+    return due;
   }
 
   /** The HumanUser row of a login (retired too), or undefined. */
