@@ -22,6 +22,11 @@ function str(v: unknown, name: string): string {
   return v;
 }
 
+/** What the clock endpoints answer: the emulator time and whether it is held there. */
+function clockReply(emulator: Emulator): { now: string; frozen: boolean } {
+  return { now: new Date(emulator.site.now()).toISOString(), frozen: emulator.site.clock.frozen };
+}
+
 /** The `/__emulator/*` control endpoints (the server only calls this for loopback peers). */
 export function adminRoute(emulator: Emulator, httpMethod: string, path: string, body: Buffer): HttpReply {
   const route = `${httpMethod} ${path.replace(/\/$/, '')}`;
@@ -39,11 +44,17 @@ export function adminRoute(emulator: Emulator, httpMethod: string, path: string,
         return json(200, { ms });
       }
       case 'POST /__emulator/clock': {
-        emulator.site.clock.advance(num(parse(body)['advanceSeconds'], 'advanceSeconds'));
-        return json(200, { now: new Date(emulator.site.now()).toISOString() });
+        const b = parse(body);
+        const hasAt = b['at'] !== undefined;
+        const hasAdvance = b['advanceSeconds'] !== undefined;
+        if (hasAt === hasAdvance) throw new Error(`Send either 'at' (an ISO 8601 date-time with a time zone) or 'advanceSeconds' (a number), not ${hasAt ? 'both' : 'neither'}`);
+        if (hasAt) emulator.setClock(b['at'], b['frozen'], "'at'");
+        else if (b['frozen'] !== undefined) throw new Error("'frozen' goes with 'at': advanceSeconds keeps the clock frozen or running as it is");
+        else emulator.advanceClock(num(b['advanceSeconds'], 'advanceSeconds'));
+        return json(200, clockReply(emulator));
       }
       case 'GET /__emulator/clock':
-        return json(200, { now: new Date(emulator.site.now()).toISOString() });
+        return json(200, clockReply(emulator));
       case 'POST /__emulator/reset':
         emulator.reset();
         return json(200, { reset: true });

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseClockInstant } from './clock.js';
 import { OPTION_RANGES, inRange, type RangedOption } from './options-check.js';
 import type { AuthMode, EmulatorOptions } from './types.js';
 
@@ -6,7 +7,7 @@ import type { AuthMode, EmulatorOptions } from './types.js';
 export const EMULATOR_USAGE: string =
   'usage: sg-emulator [--host 127.0.0.1] [--port 0] [--fixtures demo|empty] [--rows N] [--latency-ms N] ' +
   '[--auth-mode default|identity|sso] [--data FILE] [--session-idle-seconds N] [--page-size N] ' +
-  '[--no-app-session-launcher] [--query-cache-size N]';
+  '[--no-app-session-launcher] [--query-cache-size N] [--clock ISO-DATETIME [--clock-frozen]]';
 
 /**
  * Thrown by {@link parseEmulatorArgs}: a bad flag (`help` false; print `message` and `usage`, exit 2), or
@@ -48,7 +49,7 @@ function int(value: string | undefined, name: string, option: RangedOption): num
  * `startEmulator`. The result holds only the flags given (defaults are `startEmulator`'s) and never a `logger`.
  * Flags: `--host`, `--port`, `--fixtures demo|empty`, `--rows`, `--latency-ms`, `--auth-mode default|identity|sso`,
  * `--data FILE`, `--session-idle-seconds`, `--page-size`, `--app-session-launcher` / `--no-app-session-launcher`,
- * `--query-cache-size`, `--help`/`-h`. Both `--flag value` and `--flag=value` work.
+ * `--query-cache-size`, `--clock ISO-DATETIME`, `--clock-frozen`, `--help`/`-h`. Both `--flag value` and `--flag=value` work.
  *
  * @param argv - The arguments, e.g. `process.argv.slice(2)`.
  * @returns The options the flags describe.
@@ -74,6 +75,8 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
         'page-size': { type: 'string' },
         'app-session-launcher': { type: 'boolean' },
         'query-cache-size': { type: 'string' },
+        clock: { type: 'string' },
+        'clock-frozen': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -115,6 +118,21 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
   if (pageSize !== undefined) options.pageSize = pageSize;
   const cacheSize = int(values['query-cache-size'] as string | undefined, 'query-cache-size', 'queryCacheSize');
   if (cacheSize !== undefined) options.queryCacheSize = cacheSize;
+  const clock = values['clock'] as string | undefined;
+  if (clock !== undefined) {
+    try {
+      parseClockInstant(clock, '--clock');
+    } catch (err) {
+      throw new EmulatorArgsError((err as Error).message);
+    }
+    options.clock = clock;
+  }
+  const frozen = values['clock-frozen'];
+  if (frozen === false) throw new EmulatorArgsError("Unknown option '--no-clock-frozen'");
+  if (frozen === true) {
+    if (clock === undefined) throw new EmulatorArgsError('--clock-frozen needs --clock: the instant to hold the clock at');
+    options.clockFrozen = true;
+  }
   const launcher = values['app-session-launcher'];
   if (typeof launcher === 'boolean') options.appSessionLauncher = launcher;
   return options;

@@ -8,7 +8,8 @@ import { dispatch } from './dispatcher.js';
 import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
 import { isLoopback, json, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
-import { checkIntOption, checkStringOption, requireIntOption } from './options-check.js';
+import { parseClockInstant, type ClockStart } from './clock.js';
+import { checkIntOption, checkStringOption, requireIntOption, shown } from './options-check.js';
 import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
 import { Site } from './site.js';
@@ -83,6 +84,19 @@ export class Emulator {
     cred.pat = state;
     if (state === 'missing') cred.patExchangedAt = null;
     // Credentials are part of the --data file; this change arrives through no RPC, so nothing else would save it.
+    this.persistence?.markDirty();
+  }
+
+  /** Moves the clock by `seconds` (saved with `--data`, which the next start takes up unless it is given `clock`). */
+  advanceClock(seconds: number): void {
+    this.site.clock.advance(seconds);
+    this.persistence?.markDirty();
+  }
+
+  /** Sets the clock to `at` (a Date or ISO string, checked by {@link parseClockInstant}), running or `frozen`. */
+  setClock(at: unknown, frozen: unknown, label: string): void {
+    if (frozen !== undefined && typeof frozen !== 'boolean') throw new Error(`frozen must be true or false, got ${shown(frozen)}`);
+    this.site.clock.set(parseClockInstant(at, label), frozen === true);
     this.persistence?.markDirty();
   }
 
@@ -301,6 +315,16 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+/** The `clock` and `clockFrozen` start options as a {@link ClockStart}, or undefined for the wall clock; throws for bad ones. */
+function startClock(clock: unknown, frozen: unknown): ClockStart | undefined {
+  if (frozen !== undefined && typeof frozen !== 'boolean') throw new Error(`clockFrozen must be true or false, got ${shown(frozen)}`);
+  if (clock === undefined) {
+    if (frozen === true) throw new Error('clockFrozen needs clock: the instant to hold the clock at');
+    return undefined;
+  }
+  return { at: parseClockInstant(clock, 'clock'), frozen: frozen === true };
+}
+
 /** Starts an emulated ShotGrid site on loopback (by default) and resolves once it is listening. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const authMode = options.authMode ?? 'default';
@@ -322,10 +346,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (typeof appSessionLauncher !== 'boolean') throw new Error('appSessionLauncher must be true or false');
   const basePath = normalizeBasePath(options.basePath);
   const reverseLinks = options.reverseLinks ?? [];
+  const clockStart = startClock(options.clock, options.clockFrozen);
   // A data file is the site: it is loaded as saved, without seeding the fixtures first (which `rows` can make
   // take seconds); `fixtures` and `rows` then only say what a reset goes back to.
   const saved = dataFile !== undefined ? readDataFile(dataFile) : undefined;
-  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds, pageSize, appSessionLauncher, queryCacheSize, reverseLinks }, saved);
+  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds, pageSize, appSessionLauncher, queryCacheSize, reverseLinks, ...(clockStart ? { clockStart } : {}) }, saved);
   site.basePath = basePath;
   const emulator = new Emulator(site, logger, latencyMs);
   if (dataFile !== undefined) {
@@ -370,7 +395,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setLatency: (ms) => {
       emulator.latencyMs = requireIntOption('latencyMs', ms);
     },
-    advanceClock: (seconds) => site.clock.advance(seconds),
+    advanceClock: (seconds) => emulator.advanceClock(seconds),
+    setClock: (at, clockOptions) => emulator.setClock(at, clockOptions?.frozen, 'setClock'),
     reset: () => emulator.reset(),
     requests: () => emulator.log.list(),
     stats: () => emulator.stats(),

@@ -1,4 +1,4 @@
-import { EmulatorClock } from './clock.js';
+import { EmulatorClock, type ClockSnapshot, type ClockStart } from './clock.js';
 import type { FormatContext } from './entity-format.js';
 import { cardScripts, cardUsers, seed, type ScriptCredential, type UserCredential } from './fixtures.js';
 import { QueryCache } from './read-query.js';
@@ -31,6 +31,8 @@ export interface SiteSettings {
   queryCacheSize?: number;
   /** Pairs of link fields to keep in step besides {@link DEFAULT_REVERSE_LINKS} (which they take precedence over). */
   reverseLinks?: readonly ReverseLinkSpec[];
+  /** Where the clock starts (and a reset puts it), taking precedence over a saved clock; the wall clock when absent. */
+  clockStart?: ClockStart;
 }
 
 /** Everything persisted with `--data`. */
@@ -50,11 +52,13 @@ export interface SiteSnapshot {
    * Absent from files written before it existed: their lists are all worked out again on load.
    */
   reverseLinksInStep?: string[];
+  /** The emulator clock at the save. Absent from files written before it was saved: they start on the wall clock. */
+  clock?: ClockSnapshot;
 }
 
 /** The whole state of one emulated site. */
 export class Site implements FormatContext {
-  readonly clock: EmulatorClock = new EmulatorClock();
+  readonly clock: EmulatorClock;
   schema!: Schema;
   store!: Store;
   scripts: ScriptCredential[] = [];
@@ -98,6 +102,7 @@ export class Site implements FormatContext {
     this.reverseLinks = new ReverseLinks(this, parseReverseLinkSpecs([...(settings.reverseLinks ?? []), ...DEFAULT_REVERSE_LINKS]));
     this.queryCache = new QueryCache(settings.queryCacheSize ?? 32);
     this.sessions = new SessionTable(settings.sessionIdleSeconds * 1000);
+    this.clock = new EmulatorClock(settings.clockStart);
     if (saved) this.restore(saved);
     else this.loadFixtures();
   }
@@ -196,6 +201,7 @@ export class Site implements FormatContext {
       subscriptions: Object.fromEntries([...this.subscriptions].map(([k, v]) => [String(k), v])),
       files,
       reverseLinksInStep: this.reverseLinks.inStep(),
+      clock: this.clock.snapshot(),
     };
   }
 
@@ -220,5 +226,7 @@ export class Site implements FormatContext {
     this.workSchedule = new Map(Object.entries(snap.workSchedule));
     this.subscriptions = new Map(Object.entries(snap.subscriptions).map(([k, v]) => [Number(k), v]));
     this.files = new Map(Object.entries(snap.files).map(([k, f]) => [Number(k), { data: Buffer.from(f.data, 'base64'), contentType: f.contentType, name: f.name }]));
+    // A clock given at start wins over the saved one, so `clock` pins a test's time whatever file it starts from.
+    if (!this.settings.clockStart) this.clock.restore(snap.clock);
   }
 }

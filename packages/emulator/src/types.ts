@@ -40,6 +40,18 @@ export interface EmulatorOptions {
   dataFile?: string | undefined;
   /** Idle time after which a session token expires, in seconds of the emulator clock. Default 1800. */
   sessionIdleSeconds?: number | undefined;
+  /**
+   * Where the emulator clock starts: a `Date`, or an ISO 8601 date-time with a time zone (`"2026-01-12T09:00:00Z"`),
+   * within the years 1970–9999. The clock runs on from there (held there with `clockFrozen`), a reset puts it back
+   * there, and it takes precedence over the clock saved in a `dataFile`. Default: the clock saved in the `dataFile`,
+   * else the wall clock.
+   */
+  clock?: string | Date | undefined;
+  /**
+   * Holds the clock at `clock` (which it needs) until it is moved (`advanceClock`) or set (`setClock`), so that
+   * `created_at`, `updated_at` and event times are the same on every run. Default `false`.
+   */
+  clockFrozen?: boolean | undefined;
   /** `api_max_entities_per_page` announced by `info` and used as the default page size. Default 500. */
   pageSize?: number | undefined;
   /**
@@ -272,9 +284,18 @@ export interface EmulatorHandle {
   injectFault(spec: FaultSpec): void;
   /** Sets the latency: answers leave no sooner than `ms` after their request arrived (same as `POST /__emulator/latency`). */
   setLatency(ms: number): void;
-  /** Moves the emulator clock forward (same as `POST /__emulator/clock`); throws, leaving it as it was, if that would take it outside 1970–9999. */
+  /**
+   * Moves the emulator clock forward, or back with a negative number (same as `POST /__emulator/clock`
+   * `{"advanceSeconds"}`); a frozen clock stays frozen. Throws, leaving it as it was, if that would take it outside 1970–9999.
+   */
   advanceClock(seconds: number): void;
-  /** Back to the fixtures: data, sessions, faults, clock offset and request log (same as `POST /__emulator/reset`). */
+  /**
+   * Sets the emulator clock to an instant (same as `POST /__emulator/clock` `{"at", "frozen"}`): a `Date` or an ISO
+   * 8601 date-time with a time zone, within 1970–9999. It runs on from there, or with `frozen: true` stays there until
+   * moved or set again. Throws, leaving the clock as it was, for anything else.
+   */
+  setClock(at: string | Date, options?: { frozen?: boolean | undefined }): void;
+  /** Back to the fixtures: data, sessions, faults, the clock (to where it started) and request log (same as `POST /__emulator/reset`). */
   reset(): void;
   /** The requests received so far (same as `GET /__emulator/requests`). */
   requests(): RecordedRequest[];
