@@ -82,6 +82,22 @@ describe('--data persistence of PAT exchanges', () => {
     expect(found.entities.length).toBeGreaterThan(0);
     await b.h.close();
   });
+
+  it('saves on close an exchange that stayed within the minute of the last one (which scheduled no save)', async () => {
+    const file = join(dir, 'pat-exchange-minute.json');
+    const exchangedAt = (): number | null => (JSON.parse(readFileSync(file, 'utf8')) as SiteSnapshot).users.find((u) => u.login === 'coord')!.patExchangedAt;
+    const a = await startHarness({ dataFile: file, authMode: 'identity', clock: '2026-01-12T09:00:10Z', clockFrozen: true });
+    const coord = a.h.card.users.find((u) => u.login === 'coord')!;
+    const auth = { user_login: 'coord', user_password: coord.password };
+    await a.call('read', auth, { type: 'Project', return_fields: ['name'] });
+    await a.h.close();
+    expect(exchangedAt()).toBe(Date.parse('2026-01-12T09:00:10Z'));
+
+    const b = await startHarness({ dataFile: file, authMode: 'identity', clock: '2026-01-12T09:00:40Z', clockFrozen: true });
+    await b.call('read', auth, { type: 'Project', return_fields: ['name'] });
+    await b.h.close();
+    expect(exchangedAt()).toBe(Date.parse('2026-01-12T09:00:40Z'));
+  });
 });
 
 /** What a restart must give back as it was: the card (less its URL), row counts and lists, follows. */
