@@ -1,8 +1,10 @@
-import { compilePath, formatRow, formatValue, linkOut } from '../entity-format.js';
+import { compilePath, formatRow, linkOut } from '../entity-format.js';
 import { badInput } from '../errors.js';
 import type { Site } from '../site.js';
 import { isLink, type LinkRef, type Row } from '../store.js';
 import { optionalLink, payloadObject, requireInt } from './payload.js';
+import { activityStream } from './activity-stream.js';
+import { extraFields, threadTime, userOut, userRef } from './thread-format.js';
 import type { MethodCall, MethodHandler } from './types.js';
 
 function liveRow(site: Site, method: string, link: LinkRef | undefined, what: string): Row {
@@ -11,24 +13,6 @@ function liveRow(site: Site, method: string, link: LinkRef | undefined, what: st
   const row = site.store.getLive(link.type, link.id);
   if (!row) throw badInput(`${method}: ${link.type} with id ${link.id} does not exist`);
   return row;
-}
-
-function userOut(site: Site, row: Row): Record<string, unknown> {
-  return { ...linkOut(site, row), status: row.f['sg_status_list'] ?? null, valid: 'valid' };
-}
-
-/** `note_thread_read` / `activity_stream_read` timestamps: `YYYY-MM-DD HH:MM:SS UTC`. */
-function threadTime(value: unknown): string | null {
-  return typeof value === 'string' ? `${value.slice(0, 10)} ${value.slice(11, 19)} UTC` : null;
-}
-
-function extraFields(site: Site, type: string, entityFields: unknown): ReturnType<typeof compilePath>[] {
-  if (entityFields === undefined || entityFields === null) return [];
-  if (typeof entityFields !== 'object' || Array.isArray(entityFields)) throw badInput("'entity_fields' must be a hash {EntityType: [fields]}");
-  const list = (entityFields as Record<string, unknown>)[type];
-  if (list === undefined) return [];
-  if (!Array.isArray(list) || !list.every((f) => typeof f === 'string')) throw badInput(`'entity_fields.${type}' must be a list of field names`);
-  return (list as string[]).map((f) => compilePath(site.schema, site.store, type, f));
 }
 
 function followKey(user: Row, entity: Row): string {
@@ -57,53 +41,18 @@ function noteThread(call: MethodCall): unknown {
     }
   }
   items.sort((a, b) => String(a.f['created_at']).localeCompare(String(b.f['created_at'])) || (a === note ? -1 : b === note ? 1 : a.id - b.id));
+  // The author of each item as note_thread_read's docstring shows it (with `status` and `valid`); a Reply's also
+  // carries the user's `image` (the python-api tests read it there).
+  const withUser = (out: Record<string, unknown>, row: Row, field: string, image: boolean): Record<string, unknown> => {
+    const u = row.f[field];
+    if (isLink(u)) out[field] = userRef(site, u, { image, valid: true });
+    return out;
+  };
   return items.map((row) => {
-    if (row.type === 'Note') return item(row, ['content', 'created_by']);
-    if (row.type === 'Reply') {
-      const out = item(row, ['content', 'user']);
-      const u = row.f['user'];
-      if (isLink(u) && out['user'] && typeof out['user'] === 'object') (out['user'] as Record<string, unknown>)['image'] = formatValue(site, 'image', site.store.get(u.type, u.id)?.f['image'] ?? null);
-      return out;
-    }
-    return item(row, ['created_by']);
+    if (row.type === 'Note') return withUser(item(row, ['content', 'created_by']), row, 'created_by', false);
+    if (row.type === 'Reply') return withUser(item(row, ['content', 'user']), row, 'user', true);
+    return withUser(item(row, ['created_by']), row, 'created_by', false);
   });
-}
-
-function activityStream(call: MethodCall): unknown {
-  const { site } = call;
-  const p = payloadObject('activity_stream', call.payload);
-  const type = site.schema.requireType(p['type']);
-  const id = requireInt('activity_stream', p, 'id');
-  const entity = site.store.getLive(type, id);
-  if (!entity) throw badInput(`activity_stream: ${type} with id ${id} does not exist`);
-  const minId = typeof p['min_id'] === 'number' ? p['min_id'] : undefined;
-  const maxId = typeof p['max_id'] === 'number' ? p['max_id'] : undefined;
-  const limit = typeof p['limit'] === 'number' && p['limit'] > 0 ? p['limit'] : 25;
-  const fields = extraFields(site, type, p['entity_fields']);
-  const events = site.store.lookup('EventLogEntry', 'entity', [{ type, id }])
-    .filter((e) => (minId === undefined || e.id >= minId) && (maxId === undefined || e.id <= maxId))
-    .sort((a, b) => b.id - a.id)
-    .slice(0, limit);
-  const primary = { ...formatRow(site, entity, fields), name: linkOut(site, entity).name, status: entity.f['sg_status_list'] ?? null };
-  const updateType = (e: Row): string => {
-    const t = String(e.f['event_type'] ?? '');
-    return t.endsWith('_New') ? 'create' : t.endsWith('_Change') ? 'update' : t.endsWith('_Retirement') ? 'delete' : t.endsWith('_Revival') ? 'revive' : 'update';
-  };
-  return {
-    entity_type: type,
-    entity_id: id,
-    earliest_update_id: events.length ? (events[events.length - 1] as Row).id : null,
-    latest_update_id: events.length ? (events[0] as Row).id : null,
-    updates: events.map((e) => ({
-      id: e.id,
-      created_at: threadTime(e.f['created_at']),
-      created_by: isLink(e.f['user']) ? linkOut(site, e.f['user']) : null,
-      meta: e.f['meta'] ?? {},
-      primary_entity: primary,
-      read: false,
-      update_type: updateType(e),
-    })),
-  };
 }
 
 /** Follow, note-thread and activity-stream methods. */
