@@ -356,9 +356,12 @@ export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<
       return id;
     })();
     state.token = pending;
-    pending.catch(() => {
-      if (state.token === pending) state.token = undefined;
-    });
+    pending.then(
+      (token) => tokenValues.set(pending, token),
+      () => {
+        if (state.token === pending) state.token = undefined;
+      },
+    );
   }
   // As core's shared info: when the deadline passes, the request may be on its way, and it goes on for the others.
   return within(state.token, signal, deadlineMs, "'get_session_token'", "get_session_token");
@@ -400,7 +403,15 @@ export function forgetFieldTypes(ctx: Context, entityType: string): void {
   state.reread.delete(entityType);
 }
 
-/** Forget the cached session token of the client (after the site refused it). */
-export function forgetSessionToken(ctx: Context): void {
-  stateOf(ctx.client).token = undefined;
+/** The value each settled download session token promise gave, to tell which token a cache entry holds. */
+const tokenValues: WeakMap<Promise<string>, string> = /* @__PURE__ */ new WeakMap();
+
+/**
+ * Forget the cached session token of the client after the site refused `refused` — only while the cache still holds
+ * that token: a download refused late, after another one's refusal already got a new token, must not throw the new
+ * one away (every later download would fetch yet another). Without `refused`, the cache is cleared whatever it holds.
+ */
+export function forgetSessionToken(ctx: Context, refused?: string): void {
+  const state = stateOf(ctx.client);
+  if (refused === undefined || (state.token && tokenValues.get(state.token) === refused)) state.token = undefined;
 }

@@ -86,6 +86,9 @@ describe("a download whose cached session token expired", () => {
     const all = await Promise.all(Array.from({ length: 5 }, () => sg.downloadAttachment(id)));
     expect(all.map(text)).toEqual(Array(5).fill("shared"));
     expect(since(from)).toEqual({ tokens: 1, gets: 10 });
+    // the new token stays cached: a refusal that arrived after the renewal did not throw it away
+    expect(text(await sg.downloadAttachment(id))).toBe("shared");
+    expect(since(from)).toEqual({ tokens: 1, gets: 11 });
   });
 
   it("refused again with the new token: SgTransferError 403 saying so, and the token is not kept", async () => {

@@ -278,9 +278,9 @@ async function getWithOwnSession<T>(d: Download, stream: boolean, state: string,
   let last: { readonly response: HttpResponse; readonly error: SgAuthError } | undefined;
   const own: OwnSession = {
     sent: [],
-    refused: (response) => {
+    refused: (response, credentials) => {
       if (response.status !== 401 && response.status !== 403) return undefined;
-      forgetSessionToken(d.ctx);
+      forgetSessionToken(d.ctx, credentials?.kind === "session" ? credentials.sessionToken : undefined);
       const error = new SgAuthError(`${PREFIX}: the site refused the session for ${d.what} (HTTP ${response.status})`, { method: d.where.pathname });
       last = { response, error };
       return error;
@@ -301,7 +301,7 @@ async function getWithOwnSession<T>(d: Download, stream: boolean, state: string,
  */
 interface OwnSession {
   /** The refusal `response` is (HTTP 401 or 403), else `undefined`. */
-  readonly refused: (response: HttpResponse) => SgAuthError | undefined;
+  readonly refused: (response: HttpResponse, credentials?: Credentials) => SgAuthError | undefined;
   /** The credentials of each answer so far, in order. */
   readonly sent: Credentials[];
 }
@@ -320,8 +320,11 @@ function renewedToken(ctx: Context, refused: string, call: CallOptions): Promise
   let renewal = renewals.get(ctx.client);
   if (renewal?.refused !== refused) {
     // Shared by every download refused with `refused`: fetched without any caller's limits, as sessionToken does.
-    renewal = { refused, token: sessionToken(ctx) };
-    renewals.set(ctx.client, renewal);
+    const made = { refused, token: sessionToken(ctx) };
+    renewals.set(ctx.client, made);
+    // A failed renewal is not kept: the next download refused with the same token tries again.
+    made.token.catch(() => renewals.get(ctx.client) === made && renewals.delete(ctx.client));
+    renewal = made;
   }
   return within(renewal.token, call.signal, call.deadlineMs, "'get_session_token'", "get_session_token");
 }
@@ -354,14 +357,14 @@ function get<T>(
         : {
             refused: (response: HttpResponse, credentials?: Credentials): SgAuthError | undefined => {
               if (credentials) sent.push(credentials);
-              return session.refused(response);
+              return session.refused(response, credentials);
             },
           };
   return step(d.t, d.what, async (call) => {
     const response = await ctx.client.http({ method: "GET", target: where.href, ...auth, ...(stream ? { responseBody: "stream" } : {}), ...call, kind: "read" });
     if (response.status < 300) return use(response, call);
     const refused = session !== undefined && (response.status === 401 || response.status === 403);
-    if (refused) forgetSessionToken(ctx);
+    if (refused) forgetSessionToken(ctx, typeof session === "string" ? session : undefined);
     throw downloadFailed(d, response, sent, refused ? (again?.hint ?? SESSION_REFUSED) : undefined);
   }, state);
 }
