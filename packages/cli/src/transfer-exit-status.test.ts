@@ -68,6 +68,15 @@ describe("sg upload", () => {
     expect(r.stderr).toContain("No entity of type Shot exists with id 99999");
   });
 
+  it("4: the record the command names is retired", async () => {
+    const created = await sg(["create", "Shot", JSON.stringify({ code: "retired_upload", project: { type: "Project", id: 1 } })], env);
+    const id = String((JSON.parse(created.stdout) as { id: number }).id);
+    expect((await sg(["delete", "Shot", id], env)).code).toBe(0);
+    const r = await sg(["upload", "Shot", id, file], env);
+    expectStatus(r, 4);
+    expect(r.stderr).toContain(`Shot ${id} is retired`);
+  });
+
   it("2: the site's bad-input fault 103 (a field that takes no file)", async () => {
     expectStatus(await sg(["upload", "Shot", "1", file, "--field", "code"], env), 2);
   });
