@@ -3,6 +3,7 @@ import type { AuthContext, AuthStrategy } from "./auth-strategy.js";
 import { onAbort } from "./abort-listeners.js";
 import { createClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
+import type { TransportStrategy } from "./transport-strategy.js";
 import { SgAbortError, SgAuthError } from "./errors.js";
 import { fetchTransport, loopbackSites } from "./test-support/loopback-site.js";
 
@@ -131,5 +132,47 @@ describe("client.close() ends the calls waiting on the auth strategy", () => {
     expect(await second).toEqual({ value: [] });
     expect(contexts[1]!.signal).toBeInstanceOf(AbortSignal);
     expect(contexts[1]!.signal?.aborted).toBe(false);
+  });
+
+  it("a refusal that arrives after close() (a transport that ignores the signal) starts no refresh", async () => {
+    let onRejected = 0;
+    const strategy: AuthStrategy = {
+      name: "login",
+      credentials: async () => CREDS,
+      onRejected: async () => (onRejected++, CREDS),
+    };
+    let refuse: () => void = () => {};
+    // A third-party transport that does not listen to the context's signal: its answer comes whenever it comes.
+    const transport: TransportStrategy = {
+      name: "deaf",
+      send: () => new Promise((_, reject) => (refuse = () => reject(new SgAuthError("Can't authenticate script 'bot'", { method: "read", errorCode: 102 })))),
+    };
+    const sg = createClient({ site: "https://sg.example.com", transport, auth: strategy });
+    const call = settled(sg.call("read", { type: "Shot" }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await sg.close();
+    refuse();
+    expect(await call).toEqual(expect.objectContaining(closedWhileWaiting("read", "fresh credentials after a refusal")));
+    expect(onRejected).toBe(0);
+  });
+
+  it("a refused() check that throws: the exchange rejects with its error and the streamed body is let go", async () => {
+    let cancelled = 0;
+    const transport: TransportStrategy = {
+      name: "streaming",
+      send: async () => [],
+      http: async () => ({
+        status: 200,
+        headers: new Headers(),
+        body: new Uint8Array(),
+        stream: new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}), cancel: () => void cancelled++ }),
+      }),
+    };
+    const sg = createClient({ site: "https://sg.example.com", transport, auth: { name: "bot", credentials: async () => CREDS } });
+    const broken = new Error("the caller's check failed");
+    const result = await settled(sg.http({ method: "GET", target: "/file_serve/attachment/1", responseBody: "stream", refused: () => { throw broken; } }));
+    expect(result).toBe(broken);
+    expect(cancelled).toBe(1);
+    await sg.close();
   });
 });

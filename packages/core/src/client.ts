@@ -342,7 +342,9 @@ export function createClient(options: ClientOptions): Client {
   ): Promise<T> => {
     let refused = error;
     let rejected = credentials;
-    const fresh = strategy.onRejected && (await waitFor(refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs));
+    // No refresh (a login, maybe a prompt) is started for a call that was aborted or whose client closed meanwhile.
+    const ended = wait.closed.aborted || wait.signal?.aborted;
+    const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs));
     if (fresh) {
       logger.debug("re-sending once with fresh credentials", { method: name, auth: strategy.name });
       try {
@@ -365,7 +367,14 @@ export function createClient(options: ClientOptions): Client {
   const httpUnlessRefused = async (request: ClientHttpRequest, credentials: Credentials): Promise<HttpResponse> => {
     const sent = withSessionUuid(credentials, request.sessionUuid)!;
     const response = await http(request, sent);
-    const refusal = request.refused?.(response, sent);
+    let refusal: SgAuthError | undefined;
+    try {
+      refusal = request.refused?.(response, sent);
+    } catch (error) {
+      // The caller's check failed: its streamed body is let go all the same.
+      response.stream?.cancel().catch(() => {});
+      throw error;
+    }
     if (!(refusal instanceof SgAuthError)) return response;
     response.stream?.cancel().catch(() => {});
     throw refusal;
