@@ -71,6 +71,15 @@ const cases: [string, Call, (string | number)[]][] = [
   ["update NaN inside a url field object", (a) => a.update("Version", 1, { sg_path_to_movie: { url: "http://x", link_type: "web", size: Number.NaN } }), ["data", "sg_path_to_movie", "size"]],
   ["update NaN in a link dict", (a) => a.update("Shot", 1, { sg_sequence: { type: "Sequence", id: 1, extra: { n: Number.NEGATIVE_INFINITY } } }), ["data", "sg_sequence", "extra", "n"]],
   ["batch update NaN (2nd request)", (a) => a.batch([{ request_type: "delete", entity_type: "Shot", entity_id: 1 }, { request_type: "update", entity_type: "Shot", entity_id: 2, data: { sg_cut_in: Number("1001a"), sg_cut_out: Infinity } }]), ["requests", 1, "data", "sg_cut_in"]],
+  [
+    "update data containing itself (JSON has no form for it; the walk overflowed the stack)",
+    (a) => {
+      const looped: Record<string, unknown> = { n: 1 };
+      looped["again"] = [looped];
+      return a.update("Shot", 1, { sg_cut_in: 1, description: looped } as never);
+    },
+    ["data", "description", "again", 0],
+  ],
   ["batch create Infinity", (a) => a.batch([{ request_type: "create", entity_type: "Shot", data: { code: "x", sg_cut_out: -Infinity } }]), ["requests", 0, "data", "sg_cut_out"]],
   ["schemaFieldCreate NaN property", (a) => a.schemaFieldCreate("Shot", "number", "X", { default_value: Number.NaN }), ["properties", "default_value"]],
   ["schemaFieldUpdate Infinity property", (a) => a.schemaFieldUpdate("Shot", "sg_cut_in", { default_value: Infinity }), ["properties", "default_value"]],
