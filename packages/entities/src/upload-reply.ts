@@ -21,7 +21,7 @@ export function parseUploadReply(text: string): number | undefined {
 }
 
 /** A refused upload step as its reply tells it: the site's words (on one line, without the code) and its fault code. */
-export interface UploadRefusal {
+interface UploadRefusal {
   /** The site's words, whitespace folded, at most 300 characters; "" when it gave none. */
   readonly message: string;
   /** The fault code the reply ends with (`(error_code N)`), when it has one. */
@@ -29,7 +29,7 @@ export interface UploadRefusal {
 }
 
 /** The refusal in a reply that starts with `0` (then a newline or colon, then the site's words); `undefined` for any other reply. */
-export function refusalOf(text: string): UploadRefusal | undefined {
+function refusalOf(text: string): UploadRefusal | undefined {
   if (text[0] !== "0") return undefined;
   const words = text.slice(2).replace(/\s+/g, " ").trim();
   const coded = /^(.*?)\s*\(error_code (\d+)\)$/.exec(words);
@@ -37,7 +37,7 @@ export function refusalOf(text: string): UploadRefusal | undefined {
 }
 
 /** The refusal's words as `: <words>` for a message; "" without any. */
-export function reasonOf(text: string): string {
+function reasonOf(text: string): string {
   const refusal = refusalOf(text);
   return refusal?.message ? `: ${refusal.message}${refusal.errorCode === undefined ? "" : ` (error_code ${refusal.errorCode})`}` : "";
 }

@@ -16,10 +16,10 @@ import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { credentialsRefused, parseUploadReply, uploadRefused, type StepAnswer } from "./upload-reply.js";
 import { transferSecrets } from "./transfer-secrets.js";
-
-export { parseUploadReply };
 import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
 import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkString, fail, type Path } from "./validate.js";
+
+export { parseUploadReply };
 
 /** A file to upload: a path on disk, or a `File`/`Blob` already in memory (a `Blob` needs `displayName` or gets `upload.bin`). */
 export type UploadSource = string | Blob;
