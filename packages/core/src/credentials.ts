@@ -23,7 +23,7 @@ export interface CredentialOptions {
   readonly sessionUuid?: string | undefined;
   /**
    * Extra auth parameters merged last, e.g. `{ product: "rv" }` for tokens minted by another product. An entry whose
-   * name says it is a secret (a word of it is `token`, `key`, `secret`, `password`, …: see `isSecretKey`, e.g.
+   * name says it is a secret (its last word is `token`, `key`, `secret`, `password`, …: see `isSecretKey`, e.g.
    * `api_token`, `vaultToken`) is scrubbed from errors and logs like `scriptKey`; name a secret so, or it is shown.
    */
   readonly extra?: Readonly<Record<string, string | number | boolean>> | undefined;

@@ -26,19 +26,22 @@ const SECRET_KEY_NAMES: ReadonlySet<string> = new Set([
   "twofactorcode",
 ]);
 
-/** The words that make a name a secret's wherever they stand in it (`api_token`, `vaultToken`, `X-Api-Key`). */
+/** The words that make a name a secret's when they end it (`api_token`, `vaultToken`, `X-Api-Key`). */
 const SECRET_WORD = /^(token|key|secret|password|passwd|pwd|passphrase|credentials?|cookie|authorization|otp)$/i;
 
 /**
- * Whether a property name holds a secret: one of its words (split at anything but letters and digits, and between a
- * lower-case letter or digit and an upper-case one) is `token`, `key`, `secret`, `password`, `passwd`, `pwd`,
+ * Whether a property name holds a secret: its last word (words split at anything but letters and digits, and between
+ * a lower-case letter or digit and an upper-case one) is `token`, `key`, `secret`, `password`, `passwd`, `pwd`,
  * `passphrase`, `credential(s)`, `cookie`, `authorization` or `otp` (`api_token`, `vaultToken`, `X-Api-Key`,
- * `client_secret`), or it is one of the joined names `scriptkey`, `apikey`, `sessionid`, `sessiontoken`, `authtoken`,
- * … in any case and spelling. Names that only contain such a word stay visible: `sudo_as_login`, `session_uuid`,
- * `keyword`, `tokenizer`.
+ * `client_secret`) — except a bare `key`, which names many things (`{"key": "sg_status_list"}`) — or it is one of the
+ * joined names `scriptkey`, `apikey`, `sessionid`, `sessiontoken`, `authtoken`, … in any case and spelling. Names
+ * that only contain such a word, or have it before another (`key_id`, `token_type`, `cookie_policy`), stay visible:
+ * `sudo_as_login`, `session_uuid`, `keyword`, `tokenizer`.
  */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY_NAMES.has(key.toLowerCase().replace(/[^a-z]/g, "")) || key.split(/[^A-Za-z\d]+|(?<=[a-z\d])(?=[A-Z])/).some((word) => SECRET_WORD.test(word));
+  if (SECRET_KEY_NAMES.has(key.toLowerCase().replace(/[^a-z]/g, ""))) return true;
+  const words = key.split(/[^A-Za-z\d]+|(?<=[a-z\d])(?=[A-Z])/).filter(Boolean);
+  return words.length > 0 && SECRET_WORD.test(words[words.length - 1]!) && !(words.length === 1 && /^key$/i.test(key));
 }
 
 /**

@@ -29,12 +29,16 @@ const SECRET_NAMES = [
   "user_password",
 ];
 // Names that stay visible: the public half of credentials, and words that merely contain a secret word.
-const VISIBLE_NAMES = ["sudo_as_login", "login", "script_name", "scriptName", "session_uuid", "product", "keyword", "monkey", "tokenizer", "passage", "secretary", "api_version"];
+const VISIBLE_NAMES = ["sudo_as_login", "login", "script_name", "scriptName", "session_uuid", "product", "keyword", "monkey", "tokenizer", "passage", "secretary", "api_version", "key", "key_id", "token_type", "cookie_policy", "credential_id"];
 
 describe("which names hold a secret (isSecretKey)", () => {
-  it("a name with a secret word among its words (split at _, -, spaces and camelCase), or a known joined name", () => {
+  it("a name whose last word is a secret word (split at _, -, spaces and camelCase) but a bare key, or a known joined name", () => {
     expect(SECRET_NAMES.filter((name) => !isSecretKey(name))).toEqual([]);
     expect(VISIBLE_NAMES.filter((name) => isSecretKey(name))).toEqual([]);
+  });
+
+  it("leaves a site's ordinary fields readable: a bare key, an id or type after a secret word", () => {
+    expect(scrubText('{"key": "sg_status_list", "token_type": "bearer"} credential_id=7')).toBe('{"key": "sg_status_list", "token_type": "bearer"} credential_id=7');
   });
 
   it("decides what redactValue and scrubText hide", () => {
