@@ -146,6 +146,19 @@ describe('auth on an Identity site', () => {
     expect((await t.fault('read', login('coord', P.coord), whoami)).code).toBe(102);
   });
 
+  // auth-landscape §4.0's test recipe: bind a new PAT, delete it before its first use, and the legacy login is refused.
+  it('gives a newly bound PAT no share of the old one\'s hour', async () => {
+    expect((await t.admin('pat', { login: 'coord', state: 'valid' })).status).toBe(200);
+    await expect(t.call('read', login('coord', P.coord), whoami)).resolves.toBeTruthy();
+    t.h.advanceClock(600);
+    expect((await t.admin('pat', { login: 'coord', state: 'revoked' })).status).toBe(200);
+    expect((await t.admin('pat', { login: 'coord', state: 'valid' })).status).toBe(200);
+    expect((await t.admin('pat', { login: 'coord', state: 'revoked' })).status).toBe(200);
+    const refused = await t.fault('read', login('coord', P.coord), whoami);
+    expect(refused.code).toBe(102);
+    expect(refused.message).toContain('no longer valid');
+  });
+
   it('enforces the activation rule', async () => {
     const person = (l: string): unknown[] => [{ field_name: 'firstname', value: 'New' }, { field_name: 'lastname', value: l }, { field_name: 'email', value: `${l}@example.com` }];
     const fields = (l: string): unknown => ({ type: 'HumanUser', fields: [{ field_name: 'login', value: l }, ...person(l), { field_name: 'sg_status_list', value: 'act' }] });

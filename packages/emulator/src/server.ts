@@ -82,7 +82,9 @@ export class Emulator {
     if (state !== 'valid' && state !== 'missing' && state !== 'revoked') throw new Error("PAT state must be 'valid', 'missing' or 'revoked'");
     if (state === 'valid' && cred.password === null) throw new Error(`'${login}' has no passphrase, so no PAT can be bound`);
     cred.pat = state;
-    if (state === 'missing') cred.patExchangedAt = null;
+    // `valid` binds a new PAT, which has not been exchanged yet: the old one's hour must not carry over to it (a new PAT
+    // deleted before its first use is refused at once, auth-landscape §4.0). A revocation keeps the hour running.
+    if (state !== 'revoked') cred.patExchangedAt = null;
     // Credentials are part of the --data file; this change arrives through no RPC, so nothing else would save it.
     this.persistence?.markDirty();
   }
