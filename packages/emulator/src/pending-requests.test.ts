@@ -62,4 +62,20 @@ describe('requests still waiting when the emulator closes or resets', () => {
       await t.h.close();
     }
   });
+  it('lets any number of requests wait out their latency together without a possible-leak warning', async () => {
+    const t = await startHarness({ latencyMs: 50 });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const answers = await Promise.all(Array.from({ length: 15 }, () => t.rpc('info', [])));
+      expect(answers).toHaveLength(15);
+      // Node emits process warnings on the next tick.
+      await sleep(20);
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await t.h.close();
+    }
+  });
 });

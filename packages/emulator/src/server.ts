@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,7 +31,7 @@ export class Emulator {
    * Ends the waits (latency, fault `delayMs`) of the requests of the current generation. A reset or close aborts it
    * and starts a new one, so a request that arrived before is dropped instead of running, logging or saving after.
    */
-  private generation: AbortController = new AbortController();
+  private generation: AbortController = newGeneration();
 
   constructor(
     readonly site: Site,
@@ -60,7 +61,7 @@ export class Emulator {
    */
   endGeneration(): void {
     this.generation.abort();
-    this.generation = new AbortController();
+    this.generation = newGeneration();
   }
 
   /**
@@ -271,6 +272,16 @@ function normalizeBasePath(value: unknown): string {
   if (segments[0] === '__emulator') throw new Error('basePath may not be under /__emulator, where the admin endpoints live');
   if (/\/api3\/json$/.test(path)) throw new Error(`basePath is the path the site lives under, without /api3/json: got ${JSON.stringify(value)}`);
   return path;
+}
+
+/**
+ * A generation's controller. Every request waiting out latency or a fault's delay listens to its signal, so any number
+ * of listeners is expected: without lifting the limit Node warned of a possible leak at the 11th concurrent wait.
+ */
+function newGeneration(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 /**
