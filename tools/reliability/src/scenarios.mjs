@@ -9,6 +9,7 @@
 //   outcome   "ok" or the final error's code
 //   attempts  attempts of the call (error.attempts for failures, HTTP attempts for successes)
 //   delays    backoff delays before each retry, in ms
+import { createServer } from "node:http";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
 import { sessionAuth } from "@sg/auth-session";
 import { SgAbortError, SgTimeoutError, createClient } from "@sg/core";
@@ -44,7 +45,8 @@ function figuresOf(h, result, { method, calls = 1, extra = {} }) {
  */
 async function faultedCall(id, { op, faults = [], transport = {}, clock, emulator = {}, latencyMs, divert, settleLog = false, batchSize = 3 }) {
   const method = op === "read" ? "read" : op;
-  const h = await harness({ transport, clock, emulator, divert: divert ? await divert(method) : undefined });
+  const diverter = divert ? await divert(method) : undefined;
+  const h = await harness({ transport, clock, emulator, divert: diverter });
   try {
     // entityApi's find asks the site's `info` once (paging limits); fetch it before the faults start.
     await h.client.info();
@@ -72,6 +74,7 @@ async function faultedCall(id, { op, faults = [], transport = {}, clock, emulato
     return figures;
   } finally {
     await h.close();
+    await diverter?.close?.();
   }
 }
 
@@ -85,6 +88,35 @@ function refuseFirst(n) {
       entry.diverted = true;
       return `http://127.0.0.1:${port}/api3/json`;
     };
+  };
+}
+
+/**
+ * Divert the first `n` HTTP attempts to a loopback server that answers 200 at once and then trickles its JSON body,
+ * a space every 50 ms, never finishing it: a body slower than the attempt's timeout (the headers came in time).
+ */
+function trickleFirst(n) {
+  return async (method) => {
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"results":');
+      const timer = setInterval(() => res.write(" "), 50);
+      res.on("close", () => clearInterval(timer));
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address();
+    let count = 0;
+    const divert = (entry) => {
+      if (entry.rpc !== method || ++count > n) return undefined;
+      entry.diverted = true;
+      return `http://127.0.0.1:${port}/api3/json`;
+    };
+    divert.close = () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    };
+    return divert;
   };
 }
 
@@ -147,7 +179,7 @@ export const SCENARIOS = [
     id: "s-create-502-retryWrites-off",
     group: "502 sequences",
     title: "create with retryWrites: false: HTTP 502 ×1 is not retried",
-    expect: { outcome: "SG_HTTP", attempts: 1, http: 1, rows: 0, dups: 0 },
+    expect: { outcome: "SG_HTTP", maybeSent: true, attempts: 1, http: 1, rows: 0, dups: 0 },
     run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 502 }], transport: { retry: { retryWrites: false } } }),
   },
 
@@ -170,7 +202,7 @@ export const SCENARIOS = [
     id: "ra-create-503",
     group: "503 / 429",
     title: "create: HTTP 503 with Retry-After: 1 → never retried (write)",
-    expect: { outcome: "SG_HTTP", attempts: 1, http: 1, rows: 0, dups: 0, sleeps: [] },
+    expect: { outcome: "SG_HTTP", maybeSent: true, attempts: 1, http: 1, rows: 0, dups: 0, sleeps: [] },
     run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 503, retryAfter: 1 }], clock: instantClock() }),
   },
   {
@@ -202,7 +234,7 @@ export const SCENARIOS = [
     id: "html-create-200",
     group: "502 html sequences",
     title: "create: HTTP 200 with an HTML page → SgProtocolError, not retried, nothing written",
-    expect: { outcome: "SG_PROTOCOL", errorName: "SgProtocolError", attempts: 1, http: 1, rows: 0, dups: 0 },
+    expect: { outcome: "SG_PROTOCOL", errorName: "SgProtocolError", maybeSent: true, attempts: 1, http: 1, rows: 0, dups: 0 },
     run: (id) => faultedCall(id, { op: "create", faults: [{ method: "create", status: 200, html: true }] }),
   },
 
@@ -290,8 +322,24 @@ export const SCENARIOS = [
     id: "slow-batch",
     group: "slow answers",
     title: "batch of 3: answer 400 ms late with timeoutMs 150 → not retried; the late batch lands once",
-    expect: { outcome: "SG_TIMEOUT", scope: "attempt", attempts: 1, http: 1, rows: 3, dups: 0 },
+    expect: { outcome: "SG_TIMEOUT", scope: "attempt", maybeSent: true, attempts: 1, http: 1, rows: 3, dups: 0 },
     run: (id) => faultedCall(id, { op: "batch", faults: [{ method: "batch", delayMs: 400 }], transport: { timeoutMs: 150 }, settleLog: true }),
+  },
+
+  // --- a body trickling past the per-attempt timeout (headers in time, timeoutMs 150) ---
+  {
+    id: "trickle-read",
+    group: "slow answers",
+    title: "read: 200 at once, then a body that trickles past timeoutMs 150 → that attempt times out, the retry is answered",
+    expect: { outcome: "ok", attempts: 2, fetches: 2, http: 1 },
+    run: (id) => faultedCall(id, { op: "read", divert: trickleFirst(1), transport: { timeoutMs: 150 } }),
+  },
+  {
+    id: "trickle-create",
+    group: "slow answers",
+    title: "create: 200 at once, then a body that trickles past timeoutMs 150 → SgTimeoutError (maybeSent), not sent again",
+    expect: { outcome: "SG_TIMEOUT", scope: "attempt", maybeSent: true, attempts: 1, fetches: 1, http: 0, rows: 0, dups: 0 },
+    run: (id) => faultedCall(id, { op: "create", divert: trickleFirst(99), transport: { timeoutMs: 150 } }),
   },
 
   // --- latency spikes vs timeouts and the deadline ---
@@ -320,7 +368,7 @@ export const SCENARIOS = [
     id: "latency-create-deadline",
     group: "latency spikes",
     title: "create: 300 ms latency, deadlineMs 100 → deadline error; the write lands once afterwards",
-    expect: { outcome: "SG_TIMEOUT", scope: "deadline", attempts: 1, http: 1, rows: 1, dups: 0 },
+    expect: { outcome: "SG_TIMEOUT", scope: "deadline", maybeSent: true, attempts: 1, http: 1, rows: 1, dups: 0 },
     run: (id) => faultedCall(id, { op: "create", latencyMs: 300, transport: { timeoutMs: 1000, deadlineMs: 100 }, settleLog: true }),
   },
 
@@ -351,8 +399,8 @@ export const SCENARIOS = [
   {
     id: "reauth-session-50",
     group: "re-auth",
-    title: "sessionAuth with refresh(), token expired, 50 concurrent finds → refresh() called once",
-    expect: { calls: 50, outcome: "ok", failures: 0, reauth: 1, http: 100 },
+    title: "sessionAuth with refresh(), token expired, 50 concurrent finds → refresh() called once, onToken once",
+    expect: { calls: 50, outcome: "ok", failures: 0, reauth: 1, onToken: 1, http: 100 },
     run: reauthSession,
   },
 
@@ -361,14 +409,14 @@ export const SCENARIOS = [
     id: "budget-storm-small",
     group: "retry budget",
     title: "502 outage, 30 sequential reads, budget {capacity 20, retryCost 5} → 2 calls retried, 28 fail fast",
-    expect: { calls: 30, http: 34, outcome: "SG_HTTP", retried: 2, failFast: 28, unbudgeted: 90 },
+    expect: { calls: 30, http: 34, outcome: "SG_HTTP", retried: 2, failFast: 28, firstFailFastCall: 3, attempts: "3×2, 1×28", unbudgeted: 90 },
     run: (id) => budgetStorm(id, { calls: 30, budget: { capacity: 20, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 }, baseline: true }),
   },
   {
     id: "budget-storm-default",
     group: "retry budget",
     title: "502 outage, 100 sequential reads, default budget (500 tokens, 5 per retry) → 100 retries then fail fast",
-    expect: { calls: 100, http: 200, outcome: "SG_HTTP", retried: 50, failFast: 50 },
+    expect: { calls: 100, http: 200, outcome: "SG_HTTP", retried: 50, failFast: 50, firstFailFastCall: 51, attempts: "3×50, 1×50" },
     run: (id) => budgetStorm(id, { calls: 100 }),
   },
 
@@ -390,7 +438,7 @@ export const SCENARIOS = [
   {
     id: "abort-during-backoff",
     group: "abort",
-    title: "read: 502, then abort during the backoff (baseDelayMs 60 s, capped at maxDelayMs 30 s) → SgAbortError at once",
+    title: "read: 502, then abort during the backoff (baseDelayMs 60 s, capped at maxDelayMs 30 s) → SgAbortError within 1 s of the abort",
     expect: { calls: 1, outcome: "SG_ABORTED", attempts: 1, http: 1, delays: [30000], settledBeforeBackoff: true },
     run: abortDuringBackoff,
   },
@@ -661,6 +709,9 @@ async function abortInflight(id, how) {
   }
 }
 
+/** How soon after its abort a call waiting out a backoff must settle. */
+const ABORT_REFERENCE_MS = 1000;
+
 async function abortDuringBackoff() {
   const BACKOFF = 60_000;
   let backingOff;
@@ -679,7 +730,9 @@ async function abortDuringBackoff() {
       return r;
     });
     await retrying;
-    timer = setTimeout(() => events.push("backoff-elapsed"), BACKOFF);
+    // The reference is far shorter than the 30 s backoff, so a call that waited the backoff out despite the abort
+    // settles after it (and the figure is false), while "at once" has a second of slack on a busy machine.
+    timer = setTimeout(() => events.push("reference-elapsed"), ABORT_REFERENCE_MS);
     controller.abort();
     const result = await call;
     return {
