@@ -70,3 +70,5 @@ export type { DateMode } from "./date-codec.js";
 export { checkOptionsObject } from "./options-check.js";
 export type { OptionsShape } from "./options-check.js";
 export { onAbort } from "./abort-listeners.js";
+export { shareUntilAbandoned } from "./share-until-abandoned.js";
+export type { SharedWork } from "./share-until-abandoned.js";

@@ -1,0 +1,45 @@
+import { onAbort } from "./abort-listeners.js";
+import { abortErrorFrom } from "./clock.js";
+
+/** Work that the callers of one or more clients wait for together (a login, a prompt for a code). */
+export interface SharedWork<T> {
+  /**
+   * Wait for the work as a caller of the client whose close signal is `signal`; without one (a client that has no
+   * close signal), the work is never abandoned.
+   */
+  join(signal: AbortSignal | undefined): Promise<T>;
+}
+
+/**
+ * Start `work` and share it until it settles or is abandoned: once the close signal of every client that joined it
+ * has aborted, the signal `work` was given aborts (so that it can dismiss a prompt) and the shared promise rejects
+ * with the last client's close reason. `done` is called once, at once when the work settles or is abandoned, so that
+ * the caller drops it from its cache and a call after `close()` starts new work instead of joining the dead one.
+ */
+export function shareUntilAbandoned<T>(work: (signal: AbortSignal) => Promise<T>, done: () => void): SharedWork<T> {
+  const stop = new AbortController();
+  const leave: (() => void)[] = [];
+  /** How many joined clients are still open; -1 once the work is over. */
+  let open = 0;
+  const end = (): void => {
+    if (open < 0) return;
+    open = -1;
+    done();
+    for (const off of leave) off();
+  };
+  const promise = new Promise<T>((resolve, reject) => {
+    onAbort(stop.signal, () => reject(stop.signal.reason));
+    work(stop.signal).then(resolve, reject);
+  });
+  promise.then(end, end);
+  return {
+    join: (signal) => {
+      if (!signal) open = Infinity;
+      else {
+        open += 1;
+        leave.push(onAbort(signal, () => --open || (end(), stop.abort(abortErrorFrom(signal)))));
+      }
+      return promise;
+    },
+  };
+}
