@@ -7,7 +7,7 @@
  */
 export { legacyLoginAuth } from "./legacy-login-auth.js";
 export { validateLegacyOptions } from "./options.js";
-export type { LegacyLoginOptions, ValidLegacyLoginOptions } from "./options.js";
+export type { LegacyLoginOptions, TwoFactorPrompt, ValidLegacyLoginOptions } from "./options.js";
 export { LegacyErrorCode, PAT_STEPS, SESSION_ROUTE } from "./login-errors.js";
 export type { LegacyErrorCodeValue } from "./login-errors.js";
 export { explainLoginError } from "./explain-login.js";

@@ -163,15 +163,27 @@ describe("legacyLoginAuth on a default site", () => {
     expect(count(emulator, "get_session_token")).toBe(2);
   });
 
-  it("reports a twoFactor() that gives no usable code as SG_LEGACY_LOGIN_FAILED, as documented", async () => {
-    for (const answer of ["", "12 34", undefined]) {
-      const error = await rejectionOf(
-        client({ login: "artist", password: passwordOf(emulator, "artist"), twoFactor: async () => answer as unknown as string }).call("read", READ_SHOTS),
-      );
+  it("reports a twoFactor() that gives an empty code as SG_LEGACY_2FA_EMPTY, asks again at the next call, never echoes it", async () => {
+    for (const answer of ["", " \n ", undefined, Number(PLANTED_CODE)]) {
+      let asked = 0;
+      const sg = client({
+        login: "artist",
+        password: passwordOf(emulator, "artist"),
+        twoFactor: async () => {
+          asked += 1;
+          return answer as unknown as string;
+        },
+      });
+      const error = await rejectionOf(sg.call("read", READ_SHOTS));
       expect(error).toBeInstanceOf(SgTwoFactorRequiredError);
-      expect((error as SgAuthError).code).toBe(LegacyErrorCode.LOGIN_FAILED);
-      expect((error as Error).message).toContain("twoFactor() did not return a code for 'artist'");
-      expect(findSecrets(error, ["12 34"])).toEqual([]);
+      expect((error as SgAuthError).code).toBe(LegacyErrorCode.TWO_FACTOR_EMPTY);
+      expect((error as Error).message).toContain("twoFactor() gave an empty two-factor code for 'artist'");
+      if (typeof answer === "number") expect((error as Error).message).toMatch(/'artist' \(a number \(/);
+      expect((error as SgAuthError).hint).toContain("ask again, or throw to stop the login");
+      expect(findSecrets(error, [PLANTED_CODE])).toEqual([]);
+      // Not remembered: the person may type the code this time.
+      await rejectionOf(sg.call("read", READ_SHOTS));
+      expect(asked).toBe(2);
     }
   });
 

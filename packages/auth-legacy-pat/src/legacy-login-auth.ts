@@ -1,11 +1,23 @@
-import { SgAuthError, SgTwoFactorRequiredError } from "@sg/core";
-import type { AuthContext, AuthStrategy, Credentials, SessionCredentials, UserCredentials } from "@sg/core";
+import { SgAuthError, SgTwoFactorRequiredError, describeValue, shareUntilAbandoned } from "@sg/core";
+import type { AuthContext, AuthStrategy, Credentials, SessionCredentials, SharedWork, UserCredentials } from "@sg/core";
 import { explainLoginError, looksLikeScriptKey, ssoRedirect } from "./explain-login.js";
 import { LegacyErrorCode } from "./login-errors.js";
 import { PACKAGE, validateLegacyOptions } from "./options.js";
 import type { LegacyLoginOptions } from "./options.js";
 import { isLastingRefusal, refusedEarlier } from "./refused-login.js";
 import { targetRefusal } from "./sudo.js";
+
+/** What a {@link legacyLoginAuth} holds for one site. */
+interface SiteState {
+  /** The session in use. */
+  session?: SessionCredentials | undefined;
+  /** The one login in flight. */
+  pending?: SharedWork<SessionCredentials> | undefined;
+  /** The last lasting refusal and when it came, while its cool-down runs. */
+  refused?: { readonly error: SgAuthError; readonly at: number } | undefined;
+  /** The latest session token, kept after a refusal so that the refusal's text is scrubbed of it. */
+  token?: string | undefined;
+}
 
 function tail(token: string): string {
   return token.length > 8 ? token.slice(-4) : "****";
@@ -43,12 +55,13 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const hadAuthToken = unusedAuthToken !== undefined;
   // Scrubbed from outside text in the errors built here: the password (unless it is the login or sudo login, which messages
   // show anyway), the authToken option, and one place each for the latest code asked for and the latest session
-  // token, which replace the ones before (spent, or refused), and two for the site URL's Basic auth (its password and
-  // header value), which every request to the site carries. An empty place scrubs nothing. A job that logs in again
+  // token of the site whose refusal is explained, which replace the ones before (spent, or refused), and two for the
+  // site URL's Basic auth (its password and header value), which every request to the site carries. An empty place scrubs nothing. A job that logs in again
   // for months keeps six values, not one more per login.
   const secrets: string[] = [password === login || password === sudoAsLogin ? "" : password, unusedAuthToken ?? "", "", "", "", ""];
-  /** Put the site URL's Basic auth of `ctx` in its places of `secrets`, before a refusal on that site is explained. */
+  /** Put the latest session token and the site URL's Basic auth of the site of `ctx` in their places of `secrets`, before a refusal on that site is explained. */
   const noteSite = (ctx: AuthContext): void => {
+    secrets[3] = stateOf(ctx).token ?? "";
     secrets[4] = ctx.site.basicAuthSecret ?? "";
     secrets[5] = ctx.site.basicAuth?.replace(/^Basic\s+/i, "") ?? "";
   };
@@ -59,53 +72,65 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const attempt = { login, canAsk: twoFactor !== undefined, authTokenSpent: hadAuthToken, passwordLooksLikeScriptKey: looksLikeScriptKey(password), secrets };
 
   let useSession = keepSession;
-  let session: SessionCredentials | undefined;
-  let pending: Promise<SessionCredentials> | undefined;
   let logins = 0;
-  /** The last lasting refusal and when it came, while its cool-down runs. */
-  let refused: { readonly error: SgAuthError; readonly at: number } | undefined;
+  /**
+   * What the strategy holds for each site (by `ctx.site.href`): a session token is one site's, so a strategy shared
+   * by clients of several sites keeps one session, login in flight and remembered refusal per site, and sends a site
+   * only its own session.
+   */
+  const sites = new Map<string, SiteState>();
+  const stateOf = (ctx: AuthContext): SiteState => {
+    let here = sites.get(ctx.site.href);
+    if (!here) sites.set(ctx.site.href, (here = {}));
+    return here;
+  };
 
-  /** The remembered refusal, made again, while it holds; forgets it once the cool-down is over. */
-  const earlier = (ctx: AuthContext): SgAuthError | undefined => {
+  /** The remembered refusal of `here`, made again, while it holds; forgets it once the cool-down is over. */
+  const earlier = (here: SiteState, ctx: AuthContext): SgAuthError | undefined => {
+    const { refused } = here;
     if (!refused) return undefined;
     const until = refused.at + coolDown;
     const now = ctx.clock.now();
     // A clock set back before the refusal ends the cool-down rather than stretching it; one that never ends
     // (Infinity, or over 1e15 ms) is never ended by a clock either.
     if ((now >= refused.at || coolDown > 1e15) && now < until) return refusedEarlier(refused.error, refused.at, until);
-    refused = undefined;
+    here.refused = undefined;
     return undefined;
   };
-  /** Remember `error` when it is a lasting refusal; returns it. */
+  /** Remember `error` for the site of `ctx` when it is a lasting refusal; returns it. */
   const remember = (error: unknown, ctx: AuthContext): unknown => {
     if (coolDown > 0 && isLastingRefusal(error)) {
-      refused = { error, at: ctx.clock.now() };
+      stateOf(ctx).refused = { error, at: ctx.clock.now() };
       ctx.logger.info(`${PACKAGE}: '${login}' refused; no login for ${coolDown} ms`, { code: error.code });
     }
     return error;
   };
 
-  const askCode = async (): Promise<string> => {
-    const code = await (twoFactor as () => string | PromiseLike<string>)();
-    if (typeof code !== "string" || !/^\S+$/.test(code)) {
-      throw new SgTwoFactorRequiredError(`${PACKAGE}: twoFactor() did not return a code for '${login}'`, {
-        code: LegacyErrorCode.LOGIN_FAILED,
-        hint: "twoFactor must resolve to the current one-time code as a string, e.g. \"123456\".",
-        secrets,
+  /** Ask twoFactor() for a code; `signal` aborts when every client waiting for the login has been closed. */
+  const askCode = async (signal: AbortSignal): Promise<string> => {
+    const answer = await (twoFactor as NonNullable<LegacyLoginOptions["twoFactor"]>)({ signal });
+    // Every client waiting for the login was closed: the code is not used, and the next call asks again.
+    signal.throwIfAborted();
+    // Authenticator apps show the code as "123 456": its inner spaces are not part of it.
+    const code = typeof answer === "string" ? answer.replace(/\s+/g, "") : "";
+    if (!code) {
+      throw new SgTwoFactorRequiredError(`${PACKAGE}: twoFactor() gave an empty two-factor code for '${login}'${typeof answer === "string" ? "" : ` (${describeValue(answer, true)})`}`, {
+        code: LegacyErrorCode.TWO_FACTOR_EMPTY,
+        hint: "twoFactor must resolve to the current one-time code, e.g. \"123456\" (spaces are removed); ask again, or throw to stop the login.",
       });
     }
     secrets[2] = code;
     return code;
   };
 
-  /** One login: get_session_token, asking twoFactor() at most once. */
-  const exchange = async (ctx: AuthContext, askFirst: boolean): Promise<SessionCredentials> => {
+  /** One login to the site of `ctx`: get_session_token, asking twoFactor() at most once. */
+  const exchange = async (ctx: AuthContext, askFirst: boolean, signal: AbortSignal): Promise<SessionCredentials> => {
     noteSite(ctx);
     let code = unusedAuthToken;
     unusedAuthToken = undefined;
     let asked = false;
     if (code === undefined && askFirst && twoFactor) {
-      code = await askCode();
+      code = await askCode(signal);
       asked = true;
     }
     logins += 1;
@@ -118,7 +143,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
       } catch (error) {
         if (error instanceof SgTwoFactorRequiredError && twoFactor && !asked) {
           asked = true;
-          code = await askCode();
+          code = await askCode(signal);
           continue;
         }
         // A code not asked of twoFactor() was the authToken option.
@@ -137,33 +162,38 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     }
   };
 
-  /** The current session, or the one login in flight, or a new login. */
+  /**
+   * The session of the site of `ctx`, or the one login to it in flight, or a new login. A login in flight is dropped
+   * (and rejects) once every client waiting for it has been closed, so that a call after `close()` starts a new one
+   * instead of joining a prompt nobody will answer.
+   */
   const sessionFor = (ctx: AuthContext, askFirst = false): Promise<SessionCredentials> => {
-    if (session) return Promise.resolve(session);
-    if (!pending) {
-      const again = earlier(ctx);
+    const here = stateOf(ctx);
+    if (here.session) return Promise.resolve(here.session);
+    if (!here.pending) {
+      const again = earlier(here, ctx);
       if (again) return Promise.reject(again);
-      const started = exchange(ctx, askFirst).then(
-        (fresh) => {
-          session = fresh;
-          secrets[3] = fresh.sessionToken;
-          return fresh;
-        },
-        (error: unknown) => {
-          throw remember(error, ctx);
-        },
+      here.pending = shareUntilAbandoned(
+        (signal) =>
+          exchange(ctx, askFirst, signal).then(
+            (fresh) => {
+              signal.throwIfAborted();
+              here.session = fresh;
+              here.token = secrets[3] = fresh.sessionToken;
+              return fresh;
+            },
+            (error: unknown) => {
+              throw remember(error, ctx);
+            },
+          ),
+        () => (here.pending = undefined),
       );
-      pending = started;
-      const clear = (): void => {
-        if (pending === started) pending = undefined;
-      };
-      started.then(clear, clear);
     }
-    return pending;
+    return here.pending.join(ctx.signal);
   };
 
   const describe = (): string =>
-    `LegacyLoginAuth { name: '${PACKAGE}', login: '${login}',${sudoAsLogin ? ` sudoAsLogin: '${sudoAsLogin}',` : ""} session: ${session ? `'…${tail(session.sessionToken)}'` : "none"}, twoFactor: ${twoFactor ? "yes" : "no"}, logins: ${logins} }`;
+    `LegacyLoginAuth { name: '${PACKAGE}', login: '${login}',${sudoAsLogin ? ` sudoAsLogin: '${sudoAsLogin}',` : ""} sites: ${sites.size}, twoFactor: ${twoFactor ? "yes" : "no"}, logins: ${logins} }`;
 
   /** The explained refusal of the sudo target, when `rejected` carried one and the site refused it. */
   const sudoRefusal = (error: SgAuthError, rejected: Credentials): SgAuthError | undefined =>
@@ -173,7 +203,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     name: PACKAGE,
     credentials: (ctx: AuthContext): Promise<Credentials> => {
       if (useSession) return sessionFor(ctx);
-      const again = earlier(ctx);
+      const again = earlier(stateOf(ctx), ctx);
       return again ? Promise.reject(again) : Promise.resolve(plain);
     },
     onRejected: async (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
@@ -182,9 +212,10 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
       const sudoRefused = sudoRefusal(error, rejected);
       if (sudoRefused) throw sudoRefused;
       if (rejected.kind === "session") {
-        if (session === rejected) {
+        const here = stateOf(ctx);
+        if (here.session === rejected) {
           ctx.logger.info(`${PACKAGE}: the session was refused (expired?); logging in again once`, { login, session: `…${tail(rejected.sessionToken)}` });
-          session = undefined;
+          here.session = undefined;
         }
         return sessionFor(ctx);
       }
@@ -203,7 +234,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     explain: (error: SgAuthError, rejected: Credentials): SgAuthError | undefined => sudoRefusal(error, rejected) ?? ssoRedirect(error, login, secrets),
   };
   Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });
-  Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, login, ...sudo, session: Boolean(session), logins }) });
+  Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, login, ...sudo, sites: sites.size, logins }) });
   Object.defineProperty(strategy, "toString", { enumerable: false, value: describe });
   return Object.freeze(strategy);
 }

@@ -14,7 +14,12 @@ export const LegacyErrorCode = {
   TWO_FACTOR_REQUIRED: "SG_LEGACY_2FA_REQUIRED",
   /** The two-factor code sent was refused (fault 106 after a code). */
   TWO_FACTOR_INVALID: "SG_LEGACY_2FA_INVALID",
-  /** `get_session_token` answered without a `session_id`, or `twoFactor()` gave no code. */
+  /**
+   * `twoFactor()` gave no code: an empty string, only spaces, or not a string (`SgTwoFactorRequiredError`; nothing
+   * was sent with it). Not remembered: the next call asks again.
+   */
+  TWO_FACTOR_EMPTY: "SG_LEGACY_2FA_EMPTY",
+  /** `get_session_token` answered without a `session_id`. */
   LOGIN_FAILED: "SG_LEGACY_LOGIN_FAILED",
   /** `sudoAsLogin` names an inactive HumanUser (fault 102, "Cannot 'sudo' - inactive user account"). */
   SUDO_INACTIVE_USER: "SG_LEGACY_SUDO_INACTIVE_USER",

@@ -4,6 +4,15 @@ import { PAT_STEPS } from "./login-errors.js";
 /** The package name, used as the prefix of every message this package writes. */
 export const PACKAGE = "@sg/auth-legacy-pat";
 
+/** What {@link LegacyLoginOptions.twoFactor} is given. */
+export interface TwoFactorPrompt {
+  /**
+   * Aborts when every client waiting for this login has been closed (`sg.close()`): dismiss the prompt then. The
+   * code returned after that is not used, and the next call asks again.
+   */
+  readonly signal: AbortSignal;
+}
+
 /** Options of {@link legacyLoginAuth}. */
 export interface LegacyLoginOptions {
   /** The ShotGrid login ("legacy login" on Autodesk Identity sites), as shown in Account Settings. */
@@ -14,9 +23,11 @@ export interface LegacyLoginOptions {
   readonly authToken?: string | undefined;
   /**
    * Asked for a fresh two-factor code when the site requires one (fault 106): at most once per login, never in a
-   * loop. Returns the code, or a Promise of it.
+   * loop. Returns the code, or a Promise of it; spaces in it are removed ("123 456", as authenticator apps show it,
+   * is sent as "123456"), and an empty one fails the login with `SG_LEGACY_2FA_EMPTY`. Its `signal` aborts when
+   * every client waiting for the login has been closed: a prompt that listens can close itself.
    */
-  readonly twoFactor?: (() => string | PromiseLike<string>) | undefined;
+  readonly twoFactor?: ((prompt: TwoFactorPrompt) => string | PromiseLike<string>) | undefined;
   /**
    * Exchange the login for a session token right away (`get_session_token`) and use the session, so the
    * passphrase is not sent on every call. Default `true`. With `false` the login and passphrase go with every
@@ -147,7 +158,7 @@ export function validateLegacyOptions(options: unknown): ValidLegacyLoginOptions
     password,
     ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }),
     ...(authToken === undefined ? {} : { authToken }),
-    ...(twoFactor === undefined ? {} : { twoFactor: twoFactor as () => string | PromiseLike<string> }),
+    ...(twoFactor === undefined ? {} : { twoFactor: twoFactor as (prompt: TwoFactorPrompt) => string | PromiseLike<string> }),
     keepSession: keepSession !== false,
     retryRefusedLoginAfterMs: retry ?? 60_000,
   });

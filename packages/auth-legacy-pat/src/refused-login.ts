@@ -5,8 +5,8 @@ import { LegacyErrorCode } from "./login-errors.js";
 
 /**
  * The diagnoses that mean the site refused this login for a reason that will not change before someone
- * acts. Not here: a wrong two-factor code (each new login asks `twoFactor()` for a fresh one) and
- * `SG_LEGACY_LOGIN_FAILED` (the site accepted the login, or `twoFactor()` gave nothing to send).
+ * acts. Not here: a wrong two-factor code (each new login asks `twoFactor()` for a fresh one),
+ * `SG_LEGACY_LOGIN_FAILED` (the site accepted the login) and `SG_LEGACY_2FA_EMPTY` (`twoFactor()` gave nothing to send).
  */
 const LASTING: ReadonlySet<string> = new Set([
   LegacyErrorCode.BAD_PASSWORD,
