@@ -6,7 +6,7 @@
  */
 export { sessionAuth } from "./session-auth.js";
 export { validateSessionOptions } from "./session-options.js";
-export type { SessionAuthOptions, ValidSessionAuthOptions } from "./session-options.js";
+export type { RefreshRequest, SessionAuthOptions, ValidSessionAuthOptions } from "./session-options.js";
 export { explainSudoFault, withSudoHints } from "./sudo.js";
 export type { SudoContext } from "./sudo.js";
 export { browserLogin } from "./browser-login.js";

@@ -1,5 +1,5 @@
-import { SgAuthError, SgValidationError } from "@sg/core";
-import type { AuthContext, AuthStrategy, Credentials, SessionCredentials } from "@sg/core";
+import { SgAuthError, SgValidationError, shareUntilAbandoned } from "@sg/core";
+import type { AuthContext, AuthStrategy, Credentials, SessionCredentials, SharedWork } from "@sg/core";
 import { EXPIRED, NEW_TOKEN_HINT, PACKAGE, REFRESH_FAILED, SSO_SESSION_EXPIRED, SgSessionError } from "./session-errors.js";
 import { NEVER_MS, failedEarlier } from "./refresh-cooldown.js";
 import { checkToken, validateSessionOptions } from "./session-options.js";
@@ -39,10 +39,25 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
   const credentialsFor = (token: string): SessionCredentials =>
     Object.freeze({ kind: "session", sessionToken: token, rejectIfExpired: true, ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }) });
   let current: SessionCredentials = credentialsFor(sessionToken);
-  let pending: Promise<SessionCredentials> | undefined;
+  let pending: SharedWork<SessionCredentials> | undefined;
   let refreshes = 0;
-  /** The site `refresh()` was last asked a token for. */
+  /**
+   * The site of the session (`ctx.site.href` of the first call): a session token is one site's, so the token, and
+   * every one `refresh()` returns, is sent to that site only.
+   */
   let site = "";
+  /** Refuses, sending nothing, a call to another site than {@link site}; binds the strategy to the first site. */
+  const otherSite = (ctx: AuthContext): SgValidationError | undefined => {
+    site ||= ctx.site.href;
+    return site === ctx.site.href
+      ? undefined
+      : new SgValidationError(PACKAGE, {
+          path: ["site"],
+          expected: `${site}, where this sessionAuth() was first used (a session token is one site's)`,
+          received: `'${ctx.site.href}'`,
+          hint: "Give each site its own sessionAuth().",
+        });
+  };
   /** The last failed refresh and when it failed, while its cool-down runs. */
   let failure: SgSessionError | undefined;
   /** When {@link failure} came back, by the client's clock. */
@@ -53,7 +68,7 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
    */
   let basic: string[] = [];
 
-  const renew = async (error: SgAuthError, rejected: SessionCredentials, ctx: AuthContext): Promise<SessionCredentials> => {
+  const renew = async (error: SgAuthError, rejected: SessionCredentials, ctx: AuthContext, signal: AbortSignal): Promise<SessionCredentials> => {
     const secrets = [rejected.sessionToken, ...basic];
     if (!refresh) {
       ctx.logger.warn(`${PACKAGE}: the session token was refused and there is no refresh()`, { token: `…${tail(rejected.sessionToken)}` });
@@ -80,8 +95,13 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
     ctx.logger.info(`${PACKAGE}: the session token was refused; calling refresh()`, { token: `…${tail(rejected.sessionToken)}` });
     let token: string;
     try {
-      token = checkToken(await refresh(), "refresh()");
+      const fresh = await refresh({ signal });
+      signal.throwIfAborted();
+      token = checkToken(fresh, "refresh()");
     } catch (cause) {
+      // Every client waiting for it was closed: neither a token (not used, nor stored) nor a failure (no cool-down)
+      // is kept, and the next refusal calls refresh() again.
+      if (signal.aborted) throw signal.reason;
       const bad = cause instanceof SgValidationError;
       throw refreshFailed(
         `the session token ending '${tail(rejected.sessionToken)}' was refused and refresh() ${bad ? `returned ${cause.received}, not ${cause.expected}` : "did not return a new one"}`,
@@ -94,7 +114,6 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
       throw refreshFailed("refresh() returned the same session token that the site just refused", error, "refresh() must obtain a new token, not re-read the stored one.");
     }
     current = credentialsFor(token);
-    site = ctx.site.href;
     refreshes += 1;
     if (onToken) {
       try {
@@ -115,28 +134,31 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
     rejected.kind === "session" && rejected.sudoAsLogin ? targetRefusal(error, { sudoAsLogin, secrets: [rejected.sessionToken, ...basic] }) : undefined;
   const strategy: AuthStrategy = {
     name: PACKAGE,
-    credentials: (_context: AuthContext): Promise<Credentials> => pending ?? Promise.resolve(current),
+    credentials: (ctx: AuthContext): Promise<Credentials> => {
+      const refused = otherSite(ctx);
+      return refused ? Promise.reject(refused) : (pending?.join(ctx.signal) ?? Promise.resolve(current));
+    },
     onRejected: (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
       if (rejected.kind !== "session") return Promise.resolve(undefined);
+      const refused = otherSite(ctx);
+      if (refused) return Promise.reject(refused);
       basic = siteSecrets(ctx.site);
       // The target of sudo was refused, not the token: a new one would be refused the same way.
       const sudoRefused = sudoRefusal(error, rejected);
       if (sudoRefused) return Promise.reject(sudoRefused);
-      if (rejected !== current) return pending ?? Promise.resolve(current);
+      if (rejected !== current) return pending?.join(ctx.signal) ?? Promise.resolve(current);
       if (!pending) {
         const now = ctx.clock.now();
         // A clock set back before the failure ends the cool-down rather than stretching it; one that never ends
         // (Infinity, or over 1e15 ms) is never ended by a clock either.
         if (failure && (now >= failedAt || coolDown > NEVER_MS) && now < failedAt + coolDown) return Promise.reject(failedEarlier(failure, failedAt, coolDown));
         failure = undefined;
-        const started = renew(error, rejected, ctx);
-        pending = started;
-        const clear = (): void => {
-          if (pending === started) pending = undefined;
-        };
-        started.then(clear, clear);
+        pending = shareUntilAbandoned(
+          (signal) => renew(error, rejected, ctx, signal),
+          () => (pending = undefined),
+        );
       }
-      return pending;
+      return pending.join(ctx.signal);
     },
     // The call re-sent with the refreshed token was refused too: onRejected is not asked again, so a sudo
     // target refused with the new token, or the new token itself refused, is explained here (else it would read

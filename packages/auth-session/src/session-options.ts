@@ -1,6 +1,15 @@
 import { SgValidationError, describeValue, checkOptionsObject } from "@sg/core";
 import { PACKAGE } from "./session-errors.js";
 
+/** What {@link SessionAuthOptions.refresh} is given. */
+export interface RefreshRequest {
+  /**
+   * Aborts when every client waiting for this refresh has been closed (`sg.close()`): stop then, e.g. pass it to
+   * {@link browserLogin}. A token returned after that is not used, and the next refusal calls `refresh` again.
+   */
+  readonly signal: AbortSignal;
+}
+
 /** Options of {@link sessionAuth}. */
 export interface SessionAuthOptions {
   /** The session token: from `get_session_token`, a browser's `_session_id` cookie, an SSO login, or {@link browserLogin}. Secret. */
@@ -10,8 +19,10 @@ export interface SessionAuthOptions {
    * shared by every call refused together; after it failed, not again before `retryFailedRefreshAfterMs`.
    * Without it, a refusal is an {@link SgSessionError} `SG_SESSION_EXPIRED`. It may return the token or a
    * Promise of it; to report a failure, throw (anything but a token, `undefined` included, is a failed refresh).
+   * It must return a session of the site this strategy is used with. Its `signal` aborts when every client
+   * waiting for it has been closed.
    */
-  readonly refresh?: (() => string | PromiseLike<string>) | undefined;
+  readonly refresh?: ((request: RefreshRequest) => string | PromiseLike<string>) | undefined;
   /** Called with each new token `refresh` returned, e.g. to store it. Awaited; a failure is logged, not thrown. */
   readonly onToken?: ((token: string) => void | Promise<void>) | undefined;
   /**
@@ -103,7 +114,7 @@ export function validateSessionOptions(options: unknown): ValidSessionAuthOption
     sessionToken,
     ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }),
     retryFailedRefreshAfterMs: retry ?? 60_000,
-    ...(o["refresh"] ? { refresh: o["refresh"] as () => string | PromiseLike<string> } : {}),
+    ...(o["refresh"] ? { refresh: o["refresh"] as (request: RefreshRequest) => string | PromiseLike<string> } : {}),
     ...(o["onToken"] ? { onToken: o["onToken"] as (token: string) => void | Promise<void> } : {}),
   });
 }

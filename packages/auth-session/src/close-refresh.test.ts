@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { rejectionOf } from "@sg/testing";
+import { SgAbortError, createClient } from "@sg/core";
+import type { AuthStrategy, Client } from "@sg/core";
+import { jsonRpcTransport } from "@sg/transport";
+import { startEmulator } from "@sg/emulator";
+import { sessionAuth } from "./index.js";
+import type { RefreshRequest } from "./index.js";
+import { IDLE, READ_SHOTS, loginFor } from "./test-support/session-site.js";
+import type { Emulator } from "./test-support/session-site.js";
+
+// A deadline far above what a loopback call needs and below the test timeout, so that a call joining a dead refresh fails instead of hanging the run.
+const BOUND = { deadlineMs: 4_000 };
+
+describe("sessionAuth and close()", () => {
+  let emulator: Emulator;
+  const clients: Client[] = [];
+  const client = (auth: AuthStrategy): Client => {
+    const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ authMode: "default", fixtures: "demo", sessionIdleSeconds: IDLE });
+  });
+  beforeEach(() => emulator.reset());
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await emulator.close();
+  });
+
+  it("drops a refresh left running by close(): it is told to stop, and the next refusal refreshes again", async () => {
+    const requests: RefreshRequest[] = [];
+    let onAsked = (): void => {};
+    const asked = new Promise<void>((resolve) => (onAsked = resolve));
+    const stored: string[] = [];
+    const sg = client(
+      sessionAuth({
+        sessionToken: await loginFor(emulator),
+        refresh: (request) => {
+          requests.push(request);
+          onAsked();
+          return requests.length === 1 ? new Promise<string>(() => {}) : loginFor(emulator);
+        },
+        onToken: (token) => void stored.push(token),
+      }),
+    );
+    emulator.advanceClock(IDLE + 1);
+    const first = sg.call("read", READ_SHOTS, BOUND);
+    await asked;
+    await sg.close();
+    expect(await rejectionOf(first)).toBeInstanceOf(SgAbortError);
+    // After close(): a refused call gets a new refresh, and credentials() answers.
+    await sg.call("read", READ_SHOTS, BOUND);
+    expect((await sg.credentials()).kind).toBe("session");
+    expect(requests).toHaveLength(2);
+    expect(requests[0]?.signal.aborted).toBe(true);
+    expect(requests[1]?.signal.aborted).toBe(false);
+    expect(stored).toHaveLength(1);
+  });
+
+  it("takes no token from a refresh that answers after every waiting client was closed", async () => {
+    let answer = (_token: string): void => {};
+    let onAsked = (): void => {};
+    const asked = new Promise<void>((resolve) => (onAsked = resolve));
+    const stored: string[] = [];
+    const first = await loginFor(emulator);
+    const sg = client(
+      sessionAuth({
+        sessionToken: first,
+        refresh: () => {
+          onAsked();
+          return new Promise<string>((resolve) => (answer = resolve));
+        },
+        onToken: (token) => void stored.push(token),
+      }),
+    );
+    emulator.advanceClock(IDLE + 1);
+    const call = sg.call("read", READ_SHOTS, BOUND);
+    await asked;
+    await sg.close();
+    await rejectionOf(call);
+    answer(await loginFor(emulator));
+    const credentials = await sg.credentials();
+    expect(credentials.kind === "session" && credentials.sessionToken).toBe(first);
+    expect(stored).toEqual([]);
+  });
+});
