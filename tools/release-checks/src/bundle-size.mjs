@@ -738,7 +738,11 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 26 B: a secret name is one whose last word is a secret word (not a bare key), so a site's ordinary
     // fields (key_id, token_type, cookie_policy, {"key": "sg_status_list"}) stay readable in messages and debug logs,
     // where any secret word anywhere redacted them.
-    ratchet: 25 * KB + 253,
+    // Then by 249 B: a strategy shared by clients of two sites keeps one session, login and refusal per site (legacy)
+    // or refuses a second site (session), since a site's token was sent to the other; a 2FA prompt or refresh left by
+    // close() is dropped (core's shareUntilAbandoned), since later calls hung on it; a spaced 2FA code is accepted and
+    // an empty one explained.
+    ratchet: 25 * KB + 502,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -871,7 +875,11 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 25 B: a secret name is one whose last word is a secret word (not a bare key), so a site's ordinary
     // fields (key_id, token_type, cookie_policy, {"key": "sg_status_list"}) stay readable in messages and debug logs,
     // where any secret word anywhere redacted them.
-    ratchet: 28 * KB - 486,
+    // Then by 283 B: a strategy shared by clients of two sites keeps one session, login and refusal per site (legacy)
+    // or refuses a second site (session), since a site's token was sent to the other; a 2FA prompt or refresh left by
+    // close() is dropped (core's shareUntilAbandoned), since later calls hung on it; a spaced 2FA code is accepted and
+    // an empty one explained.
+    ratchet: 28 * KB - 203,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
