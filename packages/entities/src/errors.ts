@@ -16,6 +16,8 @@ export interface TransferErrorOptions extends SgErrorOptions {
   readonly errorCode?: number | undefined;
   /** The site's words in a refused upload's reply, without the fault code; scrubbed of `secrets` here. */
   readonly serverMessage?: string | undefined;
+  /** Set for an upload step that may have been applied although it failed; only `true` is kept. */
+  readonly maybeSent?: boolean | undefined;
 }
 
 /**
@@ -35,9 +37,16 @@ export class SgTransferError extends SgError {
   readonly errorCode: number | undefined;
   /** The site's words in a refused upload's reply, without the fault code, as `SgFault.serverMessage`; scrubbed. */
   readonly serverMessage: string | undefined;
+  /**
+   * `true` when the upload step may have been applied on the site although it failed (answered with a 5xx, or
+   * with something that is not an upload reply, after the file may have reached the site): check before trying
+   * again. Absent otherwise. As on the core's `SgHttpError`, an own property only when `true`.
+   */
+  declare readonly maybeSent?: true;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: TransferErrorOptions = {}) {
     super(message, options, options.code ?? "SG_TRANSFER_FAILED");
+    if (options.maybeSent) this.maybeSent = true;
     this.status = options.status;
     // Scrubbed whole, then cut: a cut first could leave the start of a secret.
     this.reply = options.reply === undefined ? undefined : scrubText(options.reply, options.secrets).slice(0, 500);

@@ -193,7 +193,8 @@ async function postStep(ctx: Context, target: string, form: Readonly<Record<stri
 async function postUpload(ctx: Context, target: string, form: Record<string, string | Blob>, plan: UploadPlan, call: CallOptions): Promise<number> {
   const answer = await postStep(ctx, target, form, uploadOf(plan), call);
   const id = answer.status < 300 ? parseUploadReply(answer.text) : undefined;
-  if (id === undefined) throw uploadRefused(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name}`, target, answer);
+  // This step attaches the file: a gateway's 5xx, or a page instead of the reply, may come after it did.
+  if (id === undefined) throw uploadRefused(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name}`, target, answer, "the record's attachments");
   return id;
 }
 
@@ -374,5 +375,5 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   if (status < 300 && text.startsWith("2")) {
     throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: the source thumbnail is still being processed`, { status, reply: text, secrets, hint: "Retry once the source's thumbnail is no longer transient." });
   }
-  throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", response);
+  throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", response, "the entities' thumbnails");
 }

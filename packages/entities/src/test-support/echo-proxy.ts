@@ -2,7 +2,8 @@
  * Test helper: a node:http reverse proxy on 127.0.0.1 in front of the emulator that, for the paths a test names,
  * answers with the secrets it received instead (a site or proxy that echoes what it was sent): the values of the
  * secret-named form fields (`script_key`, `session_token`, `user_password`, a custom `vault_token`…), the cookies, and
- * the Basic-auth header's value, its base64 part and its decoded password. Everything else is passed to the emulator,
+ * the Basic-auth header's value, its base64 part and its decoded password — in the emulator's place, or after passing
+ * the request on to it (a gateway failing after the site took the request). Everything else is passed to the emulator,
  * whose own address in the answers is replaced by the proxy's (upload and download links come back through it).
  */
 import { createServer, request as httpRequest, type IncomingMessage } from "node:http";
@@ -19,6 +20,11 @@ export interface EchoRule {
   readonly body: (secrets: readonly string[]) => string;
   /** How many requests it answers (default 1). */
   readonly times?: number;
+  /**
+   * Pass the request on to the emulator first, and answer so once the emulator has answered it: the request landed,
+   * as behind a gateway that fails after the site took it (default: answered without passing it on).
+   */
+  readonly landed?: boolean;
 }
 
 /** A running echo proxy. */
@@ -78,18 +84,19 @@ export async function startEchoProxy(upstream: string, options: EchoProxyOptions
       const body = await bodyOf(req);
       const path = (req.url ?? "/").split("?")[0]!;
       const at = rules.findIndex(({ rule }) => path.startsWith(rule.path));
-      if (at >= 0) {
-        const entry = rules[at]!;
-        if (--entry.left === 0) rules.splice(at, 1);
-        const secrets = await secretsIn(req, body);
+      const rule = rules[at]?.rule;
+      if (at >= 0 && --rules[at]!.left === 0) rules.splice(at, 1);
+      const secrets = rule ? await secretsIn(req, body) : [];
+      const echo = (): void => {
         for (const s of secrets) echoed.add(s);
-        res.writeHead(entry.rule.status, { "content-type": "text/plain; charset=utf-8" }).end(entry.rule.body(secrets));
-        return;
-      }
+        res.writeHead(rule!.status, { "content-type": "text/plain; charset=utf-8" }).end(rule!.body(secrets));
+      };
+      if (rule && !rule.landed) return echo();
       const info = options.cloud === true && body.includes('"method_name":"info"');
       const headers = { ...req.headers, host: target.host, "content-length": String(body.length) };
       const forwarded = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
         void bodyOf(answer).then((raw) => {
+          if (rule) return echo();
           let text = raw.toString("latin1").replaceAll(target.origin, url);
           if (info) {
             const reply = JSON.parse(raw.toString("utf8")) as { results: Record<string, unknown> };
