@@ -9,7 +9,7 @@ import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import type { CheckedPath, DataPassedOn, EntityDataByType, EntityTypeName, IsLoose, LooseSchema, NotWritable, SiteSchema, WhereSchemaOpen, WritableFieldName, WriteKind, WrittenRecord } from "./schema-types.js";
 import { landedError } from "./create.js";
-import { badWriteReply } from "./reply.js";
+import { badWriteReply, isRecordOf } from "./reply.js";
 import { checkModes, MODES, type MultiEntityUpdateMode } from "./update.js";
 import { finishRecord, parseRecord } from "./records.js";
 import { checkData, checkEntityType, checkFieldList, checkId, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
@@ -152,8 +152,8 @@ const REQUEST_KEYS = ["request_type", "entity_type", "entity_id", "data", "retur
  * Several creates, updates and deletes in one transaction (Python `batch`): all or nothing. Every request is
  * validated before anything is sent; an empty list sends nothing. Once the site has applied the batch, a
  * failure to decode the results' dates throws `SgPartialWriteError` with the results in `records`; a
- * reply that is not one result per request, in order (a record of the request's type for a create or update,
- * with its id for an update; a boolean for a delete), throws `SgProtocolError`.
+ * reply that is not one result per request, in order (a record of the request's type with a numeric id for a
+ * create or update, the request's id for an update; a boolean for a delete), throws `SgProtocolError`.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param requests - Python-style requests (`request_type`, `entity_type`, `entity_id`, `data`, …).
@@ -210,10 +210,10 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
   const misplaced = (item: unknown, i: number): boolean => {
     const request = wire[i] as { request_type: string; type: string; id?: number };
     if (request.request_type === "delete") return typeof item !== "boolean";
-    return !isPlainObject(item) || item["type"] !== request.type || (request.request_type === "update" && item["id"] !== request.id);
+    return !isRecordOf(item, request.type, request.id);
   };
   if (result.length !== wire.length || result.some(misplaced)) {
-    throw badWriteReply("batch", `one result per request in order (${wire.length}: a record of the request's type for each create and update, with its id for an update; true or false for each delete)`, result);
+    throw badWriteReply("batch", `one result per request in order (${wire.length}: a record of the request's type with an id for each create and update, the request's id for an update; true or false for each delete)`, result);
   }
   try {
     return (await Promise.all(result.map((item, i) => (isPlainObject(item) ? finishRecord(ctx, types[i] ?? "", item, call) : item)))) as BatchResult[];

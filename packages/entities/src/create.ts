@@ -151,6 +151,6 @@ export async function create(target: unknown, entityType: unknown, data: unknown
   const call = callOptions(ctx, options);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
   const result = await ctx.call<unknown>("create", payload, call);
-  const record = await finishWritten(ctx, type, firstRecord(result, "create"), call, "created");
+  const record = await finishWritten(ctx, type, firstRecord(result, "create", type), call, "created");
   return uploadImages(ctx, type, record, images, call, "created");
 }

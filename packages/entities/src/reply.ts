@@ -75,9 +75,23 @@ export function firstEntity(reply: unknown): unknown {
   return Array.isArray(entities) ? (entities[0] as unknown) : undefined;
 }
 
-/** The record a write answers: the reply itself, or the first of a list (as Python reads it), else {@link badWriteReply}. */
-export function firstRecord(reply: unknown, method: string): Record<string, unknown> {
+/**
+ * Whether `item` is the record of a write to `type`: an object of that `type` with a numeric `id`, and, for a write
+ * to a known record (`update`), with that `id`. A reply without them (`{}`, `{"message": "Request accepted"}`) is not
+ * the record, whatever else it holds.
+ */
+export function isRecordOf(item: unknown, type: string, id?: number): item is Record<string, unknown> {
+  return isPlainObject(item) && item["type"] === type && typeof item["id"] === "number" && (id === undefined || item["id"] === id);
+}
+
+/**
+ * The record a write answers: the reply itself, or the first of a list (as Python reads it); with `type`, it must be
+ * a record of that type with its id (`id`, when given: see {@link isRecordOf}). Anything else is {@link badWriteReply}.
+ */
+export function firstRecord(reply: unknown, method: string, type?: string, id?: number): Record<string, unknown> {
   const record = Array.isArray(reply) ? (reply[0] as unknown) : reply;
-  if (!isPlainObject(record)) throw badWriteReply(method, "a record", reply);
-  return record;
+  if (type === undefined ? !isPlainObject(record) : !isRecordOf(record, type, id)) {
+    throw badWriteReply(method, type === undefined ? "a record" : `a ${type} record with ${id === undefined ? "an id" : `id ${id}`}`, reply);
+  }
+  return record as Record<string, unknown>;
 }

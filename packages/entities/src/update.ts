@@ -70,7 +70,7 @@ export async function update(target: unknown, entityType: unknown, entityId: unk
   let record: Record<string, unknown>;
   if (wire.length > 0) {
     const result = await ctx.call<unknown>("update", { type, id, fields: wire }, call);
-    record = await finishWritten(ctx, type, firstRecord(result, "update"), call, "updated");
+    record = await finishWritten(ctx, type, firstRecord(result, "update", type, id), call, "updated");
   } else {
     record = { type, id };
   }

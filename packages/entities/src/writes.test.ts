@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SgFault, SgProtocolError, SgValidationError } from "@sg/core";
 import { batch, entityApi, SgPartialWriteError } from "./index.js";
-import { startLoopbackSite } from "./test-support/loopback.js";
+import { RawReply, startLoopbackSite } from "./test-support/loopback.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 let site: TestSite;
@@ -300,7 +300,7 @@ describe("batch replies that cannot be matched to the requests (loopback site)",
     try {
       const error = await batch(loopback.client, [{ request_type: "update", entity_type: "Shot", entity_id: 7, data: { code: "b" } }]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SgProtocolError);
-      expect((error as SgProtocolError).reason).toMatch(/with its id for an update/);
+      expect((error as SgProtocolError).reason).toMatch(/the request's id for an update/);
     } finally {
       await loopback.close();
     }
@@ -322,8 +322,74 @@ describe("a create reply that is not a record (loopback site)", () => {
     try {
       const error = await entityApi(loopback.client).create("Shot", { code: "x" }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SgProtocolError);
-      expect((error as SgProtocolError).reason).toMatch(/'create' did not return a record/);
+      expect((error as SgProtocolError).reason).toMatch(/'create' did not return a Shot record with an id/);
       expect((error as SgProtocolError).hint).toMatch(/may have landed.*before retrying/);
+    } finally {
+      await loopback.close();
+    }
+  });
+});
+
+describe("a create or update reply that is an object but not the record (loopback site)", () => {
+  // Any JSON object used to be taken as the record: a proxy's or an API gateway's `{}` or `{"message": …}`
+  // resolved as if it were the record, with no id. The write may have landed, so the error says so, as batch's.
+  const bodies: [string, RawReply][] = [
+    ["{}", new RawReply("{}")],
+    ['{"message":"Request accepted"}', new RawReply('{"message":"Request accepted"}')],
+    ['{"results":{}}', new RawReply('{"results":{}}')],
+    ["a record without an id", new RawReply('{"results":{"type":"Shot","code":"x"}}')],
+    ["a record whose id is text", new RawReply('{"results":{"type":"Shot","id":"7"}}')],
+    ["a record of another type", new RawReply('{"results":{"type":"Asset","id":7}}')],
+    ["a list whose first item is not the record", new RawReply('{"results":[{"ok":true}]}')],
+  ];
+  it.each(bodies)("create answered %s: SgProtocolError with maybeSent true, sent once", async (_name, reply) => {
+    const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : reply));
+    try {
+      const error = await entityApi(loopback.client).create("Shot", { code: "x" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgProtocolError);
+      expect(error).toMatchObject({ method: "create", maybeSent: true });
+      expect((error as SgProtocolError).reason).toMatch(/'create' did not return a Shot record with an id \(got /);
+      expect((error as SgProtocolError).hint).toMatch(/may have landed.*before retrying/);
+      expect(loopback.methods.filter((m) => m === "create")).toHaveLength(1);
+    } finally {
+      await loopback.close();
+    }
+  });
+
+  it.each([...bodies, ["another record's id", new RawReply('{"results":{"type":"Shot","id":8}}')] as [string, RawReply]])(
+    "update answered %s: SgProtocolError with maybeSent true, sent once",
+    async (_name, reply) => {
+      const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : reply));
+      try {
+        const error = await entityApi(loopback.client).update("Shot", 7, { code: "x" }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SgProtocolError);
+        expect(error).toMatchObject({ method: "update", maybeSent: true });
+        expect((error as SgProtocolError).reason).toMatch(/'update' did not return a Shot record with id 7 \(got /);
+        expect(loopback.methods.filter((m) => m === "update")).toHaveLength(1);
+      } finally {
+        await loopback.close();
+      }
+    },
+  );
+
+  it("still takes the record, alone or first of a list, when it has the type and id", async () => {
+    const replies = [{ type: "Shot", id: 7, code: "x" }, [{ type: "Shot", id: 7, code: "x" }]];
+    const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : replies.shift()));
+    try {
+      expect(await entityApi(loopback.client).create("Shot", { code: "x" })).toEqual({ type: "Shot", id: 7, code: "x" });
+      expect(await entityApi(loopback.client).update("Shot", 7, { code: "x" })).toEqual({ type: "Shot", id: 7, code: "x" });
+    } finally {
+      await loopback.close();
+    }
+  });
+
+  it("batch refuses a create's result without a numeric id, as create does", async () => {
+    const loopback = await startLoopbackSite((method) => (method === "info" ? { version: [8, 0, 0] } : [{ type: "Shot", code: "a" }]));
+    try {
+      const error = await batch(loopback.client, [{ request_type: "create", entity_type: "Shot", data: { code: "a" } }]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgProtocolError);
+      expect(error).toMatchObject({ maybeSent: true });
+      expect((error as SgProtocolError).reason).toMatch(/a record of the request's type with an id for each create and update/);
     } finally {
       await loopback.close();
     }

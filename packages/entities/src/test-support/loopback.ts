@@ -8,6 +8,12 @@ import { jsonRpcTransport } from "@sg/transport";
 /** What an answer function returns to reset the connection after the request arrived, instead of replying. */
 export const DROP_CONNECTION: unique symbol = Symbol("drop connection");
 
+/** What an answer function returns to send `body` as the whole reply, as it is (without `{ results }` around it). */
+export class RawReply {
+  /** @param body - the reply's JSON text. */
+  constructor(readonly body: string) {}
+}
+
 /** A running loopback site and a script-authenticated client talking to it. */
 export interface LoopbackSite {
   readonly client: Client;
@@ -25,8 +31,8 @@ export interface LoopbackOptions {
 }
 
 /**
- * Start a site that answers every RPC with `{ results: answer(method, payload) }` as JSON, or resets the
- * connection when `answer` returns {@link DROP_CONNECTION}. `info` is answered the same way, so a test picks
+ * Start a site that answers every RPC with `{ results: answer(method, payload) }` as JSON (a {@link RawReply}'s body
+ * as it is), or resets the connection when `answer` returns {@link DROP_CONNECTION}. `info` is answered the same way, so a test picks
  * the site's version too.
  */
 export async function startLoopbackSite(answer: (method: string, payload: unknown) => unknown, options: LoopbackOptions = {}): Promise<LoopbackSite> {
@@ -46,7 +52,7 @@ export async function startLoopbackSite(answer: (method: string, payload: unknow
         return;
       }
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-      res.end(JSON.stringify({ results: reply ?? null }));
+      res.end(reply instanceof RawReply ? reply.body : JSON.stringify({ results: reply ?? null }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
