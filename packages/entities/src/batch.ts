@@ -213,7 +213,7 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
     return !isRecordOf(item, request.type, request.id);
   };
   if (result.length !== wire.length || result.some(misplaced)) {
-    throw badWriteReply("batch", `one result per request in order (${wire.length}: a record of the request's type with an id for each create and update, the request's id for an update; true or false for each delete)`, result);
+    throw badWriteReply("batch", `one result per request in order (${wire.length}: a record of the request's type with its id for each create and update; true or false for each delete)`, result);
   }
   try {
     return (await Promise.all(result.map((item, i) => (isPlainObject(item) ? finishRecord(ctx, types[i] ?? "", item, call) : item)))) as BatchResult[];

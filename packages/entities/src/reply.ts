@@ -78,10 +78,10 @@ export function firstEntity(reply: unknown): unknown {
 /**
  * Whether `item` is the record of a write to `type`: an object of that `type` with a numeric `id`, and, for a write
  * to a known record (`update`), with that `id`. A reply without them (`{}`, `{"message": "Request accepted"}`) is not
- * the record, whatever else it holds.
+ * the record, whatever else it holds. Without a `type`, any object is.
  */
-export function isRecordOf(item: unknown, type: string, id?: number): item is Record<string, unknown> {
-  return isPlainObject(item) && item["type"] === type && typeof item["id"] === "number" && (id === undefined || item["id"] === id);
+export function isRecordOf(item: unknown, type?: string, id?: number): item is Record<string, unknown> {
+  return isPlainObject(item) && (type === undefined || (item["type"] === type && typeof item["id"] === "number" && (id === undefined || item["id"] === id)));
 }
 
 /**
@@ -90,8 +90,6 @@ export function isRecordOf(item: unknown, type: string, id?: number): item is Re
  */
 export function firstRecord(reply: unknown, method: string, type?: string, id?: number): Record<string, unknown> {
   const record = Array.isArray(reply) ? (reply[0] as unknown) : reply;
-  if (type === undefined ? !isPlainObject(record) : !isRecordOf(record, type, id)) {
-    throw badWriteReply(method, type === undefined ? "a record" : `a ${type} record with ${id === undefined ? "an id" : `id ${id}`}`, reply);
-  }
-  return record as Record<string, unknown>;
+  if (!isRecordOf(record, type, id)) throw badWriteReply(method, type ? `a ${type} record with its id` : "a record", reply);
+  return record;
 }

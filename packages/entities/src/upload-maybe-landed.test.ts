@@ -54,14 +54,15 @@ const attachments = async (): Promise<number> => (await direct.find("Attachment"
 /** The paths of the emulator's answers with status 200 since `from` (an index into its request log). */
 const landedSince = (from: number): string[] => site.requests().slice(from).filter((r) => r.status === 200).map((r) => r.path).filter((p) => p.startsWith("/upload/"));
 
-const MAY_HAVE_LANDED = /the upload may have been applied: check the record's attachments before trying again\.$/;
+/** The hint of an attaching step that may have landed: the words its deadline's error uses for the same state. */
+const MAY_HAVE_LANDED = /^The site answered HTTP \d+ instead of an upload reply; it may have been attached: check before uploading it again\.$/;
 
 describe("an upload step that landed, answered by a gateway with", () => {
   it.each([
     ["HTTP 502", 502, "<html><body>502 Bad Gateway</body></html>"],
     ["HTTP 500", 500, "Internal Server Error"],
     ["a 2xx page that is not an upload reply", 200, "<html><body>Welcome</body></html>"],
-  ])("%s: SgTransferError with maybeSent true and a hint to check the attachments, never to try again later", async (_, status, body) => {
+  ])("%s: SgTransferError with maybeSent true and a hint to check before uploading again, never to try again later", async (_, status, body) => {
     const before = await attachments();
     const from = site.requests().length;
     gateway.echo({ path: "/upload/upload_file", status, body: () => body, landed: true });
@@ -92,13 +93,13 @@ describe("an upload step that landed, answered by a gateway with", () => {
     expect(await attachments()).toBe(before + 1);
   });
 
-  it("HTTP 502 on a share: maybeSent true and a hint to check the entities' thumbnails", async () => {
+  it("HTTP 502 on a share: maybeSent true and a hint to check before sharing again", async () => {
     await direct.uploadThumbnail("Shot", shots[1]!, new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 2])], "s.png"));
     gateway.echo({ path: "/upload/share_thumbnail", status: 502, body: () => "Bad Gateway", landed: true });
     const from = site.requests().length;
     const error = await viaGateway.shareThumbnail([{ type: "Shot", id: shots[2]! }], { sourceEntity: { type: "Shot", id: shots[1]! } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "SG_UPLOAD_FAILED", status: 502, maybeSent: true });
-    expect((error as SgTransferError).hint).toMatch(/the upload may have been applied: check the entities' thumbnails before trying again\.$/);
+    expect((error as SgTransferError).hint).toMatch(/; sharing it may have landed: check before sharing again\.$/);
     expect(landedSince(from)).toEqual(["/upload/share_thumbnail"]);
   });
 });

@@ -96,23 +96,24 @@ const NOT_FOUND = [/^No entity of type \S+ exists with id \d+$/, /^Entity type "
  * what that says. `message` is the error's first words; the step's `target`, the status and the site's words follow.
  * Every part taken from the reply is taken from it scrubbed of the answer's `secrets`.
  *
- * `landed`, given for a step that attaches or shares a file, names what to check before repeating it (`the record's
- * attachments`): such a step answered with a 5xx (a gateway's 502 after the site took it) or with a 2xx that is not an
- * upload reply (a page, something other than `0…`) may have been applied, so the error has `maybeSent: true` and a
- * hint to check that first, as a write's errors do. A 4xx or a `0…` refusal did not land.
+ * `landed`, given for a step that attaches or shares a file, is what may be on the site once it went out, as its
+ * deadline's error says it (`it may have been attached: check before uploading it again`): such a step answered with
+ * a 5xx (a gateway's 502 after the site took it) or with a 2xx that is not an upload reply (a page, not `0…`) may have
+ * been applied, so the error has `maybeSent: true` and that as its hint, as a write's errors do. A 4xx or a `0…`
+ * refusal did not land.
  */
 export function uploadRefused(message: string, target: string, { status, text: raw, secrets }: StepAnswer, landed?: string): SgTransferError {
   const text = scrubText(raw, secrets);
   const refusal = refusalOf(text);
   const words = refusal?.message ?? "";
-  const instead = status >= 300 ? `The site answered HTTP ${status} instead of an upload reply` : "";
+  const instead = `The site answered HTTP ${status} instead of an upload reply; `;
   const maybeSent = landed !== undefined && (status >= 500 || (status < 300 && !refusal));
   const hint = maybeSent
-    ? `${instead || "The answer is not an upload reply (a proxy or login page?)"}; the upload may have been applied: check ${landed} before trying again.`
+    ? `${instead}${landed}.`
     : status === 413
       ? "The file is larger than the site accepts in one request."
-      : instead
-        ? `${instead}; check the site URL, and try again later if the site is busy.`
+      : status >= 300
+        ? `${instead}check the site URL, and try again later if the site is busy.`
         : refusal?.errorCode === 103 && NOT_FOUND.some((re) => re.test(words))
           ? "Check the entity type and id: the site has no such live record."
           : refusal?.errorCode === 103

@@ -194,7 +194,7 @@ async function postUpload(ctx: Context, target: string, form: Record<string, str
   const answer = await postStep(ctx, target, form, uploadOf(plan), call);
   const id = answer.status < 300 ? parseUploadReply(answer.text) : undefined;
   // This step attaches the file: a gateway's 5xx, or a page instead of the reply, may come after it did.
-  if (id === undefined) throw uploadRefused(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name}`, target, answer, "the record's attachments");
+  if (id === undefined) throw uploadRefused(`${PREFIX}: could not upload ${plan.file.path ?? plan.file.name}`, target, answer, MAYBE);
   return id;
 }
 
@@ -359,14 +359,8 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
     source_entity: `${source.type}_${source.id}`,
     filmstrip_thumbnail: filmstrip ? "1" : "False",
   };
-  const response = await step(
-    t,
-    what,
-    (call) => postStep(ctx, "/upload/share_thumbnail", form, what, call),
-    `${uploaded}nothing was shared`,
-    `${uploaded}sharing it may have landed: check before sharing again`,
-    true,
-  );
+  const shared = `${uploaded}sharing it may have landed: check before sharing again`;
+  const response = await step(t, what, (call) => postStep(ctx, "/upload/share_thumbnail", form, what, call), `${uploaded}nothing was shared`, shared, true);
   const { status, text, secrets } = response;
   if (status < 300 && text.startsWith("1:")) {
     const id = parseUploadReply(text);
@@ -375,5 +369,5 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   if (status < 300 && text.startsWith("2")) {
     throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: the source thumbnail is still being processed`, { status, reply: text, secrets, hint: "Retry once the source's thumbnail is no longer transient." });
   }
-  throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", response, "the entities' thumbnails");
+  throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", response, shared);
 }

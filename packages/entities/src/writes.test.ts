@@ -300,7 +300,7 @@ describe("batch replies that cannot be matched to the requests (loopback site)",
     try {
       const error = await batch(loopback.client, [{ request_type: "update", entity_type: "Shot", entity_id: 7, data: { code: "b" } }]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SgProtocolError);
-      expect((error as SgProtocolError).reason).toMatch(/the request's id for an update/);
+      expect((error as SgProtocolError).reason).toMatch(/a record of the request's type with its id for each create and update/);
     } finally {
       await loopback.close();
     }
@@ -322,7 +322,7 @@ describe("a create reply that is not a record (loopback site)", () => {
     try {
       const error = await entityApi(loopback.client).create("Shot", { code: "x" }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SgProtocolError);
-      expect((error as SgProtocolError).reason).toMatch(/'create' did not return a Shot record with an id/);
+      expect((error as SgProtocolError).reason).toMatch(/'create' did not return a Shot record with its id/);
       expect((error as SgProtocolError).hint).toMatch(/may have landed.*before retrying/);
     } finally {
       await loopback.close();
@@ -348,7 +348,7 @@ describe("a create or update reply that is an object but not the record (loopbac
       const error = await entityApi(loopback.client).create("Shot", { code: "x" }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SgProtocolError);
       expect(error).toMatchObject({ method: "create", maybeSent: true });
-      expect((error as SgProtocolError).reason).toMatch(/'create' did not return a Shot record with an id \(got /);
+      expect((error as SgProtocolError).reason).toMatch(/'create' did not return a Shot record with its id \(got /);
       expect((error as SgProtocolError).hint).toMatch(/may have landed.*before retrying/);
       expect(loopback.methods.filter((m) => m === "create")).toHaveLength(1);
     } finally {
@@ -364,7 +364,7 @@ describe("a create or update reply that is an object but not the record (loopbac
         const error = await entityApi(loopback.client).update("Shot", 7, { code: "x" }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(SgProtocolError);
         expect(error).toMatchObject({ method: "update", maybeSent: true });
-        expect((error as SgProtocolError).reason).toMatch(/'update' did not return a Shot record with id 7 \(got /);
+        expect((error as SgProtocolError).reason).toMatch(/'update' did not return a Shot record with its id \(got /);
         expect(loopback.methods.filter((m) => m === "update")).toHaveLength(1);
       } finally {
         await loopback.close();
@@ -389,7 +389,7 @@ describe("a create or update reply that is an object but not the record (loopbac
       const error = await batch(loopback.client, [{ request_type: "create", entity_type: "Shot", data: { code: "a" } }]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SgProtocolError);
       expect(error).toMatchObject({ maybeSent: true });
-      expect((error as SgProtocolError).reason).toMatch(/a record of the request's type with an id for each create and update/);
+      expect((error as SgProtocolError).reason).toMatch(/a record of the request's type with its id for each create and update/);
     } finally {
       await loopback.close();
     }
