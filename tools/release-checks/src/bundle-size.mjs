@@ -491,7 +491,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 20 B: a secret name is one whose last word is a secret word (not a bare key), so a site's ordinary
     // fields (key_id, token_type, cookie_policy, {"key": "sg_status_list"}) stay readable in messages and debug logs,
     // where any secret word anywhere redacted them.
-    ratchet: 45 * KB + 115,
+    // Then by 94 B: an upload step answered with a 5xx or a page after it went out says it may have been attached
+    // (maybeSent), since following its 'try again later' hint attached the file twice; create and update accept only a
+    // record of their type with its id, as batch did, since {} or {"message": …} resolved as the record.
+    ratchet: 45 * KB + 209,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
