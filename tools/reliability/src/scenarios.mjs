@@ -303,13 +303,14 @@ export const SCENARIOS = [
     run: (id) => faultedCall(id, { op: "batch", divert: refuseFirst(99) }),
   },
 
-  // --- slow answers past the per-attempt timeout (timeoutMs 150, answer after 400 ms) ---
+  // --- slow answers past the per-attempt timeout ---
   {
     id: "slow-read",
     group: "slow answers",
-    title: "read: answer 400 ms late with timeoutMs 150 → attempt times out, retried",
+    // The retry must be answered within timeoutMs, so it is 1 s here (150 ms failed under a loaded CI machine).
+    title: "read: answer 2500 ms late with timeoutMs 1000 → attempt times out, retried",
     expect: { outcome: "ok", attempts: 2, http: 2 },
-    run: (id) => faultedCall(id, { op: "read", faults: [{ method: "read", delayMs: 400 }], transport: { timeoutMs: 150 }, settleLog: true }),
+    run: (id) => faultedCall(id, { op: "read", faults: [{ method: "read", delayMs: 2500 }], transport: { timeoutMs: 1000 }, settleLog: true }),
   },
   {
     id: "slow-create",
@@ -326,13 +327,13 @@ export const SCENARIOS = [
     run: (id) => faultedCall(id, { op: "batch", faults: [{ method: "batch", delayMs: 400 }], transport: { timeoutMs: 150 }, settleLog: true }),
   },
 
-  // --- a body trickling past the per-attempt timeout (headers in time, timeoutMs 150) ---
+  // --- a body trickling past the per-attempt timeout (headers in time) ---
   {
     id: "trickle-read",
     group: "slow answers",
-    title: "read: 200 at once, then a body that trickles past timeoutMs 150 → that attempt times out, the retry is answered",
+    title: "read: 200 at once, then a body that trickles past timeoutMs 1000 → that attempt times out, the retry is answered",
     expect: { outcome: "ok", attempts: 2, fetches: 2, http: 1 },
-    run: (id) => faultedCall(id, { op: "read", divert: trickleFirst(1), transport: { timeoutMs: 150 } }),
+    run: (id) => faultedCall(id, { op: "read", divert: trickleFirst(1), transport: { timeoutMs: 1000 } }),
   },
   {
     id: "trickle-create",
