@@ -35,7 +35,7 @@ const DEFAULT_TSCONFIG_LIB = {
   extends: "../../tsconfig.base.json",
   compilerOptions: { rootDir: "src", outDir: "dist", tsBuildInfoFile: "dist/tsconfig.lib.tsbuildinfo" },
   include: ["src"],
-  exclude: ["src/**/*.test.ts", "src/**/test-support/**"],
+  exclude: ["src/**/*.test.ts", "src/**/*.spec.ts", "src/**/__tests__/**", "src/**/test-support/**"],
 };
 
 const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
@@ -185,14 +185,14 @@ function authStrategyFiles(names, context = {}) {
     sideEffects: false,
     main: "./dist/index.js",
     types: "./dist/index.d.ts",
-    exports: { ".": { types: "./dist/index.d.ts", import: "./dist/index.js" }, "./package.json": "./package.json" },
-    files: ["dist", "!dist/**/*.test.*", "!dist/**/*.tsbuildinfo"],
+    exports: { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" }, "./package.json": "./package.json" },
+    files: ["dist", "!dist/**/*.test.*", "!dist/**/*.spec.*", "!dist/**/__tests__/**", "!dist/**/test-support/**", "!dist/**/*.tsbuildinfo"],
     scripts: {
       build: "tsc -p tsconfig.lib.json",
       typecheck: "tsc -p tsconfig.json",
       test: "vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json",
     },
-    peerDependencies: { "@sg/core": Number(core.split(".")[0]) === 0 ? `>=${core} <1.0.0` : `^${core}` },
+    peerDependencies: { "@sg/core": `>=${core} <${Number(core.split(".")[0]) + 1}.0.0` },
     devDependencies: {
       "@sg/core": core,
       "@sg/transport": context.transportVersion || "0.1.0",

@@ -27,6 +27,9 @@ function run(command: string, args: string[], cwd: string): SpawnSyncReturns<str
 
 const output = (r: SpawnSyncReturns<string>): string => `exit ${r.status}\n${r.stdout}\n${r.stderr}`;
 
+/** The version a workspace package is at now (the generator reads the same manifests, so a "Version packages" commit keeps these tests green). */
+const versionOf = (folder: string): string => (JSON.parse(readFileSync(join(repo, "packages", folder, "package.json"), "utf8")) as { version: string }).version;
+
 let root: string;
 
 /**
@@ -68,11 +71,14 @@ describe("tools/new-auth-strategy", () => {
     const files = ["package.json", "tsconfig.json", "tsconfig.lib.json", "README.md", "LICENSE", "src/index.ts", "src/zz-probe-auth.ts", "src/zz-probe.test.ts"];
     for (const f of files) expect(existsSync(join(dir, f)), f).toBe(true);
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Record<string, unknown>;
+    const core = versionOf("core");
     expect(pkg).toMatchObject({
       name: "@sg/auth-zz-probe",
       type: "module",
-      peerDependencies: { "@sg/core": ">=0.1.0 <1.0.0" },
-      devDependencies: { "@sg/core": "0.1.0", "@sg/transport": "0.1.0", "@sg/emulator": "0.1.0", "@sg/testing": "0.1.0" },
+      // the plugins' peer rule (tools/release-checks/src/peer-ranges.mjs): from today's core up to its next major
+      peerDependencies: { "@sg/core": `>=${core} <${Number(core.split(".")[0]) + 1}.0.0` },
+      devDependencies: { "@sg/core": core, "@sg/transport": versionOf("transport"), "@sg/emulator": versionOf("emulator"), "@sg/testing": versionOf("testing") },
+      exports: { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" } },
       scripts: { build: "tsc -p tsconfig.lib.json", typecheck: "tsc -p tsconfig.json" },
     });
     expect(JSON.parse(readFileSync(join(dir, "tsconfig.lib.json"), "utf8"))).toEqual(JSON.parse(readFileSync(join(repo, "packages/core/tsconfig.lib.json"), "utf8")));

@@ -3,6 +3,7 @@
 import { builtinModules } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { TEST_FILE } from "./test-files.mjs";
 import { sourceFiles, workspacePackages } from "./workspace.mjs";
 
 /**
@@ -39,7 +40,7 @@ function splitSpecifier(spec) {
   return { name, sub };
 }
 
-const isTestFile = (rel) => /\.test\.m?[jt]s$/.test(rel) || rel.includes("test-support/") || rel.includes("__tests__/");
+const isTestFile = (rel) => TEST_FILE.test(rel);
 
 /** Every boundary violation in the workspace at `root`, as readable strings. */
 export function checkBoundaries(root) {

@@ -1,5 +1,6 @@
 // Pack-content gate: what `npm pack` would publish for a package, and whether it is only what users need.
 import { execFileSync } from "node:child_process";
+import { TEST_FILE } from "./test-files.mjs";
 
 /** Paths `npm pack` would put in the tarball of the package at `dir`. */
 export function packedFiles(dir) {
@@ -16,8 +17,8 @@ export function unexpectedFiles(files, { shipsData = false } = {}) {
     if (shipsData && (f === "NOTICE" || f.startsWith("data/"))) return false;
     if (/^bin\/[\w.-]+\.js$/.test(f)) return false;
     if (!f.startsWith("dist/")) return true;
-    // tests, build info, test helpers, and benchmark scripts (`dist/bench.js`, `dist/bench-soak.js`): none runs for a user
-    return /\.test\.|\.tsbuildinfo$|test-support\/|(?:^|\/)bench(?:[-.][\w-]+)?\.(?:js|d\.ts|js\.map)$/.test(f);
+    // tests and their helpers (TEST_FILE), build info, and benchmark scripts (`dist/bench.js`, `dist/bench-soak.js`): none runs for a user
+    return TEST_FILE.test(f) || /\.tsbuildinfo$|(?:^|\/)bench(?:[-.][\w-]+)?\.(?:js|d\.ts|js\.map)$/.test(f);
   });
 }
 
@@ -35,11 +36,15 @@ export async function publintProblems(dir) {
   return messages.map((m) => `${m.type}: ${formatMessage(m, pkg) ?? m.code}`);
 }
 
-/** are-the-types-wrong problems for the package at `dir` (ESM-only profile: CJS consumers are not supported on purpose). */
+/**
+ * are-the-types-wrong problems for the package at `dir`, in every resolution mode (node10, node16 from CJS and
+ * from ESM, bundler). `CJSResolvesToESM` is not a problem here: Node >=20.19 (our `engines`) loads an ES module
+ * with require(), which the require gate (require-check.mjs) proves for each package.
+ */
 export function attwProblems(dir) {
   let out;
   try {
-    out = execFileSync("npx", ["--no-install", "attw", "--pack", ".", "--profile", "esm-only", "--format", "json"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    out = execFileSync("npx", ["--no-install", "attw", "--pack", ".", "--format", "json"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {
     out = e.stdout?.toString() ?? "";
     if (!out.trim().startsWith("{")) return [`attw failed: ${(e.stderr ?? e.message).toString().slice(0, 300)}`];

@@ -2,9 +2,13 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { attwProblems, missingFiles, packedFiles, publintProblems, unexpectedFiles } from "./pack.mjs";
+import { CORE, peerRangeProblem } from "./peer-ranges.mjs";
+import { requireResults } from "./require-check.mjs";
+import { FILES_TEST_NEGATIONS, TSCONFIG_TEST_EXCLUDES } from "./test-files.mjs";
 import { publicPackages, repoRoot } from "./workspace.mjs";
 
 const packages = publicPackages();
+const coreVersion = packages.find((p) => p.manifest.name === CORE).manifest.version;
 const license = readFileSync(join(repoRoot, "LICENSE"), "utf8");
 
 describe("the unexpected-file rule", () => {
@@ -14,6 +18,18 @@ describe("the unexpected-file rule", () => {
     expect(unexpectedFiles(files, { shipsData: true })).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "dist/bench.js", "dist/bench.d.ts", "dist/bench-soak.js.map"]);
     expect(missingFiles(["package.json"])).toContain("LICENSE");
   });
+
+  it("flags every kind of test file: specs, __tests__ folders and test helpers as well as tests", () => {
+    const files = ["dist/index.js", "dist/__tests__/x.js", "dist/x.spec.js", "dist/x.spec.d.ts", "dist/test-support/site.js", "dist/a/__tests__/y.d.ts", "dist/spectrum.js", "dist/inspect.js"];
+    expect(unexpectedFiles(files)).toEqual(["dist/__tests__/x.js", "dist/x.spec.js", "dist/x.spec.d.ts", "dist/test-support/site.js", "dist/a/__tests__/y.d.ts"]);
+  });
+});
+
+describe("CommonJS consumers", () => {
+  it("every package's entry loads with require() (Node >=20.19) and gives the names import gives", () => {
+    const names = packages.map((p) => p.manifest.name);
+    expect(requireResults(names, join(repoRoot, "tools", "release-checks"))).toEqual(Object.fromEntries(names.map((n) => [n, "ok"])));
+  }, 60_000);
 });
 
 describe.each(packages.map((p) => [p.manifest.name, p]))("%s as published", (_name, pkg) => {
@@ -30,7 +46,7 @@ describe.each(packages.map((p) => [p.manifest.name, p]))("%s as published", (_na
     expect(await publintProblems(pkg.dir)).toEqual([]);
   }, 60_000);
 
-  it("passes are-the-types-wrong (ESM-only profile)", () => {
+  it("passes are-the-types-wrong (every resolution mode; a require() that resolves to ESM is allowed)", () => {
     expect(attwProblems(pkg.dir)).toEqual([]);
   }, 60_000);
 
@@ -38,9 +54,19 @@ describe.each(packages.map((p) => [p.manifest.name, p]))("%s as published", (_na
     const m = pkg.manifest;
     expect(m.license).toBe("BSD-3-Clause");
     expect(m.type).toBe("module");
-    expect(m.engines?.node).toMatch(/>=20/);
-    expect(m.exports?.["."]?.types).toBe("./dist/index.d.ts");
-    for (const range of Object.values(m.peerDependencies ?? {})) expect(range).toBe(">=0.1.0 <1.0.0");
+    // require(esm), which the `default` condition below relies on, is on by default from Node 20.19.
+    expect(m.engines?.node).toBe(">=20.19");
+    // `types` first, then `default` (not `import`), so that require() finds the entry as well as import.
+    expect(m.exports?.["."]).toEqual({ types: "./dist/index.d.ts", default: "./dist/index.js" });
+    expect(Object.keys(m.peerDependencies ?? {}).filter((name) => name !== CORE)).toEqual([]);
+    const peer = m.peerDependencies?.[CORE];
+    if (peer !== undefined) expect(peerRangeProblem(peer, coreVersion), `${m.name} peerDependencies["${CORE}"]`).toBeUndefined();
+  });
+
+  it("keeps every kind of test file out of its build and its pack", () => {
+    const lib = JSON.parse(readFileSync(join(pkg.dir, "tsconfig.lib.json"), "utf8"));
+    expect(lib.exclude).toEqual(expect.arrayContaining(TSCONFIG_TEST_EXCLUDES));
+    expect(pkg.manifest.files).toEqual(expect.arrayContaining(FILES_TEST_NEGATIONS));
   });
 });
 
