@@ -1,6 +1,7 @@
 // Sums the vitest JSON reports of every workspace package that has a test script and prints the plain
 // "N passed, N failed" line CI reads. A package whose report is missing (it did not build, or its test run
-// crashed) counts as one failure, so a broken package can never pass silently.
+// crashed) counts as one failure, so a broken package can never pass silently. Each `--failed-check NAME`
+// argument (a check .ci/run made outside vitest) counts as one more failure, named in the output.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -9,6 +10,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
+const failedChecks = process.argv.slice(2).flatMap((arg, i, args) => (args[i - 1] === "--failed-check" ? [arg] : []));
+failed += failedChecks.length;
 
 for (const group of ["packages", "tools", "examples"]) {
   const dir = join(root, group);
@@ -35,5 +38,6 @@ for (const group of ["packages", "tools", "examples"]) {
 }
 
 if (missing.length) console.log(`no test report from: ${missing.join(", ")}`);
+if (failedChecks.length) console.log(`failed checks: ${failedChecks.join(", ")}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
