@@ -3,7 +3,8 @@ import type { CommandContext } from "./command-context.js";
 import { describeAuth, resolveConnection, secretsOf, withAuth, type AuthChoice } from "./connection.js";
 import { UsageError } from "./exit-codes.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
-import { networkAdvice, type NetworkContext } from "./network-advice.js";
+import { networkAdvice, proxyRefusalAdvice, type NetworkContext } from "./network-advice.js";
+import { proxyRefusalStatus } from "./proxy-refusal.js";
 import { describeRoute, routeFor, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** One line of the doctor's report. */
@@ -76,6 +77,27 @@ function text(error: SgError): string {
 }
 
 /**
+ * A proxy that refused before the site got anything: `proxy-login` when it wants a login (407), saying whether its URL
+ * carried one (never the login itself), `proxy-forbidden` when it does not let the request through to the site (403).
+ */
+function proxyRefusal(status: 407 | 403, network: NetworkContext | undefined): Explanation {
+  let url: URL | undefined;
+  try {
+    url = network?.site ? new URL(network.site) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const via = url && network?.proxy ? routeFor(network.proxy, url).via : undefined;
+  const proxy = via ? `the proxy ${describeRoute({ via })}` : "the proxy";
+  const fix = proxyRefusalAdvice(status, via, url?.host ?? "the site");
+  if (status === 407) {
+    const given = via === undefined ? "" : via.hasCredentials ? ": it refused the login given in its URL" : ": its URL carries no login";
+    return { problem: "proxy-login", why: `${proxy} asked for a login (HTTP 407)${given}. The site was not reached, so nothing else was checked.`, fix };
+  }
+  return { problem: "proxy-forbidden", why: `${proxy} refused to let the request through to the site (HTTP 403). The site was not reached, so nothing else was checked.`, fix };
+}
+
+/**
  * Explain an authentication failure for the auth mode and the site's kind (auth-landscape.md).
  *
  * @param error - what the call threw.
@@ -85,6 +107,8 @@ function text(error: SgError): string {
  */
 export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: SiteAuthKind, network?: NetworkContext): Explanation {
   if (error instanceof UsageError) return { problem: "usage", why: error.message, fix: error.hint ?? "Fix the options above." };
+  const refused = proxyRefusalStatus(error);
+  if (refused === 407 || refused === 403) return proxyRefusal(refused, network);
   if (error instanceof SgNetworkError || error instanceof SgTimeoutError) {
     const fix = networkAdvice(error, network ?? { site: undefined, proxy: undefined }) ?? "Check --site, your network and VPN; behind a proxy, give it with --proxy or HTTPS_PROXY.";
     return { problem: "unreachable", why: `the site did not answer (${error.reason})`, fix };
@@ -251,14 +275,16 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
       return report(connection.site);
     }
     const login = httpLoginAdvice(error, connection);
+    const explained = error instanceof SgNetworkError || error instanceof SgTimeoutError ? explainAuthFailure(error, { kind: "none" }, "unknown", network) : undefined;
     const fix =
       login ??
       (error instanceof SgHttpError && error.status === 404
         ? "This URL does not serve the ShotGrid API: check the site URL (e.g. https://mystudio.shotgrid.autodesk.com)."
-        : error instanceof SgNetworkError || error instanceof SgTimeoutError
-          ? explainAuthFailure(error, { kind: "none" }, "unknown", network).fix
+        : explained
+          ? explained.fix
           : "Check the site URL; run again with --debug to see each HTTP attempt.");
-    failed(error, { name: "info", ok: false, detail: "could not read the site's info", problem: login ? "http-login" : "unreachable", why, fix });
+    const problem = login ? "http-login" : (explained?.problem ?? "unreachable");
+    failed(error, { name: "info", ok: false, detail: "could not read the site's info", problem, why: explained && problem !== "unreachable" ? explained.why : why, fix });
     await infoClient.close();
     return report(connection.site);
   } finally {

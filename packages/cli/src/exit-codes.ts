@@ -1,4 +1,5 @@
 import { SgAuthError, SgError, SgFault, SgHttpError, SgNetworkError, SgProtocolError, SgTimeoutError, SgValidationError } from "@sg/core";
+import { proxyRefused } from "./proxy-refusal.js";
 
 /**
  * Exit status of `sg`, one number per kind of failure so that a script can tell a retryable failure from a
@@ -125,6 +126,9 @@ export function exitCodeFor(error: unknown, context: ExitContext = {}): number {
     const serverMessage = (error as { serverMessage?: unknown }).serverMessage;
     return faultExit(errorCode, typeof serverMessage === "string" ? serverMessage : "");
   }
+  // A proxy that wants a login (407) or forbids the site (403) refused before the site got anything: a permission
+  // failure like an HTTP 407 or 403 answer, and a write refused there was never sent.
+  if (proxyRefused(error)) return EXIT_AUTH;
   if (error instanceof SgNetworkError || error instanceof SgTimeoutError) return write && error.maybeSent ? EXIT_MAYBE_APPLIED : EXIT_UNAVAILABLE;
   if (error instanceof SgHttpError) return httpStatusExit(error.status, write);
   // A 2xx that is not the protocol's answer: a write got somewhere and its outcome is unknown (e.g. a batch reply

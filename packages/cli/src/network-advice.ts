@@ -8,7 +8,8 @@
  */
 import { SgNetworkError, SgTimeoutError, methodKind } from "@sg/core";
 import { SgTlsError } from "@sg/transport";
-import { routeFor, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
+import { proxyRefusalStatus } from "./proxy-refusal.js";
+import { routeFor, type ProxyEndpoint, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** Codes of a TLS client that got something other than TLS back: the port speaks plain http (or another protocol). */
 const NOT_TLS: ReadonlySet<string> = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_UNKNOWN_PROTOCOL", "ERR_SSL_RECORD_LAYER_FAILURE"]);
@@ -47,6 +48,26 @@ function throughProxy(route: ProxyRoute, host: string): string {
 }
 
 /**
+ * What to do when the proxy refused: a login it wants (407), with or without one in its URL (never shown), or a site
+ * it does not let through (403). Nothing reached the site either way.
+ *
+ * @param status - the status the proxy refused with.
+ * @param via - the proxy the request went through, when known.
+ * @param host - the site's host.
+ */
+export function proxyRefusalAdvice(status: number, via: ProxyEndpoint | undefined, host: string): string {
+  const proxy = via ? `The proxy ${via.display} (from ${via.source})` : "The proxy";
+  const where = via ? via.source : "--proxy or HTTPS_PROXY";
+  if (status === 407) {
+    return via?.hasCredentials
+      ? `${proxy} refused the login given in its URL (HTTP 407); nothing reached the site. Check the user and password in ${where} (percent-encode ':' and '/' in them), or ask the proxy's administrator which login it takes.`
+      : `${proxy} asks for a login (HTTP 407) and its URL has none; nothing reached the site. Put it in the URL given to ${where}, as user:password@ before the proxy's host (sent only as Proxy-Authorization, never printed).`;
+  }
+  const direct = via && via.source !== "--proxy" && via.source !== "SG_PROXY" ? `, or go direct with NO_PROXY=${host.replace(/:\d+$/, "")}` : "";
+  return `${proxy} refused to let the request through to ${host}${status ? ` (HTTP ${status})` : ""}; nothing reached the site. Ask the proxy's administrator to allow that host, or use another proxy${direct}.`;
+}
+
+/**
  * The hint for a failed connection, or undefined to keep the error's own. `site` and `proxy` say where the request
  * went; every flag or variable named is one `sg` reads.
  *
@@ -73,6 +94,8 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
     const what = write ? "The request was sent but no answer came in time: the write may have been applied on the site, so check before trying again." : "The site did not answer in time.";
     return `${what} A large read may need a narrower request (filters, --fields, --limit).${through}`;
   }
+  const refused = proxyRefusalStatus(error);
+  if (refused === 407 || refused === 403) return proxyRefusalAdvice(refused, route?.via, host);
   const code = error.syscallCode ?? "";
   // The transport's own hint for a port fetch refuses already names the site URL's port and nothing of its API.
   if (code === "ERR_BAD_PORT") return undefined;

@@ -156,9 +156,10 @@ describe("proxy failures", () => {
     const wrong = withLogin(proxy.url).replace(ENCODED, `${ENCODED}-wrong`);
     for (const debug of [[], ["--debug"]]) {
       const refused = await sg(["count", "Shot", ...debug], { ...script, SG_SITE: "https://studio.test", HTTPS_PROXY: wrong });
-      expect(refused.code).toBe(5);
+      // A proxy that refuses its login is a credentials failure (3), as an HTTP 407 is.
+      expect(refused.code).toBe(3);
       const hint = refused.stderr.split("\n").find((l) => l.startsWith("hint: "));
-      expect(hint).toContain(`It went through the proxy ${proxy.url} (from HTTPS_PROXY): check that the proxy runs and lets you through to studio.test (a proxy that asks for a login needs them in its URL, as user:password@ before its host), pass another one with --proxy, or go direct with NO_PROXY=studio.test.`);
+      expect(hint).toContain(`The proxy ${proxy.url} (from HTTPS_PROXY) refused the login given in its URL (HTTP 407); nothing reached the site. Check the user and password in HTTPS_PROXY`);
       expect(refused.stderr).not.toMatch(/dispatcher|ProxyAgent\(/);
       expectNoProxySecrets(refused);
       expect(refused.stderr).not.toContain(`${PASSWORD}-wrong`);

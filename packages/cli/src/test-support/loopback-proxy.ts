@@ -32,6 +32,8 @@ export interface LoopbackProxyOptions {
   readonly tunnelPort?: number;
   /** Answer 407 unless `Proxy-Authorization` is exactly this. */
   readonly requireAuthorization?: string;
+  /** Answer every CONNECT with this status instead of opening the tunnel (403: the site is not allowed). */
+  readonly refuseConnect?: number;
 }
 
 /** Start a proxy on 127.0.0.1. */
@@ -60,6 +62,10 @@ export async function startLoopbackProxy(options: LoopbackProxyOptions = {}): Pr
     seen.push({ method: "CONNECT", target: req.url ?? "", authorization });
     if (refused(authorization)) {
       socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
+      return;
+    }
+    if (options.refuseConnect !== undefined) {
+      socket.end(`HTTP/1.1 ${options.refuseConnect} Refused\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     const port = options.tunnelPort ?? Number((req.url ?? "").split(":").pop());
