@@ -145,7 +145,13 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "schema-file": { type: "string", value: "file", commands: ["typegen"], help: "read a saved schema_read answer (sg schema --all --format json) instead of the site" },
   browser: { type: "boolean", commands: ["login"], help: "log in by approving in the browser (no password)" },
   "no-open": { type: "boolean", commands: ["login"], help: "with --browser: print the URL, do not open a browser" },
-  "timeout-ms": { type: "string", value: "ms", commands: ["login"], help: "with --browser: give up after this long (default 180000)" },
+  "timeout-ms": {
+    type: "string",
+    value: "ms",
+    commands: CONNECTED,
+    help: "give up on an API call after this long, retries included (env SG_TIMEOUT_MS; default 300000, sg doctor 20000)",
+    helpFor: { login: "give up on an API call after this long (env SG_TIMEOUT_MS); with --browser, also how long to wait for the approval (default 180000)" },
+  },
 };
 
 /**

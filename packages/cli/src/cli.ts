@@ -134,7 +134,7 @@ function proxyOf(ctx: CommandContext): ReturnType<CommandContext["proxy"]> | und
 
 /** The hint to show instead of the error's own: auth advice, an HTTP login's, else network advice, in flags and variables. */
 function cliAdvice(error: unknown, ctx: CommandContext): string | undefined {
-  return authAdvice(error, ctx) ?? httpLoginAdvice(error, (ctx.connected ?? ctx.opened)?.connection) ?? networkAdvice(error, { site: ctx.connected?.connection.site, proxy: proxyOf(ctx) });
+  return authAdvice(error, ctx) ?? httpLoginAdvice(error, (ctx.connected ?? ctx.opened)?.connection) ?? networkAdvice(error, { site: ctx.connected?.connection.site, proxy: proxyOf(ctx), command: ctx.args.command });
 }
 
 /** Help on every command or one; the emulator's is its own usage, since its flags are the emulator's. */

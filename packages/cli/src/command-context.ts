@@ -1,6 +1,7 @@
 import type { Client } from "@sg/core";
 import { entityApi, type EntityApi, type LooseSchema } from "@sg/entities";
 import type { ParsedArgs } from "./args.js";
+import { callDeadlineMs } from "./call-deadline.js";
 import { enumOption } from "./config.js";
 import { noCredentialsError, openClient, resolveConnection, secretsOf, type ResolvedConnection } from "./connection.js";
 import { debugLogger } from "./debug-logger.js";
@@ -119,7 +120,9 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
     async open(connection: ResolvedConnection) {
       // Without any proxy the transport keeps Node's own dispatcher, exactly as before proxies were read.
       const dispatcher = routing();
+      const deadlineMs = callDeadlineMs(args.values, io.env, args.command);
       const client = await openClient(connection, {
+        ...(deadlineMs !== undefined ? { deadlineMs } : {}),
         io,
         logger,
         allowInsecureHttp: args.values["allow-http"] === true,

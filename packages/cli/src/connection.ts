@@ -198,6 +198,11 @@ export interface OpenClientOptions {
   readonly signal?: AbortSignal;
   /** An undici dispatcher for every request (the proxy routing), passed to the transport. */
   readonly dispatcher?: object;
+  /**
+   * How long each call may take, retries included, and each attempt too (`--timeout-ms`); undefined keeps the
+   * transport's limits. Uploads and downloads keep their own.
+   */
+  readonly deadlineMs?: number;
 }
 
 /** The auth strategy for a choice, prompting for a missing passphrase on a terminal. */
@@ -260,7 +265,11 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
     ...(auth ? { auth } : {}),
     logger: options.logger,
     ...(options.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
-    ...(options.signal ? { defaults: { signal: options.signal } } : {}),
+    defaults: {
+      ...(options.signal ? { signal: options.signal } : {}),
+      // One attempt may use the whole deadline: a longer --timeout-ms is for a site that is slow to answer.
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs, timeoutMs: options.deadlineMs } : {}),
+    },
   });
 }
 

@@ -36,7 +36,14 @@ export interface NetworkContext {
   readonly site: string | undefined;
   /** The run's proxy settings; undefined when they could not be read. */
   readonly proxy: ProxySettings | undefined;
+  /** The `sg` command that ran: only a read that takes filters, fields or a limit is told to narrow its request. */
+  readonly command?: string | undefined;
 }
+
+/** Commands whose reads a person can narrow with filters, `--fields` or `--limit`. */
+const NARROWABLE_COMMANDS: ReadonlySet<string> = new Set(["find", "count", "summarize"]);
+/** The API methods of those reads (not `info`, nor a schema read, which nothing narrows). */
+const NARROWABLE_METHODS: ReadonlySet<string> = new Set(["read", "summarize"]);
 
 /** A sentence naming the proxy the request went through and how to change that, or "" when it went direct. */
 function throughProxy(route: ProxyRoute, host: string): string {
@@ -92,7 +99,8 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
     const method = error.method ?? "";
     const write = error.maybeSent && (method.startsWith("HTTP ") ? method.startsWith("HTTP POST ") : method !== "" && methodKind(method) === "write");
     const what = write ? "The request was sent but no answer came in time: the write may have been applied on the site, so check before trying again." : "The site did not answer in time.";
-    return `${what} A large read may need a narrower request (filters, --fields, --limit).${through}`;
+    const narrow = NARROWABLE_COMMANDS.has(context.command ?? "") && NARROWABLE_METHODS.has(method) ? " A large read may need a narrower request (filters, --fields, --limit)." : "";
+    return `${what}${narrow} --timeout-ms N (or SG_TIMEOUT_MS) sets how long a call may take (${error.timeoutMs} ms this time).${through}`;
   }
   const refused = proxyRefusalStatus(error);
   if (refused === 407 || refused === 403) return proxyRefusalAdvice(refused, route?.via, host);
