@@ -142,7 +142,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   field: { type: "string", value: "name", commands: ["upload"], help: "field to upload to (image = thumbnail)" },
   "display-name": { type: "string", value: "name", commands: ["upload"], help: "display name of the attachment" },
   out: { type: "string", short: "o", value: "file", commands: ["download", "typegen"], help: "write to this file" },
-  "schema-file": { type: "string", value: "file", commands: ["typegen"], help: "read a saved schema_read answer (sg schema --all --format json) instead of the site" },
+  "schema-file": { type: "string", value: "file", commands: ["typegen"], help: "read a saved schema_read answer (sg schema --all --format json; - for standard input) instead of the site" },
   browser: { type: "boolean", commands: ["login"], help: "log in by approving in the browser (no password)" },
   "no-open": { type: "boolean", commands: ["login"], help: "with --browser: print the URL, do not open a browser" },
   "timeout-ms": {

@@ -81,6 +81,27 @@ describe("sg typegen --schema-file", () => {
     expect(typeLines(r.stdout)).toEqual(typeLines(online.stdout));
   });
 
+  it("reads - as standard input, as every JSON argument does (a byte order mark skipped, the same size limit)", async () => {
+    const file = await save("piped.json", ["schema", "--all", "--format", "json"]);
+    const text = readFileSync(file, "utf8");
+    const fromFile = await sg(["typegen", "--schema-file", file]);
+    const piped = await sg(["typegen", "--schema-file", "-"], {}, undefined, `\uFEFF${text}`);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).toBe(fromFile.stdout);
+    const entities = await sg(["typegen", "--schema-file", "-"], {}, undefined, '{"Shot": {"name": "Shot", "visible": true}}');
+    expect(entities.code).toBe(2);
+    expect(entities.stderr.split("\n")[0]).toMatch(/^sg: --schema-file from standard input holds /);
+    const empty = await sg(["typegen", "--schema-file", "-"], {}, undefined, "");
+    expect(empty.code).toBe(2);
+    expect(empty.stderr.split("\n")[0]).toBe("sg: --schema-file from standard input is empty");
+    const big = await sg(["typegen", "--schema-file", "-"], { SG_MAX_JSON_ARG_BYTES: "100" }, undefined, text);
+    expect(big.code).toBe(2);
+    expect(big.stderr.split("\n")[0]).toBe("sg: --schema-file from standard input is over the 100-byte limit of a JSON argument");
+    const missing = await sg(["typegen", "--schema-file", join(dir, "nope.json")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.split("\n")[0]).toBe(`sg: cannot read --schema-file ${join(dir, "nope.json")} (ENOENT)`);
+  });
+
   it("sg schema --all: one row per field in the other formats, and no entity type with it", async () => {
     const csv = await sg(["schema", "--all", "--format", "csv"], env);
     expect(csv.code, csv.stderr).toBe(0);

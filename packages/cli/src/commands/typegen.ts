@@ -1,10 +1,33 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { CommandContext } from "../command-context.js";
 import { UsageError } from "../exit-codes.js";
+import { jsonArgSource } from "../json-arg.js";
 import { outputFile } from "./files.js";
 import { checkSchemaRead } from "../schema-file-shape.js";
 import { generateSchemaTypes, type RawEntitySchema, type RawSiteSchema } from "../typegen.js";
+
+/** How to get a file `--schema-file` reads. */
+const SAVE_HINT = "Save the whole schema with `sg schema --all --format json > schema.json` (or pipe it: `sg schema --all --format json | sg typegen --schema-file -`).";
+
+/**
+ * The text of `--schema-file`: standard input for `-`, else the file (relative to the working directory), read by
+ * the JSON-argument reader; `from` names it in messages (`standard input`, or the file as given).
+ */
+async function readSchemaFile(schemaFile: string, ctx: CommandContext): Promise<{ readonly text: string; readonly from: string }> {
+  const stdin = schemaFile === "-";
+  try {
+    const read = await jsonArgSource(stdin ? "-" : `@${schemaFile}`, "--schema-file", ctx);
+    if (read.text.trim() === "") throw new UsageError(`--schema-file ${stdin ? "from standard input" : schemaFile} is empty`, SAVE_HINT);
+    return { text: read.text, from: stdin ? "from standard input" : schemaFile };
+  } catch (error) {
+    // The reader's hint is about `@path` JSON arguments; a file that cannot be read is named as given.
+    if (error instanceof UsageError && error.message.startsWith("cannot read")) {
+      throw new UsageError(`cannot read --schema-file ${schemaFile}${/ \((\w+)\)$/.exec(error.message)?.[0] ?? ""}`, SAVE_HINT);
+    }
+    throw error;
+  }
+}
 
 /** `sg typegen [--out file.ts|-] [--schema-file schema_read.json]` (a file saved by `sg schema --all --format json`). */
 export async function typegenCommand(ctx: CommandContext): Promise<number> {
@@ -13,14 +36,16 @@ export async function typegenCommand(ctx: CommandContext): Promise<number> {
   let schema: RawSiteSchema;
   let entities: RawEntitySchema | undefined;
   if (schemaFile) {
+    // Read as every JSON argument is: `-` is standard input; the same size limit, a byte order mark skipped.
+    const read = await readSchemaFile(schemaFile, ctx);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(resolve(ctx.io.cwd, schemaFile), "utf8"));
+      parsed = JSON.parse(read.text);
     } catch (error) {
-      throw new UsageError(`cannot read ${schemaFile}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      throw new UsageError(`--schema-file ${read.from} is not valid JSON: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, SAVE_HINT);
     }
     // Anything but schema_read's answer would give types of nothing (every field `unknown`) and exit 0.
-    schema = checkSchemaRead(parsed, schemaFile);
+    schema = checkSchemaRead(parsed, read.from);
   } else {
     const { api } = await ctx.connect();
     schema = (await api.schemaRead()) as RawSiteSchema;
