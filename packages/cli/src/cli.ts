@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { SgAuthError, SgError, SgFault, scrubText, siteAuthKind } from "@sg/core";
 import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
-import type { AuthChoice } from "./connection.js";
+import { optionSources, type AuthChoice } from "./connection.js";
 import { explainAuthFailure } from "./doctor.js";
+import { inFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import { networkAdvice } from "./network-advice.js";
 import { batchCommand } from "./commands/batch.js";
@@ -283,7 +284,10 @@ async function runToStatus(argv: readonly string[], io: CliIo, options: RunCliOp
     // scrubbing values there again would show which of those words a weak secret is ("… is [REDACTED]" for the
     // password "wrong"). Any other error (a usage error quoting an argument, a file error) may quote anything.
     const secrets = ctx && !(error instanceof SgError) ? [...ctx.secrets] : [];
-    io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), hint));
+    // The libraries' option names in flags: those of the auth options as the flag or variable each came from.
+    const auth = (ctx?.connected ?? ctx?.opened)?.connection.auth;
+    const sources = auth ? Object.fromEntries(Object.entries(optionSources(auth)).flatMap(([name, v]) => (v ? [[name, v.source]] : []))) : {};
+    io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), hint, (t) => inFlagWords(t, sources)));
     return decided(code);
   } finally {
     output.stop();

@@ -235,7 +235,7 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
 }
 
 /** Where each option of the auth strategies came from (`scriptKey` ← `SG_SCRIPT_KEY`), for its errors. */
-function optionSources(auth: AuthChoice): Readonly<Record<string, Sourced | undefined>> {
+export function optionSources(auth: AuthChoice): Readonly<Record<string, Sourced | undefined>> {
   switch (auth.kind) {
     case "script":
       return { scriptName: auth.scriptName, scriptKey: auth.scriptKey, sudoAsLogin: auth.sudoAs };

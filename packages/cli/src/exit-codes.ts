@@ -169,17 +169,18 @@ function httpStatusExit(status: number, write: boolean): number {
 
 /**
  * One readable line plus the hint (and the stack with `debug`), never a secret. `hint` replaces the error's own
- * (the libraries name their options; the command line has flags).
+ * (the libraries name their options; the command line has flags), and `words` rewrites the line and the hint in the
+ * command line's words (`options.filterOperator` → `--filter-operator`); the debug lines stay as they were.
  */
-export function formatError(error: unknown, debug: boolean, scrub: (text: string) => string, hint?: string): string {
+export function formatError(error: unknown, debug: boolean, scrub: (text: string) => string, hint?: string, words: (text: string) => string = (t) => t): string {
   const lines: string[] = [];
   if (error instanceof SgError) {
-    lines.push(`sg: ${error.reason}`);
+    lines.push(`sg: ${words(error.reason)}`);
     const shown = hint ?? error.hint;
-    if (shown) lines.push(`hint: ${shown}`);
+    if (shown) lines.push(`hint: ${words(shown)}`);
   } else if (error instanceof UsageError) {
-    lines.push(`sg: ${error.message}`);
-    if (error.hint) lines.push(`hint: ${error.hint}`);
+    lines.push(`sg: ${words(error.message)}`);
+    if (error.hint) lines.push(`hint: ${words(error.hint)}`);
   } else if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     lines.push(`sg: ${error.message.split("\n")[0]}${typeof code === "string" ? ` (${code})` : ""}`);

@@ -1,0 +1,60 @@
+/**
+ * The libraries' errors name their option paths (`options.filterOperator`, `sudoAsLogin`) and functions
+ * (`legacyLoginAuth`); on the command line each is a flag or a variable. One table turns those names into the flag
+ * (or the variable the value came from), so a bad value is one line naming what the person typed.
+ *
+ * @packageDocumentation
+ */
+
+/** A library name and what it is on the command line; `$1` is the rest of a path the name begins. */
+interface FlagWord {
+  readonly name: RegExp;
+  readonly flag: string;
+}
+
+/**
+ * The options of `@sg/entities` that `sg` fills from a flag, by their path in its messages (`options.grouping[0].direction`
+ * keeps `[0].direction`, which says which level and key), then the same names bare.
+ */
+const ENTITY_OPTIONS: readonly FlagWord[] = [
+  { name: /\boptions\.filterOperator\b/g, flag: "--filter-operator" },
+  { name: /\boptions\.multiEntityUpdateModes\.([\w.]+)/g, flag: "--mode $1" },
+  { name: /\boptions\.multiEntityUpdateModes\b/g, flag: "--mode" },
+  { name: /\boptions\.grouping\b/g, flag: "--grouping" },
+  { name: /\boptions\.order\b/g, flag: "--order" },
+  { name: /\boptions\.retiredOnly\b/g, flag: "--retired" },
+  { name: /\bfilterOperator\b/g, flag: "--filter-operator" },
+  { name: /\bmultiEntityUpdateModes\b/g, flag: "--mode" },
+  { name: /\bretiredOnly\b/g, flag: "--retired" },
+];
+
+/** The auth strategies' option names, and the flag each comes from when the run does not say (a variable, say). */
+const AUTH_OPTIONS: Readonly<Record<string, string>> = {
+  scriptName: "--script-name",
+  scriptKey: "--script-key",
+  sessionToken: "--session-token",
+  authToken: "--2fa-code",
+  sudoAsLogin: "--sudo-as",
+};
+
+/** Library functions a hint may point a programmer to, in command-line terms. */
+const FUNCTIONS: readonly FlagWord[] = [
+  { name: /\blegacyLoginAuth\(?\)? from @sg\/auth-legacy-pat\b/g, flag: "--login and --password (or `sg login`)" },
+  { name: /\bsessionAuth\(?\)? from @sg\/auth-session\b/g, flag: "--session-token (or `sg login --browser`)" },
+  { name: /\bscriptAuth\(?\)? from @sg\/auth-script\b/g, flag: "--script-name and --script-key" },
+];
+
+/**
+ * `text` with the libraries' option names and functions in the command line's words: `options.filterOperator` →
+ * `--filter-operator`, `(sudoAsLogin)` → `(--sudo-as)` or `(SG_SUDO_AS)` when the value came from it.
+ *
+ * @param text - a message or hint of a library error.
+ * @param sources - where each auth option's value came from this run (`{ sudoAsLogin: "SG_SUDO_AS" }`), when known.
+ */
+export function inFlagWords(text: string, sources: Readonly<Record<string, string | undefined>> = {}): string {
+  let out = text;
+  for (const { name, flag } of [...ENTITY_OPTIONS, ...FUNCTIONS]) out = out.replace(name, flag);
+  for (const [name, flag] of Object.entries(AUTH_OPTIONS)) out = out.replace(new RegExp(`\\b${name}\\b`, "g"), sources[name] ?? flag);
+  // "@sg/entities: --filter-operator: …": the flag is the subject; the package that checked it says nothing more.
+  return out.replace(/^@sg\/[\w-]+: (?=--)/, "");
+}
