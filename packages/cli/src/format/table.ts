@@ -1,16 +1,29 @@
 import { writeAndDrain } from "../io.js";
 import { cellText } from "./cell.js";
+import { displayClusters, displayWidth } from "./display-width.js";
 import { columnsOf, type OutputRecord, type RecordWriter, type WriterOptions } from "./writer.js";
 
 const MAX_CELL = 60;
 
-function clip(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length > width ? chars.slice(0, width - 1).join("") + "…" : text;
+/** `text` cut to `max` terminal columns, its last one an ellipsis, never splitting a character a person sees as one. */
+function clip(text: string, max: number): string {
+  if (displayWidth(text) <= max) return text;
+  let out = "";
+  let used = 0;
+  for (const [cluster, w] of displayClusters(text)) {
+    if (used + w > max - 1) break;
+    out += cluster;
+    used += w;
+  }
+  return out + "…";
 }
 
-function width(text: string): number {
-  return [...text].length;
+/** The terminal columns of a cell: wide characters (CJK, emoji) take two. */
+const width = displayWidth;
+
+/** `text` padded with spaces to `columns` terminal columns. */
+function pad(text: string, columns: number): string {
+  return text + " ".repeat(Math.max(0, columns - width(text)));
 }
 
 /** Aligned columns for people. Keeps the records until the end (to size the columns). */
@@ -27,7 +40,7 @@ export function tableWriter(options: WriterOptions): RecordWriter {
         if (!record) return;
         const keys = columnsOf(options, record);
         const keyWidth = keys.reduce((w, k) => Math.max(w, width(k)), 0);
-        for (const k of keys) await writeAndDrain(out, `${k.padEnd(keyWidth)}  ${cellText(record[k], "table")}`.trimEnd() + "\n");
+        for (const k of keys) await writeAndDrain(out, `${pad(k, keyWidth)}  ${cellText(record[k], "table")}`.trimEnd() + "\n");
         return;
       }
       const columns = columnsOf(options, records[0]);
@@ -43,7 +56,7 @@ export function tableWriter(options: WriterOptions): RecordWriter {
       }
       const render = (row: readonly string[]): string =>
         row
-          .map((cell, i) => cell + " ".repeat(Math.max(0, (widths[i] ?? 0) - width(cell))))
+          .map((cell, i) => pad(cell, widths[i] ?? 0))
           .join("  ")
           .trimEnd() + "\n";
       await writeAndDrain(out, render(columns));
