@@ -1,23 +1,9 @@
-import { startEmulator, type EmulatorHandle } from "@sg/emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { inFlagWords } from "./flag-words.js";
-import { sgRunner, scriptEnvOf } from "./test-support/run-sg.js";
+import { emulatorSuite } from "./test-support/emulator-suite.js";
 
 // A bad value is one line naming the flag or variable (README "Connection"), also when a library caught it.
-const runner = sgRunner();
-const sg = runner.run;
-let site: EmulatorHandle;
-let env: Record<string, string> = {};
-
-beforeAll(async () => {
-  site = await startEmulator({});
-  env = scriptEnvOf(site);
-});
-
-afterAll(async () => {
-  await site?.close();
-  runner.cleanup();
-});
+const { sg, env } = emulatorSuite();
 
 /** The library names that must never reach a person. */
 const LIBRARY_NAMES = /options\.|filterOperator|multiEntityUpdateModes|sudoAsLogin|scriptKey|legacyLoginAuth|@sg\/auth-legacy-pat/;
@@ -30,7 +16,7 @@ describe("errors a library caught name the flag, not its option", () => {
       [["summarize", "Shot", "id:count", "--grouping", "sg_status_list:exact:up"], "sg: --grouping[0].direction: expected one of 'asc', 'desc', got string \"up\""],
     ];
     for (const [args, line] of cases) {
-      const r = await sg(args, env);
+      const r = await sg(args, env());
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.split("\n")[0]).toBe(line);
       expect(r.stderr).not.toMatch(LIBRARY_NAMES);
@@ -38,16 +24,16 @@ describe("errors a library caught name the flag, not its option", () => {
   });
 
   it("for --sudo-as and SG_SUDO_AS, as the value was given", async () => {
-    const flag = await sg(["find", "Shot", "--sudo-as", "inactive"], env);
+    const flag = await sg(["find", "Shot", "--sudo-as", "inactive"], env());
     expect(flag.code, flag.stderr).toBe(3);
     expect(flag.stderr.split("\n")[0]).toContain("cannot act as 'inactive' (--sudo-as)");
-    const variable = await sg(["find", "Shot"], { ...env, SG_SUDO_AS: "inactive" });
+    const variable = await sg(["find", "Shot"], { ...env(), SG_SUDO_AS: "inactive" });
     expect(variable.stderr.split("\n")[0]).toContain("cannot act as 'inactive' (SG_SUDO_AS)");
     for (const r of [flag, variable]) expect(r.stderr).not.toMatch(LIBRARY_NAMES);
   });
 
   it("for --script-key, whose hint tells a person how to log in with flags", async () => {
-    const r = await sg(["find", "Shot", "--script-key", "tooshort"], env);
+    const r = await sg(["find", "Shot", "--script-key", "tooshort"], env());
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("a person logs in with --login and --password (or `sg login`).");
     expect(r.stderr).not.toMatch(LIBRARY_NAMES);

@@ -1,23 +1,9 @@
-import { startEmulator, type EmulatorHandle } from "@sg/emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sgRunner, scriptEnvOf } from "../test-support/run-sg.js";
+import { describe, expect, it } from "vitest";
+import { emulatorSuite } from "../test-support/emulator-suite.js";
 import { displayWidth } from "./display-width.js";
 
 // Table columns are sized in terminal columns: a CJK character or an emoji takes two, as a terminal draws it.
-const runner = sgRunner();
-const sg = runner.run;
-let site: EmulatorHandle;
-let env: Record<string, string> = {};
-
-beforeAll(async () => {
-  site = await startEmulator({});
-  env = scriptEnvOf(site);
-});
-
-afterAll(async () => {
-  await site?.close();
-  runner.cleanup();
-});
+const { sg, env } = emulatorSuite();
 
 describe("displayWidth", () => {
   it("counts wide and fullwidth characters and emoji as two columns, marks and joiners as none", () => {
@@ -41,10 +27,10 @@ describe("--format table", () => {
   it("aligns the columns after CJK and emoji cells, and clips them to 60 columns without splitting a character", async () => {
     const codes = ["日本語-🎬", "abc", "長".repeat(40)];
     for (const code of codes) {
-      const made = await sg(["create", "Shot", JSON.stringify({ code, sg_status_list: "ip", project: { type: "Project", id: 1 } })], env);
+      const made = await sg(["create", "Shot", JSON.stringify({ code, sg_status_list: "ip", project: { type: "Project", id: 1 } })], env());
       expect(made.code, made.stderr).toBe(0);
     }
-    const r = await sg(["find", "Shot", JSON.stringify([["code", "in", codes]]), "--fields", "code,sg_status_list", "--format", "table"], env);
+    const r = await sg(["find", "Shot", JSON.stringify([["code", "in", codes]]), "--fields", "code,sg_status_list", "--format", "table"], env());
     expect(r.code, r.stderr).toBe(0);
     const rows = r.stdout.split("\n").filter((l) => l.startsWith("Shot "));
     expect(rows).toHaveLength(3);

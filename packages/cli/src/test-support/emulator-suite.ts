@@ -1,0 +1,32 @@
+/** An emulator site for one test file, started before its tests and closed after, with a runner of `sg` on it. */
+import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { afterAll, beforeAll } from "vitest";
+import { scriptEnvOf, sgRunner, type SgRunner } from "./run-sg.js";
+
+/** The site of a test file and how to run `sg` against it. */
+export interface EmulatorSuite {
+  /** Run `sg` (see {@link SgRunner.run}). */
+  readonly sg: SgRunner["run"];
+  /** The emulator, once started. */
+  site(): EmulatorHandle;
+  /** The environment that points `sg` at it as its fixture script. */
+  env(): Record<string, string>;
+}
+
+/** Start an emulator before the file's tests (and a runner with its own config folder); close both after them. */
+export function emulatorSuite(): EmulatorSuite {
+  const runner = sgRunner();
+  let site: EmulatorHandle | undefined;
+  beforeAll(async () => {
+    site = await startEmulator({});
+  });
+  afterAll(async () => {
+    await site?.close();
+    runner.cleanup();
+  });
+  const started = (): EmulatorHandle => {
+    if (!site) throw new Error("the emulator is started in beforeAll");
+    return site;
+  };
+  return { sg: runner.run, site: started, env: () => scriptEnvOf(started()) };
+}
