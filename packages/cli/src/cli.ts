@@ -120,7 +120,7 @@ function authAdvice(error: unknown, ctx: CommandContext): string | undefined {
   const connected = ctx.connected ?? ctx.opened;
   if (!connected || !(error instanceof SgAuthError || sudoForbidden(error, connected.connection.auth))) return undefined;
   const info = connected.client.cachedInfo?.();
-  const explained = explainAuthFailure(error, connected.connection.auth, info ? siteAuthKind(info) : "unknown");
+  const explained = explainAuthFailure(error, connected.connection.auth, info ? siteAuthKind(info) : "unknown", undefined, ctx.io.stdin.isTTY === true);
   return explained.problem === "auth-failed" ? undefined : explained.fix;
 }
 

@@ -1,4 +1,4 @@
-import { SgValidationError, createClient, isLoopbackHost, parseSite, type AuthStrategy, type Client, type Logger, type Site } from "@sg/core";
+import { SgTwoFactorRequiredError, SgValidationError, createClient, isLoopbackHost, parseSite, type AuthStrategy, type Client, type Logger, type Site } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -205,6 +205,16 @@ export interface OpenClientOptions {
   readonly deadlineMs?: number;
 }
 
+/**
+ * Ask for the two-factor code on the terminal. Authenticator apps show it in groups (`123 456`), and a person types
+ * it so: the spaces are taken out. Nothing typed is a refused code, not a wrong login.
+ */
+async function twoFactorCode(io: CliIo, signal: AbortSignal | undefined): Promise<string> {
+  const code = (await prompt(io.stdin, io.stderr, "Two-factor code: ", true, signal)).replace(/\s+/g, "");
+  if (code === "") throw new SgTwoFactorRequiredError("no two-factor code was typed");
+  return code;
+}
+
 /** The auth strategy for a choice, prompting for a missing passphrase on a terminal. */
 export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptions): Promise<AuthStrategy | undefined> {
   const { io } = options;
@@ -218,7 +228,7 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
         if (!interactive) throw new UsageError(`${auth.login.source} was given without a passphrase`, "Pass --password or set SG_PASSWORD (it is asked for without echo when run on a terminal).");
         password = await prompt(io.stdin, io.stderr, `Passphrase for ${auth.login.value}: `, true, options.signal);
       }
-      const twoFactor = interactive ? (): Promise<string> => prompt(io.stdin, io.stderr, "Two-factor code: ", true, options.signal) : undefined;
+      const twoFactor = interactive ? (): Promise<string> => twoFactorCode(io, options.signal) : undefined;
       return legacyLoginAuth({
         login: auth.login.value,
         password,

@@ -1,4 +1,4 @@
-import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, scrubText, siteAuthKind, siteVersion, type SiteAuthKind, type SiteInfo } from "@sg/core";
+import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, SgTwoFactorRequiredError, scrubText, siteAuthKind, siteVersion, type SiteAuthKind, type SiteInfo } from "@sg/core";
 import type { CommandContext } from "./command-context.js";
 import { describeAuth, resolveConnection, secretsOf, withAuth, type AuthChoice } from "./connection.js";
 import { UsageError } from "./exit-codes.js";
@@ -77,6 +77,14 @@ function text(error: SgError): string {
 }
 
 /**
+ * How to save a new session: `sg login --browser` when the expired one came from it or people log in through the
+ * browser on this site (SSO, Autodesk Identity), where a login and passphrase never work; else either way.
+ */
+function relogin(method: "password" | "browser", siteKind: SiteAuthKind): string {
+  return method === "browser" || siteKind === "sso" || siteKind === "identity" ? "`sg login --browser`" : "`sg login` (or `sg login --browser`)";
+}
+
+/**
  * A proxy that refused before the site got anything: `proxy-login` when it wants a login (407), saying whether its URL
  * carried one (never the login itself), `proxy-forbidden` when it does not let the request through to the site (403).
  */
@@ -104,8 +112,9 @@ function proxyRefusal(status: 407 | 403, network: NetworkContext | undefined): E
  * @param auth - the auth mode in use.
  * @param siteKind - how people log in on the site.
  * @param network - the site and proxy settings, for the advice on a network failure.
+ * @param terminal - whether standard input is a terminal, where a missing two-factor code was asked for (and typed).
  */
-export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: SiteAuthKind, network?: NetworkContext): Explanation {
+export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: SiteAuthKind, network?: NetworkContext, terminal = false): Explanation {
   if (error instanceof UsageError) return { problem: "usage", why: error.message, fix: error.hint ?? "Fix the options above." };
   const refused = proxyRefusalStatus(error);
   if (refused === 407 || refused === 403) return proxyRefusal(refused, network);
@@ -165,11 +174,16 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
       fix: SSO_FIX,
     };
   }
-  if (/2FA/.test(code) || errorCode === 106) {
+  // Every 2FA refusal: the library's codes (`SG_LEGACY_2FA_*`), and its class for a code the prompt did not give
+  // (an empty answer, `SG_LEGACY_LOGIN_FAILED`), which would otherwise read as a wrong login or passphrase.
+  if (/2FA/.test(code) || errorCode === 106 || error instanceof SgTwoFactorRequiredError) {
     return {
       problem: "2fa-required",
       why: "your account has two-factor authentication and no valid one-time code was sent.",
-      fix: "Pass --2fa-code with the current code from your authenticator app (or run on a terminal to be asked), then `sg login` once to save a session.",
+      // On a terminal the code was asked for and typed: it was wrong, expired or empty.
+      fix: terminal
+        ? "Run the command again and type the current code from your authenticator app when asked (spaces in it are ignored; each code works once), or pass --2fa-code; then `sg login` once to save a session."
+        : "Pass --2fa-code with the current code from your authenticator app (or run on a terminal to be asked), then `sg login` once to save a session.",
     };
   }
   if (/LOCKED/.test(code)) {
@@ -191,7 +205,7 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
     return {
       problem: "session-expired",
       why: "the session token was refused: it expired (sessions end after a period of inactivity) or was revoked.",
-      fix: auth.stored ? "Run `sg login` (or `sg login --browser`) again to save a new session, or `sg logout` to forget it." : "Get a new session token (sg login, sg login --browser, or your browser's _session_id) and pass it again.",
+      fix: auth.stored ? `Run ${relogin(auth.stored.method, siteKind)} again to save a new session, or \`sg logout\` to forget it.` : "Get a new session token (sg login, sg login --browser, or your browser's _session_id) and pass it again.",
     };
   }
   if (auth.kind === "script") {
@@ -337,7 +351,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     }
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
-    const e = explainAuthFailure(error, auth, siteKind, network);
+    const e = explainAuthFailure(error, auth, siteKind, network, ctx.io.stdin.isTTY === true);
     const detail = error instanceof SgError ? error.reason : error instanceof Error ? error.message : String(error);
     failed(error, { name: "login", ok: false, detail, problem: e.problem, why: e.why, fix: e.fix });
   }

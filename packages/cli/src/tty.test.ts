@@ -139,6 +139,38 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
     expect(whoami.screen).toContain(artist.login);
   });
 
+  it("takes a 2FA code typed with a space, as authenticator apps show it", async () => {
+    const artist = identity.card.users.find((u) => u.twoFactor && u.pat === "valid" && u.password)!;
+    const code = identity.issueTwoFactorCode(artist.login);
+    const spaced = `${code.slice(0, 3)} ${code.slice(3)}`;
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-tty-2fa-"));
+    try {
+      const run = await onTerminal(["login", "--site", identity.url, "--login", artist.login], { SG_CONFIG_DIR: dir }, [
+        [/Passphrase for [^:]+: $/m, artist.password ?? ""],
+        [/Two-factor code: $/m, spaced],
+      ]);
+      expect(run.code, run.screen).toBe(0);
+      expect(run.screen).not.toContain(code.slice(3));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an empty or wrong 2FA code typed on the terminal gets 2FA advice for a terminal, not a wrong login's", async () => {
+    const artist = identity.card.users.find((u) => u.twoFactor && u.pat === "valid" && u.password)!;
+    for (const typed of ["", "000000"]) {
+      const run = await onTerminal(["login", "--site", identity.url, "--login", artist.login], {}, [
+        [/Passphrase for [^:]+: $/m, artist.password ?? ""],
+        [/Two-factor code: $/m, typed],
+      ]);
+      expect(run.code, run.screen).toBe(3);
+      const hint = /hint: .*/.exec(run.screen)?.[0] ?? "";
+      expect(hint, typed).toContain("type the current code from your authenticator app when asked");
+      expect(hint, typed).not.toMatch(/run on a terminal|Check --login and --password|twoFactor/);
+      expect(run.screen).not.toContain("twoFactor()");
+    }
+  });
+
   it("Ctrl-C at the passphrase prompt is an interrupt (130), not a usage error, and sends nothing", async () => {
     const artist = identity.card.users.find((u) => u.password)!;
     const before = identity.requests().length;

@@ -1,5 +1,5 @@
 /** An emulator site for one test file, started before its tests and closed after, with a runner of `sg` on it. */
-import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "@sg/emulator";
 import { afterAll, beforeAll } from "vitest";
 import { scriptEnvOf, sgRunner, type SgRunner } from "./run-sg.js";
 
@@ -7,18 +7,24 @@ import { scriptEnvOf, sgRunner, type SgRunner } from "./run-sg.js";
 export interface EmulatorSuite {
   /** Run `sg` (see {@link SgRunner.run}). */
   readonly sg: SgRunner["run"];
+  /** The runner's config folder (`SG_CONFIG_DIR`), where `sg login` saves its sessions. */
+  readonly configDir: string;
   /** The emulator, once started. */
   site(): EmulatorHandle;
   /** The environment that points `sg` at it as its fixture script. */
   env(): Record<string, string>;
 }
 
-/** Start an emulator before the file's tests (and a runner with its own config folder); close both after them. */
-export function emulatorSuite(): EmulatorSuite {
+/**
+ * Start an emulator before the file's tests (and a runner with its own config folder); close both after them.
+ *
+ * @param options - the emulator's options (`authMode: "sso"`, …).
+ */
+export function emulatorSuite(options: EmulatorOptions = {}): EmulatorSuite {
   const runner = sgRunner();
   let site: EmulatorHandle | undefined;
   beforeAll(async () => {
-    site = await startEmulator({});
+    site = await startEmulator(options);
   });
   afterAll(async () => {
     await site?.close();
@@ -28,5 +34,5 @@ export function emulatorSuite(): EmulatorSuite {
     if (!site) throw new Error("the emulator is started in beforeAll");
     return site;
   };
-  return { sg: runner.run, site: started, env: () => scriptEnvOf(started()) };
+  return { sg: runner.run, configDir: runner.configDir, site: started, env: () => scriptEnvOf(started()) };
 }
