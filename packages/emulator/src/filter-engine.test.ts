@@ -20,3 +20,16 @@ describe('filter engine', () => {
     expect(viaOr).toHaveLength(6);
   });
 });
+
+describe('empty groups', () => {
+  // README (Filters): `conditions: []` matches every row, whatever the group's operator. The Python client sends an
+  // empty list with filter_operator "any" and expects every record.
+  it('matches every row with an empty "or" group, at the top or nested in an "and"', async () => {
+    const all = await codes({ logical_operator: 'and', conditions: [] });
+    expect(all).toHaveLength(6);
+    expect(await codes({ logical_operator: 'or', conditions: [] })).toEqual(all);
+    const nested = { logical_operator: 'and', conditions: [{ path: 'code', relation: 'is', values: ['SQ010_0010'] }, { logical_operator: 'or', conditions: [] }] };
+    expect(await codes(nested)).toEqual(['SQ010_0010']);
+    expect(await codes({ logical_operator: 'or', conditions: [{ logical_operator: 'and', conditions: [] }] })).toEqual(all);
+  });
+});

@@ -128,6 +128,9 @@ function compileNode(ctx: FilterContext, type: string, node: unknown): CompiledF
       },
     };
   }
+  // An empty group is no restriction whatever its operator (README, Filters): the Python client sends `[]` with
+  // filter_operator "any" and expects every row, where `some` over no children would match none.
+  if (children.length === 0) return { test: () => true, candidates: () => undefined };
   return { test: (row) => children.some((c) => c.test(row)), candidates: () => undefined };
 }
 
