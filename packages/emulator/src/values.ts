@@ -7,7 +7,24 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 /** How faults name the wire datetime form. */
 export const WIRE_DATETIME = "'YYYY-MM-DDTHH:MM:SSZ' (20 characters, UTC, no milliseconds)";
+const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
+/** The ranges of rpc-protocol §1.8: currency ±9999999999999.99, float ±999999999.999999. */
+const DECIMAL_LIMITS: Readonly<Record<string, { max: number; shown: string }>> = {
+  currency: { max: 9999999999999.99, shown: '±9999999999999.99' },
+  float: { max: 999999999.999999, shown: '±999999999.999999' },
+};
+/** Footage `FF-ff` (feet and frames, rpc-protocol §1.8). */
+const FOOTAGE_RE = /^\d+-\d+$/;
+/** A color `R,G,B` (rpc-protocol §1.8); each part is checked to be 0–255. */
+const RGB_RE = /^(\d{1,3}),(\d{1,3}),(\d{1,3})$/;
+
+/** Whether `value` is one of the color forms of rpc-protocol §1.8: `"R,G,B"` (0–255 each) or `"pipeline_step"`. */
+function isColor(value: string): boolean {
+  if (value === 'pipeline_step') return true;
+  const m = RGB_RE.exec(value);
+  return m !== null && m.slice(1).every((part) => Number(part) <= 255);
+}
 
 /** Parses a wire date `YYYY-MM-DD` into epoch ms (UTC midnight), or undefined. */
 export function parseDate(value: string): number | undefined {
@@ -65,11 +82,15 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
   if (value === undefined) wrong('a value');
   switch (dataType) {
     case 'text':
-    case 'color':
     case 'uuid':
-    case 'footage':
       if (value === null) return null;
       return typeof value === 'string' ? value : wrong('a string or null');
+    case 'footage':
+      if (value === null) return null;
+      return typeof value === 'string' && FOOTAGE_RE.test(value) ? value : wrong("a footage string 'FF-ff' (feet and frames, e.g. '12-04') or null");
+    case 'color':
+      if (value === null) return null;
+      return typeof value === 'string' && isColor(value) ? value : wrong("a color string 'R,G,B' (each 0-255, e.g. '255,0,0'), 'pipeline_step' or null");
     case 'password':
       return value === null || typeof value === 'string' ? value : wrong('a string or null');
     case 'entity_type':
@@ -83,12 +104,16 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
     case 'timecode':
       if (value === null) return null;
       if (typeof value !== 'number' || !Number.isInteger(value)) return wrong('an integer or null');
-      if (Math.abs(value) > INT32_MAX) throw badInput(`${label}: ${value} is out of the 32-bit integer range`);
+      if (value < INT32_MIN || value > INT32_MAX) throw badInput(`${label}: ${value} is out of the 32-bit integer range (${INT32_MIN} to ${INT32_MAX})`);
       return value;
     case 'float':
-    case 'currency':
+    case 'currency': {
       if (value === null) return null;
-      return typeof value === 'number' && Number.isFinite(value) ? value : wrong('a number or null');
+      if (typeof value !== 'number' || !Number.isFinite(value)) return wrong('a number or null');
+      const limit = DECIMAL_LIMITS[dataType] as { max: number; shown: string };
+      if (Math.abs(value) > limit.max) throw badInput(`${label}: ${value} is out of the ${dataType} range ${limit.shown}`);
+      return value;
+    }
     case 'checkbox':
       return typeof value === 'boolean' ? value : wrong('true or false');
     case 'date': {
