@@ -102,6 +102,20 @@ function storeAttachment(site: Site, principal: Principal, row: Row, file: Multi
   return id;
 }
 
+/**
+ * The field through which an upload without `field_name` lists its Attachment on `type` when
+ * `Attachment.attachment_links` does not take that type: a multi-entity field of `type` that takes Attachments
+ * only (`Note.attachments` in the shipped schema), `attachments` first, else the first in schema order; undefined
+ * when `type` has none (the Attachment is then linked to nothing).
+ */
+function attachmentListField(site: Site, type: string): string | undefined {
+  const lists = site.schema.fieldNames(type).filter((f) => {
+    const valid = site.schema.validTypes(type, f);
+    return site.schema.dataType(type, f) === 'multi_entity' && valid.length === 1 && valid[0] === 'Attachment';
+  });
+  return lists.includes('attachments') ? 'attachments' : lists[0];
+}
+
 /** Attaches an uploaded file to `row`: thumbnail, filmstrip, a url field, or just an Attachment. */
 function attach(site: Site, principal: Principal, row: Row, file: MultipartFile, fieldName: string | undefined, displayName: string | undefined, tagList: string | undefined, filmstrip: boolean): number {
   return site.store.transaction(() => {
@@ -116,6 +130,10 @@ function attach(site: Site, principal: Principal, row: Row, file: MultipartFile,
       if (site.schema.field(row.type, target)) updateEntity(site, principal, row.type, row.id, [{ field_name: target, value: `/thumbnail/${id}` }], undefined, true);
     } else if (fieldName) {
       updateEntity(site, principal, row.type, row.id, [{ field_name: fieldName, value: { type: 'Attachment', id, name: displayName || file.filename, content_type: file.contentType, link_type: 'upload' } }], undefined);
+    } else if (!site.schema.validTypes('Attachment', 'attachment_links').includes(row.type)) {
+      // storeAttachment linked it through attachment_links where that field takes the type; else the entity lists it.
+      const list = attachmentListField(site, row.type);
+      if (list) updateEntity(site, principal, row.type, row.id, [{ field_name: list, value: [{ type: 'Attachment', id }], multi_entity_update_mode: 'add' }], undefined);
     }
     return id;
   });
