@@ -368,7 +368,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const emulator = new Emulator(site, logger, latencyMs);
   if (dataFile !== undefined) {
     emulator.persistence = new Persistence(dataFile, site, logger);
-    if (!saved) emulator.persistence.save();
+    if (!saved || site.changedOnLoad) emulator.persistence.save();
   }
   const server = createServer((req, res) => {
     emulator.handle(req, res).catch((err: unknown) => {

@@ -9,6 +9,7 @@ import { Schema, type SchemaSnapshot } from './schema.js';
 import { SessionTable, type Session } from './sessions.js';
 import { Store, type Row, type StoreSnapshot } from './store.js';
 import { TwoFactorCodes, type IssuedCode } from './two-factor.js';
+import { syncPasswordFields } from './user-passwords.js';
 import type { AuthMode, ReverseLinkSpec, SiteCard, SiteCardProject } from './types.js';
 
 /** An uploaded file's bytes. */
@@ -87,6 +88,11 @@ export class Site implements FormatContext {
    * `--data` file is brought up to date by the next save of any kind, at the latest on close.
    */
   patExchangeUnsaved = false;
+  /**
+   * True when {@link restore} had to change the rows it loaded (a passphrase an older emulator kept in a HumanUser
+   * row, replaced by the mask): the data file should then be saved at once, so that it no longer holds it.
+   */
+  changedOnLoad = false;
   /** Whether a PAT exchange time entered a new minute of emulator clock: the next request then schedules a save. */
   private patExchangeSaveDue = false;
 
@@ -116,6 +122,7 @@ export class Site implements FormatContext {
     this.reverseLinks.refresh();
     this.scripts = seeded.scripts;
     this.users = seeded.users;
+    syncPasswordFields(this);
     this.projects = seeded.projects;
     this.sessions.clear();
     this.twoFactorCodes.clear();
@@ -219,6 +226,7 @@ export class Site implements FormatContext {
       const { twoFactorCode, ...rest } = u as UserCredential & { twoFactorCode?: string | null };
       return { ...rest, twoFactor: u.twoFactor ?? (typeof twoFactorCode === 'string' && twoFactorCode !== '') };
     });
+    this.changedOnLoad = syncPasswordFields(this);
     this.projects = snap.projects;
     this.sessions.clear();
     this.twoFactorCodes.clear();

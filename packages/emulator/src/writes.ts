@@ -8,6 +8,7 @@ import { linkKey } from './link-refs.js';
 import type { Site } from './site.js';
 import type { ReverseChange } from './reverse-link-changes.js';
 import type { LinkRef, Row } from './store.js';
+import { PASSWORD_FIELD, passwordFieldValue, setUserPassword, writtenPassword } from './user-passwords.js';
 import { coerceValue } from './values.js';
 
 /** One `{field_name, value, multi_entity_update_mode?}` item. */
@@ -99,10 +100,13 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
       checkUserActivationData(site, data, `create the active HumanUser '${String(data['login'])}'`);
     }
   }
+  // The passphrase goes to the credential only; the row holds the mask (or null), never the value sent.
+  const password = type === 'HumanUser' ? writtenPassword(data[PASSWORD_FIELD]) : null;
+  if (type === 'HumanUser' && PASSWORD_FIELD in data) data[PASSWORD_FIELD] = passwordFieldValue(password);
   const row = site.store.insert(type, data);
   const reverse = site.reverseLinks.created(row);
   if (type === 'HumanUser') {
-    const cred: UserCredential = { login: data['login'] as string, password: null, admin: false, pat: 'missing', patExchangedAt: null, twoFactor: false };
+    const cred: UserCredential = { login: data['login'] as string, password, admin: false, pat: 'missing', patExchangedAt: null, twoFactor: false };
     site.users.push(cred);
     site.store.onUndo(() => {
       const i = site.users.indexOf(cred);
@@ -161,6 +165,15 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
     checkUserActivation(site, principal, `activating HumanUser '${String(row.f['login'])}'`);
     checkUserActivationData(site, { ...row.f, ...Object.fromEntries(computed) }, `activate HumanUser '${String(row.f['login'])}'`);
   }
+  // A passphrase written goes to the credential (undone with a failed batch); the row gets the mask or null. A new
+  // passphrase is a change even though the row reads the mask before and after.
+  let passwordChanged = false;
+  if (row.type === 'HumanUser' && computed.has(PASSWORD_FIELD)) {
+    const password = writtenPassword(computed.get(PASSWORD_FIELD));
+    const cred = site.userCredential(String(row.f['login']));
+    if (cred) passwordChanged = setUserPassword(site, cred, password);
+    computed.set(PASSWORD_FIELD, passwordFieldValue(cred ? password : null));
+  }
   if (row.type === 'HumanUser' && typeof computed.get('login') === 'string' && computed.get('login') !== row.f['login']) {
     const newLogin = computed.get('login') as string;
     if (site.userRow(newLogin)) throw badInput(`A HumanUser with login '${newLogin}' already exists`);
@@ -175,7 +188,7 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
   }
   for (const [field, value] of computed) {
     const old = row.f[field];
-    if (JSON.stringify(old ?? null) === JSON.stringify(value ?? null)) continue;
+    if (JSON.stringify(old ?? null) === JSON.stringify(value ?? null) && !(field === PASSWORD_FIELD && passwordChanged)) continue;
     changes.push([field, old, value, site.reverseLinks.write(row, field, value)]);
   }
   if (changes.length > 0) {
