@@ -117,6 +117,15 @@ describe('site settings and misc', () => {
     }
   });
 
+  it('refuses a layout_name, which no page of the emulator has, with the not-available fault; null exports the page', async () => {
+    for (const layout_name of ['Default', '', 3]) {
+      const f = await t.fault('export_page', t.script, { page_id: 1, format: 'csv', layout_name });
+      expect(f).toEqual({ code: 103, message: `Export for Page id=1 layout_name=${JSON.stringify(layout_name)} not available: the emulator models no page layouts (send layout_name null or leave it out)` });
+    }
+    const res = await fetch(`${t.h.url}/api3/json`, { method: 'POST', body: JSON.stringify({ method_name: 'export_page', params: [t.script, { page_id: 1, format: 'csv' }] }) });
+    expect(res.headers.get('content-type')).toContain('text/csv');
+  });
+
   it('updates the project last-accessed time', async () => {
     const r = await t.call('update_project_last_accessed_by_current_user', t.script, { project_id: 1 });
     expect(r[0]).toMatchObject({ type: 'Project', id: 1 });

@@ -141,6 +141,11 @@ function exportPage(call: MethodCall): unknown {
   if (p['format'] !== 'csv') throw badInput('This functionality is currently not available');
   const page = typeof p['page_id'] === 'number' ? site.store.getLive('Page', p['page_id']) : undefined;
   if (!page || page.f['ui_category'] !== 'api_exportable' || typeof page.f['entity_type'] !== 'string') throw badInput(`Export for Page id=${JSON.stringify(p['page_id'])} not available`);
+  // No page here has layouts, so every layout is unknown: refused as an unknown page is, rather than ignored.
+  const layout = p['layout_name'];
+  if (layout !== undefined && layout !== null) {
+    throw badInput(`Export for Page id=${page.id} layout_name=${JSON.stringify(layout)} not available: the emulator models no page layouts (send layout_name null or leave it out)`);
+  }
   const type = page.f['entity_type'];
   const columns = ['id', 'code', 'sg_status_list', 'description'].filter((f) => f === 'id' || site.schema.field(type, f));
   const project = page.f['project'];
