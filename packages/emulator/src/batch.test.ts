@@ -24,3 +24,28 @@ describe('batch atomicity beyond the rows', () => {
     expect(card.users.map((u) => u.login)).not.toContain('ghost');
   });
 });
+
+describe('batch requests in the client form', () => {
+  // The Python client's batch() takes `entity_type`/`entity_id`/`data` and sends `type`/`id`/`fields`.
+  it('names the missing wire key and the client key found in its place', async () => {
+    const create = await t.fault('batch', t.script, [{ request_type: 'create', entity_type: 'Shot', data: { code: 'x' } }]);
+    expect(create.code).toBe(103);
+    expect(create.message).toContain("batch request 0 (create)");
+    expect(create.message).toContain("'type' is missing");
+    expect(create.message).toContain("'entity_type'");
+    expect(create.message).not.toContain('undefined');
+    const update = await t.fault('batch', t.script, [{ request_type: 'update', type: 'Shot', entity_id: 1, fields: [] }]);
+    expect(update.message).toContain("'id' is missing");
+    expect(update.message).toContain("'entity_id'");
+    const data = await t.fault('batch', t.script, [{ request_type: 'create', type: 'Shot', data: { code: 'x' } }]);
+    expect(data.message).toContain("'fields' is missing");
+    expect(data.message).toContain("'data'");
+    const before = await t.call('read', t.script, { type: 'Shot', return_fields: ['id'], filters: where(['code', 'is', 'x']) });
+    expect(before.entities).toEqual([]);
+  });
+
+  it('names a missing type in a request without it', async () => {
+    const f = await t.fault('batch', t.script, [{ request_type: 'delete', id: 1 }]);
+    expect(f.message).toContain("'type' is missing");
+  });
+});

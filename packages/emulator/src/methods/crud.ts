@@ -28,6 +28,27 @@ function revive(call: MethodCall): unknown {
   return call.site.store.transaction(() => reviveEntity(call.site, call.principal, p['type'], p['id']));
 }
 
+/** The keys of a batch request on the wire, each with the name the Python client's `batch()` takes for it. */
+const WIRE_KEYS: readonly { key: string; clientKey: string; needed: readonly string[] }[] = [
+  { key: 'type', clientKey: 'entity_type', needed: ['create', 'update', 'delete'] },
+  { key: 'id', clientKey: 'entity_id', needed: ['update', 'delete'] },
+  { key: 'fields', clientKey: 'data', needed: [] },
+];
+
+/**
+ * Refuses a batch request that lacks a wire key (`type`, and `id` to update or delete) or holds the client's name for
+ * one in its place (`entity_type`, `entity_id`, `data`), naming both, rather than failing later on an undefined value.
+ */
+function checkBatchKeys(r: Record<string, unknown>): void {
+  for (const { key, clientKey, needed } of WIRE_KEYS) {
+    if (r[key] !== undefined) continue;
+    const found = clientKey in r;
+    if (!found && !needed.includes(String(r['request_type']))) continue;
+    const hint = found ? ` (found '${clientKey}', the Python client's argument name, which it sends as '${key}')` : '';
+    throw badInput(`'${key}' is missing${hint}; a request on the wire is {request_type, type, id?, fields?}`);
+  }
+}
+
 /**
  * `batch`: create/update/delete requests applied in one transaction; one failure applies nothing. Requests are keyed
  * `type`/`id` as on the wire (`entity_type`/`entity_id` are the Python client's arguments, which it translates).
@@ -42,6 +63,7 @@ function batch(call: MethodCall): unknown {
       if (!req || typeof req !== 'object') throw badInput(`batch request ${i}: expected a hash, got ${JSON.stringify(req)}`);
       const r = req as Record<string, unknown>;
       try {
+        checkBatchKeys(r);
         switch (r['request_type']) {
           case 'create':
             return createEntity(site, principal, site.schema.requireType(r['type']), r['fields'], r['return_fields']);
