@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode, Filter } from "@sg/core";
-import { batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, findOne, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type OrderItem, type SiteSchema, type TextSearchTypes } from "./index.js";
+import { batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, findOne, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type FoundRecord, type OrderItem, type SiteSchema, type TextSearchTypes } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -244,8 +244,26 @@ async function stillCompiles(api: EntityApi<SgSchema>, extra: boolean): Promise<
   const fields = extra ? (["code", "description"] as const) : (["code"] as const);
   const union = await api.find("Shot", [], fields);
   expectTypeOf(union[0]!.code).toEqualTypeOf<string | null>();
-  await api.findOne("Shot", [], fields);
-  await api.create("Shot", { code: "x" }, fields);
+  // description is read only with the longer list: optional, not always there.
+  expectTypeOf(union[0]!.description).toEqualTypeOf<string | null | undefined>();
+  expectTypeOf(union[0]!).toEqualTypeOf<{ readonly type: "Shot"; readonly id: number; readonly code: string | null; readonly description?: string | null }>();
+  const dated = extra ? (["code", "created_at"] as const) : (["code"] as const);
+  const one = await api.findOne("Shot", [], dated);
+  expectTypeOf(one!.created_at).toEqualTypeOf<Date | null | undefined>();
+  for await (const row of api.iterate("Shot", [], dated)) expectTypeOf(row.created_at).toEqualTypeOf<Date | null | undefined>();
+  expectTypeOf((await find(entityContext<SgSchema>(api.client), "Shot", [], fields))[0]!.description).toEqualTypeOf<string | null | undefined>();
+  const created = await api.create("Shot", { code: "x" }, fields);
+  expectTypeOf(created.code).toEqualTypeOf<string | null>();
+  expectTypeOf(created.description).toEqualTypeOf<string | null | undefined>();
+  // A field written is there whichever list was used.
+  const written = await api.create("Shot", { code: "x", description: "d" }, fields);
+  expectTypeOf(written.description).toEqualTypeOf<string | null>();
+  const [batched] = await api.batch([{ request_type: "create", entity_type: "Shot", data: { code: "x" }, return_fields: dated }]);
+  expectTypeOf(batched.code).toEqualTypeOf<string | null>();
+  expectTypeOf(batched.created_at).toEqualTypeOf<Date | null | undefined>();
+  // FoundRecord's date mode defaults to the API's ("date").
+  expectTypeOf<FoundRecord<SgSchema, "Shot", readonly ["created_at"]>>().toEqualTypeOf<FoundRecord<SgSchema, "Shot", readonly ["created_at"], "date">>();
+  expectTypeOf<FoundRecord<SgSchema, "Shot", readonly ["created_at"]>["created_at"]>().toEqualTypeOf<Date | null>();
 
   // 3. A helper generic in its date mode, with options required or optional.
   function makeApi<D extends DateMode>(options: EntityApiOptions<D>) {

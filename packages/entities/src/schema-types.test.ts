@@ -60,6 +60,7 @@ async function stillCompiles(api: EntityApi<DemoSite>, extra: boolean): Promise<
   const fields = extra ? (["code", "description"] as const) : (["code"] as const);
   const union = await api.find("Shot", [], fields);
   expectTypeOf(union[0]!.code).toEqualTypeOf<string | null>();
+  expectTypeOf(union[0]!.description).toEqualTypeOf<string | null | undefined>();
   // 3. A helper generic in its date mode.
   const makeApi = <D extends DateMode>(options: EntityApiOptions<D>) => entityApi<DemoSite, D>(api.client, options);
   const makeContext = <D extends DateMode>(options?: EntityApiOptions<D>) => entityContext<DemoSite, D>(api.client, options);

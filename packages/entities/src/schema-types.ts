@@ -305,10 +305,25 @@ export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T, W 
   ? T
   : (T & NotWritable<S, T, W>[E]) | DataPassedOn<S, E, T, W> | WhereSchemaOpen<S, T>;
 
-/** A record returned by `find` & co.: `type`, `id` and the requested fields `F` ({@link ListedRecord} when `F` is not a literal list). */
-export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode> = number extends F["length"]
+/** The fields of a union of literal lists `F` that some list of it lacks (`never` for a single list). */
+type FieldsNotInEvery<F extends readonly string[], All extends string = F[number]> = F extends unknown ? Exclude<All, F[number]> : never;
+
+/** The fields that every list of a union of literal lists `F` holds (all of them for a single list). */
+type FieldsInEvery<F extends readonly string[]> = Exclude<F[number], FieldsNotInEvery<F>>;
+
+/**
+ * A record returned by `find` & co.: `type`, `id` and the requested fields `F` ({@link ListedRecord} when `F` is not a
+ * literal list). `D` is the date mode, `"date"` by default as in `entityApi`. For a union of literal lists (`extra ?
+ * ["code", "description"] as const : ["code"] as const`) the fields every list holds are sure to be there, the others
+ * are optional (`description?: string | null`), since a record read with a shorter list lacks them.
+ */
+export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends readonly string[], D extends DateMode = "date"> = number extends F["length"]
   ? ListedRecord<S, E, F[number], D>
-  : EntityRecord<S, E, F[number], D>;
+  : [FieldsNotInEvery<F>] extends [never]
+    ? EntityRecord<S, E, F[number], D>
+    : IsLoose<S> extends true
+      ? LooseRecord
+      : Simplify<EntityRecord<S, E, FieldsInEvery<F>, D> & { readonly [K in Exclude<FieldsNotInEvery<F>, "type" | "id">]?: ValueAt<S, E, K, D> }>;
 
 /** The keys of `T` that are not optional. */
 type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T] & string;
@@ -316,13 +331,14 @@ type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[k
 /**
  * The record a `create` or `update` returns: what `returnFields` `F` asked for, plus the fields written. A
  * written key that is optional in the data's type `T` (data typed `EntityData<S, E>`, say) may not have been
- * sent, so it is optional on the record; only keys `T` is sure to hold are sure to come back.
+ * sent, so it is optional on the record; only keys `T` is sure to hold are sure to come back. For a union of literal
+ * `returnFields` lists, a field that only some of them hold is optional unless it is written (see {@link FoundRecord}).
  */
 export type WrittenRecord<S extends SiteSchema, E extends EntityTypeName<S>, T, F extends readonly string[], D extends DateMode> =
   IsLoose<S> extends true
     ? LooseRecord
     : Simplify<
-        FoundRecord<S, E, F, D> & { readonly [K in Exclude<RequiredKeys<T>, F[number] | "type" | "id">]: ValueAt<S, E, K, D> } & {
+        FoundRecord<S, E, F, D> & { readonly [K in Exclude<RequiredKeys<T>, FieldsInEvery<F> | "type" | "id">]: ValueAt<S, E, K, D> } & {
           readonly [K in Exclude<keyof T & string, RequiredKeys<T> | F[number] | "type" | "id">]?: ValueAt<S, E, K, D>;
         }
       >;
