@@ -56,6 +56,8 @@ const CASES = [
   ["list filter with a generic entity type (any of 77)", (i) => `export async function f${i}<E extends EntityTypeName<SgSchema>>(type: E) { return sg.find(type, [["id", "is", ${i}]], ["id"]); }`],
   ["update, literal data (3 fields)", (i) => `export async function f${i}() { const u = await sg.update("Shot", ${i + 1}, { code: "x${i}", sg_status_list: "ip", description: "d" }); return u.code; }`],
   ["typo in update data (1 error each)", (i) => `export async function f${i}() { return sg.update("Shot", ${i + 1}, { code: "x${i}", cdoe: 1 }); }`],
+  ["update data whose only key is not writable (1 error each)", (i) => `export async function f${i}() { return sg.update("Shot", ${i + 1}, { created_at: new Date(${i}) }); }`],
+  ["create data whose only key is a typo (1 error each)", (i) => `export async function f${i}() { return sg.create("Shot", { cdoe: "x${i}" }); }`],
   ["update + create, generic entity type (Shot | Asset)", (i) => `export async function f${i}<E extends "Shot" | "Asset">(type: E, data: EntityData<SgSchema, E>) { await sg.update(type, ${i + 1}, data); return sg.create(type, { code: "x${i}" }); }`],
   ["findOne, id filter, generic schema", (i) => `export async function f${i}<S extends SiteSchema, E extends EntityTypeName<S>>(api: EntityApi<S>, type: E) { return api.findOne(type, [["id", "is", ${i}]], ["id"]); }`],
 ];

@@ -9,7 +9,7 @@ import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgPartialWriteError } from "./errors.js";
 import { finishRecord, parseRecord } from "./records.js";
-import type { EntityData, EntityDataByType, EntityTypeName, FieldList, FieldPath, LooseSchema, SiteSchema, WritableData, WrittenData, WrittenRecord } from "./schema-types.js";
+import type { EntityData, EntityDataByType, EntityTypeName, FieldList, FieldPath, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import { firstEntity, firstRecord } from "./reply.js";
 import { planUpload, sendUpload } from "./uploads.js";
 import { requireHttp, startTransfer, step } from "./transfer.js";
@@ -119,7 +119,7 @@ export async function finishWritten(ctx: Context, type: string, raw: Record<stri
  * @param options - call options.
  */
 export function create<
-  S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends WritableData<S, E, "create"> = EntityDataByType<S, "create">[E],
+  S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends object = EntityDataByType<S, "create">[E],
   const F extends readonly FieldPath<S, E>[] = readonly [],
 >(
   target: EntityTarget<S, D>,
@@ -130,7 +130,7 @@ export function create<
 ): Promise<WrittenRecord<S, E, T, F, D>>;
 /** The same with a literal `returnFields` that is not all one-hop paths (`FieldPath`), checked path by path: a bad element is named by one message. */
 export function create<
-  S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends WritableData<S, E, "create"> = EntityDataByType<S, "create">[E],
+  S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends object = EntityDataByType<S, "create">[E],
   const F extends readonly string[] = readonly [],
 >(
   target: EntityTarget<S, D>,

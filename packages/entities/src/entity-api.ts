@@ -23,7 +23,7 @@ import {
   schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
   type EntityDefinitions, type FieldDefinitions, type SchemaDefinitions, type SchemaReadOptions,
 } from "./schema.js";
-import type { EntityData, EntityDataByType, EntityTypeName, FieldList, FieldPath, FilterPath, FoundRecord, LooseSchema, SiteSchema, WritableData, WrittenData, WrittenRecord } from "./schema-types.js";
+import type { EntityData, EntityDataByType, EntityTypeName, FieldList, FieldPath, FilterPath, FoundRecord, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import {
   preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
   type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
@@ -122,14 +122,14 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * Create an entity (Python `create`) and return it with `returnFields`. An `image` / `filmstrip_image`
    * path is uploaded after the create; if that fails an `SgPartialWriteError` carries the created record.
    */
-  create<E extends EntityTypeName<S>, const T extends WritableData<S, E, "create"> = EntityDataByType<S, "create">[E], const F extends readonly FieldPath<S, E>[] = readonly []>(
+  create<E extends EntityTypeName<S>, const T extends object = EntityDataByType<S, "create">[E], const F extends readonly FieldPath<S, E>[] = readonly []>(
     entityType: E,
     data: WrittenData<S, E, T, "create">,
     returnFields?: F,
     options?: CreateOptions,
   ): Promise<WrittenRecord<S, E, T, F, D>>;
   /** The same with a literal list, checked path by path (deep paths too), when it is not all one-hop paths: a bad element is named by one message. */
-  create<E extends EntityTypeName<S>, const T extends WritableData<S, E, "create"> = EntityDataByType<S, "create">[E], const F extends readonly string[] = readonly []>(
+  create<E extends EntityTypeName<S>, const T extends object = EntityDataByType<S, "create">[E], const F extends readonly string[] = readonly []>(
     entityType: E,
     data: WrittenData<S, E, T, "create">,
     returnFields?: FieldList<S, E, F>,
@@ -137,7 +137,7 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   ): Promise<WrittenRecord<S, E, T, F, D>>;
 
   /** Update an entity (Python `update`); multi-entity fields can `add`/`remove` instead of `set`. */
-  update<E extends EntityTypeName<S>, const T extends WritableData<S, E> = EntityDataByType<S>[E]>(
+  update<E extends EntityTypeName<S>, const T extends object = EntityDataByType<S>[E]>(
     entityType: E,
     entityId: number,
     data: WrittenData<S, E, T>,

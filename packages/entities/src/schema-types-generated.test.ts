@@ -67,6 +67,28 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   await api.create("Shot", { code: "x", created_at: new Date(), created_by: { type: "HumanUser", id: 1 } });
   // @ts-expect-error — other read-only fields stay refused on create
   await api.create("Shot", { code: "x", updated_at: new Date() });
+  // Data whose only key is not writable is refused by the same message naming the key (write-data-messages.test.ts
+  // checks the wording), not by the compiler's generic "does not exist in type" one.
+  // @ts-expect-error — "id is not a writable field of Shot"
+  await api.update("Shot", 1, { id: 3 });
+  // @ts-expect-error — "cdoe is not a writable field of Shot"
+  await api.update("Shot", 1, { cdoe: "x" });
+  // @ts-expect-error — "open_notes_count is not a writable field of Shot"
+  await api.update("Shot", 1, { open_notes_count: "3" });
+  // @ts-expect-error — "created_by is not a writable field of Shot"
+  await api.update("Shot", 1, { created_by: { type: "HumanUser", id: 1 } });
+  // @ts-expect-error — "sibling_tasks is not a writable field of Task"
+  await api.update("Task", 1, { sibling_tasks: [] });
+  // @ts-expect-error — "cdoe is not a writable field of Shot"
+  await api.create("Shot", { cdoe: "x" });
+  // @ts-expect-error — the standalone functions alike
+  await update(api, "Shot", 1, { created_at: new Date() });
+  // @ts-expect-error — "cdoe is not a writable field of Shot"
+  await create(api, "Shot", { cdoe: "x" });
+  // A single writable key is still data, and values are still typed.
+  expectTypeOf((await api.update("Shot", 1, { sg_status_list: "ip" })).sg_status_list).toEqualTypeOf<"cbb" | "fin" | "hld" | "ip" | "omt" | "rdy" | "wtg" | null>();
+  // @ts-expect-error — not a status of Shot
+  await api.update("Shot", 1, { sg_status_list: "nope" });
   // @ts-expect-error — EntityData has no id either
   const withId: EntityData<SgSchema, "Shot"> = { id: 5 };
   void withId;

@@ -269,9 +269,9 @@ export type EntityData<S extends SiteSchema, E extends EntityTypeName<S>, W exte
 export type EntityDataByType<S extends SiteSchema, W extends WriteKind = "update"> = { readonly [K in EntityTypeName<S>]: EntityData<S, K, W> };
 
 /**
- * What a `create` or `update` (`W`) of `E` may write, the bound of its inferred data: {@link EntityDataByType} (with a
- * type parameter `E`, what every type it may be can write), or any data where the schema is a type parameter
- * ({@link WhereSchemaOpen}), as in the loose mode.
+ * What a `create` or `update` (`W`) of `E` may write: {@link EntityDataByType} (with a type parameter `E`, what every
+ * type it may be can write), or any data where the schema is a type parameter ({@link WhereSchemaOpen}), as in the
+ * loose mode.
  */
 export type WritableData<S extends SiteSchema, E extends EntityTypeName<S>, W extends WriteKind = "update"> =
   | EntityDataByType<S, W>[E]
@@ -296,14 +296,15 @@ export type DataPassedOn<S extends SiteSchema, E extends EntityTypeName<S>, T, W
   : never;
 
 /**
- * The data argument of a `create` or `update` (`W`) whose keys `T` are inferred: {@link EntityData}, with a key that
- * is not a writable field of `E` refused (inference alone would let it through next to real fields). With a type
- * parameter `E`, literal data may hold the fields every type `E` may be can write, and data typed `EntityData<S, E, W>`
- * is passed on ({@link DataPassedOn}); with a schema that is a type parameter, any data is taken, as in the loose mode.
+ * The data argument of a `create` or `update` (`W`) whose keys `T` are inferred (`T` is bound by `object` only, so
+ * that data holding no writable key at all still reaches this check): {@link EntityData}, with a key that is not a
+ * writable field of `E` refused by a message naming it ({@link NotWritable}). With a type parameter `E`, literal data
+ * may hold the fields every type `E` may be can write, and data typed `EntityData<S, E, W>` is passed on
+ * ({@link DataPassedOn}); with a schema that is a type parameter, any data is taken, as in the loose mode.
  */
 export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T, W extends WriteKind = "update"> = IsLoose<S> extends true
   ? T
-  : (T & NotWritable<S, T, W>[E]) | DataPassedOn<S, E, T, W> | WhereSchemaOpen<S, T>;
+  : (T & EntityDataByType<S, W>[E] & NotWritable<S, T, W>[E]) | DataPassedOn<S, E, T, W> | WhereSchemaOpen<S, T>;
 
 /** The fields of a union of literal lists `F` that some list of it lacks (`never` for a single list). */
 type FieldsNotInEvery<F extends readonly string[], All extends string = F[number]> = F extends unknown ? Exclude<All, F[number]> : never;

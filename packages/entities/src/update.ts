@@ -9,7 +9,7 @@ import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import { finishWritten, requireImageHttp, splitImages, uploadImages } from "./create.js";
 import { firstRecord } from "./reply.js";
-import type { EntityData, EntityDataByType, EntityTypeName, LooseSchema, SiteSchema, WritableData, WrittenData, WrittenRecord } from "./schema-types.js";
+import type { EntityData, EntityDataByType, EntityTypeName, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
 import { wireFields } from "./write-values.js";
 
@@ -47,7 +47,7 @@ export function checkModes(value: unknown, data: Readonly<Record<string, unknown
  * @param data - the field values to write.
  * @param options - `multiEntityUpdateModes` and call options.
  */
-export function update<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends WritableData<S, E> = EntityDataByType<S>[E]>(
+export function update<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends object = EntityDataByType<S>[E]>(
   target: EntityTarget<S, D>,
   entityType: E,
   entityId: number,
