@@ -28,7 +28,7 @@ import {
   preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
   type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
 } from "./site-settings.js";
-import { summarize, type CheckedFieldItems, type Grouping, type SummarizeOptions, type SummarizeResult, type Summaries, type SummaryField } from "./summarize.js";
+import { summarize, type CheckedFieldItems, type Grouping, type OneSummaryPerField, type SummarizeOptions, type SummarizeResult, type Summaries, type SummaryField } from "./summarize.js";
 import { exportPage, textSearch, type ExportPageOptions, type TextSearchOptions, type TextSearchResult } from "./text-search.js";
 import { update, type UpdateOptions } from "./update.js";
 import { shareThumbnail, upload, uploadFilmstripThumbnail, uploadThumbnail, type ShareThumbnailOptions, type UploadOptions, type UploadSource } from "./uploads.js";
@@ -107,14 +107,14 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   summarize<E extends EntityTypeName<S>, const Q extends readonly SummaryField<FilterPath<S, E>>[] = readonly SummaryField<FilterPath<S, E>>[], const L extends FiltersInput = FiltersInput>(
     entityType: E,
     filters: FiltersFor<S, E, L>,
-    summaryFields: Q,
+    summaryFields: OneSummaryPerField<Q>,
     options?: SummarizeOptions<FilterPath<S, E>>,
   ): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
   /** The same with literal lists checked item by item (deep paths too), or a list built at run time: a bad field is named by one message. */
   summarize<E extends EntityTypeName<S>, const Q extends readonly SummaryField[] = readonly SummaryField[], const G extends readonly Grouping[] = readonly Grouping[], const L extends FiltersInput = FiltersInput>(
     entityType: E,
     filters: FiltersFor<S, E, L>,
-    summaryFields: CheckedFieldItems<S, E, Q>,
+    summaryFields: OneSummaryPerField<Q, CheckedFieldItems<S, E, Q>>,
     options?: SummarizeOptions & { readonly grouping?: CheckedFieldItems<S, E, G> | undefined },
   ): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
 

@@ -35,7 +35,7 @@ export type {
   CheckedPath, FieldList, FilterPath, LinkFieldName, LiteralListCheck, LinkTargets, ListedRecord, NotWritable, DataPassedOn, PathProblem, PathUse, SetOnCreate, WritableData, WritableFieldName, WriteKind, WrittenRecord,
 } from "./schema-types.js";
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
-export type { CheckedFieldItems, Grouping, GroupingType, SummarizeOptions, SummarizeResult, Summaries, SummaryField, SummaryGroup, SummaryType, SummaryValue, UntypedSummaries } from "./summarize.js";
+export type { CheckedFieldItems, Grouping, GroupingType, OneSummaryPerField, SummarizeOptions, SummarizeResult, Summaries, SummaryField, SummaryGroup, SummaryType, SummaryValue, UntypedSummaries } from "./summarize.js";
 export type { CreateOptions } from "./create.js";
 export type { MultiEntityUpdateMode, UpdateOptions } from "./update.js";
 export type { BatchCreate, BatchDelete, BatchRequest, BatchResult, BatchResultOf, BatchResults, BatchUpdate, CheckedBatch } from "./batch.js";

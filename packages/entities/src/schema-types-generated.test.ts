@@ -238,6 +238,12 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
     await site.textSearch("shot", { Shot: "code" });
   }
   void anySite;
+
+  // 8. Two summaries of one field are refused, as summarize refuses them before sending.
+  // @ts-expect-error — "✗ sg_cut_in has a summary already: one summary per field"
+  await api.summarize("Shot", [], [{ field: "sg_cut_in", type: "maximum" }, { field: "sg_cut_in", type: "average" }]);
+  // @ts-expect-error — likewise after a summary the first signature does not take (a two-hop path)
+  await api.summarize("Shot", [], [{ field: "sg_cut_in", type: "sum" }, { field: "sg_sequence.Sequence.project.Project.name", type: "count" }, { field: "sg_cut_in", type: "average" }]);
 }
 
 /**

@@ -120,6 +120,29 @@ export type CheckedFieldItems<S extends SiteSchema, E extends string, Q extends 
       ? Q
       : NoInfer<{ readonly [I in keyof Q]: Omit<Q[I], "field"> & { readonly field: CheckedPath<S, E, Q[I]["field"], "filters"> } }>;
 
+/** The fields of a literal list of summaries `Q` that a summary before has already (`never`: none; `Seen`: the fields so far). */
+type RepeatedField<Q extends readonly unknown[], Seen extends string = never> = Q extends readonly [infer H, ...infer R]
+  ? H extends { readonly field: infer P extends string }
+    ? ([P] extends [Seen] ? P : never) | RepeatedField<R, Seen | P>
+    : RepeatedField<R, Seen>
+  : never;
+
+/** A literal list of summaries `Q` with the `field` of each summary of a field that has one already replaced by a message. */
+type OnePerField<Q extends readonly unknown[], Seen extends string = never> = Q extends readonly [infer H, ...infer R]
+  ? H extends { readonly field: infer P extends string }
+    ? [P] extends [Seen]
+      ? readonly [Omit<H, "field"> & { readonly field: `✗ ${P} has a summary already: one summary per field` }, ...OnePerField<R, Seen>]
+      : readonly [H, ...OnePerField<R, Seen | P>]
+    : readonly [H, ...OnePerField<R, Seen>]
+  : readonly [];
+
+/**
+ * The type of a `summaryFields` argument `Q` (`Checked`: what it must be otherwise): a literal list holding two summaries
+ * of one field is refused, naming the field (the site answers one summary per field), since `summarize` refuses it
+ * before sending.
+ */
+export type OneSummaryPerField<Q extends readonly unknown[], Checked = Q> = [RepeatedField<Q>] extends [never] ? Checked : NoInfer<OnePerField<Q>>;
+
 /** Summary types accepted. */
 export const SUMMARY_TYPES: readonly SummaryType[] = ["record_count", "count", "sum", "maximum", "minimum", "average", "earliest", "latest", "percentage", "status_percentage", "status_list", "checked", "unchecked"];
 /** Grouping types accepted. */
@@ -138,7 +161,7 @@ export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode
   target: EntityTarget<S, D>,
   entityType: E,
   filters: FiltersFor<S, E, L>,
-  summaryFields: Q,
+  summaryFields: OneSummaryPerField<Q>,
   options?: SummarizeOptions<FilterPath<S, E>>,
 ): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
 /** The same with literal lists checked item by item (deep paths too), or a list built at run time: a bad field is named by one message. */
@@ -146,7 +169,7 @@ export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode
   target: EntityTarget<S, D>,
   entityType: E,
   filters: FiltersFor<S, E, L>,
-  summaryFields: CheckedFieldItems<S, E, Q>,
+  summaryFields: OneSummaryPerField<Q, CheckedFieldItems<S, E, Q>>,
   options?: SummarizeOptions & { readonly grouping?: CheckedFieldItems<S, E, G> | undefined },
 ): Promise<SummarizeResult<Summaries<S, E, Q, D>>>;
 export async function summarize(target: unknown, entityType: unknown, filters: unknown, summaryFields: unknown, rawOptions?: unknown): Promise<SummarizeResult> {

@@ -108,6 +108,7 @@ const cases: [string, Call, (string | number)[]][] = [
   ["batch request-level mode not a string", (a) => a.batch([{ request_type: "update", entity_type: "Shot", entity_id: 1, data: { assets: [] }, multi_entity_update_mode: 1 } as never]), ["requests", 0, "multi_entity_update_mode"]],
   ["summarize no summaries", (a) => a.summarize("Shot", [], []), ["summaryFields"]],
   ["summarize type 'total'", (a) => a.summarize("Shot", [], [{ field: "id", type: "total" as never }]), ["summaryFields", 0, "type"]],
+  // @ts-expect-error — a second summary of one field is a compile error too (OneSummaryPerField)
   ["summarize two summaries of one field", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }, { field: "id", type: "maximum" }]), ["summaryFields", 1, "field"]],
   ["summarize grouping not an array", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }], { grouping: {} as never }), ["options", "grouping"]],
   ["summarize grouping type bad", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }], { grouping: [{ field: "code", type: "alphabetical" as never }] }), ["options", "grouping", 0, "type"]],
