@@ -240,6 +240,19 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   void anySite;
 
   // 8. Two summaries of one field are refused, as summarize refuses them before sending.
+  // A mode only for a multi-entity field the data holds.
+  // @ts-expect-error — asets is not a multi-entity field of the data
+  await api.update("Shot", 1, { assets: [] }, { multiEntityUpdateModes: { asets: "add" } });
+  // @ts-expect-error — code is not a multi-entity field
+  await api.update("Shot", 1, { code: "x", assets: [] }, { multiEntityUpdateModes: { code: "add" } });
+  // @ts-expect-error — the data holds no multi-entity field
+  await api.update("Shot", 1, { code: "x" }, { multiEntityUpdateModes: { assets: "add" } });
+  await api.update("Shot", 1, { assets: [], tasks: [] }, { multiEntityUpdateModes: { assets: "add", tasks: "remove" } });
+  await entityApi(api.client).update("Shot", 1, { assets: [] }, { multiEntityUpdateModes: { asets: "add" } });
+  async function modesAnySite<S extends SiteSchema, E extends EntityTypeName<S>>(site: EntityApi<S>, type: E, data: EntityData<S, E>) {
+    await site.update(type, 1, data, { multiEntityUpdateModes: { assets: "add" } });
+  }
+  void modesAnySite;
   // @ts-expect-error — "✗ sg_cut_in has a summary already: one summary per field"
   await api.summarize("Shot", [], [{ field: "sg_cut_in", type: "maximum" }, { field: "sg_cut_in", type: "average" }]);
   // @ts-expect-error — likewise after a summary the first signature does not take (a two-hop path)

@@ -9,18 +9,45 @@ import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import { finishWritten, requireImageHttp, splitImages, uploadImages } from "./create.js";
 import { firstRecord } from "./reply.js";
-import type { EntityData, EntityDataByType, EntityTypeName, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
+import type { EntityData, EntityDataByType, EntityTypeName, FieldName, IsLoose, LooseSchema, SiteSchema, WhereSchemaOpen, WrittenData, WrittenRecord } from "./schema-types.js";
 import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
 import { wireFields } from "./write-values.js";
 
 /** How a multi-entity field is changed: replaced (`set`, the default), added to, or removed from. */
 export type MultiEntityUpdateMode = "set" | "add" | "remove";
 
-/** Options of `update`, plus call options. */
-export interface UpdateOptions extends CallOptions {
-  /** Per multi-entity field: `set` (default), `add` or `remove` (`multi_entity_update_modes`). */
-  readonly multiEntityUpdateModes?: { readonly [field: string]: MultiEntityUpdateMode } | undefined;
+/** `multiEntityUpdateModes` as the loose mode takes it: a mode for any field name. */
+export type AnyUpdateModes = { readonly [field: string]: MultiEntityUpdateMode };
+
+/** Options of `update`, plus call options (`M`: the modes accepted, {@link AnyUpdateModes} by default). */
+export interface UpdateOptions<M = AnyUpdateModes> extends CallOptions {
+  /**
+   * Per multi-entity field: `set` (default), `add` or `remove` (`multi_entity_update_modes`). With a schema, only for
+   * the `multi_entity` fields the data holds ({@link ModesByType}).
+   */
+  readonly multiEntityUpdateModes?: M | undefined;
 }
+
+/** The `multi_entity` fields of `E`. */
+type MultiEntityFieldName<S extends SiteSchema, E extends EntityTypeName<S>> = { [K in FieldName<S, E>]: S[E][K] extends { readonly type: "multi_entity" } ? K : never }[FieldName<S, E>];
+
+/**
+ * The `multiEntityUpdateModes` an `update` of data `T` takes, by entity type, to be indexed by `E`: a mode for the keys of
+ * `T` that are `multi_entity` fields of the type (a mode for another field is refused at run time), so that a typo or
+ * a field that is not a multi-entity link is a compile error; with a type parameter `E`, the fields every type it may be
+ * has so. Any field name in the loose mode or where the schema is a type parameter.
+ */
+export type ModesByType<S extends SiteSchema, T> = IsLoose<S> extends true
+  ? { readonly [K in EntityTypeName<S>]: AnyUpdateModes }
+  : { readonly [K in EntityTypeName<S>]: ModesFor<Extract<keyof T, MultiEntityFieldName<S, K>>> };
+
+/** The `multiEntityUpdateModes` of an `update` of `E` with data `T`: {@link ModesByType}, or any where the schema is a type parameter. */
+export type UpdateModesOf<S extends SiteSchema, E extends EntityTypeName<S>, T> = ModesByType<S, T>[E] | WhereSchemaOpen<S, AnyUpdateModes>;
+
+/** Modes for the fields `F`; when there is none (the data holds no multi-entity field), a message for any key. */
+type ModesFor<F> = [F] extends [never]
+  ? { readonly [field: string]: "✗ the data holds no multi-entity field to give a mode for" }
+  : { readonly [K in F & string]?: MultiEntityUpdateMode };
 
 /** The accepted multi-entity update modes. */
 export const MODES: readonly MultiEntityUpdateMode[] = ["set", "add", "remove"];
@@ -52,7 +79,7 @@ export function update<S extends SiteSchema = LooseSchema, D extends DateMode = 
   entityType: E,
   entityId: number,
   data: WrittenData<S, E, T>,
-  options?: UpdateOptions,
+  options?: UpdateOptions<UpdateModesOf<S, E, T>>,
 ): Promise<WrittenRecord<S, E, T, readonly [], D>>;
 export async function update(target: unknown, entityType: unknown, entityId: unknown, data: unknown, rawOptions?: unknown): Promise<Record<string, unknown>> {
   const ctx = contextOf(target);
