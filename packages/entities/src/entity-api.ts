@@ -23,7 +23,7 @@ import {
   schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
   type EntityDefinitions, type FieldDefinitions, type SchemaDefinitions, type SchemaReadOptions,
 } from "./schema.js";
-import type { EntityData, EntityDataByType, EntityTypeName, FieldList, FieldPath, FilterPath, FoundRecord, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
+import type { CheckedFieldName, EntityData, EntityDataByType, EntityTypeName, FieldList, FieldName, FieldPath, FileFieldName, FilterPath, FoundRecord, LooseSchema, SchemaEntityLink, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import {
   preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
   type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
@@ -163,7 +163,7 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   schemaEntityRead(options?: SchemaReadOptions): Promise<EntityDefinitions>;
 
   /** The fields of an entity type, or one field (Python `schema_field_read`). */
-  schemaFieldRead(entityType: EntityTypeName<S>, fieldName?: string, options?: SchemaReadOptions): Promise<FieldDefinitions>;
+  schemaFieldRead<E extends EntityTypeName<S>, const K extends string = string>(entityType: E, fieldName?: CheckedFieldName<S, K, FieldName<S, E>, `✗ ${K} is not a field of ${E}`>, options?: SchemaReadOptions): Promise<FieldDefinitions>;
 
   /** Create a field; returns its internal name, e.g. `sg_complexity` (Python `schema_field_create`). */
   schemaFieldCreate(entityType: EntityTypeName<S>, dataType: string, displayName: string, properties?: { readonly [property: string]: unknown }, options?: CallOptions): Promise<string>;
@@ -175,16 +175,16 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   schemaFieldDelete(entityType: EntityTypeName<S>, fieldName: string, options?: CallOptions): Promise<boolean>;
 
   /** Make a user follow an entity (Python `follow`). */
-  follow(user: EntityRef, entity: EntityRef, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
+  follow(user: SchemaEntityLink<S>, entity: SchemaEntityLink<S>, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
 
   /** Make a user stop following an entity (Python `unfollow`). */
-  unfollow(user: EntityRef, entity: EntityRef, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
+  unfollow(user: SchemaEntityLink<S>, entity: SchemaEntityLink<S>, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
 
   /** The users following an entity (Python `followers`). */
-  followers(entity: EntityRef, options?: CallOptions): Promise<EntityRef[]>;
+  followers(entity: SchemaEntityLink<S>, options?: CallOptions): Promise<SchemaEntityLink<S>[]>;
 
   /** The entities a user follows (Python `following`). */
-  following(user: EntityRef, options?: FollowingOptions): Promise<EntityRef[]>;
+  following(user: SchemaEntityLink<S>, options?: FollowingOptions): Promise<SchemaEntityLink<S>[]>;
 
   /** An entity's activity stream, newest first (Python `activity_stream_read`). */
   activityStreamRead(entityType: EntityTypeName<S>, entityId: number, options?: ActivityStreamOptions): Promise<ActivityStream>;
@@ -235,7 +235,7 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   navSearchEntity(rootPath: string, entity: EntityRef, options?: NavSearchOptions): Promise<unknown>;
 
   /** Upload a file to an entity, optionally into a field; returns the Attachment id (Python `upload`). */
-  upload(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: UploadOptions): Promise<number>;
+  upload<E extends EntityTypeName<S>, const K extends string = string>(entityType: E, entityId: number, path: UploadSource, options?: UploadOptions<CheckedFieldName<S, K, FileFieldName<S, E>, `✗ ${K} is not a url or image field of ${E}`>>): Promise<number>;
 
   /** Upload an entity's thumbnail (Python `upload_thumbnail`). */
   uploadThumbnail(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: TransferCallOptions): Promise<number>;

@@ -6,7 +6,7 @@
 import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import { callExpecting } from "./reply.js";
-import type { SiteSchema } from "./schema-types.js";
+import type { LooseSchema, SchemaEntityLink, SiteSchema } from "./schema-types.js";
 import { checkEntityRef, checkEntityType, checkOptions } from "./validate.js";
 
 /** Options of `following`, plus call options. */
@@ -27,7 +27,7 @@ const link = (ref: EntityRef): EntityRef => ({ type: ref.type, id: ref.id });
  * @param entity - the entity to follow.
  * @param options - call options.
  */
-export function follow(target: EntityTarget<SiteSchema, DateMode>, user: EntityRef, entity: EntityRef, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
+export function follow<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, user: SchemaEntityLink<S>, entity: SchemaEntityLink<S>, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
 export function follow(target: unknown, user: unknown, entity: unknown, options?: unknown): Promise<Record<string, unknown>> {
   return followOrUnfollow(target, "follow", user, entity, options);
 }
@@ -40,7 +40,7 @@ export function follow(target: unknown, user: unknown, entity: unknown, options?
  * @param entity - the entity to stop following.
  * @param options - call options.
  */
-export function unfollow(target: EntityTarget<SiteSchema, DateMode>, user: EntityRef, entity: EntityRef, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
+export function unfollow<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, user: SchemaEntityLink<S>, entity: SchemaEntityLink<S>, options?: CallOptions): Promise<{ readonly [key: string]: unknown }>;
 export function unfollow(target: unknown, user: unknown, entity: unknown, options?: unknown): Promise<Record<string, unknown>> {
   return followOrUnfollow(target, "unfollow", user, entity, options);
 }
@@ -62,7 +62,7 @@ async function followOrUnfollow(target: unknown, method: "follow" | "unfollow", 
  * @param entity - the entity.
  * @param options - call options.
  */
-export function followers(target: EntityTarget<SiteSchema, DateMode>, entity: EntityRef, options?: CallOptions): Promise<EntityRef[]>;
+export function followers<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entity: SchemaEntityLink<S>, options?: CallOptions): Promise<SchemaEntityLink<S>[]>;
 export async function followers(target: unknown, entity: unknown, rawOptions?: unknown): Promise<EntityRef[]> {
   const ctx = contextOf(target);
   const e = checkEntityRef(entity, ["entity"]);
@@ -79,7 +79,7 @@ export async function followers(target: unknown, entity: unknown, rawOptions?: u
  * @param user - a HumanUser or ApiUser link.
  * @param options - `project`, `entityType` and call options.
  */
-export function following(target: EntityTarget<SiteSchema, DateMode>, user: EntityRef, options?: FollowingOptions): Promise<EntityRef[]>;
+export function following<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, user: SchemaEntityLink<S>, options?: FollowingOptions): Promise<SchemaEntityLink<S>[]>;
 export async function following(target: unknown, user: unknown, rawOptions?: unknown): Promise<EntityRef[]> {
   const ctx = contextOf(target);
   const u = checkEntityRef(user, ["user"], "a HumanUser or ApiUser link {type, id}");

@@ -239,7 +239,36 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   }
   void anySite;
 
-  // 8. Two summaries of one field are refused, as summarize refuses them before sending.
+  // 8. Checks outside data and field lists: links, field names, update modes, summaries.
+  // Links and field names are typed by the schema too; the loose API stays loose.
+  // @ts-expect-error — "Shto" is not an entity type
+  await api.follow({ type: "HumanUser", id: 1 }, { type: "Shto", id: 1 });
+  // @ts-expect-error — nor for unfollow
+  await api.unfollow({ type: "HumanUser", id: 1 }, { type: "Shto", id: 1 });
+  // @ts-expect-error — nor for followers
+  await api.followers({ type: "Shto", id: 1 });
+  const followersOfShot = await api.followers({ type: "Shot", id: 1 });
+  await api.unfollow(followersOfShot[0]!, { type: "Shot", id: 1 });
+  // @ts-expect-error — "✗ cdoe is not a field of Shot"
+  await api.schemaFieldRead("Shot", "cdoe");
+  await api.schemaFieldRead("Shot", "code");
+  await api.schemaFieldRead("Shot", String(Date.now()));
+  // @ts-expect-error — "✗ sg_uploaded_moive is not a url or image field of Version"
+  await api.upload("Version", 1, "m.mov", { fieldName: "sg_uploaded_moive" });
+  // @ts-expect-error — "✗ code is not a url or image field of Version"
+  await api.upload("Version", 1, "m.mov", { fieldName: "code" });
+  await api.upload("Version", 1, "m.mov", { fieldName: "sg_uploaded_movie" });
+  await api.upload("Version", 1, "m.png", { fieldName: "image" });
+  const loose = entityApi(api.client);
+  await loose.follow({ type: "HumanUser", id: 1 }, { type: "Shto", id: 1 });
+  await loose.schemaFieldRead("Shot", "cdoe");
+  await loose.upload("Version", 1, "m.mov", { fieldName: "sg_uploaded_moive" });
+  async function linksAnySite<S extends SiteSchema, E extends EntityTypeName<S>>(site: EntityApi<S>, type: E, user: EntityLink) {
+    await site.follow(user, { type, id: 1 });
+    await site.schemaFieldRead(type, "anything");
+    await site.upload(type, 1, "m.mov", { fieldName: "anything" });
+  }
+  void linksAnySite;
   // A mode only for a multi-entity field the data holds.
   // @ts-expect-error — asets is not a multi-entity field of the data
   await api.update("Shot", 1, { assets: [] }, { multiEntityUpdateModes: { asets: "add" } });

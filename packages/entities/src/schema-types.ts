@@ -343,3 +343,23 @@ export type WrittenRecord<S extends SiteSchema, E extends EntityTypeName<S>, T, 
           readonly [K in Exclude<keyof T & string, RequiredKeys<T> | F[number] | "type" | "id">]?: ValueAt<S, E, K, D>;
         }
       >;
+
+/**
+ * A link to an entity of `S` (`follow`, `followers`, …): `{ type, id }` whose `type` is an entity type of the schema;
+ * any {@link EntityLink} in the loose mode or where the schema is a type parameter.
+ */
+export type SchemaEntityLink<S extends SiteSchema> = EntityLink<EntityTypeName<S>> | WhereSchemaOpen<S, EntityLink>;
+
+/** The fields of `E` a file can be uploaded into (`upload`'s `fieldName`): the `url` (file/link) and `image` fields. */
+export type FileFieldName<S extends SiteSchema, E extends EntityTypeName<S>> = {
+  [K in FieldName<S, E>]: S[E][K] extends { readonly type: "url" | "image" } ? K : never;
+}[FieldName<S, E>];
+
+/**
+ * A field name argument whose type `K` is inferred: a literal is `K` when it is one of `Allowed`, else `Problem` (a
+ * message naming it, e.g. `"✗ cdoe is not a field of Shot"`); a name known only at run time (`string`) is taken, as
+ * is any name in the loose mode or where the schema is a type parameter.
+ */
+export type CheckedFieldName<S extends SiteSchema, K extends string, Allowed extends string, Problem extends string> =
+  | (IsLoose<S> extends true ? K : string extends K ? K : K extends Allowed ? K : NoInfer<Problem>)
+  | WhereSchemaOpen<S, K>;

@@ -6,7 +6,7 @@
  */
 import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, forgetFieldTypes, type Context, type EntityTarget } from "./context.js";
-import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { CheckedFieldName, EntityTypeName, FieldName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { checkEntityRef, checkEntityType, checkFieldPath, checkObject, checkOptions, checkString, fail } from "./validate.js";
 import { callExpecting } from "./reply.js";
 import { encodeValue } from "./write-values.js";
@@ -92,7 +92,7 @@ export async function schemaEntityRead(target: unknown, rawOptions?: unknown): P
  * @param fieldName - one field, or all of them when omitted.
  * @param options - `project` and call options.
  */
-export function schemaFieldRead<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, fieldName?: string, options?: SchemaReadOptions): Promise<FieldDefinitions>;
+export function schemaFieldRead<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const K extends string = string>(target: EntityTarget<S, D>, entityType: E, fieldName?: CheckedFieldName<S, K, FieldName<S, E>, `✗ ${K} is not a field of ${E}`>, options?: SchemaReadOptions): Promise<FieldDefinitions>;
 export async function schemaFieldRead(target: unknown, entityType: unknown, fieldName?: unknown, rawOptions?: unknown): Promise<FieldDefinitions> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);

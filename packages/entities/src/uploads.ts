@@ -13,7 +13,7 @@
 import type { CallOptions, Credentials, DateMode, EntityRef, HttpResponse, SgAuthError, SiteInfo } from "@sg/core";
 import { contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
-import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { CheckedFieldName, EntityTypeName, FileFieldName, LooseSchema, SiteSchema } from "./schema-types.js";
 import { credentialsRefused, parseUploadReply, uploadRefused, type StepAnswer } from "./upload-reply.js";
 import { transferSecrets } from "./transfer-secrets.js";
 import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
@@ -25,9 +25,12 @@ export { parseUploadReply };
 export type UploadSource = string | Blob;
 
 /** Options of `upload` (Python `upload` keyword arguments), plus call options. */
-export interface UploadOptions extends TransferCallOptions {
-  /** The field to attach the file to (`field_name`); without it the Attachment is linked to the entity only. */
-  readonly fieldName?: string | undefined;
+export interface UploadOptions<F extends string = string> extends TransferCallOptions {
+  /**
+   * The field to attach the file to (`field_name`); without it the Attachment is linked to the entity only. With a
+   * schema, a literal name must be a `url` or `image` field of the entity type ({@link FileFieldName}).
+   */
+  readonly fieldName?: F | undefined;
   /** The name shown for the file (`display_name`, default: the file's base name). */
   readonly displayName?: string | undefined;
   /** Tags of the Attachment (`tag_list`): names, or Python's comma-separated string (`"review,client"`). */
@@ -278,7 +281,7 @@ async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, f
  * @param options - `fieldName`, `displayName`, `tagList` and call options (no `kind`); `deadlineMs` bounds the whole
  *   upload, every step of it.
  */
-export function upload<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: UploadOptions): Promise<number>;
+export function upload<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const K extends string = string>(target: EntityTarget<S, D>, entityType: E, entityId: number, path: UploadSource, options?: UploadOptions<CheckedFieldName<S, K, FileFieldName<S, E>, `✗ ${K} is not a url or image field of ${E}`>>): Promise<number>;
 export function upload(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
   return uploadTo(target, entityType, entityId, path, options, undefined);
 }
