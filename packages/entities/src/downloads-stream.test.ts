@@ -414,5 +414,5 @@ describe("openAttachment hands the body over as a stream", () => {
         await writer.close(); // the stalled read returns, and the file is closed
       }
     }
-  });
+  }, 20_000);
 });
