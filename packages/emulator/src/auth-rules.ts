@@ -175,6 +175,21 @@ export function checkUserActivation(site: Site, principal: Principal, what: stri
   );
 }
 
+/**
+ * Who may set a HumanUser's passphrase (its `password_proxy`): the user themself, or an admin — a script, or an admin
+ * person, also when a request acts through `sudo_as_login` as an admin. Anyone else is refused with a permission fault
+ * (104), since that write changes what logs in as the user: a non-admin could otherwise take over the admin's login.
+ * `userId` is the HumanUser written to, or null for one being created.
+ */
+export function checkPasswordWrite(site: Site, principal: Principal, userId: number | null, what: string): void {
+  const effective = principal.effective;
+  const self = userId !== null && effective.type === 'HumanUser' && effective.id === userId;
+  const effectiveLogin = effective.type === 'HumanUser' ? site.store.get('HumanUser', effective.id)?.f['login'] : undefined;
+  const admin = principal.sudo ? typeof effectiveLogin === 'string' && site.userCredential(effectiveLogin)?.admin === true : principal.admin;
+  if (self || admin) return;
+  throw new RpcFault(FaultCode.PERMISSION, `Permission denied: ${what}. Only an admin, or the user themself, may set a HumanUser's password_proxy.`);
+}
+
 const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const filled = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
 

@@ -94,6 +94,28 @@ describe('HumanUser.password_proxy is the login passphrase', () => {
     expect(f.message).toContain('Personal Access Token');
     expect(await passwordOf(t, 'artist')).toBe('*******');
   });
+
+  it('lets only an admin or the user themself set it: a non-admin cannot take over the admin login', async () => {
+    const idOf = async (user: string): Promise<number> => (await t.call('read', t.script, { type: 'HumanUser', filters: where(['login', 'is', user]) })).entities[0].id;
+    const [admin, coord] = [await idOf('admin'), await idOf('coord')];
+    // An earlier test changed coord's passphrase; a script (an API admin) may set it back.
+    await t.call('update', t.script, { type: 'HumanUser', id: coord, fields: [{ field_name: 'password_proxy', value: 'coord-pass-1' }] });
+    const asCoord = { user_login: 'coord', user_password: 'coord-pass-1' };
+    const refused = await t.fault('update', asCoord, { type: 'HumanUser', id: admin, fields: [{ field_name: 'password_proxy', value: 'Taken-over-7' }] });
+    expect(refused.code).toBe(104);
+    expect(refused.message).toContain("HumanUser 'admin'");
+    expect(refused.message).not.toContain('Taken-over-7');
+    expect(await ok(t, 'admin', 'Taken-over-7')).toBe(false);
+    expect(await ok(t, 'admin', 'admin-pass-1')).toBe(true);
+    // A script acting as a non-admin through sudo is that non-admin.
+    expect((await t.fault('update', { ...t.script, sudo_as_login: 'coord' }, { type: 'HumanUser', id: admin, fields: [{ field_name: 'password_proxy', value: 'Taken-over-8' }] })).code).toBe(104);
+    expect((await t.fault('create', asCoord, newUser('planted', 'Planted-secret-3'))).code).toBe(104);
+    // Their own passphrase, and an admin's change of another's, are allowed.
+    await t.call('update', asCoord, { type: 'HumanUser', id: coord, fields: [{ field_name: 'password_proxy', value: 'Own-secret-4' }] });
+    expect(await ok(t, 'coord', 'Own-secret-4')).toBe(true);
+    await t.call('update', { user_login: 'admin', user_password: 'admin-pass-1' }, { type: 'HumanUser', id: coord, fields: [{ field_name: 'password_proxy', value: 'coord-pass-1' }] });
+    expect(await ok(t, 'coord', 'coord-pass-1')).toBe(true);
+  });
 });
 
 describe('password_proxy on an Identity site and with --data', () => {

@@ -1,4 +1,4 @@
-import { checkUserActivation, checkUserActivationData, type Principal } from './auth-rules.js';
+import { checkPasswordWrite, checkUserActivation, checkUserActivationData, type Principal } from './auth-rules.js';
 import { formatDateTime } from './clock.js';
 import { compilePath, formatRow } from './entity-format.js';
 import { FaultCode, RpcFault, badInput } from './errors.js';
@@ -102,6 +102,7 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   }
   // The passphrase goes to the credential only; the row holds the mask (or null), never the value sent.
   const password = type === 'HumanUser' ? writtenPassword(data[PASSWORD_FIELD]) : null;
+  if (password !== null) checkPasswordWrite(site, principal, null, `setting the password_proxy of the new HumanUser '${String(data['login'])}'`);
   if (type === 'HumanUser' && PASSWORD_FIELD in data) data[PASSWORD_FIELD] = passwordFieldValue(password);
   const row = site.store.insert(type, data);
   const reverse = site.reverseLinks.created(row);
@@ -169,6 +170,7 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
   // passphrase is a change even though the row reads the mask before and after.
   let passwordChanged = false;
   if (row.type === 'HumanUser' && computed.has(PASSWORD_FIELD)) {
+    checkPasswordWrite(site, principal, row.id, `setting the password_proxy of HumanUser '${String(row.f['login'])}'`);
     const password = writtenPassword(computed.get(PASSWORD_FIELD));
     const cred = site.userCredential(String(row.f['login']));
     if (cred) passwordChanged = setUserPassword(site, cred, password);
