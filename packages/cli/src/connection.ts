@@ -1,13 +1,14 @@
 import { SgTwoFactorRequiredError, SgValidationError, createClient, isLoopbackHost, parseSite, type AuthStrategy, type Client, type Logger, type Site } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
-import { legacyLoginAuth } from "@sg/auth-legacy-pat";
+import { legacyLoginAuth, type TwoFactorPrompt } from "@sg/auth-legacy-pat";
 import { sessionAuth } from "@sg/auth-session";
 import { readConnectionInput, type ConnectionInput, type Sourced } from "./config.js";
 import { CredentialsStore, configDir, type SavedSession } from "./credentials-store.js";
 import { CredentialsMissingError, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { prompt } from "./prompt.js";
+import { loginFirst } from "./login-first.js";
 
 /** The auth mode chosen from flags, environment or the credentials file. */
 export type AuthChoice =
@@ -209,8 +210,10 @@ export interface OpenClientOptions {
  * Ask for the two-factor code on the terminal. Authenticator apps show it in groups (`123 456`), and a person types
  * it so: the spaces are taken out. Nothing typed is a refused code, not a wrong login.
  */
-async function twoFactorCode(io: CliIo, signal: AbortSignal | undefined): Promise<string> {
-  const code = (await prompt(io.stdin, io.stderr, "Two-factor code: ", true, signal)).replace(/\s+/g, "");
+async function twoFactorCode(io: CliIo, signal: AbortSignal | undefined, loginAbandoned: AbortSignal | undefined): Promise<string> {
+  // The strategy drops a login every client has stopped waiting for: the prompt then stops waiting too.
+  const either = signal && loginAbandoned ? AbortSignal.any([signal, loginAbandoned]) : (signal ?? loginAbandoned);
+  const code = (await prompt(io.stdin, io.stderr, "Two-factor code: ", true, either)).replace(/\s+/g, "");
   if (code === "") throw new SgTwoFactorRequiredError("no two-factor code was typed");
   return code;
 }
@@ -228,7 +231,7 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
         if (!interactive) throw new UsageError(`${auth.login.source} was given without a passphrase`, "Pass --password or set SG_PASSWORD (it is asked for without echo when run on a terminal).");
         password = await prompt(io.stdin, io.stderr, `Passphrase for ${auth.login.value}: `, true, options.signal);
       }
-      const twoFactor = interactive ? (): Promise<string> => twoFactorCode(io, options.signal) : undefined;
+      const twoFactor = interactive ? ({ signal }: TwoFactorPrompt): Promise<string> => twoFactorCode(io, options.signal, signal) : undefined;
       return legacyLoginAuth({
         login: auth.login.value,
         password,
@@ -269,7 +272,7 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
     if (error instanceof SgValidationError && source) throw new UsageError(`${source} must be ${error.expected}, got ${error.received}`, error.hint);
     throw error;
   }
-  return createClient({
+  const client = createClient({
     site: connection.connectUrl ?? connection.site,
     transport: jsonRpcTransport({ userAgent: "sg-cli", ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) }),
     ...(auth ? { auth } : {}),
@@ -281,6 +284,14 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs, timeoutMs: options.deadlineMs } : {}),
     },
   });
+  // A person may be asked for a two-factor code: log in before the first call, so that its deadline does not count
+  // the typing (the login's own requests keep the limit above).
+  return mayPrompt(connection.auth, options) ? loginFirst(client) : client;
+}
+
+/** Whether logging in with `auth` may ask a person for a two-factor code on the terminal. */
+function mayPrompt(auth: AuthChoice, options: OpenClientOptions): boolean {
+  return auth.kind === "user" && !auth.twoFactorCode && (options.interactive ?? options.io.stdin.isTTY === true);
 }
 
 /** A usage error for commands that need credentials when none were found. */

@@ -3,6 +3,7 @@ import type { CommandContext } from "./command-context.js";
 import { describeAuth, resolveConnection, secretsOf, withAuth, type AuthChoice } from "./connection.js";
 import { UsageError } from "./exit-codes.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
+import { timedOutLoggingIn } from "./login-timeout.js";
 import { networkAdvice, proxyRefusalAdvice, type NetworkContext } from "./network-advice.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
 import { describeRoute, routeFor, type ProxySettings } from "./proxy/proxy-settings.js";
@@ -118,6 +119,10 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
   if (error instanceof UsageError) return { problem: "usage", why: error.message, fix: error.hint ?? "Fix the options above." };
   const refused = proxyRefusalStatus(error);
   if (refused === 407 || refused === 403) return proxyRefusal(refused, network);
+  if (timedOutLoggingIn(error)) {
+    const fix = networkAdvice(error, network ?? { site: undefined, proxy: undefined }) ?? "Run again with a longer --timeout-ms.";
+    return { problem: "login-timeout", why: `the login had not finished when the time ran out, so the call was never sent (${error.reason})`, fix };
+  }
   if (error instanceof SgNetworkError || error instanceof SgTimeoutError) {
     const fix = networkAdvice(error, network ?? { site: undefined, proxy: undefined }) ?? "Check --site, your network and VPN; behind a proxy, give it with --proxy or HTTPS_PROXY.";
     return { problem: "unreachable", why: `the site did not answer (${error.reason})`, fix };

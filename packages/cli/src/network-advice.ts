@@ -2,12 +2,13 @@
  * What to do about a network, TLS or timeout failure, in the command line's words (flags, environment variables)
  * rather than the transport's option names (`dispatcher`, `timeoutMs`), and naming the proxy the request went
  * through. Decided from the error's fields (the transport's `SgTlsError.tls`, `syscallCode`, `maybeSent`), never
- * from its message.
+ * from its message (but for a deadline that passed during the login, which only the core's own reason says).
  *
  * @packageDocumentation
  */
 import { SgNetworkError, SgTimeoutError, methodKind } from "@sg/core";
 import { SgTlsError } from "@sg/transport";
+import { timedOutLoggingIn } from "./login-timeout.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
 import { routeFor, type ProxyEndpoint, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
 
@@ -92,6 +93,10 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
   const route: ProxyRoute | undefined = url && context.proxy ? routeFor(context.proxy, url) : undefined;
   const host = url?.host ?? "the site";
   const through = route ? throughProxy(route, host) : "";
+  if (timedOutLoggingIn(error)) {
+    // Nothing of the call was sent, and the time may have gone to a person at a prompt: not the site's fault.
+    return `The time ran out while sg was still logging in, before the call was sent. --timeout-ms N (or SG_TIMEOUT_MS) sets how long a call may take, a login it waits for included (${error.timeoutMs} ms this time).${through}`;
+  }
   if (error instanceof SgTimeoutError) {
     // The transport's hint says to raise timeoutMs/deadlineMs, options the command line does not have.
     // An HTTP exchange is labelled `HTTP <verb> <path>`: only a POST (an upload step) can have written anything; a

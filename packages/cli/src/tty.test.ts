@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -25,9 +27,10 @@ interface Session {
 }
 
 /**
- * Run `sg args` on a pseudo-terminal. `answers` are typed in order, each once the screen shows its prompt.
+ * Run `sg args` on a pseudo-terminal. `answers` are typed in order, each once the screen shows its prompt (and,
+ * when the answer gives one, that many milliseconds later: a person looking for their phone).
  */
-function onTerminal(args: readonly string[], env: Record<string, string>, answers: readonly (readonly [RegExp, string])[] = [], stdoutFile?: string): Promise<Session> {
+function onTerminal(args: readonly string[], env: Record<string, string>, answers: readonly (readonly [RegExp, string, number?])[] = [], stdoutFile?: string): Promise<Session> {
   const quote = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
   // With `stdoutFile`, stdout goes to that file (as in `sg find … > out.jsonl`) and only stderr is the terminal.
   const quoted = [process.execPath, BIN, ...args].map(quote).join(" ") + (stdoutFile ? ` > ${quote(stdoutFile)}` : "");
@@ -44,7 +47,7 @@ function onTerminal(args: readonly string[], env: Record<string, string>, answer
       if (answer && answer[0].test(screen)) {
         next += 1;
         // Type the answer a moment after the prompt shows, as a person (or a paste) would.
-        setTimeout(() => child.stdin.write(`${answer[1]}\r`), 50);
+        setTimeout(() => child.stdin.write(`${answer[1]}\r`), answer[2] ?? 50);
       }
     };
     child.stdout.on("data", onData);
@@ -137,6 +140,46 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
     const whoami = await onTerminal(["whoami", "--site", identity.url], {});
     expect(whoami.code, whoami.screen).toBe(0);
     expect(whoami.screen).toContain(artist.login);
+  });
+
+  it("does not count the time a person takes to type the 2FA code against --timeout-ms", async () => {
+    const artist = identity.card.users.find((u) => u.twoFactor && u.pat === "valid" && u.password)!;
+    // The code is typed well after the 1000 ms limit: the limit is the site's time to answer, not the person's.
+    for (const command of [["whoami"], ["doctor"]]) {
+      const dir = mkdtempSync(join(tmpdir(), "sg-cli-tty-2fa-late-"));
+      try {
+        const run = await onTerminal([...command, "--site", identity.url, "--login", artist.login, "--timeout-ms", "1000"], { SG_CONFIG_DIR: dir }, [
+          [/Passphrase for [^:]+: $/m, artist.password!],
+          [/Two-factor code: $/m, identity.issueTwoFactorCode(artist.login), 2500],
+        ]);
+        expect(run.code, run.screen).toBe(0);
+        expect(run.screen).not.toMatch(/deadline|did not answer/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it("still bounds the login's own request by --timeout-ms when a person may be asked for a code", async () => {
+    // A site that answers `info` and never answers anything else, such as the login.
+    const silent = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d.toString()));
+      req.on("end", () => {
+        if ((JSON.parse(body || "{}") as { method_name?: string }).method_name === "info") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ version: [8, 50, 0] }));
+      });
+    });
+    await new Promise<void>((done) => silent.listen(0, "127.0.0.1", done));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const run = await onTerminal(["whoami", "--site", url, "--login", "artist", "--password", "pass", "--timeout-ms", "300"], {});
+      expect(run.code, run.screen).toBe(5);
+      expect(run.screen).toMatch(/'get_session_token'/);
+      expect(run.screen).not.toMatch(/Two-factor code/);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((done) => silent.close(done));
+    }
   });
 
   it("takes a 2FA code typed with a space, as authenticator apps show it", async () => {
