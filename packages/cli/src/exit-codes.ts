@@ -129,7 +129,10 @@ export function exitCodeFor(error: unknown, context: ExitContext = {}): number {
   // A proxy that wants a login (407) or forbids the site (403) refused before the site got anything: a permission
   // failure like an HTTP 407 or 403 answer, and a write refused there was never sent.
   if (proxyRefused(error)) return EXIT_AUTH;
-  if (error instanceof SgNetworkError || error instanceof SgTimeoutError) return write && error.maybeSent ? EXIT_MAYBE_APPLIED : EXIT_UNAVAILABLE;
+  // A write that may have landed, whatever else the error says (its status may be a 2xx: a gateway's page answered
+  // after it forwarded an upload): never tell a script it is safe to send again.
+  if (write && (error as { maybeSent?: unknown }).maybeSent === true) return EXIT_MAYBE_APPLIED;
+  if (error instanceof SgNetworkError || error instanceof SgTimeoutError) return EXIT_UNAVAILABLE;
   if (error instanceof SgHttpError) return httpStatusExit(error.status, write);
   // A 2xx that is not the protocol's answer: a write got somewhere and its outcome is unknown (e.g. a batch reply
   // that does not match its requests); for a read it is a wrong URL or a page in the way.

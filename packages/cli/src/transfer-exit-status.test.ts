@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
@@ -79,6 +81,33 @@ describe("sg upload", () => {
 
   it("2: the site's bad-input fault 103 (a field that takes no file)", async () => {
     expectStatus(await sg(["upload", "Shot", "1", file, "--field", "code"], env), 2);
+  });
+
+  it("6: a gateway forwarded the upload to the site, then answered its own HTML page with HTTP 200", async () => {
+    // The upload may have landed (here it did): a script must check the site before sending it again.
+    const gateway = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !["host", "content-length", "connection"].includes(k))) as Record<string, string>;
+        const body = req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks);
+        void fetch(new URL(req.url ?? "/", site.url), { method: req.method ?? "GET", headers, ...(body ? { body } : {}) }).then(async (up) => {
+          const answer = Buffer.from(await up.arrayBuffer());
+          if ((req.url ?? "").startsWith("/upload/upload_file")) res.writeHead(200, { "content-type": "text/html" }).end("<html><body>Welcome to the portal</body></html>");
+          else res.writeHead(up.status, { "content-type": up.headers.get("content-type") ?? "application/json" }).end(answer);
+        });
+      });
+    });
+    await new Promise<void>((done) => gateway.listen(0, "127.0.0.1", done));
+    try {
+      const before = site.requests().length;
+      const r = await sg(["upload", "Shot", "1", file], scriptEnvOf(site, `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`));
+      expectStatus(r, 6);
+      expect(site.requests().slice(before).some((x) => x.path.startsWith("/upload/upload_file") && x.status === 200)).toBe(true);
+    } finally {
+      gateway.closeAllConnections();
+      await new Promise((done) => gateway.close(done));
+    }
   });
 });
 
