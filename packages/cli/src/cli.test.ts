@@ -924,8 +924,9 @@ describe("login and logout", () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-cli-browser-fail-"));
     const closed = await startEmulator({ fixtures: "empty", appSessionLauncher: false });
     try {
-      const late = await sg(["login", "--browser", "--no-open", "--timeout-ms", "1000"], { SG_SITE: sso.url, SG_CONFIG_DIR: dir });
-      expect(late.code).toBe(1);
+      // Any limit the global --timeout-ms takes, however short (from 1 ms on), is taken here too.
+      const late = await sg(["login", "--browser", "--no-open", "--timeout-ms", "100"], { SG_SITE: sso.url, SG_CONFIG_DIR: dir });
+      expect(late.code, late.stderr).toBe(1);
       expect(late.stderr).toMatch(/^sg: .*nobody approved/m);
       expect(late.stderr).toContain("\nhint: Open the URL shown above, log in to the site in that browser and click Approve, then run `sg login --browser` again; --timeout-ms N waits N ms (default 180000).\n");
       const off = await sg(["login", "--browser", "--no-open"], { SG_SITE: closed.url, SG_CONFIG_DIR: dir });

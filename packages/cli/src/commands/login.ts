@@ -2,6 +2,7 @@ import { SessionErrorCode, SgBrowserLoginError, browserLogin } from "@sg/auth-se
 import { spawn } from "node:child_process";
 import type { CommandContext } from "../command-context.js";
 import { intOption } from "../config.js";
+import { MAX_CALL_DEADLINE_MS } from "../call-deadline.js";
 import { UsageError } from "../exit-codes.js";
 import { prompt } from "../prompt.js";
 import { resolveConnection, secretsOf, withAuth, type ResolvedConnection } from "../connection.js";
@@ -59,7 +60,8 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
   const { site, store } = connection;
   if (values["browser"] === true) {
     if (connection.auth.kind !== "none") throw new UsageError("sg login --browser takes no credentials", "Drop the script, login or session options (or unset their SG_* variables).");
-    const timeoutMs = intOption("timeout-ms", values["timeout-ms"], { min: 1000 });
+    // The range of the global --timeout-ms, which this value is too (each call's limit): one flag, one rule.
+    const timeoutMs = intOption("timeout-ms", values["timeout-ms"], { min: 1, max: MAX_CALL_DEADLINE_MS });
     const noOpen = values["no-open"] === true;
     const result = await browserLogin({
       site,
