@@ -4,7 +4,7 @@ import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
 import { optionSources, type AuthChoice } from "./connection.js";
 import { explainAuthFailure } from "./doctor.js";
-import { inFlagWords } from "./flag-words.js";
+import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import { networkAdvice } from "./network-advice.js";
 import { batchCommand } from "./commands/batch.js";
@@ -287,7 +287,8 @@ async function runToStatus(argv: readonly string[], io: CliIo, options: RunCliOp
     // The libraries' option names in flags: those of the auth options as the flag or variable each came from.
     const auth = (ctx?.connected ?? ctx?.opened)?.connection.auth;
     const sources = auth ? Object.fromEntries(Object.entries(optionSources(auth)).flatMap(([name, v]) => (v ? [[name, v.source]] : []))) : {};
-    io.stderr.write(formatError(error, debug, (t) => scrubText(t, secrets), hint, (t) => inFlagWords(t, sources)));
+    const scrub = (t: string): string => scrubText(t, secrets);
+    io.stderr.write(formatError(error, debug, scrub, hint, (t, part) => errorInFlagWords(error, t, part, sources, scrub)));
     return decided(code);
   } finally {
     output.stop();

@@ -173,34 +173,37 @@ function httpStatusExit(status: number, write: boolean): number {
 /**
  * One readable line plus the hint (and the stack with `debug`), never a secret. `hint` replaces the error's own
  * (the libraries name their options; the command line has flags), and `words` rewrites the line and the hint in the
- * command line's words (`options.filterOperator` → `--filter-operator`); the debug lines stay as they were.
+ * command line's words (`options.filterOperator` → `--filter-operator`) after they were scrubbed, so that a rewrite
+ * never hides a secret from the scrubbing; the debug lines stay as they were.
  */
-export function formatError(error: unknown, debug: boolean, scrub: (text: string) => string, hint?: string, words: (text: string) => string = (t) => t): string {
+export function formatError(error: unknown, debug: boolean, scrub: (text: string) => string, hint?: string, words: (text: string, part: "message" | "hint") => string = (t) => t): string {
   const lines: string[] = [];
+  const shown = (text: string, part: "message" | "hint"): string => words(scrub(text), part);
   if (error instanceof SgError) {
-    lines.push(`sg: ${words(error.reason)}`);
-    const shown = hint ?? error.hint;
-    if (shown) lines.push(`hint: ${words(shown)}`);
+    lines.push(`sg: ${shown(error.reason, "message")}`);
+    const given = hint ?? error.hint;
+    if (given) lines.push(`hint: ${shown(given, "hint")}`);
   } else if (error instanceof UsageError) {
-    lines.push(`sg: ${words(error.message)}`);
-    if (error.hint) lines.push(`hint: ${words(error.hint)}`);
+    lines.push(`sg: ${shown(error.message, "message")}`);
+    if (error.hint) lines.push(`hint: ${shown(error.hint, "hint")}`);
   } else if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    lines.push(`sg: ${error.message.split("\n")[0]}${typeof code === "string" ? ` (${code})` : ""}`);
+    lines.push(scrub(`sg: ${error.message.split("\n")[0]}${typeof code === "string" ? ` (${code})` : ""}`));
   } else {
-    lines.push(`sg: ${String(error)}`);
+    lines.push(scrub(`sg: ${String(error)}`));
   }
+  const debugLines: string[] = [];
   if (debug) {
     if (error instanceof SgError) {
-      lines.push(`code: ${error.code}`);
-      if (error.attempts.length) lines.push(`attempts: ${JSON.stringify(error.attempts)}`);
+      debugLines.push(`code: ${error.code}`);
+      if (error.attempts.length) debugLines.push(`attempts: ${JSON.stringify(error.attempts)}`);
     }
-    if (error instanceof Error && error.stack) lines.push(error.stack);
+    if (error instanceof Error && error.stack) debugLines.push(error.stack);
     let cause = error instanceof Error ? error.cause : undefined;
     while (cause instanceof Error) {
-      lines.push(`caused by: ${cause.stack ?? cause.message}`);
+      debugLines.push(`caused by: ${cause.stack ?? cause.message}`);
       cause = cause.cause;
     }
   }
-  return scrub(lines.join("\n")) + "\n";
+  return [...lines, ...(debugLines.length ? [scrub(debugLines.join("\n"))] : [])].join("\n") + "\n";
 }

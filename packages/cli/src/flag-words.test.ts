@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { inFlagWords } from "./flag-words.js";
+import { scrubText } from "@sg/core";
+import { formatError, UsageError } from "./exit-codes.js";
+import { errorInFlagWords, inFlagWords } from "./flag-words.js";
 import { emulatorSuite } from "./test-support/emulator-suite.js";
 
 // A bad value is one line naming the flag or variable (README "Connection"), also when a library caught it.
@@ -37,6 +39,27 @@ describe("errors a library caught name the flag, not its option", () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("a person logs in with --login and --password (or `sg login`).");
     expect(r.stderr).not.toMatch(LIBRARY_NAMES);
+  });
+
+  it("leaves the site's own words as the site wrote them, though they hold an option's name", async () => {
+    const cases: [string[], string][] = [
+      [["find", "Shot", "--fields", "code,sessionToken"], "sg: Shot.sessionToken doesn't exist"],
+      [["find", "Shot", '[["retiredOnly","is",1]]'], "sg: Shot.retiredOnly doesn't exist"],
+      [["create", "Shot", '{"code":"x","authToken":1}'], "sg: Shot.authToken doesn't exist"],
+    ];
+    for (const [args, line] of cases) {
+      const r = await sg(args, env());
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.split("\n")[0]).toBe(line);
+      expect(r.stderr).not.toMatch(/--session-token|--retired|--2fa-code/);
+    }
+  });
+
+  it("rewrites after the secrets were scrubbed, so that a rewrite never hides one from the scrubbing", () => {
+    const secret = "pw.sessionToken.9";
+    const shown = formatError(new UsageError(`the passphrase '${secret}' was refused`), false, (t) => scrubText(t, [secret]), undefined, (t, part) => errorInFlagWords(undefined, t, part));
+    expect(shown).not.toContain("pw.");
+    expect(shown).not.toContain("--session-token");
   });
 
   it("leaves other words alone", () => {

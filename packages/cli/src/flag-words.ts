@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { SgAuthError, SgError, SgValidationError } from "@sg/core";
 
 /** A library name and what it is on the command line; `$1` is the rest of a path the name begins. */
 interface FlagWord {
@@ -57,4 +58,51 @@ export function inFlagWords(text: string, sources: Readonly<Record<string, strin
   for (const [name, flag] of Object.entries(AUTH_OPTIONS)) out = out.replace(new RegExp(`\\b${name}\\b`, "g"), sources[name] ?? flag);
   // "@sg/entities: --filter-operator: …": the flag is the subject; the package that checked it says nothing more.
   return out.replace(/^@sg\/[\w-]+: (?=--)/, "");
+}
+
+/**
+ * The parts of `error` that are not the libraries' words about their own options: the site's (`serverMessage`, an
+ * answer's `bodySnippet`) and what the person gave (`SgValidationError.received`). They are shown as they came.
+ */
+function keptWords(error: SgError): string[] {
+  const fields = error as { serverMessage?: unknown; bodySnippet?: unknown; received?: unknown };
+  return [fields.serverMessage, fields.bodySnippet, error instanceof SgValidationError ? error.received : undefined].filter((t): t is string => typeof t === "string" && t !== "");
+}
+
+/** `text` rewritten by `rewrite`, except where one of `kept` occurs in it (the earliest, then on from its end). */
+function rewriteAround(text: string, kept: readonly string[], rewrite: (part: string) => string): string {
+  let out = "";
+  let at = 0;
+  for (;;) {
+    let next = -1;
+    let found = "";
+    for (const k of kept) {
+      const i = text.indexOf(k, at);
+      if (i !== -1 && (next === -1 || i < next)) [next, found] = [i, k];
+    }
+    if (next === -1) return out + rewrite(text.slice(at));
+    out += rewrite(text.slice(at, next)) + found;
+    at = next + found.length;
+  }
+}
+
+/**
+ * `text` — a line or hint of `error` as shown, secrets already scrubbed from it — in the command line's words
+ * ({@link inFlagWords}), where the libraries wrote about their own options: the message of an `SgValidationError` or
+ * an `SgAuthError` (`options.filterOperator`, `(sudoAsLogin)`) and the hint of any library error, never the site's
+ * words in them (a fault's "Shot.sessionToken doesn't exist" names a field, not `--session-token`) nor the value
+ * the person gave. Any other library error's message (a fault, an HTTP answer) is the site's and stays as it is;
+ * `sg`'s own usage errors are rewritten whole, as they name the libraries' options only where they pass one on.
+ *
+ * @param error - the error shown.
+ * @param text - its message or hint, scrubbed.
+ * @param part - which of the two `text` is.
+ * @param sources - where each auth option's value came from this run, as for {@link inFlagWords}.
+ * @param scrub - the scrubbing applied to `text`, applied to the kept words too so that they are found in it.
+ */
+export function errorInFlagWords(error: unknown, text: string, part: "message" | "hint", sources: Readonly<Record<string, string | undefined>> = {}, scrub: (text: string) => string = (t) => t): string {
+  const rewrite = (t: string): string => inFlagWords(t, sources);
+  if (!(error instanceof SgError)) return rewrite(text);
+  if (part === "message" && !(error instanceof SgValidationError) && !(error instanceof SgAuthError)) return text;
+  return rewriteAround(text, keptWords(error).map(scrub), rewrite);
 }
