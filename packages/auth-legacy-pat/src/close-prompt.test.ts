@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rejectionOf } from "@sg/testing";
-import { SgAbortError, createClient } from "@sg/core";
+import { SgAbortError, SgTwoFactorRequiredError, createClient } from "@sg/core";
 import type { Client } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { startEmulator } from "@sg/emulator";
-import { legacyLoginAuth } from "./index.js";
+import { LegacyErrorCode, legacyLoginAuth } from "./index.js";
 import type { LegacyLoginOptions, TwoFactorPrompt } from "./index.js";
 import { READ_SHOTS, count, passwordOf } from "./test-support/demo-site.js";
 import type { Emulator } from "./test-support/demo-site.js";
+import { recordingProxy } from "./test-support/recording-proxy.js";
+import type { RecordingProxy } from "./test-support/recording-proxy.js";
 
 // A deadline far above what a loopback call needs and below the test timeout, so that a call joining a dead prompt fails instead of hanging the run.
 const BOUND = { deadlineMs: 4_000 };
@@ -29,19 +31,51 @@ function stuckPrompt(answer: () => string): { twoFactor: NonNullable<LegacyLogin
 
 describe("legacyLoginAuth and close()", () => {
   let emulator: Emulator;
+  // In front of the emulator, to see each get_session_token arrive (and count those whose client went away).
+  let proxy: RecordingProxy;
   const clients: Client[] = [];
-  const client = (auth: ReturnType<typeof legacyLoginAuth>): Client => {
-    const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth });
+  const client = (auth: ReturnType<typeof legacyLoginAuth>, site = emulator.url): Client => {
+    const c = createClient({ site, transport: jsonRpcTransport(), auth });
     clients.push(c);
     return c;
+  };
+  const logins = (): number => proxy.methods.filter((method) => method === "get_session_token").length;
+  /**
+   * Two clients of `auth` through the proxy, with the site answering after 300 ms: the first starts the login and the
+   * second joins it (after the first `nth - 1` get_session_token requests have arrived); the first is closed while
+   * the `nth` is in flight, and its call must end with SgAbortError. Gives the open client and its call.
+   */
+  const closeInFlight = async (auth: ReturnType<typeof legacyLoginAuth>, nth = 1): Promise<{ open: Client; staying: Promise<unknown> }> => {
+    emulator.setLatency(300);
+    const closed = client(auth, proxy.url);
+    const open = client(auth, proxy.url);
+    let arrived = proxy.arrival("get_session_token");
+    const gone = closed.call("read", READ_SHOTS, BOUND);
+    for (let seen = 1; seen < nth; seen += 1) {
+      await arrived;
+      arrived = proxy.arrival("get_session_token");
+    }
+    const staying = open.call("read", READ_SHOTS, BOUND);
+    await arrived;
+    await closed.close();
+    expect(await rejectionOf(gone)).toBeInstanceOf(SgAbortError);
+    return { open, staying };
   };
 
   beforeAll(async () => {
     emulator = await startEmulator({ authMode: "default", fixtures: "demo" });
+    proxy = await recordingProxy(emulator.url);
   });
-  beforeEach(() => emulator.reset());
+  beforeEach(async () => {
+    // A login cut off by close() in the test before is still answered by the site: let it be, before the reset.
+    await proxy.settled();
+    emulator.reset();
+    emulator.setLatency(0);
+    proxy.methods.length = 0;
+  });
   afterAll(async () => {
     for (const c of clients) await c.close();
+    await proxy.close();
     await emulator.close();
   });
 
@@ -86,6 +120,44 @@ describe("legacyLoginAuth and close()", () => {
     answer(emulator.issueTwoFactorCode("artist"));
     await staying;
     expect(prompts).toHaveLength(1);
+  });
+
+  it("sends the login again through another waiting client when the client it went through is closed while it is in flight", async () => {
+    const { open, staying } = await closeInFlight(legacyLoginAuth({ login: "coord", password: passwordOf(emulator, "coord") }));
+    expect(await staying).toMatchObject({ entities: expect.any(Array) });
+    // The login cut off with the closed client, and the one sent again through the open one; no more.
+    expect(logins()).toBe(2);
+    const credentials = await open.credentials();
+    expect(credentials.kind === "session" && proxy.issued.includes(credentials.sessionToken)).toBe(true);
+    expect(logins()).toBe(2);
+  });
+
+  it("asks for a fresh code when the login cut off by close() carried one, since the site may have spent it", async () => {
+    const prompts: TwoFactorPrompt[] = [];
+    const auth = legacyLoginAuth({
+      login: "artist",
+      password: passwordOf(emulator, "artist"),
+      twoFactor: (prompt) => {
+        prompts.push(prompt);
+        return emulator.issueTwoFactorCode("artist");
+      },
+    });
+    // The first get_session_token goes without a code (106); the second, with the first code, is cut off.
+    const { staying } = await closeInFlight(auth, 2);
+    expect(await staying).toMatchObject({ entities: expect.any(Array) });
+    // The cut-off one was answered by the site (which spent its code); the third went with a second code.
+    expect(logins()).toBe(3);
+    expect(prompts).toHaveLength(2);
+    expect(prompts.every((prompt) => !prompt.signal.aborted)).toBe(true);
+  });
+
+  it("does not send an authToken again after the login that carried it was cut off by close(): a code is one-time", async () => {
+    const { staying } = await closeInFlight(legacyLoginAuth({ login: "artist", password: passwordOf(emulator, "artist"), authToken: emulator.issueTwoFactorCode("artist") }));
+    // Without twoFactor there is no fresh code to send: the open client learns so from the site, not from the close.
+    const error = await rejectionOf(staying);
+    expect(error).toBeInstanceOf(SgTwoFactorRequiredError);
+    expect((error as SgTwoFactorRequiredError).code).toBe(LegacyErrorCode.TWO_FACTOR_REQUIRED);
+    expect(logins()).toBe(2);
   });
 
   it("takes a code with the spaces an authenticator app shows, and sends it without them", async () => {

@@ -1,4 +1,4 @@
-import { SgAuthError, SgTwoFactorRequiredError, describeValue, shareUntilAbandoned } from "@sg/core";
+import { SgAbortError, SgAuthError, SgTwoFactorRequiredError, describeValue, shareUntilAbandoned } from "@sg/core";
 import type { AuthContext, AuthStrategy, Credentials, SessionCredentials, SharedWork, UserCredentials } from "@sg/core";
 import { explainLoginError, looksLikeScriptKey, ssoRedirect } from "./explain-login.js";
 import { LegacyErrorCode } from "./login-errors.js";
@@ -11,8 +11,8 @@ import { targetRefusal } from "./sudo.js";
 interface SiteState {
   /** The session in use. */
   session?: SessionCredentials | undefined;
-  /** The one login in flight. */
-  pending?: SharedWork<SessionCredentials> | undefined;
+  /** The one login in flight, and the contexts of the clients that wait for it (it is sent through one still open). */
+  pending?: { readonly work: SharedWork<SessionCredentials>; readonly waiting: Set<AuthContext> } | undefined;
   /** The last lasting refusal and when it came, while its cool-down runs. */
   refused?: { readonly error: SgAuthError; readonly at: number } | undefined;
   /** The latest session token, kept after a refusal so that the refusal's text is scrubbed of it. */
@@ -123,8 +123,13 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     return code;
   };
 
-  /** One login to the site of `ctx`: get_session_token, asking twoFactor() at most once. */
-  const exchange = async (ctx: AuthContext, askFirst: boolean, signal: AbortSignal): Promise<SessionCredentials> => {
+  /**
+   * One login to the site of `ctx`: get_session_token, asking twoFactor() at most once — or once more when the code
+   * went with a request cut off by a client's close(). It is sent through a client of `waiting` still open, since a
+   * closed client's calls are aborted: when the one it went through is closed while it is in flight and another
+   * waiting client is open, it is sent again through that one.
+   */
+  const exchange = async (ctx: AuthContext, waiting: ReadonlySet<AuthContext>, askFirst: boolean, signal: AbortSignal): Promise<SessionCredentials> => {
     noteSite(ctx);
     let code = unusedAuthToken;
     unusedAuthToken = undefined;
@@ -137,10 +142,18 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     ctx.logger.info(`${PACKAGE}: logging in as '${login}' to get a session`, { withCode: code !== undefined });
     for (;;) {
       let result: unknown;
+      ctx = [...waiting].find((open) => !open.signal?.aborted) ?? ctx;
       try {
         // A code is one-time: a retry after a reset, timeout or 502 would re-send one the site may have used.
         result = await ctx.call("get_session_token", undefined, userCredentials(code), code === undefined ? undefined : { retry: false });
       } catch (error) {
+        // Cut off by the close() of the client it went through, while another client waiting for it is open (else the
+        // login is abandoned): sent again through that one. The site may have spent a code sent with it: never re-sent.
+        if (error instanceof SgAbortError && ctx.signal?.aborted && !signal.aborted) {
+          ctx.logger.info(`${PACKAGE}: login cut off by close(); sending it again through another client`);
+          if (code !== undefined) code = asked ? await askCode(signal) : undefined;
+          continue;
+        }
         if (error instanceof SgTwoFactorRequiredError && twoFactor && !asked) {
           asked = true;
           code = await askCode(signal);
@@ -173,9 +186,10 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     if (!here.pending) {
       const again = earlier(here, ctx);
       if (again) return Promise.reject(again);
-      here.pending = shareUntilAbandoned(
+      const waiting = new Set([ctx]);
+      const work = shareUntilAbandoned(
         (signal) =>
-          exchange(ctx, askFirst, signal).then(
+          exchange(ctx, waiting, askFirst, signal).then(
             (fresh) => {
               signal.throwIfAborted();
               here.session = fresh;
@@ -188,8 +202,10 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
           ),
         () => (here.pending = undefined),
       );
+      here.pending = { work, waiting };
     }
-    return here.pending.join(ctx.signal);
+    here.pending.waiting.add(ctx);
+    return here.pending.work.join(ctx.signal);
   };
 
   const describe = (): string =>
