@@ -882,7 +882,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // or refuses a second site (session), since a site's token was sent to the other; a 2FA prompt or refresh left by
     // close() is dropped (core's shareUntilAbandoned), since later calls hung on it; a spaced 2FA code is accepted and
     // an empty one explained.
-    ratchet: 28 * KB - 203,
+    // Then by 127 B: a shared legacy login survives the close() of the client it was sent through (re-sent through a
+    // client still waiting, a 2FA code it carried never re-sent), since that close aborted the login for every other
+    // client too.
+    ratchet: 28 * KB - 76,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
