@@ -114,6 +114,28 @@ describe("authenticateHumanUser on a default site", () => {
     expect(site.sent().slice(1)).toEqual([expect.objectContaining({ method_name: "read", auth: "script", errorCode: null })]);
   });
 
+  it("leaves the caller's transport to be closed by the caller's close(), as if no check had been made", async () => {
+    // A wrapper that frees something of its own on close() (a dispatcher, a metrics exporter): it must get that call.
+    const inner = jsonRpcTransport();
+    let closes = 0;
+    const transport: TransportStrategy = {
+      name: "counting",
+      send: (request, context) => inner.send(request, context),
+      close: () => {
+        closes += 1;
+        return inner.close?.() ?? Promise.resolve();
+      },
+    };
+    const script = site.emulator.card.scripts[0];
+    if (!script) throw new Error("no script on the card");
+    const sg = createClient({ site: site.emulator.url, transport, auth: scriptStrategy(script.name, script.key) });
+    const id = await idOf(sg, "coord");
+    expect(await authenticateHumanUser(sg, { login: "coord", password: passwordOf(site.emulator, "coord") })).toEqual({ type: "HumanUser", id, login: "coord" });
+    expect(await rejectionOf(authenticateHumanUser(sg, { login: "coord", password: PLANTED_PASSWORD }))).toBeInstanceOf(SgAuthError);
+    await sg.close();
+    expect(closes).toBe(1);
+  });
+
   it("rejects a wrong password with SG_LEGACY_BAD_PASSWORD, and the caller's own login and session are untouched", async () => {
     const logger = createCapturingLogger();
     const sg = site.personClient("admin", logger);

@@ -147,10 +147,14 @@ export async function authenticateHumanUser(client: Client, credentials: HumanUs
   // Not frozen on purpose: a transport keeps the auth params of the last frozen credentials it saw, and the
   // transport is the caller's, so a frozen object would leave this person's password in it after the check.
   const user: UserCredentials = { kind: "user", login, password, ...(authToken === undefined ? {} : { authToken }) };
-  const site = client.site;
+  const { site, transport } = client;
   const oneOff = createClient({
     site: siteUrl(site),
-    transport: client.transport,
+    // A wrapper without close(), as core's README says for a transport wrapped per client: the one-off client is
+    // counted open on the wrapper, not on the caller's transport, so `client.close()` still closes that transport
+    // once `client` is its last open client. Left open: its read is over, and nothing but it holds the wrapper.
+    // Only `send`: the one-off client sends one read and no plain HTTP exchange.
+    transport: { name: transport.name, send: (request, context) => transport.send(request, context) },
     logger: client.logger,
     clock: client.clock,
     // A plain-http site exists only on loopback or because its client was allowed it.
@@ -162,10 +166,6 @@ export async function authenticateHumanUser(client: Client, credentials: HumanUs
   // already have used, and turn a good code into SG_LEGACY_2FA_INVALID. So with a code the read goes out once,
   // unless the caller chose a retry policy.
   const options: CallOptions | undefined = authToken !== undefined && callOptions?.retry === undefined ? { ...callOptions, retry: false } : callOptions;
-  // Not closed afterwards: once its read is over it has nothing in flight, and left open it costs no call anything
-  // (core adds no per-call work for clients sharing a transport). It stays counted as an open client of the transport
-  // it shares with `client`, so `client.close()` ends `client`'s calls with its close signal instead of closing the
-  // transport; closing the one-off could instead close that transport whenever `client` is not counted as open.
   const result = await oneOff.call<unknown>(
     "read",
     {
