@@ -7,17 +7,23 @@ import type { LegacyLoginOptions } from "./options.js";
 import { isLastingRefusal, refusedEarlier } from "./refused-login.js";
 import { targetRefusal } from "./sudo.js";
 
-/** What a {@link legacyLoginAuth} holds for one site. */
-interface SiteState {
-  /** The session in use. */
-  session?: SessionCredentials | undefined;
-  /** The one login in flight, and the contexts of the clients that wait for it (it is sent through one still open). */
-  pending?: { readonly work: SharedWork<SessionCredentials>; readonly waiting: Set<AuthContext> } | undefined;
-  /** The last lasting refusal and when it came, while its cool-down runs. */
-  refused?: { readonly error: SgAuthError; readonly at: number } | undefined;
-  /** The latest session token, kept after a refusal so that the refusal's text is scrubbed of it. */
-  token?: string | undefined;
+/** The one login to a site in flight, and the contexts of the clients that wait for it (it is sent through one still open). */
+interface Pending {
+  readonly work: SharedWork<SessionCredentials>;
+  readonly waiting: Set<AuthContext>;
 }
+
+/** A site's last lasting refusal and when it came, while its cool-down runs. */
+interface Refusal {
+  readonly error: SgAuthError;
+  readonly at: number;
+}
+
+/**
+ * How many sites keep a session while none of their calls is waiting: the most recently used. A site dropped from
+ * them logs in again at its next call; a strategy shared by clients of thousands of sites keeps no more tokens.
+ */
+const SESSION_SITES = 64;
 
 function tail(token: string): string {
   return token.length > 8 ? token.slice(-4) : "****";
@@ -46,6 +52,10 @@ function tail(token: string): string {
  * (inactive, unknown or retired, not impersonable) fails the call with an `SG_LEGACY_SUDO_*` error, without a
  * re-login, also when it is the call re-sent after a re-login (the strategy's `explain`); a role that may not
  * sudo is a permission fault: see {@link explainSudoFault}.
+ *
+ * Shared by clients of several sites, it keeps each site's own session, login in flight and refusal, and a site only
+ * while it has one: sessions for the 64 most recently used sites (another logs in again at its next call), a refusal
+ * until its cool-down has passed.
  */
 export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const { login, password, authToken, twoFactor, keepSession, retryRefusedLoginAfterMs: coolDown, sudoAsLogin } = validateLegacyOptions(options);
@@ -59,9 +69,9 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   // site URL's Basic auth (its password and header value), which every request to the site carries. An empty place scrubs nothing. A job that logs in again
   // for months keeps six values, not one more per login.
   const secrets: string[] = [password === login || password === sudoAsLogin ? "" : password, unusedAuthToken ?? "", "", "", "", ""];
-  /** Put the latest session token and the site URL's Basic auth of the site of `ctx` in their places of `secrets`, before a refusal on that site is explained. */
-  const noteSite = (ctx: AuthContext): void => {
-    secrets[3] = stateOf(ctx).token ?? "";
+  /** Put `token` (the session that site refused, if any) and the site URL's Basic auth of the site of `ctx` in their places of `secrets`, before a refusal on that site is explained. */
+  const noteSite = (ctx: AuthContext, token = ""): void => {
+    secrets[3] = token;
     secrets[4] = ctx.site.basicAuthSecret ?? "";
     secrets[5] = ctx.site.basicAuth?.replace(/^Basic\s+/i, "") ?? "";
   };
@@ -73,34 +83,42 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
 
   let useSession = keepSession;
   let logins = 0;
-  /**
-   * What the strategy holds for each site (by `ctx.site.href`): a session token is one site's, so a strategy shared
-   * by clients of several sites keeps one session, login in flight and remembered refusal per site, and sends a site
-   * only its own session.
-   */
-  const sites = new Map<string, SiteState>();
-  const stateOf = (ctx: AuthContext): SiteState => {
-    let here = sites.get(ctx.site.href);
-    if (!here) sites.set(ctx.site.href, (here = {}));
-    return here;
+  // What the strategy holds for each site (by `ctx.site.href`): a session token is one site's, so a strategy shared
+  // by clients of several sites keeps one session, login in flight and remembered refusal per site, and sends a site
+  // only its own session. A site is held only while it has one of them: a login leaves `pending` when it settles, a
+  // refusal leaves `refusals` once its cool-down has passed, and `sessions` keeps the SESSION_SITES most recently used.
+  /** Sessions by site, least recently used first. */
+  const sessions = new Map<string, SessionCredentials>();
+  const pending = new Map<string, Pending>();
+  /** Refusals by site, in the order they came, so that those whose cool-down has passed are first. */
+  const refusals = new Map<string, Refusal>();
+
+  /** Drop the refusals whose cool-down has passed at `now`, from the oldest up to the first still running (cheap: runs at every call). */
+  const prune = (now: number): void => {
+    for (const [href, { at }] of refusals) {
+      if (now < at + coolDown) return;
+      refusals.delete(href);
+    }
   };
 
-  /** The remembered refusal of `here`, made again, while it holds; forgets it once the cool-down is over. */
-  const earlier = (here: SiteState, ctx: AuthContext): SgAuthError | undefined => {
-    const { refused } = here;
+  /** The remembered refusal of the site of `ctx`, made again, while it holds; forgets it once the cool-down is over. */
+  const earlier = (ctx: AuthContext): SgAuthError | undefined => {
+    const refused = refusals.get(ctx.site.href);
     if (!refused) return undefined;
     const until = refused.at + coolDown;
     const now = ctx.clock.now();
     // A clock set back before the refusal ends the cool-down rather than stretching it; one that never ends
     // (Infinity, or over 1e15 ms) is never ended by a clock either.
     if ((now >= refused.at || coolDown > 1e15) && now < until) return refusedEarlier(refused.error, refused.at, until);
-    here.refused = undefined;
+    refusals.delete(ctx.site.href);
     return undefined;
   };
   /** Remember `error` for the site of `ctx` when it is a lasting refusal; returns it. */
   const remember = (error: unknown, ctx: AuthContext): unknown => {
     if (coolDown > 0 && isLastingRefusal(error)) {
-      stateOf(ctx).refused = { error, at: ctx.clock.now() };
+      // Put last: the refusals stay in the order of their cool-downs' ends.
+      refusals.delete(ctx.site.href);
+      refusals.set(ctx.site.href, { error, at: ctx.clock.now() });
       ctx.logger.info(`${PACKAGE}: '${login}' refused; no login for ${coolDown} ms`, { code: error.code });
     }
     return error;
@@ -129,8 +147,8 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
    * closed client's calls are aborted: when the one it went through is closed while it is in flight and another
    * waiting client is open, it is sent again through that one.
    */
-  const exchange = async (ctx: AuthContext, waiting: ReadonlySet<AuthContext>, askFirst: boolean, signal: AbortSignal): Promise<SessionCredentials> => {
-    noteSite(ctx);
+  const exchange = async (ctx: AuthContext, waiting: ReadonlySet<AuthContext>, askFirst: boolean, signal: AbortSignal, refusedToken?: string): Promise<SessionCredentials> => {
+    noteSite(ctx, refusedToken);
     let code = unusedAuthToken;
     unusedAuthToken = undefined;
     let asked = false;
@@ -175,41 +193,54 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     }
   };
 
+  /** Keep `session` as the most recently used of `href`, dropping the least recently used site over SESSION_SITES. */
+  const use = (href: string, session: SessionCredentials): SessionCredentials => {
+    sessions.delete(href);
+    sessions.set(href, session);
+    if (sessions.size > SESSION_SITES) sessions.delete(sessions.keys().next().value as string);
+    return session;
+  };
+
   /**
-   * The session of the site of `ctx`, or the one login to it in flight, or a new login. A login in flight is dropped
-   * (and rejects) once every client waiting for it has been closed, so that a call after `close()` starts a new one
-   * instead of joining a prompt nobody will answer.
+   * The session of the site of `ctx`, or the one login to it in flight, or a new login (`refusedToken`: the session
+   * it replaces). A login in flight is dropped (and rejects) once every client waiting for it has been closed, so
+   * that a call after `close()` starts a new one instead of joining a prompt nobody will answer.
    */
-  const sessionFor = (ctx: AuthContext, askFirst = false): Promise<SessionCredentials> => {
-    const here = stateOf(ctx);
-    if (here.session) return Promise.resolve(here.session);
-    if (!here.pending) {
-      const again = earlier(here, ctx);
+  const sessionFor = (ctx: AuthContext, askFirst = false, refusedToken?: string): Promise<SessionCredentials> => {
+    const href = ctx.site.href;
+    const session = sessions.get(href);
+    if (session) return Promise.resolve(use(href, session));
+    let inFlight = pending.get(href);
+    if (!inFlight) {
+      const again = earlier(ctx);
       if (again) return Promise.reject(again);
       const waiting = new Set([ctx]);
       const work = shareUntilAbandoned(
         (signal) =>
-          exchange(ctx, waiting, askFirst, signal).then(
+          exchange(ctx, waiting, askFirst, signal, refusedToken).then(
             (fresh) => {
               signal.throwIfAborted();
-              here.session = fresh;
-              here.token = secrets[3] = fresh.sessionToken;
-              return fresh;
+              secrets[3] = fresh.sessionToken;
+              return use(href, fresh);
             },
             (error: unknown) => {
               throw remember(error, ctx);
             },
           ),
-        () => (here.pending = undefined),
+        // Called once, when the login settles or is abandoned, before another can start for the site.
+        () => pending.delete(href),
       );
-      here.pending = { work, waiting };
+      pending.set(href, (inFlight = { work, waiting }));
     }
-    here.pending.waiting.add(ctx);
-    return here.pending.work.join(ctx.signal);
+    inFlight.waiting.add(ctx);
+    return inFlight.work.join(ctx.signal);
   };
 
+  /** How many sites the strategy holds something for. */
+  const siteCount = (): number => new Set([...sessions.keys(), ...pending.keys(), ...refusals.keys()]).size;
+
   const describe = (): string =>
-    `LegacyLoginAuth { name: '${PACKAGE}', login: '${login}',${sudoAsLogin ? ` sudoAsLogin: '${sudoAsLogin}',` : ""} sites: ${sites.size}, twoFactor: ${twoFactor ? "yes" : "no"}, logins: ${logins} }`;
+    `LegacyLoginAuth { name: '${PACKAGE}', login: '${login}',${sudoAsLogin ? ` sudoAsLogin: '${sudoAsLogin}',` : ""} sites: ${siteCount()}, twoFactor: ${twoFactor ? "yes" : "no"}, logins: ${logins} }`;
 
   /** The explained refusal of the sudo target, when `rejected` carried one and the site refused it. */
   const sudoRefusal = (error: SgAuthError, rejected: Credentials): SgAuthError | undefined =>
@@ -218,22 +249,22 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const strategy: AuthStrategy = {
     name: PACKAGE,
     credentials: (ctx: AuthContext): Promise<Credentials> => {
+      prune(ctx.clock.now());
       if (useSession) return sessionFor(ctx);
-      const again = earlier(stateOf(ctx), ctx);
+      const again = earlier(ctx);
       return again ? Promise.reject(again) : Promise.resolve(plain);
     },
     onRejected: async (error: SgAuthError, rejected: Credentials, ctx: AuthContext): Promise<Credentials | undefined> => {
-      noteSite(ctx);
+      noteSite(ctx, rejected.kind === "session" ? rejected.sessionToken : undefined);
       // The target of sudo was refused, not the login or the session: a new login would be refused the same way.
       const sudoRefused = sudoRefusal(error, rejected);
       if (sudoRefused) throw sudoRefused;
       if (rejected.kind === "session") {
-        const here = stateOf(ctx);
-        if (here.session === rejected) {
+        if (sessions.get(ctx.site.href) === rejected) {
           ctx.logger.info(`${PACKAGE}: the session was refused (expired?); logging in again once`, { login, session: `…${tail(rejected.sessionToken)}` });
-          here.session = undefined;
+          sessions.delete(ctx.site.href);
         }
-        return sessionFor(ctx);
+        return sessionFor(ctx, false, rejected.sessionToken);
       }
       if (rejected.kind !== "user") return undefined;
       // keepSession: false — the login went with the call.
@@ -250,7 +281,7 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     explain: (error: SgAuthError, rejected: Credentials): SgAuthError | undefined => sudoRefusal(error, rejected) ?? ssoRedirect(error, login, secrets),
   };
   Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });
-  Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, login, ...sudo, sites: sites.size, logins }) });
+  Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, login, ...sudo, sites: siteCount(), logins }) });
   Object.defineProperty(strategy, "toString", { enumerable: false, value: describe });
   return Object.freeze(strategy);
 }
