@@ -654,11 +654,44 @@ function closedWhileWaiting(method: string, what: string): SgAbortError {
   return new SgAbortError(`${PREFIX}: the client was closed while '${method}' was waiting for ${what}`, { method, maybeSent: false });
 }
 
+/** A caller waiting in {@link waitFor}: told once, with the work's value (`ok`) or an error. */
+type Waiter = (ok: boolean, value: unknown) => void;
+
+/**
+ * The callers waiting for each piece of pending work (a login, a prompt for a code, a refresh, the shared `info`):
+ * one reaction per work, not per caller, so a caller that gives up leaves nothing of its own reachable from it.
+ * The work last waited for is kept aside, out of the map while it is alone (a call's credentials, then the next
+ * call's), as an entry per call would cost every call; it goes into the map when other work comes while it is pending.
+ */
+const waiting = new WeakMap<Promise<unknown>, Set<Waiter>>();
+let lastWork: Promise<unknown> | undefined;
+let lastWaiters: Set<Waiter> | undefined;
+
+/** The waiters of `work`, told when it settles. */
+function waitersOf(work: Promise<unknown>): Set<Waiter> {
+  if (work === lastWork) return lastWaiters!;
+  if (lastWork) waiting.set(lastWork, lastWaiters!);
+  let waiters = waiting.get(work);
+  if (!waiters) {
+    const mine = (waiters = new Set());
+    // Dropped once told: a caller that comes later gets a reaction of its own, on the settled work.
+    const tell = (ok: boolean) => (value: unknown) => {
+      if (work === lastWork) lastWork = undefined;
+      waiting.delete(work);
+      for (const waiter of mine) waiter(ok, value);
+    };
+    work.then(tell(true), tell(false));
+  }
+  lastWork = work;
+  return (lastWaiters = waiters);
+}
+
 /**
  * Wait for `work` (credentials, info) for `method` as a caller: until its `signal` aborts, the client's close signal
  * `closed` aborts, or `endsAt` (a `performance.now()` time) when a call has a deadline (`deadlineMs`); the errors
  * name `what` was awaited. The work goes on (a login other callers share is not cut short); only this caller stops
- * waiting, and whichever comes first clears the others (no deadline timer left holding the process after an abort).
+ * waiting, and whichever comes first clears the others (no deadline timer left holding the process after an abort,
+ * and nothing of the caller left among the work's waiters).
  */
 function waitFor<T>(work: T | PromiseLike<T>, closed: AbortSignal | undefined, signal: AbortSignal | undefined, method: string, what: string, endsAt?: number, deadlineMs?: number): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
@@ -667,22 +700,18 @@ function waitFor<T>(work: T | PromiseLike<T>, closed: AbortSignal | undefined, s
   return new Promise<T>((resolve, reject) => {
     // Whichever settles first clears the others. None of them can run before all are set: the signals are not
     // aborted yet, and timers and promise callbacks run later.
-    const done = (): void => {
+    const settle: Waiter = (ok, value) => {
       clearTimeout(timer);
       stop?.();
       unclose?.();
+      waiters.delete(settle);
+      (ok ? resolve : reject)(value as T);
     };
-    const fail = (error: unknown): void => {
-      done();
-      reject(error);
-    };
+    const fail = (error: unknown): void => settle(false, error);
     const timer = endsAt ? setTimeout(() => fail(deadlineError(method, deadlineMs!, what)), endsAt - performance.now()) : undefined;
     const stop = signal && onAbort(signal, () => fail(abortErrorFrom(signal)));
     const unclose = closed && onAbort(closed, () => fail(closedWhileWaiting(method, what)));
     // A strategy may answer with a value rather than a promise (a function written without async).
-    Promise.resolve(work).then((value) => {
-      done();
-      resolve(value);
-    }, fail);
+    const waiters = waitersOf(Promise.resolve(work)).add(settle);
   });
 }
