@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { SgAbortError } from "./errors.js";
 import { shareUntilAbandoned } from "./share-until-abandoned.js";
@@ -47,4 +49,32 @@ describe("shareUntilAbandoned", () => {
     expect(await Promise.all(waits)).toEqual(["done", "done"]);
     expect(dropped).toBe(1);
   });
+
+  it("keeps nothing per join of one client's calls: only the first join from a close signal subscribes to it", async () => {
+    const { work, signal, finish } = openWork();
+    let dropped = 0;
+    const shared = shareUntilAbandoned(work, () => (dropped += 1));
+    const [client, other] = [new AbortController(), new AbortController()];
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const heap = (): number => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const first = shared.join(client.signal);
+    const before = heap();
+    // A login pending while a client's calls keep coming (a poll every few ms while a 2FA prompt waits).
+    for (let i = 0; i < 100_000; i++) shared.join(client.signal);
+    const grown = heap() - before;
+    // 100,000 joins: a subscription and an entry kept for each came to ~30 MB; without, a few hundred KB at most.
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
+    // The client still counts once: its close abandons the work only after the other client's.
+    shared.join(other.signal);
+    client.abort(new SgAbortError("@sg/core: client closed"));
+    expect(signal()?.aborted).toBe(false);
+    finish("done");
+    expect(await first).toBe("done");
+    expect(dropped).toBe(1);
+  });
 });
+

@@ -18,14 +18,15 @@ export interface SharedWork<T> {
  */
 export function shareUntilAbandoned<T>(work: (signal: AbortSignal) => Promise<T>, done: () => void): SharedWork<T> {
   const stop = new AbortController();
-  const leave: (() => void)[] = [];
+  /** Each joined client's close signal, once however many of its calls join, and how to stop listening to it. */
+  const joined = new Map<AbortSignal, () => void>();
   /** How many joined clients are still open; -1 once the work is over. */
   let open = 0;
   const end = (): void => {
     if (open < 0) return;
     open = -1;
     done();
-    for (const off of leave) off();
+    for (const off of joined.values()) off();
   };
   const promise = new Promise<T>((resolve, reject) => {
     onAbort(stop.signal, () => reject(stop.signal.reason));
@@ -35,9 +36,9 @@ export function shareUntilAbandoned<T>(work: (signal: AbortSignal) => Promise<T>
   return {
     join: (signal) => {
       if (!signal) open = Infinity;
-      else {
+      else if (!joined.has(signal)) {
         open += 1;
-        leave.push(onAbort(signal, () => --open || (end(), stop.abort(abortErrorFrom(signal)))));
+        joined.set(signal, onAbort(signal, () => --open || (end(), stop.abort(abortErrorFrom(signal)))));
       }
       return promise;
     },
