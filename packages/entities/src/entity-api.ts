@@ -30,7 +30,7 @@ import {
 } from "./site-settings.js";
 import { summarize, type CheckedFieldItems, type Grouping, type OneSummaryPerField, type SummarizeOptions, type SummarizeResult, type Summaries, type SummaryField } from "./summarize.js";
 import { exportPage, textSearch, type ExportPageOptions, type TextSearchOptions, type TextSearchResult } from "./text-search.js";
-import { update, type UpdateModesOf, type UpdateOptions } from "./update.js";
+import { update, type AnyUpdateModes, type CheckedUpdateModes, type UpdateOptions } from "./update.js";
 import { shareThumbnail, upload, uploadFilmstripThumbnail, uploadThumbnail, type ShareThumbnailOptions, type UploadOptions, type UploadSource } from "./uploads.js";
 import type { TransferCallOptions } from "./transfer.js";
 
@@ -137,11 +137,11 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   ): Promise<WrittenRecord<S, E, T, F, D>>;
 
   /** Update an entity (Python `update`); multi-entity fields can `add`/`remove` instead of `set`. */
-  update<E extends EntityTypeName<S>, const T extends object = EntityDataByType<S>[E]>(
+  update<E extends EntityTypeName<S>, const T extends object = EntityDataByType<S>[E], const M extends AnyUpdateModes = AnyUpdateModes>(
     entityType: E,
     entityId: number,
     data: WrittenData<S, E, T>,
-    options?: UpdateOptions<UpdateModesOf<S, E, T>>,
+    options?: UpdateOptions<CheckedUpdateModes<S, E, T, M>>,
   ): Promise<WrittenRecord<S, E, T, readonly [], D>>;
 
   /** Retire an entity (Python `delete`): true if retired now, false if it already was. */

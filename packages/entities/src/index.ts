@@ -38,7 +38,7 @@ export type {
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
 export type { CheckedFieldItems, Grouping, GroupingType, OneSummaryPerField, SummarizeOptions, SummarizeResult, Summaries, SummaryField, SummaryGroup, SummaryType, SummaryValue, UntypedSummaries } from "./summarize.js";
 export type { CreateOptions } from "./create.js";
-export type { AnyUpdateModes, ModesByType, MultiEntityUpdateMode, UpdateModesOf, UpdateOptions } from "./update.js";
+export type { AnyUpdateModes, CheckedUpdateModes, ModesByType, MultiEntityUpdateMode, UpdateModesOf, UpdateOptions } from "./update.js";
 export type { BatchCreate, BatchDelete, BatchRequest, BatchResult, BatchResultOf, BatchResults, BatchUpdate, CheckedBatch } from "./batch.js";
 export type { EntityDefinitions, FieldDefinition, FieldDefinitions, SchemaDefinitions, SchemaProperty, SchemaReadOptions } from "./schema.js";
 export type { FollowingOptions } from "./follow.js";

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode, Filter } from "@sg/core";
-import { batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, findOne, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type FoundRecord, type OrderItem, type SiteSchema, type TextSearchTypes } from "./index.js";
+import { batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, findOne, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type FoundRecord, type OrderItem, type SiteSchema, type TextSearchTypes, type UpdateOptions } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -286,6 +286,18 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   await api.summarize("Shot", [], [{ field: "sg_cut_in", type: "maximum" }, { field: "sg_cut_in", type: "average" }]);
   // @ts-expect-error — likewise after a summary the first signature does not take (a two-hop path)
   await api.summarize("Shot", [], [{ field: "sg_cut_in", type: "sum" }, { field: "sg_sequence.Sequence.project.Project.name", type: "count" }, { field: "sg_cut_in", type: "average" }]);
+  // @ts-expect-error — likewise without a schema (summarize refuses it before sending)
+  await entityApi(api.client).summarize("Shot", [], [{ field: "sg_cut_in", type: "maximum" }, { field: "sg_cut_in", type: "average" }]);
+  async function repeatAfterLiterals(either: "sg_cut_in" | "code") {
+    // @ts-expect-error — every field the union may be has a summary already
+    await api.summarize("Shot", [], [{ field: "sg_cut_in", type: "sum" }, { field: "code", type: "count" }, { field: either, type: "count" }]);
+  }
+  void repeatAfterLiterals;
+  // A modes object written in the call is still checked beside UpdateOptions passed on.
+  // @ts-expect-error — asets is not a multi-entity field of the data
+  await api.update("Shot", 1, { assets: [] }, { timeoutMs: 1, multiEntityUpdateModes: { asets: "add" } });
+  // @ts-expect-error — nor in a variable typed by its literal
+  await api.update("Shot", 1, { code: "x" }, { multiEntityUpdateModes: { assets: "add" } as const });
 }
 
 /**
@@ -524,6 +536,46 @@ async function stillCompiles(api: EntityApi<SgSchema>, extra: boolean): Promise<
     return api.textSearch("shot", { [type]: filters });
   }
   void searchEither;
+
+  // 12. Summary fields and update modes known only at run time (a reviewer's repros): two summaries whose `field` is a
+  // `string` or a union are not the same field for sure, and an `UpdateOptions` passed on holds modes whose keys are
+  // not known, with or without a schema, through the methods and the standalone functions.
+  async function runtimeSummaries(sumField: string, maxField: string, a: "sg_cut_in" | "code", b: "sg_cut_in" | "code") {
+    await looseApi.summarize("Shot", [], [{ field: sumField, type: "sum" }, { field: maxField, type: "maximum" }]);
+    await looseApi.summarize("Shot", [], [{ field: a, type: "count" }, { field: b, type: "count" }]);
+    await looseApi.summarize("Shot", [], [{ field: "sg_cut_in", type: "sum" }, { field: sumField, type: "maximum" }]);
+    await api.summarize("Shot", [], [{ field: sumField, type: "sum" }, { field: maxField, type: "maximum" }]);
+    await api.summarize("Shot", [], [{ field: a, type: "count" }, { field: b, type: "count" }]);
+    await api.summarize("Shot", [], [{ field: "sg_cut_in", type: "sum" }, { field: a, type: "maximum" }, { field: b, type: "minimum" }]);
+    await api.summarize("Shot", [], [{ field: a, type: "count" }, { field: "sg_sequence.Sequence.project.Project.name", type: "count" }, { field: b, type: "count" }]);
+    await summarize(entityContext<SgSchema>(api.client), "Shot", [], [{ field: a, type: "count" }, { field: b, type: "count" }]);
+    const r = await summarize(entityContext(api.client), "Shot", [], [{ field: sumField, type: "sum" }, { field: maxField, type: "maximum" }]);
+    // Which keys come back is known only at run time: none is claimed.
+    expectTypeOf(r.summaries["anything"]).toEqualTypeOf<unknown>();
+    const t = await api.summarize("Shot", [], [{ field: sumField, type: "count" }, { field: "sg_cut_in", type: "count" }]);
+    expectTypeOf(t.summaries["anything"]).toEqualTypeOf<unknown>();
+    expectTypeOf(t.summaries.sg_cut_in).toEqualTypeOf<number>();
+  }
+  void runtimeSummaries;
+  const defaults: UpdateOptions = { timeoutMs: 10_000 };
+  await api.update("Shot", 1, { code: "x" }, defaults);
+  await api.update("Shot", 1, { code: "x" }, { ...defaults });
+  await api.update("Shot", 1, { code: "x", assets: [] }, defaults);
+  await looseApi.update("Shot", 1, { code: "x" }, defaults);
+  await update(entityContext<SgSchema>(api.client), "Shot", 1, { code: "x" }, defaults);
+  async function setStatus(id: number, options?: UpdateOptions) {
+    return api.update("Shot", id, { sg_status_list: "ip" }, options);
+  }
+  void setStatus;
+  async function updatePassing<E extends EntityTypeName<SgSchema>>(type: E, id: number, data: EntityData<SgSchema, E>, options?: UpdateOptions) {
+    return api.update(type, id, data, options);
+  }
+  void updatePassing;
+  async function addByName(field: string) {
+    const modes: Record<string, "add"> = { [field]: "add" };
+    await api.update("Shot", 1, { code: "x" }, { multiEntityUpdateModes: modes });
+  }
+  void addByName;
 
   // The literal checks stay: one message naming the field, deep paths hop by hop.
   // @ts-expect-error — "cdoe" is not a field of Shot

@@ -93,24 +93,26 @@ export type SummaryValue<S extends SiteSchema, E extends string, P extends strin
 
 /**
  * The summaries of a result for the summary fields `Q`: each requested field with its {@link SummaryValue} when
- * `Q` is a literal list, other keys `unknown` (a summaries object holds only the requested fields).
+ * `Q` is a literal list and the field one literal ({@link KnownField}), other keys `unknown` (a summaries object holds
+ * only the requested fields).
  */
 export type Summaries<S extends SiteSchema, E extends string, Q extends readonly SummaryField[], D extends DateMode> = number extends Q["length"]
   ? UntypedSummaries
-  : { readonly [K in Q[number] as [IsUnion<K["field"]>] extends [false] ? K["field"] : never]: SummaryValue<S, E, K["field"], K["type"], D> } & UntypedSummaries;
+  : { readonly [K in Q[number] as KnownField<K["field"]>]: SummaryValue<S, E, K["field"], K["type"], D> } & UntypedSummaries;
 
-/** `true` when `T` is a union of several types (a summary `field` chosen at run time: which key comes back is unknown). */
+/** `true` when `T` is a union of several types. */
 type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
 
 /** The problems of the paths of a literal list of summaries or groupings `Q`, as a union of messages (`never`: none). */
 type ItemListProblem<S extends SiteSchema, E extends string, Q extends readonly { readonly field: string }[]> = {
-  [I in keyof Q]: PathProblem<S, E, Q[I]["field"], "filters">;
+  [I in keyof Q]: string extends Q[I]["field"] ? never : PathProblem<S, E, Q[I]["field"], "filters">;
 }[number];
 
 /**
  * The type of a `summaryFields` argument, or of a `grouping` option, whose items `Q` are inferred: a literal list is
  * checked item by item, its `field` with {@link CheckedPath} (as in filters: through multi-entity links too), so a
- * bad field is named by one message; a list whose items are not known (`SummaryField[]`) is accepted as it is.
+ * bad field is named by one message; a `field` typed `string` (known at run time) and a list whose items are not
+ * known (`SummaryField[]`) are accepted as they are.
  */
 export type CheckedFieldItems<S extends SiteSchema, E extends string, Q extends readonly { readonly field: string }[]> = IsLoose<S> extends true
   ? Q
@@ -118,12 +120,22 @@ export type CheckedFieldItems<S extends SiteSchema, E extends string, Q extends 
     ? Q
     : [ItemListProblem<S, E, Q>] extends [never]
       ? Q
-      : NoInfer<{ readonly [I in keyof Q]: Omit<Q[I], "field"> & { readonly field: CheckedPath<S, E, Q[I]["field"], "filters"> } }>;
+      : NoInfer<{ readonly [I in keyof Q]: string extends Q[I]["field"] ? Q[I] : Omit<Q[I], "field"> & { readonly field: CheckedPath<S, E, Q[I]["field"], "filters"> } }>;
 
-/** The fields of a literal list of summaries `Q` that a summary before has already (`never`: none; `Seen`: the fields so far). */
+/**
+ * The field `P` of a summary when it is known at compile time, one string literal (`"sg_cut_in"`); `never` for a
+ * `string`, a pattern (`` `sg_${string}` ``) or a union, whose value is chosen at run time: it may be any field, so it
+ * is not counted as one a later summary repeats.
+ */
+type KnownField<P extends string> = {} extends { [K in P]: unknown } ? never : [IsUnion<P>] extends [false] ? P : never;
+
+/**
+ * The fields of a literal list of summaries `Q` that a summary before has already (`never`: none; `Seen`: the known
+ * fields so far, {@link KnownField}). A field is a repeat when whatever it is at run time was seen: a `string` never is.
+ */
 type RepeatedField<Q extends readonly unknown[], Seen extends string = never> = Q extends readonly [infer H, ...infer R]
   ? H extends { readonly field: infer P extends string }
-    ? ([P] extends [Seen] ? P : never) | RepeatedField<R, Seen | P>
+    ? ([P] extends [Seen] ? P : never) | RepeatedField<R, Seen | KnownField<P>>
     : RepeatedField<R, Seen>
   : never;
 
@@ -132,14 +144,14 @@ type OnePerField<Q extends readonly unknown[], Seen extends string = never> = Q 
   ? H extends { readonly field: infer P extends string }
     ? [P] extends [Seen]
       ? readonly [Omit<H, "field"> & { readonly field: `✗ ${P} has a summary already: one summary per field` }, ...OnePerField<R, Seen>]
-      : readonly [H, ...OnePerField<R, Seen | P>]
+      : readonly [H, ...OnePerField<R, Seen | KnownField<P>>]
     : readonly [H, ...OnePerField<R, Seen>]
   : readonly [];
 
 /**
  * The type of a `summaryFields` argument `Q` (`Checked`: what it must be otherwise): a literal list holding two summaries
  * of one field is refused, naming the field (the site answers one summary per field), since `summarize` refuses it
- * before sending.
+ * before sending. Fields whose names are known only at run time (`string`, a union) are not compared: they stay accepted.
  */
 export type OneSummaryPerField<Q extends readonly unknown[], Checked = Q> = [RepeatedField<Q>] extends [never] ? Checked : NoInfer<OnePerField<Q>>;
 

@@ -44,6 +44,14 @@ export type ModesByType<S extends SiteSchema, T> = IsLoose<S> extends true
 /** The `multiEntityUpdateModes` of an `update` of `E` with data `T`: {@link ModesByType}, or any where the schema is a type parameter. */
 export type UpdateModesOf<S extends SiteSchema, E extends EntityTypeName<S>, T> = ModesByType<S, T>[E] | WhereSchemaOpen<S, AnyUpdateModes>;
 
+/**
+ * The `multiEntityUpdateModes` an `update` of `E` with data `T` takes when it is given modes `M`: modes whose keys are
+ * known at compile time (written in the call, or typed by their literal) are checked with {@link UpdateModesOf}; modes
+ * whose keys are known only at run time (a `string` index: {@link AnyUpdateModes}, an {@link UpdateOptions} passed on,
+ * a `Record<string, MultiEntityUpdateMode>`) stay accepted as they are, as `update` checks them before sending.
+ */
+export type CheckedUpdateModes<S extends SiteSchema, E extends EntityTypeName<S>, T, M> = string extends keyof M ? M : UpdateModesOf<S, E, T>;
+
 /** Modes for the fields `F`; when there is none (the data holds no multi-entity field), a message for any key. */
 type ModesFor<F> = [F] extends [never]
   ? { readonly [field: string]: "✗ the data holds no multi-entity field to give a mode for" }
@@ -74,12 +82,12 @@ export function checkModes(value: unknown, data: Readonly<Record<string, unknown
  * @param data - the field values to write.
  * @param options - `multiEntityUpdateModes` and call options.
  */
-export function update<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends object = EntityDataByType<S>[E]>(
+export function update<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const T extends object = EntityDataByType<S>[E], const M extends AnyUpdateModes = AnyUpdateModes>(
   target: EntityTarget<S, D>,
   entityType: E,
   entityId: number,
   data: WrittenData<S, E, T>,
-  options?: UpdateOptions<UpdateModesOf<S, E, T>>,
+  options?: UpdateOptions<CheckedUpdateModes<S, E, T, M>>,
 ): Promise<WrittenRecord<S, E, T, readonly [], D>>;
 export async function update(target: unknown, entityType: unknown, entityId: unknown, data: unknown, rawOptions?: unknown): Promise<Record<string, unknown>> {
   const ctx = contextOf(target);
