@@ -22,6 +22,29 @@ function pending<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
+/**
+ * Work that stays pending, as a native promise (so the client waits on it as it is) that counts the reactions put on
+ * it: every `.then` called on it, which the promise keeps until it settles.
+ */
+function counted<T>(): { promise: Promise<T>; reactions: () => number } {
+  const promise = new Promise<T>(() => {});
+  const then = promise.then.bind(promise);
+  let reactions = 0;
+  Object.defineProperty(promise, "then", {
+    value: (...args: Parameters<typeof then>) => {
+      reactions += 1;
+      return then(...args);
+    },
+  });
+  return { promise, reactions: () => reactions };
+}
+
+/** A client whose strategy answers every call with `work` (a vault's credentials), and whose calls answer []. */
+function vaultClient(work: Promise<Credentials>): Client {
+  const transport: TransportStrategy = { name: "in-process", send: async () => [] };
+  return createClient({ site: "https://studio.example.com", transport, auth: { name: "vault", credentials: () => work } });
+}
+
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** How many of `refs` are still reachable once the heap has been collected (a pause after each collection). */
@@ -64,9 +87,7 @@ async function abandon(start: (i: number, signal: AbortSignal | undefined) => Pr
 describe("a wait given up while the shared work goes on keeps nothing of the caller", () => {
   it("credentials() that stay pending (a vault that hangs): calls ended by their signal, alternating between two clients", async () => {
     const [one, two] = [pending<Credentials>(), pending<Credentials>()];
-    const transport: TransportStrategy = { name: "in-process", send: async () => [] };
-    const client = (work: Promise<Credentials>): Client => createClient({ site: "https://studio.example.com", transport, auth: { name: "vault", credentials: () => work } });
-    const [a, b] = [client(one.promise), client(two.promise)];
+    const [a, b] = [vaultClient(one.promise), vaultClient(two.promise)];
     // One caller keeps waiting through it all, and gets the credentials in the end.
     const patient = a.call("read", { type: "Shot" });
     const refs = await abandon((i, signal) => (i % 2 ? a : b).call("read", { type: "Shot" }, { signal }), SgAbortError);
@@ -140,5 +161,16 @@ describe("a wait given up while the shared work goes on keeps nothing of the cal
     expect(await stillReachable(refs)).toBe(0);
     refresh.resolve(CREDS);
     expect(await sg.call("read", { type: "Shot" })).toEqual([]);
+  });
+});
+
+describe("callers waiting for the same pending work share one reaction on it", () => {
+  it("credentials() that stay pending for two clients: calls alternating between them, ended by their signal, add no reaction per call", async () => {
+    const [one, two] = [counted<Credentials>(), counted<Credentials>()];
+    const [a, b] = [vaultClient(one.promise), vaultClient(two.promise)];
+    // Every call switches to the other client's work: each switch keeps the work waited for before in the map of
+    // waiters, so the next call for it joins its one reaction instead of adding another that lasts until it settles.
+    await abandon((i, signal) => (i % 2 ? a : b).call("read", { type: "Shot" }, { signal }), SgAbortError);
+    expect([one.reactions(), two.reactions()]).toEqual([1, 1]);
   });
 });
