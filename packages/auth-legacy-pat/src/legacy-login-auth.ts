@@ -22,8 +22,11 @@ interface Refusal {
 /**
  * How many sites keep a session while none of their calls is waiting: the most recently used. A site dropped from
  * them logs in again at its next call; a strategy shared by clients of thousands of sites keeps no more tokens.
+ * Sites polled round-robin, more of them than this, would each be dropped just before their turn and log in (and
+ * ask `twoFactor()`) at every call: the limit is high enough for a daemon's sites (a session is ~0.4 KB, so
+ * ~400 KB at most), and past it the README says to use one strategy per group of sites.
  */
-const SESSION_SITES = 64;
+const SESSION_SITES = 1024;
 
 function tail(token: string): string {
   return token.length > 8 ? token.slice(-4) : "****";
@@ -54,8 +57,9 @@ function tail(token: string): string {
  * sudo is a permission fault: see {@link explainSudoFault}.
  *
  * Shared by clients of several sites, it keeps each site's own session, login in flight and refusal, and a site only
- * while it has one: sessions for the 64 most recently used sites (another logs in again at its next call), a refusal
- * until its cool-down has passed.
+ * while it has one: sessions for the 1024 most recently used sites (another logs in again at its next call), a refusal
+ * until its cool-down has passed. More sites than that polled round-robin log in again at every call (with a prompt
+ * when `twoFactor` is given): use one strategy per group of up to 1024 sites.
  */
 export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const { login, password, authToken, twoFactor, keepSession, retryRefusedLoginAfterMs: coolDown, sudoAsLogin } = validateLegacyOptions(options);

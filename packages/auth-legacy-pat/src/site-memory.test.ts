@@ -14,7 +14,9 @@ import { READ_SHOTS } from "./test-support/demo-site.js";
 
 const PASSWORD = "right-passphrase-40c1";
 /** How many sites the strategy keeps a session for (the README's number). */
-const SESSION_SITES = 64;
+const SESSION_SITES = 1024;
+/** How many sites refuse the login in the cool-down test: refusals are held by their cool-down, whatever their number. */
+const REFUSING_SITES = 192;
 
 /** A clock the test moves by hand. */
 function manualClock(): Clock & { advance(ms: number): void } {
@@ -85,7 +87,7 @@ describe("one legacyLoginAuth shared by clients of many sites", () => {
 
   it("forgets a refusing site once its cool-down has passed", async () => {
     const auth = legacyLoginAuth({ login: "coord", password: "wrong-passphrase-77ab", retryRefusedLoginAfterMs: 60_000 });
-    const refusing = 3 * SESSION_SITES;
+    const refusing = REFUSING_SITES;
     for (let n = 0; n < refusing; n += 1) expect(await readOn(auth, n)).toMatchObject({ code: LegacyErrorCode.BAD_PASSWORD });
     // During the cool-down each refusal is remembered: a second call sends no login.
     expect(sitesHeld(auth)).toBe(refusing);
@@ -103,19 +105,27 @@ describe("one legacyLoginAuth shared by clients of many sites", () => {
 
   it(`keeps a session for at most ${SESSION_SITES} sites, the most recently used`, async () => {
     const auth = legacyLoginAuth({ login: "coord", password: PASSWORD });
-    const sites = 3 * SESSION_SITES;
-    for (let n = 1; n <= sites; n += 1) {
+    // A daemon polling as many sites as the limit, round-robin: each site logs in once, at its first call.
+    for (let round = 0; round < 2; round += 1) {
+      for (let n = 1; n <= SESSION_SITES; n += 1) expect(await readOn(auth, n)).toBeUndefined();
+    }
+    expect(sitesHeld(auth)).toBe(SESSION_SITES);
+    expect(logins.size).toBe(SESSION_SITES);
+    expect([...logins.values()].every((count) => count === 1)).toBe(true);
+    // Site 1, the least recently used, is used again: it becomes the most recently used.
+    expect(await readOn(auth, 1)).toBeUndefined();
+    // Ten sites more than the limit push out the ten least recently used (sites 2 to 11), not site 1.
+    for (let n = SESSION_SITES + 1; n <= SESSION_SITES + 10; n += 1) {
       expect(await readOn(auth, n)).toBeUndefined();
-      // Site 0 is used between every two other sites: it stays among the most recently used.
-      expect(await readOn(auth, 0)).toBeUndefined();
       expect(sitesHeld(auth)).toBeLessThanOrEqual(SESSION_SITES);
     }
     expect(sitesHeld(auth)).toBe(SESSION_SITES);
-    expect(logins.get("s0")).toBe(1);
-    // The most recent sites kept their sessions; site 1, used once at the start, logs in again at its next call.
-    expect(await readOn(auth, sites)).toBeUndefined();
-    expect(logins.get(`s${sites}`)).toBe(1);
-    expect(await readOn(auth, 1)).toBeUndefined();
-    expect(logins.get("s1")).toBe(2);
+    for (const n of [1, 12, SESSION_SITES + 10]) {
+      expect(await readOn(auth, n)).toBeUndefined();
+      expect(logins.get(`s${n}`)).toBe(1);
+    }
+    // A site pushed out logs in again at its next call.
+    expect(await readOn(auth, 2)).toBeUndefined();
+    expect(logins.get("s2")).toBe(2);
   });
 });
