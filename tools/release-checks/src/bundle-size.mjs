@@ -912,7 +912,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // once, with one reaction per piece of work and a set of its waiters, since each abandoned call stayed reachable
     // from the pending work (~4 KB each: a daemon polling during an unanswered 2FA prompt grew by hundreds of MB);
     // shareUntilAbandoned subscribes once per close signal.
-    ratchet: 28 * KB + 145,
+    // Then by 2 B: sessions kept for 1024 sites, not 64 (the literal), since 65 sites polled round-robin logged in and
+    // prompted for 2FA at every call.
+    ratchet: 28 * KB + 147,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
