@@ -59,7 +59,8 @@ function tail(token: string): string {
  * Shared by clients of several sites, it keeps each site's own session, login in flight and refusal, and a site only
  * while it has one: sessions for the 1024 most recently used sites (another logs in again at its next call), a refusal
  * until its cool-down has passed. More sites than that polled round-robin log in again at every call (with a prompt
- * when `twoFactor` is given): use one strategy per group of up to 1024 sites.
+ * when `twoFactor` is given): use one strategy per group of up to 1024 sites. With `keepSession: false`, a site that
+ * asks for a two-factor code switches to a session on its own: the other sites keep sending the login with each call.
  */
 export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   const { login, password, authToken, twoFactor, keepSession, retryRefusedLoginAfterMs: coolDown, sudoAsLogin } = validateLegacyOptions(options);
@@ -85,7 +86,6 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
   /** What every refusal's diagnosis is told besides the code sent. */
   const attempt = { login, canAsk: twoFactor !== undefined, authTokenSpent: hadAuthToken, passwordLooksLikeScriptKey: looksLikeScriptKey(password), secrets };
 
-  let useSession = keepSession;
   let logins = 0;
   // What the strategy holds for each site (by `ctx.site.href`): a session token is one site's, so a strategy shared
   // by clients of several sites keeps one session, login in flight and remembered refusal per site, and sends a site
@@ -254,7 +254,11 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     name: PACKAGE,
     credentials: (ctx: AuthContext): Promise<Credentials> => {
       prune(ctx.clock.now());
-      if (useSession) return sessionFor(ctx);
+      // With keepSession: false, a site that asked for a two-factor code has switched to a session (its own only:
+      // the strategy's other sites keep sending the login): it holds one, or a login for one is in flight. A site
+      // whose session is dropped (least recently used, see SESSION_SITES) sends the login again and switches again.
+      const href = ctx.site.href;
+      if (keepSession || sessions.has(href) || pending.has(href)) return sessionFor(ctx);
       const again = earlier(ctx);
       return again ? Promise.reject(again) : Promise.resolve(plain);
     },
@@ -274,7 +278,6 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
       // keepSession: false — the login went with the call.
       if (error instanceof SgTwoFactorRequiredError && (twoFactor || unusedAuthToken !== undefined)) {
         ctx.logger.info(`${PACKAGE}: the site wants a two-factor code; switching to a session (codes are one-time)`, { login });
-        useSession = true;
         return sessionFor(ctx, true);
       }
       throw remember(await explainLoginError(error, { ...attempt, codeSent: rejected.authToken !== undefined }, ctx), ctx);

@@ -31,8 +31,8 @@ export interface LegacyLoginOptions {
   /**
    * Exchange the login for a session token right away (`get_session_token`) and use the session, so the
    * passphrase is not sent on every call. Default `true`. With `false` the login and passphrase go with every
-   * call, until the site asks for a two-factor code: a code is one-time, so the strategy then switches to a
-   * session anyway.
+   * call, until a site asks for a two-factor code: a code is one-time, so the strategy then switches that site to a
+   * session anyway (the other sites it serves keep sending the login).
    */
   readonly keepSession?: boolean | undefined;
   /**
