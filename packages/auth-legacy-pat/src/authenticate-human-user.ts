@@ -10,7 +10,7 @@ export interface HumanUserCredentials {
   readonly login: string;
   /** The password, or on Autodesk Identity sites the legacy passphrase (never the Autodesk password). Secret. */
   readonly password: string;
-  /** The current two-factor code, for an account with two-factor authentication on. Secret. */
+  /** The current two-factor code, for an account with two-factor authentication on; spaces in it are removed ("123 456" is sent as "123456"). Secret. */
   readonly authToken?: string | undefined;
 }
 

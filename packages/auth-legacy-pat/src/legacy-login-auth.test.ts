@@ -31,10 +31,11 @@ describe("legacyLoginAuth options", () => {
     [{ login: "coord" }, /password: expected the password or legacy passphrase.*Account Settings/s],
     [{ login: "coord", password: `${PLANTED_PASSWORD}\n` }, /trailing line break/],
     [{ login: "coord", passphrase: PLANTED_PASSWORD }, /passphrase: expected no such option.*Did you mean 'password'/s],
-    [{ login: "coord", password: PLANTED_PASSWORD, authToken: `${PLANTED_CODE} 1` }, /authToken/],
+    [{ login: "coord", password: PLANTED_PASSWORD, authToken: " \t " }, /authToken: expected the current two-factor code as a non-empty string \(spaces are removed\)/],
+    [{ login: "coord", password: PLANTED_PASSWORD, authToken: "" }, /authToken: expected the current two-factor code as a non-empty string/],
     [{ login: "coord", password: PLANTED_PASSWORD, twoFactor: PLANTED_CODE }, /twoFactor: expected a function/],
     [{ login: "coord", password: PLANTED_PASSWORD, twoFactor: Number(PLANTED_CODE) }, /twoFactor: expected a function/],
-    [{ login: "coord", password: PLANTED_PASSWORD, authToken: Number(PLANTED_CODE) }, /authToken: expected the current two-factor code as a string/],
+    [{ login: "coord", password: PLANTED_PASSWORD, authToken: Number(PLANTED_CODE) }, /authToken: expected the current two-factor code as a non-empty string/],
     [{ login: "coord", password: Number(PLANTED_CODE) }, /password: expected the password or legacy passphrase/],
     [{ login: "coord", password: PLANTED_PASSWORD, keepSession: "yes" }, /keepSession: expected a boolean/],
     [{ login: "coord", password: PLANTED_PASSWORD, pwd: PLANTED_PASSWORD }, /pwd: expected no such option.*Did you mean 'password'/s],
@@ -205,6 +206,18 @@ describe("legacyLoginAuth on a default site", () => {
     expect((error as SgAuthError).code).toBe(LegacyErrorCode.TWO_FACTOR_REQUIRED);
     expect((error as SgAuthError).hint).toContain("already used");
     expect(findSecrets(error, [code])).toEqual([]);
+  });
+
+  it("takes an authToken spaced as authenticator apps show it (\"123 456\"), as twoFactor()'s answer is", async () => {
+    const code = codeOf(emulator, "artist");
+    const spaced = ` ${code.slice(0, 3)} ${code.slice(3)} `;
+    const logger = createCapturingLogger();
+    const sg = client({ login: "artist", password: passwordOf(emulator, "artist"), authToken: spaced }, logger);
+    await sg.call("read", READ_SHOTS);
+    expect(count(emulator, "get_session_token")).toBe(1);
+    expect(emulator.requests().filter((r) => r.errorCode !== null)).toEqual([]);
+    expect(findSecrets(sg.auth, [code, spaced])).toEqual([]);
+    expect(logger.text().join("\n")).not.toContain(code);
   });
 
   it("sends a one-time code once: a 502 on the login is not retried with the same code", async () => {

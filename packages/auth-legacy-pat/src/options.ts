@@ -19,7 +19,10 @@ export interface LegacyLoginOptions {
   readonly login: string;
   /** The password, or on Autodesk Identity sites the legacy passphrase set in Account Settings (never the Autodesk password). Secret. */
   readonly password: string;
-  /** A current two-factor code, used for the first login only (codes are one-time). Secret. */
+  /**
+   * A current two-factor code, used for the first login only (codes are one-time). Spaces in it are removed ("123 456",
+   * as authenticator apps show it, is sent as "123456"); a code that is empty after that is refused. Secret.
+   */
   readonly authToken?: string | undefined;
   /**
    * Asked for a fresh two-factor code when the site requires one (fault 106): at most once per login, never in a
@@ -128,13 +131,15 @@ export function validateLegacyOptions(options: unknown): ValidLegacyLoginOptions
       secrets: [password],
     });
   }
-  const authToken = o["authToken"];
-  if (authToken !== undefined && (typeof authToken !== "string" || !/^\S+$/.test(authToken))) {
+  const given = o["authToken"];
+  // Authenticator apps show the code as "123 456": its spaces are not part of it (as with twoFactor()'s answer).
+  const authToken = typeof given === "string" ? given.replace(/\s+/g, "") : given;
+  if (authToken !== undefined && (typeof authToken !== "string" || authToken === "")) {
     throw new SgValidationError(PACKAGE, {
       path: ["authToken"],
-      expected: "the current two-factor code as a string without spaces, or undefined",
-      received: describeValue(authToken, true),
-      ...(typeof authToken === "string" ? { secrets: [authToken] } : {}),
+      expected: "the current two-factor code as a non-empty string (spaces are removed), or undefined",
+      received: describeValue(given, true),
+      ...(typeof given === "string" ? { secrets: [given] } : {}),
     });
   }
   const twoFactor = o["twoFactor"];
