@@ -95,6 +95,20 @@ describe('HumanUser.password_proxy is the login passphrase', () => {
     expect(await passwordOf(t, 'artist')).toBe('*******');
   });
 
+  it('refuses a value of the wrong type without quoting it, since it may be the passphrase', async () => {
+    const id = (await t.call('read', t.script, { type: 'HumanUser', filters: where(['login', 'is', 'coord']) })).entities[0].id;
+    const secret = 'Wrapped-secret-19';
+    for (const value of [[secret], { value: secret }]) {
+      const f = await t.fault('update', t.script, { type: 'HumanUser', id, fields: [{ field_name: 'password_proxy', value }] });
+      expect(f.code).toBe(103);
+      expect(f.message).toContain('password_proxy');
+      expect(f.message).not.toContain(secret);
+    }
+    const created = await t.fault('create', t.script, newUser('wrapped', [secret] as unknown as string));
+    expect(created.message).not.toContain(secret);
+    expect(await recorded(t)).not.toContain(secret);
+  });
+
   it('lets only an admin or the user themself set it: a non-admin cannot take over the admin login', async () => {
     const idOf = async (user: string): Promise<number> => (await t.call('read', t.script, { type: 'HumanUser', filters: where(['login', 'is', user]) })).entities[0].id;
     const [admin, coord] = [await idOf('admin'), await idOf('coord')];

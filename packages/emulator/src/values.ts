@@ -77,7 +77,9 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
   const dataType = schema.dataType(type, field);
   const label = fieldLabel(type, field);
   const wrong = (expected: string): never => {
-    throw badInput(`${label} (${dataType}) expects ${expected}, got ${JSON.stringify(value)}`);
+    // A password field's value is a secret (HumanUser.password_proxy is the login passphrase): name its kind only.
+    const got = dataType === 'password' ? (Array.isArray(value) ? 'an array' : value === undefined ? 'nothing' : `a ${typeof value}`) : JSON.stringify(value);
+    throw badInput(`${label} (${dataType}) expects ${expected}, got ${got}`);
   };
   if (value === undefined) wrong('a value');
   switch (dataType) {
