@@ -890,7 +890,9 @@ describe("login and logout", () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-cli-login-"));
     const env = { SG_SITE: identity.url, SG_CONFIG_DIR: join(dir, "cfg") };
     const artist = identity.card.users.find((u) => u.login === "artist");
-    const r = await sg(["login", "--login", "artist", "--password", artist?.password ?? "", "--2fa-code", identity.issueTwoFactorCode("artist")], env);
+    // Typed as an authenticator app shows it ("123 456"): the spaces are removed.
+    const code = identity.issueTwoFactorCode("artist");
+    const r = await sg(["login", "--login", "artist", "--password", artist?.password ?? "", "--2fa-code", `${code.slice(0, 3)} ${code.slice(3)}`], env);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("as artist");
     const file = join(dir, "cfg", "credentials.json");

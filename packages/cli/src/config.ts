@@ -49,7 +49,8 @@ const connectionSchema = z.object({
   scriptKey: sourced(nonEmpty),
   login: sourced(nonEmpty),
   password: sourced(z.string().min(1, "must not be empty")),
-  twoFactorCode: sourced(nonEmpty.regex(/^[0-9A-Za-z-]+$/, "must be the digits of the code")),
+  // Spaces are removed ("123 456", as authenticator apps show it), as the prompt and @sg/auth-legacy-pat's authToken do.
+  twoFactorCode: sourced(z.string().transform((code) => code.replace(/\s+/g, "")).pipe(nonEmpty.regex(/^[0-9A-Za-z-]+$/, "must be the digits of the code"))),
   sessionToken: sourced(nonEmpty),
   sudoAs: sourced(nonEmpty),
 });

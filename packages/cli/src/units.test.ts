@@ -80,7 +80,10 @@ describe("connection settings", () => {
 
   it("turns zod issues into one line naming the flag or variable", () => {
     expect(() => readConnectionInput({}, { SG_SITE: "not a url" })).toThrow(/^SG_SITE must be an http\(s\) URL/);
-    expect(() => readConnectionInput({ "2fa-code": "12 34" }, {})).toThrow(/--2fa-code must be the digits of the code/);
+    expect(() => readConnectionInput({ "2fa-code": "12_34" }, {})).toThrow(/--2fa-code must be the digits of the code/);
+    expect(() => readConnectionInput({ "2fa-code": " " }, {})).toThrow(/--2fa-code must not be empty/);
+    // As authenticator apps show it: the spaces are removed, as at the prompt.
+    expect(readConnectionInput({ "2fa-code": " 123 456 " }, {}).twoFactorCode).toEqual({ value: "123456", source: "--2fa-code" });
   });
 
   it("parses per-command options", () => {
