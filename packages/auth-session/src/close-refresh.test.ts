@@ -1,34 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rejectionOf } from "@sg/testing";
-import { SgAbortError, createClient } from "@sg/core";
-import type { AuthStrategy, Client } from "@sg/core";
-import { jsonRpcTransport } from "@sg/transport";
-import { startEmulator } from "@sg/emulator";
+import { SgAbortError } from "@sg/core";
 import { sessionAuth } from "./index.js";
 import type { RefreshRequest } from "./index.js";
-import { IDLE, READ_SHOTS, loginFor } from "./test-support/session-site.js";
-import type { Emulator } from "./test-support/session-site.js";
+import { IDLE, READ_SHOTS, demoSite, loginFor } from "./test-support/session-site.js";
 
 // A deadline far above what a loopback call needs and below the test timeout, so that a call joining a dead refresh fails instead of hanging the run.
 const BOUND = { deadlineMs: 4_000 };
 
 describe("sessionAuth and close()", () => {
-  let emulator: Emulator;
-  const clients: Client[] = [];
-  const client = (auth: AuthStrategy): Client => {
-    const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth });
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ authMode: "default", fixtures: "demo", sessionIdleSeconds: IDLE });
-  });
-  beforeEach(() => emulator.reset());
-  afterAll(async () => {
-    for (const c of clients) await c.close();
-    await emulator.close();
-  });
+  const demo = demoSite();
+  const { client } = demo;
 
   it("drops a refresh left running by close(): it is told to stop, and the next refusal refreshes again", async () => {
     const requests: RefreshRequest[] = [];
@@ -37,16 +19,16 @@ describe("sessionAuth and close()", () => {
     const stored: string[] = [];
     const sg = client(
       sessionAuth({
-        sessionToken: await loginFor(emulator),
+        sessionToken: await loginFor(demo.emulator),
         refresh: (request) => {
           requests.push(request);
           onAsked();
-          return requests.length === 1 ? new Promise<string>(() => {}) : loginFor(emulator);
+          return requests.length === 1 ? new Promise<string>(() => {}) : loginFor(demo.emulator);
         },
         onToken: (token) => void stored.push(token),
       }),
     );
-    emulator.advanceClock(IDLE + 1);
+    demo.emulator.advanceClock(IDLE + 1);
     const first = sg.call("read", READ_SHOTS, BOUND);
     await asked;
     await sg.close();
@@ -65,7 +47,7 @@ describe("sessionAuth and close()", () => {
     let onAsked = (): void => {};
     const asked = new Promise<void>((resolve) => (onAsked = resolve));
     const stored: string[] = [];
-    const first = await loginFor(emulator);
+    const first = await loginFor(demo.emulator);
     const sg = client(
       sessionAuth({
         sessionToken: first,
@@ -76,12 +58,12 @@ describe("sessionAuth and close()", () => {
         onToken: (token) => void stored.push(token),
       }),
     );
-    emulator.advanceClock(IDLE + 1);
+    demo.emulator.advanceClock(IDLE + 1);
     const call = sg.call("read", READ_SHOTS, BOUND);
     await asked;
     await sg.close();
     await rejectionOf(call);
-    answer(await loginFor(emulator));
+    answer(await loginFor(demo.emulator));
     const credentials = await sg.credentials();
     expect(credentials.kind === "session" && credentials.sessionToken).toBe(first);
     expect(stored).toEqual([]);

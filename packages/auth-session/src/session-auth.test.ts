@@ -1,13 +1,11 @@
 import { inspect } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCapturingLogger, findSecrets, rejectionOf } from "@sg/testing";
-import { SgAuthError, SgValidationError, createClient } from "@sg/core";
-import type { AuthStrategy, Client, Logger } from "@sg/core";
-import { jsonRpcTransport } from "@sg/transport";
+import { SgAuthError, SgValidationError } from "@sg/core";
 import { startEmulator } from "@sg/emulator";
 import { SessionErrorCode, SgSessionError, sessionAuth } from "./index.js";
 import type { SessionAuthOptions } from "./index.js";
-import { IDLE, READ_SHOTS, loginFor } from "./test-support/session-site.js";
+import { IDLE, READ_SHOTS, demoSite, loginFor } from "./test-support/session-site.js";
 import type { Emulator } from "./test-support/session-site.js";
 
 const PLANTED_TOKEN = "planted-session-token-7f3a9c2e5b1d";
@@ -53,24 +51,10 @@ describe("sessionAuth options", () => {
 });
 
 describe("sessionAuth against the emulator", () => {
-  let emulator: Emulator;
-  const clients: Client[] = [];
+  const demo = demoSite();
+  const { client } = demo;
   /** Mints a session for `coord` the way any tool would: get_session_token with a login. */
-  const mintToken = (): Promise<string> => loginFor(emulator);
-  const client = (auth: AuthStrategy, logger?: Logger): Client => {
-    const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth, ...(logger ? { logger } : {}) });
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ authMode: "default", fixtures: "demo", sessionIdleSeconds: IDLE });
-  });
-  beforeEach(() => emulator.reset());
-  afterAll(async () => {
-    for (const c of clients) await c.close();
-    await emulator.close();
-  });
+  const mintToken = (): Promise<string> => loginFor(demo.emulator);
 
   it("reads and writes with a token, sending reject_if_expired", async () => {
     const sg = client(sessionAuth({ sessionToken: await mintToken() }));
@@ -85,7 +69,7 @@ describe("sessionAuth against the emulator", () => {
     const logger = createCapturingLogger();
     const sg = client(sessionAuth({ sessionToken: token }), logger);
     await sg.call("read", READ_SHOTS);
-    emulator.advanceClock(IDLE + 1);
+    demo.emulator.advanceClock(IDLE + 1);
     const error = await rejectionOf(sg.call("read", READ_SHOTS));
     expect(error).toBeInstanceOf(SgSessionError);
     expect(error).toBeInstanceOf(SgAuthError);
@@ -124,7 +108,7 @@ describe("sessionAuth against the emulator", () => {
       logger,
     );
     await sg.call("read", READ_SHOTS);
-    emulator.advanceClock(IDLE + 1);
+    demo.emulator.advanceClock(IDLE + 1);
     const results = await Promise.all(Array.from({ length: 50 }, () => sg.call<{ entities: unknown[] }>("read", READ_SHOTS)));
     expect(results.every((r) => r.entities.length > 0)).toBe(true);
     expect(refreshes).toBe(1);
@@ -150,7 +134,7 @@ describe("sessionAuth against the emulator", () => {
         },
       }),
     );
-    emulator.advanceClock(IDLE + 1);
+    demo.emulator.advanceClock(IDLE + 1);
     const errors = await Promise.all(Array.from({ length: 10 }, () => rejectionOf(sg.call("read", READ_SHOTS))));
     expect(refreshes).toBe(1);
     for (const error of errors) {
@@ -162,7 +146,7 @@ describe("sessionAuth against the emulator", () => {
   it("refuses a refresh that hands back the refused token", async () => {
     const first = await mintToken();
     const sg = client(sessionAuth({ sessionToken: first, refresh: async () => first }));
-    emulator.advanceClock(IDLE + 1);
+    demo.emulator.advanceClock(IDLE + 1);
     const error = await rejectionOf(sg.call("read", READ_SHOTS));
     expect((error as SgSessionError).code).toBe(SessionErrorCode.REFRESH_FAILED);
     expect((error as Error).message).toContain("same session token");
@@ -177,14 +161,14 @@ describe("sessionAuth against the emulator", () => {
 
     it("a token of another site, or a script key, names those causes and the site called, never the token", async () => {
       const otherToken = await loginFor(other);
-      const scriptKey = emulator.card.scripts[0]!.key;
+      const scriptKey = demo.emulator.card.scripts[0]!.key;
       for (const sessionToken of [otherToken, scriptKey]) {
         const error = await rejectionOf(client(sessionAuth({ sessionToken })).call("read", READ_SHOTS));
         expect(error).toBeInstanceOf(SgSessionError);
         const e = error as SgSessionError;
         expect(e.code).toBe(SessionErrorCode.EXPIRED);
         expect(e.reason).toContain("the session has expired or was revoked");
-        expect(e.reason).toContain(`or the token is not a session of ${emulator.url} (another site's token, a script key or a password)`);
+        expect(e.reason).toContain(`or the token is not a session of ${demo.emulator.url} (another site's token, a script key or a password)`);
         expect(e.hint).toContain("browserLogin");
         expect(findSecrets(e, [sessionToken])).toEqual([]);
       }
@@ -195,7 +179,7 @@ describe("sessionAuth against the emulator", () => {
       const otherToken = await loginFor(other);
       const asked: string[] = [];
       const sg = client(sessionAuth({ sessionToken: first, refresh: async () => (asked.push("refresh"), otherToken) }));
-      emulator.advanceClock(IDLE + 1);
+      demo.emulator.advanceClock(IDLE + 1);
       const error = await rejectionOf(sg.call("read", READ_SHOTS));
       expect(asked).toEqual(["refresh"]);
       expect(error).toBeInstanceOf(SgSessionError);
@@ -203,7 +187,7 @@ describe("sessionAuth against the emulator", () => {
       expect(e.code).toBe(SessionErrorCode.REFRESH_FAILED);
       expect(e.reason).toBe(`@sg/auth-session: the site refused the new session token ending '${otherToken.slice(-4)}' that refresh() returned, as it had refused the one before`);
       expect(e.hint).toMatch(/^refresh\(\) must return a new session of http:\/\/127\.0\.0\.1:\d+ \(not another site's token, a script key, a password or an expired stored one\)\. Meanwhile log in again in the browser\. Get a new session token: browserLogin/);
-      expect(e.hint).toContain(emulator.url);
+      expect(e.hint).toContain(demo.emulator.url);
       expect(e.serverMessage).toContain("Can't authenticate session token");
       expect(findSecrets(e, [first, otherToken])).toEqual([]);
     });
@@ -212,7 +196,7 @@ describe("sessionAuth against the emulator", () => {
       const first = await mintToken();
       const second = await mintToken();
       const sg = client(sessionAuth({ sessionToken: first, refresh: async () => `${second}\n` }));
-      emulator.advanceClock(IDLE + 1);
+      demo.emulator.advanceClock(IDLE + 1);
       const error = await rejectionOf(sg.call("read", READ_SHOTS));
       const e = error as SgSessionError;
       expect(e.code).toBe(SessionErrorCode.REFRESH_FAILED);
@@ -223,7 +207,7 @@ describe("sessionAuth against the emulator", () => {
 
     it("takes a synchronous refresh (its type allows a string as well as a Promise)", async () => {
       const first = await mintToken();
-      emulator.advanceClock(IDLE + 1);
+      demo.emulator.advanceClock(IDLE + 1);
       const second = await mintToken();
       // Type-checked by `npm run typecheck`: a refresh returning a string did not compile (TS2322).
       const refresh: () => string = () => second;

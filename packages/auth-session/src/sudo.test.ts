@@ -1,13 +1,10 @@
 import { inspect } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { findSecrets, rejectionOf } from "@sg/testing";
-import { SgAuthError, SgFault, createClient } from "@sg/core";
-import type { AuthStrategy, Client } from "@sg/core";
-import { jsonRpcTransport } from "@sg/transport";
-import { startEmulator } from "@sg/emulator";
+import { SgAuthError, SgFault } from "@sg/core";
+import type { Client } from "@sg/core";
 import { SessionErrorCode, explainSudoFault, sessionAuth, withSudoHints } from "./index.js";
-import { IDLE, READ_SHOTS, count, loginFor } from "./test-support/session-site.js";
-import type { Emulator } from "./test-support/session-site.js";
+import { IDLE, READ_SHOTS, count, demoSite, loginFor } from "./test-support/session-site.js";
 
 const PLANTED_TOKEN = "planted-session-token-5ud0a9c2e5b1d";
 
@@ -30,32 +27,26 @@ function expectSudoRefusal(error: unknown, code: string, reason: RegExp, hint: R
 }
 
 describe("sessionAuth with sudoAsLogin against the emulator", () => {
-  let emulator: Emulator;
+  const demo = demoSite();
+  const { client } = demo;
   let coordId: number;
-  const clients: Client[] = [];
-  const client = (auth: AuthStrategy): Client => {
-    const c = createClient({ site: emulator.url, transport: jsonRpcTransport(), auth });
-    clients.push(c);
-    return c;
-  };
   const createShot = (sg: Client, code: string): Promise<{ created_by?: { type: string; id: number } }> =>
     sg.call("create", {
       type: "Shot",
       fields: [
         { field_name: "code", value: code },
-        { field_name: "project", value: { type: "Project", id: emulator.card.projects[0]!.id } },
+        { field_name: "project", value: { type: "Project", id: demo.emulator.card.projects[0]!.id } },
       ],
       return_fields: ["created_by"],
     });
   const sent = (method: string): (string | null)[] =>
-    emulator
+    demo.emulator
       .requests()
       .filter((r) => r.method_name === method)
       .map((r) => r.sudoAsLogin);
 
   beforeAll(async () => {
-    emulator = await startEmulator({ authMode: "default", fixtures: "demo", sessionIdleSeconds: IDLE });
-    const sg = client(sessionAuth({ sessionToken: await loginFor(emulator, "admin") }));
+    const sg = client(sessionAuth({ sessionToken: await loginFor(demo.emulator, "admin") }));
     const found = await sg.call<{ entities: { id: number }[] }>("read", {
       ...READ_SHOTS,
       type: "HumanUser",
@@ -64,14 +55,9 @@ describe("sessionAuth with sudoAsLogin against the emulator", () => {
     });
     coordId = found.entities[0]!.id;
   });
-  beforeEach(() => emulator.reset());
-  afterAll(async () => {
-    for (const c of clients) await c.close();
-    await emulator.close();
-  });
 
   it("an admin's session acts as the target: created_by is the target, sudo_as_login goes with every call", async () => {
-    const sg = client(sessionAuth({ sessionToken: await loginFor(emulator, "admin"), sudoAsLogin: "coord" }));
+    const sg = client(sessionAuth({ sessionToken: await loginFor(demo.emulator, "admin"), sudoAsLogin: "coord" }));
     const created = await createShot(sg, "session_sudo_010");
     expect(created.created_by).toMatchObject({ type: "HumanUser", id: coordId });
     await sg.call("read", READ_SHOTS);
@@ -82,9 +68,9 @@ describe("sessionAuth with sudoAsLogin against the emulator", () => {
 
   it("keeps acting as the target with the token refresh() returns", async () => {
     let refreshed = 0;
-    const sg = client(sessionAuth({ sessionToken: await loginFor(emulator, "admin"), sudoAsLogin: "coord", refresh: async () => (refreshed++, loginFor(emulator, "admin")) }));
+    const sg = client(sessionAuth({ sessionToken: await loginFor(demo.emulator, "admin"), sudoAsLogin: "coord", refresh: async () => (refreshed++, loginFor(demo.emulator, "admin")) }));
     await createShot(sg, "session_sudo_020");
-    emulator.advanceClock(IDLE + 1);
+    demo.emulator.advanceClock(IDLE + 1);
     const again = await createShot(sg, "session_sudo_030");
     expect(refreshed).toBe(1);
     expect(again.created_by).toMatchObject({ type: "HumanUser", id: coordId });
@@ -95,12 +81,12 @@ describe("sessionAuth with sudoAsLogin against the emulator", () => {
   it("explains the refusal of the target on the call re-sent with the token refresh() returned, refreshing once", async () => {
     let refreshed = 0;
     let latest = "";
-    const refresh = async (): Promise<string> => (refreshed++, (latest = await loginFor(emulator, "admin")));
-    const sg = client(sessionAuth({ sessionToken: await loginFor(emulator, "admin"), sudoAsLogin: "inactive", refresh }));
+    const refresh = async (): Promise<string> => (refreshed++, (latest = await loginFor(demo.emulator, "admin")));
+    const sg = client(sessionAuth({ sessionToken: await loginFor(demo.emulator, "admin"), sudoAsLogin: "inactive", refresh }));
     const reason = /'inactive' \(sudoAsLogin\): that HumanUser account is inactive$/;
     const hint = /Activate 'inactive' under Admin → People/;
     expectSudoRefusal(await rejectionOf(sg.call("read", READ_SHOTS)), SessionErrorCode.SUDO_INACTIVE_USER, reason, hint);
-    emulator.advanceClock(IDLE + 1);
+    demo.emulator.advanceClock(IDLE + 1);
     // Refused as expired, refreshed by onRejected, re-sent once, and the target refused: explained by explain().
     const e = expectSudoRefusal(await rejectionOf(sg.call("read", READ_SHOTS)), SessionErrorCode.SUDO_INACTIVE_USER, reason, hint);
     expect(e.errorCode).toBe(102);
@@ -110,7 +96,7 @@ describe("sessionAuth with sudoAsLogin against the emulator", () => {
   });
 
   it("a fault about writing can_impersonate_this_user is no sudo refusal: withSudoHints and explainSudoFault pass it through", async () => {
-    const sg = withSudoHints(client(sessionAuth({ sessionToken: await loginFor(emulator, "admin") })));
+    const sg = withSudoHints(client(sessionAuth({ sessionToken: await loginFor(demo.emulator, "admin") })));
     const raw = await rejectionOf(sg.call("update", { type: "HumanUser", id: coordId, fields: [{ field_name: "can_impersonate_this_user", value: false }] }));
     expect(raw).toBeInstanceOf(SgFault);
     expect(raw).toMatchObject({ code: "SG_FAULT", errorCode: 104, serverMessage: expect.stringMatching(/can_impersonate_this_user is not writable through the API/) });
@@ -123,18 +109,18 @@ describe("sessionAuth with sudoAsLogin against the emulator", () => {
     ["nobody-here", SessionErrorCode.SUDO_UNKNOWN_USER, /'nobody-here' \(sudoAsLogin\): no HumanUser has that login, or the user is retired$/, /login shown under Admin → People.*not the name/],
   ])("explains the refusal of the target '%s' from call(), without calling refresh()", async (target, code, reason, hint) => {
     let refreshed = 0;
-    const token = await loginFor(emulator, "admin");
-    const sg = client(sessionAuth({ sessionToken: token, sudoAsLogin: target, refresh: async () => (refreshed++, loginFor(emulator, "admin")) }));
+    const token = await loginFor(demo.emulator, "admin");
+    const sg = client(sessionAuth({ sessionToken: token, sudoAsLogin: target, refresh: async () => (refreshed++, loginFor(demo.emulator, "admin")) }));
     const e = expectSudoRefusal(await rejectionOf(sg.call("read", READ_SHOTS)), code, reason, hint);
     expect(e.errorCode).toBe(102);
     // The token is fine: a new one would be refused the same way (and a browserLogin refresh would open a page).
     expect(refreshed).toBe(0);
-    expect(count(emulator, "read")).toBe(1);
+    expect(count(demo.emulator, "read")).toBe(1);
     expect(findSecrets(e, [token])).toEqual([]);
   });
 
   it("a session user whose role may not sudo gets the permission fault from call(); withSudoHints and explainSudoFault explain it", async () => {
-    const token = await loginFor(emulator, "coord");
+    const token = await loginFor(demo.emulator, "coord");
     const raw = await rejectionOf(client(sessionAuth({ sessionToken: token, sudoAsLogin: "admin" })).call("read", READ_SHOTS));
     expect(raw).toBeInstanceOf(SgFault);
     expect((raw as SgFault).errorCode).toBe(104);

@@ -1,13 +1,53 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createClient } from "@sg/core";
-import type { AuthStrategy, Clock } from "@sg/core";
+import type { AuthStrategy, Client, Clock, Logger } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
-import type { startEmulator } from "@sg/emulator";
+import { startEmulator } from "@sg/emulator";
 
 /** A running emulator, as `startEmulator` resolves it. */
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 /** Seconds a session may stay unused on the test sites before the site refuses it. */
 export const IDLE = 60;
+
+/** The demo site of a `describe` block and the clients its tests make on it. */
+export interface DemoSite {
+  /** The emulator, once started. */
+  readonly emulator: Emulator;
+  /** A client of the site with `auth` (and `logger`), closed after the block's tests. */
+  client(auth: AuthStrategy, logger?: Logger): Client;
+}
+
+/**
+ * Start the demo site (default auth mode, sessions refused after {@link IDLE} idle seconds) before the block's tests,
+ * reset it before each, and close it and every client made on it after them. Call it at the top of a `describe`.
+ */
+export function demoSite(): DemoSite {
+  let started: Emulator | undefined;
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    started = await startEmulator({ authMode: "default", fixtures: "demo", sessionIdleSeconds: IDLE });
+  });
+  beforeEach(() => started?.reset());
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await started?.close();
+  });
+  const emulator = (): Emulator => {
+    if (!started) throw new Error("the demo site is started in beforeAll");
+    return started;
+  };
+  return {
+    get emulator() {
+      return emulator();
+    },
+    client: (auth, logger) => {
+      const c = createClient({ site: emulator().url, transport: jsonRpcTransport(), auth, ...(logger ? { logger } : {}) });
+      clients.push(c);
+      return c;
+    },
+  };
+}
 
 /** A small `read` every test can send with a valid session. */
 export const READ_SHOTS: Readonly<Record<string, unknown>> = {
