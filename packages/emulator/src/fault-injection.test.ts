@@ -47,6 +47,57 @@ describe('fault injection and admin endpoints', () => {
     expect(found.entities.map((e: any) => e.code)).toEqual(['dropped_after']);
   });
 
+  describe("a status, HTML page or RPC fault with when: 'after' (the site applied the request, then a gateway answered)", () => {
+    const created = async (code: string): Promise<number> =>
+      (await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], filters: where(['code', 'is', code]) })).entities.length;
+    const eventsFor = async (id: number): Promise<number> =>
+      (await t.call('read', t.script, { type: 'EventLogEntry', return_fields: ['event_type'], filters: where(['entity', 'is', { type: 'Shot', id }], ['event_type', 'is', 'Shotgun_Shot_New']) })).entities.length;
+
+    it('a create answered 502 after it was applied lands exactly one row, logs its event, and the client sees the 502', async () => {
+      t.h.injectFault({ method: 'create', status: 502, when: 'after' });
+      const res = await post('create', { type: 'Shot', fields: [{ field_name: 'code', value: 'landed_behind_502' }] });
+      expect(res.status).toBe(502);
+      expect(res.headers.get('content-type')).toContain('text/plain');
+      expect(await res.text()).toBe('Injected HTTP 502 (sg-emulator)');
+      expect(await created('landed_behind_502')).toBe(1);
+      const [row] = (await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], filters: where(['code', 'is', 'landed_behind_502']) })).entities;
+      expect(await eventsFor(row.id)).toBe(1);
+      expect(t.h.requests().filter((r) => r.injected === 'status-502-after')).toMatchObject([{ method_name: 'create', status: 502, errorCode: null }]);
+    });
+
+    it('an HTML page (504, with Retry-After) after a batch: the batch landed, the client sees the page', async () => {
+      await t.admin('faults', { method: 'batch', html: true, status: 504, retryAfter: 3, when: 'after' });
+      const res = await post('batch', ['landed_behind_html_1', 'landed_behind_html_2'].map((code) => ({ request_type: 'create', type: 'Shot', fields: [{ field_name: 'code', value: code }] })));
+      expect(res.status).toBe(504);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(res.headers.get('retry-after')).toBe('3');
+      expect(await res.text()).toContain('<h1>504</h1>');
+      expect(await created('landed_behind_html_1')).toBe(1);
+      expect(await created('landed_behind_html_2')).toBe(1);
+      expect(t.h.requests().filter((r) => r.injected === 'html-504-after')).toMatchObject([{ method_name: 'batch', status: 504 }]);
+    });
+
+    it('an RPC fault after an update: the update landed, the client sees the fault envelope', async () => {
+      const id = (await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'to_update_behind_fault' }] })).id as number;
+      t.h.injectFault({ method: 'update', errorCode: 103, message: 'Injected after the write', when: 'after' });
+      const res = await post('update', { type: 'Shot', id, fields: [{ field_name: 'code', value: 'updated_behind_fault' }] });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ exception: true, message: 'Injected after the write', error_code: 103 });
+      expect(await created('updated_behind_fault')).toBe(1);
+      expect(t.h.requests().filter((r) => r.injected === 'rpc-fault-103-after')).toMatchObject([{ method_name: 'update', status: 200, errorCode: 103 }]);
+    });
+
+    it("when: 'before' (the default) still applies nothing", async () => {
+      t.h.injectFault({ method: 'create', status: 502, when: 'before' });
+      expect((await post('create', { type: 'Shot', fields: [{ field_name: 'code', value: 'refused_by_502_before' }] })).status).toBe(502);
+      t.h.injectFault({ method: 'create', html: true, status: 502 });
+      expect((await post('create', { type: 'Shot', fields: [{ field_name: 'code', value: 'refused_by_html_502' }] })).status).toBe(502);
+      expect(t.h.requests().at(-1)).toMatchObject({ status: 502, injected: 'html-502' });
+      expect(await created('refused_by_502_before')).toBe(0);
+      expect(await created('refused_by_html_502')).toBe(0);
+    });
+  });
+
   it('delays requests and adds latency', async () => {
     t.h.injectFault({ delayMs: 150 });
     let start = Date.now();
@@ -112,6 +163,8 @@ describe('fault injection and admin endpoints', () => {
       [{ dropConnection: true, when: 'after', errorCode: 103 }, "'dropConnection' sends no answer, so 'errorCode' would change nothing"],
       [{ errorCode: 102, html: true }, "'errorCode' answers a JSON fault envelope, so 'html' would change nothing"],
       [{ errorCode: 102, body: 'x' }, "'errorCode' answers a JSON fault envelope, so 'body' would change nothing"],
+      [{ delayMs: 50, when: 'after' }, "'when' is 'after'"],
+      [{ method: 'create', delayMs: 50, body: 'x', when: 'after' }, "a fault of 'delayMs' alone has no answer of its own"],
     ];
     for (const [spec, message] of cases) {
       const res = await t.admin('faults', spec);

@@ -35,7 +35,7 @@ export function validateFaultSpec(value: unknown): FaultSpec {
   return v as FaultSpec;
 }
 
-/** Refuses a fault with an instruction its kind of answer would silently drop (see `injectedReply` in server.ts). */
+/** Refuses a fault with an instruction its kind of answer would silently drop (see `injectedReply` in server.ts), or a `when` it has nothing to apply to. */
 function refuseIgnoredKeys(v: Record<string, unknown>): void {
   const given = (k: string): boolean => v[k] !== undefined && v[k] !== false;
   if (v['dropConnection'] === true) {
@@ -46,14 +46,20 @@ function refuseIgnoredKeys(v: Record<string, unknown>): void {
     const ignored = ['html', 'body'].find(given);
     if (ignored) throw new Error(`'errorCode' answers a JSON fault envelope, so '${ignored}' would change nothing; its text goes in 'message'`);
   }
+  // `when` says whether the request is applied before the fault's answer (or dropped connection) replaces the real
+  // one. A fault of a delay alone replaces nothing: the request is answered as usual, so 'after' would mean nothing.
+  if (v['when'] === 'after' && v['dropConnection'] !== true && v['status'] === undefined && v['html'] !== true && v['errorCode'] === undefined) {
+    throw new Error("'when' is 'after' (apply the request, then answer with the fault), but a fault of 'delayMs' alone has no answer of its own; add 'status', 'html', 'errorCode' or 'dropConnection', or leave 'when' out");
+  }
 }
 
 /** Describes a fault in the request log. */
 export function describeFault(spec: FaultSpec): string {
   if (spec.dropConnection) return `drop-${spec.when ?? 'before'}`;
-  if (spec.errorCode !== undefined) return `rpc-fault-${spec.errorCode}`;
-  if (spec.html) return `html-${spec.status ?? 200}`;
-  if (spec.status !== undefined) return `status-${spec.status}`;
+  const after = spec.when === 'after' ? '-after' : '';
+  if (spec.errorCode !== undefined) return `rpc-fault-${spec.errorCode}${after}`;
+  if (spec.html) return `html-${spec.status ?? 200}${after}`;
+  if (spec.status !== undefined) return `status-${spec.status}${after}`;
   return `delay-${spec.delayMs ?? 0}`;
 }
 

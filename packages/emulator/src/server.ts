@@ -187,7 +187,8 @@ export class Emulator {
         req.socket.destroy();
         return;
       }
-      const injected = injectedReply(fault);
+      // With `when: 'after'`, the fault's answer replaces the real one once the request has been applied (below).
+      const injected = fault.when === 'after' ? undefined : injectedReply(fault);
       if (injected) {
         record(injected.status, injected, name);
         this.send(res, injected);
@@ -209,6 +210,14 @@ export class Emulator {
       this.saveNow();
       record(0, reply, describeFault(fault));
       req.socket.destroy();
+      return;
+    }
+    // A gateway that answered for a site which had applied the request: the write landed, the caller sees the fault.
+    const answeredAfter = fault ? injectedReply(fault) : undefined;
+    if (fault && answeredAfter) {
+      this.saveNow();
+      record(answeredAfter.status, { ...answeredAfter, method: reply.method ?? rpcMethod, auth: reply.auth }, describeFault(fault));
+      this.send(res, answeredAfter);
       return;
     }
     record(reply.status, reply, fault ? describeFault(fault) : null);

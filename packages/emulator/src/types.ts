@@ -156,7 +156,7 @@ export interface FaultSpec {
   method?: string | undefined;
   /** How many matching requests this fault applies to. Default 1. */
   times?: number | undefined;
-  /** HTTP status to answer with (the request is not processed). With `html`, default 200; without it, none (no status fault). */
+  /** HTTP status to answer with (the request is not processed, unless `when` is `after`). With `html`, default 200; without it, none (no status fault). */
   status?: number | undefined;
   /** Answer with an HTML page (a proxy error page) instead of a plain-text body. */
   html?: boolean | undefined;
@@ -166,11 +166,16 @@ export interface FaultSpec {
   retryAfter?: number | undefined;
   /** Destroy the socket without any response. */
   dropConnection?: boolean | undefined;
-  /** With `dropConnection`: `before` (default) drops before processing; `after` processes the request (writes land) then drops. */
+  /**
+   * Whether the request is applied before the fault's drop or answer. `before` (default): the drop or answer comes in
+   * place of processing, so nothing changes. `after`: the request is processed (writes land, their events are logged, the `--data` file is saved), then the connection is
+   * dropped (`dropConnection`) or the fault's answer (`status`, `html`, `errorCode`) is sent instead of the real one.
+   * Refused on a fault of `delayMs` alone, which has no answer of its own.
+   */
   when?: 'before' | 'after' | undefined;
   /** Delay before processing, in milliseconds (on its own, the request is then answered normally). */
   delayMs?: number | undefined;
-  /** Answer HTTP 200 with an RPC fault envelope carrying this `error_code` (the request is not processed). */
+  /** Answer HTTP 200 with an RPC fault envelope carrying this `error_code` (the request is not processed, unless `when` is `after`). */
   errorCode?: number | undefined;
   /** Message of the injected RPC fault (with `errorCode`). */
   message?: string | undefined;
