@@ -122,4 +122,30 @@ describe("an SSO session expired: the site redirects to its SAML login", () => {
       await client.close();
     }
   });
+
+  it("a browser's fetch hides the redirect (an opaque redirect, status 0): refresh() is called all the same", async () => {
+    const site = await ssoSite(FRESH);
+    // Node's fetch as a browser's answers `redirect: "manual"`: a redirect becomes status 0, no headers, no body
+    const browserLike = async (input: string, init: RequestInit): Promise<Response> => {
+      const response = await fetch(input, init);
+      if (response.status < 300 || response.status > 399) return response;
+      await response.arrayBuffer();
+      return Object.defineProperty(Response.error(), "type", { value: "opaqueredirect" });
+    };
+    let refreshes = 0;
+    const auth = sessionAuth({ sessionToken: OLD, refresh: async () => (refreshes += 1, FRESH) });
+    const client = createClient({ site: site.url, auth, transport: jsonRpcTransport({ fetch: browserLike }) });
+    try {
+      expect((await client.call<{ entities: unknown[] }>("read", READ)).entities).toEqual([{ type: "Shot", id: 1, code: "sh010" }]);
+      expect(refreshes).toBe(1);
+      expect(site.tokens).toEqual([OLD, FRESH]);
+      // without refresh(): SG_SESSION_EXPIRED, as with a redirect that shows where it leads
+      const bare = createClient({ site: site.url, auth: sessionAuth({ sessionToken: OLD }), transport: jsonRpcTransport({ fetch: browserLike }) });
+      const error = await rejectionOf(bare.call("read", READ));
+      await bare.close();
+      expect(error).toMatchObject({ code: SessionErrorCode.EXPIRED, cause: { code: "SG_SSO_SESSION_EXPIRED", status: 300 } });
+    } finally {
+      await client.close();
+    }
+  });
 });

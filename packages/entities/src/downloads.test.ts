@@ -31,7 +31,7 @@ function reflectingTransport(status: number): { transport: TransportStrategy; re
       requests.push(request);
       const creds = request.credentials;
       const echo = creds?.kind === "session" ? `session ${creds.sessionToken} refused; Cookie: _session_id=${creds.sessionToken}` : "no session";
-      return { status, headers: new Headers({ "content-type": "text/plain" }), body: new TextEncoder().encode(status < 300 ? "file bytes" : echo) };
+      return { status, headers: new Headers({ "content-type": "text/plain" }), body: new TextEncoder().encode(status === 200 ? "file bytes" : status ? echo : "") };
     },
   };
   return { transport, requests };
@@ -54,6 +54,15 @@ describe("downloads with explicit session credentials (fake transport)", () => {
     await downloadAttachment(client, { url: "https://bucket.s3.example.net/abc?X-Amz-Signature=1" });
     expect(requests[0]!.credentials).toBeUndefined();
     expect(requests[0]!.headers ?? {}).toEqual({});
+  });
+
+  it("an answer of status 0 (a browser's opaque redirect, as a transport may pass it on) is no file: the download fails saying so", async () => {
+    const { transport } = reflectingTransport(0);
+    const client = createClient({ site: "https://studio.example.com", transport, auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
+    const error = await downloadAttachment(client, 12).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgTransferError);
+    expect(error).toMatchObject({ status: 0, code: "SG_DOWNLOAD_FAILED" });
+    expect((error as SgTransferError).hint).toMatch(/hides.*getAttachmentDownloadUrl/);
   });
 
   it.each([403, 404, 500])("never shows the token in the error of a failed download (HTTP %i), even when the site echoes it", async (status) => {

@@ -57,6 +57,7 @@ const HINTS: Record<number, string> = {
   400: "Attachment may not exist or is a local file?",
   409: "The file is still being scanned for malware; try again later.",
   410: "The file was quarantined by the malware scan.",
+  0: "Status 0 is a redirect the runtime's fetch hides (a browser's does): in a browser, let it open getAttachmentDownloadUrl() itself.",
 };
 
 /** An attachment being read, from {@link openAttachment}: its body as a stream, and what is known of it. */
@@ -362,7 +363,8 @@ function get<T>(
           };
   return step(d.t, d.what, async (call) => {
     const response = await ctx.client.http({ method: "GET", target: where.href, ...auth, ...(stream ? { responseBody: "stream" } : {}), ...call, kind: "read" });
-    if (response.status < 300) return use(response, call);
+    // status 0 is a redirect a browser's fetch hides (no file in it), never a success
+    if (response.status > 199 && response.status < 300) return use(response, call);
     const refused = session !== undefined && (response.status === 401 || response.status === 403);
     if (refused) forgetSessionToken(ctx, typeof session === "string" ? session : undefined);
     throw downloadFailed(d, response, sent, refused ? (again?.hint ?? SESSION_REFUSED) : undefined);

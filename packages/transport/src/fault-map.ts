@@ -21,6 +21,8 @@ export interface ErrorContext {
   readonly retryWrites?: boolean | undefined;
   /** Whether the site URL carried `user:pass@` (sent as Basic auth): a 401 then says those were refused. */
   readonly basicAuth?: boolean | undefined;
+  /** Whether the call carried session credentials: a redirect whose target is hidden is then taken for the SSO login's. */
+  readonly session?: boolean | undefined;
 }
 
 /**
@@ -189,7 +191,29 @@ export const SSO_SESSION_EXPIRED = "SG_SSO_SESSION_EXPIRED";
  * (code {@link SSO_SESSION_EXPIRED}, the message and `status` kept), so that the client asks the auth strategy for
  * fresh credentials, once for all calls refused together, as for a refused session token.
  */
-export function ssoSessionExpired(redirect: SgHttpError): SgAuthError {
-  const error = new SgAuthError(redirect.reason, { code: SSO_SESSION_EXPIRED, method: redirect.method, hint: "The site redirected to its SSO login: the session has expired, log in again." });
+export function ssoSessionExpired(redirect: SgHttpError, hint = "The site redirected to its SSO login: the session has expired, log in again."): SgAuthError {
+  const error = new SgAuthError(redirect.reason, { code: SSO_SESSION_EXPIRED, method: redirect.method, hint });
   return Object.assign(error, { status: redirect.status });
+}
+
+/**
+ * The `status` of a redirect whose number fetch does not tell: one it refused (`redirect: "error"`), or an opaque
+ * redirect (`type` `"opaqueredirect"`, status 0), which is all a browser's fetch shows of a redirect it does not follow.
+ */
+export const SOME_REDIRECT = 300;
+
+/**
+ * The {@link SgHttpError} (`status` {@link SOME_REDIRECT}) of an answer whose status is 0: a redirect whose target the
+ * runtime hides (a browser's fetch with `redirect: "manual"`), never a success. The request was not processed (a
+ * redirect is no answer of the API), so nothing may have landed, and it is not retried.
+ */
+export function hiddenRedirect(method: string, secrets: readonly string[]): SgHttpError {
+  return new SgHttpError(`The site answered '${method}' with a redirect, and this runtime's fetch hides where it leads (a browser's does)`, {
+    status: SOME_REDIRECT,
+    method,
+    secrets,
+    hint:
+      "The request was not processed. On an SSO site the API redirects to the login once the session has expired: log in again. Otherwise check the site URL (https://, host, base path); " +
+      "a download redirected to storage needs a runtime that shows redirects (Node, Deno, Bun, a worker), or, in a browser, getAttachmentDownloadUrl of @sg/entities opened by the browser itself.",
+  });
 }

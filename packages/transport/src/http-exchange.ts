@@ -4,7 +4,7 @@ import { runAttempts } from "./attempt-loop.js";
 import type { AttemptLoopOptions, AttemptResult } from "./attempt-loop.js";
 import { authParams } from "./auth-params.js";
 import { limitedBody } from "./body-stream.js";
-import { httpStatusError } from "./fault-map.js";
+import { hiddenRedirect, httpStatusError } from "./fault-map.js";
 import { HEADER_VALUE } from "./headers.js";
 import type { Exchanger } from "./fetcher.js";
 import { unwrapFetchError } from "./network-errors.js";
@@ -121,7 +121,9 @@ function sessionCookie(credentials: Credentials): string | undefined {
  * A plain HTTP exchange (uploads, downloads, login endpoints). Credentials go only to the site's own origin:
  * as form fields on form posts, as the `_session_id` cookie on GETs with session credentials. GET redirects
  * are followed by hand (up to `maxRedirects`), dropping every credential when they leave the origin; other
- * methods never follow redirects. Statuses are returned, never thrown; the retry table applies by `kind`.
+ * methods never follow redirects. Statuses are returned, never thrown, except status 0, a redirect whose target the
+ * runtime hides (a browser's fetch): an `SgHttpError` (status 300), as it can be neither followed nor read. The retry
+ * table applies by `kind`.
  * With `responseBody: "stream"`, a 2xx body is handed over unread under the exchange's limits (see
  * `body-stream.ts`); retries happen only before that, on the statuses whose bodies are read whole.
  */
@@ -207,6 +209,8 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
         const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body: bodyFor(onSite), signal, stream }).catch((error: unknown) => {
           throw redirectRefused(error) ? redirectError(label, secrets) : error;
         });
+        // status 0: a redirect the runtime does not show (a browser's opaque redirect), so it cannot be followed
+        if (!raw.status) throw hiddenRedirect(label, secrets);
         const response: HttpResponse = { status: raw.status, headers: raw.headers, body: raw.body, ...(raw.stream && { stream: limitedBody(raw.stream, loop, startedAt) }) };
         const location = raw.headers.get("location");
         if (httpMethod === "GET" && REDIRECTS.has(raw.status) && location && hops < deps.options.maxRedirects) {

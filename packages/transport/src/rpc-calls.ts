@@ -90,7 +90,7 @@ export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart
     const sendHeaders = headers;
     const scrub = known.secrets;
     const policy = policyForCall(o.policy, request.retry, method);
-    const errorContext: ErrorContext = { method, secrets: scrub, kind, retryWrites: policy.retryWrites, basicAuth: site.basicAuth !== undefined };
+    const errorContext: ErrorContext = { method, secrets: scrub, kind, retryWrites: policy.retryWrites, basicAuth: site.basicAuth !== undefined, session: credentials?.kind === "session" };
     return runAttempts(
       {
         method,

@@ -1,5 +1,5 @@
 import { SgProtocolError, redactUrl } from "@sg/core";
-import { ANSWERED_WRITE, bodySnippet, faultToError, httpStatusError, isFault, maybeSent, ssoSessionExpired } from "./fault-map.js";
+import { ANSWERED_WRITE, bodySnippet, faultToError, hiddenRedirect, httpStatusError, isFault, maybeSent, ssoSessionExpired } from "./fault-map.js";
 import type { ErrorContext } from "./fault-map.js";
 import { parseRetryAfter } from "./retry-after.js";
 
@@ -48,7 +48,9 @@ function protocolError(what: string, hint: string, response: RawResponse, text: 
 /**
  * Turn an api3 HTTP answer into the method's result, or throw (rpc-protocol.md §1.5):
  * a redirect to the SAML login → `SgAuthError` (an SSO session that expired); any other status ≥ 300 →
- * `SgHttpError`; a body over `maxResponseBytes` → `SgProtocolError`; JSON (`application/json`,
+ * `SgHttpError`; status 0 (a redirect whose target the runtime hides, see {@link hiddenRedirect}) → the same
+ * `SgAuthError` for a call with session credentials (the SSO login is the API's redirect of an expired session),
+ * else an `SgHttpError`, never a result; a body over `maxResponseBytes` → `SgProtocolError`; JSON (`application/json`,
  * `text/javascript`, or no content type) is decoded (invalid JSON → `SgProtocolError`); a fault envelope → the
  * typed fault; `{results}` is unwrapped, any other JSON value is returned as is; `text/html` on a 2xx →
  * `SgProtocolError`; any other content type (e.g. `text/csv` from `export_page`) → the raw text; an empty body →
@@ -56,6 +58,10 @@ function protocolError(what: string, hint: string, response: RawResponse, text: 
  */
 export function decodeRpcResponse(response: RawResponse, context: ErrorContext, now: number): unknown {
   const contentType = response.headers.get("content-type") ?? undefined;
+  if (!response.status) {
+    const error = hiddenRedirect(context.method, context.secrets);
+    throw context.session ? ssoSessionExpired(error, error.hint) : error;
+  }
   if (response.status >= 300) {
     const header = response.headers.get("location");
     const location = header ? redactUrl(header).split("?")[0] : undefined;
