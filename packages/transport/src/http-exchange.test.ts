@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { SgHttpError, SgNetworkError, SgValidationError, parseSite } from "@sg/core";
 import type { Credentials } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
+import type { FetchFunction } from "./index.js";
+import { browserFetch } from "./test-support/browser-fetch.js";
 import { contextFor, fakeClock, text, useTestServers } from "./test-support/server.js";
 import type { TestServer } from "./test-support/server.js";
 
@@ -9,6 +11,21 @@ const script: Credentials = { kind: "script", scriptName: "bot", scriptKey: "KEY
 const session: Credentials = { kind: "session", sessionToken: "SESSION-marker-456" };
 const serve = useTestServers();
 const ok = (_req: unknown, res: import("node:http").ServerResponse): void => text(res, "1:123\n", 200, "text/plain");
+
+/** A multipart form with a file POSTed to `target`, then a Blob PUT to /upload/storage/1: each refused as a redirect. */
+async function expectFileRedirectsRefused(t: ReturnType<typeof jsonRpcTransport>, site: string, target: string): Promise<void> {
+  const file = new File([new Uint8Array(64 * 1024).fill(7)], "plate.exr");
+  for (const request of [
+    { method: "POST", target, form: { entity_type: "Shot", file }, credentials: script, kind: "write" },
+    { method: "PUT", target: "/upload/storage/1", body: file, kind: "read" },
+  ] as const) {
+    const error = await t.http!(request, contextFor(site)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgHttpError);
+    expect(error).toMatchObject({ status: 300, code: "SG_HTTP" });
+    expect((error as SgHttpError).reason).toBe(`@sg/transport: the site answered 'HTTP ${request.method} ${request.target}' with a redirect (a 3xx), which a request carrying a file does not follow`);
+    expect((error as SgHttpError).message).not.toContain("KEY-marker-123");
+  }
+}
 
 describe("http(): target", () => {
   it("refuses a target that is no URL naming it without query, fragment or user info", async () => {
@@ -147,21 +164,37 @@ describe("http(): forms and credentials", () => {
       res.writeHead(302, { location: `${other.url}/steal` });
       res.end();
     });
-    const file = new File([new Uint8Array(64 * 1024).fill(7)], "plate.exr");
-    const t = jsonRpcTransport();
-    for (const request of [
-      { method: "POST", target: "/upload/upload_file", form: { entity_type: "Shot", file }, credentials: script, kind: "write" },
-      { method: "PUT", target: "/upload/storage/1", body: file, kind: "read" },
-    ] as const) {
-      const error = await t.http!(request, contextFor(site.url)).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(SgHttpError);
-      expect(error).toMatchObject({ status: 300, code: "SG_HTTP" });
-      expect((error as SgHttpError).reason).toBe(`@sg/transport: the site answered 'HTTP ${request.method} ${request.target}' with a redirect (a 3xx), which a request carrying a file does not follow`);
-      expect((error as SgHttpError).message).not.toContain("KEY-marker-123");
-    }
+    await expectFileRedirectsRefused(jsonRpcTransport(), site.url, "/upload/upload_file");
     // each sent once (a redirect is the site's answer: nothing to retry), and nothing went to the redirect's target
     expect(site.requests.map((r) => r.url)).toEqual(["/upload/upload_file", "/upload/storage/1"]);
     expect(other.requests).toHaveLength(0);
+  });
+
+  it("on a runtime that refuses redirect: 'error' (workerd) or hides redirects (a browser), a file body is sent once with 'manual': taken, or refused as a redirect", async () => {
+    const other = await serve(ok);
+    const site = await serve((req, res) => {
+      if (req.url === "/upload/upload_file") return ok(req, res);
+      res.writeHead(302, { location: `${other.url}/steal` });
+      res.end();
+    });
+    // workerd refuses the mode as it builds the Request, before anything is sent
+    const modes: unknown[] = [];
+    const workerd: FetchFunction = (input, init) => {
+      modes.push(init.redirect);
+      if (init.redirect === "error") throw new TypeError("Invalid redirect value, must be one of follow or manual");
+      return fetch(input, init);
+    };
+    const file = new File([new Uint8Array(1024).fill(7)], "plate.exr");
+    for (const fetchFn of [workerd, browserFetch()]) {
+      const t = jsonRpcTransport({ fetch: fetchFn });
+      const taken = await t.http!({ method: "POST", target: "/upload/upload_file", form: { entity_type: "Shot", file }, credentials: script, kind: "write" }, contextFor(site.url));
+      expect(new TextDecoder().decode(taken.body)).toBe("1:123\n");
+      await expectFileRedirectsRefused(t, site.url, "/upload/elsewhere");
+    }
+    expect(site.requests.map((r) => r.url)).toEqual(Array.from({ length: 2 }, () => ["/upload/upload_file", "/upload/elsewhere", "/upload/storage/1"]).flat());
+    expect(other.requests).toHaveLength(0);
+    // "error" was tried once; after its refusal, file bodies went with "manual"
+    expect(modes).toEqual(["error", "manual", "manual", "manual"]);
   });
 
   it("returns error statuses instead of throwing; retries 502 per the table, never 500", async () => {

@@ -15,6 +15,8 @@ import { bodyText } from "./rpc-response.js";
 import { callSecrets } from "./secrets.js";
 import { LIBRARY_NAME as PREFIX } from "./user-agent.js";
 
+import { holdsFile } from "./http-fetcher.js";
+
 export { createHttpExchanger } from "./http-fetcher.js";
 
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -206,10 +208,14 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
       let url = firstUrl;
       let onSite = sameOrigin(url);
       for (let hops = 0; ; hops += 1) {
-        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body: bodyFor(onSite), signal, stream }).catch((error: unknown) => {
+        const body = bodyFor(onSite);
+        const file = holdsFile(body);
+        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body, signal, stream }).catch((error: unknown) => {
           throw redirectRefused(error) ? redirectError(label, secrets) : error;
         });
-        // status 0: a redirect the runtime does not show (a browser's opaque redirect), so it cannot be followed
+        // status 0: a redirect the runtime does not show (a browser's opaque redirect), so it cannot be followed; a file
+        // body sent with `redirect: "manual"` (see `holdsFile`) refuses any redirect, as fetch does with "error"
+        if (file && (!raw.status || (raw.status > 299 && raw.status < 400))) throw redirectError(label, secrets);
         if (!raw.status) throw hiddenRedirect(label, secrets);
         const response: HttpResponse = { status: raw.status, headers: raw.headers, body: raw.body, ...(raw.stream && { stream: limitedBody(raw.stream, loop, startedAt) }) };
         const location = raw.headers.get("location");

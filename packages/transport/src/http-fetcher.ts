@@ -2,6 +2,7 @@ import { createFetch } from "ofetch";
 import type { FetchOptions } from "ofetch";
 import { EMPTY } from "./fetcher.js";
 import type { Exchanger, FetchFunction } from "./fetcher.js";
+import { unwrapFetchError } from "./network-errors.js";
 
 /**
  * Whether `body` is a file (a `Blob`, or a multipart form, which holds one): sent with fetch's `redirect: "error"`.
@@ -9,9 +10,11 @@ import type { Exchanger, FetchFunction } from "./fetcher.js";
  * request, teeing the body, and the branch it keeps is read along with the one sent — so a 1 GB upload held 1 GB of
  * memory until its answer came (measured: `bench/upload-memory-bench.mjs` of `@sg/entities`). Only GETs follow
  * redirects here (by hand), so such a body gives nothing up; fetch rejects a redirect answered to it (see
- * `redirectRefused` in `http-exchange.ts`).
+ * `redirectRefused` in `http-exchange.ts`). A runtime that refuses that mode (Cloudflare's workerd: "Invalid redirect
+ * value, must be one of follow or manual", as it builds the request) gets `"manual"`, and `http-exchange.ts` makes
+ * any redirect answered to a file body the same refusal.
  */
-function holdsFile(body: unknown): boolean {
+export function holdsFile(body: unknown): boolean {
   return (typeof Blob !== "undefined" && body instanceof Blob) || (typeof FormData !== "undefined" && body instanceof FormData);
 }
 
@@ -26,6 +29,8 @@ function holdsFile(body: unknown): boolean {
  */
 export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined): Exchanger {
   const $fetch = createFetch({ fetch: (fetchFn ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init))) as typeof globalThis.fetch });
+  // set once fetch refused `redirect: "error"`: file bodies go with "manual" from then on
+  let manual = false;
   return async (request) => {
     // One small literal per exchange (ofetch copies it and the headers once more by itself).
     const init: Record<string, unknown> = {
@@ -33,14 +38,22 @@ export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatch
       headers: request.headers,
       body: request.body,
       signal: request.signal,
-      redirect: holdsFile(request.body) ? "error" : "manual",
+      redirect: holdsFile(request.body) && !manual ? "error" : "manual",
       retry: false,
       ignoreResponseError: true,
       // the body is read below: whole, or handed over unread when a stream is asked for
       responseType: "stream",
     };
     if (dispatcher) init["dispatcher"] = dispatcher;
-    const response = await $fetch.raw(request.url, init as FetchOptions<"stream">);
+    const send = () => $fetch.raw(request.url, init as FetchOptions<"stream">);
+    const response = await send().catch((error: unknown) => {
+      // The mode refused (its own TypeError names it; a redirect refused after sending is undici's "fetch failed"): a
+      // request refused as it is built was not sent, and one answered with a redirect was not processed.
+      if (init["redirect"] !== "error" || !/redirect/i.test((unwrapFetchError(error) as Error | null)?.message ?? "")) throw error;
+      manual = true;
+      init["redirect"] = "manual";
+      return send();
+    });
     const head = { status: response.status, statusText: response.statusText, headers: response.headers };
     return request.stream && response.ok && response.body ? { ...head, body: EMPTY, stream: response.body } : { ...head, body: new Uint8Array(await response.arrayBuffer()) };
   };
