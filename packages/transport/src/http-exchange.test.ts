@@ -197,6 +197,20 @@ describe("http(): forms and credentials", () => {
     expect(modes).toEqual(["error", "manual", "manual", "manual"]);
   });
 
+  it("a form value the runtime's FormData refuses is an SgValidationError naming the field, before anything is sent", async () => {
+    const server = await serve(ok);
+    // passes `instanceof Blob`, as a jsdom Blob does under jsdom, yet is no Blob to Node's FormData
+    const foreign = Object.create(Blob.prototype) as Blob;
+    const error = await jsonRpcTransport()
+      .http!({ method: "POST", target: "/upload/upload_file", form: { entity_type: "Shot", file: foreign }, credentials: script, kind: "write" }, contextFor(server.url))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect(error).toMatchObject({ path: ["form", "file"], expected: "a value this runtime's FormData takes (a Blob or File of this runtime)" });
+    expect((error as SgValidationError).cause).toMatchObject({ name: "TypeError" });
+    expect((error as SgValidationError).message).toMatch(/^@sg\/transport: form.file: expected a value this runtime's FormData takes/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("returns error statuses instead of throwing; retries 502 per the table, never 500", async () => {
     const server = await serve((req, res, _raw, n) =>
       req.url === "/500" ? text(res, "no", 500, "text/plain") : req.url === "/gateway" || n <= 2 ? text(res, "bad gateway", 502, "text/plain") : text(res, "1:9", 200, "text/plain"),

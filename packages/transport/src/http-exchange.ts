@@ -65,9 +65,14 @@ export function encodeForm(form: Readonly<Record<string, FormValue>>, auth: Read
   if (multipart) {
     const data = new FormData();
     for (const [k, v] of entries) {
-      if (v instanceof Blob) data.append(k, v, (v as Partial<File>).name || k);
-      else if (Array.isArray(v)) for (const item of v as readonly string[]) data.append(k, item);
-      else data.append(k, v as string);
+      try {
+        if (v instanceof Blob) data.append(k, v, (v as Partial<File>).name || k);
+        else if (Array.isArray(v)) for (const item of v as readonly string[]) data.append(k, item);
+        else data.append(k, v as string);
+      } catch (cause) {
+        // e.g. a jsdom Blob, which passes `instanceof Blob` under jsdom, handed to Node's own FormData
+        throw new SgValidationError(PREFIX, { path: ["form", k], expected: "a value this runtime's FormData takes (a Blob or File of this runtime)", received: describeValue(v), cause });
+      }
     }
     return data;
   }
@@ -177,11 +182,10 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
     }
     return headers;
   };
-  const bodyFor = (onSite: boolean): Uint8Array | Blob | FormData | URLSearchParams | undefined => {
-    if (form) return encodeForm(form, onSite ? auth : undefined);
-    if (typeof request.body === "string") return new TextEncoder().encode(request.body);
-    return request.body;
-  };
+  // Built once, before any attempt, so that a value the runtime refuses is a validation error, never a failure "after the
+  // request was sent". A form goes only on a POST or PUT, which never follow a redirect: the first URL is its only one.
+  const body = form ? encodeForm(form, sameOrigin(firstUrl) ? auth : undefined) : typeof request.body === "string" ? new TextEncoder().encode(request.body) : request.body;
+  const file = holdsFile(body);
 
   const loop: AttemptLoopOptions = {
     method: label,
@@ -208,8 +212,6 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
       let url = firstUrl;
       let onSite = sameOrigin(url);
       for (let hops = 0; ; hops += 1) {
-        const body = bodyFor(onSite);
-        const file = holdsFile(body);
         const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body, signal, stream }).catch((error: unknown) => {
           throw redirectRefused(error) ? redirectError(label, secrets) : error;
         });
