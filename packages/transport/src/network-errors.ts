@@ -106,7 +106,7 @@ const HTTP_TO_TLS = "ERR_SSL_HTTP_REQUEST";
 
 /**
  * Classify a network failure for the retry policy. Unknown failures count as "maybe sent" (the safe side for
- * writes), and so does a never-sent code raised by a `read` or `write` on an open connection: a route lost
+ * writes; a browser's fetch gives every failure as a bare `TypeError("Failed to fetch")`, CORS, DNS and offline included), and so does a never-sent code raised by a `read` or `write` on an open connection: a route lost
  * after the request went out (`read EHOSTUNREACH`) says nothing about whether the site got it.
  */
 export function classifyNetworkError(error: unknown): AttemptOutcome {
@@ -198,6 +198,11 @@ export function networkError(
       "Nothing was sent. Check the site URL's scheme and port (https:// needs a port that speaks TLS, http:// one that does not) and whether a proxy intercepts TLS.";
   } else if (!maybeSent) {
     hint = "The request was not sent. Check the site URL, DNS, the network and any proxy settings.";
+  } else if (code === "ERR_NETWORK") {
+    // fetch said nothing (a browser's bare `TypeError: Failed to fetch`): maybe sent is the safe side, not a fact
+    hint = `No answer came and fetch did not say why, so whether the request reached the site is unknown (in a browser this also covers CORS, DNS, being offline and a refused connection)${
+      context.kind === "write" ? ": the write may have been applied on the site. Check (e.g. find the entity) before trying again." : ". Check the site URL and the network."
+    }`;
   } else if (context.kind === "write") {
     hint = landedHint("The connection dropped");
   } else {
