@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { SgHttpError, SgNetworkError, SgValidationError, parseSite } from "@sg/core";
-import type { Credentials } from "@sg/core";
+import { describe, expect, it, vi } from "vitest";
+import { SgAuthError, SgHttpError, SgNetworkError, SgValidationError, createClient, parseSite } from "@sg/core";
+import type { AuthStrategy, Credentials } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
 import type { FetchFunction } from "./index.js";
-import { browserFetch } from "./test-support/browser-fetch.js";
+import { BrowserRequest, browserFetch } from "./test-support/browser-fetch.js";
 import { contextFor, fakeClock, text, useTestServers } from "./test-support/server.js";
 import type { TestServer } from "./test-support/server.js";
 
@@ -209,6 +209,34 @@ describe("http(): forms and credentials", () => {
     expect((error as SgValidationError).cause).toMatchObject({ name: "TypeError" });
     expect((error as SgValidationError).message).toMatch(/^@sg\/transport: form.file: expected a value this runtime's FormData takes/);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("where a script's Cookie header is dropped (a browser), a GET with a session is refused before sending, not taken for an expired session", async () => {
+    // the site refuses a GET without its session cookie, as a real one does
+    const server = await serve((req, res) => text(res, req.headers.cookie ? "FILE" : "login required", req.headers.cookie ? 200 : 401, "text/plain"));
+    let renewals = 0;
+    const auth: AuthStrategy = {
+      name: "test-session",
+      credentials: async () => session,
+      onRejected: async () => (renewals++, Object.freeze({ kind: "session", sessionToken: "SESSION-marker-new" })),
+    };
+    const client = createClient({ site: server.url, auth, transport: jsonRpcTransport({ fetch: browserFetch() }) });
+    const download = () => client.http({ method: "GET", target: "/file_serve/attachment/1", kind: "read", refused: (r) => (r.status === 401 ? new SgAuthError("refused") : undefined) });
+    vi.stubGlobal("Request", BrowserRequest);
+    try {
+      const error = await download().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgValidationError);
+      expect(error).toMatchObject({ path: ["credentials"], received: "a runtime that drops it (a browser)" });
+      expect((error as SgValidationError).hint).toMatch(/getAttachmentDownloadUrl/);
+      expect(renewals).toBe(0);
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    // where the runtime keeps it, the same GET goes out with the cookie
+    const node = createClient({ site: server.url, auth, transport: jsonRpcTransport() });
+    expect(new TextDecoder().decode((await node.http({ method: "GET", target: "/file_serve/attachment/1", kind: "read" })).body)).toBe("FILE");
+    await Promise.all([client.close(), node.close()]);
   });
 
   it("returns error statuses instead of throwing; retries 502 per the table, never 500", async () => {

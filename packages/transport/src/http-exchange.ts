@@ -126,7 +126,8 @@ function sessionCookie(credentials: Credentials): string | undefined {
 
 /**
  * A plain HTTP exchange (uploads, downloads, login endpoints). Credentials go only to the site's own origin:
- * as form fields on form posts, as the `_session_id` cookie on GETs with session credentials. GET redirects
+ * as form fields on form posts, as the `_session_id` cookie on GETs with session credentials (refused with
+ * `SgValidationError`, sending nothing, where the runtime drops a script's `Cookie` header: a browser). GET redirects
  * are followed by hand (up to `maxRedirects`), dropping every credential when they leave the origin; other
  * methods never follow redirects. Statuses are returned, never thrown, except status 0, a redirect whose target the
  * runtime hides (a browser's fetch): an `SgHttpError` (status 300), as it can be neither followed nor read. The retry
@@ -182,6 +183,16 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
     }
     return headers;
   };
+  // A session goes to the site as its cookie, which a browser drops (a forbidden header) without a word: the site would
+  // refuse the GET as if the session had expired, and a refresh would be asked for in vain.
+  if (credentials?.kind === "session" && httpMethod === "GET" && sameOrigin(firstUrl) && !new Request(firstUrl, { headers: { cookie: "a=b" } }).headers.has("cookie")) {
+    throw new SgValidationError(PREFIX, {
+      path: ["credentials"],
+      expected: "a runtime that lets a script send the Cookie header (Node, Deno, Bun, a worker), which carries the session of a GET",
+      received: "a runtime that drops it (a browser)",
+      hint: "In a browser, let the browser itself open the URL with its own session (for an attachment, getAttachmentDownloadUrl of @sg/entities).",
+    });
+  }
   // Built once, before any attempt, so that a value the runtime refuses is a validation error, never a failure "after the
   // request was sent". A form goes only on a POST or PUT, which never follow a redirect: the first URL is its only one.
   const body = form ? encodeForm(form, sameOrigin(firstUrl) ? auth : undefined) : typeof request.body === "string" ? new TextEncoder().encode(request.body) : request.body;

@@ -20,3 +20,14 @@ export function browserFetch(sent: RequestInit[] = []): FetchFunction {
     return Object.defineProperty(Response.error(), "type", { value: "opaqueredirect" });
   };
 }
+
+/**
+ * `Request` as a browser's builds it: `cookie`, a forbidden request header, is dropped. For `vi.stubGlobal("Request",
+ * BrowserRequest)`, so that code asking the runtime what it keeps gets a browser's answer.
+ */
+export class BrowserRequest extends Request {
+  constructor(input: string | URL | Request, init?: RequestInit) {
+    super(input, init);
+    this.headers.delete("cookie");
+  }
+}
