@@ -57,7 +57,7 @@ const HINTS: Record<number, string> = {
   400: "Attachment may not exist or is a local file?",
   409: "The file is still being scanned for malware; try again later.",
   410: "The file was quarantined by the malware scan.",
-  0: "Status 0 is a redirect the runtime's fetch hides (a browser's does): in a browser, let it open getAttachmentDownloadUrl() itself.",
+  0: "A redirect a browser's fetch hides: in a browser, let it open getAttachmentDownloadUrl() itself.",
 };
 
 /** An attachment being read, from {@link openAttachment}: its body as a stream, and what is known of it. */

@@ -205,15 +205,13 @@ export const SOME_REDIRECT = 300;
 /**
  * The {@link SgHttpError} (`status` {@link SOME_REDIRECT}) of an answer whose status is 0: a redirect whose target the
  * runtime hides (a browser's fetch with `redirect: "manual"`), never a success. The request was not processed (a
- * redirect is no answer of the API), so nothing may have landed, and it is not retried.
+ * redirect is no answer of the API), so nothing may have landed, and it is not retried. `more` ends the hint.
  */
-export function hiddenRedirect(method: string, secrets: readonly string[]): SgHttpError {
-  return new SgHttpError(`The site answered '${method}' with a redirect, and this runtime's fetch hides where it leads (a browser's does)`, {
+export function hiddenRedirect(method: string, secrets: readonly string[], more = ""): SgHttpError {
+  return new SgHttpError(`The site answered '${method}' with a redirect this runtime's fetch hides (a browser's does)`, {
     status: SOME_REDIRECT,
     method,
     secrets,
-    hint:
-      "The request was not processed. On an SSO site the API redirects to the login once the session has expired: log in again. Otherwise check the site URL (https://, host, base path); " +
-      "a download redirected to storage needs a runtime that shows redirects (Node, Deno, Bun, a worker), or, in a browser, getAttachmentDownloadUrl of @sg/entities opened by the browser itself.",
+    hint: `Not processed. An SSO site redirects once the session has expired: log in again; else check the site URL.${more}`,
   });
 }

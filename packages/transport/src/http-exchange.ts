@@ -19,6 +19,9 @@ import { holdsFile } from "./http-fetcher.js";
 
 export { createHttpExchanger } from "./http-fetcher.js";
 
+/** What downloads need (a runtime that sends a script's cookie and shows redirects), and what to do in a browser. */
+const BROWSER_DOWNLOADS = " Downloads need Node, Deno, Bun or a worker; in a browser, let it open getAttachmentDownloadUrl() of @sg/entities itself.";
+
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /** Headers that carry credentials; dropped whenever a request leaves the site's origin. */
 const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization", "cookie", "proxy-authorization"]);
@@ -71,7 +74,7 @@ export function encodeForm(form: Readonly<Record<string, FormValue>>, auth: Read
         else data.append(k, v as string);
       } catch (cause) {
         // e.g. a jsdom Blob, which passes `instanceof Blob` under jsdom, handed to Node's own FormData
-        throw new SgValidationError(PREFIX, { path: ["form", k], expected: "a value this runtime's FormData takes (a Blob or File of this runtime)", received: describeValue(v), cause });
+        throw new SgValidationError(PREFIX, { path: ["form", k], expected: "a Blob this runtime's FormData takes", received: describeValue(v), cause });
       }
     }
     return data;
@@ -186,12 +189,7 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
   // A session goes to the site as its cookie, which a browser drops (a forbidden header) without a word: the site would
   // refuse the GET as if the session had expired, and a refresh would be asked for in vain.
   if (credentials?.kind === "session" && httpMethod === "GET" && sameOrigin(firstUrl) && !new Request(firstUrl, { headers: { cookie: "a=b" } }).headers.has("cookie")) {
-    throw new SgValidationError(PREFIX, {
-      path: ["credentials"],
-      expected: "a runtime that lets a script send the Cookie header (Node, Deno, Bun, a worker), which carries the session of a GET",
-      received: "a runtime that drops it (a browser)",
-      hint: "In a browser, let the browser itself open the URL with its own session (for an attachment, getAttachmentDownloadUrl of @sg/entities).",
-    });
+    throw new SgValidationError(PREFIX, { path: ["credentials"], expected: "a runtime that sends a script's Cookie header (a GET's session)", received: "a browser, which drops it", hint: BROWSER_DOWNLOADS.trim() });
   }
   // Built once, before any attempt, so that a value the runtime refuses is a validation error, never a failure "after the
   // request was sent". A form goes only on a POST or PUT, which never follow a redirect: the first URL is its only one.
@@ -229,7 +227,7 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
         // status 0: a redirect the runtime does not show (a browser's opaque redirect), so it cannot be followed; a file
         // body sent with `redirect: "manual"` (see `holdsFile`) refuses any redirect, as fetch does with "error"
         if (file && (!raw.status || (raw.status > 299 && raw.status < 400))) throw redirectError(label, secrets);
-        if (!raw.status) throw hiddenRedirect(label, secrets);
+        if (!raw.status) throw hiddenRedirect(label, secrets, BROWSER_DOWNLOADS);
         const response: HttpResponse = { status: raw.status, headers: raw.headers, body: raw.body, ...(raw.stream && { stream: limitedBody(raw.stream, loop, startedAt) }) };
         const location = raw.headers.get("location");
         if (httpMethod === "GET" && REDIRECTS.has(raw.status) && location && hops < deps.options.maxRedirects) {

@@ -200,8 +200,8 @@ export function networkError(
     hint = "The request was not sent. Check the site URL, DNS, the network and any proxy settings.";
   } else if (code === "ERR_NETWORK") {
     // fetch said nothing (a browser's bare `TypeError: Failed to fetch`): maybe sent is the safe side, not a fact
-    hint = `No answer came and fetch did not say why, so whether the request reached the site is unknown (in a browser this also covers CORS, DNS, being offline and a refused connection)${
-      context.kind === "write" ? ": the write may have been applied on the site. Check (e.g. find the entity) before trying again." : ". Check the site URL and the network."
+    hint = `Whether the request reached the site is unknown: fetch gave no reason (in a browser also CORS, DNS, offline)${
+      context.kind === "write" ? ": the write may have been applied on the site. Check (e.g. find the entity) before trying again." : "."
     }`;
   } else if (context.kind === "write") {
     hint = landedHint("The connection dropped");
