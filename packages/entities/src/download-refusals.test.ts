@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type AuthStrategy, type Client } from "@sg/core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { SgValidationError, createClient, type AuthStrategy, type Client } from "@sg/core";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
 import { scriptAuth } from "@sg/auth-script";
 import { sessionAuth } from "@sg/auth-session";
@@ -132,5 +132,36 @@ describe("a download whose cached session token expired", () => {
     const from = site.requests().length;
     expect(text(await sg.downloadAttachment(id))).toBe("again");
     expect(since(from)).toEqual({ tokens: 1, gets: 2 });
+  });
+});
+
+describe("a download in a browser, whose Request and fetch drop a script's Cookie header (a forbidden header)", () => {
+  it("is refused before the GET, not as an expired session: refresh() is not called; getAttachmentDownloadUrl gives the URL to open", async () => {
+    let refreshes = 0;
+    // Node's Request and fetch made to drop `cookie` as a browser's do
+    class BrowserRequest extends Request {
+      constructor(input: string | URL | Request, init?: RequestInit) {
+        super(input, init);
+        this.headers.delete("cookie");
+      }
+    }
+    const browserFetch = (input: string, init: RequestInit): Promise<Response> => fetch(new BrowserRequest(input, init));
+    const client = createClient({ site: site.url, transport: jsonRpcTransport({ fetch: browserFetch }), auth: sessionAuth({ sessionToken: await newSession(), refresh: async () => (refreshes++, newSession()) }) });
+    clients.push(client);
+    const sg = entityApi(client);
+    const id = await sg.upload("Shot", shot, new File(["browser"], "g.txt"));
+    const from = site.requests().length;
+    vi.stubGlobal("Request", BrowserRequest);
+    try {
+      const error = await sg.downloadAttachment(id).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgValidationError);
+      expect(error).toMatchObject({ path: ["credentials"] });
+      expect((error as SgValidationError).hint).toMatch(/getAttachmentDownloadUrl\(\)/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(refreshes).toBe(0);
+    expect(since(from)).toEqual({ tokens: 0, gets: 0 });
+    expect(sg.getAttachmentDownloadUrl(id)).toBe(`${site.url}/file_serve/attachment/${id}`);
   });
 });
