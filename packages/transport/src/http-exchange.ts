@@ -14,7 +14,6 @@ import type { TransportShared } from "./rpc-calls.js";
 import { bodyText } from "./rpc-response.js";
 import { callSecrets } from "./secrets.js";
 import { LIBRARY_NAME as PREFIX } from "./user-agent.js";
-
 import { holdsFile } from "./http-fetcher.js";
 
 export { createHttpExchanger } from "./http-fetcher.js";

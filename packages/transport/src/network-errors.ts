@@ -106,7 +106,8 @@ const HTTP_TO_TLS = "ERR_SSL_HTTP_REQUEST";
 
 /**
  * Classify a network failure for the retry policy. Unknown failures count as "maybe sent" (the safe side for
- * writes; a browser's fetch gives every failure as a bare `TypeError("Failed to fetch")`, CORS, DNS and offline included), and so does a never-sent code raised by a `read` or `write` on an open connection: a route lost
+ * writes; a browser's fetch gives every failure as a bare `TypeError("Failed to fetch")`, CORS, DNS and offline
+ * included), and so does a never-sent code raised by a `read` or `write` on an open connection: a route lost
  * after the request went out (`read EHOSTUNREACH`) says nothing about whether the site got it.
  */
 export function classifyNetworkError(error: unknown): AttemptOutcome {
