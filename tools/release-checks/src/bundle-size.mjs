@@ -172,7 +172,12 @@ export const COMBINATIONS = [
     // once, with one reaction per piece of work and a set of its waiters, since each abandoned call stayed reachable
     // from the pending work (~4 KB each: a daemon polling during an unanswered 2FA prompt grew by hundreds of MB);
     // shareUntilAbandoned subscribes once per close signal.
-    ratchet: 32 * KB - 119,
+    // Then by 469 B: browsers and edge runtimes: an opaque redirect (status 0, what a browser's fetch shows of a
+    // redirect) is never a success but a not-processed redirect (the SSO expiry with a session), a file upload falls
+    // back to redirect "manual" where the runtime refuses "error" (workerd), a form is built before the first attempt
+    // (a refused Blob is a validation error, not maybe sent), a reasonless fetch failure's hint says it is unknown
+    // whether it was sent, and a session GET where the runtime drops the Cookie header is refused before sending
+    ratchet: 32 * KB + 350,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -323,7 +328,12 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // once, with one reaction per piece of work and a set of its waiters, since each abandoned call stayed reachable
     // from the pending work (~4 KB each: a daemon polling during an unanswered 2FA prompt grew by hundreds of MB);
     // shareUntilAbandoned subscribes once per close signal.
-    ratchet: 26 * KB + 353,
+    // Then by 197 B: browsers and edge runtimes: an opaque redirect (status 0, what a browser's fetch shows of a
+    // redirect) is never a success but a not-processed redirect (the SSO expiry with a session), a file upload falls
+    // back to redirect "manual" where the runtime refuses "error" (workerd), a form is built before the first attempt
+    // (a refused Blob is a validation error, not maybe sent), a reasonless fetch failure's hint says it is unknown
+    // whether it was sent, and a session GET where the runtime drops the Cookie header is refused before sending
+    ratchet: 27 * KB - 474,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -506,7 +516,12 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // once, with one reaction per piece of work and a set of its waiters, since each abandoned call stayed reachable
     // from the pending work (~4 KB each: a daemon polling during an unanswered 2FA prompt grew by hundreds of MB);
     // shareUntilAbandoned subscribes once per close signal.
-    ratchet: 45 * KB + 319,
+    // Then by 583 B: browsers and edge runtimes: an opaque redirect (status 0, what a browser's fetch shows of a
+    // redirect) is never a success but a not-processed redirect (the SSO expiry with a session), a file upload falls
+    // back to redirect "manual" where the runtime refuses "error" (workerd), a form is built before the first attempt
+    // (a refused Blob is a validation error, not maybe sent), a reasonless fetch failure's hint says it is unknown
+    // whether it was sent, and a session GET where the runtime drops the Cookie header is refused before sending
+    ratchet: 46 * KB - 122,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -634,7 +649,12 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // once, with one reaction per piece of work and a set of its waiters, since each abandoned call stayed reachable
     // from the pending work (~4 KB each: a daemon polling during an unanswered 2FA prompt grew by hundreds of MB);
     // shareUntilAbandoned subscribes once per close signal.
-    ratchet: 25 * KB + 246,
+    // Then by 455 B: browsers and edge runtimes: an opaque redirect (status 0, what a browser's fetch shows of a
+    // redirect) is never a success but a not-processed redirect (the SSO expiry with a session), a file upload falls
+    // back to redirect "manual" where the runtime refuses "error" (workerd), a form is built before the first attempt
+    // (a refused Blob is a validation error, not maybe sent), a reasonless fetch failure's hint says it is unknown
+    // whether it was sent, and a session GET where the runtime drops the Cookie header is refused before sending
+    ratchet: 26 * KB - 323,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -765,7 +785,12 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // once, with one reaction per piece of work and a set of its waiters, since each abandoned call stayed reachable
     // from the pending work (~4 KB each: a daemon polling during an unanswered 2FA prompt grew by hundreds of MB);
     // shareUntilAbandoned subscribes once per close signal.
-    ratchet: 26 * KB - 392,
+    // Then by 460 B: browsers and edge runtimes: an opaque redirect (status 0, what a browser's fetch shows of a
+    // redirect) is never a success but a not-processed redirect (the SSO expiry with a session), a file upload falls
+    // back to redirect "manual" where the runtime refuses "error" (workerd), a form is built before the first attempt
+    // (a refused Blob is a validation error, not maybe sent), a reasonless fetch failure's hint says it is unknown
+    // whether it was sent, and a session GET where the runtime drops the Cookie header is refused before sending
+    ratchet: 26 * KB + 68,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -915,7 +940,12 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 2 B: sessions kept for 1024 sites, not 64 (the literal), since 65 sites polled round-robin logged in and
     // prompted for 2FA at every call.
     // Lowered by 5 B: the legacy strategy's per-site session switch reads the existing maps instead of a flag
-    ratchet: 28 * KB + 142,
+    // Then by 465 B: browsers and edge runtimes: an opaque redirect (status 0, what a browser's fetch shows of a
+    // redirect) is never a success but a not-processed redirect (the SSO expiry with a session), a file upload falls
+    // back to redirect "manual" where the runtime refuses "error" (workerd), a form is built before the first attempt
+    // (a refused Blob is a validation error, not maybe sent), a reasonless fetch failure's hint says it is unknown
+    // whether it was sent, and a session GET where the runtime drops the Cookie header is refused before sending
+    ratchet: 29 * KB - 417,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
