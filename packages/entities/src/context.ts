@@ -3,7 +3,8 @@
  * site (page size, version, field data types, session token).
  *
  * The facts are cached per client, not per API object: `info` by the client itself, the field data types
- * read with `schema_field_read` and the download session token in a `WeakMap` keyed by the client. So
+ * read with `schema_field_read` and the download session token of script credentials (a session of session
+ * credentials is the strategy's, never cached here) in a `WeakMap` keyed by the client. So
  * `find(client, …)`, `entityContext(client, …)` and `entityApi(client)` over one client read the schema of
  * an entity type once between them.
  *
@@ -134,7 +135,7 @@ interface ClientState {
   readonly schema: Map<string, Promise<ReadonlyMap<string, string>>>;
   /** Per entity type, the fields missing from its cached types that made them be read again (each does so once). */
   readonly reread: Map<string, Set<string>>;
-  /** The download session token (pending or settled). */
+  /** The session token obtained with `get_session_token` (pending or settled); a session of session credentials only while pending. */
   token: Promise<string> | undefined;
   /** The context of the plain client (default options), built on first use. */
   plain: Context | undefined;
@@ -322,8 +323,13 @@ export async function info(target: EntityTarget<SiteSchema, DateMode>, options?:
 }
 
 /**
- * A session token for the caller (Python `get_session_token`): the session of session credentials, or one
- * obtained once with `get_session_token` and cached per client. That request is shared by every caller waiting
+ * A session token for the caller (Python `get_session_token`). With session credentials (`sessionAuth`, a legacy
+ * login's session) it is the auth strategy's current session, asked of `client.credentials()` each time and never
+ * kept: after the strategy logged in again or refreshed (a call refused with 102), it is the new session. With other
+ * credentials (a script key) it is one obtained once with `get_session_token` and cached per client; the site ends
+ * it after its idle time like any session, which entities cannot see (only a download it refuses drops it, and gets a
+ * new one), so for a token to use elsewhere after a long pause, get a new one with
+ * `client.call("get_session_token", undefined)` (its `session_id`). That request is shared by every caller waiting
  * for a token, so a caller's `signal` and `deadlineMs` end only its own wait.
  *
  * @param target - a client or an {@link EntityContext}.
@@ -334,8 +340,9 @@ export async function getSessionToken(target: EntityTarget<SiteSchema, DateMode>
 }
 
 /**
- * The session token downloads use, cached per client: the session of session credentials, or one obtained
- * with `get_session_token` (a failed attempt is not cached). Concurrent downloads share one fetch, so it runs
+ * The session token downloads use: the strategy's current session with session credentials (never cached: the
+ * strategy renews it), else one obtained with `get_session_token` and cached per client (a failed attempt is not
+ * cached; a download the site refuses drops it, see {@link forgetSessionToken}). Concurrent callers share one fetch, so it runs
  * without any caller's signal or deadline (one caller's would decide for all): a caller's abort or
  * `deadlineMs` only stops that caller waiting, the deadline with `SgTimeoutError` (`scope: "deadline"`).
  */
@@ -347,7 +354,10 @@ export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<
     const client = ctx.client;
     const pending = (async (): Promise<string> => {
       const creds = await client.credentials();
-      if (creds.kind === "session") return creds.sessionToken;
+      // The strategy's session is never kept here: it logs in again or refreshes after a 102, and `credentials()`
+      // then gives the new session (a kept one would be the dead one). Callers waiting meanwhile share this one; the
+      // cache is emptied whatever it holds, as with these credentials it can only hold such a pending session.
+      if (creds.kind === "session") return (state.token = undefined), creds.sessionToken;
       const result = await client.call<unknown>("get_session_token", undefined, shared);
       const id = isPlainObject(result) ? result["session_id"] : undefined;
       if (typeof id !== "string" || id === "") {

@@ -279,9 +279,8 @@ async function getWithOwnSession<T>(d: Download, stream: boolean, state: string,
   let last: { readonly response: HttpResponse; readonly error: SgAuthError } | undefined;
   const own: OwnSession = {
     sent: [],
-    refused: (response, credentials) => {
+    refused: (response) => {
       if (response.status !== 401 && response.status !== 403) return undefined;
-      forgetSessionToken(d.ctx, credentials?.kind === "session" ? credentials.sessionToken : undefined);
       const error = new SgAuthError(`${PREFIX}: the site refused the session for ${d.what} (HTTP ${response.status})`, { method: d.where.pathname });
       last = { response, error };
       return error;

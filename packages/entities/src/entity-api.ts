@@ -262,7 +262,11 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   /** The URL an attachment downloads from, or `null` for `null` (Python `get_attachment_download_url`). */
   getAttachmentDownloadUrl(attachment: AttachmentInput | null): string | null;
 
-  /** A session token for the caller, fetched once and cached (Python `get_session_token`). */
+  /**
+   * A session token for the caller (Python `get_session_token`): the auth strategy's current session with session
+   * credentials (never cached), else one fetched once per client with `get_session_token` and cached, which the site
+   * ends after its idle time (see the standalone `getSessionToken`).
+   */
   getSessionToken(options?: CallOptions): Promise<string>;
 
   /** The site's `info`, cached by the client (Python `info`). */
