@@ -1,7 +1,17 @@
 /** Turning record values into text for table and CSV cells. */
 
+/**
+ * An entity type name as the site spells one: an upper-case letter, then letters and digits (`Shot`,
+ * `PublishedFile`, `CustomEntity01`). The `type` of the site's other dicts with an `id` never is one: an
+ * `EventLogEntry`'s `meta` says `attribute_change`, `entity_retirement`, `new_entity` (snake_case).
+ */
+const ENTITY_TYPE = /^[A-Z][A-Za-z0-9]*$/;
+
+/** Whether `value` is an entity link: a numeric `id` and an entity type name as its `type`. */
 function isRef(value: unknown): value is { type: string; id: number; name?: unknown } {
-  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string" && typeof (value as { id?: unknown }).id === "number";
+  if (typeof value !== "object" || value === null) return false;
+  const { type, id } = value as { type?: unknown; id?: unknown };
+  return typeof type === "string" && ENTITY_TYPE.test(type) && typeof id === "number";
 }
 
 /** Control characters other than the line feed: C0, DEL and C1. */
