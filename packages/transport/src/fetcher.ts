@@ -32,6 +32,8 @@ export interface RpcExchangeRequest {
   readonly body: string;
   /** Aborts the exchange (attempt timeout, deadline, caller). */
   readonly signal: AbortSignal;
+  /** The most decoded bytes of the answer read (see {@link createRpcExchanger}). */
+  readonly maxBytes: number;
 }
 
 /** Sends one exchange and reads the whole body. Throws only when no response arrived. */
@@ -45,7 +47,7 @@ export type RpcExchanger = (request: RpcExchangeRequest) => Promise<RawResponse>
  * a JSON string in, text out, redirects left unfollowed (`redirect: "manual"`, so a body carrying
  * credentials is never re-sent elsewhere), never throwing for a status (the caller maps statuses).
  *
- * An answer longer than `maxBytes` is not read past the limit: its connection is dropped and it comes back
+ * An answer longer than the request's `maxBytes` is not read past the limit: its connection is dropped and it comes back
  * `tooLarge`. A `content-length` without a content encoding is the body's own: within the limit the body is read
  * at once, past it not at all. Otherwise the decoded bytes are counted as they come (a small compressed body may
  * inflate far past it).
@@ -54,9 +56,10 @@ export type RpcExchanger = (request: RpcExchangeRequest) => Promise<RawResponse>
  * option merging and `Headers` copy as a visible share of the per-call overhead, for nothing this shape of
  * request needs. Plain exchanges (forms, blobs, binary answers) use ofetch; see `http-fetcher.ts`.
  */
-export function createRpcExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined, maxBytes: number): RpcExchanger {
+export function createRpcExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined): RpcExchanger {
   const doFetch: FetchFunction = fetchFn ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
   return async (request) => {
+    const maxBytes = request.maxBytes;
     const init: Record<string, unknown> = { method: "POST", headers: request.headers, body: request.body, signal: request.signal, redirect: "manual" };
     if (dispatcher) init["dispatcher"] = dispatcher;
     const response = await doFetch(request.url, init as RequestInit);

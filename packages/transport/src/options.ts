@@ -59,7 +59,9 @@ export interface JsonRpcTransportOptions {
   readonly maxRedirects?: number | undefined;
   /**
    * Largest answer to an RPC call read, in bytes (decoded): a longer one fails with `SgProtocolError` and is not
-   * retried, and no more of it is read. Default 64 MiB (67 108 864). Uploads and downloads (`http()`) are not limited.
+   * retried, and no more of it is read. Default 64 MiB (67 108 864). A write (`kind: "write"`) may answer up to 8 times
+   * its request's length (the envelope's JSON, in UTF-16 code units) when that is more, since its answer echoes what it wrote.
+   * Uploads and downloads (`http()`) are not limited.
    */
   readonly maxResponseBytes?: number | undefined;
 }
@@ -174,7 +176,8 @@ const TOP_LEVEL: Readonly<Record<string, readonly [Kind, unknown]>> = {
   transferDeadlineMs: ["ms", 1_800_000],
   fetch: ["f", undefined],
   maxRedirects: ["i0", 5],
-  // 64 MiB: a read page is at most 500 rows, so ~130 KB a row, far above real rows (see the README)
+  // 64 MiB: a read page is at most 500 rows, so ~130 KB a row, far above real rows; a write's limit also grows with
+  // its request (rpc-calls.ts; see the README)
   maxResponseBytes: ["i1", 64 * 1024 * 1024],
 };
 const RETRY: Readonly<Record<string, readonly [Kind, unknown]>> = {

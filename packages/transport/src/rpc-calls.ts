@@ -49,7 +49,7 @@ function checkKind(kind: unknown, method: string): "read" | "write" {
  * is given. `name` is what the transport reports (and what `util.inspect` shows).
  */
 export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart?: HttpPart): TransportStrategy {
-  const rpcExchange = createRpcExchanger(o.fetch, o.dispatcher, o.maxResponseBytes);
+  const rpcExchange = createRpcExchanger(o.fetch, o.dispatcher);
   const budget = o.budget === false ? UNLIMITED_RETRY_BUDGET : createRetryBudget(o.budget);
   const ua = userAgent(o.userAgentSuffix);
   const inflight: Inflight = new Set();
@@ -90,6 +90,9 @@ export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart
     const sendHeaders = headers;
     const scrub = known.secrets;
     const policy = policyForCall(o.policy, request.retry, method);
+    // A write's answer echoes what it wrote (a create or batch returns every field sent): its limit grows with the
+    // request. No character of JSON takes more than 6 bytes (`\uXXXX`), so 8× the request's length holds any echo.
+    const maxBytes = kind === "write" ? Math.max(o.maxResponseBytes, 8 * body.length) : o.maxResponseBytes;
     const errorContext: ErrorContext = { method, secrets: scrub, kind, retryWrites: policy.retryWrites, basicAuth: site.basicAuth !== undefined, session: credentials?.kind === "session" };
     return runAttempts(
       {
@@ -110,7 +113,7 @@ export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart
         inflight,
       },
       async (signal): Promise<AttemptResult<unknown>> => {
-        const raw = await rpcExchange({ url: target, headers: sendHeaders, body, signal });
+        const raw = await rpcExchange({ url: target, headers: sendHeaders, body, signal, maxBytes });
         try {
           return { ok: true, value: decodeRpcResponse(raw, errorContext, context.clock.now()), status: raw.status };
         } catch (error) {

@@ -17,7 +17,7 @@ export interface RawResponse {
   readonly text?: string;
   /** The 2xx body unread (then `body` is empty), when the exchange asked for a stream. */
   readonly stream?: ReadableStream<Uint8Array>;
-  /** The limit (`maxResponseBytes`) the body was longer than: it was not read (then `text` is empty). */
+  /** The limit the body was longer than (`maxResponseBytes`, or more for a write): it was not read (then `text` is empty). */
   readonly tooLarge?: number;
 }
 
@@ -30,9 +30,9 @@ export function bodyText(body: Uint8Array): string {
 
 /**
  * The error for a 2xx answer that is not the protocol's (`what` it was): a write gets `maybeSent: true` and the
- * hint that it may have landed instead of `hint`, since something answered after its request was sent.
+ * hint that it may have landed (`writeHint`) instead of `hint`, since something answered after its request was sent.
  */
-function protocolError(what: string, hint: string, response: RawResponse, text: string, contentType: string | undefined, context: ErrorContext): SgProtocolError {
+function protocolError(what: string, hint: string, response: RawResponse, text: string, contentType: string | undefined, context: ErrorContext, writeHint = ANSWERED_WRITE): SgProtocolError {
   const write = context.kind === "write";
   const error = new SgProtocolError(`The site answered '${context.method}' with ${what} (HTTP ${response.status})`, {
     status: response.status,
@@ -40,7 +40,7 @@ function protocolError(what: string, hint: string, response: RawResponse, text: 
     contentType,
     method: context.method,
     secrets: context.secrets,
-    hint: write ? ANSWERED_WRITE : hint,
+    hint: write ? writeHint : hint,
   });
   return write ? maybeSent(error) : error;
 }
@@ -77,14 +77,19 @@ export function decodeRpcResponse(response: RawResponse, context: ErrorContext, 
     throw response.status < 400 && /saml/i.test(location ?? "") ? ssoSessionExpired(error) : error;
   }
   const text = response.text ?? bodyText(response.body);
-  if (response.tooLarge) {
+  const limit = response.tooLarge;
+  if (limit) {
+    // A 2xx to a write: the site took it; only its result (the new ids) is lost.
     throw protocolError(
-      `more than maxResponseBytes, ${response.tooLarge} bytes`,
+      context.kind === "write"
+        ? `success but more than ${limit} bytes (maxResponseBytes, or 8 times the request's length if larger): its result was not read`
+        : `more than maxResponseBytes, ${limit} bytes`,
       "Ask for less per call (fewer fields, a smaller page), or raise maxResponseBytes.",
       response,
       "",
       contentType,
       context,
+      "The write was almost certainly applied, but its result (e.g. new ids) is lost: check what landed before sending it again. Raise maxResponseBytes, or send smaller batches.",
     );
   }
   if (text.length === 0) return null;
