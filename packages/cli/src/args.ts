@@ -152,6 +152,12 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     help: "give up on an API call after this long, retries included (env SG_TIMEOUT_MS; default 300000, sg doctor 20000)",
     helpFor: { login: "give up on an API call after this long (env SG_TIMEOUT_MS); with --browser, also how long to wait for the approval (default 180000)" },
   },
+  "max-response-bytes": {
+    type: "string",
+    value: "bytes",
+    commands: CONNECTED,
+    help: "largest answer read for one API call (env SG_MAX_RESPONSE_BYTES; default 67108864, a write's also 8 times its request's length)",
+  },
 };
 
 /**

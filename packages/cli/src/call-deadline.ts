@@ -4,8 +4,7 @@
  *
  * @packageDocumentation
  */
-import { intOption } from "./config.js";
-import { UsageError } from "./exit-codes.js";
+import { intFromFlagOrEnv } from "./flag-or-env.js";
 
 /** The transport's own deadline of a call, used when neither `--timeout-ms` nor `SG_TIMEOUT_MS` is given. */
 export const DEFAULT_CALL_DEADLINE_MS = 300_000;
@@ -13,9 +12,6 @@ export const DEFAULT_CALL_DEADLINE_MS = 300_000;
 export const DOCTOR_CALL_DEADLINE_MS = 20_000;
 /** The longest deadline taken: one day (a timer cannot wait much longer than 24 days anyway). */
 export const MAX_CALL_DEADLINE_MS = 86_400_000;
-
-/** The environment variable of `--timeout-ms`. */
-const ENV = "SG_TIMEOUT_MS";
 
 /**
  * The deadline of every API call of the run, in milliseconds: `--timeout-ms`, else `SG_TIMEOUT_MS` (an empty variable
@@ -28,18 +24,11 @@ const ENV = "SG_TIMEOUT_MS";
  * @param command - the command that runs.
  */
 export function callDeadlineMs(values: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>, command: string): number | undefined {
-  const range = { min: 1, max: MAX_CALL_DEADLINE_MS };
-  const flag = intOption("timeout-ms", values["timeout-ms"], range);
-  if (flag !== undefined) return flag;
-  const fromEnv = env[ENV];
-  if (fromEnv !== undefined && fromEnv !== "") {
-    try {
-      return intOption("timeout-ms", fromEnv, range);
-    } catch (error) {
-      // The same check, said of the variable the value came from.
-      if (error instanceof UsageError) throw new UsageError(error.message.replace(/^--timeout-ms\b/, ENV), "Milliseconds, e.g. SG_TIMEOUT_MS=30000; unset it for the default of 300000.");
-      throw error;
-    }
-  }
-  return command === "doctor" ? DOCTOR_CALL_DEADLINE_MS : undefined;
+  const setting = {
+    flag: "timeout-ms",
+    env: "SG_TIMEOUT_MS",
+    range: { min: 1, max: MAX_CALL_DEADLINE_MS },
+    envHint: "Milliseconds, e.g. SG_TIMEOUT_MS=30000; unset it for the default of 300000.",
+  };
+  return intFromFlagOrEnv(setting, values, env) ?? (command === "doctor" ? DOCTOR_CALL_DEADLINE_MS : undefined);
 }

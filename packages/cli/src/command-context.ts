@@ -2,6 +2,7 @@ import type { Client } from "@sg/core";
 import { entityApi, type EntityApi, type LooseSchema } from "@sg/entities";
 import type { ParsedArgs } from "./args.js";
 import { callDeadlineMs } from "./call-deadline.js";
+import { maxResponseBytes } from "./response-limit.js";
 import { enumOption } from "./config.js";
 import { noCredentialsError, openClient, resolveConnection, secretsOf, type ResolvedConnection } from "./connection.js";
 import { debugLogger } from "./debug-logger.js";
@@ -121,8 +122,10 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       // Without any proxy the transport keeps Node's own dispatcher, exactly as before proxies were read.
       const dispatcher = routing();
       const deadlineMs = callDeadlineMs(args.values, io.env, args.command);
+      const maxBytes = maxResponseBytes(args.values, io.env);
       const client = await openClient(connection, {
         ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+        ...(maxBytes !== undefined ? { maxResponseBytes: maxBytes } : {}),
         io,
         logger,
         allowInsecureHttp: args.values["allow-http"] === true,

@@ -204,6 +204,8 @@ export interface OpenClientOptions {
    * transport's limits. Uploads and downloads keep their own.
    */
   readonly deadlineMs?: number;
+  /** The transport's `maxResponseBytes` (`--max-response-bytes`); undefined keeps its default. */
+  readonly maxResponseBytes?: number;
 }
 
 /**
@@ -274,7 +276,11 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
   }
   const client = createClient({
     site: connection.connectUrl ?? connection.site,
-    transport: jsonRpcTransport({ userAgent: "sg-cli", ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) }),
+    transport: jsonRpcTransport({
+      userAgent: "sg-cli",
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
+    }),
     ...(auth ? { auth } : {}),
     logger: options.logger,
     ...(options.allowInsecureHttp ? { allowInsecureHttp: true } : {}),

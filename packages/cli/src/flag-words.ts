@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { SgAuthError, SgError, SgValidationError } from "@sg/core";
+import { SgAuthError, SgError, SgProtocolError, SgValidationError } from "@sg/core";
 
 /** A library name and what it is on the command line; `$1` is the rest of a path the name begins. */
 interface FlagWord {
@@ -38,6 +38,9 @@ const AUTH_OPTIONS: Readonly<Record<string, string>> = {
   sudoAsLogin: "--sudo-as",
 };
 
+/** The transport's options that `sg` fills from a flag. */
+const TRANSPORT_OPTIONS: readonly FlagWord[] = [{ name: /\bmaxResponseBytes\b/g, flag: "--max-response-bytes" }];
+
 /** Library functions a hint may point a programmer to, in command-line terms. */
 const FUNCTIONS: readonly FlagWord[] = [
   { name: /\blegacyLoginAuth\(?\)? from @sg\/auth-legacy-pat\b/g, flag: "--login and --password (or `sg login`)" },
@@ -54,7 +57,7 @@ const FUNCTIONS: readonly FlagWord[] = [
  */
 export function inFlagWords(text: string, sources: Readonly<Record<string, string | undefined>> = {}): string {
   let out = text;
-  for (const { name, flag } of [...ENTITY_OPTIONS, ...FUNCTIONS]) out = out.replace(name, flag);
+  for (const { name, flag } of [...ENTITY_OPTIONS, ...TRANSPORT_OPTIONS, ...FUNCTIONS]) out = out.replace(name, flag);
   for (const [name, flag] of Object.entries(AUTH_OPTIONS)) out = out.replace(new RegExp(`\\b${name}\\b`, "g"), sources[name] ?? flag);
   // "@sg/entities: --filter-operator: …": the flag is the subject; the package that checked it says nothing more.
   return out.replace(/^@sg\/[\w-]+: (?=--)/, "");
@@ -88,8 +91,9 @@ function rewriteAround(text: string, kept: readonly string[], rewrite: (part: st
 
 /**
  * `text` — a line or hint of `error` as shown, secrets already scrubbed from it — in the command line's words
- * ({@link inFlagWords}), where the libraries wrote about their own options: the message of an `SgValidationError` or
- * an `SgAuthError` (`options.filterOperator`, `(sudoAsLogin)`) and the hint of any library error, never the site's
+ * ({@link inFlagWords}), where the libraries wrote about their own options: the message of an `SgValidationError`, an
+ * `SgAuthError` (`options.filterOperator`, `(sudoAsLogin)`) or an `SgProtocolError` (the transport's sentence about an
+ * answer that is not the protocol's: `maxResponseBytes`) and the hint of any library error, never the site's
  * words in them (a fault's "Shot.sessionToken doesn't exist" names a field, not `--session-token`) nor the value
  * the person gave. Any other library error's message (a fault, an HTTP answer) is the site's and stays as it is;
  * `sg`'s own usage errors are rewritten whole, as they name the libraries' options only where they pass one on.
@@ -103,6 +107,6 @@ function rewriteAround(text: string, kept: readonly string[], rewrite: (part: st
 export function errorInFlagWords(error: unknown, text: string, part: "message" | "hint", sources: Readonly<Record<string, string | undefined>> = {}, scrub: (text: string) => string = (t) => t): string {
   const rewrite = (t: string): string => inFlagWords(t, sources);
   if (!(error instanceof SgError)) return rewrite(text);
-  if (part === "message" && !(error instanceof SgValidationError) && !(error instanceof SgAuthError)) return text;
+  if (part === "message" && !(error instanceof SgValidationError) && !(error instanceof SgAuthError) && !(error instanceof SgProtocolError)) return text;
   return rewriteAround(text, keptWords(error).map(scrub), rewrite);
 }

@@ -1,33 +1,27 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLoopbackSite } from "./test-support/loopback-site.js";
+import type { LoopbackSite } from "./test-support/loopback-site.js";
 import { sgRunner } from "./test-support/run-sg.js";
 
 // A site that accepts connections and answers `info` but never answers any other call (a backend that hangs behind
 // a gateway): --timeout-ms and SG_TIMEOUT_MS end each call, and the hint says what to change.
 const runner = sgRunner();
 const sg = runner.run;
-let server: Server;
+let loopback: LoopbackSite;
 let site = "";
 const script = { SG_SCRIPT_NAME: "s", SG_SCRIPT_KEY: "k".repeat(40) };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      const method = (JSON.parse(body || "{}") as { method_name?: string }).method_name;
-      if (method === "info") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ version: [8, 50, 0], user_authentication_method: "default" }));
-      // Any other call: never answered.
-    });
+  loopback = await startLoopbackSite((body, res) => {
+    const method = (JSON.parse(body || "{}") as { method_name?: string }).method_name;
+    if (method === "info") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ version: [8, 50, 0], user_authentication_method: "default" }));
+    // Any other call: never answered.
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  site = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  site = loopback.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await loopback.close();
   runner.cleanup();
 });
 
