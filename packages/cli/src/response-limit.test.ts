@@ -54,7 +54,7 @@ describe("--max-response-bytes and SG_MAX_RESPONSE_BYTES", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
       "sg: The site answered 'create' with success but more than 3000 bytes (--max-response-bytes, or 8 times the request's length if larger): its result was not read (HTTP 200)\n" +
-        "hint: The write was almost certainly applied, but its result (e.g. new ids) is lost: check what landed before sending it again. Raise --max-response-bytes, or send smaller batches.\n",
+        "hint: The write was almost certainly applied, but its result (e.g. new ids) is lost. Check (e.g. find the entity) before trying again; raise --max-response-bytes, or send smaller batches.\n",
     );
   });
 

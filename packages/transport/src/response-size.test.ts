@@ -27,7 +27,7 @@ function expectWriteTooLarge(err: SgError, method: string, limit: number): void 
     `The site answered '${method}' with success but more than ${limit} bytes (maxResponseBytes, or 8 times the request's length if larger): its result was not read (HTTP 200)`,
   );
   expect(err.hint).toBe(
-    "The write was almost certainly applied, but its result (e.g. new ids) is lost: check what landed before sending it again. Raise maxResponseBytes, or send smaller batches.",
+    "The write was almost certainly applied, but its result (e.g. new ids) is lost. Check (e.g. find the entity) before trying again; raise maxResponseBytes, or send smaller batches.",
   );
   expect((err as { maybeSent?: unknown }).maybeSent).toBe(true);
   expect(err.attempts).toHaveLength(1);

@@ -89,7 +89,7 @@ export function decodeRpcResponse(response: RawResponse, context: ErrorContext, 
       "",
       contentType,
       context,
-      "The write was almost certainly applied, but its result (e.g. new ids) is lost: check what landed before sending it again. Raise maxResponseBytes, or send smaller batches.",
+      "The write was almost certainly applied, but its result (e.g. new ids) is lost. Check (e.g. find the entity) before trying again; raise maxResponseBytes, or send smaller batches.",
     );
   }
   if (text.length === 0) return null;
