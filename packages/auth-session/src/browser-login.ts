@@ -1,4 +1,4 @@
-import { hostname } from "node:os";
+import { machineName } from "#machine-name";
 import { SgAbortError, SgValidationError, abortErrorFrom, describeValue, parseSite, scrubText, silentLogger } from "@sg/core";
 import type { AuthStrategy, Logger, Site } from "@sg/core";
 import { PACKAGE, SessionErrorCode, SgBrowserLoginError } from "./session-errors.js";
@@ -23,7 +23,7 @@ export interface BrowserLoginOptions {
   readonly fetch?: typeof globalThis.fetch | undefined;
   /** Cancels the login at once. */
   readonly signal?: AbortSignal | undefined;
-  /** Identifies this machine on the approval page. Default: the host name. */
+  /** Identifies this machine on the approval page. Default: the host name (under Node; elsewhere it must be given). */
   readonly machineId?: string | undefined;
   /** Where to log progress (never the token). */
   readonly logger?: Logger | undefined;
@@ -131,7 +131,10 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
   const pollIntervalMs = positive(o, "pollIntervalMs", 2_000, 10);
   const doFetch = options.fetch ?? globalThis.fetch;
   const logger = options.logger ?? silentLogger;
-  const machineId = options.machineId ?? hostname();
+  const machineId = options.machineId ?? machineName();
+  if (machineId === undefined) {
+    throw new SgValidationError(PACKAGE, { path: ["browserLogin", "machineId"], expected: "a name for this machine, shown on the approval page (outside Node the host name is not known)", received: describeValue(undefined) });
+  }
   if (options.signal?.aborted) throw abortErrorFrom(options.signal);
 
   // One signal for everything: the caller's abort, or our own timeout.
