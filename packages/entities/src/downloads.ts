@@ -3,9 +3,9 @@
  * are fetched with session credentials — the session of session credentials, or a token obtained once with
  * `get_session_token` for script and user credentials — which the transport sends as the `_session_id`
  * cookie to the site's origin only. Other hosts (e.g. cloud storage) get no credentials. `node:fs` is
- * imported only when `filePath` is given; then the body is streamed to a temporary file next to it and
- * renamed into place once complete, so a multi-GB movie never sits in memory and a failed download leaves
- * nothing at `filePath`.
+ * loaded only when `filePath` is given, and only under Node (see `node-files.ts`); then the body is streamed to
+ * a temporary file next to it and renamed into place once complete, so a multi-GB movie never sits in memory
+ * and a failed download leaves nothing at `filePath`.
  *
  * @packageDocumentation
  */
@@ -15,6 +15,8 @@ import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
 import { checkTransferOptions, deadlineError, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
 import { transferSecrets } from "./transfer-secrets.js";
+import type { NodeBuiltins } from "./node-builtins.js";
+import { nodeBuiltins } from "./node-files.js";
 import { PREFIX, checkId, checkString, fail, isPlainObject } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
@@ -128,6 +130,7 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
   const d = prepare(target, attachment, rawOptions, ["filePath"]);
   const filePath = d.options["filePath"] === undefined ? undefined : checkString(d.options["filePath"], ["options", "filePath"], "a file path");
+  if (filePath !== undefined) await filesFor(filePath); // outside Node, refused before anything is sent
   const state = filePath === undefined ? "" : `${filePath} was left as it was`;
   if (d.local !== undefined) {
     const local = d.local;
@@ -458,7 +461,7 @@ function dispositionName(header: string | null): string | undefined {
  * {@link SgTransferError} (`SG_DOWNLOAD_FAILED`), as with `downloadAttachment`.
  */
 async function openLocal(local: string, contentType: string | undefined, call: CallOptions, mapError: (error: unknown) => unknown): Promise<AttachmentStream> {
-  const fs = await import("node:fs");
+  const { fs } = await localFiles(local);
   const failed = (cause: unknown): never => {
     throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
   };
@@ -509,7 +512,7 @@ async function openLocal(local: string, contentType: string | undefined, call: C
  * error says; one that comes during the rename comes too late, and the call resolves with `filePath` replaced.
  */
 async function readLocal(local: string, filePath: string | undefined, call: CallOptions): Promise<Uint8Array | string> {
-  const [fs, { finished, pipeline }] = await Promise.all([import("node:fs"), import("node:stream/promises")]);
+  const { fs, streamPromises: { finished, pipeline } } = await localFiles(local);
   const stop = new AbortController();
   const fail = (cause: unknown): never => {
     throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
@@ -542,6 +545,16 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
   return fs.promises.rename(temp, filePath).then(() => filePath, failed);
 }
 
+/** Node's file modules for writing `filePath`; outside Node an `SgValidationError` for `options.filePath`. */
+function filesFor(filePath: string): Promise<NodeBuiltins> {
+  return nodeBuiltins(["options", "filePath"], filePath, "no filePath", "Leave it out to get the bytes.");
+}
+
+/** Node's file modules for reading the local file link `local`; outside Node an `SgValidationError` for the attachment. */
+function localFiles(local: string): Promise<NodeBuiltins> {
+  return nodeBuiltins(["attachment", "local_path"], local, "an attachment the site serves");
+}
+
 /** A temporary file next to `filePath` (same folder, so renaming it into place is atomic). */
 function partPath(filePath: string): string {
   return `${filePath}.${Math.random().toString(36).slice(2, 10)}.part`;
@@ -554,7 +567,7 @@ function partPath(filePath: string): string {
  * (`SgTimeoutError`, `SgAbortError`, `SgNetworkError`) as is, a file-system one as {@link SgTransferError}.
  */
 async function writeDownload(filePath: string, bytes: Uint8Array, stream: ReadableStream<Uint8Array> | undefined): Promise<string> {
-  const fs = await import("node:fs/promises");
+  const { fsPromises: fs } = await filesFor(filePath);
   const temp = partPath(filePath);
   const reader = stream?.getReader();
   try {

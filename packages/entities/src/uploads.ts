@@ -5,8 +5,8 @@
  * taken on the site's origin: a base path in the site URL applies to `/api3/json` only (§1.1). Sites that announce
  * `s3_direct_uploads_enabled` get the cloud-storage route for the fields they list.
  *
- * The Node modules that read files from disk are imported only when a path is uploaded, so uploading a
- * `Blob` works wherever `fetch` does.
+ * The Node modules that read files from disk are loaded only when a path is uploaded, and only under Node (see
+ * `node-files.ts`), so uploading a `Blob` works wherever `fetch` does and a browser bundle needs no `node:*` module.
  *
  * @packageDocumentation
  */
@@ -17,6 +17,7 @@ import type { CheckedFieldName, EntityTypeName, FileFieldName, LooseSchema, Site
 import { credentialsRefused, parseUploadReply, uploadRefused, type StepAnswer } from "./upload-reply.js";
 import { transferSecrets } from "./transfer-secrets.js";
 import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
+import { nodeBuiltins } from "./node-files.js";
 import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkString, fail, type Path } from "./validate.js";
 
 export { parseUploadReply };
@@ -70,7 +71,7 @@ export async function prepareFile(source: unknown, path: Path, displayName?: str
     return { file, name: file.name || name, size: source.size, path: undefined };
   }
   if (typeof source !== "string" || source.trim() === "") fail(path, "a file path or a Blob", source);
-  const [{ openAsBlob }, { stat }, { basename, resolve }, { homedir }] = await Promise.all([import("node:fs"), import("node:fs/promises"), import("node:path"), import("node:os")]);
+  const { fs: { openAsBlob }, fsPromises: { stat }, path: { basename, resolve }, os: { homedir } } = await nodeBuiltins(path, source, "a Blob or File");
   const full = resolve(source.startsWith("~/") || source === "~" ? homedir() + source.slice(1) : source);
   let info;
   try {
