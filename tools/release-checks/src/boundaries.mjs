@@ -42,6 +42,25 @@ function splitSpecifier(spec) {
 
 const isTestFile = (rel) => TEST_FILE.test(rel);
 
+/** The targets of an `imports` (or `exports`) entry: a string, or every string in its condition objects. */
+function targetsOf(entry) {
+  if (typeof entry === "string") return [entry];
+  return entry !== null && typeof entry === "object" ? Object.values(entry).flatMap(targetsOf) : [];
+}
+
+/**
+ * What is wrong with the package's own subpath import `spec` (`#name`, used to pick a module by condition, e.g. Node's
+ * modules under `node` and a stand-in elsewhere): it must be a key of the manifest's `imports`, and each of its
+ * targets a file of the package (`./…`) or a Node built-in (`node:…`), never another package.
+ */
+function ownImportProblems(manifest, spec) {
+  const imports = manifest.imports ?? {};
+  if (!Object.prototype.hasOwnProperty.call(imports, spec)) return [`imports '${spec}', which its package.json "imports" does not declare`];
+  return targetsOf(imports[spec])
+    .filter((target) => !target.startsWith("./") && !target.startsWith("node:"))
+    .map((target) => `'${spec}' maps to '${target}', which is neither a file of the package nor a Node built-in`);
+}
+
 /** Every boundary violation in the workspace at `root`, as readable strings. */
 export function checkBoundaries(root) {
   const packages = workspacePackages(root);
@@ -61,6 +80,10 @@ export function checkBoundaries(root) {
         if (spec.startsWith(".")) {
           const target = resolve(dirname(file.full), spec);
           if (relative(pkg.dir, target).startsWith("..")) problems.push(`${where}: relative import '${spec}' leaves the package`);
+          continue;
+        }
+        if (spec.startsWith("#")) {
+          problems.push(...ownImportProblems(m, spec).map((p) => `${where}: ${p}`));
           continue;
         }
         if (spec.startsWith("node:") || BUILTINS.has(spec.split("/")[0])) continue;

@@ -48,6 +48,16 @@ describe("import boundaries", () => {
     expect(problems).toHaveLength(5);
   });
 
+  it("takes a package's own '#' imports only as its package.json \"imports\" declares them, to its own files or Node built-ins", () => {
+    const imports = { "#files": { node: "./dist/files.js", default: "./dist/files-stand-in.js" }, "#os": { node: "node:os", default: "./dist/os.js" }, "#leak": { node: "lodash", default: "./dist/x.js" } };
+    pkg("gizmo", { name: "@sg/gizmo", imports }, { "index.ts": 'import { a } from "#files";\nimport { b } from "#os";\nimport { c } from "#leak";\nconst d = await import("#missing");\n' });
+    const problems = checkBoundaries(scratch).filter((p) => /^@sg\/gizmo /.test(p));
+    expect(problems).toEqual([
+      "@sg/gizmo src/index.ts: '#leak' maps to 'lodash', which is neither a file of the package nor a Node built-in",
+      "@sg/gizmo src/index.ts: imports '#missing', which its package.json \"imports\" does not declare",
+    ]);
+  });
+
   it("holds a generated @sg/auth-* to core only, and a new @sg package without a rule is reported, not skipped", () => {
     pkg("core", { name: "@sg/core", exports: { ".": "./dist/index.js" } }, { "index.ts": "export const x = 1;\n" });
     pkg("transport", { name: "@sg/transport", exports: { ".": "./dist/index.js" } }, { "index.ts": "export {};\n" });
