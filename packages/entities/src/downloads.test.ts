@@ -216,7 +216,8 @@ describe("downloads against the emulator", () => {
     }
     const viaApi = await entityApi(client).openAttachment(id);
     expect(new Uint8Array(await new Response(viaApi.stream).arrayBuffer())).toEqual(await downloadAttachment(client, id));
-  });
+    // an upload and four 300 KB downloads: under 1 s alone, past vitest's 5 s default when the whole repo runs on 2 cores
+  }, 30_000);
 
   it.each([
     [404, undefined],

@@ -530,7 +530,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 134 B: a write's answer may be up to 8 times its request's length when that is above maxResponseBytes (a
     // create or batch echoes what it wrote: a 15,000-row batch landed and its ids were lost as 'more than
     // maxResponseBytes'), and a 2xx write answer still too long says it was almost certainly applied
-    ratchet: 46 * KB + 12,
+    // Then by 105 B: outside Node, entities refuses a file path (uploads, downloads' filePath, local file links) with
+    // a validation error before sending, through a node-conditioned #node-builtins import that lets browser bundles
+    // resolve with no configuration
+    ratchet: 46 * KB + 117,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
