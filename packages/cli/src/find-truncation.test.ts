@@ -78,3 +78,24 @@ describe("sg help find's --order example", () => {
     expect(run.stdout.trim().split("\n")).toHaveLength(2);
   });
 });
+
+describe("sg find --all that fails part-way", () => {
+  it("says on stderr how many records were written before the failing page, since stdout holds only part of them", async () => {
+    // two pages of 50 answered, then the third refused with a 500 (not retried for a read)
+    site.injectFault({ method: "read", delayMs: 1, times: 2 });
+    site.injectFault({ method: "read", status: 500 });
+    const r = await sg(["find", "Shot", "--all", "--concurrency", "1", "--format", "jsonl"], env);
+    expect(r.code).toBe(5);
+    expect(r.stdout.trim().split("\n")).toHaveLength(100);
+    expect(r.stderr.split("\n")[0]).toBe("sg: note: the output is incomplete: 100 records were written before a page failed (below)");
+    expect(r.stderr).toMatch(/500/);
+  });
+
+  it("adds no note when the first page fails (nothing was written)", async () => {
+    site.injectFault({ method: "read", status: 500 });
+    const r = await sg(["find", "Shot", "--all", "--concurrency", "1", "--format", "jsonl"], env);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).not.toContain("incomplete");
+  });
+});

@@ -42,6 +42,11 @@ function truncationNote(): string {
   return `sg: note: only the first ${DEFAULT_LIMIT} records were written, more match; add --all for every record, or --limit N`;
 }
 
+/** The note on stderr when a page failed after `written` records of `--all` went to stdout. */
+function incompleteNote(written: number): string {
+  return `sg: note: the output is incomplete: ${written} record${written === 1 ? " was" : "s were"} written before a page failed (below)`;
+}
+
 /** `sg find <Entity> [filters-json]`. */
 export async function findCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals } = ctx.args;
@@ -94,11 +99,17 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
       })
       .catch(() => undefined);
   }
+  let written = 0;
   try {
     for await (const record of api.iterate(entityType, filters, fields, { ...options, concurrency, ...(limit ? { limit } : {}) })) {
       await writer.row(record as OutputRecord);
+      written += 1;
       progress.add(1);
     }
+  } catch (error) {
+    // Rows already streamed stay on stdout (a JSON array left open): a script keeping them must learn they are not all.
+    if (written > 0) ctx.note(incompleteNote(written));
+    throw error;
   } finally {
     progress.done();
   }
