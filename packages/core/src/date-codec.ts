@@ -1,4 +1,5 @@
 import { SgValidationError } from "./errors.js";
+import { isDate } from "./realm-checks.js";
 
 const WIRE_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -30,7 +31,7 @@ function utcDate(y: number, mo: number, d: number, h: number, mi: number, s: num
 
 /** The year of a valid Date the wire can carry (0–9999: four digits); else an error naming `path`. */
 function wireYear(value: Date, utc: boolean, path: readonly (string | number)[], prefix: string): number {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new SgValidationError(prefix, { path, expected: "a valid Date", received: "an invalid Date" });
+  if (!isDate(value) || Number.isNaN(value.getTime())) throw new SgValidationError(prefix, { path, expected: "a valid Date", received: "an invalid Date" });
   const y = utc ? value.getUTCFullYear() : value.getFullYear();
   if (y < 0 || y > 9999) throw new SgValidationError(prefix, { path, expected: "a Date in years 0–9999", received: `year ${y}` });
   return y;
@@ -65,12 +66,12 @@ export function decodeDateTime(value: string): Date | undefined {
 }
 
 /**
- * Walk an outbound payload and turn every `Date` into a wire datetime. Invalid dates, and dates outside
+ * Walk an outbound payload and turn every `Date` (from any realm) into a wire datetime. Invalid dates, and dates outside
  * years 0–9999, are refused with the path of the bad value. Other values are returned as they are (plain
  * objects, null-prototype ones included, and arrays are copied).
  */
 export function encodeWireValues(value: unknown, path: readonly (string | number)[] = [], prefix = "@sg/core"): unknown {
-  if (value instanceof Date) return encodeDateTime(value, path, prefix);
+  if (isDate(value)) return encodeDateTime(value, path, prefix);
   if (Array.isArray(value)) return value.map((v, i) => encodeWireValues(v, [...path, i], prefix));
   const proto = value !== null && typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
   // a null-prototype object (Object.create(null)) is a plain record too

@@ -1,4 +1,5 @@
 import { REDACTED, redactValue, scrubText } from "./redact.js";
+import { isDate } from "./realm-checks.js";
 
 /** One try of a request, as recorded on the final error. */
 export interface AttemptRecord {
@@ -323,7 +324,7 @@ export function describeValue(value: unknown, secret = false): string {
   if (typeof value === "string") return value.length > 40 ? `string ${JSON.stringify(value.slice(0, 37) + "...")}` : `string ${JSON.stringify(value)}`;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid Date" : "a Date";
+  if (isDate(value)) return Number.isNaN(value.getTime()) ? "an invalid Date" : "a Date";
   if (typeof value === "function") return "a function";
   const keys = Object.keys(value);
   return keys.length ? `an object with keys ${keys.slice(0, 5).join(", ")}${keys.length > 5 ? ", …" : ""}` : "an empty object";

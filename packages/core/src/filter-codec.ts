@@ -1,6 +1,7 @@
 import { encodeDateTime } from "./date-codec.js";
 import { isEntityRef, trimEntityRef } from "./entity-ref.js";
 import { SgValidationError, describeValue } from "./errors.js";
+import { isDate } from "./realm-checks.js";
 
 /** How the conditions of a group combine. `and`/`or` are accepted as aliases of `all`/`any`. */
 export type FilterOperator = "all" | "any" | "and" | "or";
@@ -212,7 +213,7 @@ function encodeOperand(value: unknown, path: Path, relation: FilterRelation, ctx
       if (!Number.isFinite(value)) fail(ctx, path, "a finite number", describeValue(value));
       return value;
     case "object":
-      if (value instanceof Date) return encodeDateTime(value, path, ctx.prefix);
+      if (isDate(value)) return encodeDateTime(value, path, ctx.prefix);
       if (Array.isArray(value)) fail(ctx, path, `a single value for '${relation}' (not a nested array)`, describeValue(value));
       if (!isEntityRef(value)) {
         fail(ctx, path, "an entity link {type, id} with a string type and an integer id", describeValue(value));

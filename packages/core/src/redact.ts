@@ -1,3 +1,5 @@
+import { isDate } from "./realm-checks.js";
+
 /** Text that replaces a secret wherever one would have appeared. */
 export const REDACTED = "[REDACTED]";
 
@@ -52,7 +54,7 @@ export function redactValue(value: unknown, secrets: readonly string[] = [], dep
   if (typeof value === "string") return scrubText(value, secrets);
   if (value === null || typeof value !== "object") return value;
   if (depth > 8) return "[…]";
-  if (value instanceof Date) return value;
+  if (isDate(value)) return value;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
