@@ -38,6 +38,7 @@ export function abortErrorFrom(signal: AbortSignal | undefined): Error {
     return reason;
   }
   // AbortSignal.timeout(ms) aborts with a TimeoutError: say so, or a time limit reads like a cancel.
-  const timedOut = reason instanceof Error && reason.name === "TimeoutError";
+  // By name, not `instanceof`: the reason may come from another realm (an iframe's or a `node:vm` context's signal).
+  const timedOut = (reason as { name?: unknown } | undefined)?.name === "TimeoutError";
   return new SgAbortError(timedOut ? "the call was aborted: its signal timed out" : "the call was aborted", { cause: reason instanceof Error ? reason : undefined });
 }
