@@ -136,3 +136,19 @@ describe("maybeSent on the errors of an answer", () => {
     expect(JSON.stringify(error)).not.toContain("maybeSent");
   });
 });
+
+describe("describeValue", () => {
+  // Bytes read "an object with keys 0, 1, 2, 3, 4, …", and an ArrayBuffer, stream, Map or symbol "an empty object".
+  it("names bytes with their length, and class instances, symbols and plain objects as what they are", () => {
+    expect(describeValue(new TextEncoder().encode("hello"))).toBe("a Uint8Array of 5 bytes");
+    expect(describeValue(Buffer.from("hi"))).toBe("a Buffer of 2 bytes");
+    expect(describeValue(new ArrayBuffer(3))).toBe("an ArrayBuffer of 3 bytes");
+    expect(describeValue(new Blob(["x"]).stream())).toBe("a ReadableStream");
+    expect(describeValue(new Map())).toBe("a Map");
+    expect(describeValue(Symbol("x"))).toBe("a symbol");
+    expect(describeValue(() => 1)).toBe("a function");
+    expect(describeValue(Object.assign(Object.create(null) as object, { a: 1 }))).toBe("an object with keys a");
+    expect(describeValue({ constructor: "x" })).toBe("an object with keys constructor");
+    expect(describeValue({})).toBe("an empty object");
+  });
+});

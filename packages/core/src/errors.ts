@@ -325,7 +325,12 @@ export function describeValue(value: unknown, secret = false): string {
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (isDate(value)) return Number.isNaN(value.getTime()) ? "an invalid Date" : "a Date";
-  if (typeof value === "function") return "a function";
+  if (typeof value !== "object") return `a ${typeof value}`;
+  // An instance of a class is named by it (a Map, a ReadableStream); bytes by their length: `a Uint8Array of 5 bytes`.
+  const proto: { constructor?: { name?: string } } | null = Object.getPrototypeOf(value);
+  const name = proto && Object.getPrototypeOf(proto) && proto.constructor?.name;
+  const bytes = (value as { byteLength?: number }).byteLength;
+  if (name) return `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}${bytes! >= 0 ? ` of ${bytes} bytes` : ""}`;
   const keys = Object.keys(value);
   return keys.length ? `an object with keys ${keys.slice(0, 5).join(", ")}${keys.length > 5 ? ", …" : ""}` : "an empty object";
 }
