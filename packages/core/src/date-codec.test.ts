@@ -69,6 +69,17 @@ describe("date codec (rpc-protocol §1.7)", () => {
     expect(() => encodeDate(at(10000, Date.UTC(2000, 5, 1)), "utc")).toThrow(/got year 10000/);
   });
 
+  it("refuses, with the path, what JSON would not send as it is, and takes a toJSON value as what it returns", () => {
+    expect(() => encodeWireValues({ a: [1, 2n] }, ["data"])).toThrow("@sg/core: data.a[1]: expected a number (convert the bigint with Number(); ShotGrid numbers are 32-bit ints), got bigint 2");
+    expect(() => encodeWireValues({ a: new Set() }, ["data"])).toThrow("@sg/core: data.a: expected a JSON value: string, number, boolean, null, Date, list or plain object, got a Set");
+    expect(() => encodeWireValues({ a: NaN })).toThrow("a: expected a finite number, got number NaN");
+    const loop: Record<string, unknown> = {};
+    loop["self"] = [loop];
+    expect(() => encodeWireValues(loop, ["data"])).toThrow("@sg/core: data.self[0]: expected a value that does not contain itself");
+    const shared = { type: "Shot", id: 1 };
+    expect(encodeWireValues({ a: shared, b: [shared], n: { toJSON: (key: string) => `${key}!` }, u: undefined })).toEqual({ a: shared, b: [shared], n: "n!", u: undefined });
+  });
+
   it("decodes datetime fields only, never text that looks like one", () => {
     const rec = { type: "Shot", id: 1, created_at: "2024-01-01T00:00:00Z", description: "2024-01-01T00:00:00Z" };
     const out = decodeDateTimeFields(rec, (f) => f === "created_at");

@@ -1,4 +1,4 @@
-import { SgValidationError } from "./errors.js";
+import { SgValidationError, describeValue } from "./errors.js";
 import { isDate } from "./realm-checks.js";
 
 const WIRE_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
@@ -66,22 +66,47 @@ export function decodeDateTime(value: string): Date | undefined {
 }
 
 /**
- * Walk an outbound payload and turn every `Date` (from any realm) into a wire datetime. Invalid dates, and dates outside
- * years 0–9999, are refused with the path of the bad value. Other values are returned as they are (plain
- * objects, null-prototype ones included, and arrays are copied).
+ * Walk an outbound payload and turn every `Date` (from any realm) into a wire datetime, refusing with the path of
+ * the bad value, before anything is sent, what has no faithful JSON form: an invalid Date or one outside years
+ * 0–9999, NaN and ±Infinity (JSON sends `null`, which clears a field), a bigint (`JSON.stringify` throws), a function
+ * or symbol (dropped), an object that contains itself, and an instance of a class without `toJSON` — a Map, Set,
+ * RegExp or Blob (sent as `{}`). A value with a `toJSON` method is taken as what it returns, as `JSON.stringify`
+ * takes it. Plain objects (null-prototype and other realms' ones too) and arrays are copied; strings, booleans,
+ * finite numbers, null and undefined are returned as they are.
  */
 export function encodeWireValues(value: unknown, path: readonly (string | number)[] = [], prefix = "@sg/core"): unknown {
-  if (isDate(value)) return encodeDateTime(value, path, prefix);
-  if (Array.isArray(value)) return value.map((v, i) => encodeWireValues(v, [...path, i], prefix));
-  const proto = value !== null && typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
-  // a null-prototype object (Object.create(null)) is a plain record too
-  if (proto === Object.prototype || proto === null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as object)) out[k] = encodeWireValues(v, [...path, k], prefix);
-    return out;
-  }
-  return value;
+  return encodeWire(value, path, prefix, new Set());
 }
+
+/** {@link encodeWireValues} inside the lists and objects of `within`. */
+function encodeWire(value: unknown, path: readonly (string | number)[], prefix: string, within: Set<unknown>): unknown {
+  const fail = (expected: string): never => {
+    throw new SgValidationError(prefix, { path, expected, received: describeValue(value) });
+  };
+  if (typeof value === "number" && !Number.isFinite(value)) fail("a finite number");
+  if (typeof value === "bigint") fail("a number (convert the bigint with Number(); ShotGrid numbers are 32-bit ints)");
+  if (typeof value === "function" || typeof value === "symbol") fail(JSON_VALUE);
+  if (value === null || typeof value !== "object") return value;
+  if (isDate(value)) return encodeDateTime(value, path, prefix);
+  // A list or object inside itself has no JSON form (the walk would overflow the stack): refused by its path.
+  if (within.has(value)) fail("a value that does not contain itself");
+  within.add(value);
+  const proto: unknown = Object.getPrototypeOf(value);
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  let out: unknown;
+  if (typeof toJSON === "function") out = encodeWire(toJSON.call(value, String(path[path.length - 1] ?? "")), path, prefix, within);
+  else if (Array.isArray(value)) out = value.map((v, i) => encodeWire(v, [...path, i], prefix, within));
+  // a plain object: this realm's, another realm's, or a null-prototype one (Object.create(null))
+  else if (proto === null || Object.getPrototypeOf(proto) === null) {
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) copy[k] = encodeWire(v, [...path, k], prefix, within);
+    out = copy;
+  } else fail(JSON_VALUE);
+  within.delete(value);
+  return out;
+}
+
+const JSON_VALUE = "a JSON value: string, number, boolean, null, Date, list or plain object";
 
 /**
  * Decode the datetime fields of a record: each field for which `isDateTimeField` says yes and whose value is

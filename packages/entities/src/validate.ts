@@ -107,24 +107,6 @@ export function checkObject(value: unknown, path: Path, what = "a plain object")
   return value;
 }
 
-/**
- * `value`, refused when a number in it — at any depth of its lists and plain objects — is NaN or infinite:
- * JSON has no such numbers and would send `null`, which clears a field instead of failing; and when a list or
- * object in it contains itself.
- */
-export function checkFinite<T>(value: T, path: Path, within: Set<unknown> = new Set()): T {
-  if (typeof value === "number" && !Number.isFinite(value)) fail(path, "a finite number", value);
-  const list = Array.isArray(value);
-  if (!list && !isPlainObject(value)) return value;
-  // A list or object inside itself has no JSON form (the walk would overflow the stack): refused by its path.
-  if (within.has(value)) fail(path, "a value that does not contain itself", value);
-  within.add(value);
-  if (list) value.forEach((v, i) => checkFinite(v, [...path, i], within));
-  else for (const key in value) checkFinite((value as Record<string, unknown>)[key], [...path, key], within);
-  within.delete(value);
-  return value;
-}
-
 /** The data of a create/update: a plain object whose keys are field names. */
 export function checkData(value: unknown, path: Path, allowEmpty: boolean): Record<string, unknown> {
   const data = checkObject(value, path, "an object of field values, e.g. { code: 'sh010' }");

@@ -1,11 +1,11 @@
 /**
- * Field values on their way out: `Date` → wire datetime, NaN and ±Infinity refused, entity-dict trimming for
- * `update` (§3.5), and the `fields: [{field_name, value}]` list every write sends.
+ * Field values on their way out: `Date` → wire datetime, values without a faithful JSON form refused (NaN, a bigint,
+ * a Map, …), entity-dict trimming for `update` (§3.5), and the `fields: [{field_name, value}]` list every write sends.
  *
  * @packageDocumentation
  */
 import { encodeWireValues, isEntityRef, trimEntityRef } from "@sg/core";
-import { PREFIX, checkFinite, type Path } from "./validate.js";
+import { PREFIX, type Path } from "./validate.js";
 
 /** `{field_name, value}` as `create`, `update` and `batch` send it. */
 export interface WireField {
@@ -15,11 +15,13 @@ export interface WireField {
 }
 
 /**
- * Encode one value: Dates become wire datetimes. Invalid dates, and NaN or infinite numbers (which JSON would
- * send as `null`), are refused with the path, at any depth.
+ * Encode one value: Dates (from any realm) become wire datetimes. What JSON would not send as it is — an invalid
+ * Date, NaN or an infinite number (sent as `null`), a bigint (`JSON.stringify` throws), a function or symbol
+ * (dropped), a Map, Set or other class instance without `toJSON` (sent as `{}`), a list or object inside itself —
+ * is refused with the path, at any depth (core's `encodeWireValues`).
  */
 export function encodeValue(value: unknown, path: Path): unknown {
-  return encodeWireValues(checkFinite(value, path), path, PREFIX);
+  return encodeWireValues(value, path, PREFIX);
 }
 
 /** Trim an entity dict, or the entity dicts of a list (one level deep), to their link keys. */

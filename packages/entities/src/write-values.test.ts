@@ -1,0 +1,99 @@
+/**
+ * Field values JSON has no faithful form for, against the emulator over real sockets: refused with the path of the
+ * bad value before anything is sent. A bigint made the transport's `JSON.stringify` throw with the path `payload`
+ * (no word of which request of a batch); a Set, Map, RegExp or class instance went out as `{}`; a function or
+ * symbol dropped the `value` key. What a ShotGrid field takes still goes out as JSON would send it.
+ */
+import { runInNewContext } from "node:vm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SgValidationError } from "@sg/core";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+let site: TestSite;
+let project: { type: "Project"; id: number };
+let shot: number;
+let task: number;
+beforeAll(async () => {
+  site = await startSite();
+  project = site.emulator.card.projects[0] as { type: "Project"; id: number };
+  shot = (await site.api.create("Shot", { code: "wv_shot", project, sg_cut_in: 1001 })).id;
+  task = (await site.api.create("Task", { content: "wv_task", project, splits: { kept: true } })).id;
+});
+afterAll(async () => {
+  await site.close();
+});
+
+/** The error of `call`, checking that the site received nothing. */
+async function refusal(call: () => Promise<unknown>): Promise<SgValidationError> {
+  const before = site.emulator.requests().length;
+  const error = await call().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(site.emulator.requests().length).toBe(before);
+  expect(error).toBeInstanceOf(SgValidationError);
+  return error as SgValidationError;
+}
+
+const BIGINT = "a number (convert the bigint with Number(); ShotGrid numbers are 32-bit ints)";
+
+describe("a bigint in write data", () => {
+  it("is refused in a 2,000-request batch with the path of the request, before anything is sent", async () => {
+    const requests = Array.from({ length: 2000 }, (_, i) => ({ request_type: "create" as const, entity_type: "Shot", data: { code: `wv_${i}`, project, sg_cut_in: i === 1234 ? 10n : 1001 } }));
+    const error = await refusal(() => site.api.batch(requests));
+    expect(error.path).toEqual(["requests", 1234, "data", "sg_cut_in"]);
+    expect(error.message).toBe(`@sg/entities: requests[1234].data.sg_cut_in: expected ${BIGINT}, got bigint 10`);
+  });
+
+  it("is refused by create and update, at any depth", async () => {
+    expect((await refusal(() => site.api.create("Shot", { code: "wv_big", project, sg_cut_in: 10n }))).message).toBe(`@sg/entities: data.sg_cut_in: expected ${BIGINT}, got bigint 10`);
+    expect((await refusal(() => site.api.update("Task", task, { splits: { frames: [1, 2n] } }))).path).toEqual(["data", "splits", "frames", 1]);
+    expect(await site.api.findOne("Shot", [["id", "is", shot]], ["sg_cut_in"])).toMatchObject({ sg_cut_in: 1001 });
+  });
+});
+
+class Frame {
+  constructor(readonly at: number) {}
+}
+
+describe("a value JSON would send as {} or drop", () => {
+  const EXPECTED = "a JSON value: string, number, boolean, null, Date, list or plain object";
+  it.each([
+    ["a Set", new Set([1])],
+    ["a Map", new Map([["a", 1]])],
+    ["a RegExp", /sh\d+/],
+    ["a Frame", new Frame(3)],
+    ["a Blob", new Blob(["x"])],
+    ["a function", () => 1],
+    ["a symbol", Symbol("x")],
+  ] as const)("%s is refused with its path, and the field keeps its value", async (received, value) => {
+    const top = await refusal(() => site.api.update("Task", task, { splits: value }));
+    expect(top.message).toBe(`@sg/entities: data.splits: expected ${EXPECTED}, got ${received}`);
+    const nested = await refusal(() => site.api.batch([{ request_type: "update", entity_type: "Task", entity_id: task, data: { splits: { a: [value] } } }]));
+    expect(nested.path).toEqual(["requests", 0, "data", "splits", "a", 0]);
+    expect(await site.api.findOne("Task", [["id", "is", task]], ["splits"])).toMatchObject({ splits: { kept: true } });
+  });
+});
+
+describe("values a ShotGrid field takes", () => {
+  it("go out as JSON sends them: plain objects of any realm or none, links, url dicts, toJSON values", async () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+    const foreign = runInNewContext(`({ list: [1, "two", null], inner: { ok: true } })`) as Record<string, unknown>;
+    const frames = { toJSON: () => 1010 };
+    await site.api.update("Task", task, { splits: { bare, foreign, links: [{ type: "Shot", id: shot }] }, entity: { type: "Shot", id: shot } });
+    await site.api.update("Shot", shot, { sg_cut_in: frames });
+    expect(await site.api.findOne("Task", [["id", "is", task]], ["splits", "entity"])).toMatchObject({
+      splits: { bare: { a: 1 }, foreign: { list: [1, "two", null], inner: { ok: true } }, links: [{ type: "Shot", id: shot }] },
+      entity: { type: "Shot", id: shot },
+    });
+    expect(await site.api.findOne("Shot", [["id", "is", shot]], ["sg_cut_in"])).toMatchObject({ sg_cut_in: 1010 });
+    const version = await site.api.create("Version", { code: "wv_link", project, sg_uploaded_movie: { url: "https://example.invalid/a.mov", name: "a.mov", link_type: "web" } });
+    expect(version.id).toBeGreaterThan(0);
+  });
+
+  it("take a toJSON that returns a Date as that Date, encoded", async () => {
+    const playlist = await site.api.create("Playlist", { code: "wv_when", project, sg_date_and_time: { toJSON: () => new Date("2030-01-02T03:04:05.678Z") } });
+    expect(site.payloads("create").at(-1)).toMatchObject({ fields: expect.arrayContaining([{ field_name: "sg_date_and_time", value: "2030-01-02T03:04:05Z" }]) });
+    expect(playlist.id).toBeGreaterThan(0);
+  });
+});
