@@ -66,11 +66,14 @@ export interface PreparedFile {
 export async function prepareFile(source: unknown, path: Path, displayName?: string): Promise<PreparedFile> {
   if (typeof Blob !== "undefined" && source instanceof Blob) {
     if (source.size === 0) fail(path, "a non-empty file", "an empty Blob");
+    // Another implementation's Blob (jsdom's, where a test environment swaps the global) passes `instanceof Blob`
+    // without stream(): its bytes would never be read, and the upload would stall until its transfer timeout.
+    if (typeof source.stream !== "function") fail(path, "a Blob with stream()", source, "Pass a file path, or the bytes in node:buffer's Blob.");
     const name = displayName ?? (source instanceof File && source.name ? source.name : "upload.bin");
     const file = source instanceof File ? source : new File([source], name, { type: source.type });
     return { file, name: file.name || name, size: source.size, path: undefined };
   }
-  if (typeof source !== "string" || source.trim() === "") fail(path, "a file path or a Blob", source);
+  if (typeof source !== "string" || source.trim() === "") fail(path, "a file path or a Blob (for bytes: new Blob([bytes]))", source);
   const { fs: { openAsBlob }, fsPromises: { stat }, path: { basename, resolve }, os: { homedir } } = await nodeBuiltins(path, source, "a Blob or File");
   const full = resolve(source.startsWith("~/") || source === "~" ? homedir() + source.slice(1) : source);
   let info;
