@@ -180,7 +180,11 @@ export const COMBINATIONS = [
     // Then by 159 B: a write's answer may be up to 8 times its request's length when that is above maxResponseBytes (a
     // create or batch echoes what it wrote: a 15,000-row batch landed and its ids were lost as 'more than
     // maxResponseBytes'), and a 2xx write answer still too long says it was almost certainly applied
-    ratchet: 32 * KB + 509,
+    // Then by 94 B: write data JSON cannot send as it is (a bigint, function, symbol, Map/Set/class instance) is
+    // refused with its path in core's one data walk (a bigint in request 1234 of a batch failed as 'payload'; a Set
+    // was written as {}), Dates and timed-out abort reasons from another realm are recognised, and validation errors
+    // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
+    ratchet: 33 * KB - 421,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -339,7 +343,11 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 161 B: a write's answer may be up to 8 times its request's length when that is above maxResponseBytes (a
     // create or batch echoes what it wrote: a 15,000-row batch landed and its ids were lost as 'more than
     // maxResponseBytes'), and a 2xx write answer still too long says it was almost certainly applied
-    ratchet: 27 * KB - 313,
+    // Then by 98 B: write data JSON cannot send as it is (a bigint, function, symbol, Map/Set/class instance) is
+    // refused with its path in core's one data walk (a bigint in request 1234 of a batch failed as 'payload'; a Set
+    // was written as {}), Dates and timed-out abort reasons from another realm are recognised, and validation errors
+    // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
+    ratchet: 27 * KB - 215,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -533,7 +541,11 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 105 B: outside Node, entities refuses a file path (uploads, downloads' filePath, local file links) with
     // a validation error before sending, through a node-conditioned #node-builtins import that lets browser bundles
     // resolve with no configuration
-    ratchet: 46 * KB + 117,
+    // Then by 247 B: write data JSON cannot send as it is (a bigint, function, symbol, Map/Set/class instance) is
+    // refused with its path in core's one data walk (a bigint in request 1234 of a batch failed as 'payload'; a Set
+    // was written as {}), Dates and timed-out abort reasons from another realm are recognised, and validation errors
+    // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
+    ratchet: 46 * KB + 364,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -669,7 +681,11 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 168 B: a write's answer may be up to 8 times its request's length when that is above maxResponseBytes (a
     // create or batch echoes what it wrote: a 15,000-row batch landed and its ids were lost as 'more than
     // maxResponseBytes'), and a 2xx write answer still too long says it was almost certainly applied
-    ratchet: 26 * KB - 155,
+    // Then by 100 B: write data JSON cannot send as it is (a bigint, function, symbol, Map/Set/class instance) is
+    // refused with its path in core's one data walk (a bigint in request 1234 of a batch failed as 'payload'; a Set
+    // was written as {}), Dates and timed-out abort reasons from another realm are recognised, and validation errors
+    // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
+    ratchet: 26 * KB - 55,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -808,7 +824,11 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 152 B: a write's answer may be up to 8 times its request's length when that is above maxResponseBytes (a
     // create or batch echoes what it wrote: a 15,000-row batch landed and its ids were lost as 'more than
     // maxResponseBytes'), and a 2xx write answer still too long says it was almost certainly applied
-    ratchet: 26 * KB + 220,
+    // Then by 99 B: write data JSON cannot send as it is (a bigint, function, symbol, Map/Set/class instance) is
+    // refused with its path in core's one data walk (a bigint in request 1234 of a batch failed as 'payload'; a Set
+    // was written as {}), Dates and timed-out abort reasons from another realm are recognised, and validation errors
+    // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
+    ratchet: 26 * KB + 319,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -966,7 +986,11 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 169 B: a write's answer may be up to 8 times its request's length when that is above maxResponseBytes (a
     // create or batch echoes what it wrote: a 15,000-row batch landed and its ids were lost as 'more than
     // maxResponseBytes'), and a 2xx write answer still too long says it was almost certainly applied
-    ratchet: 29 * KB - 248,
+    // Then by 91 B: write data JSON cannot send as it is (a bigint, function, symbol, Map/Set/class instance) is
+    // refused with its path in core's one data walk (a bigint in request 1234 of a batch failed as 'payload'; a Set
+    // was written as {}), Dates and timed-out abort reasons from another realm are recognised, and validation errors
+    // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
+    ratchet: 29 * KB - 157,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1030,7 +1054,11 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // once, with one reaction per piece of work and a set of its waiters, since each abandoned call stayed reachable
     // from the pending work (~4 KB each: a daemon polling during an unanswered 2FA prompt grew by hundreds of MB);
     // shareUntilAbandoned subscribes once per close signal.
-    ratchet: 8 * KB - 457,
+    // Then by 94 B: write data JSON cannot send as it is (a bigint, function, symbol, Map/Set/class instance) is
+    // refused with its path in core's one data walk (a bigint in request 1234 of a batch failed as 'payload'; a Set
+    // was written as {}), Dates and timed-out abort reasons from another realm are recognised, and validation errors
+    // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
+    ratchet: 8 * KB - 363,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
