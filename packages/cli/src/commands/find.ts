@@ -108,7 +108,8 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
     }
   } catch (error) {
     // Rows already streamed stay on stdout (a JSON array left open): a script keeping them must learn they are not all.
-    if (written > 0) ctx.note(incompleteNote(written));
+    // An interrupted run says so itself (`sg: interrupted`, its output incomplete), and a closed pipe wants no more.
+    if (written > 0 && !ctx.signal?.aborted) ctx.note(incompleteNote(written));
     throw error;
   } finally {
     progress.done();
