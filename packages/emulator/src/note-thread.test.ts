@@ -22,4 +22,20 @@ describe('note_thread_contents', () => {
     const reply = thread.find((x: { type: string }) => x.type === 'Reply');
     expect(reply.user).toMatchObject({ type: 'HumanUser', id: 2, image });
   });
+
+  it("fills a new Reply's user with who wrote it: the script's ApiUser, or the sudo user", async () => {
+    t.h.reset();
+    const apiUser = await t.call('read', t.script, { type: 'ApiUser', return_fields: ['id'], filters: where(['firstname', 'is', t.script['script_name']]) });
+    const coord = await t.call('read', t.script, { type: 'HumanUser', return_fields: ['id'], filters: where(['login', 'is', 'coord']) });
+    const byScript = await t.call('create', t.script, { type: 'Reply', fields: [{ field_name: 'entity', value: { type: 'Note', id: 1 } }, { field_name: 'content', value: 'From the script.' }], return_fields: ['user'] });
+    expect(byScript.user).toMatchObject({ type: 'ApiUser', id: apiUser.entities[0].id });
+    const bySudo = await t.call('create', { ...t.script, sudo_as_login: 'coord' }, { type: 'Reply', fields: [{ field_name: 'entity', value: { type: 'Note', id: 1 } }, { field_name: 'content', value: 'As coord.' }] });
+    const named = await t.call('create', t.script, { type: 'Reply', fields: [{ field_name: 'entity', value: { type: 'Note', id: 1 } }, { field_name: 'content', value: 'For the artist.' }, { field_name: 'user', value: { type: 'HumanUser', id: 2 } }] });
+    const thread = await t.call('note_thread_contents', t.script, { note_id: 1 });
+    const user = (id: number): unknown => thread.find((x: { type: string; id: number }) => x.type === 'Reply' && x.id === id)?.user;
+    expect(user(byScript.id)).toMatchObject({ type: 'ApiUser', id: apiUser.entities[0].id });
+    expect(user(byScript.id)).toHaveProperty('image');
+    expect(user(bySudo.id)).toMatchObject({ type: 'HumanUser', id: coord.entities[0].id });
+    expect(user(named.id)).toMatchObject({ type: 'HumanUser', id: 2 });
+  });
 });

@@ -91,6 +91,11 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   if (site.schema.field(type, 'updated_at')) data['updated_at'] = now;
   if (site.schema.field(type, 'created_by') && data['created_by'] === undefined) data['created_by'] = principal.effective;
   if (site.schema.field(type, 'updated_by')) data['updated_by'] = principal.effective;
+  // A Reply has no created_by: its `user` names who wrote it, and the site fills it with the caller when none is
+  // given (the python-api's note thread test reads the script's ApiUser there). Only a type the field takes.
+  if (type === 'Reply' && data['user'] === undefined && site.schema.field(type, 'user') && site.schema.validTypes(type, 'user').includes(principal.effective.type)) {
+    data['user'] = principal.effective;
+  }
   if (type === 'HumanUser') {
     if (typeof data['login'] !== 'string' || data['login'] === '') throw badInput("HumanUser.login is required");
     if (site.userRow(data['login'])) throw badInput(`A HumanUser with login '${data['login']}' already exists`);
