@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMultipart } from './multipart.js';
+import type { SiteSnapshot } from './site.js';
 import { startHarness, where, type Harness } from './test-support/harness.js';
 
 let t: Harness;
@@ -101,7 +105,34 @@ describe('uploads and downloads', () => {
     expect(idOf(shared)).toBe(id);
     const after = await t.call('read', t.script, { type: 'Shot', return_fields: ['image'], filters: where(['id', 'in', 3, 4]) });
     expect(after.entities.every((e: any) => e.image === `${t.h.url}/thumbnail/${id}`)).toBe(true);
-    expect(await post('/upload/share_thumbnail', new URLSearchParams({ ...t.script, entities: 'Shot_3', source_entity: 'Shot_5' }))).toMatch(/^2/);
+  });
+
+  it('refuses to share from a source that has no thumbnail, naming it, instead of answering "not ready"', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 7, 8, 9]);
+    expect(await post('/upload/share_thumbnail', new URLSearchParams({ ...t.script, entities: 'Shot_3', source_entity: 'Shot_5' }))).toBe('0\nshare_thumbnail: Shot 5 has no thumbnail to share (error_code 103)');
+    expect(idOf(await post('/upload/publish_thumbnail', form({ ...t.script, entity_type: 'Shot', entity_id: '5' }, { name: 't.png', field: 'thumb_image', data: png })))).toBeGreaterThan(0);
+    expect(await post('/upload/share_thumbnail', new URLSearchParams({ ...t.script, entities: 'Shot_3', source_entity: 'Shot_5', filmstrip_thumbnail: '1' }))).toBe('0\nshare_thumbnail: Shot 5 has no filmstrip thumbnail to share (error_code 103)');
+  });
+
+  it('answers "not ready" (2) for a source whose thumbnail is still the transient placeholder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-emulator-share-'));
+    try {
+      const file = join(dir, 'site.json');
+      await (await startHarness({ dataFile: file })).h.close();
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as SiteSnapshot;
+      const shot = saved.store.tables['Shot']!.rows.find(([id]) => id === 5)!;
+      shot[2]['image'] = '/images/status/transient/thumbnail_pending.png';
+      writeFileSync(file, JSON.stringify(saved));
+      const site = await startHarness({ dataFile: file });
+      try {
+        const res = await fetch(`${site.h.url}/upload/share_thumbnail`, { method: 'POST', body: new URLSearchParams({ ...site.script, entities: 'Shot_3', source_entity: 'Shot_5' }) });
+        expect(await res.text()).toMatch(/^2\n.*Shot 5/);
+      } finally {
+        await site.h.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('clears the filmstrip along with the thumbnail when image is set to null', async () => {

@@ -45,6 +45,8 @@ export class PendingUploads {
   }
 }
 
+/** The path part of a site's placeholder for a thumbnail still being processed (rpc-protocol §1.8). */
+const TRANSIENT_IMAGE = '/images/status/transient/';
 const THUMB_FIELDS = new Set(['thumb_image', 'image']);
 const FILMSTRIP_FIELDS = new Set(['filmstrip_thumb_image', 'filmstrip_image']);
 /** The form endpoints under `/upload/`; any other path there has no route (404 before credentials are looked at). */
@@ -289,7 +291,12 @@ function shareThumbnail(site: Site, principal: Principal, f: Record<string, stri
   } else {
     const src = parseEntityToken(site, f['source_entity'] ?? '');
     const img = src.f[field];
-    if (typeof img !== 'string' || !img.startsWith('/thumbnail/')) return `2\nThe source ${src.type} ${src.id} has no ${field} yet (thumbnail not ready)`;
+    // `2` tells the client to try again later (rpc-protocol §2.8), so only a thumbnail still being processed gets it;
+    // a source with none would keep a retrying client waiting forever, so it is refused like any bad request.
+    if (typeof img === 'string' && img.includes(TRANSIENT_IMAGE)) return `2\nThe thumbnail of ${src.type} ${src.id} is not ready yet (${field} is still the transient placeholder)`;
+    if (typeof img !== 'string' || !img.startsWith('/thumbnail/')) {
+      throw badInput(`share_thumbnail: ${src.type} ${src.id} has no ${filmstrip ? 'filmstrip thumbnail' : 'thumbnail'} to share`);
+    }
     source = img;
     id = Number(img.slice('/thumbnail/'.length));
   }
