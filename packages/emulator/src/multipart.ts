@@ -18,10 +18,22 @@ export function multipartBoundary(contentType: string | undefined): string | und
   return m?.[1] ?? m?.[2];
 }
 
-/** A `; name=value` parameter of a header, in any position (`name` does not match inside `filename`). */
+/** The escapes the WHATWG form encoder (browsers, Node's `FormData`) writes for `"`, CR and LF in a part's name or filename. */
+const FORM_ESCAPES: Readonly<Record<string, string>> = { '%22': '"', '%0D': '\r', '%0A': '\n' };
+
+/**
+ * Undoes {@link FORM_ESCAPES} only, upper-case as the encoder writes them: it leaves `%` itself alone, so any other
+ * `%XX` (a file really named `a%41.txt`) is part of the name and stays as sent.
+ */
+function decodeFormEscapes(value: string): string {
+  return value.replace(/%(?:22|0D|0A)/g, (escape) => FORM_ESCAPES[escape] ?? escape);
+}
+
+/** A `; name=value` parameter of a header, in any position (`name` does not match inside `filename`), form escapes undone. */
 function headerParam(header: string, name: string): string | undefined {
   const m = new RegExp(`(?:^|;)\\s*${name}=(?:"([^"]*)"|([^;\\s]+))`, 'i').exec(header);
-  return m ? (m[1] ?? m[2]) : undefined;
+  const value = m ? (m[1] ?? m[2]) : undefined;
+  return value === undefined ? undefined : decodeFormEscapes(value);
 }
 
 /** Parses a `multipart/form-data` body; throws an Error when it is malformed. */

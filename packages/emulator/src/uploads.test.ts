@@ -53,6 +53,23 @@ describe('multipart parameters in any order', () => {
 describe('uploads and downloads', () => {
   const data = Buffer.from('pretend this is a movie file \u00e9', 'utf8');
 
+  it('decodes the %22, %0D and %0A a form encoder puts in a filename, and no other %XX', async () => {
+    const names = async (id: number): Promise<unknown> => {
+      const att = await t.call('read', t.script, { type: 'Attachment', return_fields: ['filename', 'display_name', 'this_file'], filters: where(['id', 'is', id]) });
+      const row = att.entities[0];
+      return [row.filename, row.display_name, row.this_file.name];
+    };
+    const quoted = 'take "2" final.mov';
+    const withDisplay = idOf(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '1', display_name: quoted }, { name: quoted, field: 'file', data })));
+    expect(await names(withDisplay)).toEqual([quoted, quoted, quoted]);
+    const odd = 'take\r\n"3" %41.mov';
+    const bare = idOf(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '1' }, { name: odd, field: 'file', data })));
+    expect(await names(bare)).toEqual([odd, odd, odd]);
+    const { session_id } = await t.call('get_session_token', t.script);
+    const dl = await fetch(`${t.h.url}/file_serve/attachment/${bare}`, { headers: { cookie: `_session_id=${session_id}` } });
+    expect(dl.headers.get('content-disposition')).toBe(`attachment; filename="take___3_ %41.mov"; filename*=UTF-8''take%0D%0A%223%22%20%2541.mov`);
+  });
+
   it('uploads to a url field and downloads with the _session_id cookie', async () => {
     const reply = await post('/upload/upload_file', form({ ...t.script, entity_type: 'Version', entity_id: '1', field_name: 'sg_uploaded_movie', display_name: 'take.mov' }, { name: 'take.mov', field: 'file', data }));
     const id = idOf(reply);
