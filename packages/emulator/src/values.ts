@@ -214,6 +214,10 @@ function localLink(store: Store, label: string, v: Record<string, unknown>): Rec
     if (!storage) throw badInput(`${label}: unknown LocalStorage ${JSON.stringify(ls)}`);
     if (typeof v['relative_path'] !== 'string') throw badInput(`${label}: 'relative_path' is required with 'local_storage'`);
     relative = v['relative_path'];
+    // Forward slashes only (rpc-protocol §1.8): a backslash would be kept in every platform's path as a character.
+    if (relative.includes('\\')) {
+      throw badInput(`${label}: relative_path ${JSON.stringify(relative)} contains a backslash; relative paths use forward slashes only: write ${JSON.stringify(relative.replace(/\\/g, '/'))}`);
+    }
   }
   const join = (root: unknown, sep: string): string | null => (typeof root === 'string' && root ? root.replace(/[\\/]$/, '') + sep + (relative ?? '').split('/').join(sep) : null);
   const linux = join(storage.f['linux_path'], '/');
