@@ -1,3 +1,5 @@
+import { withArticle } from './articles.js';
+
 /**
  * The ranges of the emulator's numeric start options, shared by the `sg-emulator` flag parser and
  * `startEmulator` (and the latency setters), so that every way of starting or tuning a site accepts the same values.
@@ -33,7 +35,7 @@ export function inRange(value: number, range: IntRange): boolean {
 export function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  return Array.isArray(value) ? 'an array' : withArticle(typeof value);
 }
 
 /**

@@ -54,6 +54,11 @@ describe('HumanUser.password_proxy is the login passphrase', () => {
     expect(await recorded(t)).not.toContain(secret);
   });
 
+  it('refuses a passphrase that is not a string naming only its kind, with the right article', async () => {
+    const fault = await t.fault('update', t.script, { type: 'HumanUser', id: 2, fields: [{ field_name: 'password_proxy', value: { secret: 'Not-shown-1' } }] });
+    expect(fault).toEqual({ code: 103, message: 'HumanUser.password_proxy (password) expects a string or null, got an object' });
+  });
+
   it('reads a user created without a passphrase as null, and refuses its logins', async () => {
     await t.call('create', t.script, newUser('nopassword', null));
     expect(await passwordOf(t, 'nopassword')).toBeNull();

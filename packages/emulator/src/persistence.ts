@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { withArticle } from './articles.js';
 import type { Site, SiteSnapshot } from './site.js';
 
 /**
@@ -31,7 +32,7 @@ export function readDataFile(file: string): SiteSnapshot | undefined {
 function describeJson(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value !== 'object') return `a ${typeof value}`;
+  if (typeof value !== 'object') return withArticle(typeof value);
   const format = (value as { format?: unknown }).format;
   return format === undefined ? 'an object without "format"' : `an object with "format" ${JSON.stringify(format)}`;
 }

@@ -33,6 +33,7 @@ describe('startEmulator option checks (the ranges the CLI enforces)', () => {
     expect(await refusal({ port: '8080x' })).toBe('port must be an integer from 0 to 65535, got "8080x"');
     expect(await refusal({ port: 70000 })).toBe('port must be an integer from 0 to 65535, got 70000');
     expect(await refusal({ port: 80.5 })).toContain('got 80.5');
+    expect(await refusal({ port: {} })).toBe('port must be an integer from 0 to 65535, got an object');
   });
 
   it('refuses a page size outside 1–100000 (0 would make a client page for ever)', async () => {

@@ -228,6 +228,7 @@ describe('uploads and downloads', () => {
   it('answers bad uploads with a 0 reply', async () => {
     expect(await post('/upload/upload_file', form({ ...t.script, script_key: 'bad', entity_type: 'Shot', entity_id: '1' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);
     expect(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '9999' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);
-    expect(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '1', field_name: 'code' }, { name: 'x', field: 'file', data }))).toMatch(/^0\n/);
+    expect(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Shot', entity_id: '1', field_name: 'code' }, { name: 'x', field: 'file', data }))).toBe('0\nShot.code is a text field; files can only be uploaded to url fields (error_code 103)');
+    expect(await post('/upload/upload_file', form({ ...t.script, entity_type: 'Version', entity_id: '1', field_name: 'entity' }, { name: 'x', field: 'file', data }))).toBe('0\nVersion.entity is an entity field; files can only be uploaded to url fields (error_code 103)');
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { authenticate, type Principal } from './auth-rules.js';
+import { withArticle } from './articles.js';
 import { RpcFault, badInput } from './errors.js';
 import { attachmentDisposition, parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
 import { multipartBoundary, parseMultipart, type MultipartFile } from './multipart.js';
@@ -124,7 +125,7 @@ function attach(site: Site, principal: Principal, row: Row, file: MultipartFile,
     const thumb = filmstrip || (fieldName !== undefined && (THUMB_FIELDS.has(fieldName) || FILMSTRIP_FIELDS.has(fieldName)));
     if (fieldName && !thumb) {
       const dt = site.schema.dataType(row.type, fieldName);
-      if (dt !== 'url') throw badInput(`${row.type}.${fieldName} is a ${dt} field; files can only be uploaded to url fields`);
+      if (dt !== 'url') throw badInput(`${row.type}.${fieldName} is ${withArticle(String(dt))} field; files can only be uploaded to url fields`);
     }
     const id = storeAttachment(site, principal, row, file, displayName, tagList, thumb);
     if (thumb) {

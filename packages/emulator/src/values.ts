@@ -1,3 +1,4 @@
+import { withArticle } from './articles.js';
 import { badInput } from './errors.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Store } from './store.js';
@@ -78,7 +79,7 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
   const label = fieldLabel(type, field);
   const wrong = (expected: string): never => {
     // A password field's value is a secret (HumanUser.password_proxy is the login passphrase): name its kind only.
-    const got = dataType === 'password' ? (Array.isArray(value) ? 'an array' : value === undefined ? 'nothing' : `a ${typeof value}`) : JSON.stringify(value);
+    const got = dataType === 'password' ? (Array.isArray(value) ? 'an array' : value === undefined ? 'nothing' : withArticle(typeof value)) : JSON.stringify(value);
     throw badInput(`${label} (${dataType}) expects ${expected}, got ${got}`);
   };
   if (value === undefined) wrong('a value');
