@@ -39,6 +39,15 @@ describe('schema methods', () => {
     expect(await create('Retired Probe Two')).toBe('sg_retired_probe_two');
   });
 
+  it('refuses a property item without a value rather than blanking the property', async () => {
+    const f = await t.fault('schema_field_update', t.script, { type: 'Shot', field_name: 'sg_cut_in', properties: [{ property_name: 'name' }, { property_name: 'description', value: 'x' }] });
+    expect(f.code).toBe(103);
+    expect(f.message).toContain("'name'");
+    const def = (await t.call('schema_field_read', t.script, { type: 'Shot', field_name: 'sg_cut_in' })).sg_cut_in;
+    expect(def.name).toEqual({ value: 'Cut In', editable: true });
+    expect(def.description.value).not.toBe('x');
+  });
+
   it('changes nothing when schema_field_update is refused', async () => {
     const update = { type: 'Shot', field_name: 'description', properties: [{ property_name: 'visible', value: false }, { property_name: 'description', value: 'changed' }, { property_name: 'data_type', value: 'number' }] };
     expect((await t.fault('schema_field_update', t.script, update)).code).toBe(103);

@@ -7,7 +7,7 @@
 import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, forgetFieldTypes, type Context, type EntityTarget } from "./context.js";
 import type { CheckedFieldName, EntityTypeName, FieldName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { checkEntityRef, checkEntityType, checkFieldPath, checkObject, checkOptions, checkString, fail } from "./validate.js";
+import { checkDefined, checkEntityRef, checkEntityType, checkFieldPath, checkObject, checkOptions, checkString, fail } from "./validate.js";
 import { callExpecting } from "./reply.js";
 import { encodeValue } from "./write-values.js";
 
@@ -49,7 +49,9 @@ const PROJECT_OPTION = ["project"];
 
 async function projectPayload(ctx: Context, options: Record<string, unknown>, call: CallOptions): Promise<Record<string, unknown>> {
   if (options["project"] === undefined || options["project"] === null) return {};
-  const project = checkEntityRef(options["project"], ["options", "project"], "a Project link {type: 'Project', id}");
+  const what = "a Project link {type: 'Project', id}";
+  const project = checkEntityRef(options["project"], ["options", "project"], what);
+  if (project.type !== "Project") fail(["options", "project", "type"], what, project.type);
   await ctx.requireVersion("project-scoped schema", [5, 4, 4], call);
   return { project: { type: project.type, id: project.id } };
 }
@@ -109,7 +111,14 @@ function propertyList(value: unknown, path: readonly (string | number)[], allowE
     fail(path, "an object of properties, e.g. { description: '…' }", value);
   }
   const props = checkObject(value, path, "an object of properties, e.g. { description: '…' }");
-  const list = Object.entries(props).map(([property_name, v]) => ({ property_name, value: encodeValue(v, [...path, property_name]) }));
+  const list = Object.entries(props).map(([property_name, v]) => {
+    const at = [...path, property_name];
+    // Left out or sent as null, an undefined would blank the property (a field's display name, a list's values).
+    const what = "a value";
+    checkDefined(v, at, what);
+    if (Array.isArray(v)) v.forEach((x: unknown, i) => checkDefined(x, [...at, i], what));
+    return { property_name, value: encodeValue(v, at) };
+  });
   if (!allowEmpty && list.length === 0) fail(path, "at least one property", value);
   return list;
 }

@@ -114,9 +114,14 @@ export function checkData(value: unknown, path: Path, allowEmpty: boolean): Reco
   if (!allowEmpty && keys.length === 0) fail(path, "at least one field value", value);
   for (const key of keys) {
     if (!/^[A-Za-z_$][\w$]*$/.test(key)) fail([...path, key], "a field name (letters, digits, underscores)", key);
-    if (data[key] === undefined) fail([...path, key], "a value (use null to clear a field)", undefined);
+    checkDefined(data[key], [...path, key], "a value (use null to clear a field)");
   }
   return data;
+}
+
+/** Anything but `undefined`, which JSON leaves out of an object and sends as null in a list. */
+export function checkDefined(value: unknown, path: Path, what: string): void {
+  if (value === undefined) fail(path, what, value);
 }
 
 /** An entity link `{type, id}`. */

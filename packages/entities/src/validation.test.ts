@@ -132,6 +132,10 @@ const cases: [string, Call, (string | number)[]][] = [
   ["schemaFieldCreate data type", (a) => a.schemaFieldCreate("Shot", "varchar", "X"), ["dataType"]],
   ["schemaFieldUpdate no properties", (a) => a.schemaFieldUpdate("Shot", "code", {}), ["properties"]],
   ["schemaRead project not a link", (a) => a.schemaRead({ project: 5 as never }), ["options", "project"]],
+  // An undefined property would go out without a value (the site blanks the display name) or, in a list, as null.
+  ["schemaFieldUpdate undefined property", (a) => a.schemaFieldUpdate("Shot", "sg_cut_in", { name: undefined, description: "x" }), ["properties", "name"]],
+  ["schemaFieldCreate undefined in a list property", (a) => a.schemaFieldCreate("Shot", "list", "X", { valid_values: ["a", undefined] }), ["properties", "valid_values", 1]],
+  ["schemaFieldRead project of another type", (a) => a.schemaFieldRead("Shot", undefined, { project: { type: "Shot", id: 1 } as never }), ["options", "project", "type"]],
   ["preferencesRead prefs a string", (a) => a.preferencesRead("format_date" as never), ["prefs"]],
   ["userSubscriptionsCreate bad id", (a) => a.userSubscriptionsCreate([{ humanUserId: 0, subscription: null }]), ["users", 0, "humanUserId"]],
   ["exportPage format xlsx", (a) => a.exportPage(1, "xlsx" as never), ["format"]],
@@ -172,6 +176,10 @@ describe("the bad-input matrix: a typed SgValidationError naming the path, and n
     expect(v.expected.length).toBeGreaterThan(0);
     expect(site.emulator.requests().length).toBe(before);
     expect(site.sent.length).toBe(sentBefore);
+  });
+
+  it("names an undefined schema property and what it needs", async () => {
+    await expect(site.api.schemaFieldUpdate("Shot", "sg_cut_in", { name: undefined })).rejects.toThrow("@sg/entities: properties.name: expected a value, got undefined");
   });
 
   it("getAttachmentDownloadUrl refuses a dict without url synchronously", () => {

@@ -18,6 +18,8 @@ function properties(method: string, value: unknown): Record<string, unknown> {
         throw badInput(`${method}: each property must be {property_name, value}, got ${JSON.stringify(item)}`);
       }
       const it = item as Record<string, unknown>;
+      // Without a value the property would be stored as nothing (a field's display name blanked).
+      if (!('value' in it)) throw badInput(`${method}: property '${String(it['property_name'])}' has no 'value'`);
       out[it['property_name'] as string] = it['value'];
     }
     return out;
