@@ -221,8 +221,11 @@ export class Schema {
     return out;
   }
 
-  /** `schema_field_create`: adds a custom field and returns its code. */
-  createField(type: string, dataType: string, props: Record<string, unknown>): string {
+  /**
+   * `schema_field_create`: adds a custom field and returns its code. `check(code)` runs once the field is in place
+   * (e.g. on its default value); when it throws, the field is taken out again.
+   */
+  createField(type: string, dataType: string, props: Record<string, unknown>, check?: (code: string) => void): string {
     this.requireType(type);
     if (!CREATABLE_TYPES.has(dataType)) throw badInput(`Unsupported data type for a new field: ${JSON.stringify(dataType)}`);
     const displayName = props['name'];
@@ -245,6 +248,12 @@ export class Schema {
     this.applyProps(def, rest);
     const map = this.fields[type];
     if (map) map[code] = def;
+    try {
+      check?.(code);
+    } catch (e) {
+      if (map) delete map[code];
+      throw e;
+    }
     this.revision++;
     return code;
   }
@@ -260,26 +269,41 @@ export class Schema {
     }
   }
 
-  /** `schema_field_update`: changes properties; with a project, only `visible` is per project. */
-  updateField(type: string, field: string, props: Record<string, unknown>, projectId?: number): void {
+  /**
+   * `schema_field_update`: changes properties; with a project, only `visible` is per project. `check()` runs once
+   * the properties are applied; when it throws, the field is put back as it was.
+   */
+  updateField(type: string, field: string, props: Record<string, unknown>, projectId?: number, check?: () => void): void {
     const def = this.requireField(type, field);
     if ('data_type' in props || 'entity_type' in props) throw badInput(`The data type and entity type of ${type}.${field} cannot be changed`);
-    this.revision++;
+    const before = structuredClone(def);
     const rest: Record<string, unknown> = { ...props };
-    if ('visible' in rest) {
-      const visible = Boolean(rest['visible']);
-      delete rest['visible'];
-      if (projectId !== undefined) {
-        const key = String(projectId);
-        this.projectVisibility[key] ??= {};
-        const pv = this.projectVisibility[key];
-        if (pv) pv[`${type}.${field}`] = visible;
-      } else {
-        def.visible = prop(visible, false);
-      }
-    }
+    const visible = rest['visible'];
+    delete rest['visible'];
     this.applyProps(def, rest);
+    try {
+      check?.();
+    } catch (e) {
+      for (const k of Object.keys(def)) delete def[k];
+      Object.assign(def, before);
+      throw e;
+    }
+    this.revision++;
+    if ('visible' in props) this.setVisible(type, field, Boolean(visible), projectId);
   }
+
+  private setVisible(type: string, field: string, visible: boolean, projectId: number | undefined): void {
+    const def = this.requireField(type, field);
+    if (projectId !== undefined) {
+      const key = String(projectId);
+      this.projectVisibility[key] ??= {};
+      const pv = this.projectVisibility[key];
+      if (pv) pv[`${type}.${field}`] = visible;
+    } else {
+      def.visible = prop(visible, false);
+    }
+  }
+
 
   /** `schema_field_delete`: retires a custom field (built-in fields cannot be deleted). */
   deleteField(type: string, field: string): void {

@@ -74,14 +74,11 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   const paths = returnPaths(site, type, ret);
   const now = formatDateTime(site.now());
   const data: Record<string, unknown> = {};
+  // Every data type's default, as a write of it would store it; a checkbox reads false unset, so only a true one is
+  // stored (the shipped Attachment.queue_for_s3_upload has a default of 0).
   for (const name of site.schema.fieldNames(type)) {
-    const dt = site.schema.field(type, name)?.data_type.value;
-    if (dt === 'checkbox') {
-      if (site.schema.defaultValue(type, name) === true) data[name] = true;
-    } else {
-      const def = site.schema.defaultValue(type, name);
-      if (def !== null && def !== undefined && (dt === 'list' || dt === 'status_list' || dt === 'text' || dt === 'number' || dt === 'float')) data[name] = def;
-    }
+    const def = site.schema.defaultValue(type, name);
+    if (def !== null && (def === true || site.schema.dataType(type, name) !== 'checkbox')) data[name] = coerceValue(site.schema, site.store, type, name, def);
   }
   for (const w of writes) {
     checkWritable(site, type, w.field, true);

@@ -1,3 +1,4 @@
+import { checkDefaultValue } from '../default-value.js';
 import { badInput } from '../errors.js';
 import { optionalLink, payloadObject, requireString } from './payload.js';
 import type { MethodCall, MethodHandler } from './types.js';
@@ -46,7 +47,7 @@ export const schemaMethods: Record<string, MethodHandler> = {
     const p = payloadObject('schema_field_create', call.payload);
     const type = requireString('schema_field_create', p, 'type');
     const dataType = requireString('schema_field_create', p, 'data_type');
-    const code = call.site.schema.createField(type, dataType, properties('schema_field_create', p['properties']));
+    const code = call.site.schema.createField(type, dataType, properties('schema_field_create', p['properties']), (made) => checkDefaultValue(call.site.schema, call.site.store, type, made));
     call.site.reverseLinks.refresh();
     return code;
   },
@@ -54,7 +55,8 @@ export const schemaMethods: Record<string, MethodHandler> = {
     const p = payloadObject('schema_field_update', call.payload);
     const type = requireString('schema_field_update', p, 'type');
     const field = requireString('schema_field_update', p, 'field_name');
-    call.site.schema.updateField(type, field, properties('schema_field_update', p['properties']), projectId(call, 'schema_field_update'));
+    const props = properties('schema_field_update', p['properties']);
+    call.site.schema.updateField(type, field, props, projectId(call, 'schema_field_update'), () => checkDefaultValue(call.site.schema, call.site.store, type, field, props));
     call.site.reverseLinks.refresh();
     return true;
   },
