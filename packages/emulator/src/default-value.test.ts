@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './test-support/harness.js';
+import { propertyList as list, type Props } from './test-support/property-list.js';
 
 let t: Harness;
 beforeAll(async () => {
@@ -7,8 +8,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.h.close());
 
-type Props = Record<string, unknown>;
-const list = (props: Props): { property_name: string; value: unknown }[] => Object.entries(props).map(([property_name, value]) => ({ property_name, value }));
 const create = (dataType: string, name: string, props: Props = {}): Promise<string> =>
   t.call('schema_field_create', t.script, { type: 'Shot', data_type: dataType, properties: list({ name, ...props }) });
 const createFault = (dataType: string, name: string, props: Props): Promise<{ code: number; message: string }> =>

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { badInput } from './errors.js';
+import { checkFieldProps } from './field-props.js';
 
 /** One `{value, editable}` pair of the schema. */
 export interface SchemaProperty {
@@ -230,11 +231,8 @@ export class Schema {
     if (!CREATABLE_TYPES.has(dataType)) throw badInput(`Unsupported data type for a new field: ${JSON.stringify(dataType)}`);
     const displayName = props['name'];
     if (typeof displayName !== 'string' || displayName.trim() === '') throw badInput("schema_field_create requires the 'name' property");
-    if ((dataType === 'entity' || dataType === 'multi_entity')) {
-      const vt = props['valid_types'];
-      if (!Array.isArray(vt) || vt.length === 0) throw badInput(`A new ${dataType} field needs a non-empty 'valid_types' property`);
-      for (const t of vt) this.requireType(t);
-    }
+    if ((dataType === 'entity' || dataType === 'multi_entity') && !('valid_types' in props)) throw badInput(`A new ${dataType} field needs a non-empty 'valid_types' property`);
+    checkFieldProps(props, { label: `The new ${type} ${dataType} field ${JSON.stringify(displayName)}`, dataType, builtIn: false, projectScoped: false, hasType: (t) => this.hasType(t) });
     // A live field with the code gets a suffix; a deleted one keeps its code, so the site refuses it (rpc-protocol.md §2.6).
     const base = deriveFieldCode(displayName);
     let code = base;
@@ -276,6 +274,7 @@ export class Schema {
   updateField(type: string, field: string, props: Record<string, unknown>, projectId?: number, check?: () => void): void {
     const def = this.requireField(type, field);
     if ('data_type' in props || 'entity_type' in props) throw badInput(`The data type and entity type of ${type}.${field} cannot be changed`);
+    checkFieldProps(props, { label: `${type}.${field}`, dataType: def.data_type.value as string, builtIn: !field.startsWith('sg_'), projectScoped: projectId !== undefined, hasType: (t) => this.hasType(t) });
     const before = structuredClone(def);
     const rest: Record<string, unknown> = { ...props };
     const visible = rest['visible'];
