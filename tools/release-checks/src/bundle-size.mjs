@@ -347,7 +347,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // refused with its path in core's one data walk (a bigint in request 1234 of a batch failed as 'payload'; a Set
     // was written as {}), Dates and timed-out abort reasons from another realm are recognised, and validation errors
     // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
-    ratchet: 27 * KB - 215,
+    // Then by 1 B: schemaFieldCreate/Update refuse an undefined property with its path (an unset optional display name
+    // was sent without a value and blanked the field's name), and the schema methods' project option must be a Project
+    ratchet: 27 * KB - 214,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -545,7 +547,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // refused with its path in core's one data walk (a bigint in request 1234 of a batch failed as 'payload'; a Set
     // was written as {}), Dates and timed-out abort reasons from another realm are recognised, and validation errors
     // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
-    ratchet: 46 * KB + 364,
+    // Then by 68 B: schemaFieldCreate/Update refuse an undefined property with its path (an unset optional display
+    // name was sent without a value and blanked the field's name), and the schema methods' project option must be a
+    // Project
+    ratchet: 46 * KB + 432,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
