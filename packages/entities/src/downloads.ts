@@ -10,6 +10,7 @@
  * @packageDocumentation
  */
 import { SgAuthError, SgError, type CallOptions, type Credentials, type DateMode, type HttpResponse } from "@sg/core";
+import { localPathKey } from "./records.js";
 import { contextOf, forgetSessionToken, sessionToken, within, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
@@ -225,9 +226,28 @@ function prepare(target: unknown, attachment: unknown, rawOptions: unknown, know
     return fail(["attachment", "url"], "an absolute http(s) URL", url);
   }
   // A local file link: read it from disk, as Python's urllib does with its file:// url. Nothing is sent.
-  const local = where.protocol !== "file:" ? undefined : isPlainObject(attachment) && typeof attachment["local_path"] === "string" ? attachment["local_path"] : decodeURIComponent(where.pathname);
+  const local = where.protocol !== "file:" ? undefined : localPath(attachment, where);
   if (local === undefined) requireHttp(ctx, ["attachment"]);
   return { ctx, t, where, what: `the download of ${where.origin}${where.pathname}`, local, options };
+}
+
+/**
+ * The path of the local file link `link` (url `where`) on this OS: its `local_path`, else the url's path. A link
+ * without a path for this OS — its `local_path_<platform>` key, or else its `local_path`, is null — is refused
+ * (`SgTransferError`): a site value not read through `find` keeps the site's `local_path`, maybe another OS's,
+ * which would be read as a file name relative to the working folder.
+ */
+function localPath(link: unknown, where: URL): string {
+  const key = localPathKey();
+  const given = isPlainObject(link) ? link : {};
+  const has = key !== undefined && key in given && typeof given[key] !== "string" ? key : "local_path" in given ? "local_path" : undefined;
+  const path = has ? given[has] : decodeURIComponent(where.pathname);
+  if (typeof path === "string" && path) return path;
+  const storage = isPlainObject(given["local_storage"]) ? given["local_storage"] : undefined;
+  throw new SgTransferError(`${PREFIX}: the local file link has no path for this OS: its ${has} is ${path}${storage ? ` (LocalStorage ${storage["id"]} '${storage["name"]}')` : ""}`, {
+    code: "SG_DOWNLOAD_FAILED",
+    hint: "Give its LocalStorage a path for this OS.",
+  });
 }
 
 /**

@@ -16,14 +16,15 @@ function platformPathKey(): string | undefined {
 
 let pathKey: string | undefined | null = null;
 /** {@link platformPathKey}, worked out once (the platform does not change while running). */
-function localPathKey(): string | undefined {
+export function localPathKey(): string | undefined {
   if (pathKey === null) pathKey = platformPathKey();
   return pathKey;
 }
 
 /**
  * Undo the site's `&lt;` sanitising of top-level strings and point `local_path`/`url` of local file links at
- * this platform's path, as the Python client does. Returns the same object when nothing changed.
+ * this platform's path (`local_path_<platform>`, possibly null), as the Python client does. Returns the same object
+ * when nothing changed.
  */
 export function parseRecord<T>(record: T): T {
   if (!isPlainObject(record)) return record;
@@ -33,9 +34,11 @@ export function parseRecord<T>(record: T): T {
     const value = record[key];
     if (typeof value === "string") {
       if (value.includes("&lt;")) (out ??= { ...record })[key] = value.replaceAll("&lt;", "<");
-    } else if (localKey && isPlainObject(value) && value["link_type"] === "local" && typeof value[localKey] === "string") {
+    } else if (localKey && isPlainObject(value) && value["link_type"] === "local" && localKey in value) {
+      // As Python: the key's presence decides. Its value may be null (the link's LocalStorage has no path for this
+      // OS); then `local_path` is null too and `url` is `file://`, never another OS's path.
       const path = value[localKey];
-      (out ??= { ...record })[key] = { ...value, local_path: path, url: `file://${path}` };
+      (out ??= { ...record })[key] = { ...value, local_path: path, url: `file://${path ?? ""}` };
     }
   }
   return (out ?? record) as T;

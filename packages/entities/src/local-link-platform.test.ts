@@ -1,0 +1,53 @@
+/**
+ * A local file link read on an OS its LocalStorage has no path for: the record says so (`local_path: null`, as the
+ * Python client's `_parse_records` sets it from the platform's key), and a download refuses it rather than reading
+ * another OS's path as a relative file name.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SgTransferError, downloadAttachment, openAttachment } from "./index.js";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+/** This platform's `local_path_*` key, and a LocalStorage root and file of another OS. */
+const here = process.platform === "win32" ? "local_path_windows" : process.platform === "darwin" ? "local_path_mac" : "local_path_linux";
+const foreign = process.platform === "win32" ? { field: "linux_path", root: "/jobs", file: "/jobs/a/b.exr" } : { field: "windows_path", root: "W:\\jobs", file: "W:\\jobs\\a\\b.exr" };
+
+describe("a local file link with no path for this OS", () => {
+  let site: TestSite;
+  let link: Record<string, unknown>;
+  let storageId: number;
+  beforeAll(async () => {
+    site = await startSite();
+    const storage = await site.api.create("LocalStorage", { code: "other_os_only", [foreign.field]: foreign.root });
+    storageId = storage.id;
+    const project = site.emulator.card.projects[0] as { type: "Project"; id: number };
+    const pf = await site.api.create("PublishedFile", { code: "b.exr", project, path: { local_path: foreign.file } });
+    link = (await site.api.findOne("PublishedFile", [["id", "is", pf.id]], ["path"]))!.path as Record<string, unknown>;
+  });
+  afterAll(async () => {
+    await site.close();
+  });
+
+  it("reads back with local_path set from this platform's key (null) and url 'file://', not the other OS's path", () => {
+    expect(link).toMatchObject({ link_type: "local", [here]: null, local_path: null, url: "file://" });
+    expect(link).toHaveProperty(here, null);
+  });
+
+  it.each([
+    ["downloadAttachment", (l: Record<string, unknown>) => downloadAttachment(site.client, l)],
+    ["openAttachment", (l: Record<string, unknown>) => openAttachment(site.client, l)],
+  ])("%s refuses it, naming the platform's key and the LocalStorage, and reads no file", async (_name, read) => {
+    const before = site.emulator.requests().length;
+    // Also as a raw site value (not through find), whose local_path is the other OS's path.
+    for (const given of [link, { ...link, local_path: foreign.file, url: `file://${foreign.file}` }]) {
+      const error = await read(given).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgTransferError);
+      expect(error).toMatchObject({ code: "SG_DOWNLOAD_FAILED" });
+      const message = (error as SgTransferError).message;
+      expect(message).toContain("no path for this OS");
+      expect(message).toContain(`${here} is null`);
+      expect(message).toContain(`LocalStorage ${storageId} 'other_os_only'`);
+      expect(message).not.toContain(foreign.file);
+    }
+    expect(site.emulator.requests().length).toBe(before);
+  });
+});
