@@ -626,6 +626,19 @@ describe("writes, schema, files, whoami", () => {
     expect((JSON.parse(one.stdout) as { data_type: { value: string } }).data_type.value).toBe("status_list");
   });
 
+  it("an upload of a missing or empty file names its whole path, however long", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-path-"));
+    const folder = join(dir, "rv-publish", "files", "sequences", "SQ010", "sh020", "publish", "v002");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "sh020_v002_empty.mov"), "");
+    for (const file of [join(folder, "sh020_v002.mov"), join(folder, "sh020_v002_empty.mov")]) {
+      const r = await sg(["upload", "Version", "1", file], scriptEnv);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(`'${file}'`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("uploads a file and downloads it again", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-cli-files-"));
     const file = join(dir, "notes.txt");

@@ -10,7 +10,7 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions, Credentials, DateMode, EntityRef, HttpResponse, SgAuthError, SiteInfo } from "@sg/core";
+import { SgValidationError, type CallOptions, type Credentials, type DateMode, type EntityRef, type HttpResponse, type SgAuthError, type SiteInfo } from "@sg/core";
 import { contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { CheckedFieldName, EntityTypeName, FileFieldName, LooseSchema, SiteSchema } from "./schema-types.js";
@@ -76,14 +76,13 @@ export async function prepareFile(source: unknown, path: Path, displayName?: str
   if (typeof source !== "string" || source.trim() === "") fail(path, "a file path or a Blob (for bytes: new Blob([bytes]))", source);
   const { fs: { openAsBlob }, fsPromises: { stat }, path: { basename, resolve }, os: { homedir } } = await nodeBuiltins(path, source, "a Blob or File");
   const full = resolve(source.startsWith("~/") || source === "~" ? homedir() + source.slice(1) : source);
-  let info;
-  try {
-    info = await stat(full);
-  } catch {
-    fail(path, "the path of an existing file", source);
-  }
-  if (!info.isFile()) fail(path, "the path of a regular file", `${describeKind(info)} '${source}'`);
-  if (info.size === 0) fail(path, "a non-empty file", `an empty file '${source}'`);
+  // The path is given whole (`fail` would cut it at 40 characters, and a publish's paths differ at their end).
+  const bad = (expected: string, what: string): never => {
+    throw new SgValidationError(PREFIX, { path, expected, received: `${what}'${source}'` });
+  };
+  const info = await stat(full).catch(() => bad("the path of an existing file", ""));
+  if (!info.isFile()) bad("the path of a regular file", `${describeKind(info)} `);
+  if (info.size === 0) bad("a non-empty file", "an empty file ");
   const blob = await openAsBlob(full);
   const name = basename(full);
   return { file: new File([blob], name, { type: contentType(name) }), name, size: info.size, path: full };
