@@ -28,10 +28,15 @@ interface UploadRefusal {
   readonly errorCode: number | undefined;
 }
 
+/** The site's words in a reply, after its first character and the newline or colon that follows: whitespace folded. */
+export function wordsOf(text: string): string {
+  return text.slice(2).replace(/\s+/g, " ").trim();
+}
+
 /** The refusal in a reply that starts with `0` (then a newline or colon, then the site's words); `undefined` for any other reply. */
 function refusalOf(text: string): UploadRefusal | undefined {
   if (text[0] !== "0") return undefined;
-  const words = text.slice(2).replace(/\s+/g, " ").trim();
+  const words = wordsOf(text);
   const coded = /^(.*?)\s*\(error_code (\d+)\)$/.exec(words);
   return { message: (coded ? coded[1]! : words).slice(0, 300), errorCode: coded ? Number(coded[2]) : undefined };
 }

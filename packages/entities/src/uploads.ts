@@ -10,11 +10,11 @@
  *
  * @packageDocumentation
  */
-import { SgValidationError, type CallOptions, type Credentials, type DateMode, type EntityRef, type HttpResponse, type SgAuthError, type SiteInfo } from "@sg/core";
+import { SgValidationError, scrubText, type CallOptions, type Credentials, type DateMode, type EntityRef, type HttpResponse, type SgAuthError, type SiteInfo } from "@sg/core";
 import { contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { CheckedFieldName, EntityTypeName, FileFieldName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { credentialsRefused, parseUploadReply, uploadRefused, type StepAnswer } from "./upload-reply.js";
+import { credentialsRefused, parseUploadReply, uploadRefused, wordsOf, type StepAnswer } from "./upload-reply.js";
 import { transferSecrets } from "./transfer-secrets.js";
 import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
 import { nodeBuiltins } from "./node-files.js";
@@ -327,7 +327,8 @@ async function uploadTo(target: unknown, entityType: unknown, entityId: unknown,
 
 /**
  * Give several entities the same thumbnail (Python `share_thumbnail`); returns the Attachment id of the
- * shared thumbnail. Throws `SgThumbnailNotReadyError` while the source thumbnail is still being processed.
+ * shared thumbnail. Throws `SgThumbnailNotReadyError`, quoting the site's words, while the source thumbnail is still
+ * being processed (the site's `2…` answer); any other answer that shares nothing is an `SgTransferError`.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param entities - the entities to share the thumbnail with.
@@ -373,7 +374,15 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
     if (id !== undefined) return id;
   }
   if (status < 300 && text.startsWith("2")) {
-    throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: the source thumbnail is still being processed`, { status, reply: text, secrets, hint: "Retry once the source's thumbnail is no longer transient." });
+    // The site's words (scrubbed, as a refusal's are) say which source and why, as Python's message quotes its reply.
+    const words = wordsOf(scrubText(text, secrets)).slice(0, 300);
+    throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: ${words || "the source thumbnail is not ready"}`, {
+      status,
+      reply: text,
+      secrets,
+      ...(words ? { serverMessage: words } : {}),
+      hint: "Retry once the source's thumbnail is no longer transient.",
+    });
   }
   throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", response, shared);
 }
