@@ -69,8 +69,10 @@ export async function prepareFile(source: unknown, path: Path, displayName?: str
     // Another implementation's Blob (jsdom's, where a test environment swaps the global) passes `instanceof Blob`
     // without stream(): its bytes would never be read, and the upload would stall until its transfer timeout.
     if (typeof source.stream !== "function") fail(path, "a Blob with stream()", source, "Pass a file path, or the bytes in node:buffer's Blob.");
-    const name = displayName ?? (source instanceof File && source.name ? source.name : "upload.bin");
-    const file = source instanceof File ? source : new File([source], name, { type: source.type });
+    const own = source instanceof File ? source.name : "";
+    const name = displayName ?? (own || "upload.bin");
+    // Without a type of its own, the file goes with the one its name says, as a path's does (Python guesses it too).
+    const file = source instanceof File && source.type ? source : new File([source], own || name, { type: source.type || contentType(own || name) });
     return { file, name: file.name || name, size: source.size, path: undefined };
   }
   if (typeof source !== "string" || source.trim() === "") fail(path, "a file path or a Blob (for bytes: new Blob([bytes]))", source);
