@@ -184,7 +184,11 @@ export const COMBINATIONS = [
     // refused with its path in core's one data walk (a bigint in request 1234 of a batch failed as 'payload'; a Set
     // was written as {}), Dates and timed-out abort reasons from another realm are recognised, and validation errors
     // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
-    ratchet: 33 * KB - 421,
+    // Then by 4 B: publish flows: a local file link with no path for this OS reads back with local_path null (it kept
+    // another OS's path, and a download then read a relative file of that name) and its download is refused, a refused
+    // upload path is named whole, share_thumbnail's refusal quotes the site's words, and a File or Blob without a type
+    // gets the content type its name says
+    ratchet: 33 * KB - 417,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -349,7 +353,11 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // name bytes, class instances and symbols (a Uint8Array read as 'an object with keys 0, 1, 2, …')
     // Then by 1 B: schemaFieldCreate/Update refuse an undefined property with its path (an unset optional display name
     // was sent without a value and blanked the field's name), and the schema methods' project option must be a Project
-    ratchet: 27 * KB - 214,
+    // Then by 2 B: publish flows: a local file link with no path for this OS reads back with local_path null (it kept
+    // another OS's path, and a download then read a relative file of that name) and its download is refused, a refused
+    // upload path is named whole, share_thumbnail's refusal quotes the site's words, and a File or Blob without a type
+    // gets the content type its name says
+    ratchet: 27 * KB - 212,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -550,7 +558,11 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 68 B: schemaFieldCreate/Update refuse an undefined property with its path (an unset optional display
     // name was sent without a value and blanked the field's name), and the schema methods' project option must be a
     // Project
-    ratchet: 46 * KB + 432,
+    // Then by 204 B: publish flows: a local file link with no path for this OS reads back with local_path null (it
+    // kept another OS's path, and a download then read a relative file of that name) and its download is refused, a
+    // refused upload path is named whole, share_thumbnail's refusal quotes the site's words, and a File or Blob
+    // without a type gets the content type its name says
+    ratchet: 47 * KB - 388,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
