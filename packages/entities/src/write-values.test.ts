@@ -52,8 +52,19 @@ describe("a bigint in write data", () => {
   });
 });
 
-class Frame {
-  constructor(readonly at: number) {}
+/** A class with no fields of its own: JSON sends an instance as `{}`. */
+class Marker {
+  get at(): number {
+    return 3;
+  }
+}
+
+/** An app's own link type: JSON sends an instance as its fields, `{"type": …, "id": …}`. */
+class Link {
+  constructor(
+    readonly type: string,
+    readonly id: number,
+  ) {}
 }
 
 describe("a value JSON would send as {} or drop", () => {
@@ -62,7 +73,8 @@ describe("a value JSON would send as {} or drop", () => {
     ["a Set", new Set([1])],
     ["a Map", new Map([["a", 1]])],
     ["a RegExp", /sh\d+/],
-    ["a Frame", new Frame(3)],
+    ["a Marker", new Marker()],
+    ["a Uint8Array of 2 bytes", new Uint8Array([1, 2])],
     ["a Blob", new Blob(["x"])],
     ["a function", () => 1],
     ["a symbol", Symbol("x")],
@@ -89,6 +101,14 @@ describe("values a ShotGrid field takes", () => {
     expect(await site.api.findOne("Shot", [["id", "is", shot]], ["sg_cut_in"])).toMatchObject({ sg_cut_in: 1010 });
     const version = await site.api.create("Version", { code: "wv_link", project, sg_uploaded_movie: { url: "https://example.invalid/a.mov", name: "a.mov", link_type: "web" } });
     expect(version.id).toBeGreaterThan(0);
+  });
+
+  it("take an instance of the app's own class as its own fields, as JSON sends it (a link class, an object made from a prototype)", async () => {
+    const fromProto = Object.assign(Object.create({ kind: "link" }) as Record<string, unknown>, { type: "Shot", id: shot });
+    await site.api.update("Task", task, { entity: new Link("Shot", shot), splits: { link: fromProto } });
+    const created = await site.api.batch([{ request_type: "create", entity_type: "Shot", data: { code: "wv_linked", project: new Link("Project", project.id) } }]);
+    expect(created[0]).toMatchObject({ type: "Shot" });
+    expect(await site.api.findOne("Task", [["id", "is", task]], ["entity", "splits"])).toMatchObject({ entity: { type: "Shot", id: shot }, splits: { link: { type: "Shot", id: shot } } });
   });
 
   it("take a toJSON that returns a Date as that Date, encoded", async () => {
