@@ -1,6 +1,6 @@
 import { SgError, SgTimeoutError, onAbort } from "@sg/core";
 import type { AttemptLoopOptions } from "./attempt-loop.js";
-import { classifyNetworkError, networkError } from "./network-errors.js";
+import { afterAnswer, classifyNetworkError, networkError } from "./network-errors.js";
 import { callLimits } from "./timeouts.js";
 
 /**
@@ -41,7 +41,7 @@ export function limitedBody(source: ReadableStream<Uint8Array>, o: AttemptLoopOp
           end();
           // The site answered: whatever broke the body, the request had gone out (a TLS error here is not "not sent").
           const outcome = classifyNetworkError(thrown);
-          out.error(thrown instanceof SgError ? thrown : networkError(thrown, { type: "maybe-sent", code: "code" in outcome ? outcome.code : "ERR_NETWORK" }, o));
+          out.error(thrown instanceof SgError ? thrown : networkError(afterAnswer(thrown), { type: "maybe-sent", code: "code" in outcome ? outcome.code : "ERR_NETWORK" }, o));
         }
       },
       cancel(reason) {

@@ -1,3 +1,4 @@
+import { afterAnswer } from "./network-errors.js";
 import type { RawResponse } from "./rpc-response.js";
 
 /** The empty body of a response read as text. */
@@ -59,32 +60,39 @@ export type RpcExchanger = (request: RpcExchangeRequest) => Promise<RawResponse>
 export function createRpcExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined): RpcExchanger {
   const doFetch: FetchFunction = fetchFn ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
   return async (request) => {
-    const maxBytes = request.maxBytes;
     const init: Record<string, unknown> = { method: "POST", headers: request.headers, body: request.body, signal: request.signal, redirect: "manual" };
     if (dispatcher) init["dispatcher"] = dispatcher;
     const response = await doFetch(request.url, init as RequestInit);
-    const headers = response.headers;
-    const raw: { -readonly [K in keyof RawResponse]: RawResponse[K] } = { status: response.status, statusText: response.statusText, headers, body: EMPTY };
-    const length = headers.get("content-encoding") ? NaN : Number(headers.get("content-length") ?? NaN);
-    if (length <= maxBytes) {
-      raw.text = await response.text();
-      return raw;
-    }
-    const reader = response.body?.getReader();
-    const decoder = new TextDecoder();
-    let size = length > maxBytes ? length : 0;
-    let text = "";
-    while (reader && size <= maxBytes) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      size += chunk.value.byteLength;
-      if (size <= maxBytes) text += decoder.decode(chunk.value, { stream: true });
-    }
-    if (size > maxBytes) {
-      // drops the connection: the rest is never read
-      reader?.cancel().catch(() => {});
-      raw.tooLarge = maxBytes;
-    } else raw.text = text + decoder.decode();
-    return raw;
+    // A body that breaks once the site has answered: the request went out, whatever the failure says (see afterAnswer).
+    return readAnswer(response, request.maxBytes).catch((error: unknown) => {
+      throw afterAnswer(error);
+    });
   };
+}
+
+/** The answer's head and its text, read up to `maxBytes` (`tooLarge` past it). */
+async function readAnswer(response: Response, maxBytes: number): Promise<RawResponse> {
+  const headers = response.headers;
+  const raw: { -readonly [K in keyof RawResponse]: RawResponse[K] } = { status: response.status, statusText: response.statusText, headers, body: EMPTY };
+  const length = headers.get("content-encoding") ? NaN : Number(headers.get("content-length") ?? NaN);
+  if (length <= maxBytes) {
+    raw.text = await response.text();
+    return raw;
+  }
+  const reader = response.body?.getReader();
+  const decoder = new TextDecoder();
+  let size = length > maxBytes ? length : 0;
+  let text = "";
+  while (reader && size <= maxBytes) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size <= maxBytes) text += decoder.decode(chunk.value, { stream: true });
+  }
+  if (size > maxBytes) {
+    // drops the connection: the rest is never read
+    reader?.cancel().catch(() => {});
+    raw.tooLarge = maxBytes;
+  } else raw.text = text + decoder.decode();
+  return raw;
 }

@@ -2,7 +2,7 @@ import { createFetch } from "ofetch";
 import type { FetchOptions } from "ofetch";
 import { EMPTY } from "./fetcher.js";
 import type { Exchanger, FetchFunction } from "./fetcher.js";
-import { unwrapFetchError } from "./network-errors.js";
+import { afterAnswer, unwrapFetchError } from "./network-errors.js";
 
 /**
  * Whether `body` is a file (a `Blob`, or a multipart form, which holds one): sent with fetch's `redirect: "error"`.
@@ -55,6 +55,11 @@ export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatch
       return send();
     });
     const head = { status: response.status, statusText: response.statusText, headers: response.headers };
-    return request.stream && response.ok && response.body ? { ...head, body: EMPTY, stream: response.body } : { ...head, body: new Uint8Array(await response.arrayBuffer()) };
+    if (request.stream && response.ok && response.body) return { ...head, body: EMPTY, stream: response.body };
+    // a body that breaks once the site has answered: the request went out (see afterAnswer)
+    const bytes = await response.arrayBuffer().catch((error: unknown) => {
+      throw afterAnswer(error);
+    });
+    return { ...head, body: new Uint8Array(bytes) };
   };
 }

@@ -174,6 +174,18 @@ function describe(code: string, tls: TlsFailure | undefined, proxyStatus: number
   }
 }
 
+/**
+ * Failures raised while an answer's body was read: the site had answered, so the request went out whatever fetch
+ * says of the failure (a browser's bare `TypeError`). Marked by {@link afterAnswer}.
+ */
+const AFTER_ANSWER = new WeakSet<object>();
+
+/** Mark `error`, thrown while an answer's body was read, as coming after the site answered; returns it. */
+export function afterAnswer(error: unknown): unknown {
+  if (Object(error) === error) AFTER_ANSWER.add(error as object);
+  return error;
+}
+
 /** Build the {@link SgNetworkError} for a failed attempt: an {@link SgTlsError} for a TLS failure. */
 export function networkError(
   error: unknown,
@@ -199,8 +211,9 @@ export function networkError(
       "Nothing was sent. Check the site URL's scheme and port (https:// needs a port that speaks TLS, http:// one that does not) and whether a proxy intercepts TLS.";
   } else if (!maybeSent) {
     hint = "The request was not sent. Check the site URL, DNS, the network and any proxy settings.";
-  } else if (code === "ERR_NETWORK") {
-    // fetch said nothing (a browser's bare `TypeError: Failed to fetch`): maybe sent is the safe side, not a fact
+  } else if (code === "ERR_NETWORK" && !AFTER_ANSWER.has(error as object)) {
+    // fetch said nothing (a browser's bare `TypeError: Failed to fetch`) before any answer: maybe sent is the safe
+    // side, not a fact
     hint = `Whether the request reached the site is unknown: fetch gave no reason (in a browser also CORS, DNS, offline)${
       context.kind === "write" ? ": the write may have been applied on the site. Check (e.g. find the entity) before trying again." : "."
     }`;

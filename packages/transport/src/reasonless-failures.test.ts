@@ -1,12 +1,13 @@
 // A browser's fetch gives every failure — a refused connection, DNS, offline, a CORS refusal — as a bare
 // `TypeError("Failed to fetch")`, with no code. Such a failure stays maybe sent (the safe side for a write), but its
 // hint says that whether the request was sent is unknown, never that it was.
+import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { SgNetworkError } from "@sg/core";
 import type { Credentials } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
 import type { FetchFunction } from "./index.js";
-import { contextFor, fail, fakeClock, freePort } from "./test-support/server.js";
+import { contextFor, fail, fakeClock, freePort, useTestServers } from "./test-support/server.js";
 
 const script: Credentials = Object.freeze({ kind: "script", scriptName: "bot", scriptKey: "KEY-reasonless-1" });
 // Node's fetch, its failures hidden as a browser hides them
@@ -29,5 +30,57 @@ describe("a failure fetch gives no reason for (a browser's 'Failed to fetch')", 
     }
     expect(write.hint).toMatch(/\): the write may have been applied on the site\. Check \(e\.g\. find the entity\) before trying again\.$/);
     expect(read.hint).toMatch(/offline\)\.$/);
+  });
+});
+
+/** Node's fetch, whose answer's body breaks after its first chunk with a bare TypeError, as a browser reports it. */
+const breaksMidBody: FetchFunction = async (input, init) => {
+  const response = await fetch(input, init);
+  const reader = response.body!.getReader();
+  let first = true;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(out) {
+      const chunk = await reader.read();
+      if (!first || chunk.done) return out.error(new TypeError("network error"));
+      first = false;
+      out.enqueue(chunk.value);
+    },
+  });
+  return new Response(body, { status: response.status, headers: response.headers });
+};
+
+describe("a body that breaks with no reason after the site answered", () => {
+  const serve = useTestServers();
+  const halfAnswer = (_req: unknown, res: ServerResponse): void => {
+    // no content-length: the body is read as it comes, and the wrapper breaks it after the first chunk
+    res.writeHead(200, { "content-type": "application/json" });
+    res.write('{"results": [');
+    setTimeout(() => res.end("]}"), 20);
+  };
+
+  it("says the connection dropped after the request was sent (a write may have landed), not that sending is unknown", async () => {
+    const site = await serve(halfAnswer);
+    const transport = jsonRpcTransport({ fetch: breaksMidBody, retry: { maxAttempts: 1 } });
+    const write = await fail(transport.send({ method: "create", payload: { type: "Shot" }, credentials: script, kind: "write" }, contextFor(site.url, fakeClock())));
+    const read = await fail(transport.send({ method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" }, contextFor(site.url, fakeClock())));
+    for (const err of [read, write]) {
+      expect(err).toMatchObject({ name: "SgNetworkError", maybeSent: true, syscallCode: "ERR_NETWORK" });
+      expect(err.hint).not.toMatch(/unknown/);
+    }
+    expect(write.hint).toMatch(/^The connection dropped after the request was sent: the write may have been applied/);
+    expect(read.hint).toBe("The connection dropped after the request was sent; the site or a proxy may be overloaded.");
+  });
+
+  it("says the same for a download's streamed body (http())", async () => {
+    const site = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.write(Buffer.alloc(64, 1));
+      setTimeout(() => res.end(Buffer.alloc(64, 2)), 20);
+    });
+    const transport = jsonRpcTransport({ fetch: breaksMidBody, retry: { maxAttempts: 1 } });
+    const response = await transport.http!({ method: "GET", target: "/file", responseBody: "stream", kind: "read" }, contextFor(site.url, fakeClock()));
+    const broken = await fail(new Response(response.stream).arrayBuffer());
+    expect(broken).toMatchObject({ name: "SgNetworkError", maybeSent: true });
+    expect(broken.hint).toBe("The connection dropped after the request was sent; the site or a proxy may be overloaded.");
   });
 });
