@@ -197,6 +197,23 @@ describe("http(): forms and credentials", () => {
     expect(modes).toEqual(["error", "manual", "manual", "manual"]);
   });
 
+  it("a file body whose redirect the runtime refuses after sending, in words naming the redirect (Deno's), is sent once, not again with 'manual'", async () => {
+    const site = await serve((_req, res) => {
+      res.writeHead(303, { location: "/upload/elsewhere" });
+      res.end();
+    });
+    // the request goes out and is answered with a redirect, which this runtime refuses in its own words
+    const deno: FetchFunction = async (input, init) => {
+      const response = await fetch(input, { ...init, redirect: "manual" });
+      if (init.redirect === "error" && response.status > 299 && response.status < 400) throw new TypeError("Encountered redirect while redirect mode is set to 'error'");
+      return response;
+    };
+    const file = new File([new Uint8Array(2048).fill(9)], "plate.exr");
+    const t = jsonRpcTransport({ fetch: deno, retry: { maxAttempts: 1 } });
+    await t.http!({ method: "POST", target: "/upload/upload_file", form: { entity_type: "Shot", file }, credentials: script, kind: "write" }, contextFor(site.url)).catch((e: unknown) => e);
+    expect(site.requests.map((r) => r.url)).toEqual(["/upload/upload_file"]);
+  });
+
   it("a form value the runtime's FormData refuses is an SgValidationError naming the field, before anything is sent", async () => {
     const server = await serve(ok);
     // passes `instanceof Blob`, as a jsdom Blob does under jsdom, yet is no Blob to Node's FormData

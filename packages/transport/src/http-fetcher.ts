@@ -47,9 +47,10 @@ export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatch
     if (dispatcher) init["dispatcher"] = dispatcher;
     const send = () => $fetch.raw(request.url, init as FetchOptions<"stream">);
     const response = await send().catch((error: unknown) => {
-      // The mode refused (its own TypeError names it; a redirect refused after sending is undici's "fetch failed"): a
-      // request refused as it is built was not sent, and one answered with a redirect was not processed.
-      if (init["redirect"] !== "error" || !/redirect/i.test((unwrapFetchError(error) as Error | null)?.message ?? "")) throw error;
+      // Only workerd's refusal of the mode, as it builds the request ("Invalid redirect value, …"): nothing was sent. A
+      // redirect refused after sending may also name "redirect" (Deno: "Encountered redirect while redirect mode is set
+      // to 'error'"); sending the file again then would send it twice.
+      if (init["redirect"] !== "error" || !/invalid redirect/i.test((unwrapFetchError(error) as Error | null)?.message ?? "")) throw error;
       manual = true;
       init["redirect"] = "manual";
       return send();
