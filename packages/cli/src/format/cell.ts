@@ -1,11 +1,12 @@
 /** Turning record values into text for table and CSV cells. */
 
 /**
- * An entity type name as the site spells one: an upper-case letter, then letters and digits (`Shot`,
- * `PublishedFile`, `CustomEntity01`). The `type` of the site's other dicts with an `id` never is one: an
- * `EventLogEntry`'s `meta` says `attribute_change`, `entity_retirement`, `new_entity` (snake_case).
+ * An entity type name as the site spells one: an upper-case letter, then letters, digits and underscores (`Shot`,
+ * `PublishedFile`, `CustomEntity01`, and a multi-entity field's connection type, `Asset_sg_linked_shots_Connection`).
+ * The `type` of the site's other dicts with an `id` never is one: an `EventLogEntry`'s `meta` says `attribute_change`,
+ * `entity_retirement`, `new_entity` (snake_case, starting lower-case).
  */
-const ENTITY_TYPE = /^[A-Z][A-Za-z0-9]*$/;
+const ENTITY_TYPE = /^[A-Z]\w*$/;
 
 /** Whether `value` is an entity link: a numeric `id` and an entity type name as its `type`. */
 function isRef(value: unknown): value is { type: string; id: number; name?: unknown } {
