@@ -824,6 +824,17 @@ describe("sg doctor explains every auth failure", () => {
     expect(d.r.stdout).toContain("Personal Access Token");
   });
 
+  it("a wrong passphrase on an Identity site: the refusal names no PAT, so the fix checks the login and passphrase first", async () => {
+    const d = await doctor({ ...idEnv(), SG_LOGIN: "nopat", SG_PASSWORD: "marker-wrong-passphrase" });
+    expect(d.r.code).toBe(7);
+    expect(d.problem).toBe("pat-missing-or-revoked");
+    expect(d.r.stdout).toMatch(/Check --login and --password \(or SG_LOGIN\/SG_PASSWORD\) and that the account is active; if they are right, no valid PAT is bound/);
+    expect(d.r.stdout).not.toContain("marker-wrong-passphrase");
+    // where the site says no PAT is bound, the PAT steps come first
+    const bound = await doctor({ ...idEnv(), SG_LOGIN: "nopat", SG_PASSWORD: user(identity, "nopat") });
+    expect(bound.r.stdout).not.toContain("Check --login and --password");
+  });
+
   it("no passphrase set on an Identity site", async () => {
     const d = await doctor({ ...idEnv(), SG_LOGIN: "nopass", SG_PASSWORD: "marker-not-a-passphrase" });
     expect(d.r.code).toBe(7);

@@ -222,12 +222,15 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
   }
   if (auth.kind === "user" && (siteKind === "identity" || /PAT_/.test(code))) {
     const revoked = /revoked|no longer valid/i.test(all);
+    // A refusal that does not speak of a PAT looks the same for a mistyped passphrase, an inactive account and a
+    // missing PAT (as the library says): the likelier typo first, then the PAT steps.
+    const patSaid = /personal access token|\bPAT\b/i.test((error as { serverMessage?: string }).serverMessage ?? "");
     return {
       problem: revoked ? "pat-revoked" : "pat-missing-or-revoked",
       why: revoked
         ? "the Personal Access Token bound to your legacy login is no longer valid (deleted from your Autodesk profile, or the passphrase changed). A deleted PAT keeps working for about an hour after its last use, then fails."
-        : "on an Autodesk Identity site the legacy login works only with a valid Personal Access Token bound to it: none is bound, it was revoked (a deleted PAT keeps working for about an hour, then fails), or the passphrase is wrong.",
-      fix: `${PAT_STEPS} Or run \`sg login --browser\`.`,
+        : "on an Autodesk Identity site the legacy login works only with a valid Personal Access Token bound to it: none is bound, it was revoked (a deleted PAT keeps working for about an hour, then fails), the passphrase is wrong, or the account is inactive.",
+      fix: `${revoked || patSaid ? "" : "Check --login and --password (or SG_LOGIN/SG_PASSWORD) and that the account is active; if they are right, no valid PAT is bound: "}${PAT_STEPS} Or run \`sg login --browser\`.`,
     };
   }
   if (auth.kind === "user") {
