@@ -134,14 +134,16 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
   const head = `HTTP ${input.status}${input.statusText ? ` ${scrubText(input.statusText, input.secrets)}` : ""} from the site for '${input.method}'`;
   let message = head;
   let hint: string | undefined;
+  // The wait a Retry-After asked for, said by the 503's hint and the 429's alike; none for 0 (or no header).
+  const wait = input.retryAfterMs ? `asked to wait ${Math.ceil(input.retryAfterMs / 1000)} s before trying again` : "";
   if (input.status === 503) {
     message = `${head}: ${MAINTENANCE_MESSAGE}`;
-    hint = input.retryAfterMs === undefined ? "Try again later." : `The site asked to wait ${Math.ceil(input.retryAfterMs / 1000)} s before trying again.`;
+    hint = wait ? `The site ${wait}.` : "Try again later.";
   } else if (input.status === 403) {
     message = `${head}: ${snippet || "(empty body)"}`;
     hint = "API access may be blocked for this site, script or user; the site's reply is above (an administrator can lift the block).";
   } else if (input.status === 429) {
-    hint = "The site is rate-limiting this client; slow down or lower concurrency.";
+    hint = `The site is rate-limiting this client${wait && ` and ${wait}`}; slow down or lower concurrency.`;
   } else if (input.status === 502 || input.status === 504) {
     hint = "The site or a proxy in front of it failed to answer; this is usually transient, try again later.";
   } else if (input.status >= 300 && input.status < 400) {

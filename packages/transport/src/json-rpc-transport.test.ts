@@ -229,6 +229,27 @@ describe("send: retries", () => {
     expect(clock.sleeps).toEqual([]);
   });
 
+  it("a 429 or 503 whose Retry-After is not waited for: the hint names the wait; a Retry-After of 0 asks for none", async () => {
+    // retry: false, since a wait of 0 is honoured; 3600 s is above maxRetryAfterMs, so it is never waited for.
+    const answers: Array<[status: number, retryAfter: string]> = [[429, "3600"], [503, "3600"], [503, "0"], [429, "0"]];
+    const server = await serve((_req, res, _raw, n) => {
+      const [status, retryAfter] = answers[n - 1]!;
+      return text(res, "busy", status, "text/plain", { "retry-after": retryAfter });
+    });
+    const hints: Array<string | undefined> = [];
+    for (const [status] of answers) {
+      const err = (await fail(jsonRpcTransport().send(read({ retry: false }), contextFor(server.url, fakeClock())))) as SgHttpError;
+      expect(err.status).toBe(status);
+      hints.push(err.hint);
+    }
+    expect(hints).toEqual([
+      "The site is rate-limiting this client and asked to wait 3600 s before trying again; slow down or lower concurrency.",
+      "The site asked to wait 3600 s before trying again.",
+      "Try again later.",
+      "The site is rate-limiting this client; slow down or lower concurrency.",
+    ]);
+  });
+
   it("a Retry-After that is neither seconds nor an HTTP date is ignored: the backoff applies, not an instant retry", async () => {
     // Date.parse reads "-5", "+5", "1/2" or "busy 3" as dates in 2001, which made them a wait of 0 ms.
     const values = ["-5", "+5", "1/2", "busy 3", "10, 20"];
