@@ -58,9 +58,11 @@ export async function uploadImages(ctx: Context, type: string, record: Record<st
   if (!images.image && !images.filmstrip) return record;
   const id = record["id"] as number;
   const t = startTransfer(call);
+  let uploaded = false;
   try {
     if (images.image) await sendUpload(ctx, { type, id, file: images.image, field: "thumb_image", displayName: undefined, tags: [] }, t);
     if (images.filmstrip) await sendUpload(ctx, { type, id, file: images.filmstrip, field: "filmstrip_thumb_image", displayName: undefined, tags: [] }, t);
+    uploaded = true;
     // Read back what was uploaded (Python reads `image` after an image, `filmstrip_image` after a filmstrip).
     const names = [images.image && "image", images.filmstrip && "filmstrip_image"].filter((n): n is string => !!n);
     const read = await step(t, `reading back the image of ${type} ${id}`, (options) => ctx.call<unknown>("read", {
@@ -76,10 +78,18 @@ export async function uploadImages(ctx: Context, type: string, record: Record<st
     for (const n of names) if (isPlainObject(first) && n in first) out[n] = first[n];
     return out;
   } catch (error) {
+    // The hint follows the cause: an upload that may have landed is checked first, a refused one fixed first.
+    const cause = error as { maybeSent?: unknown; hint?: unknown } | undefined;
     throw new SgPartialWriteError(`${PREFIX}: ${type} ${id} was ${verb}, but uploading its image failed`, {
       record,
       cause: error,
-      hint: "The record is in error.record; retry the upload with uploadThumbnail().",
+      hint: `The record is in error.record; its image ${
+        uploaded
+          ? "was uploaded, but reading it back failed."
+          : cause?.maybeSent === true
+            ? "may have been attached: check before uploading it again with uploadThumbnail()."
+            : `was not attached.${typeof cause?.hint === "string" ? ` ${cause.hint}` : ""} Then upload it with uploadThumbnail().`
+      }`,
     });
   }
 }

@@ -373,6 +373,31 @@ describe("create/update with an image: the entity first, then the upload", () =>
     site.emulator.reset();
   });
 
+  it.each([
+    // A gateway's 502 after the site may have taken the file: check before uploading it again.
+    [{ status: 502, body: "Bad Gateway" }, true, /^The record is in error\.record; its image may have been attached: check before uploading it again with uploadThumbnail\(\)\.$/],
+    // A 400 or a 0… refusal attached nothing, and sending the same again fails the same: the hint says what to fix first.
+    [{ status: 400, body: "Bad Request" }, undefined, /^The record is in error\.record; its image was not attached\. The site answered HTTP 400 instead of an upload reply; check the site URL.* Then upload it with uploadThumbnail\(\)\.$/],
+    [{ status: 200, body: "0\nthe file is not an image (error_code 103)" }, undefined, /^The record is in error\.record; its image was not attached\. The site refused the upload as bad input.* Then upload it with uploadThumbnail\(\)\.$/],
+  ])("a failed thumbnail upload of a create (%o): the partial write's hint follows its cause", async (fault, maybeSent, hint) => {
+    site.emulator.injectFault({ method: "/upload/publish_thumbnail", ...fault });
+    const error = (await site.api.create("Shot", { code: "up_img_hint", project, image: png }).catch((e: unknown) => e)) as SgPartialWriteError;
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    expect(error.cause).toMatchObject({ code: "SG_UPLOAD_FAILED" });
+    expect((error.cause as SgTransferError).maybeSent).toBe(maybeSent);
+    expect(error.hint).toMatch(hint);
+  });
+
+  it("a create whose image was uploaded but not read back: the hint says the image is there", async () => {
+    site.emulator.injectFault({ method: "read", status: 400, body: "Bad Request" });
+    const error = (await site.api.create("Shot", { code: "up_img_readback", project, image: png }).catch((e: unknown) => e)) as SgPartialWriteError;
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    expect(error.cause).toMatchObject({ name: "SgHttpError", status: 400, method: "read" });
+    expect(error.hint).toBe("The record is in error.record; its image was uploaded, but reading it back failed.");
+    const shot = await site.api.findOne("Shot", [["id", "is", error.record["id"] as number]], ["image"]);
+    expect(typeof shot!.image).toBe("string");
+  });
+
   it("update with only an image sends no update call; image: null clears the thumbnail", async () => {
     const shot = await site.api.create("Shot", { code: "up_img_update", project });
     const before = site.payloads("update").length;
