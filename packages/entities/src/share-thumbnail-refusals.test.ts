@@ -44,4 +44,25 @@ describe("shareThumbnail answers that share nothing", () => {
     expect(error).toMatchObject({ code: "SG_UPLOAD_FAILED", errorCode: 103, serverMessage: `The source Version ${b.id} has no image to share` });
     expect((error as SgTransferError).message).toContain(`unable to share thumbnail (share_thumbnail answered 200: The source Version ${b.id} has no image to share (error_code 103))`);
   });
+
+  it.each([
+    [false, "a thumbnail"],
+    [true, "a filmstrip thumbnail"],
+  ])("a source without an image to share (filmstripThumbnail %s): the hint is about the share, not a field or a file", async (filmstripThumbnail, image) => {
+    // The emulator's own refusal, as the site words it: no fault injected.
+    const error = await site.api.shareThumbnail([a], { sourceEntity: b, filmstripThumbnail }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "SG_UPLOAD_FAILED", errorCode: 103, serverMessage: `share_thumbnail: Version ${b.id} has no ${image.slice(2)} to share` });
+    expect((error as SgTransferError).hint).toBe(
+      `The site refused the share (its words above): the source entity must have ${image} to share, and every target entity must exist.`,
+    );
+  });
+
+  it("a refusal without a code (as a site words it) gets the same hint about the share", async () => {
+    site.emulator.injectFault({ method: "/upload/share_thumbnail", status: 200, body: `0\nVersion ${b.id} has no thumbnail`, times: 1 });
+    const error = await site.api.shareThumbnail([a], { sourceEntity: b }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "SG_UPLOAD_FAILED", errorCode: undefined, serverMessage: `Version ${b.id} has no thumbnail` });
+    expect((error as SgTransferError).hint).toBe(
+      "The site refused the share (its words above): the source entity must have a thumbnail to share, and every target entity must exist.",
+    );
+  });
 });

@@ -106,8 +106,11 @@ const NOT_FOUND = [/^No entity of type \S+ exists with id \d+$/, /^Entity type "
  * a 5xx (a gateway's 502 after the site took it) or with a 2xx that is not an upload reply (a page, not `0…`) may have
  * been applied, so the error has `maybeSent: true` and that as its hint, as a write's errors do. A 4xx or a `0…`
  * refusal did not land.
+ *
+ * `refused`, given for a step that is not an upload of a field's file (a share), is the hint of a refusal that is
+ * neither a missing record nor a permission (a 103, or a `0…` without a code), in place of the upload's.
  */
-export function uploadRefused(message: string, target: string, { status, text: raw, secrets }: StepAnswer, landed?: string): SgTransferError {
+export function uploadRefused(message: string, target: string, { status, text: raw, secrets }: StepAnswer, landed?: string, refused?: string): SgTransferError {
   const text = scrubText(raw, secrets);
   const refusal = refusalOf(text);
   const words = refusal?.message ?? "";
@@ -121,11 +124,12 @@ export function uploadRefused(message: string, target: string, { status, text: r
         ? `${instead}check the site URL, and try again later if the site is busy.`
         : refusal?.errorCode === 103 && NOT_FOUND.some((re) => re.test(words))
           ? "Check the entity type and id: the site has no such live record."
-          : refusal?.errorCode === 103
-            ? "The site refused the upload as bad input (its words above): check the field (files go to url fields, images to the thumbnail fields) and the file."
-            : refusal?.errorCode === 104
-              ? "The permission role of the credentials may not make this change on the site."
-              : "The site's words above say why; check the entity, the field and the file type.";
+          : refusal?.errorCode === 104
+            ? "The permission role of the credentials may not make this change on the site."
+            : refused ??
+              (refusal?.errorCode === 103
+                ? "The site refused the upload as bad input (its words above): check the field (files go to url fields, images to the thumbnail fields) and the file."
+                : "The site's words above say why; check the entity, the field and the file type.");
   return new SgTransferError(`${message} (${target} answered ${status}${reasonOf(text)})`, {
     status,
     reply: text,

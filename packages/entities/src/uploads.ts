@@ -386,5 +386,6 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
       hint: "Retry once the source's thumbnail is no longer transient.",
     });
   }
-  throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", response, shared);
+  throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", response, shared,
+    `The site refused the share (its words above): the source entity must have a ${filmstrip ? "filmstrip " : ""}thumbnail to share, and every target entity must exist.`);
 }
