@@ -105,10 +105,27 @@ const BAD_PORT = "ERR_BAD_PORT";
 const HTTP_TO_TLS = "ERR_SSL_HTTP_REQUEST";
 
 /**
+ * Failures raised while an answer's body was read: the site had answered, so the request went out whatever the failure
+ * says (a browser's bare `TypeError`, a TLS record error with no system call). Marked by {@link afterAnswer}.
+ */
+const AFTER_ANSWER = new WeakSet<object>();
+
+/**
+ * Mark `error`, thrown while an answer's body was read, as coming after the site answered, and return it (a thrown
+ * value that is not an object, which cannot be marked, is wrapped in an `Error` first).
+ */
+export function afterAnswer(error: unknown): object {
+  const marked = Object(error) === error ? (error as object) : new Error(String(error));
+  AFTER_ANSWER.add(marked);
+  return marked;
+}
+
+/**
  * Classify a network failure for the retry policy. Unknown failures count as "maybe sent" (the safe side for
  * writes; a browser's fetch gives every failure as a bare `TypeError("Failed to fetch")`, CORS, DNS and offline
  * included), and so does a never-sent code raised by a `read` or `write` on an open connection: a route lost
- * after the request went out (`read EHOSTUNREACH`) says nothing about whether the site got it.
+ * after the request went out (`read EHOSTUNREACH`) says nothing about whether the site got it. A failure marked by
+ * {@link afterAnswer} is always "maybe sent": the site had answered.
  */
 export function classifyNetworkError(error: unknown): AttemptOutcome {
   // The first string `code` along the cause chain (e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`) and the system call
@@ -132,6 +149,8 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
     // not told apart from others without a reason, which stay maybe sent (the safe side for a write).
     if (current instanceof Error && current.message === "bad port") code = BAD_PORT;
   }
+  // Whatever it says, a failure once the site had answered came after the request went out (never "not sent").
+  if (AFTER_ANSWER.has(error as object)) return { type: "maybe-sent", code };
   // The proxy refused before the site got anything: when it could not reach the site (502, 503, 504), retried like a
   // refused connection; a login it wants (407) or a site it forbids does not change on a retry.
   if (proxyStatus !== undefined) {
@@ -172,18 +191,6 @@ function describe(code: string, tls: TlsFailure | undefined, proxyStatus: number
     default:
       return tls === "certificate" ? "TLS failure (certificate not accepted)" : tls ? "TLS handshake failed, not a certificate problem" : "network failure";
   }
-}
-
-/**
- * Failures raised while an answer's body was read: the site had answered, so the request went out whatever fetch
- * says of the failure (a browser's bare `TypeError`). Marked by {@link afterAnswer}.
- */
-const AFTER_ANSWER = new WeakSet<object>();
-
-/** Mark `error`, thrown while an answer's body was read, as coming after the site answered; returns it. */
-export function afterAnswer(error: unknown): unknown {
-  if (Object(error) === error) AFTER_ANSWER.add(error as object);
-  return error;
 }
 
 /** Build the {@link SgNetworkError} for a failed attempt: an {@link SgTlsError} for a TLS failure. */

@@ -33,21 +33,22 @@ describe("a failure fetch gives no reason for (a browser's 'Failed to fetch')", 
   });
 });
 
-/** Node's fetch, whose answer's body breaks after its first chunk with a bare TypeError, as a browser reports it. */
-const breaksMidBody: FetchFunction = async (input, init) => {
+/** Node's fetch, whose answer's body breaks after its first chunk with `failure` (a bare TypeError, as a browser reports it). */
+const breakingMidBody = (failure: () => unknown): FetchFunction => async (input, init) => {
   const response = await fetch(input, init);
   const reader = response.body!.getReader();
   let first = true;
   const body = new ReadableStream<Uint8Array>({
     async pull(out) {
       const chunk = await reader.read();
-      if (!first || chunk.done) return out.error(new TypeError("network error"));
+      if (!first || chunk.done) return out.error(failure());
       first = false;
       out.enqueue(chunk.value);
     },
   });
   return new Response(body, { status: response.status, headers: response.headers });
 };
+const breaksMidBody = breakingMidBody(() => new TypeError("network error"));
 
 describe("a body that breaks with no reason after the site answered", () => {
   const serve = useTestServers();
@@ -69,6 +70,20 @@ describe("a body that breaks with no reason after the site answered", () => {
     }
     expect(write.hint).toMatch(/^The connection dropped after the request was sent: the write may have been applied/);
     expect(read.hint).toBe("The connection dropped after the request was sent; the site or a proxy may be overloaded.");
+  });
+
+  it("is maybe sent whatever its cause chain says: a TLS record error with no system call, or a thrown string", async () => {
+    const site = await serve(halfAnswer);
+    // what undici gives for a bad TLS record mid-body: no syscall, so it read as a TLS set-up failure, "nothing was sent"
+    const tls = () => new TypeError("terminated", { cause: Object.assign(new Error("bad record mac"), { code: "ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC" }) });
+    for (const failure of [tls, () => "boom"]) {
+      const transport = jsonRpcTransport({ fetch: breakingMidBody(failure), retry: { maxAttempts: 3 } });
+      const write = await fail(transport.send({ method: "create", payload: { type: "Shot" }, credentials: script, kind: "write" }, contextFor(site.url, fakeClock())));
+      expect(write).toMatchObject({ name: "SgNetworkError", maybeSent: true });
+      expect(write.hint).toMatch(/^The connection dropped after the request was sent: the write may have been applied/);
+    }
+    // each create went out once: never sent again as if it had not been
+    expect(site.requests).toHaveLength(2);
   });
 
   it("says the same for a download's streamed body (http())", async () => {
