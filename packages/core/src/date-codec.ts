@@ -1,5 +1,5 @@
 import { SgValidationError, describeValue } from "./errors.js";
-import { isDate } from "./realm-checks.js";
+import { isDate, isPlainTagged } from "./realm-checks.js";
 
 const WIRE_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -69,9 +69,9 @@ export function decodeDateTime(value: string): Date | undefined {
  * Walk an outbound payload and turn every `Date` (from any realm) into a wire datetime, refusing with the path of
  * the bad value, before anything is sent, what has no faithful JSON form: an invalid Date or one outside years
  * 0–9999, NaN and ±Infinity (JSON sends `null`, which clears a field), a bigint (`JSON.stringify` throws), a function
- * or symbol (dropped), an object that contains itself, bytes (a typed array or `Buffer`'s view, sent as an
- * index-keyed object), and a class instance without `toJSON` or own enumerable fields — a Map, Set, RegExp, Blob,
- * stream or Error (sent as `{}`). A value with a `toJSON` method is taken as what it returns, as `JSON.stringify`
+ * or symbol (dropped), an object that contains itself, and an instance without `toJSON` that JSON would send
+ * without what it holds: a built-in (a Map, Set, RegExp, Blob, Error, boxed string, typed array), a stream or event
+ * emitter, or any instance with no own enumerable field (sent as `{}`). A value with a `toJSON` method is taken as what it returns, as `JSON.stringify`
  * takes it. Plain objects (null-prototype and other realms' ones too), other class instances (as their own
  * enumerable fields, as `JSON.stringify` sends them: an app's own link class) and arrays are copied; strings,
  * booleans, finite numbers, null and undefined are returned as they are.
@@ -98,10 +98,11 @@ function encodeWire(value: unknown, path: readonly (string | number)[], prefix: 
   let out: unknown;
   if (typeof toJSON === "function") out = encodeWire(toJSON.call(value, String(path[path.length - 1] ?? "")), path, prefix, within);
   else if (Array.isArray(value)) out = value.map((v, i) => encodeWire(v, [...path, i], prefix, within));
-  // Bytes (JSON writes a typed array as an index-keyed object), or an instance with nothing JSON would write: a Map,
-  // Set, RegExp, Blob, stream or Error goes out as `{}`. A plain object (any realm's, or Object.create(null)) may be
-  // empty; an app's own class (a link type) goes out as its own enumerable fields, as JSON.stringify sends it.
-  else if (ArrayBuffer.isView(value) || (proto !== null && Object.getPrototypeOf(proto) !== null && !Object.keys(value).length)) fail(JSON_VALUE);
+  // Not a plain object (any realm's, or Object.create(null), which may be empty): only an app's own class (a link
+  // type) goes out, as its own enumerable fields, as JSON.stringify sends it. A built-in (its tag says so: a Map, Set,
+  // Error, Blob, boxed string or typed array), a stream or event emitter (Node's are classes), or an instance with no
+  // field of its own would lose what it holds.
+  else if (proto !== null && Object.getPrototypeOf(proto) !== null && (!isPlainTagged(value) || !Object.keys(value).length || typeof (value as { on?: unknown }).on === "function")) fail(JSON_VALUE);
   else {
     const copy: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) copy[k] = encodeWire(v, [...path, k], prefix, within);

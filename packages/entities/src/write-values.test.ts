@@ -4,6 +4,8 @@
  * (no word of which request of a batch); a Set, Map, RegExp or class instance went out as `{}`; a function or
  * symbol dropped the `value` key. What a ShotGrid field takes still goes out as JSON would send it.
  */
+import { EventEmitter } from "node:events";
+import { Readable } from "node:stream";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgValidationError } from "@sg/core";
@@ -75,6 +77,12 @@ describe("a value JSON would send as {} or drop", () => {
     ["a RegExp", /sh\d+/],
     ["a Marker", new Marker()],
     ["a Uint8Array of 2 bytes", new Uint8Array([1, 2])],
+    // built-ins and Node classes with fields of their own, which JSON would send without what they hold
+    ["a Readable", Readable.from(["frame"])],
+    ["an EventEmitter", new EventEmitter()],
+    ["a Map", Object.assign(new Map([["a", 1]]), { x: 1 })],
+    ["an Error", Object.assign(new Error("e"), { code: "E1" })],
+    ["a String", new String("abc")],
     ["a Blob", new Blob(["x"])],
     ["a function", () => 1],
     ["a symbol", Symbol("x")],
