@@ -231,22 +231,27 @@ function prepare(target: unknown, attachment: unknown, rawOptions: unknown, know
   return { ctx, t, where, what: `the download of ${where.origin}${where.pathname}`, local, options };
 }
 
+/** The per-OS path keys of a local file link. */
+const PLATFORM_KEYS = ["local_path_linux", "local_path_mac", "local_path_windows"];
+
 /**
- * The path of the local file link `link` (url `where`) on this OS: its `local_path`, else the url's path. A link
- * without a path for this OS — its `local_path_<platform>` key, or else its `local_path`, is null — is refused
- * (`SgTransferError`): a site value not read through `find` keeps the site's `local_path`, maybe another OS's,
- * which would be read as a file name relative to the working folder.
+ * The path of the local file link `link` (url `where`) on this OS: its `local_path` when it is this OS's, else the url's
+ * path. A site value whose `local_path_<platform>` for this OS is null has no path here: its `local_path` is then null
+ * (read through `find`) or another OS's (a site value as it came), which would be read as a file name relative to the
+ * working folder, so it is refused (`SgTransferError`) unless the app set `local_path` to where the file is here.
  */
 function localPath(link: unknown, where: URL): string {
   const key = localPathKey();
   const given = isPlainObject(link) ? link : {};
-  const has = key !== undefined && key in given && typeof given[key] !== "string" ? key : "local_path" in given ? "local_path" : undefined;
-  const path = has ? given[has] : decodeURIComponent(where.pathname);
-  if (typeof path === "string" && path) return path;
+  const set = given["local_path"];
+  // another OS's path as local_path: one of the other local_path_<platform> values
+  const foreign = key !== undefined && key in given && typeof given[key] !== "string" && (typeof set !== "string" || PLATFORM_KEYS.some((k) => k !== key && given[k] === set));
+  const path = foreign ? "" : typeof set === "string" && set ? set : decodeURIComponent(where.pathname);
+  if (path) return path;
   const storage = isPlainObject(given["local_storage"]) ? given["local_storage"] : undefined;
-  throw new SgTransferError(`${PREFIX}: the local file link has no path for this OS: its ${has} is ${path}${storage ? ` (LocalStorage ${storage["id"]} '${storage["name"]}')` : ""}`, {
+  throw new SgTransferError(`${PREFIX}: the local file link has no path for this OS: its ${key ?? "local_path"} is ${given[key ?? "local_path"]}${storage ? ` (LocalStorage ${storage["id"]} '${storage["name"]}')` : ""}`, {
     code: "SG_DOWNLOAD_FAILED",
-    hint: "Give its LocalStorage a path for this OS.",
+    hint: "Give its LocalStorage a path for this OS, or set the link's local_path to where the file is here.",
   });
 }
 

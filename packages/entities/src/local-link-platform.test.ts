@@ -3,6 +3,9 @@
  * Python client's `_parse_records` sets it from the platform's key), and a download refuses it rather than reading
  * another OS's path as a relative file name.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgTransferError, downloadAttachment, openAttachment } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
@@ -49,5 +52,21 @@ describe("a local file link with no path for this OS", () => {
       expect(message).not.toContain(foreign.file);
     }
     expect(site.emulator.requests().length).toBe(before);
+  });
+
+  it("reads the file where the app mapped it: a local_path of its own on such a link, or a hand-made link's url", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-local-link-"));
+    try {
+      const mounted = join(dir, "b.exr");
+      writeFileSync(mounted, "EXR-BYTES");
+      // the usual farm workaround: the other OS's path mapped onto this machine's mount
+      const mapped = { ...link, local_path: mounted, url: `file://${mounted}` };
+      expect(new TextDecoder().decode(await downloadAttachment(site.client, mapped))).toBe("EXR-BYTES");
+      // a link the app made, with no per-OS keys: its url's path
+      const made = { link_type: "local", local_path: null, url: `file://${mounted}`, name: "b.exr" };
+      expect(new TextDecoder().decode(await downloadAttachment(site.client, made))).toBe("EXR-BYTES");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
