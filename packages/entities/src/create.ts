@@ -58,11 +58,13 @@ export async function uploadImages(ctx: Context, type: string, record: Record<st
   if (!images.image && !images.filmstrip) return record;
   const id = record["id"] as number;
   const t = startTransfer(call);
-  let uploaded = false;
+  // what was being uploaded when it failed (its name and the function that uploads it again); undefined once both are
+  let failing: readonly [string, string] | undefined = ["image", "uploadThumbnail"];
   try {
     if (images.image) await sendUpload(ctx, { type, id, file: images.image, field: "thumb_image", displayName: undefined, tags: [] }, t);
+    failing = ["filmstrip", "uploadFilmstripThumbnail"];
     if (images.filmstrip) await sendUpload(ctx, { type, id, file: images.filmstrip, field: "filmstrip_thumb_image", displayName: undefined, tags: [] }, t);
-    uploaded = true;
+    failing = undefined;
     // Read back what was uploaded (Python reads `image` after an image, `filmstrip_image` after a filmstrip).
     const names = [images.image && "image", images.filmstrip && "filmstrip_image"].filter((n): n is string => !!n);
     const read = await step(t, `reading back the image of ${type} ${id}`, (options) => ctx.call<unknown>("read", {
@@ -80,15 +82,16 @@ export async function uploadImages(ctx: Context, type: string, record: Record<st
   } catch (error) {
     // The hint follows the cause: an upload that may have landed is checked first, a refused one fixed first.
     const cause = error as { maybeSent?: unknown; hint?: unknown } | undefined;
-    throw new SgPartialWriteError(`${PREFIX}: ${type} ${id} was ${verb}, but uploading its image failed`, {
+    const [what, again] = failing ?? ["image"];
+    throw new SgPartialWriteError(`${PREFIX}: ${type} ${id} was ${verb}, but uploading its ${what} failed`, {
       record,
       cause: error,
-      hint: `The record is in error.record; its image ${
-        uploaded
+      hint: `The record is in error.record; ${failing && images.image && what !== "image" ? "its image was attached, but " : ""}its ${what} ${
+        !failing
           ? "was uploaded, but reading it back failed."
           : cause?.maybeSent === true
-            ? "may have been attached: check before uploading it again with uploadThumbnail()."
-            : `was not attached.${typeof cause?.hint === "string" ? ` ${cause.hint}` : ""} Then upload it with uploadThumbnail().`
+            ? `may have been attached: check before uploading it again with ${again}().`
+            : `was not attached.${typeof cause?.hint === "string" ? ` ${cause.hint}` : ""} Then upload it with ${again}().`
       }`,
     });
   }

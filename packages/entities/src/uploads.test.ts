@@ -388,6 +388,19 @@ describe("create/update with an image: the entity first, then the upload", () =>
     expect(error.hint).toMatch(hint);
   });
 
+  it("a create whose image went up but whose filmstrip failed: the partial write names the filmstrip and uploadFilmstripThumbnail()", async () => {
+    // the first thumbnail upload (the image) is answered as usual, the second (the filmstrip) refused
+    site.emulator.injectFault({ method: "/upload/publish_thumbnail", delayMs: 1 });
+    site.emulator.injectFault({ method: "/upload/publish_thumbnail", status: 400, body: "Bad Request" });
+    const error = (await site.api.create("Version", { code: "up_strip_fail", project, image: png, filmstrip_image: png }).catch((e: unknown) => e)) as SgPartialWriteError;
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    expect(error.reason).toMatch(/was created, but uploading its filmstrip failed$/);
+    expect(error.hint).toMatch(/^The record is in error\.record; its image was attached, but its filmstrip was not attached\. .* Then upload it with uploadFilmstripThumbnail\(\)\.$/);
+    const version = await site.api.findOne("Version", [["id", "is", error.record["id"] as number]], ["image", "filmstrip_image"]);
+    expect(typeof version!.image).toBe("string");
+    expect(version!.filmstrip_image).toBeNull();
+  });
+
   it("a create whose image was uploaded but not read back: the hint says the image is there", async () => {
     site.emulator.injectFault({ method: "read", status: 400, body: "Bad Request" });
     const error = (await site.api.create("Shot", { code: "up_img_readback", project, image: png }).catch((e: unknown) => e)) as SgPartialWriteError;
