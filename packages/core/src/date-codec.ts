@@ -1,5 +1,5 @@
 import { SgValidationError, describeValue } from "./errors.js";
-import { isDate, isPlainTagged } from "./realm-checks.js";
+import { isBuiltIn, isDate } from "./realm-checks.js";
 
 const WIRE_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -98,11 +98,11 @@ function encodeWire(value: unknown, path: readonly (string | number)[], prefix: 
   let out: unknown;
   if (typeof toJSON === "function") out = encodeWire(toJSON.call(value, String(path[path.length - 1] ?? "")), path, prefix, within);
   else if (Array.isArray(value)) out = value.map((v, i) => encodeWire(v, [...path, i], prefix, within));
-  // Not a plain object (any realm's, or Object.create(null), which may be empty): only an app's own class (a link
-  // type) goes out, as its own enumerable fields, as JSON.stringify sends it. A built-in (its tag says so: a Map, Set,
-  // Error, Blob, boxed string or typed array), a stream or event emitter (Node's are classes), or an instance with no
-  // field of its own would lose what it holds.
-  else if (proto !== null && Object.getPrototypeOf(proto) !== null && (!isPlainTagged(value) || !Object.keys(value).length || typeof (value as { on?: unknown }).on === "function")) fail(JSON_VALUE);
+  // Not a plain object (any realm's, or Object.create(null), which may be empty): an app's own class (a link type)
+  // goes out as its own enumerable fields, as JSON.stringify sends it. A built-in (its tag says so: a Map, Set, Error,
+  // Blob, boxed string, typed array), an event emitter or stream (Node's are classes with on() and emit()), or an
+  // instance with no field of its own would lose what it holds.
+  else if (proto !== null && Object.getPrototypeOf(proto) !== null && (isBuiltIn(value) || !Object.keys(value).length || typeof (value as { emit?: unknown }).emit === "function")) fail(JSON_VALUE);
   else {
     const copy: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) copy[k] = encodeWire(v, [...path, k], prefix, within);

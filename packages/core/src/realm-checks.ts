@@ -10,5 +10,8 @@ const tagOf = (value: unknown): string => Object.prototype.toString.call(value);
 /** Whether `value` is a Date, from this realm or another. */
 export const isDate = (value: unknown): value is Date => tagOf(value) === "[object Date]";
 
-/** Whether `value` is tagged as a plain object (`[object Object]`): no built-in (Map, Error, Blob, boxed string, bytes) is. */
-export const isPlainTagged = (value: unknown): boolean => tagOf(value) === "[object Object]";
+/** The tags of built-ins that JSON sends without what they hold (an app's class may set a tag of its own). */
+const BUILT_IN = /^\[object (?:Map|Set|Weak\w+|Error|Blob|File|RegExp|String|Number|Boolean|\w*Array|\w*Buffer|DataView|Promise|URLSearchParams|Headers|FormData|\w*Stream)\]$/;
+
+/** Whether `value` is a built-in of any realm that JSON would send without what it holds (a Map, Error, Blob, bytes, …). */
+export const isBuiltIn = (value: unknown): boolean => BUILT_IN.test(tagOf(value));

@@ -69,6 +69,16 @@ class Link {
   ) {}
 }
 
+/** An app's link with a tag of its own (shown by inspectors) and an on() method: still the app's, not a built-in or an emitter. */
+class TaggedLink extends Link {
+  get [Symbol.toStringTag](): string {
+    return "TaggedLink";
+  }
+  on(listener: () => void): void {
+    listener();
+  }
+}
+
 describe("a value JSON would send as {} or drop", () => {
   const EXPECTED = "a JSON value: string, number, boolean, null, Date, list or plain object";
   it.each([
@@ -113,10 +123,10 @@ describe("values a ShotGrid field takes", () => {
 
   it("take an instance of the app's own class as its own fields, as JSON sends it (a link class, an object made from a prototype)", async () => {
     const fromProto = Object.assign(Object.create({ kind: "link" }) as Record<string, unknown>, { type: "Shot", id: shot });
-    await site.api.update("Task", task, { entity: new Link("Shot", shot), splits: { link: fromProto } });
+    await site.api.update("Task", task, { entity: new Link("Shot", shot), splits: { link: fromProto, tagged: new TaggedLink("Shot", shot) } });
     const created = await site.api.batch([{ request_type: "create", entity_type: "Shot", data: { code: "wv_linked", project: new Link("Project", project.id) } }]);
     expect(created[0]).toMatchObject({ type: "Shot" });
-    expect(await site.api.findOne("Task", [["id", "is", task]], ["entity", "splits"])).toMatchObject({ entity: { type: "Shot", id: shot }, splits: { link: { type: "Shot", id: shot } } });
+    expect(await site.api.findOne("Task", [["id", "is", task]], ["entity", "splits"])).toMatchObject({ entity: { type: "Shot", id: shot }, splits: { link: { type: "Shot", id: shot }, tagged: { type: "Shot", id: shot } } });
   });
 
   it("take a toJSON that returns a Date as that Date, encoded", async () => {
