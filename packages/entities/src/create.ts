@@ -82,13 +82,15 @@ export async function uploadImages(ctx: Context, type: string, record: Record<st
   } catch (error) {
     // The hint follows the cause: an upload that may have landed is checked first, a refused one fixed first.
     const cause = error as { maybeSent?: unknown; hint?: unknown } | undefined;
-    const [what, again] = failing ?? ["image"];
-    throw new SgPartialWriteError(`${PREFIX}: ${type} ${id} was ${verb}, but uploading its ${what} failed`, {
+    // once every upload went up, only reading back failed: say which were given
+    const both = images.image && images.filmstrip;
+    const [what, again] = failing ?? [both ? "image and filmstrip" : images.image ? "image" : "filmstrip"];
+    throw new SgPartialWriteError(`${PREFIX}: ${type} ${id} was ${verb}, but ${failing ? "uploading" : "reading back"} its ${what} failed`, {
       record,
       cause: error,
       hint: `The record is in error.record; ${failing && images.image && what !== "image" ? "its image was attached, but " : ""}its ${what} ${
         !failing
-          ? "was uploaded, but reading it back failed."
+          ? `${both ? "were" : "was"} uploaded, but reading ${both ? "them" : "it"} back failed.`
           : cause?.maybeSent === true
             ? `may have been attached: check before uploading it again with ${again}().`
             : `was not attached.${typeof cause?.hint === "string" ? ` ${cause.hint}` : ""} Then upload it with ${again}().`

@@ -401,11 +401,20 @@ describe("create/update with an image: the entity first, then the upload", () =>
     expect(version!.filmstrip_image).toBeNull();
   });
 
+  it("a create with a filmstrip only, uploaded but not read back: the error names the filmstrip, never an image", async () => {
+    site.emulator.injectFault({ method: "read", status: 400, body: "Bad Request" });
+    const error = (await site.api.create("Version", { code: "up_strip_readback", project, filmstrip_image: png }).catch((e: unknown) => e)) as SgPartialWriteError;
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    expect(error.reason).toMatch(/was created, but reading back its filmstrip failed$/);
+    expect(error.hint).toBe("The record is in error.record; its filmstrip was uploaded, but reading it back failed.");
+  });
+
   it("a create whose image was uploaded but not read back: the hint says the image is there", async () => {
     site.emulator.injectFault({ method: "read", status: 400, body: "Bad Request" });
     const error = (await site.api.create("Shot", { code: "up_img_readback", project, image: png }).catch((e: unknown) => e)) as SgPartialWriteError;
     expect(error).toBeInstanceOf(SgPartialWriteError);
     expect(error.cause).toMatchObject({ name: "SgHttpError", status: 400, method: "read" });
+    expect(error.reason).toMatch(/was created, but reading back its image failed$/);
     expect(error.hint).toBe("The record is in error.record; its image was uploaded, but reading it back failed.");
     const shot = await site.api.findOne("Shot", [["id", "is", error.record["id"] as number]], ["image"]);
     expect(typeof shot!.image).toBe("string");
