@@ -251,7 +251,7 @@ function localPath(link: unknown, where: URL): string {
   const storage = isPlainObject(given["local_storage"]) ? given["local_storage"] : undefined;
   throw new SgTransferError(`${PREFIX}: the local file link has no path for this OS: its ${key ?? "local_path"} is ${given[key ?? "local_path"]}${storage ? ` (LocalStorage ${storage["id"]} '${storage["name"]}')` : ""}`, {
     code: "SG_DOWNLOAD_FAILED",
-    hint: "Give its LocalStorage a path for this OS, or set the link's local_path to where the file is here.",
+    hint: `Give its LocalStorage a path for this OS, or set the link's local_path and ${key ?? "local_path"} to where the file is here.`,
   });
 }
 

@@ -12,7 +12,10 @@ import { startSite, type TestSite } from "./test-support/site.js";
 
 /** This platform's `local_path_*` key, and a LocalStorage root and file of another OS. */
 const here = process.platform === "win32" ? "local_path_windows" : process.platform === "darwin" ? "local_path_mac" : "local_path_linux";
-const foreign = process.platform === "win32" ? { field: "linux_path", root: "/jobs", file: "/jobs/a/b.exr" } : { field: "windows_path", root: "W:\\jobs", file: "W:\\jobs\\a\\b.exr" };
+const foreign =
+  process.platform === "win32"
+    ? { field: "linux_path", key: "local_path_linux", root: "/jobs", file: "/jobs/a/b.exr" }
+    : { field: "windows_path", key: "local_path_windows", root: "W:\\jobs", file: "W:\\jobs\\a\\b.exr" };
 
 describe("a local file link with no path for this OS", () => {
   let site: TestSite;
@@ -65,6 +68,11 @@ describe("a local file link with no path for this OS", () => {
       // a link the app made, with no per-OS keys: its url's path
       const made = { link_type: "local", local_path: null, url: `file://${mounted}`, name: "b.exr" };
       expect(new TextDecoder().decode(await downloadAttachment(site.client, made))).toBe("EXR-BYTES");
+      // the hint's way when the mount equals another OS's path: local_path and this OS's key both set to it
+      const refused = (await downloadAttachment(site.client, link).catch((e: unknown) => e)) as SgTransferError;
+      expect(refused.hint).toBe(`Give its LocalStorage a path for this OS, or set the link's local_path and ${here} to where the file is here.`);
+      const same = { ...link, [foreign.key]: mounted, local_path: mounted, [here]: mounted, url: `file://${mounted}` };
+      expect(new TextDecoder().decode(await downloadAttachment(site.client, same))).toBe("EXR-BYTES");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
