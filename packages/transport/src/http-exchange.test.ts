@@ -214,6 +214,20 @@ describe("http(): forms and credentials", () => {
     expect(site.requests.map((r) => r.url)).toEqual(["/upload/upload_file"]);
   });
 
+  it("a Blob without stream() in a form (a jsdom File under jsdom's FormData) is an SgValidationError before anything is sent, not an upload stalled after its part header", async () => {
+    const server = await serve(ok);
+    // jsdom's File has no stream(): fetch sent the part's header and then waited for bytes until the transfer timeout
+    class JsdomLikeFile extends File {
+      override stream = undefined as unknown as File["stream"];
+    }
+    const error = await jsonRpcTransport()
+      .http!({ method: "POST", target: "/upload/upload_file", form: { entity_type: "Shot", file: new JsdomLikeFile(["x"], "j.txt") }, credentials: script, kind: "write", timeoutMs: 2000 }, contextFor(server.url))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect(error).toMatchObject({ path: ["form", "file"], expected: "a Blob this runtime's FormData takes" });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("a form value the runtime's FormData refuses is an SgValidationError naming the field, before anything is sent", async () => {
     const server = await serve(ok);
     // passes `instanceof Blob`, as a jsdom Blob does under jsdom, yet is no Blob to Node's FormData

@@ -68,11 +68,13 @@ export function encodeForm(form: Readonly<Record<string, FormValue>>, auth: Read
     const data = new FormData();
     for (const [k, v] of entries) {
       try {
+        // A Blob fetch cannot read (a jsdom File, under jsdom's own FormData) would stall the upload after its part header.
+        if (v instanceof Blob && typeof v.stream !== "function") throw new TypeError("no stream()");
         if (v instanceof Blob) data.append(k, v, (v as Partial<File>).name || k);
         else if (Array.isArray(v)) for (const item of v as readonly string[]) data.append(k, item);
         else data.append(k, v as string);
       } catch (cause) {
-        // e.g. a jsdom Blob, which passes `instanceof Blob` under jsdom, handed to Node's own FormData
+        // e.g. a jsdom Blob, which passes `instanceof Blob` under jsdom, handed to Node's own FormData, or one without stream()
         throw new SgValidationError(PREFIX, { path: ["form", k], expected: "a Blob this runtime's FormData takes", received: describeValue(v), cause });
       }
     }
