@@ -901,7 +901,10 @@ describe("call options that are not what they claim are refused before anything 
     const auth = countingSessionAuth();
     const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth });
     const notSignal = { aborted: false } as unknown as AbortSignal;
-    await expect(sg.call("read", {}, { signal: notSignal })).rejects.toMatchObject({ name: "SgValidationError", path: ["signal"], expected: "an AbortSignal" });
+    await expect(sg.call("read", {}, { signal: notSignal })).rejects.toMatchObject({ name: "SgValidationError", path: ["signal"], expected: "this runtime's AbortSignal" });
+    // one named AbortSignal that is not this runtime's (jsdom's under Node's globals): the message must not contradict itself
+    const foreign = new (class AbortSignal {})() as unknown as globalThis.AbortSignal;
+    await expect(sg.call("read", {}, { signal: foreign })).rejects.toThrow("signal: expected this runtime's AbortSignal, got an AbortSignal");
     await expect(sg.info({ signal: notSignal })).rejects.toMatchObject({ name: "SgValidationError", path: ["signal"] });
     await expect(sg.call("create", {}, { kind: "reed" as never })).rejects.toMatchObject({ name: "SgValidationError", path: ["kind"], received: 'string "reed"' });
     expect(() => createClient({ site: "https://x.example.com", transport: site.transport, auth, defaults: { signal: "stop" as never } })).toThrow(

@@ -558,6 +558,8 @@ function refuseUnknown(options: object, known: readonly string[], path: string[]
 /** Whether `v` is a time limit a Node timer holds: a positive number of milliseconds up to 2147483647. */
 const isMs = (v: unknown): boolean => typeof v === "number" && v > 0 && v <= MAX_TIMER_MS;
 const MS = "a positive number of milliseconds up to 2147483647 (Node fires a longer timer after 1 ms)";
+// "of this runtime": another realm's or implementation's signal (jsdom's under Node's globals) is an AbortSignal too by name
+const SIGNAL = "this runtime's AbortSignal";
 
 /**
  * The call options core checks before anything is sent (credentials, and so a login, included): name, whether a
@@ -568,7 +570,7 @@ const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown
   ["sessionUuid", (v) => typeof v === "string" && SESSION_UUID.test(v), "a non-empty string without control characters"],
   ["deadlineMs", isMs, MS],
   ["timeoutMs", isMs, MS],
-  ["signal", (v) => v instanceof AbortSignal, "an AbortSignal"],
+  ["signal", (v) => v instanceof AbortSignal, SIGNAL],
   // A default "read" would make every create and update retryable after it may have landed.
   ["kind", (v, inDefaults) => v === "write" || (!inDefaults && v === "read"), "'read' or 'write' (in defaults only 'write': set 'read' per call)"],
   [

@@ -14,7 +14,7 @@ import { SgProtocolError, SgTimeoutError, abortErrorFrom, onAbort, siteVersion, 
 import { fieldTypesError } from "./field-types-error.js";
 import { badReply } from "./reply.js";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
-import { CALL_OPTION_KEYS, PREFIX, checkBoolean, checkDeadline, checkEntityType, checkFieldPath, checkInt, checkObject, checkOneOf, checkOptions, fail, isPlainObject, optionOr, type Path } from "./validate.js";
+import { CALL_OPTION_KEYS, PREFIX, SIGNAL, checkBoolean, checkDeadline, checkEntityType, checkFieldPath, checkInt, checkObject, checkOneOf, checkOptions, fail, isPlainObject, optionOr, type Path } from "./validate.js";
 
 /** Field `data_type`s per entity type, as a generator (or a person) can write them down at build time. */
 export type FieldTypeMap = { readonly [entityType: string]: { readonly [field: string]: string } };
@@ -124,7 +124,7 @@ export function callOptions(ctx: Context, options: Record<string, unknown> | und
   const out: Record<string, unknown> = { ...ctx.defaults };
   if (options) {
     for (const key of CALL_OPTION_KEYS) if (options[key] !== undefined) out[key] = options[key];
-    if (options["signal"] !== undefined && !(options["signal"] instanceof AbortSignal)) fail(["options", "signal"], "an AbortSignal", options["signal"]);
+    if (options["signal"] !== undefined && !(options["signal"] instanceof AbortSignal)) fail(["options", "signal"], SIGNAL, options["signal"]);
   }
   return out as CallOptions;
 }

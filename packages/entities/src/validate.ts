@@ -9,6 +9,9 @@ import { SgValidationError, describeValue, isEntityRef, type EntityRef } from "@
 /** Prefix of every error message of this package. */
 export const PREFIX = "@sg/entities";
 
+/** What a signal option must be: another realm's or implementation's (jsdom's under Node's globals) is an AbortSignal by name only. */
+export const SIGNAL = "this runtime's AbortSignal";
+
 /** A path inside a method's arguments, e.g. `["order", 1, "direction"]`. */
 export type Path = readonly (string | number)[];
 
@@ -151,7 +154,7 @@ export function checkOneOf<T extends string>(value: unknown, allowed: readonly T
 /** An optional AbortSignal. */
 export function checkSignal(value: unknown, path: Path): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (!(value instanceof AbortSignal)) fail(path, "an AbortSignal", value);
+  if (!(value instanceof AbortSignal)) fail(path, SIGNAL, value);
   return value;
 }
 
