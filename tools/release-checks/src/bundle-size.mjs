@@ -202,7 +202,9 @@ export const COMBINATIONS = [
     // Lowered by 1 B: the row shrank 1 B
     // Then by 27 B: a form Blob without stream() (a jsdom File under jsdom's FormData) refused before sending; its
     // upload stalled until the 10-minute transfer timeout
-    ratchet: 33 * KB - 279,
+    // Then by 11 B: a signal of another realm or implementation (jsdom's under Node's globals) refused as not this
+    // runtime's AbortSignal, where the message read 'expected an AbortSignal, got an AbortSignal'
+    ratchet: 33 * KB - 268,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -382,7 +384,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // mid-body TLS record error said 'nothing was sent' after a create landed), write data refuses built-ins, streams
     // and emitters with fields of their own, a local link the app mapped to its own mount downloads, and a failed
     // filmstrip is named as such
-    ratchet: 27 * KB - 122,
+    // Then by 11 B: a signal of another realm or implementation (jsdom's under Node's globals) refused as not this
+    // runtime's AbortSignal, where the message read 'expected an AbortSignal, got an AbortSignal'
+    ratchet: 27 * KB - 111,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -603,7 +607,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // failed read-back after uploads names what was given, and the local-link hint says to set this OS's key too
     // Then by 26 B: a form Blob without stream() (a jsdom File under jsdom's FormData) refused before sending; its
     // upload stalled until the 10-minute transfer timeout
-    ratchet: 47 * KB + 189,
+    // Then by 12 B: a signal of another realm or implementation (jsdom's under Node's globals) refused as not this
+    // runtime's AbortSignal, where the message read 'expected an AbortSignal, got an AbortSignal'
+    ratchet: 47 * KB + 201,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -757,7 +763,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Lowered by 1 B: the row shrank 1 B
     // Then by 24 B: a form Blob without stream() (a jsdom File under jsdom's FormData) refused before sending; its
     // upload stalled until the 10-minute transfer timeout
-    ratchet: 26 * KB + 72,
+    // Then by 9 B: a signal of another realm or implementation (jsdom's under Node's globals) refused as not this
+    // runtime's AbortSignal, where the message read 'expected an AbortSignal, got an AbortSignal'
+    ratchet: 26 * KB + 81,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -913,7 +921,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // filmstrip is named as such
     // Then by 25 B: a form Blob without stream() (a jsdom File under jsdom's FormData) refused before sending; its
     // upload stalled until the 10-minute transfer timeout
-    ratchet: 26 * KB + 457,
+    // Then by 7 B: a signal of another realm or implementation (jsdom's under Node's globals) refused as not this
+    // runtime's AbortSignal, where the message read 'expected an AbortSignal, got an AbortSignal'
+    ratchet: 26 * KB + 464,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1088,7 +1098,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // filmstrip is named as such
     // Then by 26 B: a form Blob without stream() (a jsdom File under jsdom's FormData) refused before sending; its
     // upload stalled until the 10-minute transfer timeout
-    ratchet: 29 * KB - 22,
+    // Then by 6 B: a signal of another realm or implementation (jsdom's under Node's globals) refused as not this
+    // runtime's AbortSignal, where the message read 'expected an AbortSignal, got an AbortSignal'
+    ratchet: 29 * KB - 16,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1160,7 +1172,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // body TLS record error said 'nothing was sent' after a create landed), write data refuses built-ins, streams and
     // emitters with fields of their own, a local link the app mapped to its own mount downloads, and a failed
     // filmstrip is named as such
-    ratchet: 8 * KB - 357,
+    // Then by 11 B: a signal of another realm or implementation (jsdom's under Node's globals) refused as not this
+    // runtime's AbortSignal, where the message read 'expected an AbortSignal, got an AbortSignal'
+    ratchet: 8 * KB - 346,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
