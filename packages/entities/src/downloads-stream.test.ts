@@ -392,7 +392,9 @@ describe("openAttachment hands the body over as a stream", () => {
     for (const stopBy of ["signal", "deadline"] as const) {
       const controller = new AbortController();
       const opening = openAttachment(client, link, stopBy === "signal" ? { signal: controller.signal } : { deadlineMs });
-      const writer = await open(pipe, "w"); // once the reader has opened it
+      // read-write: opening a FIFO so never waits for the other end, so neither side holds a libuv pool thread blocked in
+      // open() while the deadline runs (a fresh-clone run under load once saw the 8 s deadline pass during the opening)
+      const writer = await open(pipe, "r+");
       try {
         await writer.write(Buffer.from("first bytes"));
         const opened = await opening;
