@@ -39,9 +39,11 @@ export function limitedBody(source: ReadableStream<Uint8Array>, o: AttemptLoopOp
           out.close();
         } catch (thrown) {
           end();
-          // The site answered: whatever broke the body, the request had gone out (a TLS error here is not "not sent").
-          const outcome = classifyNetworkError(thrown);
-          out.error(thrown instanceof SgError ? thrown : networkError(afterAnswer(thrown), { type: "maybe-sent", code: "code" in outcome ? outcome.code : "ERR_NETWORK" }, o));
+          // The site answered: whatever broke the body, the request had gone out (a TLS error here is not "not sent"),
+          // which the mark tells the classifier, as for a body read whole.
+          if (thrown instanceof SgError) return out.error(thrown);
+          const marked = afterAnswer(thrown);
+          out.error(networkError(marked, classifyNetworkError(marked), o));
         }
       },
       cancel(reason) {

@@ -92,10 +92,14 @@ describe("a body that breaks with no reason after the site answered", () => {
       res.write(Buffer.alloc(64, 1));
       setTimeout(() => res.end(Buffer.alloc(64, 2)), 20);
     });
-    const transport = jsonRpcTransport({ fetch: breaksMidBody, retry: { maxAttempts: 1 } });
-    const response = await transport.http!({ method: "GET", target: "/file", responseBody: "stream", kind: "read" }, contextFor(site.url, fakeClock()));
-    const broken = await fail(new Response(response.stream).arrayBuffer());
-    expect(broken).toMatchObject({ name: "SgNetworkError", maybeSent: true });
-    expect(broken.hint).toBe("The connection dropped after the request was sent; the site or a proxy may be overloaded.");
+    // a bare TypeError, and a TLS record error with no system call (which alone would read as "nothing was sent")
+    const tls = () => new TypeError("terminated", { cause: Object.assign(new Error("bad record mac"), { code: "ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC" }) });
+    for (const fetch of [breaksMidBody, breakingMidBody(tls)]) {
+      const transport = jsonRpcTransport({ fetch, retry: { maxAttempts: 1 } });
+      const response = await transport.http!({ method: "GET", target: "/file", responseBody: "stream", kind: "read" }, contextFor(site.url, fakeClock()));
+      const broken = await fail(new Response(response.stream).arrayBuffer());
+      expect(broken).toMatchObject({ name: "SgNetworkError", maybeSent: true });
+      expect(broken.hint).toBe("The connection dropped after the request was sent; the site or a proxy may be overloaded.");
+    }
   });
 });
