@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgTransferError, downloadAttachment, openAttachment } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
+import { demoProject } from "./test-support/suite.js";
 
 /** This platform's `local_path_*` key, and a LocalStorage root and file of another OS. */
 const here = process.platform === "win32" ? "local_path_windows" : process.platform === "darwin" ? "local_path_mac" : "local_path_linux";
@@ -25,7 +26,7 @@ describe("a local file link with no path for this OS", () => {
     site = await startSite();
     const storage = await site.api.create("LocalStorage", { code: "other_os_only", [foreign.field]: foreign.root });
     storageId = storage.id;
-    const project = site.emulator.card.projects[0] as { type: "Project"; id: number };
+    const project = demoProject(site);
     const pf = await site.api.create("PublishedFile", { code: "b.exr", project, path: { local_path: foreign.file } });
     link = (await site.api.findOne("PublishedFile", [["id", "is", pf.id]], ["path"]))!.path as Record<string, unknown>;
   });

@@ -4,23 +4,17 @@
  * unencoded (`"2030-01-02T03:04:05.000Z"`), which the site refuses.
  */
 import { runInNewContext } from "node:vm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSite, type TestSite } from "./test-support/site.js";
+import { describe, expect, it } from "vitest";
+import { demoProject, useSite } from "./test-support/suite.js";
 
-let site: TestSite;
-let project: { type: "Project"; id: number };
-beforeAll(async () => {
-  site = await startSite();
-  project = site.emulator.card.projects[0] as { type: "Project"; id: number };
-});
-afterAll(async () => {
-  await site.close();
-});
+const getSite = useSite();
 
 const otherRealmDate = (iso: string): Date => runInNewContext(`new Date(${JSON.stringify(iso)})`) as Date;
 
 describe("a Date from another realm", () => {
   it("is written as a wire datetime by create, update and batch", async () => {
+    const site = getSite();
+    const project = demoProject(site);
     const when = otherRealmDate("2030-01-02T03:04:05.678Z");
     expect(when instanceof Date).toBe(false);
     const playlist = await site.api.create("Playlist", { code: "realm_when", project, sg_date_and_time: when });
@@ -33,6 +27,8 @@ describe("a Date from another realm", () => {
   });
 
   it("is taken in a filter", async () => {
+    const site = getSite();
+    const project = demoProject(site);
     const playlist = await site.api.create("Playlist", { code: "realm_filter", project, sg_date_and_time: new Date("2040-05-06T07:08:09Z") });
     const found = await site.api.find("Playlist", [["sg_date_and_time", "greater_than", otherRealmDate("2040-01-01T00:00:00Z")]], ["code"]);
     expect(found.map((r) => r.id)).toEqual([playlist.id]);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgThumbnailNotReadyError, SgTransferError } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
+import { demoProject } from "./test-support/suite.js";
 
 describe("shareThumbnail answers that share nothing", () => {
   let site: TestSite;
@@ -15,7 +16,7 @@ describe("shareThumbnail answers that share nothing", () => {
   beforeAll(async () => {
     site = await startSite();
     key = (site.emulator.card.scripts[0] as { key: string }).key;
-    const project = site.emulator.card.projects[0] as { type: "Project"; id: number };
+    const project = demoProject(site);
     a = { type: "Version", id: (await site.api.create("Version", { code: "share_target", project })).id };
     b = { type: "Version", id: (await site.api.create("Version", { code: "share_source", project })).id };
   });

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSite, type TestSite } from "./test-support/site.js";
+import { demoProject } from "./test-support/suite.js";
 
 describe("the content type of an upload", () => {
   let site: TestSite;
@@ -16,7 +17,7 @@ describe("the content type of an upload", () => {
   beforeAll(async () => {
     site = await startSite();
     dir = mkdtempSync(join(tmpdir(), "sg-content-type-"));
-    const project = site.emulator.card.projects[0] as { type: "Project"; id: number };
+    const project = demoProject(site);
     version = (await site.api.create("Version", { code: "content_type", project })).id;
   });
   afterAll(async () => {

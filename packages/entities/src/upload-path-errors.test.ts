@@ -8,12 +8,13 @@ import { join } from "node:path";
 import { SgValidationError } from "@sg/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSite, type TestSite } from "./test-support/site.js";
+import { demoProject } from "./test-support/suite.js";
 
 describe("upload path errors name the whole path", () => {
   let site: TestSite;
   let root: string;
   let folder: string;
-  const project = (): { type: "Project"; id: number } => site.emulator.card.projects[0] as { type: "Project"; id: number };
+  const project = (): { type: "Project"; id: number } => demoProject(site);
   beforeAll(async () => {
     site = await startSite();
     root = mkdtempSync(join(tmpdir(), "sg-path-errors-"));

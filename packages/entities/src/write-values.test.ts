@@ -10,6 +10,7 @@ import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgValidationError } from "@sg/core";
 import { startSite, type TestSite } from "./test-support/site.js";
+import { demoProject } from "./test-support/suite.js";
 
 let site: TestSite;
 let project: { type: "Project"; id: number };
@@ -17,7 +18,7 @@ let shot: number;
 let task: number;
 beforeAll(async () => {
   site = await startSite();
-  project = site.emulator.card.projects[0] as { type: "Project"; id: number };
+  project = demoProject(site);
   shot = (await site.api.create("Shot", { code: "wv_shot", project, sg_cut_in: 1001 })).id;
   task = (await site.api.create("Task", { content: "wv_task", project, splits: { kept: true } })).id;
 });
