@@ -71,8 +71,8 @@ export function decodeDateTime(value: string): Date | undefined {
  * 0–9999, NaN and ±Infinity (JSON sends `null`, which clears a field), a bigint (`JSON.stringify` throws), a function
  * or symbol (dropped), an object that contains itself, and an instance without `toJSON` that JSON would send
  * without what it holds: a built-in (a Map, Set, RegExp, Blob, Error, boxed string, typed array), a stream or event
- * emitter, or any instance with no own enumerable field (sent as `{}`). A value with a `toJSON` method is taken as what it returns, as `JSON.stringify`
- * takes it. Plain objects (null-prototype and other realms' ones too), other class instances (as their own
+ * emitter, or any instance with no own enumerable field (sent as `{}`). A value with a `toJSON` method is taken as
+ * what it returns, as `JSON.stringify` takes it. Plain objects (null-prototype and other realms' ones too), other class instances (as their own
  * enumerable fields, as `JSON.stringify` sends them: an app's own link class) and arrays are copied; strings,
  * booleans, finite numbers, null and undefined are returned as they are.
  */

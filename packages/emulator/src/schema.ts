@@ -303,7 +303,6 @@ export class Schema {
     }
   }
 
-
   /** `schema_field_delete`: retires a custom field (built-in fields cannot be deleted). */
   deleteField(type: string, field: string): void {
     this.requireField(type, field);
