@@ -80,6 +80,27 @@ describe("date codec (rpc-protocol §1.7)", () => {
     expect(encodeWireValues({ a: shared, b: [shared], n: { toJSON: (key: string) => `${key}!` }, u: undefined })).toEqual({ a: shared, b: [shared], n: "n!", u: undefined });
   });
 
+  it("refuses undefined as a list's item, which JSON sends as null, and keeps it as an object's member, which JSON leaves out", () => {
+    const link = { type: "Asset", id: 1 };
+    const ITEM = "expected a value (JSON sends undefined in a list as null: use null, or leave the item out), got undefined";
+    expect(() => encodeWireValues({ tags: [link, undefined] }, ["data"])).toThrow(`@sg/core: data.tags[1]: ${ITEM}`);
+    expect(() => encodeWireValues([[1, undefined]], ["x"], "@sg/entities")).toThrow(`@sg/entities: x[0][1]: ${ITEM}`);
+    // A hole, and an item whose toJSON gives undefined, go out as null too.
+    expect(() => encodeWireValues({ tags: [link, , link] }, ["data"])).toThrow(`@sg/core: data.tags[1]: ${ITEM}`);
+    expect(() => encodeWireValues({ tags: [{ toJSON: () => undefined }] }, ["data"])).toThrow(`@sg/core: data.tags[0]: ${ITEM}`);
+    const error = (() => {
+      try {
+        encodeWireValues({ tags: [link, undefined] }, ["data"]);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect(error).toMatchObject({ path: ["data", "tags", 1], received: "undefined" });
+    const kept = { url: { url: "https://x.test/a", name: undefined }, gone: { toJSON: () => undefined }, tags: [link, null] };
+    expect(JSON.stringify(encodeWireValues(kept))).toBe('{"url":{"url":"https://x.test/a"},"tags":[{"type":"Asset","id":1},null]}');
+  });
+
   it("decodes datetime fields only, never text that looks like one", () => {
     const rec = { type: "Shot", id: 1, created_at: "2024-01-01T00:00:00Z", description: "2024-01-01T00:00:00Z" };
     const out = decodeDateTimeFields(rec, (f) => f === "created_at");

@@ -68,26 +68,29 @@ export function decodeDateTime(value: string): Date | undefined {
 /**
  * Walk an outbound payload and turn every `Date` (from any realm) into a wire datetime, refusing with the path of
  * the bad value, before anything is sent, what has no faithful JSON form: an invalid Date or one outside years
- * 0–9999, NaN and ±Infinity (JSON sends `null`, which clears a field), a bigint (`JSON.stringify` throws), a function
- * or symbol (dropped), an object that contains itself, and an instance without `toJSON` that JSON would send
- * without what it holds: a built-in (a Map, Set, RegExp, Blob, Error, boxed string, typed array), a stream or event
- * emitter, or any instance with no own enumerable field (sent as `{}`). A value with a `toJSON` method is taken as
- * what it returns, as `JSON.stringify` takes it. Plain objects (null-prototype and other realms' ones too), other class instances (as their own
- * enumerable fields, as `JSON.stringify` sends them: an app's own link class) and arrays are copied; strings,
- * booleans, finite numbers, null and undefined are returned as they are.
+ * 0–9999, NaN and ±Infinity (JSON sends `null`, which clears a field), `undefined` or a hole as a list's item (sent as
+ * `null` too), a bigint (`JSON.stringify` throws), a function or symbol (dropped), an object that contains itself,
+ * and an instance without `toJSON` that JSON would send without what it holds: a built-in (a Map, Set, RegExp, Blob,
+ * Error, boxed string, typed array), a stream or event emitter, or any instance with no own enumerable field (sent as
+ * `{}`). A value with a `toJSON` method is taken as what it returns, as `JSON.stringify` takes it. Plain objects
+ * (null-prototype and other realms' ones too), other class instances (as their own enumerable fields, as
+ * `JSON.stringify` sends them: an app's own link class) and arrays are copied; strings, booleans, finite numbers,
+ * null and undefined (an object leaves such a member out: an optional field not given) are returned as they are.
  */
 export function encodeWireValues(value: unknown, path: readonly (string | number)[] = [], prefix = "@sg/core"): unknown {
   return encodeWire(value, path, prefix, new Set());
 }
 
-/** {@link encodeWireValues} inside the lists and objects of `within`. */
-function encodeWire(value: unknown, path: readonly (string | number)[], prefix: string, within: Set<unknown>): unknown {
+/** {@link encodeWireValues} inside the lists and objects of `within`; `inList` when `value` is a list's item. */
+function encodeWire(value: unknown, path: readonly (string | number)[], prefix: string, within: Set<unknown>, inList = false): unknown {
   const fail = (expected: string): never => {
     throw new SgValidationError(prefix, { path, expected, received: describeValue(value) });
   };
   if (typeof value === "number" && !Number.isFinite(value)) fail("a finite number");
   if (typeof value === "bigint") fail("a number (convert the bigint with Number(); ShotGrid numbers are 32-bit ints)");
   if (typeof value === "function" || typeof value === "symbol") fail(JSON_VALUE);
+  // An object leaves an undefined member out (an optional field not given); a list sends it as null, which clears.
+  if (value === undefined && inList) fail("a value (JSON sends undefined in a list as null: use null, or leave the item out)");
   if (value === null || typeof value !== "object") return value;
   if (isDate(value)) return encodeDateTime(value, path, prefix);
   // A list or object inside itself has no JSON form (the walk would overflow the stack): refused by its path.
@@ -96,8 +99,9 @@ function encodeWire(value: unknown, path: readonly (string | number)[], prefix: 
   const proto: unknown = Object.getPrototypeOf(value);
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   let out: unknown;
-  if (typeof toJSON === "function") out = encodeWire(toJSON.call(value, String(path[path.length - 1] ?? "")), path, prefix, within);
-  else if (Array.isArray(value)) out = value.map((v, i) => encodeWire(v, [...path, i], prefix, within));
+  if (typeof toJSON === "function") out = encodeWire(toJSON.call(value, String(path[path.length - 1] ?? "")), path, prefix, within, inList);
+  // Array.from, unlike map, visits a hole (sent as null too) as undefined.
+  else if (Array.isArray(value)) out = Array.from(value, (v, i) => encodeWire(v, [...path, i], prefix, within, true));
   // Not a plain object (any realm's, or Object.create(null), which may be empty): an app's own class (a link type)
   // goes out as its own enumerable fields, as JSON.stringify sends it. A built-in (its tag says so: a Map, Set, Error,
   // Blob, boxed string, typed array), an event emitter or stream (Node's are classes with on() and emit()), or an

@@ -113,10 +113,9 @@ function propertyList(value: unknown, path: readonly (string | number)[], allowE
   const props = checkObject(value, path, "an object of properties, e.g. { description: '…' }");
   const list = Object.entries(props).map(([property_name, v]) => {
     const at = [...path, property_name];
-    // Left out or sent as null, an undefined would blank the property (a field's display name, a list's values).
-    const what = "a value";
-    checkDefined(v, at, what);
-    if (Array.isArray(v)) v.forEach((x: unknown, i) => checkDefined(x, [...at, i], what));
+    // Left out, an undefined would blank the property (a field's display name). One inside a list, which JSON sends
+    // as null, is refused with its path by encodeValue (core's encodeWireValues), at any depth.
+    checkDefined(v, at, "a value");
     return { property_name, value: encodeValue(v, at) };
   });
   if (!allowEmpty && list.length === 0) fail(path, "at least one property", value);

@@ -122,7 +122,11 @@ export function checkData(value: unknown, path: Path, allowEmpty: boolean): Reco
   return data;
 }
 
-/** Anything but `undefined`, which JSON leaves out of an object and sends as null in a list. */
+/**
+ * Anything but `undefined`, which JSON leaves out of an object: for a value that must be sent (a data field, a schema
+ * property). An `undefined` list item, which JSON sends as null, is refused by `encodeValue` in the one walk of a
+ * written value.
+ */
 export function checkDefined(value: unknown, path: Path, what: string): void {
   if (value === undefined) fail(path, what, value);
 }

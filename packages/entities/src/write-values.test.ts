@@ -136,3 +136,28 @@ describe("values a ShotGrid field takes", () => {
     expect(playlist.id).toBeGreaterThan(0);
   });
 });
+
+describe("undefined as a list's item (JSON sends it as null)", () => {
+  const ITEM = "a value (JSON sends undefined in a list as null: use null, or leave the item out)";
+  it("is refused by create with its path before anything is sent, and no row is made", async () => {
+    const asset = await site.api.create("Asset", { code: "wv_item", project });
+    // A lookup that missed one id, as `ids.map(find)` gives it.
+    const byId = new Map([[asset.id, { type: "Asset" as const, id: asset.id }]]);
+    const assets = [asset.id, asset.id + 1000].map((id) => byId.get(id));
+    const shots = async (): Promise<number> => (await site.api.find("Shot", [["project", "is", project]], ["id"])).length;
+    const before = await shots();
+    const error = await refusal(() => site.api.create("Shot", { code: "wv_item", project, assets }));
+    expect(error.path).toEqual(["data", "assets", 1]);
+    expect(error.message).toBe(`@sg/entities: data.assets[1]: expected ${ITEM}, got undefined`);
+    expect(await shots()).toBe(before);
+  });
+
+  it("is refused by update and batch, at any depth, and the field keeps its value", async () => {
+    const splits = async (): Promise<unknown> => (await site.api.findOne("Task", [["id", "is", task]], ["splits"]))?.splits;
+    const before = await splits();
+    expect((await refusal(() => site.api.update("Task", task, { splits: { frames: [1, undefined] } }))).path).toEqual(["data", "splits", "frames", 1]);
+    const batch = await refusal(() => site.api.batch([{ request_type: "update", entity_type: "Shot", entity_id: shot, data: { assets: [undefined] } }]));
+    expect(batch.message).toBe(`@sg/entities: requests[0].data.assets[0]: expected ${ITEM}, got undefined`);
+    expect(await splits()).toEqual(before);
+  });
+});

@@ -16,10 +16,11 @@ export interface WireField {
 
 /**
  * Encode one value: Dates (from any realm) become wire datetimes. What JSON would not send as it is — an invalid
- * Date, NaN or an infinite number (sent as `null`), a bigint (`JSON.stringify` throws), a function or symbol
- * (dropped), a built-in such as a Map, Set or typed array, a stream or an instance with no field of its own (sent
- * without what it holds), a list or object inside itself — is refused with the path, at any depth (core's
- * `encodeWireValues`). An app's own class instance goes out as its own fields, as `JSON.stringify` sends it.
+ * Date, NaN or an infinite number, `undefined` or a hole as a list's item (all sent as `null`), a bigint
+ * (`JSON.stringify` throws), a function or symbol (dropped), a built-in such as a Map, Set or typed array, a stream or
+ * an instance with no field of its own (sent without what it holds), a list or object inside itself — is refused with
+ * the path, at any depth (core's `encodeWireValues`). An app's own class instance goes out as its own fields, as
+ * `JSON.stringify` sends it.
  */
 export function encodeValue(value: unknown, path: Path): unknown {
   return encodeWireValues(value, path, PREFIX);
