@@ -7,6 +7,7 @@ import { explainAuthFailure } from "./doctor.js";
 import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import { networkAdvice } from "./network-advice.js";
+import { permissionAdvice } from "./permission-advice.js";
 import { batchCommand } from "./commands/batch.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { emulatorCommand, emulatorUsage } from "./commands/emulator.js";
@@ -133,9 +134,15 @@ function proxyOf(ctx: CommandContext): ReturnType<CommandContext["proxy"]> | und
   }
 }
 
-/** The hint to show instead of the error's own: auth advice, an HTTP login's, else network advice, in flags and variables. */
+/**
+ * The hint to show instead of the error's own: auth advice, a permission fault's (who ran the command, unless it was
+ * a refusal of the right to sudo, which the auth advice explains), an HTTP login's, else network advice, in flags and
+ * variables.
+ */
 function cliAdvice(error: unknown, ctx: CommandContext): string | undefined {
-  return authAdvice(error, ctx) ?? httpLoginAdvice(error, (ctx.connected ?? ctx.opened)?.connection) ?? networkAdvice(error, { site: ctx.connected?.connection.site, proxy: proxyOf(ctx), command: ctx.args.command });
+  const connection = (ctx.connected ?? ctx.opened)?.connection;
+  const permission = connection && !sudoForbidden(error, connection.auth) ? permissionAdvice(error, connection.auth) : undefined;
+  return authAdvice(error, ctx) ?? permission ?? httpLoginAdvice(error, connection) ?? networkAdvice(error, { site: ctx.connected?.connection.site, proxy: proxyOf(ctx), command: ctx.args.command });
 }
 
 /** Help on every command or one; the emulator's is its own usage, since its flags are the emulator's. */
