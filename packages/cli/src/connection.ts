@@ -9,6 +9,7 @@ import { CredentialsMissingError, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { prompt } from "./prompt.js";
 import { loginFirst } from "./login-first.js";
+import { reloginBetweenCalls } from "./relogin-between-calls.js";
 
 /** The auth mode chosen from flags, environment or the credentials file. */
 export type AuthChoice =
@@ -274,6 +275,10 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
     if (error instanceof SgValidationError && source) throw new UsageError(`${source} must be ${error.expected}, got ${error.received}`, error.hint);
     throw error;
   }
+  // A person may be asked for a two-factor code when the session expires mid-command too: that login again is run
+  // between calls (loginFirst), not inside the refused call, whose deadline would count the typing.
+  const prompts = mayPrompt(connection.auth, options);
+  if (auth && prompts) auth = reloginBetweenCalls(auth);
   const client = createClient({
     site: connection.connectUrl ?? connection.site,
     transport: jsonRpcTransport({
@@ -292,7 +297,7 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
   });
   // A person may be asked for a two-factor code: log in before the first call, so that its deadline does not count
   // the typing (the login's own requests keep the limit above).
-  return mayPrompt(connection.auth, options) ? loginFirst(client) : client;
+  return prompts ? loginFirst(client) : client;
 }
 
 /** Whether logging in with `auth` may ask a person for a two-factor code on the terminal. */

@@ -160,6 +160,68 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
     }
   });
 
+  it("does not count the 2FA code typed to log in again, when the session expires mid-command, against --timeout-ms", async () => {
+    const artist = identity.card.users.find((u) => u.twoFactor && u.pat === "valid" && u.password)!;
+    // The site refuses the session as expired (its own words) at the command's call: `sg` logs in again, the site asks
+    // for a new code, and the person types it well after the 1000 ms limit. A read, and a write (refused, so not made).
+    const calls = [
+      ["read", ["find", "Shot", "--limit", "1", "--fields", "code"]],
+      ["update", ["update", "Shot", "1", JSON.stringify({ description: `relogin-${Date.now()}` })]],
+    ] as const;
+    for (const [method, command] of calls) {
+      const dir = mkdtempSync(join(tmpdir(), "sg-cli-tty-2fa-relogin-"));
+      try {
+        identity.injectFault({ method, errorCode: 102, message: "Can't authenticate session token ending with 'abcd': the session expired" });
+        const before = identity.requests().length;
+        const run = await onTerminal([...command, "--site", identity.url, "--login", artist.login, "--timeout-ms", "1000"], { SG_CONFIG_DIR: dir }, [
+          [/Passphrase for [^:]+: $/m, artist.password!],
+          [/Two-factor code: $/m, identity.issueTwoFactorCode(artist.login)],
+          [/Two-factor code: [\s\S]*Two-factor code: $/, identity.issueTwoFactorCode(artist.login), 2500],
+        ]);
+        expect(run.code, run.screen).toBe(0);
+        expect(run.screen.match(/Two-factor code: /g), run.screen).toHaveLength(2);
+        expect(run.screen).not.toMatch(/deadline|did not answer|still logging in/);
+        // The call refused for its session, then once more with the new one.
+        const sent = identity.requests().slice(before).filter((r) => r.method_name === method);
+        expect(sent.map((r) => r.errorCode)).toEqual([102, null]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it("a login again mid-command that fails, or whose new session is refused too, ends with that refusal, asking once", async () => {
+    const artist = identity.card.users.find((u) => u.twoFactor && u.pat === "valid" && u.password)!;
+    const expired = { method: "read", errorCode: 102, message: "Can't authenticate session token ending with 'abcd': the session expired" };
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-tty-2fa-relogin-"));
+    try {
+      const command = ["find", "Shot", "--limit", "1", "--site", identity.url, "--login", artist.login, "--timeout-ms", "1000"];
+      // A wrong code typed at the second prompt: the two-factor advice of a terminal, as for the first login.
+      identity.injectFault(expired);
+      const wrong = await onTerminal(command, { SG_CONFIG_DIR: dir }, [
+        [/Passphrase for [^:]+: $/m, artist.password!],
+        [/Two-factor code: $/m, identity.issueTwoFactorCode(artist.login)],
+        [/Two-factor code: [\s\S]*Two-factor code: $/, "000000"],
+      ]);
+      expect(wrong.code, wrong.screen).toBe(3);
+      expect(/hint: .*/.exec(wrong.screen)?.[0], wrong.screen).toContain("type the current code from your authenticator app when asked");
+      // The new session refused too: no third login, and the site's refusal, as when the core re-sends once.
+      identity.injectFault({ ...expired, times: 2 });
+      const again = await onTerminal(command, { SG_CONFIG_DIR: dir }, [
+        [/Passphrase for [^:]+: $/m, artist.password!],
+        [/Two-factor code: $/m, identity.issueTwoFactorCode(artist.login)],
+        [/Two-factor code: [\s\S]*Two-factor code: $/, identity.issueTwoFactorCode(artist.login)],
+      ]);
+      expect(again.code, again.screen).toBe(3);
+      expect(again.screen.match(/Two-factor code: /g), again.screen).toHaveLength(2);
+      expect(again.screen).toMatch(/^sg: .*the session expired/m);
+      expect(again.screen).not.toMatch(/ReloginDue/);
+    } finally {
+      identity.reset();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("still bounds the login's own request by --timeout-ms when a person may be asked for a code", async () => {
     // A site that answers `info` and never answers anything else, such as the login.
     const silent = createServer((req, res) => {
