@@ -74,14 +74,13 @@ function writeLog(o: AttemptLoopOptions, level: "debug" | "info" | "warn", messa
   }
 }
 
-function finalize(error: SgError, attempts: AttemptRecord[]): SgError {
-  error.attempts = attempts.slice();
-  return error;
-}
+/** An error as the log lines read it: the fields some subclasses add. */
+type Failure = SgError & { readonly maybeSent?: boolean | undefined; readonly syscallCode?: string | undefined };
 
 /**
  * Run attempts until one succeeds, the policy says stop, the budget is empty, the deadline passes or the
- * caller aborts. Every error thrown carries the list of attempts.
+ * caller aborts. Every error thrown carries the list of attempts, and a call that fails ends with one log line
+ * (see the README's "Log lines").
  */
 export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: AbortSignal, attempt: number) => Promise<AttemptResult<T>>): Promise<T> {
   const call = callLimits(o.signal, o.closeSignal, o.deadlineMs, o.method, o.kind);
@@ -90,11 +89,29 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
   const start = o.clock.now();
   // core's silentLogger drops every line: then the lines are not even built.
   const log = o.logger === silentLogger ? noLog : (level: "debug" | "info" | "warn", message: string, data: Record<string, unknown>): void => writeLog(o, level, message, data);
+  /**
+   * The error that ends the call, with its attempts, after the call's last line: "not retried (`reason`)", or
+   * "stopped" without a reason (abort, deadline, close). A warn when the call failed after a retry or a retry was
+   * withheld (`warn`), else a debug (the caller gets the error).
+   */
+  const end = (thrown: Error, warn: boolean, reason?: string, status?: number): SgError => {
+    const error: Failure = asSgError(thrown);
+    log(warn || attempts.length > 1 ? "warn" : "debug", `${o.method}: ${reason ? `not retried (${reason})` : `stopped (${error.code})`}`, {
+      reason,
+      status,
+      attempts: attempts.length,
+      code: error.code,
+      maybeSent: !!error.maybeSent,
+      totalMs: o.clock.now() - start,
+    });
+    error.attempts = attempts.slice();
+    return error;
+  };
   let spent = 0;
   try {
     for (let attempt = 1; ; attempt += 1) {
       const stop = call.stopError();
-      if (stop) throw finalize(asSgError(stop), attempts);
+      if (stop) throw end(stop, false);
       const signal = call.attempt(o.timeoutMs);
       const t0 = performance.now();
       let result: AttemptResult<T>;
@@ -102,12 +119,10 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         result = await attemptFn(signal, attempt);
       } catch (thrown) {
         const elapsedMs = Math.round(performance.now() - t0);
-        const stopped = call.stopError();
-        if (stopped) {
-          const error = asSgError(stopped);
-          attempts.push({ attempt, code: error.code, elapsedMs });
-          log("debug", `${o.method} attempt ${attempt} stopped (${error.code}) after ${elapsedMs} ms`, { attempt, elapsedMs });
-          throw finalize(error, attempts);
+        const cut = call.stopError();
+        if (cut) {
+          attempts.push({ attempt, code: asSgError(cut).code, elapsedMs });
+          throw end(cut, false);
         }
         if (call.timedOut()) {
           result = {
@@ -125,7 +140,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
           };
         } else if (thrown instanceof SgError) {
           attempts.push({ attempt, code: thrown.code, elapsedMs });
-          throw finalize(thrown, attempts);
+          throw end(thrown, false, `${thrown.code} is never retried`);
         } else {
           const outcome = classifyNetworkError(thrown);
           result = { ok: false, status: 0, outcome, error: networkError(thrown, outcome, { method: o.method, kind: o.kind, secrets: o.secrets }) };
@@ -141,28 +156,27 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         o.budget.recordSuccess(spent);
         return result.value;
       }
+      const error: Failure = result.error;
       log("debug", `${o.method} attempt ${attempt}: ${record.status !== undefined ? `HTTP ${record.status}` : record.code} in ${elapsedMs} ms`, {
         attempt,
         status: record.status,
-        code: record.code ?? result.error.code,
+        code: error.code,
+        syscallCode: error.syscallCode,
         elapsedMs,
       });
       // what a backoff that is cut short (deadline, close()) says: whether a write may have landed
       if (result.outcome.type === "maybe-sent" || (result.outcome.type === "status" && result.outcome.status > 499)) call.landed = true;
       const decision = classify(result.outcome, o.kind, attempt, o.policy, o.random);
-      const giveUp = (reason: string): T => {
-        log("debug", `${o.method}: not retried (${reason})`, { attempt, reason });
+      const giveUp = (reason: string, withheld = true): T => {
+        const thrown = end(error, withheld, reason, record.status);
         if (result.ok === false && result.fallback) return result.fallback.value;
-        throw finalize(result.error, attempts);
+        throw thrown;
       };
-      if (!decision.retry) return giveUp(decision.reason);
+      if (!decision.retry) return giveUp(decision.reason, !!decision.withheld);
       const elapsedCall = o.clock.now() - start;
       if (elapsedCall + decision.delayMs >= o.deadlineMs) return giveUp(`waiting ${decision.delayMs} ms would pass the ${o.deadlineMs} ms deadline`);
       const cost = o.budget.acquire(result.outcome.type === "maybe-sent" || result.outcome.type === "not-sent");
-      if (cost === undefined) {
-        log("warn", `${o.method}: retry budget exhausted, not retrying`, { attempt });
-        return giveUp("the retry budget is exhausted");
-      }
+      if (cost === undefined) return giveUp("the retry budget is exhausted");
       spent += cost;
       record.delayMs = decision.delayMs;
       if (o.onRetry) {
@@ -176,7 +190,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
             reason: decision.reason,
             ...(record.status !== undefined ? { status: record.status } : {}),
             ...(record.code !== undefined ? { code: record.code } : {}),
-            error: result.error,
+            error,
           });
         } catch (hookError) {
           log("warn", `${o.method}: the onRetry hook threw; retrying anyway`, { error: hookError instanceof Error ? hookError.name : typeof hookError });
@@ -193,8 +207,8 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         await o.clock.sleep(decision.delayMs, call.sleep());
       } catch {
         o.budget.refund(cost);
-        const stopped = call.stopError();
-        throw finalize(asSgError(stopped ?? new Error("sleep failed")), attempts);
+        // the retry announced above is not made: a warn, like any retry withheld
+        throw end(call.stopError() ?? new Error("sleep failed"), true);
       }
     }
   } finally {

@@ -31,7 +31,7 @@ describe("classify: the architecture.md §4 table", () => {
   });
   it("retryWrites is off by default: 502/504 stop writes only, and say why", () => {
     expect(P.retryWrites).toBe(false);
-    expect(classify(status(502), "write", 1, P)).toEqual({ retry: false, reason: "HTTP 502 on a write with retryWrites off" });
+    expect(classify(status(502), "write", 1, P)).toEqual({ retry: false, reason: "HTTP 502 on a write with retryWrites off", withheld: true });
     expect(classify(status(504), "read", 1, P).retry).toBe(true);
     expect(classify(status(429), "write", 1, P).retry).toBe(true);
     expect(classify({ type: "not-sent", code: "ECONNREFUSED" }, "write", 1, P).retry).toBe(true);
@@ -53,7 +53,7 @@ describe("classify: the architecture.md §4 table", () => {
     const p = { ...P, retryStatuses: [500] };
     expect(classify(status(500), "read", 1, p)).toEqual({ retry: true, delayMs: 750, reason: "HTTP 500 (in retryStatuses)" });
     expect(classify(status(500, 2000), "read", 1, p)).toEqual({ retry: true, delayMs: 2000, reason: "HTTP 500 (in retryStatuses), Retry-After honoured" });
-    expect(classify(status(500), "write", 1, p)).toEqual({ retry: false, reason: "HTTP 500 (in retryStatuses) on a write (never retried)" });
+    expect(classify(status(500), "write", 1, p)).toEqual({ retry: false, reason: "HTTP 500 (in retryStatuses) on a write (never retried)", withheld: true });
     expect(classify(status(500), "read", 3, p)).toMatchObject({ retry: false, reason: expect.stringContaining("no attempts left") });
     // Statuses not listed keep their row; listing a status never makes a write retry it.
     expect(classify(status(501), "read", 1, p)).toEqual({ retry: false, reason: "HTTP 501 is never retried" });
@@ -64,6 +64,17 @@ describe("classify: the architecture.md §4 table", () => {
   it("honours Retry-After up to maxRetryAfterMs", () => {
     expect(classify(status(503, 2000), "read", 1, P)).toEqual({ retry: true, delayMs: 2000, reason: expect.any(String) });
     expect(classify(status(429, 31_000), "read", 1, P).retry).toBe(false);
+  });
+  it("says when a retry is withheld (a write's, a Retry-After over the cap), not when none would ever be made or none is left", () => {
+    const withheld = (outcome: AttemptOutcome, kind: "read" | "write", attempt = 1) => (classify(outcome, kind, attempt, P) as { withheld?: true }).withheld;
+    expect(withheld(status(502), "write")).toBe(true);
+    expect(withheld(status(503), "write")).toBe(true);
+    expect(withheld({ type: "maybe-sent", code: "ECONNRESET" }, "write")).toBe(true);
+    expect(withheld(status(429, 31_000), "read")).toBe(true);
+    expect(withheld(status(500), "read")).toBeUndefined();
+    expect(withheld(status(404), "write")).toBeUndefined();
+    expect(withheld({ type: "fatal", code: "SG_FAULT" }, "read")).toBeUndefined();
+    expect(withheld(status(502), "read", 3)).toBeUndefined();
   });
 });
 

@@ -51,7 +51,16 @@ export interface RetryPolicy {
 /** The decision for one failed attempt. */
 export type RetryDecision =
   | { readonly retry: true; readonly delayMs: number; readonly reason: string }
-  | { readonly retry: false; readonly reason: string };
+  | {
+      readonly retry: false;
+      readonly reason: string;
+      /**
+       * `true` when a retry is withheld from a failure that is retried elsewhere: a write's (a read would be retried)
+       * or a `Retry-After` over `maxRetryAfterMs`. Absent for a failure that is never retried, and when no attempts
+       * are left.
+       */
+      readonly withheld?: true;
+    };
 
 /**
  * The default policy: 3 attempts, 750 ms × n, capped at 30 s, no jitter, `Retry-After` up to 30 s, writes not
@@ -114,8 +123,7 @@ export function classify(outcome: AttemptOutcome, kind: MethodKind, attempt: num
         retryable = kind === "read";
         reason = `HTTP ${s}${s === 503 ? "" : " (in retryStatuses)"}${retryable ? "" : " on a write (never retried)"}`;
       } else {
-        retryable = false;
-        reason = `HTTP ${s} is never retried`;
+        return { retry: false, reason: `HTTP ${s} is never retried` };
       }
       retryAfterMs = outcome.retryAfterMs;
       break;
@@ -129,14 +137,14 @@ export function classify(outcome: AttemptOutcome, kind: MethodKind, attempt: num
       reason = retryable ? `${outcome.code} on a read` : `${outcome.code} after a write may have been sent (never retried)`;
       break;
     default:
-      retryable = false;
-      reason = `${outcome.code} is never retried`;
+      return { retry: false, reason: `${outcome.code} is never retried` };
   }
-  if (!retryable) return { retry: false, reason };
+  // Only a write is refused here: every failure left is retried for a read.
+  if (!retryable) return { retry: false, reason, withheld: true };
   if (attempt >= policy.maxAttempts) return { retry: false, reason: `${reason}; no attempts left (${policy.maxAttempts} in total)` };
   if (retryAfterMs !== undefined) {
     if (retryAfterMs > policy.maxRetryAfterMs) {
-      return { retry: false, reason: `${reason} with Retry-After ${retryAfterMs} ms, above maxRetryAfterMs ${policy.maxRetryAfterMs}` };
+      return { retry: false, reason: `${reason} with Retry-After ${retryAfterMs} ms, above maxRetryAfterMs ${policy.maxRetryAfterMs}`, withheld: true };
     }
     return { retry: true, delayMs: Math.max(retryAfterMs, 0), reason: `${reason}, Retry-After honoured` };
   }
