@@ -13,6 +13,11 @@ export interface AttemptRecord {
   readonly delayMs?: number;
   /** Milliseconds the attempt took. */
   readonly elapsedMs?: number;
+  /**
+   * `true` on the last attempt when it would have been retried but the transport's retry budget was spent (by
+   * earlier failures of calls sharing that transport).
+   */
+  readonly budgetExhausted?: true;
 }
 
 /** Options shared by every error constructor. */

@@ -147,7 +147,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         }
       }
       const elapsedMs = Math.round(performance.now() - t0);
-      const record: { attempt: number; status?: number; code?: string; delayMs?: number; elapsedMs: number } = { attempt, elapsedMs };
+      const record: { attempt: number; status?: number; code?: string; delayMs?: number; elapsedMs: number; budgetExhausted?: true } = { attempt, elapsedMs };
       if (result.status > 0) record.status = result.status;
       else if (!result.ok) record.code = result.outcome.type === "status" ? "ERR_HTTP" : result.outcome.code;
       attempts.push(record);
@@ -176,7 +176,10 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       const elapsedCall = o.clock.now() - start;
       if (elapsedCall + decision.delayMs >= o.deadlineMs) return giveUp(`waiting ${decision.delayMs} ms would pass the ${o.deadlineMs} ms deadline`);
       const cost = o.budget.acquire(result.outcome.type === "maybe-sent" || result.outcome.type === "not-sent");
-      if (cost === undefined) return giveUp("the retry budget is exhausted");
+      if (cost === undefined) {
+        record.budgetExhausted = true;
+        return giveUp("the retry budget is exhausted");
+      }
       spent += cost;
       record.delayMs = decision.delayMs;
       if (o.onRetry) {

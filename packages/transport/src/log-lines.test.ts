@@ -100,3 +100,25 @@ describe("log lines: a call stopped", () => {
     expect(last(logger.lines)).toMatchObject({ level: "warn", message: "@sg/transport: read: stopped (SG_ABORTED)", data: { code: "SG_ABORTED", attempts: 1 } });
   });
 });
+
+describe("the retry budget", () => {
+  it("a retry the spent budget withheld is said on the error's last attempt and in a warn with status and code", async () => {
+    const vendor = await serve((_req, res) => text(res, "vendor down", 502, "text/plain"));
+    let blips = 0;
+    const main = await serve((_req, res) => (blips++ === 0 ? text(res, "blip", 502, "text/plain") : json(res, { results: 1 })));
+    // one transport for two sites: the vendor's outage spends the bucket (one retry of 5 tokens)
+    const t = jsonRpcTransport({ retry: { budget: { capacity: 5, retryCost: 5 } } });
+    const spent = await fail(t.send(read(), contextFor(vendor.url, fakeClock())));
+    expect(spent.attempts.map((a) => a.budgetExhausted)).toEqual([undefined, true]);
+    const logger = linesLogger();
+    const err = await fail(t.send(read(), contextFor(main.url, fakeClock(), logger)));
+    expect(err.attempts).toEqual([expect.objectContaining({ attempt: 1, status: 502, budgetExhausted: true })]);
+    expect(logger.lines.filter((l) => l.level !== "debug")).toEqual([
+      {
+        level: "warn",
+        message: "@sg/transport: read: not retried (the retry budget is exhausted)",
+        data: expect.objectContaining({ code: "SG_HTTP", status: 502, maybeSent: false, attempts: 1 }),
+      },
+    ]);
+  });
+});
