@@ -346,7 +346,7 @@ export function createClient(options: ClientOptions): Client {
     const ended = wait.closed.aborted || wait.signal?.aborted;
     const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs));
     if (fresh) {
-      logger.debug("re-sending once with fresh credentials", { method: name, auth: strategy.name });
+      logger.debug(`${PREFIX}: re-sending once with fresh credentials`, { method: name, auth: strategy.name });
       try {
         return await resend(fresh);
       } catch (again) {
