@@ -167,3 +167,32 @@ describe("sessionUuid against the emulator", () => {
     expect(emulator.requests()).toHaveLength(received);
   });
 });
+
+describe("an entity context's defaults, changed after it was made", () => {
+  it("change nothing it sends: its session UUID and signal stay the ones it was given", async () => {
+    const client = connect();
+    const defaults: { sessionUuid?: string; signal?: AbortSignal } = { sessionUuid: UUID_A, signal: new AbortController().signal };
+    const ann = entityContext(client, { defaults });
+    const bobsRequest = new AbortController();
+    defaults.sessionUuid = UUID_B; // an app that fills in one options object per request, for the next context
+    defaults.signal = bobsRequest.signal;
+    const bob = entityContext(client, { defaults });
+    bobsRequest.abort();
+    wire.length = 0;
+    const shot = await create(ann, "Shot", { code: "uuid_copied_defaults", project });
+    await update(ann, "Shot", shot.id, { description: "still ann's" });
+    expect(wire.filter((r) => r.method === "create" || r.method === "update").map((r) => r.sessionUuid)).toEqual([UUID_A, UUID_A]);
+    expect(await eventUuids(client, shot)).toEqual([UUID_A, UUID_A]);
+    expect(bob.client).toBe(client);
+  });
+
+  it("a default kind 'read' set afterwards is not used: a create answered 502 goes out once", async () => {
+    const defaults: { kind?: string } = {};
+    const sg = entityContext(connect(), { defaults: defaults as { kind?: "write" } });
+    defaults.kind = "read"; // refused when the context is made: it would let a create be retried after it may have landed
+    emulator.injectFault({ method: "create", status: 502 });
+    wire.length = 0;
+    await expect(create(sg, "Shot", { code: "uuid_once", project })).rejects.toMatchObject({ name: "SgHttpError", status: 502 });
+    expect(wire.filter((r) => r.method === "create")).toHaveLength(1);
+  });
+});
