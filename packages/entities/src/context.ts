@@ -111,7 +111,9 @@ export interface Context {
   requireVersion(label: string, min: readonly [number, number, number], options?: CallOptions): Promise<void>;
   /**
    * The data types of an entity type's fields (from `fieldTypes` or one cached `schema_field_read`). `fields` are
-   * the fields a caller needs: one the cached types do not hold makes them be read again, once per field.
+   * the fields a caller needs: one the cached types do not hold makes them be read again, once per field. The read
+   * is shared, so it goes with the client's defaults only; the `signal` and `deadlineMs` of `options` end only this
+   * caller's wait.
    */
   fieldTypes(entityType: string, options?: CallOptions, fields?: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
@@ -249,10 +251,12 @@ export function createContext(client: Client, rawOptions: unknown): Context {
     fieldTypes(entityType: string, callOpts?: CallOptions, fields: readonly string[] = []): Promise<ReadonlyMap<string, string>> {
       const known = declared.get(entityType);
       if (known) return Promise.resolve(known);
-      // Shared by concurrent callers, so it runs without any caller's signal; each caller stops waiting on its own.
-      const { signal, ...shared } = callOpts ?? {};
+      // Shared by concurrent callers (of every context over the client), so it goes with the client's defaults only, as
+      // core's shared info does: one caller's timeoutMs, deadlineMs or retry would decide for all. Each caller's own
+      // signal and deadline end only its own wait (both were checked by the call whose records need the types).
+      const { signal, deadlineMs } = callOpts ?? {};
       const read = (): Promise<ReadonlyMap<string, string>> => {
-        const pending = client.call<unknown>("schema_field_read", { type: entityType }, shared).then((result) => {
+        const pending = client.call<unknown>("schema_field_read", { type: entityType }).then((result) => {
           // Not "no datetime fields": that would hand datetimes over as strings without a word.
           if (!isPlainObject(result)) throw badReply("schema_field_read", "an object", result);
           const m = new Map<string, string>();
@@ -284,7 +288,7 @@ export function createContext(client: Client, rawOptions: unknown): Context {
         for (const field of missing) tried.add(field);
         return read();
       });
-      return untilAborted(types ?? read(), signal);
+      return within(types ?? read(), signal, deadlineMs, `reading the field types of ${entityType} to decode its dates (schema_field_read)`, "schema_field_read");
     },
   };
   return ctx;
@@ -342,7 +346,8 @@ export async function info(target: EntityTarget<SiteSchema, DateMode>, options?:
  * it after its idle time like any session, which entities cannot see (only a download it refuses drops it, and gets a
  * new one), so for a token to use elsewhere after a long pause, get a new one with
  * `client.call("get_session_token", undefined)` (its `session_id`). That request is shared by every caller waiting
- * for a token, so a caller's `signal` and `deadlineMs` end only its own wait.
+ * for a token, so it goes with the client's `defaults` only (never one caller's `timeoutMs`, `deadlineMs` or
+ * `retry`), and a caller's `signal` and `deadlineMs` end only its own wait.
  *
  * @param target - a client or an {@link EntityContext}.
  */
@@ -354,13 +359,13 @@ export async function getSessionToken(target: EntityTarget<SiteSchema, DateMode>
 /**
  * The session token downloads use: the strategy's current session with session credentials (never cached: the
  * strategy renews it), else one obtained with `get_session_token` and cached per client (a failed attempt is not
- * cached; a download the site refuses drops it, see {@link forgetSessionToken}). Concurrent callers share one fetch, so it runs
- * without any caller's signal or deadline (one caller's would decide for all): a caller's abort or
- * `deadlineMs` only stops that caller waiting, the deadline with `SgTimeoutError` (`scope: "deadline"`).
+ * cached; a download the site refuses drops it, see {@link forgetSessionToken}). Concurrent callers share one fetch, so it goes
+ * with the client's defaults only, without any caller's options (one caller's limits would decide for all): a caller's
+ * abort or `deadlineMs` only stops that caller waiting, the deadline with `SgTimeoutError` (`scope: "deadline"`).
  */
 export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<string> {
   const state = stateOf(ctx.client);
-  const { signal, deadlineMs, ...shared } = callOpts;
+  const { signal, deadlineMs } = callOpts;
   checkDeadline(deadlineMs, ["options", "deadlineMs"]);
   if (!state.token) {
     const client = ctx.client;
@@ -370,7 +375,8 @@ export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<
       // then gives the new session (a kept one would be the dead one). Callers waiting meanwhile share this one; the
       // cache is emptied whatever it holds, as with these credentials it can only hold such a pending session.
       if (creds.kind === "session") return (state.token = undefined), creds.sessionToken;
-      const result = await client.call<unknown>("get_session_token", undefined, shared);
+      // With the client's defaults only: the request is shared, so no caller's timeoutMs or retry decides for the others.
+      const result = await client.call<unknown>("get_session_token", undefined);
       const id = isPlainObject(result) ? result["session_id"] : undefined;
       if (typeof id !== "string" || id === "") {
         throw new SgProtocolError(`${PREFIX}: get_session_token did not return a session_id`, { status: 200, method: "get_session_token" });

@@ -32,8 +32,8 @@ export interface LoopbackOptions {
 
 /**
  * Start a site that answers every RPC with `{ results: answer(method, payload) }` as JSON (a {@link RawReply}'s body
- * as it is), or resets the connection when `answer` returns {@link DROP_CONNECTION}. `info` is answered the same way, so a test picks
- * the site's version too.
+ * as it is), or resets the connection when `answer` returns {@link DROP_CONNECTION}; an answer given as a promise is sent once it
+ * resolves, so a test can hold a request. `info` is answered the same way, so a test picks the site's version too.
  */
 export async function startLoopbackSite(answer: (method: string, payload: unknown) => unknown, options: LoopbackOptions = {}): Promise<LoopbackSite> {
   const methods: string[] = [];
@@ -46,13 +46,14 @@ export async function startLoopbackSite(answer: (method: string, payload: unknow
       const rpc = JSON.parse(body) as { method_name: string; params: unknown[] };
       methods.push(rpc.method_name);
       requests.push({ method: rpc.method_name, payload: rpc.params[1] });
-      const reply = answer(rpc.method_name, rpc.params[1]);
-      if (reply === DROP_CONNECTION) {
-        req.socket.destroy();
-        return;
-      }
-      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-      res.end(reply instanceof RawReply ? reply.body : JSON.stringify({ results: reply ?? null }));
+      void Promise.resolve(answer(rpc.method_name, rpc.params[1])).then((reply) => {
+        if (reply === DROP_CONNECTION) {
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+        res.end(reply instanceof RawReply ? reply.body : JSON.stringify({ results: reply ?? null }));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
