@@ -5,10 +5,11 @@ import type { Credentials } from "./credentials.js";
 import { MAYBE_APPLIED_HINT, SgAbortError, SgAuthError, SgTimeoutError, SgValidationError, describeValue } from "./errors.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { methodKind, type MethodKind } from "./method-kind.js";
+import { copyCallOptions } from "./options-check.js";
 import { redactUrl } from "./redact.js";
 import { parseSite, type Site } from "./site.js";
 import type { SiteInfo } from "./site-info.js";
-import type { CallOptions, HttpRequest, HttpResponse, RetryOverride, RpcRequest, TransportContext, TransportStrategy } from "./transport-strategy.js";
+import type { CallOptions, HttpRequest, HttpResponse, RpcRequest, TransportContext, TransportStrategy } from "./transport-strategy.js";
 
 /**
  * Options of {@link createClient}. Any other key is refused: call options such as `timeoutMs` go in `defaults`
@@ -166,7 +167,7 @@ export function createClient(options: ClientOptions): Client {
   const clock = options.clock ?? systemClock;
   // A copy, checked and then read by every call: the caller's object may be reused and changed afterwards (an app that
   // fills in one base options object per request), which must change neither this client's calls nor what was checked.
-  const defaults: DefaultCallOptions = copyOptions(options.defaults ?? {});
+  const defaults: DefaultCallOptions = copyCallOptions(options.defaults ?? {});
   checkCallOptions(defaults, CALL_OPTIONS, true);
   // This client's close signal, handed to the transport with every call in the context (one per client, not per
   // call): close() aborts it and puts a fresh one in a new context, so a closed client that calls again is not ended.
@@ -609,19 +610,6 @@ function checkCallOptions(options: CallOptions | undefined, known?: readonly str
     }
   }
   return options?.deadlineMs;
-}
-
-/**
- * A copy of call options taken once (a client's `defaults`, which the client never exposes), its `retry` override and
- * that one's `retryStatuses` copied too, so that changing the given object later changes nothing; anything but an
- * object is returned as it is, for {@link checkCallOptions} to refuse.
- */
-function copyOptions<O extends CallOptions>(options: O): O {
-  if (options === null || typeof options !== "object") return options;
-  const retry: unknown = options.retry;
-  if (retry === null || typeof retry !== "object") return { ...options };
-  const statuses: unknown = (retry as RetryOverride).retryStatuses;
-  return { ...options, retry: { ...retry, ...(Array.isArray(statuses) && { retryStatuses: [...statuses] }) } };
 }
 
 const AFTER_REFUSAL = "fresh credentials after a refusal";

@@ -67,7 +67,7 @@ export type {
 } from "./filter-codec.js";
 export { decodeDateTime, decodeDateTimeFields, encodeDate, encodeDateTime, encodeWireValues, isWireDate, isWireDateTime } from "./date-codec.js";
 export type { DateMode } from "./date-codec.js";
-export { checkOptionsObject } from "./options-check.js";
+export { checkOptionsObject, copyCallOptions } from "./options-check.js";
 export type { OptionsShape } from "./options-check.js";
 export { onAbort } from "./abort-listeners.js";
 export { shareUntilAbandoned } from "./share-until-abandoned.js";

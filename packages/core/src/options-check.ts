@@ -1,4 +1,5 @@
 import { SgValidationError, describeValue } from "./errors.js";
+import type { CallOptions } from "./transport-strategy.js";
 
 /** What a strategy factory's options object may contain, for {@link checkOptionsObject}. */
 export interface OptionsShape {
@@ -41,4 +42,19 @@ export function checkOptionsObject(prefix: string, options: unknown, shape: Opti
     });
   }
   return o;
+}
+
+/**
+ * A copy of call options, taken once by what keeps them (a client's or an entities context's `defaults`), with its
+ * `retry` override and that one's `retryStatuses` copied too: an app that reuses one options object and changes it
+ * afterwards (per request) changes neither the calls of what was made before nor what was checked. Anything but an
+ * object is returned as it is, for the caller's checks to refuse.
+ *
+ * @param options - the call options as given.
+ */
+export function copyCallOptions<O extends CallOptions>(options: O): O {
+  if (options === null || typeof options !== "object") return options;
+  const retry: unknown = options.retry;
+  const statuses: unknown = retry !== null && typeof retry === "object" && (retry as { retryStatuses?: unknown }).retryStatuses;
+  return { ...options, ...(retry !== null && typeof retry === "object" && { retry: { ...retry, ...(Array.isArray(statuses) && { retryStatuses: [...statuses] }) } }) };
 }

@@ -10,7 +10,7 @@
  *
  * @packageDocumentation
  */
-import { SgProtocolError, SgTimeoutError, abortErrorFrom, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
+import { SgProtocolError, SgTimeoutError, abortErrorFrom, copyCallOptions, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
 import { fieldTypesError } from "./field-types-error.js";
 import { badReply } from "./reply.js";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
@@ -213,7 +213,7 @@ export function createContext(client: Client, rawOptions: unknown): Context {
   // Refused at once, as createClient checks its defaults at once: every call through the context would carry them.
   // A copy (with its own `retry`), as createClient keeps of its defaults: an app that reuses one options object and
   // changes it per request must not change the calls of the contexts made before, nor what was checked here.
-  const defaults: CallOptions = copyDefaults(optionOr(options, "defaults", {}, checkOptions));
+  const defaults: CallOptions = copyCallOptions(optionOr(options, "defaults", {}, checkOptions));
   // As in core's createClient: a default "read" would make every create and update retryable after it may have landed.
   if (defaults.kind !== undefined && defaults.kind !== "write") fail(["options", "defaults", "kind"], "'write' or nothing (set 'read' per call)", defaults.kind);
 
@@ -292,16 +292,6 @@ export function createContext(client: Client, rawOptions: unknown): Context {
     },
   };
   return ctx;
-}
-
-/**
- * A copy of a context's `defaults` (internal: the context never exposes them), taken when it is made; a `retry` object
- * is copied too, its statuses as well.
- */
-function copyDefaults(given: Record<string, unknown>): CallOptions {
-  const retry = given["retry"];
-  const statuses = isPlainObject(retry) && retry["retryStatuses"];
-  return { ...given, ...(isPlainObject(retry) && { retry: { ...retry, ...(Array.isArray(statuses) && { retryStatuses: [...statuses] }) } }) };
 }
 
 /** The `fieldTypes` option, `{ EntityType: { field: data_type } }`, as a map of maps. */

@@ -209,7 +209,11 @@ export const COMBINATIONS = [
     // stable fields (code, status, maybeSent, attempts, totalMs), network codes as syscallCode, and a retry withheld
     // by the spent budget marked on the error (budgetExhausted), so logs tell a recovered call from a failed one (SRE
     // review).
-    ratchet: 33 * KB - 196,
+    // Then by 213 B: a client's and an entities context's defaults are copied when made (core's copyCallOptions,
+    // shared by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal
+    // into earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults
+    // and each caller's deadline ends only its own wait (multi-tenant review).
+    ratchet: 33 * KB + 17,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -397,7 +401,11 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // stable fields (code, status, maybeSent, attempts, totalMs), network codes as syscallCode, and a retry withheld
     // by the spent budget marked on the error (budgetExhausted), so logs tell a recovered call from a failed one (SRE
     // review).
-    ratchet: 27 * KB - 19,
+    // Then by 153 B: a client's and an entities context's defaults are copied when made (core's copyCallOptions,
+    // shared by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal
+    // into earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults
+    // and each caller's deadline ends only its own wait (multi-tenant review).
+    ratchet: 27 * KB + 134,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -627,7 +635,11 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // stable fields (code, status, maybeSent, attempts, totalMs), network codes as syscallCode, and a retry withheld
     // by the spent budget marked on the error (budgetExhausted), so logs tell a recovered call from a failed one (SRE
     // review).
-    ratchet: 47 * KB + 308,
+    // Then by 85 B: a client's and an entities context's defaults are copied when made (core's copyCallOptions, shared
+    // by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal into
+    // earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults and
+    // each caller's deadline ends only its own wait (multi-tenant review).
+    ratchet: 47 * KB + 393,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -788,7 +800,11 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // stable fields (code, status, maybeSent, attempts, totalMs), network codes as syscallCode, and a retry withheld
     // by the spent budget marked on the error (budgetExhausted), so logs tell a recovered call from a failed one (SRE
     // review).
-    ratchet: 26 * KB + 143,
+    // Then by 58 B: a client's and an entities context's defaults are copied when made (core's copyCallOptions, shared
+    // by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal into
+    // earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults and
+    // each caller's deadline ends only its own wait (multi-tenant review).
+    ratchet: 26 * KB + 201,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -951,7 +967,11 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // stable fields (code, status, maybeSent, attempts, totalMs), network codes as syscallCode, and a retry withheld
     // by the spent budget marked on the error (budgetExhausted), so logs tell a recovered call from a failed one (SRE
     // review).
-    ratchet: 27 * KB - 499,
+    // Then by 66 B: a client's and an entities context's defaults are copied when made (core's copyCallOptions, shared
+    // by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal into
+    // earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults and
+    // each caller's deadline ends only its own wait (multi-tenant review).
+    ratchet: 27 * KB - 433,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1133,7 +1153,11 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // stable fields (code, status, maybeSent, attempts, totalMs), network codes as syscallCode, and a retry withheld
     // by the spent budget marked on the error (budgetExhausted), so logs tell a recovered call from a failed one (SRE
     // review).
-    ratchet: 29 * KB + 46,
+    // Then by 68 B: a client's and an entities context's defaults are copied when made (core's copyCallOptions, shared
+    // by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal into
+    // earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults and
+    // each caller's deadline ends only its own wait (multi-tenant review).
+    ratchet: 29 * KB + 114,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1211,7 +1235,11 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // fields (code, status, maybeSent, attempts, totalMs), network codes as syscallCode, and a retry withheld by the
     // spent budget marked on the error (budgetExhausted), so logs tell a recovered call from a failed one (SRE
     // review).
-    ratchet: 8 * KB - 345,
+    // Then by 64 B: a client's and an entities context's defaults are copied when made (core's copyCallOptions, shared
+    // by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal into
+    // earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults and
+    // each caller's deadline ends only its own wait (multi-tenant review).
+    ratchet: 8 * KB - 281,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
