@@ -1,4 +1,5 @@
 import type { CliOutput } from "./io.js";
+import { onPromptOn } from "./prompt-pause.js";
 
 /** Options of {@link createProgress}. */
 export interface ProgressOptions {
@@ -38,7 +39,7 @@ export interface Progress {
   total(total: number): void;
   /** Count more rows. */
   add(rows: number): void;
-  /** Erase the line. */
+  /** Erase the line (and stop following the prompts on the stream). */
   done(): void;
 }
 
@@ -46,7 +47,11 @@ function fmt(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
-/** A progress line on a terminal; a no-op on anything else (pipes, files, CI logs, `TERM=dumb`). */
+/**
+ * A progress line on a terminal; a no-op on anything else (pipes, files, CI logs, `TERM=dumb`). While a prompt waits
+ * on the same stream (a two-factor code asked for mid-command), the line is erased and not drawn, so the redraw cannot
+ * wipe out the question; once answered, it is drawn again on the fresh line below.
+ */
 export function createProgress(options: ProgressOptions): Progress {
   const active = options.enabled !== false && !(options.env && progressSuppressed(options.env)) && (options.force === true || options.stream.isTTY === true);
   const now = options.now ?? Date.now;
@@ -56,8 +61,18 @@ export function createProgress(options: ProgressOptions): Progress {
   let expected: number | undefined;
   let lastDraw = 0;
   let drawn = false;
+  /** Prompts waiting on the stream; nothing is drawn while there is one. */
+  let prompts = 0;
+  /** Whether the line had something to show when a prompt came, or was to be drawn while one waited. */
+  let held = false;
+  /** Set by `done()`: a prompt that ends afterwards must not draw the line again. */
+  let finished = false;
   const draw = (force: boolean): void => {
-    if (!active) return;
+    if (!active || finished) return;
+    if (prompts > 0) {
+      held = true;
+      return;
+    }
     const t = now();
     if (!force && t - lastDraw < interval) return;
     lastDraw = t;
@@ -73,6 +88,25 @@ export function createProgress(options: ProgressOptions): Progress {
     options.stream.write(`\r\x1b[2K${line}`);
     drawn = true;
   };
+  const stopFollowing = active
+    ? onPromptOn(options.stream, {
+        pause() {
+          prompts += 1;
+          if (prompts > 1) return;
+          held = drawn;
+          // The question then starts at the beginning of an empty line, not after the rows and rate.
+          if (drawn) options.stream.write("\r\x1b[2K");
+          drawn = false;
+        },
+        resume() {
+          prompts -= 1;
+          if (prompts > 0 || !held) return;
+          held = false;
+          // The prompt ended its line: the display comes back on the one below, as it stands now.
+          draw(true);
+        },
+      })
+    : undefined;
   return {
     active,
     total(total: number) {
@@ -84,6 +118,8 @@ export function createProgress(options: ProgressOptions): Progress {
       draw(false);
     },
     done() {
+      finished = true;
+      stopFollowing?.();
       if (active && drawn) options.stream.write("\r\x1b[2K");
     },
   };

@@ -1,40 +1,46 @@
 import type { CliInput, CliOutput } from "./io.js";
 import { InterruptedError, UsageError } from "./exit-codes.js";
+import { whilePrompting } from "./prompt-pause.js";
 
-/** Ask a question on the terminal and read one line. `hidden` turns echo off (passphrases, codes). */
+/**
+ * Ask a question on the terminal and read one line. `hidden` turns echo off (passphrases, codes). A progress line on
+ * `output` is not drawn while the question waits (see `./prompt-pause.ts`), and is drawn again below it once answered.
+ */
 export function prompt(input: CliInput, output: CliOutput, question: string, hidden = false, signal?: AbortSignal): Promise<string> {
   if (!input.isTTY) {
     return Promise.reject(new UsageError(`cannot ask for ${question.replace(/:\s*$/, "").toLowerCase()}: standard input is not a terminal`, "Pass it as an option or environment variable instead."));
   }
-  return new Promise((resolve, reject) => {
-    output.write(question);
-    let answer = "";
-    const raw = hidden && typeof input.setRawMode === "function";
-    if (raw) input.setRawMode?.(true);
-    input.setEncoding("utf8");
-    input.resume();
-    const onAbort = (): void => finish(new UsageError("cancelled"));
-    const finish = (error?: Error): void => {
-      input.removeListener("data", onData);
-      signal?.removeEventListener("abort", onAbort);
-      if (raw) input.setRawMode?.(false);
-      input.pause();
-      output.write("\n");
-      if (error) reject(error);
-      else resolve(answer);
-    };
-    const onData = (chunk: string | Buffer): void => {
-      for (const ch of String(chunk)) {
-        if (ch === "\r" || ch === "\n") return finish();
-        // Ctrl-C with echo off arrives as a character: the same as an interrupt anywhere else (exit 130).
-        if (ch === "\u0003") return finish(new InterruptedError());
-        if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1);
-        else if (ch >= " ") answer += ch;
-      }
-    };
-    input.on("data", onData);
-    // Ctrl-C on a terminal not in raw mode is a SIGINT, not a character: stop waiting for the answer.
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return whilePrompting(output, () =>
+    new Promise<string>((resolve, reject) => {
+      output.write(question);
+      let answer = "";
+      const raw = hidden && typeof input.setRawMode === "function";
+      if (raw) input.setRawMode?.(true);
+      input.setEncoding("utf8");
+      input.resume();
+      const onAbort = (): void => finish(new UsageError("cancelled"));
+      const finish = (error?: Error): void => {
+        input.removeListener("data", onData);
+        signal?.removeEventListener("abort", onAbort);
+        if (raw) input.setRawMode?.(false);
+        input.pause();
+        output.write("\n");
+        if (error) reject(error);
+        else resolve(answer);
+      };
+      const onData = (chunk: string | Buffer): void => {
+        for (const ch of String(chunk)) {
+          if (ch === "\r" || ch === "\n") return finish();
+          // Ctrl-C with echo off arrives as a character: the same as an interrupt anywhere else (exit 130).
+          if (ch === "\u0003") return finish(new InterruptedError());
+          if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1);
+          else if (ch >= " ") answer += ch;
+        }
+      };
+      input.on("data", onData);
+      // Ctrl-C on a terminal not in raw mode is a SIGINT, not a character: stop waiting for the answer.
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+  );
 }

@@ -24,6 +24,8 @@ const hasScript = (() => {
 interface Session {
   readonly code: number | null;
   readonly screen: string;
+  /** What the terminal had shown when each answer was typed, in order. */
+  readonly typedOn: readonly string[];
 }
 
 /**
@@ -41,19 +43,23 @@ function onTerminal(args: readonly string[], env: Record<string, string>, answer
     });
     let screen = "";
     let next = 0;
+    const typedOn: string[] = [];
     const onData = (d: Buffer): void => {
       screen += d.toString();
       const answer = answers[next];
       if (answer && answer[0].test(screen)) {
         next += 1;
         // Type the answer a moment after the prompt shows, as a person (or a paste) would.
-        setTimeout(() => child.stdin.write(`${answer[1]}\r`), answer[2] ?? 50);
+        setTimeout(() => {
+          typedOn.push(screen);
+          child.stdin.write(`${answer[1]}\r`);
+        }, answer[2] ?? 50);
       }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code, screen }));
+    child.on("close", (code) => resolvePromise({ code, screen, typedOn }));
   });
 }
 
@@ -187,6 +193,37 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    }
+  });
+
+  it("keeps the 2FA prompt of a login again mid-command on screen while the progress line waits, and draws it again below once answered", async () => {
+    const paged = await startEmulator({ authMode: "identity", rows: 600, pageSize: 50 });
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-tty-2fa-progress-"));
+    try {
+      const artist = paged.card.users.find((u) => u.twoFactor && u.pat === "valid" && u.password)!;
+      // The session is refused as expired at a page of `--all`; the count for the bar answers while the new code is asked
+      // for, which redraws the line (with its total) unless the display waits for the prompt.
+      paged.injectFault({ method: "summarize", delayMs: 1500 });
+      paged.injectFault({ method: "read", errorCode: 102, message: "Can't authenticate session token ending with 'abcd': the session expired" });
+      const run = await onTerminal(["find", "Shot", "--all", "--concurrency", "4", "--fields", "code", "--site", paged.url, "--login", artist.login], { SG_CONFIG_DIR: dir }, [
+        [/Passphrase for [^:]+: $/m, artist.password!],
+        [/Two-factor code: $/m, paged.issueTwoFactorCode(artist.login)],
+        [/Two-factor code: [\s\S]*Two-factor code: /, paged.issueTwoFactorCode(artist.login), 3500],
+      ]);
+      expect(run.code, run.screen).toBe(0);
+      expect(run.screen.match(/Two-factor code: /g), run.screen).toHaveLength(2);
+      // When the second code was typed, the terminal's last line was the question alone, and nothing had erased it.
+      const shown = run.typedOn[2] ?? "";
+      const lastLine = shown.slice(shown.lastIndexOf("\n") + 1);
+      expect(lastLine.split("\r").pop()?.replace(/\x1b\[2K/g, ""), JSON.stringify(lastLine)).toBe("Two-factor code: ");
+      expect(shown.slice(shown.lastIndexOf("Two-factor code: ")), JSON.stringify(lastLine)).not.toMatch(/\x1b\[2K|\r/);
+      // Once answered, the bar comes back on the line below the question, with the total counted meanwhile.
+      const after = run.screen.slice(run.screen.lastIndexOf("Two-factor code: ") + "Two-factor code: ".length);
+      expect(after, JSON.stringify(after.slice(0, 200))).toMatch(/^\r?\n\r\x1b\[2K\[[#-]+\]\s+\d+%\s+[\d,]+\/[\d,]+ rows/);
+      expect(run.screen).toMatch(/SQ010_0010/);
+    } finally {
+      await paged.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -10,6 +10,7 @@ import { CredentialsStore, configDir } from "./credentials-store.js";
 import { UsageError } from "./exit-codes.js";
 import { createWriter, csvField } from "./format/index.js";
 import { createProgress } from "./progress.js";
+import { whilePrompting } from "./prompt-pause.js";
 import { generateSchemaTypes, type RawEntitySchema, type RawSiteSchema } from "./typegen.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,6 +31,36 @@ describe("progress", () => {
     p.done();
     expect(s.text()).toContain(" 50%  100/200 rows  50 rows/s");
     expect(s.text().endsWith("\r\x1b[2K")).toBe(true);
+  });
+
+  it("erases its line for a prompt on the same stream, draws nothing while it waits, and comes back below the answer", async () => {
+    let now = 0;
+    const s = sink(true);
+    const other = sink(true);
+    const p = createProgress({ stream: s.out, now: () => now, intervalMs: 0 });
+    p.add(10);
+    let answer: (() => void) | undefined;
+    const asked = whilePrompting(s.out, async () => {
+      s.out.write("Two-factor code: ");
+      await new Promise<void>((done) => (answer = done));
+      s.out.write("\n");
+    });
+    // A prompt on another stream changes nothing here.
+    await whilePrompting(other.out, async () => undefined);
+    now = 1000;
+    p.total(40);
+    p.add(10);
+    expect(s.text()).toMatch(/10 rows[^\n]*\r\x1b\[2KTwo-factor code: $/);
+    answer?.();
+    await asked;
+    expect(s.text()).toMatch(/Two-factor code: \n\r\x1b\[2K\[#+-+\]  50%  20\/40 rows  20 rows\/s$/);
+    // A prompt that ends after the display did leaves it erased.
+    const late = whilePrompting(s.out, async () => {
+      p.done();
+      s.out.write("Two-factor code: \n");
+    });
+    await late;
+    expect(s.text()).toMatch(/\r\x1b\[2KTwo-factor code: \n$/);
   });
 
   it("draws nothing when the stream is not a terminal", () => {
