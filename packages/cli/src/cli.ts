@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { SgAuthError, SgError, SgFault, scrubText, siteAuthKind } from "@sg/core";
+import { SgAuthError, SgError, scrubText, siteAuthKind } from "@sg/core";
 import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
 import { createCommandContext, type CommandContext } from "./command-context.js";
 import { optionSources, type AuthChoice } from "./connection.js";
@@ -7,7 +7,7 @@ import { explainAuthFailure } from "./doctor.js";
 import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import { networkAdvice } from "./network-advice.js";
-import { permissionAdvice } from "./permission-advice.js";
+import { permissionAdvice, permissionFaultWords } from "./permission-advice.js";
 import { batchCommand } from "./commands/batch.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { emulatorCommand, emulatorUsage } from "./commands/emulator.js";
@@ -104,10 +104,12 @@ function closedPipe(error: Error | undefined): boolean {
 /**
  * Whether `error` is the site refusing the right to sudo of the one logged in ("The user does not have permission
  * to 'sudo': …"). The site sends it as a permission fault (104), not an authentication one, so the core rejects with
- * a plain `SgFault`; it is taken for a sudo refusal only when `--sudo-as` is in use and the site says so in words.
+ * a plain `SgFault` (and an upload step with an `SgTransferError` of that code); it is taken for a sudo refusal only
+ * when `--sudo-as` is in use and the site says so in words.
  */
 function sudoForbidden(error: unknown, auth: AuthChoice): boolean {
-  return error instanceof SgFault && auth.kind !== "none" && auth.sudoAs !== undefined && /permission to 'sudo'/i.test(error.serverMessage);
+  const words = permissionFaultWords(error);
+  return words !== undefined && auth.kind !== "none" && auth.sudoAs !== undefined && /permission to 'sudo'/i.test(words);
 }
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sgRunner, scriptEnvOf, type SgResult } from "./test-support/run-sg.js";
@@ -9,14 +12,20 @@ import { sgRunner, scriptEnvOf, type SgResult } from "./test-support/run-sg.js";
 const runner = sgRunner();
 const sg = runner.run;
 let site: EmulatorHandle;
+let dir: string;
+let file: string;
 
 beforeAll(async () => {
   site = await startEmulator({});
+  dir = mkdtempSync(join(tmpdir(), "sg-permission-hint-"));
+  file = join(dir, "a.txt");
+  writeFileSync(file, "hello\n");
 });
 
 afterAll(async () => {
   await site?.close();
   runner.cleanup();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 // Faults are queued: a test that leaves one unused must not hand it to the next.
@@ -76,6 +85,31 @@ describe("the hint of a permission fault (104) names who the command ran as", ()
     const given = await refused({ SG_SITE: site.url, SG_SESSION_TOKEN: token });
     expect(given.hint).toBe(`sg ran as the person of the session token (from SG_SESSION_TOKEN; sg whoami names them): a site admin grants the permission on that person's permission role, ${PERSON_ROLE}; or log in as someone who has it.`);
     expect(given.run.stderr + given.run.stdout).not.toContain(token);
+  });
+
+  it("an upload or thumbnail the site refused with a 104 in its reply gets the same hint, from the code the reply carries", async () => {
+    // The site answers an upload step in text, `0` then its words and the fault code, as the emulator's refusals read.
+    const env = scriptEnvOf(site);
+    site.injectFault({ method: "/upload/upload_file", status: 200, body: "0\nPermission denied: create Attachment (error_code 104)" });
+    const upload = await sg(["upload", "Shot", "1", file], env);
+    expect(upload.code, upload.stderr).toBe(3);
+    const [first, hint] = upload.stderr.split("\n");
+    expect(first).toMatch(/^sg: .*Permission denied: create Attachment \(error_code 104\)\)$/);
+    expect(hint).toBe(`hint: sg ran as the script '${env["SG_SCRIPT_NAME"]}' (from SG_SCRIPT_NAME): a site admin grants the permission on the permission group of its API script record (Admin → Scripts); or use a script or login that has it.`);
+    site.injectFault({ method: "/upload/publish_thumbnail", status: 200, body: "0\nPermission denied: update Shot (error_code 104)" });
+    const thumbnail = await sg(["upload", "Shot", "1", file, "--field", "image", "--login", "coord", "--password", "coord-pass-1"], { SG_SITE: site.url });
+    expect(thumbnail.code, thumbnail.stderr).toBe(3);
+    expect(thumbnail.stderr.split("\n")[1]).toBe(`hint: sg ran as the login 'coord' (from --login): a site admin grants the permission on that person's permission role, ${PERSON_ROLE}; or log in as someone who has it.`);
+    expect(thumbnail.stderr).not.toContain("coord-pass-1");
+  });
+
+  it("an upload refused for a sudo the one logged in may not do keeps the sudo advice, not the permission hint", async () => {
+    // A real refusal of the emulator: 'coord' is not an admin, so the upload's sudo_as_login is refused with a 104.
+    const run = await sg(["upload", "Shot", "1", file, "--login", "coord", "--password", "coord-pass-1", "--sudo-as", "artist"], { SG_SITE: site.url });
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toMatch(/permission to 'sudo'.*\(error_code 104\)/);
+    expect(run.stderr.split("\n")[1]).toMatch(/^hint: Ask a site admin for a permission role that allows 'sudo'/);
+    expect(run.stderr).not.toMatch(/sg ran as/);
   });
 
   it("leaves a validation fault (103) without a hint: the site's words explain it", async () => {
