@@ -343,7 +343,8 @@ describe("authenticateHumanUser's request", () => {
     expect(context.site.href).toBe(sg.site.href);
     expect(context.site.basicAuth).toBe(sg.site.basicAuth);
     expect(context.site.basicAuthSecret).toBe(sg.site.basicAuthSecret);
-    expect(context.logger).toBe(logger);
+    // The client's logger as the client guarded it (the one-off client does not wrap it again).
+    expect(context.logger).toBe(sg.logger);
     expect(context.clock).toBe(sg.clock);
     expect(logger.text().join("\n")).not.toContain(PLANTED_PASSWORD);
   });

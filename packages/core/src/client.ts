@@ -3,7 +3,8 @@ import { onAbort } from "./abort-listeners.js";
 import { abortErrorFrom, systemClock, type Clock } from "./clock.js";
 import type { Credentials } from "./credentials.js";
 import { MAYBE_APPLIED_HINT, SgAbortError, SgAuthError, SgTimeoutError, SgValidationError, describeValue } from "./errors.js";
-import { silentLogger, type Logger } from "./logger.js";
+import { checkLogger, guardLogger } from "./guard-logger.js";
+import type { Logger } from "./logger.js";
 import { methodKind, type MethodKind } from "./method-kind.js";
 import { copyCallOptions } from "./options-check.js";
 import { redactUrl } from "./redact.js";
@@ -22,7 +23,10 @@ export interface ClientOptions {
   readonly transport: TransportStrategy;
   /** Who is calling, e.g. `scriptAuth(…)` from `@sg/auth-script`. Only `info` works without one. */
   readonly auth?: AuthStrategy | undefined;
-  /** Where to log (nothing by default). Never receives secrets. */
+  /**
+   * Where to log (nothing by default). Never receives secrets. Its failures never change a call's result: a method
+   * that throws or returns a rejected promise is ignored, and a missing one writes nothing (see `guardLogger`).
+   */
   readonly logger?: Logger | undefined;
   /** Time source; inject a fake one in tests. */
   readonly clock?: Clock | undefined;
@@ -86,7 +90,7 @@ export interface Client {
   readonly auth: AuthStrategy | undefined;
   /** The transport in use. */
   readonly transport: TransportStrategy;
-  /** The logger in use. */
+  /** The logger in use: the one given, guarded by `guardLogger` (a silent one by default). */
   readonly logger: Logger;
   /** The clock in use. */
   readonly clock: Clock;
@@ -163,7 +167,10 @@ export function createClient(options: ClientOptions): Client {
       received: describeValue(auth),
     });
   }
-  const logger = options.logger ?? silentLogger;
+  checkLogger(PREFIX, options.logger);
+  // Guarded once, here: the strategies and the transport get this one, and a logger that throws, rejects or lacks a
+  // method changes no call's outcome.
+  const logger = guardLogger(options.logger);
   const clock = options.clock ?? systemClock;
   // A copy, checked and then read by every call: the caller's object may be reused and changed afterwards (an app that
   // fills in one base options object per request), which must change neither this client's calls nor what was checked.

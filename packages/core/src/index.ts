@@ -50,6 +50,7 @@ export type { MethodKind } from "./method-kind.js";
 export { abortErrorFrom, systemClock } from "./clock.js";
 export type { Clock } from "./clock.js";
 export { silentLogger } from "./logger.js";
+export { guardLogger } from "./guard-logger.js";
 export type { Logger } from "./logger.js";
 export { ENTITY_REF_KEYS, isEntityRef, trimEntityRef } from "./entity-ref.js";
 export type { EntityRef } from "./entity-ref.js";
