@@ -132,6 +132,51 @@ describe("browserLogin against the emulator", () => {
     expect(result.userLogin).toBe("coord");
   });
 
+  it("never logs the request id (polling with it hands out the session): the URL shows <id>, also when open() fails", async () => {
+    const logger = createCapturingLogger();
+    let id = "";
+    const result = await browserLogin({
+      ...base(),
+      logger,
+      onUrl: (url) => {
+        id = requestIdOf(url);
+        emulator.approve(id, "coord");
+      },
+      open: (url) => {
+        // As a failed command line would say it.
+        throw new Error(`spawn xdg-open ${url} ENOENT`);
+      },
+    });
+    expect(result.userLogin).toBe("coord");
+    expect(id).toMatch(/\S{8,}/);
+    const lines = logger.text();
+    expect(lines.join("\n")).not.toContain(id);
+    expect(lines.join("\n")).not.toContain(encodeURIComponent(id));
+    expect(lines.some((line) => line.includes(`${new URL(emulator.url).origin}/app_session_request/<id>`))).toBe(true);
+    expect(lines.some((line) => line.includes("open() failed") && line.includes("spawn xdg-open"))).toBe(true);
+  });
+
+  it("logs in when every logger method throws or rejects", async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown): void => void unhandled.push(reason);
+    process.on("unhandledRejection", record);
+    try {
+      const broken = (): never => {
+        throw new Error("logger broke");
+      };
+      const rejecting = async (): Promise<void> => Promise.reject(new Error("collector down"));
+      for (const write of [broken, rejecting]) {
+        const logger: Logger = { debug: write, info: write, warn: write, error: write };
+        const result = await browserLogin({ ...base(), logger, onUrl: (url) => emulator.approve(requestIdOf(url), "coord") });
+        expect(result.userLogin).toBe("coord");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", record);
+    }
+  });
+
   it("validates its options", async () => {
     await expect(browserLogin({ site: "http://sg.example.com", appName: "x" })).rejects.toThrow(/https:\/\//);
     await expect(browserLogin({ site: emulator.url, appName: "" })).rejects.toThrow(SgValidationError);

@@ -1,5 +1,5 @@
 import { machineName } from "#machine-name";
-import { SgAbortError, SgValidationError, abortErrorFrom, describeValue, parseSite, scrubText, silentLogger } from "@sg/core";
+import { SgAbortError, SgValidationError, abortErrorFrom, describeValue, guardLogger, parseSite, scrubText } from "@sg/core";
 import type { AuthStrategy, Logger, Site } from "@sg/core";
 import { PACKAGE, SessionErrorCode, SgBrowserLoginError } from "./session-errors.js";
 import type { BrowserLoginErrorCode } from "./session-errors.js";
@@ -25,7 +25,10 @@ export interface BrowserLoginOptions {
   readonly signal?: AbortSignal | undefined;
   /** Identifies this machine on the approval page. Default: the host name (under Node; elsewhere it must be given). */
   readonly machineId?: string | undefined;
-  /** Where to log progress (never the token). */
+  /**
+   * Where to log progress (never the token, nor the approval request's id: the URL is logged with `<id>` in its
+   * place). A logger whose methods throw or return rejected promises does not change the login's outcome.
+   */
   readonly logger?: Logger | undefined;
   /** Allow `http://` to a host that is not loopback. */
   readonly allowInsecureHttp?: boolean | undefined;
@@ -67,6 +70,33 @@ function positive(o: Record<string, unknown>, name: string, fallback: number, mi
     });
   }
   return v;
+}
+
+/**
+ * The approval URL as logged: its origin and path, with a path segment that is the request id shown as `<id>` (the
+ * emulator's request log does the same), and no query or fragment. Polling with the id hands out the session once
+ * a person approves, and logs are read by more people than the one approving. Just the origin when the id would
+ * still show, or the URL does not parse.
+ */
+function loggedUrl(url: string, requestId: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "(not shown: the approval URL did not parse)";
+  }
+  const ids = [requestId, encodeURIComponent(requestId)];
+  const path = parsed.pathname
+    .split("/")
+    .map((segment) => (ids.includes(segment) ? "<id>" : segment))
+    .join("/");
+  return requestId === "" || ids.some((id) => path.includes(id)) ? parsed.origin : parsed.origin + path;
+}
+
+/** `text` with the request id (as given and URL-encoded) shown as `<id>`. */
+function withoutId(text: string, requestId: string): string {
+  if (requestId === "") return text;
+  return text.split(requestId).join("<id>").split(encodeURIComponent(requestId)).join("<id>");
 }
 
 function fail(code: BrowserLoginErrorCode, message: string, hint: string, status?: number, cause?: unknown): SgBrowserLoginError {
@@ -130,7 +160,7 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
   const timeoutMs = positive(o, "timeoutMs", 180_000, 1);
   const pollIntervalMs = positive(o, "pollIntervalMs", 2_000, 10);
   const doFetch = options.fetch ?? globalThis.fetch;
-  const logger = options.logger ?? silentLogger;
+  const logger = guardLogger(options.logger);
   const machineId = options.machineId ?? machineName();
   if (machineId === undefined) {
     throw new SgValidationError(PACKAGE, { path: ["browserLogin", "machineId"], expected: "a name for this machine, shown on the approval page (outside Node the host name is not known)", received: describeValue(undefined) });
@@ -242,14 +272,17 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
       throw unexpected("the approval request (no sessionRequestId or http(s) url)", created);
     }
 
-    // 3. Show the URL.
-    logger.info(`${PACKAGE}: approve the login in a browser`, { url });
+    // 3. Show the URL: the real one to the person, one without the request id to the logs.
+    const idText = String(requestId);
+    logger.info(`${PACKAGE}: approve the login in a browser`, { url: loggedUrl(url, idText) });
     options.onUrl?.(url);
     if (options.open) {
       try {
         await options.open(url);
       } catch (error) {
-        logger.warn(`${PACKAGE}: open() failed; open the URL by hand`, { url, error: error instanceof Error ? error.message : String(error) });
+        // open()'s error may quote the URL (a command line that failed), so the id goes from its message too.
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.warn(`${PACKAGE}: open() failed; open the URL by hand`, { url: loggedUrl(url, idText), error: withoutId(reason, idText) });
         if (!options.onUrl) process.stderr.write(`To log in to ${site.href}, open ${url} in a browser and approve.\n`);
       }
     } else if (!options.onUrl) {
