@@ -22,26 +22,19 @@ const ignore = (): void => {};
  * takes a logger of its own (such as `browserLogin`) should guard it too.
  */
 export function guardLogger(logger: Partial<Logger> | undefined): Logger {
-  if (logger === undefined || logger === silentLogger) return silentLogger;
-  if (guarded.has(logger)) return logger as Logger;
-  const safe = Object.freeze(
-    Object.fromEntries(
-      LEVELS.map((name) => [
-        name,
-        (...line: Parameters<Logger["debug"]>): void => {
-          try {
-            // The arguments as given: `console.debug(message, undefined)` would print "undefined".
-            const written = (logger[name] as ((...args: unknown[]) => unknown) | undefined)?.apply(logger, line);
-            if (typeof (written as PromiseLike<unknown> | undefined)?.then === "function") (written as PromiseLike<unknown>).then(undefined, ignore);
-          } catch {
-            // A broken logger (a method that throws, or that is no function) must not break the call it reports on.
-          }
-        },
-      ]),
-    ),
-  ) as unknown as Logger;
-  guarded.add(safe);
-  return safe;
+  if (logger === undefined || logger === silentLogger || guarded.has(logger)) return (logger as Logger | undefined) ?? silentLogger;
+  const safe: Record<string, unknown> = {};
+  for (const name of LEVELS) {
+    safe[name] = (...line: unknown[]): void => {
+      // A broken logger (a method that throws, is no function, or returns a promise that rejects) must not break the
+      // call it reports on. The arguments go as given: `console.debug(message, undefined)` would print "undefined".
+      try {
+        Promise.resolve((logger[name] as ((...args: unknown[]) => unknown) | undefined)?.apply(logger, line)).catch(ignore);
+      } catch {}
+    };
+  }
+  guarded.add(Object.freeze(safe));
+  return safe as unknown as Logger;
 }
 
 /**

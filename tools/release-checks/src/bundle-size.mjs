@@ -213,7 +213,10 @@ export const COMBINATIONS = [
     // shared by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal
     // into earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults
     // and each caller's deadline ends only its own wait (multi-tenant review).
-    ratchet: 33 * KB + 17,
+    // Then by 183 B: createClient checks its logger and guards it once (core's guardLogger): a logger that throws,
+    // returns a rejected promise or lacks a method no longer turns a good call into a failure, makes legacy login log
+    // in again on every call, or crashes Node with an unhandled rejection (SRE review).
+    ratchet: 33 * KB + 200,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -405,7 +408,10 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // shared by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal
     // into earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults
     // and each caller's deadline ends only its own wait (multi-tenant review).
-    ratchet: 27 * KB + 134,
+    // Then by 186 B: createClient checks its logger and guards it once (core's guardLogger): a logger that throws,
+    // returns a rejected promise or lacks a method no longer turns a good call into a failure, makes legacy login log
+    // in again on every call, or crashes Node with an unhandled rejection (SRE review).
+    ratchet: 27 * KB + 320,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -639,7 +645,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal into
     // earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults and
     // each caller's deadline ends only its own wait (multi-tenant review).
-    ratchet: 47 * KB + 393,
+    // Then by 203 B: createClient checks its logger and guards it once (core's guardLogger): a logger that throws,
+    // returns a rejected promise or lacks a method no longer turns a good call into a failure, makes legacy login log
+    // in again on every call, or crashes Node with an unhandled rejection (SRE review).
+    ratchet: 48 * KB - 428,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -804,7 +813,10 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal into
     // earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults and
     // each caller's deadline ends only its own wait (multi-tenant review).
-    ratchet: 26 * KB + 201,
+    // Then by 196 B: createClient checks its logger and guards it once (core's guardLogger): a logger that throws,
+    // returns a rejected promise or lacks a method no longer turns a good call into a failure, makes legacy login log
+    // in again on every call, or crashes Node with an unhandled rejection (SRE review).
+    ratchet: 26 * KB + 397,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -971,7 +983,10 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal into
     // earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults and
     // each caller's deadline ends only its own wait (multi-tenant review).
-    ratchet: 27 * KB - 433,
+    // Then by 181 B: createClient checks its logger and guards it once (core's guardLogger): a logger that throws,
+    // returns a rejected promise or lacks a method no longer turns a good call into a failure, makes legacy login log
+    // in again on every call, or crashes Node with an unhandled rejection (SRE review).
+    ratchet: 27 * KB - 252,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1157,7 +1172,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal into
     // earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults and
     // each caller's deadline ends only its own wait (multi-tenant review).
-    ratchet: 29 * KB + 114,
+    // Then by 181 B: createClient checks its logger and guards it once (core's guardLogger): a logger that throws,
+    // returns a rejected promise or lacks a method no longer turns a good call into a failure, makes legacy login log
+    // in again on every call, or crashes Node with an unhandled rejection (SRE review).
+    ratchet: 29 * KB + 295,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1239,7 +1257,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // by both), so an app that reuses one options object per request leaks neither a session UUID nor a signal into
     // earlier clients; find rows also carry within(), as the shared schema read goes with the client's defaults and
     // each caller's deadline ends only its own wait (multi-tenant review).
-    ratchet: 8 * KB - 281,
+    // Then by 208 B: createClient checks its logger and guards it once (core's guardLogger): a logger that throws,
+    // returns a rejected promise or lacks a method no longer turns a good call into a failure, makes legacy login log
+    // in again on every call, or crashes Node with an unhandled rejection (SRE review).
+    ratchet: 8 * KB - 73,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
