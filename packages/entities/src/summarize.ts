@@ -10,7 +10,7 @@ import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters
 import type { CheckedPath, EntityTypeName, FilterPath, IsLoose, LooseSchema, PathProblem, SiteSchema, ValueAt } from "./schema-types.js";
 import { finishRecords } from "./records.js";
 import { callExpecting } from "./reply.js";
-import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
+import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject, type Path } from "./validate.js";
 
 /** Summary types (`summary_fields[].type`). */
 export type SummaryType =
@@ -22,12 +22,22 @@ export type GroupingType =
   | "exact" | "tens" | "hundreds" | "thousands" | "tensofthousands" | "hundredsofthousands" | "millions" | "day" | "week"
   | "month" | "quarter" | "year" | "clustered_date" | "oneday" | "fivedays" | "entitytype" | "firstletter";
 
-/** One summary: `{ field: "id", type: "count" }` (`P`: the paths accepted, `T`: the summary types). */
+/**
+ * One summary: `{ field: "id", type: "count" }`, or with a `value`: `{ field: "sg_status_list", type:
+ * "status_percentage", value: "ip" }` (`P`: the paths accepted, `T`: the summary types).
+ */
 export interface SummaryField<P extends string = string, T extends SummaryType = SummaryType> {
   /** The field to summarise. */
   readonly field: P;
   /** How to summarise it. */
   readonly type: T;
+  /**
+   * What to count the share of, for the two types that take one: `status_percentage` gives the share of records
+   * whose status is `value` (without it, `fin`); `percentage` the share whose field equals `value` (without it,
+   * of records with a value; a checkbox counts checked records either way). A string, a finite number or a
+   * boolean, sent as given; `summarize` refuses it on any other type.
+   */
+  readonly value?: string | number | boolean | undefined;
 }
 
 /** One grouping level: `{ field: "sg_status_list", type: "exact", direction: "asc" }` (`P`: the paths accepted). */
@@ -160,13 +170,28 @@ export const SUMMARY_TYPES: readonly SummaryType[] = ["record_count", "count", "
 /** Grouping types accepted. */
 export const GROUPING_TYPES: readonly GroupingType[] = ["exact", "tens", "hundreds", "thousands", "tensofthousands", "hundredsofthousands", "millions", "day", "week", "month", "quarter", "year", "clustered_date", "oneday", "fivedays", "entitytype", "firstletter"];
 
+/** The keys of a summary item: anything else is refused rather than left out of the request. */
+const SUMMARY_KEYS: readonly string[] = ["field", "type", "value"];
+
+/** The summary types that take a `value`. */
+const VALUE_TYPES: readonly SummaryType[] = ["percentage", "status_percentage"];
+
+/** A summary's `value`: a string, finite number or boolean, on a type that takes one. */
+function checkSummaryValue(value: unknown, kind: SummaryType, path: Path): string | number | boolean {
+  if (!VALUE_TYPES.includes(kind)) fail(path, "no value: only 'percentage' and 'status_percentage' take one", value);
+  if (typeof value !== "string" && typeof value !== "boolean" && !(typeof value === "number" && Number.isFinite(value))) {
+    fail(path, "a string, a finite number or a boolean", value);
+  }
+  return value;
+}
+
 /**
  * Summaries over matching records, optionally grouped (Python `summarize`, RPC `summarize`).
  *
  * @param target - a client or an {@link EntityContext}.
  * @param entityType - e.g. `"Shot"`.
  * @param filters - as for `find`.
- * @param summaryFields - e.g. `[{ field: "id", type: "count" }]`.
+ * @param summaryFields - e.g. `[{ field: "id", type: "count" }]`; a `value` for `percentage` and `status_percentage`.
  * @param options - `filterOperator`, `grouping`, `includeArchivedProjects` and call options.
  */
 export function summarize<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const Q extends readonly SummaryField<FilterPath<S, E>>[] = readonly SummaryField<FilterPath<S, E>>[], const L extends FiltersInput = FiltersInput>(
@@ -192,12 +217,12 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
   if (!Array.isArray(summaryFields) || summaryFields.length === 0) fail(["summaryFields"], "a non-empty array of { field, type } summaries", summaryFields);
   const seen = new Set<string>();
   const summaries = summaryFields.map((s, i) => {
-    const o = checkObject(s, ["summaryFields", i], "a summary { field, type }");
+    const o = checkOptions(checkObject(s, ["summaryFields", i], "a summary { field, type }"), ["summaryFields", i], [], SUMMARY_KEYS);
     const field = checkFieldPath(o["field"], ["summaryFields", i, "field"]);
     const kind = checkOneOf(o["type"], SUMMARY_TYPES, ["summaryFields", i, "type"]);
     if (seen.has(field)) fail(["summaryFields", i, "field"], "one summary per field", `a second summary of '${field}'`);
     seen.add(field);
-    return { field, type: kind };
+    return o["value"] === undefined ? { field, type: kind } : { field, type: kind, value: checkSummaryValue(o["value"], kind, ["summaryFields", i, "value"]) };
   });
   const payload: Record<string, unknown> = { type, summaries, filters: wireFilters };
   if (options["grouping"] !== undefined && options["grouping"] !== null) {

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SgValidationError } from "@sg/core";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+// A summary's `value` (status_percentage, percentage) must reach the site: without it the site answers the share
+// of `fin` (or of non-empty rows), a plausible number for a different question.
+let site: TestSite;
+let project: { type: string; id: number };
+beforeAll(async () => {
+  site = await startSite({ fixtures: "empty" });
+  const created = await site.api.create("Project", { name: "Percentages" });
+  project = { type: created.type, id: created.id };
+  for (const [code, status, cut] of [["a", "ip", 1], ["b", "ip", 1], ["c", "ip", 2], ["d", "fin", 3]] as const) {
+    await site.api.create("Shot", { code, project, sg_status_list: status, sg_cut_in: cut });
+  }
+});
+afterAll(async () => {
+  await site.close();
+});
+
+describe("summarize: a summary's value", () => {
+  it("asks status_percentage for the share of the status given, and percentage for the share equal to the value", async () => {
+    site.sent.length = 0;
+    const summaries = [{ field: "sg_status_list", type: "status_percentage", value: "ip" }, { field: "sg_cut_in", type: "percentage", value: 1 }] as const;
+    const result = await site.api.summarize("Shot", [["project", "is", project]], summaries);
+    expect(result.summaries).toEqual({ sg_status_list: 75, sg_cut_in: 50 });
+    expect(site.payloads("summarize")[0]).toMatchObject({ summaries: [...summaries] });
+  });
+
+  it("sends no value when none is given (the site's default: the share of fin)", async () => {
+    site.sent.length = 0;
+    const result = await site.api.summarize("Shot", [["project", "is", project]], [{ field: "sg_status_list", type: "status_percentage", value: undefined }]);
+    expect(result.summaries).toEqual({ sg_status_list: 25 });
+    expect(site.payloads("summarize")[0]).toMatchObject({ summaries: [{ field: "sg_status_list", type: "status_percentage" }] });
+    expect((site.payloads("summarize")[0] as { summaries: object[] }).summaries[0]).not.toHaveProperty("value");
+  });
+
+  const refused: [string, unknown, (string | number)[], string][] = [
+    ["a value that is an object", { field: "sg_status_list", type: "status_percentage", value: { code: "ip" } }, ["summaryFields", 0, "value"], "a string, a finite number or a boolean"],
+    ["a value that is null", { field: "sg_cut_in", type: "percentage", value: null }, ["summaryFields", 0, "value"], "a string, a finite number or a boolean"],
+    ["a value that is NaN", { field: "sg_cut_in", type: "percentage", value: Number.NaN }, ["summaryFields", 0, "value"], "a string, a finite number or a boolean"],
+    ["a value on a type that takes none", { field: "sg_cut_in", type: "sum", value: 1 }, ["summaryFields", 0, "value"], "no value: only 'percentage' and 'status_percentage' take one"],
+    ["an unknown key (Python has no 'values')", { field: "sg_status_list", type: "status_percentage", values: ["ip"] }, ["summaryFields", 0, "values"], "one of field, type, value"],
+  ];
+  it.each(refused)("refuses %s before sending, naming its path", async (_name, item, path, expected) => {
+    site.sent.length = 0;
+    const error = await site.api.summarize("Shot", [], [item as never]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect(error).toMatchObject({ path, expected });
+    expect(site.sent).toEqual([]);
+  });
+});
