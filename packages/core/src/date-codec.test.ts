@@ -13,6 +13,22 @@ describe("date codec (rpc-protocol §1.7)", () => {
     expect(encodeDate(new Date(Date.UTC(2024, 0, 1, 0, 30)), "utc")).toBe("2024-01-01");
   });
 
+  it("refuses a zone other than 'local' or 'utc' instead of taking the local day", () => {
+    const d = new Date(Date.UTC(2026, 2, 19, 13, 30));
+    for (const zone of ["UTC", "Utc", "Z", "Australia/Sydney", 42, null]) {
+      expect(() => encodeDate(d, zone as never)).toThrow(new RegExp(`^@sg/core: zone: expected 'local' or 'utc', got ${zone === null ? "null" : typeof zone}`));
+    }
+    expect(() => encodeDate(d, "UTC" as never)).toThrow(`@sg/core: zone: expected 'local' or 'utc', got string "UTC"`);
+    expect(encodeDate(d, undefined)).toBe(encodeDate(d, "local"));
+  });
+
+  it("names what was given instead of a Date, and an invalid Date as one", () => {
+    expect(() => encodeDate("2026-01-09" as never)).toThrow(`@sg/core: (value): expected a valid Date, got string "2026-01-09"`);
+    expect(() => encodeDateTime(1767916800000 as never)).toThrow("@sg/core: (value): expected a valid Date, got number 1767916800000");
+    expect(() => encodeDate(null as never)).toThrow("@sg/core: (value): expected a valid Date, got null");
+    expect(() => encodeDateTime(new Date(Number.NaN))).toThrow("@sg/core: (value): expected a valid Date, got an invalid Date");
+  });
+
   it("decodes only real 20-character datetimes", () => {
     expect(decodeDateTime("2024-02-29T23:59:58Z")?.toISOString()).toBe("2024-02-29T23:59:58.000Z");
     expect(decodeDateTime("2023-02-29T00:00:00Z")).toBeUndefined();

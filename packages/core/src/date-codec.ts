@@ -31,7 +31,7 @@ function utcDate(y: number, mo: number, d: number, h: number, mi: number, s: num
 
 /** The year of a valid Date the wire can carry (0–9999: four digits); else an error naming `path`. */
 function wireYear(value: Date, utc: boolean, path: readonly (string | number)[], prefix: string): number {
-  if (!isDate(value) || Number.isNaN(value.getTime())) throw new SgValidationError(prefix, { path, expected: "a valid Date", received: "an invalid Date" });
+  if (!isDate(value) || Number.isNaN(value.getTime())) throw new SgValidationError(prefix, { path, expected: "a valid Date", received: describeValue(value) });
   const y = utc ? value.getUTCFullYear() : value.getFullYear();
   if (y < 0 || y > 9999) throw new SgValidationError(prefix, { path, expected: "a Date in years 0–9999", received: `year ${y}` });
   return y;
@@ -48,9 +48,11 @@ export function encodeDateTime(value: Date, path: readonly (string | number)[] =
 
 /**
  * A `Date` as a wire date (`YYYY-MM-DD`). `zone: "local"` (default) takes the calendar day where the code
- * runs, like the Python client; `"utc"` takes the UTC day. Years outside 0–9999 are refused.
+ * runs, like the Python client; `"utc"` takes the UTC day. Any other `zone` (`"UTC"`, a time zone name) is
+ * refused rather than read as local, which would shift the day; so are years outside 0–9999.
  */
 export function encodeDate(value: Date, zone: "local" | "utc" = "local"): string {
+  if (zone !== "local" && zone !== "utc") throw new SgValidationError("@sg/core", { path: ["zone"], expected: "'local' or 'utc'", received: describeValue(zone) });
   const y = wireYear(value, zone === "utc", [], "@sg/core");
   const m = (zone === "utc" ? value.getUTCMonth() : value.getMonth()) + 1;
   const d = zone === "utc" ? value.getUTCDate() : value.getDate();
