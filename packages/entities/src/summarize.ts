@@ -10,7 +10,7 @@ import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters
 import type { CheckedPath, EntityTypeName, FilterPath, IsLoose, LooseSchema, PathProblem, SiteSchema, ValueAt } from "./schema-types.js";
 import { finishRecords } from "./records.js";
 import { callExpecting } from "./reply.js";
-import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject, type Path } from "./validate.js";
+import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 
 /** Summary types (`summary_fields[].type`). */
 export type SummaryType =
@@ -170,21 +170,6 @@ export const SUMMARY_TYPES: readonly SummaryType[] = ["record_count", "count", "
 /** Grouping types accepted. */
 export const GROUPING_TYPES: readonly GroupingType[] = ["exact", "tens", "hundreds", "thousands", "tensofthousands", "hundredsofthousands", "millions", "day", "week", "month", "quarter", "year", "clustered_date", "oneday", "fivedays", "entitytype", "firstletter"];
 
-/** The keys of a summary item: anything else is refused rather than left out of the request. */
-const SUMMARY_KEYS: readonly string[] = ["field", "type", "value"];
-
-/** The summary types that take a `value`. */
-const VALUE_TYPES: readonly SummaryType[] = ["percentage", "status_percentage"];
-
-/** A summary's `value`: a string, finite number or boolean, on a type that takes one. */
-function checkSummaryValue(value: unknown, kind: SummaryType, path: Path): string | number | boolean {
-  if (!VALUE_TYPES.includes(kind)) fail(path, "no value: only 'percentage' and 'status_percentage' take one", value);
-  if (typeof value !== "string" && typeof value !== "boolean" && !(typeof value === "number" && Number.isFinite(value))) {
-    fail(path, "a string, a finite number or a boolean", value);
-  }
-  return value;
-}
-
 /**
  * Summaries over matching records, optionally grouped (Python `summarize`, RPC `summarize`).
  *
@@ -217,12 +202,19 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
   if (!Array.isArray(summaryFields) || summaryFields.length === 0) fail(["summaryFields"], "a non-empty array of { field, type } summaries", summaryFields);
   const seen = new Set<string>();
   const summaries = summaryFields.map((s, i) => {
-    const o = checkOptions(checkObject(s, ["summaryFields", i], "a summary { field, type }"), ["summaryFields", i], [], SUMMARY_KEYS);
-    const field = checkFieldPath(o["field"], ["summaryFields", i, "field"]);
-    const kind = checkOneOf(o["type"], SUMMARY_TYPES, ["summaryFields", i, "type"]);
-    if (seen.has(field)) fail(["summaryFields", i, "field"], "one summary per field", `a second summary of '${field}'`);
+    const path = ["summaryFields", i];
+    // Any key but these is refused rather than left out of the request (a `values`, a misspelt `value`).
+    const o = checkOptions(checkObject(s, path, "a summary { field, type }"), path, [], ["field", "type", "value"]);
+    const field = checkFieldPath(o["field"], [...path, "field"]);
+    const kind = checkOneOf(o["type"], SUMMARY_TYPES, [...path, "type"]);
+    if (seen.has(field)) fail([...path, "field"], "one summary per field", `a second summary of '${field}'`);
     seen.add(field);
-    return o["value"] === undefined ? { field, type: kind } : { field, type: kind, value: checkSummaryValue(o["value"], kind, ["summaryFields", i, "value"]) };
+    const value = o["value"];
+    if (value === undefined) return { field, type: kind };
+    // Only `percentage` and `status_percentage` count the share of a value.
+    if (!kind.endsWith("percentage")) fail([...path, "value"], "no value: only 'percentage' and 'status_percentage' take one", value);
+    if (typeof value !== "string" && typeof value !== "boolean" && !Number.isFinite(value)) fail([...path, "value"], "a string, a finite number or a boolean", value);
+    return { field, type: kind, value };
   });
   const payload: Record<string, unknown> = { type, summaries, filters: wireFilters };
   if (options["grouping"] !== undefined && options["grouping"] !== null) {
