@@ -1,5 +1,7 @@
 /** Turning record values into text for table and CSV cells. */
 
+import { forTerminal } from "../terminal-text.js";
+
 /**
  * An entity type name as the site spells one: an upper-case letter, then letters, digits and underscores (`Shot`,
  * `PublishedFile`, `CustomEntity01`, and a multi-entity field's connection type, `Asset_sg_linked_shots_Connection`).
@@ -13,21 +15,6 @@ function isRef(value: unknown): value is { type: string; id: number; name?: unkn
   if (typeof value !== "object" || value === null) return false;
   const { type, id } = value as { type?: unknown; id?: unknown };
   return typeof type === "string" && ENTITY_TYPE.test(type) && typeof id === "number";
-}
-
-/** Control characters other than the line feed: C0, DEL and C1. */
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
-
-/**
- * Text made safe for a terminal: line breaks become ` ⏎ `, and each other control character its visible
- * one-column symbol (`␉` for a tab, `␛` for ESC, `�` for a C1 control), so a value can neither break the
- * columns nor send escape sequences (colours, window titles, clearing the screen) to the person's terminal.
- */
-function forTerminal(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ⏎ ").replace(CONTROL, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? "\u2421" : "\ufffd";
-  });
 }
 
 /** A value as one line of text. `style` `table` is for people, `csv` for spreadsheets and scripts. */

@@ -1,4 +1,5 @@
 import { writeAndDrain } from "../io.js";
+import { forTerminal } from "../terminal-text.js";
 import { cellText } from "./cell.js";
 import { displayClusters, displayWidth } from "./display-width.js";
 import { columnsOf, type OutputRecord, type RecordWriter, type WriterOptions } from "./writer.js";
@@ -38,9 +39,10 @@ export function tableWriter(options: WriterOptions): RecordWriter {
       if (options.single) {
         const record = records[0];
         if (!record) return;
-        const keys = columnsOf(options, record);
-        const keyWidth = keys.reduce((w, k) => Math.max(w, width(k)), 0);
-        for (const k of keys) await writeAndDrain(out, `${pad(k, keyWidth)}  ${cellText(record[k], "table")}`.trimEnd() + "\n");
+        // The keys are the site's field names: outside text like the values, shown the same way.
+        const keys = columnsOf(options, record).map((k) => [k, forTerminal(k)] as const);
+        const keyWidth = keys.reduce((w, [, shown]) => Math.max(w, width(shown)), 0);
+        for (const [k, shown] of keys) await writeAndDrain(out, `${pad(shown, keyWidth)}  ${cellText(record[k], "table")}`.trimEnd() + "\n");
         return;
       }
       const columns = columnsOf(options, records[0]);
@@ -50,7 +52,9 @@ export function tableWriter(options: WriterOptions): RecordWriter {
       }
       const cells = records.map((r) => columns.map((c) => clip(cellText(r[c], "table"), MAX_CELL)));
       // A loop, not Math.max(...cells): spreading one argument per row overflows the call stack past ~125k rows.
-      const widths = columns.map(width);
+      // The headers are field names from the site's reply (a batch's, a single record's): escaped like the cells.
+      const headers = columns.map(forTerminal);
+      const widths = headers.map(width);
       for (const row of cells) {
         for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i] ?? 0, width(row[i] ?? ""));
       }
@@ -59,7 +63,7 @@ export function tableWriter(options: WriterOptions): RecordWriter {
           .map((cell, i) => pad(cell, widths[i] ?? 0))
           .join("  ")
           .trimEnd() + "\n";
-      await writeAndDrain(out, render(columns));
+      await writeAndDrain(out, render(headers));
       await writeAndDrain(out, render(widths.map((w) => "-".repeat(w))));
       for (const row of cells) await writeAndDrain(out, render(row));
       await writeAndDrain(out, `(${records.length} record${records.length === 1 ? "" : "s"})\n`);
