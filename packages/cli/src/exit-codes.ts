@@ -1,5 +1,6 @@
 import { SgAuthError, SgError, SgFault, SgHttpError, SgNetworkError, SgProtocolError, SgTimeoutError, SgValidationError } from "@sg/core";
 import { proxyRefused } from "./proxy-refusal.js";
+import { forTerminal } from "./terminal-text.js";
 
 /**
  * Exit status of `sg`, one number per kind of failure so that a script can tell a retryable failure from a
@@ -174,11 +175,13 @@ function httpStatusExit(status: number, write: boolean): number {
  * One readable line plus the hint (and the stack with `debug`), never a secret. `hint` replaces the error's own
  * (the libraries name their options; the command line has flags), and `words` rewrites the line and the hint in the
  * command line's words (`options.filterOperator` → `--filter-operator`) after they were scrubbed, so that a rewrite
- * never hides a secret from the scrubbing; the debug lines stay as they were.
+ * never hides a secret from the scrubbing; the debug lines are not rewritten. Every line then goes through
+ * {@link forTerminal}, as a table cell does: the message may quote the site (a fault's words, an error page), and
+ * control characters there must neither reach the terminal nor start a line of their own (a forged `hint:`).
  */
 export function formatError(error: unknown, debug: boolean, scrub: (text: string) => string, hint?: string, words: (text: string, part: "message" | "hint") => string = (t) => t): string {
   const lines: string[] = [];
-  const shown = (text: string, part: "message" | "hint"): string => words(scrub(text), part);
+  const shown = (text: string, part: "message" | "hint"): string => forTerminal(words(scrub(text), part));
   if (error instanceof SgError) {
     lines.push(`sg: ${shown(error.reason, "message")}`);
     const given = hint ?? error.hint;
@@ -188,22 +191,35 @@ export function formatError(error: unknown, debug: boolean, scrub: (text: string
     if (error.hint) lines.push(`hint: ${shown(error.hint, "hint")}`);
   } else if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    lines.push(scrub(`sg: ${error.message.split("\n")[0]}${typeof code === "string" ? ` (${code})` : ""}`));
+    lines.push(forTerminal(scrub(`sg: ${error.message.split("\n")[0]}${typeof code === "string" ? ` (${code})` : ""}`)));
   } else {
-    lines.push(scrub(`sg: ${String(error)}`));
+    lines.push(forTerminal(scrub(`sg: ${String(error)}`)));
   }
   const debugLines: string[] = [];
   if (debug) {
     if (error instanceof SgError) {
-      debugLines.push(`code: ${error.code}`);
-      if (error.attempts.length) debugLines.push(`attempts: ${JSON.stringify(error.attempts)}`);
+      debugLines.push(forTerminal(scrub(`code: ${error.code}`)));
+      if (error.attempts.length) debugLines.push(forTerminal(scrub(`attempts: ${JSON.stringify(error.attempts)}`)));
     }
-    if (error instanceof Error && error.stack) debugLines.push(error.stack);
+    if (error instanceof Error && error.stack) debugLines.push(stackText(error, "", scrub));
     let cause = error instanceof Error ? error.cause : undefined;
     while (cause instanceof Error) {
-      debugLines.push(`caused by: ${cause.stack ?? cause.message}`);
+      debugLines.push(stackText(cause, "caused by: ", scrub));
       cause = cause.cause;
     }
   }
-  return [...lines, ...(debugLines.length ? [scrub(debugLines.join("\n"))] : [])].join("\n") + "\n";
+  return [...lines, ...debugLines].join("\n") + "\n";
+}
+
+/**
+ * An error's stack for `--debug`, scrubbed, its lines kept but each made safe for a terminal. The message inside it
+ * (which may quote the site, line breaks included) is made one line first, so that only the stack's own lines start
+ * a line; a stack that does not hold the message as such is shown line by line.
+ */
+function stackText(error: Error, prefix: string, scrub: (text: string) => string): string {
+  const stack = scrub(prefix + (error.stack ?? error.message));
+  const message = error.message ? scrub(error.message) : "";
+  const at = message ? stack.indexOf(message) : -1;
+  const oneLine = at < 0 ? stack : stack.slice(0, at) + forTerminal(message) + stack.slice(at + message.length);
+  return oneLine.split("\n").map(forTerminal).join("\n");
 }

@@ -2,6 +2,7 @@ import { SessionErrorCode, SgBrowserLoginError, browserLogin } from "@sg/auth-se
 import { spawn } from "node:child_process";
 import type { CommandContext } from "../command-context.js";
 import { intOption } from "../config.js";
+import { forTerminal } from "../terminal-text.js";
 import { MAX_CALL_DEADLINE_MS } from "../call-deadline.js";
 import { UsageError } from "../exit-codes.js";
 import { prompt } from "../prompt.js";
@@ -67,7 +68,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
       site,
       fetch: ctx.fetch(),
       appName: "sg (ShotGrid command line)",
-      onUrl: (url: string) => ctx.note(`Approve this login in your browser:\n  ${url}`),
+      onUrl: (url: string) => ctx.note(`Approve this login in your browser:\n  ${forTerminal(url)}`),
       ...(noOpen ? {} : { open: openInBrowser }),
       ...(values["allow-http"] === true ? { allowInsecureHttp: true } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -75,7 +76,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
     });
     ctx.secrets.add(result.sessionToken);
     await store.set(site, { sessionToken: result.sessionToken, login: result.userLogin, method: "browser", savedAt: new Date().toISOString() });
-    ctx.note(`Logged in to ${site} as ${result.userLogin}; session saved in ${store.path}`);
+    ctx.note(`Logged in to ${site} as ${forTerminal(result.userLogin)}; session saved in ${store.path}`);
     return 0;
   }
   let auth = connection.auth;
