@@ -101,9 +101,29 @@ function dateKey(type: string, value: string): { key: string; name: string } {
   }
 }
 
+/** The key of the group of rows without a value. */
+const NULL_GROUP = '∅';
+
+/**
+ * What a group sorts by: its number for number values (the bucket's low end for `tens`…`millions`), its bucket key
+ * for the date groupings (`2026-04`, `2026-Q1`, a week's Monday: chronological, where the names "April 2026" or
+ * "Q1 2026" would sort alphabetically), else its name, case-insensitively.
+ */
+function groupRank(type: string, key: string, group: { name: string; value: unknown }): number | string {
+  if (typeof group.value === 'number') return group.value;
+  if (DATE_GROUPS.has(type)) return key;
+  return group.name.toLowerCase() || key;
+}
+
+/** Orders two group ranks ascending; the group without a value comes after every other, whatever their type. */
+function compareRanks(a: number | string, b: number | string, aNull: boolean, bNull: boolean): number {
+  if (aNull || bNull) return aNull === bNull ? 0 : aNull ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function groupKey(site: Site, spec: GroupSpec, row: Row): { key: string; name: string; value: unknown } {
   const v = firstValue(spec, row);
-  if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) return { key: '∅', name: '', value: null };
+  if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) return { key: NULL_GROUP, name: '', value: null };
   if (spec.type === 'entitytype') {
     const t = isLink(v) ? v.type : Array.isArray(v) && isLink(v[0]) ? v[0].type : String(v);
     return { key: t, name: t, value: t };
@@ -145,10 +165,9 @@ function buildGroups(site: Site, rows: Row[], groupings: GroupSpec[], specs: Sum
     }
     b.rows.push(row);
   }
+  const rank = (key: string, b: { name: string; value: unknown }): number | string => groupRank(first.type, key, b);
   const sorted = [...buckets.entries()].sort(([ka, a], [kb, b]) => {
-    const av = typeof a.value === 'number' ? a.value : a.name.toLowerCase() || ka;
-    const bv = typeof b.value === 'number' ? b.value : b.name.toLowerCase() || kb;
-    const c = av < bv ? -1 : av > bv ? 1 : 0;
+    const c = compareRanks(rank(ka, a), rank(kb, b), ka === NULL_GROUP, kb === NULL_GROUP);
     return first.direction === 'asc' ? c : -c;
   });
   return sorted.map(([, b]) => {
