@@ -131,6 +131,8 @@ type SortKey = string | number | boolean | null;
 
 function sortKey(site: Site, path: CompiledPath, row: Row): SortKey {
   const v = path.direct && path.lastField !== 'id' && path.lastField !== 'type' ? row.f[path.lastField] : path.values(row)[0];
+  // A checkbox never written reads false, and filters take it as false: it sorts with the false ones.
+  if (path.dataType === 'checkbox') return v === true;
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v.toLowerCase();
   if (typeof v === 'number' || typeof v === 'boolean') return v;

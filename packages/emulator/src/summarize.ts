@@ -122,7 +122,8 @@ function compareRanks(a: number | string, b: number | string, aNull: boolean, bN
 }
 
 function groupKey(site: Site, spec: GroupSpec, row: Row): { key: string; name: string; value: unknown } {
-  const v = firstValue(spec, row);
+  // A checkbox never written reads false, and filters take it as false: it groups with the false ones.
+  const v = spec.path.dataType === 'checkbox' && !spec.path.multi ? firstValue(spec, row) === true : firstValue(spec, row);
   if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) return { key: NULL_GROUP, name: '', value: null };
   if (spec.type === 'entitytype') {
     const t = isLink(v) ? v.type : Array.isArray(v) && isLink(v[0]) ? v[0].type : String(v);
