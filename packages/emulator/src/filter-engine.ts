@@ -169,6 +169,17 @@ function compileCondition(ctx: FilterContext, type: string, cond: Condition): Co
   return { test, candidates };
 }
 
+/**
+ * The test an `is` condition with `value` applies to one value of a `dataType` field at `path`, so that other
+ * methods (summarize's `percentage` and `status_percentage`) compare values as filters do: text and statuses
+ * case-insensitively, links by type and id. Undefined for a data type filters refuse. A value `is` refuses is a
+ * 103 fault, as in a filter.
+ */
+export function isMatcher(ctx: FilterContext, dataType: string, path: string, value: unknown): ((x: unknown) => boolean) | undefined {
+  if (!OPERATORS_BY_TYPE[dataType]?.includes('is')) return undefined;
+  return buildMatch(ctx, dataType, { path, relation: 'is', values: [value] });
+}
+
 function expectLinkValue(cond: Condition, v: unknown): LinkRef | null {
   if (v === null) return null;
   if (isLink(v)) return v;

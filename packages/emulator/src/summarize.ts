@@ -1,5 +1,6 @@
 import { compilePath, displayName, formatValue, linkOut, type CompiledPath } from './entity-format.js';
 import { badInput } from './errors.js';
+import { isMatcher } from './filter-engine.js';
 import { payloadObject } from './methods/payload.js';
 import type { MethodCall } from './methods/types.js';
 import { selectRows } from './read-query.js';
@@ -25,12 +26,37 @@ function firstValue(spec: { path: CompiledPath }, row: Row): unknown {
   return spec.path.multi ? v : (v[0] ?? null);
 }
 
+/**
+ * The largest (`sign` 1) or smallest (-1) of `strs` compared case-insensitively, as the emulator sorts text
+ * (rpc-protocol §3.3: text comparisons on the server are case-insensitive), returned as stored; of values equal
+ * but for case, the first row's, as a sort breaks ties by id.
+ */
+function extreme(strs: readonly string[], sign: 1 | -1): string | null {
+  let best: string | null = null;
+  for (const s of strs) {
+    const a = s.toLowerCase();
+    const b = best?.toLowerCase();
+    if (b === undefined || (sign > 0 ? a > b : a < b)) best = s;
+  }
+  return best;
+}
+
+/** Whether a row's value equals `value` as an `is` filter on the summary's field would match it. */
+function equalTo(site: Site, spec: SummarySpec, value: unknown): (v: unknown) => boolean {
+  const m = isMatcher({ schema: site.schema, store: site.store, now: site.now() }, spec.path.dataType, spec.field, value) ?? ((x: unknown) => x === value);
+  // Through a multi-entity link a row holds a list: it matches when one of its values does, as a filter's `is`.
+  if (!spec.path.multi) return m;
+  return (v) => (Array.isArray(v) && v.length > 0 ? v.some(m) : m(null));
+}
+
 function summarise(site: Site, rows: Row[], spec: SummarySpec): unknown {
   const values = rows.map((r) => firstValue(spec, r));
   const present = values.filter((v) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0));
   const nums = present.filter((v): v is number => typeof v === 'number');
-  const strs = present.filter((v): v is string => typeof v === 'string').sort();
+  const texts = present.filter((v): v is string => typeof v === 'string');
+  const strs = [...texts].sort();
   const pct = (n: number): number => (rows.length === 0 ? 0 : Math.round((n / rows.length) * 100));
+  const share = (value: unknown): number => pct(values.filter(equalTo(site, spec, value)).length);
   switch (spec.type) {
     case 'record_count':
       return rows.length;
@@ -39,9 +65,9 @@ function summarise(site: Site, rows: Row[], spec: SummarySpec): unknown {
     case 'sum':
       return nums.reduce((a, b) => a + b, 0);
     case 'maximum':
-      return nums.length ? Math.max(...nums) : strs.length ? strs[strs.length - 1] : null;
+      return nums.length ? Math.max(...nums) : extreme(texts, 1);
     case 'minimum':
-      return nums.length ? Math.min(...nums) : strs.length ? strs[0] : null;
+      return nums.length ? Math.min(...nums) : extreme(texts, -1);
     case 'average':
       return nums.length ? nums.reduce((a, b) => a + b, 0) / nums.length : null;
     case 'earliest':
@@ -54,10 +80,10 @@ function summarise(site: Site, rows: Row[], spec: SummarySpec): unknown {
       return values.filter((v) => v !== true).length;
     case 'percentage':
       if (spec.path.dataType === 'checkbox') return pct(values.filter((v) => v === true).length);
-      if (spec.value !== undefined) return pct(values.filter((v) => v === spec.value).length);
+      if (spec.value !== undefined) return share(spec.value);
       return pct(present.length);
     case 'status_percentage':
-      return pct(values.filter((v) => v === (spec.value ?? 'fin')).length);
+      return share(spec.value ?? 'fin');
     default: {
       const counts: Record<string, number> = {};
       for (const v of values) {
