@@ -57,7 +57,7 @@ export const OPERATORS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
   date_time: DATE_OPS,
   entity: ['is', 'is_not', 'type_is', 'type_is_not', 'name_contains', 'name_not_contains', 'name_starts_with', 'name_ends_with', 'name_is', 'in', 'not_in'],
   multi_entity: ['is', 'is_not', 'type_is', 'type_is_not', 'name_contains', 'name_not_contains', 'name_starts_with', 'name_ends_with', 'name_is', 'in', 'not_in'],
-  tag_list: ['is', 'is_not', 'name_contains', 'name_not_contains', 'name_id', 'in', 'not_in'],
+  tag_list: ['is', 'is_not', 'name_contains', 'name_not_contains', 'name_id'],
   image: ['is', 'is_not'],
   list: ['is', 'is_not', 'in', 'not_in'],
   status_list: ['is', 'is_not', 'in', 'not_in'],
@@ -523,12 +523,6 @@ function tagMatch(cond: Condition): Match {
       const v = str(one(cond));
       const m: Match = v === null ? (x) => tags(x).length === 0 : (x) => tags(x).includes(v);
       return cond.relation === 'is_not' ? (x) => !m(x) : m;
-    }
-    case 'in':
-    case 'not_in': {
-      const vs = cond.values.map(str);
-      const m: Match = (x) => vs.some((v) => (v === null ? tags(x).length === 0 : tags(x).includes(v)));
-      return cond.relation === 'in' ? m : (x) => !m(x);
     }
     default: {
       const v = str(one(cond)) ?? '';
