@@ -358,7 +358,12 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
     if (typeof v === 'string') {
       if (isDate && parseDate(v) !== undefined) return v;
       const c = canonicalDateTime(v);
-      if (c !== undefined) return isDate ? c.slice(0, 10) : c;
+      // A datetime's UTC day need not be the day meant (a local midnight east of UTC is the day before in UTC), and
+      // a write of it to a date field is refused: a filter refuses it too rather than match another day.
+      if (c !== undefined && isDate) {
+        throw badInput(`'${cond.path}' is a date field: send the day as 'YYYY-MM-DD' (e.g. encodeDate(d) from @sg/core), not the datetime ${JSON.stringify(v)}, whose UTC day may not be the day meant`);
+      }
+      if (c !== undefined) return c;
       if (!isDate && parseDate(v) !== undefined) return `${v}T00:00:00Z`;
     }
     throw badInput(`'${cond.path}' expects a ${isDate ? "date 'YYYY-MM-DD'" : `datetime ${WIRE_DATETIME}`}, got ${JSON.stringify(v)}`);
