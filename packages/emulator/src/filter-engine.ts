@@ -318,13 +318,24 @@ function shift(ms: number, n: number, unit: string): number {
       return saturate(ms + n * 86_400_000, n);
     case 'WEEK':
       return saturate(ms + n * 7 * 86_400_000, n);
-    case 'MONTH':
-      d.setUTCMonth(d.getUTCMonth() + n);
-      return saturate(d.getTime(), n);
     default:
-      d.setUTCFullYear(d.getUTCFullYear() + n);
-      return saturate(d.getTime(), n);
+      return saturate(addMonths(d, unit === 'MONTH' ? n : n * 12), n);
   }
+}
+
+/**
+ * Epoch ms of `d` moved by `months` calendar months, its day cut to the target month's last day: 31 March less one
+ * month is 28 (or 29) February, not 3 March, and 29 February less a year is 28 February. NaN beyond the calendar.
+ */
+function addMonths(d: Date, months: number): number {
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + months;
+  // Day 0 of the month after the target is the target's last day (setUTCFullYear keeps years 0-99 as they are).
+  const last = new Date(0);
+  last.setUTCFullYear(y, m + 1, 0);
+  const out = new Date(d.getTime());
+  out.setUTCFullYear(y, m, Math.min(d.getUTCDate(), last.getUTCDate()));
+  return out.getTime();
 }
 
 function calendarRange(now: number, unit: string, offset: number): [number, number] {
