@@ -6,8 +6,8 @@ import { EXIT_INTERRUPTED, EXIT_OK } from "./exit-codes.js";
 import { interruptedEnd, interruptedLine } from "./interrupted-end.js";
 import { outputErrorText, processIo } from "./io.js";
 
-// The first Ctrl-C (or SIGTERM) stops `sg emulator` cleanly and aborts the calls of any other command, which
-// then exits 130 (143 for SIGTERM); a second one leaves as soon as a download's temporary file is removed (at most
+// The first Ctrl-C (or SIGTERM, or SIGHUP: the terminal or ssh session closed) stops `sg emulator` cleanly and aborts
+// the calls of any other command, which then exits 130 (143 for SIGTERM, 129 for SIGHUP); a second one leaves as soon as a download's temporary file is removed (at most
 // a few seconds), so it never leaves a `.part` file behind, with the status the first would have given (see
 // `leaveOnSecondSignal`). Once the command has returned and only its output is being flushed, a signal leaves at
 // once (see `finished` below).
@@ -24,7 +24,7 @@ let writing: string | undefined;
 let decided: number | undefined;
 /** runCli's status, once it has returned: from then on nothing listens to `abort`, only stdout is flushed. */
 let finished: number | undefined;
-/** The status to leave with after a signal: runCli says 130 for any signal; SIGTERM is 143. */
+/** The status to leave with after a signal: runCli says 130 for any signal; SIGTERM is 143, SIGHUP 129. */
 const afterSignal = (code: number, signal: NodeJS.Signals): number => (code === EXIT_INTERRUPTED ? statusOf(signal) : code);
 
 /**
@@ -66,8 +66,9 @@ const onSignal = (signal: NodeJS.Signals): void => {
   resolveStop(signal);
   abort.abort(signal);
 };
-process.on("SIGINT", onSignal);
-process.on("SIGTERM", onSignal);
+// SIGHUP too: left to Node's default it kills sg at once, leaving a download's `.part` file behind and an upload
+// without its "may have been applied" note.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
 
 // While the command runs, runCli reports an error of stdout itself (a closed pipe ends it quietly with 0, a full
 // disk is one line and exit 1). One that comes later, while the last bytes are flushed, is handled below.

@@ -69,7 +69,7 @@ function interrupted(io: CliIo, reason: unknown): number {
 /**
  * The end of a command that `options.signal` stopped: one line naming the signal (its reason, when it is a signal
  * name such as `SIGINT`), then the status and note of {@link interruptedEnd}, which say what the site holds (130 only
- * when nothing was changed; bin.ts makes it 143 for SIGTERM).
+ * when nothing was changed; bin.ts makes it 143 for SIGTERM, 129 for SIGHUP).
  */
 function interruptedAfter(io: CliIo, reason: unknown, ctx: CommandContext | undefined): number {
   const end = interruptedEnd({ applied: ctx?.appliedChange, writing: ctx?.writeStarted ? ctx.args.command : undefined });

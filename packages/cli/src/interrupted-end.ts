@@ -17,7 +17,7 @@ export interface RunProgress {
 
 /** The end of an interrupted run: its status and what stderr gets after the `sg: interrupted` line. */
 export interface InterruptedEnd {
-  /** 0 for a change made, 6 for a write that may have been applied, else 130 (which a SIGTERM makes 143). */
+  /** 0 for a change made, 6 for a write that may have been applied, else 130 (which a SIGTERM makes 143, a SIGHUP 129). */
   readonly code: number;
   /** The note (whole lines), or "" when nothing was changed. */
   readonly note: string;

@@ -1,5 +1,5 @@
 /**
- * Ctrl-C and SIGTERM during transfers and while stdout is back-pressured, write errors of stdout, downloads
+ * Ctrl-C, SIGTERM and SIGHUP during transfers and while stdout is back-pressured, write errors of stdout, downloads
  * streamed to stdout, and `--out -`. Each test runs the built `sg` as a child process (or `runCli` with real
  * streams) against the emulator or a `node:http` server on 127.0.0.1, sends real signals and uses real pipes.
  */
@@ -170,9 +170,10 @@ function collect(child: ChildProcess): () => Buffer {
   return () => Buffer.concat(chunks);
 }
 
-describe("Ctrl-C and SIGTERM cancel uploads and downloads", () => {
-  it("SIGINT aborts an upload in flight: nothing on stdout, exit 6 (it may have landed), before the site answers it", async () => {
-    const file = join(dir, "upload.bin");
+describe("Ctrl-C, SIGTERM and SIGHUP cancel uploads and downloads", () => {
+  // SIGHUP: the terminal or the ssh session closed. Left to Node's default, it killed sg without its note.
+  it.each(["SIGINT", "SIGHUP"] as const)("%s aborts an upload in flight: nothing on stdout, exit 6 (it may have landed), before the site answers it", async (signal) => {
+    const file = join(dir, `upload-${signal}.bin`);
     writeFileSync(file, Buffer.alloc(256 * 1024, 1));
     // A site of its own, which holds its answer to the upload for a long time: Ctrl-C must not wait for it.
     const held = await startEmulator();
@@ -183,11 +184,11 @@ describe("Ctrl-C and SIGTERM cancel uploads and downloads", () => {
       const stdout = collect(sg.child);
       // The upload's request has left sg (its whole body, even): the site holds it, so it is in flight.
       await until(() => relay.sent().includes("POST /upload/upload_file") && relay.sent().length > 256 * 1024, "the upload request");
-      sg.child.kill("SIGINT");
+      sg.child.kill(signal);
       const code = await sg.exit();
       expect(code, sg.stderr()).toBe(6);
       expect(stdout().toString()).toBe("");
-      expect(sg.stderr()).toBe("sg: interrupted (SIGINT)\nsg: note: the upload may have been applied; check the site before retrying\n");
+      expect(sg.stderr()).toBe(`sg: interrupted (${signal})\nsg: note: the upload may have been applied; check the site before retrying\n`);
       // The emulator logs a request when it answers it: none logged means sg left before the site answered.
       expect(held.requests().filter((r) => r.path === "/upload/upload_file")).toEqual([]);
     } finally {
@@ -234,13 +235,16 @@ describe("Ctrl-C and SIGTERM cancel uploads and downloads", () => {
     expect(stdout().toString()).toBe("");
   });
 
-  it("SIGTERM aborts a download to --out at once: exit 143, no file", async () => {
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)("%s aborts a download to --out at once: exit %i, no file", async (signal, status) => {
     const out = mkdtempSync(join(dir, "out-"));
     const sg = start(["download", slowUrl, "--out", join(out, "big.out")]);
     await until(() => readdirSync(out).some((name) => name.endsWith(".part")), "the temporary file");
-    sg.child.kill("SIGTERM");
-    expect(await sg.exit(), sg.stderr()).toBe(143);
-    expect(sg.stderr()).toBe("sg: interrupted (SIGTERM)\n");
+    sg.child.kill(signal);
+    expect(await sg.exit(), sg.stderr()).toBe(status);
+    expect(sg.stderr()).toBe(`sg: interrupted (${signal})\n`);
     expect(readdirSync(out)).toEqual([]);
   });
 
