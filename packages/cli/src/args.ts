@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { EXIT_STATUS_HELP, UsageError } from "./exit-codes.js";
+import { TRANSFER_COMMANDS } from "./transfer-limit.js";
 
 /** One option of the `sg` command line. */
 interface OptionSpec {
@@ -151,6 +152,12 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     commands: CONNECTED,
     help: "give up on an API call after this long, retries included (env SG_TIMEOUT_MS; default 300000, sg doctor 20000)",
     helpFor: { login: "give up on an API call after this long (env SG_TIMEOUT_MS); with --browser, also how long to wait for the approval (default 180000)" },
+  },
+  "transfer-timeout-ms": {
+    type: "string",
+    value: "ms",
+    commands: TRANSFER_COMMANDS,
+    help: "give up on the upload or download after this long, each attempt and retries included (env SG_TRANSFER_TIMEOUT_MS; default 600000 an attempt, 1800000 in all)",
   },
   "max-response-bytes": {
     type: "string",

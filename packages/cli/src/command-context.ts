@@ -3,6 +3,7 @@ import { entityApi, type EntityApi, type LooseSchema } from "@sg/entities";
 import type { ParsedArgs } from "./args.js";
 import { callDeadlineMs } from "./call-deadline.js";
 import { maxResponseBytes } from "./response-limit.js";
+import { transferLimitMs } from "./transfer-limit.js";
 import { enumOption } from "./config.js";
 import { noCredentialsError, openClient, resolveConnection, secretsOf, type ResolvedConnection } from "./connection.js";
 import { debugLogger } from "./debug-logger.js";
@@ -123,8 +124,10 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       const dispatcher = routing();
       const deadlineMs = callDeadlineMs(args.values, io.env, args.command);
       const maxBytes = maxResponseBytes(args.values, io.env);
+      const transferMs = transferLimitMs(args.values, io.env, args.command);
       const client = await openClient(connection, {
         ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+        ...(transferMs !== undefined ? { transferLimitMs: transferMs } : {}),
         ...(maxBytes !== undefined ? { maxResponseBytes: maxBytes } : {}),
         io,
         logger,

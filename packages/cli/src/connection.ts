@@ -202,9 +202,14 @@ export interface OpenClientOptions {
   readonly dispatcher?: object;
   /**
    * How long each call may take, retries included, and each attempt too (`--timeout-ms`); undefined keeps the
-   * transport's limits. Uploads and downloads keep their own.
+   * transport's limits. Uploads and downloads have their own: {@link OpenClientOptions.transferLimitMs}.
    */
   readonly deadlineMs?: number;
+  /**
+   * How long an upload or download may take, retries included, and each attempt too (`--transfer-timeout-ms`): the
+   * transport's `transferDeadlineMs` and `transferTimeoutMs`; undefined keeps its limits.
+   */
+  readonly transferLimitMs?: number;
   /** The transport's `maxResponseBytes` (`--max-response-bytes`); undefined keeps its default. */
   readonly maxResponseBytes?: number;
 }
@@ -285,6 +290,8 @@ export async function openClient(connection: ResolvedConnection, options: OpenCl
       userAgent: "sg-cli",
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
+      // An upload's attempt lasts as long as its body takes to send: one attempt may use the whole limit.
+      ...(options.transferLimitMs !== undefined ? { transferTimeoutMs: options.transferLimitMs, transferDeadlineMs: options.transferLimitMs } : {}),
     }),
     ...(auth ? { auth } : {}),
     logger: options.logger,

@@ -1,6 +1,7 @@
 /**
  * A whole-number setting of the run given by a flag or by its environment variable, the flag first: one rule for
- * `--timeout-ms`/`SG_TIMEOUT_MS` and `--max-response-bytes`/`SG_MAX_RESPONSE_BYTES`.
+ * `--timeout-ms`/`SG_TIMEOUT_MS`, `--max-response-bytes`/`SG_MAX_RESPONSE_BYTES` and
+ * `--transfer-timeout-ms`/`SG_TRANSFER_TIMEOUT_MS`.
  *
  * @packageDocumentation
  */

@@ -30,14 +30,44 @@ describe("the advice for a timeout", () => {
 
   it("takes a download's GET and a storage PUT for reads, and an upload's POST for a write", () => {
     const advise = (method: string): string | undefined => networkAdvice(timeout(method), { site, proxy: readProxySettings(undefined, {}) });
-    for (const read of ["HTTP GET /file_serve/attachment/7", "HTTP PUT /bucket/key", "HTTP HEAD /thumbnail/1"]) expect(advise(read), read).toMatch(/^The site did not answer in time\./);
-    expect(advise("HTTP POST /upload/upload_file")).toMatch(/the write may have been applied/);
+    for (const read of ["HTTP GET /file_serve/attachment/7", "HTTP PUT /bucket/key", "HTTP HEAD /thumbnail/1"]) expect(advise(read), read).not.toMatch(/may have been applied/);
+    expect(advise("HTTP POST /upload/upload_file")).toMatch(/it may have been applied on the site/);
   });
 
   it("names the proxy it went through", () => {
     const advice = networkAdvice(timeout("read"), { site, proxy: readProxySettings(undefined, { HTTPS_PROXY: "http://proxy.studio:3128" }) });
     expect(advice).toContain("It went through the proxy http://proxy.studio:3128 (from HTTPS_PROXY)");
   });
+});
+
+// transfer-timeout.test.ts runs sg upload and download with --transfer-timeout-ms; these are the other cases of the hint.
+describe("the advice for a transfer that ran out of time", () => {
+  const site = "https://sg.example.com";
+  const proxy = readProxySettings(undefined, {});
+  const transferTimeout = (method: string, scope: "attempt" | "deadline", timeoutMs: number, maybeSent = true): SgTimeoutError =>
+    new SgTimeoutError(`'${method}' ran out of time`, { timeoutMs, scope, method, maybeSent, hint: "… raise timeoutMs." });
+
+  it("says that an upload's body may still have been being sent, names the attempt's limit and --transfer-timeout-ms, never --timeout-ms", () => {
+    const advice = networkAdvice(transferTimeout("HTTP POST /upload/upload_file", "attempt", 600_000), { site, proxy, command: "upload" });
+    expect(advice).toBe(
+      "The upload ran out of time, perhaps while the file was still being sent (a large file on a slow link), perhaps waiting for the answer: it may have been applied on the site, so check before trying again. The limit that ran out is one attempt's: 600000 ms. --transfer-timeout-ms N (or SG_TRANSFER_TIMEOUT_MS) sets how long an upload or download may take, each attempt and in all (by default 600000 ms an attempt, 1800000 ms in all).",
+    );
+    expect(advice).not.toMatch(/--timeout-ms|no answer came|timeoutMs|deadlineMs/);
+  });
+
+  it("names the whole transfer's limit for a deadline, and does not call a storage PUT a write of the site", () => {
+    const advice = networkAdvice(transferTimeout("HTTP PUT /bucket/key", "deadline", 1_800_000), { site, proxy, command: "upload" });
+    expect(advice).toMatch(/^The upload to the site's storage ran out of time, perhaps while the file was still being sent .*\. The limit that ran out is the whole transfer's, retries included: 1800000 ms\. --transfer-timeout-ms N /);
+    expect(advice).not.toContain("may have been applied");
+  });
+
+  it("says when nothing was sent, and that only upload and download take the flag when another command made the transfer", () => {
+    const early = networkAdvice(transferTimeout("HTTP POST /upload/upload_file", "deadline", 5_000, false), { site, proxy, command: "upload" });
+    expect(early).toMatch(/^The transfer ran out of time before its request was sent\. /);
+    const other = networkAdvice(transferTimeout("HTTP POST /upload/publish_thumbnail", "attempt", 600_000), { site, proxy, command: "create" });
+    expect(other).toMatch(/ Only sg upload and sg download can change that limit \(--transfer-timeout-ms\); here it is the default, 600000 ms an attempt, 1800000 ms in all\.$/);
+  });
+
 });
 
 describe("the advice for other network errors", () => {

@@ -10,6 +10,7 @@ import { SgNetworkError, SgTimeoutError, methodKind } from "@sg/core";
 import { SgTlsError } from "@sg/transport";
 import { timedOutLoggingIn } from "./login-timeout.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
+import { isTransferMethod, transferTimeoutAdvice } from "./transfer-timeout-advice.js";
 import { routeFor, type ProxyEndpoint, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** Codes of a TLS client that got something other than TLS back: the port speaks plain http (or another protocol). */
@@ -97,12 +98,12 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
     // Nothing of the call was sent, and the time may have gone to a person at a prompt: not the site's fault.
     return `The time ran out while sg was still logging in, before the call was sent. --timeout-ms N (or SG_TIMEOUT_MS) sets how long a call may take, a login it waits for included (${error.timeoutMs} ms this time).${through}`;
   }
+  // An upload or download has its own limits and flag, and an upload's time may have gone to sending its body.
+  if (error instanceof SgTimeoutError && isTransferMethod(error.method)) return `${transferTimeoutAdvice(error, context.command)}${through}`;
   if (error instanceof SgTimeoutError) {
     // The transport's hint says to raise timeoutMs/deadlineMs, options the command line does not have.
-    // An HTTP exchange is labelled `HTTP <verb> <path>`: only a POST (an upload step) can have written anything; a
-    // download's GET and a storage PUT (which repeating cannot duplicate) are not writes of the site's records.
     const method = error.method ?? "";
-    const write = error.maybeSent && (method.startsWith("HTTP ") ? method.startsWith("HTTP POST ") : method !== "" && methodKind(method) === "write");
+    const write = error.maybeSent && method !== "" && methodKind(method) === "write";
     const what = write ? "The request was sent but no answer came in time: the write may have been applied on the site, so check before trying again." : "The site did not answer in time.";
     const narrow = NARROWABLE_COMMANDS.has(context.command ?? "") && NARROWABLE_METHODS.has(method) ? " A large read may need a narrower request (filters, --fields, --limit)." : "";
     return `${what}${narrow} --timeout-ms N (or SG_TIMEOUT_MS) sets how long a call may take (${error.timeoutMs} ms this time).${through}`;

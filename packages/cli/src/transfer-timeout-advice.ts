@@ -1,0 +1,44 @@
+/**
+ * What to do when an upload or a download (an HTTP exchange, labelled `HTTP <verb> <path>` by the transport) ran out
+ * of time: which limit ran out — one attempt's or the whole transfer's, from the error's `scope` and `timeoutMs` — and
+ * the flag that sets it. The call advice (`--timeout-ms`, "no answer came") is wrong there: `--timeout-ms` does not
+ * bound a transfer, and an upload's attempt also covers sending its body, which may have been what took the time.
+ *
+ * @packageDocumentation
+ */
+import type { SgTimeoutError } from "@sg/core";
+import { DEFAULT_TRANSFER_ATTEMPT_MS, DEFAULT_TRANSFER_DEADLINE_MS, TRANSFER_COMMANDS } from "./transfer-limit.js";
+
+/** Whether `method` (an error's `method`) names an HTTP exchange (an upload or download step) rather than an API call. */
+export function isTransferMethod(method: string | undefined): boolean {
+  return method?.startsWith("HTTP ") === true;
+}
+
+/** What ran out of time, by the exchange's verb: POST is an upload step of the site, PUT one of its storage. */
+function whatRanOut(verb: string, maybeSent: boolean): string {
+  if (!maybeSent) return "The transfer ran out of time before its request was sent.";
+  const still = "perhaps while the file was still being sent (a large file on a slow link), perhaps waiting for the answer";
+  if (verb === "POST") return `The upload ran out of time, ${still}: it may have been applied on the site, so check before trying again.`;
+  if (verb === "PUT") return `The upload to the site's storage ran out of time, ${still}.`;
+  if (verb === "GET") return "The download ran out of time: the file may still have been coming (a large file on a slow link), or it stopped coming.";
+  return "The site did not answer the transfer in time.";
+}
+
+/**
+ * The hint for a timed-out upload or download.
+ *
+ * @param error - the timeout, whose `method` is an HTTP exchange ({@link isTransferMethod}).
+ * @param command - the `sg` command that ran: only `sg upload` and `sg download` take `--transfer-timeout-ms`.
+ */
+export function transferTimeoutAdvice(error: SgTimeoutError, command: string | undefined): string {
+  const verb = /^HTTP (\S+)/.exec(error.method ?? "")?.[1] ?? "";
+  const limit =
+    error.scope === "deadline"
+      ? `The limit that ran out is the whole transfer's, retries included: ${error.timeoutMs} ms.`
+      : `The limit that ran out is one attempt's: ${error.timeoutMs} ms.`;
+  const defaults = `${DEFAULT_TRANSFER_ATTEMPT_MS} ms an attempt, ${DEFAULT_TRANSFER_DEADLINE_MS} ms in all`;
+  const flag = TRANSFER_COMMANDS.includes(command ?? "")
+    ? `--transfer-timeout-ms N (or SG_TRANSFER_TIMEOUT_MS) sets how long an upload or download may take, each attempt and in all (by default ${defaults}).`
+    : `Only sg upload and sg download can change that limit (--transfer-timeout-ms); here it is the default, ${defaults}.`;
+  return `${whatRanOut(verb, error.maybeSent)} ${limit} ${flag}`;
+}
