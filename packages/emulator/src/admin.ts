@@ -27,7 +27,7 @@ function clockReply(emulator: Emulator): { now: string; frozen: boolean } {
   return { now: new Date(emulator.site.now()).toISOString(), frozen: emulator.site.clock.frozen };
 }
 
-/** The `/__emulator/*` control endpoints (the server only calls this for loopback peers). */
+/** The `/__emulator/*` control endpoints (the server only calls this for requests `adminRefusal` in admin-guard.ts lets through). */
 export function adminRoute(emulator: Emulator, httpMethod: string, path: string, body: Buffer): HttpReply {
   const route = `${httpMethod} ${path.replace(/\/$/, '')}`;
   try {

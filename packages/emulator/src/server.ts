@@ -2,12 +2,13 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { adminGuard, adminRefusal, type AdminGuard } from './admin-guard.js';
 import { adminRoute } from './admin.js';
 import { AppSessions, appSessionRoute } from './app-session.js';
 import { describeAuth } from './auth-rules.js';
 import { dispatch } from './dispatcher.js';
 import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
-import { isLoopback, json, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
+import { json, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
 import { parseClockInstant, type ClockStart } from './clock.js';
 import { checkIntOption, checkStringOption, requireIntOption, shown } from './options-check.js';
@@ -27,6 +28,8 @@ export class Emulator {
   persistence: Persistence | undefined;
   /** The one path the JSON-RPC endpoint answers at: `/api3/json` under the site's base path. */
   readonly rpcPath: string;
+  /** Who may drive `/__emulator/*`; set once the server listens (until then its port 0 matches no request). */
+  guard: AdminGuard = adminGuard('127.0.0.1', '127.0.0.1', 0);
   /**
    * Ends the waits (latency, fault `delayMs`) of the requests of the current generation. A reset or close aborts it
    * and starts a new one, so a request that arrived before is dropped instead of running, logging or saving after.
@@ -138,7 +141,8 @@ export class Emulator {
       return;
     }
     if (path.startsWith('/__emulator/')) {
-      const reply = isLoopback(req.socket.remoteAddress) ? adminRoute(this, httpMethod, path, body) : text(403, 'Admin endpoints answer loopback peers only');
+      // The one gate of the admin endpoints: loopback peer, own Host, no browser page, JSON body (see admin-guard.ts).
+      const reply = adminRefusal(this.guard, req, body) ?? adminRoute(this, httpMethod, path, body);
       this.send(res, reply);
       return;
     }
@@ -391,6 +395,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
+  emulator.guard = adminGuard(listenHost, addr.address, addr.port);
   site.baseUrl = url;
   const seeded = `fixtures ${fixtures}${rows ? `, +${rows} rows` : ''}`;
   logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, ${saved ? `data from ${dataFile}; a reset seeds ${seeded}` : seeded})`);

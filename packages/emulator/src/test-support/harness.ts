@@ -35,7 +35,8 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     if (!body['exception']) throw new Error(`expected a fault, got ${JSON.stringify(body).slice(0, 300)}`);
     return { code: body['error_code'] as number, message: body['message'] as string };
   };
-  const admin = (path: string, body: unknown): Promise<Response> => fetch(`${h.url}/__emulator/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const admin = (path: string, body: unknown): Promise<Response> =>
+    fetch(`${h.url}/__emulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { h, script, rpc, call, fault, admin };
 }
 
