@@ -68,7 +68,7 @@ function isJsonType(type: string | undefined): boolean {
  * A `Host` header's host (lower case; an IPv4 address in dotted form, an IPv6 one in brackets) and port (80 when
  * none is given), or `undefined` when it is not a plain `host[:port]`.
  */
-function parseHostHeader(value: string): { hostname: string; port: number } | undefined {
+export function parseHostHeader(value: string): { hostname: string; port: number } | undefined {
   if (!/^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(value)) return undefined;
   try {
     const url = new URL(`http://${value}/`);
@@ -79,6 +79,6 @@ function parseHostHeader(value: string): { hostname: string; port: number } | un
 }
 
 /** `localhost`, a name under `.localhost`, an address in 127.0.0.0/8, or `[::1]` (as {@link parseHostHeader} gives them). */
-function isLoopbackHostName(hostname: string): boolean {
+export function isLoopbackHostName(hostname: string): boolean {
   return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]';
 }

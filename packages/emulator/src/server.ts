@@ -14,6 +14,7 @@ import { parseClockInstant, type ClockStart } from './clock.js';
 import { checkIntOption, checkStringOption, requireIntOption, shown } from './options-check.js';
 import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
+import { rpcRefusal } from './rpc-guard.js';
 import { Site } from './site.js';
 import type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultSpec, PatState } from './types.js';
 import { PendingUploads, uploadRoute } from './uploads.js';
@@ -231,6 +232,8 @@ export class Emulator {
   private async route(req: IncomingMessage, httpMethod: string, path: string, url: URL, body: Buffer): Promise<HttpReply> {
     if (path === this.rpcPath) {
       if (httpMethod !== 'POST') return text(405, 'The JSON-RPC endpoint answers POST only');
+      const refused = rpcRefusal(this.guard, req);
+      if (refused) return refused;
       const result = dispatch(this.site, body.toString('utf8'));
       const reply = result.reply instanceof RawReply ? text(200, result.reply.body, result.reply.contentType) : json(200, result.reply);
       return { ...reply, method: result.method, errorCode: result.errorCode, wrote: result.wrote };
