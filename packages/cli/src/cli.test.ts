@@ -176,9 +176,9 @@ describe("sg emulator", () => {
       const card = JSON.parse(stdout) as { url: string; users: { login: string; twoFactor: boolean }[] };
       expect(stdout.split("\n")).toHaveLength(2);
       const line = stderr.split("\n").find((l) => l.includes("2FA code")) ?? "";
-      expect(line).toBe(`[sg-emulator] one-time 2FA code for artist: curl -s -X POST ${card.url}/__emulator/2fa -d '{"login":"artist"}'`);
+      expect(line).toBe(`[sg-emulator] one-time 2FA code for artist: curl -s -X POST ${card.url}/__emulator/2fa -H 'Content-Type: application/json' -d '{"login":"artist"}'`);
       // The command works as printed: the endpoint it names issues a code.
-      const issued = await fetch(`${card.url}/__emulator/2fa`, { method: "POST", body: '{"login":"artist"}' });
+      const issued = await fetch(`${card.url}/__emulator/2fa`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"login":"artist"}' });
       expect(((await issued.json()) as { code: string }).code).toMatch(/^\d{6}$/);
     } finally {
       child.kill("SIGINT");

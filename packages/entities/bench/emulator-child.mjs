@@ -23,7 +23,7 @@ export async function startEmulatorChild(args = []) {
     child.once("exit", (code) => reject(new Error(`sg-emulator exited with ${code}`)));
   });
   const admin = async (path, body) => {
-    const response = await fetch(`${card.url}/__emulator/${path}`, { method: "POST", body: JSON.stringify(body) });
+    const response = await fetch(`${card.url}/__emulator/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const text = await response.text();
     if (!response.ok) throw new Error(`POST /__emulator/${path}: HTTP ${response.status} ${text}`);
     return text;

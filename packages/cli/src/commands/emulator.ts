@@ -29,7 +29,7 @@ export async function emulatorCommand(argv: readonly string[], io: CliIo, stop: 
   // 2FA codes are one-time, issued on demand by an admin endpoint: say how, on stderr (stdout is the card alone).
   const twoFactor = handle.card.users.filter((user) => user.twoFactor).map((user) => user.login);
   if (twoFactor.length) {
-    io.stderr.write(`[sg-emulator] one-time 2FA code for ${twoFactor.join(", ")}: curl -s -X POST ${handle.url}/__emulator/2fa -d '{"login":"${twoFactor[0]}"}'\n`);
+    io.stderr.write(`[sg-emulator] one-time 2FA code for ${twoFactor.join(", ")}: curl -s -X POST ${handle.url}/__emulator/2fa -H 'Content-Type: application/json' -d '{"login":"${twoFactor[0]}"}'\n`);
   }
   const signal = await stop;
   io.stderr.write(`[sg-emulator] ${signal}: shutting down\n`);
