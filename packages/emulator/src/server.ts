@@ -394,6 +394,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   server.keepAliveTimeout = 5000;
+  // No limit on how long a request may take (Node's default cuts one at 5 minutes with a 408): a slow upload or download
+  // runs as long as the client's own limits allow, which is what a test of those limits needs.
+  server.requestTimeout = 0;
   await listen(server, port, listenHost);
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
