@@ -18,6 +18,7 @@ import { checkTransferOptions, deadlineError, requireHttp, step, transferCall, t
 import { transferSecrets } from "./transfer-secrets.js";
 import type { NodeBuiltins } from "./node-builtins.js";
 import { nodeBuiltins } from "./node-files.js";
+import { safeFileName } from "./file-name.js";
 import { PREFIX, checkId, checkString, fail, isPlainObject } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
@@ -82,7 +83,11 @@ export interface AttachmentStream {
   readonly size: number | undefined;
   /** The answer's `Content-Type`, or a local file link's `content_type`, when given. */
   readonly contentType: string | undefined;
-  /** The file name of the answer's `Content-Disposition`, or the last part of a local file link's path, when given. */
+  /**
+   * The file name of the answer's `Content-Disposition`, or the last part of a local file link's path, when given:
+   * the site's text reduced to a plain name — its last part after `/` or `\`, without control and bidi characters
+   * — so that joining it to a folder stays in it; `undefined` when nothing is left, or for `.` and `..`.
+   */
   readonly fileName: string | undefined;
 }
 
@@ -195,7 +200,7 @@ export async function openAttachment(target: EntityTarget<SiteSchema, DateMode>,
       stream: bodyStream(read, (reason) => void reader?.cancel(reason).catch(() => {}), (error) => (t.deadlineMs === undefined ? error : deadlineError(t, call.deadlineMs ?? 0, error, d.what, ""))),
       size,
       contentType: headers.get("content-type") ?? undefined,
-      fileName: dispositionName(headers.get("content-disposition")),
+      fileName: safeFileName(dispositionName(headers.get("content-disposition"))),
     };
   });
 }
@@ -522,7 +527,7 @@ async function openLocal(local: string, contentType: string | undefined, call: C
   };
   // FileHandle.close waits for a read in progress, so the file is closed once a stalled read returns.
   const stream = bodyStream(read, () => void handle.close().catch(() => {}), mapError, watch);
-  return { stream, size, contentType, fileName: local.split(/[\\/]/).pop() || undefined };
+  return { stream, size, contentType, fileName: safeFileName(local) };
 }
 
 /**

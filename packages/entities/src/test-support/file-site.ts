@@ -1,0 +1,47 @@
+/** Test helper: a node:http site on 127.0.0.1 that answers the RPCs a download needs and serves its files as a test says. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createClient, type Client } from "@sg/core";
+import { scriptAuth } from "@sg/auth-script";
+import { jsonRpcTransport } from "@sg/transport";
+
+/** A running file site and a script-authenticated client of it. */
+export interface FileSite {
+  readonly client: Client;
+  /** Resolves when the client hangs up on a file request (the connection closes before the answer ended). */
+  readonly hungUp: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Start a site whose RPCs (`info`, `get_session_token`) are answered, and whose GETs go to `files` (e.g. a
+ * `/file_serve/attachment/<id>` of `downloadAttachment(client, id)`).
+ */
+export async function startFileSite(files: (req: IncomingMessage, res: ServerResponse) => void): Promise<FileSite> {
+  let hangUp: () => void = () => {};
+  const hungUp = new Promise<void>((resolve) => (hangUp = resolve));
+  const server: Server = createServer((req, res) => {
+    if (req.method !== "GET") {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      req.on("end", () => {
+        const method = (JSON.parse(body) as { method_name: string }).method_name;
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: method === "get_session_token" ? { session_id: "file-site-token" } : { version: [8, 0, 0] } }));
+      });
+      return;
+    }
+    res.on("close", () => res.writableFinished || hangUp());
+    files(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const client = createClient({ site: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "files", scriptKey: "0".repeat(64) }) });
+  return {
+    client,
+    hungUp,
+    close: async () => {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
