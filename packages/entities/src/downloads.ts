@@ -19,13 +19,23 @@ import { transferSecrets } from "./transfer-secrets.js";
 import type { NodeBuiltins } from "./node-builtins.js";
 import { nodeBuiltins } from "./node-files.js";
 import { safeFileName } from "./file-name.js";
-import { PREFIX, checkId, checkString, fail, isPlainObject } from "./validate.js";
+import { PREFIX, checkBoolean, checkId, checkString, fail, isPlainObject, optionOr } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
 export type AttachmentInput = { readonly url?: string | null; readonly type?: string; readonly id?: number; readonly [key: string]: unknown } | number;
 
+/** Options of `openAttachment`, plus call options. */
+export interface OpenAttachmentOptions extends TransferCallOptions {
+  /**
+   * `false` refuses a local file link (`link_type: "local"`, a `file://` url) before anything is read, with
+   * `SgTransferError` (`SG_LOCAL_LINK_REFUSED`): its path is the site's value and may name any file this process can
+   * read. Default `true`: the file is read, as the Python client does.
+   */
+  readonly localFiles?: boolean | undefined;
+}
+
 /** Options of `downloadAttachment`, plus call options. */
-export interface DownloadOptions extends TransferCallOptions {
+export interface DownloadOptions extends OpenAttachmentOptions {
   /**
    * Write the file here and resolve to this path instead of the bytes. The body is streamed to a temporary
    * file in the same folder (`<filePath>.<random>.part`) and renamed to `filePath` once complete; on any
@@ -109,7 +119,8 @@ export interface AttachmentStream {
  * that cannot be renewed, is what the download rejects with). Nothing of the body was written by then; a second
  * refusal is the `SgTransferError`, with a hint. A local file link (`file://`
  * url, `link_type: "local"`) is read from its `local_path` (Node) without any request, within the same
- * `signal` and `deadlineMs`; once its copy to `filePath` is complete, the rename into place is not cut short.
+ * `signal` and `deadlineMs`; once its copy to `filePath` is complete, the rename into place is not cut short. That
+ * path is the site's value and may name any file of this machine: `localFiles: false` refuses such a link.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
@@ -121,9 +132,9 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  *
  * @param target - a client or an {@link EntityContext}.
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
- * @param options - call options (no `kind`); `deadlineMs` bounds the whole download, its body included.
+ * @param options - `localFiles` and call options (no `kind`); `deadlineMs` bounds the whole download, its body included.
  */
-export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: TransferCallOptions & { readonly filePath?: undefined }): Promise<Uint8Array>;
+export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: DownloadOptions & { readonly filePath?: undefined }): Promise<Uint8Array>;
 /**
  * Download an attachment when whether there is a `filePath` is known only at run time (options typed
  * {@link DownloadOptions}, `{ filePath: maybe }`): the path once written, or the bytes.
@@ -152,8 +163,8 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
  * it arrives, with memory flat whatever its size. The same attachments, URLs, session token, errors and hints as
  * {@link downloadAttachment}: a refused download rejects with `SgTransferError` (`SG_DOWNLOAD_FAILED`, `status`,
  * the hints for 400, 409 and 410), and a 401/403 renews the session and sends the GET once more. A local file link (`file://` url,
- * `link_type: "local"`) gives a stream of its `local_path` (Node), with no request. A transport that cannot stream
- * gives a stream of the bytes it read.
+ * `link_type: "local"`) gives a stream of its `local_path` (Node), with no request; `localFiles: false` refuses it,
+ * since that path is the site's value. A transport that cannot stream gives a stream of the bytes it read.
  *
  * Limits: `signal`, `deadlineMs` and `timeoutMs` bound the wait for the answer as for `downloadAttachment`, and
  * keep bounding the body once the stream is handed over: `signal` errors the stream with `SgAbortError` and drops
@@ -176,9 +187,9 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
  *
  * @param target - a client or an {@link EntityContext}.
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
- * @param options - call options (no `kind`).
+ * @param options - `localFiles` and call options (no `kind`).
  */
-export async function openAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: TransferCallOptions): Promise<AttachmentStream> {
+export async function openAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: OpenAttachmentOptions): Promise<AttachmentStream> {
   const d = prepare(target, attachment, options, []);
   const t = d.t;
   if (d.local !== undefined) {
@@ -222,7 +233,8 @@ function prepare(target: unknown, attachment: unknown, rawOptions: unknown, know
   const ctx = contextOf(target);
   if (attachment === null || attachment === undefined) fail(["attachment"], "an attachment to download", attachment);
   const url = attachmentUrl(ctx, attachment) as string;
-  const options = checkTransferOptions(rawOptions, known);
+  const options = checkTransferOptions(rawOptions, known.concat("localFiles"));
+  const localFiles = optionOr(options, "localFiles", true, checkBoolean);
   const t = transferCall(ctx, options);
   let where: URL;
   try {
@@ -231,6 +243,9 @@ function prepare(target: unknown, attachment: unknown, rawOptions: unknown, know
     return fail(["attachment", "url"], "an absolute http(s) URL", url);
   }
   // A local file link: read it from disk, as Python's urllib does with its file:// url. Nothing is sent.
+  if (where.protocol === "file:" && !localFiles) {
+    throw new SgTransferError(`${PREFIX}: options.localFiles is false: the local file link ${where.href} was not read`, { code: "SG_LOCAL_LINK_REFUSED" });
+  }
   const local = where.protocol !== "file:" ? undefined : localPath(attachment, where);
   if (local === undefined) requireHttp(ctx, ["attachment"]);
   return { ctx, t, where, what: `the download of ${where.origin}${where.pathname}`, local, options };

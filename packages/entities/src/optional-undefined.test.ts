@@ -41,6 +41,7 @@ import {
   type NavExpandOptions,
   type NavSearchOptions,
   type NoteThreadOptions,
+  type OpenAttachmentOptions,
   type OrderItem,
   type PartialWriteErrorOptions,
   type ProjectAccessOptions,
@@ -84,7 +85,8 @@ const exportOptions = { ...call, layoutName: undefined } satisfies Unset<ExportP
 const updateOptions = { ...call, multiEntityUpdateModes: undefined } satisfies Unset<UpdateOptions>;
 const uploadOptions = { ...transferCall, fieldName: undefined, displayName: undefined, tagList: undefined } satisfies Unset<UploadOptions>;
 const shareOptions = { ...transferCall, thumbnailPath: undefined, sourceEntity: undefined, filmstripThumbnail: undefined } satisfies Unset<ShareThumbnailOptions>;
-const downloadOptions = { ...transferCall, filePath: undefined } satisfies Unset<DownloadOptions>;
+const openOptions = { ...transferCall, localFiles: undefined } satisfies Unset<OpenAttachmentOptions>;
+const downloadOptions = { ...openOptions, filePath: undefined } satisfies Unset<DownloadOptions>;
 const transferError = { cause: undefined, hint: undefined, method: undefined, attempts: undefined, secrets: undefined, code: undefined, status: undefined, reply: undefined, errorCode: undefined, serverMessage: undefined, maybeSent: undefined } satisfies Unset<TransferErrorOptions>;
 
 // The annotations are the assertions: each fails to compile under exactOptionalPropertyTypes without `| undefined`.
@@ -109,6 +111,7 @@ const typed: readonly unknown[] = [
   updateOptions satisfies UpdateOptions,
   uploadOptions satisfies UploadOptions,
   shareOptions satisfies ShareThumbnailOptions,
+  openOptions satisfies OpenAttachmentOptions,
   downloadOptions satisfies DownloadOptions,
   transferCall satisfies TransferCallOptions,
   { request_type: "create", entity_type: "Shot", data: {}, return_fields: undefined } satisfies BatchCreate,
