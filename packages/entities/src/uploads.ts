@@ -57,6 +57,8 @@ export interface PreparedFile {
   readonly name: string;
   readonly size: number;
   readonly path: string | undefined;
+  /** A path's modification time when it was opened (ms), to tell a file changed during the upload; none for a Blob. */
+  readonly mtimeMs: number | undefined;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function prepareFile(source: unknown, path: Path, displayName?: str
     const name = displayName ?? (own || "upload.bin");
     // Without a type of its own, the file goes with the one its name says, as a path's does (Python guesses it too).
     const file = source instanceof File && source.type ? source : new File([source], own || name, { type: source.type || contentType(own || name) });
-    return { file, name: file.name || name, size: source.size, path: undefined };
+    return { file, name: file.name || name, size: source.size, path: undefined, mtimeMs: undefined };
   }
   if (typeof source !== "string" || source.trim() === "") fail(path, "a file path or a Blob (for bytes: new Blob([bytes]))", source);
   const { fs: { openAsBlob }, fsPromises: { stat }, path: { basename, resolve }, os: { homedir } } = await nodeBuiltins(path, source, "a Blob or File");
@@ -87,7 +89,30 @@ export async function prepareFile(source: unknown, path: Path, displayName?: str
   if (info.size === 0) bad("a non-empty file", "an empty file ");
   const blob = await openAsBlob(full);
   const name = basename(full);
-  return { file: new File([blob], name, { type: contentType(name) }), name, size: info.size, path: full };
+  return { file: new File([blob], name, { type: contentType(name) }), name, size: info.size, path: full, mtimeMs: info.mtimeMs };
+}
+
+/**
+ * What a step sending the bytes of `file` throws for its `error`. A file that changed on disk since {@link prepareFile}
+ * opened it (a render still appending, or truncating and starting over) cannot be read to its end: the Blob fails
+ * with `NotReadableError`, and fetch cuts the request short of the Content-Length it declared, so the site never got
+ * the body whole and attached nothing. That failure becomes an `SgTransferError` naming the path and the change,
+ * without `maybeSent`; any other error, or a file unchanged, is returned as it is.
+ */
+export async function changedFileError(file: PreparedFile, error: unknown): Promise<unknown> {
+  let unread = false;
+  for (let c = error as { name?: unknown; cause?: unknown } | null; !unread && c !== null && typeof c === "object"; c = c.cause as typeof c) unread = c.name === "NotReadableError";
+  if (!unread || file.path === undefined) return error;
+  const { fsPromises: { stat } } = await nodeBuiltins(["path"], file.path, "");
+  const now = await stat(file.path).catch(() => undefined);
+  if (now && now.size === file.size && now.mtimeMs === file.mtimeMs) return error;
+  const mb = (n: number): string => `${+(n / 1048576).toFixed(1)} MB`;
+  const change = !now ? "it is gone" : now.size === file.size ? "same size, rewritten" : mb(now.size) === mb(file.size) ? `${file.size} → ${now.size} bytes` : `${mb(file.size)} → ${mb(now.size)}`;
+  return new SgTransferError(`${PREFIX}: ${file.path} changed while it was being uploaded (${change}): a program may still be writing it`, {
+    cause: error,
+    code: "SG_UPLOAD_FAILED",
+    hint: "Nothing was attached: the file was not read to its end, so the site never got it whole. Upload it once it is complete.",
+  });
 }
 
 function describeKind(info: { isDirectory(): boolean }): string {
@@ -180,7 +205,9 @@ export async function sendUpload(ctx: Context, plan: UploadPlan, t: Transfer): P
     if (tags.length > 0) form["tag_list"] = tags.join(",");
     form["file"] = file.file;
   }
-  return step(t, what, (call) => postUpload(ctx, target, form, plan, call), NOTHING, MAYBE, true);
+  return step(t, what, (call) => postUpload(ctx, target, form, plan, call), NOTHING, MAYBE, true).catch(async (error: unknown) => {
+    throw await changedFileError(file, error);
+  });
 }
 
 /**
@@ -249,7 +276,9 @@ async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, f
       const secrets = transferSecrets(ctx.client.site);
       if (r.status >= 300) throw new SgTransferError(`${PREFIX}: storage refused the upload of ${file.name}`, { status: r.status, reply: new TextDecoder().decode(r.body), secrets, code: "SG_UPLOAD_FAILED" });
       return r.headers.get("etag") ?? "";
-    }, before, STORED);
+    }, before, STORED).catch(async (error: unknown) => {
+      throw await changedFileError(file, error);
+    });
     before = STORED;
     return etag;
   };

@@ -27,6 +27,14 @@ export interface EchoRule {
   readonly landed?: boolean;
 }
 
+/** A request whose body the proxy stopped reading (see {@link EchoProxy.hold}). */
+export interface Hold {
+  /** Settles once the first chunk of the held request's body has arrived. */
+  readonly reached: Promise<void>;
+  /** Read the rest of the body, and pass the request on as usual. */
+  release(): void;
+}
+
 /** A running echo proxy. */
 export interface EchoProxy {
   /** `http://127.0.0.1:<port>`. */
@@ -35,6 +43,11 @@ export interface EchoProxy {
   readonly echoed: Set<string>;
   /** Answer the next requests of a path with their secrets. */
   echo(rule: EchoRule): void;
+  /**
+   * Stop reading the body of the next request whose path starts with `path` once its first chunk has arrived, until
+   * `release()`: the client's sending then waits on a full socket, partway through a large body.
+   */
+  hold(path: string): Hold;
   /** Whether every rule was used up (each echo was sent). */
   spent(): boolean;
   /** Forget the rules not used up. */
@@ -49,9 +62,22 @@ export interface EchoProxyOptions {
   readonly cloud?: boolean;
 }
 
-async function bodyOf(req: IncomingMessage): Promise<Buffer> {
+interface Held {
+  readonly path: string;
+  readonly reached: () => void;
+  readonly released: Promise<void>;
+}
+
+/** The whole body of `message`; with `held`, reading waits after the first chunk until it is released. */
+async function bodyOf(message: IncomingMessage, held?: Held): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  for await (const chunk of message) {
+    chunks.push(chunk as Buffer);
+    if (held && chunks.length === 1) {
+      held.reached();
+      await held.released;
+    }
+  }
   return Buffer.concat(chunks);
 }
 
@@ -78,11 +104,15 @@ export async function startEchoProxy(upstream: string, options: EchoProxyOptions
   const target = new URL(upstream);
   const rules: { rule: EchoRule; left: number }[] = [];
   const echoed = new Set<string>();
+  const holds: Held[] = [];
   let url = "";
   const server = createServer((req, res) => {
     void (async () => {
-      const body = await bodyOf(req);
       const path = (req.url ?? "/").split("?")[0]!;
+      const h = holds.findIndex((held) => path.startsWith(held.path));
+      // a client that gives up partway through its body gets no answer
+      const body = await bodyOf(req, h < 0 ? undefined : holds.splice(h, 1)[0]).catch(() => undefined);
+      if (body === undefined) return;
       const at = rules.findIndex(({ rule }) => path.startsWith(rule.path));
       const rule = rules[at]?.rule;
       if (at >= 0 && --rules[at]!.left === 0) rules.splice(at, 1);
@@ -116,6 +146,13 @@ export async function startEchoProxy(upstream: string, options: EchoProxyOptions
     url,
     echoed,
     echo: (rule) => void rules.push({ rule, left: rule.times ?? 1 }),
+    hold: (path) => {
+      let reached = (): void => {};
+      let release = (): void => {};
+      const hold = { reached: new Promise<void>((resolve) => (reached = resolve)), release: () => release() };
+      holds.push({ path, reached, released: new Promise<void>((resolve) => (release = resolve)) });
+      return hold;
+    },
     spent: () => rules.length === 0,
     clear: () => void rules.splice(0),
     close: () => {

@@ -21,6 +21,8 @@ export interface TestSite {
   apiWith<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(...options: EntityApiOptionsArg<D>): EntityApi<S, D>;
   /** A new client over the same emulator (cold caches) with its own record of sent RPCs. */
   freshClient(): { client: Client; sent: RpcRequest[] };
+  /** An API whose own client reaches the emulator through `url` (a proxy in front of it); closed with the site. */
+  apiVia(url: string): EntityApi;
   /** RPC method names received so far (excluding nothing). */
   methods(): string[];
   close(): Promise<void>;
@@ -64,6 +66,11 @@ export async function startSite(options: EmulatorOptions = {}): Promise<TestSite
       const c = createClient({ site: emulator.url, transport: recording, auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
       fresh.push(c);
       return { client: c, sent: own };
+    },
+    apiVia: (url: string) => {
+      const c = createClient({ site: url, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
+      fresh.push(c);
+      return entityApi(c);
     },
     methods: () => emulator.requests().map((r) => r.method_name ?? r.path),
     close: async () => {
