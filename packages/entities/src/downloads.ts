@@ -600,9 +600,16 @@ function localFiles(local: string): Promise<NodeBuiltins> {
   return nodeBuiltins(["attachment", "local_path"], local, "an attachment the site serves");
 }
 
-/** A temporary file next to `filePath` (same folder, so renaming it into place is atomic). */
+/**
+ * A temporary file next to `filePath` (same folder, so renaming it into place is atomic): `<name>.<random>.part`, the
+ * name cut (whole characters) so that the temporary one stays within the 255 bytes a file name may have.
+ */
 function partPath(filePath: string): string {
-  return `${filePath}.${Math.random().toString(36).slice(2, 10)}.part`;
+  const at = Math.max(filePath.lastIndexOf("/"), filePath.lastIndexOf("\\")) + 1;
+  const name = Array.from(filePath.slice(at));
+  const utf8 = new TextEncoder();
+  while (utf8.encode(name.join("")).length > 241) name.pop();
+  return `${filePath.slice(0, at)}${name.join("")}.${Math.random().toString(36).slice(2, 10)}.part`;
 }
 
 /**
