@@ -1,8 +1,10 @@
 /**
  * What a download does to the file at `filePath`, by HTTP from the emulator and by copying a local file link: a name
- * near the 255-byte limit can be written (its temporary file gets a shorter name of its own).
+ * near the 255-byte limit can be written (its temporary file gets a shorter name of its own); an existing link is
+ * written through and stays a link, as Python's `open(path, "wb")` leaves it; an existing file keeps its permission
+ * bits, and a new one gets the process umask's.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,5 +52,31 @@ describe.each(routes)("a download %s", (_route, attachment) => {
     expect(await download(filePath)).toBe(filePath);
     expect(await readFile(filePath, "utf8")).toBe(CONTENT);
     expect((await readdir(folder)).filter((n) => n.endsWith(".part"))).toEqual([]);
+  });
+
+  it("writes through an existing link: the link stays, the file it leads to gets the bytes", async () => {
+    const real = join(folder, "sh010_v001.mov");
+    const link = join(folder, "latest.mov");
+    await writeFile(real, "v1");
+    await symlink("sh010_v001.mov", link);
+    expect(await download(link)).toBe(link);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, "utf8")).toBe(CONTENT);
+  });
+
+  it("keeps an existing file's mode under umask 077, and gives a new file the umask's", async () => {
+    const shared = join(folder, "shared.mov");
+    await writeFile(shared, "v0");
+    await chmod(shared, 0o664);
+    const mask = process.umask(0o077);
+    try {
+      await download(shared);
+      await download(join(folder, "new.mov"));
+    } finally {
+      process.umask(mask);
+    }
+    expect(await readFile(shared, "utf8")).toBe(CONTENT);
+    expect((await stat(shared)).mode & 0o777).toBe(0o664);
+    expect((await stat(join(folder, "new.mov"))).mode & 0o777).toBe(0o600);
   });
 });

@@ -568,7 +568,8 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
       throw error;
     });
   if (filePath === undefined) return wait(fs.promises.readFile(local, { signal: stop.signal }).then((bytes) => new Uint8Array(bytes), fail));
-  const temp = partPath(filePath);
+  const to = await landing(fs.promises, filePath);
+  const temp = partPath(to.real);
   const out = fs.createWriteStream(temp, { flags: "wx" });
   // The temporary file is removed once `out` is closed: at once, or once the chunk being written is on disk (also
   // when the read failed first: `pipeline` may reject before `out` has even been opened).
@@ -587,7 +588,7 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
     throw error;
   });
   // The copy is complete and the caller still waits: the rename is not cut short (see above).
-  return fs.promises.rename(temp, filePath).then(() => filePath, failed);
+  return replace(fs.promises, temp, to).then(() => filePath, failed);
 }
 
 /** Node's file modules for writing `filePath`; outside Node an `SgValidationError` for `options.filePath`. */
@@ -612,6 +613,30 @@ function partPath(filePath: string): string {
   return `${filePath.slice(0, at)}${name.join("")}.${Math.random().toString(36).slice(2, 10)}.part`;
 }
 
+/** Where a download to `filePath` is written: see {@link landing}. */
+interface Landing {
+  /** The file to replace: `filePath`, or the file an existing link at `filePath` leads to. */
+  readonly real: string;
+  /** The permission bits of the file replaced; none for a new file, which keeps the process umask. */
+  readonly mode: number | undefined;
+}
+
+/**
+ * Where a download to `filePath` lands. An existing link is written through, as Python's `open(path, "wb")` does:
+ * the file it leads to is replaced, and the link stays. An existing file keeps its permission bits.
+ */
+async function landing(fs: NodeBuiltins["fsPromises"], filePath: string): Promise<Landing> {
+  const real = await fs.realpath(filePath).catch(() => filePath);
+  const mode = await fs.stat(real).then((info) => (info.isFile() ? info.mode & 0o777 : undefined), () => undefined);
+  return { real, mode };
+}
+
+/** Put the complete temporary file `temp` in place of `to`, with the mode of the file it replaces. */
+async function replace(fs: NodeBuiltins["fsPromises"], temp: string, to: Landing): Promise<void> {
+  if (to.mode !== undefined) await fs.chmod(temp, to.mode);
+  await fs.rename(temp, to.real);
+}
+
 /**
  * Write a download to `filePath` through a temporary file next to it (same folder, so the rename is atomic):
  * from `stream` chunk by chunk when the transport streamed, else `bytes`. On failure the temporary file is
@@ -620,7 +645,8 @@ function partPath(filePath: string): string {
  */
 async function writeDownload(filePath: string, bytes: Uint8Array, stream: ReadableStream<Uint8Array> | undefined): Promise<string> {
   const { fsPromises: fs } = await filesFor(filePath);
-  const temp = partPath(filePath);
+  const to = await landing(fs, filePath);
+  const temp = partPath(to.real);
   const reader = stream?.getReader();
   try {
     const file = await fs.open(temp, "wx");
@@ -631,7 +657,7 @@ async function writeDownload(filePath: string, bytes: Uint8Array, stream: Readab
     } finally {
       await file.close();
     }
-    await fs.rename(temp, filePath);
+    await replace(fs, temp, to);
     return filePath;
   } catch (cause) {
     reader?.cancel().catch(() => {});
