@@ -99,7 +99,7 @@ export async function prepareFile(source: unknown, path: Path, displayName?: str
  * the body whole and attached nothing. That failure becomes an `SgTransferError` naming the path and the change,
  * without `maybeSent`; any other error, or a file unchanged, is returned as it is.
  */
-export async function changedFileError(file: PreparedFile, error: unknown): Promise<unknown> {
+async function changedFileError(file: PreparedFile, error: unknown): Promise<unknown> {
   let unread = false;
   for (let c = error as { name?: unknown; cause?: unknown } | null; !unread && c !== null && typeof c === "object"; c = c.cause as typeof c) unread = c.name === "NotReadableError";
   if (!unread || file.path === undefined) return error;
@@ -107,11 +107,11 @@ export async function changedFileError(file: PreparedFile, error: unknown): Prom
   const now = await stat(file.path).catch(() => undefined);
   if (now && now.size === file.size && now.mtimeMs === file.mtimeMs) return error;
   const mb = (n: number): string => `${+(n / 1048576).toFixed(1)} MB`;
-  const change = !now ? "it is gone" : now.size === file.size ? "same size, rewritten" : mb(now.size) === mb(file.size) ? `${file.size} → ${now.size} bytes` : `${mb(file.size)} → ${mb(now.size)}`;
+  const change = !now ? "removed" : mb(now.size) === mb(file.size) ? `${file.size} → ${now.size} bytes` : `${mb(file.size)} → ${mb(now.size)}`;
   return new SgTransferError(`${PREFIX}: ${file.path} changed while it was being uploaded (${change}): a program may still be writing it`, {
     cause: error,
     code: "SG_UPLOAD_FAILED",
-    hint: "Nothing was attached: the file was not read to its end, so the site never got it whole. Upload it once it is complete.",
+    hint: `Upload it again once it is complete: ${NOTHING}, the site never got it whole.`,
   });
 }
 
