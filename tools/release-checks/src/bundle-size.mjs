@@ -653,7 +653,11 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 119 B: summarize sends a summary's value (status_percentage of 'ip' answered the 'fin' share without a
     // word) and refuses unknown summary keys; encodeDate refuses a zone other than 'local'/'utc' ('UTC' silently gave
     // the local day) (query and timezone reviews).
-    ratchet: 48 * KB - 309,
+    // Then by 637 B: hostile-site and render-farm reviews (entityApi only): openAttachment's fileName reduced to a
+    // plain name (a site's ../../.ssh/… went out as sent), localFiles: false to refuse local file links, a file
+    // changed while it was uploaded told as such (not 'may have been applied'), a temporary download name that fits
+    // 255 bytes, downloads written through a symlink at filePath and keeping the replaced file's mode.
+    ratchet: 48 * KB + 328,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
