@@ -197,8 +197,12 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
       signal.addEventListener("abort", wake, { once: true });
     });
 
-  /** One exchange; 5xx and connection errors are retried a few times with a growing pause (tk-core does the same). */
-  const exchange = async (method: "GET" | "POST" | "PUT", path: string, form?: Record<string, string>): Promise<Answer> => {
+  /**
+   * One exchange; 5xx and connection errors are retried a few times with a growing pause (tk-core does the same).
+   * `requestId`, when the path holds it, is sent but shown as `<id>` in the retry line and the error.
+   */
+  const exchange = async (method: "GET" | "POST" | "PUT", path: string, form?: Record<string, string>, requestId?: string): Promise<Answer> => {
+    const where = requestId === undefined ? `${site.href}${path}` : loggedUrl(`${site.href}${path}`, requestId);
     for (let attempt = 1; ; attempt += 1) {
       let failure: unknown;
       try {
@@ -226,14 +230,14 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
         if (attempt > TRANSIENT_RETRIES) {
           throw fail(
             SessionErrorCode.BROWSER_LOGIN_FAILED,
-            `could not reach ${site.href}${path}`,
+            `could not reach ${where}`,
             "Check the site URL and the network (proxy, VPN), then try again.",
             undefined,
             error,
           );
         }
       }
-      logger.debug(`${PACKAGE}: ${method} ${path} failed, retrying`, { attempt, failure: failure instanceof Error ? failure.name : String(failure) });
+      logger.debug(`${PACKAGE}: ${method} ${where} failed, retrying`, { attempt, failure: failure instanceof Error ? failure.name : String(failure) });
       await sleep(750 * attempt);
     }
   };
@@ -293,7 +297,7 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
     const pollPath = `/internal_api/app_session_request/${encodeURIComponent(String(requestId))}`;
     for (;;) {
       await sleep(pollIntervalMs);
-      const answer = await exchange("PUT", pollPath);
+      const answer = await exchange("PUT", pollPath, undefined, idText);
       if (answer.status === 404) {
         throw fail(
           SessionErrorCode.BROWSER_LOGIN_REJECTED,
