@@ -130,6 +130,32 @@ describe("createClient's logger", () => {
     expect(createClient({ site: "https://x.example.com", transport }).logger).toBe(silentLogger);
   });
 
+  it("takes a logger that is a function with the level methods attached, and writes through them", async () => {
+    const lines: string[] = [];
+    const write =
+      (level: string) =>
+      (message: unknown): void =>
+        void lines.push(`${level} ${String(message)}`);
+    const logger: Logger = Object.assign((message: unknown) => void lines.push(`called ${String(message)}`), {
+      debug: write("debug"),
+      info: write("info"),
+      warn: write("warn"),
+      error: write("error"),
+    });
+    const { transport, auth } = refusingOnce();
+    const sg = createClient({ site: "https://x.example.com", transport, auth, logger });
+    await expect(sg.call("read", {})).resolves.toEqual({ ok: "read" });
+    expect(lines).toEqual(expect.arrayContaining(["debug attempt 1", "info using the held session", "warn the session was refused; renewing"]));
+    expect(lines.some((line) => line.startsWith("called "))).toBe(false);
+  });
+
+  it("still refuses a function whose level method is no function", () => {
+    const logger = Object.assign(() => undefined, { info: "yes" });
+    expect(() => createClient({ site: "https://x.example.com", transport: refusingOnce().transport, logger: logger as unknown as Logger })).toThrow(
+      /^@sg\/core: logger: expected a Logger \(debug, info, warn and error each a function or absent\), or undefined, got /,
+    );
+  });
+
   it.each([
     ["throws", throwing],
     ["returns rejected promises", rejecting],

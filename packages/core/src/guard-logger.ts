@@ -38,14 +38,14 @@ export function guardLogger(logger: Partial<Logger> | undefined): Logger {
 }
 
 /**
- * `createClient`'s check of its `logger` option: `undefined`, or an object whose `debug`, `info`, `warn` and `error`
- * are each a function or absent (`null` counts as absent). Throws {@link SgValidationError} (path `["logger"]`,
- * prefixed with `prefix`).
+ * `createClient`'s check of its `logger` option: `undefined`, or an object or function (a logger that is itself
+ * callable, with the level methods attached) whose `debug`, `info`, `warn` and `error` are each a function or absent
+ * (`null` counts as absent). Throws {@link SgValidationError} (path `["logger"]`, prefixed with `prefix`).
  */
 export function checkLogger(prefix: string, logger: unknown): void {
   if (logger === undefined) return;
   // A method left out (or null) writes nothing; one that is something else is a mistake worth saying at once.
-  if (logger === null || typeof logger !== "object" || LEVELS.some((name) => typeof ((logger as Record<string, unknown>)[name] ?? ignore) !== "function")) {
+  if (logger === null || (typeof logger !== "object" && typeof logger !== "function") || LEVELS.some((name) => typeof ((logger as Record<string, unknown>)[name] ?? ignore) !== "function")) {
     throw new SgValidationError(prefix, { path: ["logger"], expected: EXPECTED, received: describeValue(logger) });
   }
 }
