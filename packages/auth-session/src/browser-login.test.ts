@@ -177,6 +177,19 @@ describe("browserLogin against the emulator", () => {
     }
   });
 
+  it("takes a logger that is a function with the level methods attached", async () => {
+    const lines: string[] = [];
+    const logger: Logger = Object.assign(() => undefined, {
+      debug: (message: string) => void lines.push(message),
+      info: (message: string) => void lines.push(message),
+      warn: (message: string) => void lines.push(message),
+      error: (message: string) => void lines.push(message),
+    });
+    const result = await browserLogin({ ...base(), logger, onUrl: (url) => emulator.approve(requestIdOf(url), "coord") });
+    expect(result.userLogin).toBe("coord");
+    expect(lines).toContain("@sg/auth-session: login approved");
+  });
+
   it("validates its options", async () => {
     await expect(browserLogin({ site: "http://sg.example.com", appName: "x" })).rejects.toThrow(/https:\/\//);
     await expect(browserLogin({ site: emulator.url, appName: "" })).rejects.toThrow(SgValidationError);

@@ -154,8 +154,8 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
     throw new SgValidationError(PACKAGE, { path: ["browserLogin", "signal"], expected: "an AbortSignal, or undefined", received: describeValue(o["signal"]) });
   }
   const givenLogger = o["logger"] as Partial<Record<keyof Logger, unknown>> | null | undefined;
-  if (givenLogger !== undefined && (givenLogger === null || typeof givenLogger !== "object" || (["debug", "info", "warn", "error"] as const).some((level) => typeof givenLogger[level] !== "function"))) {
-    throw new SgValidationError(PACKAGE, { path: ["browserLogin", "logger"], expected: "a Logger (an object with debug, info, warn and error functions), or undefined", received: describeValue(givenLogger) });
+  if (givenLogger !== undefined && (givenLogger === null || (typeof givenLogger !== "object" && typeof givenLogger !== "function") || (["debug", "info", "warn", "error"] as const).some((level) => typeof givenLogger[level] !== "function"))) {
+    throw new SgValidationError(PACKAGE, { path: ["browserLogin", "logger"], expected: "a Logger (an object or function with debug, info, warn and error functions), or undefined", received: describeValue(givenLogger) });
   }
   const timeoutMs = positive(o, "timeoutMs", 180_000, 1);
   const pollIntervalMs = positive(o, "pollIntervalMs", 2_000, 10);
