@@ -6,6 +6,7 @@ import { adminGuard, adminRefusal, type AdminGuard } from './admin-guard.js';
 import { adminRoute } from './admin.js';
 import { AppSessions, appSessionRoute } from './app-session.js';
 import { describeAuth } from './auth-rules.js';
+import { browserRefusal, guardedRoute } from './browser-guard.js';
 import { dispatch } from './dispatcher.js';
 import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
 import { json, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
@@ -14,7 +15,6 @@ import { parseClockInstant, type ClockStart } from './clock.js';
 import { checkIntOption, checkStringOption, requireIntOption, shown } from './options-check.js';
 import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
-import { rpcRefusal } from './rpc-guard.js';
 import { Site } from './site.js';
 import type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultSpec, PatState } from './types.js';
 import { PendingUploads, uploadRoute } from './uploads.js';
@@ -230,10 +230,12 @@ export class Emulator {
   }
 
   private async route(req: IncomingMessage, httpMethod: string, path: string, url: URL, body: Buffer): Promise<HttpReply> {
+    // The one gate, for every route that takes credentials or hands them out, against web pages (see browser-guard.ts).
+    const guarded = guardedRoute(this.rpcPath, httpMethod, path);
+    const refused = guarded === undefined ? undefined : browserRefusal(this.guard, req, guarded);
+    if (refused) return refused;
     if (path === this.rpcPath) {
       if (httpMethod !== 'POST') return text(405, 'The JSON-RPC endpoint answers POST only');
-      const refused = rpcRefusal(this.guard, req);
-      if (refused) return refused;
       const result = dispatch(this.site, body.toString('utf8'));
       const reply = result.reply instanceof RawReply ? text(200, result.reply.body, result.reply.contentType) : json(200, result.reply);
       return { ...reply, method: result.method, errorCode: result.errorCode, wrote: result.wrote };
