@@ -13,7 +13,11 @@ import { isLoopback, json, type HttpReply } from './http-util.js';
  */
 export function guardedRoute(rpcPath: string, httpMethod: string, path: string): string | undefined {
   if (path === rpcPath) return httpMethod === 'POST' ? 'the JSON-RPC endpoint' : undefined;
-  if (/^\/(?:upload|file_serve|thumbnail)\//.test(path)) return 'this upload or download route';
+  if (/^\/upload\//.test(path)) return 'this upload route';
+  // A GET of a file or thumbnail hands out no credentials, and a page of another origin may show it (<img>, a link):
+  // the page cannot read what came back, and a rebinding page has no session to send (the routes that hand one out
+  // are refused it).
+  if (httpMethod !== 'GET' && httpMethod !== 'HEAD' && /^\/(?:file_serve|thumbnail)\//.test(path)) return 'this download route';
   if (/^\/internal_api\/app_session_request(?:\/|$)/.test(path)) return 'this browser approval route';
   if (httpMethod !== 'GET' && httpMethod !== 'HEAD' && /^\/app_session_request\//.test(path)) return 'this browser approval route';
   return undefined;
