@@ -3,12 +3,13 @@
  *
  * @packageDocumentation
  */
-import type { CallOptions, DateMode } from "@sg/core";
+import { isEntityRef, trimEntityRef, type CallOptions, type DateMode, type EntityRef } from "@sg/core";
 import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type EntityTarget } from "./context.js";
 import type { FiltersFor } from "./checked-filters.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import type { CheckedPath, EntityTypeName, FilterPath, IsLoose, LooseSchema, PathProblem, SiteSchema, ValueAt } from "./schema-types.js";
 import { finishRecords } from "./records.js";
+import { encodeValue } from "./write-values.js";
 import { callExpecting } from "./reply.js";
 import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 
@@ -34,10 +35,11 @@ export interface SummaryField<P extends string = string, T extends SummaryType =
   /**
    * What to count the share of, for the two types that take one: `status_percentage` gives the share of records
    * whose status is `value` (without it, `fin`); `percentage` the share whose field equals `value` (without it,
-   * of records with a value; a checkbox counts checked records either way). A string, a finite number or a
-   * boolean, sent as given; `summarize` refuses it on any other type.
+   * of records with a value; a checkbox counts checked records either way). A string, a finite number, a boolean,
+   * `null` (the share of records without a value), a `Date` (sent as a wire datetime) or an entity link (the share
+   * linking to it; trimmed to its link keys as filters trim it); `summarize` refuses it on any other type.
    */
-  readonly value?: string | number | boolean | undefined;
+  readonly value?: string | number | boolean | Date | EntityRef | null | undefined;
 }
 
 /** One grouping level: `{ field: "sg_status_list", type: "exact", direction: "asc" }` (`P`: the paths accepted). */
@@ -165,6 +167,9 @@ type OnePerField<Q extends readonly unknown[], Seen extends string = never> = Q 
  */
 export type OneSummaryPerField<Q extends readonly unknown[], Checked = Q> = [RepeatedField<Q>] extends [never] ? Checked : NoInfer<OnePerField<Q>>;
 
+/** What a summary's `value` must be, as a refusal says it. */
+const SUMMARY_VALUE = "a string, a finite number, a boolean, null, a Date or an entity link { type, id }";
+
 /** Summary types accepted. */
 export const SUMMARY_TYPES: readonly SummaryType[] = ["record_count", "count", "sum", "maximum", "minimum", "average", "earliest", "latest", "percentage", "status_percentage", "status_list", "checked", "unchecked"];
 /** Grouping types accepted. */
@@ -213,8 +218,11 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
     if (value === undefined) return { field, type: kind };
     // Only `percentage` and `status_percentage` count the share of a value.
     if (!kind.endsWith("percentage")) fail([...path, "value"], "no value: only 'percentage' and 'status_percentage' take one", value);
-    if (typeof value !== "string" && typeof value !== "boolean" && !Number.isFinite(value)) fail([...path, "value"], "a string, a finite number or a boolean", value);
-    return { field, type: kind, value };
+    // Encoded as a written value is (a Date becomes a wire datetime; NaN, an invalid Date refused), a link trimmed as
+    // filters trim it; what is left must be a value a field can equal: an object or a list is no summary value.
+    const wire = Array.isArray(value) ? value : encodeValue(ctx.trim ? trimEntityRef(value) : value, [...path, "value"]);
+    if (wire !== null && typeof wire === "object" && !isEntityRef(wire)) fail([...path, "value"], SUMMARY_VALUE, value);
+    return { field, type: kind, value: wire };
   });
   const payload: Record<string, unknown> = { type, summaries, filters: wireFilters };
   if (options["grouping"] !== undefined && options["grouping"] !== null) {
