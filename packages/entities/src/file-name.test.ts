@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, win32 } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entityApi, openAttachment } from "./index.js";
 import { startFileSite, type FileSite } from "./test-support/file-site.js";
@@ -48,12 +48,29 @@ describe("openAttachment().fileName is the site's name reduced to a plain file n
     // a right-to-left override (and the other bidi controls, C1 controls) would make "exe.png" read as a .png
     ["attachment; filename*=UTF-8''photo%E2%80%AEgnp.exe", "photognp.exe"],
     ["attachment; filename*=UTF-8''%E2%80%8E%E2%80%8F%E2%80%AAa%E2%80%AC%E2%81%A6b%E2%81%A9%C2%85%C2%9B.mov", "ab.mov"],
+    // U+061C (an Arabic letter mark, bidi too) and the line and paragraph separators U+2028/U+2029 go as well
+    ["attachment; filename*=UTF-8''report%D8%9Cgpj.exe", "reportgpj.exe"],
+    ["attachment; filename*=UTF-8''a%E2%80%A8b%E2%80%A9c.png", "abc.png"],
+    // a drive-relative name (Windows: relative to drive C's current folder, out of the target folder) and an
+    // alternate data stream: every ':' becomes '_'
+    ['attachment; filename="C:evil.txt"', "C_evil.txt"],
+    ['attachment; filename="notes.txt:hidden:$DATA"', "notes.txt_hidden_$DATA"],
+    // Windows drops the dots and spaces that end a name: "x.exe." would be written as x.exe, ". ." as the folder
+    ['attachment; filename="trailing. "', "trailing"],
+    ["attachment; filename*=UTF-8''x.exe.%00", "x.exe"],
     ['attachment; filename="plate.exr"', "plate.exr"],
+    ['attachment; filename=".bashrc"', ".bashrc"],
   ])("%j gives %j", async (header, name) => {
     expect(await nameOf(header)).toBe(name);
   });
 
-  it.each([['attachment; filename=".."'], ['attachment; filename="."'], ["attachment; filename*=UTF-8''..%2F"], ["attachment; filename*=UTF-8''%1b%00"], ["attachment; filename*=UTF-8''a%2F..%00"], ["attachment"]])(
+  it("a drive-relative name joined to a Windows folder stays in it", async () => {
+    const name = await nameOf('attachment; filename="C:evil.txt"');
+    expect(win32.resolve("D:\\inbox", name!)).toBe("D:\\inbox\\C_evil.txt");
+    expect(win32.join("D:\\inbox", name!)).toBe("D:\\inbox\\C_evil.txt");
+  });
+
+  it.each([['attachment; filename=".."'], ['attachment; filename="."'], ["attachment; filename*=UTF-8''..%2F"], ["attachment; filename*=UTF-8''%1b%00"], ["attachment; filename*=UTF-8''a%2F..%00"], ['attachment; filename=". ."'], ['attachment; filename="a/..."'], ["attachment"]])(
     "%j gives no name",
     async (header) => {
       expect(await nameOf(header)).toBeUndefined();
