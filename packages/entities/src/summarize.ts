@@ -229,7 +229,8 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
     const g = options["grouping"];
     if (!Array.isArray(g)) fail(["options", "grouping"], "an array of { field, type, direction } groupings", g);
     payload["grouping"] = g.map((item, i) => {
-      const o = checkObject(item, ["options", "grouping", i], "a grouping { field, type, direction }");
+      // As for summaries, any other key is refused rather than left out of the request (a misspelt `direction`).
+      const o = checkOptions(checkObject(item, ["options", "grouping", i], "a grouping { field, type, direction }"), ["options", "grouping", i], [], ["field", "type", "direction"]);
       const direction = o["direction"] === undefined ? "asc" : checkOneOf(o["direction"], ["asc", "desc"] as const, ["options", "grouping", i, "direction"]);
       return { field: checkFieldPath(o["field"], ["options", "grouping", i, "field"]), type: checkOneOf(o["type"], GROUPING_TYPES, ["options", "grouping", i, "type"]), direction };
     });

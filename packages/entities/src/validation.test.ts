@@ -112,6 +112,7 @@ const cases: [string, Call, (string | number)[]][] = [
   ["summarize two summaries of one field", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }, { field: "id", type: "maximum" }]), ["summaryFields", 1, "field"]],
   ["summarize grouping not an array", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }], { grouping: {} as never }), ["options", "grouping"]],
   ["summarize grouping type bad", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }], { grouping: [{ field: "code", type: "alphabetical" as never }] }), ["options", "grouping", 0, "type"]],
+  ["summarize grouping with a misspelt key", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }], { grouping: [{ field: "code", type: "exact", direciton: "desc" } as never] }), ["options", "grouping", 0, "direciton"]],
   ["upload file missing", (a) => a.upload("Shot", 1, join(dir, "nope.txt")), ["path"]],
   ["upload empty file", (a) => a.upload("Shot", 1, emptyFile), ["path"]],
   ["upload a directory", (a) => a.uploadThumbnail("Shot", 1, dir), ["path"]],
