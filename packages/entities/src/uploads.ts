@@ -93,26 +93,28 @@ export async function prepareFile(source: unknown, path: Path, displayName?: str
 }
 
 /**
- * What a step sending the bytes of `file` throws for its `error`. A file that changed on disk since {@link prepareFile}
+ * A rejection handler for a step sending the bytes of `file`. A file that changed on disk since {@link prepareFile}
  * opened it (a render still appending, or truncating and starting over) cannot be read to its end: the Blob fails
  * with `NotReadableError`, and fetch cuts the request short of the Content-Length it declared, so the site never got
  * the body whole and attached nothing. That failure becomes an `SgTransferError` naming the path and the change,
- * without `maybeSent`; any other error, or a file unchanged, is returned as it is.
+ * without `maybeSent`; any other error, or a file unchanged, is rethrown as it is. For `.catch()` of such a step.
  */
-async function changedFileError(file: PreparedFile, error: unknown): Promise<unknown> {
-  let unread = false;
-  for (let c = error as { name?: unknown; cause?: unknown } | null; !unread && c !== null && typeof c === "object"; c = c.cause as typeof c) unread = c.name === "NotReadableError";
-  if (!unread || file.path === undefined) return error;
-  const { fsPromises: { stat } } = await nodeBuiltins(["path"], file.path, "");
-  const now = await stat(file.path).catch(() => undefined);
-  if (now && now.size === file.size && now.mtimeMs === file.mtimeMs) return error;
-  const mb = (n: number): string => `${+(n / 1048576).toFixed(1)} MB`;
-  const change = !now ? "removed" : mb(now.size) === mb(file.size) ? `${file.size} → ${now.size} bytes` : `${mb(file.size)} → ${mb(now.size)}`;
-  return new SgTransferError(`${PREFIX}: ${file.path} changed while it was being uploaded (${change}): a program may still be writing it`, {
-    cause: error,
-    code: "SG_UPLOAD_FAILED",
-    hint: `Upload it again once it is complete: ${NOTHING}, the site never got it whole.`,
-  });
+function rethrowChanged(file: PreparedFile): (error: unknown) => Promise<never> {
+  return async (error) => {
+    let unread = false;
+    for (let c = error as { name?: unknown; cause?: unknown } | null; !unread && c !== null && typeof c === "object"; c = c.cause as typeof c) unread = c.name === "NotReadableError";
+    if (!unread || file.path === undefined) throw error;
+    const { fsPromises: { stat } } = await nodeBuiltins(["path"], file.path, "");
+    const now = await stat(file.path).catch(() => undefined);
+    if (now && now.size === file.size && now.mtimeMs === file.mtimeMs) throw error;
+    const mb = (n: number): string => `${+(n / 1048576).toFixed(1)} MB`;
+    const change = !now ? "removed" : mb(now.size) === mb(file.size) ? `${file.size} → ${now.size} bytes` : `${mb(file.size)} → ${mb(now.size)}`;
+    throw new SgTransferError(`${PREFIX}: ${file.path} changed while it was being uploaded (${change}): a program may still be writing it`, {
+      cause: error,
+      code: "SG_UPLOAD_FAILED",
+      hint: `Upload it again once it is complete: ${NOTHING}, the site never got it whole.`,
+    });
+  };
 }
 
 function describeKind(info: { isDirectory(): boolean }): string {
@@ -205,9 +207,7 @@ export async function sendUpload(ctx: Context, plan: UploadPlan, t: Transfer): P
     if (tags.length > 0) form["tag_list"] = tags.join(",");
     form["file"] = file.file;
   }
-  return step(t, what, (call) => postUpload(ctx, target, form, plan, call), NOTHING, MAYBE, true).catch(async (error: unknown) => {
-    throw await changedFileError(file, error);
-  });
+  return step(t, what, (call) => postUpload(ctx, target, form, plan, call), NOTHING, MAYBE, true).catch(rethrowChanged(file));
 }
 
 /**
@@ -276,9 +276,7 @@ async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, f
       const secrets = transferSecrets(ctx.client.site);
       if (r.status >= 300) throw new SgTransferError(`${PREFIX}: storage refused the upload of ${file.name}`, { status: r.status, reply: new TextDecoder().decode(r.body), secrets, code: "SG_UPLOAD_FAILED" });
       return r.headers.get("etag") ?? "";
-    }, before, STORED).catch(async (error: unknown) => {
-      throw await changedFileError(file, error);
-    });
+    }, before, STORED).catch(rethrowChanged(file));
     before = STORED;
     return etag;
   };
