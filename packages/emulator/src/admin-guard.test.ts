@@ -3,7 +3,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminGuard, adminRefusal } from './admin-guard.js';
 import { readBody } from './http-util.js';
-import { startHarness, type Harness } from './test-support/harness.js';
+import { shotCodes, startHarness, type Harness } from './test-support/harness.js';
 import { crossSitePage, send } from './test-support/raw-request.js';
 
 describe('the admin endpoints refuse what a web page in the browser can send from loopback', () => {
@@ -15,17 +15,12 @@ describe('the admin endpoints refuse what a web page in the browser can send fro
   });
   afterAll(() => t.h.close());
 
-  const shotCodes = async (): Promise<string[]> => {
-    const found = (await t.call('read', t.script, { type: 'Shot', filters: { logical_operator: 'and', conditions: [] }, return_fields: ['code'], paging: { entities_per_page: 500, current_page: 1 }, return_only: 'active' })) as { entities: { code: string }[] };
-    return found.entities.map((e) => e.code);
-  };
-
   it("refuses a cross-site page's POST /__emulator/reset (Origin, text/plain), and the site keeps its data", async () => {
     await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'precious_work' }], return_fields: ['id'] });
     const r = await send(port, 'POST', '/__emulator/reset', crossSitePage, '');
     expect(r.status).toBe(403);
     expect(JSON.parse(r.body)).toEqual({ error: 'Admin endpoints refuse requests made by a web page (Origin "https://evil.example")' });
-    expect(await shotCodes()).toContain('precious_work');
+    expect(await shotCodes(t)).toContain('precious_work');
   });
 
   it('refuses a request that carries Origin alone, even with a JSON body, and queues nothing', async () => {

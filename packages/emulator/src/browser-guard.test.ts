@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SCRIPT_KEY } from './fixtures.js';
-import { startHarness, where, type Harness } from './test-support/harness.js';
+import { shotCodes, startHarness, where, type Harness } from './test-support/harness.js';
 import { crossSitePage, send, type Answer } from './test-support/raw-request.js';
 
 // One emulator (the default fixtures) for both groups: each test counts what it changes.
@@ -17,10 +17,7 @@ describe('the JSON-RPC endpoint refuses a web page that uses the fixed fixture c
   const auth = { script_name: 'emulator_script', script_key: DEMO_SCRIPT_KEY };
   const createShot = (headers: OutgoingHttpHeaders): Promise<Answer> =>
     send(port, 'POST', '/api3/json', headers, JSON.stringify({ method_name: 'create', params: [auth, { type: 'Shot', fields: [{ field_name: 'code', value: 'from_a_page' }] }] }));
-  const shotCount = async (): Promise<number> => {
-    const found = (await t.call('read', t.script, { type: 'Shot', filters: { logical_operator: 'and', conditions: [] }, return_fields: ['code'], paging: { entities_per_page: 500, current_page: 1 }, return_only: 'active' })) as { entities: unknown[] };
-    return found.entities.length;
-  };
+  const shotCount = async (): Promise<number> => (await shotCodes(t)).length;
 
   it.each([
     ['a cross-site no-cors POST', crossSitePage, 'Sec-Fetch-Site "cross-site"'],

@@ -44,3 +44,9 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
 export function where(...conditions: unknown[][]): { logical_operator: 'and'; conditions: unknown[] } {
   return { logical_operator: 'and', conditions: conditions.map(([path, relation, ...values]) => ({ path, relation, values })) };
 }
+
+/** The codes of the active Shots (up to 500), read through the harness's own RPC: what a test that must not change them counts. */
+export async function shotCodes(t: Harness): Promise<string[]> {
+  const found = (await t.call('read', t.script, { type: 'Shot', filters: where(), return_fields: ['code'], paging: { entities_per_page: 500, current_page: 1 }, return_only: 'active' })) as { entities: { code: string }[] };
+  return found.entities.map((e) => e.code);
+}
