@@ -83,6 +83,14 @@ describe("encodeFilters: bad input names the path", () => {
     ["a wire relation named toString", { logical_operator: "and", conditions: [{ path: "code", relation: "toString", values: ["x"] }] }, ["filters", "conditions", 0, 1]],
     ["a non-string path", [[1, "is", 2]], ["filters", 0, 0]],
     ["a bad dotted path", [["entity..code", "is", 2]], ["filters", 0, 0]],
+    // A link path is whole hops, field.EntityType.field, as in `fields` and sort keys.
+    ["a link path without its field", [["sg_sequence.Sequence", "is", 2]], ["filters", 0, 0]],
+    ["a link path of two parts", [["code", "is", 1], ["entity.code", "is", 2]], ["filters", 1, 0]],
+    ["a second hop without its field", [["entity.Shot.sg_sequence.Sequence", "is", 2]], ["filters", 0, 0]],
+    ["a path with a space", [["sg sequence", "is", 2]], ["filters", 0, 0]],
+    ["a path starting with a dot", [[".code", "is", 2]], ["filters", 0, 0]],
+    ["a bad path in a nested group", [["code", "is", 1], { filter_operator: "any", filters: [["id", "is", 1], { filter_operator: "all", filters: [["sg_sequence.Sequence", "is", null]] }] }], ["filters", 1, "filters", 1, "filters", 0, 0]],
+    ["a bad path in a wire tree", { logical_operator: "and", conditions: [{ logical_operator: "or", conditions: [{ path: "sg_sequence.Sequence", relation: "is", values: [null] }] }] }, ["filters", "conditions", 0, "conditions", 0, 0]],
     ["between with one value", [["x", "between", 1]], ["filters", 0, 2]],
     ["between with three values", [["x", "between", [1, 2, 3]]], ["filters", 0, 2]],
     ["in with a scalar", [["id", "in", 5]], ["filters", 0, 2]],
@@ -107,6 +115,14 @@ describe("encodeFilters: bad input names the path", () => {
     expect(e.code).toBe("SG_VALIDATION");
     expect(e.message).toMatch(/^@sg\/core: filters/);
     expect(e.message).toContain("expected");
+  });
+
+  it.each(["code", "id", "entity.Shot.code", "entity.Shot.sg_sequence.Sequence.code", "assets.Asset.code", "sg_task.Task.step.Step.id", "$FROM$Task.step.entity", "sg_x.CustomEntity01.sg_y"])("sends the path %s as it is", (path) => {
+    expect(enc([[path, "is", null]])).toEqual({ logical_operator: "and", conditions: [{ path, relation: "is", values: [null] }] });
+  });
+
+  it("names a malformed link path in the words of a field list's error", () => {
+    expect(() => enc([["sg_sequence.Sequence", "is", null]])).toThrow("@sg/core: filters[0][0]: expected a field name such as 'code' or a dotted link path such as 'sg_sequence.Sequence.code', got string \"sg_sequence.Sequence\"");
   });
 
   it("refuses a bad top-level operator", () => {

@@ -1,6 +1,7 @@
 import { encodeDateTime } from "./date-codec.js";
 import { isEntityRef, trimEntityRef } from "./entity-ref.js";
 import { SgValidationError, describeValue } from "./errors.js";
+import { checkFieldPath } from "./field-path.js";
 import { isDate } from "./realm-checks.js";
 
 /** How the conditions of a group combine. `and`/`or` are accepted as aliases of `all`/`any`. */
@@ -152,11 +153,9 @@ function encodeWireGroup(group: WireFilterGroup, path: Path, ctx: Ctx): WireFilt
 }
 
 function encodeCondition(condition: readonly unknown[], path: Path, ctx: Ctx, fromWire = false): WireCondition {
-  const [field, relation, ...rest] = condition;
-  if (typeof field !== "string" || field.trim() === "") {
-    fail(ctx, [...path, 0], "a field name or dotted link path such as 'code' or 'entity.Shot.code'", describeValue(field));
-  }
-  if (/\.\./.test(field) || field.endsWith(".")) fail(ctx, [...path, 0], "a dotted path like 'link.EntityType.field'", describeValue(field));
+  const [raw, relation, ...rest] = condition;
+  // The rule of `fields` and sort keys: a malformed path would otherwise go out and come back as a fault 103.
+  const field = checkFieldPath(raw, [...path, 0], ctx.prefix);
   if (typeof relation !== "string" || !Object.hasOwn(RELATIONS, relation)) {
     fail(ctx, [...path, 1], "a relation such as is, is_not, in, contains, between, in_last", describeValue(relation), `Known relations: ${FILTER_RELATIONS.join(", ")}.`);
   }

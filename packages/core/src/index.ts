@@ -55,6 +55,7 @@ export type { Logger } from "./logger.js";
 export { ENTITY_REF_KEYS, isEntityRef, trimEntityRef } from "./entity-ref.js";
 export type { EntityRef } from "./entity-ref.js";
 export { FILTER_RELATIONS, encodeFilters, isWireFilterGroup } from "./filter-codec.js";
+export { checkFieldPath, isFieldPath } from "./field-path.js";
 export type {
   EncodeFiltersOptions,
   Filter,
