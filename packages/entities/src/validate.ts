@@ -4,7 +4,9 @@
  *
  * @packageDocumentation
  */
-import { SgValidationError, describeValue, isEntityRef, type EntityRef } from "@sg/core";
+import { SgValidationError, checkFieldPath as checkPath, describeValue, isEntityRef, type EntityRef } from "@sg/core";
+
+export { isFieldPath } from "@sg/core";
 
 /** Prefix of every error message of this package. */
 export const PREFIX = "@sg/entities";
@@ -21,17 +23,11 @@ export function fail(path: Path, expected: string, received: unknown, hint?: str
 }
 
 const ENTITY_TYPE = /^[A-Za-z][A-Za-z0-9_]*$/;
-const FIELD_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z][A-Za-z0-9_]*\.[A-Za-z_$][\w$]*)*$/;
 const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Whether `value` is a well-formed entity type name (what {@link checkEntityType} accepts). */
 export function isEntityTypeName(value: unknown): value is string {
   return typeof value === "string" && ENTITY_TYPE.test(value);
-}
-
-/** Whether `value` is a well-formed field name or dotted link path (what {@link checkFieldPath} accepts). */
-export function isFieldPath(value: unknown): value is string {
-  return typeof value === "string" && FIELD_PATH.test(value);
 }
 
 /** An entity type name such as `Shot` or `CustomEntity01`. */
@@ -42,13 +38,11 @@ export function checkEntityType(value: unknown, path: Path): string {
   return value;
 }
 
-/** A field name or a dotted link path such as `sg_sequence.Sequence.code`. */
-export function checkFieldPath(value: unknown, path: Path): string {
-  if (typeof value !== "string" || !FIELD_PATH.test(value)) {
-    fail(path, "a field name such as 'code' or a dotted link path such as 'sg_sequence.Sequence.code'", value);
-  }
-  return value;
-}
+/**
+ * A field name or a dotted link path such as `sg_sequence.Sequence.code`: the core's rule, which its filter encoder
+ * applies to filter paths too, so that `fields`, sort keys and filters refuse a path alike.
+ */
+export const checkFieldPath = (value: unknown, path: Path): string => checkPath(value, path, PREFIX);
 
 /** A list of field names/paths (may be empty when `allowEmpty`). */
 export function checkFieldList(value: unknown, path: Path, allowEmpty = true): string[] {
