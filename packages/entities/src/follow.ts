@@ -85,8 +85,8 @@ export async function following(target: unknown, user: unknown, rawOptions?: unk
   const u = checkEntityRef(user, ["user"], "a HumanUser or ApiUser link {type, id}");
   const options = checkOptions(rawOptions, ["options"], ["project", "entityType"]);
   const payload: Record<string, unknown> = { user: link(u) };
-  if (options["project"] !== undefined) payload["project"] = link(checkEntityRef(options["project"], ["options", "project"], "a Project link {type: 'Project', id}"));
-  if (options["entityType"] !== undefined) payload["entity_type"] = checkEntityType(options["entityType"], ["options", "entityType"]);
+  if (options["project"] != null) payload["project"] = link(checkEntityRef(options["project"], ["options", "project"], "a Project link {type: 'Project', id}"));
+  if (options["entityType"] != null) payload["entity_type"] = checkEntityType(options["entityType"], ["options", "entityType"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("following", [7, 0, 12], call);
   return callExpecting(ctx, "following", payload, call, "a list");

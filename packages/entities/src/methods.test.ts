@@ -219,6 +219,17 @@ describe("text search, preferences, work schedule, subscriptions, project access
     expect(csv).toContain("SQ010_0010");
   });
 
+  it("takes null (Python's None) for an option as not given, as the other options do", async () => {
+    // Typed as absent-only; a port from Python or plain JavaScript passes None/null, which the site reads as "none".
+    await site.api.following(artist, { project: null as never, entityType: null as never });
+    expect(site.payloads("following").at(-1)).toEqual({ user: { type: "HumanUser", id: artist.id } });
+    await site.api.workScheduleUpdate("2026-03-04", false, { description: null as never, recalculateField: null as never });
+    expect(site.payloads("work_schedule_update").at(-1)).toMatchObject({ date: "2026-03-04", working: false, description: null, recalculate_field: null });
+    const page = (await site.api.findOne("Page", [["name", "is", "Shots"]]))!;
+    expect(await site.api.exportPage(page.id, "csv", { layoutName: null as never })).toContain("SQ010_0010");
+    expect(site.payloads("export_page").at(-1)).toEqual({ format: "csv", page_id: page.id, layout_name: null });
+  });
+
   it("get_session_token and info", async () => {
     const token = await site.api.getSessionToken();
     expect(typeof token).toBe("string");

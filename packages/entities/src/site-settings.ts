@@ -116,8 +116,8 @@ export async function workScheduleUpdate(target: unknown, date: unknown, working
   const day = checkWireDate(date, ["date"]);
   const isWorking = checkBoolean(working, ["working"]);
   const options = checkOptions(rawOptions, ["options"], ["description", "project", "user", "recalculateField"]);
-  const description = options["description"] === undefined ? null : checkString(options["description"], ["options", "description"], "a string");
-  const recalc = options["recalculateField"] === undefined ? null : checkOneOf(options["recalculateField"], ["due_date", "duration"] as const, ["options", "recalculateField"]);
+  const description = options["description"] == null ? null : checkString(options["description"], ["options", "description"], "a string");
+  const recalc = options["recalculateField"] == null ? null : checkOneOf(options["recalculateField"], ["due_date", "duration"] as const, ["options", "recalculateField"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("workScheduleUpdate", [3, 2, 0], call);
   return callExpecting(ctx, "work_schedule_update", { date: day, working: isWorking, description, ...scope(options), recalculate_field: recalc }, call, "an object");

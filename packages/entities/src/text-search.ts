@@ -104,7 +104,7 @@ export async function exportPage(target: unknown, pageId: unknown, format: unkno
   const id = checkId(pageId, ["pageId"]);
   const fmt = checkOneOf(format, ["csv"] as const, ["format"]);
   const options = checkOptions(rawOptions, ["options"], ["layoutName"]);
-  const layout = options["layoutName"] === undefined ? null : checkString(options["layoutName"], ["options", "layoutName"], "a layout name");
+  const layout = options["layoutName"] == null ? null : checkString(options["layoutName"], ["options", "layoutName"], "a layout name");
   // The CSV comes as text/csv, handed over as it is; an empty body (null) is an empty export, as in Python.
   const result = await ctx.call<unknown>("export_page", { format: fmt, page_id: id, layout_name: layout }, callOptions(ctx, options));
   if (result !== null && typeof result !== "string") throw badReply("export_page", "CSV text", result);
