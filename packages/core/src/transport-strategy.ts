@@ -121,6 +121,13 @@ export interface HttpRequest {
    * and answers with bytes, so check for `stream` rather than assume it.
    */
   readonly responseBody?: "bytes" | "stream" | undefined;
+  /**
+   * The most bytes of a body read whole (`responseBody` `"bytes"`, and a status a stream is not asked for), decoded
+   * (a compressed body is counted as it inflates). A longer 2xx body is not read past it: the exchange fails with an
+   * `SgProtocolError` whose `code` is `SG_RESPONSE_TOO_LARGE`, not retried (a redirect's or error status's body is
+   * then left empty). A positive integer; none when absent. A transport that does not know the option may ignore it.
+   */
+  readonly maxBytes?: number | undefined;
 }
 
 /** The answer to an {@link HttpRequest}. Statuses of 300 and more are returned, not thrown. */

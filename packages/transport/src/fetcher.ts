@@ -21,6 +21,8 @@ export interface ExchangeRequest {
   readonly signal: AbortSignal;
   /** Hand a 2xx body over unread as {@link RawResponse.stream} (other statuses are still read as bytes). */
   readonly stream?: boolean;
+  /** The most decoded bytes of a body read whole (see {@link readAnswer}); none when absent. */
+  readonly maxBytes?: number;
 }
 
 /** One api3 RPC exchange: a JSON text body POSTed, the answer read as text. */
@@ -62,37 +64,43 @@ export function createRpcExchanger(fetchFn: FetchFunction | undefined, dispatche
   return async (request) => {
     const init: Record<string, unknown> = { method: "POST", headers: request.headers, body: request.body, signal: request.signal, redirect: "manual" };
     if (dispatcher) init["dispatcher"] = dispatcher;
-    const response = await doFetch(request.url, init as RequestInit);
-    // A body that breaks once the site has answered: the request went out, whatever the failure says (see afterAnswer).
-    return readAnswer(response, request.maxBytes).catch((error: unknown) => {
-      throw afterAnswer(error);
-    });
+    return readAnswer(await doFetch(request.url, init as RequestInit), request.maxBytes);
   };
 }
 
-/** The answer's head and its text, read up to `maxBytes` (`tooLarge` past it). */
-async function readAnswer(response: Response, maxBytes: number): Promise<RawResponse> {
+/**
+ * The answer's head and its body — as text, or as bytes when `bytes` — read up to `maxBytes` (`tooLarge` past it;
+ * see {@link createRpcExchanger}). A body that breaks once the site has answered: the request went out, whatever the
+ * failure says (see afterAnswer).
+ */
+export async function readAnswer(response: Response, maxBytes: number, bytes?: boolean): Promise<RawResponse> {
   const headers = response.headers;
   const raw: { -readonly [K in keyof RawResponse]: RawResponse[K] } = { status: response.status, statusText: response.statusText, headers, body: EMPTY };
   const length = headers.get("content-encoding") ? NaN : Number(headers.get("content-length") ?? NaN);
-  if (length <= maxBytes) {
-    raw.text = await response.text();
+  try {
+    let whole: Response | Blob = response;
+    if (!(length <= maxBytes)) {
+      const reader = response.body?.getReader();
+      const chunks: Uint8Array[] = [];
+      let size = length > maxBytes ? length : 0;
+      while (reader && size <= maxBytes) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        size += chunk.value.byteLength;
+        chunks.push(chunk.value);
+      }
+      if (size > maxBytes) {
+        // drops the connection: the rest is never read
+        reader?.cancel().catch(() => {});
+        raw.tooLarge = maxBytes;
+        return raw;
+      }
+      whole = new Blob(chunks);
+    }
+    if (bytes) raw.body = new Uint8Array(await whole.arrayBuffer());
+    else raw.text = await whole.text();
     return raw;
+  } catch (error) {
+    throw afterAnswer(error);
   }
-  const reader = response.body?.getReader();
-  const decoder = new TextDecoder();
-  let size = length > maxBytes ? length : 0;
-  let text = "";
-  while (reader && size <= maxBytes) {
-    const chunk = await reader.read();
-    if (chunk.done) break;
-    size += chunk.value.byteLength;
-    if (size <= maxBytes) text += decoder.decode(chunk.value, { stream: true });
-  }
-  if (size > maxBytes) {
-    // drops the connection: the rest is never read
-    reader?.cancel().catch(() => {});
-    raw.tooLarge = maxBytes;
-  } else raw.text = text + decoder.decode();
-  return raw;
 }

@@ -1,10 +1,10 @@
-import { SgHttpError, SgValidationError, describeValue, redactUrl } from "@sg/core";
+import { SgHttpError, SgProtocolError, SgValidationError, describeValue, redactUrl } from "@sg/core";
 import type { Credentials, FormValue, HttpRequest, HttpResponse, TransportContext } from "@sg/core";
 import { runAttempts } from "./attempt-loop.js";
 import type { AttemptLoopOptions, AttemptResult } from "./attempt-loop.js";
 import { authParams } from "./auth-params.js";
 import { limitedBody } from "./body-stream.js";
-import { hiddenRedirect, httpStatusError } from "./fault-map.js";
+import { hiddenRedirect, httpStatusError, maybeSent } from "./fault-map.js";
 import { HEADER_VALUE } from "./headers.js";
 import type { Exchanger } from "./fetcher.js";
 import { unwrapFetchError } from "./network-errors.js";
@@ -216,13 +216,14 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
   };
   const startedAt = performance.now();
   const stream = request.responseBody === "stream";
+  const maxBytes = limitOr(request.maxBytes, "maxBytes", Infinity, "i1");
   return runAttempts<HttpResponse>(
     loop,
     async (signal): Promise<AttemptResult<HttpResponse>> => {
       let url = firstUrl;
       let onSite = sameOrigin(url);
       for (let hops = 0; ; hops += 1) {
-        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body, signal, stream }).catch((error: unknown) => {
+        const raw = await deps.exchange({ url: url.href, method: httpMethod, headers: headersFor(onSite), body, signal, stream, maxBytes }).catch((error: unknown) => {
           throw redirectRefused(error) ? redirectError(label, secrets) : error;
         });
         // status 0: a redirect the runtime does not show (a browser's opaque redirect), so it cannot be followed; a file
@@ -245,7 +246,20 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
             continue;
           }
         }
-        if (raw.status < 400) return { ok: true, value: response, status: raw.status };
+        if (raw.status < 400) {
+          // never retried (an SgError thrown by the attempt); a read's GET applied nothing
+          if (raw.tooLarge) {
+            const error = new SgProtocolError(`${PREFIX}: the site answered '${label}' with more than maxBytes, ${maxBytes} bytes (HTTP ${raw.status}): the rest was not read`, {
+              status: raw.status,
+              method: label,
+              secrets,
+              code: "SG_RESPONSE_TOO_LARGE",
+              hint: 'Raise maxBytes, or ask for responseBody: "stream".',
+            });
+            throw kind === "write" ? maybeSent(error) : error;
+          }
+          return { ok: true, value: response, status: raw.status };
+        }
         const error = httpStatusError({
           method: label,
           secrets,

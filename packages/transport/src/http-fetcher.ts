@@ -1,8 +1,8 @@
 import { createFetch } from "ofetch";
 import type { FetchOptions } from "ofetch";
-import { EMPTY } from "./fetcher.js";
+import { EMPTY, readAnswer } from "./fetcher.js";
 import type { Exchanger, FetchFunction } from "./fetcher.js";
-import { afterAnswer, unwrapFetchError } from "./network-errors.js";
+import { unwrapFetchError } from "./network-errors.js";
 
 /**
  * Whether `body` is a file (a `Blob`, or a multipart form, which holds one): sent with fetch's `redirect: "error"`.
@@ -24,8 +24,9 @@ export function holdsFile(body: unknown): boolean {
  * response errors ignored (statuses are mapped by the caller), redirects not followed
  * (`redirect: "manual"`, or `"error"` for a file body: see {@link holdsFile}; `http-exchange.ts` follows GET
  * redirects by hand, dropping credentials off-site),
- * the whole answer read as bytes — or, when the exchange asks for a stream, a 2xx body handed over unread
- * (a redirect's or an error's body is still read as bytes: small, and the caller needs it whole).
+ * the whole answer read as bytes, counted up to the exchange's `maxBytes` as RPC answers are (`readAnswer`) — or,
+ * when the exchange asks for a stream, a 2xx body handed over unread (a redirect's or an error's body is still read as
+ * bytes: small, and the caller needs it whole).
  */
 export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined): Exchanger {
   const $fetch = createFetch({ fetch: (fetchFn ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init))) as typeof globalThis.fetch });
@@ -55,12 +56,8 @@ export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatch
       init["redirect"] = "manual";
       return send();
     });
-    const head = { status: response.status, statusText: response.statusText, headers: response.headers };
-    if (request.stream && response.ok && response.body) return { ...head, body: EMPTY, stream: response.body };
-    // a body that breaks once the site has answered: the request went out (see afterAnswer)
-    const bytes = await response.arrayBuffer().catch((error: unknown) => {
-      throw afterAnswer(error);
-    });
-    return { ...head, body: new Uint8Array(bytes) };
+    if (request.stream && response.ok && response.body) return { status: response.status, statusText: response.statusText, headers: response.headers, body: EMPTY, stream: response.body };
+    // read whole inside the attempt (a reset midway is retried as any other), counted up to maxBytes
+    return readAnswer(response, request.maxBytes ?? Infinity, true);
   };
 }

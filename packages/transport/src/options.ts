@@ -120,11 +120,11 @@ function check<T>(kind: Kind, value: unknown, path: (string | number)[]): T | un
 }
 
 /**
- * A request's own limit `name` (`timeoutMs` or `deadlineMs`), checked as a duration in ms, or `fallback` when it
- * has none (then nothing is built: this runs for every call).
+ * A request's own limit `name` (`timeoutMs` or `deadlineMs`), checked as a duration in ms (or as `kind`: `i1` for
+ * `maxBytes`), or `fallback` when it has none (then nothing is built: this runs for every call).
  */
-export function limitOr(value: unknown, name: string, fallback: number): number {
-  return value === undefined ? fallback : check<number>("ms", value, [name])!;
+export function limitOr(value: unknown, name: string, fallback: number, kind: "ms" | "i1" = "ms"): number {
+  return value === undefined ? fallback : check<number>(kind, value, [name])!;
 }
 
 /** Where the transport options of Python's `Shotgun()` (and their usual spellings) go here. */

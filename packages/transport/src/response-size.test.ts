@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { SgProtocolError } from "@sg/core";
 import type { Credentials, SgError } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
-import { contextFor, fail, fakeClock, json, useTestServers } from "./test-support/server.js";
+import { contextFor, fail, fakeClock, flood, json, useTestServers } from "./test-support/server.js";
+import type { Flood } from "./test-support/server.js";
 
 const script: Credentials = { kind: "script", scriptName: "bot", scriptKey: "KEY-marker-123" };
 const serve = useTestServers();
@@ -35,26 +36,17 @@ function expectWriteTooLarge(err: SgError, method: string, limit: number): void 
 
 describe("maxResponseBytes", () => {
   it("an endless chunked answer is cut at the limit: the connection is dropped, nothing more is read, no retry", async () => {
-    let written = 0;
-    let dropped = false;
+    let sent: Flood | undefined;
     const server = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('{"results": [');
-      res.on("close", () => (dropped = !res.writableFinished));
-      const more = (): void => {
-        // at most 64 MB, far past the limit: the client must stop long before
-        while (!res.destroyed && written < 64 * 1024 * 1024) {
-          written += CHUNK.length;
-          if (!res.write(CHUNK)) return void res.once("drain", more);
-        }
-        if (!res.destroyed) res.end("]}");
-      };
-      more();
+      // at most 64 MB, far past the limit: the client must stop long before
+      sent = flood(res, CHUNK, 64 * 1024 * 1024, "]}");
     });
     const err = await fail(jsonRpcTransport({ maxResponseBytes: LIMIT }).send(read(), contextFor(server.url, fakeClock())));
     expectTooLarge(err);
-    await expect.poll(() => dropped).toBe(true);
-    expect(written).toBeLessThan(16 * 1024 * 1024);
+    await expect.poll(() => sent?.dropped()).toBe(true);
+    expect(sent!.written()).toBeLessThan(16 * 1024 * 1024);
     expect(server.requests).toHaveLength(1);
   });
 

@@ -17,7 +17,10 @@ export interface RawResponse {
   readonly text?: string;
   /** The 2xx body unread (then `body` is empty), when the exchange asked for a stream. */
   readonly stream?: ReadableStream<Uint8Array>;
-  /** The limit the body was longer than (`maxResponseBytes`, or more for a write): it was not read (then `text` is empty). */
+  /**
+   * The limit the body was longer than (`maxResponseBytes`, or more for a write; an `http()` request's `maxBytes`): it
+   * was not read (then `text` is absent and `body` empty).
+   */
   readonly tooLarge?: number;
 }
 

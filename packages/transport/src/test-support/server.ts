@@ -88,6 +88,31 @@ export function json(res: ServerResponse, value: unknown, status = 200, headers:
   res.end(body);
 }
 
+/** What {@link flood} has sent, and whether the client dropped the connection before the end. */
+export interface Flood {
+  written(): number;
+  dropped(): boolean;
+}
+
+/**
+ * Write `chunk` to `res` (its head already written) again and again, as fast as the client reads, up to `max` bytes
+ * (then `last` ends it): a client that stops reading at a limit drops the connection long before.
+ */
+export function flood(res: ServerResponse, chunk: Buffer, max: number, last = ""): Flood {
+  let written = 0;
+  let dropped = false;
+  res.on("close", () => (dropped = !res.writableFinished));
+  const more = (): void => {
+    while (!res.destroyed && written < max) {
+      written += chunk.length;
+      if (!res.write(chunk)) return void res.once("drain", more);
+    }
+    if (!res.destroyed) res.end(last);
+  };
+  more();
+  return { written: () => written, dropped: () => dropped };
+}
+
 /** Reply with any text. */
 export function text(res: ServerResponse, body: string, status: number, contentType: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "content-type": contentType, ...headers });
