@@ -19,7 +19,7 @@ import { transferSecrets } from "./transfer-secrets.js";
 import type { NodeBuiltins } from "./node-builtins.js";
 import { nodeBuiltins } from "./node-files.js";
 import { safeFileName } from "./file-name.js";
-import { PREFIX, checkBoolean, checkId, checkString, fail, isPlainObject, optionOr } from "./validate.js";
+import { PREFIX, checkBoolean, checkId, checkInt, checkString, fail, isPlainObject, optionOr } from "./validate.js";
 
 /** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
 export type AttachmentInput = { readonly url?: string | null; readonly type?: string; readonly id?: number; readonly [key: string]: unknown } | number;
@@ -42,6 +42,29 @@ export interface DownloadOptions extends OpenAttachmentOptions {
    * failure the temporary file is removed and `filePath` is left as it was.
    */
   readonly filePath?: string | undefined;
+  /**
+   * The largest file read into memory, in bytes (without `filePath`): a longer answer is not read past it — the
+   * transport counts the body as it arrives (decoded), and drops the connection at the limit — and a local file link
+   * larger than it is not read; either fails with `SgTransferError` (`SG_DOWNLOAD_TOO_LARGE`). A positive whole
+   * number; default 2 GiB (2 147 483 648). Downloads to `filePath` and {@link openAttachment}'s stream are not bounded
+   * by it: their memory stays flat whatever the size.
+   */
+  readonly maxBytes?: number | undefined;
+}
+
+/** The default of {@link DownloadOptions.maxBytes}: 2 GiB. */
+const MAX_BYTES = 2 ** 31;
+
+/**
+ * The `SgTransferError` (`SG_DOWNLOAD_TOO_LARGE`) of `what` (a download, or the read of a local file), longer than
+ * `max` bytes, that was not read into memory; `cause` the transport's refusal, if any.
+ */
+function tooLarge(what: string, max: number, cause?: unknown): SgTransferError {
+  return new SgTransferError(`${PREFIX}: ${what} is larger than options.maxBytes, ${max} bytes: it was not read into memory`, {
+    cause,
+    code: "SG_DOWNLOAD_TOO_LARGE",
+    hint: "Raise options.maxBytes, or download it to a file (filePath) or as a stream (openAttachment).",
+  });
 }
 
 /**
@@ -145,15 +168,19 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  */
 export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: DownloadOptions): Promise<Uint8Array | string>;
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
-  const d = prepare(target, attachment, rawOptions, ["filePath"]);
+  const d = prepare(target, attachment, rawOptions, ["filePath", "maxBytes"]);
   const filePath = d.options["filePath"] === undefined ? undefined : checkString(d.options["filePath"], ["options", "filePath"], "a file path");
   if (filePath !== undefined) await filesFor(filePath); // outside Node, refused before anything is sent
   const state = filePath === undefined ? "" : `${filePath} was left as it was`;
   if (d.local !== undefined) {
     const local = d.local;
-    return step(d.t, `the read of ${local}`, (call) => readLocal(local, filePath, call), state);
+    return step(d.t, `the read of ${local}`, (call) => readLocal(local, filePath, call, d.max), state);
   }
-  return fetchAttachment<Uint8Array | string>(d, filePath !== undefined, state, (response) => (filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream)));
+  return fetchAttachment<Uint8Array | string>(d, filePath !== undefined, state, (response) => {
+    // a transport that does not know maxBytes read it all: the bytes are still refused
+    if (filePath === undefined && response.body.byteLength > d.max) throw tooLarge(d.what, d.max);
+    return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream);
+  });
 }
 
 /**
@@ -226,6 +253,8 @@ interface Download {
   /** The path of a local file link, read from disk instead of fetched. */
   readonly local: string | undefined;
   readonly options: Readonly<Record<string, unknown>>;
+  /** `options.maxBytes`: the most bytes of a body read into memory. */
+  readonly max: number;
 }
 
 /** Check a download's arguments (options `known` besides the call options) and resolve where the file is. */
@@ -235,6 +264,7 @@ function prepare(target: unknown, attachment: unknown, rawOptions: unknown, know
   const url = attachmentUrl(ctx, attachment) as string;
   const options = checkTransferOptions(rawOptions, known.concat("localFiles"));
   const localFiles = optionOr(options, "localFiles", true, checkBoolean);
+  const max = optionOr(options, "maxBytes", MAX_BYTES, (value, path) => checkInt(value, path, 1, "a positive whole number of bytes"));
   const t = transferCall(ctx, options);
   let where: URL;
   try {
@@ -248,7 +278,7 @@ function prepare(target: unknown, attachment: unknown, rawOptions: unknown, know
   }
   const local = where.protocol !== "file:" ? undefined : localPath(attachment, where);
   if (local === undefined) requireHttp(ctx, ["attachment"]);
-  return { ctx, t, where, what: `the download of ${where.origin}${where.pathname}`, local, options };
+  return { ctx, t, where, what: `the download of ${where.origin}${where.pathname}`, local, options, max };
 }
 
 /** The per-OS path keys of a local file link. */
@@ -409,7 +439,11 @@ function get<T>(
             },
           };
   return step(d.t, d.what, async (call) => {
-    const response = await ctx.client.http({ method: "GET", target: where.href, ...auth, ...(stream ? { responseBody: "stream" } : {}), ...call, kind: "read" });
+    // bytes are read whole up to maxBytes; the transport's refusal is known by its code (another transport's
+    // protocol errors are not taken for it)
+    const response = await ctx.client.http({ method: "GET", target: where.href, ...auth, ...(stream ? { responseBody: "stream" } : { maxBytes: d.max }), ...call, kind: "read" }).catch((error: unknown) => {
+      throw (error as { code?: unknown } | null)?.code === "SG_RESPONSE_TOO_LARGE" ? tooLarge(d.what, d.max, error) : error;
+    });
     // status 0 is a redirect a browser's fetch hides (no file in it), never a success
     if (response.status > 199 && response.status < 300) return use(response, call);
     const refused = session !== undefined && (response.status === 401 || response.status === 403);
@@ -556,7 +590,7 @@ async function openLocal(local: string, contentType: string | undefined, call: C
  * quick: same folder). So a `signal` or `deadlineMs` that ends the wait always leaves `filePath` as it was, as its
  * error says; one that comes during the rename comes too late, and the call resolves with `filePath` replaced.
  */
-async function readLocal(local: string, filePath: string | undefined, call: CallOptions): Promise<Uint8Array | string> {
+async function readLocal(local: string, filePath: string | undefined, call: CallOptions, max: number): Promise<Uint8Array | string> {
   const { fs, streamPromises: { finished, pipeline } } = await localFiles(local);
   const stop = new AbortController();
   const fail = (cause: unknown): never => {
@@ -567,7 +601,28 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
       stop.abort();
       throw error;
     });
-  if (filePath === undefined) return wait(fs.promises.readFile(local, { signal: stop.signal }).then((bytes) => new Uint8Array(bytes), fail));
+  if (filePath === undefined) {
+    // Opened without blocking (a pipe with no writer would hold the open), and read only as a regular file no larger
+    // than `max`: a pipe or a device (/dev/zero) has no end to bound.
+    const whole = fs.promises.open(local, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)).then(async (handle) => {
+      try {
+        const stats = await handle.stat();
+        if (!stats.isFile()) {
+          throw new SgTransferError(`${PREFIX}: the local file ${local} is not a regular file (a pipe, a device or a folder): it was not read`, {
+            code: "SG_DOWNLOAD_FAILED",
+            hint: "Read a pipe or device as a stream (openAttachment) or copy it to a file (filePath).",
+          });
+        }
+        const bytes = stats.size > max ? undefined : await handle.readFile({ signal: stop.signal });
+        // a file that grew as it was read is refused too
+        if (!bytes || bytes.byteLength > max) throw tooLarge(`the read of ${local}`, max);
+        return new Uint8Array(bytes);
+      } finally {
+        await handle.close().catch(() => {});
+      }
+    });
+    return wait(whole.catch((error: unknown) => (error instanceof SgError ? Promise.reject(error) : fail(error))));
+  }
   const to = await landing(fs.promises, filePath);
   const temp = partPath(to.real);
   const out = fs.createWriteStream(temp, { flags: "wx" });
