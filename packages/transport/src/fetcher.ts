@@ -1,7 +1,7 @@
 import { afterAnswer } from "./network-errors.js";
 import type { RawResponse } from "./rpc-response.js";
 
-/** The empty body of a response read as text. */
+/** An empty body: a streamed one, or one past its limit. */
 export const EMPTY: Uint8Array = new Uint8Array(0);
 
 /** A fetch-compatible function (`globalThis.fetch`, undici's `fetch`, an instrumented wrapper, …). */
@@ -21,11 +21,11 @@ export interface ExchangeRequest {
   readonly signal: AbortSignal;
   /** Hand a 2xx body over unread as {@link RawResponse.stream} (other statuses are still read as bytes). */
   readonly stream?: boolean;
-  /** The most decoded bytes of a body read whole (see {@link readAnswer}); none when absent. */
-  readonly maxBytes?: number;
+  /** The most decoded bytes of a body read whole (see {@link readAnswer}); `Infinity` for no limit. */
+  readonly maxBytes: number;
 }
 
-/** One api3 RPC exchange: a JSON text body POSTed, the answer read as text. */
+/** One api3 RPC exchange: a JSON text body POSTed, the answer read whole as bytes. */
 export interface RpcExchangeRequest {
   /** `<site>/api3/json`. */
   readonly url: string;
@@ -42,12 +42,12 @@ export interface RpcExchangeRequest {
 /** Sends one exchange and reads the whole body. Throws only when no response arrived. */
 export type Exchanger = (request: ExchangeRequest) => Promise<RawResponse>;
 
-/** Sends one RPC exchange and reads the whole body as text. Throws only when no response arrived. */
+/** Sends one RPC exchange and reads the whole body. Throws only when no response arrived. */
 export type RpcExchanger = (request: RpcExchangeRequest) => Promise<RawResponse>;
 
 /**
  * The exchanger of api3 RPC calls, over the custom `fetch` (default `globalThis.fetch`) and `dispatcher`:
- * a JSON string in, text out, redirects left unfollowed (`redirect: "manual"`, so a body carrying
+ * a JSON string in, bytes out (decoded as UTF-8 by `decodeRpcResponse`), redirects left unfollowed (`redirect: "manual"`, so a body carrying
  * credentials is never re-sent elsewhere), never throwing for a status (the caller maps statuses).
  *
  * An answer longer than the request's `maxBytes` is not read past the limit: its connection is dropped and it comes back
@@ -69,11 +69,11 @@ export function createRpcExchanger(fetchFn: FetchFunction | undefined, dispatche
 }
 
 /**
- * The answer's head and its body — as text, or as bytes when `bytes` — read up to `maxBytes` (`tooLarge` past it;
- * see {@link createRpcExchanger}). A body that breaks once the site has answered: the request went out, whatever the
+ * The answer's head and its body, read up to `maxBytes` (`tooLarge` past it; see {@link createRpcExchanger}), for RPC
+ * answers and `http()`'s bodies read whole alike. A body that breaks once the site has answered: the request went out, whatever the
  * failure says (see afterAnswer).
  */
-export async function readAnswer(response: Response, maxBytes: number, bytes?: boolean): Promise<RawResponse> {
+export async function readAnswer(response: Response, maxBytes: number): Promise<RawResponse> {
   const headers = response.headers;
   const raw: { -readonly [K in keyof RawResponse]: RawResponse[K] } = { status: response.status, statusText: response.statusText, headers, body: EMPTY };
   const length = headers.get("content-encoding") ? NaN : Number(headers.get("content-length") ?? NaN);
@@ -95,10 +95,10 @@ export async function readAnswer(response: Response, maxBytes: number, bytes?: b
         raw.tooLarge = maxBytes;
         return raw;
       }
-      whole = new Blob(chunks);
+      // spliced out: once copied into the Blob the chunks can be collected before it is copied out
+      whole = new Blob(chunks.splice(0));
     }
-    if (bytes) raw.body = new Uint8Array(await whole.arrayBuffer());
-    else raw.text = await whole.text();
+    raw.body = new Uint8Array(await whole.arrayBuffer());
     return raw;
   } catch (error) {
     throw afterAnswer(error);

@@ -1,17 +1,17 @@
-import { SgHttpError, SgProtocolError, SgValidationError, describeValue, redactUrl } from "@sg/core";
+import { SgHttpError, SgValidationError, describeValue, redactUrl } from "@sg/core";
 import type { Credentials, FormValue, HttpRequest, HttpResponse, TransportContext } from "@sg/core";
 import { runAttempts } from "./attempt-loop.js";
 import type { AttemptLoopOptions, AttemptResult } from "./attempt-loop.js";
 import { authParams } from "./auth-params.js";
 import { limitedBody } from "./body-stream.js";
-import { hiddenRedirect, httpStatusError, maybeSent } from "./fault-map.js";
+import { hiddenRedirect, httpStatusError } from "./fault-map.js";
 import { HEADER_VALUE } from "./headers.js";
 import type { Exchanger } from "./fetcher.js";
 import { unwrapFetchError } from "./network-errors.js";
 import { limitOr, policyForCall } from "./options.js";
 import { parseRetryAfter } from "./retry-after.js";
 import type { TransportShared } from "./rpc-calls.js";
-import { bodyText } from "./rpc-response.js";
+import { bodyText, protocolError } from "./rpc-response.js";
 import { callSecrets } from "./secrets.js";
 import { LIBRARY_NAME as PREFIX } from "./user-agent.js";
 import { holdsFile } from "./http-fetcher.js";
@@ -247,17 +247,8 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
           }
         }
         if (raw.status < 400) {
-          // never retried (an SgError thrown by the attempt); a read's GET applied nothing
-          if (raw.tooLarge) {
-            const error = new SgProtocolError(`${PREFIX}: the site answered '${label}' with more than maxBytes, ${maxBytes} bytes (HTTP ${raw.status}): the rest was not read`, {
-              status: raw.status,
-              method: label,
-              secrets,
-              code: "SG_RESPONSE_TOO_LARGE",
-              hint: 'Raise maxBytes, or ask for responseBody: "stream".',
-            });
-            throw kind === "write" ? maybeSent(error) : error;
-          }
+          // never retried (an SgError thrown by the attempt); a read's GET applied nothing, a write gets maybeSent
+          if (raw.tooLarge) throw protocolError(`more than maxBytes, ${maxBytes} bytes`, "Ask for a stream, or raise maxBytes.", raw, "", undefined, loop, undefined, "SG_RESPONSE_TOO_LARGE");
           return { ok: true, value: response, status: raw.status };
         }
         const error = httpStatusError({

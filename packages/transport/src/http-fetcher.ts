@@ -58,6 +58,6 @@ export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatch
     });
     if (request.stream && response.ok && response.body) return { status: response.status, statusText: response.statusText, headers: response.headers, body: EMPTY, stream: response.body };
     // read whole inside the attempt (a reset midway is retried as any other), counted up to maxBytes
-    return readAnswer(response, request.maxBytes ?? Infinity, true);
+    return readAnswer(response, request.maxBytes);
   };
 }

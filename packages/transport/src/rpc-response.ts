@@ -11,15 +11,13 @@ export interface RawResponse {
   readonly statusText: string;
   /** Response headers. */
   readonly headers: Headers;
-  /** The whole body (empty when it was read as {@link RawResponse.text}). */
+  /** The whole body (empty when handed over as {@link RawResponse.stream}, or past {@link RawResponse.tooLarge}). */
   readonly body: Uint8Array;
-  /** The whole body as text, when the exchange asked for text. */
-  readonly text?: string;
   /** The 2xx body unread (then `body` is empty), when the exchange asked for a stream. */
   readonly stream?: ReadableStream<Uint8Array>;
   /**
    * The limit the body was longer than (`maxResponseBytes`, or more for a write; an `http()` request's `maxBytes`): it
-   * was not read (then `text` is absent and `body` empty).
+   * was not read (then `body` is empty).
    */
   readonly tooLarge?: number;
 }
@@ -34,8 +32,9 @@ export function bodyText(body: Uint8Array): string {
 /**
  * The error for a 2xx answer that is not the protocol's (`what` it was): a write gets `maybeSent: true` and the
  * hint that it may have landed (`writeHint`) instead of `hint`, since something answered after its request was sent.
+ * `code` overrides `SG_PROTOCOL` (`http()`'s body past `maxBytes` is `SG_RESPONSE_TOO_LARGE`).
  */
-function protocolError(what: string, hint: string, response: RawResponse, text: string, contentType: string | undefined, context: ErrorContext, writeHint = ANSWERED_WRITE): SgProtocolError {
+export function protocolError(what: string, hint: string, response: RawResponse, text: string, contentType: string | undefined, context: ErrorContext, writeHint: string = ANSWERED_WRITE, code?: string): SgProtocolError {
   const write = context.kind === "write";
   const error = new SgProtocolError(`The site answered '${context.method}' with ${what} (HTTP ${response.status})`, {
     status: response.status,
@@ -44,6 +43,7 @@ function protocolError(what: string, hint: string, response: RawResponse, text: 
     method: context.method,
     secrets: context.secrets,
     hint: write ? writeHint : hint,
+    code,
   });
   return write ? maybeSent(error) : error;
 }
@@ -72,14 +72,14 @@ export function decodeRpcResponse(response: RawResponse, context: ErrorContext, 
       ...context,
       status: response.status,
       statusText: response.statusText,
-      bodyText: response.text ?? bodyText(response.body),
+      bodyText: bodyText(response.body),
       contentType,
       retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), now),
       location,
     });
     throw response.status < 400 && /saml/i.test(location ?? "") ? ssoSessionExpired(error) : error;
   }
-  const text = response.text ?? bodyText(response.body);
+  const text = bodyText(response.body);
   const limit = response.tooLarge;
   if (limit) {
     // A 2xx to a write: the site took it; only its result (the new ids) is lost.
