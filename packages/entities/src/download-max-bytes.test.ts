@@ -17,7 +17,7 @@ import { startFileSite, type FileSite } from "./test-support/file-site.js";
 
 const LIMIT = 100_000;
 const CHUNK = Buffer.alloc(64 * 1024, 3);
-const HINT = "Raise options.maxBytes, or download it to a file (filePath) or as a stream (openAttachment).";
+const HINT = "Raise options.maxBytes, or give a filePath, or stream it with openAttachment().";
 
 let dir = "";
 let site: FileSite | undefined;
@@ -54,7 +54,7 @@ function endless(res: ServerResponse): void {
 
 function expectTooLarge(error: unknown, what: string, limit = LIMIT): void {
   expect(error).toBeInstanceOf(SgTransferError);
-  expect(error).toMatchObject({ code: "SG_DOWNLOAD_TOO_LARGE", reason: `@sg/entities: ${what} is larger than options.maxBytes, ${limit} bytes: it was not read into memory`, hint: HINT });
+  expect(error).toMatchObject({ code: "SG_DOWNLOAD_TOO_LARGE", reason: `@sg/entities: ${what} is larger than options.maxBytes, ${limit} bytes: it was not read`, hint: HINT });
 }
 
 describe("downloadAttachment's maxBytes over HTTP", () => {
@@ -164,7 +164,7 @@ describe("downloadAttachment's maxBytes with a local file link", () => {
   it("/dev/zero (a device) is refused before reading, not read until memory runs out", async () => {
     const error = await downloadAttachment(client(), linkTo("/dev/zero"), { deadlineMs: 3_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SgTransferError);
-    expect(error).toMatchObject({ code: "SG_DOWNLOAD_FAILED", reason: "@sg/entities: the local file /dev/zero is not a regular file (a pipe, a device or a folder): it was not read" });
+    expect(error).toMatchObject({ code: "SG_DOWNLOAD_FAILED", reason: "@sg/entities: the local file /dev/zero is not a regular file (a pipe, a device, a folder): it was not read" });
   });
 
   it.runIf(existsSync("/usr/bin/mkfifo") || existsSync("/bin/mkfifo"))("a FIFO is refused at once, without waiting for a writer", async () => {
@@ -172,7 +172,7 @@ describe("downloadAttachment's maxBytes with a local file link", () => {
     execFileSync("mkfifo", [fifo]);
     try {
       const error = await downloadAttachment(client(), linkTo(fifo), { deadlineMs: 3_000 }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: "SG_DOWNLOAD_FAILED", reason: `@sg/entities: the local file ${fifo} is not a regular file (a pipe, a device or a folder): it was not read` });
+      expect(error).toMatchObject({ code: "SG_DOWNLOAD_FAILED", reason: `@sg/entities: the local file ${fifo} is not a regular file (a pipe, a device, a folder): it was not read` });
     } finally {
       // a reader left blocked in open() (without the fix) is let go
       try {

@@ -60,10 +60,10 @@ const MAX_BYTES = 2 ** 31;
  * `max` bytes, that was not read into memory; `cause` the transport's refusal, if any.
  */
 function tooLarge(what: string, max: number, cause?: unknown): SgTransferError {
-  return new SgTransferError(`${PREFIX}: ${what} is larger than options.maxBytes, ${max} bytes: it was not read into memory`, {
+  return new SgTransferError(`${PREFIX}: ${what} is larger than options.maxBytes, ${max} bytes: it was not read`, {
     cause,
     code: "SG_DOWNLOAD_TOO_LARGE",
-    hint: "Raise options.maxBytes, or download it to a file (filePath) or as a stream (openAttachment).",
+    hint: "Raise options.maxBytes, or give a filePath, or stream it with openAttachment().",
   });
 }
 
@@ -602,15 +602,16 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
       throw error;
     });
   if (filePath === undefined) {
-    // Opened without blocking (a pipe with no writer would hold the open), and read only as a regular file no larger
-    // than `max`: a pipe or a device (/dev/zero) has no end to bound.
-    const whole = fs.promises.open(local, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)).then(async (handle) => {
+    // Opened without blocking (a pipe with no writer would hold the open; O_RDONLY is 0, and Windows, without
+    // O_NONBLOCK, gets "r"), and read only as a regular file no larger than `max`: a pipe or a device (/dev/zero) has
+    // no end to bound.
+    const whole = fs.promises.open(local, fs.constants.O_NONBLOCK ?? "r").then(async (handle) => {
       try {
         const stats = await handle.stat();
         if (!stats.isFile()) {
-          throw new SgTransferError(`${PREFIX}: the local file ${local} is not a regular file (a pipe, a device or a folder): it was not read`, {
+          throw new SgTransferError(`${PREFIX}: the local file ${local} is not a regular file (a pipe, a device, a folder): it was not read`, {
             code: "SG_DOWNLOAD_FAILED",
-            hint: "Read a pipe or device as a stream (openAttachment) or copy it to a file (filePath).",
+            hint: "Stream a pipe or device with openAttachment(), or give a filePath.",
           });
         }
         const bytes = stats.size > max ? undefined : await handle.readFile({ signal: stop.signal });
