@@ -155,7 +155,9 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  *
  * @param target - a client or an {@link EntityContext}.
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
- * @param options - `localFiles` and call options (no `kind`); `deadlineMs` bounds the whole download, its body included.
+ * @param options - `localFiles`, `maxBytes` (the most bytes read into memory, default 2 GiB: past it
+ * `SgTransferError` `SG_DOWNLOAD_TOO_LARGE`) and call options (no `kind`); `deadlineMs` bounds the whole download,
+ * its body included.
  */
 export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: DownloadOptions & { readonly filePath?: undefined }): Promise<Uint8Array>;
 /**
