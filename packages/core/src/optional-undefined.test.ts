@@ -56,7 +56,7 @@ const callOptions = { signal: undefined, timeoutMs: undefined, deadlineMs: undef
 const clientOptions = { auth: undefined, logger: undefined, clock: undefined, allowInsecureHttp: undefined, defaults: undefined } satisfies Unset<ClientOptions>;
 const httpRequest = {
   form: undefined, body: undefined, headers: undefined, credentials: undefined, signal: undefined, timeoutMs: undefined, deadlineMs: undefined,
-  retry: undefined, responseBody: undefined, authenticated: undefined, kind: undefined, sessionUuid: undefined, refused: undefined,
+  retry: undefined, responseBody: undefined, maxBytes: undefined, authenticated: undefined, kind: undefined, sessionUuid: undefined, refused: undefined,
 } satisfies Unset<ClientHttpRequest>;
 const credentialOptions = { sudoAsLogin: undefined, sessionUuid: undefined, extra: undefined } satisfies Unset<CredentialOptions>;
 const userOnly = { ...credentialOptions, authToken: undefined } satisfies Unset<UserCredentials>;

@@ -77,12 +77,12 @@ describe("undefined options are the same as absent ones", () => {
     const context = contextFor(server.url);
     const http = jsonRpcTransport(options).http!;
     const plain: HttpRequest = { method: "POST", target: "/upload/upload_file", form: { a: "b" }, credentials: script, kind: "write" };
-    const unset: HttpRequest = { ...plain, body: undefined, headers: undefined, credentials: unsetCredentials, ...unsetRequest, responseBody: undefined };
+    const unset: HttpRequest = { ...plain, body: undefined, headers: undefined, credentials: unsetCredentials, ...unsetRequest, responseBody: undefined, maxBytes: undefined };
     const answers = [await jsonRpcTransport().http!(plain, context), await http(unset, context)];
     expect(answers[1]!.status).toBe(answers[0]!.status);
     const get: HttpRequest = { method: "GET", target: "/thumbnail/1", kind: "read" };
     await jsonRpcTransport().http!(get, context);
-    await http({ ...get, form: undefined, body: undefined, headers: undefined, credentials: undefined, ...unsetRequest, responseBody: undefined }, context);
+    await http({ ...get, form: undefined, body: undefined, headers: undefined, credentials: undefined, ...unsetRequest, responseBody: undefined, maxBytes: undefined }, context);
     const [a, b, c, d] = server.requests.map(seen);
     // A multipart boundary would differ; a url-encoded form does not.
     expect(a).toEqual(b);
