@@ -2,7 +2,7 @@ import type { AuthContext, AuthStrategy } from "./auth-strategy.js";
 import { onAbort } from "./abort-listeners.js";
 import { abortErrorFrom, systemClock, type Clock } from "./clock.js";
 import type { Credentials } from "./credentials.js";
-import { MAYBE_APPLIED_HINT, SgAbortError, SgAuthError, SgTimeoutError, SgValidationError, describeValue } from "./errors.js";
+import { MAYBE_APPLIED_HINT, SgAbortError, SgAuthError, SgError, SgTimeoutError, SgValidationError, describeValue } from "./errors.js";
 import { checkLogger, guardLogger } from "./guard-logger.js";
 import type { Logger } from "./logger.js";
 import { methodKind, type MethodKind } from "./method-kind.js";
@@ -390,6 +390,15 @@ export function createClient(options: ClientOptions): Client {
     throw refusal;
   };
 
+  /**
+   * `error` as it leaves this client: an `SgError` gets the site's origin as `site`, unless a client it came through
+   * first gave it one (`Reflect.set`: a frozen error goes out as it is, not as a TypeError).
+   */
+  const fromSite: (error: unknown) => never = (error) => {
+    if (error instanceof SgError) (error as { site?: string }).site ??= site.origin;
+    throw error;
+  };
+
   const client: Client = {
     site,
     auth,
@@ -397,59 +406,73 @@ export function createClient(options: ClientOptions): Client {
     logger,
     clock,
     async call<T = unknown>(method: string, payload?: unknown, callOptions?: CallOptions): Promise<T> {
-      if (typeof method !== "string" || method === "") {
-        throw new SgValidationError(PREFIX, { path: ["method"], expected: "an API method name such as 'read'", received: describeValue(method) });
-      }
-      if (method === "info") return (await info(callOptions)) as T;
-      // A bad option is refused here, before the login that getting credentials may send (the defaults' were
-      // checked by createClient).
-      const ownDeadline = checkCallOptions(callOptions, CALL_OPTIONS);
-      const strategy = requireAuth(method);
-      const signal = callOptions?.signal ?? defaults.signal;
-      // A deadline bounds the whole call as the caller sees it: waiting for a login, the call, a re-login after
-      // a refusal and the one re-send. The transport gets what is left.
-      const deadlineMs = ownDeadline ?? defaults.deadlineMs;
-      const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
-      // No closures here: this runs for every call and is on the per-call overhead budget. close() ends the waits on
-      // the strategy of the calls made before it.
-      const closed = closer.signal;
-      const credentials = await waitFor(strategy.credentials(authContext), closed, signal, method, "credentials", endsAt, deadlineMs);
-      const sentAt = ++sendSequence;
       try {
-        return (await send(method, payload, credentials, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, "credentials") : callOptions)) as T;
+        if (typeof method !== "string" || method === "") {
+          throw new SgValidationError(PREFIX, { path: ["method"], expected: "an API method name such as 'read'", received: describeValue(method) });
+        }
+        if (method === "info") return (await info(callOptions)) as T;
+        // A bad option is refused here, before the login that getting credentials may send (the defaults' were
+        // checked by createClient).
+        const ownDeadline = checkCallOptions(callOptions, CALL_OPTIONS);
+        const strategy = requireAuth(method);
+        const signal = callOptions?.signal ?? defaults.signal;
+        // A deadline bounds the whole call as the caller sees it: waiting for a login, the call, a re-login after
+        // a refusal and the one re-send. The transport gets what is left.
+        const deadlineMs = ownDeadline ?? defaults.deadlineMs;
+        const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
+        // No closures here: this runs for every call and is on the per-call overhead budget. close() ends the waits on
+        // the strategy of the calls made before it.
+        const closed = closer.signal;
+        const credentials = await waitFor(strategy.credentials(authContext), closed, signal, method, "credentials", endsAt, deadlineMs);
+        const sentAt = ++sendSequence;
+        try {
+          return (await send(method, payload, credentials, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, "credentials") : callOptions)) as T;
+        } catch (error) {
+          if (!(error instanceof SgAuthError)) throw error;
+          return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs }, async (fresh) =>
+            (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T,
+          );
+        }
       } catch (error) {
-        if (!(error instanceof SgAuthError)) throw error;
-        return afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs }, async (fresh) =>
-          (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T,
-        );
+        fromSite(error);
       }
     },
-    info,
+    info: (callOptions) => info(callOptions).catch(fromSite),
     cachedInfo: (): SiteInfo | undefined => infoValue,
-    credentials: async (): Promise<Credentials> => waitFor(requireAuth("credentials").credentials(authContext), closer.signal, undefined, "credentials", "credentials"),
-    async http(request: ClientHttpRequest): Promise<HttpResponse> {
-      requireHttp();
-      // As in call(): the deadline bounds waiting for credentials too, and the transport gets what is left.
-      const deadlineMs = checkCallOptions(request);
-      // The defaults' signal ends a transfer too (an app shutting down, a CLI's Ctrl-C); their time limits are
-      // for calls, and a transfer keeps the transport's own.
-      if (!request.signal && defaults.signal) request = { ...request, signal: defaults.signal };
-      if (request.credentials || request.authenticated === false) return http(request, withSessionUuid(request.credentials, request.sessionUuid));
-      // named by its path only: a presigned URL's query or user:pass@ holds secrets
-      const name = redactUrl(String(request.target)).split(/[?#]/)[0]!;
-      const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
-      const strategy = requireAuth(name);
-      const closed = closer.signal;
-      const credentials = await waitFor(strategy.credentials(authContext), closed, request.signal, name, "credentials", endsAt, deadlineMs);
-      const sentAt = ++sendSequence;
+    async credentials(): Promise<Credentials> {
       try {
-        return await httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, "credentials") : request, credentials);
+        return await waitFor(requireAuth("credentials").credentials(authContext), closer.signal, undefined, "credentials", "credentials");
       } catch (error) {
-        // A refusal of the credentials that the caller told in the answer (refused) is handled as call() handles a fault 102.
-        if (!(error instanceof SgAuthError) || !request.refused) throw error;
-        return afterRefusal(strategy, error, credentials, sentAt, name, { signal: request.signal, closed, endsAt, deadlineMs }, (fresh) =>
-          httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, AFTER_REFUSAL) : request, fresh),
-        );
+        fromSite(error);
+      }
+    },
+    async http(request: ClientHttpRequest): Promise<HttpResponse> {
+      try {
+        requireHttp();
+        // As in call(): the deadline bounds waiting for credentials too, and the transport gets what is left.
+        const deadlineMs = checkCallOptions(request);
+        // The defaults' signal ends a transfer too (an app shutting down, a CLI's Ctrl-C); their time limits are
+        // for calls, and a transfer keeps the transport's own.
+        if (!request.signal && defaults.signal) request = { ...request, signal: defaults.signal };
+        if (request.credentials || request.authenticated === false) return await http(request, withSessionUuid(request.credentials, request.sessionUuid));
+        // named by its path only: a presigned URL's query or user:pass@ holds secrets
+        const name = redactUrl(String(request.target)).split(/[?#]/)[0]!;
+        const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
+        const strategy = requireAuth(name);
+        const closed = closer.signal;
+        const credentials = await waitFor(strategy.credentials(authContext), closed, request.signal, name, "credentials", endsAt, deadlineMs);
+        const sentAt = ++sendSequence;
+        try {
+          return await httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, "credentials") : request, credentials);
+        } catch (error) {
+          // A refusal of the credentials that the caller told in the answer (refused) is handled as call() handles a fault 102.
+          if (!(error instanceof SgAuthError) || !request.refused) throw error;
+          return await afterRefusal(strategy, error, credentials, sentAt, name, { signal: request.signal, closed, endsAt, deadlineMs }, (fresh) =>
+            httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, AFTER_REFUSAL) : request, fresh),
+          );
+        }
+      } catch (error) {
+        fromSite(error);
       }
     },
     supportsHttp: typeof transport.http === "function",

@@ -58,6 +58,15 @@ export class SgError extends Error {
   readonly method: string | undefined;
   /** Every attempt made for the call (empty when none was made). */
   attempts: readonly AttemptRecord[];
+  /**
+   * The origin (`scheme://host[:port]`) of the site the failing client talks to: never the URL's `user:pass@`, path
+   * or query. Set on every error that leaves a client made by `createClient` (`call()`, `info()`, `credentials()`,
+   * `http()`, an auth strategy's login through them), so that logs of many clients say which site failed; an error
+   * passing through two clients keeps the first one's. Absent on an error made before any site was known (a refused
+   * `createClient`), and on one a package makes outside a client's methods. In `toJSON()` and `util.inspect`, not in
+   * `message`.
+   */
+  declare readonly site?: string;
 
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: SgErrorOptions = {}, defaultCode = "SG_ERROR") {
