@@ -96,4 +96,13 @@ describe("errors name the site of the client they came from", () => {
     expect(Object.hasOwn(early as object, "site")).toBe(false);
     expect((early as SgError).toJSON()).not.toHaveProperty("site");
   });
+
+  it("a frozen SgError from a strategy goes out as it is, not as a TypeError from stamping it", async () => {
+    const a = await site();
+    const frozen = Object.freeze(new SgAuthError("vault: no key for this site"));
+    const sg = createClient({ site: a.url, transport: fetchTransport(), auth: { name: "vault", credentials: async () => Promise.reject(frozen) } });
+    expect(await failure(sg.call("read", { type: "Shot" }))).toBe(frozen);
+    expect(await failure(sg.credentials())).toBe(frozen);
+    expect(a.received).toEqual([]);
+  });
 });

@@ -395,7 +395,7 @@ export function createClient(options: ClientOptions): Client {
    * first gave it one (`Reflect.set`: a frozen error goes out as it is, not as a TypeError).
    */
   const fromSite: (error: unknown) => never = (error) => {
-    if (error instanceof SgError) (error as { site?: string }).site ??= site.origin;
+    if (error instanceof SgError && !error.site) Reflect.set(error, "site", site.origin);
     throw error;
   };
 
