@@ -45,38 +45,46 @@ export function selectRows(site: Site, sel: Selection, usage?: QueryUsage): Row[
   const archived = sel.includeArchivedProjects === false ? archivedProjectIds(site) : undefined;
   if (archived) usage?.types.add('Project');
   const hasProject = site.schema.field(type, 'project') !== undefined;
+  /** Whether the read could see the row apart from its filters: `return_only`, and archived projects when left out. */
+  const visible = (row: Row): boolean => {
+    if (row.retired !== wantRetired) return false;
+    if (!archived || archived.size === 0) return true;
+    if (type === 'Project' && archived.has(row.id)) return false;
+    const p = hasProject ? row.f['project'] : undefined;
+    return !(isLink(p) && archived.has(p.id));
+  };
   const candidates = filter.candidates();
   let source: readonly Row[] = site.store.all(type);
   if (candidates) source = candidates.length > 1 ? candidates.sort((a, b) => a.id - b.id) : candidates;
   const out: Row[] = [];
-  for (const row of source) {
-    if (row.retired !== wantRetired) continue;
-    if (archived && archived.size > 0) {
-      if (type === 'Project' && archived.has(row.id)) continue;
-      const p = hasProject ? row.f['project'] : undefined;
-      if (isLink(p) && archived.has(p.id)) continue;
-    }
-    if (filter.test(row)) out.push(row);
-  }
-  return applyPresets(site, type, out, sel.additionalFilterPresets, usage);
+  for (const row of source) if (visible(row) && filter.test(row)) out.push(row);
+  const keep = presetRows(site, type, sel.additionalFilterPresets, visible, usage);
+  return keep ? out.filter((r) => keep.has(r)) : out;
 }
 
-/** `additional_filter_presets`: the LATEST presets of Version and PublishedFile. */
-function applyPresets(site: Site, type: string, rows: Row[], presets: unknown, usage: QueryUsage | undefined): Row[] {
-  if (presets === undefined || presets === null) return rows;
+/**
+ * `additional_filter_presets` (the LATEST presets of Version and PublishedFile): the rows they keep, or undefined
+ * when there is none. Presets are ANDed with the filters (rpc-protocol §2.7), so "latest, if approved" is empty when
+ * the latest is not approved: the latest of each group is picked among every row the read could see apart from its
+ * filters, not among the rows the filters kept. That scope is the read's `return_only` (a retired Version is gone
+ * from an active read, so it does not hide the newest live one; a retired read picks among retired rows) and, with
+ * `include_archived_projects: false`, leaves out rows of archived projects (a group shares its entity, hence almost
+ * always its project, so this only matters for rows linked across projects). No source says how a site scopes it;
+ * this is the reading that makes the preset behave as one more filter on what the caller can see.
+ */
+function presetRows(site: Site, type: string, presets: unknown, visible: (row: Row) => boolean, usage: QueryUsage | undefined): Set<Row> | undefined {
+  if (presets === undefined || presets === null) return undefined;
   if (!Array.isArray(presets)) throw badInput(`'additional_filter_presets' must be a list of {preset_name, …} hashes, got ${JSON.stringify(presets)}`);
-  let latestSeen = false;
-  let result = rows;
+  let result: Set<Row> | undefined;
   for (const preset of presets) {
     if (!preset || typeof preset !== 'object' || Array.isArray(preset)) throw badInput(`Each additional filter preset must be a hash with 'preset_name', got ${JSON.stringify(preset)}`);
     const p = preset as Record<string, unknown>;
     const name = p['preset_name'];
     if (typeof name !== 'string') throw badInput(`Additional filter preset without 'preset_name': ${JSON.stringify(preset)}`);
     if (name === 'LATEST') {
-      if (latestSeen) throw badInput('Conflicting additional filter presets: only one LATEST preset may be given');
-      latestSeen = true;
+      if (result) throw badInput('Conflicting additional filter presets: only one LATEST preset may be given');
       if (p['latest_by'] === 'BY_PIPELINE_STEP_NUMBER_AND_ENTITIES_CREATED_AT') usage?.types.add('Task');
-      result = latest(site, type, result, p['latest_by']);
+      result = latest(site, type, site.store.all(type).filter(visible), p['latest_by']);
     } else if (name === 'CUT_SHOT_VERSIONS') {
       if (type !== 'Version') throw badInput(`Preset CUT_SHOT_VERSIONS only applies to Version, not ${type}`);
       throw badInput('Preset CUT_SHOT_VERSIONS needs the Cut entity, which this site does not have');
@@ -87,30 +95,24 @@ function applyPresets(site: Site, type: string, rows: Row[], presets: unknown, u
   return result;
 }
 
-function latest(site: Site, type: string, rows: Row[], by: unknown): Row[] {
+/** The latest row of each group of `rows` (the LATEST preset's `latest_by`). */
+function latest(site: Site, type: string, rows: readonly Row[], by: unknown): Set<Row> {
   const key = (r: Row, fields: string[]): string => fields.map((f) => JSON.stringify(r.f[f] ?? null)).join('|');
-  let groupFields: string[];
+  let groupOf: (r: Row) => string;
   let better: (a: Row, b: Row) => boolean;
   const newer = (a: Row, b: Row): boolean => String(a.f['created_at'] ?? '') > String(b.f['created_at'] ?? '') || (a.f['created_at'] === b.f['created_at'] && a.id > b.id);
   if (type === 'Version' && by === 'ENTITIES_CREATED_AT') {
-    groupFields = ['entity'];
+    groupOf = (r) => key(r, ['entity']);
     better = newer;
   } else if (type === 'Version' && by === 'BY_PIPELINE_STEP_NUMBER_AND_ENTITIES_CREATED_AT') {
-    const stepOf = (r: Row): string => {
+    groupOf = (r) => {
       const t = r.f['sg_task'];
       const task = isLink(t) ? site.store.get(t.type, t.id) : undefined;
-      return JSON.stringify(task?.f['step'] ?? null);
+      return key(r, ['entity']) + '|' + JSON.stringify(task?.f['step'] ?? null);
     };
-    const groups = new Map<string, Row>();
-    for (const r of rows) {
-      const k = key(r, ['entity']) + '|' + stepOf(r);
-      const cur = groups.get(k);
-      if (!cur || newer(r, cur)) groups.set(k, r);
-    }
-    const keep = new Set(groups.values());
-    return rows.filter((r) => keep.has(r));
+    better = newer;
   } else if (type === 'PublishedFile' && (by === 'ENTITIES_CREATED_AT' || by === 'VERSION_NUMBER')) {
-    groupFields = ['entity', 'task', 'name', 'published_file_type'];
+    groupOf = (r) => key(r, ['entity', 'task', 'name', 'published_file_type']);
     better = by === 'VERSION_NUMBER'
       ? (a, b) => Number(a.f['version_number'] ?? -1) > Number(b.f['version_number'] ?? -1) || (a.f['version_number'] === b.f['version_number'] && a.id > b.id)
       : newer;
@@ -119,12 +121,11 @@ function latest(site: Site, type: string, rows: Row[], by: unknown): Row[] {
   }
   const groups = new Map<string, Row>();
   for (const r of rows) {
-    const k = key(r, groupFields);
+    const k = groupOf(r);
     const cur = groups.get(k);
     if (!cur || better(r, cur)) groups.set(k, r);
   }
-  const keep = new Set(groups.values());
-  return rows.filter((r) => keep.has(r));
+  return new Set(groups.values());
 }
 
 type SortKey = string | number | boolean | null;
