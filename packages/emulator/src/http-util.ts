@@ -9,8 +9,11 @@ export interface HttpReply {
   method?: string | null;
   /** RPC `error_code`, for the request log. */
   errorCode?: number | null;
-  /** How the request authenticated, for the request log (overrides what the RPC params said). */
-  auth?: { kind: 'none' | 'script' | 'user' | 'session' | 'cookie'; principal: string | null } | undefined;
+  /**
+   * How the request authenticated, for the request log (overrides what the RPC params said); `sudoAsLogin` is the
+   * `sudo_as_login` a form route was sent, when it has one.
+   */
+  auth?: { kind: 'none' | 'script' | 'user' | 'session' | 'cookie'; principal: string | null; sudoAsLogin?: string | null } | undefined;
   /** Whether the state may have changed (triggers a save with `--data`). */
   wrote?: boolean;
 }

@@ -92,3 +92,33 @@ describe('request log paths', () => {
     ]);
   });
 });
+
+describe('request log sudo_as_login of upload forms', () => {
+  const FORM_ROUTES = ['upload_file', 'publish_thumbnail', 'share_thumbnail', 'api_get_upload_link_info', 'api_get_upload_link_for_part', 'api_complete_multipart_upload', 'api_link_file'];
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+  const upload = async (route: string, fields: Record<string, string>): Promise<string> => {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({ entity_type: 'Shot', entity_id: '1', entities: 'Shot_2', source_entity: 'Shot_1', ...fields })) fd.append(k, v);
+    fd.append(route === 'upload_file' ? 'file' : 'thumb_image', new Blob([png], { type: 'image/png' }), 't.png');
+    return (await fetch(`${t.h.url}/upload/${route}`, { method: 'POST', body: fd })).text();
+  };
+
+  it('records the sudo_as_login each form route was sent, applied or refused, and no secret', async () => {
+    t.h.reset();
+    const { session_id } = await t.call('get_session_token', t.script);
+    for (const route of FORM_ROUTES) await upload(route, { ...t.script, sudo_as_login: 'coord' });
+    expect(await upload('publish_thumbnail', { session_token: session_id, sudo_as_login: 'coord' })).toMatch(/^1:\d+/);
+    expect(await upload('publish_thumbnail', { script_name: t.script['script_name']!, script_key: PLANTED, sudo_as_login: 'coord' })).toMatch(/^0\n/);
+    await upload('publish_thumbnail', t.script);
+
+    const log = t.h.requests().slice(1);
+    expect(log.map((r) => [r.path, r.auth, r.principal, r.sudoAsLogin])).toEqual([
+      ...FORM_ROUTES.map((route) => [`/upload/${route}`, 'script', t.script['script_name'], 'coord']),
+      ['/upload/publish_thumbnail', 'session', t.script['script_name'], 'coord'],
+      ['/upload/publish_thumbnail', 'script', t.script['script_name'], 'coord'],
+      ['/upload/publish_thumbnail', 'script', t.script['script_name'], null],
+    ]);
+    const logged = JSON.stringify(t.h.requests()) + (await (await fetch(`${t.h.url}/__emulator/requests`)).text());
+    for (const secret of [PLANTED, t.script['script_key']!, session_id as string]) expect(logged).not.toContain(secret);
+  });
+});

@@ -174,7 +174,7 @@ export class Emulator {
     const record = (status: number, reply: HttpReply | undefined, injected: string | null): void => {
       const entry = {
         seq: this.log.nextSeq(), httpMethod, path: loggedPath(path), method_name: reply?.method ?? rpcMethod, auth: reply?.auth?.kind ?? claimed.auth,
-        principal: reply?.auth ? reply.auth.principal : claimed.principal, sudoAsLogin: claimed.sudoAsLogin, status,
+        principal: reply?.auth ? reply.auth.principal : claimed.principal, sudoAsLogin: reply?.auth?.sudoAsLogin ?? claimed.sudoAsLogin, status,
         errorCode: reply?.errorCode ?? null, injected, receivedAt: new Date(started).toISOString(), clockAt, durationMs: Date.now() - started,
         ...payloadOutline,
       };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { authenticate, type Principal } from './auth-rules.js';
+import { authenticate, describeAuth, type Principal } from './auth-rules.js';
 import { withArticle } from './articles.js';
 import { RpcFault, badInput } from './errors.js';
 import { attachmentDisposition, parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
@@ -62,14 +62,11 @@ const FORM_ENDPOINTS: ReadonlySet<string> = new Set([
 ]);
 const AUTH_KEYS = ['user_login', 'user_password', 'auth_token', 'script_name', 'script_key', 'session_token', 'sudo_as_login', 'session_uuid'];
 
-function formAuth(site: Site, fields: Record<string, string>): Principal {
+/** The auth params a form carries, as `params[0]` of an RPC would. */
+function formAuthParams(fields: Record<string, string>): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const k of AUTH_KEYS) if (fields[k] !== undefined) params[k] = fields[k];
-  return authenticate(site, params);
-}
-
-function authOf(p: Principal): HttpReply['auth'] {
-  return { kind: p.kind, principal: p.name };
+  return params;
 }
 
 function targetRow(site: Site, fields: Record<string, string>): Row {
@@ -201,13 +198,17 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
     return text(400, `0\nMalformed form body: ${(err as Error).message}`);
   }
   const f = form.fields;
+  const params = formAuthParams(f);
+  // For the request log, as for an RPC: the credentials as claimed (sudo_as_login included), until they are checked.
+  const claimed = describeAuth(params);
   let principal: Principal;
   try {
-    principal = formAuth(site, f);
+    principal = authenticate(site, params);
   } catch (err) {
-    return failure(err);
+    return { ...failure(err), auth: { kind: claimed.auth, principal: claimed.principal, sudoAsLogin: claimed.sudoAsLogin } };
   }
-  const ok = (s: string): HttpReply => ({ ...text(200, s), auth: authOf(principal), wrote: true });
+  const auth: HttpReply['auth'] = { kind: principal.kind, principal: principal.name, sudoAsLogin: claimed.sudoAsLogin };
+  const ok = (s: string): HttpReply => ({ ...text(200, s), auth, wrote: true });
   try {
     switch (path) {
       case '/upload/upload_file': {
@@ -266,7 +267,7 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
         return undefined; // not reached: FORM_ENDPOINTS lists the cases above
     }
   } catch (err) {
-    return { ...failure(err), auth: authOf(principal) };
+    return { ...failure(err), auth };
   }
 }
 
