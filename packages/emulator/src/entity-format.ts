@@ -1,4 +1,5 @@
 import { badInput } from './errors.js';
+import { LAST_ACCESSED, type Viewer } from './last-accessed.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
 
@@ -90,15 +91,21 @@ export interface CompiledPath {
   readonly direct: boolean;
   /** True when the path crosses a multi-entity link, so `values` may hold several items. */
   readonly multi: boolean;
+  /**
+   * True when the last field reads the viewer's own value (`Project.last_accessed_by_current_user`), not the row's:
+   * `values` gives it, a plain read of the row's field or an index does not.
+   */
+  readonly perUser: boolean;
   /** The values the path reaches from a row (one for single links; zero or more through multi-entity links). */
   values(row: Row): unknown[];
 }
 
 /**
  * Compiles a path, checking every hop against the schema; throws a bad-input fault on any unknown part, on a hop
- * through a field that is not a link, and on a hop to an entity type outside the link field's `valid_types`.
+ * through a field that is not a link, and on a hop to an entity type outside the link field's `valid_types`. With a
+ * `viewer`, a path ending in `Project.last_accessed_by_current_user` reads the viewer's own time.
  */
-export function compilePath(schema: Schema, store: Store, type: string, path: string): CompiledPath {
+export function compilePath(schema: Schema, store: Store, type: string, path: string, viewer?: Viewer): CompiledPath {
   const parts = path.split('.');
   if (parts.length % 2 === 0) throw badInput(`Invalid field path '${path}' for ${type}: expected field.EntityType.field`);
   let owner = type;
@@ -125,9 +132,12 @@ export function compilePath(schema: Schema, store: Store, type: string, path: st
   const lastDef = lastField === 'type' || lastField === 'id' ? undefined : schema.field(owner, lastField);
   if (!lastDef && lastField !== 'type' && lastField !== 'id') throw badInput(`${owner}.${lastField} doesn't exist${hops.length ? ` (in path '${path}')` : ''}`);
   const dataType = lastField === 'id' ? 'number' : lastField === 'type' ? 'entity_type' : (lastDef?.data_type.value as string);
-  const read = (row: Row): unknown => (lastField === 'id' ? row.id : lastField === 'type' ? row.type : row.f[lastField]);
+  const perUser = viewer !== undefined && owner === 'Project' && lastField === LAST_ACCESSED;
+  const read = viewer && perUser
+    ? (row: Row): unknown => viewer.lastAccessed.read(viewer.reader, row)
+    : (row: Row): unknown => (lastField === 'id' ? row.id : lastField === 'type' ? row.type : row.f[lastField]);
   if (hops.length === 0) {
-    return { path, dataType, ownerType: owner, lastField, direct: true, multi: false, values: (row) => [read(row)] };
+    return { path, dataType, ownerType: owner, lastField, direct: true, multi: false, perUser, values: (row) => [read(row)] };
   }
   const values = (row: Row): unknown[] => {
     let current: Row[] = [row];
@@ -148,7 +158,7 @@ export function compilePath(schema: Schema, store: Store, type: string, path: st
     }
     return current.map(read);
   };
-  return { path, dataType, ownerType: owner, lastField, direct: false, multi, values };
+  return { path, dataType, ownerType: owner, lastField, direct: false, multi, perUser, values };
 }
 
 /**
@@ -167,7 +177,7 @@ export function formatRow(ctx: FormatContext, row: Row, paths: readonly Compiled
   for (const p of paths) {
     if (p.path === 'type' || p.path === 'id') continue;
     if (p.direct) {
-      out[p.path] = readsAsRetired(ctx, row, p) ? null : formatValue(ctx, p.dataType, row.f[p.lastField]);
+      out[p.path] = readsAsRetired(ctx, row, p) ? null : formatValue(ctx, p.dataType, p.perUser ? p.values(row)[0] : row.f[p.lastField]);
     } else {
       const vals = p.values(row);
       out[p.path] = p.multi ? vals.map((v) => formatValue(ctx, p.dataType, v)) : formatValue(ctx, p.dataType, vals[0] ?? null);

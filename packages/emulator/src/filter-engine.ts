@@ -2,6 +2,7 @@ import { compilePath, displayName } from './entity-format.js';
 import { badInput } from './errors.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
+import type { Viewer } from './last-accessed.js';
 import { canonicalDateTime, parseDate, WIRE_DATETIME } from './values.js';
 
 /** What the filter engine reads. */
@@ -12,6 +13,8 @@ export interface FilterContext {
   readonly now: number;
   /** When given, compiling records here what the result depends on besides the rows of the filtered type. */
   readonly usage?: FilterUsage;
+  /** Whose per-user fields filters read (see `compilePath`). */
+  readonly viewer?: Viewer;
 }
 
 /** What a compiled filter reads besides the rows of its own entity type (for caching its result). */
@@ -20,6 +23,8 @@ export interface FilterUsage {
   clock: boolean;
   /** A dotted path or a `name_*` operator made the result depend on rows of other entity types. */
   crossType: boolean;
+  /** A per-user field (`last_accessed_by_current_user`) made the result depend on who reads it. */
+  perUser: boolean;
 }
 
 /** A compiled filter tree. */
@@ -140,7 +145,7 @@ function one(cond: Condition): unknown {
 }
 
 function compileCondition(ctx: FilterContext, type: string, cond: Condition): CompiledFilter {
-  const path = compilePath(ctx.schema, ctx.store, type, cond.path);
+  const path = compilePath(ctx.schema, ctx.store, type, cond.path, ctx.viewer);
   const dt = path.dataType;
   const allowed = OPERATORS_BY_TYPE[dt];
   if (!allowed) throw badInput(`Filtering on ${dt} fields is not supported (${path.ownerType}.${path.lastField})`);
@@ -150,8 +155,9 @@ function compileCondition(ctx: FilterContext, type: string, cond: Condition): Co
   }
   const match = buildMatch(ctx, dt, cond);
   if (ctx.usage && (!path.direct || cond.relation.startsWith('name_'))) ctx.usage.crossType = true;
+  if (ctx.usage && path.perUser) ctx.usage.perUser = true;
   const negative = NEGATIVE.has(cond.relation);
-  const test = path.direct
+  const test = path.direct && !path.perUser
     ? (row: Row): boolean => match(path.lastField === 'id' ? row.id : path.lastField === 'type' ? row.type : row.f[path.lastField])
     : (row: Row): boolean => {
         const vals = path.values(row);
@@ -160,7 +166,7 @@ function compileCondition(ctx: FilterContext, type: string, cond: Condition): Co
       };
   const candidates = (): Row[] | undefined => {
     // `type` is not stored in the row's fields, so no index holds it (and every row of the table has it anyway).
-    if (!path.direct || path.lastField === 'type' || !INDEXABLE.has(dt)) return undefined;
+    if (!path.direct || path.perUser || path.lastField === 'type' || !INDEXABLE.has(dt)) return undefined;
     if (cond.relation !== 'is' && cond.relation !== 'in') return undefined;
     const vals = cond.relation === 'is' ? [cond.values[0]] : cond.values;
     if (vals.length === 0 || vals.some((v) => v === null || v === undefined || (typeof v === 'object' && !isLink(v)))) return undefined;

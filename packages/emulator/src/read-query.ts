@@ -1,6 +1,7 @@
 import { compilePath, displayName, formatRow, type CompiledPath } from './entity-format.js';
 import { badInput } from './errors.js';
 import { compileFilters, type FilterUsage } from './filter-engine.js';
+import type { Viewer } from './last-accessed.js';
 import type { Schema } from './schema.js';
 import type { Site } from './site.js';
 import { isLink, type Row, type Store } from './store.js';
@@ -13,6 +14,8 @@ export interface Selection {
   returnOnly?: unknown;
   includeArchivedProjects?: unknown;
   additionalFilterPresets?: unknown;
+  /** Whose per-user fields the filters read. */
+  viewer?: Viewer | undefined;
 }
 
 function archivedProjectIds(site: Site): Set<number> {
@@ -29,13 +32,14 @@ export interface QueryUsage extends FilterUsage {
 
 /** A fresh, empty {@link QueryUsage}. */
 export function newUsage(): QueryUsage {
-  return { clock: false, crossType: false, types: new Set() };
+  return { clock: false, crossType: false, perUser: false, types: new Set() };
 }
 
 /** Rows matching a selection, in id order. */
 export function selectRows(site: Site, sel: Selection, usage?: QueryUsage): Row[] {
   const type = site.schema.requireType(sel.type);
-  const filter = compileFilters(usage ? { schema: site.schema, store: site.store, now: site.now(), usage } : { schema: site.schema, store: site.store, now: site.now() }, type, sel.filters);
+  const ctx = { schema: site.schema, store: site.store, now: site.now(), ...(sel.viewer ? { viewer: sel.viewer } : {}) };
+  const filter = compileFilters(usage ? { ...ctx, usage } : ctx, type, sel.filters);
   const returnOnly = sel.returnOnly ?? 'active';
   if (returnOnly !== 'active' && returnOnly !== 'retired') throw badInput(`'return_only' must be 'active' or 'retired', got ${JSON.stringify(returnOnly)}`);
   const wantRetired = returnOnly === 'retired';
@@ -131,7 +135,7 @@ function latest(site: Site, type: string, rows: readonly Row[], by: unknown): Se
 type SortKey = string | number | boolean | null;
 
 function sortKey(site: Site, path: CompiledPath, row: Row): SortKey {
-  const v = path.direct && path.lastField !== 'id' && path.lastField !== 'type' ? row.f[path.lastField] : path.values(row)[0];
+  const v = path.direct && !path.perUser && path.lastField !== 'id' && path.lastField !== 'type' ? row.f[path.lastField] : path.values(row)[0];
   // A checkbox never written reads false, and filters take it as false: it sorts with the false ones.
   if (path.dataType === 'checkbox') return v === true;
   if (v === null || v === undefined) return null;
@@ -156,7 +160,7 @@ function compareKeys(a: SortKey, b: SortKey): number {
  * Sorts rows by `sorts` (`[{field_name, direction}]`); default id asc. The legacy `column` key is a client-side alias
  * that the client renames to `field_name` before sending (rpc-protocol §2.3): on the wire it is refused.
  */
-export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown, usage?: QueryUsage): Row[] {
+export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown, usage?: QueryUsage, viewer?: Viewer): Row[] {
   if (sorts === undefined || sorts === null || (Array.isArray(sorts) && sorts.length === 0)) return rows;
   if (!Array.isArray(sorts)) throw badInput(`'sorts' must be a list of {field_name, direction}, got ${JSON.stringify(sorts)}`);
   const specs = sorts.map((s) => {
@@ -166,9 +170,10 @@ export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown, 
     if (typeof field !== 'string') throw badInput(`Each sort needs a 'field_name', got ${JSON.stringify(s)}`);
     const dir = spec['direction'] ?? 'asc';
     if (dir !== 'asc' && dir !== 'desc') throw badInput(`Sort direction must be 'asc' or 'desc', got ${JSON.stringify(dir)}`);
-    const path = compilePath(site.schema, site.store, type, field);
+    const path = compilePath(site.schema, site.store, type, field, viewer);
     // Links sort by the display name of the row they point at; dotted paths read other rows.
     if (usage && (!path.direct || path.dataType === 'entity')) usage.crossType = true;
+    if (usage && path.perUser) usage.perUser = true;
     return { path, sign: dir === 'asc' ? 1 : -1 };
   });
   const keyed = rows.map((row) => ({ row, keys: specs.map((s) => sortKey(site, s.path, row)) }));
@@ -188,11 +193,11 @@ function positiveInt(value: unknown, name: string, fallback: number): number {
   return value;
 }
 
-/** `read` reply: `{entities, paging_info}`. */
-export function readEntities(site: Site, payload: Record<string, unknown>): { entities: Record<string, unknown>[]; paging_info: Record<string, unknown> } {
+/** `read` reply: `{entities, paging_info}`, with the per-user fields of `viewer`. */
+export function readEntities(site: Site, payload: Record<string, unknown>, viewer?: Viewer): { entities: Record<string, unknown>[]; paging_info: Record<string, unknown> } {
   const type = site.schema.requireType(payload['type']);
   const fields = parseReturnFields(payload['return_fields']);
-  const paths = [...new Set(fields)].map((f) => compilePath(site.schema, site.store, type, f));
+  const paths = [...new Set(fields)].map((f) => compilePath(site.schema, site.store, type, f, viewer));
   const paging = (payload['paging'] ?? {}) as Record<string, unknown>;
   if (typeof paging !== 'object' || Array.isArray(paging)) throw badInput(`'paging' must be {entities_per_page, current_page}, got ${JSON.stringify(payload['paging'])}`);
   // A site serves at most api_max_entities_per_page rows a page, whatever is asked (rpc-protocol §0, §2.3).
@@ -208,10 +213,11 @@ export function readEntities(site: Site, payload: Record<string, unknown>): { en
         returnOnly: payload['return_only'],
         includeArchivedProjects: payload['include_archived_projects'],
         additionalFilterPresets: payload['additional_filter_presets'],
+        viewer,
       },
       usage,
     );
-    return { rows: sortRows(site, type, selected, payload['sorts'], usage), usage };
+    return { rows: sortRows(site, type, selected, payload['sorts'], usage, viewer), usage };
   });
   const start = (page - 1) * perPage;
   const slice = rows.slice(start, start + perPage);
@@ -250,7 +256,8 @@ interface CacheEntry {
  * `include_archived_projects: false`, `Task` for the pipeline-step LATEST preset), or of every type when a dotted
  * path, a `name_*` operator or a link sort reads other rows. Queries using relative-date operators depend on the
  * clock and are never cached. Results do not depend on the caller (the emulator has no per-user visibility), so
- * the key holds no principal.
+ * the key holds no principal; the one exception, filters or sorts on the per-user `last_accessed_by_current_user`,
+ * is never cached.
  */
 export class QueryCache {
   private readonly entries = new Map<string, CacheEntry>();
@@ -295,7 +302,7 @@ export class QueryCache {
     const storeRevision = store.revision;
     const schemaRevision = schema.revision;
     const { rows, usage } = compute();
-    if (usage.clock) return rows;
+    if (usage.clock || usage.perUser) return rows;
     const types = usage.crossType ? null : [...new Set([type, ...usage.types])].map((t) => [t, store.typeRevision(t)] as const);
     this.entries.set(key, { store, schema, schemaRevision, storeRevision, types, rows });
     while (this.entries.size > this.capacity) {

@@ -1,4 +1,5 @@
 import { EmulatorClock, type ClockSnapshot, type ClockStart } from './clock.js';
+import { LastAccessed } from './last-accessed.js';
 import type { FormatContext } from './entity-format.js';
 import { cardScripts, cardUsers, seed, type ScriptCredential, type UserCredential } from './fixtures.js';
 import { QueryCache } from './read-query.js';
@@ -55,6 +56,8 @@ export interface SiteSnapshot {
   reverseLinksInStep?: string[];
   /** The emulator clock at the save. Absent from files written before it was saved: they start on the wall clock. */
   clock?: ClockSnapshot;
+  /** {@link LastAccessed} times. Absent from files written before they were kept per user. */
+  lastAccessed?: Record<string, string>;
 }
 
 /** The whole state of one emulated site. */
@@ -73,6 +76,8 @@ export class Site implements FormatContext {
   workSchedule: Map<string, { working: boolean; description: string | null }> = new Map();
   subscriptions: Map<number, unknown> = new Map();
   files: Map<number, StoredFile> = new Map();
+  /** When each user last opened each project (`Project.last_accessed_by_current_user`). */
+  readonly lastAccessed: LastAccessed = new LastAccessed();
   /** The site's origin (`http://host:port`): links the site hands out (`/file_serve/…`, thumbnails, uploads) start with it. */
   baseUrl = '';
   /** The path the JSON-RPC endpoint lives under (`''` or e.g. `/sg`), see `EmulatorOptions.basePath`. */
@@ -130,6 +135,7 @@ export class Site implements FormatContext {
     this.workSchedule.clear();
     this.subscriptions.clear();
     this.files.clear();
+    this.lastAccessed.clear();
   }
 
   /** The site card. */
@@ -209,6 +215,7 @@ export class Site implements FormatContext {
       files,
       reverseLinksInStep: this.reverseLinks.inStep(),
       clock: this.clock.snapshot(),
+      lastAccessed: this.lastAccessed.snapshot(),
     };
   }
 
@@ -234,6 +241,7 @@ export class Site implements FormatContext {
     this.workSchedule = new Map(Object.entries(snap.workSchedule));
     this.subscriptions = new Map(Object.entries(snap.subscriptions).map(([k, v]) => [Number(k), v]));
     this.files = new Map(Object.entries(snap.files).map(([k, f]) => [Number(k), { data: Buffer.from(f.data, 'base64'), contentType: f.contentType, name: f.name }]));
+    this.lastAccessed.restore(snap.lastAccessed);
     // A clock given at start wins over the saved one, so `clock` pins a test's time whatever file it starts from.
     if (!this.settings.clockStart) this.clock.restore(snap.clock);
   }

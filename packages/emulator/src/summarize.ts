@@ -1,6 +1,7 @@
 import { compilePath, displayName, formatValue, linkOut, type CompiledPath } from './entity-format.js';
 import { badInput } from './errors.js';
 import { isMatcher } from './filter-engine.js';
+import { viewerOf } from './last-accessed.js';
 import { payloadObject } from './methods/payload.js';
 import type { MethodCall } from './methods/types.js';
 import { selectRows } from './read-query.js';
@@ -207,6 +208,7 @@ function buildGroups(site: Site, rows: Row[], groupings: GroupSpec[], specs: Sum
 /** `summarize`: `{summaries, groups}` over the rows a filter selects. */
 export function summarizeMethod(call: MethodCall): unknown {
   const { site } = call;
+  const viewer = viewerOf(site, call.principal);
   const p = payloadObject('summarize', call.payload);
   const type = site.schema.requireType(p['type']);
   const rawSummaries = p['summaries'];
@@ -218,7 +220,7 @@ export function summarizeMethod(call: MethodCall): unknown {
     if (!isSummaryType(spec['type'])) throw badInput(`summarize: unknown summary type '${spec['type']}'`);
     if (seen.has(spec['field'])) throw badInput(`summarize: only one summary per field ('${spec['field']}')`);
     seen.add(spec['field']);
-    const path = compilePath(site.schema, site.store, type, spec['field']);
+    const path = compilePath(site.schema, site.store, type, spec['field'], viewer);
     checkSummaryField(spec['type'], path, type);
     return { field: spec['field'], type: spec['type'], path, value: spec['value'] };
   });
@@ -230,10 +232,10 @@ export function summarizeMethod(call: MethodCall): unknown {
     if (!isGroupingType(spec['type'])) throw badInput(`summarize: unknown grouping type '${spec['type']}'`);
     const dir = spec['direction'] ?? 'asc';
     if (dir !== 'asc' && dir !== 'desc') throw badInput(`summarize: grouping direction must be 'asc' or 'desc'`);
-    const path = compilePath(site.schema, site.store, type, spec['field']);
+    const path = compilePath(site.schema, site.store, type, spec['field'], viewer);
     checkGroupingField(spec['type'], path, type);
     return { path, type: spec['type'], direction: dir };
   });
-  const rows = selectRows(site, { type, filters: p['filters'], includeArchivedProjects: p['include_archived_projects'] });
+  const rows = selectRows(site, { type, filters: p['filters'], includeArchivedProjects: p['include_archived_projects'], viewer });
   return { summaries: summaries(site, rows, specs), groups: buildGroups(site, rows, groupings, specs) };
 }

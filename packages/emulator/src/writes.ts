@@ -4,6 +4,7 @@ import { compilePath, formatRow } from './entity-format.js';
 import { FaultCode, RpcFault, badInput } from './errors.js';
 import { logEvent, logFieldChange, logRetirement, logReverseChanges, logRevival } from './event-log.js';
 import type { UserCredential } from './fixtures.js';
+import { viewerOf } from './last-accessed.js';
 import { linkKey } from './link-refs.js';
 import type { Site } from './site.js';
 import type { ReverseChange } from './reverse-link-changes.js';
@@ -55,8 +56,9 @@ function checkWritable(site: Site, type: string, field: string, creating: boolea
   }
 }
 
-function returnPaths(site: Site, type: string, names: readonly string[]): ReturnType<typeof compilePath>[] {
-  return [...new Set(names)].filter((n) => n !== 'type' && n !== 'id').map((n) => compilePath(site.schema, site.store, type, n));
+function returnPaths(site: Site, principal: Principal, type: string, names: readonly string[]): ReturnType<typeof compilePath>[] {
+  const viewer = viewerOf(site, principal);
+  return [...new Set(names)].filter((n) => n !== 'type' && n !== 'id').map((n) => compilePath(site.schema, site.store, type, n, viewer));
 }
 
 /** Parses `return_fields`: a list of strings (default `["id"]`). */
@@ -71,7 +73,7 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   site.schema.requireType(type);
   const writes = parseFieldWrites(fields, undefined);
   const ret = parseReturnFields(returnFields);
-  const paths = returnPaths(site, type, ret);
+  const paths = returnPaths(site, principal, type, ret);
   const now = formatDateTime(site.now());
   const data: Record<string, unknown> = {};
   // Every data type's default, as a write of it would store it; a checkbox reads false unset, so only a true one is
@@ -120,7 +122,7 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   // The site logs a Change per field set in a create (`in_create`); the emulator logs none, so the back-references point to the New entry.
   for (const [field, changes] of reverse) logReverseChanges(site, principal, { row, field, event, inCreate: true }, changes);
   const written = writes.map((w) => w.field).filter((f, i, all) => all.indexOf(f) === i);
-  return formatRow(site, row, [...returnPaths(site, type, written), ...paths.filter((p) => !written.includes(p.path))]);
+  return formatRow(site, row, [...returnPaths(site, principal, type, written), ...paths.filter((p) => !written.includes(p.path))]);
 }
 
 /** Looks up a live or retired row by `{type, id}` params; throws a bad-input fault when missing. */
@@ -205,7 +207,7 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
   }
   // Echo the fields the caller wrote, not the filmstrip cleared along with the thumbnail (rpc-protocol §2.5).
   const names = [...new Set(writes.map((w) => w.field))];
-  return formatRow(site, row, returnPaths(site, row.type, names));
+  return formatRow(site, row, returnPaths(site, principal, row.type, names));
 }
 
 /** `delete`: retires a row; false when it was already retired. */

@@ -1,11 +1,12 @@
 import { badInput } from '../errors.js';
+import { viewerOf } from '../last-accessed.js';
 import { readEntities } from '../read-query.js';
 import { createEntity, deleteEntity, reviveEntity, updateEntity } from '../writes.js';
 import { payloadObject } from './payload.js';
 import type { MethodCall, MethodHandler } from './types.js';
 
 function read(call: MethodCall): unknown {
-  return readEntities(call.site, payloadObject('read', call.payload));
+  return readEntities(call.site, payloadObject('read', call.payload), viewerOf(call.site, call.principal));
 }
 
 function create(call: MethodCall): unknown {

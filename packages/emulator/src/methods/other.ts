@@ -5,7 +5,6 @@ import { compileFilters } from '../filter-engine.js';
 import type { Site } from '../site.js';
 import { isLink } from '../store.js';
 import { parseDate } from '../values.js';
-import { updateEntity } from '../writes.js';
 import { optionalLink, payloadObject } from './payload.js';
 import { RawReply, type MethodCall, type MethodHandler } from './types.js';
 
@@ -158,13 +157,21 @@ function exportPage(call: MethodCall): unknown {
   return new RawReply('text/csv; charset=utf-8', lines.join('\r\n') + '\r\n');
 }
 
+/**
+ * Records when a user opened a project: the `user_id` sent (a HumanUser), else the user the request acts as (the sudo
+ * user under `sudo_as_login`). Kept per user (see `LastAccessed`), not written to the Project row: no
+ * `updated_at`/`updated_by` change, no event, no activity.
+ */
 function lastAccessed(call: MethodCall): unknown {
   const { site, principal } = call;
+  const method = 'update_project_last_accessed';
   const p = payloadObject('update_project_last_accessed_by_current_user', call.payload);
   const projectId = p['project_id'];
-  if (typeof projectId !== 'number' || !site.store.getLive('Project', projectId)) throw badInput(`update_project_last_accessed: unknown project_id ${JSON.stringify(projectId)}`);
+  if (typeof projectId !== 'number' || !site.store.getLive('Project', projectId)) throw badInput(`${method}: unknown project_id ${JSON.stringify(projectId)}`);
+  const userId = p['user_id'] ?? null;
+  if (userId !== null && (typeof userId !== 'number' || !site.store.getLive('HumanUser', userId))) throw badInput(`${method}: 'user_id' must be the id of a HumanUser that is not retired, got ${JSON.stringify(userId)}`);
   const now = formatDateTime(site.now());
-  site.store.transaction(() => updateEntity(site, principal, 'Project', projectId, [{ field_name: 'last_accessed_by_current_user', value: now }], undefined));
+  site.lastAccessed.set(userId === null ? principal.effective : { type: 'HumanUser', id: userId }, projectId, now);
   return [{ type: 'Project', id: projectId, last_accessed_by_current_user: now }];
 }
 
