@@ -52,3 +52,20 @@ describe('work schedule arguments', () => {
     expect((await read({ user: { type: 'HumanUser', id: 2 }, project: { type: 'Project', id: 1 } }))[day]).toMatchObject({ working: true });
   });
 });
+
+// The emulator does no task scheduling (README, Not emulated): recalculate_field is checked and accepted, and moves no Task.
+describe('work_schedule_update recalculate_field', () => {
+  it('accepts due_date and duration, records the day, and leaves the Tasks as they were', async () => {
+    t.h.reset();
+    const tasks = (): Promise<unknown> => t.call('read', t.script, { type: 'Task', return_fields: ['start_date', 'due_date', 'duration'] });
+    const before = await tasks();
+    for (const recalculate_field of ['due_date', 'duration']) {
+      const echo = await t.call('work_schedule_update', t.script, { date: day, working: false, description: 'holiday', project: null, user: null, recalculate_field });
+      expect(echo).toEqual({ date: day, description: 'holiday', project: null, user: null, working: false });
+    }
+    expect((await read({}))[day]).toEqual({ working: false, description: 'holiday', reason: 'STUDIO_EXCEPTION' });
+    expect(await tasks()).toEqual(before);
+    const f = await t.fault('work_schedule_update', t.script, { date: day, working: true, recalculate_field: 'start_date' });
+    expect(f).toEqual({ code: 103, message: "work_schedule_update: 'recalculate_field' must be 'due_date' or 'duration'" });
+  });
+});
