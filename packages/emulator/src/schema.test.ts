@@ -39,6 +39,17 @@ describe('schema methods', () => {
     expect(await create('Retired Probe Two')).toBe('sg_retired_probe_two');
   });
 
+  it('passes over a deleted fallback code for display names with no Latin letter, which no renaming could avoid', async () => {
+    const create = (name: string): Promise<string> => t.call('schema_field_create', t.script, { type: 'Sequence', data_type: 'text', properties: [{ property_name: 'name', value: name }] });
+    expect(await create('難易度')).toBe('sg_field');
+    expect(await create('ショット番号')).toBe('sg_field_1');
+    expect(await t.call('schema_field_delete', t.script, { type: 'Sequence', field_name: 'sg_field' })).toBe(true);
+    expect(await create('샷 상태')).toBe('sg_field_2');
+    const fields = await t.call('schema_field_read', t.script, { type: 'Sequence' });
+    expect([fields.sg_field_1?.name.value, fields.sg_field_2?.name.value]).toEqual(['ショット番号', '샷 상태']);
+    expect(fields.sg_field).toBeUndefined();
+  });
+
   it('refuses a property item without a value rather than blanking the property', async () => {
     const f = await t.fault('schema_field_update', t.script, { type: 'Shot', field_name: 'sg_cut_in', properties: [{ property_name: 'name' }, { property_name: 'description', value: 'x' }] });
     expect(f.code).toBe(103);

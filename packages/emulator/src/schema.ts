@@ -235,9 +235,13 @@ export class Schema {
     checkFieldProps(props, { label: `The new ${type} ${dataType} field ${JSON.stringify(displayName)}`, dataType, builtIn: false, projectScoped: false, hasType: (t) => this.hasType(t) });
     // A live field with the code gets a suffix; a deleted one keeps its code, so the site refuses it (rpc-protocol.md §2.6).
     const base = deriveFieldCode(displayName);
+    const retired = this.retired[type] ?? [];
+    // A name with no Latin letter or digit (`難易度`, `샷 상태`) derives the fallback `sg_field`: a deleted field holding
+    // it, or a suffix of it, was another name, and no display name could avoid it, so its code is passed over instead.
+    const anyName = base === deriveFieldCode('');
     let code = base;
-    for (let n = 1; this.field(type, code) !== undefined; n++) code = `${base}_${n}`;
-    if ((this.retired[type] ?? []).includes(code)) {
+    for (let n = 1; this.field(type, code) !== undefined || (anyName && retired.includes(code)); n++) code = `${base}_${n}`;
+    if (retired.includes(code)) {
       throw badInput(`schema_field_create: ${type} has a deleted field '${code}' (display name ${JSON.stringify(displayName)}); its code stays taken, choose another display name`);
     }
     const rest: Record<string, unknown> = { ...props };
