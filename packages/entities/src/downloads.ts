@@ -523,15 +523,33 @@ function bodyStream(
   );
 }
 
-/** The file name of a `Content-Disposition` header (`filename*=UTF-8''…` first, then `filename="…"`), if any. */
+/**
+ * The file name of a `Content-Disposition` header, if any: `filename*` (RFC 8187, its charset UTF-8 or ISO-8859-1, its
+ * value quoted or not) when valid, else `filename`. Parameter names are case-insensitive; a quoted value has its `\"`
+ * and `\\` unescaped (any other `\` is kept: senders put Windows paths there unescaped). Header values are byte strings
+ * (fetch and node:http read them as Latin-1), and many servers send a raw UTF-8 `filename`: read as UTF-8 when it is,
+ * as browsers do, else as Latin-1.
+ */
 function dispositionName(header: string | null): string | undefined {
-  const extended = /filename\*\s*=\s*[^']*'[^']*'([^;\s]+)/i.exec(header ?? "")?.[1];
-  try {
-    if (extended) return decodeURIComponent(extended);
-  } catch {
-    // a malformed name: the plain one, if any
+  const params: Record<string, string> = {};
+  for (const [, key, quoted, token] of (header ?? "").matchAll(/;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g)) {
+    params[key!.toLowerCase()] ??= quoted?.replace(/\\(["\\])/g, "$1") ?? token!.trim();
   }
-  return /filename\s*=\s*"?([^";]+)/i.exec(header ?? "")?.[1]?.trim() || undefined;
+  const [, charset, value] = /^(utf-8|iso-8859-1)'[^']*'((?:[^%]|%[\da-f]{2})*)$/i.exec(params["filename*"]!) ?? []; // undefined: no match
+  const plain = params["filename"];
+  // escape() gives each character up to U+00FF as its byte %XX (and %uXXXX, refused, above): decodeURIComponent reads
+  // those bytes as UTF-8 and throws when they are not; unescape() reads %XX as ISO-8859-1
+  // (the charset with a sixth character).
+  return utf8(value, charset?.[5] ? unescape : decodeURIComponent) || (plain && (utf8(escape(plain)) ?? plain));
+}
+
+/** `decode(text)` (by default `decodeURIComponent`), or `undefined` for no text or when it throws (not UTF-8). */
+function utf8(text: string | undefined, decode = decodeURIComponent): string | undefined {
+  try {
+    return text && decode(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
