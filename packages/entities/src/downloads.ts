@@ -298,13 +298,28 @@ function localPath(link: unknown, where: URL): string {
   const set = given["local_path"];
   // another OS's path as local_path: one of the other local_path_<platform> values
   const foreign = key !== undefined && key in given && typeof given[key] !== "string" && (typeof set !== "string" || PLATFORM_KEYS.some((k) => k !== key && given[k] === set));
-  const path = foreign ? "" : typeof set === "string" && set ? set : decodeURIComponent(where.pathname);
+  const path = foreign ? "" : typeof set === "string" && set ? set : urlPath(String(given["url"]), where);
   if (path) return path;
   const storage = isPlainObject(given["local_storage"]) ? given["local_storage"] : undefined;
   throw new SgTransferError(`${PREFIX}: the local file link has no path for this OS: its ${key ?? "local_path"} is ${given[key ?? "local_path"]}${storage ? ` (LocalStorage ${storage["id"]} '${storage["name"]}')` : ""}`, {
     code: "SG_DOWNLOAD_FAILED",
     hint: `Give its LocalStorage a path for this OS, or set the link's local_path and ${key ?? "local_path"} to where the file is here.`,
   });
+}
+
+/**
+ * The path of a local file link that has only its url. The site's links (and this package's records, as Python's) carry
+ * `local_path`, which is read instead, and a url of `"file://" + path`: the path as it is, not percent-encoded
+ * (rpc-protocol, record post-processing), while a url an app made with `pathToFileURL` is encoded. So a url holding
+ * what an encoded one cannot — a space, a non-ASCII character, `\`, `#`, `?`, a `%` not followed by two hex digits — is
+ * the path as written (`file:///p/進捗 100%.txt`, `file:///p/進捗 %41.txt`); an all-ASCII one of encoded form is
+ * decoded as `fileURLToPath` does (`file:///p/a%41.txt` is `/p/aA.txt`), and read as written if that fails (not UTF-8).
+ * A file whose name holds a literal `%41` and nothing else to tell is read through `local_path`.
+ */
+function urlPath(url: string, where: URL): string {
+  const raw = url.replace(/^file:\/\/(localhost(?=\/))?/i, "");
+  if (!/^(?:[\w\-.~!$&'()*+,;=:@/]|%[\da-f]{2})*$/i.test(raw)) return raw;
+  return utf8(where.pathname) ?? raw;
 }
 
 /**

@@ -1,0 +1,60 @@
+/**
+ * A local file link with only its url (`file://…`): the site's form `"file://" + path` (not percent-encoded, so a name
+ * may hold `%`, `#`, spaces) and an encoded one made with `pathToFileURL` both read the file they name; what cannot be
+ * read is an `SgTransferError`, never a raw `URIError`. Real files in a temporary folder.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { downloadAttachment, openAttachment, SgTransferError } from "./index.js";
+import { startFileSite, type FileSite } from "./test-support/file-site.js";
+
+let files: FileSite;
+let dir: string;
+beforeAll(async () => {
+  files = await startFileSite((_req, res) => res.writeHead(500).end());
+  dir = mkdtempSync(join(tmpdir(), "sg-local-url-"));
+  for (const name of ["進捗 100%.txt", "進捗 %41.txt", "進捗 A.txt", "aA.txt", "caf%E9.txt", "take#2.exr"]) writeFileSync(join(dir, name), name);
+});
+afterAll(async () => {
+  await files.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The text of the local file link `{ url, link_type: "local" }`. */
+async function read(url: string): Promise<string> {
+  return new TextDecoder().decode(await downloadAttachment(files.client, { url, link_type: "local" }));
+}
+
+describe("a url-only local file link reads the file its url names", () => {
+  it.each([
+    // the site's form: the path as it is — a literal %, a literal %41 next to a name that is not encoded, a #
+    ["進捗 100%.txt", "進捗 100%.txt"],
+    ["進捗 %41.txt", "進捗 %41.txt"],
+    ["take#2.exr", "take#2.exr"],
+    // all ASCII, valid escapes that are not UTF-8: read as written
+    ["caf%E9.txt", "caf%E9.txt"],
+    // all ASCII and of encoded form: decoded, as fileURLToPath does (a literal %41 there needs local_path)
+    ["a%41.txt", "aA.txt"],
+  ])("file://<dir>/%s reads %s", async (name, file) => {
+    expect(await read(`file://${dir}/${name}`)).toBe(file);
+  });
+
+  it("an encoded url (pathToFileURL) reads the file it names", async () => {
+    for (const name of ["進捗 100%.txt", "進捗 %41.txt", "take#2.exr"]) expect(await read(pathToFileURL(join(dir, name)).href)).toBe(name);
+  });
+
+  it("openAttachment names the file by its path as written", async () => {
+    const opened = await openAttachment(files.client, { url: `file://${dir}/進捗 100%.txt`, link_type: "local" });
+    await opened.stream.cancel();
+    expect(opened.fileName).toBe("進捗 100%.txt");
+  });
+
+  it("a missing file whose url holds a literal % is an SgTransferError naming it, not a URIError", async () => {
+    const error = await read(`file://${dir}/missing 100%.txt`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgTransferError);
+    expect(error).toMatchObject({ code: "SG_DOWNLOAD_FAILED", message: expect.stringContaining(`@sg/entities: failed to read the local file ${dir}/missing 100%.txt`) });
+  });
+});
