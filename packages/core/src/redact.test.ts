@@ -78,3 +78,22 @@ describe("scrubText: a secret echoed escaped", () => {
     }
   });
 });
+
+describe("scrubText: runs of words joined by separators", () => {
+  // The URL and form-field patterns used to start at every word boundary and scan the run to its end each time:
+  // 256 KB of these took from 20 s to a minute. Each must now end well inside the test's timeout (milliseconds), and
+  // still scrub what follows.
+  it.each(["shot-", "x1.", "a-", "_a-b.", "http.", "x+1.", "a=b&", '"k":"', "-https:"])("takes linear time on 256 KB of %j", (unit) => {
+    const run = unit.repeat(Math.ceil(256_000 / unit.length));
+    const scrubbed = scrubText(`${run} https://bob:pw9@host x-api_key=k9 z1.ftp://u:p@h`, ["275685df/abc%key"]);
+    expect(scrubbed).toBe(`${run} https://${REDACTED}@host x-api_key=${REDACTED} z1.ftp://${REDACTED}@h`);
+  });
+});
+
+describe("scrubText: the scheme of a URL and the name of a form field", () => {
+  it("are read back from `://` and `=`: any scheme with a letter, the name from where a word starts as before", () => {
+    // A scheme or a name may start after a separator in a run that begins with something else: still scrubbed.
+    expect(scrubText("1-https://u:p@h +http://u:p@h \"-a://key@x see x_ftp://u:p@h 9://u:p@h")).toBe(`1-https://${REDACTED}@h +http://${REDACTED}@h "-a://${REDACTED}@x see x_ftp://${REDACTED}@h 9://u:p@h`);
+    expect(scrubText("x1-api_key=zzz 9key=v my-script_key=abc a=b=c key_id=7")).toBe(`x1-api_key=${REDACTED} 9key=v my-script_key=${REDACTED} a=b=c key_id=7`);
+  });
+});

@@ -63,13 +63,17 @@ export function redactValue(value: unknown, secrets: readonly string[] = [], dep
   return out;
 }
 
-const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi;
+// A match starts at the `:` of `://` or the `=` of a form field and looks back for the scheme (any run with a letter
+// in it) or the field's name (the one a leading `\b` picks: the longest there that starts a word). Started at each
+// word instead, a pattern scanned a run such as `shot-shot-…` or `x1.x1.…` to its end once per word: in time growing
+// with the square of its length.
+const URL_USERINFO = /:(?<=[a-z][a-z0-9+.-]*:)\/\/[^/\s@]+@/gi;
 const AUTH_HEADER_VALUE = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{4,}/g;
 // A quoted JSON member or a form field; scrubbed when its name is a secret one (see isSecretKey). A form value
 // runs to the next separator, except that a lone quote before a space or the end is not a value: a hint that
 // quotes "'_session_id='" keeps its closing quote and the words after it.
 const JSON_FIELD = /("([A-Za-z_-]+)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
-const FORM_FIELD = /\b([A-Za-z_-]+)=(?!'(?:\s|$))[^&\s;"]+/g;
+const FORM_FIELD = /=(?<=\b([A-Za-z_-]+)=)(?!'(?:\s|$))[^&\s;"]+/g;
 
 /**
  * Remove secrets from free text: the given secret values, `user:pass@` in URLs, `Basic`/`Bearer` header
@@ -112,10 +116,10 @@ export function scrubText(text: string, secrets: readonly string[] = []): string
     end = Math.max(end, to);
   }
   return (out + text.slice(end))
-    .replace(URL_USERINFO, `$1${REDACTED}@`)
+    .replace(URL_USERINFO, `://${REDACTED}@`)
     .replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`)
     .replace(JSON_FIELD, (field: string, head: string, name: string) => (isSecretKey(name) ? `${head}"${REDACTED}"` : field))
-    .replace(FORM_FIELD, (field: string, name: string) => (isSecretKey(name) ? `${name}=${REDACTED}` : field));
+    .replace(FORM_FIELD, (field: string, name: string) => (isSecretKey(name) ? `=${REDACTED}` : field));
 }
 
 /** A text as a decoder reads it, and after each escape it decoded, where that is in it and in the text it read. */
@@ -193,5 +197,5 @@ function decode(text: string, escapes: RegExp, read: (escape: string) => string 
 
 /** A URL with its `user:password@` part removed, safe to print. */
 export function redactUrl(url: string): string {
-  return url.replace(URL_USERINFO, "$1");
+  return url.replace(URL_USERINFO, "://");
 }
