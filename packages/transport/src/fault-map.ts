@@ -93,18 +93,25 @@ export function faultToError(body: Record<string, unknown>, context: ErrorContex
   const [ErrorClass, fallback, hint] = (errorCode !== undefined && FAULTS[errorCode]) || OTHER_FAULT;
   const rawMessage = body["message"];
   // The site's own text: scrubbed of the call's secret values here, since an error scrubs only patterns from its message.
-  const message = typeof rawMessage === "string" && rawMessage !== "" ? scrubText(rawMessage, context.secrets) : fallback;
+  // A site may echo a huge bad value in it: only its start is kept, so that the scrubbing stays short.
+  const message = typeof rawMessage === "string" && rawMessage !== "" ? scrubText(cut(rawMessage, MESSAGE_LENGTH), context.secrets) : fallback;
   return new ErrorClass(message, { method: context.method, secrets: context.secrets, errorCode, hint, serverMessage: message });
 }
 
 /** How many characters of a body an error keeps. */
 export const SNIPPET_LENGTH = 500;
 
+/** How many characters of a fault's message an error keeps (`serverMessage`): the rest is cut, marked by `…`. */
+export const MESSAGE_LENGTH = 4096;
+
+/** The first `length` characters of `text`, and `…` when there were more. */
+function cut(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
 /** A short, one-line-ish, scrubbed start of a body for error messages. */
 export function bodySnippet(text: string, secrets: readonly string[], length: number = SNIPPET_LENGTH): string {
-  const trimmed = text.replace(/\s+/g, " ").trim();
-  const cut = trimmed.length > length ? `${trimmed.slice(0, length)}…` : trimmed;
-  return scrubText(cut, secrets);
+  return scrubText(cut(text.replace(/\s+/g, " ").trim(), length), secrets);
 }
 
 /** Inputs of {@link httpStatusError}. */
