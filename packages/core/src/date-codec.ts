@@ -1,8 +1,7 @@
 import { SgValidationError, describeValue } from "./errors.js";
 import { isBuiltIn, isDate } from "./realm-checks.js";
 
-const WIRE_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
-const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const WIRE_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 /** How date and datetime values are handed to the caller. */
 export type DateMode = "date" | "string";
@@ -14,19 +13,26 @@ export function isWireDateTime(value: unknown): value is string {
 
 /** Whether a string is a wire date: `YYYY-MM-DD` and a real calendar day. */
 export function isWireDate(value: unknown): value is string {
-  if (typeof value !== "string") return false;
-  const m = WIRE_DATE.exec(value);
-  if (!m) return false;
-  return utcDate(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, 0) !== undefined;
+  return typeof value === "string" && value.length === 10 && isWireDateTime(`${value}T00:00:00Z`);
 }
 
-/** The instant of a UTC calendar time, or `undefined` when no such time exists (Feb 30, 24:00, …). */
-function utcDate(y: number, mo: number, d: number, h: number, mi: number, s: number): Date | undefined {
-  // setUTCFullYear, unlike Date.UTC, takes years 0–99 as they are (not as 1900–1999)
-  const date = new Date(0);
-  date.setUTCFullYear(y, mo - 1, d);
-  date.setUTCHours(h, mi, s);
-  return date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59 ? undefined : date;
+/** The two digits at `at` in `text` as a number, read from their character codes. */
+const two = (text: string, at: number): number => text.charCodeAt(at) * 10 + text.charCodeAt(at + 1) - 528;
+
+/** The instant of a wire datetime whose digits are checked, or `undefined` when no such time exists (Feb 30, 24:00, …). */
+function utcDate(text: string): Date | undefined {
+  const y = two(text, 0) * 100 + two(text, 2);
+  const mo = two(text, 5);
+  const d = two(text, 8);
+  const h = two(text, 11);
+  const mi = two(text, 14);
+  const s = two(text, 17);
+  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59) return undefined;
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Date.UTC takes years 0–99 as 1900–1999 (whose Feb 29s differ): setUTCFullYear takes them as they are.
+  if (y < 100) date.setUTCFullYear(y, mo - 1, d);
+  // A day the month does not have (Feb 30, Apr 31, day 00) runs into the next or last month.
+  return date.getUTCDate() === d ? date : undefined;
 }
 
 /** The year of a valid Date the wire can carry (0–9999: four digits); else an error naming `path`. */
@@ -61,10 +67,7 @@ export function encodeDate(value: Date, zone: "local" | "utc" = "local"): string
 
 /** Parse a wire datetime into a `Date`, or `undefined` when the string is not one. */
 export function decodeDateTime(value: string): Date | undefined {
-  const m = WIRE_DATETIME.exec(value);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  return utcDate(y, mo, d, h, mi, s);
+  return WIRE_DATETIME.test(value) ? utcDate(value) : undefined;
 }
 
 /**
@@ -128,13 +131,11 @@ const JSON_VALUE = "a JSON value: string, number, boolean, null, Date, list or p
 export function decodeDateTimeFields<T extends Record<string, unknown>>(record: T, isDateTimeField: (field: string) => boolean, mode: DateMode = "date"): T {
   if (mode === "string") return record;
   let out: Record<string, unknown> | undefined;
-  for (const [k, v] of Object.entries(record)) {
-    if (typeof v === "string" && isDateTimeField(k)) {
+  for (const k in record) {
+    const v = record[k];
+    if (typeof v === "string" && Object.hasOwn(record, k) && isDateTimeField(k)) {
       const d = decodeDateTime(v);
-      if (d) {
-        out ??= { ...record };
-        out[k] = d;
-      }
+      if (d) (out ??= { ...record })[k] = d;
     }
   }
   return (out ?? record) as T;

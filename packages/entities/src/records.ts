@@ -63,7 +63,7 @@ export function finishRecords<T>(ctx: Context, entityType: string, records: read
   for (const record of parsed) {
     if (!isPlainObject(record)) continue;
     for (const key in record) {
-      if (isWireDateTime(record[key]) && !candidates?.has(key)) (candidates ??= new Set()).add(key);
+      if (!candidates?.has(key) && isWireDateTime(record[key])) (candidates ??= new Set()).add(key);
     }
   }
   // No value looks like a datetime (most reads): done, without a schema lookup or a tick.
