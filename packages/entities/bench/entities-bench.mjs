@@ -4,10 +4,11 @@
 //
 //   npm run bench -w @sg/entities            (builds first)
 //   node bench/entities-bench.mjs --json-only
-//   node bench/entities-bench.mjs --only overhead|concurrency|iterate|download   (one part, JSON only)
+//   node bench/entities-bench.mjs --only overhead|dates|concurrency|iterate|download   (one part, JSON only)
 //   node bench/entities-bench.mjs --only download --download-mb 1024       (size of the download part's file)
 //
 // 1. per-call overhead: 2,000 sequential findOne vs a bare fetch POST of the same JSON (target ≤ 1.15×)
+// 1b. a 500-row page with 10 date_time fields: find (Dates), find (dates: "string") and a bare fetch (no target)
 // 2. 20,000-row find with 20 ms latency: sequential vs concurrency 8 (target ≥ 4×, ≤ 1.5× the floor)
 // 3. iterate() over 100,000 rows: peak RSS growth (target ≤ 64 MB)
 // 4. downloadAttachment of a large file (default 512 MB) from a node:http server in this process: peak RSS
@@ -110,6 +111,53 @@ async function overhead() {
   };
   result.met = result.ratioMedian <= 1.15;
   return result;
+}
+
+// 1b. a page of many date_time fields -------------------------------------------------------------------
+// A node:http server in this process answers a 500-row page with 10 date_time and 8 text fields: find with dates as
+// Dates (each decoded: the schema lookup, then every value parsed) and with dates: "string", vs a bare fetch.
+async function datesPage() {
+  const F = [...Array.from({ length: 10 }, (_, k) => `dt${k}`), ...Array.from({ length: 8 }, (_, k) => `f${k}`)];
+  const rows = Array.from({ length: 500 }, (_, i) => ({ type: "Shot", id: i + 1, ...Object.fromEntries(F.map((f, k) => [f, k < 10 ? `2026-01-${String(1 + k).padStart(2, "0")}T09:${String(i % 60).padStart(2, "0")}:07Z` : `text ${k}`])) }));
+  const page = JSON.stringify({ results: { entities: rows, paging_info: { entity_count: rows.length } } });
+  const schema = JSON.stringify({ results: Object.fromEntries(F.map((f) => [f, { data_type: { value: f.startsWith("dt") ? "date_time" : "text" } }])) });
+  const server = createServer((req, res) => {
+    let b = "";
+    req.on("data", (d) => (b += d));
+    req.on("end", () => {
+      const m = JSON.parse(b).method_name;
+      res.setHeader("content-type", "application/json");
+      res.end(m === "info" ? JSON.stringify({ version: [8, 50, 0], api_max_entities_per_page: 500 }) : m === "schema_field_read" ? schema : page);
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const site = `http://127.0.0.1:${server.address().port}`;
+  const auth = { scriptName: "bench", scriptKey: "k".repeat(40) };
+  const make = (options) => entityApi(createClient({ site, allowInsecureHttp: true, transport: jsonRpcTransport(), auth: scriptAuth(auth) }), options);
+  const dated = make(), strings = make({ dates: "string" });
+  const body = JSON.stringify({ method_name: "read", params: [{ script_name: auth.scriptName, script_key: auth.scriptKey }, { type: "Shot", return_fields: F, filters: { logical_operator: "and", conditions: [] }, paging: { entities_per_page: 500, current_page: 1 } }] });
+  const cases = [
+    ["bare", async () => (await (await fetch(`${site}/api3/json`, { method: "POST", headers: { "content-type": "application/json" }, body })).json()).results.entities.length],
+    ["dates", async () => (await dated.find("Shot", [], F, { limit: 500 })).length],
+    ["strings", async () => (await strings.find("Shot", [], F, { limit: 500 })).length],
+  ];
+  for (let i = 0; i < 30; i++) for (const [, fn] of cases) await fn();
+  const t = { bare: [], dates: [], strings: [] };
+  for (let round = 0; round < 200; round++) {
+    for (let k = 0; k < cases.length; k++) {
+      const [name, fn] = cases[(round + k) % cases.length];
+      const s = now();
+      if ((await fn()) !== rows.length) throw new Error(`${name} got the wrong number of rows`);
+      t[name].push(now() - s);
+    }
+  }
+  server.close();
+  const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
+  return {
+    rows: rows.length, dateTimeFields: 10, textFields: 8,
+    findDatesMedianMs: round(m.dates), findStringsMedianMs: round(m.strings), bareFetchMedianMs: round(m.bare),
+    datesOverBare: round(m.dates / m.bare), stringsOverBare: round(m.strings / m.bare),
+  };
 }
 
 // 2. 20,000 rows, sequential vs concurrency 8 -----------------------------------------------------------
@@ -267,6 +315,7 @@ const results = { node: process.version, platform: `${process.platform} ${proces
 log("@sg/entities bench — emulator on loopback (child process)\n");
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 if (!only || only === "overhead") results.overhead = await overhead();
+if (!only || only === "dates") results.dates = await datesPage();
 if (!only || only === "concurrency") results.concurrency = await concurrency();
 if (!only || only === "iterate") results.iterate = await iterateMemory();
 if (!only || only === "download") results.download = await downloadMemory();
@@ -277,6 +326,7 @@ if (!jsonOnly && !only) {
     ["benchmark", "measure", "value", "target", "met"],
     ["findOne ×2000", `median ${o.findOneMedianMs} ms vs bare fetch ${o.bareFetchMedianMs} ms`, `${o.ratioMedian}× (total ${o.ratioTotal}×)`, "≤ 1.15×", o.met ? "yes" : "NO"],
     ["  split", `client.call (core+transport) ${o.coreCallMedianMs} ms`, `core+transport ${o.coreCallOverBare}× bare; entities ${o.entitiesOverCoreCall}× core`, "", ""],
+    [`find ${results.dates.rows} rows × ${results.dates.dateTimeFields} date_time`, `Dates ${results.dates.findDatesMedianMs} ms, strings ${results.dates.findStringsMedianMs} ms, bare fetch ${results.dates.bareFetchMedianMs} ms`, `${results.dates.datesOverBare}× (strings ${results.dates.stringsOverBare}×)`, "", ""],
     [`find ${c.rows} rows, ${c.latencyMs} ms latency`, `sequential ${c.sequentialMedianMs} ms vs concurrency ${c.concurrency} ${c.concurrentMedianMs} ms`, `${c.speedup}× faster, ${c.vsFloor}× floor (${c.floorMs} ms)`, "≥ 4×, ≤ 1.5× floor", c.met ? "yes" : "NO"],
     ["  reference", `bare fetch, same pages ${c.concurrency} at a time: ${c.reference.bareConcurrentMedianMs} ms at ${c.latencyMs} ms, ${c.reference.bareConcurrentZeroLatencyMs} ms at 0 ms`, `entities ${c.reference.entitiesOverBareConcurrent}× bare`, "", ""],
     [`iterate() ${m.rows} rows`, `${m.elapsedMs} ms, RSS ${m.baseRssMb} → ${m.peakRssMb} MB`, `+${m.peakGrowthMb} MB`, "≤ 64 MB", m.met ? "yes" : "NO"],
