@@ -16,21 +16,16 @@ export function isWireDate(value: unknown): value is string {
   return typeof value === "string" && value.length === 10 && isWireDateTime(`${value}T00:00:00Z`);
 }
 
-/** The two digits at `at` in `text` as a number, read from their character codes. */
-const two = (text: string, at: number): number => text.charCodeAt(at) * 10 + text.charCodeAt(at + 1) - 528;
-
-/** The instant of a wire datetime whose digits are checked, or `undefined` when no such time exists (Feb 30, 24:00, …). */
+/**
+ * The instant of a wire datetime whose digits are checked, read from their character codes, or `undefined` when no such
+ * time exists (Feb 30, 24:00, …).
+ */
 function utcDate(text: string): Date | undefined {
-  const y = two(text, 0) * 100 + two(text, 2);
-  const mo = two(text, 5);
-  const d = two(text, 8);
-  const h = two(text, 11);
-  const mi = two(text, 14);
-  const s = two(text, 17);
+  const [c, y, mo, d, h, mi, s] = [0, 2, 5, 8, 11, 14, 17].map((at) => text.charCodeAt(at) * 10 + text.charCodeAt(at + 1) - 528) as [number, number, number, number, number, number, number];
   if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59) return undefined;
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const date = new Date(Date.UTC(c * 100 + y, mo - 1, d, h, mi, s));
   // Date.UTC takes years 0–99 as 1900–1999 (whose Feb 29s differ): setUTCFullYear takes them as they are.
-  if (y < 100) date.setUTCFullYear(y, mo - 1, d);
+  if (!c) date.setUTCFullYear(y, mo - 1, d);
   // A day the month does not have (Feb 30, Apr 31, day 00) runs into the next or last month.
   return date.getUTCDate() === d ? date : undefined;
 }
@@ -131,9 +126,9 @@ const JSON_VALUE = "a JSON value: string, number, boolean, null, Date, list or p
 export function decodeDateTimeFields<T extends Record<string, unknown>>(record: T, isDateTimeField: (field: string) => boolean, mode: DateMode = "date"): T {
   if (mode === "string") return record;
   let out: Record<string, unknown> | undefined;
-  for (const k in record) {
-    const v = record[k];
-    if (typeof v === "string" && Object.hasOwn(record, k) && isDateTimeField(k)) {
+  // Object.entries, not for…in: as fast on parsed records, shorter, and never an inherited member.
+  for (const [k, v] of Object.entries(record)) {
+    if (typeof v === "string" && isDateTimeField(k)) {
       const d = decodeDateTime(v);
       if (d) (out ??= { ...record })[k] = d;
     }

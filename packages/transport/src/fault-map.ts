@@ -102,7 +102,7 @@ export function faultToError(body: Record<string, unknown>, context: ErrorContex
 export const SNIPPET_LENGTH = 500;
 
 /** How many characters of a fault's message an error keeps (`serverMessage`): the rest is cut, marked by `…`. */
-export const MESSAGE_LENGTH = 4096;
+const MESSAGE_LENGTH = 4096;
 
 /** The first `length` characters of `text`, and `…` when there were more. */
 function cut(text: string, length: number): string {
