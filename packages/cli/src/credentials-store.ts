@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promise
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { decodeText } from "./text-input.js";
 
 /** A session saved by `sg login` for one site. */
 export interface SavedSession {
@@ -50,9 +51,9 @@ export class CredentialsStore {
   }
 
   private async load(): Promise<{ data: CredentialsFile; warning?: string }> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(this.path, "utf8");
+      bytes = await readFile(this.path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return { data: { version: 1, sites: {} } };
       throw error;
@@ -62,7 +63,8 @@ export class CredentialsStore {
     if (mode & 0o077) warning = `${this.path} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${this.path}`;
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      // Saved as UTF-16 by an editor (Windows PowerShell 5.1's `>`) it is still read; other bytes are not JSON.
+      json = JSON.parse(decodeText(bytes) ?? "");
     } catch {
       return { data: { version: 1, sites: {} }, warning: `${this.path} is not valid JSON; it is ignored and will be rewritten by the next sg login` };
     }

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "./exit-codes.js";
+import { decodeTextInput } from "./text-input.js";
 import type { CommandContext } from "./command-context.js";
 import type { CliInput } from "./io.js";
 
@@ -59,29 +60,21 @@ function tooLarge(what: string, from: string, limit: number): UsageError {
 }
 
 /**
- * The text without a leading UTF-8 byte order mark: editors on Windows (and PowerShell's `Out-File`) start files
- * with one, and JSON.parse refuses it as an invisible "unexpected token".
- */
-function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/**
- * All of a stream as text, or an error: `overLimit()` as soon as more than `limit` bytes arrived (nothing more is
+ * All of a stream's bytes, or an error: `overLimit()` as soon as more than `limit` bytes arrived (nothing more is
  * read), the stream's own error, or the abort's reason once `signal` aborts: Ctrl-C must end `sg batch -` even
  * while the program feeding it has not closed the pipe, or a person typing into a terminal has not pressed Ctrl-D.
  *
  * @param overLimit - the error of an input over `limit`.
  * @param stop - stops the stream once its text is no longer wanted (standard input is paused, a file closed).
  */
-function readLimited(stream: NodeJS.ReadableStream, limit: number, overLimit: () => Error, stop: () => void, signal: AbortSignal | undefined): Promise<string> {
+function readLimited(stream: NodeJS.ReadableStream, limit: number, overLimit: () => Error, stop: () => void, signal: AbortSignal | undefined): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const settle = (error?: unknown): void => {
       stream.off("data", onData).off("end", settle).off("error", settle);
       signal?.removeEventListener("abort", onAbort);
-      if (error === undefined) resolve(withoutBom(Buffer.concat(chunks).toString("utf8")));
+      if (error === undefined) resolve(Buffer.concat(chunks));
       else reject(error);
     };
     const onData = (chunk: Buffer | string): void => {
@@ -119,14 +112,14 @@ export async function jsonArgSource(text: string, what: string, source: JsonArgS
     if (readStdins.has(io.stdin)) throw new UsageError(`${what}: standard input was already read for another argument`, "Only one argument can be -; pass the others inline or as @path.");
     readStdins.add(io.stdin);
     const from = "standard input";
-    return { text: await readLimited(io.stdin, limit, () => tooLarge(what, from, limit), () => io.stdin.pause(), source.signal), from };
+    return { text: decodeTextInput(await readLimited(io.stdin, limit, () => tooLarge(what, from, limit), () => io.stdin.pause(), source.signal), `${what} from ${from}`), from };
   }
   const path = resolve(io.cwd, text.slice(1));
   try {
     // A regular file's size is known before reading; a pipe (`@/dev/stdin`, `@<(cmd)`) is counted as it is read.
     if ((await stat(path)).size > limit) throw tooLarge(what, path, limit);
     const file = createReadStream(path);
-    return { text: await readLimited(file, limit, () => tooLarge(what, path, limit), () => file.destroy(), source.signal), from: path };
+    return { text: decodeTextInput(await readLimited(file, limit, () => tooLarge(what, path, limit), () => file.destroy(), source.signal), `${what} from ${path}`), from: path };
   } catch (error) {
     if (error instanceof UsageError || source.signal?.aborted) throw error;
     const code = (error as { code?: unknown }).code;

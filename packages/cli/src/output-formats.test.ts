@@ -63,6 +63,75 @@ describe("JSON arguments with a byte order mark", () => {
   });
 });
 
+/** The data of a Shot whose code is `code`, as JSON. */
+const shot = (code: string): string => JSON.stringify({ code, project: { type: "Project", id: 1 } });
+/** `ショット` in Shift-JIS, as a Japanese Windows editor saves it. */
+const SJIS_SHOT = Buffer.from([0x83, 0x56, 0x83, 0x87, 0x83, 0x62, 0x83, 0x67]);
+/** The writes the emulator received. */
+const creates = (): number => site.requests().filter((r) => r.method_name === "create").length;
+
+/** The code of the Shot `sg create` printed (JSON), read back from the site. */
+async function codeOf(created: { stdout: string }): Promise<unknown> {
+  const id = (JSON.parse(created.stdout) as { id: number }).id;
+  const found = await sg(["find", "Shot", JSON.stringify([["id", "is", id]]), "--fields", "code", "--format", "json"], env);
+  return (JSON.parse(found.stdout) as { code: unknown }[])[0]?.code;
+}
+
+describe("JSON arguments that are not UTF-8", () => {
+  it("refuses a Shift-JIS @file and standard input (exit 2, how to convert it), sending nothing", async () => {
+    const bytes = Buffer.concat([Buffer.from('{"code":"'), SJIS_SHOT, Buffer.from('_0010","project":{"type":"Project","id":1}}')]);
+    const file = join(dir, "sjis.json");
+    writeFileSync(file, bytes);
+    const before = creates();
+    const fromFile = await sg(["create", "Shot", `@${file}`, "--format", "json"], env);
+    expect(fromFile.code, fromFile.stderr).toBe(2);
+    expect(fromFile.stderr).toContain(`data from ${file} is not UTF-8 text`);
+    expect(fromFile.stderr).toContain("iconv -f SHIFT_JIS -t UTF-8");
+    expect(fromFile.stderr).toContain("Set-Content -Encoding utf8");
+    const fromStdin = await sg(["create", "Shot", "-", "--format", "json"], env, undefined, bytes);
+    expect(fromStdin.code, fromStdin.stderr).toBe(2);
+    expect(fromStdin.stderr).toContain("data from standard input is not UTF-8 text");
+    expect(creates()).toBe(before);
+  });
+
+  it("reads UTF-16 with a byte order mark (Windows PowerShell 5.1's Out-File), little- and big-endian", async () => {
+    const file = join(dir, "utf16le.json");
+    writeFileSync(file, Buffer.from(`\ufeff${shot("ショット_utf16le 🎬")}`, "utf16le"));
+    const fromFile = await sg(["create", "Shot", `@${file}`, "--format", "json"], env);
+    expect(fromFile.stderr).toBe("");
+    expect(fromFile.code).toBe(0);
+    expect(await codeOf(fromFile)).toBe("ショット_utf16le 🎬");
+    const bigEndian = Buffer.from(`\ufeff${shot("ショット_utf16be")}`, "utf16le").swap16();
+    const fromStdin = await sg(["create", "Shot", "-", "--format", "json"], env, undefined, bigEndian);
+    expect(fromStdin.stderr).toBe("");
+    expect(fromStdin.code).toBe(0);
+    expect(await codeOf(fromStdin)).toBe("ショット_utf16be");
+  });
+
+  it("refuses UTF-16 that is not valid (half a character at the end, a lone surrogate), sending nothing", async () => {
+    const before = creates();
+    const cut = Buffer.from(`\ufeff${shot("x")}`, "utf16le").subarray(0, -1);
+    const odd = await sg(["create", "Shot", "-"], env, undefined, cut);
+    expect(odd.code, odd.stderr).toBe(2);
+    expect(odd.stderr).toContain("data from standard input is not UTF-8 text (nor UTF-16 with a byte order mark)");
+    const lone = await sg(["create", "Shot", "-"], env, undefined, Buffer.from('\ufeff{"code": "\ud83c_0010"}', "utf16le"));
+    expect(lone.code, lone.stderr).toBe(2);
+    expect(creates()).toBe(before);
+  });
+
+  it("refuses filters and a --schema-file that are not UTF-8 the same way", async () => {
+    const filters = Buffer.concat([Buffer.from('[["code", "is", "'), SJIS_SHOT, Buffer.from('"]]')]);
+    const found = await sg(["find", "Shot", "-"], env, undefined, filters);
+    expect(found.code, found.stderr).toBe(2);
+    expect(found.stderr).toContain("filters from standard input is not UTF-8 text");
+    const schema = join(dir, "schema.json");
+    writeFileSync(schema, Buffer.concat([Buffer.from('{"Shot": {"'), SJIS_SHOT, Buffer.from('": {}}}')]));
+    const types = await sg(["typegen", "--schema-file", schema]);
+    expect(types.code, types.stderr).toBe(2);
+    expect(types.stderr).toContain(`--schema-file from ${schema} is not UTF-8 text`);
+  });
+});
+
 describe("help and a bare sg", () => {
   it("a bare sg prints the usage on stderr and exits 2; sg --help prints it on stdout and exits 0", async () => {
     const bare = await sg([], env);

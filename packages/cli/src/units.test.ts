@@ -145,6 +145,15 @@ describe("credentials store", () => {
     expect(await store.delete("https://a.example")).toBe(false);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it("reads the file saved again as UTF-16 with a byte order mark (Windows PowerShell 5.1's >)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-store-"));
+    const store = new CredentialsStore(dir);
+    const saved = { version: 1, sites: { "https://a.example": { sessionToken: "tok-123456789", method: "password", login: "山田", savedAt: "x" } } };
+    writeFileSync(store.path, Buffer.from(`\ufeff${JSON.stringify(saved)}`, "utf16le"), { mode: 0o600 });
+    expect(await store.get("https://a.example")).toEqual({ session: saved.sites["https://a.example"] });
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe("typegen (offline, the real site schema)", () => {

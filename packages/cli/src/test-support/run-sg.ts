@@ -29,7 +29,7 @@ export interface SgRunner {
    * Run `sg` with a clean environment (no SG_* or proxy variable of the machine leaks in) plus `env`. `input`, when
    * given, is written to its standard input, which is then closed (at once without it).
    */
-  run(args: readonly string[], env?: Record<string, string>, onStderr?: (text: string) => void, input?: string): Promise<SgResult>;
+  run(args: readonly string[], env?: Record<string, string>, onStderr?: (text: string) => void, input?: string | Uint8Array): Promise<SgResult>;
   /** Remove the config folder. */
   cleanup(): void;
 }
