@@ -31,6 +31,15 @@ export const CONNECTION_SOURCES: Readonly<Record<keyof ConnectionInput, { readon
   sudoAs: { flag: "sudo-as", env: "SG_SUDO_AS" },
 };
 
+/**
+ * A two-factor code as typed: full-width digits (`５４９５１０`, from a Japanese or Chinese input method) made ASCII
+ * by NFKC, and spaces removed (`123 456`, as authenticator apps show it), as @sg/auth-legacy-pat's authToken does.
+ * The one cleaning of `--2fa-code` and of the code typed at the prompt.
+ */
+export function cleanTwoFactorCode(code: string): string {
+  return code.normalize("NFKC").replace(/\s+/g, "");
+}
+
 const nonEmpty = z.string().trim().min(1, "must not be empty");
 const siteUrl = nonEmpty.refine((v) => {
   try {
@@ -49,8 +58,7 @@ const connectionSchema = z.object({
   scriptKey: sourced(nonEmpty),
   login: sourced(nonEmpty),
   password: sourced(z.string().min(1, "must not be empty")),
-  // Spaces are removed ("123 456", as authenticator apps show it), as the prompt and @sg/auth-legacy-pat's authToken do.
-  twoFactorCode: sourced(z.string().transform((code) => code.replace(/\s+/g, "")).pipe(nonEmpty.regex(/^[0-9A-Za-z-]+$/, "must be the digits of the code"))),
+  twoFactorCode: sourced(z.string().transform(cleanTwoFactorCode).pipe(nonEmpty.regex(/^[0-9A-Za-z-]+$/, "must be the digits of the code"))),
   sessionToken: sourced(nonEmpty),
   sudoAs: sourced(nonEmpty),
 });

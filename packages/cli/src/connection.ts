@@ -3,7 +3,7 @@ import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
 import { legacyLoginAuth, type TwoFactorPrompt } from "@sg/auth-legacy-pat";
 import { sessionAuth } from "@sg/auth-session";
-import { readConnectionInput, type ConnectionInput, type Sourced } from "./config.js";
+import { cleanTwoFactorCode, readConnectionInput, type ConnectionInput, type Sourced } from "./config.js";
 import { CredentialsStore, configDir, type SavedSession } from "./credentials-store.js";
 import { CredentialsMissingError, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
@@ -216,12 +216,13 @@ export interface OpenClientOptions {
 
 /**
  * Ask for the two-factor code on the terminal. Authenticator apps show it in groups (`123 456`), and a person types
- * it so: the spaces are taken out. Nothing typed is a refused code, not a wrong login.
+ * it so, or in full-width digits with an input method on: cleaned as `--2fa-code` is ({@link cleanTwoFactorCode}).
+ * Nothing typed is a refused code, not a wrong login.
  */
 async function twoFactorCode(io: CliIo, signal: AbortSignal | undefined, loginAbandoned: AbortSignal | undefined): Promise<string> {
   // The strategy drops a login every client has stopped waiting for: the prompt then stops waiting too.
   const either = signal && loginAbandoned ? AbortSignal.any([signal, loginAbandoned]) : (signal ?? loginAbandoned);
-  const code = (await prompt(io.stdin, io.stderr, "Two-factor code: ", true, either)).replace(/\s+/g, "");
+  const code = cleanTwoFactorCode(await prompt(io.stdin, io.stderr, "Two-factor code: ", true, either));
   if (code === "") throw new SgTwoFactorRequiredError("no two-factor code was typed");
   return code;
 }

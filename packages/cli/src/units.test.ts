@@ -115,6 +115,8 @@ describe("connection settings", () => {
     expect(() => readConnectionInput({ "2fa-code": " " }, {})).toThrow(/--2fa-code must not be empty/);
     // As authenticator apps show it: the spaces are removed, as at the prompt.
     expect(readConnectionInput({ "2fa-code": " 123 456 " }, {}).twoFactorCode).toEqual({ value: "123456", source: "--2fa-code" });
+    // Full-width digits, as a Japanese input method types them, are the same code.
+    expect(readConnectionInput({ "2fa-code": "５４９　５１０" }, {}).twoFactorCode).toEqual({ value: "549510", source: "--2fa-code" });
   });
 
   it("parses per-command options", () => {
