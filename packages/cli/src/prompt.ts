@@ -1,6 +1,17 @@
 import type { CliInput, CliOutput } from "./io.js";
 import { InterruptedError, UsageError } from "./exit-codes.js";
 import { whilePrompting } from "./prompt-pause.js";
+import { displayClusters } from "./format/display-width.js";
+
+/**
+ * `text` without its last grapheme cluster (`🎬`, `👨‍👩‍👧`, e + accent): what a backspace erases, as a terminal does,
+ * never half of a surrogate pair (a lone surrogate would be sent as U+FFFD and refused as a wrong passphrase).
+ */
+function withoutLastCluster(text: string): string {
+  let last = "";
+  for (const [cluster] of displayClusters(text)) last = cluster;
+  return text.slice(0, text.length - last.length);
+}
 
 /**
  * Ask a question on the terminal and read one line. `hidden` turns echo off (passphrases, codes). A progress line on
@@ -33,7 +44,7 @@ export function prompt(input: CliInput, output: CliOutput, question: string, hid
           if (ch === "\r" || ch === "\n") return finish();
           // Ctrl-C with echo off arrives as a character: the same as an interrupt anywhere else (exit 130).
           if (ch === "\u0003") return finish(new InterruptedError());
-          if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1);
+          if (ch === "\u007f" || ch === "\b") answer = withoutLastCluster(answer);
           else if (ch >= " ") answer += ch;
         }
       };

@@ -148,6 +148,25 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
     expect(whoami.screen).toContain(artist.login);
   });
 
+  it("erases a whole emoji with a backspace at the passphrase prompt, and takes a 2FA code typed in full-width digits", async () => {
+    const artist = identity.card.users.find((u) => u.twoFactor && u.pat === "valid" && u.password)!;
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-tty-unicode-"));
+    try {
+      // Typed with a mistaken emoji (one of several code points) erased by a backspace (DEL), as a person does.
+      const passphrase = `${artist.password!}🎬\u007f👨\u200d👩\u200d👧\u007f`;
+      // From a Japanese input method: full-width digits and an ideographic space.
+      const code = identity.issueTwoFactorCode(artist.login).replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+      const run = await onTerminal(["login", "--site", identity.url, "--login", artist.login], { SG_CONFIG_DIR: dir }, [
+        [/Passphrase for [^:]+: $/m, passphrase],
+        [/Two-factor code: $/m, `${code.slice(0, 3)}\u3000${code.slice(3)}`],
+      ]);
+      expect(run.code, run.screen).toBe(0);
+      expect(run.screen).toContain(`as ${artist.login}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("does not count the time a person takes to type the 2FA code against --timeout-ms", async () => {
     const artist = identity.card.users.find((u) => u.twoFactor && u.pat === "valid" && u.password)!;
     // The code is typed well after the 1000 ms limit: the limit is the site's time to answer, not the person's.
