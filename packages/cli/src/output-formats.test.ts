@@ -116,6 +116,10 @@ describe("JSON arguments that are not UTF-8", () => {
     expect(odd.stderr).toContain("data from standard input is not UTF-8 text (nor UTF-16 with a byte order mark)");
     const lone = await sg(["create", "Shot", "-"], env, undefined, Buffer.from('\ufeff{"code": "\ud83c_0010"}', "utf16le"));
     expect(lone.code, lone.stderr).toBe(2);
+    // UTF-16 without its byte order mark is valid UTF-8 (ASCII with zero bytes): the encoding is named, not "not JSON"
+    const unmarked = await sg(["create", "Shot", "-"], env, undefined, Buffer.from(shot("x"), "utf16le"));
+    expect(unmarked.code, unmarked.stderr).toBe(2);
+    expect(unmarked.stderr).toContain("data from standard input is not UTF-8 text (nor UTF-16 with a byte order mark)");
     expect(creates()).toBe(before);
   });
 
