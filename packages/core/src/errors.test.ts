@@ -138,6 +138,13 @@ describe("maybeSent on the errors of an answer", () => {
 });
 
 describe("describeValue", () => {
+  it("quotes a long string's first 40 characters marked by …, never half of a surrogate pair", () => {
+    expect(describeValue("x".repeat(40))).toBe(`string "${"x".repeat(40)}"`);
+    expect(describeValue("x".repeat(41))).toBe(`string "${"x".repeat(40)}…"`);
+    // 40 units would end inside the 20th emoji: JSON.stringify wrote its half as a visible \ud83c.
+    expect(describeValue("a" + "🎬".repeat(30))).toBe(`string "a${"🎬".repeat(19)}…"`);
+  });
+
   // Bytes read "an object with keys 0, 1, 2, 3, 4, …", and an ArrayBuffer, stream, Map or symbol "an empty object".
   it("names bytes with their length, and class instances, symbols and plain objects as what they are", () => {
     expect(describeValue(new TextEncoder().encode("hello"))).toBe("a Uint8Array of 5 bytes");

@@ -1,4 +1,4 @@
-import { REDACTED, redactValue, scrubText } from "./redact.js";
+import { REDACTED, cutText, redactValue, scrubText } from "./redact.js";
 import { isDate } from "./realm-checks.js";
 
 /** One try of a request, as recorded on the final error. */
@@ -335,7 +335,7 @@ export function describeValue(value: unknown, secret = false): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (secret) return `a ${Array.isArray(value) ? "array" : typeof value} (${REDACTED})`;
-  if (typeof value === "string") return value.length > 40 ? `string ${JSON.stringify(value.slice(0, 37) + "...")}` : `string ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `string ${JSON.stringify(cutText(value, 40))}`;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (isDate(value)) return Number.isNaN(value.getTime()) ? "an invalid Date" : "a Date";

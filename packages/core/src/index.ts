@@ -40,7 +40,7 @@ export type {
   TimeoutErrorDetails,
   ValidationErrorDetails,
 } from "./errors.js";
-export { REDACTED, isSecretKey, redactUrl, redactValue, scrubText } from "./redact.js";
+export { REDACTED, cutText, isSecretKey, redactUrl, redactValue, scrubText } from "./redact.js";
 export { isLoopbackHost, parseSite } from "./site.js";
 export type { ParseSiteOptions, Site } from "./site.js";
 export { siteAuthKind, siteVersion } from "./site-info.js";

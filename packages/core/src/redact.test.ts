@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, scrubText } from "./redact.js";
+import { REDACTED, cutText, scrubText } from "./redact.js";
 
 /** `text` with each `%s` replaced by `echo`: the line a site writes around an echo of the secret. */
 const around = (echo: string): string => `error for bob: ${echo} (try again)`;
@@ -95,5 +95,57 @@ describe("scrubText: the scheme of a URL and the name of a form field", () => {
     // A scheme or a name may start after a separator in a run that begins with something else: still scrubbed.
     expect(scrubText("1-https://u:p@h +http://u:p@h \"-a://key@x see x_ftp://u:p@h 9://u:p@h")).toBe(`1-https://${REDACTED}@h +http://${REDACTED}@h "-a://${REDACTED}@x see x_ftp://${REDACTED}@h 9://u:p@h`);
     expect(scrubText("x1-api_key=zzz 9key=v my-script_key=abc a=b=c key_id=7")).toBe(`x1-api_key=${REDACTED} 9key=v my-script_key=${REDACTED} a=b=c key_id=7`);
+  });
+});
+
+describe("scrubText: a non-ASCII secret echoed in another Unicode form", () => {
+  it("scrubs it composed (NFC) or decomposed (NFD), whichever form the secret or the text is in", () => {
+    for (const secret of ["pässwörd1", "パスワード", "김민준pw"]) {
+      for (const [given, echo] of [
+        [secret.normalize("NFC"), secret.normalize("NFD")],
+        [secret.normalize("NFD"), secret.normalize("NFC")],
+        [secret.normalize("NFD"), secret.normalize("NFD")],
+      ] as const) {
+        expect(scrubText(around(echo), [given]), `${secret} ${given.length} ${echo.length}`).toBe(SCRUBBED);
+      }
+    }
+  });
+
+  it("scrubs its UTF-8 bytes read as Latin-1 (a WSGI or Java gateway's echo), also escaped", () => {
+    expect(scrubText(around("passwÃ¶rd1"), ["passwörd1"])).toBe(SCRUBBED);
+    const mojibake = Buffer.from("秘密のパス", "utf8").toString("latin1");
+    expect(scrubText(around(mojibake), ["秘密のパス"])).toBe(SCRUBBED);
+    expect(scrubText(around(encodeURIComponent(mojibake)), ["秘密のパス"])).toBe(SCRUBBED);
+  });
+
+  it("leaves an ASCII secret's search as it was: only the secret itself", () => {
+    expect(scrubText(around("s3cret-Key"), ["s3cret-Key"])).toBe(SCRUBBED);
+    expect(scrubText(around("s3cret-Ke"), ["s3cret-Key"])).toBe(around("s3cret-Ke"));
+  });
+});
+
+describe("cutText", () => {
+  it("keeps a text of `length` characters or fewer as it is", () => {
+    expect(cutText("abc", 3)).toBe("abc");
+    expect(cutText("a🎬", 3)).toBe("a🎬");
+  });
+
+  it("cuts to `length` characters marked by …, one fewer when the last would be half a surrogate pair", () => {
+    expect(cutText("abcd", 3)).toBe("abc…");
+    expect(cutText("a🎬🎬", 2)).toBe("a…");
+    expect(cutText("a🎬🎬", 3)).toBe("a🎬…");
+    expect(cutText("🎬🎬", 1)).toBe("…");
+  });
+
+  it("with secrets, scrubs before it cuts: a secret across the cut leaves nothing of itself", () => {
+    expect(cutText("xxxx my-Secret-42 yyy", 8, ["my-Secret-42"])).toBe("xxxx [RE…");
+    expect(cutText(`"token": "abcdef123456"`, 14, [])).toBe(`"token": "[RED…`);
+  });
+
+  it("scrubs only the start of a huge text: a secret across that first cut lies past the last one and is dropped", () => {
+    const key = "ひみつ-" + "k3y".repeat(10);
+    const text = "z".repeat(65_530) + key + " and more";
+    expect(cutText(text, 500, [key])).toBe(`${"z".repeat(500)}…`);
+    expect(cutText(`${key} ${text}`, 20, [key])).toBe(`${REDACTED} zzzzzzzzz…`);
   });
 });

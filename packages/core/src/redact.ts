@@ -85,12 +85,16 @@ const FORM_FIELD = /=(?<=\b([A-Za-z_-]+)=)(?!'(?:\s|$))[^&\s;"]+/g;
  * "authenticate" showed a weak password and echoed nothing. Any other secret is removed wherever it is, also as
  * HTML, JSON or a URL echoes it escaped (see `DECODERS`): the text is read once as each of their decoders reads it
  * and the secret searched for there, so the time taken grows with the length of the text, whatever the secret.
- * Where echoes of the secrets overlap, they are removed as one.
+ * A secret with a character past ASCII is also found composed or decomposed (Unicode's NFC and NFD) and as its UTF-8
+ * bytes read as Latin-1. Where echoes of the secrets overlap, they are removed as one.
  */
 export function scrubText(text: string, secrets: readonly string[] = []): string {
   const spans: Array<readonly [number, number]> = [];
   let views: Decoded[] | undefined;
-  for (const secret of secrets) {
+  // A secret past printable ASCII is also looked for composed (NFC), decomposed (NFD: a macOS gateway's echo) and as its
+  // UTF-8 bytes read as Latin-1 (a WSGI or Java gateway's echo: `passwÃ¶rd1` for `passwörd1`). An ASCII one reads the
+  // same in each: it is looked for once.
+  for (const secret of secrets.flatMap((s) => (/[^ -~]/.test(s) ? [s, s.normalize(), s.normalize("NFD"), String.fromCharCode(...new TextEncoder().encode(s))] : s))) {
     if (!secret || secret.length < 3) continue;
     if (/^[a-z]+$/i.test(secret)) {
       for (const word of text.matchAll(new RegExp(`(?<!\\w)${secret}(?!\\w)`, "g"))) spans.push([word.index, word.index + secret.length]);
@@ -120,6 +124,19 @@ export function scrubText(text: string, secrets: readonly string[] = []): string
     .replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`)
     .replace(JSON_FIELD, (field: string, head: string, name: string) => (isSecretKey(name) ? `${head}"${REDACTED}"` : field))
     .replace(FORM_FIELD, (field: string, name: string) => (isSecretKey(name) ? `=${REDACTED}` : field));
+}
+
+/**
+ * The first `length` characters of `text`, marked by `…` when there were more, never half of a character (a surrogate
+ * pair). With `secrets` (`[]` for the patterns alone), `text` is scrubbed first (see {@link scrubText}), then cut: a cut
+ * first could leave the start of a secret. Only its first 64 KiB + 16 × `length` characters are scrubbed, as a site's
+ * body may be 64 MiB: an echo of a secret across that first cut (left unscrubbed) lies wholly past `length`, and the
+ * last cut drops it, as long as the echo is shorter than the gap and the echoes scrubbed before it did not shrink the
+ * text by that much (each is replaced by the 10 characters of `[REDACTED]`).
+ */
+export function cutText(text: string, length: number, secrets?: readonly string[]): string {
+  if (secrets) text = scrubText(cutText(text, length * 16 + 65536), secrets);
+  return text.length > length ? `${text.slice(0, length).replace(/[\ud800-\udbff]$/, "")}…` : text;
 }
 
 /** A text as a decoder reads it, and after each escape it decoded, where that is in it and in the text it read. */
