@@ -5,6 +5,7 @@ import {
   SgIdentitySiteError,
   SgSsoSiteError,
   SgTwoFactorRequiredError,
+  cutText,
   scrubText,
 } from "@sg/core";
 import type { FaultDetails, MethodKind, SgError } from "@sg/core";
@@ -93,8 +94,8 @@ export function faultToError(body: Record<string, unknown>, context: ErrorContex
   const [ErrorClass, fallback, hint] = (errorCode !== undefined && FAULTS[errorCode]) || OTHER_FAULT;
   const rawMessage = body["message"];
   // The site's own text: scrubbed of the call's secret values here, since an error scrubs only patterns from its message.
-  // A site may echo a huge bad value in it: only its start is kept, so that the scrubbing stays short.
-  const message = typeof rawMessage === "string" && rawMessage !== "" ? scrubText(cut(rawMessage, MESSAGE_LENGTH), context.secrets) : fallback;
+  // A site may echo a huge bad value in it: only its start is kept (scrubbed first, then cut).
+  const message = typeof rawMessage === "string" && rawMessage !== "" ? cutText(rawMessage, MESSAGE_LENGTH, context.secrets) : fallback;
   return new ErrorClass(message, { method: context.method, secrets: context.secrets, errorCode, hint, serverMessage: message });
 }
 
@@ -104,14 +105,9 @@ export const SNIPPET_LENGTH = 500;
 /** How many characters of a fault's message an error keeps (`serverMessage`): the rest is cut, marked by `…`. */
 const MESSAGE_LENGTH = 4096;
 
-/** The first `length` characters of `text`, and `…` when there were more. */
-function cut(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length)}…` : text;
-}
-
-/** A short, one-line-ish, scrubbed start of a body for error messages. */
+/** A short, one-line-ish, scrubbed start of a body for error messages (scrubbed first, then cut: see `cutText`). */
 export function bodySnippet(text: string, secrets: readonly string[], length: number = SNIPPET_LENGTH): string {
-  return scrubText(cut(text.replace(/\s+/g, " ").trim(), length), secrets);
+  return cutText(text.replace(/\s+/g, " ").trim(), length, secrets);
 }
 
 /** Inputs of {@link httpStatusError}. */
@@ -178,7 +174,7 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
         ? `${ANSWERED_WRITE} With retry: { retryWrites: true } it is sent again, as the Python client does, at the risk of a duplicate.`
         : ANSWERED_WRITE;
   }
-  if (snippet && input.status !== 403) message = `${message} — ${bodySnippet(snippet, input.secrets, 200)}`;
+  if (snippet && input.status !== 403) message = `${message} — ${cutText(snippet, 200)}`;
   const error = new SgHttpError(message, {
     status: input.status,
     bodySnippet: snippet,

@@ -25,8 +25,8 @@ describe("a fault whose message echoes a 64 KB value", () => {
     expect(error).toBeInstanceOf(SgFault);
     const fault = error as SgFault;
     expect(fault.errorCode).toBe(103);
-    // The first 4,096 characters, the key in them scrubbed, and `…` for the cut.
-    expect(fault.serverMessage).toBe(`${said.slice(0, 4096).replace(KEY, "[REDACTED]")}…`);
+    // The key scrubbed, then the first 4,096 characters, and `…` for the cut.
+    expect(fault.serverMessage).toBe(`${said.replace(KEY, "[REDACTED]").slice(0, 4096)}…`);
     expect(fault.message.length).toBeLessThan(4096 + 500);
     expect(JSON.stringify(fault)).not.toContain(KEY);
     await expect(sg.call("read", { type: "Shot" })).resolves.toMatchObject({ entities: [] });
