@@ -1,5 +1,5 @@
 import { machineName } from "#machine-name";
-import { SgAbortError, SgValidationError, abortErrorFrom, describeValue, guardLogger, parseSite, scrubText } from "@sg/core";
+import { SgAbortError, SgValidationError, abortErrorFrom, cutText, describeValue, guardLogger, parseSite } from "@sg/core";
 import type { AuthStrategy, Logger, Site } from "@sg/core";
 import { PACKAGE, SessionErrorCode, SgBrowserLoginError } from "./session-errors.js";
 import type { BrowserLoginErrorCode } from "./session-errors.js";
@@ -245,7 +245,7 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
   const unexpected = (what: string, answer: Answer): SgBrowserLoginError =>
     fail(
       SessionErrorCode.BROWSER_LOGIN_FAILED,
-      `unexpected answer to ${what}: HTTP ${answer.status} ${scrubText(answer.text.replace(/\s+/g, " ").slice(0, 200))}`,
+      `unexpected answer to ${what}: HTTP ${answer.status} ${cutText(answer.text.replace(/\s+/g, " "), 200, [])}`,
       "Check the site URL (scheme, host and base path); if it is right, the site may not support browser approval.",
       answer.status,
     );
