@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { SgError, scrubText, type SgErrorOptions } from "@sg/core";
+import { SgError, cutText, scrubText, type SgErrorOptions } from "@sg/core";
 
 /** Options of {@link SgTransferError}. */
 export interface TransferErrorOptions extends SgErrorOptions {
@@ -28,7 +28,7 @@ export interface TransferErrorOptions extends SgErrorOptions {
 export class SgTransferError extends SgError {
   /** The HTTP status, when a response arrived. */
   readonly status: number | undefined;
-  /** The start of the site's reply (at most 500 characters), scrubbed. */
+  /** The start of the site's reply, scrubbed, then cut to 500 characters (marked by `…` when cut). */
   readonly reply: string | undefined;
   /**
    * The fault code of a refused upload, when its reply carries one, as `SgFault.errorCode`: 103 bad input (a
@@ -48,8 +48,8 @@ export class SgTransferError extends SgError {
     super(message, options, options.code ?? "SG_TRANSFER_FAILED");
     if (options.maybeSent) this.maybeSent = true;
     this.status = options.status;
-    // Scrubbed whole, then cut: a cut first could leave the start of a secret.
-    this.reply = options.reply === undefined ? undefined : scrubText(options.reply, options.secrets).slice(0, 500);
+    // Scrubbed, then cut: a cut first could leave the start of a secret.
+    this.reply = options.reply === undefined ? undefined : cutText(options.reply, 500, options.secrets ?? []);
     this.errorCode = options.errorCode;
     this.serverMessage = options.serverMessage === undefined ? undefined : scrubText(options.serverMessage, options.secrets);
   }

@@ -167,7 +167,7 @@ describe("SgTransferError", () => {
       serverMessage: `echo ${secret}`,
       secrets: [secret],
     });
-    expect(error.reply).toBe(`${"x".repeat(495)}[REDA`);
+    expect(error.reply).toBe(`${"x".repeat(495)}[REDA…`);
     expect(error.serverMessage).toBe("echo [REDACTED]");
     const unsliced = new SgTransferError("@sg/entities: refused", { reply: `${secret} Basic dXNlcjpwYXNz session_token=abc123def`, secrets: [secret] });
     expect(unsliced.reply).toBe("[REDACTED] Basic [REDACTED] session_token=[REDACTED]");

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, scrubText, type FaultDetails, type HttpResponse } from "@sg/core";
+import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, cutText, scrubText, type FaultDetails, type HttpResponse } from "@sg/core";
 import { SgTransferError } from "./errors.js";
 import { PREFIX } from "./validate.js";
 
@@ -22,7 +22,7 @@ export function parseUploadReply(text: string): number | undefined {
 
 /** A refused upload step as its reply tells it: the site's words (on one line, without the code) and its fault code. */
 interface UploadRefusal {
-  /** The site's words, whitespace folded, at most 300 characters; "" when it gave none. */
+  /** The site's words, whitespace folded, cut to 300 characters (marked by `…`); "" when it gave none. */
   readonly message: string;
   /** The fault code the reply ends with (`(error_code N)`), when it has one. */
   readonly errorCode: number | undefined;
@@ -38,7 +38,7 @@ function refusalOf(text: string): UploadRefusal | undefined {
   if (text[0] !== "0") return undefined;
   const words = wordsOf(text);
   const coded = /^(.*?)\s*\(error_code (\d+)\)$/.exec(words);
-  return { message: (coded ? coded[1]! : words).slice(0, 300), errorCode: coded ? Number(coded[2]) : undefined };
+  return { message: cutText(coded ? coded[1]! : words, 300), errorCode: coded ? Number(coded[2]) : undefined };
 }
 
 /** The refusal's words as `: <words>` for a message; "" without any. */

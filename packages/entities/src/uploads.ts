@@ -10,7 +10,7 @@
  *
  * @packageDocumentation
  */
-import { SgValidationError, scrubText, type CallOptions, type Credentials, type DateMode, type EntityRef, type HttpResponse, type SgAuthError, type SiteInfo } from "@sg/core";
+import { SgValidationError, cutText, type CallOptions, type Credentials, type DateMode, type EntityRef, type HttpResponse, type SgAuthError, type SiteInfo } from "@sg/core";
 import { contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 import type { CheckedFieldName, EntityTypeName, FileFieldName, LooseSchema, SiteSchema } from "./schema-types.js";
@@ -404,7 +404,7 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   }
   if (status < 300 && text.startsWith("2")) {
     // The site's words (scrubbed, as a refusal's are) say which source and why, as Python's message quotes its reply.
-    const words = wordsOf(scrubText(text, secrets)).slice(0, 300);
+    const words = cutText(wordsOf(text), 300, secrets);
     throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: ${words || "the source thumbnail is not ready"}`, {
       status,
       reply: text,
