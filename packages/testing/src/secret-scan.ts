@@ -101,8 +101,9 @@ function safeString(value: unknown): string {
 export function describeError(error: unknown, secrets: SecretRegistry): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    const first = error.message.split("\n")[0] ?? "";
+    // Masked, then cut: a cut first could leave the start of a secret.
+    const first = secrets.mask(error.message.split("\n")[0] ?? "");
     return secrets.mask(`${error.name}${typeof code === "string" ? ` [${code}]` : ""}: ${first.length > 200 ? `${first.slice(0, 197)}...` : first}`);
   }
-  return secrets.mask(`a thrown ${typeof error}: ${safeString(error).slice(0, 200)}`);
+  return `a thrown ${typeof error}: ${secrets.mask(safeString(error)).slice(0, 200)}`;
 }
