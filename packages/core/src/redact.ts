@@ -94,8 +94,9 @@ export function scrubText(text: string, secrets: readonly string[] = []): string
   // A secret past printable ASCII is also looked for composed (NFC), decomposed (NFD: a macOS gateway's echo) and as its
   // UTF-8 bytes read as Latin-1 (a WSGI or Java gateway's echo: `passwÃ¶rd1` for `passwörd1`). An ASCII one reads the
   // same in each: it is looked for once.
-  for (const secret of secrets.flatMap((s) => (/[^ -~]/.test(s) ? [s, s.normalize(), s.normalize("NFD"), String.fromCharCode(...new TextEncoder().encode(s))] : s))) {
-    if (!secret || secret.length < 3) continue;
+  for (const secret of secrets.flatMap((s) => (/[^ -~]/.test(s) ? [s, s.normalize(), s.normalize("NFD"), latin1(s)] : s))) {
+    // Not a string of 3 characters or more: not searched for.
+    if (!secret?.[2]) continue;
     if (/^[a-z]+$/i.test(secret)) {
       for (const word of text.matchAll(new RegExp(`(?<!\\w)${secret}(?!\\w)`, "g"))) spans.push([word.index, word.index + secret.length]);
       continue;
@@ -136,7 +137,12 @@ export function scrubText(text: string, secrets: readonly string[] = []): string
  */
 export function cutText(text: string, length: number, secrets?: readonly string[]): string {
   if (secrets) text = scrubText(cutText(text, length * 16 + 65536), secrets);
-  return text.length > length ? `${text.slice(0, length).replace(/[\ud800-\udbff]$/, "")}…` : text;
+  return text.length > length ? `${text.slice(0, length).replace(/\p{Cs}$/u, "")}…` : text;
+}
+
+/** The UTF-8 bytes of `text` read as Latin-1, a character for each byte (what a WSGI or Java gateway reads). */
+export function latin1(text: string): string {
+  return String.fromCharCode(...new TextEncoder().encode(text));
 }
 
 /** A text as a decoder reads it, and after each escape it decoded, where that is in it and in the text it read. */

@@ -1,5 +1,5 @@
 import { SgValidationError, describeValue } from "./errors.js";
-import { redactUrl } from "./redact.js";
+import { latin1, redactUrl } from "./redact.js";
 
 /** A parsed site address. Credentials embedded in the URL are kept out of every printable form. */
 export interface Site {
@@ -91,7 +91,7 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
     const user = unquote(url.username);
     const pass = unquote(url.password);
     const raw = url.password || input.includes(`${url.username}:@`) ? `${user}:${pass}` : user;
-    basicAuth = [`Basic ${base64Utf8(raw)}`, pass || user];
+    basicAuth = [`Basic ${btoa(latin1(raw))}`, pass || user];
   }
   const basePath = url.pathname.replace(/\/+$/, "");
   const origin = `${url.protocol}//${url.host.toLowerCase()}`;
@@ -114,10 +114,4 @@ function unquote(text: string): string {
       return run;
     }
   });
-}
-
-function base64Utf8(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
