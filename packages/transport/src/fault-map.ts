@@ -95,19 +95,19 @@ export function faultToError(body: Record<string, unknown>, context: ErrorContex
   const rawMessage = body["message"];
   // The site's own text: scrubbed of the call's secret values here, since an error scrubs only patterns from its message.
   // A site may echo a huge bad value in it: only its start is kept (scrubbed first, then cut).
-  const message = typeof rawMessage === "string" && rawMessage !== "" ? cutText(rawMessage, MESSAGE_LENGTH, context.secrets) : fallback;
+  const message = typeof rawMessage === "string" && rawMessage ? cutText(rawMessage, MESSAGE_LENGTH, context.secrets) : fallback;
   return new ErrorClass(message, { method: context.method, secrets: context.secrets, errorCode, hint, serverMessage: message });
 }
 
 /** How many characters of a body an error keeps. */
-export const SNIPPET_LENGTH = 500;
+const SNIPPET_LENGTH = 500;
 
 /** How many characters of a fault's message an error keeps (`serverMessage`): the rest is cut, marked by `…`. */
 const MESSAGE_LENGTH = 4096;
 
 /** A short, one-line-ish, scrubbed start of a body for error messages (scrubbed first, then cut: see `cutText`). */
-export function bodySnippet(text: string, secrets: readonly string[], length: number = SNIPPET_LENGTH): string {
-  return cutText(text.replace(/\s+/g, " ").trim(), length, secrets);
+export function bodySnippet(text: string, secrets: readonly string[]): string {
+  return cutText(text.replace(/\s+/g, " ").trim(), SNIPPET_LENGTH, secrets);
 }
 
 /** Inputs of {@link httpStatusError}. */
