@@ -238,7 +238,7 @@ export class Schema {
     const retired = this.retired[type] ?? [];
     // A name with no Latin letter or digit (`難易度`, `샷 상태`) derives the fallback `sg_field`: a deleted field holding
     // it, or a suffix of it, was another name, and no display name could avoid it, so its code is passed over instead.
-    const anyName = base === deriveFieldCode('');
+    const anyName = !/[a-z0-9]/i.test(displayName.normalize('NFKD'));
     let code = base;
     for (let n = 1; this.field(type, code) !== undefined || (anyName && retired.includes(code)); n++) code = `${base}_${n}`;
     if (retired.includes(code)) {
