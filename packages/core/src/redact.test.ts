@@ -148,4 +148,12 @@ describe("cutText", () => {
     expect(cutText(text, 500, [key])).toBe(`${"z".repeat(500)}…`);
     expect(cutText(`${key} ${text}`, 20, [key])).toBe(`${REDACTED} zzzzzzzzz…`);
   });
+
+  it("scrubs the whole text when scrubbing shrinks its start so far that a secret across the first cut would show", () => {
+    const key = "SCRIPTKEY-0123456789abcdef";
+    // `token=t…t` (131,052 characters) scrubs to `token=[REDACTED]`; the key straddles the first cut (at 131,072)
+    const text = `token=${"t".repeat(131_046)} ${key} rest`;
+    expect(cutText(text, 4096, [key])).toBe(`token=${REDACTED} ${REDACTED} rest`);
+    expect(cutText(text, 20, [key])).toBe(`token=${REDACTED} [RE…`);
+  });
 });

@@ -130,13 +130,18 @@ export function scrubText(text: string, secrets: readonly string[] = []): string
 /**
  * The first `length` characters of `text`, marked by `…` when there were more, never half of a character (a surrogate
  * pair). With `secrets` (`[]` for the patterns alone), `text` is scrubbed first (see {@link scrubText}), then cut: a cut
- * first could leave the start of a secret. Only its first 64 KiB + 16 × `length` characters are scrubbed, as a site's
- * body may be 64 MiB: an echo of a secret across that first cut (left unscrubbed) lies wholly past `length`, and the
- * last cut drops it, as long as the echo is shorter than the gap and the echoes scrubbed before it did not shrink the
- * text by that much (each is replaced by the 10 characters of `[REDACTED]`).
+ * first could leave the start of a secret. Of a text longer than 64 KiB + 16 × `length` characters (a site's body may
+ * be 64 MiB), only that start is scrubbed, unless scrubbing shrinks it below `length` + 64 KiB characters (its secrets
+ * and secret fields replaced by the 10 characters of `[REDACTED]`): then the whole text is. So the start of an echo of
+ * a secret across that first cut, left unscrubbed, lies past `length`, and the last cut drops it, unless the echo is
+ * longer than 64 KiB.
  */
 export function cutText(text: string, length: number, secrets?: readonly string[]): string {
-  if (secrets) text = scrubText(cutText(text, length * 16 + 65536), secrets);
+  if (secrets) {
+    const cut = cutText(text, length * 16 + 65536);
+    const out = scrubText(cut, secrets);
+    text = cut === text || out.length >= length + 65536 ? out : scrubText(text, secrets);
+  }
   return text.length > length ? `${text.slice(0, length).replace(/\p{Cs}$/u, "")}…` : text;
 }
 

@@ -54,6 +54,22 @@ describe("the site's words are scrubbed before they are cut", () => {
     expect((error as SgFault).serverMessage).toBe(`${"z".repeat(4096)}…`);
     expect(shown(error)).not.toContain(KEY.slice(0, 4));
   });
+
+  // Only the first 64 KiB + 16 × length characters were scrubbed: a secret field as long as that shrank to
+  // `token=[REDACTED]`, and the start of the key, across that first cut and not recognised, moved into view.
+  it("a fault's message whose secret field shrinks by 128 KiB keeps none of the key across the first cut", async () => {
+    const message = `token=${"t".repeat(131_072 - 26)} ${KEY} rest`;
+    const error = await readFailure((_req, res) => json(res, { exception: true, error_code: 103, message }));
+    expect((error as SgFault).serverMessage).toBe("token=[REDACTED] [REDACTED] rest");
+    expect(shown(error)).not.toContain(KEY.slice(0, 4));
+  });
+
+  it("a 500 body whose secret field shrinks by 72 KiB keeps none of the key across the first cut", async () => {
+    const error = await readFailure((_req, res) => text(res, `token=${"t".repeat(73_536 - 26)} ${KEY} rest`, 500, "text/plain"));
+    expect((error as SgHttpError).bodySnippet).toBe("token=[REDACTED] [REDACTED] rest");
+    expect(error.message).toContain(" — token=[REDACTED] [REDACTED] rest");
+    expect(shown(error)).not.toContain(KEY.slice(0, 4));
+  });
 });
 
 describe("a cut never splits a character", () => {
