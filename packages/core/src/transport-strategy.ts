@@ -124,8 +124,9 @@ export interface HttpRequest {
   /**
    * The most bytes of a body read whole (`responseBody` `"bytes"`, and a status a stream is not asked for), decoded
    * (a compressed body is counted as it inflates). A longer 2xx body is not read past it: the exchange fails with an
-   * `SgProtocolError` whose `code` is `SG_RESPONSE_TOO_LARGE`, not retried (a redirect's or error status's body is
-   * then left empty). A positive integer; none when absent. A transport that does not know the option may ignore it.
+   * `SgProtocolError` whose `code` is `SG_RESPONSE_TOO_LARGE`, not retried; an unfollowed redirect's (3xx) or an error
+   * status's body past it is returned empty, with its status. A positive integer; none when absent. A transport that
+   * does not know the option may ignore it.
    */
   readonly maxBytes?: number | undefined;
 }

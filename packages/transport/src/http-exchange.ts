@@ -246,11 +246,10 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
             continue;
           }
         }
-        if (raw.status < 400) {
-          // never retried (an SgError thrown by the attempt); a read's GET applied nothing, a write gets maybeSent
-          if (raw.tooLarge) throw protocolError(`more than maxBytes, ${maxBytes} bytes`, "Ask for a stream, or raise maxBytes.", raw, "", undefined, loop, undefined, "SG_RESPONSE_TOO_LARGE");
-          return { ok: true, value: response, status: raw.status };
-        }
+        // never retried (an SgError thrown by the attempt); a read's GET applied nothing, a write gets maybeSent. Only a
+        // 2xx: a redirect's body is never the download, and comes back empty, as an error status's does
+        if (raw.tooLarge && raw.status < 300) throw protocolError(`more than maxBytes, ${maxBytes} bytes`, "Ask for a stream, or raise maxBytes.", raw, "", undefined, loop, undefined, "SG_RESPONSE_TOO_LARGE");
+        if (raw.status < 400) return { ok: true, value: response, status: raw.status };
         const error = httpStatusError({
           method: label,
           secrets,

@@ -87,6 +87,26 @@ describe("http() maxBytes", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  // A redirect's body is never the download: an unfollowed 3xx is returned as such (its body left empty, as the
+  // TSDoc of HttpRequest.maxBytes says), so that a download reports the redirect, not "larger than maxBytes".
+  it("an unfollowed 3xx past the limit is returned, its body empty, for a POST and a GET; a 2xx past it still fails", async () => {
+    const server = await serve((req, res) => {
+      if (req.url === "/ok") return res.writeHead(200).end(Buffer.alloc(100));
+      // a GET follows a redirect with a location: this one has none, so it is not followed
+      res.writeHead(302, req.method === "POST" ? { location: "/elsewhere" } : {}).end(Buffer.alloc(100));
+    });
+    const t = jsonRpcTransport();
+    for (const request of [get({ maxBytes: 10 }), { method: "POST", target: "/upload", form: { a: "1" }, credentials: script, kind: "write", maxBytes: 10 } as const]) {
+      const response = await t.http!(request, contextFor(server.url, fakeClock()));
+      expect(response.status).toBe(302);
+      expect(response.body.byteLength).toBe(0);
+    }
+    const err = await fail(t.http!(get({ target: "/ok", maxBytes: 10 }), contextFor(server.url, fakeClock())));
+    expect(err).toBeInstanceOf(SgProtocolError);
+    expect(err.code).toBe("SG_RESPONSE_TOO_LARGE");
+    expect(server.requests).toHaveLength(3);
+  });
+
   // The body is read inside its attempt: a reset midway is a network error of that attempt, retried for a read.
   it("a connection reset mid-body of a GET read whole is retried, with or without maxBytes", async () => {
     const bytes = Buffer.alloc(3 * CHUNK.length, 5);
