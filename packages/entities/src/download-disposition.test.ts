@@ -44,6 +44,11 @@ describe("openAttachment().fileName reads Content-Disposition as browsers do", (
     // a quoted-string's escapes (RFC 7230 quoted-pair), and a ';' inside the quotes
     ['attachment; filename="a\\"b.txt"', 'a"b.txt'],
     ['attachment; filename="a;b\\\\c.txt"', "c.txt"],
+    // no disposition type: parameters from the start, as browsers read it
+    ['filename="noType.txt"', "noType.txt"],
+    ["FileName*=UTF-8''%E3%82%B7.exr", "シ.exr"],
+    // a quoted value never closed: its opening quote is not part of the name
+    ['attachment; filename="unterminated.txt', "unterminated.txt"],
   ])("%j gives %j", async (header, name) => {
     expect(await nameOf(Buffer.from(header, "utf8"))).toBe(name);
   });

@@ -547,7 +547,8 @@ function bodyStream(
  */
 function dispositionName(header: string | null): string | undefined {
   const params: Record<string, string> = {};
-  for (const [, key, quoted, token] of (header ?? "").matchAll(/;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g)) {
+  // a parameter after a `;` or at the start (no disposition type); a quoted value never closed loses its opening quote
+  for (const [, key, quoted, token] of (header ?? "").matchAll(/(?:^|;)\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|"?([^;]*))/g)) {
     params[key!.toLowerCase()] ??= quoted?.replace(/\\(["\\])/g, "$1") ?? token!.trim();
   }
   const [, charset, value] = /^(utf-8|iso-8859-1)'[^']*'((?:[^%]|%[\da-f]{2})*)$/i.exec(params["filename*"]!) ?? []; // undefined: no match
