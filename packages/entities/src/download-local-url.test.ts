@@ -3,7 +3,7 @@
  * may hold `%`, `#`, spaces) and an encoded one made with `pathToFileURL` both read the file they name; what cannot be
  * read is an `SgTransferError`, never a raw `URIError`. Real files in a temporary folder.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -17,6 +17,9 @@ beforeAll(async () => {
   files = await startFileSite((_req, res) => res.writeHead(500).end());
   dir = mkdtempSync(join(tmpdir(), "sg-local-url-"));
   for (const name of ["進捗 100%.txt", "進捗 %41.txt", "進捗 A.txt", "aA.txt", "caf%E9.txt", "take#2.exr"]) writeFileSync(join(dir, name), name);
+  // what a url naming the host `server` would read if its host were taken for a folder of the working folder
+  mkdirSync(join(dir, "server", "share"), { recursive: true });
+  writeFileSync(join(dir, "server", "share", "x y.exr"), "relative");
 });
 afterAll(async () => {
   await files.close();
@@ -40,6 +43,35 @@ describe("a url-only local file link reads the file its url names", () => {
     ["a%41.txt", "aA.txt"],
   ])("file://<dir>/%s reads %s", async (name, file) => {
     expect(await read(`file://${dir}/${name}`)).toBe(file);
+  });
+
+  it.each([
+    // file:/path (one slash) and file://localhost/path are this machine's path too, as written or decoded alike
+    ["file:", "進捗 A.txt", "進捗 A.txt"],
+    ["file:", "進捗 100%.txt", "進捗 100%.txt"],
+    ["file:", "a%41.txt", "aA.txt"],
+    ["file://localhost", "進捗 A.txt", "進捗 A.txt"],
+    ["FILE://LOCALHOST", "take#2.exr", "take#2.exr"],
+  ])("%s<dir>/%s reads %s", async (prefix, name, file) => {
+    expect(await read(`${prefix}${dir}/${name}`)).toBe(file);
+  });
+
+  it("a url naming another machine is refused, never read as a path relative to the working folder", async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      for (const url of ["file://server/share/x y.exr", "file://server/share/x%20y.exr", "file:\\\\server\\share\\x y.exr"]) {
+        const error = await read(url).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SgTransferError);
+        expect(error).toMatchObject({ code: "SG_DOWNLOAD_FAILED", message: expect.stringContaining("names another machine (server)") });
+        expect((error as Error).message).toContain("local_path");
+      }
+      // its local_path, when set, is what is read
+      const linked = await downloadAttachment(files.client, { url: "file://server/share/x y.exr", local_path: join(dir, "進捗 A.txt"), link_type: "local" });
+      expect(new TextDecoder().decode(linked)).toBe("進捗 A.txt");
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it("an encoded url (pathToFileURL) reads the file it names", async () => {

@@ -314,10 +314,20 @@ function localPath(link: unknown, where: URL): string {
  * what an encoded one cannot — a space, a non-ASCII character, `\`, `#`, `?`, a `%` not followed by two hex digits — is
  * the path as written (`file:///p/進捗 100%.txt`, `file:///p/進捗 %41.txt`); an all-ASCII one of encoded form is
  * decoded as `fileURLToPath` does (`file:///p/a%41.txt` is `/p/aA.txt`), and read as written if that fails (not UTF-8).
- * A file whose name holds a literal `%41` and nothing else to tell is read through `local_path`.
+ * A file whose name holds a literal `%41` and nothing else to tell is read through `local_path`. The path is the url's
+ * after `file://`, `file://localhost` or `file:` (always from its `/`); a url naming another host (`file://server/share/…`,
+ * a UNC path) is refused (`SgTransferError`) rather than read as a path relative to the working folder.
  */
 function urlPath(url: string, where: URL): string {
-  const raw = url.replace(/^file:\/\/(localhost(?=\/))?/i, "");
+  if (where.host) {
+    throw new SgTransferError(`${PREFIX}: the local file link ${url} names another machine (${where.host}): only its local_path, the site's LocalStorage path for this OS, is read`, {
+      code: "SG_DOWNLOAD_FAILED",
+      hint: "Give its LocalStorage a path for this OS (where that machine's files are mounted here), or set the link's local_path.",
+    });
+  }
+  // file:///p, file://localhost/p, file:/p: `/p` as written; any other form (`file:p`) as the URL parser reads it
+  const written = url.replace(/^file:(\/\/(localhost)?)?/i, "");
+  const raw = written[0] == "/" ? written : where.pathname;
   if (!/^(?:[\w\-.~!$&'()*+,;=:@/]|%[\da-f]{2})*$/i.test(raw)) return raw;
   return utf8(where.pathname) ?? raw;
 }
