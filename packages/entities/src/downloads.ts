@@ -322,7 +322,7 @@ function urlPath(url: string, where: URL): string {
   if (where.host) {
     throw new SgTransferError(`${PREFIX}: the local file link ${url} names another machine (${where.host}): only its local_path, the site's LocalStorage path for this OS, is read`, {
       code: "SG_DOWNLOAD_FAILED",
-      hint: "Give its LocalStorage a path for this OS (where that machine's files are mounted here), or set the link's local_path.",
+      hint: "Give its LocalStorage a path for this OS, or set the link's local_path to where the file is here.",
     });
   }
   // file:///p, file://localhost/p, file:/p: `/p` as written; any other form (`file:p`) as the URL parser reads it
