@@ -55,6 +55,9 @@ describe("openAttachment().fileName is the site's name reduced to a plain file n
     // alternate data stream: every ':' becomes '_'
     ['attachment; filename="C:evil.txt"', "C_evil.txt"],
     ['attachment; filename="notes.txt:hidden:$DATA"', "notes.txt_hidden_$DATA"],
+    // what Windows refuses in a file name becomes '_' as well, on every OS (a name from a site should be portable)
+    ['attachment; filename="a<b>c\\"d|e?f*g.exr"', "a_b_c_d_e_f_g.exr"],
+    ["attachment; filename*=UTF-8''%3C%3E%22%7C%3F%2A.txt", "______.txt"],
     // Windows drops the dots and spaces that end a name: "x.exe." would be written as x.exe, ". ." as the folder
     ['attachment; filename="trailing. "', "trailing"],
     ["attachment; filename*=UTF-8''x.exe.%00", "x.exe"],
