@@ -316,7 +316,9 @@ function localPath(link: unknown, where: URL): string {
  * decoded as `fileURLToPath` does (`file:///p/a%41.txt` is `/p/aA.txt`), and read as written if that fails (not UTF-8).
  * A file whose name holds a literal `%41` and nothing else to tell is read through `local_path`. The path is the url's
  * after `file://`, `file://localhost` or `file:` (always from its `/`); a url naming another host (`file://server/share/…`,
- * a UNC path) is refused (`SgTransferError`) rather than read as a path relative to the working folder.
+ * a UNC path) is refused (`SgTransferError`) rather than read as a path relative to the working folder. On Windows a
+ * drive path (`/C:/p`, `/C:\p`, or `C:\p` right after `file://`, as this package's own `"file://" + local_path` urls are) is
+ * `C:\p`, with backslashes, as `fileURLToPath(url, { windows: true })` reads it.
  */
 function urlPath(url: string, where: URL): string {
   if (where.host) {
@@ -325,11 +327,14 @@ function urlPath(url: string, where: URL): string {
       hint: "Give its LocalStorage a path for this OS, or set the link's local_path to where the file is here.",
     });
   }
-  // file:///p, file://localhost/p, file:/p: `/p` as written; any other form (`file:p`) as the URL parser reads it
+  // file:///p, file://localhost/p, file:/p (and on Windows file://C:\p): `/p` as written; any other form (`file:p`) as
+  // the URL parser reads it
   const written = url.replace(/^file:(\/\/(localhost)?)?/i, "");
-  const raw = written[0] == "/" ? written : where.pathname;
-  if (!/^(?:[\w\-.~!$&'()*+,;=:@/]|%[\da-f]{2})*$/i.test(raw)) return raw;
-  return utf8(where.pathname) ?? raw;
+  const win = localPathKey() == "local_path_windows";
+  const raw = written[0] == "/" || (win && /^[a-z]:[/\\]/i.test(written)) ? written : where.pathname;
+  const path = /^(?:[\w\-.~!$&'()*+,;=:@/]|%[\da-f]{2})*$/i.test(raw) ? (utf8(where.pathname) ?? raw) : raw;
+  // on Windows `/C:/p` (and `C:/p`) is `C:\p`, as fileURLToPath(url, { windows: true }) reads it
+  return win && /^\/?[a-z]:[/\\]/i.test(path) ? path.replace(/^\//, "").replaceAll("/", "\\") : path;
 }
 
 /**
