@@ -41,8 +41,9 @@ describe("openAttachment().fileName reads Content-Disposition as browsers do", (
     ["attachment; filename*=UTF-8''%E3%8.txt; filename=\"plain.txt\"", "plain.txt"],
     ["attachment; filename*=UTF-8''caf%E9.txt; filename=\"plain.txt\"", "plain.txt"],
     ["attachment; filename*=UTF-8''; filename=\"plain.txt\"", "plain.txt"],
-    // a quoted-string's escapes (RFC 7230 quoted-pair), and a ';' inside the quotes
-    ['attachment; filename="a\\"b.txt"', 'a"b.txt'],
+    // a quoted-string's escapes (RFC 7230 quoted-pair; the escaped '"', which Windows refuses in a name, made '_'), and a
+    // ';' inside the quotes
+    ['attachment; filename="a\\"b.txt"', "a_b.txt"],
     ['attachment; filename="a;b\\\\c.txt"', "c.txt"],
     // no disposition type: parameters from the start, as browsers read it
     ['filename="noType.txt"', "noType.txt"],
