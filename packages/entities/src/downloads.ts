@@ -330,11 +330,11 @@ function urlPath(url: string, where: URL): string {
   // file:///p, file://localhost/p, file:/p (and on Windows file://C:\p): `/p` as written; any other form (`file:p`) as
   // the URL parser reads it
   const written = url.replace(/^file:(\/\/(localhost)?)?/i, "");
-  const win = localPathKey() == "local_path_windows";
-  const raw = written[0] == "/" || (win && /^[a-z]:[/\\]/i.test(written)) ? written : where.pathname;
+  const drive = localPathKey() == "local_path_windows" && /^\/?[a-z]:[/\\]/i;
+  const raw = written[0] == "/" || (drive && drive.test(written)) ? written : where.pathname;
   const path = /^(?:[\w\-.~!$&'()*+,;=:@/]|%[\da-f]{2})*$/i.test(raw) ? (utf8(where.pathname) ?? raw) : raw;
   // on Windows `/C:/p` (and `C:/p`) is `C:\p`, as fileURLToPath(url, { windows: true }) reads it
-  return win && /^\/?[a-z]:[/\\]/i.test(path) ? path.replace(/^\//, "").replaceAll("/", "\\") : path;
+  return drive && drive.test(path) ? path.replace(/^\//, "").replaceAll("/", "\\") : path;
 }
 
 /**
