@@ -275,9 +275,24 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
     if ((typeof requestId !== "string" && typeof requestId !== "number") || typeof url !== "string" || !/^https?:\/\//i.test(url)) {
       throw unexpected("the approval request (no sessionRequestId or http(s) url)", created);
     }
+    const idText = String(requestId);
+    // The approval page is the site's own: a URL elsewhere (a hostile or spoofed site) is neither shown nor opened,
+    // since the person would approve, or type their password, on a page the site does not own.
+    let origin: string | undefined;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      // Refused below, and shown as not parsing.
+    }
+    if (origin !== site.origin) {
+      throw fail(
+        SessionErrorCode.BROWSER_LOGIN_FAILED,
+        `the approval URL the site returned is not on the site's origin ${site.origin}: got ${loggedUrl(url, idText)}; it was not opened`,
+        "Check the site URL (a proxy or a look-alike site may have answered); the site's own approval page is on its own origin.",
+      );
+    }
 
     // 3. Show the URL: the real one to the person, one without the request id to the logs.
-    const idText = String(requestId);
     logger.info(`${PACKAGE}: approve the login in a browser`, { url: loggedUrl(url, idText) });
     options.onUrl?.(url);
     if (options.open) {
