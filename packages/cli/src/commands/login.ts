@@ -1,25 +1,12 @@
 import { SessionErrorCode, SgBrowserLoginError, browserLogin } from "@sg/auth-session";
-import { spawn } from "node:child_process";
 import type { CommandContext } from "../command-context.js";
 import { intOption } from "../config.js";
 import { forTerminal } from "../terminal-text.js";
 import { MAX_CALL_DEADLINE_MS } from "../call-deadline.js";
 import { UsageError } from "../exit-codes.js";
+import { openInBrowser } from "../open-browser.js";
 import { prompt } from "../prompt.js";
 import { resolveConnection, secretsOf, withAuth, type ResolvedConnection } from "../connection.js";
-
-/** Open a URL in the person's browser, without waiting and without failing the login when it cannot. */
-function openInBrowser(url: string): void {
-  const command = process.platform === "darwin" ? "open" : process.platform === "win32" ? "cmd" : "xdg-open";
-  const args = process.platform === "win32" ? ["/c", "start", "", url] : [url];
-  try {
-    const child = spawn(command, args, { stdio: "ignore", detached: true });
-    child.on("error", () => undefined);
-    child.unref();
-  } catch {
-    // The URL is printed; the person can open it by hand.
-  }
-}
 
 /**
  * What to do when `sg login --browser` failed, in flags and commands, where the library's own hint names its
@@ -69,7 +56,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
       fetch: ctx.fetch(),
       appName: "sg (ShotGrid command line)",
       onUrl: (url: string) => ctx.note(`Approve this login in your browser:\n  ${forTerminal(url)}`),
-      ...(noOpen ? {} : { open: openInBrowser }),
+      ...(noOpen ? {} : { open: (url: string) => openInBrowser(url) }),
       ...(values["allow-http"] === true ? { allowInsecureHttp: true } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
