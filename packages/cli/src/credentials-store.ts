@@ -38,14 +38,18 @@ export function configDir(env: Readonly<Record<string, string | undefined>>): st
   return join(env["HOME"] || homedir(), ".config", "sg");
 }
 
-/** Sessions saved per site in `<configDir>/credentials.json`, mode 0600 (folder 0700). */
+/** Sessions saved per site in `<configDir>/credentials.json`, mode 0600 (folder 0700; on Windows, the folder's ACL). */
 export class CredentialsStore {
   /** The file's path. */
   readonly path: string;
-  /** @param dir - the config folder, see {@link configDir}. */
+  /**
+   * @param dir - the config folder, see {@link configDir}.
+   * @param platform - the operating system, whose file modes say who may read the file (not on Windows).
+   */
   constructor(
     /** The config folder holding the credentials file. */
     readonly dir: string,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.path = join(dir, "credentials.json");
   }
@@ -59,7 +63,9 @@ export class CredentialsStore {
       throw error;
     }
     let warning: string | undefined;
-    const mode = (await stat(this.path)).mode & 0o777;
+    // On Windows Node reports mode 0666 for every writable file and chmod only toggles read-only: the file is
+    // protected by the ACL of the profile folder it lives in (%USERPROFILE%\.config\sg unless SG_CONFIG_DIR).
+    const mode = this.platform === "win32" ? 0 : (await stat(this.path)).mode & 0o777;
     if (mode & 0o077) warning = `${this.path} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${this.path}`;
     let json: unknown;
     try {
