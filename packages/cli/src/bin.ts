@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-import { constants } from "node:os";
 import { runCli } from "./cli.js";
 import { cleanupsDone } from "./exit-guard.js";
 import { EXIT_INTERRUPTED, EXIT_OK } from "./exit-codes.js";
 import { interruptedEnd, interruptedLine } from "./interrupted-end.js";
 import { outputErrorText, processIo } from "./io.js";
+import { STOP_SIGNALS, signalStatus as statusOf } from "./stop-signals.js";
 
-// The first Ctrl-C (or SIGTERM, or SIGHUP: the terminal or ssh session closed) stops `sg emulator` cleanly and aborts
-// the calls of any other command, which then exits 130 (143 for SIGTERM, 129 for SIGHUP); a second one leaves as soon as a download's temporary file is removed (at most
+// The first Ctrl-C (or SIGTERM, or SIGHUP: the terminal or ssh session closed, or Ctrl+Break on Windows) stops `sg emulator` cleanly and aborts
+// the calls of any other command, which then exits 130 (143 for SIGTERM, 129 for SIGHUP, 149 for SIGBREAK); a second one leaves as soon as a download's temporary file is removed (at most
 // a few seconds), so it never leaves a `.part` file behind, with the status the first would have given (see
 // `leaveOnSecondSignal`). Once the command has returned and only its output is being flushed, a signal leaves at
 // once (see `finished` below).
@@ -15,7 +15,6 @@ const abort = new AbortController();
 let received: NodeJS.Signals | undefined;
 let resolveStop: (signal: string) => void = () => undefined;
 const stop = new Promise<string>((resolve) => (resolveStop = resolve));
-const statusOf = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 2);
 /** What the command made on the site (`Shot 12 was created`), as runCli reports it. */
 let applied: string | undefined;
 /** The command whose write call was made (`create`), as runCli reports it: its request may have left. */
@@ -24,7 +23,7 @@ let writing: string | undefined;
 let decided: number | undefined;
 /** runCli's status, once it has returned: from then on nothing listens to `abort`, only stdout is flushed. */
 let finished: number | undefined;
-/** The status to leave with after a signal: runCli says 130 for any signal; SIGTERM is 143, SIGHUP 129. */
+/** The status to leave with after a signal: runCli says 130 for any signal; SIGTERM is 143, SIGHUP 129, SIGBREAK 149. */
 const afterSignal = (code: number, signal: NodeJS.Signals): number => (code === EXIT_INTERRUPTED ? statusOf(signal) : code);
 
 /**
@@ -66,9 +65,9 @@ const onSignal = (signal: NodeJS.Signals): void => {
   resolveStop(signal);
   abort.abort(signal);
 };
-// SIGHUP too: left to Node's default it kills sg at once, leaving a download's `.part` file behind and an upload
-// without its "may have been applied" note.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+// SIGHUP and SIGBREAK (Ctrl+Break on Windows) too: left to Node's default they kill sg at once, leaving a download's
+// `.part` file behind and an upload without its "may have been applied" note.
+for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 
 // While the command runs, runCli reports an error of stdout itself (a closed pipe ends it quietly with 0, a full
 // disk is one line and exit 1). One that comes later, while the last bytes are flushed, is handled below.

@@ -30,7 +30,7 @@ export const EXIT_MAYBE_APPLIED = 6;
 export const EXIT_DOCTOR_FAILED = 7;
 /**
  * Interrupted by Ctrl-C (SIGINT) with nothing changed: 128 + 2, as shells report it. SIGTERM gives 143 (128 + 15),
- * SIGHUP 129 (128 + 1).
+ * SIGHUP 129 (128 + 1), SIGBREAK (Ctrl+Break on Windows) 149 (128 + 21).
  * A write interrupted in flight is {@link EXIT_MAYBE_APPLIED}; a change made keeps the command's own status.
  */
 export const EXIT_INTERRUPTED = 130;
@@ -48,7 +48,7 @@ export const EXIT_STATUS_HELP: readonly string[] = [
   "  5    network, timeout or site unavailable, nothing applied: safe to retry",
   "  6    a write that may have been applied (also when interrupted in flight): check the site before retrying",
   "  7    sg doctor found a problem",
-  "  130  interrupted (Ctrl-C, SIGINT), nothing changed; 143 terminated (SIGTERM); 129 hung up (SIGHUP). A change made stays 0",
+  "  130  interrupted (Ctrl-C, SIGINT), nothing changed; 143 terminated (SIGTERM); 129 hung up (SIGHUP); 149 Ctrl+Break (SIGBREAK, Windows). A change made stays 0",
 ];
 
 /** A mistake in how `sg` was called. Exits with status 2. */

@@ -248,6 +248,20 @@ describe("Ctrl-C, SIGTERM and SIGHUP cancel uploads and downloads", () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  // SIGBREAK is Ctrl+Break in a Windows console; Linux cannot send it. A preload turns SIGUSR2 into the 'SIGBREAK'
+  // event Node emits there, so the handler sg installs for it is what runs.
+  it("SIGBREAK (Ctrl+Break on Windows) aborts a download to --out at once: exit 149, no file", async () => {
+    const preload = join(dir, "sigbreak.mjs");
+    writeFileSync(preload, 'process.on("SIGUSR2", () => process.emit("SIGBREAK", "SIGBREAK"));\n');
+    const out = mkdtempSync(join(dir, "out-"));
+    const sg = start(["download", slowUrl, "--out", join(out, "big.out")], { env: { ...env, NODE_OPTIONS: `--import=${preload}` } });
+    await until(() => readdirSync(out).some((name) => name.endsWith(".part")), "the temporary file");
+    sg.child.kill("SIGUSR2");
+    expect(await sg.exit(), sg.stderr()).toBe(149);
+    expect(sg.stderr()).toBe("sg: interrupted (SIGBREAK)\n");
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it("a signal that comes after the upload finished: the result is printed, the note says so, exit 0", async () => {
     const file = join(dir, "late.txt");
     writeFileSync(file, "uploaded before the signal\n");
