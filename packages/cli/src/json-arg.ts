@@ -145,7 +145,7 @@ export function parseJsonArg(text: string, what: string, expect: JsonArgShape, f
     value = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split("\n")[0] : "";
-    throw new UsageError(`${named} is not valid JSON: ${detail}`, from && shortForm ? jsonOnlyHint(text, what, from, shortForm) : `Example: ${example(what, from)}`);
+    throw new UsageError(`${named} is not valid JSON: ${detail}`, from && shortForm ? jsonOnlyHint(text, what, from, shortForm) : quotesStrippedHint(text, from) + `Example: ${example(what, from)}`);
   }
   if (expect === "object" && (value === null || typeof value !== "object" || Array.isArray(value))) {
     throw new UsageError(`${named} must be a JSON object`, `Example: '{"code": "SH010"}'`);
@@ -154,6 +154,16 @@ export function parseJsonArg(text: string, what: string, expect: JsonArgShape, f
     throw new UsageError(`${named} must be a JSON array of conditions (or a filter object)`, `Example: '[["code", "is", "SH010"]]'`);
   }
   return value;
+}
+
+/**
+ * The start of the hint for an argument that looks like JSON whose double quotes a shell removed (`[[code,is,SH010]]`:
+ * Windows PowerShell 5.1 strips the inner `"` of a program's arguments), else "".
+ */
+function quotesStrippedHint(text: string, from: string | undefined): string {
+  return !from && /^\s*[[{]/.test(text) && /[a-z_]/i.test(text) && !text.includes('"')
+    ? "It has no double quotes: the shell probably removed them (Windows PowerShell 5.1 does, inside a program's arguments); pass the JSON as @file.json, or pipe it to - (standard input). "
+    : "";
 }
 
 /**
