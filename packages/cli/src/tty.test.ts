@@ -86,6 +86,15 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
     expect(run.screen).not.toContain(script.key);
   });
 
+  it("refuses to write a download to the terminal, and suggests --out, not '>' (Windows PowerShell before 7.4 corrupts binary output)", async () => {
+    const run = await onTerminal(["download", "123"], { SG_SITE: site.url, SG_SCRIPT_NAME: "s", SG_SCRIPT_KEY: "k" });
+    expect(run.code, run.screen).toBe(2);
+    expect(run.screen).toContain("refusing to write a file to the terminal");
+    expect(run.screen).toContain("Pass --out FILE: sg download 123 --out shot.exr.");
+    expect(run.screen).not.toContain("> file");
+    expect(run.screen).toContain("(In POSIX shells '> FILE' works too; not in Windows PowerShell before 7.4");
+  });
+
   it("draws no progress into rows streamed to the same terminal, and draws it when the rows go to a file", async () => {
     const script = site.card.scripts[0]!;
     const env = { SG_SITE: site.url, SG_SCRIPT_NAME: script.name, SG_SCRIPT_KEY: script.key };

@@ -41,7 +41,7 @@ export async function uploadCommand(ctx: CommandContext): Promise<number> {
 export async function downloadCommand(ctx: CommandContext): Promise<number> {
   const [target = ""] = ctx.args.positionals;
   const out = outputFile(ctx);
-  if (!out && ctx.io.stdout.isTTY) throw new UsageError("refusing to write a file to the terminal", "Pass --out FILE, or pipe the output: sg download 123 > file");
+  if (!out && ctx.io.stdout.isTTY) throw new UsageError("refusing to write a file to the terminal", "Pass --out FILE: sg download 123 --out shot.exr. (In POSIX shells '> FILE' works too; not in Windows PowerShell before 7.4, which re-encodes a program's output and corrupts a binary file.)");
   const attachment = /^\d+$/.test(target) ? { type: "Attachment", id: parseId(target) } : /^https?:\/\//.test(target) ? { url: target } : undefined;
   if (!attachment) throw new UsageError(`'${target}' is neither an attachment id nor an http(s) URL`);
   const connected = await ctx.connect();
