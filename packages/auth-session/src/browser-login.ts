@@ -288,7 +288,7 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
       throw fail(
         SessionErrorCode.BROWSER_LOGIN_FAILED,
         `the approval URL the site returned is not on the site's origin ${site.origin}: got ${loggedUrl(url, idText)}; it was not opened`,
-        "Check the site URL (a proxy or a look-alike site may have answered); the site's own approval page is on its own origin.",
+        "Check the site URL (a proxy or a look-alike site may have answered); the site's own approval page is on its own origin. If that other address is your site's own (its canonical name, reached here through an alias), use it as the site URL.",
       );
     }
 
