@@ -16,7 +16,7 @@ let dir: string;
 beforeAll(async () => {
   files = await startFileSite((_req, res) => res.writeHead(500).end());
   dir = mkdtempSync(join(tmpdir(), "sg-local-url-"));
-  for (const name of ["進捗 100%.txt", "進捗 %41.txt", "進捗 A.txt", "aA.txt", "caf%E9.txt", "take#2.exr"]) writeFileSync(join(dir, name), name);
+  for (const name of ["進捗 100%.txt", "進捗 %41.txt", "進捗 A.txt", "aA.txt", "caf%E9.txt", "take#2.exr", "a%2Fb.txt", "a%5cb.txt"]) writeFileSync(join(dir, name), name);
   // what a url naming the host `server` would read if its host were taken for a folder of the working folder
   mkdirSync(join(dir, "server", "share"), { recursive: true });
   writeFileSync(join(dir, "server", "share", "x y.exr"), "relative");
@@ -39,6 +39,9 @@ describe("a url-only local file link reads the file its url names", () => {
     ["take#2.exr", "take#2.exr"],
     // all ASCII, valid escapes that are not UTF-8: read as written
     ["caf%E9.txt", "caf%E9.txt"],
+    // all ASCII, but an encoded / or \ is no name's part: fileURLToPath refuses it; read as written, never as a folder
+    ["a%2Fb.txt", "a%2Fb.txt"],
+    ["a%5cb.txt", "a%5cb.txt"],
     // all ASCII and of encoded form: decoded, as fileURLToPath does (a literal %41 there needs local_path)
     ["a%41.txt", "aA.txt"],
   ])("file://<dir>/%s reads %s", async (name, file) => {

@@ -332,7 +332,8 @@ function urlPath(url: string, where: URL): string {
   const written = url.replace(/^file:(\/\/(localhost)?)?/i, "");
   const drive = localPathKey() == "local_path_windows" && /^\/?[a-z]:[/\\]/i;
   const raw = written[0] == "/" || (drive && drive.test(written)) ? written : where.pathname;
-  const path = /^(?:[\w\-.~!$&'()*+,;=:@/]|%[\da-f]{2})*$/i.test(raw) ? (utf8(where.pathname) ?? raw) : raw;
+  // an encoded `/` or `\` is not decoded into a separator (fileURLToPath refuses it): such a url is read as written
+  const path = /^(?:[\w\-.~!$&'()*+,;=:@/]|%[\da-f]{2})*$/i.test(raw) && !/%(2f|5c)/i.test(raw) ? (utf8(where.pathname) ?? raw) : raw;
   // on Windows `/C:/p` (and `C:/p`) is `C:\p`, as fileURLToPath(url, { windows: true }) reads it
   return drive && drive.test(path) ? path.replace(/^\//, "").replaceAll("/", "\\") : path;
 }
