@@ -4,24 +4,14 @@
  * with escapes. Against a node:http site on 127.0.0.1 that sends the header's bytes as given.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openAttachment } from "./index.js";
-import { startFileSite, type FileSite } from "./test-support/file-site.js";
+import { startDispositionSite, type DispositionSite } from "./test-support/file-site.js";
 
-let files: FileSite;
-let disposition: Buffer = Buffer.alloc(0);
+let files: DispositionSite;
 beforeAll(async () => {
-  // node:http writes a header string's characters as bytes (Latin-1): this sends `disposition`'s bytes unchanged
-  files = await startFileSite((_req, res) => res.writeHead(200, { "content-type": "application/octet-stream", "content-disposition": disposition.toString("latin1") }).end("x"));
+  files = await startDispositionSite();
 });
 afterAll(() => files.close());
-
-/** The `fileName` of an attachment served with a `Content-Disposition` of `bytes`. */
-async function nameOf(bytes: Buffer): Promise<string | undefined> {
-  disposition = bytes;
-  const opened = await openAttachment(files.client, 7);
-  await opened.stream.cancel();
-  return opened.fileName;
-}
+const nameOf = (bytes: Buffer): Promise<string | undefined> => files.nameOf(bytes);
 
 describe("openAttachment().fileName reads Content-Disposition as browsers do", () => {
   it.each([

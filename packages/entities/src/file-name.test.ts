@@ -8,25 +8,17 @@ import { tmpdir } from "node:os";
 import { join, win32 } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entityApi, openAttachment } from "./index.js";
-import { startFileSite, type FileSite } from "./test-support/file-site.js";
+import { startDispositionSite, type DispositionSite } from "./test-support/file-site.js";
 import { useSite } from "./test-support/suite.js";
 
 const getSite = useSite();
 
-let files: FileSite;
-let disposition = "";
+let files: DispositionSite;
 beforeAll(async () => {
-  files = await startFileSite((_req, res) => res.writeHead(200, { "content-type": "text/plain", "content-disposition": disposition }).end("bytes"));
+  files = await startDispositionSite();
 });
 afterAll(() => files.close());
-
-/** The `fileName` of an attachment served with `Content-Disposition: header`. */
-async function nameOf(header: string): Promise<string | undefined> {
-  disposition = header;
-  const opened = await openAttachment(files.client, 7);
-  await opened.stream.cancel();
-  return opened.fileName;
-}
+const nameOf = (header: string): Promise<string | undefined> => files.nameOf(header);
 
 describe("openAttachment().fileName is the site's name reduced to a plain file name", () => {
   it("an uploaded file named with a path gives its last part only (the emulator keeps and serves the name as uploaded)", async () => {

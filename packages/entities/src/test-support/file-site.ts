@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClient, type Client } from "@sg/core";
+import { openAttachment } from "../index.js";
 import { scriptAuth } from "@sg/auth-script";
 import { jsonRpcTransport } from "@sg/transport";
 
@@ -42,6 +43,28 @@ export async function startFileSite(files: (req: IncomingMessage, res: ServerRes
       await client.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A {@link FileSite} serving attachment 7 with the `Content-Disposition` a test gives {@link DispositionSite.nameOf}. */
+export interface DispositionSite extends FileSite {
+  /** The `fileName` `openAttachment` reads from `header` (a string, or the exact bytes sent). */
+  nameOf(header: string | Buffer): Promise<string | undefined>;
+}
+
+/** Start a {@link DispositionSite}. */
+export async function startDispositionSite(): Promise<DispositionSite> {
+  let disposition: Buffer = Buffer.alloc(0);
+  // node:http writes a header string's characters as bytes (Latin-1): this sends `disposition`'s bytes unchanged
+  const site = await startFileSite((_req, res) => res.writeHead(200, { "content-type": "application/octet-stream", "content-disposition": disposition.toString("latin1") }).end("x"));
+  return {
+    ...site,
+    async nameOf(header) {
+      disposition = typeof header === "string" ? Buffer.from(header, "latin1") : header;
+      const opened = await openAttachment(site.client, 7);
+      await opened.stream.cancel();
+      return opened.fileName;
     },
   };
 }
