@@ -32,6 +32,10 @@ describe("errors never carry secrets", () => {
     const v = new SgValidationError("@sg/x", { path: ["login"], expected: "a login, not the password", received: 'string "s3cret-pass"', secrets: ["s3cret-pass", "password"] });
     expect(v.message).toBe('@sg/x: login: expected a login, not the password, got string "[REDACTED]"');
     expect(v.received).toBe('string "[REDACTED]"');
+    // An echo in another case is outside text too; the library's own words in any case are still not searched.
+    const c = new SgAuthError("refused: WRONG login or Password", { secrets: ["wrong", "Straße-9"], serverMessage: "bad WRONG: STRASSE-9" });
+    expect(c.reason).toBe("refused: WRONG login or Password");
+    expect(c.serverMessage).toBe("bad [REDACTED]: [REDACTED]");
   });
 
   it("scrubs a letters-only secret where it stands on its own, not inside a longer word; any other secret wherever it is", () => {

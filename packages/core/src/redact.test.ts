@@ -124,6 +124,40 @@ describe("scrubText: a non-ASCII secret echoed in another Unicode form", () => {
   });
 });
 
+describe("scrubText: a secret echoed in another letter case or its NFKC form", () => {
+  it("scrubs it upper- or lower-cased, in full (`STRASSE` for `Straße`) and letter by letter", () => {
+    for (const [secret, echoes] of [
+      ["Straße", ["STRASSE", "strasse", "STRAẞE", "straße", "Strasse"]],
+      ["abcdef", ["ABCDEF", "AbCdEf"]],
+      ["s3cret-Key", ["S3CRET-KEY", "s3cret-key"]],
+      ["İstanbul-1", ["i̇stanbul-1", "İSTANBUL-1", "istanbul-1".replace("i", "i\u0307")]],
+      ["Σοφία-pw", ["ΣΟΦΊΑ-PW", "σοφία-pw", "ΣΟΦΙ\u0301Α-PW"]],
+    ] as const) {
+      for (const echo of echoes) expect(scrubText(around(echo), [secret]), `${secret} ${echo}`).toBe(SCRUBBED);
+    }
+    // Escaped as well: an upper-cased echo in a URL or as HTML.
+    expect(scrubText(around("STRASSE%21%26"), ["Straße!&"])).toBe(SCRUBBED);
+    expect(scrubText(around("STRASSE&amp;1"), ["straße&1"])).toBe(SCRUBBED);
+    // A secret of letters only is still scrubbed only where it stands on its own.
+    expect(scrubText("AUTHENTICATE the THE", ["the"])).toBe(`AUTHENTICATE ${REDACTED} ${REDACTED}`);
+  });
+
+  it("scrubs its NFKC form (`file` for `ﬁle`, ASCII for full-width) and that form in another case", () => {
+    expect(scrubText(around("file-pass1"), ["ﬁle-pass1"])).toBe(SCRUBBED);
+    expect(scrubText(around("FILE-PASS1"), ["ﬁle-pass1"])).toBe(SCRUBBED);
+    expect(scrubText(around("pass-123"), ["ｐａｓｓ－１２３"])).toBe(SCRUBBED);
+    expect(scrubText(around("PASS-123"), ["ｐａｓｓ－１２３"])).toBe(SCRUBBED);
+  });
+
+  it("takes linear time on 64 KB of hostile text, and reads a secret's pattern characters as themselves", () => {
+    const runs = ["ß".repeat(65_536), "S".repeat(65_536), "ss".repeat(32_768), "a".repeat(65_536), "Σ".repeat(65_536), "i\u0307".repeat(32_768)];
+    const secrets = [`${"ß".repeat(40)}!`, `${"S".repeat(40)}x`, `${"a".repeat(40)}+b`, "(a|a)*$", "(a+)+b!", `${"σ".repeat(40)}ς1`, `${"İ".repeat(40)}-`];
+    for (const run of runs) expect(scrubText(run, secrets), run.slice(0, 2)).toBe(run);
+    expect(scrubText(`x(A|A)*$y`, ["(a|a)*$"])).toBe(`x${REDACTED}y`);
+    expect(scrubText(`${"ß".repeat(65_536)}!`, [`${"ß".repeat(40)}!`])).toBe(`${"ß".repeat(65_536 - 40)}${REDACTED}`);
+  });
+});
+
 describe("cutText", () => {
   it("keeps a text of `length` characters or fewer as it is", () => {
     expect(cutText("abc", 3)).toBe("abc");

@@ -91,27 +91,37 @@ const FORM_FIELD = /=(?<=\b([A-Za-z_-]+)=)(?!'(?:\s|$))[^&\s;"]+/g;
 export function scrubText(text: string, secrets: readonly string[] = []): string {
   const spans: Array<readonly [number, number]> = [];
   let views: Decoded[] | undefined;
-  // A secret past printable ASCII is also looked for composed (NFC), decomposed (NFD: a macOS gateway's echo) and as its
-  // UTF-8 bytes read as Latin-1 (a WSGI or Java gateway's echo: `passwÃ¶rd1` for `passwörd1`). An ASCII one reads the
-  // same in each: it is looked for once.
-  for (const secret of secrets.flatMap((s) => (/[^ -~]/.test(s) ? [s, s.normalize(), s.normalize("NFD"), latin1(s)] : s))) {
-    // Not a string of 3 characters or more: not searched for.
-    if (!secret?.[2]) continue;
-    if (/^[a-z]+$/i.test(secret)) {
-      for (const word of text.matchAll(new RegExp(`(?<!\\w)${secret}(?!\\w)`, "g"))) spans.push([word.index, word.index + secret.length]);
-      continue;
-    }
-    // Letters and digits are never escaped: a secret with a run of them that the text does not hold is not there, and
-    // one of letters and digits only is found as it is. Any other is searched for in the text as each decoder reads it.
-    if (!(secret.match(/[a-z\d]+/gi) ?? []).every((run) => text.includes(run))) continue;
-    for (const [decoded, marks] of /[^a-z\d]/i.test(secret) ? (views ??= readings(text)) : [[text, []] as const]) {
-      // The last mark at or before a decoded index tells where it is in the text; the indexes asked for only grow.
-      let mark = 0;
-      const raw = (at: number): number => {
-        while (mark < marks.length && marks[mark]! <= at) mark += 2;
-        return mark ? marks[mark - 1]! + at - marks[mark - 2]! : at;
-      };
-      for (let at = decoded.indexOf(secret); at >= 0; at = decoded.indexOf(secret, at + secret.length)) spans.push([raw(at), raw(at + secret.length)]);
+  let lower: string | undefined;
+  for (const given of secrets) {
+    // A secret of letters only is found where it stands on its own, in any case (`ABCDEF` for `abcdef`).
+    const word = /^[a-z]+$/i.test(given);
+    // Any secret is found in any case (Unicode's simple folding: `Σ`, `σ`, `ς`). One past printable ASCII is also
+    // looked for upper- and lower-cased in full (`STRASSE` for `Straße`, `i̇` for `İ`), each composed (NFC), decomposed
+    // (NFD: a macOS gateway's echo), compatibility-composed (NFKC: `file` for `ﬁle`, `pw1` for `ｐｗ１`) and as its UTF-8
+    // bytes read as Latin-1 (a WSGI or Java gateway's echo: `passwÃ¶rd1` for `passwörd1`). An ASCII one reads the same
+    // in each: it is looked for once.
+    const forms = /[^ -~]/.test(given) ? [given, given.toUpperCase(), given.toLowerCase()].flatMap((s) => [s, s.normalize(), s.normalize("NFD"), s.normalize("NFKC"), latin1(s)]) : [given];
+    for (const secret of new Set(forms)) {
+      // Not a string of 3 characters or more: not searched for.
+      if (!secret?.[2]) continue;
+      if (word) {
+        for (const found of text.matchAll(new RegExp(`(?<!\\w)${secret}(?!\\w)`, "gi"))) spans.push([found.index, found.index + secret.length]);
+        continue;
+      }
+      // Letters and digits are never escaped: a secret with a run of them that the text does not hold in some case is
+      // not there, and one of letters and digits only is found as it is. Any other is searched for in the text as each
+      // decoder reads it.
+      if (!(secret.match(/[a-z\d]+/gi) ?? []).every((run) => (lower ??= text.toLowerCase()).includes(run.toLowerCase()))) continue;
+      const find = new RegExp(secret.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&"), "giu");
+      for (const [decoded, marks] of /[^a-z\d]/i.test(secret) ? (views ??= readings(text)) : [[text, []] as const]) {
+        // The last mark at or before a decoded index tells where it is in the text; the indexes asked for only grow.
+        let mark = 0;
+        const raw = (at: number): number => {
+          while (mark < marks.length && marks[mark]! <= at) mark += 2;
+          return mark ? marks[mark - 1]! + at - marks[mark - 2]! : at;
+        };
+        for (const found of decoded.matchAll(find)) spans.push([raw(found.index), raw(found.index + found[0].length)]);
+      }
     }
   }
   let out = "";
