@@ -63,7 +63,9 @@ describe("a url-only local file link reads the file its url names", () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      for (const url of ["file://server/share/x y.exr", "file://server/share/x%20y.exr", "file:\\\\server\\share\\x y.exr"]) {
+      // four slashes or more, or two separators after file:// or file://localhost, are the same UNC share: refused alike,
+      // never read as the POSIX path //server/share/x y.exr (which is /server/share/x y.exr)
+      for (const url of ["file://server/share/x y.exr", "file://server/share/x%20y.exr", "file:\\\\server\\share\\x y.exr", "file:////server/share/x y.exr", "file:////server/share/x%20y.exr", "file://///server/share/x y.exr", "file://localhost//server/share/x y.exr", "file:///\\server\\share\\x y.exr"]) {
         const error = await read(url).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(SgTransferError);
         expect(error).toMatchObject({ code: "SG_DOWNLOAD_FAILED", message: expect.stringContaining("names another machine (server)") });

@@ -316,17 +316,13 @@ function localPath(link: unknown, where: URL): string {
  * decoded as `fileURLToPath` does (`file:///p/a%41.txt` is `/p/aA.txt`), and read as written if that fails (not UTF-8).
  * A file whose name holds a literal `%41` and nothing else to tell is read through `local_path`. The path is the url's
  * after `file://`, `file://localhost` or `file:` (always from its `/`); a url naming another host (`file://server/share/…`,
- * a UNC path) is refused (`SgTransferError`) rather than read as a path relative to the working folder. On Windows a
+ * a UNC path) is refused (`SgTransferError`) rather than read as a path relative to the working folder, and so is one
+ * whose path starts with two separators (`file:////server/share/…`, `file:///\\server\share\…`), on every OS: Windows
+ * would read it as the same share, and POSIX as `/server/share/…`, another file than the one meant. On Windows a
  * drive path (`/C:/p`, `/C:\p`, or `C:\p` right after `file://`, as this package's own `"file://" + local_path` urls are) is
  * `C:\p`, with backslashes, as `fileURLToPath(url, { windows: true })` reads it.
  */
 function urlPath(url: string, where: URL): string {
-  if (where.host) {
-    throw new SgTransferError(`${PREFIX}: the local file link ${url} names another machine (${where.host}): only its local_path, the site's LocalStorage path for this OS, is read`, {
-      code: "SG_DOWNLOAD_FAILED",
-      hint: "Give its LocalStorage a path for this OS, or set the link's local_path to where the file is here.",
-    });
-  }
   // file:///p, file://localhost/p, file:/p (and on Windows file://C:\p): `/p` as written; any other form (`file:p`) as
   // the URL parser reads it
   const written = url.replace(/^file:(\/\/(localhost)?)?/i, "");
@@ -334,6 +330,14 @@ function urlPath(url: string, where: URL): string {
   const raw = written[0] == "/" || (drive && drive.test(written)) ? written : where.pathname;
   // an encoded `/` or `\` is not decoded into a separator (fileURLToPath refuses it): such a url is read as written
   const path = /^(?:[\w\-.~!$&'()*+,;=:@/]|%[\da-f]{2})*$/i.test(raw) && !/%(2f|5c)/i.test(raw) ? (utf8(where.pathname) ?? raw) : raw;
+  // a path that starts with two separators (file:////server/share, file:///\\server) is a UNC path: another machine too
+  const unc = /^[/\\]{2}[/\\]*([^/\\]*)/.exec(path);
+  if (where.host || unc) {
+    throw new SgTransferError(`${PREFIX}: the local file link ${url} names another machine (${where.host || unc![1]}): only its local_path, the site's LocalStorage path for this OS, is read`, {
+      code: "SG_DOWNLOAD_FAILED",
+      hint: "Give its LocalStorage a path for this OS, or set the link's local_path to where the file is here.",
+    });
+  }
   // on Windows `/C:/p` (and `C:/p`) is `C:\p`, as fileURLToPath(url, { windows: true }) reads it
   return drive && drive.test(path) ? path.replace(/^\//, "").replaceAll("/", "\\") : path;
 }

@@ -53,7 +53,10 @@ describe("on Windows a url-only local file link's drive path is a Windows path",
 
   it("a path with no drive is left as it is, and another machine's url is still refused", async () => {
     expect(await failure("file:///p/a%20b.exr")).toBe("@sg/entities: failed to read the local file /p/a b.exr");
-    expect(await failure("file://server/share/a.exr")).toContain("names another machine (server)");
+    // the same share written with four slashes or two separators after file:// is refused alike, never read as \\server\share
+    for (const url of ["file://server/share/a.exr", "file:////server/share/a.exr", "file:////server/share/a%20b.exr", "file:///\\server\\share\\a.exr", "file://\\\\server\\share\\a.exr", "file://localhost//server/share/a.exr"]) {
+      for (const open of [false, true]) expect(await failure(url, open), url).toContain("names another machine (server)");
+    }
   });
 
   it("the url made from a record on Windows (file://P:\\…) reads the record's local_path", async () => {
