@@ -64,6 +64,28 @@ describe('Project.last_accessed_by_current_user per user', () => {
     expect(await latest('admin')).toBeNull();
   });
 
+  it("shows each reader their own time in activity_stream's and note_thread_contents' entity_fields", async () => {
+    t.h.reset();
+    await t.call('update', t.script, { type: 'Shot', id: 1, fields: [{ field_name: 'description', value: 'seen' }] });
+    // A plain update stores one value on the row, what a user with no time of their own reads (and is the Project's
+    // latest update).
+    await t.call('update', t.script, { type: 'Project', id: 1, fields: [{ field_name: FIELD, value: '2020-01-01T00:00:00Z' }] });
+    await t.call('update_project_last_accessed_by_current_user', as('coord'), { project_id: 1 });
+    t.h.advanceClock(3600);
+    await t.call('update_project_last_accessed_by_current_user', as('artist'), { project_id: 1 });
+    const path = `project.Project.${FIELD}`;
+    const stream = (login: string, type: string, fields: string[]): Promise<{ updates: { primary_entity: Record<string, unknown> }[] }> =>
+      t.call('activity_stream', as(login), { type, id: 1, max_id: null, min_id: null, limit: 1, entity_fields: { [type]: fields } });
+    const seen = async (login: string): Promise<unknown[]> => [
+      (await stream(login, 'Project', [FIELD])).updates[0]!.primary_entity[FIELD],
+      (await stream(login, 'Shot', [path])).updates[0]!.primary_entity[path],
+      (await t.call('note_thread_contents', as(login), { note_id: 1, entity_fields: { Note: [path] } }))[0][path],
+    ];
+    expect(await seen('coord')).toEqual(Array(3).fill('2026-01-12T09:00:00Z'));
+    expect(await seen('artist')).toEqual(Array(3).fill('2026-01-12T10:00:00Z'));
+    expect(await seen('admin')).toEqual(Array(3).fill('2020-01-01T00:00:00Z'));
+  });
+
   it('refuses a user_id that names no HumanUser, and forgets every time on reset', async () => {
     for (const user_id of [999999, 'artist']) {
       const f = await t.fault('update_project_last_accessed_by_current_user', t.script, { project_id: 1, user_id });

@@ -1,5 +1,6 @@
 import { formatRow, linkOut, type CompiledPath } from '../entity-format.js';
 import { badInput } from '../errors.js';
+import { viewerOf } from '../last-accessed.js';
 import type { Site } from '../site.js';
 import { isLink, type LinkRef, type Row } from '../store.js';
 import { payloadObject, requireInt } from './payload.js';
@@ -82,9 +83,10 @@ export function activityStream(call: MethodCall): unknown {
   const entityFields = p['entity_fields'];
   // Checked up front, so that a bad entry is refused whether or not an update of its type comes back.
   const paths = new Map<string, CompiledPath[]>();
+  const viewer = viewerOf(site, call.principal);
   const pathsOf = (t: string): CompiledPath[] => {
     let list = paths.get(t);
-    if (!list) paths.set(t, (list = extraFields(site, t, entityFields)));
+    if (!list) paths.set(t, (list = extraFields(site, t, entityFields, viewer)));
     return list;
   };
   pathsOf(type);

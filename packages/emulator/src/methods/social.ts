@@ -1,5 +1,6 @@
 import { compilePath, formatRow, linkOut } from '../entity-format.js';
 import { badInput } from '../errors.js';
+import { viewerOf } from '../last-accessed.js';
 import type { Site } from '../site.js';
 import { isLink, type LinkRef, type Row } from '../store.js';
 import { optionalLink, payloadObject, requireInt } from './payload.js';
@@ -26,8 +27,9 @@ function noteThread(call: MethodCall): unknown {
   const note = site.store.getLive('Note', noteId);
   if (!note) throw badInput(`note_thread_contents: Note with id ${noteId} does not exist`);
   const ef = p['entity_fields'];
+  const viewer = viewerOf(site, call.principal);
   const item = (row: Row, base: string[]): Record<string, unknown> => {
-    const out = formatRow(site, row, [...base.map((f) => compilePath(site.schema, site.store, row.type, f)), ...extraFields(site, row.type, ef)]);
+    const out = formatRow(site, row, [...base.map((f) => compilePath(site.schema, site.store, row.type, f)), ...extraFields(site, row.type, ef, viewer)]);
     out['created_at'] = threadTime(row.f['created_at']);
     return out;
   };

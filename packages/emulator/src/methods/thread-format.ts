@@ -1,5 +1,6 @@
 import { compilePath, formatValue, linkOut } from '../entity-format.js';
 import { badInput } from '../errors.js';
+import type { Viewer } from '../last-accessed.js';
 import type { Site } from '../site.js';
 import type { LinkRef, Row } from '../store.js';
 
@@ -22,12 +23,15 @@ export function threadTime(value: unknown): string | null {
   return typeof value === 'string' ? `${value.slice(0, 10)} ${value.slice(11, 19)} UTC` : null;
 }
 
-/** The compiled `entity_fields[type]` paths of a thread or stream request (none when the hash or its entry is absent). */
-export function extraFields(site: Site, type: string, entityFields: unknown): ReturnType<typeof compilePath>[] {
+/**
+ * The compiled `entity_fields[type]` paths of a thread or stream request (none when the hash or its entry is absent),
+ * reading `viewer`'s own `Project.last_accessed_by_current_user` as `read` does.
+ */
+export function extraFields(site: Site, type: string, entityFields: unknown, viewer: Viewer): ReturnType<typeof compilePath>[] {
   if (entityFields === undefined || entityFields === null) return [];
   if (typeof entityFields !== 'object' || Array.isArray(entityFields)) throw badInput("'entity_fields' must be a hash {EntityType: [fields]}");
   const list = (entityFields as Record<string, unknown>)[type];
   if (list === undefined) return [];
   if (!Array.isArray(list) || !list.every((f) => typeof f === 'string')) throw badInput(`'entity_fields.${type}' must be a list of field names`);
-  return (list as string[]).map((f) => compilePath(site.schema, site.store, type, f));
+  return (list as string[]).map((f) => compilePath(site.schema, site.store, type, f, viewer));
 }
