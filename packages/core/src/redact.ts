@@ -91,7 +91,6 @@ const FORM_FIELD = /=(?<=\b([A-Za-z_-]+)=)(?!'(?:\s|$))[^&\s;"]+/g;
 export function scrubText(text: string, secrets: readonly string[] = []): string {
   const spans: Array<readonly [number, number]> = [];
   let views: Decoded[] | undefined;
-  let lower: string | undefined;
   for (const given of secrets) {
     // A secret of letters only is found where it stands on its own, in any case (`ABCDEF` for `abcdef`).
     const word = /^[a-z]+$/i.test(given);
@@ -111,7 +110,7 @@ export function scrubText(text: string, secrets: readonly string[] = []): string
       // Letters and digits are never escaped: a secret with a run of them that the text does not hold in some case is
       // not there, and one of letters and digits only is found as it is. Any other is searched for in the text as each
       // decoder reads it.
-      if (!(secret.match(/[a-z\d]+/gi) ?? []).every((run) => (lower ??= text.toLowerCase()).includes(run.toLowerCase()))) continue;
+      if (!(secret.match(/[a-z\d]+/gi) ?? []).every((run) => RegExp(run, "i").test(text))) continue;
       const find = new RegExp(secret.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&"), "giu");
       for (const [decoded, marks] of /[^a-z\d]/i.test(secret) ? (views ??= readings(text)) : [[text, []] as const]) {
         // The last mark at or before a decoded index tells where it is in the text; the indexes asked for only grow.
