@@ -7,7 +7,7 @@ import { checkLogger, guardLogger } from "./guard-logger.js";
 import type { Logger } from "./logger.js";
 import { methodKind, type MethodKind } from "./method-kind.js";
 import { copyCallOptions } from "./options-check.js";
-import { redactUrl } from "./redact.js";
+import { shownUrl } from "./shown-url.js";
 import { parseSite, type Site } from "./site.js";
 import type { SiteInfo } from "./site-info.js";
 import type { CallOptions, HttpRequest, HttpResponse, RpcRequest, TransportContext, TransportStrategy } from "./transport-strategy.js";
@@ -456,7 +456,7 @@ export function createClient(options: ClientOptions): Client {
         if (!request.signal && defaults.signal) request = { ...request, signal: defaults.signal };
         if (request.credentials || request.authenticated === false) return await http(request, withSessionUuid(request.credentials, request.sessionUuid));
         // named by its path only: a presigned URL's query or user:pass@ holds secrets
-        const name = redactUrl(String(request.target)).split(/[?#]/)[0]!;
+        const name = shownUrl(String(request.target));
         const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
         const strategy = requireAuth(name);
         const closed = closer.signal;

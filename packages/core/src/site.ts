@@ -1,5 +1,6 @@
 import { SgValidationError, describeValue } from "./errors.js";
-import { latin1, redactUrl } from "./redact.js";
+import { latin1 } from "./redact.js";
+import { urlRefusal } from "./shown-url.js";
 
 /** A parsed site address. Credentials embedded in the URL are kept out of every printable form. */
 export interface Site {
@@ -70,8 +71,10 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
   let url: URL;
   try {
     url = new URL(input.trim());
+    // A raw `/` or `?` in a password ends the user info early: the rest, to its `@`, is read as a host and a path.
+    if ((url.pathname + url.search + url.hash).includes("@")) throw url;
   } catch {
-    throw new SgValidationError(prefix, { path: ["site"], expected: "an absolute http(s) URL", received: describeValue(redactUrl(input)) });
+    throw new SgValidationError(prefix, urlRefusal(["site"], "an absolute http(s) URL", input));
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new SgValidationError(prefix, { path: ["site"], expected: "a URL using http or https", received: `scheme '${url.protocol.replace(/:$/, "")}'` });

@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { SgAuthError, SgError, type CallOptions, type Credentials, type DateMode, type HttpResponse } from "@sg/core";
+import { SgAuthError, SgError, SgValidationError, urlRefusal, type CallOptions, type Credentials, type DateMode, type HttpResponse } from "@sg/core";
 import { localPathKey } from "./records.js";
 import { contextOf, forgetSessionToken, sessionToken, within, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
@@ -272,7 +272,7 @@ function prepare(target: unknown, attachment: unknown, rawOptions: unknown, know
   try {
     where = new URL(url, ctx.client.site.origin);
   } catch {
-    return fail(["attachment", "url"], "an absolute http(s) URL", url);
+    throw new SgValidationError(PREFIX, urlRefusal(["attachment", "url"], "an absolute http(s) URL", url));
   }
   // A local file link: read it from disk, as Python's urllib does with its file:// url. Nothing is sent.
   if (where.protocol === "file:" && !localFiles) {

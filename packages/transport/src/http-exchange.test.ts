@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import { SgAuthError, SgHttpError, SgNetworkError, SgValidationError, createClient, parseSite } from "@sg/core";
 import type { AuthStrategy, Credentials } from "@sg/core";
@@ -29,12 +30,31 @@ async function expectFileRedirectsRefused(t: ReturnType<typeof jsonRpcTransport>
 
 describe("http(): target", () => {
   it("refuses a target that is no URL naming it without query, fragment or user info", async () => {
-    for (const target of ["https://exa mple.com/f.mov?sig=SECRET-marker", "https://exa mple.com/f.mov#access_token=SECRET-marker", "https://u:SECRET-marker@exa mple.com/f.mov"]) {
+    for (const target of ["https://exa mple.com/f.mov?sig=SECRET-marker", "https://exa mple.com/f.mov#access_token=SECRET-marker"]) {
       const err = await jsonRpcTransport()
         .http!({ method: "GET", target, kind: "read" }, contextFor("https://site.example.com", fakeClock()))
         .then(() => undefined, (e: unknown) => e as SgValidationError);
       expect(err).toBeInstanceOf(SgValidationError);
       expect(err?.message).toBe("@sg/transport: target: expected a path or an absolute http(s) URL, got string \"https://exa mple.com/f.mov\"");
+    }
+  });
+
+  it("hides all up to the last @ of a refused target, a password with a raw / ? # or no scheme too, and hints to percent-encode", async () => {
+    const targets = [
+      ["https://u:SECRET-marker@exa mple.com/f.mov", "https://"],
+      ["https://u:Pa55/SECRET-marker@storage.example.com/x", "https://"],
+      ["https://u:Pa55?SECRET-marker@storage.example.com/x", "https://"],
+      ["https://u:Pa55#SECRET-marker@storage.example.com/x", "https://"],
+      ["//u:Pa55SECRET-marker@storage.example.com/x", "//"],
+    ] as const;
+    for (const [target, start] of targets) {
+      const err = await jsonRpcTransport()
+        .http!({ method: "GET", target, kind: "read" }, contextFor("https://site.example.com", fakeClock()))
+        .then(() => undefined, (e: unknown) => e as SgValidationError);
+      expect(err, target).toBeInstanceOf(SgValidationError);
+      expect(err?.received).toMatch(new RegExp(`^string "${start}\\[REDACTED\\]@`));
+      expect(err?.hint).toMatch(/^Percent-encode \/ \? # @ : in a user name or password\.$/);
+      for (const text of [String(err), JSON.stringify(err), inspect(err, { showHidden: true, depth: 9 })]) expect(text, target).not.toMatch(/SECRET-marker|Pa55/);
     }
   });
 });

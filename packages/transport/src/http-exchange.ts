@@ -1,4 +1,4 @@
-import { SgHttpError, SgValidationError, describeValue, redactUrl } from "@sg/core";
+import { SgHttpError, SgValidationError, describeValue, urlRefusal } from "@sg/core";
 import type { Credentials, FormValue, HttpRequest, HttpResponse, TransportContext } from "@sg/core";
 import { runAttempts } from "./attempt-loop.js";
 import type { AttemptLoopOptions, AttemptResult } from "./attempt-loop.js";
@@ -42,7 +42,7 @@ export function resolveTarget(target: unknown, origin: string): URL {
   try {
     url = target.startsWith("/") && !target.startsWith("//") ? new URL(target, `${origin}/`) : new URL(target);
   } catch {
-    throw new SgValidationError(PREFIX, { path: ["target"], expected: "a path or an absolute http(s) URL", received: describeValue(redactUrl(target).split(/[?#]/)[0]) });
+    throw new SgValidationError(PREFIX, urlRefusal(["target"], "a path or an absolute http(s) URL", target));
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new SgValidationError(PREFIX, { path: ["target"], expected: "an http(s) URL", received: `scheme '${url.protocol.replace(/:$/, "")}'` });
