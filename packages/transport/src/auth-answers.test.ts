@@ -18,7 +18,8 @@ describe("401 from the site or a proxy in front of it", () => {
     const server = await refuse();
     const err = await fail(jsonRpcTransport().send(read(), contextFor(server.url, fakeClock())));
     expect(err).toBeInstanceOf(SgHttpError);
-    const hint = "A proxy in front of the site asked for credentials; put them in the site URL, as user:password@ before the host name.";
+    // A forward proxy answers 407, not 401: its login in the site URL would be sent to the site.
+    const hint = "A gate at the site (basic auth, a reverse proxy) asked for credentials: put them in the site URL, as user:password@ before the host name. A forward proxy's login goes in its ProxyAgent URL.";
     expect(err.hint).toBe(hint);
     expect(err.message).toContain(`Hint: ${hint}`);
     expect(JSON.stringify(err.toJSON())).toContain(hint);

@@ -156,7 +156,7 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
     // No `scheme://user:pass@` in the words: the secret scrubbing of every hint would blank it.
     hint = input.basicAuth
       ? "The user and password in the site URL were refused; check them."
-      : "A proxy in front of the site asked for credentials; put them in the site URL, as user:password@ before the host name.";
+      : "A gate at the site (basic auth, a reverse proxy) asked for credentials: put them in the site URL, as user:password@ before the host name. A forward proxy's login goes in its ProxyAgent URL.";
   } else if (input.status === 407) {
     hint = PROXY_LOGIN_HINT;
   } else if (input.status === 404) {
