@@ -850,7 +850,7 @@ describe("createClient refuses an option it does not take, saying where one that
     const where: Record<string, RegExp> = {
       base_url: /^Pass the site URL as site\.$/,
       http_proxy: /^Pass a proxy to the transport: jsonRpcTransport\(\{ dispatcher: new ProxyAgent\(url\) \}\), ProxyAgent from undici\.$/,
-      ca_certs: /^Trust a CA with NODE_EXTRA_CA_CERTS=ca\.pem, or jsonRpcTransport\(\{ dispatcher: new Agent\(\{ connect: \{ ca \} \}\) \}\), Agent from undici\.$/,
+      ca_certs: /^Trust a CA with NODE_EXTRA_CA_CERTS=ca\.pem, or jsonRpcTransport\(\{ dispatcher: new Agent\(\{ connect: \{ ca \} \}\) \}\) \(with a proxy: new ProxyAgent\(\{ uri, requestTls: \{ ca \} \}\)\), from undici\.$/,
       script_name: /^Pass auth: scriptAuth\(\{ scriptName, scriptKey \}\) from @sg\/auth-script\.$/,
       api_key: /^Pass auth: scriptAuth\(\{ scriptName, scriptKey \}\) from @sg\/auth-script\.$/,
       login: /^Pass auth: legacyLoginAuth\(\{ login, password, authToken \}\) from @sg\/auth-legacy-pat\.$/,

@@ -560,7 +560,7 @@ const ELSEWHERE: readonly (readonly [RegExp, string])[] = [
   [/^(signal|kind|sessionUuid)$/, `${CALL_OPTION_HINT}.`],
   [/^base_url$/, "Pass the site URL as site."],
   [/^http_proxy$/, "Pass a proxy to the transport: jsonRpcTransport({ dispatcher: new ProxyAgent(url) }), ProxyAgent from undici."],
-  [/^ca_certs$/, "Trust a CA with NODE_EXTRA_CA_CERTS=ca.pem, or jsonRpcTransport({ dispatcher: new Agent({ connect: { ca } }) }), Agent from undici."],
+  [/^ca_certs$/, "Trust a CA with NODE_EXTRA_CA_CERTS=ca.pem, or jsonRpcTransport({ dispatcher: new Agent({ connect: { ca } }) }) (with a proxy: new ProxyAgent({ uri, requestTls: { ca } })), from undici."],
   [/^(script_name|api_key)$/, "Pass auth: scriptAuth({ scriptName, scriptKey }) from @sg/auth-script."],
   [/^(login|password|auth_token)$/, "Pass auth: legacyLoginAuth({ login, password, authToken }) from @sg/auth-legacy-pat."],
   [/^session_token$/, "Pass auth: sessionAuth({ sessionToken }) from @sg/auth-session."],

@@ -212,7 +212,7 @@ export function networkError(
     hint = "Nothing was sent: fetch refuses this port (the Fetch standard blocks ports of other protocols, such as 1, 25 or 6000). Check the port in the site URL.";
   } else if (tls === "certificate") {
     hint =
-      "The site's TLS certificate was not accepted. For a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>, or pass dispatcher: new Agent({ connect: { ca } }) from undici.";
+      "The site's TLS certificate was not accepted. For a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>, or pass dispatcher: new Agent({ connect: { ca } }) from undici (behind a proxy: new ProxyAgent({ uri, requestTls: { ca } })).";
   } else if (tls) {
     hint =
       "Nothing was sent. Check the site URL's scheme and port (https:// needs a port that speaks TLS, http:// one that does not) and whether a proxy intercepts TLS.";

@@ -54,7 +54,7 @@ describe("resolveOptions", () => {
   it.each([
     ["http_proxy", "Pass a proxy as dispatcher: new ProxyAgent(url), ProxyAgent from undici."],
     ["proxy", "Pass a proxy as dispatcher: new ProxyAgent(url), ProxyAgent from undici."],
-    ["ca_certs", "Trust a CA with NODE_EXTRA_CA_CERTS=ca.pem, or pass dispatcher: new Agent({ connect: { ca } }), Agent from undici."],
+    ["ca_certs", "Trust a CA with NODE_EXTRA_CA_CERTS=ca.pem, or pass dispatcher: new Agent({ connect: { ca } }) (with a proxy: new ProxyAgent({ uri, requestTls: { ca } })), from undici."],
     ["timeout_secs", "Time limits are in milliseconds: timeoutMs for each attempt, deadlineMs for the whole call."],
   ])("points Python's %s to where it goes here, without echoing its value", (name, hint) => {
     const secret = "http://user:pr0xy-pass@proxy.example.com:8080";

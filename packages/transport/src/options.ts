@@ -53,7 +53,11 @@ export interface JsonRpcTransportOptions {
   readonly retry?: RetryOptions | false | undefined;
   /** A fetch function used for every request (proxies, custom CA, instrumentation). Default `globalThis.fetch`. */
   readonly fetch?: FetchFunction | undefined;
-  /** An undici `Dispatcher` (e.g. `new ProxyAgent(url)` or `new Agent({ connect: { ca } })`) passed to fetch as `dispatcher`. */
+  /**
+   * An undici `Dispatcher` passed to fetch as `dispatcher`: `new ProxyAgent(url)` for a proxy, `new Agent({ connect: { ca } })`
+   * for a private CA, `new ProxyAgent({ uri, requestTls: { ca } })` for both (a ProxyAgent's `connect` is the connection
+   * to the proxy, not to the site).
+   */
   readonly dispatcher?: object | undefined;
   /** How many redirects `http()` follows for GET downloads. Default 5. */
   readonly maxRedirects?: number | undefined;
@@ -130,7 +134,7 @@ export function limitOr(value: unknown, name: string, fallback: number, kind: "m
 /** Where the transport options of Python's `Shotgun()` (and their usual spellings) go here. */
 const PYTHON_NAMES: readonly (readonly [RegExp, string])[] = [
   [/^(https?_?)?proxy$/i, "Pass a proxy as dispatcher: new ProxyAgent(url), ProxyAgent from undici."],
-  [/^ca_?certs?$/i, "Trust a CA with NODE_EXTRA_CA_CERTS=ca.pem, or pass dispatcher: new Agent({ connect: { ca } }), Agent from undici."],
+  [/^ca_?certs?$/i, "Trust a CA with NODE_EXTRA_CA_CERTS=ca.pem, or pass dispatcher: new Agent({ connect: { ca } }) (with a proxy: new ProxyAgent({ uri, requestTls: { ca } })), from undici."],
   [/^timeout(_secs)?$/i, "Time limits are in milliseconds: timeoutMs for each attempt, deadlineMs for the whole call."],
 ];
 
