@@ -14,6 +14,8 @@ interface OptionSpec {
   readonly secret?: boolean;
   /** Help for one command, when the option means something else there (`--all` of `find` and of `schema`). */
   readonly helpFor?: Readonly<Record<string, string>>;
+  /** Its value is a comma list: given again, the values add up. Any other option given twice is a usage error. */
+  readonly list?: true;
 }
 
 /** The commands of `sg`, with their positional arguments. */
@@ -125,17 +127,18 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   debug: { type: "boolean", help: "log each HTTP attempt (secrets redacted) and show stacks" },
   help: { type: "boolean", short: "h", help: "show help" },
   version: { type: "boolean", short: "v", help: "print the version" },
-  fields: { type: "string", value: "a,b,c", commands: ["find", "create"], help: "fields to return" },
-  order: { type: "string", value: "field,-field", commands: ["find"], help: "sort order, '-' for descending; join with '=' when the first is: --order=-created_at,code" },
+  fields: { type: "string", list: true, value: "a,b,c", commands: ["find", "create"], help: "fields to return" },
+  order: { type: "string", list: true, value: "field,-field", commands: ["find"], help: "sort order, '-' for descending; join with '=' when the first is: --order=-created_at,code" },
   limit: { type: "string", value: "N", commands: ["find"], help: "at most N records (default 100 without --all; stderr says when it cut rows)" },
   page: { type: "string", value: "N", commands: ["find"], help: "return page N of --limit records" },
   all: { type: "boolean", commands: ["find", "schema"], help: "find: stream every page; schema: every entity type's fields (schema_read)", helpFor: { find: "stream every page", schema: "every entity type's fields (schema_read; with --format json, the file for typegen --schema-file)" } },
   concurrency: { type: "string", value: "N", commands: ["find"], help: "with --all only: pages fetched in parallel (default 4)" },
   "filter-operator": { type: "string", value: "all|any", commands: ["find", "count", "summarize"], help: "combine top-level filters with and (all) or or (any)" },
-  grouping: { type: "string", value: "field:type,…|json", commands: ["summarize"], help: "group levels, outermost first: field:type[:asc|desc],… or JSON [{field, type, direction}]" },
+  grouping: { type: "string", list: true, value: "field:type,…|json", commands: ["summarize"], help: "group levels, outermost first: field:type[:asc|desc],… or JSON [{field, type, direction}]" },
   retired: { type: "boolean", commands: ["find"], help: "return only retired records" },
   mode: {
     type: "string",
+    list: true,
     value: "field=add|remove|set,…",
     commands: ["update"],
     help: "how each multi-entity field of the data is written: add to or remove from its list, or set it (the default); Python's multi_entity_update_modes",
@@ -181,6 +184,9 @@ function dashValueError(message: string, argv: readonly string[]): UsageError | 
   return new UsageError(`the value of ${flag} starts with '-', so it reads as another option`, hint);
 }
 
+/** `--fields, --order, …`: the options whose values add up when given again. */
+const LIST_OPTIONS = Object.keys(OPTIONS).filter((n) => OPTIONS[n]?.list).map((n) => `--${n}`).join(", ");
+
 /** The parsed command line. */
 export interface ParsedArgs {
   /** The command, or `help` when none was given. */
@@ -189,8 +195,8 @@ export interface ParsedArgs {
   readonly bare?: boolean;
   /** Positional arguments after the command. */
   readonly positionals: readonly string[];
-  /** Option values by long name. */
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  /** Option values by long name; every value given, in order, of an option whose value is a comma list (`list`). */
+  readonly values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
 }
 
 /**
@@ -198,8 +204,8 @@ export interface ParsedArgs {
  * wrong numbers of arguments are usage errors.
  */
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
-  for (const [name, spec] of Object.entries(OPTIONS)) options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
+  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple: true }> = {};
+  for (const [name, spec] of Object.entries(OPTIONS)) options[name] = spec.short ? { type: spec.type, short: spec.short, multiple: true } : { type: spec.type, multiple: true };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -207,7 +213,13 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     const message = error instanceof Error ? error.message : String(error);
     throw dashValueError(message, argv) ?? new UsageError(message.replace(/\. To specify a positional argument.*$/s, ""), "Run `sg help` for the list of commands and options.");
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values: Record<string, string | boolean | readonly string[] | undefined> = {};
+  // Last-wins would drop a value without a word: `--mode assets=add --mode shots=add` would replace `assets`.
+  for (const [name, all] of Object.entries(parsed.values as Record<string, (string | boolean)[]>)) {
+    if (OPTIONS[name]?.list) values[name] = all as string[];
+    else if (all.length > 1) throw new UsageError(`--${name} was given ${all.length} times`, `Give it once. Only ${LIST_OPTIONS} take more than one value (their values add up).`);
+    else values[name] = all[0];
+  }
   const [first, ...rest] = parsed.positionals;
   if (first === undefined) return { command: "help", positionals: [], values, bare: true };
   const command = first;
@@ -240,7 +252,7 @@ export function helpText(command?: string): string {
     lines.push("", "Options:");
     for (const [name, o] of Object.entries(OPTIONS)) {
       if (o.commands && !o.commands.includes(command)) continue;
-      lines.push(`  ${optionLabel(name, o).padEnd(32)} ${o.helpFor?.[command] ?? o.help}`);
+      lines.push(`  ${optionLabel(name, o).padEnd(32)} ${o.helpFor?.[command] ?? o.help}${o.list ? " (repeatable: the values add up)" : ""}`);
     }
   } else {
     lines.push("Usage: sg <command> [arguments] [options]", "", "Commands:");
@@ -251,6 +263,7 @@ export function helpText(command?: string): string {
       lines.push(`  ${optionLabel(name, o).padEnd(32)} ${o.help}`);
     }
     lines.push("", "A JSON argument (filters, data, …) can also be - to read it from standard input, or @file to read it from a file.");
+    lines.push("", `An option is given once, except ${LIST_OPTIONS}: given again, their values add up (--fields code --fields sg_cut_in).`);
     lines.push("", "Proxy: --proxy or SG_PROXY for every request; else HTTPS_PROXY / HTTP_PROXY (lower case first) for https / http URLs,");
     lines.push("except the hosts in NO_PROXY and loopback. A login goes in the URL (http://user:password@host:3128) and is never printed.");
     lines.push("", ...EXIT_STATUS_HELP);

@@ -214,12 +214,18 @@ export function parseId(text: string): number {
   return id;
 }
 
-/** Split `a,b, c` (the value of `--<option>`) into names; a name given twice is kept once, where it first came. */
-export function listArg(option: string, text: string | undefined): string[] | undefined {
-  if (text === undefined) return undefined;
-  const parts = [...new Set(text.split(",").map((p) => p.trim()).filter(Boolean))];
-  if (!parts.length) throw new UsageError(`--${option} expects a comma-separated list of field names, got '${text}'`, option === "order" ? "Example: --order=-created_at,code ('-' for descending)" : `Example: --${option} code,sg_status_list`);
-  return parts;
+/**
+ * Split `a,b, c` (each value of a repeatable `--<option>`, in order) into names; a name given twice is kept once,
+ * where it first came.
+ */
+export function listArg(option: string, texts: string | readonly string[] | undefined): string[] | undefined {
+  if (texts === undefined) return undefined;
+  const parts = [...(typeof texts === "string" ? [texts] : texts)].flatMap((text) => {
+    const names = text.split(",").map((p) => p.trim()).filter(Boolean);
+    if (!names.length) throw new UsageError(`--${option} expects a comma-separated list of field names, got '${text}'`, option === "order" ? "Example: --order=-created_at,code ('-' for descending)" : `Example: --${option} code,sg_status_list`);
+    return names;
+  });
+  return [...new Set(parts)];
 }
 
 /**

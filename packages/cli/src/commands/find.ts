@@ -53,8 +53,8 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", filtersText] = positionals;
   const filterArgs = await readFilterArgs(ctx, filtersText);
   const { filters, options: filterOptions } = filterArgs;
-  const fields = listArg("fields", values["fields"] as string | undefined) ?? [];
-  const order = listArg("order", values["order"] as string | undefined);
+  const fields = listArg("fields", values["fields"] as readonly string[] | undefined) ?? [];
+  const order = listArg("order", values["order"] as readonly string[] | undefined);
   const all = values["all"] === true;
   const limit = intOption("limit", values["limit"], { min: 1 });
   const page = intOption("page", values["page"], { min: 1 });

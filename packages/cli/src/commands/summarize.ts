@@ -3,6 +3,7 @@ import type { CommandContext } from "../command-context.js";
 import { readFilterArgs, type FilterArgs } from "../filter-args.js";
 import type { OutputRecord } from "../format/index.js";
 import { shortListArg } from "../json-arg.js";
+import { UsageError } from "../exit-codes.js";
 
 /**
  * How many records match (a `record_count` summary): what `sg count` prints and the total of `sg find --all`'s
@@ -56,13 +57,21 @@ function* groupRows(result: SummarizeResult, fields: readonly string[]): Generat
   yield* walk(result.groups, []);
 }
 
+/** Each `--grouping` given, in order: one as it is; several, their levels one after another (each must be a list). */
+async function groupingArg(texts: readonly string[], ctx: CommandContext): Promise<readonly Grouping[]> {
+  const lists: unknown[] = [];
+  for (const text of texts) lists.push(await shortListArg(text, "grouping", ["field", "type", "direction"], 2, ctx));
+  if (lists.length > 1 && !lists.every(Array.isArray)) throw new UsageError("--grouping given more than once must be a list of levels each time", "Example: --grouping sg_status_list:exact --grouping '[{\"field\": \"code\", \"type\": \"exact\"}]'");
+  return (lists.length > 1 ? lists.flat() : lists[0]) as readonly Grouping[];
+}
+
 /** `sg summarize <Entity> <summaries> [filters-json] [--grouping …] [--filter-operator all|any]`. */
 export async function summarizeCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", summariesText = "", filtersText] = ctx.args.positionals;
   const summaries = (await shortListArg(summariesText, "summaries", ["field", "type"], 2, ctx)) as readonly SummaryField[];
   const filterArgs = await readFilterArgs(ctx, filtersText);
-  const groupingText = ctx.args.values["grouping"] as string | undefined;
-  const grouping = groupingText === undefined ? undefined : ((await shortListArg(groupingText, "grouping", ["field", "type", "direction"], 2, ctx)) as readonly Grouping[]);
+  const groupingTexts = ctx.args.values["grouping"] as readonly string[] | undefined;
+  const grouping = groupingTexts && (await groupingArg(groupingTexts, ctx));
   const { api } = await ctx.connect();
   const result = await api.summarize(entityType, filterArgs.filters, summaries, { ...filterArgs.options, ...(grouping ? { grouping } : {}) });
   // summarize() resolved, so `summaries` was a valid list of { field, type }.

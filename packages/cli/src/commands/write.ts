@@ -14,7 +14,7 @@ async function single(ctx: CommandContext, record: OutputRecord): Promise<number
 export async function createCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", dataText = ""] = ctx.args.positionals;
   const data = (await readJsonArg(dataText, "data", "object", ctx)) as Record<string, unknown>;
-  const fields = listArg("fields", ctx.args.values["fields"] as string | undefined);
+  const fields = listArg("fields", ctx.args.values["fields"] as readonly string[] | undefined);
   const { api } = await ctx.connect();
   ctx.writing();
   const record = await api.create(entityType, data as never, fields);
@@ -23,16 +23,19 @@ export async function createCommand(ctx: CommandContext): Promise<number> {
 }
 
 /**
- * `--mode assets=add,shots=remove` as `multiEntityUpdateModes`, refused in the option's own terms when an item is not
- * `field=add|remove|set`; that each field is in the data is `@sg/entities`' check, made before anything is sent.
+ * `--mode assets=add,shots=remove` (each `--mode` given, in order) as `multiEntityUpdateModes`, refused in the
+ * option's own terms when an item is not `field=add|remove|set` or a field is given two modes; that each field is
+ * in the data is `@sg/entities`' check, made before anything is sent.
  */
-function modesArg(text: string | undefined): Record<string, string> | undefined {
-  if (text === undefined) return undefined;
+function modesArg(texts: readonly string[] | undefined): Record<string, string> | undefined {
+  if (texts === undefined) return undefined;
   const modes: Record<string, string> = {};
-  for (const item of text.split(",")) {
+  for (const item of texts.flatMap((text) => text.split(","))) {
     const match = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(item);
     if (!match?.[1] || !match[2]) throw new UsageError(`--mode expects field=add|remove|set items separated by commas, got '${item.trim()}'`, "Example: --mode assets=add,shots=remove");
     if (!["add", "remove", "set"].includes(match[2])) throw new UsageError(`--mode ${match[1]}=${match[2]}: the mode must be add, remove or set`, "Example: --mode assets=add,shots=remove");
+    const before = modes[match[1]];
+    if (before !== undefined && before !== match[2]) throw new UsageError(`--mode gives ${match[1]} two modes: ${before} and ${match[2]}`, "Give each field one mode.");
     modes[match[1]] = match[2];
   }
   return modes;
@@ -43,7 +46,7 @@ export async function updateCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", idText = "", dataText = ""] = ctx.args.positionals;
   const id = parseId(idText);
   const data = (await readJsonArg(dataText, "data", "object", ctx)) as Record<string, unknown>;
-  const multiEntityUpdateModes = modesArg(ctx.args.values["mode"] as string | undefined);
+  const multiEntityUpdateModes = modesArg(ctx.args.values["mode"] as readonly string[] | undefined);
   const { api } = await ctx.connect();
   ctx.writing();
   const record = await api.update(entityType, id, data as never, multiEntityUpdateModes ? ({ multiEntityUpdateModes } as never) : undefined);
