@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "./exit-codes.js";
 import { decodeTextInput } from "./text-input.js";
+import { refuseUnsafeIntegers } from "./json-big-int.js";
 import type { CommandContext } from "./command-context.js";
 import type { CliInput } from "./io.js";
 
@@ -147,6 +148,7 @@ export function parseJsonArg(text: string, what: string, expect: JsonArgShape, f
     const detail = error instanceof Error ? error.message.split("\n")[0] : "";
     throw new UsageError(`${named} is not valid JSON: ${detail}`, from && shortForm ? jsonOnlyHint(text, what, from, shortForm) : quotesStrippedHint(text, from) + `Example: ${example(what, from)}`);
   }
+  refuseUnsafeIntegers(text, what, from);
   if (expect === "object" && (value === null || typeof value !== "object" || Array.isArray(value))) {
     throw new UsageError(`${named} must be a JSON object`, `Example: '{"code": "SH010"}'`);
   }

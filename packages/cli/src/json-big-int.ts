@@ -1,0 +1,75 @@
+import { UsageError } from "./exit-codes.js";
+
+/** The integers of a JSON text that `JSON.parse` would round: past 2^53 a JavaScript number cannot hold them exactly. */
+
+/** One integer literal of a JSON text that is not a safe integer. */
+interface UnsafeJsonInteger {
+  /** Its digits as typed (`9007199254740993`). */
+  readonly digits: string;
+  /** Where it is, to follow the argument's name: `.splits.frame_id`, `[0][2]`; `""` for the whole text. */
+  readonly path: string;
+}
+
+/** `a.b`, `[0]`, `["a b"]`: one step of a path. */
+function step(key: string | number): string {
+  if (typeof key === "number") return `[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** A JSON number token, read where it starts. */
+const NUMBER = /-?\d+(?:[.eE][-+\d.eE]*)?/y;
+
+/**
+ * The first integer literal of `text` (valid JSON) that is not a safe integer, outside strings, or undefined.
+ * One pass over the text, and none at all when it holds no run of 16 digits (every unsafe integer has at least 16).
+ */
+function findUnsafeJsonInteger(text: string): UnsafeJsonInteger | undefined {
+  if (!/\d{16}/.test(text)) return undefined;
+  // Each open container: an array's index, or an object's current key (undefined until it is read).
+  const stack: { key: string | number | undefined; array: boolean }[] = [];
+  let wantKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '"') {
+      const start = i;
+      while (text[++i] !== '"') if (text[i] === "\\") i++;
+      const top = stack[stack.length - 1];
+      if (wantKey && top) top.key = JSON.parse(text.slice(start, i + 1)) as string;
+      wantKey = false;
+    } else if (c === "{" || c === "[") {
+      stack.push({ key: c === "[" ? 0 : undefined, array: c === "[" });
+      wantKey = c === "{";
+    } else if (c === "}" || c === "]") stack.pop();
+    else if (c === ",") {
+      const top = stack[stack.length - 1];
+      if (top?.array) top.key = (top.key as number) + 1;
+      wantKey = !top?.array;
+    } else if (c === "-" || (c >= "0" && c <= "9")) {
+      NUMBER.lastIndex = i;
+      const token = NUMBER.exec(text)?.[0] ?? c;
+      if (!token.includes(".") && !/[eE]/.test(token) && !Number.isSafeInteger(Number(token))) {
+        return { digits: token, path: stack.map((s) => step(s.key ?? "")).join("") };
+      }
+      i += token.length - 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuse a JSON argument (valid JSON) holding an integer that is not a safe integer: `JSON.parse` would round it,
+ * and the record would get another number than the one typed.
+ *
+ * @param what - the argument's name in messages (`data`, `filters`, …).
+ * @param from - where the text was read from, when not the argument itself.
+ */
+export function refuseUnsafeIntegers(text: string, what: string, from: string | undefined): void {
+  const big = findUnsafeJsonInteger(text);
+  if (big) {
+    const kept = String(Number(big.digits));
+    throw new UsageError(
+      `${what}${big.path}${from ? ` from ${from}` : ""}: ${big.digits} is outside ±${Number.MAX_SAFE_INTEGER}: JSON numbers past 2^53 cannot be kept exactly${kept !== big.digits && Number.isFinite(Number(big.digits)) ? ` (it would become ${kept})` : ""}`,
+      `Give it as a string ("${big.digits}") if the field takes text, or a number within ±${Number.MAX_SAFE_INTEGER}.`,
+    );
+  }
+}
