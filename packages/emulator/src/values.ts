@@ -186,11 +186,29 @@ function coerceUrl(store: Store, label: string, value: unknown): unknown {
   if (typeof v['local_path'] === 'string' || v['local_storage'] !== undefined) {
     return localLink(store, label, v);
   }
-  if (v['link_type'] === 'upload' && typeof v['id'] === 'number') return { ...v };
+  if (v['link_type'] === 'upload' || v['type'] === 'Attachment') return attachmentLink(store, label, v);
   if (typeof v['url'] === 'string') {
     return { content_type: typeof v['content_type'] === 'string' ? v['content_type'] : null, link_type: 'web', name: typeof v['name'] === 'string' ? v['name'] : v['url'], url: v['url'] };
   }
   throw badInput(`${label} (url) expects {url, name} for a web link or {local_path} / {local_storage, relative_path} for a local file`);
+}
+
+/**
+ * `{type: 'Attachment', id}` (as `update` trims a link read back, without `link_type`) or `{link_type: 'upload', id}`:
+ * a link to that existing Attachment, stored with the link's own keys only (its name and content type are the
+ * Attachment's); a missing one is refused as a link to a missing record is.
+ */
+function attachmentLink(store: Store, label: string, v: Record<string, unknown>): Record<string, unknown> {
+  const id = v['id'];
+  if (typeof id !== 'number' || !Number.isInteger(id) || (v['type'] ?? 'Attachment') !== 'Attachment') {
+    throw badInput(`${label} (url) expects an uploaded file as {type: 'Attachment', id: <integer>}, got ${JSON.stringify(v)}`);
+  }
+  const att = store.getLive('Attachment', id);
+  if (!att) throw badInput(`${label}: Attachment with id ${id} does not exist`);
+  const file = att.f['this_file'] as Record<string, unknown> | null | undefined;
+  // A web or local file Attachment: its own link.
+  if (file && typeof file === 'object' && file['link_type'] !== 'upload') return { ...file };
+  return { type: 'Attachment', id, name: file?.['name'] ?? att.f['display_name'] ?? null, content_type: file?.['content_type'] ?? null, link_type: 'upload' };
 }
 
 function localLink(store: Store, label: string, v: Record<string, unknown>): Record<string, unknown> {
