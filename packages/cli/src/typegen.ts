@@ -109,7 +109,8 @@ export function fieldValueType(field: RawFieldSchema, fieldName = ""): string {
     case "url":
       return "SgUrlValue | null";
     case "serializable":
-      return "{ readonly [key: string]: unknown } | null";
+      // A dict or a list: sites hold both (Task.splits is a list of dicts).
+      return "{ readonly [key: string]: unknown } | readonly unknown[] | null";
     case "image":
     case "text":
     case "color":

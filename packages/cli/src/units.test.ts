@@ -172,6 +172,8 @@ describe("typegen (offline, the real site schema)", () => {
     expect(out).toContain('readonly entity: { readonly type: "entity"; readonly value: EntityLink<"Asset" | "Project" | "Scene" | "Sequence" | "Shot"> | null };');
     expect(out).toContain('readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };');
     expect(out).toContain('readonly tag_list: { readonly type: "tag_list"; readonly value: string[] };');
+    // A serializable field holds a dict or a list (Task.splits is a list of dicts).
+    expect(out).toContain('readonly splits: { readonly type: "serializable"; readonly value: { readonly [key: string]: unknown } | readonly unknown[] | null };');
     expect(out).toMatch(/Shot: \{ [^}]*created_at: "date_time"/);
     expect(out).not.toContain("step_0");
   });
@@ -188,6 +190,6 @@ describe("typegen (offline, the real site schema)", () => {
     const fixture = resolve(here, "../../entities/src/test-support/sg-schema.ts");
     const expected = generateSchemaTypes(schema, { entities }).replace('from "@sg/entities"', 'from "../index.js"');
     if (process.env["UPDATE_TYPES_FIXTURE"]) writeFileSync(fixture, expected);
-    expect(readFileSync(fixture, "utf8"), "regenerate with UPDATE_TYPES_FIXTURE=1 npx vitest run src/units.test.ts -t fixture").toBe(expected);
+    expect(readFileSync(fixture, "utf8"), 'regenerate with UPDATE_TYPES_FIXTURE=1 npx vitest run src/units.test.ts -t "type tests"').toBe(expected);
   });
 });

@@ -679,6 +679,15 @@ describe("schema types on the emulator's 77-type schema (sg typegen output)", ()
     expect(made.created_by).toMatchObject({ type: "HumanUser", id: 1 });
   });
 
+  it("types a serializable field as a dict or a list, as sites hold both (Task.splits is a list)", async () => {
+    const project = site.emulator.card.projects[0] as EntityLink<"Project">;
+    const splits = [{ start: "2026-01-05", end: "2026-01-07" }] as const;
+    const task = await sg.create("Task", { content: "gen_splits", project, splits }, ["splits"]);
+    const read = await sg.findOne("Task", [["id", "is", task.id]], ["splits", "sg_status_list"]);
+    expect(read?.splits).toEqual(splits);
+    expectTypeOf(read!.splits).toEqualTypeOf<{ readonly [key: string]: unknown } | readonly unknown[] | null>();
+  });
+
   it("returns only the written fields of a create with data typed EntityData (2)", async () => {
     const project = site.emulator.card.projects[0] as EntityLink<"Project">;
     const data: EntityData<SgSchema, "Shot"> = { code: "gen_1", project };

@@ -898,7 +898,7 @@ export type EventLogEntryFields = {
   /** Thumbnail (image) */
   readonly image: { readonly type: "image"; readonly value: string | null };
   /** Meta Data (serializable) read-only */
-  readonly meta: { readonly type: "serializable"; readonly value: { readonly [key: string]: unknown } | null; readonly editable: false };
+  readonly meta: { readonly type: "serializable"; readonly value: { readonly [key: string]: unknown } | readonly unknown[] | null; readonly editable: false };
   /** Project (entity) read-only */
   readonly project: { readonly type: "entity"; readonly value: EntityLink<"Project"> | null; readonly editable: false };
   /** Session UUID (uuid) read-only */
@@ -2142,9 +2142,9 @@ export type TaskFields = {
   /** Sibling Tasks (multi_entity) read-only */
   readonly sibling_tasks: { readonly type: "multi_entity"; readonly value: EntityLink<"Task">[]; readonly editable: false };
   /** Split Durations (serializable) read-only */
-  readonly split_durations: { readonly type: "serializable"; readonly value: { readonly [key: string]: unknown } | null; readonly editable: false };
+  readonly split_durations: { readonly type: "serializable"; readonly value: { readonly [key: string]: unknown } | readonly unknown[] | null; readonly editable: false };
   /** Splits (serializable) */
-  readonly splits: { readonly type: "serializable"; readonly value: { readonly [key: string]: unknown } | null };
+  readonly splits: { readonly type: "serializable"; readonly value: { readonly [key: string]: unknown } | readonly unknown[] | null };
   /** Start Date (date) */
   readonly start_date: { readonly type: "date"; readonly value: string | null };
   /** Pipeline Step (entity) */
