@@ -217,7 +217,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   // Last-wins would drop a value without a word: `--mode assets=add --mode shots=add` would replace `assets`.
   for (const [name, all] of Object.entries(parsed.values as Record<string, (string | boolean)[]>)) {
     if (OPTIONS[name]?.list) values[name] = all as string[];
-    else if (all.length > 1) throw new UsageError(`--${name} was given ${all.length} times`, `Give it once. Only ${LIST_OPTIONS} take more than one value (their values add up).`);
+    // The same value again (`--debug --debug`, an alias's `--site` given once more as it is) changes nothing.
+    else if (new Set(all).size > 1) throw new UsageError(`--${name} was given ${all.length} times, with different values`, `Give it once. Only ${LIST_OPTIONS} take more than one value (their values add up).`);
     else values[name] = all[0];
   }
   const [first, ...rest] = parsed.positionals;
@@ -263,7 +264,7 @@ export function helpText(command?: string): string {
       lines.push(`  ${optionLabel(name, o).padEnd(32)} ${o.help}`);
     }
     lines.push("", "A JSON argument (filters, data, …) can also be - to read it from standard input, or @file to read it from a file.");
-    lines.push("", `An option is given once, except ${LIST_OPTIONS}: given again, their values add up (--fields code --fields sg_cut_in).`);
+    lines.push("", `An option is given once (or again with the same value), except ${LIST_OPTIONS}: given again, their values add up (--fields code --fields sg_cut_in).`);
     lines.push("", "Proxy: --proxy or SG_PROXY for every request; else HTTPS_PROXY / HTTP_PROXY (lower case first) for https / http URLs,");
     lines.push("except the hosts in NO_PROXY and loopback. A login goes in the URL (http://user:password@host:3128) and is never printed.");
     lines.push("", ...EXIT_STATUS_HELP);

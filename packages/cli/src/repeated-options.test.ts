@@ -54,13 +54,20 @@ describe("repeated options", () => {
   it("refuses any other option given twice, naming it and never its values (exit 2)", async () => {
     const limit = await sg(["find", "Shot", "--limit", "1", "--limit", "2"], env());
     expect(limit.code).toBe(2);
-    expect(limit.stderr.split("\n")[0]).toBe("sg: --limit was given 2 times");
+    expect(limit.stderr.split("\n")[0]).toBe("sg: --limit was given 2 times, with different values");
     const key = await sg(["whoami", "--script-key", "first-secret", "--script-key=second-secret"], env());
     expect(key.code).toBe(2);
-    expect(key.stderr.split("\n")[0]).toBe("sg: --script-key was given 2 times");
+    expect(key.stderr.split("\n")[0]).toBe("sg: --script-key was given 2 times, with different values");
     expect(key.stderr).not.toMatch(/secret/);
     const out = await sg(["typegen", "-o", "a.ts", "--out", "b.ts"], env());
     expect(out.code).toBe(2);
-    expect(out.stderr.split("\n")[0]).toBe("sg: --out was given 2 times");
+    expect(out.stderr.split("\n")[0]).toBe("sg: --out was given 2 times, with different values");
+  });
+
+  it("takes an option given again with the same value, or a flag given twice, as given once", async () => {
+    const r = await sg(["find", "Shot", "--limit", "1", "--limit=1", "--fields", "code", "--format", "json", "--format", "json"], env());
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(1);
   });
 });
