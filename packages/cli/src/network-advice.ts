@@ -114,19 +114,26 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
   // The transport's own hint for a port fetch refuses already names the site URL's port and nothing of its API.
   if (code === "ERR_BAD_PORT") return undefined;
   const tls = tlsFailure(error);
+  // A proxy given as https:// is spoken TLS to as well: a TLS failure may be the proxy's, and most speak plain http.
+  const tlsVia = route?.via?.display.startsWith("https:") ? route.via : undefined;
+  const proxyTls = tlsVia
+    ? ` The proxy ${tlsVia.display} (from ${tlsVia.source}) is given as https://, so sg speaks TLS to it too and the failure may be there: most proxies speak plain http, so try http:// in ${tlsVia.source}; one that does speak TLS needs its CA trusted (NODE_EXTRA_CA_CERTS).`
+    : "";
   if (tls === "certificate") {
-    const inspecting = route?.via ? ` (or the one your proxy ${route.via.display} put in its place, if it inspects TLS)` : "";
-    return `The site's certificate${inspecting} was not accepted. If a private CA signed it, run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (that CA, PEM) in the environment; check that --site names the host the certificate is for.`;
+    const inspecting = route?.via && !tlsVia ? ` (or the one your proxy ${route.via.display} put in its place, if it inspects TLS)` : "";
+    return `${tlsVia ? "A certificate (the proxy's or the site's)" : `The site's certificate${inspecting}`} was not accepted. If a private CA signed it, run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (that CA, PEM) in the environment; check that ${tlsVia ? `${tlsVia.source} and --site name` : "--site names"} the host the certificate is for.${proxyTls}`;
   }
   if (tls === "protocol" && NOT_TLS.has(code)) {
+    // Through a proxy, never send the site to clear text: the failure may not even be the site's.
+    if (route?.via) return `Nothing answered with TLS${tlsVia ? "" : ` at ${url?.origin ?? "the site"} through the proxy`}.${proxyTls} Check that --site is the site's https:// URL and port.${through}`;
     const plain = url ? `http://${url.host}` : "http://host:port";
-    return `Nothing at ${url?.origin ?? "the site"} answered with TLS: that port probably serves plain http. Use the site's https:// port, or --site ${plain} (with --allow-http unless the host is loopback).${through}`;
+    return `Nothing at ${url?.origin ?? "the site"} answered with TLS: that port probably serves plain http. Use the site's https:// port, or --site ${plain} (with --allow-http unless the host is loopback).`;
   }
   if (tls === "protocol" && code === HTTP_TO_TLS) {
     return `${url?.origin ?? "The site"} answered with TLS: that port speaks https. Use --site ${url ? `https://${url.host}` : "https://host:port"}.${through}`;
   }
   if (tls === "protocol") {
-    return `The TLS handshake with ${url?.origin ?? "the site"} failed before any certificate. Check that --site is the site's https:// URL and port, and whether a proxy intercepts TLS.${through}`;
+    return `The TLS handshake with ${url?.origin ?? "the site"} failed before any certificate. Check that --site is the site's https:// URL and port, and whether a proxy intercepts TLS.${proxyTls}${through}`;
   }
   if (route?.via) return error.maybeSent ? `${error.hint ?? "The connection dropped after the request was sent."}${through}` : `Nothing was sent.${through}`;
   if (error.maybeSent) return undefined;

@@ -1,0 +1,74 @@
+import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLoopbackProxy, type LoopbackProxy } from "./test-support/loopback-proxy.js";
+import { sgRunner } from "./test-support/run-sg.js";
+import { startTlsTerminator, type TlsTerminator } from "./test-support/tls-terminator.js";
+
+const runner = sgRunner();
+const sg = runner.run;
+
+let site: EmulatorHandle;
+let siteTls: TlsTerminator;
+let proxy: LoopbackProxy;
+let proxyTls: TlsTerminator;
+let env: Record<string, string> = {};
+
+beforeAll(async () => {
+  site = await startEmulator({});
+  siteTls = await startTlsTerminator(Number(new URL(site.url).port));
+  // A plain-http proxy whose every CONNECT reaches the https site, and an https:// proxy: TLS in front of it.
+  proxy = await startLoopbackProxy({ tunnelPort: siteTls.port });
+  proxyTls = await startTlsTerminator(Number(new URL(proxy.url).port));
+  env = { SG_SITE: "https://studio.test", SG_SCRIPT_NAME: site.card.scripts[0]?.name ?? "", SG_SCRIPT_KEY: site.card.scripts[0]?.key ?? "", NODE_EXTRA_CA_CERTS: siteTls.caFile };
+});
+
+afterAll(async () => {
+  await Promise.all([site?.close(), siteTls?.close(), proxy?.close(), proxyTls?.close()]);
+  runner.cleanup();
+});
+
+const hintsOf = (stderr: string): string[] => stderr.split("\n").filter((l) => l.startsWith("hint: "));
+
+describe("a TLS failure through a proxy given as https://", () => {
+  it("to a proxy that speaks plain http: says the proxy may be at fault and to try http://, never --site http://", async () => {
+    const typo = proxy.url.replace("http://", "https://");
+    const r = await sg(["count", "Shot"], { ...env, HTTPS_PROXY: typo });
+    expect(r.code).toBe(5);
+    const hints = hintsOf(r.stderr);
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toContain(`The proxy ${typo} (from HTTPS_PROXY) is given as https://, so sg speaks TLS to it too and the failure may be there: most proxies speak plain http, so try http:// in HTTPS_PROXY`);
+    expect(hints[0]).not.toContain("--site http");
+    expect(hints[0]).not.toContain("probably serves plain http");
+    expect(proxy.seen.filter((s) => s.method === "CONNECT")).toEqual([]);
+    // The fix the hint gives works.
+    const fixed = await sg(["count", "Shot"], { ...env, HTTPS_PROXY: proxy.url });
+    expect(fixed.code, fixed.stderr).toBe(0);
+  });
+
+  it("whose certificate is not trusted: names the proxy's certificate as well as the site's", async () => {
+    const tlsProxy = `https://127.0.0.1:${proxyTls.port}`;
+    const r = await sg(["count", "Shot", "--proxy", tlsProxy], { ...env, NODE_EXTRA_CA_CERTS: "" });
+    expect(r.code).toBe(5);
+    const hints = hintsOf(r.stderr);
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toMatch(/^hint: A certificate \(the proxy's or the site's\) was not accepted\. .*NODE_EXTRA_CA_CERTS=.*; check that --proxy and --site name the host the certificate is for\./);
+    expect(hints[0]).toContain(`The proxy ${tlsProxy} (from --proxy) is given as https://`);
+    expect(hints[0]).not.toContain("The site's certificate");
+  });
+});
+
+describe("a site that serves plain http reached through a proxy", () => {
+  it("is not told to use --site http:// (which would go in clear text through the proxy)", async () => {
+    const plain = await startLoopbackProxy({ tunnelPort: Number(new URL(site.url).port) });
+    try {
+      const r = await sg(["count", "Shot"], { ...env, HTTPS_PROXY: plain.url });
+      expect(r.code).toBe(5);
+      const hints = hintsOf(r.stderr);
+      expect(hints).toHaveLength(1);
+      expect(hints[0]).toContain("hint: Nothing answered with TLS at https://studio.test through the proxy. Check that --site is the site's https:// URL and port.");
+      expect(hints[0]).not.toContain("--site http:");
+    } finally {
+      await plain.close();
+    }
+  });
+});
