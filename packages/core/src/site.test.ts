@@ -16,6 +16,10 @@ describe("parseSite", () => {
     expect(parseSite("http://studio.example.com", { allowInsecureHttp: true }).insecure).toBe(true);
     expect(parseSite("http://127.0.0.1:8080").insecure).toBe(true);
     expect(parseSite("http://localhost:1").hostname).toBe("localhost");
+    // The fully qualified form (a single trailing dot) is the same loopback host; another dot is not.
+    expect(parseSite("http://localhost.:1").insecure).toBe(true);
+    expect(() => parseSite("http://localhost..:1")).toThrow(/plain http/);
+    expect(() => parseSite("http://localhost.example:1")).toThrow(/plain http/);
   });
 
   it("turns URL credentials into a hidden Basic header (test vector of the Python client)", () => {

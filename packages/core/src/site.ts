@@ -51,9 +51,9 @@ function secretAt(index: 0 | 1): PropertyDescriptor {
   };
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/;
+const LOOPBACK = /^(localhost\.?|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/;
 
-/** Whether a host name is a loopback address (`localhost`, `127.x.x.x`, `::1`). */
+/** Whether a host name is a loopback address (`localhost`, `localhost.`, `127.x.x.x`, `::1`). */
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK.test(hostname.toLowerCase());
 }

@@ -24,6 +24,16 @@ describe("NO_PROXY", () => {
     expect(matches("", "https://sg.example/")).toBeUndefined();
   });
 
+  it("reads a name with one trailing '.' as the name, in the entry and in the URL, and IPv6 addresses in any spelling", () => {
+    expect(matches(".studio.test", "https://sg.studio.test./shotgrid")).toBe(".studio.test");
+    expect(matches("sg.studio.local.", "https://sg.studio.local/")).toBe("sg.studio.local.");
+    expect(matches("studio.local.", "https://sg.studio.local./")).toBe("studio.local.");
+    expect(matches("studio.local..", "https://sg.studio.local/")).toBeUndefined();
+    expect(matches("2001:0db8::1", "https://[2001:db8::1]/")).toBe("2001:0db8::1");
+    expect(matches("[2001:DB8:0::1]:443", "https://[2001:db8::1]/")).toBe("[2001:DB8:0::1]:443");
+    expect(matches("2001:db8::1", "https://[2001:db8::2]/")).toBeUndefined();
+  });
+
   it("takes IPv4 ranges (10.0.0.0/8), and never matches an address by its ending", () => {
     expect(matches("10.0.0.0/8", "https://10.1.2.3/")).toBe("10.0.0.0/8");
     expect(matches("10.0.0.0/8", "https://11.0.0.1/")).toBeUndefined();
@@ -40,7 +50,7 @@ describe("NO_PROXY", () => {
 
 describe("loopback", () => {
   it("is localhost, 127.0.0.0/8, ::1 and IPv4-mapped 127.x, nothing else", () => {
-    for (const url of ["http://localhost:1/", "http://api.localhost/", "http://127.0.0.1/", "http://127.9.8.7/", "http://[::1]:8000/", "http://[::ffff:127.0.0.1]/"]) expect(isLoopback(new URL(url)), url).toBe(true);
-    for (const url of ["http://10.0.0.1/", "http://localhost.example/", "http://128.0.0.1/", "http://[::2]/", "http://[::ffff:10.0.0.1]/"]) expect(isLoopback(new URL(url)), url).toBe(false);
+    for (const url of ["http://localhost:1/", "http://api.localhost/", "http://127.0.0.1/", "http://127.9.8.7/", "http://[::1]:8000/", "http://[::ffff:127.0.0.1]/", "http://localhost.:8000/", "http://api.localhost./"]) expect(isLoopback(new URL(url)), url).toBe(true);
+    for (const url of ["http://10.0.0.1/", "http://localhost.example/", "http://128.0.0.1/", "http://[::2]/", "http://[::ffff:10.0.0.1]/", "http://localhost../"]) expect(isLoopback(new URL(url)), url).toBe(false);
   });
 });

@@ -20,8 +20,9 @@ export interface NoProxyEntry {
  * Parse a `NO_PROXY` value: entries separated by commas or white space. `*` matches every host; `example.com`,
  * `.example.com` and `*.example.com` match `example.com` and every name under it (as curl and undici do);
  * `host:port` only that port; an IP address (`10.1.2.3`, `[::1]`) only that address, never the addresses that end
- * like it; an IPv4 range (`10.0.0.0/8`, as curl 7.86+ and Python's requests read it) every address in it. Empty
- * entries are skipped.
+ * like it; an IPv4 range (`10.0.0.0/8`, as curl 7.86+ and Python's requests read it) every address in it. One
+ * trailing `.` of a name is dropped (`sg.example.` is `sg.example`), an IPv6 address is compared in its shortest
+ * form. Empty entries are skipped.
  */
 export function parseNoProxy(value: string): NoProxyEntry[] {
   const out: NoProxyEntry[] = [];
@@ -41,14 +42,28 @@ export function parseNoProxy(value: string): NoProxyEntry[] {
     const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(text);
     const host = bracketed?.[1] ?? withPort?.[1] ?? text;
     const port = bracketed?.[2] ?? withPort?.[2];
-    out.push({ text, host: host.toLowerCase().replace(/^\*?\./, ""), port: port === undefined ? undefined : Number(port) });
+    out.push({ text, host: normalHost(host.replace(/^\*?\./, "")), port: port === undefined ? undefined : Number(port) });
   }
   return out;
 }
 
-/** A URL's host name without the brackets of an IPv6 address, lower case. */
+/**
+ * A host as the URL parser writes it, lower case, without one trailing `.` (`sg.example.` is `sg.example`, as curl
+ * reads it) and, for an IPv6 address, in its shortest form (`2001:0db8::1` is `2001:db8::1`).
+ */
+function normalHost(host: string): string {
+  const name = host.toLowerCase().replace(/\.$/, "");
+  if (!name.includes(":")) return name;
+  try {
+    return new URL(`http://[${name}]`).hostname.slice(1, -1);
+  } catch {
+    return name;
+  }
+}
+
+/** A URL's host name without the brackets of an IPv6 address nor one trailing `.`, lower case. */
 export function bareHost(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return normalHost(url.hostname.replace(/^\[|\]$/g, ""));
 }
 
 /** The port a URL connects to (its own, else the scheme's default). */
