@@ -11,7 +11,7 @@ import { SgTlsError } from "@sg/transport";
 import { timedOutLoggingIn } from "./login-timeout.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
 import { isTransferMethod, transferTimeoutAdvice } from "./transfer-timeout-advice.js";
-import { routeFor, type ProxyEndpoint, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
+import { PROXY_LOGIN_ENCODING, routeFor, type ProxyEndpoint, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** Codes of a TLS client that got something other than TLS back: the port speaks plain http (or another protocol). */
 const NOT_TLS: ReadonlySet<string> = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_UNKNOWN_PROTOCOL", "ERR_SSL_RECORD_LAYER_FAILURE"]);
@@ -69,7 +69,7 @@ export function proxyRefusalAdvice(status: number, via: ProxyEndpoint | undefine
   const where = via ? via.source : "--proxy or HTTPS_PROXY";
   if (status === 407) {
     return via?.hasCredentials
-      ? `${proxy} refused the login given in its URL (HTTP 407); nothing reached the site. Check the user and password in ${where} (percent-encode ':' and '/' in them), or ask the proxy's administrator which login it takes.`
+      ? `${proxy} refused the login given in its URL (HTTP 407); nothing reached the site. Check the user and password in ${where} (${PROXY_LOGIN_ENCODING}), or ask the proxy's administrator which login it takes.`
       : `${proxy} asks for a login (HTTP 407) and its URL has none; nothing reached the site. Put it in the URL given to ${where}, as user:password@ before the proxy's host (sent only as Proxy-Authorization, never printed).`;
   }
   const direct = via && via.source !== "--proxy" && via.source !== "SG_PROXY" ? `, or go direct with NO_PROXY=${host.replace(/:\d+$/, "")}` : "";

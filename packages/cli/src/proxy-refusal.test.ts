@@ -40,6 +40,8 @@ describe("a proxy that refuses", () => {
     const wrong = await sg(["find", "Shot", "--proxy", withLogin(loginProxy.url)], https);
     expect(wrong.code, wrong.stderr).toBe(3);
     expect(hintOf(wrong)).toContain("refused the login given in its URL (HTTP 407)");
+    // The characters that break a login in a URL, the same as the README and the usage error's hint name.
+    expect(hintOf(wrong)).toContain("percent-encode #, /, ?, : and % in them as %23, %2F, %3F, %3A and %25; an @ may stay as it is");
     expect(wrong.stderr).not.toContain(PASSWORD);
   });
 

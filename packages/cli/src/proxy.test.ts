@@ -171,6 +171,17 @@ describe("proxy failures", () => {
     expectNoProxySecrets(down);
   });
 
+  it("take a raw @ in the password, and refuse a raw # with a hint that names it (and says @ may stay)", async () => {
+    const raw = await proxied(() => sg(["count", "Shot"], { ...script, SG_SITE: site.url, SG_PROXY: proxy.url.replace("http://", `http://alice:${PASSWORD}@`) }));
+    expect(raw.r.code, raw.r.stderr).toBe(0);
+    expect(raw.seen.every((s) => s.authorization === `Basic ${BASIC}`)).toBe(true);
+    const hash = await sg(["count", "Shot"], { ...script, SG_SITE: "https://studio.test", HTTPS_PROXY: "http://alice:s3cr#t%40x@127.0.0.1:1" });
+    expect(hash.code).toBe(2);
+    expect(hash.stderr).toContain("hint: A proxy login goes in the URL as user:password@ before the host (percent-encode #, /, ?, : and % in them as %23, %2F, %3F, %3A and %25; an @ may stay as it is).");
+    expect(hash.stderr).not.toContain("s3cr");
+    expectNoProxySecrets(raw.r);
+  });
+
   it("refuse a malformed proxy URL as a usage error naming the flag or variable, before anything is sent", async () => {
     const before = site.requests().length;
     const cases: [string[], Record<string, string>, string][] = [

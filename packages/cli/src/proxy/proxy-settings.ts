@@ -49,6 +49,12 @@ function firstSet(env: Readonly<Record<string, string | undefined>>, names: read
   return undefined;
 }
 
+/**
+ * How to write a login in a proxy URL, for hints: the characters that end the login or the host (`#`, `/`, `?`),
+ * split it (`:`) or start an escape (`%`) are percent-encoded; an `@` may stay (the last one ends the login).
+ */
+export const PROXY_LOGIN_ENCODING = "percent-encode #, /, ?, : and % in them as %23, %2F, %3F, %3A and %25; an @ may stay as it is";
+
 /** The value with anything before an `@` hidden, for an error message. */
 function shown(text: string): string {
   const at = text.lastIndexOf("@");
@@ -66,7 +72,7 @@ function shown(text: string): string {
 export function parseProxyUrl(raw: string, source: string): ProxyEndpoint {
   const text = raw.trim();
   const refuse = (why: string): UsageError =>
-    new UsageError(`${source} must be an http:// or https:// proxy URL such as http://proxy.example.com:3128${why}, got '${shown(text)}'`, "A proxy login goes in the URL as user:password@ before the host (percent-encode @, : and / in them).");
+    new UsageError(`${source} must be an http:// or https:// proxy URL such as http://proxy.example.com:3128${why}, got '${shown(text)}'`, `A proxy login goes in the URL as user:password@ before the host (${PROXY_LOGIN_ENCODING}).`);
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
   let url: URL;
   try {
