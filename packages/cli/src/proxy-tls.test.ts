@@ -55,6 +55,15 @@ describe("a TLS failure through a proxy given as https://", () => {
     expect(hints[0]).toContain(`The proxy ${tlsProxy} (from --proxy) is given as https://`);
     expect(hints[0]).not.toContain("The site's certificate");
   });
+
+  it("trusted, an https:// proxy named by its IP address works, without Node's warning about an IP as TLS server name", async () => {
+    const before = proxy.seen.length;
+    const r = await sg(["count", "Shot", "--proxy", `https://127.0.0.1:${proxyTls.port}`], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(proxy.seen.slice(before).map((s) => `${s.method} ${s.target}`)).toEqual(["CONNECT studio.test:443"]);
+    expect(r.stderr).not.toContain("DEP0123");
+    expect(r.stderr).toBe("");
+  });
 });
 
 describe("a site that serves plain http reached through a proxy", () => {

@@ -5,9 +5,22 @@
  *
  * @packageDocumentation
  */
-import { Agent, Dispatcher, ProxyAgent } from "undici";
+import { isIP } from "node:net";
+import { Agent, Dispatcher, Pool, ProxyAgent, type buildConnector } from "undici";
 import type { Logger } from "@sg/core";
 import { describeRoute, routeFor, type ProxyEndpoint, type ProxySettings } from "./proxy-settings.js";
+
+/**
+ * The connections to an https:// proxy, as undici's own but with no IP address as TLS server name: undici names the
+ * proxy's host there, which for `https://10.0.0.5:3128` makes Node warn (DEP0123) on every run. The proxy's
+ * certificate is checked against its address all the same.
+ */
+function proxyPool(origin: URL, options: object): Dispatcher {
+  const connect = (options as { connect: buildConnector.connector }).connect;
+  return new Pool(origin, {
+    connect: (opts, callback) => connect({ ...opts, servername: isIP(opts.servername?.replace(/^\[|\]$/g, "") ?? "") ? undefined : opts.servername }, callback),
+  });
+}
 
 /**
  * A dispatcher that picks, per request origin, a {@link ProxyAgent} for its proxy or a plain {@link Agent}. One
@@ -42,7 +55,7 @@ export class ProxyRoutingDispatcher extends Dispatcher {
       // The URL given to undici carries no credentials (they travel as the header only), so no undici error or
       // state can hold them. An https site is always tunnelled (CONNECT); plain http is forwarded, as proxies
       // expect (many only allow CONNECT to port 443).
-      agent = via ? new ProxyAgent({ uri: via.display, proxyTunnel: false, ...(via.authorization ? { token: via.authorization } : {}) }) : new Agent();
+      agent = via ? new ProxyAgent({ uri: via.display, proxyTunnel: false, clientFactory: proxyPool, ...(via.authorization ? { token: via.authorization } : {}) }) : new Agent();
       this.#agents.set(via, agent);
     }
     return agent;
