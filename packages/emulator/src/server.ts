@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { adminGuard, adminRefusal, type AdminGuard } from './admin-guard.js';
+import { adminGuard, adminRefusal, parseHostHeader, type AdminGuard } from './admin-guard.js';
 import { adminRoute } from './admin.js';
 import { AppSessions, appSessionRoute } from './app-session.js';
 import { describeAuth } from './auth-rules.js';
@@ -15,7 +15,7 @@ import { parseClockInstant, type ClockStart } from './clock.js';
 import { checkIntOption, checkStringOption, requireIntOption, shown } from './options-check.js';
 import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
-import { Site } from './site.js';
+import { Site, linkOrigin } from './site.js';
 import type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultSpec, PatState } from './types.js';
 import { PendingUploads, uploadRoute } from './uploads.js';
 
@@ -389,7 +389,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!saved || site.changedOnLoad) emulator.persistence.save();
   }
   const server = createServer((req, res) => {
-    emulator.handle(req, res).catch((err: unknown) => {
+    // Links handed to this request start with the origin its client named, when that is a plain host[:port].
+    const host = req.headers.host;
+    const origin = host !== undefined && parseHostHeader(host) ? `http://${host.toLowerCase()}` : site.origin;
+    linkOrigin.run(origin, () => emulator.handle(req, res)).catch((err: unknown) => {
       logger(`request failed: ${(err as Error).message}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end();
@@ -401,10 +404,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   server.requestTimeout = 0;
   await listen(server, port, listenHost);
   const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  // A wildcard bind (0.0.0.0, ::) is no address to connect to: the card names loopback of the same family.
+  const address = addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address === '::' ? '::1' : addr.address;
+  const host = address.includes(':') ? `[${address}]` : address;
   const url = `http://${host}:${addr.port}`;
   emulator.guard = adminGuard(listenHost, addr.address, addr.port);
-  site.baseUrl = url;
+  site.origin = url;
   const seeded = `fixtures ${fixtures}${rows ? `, +${rows} rows` : ''}`;
   logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, ${saved ? `data from ${dataFile}; a reset seeds ${seeded}` : seeded})`);
   let closed: Promise<void> | undefined;

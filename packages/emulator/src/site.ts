@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EmulatorClock, type ClockSnapshot, type ClockStart } from './clock.js';
 import { LastAccessed } from './last-accessed.js';
 import type { FormatContext } from './entity-format.js';
@@ -12,6 +13,13 @@ import { Store, type Row, type StoreSnapshot } from './store.js';
 import { TwoFactorCodes, type IssuedCode } from './two-factor.js';
 import { syncPasswordFields } from './user-passwords.js';
 import type { AuthMode, ReverseLinkSpec, SiteCard, SiteCardProject } from './types.js';
+
+/**
+ * The origin the client of the request being handled reached the emulator at (`http://` + its `Host` header), so
+ * that a client in another container, or one that named `localhost`, gets links it can reach and that stay on its
+ * site's origin.
+ */
+export const linkOrigin: AsyncLocalStorage<string> = new AsyncLocalStorage<string>();
 
 /** An uploaded file's bytes. */
 export interface StoredFile {
@@ -78,8 +86,15 @@ export class Site implements FormatContext {
   files: Map<number, StoredFile> = new Map();
   /** When each user last opened each project (`Project.last_accessed_by_current_user`). */
   readonly lastAccessed: LastAccessed = new LastAccessed();
-  /** The site's origin (`http://host:port`): links the site hands out (`/file_serve/…`, thumbnails, uploads) start with it. */
-  baseUrl = '';
+  /** The site's own origin (`http://host:port`, never a wildcard address), for its card. */
+  origin = '';
+  /**
+   * The origin links the site hands out (`/file_serve/…`, thumbnails, uploads) start with: while a request is
+   * handled, the one its client named (see {@link linkOrigin}), else {@link origin}.
+   */
+  get baseUrl(): string {
+    return linkOrigin.getStore() ?? this.origin;
+  }
   /** The path the JSON-RPC endpoint lives under (`''` or e.g. `/sg`), see `EmulatorOptions.basePath`. */
   basePath = '';
   /** Filtered + sorted results of recent reads, for paging. */
@@ -141,7 +156,7 @@ export class Site implements FormatContext {
   /** The site card. */
   card(): SiteCard {
     return {
-      url: this.baseUrl + this.basePath,
+      url: this.origin + this.basePath,
       authMode: this.settings.authMode,
       scripts: cardScripts(this.scripts),
       users: cardUsers(this.users, this.store),
