@@ -237,7 +237,8 @@ export const COMBINATIONS = [
     // with a raw / ? # was shown in clear, with a hint to percent-encode, and a site URL with an @ past its host is
     // refused; a 401's hint no longer sends a forward proxy's login to the site URL; the CA hints name ProxyAgent's
     // requestTls behind a proxy.
-    ratchet: 34 * KB - 343,
+    // Then by 3 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
+    ratchet: 34 * KB - 340,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -453,7 +454,8 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // with a raw / ? # was shown in clear, with a hint to percent-encode, and a site URL with an @ past its host is
     // refused; a 401's hint no longer sends a forward proxy's login to the site URL; the CA hints name ProxyAgent's
     // requestTls behind a proxy.
-    ratchet: 28 * KB - 271,
+    // Then by 2 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
+    ratchet: 28 * KB - 269,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -730,7 +732,8 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // with a raw / ? # was shown in clear, with a hint to percent-encode, and a site URL with an @ past its host is
     // refused; a 401's hint no longer sends a forward proxy's login to the site URL; the CA hints name ProxyAgent's
     // requestTls behind a proxy.
-    ratchet: 50 * KB - 424,
+    // Then by 2 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
+    ratchet: 50 * KB - 422,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -916,7 +919,8 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // with a raw / ? # was shown in clear, with a hint to percent-encode, and a site URL with an @ past its host is
     // refused; a 401's hint no longer sends a forward proxy's login to the site URL; the CA hints name ProxyAgent's
     // requestTls behind a proxy.
-    ratchet: 27 * KB - 140,
+    // Then by 2 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
+    ratchet: 27 * KB - 138,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1104,7 +1108,8 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // with a raw / ? # was shown in clear, with a hint to percent-encode, and a site URL with an @ past its host is
     // refused; a 401's hint no longer sends a forward proxy's login to the site URL; the CA hints name ProxyAgent's
     // requestTls behind a proxy.
-    ratchet: 27 * KB + 234,
+    // Then by 3 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
+    ratchet: 27 * KB + 237,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1311,7 +1316,8 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // with a raw / ? # was shown in clear, with a hint to percent-encode, and a site URL with an @ past its host is
     // refused; a 401's hint no longer sends a forward proxy's login to the site URL; the CA hints name ProxyAgent's
     // requestTls behind a proxy.
-    ratchet: 30 * KB - 235,
+    // Then by 3 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
+    ratchet: 30 * KB - 232,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1413,7 +1419,8 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // with a raw / ? # was shown in clear, with a hint to percent-encode, and a site URL with an @ past its host is
     // refused; a 401's hint no longer sends a forward proxy's login to the site URL; the CA hints name ProxyAgent's
     // requestTls behind a proxy.
-    ratchet: 8 * KB + 305,
+    // Then by 2 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
+    ratchet: 8 * KB + 307,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
