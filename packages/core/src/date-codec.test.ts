@@ -117,6 +117,13 @@ describe("date codec (rpc-protocol §1.7)", () => {
     expect(JSON.stringify(encodeWireValues(kept))).toBe('{"url":{"url":"https://x.test/a"},"tags":[{"type":"Asset","id":1},null]}');
   });
 
+  it("keeps an own __proto__ key (JSON.parse makes one) as an own member, never as the copy's prototype", () => {
+    const out = encodeWireValues(JSON.parse('{"__proto__":{"a":1},"b":[{"__proto__":2}]}')) as object;
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"a":1},"b":[{"__proto__":2}]}');
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)["a"]).toBeUndefined();
+  });
+
   it("decodes datetime fields only, never text that looks like one", () => {
     const rec = { type: "Shot", id: 1, created_at: "2024-01-01T00:00:00Z", description: "2024-01-01T00:00:00Z" };
     const out = decodeDateTimeFields(rec, (f) => f === "created_at");

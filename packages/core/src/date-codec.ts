@@ -107,11 +107,8 @@ function encodeWire(value: unknown, path: readonly (string | number)[], prefix: 
   // Blob, boxed string, typed array), an event emitter or stream (Node's are classes with on() and emit()), or an
   // instance with no field of its own would lose what it holds.
   else if (proto !== null && Object.getPrototypeOf(proto) !== null && (isBuiltIn(value) || !Object.keys(value).length || typeof (value as { emit?: unknown }).emit === "function")) fail(JSON_VALUE);
-  else {
-    const copy: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) copy[k] = encodeWire(v, [...path, k], prefix, within);
-    out = copy;
-  }
+  // fromEntries defines each key as its own: `copy[k] =` would pass an own `__proto__` (JSON.parse makes one) to the setter.
+  else out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeWire(v, [...path, k], prefix, within)]));
   within.delete(value);
   return out;
 }

@@ -161,3 +161,14 @@ describe("undefined as a list's item (JSON sends it as null)", () => {
     expect(await splits()).toEqual(before);
   });
 });
+
+describe("an own __proto__ key in a serializable value (JSON.parse makes one)", () => {
+  it("is written, read back and written again with update, never dropped", async () => {
+    const splits = JSON.parse('{"__proto__":{"keep":"me"},"other":1}') as Record<string, unknown>;
+    await site.api.update("Task", task, { splits });
+    const read = (await site.api.findOne("Task", [["id", "is", task]], ["splits"]))?.["splits"];
+    expect(JSON.stringify(read)).toBe('{"__proto__":{"keep":"me"},"other":1}');
+    await site.api.update("Task", task, { splits: read });
+    expect(JSON.stringify((await site.api.findOne("Task", [["id", "is", task]], ["splits"]))?.["splits"])).toBe('{"__proto__":{"keep":"me"},"other":1}');
+  });
+});
