@@ -124,6 +124,25 @@ describe("date codec (rpc-protocol §1.7)", () => {
     expect(({} as Record<string, unknown>)["a"]).toBeUndefined();
   });
 
+  it("refuses a value nested deeper than 256 levels with the path, not a stack overflow", () => {
+    const nest = (levels: number): unknown => {
+      let v: unknown = 1;
+      for (let i = 0; i < levels; i++) v = i % 2 ? [v] : { a: v };
+      return v;
+    };
+    expect(() => encodeWireValues(nest(256))).not.toThrow();
+    const error = (() => {
+      try {
+        encodeWireValues({ sg_ser: nest(2000) }, ["data"]);
+      } catch (e) {
+        return e as SgValidationError;
+      }
+    })();
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect(error?.expected).toBe("a value nested at most 256 levels deep");
+    expect(error?.path).toHaveLength(257);
+  });
+
   it("decodes datetime fields only, never text that looks like one", () => {
     const rec = { type: "Shot", id: 1, created_at: "2024-01-01T00:00:00Z", description: "2024-01-01T00:00:00Z" };
     const out = decodeDateTimeFields(rec, (f) => f === "created_at");

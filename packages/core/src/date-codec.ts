@@ -81,6 +81,19 @@ export function encodeWireValues(value: unknown, path: readonly (string | number
   return encodeWire(value, path, prefix, new Set());
 }
 
+/** How deep lists, objects and filter groups may nest: deeper ones would overflow the stack of a walk. */
+const MAX_DEPTH = 256;
+
+/**
+ * Add `value` to the lists, objects or groups `within` which a walk is, refusing by `fail` one inside itself (it has no
+ * JSON form: the walk would never end) or nested deeper than {@link MAX_DEPTH}.
+ */
+export function enterValue(value: object, within: Set<unknown>, fail: (expected: string) => never): void {
+  if (within.has(value)) fail("a value that does not contain itself");
+  if (within.size >= MAX_DEPTH) fail(`a value nested at most ${MAX_DEPTH} levels deep`);
+  within.add(value);
+}
+
 /** {@link encodeWireValues} inside the lists and objects of `within`; `inList` when `value` is a list's item. */
 function encodeWire(value: unknown, path: readonly (string | number)[], prefix: string, within: Set<unknown>, inList = false): unknown {
   const fail = (expected: string): never => {
@@ -93,9 +106,7 @@ function encodeWire(value: unknown, path: readonly (string | number)[], prefix: 
   if (value === undefined && inList) fail("a value (JSON sends undefined in a list as null: use null, or leave the item out)");
   if (value === null || typeof value !== "object") return value;
   if (isDate(value)) return encodeDateTime(value, path, prefix);
-  // A list or object inside itself has no JSON form (the walk would overflow the stack): refused by its path.
-  if (within.has(value)) fail("a value that does not contain itself");
-  within.add(value);
+  enterValue(value, within, fail);
   const proto: unknown = Object.getPrototypeOf(value);
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   let out: unknown;

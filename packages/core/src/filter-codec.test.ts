@@ -128,4 +128,30 @@ describe("encodeFilters: bad input names the path", () => {
   it("refuses a bad top-level operator", () => {
     expect(() => encodeFilters([], { operator: "xor" as "all" })).toThrow(/filter_operator: expected 'all' or 'any'/);
   });
+
+  it("refuses a group inside itself, or groups nested deeper than 256 levels, with the path, not a stack overflow", () => {
+    const g = { filter_operator: "all" as const, filters: [["code", "is", "x"]] as unknown[] };
+    g.filters.push(g);
+    expect(() => enc([g])).toThrow("@sg/core: filters[0].filters[1]: expected a value that does not contain itself, got an object with keys filter_operator, filters");
+    const w = { logical_operator: "and", conditions: [] as unknown[] };
+    w.conditions.push(w);
+    expect(err(w).path).toEqual(["filters", "conditions", 0]);
+    const nest = (levels: number): unknown => {
+      let f: unknown = ["code", "is", "x"];
+      for (let i = 0; i < levels; i++) f = { filter_operator: "any", filters: [f] };
+      return [f];
+    };
+    expect(() => enc(nest(254))).not.toThrow();
+    const deep = err(nest(2000));
+    expect(deep.message).toMatch(/^@sg\/core: filters\[0\](\.filters\[0\]){255}: expected a value nested at most 256 levels deep/);
+    let wire: unknown = { path: "id", relation: "is", values: [1] };
+    for (let i = 0; i < 2000; i++) wire = { logical_operator: "or", conditions: [wire] };
+    expect(err(wire).expected).toBe("a value nested at most 256 levels deep");
+  });
+
+  it("refuses a hole in a list of filters with its index, as undefined", () => {
+    expect(() => enc([, ["code", "is", "x"]])).toThrow("@sg/core: filters[0]: expected a condition [path, relation, value] or a group {filter_operator, filters}, got undefined");
+    expect(err([{ filter_operator: "any", filters: [["code", "is", "x"], ,] }]).path).toEqual(["filters", 0, "filters", 1]);
+    expect(err({ logical_operator: "and", conditions: [,] }).path).toEqual(["filters", "conditions", 0]);
+  });
 });

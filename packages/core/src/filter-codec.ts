@@ -1,4 +1,4 @@
-import { encodeDateTime } from "./date-codec.js";
+import { encodeDateTime, enterValue } from "./date-codec.js";
 import { isEntityRef, trimEntityRef } from "./entity-ref.js";
 import { SgValidationError, describeValue } from "./errors.js";
 import { checkFieldPath } from "./field-path.js";
@@ -93,17 +93,19 @@ export function isWireFilterGroup(value: unknown): value is WireFilterGroup {
  */
 export function encodeFilters(filters: readonly Filter[] | WireFilterGroup, options: EncodeFiltersOptions = {}): WireFilterGroup {
   const path = options.path ?? ["filters"];
-  const ctx: Ctx = { prefix: options.prefix ?? "@sg/core", trim: options.trimEntities !== false };
+  const ctx: Ctx = { prefix: options.prefix ?? "@sg/core", trim: options.trimEntities !== false, within: new Set() };
   if (isWireFilterGroup(filters)) return encodeWireGroup(filters, path, ctx);
   if (!Array.isArray(filters)) {
     throw new SgValidationError(ctx.prefix, { path, expected: "an array of filters, e.g. [[\"code\", \"is\", \"sh010\"]]", received: describeValue(filters) });
   }
-  return { logical_operator: logicalOperator(options.operator ?? "all", [...path.slice(0, -1), "filter_operator"], ctx), conditions: encodeList(filters, path, ctx) };
+  return { logical_operator: logicalOperator(options.operator ?? "all", [...path.slice(0, -1), "filter_operator"], ctx), conditions: encodeItems(filters, filters, path, ctx, (f, i) => encodeOne(f, [...path, i], ctx)) };
 }
 
 interface Ctx {
   readonly prefix: string;
   readonly trim: boolean;
+  /** The groups the walk is in: one inside itself, or nested too deep, is refused. */
+  readonly within: Set<unknown>;
 }
 
 type Path = readonly (string | number)[];
@@ -118,8 +120,12 @@ function logicalOperator(op: unknown, path: Path, ctx: Ctx): "and" | "or" {
   return fail(ctx, path, "'all' or 'any' (or 'and' / 'or')", describeValue(op));
 }
 
-function encodeList(filters: readonly unknown[], path: Path, ctx: Ctx): (WireCondition | WireFilterGroup)[] {
-  return filters.map((f, i) => encodeOne(f, [...path, i], ctx));
+/** `encode` of each item of a group's `list` (a hole too, as undefined), inside the group. */
+function encodeItems<T>(group: object, list: readonly unknown[], path: Path, ctx: Ctx, encode: (item: unknown, i: number) => T): T[] {
+  enterValue(group, ctx.within, (expected) => fail(ctx, path, expected, describeValue(group)));
+  const out = Array.from(list, encode);
+  ctx.within.delete(group);
+  return out;
 }
 
 function encodeOne(filter: unknown, path: Path, ctx: Ctx): WireCondition | WireFilterGroup {
@@ -128,7 +134,7 @@ function encodeOne(filter: unknown, path: Path, ctx: Ctx): WireCondition | WireF
   if (filter !== null && typeof filter === "object" && "filters" in filter && "filter_operator" in filter) {
     const group = filter as { filter_operator?: unknown; filters?: unknown };
     if (!Array.isArray(group.filters)) return fail(ctx, [...path, "filters"], "an array of filters", describeValue(group.filters));
-    return { logical_operator: logicalOperator(group.filter_operator, [...path, "filter_operator"], ctx), conditions: encodeList(group.filters, [...path, "filters"], ctx) };
+    return { logical_operator: logicalOperator(group.filter_operator, [...path, "filter_operator"], ctx), conditions: encodeItems(group, group.filters, path, ctx, (f, i) => encodeOne(f, [...path, "filters", i], ctx)) };
   }
   return fail(ctx, path, "a condition [path, relation, value] or a group {filter_operator, filters}", describeValue(filter));
 }
@@ -139,7 +145,7 @@ function encodeWireGroup(group: WireFilterGroup, path: Path, ctx: Ctx): WireFilt
   if (!Array.isArray(group.conditions)) fail(ctx, [...path, "conditions"], "an array of conditions", describeValue(group.conditions));
   return {
     logical_operator: op,
-    conditions: group.conditions.map((c, i) => {
+    conditions: encodeItems(group, group.conditions, path, ctx, (c, i) => {
       const p = [...path, "conditions", i];
       if (isWireFilterGroup(c)) return encodeWireGroup(c, p, ctx);
       if (c === null || typeof c !== "object" || Array.isArray(c) || !("path" in c) || !("relation" in c)) {
