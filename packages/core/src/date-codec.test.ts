@@ -143,6 +143,30 @@ describe("date codec (rpc-protocol §1.7)", () => {
     expect(error?.path).toHaveLength(257);
   });
 
+  it("refuses a fake Date (its tag only says Date) as what it is, and calls toJSON once per value, as JSON.stringify does", () => {
+    const fake = { [Symbol.toStringTag]: "Date" };
+    expect(encodeWireValues({ fake })).toEqual({ fake: {} });
+    class Fake {
+      get [Symbol.toStringTag](): string {
+        return "Date";
+      }
+    }
+    expect(() => encodeWireValues({ fake: new Fake() }, ["data"])).toThrow("@sg/core: data.fake: expected a JSON value: string, number, boolean, null, Date, list or plain object, got a Fake");
+    const chain = { toJSON: () => ({ toJSON: () => ({ ok: 1 }), x: 2 }) };
+    // What toJSON returns is not asked for its own toJSON: a function member of it is refused, as any function is.
+    expect(() => encodeWireValues({ chain }, ["data"])).toThrow("@sg/core: data.chain.toJSON: expected a JSON value: string, number, boolean, null, Date, list or plain object, got a function");
+    class Link {
+      x = 2;
+      toJSON(): unknown {
+        return { ok: 1 };
+      }
+    }
+    const link = { toJSON: () => new Link() };
+    expect(JSON.stringify(encodeWireValues({ link }))).toBe(JSON.stringify({ link }));
+    expect(JSON.stringify(encodeWireValues({ link }))).toBe('{"link":{"x":2}}');
+    expect(encodeWireValues({ c: { toJSON: () => ({ inner: { toJSON: () => "deep" } }) } })).toEqual({ c: { inner: "deep" } });
+  });
+
   it("decodes datetime fields only, never text that looks like one", () => {
     const rec = { type: "Shot", id: 1, created_at: "2024-01-01T00:00:00Z", description: "2024-01-01T00:00:00Z" };
     const out = decodeDateTimeFields(rec, (f) => f === "created_at");

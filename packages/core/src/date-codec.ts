@@ -94,8 +94,11 @@ export function enterValue(value: object, within: Set<unknown>, fail: (expected:
   within.add(value);
 }
 
-/** {@link encodeWireValues} inside the lists and objects of `within`; `inList` when `value` is a list's item. */
-function encodeWire(value: unknown, path: readonly (string | number)[], prefix: string, within: Set<unknown>, inList = false): unknown {
+/**
+ * {@link encodeWireValues} inside the lists and objects of `within`; `inList` when `value` is a list's item,
+ * `viaToJSON` when it is what a `toJSON` returned.
+ */
+function encodeWire(value: unknown, path: readonly (string | number)[], prefix: string, within: Set<unknown>, inList = false, viaToJSON = false): unknown {
   const fail = (expected: string): never => {
     throw new SgValidationError(prefix, { path, expected, received: describeValue(value) });
   };
@@ -108,9 +111,10 @@ function encodeWire(value: unknown, path: readonly (string | number)[], prefix: 
   if (isDate(value)) return encodeDateTime(value, path, prefix);
   enterValue(value, within, fail);
   const proto: unknown = Object.getPrototypeOf(value);
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  // Called once, as JSON.stringify calls it: what it returns is walked without its own toJSON.
+  const toJSON = !viaToJSON && (value as { toJSON?: unknown }).toJSON;
   let out: unknown;
-  if (typeof toJSON === "function") out = encodeWire(toJSON.call(value, String(path[path.length - 1] ?? "")), path, prefix, within, inList);
+  if (typeof toJSON === "function") out = encodeWire(toJSON.call(value, String(path[path.length - 1] ?? "")), path, prefix, within, inList, true);
   // Array.from, unlike map, visits a hole (sent as null too) as undefined.
   else if (Array.isArray(value)) out = Array.from(value, (v, i) => encodeWire(v, [...path, i], prefix, within, true));
   // Not a plain object (any realm's, or Object.create(null), which may be empty): an app's own class (a link type)

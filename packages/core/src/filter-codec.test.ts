@@ -154,4 +154,8 @@ describe("encodeFilters: bad input names the path", () => {
     expect(err([{ filter_operator: "any", filters: [["code", "is", "x"], ,] }]).path).toEqual(["filters", 0, "filters", 1]);
     expect(err({ logical_operator: "and", conditions: [,] }).path).toEqual(["filters", "conditions", 0]);
   });
+
+  it("refuses a fake Date (an object whose tag says Date) as an operand instead of throwing a TypeError", () => {
+    expect(() => enc([["created_at", "is", { [Symbol.toStringTag]: "Date" }]])).toThrow(/^@sg\/core: filters\[0\]\[2\]: expected an entity link/);
+  });
 });

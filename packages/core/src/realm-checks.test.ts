@@ -20,6 +20,11 @@ describe("a Date from another realm", () => {
     expect(isDate(when)).toBe(true);
     expect(isDate({})).toBe(false);
     expect(isDate(Object.create(Date.prototype))).toBe(false);
+    // A tag is not a Date: getTime refuses it (describing it as a Date threw a TypeError).
+    const fake = { [Symbol.toStringTag]: "Date" };
+    expect(isDate(fake)).toBe(false);
+    expect(describeValue(fake)).toBe("an empty object");
+    expect(isDate(otherRealm("new Date(NaN)"))).toBe(true);
   });
 
   it("is encoded as a wire datetime in a filter", () => {

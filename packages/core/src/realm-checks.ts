@@ -7,8 +7,14 @@
 
 const tagOf = (value: unknown): string => Object.prototype.toString.call(value);
 
-/** Whether `value` is a Date, from this realm or another. */
-export const isDate = (value: unknown): value is Date => tagOf(value) === "[object Date]";
+/** Whether `value` is a Date, from this realm or another: its tag says so and getTime takes it (a fake's tag does not). */
+export const isDate = (value: unknown): value is Date => {
+  try {
+    return tagOf(value) === "[object Date]" && (Date.prototype.getTime.call(value), true);
+  } catch {
+    return false;
+  }
+};
 
 /** The tags of built-ins that JSON sends without what they hold (an app's class may set a tag of its own). */
 const BUILT_IN = /^\[object (?:Map|Set|Weak\w+|Error|Blob|File|RegExp|String|Number|Boolean|\w*Array|\w*Buffer|DataView|Promise|URLSearchParams|Headers|FormData|\w*Stream)\]$/;
