@@ -155,6 +155,16 @@ describe("encodeFilters: bad input names the path", () => {
     expect(err({ logical_operator: "and", conditions: [,] }).path).toEqual(["filters", "conditions", 0]);
   });
 
+  it("refuses a link operand JSON cannot write (a bigint member, a link inside itself) with the operand's path", () => {
+    expect(() => enc([["sg_sequence", "is", { type: "Sequence", id: 1, name: 10n }]])).toThrow(
+      "@sg/core: filters[0][2]: expected an entity link JSON can write (no bigint, nothing inside itself), got an object with keys type, id, name",
+    );
+    const self: Record<string, unknown> = { type: "Sequence", id: 1 };
+    self["parent"] = self;
+    expect(err([["sg_sequence", "in", [{ type: "Sequence", id: 2 }, self]]]).path).toEqual(["filters", 0, 2, 1]);
+    expect(enc([["sg_sequence", "is", { type: "Sequence", id: 1, name: "sq1" }]])).toEqual({ logical_operator: "and", conditions: [{ path: "sg_sequence", relation: "is", values: [{ type: "Sequence", id: 1, name: "sq1" }] }] });
+  });
+
   it("refuses a fake Date (an object whose tag says Date) as an operand instead of throwing a TypeError", () => {
     expect(() => enc([["created_at", "is", { [Symbol.toStringTag]: "Date" }]])).toThrow(/^@sg\/core: filters\[0\]\[2\]: expected an entity link/);
   });

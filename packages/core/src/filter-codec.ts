@@ -223,6 +223,12 @@ function encodeOperand(value: unknown, path: Path, relation: FilterRelation, ctx
       if (!isEntityRef(value)) {
         fail(ctx, path, "an entity link {type, id} with a string type and an integer id", describeValue(value));
       }
+      // Refused by its path here, not by the transport with none: a member JSON cannot write (a bigint, a link inside itself).
+      try {
+        JSON.stringify(value);
+      } catch {
+        fail(ctx, path, "an entity link JSON can write (no bigint, nothing inside itself)", describeValue(value));
+      }
       return value;
     default:
       return fail(ctx, path, "a string, number, boolean, null, Date or entity link {type, id}", describeValue(value));
