@@ -169,7 +169,7 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
   if (!Array.isArray(requests)) fail(["requests"], "an array of batch requests", requests);
   const options = checkOptions(rawOptions, ["options"]);
   const types: string[] = [];
-  const wire = requests.map((raw, i) => {
+  const wire = Array.from(requests, (raw, i) => {
     const path = ["requests", i];
     const r = checkObject(raw, path, "a request { request_type, entity_type, … }");
     if (r["request_type"] === undefined) fail([...path, "request_type"], "'create', 'update' or 'delete'", undefined);

@@ -155,7 +155,7 @@ export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fi
 
 function checkOrder(value: unknown, path: Path): { field_name: string; direction: "asc" | "desc" }[] {
   if (!Array.isArray(value)) fail(path, "an array of sort keys such as ['code', '-created_at'] or [{ field_name: 'code', direction: 'asc' }]", value);
-  return value.map((item, i) => {
+  return Array.from(value, (item, i) => {
     const itemPath = [...path, i];
     if (typeof item === "string") {
       const desc = item.startsWith("-");
@@ -176,7 +176,7 @@ function checkOrder(value: unknown, path: Path): { field_name: string; direction
 
 function checkPresets(value: unknown, path: Path): Record<string, unknown>[] {
   if (!Array.isArray(value)) fail(path, "an array of presets such as [{ preset_name: 'LATEST', latest_by: 'ENTITIES_CREATED_AT' }]", value);
-  return value.map((item, i) => {
+  return Array.from(value, (item, i) => {
     const o = checkObject(item, [...path, i], "a preset object { preset_name, … }");
     checkString(o["preset_name"], [...path, i, "preset_name"], "a preset name such as 'LATEST'");
     return { ...o };

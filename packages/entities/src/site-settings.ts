@@ -74,7 +74,7 @@ export async function preferencesRead(target: unknown, prefs?: unknown, rawOptio
   let names: string[] = [];
   if (prefs !== undefined && prefs !== null) {
     if (!Array.isArray(prefs)) fail(["prefs"], "an array of preference names", prefs);
-    names = prefs.map((p, i) => checkString(p, ["prefs", i], "a preference name"));
+    names = Array.from(prefs, (p, i) => checkString(p, ["prefs", i], "a preference name"));
   }
   const options = checkOptions(rawOptions, ["options"]);
   const call = callOptions(ctx, options);
@@ -147,11 +147,11 @@ export function userSubscriptionsCreate(target: EntityTarget<SiteSchema, DateMod
 export async function userSubscriptionsCreate(target: unknown, users: unknown, rawOptions?: unknown): Promise<boolean> {
   const ctx = contextOf(target);
   if (!Array.isArray(users) || users.length === 0) fail(["users"], "a non-empty array of { humanUserId, subscription }", users);
-  const list = users.map((u, i) => {
+  const list = Array.from(users, (u, i) => {
     const o = checkObject(u, ["users", i], "{ humanUserId, subscription }");
     const humanUserId = checkId(o["humanUserId"], ["users", i, "humanUserId"]);
     const s = o["subscription"];
-    const ok = s === null || typeof s === "string" || (Array.isArray(s) && s.every((x) => typeof x === "string"));
+    const ok = s === null || typeof s === "string" || (Array.isArray(s) && [...s].every((x) => typeof x === "string"));
     if (!ok) fail(["users", i, "subscription"], "null, a subscription name or an array of names", s);
     return { humanUserId, subscription: s };
   });

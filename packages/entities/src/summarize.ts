@@ -206,7 +206,7 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
   const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"]);
   if (!Array.isArray(summaryFields) || summaryFields.length === 0) fail(["summaryFields"], "a non-empty array of { field, type } summaries", summaryFields);
   const seen = new Set<string>();
-  const summaries = summaryFields.map((s, i) => {
+  const summaries = Array.from(summaryFields, (s, i) => {
     const path = ["summaryFields", i];
     // Any key but these is refused rather than left out of the request (a `values`, a misspelt `value`).
     const o = checkOptions(checkObject(s, path, "a summary { field, type }"), path, [], ["field", "type", "value"]);
@@ -228,7 +228,7 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
   if (options["grouping"] !== undefined && options["grouping"] !== null) {
     const g = options["grouping"];
     if (!Array.isArray(g)) fail(["options", "grouping"], "an array of { field, type, direction } groupings", g);
-    payload["grouping"] = g.map((item, i) => {
+    payload["grouping"] = Array.from(g, (item, i) => {
       // As for summaries, any other key is refused rather than left out of the request (a misspelt `direction`).
       const o = checkOptions(checkObject(item, ["options", "grouping", i], "a grouping { field, type, direction }"), ["options", "grouping", i], [], ["field", "type", "direction"]);
       const direction = o["direction"] === undefined ? "asc" : checkOneOf(o["direction"], ["asc", "desc"] as const, ["options", "grouping", i, "direction"]);

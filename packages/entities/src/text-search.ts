@@ -77,7 +77,7 @@ export async function textSearch(target: unknown, text: unknown, entityTypes: un
   const p = options["projectIds"];
   if (p != null) {
     if (!Array.isArray(p)) fail(["options", "projectIds"], "an array of project ids", p);
-    projectIds = p.map((id, i) => checkId(id, ["options", "projectIds", i]));
+    projectIds = Array.from(p, (id, i) => checkId(id, ["options", "projectIds", i]));
   }
   const limit = options["limit"] == null ? null : checkInt(options["limit"], ["options", "limit"]);
   const call: CallOptions = callOptions(ctx, options);

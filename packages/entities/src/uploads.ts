@@ -158,7 +158,7 @@ export async function planUpload(entityType: unknown, entityId: unknown, source:
     if (typeof t === "string") tags = t ? [t] : [];
     else if (!Array.isArray(t)) fail(["options", "tagList"], "an array of tag names or a string of them", t);
     // The site splits tag_list on commas: a tag holding one would silently become two.
-    else tags = t.map((tag, i) => (checkString(tag, ["options", "tagList", i], "a tag name").includes(",") ? fail(["options", "tagList", i], "a tag name without a comma", tag) : tag));
+    else tags = Array.from(t, (tag, i) => (checkString(tag, ["options", "tagList", i], "a tag name").includes(",") ? fail(["options", "tagList", i], "a tag name without a comma", tag) : tag));
   }
   const file = await prepareFile(source, sourcePath, displayName);
   return { type, id, file, field, displayName, tags };
@@ -368,7 +368,7 @@ export function shareThumbnail(target: EntityTarget<SiteSchema, DateMode>, entit
 export async function shareThumbnail(target: unknown, entities: unknown, rawOptions: unknown): Promise<number> {
   const ctx = contextOf(target);
   if (!Array.isArray(entities) || entities.length === 0) fail(["entities"], "a non-empty array of entity links {type, id}", entities);
-  const refs = entities.map((e, i) => checkEntityRef(e, ["entities", i]));
+  const refs = Array.from(entities, (e, i) => checkEntityRef(e, ["entities", i]));
   const options = checkTransferOptions(rawOptions, ["thumbnailPath", "sourceEntity", "filmstripThumbnail"]);
   const hasPath = options["thumbnailPath"] !== undefined;
   const hasSource = options["sourceEntity"] !== undefined;

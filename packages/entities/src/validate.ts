@@ -48,7 +48,7 @@ export const checkFieldPath = (value: unknown, path: Path): string => checkPath(
 export function checkFieldList(value: unknown, path: Path, allowEmpty = true): string[] {
   if (!Array.isArray(value)) fail(path, "an array of field names, e.g. ['code', 'sg_status_list']", value);
   if (!allowEmpty && value.length === 0) fail(path, "at least one field name", value);
-  return value.map((f, i) => checkFieldPath(f, [...path, i]));
+  return Array.from(value, (f, i) => checkFieldPath(f, [...path, i]));
 }
 
 /** Extra fields per entity type, `{ EntityType: [fields] }` (the `entity_fields` of activity, note threads, navigation). */

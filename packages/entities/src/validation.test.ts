@@ -152,6 +152,22 @@ const cases: [string, Call, (string | number)[]][] = [
   ["create with an option", (a) => a.create("Shot", { code: "x" }, [], { returnFields: ["code"] } as never), ["options", "returnFields"]],
   ["uploadThumbnail with a fieldName", (a) => a.uploadThumbnail("Shot", 1, emptyFile, { fieldName: "sg_x" } as never), ["options", "fieldName"]],
   ["textSearch with Python's project_ids", (a) => a.textSearch("shot", { Shot: [] }, { project_ids: [1] } as never), ["options", "project_ids"]],
+  // A hole in a list is an undefined item, refused by its index (map skipped it, and JSON sent it as null).
+  ["a hole in filters", (a) => a.find("Shot", [, ["code", "is", "x"]] as never), ["filters", 0]],
+  ["a hole in fields", (a) => a.find("Shot", [], ["code", , "id"] as never), ["fields", 1]],
+  ["a hole in order", (a) => a.find("Shot", [], [], { order: [, "code"] as never }), ["options", "order", 0]],
+  ["a hole in additionalFilterPresets", (a) => a.find("Version", [], [], { additionalFilterPresets: [, { preset_name: "LATEST" }] as never }), ["options", "additionalFilterPresets", 0]],
+  ["a hole in a batch", (a) => a.batch([, { request_type: "delete", entity_type: "Shot", entity_id: 1 }] as never), ["requests", 0]],
+  ["a hole in summaryFields", (a) => a.summarize("Shot", [], [, { field: "id", type: "count" }] as never), ["summaryFields", 0]],
+  ["a hole in grouping", (a) => a.summarize("Shot", [], [{ field: "id", type: "count" }], { grouping: [, { field: "code", type: "exact" }] as never }), ["options", "grouping", 0]],
+  ["a hole in entityFields", (a) => a.activityStreamRead("Shot", 1, { entityFields: { Shot: [, "code"] as never } }), ["options", "entityFields", "Shot", 0]],
+  ["a hole in create's returnFields", (a) => a.create("Shot", { code: "x" }, [, "code"] as never), ["returnFields", 0]],
+  ["a hole in prefs", (a) => a.preferencesRead([, "format_date"] as never), ["prefs", 0]],
+  ["a hole in users", (a) => a.userSubscriptionsCreate([, { humanUserId: 1, subscription: null }] as never), ["users", 0]],
+  ["a hole in a subscription list", (a) => a.userSubscriptionsCreate([{ humanUserId: 1, subscription: [, "x"] as never }]), ["users", 0, "subscription"]],
+  ["a hole in projectIds", (a) => a.textSearch("shot", { Shot: [] }, { projectIds: [, 1] as never }), ["options", "projectIds", 0]],
+  ["a hole in tagList", (a) => a.upload("Shot", 1, emptyFile, { tagList: [, "a"] as never }), ["options", "tagList", 0]],
+  ["a hole in shareThumbnail's entities", (a) => a.shareThumbnail([, shot] as never, { sourceEntity: shot }), ["entities", 0]],
 ];
 
 describe("the bad-input matrix: a typed SgValidationError naming the path, and nothing sent", () => {
