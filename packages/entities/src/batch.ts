@@ -10,7 +10,7 @@ import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import type { CheckedPath, DataPassedOn, EntityDataByType, EntityTypeName, IsLoose, LooseSchema, NotWritable, SiteSchema, WhereSchemaOpen, WritableFieldName, WriteKind, WrittenRecord } from "./schema-types.js";
 import { landedError } from "./create.js";
 import { badWriteReply, isRecordOf } from "./reply.js";
-import { checkModes, MODES, type MultiEntityUpdateMode } from "./update.js";
+import { checkModes, MODES, withModes, type MultiEntityUpdateMode } from "./update.js";
 import { finishRecord, parseRecord } from "./records.js";
 import { checkData, checkEntityType, checkFieldList, checkId, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 import { wireFields } from "./write-values.js";
@@ -188,7 +188,7 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
         const id = checkId(r["entity_id"], [...path, "entity_id"]);
         const data = checkData(r["data"], [...path, "data"], false);
         const modes = checkModes(r["multi_entity_update_modes"], data, [...path, "multi_entity_update_modes"]);
-        const fields = wireFields(data, [...path, "data"], false).map((f) => (modes[f.field_name] ? { ...f, multi_entity_update_mode: modes[f.field_name] } : f));
+        const fields = withModes(wireFields(data, [...path, "data"], false), modes);
         const out: Record<string, unknown> = { request_type: "update", type, id, fields };
         // The legacy request-level mode (§2.5), checked like the per-field ones.
         if (r["multi_entity_update_mode"] !== undefined) out["multi_entity_update_mode"] = checkOneOf(r["multi_entity_update_mode"], MODES, [...path, "multi_entity_update_mode"]);

@@ -11,7 +11,7 @@ import { finishWritten, requireImageHttp, splitImages, uploadImages } from "./cr
 import { firstRecord } from "./reply.js";
 import type { EntityData, EntityDataByType, EntityTypeName, FieldName, IsLoose, LooseSchema, SiteSchema, WhereSchemaOpen, WrittenData, WrittenRecord } from "./schema-types.js";
 import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
-import { wireFields } from "./write-values.js";
+import { wireFields, type WireField } from "./write-values.js";
 
 /** How a multi-entity field is changed: replaced (`set`, the default), added to, or removed from. */
 export type MultiEntityUpdateMode = "set" | "add" | "remove";
@@ -60,16 +60,22 @@ type ModesFor<F> = [F] extends [never]
 /** The accepted multi-entity update modes. */
 export const MODES: readonly MultiEntityUpdateMode[] = ["set", "add", "remove"];
 
-/** Check `multiEntityUpdateModes` against the data. */
+/** Check `multiEntityUpdateModes` against the data's own fields (`toString` is none), keeping each key its own. */
 export function checkModes(value: unknown, data: Readonly<Record<string, unknown>>, path: readonly (string | number)[]): Record<string, MultiEntityUpdateMode> {
   if (value === undefined) return {};
   const modes = checkObject(value, path, "an object { field: 'set' | 'add' | 'remove' }");
-  const out: Record<string, MultiEntityUpdateMode> = {};
-  for (const [field, mode] of Object.entries(modes)) {
-    out[field] = checkOneOf(mode, MODES, [...path, field]);
-    if (!(field in data)) fail([...path, field], `a field that is also in data (${Object.keys(data).join(", ") || "none"})`, field);
-  }
-  return out;
+  return Object.fromEntries(
+    Object.entries(modes).map(([field, mode]) => {
+      const checked = checkOneOf(mode, MODES, [...path, field]);
+      if (!Object.hasOwn(data, field)) fail([...path, field], `a field that is also in data (${Object.keys(data).join(", ") || "none"})`, field);
+      return [field, checked];
+    }),
+  );
+}
+
+/** `fields` with the mode {@link checkModes} gave each: an own one only (`__proto__` would read `Object.prototype`). */
+export function withModes(fields: WireField[], modes: Readonly<Record<string, MultiEntityUpdateMode>>): WireField[] {
+  return fields.map((f) => (Object.hasOwn(modes, f.field_name) ? { ...f, multi_entity_update_mode: modes[f.field_name] } : f));
 }
 
 /**
@@ -99,7 +105,7 @@ export async function update(target: unknown, entityType: unknown, entityId: unk
   const { fields, images } = await splitImages(checked, ["data"], true);
   requireImageHttp(ctx, images);
   // Encoded (and its values checked) before anything is sent, the version lookup included.
-  const wire = wireFields(fields, ["data"], ctx.trim).map((f) => (modes[f.field_name] ? { ...f, multi_entity_update_mode: modes[f.field_name] } : f));
+  const wire = withModes(wireFields(fields, ["data"], ctx.trim), modes);
   const call: CallOptions = callOptions(ctx, options);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
   let record: Record<string, unknown>;

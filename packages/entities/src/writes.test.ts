@@ -98,6 +98,25 @@ describe("update", () => {
     expect(linked.map((a) => a.id)).toEqual([a1!.id]);
   });
 
+  it("takes a mode from the modes' own keys only, for the data's own fields only (an inherited member is neither)", async () => {
+    const shot = await site.api.create("Shot", { code: "wr_own_modes", project });
+    site.sent.length = 0;
+    // JSON.parse makes an own __proto__ field: modes["__proto__"] read Object.prototype and sent it as the field's mode.
+    const data = () => JSON.parse('{"__proto__":{"x":1}}') as Record<string, unknown>;
+    await site.api.update("Shot", shot.id, data()).catch(() => undefined);
+    await site.api.batch([{ request_type: "update", entity_type: "Shot", entity_id: shot.id, data: data() }]).catch(() => undefined);
+    const sent = [...site.payloads("update"), ...(site.payloads("batch")[0] as unknown[])];
+    expect(sent.map((p) => JSON.stringify((p as { fields: unknown[] }).fields))).toEqual(Array(2).fill('[{"field_name":"__proto__","value":{"x":1}}]'));
+    site.sent.length = 0;
+    const refused = async (call: Promise<unknown>): Promise<unknown> => (await call.catch((e: unknown) => e as SgValidationError)) as SgValidationError;
+    const toString = { toString: "add" } as never;
+    expect(await refused(site.api.update("Shot", shot.id, { code: "y" }, { multiEntityUpdateModes: toString }))).toMatchObject({ path: ["options", "multiEntityUpdateModes", "toString"] });
+    expect(await refused(site.api.batch([{ request_type: "update", entity_type: "Shot", entity_id: shot.id, data: { code: "y" }, multi_entity_update_modes: toString }]))).toMatchObject({
+      path: ["requests", 0, "multi_entity_update_modes", "toString"],
+    });
+    expect(site.sent).toEqual([]);
+  });
+
   it("surfaces a fault for a missing entity as SgFault", async () => {
     await expect(site.api.update("Shot", 999999, { code: "x" })).rejects.toBeInstanceOf(SgFault);
   });
