@@ -1,6 +1,7 @@
 import { authenticate } from './auth-rules.js';
 import { FaultCode, RpcFault, badInput } from './errors.js';
 import { crudMethods } from './methods/crud.js';
+import { checkNesting } from './methods/payload.js';
 import { otherMethods } from './methods/other.js';
 import { schemaMethods } from './methods/schema-methods.js';
 import { socialMethods } from './methods/social.js';
@@ -77,6 +78,7 @@ export function dispatch(site: Site, body: string): DispatchResult {
     method = env['method_name'];
     const params = env['params'] ?? [];
     if (!Array.isArray(params)) throw badInput("'params' must be a list");
+    checkNesting(params);
     if (method === 'info') return { reply: infoReply(site), method, errorCode: null, wrote: false };
     const handler = Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
     if (!handler) throw badInput(`Unknown method '${method}'`);

@@ -164,7 +164,8 @@ export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown, 
   if (sorts === undefined || sorts === null || (Array.isArray(sorts) && sorts.length === 0)) return rows;
   if (!Array.isArray(sorts)) throw badInput(`'sorts' must be a list of {field_name, direction}, got ${JSON.stringify(sorts)}`);
   const specs = sorts.map((s) => {
-    const spec = (s ?? {}) as Record<string, unknown>;
+    if (!s || typeof s !== 'object' || Array.isArray(s)) throw badInput(`Each sort must be a hash {field_name, direction}, got ${JSON.stringify(s)}`);
+    const spec = s as Record<string, unknown>;
     if ('column' in spec) throw badInput(`Sorts take 'field_name', not 'column' (the client renames 'column' before sending), got ${JSON.stringify(s)}`);
     const field = spec['field_name'];
     if (typeof field !== 'string') throw badInput(`Each sort needs a 'field_name', got ${JSON.stringify(s)}`);

@@ -44,7 +44,7 @@ function checkBatchKeys(r: Record<string, unknown>): void {
   for (const { key, clientKey, needed } of WIRE_KEYS) {
     if (r[key] !== undefined) continue;
     const found = clientKey in r;
-    if (!found && !needed.includes(String(r['request_type']))) continue;
+    if (!found && !needed.includes(r['request_type'] as string)) continue;
     const hint = found ? ` (found '${clientKey}', the Python client's argument name, which it sends as '${key}')` : '';
     throw badInput(`'${key}' is missing${hint}; a request on the wire is {request_type, type, id?, fields?}`);
   }
@@ -76,7 +76,8 @@ function batch(call: MethodCall): unknown {
             throw badInput(`Invalid request_type ${JSON.stringify(r['request_type'])} for batch`);
         }
       } catch (err) {
-        if (err instanceof Error) err.message = `batch request ${i} (${String(r['request_type'])}) failed, nothing was applied: ${err.message}`;
+        const kind = r['request_type'];
+        if (err instanceof Error) err.message = `batch request ${i} (${typeof kind === 'string' ? kind : JSON.stringify(kind)}) failed, nothing was applied: ${err.message}`;
         throw err;
       }
     }),

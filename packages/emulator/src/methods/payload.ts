@@ -1,5 +1,22 @@
 import { badInput } from '../errors.js';
 
+/** How deep lists and hashes may nest in `params` (Python's default recursion limit): deeper ones would overflow a walk. */
+export const MAX_NESTING = 1000;
+
+/**
+ * Refuses `params` whose lists and hashes nest deeper than {@link MAX_NESTING} with a bad-input fault, checked
+ * without recursion, before any method walks (or describes) them and overflows the stack.
+ */
+export function checkNesting(params: unknown): void {
+  const stack: [unknown, number][] = [[params, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [value, depth] = next;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_NESTING) throw badInput(`'params' holds a value nested too deep: lists and hashes nest at most ${MAX_NESTING} levels`);
+    for (const item of Object.values(value)) stack.push([item, depth + 1]);
+  }
+}
+
 /** The payload as a hash; throws a bad-input fault naming the method otherwise. */
 export function payloadObject(method: string, payload: unknown): Record<string, unknown> {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
