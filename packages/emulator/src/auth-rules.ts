@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { FaultCode, RpcFault } from './errors.js';
+import { FaultCode, RpcFault, asText } from './errors.js';
 import type { Site } from './site.js';
 import type { LinkRef } from './store.js';
 import type { AuthKind } from './types.js';
@@ -36,8 +36,8 @@ export function describeAuth(params: unknown): { auth: AuthKind; principal: stri
   if (!params || typeof params !== 'object') return { auth: 'none', principal: null, sudoAsLogin: null };
   const p = params as Record<string, unknown>;
   const sudo = typeof p['sudo_as_login'] === 'string' ? p['sudo_as_login'] : null;
-  if (p['user_login'] !== undefined) return { auth: 'user', principal: String(p['user_login']), sudoAsLogin: sudo };
-  if (p['script_name'] !== undefined) return { auth: 'script', principal: String(p['script_name']), sudoAsLogin: sudo };
+  if (p['user_login'] !== undefined) return { auth: 'user', principal: asText(p['user_login']), sudoAsLogin: sudo };
+  if (p['script_name'] !== undefined) return { auth: 'script', principal: asText(p['script_name']), sudoAsLogin: sudo };
   if (p['session_token'] !== undefined) return { auth: 'session', principal: null, sudoAsLogin: sudo };
   return { auth: 'none', principal: null, sudoAsLogin: sudo };
 }
@@ -79,13 +79,13 @@ function authenticateScript(site: Site, p: Record<string, unknown>): Omit<Princi
   const script = site.scripts.find((s) => s.name === name);
   const row = script ? site.store.getLive('ApiUser', script.id) : undefined;
   if (!script || !row || typeof key !== 'string' || !sameSecret(key, script.key)) {
-    throw authFault(`Can't authenticate script '${String(name)}'`);
+    throw authFault(`Can't authenticate script '${asText(name)}'`);
   }
   return { kind: 'script', actorKind: 'script', actor: { type: 'ApiUser', id: script.id }, name: script.name, admin: true, identityBacked: false, sessionToken: null };
 }
 
 function authenticateUser(site: Site, p: Record<string, unknown>): Omit<Principal, 'effective' | 'sudo' | 'sessionUuid'> {
-  const login = typeof p['user_login'] === 'string' ? p['user_login'] : String(p['user_login']);
+  const login = asText(p['user_login']);
   const password = p['user_password'];
   const mode = site.settings.authMode;
   if (mode === 'sso') {
@@ -105,7 +105,7 @@ function authenticateUser(site: Site, p: Record<string, unknown>): Omit<Principa
     if (sent === undefined || sent === null || sent === '') {
       throw new RpcFault(FaultCode.TWO_FACTOR, `Two-factor authentication is enabled for '${login}': send the one-time code as auth_token`);
     }
-    code = String(sent);
+    code = asText(sent);
     // One-time (rpc-protocol §2.1): a code already accepted, expired or never issued is refused alike.
     if (!site.twoFactorCodes.isValid(cred, code, site.now())) {
       throw new RpcFault(FaultCode.TWO_FACTOR, `Invalid two-factor authentication code for '${login}': the code is wrong, expired or already used (a code is one-time)`);
@@ -132,7 +132,7 @@ function authenticateUser(site: Site, p: Record<string, unknown>): Omit<Principa
 }
 
 function authenticateSession(site: Site, p: Record<string, unknown>): Omit<Principal, 'effective' | 'sudo' | 'sessionUuid'> {
-  const token = String(p['session_token']);
+  const token = asText(p['session_token']);
   const now = site.now();
   const tail = token.slice(-4);
   const found = site.sessions.lookup(token, now);
@@ -148,7 +148,7 @@ function authenticateSession(site: Site, p: Record<string, unknown>): Omit<Princ
 }
 
 function applySudo(site: Site, principal: Principal, sudo: unknown): void {
-  const login = String(sudo);
+  const login = asText(sudo);
   if (!principal.admin) {
     throw new RpcFault(FaultCode.PERMISSION, `The user does not have permission to 'sudo': '${principal.name}' may not act as '${login}'`);
   }

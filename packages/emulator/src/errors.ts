@@ -28,6 +28,18 @@ export class RpcFault extends Error {
   }
 }
 
+/**
+ * `value` as text for a message or the request log: a string as it is, anything else as JSON, never `String()` (which
+ * throws on `{"toString": 1}`), and "a value nested too deep" where JSON.stringify would overflow the stack.
+ */
+export function asText(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    return 'a value nested too deep';
+  }
+}
+
 /** Shorthand for a {@link FaultCode.BAD_INPUT} fault. */
 export function badInput(message: string): RpcFault {
   return new RpcFault(FaultCode.BAD_INPUT, message);

@@ -39,6 +39,23 @@ describe('a batch request_type that is not a string', () => {
   });
 });
 
+describe('credentials that are not strings', () => {
+  const odd = { toString: 1 };
+  it.each([
+    ['user_login', { user_login: odd, user_password: 'x' }, `Can't authenticate user '{"toString":1}'.`],
+    ['script_name', { script_name: odd, script_key: 'x' }, `Can't authenticate script '{"toString":1}'`],
+    ['session_token', { session_token: odd }, `Can't authenticate session token ending with '":1}'`],
+  ])('a %s of {"toString":1} is refused as credentials that do not match (102)', async (_name, auth, message) => {
+    expect(await t.fault('read', auth, { type: 'Shot', return_fields: ['code'] })).toEqual({ code: 102, message });
+  });
+
+  it('a sudo_as_login of {"toString":1} is refused as a user that does not exist', async () => {
+    const f = await t.fault('read', { ...t.script, sudo_as_login: odd }, { type: 'Shot', return_fields: ['code'] });
+    expect(f.message).toContain('{"toString":1}');
+    expect(f.message).not.toContain('Internal');
+  });
+});
+
 describe('params nested deeper than 1,000 levels', () => {
   const TOO_DEEP = "'params' holds a value nested too deep: lists and hashes nest at most 1000 levels";
   it.each([

@@ -1,4 +1,4 @@
-import { badInput } from '../errors.js';
+import { asText, badInput } from '../errors.js';
 import { viewerOf } from '../last-accessed.js';
 import { readEntities } from '../read-query.js';
 import { createEntity, deleteEntity, reviveEntity, updateEntity } from '../writes.js';
@@ -76,8 +76,7 @@ function batch(call: MethodCall): unknown {
             throw badInput(`Invalid request_type ${JSON.stringify(r['request_type'])} for batch`);
         }
       } catch (err) {
-        const kind = r['request_type'];
-        if (err instanceof Error) err.message = `batch request ${i} (${typeof kind === 'string' ? kind : JSON.stringify(kind)}) failed, nothing was applied: ${err.message}`;
+        if (err instanceof Error) err.message = `batch request ${i} (${asText(r['request_type'])}) failed, nothing was applied: ${err.message}`;
         throw err;
       }
     }),
