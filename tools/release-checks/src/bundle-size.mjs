@@ -934,7 +934,7 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // requestTls behind a proxy.
     // Then by 2 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
     // Then by 25 B: core's Date check refuses a fake Date (a Date tag without a Date inside), which threw a raw
-    // TypeError.
+    // TypeError, and written data keeps an own __proto__ key and is refused past 256 levels deep.
     ratchet: 27 * KB - 113,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -1125,7 +1125,7 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // requestTls behind a proxy.
     // Then by 3 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
     // Then by 25 B: core's Date check refuses a fake Date (a Date tag without a Date inside), which threw a raw
-    // TypeError.
+    // TypeError, and written data keeps an own __proto__ key and is refused past 256 levels deep.
     ratchet: 27 * KB + 262,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -1335,7 +1335,7 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // requestTls behind a proxy.
     // Then by 3 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
     // Then by 21 B: core's Date check refuses a fake Date (a Date tag without a Date inside), which threw a raw
-    // TypeError.
+    // TypeError, and written data keeps an own __proto__ key and is refused past 256 levels deep.
     ratchet: 30 * KB - 211,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -1440,7 +1440,7 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // requestTls behind a proxy.
     // Then by 2 B: core's loopback check takes http://localhost./ (one trailing dot, as curl reads it) like localhost.
     // Then by 23 B: core's Date check refuses a fake Date (a Date tag without a Date inside), which threw a raw
-    // TypeError.
+    // TypeError, and written data keeps an own __proto__ key and is refused past 256 levels deep.
     ratchet: 8 * KB + 330,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
