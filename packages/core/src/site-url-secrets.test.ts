@@ -72,4 +72,12 @@ describe("a refused URL holding user:password@", () => {
     expect(shownUrl("/upload/x?q")).toBe("/upload/x");
     expect(shownUrl("u:p/w@host/x")).toBe("u:[REDACTED]@host/x");
   });
+
+  it("shownUrl takes linear time on a long run of leading slashes or spaces (1 MiB: quadratic took minutes)", () => {
+    for (const lead of ["/", " ", "\\"]) {
+      const url = `${lead.repeat(1 << 20)}x@host/p`;
+      expect(shownUrl(url)).toBe(`${lead.repeat(1 << 20)}[REDACTED]@host/p`);
+      expect(shownUrl(`a:${lead.repeat(1 << 20)}[`)).toBe(`a:${lead.repeat(1 << 20)}[`);
+    }
+  });
 });
