@@ -186,7 +186,9 @@ function coerceUrl(store: Store, label: string, value: unknown): unknown {
   if (typeof v['local_path'] === 'string' || v['local_storage'] !== undefined) {
     return localLink(store, label, v);
   }
-  if (v['link_type'] === 'upload' || v['type'] === 'Attachment') return attachmentLink(store, label, v);
+  // `{type: 'Attachment', id}` with no link_type is an upload's link read back and trimmed; one saying `link_type: 'web'`
+  // is a new web link (its url and name), whatever Attachment it came from.
+  if (v['link_type'] === 'upload' || (v['type'] === 'Attachment' && v['link_type'] === undefined)) return attachmentLink(store, label, v);
   if (typeof v['url'] === 'string') {
     return { content_type: typeof v['content_type'] === 'string' ? v['content_type'] : null, link_type: 'web', name: typeof v['name'] === 'string' ? v['name'] : v['url'], url: v['url'] };
   }

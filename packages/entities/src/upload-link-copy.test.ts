@@ -53,4 +53,11 @@ describe("copying an uploaded file's link", () => {
     const missingShot = site.api.create("Shot", { code: "missing_link", project, sg_sequence: { type: "Sequence", id: 999999 } });
     await expect(missingShot).rejects.toThrow("Shot.sg_sequence: Sequence with id 999999 does not exist");
   });
+
+  it("writes a link saying link_type web as a new web link, though it names an Attachment (a link dict taken from a site)", async () => {
+    const movie = await versionWithUpload("web_from");
+    const web = { type: "Attachment", id: movie.id, link_type: "web", url: "https://b.example/new.mov", name: "new" };
+    const created = await site.api.create("Version", { code: "web_to", project, sg_uploaded_movie: web as never });
+    expect(await movieOf(created.id)).toMatchObject({ link_type: "web", url: "https://b.example/new.mov", name: "new" });
+  });
 });
