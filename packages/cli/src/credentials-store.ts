@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promise
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { withFileLock } from "./file-lock.js";
 import { decodeText } from "./text-input.js";
 
 /** A session saved by `sg login` for one site. */
@@ -80,7 +81,6 @@ export class CredentialsStore {
   }
 
   private async save(data: CredentialsFile): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.${process.pid}.tmp`;
     await writeFile(tmp, JSON.stringify(data, null, 2) + "\n", { mode: 0o600 });
     await chmod(tmp, 0o600);
@@ -94,19 +94,33 @@ export class CredentialsStore {
     return warning ? { session, warning } : { session };
   }
 
+  /**
+   * Read, change and write the file while holding `credentials.json.lock` next to it, so that another `sg` doing the
+   * same at once (another shell, another host sharing the home) neither loses this change nor has its own undone.
+   * `change` returns whether to write.
+   */
+  private async update(change: (data: CredentialsFile) => boolean): Promise<boolean> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    return withFileLock(`${this.path}.lock`, async () => {
+      const { data } = await this.load();
+      if (!change(data)) return false;
+      await this.save(data);
+      return true;
+    });
+  }
+
   /** Save the session for a site, replacing any earlier one. */
   async set(site: string, session: SavedSession): Promise<void> {
-    const { data } = await this.load();
-    data.sites[site] = { ...session };
-    await this.save(data);
+    await this.update((data) => {
+      data.sites[site] = { ...session };
+      return true;
+    });
   }
 
   /** Forget the session of a site. Resolves whether one was saved. */
   async delete(site: string): Promise<boolean> {
-    const { data } = await this.load();
-    if (!(site in data.sites)) return false;
-    delete data.sites[site];
-    await this.save(data);
-    return true;
+    // Nothing saved for it: no lock, and no folder made.
+    if (!((await this.load()).data.sites[site])) return false;
+    return this.update((data) => site in data.sites && delete data.sites[site]);
   }
 }

@@ -72,6 +72,21 @@ export class CredentialsMissingError extends UsageError {
   }
 }
 
+/**
+ * The credentials file of `sg login` cannot be read or written (a folder in its place, no permission, a full disk,
+ * held by another `sg`): a usage error naming the file, with the exit status of a credentials failure ({@link EXIT_AUTH}).
+ */
+export class CredentialsFileError extends UsageError {
+  /** The `sg doctor` problem id: `credentials-file-unreadable`, `credentials-file-unwritable`, `credentials-file-newer` or `credentials-file-locked`. */
+  readonly problem: string;
+  /** @param message - one line naming the file; @param hint - what to do; @param problem - see {@link CredentialsFileError.problem}. */
+  constructor(message: string, hint: string, problem: string) {
+    super(message, hint);
+    this.name = "CredentialsFileError";
+    this.problem = problem;
+  }
+}
+
 /** Ctrl-C typed at a prompt with echo off (the terminal sends it as a character, not as SIGINT); `runCli` ends as for SIGINT (130). */
 export class InterruptedError extends Error {
   constructor() {
@@ -115,7 +130,7 @@ export interface ExitContext {
  * @param context - the command that ran.
  */
 export function exitCodeFor(error: unknown, context: ExitContext = {}): number {
-  if (error instanceof CredentialsMissingError) return EXIT_AUTH;
+  if (error instanceof CredentialsMissingError || error instanceof CredentialsFileError) return EXIT_AUTH;
   if (error instanceof UsageError || error instanceof SgValidationError) return EXIT_USAGE;
   if (!(error instanceof SgError)) return EXIT_FAILURE;
   const write = context.command !== undefined && WRITE_COMMANDS.has(context.command) && !(error.method !== undefined && READ_METHODS.has(error.method));
