@@ -1,4 +1,5 @@
-import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -81,10 +82,17 @@ export class CredentialsStore {
   }
 
   private async save(data: CredentialsFile): Promise<void> {
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(data, null, 2) + "\n", { mode: 0o600 });
-    await chmod(tmp, 0o600);
-    await rename(tmp, this.path);
+    // Never a name another process may use (hosts sharing the home can have the same pid), created anew ("wx"), and
+    // removed on any failure (a full disk) so that no copy of the tokens is left behind.
+    const tmp = `${this.path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    try {
+      await writeFile(tmp, JSON.stringify(data, null, 2) + "\n", { mode: 0o600, flag: "wx" });
+      await chmod(tmp, 0o600);
+      await rename(tmp, this.path);
+    } catch (error) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The session saved for a site (by its normalised URL), and a warning when the file is unsafe. */

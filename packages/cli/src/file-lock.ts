@@ -1,6 +1,5 @@
 import { open, rename, rm, stat } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
 import { CredentialsFileError } from "./exit-codes.js";
 
 /** How long a lock is waited for, and after how long an untouched lock is taken as left by a process that died. */
@@ -20,8 +19,8 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
   const deadline = Date.now() + timing.waitMs;
   for (;;) {
     try {
-      const handle = await open(lockPath, "wx", 0o600);
-      await handle.writeFile(`${process.pid}@${hostname()}\n`).finally(() => handle.close());
+      // Empty: on a full disk it is still made, and nothing can fail between making it and the try below.
+      await (await open(lockPath, "wx", 0o600)).close();
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
