@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -64,5 +64,53 @@ describe("the temp file of a save", () => {
     const r = await sgOnFullDisk(["login", "--site", site.url, "--login", "coord", "--password", "coord-pass-1"]);
     expect(r.code, r.stderr).not.toBe("0");
     expect(r.left, r.stderr).toEqual([]);
+  });
+});
+
+/** Run the built `sg` (as `nobody` when `asNobody`) with its config folder at `configDir`. */
+async function sgIn(configDir: string, args: readonly string[], asNobody = false): Promise<{ code: number; stdout: string; stderr: string }> {
+  const command = asNobody ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath] : [process.execPath];
+  const env = { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir };
+  return promisify(execFile)(command[0] ?? "", [...command.slice(1), BIN, ...args], { env }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
+const problemOf = (stdout: string): unknown => (JSON.parse(stdout) as { checks: { ok: boolean; problem?: string }[] }).checks.find((c) => c.ok === false)?.problem;
+
+describe("a credentials file that cannot be read or written", () => {
+  it("a folder in its place: names the file and says to remove the folder (status 3; doctor names the problem)", async () => {
+    const dir = freshDir();
+    const path = join(dir, "credentials.json");
+    mkdirSync(path);
+    const r = await sgIn(dir, ["whoami", "--site", site.url]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain(`sg: cannot read the credentials file ${path}: it is a folder`);
+    expect(r.stderr).toContain("hint: Remove that folder");
+    const doctor = await sgIn(dir, ["doctor", "--site", site.url, "--format", "json"]);
+    expect(doctor.code).toBe(7);
+    expect(problemOf(doctor.stdout)).toBe("credentials-file-unreadable");
+    expect(doctor.stdout).not.toContain("--debug");
+  });
+
+  it.skipIf(!canMountTmpfs)("a full disk: the login says it worked but the session was not saved, and to free space", async () => {
+    const r = await sgOnFullDisk(["login", "--site", site.url, "--login", "coord", "--password", "coord-pass-1"]);
+    expect(r.code, r.stderr).toBe("3");
+    expect(r.stderr).toMatch(/sg: logged in to \S+ as coord, but the session could not be saved to \S+credentials\.json \(cannot write .*no space left/);
+    expect(r.stderr).toContain("hint: Free some space");
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("a folder the user may not write (run as nobody): says to set SG_CONFIG_DIR (status 3)", async () => {
+    // Root reads and writes anything: the case is run as `nobody`, in a folder of root's that nobody can only read.
+    const dir = freshDir();
+    chmodSync(dir, 0o755);
+    const r = await sgIn(join(dir, "sg"), ["logout", "--site", site.url], true);
+    expect(r.code, r.stderr).toBe(0);
+    const login = await sgIn(join(dir, "sg"), ["login", "--site", site.url, "--login", "coord", "--password", "coord-pass-1"], true);
+    expect(login.code, login.stderr).toBe(3);
+    expect(login.stderr).toContain(`but the session could not be saved to ${join(dir, "sg", "credentials.json")} (cannot write the credentials file`);
+    expect(login.stderr).toContain("permission denied");
+    expect(login.stderr).toContain("set SG_CONFIG_DIR to a writable folder");
   });
 });

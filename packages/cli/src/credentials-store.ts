@@ -3,6 +3,8 @@ import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/pro
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { credentialsFileError } from "./credentials-file-error.js";
+import type { CredentialsFileError } from "./exit-codes.js";
 import { withFileLock } from "./file-lock.js";
 import { decodeText } from "./text-input.js";
 
@@ -58,16 +60,17 @@ export class CredentialsStore {
 
   private async load(): Promise<{ data: CredentialsFile; warning?: string }> {
     let bytes: Buffer;
+    let mode: number;
     try {
       bytes = await readFile(this.path);
+      // On Windows Node reports mode 0666 for every writable file and chmod only toggles read-only: the file is
+      // protected by the ACL of the profile folder it lives in (%USERPROFILE%\.config\sg unless SG_CONFIG_DIR).
+      mode = this.platform === "win32" ? 0 : (await stat(this.path)).mode & 0o777;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return { data: { version: 1, sites: {} } };
-      throw error;
+      throw credentialsFileError(error, this.path, this.dir, false);
     }
     let warning: string | undefined;
-    // On Windows Node reports mode 0666 for every writable file and chmod only toggles read-only: the file is
-    // protected by the ACL of the profile folder it lives in (%USERPROFILE%\.config\sg unless SG_CONFIG_DIR).
-    const mode = this.platform === "win32" ? 0 : (await stat(this.path)).mode & 0o777;
     if (mode & 0o077) warning = `${this.path} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${this.path}`;
     let json: unknown;
     try {
@@ -95,7 +98,11 @@ export class CredentialsStore {
     }
   }
 
-  /** The session saved for a site (by its normalised URL), and a warning when the file is unsafe. */
+  /**
+   * The session saved for a site (by its normalised URL), and a warning when the file is unsafe.
+   *
+   * @throws {@link CredentialsFileError} when the file cannot be read (a folder in its place, no permission).
+   */
   async get(site: string): Promise<{ session: SavedSession | undefined; warning?: string }> {
     const { data, warning } = await this.load();
     const session = data.sites[site] as SavedSession | undefined;
@@ -108,16 +115,24 @@ export class CredentialsStore {
    * `change` returns whether to write.
    */
   private async update(change: (data: CredentialsFile) => boolean): Promise<boolean> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    return withFileLock(`${this.path}.lock`, async () => {
-      const { data } = await this.load();
-      if (!change(data)) return false;
-      await this.save(data);
-      return true;
-    });
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      return await withFileLock(`${this.path}.lock`, async () => {
+        const { data } = await this.load();
+        if (!change(data)) return false;
+        await this.save(data);
+        return true;
+      });
+    } catch (error) {
+      throw credentialsFileError(error, this.path, this.dir, true);
+    }
   }
 
-  /** Save the session for a site, replacing any earlier one. */
+  /**
+   * Save the session for a site, replacing any earlier one.
+   *
+   * @throws {@link CredentialsFileError} when the file cannot be read or written, or another `sg` holds its lock.
+   */
   async set(site: string, session: SavedSession): Promise<void> {
     await this.update((data) => {
       data.sites[site] = { ...session };

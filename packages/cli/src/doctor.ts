@@ -1,7 +1,7 @@
 import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, SgTwoFactorRequiredError, scrubText, siteAuthKind, siteVersion, type SiteAuthKind, type SiteInfo } from "@sg/core";
 import type { CommandContext } from "./command-context.js";
 import { describeAuth, resolveConnection, secretsOf, withAuth, type AuthChoice } from "./connection.js";
-import { UsageError } from "./exit-codes.js";
+import { CredentialsFileError, UsageError } from "./exit-codes.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import { timedOutLoggingIn } from "./login-timeout.js";
 import { networkAdvice, proxyRefusalAdvice, type NetworkContext } from "./network-advice.js";
@@ -256,6 +256,10 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   try {
     resolved = await resolveConnection(ctx.args.values, ctx.io);
   } catch (error) {
+    if (error instanceof CredentialsFileError) {
+      failed(error, { name: "credentials file", ok: false, detail: error.message, problem: error.problem, ...(error.hint && { fix: error.hint }) });
+      return report(undefined);
+    }
     const e = explainAuthFailure(error, { kind: "none" }, "unknown");
     failed(error, { name: "config", ok: false, detail: error instanceof Error ? error.message : String(error), problem: "config", why: e.why, fix: e.fix });
     return report(undefined);

@@ -23,6 +23,7 @@ export {
   EXIT_TERMINATED,
   EXIT_UNAVAILABLE,
   EXIT_USAGE,
+  CredentialsFileError,
   CredentialsMissingError,
   UsageError,
   exitCodeFor,

@@ -3,7 +3,8 @@ import type { CommandContext } from "../command-context.js";
 import { intOption } from "../config.js";
 import { forTerminal } from "../terminal-text.js";
 import { MAX_CALL_DEADLINE_MS } from "../call-deadline.js";
-import { UsageError } from "../exit-codes.js";
+import { CredentialsFileError, UsageError } from "../exit-codes.js";
+import type { CredentialsStore, SavedSession } from "../credentials-store.js";
 import { openInBrowser } from "../open-browser.js";
 import { prompt } from "../prompt.js";
 import { resolveConnection, secretsOf, withAuth, type ResolvedConnection } from "../connection.js";
@@ -30,6 +31,20 @@ function withoutSudo(connection: ResolvedConnection): ResolvedConnection {
   if (auth.kind === "none" || !auth.sudoAs) return connection;
   const { sudoAs: _sudoAs, ...own } = auth;
   return withAuth(connection, own);
+}
+
+/**
+ * Save the session the site issued; when the file cannot be written, say that the login worked but the session is
+ * lost, so that nobody takes it as a failed login (and the site already counts it).
+ */
+async function saveSession(store: CredentialsStore, site: string, session: SavedSession): Promise<void> {
+  try {
+    await store.set(site, session);
+  } catch (error) {
+    if (!(error instanceof CredentialsFileError)) throw error;
+    const who = session.login ? ` as ${forTerminal(session.login)}` : "";
+    throw new CredentialsFileError(`logged in to ${site}${who}, but the session could not be saved to ${store.path} (${error.message})`, `${error.hint ?? ""} Then run sg login again.`, error.problem);
+  }
 }
 
 /** `sg login --browser` (approve in the browser) or `sg login` (legacy login + passphrase, 2FA prompt). */
@@ -62,7 +77,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     ctx.secrets.add(result.sessionToken);
-    await store.set(site, { sessionToken: result.sessionToken, login: result.userLogin, method: "browser", savedAt: new Date().toISOString() });
+    await saveSession(store, site, { sessionToken: result.sessionToken, login: result.userLogin, method: "browser", savedAt: new Date().toISOString() });
     ctx.note(`Logged in to ${site} as ${forTerminal(result.userLogin)}; session saved in ${store.path}`);
     return 0;
   }
@@ -81,7 +96,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
   const token = typeof result === "string" ? result : result?.session_id;
   if (typeof token !== "string" || !token) throw new UsageError("the site did not return a session token");
   ctx.secrets.add(token);
-  await store.set(site, { sessionToken: token, login: auth.login.value, method: "password", savedAt: new Date().toISOString() });
+  await saveSession(store, site, { sessionToken: token, login: auth.login.value, method: "password", savedAt: new Date().toISOString() });
   ctx.note(`Logged in to ${site} as ${auth.login.value}; session saved in ${store.path}`);
   return 0;
 }
