@@ -111,7 +111,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       const { connection, input } = await resolveConnection(args.values, io, options.useStored === false ? { useStored: false } : {});
       for (const s of secretsOf(input, connection.auth)) secrets.add(s);
       context.proxy();
-      if (connection.warning) context.note(`warning: ${connection.warning}`);
+      for (const w of connection.warnings ?? []) context.note(`warning: ${w.message}`);
       if (options.requireAuth !== false && connection.auth.kind === "none") throw noCredentialsError(connection.site);
       const client = await context.open(connection);
       // The signal goes to every call and transfer of the API too (an upload, a download), not only the client's calls.

@@ -4,7 +4,7 @@ import { scriptAuth } from "@sg/auth-script";
 import { legacyLoginAuth, type TwoFactorPrompt } from "@sg/auth-legacy-pat";
 import { sessionAuth } from "@sg/auth-session";
 import { cleanTwoFactorCode, readConnectionInput, type ConnectionInput, type Sourced } from "./config.js";
-import { CredentialsStore, configDir, type SavedSession } from "./credentials-store.js";
+import { CredentialsStore, configDir, type CredentialsFileWarning, type SavedSession } from "./credentials-store.js";
 import { CredentialsMissingError, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { prompt } from "./prompt.js";
@@ -26,8 +26,8 @@ export interface ResolvedConnection {
   readonly siteSource: string;
   /** The auth mode. */
   readonly auth: AuthChoice;
-  /** A warning to show (e.g. an unsafe credentials file). */
-  readonly warning?: string;
+  /** What is wrong with the credentials file read (e.g. readable by others), to show. */
+  readonly warnings?: readonly CredentialsFileWarning[];
   /** The credentials store in use. */
   readonly store: CredentialsStore;
   /**
@@ -161,10 +161,10 @@ export async function resolveConnection(values: Readonly<Record<string, unknown>
   const site = parsed.href;
   const store = new CredentialsStore(configDir(io.env));
   let auth = chooseAuth(input);
-  let warning: string | undefined;
+  let warnings: readonly CredentialsFileWarning[] | undefined;
   if (auth.kind === "none" && options.useStored !== false) {
     const saved = await store.get(site);
-    warning = saved.warning;
+    warnings = saved.warnings;
     if (saved.session) {
       auth = {
         kind: "session",
@@ -175,7 +175,7 @@ export async function resolveConnection(values: Readonly<Record<string, unknown>
       };
     }
   }
-  const connection: ResolvedConnection = { site, siteSource: input.site.source, auth, store, ...(warning ? { warning } : {}) };
+  const connection: ResolvedConnection = { site, siteSource: input.site.source, auth, store, ...(warnings ? { warnings } : {}) };
   // Keep credentials in the URL (a basic-auth proxy) for the client only, out of every printable form.
   if (parsed.basicAuth) Object.defineProperty(connection, "connectUrl", { value: input.site.value.trim(), enumerable: false });
   return { connection, input };

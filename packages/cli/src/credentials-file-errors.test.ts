@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -112,5 +112,30 @@ describe("a credentials file that cannot be read or written", () => {
     expect(login.stderr).toContain(`but the session could not be saved to ${join(dir, "sg", "credentials.json")} (cannot write the credentials file`);
     expect(login.stderr).toContain("permission denied");
     expect(login.stderr).toContain("set SG_CONFIG_DIR to a writable folder");
+  });
+});
+
+const failedChecks = (stdout: string): { problem?: string; fix?: string }[] => (JSON.parse(stdout) as { checks: { ok: boolean; problem?: string; fix?: string }[] }).checks.filter((c) => c.ok === false);
+
+describe("what sg doctor says of a credentials file it reads past", () => {
+  it("a corrupt file readable by others: two problems, each with its own fix (not chmod for the JSON)", async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, "credentials.json"), "{ not json", { mode: 0o644 });
+    chmodSync(join(dir, "credentials.json"), 0o644);
+    const r = await sgIn(dir, ["doctor", "--site", site.url, "--format", "json"]);
+    const checks = failedChecks(r.stdout).filter((c) => c.problem !== "no-credentials");
+    expect(checks.map((c) => c.problem)).toEqual(["unsafe-credentials-file", "corrupt-credentials-file"]);
+    expect(checks[0]?.fix).toContain("chmod 600");
+    expect(checks[1]?.fix).toContain("Run sg login to rewrite it");
+    expect(checks[1]?.fix).not.toContain("chmod");
+  });
+
+  it("a file of an unknown layout: its own problem, not an unsafe file", async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, "credentials.json"), JSON.stringify({ sites: [] }), { mode: 0o600 });
+    const r = await sgIn(dir, ["doctor", "--site", site.url, "--format", "json"]);
+    const checks = failedChecks(r.stdout).filter((c) => c.problem !== "no-credentials");
+    expect(checks.map((c) => c.problem)).toEqual(["unknown-credentials-layout"]);
+    expect(checks[0]?.fix).toContain("Run sg login to rewrite it");
   });
 });

@@ -35,6 +35,16 @@ const fileSchema = z.object({
 
 type CredentialsFile = z.infer<typeof fileSchema>;
 
+/** Something wrong with the credentials file that `sg` reads past (it warns; `sg doctor` fails a check). */
+export interface CredentialsFileWarning {
+  /** `unsafe-mode`: readable by other users; `invalid-json`, `unknown-layout`: ignored, rewritten by the next `sg login`. */
+  readonly kind: "unsafe-mode" | "invalid-json" | "unknown-layout";
+  /** One line naming the file. */
+  readonly message: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
 /** The per-user folder of `sg`: `$SG_CONFIG_DIR`, else `$XDG_CONFIG_HOME/sg`, else `~/.config/sg`. */
 export function configDir(env: Readonly<Record<string, string | undefined>>): string {
   if (env["SG_CONFIG_DIR"]) return env["SG_CONFIG_DIR"];
@@ -58,7 +68,8 @@ export class CredentialsStore {
     this.path = join(dir, "credentials.json");
   }
 
-  private async load(): Promise<{ data: CredentialsFile; warning?: string }> {
+  private async load(): Promise<{ data: CredentialsFile; warnings: CredentialsFileWarning[] }> {
+    const warnings: CredentialsFileWarning[] = [];
     let bytes: Buffer;
     let mode: number;
     try {
@@ -67,21 +78,27 @@ export class CredentialsStore {
       // protected by the ACL of the profile folder it lives in (%USERPROFILE%\.config\sg unless SG_CONFIG_DIR).
       mode = this.platform === "win32" ? 0 : (await stat(this.path)).mode & 0o777;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { data: { version: 1, sites: {} } };
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { data: { version: 1, sites: {} }, warnings };
       throw credentialsFileError(error, this.path, this.dir, false);
     }
-    let warning: string | undefined;
-    if (mode & 0o077) warning = `${this.path} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${this.path}`;
+    if (mode & 0o077) {
+      warnings.push({ kind: "unsafe-mode", message: `${this.path} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${this.path}`, fix: `chmod 600 ${this.path}` });
+    }
+    const ignored = (kind: CredentialsFileWarning["kind"], what: string): { data: CredentialsFile; warnings: CredentialsFileWarning[] } => {
+      const fix = `Run sg login to rewrite it (the sessions saved in it are lost), or repair ${this.path} by hand.`;
+      warnings.push({ kind, message: `${this.path} ${what}; it is ignored and will be rewritten by the next sg login`, fix });
+      return { data: { version: 1, sites: {} }, warnings };
+    };
     let json: unknown;
     try {
       // Saved as UTF-16 by an editor (Windows PowerShell 5.1's `>`) it is still read; other bytes are not JSON.
       json = JSON.parse(decodeText(bytes) ?? "");
     } catch {
-      return { data: { version: 1, sites: {} }, warning: `${this.path} is not valid JSON; it is ignored and will be rewritten by the next sg login` };
+      return ignored("invalid-json", "is not valid JSON");
     }
     const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) return { data: { version: 1, sites: {} }, warning: `${this.path} has an unknown layout; it is ignored and will be rewritten by the next sg login` };
-    return warning ? { data: parsed.data, warning } : { data: parsed.data };
+    if (!parsed.success) return ignored("unknown-layout", "has an unknown layout");
+    return { data: parsed.data, warnings };
   }
 
   private async save(data: CredentialsFile): Promise<void> {
@@ -99,14 +116,15 @@ export class CredentialsStore {
   }
 
   /**
-   * The session saved for a site (by its normalised URL), and a warning when the file is unsafe.
+   * The session saved for a site (by its normalised URL), and what is wrong with the file, if anything: `warnings`,
+   * each of its kind, and `warning`, their messages in one line.
    *
    * @throws {@link CredentialsFileError} when the file cannot be read (a folder in its place, no permission).
    */
-  async get(site: string): Promise<{ session: SavedSession | undefined; warning?: string }> {
-    const { data, warning } = await this.load();
+  async get(site: string): Promise<{ session: SavedSession | undefined; warning?: string; warnings?: readonly CredentialsFileWarning[] }> {
+    const { data, warnings } = await this.load();
     const session = data.sites[site] as SavedSession | undefined;
-    return warning ? { session, warning } : { session };
+    return warnings.length ? { session, warning: warnings.map((w) => w.message).join("; "), warnings } : { session };
   }
 
   /**

@@ -1,12 +1,20 @@
 import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, SgTwoFactorRequiredError, scrubText, siteAuthKind, siteVersion, type SiteAuthKind, type SiteInfo } from "@sg/core";
 import type { CommandContext } from "./command-context.js";
 import { describeAuth, resolveConnection, secretsOf, withAuth, type AuthChoice } from "./connection.js";
+import type { CredentialsFileWarning } from "./credentials-store.js";
 import { CredentialsFileError, UsageError } from "./exit-codes.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import { timedOutLoggingIn } from "./login-timeout.js";
 import { networkAdvice, proxyRefusalAdvice, type NetworkContext } from "./network-advice.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
 import { describeRoute, routeFor, type ProxySettings } from "./proxy/proxy-settings.js";
+
+/** The `sg doctor` problem id of each kind of credentials-file warning. */
+const CREDENTIALS_WARNING_PROBLEM: Readonly<Record<CredentialsFileWarning["kind"], string>> = {
+  "unsafe-mode": "unsafe-credentials-file",
+  "invalid-json": "corrupt-credentials-file",
+  "unknown-layout": "unknown-credentials-layout",
+};
 
 /** One line of the doctor's report. */
 export interface DoctorCheck {
@@ -277,7 +285,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   }
   const network: NetworkContext = { site: connection.site, proxy };
   checks.push({ name: "proxy", ok: true, detail: describeRoute(routeFor(proxy, new URL(connection.site))) });
-  if (connection.warning) checks.push({ name: "credentials file", ok: false, detail: connection.warning, problem: "unsafe-credentials-file", fix: `chmod 600 ${connection.store.path}` });
+  for (const w of connection.warnings ?? []) checks.push({ name: "credentials file", ok: false, detail: w.message, problem: CREDENTIALS_WARNING_PROBLEM[w.kind], fix: w.fix });
 
   let info: SiteInfo | undefined;
   const infoClient = await ctx.open(withAuth(connection, { kind: "none" }));

@@ -10,7 +10,7 @@ export type { CliInput, CliIo, CliOutput } from "./io.js";
 export { generateSchemaTypes, fieldValueType } from "./typegen.js";
 export type { GenerateSchemaTypesOptions, RawEntitySchema, RawFieldSchema, RawSiteSchema } from "./typegen.js";
 export { CredentialsStore, configDir } from "./credentials-store.js";
-export type { SavedSession } from "./credentials-store.js";
+export type { CredentialsFileWarning, SavedSession } from "./credentials-store.js";
 export {
   EXIT_API_ERROR,
   EXIT_AUTH,
