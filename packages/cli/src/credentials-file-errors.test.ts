@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -137,5 +137,37 @@ describe("what sg doctor says of a credentials file it reads past", () => {
     const checks = failedChecks(r.stdout).filter((c) => c.problem !== "no-credentials");
     expect(checks.map((c) => c.problem)).toEqual(["unknown-credentials-layout"]);
     expect(checks[0]?.fix).toContain("Run sg login to rewrite it");
+  });
+});
+
+describe("a credentials file of another version of sg", () => {
+  const other = { sessionToken: "tok-other-123456", login: "ed", method: "browser", savedAt: "2026-01-01T00:00:00Z" };
+
+  it("written by a newer sg (version 2): sg login and logout refuse to rewrite it, and leave it as it was", async () => {
+    const dir = freshDir();
+    const path = join(dir, "credentials.json");
+    const text = JSON.stringify({ version: 2, sites: { "https://other.example": other }, profiles: { default: "https://other.example" } });
+    writeFileSync(path, text, { mode: 0o600 });
+    const login = await sgIn(dir, ["login", "--site", site.url, "--login", "coord", "--password", "coord-pass-1"]);
+    expect(login.code, login.stderr).toBe(3);
+    expect(login.stderr).toContain(`${path} was written by a newer sg (version 2)`);
+    expect(login.stderr).toContain("hint: ");
+    const logout = await sgIn(dir, ["logout", "--site", "https://other.example"]);
+    expect(logout.code, logout.stderr).toBe(3);
+    expect(readFileSync(path, "utf8")).toBe(text);
+    const doctor = await sgIn(dir, ["doctor", "--site", site.url, "--format", "json"]);
+    expect(failedChecks(doctor.stdout).map((c) => c.problem)).toContain("newer-credentials-file");
+  });
+
+  it("version 1 with keys this sg does not know: a login keeps them", async () => {
+    const dir = freshDir();
+    const path = join(dir, "credentials.json");
+    writeFileSync(path, JSON.stringify({ version: 1, sites: { "https://other.example": { ...other, region: "eu" } }, defaultSite: "https://other.example" }), { mode: 0o600 });
+    const login = await sgIn(dir, ["login", "--site", site.url, "--login", "coord", "--password", "coord-pass-1"]);
+    expect(login.code, login.stderr).toBe(0);
+    const saved = JSON.parse(readFileSync(path, "utf8")) as { defaultSite?: string; sites: Record<string, { region?: string }> };
+    expect(saved.defaultSite).toBe("https://other.example");
+    expect(saved.sites["https://other.example"]?.region).toBe("eu");
+    expect(Object.keys(saved.sites)).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { credentialsFileError } from "./credentials-file-error.js";
-import type { CredentialsFileError } from "./exit-codes.js";
+import { CredentialsFileError } from "./exit-codes.js";
 import { withFileLock } from "./file-lock.js";
 import { decodeText } from "./text-input.js";
 
@@ -20,11 +20,12 @@ export interface SavedSession {
   readonly savedAt: string;
 }
 
-const fileSchema = z.object({
+// Loose: keys this sg does not know (added by a later version 1 sg) are kept when it rewrites the file.
+const fileSchema = z.looseObject({
   version: z.literal(1),
   sites: z.record(
     z.string(),
-    z.object({
+    z.looseObject({
       sessionToken: z.string().min(1),
       login: z.string().optional(),
       method: z.enum(["browser", "password"]),
@@ -35,10 +36,15 @@ const fileSchema = z.object({
 
 type CredentialsFile = z.infer<typeof fileSchema>;
 
+const NEWER_FIX = "Use the newer sg that wrote it (or update this one: npm install -g @sg/cli@latest); to start over with this one, remove the file (its sessions are lost).";
+
 /** Something wrong with the credentials file that `sg` reads past (it warns; `sg doctor` fails a check). */
 export interface CredentialsFileWarning {
-  /** `unsafe-mode`: readable by other users; `invalid-json`, `unknown-layout`: ignored, rewritten by the next `sg login`. */
-  readonly kind: "unsafe-mode" | "invalid-json" | "unknown-layout";
+  /**
+   * `unsafe-mode`: readable by other users; `invalid-json`, `unknown-layout`: ignored, rewritten by the next `sg login`;
+   * `newer-version`: written by a newer `sg`, ignored and never rewritten.
+   */
+  readonly kind: "unsafe-mode" | "invalid-json" | "unknown-layout" | "newer-version";
   /** One line naming the file. */
   readonly message: string;
   /** What to do about it. */
@@ -68,7 +74,7 @@ export class CredentialsStore {
     this.path = join(dir, "credentials.json");
   }
 
-  private async load(): Promise<{ data: CredentialsFile; warnings: CredentialsFileWarning[] }> {
+  private async load(): Promise<{ data: CredentialsFile; warnings: CredentialsFileWarning[]; newer?: string }> {
     const warnings: CredentialsFileWarning[] = [];
     let bytes: Buffer;
     let mode: number;
@@ -95,6 +101,12 @@ export class CredentialsStore {
       json = JSON.parse(decodeText(bytes) ?? "");
     } catch {
       return ignored("invalid-json", "is not valid JSON");
+    }
+    const version = (json as { version?: unknown } | null)?.version;
+    if (typeof version === "number" && version > 1) {
+      const newer = `${this.path} was written by a newer sg (version ${version})`;
+      warnings.push({ kind: "newer-version", message: `${newer}; this sg ignores it and will not change it`, fix: NEWER_FIX });
+      return { data: { version: 1, sites: {} }, warnings, newer };
     }
     const parsed = fileSchema.safeParse(json);
     if (!parsed.success) return ignored("unknown-layout", "has an unknown layout");
@@ -136,7 +148,9 @@ export class CredentialsStore {
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       return await withFileLock(`${this.path}.lock`, async () => {
-        const { data } = await this.load();
+        const { data, newer } = await this.load();
+        // Rewritten by this sg it would lose what the newer one saved (every other site's session).
+        if (newer) throw new CredentialsFileError(`${newer}, so this sg does not change it`, NEWER_FIX, "credentials-file-newer");
         if (!change(data)) return false;
         await this.save(data);
         return true;
@@ -160,8 +174,9 @@ export class CredentialsStore {
 
   /** Forget the session of a site. Resolves whether one was saved. */
   async delete(site: string): Promise<boolean> {
-    // Nothing saved for it: no lock, and no folder made.
-    if (!((await this.load()).data.sites[site])) return false;
+    // Nothing saved for it: no lock, and no folder made (a newer sg's file is refused by update()).
+    const { data, newer } = await this.load();
+    if (!newer && !data.sites[site]) return false;
     return this.update((data) => site in data.sites && delete data.sites[site]);
   }
 }

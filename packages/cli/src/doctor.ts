@@ -14,6 +14,7 @@ const CREDENTIALS_WARNING_PROBLEM: Readonly<Record<CredentialsFileWarning["kind"
   "unsafe-mode": "unsafe-credentials-file",
   "invalid-json": "corrupt-credentials-file",
   "unknown-layout": "unknown-credentials-layout",
+  "newer-version": "newer-credentials-file",
 };
 
 /** One line of the doctor's report. */
