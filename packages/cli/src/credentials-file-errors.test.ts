@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -169,5 +169,18 @@ describe("a credentials file of another version of sg", () => {
     expect(saved.defaultSite).toBe("https://other.example");
     expect(saved.sites["https://other.example"]?.region).toBe("eu");
     expect(Object.keys(saved.sites)).toHaveLength(2);
+  });
+});
+
+describe("where sg login saves", () => {
+  it("with a relative XDG_CONFIG_HOME: in ~/.config/sg, never under the current folder", async () => {
+    const home = freshDir();
+    const cwd = freshDir();
+    const env = { PATH: process.env["PATH"] ?? "", HOME: home, XDG_CONFIG_HOME: "conf" };
+    const args = [BIN, "login", "--site", site.url, "--login", "coord", "--password", "coord-pass-1"];
+    const r = await promisify(execFile)(process.execPath, args, { env, cwd });
+    expect(r.stderr).toContain(join(home, ".config", "sg", "credentials.json"));
+    expect(existsSync(join(home, ".config", "sg", "credentials.json"))).toBe(true);
+    expect(existsSync(join(cwd, "conf"))).toBe(false);
   });
 });

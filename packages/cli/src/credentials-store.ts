@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { credentialsFileError } from "./credentials-file-error.js";
 import { CredentialsFileError } from "./exit-codes.js";
@@ -51,10 +51,14 @@ export interface CredentialsFileWarning {
   readonly fix: string;
 }
 
-/** The per-user folder of `sg`: `$SG_CONFIG_DIR`, else `$XDG_CONFIG_HOME/sg`, else `~/.config/sg`. */
+/**
+ * The per-user folder of `sg`: `$SG_CONFIG_DIR`, else `$XDG_CONFIG_HOME/sg`, else `~/.config/sg`. A relative
+ * `XDG_CONFIG_HOME` is ignored, as the XDG spec says: it would put the session tokens under the current folder.
+ */
 export function configDir(env: Readonly<Record<string, string | undefined>>): string {
   if (env["SG_CONFIG_DIR"]) return env["SG_CONFIG_DIR"];
-  if (env["XDG_CONFIG_HOME"]) return join(env["XDG_CONFIG_HOME"], "sg");
+  const xdg = env["XDG_CONFIG_HOME"];
+  if (xdg && isAbsolute(xdg)) return join(xdg, "sg");
   return join(env["HOME"] || homedir(), ".config", "sg");
 }
 

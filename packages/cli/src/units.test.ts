@@ -132,6 +132,11 @@ describe("credentials store", () => {
     expect(configDir({ HOME: "/h" })).toBe("/h/.config/sg");
   });
 
+  it("ignores a relative XDG_CONFIG_HOME, as the XDG spec says (it would put the token under the current folder)", () => {
+    expect(configDir({ XDG_CONFIG_HOME: "conf", HOME: "/h" })).toBe("/h/.config/sg");
+    expect(configDir({ XDG_CONFIG_HOME: "./conf", HOME: "/h" })).toBe("/h/.config/sg");
+  });
+
   it("writes mode 0600 and warns when the file became readable by others", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-store-"));
     const store = new CredentialsStore(join(dir, "sg"));
