@@ -24,6 +24,7 @@ const ENTITY_OPTIONS: readonly FlagWord[] = [
   { name: /\boptions\.grouping\b/g, flag: "--grouping" },
   { name: /\boptions\.order\b/g, flag: "--order" },
   { name: /\boptions\.retiredOnly\b/g, flag: "--retired" },
+  { name: /\boptions\.filePath\b/g, flag: "--out" },
   { name: /\bfilterOperator\b/g, flag: "--filter-operator" },
   { name: /\bmultiEntityUpdateModes\b/g, flag: "--mode" },
   { name: /\bretiredOnly\b/g, flag: "--retired" },

@@ -172,7 +172,7 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
   const d = prepare(target, attachment, rawOptions, ["filePath", "maxBytes"]);
   const filePath = d.options["filePath"] === undefined ? undefined : checkString(d.options["filePath"], ["options", "filePath"], "a file path");
-  if (filePath !== undefined) await filesFor(filePath); // outside Node, refused before anything is sent
+  if (filePath !== undefined) await checkTarget(filePath); // outside Node, a folder or a read-only file: refused before anything is sent
   const state = filePath === undefined ? "" : `${filePath} was left as it was`;
   if (d.local !== undefined) {
     const local = d.local;
@@ -741,6 +741,20 @@ async function landing(fs: NodeBuiltins["fsPromises"], filePath: string): Promis
   const real = await fs.realpath(filePath).catch(() => filePath);
   const mode = await fs.stat(real).then((info) => (info.isFile() ? info.mode & 0o777 : undefined), () => undefined);
   return { real, mode };
+}
+
+/**
+ * Refuse a `filePath` that names a folder, or a file this process may not write (a write-protected file is never
+ * replaced, as `cp`, `curl -o` and Python's `open(path, "wb")` refuse it), before the download is asked for.
+ */
+async function checkTarget(filePath: string): Promise<void> {
+  const { fsPromises: fs, path: { join } } = await filesFor(filePath);
+  const { real, mode } = await landing(fs, filePath);
+  const path = ["options", "filePath"];
+  if (await fs.stat(real).then((info) => info.isDirectory(), () => false)) fail(path, "a file path, not a folder", filePath, `Name a file in that folder, e.g. ${join(filePath, "name.ext")}.`);
+  if (mode !== undefined && (await fs.access(real, fs.constants.W_OK).then(() => false, () => true))) {
+    fail(path, "a file this process may write (it is write-protected)", filePath, `Make it writable (chmod u+w) or remove it if it is to be replaced, or name another file.`);
+  }
 }
 
 /** Put the complete temporary file `temp` in place of `to`, with the mode of the file it replaces. */

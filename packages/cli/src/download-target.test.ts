@@ -1,0 +1,68 @@
+import { execFile } from "node:child_process";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { emulatorSuite } from "./test-support/emulator-suite.js";
+import { BIN } from "./test-support/run-sg.js";
+
+// `sg download --out` to a path that cannot take the file is refused before anything is asked of the site, as cp,
+// curl -o and Python's open(path, "wb") refuse it (a write-protected file is never silently replaced).
+const seen: string[] = [];
+const { sg, env } = emulatorSuite({ logger: (line) => seen.push(line) });
+const dir = mkdtempSync(join(tmpdir(), "sg-cli-download-target-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function uploaded(): Promise<number> {
+  const file = join(dir, "plate.txt");
+  writeFileSync(file, "plate bytes\n");
+  const up = await sg(["upload", "Shot", "1", file], env());
+  expect(up.code, up.stderr).toBe(0);
+  return (JSON.parse(up.stdout) as { attachment_id: number }).attachment_id;
+}
+
+describe("sg download --out", () => {
+  it("an existing folder: refused before the download is asked for, with a hint to name a file in it", async () => {
+    const id = await uploaded();
+    const folder = join(dir, "fold");
+    mkdirSync(folder);
+    const before = seen.length;
+    const r = await sg(["download", String(id), "--out", folder], env());
+    expect(seen.slice(before), "requests sent to the site").toEqual([]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("--out");
+    expect(r.stderr).toContain("not a folder");
+    expect(r.stderr).toContain(`hint: Name a file in that folder, e.g. ${join(folder, "name.ext")}`);
+    expect(readdirSync(folder)).toEqual([]);
+    expect(readdirSync(dir).filter((n) => n.endsWith(".part"))).toEqual([]);
+  });
+
+  it("a write-protected (0444) file of one's own: refused before the download is asked for, and left as it was", async () => {
+    const id = await uploaded();
+    // Root writes any file, so as root (the CI) the case runs as `nobody`, in a folder and over a file nobody owns;
+    // otherwise as the user running the tests.
+    const root = process.getuid?.() === 0;
+    const folder = join(dir, "protected");
+    mkdirSync(folder);
+    const plate = join(folder, "plate.bin");
+    writeFileSync(plate, "the only copy\n");
+    chmodSync(plate, 0o444);
+    if (root) {
+      chmodSync(dir, 0o755);
+      chownSync(folder, 65534, 65534);
+      chownSync(plate, 65534, 65534);
+    }
+    const command = root ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath] : [process.execPath];
+    const before = seen.length;
+    const r = await promisify(execFile)(command[0] ?? "", [...command.slice(1), BIN, "download", String(id), "--out", plate], { env: { PATH: process.env["PATH"] ?? "", ...env() } }).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(seen.slice(before), "requests sent to the site").toEqual([]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("write-protected");
+    expect(readFileSync(plate, "utf8")).toBe("the only copy\n");
+    expect(readdirSync(folder)).toEqual(["plate.bin"]);
+  });
+});
