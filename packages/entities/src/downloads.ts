@@ -753,7 +753,7 @@ async function checkTarget(filePath: string): Promise<void> {
   const path = ["options", "filePath"];
   if (await fs.stat(real).then((info) => info.isDirectory(), () => false)) fail(path, "a file path, not a folder", filePath, `Name a file in that folder, e.g. ${join(filePath, "name.ext")}.`);
   if (mode !== undefined && (await fs.access(real, fs.constants.W_OK).then(() => false, () => true))) {
-    fail(path, "a file this process may write (it is write-protected)", filePath, `Make it writable (chmod u+w) or remove it if it is to be replaced, or name another file.`);
+    fail(path, "a file this process may write (it is write-protected)", filePath, "Make it writable (chmod u+w), or name another file.");
   }
 }
 
