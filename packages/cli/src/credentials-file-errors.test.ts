@@ -152,6 +152,9 @@ describe("a credentials file of another version of sg", () => {
     expect(login.code, login.stderr).toBe(3);
     expect(login.stderr).toContain(`${path} was written by a newer sg (version 2)`);
     expect(login.stderr).toContain("hint: ");
+    // Said before logging in: the site issued no session that this sg could not save.
+    expect(login.stderr).not.toContain("logged in to");
+    expect(site.requests().filter((r) => r.method_name === "get_session_token")).toHaveLength(0);
     const logout = await sgIn(dir, ["logout", "--site", "https://other.example"]);
     expect(logout.code, logout.stderr).toBe(3);
     expect(readFileSync(path, "utf8")).toBe(text);

@@ -176,6 +176,17 @@ export class CredentialsStore {
     });
   }
 
+  /**
+   * Refuse at once a file this sg would not change (written by a newer sg), so that `sg login` says so before the site
+   * issues a session that could not be saved.
+   *
+   * @throws {@link CredentialsFileError} when the file was written by a newer sg or cannot be read.
+   */
+  async checkChangeable(): Promise<void> {
+    const { newer } = await this.load();
+    if (newer) throw new CredentialsFileError(`${newer}, so this sg does not change it`, NEWER_FIX, "credentials-file-newer");
+  }
+
   /** Forget the session of a site. Resolves whether one was saved. */
   async delete(site: string): Promise<boolean> {
     // Nothing saved for it: no lock, and no folder made (a newer sg's file is refused by update()).

@@ -61,6 +61,8 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
     ctx.note(`sg: note: ${input.sudoAs.source} is not used by sg login: it saves your own session, never a sudo; later commands still ask to act as '${input.sudoAs.value}' while ${input.sudoAs.source} is set.`);
   }
   const { site, store } = connection;
+  // A file this sg may not rewrite is refused before the site is asked for a session that would then be lost.
+  await store.checkChangeable();
   if (values["browser"] === true) {
     if (connection.auth.kind !== "none") throw new UsageError("sg login --browser takes no credentials", "Drop the script, login or session options (or unset their SG_* variables).");
     // The range of the global --timeout-ms, which this value is too (each call's limit): one flag, one rule.
