@@ -22,9 +22,9 @@ const NOT_SENT: ReadonlySet<string> = new Set([
  * Certificate checks that failed: Node's X.509 verification codes (`CERT_HAS_EXPIRED`, `UNABLE_TO_GET_ISSUER_CERT`,
  * `DEPTH_ZERO_SELF_SIGNED_CERT`, `SELF_SIGNED_CERT_IN_CHAIN`, `INVALID_CA`, `INVALID_PURPOSE`, `PATH_LENGTH_EXCEEDED`,
  * `ERROR_IN_CERT_NOT_AFTER_FIELD`, `CRL_HAS_EXPIRED`, `HOSTNAME_MISMATCH`, ...) and a host name the certificate
- * does not cover (`ERR_TLS_CERT_ALTNAME_INVALID`).
+ * does not cover (`ERR_TLS_CERT_ALTNAME_INVALID`; an https:// proxy's, undici wraps in `UND_ERR_PRX_TLS`).
  */
-const CERTIFICATE_CODE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|INVALID_|PATH_LENGTH|ERROR_IN_|CRL_|HOSTNAME_MISMATCH|ERR_TLS_CERT)/;
+const CERTIFICATE_CODE = /^(UND_ERR_PRX|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|INVALID_|PATH_LENGTH|ERROR_IN_|CRL_|HOSTNAME_MISMATCH|ERR_TLS_CERT)/;
 
 /** Any other TLS failure: the handshake itself (`wrong version number`, `packet length too long`, alerts, ...). */
 const HANDSHAKE_CODE = /^(ERR_SSL_|ERR_TLS_|EPROTO$)/;
@@ -95,6 +95,9 @@ const PROXY_TUNNEL = "ERR_PROXY_TUNNEL";
  */
 const PROXY_REFUSED = /^UND_ERR_(?:ABORTED Proxy response (?:\((\d+)\) )?!== 200 when HTTP Tunneling|INVALID_ARG Proxy Authentication Required \((407)\))$/;
 
+/** undici's `SecureProxyConnectionError`: the TLS handshake with an https:// proxy failed (nothing was sent). */
+const PROXY_TLS = "UND_ERR_PRX_TLS";
+
 /** Our code for fetch's refusal of a port the Fetch standard blocks (1, 25, 6000, ...): an error without a code. */
 const BAD_PORT = "ERR_BAD_PORT";
 
@@ -143,7 +146,8 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
       if (/^HPE_/.test(code) && /^[\x15\x16]\x03/.test(String(current.data))) code = HTTP_TO_TLS;
       const refused = PROXY_REFUSED.exec(`${code} ${current.message}`);
       if (refused) proxyStatus = +(refused[1] ?? refused[2] ?? 0);
-      break;
+      // undici's wrapper of a failed TLS handshake with an https:// proxy: its cause says what failed
+      if (code !== PROXY_TLS) break;
     }
     // fetch also makes a 407 answered in the site's place a network error with no reason at all; that error is
     // not told apart from others without a reason, which stay maybe sent (the safe side for a write).

@@ -17,6 +17,17 @@ export interface TestProxy {
   agent(tunnel?: boolean): ProxyAgent;
 }
 
+/** Answer a CONNECT on `socket` with 200 and relay it (and `head`, what came after the request) to `port` on 127.0.0.1. */
+export function tunnel(socket: Socket, head: Buffer, port: number): void {
+  const upstream = connect(port, "127.0.0.1", () => {
+    socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+    upstream.write(head);
+    upstream.pipe(socket).pipe(upstream);
+  });
+  upstream.on("error", () => socket.destroy());
+  socket.on("error", () => upstream.destroy());
+}
+
 /**
  * Start proxies, all closed after each test (registers a vitest `afterEach`). Each answers the n-th request it gets
  * (a CONNECT or a request to forward) with the n-th status of `answers`, the last one repeated: a refusal with no
@@ -44,13 +55,7 @@ export function useRefusingProxies(): (answers: readonly number[], tunnelTo?: nu
         socket.end(`HTTP/1.1 ${status} Refused\r\n${auth}Content-Length: 0\r\n\r\n`);
         return;
       }
-      const upstream = connect(tunnelTo, "127.0.0.1", () => {
-        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-        upstream.write(head);
-        upstream.pipe(socket).pipe(upstream);
-      });
-      upstream.on("error", () => socket.destroy());
-      socket.on("error", () => upstream.destroy());
+      tunnel(socket, head, tunnelTo);
     });
     server.on("connection", (socket: Socket) => {
       sockets.add(socket);
