@@ -17,8 +17,11 @@ import { PROXY_LOGIN_ENCODING, routeFor, type ProxyEndpoint, type ProxyRoute, ty
 const NOT_TLS: ReadonlySet<string> = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_UNKNOWN_PROTOCOL", "ERR_SSL_RECORD_LAYER_FAILURE"]);
 /** The transport's code for plain http sent to a port that answered with TLS. */
 const HTTP_TO_TLS = "ERR_SSL_HTTP_REQUEST";
-/** Codes of a certificate that was not accepted, for an error that does not say it itself. */
-const CERTIFICATE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|INVALID_|PATH_LENGTH|ERROR_IN_|CRL_|HOSTNAME_MISMATCH|ERR_TLS_CERT)/;
+/**
+ * Codes of a certificate that was not accepted, for an error that does not say it itself; `UND_ERR_PRX_TLS` is undici's
+ * wrapper of an https:// proxy's certificate for another host (nothing was sent).
+ */
+const CERTIFICATE = /^(UND_ERR_PRX|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|INVALID_|PATH_LENGTH|ERROR_IN_|CRL_|HOSTNAME_MISMATCH|ERR_TLS_CERT)/;
 /** Any other TLS failure, likewise. */
 const TLS = /^(ERR_TLS_|ERR_SSL_|EPROTO$)/;
 
@@ -121,7 +124,11 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
     : "";
   if (tls === "certificate") {
     const inspecting = route?.via && !tlsVia ? ` (or the one your proxy ${route.via.display} put in its place, if it inspects TLS)` : "";
-    return `${tlsVia ? "A certificate (the proxy's or the site's)" : `The site's certificate${inspecting}`} was not accepted. If a private CA signed it, run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (that CA, PEM) in the environment; check that ${tlsVia ? `${tlsVia.source} and --site name` : "--site names"} the host the certificate is for.${proxyTls}`;
+    // To an http:// site only the proxy speaks TLS.
+    const proxyOnly = tlsVia && (url?.protocol === "http:" || code === "UND_ERR_PRX_TLS");
+    const whose = proxyOnly ? "The proxy's certificate" : tlsVia ? "A certificate (the proxy's or the site's)" : `The site's certificate${inspecting}`;
+    const names = proxyOnly ? `${tlsVia.source} names` : tlsVia ? `${tlsVia.source} and --site name` : "--site names";
+    return `${whose} was not accepted. If a private CA signed it, run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (that CA, PEM) in the environment; check that ${names} the host the certificate is for.${proxyTls}`;
   }
   if (tls === "protocol" && NOT_TLS.has(code)) {
     // Through a proxy, never send the site to clear text: the failure may not even be the site's.

@@ -2,7 +2,7 @@ import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLoopbackProxy, type LoopbackProxy } from "./test-support/loopback-proxy.js";
 import { sgRunner } from "./test-support/run-sg.js";
-import { startTlsTerminator, type TlsTerminator } from "./test-support/tls-terminator.js";
+import { PROXY_EXAMPLE_TLS, startTlsTerminator, type TlsTerminator } from "./test-support/tls-terminator.js";
 
 const runner = sgRunner();
 const sg = runner.run;
@@ -63,6 +63,29 @@ describe("a TLS failure through a proxy given as https://", () => {
     expect(proxy.seen.slice(before).map((s) => `${s.method} ${s.target}`)).toEqual(["CONNECT studio.test:443"]);
     expect(r.stderr).not.toContain("DEP0123");
     expect(r.stderr).toBe("");
+  });
+});
+
+describe("an https:// proxy whose trusted certificate names another host (undici's UND_ERR_PRX_TLS)", () => {
+  it("a create: nothing was sent (exit 5, not 'may have been applied'), with the hint about the proxy's certificate", async () => {
+    // A plain-http proxy tunnelling to the port asked for (the emulator's), behind TLS for proxy.example only.
+    const plain = await startLoopbackProxy();
+    const misnamed = await startTlsTerminator(Number(new URL(plain.url).port), PROXY_EXAMPLE_TLS);
+    try {
+      const tlsProxy = `https://127.0.0.1:${misnamed.port}`;
+      const url = `http://sg.test:${new URL(site.url).port}`;
+      const r = await sg(["create", "Project", '{"name":"x"}', "--site", url, "--allow-http", "--proxy", tlsProxy], { ...env, NODE_EXTRA_CA_CERTS: misnamed.caFile });
+      expect(r.code, r.stderr).toBe(5);
+      expect(r.stderr).toContain("(ERR_TLS_CERT_ALTNAME_INVALID)");
+      expect(r.stderr).not.toMatch(/may have been applied|maybeSent": true|UND_ERR_PRX_TLS/);
+      const hints = hintsOf(r.stderr);
+      expect(hints).toHaveLength(1);
+      expect(hints[0]).toMatch(/^hint: The proxy's certificate was not accepted\. .*NODE_EXTRA_CA_CERTS=.*; check that --proxy names the host the certificate is for\./);
+      expect(hints[0]).toContain(`The proxy ${tlsProxy} (from --proxy) is given as https://`);
+      expect(plain.seen).toEqual([]);
+    } finally {
+      await Promise.all([plain.close(), misnamed.close()]);
+    }
   });
 });
 

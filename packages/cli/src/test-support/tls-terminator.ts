@@ -50,11 +50,41 @@ export interface TlsTerminator {
 /** A fatal TLS alert record: `protocol_version`. */
 const ALERT = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]);
 
-/** Speak TLS on a port of 127.0.0.1 and pass what comes through on to `targetPort` on 127.0.0.1. */
-export async function startTlsTerminator(targetPort: number): Promise<TlsTerminator> {
+/**
+ * A self-signed certificate for `proxy.example` only (not `127.0.0.1`), valid from 2000 to 2100, with its P-256 key:
+ * a TLS proxy on 127.0.0.1 whose certificate, trusted, names another host. Made once with OpenSSL like
+ * {@link TEST_TLS}, with `subjectAltName = DNS:proxy.example`.
+ */
+export const PROXY_EXAMPLE_TLS = {
+  key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg1egqddd7SpTZSDRD
+cLWABVwKS+00IAahSTLNjVyZNIyhRANCAAS7qMbSJlBviFVNTVA5fr8JlcT0Dssd
+1IeVTYKFhrB0QicdP2bVCMC+eeCfGDjO0H3CFGbw/3nlVLW0DRcKv/bs
+-----END PRIVATE KEY-----
+`,
+  cert: `-----BEGIN CERTIFICATE-----
+MIIBkDCCATWgAwIBAgIBATAKBggqhkjOPQQDAjAYMRYwFAYDVQQDDA1wcm94eS5l
+eGFtcGxlMCAXDTAwMDEwMTAwMDAwMFoYDzIxMDAwMTAxMDAwMDAwWjAYMRYwFAYD
+VQQDDA1wcm94eS5leGFtcGxlMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEu6jG
+0iZQb4hVTU1QOX6/CZXE9A7LHdSHlU2ChYawdEInHT9m1QjAvnngnxg4ztB9whRm
+8P955VS1tA0XCr/27KNuMGwwGAYDVR0RBBEwD4INcHJveHkuZXhhbXBsZTAMBgNV
+HRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEFBQcDATAd
+BgNVHQ4EFgQU3DCqqeJcknFm5Va21/aTfdzr6zgwCgYIKoZIzj0EAwIDSQAwRgIh
+AIkjKJhF1/MvzXRWTnbg8SDPgQToxsBoI/uqj38VYI4nAiEAkW69BhFGEL5qpUNd
+KJ0FH3W3UrTYU8wtTC+MwkY89Gg=
+-----END CERTIFICATE-----
+`,
+} as const;
+
+/**
+ * Speak TLS on a port of 127.0.0.1 and pass what comes through on to `targetPort` on 127.0.0.1.
+ *
+ * @param tls - its key and certificate (default {@link TEST_TLS}).
+ */
+export async function startTlsTerminator(targetPort: number, tls: { readonly key: string; readonly cert: string } = TEST_TLS): Promise<TlsTerminator> {
   const dir = mkdtempSync(join(tmpdir(), "sg-cli-tls-"));
   const caFile = join(dir, "cert.pem");
-  writeFileSync(caFile, TEST_TLS.cert);
+  writeFileSync(caFile, tls.cert);
   const sockets = new Set<Socket>();
   const track = (socket: Socket): Socket => {
     sockets.add(socket);
@@ -62,13 +92,13 @@ export async function startTlsTerminator(targetPort: number): Promise<TlsTermina
     socket.on("error", () => socket.destroy());
     return socket;
   };
-  const tls = createTlsServer(TEST_TLS, (socket) => {
+  const server = createTlsServer(tls, (socket) => {
     const upstream = track(connect(targetPort, "127.0.0.1"));
     socket.on("error", () => upstream.destroy());
     socket.pipe(upstream).pipe(socket);
   });
-  await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
-  const tlsPort = (tls.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const tlsPort = (server.address() as AddressInfo).port;
   const front = createNetServer((socket) => {
     track(socket);
     socket.once("data", (first: Buffer) => {
@@ -88,7 +118,7 @@ export async function startTlsTerminator(targetPort: number): Promise<TlsTermina
     caFile,
     close: async () => {
       for (const socket of sockets) socket.destroy();
-      await Promise.all([new Promise((resolve) => front.close(resolve)), new Promise((resolve) => tls.close(resolve))]);
+      await Promise.all([new Promise((resolve) => front.close(resolve)), new Promise((resolve) => server.close(resolve))]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
