@@ -1,11 +1,16 @@
 import { UsageError } from "./exit-codes.js";
 
-/** The integers of a JSON text that `JSON.parse` would round: past 2^53 a JavaScript number cannot hold them exactly. */
+/**
+ * The integers of a JSON text that `JSON.parse` would round: past 2^53 a JavaScript number holds only some integers
+ * exactly (2^53 and 10^16 are kept, 2^53 + 1 becomes 2^53).
+ */
 
-/** One integer literal of a JSON text that is not a safe integer. */
+/** One integer literal of a JSON text that `JSON.parse` would not keep exactly. */
 interface UnsafeJsonInteger {
   /** Its digits as typed (`9007199254740993`). */
   readonly digits: string;
+  /** What `JSON.parse` would make of it, in digits (`9007199254740992`), or `Infinity`. */
+  readonly kept: string;
   /** Where it is, to follow the argument's name: `.splits.frame_id`, `[0][2]`; `""` for the whole text. */
   readonly path: string;
 }
@@ -20,8 +25,10 @@ function step(key: string | number): string {
 const NUMBER = /-?\d+(?:[.eE][-+\d.eE]*)?/y;
 
 /**
- * The first integer literal of `text` (valid JSON) that is not a safe integer, outside strings, or undefined.
- * One pass over the text, and none at all when it holds no run of 16 digits (every unsafe integer has at least 16).
+ * The first integer literal of `text` (valid JSON), outside strings, that `JSON.parse` would not keep exactly, or
+ * undefined. One pass over the text, and none at all when it holds no run of 16 digits (every integer that is not
+ * kept exactly is past 2^53, so has at least 16). Compared as BigInts: exact, and blind to `-0` and to the
+ * exponent form `String()` gives from 10^21 on.
  */
 function findUnsafeJsonInteger(text: string): UnsafeJsonInteger | undefined {
   if (!/\d{16}/.test(text)) return undefined;
@@ -47,8 +54,9 @@ function findUnsafeJsonInteger(text: string): UnsafeJsonInteger | undefined {
     } else if (c === "-" || (c >= "0" && c <= "9")) {
       NUMBER.lastIndex = i;
       const token = NUMBER.exec(text)?.[0] ?? c;
-      if (!token.includes(".") && !/[eE]/.test(token) && !Number.isSafeInteger(Number(token))) {
-        return { digits: token, path: stack.map((s) => step(s.key ?? "")).join("") };
+      const n = Number(token);
+      if (!/[.eE]/.test(token) && !(Number.isFinite(n) && BigInt(n) === BigInt(token))) {
+        return { digits: token, kept: Number.isFinite(n) ? String(BigInt(n)) : String(n), path: stack.map((s) => step(s.key ?? "")).join("") };
       }
       i += token.length - 1;
     }
@@ -57,8 +65,8 @@ function findUnsafeJsonInteger(text: string): UnsafeJsonInteger | undefined {
 }
 
 /**
- * Refuse a JSON argument (valid JSON) holding an integer that is not a safe integer: `JSON.parse` would round it,
- * and the record would get another number than the one typed.
+ * Refuse a JSON argument (valid JSON) holding an integer that `JSON.parse` would round: the record would get another
+ * number than the one typed.
  *
  * @param what - the argument's name in messages (`data`, `filters`, …).
  * @param from - where the text was read from, when not the argument itself.
@@ -66,9 +74,8 @@ function findUnsafeJsonInteger(text: string): UnsafeJsonInteger | undefined {
 export function refuseUnsafeIntegers(text: string, what: string, from: string | undefined): void {
   const big = findUnsafeJsonInteger(text);
   if (big) {
-    const kept = String(Number(big.digits));
     throw new UsageError(
-      `${what}${big.path}${from ? ` from ${from}` : ""}: ${big.digits} is outside ±${Number.MAX_SAFE_INTEGER}: JSON numbers past 2^53 cannot be kept exactly${kept !== big.digits && Number.isFinite(Number(big.digits)) ? ` (it would become ${kept})` : ""}`,
+      `${what}${big.path}${from ? ` from ${from}` : ""}: ${big.digits} cannot be kept exactly: JavaScript would read it as ${big.kept} (past ±${Number.MAX_SAFE_INTEGER} only some integers are exact)`,
       `Give it as a string ("${big.digits}") if the field takes text, or a number within ±${Number.MAX_SAFE_INTEGER}.`,
     );
   }
