@@ -244,7 +244,9 @@ export const COMBINATIONS = [
     // as JSON.stringify does, and an own __proto__ key of written data is kept.
     // Then by 25 B: core's shownUrl finds a URL's last @ with lastIndexOf, not a pattern that took quadratic time on a
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
-    ratchet: 34 * KB - 143,
+    // Then by 21 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
+    // from its cause, not a maybe-sent network failure that said a write may have landed.
+    ratchet: 34 * KB - 122,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -467,7 +469,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // as JSON.stringify does, and an own __proto__ key of written data is kept.
     // Then by 24 B: core's shownUrl finds a URL's last @ with lastIndexOf, not a pattern that took quadratic time on a
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
-    ratchet: 28 * KB - 73,
+    // Then by 23 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
+    // from its cause, not a maybe-sent network failure that said a write may have landed.
+    ratchet: 28 * KB - 50,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -754,7 +758,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
     // Then by 177 B: a download to a filePath that is an existing folder or a write-protected file is refused before
     // anything is sent (a 0444 file was silently replaced; a folder failed only after the whole body had streamed).
-    ratchet: 50 * KB - 16,
+    // Then by 15 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
+    // from its cause, not a maybe-sent network failure that said a write may have landed.
+    ratchet: 50 * KB - 1,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -945,7 +951,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // TypeError, and written data keeps an own __proto__ key and is refused past 256 levels deep.
     // Then by 21 B: core's shownUrl finds a URL's last @ with lastIndexOf, not a pattern that took quadratic time on a
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
-    ratchet: 27 * KB - 92,
+    // Then by 18 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
+    // from its cause, not a maybe-sent network failure that said a write may have landed.
+    ratchet: 27 * KB - 74,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1138,7 +1146,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // TypeError, and written data keeps an own __proto__ key and is refused past 256 levels deep.
     // Then by 21 B: core's shownUrl finds a URL's last @ with lastIndexOf, not a pattern that took quadratic time on a
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
-    ratchet: 27 * KB + 283,
+    // Then by 17 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
+    // from its cause, not a maybe-sent network failure that said a write may have landed.
+    ratchet: 27 * KB + 300,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1350,7 +1360,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // TypeError, and written data keeps an own __proto__ key and is refused past 256 levels deep.
     // Then by 22 B: core's shownUrl finds a URL's last @ with lastIndexOf, not a pattern that took quadratic time on a
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
-    ratchet: 30 * KB - 189,
+    // Then by 24 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
+    // from its cause, not a maybe-sent network failure that said a write may have landed.
+    ratchet: 30 * KB - 165,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
