@@ -23,13 +23,15 @@ export const ALLOWED_SG_IMPORTS = {
 };
 
 const BUILTINS = new Set(builtinModules);
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+// Static imports and re-exports; then calls with one literal argument (quotes, or a template without `${}`) of
+// `import(…)`, `require(…)` and `createRequire(…)(…)`.
+const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?["']([^"']+)["']|(?:\bimport|\brequire|\bcreateRequire\s*\([^)]*\))\s*\(\s*(["'`])([^"'`]+)\2\s*\)/g;
 
-/** Module specifiers a source text imports (static, re-exports, and literal dynamic imports). */
+/** Module specifiers a source text imports (static, re-exports, literal dynamic imports and `require`s). */
 export function importsOf(text) {
   const noComments = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
   const out = [];
-  for (const m of noComments.matchAll(IMPORT_RE)) out.push(m[1] ?? m[2]);
+  for (const m of noComments.matchAll(IMPORT_RE)) if (!m[3]?.includes("${")) out.push(m[1] ?? m[3]);
   return out;
 }
 

@@ -76,4 +76,23 @@ describe("import boundaries", () => {
     const text = 'import type { A } from "a";\nexport { b } from "b";\nexport * from "c";\nconst d = await import("d");\nimport "e";\n';
     expect(importsOf(text)).toEqual(["a", "b", "c", "d", "e"]);
   });
+
+  it("reads require(), createRequire(import.meta.url)(…) and import() of a template literal without ${}", () => {
+    const text = [
+      'const u = require("ufo");',
+      'const o = createRequire(import.meta.url)("ofetch");',
+      "const p = await import(`pathe`);",
+      "const q = await import(`./locale/${lang}.js`);",
+      'const r = require ( \'undici\' );',
+    ].join("\n");
+    expect(importsOf(text)).toEqual(["ufo", "ofetch", "pathe", "undici"]);
+  });
+
+  it("reports an undeclared package reached by require() or a template-literal import()", () => {
+    pkg("widget", { name: "@sg/widget" }, { "index.ts": 'import { createRequire } from "node:module";\nconst a = createRequire(import.meta.url)("ufo");\nconst b = await import(`ofetch`);\n' });
+    expect(checkBoundaries(scratch).filter((p) => /^@sg\/widget /.test(p))).toEqual([
+      "@sg/widget src/index.ts: imports 'ufo', which is not declared in dependencies or peerDependencies",
+      "@sg/widget src/index.ts: imports 'ofetch', which is not declared in dependencies or peerDependencies",
+    ]);
+  });
 });
