@@ -3,13 +3,32 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
-const REEXPORT = /export\s+(?:type\s+)?\{([^}]*)\}\s+from\s+["']([^"']+)["']/g;
-const STAR = /export\s+\*\s+from\s+["']([^"']+)["']/g;
+const DECL = String.raw`(?:declare\s+)?(?:abstract\s+)?(?:function|const|let|var|class|interface|type|enum|namespace)\s+`;
+const esc = (name) => name.replace(/\$/g, "\\$");
+// `export { a, b as c }` and `export type { … }`, with or without `from "…"`; `import { a as b } from "…"`.
+const EXPORT_LIST = /(?:^|\n)\s*export\s+(?:type\s+)?\{([^}]*)\}(?:\s*from\s*["']([^"']+)["'])?/g;
+const IMPORT_LIST = /(?:^|\n)\s*import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*["']([^"']+)["']/g;
+const STAR = /(?:^|\n)\s*export\s+\*\s+from\s+["']([^"']+)["']/g;
 
+/** `[local, exported]` pairs of a `{ a, type b as c }` list. */
+const pairs = (list) =>
+  list
+    .split(",")
+    .map((s) => s.trim().replace(/^type\s+/, ""))
+    .filter(Boolean)
+    .map((s) => {
+      const [local, exported = local] = s.split(/\s+as\s+/);
+      return [local, exported];
+    });
+
+/** The line of the declaration of `name` in a .d.ts (exported or not: `declare function x(); export { x };`). */
 function declarationIndex(lines, name) {
-  const re = new RegExp(`^export\\s+(?:declare\\s+)?(?:abstract\\s+)?(?:function|const|let|class|interface|type|enum)\\s+${name.replace(/\$/g, "\\$")}\\b`);
+  const re = new RegExp(`^(?:export\\s+)?(?:default\\s+)?${DECL}${esc(name)}\\b`);
   return lines.findIndex((l) => re.test(l.trim()));
 }
+
+/** The line of an `export default function|class|interface …` declaration. */
+const defaultDeclarationIndex = (lines) => lines.findIndex((l) => /^export\s+default\s+(?:declare\s+)?(?:abstract\s+)?(?:function|class|interface)\b/.test(l.trim()));
 
 function hasDocBefore(lines, index) {
   for (let i = index - 1; i >= 0; i--) {
@@ -56,37 +75,89 @@ function undocumentedMembers(lines, index) {
   return out;
 }
 
-/** Every undocumented public declaration of the built package at `dir`, as `file:line: text`. */
+/**
+ * Every undocumented public declaration of the built package at `dir`, as `file:line: text`, and every exported name
+ * whose declaration the gate cannot find (a failure, never a skip). Each name the entry point exports is followed
+ * through `export { a as b } from`, `export *`, `import { a } …; export { a }`, `export default` and local
+ * `declare …` lines. A name re-exported from another package is that package's gate's concern.
+ */
 export function undocumentedInPackage(dir) {
   const out = [];
   const seen = new Set();
-  const visitEntry = (file, names) => {
-    if (!existsSync(file)) return;
-    const text = readFileSync(file, "utf8");
-    const lines = text.split("\n");
-    const check = (name) => {
-      const key = `${file}#${name}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      const at = declarationIndex(lines, name);
-      if (at < 0) return;
-      if (!hasDocBefore(lines, at)) out.push(`${relative(dir, file)}:${at + 1}: ${lines[at].trim().slice(0, 90)}`);
-      if (/\b(interface|class)\b/.test(lines[at])) for (const m of undocumentedMembers(lines, at)) out.push(`${relative(dir, file)}:${m}`);
-    };
-    if (names === "*") {
-      for (const l of lines) {
-        const m = /^export\s+(?:declare\s+)?(?:abstract\s+)?(?:function|const|let|class|interface|type|enum)\s+([\w$]+)/.exec(l.trim());
-        if (m) check(m[1]);
-      }
-    } else for (const n of names) check(n);
-    for (const m of text.matchAll(REEXPORT)) {
-      const target = join(dirname(file), m[2].replace(/\.js$/, ".d.ts"));
-      const list = m[1].split(",").map((s) => s.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0]).filter(Boolean);
-      const mine = names === "*" ? list : list;
-      visitEntry(target, mine);
-    }
-    for (const m of text.matchAll(STAR)) visitEntry(join(dirname(file), m[1].replace(/\.js$/, ".d.ts")), "*");
+  const texts = new Map();
+  const read = (file) => {
+    if (!texts.has(file)) texts.set(file, existsSync(file) ? readFileSync(file, "utf8") : undefined);
+    return texts.get(file);
   };
-  visitEntry(join(dir, "dist", "index.d.ts"), "*");
+  const target = (file, spec) => join(dirname(file), spec.replace(/\.js$/, ".d.ts"));
+  const where = (file) => relative(dir, file);
+  const report = (file, lines, at) => {
+    if (!hasDocBefore(lines, at)) out.push(`${where(file)}:${at + 1}: ${lines[at].trim().slice(0, 90)}`);
+    if (/\b(interface|class)\b/.test(lines[at])) for (const m of undocumentedMembers(lines, at)) out.push(`${where(file)}:${m}`);
+  };
+  /** Whether `file` exports `name`, directly or through `export *`. */
+  const exportsName = (file, name, depth = 0) => {
+    const text = read(file);
+    if (text === undefined || depth > 20) return false;
+    if (name === "default" ? /(?:^|\n)\s*export\s+default\b/.test(text) : new RegExp(`(?:^|\\n)\\s*export\\s+${DECL}${esc(name)}\\b`).test(text)) return true;
+    for (const m of text.matchAll(EXPORT_LIST)) if (pairs(m[1]).some(([, e]) => e === name)) return true;
+    for (const m of text.matchAll(STAR)) if (m[1].startsWith(".") && name !== "default" && exportsName(target(file, m[1]), name, depth + 1)) return true;
+    return false;
+  };
+  /** Check the declaration of `name` as it is known locally in `file` (declared there, or imported into it). */
+  const checkLocal = (file, name, exported) => {
+    const text = read(file);
+    const lines = text.split("\n");
+    const at = declarationIndex(lines, name);
+    if (at >= 0) return report(file, lines, at);
+    for (const m of text.matchAll(IMPORT_LIST)) {
+      const hit = pairs(m[1]).find(([, local]) => local === name);
+      if (hit) return m[2].startsWith(".") ? check(target(file, m[2]), hit[0]) : undefined;
+    }
+    out.push(`${where(file)}: exports '${exported}', but its declaration '${name}' was not found`);
+  };
+  /** Check the exported `name` of `file`. */
+  const check = (file, name) => {
+    const key = `${file}#${name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const text = read(file);
+    if (text === undefined) return out.push(`${where(file)}: not found, but '${name}' is exported from it`);
+    const lines = text.split("\n");
+    if (name === "default") {
+      const at = defaultDeclarationIndex(lines);
+      if (at >= 0) return report(file, lines, at);
+      const m = /(?:^|\n)\s*export\s+default\s+([\w$]+)\s*;/.exec(text);
+      if (m) return checkLocal(file, m[1], name);
+    } else {
+      const at = lines.findIndex((l) => new RegExp(`^export\\s+${DECL}${esc(name)}\\b`).test(l.trim()));
+      if (at >= 0) return report(file, lines, at);
+    }
+    for (const m of text.matchAll(EXPORT_LIST)) {
+      const hit = pairs(m[1]).find(([, e]) => e === name);
+      if (!hit) continue;
+      if (m[2] === undefined) return checkLocal(file, hit[0], name);
+      return m[2].startsWith(".") ? check(target(file, m[2]), hit[0]) : undefined;
+    }
+    for (const m of text.matchAll(STAR)) if (m[1].startsWith(".") && name !== "default" && exportsName(target(file, m[1]), name)) return check(target(file, m[1]), name);
+    out.push(`${where(file)}: exports '${name}', but its declaration was not found`);
+  };
+  /** Check every name `file` exports (all but `default` when reached through `export *`). */
+  const checkAll = (file, star = false) => {
+    const text = read(file);
+    if (text === undefined) return out.push(`${where(file)}: not found`);
+    for (const l of text.split("\n")) {
+      const m = new RegExp(`^export\\s+${DECL}([\\w$]+)`).exec(l.trim());
+      if (m) check(file, m[1]);
+    }
+    // `export *` passes on every name but `default`.
+    if (!star && /(?:^|\n)\s*export\s+default\b/.test(text)) check(file, "default");
+    for (const m of text.matchAll(EXPORT_LIST)) for (const [, e] of pairs(m[1])) if (!star || e !== "default") check(file, e);
+    for (const m of text.matchAll(STAR)) if (m[1].startsWith(".") && !seen.has(`${target(file, m[1])}#*`)) {
+      seen.add(`${target(file, m[1])}#*`);
+      checkAll(target(file, m[1]), true);
+    }
+  };
+  checkAll(join(dir, "dist", "index.d.ts"));
   return out;
 }

@@ -41,4 +41,62 @@ describe("TSDoc on every public declaration", () => {
       "dist/mod.d.ts:10: method(): void;",
     ]);
   });
+
+  it("follows export lists of local declarations, renames, imports, default exports and export *, and fails on a name it cannot resolve", () => {
+    const pkg = join(scratch, "listed");
+    mkdirSync(join(pkg, "dist"), { recursive: true });
+    writeFileSync(
+      join(pkg, "dist", "index.d.ts"),
+      [
+        'import { imported } from "./lib.js";', // 1
+        "declare function listedUndocumented(): void;", // 2
+        "declare const constListed = 1;", // 3
+        "declare class ListedClass {", // 4
+        "    method(): void;", // 5
+        "}", // 6
+        "/** Documented. */", // 7
+        "declare function documented(): void;", // 8
+        "declare function renamed(): void;", // 9
+        "export default function defaultExport(): void;", // 10
+        "export {", // 11
+        "    listedUndocumented,", // 12
+        "    constListed,", // 13
+        "    ListedClass,", // 14
+        "    documented,", // 15
+        "    renamed as publicName,", // 16
+        "    imported,", // 17
+        "    ghost,", // 18
+        "};", // 19
+        'export { inner as outer } from "./lib.js";', // 20
+        'export * from "./star.js";', // 21
+        'export { isFieldPath } from "@sg/core";', // 22
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(pkg, "dist", "lib.d.ts"),
+      ["declare function imported(): void;", "/** Documented. */", "export declare function inner(): void;", "export { imported };"].join("\n"),
+    );
+    writeFileSync(
+      join(pkg, "dist", "star.d.ts"),
+      ["declare const starred: number;", "export { starred };", "export default function notPassedOn(): void;"].join("\n"),
+    );
+    expect(undocumentedInPackage(pkg)).toEqual([
+      "dist/index.d.ts:10: export default function defaultExport(): void;",
+      "dist/index.d.ts:2: declare function listedUndocumented(): void;",
+      "dist/index.d.ts:3: declare const constListed = 1;",
+      "dist/index.d.ts:4: declare class ListedClass {",
+      "dist/index.d.ts:5: method(): void;",
+      "dist/index.d.ts:9: declare function renamed(): void;",
+      "dist/lib.d.ts:1: declare function imported(): void;",
+      "dist/index.d.ts: exports 'ghost', but its declaration 'ghost' was not found",
+      "dist/star.d.ts:1: declare const starred: number;",
+    ]);
+  });
+
+  it("fails on a default export of a name it cannot resolve", () => {
+    const pkg = join(scratch, "default-ghost");
+    mkdirSync(join(pkg, "dist"), { recursive: true });
+    writeFileSync(join(pkg, "dist", "index.d.ts"), "export default ghost;\n");
+    expect(undocumentedInPackage(pkg)).toEqual(["dist/index.d.ts: exports 'default', but its declaration 'ghost' was not found"]);
+  });
 });
