@@ -190,7 +190,7 @@ function authStrategyFiles(names, context = {}) {
     scripts: {
       build: "tsc -p tsconfig.lib.json",
       typecheck: "tsc -p tsconfig.json",
-      test: "vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json",
+      test: "vitest run --allowOnly=false --reporter=default --reporter=json --outputFile.json=test-results/vitest.json",
     },
     peerDependencies: { "@sg/core": `>=${core} <${Number(core.split(".")[0]) + 1}.0.0` },
     devDependencies: {
