@@ -391,7 +391,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = createServer((req, res) => {
     // Links handed to this request start with the origin its client named, when that is a plain host[:port].
     const host = req.headers.host;
-    const origin = host !== undefined && parseHostHeader(host) ? `http://${host.toLowerCase()}` : site.origin;
+    // `new URL(…).origin` drops a default `:80`, as a client's cookie jar or credential check compares without it.
+    const origin = host !== undefined && parseHostHeader(host) ? new URL(`http://${host}`).origin : site.origin;
     linkOrigin.run(origin, () => emulator.handle(req, res)).catch((err: unknown) => {
       logger(`request failed: ${(err as Error).message}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -407,7 +408,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // A wildcard bind (0.0.0.0, ::) is no address to connect to: the card names loopback of the same family.
   const address = addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address === '::' ? '::1' : addr.address;
   const host = address.includes(':') ? `[${address}]` : address;
-  const url = `http://${host}:${addr.port}`;
+  // No `:80` at port 80 (as `new URL` writes it): Python's cookie jar compares a cookie domain that keeps the port
+  // with the request host without it, so shotgun_api3's download_attachment sends `_session_id` only to a portless URL.
+  const url = new URL(`http://${host}:${addr.port}`).origin;
   emulator.guard = adminGuard(listenHost, addr.address, addr.port);
   site.origin = url;
   const seeded = `fixtures ${fixtures}${rows ? `, +${rows} rows` : ''}`;
