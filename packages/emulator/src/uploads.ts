@@ -4,6 +4,7 @@ import { authenticate, describeAuth, type Principal } from './auth-rules.js';
 import { withArticle } from './articles.js';
 import { RpcFault, badInput } from './errors.js';
 import { attachmentDisposition, parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
+import { uploadCreatedAt } from './upload-created-at.js';
 import { multipartBoundary, parseMultipart, type MultipartFile } from './multipart.js';
 import type { Emulator } from './server.js';
 import type { Site } from './site.js';
@@ -15,6 +16,8 @@ interface PendingUpload {
   uploadType: string;
   data: Buffer | undefined;
   contentType: string;
+  /** The `created_at` its link-info request gave (a wire datetime), for a link request that gives none. */
+  createdAt: string | undefined;
   /** Parts PUT so far, by part number, with the ETag storage answered for each. */
   parts: Map<number, { data: Buffer; etag: string }>;
 }
@@ -80,8 +83,8 @@ function isTrue(v: string | undefined): boolean {
   return v !== undefined && /^(true|1|yes)$/i.test(v);
 }
 
-/** Stores a file as an Attachment (linked to `row`) and returns its id. */
-function storeAttachment(site: Site, principal: Principal, row: Row, file: MultipartFile, displayName: string | undefined, tagList: string | undefined, thumbnail: boolean): number {
+/** Stores a file as an Attachment (linked to `row`, created at `createdAt` when given) and returns its id. */
+function storeAttachment(site: Site, principal: Principal, row: Row, file: MultipartFile, displayName: string | undefined, tagList: string | undefined, thumbnail: boolean, createdAt: string | undefined): number {
   const ext = file.filename.includes('.') ? file.filename.split('.').pop() ?? '' : '';
   const linkable = site.schema.validTypes('Attachment', 'attachment_links').includes(row.type);
   const fields: { field_name: string; value: unknown }[] = [
@@ -94,6 +97,7 @@ function storeAttachment(site: Site, principal: Principal, row: Row, file: Multi
   if (thumbnail) fields.push({ field_name: 'sg_type', value: 'Thumbnail' });
   if (isLink(row.f['project'])) fields.push({ field_name: 'project', value: row.f['project'] });
   if (tagList) fields.push({ field_name: 'tag_list', value: tagList.split(',').map((t) => t.trim()).filter(Boolean) });
+  if (createdAt) fields.push({ field_name: 'created_at', value: createdAt });
   const created = createEntity(site, principal, 'Attachment', fields, ['id']);
   const id = created['id'] as number;
   const att = site.store.get('Attachment', id);
@@ -117,14 +121,14 @@ function attachmentListField(site: Site, type: string): string | undefined {
 }
 
 /** Attaches an uploaded file to `row`: thumbnail, filmstrip, a url field, or just an Attachment. */
-function attach(site: Site, principal: Principal, row: Row, file: MultipartFile, fieldName: string | undefined, displayName: string | undefined, tagList: string | undefined, filmstrip: boolean): number {
+function attach(site: Site, principal: Principal, row: Row, file: MultipartFile, fieldName: string | undefined, displayName: string | undefined, tagList: string | undefined, filmstrip: boolean, createdAt?: string): number {
   return site.store.transaction(() => {
     const thumb = filmstrip || (fieldName !== undefined && (THUMB_FIELDS.has(fieldName) || FILMSTRIP_FIELDS.has(fieldName)));
     if (fieldName && !thumb) {
       const dt = site.schema.dataType(row.type, fieldName);
       if (dt !== 'url') throw badInput(`${row.type}.${fieldName} is ${withArticle(String(dt))} field; files can only be uploaded to url fields`);
     }
-    const id = storeAttachment(site, principal, row, file, displayName, tagList, thumb);
+    const id = storeAttachment(site, principal, row, file, displayName, tagList, thumb, createdAt);
     if (thumb) {
       const target = filmstrip || (fieldName !== undefined && FILMSTRIP_FIELDS.has(fieldName)) ? 'filmstrip_image' : 'image';
       if (site.schema.field(row.type, target)) updateEntity(site, principal, row.type, row.id, [{ field_name: target, value: `/thumbnail/${id}` }], undefined, true);
@@ -214,13 +218,13 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
       case '/upload/upload_file': {
         const file = form.files['file'];
         if (!file) throw badInput("upload_file: the file part 'file' is missing");
-        const id = attach(site, principal, targetRow(site, f), file, f['field_name'] || undefined, f['display_name'], f['tag_list'], false);
+        const id = attach(site, principal, targetRow(site, f), file, f['field_name'] || undefined, f['display_name'], f['tag_list'], false, uploadCreatedAt(f['created_at']));
         return ok(`1:${id}\n`);
       }
       case '/upload/publish_thumbnail': {
         const file = form.files['thumb_image'];
         if (!file) throw badInput("publish_thumbnail: the file part 'thumb_image' is missing");
-        const id = attach(site, principal, targetRow(site, f), file, 'thumb_image', undefined, undefined, isTrue(f['filmstrip']));
+        const id = attach(site, principal, targetRow(site, f), file, 'thumb_image', undefined, undefined, isTrue(f['filmstrip']), uploadCreatedAt(f['created_at']));
         return ok(`1:${id}\n`);
       }
       case '/upload/share_thumbnail':
@@ -229,7 +233,8 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
         const uploadId = randomUUID();
         const filename = f['filename'] ?? 'upload.bin';
         const uploadType = f['upload_type'] ?? 'Attachment';
-        emulator.uploads.add(uploadId, { filename, uploadType, data: undefined, contentType: 'application/octet-stream', parts: new Map() });
+        const createdAt = uploadCreatedAt(f['created_at']);
+        emulator.uploads.add(uploadId, { filename, uploadType, data: undefined, contentType: 'application/octet-stream', createdAt, parts: new Map() });
         const timestamp = new Date(site.now()).toISOString();
         return ok(`1\n${site.baseUrl}/upload/storage/${uploadId}\n${timestamp}\n${uploadType}\n${uploadId}\n`);
       }
@@ -258,7 +263,8 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
         if (!pending || !pending.data) throw badInput('api_link_file: unknown upload, or its bytes were never PUT to the upload URL');
         const file: MultipartFile = { filename: pending.filename, contentType: pending.contentType, data: pending.data };
         const isThumb = pending.uploadType === 'Thumbnail';
-        const id = attach(site, principal, targetRow(site, f), file, isThumb ? 'thumb_image' : f['field_name'] || undefined, f['display_name'], f['tag_list'], isTrue(f['filmstrip']));
+        const createdAt = uploadCreatedAt(f['created_at']) ?? pending.createdAt;
+        const id = attach(site, principal, targetRow(site, f), file, isThumb ? 'thumb_image' : f['field_name'] || undefined, f['display_name'], f['tag_list'], isTrue(f['filmstrip']), createdAt);
         // Forgotten only once linked: a link refused (bad entity, field) can be sent again with the same upload.
         emulator.uploads.byId.delete(uploadId);
         return ok(`1:${id}\n`);
