@@ -29,10 +29,15 @@ function decodeFormEscapes(value: string): string {
   return value.replace(/%(?:22|0D|0A)/g, (escape) => FORM_ESCAPES[escape] ?? escape);
 }
 
-/** A `; name=value` parameter of a header, in any position (`name` does not match inside `filename`), form escapes undone. */
+/**
+ * A `; name=value` parameter of a header, in any position (`name` does not match inside `filename`), form escapes
+ * undone. shotgun_api3 writes a filename's `"` as is (`filename="take "2" final.mov"`), so a quoted filename runs to
+ * the last `"` before the end of the header or the next `; name=`; failing that, to its first closing `"`.
+ */
 function headerParam(header: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|;)\\s*${name}=(?:"([^"]*)"|([^;\\s]+))`, 'i').exec(header);
-  const value = m ? (m[1] ?? m[2]) : undefined;
+  const loose = name === 'filename' ? '"(.*?)"(?=\\s*(?:;\\s*name=|$))|' : '';
+  const m = new RegExp(`(?:^|;)\\s*${name}=(?:${loose}"([^"]*)"|([^;\\s]+))`, 'i').exec(header);
+  const value = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
   return value === undefined ? undefined : decodeFormEscapes(value);
 }
 
