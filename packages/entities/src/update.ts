@@ -75,7 +75,7 @@ export function checkModes(value: unknown, data: Readonly<Record<string, unknown
 
 /** `fields` with the mode {@link checkModes} gave each: an own one only (`__proto__` would read `Object.prototype`). */
 export function withModes(fields: WireField[], modes: Readonly<Record<string, MultiEntityUpdateMode>>): WireField[] {
-  return fields.map((f) => (Object.hasOwn(modes, f.field_name) ? { ...f, multi_entity_update_mode: modes[f.field_name] } : f));
+  return fields.map((f) => (Object.hasOwn(modes, f.field_name) ? { ...f, multi_entity_update_mode: modes[f.field_name]! } : f));
 }
 
 /**
