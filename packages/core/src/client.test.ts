@@ -797,7 +797,14 @@ describe("createClient: defaults.kind", () => {
     })();
     expect(thrown).toBeInstanceOf(SgValidationError);
     expect(thrown).toMatchObject({ path: ["defaults", "kind"], received: 'string "read"' });
-    expect((thrown as Error).message).toContain("set 'read' per call");
+    // Not "expected 'read' or 'write'" while refusing 'read': the defaults' message names only what they take.
+    expect((thrown as Error).message).toBe(`@sg/core: defaults.kind: expected 'write' or nothing (set 'read' per call), got string "read"`);
+    // A call's own kind keeps naming both.
+    const perCall = await createClient({ site: "https://x.example.com", transport: site.transport, auth })
+      // @ts-expect-error — not a kind
+      .call("read", {}, { kind: "delete" })
+      .catch((e: unknown) => e);
+    expect((perCall as Error).message).toBe(`@sg/core: kind: expected 'read' or 'write' (in defaults only 'write': set 'read' per call), got string "delete"`);
     const sg = createClient({ site: "https://x.example.com", transport: site.transport, auth, defaults: { kind: "write" } });
     // The defaults' type: every call option, but a kind of "write" only (a call's own options keep both kinds).
     expectTypeOf<NonNullable<DefaultCallOptions["kind"]>>().toEqualTypeOf<"write">();

@@ -596,16 +596,16 @@ const SIGNAL = "this runtime's AbortSignal";
 
 /**
  * The call options core checks before anything is sent (credentials, and so a login, included): name, whether a
- * value is right (in `defaults` or not), what is expected. `timeoutMs`, `deadlineMs` and `retry` are checked as
+ * value is right (in `defaults` or not), what is expected (in `defaults`, the fourth entry when there is one). `timeoutMs`, `deadlineMs` and `retry` are checked as
  * `@sg/transport` checks them per call, which it does only once it is handed the call.
  */
-const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown, inDefaults?: boolean) => boolean, string])[] = [
+const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown, inDefaults?: boolean) => boolean, string, string?])[] = [
   ["sessionUuid", (v) => typeof v === "string" && SESSION_UUID.test(v), "a non-empty string without control characters"],
   ["deadlineMs", isMs, MS],
   ["timeoutMs", isMs, MS],
   ["signal", (v) => v instanceof AbortSignal, SIGNAL],
   // A default "read" would make every create and update retryable after it may have landed.
-  ["kind", (v, inDefaults) => v === "write" || (!inDefaults && v === "read"), "'read' or 'write' (in defaults only 'write': set 'read' per call)"],
+  ["kind", (v, inDefaults) => v === "write" || (!inDefaults && v === "read"), "'read' or 'write' (in defaults only 'write': set 'read' per call)", "'write' or nothing (set 'read' per call)"],
   [
     "retry",
     (v) => v === false || (typeof v === "object" && v !== null && Object.entries(v).every(([key, value]) => Object.hasOwn(RETRY, key) && (value === undefined || RETRY[key]!(value)))),
@@ -633,10 +633,10 @@ function checkCallOptions(options: CallOptions | undefined, known?: readonly str
     }
     refuseUnknown(options, known, inDefaults ? ["defaults"] : []);
   }
-  for (const [name, ok, expected] of CALL_OPTION_CHECKS) {
+  for (const [name, ok, expected, inDefaultsExpected] of CALL_OPTION_CHECKS) {
     const value = options?.[name];
     if (value !== undefined && !ok(value, inDefaults)) {
-      throw new SgValidationError(PREFIX, { path: inDefaults ? ["defaults", name] : [name], expected, received: describeValue(value) });
+      throw new SgValidationError(PREFIX, { path: inDefaults ? ["defaults", name] : [name], expected: (inDefaults && inDefaultsExpected) || expected, received: describeValue(value) });
     }
   }
   return options?.deadlineMs;
