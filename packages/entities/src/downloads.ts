@@ -208,7 +208,10 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
  * import { pipeline } from "node:stream/promises";
  *
  * const { stream, size } = await openAttachment(client, version.sg_uploaded_movie, { signal });
- * await pipeline(Readable.fromWeb(stream), process.stdout); // back-pressured: memory stays flat
+ * // The cast: with the DOM lib loaded (a default tsconfig) `stream` is typed as DOM's ReadableStream, which
+ * // `Readable.fromWeb`'s node:stream/web type does not accept (TS2345); it is the same object at run time.
+ * const body = stream as import("node:stream/web").ReadableStream<Uint8Array>;
+ * await pipeline(Readable.fromWeb(body), process.stdout); // back-pressured: memory stays flat
  * ```
  *
  * (On Node 20, `stream.pipeTo(Writable.toWeb(…))` is not back-pressured: it buffered most of a 512 MB file in the
