@@ -86,8 +86,11 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   ): Promise<FoundRecord<S, E, F, D> | null>;
 
   /**
-   * Stream the records of a `find`, page by page, holding at most `concurrency` pages in memory. Break out
-   * of the loop at any time; no further page is requested.
+   * Stream the records of a `find`, page by page, requesting pages ahead while one is read: at most
+   * `concurrency` + 1 pages are held, the one being read and `concurrency` requested ahead (with the default of 1,
+   * the next page is on its way, often answered, while the current one is read). Break out of the loop at any
+   * time: no further page is requested; the pages already requested ahead were sent (reads, so harmless) and
+   * their records are dropped.
    */
   iterate<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly [], const L extends FiltersInput = FiltersInput>(
     entityType: E,

@@ -56,9 +56,13 @@ export interface FindOneOptions<S extends SiteSchema = LooseSchema, E extends En
 export interface FindOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>, Order = readonly OrderItem<S, E>[]> extends FindOneOptions<S, E, Order> {
   /** Maximum number of records; 0 (default) = all (`limit`). */
   readonly limit?: number | undefined;
-  /** Read only this 1-based page of `pageSize` records; 0 (default) = page through everything (`page`). */
+  /**
+   * Read only this 1-based page (`page`); 0 (default) = page through everything. A page is `limit` records when
+   * `0 < limit ≤ pageSize` (and within the site's `api_max_entities_per_page`), as in Python: `{ limit: 3, page: 2 }`
+   * reads records 4–6. Otherwise it is `pageSize` records.
+   */
   readonly page?: number | undefined;
-  /** Pages fetched in parallel (default 1). Order is preserved. */
+  /** Pages fetched in parallel (default 1). Order is preserved. `iterate` requests them ahead of the page being read. */
   readonly concurrency?: number | undefined;
 }
 
@@ -278,8 +282,10 @@ export async function findOne(target: unknown, entityType: unknown, filters?: un
 }
 
 /**
- * Stream the records of a `find`, page by page, holding at most `concurrency` pages in memory. Break out of
- * the loop at any time; no further page is requested.
+ * Stream the records of a `find`, page by page, requesting pages ahead while one is read: at most `concurrency` + 1
+ * pages are held, the one being read and `concurrency` requested ahead (with the default of 1, the next page is on
+ * its way, often answered, while the current one is read). Break out of the loop at any time: no further page is
+ * requested; the pages already requested ahead were sent (reads, so harmless) and their records are dropped.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param entityType - e.g. `"Task"`.

@@ -156,6 +156,13 @@ describe("iterate()", () => {
     expect(pagings().length).toBeLessThanOrEqual(2);
   });
 
+  it("holds at most concurrency + 1 pages: the one being read and `concurrency` requested ahead, sent even if the loop breaks", async () => {
+    for await (const _ of site.api.iterate("Task", [], [], { concurrency: 3 })) break;
+    // As the README and TSDoc say: page 1 is read while pages 2-4 are requested ahead; nothing after the break.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pagings().map((p) => p.current_page)).toEqual([1, 2, 3, 4]);
+  });
+
   it("honours limit, page and concurrency", async () => {
     const all = await site.api.find("Task", []);
     const take = async (options: Record<string, number>): Promise<number[]> => {

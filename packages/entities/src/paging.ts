@@ -12,6 +12,8 @@
  *
  * With `concurrency: n > 1`, up to `n` pages are in flight at once, requested in order and handed out in
  * order. Once a page ends the result no new page is requested, so at most `n - 1` pages beyond it were sent.
+ * The next pages are requested before a page is handed out, so a consumer that reads it (`iterate`) has up to
+ * `n` more on their way, and `n` were sent beyond it if it stops there.
  *
  * @packageDocumentation
  */
