@@ -246,7 +246,9 @@ export const COMBINATIONS = [
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
     // Then by 21 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
     // from its cause, not a maybe-sent network failure that said a write may have landed.
-    ratchet: 34 * KB - 122,
+    // Then by 16 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
+    // listing 'read' as expected while refusing it.
+    ratchet: 34 * KB - 106,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -471,7 +473,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
     // Then by 23 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
     // from its cause, not a maybe-sent network failure that said a write may have landed.
-    ratchet: 28 * KB - 50,
+    // Then by 17 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
+    // listing 'read' as expected while refusing it.
+    ratchet: 28 * KB - 33,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -760,7 +764,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // anything is sent (a 0444 file was silently replaced; a folder failed only after the whole body had streamed).
     // Then by 15 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
     // from its cause, not a maybe-sent network failure that said a write may have landed.
-    ratchet: 50 * KB - 1,
+    // Then by 15 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
+    // listing 'read' as expected while refusing it.
+    ratchet: 50 * KB + 14,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -953,7 +959,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
     // Then by 18 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
     // from its cause, not a maybe-sent network failure that said a write may have landed.
-    ratchet: 27 * KB - 74,
+    // Then by 15 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
+    // listing 'read' as expected while refusing it.
+    ratchet: 27 * KB - 59,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1148,7 +1156,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
     // Then by 17 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
     // from its cause, not a maybe-sent network failure that said a write may have landed.
-    ratchet: 27 * KB + 300,
+    // Then by 15 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
+    // listing 'read' as expected while refusing it.
+    ratchet: 27 * KB + 315,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1362,7 +1372,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
     // Then by 24 B: a failed TLS handshake with an https:// proxy (undici's UND_ERR_PRX_TLS) is an SgTlsError read
     // from its cause, not a maybe-sent network failure that said a write may have landed.
-    ratchet: 30 * KB - 165,
+    // Then by 15 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
+    // listing 'read' as expected while refusing it.
+    ratchet: 30 * KB - 150,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1469,7 +1481,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // TypeError, and written data keeps an own __proto__ key and is refused past 256 levels deep.
     // Then by 21 B: core's shownUrl finds a URL's last @ with lastIndexOf, not a pattern that took quadratic time on a
     // run of leading slashes (a site's attachment url of 64 KB of slashes: 4 s).
-    ratchet: 8 * KB + 351,
+    // Then by 20 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
+    // listing 'read' as expected while refusing it.
+    ratchet: 8 * KB + 371,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
