@@ -38,6 +38,11 @@ type CredentialsFile = z.infer<typeof fileSchema>;
 
 const NEWER_FIX = "Use the newer sg that wrote it (or update this one: npm install -g @sg/cli@latest); to start over with this one, remove the file (its sessions are lost).";
 
+/** Refuse to change a file a newer sg wrote (`newer` names it): rewritten by this sg it would lose what that one saved. */
+function refuseNewer(newer: string | undefined): void {
+  if (newer) throw new CredentialsFileError(`${newer}, so this sg does not change it`, NEWER_FIX, "credentials-file-newer");
+}
+
 /** Something wrong with the credentials file that `sg` reads past (it warns; `sg doctor` fails a check). */
 export interface CredentialsFileWarning {
   /**
@@ -153,8 +158,7 @@ export class CredentialsStore {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       return await withFileLock(`${this.path}.lock`, async () => {
         const { data, newer } = await this.load();
-        // Rewritten by this sg it would lose what the newer one saved (every other site's session).
-        if (newer) throw new CredentialsFileError(`${newer}, so this sg does not change it`, NEWER_FIX, "credentials-file-newer");
+        refuseNewer(newer);
         if (!change(data)) return false;
         await this.save(data);
         return true;
@@ -183,8 +187,7 @@ export class CredentialsStore {
    * @throws {@link CredentialsFileError} when the file was written by a newer sg or cannot be read.
    */
   async checkChangeable(): Promise<void> {
-    const { newer } = await this.load();
-    if (newer) throw new CredentialsFileError(`${newer}, so this sg does not change it`, NEWER_FIX, "credentials-file-newer");
+    refuseNewer((await this.load()).newer);
   }
 
   /** Forget the session of a site. Resolves whether one was saved. */
