@@ -62,6 +62,10 @@ describe("parseSite", () => {
       ["https://studio.example.com/api3", "/api3", "https://studio.example.com"],
       ["https://studio.example.com/sg/API3/JSON", "/API3/JSON", "https://studio.example.com/sg"],
       ["https://bob:hunter22@studio.example.com:8443/api3/json", "/api3/json", "https://studio.example.com:8443"],
+      // The REST API's root, copied from its docs, is no site either.
+      ["https://studio.example.com/api/v1", "/api/v1", "https://studio.example.com"],
+      ["https://studio.example.com/api/v1.1/", "/api/v1.1", "https://studio.example.com"],
+      ["https://studio.example.com/sg/API/V1", "/API/V1", "https://studio.example.com/sg"],
     ] as const;
     for (const [input, suffix, root] of cases) {
       let error: unknown;
@@ -79,6 +83,7 @@ describe("parseSite", () => {
     expect(parseSite("https://studio.example.com/api3json").basePath).toBe("/api3json");
     expect(parseSite("https://studio.example.com/api3/sg").basePath).toBe("/api3/sg");
     expect(parseSite("https://studio.example.com/myapi3").basePath).toBe("/myapi3");
+    for (const path of ["/api", "/api/v12", "/api/v1x", "/api/v2", "/myapi/v1", "/api/v1/sg"]) expect(parseSite(`https://studio.example.com${path}`).basePath).toBe(path);
   });
 
   it("never echoes URL credentials in its errors", () => {

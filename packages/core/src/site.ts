@@ -61,7 +61,8 @@ export function isLoopbackHost(hostname: string): boolean {
 /**
  * Parse and validate a site URL. Only `http:` and `https:` are accepted; `http:` only for loopback hosts
  * unless `allowInsecureHttp` is set. Any path is the site's base path (`https://host/sg` → `/sg/api3/json`), except
- * one ending in the RPC endpoint itself (`/api3/json` or `/api3`), which is refused: the client appends it.
+ * one ending in the RPC endpoint itself (`/api3/json` or `/api3`) or in the REST API's root (`/api/v1`, `/api/v1.1`),
+ * which is refused naming the site's root: the client appends `/api3/json` to it.
  */
 export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site {
   const prefix = options.prefix ?? "@sg/core";
@@ -98,8 +99,9 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
   }
   const basePath = url.pathname.replace(/\/+$/, "");
   const origin = `${url.protocol}//${url.host.toLowerCase()}`;
-  // The RPC endpoint copied as the site (`…/api3/json`) would be taken as a base path and doubled.
-  const endpoint = /\/api3(\/json)?$/i.exec(basePath);
+  // The RPC endpoint copied as the site (`…/api3/json`) would be taken as a base path and doubled; the REST API's
+  // root (`…/api/v1`, `…/api/v1.1`) would have it appended.
+  const endpoint = /\/api(3(\/json)?|\/v1(\.1)?)$/i.exec(basePath);
   if (endpoint) {
     throw new SgValidationError(prefix, { path: ["site"], expected: "the site's root URL", received: `one ending in ${endpoint[0]}`, hint: `Pass ${origin}${basePath.slice(0, endpoint.index)}: the client adds /api3/json.` });
   }
