@@ -27,7 +27,9 @@ export interface AuthContext {
   info(): Promise<SiteInfo>;
   /**
    * Make an API call with exactly these credentials (or none), bypassing the auth strategy and its
-   * re-authentication. Used for `get_session_token`.
+   * re-authentication: a login exchange, for example (`@sg/auth-legacy-pat` calls the JSON-RPC method
+   * `get_session_token` through it). `method` is the transport's to understand: a transport for another protocol
+   * may not know it.
    */
   call(method: string, payload: unknown, credentials: Credentials | undefined, options?: CallOptions): Promise<unknown>;
   /**

@@ -61,8 +61,9 @@ export type ClientHttpRequest = Omit<HttpRequest, "credentials" | "kind"> & {
   readonly kind?: HttpRequest["kind"] | undefined;
   /**
    * The browser session to stamp on the events this exchange creates (e.g. an upload's), sent with the
-   * credentials (as the `session_uuid` form field on a form post); as {@link CallOptions.sessionUuid}, it
-   * wins over the client's `defaults`, and does nothing when no credentials are sent.
+   * credentials (the JSON-RPC transport sends it as the `session_uuid` form field on a form post); as
+   * {@link CallOptions.sessionUuid}, it wins over the client's `defaults`, and does nothing when no credentials are
+   * sent.
    */
   readonly sessionUuid?: string | undefined;
   /**

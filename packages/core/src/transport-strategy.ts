@@ -42,15 +42,16 @@ export interface CallOptions {
    */
   readonly kind?: MethodKind | undefined;
   /**
-   * The browser session this call acts for, sent as `session_uuid` in the auth params (the Python client's
-   * `set_session_uuid`): the site stamps it on the EventLogEntries the call creates, so a ShotGrid page open
-   * in that browser session shows the changes live. A web app handling Action Menu Items receives it as
-   * `session_uuid` in the menu item's POST.
+   * The browser session this call acts for (the Python client's `set_session_uuid`): the site stamps it on the
+   * EventLogEntries the call creates, so a ShotGrid page open in that browser session shows the changes live. Core
+   * hands it to the transport as the credentials' `sessionUuid`, and the transport speaks it in its protocol's way
+   * (the JSON-RPC transport, for example, sends it as `session_uuid` in the auth params). A web app handling Action
+   * Menu Items receives it as `session_uuid` in the menu item's POST.
    *
    * `defaults: { sessionUuid }` of `createClient` sets it for every call (a tool running in one browser
    * session); a call's own value wins over the defaults, and either wins over a `sessionUuid` that the auth
-   * strategy's credentials carry. It goes with every call that sends credentials, uploads included (as a
-   * form field), and never with `info` or other unauthenticated requests.
+   * strategy's credentials carry. It goes with every call that sends credentials, uploads included, and never
+   * with `info` or other unauthenticated requests.
    *
    * Not a secret, and never required: without it the changes still show, on the page's next reload. It
    * must be a non-empty string without control characters, else the call rejects with `SgValidationError`
@@ -95,8 +96,9 @@ export interface HttpRequest {
   /** Extra request headers. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /**
-   * Who is calling. The transport speaks these in the protocol's way for that endpoint (form fields for
-   * uploads, a session cookie for downloads) and never sends them to another host.
+   * Who is calling. The transport speaks these in its protocol's way for that endpoint (the JSON-RPC transport, for
+   * example, sends them as form fields to its upload endpoints and as a session cookie to its downloads) and never
+   * sends them to another host.
    */
   readonly credentials?: Credentials | undefined;
   /** Whether the exchange only reads. */
@@ -176,6 +178,16 @@ export interface TransportContext {
 /**
  * How a call travels: envelope, headers, timeouts, retries, and the mapping of failures to typed errors.
  * Implement this to put the client on another protocol or HTTP stack.
+ *
+ * Tokens a transport derives itself (a codec that trades the credentials it is given for an access token and a
+ * refresh token) are its own to keep and renew: it renews one that expired or was refused, and does not report that
+ * as a refusal. It rejects with `SgAuthError` only when the credentials in the request are refused, since core and
+ * the auth strategies take an `SgAuthError` as a verdict on those: the strategy's `onRejected` runs (a session
+ * strategy's `refresh()`, a browser login), or its error says the script name or key is wrong. Every error it builds
+ * while holding derived tokens lists them in `secrets` (`SgErrorOptions.secrets`), next to `secretsOf(credentials)`,
+ * which knows only the credentials' own secrets. `redactUrl` removes only a URL's `user:pass@`; name a URL with
+ * `shownUrl` (no query or fragment), and quote other text with `scrubText` or `cutText` and those secrets (they also
+ * blank `Bearer …` values and secret-named fields such as `access_token=…`).
  */
 export interface TransportStrategy {
   /** Name for diagnostics, e.g. `@sg/transport (api3 json)`. */
