@@ -137,6 +137,8 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
   let syscall: unknown;
   // the status a proxy refused with (0: not said), when one did
   let proxyStatus: number | undefined;
+  // whether undici wrapped the failure as one of the TLS handshake with an https:// proxy
+  let proxy: true | undefined;
   let current = error as { code?: unknown; syscall?: unknown; data?: unknown; message?: unknown; cause?: unknown } | null;
   for (let i = 0; i < 6 && current !== null && typeof current === "object"; i += 1, current = current.cause as typeof current) {
     if (typeof current.code === "string" && current.code !== "") {
@@ -148,6 +150,7 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
       if (refused) proxyStatus = +(refused[1] ?? refused[2] ?? 0);
       // undici's wrapper of a failed TLS handshake with an https:// proxy: its cause says what failed
       if (code !== PROXY_TLS) break;
+      proxy = true;
     }
     // fetch also makes a 407 answered in the site's place a network error with no reason at all; that error is
     // not told apart from others without a reason, which stay maybe sent (the safe side for a write).
@@ -164,7 +167,7 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
   if (NOT_SENT.has(code) && !/read|write/.test(syscall as string)) return { type: "not-sent", code };
   // never sent, and no retry changes it: a blocked port, a TLS failure (but one raised by a read or write on an
   // open connection, such as a bad record on a kept-alive one, may come after the request went out)
-  if (code === BAD_PORT || (tlsFailure(code) && !/read|write/.test(syscall as string))) return { type: "fatal", code };
+  if (code === BAD_PORT || (tlsFailure(code) && !/read|write/.test(syscall as string))) return { type: "fatal", code, proxy };
   return { type: "maybe-sent", code };
 }
 
@@ -215,8 +218,11 @@ export function networkError(
   } else if (code === BAD_PORT) {
     hint = "Nothing was sent: fetch refuses this port (the Fetch standard blocks ports of other protocols, such as 1, 25 or 6000). Check the port in the site URL.";
   } else if (tls === "certificate") {
-    hint =
-      "The site's TLS certificate was not accepted. For a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>, or pass dispatcher: new Agent({ connect: { ca } }) from undici (behind a proxy: new ProxyAgent({ uri, requestTls: { ca } })).";
+    // the same words for the proxy's certificate, with the ProxyAgent option for its CA
+    const proxy = (outcome as { proxy?: true }).proxy;
+    hint = `The ${proxy ? "proxy" : "site"}'s TLS certificate was not accepted. For a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>, or pass dispatcher: new ${
+      proxy ? "ProxyAgent({ uri, proxyTls: { ca } }) from undici" : "Agent({ connect: { ca } }) from undici (behind a proxy: new ProxyAgent({ uri, requestTls: { ca } }))"
+    }.`;
   } else if (tls) {
     hint =
       "Nothing was sent. Check the site URL's scheme and port (https:// needs a port that speaks TLS, http:// one that does not) and whether a proxy intercepts TLS.";

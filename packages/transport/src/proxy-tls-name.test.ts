@@ -1,5 +1,6 @@
 import { createServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { SgNetworkError, parseSite } from "@sg/core";
 import type { Credentials } from "@sg/core";
@@ -99,5 +100,26 @@ describe("an https:// proxy whose trusted certificate names another host", () =>
     expect(answer).toEqual({ type: "Shot", id: 1 });
     expect(proxy.seen).toEqual([`CONNECT studio.test:${site.port}`]);
     expect(site.requests).toHaveLength(1);
+  });
+});
+
+describe("the hint of a failed TLS handshake with an https:// proxy", () => {
+  /** The shown forms of `err`, none of which may hold the proxy's password. */
+  const shown = (err: Error): string => [err.message, JSON.stringify(err), inspect(err, { showHidden: true, depth: 9 })].join("\n");
+
+  it("names the proxy and its proxyTls (not requestTls, which is the site's), never the password in the proxy's URI", async () => {
+    const site = await serve((_req, res) => json(res, { results: { type: "Shot", id: 1 } }));
+    const proxy = await httpsProxy(site.port);
+    const dispatcher = agent(proxy.url.replace("https://", "https://sguser:Pr0xyPa55@"));
+    for (const url of [`http://studio.test:${site.port}`, `https://studio.test:${site.port}`]) {
+      const err = await fail(jsonRpcTransport({ dispatcher }).send(create, contextFor(parseSite(url, { allowInsecureHttp: true }), fakeClock())));
+      expect(err).toMatchObject({ tls: "certificate", maybeSent: false, syscallCode: "ERR_TLS_CERT_ALTNAME_INVALID" });
+      expect(err.hint).toBe(
+        "The proxy's TLS certificate was not accepted. For a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>, or pass dispatcher: new ProxyAgent({ uri, proxyTls: { ca } }) from undici.",
+      );
+      expect(shown(err)).not.toMatch(/Pr0xyPa55|sguser/);
+    }
+    expect(proxy.seen).toEqual([]);
+    expect(site.requests).toHaveLength(0);
   });
 });

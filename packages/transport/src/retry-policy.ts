@@ -25,6 +25,8 @@ export type AttemptOutcome =
       readonly code: string;
       /** The status a proxy refused with, when that was the failure (0: the proxy agent did not say). */
       readonly proxyStatus?: number | undefined;
+      /** `true` for a failed TLS handshake with an https:// proxy itself (not with the site). */
+      readonly proxy?: true | undefined;
     };
 
 /** The resolved policy for one call. */
