@@ -221,7 +221,7 @@ export function networkError(
     // the same words for the proxy's certificate, with the ProxyAgent option for its CA
     const proxy = (outcome as { proxy?: true }).proxy;
     hint = `The ${proxy ? "proxy" : "site"}'s TLS certificate was not accepted. For a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>, or pass dispatcher: new ${
-      proxy ? "ProxyAgent({ uri, proxyTls: { ca } }) from undici" : "Agent({ connect: { ca } }) from undici (behind a proxy: new ProxyAgent({ uri, requestTls: { ca } }))"
+      proxy ? "ProxyAgent({ uri, proxyTls: { ca } }) from undici" : "Agent({ connect: { ca } }) from undici (behind a proxy: new ProxyAgent({ uri, requestTls: { ca } }); an https:// proxy's own CA: proxyTls)"
     }.`;
   } else if (tls) {
     hint =

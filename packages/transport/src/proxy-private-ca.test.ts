@@ -32,7 +32,7 @@ describe("a private CA behind a proxy", () => {
       const err = await fail(send(dispatcher));
       expect(err).toBeInstanceOf(SgTlsError);
       expect(err).toMatchObject({ tls: "certificate", maybeSent: false });
-      expect(err.hint).toContain("or pass dispatcher: new Agent({ connect: { ca } }) from undici (behind a proxy: new ProxyAgent({ uri, requestTls: { ca } })).");
+      expect(err.hint).toContain("or pass dispatcher: new Agent({ connect: { ca } }) from undici (behind a proxy: new ProxyAgent({ uri, requestTls: { ca } }); an https:// proxy's own CA: proxyTls).");
     }
     expect(site.requests()).toBe(0);
     const answer = await send(through({ requestTls: { ca: TEST_TLS.cert } }));

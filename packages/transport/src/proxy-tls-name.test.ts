@@ -8,6 +8,7 @@ import { ProxyAgent } from "undici";
 import { SgTlsError, jsonRpcTransport } from "./index.js";
 import { tunnel } from "./test-support/refusing-proxy.js";
 import { contextFor, fail, fakeClock, json, useTestServers } from "./test-support/server.js";
+import { useTlsPorts } from "./test-support/tls-port.js";
 
 // Real sockets on 127.0.0.1: an https:// CONNECT proxy whose certificate (trusted) names another host. undici wraps
 // that failure in its own `UND_ERR_PRX_TLS` error; the TLS handshake with the proxy failed, so nothing was sent.
@@ -43,6 +44,7 @@ const script: Credentials = { kind: "script", scriptName: "bot", scriptKey: "KEY
 const read = { method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" as const };
 const create = { method: "create", payload: { type: "Shot", data: { code: "x" } }, credentials: script, kind: "write" as const };
 const serve = useTestServers();
+const tlsPort = useTlsPorts();
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
@@ -69,9 +71,9 @@ async function httpsProxy(tunnelTo: number): Promise<{ url: string; seen: string
   return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-/** A `ProxyAgent` through `uri` trusting {@link PROXY_TLS}, destroyed after the test. */
-function agent(uri: string, servername?: string): ProxyAgent {
-  const dispatcher = new ProxyAgent({ uri, proxyTls: { ca: PROXY_TLS.cert, ...(servername ? { servername } : {}) } });
+/** A `ProxyAgent` through `uri` trusting {@link PROXY_TLS} (unless not `trusted`), destroyed after the test. */
+function agent(uri: string, servername?: string, trusted = true): ProxyAgent {
+  const dispatcher = new ProxyAgent({ uri, ...(trusted ? { proxyTls: { ca: PROXY_TLS.cert, ...(servername ? { servername } : {}) } } : {}) });
   cleanups.push(() => dispatcher.destroy());
   return dispatcher;
 }
@@ -121,5 +123,31 @@ describe("the hint of a failed TLS handshake with an https:// proxy", () => {
     }
     expect(proxy.seen).toEqual([]);
     expect(site.requests).toHaveLength(0);
+  });
+
+  it("a proxy certificate on an untrusted CA, which undici does not tell from the site's: the hint names proxyTls too", async () => {
+    const site = await serve((_req, res) => json(res, { results: { type: "Shot", id: 1 } }));
+    const proxy = await httpsProxy(site.port);
+    const err = await fail(
+      jsonRpcTransport({ dispatcher: agent(proxy.url.replace("https://", "https://sguser:Pr0xyPa55@"), undefined, false) }).send(
+        create,
+        contextFor(parseSite(`http://studio.test:${site.port}`, { allowInsecureHttp: true }), fakeClock()),
+      ),
+    );
+    expect(err).toMatchObject({ tls: "certificate", maybeSent: false, syscallCode: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    expect(err.hint).toMatch(/new ProxyAgent\(\{ uri, requestTls: \{ ca \} \}\); an https:\/\/ proxy's own CA: proxyTls\)\.$/);
+    expect(shown(err)).not.toMatch(/Pr0xyPa55|sguser/);
+    expect(proxy.seen).toEqual([]);
+    expect(site.requests).toHaveLength(0);
+  });
+
+  it("a site certificate not accepted through a working https:// proxy is still the site's, with requestTls", async () => {
+    const site = await tlsPort("close");
+    const proxy = await httpsProxy(site.port);
+    const err = await fail(jsonRpcTransport({ dispatcher: agent(proxy.url, "proxy.example") }).send(create, contextFor(`https://localhost:${site.port}`, fakeClock())));
+    expect(err).toMatchObject({ tls: "certificate", maybeSent: false, syscallCode: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    expect(err.hint).toMatch(/^The site's TLS certificate was not accepted\. .* \(behind a proxy: new ProxyAgent\(\{ uri, requestTls: \{ ca \} \}\)/);
+    expect(proxy.seen).toEqual([`CONNECT localhost:${site.port}`]);
+    expect(site.requests()).toBe(0);
   });
 });
