@@ -3,6 +3,7 @@
 import { builtinModules } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { boundRequireCalls } from "./require-bindings.mjs";
 import { TEST_FILE } from "./test-files.mjs";
 import { sourceFiles, workspacePackages } from "./workspace.mjs";
 
@@ -24,15 +25,24 @@ export const ALLOWED_SG_IMPORTS = {
 
 const BUILTINS = new Set(builtinModules);
 // Static imports and re-exports; then calls with one literal argument (quotes, or a template without `${}`) of
-// `import(…)`, `require(…)` and `createRequire(…)(…)`.
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?["']([^"']+)["']|(?:\bimport|\brequire|\bcreateRequire\s*\([^)]*\))\s*\(\s*(["'`])([^"'`]+)\2\s*\)/g;
+// `import(…)`, `require(…)` and `createRequire(…)(…)`. A require function kept in a binding is require-bindings.mjs's.
+const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?["']([^"']+)["']|(?:\bimport|\brequire|\bcreateRequire\s*\([^)]*\))\s*\(\s*(["'`])([^"'`]+)\2\s*\)/dg;
 
-/** Module specifiers a source text imports (static, re-exports, literal dynamic imports and `require`s). */
-export function importsOf(text) {
-  const noComments = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
-  const out = [];
-  for (const m of noComments.matchAll(IMPORT_RE)) if (!m[3]?.includes("${")) out.push(m[1] ?? m[3]);
-  return out;
+/**
+ * Module specifiers a source text imports (static, re-exports, literal dynamic imports and `require`s, and calls of a
+ * require function held in a binding, see require-bindings.mjs), in the order they appear. `file` picks the parser
+ * (TypeScript for .ts). Throws when a file that names `createRequire` cannot be parsed.
+ */
+export function importsOf(text, file = "x.ts") {
+  // Comments are blanked, not removed, so that positions stay those of `text`.
+  const blank = (s) => s.replace(/[^\n]/g, " ");
+  const noComments = text.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/(^|[^:"'`])(\/\/.*)$/gm, (_, a, b) => a + blank(b));
+  const found = new Map();
+  for (const m of noComments.matchAll(IMPORT_RE)) if (!m[3]?.includes("${")) found.set(m.indices[1]?.[0] ?? m.indices[3][0], m[1] ?? m[3]);
+  // Parsing is slow (seconds for the repository): only a file that names `createRequire`, or `require` other than to
+  // call it, can hold a require function in a binding.
+  if (/\bcreateRequire\b|\brequire\b(?!\s*\()/.test(text)) for (const c of boundRequireCalls(text, file)) found.set(c.start + 1, c.spec);
+  return [...found].sort(([a], [b]) => a - b).map(([, spec]) => spec);
 }
 
 function splitSpecifier(spec) {
@@ -77,8 +87,15 @@ export function checkBoundaries(root) {
     const dev = new Set(Object.keys(m.devDependencies ?? {}));
     for (const file of sourceFiles(pkg.dir)) {
       const test = isTestFile(file.rel);
-      for (const spec of importsOf(readFileSync(file.full, "utf8"))) {
-        const where = `${m.name} ${file.rel}`;
+      const where = `${m.name} ${file.rel}`;
+      let specs;
+      try {
+        specs = importsOf(readFileSync(file.full, "utf8"), file.rel);
+      } catch (e) {
+        problems.push(`${where}: cannot be parsed, so its imports were not checked (${e.message})`);
+        continue;
+      }
+      for (const spec of specs) {
         if (spec.startsWith(".")) {
           const target = resolve(dirname(file.full), spec);
           if (relative(pkg.dir, target).startsWith("..")) problems.push(`${where}: relative import '${spec}' leaves the package`);

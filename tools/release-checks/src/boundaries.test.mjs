@@ -88,6 +88,49 @@ describe("import boundaries", () => {
     expect(importsOf(text)).toEqual(["ufo", "ofetch", "pathe", "undici"]);
   });
 
+  it("reads calls of a require function kept in a binding, scope by scope, and not those of a shadowing name", () => {
+    const text = [
+      'import { createRequire as cr } from "node:module";',
+      'import * as nodeModule from "node:module";',
+      'import mod from "module";',
+      "const r = cr(import.meta.url);",
+      'r("alpha");',
+      "let late;",
+      "late = nodeModule.createRequire(import.meta.url);",
+      "late(`beta`);",
+      'var viaDefault = mod.createRequire(import.meta.url) as NodeRequire;',
+      'viaDefault("gamma");',
+      'const { createRequire: destructured } = await import("node:module");',
+      'const copy = destructured(import.meta.url);',
+      'const again = copy;',
+      'again("delta");',
+      'function shadowedParam(r: (s: string) => void) { r("not-a-module"); }',
+      'function shadowedLocal() { const r = (s: string) => s; return r("not-either"); }',
+      'function shadowedRequire(require: (s: string) => void) { const alias = require; alias("not-a-require"); }',
+      'hoisted("epsilon");',
+      "var hoisted = cr(import.meta.url);",
+      'r.resolve("resolved-only");',
+      '// r("commented");',
+    ].join("\n");
+    expect(importsOf(text, "src/x.ts")).toEqual(["node:module", "node:module", "module", "alpha", "beta", "gamma", "node:module", "delta", "epsilon"]);
+  });
+
+  it("reports an undeclared package reached through a createRequire result kept in a variable", () => {
+    pkg("gizmo-require", { name: "@sg/gizmo-require" }, {
+      "index.ts": 'import { createRequire } from "node:module";\nconst require2 = createRequire(import.meta.url);\nexport const u = require2("undeclared-pkg");\n',
+      "other.ts": 'import * as m from "node:module";\nlet r;\nr = m.createRequire(import.meta.url);\nexport const o = r("also-undeclared");\n',
+    });
+    expect(checkBoundaries(scratch).filter((p) => /^@sg\/gizmo-require /.test(p)).sort()).toEqual([
+      "@sg/gizmo-require src/index.ts: imports 'undeclared-pkg', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-require src/other.ts: imports 'also-undeclared', which is not declared in dependencies or peerDependencies",
+    ]);
+  });
+
+  it("fails a file that names createRequire and cannot be parsed, rather than skip its require calls", () => {
+    pkg("gizmo-broken", { name: "@sg/gizmo-broken" }, { "index.ts": 'import { createRequire } from "node:module"\nconst = ;\n' });
+    expect(checkBoundaries(scratch).filter((p) => /^@sg\/gizmo-broken /.test(p))).toEqual([expect.stringMatching(/^@sg\/gizmo-broken src\/index.ts: cannot be parsed, so its imports were not checked/)]);
+  });
+
   it("reports an undeclared package reached by require() or a template-literal import()", () => {
     pkg("widget", { name: "@sg/widget" }, { "index.ts": 'import { createRequire } from "node:module";\nconst a = createRequire(import.meta.url)("ufo");\nconst b = await import(`ofetch`);\n' });
     expect(checkBoundaries(scratch).filter((p) => /^@sg\/widget /.test(p))).toEqual([
