@@ -9,6 +9,14 @@ const esc = (name) => name.replace(/\$/g, "\\$");
 const EXPORT_LIST = /(?:^|\n)\s*export\s+(?:type\s+)?\{([^}]*)\}(?:\s*from\s*["']([^"']+)["'])?/g;
 const IMPORT_LIST = /(?:^|\n)\s*import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*["']([^"']+)["']/g;
 const STAR = /(?:^|\n)\s*export\s+\*\s+from\s+["']([^"']+)["']/g;
+// `export * as ns from "…"` and `import * as ns from "…"` (a namespace, then exported by an `export { ns }` list).
+const NS_EXPORT = /^export\s+(?:type\s+)?\*\s+as\s+([\w$]+)\s+from\s+["']([^"']+)["']/;
+const NS_IMPORT = /^import\s+(?:type\s+)?\*\s+as\s+([\w$]+)\s+from\s+["']([^"']+)["']/;
+/** The line and specifier of the namespace `name` a `pattern` line (NS_EXPORT, NS_IMPORT) of `lines` binds. */
+const namespaceLine = (lines, pattern, name) => {
+  const at = lines.findIndex((l) => pattern.exec(l.trim())?.[1] === name);
+  return at < 0 ? undefined : { at, spec: pattern.exec(lines[at].trim())[2] };
+};
 
 /** `[local, exported]` pairs of a `{ a, type b as c }` list. */
 const pairs = (list) =>
@@ -79,7 +87,10 @@ function undocumentedMembers(lines, index) {
  * Every undocumented public declaration of the built package at `dir`, as `file:line: text`, and every exported name
  * whose declaration the gate cannot find (a failure, never a skip). Each name the entry point exports is followed
  * through `export { a as b } from`, `export *`, `import { a } …; export { a }`, `export default` and local
- * `declare …` lines. A name re-exported from another package is that package's gate's concern.
+ * `declare …` lines. A namespace export (`export * as ns from`, or `import * as ns …; export { ns }`) needs its own
+ * doc comment, and every name of its module (`default` too, since `ns.default` reaches it) is checked as one of its
+ * members. A name re-exported from another package is that package's gate's concern (a namespace of one still needs
+ * its own comment).
  */
 export function undocumentedInPackage(dir) {
   const out = [];
@@ -95,12 +106,26 @@ export function undocumentedInPackage(dir) {
     if (!hasDocBefore(lines, at)) out.push(`${where(file)}:${at + 1}: ${lines[at].trim().slice(0, 90)}`);
     if (/\b(interface|class)\b/.test(lines[at])) for (const m of undocumentedMembers(lines, at)) out.push(`${where(file)}:${m}`);
   };
+  /**
+   * A namespace export (`export * as ns from`, or `import * as ns from` then `export { ns }`): its own doc comment (on
+   * that line, or for an import on it or on the `export { … }` that lists it), and every name of the target module,
+   * `default` included, checked as a member of the namespace.
+   */
+  const reportNamespace = (file, lines, at, spec, listAt = -1) => {
+    if (!hasDocBefore(lines, at) && !(listAt >= 0 && hasDocBefore(lines, listAt))) out.push(`${where(file)}:${at + 1}: ${lines[at].trim().slice(0, 90)}`);
+    const t = spec.startsWith(".") ? target(file, spec) : undefined;
+    if (t && !seen.has(`${t}#* as`)) {
+      seen.add(`${t}#* as`);
+      checkAll(t);
+    }
+  };
   /** Whether `file` exports `name`, directly or through `export *`. */
   const exportsName = (file, name, depth = 0) => {
     const text = read(file);
     if (text === undefined || depth > 20) return false;
     if (name === "default" ? /(?:^|\n)\s*export\s+default\b/.test(text) : new RegExp(`(?:^|\\n)\\s*export\\s+${DECL}${esc(name)}\\b`).test(text)) return true;
     for (const m of text.matchAll(EXPORT_LIST)) if (pairs(m[1]).some(([, e]) => e === name)) return true;
+    if (namespaceLine(text.split("\n"), NS_EXPORT, name)) return true;
     for (const m of text.matchAll(STAR)) if (m[1].startsWith(".") && name !== "default" && exportsName(target(file, m[1]), name, depth + 1)) return true;
     return false;
   };
@@ -113,6 +138,11 @@ export function undocumentedInPackage(dir) {
     for (const m of text.matchAll(IMPORT_LIST)) {
       const hit = pairs(m[1]).find(([, local]) => local === name);
       if (hit) return m[2].startsWith(".") ? check(target(file, m[2]), hit[0]) : undefined;
+    }
+    const ns = namespaceLine(lines, NS_IMPORT, name);
+    if (ns) {
+      const list = [...text.matchAll(EXPORT_LIST)].find((m) => m[2] === undefined && pairs(m[1]).some(([local]) => local === name));
+      return reportNamespace(file, lines, ns.at, ns.spec, list ? text.slice(0, list.index + list[0].search(/\S/)).split("\n").length - 1 : -1);
     }
     out.push(`${where(file)}: exports '${exported}', but its declaration '${name}' was not found`);
   };
@@ -132,6 +162,8 @@ export function undocumentedInPackage(dir) {
     } else {
       const at = lines.findIndex((l) => new RegExp(`^export\\s+${DECL}${esc(name)}\\b`).test(l.trim()));
       if (at >= 0) return report(file, lines, at);
+      const ns = namespaceLine(lines, NS_EXPORT, name);
+      if (ns) return reportNamespace(file, lines, ns.at, ns.spec);
     }
     for (const m of text.matchAll(EXPORT_LIST)) {
       const hit = pairs(m[1]).find(([, e]) => e === name);
@@ -147,7 +179,7 @@ export function undocumentedInPackage(dir) {
     const text = read(file);
     if (text === undefined) return out.push(`${where(file)}: not found`);
     for (const l of text.split("\n")) {
-      const m = new RegExp(`^export\\s+${DECL}([\\w$]+)`).exec(l.trim());
+      const m = new RegExp(`^export\\s+${DECL}([\\w$]+)`).exec(l.trim()) ?? NS_EXPORT.exec(l.trim());
       if (m) check(file, m[1]);
     }
     // `export *` passes on every name but `default`.

@@ -93,6 +93,41 @@ describe("TSDoc on every public declaration", () => {
     ]);
   });
 
+  it("holds a namespace export (export * as ns, or import * as ns then export { ns }) to its own doc comment and checks every name of its module", () => {
+    const pkg = join(scratch, "namespaces");
+    mkdirSync(join(pkg, "dist"), { recursive: true });
+    writeFileSync(
+      join(pkg, "dist", "index.d.ts"),
+      [
+        "/** Documented. */", // 1
+        'export * as documented from "./ns.js";', // 2
+        'export * as bare from "./ns.js";', // 3
+        'import * as listed from "./listed.js";', // 4
+        'import * as undocumentedListed from "./listed.js";', // 5
+        "/** Documented. */", // 6
+        "export { listed };", // 7
+        "export { undocumentedListed as renamedListed };", // 8
+        'export * from "./star.js";', // 9
+        "/** Documented. */", // 10
+        'export * as core from "@sg/core";', // 11
+        'export * as undocumentedCore from "@sg/core";', // 12
+      ].join("\n"),
+    );
+    writeFileSync(join(pkg, "dist", "ns.d.ts"), ["/** Documented. */", "export declare const inNs = 1;", "export declare function undocumentedInNs(): void;", "export default function nsDefault(): void;"].join("\n"));
+    writeFileSync(join(pkg, "dist", "listed.d.ts"), ["export declare const undocumentedInListed = 1;"].join("\n"));
+    writeFileSync(join(pkg, "dist", "star.d.ts"), ['export * as passedOn from "./deep.js";'].join("\n"));
+    writeFileSync(join(pkg, "dist", "deep.d.ts"), ["/** Documented. */", "export declare const deep = 1;"].join("\n"));
+    expect(undocumentedInPackage(pkg)).toEqual([
+      "dist/ns.d.ts:3: export declare function undocumentedInNs(): void;",
+      "dist/ns.d.ts:4: export default function nsDefault(): void;",
+      'dist/index.d.ts:3: export * as bare from "./ns.js";',
+      'dist/index.d.ts:12: export * as undocumentedCore from "@sg/core";',
+      "dist/listed.d.ts:1: export declare const undocumentedInListed = 1;",
+      'dist/index.d.ts:5: import * as undocumentedListed from "./listed.js";',
+      'dist/star.d.ts:1: export * as passedOn from "./deep.js";',
+    ]);
+  });
+
   it("fails on a default export of a name it cannot resolve", () => {
     const pkg = join(scratch, "default-ghost");
     mkdirSync(join(pkg, "dist"), { recursive: true });
