@@ -22,11 +22,12 @@ const vitestCommands = (script) => script.split(/&&|;/).map((s) => s.trim()).fil
 
 describe("the release-checks test target's nx inputs", () => {
   // The gates read every package's files (boundaries.mjs reads test files too; the snippet, pack and release-plan checks
-  // read the READMEs, LICENSEs and changesets), or a violation hides behind a cached pass.
+  // read the READMEs, LICENSEs and changesets; the snippet and TSDoc example checks compile with tsconfig.base.json),
+  // or a violation hides behind a cached pass.
   const inputs = projects.find((p) => p.name === "@sg-internal/release-checks").test.inputs;
   const globs = (prefix) => inputs.filter((i) => typeof i === "string" && i.startsWith(prefix)).map((i) => i.slice(prefix.length));
   const covered = (file) => globs("{workspaceRoot}/").some((g) => matchesGlob(file, g)) && !globs("!{workspaceRoot}/").some((g) => matchesGlob(file, g));
-  it.each(["packages/core/src/client.test.ts", "packages/entities/src/deep/thing.spec.ts", "packages/cli/src/__tests__/x.ts", "packages/core/src/index.ts", "packages/transport/package.json", "README.md", "LICENSE", "packages/entities/README.md", "packages/core/LICENSE", ".changeset/config.json", ".changeset/some-change.md"])(
+  it.each(["packages/core/src/client.test.ts", "packages/entities/src/deep/thing.spec.ts", "packages/cli/src/__tests__/x.ts", "packages/core/src/index.ts", "packages/transport/package.json", "tsconfig.base.json", "README.md", "LICENSE", "packages/entities/README.md", "packages/core/LICENSE", ".changeset/config.json", ".changeset/some-change.md"])(
     "cover %s",
     (file) => {
       expect(covered(file)).toBe(true);
