@@ -3,7 +3,8 @@
 // under `lib: ES2022 + DOM` (a default tsconfig loads DOM, whose web-stream types differ from node:stream/web's), so
 // an example must compile with either. Examples are fragments: the names of the public packages they use are imported
 // for them (the example's own package first), the names the surrounding prose takes as given are declared (GIVEN),
-// and `…` stands for whatever the reader fills in (it becomes a spread of `any`).
+// and `…` stands for whatever the reader fills in (it becomes a spread of `any`). An `@example` tag must hold a ```ts
+// block, or it would escape the check.
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -43,11 +44,26 @@ export function examplesOf(text, file) {
   return out;
 }
 
-/** The examples of a package's shipped source (test files excluded). */
-export const packageExamples = (pkg) =>
+/** `file:line` of each `@example` tag in a doc comment of `text` whose section holds no ```ts block (so is not checked). */
+export function fencelessExamples(text, file) {
+  const out = [];
+  for (const c of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
+    const first = text.slice(0, c.index).split("\n").length;
+    const lines = c[0].split("\n").map((l) => l.replace(/^\s*\/?\*+\/?\s?/, ""));
+    lines.forEach((l, i) => {
+      if (!/^@example\b/.test(l)) return;
+      const next = lines.findIndex((m, j) => j > i && /^@\w/.test(m));
+      if (!lines.slice(i, next < 0 ? undefined : next).some((m) => /^```(?:ts|typescript)\s*$/.test(m))) out.push(`${file}:${first + i}`);
+    });
+  }
+  return out;
+}
+
+/** The examples of a package's shipped source (test files excluded); with `find` = fencelessExamples, its unchecked `@example`s. */
+export const packageExamples = (pkg, find = examplesOf) =>
   sourceFiles(pkg.dir)
     .filter((f) => !TEST_FILE.test(f.rel))
-    .flatMap((f) => examplesOf(readFileSync(f.full, "utf8"), `${pkg.folder}/${f.rel}`).map((e) => ({ ...e, pkg: pkg.manifest.name })));
+    .flatMap((f) => find(readFileSync(f.full, "utf8"), `${pkg.folder}/${f.rel}`).map((e) => (typeof e === "string" ? e : { ...e, pkg: pkg.manifest.name })));
 
 /** Names declared `export` as a type in a package's built .d.ts files (whether its entry passes them on is tsc's to say). */
 export function typeNames(pkgDir) {

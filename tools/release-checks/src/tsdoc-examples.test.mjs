@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LIBS, checkExamples, packageExamples, typeNames } from "./tsdoc-examples.mjs";
+import { LIBS, checkExamples, fencelessExamples, packageExamples, typeNames } from "./tsdoc-examples.mjs";
 import { publicPackages, repoRoot } from "./workspace.mjs";
 
 // The public names each built package exports: its runtime values, and the types its .d.ts files export.
@@ -16,7 +16,7 @@ const scratch = mkdtempSync(join(repoRoot, "tools", "release-checks", ".snippets
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("TSDoc examples compile", () => {
-  const examples = publicPackages().flatMap(packageExamples);
+  const examples = publicPackages().flatMap((p) => packageExamples(p));
   let errors;
   const errorsOf = (i) => {
     if (!errors) errors = checkExamples(examples, exports, mkdtempSync(join(scratch, "repo-")));
@@ -26,6 +26,12 @@ describe("TSDoc examples compile", () => {
   it("finds the examples, the openAttachment one among them", () => {
     expect(examples.length).toBeGreaterThan(5);
     expect(examples.some((e) => e.code.includes("openAttachment("))).toBe(true);
+  });
+
+  it("every @example holds a ```ts block, so none escapes the check", () => {
+    expect(publicPackages().flatMap((p) => packageExamples(p, fencelessExamples))).toEqual([]);
+    const planted = ["/**", " * Does a thing.", " *", " * @example", " * thing(1);", " * @param x - a number.", " */", "/**", " * @example", " * ```ts", " * thing(2);", " * ```", " */"].join("\n");
+    expect(fencelessExamples(planted, "planted.ts")).toEqual(["planted.ts:4"]);
   });
 
   it.each(examples.map((e, i) => [`${e.file}:${e.line}`, i]))("%s type-checks with and without the DOM lib", (_name, i) => {
