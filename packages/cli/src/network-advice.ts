@@ -35,6 +35,18 @@ function tlsFailure(error: SgNetworkError): "protocol" | "certificate" | undefin
   return CERTIFICATE.test(code) ? "certificate" : TLS.test(code) ? "protocol" : undefined;
 }
 
+/**
+ * Whether undici wrapped the failure as one of the handshake with the proxy itself (UND_ERR_PRX_TLS, a proxy certificate
+ * for another host): the transport's `syscallCode` is the inner code, the wrapper is in the cause chain.
+ */
+function proxyHandshake(error: SgNetworkError): boolean {
+  let cause: unknown = error.cause;
+  for (let i = 0; i < 4 && cause instanceof Error; i += 1, cause = cause.cause) {
+    if ((cause as { code?: unknown }).code === "UND_ERR_PRX_TLS") return true;
+  }
+  return false;
+}
+
 /** Where the failed request was going and how. */
 export interface NetworkContext {
   /** The site URL (`--site` / `SG_SITE`), without credentials. */
@@ -125,7 +137,7 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
   if (tls === "certificate") {
     const inspecting = route?.via && !tlsVia ? ` (or the one your proxy ${route.via.display} put in its place, if it inspects TLS)` : "";
     // To an http:// site only the proxy speaks TLS.
-    const proxyOnly = tlsVia && (url?.protocol === "http:" || code === "UND_ERR_PRX_TLS");
+    const proxyOnly = tlsVia && (url?.protocol === "http:" || proxyHandshake(error));
     const whose = proxyOnly ? "The proxy's certificate" : tlsVia ? "A certificate (the proxy's or the site's)" : `The site's certificate${inspecting}`;
     const names = proxyOnly ? `${tlsVia.source} names` : tlsVia ? `${tlsVia.source} and --site name` : "--site names";
     return `${whose} was not accepted. If a private CA signed it, run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (that CA, PEM) in the environment; check that ${names} the host the certificate is for.${proxyTls}`;

@@ -87,6 +87,23 @@ describe("an https:// proxy whose trusted certificate names another host (undici
       await Promise.all([plain.close(), misnamed.close()]);
     }
   });
+
+  it("to an https:// site as well: the proxy's certificate is named, not 'the proxy's or the site's'", async () => {
+    const plain = await startLoopbackProxy();
+    const misnamed = await startTlsTerminator(Number(new URL(plain.url).port), PROXY_EXAMPLE_TLS);
+    try {
+      const tlsProxy = `https://127.0.0.1:${misnamed.port}`;
+      const r = await sg(["count", "Shot", "--site", "https://sg.test", "--proxy", tlsProxy], { ...env, NODE_EXTRA_CA_CERTS: misnamed.caFile });
+      expect(r.code, r.stderr).toBe(5);
+      expect(r.stderr).toContain("(ERR_TLS_CERT_ALTNAME_INVALID)");
+      const hints = hintsOf(r.stderr);
+      expect(hints).toHaveLength(1);
+      expect(hints[0]).toMatch(/^hint: The proxy's certificate was not accepted\. .*; check that --proxy names the host the certificate is for\./);
+      expect(plain.seen).toEqual([]);
+    } finally {
+      await Promise.all([plain.close(), misnamed.close()]);
+    }
+  });
 });
 
 describe("a site that serves plain http reached through a proxy", () => {
