@@ -83,7 +83,7 @@ type Failure = SgError & { readonly maybeSent?: boolean | undefined; readonly sy
  * (see the README's "Log lines").
  */
 export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: AbortSignal, attempt: number) => Promise<AttemptResult<T>>): Promise<T> {
-  const call = callLimits(o.signal, o.closeSignal, o.deadlineMs, o.method, o.kind);
+  const call = callLimits(o);
   o.inflight.add(call);
   const attempts: AttemptRecord[] = [];
   const start = o.clock.now();

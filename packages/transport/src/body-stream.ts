@@ -14,7 +14,7 @@ import { callLimits } from "./timeouts.js";
  */
 export function limitedBody(source: ReadableStream<Uint8Array>, o: AttemptLoopOptions, startedAt: number): ReadableStream<Uint8Array> {
   const reader = source.getReader();
-  const limits = callLimits(o.signal, o.closeSignal, o.deadlineMs, o.method, o.kind, startedAt);
+  const limits = callLimits(o, startedAt);
   // the site answered: the request reached it
   limits.landed = true;
   const end = (): void => {

@@ -172,6 +172,27 @@ describe("secrets never leak", () => {
     assertClean("validation", err);
   });
 
+  it("an abort reason quoting the call's secrets (a failed command's text) is scrubbed in the error's cause", async () => {
+    const server = await echoServer("hang");
+    const site = parseSite(`http://u:BASICPW-mk5@127.0.0.1:${server.port}`);
+    for (const credentials of creds) {
+      for (const kind of ["read", "write"] as const) {
+        const controller = new AbortController();
+        const request = { method: kind === "read" ? "read" : "create", payload: { type: "Shot" }, credentials, kind, signal: controller.signal };
+        const err = jsonRpcTransport().send(request, contextFor(site)).catch((e: unknown) => e);
+        // the request is out (the server holds it), so the abort meets a call in flight
+        while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+        server.requests.length = 0;
+        const own = MARKERS.filter((m) => JSON.stringify(credentials).includes(m));
+        controller.abort(new Error(`vault exited 1: vault put key=${own.join(" key=")} basic=BASICPW-mk5`));
+        const error = await err;
+        expect(((error as Error).cause as Error).message).toMatch(/^vault exited 1: vault put key=/);
+        assertClean(`abort ${credentials.kind}/${kind}`, error);
+        assertClean(`abort ${credentials.kind}/${kind} cause`, (error as Error).cause);
+      }
+    }
+  });
+
   it("the transport itself prints nothing secret", () => {
     assertClean("transport", jsonRpcTransport({ userAgent: "x" }));
   });

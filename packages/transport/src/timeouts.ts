@@ -34,20 +34,28 @@ export interface CallLimits {
   dispose(): void;
 }
 
+/** What {@link callLimits} reads of a call (the attempt loop's options have it all). */
+export interface CallLimitOptions {
+  /** The call's own signal. */
+  readonly signal?: AbortSignal | undefined;
+  /** Its client's close signal. */
+  readonly closeSignal?: AbortSignal | undefined;
+  /** The overall deadline, from the start. */
+  readonly deadlineMs: number;
+  /** Names the call in the deadline error. */
+  readonly method: string;
+  /** Whether that error, `close()`'s and an abort's tell of a write that may have landed. */
+  readonly kind: MethodKind;
+  /** The call's secret values, scrubbed from an abort reason kept as the error's cause. */
+  readonly secrets: readonly string[];
+}
+
 /**
- * Start the limits of one call, ended by `userSignal` (the call's) and `closeSignal` (its client's close signal);
- * `method` names it in the deadline error, which runs from `startedAt` (now), and `kind` says whether that error,
- * `close()`'s and an abort's tell of a write that may have landed.
+ * Start the limits of one call, ended by its `signal` and its client's `closeSignal`, with the deadline running from
+ * `startedAt` (now).
  */
-export function callLimits(
-  userSignal: AbortSignal | undefined,
-  closeSignal: AbortSignal | undefined,
-  deadlineMs: number,
-  method: string,
-  kind: MethodKind,
-  startedAt?: number,
-): CallLimits {
-  return new Limits(userSignal, closeSignal, deadlineMs, method, kind, startedAt);
+export function callLimits(o: CallLimitOptions, startedAt?: number): CallLimits {
+  return new Limits(o, startedAt);
 }
 
 /**
@@ -58,7 +66,7 @@ export function callLimits(
 function abortError(limits: Limits, reason: string, how: string, cause?: unknown, hint?: string): SgAbortError {
   const write = limits.kind === "write";
   const landed = write && limits.mayHaveLanded();
-  return new SgAbortError(reason, { cause, method: limits.method, maybeSent: write ? landed : undefined, hint: landed ? landedHint(how) : hint });
+  return new SgAbortError(reason, { cause, method: limits.method, maybeSent: write ? landed : undefined, hint: landed ? landedHint(how) : hint, secrets: limits.secrets });
 }
 
 /**
@@ -107,6 +115,7 @@ function deadlinePassed(limits: Limits): void {
 class Limits implements CallLimits {
   readonly method: string;
   readonly kind: MethodKind;
+  readonly secrets: readonly string[];
   readonly deadlineMs: number;
   readonly deadlineAt: number;
   stopped: Error | undefined;
@@ -119,13 +128,14 @@ class Limits implements CallLimits {
   readonly stopListening: (() => void) | undefined;
   readonly stopClosing: (() => void) | undefined;
 
-  constructor(userSignal: AbortSignal | undefined, closeSignal: AbortSignal | undefined, deadlineMs: number, method: string, kind: MethodKind, startedAt = performance.now()) {
+  constructor({ signal, closeSignal, deadlineMs, method, kind, secrets }: CallLimitOptions, startedAt = performance.now()) {
     this.method = method;
     this.kind = kind;
+    this.secrets = secrets;
     this.deadlineMs = deadlineMs;
     this.deadlineAt = Number.isFinite(deadlineMs) ? startedAt + deadlineMs : Infinity;
     // One shared listener per signal (core's onAbort), however many calls share it.
-    this.stopListening = userSignal ? onAbort(userSignal, () => abortedBy(this, userSignal)) : undefined;
+    this.stopListening = signal ? onAbort(signal, () => abortedBy(this, signal)) : undefined;
     this.stopClosing = closeSignal ? onAbort(closeSignal, () => abortedBy(this, closeSignal)) : undefined;
   }
 
