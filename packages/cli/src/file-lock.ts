@@ -1,4 +1,5 @@
-import { open, rename, rm, stat } from "node:fs/promises";
+import { link, open, rename, rm, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { CredentialsFileError } from "./exit-codes.js";
 
@@ -13,7 +14,8 @@ const TIMING: FileLockTiming = { waitMs: 15_000, staleMs: 10_000 };
 /**
  * Run `work` while holding `lockPath`, a file created with O_EXCL (atomic on local disks and on NFSv3+), so that two
  * `sg` (in one shell, or on two hosts sharing a home) never read-modify-write the same file at once. Waits up to
- * `waitMs`; a lock older than `staleMs` (its holder died) is moved away and retaken. The lock is removed after `work`.
+ * `waitMs`; a lock older than `staleMs` (its holder died) is removed by one of those waiting (see {@link breakStale})
+ * and retaken. The lock is removed after `work`.
  */
 export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, timing: FileLockTiming = TIMING): Promise<T> {
   const deadline = Date.now() + timing.waitMs;
@@ -25,13 +27,9 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const since = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if (since > timing.staleMs) {
-      // Moved first, under a name of its own, so that of two processes finding it stale only one removes it.
-      const away = `${lockPath}.${randomBytes(4).toString("hex")}.stale`;
-      if (await rename(lockPath, away).then(() => true, () => false)) await rm(away, { force: true });
-      continue;
-    }
+    const found = await stat(lockPath).catch(() => undefined);
+    const since = found ? Date.now() - found.mtimeMs : 0;
+    if (found && since > timing.staleMs && (await breakStale(lockPath, identity(found), timing.staleMs))) continue;
     if (Date.now() > deadline) {
       throw new CredentialsFileError(
         `another sg has held ${lockPath} for ${Math.round(since / 1000)} s, so the credentials file was not changed`,
@@ -45,5 +43,39 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
     return await work();
   } finally {
     await rm(lockPath, { force: true });
+  }
+}
+
+/** A file's inode and modification time: another file made in its place (even reusing the inode) is newer. */
+const identity = (s: Stats): string => `${s.ino}-${s.mtimeMs}`;
+
+/**
+ * Remove `path` if it is still the file `seen` (its {@link identity}) found stale; resolves true when it
+ * is gone or changed (to try again at once), false to wait (another process is removing it, or it could not be). Of several processes finding it
+ * so at once, only the one that creates `<path>.<seen>.break` (O_EXCL, empty) does, so that none removes a lock made
+ * in its place after another removed it; one that died holding that guard left it stale, and it is broken the same
+ * way. The lock is checked again under the guard, then moved away under a name of its own and checked once more
+ * (on NFS the new name is looked up afresh): a newer lock moved there (its holder was alive and gave it up just
+ * then) is linked back unless yet another was made meanwhile. A crash after the move leaves only the moved lock and
+ * the guard behind, under names never used again.
+ */
+async function breakStale(path: string, seen: string, staleMs: number): Promise<boolean> {
+  const guard = `${path}.${seen}.break`;
+  try {
+    await (await open(guard, "wx", 0o600)).close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const held = await stat(guard).catch(() => undefined);
+    return !held || (Date.now() - held.mtimeMs > staleMs && (await breakStale(guard, identity(held), staleMs)));
+  }
+  try {
+    const away = `${path}.${randomBytes(4).toString("hex")}.stale`;
+    if ((await stat(path).then(identity, () => "")) !== seen) return true;
+    if (!(await rename(path, away).then(() => true, () => false))) return false;
+    if ((await stat(away).then(identity, () => "")) !== seen) await link(away, path).catch(() => undefined);
+    await rm(away, { force: true });
+    return true;
+  } finally {
+    await rm(guard, { force: true });
   }
 }
