@@ -13,11 +13,13 @@ import { describeRoute, routeFor, type ProxyEndpoint, type ProxySettings } from 
 /**
  * The connections to an https:// proxy, as undici's own but with no IP address as TLS server name: undici names the
  * proxy's host there, which for `https://10.0.0.5:3128` makes Node warn (DEP0123) on every run. The proxy's
- * certificate is checked against its address all the same.
+ * certificate is checked against its address all the same. undici 7 passes `{ connect }` only (the `proxyTls`
+ * options live inside that connector; the Agent's own options never reach this pool); any other option is passed on.
  */
 function proxyPool(origin: URL, options: object): Dispatcher {
   const connect = (options as { connect: buildConnector.connector }).connect;
   return new Pool(origin, {
+    ...options,
     connect: (opts, callback) => connect({ ...opts, servername: isIP(opts.servername?.replace(/^\[|\]$/g, "") ?? "") ? undefined : opts.servername }, callback),
   });
 }
