@@ -49,15 +49,27 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
 /** A file's inode and modification time: another file made in its place (even reusing the inode) is newer. */
 const identity = (s: Stats): string => `${s.ino}-${s.mtimeMs}`;
 
+/** The {@link identity} of the file at `path` now ("" if none), opened so that an NFS client asks the server afresh. */
+async function identityOf(path: string): Promise<string> {
+  const file = await open(path, "r").catch(() => undefined);
+  try {
+    return identity(await (file ? file.stat() : stat(path)));
+  } catch {
+    return "";
+  } finally {
+    await file?.close();
+  }
+}
+
 /**
- * Remove `path` if it is still the file `seen` (its {@link identity}) found stale; resolves true when it
- * is gone or changed (to try again at once), false to wait (another process is removing it, or it could not be). Of several processes finding it
- * so at once, only the one that creates `<path>.<seen>.break` (O_EXCL, empty) does, so that none removes a lock made
- * in its place after another removed it; one that died holding that guard left it stale, and it is broken the same
- * way. The lock is checked again under the guard, then moved away under a name of its own and checked once more
- * (on NFS the new name is looked up afresh): a newer lock moved there (its holder was alive and gave it up just
- * then) is linked back unless yet another was made meanwhile. A crash after the move leaves only the moved lock and
- * the guard behind, under names never used again.
+ * Remove `path` if it is still the file `seen` (its {@link identity}) found stale; resolves whether it removed it
+ * (or, to that end, a stale guard), so that the caller tries again at once rather than waits. Of several processes
+ * finding it stale at once, only the one that creates `<path>.<seen>.break` (O_EXCL, empty) does, so that none removes
+ * a lock made in its place after another removed it; one that died holding that guard left it stale, and it is broken
+ * the same way. The lock is checked again under the guard (opened: an NFS client's cached view of it may be old), then
+ * moved away under a name of its own and checked once more: a newer lock moved there (its holder was alive and gave it
+ * up just then) is linked back unless yet another was made meanwhile. A crash after the move leaves only the moved
+ * lock and the guard behind, under names never used again.
  */
 async function breakStale(path: string, seen: string, staleMs: number): Promise<boolean> {
   const guard = `${path}.${seen}.break`;
@@ -66,15 +78,15 @@ async function breakStale(path: string, seen: string, staleMs: number): Promise<
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const held = await stat(guard).catch(() => undefined);
-    return !held || (Date.now() - held.mtimeMs > staleMs && (await breakStale(guard, identity(held), staleMs)));
+    return !!held && Date.now() - held.mtimeMs > staleMs && (await breakStale(guard, identity(held), staleMs));
   }
   try {
     const away = `${path}.${randomBytes(4).toString("hex")}.stale`;
-    if ((await stat(path).then(identity, () => "")) !== seen) return true;
-    if (!(await rename(path, away).then(() => true, () => false))) return false;
-    if ((await stat(away).then(identity, () => "")) !== seen) await link(away, path).catch(() => undefined);
+    if ((await identityOf(path)) !== seen || !(await rename(path, away).then(() => true, () => false))) return false;
+    const same = (await identityOf(away)) === seen;
+    if (!same) await link(away, path).catch(() => undefined);
     await rm(away, { force: true });
-    return true;
+    return same;
   } finally {
     await rm(guard, { force: true });
   }
