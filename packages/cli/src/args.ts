@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { EXIT_STATUS_HELP, UsageError } from "./exit-codes.js";
+import { EXIT_STATUS_HELP, UsageError } from "./exit-status.js";
 import { TRANSFER_COMMANDS } from "./transfer-limit.js";
 
 /** One option of the `sg` command line. */

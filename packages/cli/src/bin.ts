@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { runCli } from "./cli.js";
 import { cleanupsDone } from "./exit-guard.js";
-import { EXIT_INTERRUPTED, EXIT_OK } from "./exit-codes.js";
+import { EXIT_INTERRUPTED, EXIT_OK } from "./exit-status.js";
 import { interruptedEnd, interruptedLine } from "./interrupted-end.js";
 import { outputErrorText, processIo } from "./io.js";
 import { STOP_SIGNALS, signalStatus as statusOf } from "./stop-signals.js";

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { intOption } from "./config.js";
-import { UsageError } from "./exit-codes.js";
+import { UsageError } from "./exit-status.js";
 
 /** One such setting: its flag (without `--`), its variable, the values it takes and the hint for a bad variable. */
 export interface FlagOrEnv {

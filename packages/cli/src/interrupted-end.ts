@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { EXIT_INTERRUPTED, EXIT_MAYBE_APPLIED, EXIT_OK } from "./exit-codes.js";
+import { EXIT_INTERRUPTED, EXIT_MAYBE_APPLIED, EXIT_OK } from "./exit-status.js";
 
 /** What an interrupted run had done on the site when it was stopped. */
 export interface RunProgress {
