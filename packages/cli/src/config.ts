@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { UsageError } from "./exit-codes.js";
+import { UsageError } from "./exit-status.js";
 
 /** A value and where it came from (`--site` or `SG_SITE`), for error messages. */
 export interface Sourced {
@@ -40,32 +39,29 @@ export function cleanTwoFactorCode(code: string): string {
   return code.normalize("NFKC").replace(/\s+/g, "");
 }
 
-const nonEmpty = z.string().trim().min(1, "must not be empty");
-const siteUrl = nonEmpty.refine((v) => {
+const EMPTY = "must not be empty";
+const NOT_URL = "must be an http(s) URL such as https://mystudio.shotgrid.autodesk.com";
+
+function isHttpUrl(value: string): boolean {
   try {
-    const u = new URL(v);
+    const u = new URL(value);
     return u.protocol === "http:" || u.protocol === "https:";
   } catch {
     return false;
   }
-}, "must be an http(s) URL such as https://mystudio.shotgrid.autodesk.com");
+}
 
-const sourced = (value: z.ZodType<string>) => z.object({ value, source: z.string() }).optional();
-
-const connectionSchema = z.object({
-  site: sourced(siteUrl),
-  scriptName: sourced(nonEmpty),
-  scriptKey: sourced(nonEmpty),
-  login: sourced(nonEmpty),
-  password: sourced(z.string().min(1, "must not be empty")),
-  twoFactorCode: sourced(z.string().transform(cleanTwoFactorCode).pipe(nonEmpty.regex(/^[0-9A-Za-z-]+$/, "must be the digits of the code"))),
-  sessionToken: sourced(nonEmpty),
-  sudoAs: sourced(nonEmpty),
-});
-
-/** zod issues as one readable line each, naming the flag or environment variable (never its value). */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], label: (path: readonly PropertyKey[]) => string): string[] {
-  return issues.map((issue) => `${label(issue.path)} ${issue.message.replace(/^Invalid input: /, "")}`.trim());
+/**
+ * One setting checked: the value kept (trimmed, except a passphrase; a 2FA code cleaned) and what is wrong with it,
+ * in the order the checks run. Plain code, not zod: loading zod cost every `sg` run about a tenth of a second.
+ */
+function checkSetting(key: string, raw: string): { value: string; problems: string[] } {
+  if (key === "password") return { value: raw, problems: raw.length < 1 ? [EMPTY] : [] };
+  const value = (key === "twoFactorCode" ? cleanTwoFactorCode(raw) : raw).trim();
+  const problems = value.length < 1 ? [EMPTY] : [];
+  if (key === "site" && !isHttpUrl(value)) problems.push(NOT_URL);
+  if (key === "twoFactorCode" && !/^[0-9A-Za-z-]+$/.test(value)) problems.push("must be the digits of the code");
+  return { value, problems };
 }
 
 /** Collect the connection settings from flags (first) and the environment (second), and validate them. */
@@ -76,32 +72,39 @@ export function readConnectionInput(values: Readonly<Record<string, unknown>>, e
     if (typeof fromFlag === "string") raw[key] = { value: fromFlag, source: `--${flag}` };
     else if (envName && env[envName] !== undefined && env[envName] !== "") raw[key] = { value: env[envName] ?? "", source: envName };
   }
-  const result = connectionSchema.safeParse(raw);
-  if (!result.success) {
-    const lines = describeIssues(result.error.issues, (path) => raw[String(path[0])]?.source ?? String(path[0]));
-    throw new UsageError(lines.join("; "), lines.length > 1 ? "Fix the settings above." : undefined);
+  const input: Record<string, Sourced> = {};
+  const lines: string[] = [];
+  for (const [key, { value, source }] of Object.entries(raw)) {
+    const checked = checkSetting(key, value);
+    input[key] = { value: checked.value, source };
+    for (const problem of checked.problems) lines.push(`${source} ${problem}`);
   }
-  return result.data as ConnectionInput;
+  if (lines.length > 0) throw new UsageError(lines.join("; "), lines.length > 1 ? "Fix the settings above." : undefined);
+  return input as ConnectionInput;
 }
 
-/** Parse an integer option with zod, or throw a usage error naming it. */
+/** Parse an integer option (digits only), or throw a usage error naming it. */
 export function intOption(name: string, value: unknown, range: { readonly min: number; readonly max?: number }, fallback: number): number;
 export function intOption(name: string, value: unknown, range: { readonly min: number; readonly max?: number }): number | undefined;
 export function intOption(name: string, value: unknown, range: { readonly min: number; readonly max?: number }, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
-  let schema = z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(range.min, `must be at least ${range.min}`);
-  if (range.max !== undefined) schema = schema.max(range.max, `must be at most ${range.max}`);
   // Digits only: Number() would also take "1e1", "0x10" or "0b1", which no one means as a count.
   if (typeof value === "string" && !/^\s*-?\d+\s*$/.test(value)) throw new UsageError(`--${name} must be a whole number in digits, got '${value}'`);
-  const result = schema.safeParse(value);
-  if (!result.success) throw new UsageError(describeIssues(result.error.issues, () => `--${name}`).join("; ") + `, got '${String(value)}'`);
-  return result.data;
+  const n = Number(value);
+  const problems = !Number.isFinite(n)
+    ? ["must be a number"]
+    : [
+        ...(Number.isSafeInteger(n) ? [] : ["must be a whole number"]),
+        ...(n < range.min ? [`must be at least ${range.min}`] : []),
+        ...(range.max !== undefined && n > range.max ? [`must be at most ${range.max}`] : []),
+      ];
+  if (problems.length > 0) throw new UsageError(problems.map((p) => `--${name} ${p}`).join("; ") + `, got '${String(value)}'`);
+  return n;
 }
 
 /** Parse an option that takes one of a few words. */
 export function enumOption<T extends string>(name: string, value: unknown, choices: readonly [T, ...T[]]): T | undefined {
   if (value === undefined) return undefined;
-  const result = z.enum(choices).safeParse(value);
-  if (!result.success) throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got '${String(value)}'`);
-  return result.data;
+  if (!(choices as readonly unknown[]).includes(value)) throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got '${String(value)}'`);
+  return value as T;
 }

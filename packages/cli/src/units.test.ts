@@ -109,7 +109,7 @@ describe("connection settings", () => {
     expect(chooseAuth(readConnectionInput({ "session-token": "t0ken" }, { SG_SUDO_AS: "bob" }))).toMatchObject({ kind: "session", sudoAs: { value: "bob", source: "SG_SUDO_AS" } });
   });
 
-  it("turns zod issues into one line naming the flag or variable", () => {
+  it("turns a bad setting into one line naming the flag or variable", () => {
     expect(() => readConnectionInput({}, { SG_SITE: "not a url" })).toThrow(/^SG_SITE must be an http\(s\) URL/);
     expect(() => readConnectionInput({ "2fa-code": "12_34" }, {})).toThrow(/--2fa-code must be the digits of the code/);
     expect(() => readConnectionInput({ "2fa-code": " " }, {})).toThrow(/--2fa-code must not be empty/);
