@@ -1,27 +1,13 @@
 import { readFileSync } from "node:fs";
-import { SgAuthError, SgError, scrubText, siteAuthKind } from "@sg/core";
 import { helpText, parseCommandLine, type ParsedArgs } from "./args.js";
-import { createCommandContext, type CommandContext } from "./command-context.js";
-import { optionSources, type AuthChoice } from "./connection.js";
-import { explainAuthFailure } from "./doctor.js";
-import { errorInFlagWords } from "./flag-words.js";
-import { httpLoginAdvice } from "./http-login-advice.js";
-import { networkAdvice } from "./network-advice.js";
-import { permissionAdvice, permissionFaultWords } from "./permission-advice.js";
-import { batchCommand } from "./commands/batch.js";
-import { doctorCommand } from "./commands/doctor.js";
-import { emulatorCommand, emulatorUsage } from "./commands/emulator.js";
-import { downloadCommand, uploadCommand } from "./commands/files.js";
-import { findCommand } from "./commands/find.js";
-import { browserLoginAdvice, loginCommand, logoutCommand } from "./commands/login.js";
-import { schemaCommand } from "./commands/schema.js";
-import { countCommand, summarizeCommand } from "./commands/summarize.js";
-import { typegenCommand } from "./commands/typegen.js";
-import { whoamiCommand } from "./commands/whoami.js";
-import { createCommand, retireCommand, updateCommand } from "./commands/write.js";
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_MAYBE_APPLIED, EXIT_OK, EXIT_USAGE, InterruptedError, exitCodeFor, formatError } from "./exit-codes.js";
+import type { CommandContext } from "./command-context.js";
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_MAYBE_APPLIED, EXIT_OK, EXIT_USAGE, InterruptedError } from "./exit-status.js";
 import { appliedNote, interruptedEnd, interruptedLine } from "./interrupted-end.js";
 import { outputErrorText, processIo, type CliIo, type CliOutput } from "./io.js";
+
+// Each command's module, the connection and the explanation of failures are loaded when they are needed (`await
+// import`), not here: a shell loop runs `sg` once per item, and `sg --version` must not load the API clients,
+// undici or the emulator.
 
 /** Options of {@link runCli}. */
 export interface RunCliOptions {
@@ -101,55 +87,9 @@ function closedPipe(error: Error | undefined): boolean {
   return (error as { code?: unknown } | undefined)?.code === "EPIPE";
 }
 
-/**
- * Whether `error` is the site refusing the right to sudo of the one logged in ("The user does not have permission
- * to 'sudo': …"). The site sends it as a permission fault (104), not an authentication one, so the core rejects with
- * a plain `SgFault` (and an upload step with an `SgTransferError` of that code); it is taken for a sudo refusal only
- * when `--sudo-as` is in use and the site says so in words.
- */
-function sudoForbidden(error: unknown, auth: AuthChoice): boolean {
-  const words = permissionFaultWords(error);
-  return words !== undefined && auth.kind !== "none" && auth.sudoAs !== undefined && /permission to 'sudo'/i.test(words);
-}
-
-/**
- * What to do about a failed login, key, session or browser approval, in flags and commands (the doctor's words)
- * rather than the libraries' option names, when the advice is specific.
- */
-function authAdvice(error: unknown, ctx: CommandContext): string | undefined {
-  const browser = browserLoginAdvice(error);
-  if (browser) return browser;
-  // `sg login` opens its client itself: its connection explains a refused login as well.
-  const connected = ctx.connected ?? ctx.opened;
-  if (!connected || !(error instanceof SgAuthError || sudoForbidden(error, connected.connection.auth))) return undefined;
-  const info = connected.client.cachedInfo?.();
-  const explained = explainAuthFailure(error, connected.connection.auth, info ? siteAuthKind(info) : "unknown", undefined, ctx.io.stdin.isTTY === true);
-  return explained.problem === "auth-failed" ? undefined : explained.fix;
-}
-
-/** The run's proxy settings, when they can be read (a malformed one is reported as its own usage error). */
-function proxyOf(ctx: CommandContext): ReturnType<CommandContext["proxy"]> | undefined {
-  try {
-    return ctx.proxy();
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The hint to show instead of the error's own: auth advice, a permission fault's (who ran the command, unless it was
- * a refusal of the right to sudo, which the auth advice explains), an HTTP login's, else network advice, in flags and
- * variables.
- */
-function cliAdvice(error: unknown, ctx: CommandContext): string | undefined {
-  const connection = (ctx.connected ?? ctx.opened)?.connection;
-  const permission = connection && !sudoForbidden(error, connection.auth) ? permissionAdvice(error, connection.auth) : undefined;
-  return authAdvice(error, ctx) ?? permission ?? httpLoginAdvice(error, connection) ?? networkAdvice(error, { site: ctx.connected?.connection.site, proxy: proxyOf(ctx), command: ctx.args.command });
-}
-
 /** Help on every command or one; the emulator's is its own usage, since its flags are the emulator's. */
-function help(command: string | undefined): string {
-  return command === "emulator" ? `${emulatorUsage()}\n` : helpText(command);
+async function help(command: string | undefined): Promise<string> {
+  return command === "emulator" ? `${(await import("./commands/emulator.js")).emulatorUsage()}\n` : helpText(command);
 }
 
 function version(): string {
@@ -161,42 +101,43 @@ function version(): string {
   }
 }
 
-async function dispatch(ctx: CommandContext, options: RunCliOptions): Promise<number> {
+/** Run the command of `ctx`, its module loaded only now. */
+async function dispatch(ctx: CommandContext): Promise<number> {
   switch (ctx.args.command) {
     case "find":
-      return findCommand(ctx);
+      return (await import("./commands/find.js")).findCommand(ctx);
     case "count":
-      return countCommand(ctx);
+      return (await import("./commands/summarize.js")).countCommand(ctx);
     case "create":
-      return createCommand(ctx);
+      return (await import("./commands/write.js")).createCommand(ctx);
     case "update":
-      return updateCommand(ctx);
+      return (await import("./commands/write.js")).updateCommand(ctx);
     case "delete":
-      return retireCommand(ctx, "delete");
+      return (await import("./commands/write.js")).retireCommand(ctx, "delete");
     case "revive":
-      return retireCommand(ctx, "revive");
+      return (await import("./commands/write.js")).retireCommand(ctx, "revive");
     case "batch":
-      return batchCommand(ctx);
+      return (await import("./commands/batch.js")).batchCommand(ctx);
     case "summarize":
-      return summarizeCommand(ctx);
+      return (await import("./commands/summarize.js")).summarizeCommand(ctx);
     case "schema":
-      return schemaCommand(ctx);
+      return (await import("./commands/schema.js")).schemaCommand(ctx);
     case "upload":
-      return uploadCommand(ctx);
+      return (await import("./commands/files.js")).uploadCommand(ctx);
     case "download":
-      return downloadCommand(ctx);
+      return (await import("./commands/files.js")).downloadCommand(ctx);
     case "whoami":
-      return whoamiCommand(ctx);
+      return (await import("./commands/whoami.js")).whoamiCommand(ctx);
     case "doctor":
-      return doctorCommand(ctx);
+      return (await import("./commands/doctor.js")).doctorCommand(ctx);
     case "typegen":
-      return typegenCommand(ctx);
+      return (await import("./commands/typegen.js")).typegenCommand(ctx);
     case "login":
-      return loginCommand(ctx);
+      return (await import("./commands/login.js")).loginCommand(ctx);
     case "logout":
-      return logoutCommand(ctx);
+      return (await import("./commands/login.js")).logoutCommand(ctx);
     default:
-      ctx.io.stdout.write(help(ctx.args.positionals[0]));
+      ctx.io.stdout.write(await help(ctx.args.positionals[0]));
       return EXIT_OK;
   }
 }
@@ -239,7 +180,7 @@ async function runToStatus(argv: readonly string[], io: CliIo, options: RunCliOp
   };
   try {
     // `sg emulator` takes exactly the flags of `sg-emulator`, parsed by the emulator itself.
-    if (argv[0] === "emulator") return decided(await emulatorCommand(argv.slice(1), io, options.stop ?? new Promise<string>(() => undefined)));
+    if (argv[0] === "emulator") return decided(await (await import("./commands/emulator.js")).emulatorCommand(argv.slice(1), io, options.stop ?? new Promise<string>(() => undefined)));
     args = parseCommandLine(argv);
     if (args.values["version"]) {
       io.stdout.write(`${version()}\n`);
@@ -247,15 +188,16 @@ async function runToStatus(argv: readonly string[], io: CliIo, options: RunCliOp
     }
     // A bare `sg` (an empty `$cmd` in a script) is a mistake, not a request for help: usage on stderr, exit 2.
     if (args.bare && !args.values["help"]) {
-      io.stderr.write(help(undefined));
+      io.stderr.write(await help(undefined));
       return decided(EXIT_USAGE);
     }
     if (args.values["help"] || args.command === "help") {
-      io.stdout.write(help(args.command === "help" ? args.positionals[0] : args.command));
+      io.stdout.write(await help(args.command === "help" ? args.positionals[0] : args.command));
       return decided(EXIT_OK);
     }
+    const { createCommandContext } = await import("./command-context.js");
     ctx = opened.ctx = createCommandContext(args, io, run.signal, { onApplied: options.onApplied, onWriting: options.onWriting });
-    const code = await dispatch(ctx, options);
+    const code = await dispatch(ctx);
     const failed = output.failure();
     if (failed) throw failed;
     if (options.signal?.aborted) {
@@ -269,6 +211,8 @@ async function runToStatus(argv: readonly string[], io: CliIo, options: RunCliOp
     }
     return decided(code);
   } catch (error) {
+    // Loaded before anything is decided, so that the lines and the status below still come in one step.
+    const { failureReport } = await import("./failure-report.js");
     const failed = output.failure();
     if (options.signal?.aborted) return decided(interruptedAfter(io, options.signal.reason, ctx));
     // A closed pipe (`| head`) ends quietly, as other Unix tools do.
@@ -279,26 +223,9 @@ async function runToStatus(argv: readonly string[], io: CliIo, options: RunCliOp
       return decided(ctx?.appliedChange ? EXIT_MAYBE_APPLIED : EXIT_FAILURE);
     }
     if (error instanceof InterruptedError) return decided(interrupted(io, "SIGINT"));
-    // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
-    const debug = ctx?.debug ?? (argv.includes("--debug") || io.env["SG_DEBUG"] === "1");
-    const code = exitCodeFor(error, args ? { command: args.command } : {});
-    // The transport's hint for a 5xx ("try again later") is a read's: a write so answered may have landed.
-    // Any error with an HTTP error status (an SgHttpError, an upload's SgTransferError): the status decided the exit
-    // code. (A 2xx that is not the protocol's answer keeps its own hint.)
-    const status = (error as { status?: unknown } | null)?.status;
-    const maybeApplied = code === EXIT_MAYBE_APPLIED && typeof status === "number" && status >= 400 ? `the ${args?.command ?? "write"} may have been applied all the same (HTTP ${status} does not prove it was not): check the site before trying again` : undefined;
-    // For a 6 the may-have-been-applied hint wins over the library's own (an upload's "check that the entity exists").
-    const hint = (ctx ? cliAdvice(error, ctx) : undefined) ?? maybeApplied;
-    // A library error scrubbed the secret values from the outside text it carries, and its own words hold none:
-    // scrubbing values there again would show which of those words a weak secret is ("… is [REDACTED]" for the
-    // password "wrong"). Any other error (a usage error quoting an argument, a file error) may quote anything.
-    const secrets = ctx && !(error instanceof SgError) ? [...ctx.secrets] : [];
-    // The libraries' option names in flags: those of the auth options as the flag or variable each came from.
-    const auth = (ctx?.connected ?? ctx?.opened)?.connection.auth;
-    const sources = auth ? Object.fromEntries(Object.entries(optionSources(auth)).flatMap(([name, v]) => (v ? [[name, v.source]] : []))) : {};
-    const scrub = (t: string): string => scrubText(t, secrets);
-    io.stderr.write(formatError(error, debug, scrub, hint, (t, part) => errorInFlagWords(error, t, part, sources, scrub)));
-    return decided(code);
+    const report = failureReport(error, argv, io, args, ctx);
+    io.stderr.write(report.text);
+    return decided(report.code);
   } finally {
     output.stop();
     options.signal?.removeEventListener("abort", onAbort);

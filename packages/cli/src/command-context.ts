@@ -9,7 +9,7 @@ import { noCredentialsError, openClient, resolveConnection, secretsOf, type Reso
 import { debugLogger } from "./debug-logger.js";
 import { OUTPUT_FORMATS, createWriter, type OutputFormat, type RecordWriter, type WriterOptions } from "./format/index.js";
 import { outputUntil, type CliIo } from "./io.js";
-import { ProxyRoutingDispatcher } from "./proxy/proxy-dispatcher.js";
+import type { ProxyRoutingDispatcher } from "./proxy/proxy-dispatcher.js";
 import { hasProxy, proxySecrets, readProxySettings, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** Everything a command needs. */
@@ -87,11 +87,14 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
   let appliedChange: string | undefined;
   let writeStarted = false;
   let proxySettings: ProxySettings | undefined;
-  let dispatcher: ProxyRoutingDispatcher | undefined;
-  /** The run's proxy routing, made on first use; undefined when no proxy is set at all. */
-  const routing = (): ProxyRoutingDispatcher | undefined => {
+  let dispatcher: Promise<ProxyRoutingDispatcher> | undefined;
+  /**
+   * The run's proxy routing, made on first use; undefined when no proxy is set at all. Its code (and undici) is
+   * loaded only then: a run without a proxy never pays for it.
+   */
+  const routing = (): Promise<ProxyRoutingDispatcher> | undefined => {
     const settings = context.proxy();
-    if (!dispatcher && hasProxy(settings)) dispatcher = new ProxyRoutingDispatcher(settings, logger);
+    if (!dispatcher && hasProxy(settings)) dispatcher = import("./proxy/proxy-dispatcher.js").then((m) => new m.ProxyRoutingDispatcher(settings, logger));
     return dispatcher;
   };
   const context: CommandContext = {
@@ -121,7 +124,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
     },
     async open(connection: ResolvedConnection) {
       // Without any proxy the transport keeps Node's own dispatcher, exactly as before proxies were read.
-      const dispatcher = routing();
+      const dispatcher = await routing();
       const deadlineMs = callDeadlineMs(args.values, io.env, args.command);
       const maxBytes = maxResponseBytes(args.values, io.env);
       const transferMs = transferLimitMs(args.values, io.env, args.command);
@@ -146,14 +149,14 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       return proxySettings;
     },
     async close() {
-      await dispatcher?.destroy();
+      await (await dispatcher)?.destroy();
     },
     fetch() {
       const via = routing();
       if (!via) return globalThis.fetch;
       // Node's fetch takes the dispatcher in its init; its type is Node's bundled undici's, not the package's.
-      return (input, init) => {
-        const withDispatcher: Record<string, unknown> = { ...init, dispatcher: via };
+      return async (input, init) => {
+        const withDispatcher: Record<string, unknown> = { ...init, dispatcher: await via };
         return globalThis.fetch(input, withDispatcher as RequestInit);
       };
     },

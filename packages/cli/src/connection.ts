@@ -1,10 +1,8 @@
 import { SgTwoFactorRequiredError, SgValidationError, createClient, isLoopbackHost, parseSite, type AuthStrategy, type Client, type Logger, type Site } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
-import { scriptAuth } from "@sg/auth-script";
-import { legacyLoginAuth, type TwoFactorPrompt } from "@sg/auth-legacy-pat";
-import { sessionAuth } from "@sg/auth-session";
+import type { TwoFactorPrompt } from "@sg/auth-legacy-pat";
 import { cleanTwoFactorCode, readConnectionInput, type ConnectionInput, type Sourced } from "./config.js";
-import { CredentialsStore, configDir, type CredentialsFileWarning, type SavedSession } from "./credentials-store.js";
+import type { CredentialsFileWarning, CredentialsStore, SavedSession } from "./credentials-store.js";
 import { CredentialsMissingError, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { prompt } from "./prompt.js";
@@ -28,8 +26,8 @@ export interface ResolvedConnection {
   readonly auth: AuthChoice;
   /** What is wrong with the credentials file read (e.g. readable by others), to show. */
   readonly warnings?: readonly CredentialsFileWarning[];
-  /** The credentials store in use. */
-  readonly store: CredentialsStore;
+  /** The credentials store in use, loaded on first use: a command given credentials never reads it (nor loads its code). */
+  readonly store: () => Promise<CredentialsStore>;
   /**
    * The site URL as given, with any `user:pass@` for a basic-auth proxy in front of the site. Secret; not
    * enumerable, so it never shows up when the connection is printed.
@@ -159,16 +157,18 @@ export async function resolveConnection(values: Readonly<Record<string, unknown>
   }
   const parsed = parseSiteOption(input.site, values["allow-http"] === true);
   const site = parsed.href;
-  const store = new CredentialsStore(configDir(io.env));
+  let opened: Promise<CredentialsStore> | undefined;
+  const store = (): Promise<CredentialsStore> => (opened ??= import("./credentials-store.js").then((m) => new m.CredentialsStore(m.configDir(io.env))));
   let auth = chooseAuth(input);
   let warnings: readonly CredentialsFileWarning[] | undefined;
   if (auth.kind === "none" && options.useStored !== false) {
-    const saved = await store.get(site);
+    const stored = await store();
+    const saved = await stored.get(site);
     warnings = saved.warnings;
     if (saved.session) {
       auth = {
         kind: "session",
-        sessionToken: { value: saved.session.sessionToken, source: store.path },
+        sessionToken: { value: saved.session.sessionToken, source: stored.path },
         ...(saved.session.login ? { login: saved.session.login } : {}),
         stored: saved.session,
         ...(input.sudoAs ? { sudoAs: input.sudoAs } : {}),
@@ -227,13 +227,16 @@ async function twoFactorCode(io: CliIo, signal: AbortSignal | undefined, loginAb
   return code;
 }
 
-/** The auth strategy for a choice, prompting for a missing passphrase on a terminal. */
+/**
+ * The auth strategy for a choice, prompting for a missing passphrase on a terminal. Only the package of that auth
+ * mode is loaded.
+ */
 export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptions): Promise<AuthStrategy | undefined> {
   const { io } = options;
   const interactive = options.interactive ?? io.stdin.isTTY === true;
   switch (auth.kind) {
     case "script":
-      return scriptAuth({ scriptName: auth.scriptName.value, scriptKey: auth.scriptKey.value, ...(auth.sudoAs ? { sudoAsLogin: auth.sudoAs.value } : {}) });
+      return (await import("@sg/auth-script")).scriptAuth({ scriptName: auth.scriptName.value, scriptKey: auth.scriptKey.value, ...(auth.sudoAs ? { sudoAsLogin: auth.sudoAs.value } : {}) });
     case "user": {
       let password = auth.password?.value;
       if (password === undefined) {
@@ -241,6 +244,7 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
         password = await prompt(io.stdin, io.stderr, `Passphrase for ${auth.login.value}: `, true, options.signal);
       }
       const twoFactor = interactive ? ({ signal }: TwoFactorPrompt): Promise<string> => twoFactorCode(io, options.signal, signal) : undefined;
+      const { legacyLoginAuth } = await import("@sg/auth-legacy-pat");
       return legacyLoginAuth({
         login: auth.login.value,
         password,
@@ -250,7 +254,7 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
       });
     }
     case "session":
-      return sessionAuth({ sessionToken: auth.sessionToken.value, ...(auth.sudoAs ? { sudoAsLogin: auth.sudoAs.value } : {}) });
+      return (await import("@sg/auth-session")).sessionAuth({ sessionToken: auth.sessionToken.value, ...(auth.sudoAs ? { sudoAsLogin: auth.sudoAs.value } : {}) });
     case "none":
       return undefined;
   }

@@ -60,7 +60,8 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
   if (input.sudoAs) {
     ctx.note(`sg: note: ${input.sudoAs.source} is not used by sg login: it saves your own session, never a sudo; later commands still ask to act as '${input.sudoAs.value}' while ${input.sudoAs.source} is set.`);
   }
-  const { site, store } = connection;
+  const { site } = connection;
+  const store = await connection.store();
   // A file this sg may not rewrite is refused before the site is asked for a session that would then be lost.
   await store.checkChangeable();
   if (values["browser"] === true) {
@@ -106,7 +107,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
 /** `sg logout`: forget the saved session of the site. */
 export async function logoutCommand(ctx: CommandContext): Promise<number> {
   const { connection } = await resolveConnection(ctx.args.values, ctx.io, { useStored: false });
-  const removed = await connection.store.delete(connection.site);
+  const removed = await (await connection.store()).delete(connection.site);
   ctx.note(removed ? `Forgot the saved session of ${connection.site}` : `No saved session for ${connection.site}`);
   return 0;
 }

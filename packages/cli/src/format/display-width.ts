@@ -52,7 +52,8 @@ const EMOJI = /\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\p{Regiona
 /** A cluster that draws nothing: combining marks, format characters (zero-width space, joiners), variation selectors. */
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\uFE00-\uFE0F]+$/u;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+/** Made on first use: building it loads ICU's segmentation data (tens of milliseconds), which most runs never need. */
+let segmenter: Intl.Segmenter | undefined;
 
 /** The columns one grapheme cluster takes: 0, 1 or 2. */
 function clusterWidth(cluster: string): number {
@@ -69,6 +70,7 @@ function clusterWidth(cluster: string): number {
  * @param text - what is written on the terminal (no control characters: the table shows them as symbols).
  */
 export function* displayClusters(text: string): Generator<readonly [cluster: string, width: number]> {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   for (const { segment } of segmenter.segment(text)) yield [segment, clusterWidth(segment)];
 }
 
