@@ -6,6 +6,7 @@
 //   npm run bench -w @sg/cli                 (builds first)
 //   node bench/startup-bench.mjs --runs 30   (runs per command after one warm-up each; default 15)
 //   node bench/startup-bench.mjs --json-only
+//   node bench/startup-bench.mjs --bin /path/to/other/packages/cli/bin/sg.js   (another build, e.g. main's, to compare)
 //
 // Each round runs every command once, in turn, so that a machine that gets busier or quieter during the run
 // weighs on all of them alike. Prints a table of medians (and the ratio to `node -e 0`), then a JSON line.
@@ -22,7 +23,9 @@ const runsAt = argv.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 15;
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`startup-bench: --runs must be a whole number ≥ 1, got '${argv[runsAt + 1]}'`);
 
-const BIN = fileURLToPath(new URL("../bin/sg.js", import.meta.url));
+const binAt = argv.indexOf("--bin");
+const BIN = binAt >= 0 ? argv[binAt + 1] : fileURLToPath(new URL("../bin/sg.js", import.meta.url));
+if (!BIN) throw new Error("startup-bench: --bin needs the path of an sg bin/sg.js");
 const configDir = mkdtempSync(join(tmpdir(), "sg-startup-bench-"));
 const site = await startEmulator({});
 const script = site.card.scripts[0];
@@ -71,7 +74,7 @@ try {
     return { name, medianMs: Math.round(median(xs)), minMs: Math.round(Math.min(...xs)), maxMs: Math.round(Math.max(...xs)), ratio: Math.round((median(xs) / floor) * 100) / 100 };
   });
   if (!jsonOnly) {
-    console.log(`sg startup, ${runs} runs each after a warm-up (node ${process.version}, ${new Date().toISOString().slice(0, 10)})`);
+    console.log(`sg startup (${BIN}), ${runs} runs each after a warm-up (node ${process.version}, ${new Date().toISOString().slice(0, 10)})`);
     console.log(`${"command".padEnd(26)}${"median ms".padStart(11)}${"min".padStart(7)}${"max".padStart(7)}${"× node -e 0".padStart(13)}`);
     for (const r of rows) console.log(`${r.name.padEnd(26)}${String(r.medianMs).padStart(11)}${String(r.minMs).padStart(7)}${String(r.maxMs).padStart(7)}${r.ratio.toFixed(2).padStart(13)}`);
   }
