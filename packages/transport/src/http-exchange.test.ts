@@ -156,6 +156,38 @@ describe("http(): forms and credentials", () => {
     expect(storage.requests[0]!.headers["authorization"]).toBeUndefined();
   });
 
+  it("a GET redirected off the site and then back home carries no credentials home: cookie, Basic auth and the caller's headers never come back", async () => {
+    let home = "";
+    const other = await serve((_req, res) => void res.writeHead(302, { location: `${home}/chosen/by/B` }).end());
+    const site = await serve((req, res) => (req.url === "/file" ? void res.writeHead(302, { location: `${other.url}/elsewhere` }).end() : ok(req, res)));
+    home = site.url;
+    const headers = { Authorization: "Bearer CALLER-marker", Cookie: "caller=CALLER-marker" };
+    const basic = parseSite(`http://u:BASIC-marker-789@127.0.0.1:${site.port}`);
+    const res = await jsonRpcTransport().http!({ method: "GET", target: "/file", credentials: session, kind: "read", headers }, contextFor(basic));
+    expect(res.status).toBe(200);
+    expect(site.requests.map((r) => r.url)).toEqual(["/file", "/chosen/by/B"]);
+    // the first request, on the site, had them all
+    expect(site.requests[0]!.headers["cookie"]).toMatch(/_session_id=SESSION-marker-456/);
+    expect(site.requests[0]!.headers["authorization"]).toBeDefined();
+    for (const req of [other.requests[0]!, site.requests[1]!]) {
+      expect(req.headers["cookie"]).toBeUndefined();
+      expect(req.headers["authorization"]).toBeUndefined();
+      expect(JSON.stringify(req.headers)).not.toMatch(/marker|_session_id/);
+    }
+  });
+
+  it("a GET redirect whose Location has user:password@ is not followed: the 3xx is returned after one request", async () => {
+    const other = await serve(ok);
+    const site = await serve((_req, res) => void res.writeHead(302, { location: `http://mallory:pw123456@127.0.0.1:${other.port}/x` }).end());
+    const clock = fakeClock();
+    const res = await jsonRpcTransport().http!({ method: "GET", target: "/file", kind: "read" }, contextFor(site.url, clock));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`http://mallory:pw123456@127.0.0.1:${other.port}/x`);
+    expect(site.requests).toHaveLength(1);
+    expect(other.requests).toHaveLength(0);
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it("sends no caller authorization/cookie header to another host, even on the first request", async () => {
     const storage = await serve((_req, res) => text(res, "FILE", 200, "application/octet-stream"));
     const site = await serve(ok);
