@@ -390,6 +390,32 @@ describe("send: retries", () => {
     expect((await fail(t.send(read(), contextFor(server.url, fakeClock())))).attempts).toHaveLength(2);
   });
 
+  it("a success after retries refunds what its retries spent", async () => {
+    // 502, 200 (spends 5, refunded), then 502, 502, 200: needs all 10 tokens
+    const plan = [502, 200, 502, 502, 200];
+    const server = await serve((_req, res, _raw, n) => (plan[n - 1] === 502 ? text(res, "bad gateway", 502, "text/plain") : json(res, { results: n })));
+    const t = jsonRpcTransport({ retry: { budget: { capacity: 10, retryCost: 5 } } });
+    expect(await t.send(read(), contextFor(server.url, fakeClock()))).toBe(2);
+    expect(await t.send(read(), contextFor(server.url, fakeClock()))).toBe(5);
+  });
+
+  it("a retry after a dropped or refused connection costs timeoutRetryCost, one after a 502 retryCost", async () => {
+    const budget = { capacity: 10, retryCost: 5, timeoutRetryCost: 10 };
+    // reset, reset, 200: the first retry takes all 10 tokens, so the second reset is not retried
+    const server = await serve((_req, res, raw, n) => (n < 3 ? raw.socket.destroy() : json(res, { results: n })));
+    const reset = await fail(jsonRpcTransport({ retry: { budget } }).send(read(), contextFor(server.url, fakeClock())));
+    expect(reset).toMatchObject({ code: "SG_NETWORK", maybeSent: true });
+    expect(reset.attempts.map((a) => a.budgetExhausted)).toEqual([undefined, true]);
+    expect(server.requests).toHaveLength(2);
+    // never sent (refused) costs as much
+    const refused = await fail(jsonRpcTransport({ retry: { budget } }).send(read(), contextFor(`http://127.0.0.1:${await freePort()}`, fakeClock())));
+    expect(refused).toMatchObject({ code: "SG_NETWORK", maybeSent: false });
+    expect(refused.attempts.map((a) => a.budgetExhausted)).toEqual([undefined, true]);
+    // a 502 costs 5: two retries
+    const gateway = await serve((_req, res, _raw, n) => (n < 3 ? text(res, "bad gateway", 502, "text/plain") : json(res, { results: n })));
+    expect(await jsonRpcTransport({ retry: { budget } }).send(read(), contextFor(gateway.url, fakeClock()))).toBe(3);
+  });
+
   it("a retry that is not made (onRetry said stop, or the backoff was aborted) gives its budget tokens back", async () => {
     // requests 1, 2, 4, 5 fail with 502; 3 and 6 succeed
     const server = await serve((_req, res, _raw, n) => (n % 3 === 0 ? json(res, { results: n }) : text(res, "bad gateway", 502, "text/plain")));
