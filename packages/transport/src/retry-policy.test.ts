@@ -64,6 +64,10 @@ describe("classify: the architecture.md §4 table", () => {
   it("honours Retry-After up to maxRetryAfterMs", () => {
     expect(classify(status(503, 2000), "read", 1, P)).toEqual({ retry: true, delayMs: 2000, reason: expect.any(String) });
     expect(classify(status(429, 31_000), "read", 1, P).retry).toBe(false);
+    // exactly the bound is waited for; only a longer one is not
+    const p = { ...P, maxRetryAfterMs: 1000 };
+    expect(classify(status(429, 1000), "read", 1, p)).toEqual({ retry: true, delayMs: 1000, reason: "HTTP 429, Retry-After honoured" });
+    expect(classify(status(429, 1001), "read", 1, p)).toMatchObject({ retry: false, withheld: true });
   });
   it("says when a retry is withheld (a write's, a Retry-After over the cap), not when none would ever be made or none is left", () => {
     const withheld = (outcome: AttemptOutcome, kind: "read" | "write", attempt = 1) => (classify(outcome, kind, attempt, P) as { withheld?: true }).withheld;
