@@ -107,10 +107,11 @@ describe("a proxy that does not open a tunnel to the site", () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it("CONNECT answered 403 (the proxy forbids the site): not sent, never retried", async () => {
-    const proxy = await proxyAt([403]);
+  // 403: the proxy forbids the site; 500, 501, 505: its own failure, not "could not reach the site"
+  it.each([403, 500, 501, 505])("CONNECT answered %i: not sent, never retried", async (status) => {
+    const proxy = await proxyAt([status]);
     for (const err of await refusedOnce(SITE, "ERR_PROXY_TUNNEL", proxy.agent())) {
-      expect(err.reason).toMatch(/: the proxy refused the request with HTTP 403 \(ERR_PROXY_TUNNEL\)$/);
+      expect(err.reason).toMatch(new RegExp(`: the proxy refused the request with HTTP ${status} \\(ERR_PROXY_TUNNEL\\)$`));
       expect(err.hint).toBe(TUNNEL_HINT);
     }
     expect(proxy.seen).toHaveLength(2);
