@@ -98,6 +98,17 @@ describe("errors never carry secrets", () => {
     expect(redactValue({ a: { sessionToken: "t0k", list: [{ password: "p" }] }, ok: 1 })).toEqual({ a: { sessionToken: "[REDACTED]", list: [{ password: "[REDACTED]" }] }, ok: 1 });
   });
 
+  it("replaces a secret-named property whatever its value, in redactValue and toJSON: a number, an object, a list", () => {
+    const carried = { otp: 123456, credentials: { login: "bob", pass: "hunter2-secret" }, session_token: ["tok-abc-123"], n: 7 };
+    expect(redactValue(carried)).toEqual({ otp: "[REDACTED]", credentials: "[REDACTED]", session_token: "[REDACTED]", n: 7 });
+    const e = Object.assign(new SgError("boom"), { authToken: 987654, vault: carried });
+    const json = JSON.stringify(e.toJSON());
+    for (const s of ["123456", "987654", "hunter2-secret", "tok-abc-123"]) expect(json).not.toContain(s);
+    expect(e.toJSON()).toMatchObject({ authToken: "[REDACTED]", vault: { otp: "[REDACTED]", n: 7 } });
+    // Nothing to hide stays as it is: null, undefined and "".
+    expect(redactValue({ password: null, api_token: undefined, secret: "" })).toEqual({ password: null, api_token: undefined, secret: "" });
+  });
+
   it("puts the hint in the message and keeps reason and code apart", () => {
     const e = new SgHttpError("site answered 503", { status: 503, hint: "try later", bodySnippet: "down" });
     expect(e).toBeInstanceOf(SgError);

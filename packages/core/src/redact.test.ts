@@ -90,6 +90,16 @@ describe("scrubText: runs of words joined by separators", () => {
   });
 });
 
+describe("scrubText: a secret JSON field whose value holds escapes", () => {
+  it("scrubs the whole value past an escaped quote or backslash, and keeps what follows it", () => {
+    expect(scrubText('{"password": "ab\\"cdefgh-tail"}')).toBe(`{"password": "${REDACTED}"}`);
+    // A site's 500 body echoing the request: the value runs to its closing quote, not to the first `\"` in it.
+    const body = '{"error":"bad","echo":{"db_password": "Tr0ub\\"4dor-and-the-rest-of-it", "x": "\\\\"}, "code": "sh010"}';
+    expect(scrubText(body)).toBe(`{"error":"bad","echo":{"db_password": "${REDACTED}", "x": "\\\\"}, "code": "sh010"}`);
+    expect(scrubText('{"api_key":"k\\\\","login":"ann"}')).toBe(`{"api_key":"${REDACTED}","login":"ann"}`);
+  });
+});
+
 describe("scrubText: the scheme of a URL and the name of a form field", () => {
   it("are read back from `://` and `=`: any scheme with a letter, the name from where a word starts as before", () => {
     // A scheme or a name may start after a separator in a run that begins with something else: still scrubbed.
