@@ -5,6 +5,7 @@ import type { AuthStrategy } from "./auth-strategy.js";
 import { createClient, type ClientOptions, type DefaultCallOptions } from "./client.js";
 import type { Credentials } from "./credentials.js";
 import { SgAbortError, SgAuthError, SgFault, SgTimeoutError, SgValidationError } from "./errors.js";
+import { fetchTransport, loopbackSite } from "./test-support/loopback-site.js";
 import type { CallOptions, HttpRequest, HttpResponse, RpcRequest, TransportStrategy } from "./transport-strategy.js";
 
 // A real, tiny in-process transport: a site that accepts one session token at a time. The core pipeline is
@@ -388,6 +389,38 @@ describe("createClient: refreshes that gave up are not remembered", () => {
     await expect(sg.call("read")).rejects.toThrow("explained: session expired #1");
     await expect(sg.call("read")).rejects.toThrow("explained: session expired #2");
     expect(seen).toHaveLength(2);
+  });
+
+  it("asks again when onRejected gave up by answering with the very credentials refused (on a site on a real socket)", async () => {
+    const s = await loopbackSite();
+    try {
+      const creds: Credentials = Object.freeze({ kind: "script", scriptName: "bot", scriptKey: "bot-key-0123456789" });
+      const fresh: Credentials = Object.freeze({ kind: "script", scriptName: "bot", scriptKey: "bot-key-fresh-9876" });
+      let asked = 0;
+      const strategy: AuthStrategy = {
+        name: "same-creds",
+        credentials: async () => creds,
+        // Nothing better the first time: the refused object itself; fresh credentials when asked again.
+        onRejected: async (_error, rejected) => (++asked === 1 ? rejected : fresh),
+      };
+      const sg = createClient({ site: s.url, transport: fetchTransport(), auth: strategy });
+      // The first call is re-sent with what onRejected answered, the refused credentials, and refused again.
+      const first = sg.call("read", { n: 1 }).catch((e: unknown) => e);
+      (await s.arrived(1)).fault(102, "session expired");
+      (await s.arrived(2)).fault(102, "session expired");
+      expect(await first).toMatchObject({ name: "SgAuthError", reason: "refused: session expired" });
+      expect(asked).toBe(1);
+      // A call sent later, refused again with the same credentials, asks the strategy again and re-sends with its answer.
+      const second = sg.call("read", { n: 2 });
+      (await s.arrived(3)).fault(102, "session expired");
+      const resent = await s.arrived(4);
+      expect(resent.payload).toEqual({ n: 2 });
+      resent.answer("ok");
+      expect(await second).toBe("ok");
+      expect(asked).toBe(2);
+    } finally {
+      await s.close();
+    }
   });
 });
 
