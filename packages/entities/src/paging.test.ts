@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { entityContext, find } from "./index.js";
-import { startLoopbackSite } from "./test-support/loopback.js";
+import { RawReply, startLoopbackSite, type LoopbackSite } from "./test-support/loopback.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 // Demo fixtures with a page size of 5: 6 Shots, 4 Assets, 26 Tasks, 2 Sequences.
@@ -102,6 +102,71 @@ describe("paging: a page shorter than asked for", () => {
       expect(ids(await find(sg, "Shot", [], [], { limit: 11, concurrency: 3 }))).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
       // A limit within the pageSize but above the site's maximum is not one request of `limit` records.
       expect(ids(await find(sg, "Shot", [], [], { limit: 8 }))).toEqual(Array.from({ length: 8 }, (_, i) => i + 1));
+    } finally {
+      await loopback.close();
+    }
+  });
+});
+
+/**
+ * A site that serves 2 records per page (`api_max_entities_per_page`) of a table whose `rows` ids it lists, with
+ * the `paging_info` that `pagingInfo` gives for each page; after 10 reads it answers with a fault, so a find that
+ * would page on forever fails instead of hanging.
+ */
+function listingSite(version: number[], rows: number, pagingInfo: (page: number) => Record<string, unknown>) {
+  let reads = 0;
+  return startLoopbackSite((method, payload) => {
+    if (method === "info") return { version, api_max_entities_per_page: 2 };
+    if (++reads > 10) return new RawReply('{"exception":true,"error_code":103,"message":"paged past the end"}');
+    const { entities_per_page: per, current_page: page } = (payload as { paging: Paging }).paging;
+    const entities = Array.from({ length: rows }, (_, i) => ({ type: "Shot", id: i + 1 })).slice((page - 1) * per, page * per);
+    return { entities, paging_info: pagingInfo(page) };
+  });
+}
+const readPagings = (loopback: LoopbackSite): Paging[] => loopback.requests.filter((r) => r.method === "read").map((r) => (r.payload as { paging: Paging }).paging);
+
+describe("paging: where the loop ends", () => {
+  it.each([
+    ["a pre-7.4 site whose entity_count is stale (6 counted, 4 left)", [7, 0, 0], () => ({ entity_count: 6 })],
+    ["a site that says has_next_page: true on every page", [8, 0, 0], () => ({ has_next_page: true })],
+  ])("an empty page ends it, right after that request: %s", async (_name, version, pagingInfo) => {
+    const loopback = await listingSite(version, 4, pagingInfo);
+    try {
+      expect(ids(await find(entityContext(loopback.client), "Shot", []))).toEqual([1, 2, 3, 4]);
+      expect(readPagings(loopback).map((p) => p.current_page)).toEqual([1, 2, 3]);
+    } finally {
+      await loopback.close();
+    }
+  });
+
+  it("on a pre-7.4 site, reaching entity_count ends it with no further read (a last page that is full)", async () => {
+    const loopback = await listingSite([7, 0, 0], 4, () => ({ entity_count: 4 }));
+    try {
+      expect(ids(await find(entityContext(loopback.client), "Shot", []))).toEqual([1, 2, 3, 4]);
+      expect(readPagings(loopback)).toEqual([1, 2].map((current_page) => ({ entities_per_page: 2, current_page })));
+      expect(loopback.requests.filter((r) => r.method === "read").map((r) => (r.payload as Record<string, unknown>)["return_paging_info"])).toEqual([true, true]);
+    } finally {
+      await loopback.close();
+    }
+  });
+});
+
+describe("paging: a single-request find on a site that sends more than asked for", () => {
+  it("returns at most `limit` records, for a limit within the page size and for a given page", async () => {
+    // The site ignores entities_per_page and sends all 5 records every time.
+    const loopback = await startLoopbackSite((method) =>
+      method === "info" ? { version: [8, 0, 0], api_max_entities_per_page: 2 } : { entities: [1, 2, 3, 4, 5].map((id) => ({ type: "Shot", id })), paging_info: { has_next_page: false } },
+    );
+    try {
+      const sg = entityContext(loopback.client);
+      expect(ids(await find(sg, "Shot", [], [], { limit: 2 }))).toEqual([1, 2]);
+      expect(ids(await find(sg, "Shot", [], [], { limit: 1, page: 1 }))).toEqual([1]);
+      expect(ids(await find(sg, "Shot", [], [], { limit: 2, page: 3 }))).toEqual([1, 2]);
+      expect(readPagings(loopback)).toEqual([
+        { entities_per_page: 2, current_page: 1 },
+        { entities_per_page: 1, current_page: 1 },
+        { entities_per_page: 2, current_page: 3 },
+      ]);
     } finally {
       await loopback.close();
     }
