@@ -55,7 +55,8 @@ async function uploadChanging(proxy: EchoProxy, heldPath: string, file: string, 
   return upload;
 }
 
-describe("a file changed while it is uploaded", () => {
+// Each test moves 64 MB through a proxy into the emulator: on a loaded 2-core machine that passed vitest's 5 s default.
+describe("a file changed while it is uploaded", { timeout: 60_000 }, () => {
   // One small write, so that the upload's check sees it whole (a large append may still be under way).
   it("that grows, on the direct route: SG_UPLOAD_FAILED naming the path and the sizes, not maybe sent", async () => {
     const before = await attachments();
