@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { generatedSchema } from "./typegen-fixture.mjs";
 import { publicPackages, repoRoot } from "./workspace.mjs";
 
 // The ```ts blocks of the README and of each package README are type-checked against the built packages,
@@ -41,16 +42,6 @@ const GENERATED = ["./sg-schema.js"];
 // A scratch folder inside the repository, so `@sg/*` resolve through the workspace's node_modules.
 const scratch = mkdtempSync(join(repoRoot, "tools", "release-checks", ".snippets-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-let generated;
-function generatedSchema() {
-  if (!generated) {
-    const schema = JSON.parse(readFileSync(join(repoRoot, "packages/emulator/data/schema_read.json"), "utf8"));
-    const entities = JSON.parse(readFileSync(join(repoRoot, "packages/emulator/data/schema_entity_read.json"), "utf8"));
-    generated = execFileSync(process.execPath, ["--input-type=module", "-e", `import { generateSchemaTypes } from "@sg/cli"; import { readFileSync } from "node:fs"; process.stdout.write(generateSchemaTypes(JSON.parse(readFileSync(0, "utf8")).schema, { entities: JSON.parse(readFileSync(0, "utf8") || "null")?.entities }));`], { input: JSON.stringify({ schema, entities }), cwd: repoRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  }
-  return generated;
-}
 
 describe("README code compiles", () => {
   it("finds the snippets", () => {
