@@ -211,8 +211,6 @@ async function runToStatus(argv: readonly string[], io: CliIo, options: RunCliOp
     }
     return decided(code);
   } catch (error) {
-    // Loaded before anything is decided, so that the lines and the status below still come in one step.
-    const { failureReport } = await import("./failure-report.js");
     const failed = output.failure();
     if (options.signal?.aborted) return decided(interruptedAfter(io, options.signal.reason, ctx));
     // A closed pipe (`| head`) ends quietly, as other Unix tools do.
@@ -223,11 +221,28 @@ async function runToStatus(argv: readonly string[], io: CliIo, options: RunCliOp
       return decided(ctx?.appliedChange ? EXIT_MAYBE_APPLIED : EXIT_FAILURE);
     }
     if (error instanceof InterruptedError) return decided(interrupted(io, "SIGINT"));
-    const report = failureReport(error, argv, io, args, ctx);
+    // Loaded before anything is decided, so that the lines and the status below still come in one step.
+    const loaded = await import("./failure-report.js").catch((loadError: unknown) => loadError as Error);
+    if (loaded instanceof Error) return decided(reportUnloaded(io, error, loaded, ctx));
+    const report = loaded.failureReport(error, argv, io, args, ctx);
     io.stderr.write(report.text);
     return decided(report.code);
   } finally {
     output.stop();
     options.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * The end of a failed command whose report could not be loaded (its files changed under a running `sg`, such as an
+ * upgrade during a long upload): the error's class and code only (its text is the report's to scrub), and 6 when a
+ * write may have been applied, so that a script that retries on other statuses does not send it again.
+ */
+function reportUnloaded(io: CliIo, error: unknown, loadError: Error, ctx: CommandContext | undefined): number {
+  const e = (error ?? {}) as { name?: unknown; code?: unknown; maybeSent?: unknown };
+  const applied = e.maybeSent === true || !!ctx?.appliedChange;
+  io.stderr.write(
+    `sg: the command failed (${String(e.name ?? "error")}${typeof e.code === "string" ? ` ${e.code}` : ""})${applied ? " after a write may have been applied: check the site before running it again" : ""}; its report could not be loaded (${loadError.message.split("\n")[0]}): reinstall @sg/cli.\n`,
+  );
+  return applied ? EXIT_MAYBE_APPLIED : EXIT_FAILURE;
 }

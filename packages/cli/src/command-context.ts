@@ -94,7 +94,11 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
    */
   const routing = (): Promise<ProxyRoutingDispatcher> | undefined => {
     const settings = context.proxy();
-    if (!dispatcher && hasProxy(settings)) dispatcher = import("./proxy/proxy-dispatcher.js").then((m) => new m.ProxyRoutingDispatcher(settings, logger));
+    if (!dispatcher && hasProxy(settings)) {
+      dispatcher = import("./proxy/proxy-dispatcher.js").then((m) => new m.ProxyRoutingDispatcher(settings, logger));
+      // Awaited by whoever needs it; a failure to load is theirs to report, never an unhandled rejection besides.
+      dispatcher.catch(() => undefined);
+    }
     return dispatcher;
   };
   const context: CommandContext = {
@@ -149,7 +153,8 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       return proxySettings;
     },
     async close() {
-      await (await dispatcher)?.destroy();
+      // A routing that failed to load was reported by the command that needed it: nothing to close, nor to say again.
+      await (await dispatcher?.catch(() => undefined))?.destroy();
     },
     fetch() {
       const via = routing();
