@@ -115,6 +115,18 @@ describe("import boundaries", () => {
     expect(importsOf(text, "src/x.ts")).toEqual(["node:module", "node:module", "module", "alpha", "beta", "gamma", "node:module", "delta", "epsilon"]);
   });
 
+  it("reads optional calls (r?.(…)) and indirect calls ((0, r)(…)) of a require function as well", () => {
+    const text = [
+      'import { createRequire } from "node:module";',
+      "const r = createRequire(import.meta.url);",
+      'r?.("optional");',
+      '(0, r)("indirect");',
+      '(0, createRequire)(import.meta.url)?.("both");',
+      'require?.("plain-optional");',
+    ].join("\n");
+    expect(importsOf(text, "src/x.ts")).toEqual(["node:module", "optional", "indirect", "both", "plain-optional"]);
+  });
+
   it("reports an undeclared package reached through a createRequire result kept in a variable", () => {
     pkg("gizmo-require", { name: "@sg/gizmo-require" }, {
       "index.ts": 'import { createRequire } from "node:module";\nconst require2 = createRequire(import.meta.url);\nexport const u = require2("undeclared-pkg");\n',

@@ -20,7 +20,13 @@ const SKIP = new Set(["type", "leadingComments", "trailingComments", "innerComme
 const literal = (node) =>
   node?.type === "StringLiteral" ? node.value : node?.type === "TemplateLiteral" && node.expressions.length === 0 ? node.quasis[0].value.cooked : undefined;
 const unwrap = (node) =>
-  node && /^(TSAsExpression|TSNonNullExpression|TSSatisfiesExpression|TSTypeAssertion|ParenthesizedExpression|AwaitExpression)$/.test(node.type) ? unwrap(node.expression ?? node.argument) : node;
+  node && node.type === "SequenceExpression"
+    ? unwrap(node.expressions.at(-1)) // `(0, r)`: the value is the last expression's
+    : node && /^(TSAsExpression|TSNonNullExpression|TSSatisfiesExpression|TSTypeAssertion|ParenthesizedExpression|AwaitExpression)$/.test(node.type)
+      ? unwrap(node.expression ?? node.argument)
+      : node;
+/** A call, plain or optional (`r?.(…)`). */
+const CALL = /^(Optional)?CallExpression$/;
 const children = (node) =>
   Object.entries(node)
     .filter(([k, v]) => !SKIP.has(k) && v && typeof v === "object")
@@ -62,7 +68,7 @@ export function boundRequireCalls(text, file = "x.ts") {
     }
     if (e.type === "MemberExpression" && (e.computed ? literal(e.property) : e.property.name) === "createRequire") return kindOf(e.object, scope) === "module" ? "create" : undefined;
     if (e.type === "ImportExpression" || (e.type === "CallExpression" && e.callee.type === "Import")) return MODULE.has(literal(e.source ?? e.arguments[0])) ? "module" : undefined;
-    if (e.type === "CallExpression") {
+    if (CALL.test(e.type)) {
       const callee = kindOf(e.callee, scope);
       if (callee === "create") return "require";
       if (callee === "require" && MODULE.has(literal(e.arguments[0]))) return "module";
@@ -119,7 +125,7 @@ export function boundRequireCalls(text, file = "x.ts") {
         version++;
       }
     }
-    if (collect && node.type === "CallExpression" && kindOf(node.callee, s) === "require") {
+    if (collect && CALL.test(node.type) && kindOf(node.callee, s) === "require") {
       const spec = literal(node.arguments[0]);
       if (spec !== undefined) calls.push({ start: node.arguments[0].start, spec });
     }
