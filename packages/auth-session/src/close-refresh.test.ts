@@ -68,4 +68,29 @@ describe("sessionAuth and close()", () => {
     expect(credentials.kind === "session" && credentials.sessionToken).toBe(first);
     expect(stored).toEqual([]);
   });
+  it("starts no cool-down for a refresh that fails after every waiting client was closed: the next client refreshes again", async () => {
+    let fail = (_error: Error): void => {};
+    let onAsked = (): void => {};
+    const asked = new Promise<void>((resolve) => (onAsked = resolve));
+    let calls = 0;
+    const auth = sessionAuth({
+      sessionToken: await loginFor(demo.emulator),
+      refresh: () => {
+        calls += 1;
+        onAsked();
+        return calls === 1 ? new Promise<string>((_resolve, reject) => (fail = reject)) : loginFor(demo.emulator);
+      },
+    });
+    const closed = client(auth);
+    demo.emulator.advanceClock(IDLE + 1);
+    const call = closed.call("read", READ_SHOTS, BOUND);
+    await asked;
+    await closed.close();
+    expect(await rejectionOf(call)).toBeInstanceOf(SgAbortError);
+    fail(new Error("login server down"));
+    // Let the failure settle (every microtask it queues runs before the next macrotask).
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(client(auth).call("read", READ_SHOTS, BOUND)).resolves.toMatchObject({ entities: expect.any(Array) });
+    expect(calls).toBe(2);
+  });
 });

@@ -163,6 +163,19 @@ describe("a failed refresh is not repeated during its cool-down", () => {
     expect(same.calls()).toBe(1);
   });
 
+  // What refresh() answers is checked like a sessionToken option; answering something else is a failed refresh.
+  it.each([["a token with a trailing newline", `${PLANTED_TOKEN}\n`], ["an empty string", ""], ["a number", 42]])(
+    "cools down after a refresh that answers %s, not a token",
+    async (_label, answer) => {
+      const odd = counting(async () => answer as string);
+      const { sg } = await expiredClient({ refresh: odd.refresh });
+      const first = await rejectionOf(sg.call("read", READ_SHOTS));
+      expect((first as SgSessionError).code).toBe(SessionErrorCode.REFRESH_FAILED);
+      for (let i = 0; i < 2; i++) expectFailedEarlier(await rejectionOf(sg.call("read", READ_SHOTS)), first, START, [PLANTED_TOKEN]);
+      expect(odd.calls()).toBe(1);
+    },
+  );
+
   it("keeps the token out of the fast failure, even when refresh() quoted it", async () => {
     let held = "";
     const logger = createCapturingLogger();
