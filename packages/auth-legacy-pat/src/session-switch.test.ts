@@ -66,4 +66,18 @@ describe("keepSession: false, one strategy shared by a site with 2FA and one wit
     expect(await b.credentials()).toMatchObject({ kind: "user", login: "artist" });
     expect(await a.credentials()).toMatchObject({ kind: "session" });
   });
+  it("switches to a session with the authToken option when there is no twoFactor to ask", async () => {
+    withCode.reset();
+    const auth = legacyLoginAuth({ login: "artist", password: passwordOf(withCode, "artist"), authToken: withCode.issueTwoFactorCode("artist"), keepSession: false });
+    const a = createClient({ site: withCode.url, transport: jsonRpcTransport(), auth });
+    clients.push(a);
+    await expect(a.call("read", READ_SHOTS)).resolves.toMatchObject({ entities: expect.any(Array) });
+    // The login's read was refused (106); one get_session_token with the code (the site takes none without it on a
+    // 2FA account), then the read again with the session.
+    const logins = withCode.requests().filter((r) => r.method_name === "get_session_token");
+    expect(logins.map((r) => [r.auth, r.principal, r.errorCode])).toEqual([["user", "artist", null]]);
+    const reads = withCode.requests().filter((r) => r.method_name === "read");
+    expect(reads.map((r) => [r.auth, r.errorCode])).toEqual([["user", 106], ["session", null]]);
+    expect(await a.credentials()).toMatchObject({ kind: "session" });
+  });
 });
