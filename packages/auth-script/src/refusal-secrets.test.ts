@@ -18,12 +18,18 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-/** A site on 127.0.0.1 that refuses every upload step, quoting the Basic auth header it received, decoded. */
-async function echoingSite(): Promise<string> {
+/** The Basic auth header value (base64 of `user:password`) a client of a site URL with `buser:${BASIC_PASSWORD}@` sends. */
+const BASIC_VALUE = Buffer.from(`buser:${BASIC_PASSWORD}`).toString("base64");
+
+/** The Basic auth header value received, decoded to `user:password`. */
+const decoded = (value: string): string => Buffer.from(value, "base64").toString("utf8");
+
+/** A site on 127.0.0.1 that refuses every upload step, quoting `echo` of the Basic auth header value it received. */
+async function echoingSite(echo: (value: string) => string): Promise<string> {
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
-      const basic = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString("utf8");
+      const basic = echo((req.headers.authorization ?? "").replace(/^Basic /, ""));
       res.writeHead(200, { "content-type": "text/plain" }).end(`0\nCan't authenticate ${basic} (error_code 102)`);
     });
   });
@@ -36,8 +42,9 @@ async function echoingSite(): Promise<string> {
 }
 
 describe("scriptAuth's explanation of a refusal that echoes the site URL's Basic auth", () => {
-  it("keeps the site's words without the Basic-auth password or the key", async () => {
-    const client = createClient({ site: await echoingSite(), transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "ingest", scriptKey: PLANTED_KEY }) });
+  /** The refusal of an upload step to a client of `site`, by a caller's check that quotes the answer unscrubbed. */
+  async function refusal(site: string): Promise<SgScriptAuthError> {
+    const client = createClient({ site, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "ingest", scriptKey: PLANTED_KEY }) });
     closers.push(() => client.close());
     const error = await rejectionOf(
       client.http({
@@ -49,11 +56,23 @@ describe("scriptAuth's explanation of a refusal that echoes the site URL's Basic
       }),
     );
     expect(error).toBeInstanceOf(SgScriptAuthError);
-    const explained = error as SgScriptAuthError;
+    return error as SgScriptAuthError;
+  }
+
+  it("keeps the site's words without the Basic-auth password or the key", async () => {
+    const explained = await refusal(await echoingSite(decoded));
     expect(explained.serverMessage).toBe("Can't authenticate buser:[REDACTED]");
     // The explanation's own texts; its cause is the caller's error, as the caller made it.
     const own = Object.assign(new Error(explained.message), { serverMessage: explained.serverMessage, hint: explained.hint });
     expect(findSecrets(own, [BASIC_PASSWORD, PLANTED_KEY])).toEqual([]);
     expect(JSON.stringify({ ...explained.toJSON(), cause: undefined })).not.toContain(BASIC_PASSWORD);
+  });
+
+  it("keeps the site's words without the Basic auth header value, when the site quotes it as sent (base64)", async () => {
+    const explained = await refusal(await echoingSite((value) => value));
+    expect(explained.serverMessage).toBe("Can't authenticate [REDACTED]");
+    const own = Object.assign(new Error(explained.message), { serverMessage: explained.serverMessage, hint: explained.hint });
+    expect(findSecrets(own, [BASIC_VALUE, BASIC_PASSWORD, PLANTED_KEY])).toEqual([]);
+    expect(JSON.stringify({ ...explained.toJSON(), cause: undefined })).not.toContain(BASIC_VALUE);
   });
 });
