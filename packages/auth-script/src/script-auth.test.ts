@@ -105,6 +105,25 @@ describe("scriptAuth against the emulator (default site)", () => {
     await emulator.close();
   });
 
+  // A key or login copied with a space or tab around it would be sent as is (and refused, or taken as another login).
+  it.each([
+    ["scriptKey", "a key with a trailing space", () => ({ scriptKey: `${key} ` })],
+    ["scriptKey", "a key with a trailing tab", () => ({ scriptKey: `${key}\t` })],
+    ["sudoAsLogin", "a login with a leading space", () => ({ sudoAsLogin: " admin" })],
+    ["sudoAsLogin", "a login with a trailing space", () => ({ sudoAsLogin: "admin " })],
+  ])("refuses %s given as %s before anything is sent", async (field, _label, options: () => Partial<ScriptAuthOptions>) => {
+    let thrown: unknown;
+    try {
+      await client(options()).call("read", READ_ONE_SHOT);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SgValidationError);
+    expect((thrown as SgValidationError).path).toEqual([field]);
+    expect(findSecrets(thrown, [key])).toEqual([]);
+    expect(emulator.requests()).toEqual([]);
+  });
+
   it("reads, summarizes and reads the schema", async () => {
     const sg = client();
     const read = await sg.call<{ entities: { type: string; id: number; code?: string }[] }>("read", {
