@@ -153,6 +153,19 @@ describe("credentials store", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("warns when the file is readable by its group only (mode 0640), not just when readable by all", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-store-"));
+    try {
+      const store = new CredentialsStore(dir);
+      await store.set("https://a.example", { sessionToken: "tok-123456789", method: "password", login: "me", savedAt: "2026-01-01T00:00:00Z" });
+      expect((await store.get("https://a.example")).warning).toBeUndefined();
+      chmodSync(store.path, 0o640);
+      expect((await store.get("https://a.example")).warning).toBe(`${store.path} is readable by other users (mode 640); run: chmod 600 ${store.path}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads the file saved again as UTF-16 with a byte order mark (Windows PowerShell 5.1's >)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-store-"));
     const store = new CredentialsStore(dir);
