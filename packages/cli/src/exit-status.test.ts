@@ -126,6 +126,16 @@ describe("exit status by kind of failure", () => {
     });
   }
 
+  it("6: `sg batch` answered 502 by a gateway is a write that may have been applied, never 5 (safe to retry)", async () => {
+    site.injectFault({ method: "batch", status: 502, times: 10 });
+    const batches = (): number => site.requests().filter((q) => q.method_name === "batch").length;
+    const before = batches();
+    const r = await sg(["batch", '[{"request_type": "create", "entity_type": "Shot", "data": {"code": "SH_BATCH_502"}}]'], env);
+    expectStatus(r, 6);
+    expect(batches() - before).toBe(1);
+    expect(r.stderr).toContain("hint: the batch may have been applied all the same (HTTP 502");
+  });
+
   it("5: a download refused with 409 (still being scanned) is worth trying later; 410 (quarantined) stays 1", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-exit-download-"));
     try {
