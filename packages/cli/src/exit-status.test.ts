@@ -166,6 +166,27 @@ describe("exit status by kind of failure", () => {
     expect(await description()).toBe("landed unseen");
   });
 
+  it("6: a create that landed but whose image could not be read back (a read answered 503): the write is applied, not 5 from the cause", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-exit-partial-"));
+    try {
+      const png = join(dir, "thumb.png");
+      // A 1×1 PNG.
+      writeFileSync(png, Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"));
+      const before = site.requests().length;
+      // The create and the upload succeed; only the read-back of the image (a read, safe to retry on its own) fails.
+      site.injectFault({ method: "read", status: 503, times: 10 });
+      const r = await sg(["create", "Shot", JSON.stringify({ code: "SH_PARTIAL_503", project: { type: "Project", id: 1 }, image: png })], env);
+      expectStatus(r, 6);
+      expect(r.stderr).toContain("was created, but reading back its image failed");
+      // The create went once and landed (answered by the site, not by a fault); the read-back got the 503s.
+      const sent = site.requests().slice(before);
+      expect(sent.filter((q) => q.method_name === "create").map((q) => [q.status, Boolean(q.injected)])).toEqual([[200, false]]);
+      expect(sent.some((q) => q.method_name === "read" && q.status === 503 && Boolean(q.injected))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("7: sg doctor found a problem; 0 when every check passed", async () => {
     const failed = await sg(["doctor"], { ...env, SG_SCRIPT_KEY: "0".repeat(64) });
     expect(failed.code, failed.stdout).toBe(7);
