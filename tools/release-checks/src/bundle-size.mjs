@@ -251,7 +251,7 @@ export const COMBINATIONS = [
     // Then by 58 B: core refuses the REST API's root (/api/v1, /api/v1.1) as a site URL like /api3/json (every call
     // went to /api/v1/api3/json), and the transport's certificate hints name proxyTls for an https:// proxy's own CA
     // (requestTls cannot fix it), with a hint of their own for undici's UND_ERR_PRX_TLS; the call limits carry the
-    // call's secrets so an abort reason kept as cause is scrubbed.
+    // call's secrets so an abort reason kept as cause is scrubbed when the transport ends a call in flight.
     ratchet: 34 * KB - 48,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
@@ -774,7 +774,7 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 15 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
     // listing 'read' as expected while refusing it.
     // Then by 62 B: core refuses the REST API's root as a site URL, the transport's certificate hints name proxyTls
-    // for an https:// proxy's own CA, and an abort reason kept as cause is scrubbed of the call's secrets.
+    // for an https:// proxy's own CA, and the reason of an abort in flight kept as cause is scrubbed of the call's secrets.
     ratchet: 50 * KB + 76,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -971,7 +971,7 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 15 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
     // listing 'read' as expected while refusing it.
     // Then by 55 B: core refuses the REST API's root as a site URL, the transport's certificate hints name proxyTls
-    // for an https:// proxy's own CA, and an abort reason kept as cause is scrubbed of the call's secrets.
+    // for an https:// proxy's own CA, and the reason of an abort in flight kept as cause is scrubbed of the call's secrets.
     ratchet: 27 * KB - 4,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -1170,7 +1170,7 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 15 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
     // listing 'read' as expected while refusing it.
     // Then by 60 B: core refuses the REST API's root as a site URL, the transport's certificate hints name proxyTls
-    // for an https:// proxy's own CA, and an abort reason kept as cause is scrubbed of the call's secrets.
+    // for an https:// proxy's own CA, and the reason of an abort in flight kept as cause is scrubbed of the call's secrets.
     ratchet: 27 * KB + 375,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -1388,7 +1388,7 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 15 B: createClient's refusal of defaults.kind names what defaults take ('write' or nothing) instead of
     // listing 'read' as expected while refusing it.
     // Then by 60 B: core refuses the REST API's root as a site URL, the transport's certificate hints name proxyTls
-    // for an https:// proxy's own CA, and an abort reason kept as cause is scrubbed of the call's secrets.
+    // for an https:// proxy's own CA, and the reason of an abort in flight kept as cause is scrubbed of the call's secrets.
     ratchet: 30 * KB - 90,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
