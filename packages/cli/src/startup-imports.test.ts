@@ -52,6 +52,8 @@ function unwanted(urls: readonly string[], allowedCommands: readonly string[]): 
   for (const url of urls) {
     if (url.includes("/node_modules/undici/")) found.add("undici");
     if (url.includes("/node_modules/zod/")) found.add("zod");
+    // ofetch (and, on Node, node-fetch-native) serves uploads and downloads only
+    if (url.includes("/node_modules/ofetch/")) found.add("ofetch");
     if (/\/emulator\/dist\//.test(url)) found.add("@sg/emulator");
     const command = /\/cli\/dist\/commands\/([\w-]+)\.js$/.exec(url)?.[1];
     if (command && !allowedCommands.includes(command)) found.add(`commands/${command}`);
@@ -70,7 +72,7 @@ describe("sg loads only what the command needs", () => {
     expect(unwanted(await loadedBy(["--help"]), [])).toEqual([]);
   });
 
-  it("sg find with script credentials and no proxy loads find's modules only: no undici, zod or emulator", async () => {
+  it("sg find with script credentials and no proxy loads find's modules only: no undici, zod, ofetch or emulator", async () => {
     const urls = await loadedBy(["find", "Shot", "--limit", "1", "--fields", "code"], emu.env());
     expect(urls.some((u) => u.endsWith("/dist/commands/find.js"))).toBe(true);
     // find counts the rows it cut with summarize's record count.

@@ -1,5 +1,5 @@
-import { createFetch } from "ofetch";
-import type { FetchOptions } from "ofetch";
+import { loadCreateFetch } from "#ofetch";
+import type { $Fetch, FetchOptions } from "ofetch";
 import { EMPTY, readAnswer } from "./fetcher.js";
 import type { Exchanger, FetchFunction } from "./fetcher.js";
 import { unwrapFetchError } from "./network-errors.js";
@@ -29,7 +29,8 @@ export function holdsFile(body: unknown): boolean {
  * bytes: small, and the caller needs it whole).
  */
 export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatcher: object | undefined): Exchanger {
-  const $fetch = createFetch({ fetch: (fetchFn ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init))) as typeof globalThis.fetch });
+  // On Node, ofetch is loaded on the first exchange, not with the transport (see ofetch-lazy.ts).
+  let $fetch: Promise<$Fetch> | undefined;
   // set once fetch refused `redirect: "error"`: file bodies go with "manual" from then on
   let manual = false;
   return async (request) => {
@@ -46,7 +47,9 @@ export function createHttpExchanger(fetchFn: FetchFunction | undefined, dispatch
       responseType: "stream",
     };
     if (dispatcher) init["dispatcher"] = dispatcher;
-    const send = () => $fetch.raw(request.url, init as FetchOptions<"stream">);
+    $fetch ??= loadCreateFetch().then((createFetch) => createFetch({ fetch: (fetchFn ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init))) as typeof globalThis.fetch }));
+    const ofetch = await $fetch;
+    const send = () => ofetch.raw(request.url, init as FetchOptions<"stream">);
     const response = await send().catch((error: unknown) => {
       // Only workerd's refusal of the mode, as it builds the request ("Invalid redirect value, …"): nothing was sent. A
       // redirect refused after sending may also name "redirect" (Deno: "Encountered redirect while redirect mode is set
