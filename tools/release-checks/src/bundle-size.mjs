@@ -253,7 +253,7 @@ export const COMBINATIONS = [
     // (requestTls cannot fix it), with a hint of their own for undici's UND_ERR_PRX_TLS; the call limits carry the
     // call's secrets so an abort reason kept as cause is scrubbed when the transport ends a call in flight.
     // Then by 36 B: on Node, ofetch (and node-fetch-native) is loaded on the first upload or download, not with the
-    // transport (~0.1 s of every cold start of a process that only calls, such as sg find); outside Node the package's
+    // transport (about 30 ms of the cold start of a process that only calls, such as sg find); outside Node the package's
     // #ofetch import keeps it a static import, whose Promise wrapper is what this row pays.
     ratchet: 34 * KB - 12,
     target: TARGET_GZIP,
@@ -779,7 +779,7 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 62 B: core refuses the REST API's root as a site URL, the transport's certificate hints name proxyTls
     // for an https:// proxy's own CA, and the reason of an abort in flight kept as cause is scrubbed of the call's secrets.
     // Then by 20 B: on Node, ofetch (and node-fetch-native) is loaded on the first upload or download, not with the
-    // transport (~0.1 s of every cold start of a process that only calls, such as sg find); outside Node the package's
+    // transport (about 30 ms of the cold start of a process that only calls, such as sg find); outside Node the package's
     // #ofetch import keeps it a static import, whose Promise wrapper is what this row pays.
     ratchet: 50 * KB + 96,
     source: `import { createClient } from "@sg/core";
@@ -979,7 +979,7 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 55 B: core refuses the REST API's root as a site URL, the transport's certificate hints name proxyTls
     // for an https:// proxy's own CA, and the reason of an abort in flight kept as cause is scrubbed of the call's secrets.
     // Then by 28 B: on Node, ofetch (and node-fetch-native) is loaded on the first upload or download, not with the
-    // transport (~0.1 s of every cold start of a process that only calls, such as sg find); outside Node the package's
+    // transport (about 30 ms of the cold start of a process that only calls, such as sg find); outside Node the package's
     // #ofetch import keeps it a static import, whose Promise wrapper is what this row pays.
     ratchet: 27 * KB + 24,
     source: `import { createClient } from "@sg/core";
@@ -1181,7 +1181,7 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 60 B: core refuses the REST API's root as a site URL, the transport's certificate hints name proxyTls
     // for an https:// proxy's own CA, and the reason of an abort in flight kept as cause is scrubbed of the call's secrets.
     // Then by 30 B: on Node, ofetch (and node-fetch-native) is loaded on the first upload or download, not with the
-    // transport (~0.1 s of every cold start of a process that only calls, such as sg find); outside Node the package's
+    // transport (about 30 ms of the cold start of a process that only calls, such as sg find); outside Node the package's
     // #ofetch import keeps it a static import, whose Promise wrapper is what this row pays.
     ratchet: 27 * KB + 405,
     source: `import { createClient } from "@sg/core";
@@ -1402,7 +1402,7 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 60 B: core refuses the REST API's root as a site URL, the transport's certificate hints name proxyTls
     // for an https:// proxy's own CA, and the reason of an abort in flight kept as cause is scrubbed of the call's secrets.
     // Then by 30 B: on Node, ofetch (and node-fetch-native) is loaded on the first upload or download, not with the
-    // transport (~0.1 s of every cold start of a process that only calls, such as sg find); outside Node the package's
+    // transport (about 30 ms of the cold start of a process that only calls, such as sg find); outside Node the package's
     // #ofetch import keeps it a static import, whose Promise wrapper is what this row pays.
     ratchet: 30 * KB - 60,
     source: `import { createClient } from "@sg/core";
