@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generatedSchema } from "./typegen-fixture.mjs";
+import { definesName } from "./code-names.mjs";
 import { publicPackages, repoRoot } from "./workspace.mjs";
 
 // The ```ts blocks of the README and of each package README are type-checked against the built packages,
@@ -51,8 +52,7 @@ describe("README code compiles", () => {
   it.each(blocks.map((b) => [`${b.file} #${b.index + 1}`, b]))("%s type-checks", (_name, block) => {
     const dir = mkdtempSync(join(scratch, "b-"));
     // Snippets may use free names the surrounding prose defines (scriptName, a site schema type, …).
-    const defines = (name) =>
-      new RegExp(`\\b(const|let|var|function|type|interface|class)\\s+${name}\\b|\\b(const|let|var)\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*=|import[^;]*\\b${name}\\b[^;]*from`).test(block.code);
+    const defines = (name) => definesName(block.code, name);
     const uses = (name) => new RegExp(`\\b${name}\\b`).test(block.code);
     const preamble = Object.entries(GIVEN)
       .filter(([name]) => uses(name) && !defines(name))

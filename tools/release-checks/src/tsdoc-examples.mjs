@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { definesName } from "./code-names.mjs";
 import { TEST_FILE } from "./test-files.mjs";
 import { repoRoot, sourceFiles } from "./workspace.mjs";
 
@@ -89,8 +90,7 @@ export function typeNames(pkgDir) {
  */
 export function exampleModule(example, exports) {
   const code = example.code.replace(/…/g, "...(undefined as any)");
-  const defines = (name) =>
-    new RegExp(`\\b(const|let|var|function|type|interface|class)\\s+${name}\\b|\\b(const|let|var)\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*=|import[^;]*\\b${name}\\b[^;]*from`).test(code);
+  const defines = (name) => definesName(code, name);
   const bare = code.replace(/\/\/.*$/gm, "").replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, '""');
   // Property names (`{ site: …`) are not uses; shorthand properties (`{ site }`) are.
   const used = new Set(bare.replace(/(?<=[{,]\s*)[A-Za-z_$][\w$]*\??\s*:/g, "").match(/(?<![.\w$])[A-Za-z_$][\w$]*/g));
