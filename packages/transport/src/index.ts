@@ -18,6 +18,7 @@ export type { AuthParams } from "./auth-params.js";
 export { buildEnvelope, encodeEnvelope, isTruthyPayload } from "./envelope.js";
 export type { RpcEnvelope } from "./envelope.js";
 export { faultToError, isFault, MAINTENANCE_MESSAGE, SSO_SESSION_EXPIRED } from "./fault-map.js";
+export type { ErrorContext } from "./fault-map.js";
 export { SgTlsError } from "./network-errors.js";
 export type { TlsErrorDetails, TlsFailure } from "./network-errors.js";
 export { parseRetryAfter } from "./retry-after.js";
