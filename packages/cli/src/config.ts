@@ -2,7 +2,9 @@ import { UsageError } from "./exit-status.js";
 
 /** A value and where it came from (`--site` or `SG_SITE`), for error messages. */
 export interface Sourced {
+  /** The value as given. */
   readonly value: string;
+  /** Where it came from, as a message names it: a flag (`--site`), an environment variable (`SG_SITE`), … */
   readonly source: string;
 }
 

@@ -75,9 +75,13 @@ function unavailable(error: unknown): { why: string; fix: string } | undefined {
 const SSO_WHY = "this site uses SSO, where a login and passphrase are never accepted by the API.";
 const SSO_FIX = "Run `sg login --browser` to approve a session in your browser (saved for later commands), or use a script's name and key for automation.";
 
-interface Explanation {
+/** What {@link explainAuthFailure} makes of an authentication failure. */
+export interface Explanation {
+  /** Which case of the auth landscape this failure is (stable, for scripts): e.g. `pat-missing-or-revoked`. */
   readonly problem: string;
+  /** Why it failed, in plain words. */
   readonly why: string;
+  /** What to do. */
   readonly fix: string;
 }
 

@@ -6,8 +6,10 @@
  */
 
 /** One `{ value, editable }` pair of a `schema_read` answer. */
-interface SchemaProperty {
+export interface SchemaProperty {
+  /** The property's value: a data type name, a display name, a list of valid types, … */
   readonly value?: unknown;
+  /** Whether the property can be changed on the site. */
   readonly editable?: boolean;
 }
 
