@@ -23,7 +23,8 @@ const vitestCommands = (script) => script.split(/&&|;/).map((s) => s.trim()).fil
 describe("the release-checks test target's nx inputs", () => {
   // The gates read every package's files (boundaries.mjs reads test files too; the snippet, pack and release-plan checks
   // read the READMEs, LICENSEs and changesets; the snippet and TSDoc example checks compile with tsconfig.base.json; the
-  // TypeScript floor check reads the README's stated floor, the built packages and the emulator's schema through ^production),
+  // TypeScript floor check reads the README's stated floor, the built packages and the emulator's schema through ^production;
+  // the forgotten-export check reads each package's `exports` map and, through ^production, its built .d.ts),
   // or a violation hides behind a cached pass.
   const inputs = projects.find((p) => p.name === "@sg-internal/release-checks").test.inputs;
   const globs = (prefix) => inputs.filter((i) => typeof i === "string" && i.startsWith(prefix)).map((i) => i.slice(prefix.length));
