@@ -115,7 +115,7 @@ describe("a credentials file that cannot be read or written", () => {
   });
 });
 
-const failedChecks = (stdout: string): { problem?: string; fix?: string }[] => (JSON.parse(stdout) as { checks: { ok: boolean; problem?: string; fix?: string }[] }).checks.filter((c) => c.ok === false);
+const failedChecks = (stdout: string): { problem?: string; detail?: string; fix?: string }[] => (JSON.parse(stdout) as { checks: { ok: boolean; problem?: string; detail?: string; fix?: string }[] }).checks.filter((c) => c.ok === false);
 
 describe("what sg doctor says of a credentials file it reads past", () => {
   it("a corrupt file readable by others: two problems, each with its own fix (not chmod for the JSON)", async () => {
@@ -136,6 +136,7 @@ describe("what sg doctor says of a credentials file it reads past", () => {
     const r = await sgIn(dir, ["doctor", "--site", site.url, "--format", "json"]);
     const checks = failedChecks(r.stdout).filter((c) => c.problem !== "no-credentials");
     expect(checks.map((c) => c.problem)).toEqual(["unknown-credentials-layout"]);
+    expect(checks[0]?.detail).toContain("has an unknown layout (version is missing (it must be 1))");
     expect(checks[0]?.fix).toContain("Run sg login to rewrite it");
   });
 });

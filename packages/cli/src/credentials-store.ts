@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { z } from "zod";
 import { credentialsFileError } from "./credentials-file-error.js";
+import { checkCredentialsFile, type CredentialsFile } from "./credentials-file-shape.js";
 import { CredentialsFileError } from "./exit-codes.js";
 import { withFileLock } from "./file-lock.js";
 import { decodeText } from "./text-input.js";
@@ -19,22 +19,6 @@ export interface SavedSession {
   /** When it was saved (ISO 8601). */
   readonly savedAt: string;
 }
-
-// Loose: keys this sg does not know (added by a later version 1 sg) are kept when it rewrites the file.
-const fileSchema = z.looseObject({
-  version: z.literal(1),
-  sites: z.record(
-    z.string(),
-    z.looseObject({
-      sessionToken: z.string().min(1),
-      login: z.string().optional(),
-      method: z.enum(["browser", "password"]),
-      savedAt: z.string(),
-    }),
-  ),
-});
-
-type CredentialsFile = z.infer<typeof fileSchema>;
 
 const NEWER_FIX = "Use the newer sg that wrote it (or update this one: npm install -g @sg/cli@latest); to start over with this one, remove the file (its sessions are lost).";
 
@@ -117,9 +101,9 @@ export class CredentialsStore {
       warnings.push({ kind: "newer-version", message: `${newer}; this sg ignores it and will not change it`, fix: NEWER_FIX });
       return { data: { version: 1, sites: {} }, warnings, newer };
     }
-    const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) return ignored("unknown-layout", "has an unknown layout");
-    return { data: parsed.data, warnings };
+    const checked = checkCredentialsFile(json);
+    if ("problem" in checked) return ignored("unknown-layout", `has an unknown layout (${checked.problem})`);
+    return { data: checked.file, warnings };
   }
 
   private async save(data: CredentialsFile): Promise<void> {
