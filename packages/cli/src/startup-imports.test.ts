@@ -79,6 +79,18 @@ describe("sg loads only what the command needs", () => {
     expect(unwanted(urls, ["find", "summarize"])).toEqual([]);
   });
 
+  it("sg find from a session saved by sg login (what a pipeline runs per shot) loads no zod, undici, ofetch or emulator", async () => {
+    const home = join(dir, "saved-session");
+    const site = emu.site().url;
+    const login = await emu.sg(["login", "--site", site, "--login", "coord", "--password", "coord-pass-1"], { SG_CONFIG_DIR: home });
+    expect(login.code, login.stderr).toBe(0);
+    expect(readFileSync(join(home, "credentials.json"), "utf8")).toContain('"sessionToken"');
+    const urls = await loadedBy(["find", "Shot", "--limit", "1", "--fields", "code"], { SG_SITE: site, SG_CONFIG_DIR: home });
+    // The saved session was read (its code loaded) and used: no credentials were given.
+    expect(urls.some((u) => u.endsWith("/dist/credentials-store.js"))).toBe(true);
+    expect(unwanted(urls, ["find", "summarize"])).toEqual([]);
+  });
+
   it("sg find through a proxy still loads undici (the check above would pass if nothing was recorded)", async () => {
     // NO_PROXY leaves loopback direct, but a proxy is configured: the routing dispatcher is made.
     const urls = await loadedBy(["find", "Shot", "--limit", "1", "--fields", "code"], { ...emu.env(), HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" });
