@@ -24,6 +24,7 @@ describe("401 from the site or a proxy in front of it", () => {
     expect(err.message).toContain(`Hint: ${hint}`);
     expect(JSON.stringify(err.toJSON())).toContain(hint);
     expect(err.message).not.toContain("[REDACTED]");
+    expect(server.requests).toHaveLength(1);
   });
 
   it("with user:pass@ in the site URL: the hint says those were refused, and never shows them", async () => {
@@ -92,5 +93,19 @@ describe("an SSO site's expired session: a redirect to its SAML login", () => {
     expect(err).toBeInstanceOf(SgHttpError);
     expect(err).toMatchObject({ code: "SG_HTTP", status: 301 });
     expect(err.hint).toMatch(/check the site URL/);
+  });
+});
+
+describe("a read answered 401, 404 or a redirect is sent once (spec §7: never retried)", () => {
+  it.each([401, 404, 301, 302, 303, 307, 308])("HTTP %i: exactly one request, the status kept", async (status) => {
+    const server = await serve((_req, res) => {
+      res.writeHead(status, status < 400 ? { location: "https://elsewhere.example/api3/json" } : { "content-type": "text/plain" });
+      res.end(status < 400 ? "" : "no");
+    });
+    const err = await fail(jsonRpcTransport().send(read(), contextFor(server.url, fakeClock())));
+    expect(err).toBeInstanceOf(SgHttpError);
+    expect(err).toMatchObject({ status });
+    expect(err.attempts).toHaveLength(1);
+    expect(server.requests).toHaveLength(1);
   });
 });

@@ -18,6 +18,13 @@ describe("classify: the architecture.md §4 table", () => {
     ["500", status(500), false, false],
     ["404", status(404), false, false],
     ["403", status(403), false, false],
+    // a 401 and a redirect are the site's answer (credentials, the site URL): sending again cannot change it
+    ["401", status(401), false, false],
+    ["301", status(301), false, false],
+    ["302", status(302), false, false],
+    ["303", status(303), false, false],
+    ["307", status(307), false, false],
+    ["308", status(308), false, false],
     ["refused", { type: "not-sent", code: "ECONNREFUSED" }, true, true],
     ["DNS", { type: "not-sent", code: "ENOTFOUND" }, true, true],
     ["reset", { type: "maybe-sent", code: "ECONNRESET" }, true, false],
