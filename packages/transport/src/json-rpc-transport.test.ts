@@ -120,6 +120,11 @@ describe("send: responses", () => {
     expect(await t.send(read(), contextFor(server.url))).toBeNull();
   });
 
+  it("decodes a read answered text/javascript; charset=utf-8 as JSON (spec §1.5.2, §7.2#14)", async () => {
+    const server = await serve((_req, res) => text(res, '{"results":{"entities":[{"type":"Shot","id":7}]}}', 200, "text/javascript; charset=utf-8"));
+    expect(await jsonRpcTransport().send(read(), contextFor(server.url))).toEqual({ entities: [{ type: "Shot", id: 7 }] });
+  });
+
   it("invalid JSON and an HTML 200 page are protocol errors with a snippet, not crashes", async () => {
     const server = await serve((_req, res, _raw, n) =>
       n === 1 ? text(res, '{"results": [1, 2', 200, "application/json") : text(res, "<html><title>Sign in</title></html>", 200, "text/html; charset=utf-8"),
