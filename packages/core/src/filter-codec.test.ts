@@ -66,6 +66,40 @@ describe("encodeFilters: the wire rules of rpc-protocol §3.4", () => {
     expect((untrimmed.conditions[0] as { values: unknown[] }).values).toEqual([{ type: "Project", id: 1, sg_extra: "x" }]);
   });
 
+  it("keeps exactly the keys of spec §3.5 (since 3.9.1) when it trims a full Attachment dict in is/in", () => {
+    const storage = { type: "LocalStorage", id: 3, name: "primary" };
+    const full = {
+      type: "Attachment",
+      id: 9,
+      name: "plate.exr",
+      url: "https://files.example/plate.exr",
+      content_type: "image/x-exr",
+      local_path: "/mnt/proj/plate.exr",
+      storage,
+      relative_path: "proj/plate.exr",
+      link_type: "local",
+      this_file: { type: "Attachment", id: 9 },
+      sg_custom: "dropped",
+    };
+    const kept = { type: "Attachment", id: 9, name: "plate.exr", url: full.url, content_type: "image/x-exr", local_path: "/mnt/proj/plate.exr", storage, relative_path: "proj/plate.exr" };
+    const out = enc([
+      ["sg_uploaded_movie", "is", full],
+      ["attachments", "in", [full, { type: "Attachment", id: 10, sg_custom: "x" }]],
+    ]) as { conditions: { values: unknown[] }[] };
+    expect(out.conditions[0]!.values).toEqual([kept]);
+    expect(out.conditions[1]!.values).toEqual([kept, { type: "Attachment", id: 10 }]);
+  });
+
+  it("sends a dict under the path 'id' whole: only a link field's operand is trimmed (spec §3.5)", () => {
+    const dict = { type: "Shot", id: 4, code: "sh010", sg_custom: "kept" };
+    const out = enc([
+      ["id", "is", dict],
+      ["id", "in", [dict]],
+    ]) as { conditions: { values: unknown[] }[] };
+    expect(out.conditions[0]!.values).toEqual([dict]);
+    expect(out.conditions[1]!.values).toEqual([dict]);
+  });
+
   it("validates and copies a wire tree passed in", () => {
     const wire = { logical_operator: "or", conditions: [{ path: "id", relation: "in", values: [1, 2] }] };
     expect(enc(wire)).toEqual(wire);
