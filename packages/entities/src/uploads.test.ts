@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type Client } from "@sg/core";
+import { SgNetworkError, createClient, type Client } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { jsonRpcTransport, type JsonRpcTransportOptions } from "@sg/transport";
 import { SgPartialWriteError, SgTransferError, entityApi, parseUploadReply, type EntityApi } from "./index.js";
@@ -212,11 +212,15 @@ describe("cloud storage PUTs", () => {
  * emulator to answer that PUT's path with each of `statuses` in turn (fault injection by path: the URL exists
  * only once link info answered), so that the failures come from the site over the socket.
  */
-function cloudFetch(statuses: readonly number[]): { fetch: (input: string, init: RequestInit) => Promise<Response>; puts: string[] } {
+function cloudFetch(statuses: readonly (number | "reset")[]): { fetch: (input: string, init: RequestInit) => Promise<Response>; puts: string[] } {
   const puts: string[] = [];
   const fetchFn = async (input: string, init: RequestInit): Promise<Response> => {
     if (init.method === "PUT" && puts.push(new URL(input).pathname) === 1) {
-      for (const status of statuses) site.emulator.injectFault({ method: new URL(input).pathname, status, body: `<Error><Code>${status === 500 ? "InternalError" : "NotImplemented"}</Code></Error>` });
+      const method = new URL(input).pathname;
+      for (const status of statuses) {
+        // "reset": the connection is dropped once the PUT has arrived, without an answer
+        site.emulator.injectFault(status === "reset" ? { method, dropConnection: true } : { method, status, body: `<Error><Code>${status === 500 ? "InternalError" : "NotImplemented"}</Code></Error>` });
+      }
     }
     const response = await fetch(input, init);
     if (typeof init.body !== "string" || !init.body.includes('"method_name":"info"')) return response;
@@ -316,6 +320,68 @@ describe("cloud storage PUTs answered 500", () => {
       expect(await api.find("Attachment", [["display_name", "in", ["a.mov", "b.mov", "c.txt"]]], ["id"])).toEqual([]);
     } finally {
       site.emulator.reset();
+      await client.close();
+    }
+  });
+});
+
+describe("network errors on upload steps (README: the site's /upload/* posts are writes, a storage PUT a read)", () => {
+  it("a form post to /upload/upload_file refused twice before it was sent is sent a third time, and the file is attached once", async () => {
+    const { createServer } = await import("node:net");
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    let refused = 0;
+    // The first two posts go to a port nothing listens on: the connection is refused, nothing was sent.
+    const refuseTwice = (input: string, init: RequestInit): Promise<Response> => {
+      const url = new URL(input);
+      if (url.pathname !== "/upload/upload_file" || refused++ >= 2) return fetch(input, init);
+      return fetch(`http://127.0.0.1:${port}${url.pathname}`, init);
+    };
+    const { client, api } = otherClient(site.emulator.url, { fetch: refuseTwice, retry: { baseDelayMs: 1 } });
+    try {
+      const shot = await api.create("Shot", { code: "upload_refused_twice", project });
+      const before = site.emulator.requests().length;
+      const id = await api.upload("Shot", shot.id, new File(["after two refusals"], "refused.txt"));
+      expect(refused).toBe(3);
+      expect(transferSteps(before)).toEqual([["/upload/upload_file", 200, null]]);
+      expect(await api.find("Attachment", [["display_name", "is", "refused.txt"]], ["id"])).toEqual([{ type: "Attachment", id }]);
+      expect(Buffer.from(await api.downloadAttachment(id)).toString()).toBe("after two refusals");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a form post to /upload/upload_file whose connection is reset after it was sent is not retried: it may have landed", async () => {
+    const { client, api } = otherClient(site.emulator.url, { retry: { baseDelayMs: 1 } });
+    try {
+      const shot = await api.create("Shot", { code: "upload_reset", project });
+      site.emulator.injectFault({ method: "/upload/upload_file", dropConnection: true });
+      const before = site.emulator.requests().length;
+      const error = await api.upload("Shot", shot.id, new File(["reset once"], "reset.txt")).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SgNetworkError);
+      expect(error).toMatchObject({ maybeSent: true });
+      expect((error as SgNetworkError).attempts).toHaveLength(1);
+      expect(transferSteps(before).map(([path]) => path)).toEqual(["/upload/upload_file"]);
+    } finally {
+      site.emulator.reset();
+      await client.close();
+    }
+  });
+
+  it("a storage PUT whose connection is reset is sent again, then the link step runs and the file downloads back intact", async () => {
+    const cloud = cloudFetch(["reset"]);
+    const { client, api } = otherClient(site.emulator.url, { fetch: cloud.fetch, retry: { baseDelayMs: 1 } });
+    try {
+      const version = await api.create("Version", { code: "cloud_reset", project });
+      const before = site.emulator.requests().length;
+      const id = await api.upload("Version", version.id, new File(["after a reset"], "reset.mov"), { fieldName: "sg_uploaded_movie", displayName: "after reset" });
+      expect(cloud.puts).toHaveLength(2);
+      expect(transferSteps(before).map(([path]) => path)).toEqual(["/upload/api_get_upload_link_info", "<storage>", "<storage>", "/upload/api_link_file"]);
+      expect(await api.findOne("Version", [["id", "is", version.id]], ["sg_uploaded_movie"])).toMatchObject({ sg_uploaded_movie: { id, name: "after reset" } });
+      expect(Buffer.from(await api.downloadAttachment(id)).toString()).toBe("after a reset");
+    } finally {
       await client.close();
     }
   });
