@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SgProtocolError, SgValidationError, createClient } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { jsonRpcTransport } from "@sg/transport";
-import { activityStreamRead, find, findOne, noteThreadRead, textSearch, upload } from "./index.js";
+import { activityStreamRead, entityApi, find, findOne, noteThreadRead, textSearch, upload } from "./index.js";
 import { startLoopbackSite } from "./test-support/loopback.js";
 import { demoProject, useSite } from "./test-support/suite.js";
 
@@ -117,6 +117,37 @@ describe("textSearch and activityStreamRead post-process only the top level of t
       const stream = await activityStreamRead(loop.client, "Shot", 7);
       expect(stream.updates).toEqual([update]);
       expect(stream).toMatchObject({ entity_type: "Shot", entity_id: 7, earliest_update_id: 70, latest_update_id: 70 });
+    } finally {
+      await loop.close();
+    }
+  });
+});
+
+describe("records: `&lt;` in a top-level string comes back as `<`, as in Python (spec §7.2#15)", () => {
+  // The site sanitises `<` as `&lt;` in the strings it returns; Python undoes exactly that, on each record's own
+  // string fields: no other entity, no `&amp;lt;`, nothing inside a list or a nested dict.
+  const sent = { type: "Shot", id: 7, code: "a &lt;b&gt; &amp;lt;", tags: ["a &lt;b"], sg_meta: { note: "x &lt;y" } };
+  const parsed = { type: "Shot", id: 7, code: "a <b&gt; &amp;lt;", tags: ["a &lt;b"], sg_meta: { note: "x &lt;y" } };
+  const answer = (method: string): unknown =>
+    method === "info" ? { version: [8, 50, 0] }
+    : method === "read" ? { entities: [sent], paging_info: { entity_count: 1 } }
+    : method === "batch" ? [sent, sent]
+    : sent;
+
+  it("from find, create, update and batch", async () => {
+    const loop = await startLoopbackSite(answer);
+    try {
+      const api = entityApi(loop.client);
+      expect(await api.find("Shot", [], ["code", "tags", "sg_meta"])).toEqual([parsed]);
+      expect(await api.create("Shot", { code: "a <b" }, ["code", "tags", "sg_meta"])).toEqual(parsed);
+      expect(await api.update("Shot", 7, { code: "a <b" })).toEqual(parsed);
+      expect(
+        await api.batch([
+          { request_type: "create", entity_type: "Shot", data: { code: "a <b" } },
+          { request_type: "update", entity_type: "Shot", entity_id: 7, data: { code: "a <b" } },
+        ]),
+      ).toEqual([parsed, parsed]);
+      expect(loop.methods.filter((m) => m !== "info")).toEqual(["read", "create", "update", "batch"]);
     } finally {
       await loop.close();
     }
