@@ -78,6 +78,31 @@ describe("summarize", () => {
   });
 });
 
+describe("summarize: the payload sent", () => {
+  const count = [{ field: "id", type: "count" }] as const;
+  const filters = [["sg_status_list", "is", "ip"]] as const;
+  const conditions = [{ path: "sg_status_list", relation: "is", values: ["ip"] }];
+
+  it("combines filters with 'and' by default and sends no grouping key when none is given", async () => {
+    await site.api.summarize("Shot", filters, count);
+    expect(site.payloads("summarize")).toEqual([{ type: "Shot", summaries: [{ field: "id", type: "count" }], filters: { logical_operator: "and", conditions } }]);
+  });
+
+  it("sends filterOperator 'any' as 'or', and a grouping with its direction ('asc' when left out)", async () => {
+    await site.api.summarize("Shot", filters, count, { filterOperator: "any", grouping: [{ field: "sg_status_list", type: "exact" }] });
+    expect(site.payloads("summarize")).toEqual([
+      { type: "Shot", summaries: [{ field: "id", type: "count" }], filters: { logical_operator: "or", conditions }, grouping: [{ field: "sg_status_list", type: "exact", direction: "asc" }] },
+    ]);
+  });
+
+  it("refuses a grouping that is not a list, naming options.grouping, before sending", async () => {
+    const error = await site.api.summarize("Shot", filters, count, { grouping: { field: "sg_status_list", type: "exact" } as never }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect((error as SgValidationError).path).toEqual(["options", "grouping"]);
+    expect(site.payloads("summarize")).toEqual([]);
+  });
+});
+
 describe("summarize: datetime summaries", () => {
   const dated = [{ field: "id", type: "count" }, { field: "created_at", type: "earliest" }, { field: "updated_at", type: "latest" }] as const;
 
