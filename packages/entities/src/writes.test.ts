@@ -258,6 +258,31 @@ describe("batch", () => {
     expect(await site.api.findOne("Shot", [["id", "is", shot.id]])).not.toBeNull();
   });
 
+  it("applies per-field multi_entity_update_modes: add, then remove, read back from the site", async () => {
+    const [a1, a2, a3] = await site.api.find("Asset", [], [], { limit: 3 });
+    const shot = await site.api.create("Shot", { code: "wr_batch_modes", project, assets: [a1] });
+    const linked = async (): Promise<number[]> => ((await site.api.findOne("Shot", [["id", "is", shot.id]], ["assets"]))!.assets as { id: number }[]).map((a) => a.id).sort();
+    const update = (assets: unknown[], mode: "add" | "remove") =>
+      ({ request_type: "update", entity_type: "Shot", entity_id: shot.id, data: { assets }, multi_entity_update_modes: { assets: mode } }) as const;
+    await site.api.batch([update([a2, a3], "add")]);
+    expect(await linked()).toEqual([a1!.id, a2!.id, a3!.id].sort());
+    await site.api.batch([update([a1, a3], "remove")]);
+    expect(await linked()).toEqual([a2!.id]);
+    const modes = site.payloads("batch").map((b) => (b as { fields: { multi_entity_update_mode?: string }[] }[])[0]!.fields[0]!.multi_entity_update_mode);
+    expect(modes).toEqual(["add", "remove"]);
+  });
+
+  it("sends create and update values whole: entity dicts are not trimmed in a batch (§3.5, as Python)", async () => {
+    const [asset] = await site.api.find("Asset", [], ["code", "sg_asset_type"], { limit: 1 });
+    const fatProject = { ...project, name: "Demo Project", sg_custom: "kept" };
+    const fatAsset = { ...asset!, sg_custom: "kept" };
+    const [created] = await site.api.batch([{ request_type: "create", entity_type: "Shot", data: { code: "wr_batch_whole", project: fatProject } }]);
+    await site.api.batch([{ request_type: "update", entity_type: "Shot", entity_id: (created as { id: number }).id, data: { assets: [fatAsset] } }]);
+    const [create, update] = site.payloads("batch").map((b) => (b as { fields: { field_name: string; value: unknown }[] }[])[0]!.fields);
+    expect(create!.find((f) => f.field_name === "project")?.value).toEqual(fatProject);
+    expect(update).toEqual([{ field_name: "assets", value: [fatAsset] }]);
+  });
+
   it("sends nothing for an empty list", async () => {
     const n = site.emulator.requests().length;
     expect(await site.api.batch([])).toEqual([]);
