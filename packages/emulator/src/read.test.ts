@@ -156,3 +156,75 @@ describe('paging_info and page size', () => {
     expect(counted.paging_info).toMatchObject({ entity_count: 6, page_count: 2, has_next_page: false });
   });
 });
+
+/** Create Shots with these fields (a project added), run `body`, then retire them so that other tests count as before. */
+async function withShots(rows: Record<string, unknown>[], body: (ids: number[]) => Promise<void>): Promise<void> {
+  const ids: number[] = [];
+  try {
+    for (const row of rows) {
+      const fields = Object.entries({ project: { type: 'Project', id: 1 }, ...row }).map(([field_name, value]) => ({ field_name, value }));
+      ids.push((await t.call('create', t.script, { type: 'Shot', fields })).id);
+    }
+    await body(ids);
+  } finally {
+    for (const id of ids) await t.call('delete', t.script, { type: 'Shot', id });
+  }
+}
+
+describe('text operators ignore case; a null text field (rpc-protocol §3.3: case-insensitive on a site)', () => {
+  it('is, is_not, contains, not_contains, starts_with, ends_with, in and not_in ignore case; null matches contains never, not_contains, is null and is_not always', async () => {
+    await withShots([{ code: 'CaseText_A', description: 'Mixed CASE Words' }, { code: 'CaseText_B' }], async () => {
+      const codes = async (...c: unknown[][]): Promise<string[]> =>
+        (await read({ type: 'Shot', filters: where(['code', 'starts_with', 'casetext_'], ...c) })).entities.map((e: any) => e.code).sort();
+      const a = ['CaseText_A'];
+      const b = ['CaseText_B'];
+      expect(await codes(['description', 'is', 'mixed case words'])).toEqual(a);
+      expect(await codes(['description', 'is_not', 'MIXED case WORDS'])).toEqual(b);
+      expect(await codes(['description', 'contains', 'CASE w'])).toEqual(a);
+      expect(await codes(['description', 'not_contains', 'case W'])).toEqual(b);
+      expect(await codes(['description', 'starts_with', 'mIXED'])).toEqual(a);
+      expect(await codes(['description', 'ends_with', 'WORDS'])).toEqual(a);
+      expect(await codes(['description', 'in', 'nope', 'MIXED CASE WORDS'])).toEqual(a);
+      expect(await codes(['description', 'not_in', 'mixed case words'])).toEqual(b);
+      expect(await codes(['code', 'is', 'casetext_a'])).toEqual(a);
+      expect(await codes(['code', 'in', 'CASETEXT_A', 'casetext_b'])).toEqual([...a, ...b]);
+      // the null description of B
+      expect(await codes(['description', 'contains', 'e'])).toEqual(a);
+      expect(await codes(['description', 'not_contains', 'zzz'])).toEqual([...a, ...b]);
+      expect(await codes(['description', 'is', null])).toEqual(b);
+      expect(await codes(['description', 'is_not', 'x'])).toEqual([...a, ...b]);
+    });
+  });
+});
+
+describe('null handling', () => {
+  it("['assets', 'is', null] matches only the rows with no linked assets, is_not null the others", async () => {
+    const links = (...ids: number[]) => ids.map((id) => ({ type: 'Asset', id }));
+    await withShots([{ code: 'NullLinks_none' }, { code: 'NullLinks_empty', assets: [] }, { code: 'NullLinks_one', assets: links(1) }, { code: 'NullLinks_two', assets: links(1, 2) }], async () => {
+      const codes = async (...c: unknown[][]): Promise<string[]> =>
+        (await read({ type: 'Shot', filters: where(['code', 'starts_with', 'NullLinks_'], ...c) })).entities.map((e: any) => e.code).sort();
+      expect(await codes(['assets', 'is', null])).toEqual(['NullLinks_empty', 'NullLinks_none']);
+      expect(await codes(['assets', 'is_not', null])).toEqual(['NullLinks_one', 'NullLinks_two']);
+    });
+  });
+
+  // The real site's place for nulls is not documented (rpc-protocol.md says nothing; mockgun sorts None as 0 / ""):
+  // this pins the emulator's documented choice (README, Sorting).
+  it('sorts nulls first ascending and last descending, for numbers and for text', async () => {
+    await withShots(
+      [
+        { code: 'NullSort_1', sg_cut_duration: 9, description: 'b' },
+        { code: 'NullSort_2' },
+        { code: 'NullSort_3', sg_cut_duration: 5, description: 'A' },
+      ],
+      async () => {
+        const sorted = async (field_name: string, direction: string): Promise<string[]> =>
+          (await read({ type: 'Shot', filters: where(['code', 'starts_with', 'NullSort_']), sorts: [{ field_name, direction }] })).entities.map((e: any) => e.code);
+        expect(await sorted('sg_cut_duration', 'asc')).toEqual(['NullSort_2', 'NullSort_3', 'NullSort_1']);
+        expect(await sorted('sg_cut_duration', 'desc')).toEqual(['NullSort_1', 'NullSort_3', 'NullSort_2']);
+        expect(await sorted('description', 'asc')).toEqual(['NullSort_2', 'NullSort_3', 'NullSort_1']);
+        expect(await sorted('description', 'desc')).toEqual(['NullSort_1', 'NullSort_3', 'NullSort_2']);
+      },
+    );
+  });
+});
