@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { scriptAuth } from "@sg/auth-script";
+import { createClient } from "@sg/core";
+import { DEMO_SCRIPT_KEY, startEmulator } from "@sg/emulator";
+import { entityApi } from "@sg/entities";
+import { jsonRpcTransport } from "@sg/transport";
+import { importShots, parseCsv } from "./import.mjs";
+import { runRecipe } from "./recipe.mjs";
+
+const main = fileURLToPath(new URL("./main.mjs", import.meta.url));
+/** @type {string} */
+let dir;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "sg-bulk-import-test-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** @param {string} url a client of the test's own, without retries */
+const client = (url) => entityApi(createClient({ site: url, transport: jsonRpcTransport({ retry: false }), auth: scriptAuth({ scriptName: "emulator_script", scriptKey: DEMO_SCRIPT_KEY }) }));
+
+describe("the bulk-import recipe", () => {
+  it("npm start: imports 500 rows through two failed chunks and exits 0", () => {
+    const run = spawnSync(process.execPath, [main], { encoding: "utf8", timeout: 30_000 });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("chunk 2 reconciled: 100 of 100 had landed, 0 sent again");
+    expect(run.stdout).toContain("chunk 4 reconciled: 0 of 100 had landed, 100 sent again");
+    expect(run.stdout).toContain("500 Shots for 500 rows, no code twice, none missing");
+    expect(run.stdout.trimEnd().endsWith("All steps passed.")).toBe(true);
+  }, 40_000);
+
+  it("with a chunk applied and then cut off, and one refused by a gateway, exactly 500 Shots exist afterwards, one per code", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const before = (await client(site.url).find("Shot", [], ["code"])).length;
+      const { codes, project } = await runRecipe(site, { dir, out: () => {} });
+      const shots = await client(site.url).find("Shot", [["project", "is", project], ["code", "starts_with", "BI_"]], ["code"]);
+      expect(shots.length).toBe(500);
+      expect(new Set(shots.map((s) => s["code"])).size).toBe(500);
+      expect(shots.map((s) => s["code"]).sort()).toEqual([...codes].sort());
+      expect((await client(site.url).find("Shot", [], ["code"])).length).toBe(before + 500);
+      // Six batches reached the site: the five chunks, and chunk 4 once more (the 502 one); chunk 2 was not re-sent.
+      const batches = site.requests().filter((r) => r.method_name === "batch");
+      expect(batches.map((r) => r.injected ?? null)).toEqual([null, "drop-after", null, "html-502", null, null]);
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+
+  it("a re-send that is cut off too is reconciled again; a failure that did not land is thrown as it is", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const sg = client(site.url);
+      const project = { type: /** @type {const} */ ("Project"), id: 1 };
+      const rows = parseCsv("code,description\nRC_01,a\nRC_02,b\nRC_03,c\n");
+      site.injectFault({ method: "batch", status: 504 }); // the first send: refused, nothing applied
+      site.injectFault({ method: "batch", status: 504, when: "after" }); // the re-send of the 3 missing: applied, then 504
+      const report = await importShots({ sg, project, rows, chunkSize: 3 });
+      expect(report.reconciled.map((r) => [r.landed, r.resent])).toEqual([[0, 3], [3, 0]]);
+      expect((await sg.find("Shot", [["code", "starts_with", "RC_"]], ["code"])).length).toBe(3);
+
+      site.injectFault({ method: "batch", errorCode: 103, message: "bad input" }); // a fault: nothing applied, not maybeSent
+      await expect(importShots({ sg, project, rows: parseCsv("code\nRC_04\n") })).rejects.toMatchObject({ code: "SG_FAULT" });
+      expect((await sg.find("Shot", [["code", "is", "RC_04"]], ["code"])).length).toBe(0);
+      await expect(importShots({ sg, project, rows: parseCsv("code\nX\nX\n") })).rejects.toThrow(/code 'X' is on more than one row/);
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+});
