@@ -1,0 +1,92 @@
+// Publishing a Version, the job every review tool does: create the Version linked to its Shot, upload the movie into
+// `sg_uploaded_movie`, set a thumbnail. Each step is a write; one that fails with `maybeSent: true` (a 502/504, a
+// connection dropped after the request went out, a deadline passed while the file was being attached) may have
+// landed, so the site is checked before the step is tried again. A re-run of the whole publish skips what is done.
+
+/**
+ * @typedef {{ type: "Project", id: number }} ProjectLink
+ * @typedef {{ type: "Shot", id: number }} ShotLink
+ * @typedef {{ id: number, code: string, sg_uploaded_movie: { id?: number, name?: string } | null, image: string | null }} VersionRow
+ * @typedef {{ step: "create" | "movie" | "thumbnail", error: string, landed: boolean }} Checked
+ */
+
+/**
+ * Whether an error says a write may have been applied (`maybeSent: true`). An `SgPartialWriteError` has none of its
+ * own: what failed after its write is its `cause`.
+ * @param {unknown} error
+ */
+export const mayHaveLanded = (error) => /** @type {{ maybeSent?: unknown } | null} */ (error)?.maybeSent === true;
+
+/** The first line of an error's message. @param {unknown} error */
+const firstLine = (error) => String(/** @type {Error} */ (error)?.message ?? error).split("\n")[0] ?? "";
+
+/** @param {string} path */
+const baseName = (path) => path.split(/[\\/]/).pop() ?? path;
+
+/**
+ * Publish `code` as a Version of `shot`, with `moviePath` in `sg_uploaded_movie` and `thumbnailPath` as its
+ * thumbnail. Safe to run again: the Version is found by code and Shot, and a movie or thumbnail already there is
+ * not uploaded again.
+ *
+ * Each step runs at most twice: once, and once more only when it failed with `maybeSent: true` and the site shows
+ * it did not land. Any other error is thrown (a 4xx or a refusal would fail again; the transport already retried
+ * what was safe), and so is a second failure.
+ *
+ * @param {object} options
+ * @param {import("@sg/entities").EntityApi} options.sg
+ * @param {ProjectLink} options.project
+ * @param {ShotLink} options.shot
+ * @param {string} options.code the Version's name (`v001` of `SQ010_0010`, say)
+ * @param {string} options.moviePath
+ * @param {string} options.thumbnailPath
+ * @param {number} [options.deadlineMs] the longest one upload may take, every step included (10 minutes)
+ * @param {(line: string) => void} [options.log]
+ * @returns {Promise<{ version: VersionRow, checked: Checked[] }>}
+ */
+export async function publishVersion({ sg, project, shot, code, moviePath, thumbnailPath, deadlineMs = 600_000, log = () => {} }) {
+  /** @type {Checked[]} */
+  const checked = [];
+  const fields = ["code", "sg_uploaded_movie", "image"];
+  const findVersion = async () => /** @type {VersionRow | null} */ (/** @type {unknown} */ (await sg.findOne("Version", [["code", "is", code], ["entity", "is", shot]], fields)));
+
+  /**
+   * Run a write; when it fails with maybeSent, ask `landed()` whether it did, and run it once more if it did not.
+   * @param {Checked["step"]} step
+   * @param {() => Promise<unknown>} write
+   * @param {() => Promise<boolean>} landed
+   */
+  const once = async (step, write, landed) => {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      if (!mayHaveLanded(error)) throw error;
+      const did = await landed();
+      checked.push({ step, error: firstLine(error), landed: did });
+      log(`${step}: failed in a way that may have landed (${firstLine(error)}); the site shows it ${did ? "did: not sending it again" : "did not: sending it once more"}`);
+      if (!did) await write();
+    }
+  };
+
+  let version = await findVersion();
+  if (version) log(`Version '${code}' of Shot ${shot.id} is already there (id ${version.id}): not creating it`);
+  else {
+    await once("create", () => sg.create("Version", { code, project, entity: shot, description: `published from ${baseName(moviePath)}` }), async () => (await findVersion()) !== null);
+    version = /** @type {VersionRow} */ (await findVersion());
+    log(`Version '${code}' created (id ${version.id})`);
+  }
+  const id = version.id;
+
+  if (version.sg_uploaded_movie) log(`movie already attached (${version.sg_uploaded_movie.name}): not uploading it`);
+  else {
+    await once("movie", () => sg.upload("Version", id, moviePath, { fieldName: "sg_uploaded_movie", deadlineMs }), async () => Boolean((await findVersion())?.sg_uploaded_movie));
+    log(`movie ${baseName(moviePath)} attached to sg_uploaded_movie`);
+  }
+
+  if (version.image) log("thumbnail already set: not uploading it");
+  else {
+    await once("thumbnail", () => sg.uploadThumbnail("Version", id, thumbnailPath, { deadlineMs }), async () => Boolean((await findVersion())?.image));
+    log(`thumbnail ${baseName(thumbnailPath)} set`);
+  }
+  return { version: /** @type {VersionRow} */ (await findVersion()), checked };
+}
