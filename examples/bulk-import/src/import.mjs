@@ -6,7 +6,7 @@
 /**
  * @typedef {{ code: string, [field: string]: string | number | null }} ShotRow
  * @typedef {{ chunk: number, rows: number, landed: number, resent: number, error: string }} Reconciled
- * @typedef {{ created: number, chunks: number, reconciled: Reconciled[] }} ImportReport
+ * @typedef {{ created: number, skipped: number, chunks: number, reconciled: Reconciled[] }} ImportReport
  */
 
 /**
@@ -57,6 +57,10 @@ async function existingCodes(sg, project, codes) {
  * Import `rows` as Shots of `project`, `chunkSize` per `batch`. `code` is the rows' key: it must be unique within
  * the project (ShotGrid does not enforce that; the import relies on it to tell which rows landed).
  *
+ * Before each chunk is sent, the rows whose codes are already Shots of the project are dropped from it (counted as
+ * `skipped`): running the import again after it stopped part way, or over a CSV imported before, creates only the
+ * rows still missing.
+ *
  * A chunk that fails with `maybeSent: true` is reconciled: the Shots with the chunk's codes are read, and only the
  * rows not found are sent, in a new batch (reconciled again if that one fails the same way, up to
  * `maxReconcileRounds`). Any other error is thrown as it is: the transport has already retried what was safe to
@@ -78,14 +82,20 @@ export async function importShots({ sg, project, rows, chunkSize = 100, maxRecon
   const dup = codes.find((c, i) => codes.indexOf(c) !== i);
   if (dup !== undefined) throw new Error(`bulk-import: code '${dup}' is on more than one row: the import needs one row per code`);
   /** @type {ImportReport} */
-  const report = { created: 0, chunks: 0, reconciled: [] };
+  const report = { created: 0, skipped: 0, chunks: 0, reconciled: [] };
   /** @param {readonly ShotRow[]} chunk */
   const send = (chunk) => sg.batch(chunk.map((data) => ({ request_type: "create", entity_type: "Shot", data: { ...data, project } })));
 
   for (let start = 0, n = 1; start < rows.length; start += chunkSize, n++) {
     const chunk = rows.slice(start, start + chunkSize);
     onChunk(n, chunk);
-    let pending = chunk;
+    const present = await existingCodes(sg, project, chunk.map((r) => r.code));
+    let pending = chunk.filter((r) => !present.has(r.code));
+    report.skipped += chunk.length - pending.length;
+    if (pending.length === 0) {
+      report.chunks++;
+      continue;
+    }
     for (let round = 0; ; round++) {
       try {
         await send(pending);
@@ -99,7 +109,7 @@ export async function importShots({ sg, project, rows, chunkSize = 100, maxRecon
         try {
           landed = await existingCodes(sg, project, pending.map((r) => r.code));
         } catch (checkError) {
-          throw new Error(`bulk-import: chunk ${n} (rows ${start + 1}–${start + chunk.length}) may have landed, and checking it failed: re-run the import once the site answers`, { cause: checkError });
+          throw new Error(`bulk-import: chunk ${n} (rows ${start + 1}–${start + chunk.length}) may have landed, and checking it failed: run the import again once the site answers (rows already on the site are skipped)`, { cause: checkError });
         }
         const missing = pending.filter((r) => !landed.has(r.code));
         report.created += pending.length - missing.length;

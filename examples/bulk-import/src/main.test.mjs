@@ -31,6 +31,7 @@ describe("the bulk-import recipe", () => {
     expect(run.stdout).toContain("chunk 2 reconciled: 100 of 100 had landed, 0 sent again");
     expect(run.stdout).toContain("chunk 4 reconciled: 0 of 100 had landed, 100 sent again");
     expect(run.stdout).toContain("500 Shots for 500 rows, no code twice, none missing");
+    expect(run.stdout).toContain("500 rows skipped, 0 created");
     expect(run.stdout.trimEnd().endsWith("All steps passed.")).toBe(true);
   }, 40_000);
 
@@ -68,6 +69,26 @@ describe("the bulk-import recipe", () => {
       await expect(importShots({ sg, project, rows: parseCsv("code\nRC_04\n") })).rejects.toMatchObject({ code: "SG_FAULT" });
       expect((await sg.find("Shot", [["code", "is", "RC_04"]], ["code"])).length).toBe(0);
       await expect(importShots({ sg, project, rows: parseCsv("code\nX\nX\n") })).rejects.toThrow(/code 'X' is on more than one row/);
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+
+  it("running the import again after it stopped part way creates only the missing rows", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const sg = client(site.url);
+      const project = { type: /** @type {const} */ ("Project"), id: 1 };
+      const rows = parseCsv(`code\n${Array.from({ length: 6 }, (_, i) => `RR_0${i + 1}`).join("\n")}\n`);
+      // A first run imported the first two rows; a second one skipped them (no batch sent for chunk 1) and stopped at
+      // chunk 2 on a fault (nothing of it applied).
+      await importShots({ sg, project, rows: rows.slice(0, 2), chunkSize: 2 });
+      site.injectFault({ method: "batch", errorCode: 103, message: "bad input" });
+      await expect(importShots({ sg, project, rows, chunkSize: 2 })).rejects.toMatchObject({ code: "SG_FAULT" });
+      const report = await importShots({ sg, project, rows, chunkSize: 2 });
+      expect([report.skipped, report.created]).toEqual([2, 4]);
+      const shots = await sg.find("Shot", [["code", "starts_with", "RR_"]], ["code"]);
+      expect(shots.map((s) => s["code"]).sort()).toEqual(rows.map((r) => r.code));
     } finally {
       await site.close();
     }

@@ -64,5 +64,10 @@ export async function runRecipe(site, { dir, out, csv, count = 500, chunkSize = 
   const missing = codes.filter((c) => !foundCodes.includes(c));
   if (twice.length || missing.length) throw new Error(`bulk-import: ${found.length} Shots for ${codes.length} rows; twice: [${twice.slice(0, 5)}…], missing: [${missing.slice(0, 5)}…]`);
   out(`   ✓ ${found.length} Shots for ${codes.length} rows, no code twice, none missing`);
+
+  out("\n3. Run the same import again (as after a stop part way): rows already on the site are skipped");
+  const again = await importShots({ sg, project, rows, chunkSize });
+  if (again.created !== 0 || again.skipped !== rows.length) throw new Error(`bulk-import: the second run created ${again.created} and skipped ${again.skipped} of ${rows.length}`);
+  out(`   ✓ ${again.skipped} rows skipped, ${again.created} created`);
   return { report, codes, project };
 }
