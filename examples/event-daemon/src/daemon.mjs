@@ -1,24 +1,30 @@
 // The event daemon of this recipe: poll EventLogEntry rows after the last id processed, hand each to a handler,
 // and persist that id after every event, so that a restart resumes where the last run stopped — nothing processed
-// twice, nothing skipped. Reads only: the transport retries them on 502/504 (and resets, 503, 429) by itself.
+// twice, nothing skipped. Ids a read skipped over (a transaction still committing, see "The backlog" in the README)
+// are kept in a backlog, saved with the id, and read again each round until they appear or expire. Reads only: the
+// transport retries them on 502/504 (and resets, 503, 429) by itself.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { SgAbortError } from "@sg/core";
 
 /**
  * @typedef {{ id: number, event_type: string, attribute_name: string | null, entity: { type: string, id: number } | null, meta: unknown, created_at: unknown }} EventRow
- * @typedef {{ lastId: number }} DaemonState
+ * @typedef {{ lastId: number, backlog: Record<string, number> }} DaemonState the last id processed, and the ids skipped below it that may still appear, each with when to give up on it (epoch ms)
  * @typedef {{ lastId: number, processed: number, stopped: "aborted" | "rounds" }} DaemonResult
  */
 
 /** The fields each event is read with. */
 export const EVENT_FIELDS = /** @type {const} */ (["event_type", "attribute_name", "entity", "meta", "created_at"]);
 
+/** Backlog ids per `in` read (a long list is split over several reads). */
+const BACKLOG_CHUNK = 500;
+
 /**
- * The last processed id saved in `file`, or `undefined` when there is none yet (a first start).
+ * The state saved in `file`, or `undefined` when there is none yet (a first start). A file written before the backlog
+ * existed (`{ lastId }`) reads as an empty backlog.
  * @param {string} file
- * @returns {number | undefined}
+ * @returns {DaemonState | undefined}
  */
-export function readState(file) {
+export function loadState(file) {
   let text;
   try {
     text = readFileSync(file, "utf8");
@@ -27,19 +33,29 @@ export function readState(file) {
     throw error;
   }
   const state = JSON.parse(text);
-  if (!Number.isSafeInteger(state?.lastId) || state.lastId < 0) throw new Error(`event-daemon: ${file}: expected {"lastId": <integer ≥ 0>}, got ${text.slice(0, 80)}`);
-  return state.lastId;
+  const backlog = state?.backlog ?? {};
+  const badEntry = Object.entries(backlog).find(([id, expiry]) => !/^[1-9]\d*$/.test(id) || !Number.isFinite(expiry));
+  if (!Number.isSafeInteger(state?.lastId) || state.lastId < 0 || typeof backlog !== "object" || Array.isArray(backlog) || badEntry)
+    throw new Error(`event-daemon: ${file}: expected {"lastId": <integer ≥ 0>, "backlog": {"<id>": <expiry, epoch ms>}}, got ${text.slice(0, 80)}`);
+  return { lastId: state.lastId, backlog: { ...backlog } };
 }
 
 /**
- * Save the last processed id: written to a temporary file and renamed over the old one, so a crash mid-write never
- * leaves a torn state file behind.
+ * The last processed id saved in `file`, or `undefined` when there is none yet (a first start).
  * @param {string} file
- * @param {number} lastId
+ * @returns {number | undefined}
  */
-export function saveState(file, lastId) {
+export const readState = (file) => loadState(file)?.lastId;
+
+/**
+ * Save the state: written to a temporary file and renamed over the old one, so a crash mid-write never leaves a torn
+ * state file behind, and the id and the backlog always change together.
+ * @param {string} file
+ * @param {DaemonState} state
+ */
+export function saveState(file, { lastId, backlog }) {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify({ lastId })}\n`);
+  writeFileSync(tmp, `${JSON.stringify({ lastId, backlog })}\n`);
   renameSync(tmp, file);
 }
 
@@ -59,20 +75,35 @@ const pause = (ms, signal) =>
     signal.addEventListener("abort", done, { once: true });
   });
 
+/** `a` or `a–b`. @param {number} a @param {number} b */
+const span = (a, b) => (a === b ? `${a}` : `${a}–${b}`);
+
 /**
  * Run the daemon until `signal` aborts or `maxRounds` polls have been made.
  *
- * Each round reads up to `pageSize` events with an id above the last one processed, in id order, hands each to
- * `handle`, and saves its id once `handle` has resolved; a round that found a full page polls again at once, one
- * that found less waits `pollIntervalMs`. On abort the call in flight is aborted (a read: nothing to undo), the
- * event being handled finishes, its id is saved, and the daemon resolves with `stopped: "aborted"`.
+ * Each round reads the backlog ids again (one `["id", "in", […]]` read per 500 ids), then up to `pageSize` events
+ * with an id above the last one processed, in id order. It hands the backlog events that appeared to `handle` first,
+ * then the page's: every backlog id is below the last id processed and every page id above it, so that is id order.
+ * The state (last id, backlog) is saved once `handle` has resolved for each event. A round that found a full page
+ * polls again at once, one that found less waits `pollIntervalMs`. On abort the call in flight is aborted (a read:
+ * nothing to undo), the event being handled finishes, the state is saved, and the daemon resolves with
+ * `stopped: "aborted"`.
+ *
+ * The backlog: ids between the last id processed and a page event's id that the page did not hold are ids whose
+ * transaction had not committed yet (a site allocates ids when a transaction starts, rows become visible when it
+ * commits), or rows that will never appear (deleted, rolled back). Each is kept until `backlogTimeoutMs` after it
+ * was seen missing; an id that a read made after that still does not find is dropped with a log line. At most
+ * `maxBacklog` ids are kept: the ids of a gap that do not fit are given up at once, with a log line.
+ *
+ * All event types are read and `eventTypes` is applied here, not in the query: with a type filter on the site, the
+ * ids of the other types would look like gaps.
  *
  * A first start (no state file) begins after the newest event on the site, as shotgunEvents does, rather than
  * replaying the whole history; pass `startAfterId` to choose another starting point.
  *
  * @param {object} options
  * @param {import("@sg/entities").EntityApi} options.sg the entity API of a client
- * @param {string} options.stateFile where the last processed id is kept
+ * @param {string} options.stateFile where the last processed id and the backlog are kept
  * @param {(event: EventRow) => void | Promise<void>} options.handle what to do with each event
  * @param {readonly string[]} [options.eventTypes] event types to process (all when omitted)
  * @param {AbortSignal} [options.signal] stops the daemon
@@ -81,30 +112,41 @@ const pause = (ms, signal) =>
  * @param {number} [options.maxRounds] stop after this many reads (no limit)
  * @param {number} [options.startAfterId] where a first start begins (the newest event's id)
  * @param {number} [options.maxConsecutiveFailures] reads that may fail in a row, after the transport's own retries, before the daemon gives up (5)
+ * @param {number} [options.backlogTimeoutMs] how long a skipped id is waited for (5 minutes, shotgunEvents' BACKLOG_TIMEOUT)
+ * @param {number} [options.maxBacklog] skipped ids kept at most (1000)
+ * @param {() => number} [options.now] the clock backlog expiries are computed with, epoch ms (`Date.now`)
  * @param {(line: string) => void} [options.log]
  * @returns {Promise<DaemonResult>}
  */
 export async function runDaemon(options) {
   const { sg, stateFile, handle, eventTypes, pollIntervalMs = 1000, pageSize = 100, maxRounds = Infinity, maxConsecutiveFailures = 5, log = () => {} } = options;
+  const { backlogTimeoutMs = 5 * 60_000, maxBacklog = 1000, now = Date.now } = options;
   const signal = options.signal ?? new AbortController().signal;
+  const wanted = eventTypes ? new Set(eventTypes) : undefined;
   let processed = 0;
-  let lastId = readState(stateFile);
+  let state = loadState(stateFile);
+  /** @param {import("@sg/entities").FiltersInput} filters @param {number} [limit] */
+  const read = async (filters, limit) =>
+    /** @type {EventRow[]} */ (/** @type {unknown} */ (await sg.find("EventLogEntry", filters, [...EVENT_FIELDS], { order: [{ field_name: "id", direction: "asc" }], ...(limit ? { limit } : {}), signal })));
   try {
-    if (lastId === undefined) {
-      lastId = options.startAfterId ?? (await sg.findOne("EventLogEntry", [], ["id"], { order: [{ field_name: "id", direction: "desc" }], signal }))?.id ?? 0;
-      saveState(stateFile, lastId);
+    if (state === undefined) {
+      const lastId = options.startAfterId ?? (await sg.findOne("EventLogEntry", [], ["id"], { order: [{ field_name: "id", direction: "desc" }], signal }))?.id ?? 0;
+      state = { lastId, backlog: {} };
+      saveState(stateFile, state);
       log(`first start: processing events after id ${lastId}`);
-    } else log(`resuming after event ${lastId}`);
+    } else log(`resuming after event ${state.lastId}${Object.keys(state.backlog).length ? `, waiting for ${Object.keys(state.backlog).length} skipped id(s)` : ""}`);
+    const { backlog } = state;
 
-    /** @type {import("@sg/entities").FiltersInput} */
-    const typeFilter = eventTypes ? [["event_type", "in", [...eventTypes]]] : [];
     let failures = 0;
     for (let round = 0; round < maxRounds && !signal.aborted; round++) {
+      const readAt = now();
+      const waiting = Object.keys(backlog).map(Number);
+      /** @type {EventRow[]} */
+      const found = [];
       let page;
       try {
-        page = /** @type {EventRow[]} */ (/** @type {unknown} */ (
-          await sg.find("EventLogEntry", [["id", "greater_than", lastId], ...typeFilter], [...EVENT_FIELDS], { order: [{ field_name: "id", direction: "asc" }], limit: pageSize, signal })
-        ));
+        for (let i = 0; i < waiting.length; i += BACKLOG_CHUNK) found.push(...(await read([["id", "in", waiting.slice(i, i + BACKLOG_CHUNK)]])));
+        page = await read([["id", "greater_than", state.lastId]], pageSize);
         failures = 0;
       } catch (error) {
         if (signal.aborted || error instanceof SgAbortError) break;
@@ -115,17 +157,52 @@ export async function runDaemon(options) {
         await pause(pollIntervalMs, signal);
         continue;
       }
-      for (const event of page) {
-        await handle(event);
-        lastId = event.id;
-        saveState(stateFile, lastId);
-        processed++;
+      for (const event of [...found, ...page]) {
         if (signal.aborted) break;
+        if (event.id in backlog) {
+          delete backlog[event.id];
+          log(`event ${event.id} appeared after later ones: processing it now`);
+        } else if (event.id > state.lastId) {
+          addGap(backlog, state.lastId + 1, event.id - 1, now() + backlogTimeoutMs, maxBacklog, log);
+          state.lastId = event.id;
+        } else continue; // not ours to handle (a backlog read can only return backlog ids; kept as a guard)
+        if (!wanted || wanted.has(event.event_type)) {
+          await handle(event);
+          processed++;
+        }
+        saveState(stateFile, state);
+      }
+      // Give up on the ids this round's read did not find and whose time had run out before it looked (a found one
+      // left unprocessed by a stop stays: the next run processes it).
+      const expired = waiting.filter((id) => id in backlog && !found.some((e) => e.id === id) && /** @type {number} */ (backlog[id]) <= readAt);
+      if (expired.length) {
+        for (const id of expired) delete backlog[id];
+        log(`gave up on event(s) ${expired.join(", ")}: still missing ${backlogTimeoutMs} ms after later ones appeared (deleted, or never committed)`);
+        saveState(stateFile, state);
       }
       if (page.length < pageSize) await pause(pollIntervalMs, signal);
     }
   } catch (error) {
     if (!(signal.aborted && error instanceof SgAbortError)) throw error;
   }
-  return { lastId: lastId ?? 0, processed, stopped: signal.aborted ? "aborted" : "rounds" };
+  return { lastId: state?.lastId ?? 0, processed, stopped: signal.aborted ? "aborted" : "rounds" };
+}
+
+/**
+ * Put the ids `from`…`to` (a gap the page skipped over) in `backlog` until `expiry`; those past `maxBacklog` are
+ * given up at once.
+ * @param {Record<string, number>} backlog
+ * @param {number} from
+ * @param {number} to
+ * @param {number} expiry
+ * @param {number} maxBacklog
+ * @param {(line: string) => void} log
+ */
+function addGap(backlog, from, to, expiry, maxBacklog, log) {
+  if (from > to) return;
+  const room = Math.max(0, maxBacklog - Object.keys(backlog).length);
+  const last = Math.min(to, from + room - 1);
+  for (let id = from; id <= last; id++) backlog[id] = expiry;
+  if (last >= from) log(`event(s) ${span(from, last)} not visible yet: waiting for them until ${new Date(expiry).toISOString()}`);
+  if (last < to) log(`gave up on event(s) ${span(Math.max(from, last + 1), to)}: the backlog is full (${maxBacklog} ids)`);
 }

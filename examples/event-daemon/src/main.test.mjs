@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_SCRIPT_KEY, startEmulator } from "@sg/emulator";
-import { readState, runDaemon } from "./daemon.mjs";
+import { loadState, readState, runDaemon } from "./daemon.mjs";
 import { SHOT_EVENTS, outboxIds, runRecipe, scriptClient } from "./recipe.mjs";
 
 const main = fileURLToPath(new URL("./main.mjs", import.meta.url));
@@ -111,4 +111,151 @@ describe("the event-daemon recipe", () => {
       child.kill("SIGKILL");
     }
   }, 30_000);
+});
+
+/**
+ * `sg`, except that its `find` leaves the EventLogEntry rows `hidden` out of its first `reads` reads (all of them by
+ * default), and tells `onFind` the filters of each read. A real site allocates an event's id when its transaction
+ * starts and shows the row when it commits, so a read can see ids 10 and 12 while 11 is still committing. The emulator
+ * applies each write at once, in id order, so it cannot show that; this wrapper fakes it at the one boundary the
+ * daemon reads through (the rows themselves are the site's).
+ * @param {import("@sg/entities").EntityApi} sg
+ * @param {{ hidden: number[], reads?: number, onFind?: (filters: unknown) => void }} options
+ * @returns {import("@sg/entities").EntityApi}
+ */
+function hiding(sg, { hidden, reads = Infinity, onFind = () => {} }) {
+  let left = reads;
+  /** @param {Parameters<typeof sg.find>} args */
+  const find = async (...args) => {
+    onFind(args[1]);
+    const rows = await sg.find(...args);
+    return left-- > 0 ? rows.filter((r) => !hidden.includes(r.id)) : rows;
+  };
+  return /** @type {import("@sg/entities").EntityApi} */ ({ ...sg, find }); // the API object is frozen: a copy, not a Proxy
+}
+
+describe("the backlog: events that become visible after later ones", () => {
+  /** @type {Awaited<ReturnType<typeof startEmulator>>} */
+  let site;
+  beforeEach(async () => {
+    site = await startEmulator({ fixtures: "demo" });
+  });
+  afterEach(() => site.close());
+
+  /**
+   * A client for the site, a state file starting after the newest event, and the ids of `count` new Shot events.
+   * @param {number} count
+   */
+  async function setup(count) {
+    const sg = scriptClient(site.url, /** @type {{ name: string, key: string }} */ (site.card.scripts[0]), () => {});
+    const stateFile = join(dir, "state.json");
+    const startAfterId = (await sg.findOne("EventLogEntry", [], ["id"], { order: [{ field_name: "id", direction: "desc" }] }))?.id ?? 0;
+    for (let i = 1; i <= count; i++) await sg.create("Shot", { code: `bl_${i}0`, project: { type: "Project", id: 1 } });
+    const ids = await shotEventIds(site.url, startAfterId);
+    expect(ids.length).toBe(count);
+    /** @type {number[]} */
+    const seen = [];
+    /** @type {string[]} */
+    const log = [];
+    let clock = 1_000_000_000_000;
+    const options = {
+      stateFile,
+      startAfterId,
+      handle: (/** @type {{ id: number }} */ e) => void seen.push(e.id),
+      pollIntervalMs: 1,
+      log: (/** @type {string} */ l) => void log.push(l),
+      now: () => clock,
+    };
+    return { sg, ids, seen, log, options, stateFile, advance: (/** @type {number} */ ms) => (clock += ms), time: () => clock };
+  }
+
+  it("an event hidden from the first read is processed once, when it appears, after the later ones", async () => {
+    const { sg, ids, seen, log, options, stateFile } = await setup(3);
+    const [a, b, c] = /** @type {[number, number, number]} */ (ids);
+    await runDaemon({ ...options, sg: hiding(sg, { hidden: [b], reads: 1 }), maxRounds: 3 });
+    expect(seen).toEqual([a, c, b]);
+    expect(log).toContain(`event ${b} appeared after later ones: processing it now`);
+    expect(loadState(stateFile)).toEqual({ lastId: c, backlog: {} });
+  });
+
+  it("an id that never appears is given up after backlogTimeoutMs, with a log line; a restart keeps waiting for it until then", async () => {
+    const { sg, ids, seen, log, options, stateFile, advance, time } = await setup(3);
+    const [a, b, c] = /** @type {[number, number, number]} */ (ids);
+    const never = hiding(sg, { hidden: [b] });
+    await runDaemon({ ...options, sg: never, backlogTimeoutMs: 60_000, maxRounds: 1 });
+    expect(seen).toEqual([a, c]);
+    expect(loadState(stateFile)).toEqual({ lastId: c, backlog: { [b]: time() + 60_000 } });
+    /** @type {unknown[]} */
+    const filters = [];
+    advance(59_999); // a restart just before the expiry: still asked for, still kept
+    await runDaemon({ ...options, sg: hiding(sg, { hidden: [b], onFind: (f) => filters.push(f) }), backlogTimeoutMs: 60_000, maxRounds: 1 });
+    expect(filters).toContainEqual([["id", "in", [b]]]);
+    expect(loadState(stateFile)?.backlog).toEqual({ [b]: time() + 1 });
+    expect(log.some((l) => l.startsWith("gave up"))).toBe(false);
+    advance(1);
+    await runDaemon({ ...options, sg: never, backlogTimeoutMs: 60_000, maxRounds: 1 });
+    expect(log).toContain(`gave up on event(s) ${b}: still missing 60000 ms after later ones appeared (deleted, or never committed)`);
+    expect(loadState(stateFile)).toEqual({ lastId: c, backlog: {} });
+    expect(seen).toEqual([a, c]);
+  });
+
+  it("a restart with a saved backlog reads those ids again (500 a read) and processes the ones that appeared", async () => {
+    const { sg, ids, seen, options, stateFile, time } = await setup(3);
+    const [a, b, c] = /** @type {[number, number, number]} */ (ids);
+    // Saved by a run that saw c but not a and b, plus 1,198 ids that never appear (the demo site has no events above c).
+    const backlog = Object.fromEntries([a, b, ...Array.from({ length: 1198 }, (_, i) => c + 1 + i)].map((id) => [id, time() + 1000]));
+    writeFileSync(stateFile, JSON.stringify({ lastId: c + 5000, backlog }));
+    /** @type {unknown[]} */
+    const filters = [];
+    await runDaemon({ ...options, sg: hiding(sg, { hidden: [], onFind: (f) => filters.push(f) }), maxRounds: 1 });
+    expect(seen).toEqual([a, b]);
+    const inReads = filters.map((f) => /** @type {[[string, string, number[]]]} */ (f)[0]).filter(([, op]) => op === "in");
+    expect(inReads.map(([, , list]) => list.length)).toEqual([500, 500, 200]);
+    expect(Object.keys(loadState(stateFile)?.backlog ?? {}).length).toBe(1198);
+  });
+
+  it("a stop while backlog events are handled keeps the found ones that were not handled yet, even past their expiry", async () => {
+    const { sg, ids, seen, log, options, stateFile, time } = await setup(3);
+    const [a, b, c] = /** @type {[number, number, number]} */ (ids);
+    writeFileSync(stateFile, JSON.stringify({ lastId: c, backlog: { [a]: time(), [b]: time() } })); // both expire now
+    const stop = new AbortController();
+    const result = await runDaemon({ ...options, sg, signal: stop.signal, handle: (e) => (seen.push(e.id), stop.abort()) });
+    expect(result.stopped).toBe("aborted");
+    expect(seen).toEqual([a]);
+    expect(loadState(stateFile)).toEqual({ lastId: c, backlog: { [b]: time() } });
+    await runDaemon({ ...options, sg, maxRounds: 1 });
+    expect(seen).toEqual([a, b]);
+    expect(log.some((l) => l.startsWith("gave up"))).toBe(false);
+  });
+
+  it("a deleted event leaves a gap for good: it is waited for, then given up", async () => {
+    const { sg, ids, seen, log, options, stateFile, advance } = await setup(3);
+    const [a, b, c] = /** @type {[number, number, number]} */ (ids);
+    expect(await sg.delete("EventLogEntry", b)).toBe(true); // the emulator lets a script delete (retire) an event row
+    await runDaemon({ ...options, sg, maxRounds: 2 });
+    expect(seen).toEqual([a, c]);
+    expect(Object.keys(loadState(stateFile)?.backlog ?? {})).toEqual([String(b)]);
+    advance(5 * 60_000); // the default backlogTimeoutMs
+    await runDaemon({ ...options, sg, maxRounds: 1 });
+    expect(log).toContain(`gave up on event(s) ${b}: still missing 300000 ms after later ones appeared (deleted, or never committed)`);
+    expect(loadState(stateFile)).toEqual({ lastId: c, backlog: {} });
+  });
+
+  it("past maxBacklog, the ids of a gap that do not fit are given up at once, with a log line", async () => {
+    const { sg, ids, seen, log, options, stateFile } = await setup(4);
+    const [a, b1, b2, c] = /** @type {[number, number, number, number]} */ (ids);
+    await runDaemon({ ...options, sg: hiding(sg, { hidden: [b1, b2] }), maxBacklog: 1, maxRounds: 1 });
+    expect(seen).toEqual([a, c]);
+    expect(log).toContain(`gave up on event(s) ${b2}: the backlog is full (1 ids)`);
+    expect(Object.keys(loadState(stateFile)?.backlog ?? {})).toEqual([String(b1)]);
+  });
+
+  it("a state file from before the backlog ({ lastId }) still loads", async () => {
+    const { sg, ids, seen, options, stateFile } = await setup(2);
+    writeFileSync(stateFile, `${JSON.stringify({ lastId: options.startAfterId })}\n`);
+    expect(loadState(stateFile)).toEqual({ lastId: options.startAfterId, backlog: {} });
+    await runDaemon({ ...options, sg, maxRounds: 1 });
+    expect(seen).toEqual(ids);
+    expect(loadState(stateFile)).toEqual({ lastId: ids[1], backlog: {} });
+  });
 });
