@@ -174,7 +174,8 @@ export async function runDaemon(options) {
       }
       // Give up on the ids this round's read did not find and whose time had run out before it looked (a found one
       // left unprocessed by a stop stays: the next run processes it).
-      const expired = waiting.filter((id) => id in backlog && !found.some((e) => e.id === id) && /** @type {number} */ (backlog[id]) <= readAt);
+      const seen = new Set(found.map((e) => e.id));
+      const expired = waiting.filter((id) => id in backlog && !seen.has(id) && /** @type {number} */ (backlog[id]) <= readAt);
       if (expired.length) {
         for (const id of expired) delete backlog[id];
         log(`gave up on event(s) ${expired.join(", ")}: still missing ${backlogTimeoutMs} ms after later ones appeared (deleted, or never committed)`);
