@@ -28,8 +28,11 @@ export interface RetryInfo {
   readonly error: SgError;
 }
 
-/** Hook called before each retry; return `false` to give up instead (the attempt's error is thrown). */
-export type OnRetry = (info: RetryInfo) => void | boolean;
+/**
+ * Hook called before each retry; return `false` to give up instead (the attempt's error is thrown). Any other value,
+ * `undefined` or what an expression body such as `(info) => seen.push(info)` yields, lets the retry go ahead.
+ */
+export type OnRetry = (info: RetryInfo) => unknown;
 
 /** What one attempt reports back to the loop. */
 export type AttemptResult<T> =
@@ -183,7 +186,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       spent += cost;
       record.delayMs = decision.delayMs;
       if (o.onRetry) {
-        let verdict: void | boolean = undefined;
+        let verdict: unknown;
         try {
           verdict = o.onRetry({
             method: o.method,

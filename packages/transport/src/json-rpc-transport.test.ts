@@ -350,7 +350,9 @@ describe("send: retries", () => {
   it("onRetry is told about each retry and can stop them", async () => {
     const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
     const seen: RetryInfo[] = [];
-    const t = jsonRpcTransport({ retry: { onRetry: (i) => void seen.push(i) } });
+    // An expression body is fine: only `false` stops (push's count, or 0, lets the retry go ahead). This line is also
+    // the type-level check: it did not compile while OnRetry returned `void | boolean`.
+    const t = jsonRpcTransport({ retry: { onRetry: (i) => seen.push(i) } });
     await fail(t.send(read(), contextFor(server.url, fakeClock())));
     expect(seen.map((i) => [i.attempt, i.delayMs, i.status, i.kind, i.method])).toEqual([
       [1, 750, 502, "read", "read"],
@@ -361,6 +363,10 @@ describe("send: retries", () => {
     const err = await fail(stopper.send(read(), contextFor(server.url, fakeClock())));
     expect(err.attempts).toHaveLength(1);
     expect(server.requests).toHaveLength(4);
+    for (const answer of [0, "", null, "no"]) {
+      const falsy = jsonRpcTransport({ retry: { onRetry: () => answer } });
+      expect((await fail(falsy.send(read(), contextFor(server.url, fakeClock())))).attempts, String(answer)).toHaveLength(3);
+    }
   });
 
   it("per-call override: retry false, maxAttempts, retryWrites either way", async () => {
