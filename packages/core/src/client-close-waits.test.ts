@@ -90,12 +90,15 @@ describe("client.close() ends the calls waiting on the auth strategy", () => {
     };
     const sg = createClient({ site: s.url, transport: fetchTransport(), auth: session });
     const read = settled(sg.call("read", { type: "Shot" }, { signal: new AbortController().signal }));
-    const download = settled(sg.http({ method: "GET", target: "/file_serve/attachment/1", refused: () => new SgAuthError("the download was refused") }));
+    let checked = 0;
+    const download = settled(sg.http({ method: "GET", target: "/file_serve/attachment/1", refused: () => (checked++, new SgAuthError("the download was refused")) }));
     await s.arrived(2);
     s.received.find((r) => r.method === "read")!.fault(102, "session expired");
     s.received.find((r) => r.method.startsWith("GET "))!.answer("login page");
-    while (refreshes === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Close once both refusals have reached the refresh. The exchange's answer comes on its own socket and may be
+    // read well after the call's on a loaded machine: a fixed 10 ms wait after the first refresh could close while
+    // it was still in flight (a timer due runs before pending socket reads when the process was descheduled).
+    while (refreshes === 0 || checked === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await sg.close();
     expect(await read).toMatchObject(closedWhileWaiting("read", "fresh credentials after a refusal"));
     expect(await download).toMatchObject(closedWhileWaiting("/file_serve/attachment/1", "fresh credentials after a refusal"));
