@@ -135,7 +135,9 @@ describe("maxResponseBytes", () => {
     });
     const created = (await jsonRpcTransport().send(create({ description: "x".repeat(answer.length / 8) }), contextFor(server.url, fakeClock()))) as { code: string };
     expect(created.code.length).toBe(64 * 1024 * 1024);
-  });
+    // An 8 MiB request and a 64 MiB answer read and parsed: ~1.2 s on an idle machine, more than the default 5 s
+    // on one 5× slower (a loaded CI machine). Nothing here is timed.
+  }, 30_000);
 
   it("does not limit http() (uploads, downloads)", async () => {
     const big = Buffer.alloc(4 * LIMIT, "x");
