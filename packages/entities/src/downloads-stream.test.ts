@@ -128,6 +128,12 @@ function failure(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/**
+ * For the tests that send, hash and check 64 MB (written to disk too, for a filePath): 0.5-2.2 s here, idle or
+ * loaded, so past the default 5 s on a machine about 5× slower. Nothing in them is timed.
+ */
+const BIG_BODY_MS = 30_000;
+
 describe("downloadAttachment with filePath streams to disk", () => {
   it("a 64 MB file generated on the fly lands byte-identical, written while it arrives, and no .part is left", async () => {
     const chunks = 1024; // × 64 KiB = 64 MiB
@@ -149,7 +155,7 @@ describe("downloadAttachment with filePath streams to disk", () => {
     expect(await sha256File(target)).toBe(sent.digest("hex"));
     expect(readdirSync(dir)).toEqual(["plate.mov"]);
     expect(site.seen[0]!.headers.cookie).toBe(`_session_id=${TOKEN}`);
-  });
+  }, BIG_BODY_MS);
 
   it("a body that stalls past timeoutMs fails with SgTimeoutError, is not retried, and leaves filePath as it was", async () => {
     const site = await loopback(async (res) => {
@@ -280,7 +286,7 @@ describe("openAttachment hands the body over as a stream", () => {
     expect(got.chunks).toBeGreaterThan(64);
     expect(got.hash).toBe(sent.digest("hex"));
     expect(site.seen[0]!.headers.cookie).toBe(`_session_id=${TOKEN}`);
-  });
+  }, BIG_BODY_MS);
 
   it("sends the session token to the site's origin only: a redirect to storage on another origin gets none", async () => {
     const storage = await loopback((res) => res.writeHead(200, { "content-type": "text/plain", "content-length": "12" }).end("stored bytes"));
