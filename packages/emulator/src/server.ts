@@ -336,10 +336,15 @@ function injectedReply(fault: FaultSpec): HttpReply | undefined {
   return undefined;
 }
 
+/**
+ * Listen with room in the kernel's queue for a test's burst of connections (1,000 calls at once) made while the
+ * event loop is busy: past Node's default 511 the kernel drops their SYNs, and those clients retry seconds later or
+ * end in ECONNRESET. The kernel caps it at net.core.somaxconn.
+ */
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
