@@ -23,10 +23,11 @@ export function prompt(input: CliInput, output: CliOutput, question: string, hid
   }
   return whilePrompting(output, () =>
     new Promise<string>((resolve, reject) => {
-      output.write(question);
       let answer = "";
       const raw = hidden && typeof input.setRawMode === "function";
+      // Echo goes off before the question shows: an answer typed (or pasted) as soon as it appears is never echoed.
       if (raw) input.setRawMode?.(true);
+      output.write(question);
       input.setEncoding("utf8");
       input.resume();
       const onAbort = (): void => finish(new UsageError("cancelled"));
