@@ -15,8 +15,12 @@ export type FilterRelation =
   | "type_is" | "type_is_not" | "name_contains" | "name_not_contains" | "name_starts_with" | "name_ends_with"
   | "name_is" | "name_id";
 
-/** A value a condition may compare against. */
-export type FilterValue = string | number | boolean | null | Date | { readonly type: string; readonly id: number; readonly [key: string]: unknown };
+/**
+ * A value a condition may compare against. An entity link is typed twice: with an index signature, so that an object
+ * literal may hold other keys (`{ type, id, name }`), and without, so that a link declared as an `interface` (which
+ * has no implicit index signature) is taken too.
+ */
+export type FilterValue = string | number | boolean | null | Date | { readonly type: string; readonly id: number; readonly [key: string]: unknown } | { readonly type: string; readonly id: number };
 
 /** Python-style condition: `[path, relation, value]`, `[path, "in", [a, b]]`, `[path, "in_last", 1, "DAY"]`. */
 export type FilterCondition = readonly [path: string, relation: FilterRelation | (string & {}), ...values: readonly (FilterValue | readonly FilterValue[])[]];

@@ -1,0 +1,56 @@
+/**
+ * Values declared as interfaces, which have no implicit index signature, where the core takes objects: an entity
+ * link in a filter, a record whose dates are decoded. This file is type-checked (`tsc -p tsconfig.json` includes
+ * tests): the calls must compile and each `@ts-expect-error` line must still be refused; the runtime part checks
+ * what the calls return.
+ */
+import { describe, expect, it } from "vitest";
+import { decodeDateTimeFields } from "./date-codec.js";
+import { encodeFilters, type Filter, type FilterValue } from "./filter-codec.js";
+
+interface ProjectLink {
+  type: "Project";
+  id: number;
+  name: string;
+}
+interface NoId {
+  type: "Project";
+  name: string;
+}
+interface ShotRecord {
+  type: "Shot";
+  id: number;
+  created_at: string;
+}
+
+describe("interface-typed values", () => {
+  it("an interface-typed link is a filter value, alone and in a list; a link without an id is not", () => {
+    const project: ProjectLink = { type: "Project", id: 7, name: "Demo" };
+    const value: FilterValue = project;
+    const filters: Filter[] = [["project", "is", project], ["project", "in", [project]], { filter_operator: "any", filters: [["project", "is_not", value]] }];
+    const noId: NoId = { type: "Project", name: "Demo" };
+    // @ts-expect-error — a link without an id
+    const refused: FilterValue = noId;
+    void refused;
+    // @ts-expect-error — an object literal still takes other keys, but not without an id
+    const literal: FilterValue = { type: "Project", name: "Demo" };
+    void literal;
+    const extra: FilterValue = { type: "Project", id: 7, name: "Demo", code: "x" };
+    void extra;
+    const wire = encodeFilters(filters);
+    const link = { type: "Project", id: 7, name: "Demo" };
+    expect(wire.conditions).toEqual([
+      { path: "project", relation: "is", values: [link] },
+      { path: "project", relation: "in", values: [link] },
+      { logical_operator: "or", conditions: [{ path: "project", relation: "is_not", values: [link] }] },
+    ]);
+  });
+
+  it("decodes the dates of an interface-typed record", () => {
+    const record: ShotRecord = { type: "Shot", id: 1, created_at: "2026-01-05T09:00:00Z" };
+    const decoded: ShotRecord = decodeDateTimeFields(record, (field) => field === "created_at");
+    expect(decoded.created_at).toEqual(new Date("2026-01-05T09:00:00Z"));
+    // @ts-expect-error — not an object
+    decodeDateTimeFields("x", () => true);
+  });
+});
