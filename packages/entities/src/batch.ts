@@ -21,8 +21,8 @@ export interface BatchCreate {
   readonly request_type: "create";
   /** The entity type. */
   readonly entity_type: string;
-  /** The new entity's fields. */
-  readonly data: { readonly [field: string]: unknown };
+  /** The new entity's fields (data declared as an `interface`, which has no implicit index signature, too). */
+  readonly data: { readonly [field: string]: unknown } | object;
   /** Fields to return (default `["id"]`). */
   readonly return_fields?: readonly string[] | undefined;
 }
@@ -35,8 +35,8 @@ export interface BatchUpdate {
   readonly entity_type: string;
   /** The entity id. */
   readonly entity_id: number;
-  /** The fields to change. */
-  readonly data: { readonly [field: string]: unknown };
+  /** The fields to change (data declared as an `interface`, which has no implicit index signature, too). */
+  readonly data: { readonly [field: string]: unknown } | object;
   /** Per multi-entity field: `set`, `add` or `remove`. */
   readonly multi_entity_update_modes?: { readonly [field: string]: MultiEntityUpdateMode } | undefined;
 }

@@ -21,8 +21,15 @@ import { nodeBuiltins } from "./node-files.js";
 import { safeFileName } from "./file-name.js";
 import { PREFIX, checkBoolean, checkId, checkInt, checkString, fail, isPlainObject, optionOr } from "./validate.js";
 
-/** An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. */
-export type AttachmentInput = { readonly url?: string | null; readonly type?: string; readonly id?: number; readonly [key: string]: unknown } | number;
+/**
+ * An attachment as `downloadAttachment` accepts it: a url field value, an Attachment link, or an Attachment id. The
+ * object is typed with an index signature (an object literal may hold other keys) and without (a value declared as
+ * an `interface`, which has no implicit index signature).
+ */
+export type AttachmentInput =
+  | { readonly url?: string | null; readonly type?: string; readonly id?: number; readonly [key: string]: unknown }
+  | { readonly url?: string | null; readonly type?: string; readonly id?: number }
+  | number;
 
 /** Options of `openAttachment`, plus call options. */
 export interface OpenAttachmentOptions extends TransferCallOptions {

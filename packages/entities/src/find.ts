@@ -48,8 +48,11 @@ export interface FindOneOptions<S extends SiteSchema = LooseSchema, E extends En
   readonly retiredOnly?: boolean | undefined;
   /** `false` leaves out records of archived projects (`include_archived_projects`, default true). */
   readonly includeArchivedProjects?: boolean | undefined;
-  /** Presets ANDed with the filters (`additional_filter_presets`, site ≥ 7.0). */
-  readonly additionalFilterPresets?: readonly FilterPreset[] | undefined;
+  /**
+   * Presets ANDed with the filters (`additional_filter_presets`, site ≥ 7.0). A preset declared as an `interface`
+   * (which has no implicit index signature, so is no {@link FilterPreset}) is taken too.
+   */
+  readonly additionalFilterPresets?: readonly (FilterPreset | { readonly preset_name: string })[] | undefined;
 }
 
 /** Options of `find` and `iterate` (Python `find` keyword arguments), plus paging and call options. */
