@@ -58,6 +58,13 @@ export async function main(): Promise<void> {
   // Loose use.
   const loose = entityApi(other);
   const rows = await loose.find("Anything", [["x", "is", 1]], ["a", "b"]);
+
+  // Links and attachments declared as interfaces (the emulator's SiteCardProject is one): no implicit index signature.
+  const project = site.card.projects[0]!;
+  await loose.find("Shot", [["project", "is", project], ["project", "in", [project]]], ["code"]);
+  await sg.summarize("Shot", [["project", "is", project]], [{ field: "id", type: "count" }]);
+  const attachment: AttachmentRef = { type: "Attachment", id: 1, url: "https://example.com/a" };
+  await sg.downloadAttachment(attachment);
   const looseRow: Record<string, unknown> | undefined = rows[0];
   const looseCtx = entityContext<LooseSchema>(third);
   await find(looseCtx, "Shot", [], ["code"]);
@@ -93,8 +100,23 @@ export async function main(): Promise<void> {
   await site.close();
 }
 
+/** An attachment link declared as an interface. */
+interface AttachmentRef {
+  type: "Attachment";
+  id: number;
+  url: string;
+}
+
+/** A link declared as an interface, to a type a Shot's project does not point to. */
+interface ShotLink {
+  type: "Shot";
+  id: number;
+}
+
 // The schema checks must hold (an unused @ts-expect-error is an error), under every compiler that compiles this.
-export async function refused(sg: EntityApi<SgSchema>): Promise<void> {
+export async function refused(sg: EntityApi<SgSchema>, shot: ShotLink): Promise<void> {
+  // @ts-expect-error an interface-typed link of a type the field does not point to
+  await sg.find("Shot", [["project", "is", shot]], ["code"]);
   // @ts-expect-error a misspelt field
   await sg.find("Shot", [], ["cdoe"]);
   // @ts-expect-error an unknown entity type
