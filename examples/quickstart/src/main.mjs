@@ -14,9 +14,23 @@ import { entityApi } from "@sg/entities";
 import { jsonRpcTransport } from "@sg/transport";
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
+/** @param {number} n @param {string} title */
 const step = (n, title) => out(`\n${n}. ${title}`);
+/** @param {string} text */
 const ok = (text) => out(`   ✓ ${text}`);
+/** @param {string} text */
 const note = (text) => out(`   · ${text}`);
+/**
+ * `value`, which the demo site is sure to have; a clear error if it has not.
+ * @template T
+ * @param {T | null | undefined} value
+ * @param {string} what
+ * @returns {T}
+ */
+const need = (value, what) => {
+  if (value === null || value === undefined) throw new Error(`the demo site has no ${what}`);
+  return value;
+};
 
 const emulator = await startEmulator({ fixtures: "demo", authMode: "identity" });
 const scratch = mkdtempSync(join(tmpdir(), "sg-quickstart-"));
@@ -24,14 +38,15 @@ let failed = false;
 try {
   const { card } = emulator;
   const site = emulator.url;
-  const project = card.projects[0];
+  const project = need(card.projects[0], "project");
   out(`@sg/* quickstart — local site ${site} (Autodesk Identity, demo fixtures)`);
 
   // 1. Script name + key: what pipeline automation uses.
   step(1, "Script auth (@sg/auth-script)");
+  /** @type {import("@sg/transport").RetryInfo[]} */
   const retries = [];
   const transport = jsonRpcTransport({ retry: { onRetry: (info) => retries.push(info) } });
-  const script = card.scripts[0];
+  const script = need(card.scripts[0], "script");
   const sg = entityApi(createClient({ site, transport, auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) }));
   const shots = await sg.find("Shot", [["project", "is", project]], ["code", "sg_status_list"], { order: [{ field_name: "code", direction: "asc" }], limit: 3 });
   ok(`find: ${shots.length} Shots in '${project.name}': ${shots.map((s) => `${s.code} (${s.sg_status_list})`).join(", ")}`);
@@ -65,14 +80,14 @@ try {
 
   // 3. A person: legacy login + passphrase, with a PAT bound to the account, on a 2FA-enabled account.
   step(3, "Legacy login + passphrase with a bound PAT and 2FA (@sg/auth-legacy-pat)");
-  const artist = card.users.find((u) => u.active && u.pat === "valid" && u.password && u.twoFactor);
+  const artist = need(card.users.find((u) => u.active && u.pat === "valid" && u.password && u.twoFactor), "user with a PAT, a password and 2FA");
   const person = entityApi(
     createClient({
       site,
       transport: jsonRpcTransport(),
       auth: legacyLoginAuth({
         login: artist.login,
-        password: artist.password,
+        password: need(artist.password, "password for the artist"),
         twoFactor: async () => {
           note(`the site asked for a 2FA code; answering the prompt for ${artist.login}`);
           return emulator.issueTwoFactorCode(artist.login); // a one-time code, as an authenticator app would show
@@ -80,21 +95,21 @@ try {
       }),
     }),
   );
-  const me = await person.findOne("HumanUser", [["login", "is", artist.login]], ["name", "login"]);
-  ok(`logged in as ${me?.name} (${me?.login}); the passphrase was exchanged for a session once`);
+  const me = need(await person.findOne("HumanUser", [["login", "is", artist.login]], ["name", "login"]), "record of the artist");
+  ok(`logged in as ${me.name} (${me.login}); the passphrase was exchanged for a session once`);
   const myTasks = await person.find("Task", [["task_assignees", "is", { type: "HumanUser", id: me.id }]], ["content"], { limit: 5 });
-  ok(`find: ${myTasks.length} Tasks assigned to ${me?.login}`);
+  ok(`find: ${myTasks.length} Tasks assigned to ${me.login}`);
 
   // 4. No password at all: approve the login in a browser, then use the session token.
   step(4, "Session token from a browser approval (@sg/auth-session)");
-  const approver = card.users.find((u) => u.active && u.admin);
+  const approver = need(card.users.find((u) => u.active && u.admin), "active admin");
   const login = await browserLogin({
     site,
     appName: "quickstart",
     pollIntervalMs: 50,
     open: async (url) => {
       note(`open ${url} and approve — the demo approves as ${approver.login}`);
-      emulator.approve(url.split("/").pop(), approver.login);
+      emulator.approve(need(url.split("/").pop(), "request id in the approval URL"), approver.login);
     },
   });
   const viaSession = entityApi(createClient({ site, transport: jsonRpcTransport(), auth: login.auth }));
@@ -103,21 +118,22 @@ try {
 
   // 5. What a person without a PAT sees on an Identity site.
   step(5, "A legacy login with no PAT bound (the actionable error)");
-  const noPat = card.users.find((u) => u.active && u.pat === "missing" && u.password);
-  const stranger = entityApi(createClient({ site, transport: jsonRpcTransport(), auth: legacyLoginAuth({ login: noPat.login, password: noPat.password }) }));
+  const noPat = need(card.users.find((u) => u.active && u.pat === "missing" && u.password), "user without a PAT");
+  const stranger = entityApi(createClient({ site, transport: jsonRpcTransport(), auth: legacyLoginAuth({ login: noPat.login, password: need(noPat.password, "password for the user without a PAT") }) }));
   try {
     await stranger.findOne("Project", [], ["name"]);
     throw new Error("expected the site to refuse a legacy login without a PAT");
   } catch (error) {
-    if (!error?.code?.startsWith("SG_")) throw error;
-    ok(`refused with ${error.code}:`);
-    for (const line of String(error.message).split("\n")) note(line);
+    const { code, message } = /** @type {{ code?: unknown, message?: unknown }} */ (error ?? {});
+    if (typeof code !== "string" || !code.startsWith("SG_")) throw error;
+    ok(`refused with ${code}:`);
+    for (const line of String(message).split("\n")) note(line);
   }
 
   out("\nAll steps passed.");
 } catch (error) {
   failed = true;
-  process.stderr.write(`\nquickstart failed: ${error?.stack ?? error}\n`);
+  process.stderr.write(`\nquickstart failed: ${/** @type {{ stack?: unknown } | null | undefined} */ (error)?.stack ?? error}\n`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
   await emulator.close();
