@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,7 +61,7 @@ describe("the bulk-import recipe", () => {
       const rows = parseCsv("code,description\nRC_01,a\nRC_02,b\nRC_03,c\n");
       site.injectFault({ method: "batch", status: 504 }); // the first send: refused, nothing applied
       site.injectFault({ method: "batch", status: 504, when: "after" }); // the re-send of the 3 missing: applied, then 504
-      const report = await importShots({ sg, project, rows, chunkSize: 3 });
+      const report = await importShots({ sg, project, rows, chunkSize: 3, settleMs: 0 });
       expect(report.reconciled.map((r) => [r.landed, r.resent])).toEqual([[0, 3], [3, 0]]);
       expect((await sg.find("Shot", [["code", "starts_with", "RC_"]], ["code"])).length).toBe(3);
 
@@ -93,4 +93,88 @@ describe("the bulk-import recipe", () => {
       await site.close();
     }
   }, 20_000);
+  it("takes a lock file for the whole import: a second import at once fails naming it, and no row is created twice", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const sg = client(site.url);
+      const project = { type: /** @type {const} */ ("Project"), id: 1 };
+      const rows = Array.from({ length: 20 }, (_, i) => ({ code: `LK_${i}` }));
+      const lockFile = join(dir, "project-1.lock");
+      const runs = await Promise.allSettled([importShots({ sg, project, rows, chunkSize: 5, lockFile }), importShots({ sg, project, rows, chunkSize: 5, lockFile })]);
+      expect(runs.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+      const refused = /** @type {PromiseRejectedResult} */ (runs.find((r) => r.status === "rejected"));
+      expect(String(refused.reason)).toContain(`the lock file ${lockFile} exists`);
+      expect((await sg.find("Shot", [["code", "starts_with", "LK_"]], ["code"])).length).toBe(20);
+      expect(existsSync(lockFile)).toBe(false);
+      writeFileSync(lockFile, "12345\n"); // left behind by a crash: refused until removed
+      const reads = site.requests().length;
+      await expect(importShots({ sg, project, rows, lockFile })).rejects.toThrow(/remove the file and run the import again/);
+      expect(site.requests().length).toBe(reads);
+      expect(existsSync(lockFile)).toBe(true);
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+
+  it("waits settleMs before checking, and reports (does not delete) a first send that landed after the check", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const sg = client(site.url);
+      const project = { type: /** @type {const} */ ("Project"), id: 1 };
+      /** @type {number[]} */
+      const failedAt = [];
+      /** @type {number[]} */
+      const findAt = [];
+      let hide = false;
+      // A slow site, made exact: the batch is applied and answered 504, and the check right after it does not see
+      // the rows yet (as when the site is still committing them).
+      const slow = /** @type {typeof sg} */ ({
+        ...sg,
+        batch: (/** @type {Parameters<typeof sg.batch>} */ ...a) => sg.batch(...a).catch((e) => ((hide = true), failedAt.push(Date.now()), Promise.reject(e))),
+        find: async (/** @type {Parameters<typeof sg.find>} */ ...a) => {
+          findAt.push(Date.now());
+          if (hide) return ((hide = false), []);
+          return sg.find(...a);
+        },
+      });
+      site.injectFault({ method: "batch", status: 504, when: "after" });
+      /** @type {string[]} */
+      const lines = [];
+      const rows = [{ code: "SL_1" }, { code: "SL_2" }];
+      const report = await importShots({ sg: slow, project, rows, settleMs: 200, log: (l) => lines.push(l) });
+      expect(/** @type {number} */ (findAt[1]) - /** @type {number} */ (failedAt[0])).toBeGreaterThanOrEqual(190);
+      const shots = await sg.find("Shot", [["code", "starts_with", "SL_"]], ["code"], { order: [{ field_name: "id", direction: "asc" }] });
+      expect(shots.length).toBe(4); // duplicated, and left there
+      expect(report.duplicates).toEqual(["SL_1", "SL_2"].map((code) => ({ code, ids: shots.filter((s) => s["code"] === code).map((s) => s.id) })));
+      expect(lines.at(-1)).toMatch(/code 'SL_2' is on 2 Shots \(ids \d+, \d+\)/);
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+
+  it("refuses a bad chunkSize or maxReconcileRounds, a quoted cell and codes equal but for case; skips a code on the site in another case", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const sg = client(site.url);
+      const project = { type: /** @type {const} */ ("Project"), id: 1 };
+      const rows = [{ code: "CS_010" }];
+      await expect(importShots({ sg, project, rows, chunkSize: 0 })).rejects.toThrow("bulk-import: chunkSize: expected an integer ≥ 1, got 0");
+      await expect(importShots({ sg, project, rows, chunkSize: NaN })).rejects.toThrow("bulk-import: chunkSize: expected an integer ≥ 1, got NaN");
+      await expect(importShots({ sg, project, rows, maxReconcileRounds: -1 })).rejects.toThrow("bulk-import: maxReconcileRounds: expected an integer ≥ 0, got -1");
+      expect(site.requests().length).toBe(0);
+      expect(() => parseCsv('code,description\nA_010,plain\n\n"A_020",quoted\n')).toThrow(/CSV line 4: a quoted cell/);
+      expect(() => parseCsv("code,description\n,no code\n")).toThrow(/CSV line 2: the 'code' cell is empty/);
+      await expect(importShots({ sg, project, rows: parseCsv("code\nC_010\nc_010\n") })).rejects.toThrow(/code 'c_010' is on more than one row/);
+      await importShots({ sg, project, rows: [{ code: "CS_010" }] });
+      expect(await importShots({ sg, project, rows: [{ code: "cs_010" }] })).toMatchObject({ created: 0, skipped: 1 });
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+
+  it("main.mjs --chunk-size abc fails with the option named", () => {
+    const run = spawnSync(process.execPath, [main, "--chunk-size", "abc"], { encoding: "utf8", timeout: 30_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("bulk-import: chunkSize: expected an integer ≥ 1, got NaN");
+  }, 40_000);
 });

@@ -1,6 +1,7 @@
 // The walk-through of `npm start -w @sg-examples/bulk-import`, against a site it is given (main.mjs starts the
 // embedded emulator for it; the test gives it one of its own and counts the Shots afterwards).
 import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { scriptAuth } from "@sg/auth-script";
 import { createClient } from "@sg/core";
@@ -30,6 +31,13 @@ export async function runRecipe(site, { dir, out, csv, count = 500, chunkSize = 
   const sg = entityApi(createClient({ site: site.url, transport, auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) }));
   const project = /** @type {{ type: "Project", id: number, name: string }} */ (site.card.projects[0]);
 
+  // One import per project at a time: a lock file named after the site and the project, in the temporary folder
+  // (on a farm, put it on storage every importing host shares).
+  const lockFile = join(tmpdir(), `sg-bulk-import-${new URL(site.url).host.replace(/[^\w.-]/g, "_")}-project-${project.id}.lock`);
+  // The wait before a check (and before re-checking a chunk sent again): the emulator applies a request at once, so
+  // 100 ms; on a real site keep the default (3 s) or more.
+  const settleMs = 100;
+
   const file = csv ?? join(dir, "shots.csv");
   if (!csv) writeSampleCsv(file, count);
   const rows = parseCsv(readFileSync(file, "utf8"), ["sg_cut_in", "sg_cut_out"]);
@@ -46,6 +54,8 @@ export async function runRecipe(site, { dir, out, csv, count = 500, chunkSize = 
     project,
     rows,
     chunkSize,
+    settleMs,
+    lockFile,
     onChunk: (n, chunk) => {
       const fault = faults.get(n);
       if (fault) site.injectFault(fault);
@@ -54,6 +64,7 @@ export async function runRecipe(site, { dir, out, csv, count = 500, chunkSize = 
     log: (line) => out(`   · ${line}`),
   });
   for (const r of report.reconciled) out(`   ✓ chunk ${r.chunk} reconciled: ${r.landed} of ${r.rows} had landed, ${r.resent} sent again`);
+  for (const d of report.duplicates) out(`   ✗ code ${d.code} is on Shots ${d.ids.join(", ")}`);
   out(`   ✓ ${report.chunks} chunks imported; ${report.created} Shots created`);
 
   out("\n2. Check against the site: every row once, none twice");
@@ -66,7 +77,7 @@ export async function runRecipe(site, { dir, out, csv, count = 500, chunkSize = 
   out(`   ✓ ${found.length} Shots for ${codes.length} rows, no code twice, none missing`);
 
   out("\n3. Run the same import again (as after a stop part way): rows already on the site are skipped");
-  const again = await importShots({ sg, project, rows, chunkSize });
+  const again = await importShots({ sg, project, rows, chunkSize, settleMs, lockFile });
   if (again.created !== 0 || again.skipped !== rows.length) throw new Error(`bulk-import: the second run created ${again.created} and skipped ${again.skipped} of ${rows.length}`);
   out(`   ✓ ${again.skipped} rows skipped, ${again.created} created`);
   return { report, codes, project };
