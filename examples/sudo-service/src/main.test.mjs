@@ -64,4 +64,40 @@ describe("the sudo-service recipe", () => {
       await site.close();
     }
   }, 20_000);
+  it("a failed Shot lookup is answered 503 (nothing written), not as a write that may have landed or was refused", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    const transport = jsonRpcTransport({ retry: { baseDelayMs: 10 } });
+    const service = noteService({ site: site.url, scriptName: "emulator_script", scriptKey: DEMO_SCRIPT_KEY, transport });
+    const url = await service.listen();
+    try {
+      for (let i = 0; i < 5; i++) site.injectFault({ method: "read", dropConnection: true });
+      expect(await post(url, { as: "artist", shot: 1, subject: "x", content: "" })).toMatchObject({ status: 503, body: { error: "site unavailable, nothing written; retry" } });
+      site.injectFault({ method: "read", errorCode: 103, message: "bad input" });
+      expect(await post(url, { as: "artist", shot: 1, subject: "x", content: "" })).toMatchObject({ status: 503, body: { error: "site unavailable, nothing written; retry", code: "SG_FAULT" } });
+      site.injectFault({ method: "create", status: 502, when: "after" });
+      expect(await post(url, { as: "artist", shot: 1, subject: "y", content: "" })).toMatchObject({ status: 502, body: { maybeSent: true } });
+      expect(site.requests().filter((r) => r.method_name === "create").length).toBe(1);
+    } finally {
+      await service.close();
+      await site.close();
+    }
+  }, 20_000);
+
+  it("close() ends the calls in flight at once: the waiting request is answered with an error, nothing is written later", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    const service = noteService({ site: site.url, scriptName: "emulator_script", scriptKey: DEMO_SCRIPT_KEY });
+    const url = await service.listen();
+    try {
+      await post(url, { as: "coord", shot: 1, subject: "warm", content: "" });
+      site.setLatency(30_000);
+      const asked = post(url, { as: "coord", shot: 1, subject: "in flight at close", content: "" });
+      await new Promise((r) => setTimeout(r, 300)); // the Shot lookup is on its way to the site
+      await service.close(); // before the fix: waits for the 30 s call, past this test's timeout
+      expect(await asked).toMatchObject({ status: 503, body: { error: "site unavailable, nothing written; retry" } });
+      site.setLatency(0);
+      expect((await client(site.url).find("Note", [["subject", "is", "in flight at close"]], ["id"])).length).toBe(0);
+    } finally {
+      await site.close();
+    }
+  }, 10_000);
 });

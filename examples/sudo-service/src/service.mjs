@@ -36,17 +36,18 @@ function problemOf(body) {
 /**
  * The service: `POST /notes` with `{"as": "<login>", "shot": <id>, "subject", "content"}` creates a Note on the
  * Shot as that artist and answers 201 `{"id", "created_by"}`. A login the site will not let the script act as is
- * answered 403; a write that may have landed (`maybeSent`) 502 with `"maybeSent": true` — the service does not send
- * it again, since a Note has no key to look it up by: the caller decides.
+ * answered 403; a failed Shot lookup (a read: nothing written) 503; a create that may have landed (`maybeSent`) 502
+ * with `"maybeSent": true` — the service does not send it again, since a Note has no key to look it up by: the
+ * caller decides; a create refused by the site 500.
  *
  * @param {object} options
  * @param {string} options.site
  * @param {string} options.scriptName
  * @param {string} options.scriptKey
+ * @param {import("@sg/core").TransportStrategy} [options.transport] shared by every artist's client (`jsonRpcTransport()`)
  * @param {(line: string) => void} [options.log]
  */
-export function noteService({ site, scriptName, scriptKey, log = () => {} }) {
-  const transport = jsonRpcTransport();
+export function noteService({ site, scriptName, scriptKey, transport = jsonRpcTransport(), log = () => {} }) {
   /** @type {Map<string, import("@sg/entities").EntityApi>} */
   const clients = new Map();
   /** The client acting as `login`, made on first use. @param {string} login */
@@ -62,23 +63,35 @@ export function noteService({ site, scriptName, scriptKey, log = () => {} }) {
    */
   async function createNote(request) {
     const sg = clientFor(request.as);
+    /** A sudo refusal: 403, and no client kept for the login. @param {unknown} error */
+    const refused = (error) => {
+      const code = /** @type {{ code?: string }} */ (error)?.code;
+      if (!code || !REFUSED.has(code)) return undefined;
+      clients.delete(request.as);
+      return { status: 403, body: { error: `the site does not let this service act as '${request.as}'`, code } };
+    };
+    let shot;
     try {
-      const shot = await sg.findOne("Shot", [["id", "is", request.shot]], ["project"]);
-      if (!shot) return { status: 404, body: { error: `no Shot ${request.shot}` } };
+      shot = await sg.findOne("Shot", [["id", "is", request.shot]], ["project"]);
+    } catch (error) {
+      // A read: nothing was written, whatever the error says (the transport already retried it).
+      return refused(error) ?? { status: 503, body: { error: "site unavailable, nothing written; retry", code: /** @type {{ code?: string }} */ (error)?.code ?? null } };
+    }
+    if (!shot) return { status: 404, body: { error: `no Shot ${request.shot}` } };
+    try {
       const note = await sg.create("Note", { project: shot["project"], note_links: [{ type: "Shot", id: shot.id }], subject: request.subject, content: request.content }, ["created_by"]);
       log(`Note ${note.id} on Shot ${shot.id} created as ${request.as}`);
       return { status: 201, body: { id: note.id, created_by: note["created_by"] } };
     } catch (error) {
-      const e = /** @type {{ code?: string, message?: string, maybeSent?: boolean }} */ (error);
-      if (e.code && REFUSED.has(e.code)) {
-        clients.delete(request.as); // a refused login gets no client kept for it
-        return { status: 403, body: { error: `the site does not let this service act as '${request.as}'`, code: e.code } };
-      }
-      if (e.maybeSent === true) return { status: 502, body: { error: "the Note may have been created: check before asking again", maybeSent: true } };
+      const answer = refused(error);
+      if (answer) return answer;
+      if (/** @type {{ maybeSent?: boolean }} */ (error)?.maybeSent === true) return { status: 502, body: { error: "the Note may have been created: check before asking again", maybeSent: true } };
       throw error;
     }
   }
 
+  /** The requests being answered (close() waits for their replies once it has ended their calls). @type {Set<Promise<void>>} */
+  const inFlight = new Set();
   const server = createServer((req, res) => {
     /** @param {Reply} reply */
     const send = ({ status, body }) => {
@@ -100,10 +113,12 @@ export function noteService({ site, scriptName, scriptKey, log = () => {} }) {
       }
       const problem = problemOf(body);
       if (problem) return send({ status: 400, body: { error: problem } });
-      createNote(body).then(send, (/** @type {Error} */ error) => {
+      const replied = createNote(body).then(send, (/** @type {Error} */ error) => {
         log(`POST /notes as ${body.as} failed: ${error.message.split("\n")[0]}`);
         send({ status: 500, body: { error: "the site refused the write", code: /** @type {{ code?: string }} */ (error).code ?? null } });
       });
+      inFlight.add(replied);
+      replied.finally(() => inFlight.delete(replied));
     });
   });
 
@@ -114,10 +129,16 @@ export function noteService({ site, scriptName, scriptKey, log = () => {} }) {
       new Promise((resolve) => {
         server.listen(port, "127.0.0.1", () => resolve(`http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}`));
       }),
-    /** Stop taking requests and end every artist's calls in flight. */
+    /**
+     * Stop taking requests, end every artist's calls in flight (closing the clients: the requests waiting on them are
+     * answered with an error at once), then close the connections.
+     */
     close: async () => {
-      await new Promise((resolve) => server.close(resolve));
+      const closed = new Promise((resolve) => server.close(resolve));
       await Promise.all([...clients.values()].map((sg) => sg.client.close()));
+      await Promise.all(inFlight);
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
