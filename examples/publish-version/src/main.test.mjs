@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,6 +72,38 @@ describe("the publish-version recipe", () => {
       expect(site.requests().filter((r) => r.path === "/upload/upload_file").length).toBe(1);
       const [version] = await sg.find("Version", [["code", "is", "v_4xx"]], ["sg_uploaded_movie"]);
       expect(version?.["sg_uploaded_movie"]).toBeNull();
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+  it("two publishes of one code at once leave no Version without its movie and thumbnail, and upload once per Version", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const sg = client(site.url);
+      const media = writeMedia(dir, "dbl_v001", 1024);
+      const job = () => publishVersion({ sg, project: { type: "Project", id: 1 }, shot: { type: "Shot", id: 1 }, code: "dbl_v001", ...media });
+      const results = await Promise.all([job(), job()]);
+      const versions = await sg.find("Version", [["code", "is", "dbl_v001"]], ["sg_uploaded_movie", "image"]);
+      for (const v of versions) expect([v.id, Boolean(v["sg_uploaded_movie"]), Boolean(v["image"])]).toEqual([v.id, true, true]);
+      for (const r of results) expect(versions.map((v) => v.id)).toContain(r.version.id);
+      expect(site.requests().filter((r) => r.path === "/upload/upload_file").length).toBe(versions.length);
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+
+  it("a movie or thumbnail that is missing, not a file or empty is refused before anything is sent", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const sg = client(site.url);
+      const media = writeMedia(dir, "v_nofile", 1024);
+      const empty = join(dir, "empty.png");
+      writeFileSync(empty, "");
+      const job = (/** @type {{ moviePath: string, thumbnailPath: string }} */ files) => publishVersion({ sg, project: { type: "Project", id: 1 }, shot: { type: "Shot", id: 1 }, code: "v_nofile", ...files });
+      await expect(job({ ...media, moviePath: join(dir, "missing.mov") })).rejects.toThrow(`publish-version: moviePath ${join(dir, "missing.mov")}: cannot read it (ENOENT); nothing was sent`);
+      await expect(job({ ...media, moviePath: dir })).rejects.toThrow(`publish-version: moviePath ${dir}: expected a regular file of 1 byte or more`);
+      await expect(job({ ...media, thumbnailPath: empty })).rejects.toThrow(`publish-version: thumbnailPath ${empty}: expected a regular file of 1 byte or more`);
+      expect(site.requests().length).toBe(0);
     } finally {
       await site.close();
     }

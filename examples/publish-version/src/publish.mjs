@@ -2,6 +2,7 @@
 // `sg_uploaded_movie`, set a thumbnail. Each step is a write; one that fails with `maybeSent: true` (a 502/504, a
 // connection dropped after the request went out, a deadline passed while the file was being attached) may have
 // landed, so the site is checked before the step is tried again. A re-run of the whole publish skips what is done.
+import { statSync } from "node:fs";
 
 /**
  * @typedef {{ type: "Project", id: number }} ProjectLink
@@ -20,13 +21,31 @@ export const mayHaveLanded = (error) => /** @type {{ maybeSent?: unknown } | nul
 /** The first line of an error's message. @param {unknown} error */
 const firstLine = (error) => String(/** @type {Error} */ (error)?.message ?? error).split("\n")[0] ?? "";
 
+/**
+ * Refuse a file that is not there, not a regular file or empty, before anything is sent.
+ * @param {string} what
+ * @param {string} path
+ */
+function checkFile(what, path) {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    throw new Error(`publish-version: ${what} ${path}: cannot read it (${/** @type {{ code?: string }} */ (error).code ?? error}); nothing was sent`);
+  }
+  if (!stat.isFile() || stat.size === 0) throw new Error(`publish-version: ${what} ${path}: expected a regular file of 1 byte or more; nothing was sent`);
+}
+
 /** @param {string} path */
 const baseName = (path) => path.split(/[\\/]/).pop() ?? path;
 
 /**
  * Publish `code` as a Version of `shot`, with `moviePath` in `sg_uploaded_movie` and `thumbnailPath` as its
  * thumbnail. Safe to run again: the Version is found by code and Shot, and a movie or thumbnail already there is
- * not uploaded again.
+ * not uploaded again. Both files are checked (regular files, not empty) before anything is sent.
+ *
+ * Run one publish per code and Shot at a time: two at once would both find no Version and both create one (each
+ * then gets its own movie and thumbnail, since every step after the create goes by the id the create returned).
  *
  * Each step runs at most twice: once, and once more only when it failed with `maybeSent: true` and the site shows
  * it did not land. Any other error is thrown (a 4xx or a refusal would fail again; the transport already retried
@@ -47,7 +66,10 @@ export async function publishVersion({ sg, project, shot, code, moviePath, thumb
   /** @type {Checked[]} */
   const checked = [];
   const fields = ["code", "sg_uploaded_movie", "image"];
-  const findVersion = async () => /** @type {VersionRow | null} */ (/** @type {unknown} */ (await sg.findOne("Version", [["code", "is", code], ["entity", "is", shot]], fields)));
+  /** The Version with this code, or with this id once it is known. @param {number} [id] */
+  const findVersion = async (id) => /** @type {VersionRow | null} */ (/** @type {unknown} */ (await sg.findOne("Version", id ? [["id", "is", id]] : [["code", "is", code], ["entity", "is", shot]], fields)));
+  checkFile("moviePath", moviePath);
+  checkFile("thumbnailPath", thumbnailPath);
 
   /**
    * Run a write; when it fails with maybeSent, ask `landed()` whether it did, and run it once more if it did not.
@@ -71,22 +93,25 @@ export async function publishVersion({ sg, project, shot, code, moviePath, thumb
   let version = await findVersion();
   if (version) log(`Version '${code}' of Shot ${shot.id} is already there (id ${version.id}): not creating it`);
   else {
-    await once("create", () => sg.create("Version", { code, project, entity: shot, description: `published from ${baseName(moviePath)}` }), async () => (await findVersion()) !== null);
-    version = /** @type {VersionRow} */ (await findVersion());
+    /** @type {number | undefined} */
+    let created;
+    await once("create", async () => void (created = (await sg.create("Version", { code, project, entity: shot, description: `published from ${baseName(moviePath)}` })).id), async () => (await findVersion()) !== null);
+    // The id the create returned; only a create that may have landed, and did, is found by code.
+    version = /** @type {VersionRow} */ (await findVersion(created));
     log(`Version '${code}' created (id ${version.id})`);
   }
   const id = version.id;
 
   if (version.sg_uploaded_movie) log(`movie already attached (${version.sg_uploaded_movie.name}): not uploading it`);
   else {
-    await once("movie", () => sg.upload("Version", id, moviePath, { fieldName: "sg_uploaded_movie", deadlineMs }), async () => Boolean((await findVersion())?.sg_uploaded_movie));
+    await once("movie", () => sg.upload("Version", id, moviePath, { fieldName: "sg_uploaded_movie", deadlineMs }), async () => Boolean((await findVersion(id))?.sg_uploaded_movie));
     log(`movie ${baseName(moviePath)} attached to sg_uploaded_movie`);
   }
 
   if (version.image) log("thumbnail already set: not uploading it");
   else {
-    await once("thumbnail", () => sg.uploadThumbnail("Version", id, thumbnailPath, { deadlineMs }), async () => Boolean((await findVersion())?.image));
+    await once("thumbnail", () => sg.uploadThumbnail("Version", id, thumbnailPath, { deadlineMs }), async () => Boolean((await findVersion(id))?.image));
     log(`thumbnail ${baseName(thumbnailPath)} set`);
   }
-  return { version: /** @type {VersionRow} */ (await findVersion()), checked };
+  return { version: /** @type {VersionRow} */ (await findVersion(id)), checked };
 }
