@@ -3,12 +3,12 @@
 // twice, nothing skipped. Ids a read skipped over (a transaction still committing, see "The backlog" in the README)
 // are kept in a backlog, saved with the id, and read again each round until they appear or expire. Reads only: the
 // transport retries them on 502/504 (and resets, 503, 429) by itself.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { SgAbortError } from "@sg/core";
 
 /**
  * @typedef {{ id: number, event_type: string, attribute_name: string | null, entity: { type: string, id: number } | null, meta: unknown, created_at: unknown }} EventRow
- * @typedef {{ lastId: number, backlog: Record<string, number> }} DaemonState the last id processed, and the ids skipped below it that may still appear, each with when to give up on it (epoch ms)
+ * @typedef {{ lastId: number, backlog: Record<string, number>, site?: string }} DaemonState the last id processed, the ids skipped below it that may still appear, each with when to give up on it (epoch ms), and the site it is of (absent in a file from before)
  * @typedef {{ lastId: number, processed: number, stopped: "aborted" | "rounds" }} DaemonResult
  */
 
@@ -35,9 +35,9 @@ export function loadState(file) {
   const state = JSON.parse(text);
   const backlog = state?.backlog ?? {};
   const badEntry = Object.entries(backlog).find(([id, expiry]) => !/^[1-9]\d*$/.test(id) || !Number.isFinite(expiry));
-  if (!Number.isSafeInteger(state?.lastId) || state.lastId < 0 || typeof backlog !== "object" || Array.isArray(backlog) || badEntry)
-    throw new Error(`event-daemon: ${file}: expected {"lastId": <integer ≥ 0>, "backlog": {"<id>": <expiry, epoch ms>}}, got ${text.slice(0, 80)}`);
-  return { lastId: state.lastId, backlog: { ...backlog } };
+  if (!Number.isSafeInteger(state?.lastId) || state.lastId < 0 || typeof backlog !== "object" || Array.isArray(backlog) || badEntry || !["string", "undefined"].includes(typeof state.site))
+    throw new Error(`event-daemon: ${file}: expected {"site": "<url>", "lastId": <integer ≥ 0>, "backlog": {"<id>": <expiry, epoch ms>}}, got ${text.slice(0, 80)}`);
+  return { lastId: state.lastId, backlog: { ...backlog }, ...(state.site === undefined ? {} : { site: state.site }) };
 }
 
 /**
@@ -53,10 +53,52 @@ export const readState = (file) => loadState(file)?.lastId;
  * @param {string} file
  * @param {DaemonState} state
  */
-export function saveState(file, { lastId, backlog }) {
+export function saveState(file, { site, lastId, backlog }) {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify({ lastId, backlog })}\n`);
+  writeFileSync(tmp, `${JSON.stringify({ site, lastId, backlog })}\n`);
   renameSync(tmp, file);
+}
+
+/**
+ * Take the lock file `file` (created with `wx`, holding this process's pid), for one daemon per state file. A lock
+ * whose pid is no longer alive (left by a crash) is taken over.
+ * @param {string} file
+ * @param {(line: string) => void} log
+ * @returns {() => void} removes the lock
+ */
+export function takeLock(file, log) {
+  for (;;) {
+    try {
+      const fd = openSync(file, "wx");
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== "EEXIST") throw error;
+    }
+    let pid = NaN;
+    try {
+      pid = Number(readFileSync(file, "utf8").trim());
+    } catch {
+      continue; // removed meanwhile: try again
+    }
+    if (Number.isSafeInteger(pid) && pid > 0 && !alive(pid)) {
+      log(`removing the lock ${file} of process ${pid}, which is no longer running`);
+      rmSync(file, { force: true });
+      continue;
+    }
+    throw new Error(`event-daemon: the lock file ${file} exists: another daemon${Number.isSafeInteger(pid) && pid > 0 ? ` (pid ${pid})` : ""} may be running on this state file; stop it first, or, if none is, remove the lock file`);
+  }
+}
+
+/** Whether a process `pid` is running (on this host). @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return /** @type {NodeJS.ErrnoException} */ (error).code === "EPERM";
+  }
 }
 
 /**
@@ -101,6 +143,12 @@ const span = (a, b) => (a === b ? `${a}` : `${a}–${b}`);
  * A first start (no state file) begins after the newest event on the site, as shotgunEvents does, rather than
  * replaying the whole history; pass `startAfterId` to choose another starting point.
  *
+ * One daemon per state file: `<stateFile>.lock` is created exclusively (holding the pid) for the whole run and
+ * removed when it returns or throws; a daemon that finds it fails, unless the pid in it is no longer running (a
+ * crash), whose lock is taken over. The state file records the site (`sg.client.site.href`): a state file of
+ * another site is refused, and so is one whose last id is above the site's newest event (a restored site, a copied
+ * file), which would otherwise skip every event up to that id in silence.
+ *
  * @param {object} options
  * @param {import("@sg/entities").EntityApi} options.sg the entity API of a client
  * @param {string} options.stateFile where the last processed id and the backlog are kept
@@ -124,17 +172,32 @@ export async function runDaemon(options) {
   const signal = options.signal ?? new AbortController().signal;
   const wanted = eventTypes ? new Set(eventTypes) : undefined;
   let processed = 0;
-  let state = loadState(stateFile);
+  const site = sg.client.site.href;
+  const unlock = takeLock(`${stateFile}.lock`, log);
+  try {
+    return await poll();
+  } finally {
+    unlock();
+  }
+
+  async function poll() {
+  const loaded = loadState(stateFile);
+  let state = loaded;
+  if (state?.site !== undefined && state.site !== site) throw new Error(`event-daemon: ${stateFile} is the state of ${state.site}, not of ${site}: give each site its own state file (delete this one to start after the newest event of ${site})`);
   /** @param {import("@sg/entities").FiltersInput} filters @param {number} [limit] */
   const read = async (filters, limit) =>
     /** @type {EventRow[]} */ (/** @type {unknown} */ (await sg.find("EventLogEntry", filters, [...EVENT_FIELDS], { order: [{ field_name: "id", direction: "asc" }], ...(limit ? { limit } : {}), signal })));
   try {
+    const newest = async () => (await sg.findOne("EventLogEntry", [], ["id"], { order: [{ field_name: "id", direction: "desc" }], signal }))?.id ?? 0;
     if (state === undefined) {
-      const lastId = options.startAfterId ?? (await sg.findOne("EventLogEntry", [], ["id"], { order: [{ field_name: "id", direction: "desc" }], signal }))?.id ?? 0;
-      state = { lastId, backlog: {} };
+      const lastId = options.startAfterId ?? (await newest());
+      state = { site, lastId, backlog: {} };
       saveState(stateFile, state);
       log(`first start: processing events after id ${lastId}`);
     } else log(`resuming after event ${state.lastId}${Object.keys(state.backlog).length ? `, waiting for ${Object.keys(state.backlog).length} skipped id(s)` : ""}`);
+    // On a resume, the newest event is read (with the first round's reads, so a failing site is polled again).
+    let checked = loaded === undefined;
+    state.site = site;
     const { backlog } = state;
 
     let failures = 0;
@@ -147,9 +210,15 @@ export async function runDaemon(options) {
       try {
         for (let i = 0; i < waiting.length; i += BACKLOG_CHUNK) found.push(...(await read([["id", "in", waiting.slice(i, i + BACKLOG_CHUNK)]])));
         page = await read([["id", "greater_than", state.lastId]], pageSize);
+        if (!checked) {
+          const top = await newest();
+          if (state.lastId > top) throw new Error(`event-daemon: ${stateFile} says event ${state.lastId} was processed, but the newest event on ${site} is ${top}: the site was restored or the file is of another site; delete the file to start after the newest event (or set its lastId to where to resume)`, { cause: "ahead" });
+          checked = true;
+        }
         failures = 0;
       } catch (error) {
         if (signal.aborted || error instanceof SgAbortError) break;
+        if (/** @type {Error} */ (error).cause === "ahead") throw error;
         // The transport already retried this read; the site is still failing. Wait and poll again (the state is
         // saved, so nothing is lost), up to maxConsecutiveFailures rounds in a row.
         if (++failures >= maxConsecutiveFailures) throw error;
@@ -186,7 +255,8 @@ export async function runDaemon(options) {
   } catch (error) {
     if (!(signal.aborted && error instanceof SgAbortError)) throw error;
   }
-  return { lastId: state?.lastId ?? 0, processed, stopped: signal.aborted ? "aborted" : "rounds" };
+  return { lastId: state?.lastId ?? 0, processed, stopped: /** @type {DaemonResult["stopped"]} */ (signal.aborted ? "aborted" : "rounds") };
+  }
 }
 
 /**

@@ -4,9 +4,10 @@
 // after each event, so that a restart resumes without re-processing or skipping; a stop (SIGINT, or an
 // AbortSignal) aborts the read in flight and keeps the state; 502/504 on reads are retried by the transport.
 //   node src/main.mjs [--state-dir DIR] [--follow]
-// --state-dir keeps the state file and the outbox there (a fresh temporary folder by default); --follow keeps the
-// daemon running after the walk-through, until SIGINT.
-import { mkdtempSync, rmSync } from "node:fs";
+// --state-dir keeps the state file and the outbox there after the run (created if missing; a fresh temporary folder
+// by default); each run starts a new emulator, so it replaces the files of a former run. --follow keeps the daemon
+// running after the walk-through, until SIGINT or SIGTERM (the daemon's client is closed then, see recipe.mjs).
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -21,6 +22,7 @@ process.once("SIGTERM", () => stop.abort());
 
 const emulator = await startEmulator({ fixtures: "demo" });
 const stateDir = values["state-dir"] ?? mkdtempSync(join(tmpdir(), "sg-event-daemon-"));
+mkdirSync(stateDir, { recursive: true });
 let failed = false;
 try {
   out(`@sg/* recipe: event daemon — local site ${emulator.url}, state in ${stateDir}`);

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_SCRIPT_KEY, startEmulator } from "@sg/emulator";
 import { loadState, readState, runDaemon } from "./daemon.mjs";
 import { SHOT_EVENTS, outboxIds, runRecipe, scriptClient } from "./recipe.mjs";
+
+const recipe = fileURLToPath(new URL("./recipe.mjs", import.meta.url));
 
 const main = fileURLToPath(new URL("./main.mjs", import.meta.url));
 /** @type {string} */
@@ -175,7 +178,7 @@ describe("the backlog: events that become visible after later ones", () => {
     await runDaemon({ ...options, sg: hiding(sg, { hidden: [b], reads: 1 }), maxRounds: 3 });
     expect(seen).toEqual([a, c, b]);
     expect(log).toContain(`event ${b} appeared after later ones: processing it now`);
-    expect(loadState(stateFile)).toEqual({ lastId: c, backlog: {} });
+    expect(loadState(stateFile)).toEqual({ site: site.url, lastId: c, backlog: {} });
   });
 
   it("an id that never appears is given up after backlogTimeoutMs, with a log line; a restart keeps waiting for it until then", async () => {
@@ -184,7 +187,7 @@ describe("the backlog: events that become visible after later ones", () => {
     const never = hiding(sg, { hidden: [b] });
     await runDaemon({ ...options, sg: never, backlogTimeoutMs: 60_000, maxRounds: 1 });
     expect(seen).toEqual([a, c]);
-    expect(loadState(stateFile)).toEqual({ lastId: c, backlog: { [b]: time() + 60_000 } });
+    expect(loadState(stateFile)).toEqual({ site: site.url, lastId: c, backlog: { [b]: time() + 60_000 } });
     /** @type {unknown[]} */
     const filters = [];
     advance(59_999); // a restart just before the expiry: still asked for, still kept
@@ -195,7 +198,7 @@ describe("the backlog: events that become visible after later ones", () => {
     advance(1);
     await runDaemon({ ...options, sg: never, backlogTimeoutMs: 60_000, maxRounds: 1 });
     expect(log).toContain(`gave up on event(s) ${b}: still missing 60000 ms after later ones appeared (deleted, or never committed)`);
-    expect(loadState(stateFile)).toEqual({ lastId: c, backlog: {} });
+    expect(loadState(stateFile)).toEqual({ site: site.url, lastId: c, backlog: {} });
     expect(seen).toEqual([a, c]);
   });
 
@@ -207,7 +210,9 @@ describe("the backlog: events that become visible after later ones", () => {
     writeFileSync(stateFile, JSON.stringify({ lastId: c + 5000, backlog }));
     /** @type {unknown[]} */
     const filters = [];
-    await runDaemon({ ...options, sg: hiding(sg, { hidden: [], onFind: (f) => filters.push(f) }), maxRounds: 1 });
+    // A site whose ids jumped: its newest event is c + 5000 (faked, as the emulator's ids do not jump).
+    const jumped = /** @type {typeof sg} */ ({ ...hiding(sg, { hidden: [], onFind: (f) => filters.push(f) }), findOne: async () => ({ type: "EventLogEntry", id: c + 5000 }) });
+    await runDaemon({ ...options, sg: jumped, maxRounds: 1 });
     expect(seen).toEqual([a, b]);
     const inReads = filters.map((f) => /** @type {[[string, string, number[]]]} */ (f)[0]).filter(([, op]) => op === "in");
     expect(inReads.map(([, , list]) => list.length)).toEqual([500, 500, 200]);
@@ -222,7 +227,7 @@ describe("the backlog: events that become visible after later ones", () => {
     const result = await runDaemon({ ...options, sg, signal: stop.signal, handle: (e) => (seen.push(e.id), stop.abort()) });
     expect(result.stopped).toBe("aborted");
     expect(seen).toEqual([a]);
-    expect(loadState(stateFile)).toEqual({ lastId: c, backlog: { [b]: time() } });
+    expect(loadState(stateFile)).toEqual({ site: site.url, lastId: c, backlog: { [b]: time() } });
     await runDaemon({ ...options, sg, maxRounds: 1 });
     expect(seen).toEqual([a, b]);
     expect(log.some((l) => l.startsWith("gave up"))).toBe(false);
@@ -238,7 +243,7 @@ describe("the backlog: events that become visible after later ones", () => {
     advance(5 * 60_000); // the default backlogTimeoutMs
     await runDaemon({ ...options, sg, maxRounds: 1 });
     expect(log).toContain(`gave up on event(s) ${b}: still missing 300000 ms after later ones appeared (deleted, or never committed)`);
-    expect(loadState(stateFile)).toEqual({ lastId: c, backlog: {} });
+    expect(loadState(stateFile)).toEqual({ site: site.url, lastId: c, backlog: {} });
   });
 
   it("past maxBacklog, the ids of a gap that do not fit are given up at once, with a log line", async () => {
@@ -250,12 +255,102 @@ describe("the backlog: events that become visible after later ones", () => {
     expect(Object.keys(loadState(stateFile)?.backlog ?? {})).toEqual([String(b1)]);
   });
 
-  it("a state file from before the backlog ({ lastId }) still loads", async () => {
+  it("a state file from before the backlog ({ lastId }) still loads, and gets the site written in", async () => {
     const { sg, ids, seen, options, stateFile } = await setup(2);
     writeFileSync(stateFile, `${JSON.stringify({ lastId: options.startAfterId })}\n`);
     expect(loadState(stateFile)).toEqual({ lastId: options.startAfterId, backlog: {} });
     await runDaemon({ ...options, sg, maxRounds: 1 });
     expect(seen).toEqual(ids);
-    expect(loadState(stateFile)).toEqual({ lastId: ids[1], backlog: {} });
+    expect(loadState(stateFile)).toEqual({ site: site.url, lastId: ids[1], backlog: {} });
   });
+});
+
+describe("one daemon per state file, of one site", () => {
+  it("a second daemon on the same state file fails naming the lock; a lock whose pid is gone is taken over", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const sg = scriptClient(site.url, /** @type {{ name: string, key: string }} */ (site.card.scripts[0]), () => {});
+      const stateFile = join(dir, "state.json");
+      /** @type {number[]} */
+      const seen = [];
+      /** @type {string[]} */
+      const log = [];
+      const options = { sg, stateFile, startAfterId: 0, handle: (/** @type {{ id: number }} */ e) => void seen.push(e.id), pollIntervalMs: 10, pageSize: 3, log: (/** @type {string} */ l) => void log.push(l) };
+      const runs = await Promise.allSettled([runDaemon({ ...options, maxRounds: 3 }), runDaemon({ ...options, maxRounds: 3 })]);
+      expect(runs.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+      const refused = /** @type {PromiseRejectedResult} */ (runs.find((r) => r.status === "rejected"));
+      expect(String(refused.reason)).toContain(`the lock file ${stateFile}.lock exists: another daemon (pid ${process.pid}) may be running on this state file`);
+      expect(new Set(seen).size).toBe(seen.length); // no event handled twice
+      expect(existsSync(`${stateFile}.lock`)).toBe(false);
+      const gone = spawnSync(process.execPath, ["-e", ""]).pid; // a process that has exited
+      writeFileSync(`${stateFile}.lock`, `${gone}\n`);
+      await runDaemon({ ...options, maxRounds: 1 });
+      expect(log).toContain(`removing the lock ${stateFile}.lock of process ${gone}, which is no longer running`);
+      expect(existsSync(`${stateFile}.lock`)).toBe(false);
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+
+  it("refuses a state file of another site, and one ahead of the site's newest event, handling nothing", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const sg = scriptClient(site.url, /** @type {{ name: string, key: string }} */ (site.card.scripts[0]), () => {});
+      const stateFile = join(dir, "state.json");
+      /** @type {number[]} */
+      const seen = [];
+      const options = { sg, stateFile, handle: (/** @type {{ id: number }} */ e) => void seen.push(e.id), pollIntervalMs: 10, maxRounds: 1 };
+      writeFileSync(stateFile, JSON.stringify({ site: "https://other.example.com", lastId: 1, backlog: {} }));
+      await expect(runDaemon(options)).rejects.toThrow(`event-daemon: ${stateFile} is the state of https://other.example.com, not of ${site.url}`);
+      const newest = (await sg.findOne("EventLogEntry", [], ["id"], { order: [{ field_name: "id", direction: "desc" }] }))?.id ?? 0;
+      writeFileSync(stateFile, JSON.stringify({ lastId: newest + 40, backlog: {} })); // a restored site, or a file copied from elsewhere
+      await sg.create("Shot", { code: "ahead_010", project: { type: "Project", id: 1 } });
+      await expect(runDaemon(options)).rejects.toThrow(`event-daemon: ${stateFile} says event ${newest + 40} was processed, but the newest event on ${site.url} is ${newest + 1}: the site was restored or the file is of another site; delete the file`);
+      expect(seen).toEqual([]);
+      expect(existsSync(`${stateFile}.lock`)).toBe(false);
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+
+  it("the README's --state-dir command works run twice, into a folder that does not exist yet", () => {
+    const stateDir = join(dir, "ev", "state");
+    for (let i = 0; i < 2; i++) {
+      const run = spawnSync(process.execPath, [main, "--state-dir", stateDir], { encoding: "utf8", timeout: 30_000 });
+      expect([run.status, run.stderr]).toEqual([0, ""]);
+      expect(run.stdout.trimEnd().endsWith("All steps passed.")).toBe(true);
+    }
+    expect(outboxIds(join(stateDir, "processed.jsonl")).length).toBe(12);
+  }, 40_000);
+
+  it("after SIGTERM, a daemon whose site never answers exits promptly: its client is closed", async () => {
+    /** @type {() => void} */
+    let asked = () => {};
+    const reached = new Promise((resolve) => (asked = () => resolve(undefined)));
+    const server = createServer(() => asked()); // never answers
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+    const url = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}`;
+    const code = `import { follow } from ${JSON.stringify(recipe)};
+      const stop = new AbortController();
+      process.once("SIGTERM", () => stop.abort());
+      await follow({ site: ${JSON.stringify(url)}, script: { name: "s", key: ${JSON.stringify(DEMO_SCRIPT_KEY)} }, stateFile: ${JSON.stringify(join(dir, "state.json"))}, handle: () => {}, signal: stop.signal, out: () => {} });
+      console.log("stopped");`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    try {
+      await reached;
+      child.kill("SIGTERM");
+      const exit = await new Promise((resolve) => {
+        const timer = setTimeout(() => resolve("still running 8 s after SIGTERM"), 8000);
+        child.on("exit", (status) => (clearTimeout(timer), resolve(status)));
+      });
+      expect(exit).toBe(0);
+      expect(stdout).toContain("stopped");
+    } finally {
+      child.kill("SIGKILL");
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 20_000);
 });

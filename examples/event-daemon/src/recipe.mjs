@@ -1,6 +1,6 @@
 // The walk-through of `npm start -w @sg-examples/event-daemon`, against a site it is given (main.mjs starts the
 // embedded emulator for it; the test gives it one of its own and counts the rows afterwards).
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { scriptAuth } from "@sg/auth-script";
 import { createClient } from "@sg/core";
@@ -53,14 +53,49 @@ async function makeShotEvents(sg, project, prefix, count) {
 }
 
 /**
+ * Follow `site` until `signal` aborts: the daemon's loop as a pipeline runs it, with a client of its own that is
+ * closed when the daemon stops, so that nothing of it (a call still waiting on the site) keeps the process alive.
+ * @param {{ site: string, script: { name: string, key: string }, stateFile: string, handle: (event: import("./daemon.mjs").EventRow) => void, signal: AbortSignal, out: (line: string) => void, pollIntervalMs?: number }} options
+ */
+export async function follow({ site, script, stateFile, handle, signal, out, pollIntervalMs = 1000 }) {
+  const sg = scriptClient(site, script, out);
+  try {
+    return await runDaemon({ sg, stateFile, handle, eventTypes: SHOT_EVENTS, pollIntervalMs, signal, log: (line) => out(`   · ${line}`) });
+  } finally {
+    await sg.client.close(); // ends what the aborted calls left running (the client's shared requests)
+  }
+}
+
+/**
  * @param {{ url: string, card: { scripts: { name: string, key: string }[], projects: { type: "Project", id: number, name: string }[] }, injectFault: (fault: object) => void, setLatency: (ms: number) => void }} site the emulator handle
  * @param {{ stateDir: string, out: (line: string) => void, signal?: AbortSignal, follow?: boolean }} options
  * @returns {Promise<{ startId: number, stateFile: string, outbox: string }>}
  */
-export async function runRecipe(site, { stateDir, out, signal, follow = false }) {
+export async function runRecipe(site, { stateDir, out, signal, follow: following = false }) {
   const stateFile = join(stateDir, "event-daemon.state.json");
   const outbox = join(stateDir, "processed.jsonl");
-  const sg = scriptClient(site.url, /** @type {{ name: string, key: string }} */ (site.card.scripts[0]), out);
+  // Each walk-through runs against a new emulator: the files a former run left in --state-dir are of a site that is
+  // gone (the daemon would refuse its state file), so they are replaced.
+  if (existsSync(stateFile)) {
+    out(`(removing ${stateFile} and ${outbox} of a former run: they are of another emulator)`);
+    rmSync(stateFile, { force: true });
+    rmSync(outbox, { force: true });
+  }
+  const script = /** @type {{ name: string, key: string }} */ (site.card.scripts[0]);
+  const sg = scriptClient(site.url, script, out);
+  try {
+    return await walkThrough({ site, sg, script, stateFile, outbox, out, signal, follow: following });
+  } finally {
+    await sg.client.close(); // the pattern: close the client once the daemon has stopped
+  }
+}
+
+/**
+ * The steps of the walk-through.
+ * @param {{ site: Parameters<typeof runRecipe>[0], sg: import("@sg/entities").EntityApi, script: { name: string, key: string }, stateFile: string, outbox: string, out: (line: string) => void, signal: AbortSignal | undefined, follow: boolean }} options
+ * @returns {Promise<{ startId: number, stateFile: string, outbox: string }>}
+ */
+async function walkThrough({ site, sg, script, stateFile, outbox, out, signal, follow: following }) {
   const project = /** @type {{ type: "Project", id: number }} */ (site.card.projects[0]);
   /** @param {import("./daemon.mjs").EventRow} e */
   const handle = (e) => {
@@ -102,9 +137,9 @@ export async function runRecipe(site, { stateDir, out, signal, follow = false })
   if (twice.length || missed.length || done.length !== onSite.length) throw new Error(`event-daemon: ${onSite.length} events on the site, ${done.length} processed; twice: [${twice}], missed: [${missed}]`);
   out(`   ✓ ${onSite.length} events on the site, ${done.length} processed, none twice, none missed`);
 
-  if (follow) {
+  if (following) {
     out(`\nFollowing new Shot events on ${site.url} (Ctrl-C to stop)`);
-    const last = await runDaemon({ ...daemon, pollIntervalMs: 100, ...(signal ? { signal } : {}) });
+    const last = await follow({ site: site.url, script, stateFile, handle, signal: signal ?? new AbortController().signal, out, pollIntervalMs: 100 });
     out(`   ✓ stopped (${last.stopped}) after ${last.processed} more; state saved at id ${readState(stateFile)}`);
   }
   return { startId, stateFile, outbox };
