@@ -169,6 +169,29 @@ describe("a wait given up while the shared work goes on keeps nothing of the cal
   });
 });
 
+describe("the shared info request kept going by a caller without a signal", HEAVY, () => {
+  it("keeps nothing of the callers that left on their signal, not even the signal", async () => {
+    const info = pending<unknown>();
+    const transport: TransportStrategy = { name: "in-process", send: (request) => (request.method === "info" ? info.promise : Promise.resolve([])) };
+    const sg = createClient({ site: "https://studio.example.com", transport });
+    const patient = sg.info();
+    const refs: WeakRef<object>[] = [];
+    await (async () => {
+      const waits: Promise<unknown>[] = [];
+      for (let i = 0; i < N; i++) {
+        const stop = new AbortController();
+        refs.push(new WeakRef(stop.signal));
+        waits.push(sg.info({ signal: stop.signal }).catch(() => {}));
+        stop.abort();
+      }
+      await Promise.all(waits);
+    })();
+    expect(await stillReachable(refs)).toBe(0);
+    info.resolve({ version: [8, 50, 0] });
+    expect(await patient).toEqual({ version: [8, 50, 0] });
+  });
+});
+
 describe("callers waiting for the same pending work share one reaction on it", HEAVY, () => {
   it("credentials() that stay pending for two clients: calls alternating between them, ended by their signal, add no reaction per call", async () => {
     const [one, two] = [counted<Credentials>(), counted<Credentials>()];

@@ -7,6 +7,7 @@ import { checkLogger, guardLogger } from "./guard-logger.js";
 import type { Logger } from "./logger.js";
 import { methodKind, type MethodKind } from "./method-kind.js";
 import { copyCallOptions } from "./options-check.js";
+import { shareUntilAbandoned, type SharedWork } from "./share-until-abandoned.js";
 import { shownUrl } from "./shown-url.js";
 import { parseSite, type Site } from "./site.js";
 import type { SiteInfo } from "./site-info.js";
@@ -104,7 +105,8 @@ export interface Client {
   call<T = unknown>(method: string, payload?: unknown, options?: CallOptions): Promise<T>;
   /**
    * The site's `info`, fetched once and cached (pass `refresh: true` to fetch again). Concurrent callers share
-   * one request; aborting `signal` stops only this caller waiting for it.
+   * one request; aborting `signal` stops only this caller waiting for it, and the request once every caller
+   * waiting for it has aborted (then nothing is cached, and the next call sends another).
    */
   info(options?: CallOptions & { readonly refresh?: boolean | undefined }): Promise<SiteInfo>;
   /**
@@ -182,7 +184,7 @@ export function createClient(options: ClientOptions): Client {
   let closer = closeController();
   let transportContext: TransportContext = Object.freeze({ site, logger, clock, signal: closer.signal });
 
-  let infoPromise: Promise<SiteInfo> | undefined;
+  let infoWork: SharedWork<SiteInfo> | undefined;
   let infoValue: SiteInfo | undefined;
   // One refresh per refused credentials object. `settledAt` is the send sequence number when a refresh that
   // gave up or failed settled: calls sent before then were refused together and share its outcome; calls
@@ -248,7 +250,9 @@ export function createClient(options: ClientOptions): Client {
   };
 
   // One info request is shared by every caller, so no caller's signal goes into it: each caller stops waiting
-  // on its own abort (like credentials()), and one caller's abort never fails the others.
+  // on its own abort (like credentials()), and one caller's abort never fails the others. Once every caller
+  // waiting for it has aborted (none waits without a signal), it is aborted too and dropped: the next call sends
+  // another (a process that aborted its calls is not held until the transport's timeout).
   const info = (callOptions?: CallOptions & { readonly refresh?: boolean | undefined }): Promise<SiteInfo> => {
     const signal = callOptions?.signal ?? defaults.signal;
     // A session UUID never goes with info, but a bad one is refused here too: the info that a function asks
@@ -260,24 +264,25 @@ export function createClient(options: ClientOptions): Client {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (callOptions?.refresh) infoValue = undefined;
+    if (infoValue) return Promise.resolve(infoValue);
     // The shared request goes with the client's defaults only: one caller's timeoutMs, deadlineMs or retry would
     // otherwise decide for every caller waiting on it. A caller's own deadline bounds its own wait.
-    if (!infoPromise || callOptions?.refresh) {
-      // Always a read, whatever the defaults' kind: info never writes.
-      const pending = send("info", undefined, undefined, { kind: "read" }).then((value) => value as SiteInfo);
-      infoPromise = pending;
-      infoValue = undefined;
-      pending.then(
-        (value) => {
-          if (infoPromise === pending) infoValue = value;
-        },
+    if (!infoWork || callOptions?.refresh) {
+      const work: SharedWork<SiteInfo> = (infoWork = shareUntilAbandoned(
+        // Always a read, whatever the defaults' kind: info never writes.
+        (stop) =>
+          send("info", undefined, undefined, { kind: "read", signal: stop }).then((value) => {
+            if (infoWork === work) infoValue = value as SiteInfo;
+            return value as SiteInfo;
+          }),
         () => {
-          if (infoPromise === pending) infoPromise = undefined;
+          if (infoWork === work) infoWork = undefined;
         },
-      );
+      ));
     }
     // Not ended by close() here: the shared request is the transport's, which ends it with the client's close signal.
-    return waitFor(infoPromise, undefined, signal, "info", INFO, deadlineMs && performance.now() + deadlineMs, deadlineMs);
+    return waitFor(infoWork.join(signal), undefined, signal, "info", INFO, deadlineMs && performance.now() + deadlineMs, deadlineMs);
   };
 
   const requireHttp = (): NonNullable<TransportStrategy["http"]> => {

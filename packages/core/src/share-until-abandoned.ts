@@ -1,24 +1,27 @@
 import { onAbort } from "./abort-listeners.js";
 import { abortErrorFrom } from "./clock.js";
 
-/** Work that the callers of one or more clients wait for together (a login, a prompt for a code). */
+/** Work that the callers of one or more clients wait for together (a login, a prompt for a code, the site's info). */
 export interface SharedWork<T> {
   /**
-   * Wait for the work as a caller of the client whose close signal is `signal`; without one (a client that has no
-   * close signal), the work is never abandoned.
+   * Wait for the work as a caller that leaves when `signal` aborts (its client's close signal, or its own signal);
+   * without one (a client that has no close signal, a call without a signal), the work is never abandoned.
    */
   join(signal: AbortSignal | undefined): Promise<T>;
 }
 
 /**
- * Start `work` and share it until it settles or is abandoned: once the close signal of every client that joined it
- * has aborted, the signal `work` was given aborts (so that it can dismiss a prompt) and the shared promise rejects
- * with the last client's close reason. `done` is called once, at once when the work settles or is abandoned, so that
+ * Start `work` and share it until it settles or is abandoned: once every signal it was joined with (each client's
+ * close signal, or each caller's own) has aborted, the signal `work` was given aborts (so that it can dismiss a prompt
+ * or end a request) and the shared promise rejects with the last one's reason. `done` is called once, at once when the work settles or is abandoned, so that
  * the caller drops it from its cache and a call after `close()` starts new work instead of joining the dead one.
  */
 export function shareUntilAbandoned<T>(work: (signal: AbortSignal) => Promise<T>, done: () => void): SharedWork<T> {
   const stop = new AbortController();
-  /** Each joined client's close signal, once however many of its calls join, and how to stop listening to it. */
+  /**
+   * Each joined signal not aborted yet (a client's close signal, a caller's own), once however many calls join with
+   * it, and how to stop listening to it.
+   */
   const joined = new Map<AbortSignal, () => void>();
   /** How many joined clients are still open; -1 once the work is over. */
   let open = 0;
@@ -38,7 +41,14 @@ export function shareUntilAbandoned<T>(work: (signal: AbortSignal) => Promise<T>
       if (!signal) open = Infinity;
       else if (!joined.has(signal)) {
         open += 1;
-        joined.set(signal, onAbort(signal, () => --open || (end(), stop.abort(abortErrorFrom(signal)))));
+        // Dropped once it aborts: a caller that left keeps nothing of its own here (info is joined with a signal per call).
+        joined.set(
+          signal,
+          onAbort(signal, () => {
+            joined.delete(signal);
+            --open || (end(), stop.abort(abortErrorFrom(signal)));
+          }),
+        );
       }
       return promise;
     },
