@@ -29,10 +29,17 @@ export interface RetryInfo {
 }
 
 /**
- * Hook called before each retry; return `false` to give up instead (the attempt's error is thrown). Any other value,
- * `undefined` or what an expression body such as `(info) => seen.push(info)` yields, lets the retry go ahead.
+ * What an {@link OnRetry} hook may return: anything but a promise (the hook is not awaited, so an async hook's `false`
+ * could not stop a retry, and its rejection would go unhandled).
  */
-export type OnRetry = (info: RetryInfo) => unknown;
+export type RetryVerdict = boolean | number | string | bigint | symbol | null | undefined | void | (object & { readonly then?: never });
+
+/**
+ * Hook called before each retry, synchronously; return `false` to give up instead (the attempt's error is thrown).
+ * Any other value, `undefined` or what an expression body such as `(info) => seen.push(info)` yields, lets the retry
+ * go ahead. A promise does not compile: the hook is not awaited.
+ */
+export type OnRetry = (info: RetryInfo) => RetryVerdict;
 
 /** What one attempt reports back to the loop. */
 export type AttemptResult<T> =

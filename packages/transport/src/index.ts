@@ -7,7 +7,7 @@
 export { jsonRpcTransport, TRANSPORT_NAME } from "./json-rpc-transport.js";
 export { jsonRpcCallTransport, CALL_TRANSPORT_NAME } from "./json-rpc-call-transport.js";
 export type { JsonRpcCallTransportOptions, JsonRpcTransportOptions, RetryOptions, TransferOptionName } from "./options.js";
-export type { OnRetry, RetryInfo } from "./attempt-loop.js";
+export type { OnRetry, RetryInfo, RetryVerdict } from "./attempt-loop.js";
 export type { FetchFunction } from "./fetcher.js";
 export type { RetryBudget, RetryBudgetOptions } from "./retry-budget.js";
 export { createRetryBudget, DEFAULT_RETRY_BUDGET } from "./retry-budget.js";

@@ -367,6 +367,13 @@ describe("send: retries", () => {
       const falsy = jsonRpcTransport({ retry: { onRetry: () => answer } });
       expect((await fail(falsy.send(read(), contextFor(server.url, fakeClock())))).attempts, String(answer)).toHaveLength(3);
     }
+    // The hook is not awaited, so an async one could not stop anything: it does not compile (nor does a value with `then`).
+    // @ts-expect-error a promise is not a RetryVerdict
+    jsonRpcTransport({ retry: { onRetry: async () => false } });
+    // @ts-expect-error a thenable is not a RetryVerdict
+    jsonRpcTransport({ retry: { onRetry: () => ({ then: () => {} }) } });
+    // An object without `then` (what `map.set(...)` returns) is fine.
+    jsonRpcTransport({ retry: { onRetry: () => new Map() } });
   });
 
   it("per-call override: retry false, maxAttempts, retryWrites either way", async () => {
