@@ -98,6 +98,11 @@ const cases: [string, Call, (string | number)[]][] = [
   ["batch missing request_type", (a) => a.batch([{ entity_type: "Shot", data: {} } as never]), ["requests", 0, "request_type"]],
   ["batch invalid request_type", (a) => a.batch([{ request_type: "upsert", entity_type: "Shot" } as never]), ["requests", 0, "request_type"]],
   ["batch missing entity_type", (a) => a.batch([{ request_type: "delete", entity_id: 1 } as never]), ["requests", 0, "entity_type"]],
+  // The data and attachment types admit any object (so interface-typed records compile); these compile and are refused here.
+  ["batch data a Map", (a) => a.batch([{ request_type: "create", entity_type: "Shot", data: new Map([["code", "x"]]) }]), ["requests", 0, "data"]],
+  ["batch data a list", (a) => a.batch([{ request_type: "update", entity_type: "Shot", entity_id: 1, data: ["code", "x"] }]), ["requests", 0, "data"]],
+  ["batch data a class instance", (a) => a.batch([{ request_type: "create", entity_type: "Shot", data: new (class ShotFields { code = "x"; })() }]), ["requests", 0, "data"]],
+  ["downloadAttachment a class instance", (a) => a.downloadAttachment(new (class AttachmentRef { type = "Attachment"; id = 1; })()), ["attachment"]],
   ["batch create without data", (a) => a.batch([{ request_type: "create", entity_type: "Shot" } as never]), ["requests", 0, "data"]],
   ["batch update without entity_id", (a) => a.batch([{ request_type: "update", entity_type: "Shot", data: { code: "x" } } as never]), ["requests", 0, "entity_id"]],
   ["batch delete without entity_id (2nd request)", (a) => a.batch([{ request_type: "delete", entity_type: "Shot", entity_id: 1 }, { request_type: "delete", entity_type: "Shot" } as never]), ["requests", 1, "entity_id"]],
