@@ -59,9 +59,14 @@ export function saveState(file, { site, lastId, backlog }) {
   renameSync(tmp, file);
 }
 
+/** This process's start (epoch ms): with the pid, it tells this process from an earlier one that had the same pid. */
+const START = Math.round(performance.timeOrigin);
+
 /**
- * Take the lock file `file` (created with `wx`, holding this process's pid), for one daemon per state file. A lock
- * whose pid is no longer alive (left by a crash) is taken over.
+ * Take the lock file `file` (created with `wx`, holding this process's pid and start time), for one daemon per state
+ * file. A lock whose pid is no longer alive (left by a crash) is taken over, and so is one naming this process's own
+ * pid with another start time (or none): a daemon in a container is PID 1 on every start, so the lock its killed
+ * predecessor left names the pid the new one has.
  * @param {string} file
  * @param {(line: string) => void} log
  * @returns {() => void} removes the lock
@@ -70,20 +75,29 @@ export function takeLock(file, log) {
   for (;;) {
     try {
       const fd = openSync(file, "wx");
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
+      try {
+        writeSync(fd, `${process.pid} ${START}\n`);
+      } catch (error) {
+        rmSync(file, { force: true }); // a full disk, say: leave no empty lock behind
+        throw error;
+      } finally {
+        closeSync(fd);
+      }
       return () => rmSync(file, { force: true });
     } catch (error) {
       if (/** @type {NodeJS.ErrnoException} */ (error).code !== "EEXIST") throw error;
     }
-    let pid = NaN;
+    let words;
     try {
-      pid = Number(readFileSync(file, "utf8").trim());
+      words = readFileSync(file, "utf8").trim().split(" ");
     } catch {
       continue; // removed meanwhile: try again
     }
-    if (Number.isSafeInteger(pid) && pid > 0 && !alive(pid)) {
-      log(`removing the lock ${file} of process ${pid}, which is no longer running`);
+    const pid = Number(words[0]);
+    const start = words[1] ?? "";
+    const ours = pid === process.pid;
+    if (Number.isSafeInteger(pid) && pid > 0 && (ours ? start !== `${START}` : !alive(pid))) {
+      log(`removing the lock ${file} of process ${pid}, which is no longer running${ours ? " (an earlier process with this process's pid)" : ""}`);
       rmSync(file, { force: true });
       continue;
     }
@@ -145,7 +159,8 @@ const span = (a, b) => (a === b ? `${a}` : `${a}–${b}`);
  *
  * One daemon per state file: `<stateFile>.lock` is created exclusively (holding the pid) for the whole run and
  * removed when it returns or throws; a daemon that finds it fails, unless the pid in it is no longer running (a
- * crash), whose lock is taken over. The state file records the site (`sg.client.site.href`): a state file of
+ * crash), whose lock is taken over, or is this process's own pid with another start time recorded (a restart that
+ * got the same pid, as PID 1 in a container does). The state file records the site (`sg.client.site.href`): a state file of
  * another site is refused, and so is one whose last id is above the site's newest event (a restored site, a copied
  * file), which would otherwise skip every event up to that id in silence.
  *

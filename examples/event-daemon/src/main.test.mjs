@@ -12,6 +12,7 @@ import { SHOT_EVENTS, outboxIds, runRecipe, scriptClient } from "./recipe.mjs";
 const recipe = fileURLToPath(new URL("./recipe.mjs", import.meta.url));
 
 const main = fileURLToPath(new URL("./main.mjs", import.meta.url));
+const daemon = fileURLToPath(new URL("./daemon.mjs", import.meta.url));
 /** @type {string} */
 let dir;
 beforeEach(() => {
@@ -291,6 +292,35 @@ describe("one daemon per state file, of one site", () => {
       await site.close();
     }
   }, 20_000);
+
+  it("a lock naming this process's pid with another start time, or none (a restarted PID 1), is taken over", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    try {
+      const sg = scriptClient(site.url, /** @type {{ name: string, key: string }} */ (site.card.scripts[0]), () => {});
+      const stateFile = join(dir, "state.json");
+      /** @type {string[]} */
+      const log = [];
+      for (const left of [`${process.pid}\n`, `${process.pid} 1234567\n`]) {
+        writeFileSync(`${stateFile}.lock`, left);
+        const run = await runDaemon({ sg, stateFile, startAfterId: 0, handle: () => {}, pollIntervalMs: 1, maxRounds: 1, log: (l) => void log.push(l) });
+        expect(run.stopped).toBe("rounds");
+        expect(existsSync(`${stateFile}.lock`)).toBe(false);
+      }
+      expect(log.filter((l) => l.startsWith(`removing the lock ${stateFile}.lock of process ${process.pid}, which is no longer running`)).length).toBe(2);
+    } finally {
+      await site.close();
+    }
+  }, 20_000);
+
+  it("a lock that cannot be written (a full disk) is removed before the error is thrown", () => {
+    const lock = join(dir, "state.json.lock");
+    const script = `import { existsSync } from "node:fs"; import { takeLock } from ${JSON.stringify(daemon)};
+      try { takeLock(${JSON.stringify(lock)}, () => {}); } catch (e) { console.log(e.code); } console.log(existsSync(${JSON.stringify(lock)}));`;
+    // A file size limit of 0 makes the pid's write fail with EFBIG, as a full disk would with ENOSPC (stdout is a pipe).
+    const run = spawnSync("sh", ["-c", `ulimit -f 0; exec "${process.execPath}" --input-type=module -e '${script}'`], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.split("\n")).toEqual(["EFBIG", "false", ""]);
+  });
 
   it("refuses a state file of another site, and one ahead of the site's newest event, handling nothing", async () => {
     const site = await startEmulator({ fixtures: "demo" });
