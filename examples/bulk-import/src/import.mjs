@@ -73,7 +73,8 @@ const shotsOf = (sg, project, codes) => sg.find("Shot", [["project", "is", proje
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Take the lock file `file` (created with `wx`: it fails if the file exists), holding this process's pid.
+ * Take the lock file `file` (created with `wx`: it fails if the file exists), holding this process's pid. A lock
+ * that cannot be written (a full disk) is removed before the error is thrown.
  * @param {string} file
  * @returns {() => void} removes the lock
  */
@@ -85,8 +86,14 @@ export function takeLock(file) {
     if (/** @type {{ code?: string }} */ (error).code !== "EEXIST") throw error;
     throw new Error(`bulk-import: the lock file ${file} exists: another import into this project is running; if none is (a crash left it behind), remove the file and run the import again`);
   }
-  writeSync(fd, `${process.pid}\n`);
-  closeSync(fd);
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } catch (error) {
+    rmSync(file, { force: true }); // a full disk, say: leave no empty lock behind to refuse the next run
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
   return () => rmSync(file, { force: true });
 }
 

@@ -13,6 +13,7 @@ import { importShots, parseCsv } from "./import.mjs";
 import { runRecipe } from "./recipe.mjs";
 
 const main = fileURLToPath(new URL("./main.mjs", import.meta.url));
+const importer = fileURLToPath(new URL("./import.mjs", import.meta.url));
 /** @type {string} */
 let dir;
 beforeEach(() => {
@@ -115,6 +116,16 @@ describe("the bulk-import recipe", () => {
       await site.close();
     }
   }, 20_000);
+
+  it("a lock that cannot be written (a full disk) is removed before the error is thrown", () => {
+    const lock = join(dir, "project-1.lock");
+    const script = `import { existsSync } from "node:fs"; import { takeLock } from ${JSON.stringify(importer)};
+      try { takeLock(${JSON.stringify(lock)}); } catch (e) { console.log(e.code); } console.log(existsSync(${JSON.stringify(lock)}));`;
+    // A file size limit of 0 makes the pid's write fail with EFBIG, as a full disk would with ENOSPC (stdout is a pipe).
+    const run = spawnSync("sh", ["-c", `ulimit -f 0; exec "${process.execPath}" --input-type=module -e '${script}'`], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.split("\n")).toEqual(["EFBIG", "false", ""]);
+  });
 
   it("waits settleMs before checking, and reports (does not delete) a first send that landed after the check", async () => {
     const site = await startEmulator({ fixtures: "demo" });
