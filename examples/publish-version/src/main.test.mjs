@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +23,55 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** @param {string} url a client of the test's own, without retries */
 const client = (url) => entityApi(createClient({ site: url, transport: jsonRpcTransport({ retry: false }), auth: scriptAuth({ scriptName: "emulator_script", scriptKey: DEMO_SCRIPT_KEY }) }));
+
+
+/**
+ * A gateway in front of `upstream` that answers the first request matching `match` with a 504 and forwards it to the
+ * site later: after `delayMs`, or, without one, just before the next matching request (a first send that lands
+ * after the re-send). Everything else passes straight through.
+ * @param {string} upstream
+ * @param {(path: string, body: string) => boolean} match
+ * @param {number} [delayMs]
+ */
+async function lateGateway(upstream, match, delayMs) {
+  const up = new URL(upstream);
+  /** @type {(() => Promise<void>) | undefined} */
+  let held;
+  let matched = 0;
+  /** @param {import("node:http").IncomingMessage} req @param {Buffer} body @param {import("node:http").ServerResponse} [res] */
+  const forward = (req, body, res) =>
+    new Promise((resolve) => {
+      const out = request({ host: up.hostname, port: up.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        if (res) res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.on("end", () => resolve(undefined));
+        if (res) answer.pipe(res);
+        else answer.resume();
+      });
+      out.end(body);
+    });
+  const server = createServer((req, res) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", async () => {
+      const body = Buffer.concat(chunks);
+      if (match(req.url ?? "", body.toString("latin1")) && matched++ === 0) {
+        held = () => forward(req, body);
+        res.writeHead(504, { "content-type": "text/html" }).end("<html>504 Gateway Time-out</html>");
+        if (delayMs !== undefined) setTimeout(() => void held?.(), delayMs);
+        return;
+      }
+      if (delayMs === undefined && matched > 1 && held) await held().then(() => (held = undefined));
+      await forward(req, body, res);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** Whether a request is a JSON-RPC create. @param {string} _path @param {string} body */
+const isCreate = (_path, body) => /"method_name":\s*"create"/.test(body);
 
 describe("the publish-version recipe", () => {
   it("npm start: publishes through three failures that may have landed and exits 0", () => {
@@ -88,6 +138,64 @@ describe("the publish-version recipe", () => {
       for (const r of results) expect(versions.map((v) => v.id)).toContain(r.version.id);
       expect(site.requests().filter((r) => r.path === "/upload/upload_file").length).toBe(versions.length);
     } finally {
+      await site.close();
+    }
+  }, 20_000);
+
+  it("waits settleMs before checking: a create a gateway answered 504 and forwarded late is found, not sent again", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    const gateway = await lateGateway(site.url, isCreate, 100);
+    try {
+      const media = writeMedia(dir, "late_v001", 1024);
+      /** @type {string[]} */
+      const log = [];
+      const result = await publishVersion({ sg: client(gateway.url), project: { type: "Project", id: 1 }, shot: { type: "Shot", id: 1 }, code: "late_v001", ...media, settleMs: 1000, log: (l) => void log.push(l) });
+      expect(result.checked).toEqual([{ step: "create", error: expect.stringContaining("504"), landed: true }]);
+      expect(result.duplicates).toEqual([]);
+      const versions = await client(site.url).find("Version", [["code", "is", "late_v001"]], ["sg_uploaded_movie"]);
+      expect(versions.map((v) => v.id)).toEqual([result.version.id]);
+      expect(site.requests().filter((r) => r.method_name === "create").length).toBe(1);
+    } finally {
+      await gateway.close();
+      await site.close();
+    }
+  }, 20_000);
+
+  it("a create that lands later than settleMs, after the re-send, is reported as a duplicate (ids, log), not deleted", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    const gateway = await lateGateway(site.url, isCreate);
+    try {
+      const media = writeMedia(dir, "later_v001", 1024);
+      /** @type {string[]} */
+      const log = [];
+      const result = await publishVersion({ sg: client(gateway.url), project: { type: "Project", id: 1 }, shot: { type: "Shot", id: 1 }, code: "later_v001", ...media, settleMs: 20, log: (l) => void log.push(l) });
+      const versions = await client(site.url).find("Version", [["code", "is", "later_v001"]], ["sg_uploaded_movie", "image"]);
+      expect(versions.length).toBe(2); // left there
+      expect(result.duplicates).toEqual([{ step: "create", ids: versions.map((v) => v.id) }]);
+      expect(result.version.id).toBe(versions[1]?.id); // the one the re-sent create returned, with the movie and thumbnail
+      expect([Boolean(versions[1]?.["sg_uploaded_movie"]), Boolean(versions[1]?.["image"])]).toEqual([true, true]);
+      expect(log).toContain(`create: the first send landed after the re-send: ${versions.map((v) => v.id).join(", ")} are on the site; keeping Version ${result.version.id}, deleting nothing (retire the others)`);
+    } finally {
+      await gateway.close();
+      await site.close();
+    }
+  }, 20_000);
+
+  it("a movie upload that lands after its re-send is reported as a duplicate Attachment; the field holds one", async () => {
+    const site = await startEmulator({ fixtures: "demo" });
+    const gateway = await lateGateway(site.url, (path) => path.startsWith("/upload/upload_file"));
+    try {
+      const media = writeMedia(dir, "mov_v001", 1024);
+      /** @type {string[]} */
+      const log = [];
+      const result = await publishVersion({ sg: client(gateway.url), project: { type: "Project", id: 1 }, shot: { type: "Shot", id: 1 }, code: "mov_v001", ...media, settleMs: 20, log: (l) => void log.push(l) });
+      const movies = (await client(site.url).find("Attachment", [["attachment_links", "is", { type: "Version", id: result.version.id }]], ["id"])).map((a) => a.id);
+      expect(movies.length).toBe(2);
+      expect(result.duplicates).toEqual([{ step: "movie", ids: movies }]);
+      expect(movies).toContain(result.version.sg_uploaded_movie?.id);
+      expect(log.some((l) => l.startsWith(`movie: the first send landed after the re-send: ${movies.join(", ")} are on the site; keeping the one sg_uploaded_movie holds`))).toBe(true);
+    } finally {
+      await gateway.close();
       await site.close();
     }
   }, 20_000);

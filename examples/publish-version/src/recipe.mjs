@@ -45,11 +45,11 @@ export async function runRecipe(site, { dir, out }) {
   site.injectFault({ method: "create", status: 504, when: "after" });
   site.injectFault({ method: "/upload/upload_file", dropConnection: true, when: "after" });
   site.injectFault({ method: "/upload/publish_thumbnail", status: 502, html: true });
-  const first = await publishVersion({ sg, project, shot, code, ...media, deadlineMs: 60_000, log });
+  const first = await publishVersion({ sg, project, shot, code, ...media, deadlineMs: 60_000, settleMs: 100, log });
   out(`   ✓ Version ${first.version.id} '${first.version.code}': movie ${first.version.sg_uploaded_movie?.name}, thumbnail ${first.version.image ? "set" : "missing"}`);
 
   out("\n2. The same publish run again (a retried job, a second click): nothing is created or uploaded twice");
-  const again = await publishVersion({ sg, project, shot, code, ...media, deadlineMs: 60_000, log });
+  const again = await publishVersion({ sg, project, shot, code, ...media, deadlineMs: 60_000, settleMs: 100, log });
   if (again.version.id !== first.version.id) throw new Error(`publish-version: the re-run made Version ${again.version.id}`);
 
   out("\n3. Check against the site");
