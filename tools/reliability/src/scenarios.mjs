@@ -467,19 +467,22 @@ export const SCENARIOS = [
   {
     id: "deadline-during-relogin",
     group: "abort",
-    title: "5 finds with deadlineMs 300 refused on an expired session, re-login answers in 2000 ms → all SgTimeoutError well before it answers",
+    title: "5 finds with deadlineMs 1500 refused on an expired session, re-login answers in 6000 ms → all SgTimeoutError well before it answers",
     expect: { calls: 5, outcome: "SG_TIMEOUT", timedOut: 5, notSent: 5, settledBeforeLatency: 5 },
-    run: (id) => abortDuringAuth(id, "relogin", "deadline"),
+    // The deadline must pass while the finds wait for the re-login, not while one is still on its way to its
+    // refusal (then it may have been sent: maybeSent). 300 ms was not always enough for 5 refusals on a busy machine.
+    run: (id) => abortDuringAuth(id, "relogin", "deadline", { deadlineMs: 1500, loginDelayMs: 6000 }),
   },
 ];
 
 /**
  * Calls waiting on the auth strategy (first login, or re-login after an expired session) while the site takes
- * 2000 ms to answer get_session_token; the caller aborts as soon as that request is on its way (`how`
- * "abort"), or the calls carry a 300 ms deadline that passes while they wait (`how` "deadline").
+ * `loginDelayMs` (2000 ms) to answer get_session_token; the caller aborts as soon as that request is on its way
+ * (`how` "abort"), or the calls carry a `deadlineMs` (300 ms) deadline that passes while they wait (`how`
+ * "deadline"). The login delay must be over twice the deadline: the reference event comes at half of it.
  */
-async function abortDuringAuth(id, phase, how = "abort") {
-  const LOGIN_DELAY = 2000;
+async function abortDuringAuth(id, phase, how = "abort", { deadlineMs = 300, loginDelayMs = 2000 } = {}) {
+  const LOGIN_DELAY = loginDelayMs;
   let loginSent;
   const loginInFlight = new Promise((resolve) => {
     loginSent = resolve;
@@ -501,7 +504,7 @@ async function abortDuringAuth(id, phase, how = "abort") {
     }
     h.emu.injectFault({ method: "get_session_token", delayMs: LOGIN_DELAY });
     const controller = new AbortController();
-    const limit = how === "deadline" ? { deadlineMs: 300 } : { signal: controller.signal };
+    const limit = how === "deadline" ? { deadlineMs } : { signal: controller.signal };
     const calls = Array.from({ length: 5 }, (_, i) =>
       h.sg.find("Project", [], ["name"], limit).then(
         () => events.push({ i, ok: true }),
