@@ -5,7 +5,8 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 
-// Run from this package's folder, so that @sg/* resolve to the built packages, as an app's would.
+// Run from this package's folder, so that the other @sg/* packages resolve to their builds, as an app's would; this
+// package's own build is imported by its path (a package never imports itself by name: the boundary gate).
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
@@ -14,7 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 const CHILD = `
 import { createClient } from "@sg/core";
-import { entityApi } from "@sg/entities";
+import { entityApi } from ${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)};
 import { jsonRpcTransport } from "@sg/transport";
 const sg = createClient({ site: process.env.SITE, transport: jsonRpcTransport(), auth: { name: "test", credentials: async () => ({ kind: "script", scriptName: "s", scriptKey: "k".repeat(16) }) } });
 const stop = new AbortController();
