@@ -388,14 +388,17 @@ describe("openAttachment hands the body over as a stream", () => {
   it.skipIf(process.platform === "win32")("a local file link that stalls (a pipe no one writes to) is ended at once by the signal or the deadline", async () => {
     const { execFileSync } = await import("node:child_process");
     const { open } = await import("node:fs/promises");
-    const pipe = join(dir, "stream.mov");
-    execFileSync("mkfifo", [pipe]);
-    const link = { url: `file://${pipe}`, local_path: pipe, link_type: "local" };
     const client = createClient({ site: "https://studio.example.com", transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: "s", scriptKey: "k".repeat(40) }) });
     // 8 s, not less: on a loaded machine opening the pipe alone took past a 600 ms deadline, once (a whole-repo run
     // next to other suites) past 2 s and once past 4 s, before the stall. The deadline case waits this long by design.
     const deadlineMs = 8000;
     for (const stopBy of ["signal", "deadline"] as const) {
+      // A pipe per case: with one pipe, the first case's stalled read (blocked in a libuv pool thread) could still be
+      // waiting when the second case's writer opened it, and took the second case's bytes (a fresh-clone CI run saw the
+      // second case wait for them until its deadline).
+      const pipe = join(dir, `stream-${stopBy}.mov`);
+      execFileSync("mkfifo", [pipe]);
+      const link = { url: `file://${pipe}`, local_path: pipe, link_type: "local" };
       const controller = new AbortController();
       const opening = openAttachment(client, link, stopBy === "signal" ? { signal: controller.signal } : { deadlineMs });
       // read-write: opening a FIFO so never waits for the other end, so neither side holds a libuv pool thread blocked in
@@ -404,7 +407,7 @@ describe("openAttachment hands the body over as a stream", () => {
       try {
         await writer.write(Buffer.from("first bytes"));
         const opened = await opening;
-        expect(opened).toMatchObject({ size: undefined, fileName: "stream.mov" });
+        expect(opened).toMatchObject({ size: undefined, fileName: `stream-${stopBy}.mov` });
         const reader = opened.stream.getReader();
         expect(Buffer.from((await reader.read()).value!).toString()).toBe("first bytes");
         const stalled = failure(reader.read()); // nobody writes more
