@@ -31,6 +31,20 @@ async function shotEventIds(url, afterId) {
   return rows.map((r) => r.id);
 }
 
+/**
+ * Run `body` against a fresh demo emulator, with a script client, the path of a state file in the test's folder and a
+ * log to collect lines in; the emulator is closed afterwards, whatever happens.
+ * @param {(t: { site: Awaited<ReturnType<typeof startEmulator>>, sg: ReturnType<typeof scriptClient>, stateFile: string, log: string[] }) => Promise<void>} body
+ */
+async function withSite(body) {
+  const site = await startEmulator({ fixtures: "demo" });
+  try {
+    await body({ site, sg: scriptClient(site.url, /** @type {{ name: string, key: string }} */ (site.card.scripts[0]), () => {}), stateFile: join(dir, "state.json"), log: [] });
+  } finally {
+    await site.close();
+  }
+}
+
 describe("the event-daemon recipe", () => {
   it("npm start: walks through every step and exits 0", () => {
     const run = spawnSync(process.execPath, [main], { encoding: "utf8", timeout: 30_000 });
@@ -57,14 +71,9 @@ describe("the event-daemon recipe", () => {
   }, 20_000);
 
   it("a read that fails past the transport's retries is polled again, and no event is skipped", async () => {
-    const site = await startEmulator({ fixtures: "demo" });
-    try {
-      const sg = scriptClient(site.url, /** @type {{ name: string, key: string }} */ (site.card.scripts[0]), () => {});
-      const stateFile = join(dir, "state.json");
+    await withSite(async ({ site, sg, stateFile, log }) => {
       /** @type {number[]} */
       const seen = [];
-      /** @type {string[]} */
-      const log = [];
       const options = { sg, stateFile, eventTypes: SHOT_EVENTS, handle: (/** @type {{ id: number }} */ e) => void seen.push(e.id), pollIntervalMs: 10, pageSize: 2, log: (/** @type {string} */ l) => void log.push(l) };
       await runDaemon({ ...options, maxRounds: 1 }); // first start: after the newest event
       for (const code of ["rt_010", "rt_020", "rt_030"]) await sg.create("Shot", { code, project: { type: "Project", id: 1 } });
@@ -75,9 +84,7 @@ describe("the event-daemon recipe", () => {
       expect(onSite.length).toBe(3);
       expect(seen).toEqual(onSite);
       expect(result.lastId).toBe(onSite.at(-1));
-    } finally {
-      await site.close();
-    }
+    });
   }, 20_000);
 
   it("SIGINT stops a following daemon: exit 0, and the state file holds the last event it processed", async () => {
@@ -268,14 +275,9 @@ describe("the backlog: events that become visible after later ones", () => {
 
 describe("one daemon per state file, of one site", () => {
   it("a second daemon on the same state file fails naming the lock; a lock whose pid is gone is taken over", async () => {
-    const site = await startEmulator({ fixtures: "demo" });
-    try {
-      const sg = scriptClient(site.url, /** @type {{ name: string, key: string }} */ (site.card.scripts[0]), () => {});
-      const stateFile = join(dir, "state.json");
+    await withSite(async ({ sg, stateFile, log }) => {
       /** @type {number[]} */
       const seen = [];
-      /** @type {string[]} */
-      const log = [];
       const options = { sg, stateFile, startAfterId: 0, handle: (/** @type {{ id: number }} */ e) => void seen.push(e.id), pollIntervalMs: 10, pageSize: 3, log: (/** @type {string} */ l) => void log.push(l) };
       const runs = await Promise.allSettled([runDaemon({ ...options, maxRounds: 3 }), runDaemon({ ...options, maxRounds: 3 })]);
       expect(runs.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
@@ -288,18 +290,11 @@ describe("one daemon per state file, of one site", () => {
       await runDaemon({ ...options, maxRounds: 1 });
       expect(log).toContain(`removing the lock ${stateFile}.lock of process ${gone}, which is no longer running`);
       expect(existsSync(`${stateFile}.lock`)).toBe(false);
-    } finally {
-      await site.close();
-    }
+    });
   }, 20_000);
 
   it("a lock naming this process's pid with another start time, or none (a restarted PID 1), is taken over", async () => {
-    const site = await startEmulator({ fixtures: "demo" });
-    try {
-      const sg = scriptClient(site.url, /** @type {{ name: string, key: string }} */ (site.card.scripts[0]), () => {});
-      const stateFile = join(dir, "state.json");
-      /** @type {string[]} */
-      const log = [];
+    await withSite(async ({ sg, stateFile, log }) => {
       for (const left of [`${process.pid}\n`, `${process.pid} 1234567\n`]) {
         writeFileSync(`${stateFile}.lock`, left);
         const run = await runDaemon({ sg, stateFile, startAfterId: 0, handle: () => {}, pollIntervalMs: 1, maxRounds: 1, log: (l) => void log.push(l) });
@@ -307,9 +302,7 @@ describe("one daemon per state file, of one site", () => {
         expect(existsSync(`${stateFile}.lock`)).toBe(false);
       }
       expect(log.filter((l) => l.startsWith(`removing the lock ${stateFile}.lock of process ${process.pid}, which is no longer running`)).length).toBe(2);
-    } finally {
-      await site.close();
-    }
+    });
   }, 20_000);
 
   it("a lock that cannot be written (a full disk) is removed before the error is thrown", () => {
@@ -322,10 +315,7 @@ describe("one daemon per state file, of one site", () => {
   });
 
   it("refuses a state file of another site, and one ahead of the site's newest event, handling nothing", async () => {
-    const site = await startEmulator({ fixtures: "demo" });
-    try {
-      const sg = scriptClient(site.url, /** @type {{ name: string, key: string }} */ (site.card.scripts[0]), () => {});
-      const stateFile = join(dir, "state.json");
+    await withSite(async ({ site, sg, stateFile }) => {
       /** @type {number[]} */
       const seen = [];
       const options = { sg, stateFile, handle: (/** @type {{ id: number }} */ e) => void seen.push(e.id), pollIntervalMs: 10, maxRounds: 1 };
@@ -337,9 +327,7 @@ describe("one daemon per state file, of one site", () => {
       await expect(runDaemon(options)).rejects.toThrow(`event-daemon: ${stateFile} says event ${newest + 40} was processed, but the newest event on ${site.url} is ${newest + 1}: the site was restored or the file is of another site; delete the file`);
       expect(seen).toEqual([]);
       expect(existsSync(`${stateFile}.lock`)).toBe(false);
-    } finally {
-      await site.close();
-    }
+    });
   }, 20_000);
 
   it("the README's --state-dir command works run twice, into a folder that does not exist yet", () => {
