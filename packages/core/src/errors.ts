@@ -1,5 +1,5 @@
 import { REDACTED, cutText, redactValue, scrubText } from "./redact.js";
-import { isDate } from "./realm-checks.js";
+import { isDate, isError } from "./realm-checks.js";
 
 /** One try of a request, as recorded on the final error. */
 export interface AttemptRecord {
@@ -349,21 +349,26 @@ export function describeValue(value: unknown, secret = false): string {
   return keys.length ? `an object with keys ${keys.slice(0, 5).join(", ")}${keys.length > 5 ? ", …" : ""}` : "an empty object";
 }
 
-function sanitizeCause(cause: unknown, secrets: readonly string[]): Error | undefined {
-  if (cause === undefined || cause === null) return undefined;
+// A cause chain is kept to this depth: a chain that loops (`e.cause = e`) or runs deeper ends there.
+const CAUSE_DEPTH = 8;
+
+function sanitizeCause(cause: unknown, secrets: readonly string[], depth = 0): Error | undefined {
+  if (cause === undefined || cause === null || depth > CAUSE_DEPTH) return undefined;
   if (cause instanceof SgError) return cause;
-  if (cause instanceof Error) {
-    const clean = new Error(scrubText(cause.message, secrets));
-    clean.name = cause.name;
+  // The cause is the caller's own value (an abort reason, a socket error): a getter that throws, a `message` that is
+  // not a string or a `toString` that throws must not turn the error being made into another one.
+  try {
+    if (!isError(cause)) return new Error(scrubText(String(cause), secrets));
+    const { name, message, cause: inner } = cause;
     const code = (cause as { code?: unknown }).code;
+    const clean = new Error(scrubText(String(message), secrets));
+    clean.name = String(name);
     if (typeof code === "string") Object.defineProperty(clean, "code", { value: code, enumerable: true });
-    const inner = (cause as { cause?: unknown }).cause;
-    if (inner instanceof Error) {
-      const innerClean = sanitizeCause(inner, secrets);
-      if (innerClean) Object.defineProperty(clean, "cause", { value: innerClean, enumerable: false });
-    }
+    const innerClean = isError(inner) ? sanitizeCause(inner, secrets, depth + 1) : undefined;
+    if (innerClean) Object.defineProperty(clean, "cause", { value: innerClean, enumerable: false });
     clean.stack = `${clean.name}: ${clean.message}`;
     return clean;
+  } catch {
+    return new Error("a cause that could not be read");
   }
-  return new Error(scrubText(String(cause), secrets));
 }

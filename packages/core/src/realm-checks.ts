@@ -16,6 +16,9 @@ export const isDate = (value: unknown): value is Date => {
   }
 };
 
+/** Whether `value` is an Error, from this realm or another (a `node:vm` context's abort reason). */
+export const isError = (value: unknown): value is Error => value instanceof Error || tagOf(value) === "[object Error]";
+
 /** The tags of built-ins that JSON sends without what they hold (an app's class may set a tag of its own). */
 const BUILT_IN = /^\[object (?:Map|Set|Weak\w+|Error|Blob|File|RegExp|String|Number|Boolean|\w*Array|\w*Buffer|DataView|Promise|URLSearchParams|Headers|FormData|\w*Stream)\]$/;
 

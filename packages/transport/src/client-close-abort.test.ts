@@ -30,6 +30,26 @@ async function holdingSite() {
 }
 
 describe("createClient over jsonRpcTransport", () => {
+  it("a create aborted with the app's own error named Sg…: still SgAbortError with maybeSent, the error kept as its cause", async () => {
+    // An app class named like the library's errors, with a code, once passed through as it was: a plain SgError
+    // without maybeSent, so a supervisor that retries what was not sent created the record twice.
+    class SgSyncShutdown extends Error {
+      readonly code = "SHUTDOWN";
+      override readonly name = "SgSyncShutdown";
+    }
+    const site = await holdingSite();
+    const sg = createClient({ site: site.server.url, transport: jsonRpcTransport(), auth: script("bot") });
+    const stop = new AbortController();
+    const create = settled(sg.call("create", { type: "Shot", data: { code: "sh010" } }, { signal: stop.signal }));
+    await site.arrived(1);
+    stop.abort(new SgSyncShutdown("deploy"));
+    const error = (await create) as SgAbortError;
+    expect(error).toBeInstanceOf(SgAbortError);
+    expect(error).toMatchObject({ code: "SG_ABORTED", method: "create", maybeSent: true, hint: landedHint("The call was aborted") });
+    expect(error.cause).toMatchObject({ name: "SgSyncShutdown", message: "deploy", code: "SHUTDOWN" });
+    expect(site.methods()).toEqual(["create"]);
+  });
+
   it("a create aborted after it went out: SgAbortError with maybeSent and the hint; the site had it", async () => {
     const site = await holdingSite();
     const sg = createClient({ site: site.server.url, transport: jsonRpcTransport(), auth: script("bot") });

@@ -258,7 +258,10 @@ export const COMBINATIONS = [
     // Then by 159 B: the shared info request is aborted once every caller waiting for it has aborted its signal
     // (shareUntilAbandoned, which the session and legacy rows already had, now on core's info path), so a process that
     // aborted all its calls is not held by the info socket until the transport's 120 s timeout.
-    ratchet: 34 * KB + 147,
+    // Then by 50 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
+    // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
+    // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
+    ratchet: 34 * KB + 197,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -491,7 +494,10 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 156 B: the shared info request is aborted once every caller waiting for it has aborted its signal
     // (shareUntilAbandoned, which the session and legacy rows already had, now on core's info path), so a process that
     // aborted all its calls is not held by the info socket until the transport's 120 s timeout.
-    ratchet: 28 * KB + 191,
+    // Then by 49 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
+    // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
+    // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
+    ratchet: 28 * KB + 240,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -790,7 +796,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 161 B: the shared info request is aborted once every caller waiting for it has aborted its signal
     // (shareUntilAbandoned, which the session and legacy rows already had, now on core's info path), so a process that
     // aborted all its calls is not held by the info socket until the transport's 120 s timeout.
-    ratchet: 50 * KB + 257,
+    // Then by 48 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
+    // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
+    // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
+    ratchet: 50 * KB + 305,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -993,7 +1002,10 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 149 B: the shared info request is aborted once every caller waiting for it has aborted its signal
     // (shareUntilAbandoned, which the session and legacy rows already had, now on core's info path), so a process that
     // aborted all its calls is not held by the info socket until the transport's 120 s timeout.
-    ratchet: 27 * KB + 173,
+    // Then by 40 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
+    // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
+    // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
+    ratchet: 27 * KB + 213,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1198,7 +1210,10 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 24 B: the shared info request is aborted once every caller waiting for it has aborted its signal
     // (shareUntilAbandoned, which the session and legacy rows already had, now on core's info path), so a process that
     // aborted all its calls is not held by the info socket until the transport's 120 s timeout.
-    ratchet: 27 * KB + 429,
+    // Then by 49 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
+    // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
+    // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
+    ratchet: 27 * KB + 478,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1422,7 +1437,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 16 B: the shared info request is aborted once every caller waiting for it has aborted its signal
     // (shareUntilAbandoned, which the session and legacy rows already had, now on core's info path), so a process that
     // aborted all its calls is not held by the info socket until the transport's 120 s timeout.
-    ratchet: 30 * KB - 44,
+    // Then by 40 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
+    // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
+    // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
+    ratchet: 30 * KB - 4,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1536,7 +1554,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 156 B: the shared info request is aborted once every caller waiting for it has aborted its signal
     // (shareUntilAbandoned, which the session and legacy rows already had, now on core's info path), so a process that
     // aborted all its calls is not held by the info socket until the transport's 120 s timeout.
-    ratchet: 9 * KB - 484,
+    // Then by 41 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
+    // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
+    // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
+    ratchet: 9 * KB - 443,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
