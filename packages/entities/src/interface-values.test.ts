@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SiteCardProject } from "@sg/emulator";
-import { downloadAttachment, filterBuilder, find, getAttachmentDownloadUrl, openAttachment, summarize, textSearch, type EntityApi, type EntityLink } from "./index.js";
+import { downloadAttachment, filterBuilder, find, getAttachmentDownloadUrl, navExpand, navSearchString, openAttachment, schemaFieldCreate, schemaFieldUpdate, summarize, textSearch, type EntityApi, type EntityLink } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 /** A small typed schema. */
@@ -75,9 +75,24 @@ interface NotALink {
 interface BadUrl {
   url: number;
 }
+/** A navigation seed entity field declared as an interface. */
+interface SeedField {
+  type: "Project";
+  id: number;
+  name: string;
+}
+/** Schema field properties declared as an interface. */
+interface FieldProperties {
+  description: string;
+  visible: boolean;
+}
+/** `entityFields` declared as an interface. */
+interface ExtraFields {
+  Shot: string[];
+}
 
 /** The loose mode (no schema): interface-typed links in filters, data, follow, attachments. */
-async function looseCompiles(sg: EntityApi, p: ProjectLink, a: AttachmentRef, u: UrlFieldValue, card: SiteCardProject, user: UserLink, data: ShotData, preset: LatestPreset): Promise<void> {
+async function looseCompiles(sg: EntityApi, p: ProjectLink, a: AttachmentRef, u: UrlFieldValue, card: SiteCardProject, user: UserLink, data: ShotData, preset: LatestPreset, seed: SeedField, props: FieldProperties, fields: ExtraFields): Promise<void> {
   await sg.find("Shot", [["project", "is", p]], ["code"]);
   await sg.find("Shot", [["project", "is", card]], ["code"]);
   await sg.find("Shot", [["project", "is_not", p]], ["code"]);
@@ -116,6 +131,16 @@ async function looseCompiles(sg: EntityApi, p: ProjectLink, a: AttachmentRef, u:
   getAttachmentDownloadUrl(sg, a);
   await sg.shareThumbnail([p, card], { thumbnailPath: "/tmp/x.png" });
   await sg.navSearchEntity("/Project/1", p);
+  await sg.navExpand("/Project/1", { seedEntityField: seed });
+  await sg.navSearchString("/Project/1", "x", { seedEntityField: seed });
+  await navExpand(sg, "/Project/1", { seedEntityField: seed, entityFields: { ...fields } });
+  await sg.schemaFieldCreate("Shot", "text", "Notes", props);
+  await sg.schemaFieldUpdate("Shot", "sg_notes", props);
+  await schemaFieldCreate(sg, "Shot", "text", "Notes", props);
+  await schemaFieldUpdate(sg, "Shot", "sg_notes", props);
+  // `entityFields` checks its values (lists of field names), which no type can do for an interface: spread it.
+  await sg.activityStreamRead("Shot", 1, { entityFields: { ...fields } });
+  await sg.noteThreadRead(1, { entityFields: { ...fields } });
   await sg.updateProjectLastAccessed(card);
   // An object literal with extra keys still passes (the index-signature member takes them).
   await sg.find("Shot", [["project", "is", { type: "Project", id: 1, name: "x", code: "y" }]]);
@@ -124,7 +149,7 @@ async function looseCompiles(sg: EntityApi, p: ProjectLink, a: AttachmentRef, u:
 void looseCompiles;
 
 /** What must still be refused in the loose mode. */
-async function looseRefuses(sg: EntityApi, noId: NoId, textId: TextId, notALink: NotALink, badUrl: BadUrl): Promise<void> {
+async function looseRefuses(sg: EntityApi, noId: NoId, textId: TextId, notALink: NotALink, badUrl: BadUrl, fields: ExtraFields): Promise<void> {
   // @ts-expect-error — a link without an id
   await sg.find("Shot", [["project", "is", noId]]);
   // @ts-expect-error — an id that is not a number
@@ -145,8 +170,28 @@ async function looseRefuses(sg: EntityApi, noId: NoId, textId: TextId, notALink:
   await sg.batch([{ request_type: "create", entity_type: "Shot", data: "code=x" }]);
   // @ts-expect-error — a preset without its name
   await sg.find("Shot", [], [], { additionalFilterPresets: [{ latest_by: "ENTITIES_CREATED_AT" }] });
+  // @ts-expect-error — a seed entity field that is not an object
+  await sg.navExpand("/Project/1", { seedEntityField: "Project" });
+  // @ts-expect-error — nor a list
+  await sg.navSearchString("/Project/1", "x", { seedEntityField: [p(1)] });
+  // @ts-expect-error — nor a function
+  await navSearchString(sg, "/Project/1", "x", { seedEntityField: () => 1 });
+  // @ts-expect-error — properties that are not an object
+  await sg.schemaFieldCreate("Shot", "text", "Notes", "description");
+  // @ts-expect-error — nor a list
+  await sg.schemaFieldUpdate("Shot", "sg_notes", [{ property_name: "description", value: "x" }]);
+  // @ts-expect-error — nor in the standalone function
+  await schemaFieldUpdate(sg, "Shot", "sg_notes", ["description"]);
+  // @ts-expect-error — entityFields: a field name where a list of them goes
+  await sg.navExpand("/Project/1", { entityFields: { Shot: "code" } });
+  // @ts-expect-error — an interface-typed entityFields is refused (its values cannot be checked): spread it
+  await sg.activityStreamRead("Shot", 1, { entityFields: fields });
 }
 void looseRefuses;
+/** A link, for the refusals. */
+function p(id: number): ProjectLink {
+  return { type: "Project", id, name: "x" };
+}
 
 /** With a typed schema: the same positions, and links of the wrong entity type still refused. */
 async function typedCompiles(sg: EntityApi<Site>, p: ProjectLink, asset: AssetLink, a: AttachmentRef, card: SiteCardProject, user: UserLink, data: ShotData, preset: LatestPreset): Promise<void> {

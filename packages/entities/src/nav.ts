@@ -24,9 +24,11 @@ import { encodeValue } from "./write-values.js";
  * The `seed_entity_field` of the navigation RPCs. Its keys are not documented (the Python client types it as a
  * dict), so it is checked to be a plain object and sent as given, except that a `Date` in it becomes a wire
  * datetime (`YYYY-MM-DDTHH:MM:SSZ`), as the Python client does for its whole payload, and a NaN or infinite
- * number in it is refused (JSON would send it as `null`).
+ * number in it is refused (JSON would send it as `null`). Typed with an index signature (for hovers) and as any
+ * object without a `length` (one declared as an `interface`, which has no implicit index signature; a list or a
+ * function, which have a `length`, stay compile errors).
  */
-export type NavSeedEntityField = { readonly [key: string]: unknown };
+export type NavSeedEntityField = { readonly [key: string]: unknown } | (object & { readonly length?: never });
 
 /** Options of `navSearchString` and `navSearchEntity`, plus call options. */
 export interface NavSearchOptions extends CallOptions {

@@ -140,10 +140,10 @@ const DATA_TYPES = new Set(["checkbox", "currency", "date", "date_time", "durati
  * @param entityType - e.g. `"Shot"`.
  * @param dataType - the field's data type, e.g. `"text"`.
  * @param displayName - the name shown in the site.
- * @param properties - other properties, e.g. `{ description: "…" }`.
+ * @param properties - other properties, e.g. `{ description: "…" }`: an object (one declared as an `interface` too), not a list.
  * @param options - call options.
  */
-export function schemaFieldCreate<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, dataType: string, displayName: string, properties?: { readonly [property: string]: unknown }, options?: CallOptions): Promise<string>;
+export function schemaFieldCreate<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, dataType: string, displayName: string, properties?: { readonly [property: string]: unknown } | (object & { readonly length?: never }), options?: CallOptions): Promise<string>;
 export async function schemaFieldCreate(target: unknown, entityType: unknown, dataType: unknown, displayName: unknown, properties?: unknown, rawOptions?: unknown): Promise<string> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
@@ -160,10 +160,10 @@ export async function schemaFieldCreate(target: unknown, entityType: unknown, da
  * @param target - a client or an {@link EntityContext}.
  * @param entityType - e.g. `"Shot"`.
  * @param fieldName - the field's internal name.
- * @param properties - the properties to change.
+ * @param properties - the properties to change: an object (one declared as an `interface` too), not a list.
  * @param options - `project` and call options.
  */
-export function schemaFieldUpdate<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, fieldName: string, properties: { readonly [property: string]: unknown }, options?: SchemaReadOptions): Promise<boolean>;
+export function schemaFieldUpdate<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, fieldName: string, properties: { readonly [property: string]: unknown } | (object & { readonly length?: never }), options?: SchemaReadOptions): Promise<boolean>;
 export async function schemaFieldUpdate(target: unknown, entityType: unknown, fieldName: unknown, properties: unknown, rawOptions?: unknown): Promise<boolean> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);

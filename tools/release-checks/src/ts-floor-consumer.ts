@@ -65,6 +65,10 @@ export async function main(): Promise<void> {
   await sg.summarize("Shot", [["project", "is", project]], [{ field: "id", type: "count" }]);
   const attachment: AttachmentRef = { type: "Attachment", id: 1, url: "https://example.com/a" };
   await sg.downloadAttachment(attachment);
+  const properties: FieldProperties = { description: "notes", visible: true };
+  await sg.schemaFieldCreate("Shot", "text", "Notes", properties);
+  await loose.schemaFieldUpdate("Shot", "sg_notes", properties);
+  await loose.navExpand("/Project/1", { seedEntityField: project });
   const looseRow: Record<string, unknown> | undefined = rows[0];
   const looseCtx = entityContext<LooseSchema>(third);
   await find(looseCtx, "Shot", [], ["code"]);
@@ -107,6 +111,12 @@ interface AttachmentRef {
   url: string;
 }
 
+/** Schema field properties declared as an interface. */
+interface FieldProperties {
+  description: string;
+  visible: boolean;
+}
+
 /** A link declared as an interface, to a type a Shot's project does not point to. */
 interface ShotLink {
   type: "Shot";
@@ -129,4 +139,6 @@ export async function refused(sg: EntityApi<SgSchema>, shot: ShotLink): Promise<
   await sg.summarize("Shot", [], [{ field: "id", type: "count" }, { field: "id", type: "maximum" }]);
   // @ts-expect-error a read-only field written
   await sg.update("Shot", 1, { created_at: new Date() });
+  // @ts-expect-error schema field properties as a list
+  await sg.schemaFieldUpdate("Shot", "code", ["description"]);
 }
