@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeDateTimeFields } from "./date-codec.js";
 import { encodeFilters, type Filter, type FilterValue } from "./filter-codec.js";
+import { secretsOf, type Credentials } from "./credentials.js";
 
 interface ProjectLink {
   type: "Project";
@@ -16,6 +17,11 @@ interface ProjectLink {
 interface NoId {
   type: "Project";
   name: string;
+}
+/** Extra auth params declared as an interface. */
+interface ExtraParams {
+  product: string;
+  api_token: string;
 }
 interface ShotRecord {
   type: "Shot";
@@ -52,5 +58,25 @@ describe("interface-typed values", () => {
     expect(decoded.created_at).toEqual(new Date("2026-01-05T09:00:00Z"));
     // @ts-expect-error — not an object
     decodeDateTimeFields("x", () => true);
+  });
+
+  it("extra auth params declared as an interface are taken spread, their values checked; other values are refused", () => {
+    const params: ExtraParams = { product: "rv", api_token: "t0k3n-secret" };
+    // The values of `extra` are checked (string, number or boolean), which no type can do for an interface, which has
+    // no implicit index signature: an interface-typed value is refused, and taken spread into an object literal.
+    // @ts-expect-error — interface-typed: spread it
+    const refusedInterface: Credentials = { kind: "script", scriptName: "demo", scriptKey: "k", extra: params };
+    void refusedInterface;
+    const credentials: Credentials = { kind: "script", scriptName: "demo", scriptKey: "k", extra: { ...params } };
+    // @ts-expect-error — a Date is no auth param value
+    const date: Credentials = { kind: "session", sessionToken: "s", extra: { since: new Date() } };
+    void date;
+    // @ts-expect-error — nor an object
+    const nested: Credentials = { kind: "session", sessionToken: "s", extra: { product: { name: "rv" } } };
+    void nested;
+    // @ts-expect-error — nor is a string the whole extra
+    const whole: Credentials = { kind: "session", sessionToken: "s", extra: "product=rv" };
+    void whole;
+    expect(secretsOf(credentials)).toEqual(["k", "t0k3n-secret"]);
   });
 });
