@@ -7,8 +7,9 @@
 // following the package's own unexported declarations it reaches, since what they use is just as unnameable.
 // Not uses: type-level computation no value ever has the type of (a conditional type's `extends` test, a mapped type's
 // keys, an index, `keyof`'s operand), an unexported generic alias applied in another alias's definition (a helper of
-// the computation the user names by that alias), `typeof value` (the value's declared type is walked instead), and
-// private members.
+// the computation the user names by that alias) outside the object types it writes (a property, method or index
+// signature type in an object type of an alias the user names, or of one it reaches that is not such a helper, is what
+// a value holds, and is a use), `typeof value` (the value's declared type is walked instead), and private members.
 import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -35,6 +36,12 @@ const within = (node, ancestor) => {
   return false;
 };
 
+/** Whether `n` is inside an object type literal below `body` (a member's type: a value of the alias holds one). */
+const inObjectType = (n, body) => {
+  for (let p = n.parent; p && p !== body; p = p.parent) if (ts.isTypeLiteralNode(p)) return true;
+  return false;
+};
+
 /**
  * Whether `n` is a type-level computation its parent's type never holds a value of: the check and `extends` types of a
  * conditional type, a mapped type's keys, an indexed access's index, the operand of `keyof`.
@@ -58,8 +65,8 @@ function usage(ref, root, rootName) {
       if (ts.isParameter(n)) role = `parameter ${nameOf(n) ?? "(destructured)"}`;
       else if (ts.isTypeParameterDeclaration(n)) role = `${child === n.default ? "default" : "constraint"} of ${n.name.text}`;
       else if (ts.isHeritageClause(n)) role = "base type";
-      else if (ts.isFunctionLike(n) && child === n.type) role = "return type";
       else if (ts.isIndexSignatureDeclaration(n)) role = "index signature";
+      else if (ts.isFunctionLike(n) && child === n.type) role = "return type";
     }
     if (n !== root && (ts.isPropertySignature(n) || ts.isPropertyDeclaration(n) || ts.isMethodSignature(n) || ts.isMethodDeclaration(n) || ts.isAccessor(n)) && nameOf(n)) path.unshift(nameOf(n));
     if (ts.isConstructorDeclaration(n) || ts.isConstructSignatureDeclaration(n)) path.unshift("constructor");
@@ -106,8 +113,11 @@ export function forgottenExports(dir, manifest) {
     collect(moduleSymbol);
     const reported = new Set();
     const walked = new Set();
-    /** Check every type reference in the declarations of `symbol` (known to users as `name`, reached `via`). */
-    const walk = (symbol, name, via) => {
+    /**
+     * Check every type reference in the declarations of `symbol` (known to users as `name`, reached `via`; `computing`
+     * when reached as a helper alias, whose object types are part of the computation too).
+     */
+    const walk = (symbol, name, via, computing = false) => {
       if (walked.has(symbol)) return;
       walked.add(symbol);
       for (const decl of symbol.declarations ?? []) {
@@ -126,13 +136,13 @@ export function forgottenExports(dir, manifest) {
             const t = checker.getTypeFromTypeNode(n);
             target = { symbol: resolve(t.aliasSymbol ?? t.symbol), text: n.getText() };
           }
-          if (target) check({ ...target, inAlias: aliasBody !== undefined && within(n, aliasBody) }, usage(n, decl, name), via);
+          if (target) check({ ...target, inAlias: aliasBody !== undefined && within(n, aliasBody) && (computing || !inObjectType(n, aliasBody)) }, usage(n, decl, name), via, computing);
           ts.forEachChild(n, visit);
         };
         visit(decl);
       }
     };
-    const check = ({ symbol, text, query, inAlias }, where, via) => {
+    const check = ({ symbol, text, query, inAlias }, where, via, computing) => {
       const at = via ? `${where}, reached from ${via}` : where;
       // The checker's stand-in for a name it cannot find (an unknown name, an import of a missing module) has no
       // declarations; of the names that resolve, only `globalThis` has none.
@@ -144,12 +154,13 @@ export function forgottenExports(dir, manifest) {
       if (symbol.flags & ts.SymbolFlags.TypeParameter || exported.has(symbol) || !symbol.declarations?.some(isOwn)) return;
       // `typeof value` is the value's type, written in its declaration (walked); a generic alias applied in the
       // definition of another alias is part of what that alias computes, and the user names that alias.
-      const helper = (query && !(symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Enum | ts.SymbolFlags.ValueModule))) || (inAlias && symbol.declarations.some((d) => ts.isTypeAliasDeclaration(d) && d.typeParameters?.length));
+      const applied = inAlias && symbol.declarations.some((d) => ts.isTypeAliasDeclaration(d) && d.typeParameters?.length);
+      const helper = (query && !(symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Enum | ts.SymbolFlags.ValueModule))) || applied;
       if (!helper && !reported.has(symbol)) {
         out.push(`${entry}: ${symbol.name} (used by ${at}) is not exported from "${entry}"`);
         reported.add(symbol);
       }
-      walk(symbol, symbol.name, via ?? where);
+      walk(symbol, symbol.name, via ?? where, computing || applied);
     };
     for (const [symbol, name] of [...exported].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0))) walk(symbol, name);
   }

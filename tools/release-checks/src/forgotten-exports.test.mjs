@@ -27,7 +27,7 @@ describe("every type a public declaration uses is exported by name", { timeout: 
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const entry = { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" }, "./extra": { types: "./dist/extra.d.ts" }, "./package.json": "./package.json" };
 
-  it("reports a type used through a parameter, a return type, a property, an alias chain, a constraint, a base type, a generic alias outside an alias, in every entry", () => {
+  it("reports a type used through a parameter, a return type, a property, an alias chain, a constraint, a base type, a generic alias outside an alias or as a property, method or index signature type in an alias's object type, in every entry", () => {
     const pkg = join(scratch, "forgotten");
     const manifest = plant(pkg, "@fx/forgotten", entry, {
       "dist/index.d.ts": [
@@ -40,6 +40,9 @@ describe("every type a public declaration uses is exported by name", { timeout: 
         "interface Bound { readonly id: number }",
         "interface Base { readonly base: string }",
         "type Wrapped<T> = { readonly value: T };",
+        "type Held<T> = { readonly held: T };",
+        "type Called<T> = { readonly called: T };",
+        "type Indexed<T> = { readonly indexed: T };",
         "/** Uses. */",
         "export declare function take(options: ParamOptions): void;",
         "export declare class Api {",
@@ -51,6 +54,7 @@ describe("every type a public declaration uses is exported by name", { timeout: 
         "export declare function pick<T extends Bound>(item: T): T;",
         "export interface Child extends Base { readonly child: string }",
         "export declare function wrap(): Wrapped<number>;",
+        "export type Holder = { readonly item: Held<string>; run(x: Called<number>): void; readonly [k: string]: Indexed<boolean> | Held<string> | ((x: Called<number>) => void) } | null;",
         "export type { Shared } from \"./shared.js\";",
       ],
       "dist/plan.d.ts": ["export interface Plan { readonly steps: number }"],
@@ -61,6 +65,9 @@ describe("every type a public declaration uses is exported by name", { timeout: 
       '@fx/forgotten: Plan (used by Api.plan\'s return type) is not exported from "@fx/forgotten"',
       '@fx/forgotten: Base (used by Child\'s base type) is not exported from "@fx/forgotten"',
       '@fx/forgotten: Settings (used by Client.settings\'s type) is not exported from "@fx/forgotten"',
+      '@fx/forgotten: Held (used by Holder.item\'s type) is not exported from "@fx/forgotten"',
+      '@fx/forgotten: Called (used by Holder.run\'s parameter x) is not exported from "@fx/forgotten"',
+      '@fx/forgotten: Indexed (used by Holder\'s index signature) is not exported from "@fx/forgotten"',
       '@fx/forgotten: NotPassedOn (used by Shared.more\'s type) is not exported from "@fx/forgotten"',
       '@fx/forgotten: Chained (used by chained\'s type) is not exported from "@fx/forgotten"',
       '@fx/forgotten: Middle (used by Chained\'s type, reached from chained\'s type) is not exported from "@fx/forgotten"',
@@ -73,7 +80,7 @@ describe("every type a public declaration uses is exported by name", { timeout: 
     ]);
   });
 
-  it("passes a type exported, re-exported, renamed, `export type`d, from a dependency, from lib, or computed by an exported alias", () => {
+  it("passes a type exported, re-exported, renamed, `export type`d, from a dependency, from lib, or computed by an exported alias (in the object types of its helpers too)", () => {
     const pkg = join(scratch, "complete");
     plant(join(pkg, "node_modules", "@fx", "dep"), "@fx/dep", { ".": { types: "./index.d.ts" } }, {
       "index.d.ts": ["export interface FromDep { readonly d: number }", "export interface DepOnly { readonly o: number }"],
@@ -93,6 +100,9 @@ describe("every type a public declaration uses is exported by name", { timeout: 
         "export declare const Codes: { readonly CODE: typeof CODE };",
         "export type Operand<V> = Widen<V>;",
         "export type Operands<R> = R extends Relation ? [number] : [];",
+        "type Inner<V> = { readonly v: V };",
+        "type Shape<V> = V extends string ? { readonly wrapped: Inner<V> } : never;",
+        "export type Shaped<V> = Shape<V>;",
         "export declare class Api<T extends Direct = Direct> {",
         "    private secret: PrivateOnly;",
         "    #own;",
