@@ -300,6 +300,46 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   await api.update("Shot", 1, { code: "x" }, { multiEntityUpdateModes: { assets: "add" } as const });
 }
 
+/** A url field value declared as an interface (no implicit index signature, unlike `sg typegen`'s `SgUrlValue`). */
+interface MovieLink {
+  url: string;
+  name: string;
+  link_type: "web";
+}
+/** A serializable dict declared as an interface. */
+interface SplitInfo {
+  start: string;
+  end: string;
+}
+interface BadUrl {
+  url: number;
+}
+
+/** Compile-only: url and serializable values declared as interfaces are written; what is wrong is still refused. */
+async function interfaceValues(api: EntityApi<SgSchema>, movie: MovieLink, info: SplitInfo, badUrl: BadUrl): Promise<void> {
+  await api.update("Version", 1, { sg_uploaded_movie: movie });
+  await api.create("Task", { content: "x", splits: info });
+  await update(api, "Version", 1, { sg_uploaded_movie: movie, sg_uploaded_movie_mp4: null });
+  await api.batch([{ request_type: "update", entity_type: "Version", entity_id: 1, data: { sg_uploaded_movie: movie } }]);
+  // An object literal with other keys still goes through the index signature.
+  await api.update("Version", 1, { sg_uploaded_movie: { url: "https://x", link_type: "web", size: 3 } });
+  // @ts-expect-error — a url that is not a string
+  await api.update("Version", 1, { sg_uploaded_movie: badUrl });
+  // @ts-expect-error — nor in a literal
+  await api.update("Version", 1, { sg_uploaded_movie: { url: 5 } });
+  // @ts-expect-error — a link_type no url field has
+  await api.update("Version", 1, { sg_uploaded_movie: { url: "https://x", link_type: "ftp" } });
+  // @ts-expect-error — a string is no url field value
+  await api.update("Version", 1, { sg_uploaded_movie: "https://x" });
+  // @ts-expect-error — a string is no serializable value
+  await api.create("Task", { content: "x", splits: "start=1" });
+  // @ts-expect-error — a list is no url field value
+  await api.update("Version", 1, { sg_uploaded_movie: [movie] });
+  // @ts-expect-error — an interface-typed value in a text field
+  await api.update("Version", 1, { code: movie });
+}
+void interfaceValues;
+
 /**
  * Compile-only: valid code that compiled before the schema types were reworked (4c87e8f) and must keep compiling
  * (regressions a reviewer found; each call here failed to compile before it was fixed).
@@ -686,6 +726,16 @@ describe("schema types on the emulator's 77-type schema (sg typegen output)", ()
     const read = await sg.findOne("Task", [["id", "is", task.id]], ["splits", "sg_status_list"]);
     expect(read?.splits).toEqual(splits);
     expectTypeOf(read!.splits).toEqualTypeOf<{ readonly [key: string]: unknown } | readonly unknown[] | null>();
+  });
+
+  it("writes a url value and a serializable dict declared as interfaces", async () => {
+    const project = site.emulator.card.projects[0] as EntityLink<"Project">;
+    const info: SplitInfo = { start: "2026-01-05", end: "2026-01-07" };
+    const task = await sg.create("Task", { content: "interface-splits", project, splits: info }, ["splits"]);
+    expect(task.splits).toEqual(info);
+    const movie: MovieLink = { url: "https://example.com/m.mov", name: "m.mov", link_type: "web" };
+    const version = await sg.create("Version", { code: "interface-movie", project, sg_uploaded_movie: movie }, ["sg_uploaded_movie"]);
+    expect(version.sg_uploaded_movie).toMatchObject({ url: movie.url, name: movie.name });
   });
 
   it("returns only the written fields of a create with data typed EntityData (2)", async () => {

@@ -235,8 +235,18 @@ export type InputValue<F> = F extends { readonly type: infer T; readonly value: 
       : ReadonlyAccepted<V>
   : unknown;
 
-/** `V`, and for a list type its read-only form too (data written `as const` holds read-only lists). */
-type ReadonlyAccepted<V> = V extends readonly (infer L)[] ? V | readonly L[] : V;
+/**
+ * `V`, and for a list type its read-only form too (data written `as const` holds read-only lists); for an object type
+ * with a string index signature (a `url` value or a `serializable` dict as `sg typegen` writes them), that object
+ * without it too ({@link IndexFree}), so that a value declared as an `interface` (no implicit index signature) is taken.
+ */
+type ReadonlyAccepted<V> = V extends readonly (infer L)[] ? V | readonly L[] : string extends keyof V ? V | IndexFree<V> : V;
+
+/**
+ * `O` without its index signatures: an object (not a string: the data's own type is intersected with this, where an
+ * all-optional type alone would take one) without a `length` (not a list or a function), its known keys typed as in `O`.
+ */
+type IndexFree<O> = object & { readonly length?: never } & { [K in keyof O as string extends K ? never : number extends K ? never : K]: O[K] };
 
 /** What a write is: a `create` may also set the fields a site takes on creation only ({@link SetOnCreate}). */
 export type WriteKind = "create" | "update";

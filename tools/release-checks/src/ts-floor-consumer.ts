@@ -69,6 +69,8 @@ export async function main(): Promise<void> {
   await sg.schemaFieldCreate("Shot", "text", "Notes", properties);
   await loose.schemaFieldUpdate("Shot", "sg_notes", properties);
   await loose.navExpand("/Project/1", { seedEntityField: project });
+  const movie: MovieLink = { url: "https://example.com/m.mov", name: "m.mov", link_type: "web" };
+  await sg.update("Version", 1, { sg_uploaded_movie: movie });
   const looseRow: Record<string, unknown> | undefined = rows[0];
   const looseCtx = entityContext<LooseSchema>(third);
   await find(looseCtx, "Shot", [], ["code"]);
@@ -111,6 +113,13 @@ interface AttachmentRef {
   url: string;
 }
 
+/** A url field value declared as an interface (`sg typegen`'s SgUrlValue has an index signature). */
+interface MovieLink {
+  url: string;
+  name: string;
+  link_type: "web";
+}
+
 /** Schema field properties declared as an interface. */
 interface FieldProperties {
   description: string;
@@ -139,6 +148,8 @@ export async function refused(sg: EntityApi<SgSchema>, shot: ShotLink): Promise<
   await sg.summarize("Shot", [], [{ field: "id", type: "count" }, { field: "id", type: "maximum" }]);
   // @ts-expect-error a read-only field written
   await sg.update("Shot", 1, { created_at: new Date() });
+  // @ts-expect-error a url field value that is a string
+  await sg.update("Version", 1, { sg_uploaded_movie: "https://example.com/m.mov" });
   // @ts-expect-error schema field properties as a list
   await sg.schemaFieldUpdate("Shot", "code", ["description"]);
 }
