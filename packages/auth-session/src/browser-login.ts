@@ -3,7 +3,7 @@ import { SgAbortError, SgValidationError, abortErrorFrom, cutText, describeValue
 import type { AuthStrategy, Logger, Site } from "@sg/core";
 import { PACKAGE, SessionErrorCode, SgBrowserLoginError } from "./session-errors.js";
 import type { BrowserLoginErrorCode } from "./session-errors.js";
-import { sessionAuth } from "./session-auth.js";
+import { boundSessionAuth } from "./session-auth.js";
 
 /** Options of {@link browserLogin}. */
 export interface BrowserLoginOptions {
@@ -36,7 +36,7 @@ export interface BrowserLoginOptions {
 
 /** What {@link browserLogin} resolves to. `sessionToken` is not enumerable, so printing the result does not show it. */
 export interface BrowserLoginResult {
-  /** A {@link sessionAuth} strategy for the new session, ready for `createClient`. */
+  /** A `sessionAuth` strategy for the new session, ready for `createClient`, bound to `site` from the start. */
   readonly auth: AuthStrategy;
   /** The new session token, to store if you want to reuse it (e.g. in an OS keychain). Secret. */
   readonly sessionToken: string;
@@ -329,7 +329,8 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
         const sessionToken = body.sessionToken;
         const userLogin = typeof body.userLogin === "string" ? body.userLogin : "";
         logger.info(`${PACKAGE}: login approved`, { userLogin });
-        const result = { auth: sessionAuth({ sessionToken }), userLogin };
+        // Bound to this site from the start: a client of another site is refused before anything is sent.
+        const result = { auth: boundSessionAuth({ sessionToken }, site.href), userLogin };
         Object.defineProperty(result, "sessionToken", { value: sessionToken, enumerable: false });
         Object.defineProperty(result, Symbol.for("nodejs.util.inspect.custom"), {
           enumerable: false,

@@ -35,6 +35,14 @@ function tail(token: string): string {
  * {@link explainSudoFault}.
  */
 export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
+  return boundSessionAuth(options);
+}
+
+/**
+ * {@link sessionAuth} bound from the start to `bound`, a parsed site's `href` (not exported from the package):
+ * {@link browserLogin}'s, which knows the site that issued the token, so that not even its first call goes elsewhere.
+ */
+export function boundSessionAuth(options: SessionAuthOptions, bound = ""): AuthStrategy {
   const { sessionToken, refresh, onToken, retryFailedRefreshAfterMs: coolDown, sudoAsLogin } = validateSessionOptions(options);
   const credentialsFor = (token: string): SessionCredentials =>
     Object.freeze({ kind: "session", sessionToken: token, rejectIfExpired: true, ...(sudoAsLogin === undefined ? {} : { sudoAsLogin }) });
@@ -43,9 +51,9 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
   let refreshes = 0;
   /**
    * The site of the session (`ctx.site.href` of the first call): a session token is one site's, so the token, and
-   * every one `refresh()` returns, is sent to that site only.
+   * every one `refresh()` returns, is sent to that site only. Set from the start when `bound`.
    */
-  let site = "";
+  let site = bound;
   /** Refuses, sending nothing, a call to another site than {@link site}; binds the strategy to the first site. */
   const otherSite = (ctx: AuthContext): SgValidationError | undefined => {
     site ||= ctx.site.href;
@@ -53,9 +61,9 @@ export function sessionAuth(options: SessionAuthOptions): AuthStrategy {
       ? undefined
       : new SgValidationError(PACKAGE, {
           path: ["site"],
-          expected: `${site}, where this sessionAuth() was first used (a session token is one site's)`,
+          expected: `${site}, ${bound ? "the site browserLogin() logged in to" : "where this sessionAuth() was first used"} (a session token is one site's)`,
           received: `'${ctx.site.href}'`,
-          hint: "Give each site its own sessionAuth().",
+          hint: bound ? "Log in to each site with its own browserLogin()." : "Give each site its own sessionAuth().",
         });
   };
   /** The last failed refresh and when it failed, while its cool-down runs. */
