@@ -11,7 +11,11 @@ export interface BrowserLoginOptions {
   readonly site: string;
   /** Your application's name, shown to the person on the approval page. */
   readonly appName: string;
-  /** Open the approval URL, e.g. in the default browser. Errors it throws are logged and the login goes on. */
+  /**
+   * Open the approval URL, e.g. in the default browser. Not awaited: polling starts at once, and `timeoutMs` and
+   * `signal` end the login whether or not it has settled. Errors it throws or rejects with while the login goes on are
+   * logged and the login goes on; later ones are ignored.
+   */
   readonly open?: ((url: string) => void | Promise<void>) | undefined;
   /** Show the approval URL to the person. Default: one line on stderr when neither `open` nor `onUrl` is given. */
   readonly onUrl?: ((url: string) => void) | undefined;
@@ -250,6 +254,8 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
       answer.status,
     );
 
+  /** Set once the login has ended, after which a late failure of `open()` is not reported. */
+  let ended = false;
   try {
     // 1. Does the site offer it at all? Only an explicit `false` is believed; the POST's 403 says the rest.
     try {
@@ -296,14 +302,20 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
     logger.info(`${PACKAGE}: approve the login in a browser`, { url: loggedUrl(url, idText) });
     options.onUrl?.(url);
     if (options.open) {
-      try {
-        await options.open(url);
-      } catch (error) {
-        // open()'s error may quote the URL (a command line that failed), so the id goes from its message too.
-        const reason = error instanceof Error ? error.message : String(error);
-        logger.warn(`${PACKAGE}: open() failed; open the URL by hand`, { url: loggedUrl(url, idText), error: withoutId(reason, idText) });
-        if (!options.onUrl) process.stderr.write(`To log in to ${site.href}, open ${url} in a browser and approve.\n`);
-      }
+      // Not awaited: polling starts at once, so an open() that settles late or never (one that waits for the browser
+      // to exit) neither holds the login past timeoutMs or the signal nor lets the request expire unpolled.
+      const open = options.open;
+      void (async () => {
+        try {
+          await open(url);
+        } catch (error) {
+          if (ended) return; // The login is over: nothing to open by hand any more.
+          // open()'s error may quote the URL (a command line that failed), so the id goes from its message too.
+          const reason = error instanceof Error ? error.message : String(error);
+          logger.warn(`${PACKAGE}: open() failed; open the URL by hand`, { url: loggedUrl(url, idText), error: withoutId(reason, idText) });
+          if (!options.onUrl) process.stderr.write(`To log in to ${site.href}, open ${url} in a browser and approve.\n`);
+        }
+      })().catch(() => undefined); // An error whose message cannot be read: never an unhandled rejection.
     } else if (!options.onUrl) {
       process.stderr.write(`To log in to ${site.href}, open ${url} in a browser and approve.\n`);
     }
@@ -341,6 +353,7 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
       logger.debug(`${PACKAGE}: still waiting for the approval`);
     }
   } finally {
+    ended = true;
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
   }
