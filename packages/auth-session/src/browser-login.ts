@@ -246,10 +246,11 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
     }
   };
 
-  const unexpected = (what: string, answer: Answer): SgBrowserLoginError =>
+  /** The error for an answer not understood, quoting its text with the request id (when known) shown as `<id>`. */
+  const unexpected = (what: string, answer: Answer, requestId = ""): SgBrowserLoginError =>
     fail(
       SessionErrorCode.BROWSER_LOGIN_FAILED,
-      `unexpected answer to ${what}: HTTP ${answer.status} ${cutText(answer.text.replace(/\s+/g, " "), 200, [])}`,
+      `unexpected answer to ${what}: HTTP ${answer.status} ${cutText(withoutId(answer.text, requestId).replace(/\s+/g, " "), 200, [])}`,
       "Check the site URL (scheme, host and base path); if it is right, the site may not support browser approval.",
       answer.status,
     );
@@ -279,7 +280,7 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
     const url = request?.url;
     if (created.status !== 200 && created.status !== 201) throw unexpected("the approval request", created);
     if ((typeof requestId !== "string" && typeof requestId !== "number") || typeof url !== "string" || !/^https?:\/\//i.test(url)) {
-      throw unexpected("the approval request (no sessionRequestId or http(s) url)", created);
+      throw unexpected("the approval request (no sessionRequestId or http(s) url)", created, typeof requestId === "string" || typeof requestId === "number" ? String(requestId) : "");
     }
     const idText = String(requestId);
     // The approval page is the site's own: a URL elsewhere (a hostile or spoofed site) is neither shown nor opened,
@@ -334,10 +335,10 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
         );
       }
       if (answer.status === 403) throw notEnabled(site, 403);
-      if (answer.status !== 200) throw unexpected("a poll of the approval request", answer);
+      if (answer.status !== 200) throw unexpected("a poll of the approval request", answer, idText);
       const body = answer.body as { approved?: unknown; sessionToken?: unknown; userLogin?: unknown } | undefined;
       if (body?.approved === true) {
-        if (typeof body.sessionToken !== "string" || body.sessionToken === "") throw unexpected("the approval (approved without a sessionToken)", answer);
+        if (typeof body.sessionToken !== "string" || body.sessionToken === "") throw unexpected("the approval (approved without a sessionToken)", answer, idText);
         const sessionToken = body.sessionToken;
         const userLogin = typeof body.userLogin === "string" ? body.userLogin : "";
         logger.info(`${PACKAGE}: login approved`, { userLogin });

@@ -18,10 +18,11 @@ export interface ApprovalSite {
 
 /**
  * Start a site that hands out an approval request with {@link ID} at `approvalUrl(port)` (default: its own
- * `/app_session_request/<ID>`) and answers its polls with `poll(n)` (n counts from 1): a status to send, or "drop"
- * to close the connection without an answer. It is closed after the test.
+ * `/app_session_request/<ID>`) and answers its polls with `poll(n)` (n counts from 1): a status to send (with an
+ * approval for 200, else `{}`), a status and the body to send with it, or "drop" to close the connection without an
+ * answer. It is closed after the test.
  */
-export async function approvalSite(poll: (n: number) => number | "drop", approvalUrl = (port: number): string => `http://127.0.0.1:${port}/app_session_request/${ID}`): Promise<ApprovalSite> {
+export async function approvalSite(poll: (n: number) => number | readonly [status: number, body: string] | "drop", approvalUrl = (port: number): string => `http://127.0.0.1:${port}/app_session_request/${ID}`): Promise<ApprovalSite> {
   let polls = 0;
   const server = createServer((req, res) => {
     req.resume();
@@ -39,8 +40,9 @@ export async function approvalSite(poll: (n: number) => number | "drop", approva
           req.socket.destroy();
           return;
         }
-        res.writeHead(answer, { "content-type": "application/json" });
-        res.end(answer === 200 ? JSON.stringify({ approved: true, sessionToken: "session-from-poll", userLogin: "coord" }) : "{}");
+        const [status, body] = typeof answer === "number" ? [answer, answer === 200 ? JSON.stringify({ approved: true, sessionToken: "session-from-poll", userLogin: "coord" }) : "{}"] : answer;
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(body);
         return;
       }
       // GET /api/v1 and anything else: no opinion, so the login goes on.
