@@ -1213,7 +1213,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 49 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
     // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
     // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
-    ratchet: 27 * KB + 478,
+    // Then by 43 B: sessionAuth bound to a site from the start (browserLogin's auth, which once sent its token to
+    // whichever site used it first), its refusal naming browserLogin() when that made it.
+    ratchet: 28 * KB - 503,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
