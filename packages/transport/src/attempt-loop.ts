@@ -105,7 +105,10 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
    * withheld (`warn`), else a debug (the caller gets the error).
    */
   const end = (thrown: Error, warn: boolean, reason?: string, status?: number): SgError => {
-    const error: Failure = asSgError(thrown);
+    let error: Failure = asSgError(thrown);
+    // A write that ends not retried (`reason`) after an earlier attempt may have landed (a 5xx, a drop after
+    // sending) may have been applied, whatever this attempt says (refused, a 429, a fault): say so.
+    if (reason && o.kind === "write" && call.landed && !error.maybeSent) error = landedError(error);
     log(warn || attempts.length > 1 ? "warn" : "debug", `${o.method}: ${reason ? `not retried (${reason})` : `stopped (${error.code})`}`, {
       reason,
       status,
@@ -228,6 +231,15 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
     call.dispose();
     o.inflight.delete(call);
   }
+}
+
+/**
+ * `error` rebuilt, of the same class and with the same fields, with `maybeSent: true` and the hint to check the site
+ * first (an own property also on the classes that do not declare it, as `maybeSent()` of fault-map.ts sets it).
+ */
+function landedError(error: SgError): SgError {
+  const Class = error.constructor as new (message: string, options: object) => SgError;
+  return Object.assign(new Class(error.reason, { ...error, cause: error.cause, hint: landedHint("An earlier attempt failed") }), { maybeSent: true });
 }
 
 function asSgError(error: Error): SgError {

@@ -194,3 +194,64 @@ describe("deadlineMs passing after a write was sent", () => {
     expect(err.hint).not.toMatch(LANDED);
   });
 });
+
+describe("retryWrites: true, a write answered 502 and then not retried: the first attempt may have landed", () => {
+  const created = /^An earlier attempt failed after the request was sent: the write may have been applied on the site\. Check \(e\.g\. find the entity\) before trying again\.$/;
+  const retrying = (budget?: object) => jsonRpcTransport({ retry: { retryWrites: true, ...(budget ? { budget } : {}) } });
+
+  it("502, then the site stops listening (refused): SgNetworkError with maybeSent: true and the hint to check, not 'not sent'", async () => {
+    const server = await serve((_req, res, raw) => {
+      text(res, "<h1>502</h1>", 502, "text/html", { connection: "close" });
+      raw.socket.once("close", () => server.server.close());
+      server.server.closeAllConnections();
+    });
+    const err = await fail(retrying().send(create(), contextFor(server.url)));
+    expect(err).toMatchObject({ name: "SgNetworkError", syscallCode: "ECONNREFUSED", maybeSent: true, method: "create" });
+    expect(err.hint).toMatch(created);
+    expect(err.message).toContain(`Hint: ${err.hint}`);
+    expect(err.message).not.toContain("not sent");
+    expect(err.attempts.map((a) => a.status ?? a.code)).toEqual([502, "ECONNREFUSED", "ECONNREFUSED"]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("502, then 429 until no attempts are left: SgHttpError 429 with maybeSent: true (an own property) and the hint to check", async () => {
+    const server = await serve((_req, res, _raw, n) => text(res, "busy", n === 1 ? 502 : 429, "text/plain", { "retry-after": "0" }));
+    const err = await fail(retrying().send(create(), contextFor(server.url)));
+    expect(err).toBeInstanceOf(SgHttpError);
+    expect(err).toMatchObject({ status: 429, retryAfterMs: 0, method: "create" });
+    expect(maybeSentOf(err)).toBe(true);
+    expect(err.toJSON()).toMatchObject({ maybeSent: true, status: 429 });
+    expect(err.hint).toMatch(created);
+    expect(err.attempts.map((a) => a.status)).toEqual([502, 429, 429]);
+    // a read answered so is not a write: its 429 keeps the rate-limit hint and no maybeSent
+    const readErr = await fail(retrying().send(read(), contextFor(server.url)));
+    expect(maybeSentOf(readErr)).toBeUndefined();
+    expect(readErr.hint ?? "").not.toMatch(LANDED);
+  });
+
+  it("502, then 429 when the retry budget is spent, or when Retry-After would pass the deadline: maybeSent: true", async () => {
+    const site = () => serve((_req, res, _raw, n) => (n === 1 ? text(res, "bad gateway", 502, "text/plain") : text(res, "busy", 429, "text/plain", { "retry-after": "5" })));
+    const spent = await fail(retrying({ capacity: 5, retryCost: 5 }).send(create(), contextFor((await site()).url)));
+    expect(spent).toMatchObject({ status: 429 });
+    expect(spent.attempts.map((a) => [a.status, a.budgetExhausted])).toEqual([[502, undefined], [429, true]]);
+    expect(maybeSentOf(spent)).toBe(true);
+    expect(spent.hint).toMatch(created);
+    // the fake clock's time runs only in backoffs: 750 ms after the 502, then Retry-After 5 s would pass 3 s
+    const late = await fail(retrying().send(create({ deadlineMs: 3000 }), contextFor((await site()).url)));
+    expect(late).toMatchObject({ status: 429 });
+    expect(late.attempts.map((a) => a.status)).toEqual([502, 429]);
+    expect(maybeSentOf(late)).toBe(true);
+    expect(late.hint).toMatch(created);
+  });
+
+  it("502, then a fault on the second attempt (the site refused that attempt, not the first): the fault's class, maybeSent: true", async () => {
+    const server = await serve((_req, res, _raw, n) =>
+      n === 1 ? text(res, "bad gateway", 502, "text/plain") : json(res, { exception: true, error_code: 103, message: "code sh010 is already taken" }),
+    );
+    const err = await fail(retrying().send(create(), contextFor(server.url)));
+    expect(err).toMatchObject({ name: "SgFault", code: "SG_FAULT", errorCode: 103, serverMessage: "code sh010 is already taken", method: "create" });
+    expect(maybeSentOf(err)).toBe(true);
+    expect(err.hint).toMatch(created);
+    expect(err.attempts.map((a) => a.status)).toEqual([502, 200]);
+  });
+});
