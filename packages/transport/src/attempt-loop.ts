@@ -156,7 +156,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
           throw end(thrown, false, `${thrown.code} is never retried`);
         } else {
           const outcome = classifyNetworkError(thrown);
-          result = { ok: false, status: 0, outcome, error: networkError(thrown, outcome, { method: o.method, kind: o.kind, secrets: o.secrets }) };
+          result = { ok: false, status: 0, outcome, error: networkError(thrown, outcome, { method: o.method, kind: o.kind, secrets: o.secrets, elapsedMs }) };
         }
       }
       const elapsedMs = Math.round(performance.now() - t0);

@@ -30,6 +30,7 @@ export function limitedBody(source: ReadableStream<Uint8Array>, o: AttemptLoopOp
     {
       async pull(out) {
         hold(limits.attempt(o.timeoutMs));
+        const t0 = performance.now();
         try {
           const chunk = await reader.read();
           const stopped = limits.stopError() ?? (limits.timedOut() ? new SgTimeoutError(`the body of '${o.method}' stalled: no data for ${o.timeoutMs} ms`, { timeoutMs: o.timeoutMs, scope: "attempt", method: o.method }) : undefined);
@@ -43,7 +44,7 @@ export function limitedBody(source: ReadableStream<Uint8Array>, o: AttemptLoopOp
           // which the mark tells the classifier, as for a body read whole.
           if (thrown instanceof SgError) return out.error(thrown);
           const marked = afterAnswer(thrown);
-          out.error(networkError(marked, classifyNetworkError(marked), o));
+          out.error(networkError(marked, classifyNetworkError(marked), { ...o, elapsedMs: Math.round(performance.now() - t0) }));
         }
       },
       cancel(reason) {

@@ -1,4 +1,4 @@
-import { SgNetworkError } from "@sg/core";
+import { SgNetworkError, SgTimeoutError } from "@sg/core";
 import type { NetworkErrorDetails } from "@sg/core";
 import { PROXY_LOGIN_HINT, landedHint } from "./fault-map.js";
 import type { AttemptOutcome } from "./retry-policy.js";
@@ -200,13 +200,29 @@ function describe(code: string, tls: TlsFailure | undefined, proxyStatus: number
   }
 }
 
-/** Build the {@link SgNetworkError} for a failed attempt: an {@link SgTlsError} for a TLS failure. */
+/**
+ * Build the {@link SgNetworkError} for a failed attempt: an {@link SgTlsError} for a TLS failure, and an attempt's
+ * {@link SgTimeoutError} (maybe sent, like the transport's own) when undici's own `headersTimeout` or `bodyTimeout`
+ * (300 s in Node's fetch) ended it, after `elapsedMs`.
+ */
 export function networkError(
   error: unknown,
   outcome: AttemptOutcome,
-  context: { readonly method: string; readonly kind: "read" | "write"; readonly secrets: readonly string[] },
-): SgNetworkError {
+  context: { readonly method: string; readonly kind: "read" | "write"; readonly secrets: readonly string[]; readonly elapsedMs?: number },
+): SgNetworkError | SgTimeoutError {
   const code = outcome.type === "status" ? "ERR_NETWORK" : outcome.code;
+  if (/^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(code)) {
+    const limit =
+      "The runtime's HTTP client gave up after its own limit (Node's fetch: 300 s without response headers or body data), before timeoutMs. To wait longer, pass dispatcher: new Agent({ headersTimeout: 0, bodyTimeout: 0 }) from undici; timeoutMs and deadlineMs still apply.";
+    return new SgTimeoutError(`'${context.method}' got no ${code[8] === "H" ? "response headers" : "body data"} within the runtime's own limit (${code})`, {
+      timeoutMs: context.elapsedMs ?? 0,
+      scope: "attempt",
+      method: context.method,
+      secrets: context.secrets,
+      cause: unwrapFetchError(error),
+      hint: context.kind === "write" ? `${landedHint("No answer came")} ${limit}` : limit,
+    });
+  }
   const maybeSent = outcome.type !== "not-sent" && outcome.type !== "fatal";
   // A TLS failure after the request may have gone out is a dropped connection, with its hints, not a TLS set-up error.
   const tls = maybeSent ? undefined : tlsFailure(code);
