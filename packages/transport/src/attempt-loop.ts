@@ -129,7 +129,8 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       const t0 = performance.now();
       let result: AttemptResult<T>;
       try {
-        result = await attemptFn(signal, attempt);
+        // raced against its signal: a fetch that ignores it (a custom one) still ends at the timeout, deadline or abort
+        result = await Promise.race([attemptFn(signal, attempt), new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))]);
       } catch (thrown) {
         const elapsedMs = Math.round(performance.now() - t0);
         const cut = call.stopError();
