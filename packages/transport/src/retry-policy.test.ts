@@ -120,6 +120,10 @@ describe("parseRetryAfter", () => {
       else process.env["TZ"] = tz;
     }
     for (const junk of ["-5", "+5", "1/2", "busy 3", "10, 20", "Thu"]) expect(parseRetryAfter(junk, now), junk).toBeUndefined();
+    // a zone other than GMT (UTC, or none as in asctime) is no HTTP-date: the same instant in +0100 or PST was read as GMT
+    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:05 UTC", now)).toBe(5000);
+    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:05", now)).toBe(5000);
+    for (const zoned of ["Thu, 01 Jan 2026 01:00:05 +0100", "Wed, 31 Dec 2025 16:00:05 PST", "Thu, 01 Jan 2026 00:00:05 GMT+2"]) expect(parseRetryAfter(zoned, now), zoned).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });
