@@ -213,8 +213,8 @@ export function networkError(
   const code = outcome.type === "status" ? "ERR_NETWORK" : outcome.code;
   if (/^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(code)) {
     const limit =
-      "The runtime's HTTP client gave up after its own limit (Node's fetch: 300 s without response headers or body data), before timeoutMs. To wait longer, pass dispatcher: new Agent({ headersTimeout: 0, bodyTimeout: 0 }) from undici; timeoutMs and deadlineMs still apply.";
-    return new SgTimeoutError(`'${context.method}' got no ${code[8] === "H" ? "response headers" : "body data"} within the runtime's own limit (${code})`, {
+      "The runtime's HTTP client gave up after its own limit (Node's fetch: 300 s without headers or body data). To wait longer, pass dispatcher: new Agent({ headersTimeout: 0, bodyTimeout: 0 }) from undici.";
+    return new SgTimeoutError(`'${context.method}' got no data within the runtime's own time limit (${code})`, {
       timeoutMs: context.elapsedMs ?? 0,
       scope: "attempt",
       method: context.method,
