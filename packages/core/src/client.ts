@@ -434,7 +434,9 @@ export function createClient(options: ClientOptions): Client {
         try {
           return (await send(method, payload, credentials, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, "credentials") : callOptions)) as T;
         } catch (error) {
-          if (!(error instanceof SgAuthError)) throw error;
+          // A refusal of a write an earlier attempt of which may have landed (the transport retried it after a 502:
+          // `retryWrites`) is not re-sent after a refresh: the write may have been applied.
+          if (!(error instanceof SgAuthError) || (error as { maybeSent?: unknown }).maybeSent) throw error;
           return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs }, async (fresh) =>
             (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T,
           );

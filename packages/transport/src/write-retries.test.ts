@@ -2,8 +2,8 @@
 // whatever cut them short after their request went out — a gateway's 502/504, another 5xx, an answer that is not
 // the protocol's, close(), the deadline. Over real sockets on 127.0.0.1.
 import { describe, expect, it } from "vitest";
-import { SgAbortError, SgHttpError, SgProtocolError, SgTimeoutError, systemClock } from "@sg/core";
-import type { Clock, Credentials, SgError } from "@sg/core";
+import { SgAbortError, SgHttpError, SgProtocolError, SgTimeoutError, createClient, systemClock } from "@sg/core";
+import type { AuthStrategy, Clock, Credentials, SgError } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
 import { contextFor, fail, fakeClock, freePort, json, text, useTestServers, watchedClock } from "./test-support/server.js";
 import type { Recorded } from "./test-support/server.js";
@@ -242,6 +242,32 @@ describe("retryWrites: true, a write answered 502 and then not retried: the firs
     expect(late.attempts.map((a) => a.status)).toEqual([502, 429]);
     expect(maybeSentOf(late)).toBe(true);
     expect(late.hint).toMatch(created);
+  });
+
+  it("502, then the session refused on the second attempt: through createClient, no refresh and re-send of a write that may have landed", async () => {
+    // The auth fault (102) refuses only the second attempt: the first, answered 502, may have created the row. Core
+    // refreshes and re-sends a refused call; not this one.
+    const server = await serve((req, res, _raw, n) =>
+      methodOf(req) !== "create" ? json(res, { results: [] }) : n === 1 ? text(res, "bad gateway", 502, "text/plain") : json(res, { exception: true, error_code: 102, message: "session expired" }),
+    );
+    let refreshes = 0;
+    const auth: AuthStrategy = {
+      name: "session",
+      credentials: () => ({ kind: "session", sessionToken: "tok-1" }),
+      onRejected: () => (refreshes++, { kind: "session", sessionToken: "tok-2" }),
+    };
+    const sg = createClient({ site: server.url, transport: retrying(), auth });
+    const err = await fail(sg.call("create", { type: "Shot", data: { code: "sh010" } }));
+    expect(err).toMatchObject({ name: "SgAuthError", errorCode: 102, method: "create" });
+    expect(maybeSentOf(err)).toBe(true);
+    expect(err.hint).toMatch(created);
+    expect(refreshes).toBe(0);
+    expect(server.requests.filter((r) => methodOf(r) === "create")).toHaveLength(2);
+    // A read refused the same way is refreshed and re-sent once, as before.
+    const reader = await serve((req, res, _raw, n) => (n === 1 ? json(res, { exception: true, error_code: 102, message: "session expired" }) : json(res, { results: { entities: [], paging_info: { entity_count: 0 } } })));
+    await createClient({ site: reader.url, transport: retrying(), auth }).call("read", { type: "Shot" });
+    expect(refreshes).toBe(1);
+    expect(reader.requests).toHaveLength(2);
   });
 
   it("502, then a fault on the second attempt (the site refused that attempt, not the first): the fault's class, maybeSent: true", async () => {
