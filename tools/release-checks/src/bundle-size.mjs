@@ -261,7 +261,13 @@ export const COMBINATIONS = [
     // Then by 50 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
     // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
     // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
-    ratchet: 34 * KB + 197,
+    // Then by 294 B: from a read-through of the transport: a write whose earlier attempt may have landed says
+    // maybeSent: true however its last attempt failed (a refused connection, a 429, a fault, the budget, the
+    // deadline), and core does not refresh and re-send such a write's auth refusal; undici's own 300 s headers/body
+    // timeouts reported as attempt timeouts with a hint to lift them (they read as a dropped connection); each attempt
+    // raced against its signal, so a fetch that ignores it cannot hang a call; a Retry-After date in another zone
+    // ignored, not read hours off.
+    ratchet: 34 * KB + 491,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -497,7 +503,13 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 49 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
     // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
     // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
-    ratchet: 28 * KB + 240,
+    // Then by 289 B: from a read-through of the transport: a write whose earlier attempt may have landed says
+    // maybeSent: true however its last attempt failed (a refused connection, a 429, a fault, the budget, the
+    // deadline), and core does not refresh and re-send such a write's auth refusal; undici's own 300 s headers/body
+    // timeouts reported as attempt timeouts with a hint to lift them (they read as a dropped connection); each attempt
+    // raced against its signal, so a fetch that ignores it cannot hang a call; a Retry-After date in another zone
+    // ignored, not read hours off.
+    ratchet: 29 * KB - 495,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -799,7 +811,13 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 48 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
     // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
     // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
-    ratchet: 50 * KB + 305,
+    // Then by 318 B: from a read-through of the transport: a write whose earlier attempt may have landed says
+    // maybeSent: true however its last attempt failed (a refused connection, a 429, a fault, the budget, the
+    // deadline), and core does not refresh and re-send such a write's auth refusal; undici's own 300 s headers/body
+    // timeouts reported as attempt timeouts with a hint to lift them (they read as a dropped connection); each attempt
+    // raced against its signal, so a fetch that ignores it cannot hang a call; a Retry-After date in another zone
+    // ignored, not read hours off.
+    ratchet: 51 * KB - 401,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1005,7 +1023,13 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 40 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
     // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
     // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
-    ratchet: 27 * KB + 213,
+    // Then by 327 B: from a read-through of the transport: a write whose earlier attempt may have landed says
+    // maybeSent: true however its last attempt failed (a refused connection, a 429, a fault, the budget, the
+    // deadline), and core does not refresh and re-send such a write's auth refusal; undici's own 300 s headers/body
+    // timeouts reported as attempt timeouts with a hint to lift them (they read as a dropped connection); each attempt
+    // raced against its signal, so a fetch that ignores it cannot hang a call; a Retry-After date in another zone
+    // ignored, not read hours off.
+    ratchet: 28 * KB - 484,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1215,7 +1239,13 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
     // Then by 43 B: sessionAuth bound to a site from the start (browserLogin's auth, which once sent its token to
     // whichever site used it first), its refusal naming browserLogin() when that made it.
-    ratchet: 28 * KB - 503,
+    // Then by 323 B: from a read-through of the transport: a write whose earlier attempt may have landed says
+    // maybeSent: true however its last attempt failed (a refused connection, a 429, a fault, the budget, the
+    // deadline), and core does not refresh and re-send such a write's auth refusal; undici's own 300 s headers/body
+    // timeouts reported as attempt timeouts with a hint to lift them (they read as a dropped connection); each attempt
+    // raced against its signal, so a fetch that ignores it cannot hang a call; a Retry-After date in another zone
+    // ignored, not read hours off.
+    ratchet: 28 * KB - 180,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1442,7 +1472,13 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 40 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
     // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
     // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
-    ratchet: 30 * KB - 4,
+    // Then by 334 B: from a read-through of the transport: a write whose earlier attempt may have landed says
+    // maybeSent: true however its last attempt failed (a refused connection, a 429, a fault, the budget, the
+    // deadline), and core does not refresh and re-send such a write's auth refusal; undici's own 300 s headers/body
+    // timeouts reported as attempt timeouts with a hint to lift them (they read as a dropped connection); each attempt
+    // raced against its signal, so a fetch that ignores it cannot hang a call; a Retry-After date in another zone
+    // ignored, not read hours off.
+    ratchet: 30 * KB + 330,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1559,7 +1595,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 41 B: an abort reason of any kind ends the call with SgAbortError kept as its cause (a looping cause
     // chain, a message that is not a string or cannot be read once crashed the process from the abort listener; an app
     // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
-    ratchet: 9 * KB - 443,
+    // Then by 7 B: a write's auth refusal that says maybeSent (an earlier attempt may have landed) thrown as it came,
+    // not refreshed and re-sent.
+    ratchet: 9 * KB - 436,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
