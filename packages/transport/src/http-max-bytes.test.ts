@@ -70,6 +70,28 @@ describe("http() maxBytes", () => {
     }
   });
 
+  it("a body is joined in order, whether it comes whole or in many pieces, for http() and RPC answers", async () => {
+    // "é" and "😀" split between writes: the pieces arrive as separate chunks and must be joined byte for byte
+    const text = JSON.stringify({ results: { code: "é😀".repeat(300), n: 1 } });
+    const bytes = Buffer.from(text);
+    const server = await serve(async (req, res) => {
+      if (req.url?.startsWith("/whole")) return res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length) }).end(bytes);
+      res.writeHead(200, { "content-type": "application/json" });
+      for (let i = 0; i < bytes.length; i += 333) {
+        res.write(bytes.subarray(i, i + 333));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      res.end();
+    });
+    const t = jsonRpcTransport();
+    for (const base of ["/whole", "/pieces"]) {
+      const response = await t.http!(get({ target: base }), contextFor(server.url, fakeClock()));
+      expect(Buffer.from(response.body).equals(bytes)).toBe(true);
+      const answer = await t.send({ method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" }, contextFor(`${server.url}${base}`, fakeClock()));
+      expect(answer).toEqual(JSON.parse(text).results);
+    }
+  });
+
   it("a write's answer past the limit may have been applied: maybeSent: true, not retried", async () => {
     const server = await serve((_req, res) => res.writeHead(200).end(Buffer.alloc(2 * LIMIT)));
     const err = await fail(jsonRpcTransport().http!({ method: "POST", target: "/upload", form: { a: "1" }, credentials: script, kind: "write", maxBytes: LIMIT }, contextFor(server.url, fakeClock())));
