@@ -7,7 +7,7 @@ import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import { callExpecting } from "./reply.js";
 import type { LooseSchema, SchemaEntityLink, SiteSchema } from "./schema-types.js";
-import { checkEntityRef, checkEntityType, checkOptions } from "./validate.js";
+import { checkEntityRef, checkEntityType, checkLinkTo, checkOptions } from "./validate.js";
 
 /** Options of `following`, plus call options. */
 export interface FollowingOptions extends CallOptions {
@@ -85,7 +85,7 @@ export async function following(target: unknown, user: unknown, rawOptions?: unk
   const u = checkEntityRef(user, ["user"], "a HumanUser or ApiUser link {type, id}");
   const options = checkOptions(rawOptions, ["options"], ["project", "entityType"]);
   const payload: Record<string, unknown> = { user: link(u) };
-  if (options["project"] != null) payload["project"] = link(checkEntityRef(options["project"], ["options", "project"], "a Project link {type: 'Project', id}"));
+  if (options["project"] != null) payload["project"] = link(checkLinkTo(options["project"], ["options", "project"], "Project"));
   if (options["entityType"] != null) payload["entity_type"] = checkEntityType(options["entityType"], ["options", "entityType"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("following", [7, 0, 12], call);

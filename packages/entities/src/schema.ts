@@ -7,7 +7,7 @@
 import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, forgetFieldTypes, type Context, type EntityTarget } from "./context.js";
 import type { CheckedFieldName, EntityTypeName, FieldName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { checkDefined, checkEntityRef, checkEntityType, checkFieldPath, checkObject, checkOptions, checkString, fail } from "./validate.js";
+import { checkDefined, checkEntityType, checkFieldPath, checkLinkTo, checkObject, checkOptions, checkString, fail } from "./validate.js";
 import { callExpecting } from "./reply.js";
 import { encodeValue } from "./write-values.js";
 
@@ -49,9 +49,7 @@ const PROJECT_OPTION = ["project"];
 
 async function projectPayload(ctx: Context, options: Record<string, unknown>, call: CallOptions): Promise<Record<string, unknown>> {
   if (options["project"] === undefined || options["project"] === null) return {};
-  const what = "a Project link {type: 'Project', id}";
-  const project = checkEntityRef(options["project"], ["options", "project"], what);
-  if (project.type !== "Project") fail(["options", "project", "type"], what, project.type);
+  const project = checkLinkTo(options["project"], ["options", "project"], "Project");
   await ctx.requireVersion("project-scoped schema", [5, 4, 4], call);
   return { project: { type: project.type, id: project.id } };
 }

@@ -8,7 +8,7 @@ import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import { callExpecting, expectReply, firstEntity, firstRecord } from "./reply.js";
 import type { SiteSchema } from "./schema-types.js";
-import { checkBoolean, checkEntityRef, checkId, checkObject, checkOneOf, checkOptions, checkString, checkWireDate, fail, isPlainObject } from "./validate.js";
+import { checkBoolean, checkId, checkLinkTo, checkObject, checkOneOf, checkOptions, checkString, checkWireDate, fail, isPlainObject } from "./validate.js";
 
 /** Why a day is (not) a working day. */
 export type WorkDayReason = "STUDIO_WORK_WEEK" | "STUDIO_EXCEPTION" | "PROJECT_WORK_WEEK" | "PROJECT_EXCEPTION" | "USER_WORK_WEEK" | "USER_EXCEPTION";
@@ -49,16 +49,20 @@ export interface UserSubscription {
 
 /** Options of `updateProjectLastAccessed`, plus call options. */
 export interface ProjectAccessOptions extends CallOptions {
-  /** The user (default: the user the credentials act as, looked up by login). */
+  /** The HumanUser link (default: the user the credentials act as, looked up by login). */
   readonly user?: EntityRef<"HumanUser"> | undefined;
 }
 
-const link = (ref: EntityRef | undefined): { type: string; id: number } | null => (ref ? { type: ref.type, id: ref.id } : null);
+/** `options[key]`, a link to a `type` only, as `{type, id}`; null when not given. */
+function linkOption(options: Record<string, unknown>, key: string, type: string): { type: string; id: number } | null {
+  const value = options[key];
+  if (value === undefined || value === null) return null;
+  const ref = checkLinkTo(value, ["options", key], type);
+  return { type: ref.type, id: ref.id };
+}
 
 function scope(options: Record<string, unknown>): { project: { type: string; id: number } | null; user: { type: string; id: number } | null } {
-  const project = options["project"] === undefined || options["project"] === null ? undefined : checkEntityRef(options["project"], ["options", "project"], "a Project link {type: 'Project', id}");
-  const user = options["user"] === undefined || options["user"] === null ? undefined : checkEntityRef(options["user"], ["options", "user"], "a HumanUser link {type: 'HumanUser', id}");
-  return { project: link(project), user: link(user) };
+  return { project: linkOption(options, "project", "Project"), user: linkOption(options, "user", "HumanUser") };
 }
 
 /**
@@ -166,16 +170,16 @@ export async function userSubscriptionsCreate(target: unknown, users: unknown, r
  * Record that the current user opened a project (Python `update_project_last_accessed`).
  *
  * @param target - a client or an {@link EntityContext}.
- * @param project - the Project link.
- * @param options - `user` and call options.
+ * @param project - the Project link (a link of another type is refused).
+ * @param options - `user` (a HumanUser link) and call options.
  */
 export function updateProjectLastAccessed(target: EntityTarget<SiteSchema, DateMode>, project: EntityRef, options?: ProjectAccessOptions): Promise<void>;
 export async function updateProjectLastAccessed(target: unknown, project: unknown, rawOptions?: unknown): Promise<void> {
   const ctx = contextOf(target);
-  const p = checkEntityRef(project, ["project"], "a Project link {type: 'Project', id}");
+  const p = checkLinkTo(project, ["project"], "Project");
   const options = checkOptions(rawOptions, ["options"], ["user"]);
   let userId: number | undefined;
-  if (options["user"] !== undefined) userId = checkEntityRef(options["user"], ["options", "user"], "a HumanUser link {type: 'HumanUser', id}").id;
+  if (options["user"] !== undefined) userId = checkLinkTo(options["user"], ["options", "user"], "HumanUser").id;
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("updateProjectLastAccessed", [5, 3, 20], call);
   if (userId === undefined) {

@@ -133,6 +133,14 @@ export function checkEntityRef(value: unknown, path: Path, what = "an entity lin
   return value;
 }
 
+/** A link to an entity of type `type` only, e.g. a Project for a `project` option: another type is refused, not sent. */
+export function checkLinkTo<T extends string>(value: unknown, path: Path, type: T): EntityRef<T> {
+  const what = `a ${type} link {type: '${type}', id}`;
+  const ref = checkEntityRef(value, path, what);
+  if (ref.type !== type) fail([...path, "type"], what, ref.type);
+  return ref as EntityRef<T>;
+}
+
 /** A wire date `YYYY-MM-DD` that is a real calendar day. */
 export function checkWireDate(value: unknown, path: Path): string {
   const m = typeof value === "string" ? WIRE_DATE.exec(value) : null;
