@@ -23,7 +23,7 @@ import {
   schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
   type EntityDefinitions, type FieldDefinitions, type SchemaDefinitions, type SchemaReadOptions,
 } from "./schema.js";
-import type { CheckedFieldName, EntityData, EntityDataByType, EntityTypeName, FieldList, FieldName, FieldPath, FileFieldName, FilterPath, FoundRecord, LooseSchema, SchemaEntityLink, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
+import type { CheckedFieldName, EntityData, EntityDataByType, EntityTypeName, FieldList, FieldName, FieldPath, FileFieldName, FilterPath, FoundRecord, LooseSchema, SchemaEntityLink, SchemaLinkTo, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import {
   preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
   type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
@@ -211,7 +211,7 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   userSubscriptionsCreate(users: readonly UserSubscription[], options?: CallOptions): Promise<boolean>;
 
   /** Record that the current user opened a project (Python `update_project_last_accessed`). */
-  updateProjectLastAccessed(project: EntityRef, options?: ProjectAccessOptions): Promise<void>;
+  updateProjectLastAccessed(project: SchemaLinkTo<S, "Project">, options?: ProjectAccessOptions): Promise<void>;
 
   /** Export a page marked "API Exportable" as CSV text (Python `export_page`). */
   exportPage(pageId: number, format: "csv", options?: ExportPageOptions): Promise<string>;

@@ -7,7 +7,7 @@
  */
 import { SgValidationError, type EntityRef } from "@sg/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { following, updateProjectLastAccessed, workScheduleRead, workScheduleUpdate } from "./index.js";
+import { following, updateProjectLastAccessed, workScheduleRead, workScheduleUpdate, type EntityApi, type EntityLink } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 let site: TestSite;
@@ -91,3 +91,52 @@ describe("following", () => {
     await site.api.unfollow(artist, followed);
   });
 });
+
+/** A typed schema for the type checks below. */
+type Site = {
+  Shot: { code: { type: "text"; value: string | null }; project: { type: "entity"; value: EntityLink<"Project"> | null } };
+  Project: { name: { type: "text"; value: string | null } };
+  HumanUser: { login: { type: "text"; value: string | null } };
+};
+interface ProjectLink {
+  type: "Project";
+  id: number;
+  name: string;
+}
+interface ShotLink {
+  type: "Shot";
+  id: number;
+}
+
+/**
+ * Compile-only (`tsc -p tsconfig.json` includes tests): what `updateProjectLastAccessed`'s project takes — a Project
+ * record typed from a schema (its `name` a `string | null`), its link read from a field, an interface-typed link, a
+ * loose record (whose `type` is a `string`: refused at run time only) — and what a typed schema refuses.
+ */
+async function projectParameter(loose: EntityApi, typed: EntityApi<Site>, p: ProjectLink, s: ShotLink): Promise<void> {
+  const record = (await typed.findOne("Project", [], ["name"]))!;
+  await typed.updateProjectLastAccessed(record);
+  await updateProjectLastAccessed(typed, record, { user: { type: "HumanUser", id: 1 } });
+  const shotRecord = (await typed.findOne("Shot", [], ["project"]))!;
+  await typed.updateProjectLastAccessed(shotRecord.project!);
+  await typed.updateProjectLastAccessed(p);
+  await typed.updateProjectLastAccessed({ type: "Project", id: 1, name: "x", code: "y" });
+  await loose.updateProjectLastAccessed(p);
+  await loose.updateProjectLastAccessed((await loose.findOne("Project", []))!);
+  await updateProjectLastAccessed(loose.client, (await loose.findOne("Project", [], ["name"]))!);
+  // @ts-expect-error — a Shot record where its project goes
+  await typed.updateProjectLastAccessed(shotRecord);
+  // @ts-expect-error — an interface-typed Shot link
+  await typed.updateProjectLastAccessed(s);
+  // @ts-expect-error — nor in the standalone function
+  await updateProjectLastAccessed(typed, { type: "Shot", id: 1 });
+  // @ts-expect-error — a link without an id
+  await loose.updateProjectLastAccessed({ type: "Project" });
+  // @ts-expect-error — the user is a HumanUser
+  await loose.updateProjectLastAccessed(p, { user: { type: "ApiUser", id: 1 } });
+  // @ts-expect-error — the schedule's project is a Project
+  await loose.workScheduleRead("2026-01-01", "2026-01-02", { project: s });
+  // @ts-expect-error — following's project is a Project
+  await typed.following({ type: "HumanUser", id: 1 }, { project: s });
+}
+void projectParameter;

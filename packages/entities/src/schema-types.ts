@@ -355,6 +355,19 @@ export type WrittenRecord<S extends SiteSchema, E extends EntityTypeName<S>, T, 
       >;
 
 /**
+ * A link to an entity of type `T` as a caller holds it: `{ type, id }`, a record of that type (whatever its other fields
+ * hold, e.g. a Project's `name: string | null`) or a link declared as an `interface`.
+ */
+export type LinkOfType<T extends string> = { readonly type: T; readonly id: number; readonly [field: string]: unknown } | { readonly type: T; readonly id: number };
+
+/**
+ * A link to an entity of type `T` of `S` (`updateProjectLastAccessed`'s Project): {@link LinkOfType}; a link of any type
+ * in the loose mode, whose records' `type` is a `string` (refused when called with another type), or where the schema
+ * is a type parameter.
+ */
+export type SchemaLinkTo<S extends SiteSchema, T extends string> = LinkOfType<T> | WhereSchemaOpen<S, LinkOfType<string>>;
+
+/**
  * A link to an entity of `S` (`follow`, `followers`, …): `{ type, id }` whose `type` is an entity type of the schema;
  * any {@link EntityLink} in the loose mode or where the schema is a type parameter.
  */

@@ -7,7 +7,7 @@
 import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import { callExpecting, expectReply, firstEntity, firstRecord } from "./reply.js";
-import type { SiteSchema } from "./schema-types.js";
+import type { LooseSchema, SchemaLinkTo, SiteSchema } from "./schema-types.js";
 import { checkBoolean, checkId, checkLinkTo, checkObject, checkOneOf, checkOptions, checkString, checkWireDate, fail, isPlainObject } from "./validate.js";
 
 /** Why a day is (not) a working day. */
@@ -173,7 +173,7 @@ export async function userSubscriptionsCreate(target: unknown, users: unknown, r
  * @param project - the Project link (a link of another type is refused).
  * @param options - `user` (a HumanUser link) and call options.
  */
-export function updateProjectLastAccessed(target: EntityTarget<SiteSchema, DateMode>, project: EntityRef, options?: ProjectAccessOptions): Promise<void>;
+export function updateProjectLastAccessed<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, project: SchemaLinkTo<S, "Project">, options?: ProjectAccessOptions): Promise<void>;
 export async function updateProjectLastAccessed(target: unknown, project: unknown, rawOptions?: unknown): Promise<void> {
   const ctx = contextOf(target);
   const p = checkLinkTo(project, ["project"], "Project");
