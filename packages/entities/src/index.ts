@@ -32,7 +32,7 @@ export type { CheckedOrder, OrderKey } from "./checked-order.js";
 export type {
   EntityData, EntityDataByType, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,
   InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, Simplify, SiteSchema, ValueAt, WhereSchemaOpen, WrittenData,
-  CheckedFieldName, FileFieldName, SchemaEntityLink,
+  CheckedFieldName, FileFieldName, LinkOfType, SchemaEntityLink, SchemaLinkTo,
   CheckedPath, FieldList, FilterPath, LinkFieldName, LiteralListCheck, LinkTargets, ListedRecord, NotWritable, DataPassedOn, PathProblem, PathUse, SetOnCreate, WritableData, WritableFieldName, WriteKind, WrittenRecord,
 } from "./schema-types.js";
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
