@@ -39,7 +39,7 @@ export interface EntityApiOptions<D extends DateMode = "date"> {
    * client drop what was looked up for their type. A type given here is never looked up.
    */
   readonly fieldTypes?: FieldTypeMap | undefined;
-  /** Page size override (default: `info().api_max_entities_per_page`, or 500). */
+  /** Page size override (default: `info().api_max_entities_per_page`, or 500); held to the site's `api_max_entities_per_page` when it says one. */
   readonly pageSize?: number | undefined;
   /**
    * Call options applied to every call (each call's own options win); `kind` only as `"write"` (a default
@@ -101,7 +101,7 @@ export interface Context {
   info(options?: CallOptions): Promise<SiteInfo>;
   /** The client's cached `info` (`client.cachedInfo()`), or `undefined`: then the caller awaits {@link Context.info}. Sends nothing. */
   infoNow(): SiteInfo | undefined;
-  /** The records per page for `info` (the `pageSize` option, the site's maximum, or 500). */
+  /** The records per page for `info` (the `pageSize` option up to the site's maximum, the site's maximum, or 500). */
   pageSizeOf(info: SiteInfo): number;
   /** Whether `info`'s version is at least `min` (true when the site does not say). */
   atLeastOf(info: SiteInfo, min: readonly [number, number, number]): boolean;
@@ -229,9 +229,11 @@ export function createContext(client: Client, rawOptions: unknown): Context {
     // A client from an older @sg/core has no cachedInfo: then the caller awaits info() instead.
     infoNow: (): SiteInfo | undefined => (typeof client.cachedInfo === "function" ? client.cachedInfo() : undefined),
     pageSizeOf(info: SiteInfo): number {
-      if (pageSizeOverride !== undefined) return pageSizeOverride;
       const n = info.api_max_entities_per_page;
-      return typeof n === "number" && Number.isSafeInteger(n) && n > 0 ? n : 500;
+      const max = typeof n === "number" && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+      // A `pageSize` above the site's own maximum is held to it: a site that counted the offset of page 2 by the size
+      // asked for, while serving its maximum, would skip the rows between.
+      return pageSizeOverride === undefined ? (max ?? 500) : Math.min(pageSizeOverride, max ?? pageSizeOverride);
     },
     atLeastOf(info: SiteInfo, min: readonly [number, number, number]): boolean {
       const v = siteVersion(info);

@@ -80,28 +80,49 @@ describe("paging: the Python algorithm", () => {
  * A site holding 12 Shots that serves at most 5 per page whatever is asked, and says what is left the way a
  * site of `version` does: `has_next_page` (≥ 7.4) or `entity_count` (older).
  */
-function cappingSite(version: number[]) {
-  return startLoopbackSite((method, payload) => {
-    if (method === "info") return { version, api_max_entities_per_page: 5 };
+function cappingSite(version: number[], { advertised = true, offsetByAsked = false } = {}) {
+  const sent: Paging[] = [];
+  const site = startLoopbackSite((method, payload) => {
+    // Not advertised: the site does not say its maximum in info, so a larger pageSize is asked for and pages come short.
+    if (method === "info") return advertised ? { version, api_max_entities_per_page: 5 } : { version };
     const { entities_per_page: per, current_page: page } = (payload as { paging: Paging }).paging;
-    const ids = Array.from({ length: 12 }, (_, i) => i + 1).slice((page - 1) * Math.min(per, 5));
+    sent.push({ entities_per_page: per, current_page: page });
+    // offsetByAsked: page 2 starts after the size asked for, though only 5 were served (rows between are skipped).
+    const ids = Array.from({ length: 12 }, (_, i) => i + 1).slice((page - 1) * (offsetByAsked ? per : Math.min(per, 5)));
     const entities = ids.slice(0, Math.min(per, 5)).map((id) => ({ type: "Shot", id }));
     const more = entities.length > 0 && ids.length > entities.length;
     return { entities, paging_info: version[0]! >= 8 ? { has_next_page: more } : { entity_count: 12 } };
   });
+  return site.then((loopback) => Object.assign(loopback, { sent }));
 }
 
 describe("paging: a page shorter than asked for", () => {
   it.each([[[8, 0, 0]], [[7, 0, 0]]])("does not end the result while the site (version %j) says more records follow", async (version) => {
-    const loopback = await cappingSite(version);
+    const loopback = await cappingSite(version, { advertised: false });
     try {
-      // A pageSize above what the site serves: every page comes back short.
+      // A pageSize above what the site serves (which it does not say): every page comes back short.
       const sg = entityContext(loopback.client, { pageSize: 10 });
       expect(ids(await find(sg, "Shot", []))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       expect(ids(await find(sg, "Shot", [], [], { limit: 12 }))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       expect(ids(await find(sg, "Shot", [], [], { limit: 11, concurrency: 3 }))).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    } finally {
+      await loopback.close();
+    }
+  });
+
+  it.each([[[8, 0, 0]], [[7, 0, 0]]])("holds a pageSize above the site's advertised maximum to it (version %j): no rows skipped by a site that offsets pages by the size asked for", async (version) => {
+    const loopback = await cappingSite(version, { offsetByAsked: true });
+    try {
+      const sg = entityContext(loopback.client, { pageSize: 10 });
+      expect(ids(await find(sg, "Shot", []))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(ids(await find(sg, "Shot", [], [], { limit: 11, concurrency: 3 }))).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
       // A limit within the pageSize but above the site's maximum is not one request of `limit` records.
       expect(ids(await find(sg, "Shot", [], [], { limit: 8 }))).toEqual(Array.from({ length: 8 }, (_, i) => i + 1));
+      expect(loopback.sent.every((p) => p.entities_per_page <= 5)).toBe(true);
+      // A pageSize below the maximum is kept as it is.
+      loopback.sent.length = 0;
+      expect(ids(await find(entityContext(loopback.client, { pageSize: 3 }), "Shot", []))).toHaveLength(12);
+      expect(loopback.sent.map((p) => p.entities_per_page)).toEqual([3, 3, 3, 3]);
     } finally {
       await loopback.close();
     }
