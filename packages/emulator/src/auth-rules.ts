@@ -142,6 +142,9 @@ function authenticateSession(site: Site, p: Record<string, unknown>): Omit<Princ
   if (session.kind === 'user') {
     const row = site.store.get('HumanUser', session.actor.id);
     if (!row || row.retired || row.f['sg_status_list'] !== 'act') throw authFault(`Can't authenticate session token ending with '${tail}': the user is no longer active`);
+  } else if (!site.store.getLive('ApiUser', session.actor.id)) {
+    // A retired (or deleted) ApiUser's script key is refused; so are the sessions it got before (as a HumanUser's).
+    throw authFault(`Can't authenticate session token ending with '${tail}': the script is no longer active`);
   }
   session.lastUsed = now;
   return { kind: 'session', actorKind: session.kind, actor: session.actor, name: session.login, admin: session.admin, identityBacked: session.identityBacked, sessionToken: token };
