@@ -13,9 +13,10 @@ import { json, notFoundPage, readBody, text, type HttpReply } from './http-util.
 import { RawReply } from './methods/types.js';
 import { parseClockInstant, type ClockStart } from './clock.js';
 import { checkIntOption, checkStringOption, requireIntOption, shown } from './options-check.js';
+import { lockDataFile } from './data-lock.js';
 import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
-import { Site, linkOrigin } from './site.js';
+import { Site, linkOrigin, type SiteSnapshot } from './site.js';
 import type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultSpec, PatState } from './types.js';
 import { PendingUploads, uploadRoute } from './uploads.js';
 
@@ -385,13 +386,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const clockStart = startClock(options.clock, options.clockFrozen);
   // A data file is the site: it is loaded as saved, without seeding the fixtures first (which `rows` can make
   // take seconds); `fixtures` and `rows` then only say what a reset goes back to.
-  const saved = dataFile !== undefined ? readDataFile(dataFile) : undefined;
-  const site = new Site({ authMode, fixtures, rows, sessionIdleSeconds, pageSize, appSessionLauncher, queryCacheSize, reverseLinks, ...(clockStart ? { clockStart } : {}) }, saved);
-  site.basePath = basePath;
-  const emulator = new Emulator(site, logger, latencyMs);
-  if (dataFile !== undefined) {
-    emulator.persistence = new Persistence(dataFile, site, logger);
-    if (!saved || site.changedOnLoad) emulator.persistence.save();
+  // One emulator per data file (see lockDataFile): locked before it is read, until the handle is closed or the start fails.
+  const unlock = dataFile !== undefined ? lockDataFile(dataFile) : (): void => {};
+  const failed = (err: unknown): never => {
+    unlock();
+    throw err;
+  };
+  let saved: SiteSnapshot | undefined;
+  let site: Site;
+  let emulator: Emulator;
+  try {
+    saved = dataFile !== undefined ? readDataFile(dataFile) : undefined;
+    site = new Site({ authMode, fixtures, rows, sessionIdleSeconds, pageSize, appSessionLauncher, queryCacheSize, reverseLinks, ...(clockStart ? { clockStart } : {}) }, saved);
+    site.basePath = basePath;
+    emulator = new Emulator(site, logger, latencyMs);
+    if (dataFile !== undefined) {
+      emulator.persistence = new Persistence(dataFile, site, logger);
+      if (!saved || site.changedOnLoad) emulator.persistence.save();
+    }
+  } catch (err) {
+    return failed(err);
   }
   const server = createServer((req, res) => {
     // Links handed to this request start with the origin its client named, when that is a plain host[:port].
@@ -408,7 +422,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // No limit on how long a request may take (Node's default cuts one at 5 minutes with a 408): a slow upload or download
   // runs as long as the client's own limits allow, which is what a test of those limits needs.
   server.requestTimeout = 0;
-  await listen(server, port, listenHost);
+  await listen(server, port, listenHost).catch(failed);
   const addr = server.address() as AddressInfo;
   // A wildcard bind (0.0.0.0, ::) is no address to connect to: the card names loopback of the same family.
   const address = addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address === '::' ? '::1' : addr.address;
@@ -434,7 +448,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         } catch (err) {
           saveError = err;
         }
-        server.close(() => (saveError === undefined ? resolve() : reject(saveError)));
+        server.close(() => {
+          unlock();
+          if (saveError === undefined) resolve();
+          else reject(saveError);
+        });
         server.closeAllConnections();
       });
       return closed;

@@ -1,0 +1,83 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startHarness, where, type Harness } from './test-support/harness.js';
+
+// Two emulators on one --data file handed out the same ids, and the one that saved last wiped the other's writes.
+const dir = mkdtempSync(join(tmpdir(), 'sg-emulator-lock-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+const shot = (t: Harness, code: string): Promise<{ id: number }> => t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: code }] });
+const codes = async (t: Harness): Promise<string[]> =>
+  ((await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], filters: where(['code', 'starts_with', 'via-']) })) as { entities: { code: string }[] }).entities.map((e) => e.code);
+
+describe('one emulator per --data file', { timeout: 30_000 }, () => {
+  it('refuses a second emulator on the same file, naming the file, the pid and what to do; a new one starts after close', async () => {
+    const file = join(dir, 'shared.json');
+    const a = await startHarness({ dataFile: file });
+    expect(readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} \\d+\\n$`));
+    const refused = startHarness({ dataFile: file });
+    await expect(refused).rejects.toThrow(`Data file ${file} is in use by another sg-emulator (pid ${process.pid}, started `);
+    await expect(refused).rejects.toThrow(`its lock file ${file}.lock exists`);
+    await expect(refused).rejects.toThrow('Stop the other emulator, or give this one another data file (--data / dataFile)');
+    await shot(a, 'via-a');
+    await a.h.close();
+    expect(readdirSync(dir).filter((f) => f.startsWith('shared'))).toEqual(['shared.json']);
+
+    const b = await startHarness({ dataFile: file });
+    await shot(b, 'via-b');
+    expect(await codes(b)).toEqual(['via-a', 'via-b']);
+    await b.h.close();
+  });
+
+  it('takes over a lock left by a process that is no longer running', async () => {
+    const file = join(dir, 'stale.json');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const pid = Number(dead.stdout);
+    expect(pid).toBeGreaterThan(0);
+    writeFileSync(`${file}.lock`, `${pid} 1700000000000\n`);
+    const t = await startHarness({ dataFile: file });
+    expect(readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} `));
+    await t.h.close();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('refuses a second sg-emulator process readably (exit 1) while another process holds the file, and leaves its lock alone', async () => {
+    const file = join(dir, 'cli.json');
+    const first = spawn(process.execPath, [cli, '--data', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      first.stdout.setEncoding('utf8');
+      let out = '';
+      while (!out.includes('\n')) out += ((await once(first.stdout, 'data')) as [string])[0];
+      const line = out.slice(0, out.indexOf('\n'));
+      expect(JSON.parse(line).url).toMatch(/^http:/);
+      await expect(startHarness({ dataFile: file })).rejects.toThrow(`Data file ${file} is in use by another sg-emulator (pid ${first.pid}, started `);
+      const second = spawnSync(process.execPath, [cli, '--data', file], { encoding: 'utf8', timeout: 20_000 });
+      expect(second.status).toBe(1);
+      expect(second.stdout).toBe('');
+      expect(second.stderr).toContain(`sg-emulator: Data file ${file} is in use by another sg-emulator (pid ${first.pid}, started `);
+      expect(second.stderr).toContain('Stop the other emulator');
+      expect(readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${first.pid} `));
+    } finally {
+      const exited = once(first, 'exit');
+      first.kill('SIGTERM');
+      await exited;
+    }
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('releases the lock when the start fails, so a corrected start goes ahead', async () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{}');
+    await expect(startHarness({ dataFile: file })).rejects.toThrow('is not a saved site');
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    rmSync(file);
+    const t = await startHarness({ dataFile: file });
+    await t.h.close();
+  });
+});
