@@ -1112,4 +1112,20 @@ describe("sg emulator", () => {
     });
     expect(code).toBe(0);
   });
+
+  it("refuses --data FILE readably (exit 1) while another emulator serves FILE, naming the file, its holder and what to do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-emulator-data-"));
+    const file = join(dir, "site.json");
+    const holder = await startEmulator({ dataFile: file });
+    try {
+      const r = await sg(["emulator", "--data", file]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain(`sg: Data file ${file} is in use by another sg-emulator (pid ${process.pid}, started `);
+      expect(r.stderr).toContain("Stop the other emulator, or give this one another data file (--data / dataFile)");
+    } finally {
+      await holder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
