@@ -219,10 +219,14 @@ function localLink(store: Store, label: string, v: Record<string, unknown>): Rec
   let relative: string | undefined;
   if (typeof v['local_path'] === 'string') {
     const path = v['local_path'].replace(/\\/g, '/');
+    // The best match (rpc-protocol §1.8): the longest root the path is in, whole segments only (`/mnt/proj` is not
+    // a root of `/mnt/projects2/…`), of any platform; of equal roots, the first storage's.
+    let longest = 0;
     for (const s of storages) {
       for (const key of ['linux_path', 'mac_path', 'windows_path']) {
         const root = typeof s.f[key] === 'string' ? (s.f[key] as string).replace(/\\/g, '/').replace(/\/$/, '') : '';
-        if (root && (path === root || path.startsWith(root + '/'))) {
+        if (root.length > longest && (path === root || path.startsWith(root + '/'))) {
+          longest = root.length;
           storage = s;
           relative = path.slice(root.length + 1);
         }
