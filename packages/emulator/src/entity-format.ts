@@ -180,7 +180,9 @@ export function formatRow(ctx: FormatContext, row: Row, paths: readonly Compiled
       out[p.path] = readsAsRetired(ctx, row, p) ? null : formatValue(ctx, p.dataType, p.perUser ? p.values(row)[0] : row.f[p.lastField]);
     } else {
       const vals = p.values(row);
-      out[p.path] = p.multi ? vals.map((v) => formatValue(ctx, p.dataType, v)) : formatValue(ctx, p.dataType, vals[0] ?? null);
+      // A single hop that reaches no row (a null link, or one to a retired entity) reads null, whatever the field's
+      // type: not a never-written checkbox's `false` or an empty list's `[]`, which only a row reached can hold.
+      out[p.path] = p.multi ? vals.map((v) => formatValue(ctx, p.dataType, v)) : vals.length ? formatValue(ctx, p.dataType, vals[0]) : null;
     }
   }
   return out;

@@ -66,3 +66,33 @@ describe('a path hop to an entity type the link cannot hold', () => {
     }
   });
 });
+
+// README "Dotted paths": a hop that reaches no row reads as null, whatever the type of the field at the end.
+describe('a return field through a link that reaches no row', () => {
+  const through = ['project.Project.name', 'project.Project.archived', 'project.Project.users', 'project.Project.tag_list', 'sg_sequence.Sequence.shots', 'sg_sequence.Sequence.code'];
+
+  it('reads null through a null link (checkbox, multi-entity and tag list too), from read and create', async () => {
+    const created = await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'no-project' }], return_fields: through });
+    const nulls = Object.fromEntries(through.map((f) => [f, null]));
+    expect(created).toMatchObject(nulls);
+    const [row] = (await t.call('read', t.script, { type: 'Shot', return_fields: through, filters: where(['id', 'is', created.id]) })).entities;
+    expect(row).toEqual({ type: 'Shot', id: created.id, ...nulls });
+  });
+
+  it('reads null through a link to a retired entity, and the field again once it is revived', async () => {
+    const seq = await t.call('create', t.script, { type: 'Sequence', fields: [{ field_name: 'code', value: 'gone' }, { field_name: 'project', value: { type: 'Project', id: 1 } }] });
+    const shot = await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'in-gone' }, { field_name: 'sg_sequence', value: { type: 'Sequence', id: seq.id } }] });
+    const read = async (): Promise<Record<string, unknown>> =>
+      (await t.call('read', t.script, { type: 'Shot', return_fields: ['sg_sequence.Sequence.shots', 'sg_sequence.Sequence.code'], filters: where(['id', 'is', shot.id]) })).entities[0];
+    await t.call('delete', t.script, { type: 'Sequence', id: seq.id });
+    expect(await read()).toMatchObject({ 'sg_sequence.Sequence.shots': null, 'sg_sequence.Sequence.code': null });
+    await t.call('revive', t.script, { type: 'Sequence', id: seq.id });
+    expect(await read()).toMatchObject({ 'sg_sequence.Sequence.shots': [{ type: 'Shot', id: shot.id, name: 'in-gone' }], 'sg_sequence.Sequence.code': 'gone' });
+  });
+
+  it('keeps the values of a row reached: a never-written checkbox reads false and an empty list []', async () => {
+    const proj = await t.call('create', t.script, { type: 'Project', fields: [{ field_name: 'name', value: 'Bare' }] });
+    const shot = await t.call('create', t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'in-bare' }, { field_name: 'project', value: { type: 'Project', id: proj.id } }], return_fields: ['project.Project.archived', 'project.Project.users', 'project.Project.tag_list'] });
+    expect(shot).toMatchObject({ 'project.Project.archived': false, 'project.Project.users': [], 'project.Project.tag_list': [] });
+  });
+});
