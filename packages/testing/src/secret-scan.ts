@@ -36,23 +36,35 @@ export class SecretRegistry {
     return [...this.#secrets].map(([value, label]) => ({ value, label }));
   }
 
-  /** `text` with every known secret replaced by `[SECRET]`. */
+  /** `text` with every known secret replaced by `[SECRET]` (the longest first: a secret containing another is masked whole). */
   mask(text: string): string {
+    return this.#mask(text);
+  }
+
+  /** {@link mask}, with `hit`, when given, replaced by the one-character mark U+0000 instead. */
+  #mask(text: string, hit?: string): string {
     let out = text;
-    for (const value of this.#secrets.keys()) out = out.split(value).join("[SECRET]");
+    for (const value of [...this.#secrets.keys()].sort((a, b) => b.length - a.length)) out = out.split(value).join(value === hit ? "\0" : "[SECRET]");
     return out;
   }
 
-  /** Every known secret that occurs in `text`, with a masked excerpt. */
+  /**
+   * Every known secret that occurs in `text`, with a masked excerpt. The whole text is masked before the excerpt
+   * is cut around the hit: cut first, a second secret across the window's edge would no longer be whole, and
+   * masking would leave the part of it inside the window.
+   */
   scan(text: string, where: string): SecretFinding[] {
     const found: SecretFinding[] = [];
     for (const [value, label] of this.#secrets) {
-      const at = text.indexOf(value);
-      if (at < 0) continue;
+      if (!text.includes(value)) continue;
+      // The hit is masked as a one-character mark (U+0000), the others as [SECRET]. Inside a longer secret, it
+      // is masked with that one: the excerpt is then cut around the first mask.
+      const masked = this.#mask(text, value);
+      const at = masked.includes("\0") ? masked.indexOf("\0") : masked.indexOf("[SECRET]");
       const start = Math.max(0, at - 60);
-      const end = Math.min(text.length, at + value.length + 60);
-      const excerpt = this.mask(text.slice(start, end)).replace(/\s+/g, " ");
-      found.push({ where, secret: label, excerpt: `${start > 0 ? "…" : ""}${excerpt}${end < text.length ? "…" : ""}` });
+      const end = Math.min(masked.length, at + 1 + 60);
+      const excerpt = masked.slice(start, end).split("\0").join("[SECRET]").replace(/\s+/g, " ");
+      found.push({ where, secret: label, excerpt: `${start > 0 ? "…" : ""}${excerpt}${end < masked.length ? "…" : ""}` });
     }
     return found;
   }
