@@ -123,6 +123,36 @@ describe("checkAuthStrategy against deliberately broken strategies", KIT, () => 
     expect(check(report, "no-secret-in-logs").status).toBe("passed");
   });
 
+  // options-validated ran before any credential was sent, so its detail was masked without the key the kit
+  // learned later on the wire, and printed it.
+  it("masks in every detail a secret learned after the detail was written", async () => {
+    const report = await checkAuthStrategy(
+      options({}, {
+        secrets: () => [],
+        invalidOptions: [(env) => sessionViaScript({ scriptName: "", scriptKey: script(env).key }, { wrongPrefix: true }), (env) => { throw new SgValidationError("acme-auth", { path: ["scriptName"], expected: "a name", received: `nothing (key was ${script(env).key})` }); }],
+        concurrency: 5,
+      }),
+    );
+    expect(check(report, "options-validated").detail).toMatch(/invalidOptions\[1\] threw a validation error whose message does not start with .*\(key was \[SECRET\]\)/);
+    expect(formatReport(report)).not.toContain(await keyOf());
+  });
+
+  it("a secrets(env) that throws fails the no-secret checks, saying so, instead of passing them", async () => {
+    const report = await checkAuthStrategy(
+      options({}, {
+        secrets: (env) => {
+          throw new Error(`no vault entry next to ${script(env).key}`);
+        },
+        concurrency: 5,
+      }),
+    );
+    for (const id of ["no-secret-in-errors", "no-secret-in-strategy", "no-secret-in-logs", "no-secret-in-emulator-log"] as const) {
+      expect(check(report, id), formatReport(report)).toMatchObject({ status: "failed", detail: expect.stringMatching(/^secrets\(env\) threw: Error: no vault entry next to \[SECRET\]: the declared secrets could not be searched for/) });
+    }
+    expect(check(report, "credentials-cached").status).toBe("passed");
+    expect(formatReport(report)).not.toContain(await keyOf());
+  });
+
   it("refreshes 'once' without expire() fails instead of skipping", async () => {
     const report = await checkAuthStrategy(options({}, { expire: undefined, concurrency: 5 }));
     expect(check(report, "expiry-refresh")).toMatchObject({ status: "failed", detail: expect.stringMatching(/no expire\(env\) was given/) });
@@ -173,5 +203,13 @@ describe("checkAuthStrategy options", () => {
     await expect(checkAuthStrategy({} as never)).rejects.toThrow(SgValidationError);
     await expect(checkAuthStrategy({ ...options(), refreshes: "always" as never })).rejects.toThrow(/^@sg\/testing: options\.refreshes: expected 'once' or 'never'/);
     await expect(checkAuthStrategy({ ...options(), concurrency: 0 })).rejects.toThrow(/^@sg\/testing: options\.concurrency: expected a positive integer/);
+  });
+
+  it("rejects a secrets(env) that returns no array with an @sg/testing SgValidationError, not a TypeError", async () => {
+    const error = await checkAuthStrategy({ ...options(), secrets: () => "a-single-secret-string" as never }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect((error as Error).message).toMatch(/^@sg\/testing: options\.secrets: expected secrets\(env\) to return an array of secret strings, got a string/);
+    expect((error as Error).message).not.toContain("a-single-secret-string");
+    await expect(checkAuthStrategy({ ...options(), secrets: () => undefined as never })).rejects.toThrow(/^@sg\/testing: options\.secrets: expected secrets\(env\) to return an array of secret strings, got undefined/);
   });
 });

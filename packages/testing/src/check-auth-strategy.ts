@@ -9,7 +9,7 @@ import { checkStrategyShape } from "./checks/strategy-shape.js";
 import { DEFAULT_PROBE, type AuthConformanceOptions, type ConformanceEnv } from "./conformance-options.js";
 import { AuthConformanceError, CHECK_TITLES, type CheckResult, type ConformanceReport } from "./conformance-report.js";
 import type { RunContext } from "./harness.js";
-import { SecretRegistry } from "./secret-scan.js";
+import { SecretRegistry, describeError } from "./secret-scan.js";
 
 const PREFIX = "@sg/testing";
 const DEFAULT_SESSION_IDLE_SECONDS = 1800;
@@ -87,11 +87,16 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
       sequentialCalls: options.sequentialCalls ?? 5,
       timeoutMs: options.timeoutMs ?? 20_000,
     };
-    let declared: readonly string[] = [];
+    let declared: unknown = [];
     try {
       declared = options.secrets(env);
     } catch (error) {
       ctx.errors.push({ where: "secrets(env)", error });
+      // Masked at the end, with the secrets learned by then: the no-secret checks fail with it (see verdict).
+      ctx.secretsProblem = `secrets(env) threw: ${describeError(error, secrets)}`;
+    }
+    if (!Array.isArray(declared)) {
+      throw new SgValidationError(PREFIX, { path: ["options", "secrets"], expected: "secrets(env) to return an array of secret strings", received: describeValue(declared, true) });
     }
     declared.forEach((s, i) => secrets.add(s, `secrets(env)[${i}]`));
 
@@ -123,10 +128,13 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
       }
     }
     checks.push(checkNoSecretInErrors(ctx), checkNoSecretInStrategy(ctx), checkNoSecretInLogs(ctx), checkNoSecretInEmulatorLog(ctx));
+    // A detail is masked with the secrets known when its check ran; one learned later (a credential first sent
+    // by a later check) may be in it, so every text of the report is masked again with all of them.
+    const masked = checks.map((c) => Object.freeze({ ...c, detail: secrets.mask(c.detail) }));
+    return Object.freeze({ name: secrets.mask(options.name), passed: masked.every((c) => c.status !== "failed"), checks: Object.freeze(masked) });
   } finally {
     await emulator.close();
   }
-  return Object.freeze({ name: options.name, passed: checks.every((c) => c.status !== "failed"), checks: Object.freeze(checks) });
 }
 
 /**

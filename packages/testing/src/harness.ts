@@ -29,6 +29,8 @@ export interface RunContext {
    * never settles costs one `timeoutMs`, not one per check (which would outlast the test runner's own timeout).
    */
   timedOutIn?: string;
+  /** Why the declared secrets are unknown (`secrets(env)` threw), masked; the no-secret checks then fail. */
+  secretsProblem?: string;
   /** What the probe call did while the strategy's login was made to fail (see provokeLoginErrors). */
   readonly loginFailures: Array<{ readonly fault: string; readonly refusal: boolean; readonly loggedIn: boolean; readonly outcome: CallOutcome }>;
 }

@@ -1,6 +1,6 @@
 import type { AuthCheckId, CheckResult } from "../conformance-report.js";
 import { CHECK_TITLES } from "../conformance-report.js";
-import { isAuthError, isSgError, openSession, type RunContext } from "../harness.js";
+import { isAuthError, isSgError, openSession, plural, type RunContext } from "../harness.js";
 import { describeError, errorRenderings, safeInspect, safeJson, type SecretFinding } from "../secret-scan.js";
 
 /** Methods a strategy may use to log in; faults are injected on them to provoke the strategy's own errors. */
@@ -61,6 +61,9 @@ export function checkLoginFailureTyped(ctx: RunContext): CheckResult {
 function verdict(id: AuthCheckId, findings: readonly SecretFinding[], scanned: string, ctx: RunContext): CheckResult {
   const title = CHECK_TITLES[id];
   const declared = ctx.secrets.list().length;
+  if (ctx.secretsProblem !== undefined) {
+    return { id, title, status: "failed", detail: `${ctx.secretsProblem}: the declared secrets could not be searched for (${scanned}, for the ${plural(declared, "credential")} seen on the wire)` };
+  }
   if (declared === 0) {
     return { id, title, status: "failed", detail: "no secret to look for: secrets(env) returned no value of at least 8 characters, so this check would pass vacuously" };
   }
