@@ -86,6 +86,7 @@ const broken: Array<{ flaw: keyof Flaws; fails: AuthCheckId; reason: RegExp; pas
   { flaw: "explainNotFunction", fails: "strategy-shape", reason: /^explain is string, expected a function or undefined$/ },
   { flaw: "keyInLoginError", fails: "no-secret-in-errors", reason: /secrets\(env\)\[0\] in the message of an error from login refused \(fault 102\).*\[SECRET\]/, passes: ["no-secret-in-logs"] },
   { flaw: "plainLoginError", fails: "login-failure-typed", reason: /login refused \(fault 102\): rejected with Error: @test\/session-via-script: login failed; expected an SgAuthError/, passes: ["no-secret-in-errors"] },
+  { flaw: "retryFailedLogin", fails: "login-failure-typed", reason: /^login refused \(fault 102\): 6 login requests \(get_session_token\) for one call: expected 1, a failed login rejects the call and is not retried\nlogin refused \(fault 102\): the call resolved after 6 login requests \(get_session_token\), although the login was refused: expected a rejection\nlogin refused \(HTTP 500\): 6 login requests/, passes: ["credentials-cached", "single-flight", "expiry-refresh", "resend-bounded"] },
   { flaw: "keyInLog", fails: "no-secret-in-logs", reason: /secrets\(env\)\[0\] in log line \d+: debug logging in .*"key":"\[SECRET\]"/, passes: ["no-secret-in-errors"] },
   { flaw: "optionsOnStrategy", fails: "no-secret-in-strategy", reason: /secrets\(env\)\[0\] in util.inspect of strategy #1: .*scriptKey: '\[SECRET\]'/ },
   { flaw: "keyInScriptName", fails: "no-secret-in-emulator-log", reason: /in emulator request #\d+ \(get_session_token\): .*"principal":"[^"]+#\[SECRET\]"/ },
@@ -169,6 +170,29 @@ describe("checkAuthStrategy against deliberately broken strategies", KIT, () => 
     expect(check(report, "strategy-shape").detail).toMatch(/^create\(env\) threw Error: cannot build with \[SECRET\]$/);
     expect(check(report, "credentials-cached").detail).toMatch(/not run/);
     expect(check(report, "no-secret-in-errors").detail).toMatch(/in the message of an error from create\(env\)/);
+  });
+
+  // The time limit of the provoked login failure was swallowed: the check passed ("no login") after waiting
+  // twice the time limit, once per provoked fault.
+  it("a login that never settles when it fails fails login-failure-typed, after one time limit", async () => {
+    let created = 0;
+    const report = await checkAuthStrategy(
+      options({ loginNeverSettlesOnFailure: true }, {
+        create: (env) => {
+          created += 1;
+          return sessionViaScript({ scriptName: script(env).name, scriptKey: script(env).key }, { loginNeverSettlesOnFailure: true });
+        },
+        concurrency: 5,
+        timeoutMs: 1500,
+      }),
+    );
+    expect(check(report, "login-failure-typed"), formatReport(report)).toMatchObject({
+      status: "failed",
+      detail: "login refused (fault 102): the call did not settle within 1500 ms: a failed login must reject the call (and its pending login), not wait or retry for ever\nthe HTTP 500 login failure was not provoked: the first did not settle",
+    });
+    for (const id of ["credentials-cached", "single-flight", "expiry-refresh", "resend-bounded", "no-secret-in-errors"] as const) expect(check(report, id).status, formatReport(report)).toBe("passed");
+    // strategy-shape, the four session checks and one provoked fault: the HTTP 500 was not waited for.
+    expect(created).toBe(6);
   });
 
   it("a strategy that never resolves fails on the time limit instead of hanging", async () => {

@@ -32,7 +32,19 @@ export interface RunContext {
   /** Why the declared secrets are unknown (`secrets(env)` threw), masked; the no-secret checks then fail. */
   secretsProblem?: string;
   /** What the probe call did while the strategy's login was made to fail (see provokeLoginErrors). */
-  readonly loginFailures: Array<{ readonly fault: string; readonly refusal: boolean; readonly loggedIn: boolean; readonly outcome: CallOutcome }>;
+  readonly loginFailures: LoginFailure[];
+}
+
+/** One provoked login failure (see provokeLoginErrors) and what the probe call did meanwhile. */
+export interface LoginFailure {
+  /** Which fault, e.g. `login refused (fault 102)`. */
+  readonly fault: string;
+  /** Whether the fault was a refusal (102) rather than an outage (HTTP 500). */
+  readonly refusal: boolean;
+  /** How many login requests (`get_session_token`) the site saw for the one call. */
+  readonly logins: number;
+  /** What the call did; `undefined` when it did not settle within `timeoutMs`. */
+  readonly outcome: CallOutcome | undefined;
 }
 
 /** What one probe call did. */

@@ -1,6 +1,6 @@
 import type { AuthCheckId, CheckResult } from "../conformance-report.js";
 import { CHECK_TITLES } from "../conformance-report.js";
-import { isAuthError, isSgError, openSession, plural, type RunContext } from "../harness.js";
+import { CheckTimeoutError, isAuthError, isSgError, openSession, plural, type CallOutcome, type RunContext, type Session } from "../harness.js";
 import { describeError, errorRenderings, safeInspect, safeJson, type SecretFinding } from "../secret-scan.js";
 
 /** Methods a strategy may use to log in; faults are injected on them to provoke the strategy's own errors. */
@@ -8,7 +8,9 @@ const LOGIN_METHODS = ["get_session_token"] as const;
 
 /**
  * Make the strategy fail in the ways it must report without leaking: its login refused (fault 102) and its
- * login answered with an HTTP 500. The errors land in `ctx.errors` for {@link checkNoSecretInErrors}.
+ * login answered with an HTTP 500. The errors land in `ctx.errors` for {@link checkNoSecretInErrors}. A call that
+ * does not settle within `timeoutMs` is recorded as such and sets `ctx.timedOutIn`; the next fault is then not
+ * provoked, so a login that never settles costs one `timeoutMs`.
  */
 export async function provokeLoginErrors(ctx: RunContext): Promise<void> {
   const faults = [
@@ -16,37 +18,53 @@ export async function provokeLoginErrors(ctx: RunContext): Promise<void> {
     { status: 500, body: "Internal Server Error (injected by the @sg/testing conformance kit)" },
   ];
   for (const fault of faults) {
+    const label = `login refused (${fault.errorCode ? `fault ${fault.errorCode}` : `HTTP ${fault.status}`})`;
+    let session: Session | undefined;
     try {
-      const label = `login refused (${fault.errorCode ? `fault ${fault.errorCode}` : `HTTP ${fault.status}`})`;
-      const session = await openSession(ctx, label);
+      session = await openSession(ctx, label);
+      for (const method of LOGIN_METHODS) ctx.env.emulator.injectFault({ method, times: 5, ...fault });
+      let outcome: CallOutcome | undefined;
       try {
-        for (const method of LOGIN_METHODS) ctx.env.emulator.injectFault({ method, times: 5, ...fault });
-        const outcome = await session.call();
-        const loggedIn = (await session.requests()).some((r) => (LOGIN_METHODS as readonly string[]).includes(r.method_name ?? ""));
-        ctx.loginFailures.push({ fault: label, refusal: fault.errorCode !== undefined, loggedIn, outcome });
-      } finally {
-        await session.close();
+        outcome = await session.call();
+      } catch (error) {
+        if (!(error instanceof CheckTimeoutError)) throw error;
+        ctx.timedOutIn = "login-failure-typed";
       }
+      const logins = (await session.requests()).filter((r) => (LOGIN_METHODS as readonly string[]).includes(r.method_name ?? "")).length;
+      ctx.loginFailures.push({ fault: label, refusal: fault.errorCode !== undefined, logins, outcome });
     } catch (error) {
       ctx.errors.push({ where: "provoking login errors", error });
+    } finally {
+      await session?.close();
     }
+    if (ctx.timedOutIn !== undefined) break;
   }
 }
 
 /**
  * When its login (`get_session_token`) is refused, the call rejects with an `SgAuthError`; when the login is
  * answered with HTTP 500, with an `SgError`: callers tell a refusal from an outage by class, and a plain
- * `Error` defeats that. Skipped when the strategy made no login (script keys, a token it was given).
+ * `Error` defeats that. The call must reject (not resolve, not hang) after one login request: a failed login is
+ * not retried. Skipped when the strategy made no login (script keys, a token it was given).
  */
 export function checkLoginFailureTyped(ctx: RunContext): CheckResult {
   const title = CHECK_TITLES["login-failure-typed"];
-  const tried = ctx.loginFailures.filter((f) => f.loggedIn);
+  const tried = ctx.loginFailures.filter((f) => f.logins > 0 || f.outcome === undefined);
   if (tried.length === 0) {
     return { id: "login-failure-typed", title, status: "skipped", detail: `the strategy made no ${LOGIN_METHODS.join(" or ")} request, so there was no login to make fail` };
   }
   const problems: string[] = [];
-  const seen = tried.map(({ fault, refusal, outcome }) => {
-    if (outcome.ok) return `${fault}: resolved`;
+  const seen = tried.map(({ fault, refusal, logins, outcome }) => {
+    const made = `${plural(logins, "login request")} (${LOGIN_METHODS.join(", ")})`;
+    if (logins > 1) problems.push(`${fault}: ${made} for one call: expected 1, a failed login rejects the call and is not retried`);
+    if (!outcome) {
+      problems.push(`${fault}: the call did not settle within ${ctx.timeoutMs} ms: a failed login must reject the call (and its pending login), not wait or retry for ever`);
+      return `${fault}: did not settle after ${made}`;
+    }
+    if (outcome.ok) {
+      problems.push(`${fault}: the call resolved after ${made}, although the login ${refusal ? "was refused" : "failed"}: expected a rejection`);
+      return `${fault}: resolved`;
+    }
     const what = describeError(outcome.error, ctx.secrets);
     if (refusal && !isAuthError(outcome.error)) {
       problems.push(`${fault}: rejected with ${what}; expected an SgAuthError (throw new SgAuthError(message, { cause }) from @sg/core, so callers can tell a refusal from an outage)`);
@@ -55,7 +73,9 @@ export function checkLoginFailureTyped(ctx: RunContext): CheckResult {
     }
     return `${fault}: rejected with ${what}`;
   });
-  return problems.length ? { id: "login-failure-typed", title, status: "failed", detail: problems.join("\n") } : { id: "login-failure-typed", title, status: "passed", detail: seen.join("; ") };
+  if (problems.length === 0) return { id: "login-failure-typed", title, status: "passed", detail: seen.join("; ") };
+  if (ctx.loginFailures.length < 2 && ctx.timedOutIn === "login-failure-typed") problems.push("the HTTP 500 login failure was not provoked: the first did not settle");
+  return { id: "login-failure-typed", title, status: "failed", detail: problems.join("\n") };
 }
 
 function verdict(id: AuthCheckId, findings: readonly SecretFinding[], scanned: string, ctx: RunContext): CheckResult {

@@ -28,6 +28,10 @@ export interface Flaws {
   readonly keyInLoginError?: boolean;
   /** Throw a plain Error (no secret in it) when the login fails. */
   readonly plainLoginError?: boolean;
+  /** Retry a failed login until it succeeds (a loop a refused password must not cause). */
+  readonly retryFailedLogin?: boolean;
+  /** Never settle the login when it fails (the calls waiting for it hang). */
+  readonly loginNeverSettlesOnFailure?: boolean;
   /** Log the key. */
   readonly keyInLog?: boolean;
   /** Keep the options on the strategy object. */
@@ -73,6 +77,8 @@ export function sessionViaScript(options: SessionViaScriptOptions, flaws: Flaws 
     try {
       result = await context.call("get_session_token", undefined, { kind: "script", scriptName: name, scriptKey });
     } catch (error) {
+      if (flaws.retryFailedLogin) return login(context);
+      if (flaws.loginNeverSettlesOnFailure) return new Promise<Credentials>(() => undefined);
       if (flaws.plainLoginError) throw new Error(`${prefix}: login failed`);
       if (flaws.keyInLoginError) throw new Error(`${prefix}: login of ${scriptName} with key ${scriptKey} failed`);
       throw new SgAuthError(`${prefix}: could not log script '${scriptName}' in`, { cause: error, secrets: [scriptKey], code: "TEST_LOGIN_FAILED" });
