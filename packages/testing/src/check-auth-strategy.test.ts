@@ -195,6 +195,12 @@ describe("checkAuthStrategy against deliberately broken strategies", KIT, () => 
     expect(created).toBe(6);
   });
 
+  it("an expire(env) that never settles fails expiry-refresh on the time limit instead of hanging the kit", async () => {
+    const report = await checkAuthStrategy(options({}, { expire: () => new Promise<void>(() => undefined), concurrency: 5, timeoutMs: 1500 }));
+    expect(check(report, "expiry-refresh")).toMatchObject({ status: "failed", detail: "expire(env) did not settle within 1500 ms: it must return (or resolve) once the site refuses the credentials held now" });
+    for (const id of ["resend-bounded", "login-failure-typed"] as const) expect(check(report, id).status, formatReport(report)).toBe("passed");
+  });
+
   it("a strategy that never resolves fails on the time limit instead of hanging", async () => {
     const report = await checkAuthStrategy(
       options({}, { create: () => ({ name: SESSION_STRATEGY_NAME, credentials: () => new Promise(() => undefined), onRejected: async () => undefined }), timeoutMs: 300 }),

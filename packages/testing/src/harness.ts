@@ -85,6 +85,29 @@ export class CheckTimeoutError extends Error {
   }
 }
 
+/** What `work` settles to, or, when it has not settled within `ms`, what `late()` returns (or throws). */
+export function within<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      try {
+        resolve(late());
+      } catch (error) {
+        reject(error);
+      }
+    }, ms);
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
 /** Let the emulator finish recording requests whose answers already arrived. */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 15));
 
@@ -157,21 +180,9 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
   };
 
   const bounded = <T>(work: Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        abort();
-        reject(new CheckTimeoutError(ctx.timeoutMs));
-      }, ctx.timeoutMs);
-      work.then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (e: unknown) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      );
+    within(work, ctx.timeoutMs, () => {
+      abort();
+      throw new CheckTimeoutError(ctx.timeoutMs);
     });
 
   return {

@@ -1,6 +1,6 @@
 import type { CheckResult } from "../conformance-report.js";
 import { CHECK_TITLES } from "../conformance-report.js";
-import { authWork, isAuthError, plural, type CallOutcome, type RunContext } from "../harness.js";
+import { authWork, isAuthError, plural, within, type CallOutcome, type RunContext } from "../harness.js";
 import { describeError } from "../secret-scan.js";
 import { runSessionCheck, summarizeOutcomes, type Verdict } from "./run-check.js";
 
@@ -36,7 +36,8 @@ export function checkExpiryRefresh(ctx: RunContext): Promise<CheckResult> {
     const warm = await session.call();
     if (!warm.ok) return { status: "failed", detail: `the warm-up call before expire(env) failed: ${describeError(warm.error, ctx.secrets)}` };
     const mark = (await session.requests()).length;
-    await expire(ctx.env);
+    const expired = await within(Promise.resolve().then(() => expire(ctx.env)).then(() => true), ctx.timeoutMs, () => false);
+    if (!expired) return { status: "failed", detail: `expire(env) did not settle within ${ctx.timeoutMs} ms: it must return (or resolve) once the site refuses the credentials held now` };
     const n = ctx.concurrency;
     const held = Math.floor(n / 2);
     const outcomes = await session.callConcurrently(n, held);
