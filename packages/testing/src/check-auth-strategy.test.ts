@@ -1,9 +1,10 @@
-import { SgValidationError } from "@sg/core";
+import { SgValidationError, type Credentials } from "@sg/core";
 import type { SiteCardScript } from "@sg/emulator";
 import { describe, expect, it } from "vitest";
 import {
   AUTH_CHECK_IDS,
   AuthConformanceError,
+  DEFAULT_PROBE,
   assertAuthStrategy,
   checkAuthStrategy,
   expireSessions,
@@ -54,10 +55,23 @@ describe("checkAuthStrategy against a correct session strategy", KIT, () => {
     expect(report.passed).toBe(true);
     expect(report.checks.map((c) => c.id)).toEqual(AUTH_CHECK_IDS);
     expect(report.checks.every((c) => c.status === "passed")).toBe(true);
-    expect(check(report, "single-flight").detail).toMatch(/50 concurrent first calls: 50 resolved; 1 auth request besides the calls \(emulator saw get_session_token ×1, read ×50\)/);
-    expect(check(report, "expiry-refresh").detail).toMatch(/50 requests? refused with fault 102; 1 auth request/);
+    expect(check(report, "single-flight").detail).toBe(
+      "50 concurrent first calls: 50 resolved; 1 login (get_session_token), 1 credentials object carried, 0 onRejected() calls; 1 auth request besides the calls (emulator saw get_session_token ×1, read ×50)",
+    );
+    expect(check(report, "expiry-refresh").detail).toMatch(/50 requests? refused with fault 102; at most 2 sends per call; 1 login \(get_session_token\), 2 credentials objects carried, 1 onRejected\(\) call; 1 auth request/);
     expect(check(report, "resend-bounded").detail).toMatch(/at most 2 sends per call/);
     expect(check(report, "no-secret-in-errors").detail).toMatch(/scanned \d+ errors, searched for [2-9]\d* secrets/);
+  });
+
+  // The kit counted every request besides its calls as a login: the read failed four checks, with advice on late
+  // refusals there was no sign of.
+  it("passes a strategy whose login is two requests (get_session_token, then a read with the new session)", async () => {
+    const report = await checkAuthStrategy(options({ readAfterLogin: true }, { concurrency: 10 }));
+    expect(failedIds(report), formatReport(report)).toEqual([]);
+    expect(check(report, "credentials-cached").detail).toBe(
+      "5 sequential calls: 5 resolved; 1 login (get_session_token), 1 credentials object carried, 0 onRejected() calls; 2 auth requests besides the calls (emulator saw get_session_token ×1, read ×6)",
+    );
+    expect(check(report, "expiry-refresh").detail).toMatch(/; 1 login \(get_session_token\), 2 credentials objects carried, 1 onRejected\(\) call; 2 auth requests besides the calls/);
   });
 
   it("assertAuthStrategy resolves", async () => {
@@ -76,11 +90,13 @@ const broken: Array<{ flaw: keyof Flaws; fails: AuthCheckId; reason: RegExp; pas
   { flaw: "lazyValidation", fails: "options-validated", reason: /invalidOptions\[0\] did not throw \(it returned a strategy\): validate options in the factory/, passes: ["credentials-cached"] },
   { flaw: "plainValidationError", fails: "options-validated", reason: /threw TypeError: .*expected an SgValidationError/ },
   { flaw: "wrongPrefix", fails: "options-validated", reason: /message does not start with '@test\/session-via-script'/ },
-  { flaw: "loginEveryCall", fails: "credentials-cached", reason: /5 sequential calls: 5 resolved; 5 auth requests .*get_session_token ×5.*expected at most 1: cache/s },
+  { flaw: "loginEveryCall", fails: "credentials-cached", reason: /5 sequential calls: 5 resolved; 5 logins .*get_session_token ×5.*\n5 logins: expected at most 1: cache/s },
   { flaw: "noSingleFlight", fails: "single-flight", reason: /50 auth requests besides the calls .*get_session_token ×50.*single-flight/s, passes: ["credentials-cached"] },
-  { flaw: "refreshEveryRejection", fails: "expiry-refresh", reason: /(\d{2}) auth requests after the refusal: expected at most 1 refresh/, passes: ["credentials-cached", "single-flight"] },
-  { flaw: "refreshLateRejections", fails: "expiry-refresh", reason: /answers of 5 were held back.*\n\d+ auth requests after the refusal: expected at most 1 refresh .*5 of them were refused after the refresh had finished/s, passes: ["credentials-cached", "single-flight"] },
-  { flaw: "refreshLateRejections", fails: "resend-bounded", reason: /answers of 5 were held back.*\n\d+ auth requests while refused: expected at most 1 refresh .*5 of them were refused after the refresh had finished/s, passes: ["credentials-cached", "single-flight"] },
+  { flaw: "refreshEveryRejection", fails: "expiry-refresh", reason: /\n(\d{2}) logins and \1 onRejected\(\) calls after the refusal: expected at most 1 refresh/ },
+  // A new object per call is a contract breach of its own (one refresh per refused object), seen without a refusal.
+  { flaw: "refreshEveryRejection", fails: "credentials-cached", reason: /5 sequential calls: 5 resolved; 1 login \(get_session_token\), 5 credentials objects carried, 0 onRejected\(\) calls.*\nthe calls carried 5 different credentials objects with 0 refusals to renew one: expected one object/s },
+  { flaw: "refreshLateRejections", fails: "expiry-refresh", reason: /answers of 5 were held back.*\n\d+ logins? and 10 onRejected\(\) calls after the refusal: expected at most 1 refresh .*; 5 onRejected\(\) calls came for refusals held back until the other calls had settled, after the refresh had finished/s },
+  { flaw: "refreshLateRejections", fails: "resend-bounded", reason: /answers of 5 were held back.*\n\d+ logins? and 10 onRejected\(\) calls while refused: expected at most 1 refresh .*; 5 onRejected\(\) calls came for refusals held back/s },
   { flaw: "noRefresh", fails: "expiry-refresh", reason: /refreshes is 'once' but some calls failed after the credentials expired/ },
   { flaw: "noRefresh", fails: "strategy-shape", reason: /refreshes is 'once' but the strategy has no onRejected\(\)/ },
   { flaw: "explainNotFunction", fails: "strategy-shape", reason: /^explain is string, expected a function or undefined$/ },
@@ -101,6 +117,42 @@ describe("checkAuthStrategy against deliberately broken strategies", KIT, () => 
     expect(result.detail).toMatch(reason);
     for (const id of passes ?? []) expect(check(report, id).status, formatReport(report)).toBe("passed");
     expect(formatReport(report)).not.toContain(await keyOf());
+  });
+
+  // Work outside the site (a secrets store asked on every call) made no request the kit saw, so nothing failed.
+  it("a strategy that builds new credentials on every credentials() and onRejected() call fails the caching and refusal checks", async () => {
+    let built = 0;
+    const report = await checkAuthStrategy(
+      options({}, {
+        create: (env) => {
+          const make = async (): Promise<Credentials> => {
+            built += 1;
+            return { kind: "script", scriptName: script(env).name, scriptKey: script(env).key };
+          };
+          return { name: SESSION_STRATEGY_NAME, credentials: make, onRejected: make };
+        },
+        expire: undefined,
+        refreshes: "never",
+        concurrency: 10,
+      }),
+    );
+    expect(check(report, "credentials-cached").detail).toBe(
+      "5 sequential calls: 5 resolved; 0 logins (get_session_token), 5 credentials objects carried, 0 onRejected() calls; 0 auth requests besides the calls (emulator saw read ×5)\n" +
+        "the calls carried 5 different credentials objects with 0 refusals to renew one: expected one object, cached and handed to every caller (a new object per call is work the site does not see, such as a secrets store asked on every call, and makes each refusal a refresh of its own)",
+    );
+    expect(check(report, "single-flight").detail).toMatch(/\nthe calls carried 10 different credentials objects with 0 refusals/);
+    expect(check(report, "resend-bounded").detail).toMatch(/\n0 logins and 10 onRejected\(\) calls while refused: expected at most 1 refresh shared by all 10 calls/);
+    expect(failedIds(report)).toEqual(["credentials-cached", "single-flight", "resend-bounded"]);
+    expect(built).toBeGreaterThan(30);
+  });
+
+  // The sends the transport refused before sending were subtracted from the site's requests as if they had
+  // reached it, which hid the strategy's own requests.
+  it("counts only the sends that reached the site as the kit's own requests", async () => {
+    let n = 0;
+    const probe = { method: "read", payload: (): unknown => ({ ...(DEFAULT_PROBE.payload() as object), ...(n++ % 2 ? { unsendable: 1n } : {}) }) };
+    const report = await checkAuthStrategy(options({ readAfterLogin: true }, { probe, concurrency: 4 }));
+    expect(check(report, "credentials-cached").detail).toMatch(/^5 sequential calls: 3 resolved, 2 rejected \(first: .*\); 1 login \(get_session_token\), 1 credentials object carried, 0 onRejected\(\) calls; 2 auth requests besides the calls \(emulator saw get_session_token ×1, read ×4\)/);
   });
 
   it("assertAuthStrategy throws one error listing every failed check, without the secret", async () => {

@@ -1,5 +1,5 @@
 import { SgAuthError, SgError, SgValidationError, createClient, secretsOf } from "@sg/core";
-import type { AuthStrategy, Client, RpcRequest, TransportContext, TransportStrategy } from "@sg/core";
+import type { AuthContext, AuthStrategy, Client, Credentials, RpcRequest, TransportContext, TransportStrategy } from "@sg/core";
 import type { RecordedRequest } from "@sg/emulator";
 import { jsonRpcTransport } from "@sg/transport";
 import type { CapturingLogger } from "./capturing-logger.js";
@@ -71,10 +71,24 @@ export interface Session {
   callConcurrently(count: number, held?: number): Promise<CallOutcome[]>;
   /** Emulator requests since the session started. */
   requests(): Promise<RecordedRequest[]>;
+  /** What the kit counted so far; compare two with `strategyWork`. */
+  tally(): Tally;
   /** Abort every call in flight. */
   abort(): void;
   /** Close the client, keep the emulator's requests for the secret scan. */
   close(): Promise<void>;
+}
+
+/** What the kit counted in a session so far, beyond the emulator's log. */
+export interface Tally {
+  /** Sends of the kit's calls that reached the site (a transport may reject one before sending it). */
+  readonly reached: number;
+  /** The credentials object each send of the kit's calls carried, in order. */
+  readonly sent: readonly object[];
+  /** Calls of the strategy's `onRejected()`. */
+  readonly rejections: number;
+  /** Of those, the calls made after held-back answers were released (see {@link Session.callConcurrently}). */
+  readonly late: number;
 }
 
 /** Thrown when calls do not settle in time. */
@@ -118,7 +132,34 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
   ctx.env.emulator.reset();
   const strategy = ctx.options.create(ctx.env);
   ctx.strategies.push(strategy);
+  const counts = { reached: 0, rejections: 0, late: 0, released: false };
+  const sent: object[] = [];
+  // The client gets a wrapper that counts onRejected() calls: work outside the site (a secrets store, a new
+  // object per call) shows only there and in the credentials objects the calls carry.
+  const { onRejected, explain } = strategy as Partial<AuthStrategy>;
+  const observed: AuthStrategy = {
+    name: strategy.name,
+    credentials: (context) => strategy.credentials(context),
+    ...(typeof onRejected === "function"
+      ? {
+          onRejected: (error: SgAuthError, rejected: Credentials, context: AuthContext): Promise<Credentials | undefined> => {
+            counts.rejections += 1;
+            if (counts.released) counts.late += 1;
+            return onRejected.call(strategy, error, rejected, context);
+          },
+        }
+      : {}),
+    ...(typeof explain === "function" ? { explain: (error: SgAuthError, rejected: Credentials): SgError | undefined => explain.call(strategy, error, rejected) } : {}),
+  };
   const inner = jsonRpcTransport({ retry: false });
+  // The kit's calls go through a transport of their own, whose fetch counts the sends that reached the site.
+  const kitInner = jsonRpcTransport({
+    retry: false,
+    fetch: (input, init) => {
+      counts.reached += 1;
+      return fetch(input, init);
+    },
+  });
   const sendsBySignal = new Map<AbortSignal, number>();
   /** Calls whose first answer waits for a release: their signal → the release. */
   const holds = new Map<AbortSignal, Promise<void>>();
@@ -130,7 +171,8 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
       const signal = request.signal;
       const sends = signal && sendsBySignal.has(signal) ? (sendsBySignal.get(signal) ?? 0) + 1 : 0;
       if (signal && sends > 0) sendsBySignal.set(signal, sends);
-      const reply = inner.send(request, context);
+      if (sends > 0 && request.credentials) sent.push(request.credentials);
+      const reply = (sends > 0 && request.method !== "info" ? kitInner : inner).send(request, context);
       const hold = signal && sends === 1 ? holds.get(signal) : undefined;
       if (!hold) return reply;
       return reply.then(
@@ -141,9 +183,11 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
           }),
       );
     },
-    close: (): Promise<void> => inner.close?.() ?? Promise.resolve(),
+    close: async (): Promise<void> => {
+      await Promise.all([inner.close?.(), kitInner.close?.()]);
+    },
   };
-  const client = createClient({ site: ctx.env.url, transport, auth: strategy, logger: ctx.logger });
+  const client = createClient({ site: ctx.env.url, transport, auth: observed, logger: ctx.logger });
   const probe = ctx.probe;
 
   const call = async (hold?: Promise<void>): Promise<CallOutcome> => {
@@ -170,9 +214,14 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
   const callConcurrently = async (count: number, held = 0): Promise<CallOutcome[]> => {
     held = Math.min(held, count);
     const free = Array.from({ length: count - held }, () => call());
-    const release = Promise.all(free).then(() => undefined);
+    counts.released = false;
+    const release = Promise.all(free).then(() => {
+      counts.released = held > 0;
+    });
     const late = Array.from({ length: held }, () => call(release));
-    return Promise.all([...free, ...late]);
+    const outcomes = await Promise.all([...free, ...late]);
+    counts.released = false;
+    return outcomes;
   };
 
   const abort = (): void => {
@@ -194,6 +243,7 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
       await settle();
       return ctx.env.emulator.requests();
     },
+    tally: (): Tally => ({ reached: counts.reached, sent: [...sent], rejections: counts.rejections, late: counts.late }),
     abort,
     close: async (): Promise<void> => {
       abort();
@@ -210,8 +260,8 @@ export interface AuthWork {
   readonly breakdown: string;
 }
 
-/** Count the strategy's own requests in `window`, given how many attempts the kit's calls made. */
-export function authWork(window: readonly RecordedRequest[], kitAttempts: number): AuthWork {
+/** Count the strategy's own requests in `window`, given how many sends of the kit's calls reached the site. */
+export function authWork(window: readonly RecordedRequest[], kitRequests: number): AuthWork {
   const counts = new Map<string, number>();
   let nonInfo = 0;
   for (const r of window) {
@@ -220,7 +270,7 @@ export function authWork(window: readonly RecordedRequest[], kitAttempts: number
     if (r.method_name !== "info") nonInfo += 1;
   }
   const breakdown = counts.size === 0 ? "no requests" : [...counts].map(([n, c]) => `${n} ×${c}`).join(", ");
-  return { count: Math.max(0, nonInfo - kitAttempts), breakdown };
+  return { count: Math.max(0, nonInfo - kitRequests), breakdown };
 }
 
 /** Whether an error is an authentication refusal (`SgAuthError` or one of its codes). */

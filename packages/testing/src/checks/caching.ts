@@ -1,34 +1,33 @@
 import type { CheckResult } from "../conformance-report.js";
-import { authWork, plural, type RunContext } from "../harness.js";
+import type { RunContext, Session } from "../harness.js";
 import { runSessionCheck, summarizeOutcomes } from "./run-check.js";
+import { cacheProblems, describeWork, strategyWork } from "./strategy-work.js";
 
-/** N sequential calls cause at most one login. */
+/** The verdict on the first calls of a fresh strategy: every one succeeds, after at most one login. */
+async function firstCalls(session: Session, ctx: RunContext, what: string, outcomes: ReadonlyArray<{ ok: boolean; error: unknown }>, advice: string): Promise<{ status: CheckResult["status"]; detail: string }> {
+  const before = { reached: 0, sent: [], rejections: 0, late: 0 };
+  const work = strategyWork(await session.requests(), before, session.tally());
+  const summary = `${what}: ${summarizeOutcomes(outcomes, ctx)}; ${describeWork(work)}`;
+  if (outcomes.some((o) => !o.ok)) return { status: "failed", detail: `${summary}; every call must succeed with correct options` };
+  const problems = cacheProblems(work, advice);
+  return problems.length ? { status: "failed", detail: `${summary}\n${problems.join("\n")}` } : { status: "passed", detail: summary };
+}
+
+/** N sequential calls cause at most one login and carry one credentials object (unless one was refused). */
 export function checkCredentialsCached(ctx: RunContext): Promise<CheckResult> {
   return runSessionCheck(ctx, "credentials-cached", async (session) => {
     const n = ctx.sequentialCalls;
     const outcomes = [];
     for (let i = 0; i < n; i += 1) outcomes.push(await session.call());
-    const work = authWork(await session.requests(), outcomes.reduce((sum, o) => sum + o.sends, 0));
-    const summary = `${n} sequential calls: ${summarizeOutcomes(outcomes, ctx)}; ${plural(work.count, "auth request")} besides the calls (emulator saw ${work.breakdown})`;
-    if (outcomes.some((o) => !o.ok)) return { status: "failed", detail: `${summary}; every call must succeed with correct options` };
-    if (work.count > 1) {
-      return { status: "failed", detail: `${summary}; expected at most 1: cache the credentials (or the session token) and reuse them instead of logging in on every call` };
-    }
-    return { status: "passed", detail: summary };
+    return firstCalls(session, ctx, `${n} sequential calls`, outcomes, "cache the credentials (or the session token) and reuse them instead of logging in on every call");
   });
 }
 
-/** N concurrent first calls share one login. */
+/** N concurrent first calls share one login and one credentials object. */
 export function checkSingleFlight(ctx: RunContext): Promise<CheckResult> {
   return runSessionCheck(ctx, "single-flight", async (session) => {
     const n = ctx.concurrency;
     const outcomes = await session.callConcurrently(n);
-    const work = authWork(await session.requests(), outcomes.reduce((sum, o) => sum + o.sends, 0));
-    const summary = `${n} concurrent first calls: ${summarizeOutcomes(outcomes, ctx)}; ${plural(work.count, "auth request")} besides the calls (emulator saw ${work.breakdown})`;
-    if (outcomes.some((o) => !o.ok)) return { status: "failed", detail: `${summary}; every call must succeed with correct options` };
-    if (work.count > 1) {
-      return { status: "failed", detail: `${summary}; expected at most 1: keep the pending login promise so concurrent callers share it (single-flight)` };
-    }
-    return { status: "passed", detail: summary };
+    return firstCalls(session, ctx, `${n} concurrent first calls`, outcomes, "keep the pending login promise so concurrent callers share it (single-flight)");
   });
 }

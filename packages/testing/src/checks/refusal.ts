@@ -1,13 +1,13 @@
 import type { CheckResult } from "../conformance-report.js";
 import { CHECK_TITLES } from "../conformance-report.js";
-import { authWork, isAuthError, plural, within, type CallOutcome, type RunContext } from "../harness.js";
+import { isAuthError, plural, within, type CallOutcome, type RunContext } from "../harness.js";
 import { describeError } from "../secret-scan.js";
 import { runSessionCheck, summarizeOutcomes, type Verdict } from "./run-check.js";
+import { describeWork, refreshProblems, strategyWork } from "./strategy-work.js";
 
 /** The `error_code` of an authentication refusal on the wire. */
 const AUTH_FAULT = 102;
 
-const totalSends = (outcomes: readonly CallOutcome[]): number => outcomes.reduce((sum, o) => sum + o.sends, 0);
 const maxSends = (outcomes: readonly CallOutcome[]): number => outcomes.reduce((max, o) => Math.max(max, o.sends), 0);
 
 function nonAuthFailures(outcomes: readonly CallOutcome[], ctx: RunContext): string | undefined {
@@ -36,6 +36,7 @@ export function checkExpiryRefresh(ctx: RunContext): Promise<CheckResult> {
     const warm = await session.call();
     if (!warm.ok) return { status: "failed", detail: `the warm-up call before expire(env) failed: ${describeError(warm.error, ctx.secrets)}` };
     const mark = (await session.requests()).length;
+    const before = session.tally();
     const expired = await within(Promise.resolve().then(() => expire(ctx.env)).then(() => true), ctx.timeoutMs, () => false);
     if (!expired) return { status: "failed", detail: `expire(env) did not settle within ${ctx.timeoutMs} ms: it must return (or resolve) once the site refuses the credentials held now` };
     const n = ctx.concurrency;
@@ -43,29 +44,25 @@ export function checkExpiryRefresh(ctx: RunContext): Promise<CheckResult> {
     const outcomes = await session.callConcurrently(n, held);
     const window = (await session.requests()).slice(mark);
     const refused = window.filter((r) => r.errorCode === AUTH_FAULT).length;
-    const work = authWork(window, totalSends(outcomes));
+    const after = session.tally();
+    const work = strategyWork(window, before, after);
     const most = maxSends(outcomes);
     const heldNote = held > 0 ? ` (the answers of ${held} were held back until the other ${n - held} had settled)` : "";
-    const summary = `after expire(env), ${n} concurrent calls${heldNote}: ${summarizeOutcomes(outcomes, ctx)}; ${plural(refused, "request")} refused with fault ${AUTH_FAULT}; ${plural(work.count, "auth request")} besides the calls; at most ${plural(most, "send")} per call (emulator saw ${work.breakdown})`;
+    const summary = `after expire(env), ${n} concurrent calls${heldNote}: ${summarizeOutcomes(outcomes, ctx)}; ${plural(refused, "request")} refused with fault ${AUTH_FAULT}; at most ${plural(most, "send")} per call; ${describeWork(work)}`;
     const problems: string[] = [];
     if (refused === 0) problems.push(`expire(env) did not make the site refuse the credentials (no fault ${AUTH_FAULT}), so the refresh path was not exercised`);
     if (most > 2) problems.push(`a call was sent ${most} times: expected at most 2 (the first send and one re-send)`);
-    if (work.count > 1) {
-      const lateNote =
-        held > 0
-          ? `; ${held} of them were refused after the refresh had finished: when onRejected() gets credentials that were already replaced, return the current ones instead of logging in again`
-          : "";
-      problems.push(`${plural(work.count, "auth request")} after the refusal: expected at most 1 refresh shared by all ${n} calls (return the same credentials object to concurrent callers and refresh single-flight)${lateNote}`);
-    }
+    problems.push(...refreshProblems(work, n, "after the refusal"));
     if (refreshes === "once") {
       if (outcomes.some((o) => !o.ok)) problems.push("refreshes is 'once' but some calls failed after the credentials expired: onRejected() should return fresh credentials");
       if (problems.length === 0) {
         const mark2 = (await session.requests()).length;
+        const recovered = session.tally();
         const later: CallOutcome[] = [];
         for (let i = 0; i < 3; i += 1) later.push(await session.call());
-        const work2 = authWork((await session.requests()).slice(mark2), totalSends(later));
+        const work2 = strategyWork((await session.requests()).slice(mark2), recovered, session.tally());
         if (later.some((o) => !o.ok)) problems.push(`after recovering, a later call failed: ${summarizeOutcomes(later, ctx)}`);
-        if (work2.count > 0) problems.push(`after recovering, 3 sequential calls made ${plural(work2.count, "more auth request")} (${work2.breakdown}): cache the refreshed credentials`);
+        if (work2.logins > 0 || work2.fresh > 0 || work2.rejections > 0) problems.push(`after recovering, 3 sequential calls made ${describeWork(work2)}: expected no login and no new credentials object: cache the refreshed credentials`);
       }
     } else {
       const resolved = outcomes.filter((o) => o.ok).length;
@@ -88,28 +85,23 @@ export function checkResendBounded(ctx: RunContext): Promise<CheckResult> {
     const warm = await session.call();
     if (!warm.ok) return { status: "failed", detail: `the warm-up call failed: ${describeError(warm.error, ctx.secrets)}` };
     const mark = (await session.requests()).length;
+    const before = session.tally();
     const n = ctx.concurrency;
     ctx.env.emulator.injectFault({ method: ctx.probe.method, errorCode: AUTH_FAULT, message: "Refused by the @sg/testing conformance kit", times: n * 4 + 10 });
     const held = Math.floor(n / 2);
     const outcomes = await session.callConcurrently(n, held);
     const window = (await session.requests()).slice(mark);
-    const work = authWork(window, totalSends(outcomes));
+    const work = strategyWork(window, before, session.tally());
     const most = maxSends(outcomes);
     const heldNote = held > 0 ? ` (the answers of ${held} were held back until the other ${n - held} had settled)` : "";
-    const summary = `${n} concurrent calls${heldNote}, all refused with fault ${AUTH_FAULT}: ${summarizeOutcomes(outcomes, ctx)}; at most ${plural(most, "send")} per call; ${plural(work.count, "auth request")} besides the calls (emulator saw ${work.breakdown})`;
+    const summary = `${n} concurrent calls${heldNote}, all refused with fault ${AUTH_FAULT}: ${summarizeOutcomes(outcomes, ctx)}; at most ${plural(most, "send")} per call; ${describeWork(work)}`;
     const problems: string[] = [];
     const resolved = outcomes.filter((o) => o.ok).length;
     if (resolved > 0) problems.push(`${resolved} calls resolved although every '${ctx.probe.method}' was refused`);
     const other = nonAuthFailures(outcomes, ctx);
     if (other) problems.push(`a call failed with ${other}: expected the SgAuthError of the refusal (or the strategy's own auth error)`);
     if (most > 2) problems.push(`a call was sent ${most} times: expected at most 2 (the first send and one re-send), never a loop`);
-    if (work.count > 1) {
-      const lateNote =
-        held > 0
-          ? `; ${held} of them were refused after the refresh had finished: when onRejected() gets credentials that were already replaced, return the current ones instead of logging in again`
-          : "";
-      problems.push(`${plural(work.count, "auth request")} while refused: expected at most 1 refresh for all ${n} calls${lateNote}`);
-    }
+    problems.push(...refreshProblems(work, n, "while refused"));
     return problems.length ? { status: "failed", detail: `${summary}\n${problems.join("\n")}` } : { status: "passed", detail: summary };
   });
 }

@@ -1,10 +1,9 @@
 import type { AuthCheckId, CheckResult } from "../conformance-report.js";
 import { CHECK_TITLES } from "../conformance-report.js";
 import { CheckTimeoutError, isAuthError, isSgError, openSession, plural, type CallOutcome, type RunContext, type Session } from "../harness.js";
+import { LOGIN_METHODS } from "./strategy-work.js";
 import { describeError, errorRenderings, safeInspect, safeJson, type SecretFinding } from "../secret-scan.js";
 
-/** Methods a strategy may use to log in; faults are injected on them to provoke the strategy's own errors. */
-const LOGIN_METHODS = ["get_session_token"] as const;
 
 /**
  * Make the strategy fail in the ways it must report without leaking: its login refused (fault 102) and its
@@ -30,7 +29,7 @@ export async function provokeLoginErrors(ctx: RunContext): Promise<void> {
         if (!(error instanceof CheckTimeoutError)) throw error;
         ctx.timedOutIn = "login-failure-typed";
       }
-      const logins = (await session.requests()).filter((r) => (LOGIN_METHODS as readonly string[]).includes(r.method_name ?? "")).length;
+      const logins = (await session.requests()).filter((r) => LOGIN_METHODS.includes(r.method_name ?? "")).length;
       ctx.loginFailures.push({ fault: label, refusal: fault.errorCode !== undefined, logins, outcome });
     } catch (error) {
       ctx.errors.push({ where: "provoking login errors", error });

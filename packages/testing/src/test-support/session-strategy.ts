@@ -32,6 +32,8 @@ export interface Flaws {
   readonly retryFailedLogin?: boolean;
   /** Never settle the login when it fails (the calls waiting for it hang). */
   readonly loginNeverSettlesOnFailure?: boolean;
+  /** Not a flaw: right after logging in, read once with the new session (a login of two requests). */
+  readonly readAfterLogin?: boolean;
   /** Log the key. */
   readonly keyInLog?: boolean;
   /** Keep the options on the strategy object. */
@@ -85,7 +87,9 @@ export function sessionViaScript(options: SessionViaScriptOptions, flaws: Flaws 
     }
     const token = (result as { session_id?: unknown } | null)?.session_id;
     if (typeof token !== "string" || token === "") throw new SgAuthError(`${prefix}: get_session_token answered without a session_id`);
-    return Object.freeze({ kind: "session", sessionToken: token });
+    const session: Credentials = Object.freeze({ kind: "session", sessionToken: token });
+    if (flaws.readAfterLogin) await context.call("read", { type: "Project", filters: { logical_operator: "and", conditions: [] }, return_fields: ["id"], paging: { entities_per_page: 1, current_page: 1 } }, session);
+    return session;
   };
 
   const shared = (context: AuthContext): Promise<Credentials> => {
