@@ -2,12 +2,13 @@ import { startEmulator } from "@sg/emulator";
 import { SgValidationError, describeValue } from "@sg/core";
 import { createCapturingLogger } from "./capturing-logger.js";
 import { checkCredentialsCached, checkSingleFlight } from "./checks/caching.js";
+import { checkLoginStoppedByClose } from "./checks/close-login.js";
 import { checkOptionsValidated } from "./checks/options-validated.js";
 import { checkExpiryRefresh, checkResendBounded } from "./checks/refusal.js";
 import { checkLoginFailureTyped, checkNoSecretInEmulatorLog, checkNoSecretInErrors, checkNoSecretInLogs, checkNoSecretInStrategy, provokeLoginErrors } from "./checks/secrets.js";
 import { checkStrategyShape } from "./checks/strategy-shape.js";
 import { DEFAULT_PROBE, type AuthConformanceOptions, type ConformanceEnv } from "./conformance-options.js";
-import { AuthConformanceError, CHECK_TITLES, type CheckResult, type ConformanceReport } from "./conformance-report.js";
+import { AuthConformanceError, CHECK_TITLES, type AuthCheckId, type CheckResult, type ConformanceReport } from "./conformance-report.js";
 import type { RunContext } from "./harness.js";
 import { SecretRegistry, describeError } from "./secret-scan.js";
 
@@ -103,7 +104,7 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
     const shape = checkStrategyShape(ctx);
     checks.push(shape.result, checkOptionsValidated(ctx));
     if (!shape.usable) {
-      for (const id of ["credentials-cached", "single-flight", "expiry-refresh", "resend-bounded", "login-failure-typed"] as const) {
+      for (const id of ["credentials-cached", "single-flight", "expiry-refresh", "resend-bounded", "login-failure-typed", "login-stopped-by-close"] as const) {
         checks.push({ id, title: CHECK_TITLES[id], status: "failed", detail: "not run: create(env) did not return a usable AuthStrategy (see strategy-shape)" });
       }
     } else {
@@ -113,19 +114,15 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
         ["expiry-refresh", checkExpiryRefresh],
         ["resend-bounded", checkResendBounded],
       ] as const;
-      for (const [id, run] of sessionChecks) {
-        checks.push(
-          ctx.timedOutIn === undefined
-            ? await run(ctx)
-            : { id, title: CHECK_TITLES[id], status: "failed", detail: `not run: calls in ${ctx.timedOutIn} did not settle within ${ctx.timeoutMs} ms (see there)` },
-        );
-      }
+      const notRun = (id: AuthCheckId): CheckResult => ({ id, title: CHECK_TITLES[id], status: "failed", detail: `not run: calls in ${ctx.timedOutIn} did not settle within ${ctx.timeoutMs} ms (see there)` });
+      for (const [id, run] of sessionChecks) checks.push(ctx.timedOutIn === undefined ? await run(ctx) : notRun(id));
       if (ctx.timedOutIn === undefined) {
         await provokeLoginErrors(ctx);
         checks.push(checkLoginFailureTyped(ctx));
       } else {
-        checks.push({ id: "login-failure-typed", title: CHECK_TITLES["login-failure-typed"], status: "failed", detail: `not run: calls in ${ctx.timedOutIn} did not settle within ${ctx.timeoutMs} ms (see there)` });
+        checks.push(notRun("login-failure-typed"));
       }
+      checks.push(ctx.timedOutIn === undefined ? await checkLoginStoppedByClose(ctx) : notRun("login-stopped-by-close"));
     }
     checks.push(checkNoSecretInErrors(ctx), checkNoSecretInStrategy(ctx), checkNoSecretInLogs(ctx), checkNoSecretInEmulatorLog(ctx));
     // A detail is masked with the secrets known when its check ran; one learned later (a credential first sent

@@ -7,6 +7,7 @@ export type AuthCheckId =
   | "expiry-refresh"
   | "resend-bounded"
   | "login-failure-typed"
+  | "login-stopped-by-close"
   | "no-secret-in-errors"
   | "no-secret-in-strategy"
   | "no-secret-in-logs"
@@ -21,6 +22,7 @@ export const AUTH_CHECK_IDS: readonly AuthCheckId[] = Object.freeze([
   "expiry-refresh",
   "resend-bounded",
   "login-failure-typed",
+  "login-stopped-by-close",
   "no-secret-in-errors",
   "no-secret-in-strategy",
   "no-secret-in-logs",
@@ -60,6 +62,7 @@ export const CHECK_TITLES: Readonly<Record<AuthCheckId, string>> = Object.freeze
   "single-flight": "concurrent first calls share one login",
   "expiry-refresh": "after the credentials are refused: at most one refresh, each call re-sent at most once",
   "resend-bounded": "a persistent refusal: every call fails with an auth error after at most one re-send",
+  "login-stopped-by-close": "a login stopped by close() (AuthContext.signal) does not stay cached: the next call succeeds",
   "login-failure-typed": "a failed login rejects the call with an SgError (an SgAuthError when the login is refused)",
   "no-secret-in-errors": "no secret in any error's message, stack, toJSON or util.inspect",
   "no-secret-in-strategy": "no secret in util.inspect, JSON or String of the strategy",

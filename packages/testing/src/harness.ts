@@ -73,6 +73,11 @@ export interface Session {
   requests(): Promise<RecordedRequest[]>;
   /** What the kit counted so far; compare two with `strategyWork`. */
   tally(): Tally;
+  /**
+   * Hold back the answer to the strategy's next request of its own (its login, not `info`) until `release()`;
+   * `sent` resolves once that request was handed to the transport.
+   */
+  holdOwnRequest(): { readonly sent: Promise<void>; release(): void };
   /** Abort every call in flight. */
   abort(): void;
   /** Close the client, keep the emulator's requests for the secret scan. */
@@ -122,8 +127,8 @@ export function within<T>(work: Promise<T>, ms: number, late: () => T): Promise<
   });
 }
 
-/** Let the emulator finish recording requests whose answers already arrived. */
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 15));
+/** Let the emulator finish recording requests whose answers already arrived (and promise chains run out). */
+export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 15));
 
 /** Reset the emulator, create a strategy and wrap it in a client whose transport counts every send. */
 export async function openSession(ctx: RunContext, where: string): Promise<Session> {
@@ -164,6 +169,8 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
   /** Calls whose first answer waits for a release: their signal → the release. */
   const holds = new Map<AbortSignal, Promise<void>>();
   const controllers = new Set<AbortController>();
+  /** The hold armed by holdOwnRequest(), until the strategy's next own request takes it. */
+  let ownHold: { readonly taken: () => void; readonly release: Promise<void> } | undefined;
   const transport: TransportStrategy = {
     name: `${inner.name} (recording)`,
     send(request: RpcRequest, context: TransportContext): Promise<unknown> {
@@ -173,7 +180,12 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
       if (signal && sends > 0) sendsBySignal.set(signal, sends);
       if (sends > 0 && request.credentials) sent.push(request.credentials);
       const reply = (sends > 0 && request.method !== "info" ? kitInner : inner).send(request, context);
-      const hold = signal && sends === 1 ? holds.get(signal) : undefined;
+      const own = sends === 0 && request.method !== "info" ? ownHold : undefined;
+      if (own) {
+        own.taken();
+        ownHold = undefined;
+      }
+      const hold = own?.release ?? (signal && sends === 1 ? holds.get(signal) : undefined);
       if (!hold) return reply;
       return reply.then(
         (value) => hold.then(() => value),
@@ -242,6 +254,13 @@ export async function openSession(ctx: RunContext, where: string): Promise<Sessi
     requests: async (): Promise<RecordedRequest[]> => {
       await settle();
       return ctx.env.emulator.requests();
+    },
+    holdOwnRequest: () => {
+      let taken = (): void => undefined;
+      let release = (): void => undefined;
+      const sent = new Promise<void>((resolve) => (taken = resolve));
+      ownHold = { taken, release: new Promise<void>((resolve) => (release = resolve)) };
+      return { sent, release };
     },
     tally: (): Tally => ({ reached: counts.reached, sent: [...sent], rejections: counts.rejections, late: counts.late }),
     abort,

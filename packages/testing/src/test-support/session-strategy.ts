@@ -1,4 +1,4 @@
-import { SgAuthError, SgValidationError, describeValue, type AuthContext, type AuthStrategy, type Credentials } from "@sg/core";
+import { SgAbortError, SgAuthError, SgValidationError, describeValue, onAbort, type AuthContext, type AuthStrategy, type Credentials } from "@sg/core";
 
 /** Deliberate bugs, each of which one conformance check must catch. */
 export interface Flaws {
@@ -34,6 +34,8 @@ export interface Flaws {
   readonly loginNeverSettlesOnFailure?: boolean;
   /** Not a flaw: right after logging in, read once with the new session (a login of two requests). */
   readonly readAfterLogin?: boolean;
+  /** Stop the login when the client closes (AuthContext.signal), but keep the stopped login cached. */
+  readonly stoppedLoginCached?: boolean;
   /** Log the key. */
   readonly keyInLog?: boolean;
   /** Keep the options on the strategy object. */
@@ -77,7 +79,8 @@ export function sessionViaScript(options: SessionViaScriptOptions, flaws: Flaws 
     const name = flaws.keyInScriptName ? `${scriptName}#${scriptKey}` : scriptName;
     let result: unknown;
     try {
-      result = await context.call("get_session_token", undefined, { kind: "script", scriptName: name, scriptKey });
+      const login = context.call("get_session_token", undefined, { kind: "script", scriptName: name, scriptKey });
+      result = await (flaws.stoppedLoginCached && context.signal ? Promise.race([login, new Promise<never>((_, reject) => onAbort(context.signal!, () => reject(new SgAbortError(`${prefix}: login stopped by close()`))))]) : login);
     } catch (error) {
       if (flaws.retryFailedLogin) return login(context);
       if (flaws.loginNeverSettlesOnFailure) return new Promise<Credentials>(() => undefined);
@@ -100,7 +103,7 @@ export function sessionViaScript(options: SessionViaScriptOptions, flaws: Flaws 
         return credentials;
       },
       (error: unknown) => {
-        pending = undefined;
+        if (!flaws.stoppedLoginCached) pending = undefined;
         throw error;
       },
     );
