@@ -23,7 +23,7 @@ import {
   schemaEntityRead, schemaFieldCreate, schemaFieldDelete, schemaFieldRead, schemaFieldUpdate, schemaRead,
   type EntityDefinitions, type FieldDefinitions, type SchemaDefinitions, type SchemaReadOptions,
 } from "./schema.js";
-import type { CheckedFieldName, EntityData, EntityDataByType, EntityTypeName, FieldList, FieldName, FieldPath, FileFieldName, FilterPath, FoundRecord, LooseSchema, SchemaEntityLink, SchemaLinkTo, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
+import type { CheckedFieldName, EntityData, EntityDataByType, EntityTypeName, FieldList, FieldName, FieldPath, FileFieldName, FilterPath, FoundRecord, LooseSchema, PlainObject, SchemaEntityLink, SchemaLinkTo, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import {
   preferencesRead, updateProjectLastAccessed, userSubscriptionsCreate, userSubscriptionsRead, workScheduleRead, workScheduleUpdate,
   type ProjectAccessOptions, type UserSubscription, type WorkDay, type WorkScheduleReadOptions, type WorkScheduleUpdateOptions,
@@ -169,10 +169,10 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   schemaFieldRead<E extends EntityTypeName<S>, const K extends string = string>(entityType: E, fieldName?: CheckedFieldName<S, K, FieldName<S, E>, `✗ ${K} is not a field of ${E}`>, options?: SchemaReadOptions): Promise<FieldDefinitions>;
 
   /** Create a field; returns its internal name, e.g. `sg_complexity` (Python `schema_field_create`). */
-  schemaFieldCreate(entityType: EntityTypeName<S>, dataType: string, displayName: string, properties?: { readonly [property: string]: unknown } | (object & { readonly length?: never }), options?: CallOptions): Promise<string>;
+  schemaFieldCreate(entityType: EntityTypeName<S>, dataType: string, displayName: string, properties?: { readonly [property: string]: unknown } | PlainObject, options?: CallOptions): Promise<string>;
 
   /** Change a field's properties (Python `schema_field_update`). */
-  schemaFieldUpdate(entityType: EntityTypeName<S>, fieldName: string, properties: { readonly [property: string]: unknown } | (object & { readonly length?: never }), options?: SchemaReadOptions): Promise<boolean>;
+  schemaFieldUpdate(entityType: EntityTypeName<S>, fieldName: string, properties: { readonly [property: string]: unknown } | PlainObject, options?: SchemaReadOptions): Promise<boolean>;
 
   /** Retire a field (Python `schema_field_delete`). */
   schemaFieldDelete(entityType: EntityTypeName<S>, fieldName: string, options?: CallOptions): Promise<boolean>;

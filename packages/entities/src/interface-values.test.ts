@@ -17,6 +17,8 @@ type Site = {
     project: { type: "entity"; value: EntityLink<"Project"> | null };
     assets: { type: "multi_entity"; value: EntityLink<"Asset">[] };
     sg_link: { type: "url"; value: { readonly url?: string | null; readonly name?: string } | null };
+    /** A url value whose own keys include `size`, a name a Map or a Blob has. */
+    sg_file: { type: "url"; value: { readonly url?: string | null; readonly size?: number; readonly [key: string]: unknown } | null };
   };
   Asset: { code: { type: "text"; value: string | null }; project: { type: "entity"; value: EntityLink<"Project"> | null } };
   Project: { name: { type: "text"; value: string | null } };
@@ -188,6 +190,59 @@ async function looseRefuses(sg: EntityApi, noId: NoId, textId: TextId, notALink:
   await sg.activityStreamRead("Shot", 1, { entityFields: fields });
 }
 void looseRefuses;
+
+/** Schema field properties and a seed entity field declared as interfaces whose keys are all optional. */
+interface OptionalProperties {
+  description?: string;
+  visible?: boolean;
+}
+interface OptionalSeed {
+  type?: "Project";
+  id?: number;
+}
+
+/**
+ * Compile-only: a built-in object is no schema field properties nor seed entity field, though an interface whose keys
+ * are all optional is taken.
+ */
+async function builtInsRefused(sg: EntityApi, props: OptionalProperties, seed: OptionalSeed, bytes: Uint8Array, blob: Blob): Promise<void> {
+  await sg.schemaFieldCreate("Shot", "text", "Notes", props);
+  await schemaFieldUpdate(sg, "Shot", "sg_notes", props);
+  await sg.navExpand("/Project/1", { seedEntityField: seed });
+  // @ts-expect-error — a Date is no properties object
+  await sg.schemaFieldCreate("Shot", "text", "Notes", new Date());
+  // @ts-expect-error — nor a Map
+  await sg.schemaFieldUpdate("Shot", "sg_notes", new Map());
+  // @ts-expect-error — nor a Set
+  await schemaFieldCreate(sg, "Shot", "text", "Notes", new Set());
+  // @ts-expect-error — nor a promise
+  await schemaFieldUpdate(sg, "Shot", "sg_notes", Promise.resolve(1));
+  // @ts-expect-error — nor a RegExp
+  await sg.schemaFieldUpdate("Shot", "sg_notes", /re/);
+  // @ts-expect-error — nor a Uint8Array
+  await sg.schemaFieldCreate("Shot", "text", "Notes", bytes);
+  // @ts-expect-error — nor an ArrayBuffer
+  await sg.schemaFieldUpdate("Shot", "sg_notes", new ArrayBuffer(1));
+  // @ts-expect-error — nor a Blob
+  await schemaFieldUpdate(sg, "Shot", "sg_notes", blob);
+  // @ts-expect-error — a Date is no seed entity field
+  await sg.navExpand("/Project/1", { seedEntityField: new Date() });
+  // @ts-expect-error — nor a Map
+  await sg.navSearchString("/Project/1", "x", { seedEntityField: new Map() });
+  // @ts-expect-error — nor a Set
+  await navExpand(sg, "/Project/1", { seedEntityField: new Set() });
+  // @ts-expect-error — nor a promise
+  await sg.navExpand("/Project/1", { seedEntityField: Promise.resolve(1) });
+  // @ts-expect-error — nor a RegExp
+  await navSearchString(sg, "/Project/1", "x", { seedEntityField: /re/ });
+  // @ts-expect-error — nor a Uint8Array
+  await sg.navExpand("/Project/1", { seedEntityField: bytes });
+  // @ts-expect-error — nor an ArrayBuffer
+  await sg.navExpand("/Project/1", { seedEntityField: new ArrayBuffer(1) });
+  // @ts-expect-error — nor a Blob
+  await sg.navExpand("/Project/1", { seedEntityField: blob });
+}
+void builtInsRefused;
 /** A link, for the refusals. */
 function p(id: number): ProjectLink {
   return { type: "Project", id, name: "x" };
@@ -219,6 +274,25 @@ async function typedCompiles(sg: EntityApi<Site>, p: ProjectLink, asset: AssetLi
   await sg.openAttachment(a);
 }
 void typedCompiles;
+
+/** A url value declared as an interface with a key a built-in has, which the schema's url value type names too. */
+interface SizedFile {
+  url: string;
+  size: number;
+}
+
+/**
+ * Compile-only: a key the url value type names is taken even where it is one that refuses built-ins elsewhere (a
+ * `Map`, whose `size` is a number, then passes as such a value: the type says no more than that).
+ */
+async function typedOwnKeys(sg: EntityApi<Site>, file: SizedFile): Promise<void> {
+  await sg.update("Shot", 1, { sg_file: file });
+  // @ts-expect-error — a Date still is no url value
+  await sg.update("Shot", 1, { sg_file: new Date() });
+  // @ts-expect-error — nor a RegExp
+  await sg.update("Shot", 1, { sg_file: /re/ });
+}
+void typedOwnKeys;
 
 /** What a typed schema must still refuse. */
 async function typedRefuses(sg: EntityApi<Site>, shot: ShotLink, noId: NoId, p: ProjectLink, data: ShotData): Promise<void> {

@@ -16,7 +16,7 @@
 import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import type { EntityFields } from "./activity.js";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
-import type { SiteSchema } from "./schema-types.js";
+import type { PlainObject, SiteSchema } from "./schema-types.js";
 import { checkEntityFields, checkEntityRef, checkObject, checkOptions, checkString } from "./validate.js";
 import { encodeValue } from "./write-values.js";
 
@@ -24,11 +24,11 @@ import { encodeValue } from "./write-values.js";
  * The `seed_entity_field` of the navigation RPCs. Its keys are not documented (the Python client types it as a
  * dict), so it is checked to be a plain object and sent as given, except that a `Date` in it becomes a wire
  * datetime (`YYYY-MM-DDTHH:MM:SSZ`), as the Python client does for its whole payload, and a NaN or infinite
- * number in it is refused (JSON would send it as `null`). Typed with an index signature (for hovers) and as any
- * object without a `length` (one declared as an `interface`, which has no implicit index signature; a list or a
- * function, which have a `length`, stay compile errors).
+ * number in it is refused (JSON would send it as `null`). Typed with an index signature (for hovers) and as a
+ * {@link PlainObject} (one declared as an `interface`, which has no implicit index signature; a list, a function, a
+ * `Date`, a `Map` and the other built-ins it names stay compile errors).
  */
-export type NavSeedEntityField = { readonly [key: string]: unknown } | (object & { readonly length?: never });
+export type NavSeedEntityField = { readonly [key: string]: unknown } | PlainObject;
 
 /** Options of `navSearchString` and `navSearchEntity`, plus call options. */
 export interface NavSearchOptions extends CallOptions {

@@ -340,6 +340,64 @@ async function interfaceValues(api: EntityApi<SgSchema>, movie: MovieLink, info:
 }
 void interfaceValues;
 
+/** A url field value and a serializable dict declared as interfaces whose keys are all optional. */
+interface OptionalMovieLink {
+  url?: string;
+  name?: string;
+}
+interface OptionalSplitInfo {
+  start?: string;
+  note?: string;
+}
+
+/**
+ * Compile-only: a built-in object is no url field value nor serializable dict, though an object without a `length`
+ * whose keys are all optional (a value declared as an interface) is taken.
+ */
+async function builtInValues(api: EntityApi<SgSchema>, movie: OptionalMovieLink, info: OptionalSplitInfo, bytes: Uint8Array, blob: Blob): Promise<void> {
+  await api.update("CustomEntity01", 1, { sg_path: movie });
+  await api.update("Task", 1, { splits: info });
+  // @ts-expect-error — a Date is no url field value
+  await api.update("CustomEntity01", 1, { sg_path: new Date() });
+  // @ts-expect-error — nor a Map
+  await api.update("CustomEntity01", 1, { sg_path: new Map() });
+  // @ts-expect-error — nor a Set
+  await api.update("CustomEntity01", 1, { sg_path: new Set() });
+  // @ts-expect-error — nor a promise
+  await api.update("CustomEntity01", 1, { sg_path: Promise.resolve(1) });
+  // @ts-expect-error — nor a RegExp
+  await api.update("CustomEntity01", 1, { sg_path: /re/ });
+  // @ts-expect-error — nor a Uint8Array
+  await api.update("CustomEntity01", 1, { sg_path: bytes });
+  // @ts-expect-error — nor an ArrayBuffer
+  await api.update("CustomEntity01", 1, { sg_path: new ArrayBuffer(1) });
+  // @ts-expect-error — nor a Blob
+  await api.update("CustomEntity01", 1, { sg_path: blob });
+  // @ts-expect-error — nor in a create
+  await api.create("CustomEntity01", { sg_path: new Date() });
+  // @ts-expect-error — nor in a batch
+  await api.batch([{ request_type: "update", entity_type: "CustomEntity01", entity_id: 1, data: { sg_path: new Map() } }]);
+  // @ts-expect-error — nor in the standalone update
+  await update(api, "CustomEntity01", 1, { sg_path: /re/ });
+  // @ts-expect-error — a Date is no serializable dict
+  await api.update("Task", 1, { splits: new Date() });
+  // @ts-expect-error — nor a Map, in a create
+  await api.create("Task", { content: "x", splits: new Map() });
+  // @ts-expect-error — nor a Set, in a batch
+  await api.batch([{ request_type: "create", entity_type: "Task", data: { splits: new Set() } }]);
+  // @ts-expect-error — nor a promise, in the standalone create
+  await create(api, "Task", { content: "x", splits: Promise.resolve(1) });
+  // @ts-expect-error — nor a RegExp, nor in a batch update
+  await api.batch([{ request_type: "update", entity_type: "Task", entity_id: 1, data: { splits: /re/ } }]);
+  // @ts-expect-error — nor a Uint8Array
+  await update(api, "Task", 1, { splits: bytes });
+  // @ts-expect-error — nor an ArrayBuffer
+  await api.create("Task", { splits: new ArrayBuffer(1), content: "x" });
+  // @ts-expect-error — nor a Blob
+  await api.update("Task", 1, { content: "x", splits: blob });
+}
+void builtInValues;
+
 /**
  * Compile-only: valid code that compiled before the schema types were reworked (4c87e8f) and must keep compiling
  * (regressions a reviewer found; each call here failed to compile before it was fixed).

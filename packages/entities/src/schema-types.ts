@@ -243,10 +243,29 @@ export type InputValue<F> = F extends { readonly type: infer T; readonly value: 
 type ReadonlyAccepted<V> = V extends readonly (infer L)[] ? V | readonly L[] : string extends keyof V ? V | IndexFree<V> : V;
 
 /**
- * `O` without its index signatures: an object (not a string: the data's own type is intersected with this, where an
- * all-optional type alone would take one) without a `length` (not a list or a function), its known keys typed as in `O`.
+ * `O` without its index signatures: a {@link PlainObject} (its exclusions but those `O` names itself), its known keys
+ * typed as in `O`.
  */
-type IndexFree<O> = object & { readonly length?: never } & { [K in keyof O as string extends K ? never : number extends K ? never : K]: O[K] };
+type IndexFree<O> = object & Omit<PlainObject, keyof KnownKeys<O>> & KnownKeys<O>;
+
+/** `O` without its index signatures: its known keys, typed as in `O`. */
+type KnownKeys<O> = { [K in keyof O as string extends K ? never : number extends K ? never : K]: O[K] };
+
+/**
+ * An object that may be declared as an `interface` (which has no implicit index signature, so that
+ * `{ readonly [key: string]: unknown }` refuses it) but is none of the built-ins a plain object of values is not: it has
+ * no `length` (a string, a list, a typed array or a function), `getTime` (a `Date`), `then` (a promise), `size` (a
+ * `Map`, a `Set` or a `Blob`), `exec` (a `RegExp`) or `byteLength` (an `ArrayBuffer`). An interface with a field
+ * of one of these names is refused too: spread it (`{ ...value }`), which takes the index-signature form.
+ */
+export type PlainObject = object & {
+  readonly length?: never;
+  readonly getTime?: never;
+  readonly then?: never;
+  readonly size?: never;
+  readonly exec?: never;
+  readonly byteLength?: never;
+};
 
 /** What a write is: a `create` may also set the fields a site takes on creation only ({@link SetOnCreate}). */
 export type WriteKind = "create" | "update";

@@ -6,7 +6,7 @@
  */
 import type { CallOptions, DateMode, EntityRef } from "@sg/core";
 import { callOptions, contextOf, forgetFieldTypes, type Context, type EntityTarget } from "./context.js";
-import type { CheckedFieldName, EntityTypeName, FieldName, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { CheckedFieldName, EntityTypeName, FieldName, LooseSchema, PlainObject, SiteSchema } from "./schema-types.js";
 import { checkDefined, checkEntityType, checkFieldPath, checkLinkTo, checkObject, checkOptions, checkString, fail } from "./validate.js";
 import { callExpecting } from "./reply.js";
 import { encodeValue } from "./write-values.js";
@@ -138,10 +138,10 @@ const DATA_TYPES = new Set(["checkbox", "currency", "date", "date_time", "durati
  * @param entityType - e.g. `"Shot"`.
  * @param dataType - the field's data type, e.g. `"text"`.
  * @param displayName - the name shown in the site.
- * @param properties - other properties, e.g. `{ description: "…" }`: an object (one declared as an `interface` too), not a list.
+ * @param properties - other properties, e.g. `{ description: "…" }`: an object (one declared as an `interface` too, a {@link PlainObject}), not a list, a `Date` or a `Map`.
  * @param options - call options.
  */
-export function schemaFieldCreate<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, dataType: string, displayName: string, properties?: { readonly [property: string]: unknown } | (object & { readonly length?: never }), options?: CallOptions): Promise<string>;
+export function schemaFieldCreate<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, dataType: string, displayName: string, properties?: { readonly [property: string]: unknown } | PlainObject, options?: CallOptions): Promise<string>;
 export async function schemaFieldCreate(target: unknown, entityType: unknown, dataType: unknown, displayName: unknown, properties?: unknown, rawOptions?: unknown): Promise<string> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
@@ -158,10 +158,10 @@ export async function schemaFieldCreate(target: unknown, entityType: unknown, da
  * @param target - a client or an {@link EntityContext}.
  * @param entityType - e.g. `"Shot"`.
  * @param fieldName - the field's internal name.
- * @param properties - the properties to change: an object (one declared as an `interface` too), not a list.
+ * @param properties - the properties to change: an object (one declared as an `interface` too, a {@link PlainObject}), not a list, a `Date` or a `Map`.
  * @param options - `project` and call options.
  */
-export function schemaFieldUpdate<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, fieldName: string, properties: { readonly [property: string]: unknown } | (object & { readonly length?: never }), options?: SchemaReadOptions): Promise<boolean>;
+export function schemaFieldUpdate<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, fieldName: string, properties: { readonly [property: string]: unknown } | PlainObject, options?: SchemaReadOptions): Promise<boolean>;
 export async function schemaFieldUpdate(target: unknown, entityType: unknown, fieldName: unknown, properties: unknown, rawOptions?: unknown): Promise<boolean> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
