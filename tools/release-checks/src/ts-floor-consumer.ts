@@ -152,4 +152,12 @@ export async function refused(sg: EntityApi<SgSchema>, shot: ShotLink): Promise<
   await sg.update("Version", 1, { sg_uploaded_movie: "https://example.com/m.mov" });
   // @ts-expect-error schema field properties as a list
   await sg.schemaFieldUpdate("Shot", "code", ["description"]);
+  // @ts-expect-error a Date as a url field value
+  await sg.update("Version", 1, { sg_uploaded_movie: new Date() });
+  // @ts-expect-error a Map as a serializable dict
+  await sg.update("Task", 1, { splits: new Map() });
+  // @ts-expect-error a RegExp as schema field properties
+  await sg.schemaFieldCreate("Shot", "text", "Notes", /re/);
+  // @ts-expect-error a promise as a seed entity field
+  await sg.navExpand("/Project/1", { seedEntityField: Promise.resolve(1) });
 }
