@@ -342,8 +342,8 @@ export function createClient(options: ClientOptions): Client {
   /**
    * After the site refused `credentials` (sent as send number `sentAt`) with `error`, for `call()` and `http()` alike:
    * the strategy's `onRejected` is asked once (see {@link refreshOnce}) and, with fresh credentials, `resend` runs
-   * once. A refusal of the re-send (an `SgAuthError` from `resend`; `onRejected` is not asked twice for one call, that
-   * would be a login per call), or a strategy that gives up, throws the strategy's explanation of the last refusal,
+   * once (without `resend`, the refusal is thrown as it came). A refusal of the re-send (an `SgAuthError` from
+   * `resend`; `onRejected` is not asked twice for one call, that would be a login per call), or a strategy that gives up, throws the strategy's explanation of the last refusal,
    * or that refusal as it came. `signal`, `endsAt` and `deadlineMs` bound the wait for the refresh, as the caller's,
    * and `closed` (the client's close signal when the call was made) ends it.
    */
@@ -354,7 +354,7 @@ export function createClient(options: ClientOptions): Client {
     sentAt: number,
     name: string,
     wait: { readonly signal: AbortSignal | undefined; readonly closed: AbortSignal; readonly endsAt: number | undefined; readonly deadlineMs: number | undefined },
-    resend: (fresh: Credentials) => Promise<T>,
+    resend?: (fresh: Credentials) => Promise<T>,
   ): Promise<T> => {
     let refused = error;
     let rejected = credentials;
@@ -362,6 +362,9 @@ export function createClient(options: ClientOptions): Client {
     const ended = wait.closed.aborted || wait.signal?.aborted;
     const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs));
     if (fresh) {
+      // No `resend` (a write that may have landed): the refusal goes out as it came, not explained as a refusal of
+      // credentials that were never sent.
+      if (!resend) throw refused;
       logger.debug(`${PREFIX}: re-sending once with fresh credentials`, { method: name, auth: strategy.name });
       try {
         return await resend(fresh);
@@ -434,12 +437,18 @@ export function createClient(options: ClientOptions): Client {
         try {
           return (await send(method, payload, credentials, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, "credentials") : callOptions)) as T;
         } catch (error) {
+          if (!(error instanceof SgAuthError)) throw error;
           // A refusal of a write an earlier attempt of which may have landed (the transport retried it after a 502:
-          // `retryWrites`) is not re-sent after a refresh: the write may have been applied.
-          if (!(error instanceof SgAuthError) || (error as { maybeSent?: unknown }).maybeSent) throw error;
-          return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs }, async (fresh) =>
+          // `retryWrites`) is not re-sent after a refresh: the write may have been applied. The strategy still
+          // refreshes and explains it, and what leaves says `maybeSent`, whoever made it.
+          const landed = (error as { maybeSent?: unknown }).maybeSent;
+          return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs }, landed ? undefined : async (fresh) =>
             (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T,
-          );
+          ).catch((left) => {
+            // `Reflect.set`: a frozen error goes out as it is, not as a TypeError.
+            if (landed && Object(left) === left) Reflect.set(left, "maybeSent", true);
+            throw left;
+          });
         }
       } catch (error) {
         fromSite(error);

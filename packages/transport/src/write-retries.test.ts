@@ -2,7 +2,7 @@
 // whatever cut them short after their request went out — a gateway's 502/504, another 5xx, an answer that is not
 // the protocol's, close(), the deadline. Over real sockets on 127.0.0.1.
 import { describe, expect, it } from "vitest";
-import { SgAbortError, SgHttpError, SgProtocolError, SgTimeoutError, createClient, systemClock } from "@sg/core";
+import { SgAbortError, SgAuthError, SgHttpError, SgProtocolError, SgTimeoutError, createClient, systemClock } from "@sg/core";
 import type { AuthStrategy, Clock, Credentials, SgError } from "@sg/core";
 import { jsonRpcTransport } from "./index.js";
 import { contextFor, fail, fakeClock, freePort, json, text, useTestServers, watchedClock } from "./test-support/server.js";
@@ -244,30 +244,66 @@ describe("retryWrites: true, a write answered 502 and then not retried: the firs
     expect(late.hint).toMatch(created);
   });
 
-  it("502, then the session refused on the second attempt: through createClient, no refresh and re-send of a write that may have landed", async () => {
+  it("502, then the session refused on the second attempt: through createClient, the strategy refreshes but the write that may have landed is not re-sent", async () => {
     // The auth fault (102) refuses only the second attempt: the first, answered 502, may have created the row. Core
-    // refreshes and re-sends a refused call; not this one.
+    // refreshes and re-sends a refused call; this one is refreshed (the next call gets the new token), not re-sent.
     const server = await serve((req, res, _raw, n) =>
       methodOf(req) !== "create" ? json(res, { results: [] }) : n === 1 ? text(res, "bad gateway", 502, "text/plain") : json(res, { exception: true, error_code: 102, message: "session expired" }),
     );
     let refreshes = 0;
+    const explained: unknown[][] = [];
+    const first: Credentials = { kind: "session", sessionToken: "tok-1" };
     const auth: AuthStrategy = {
       name: "session",
-      credentials: () => ({ kind: "session", sessionToken: "tok-1" }),
-      onRejected: () => (refreshes++, { kind: "session", sessionToken: "tok-2" }),
+      credentials: () => Promise.resolve(first),
+      onRejected: () => (refreshes++, Promise.resolve({ kind: "session", sessionToken: "tok-2" })),
+      explain: (...args) => (explained.push(args), undefined),
     };
     const sg = createClient({ site: server.url, transport: retrying(), auth });
     const err = await fail(sg.call("create", { type: "Shot", data: { code: "sh010" } }));
     expect(err).toMatchObject({ name: "SgAuthError", errorCode: 102, method: "create" });
     expect(maybeSentOf(err)).toBe(true);
     expect(err.hint).toMatch(created);
-    expect(refreshes).toBe(0);
+    expect(refreshes).toBe(1);
+    // the fresh token was not sent, so explain() is not told that it was refused
+    expect(explained).toEqual([]);
     expect(server.requests.filter((r) => methodOf(r) === "create")).toHaveLength(2);
     // A read refused the same way is refreshed and re-sent once, as before.
     const reader = await serve((req, res, _raw, n) => (n === 1 ? json(res, { exception: true, error_code: 102, message: "session expired" }) : json(res, { results: { entities: [], paging_info: { entity_count: 0 } } })));
     await createClient({ site: reader.url, transport: retrying(), auth }).call("read", { type: "Shot" });
-    expect(refreshes).toBe(1);
+    expect(refreshes).toBe(2);
     expect(reader.requests).toHaveLength(2);
+  });
+
+  it("502, then the key refused on the second attempt: the strategy's explained error leaves, with maybeSent: true (an own property), and nothing is re-sent", async () => {
+    const server = await serve((_req, res, _raw, n) => (n === 1 ? text(res, "bad gateway", 502, "text/plain") : json(res, { exception: true, error_code: 102, message: "Can't authenticate script 'bot'" })));
+    class ExplainedRefusal extends SgAuthError {}
+    const seen: SgAuthError[] = [];
+    const auth: AuthStrategy = {
+      name: "script",
+      credentials: () => Promise.resolve(script),
+      onRejected: (error) => (seen.push(error), Promise.reject(new ExplainedRefusal("the key is wrong", { code: "SG_SCRIPT_REJECTED", cause: error }))),
+    };
+    const err = await fail(createClient({ site: server.url, transport: retrying(), auth }).call("create", { type: "Shot", data: { code: "sh010" } }));
+    expect(err).toBeInstanceOf(ExplainedRefusal);
+    expect(err).toMatchObject({ code: "SG_SCRIPT_REJECTED", message: expect.stringContaining("the key is wrong") });
+    expect(Object.getOwnPropertyDescriptor(err, "maybeSent")?.value).toBe(true);
+    expect(seen.map((e) => [e.errorCode, maybeSentOf(e)])).toEqual([[102, true]]);
+    expect(server.requests).toHaveLength(2);
+    // A strategy that gives up: its explain() is asked about the refusal and the credentials that carried it.
+    const giveUp = await serve((_req, res, _raw, n) => (n === 1 ? text(res, "bad gateway", 502, "text/plain") : json(res, { exception: true, error_code: 102, message: "Can't authenticate script 'bot'" })));
+    const asked: unknown[][] = [];
+    const quiet: AuthStrategy = {
+      name: "script",
+      credentials: () => Promise.resolve(script),
+      onRejected: () => Promise.resolve(undefined),
+      explain: (error, rejected) => (asked.push([error.errorCode, maybeSentOf(error), rejected]), new ExplainedRefusal("explained", { code: "SG_SCRIPT_REJECTED" })),
+    };
+    const gaveUp = await fail(createClient({ site: giveUp.url, transport: retrying(), auth: quiet }).call("create", { type: "Shot", data: { code: "sh010" } }));
+    expect(gaveUp).toBeInstanceOf(ExplainedRefusal);
+    expect(maybeSentOf(gaveUp)).toBe(true);
+    expect(asked).toEqual([[102, true, script]]);
+    expect(giveUp.requests).toHaveLength(2);
   });
 
   it("502, then a fault on the second attempt (the site refused that attempt, not the first): the fault's class, maybeSent: true", async () => {
