@@ -81,9 +81,16 @@ export async function readAnswer(response: Response, maxBytes: number): Promise<
   const raw: { -readonly [K in keyof RawResponse]: RawResponse[K] } = { status: response.status, statusText: response.statusText, headers, body: EMPTY };
   const length = headers.get("content-encoding") ? NaN : Number(headers.get("content-length") ?? NaN);
   try {
-    const reader = response.body?.getReader();
+    const stream = response.body;
+    // A custom fetch's body may be a Node Readable (node-fetch v3), not a web stream: read it through arrayBuffer().
+    const reader = stream?.getReader?.();
     const chunks: Uint8Array[] = [];
     let size = length > maxBytes ? length : 0;
+    if (stream && !reader && !size) {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      chunks.push(bytes);
+      size = bytes.byteLength;
+    }
     while (reader && size <= maxBytes) {
       const chunk = await reader.read();
       if (chunk.done) break;
@@ -92,7 +99,7 @@ export async function readAnswer(response: Response, maxBytes: number): Promise<
     }
     if (size > maxBytes) {
       // drops the connection: the rest is never read
-      reader?.cancel().catch(() => {});
+      reader ? reader.cancel().catch(() => {}) : (stream as { destroy?(): void } | null)?.destroy?.();
       raw.tooLarge = maxBytes;
       return raw;
     }
