@@ -24,6 +24,12 @@ const loopingCause = (): Error => {
   return reason;
 };
 
+const revokedProxy = (): object => {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+};
+
 /** Reasons that once threw while being turned into the call's error, and the cause message each must leave. */
 const hostile: Array<[string, () => unknown, string]> = [
   ["a cause that loops", loopingCause, "shutdown"],
@@ -31,6 +37,9 @@ const hostile: Array<[string, () => unknown, string]> = [
   ["an undefined message", () => Object.assign(new Error("x"), { message: undefined }), "undefined"],
   ["a message getter that throws", () => Object.defineProperty(new Error("x"), "message", { get: () => { throw new Error("no"); } }), "a cause that could not be read"],
   ["a value without a prototype", () => Object.create(null) as unknown, "a cause that could not be read"],
+  ["a revoked Proxy", () => revokedProxy(), "a cause that could not be read"],
+  ["a Proxy whose getPrototypeOf trap throws", () => new Proxy(new Error("x"), { getPrototypeOf: () => { throw new Error("trap"); } }), "a cause that could not be read"],
+  ["a Proxy whose every trap throws", () => new Proxy(new Error("x"), { get: () => { throw new Error("trap"); }, getPrototypeOf: () => { throw new Error("trap"); } }), "a cause that could not be read"],
 ];
 
 describe("a call ended by a hostile abort reason", () => {
@@ -51,6 +60,12 @@ describe("a call ended by a hostile abort reason", () => {
       expect(s.received).toEqual([]);
     });
   }
+
+  it("an SgError made with such a reason as its cause does not throw: the cause reads as unreadable", () => {
+    for (const cause of [revokedProxy(), new Proxy(new Error("x"), { getPrototypeOf: () => { throw new Error("trap"); } })]) {
+      expect((new SgError("x", { code: "SG_X", cause }).cause as Error).message).toBe("a cause that could not be read");
+    }
+  });
 
   it("keeps a looping cause chain to a bounded depth", async () => {
     const error = (await settled(createClient({ site: "http://127.0.0.1:1", transport: fetchTransport(), auth: hung }).call("read", {}, { signal: AbortSignal.abort(loopingCause()) }))) as Error;

@@ -1,5 +1,5 @@
 import { onAbort } from "./abort-listeners.js";
-import { SgAbortError, SgError } from "./errors.js";
+import { SgAbortError, SgError, UNREADABLE } from "./errors.js";
 
 /** Time as the client sees it. Tests inject a fake one so backoff schedules run instantly. */
 export interface Clock {
@@ -34,11 +34,16 @@ export const systemClock: Clock = Object.freeze({
 /** The error to throw when `signal` has aborted: its reason when that is already an SgError, else an SgAbortError. */
 export function abortErrorFrom(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
-  // Only this library's errors pass as they are: an app's own error (even one named `Sg…`) becomes the cause of an
-  // SgAbortError, so that a write it cut short still says whether it may have been applied.
-  if (reason instanceof SgError) return reason;
-  // AbortSignal.timeout(ms) aborts with a TimeoutError: say so, or a time limit reads like a cancel.
-  // By name, not `instanceof`: the reason may come from another realm (an iframe's or a `node:vm` context's signal).
-  const timedOut = (reason as { name?: unknown } | undefined)?.name === "TimeoutError";
-  return new SgAbortError(timedOut ? "the call was aborted: its signal timed out" : "the call was aborted", { cause: reason });
+  try {
+    // Only this library's errors pass as they are: an app's own error (even one named `Sg…`) becomes the cause of an
+    // SgAbortError, so that a write it cut short still says whether it may have been applied.
+    if (reason instanceof SgError) return reason;
+    // AbortSignal.timeout(ms) aborts with a TimeoutError: say so, or a time limit reads like a cancel.
+    // By name, not `instanceof`: the reason may come from another realm (an iframe's or a `node:vm` context's signal).
+    const timedOut = (reason as { name?: unknown } | undefined)?.name === "TimeoutError";
+    return new SgAbortError(timedOut ? "the call was aborted: its signal timed out" : "the call was aborted", { cause: reason });
+  } catch {
+    // A reason that throws when looked at (a revoked Proxy, a throwing trap) must not throw from an abort listener.
+    return new SgAbortError("the call was aborted", { cause: UNREADABLE });
+  }
 }

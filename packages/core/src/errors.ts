@@ -349,15 +349,18 @@ export function describeValue(value: unknown, secret = false): string {
   return keys.length ? `an object with keys ${keys.slice(0, 5).join(", ")}${keys.length > 5 ? ", …" : ""}` : "an empty object";
 }
 
+/** The message of the cause kept in place of one that throws when read (not exported from the package). */
+export const UNREADABLE = "a cause that could not be read";
+
 // A cause chain is kept to this depth: a chain that loops (`e.cause = e`) or runs deeper ends there.
 const CAUSE_DEPTH = 8;
 
 function sanitizeCause(cause: unknown, secrets: readonly string[], depth = 0): Error | undefined {
   if (cause === undefined || cause === null || depth > CAUSE_DEPTH) return undefined;
-  if (cause instanceof SgError) return cause;
-  // The cause is the caller's own value (an abort reason, a socket error): a getter that throws, a `message` that is
-  // not a string or a `toString` that throws must not turn the error being made into another one.
+  // The cause is the caller's own value (an abort reason, a socket error): a getter or Proxy trap that throws, a
+  // `message` that is not a string or a `toString` that throws must not turn the error being made into another one.
   try {
+    if (cause instanceof SgError) return cause;
     if (!isError(cause)) return new Error(scrubText(String(cause), secrets));
     const { name, message, cause: inner } = cause;
     const code = (cause as { code?: unknown }).code;
@@ -369,6 +372,6 @@ function sanitizeCause(cause: unknown, secrets: readonly string[], depth = 0): E
     clean.stack = `${clean.name}: ${clean.message}`;
     return clean;
   } catch {
-    return new Error("a cause that could not be read");
+    return new Error(UNREADABLE);
   }
 }

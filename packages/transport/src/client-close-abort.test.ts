@@ -50,6 +50,24 @@ describe("createClient over jsonRpcTransport", () => {
     expect(site.methods()).toEqual(["create"]);
   });
 
+  it("a create aborted after it went out with a reason that throws when looked at (a revoked Proxy, a throwing trap): SgAbortError with maybeSent", async () => {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const trapped = new Proxy(new Error("x"), { getPrototypeOf: () => { throw new Error("trap"); } });
+    for (const reason of [revoked.proxy, trapped]) {
+      const site = await holdingSite();
+      const sg = createClient({ site: site.server.url, transport: jsonRpcTransport(), auth: script("bot") });
+      const stop = new AbortController();
+      const create = settled(sg.call("create", { type: "Shot", data: { code: "sh010" } }, { signal: stop.signal }));
+      await site.arrived(1);
+      stop.abort(reason);
+      const error = (await create) as SgAbortError;
+      expect(error).toBeInstanceOf(SgAbortError);
+      expect(error).toMatchObject({ code: "SG_ABORTED", method: "create", maybeSent: true, hint: landedHint("The call was aborted") });
+      expect((error.cause as Error).message).toBe("a cause that could not be read");
+    }
+  });
+
   it("a create aborted after it went out: SgAbortError with maybeSent and the hint; the site had it", async () => {
     const site = await holdingSite();
     const sg = createClient({ site: site.server.url, transport: jsonRpcTransport(), auth: script("bot") });
