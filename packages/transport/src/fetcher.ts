@@ -86,11 +86,7 @@ export async function readAnswer(response: Response, maxBytes: number): Promise<
     const reader = stream?.getReader?.();
     const chunks: Uint8Array[] = [];
     let size = length > maxBytes ? length : 0;
-    if (stream && !reader && !size) {
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      chunks.push(bytes);
-      size = bytes.byteLength;
-    }
+    if (stream && !reader && !size) size = (chunks[0] = new Uint8Array(await response.arrayBuffer())).byteLength;
     while (reader && size <= maxBytes) {
       const chunk = await reader.read();
       if (chunk.done) break;
