@@ -270,7 +270,13 @@ export const COMBINATIONS = [
     // Lowered by 1 B (the row shrank 1 B): Net of a pageSize held to the site's stated maximum (a site counting page
     // offsets by the size asked for skipped rows) and answers read chunk by chunk into one buffer of their own instead
     // of through a Blob (findOne 1.113–1.131× a bare fetch, from 1.139–1.181).
-    ratchet: 34 * KB + 490,
+    // Then by 107 B: from the read-through of the day's diff: a refused write that may have landed is refreshed and
+    // explained by its strategy (a refused script key kept its SgScriptAuthError code) and still never re-sent, with
+    // maybeSent on whatever error leaves; an answer whose body is a Node Readable (node-fetch v3 as a custom fetch)
+    // read through arrayBuffer() within maxResponseBytes (every answer had failed as a dropped connection); an abort
+    // reason that throws when looked at (a revoked Proxy) turned into SgAbortError instead of crashing the abort
+    // listener.
+    ratchet: 35 * KB - 427,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -515,7 +521,13 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 3 B: Net with a pageSize held to the site's stated api_max_entities_per_page (a site counting page
     // offsets by the size asked for skipped rows), and answers read chunk by chunk into one buffer of their own
     // instead of through a Blob (findOne 1.113–1.131× a bare fetch, from 1.139–1.181).
-    ratchet: 29 * KB - 492,
+    // Then by 105 B: from the read-through of the day's diff: a refused write that may have landed is refreshed and
+    // explained by its strategy (a refused script key kept its SgScriptAuthError code) and still never re-sent, with
+    // maybeSent on whatever error leaves; an answer whose body is a Node Readable (node-fetch v3 as a custom fetch)
+    // read through arrayBuffer() within maxResponseBytes (every answer had failed as a dropped connection); an abort
+    // reason that throws when looked at (a revoked Proxy) turned into SgAbortError instead of crashing the abort
+    // listener.
+    ratchet: 29 * KB - 387,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -826,7 +838,13 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Lowered by 2 B (the row shrank 2 B): Net with a pageSize held to the site's stated api_max_entities_per_page (a
     // site counting page offsets by the size asked for skipped rows), and answers read chunk by chunk into one buffer
     // of their own instead of through a Blob (findOne 1.113–1.131× a bare fetch, from 1.139–1.181).
-    ratchet: 51 * KB - 403,
+    // Then by 118 B: from the read-through of the day's diff: a refused write that may have landed is refreshed and
+    // explained by its strategy (a refused script key kept its SgScriptAuthError code) and still never re-sent, with
+    // maybeSent on whatever error leaves; an answer whose body is a Node Readable (node-fetch v3 as a custom fetch)
+    // read through arrayBuffer() within maxResponseBytes (every answer had failed as a dropped connection); an abort
+    // reason that throws when looked at (a revoked Proxy) turned into SgAbortError instead of crashing the abort
+    // listener.
+    ratchet: 51 * KB - 285,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1040,7 +1058,13 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // ignored, not read hours off.
     // Lowered by 7 B (the row shrank 7 B): answers read chunk by chunk into one buffer of their own instead of through
     // a Blob (findOne 1.113–1.131× a bare fetch, from 1.139–1.181).
-    ratchet: 28 * KB - 491,
+    // Then by 109 B: from the read-through of the day's diff: a refused write that may have landed is refreshed and
+    // explained by its strategy (a refused script key kept its SgScriptAuthError code) and still never re-sent, with
+    // maybeSent on whatever error leaves; an answer whose body is a Node Readable (node-fetch v3 as a custom fetch)
+    // read through arrayBuffer() within maxResponseBytes (every answer had failed as a dropped connection); an abort
+    // reason that throws when looked at (a revoked Proxy) turned into SgAbortError instead of crashing the abort
+    // listener.
+    ratchet: 28 * KB - 382,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1258,7 +1282,13 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // ignored, not read hours off.
     // Lowered by 11 B (the row shrank 11 B): answers read chunk by chunk into one buffer of their own instead of
     // through a Blob (findOne 1.113–1.131× a bare fetch, from 1.139–1.181).
-    ratchet: 28 * KB - 191,
+    // Then by 116 B: from the read-through of the day's diff: a refused write that may have landed is refreshed and
+    // explained by its strategy (a refused script key kept its SgScriptAuthError code) and still never re-sent, with
+    // maybeSent on whatever error leaves; an answer whose body is a Node Readable (node-fetch v3 as a custom fetch)
+    // read through arrayBuffer() within maxResponseBytes (every answer had failed as a dropped connection); an abort
+    // reason that throws when looked at (a revoked Proxy) turned into SgAbortError instead of crashing the abort
+    // listener.
+    ratchet: 28 * KB - 75,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1493,7 +1523,13 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // ignored, not read hours off.
     // Lowered by 9 B (the row shrank 9 B): answers read chunk by chunk into one buffer of their own instead of through
     // a Blob (findOne 1.113–1.131× a bare fetch, from 1.139–1.181).
-    ratchet: 30 * KB + 321,
+    // Then by 113 B: from the read-through of the day's diff: a refused write that may have landed is refreshed and
+    // explained by its strategy (a refused script key kept its SgScriptAuthError code) and still never re-sent, with
+    // maybeSent on whatever error leaves; an answer whose body is a Node Readable (node-fetch v3 as a custom fetch)
+    // read through arrayBuffer() within maxResponseBytes (every answer had failed as a dropped connection); an abort
+    // reason that throws when looked at (a revoked Proxy) turned into SgAbortError instead of crashing the abort
+    // listener.
+    ratchet: 30 * KB + 434,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1612,7 +1648,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // error named Sg… lost a write's maybeSent; a string or another realm's Error was dropped).
     // Then by 7 B: a write's auth refusal that says maybeSent (an earlier attempt may have landed) thrown as it came,
     // not refreshed and re-sent.
-    ratchet: 9 * KB - 436,
+    // Then by 56 B: a refused write that may have landed is refreshed and explained by its strategy, still never re-
+    // sent, with maybeSent on whatever error leaves; an abort reason that throws when looked at (a revoked Proxy)
+    // turned into SgAbortError instead of crashing the abort listener.
+    ratchet: 9 * KB - 380,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
