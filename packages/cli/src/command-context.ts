@@ -10,6 +10,7 @@ import { debugLogger } from "./debug-logger.js";
 import { OUTPUT_FORMATS, createWriter, type OutputFormat, type RecordWriter, type WriterOptions } from "./format/index.js";
 import { outputUntil, type CliIo } from "./io.js";
 import type { ProxyRoutingDispatcher } from "./proxy/proxy-dispatcher.js";
+import { outlastsRuntimeLimits } from "./runtime-limits.js";
 import { hasProxy, proxySecrets, readProxySettings, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** Everything a command needs. */
@@ -89,12 +90,14 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
   let proxySettings: ProxySettings | undefined;
   let dispatcher: Promise<ProxyRoutingDispatcher> | undefined;
   /**
-   * The run's proxy routing, made on first use; undefined when no proxy is set at all. Its code (and undici) is
-   * loaded only then: a run without a proxy never pays for it.
+   * The run's dispatcher (proxy routing, and no time limits of undici's own), made on first use; undefined when no
+   * proxy is set and no limit of the run may outlast Node's fetch's own (300 s). Its code (and undici) is loaded
+   * only then: a run without a proxy and with the default `--timeout-ms` never pays for it.
    */
   const routing = (): Promise<ProxyRoutingDispatcher> | undefined => {
     const settings = context.proxy();
-    if (!dispatcher && hasProxy(settings)) {
+    const long = (): boolean => outlastsRuntimeLimits(callDeadlineMs(args.values, io.env, args.command), transferLimitMs(args.values, io.env, args.command), args.command);
+    if (!dispatcher && (hasProxy(settings) || long())) {
       dispatcher = import("./proxy/proxy-dispatcher.js").then((m) => new m.ProxyRoutingDispatcher(settings, logger));
       // Awaited by whoever needs it; a failure to load is theirs to report, never an unhandled rejection besides.
       dispatcher.catch(() => undefined);
@@ -127,7 +130,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       return connected;
     },
     async open(connection: ResolvedConnection) {
-      // Without any proxy the transport keeps Node's own dispatcher, exactly as before proxies were read.
+      // Without any proxy, and with limits Node's fetch's own never outlast, the transport keeps Node's own dispatcher.
       const dispatcher = await routing();
       const deadlineMs = callDeadlineMs(args.values, io.env, args.command);
       const maxBytes = maxResponseBytes(args.values, io.env);

@@ -10,6 +10,7 @@ import { SgNetworkError, SgTimeoutError, methodKind } from "@sg/core";
 import { SgTlsError } from "@sg/transport";
 import { timedOutLoggingIn } from "./login-timeout.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
+import { runtimeLimitCode } from "./runtime-limits.js";
 import { isTransferMethod, transferTimeoutAdvice } from "./transfer-timeout-advice.js";
 import { PROXY_LOGIN_ENCODING, routeFor, type ProxyEndpoint, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
 
@@ -92,6 +93,18 @@ export function proxyRefusalAdvice(status: number, via: ProxyEndpoint | undefine
 }
 
 /**
+ * What to do when the runtime's own HTTP client (Node's fetch: undici's `headersTimeout`, `bodyTimeout`) ended the
+ * attempt: not `sg`'s limit, so raising `--timeout-ms` or `--transfer-timeout-ms` cannot help, and `sg` lifts it when
+ * its own limits are longer (runtime-limits.ts): something outside `sg` set it for the run.
+ */
+function runtimeLimitAdvice(error: SgTimeoutError, code: string): string {
+  const verb = /^HTTP (\S+)/.exec(error.method ?? "")?.[1];
+  const write = error.maybeSent && (verb ? verb === "POST" : methodKind(error.method ?? "") === "write");
+  const what = write ? "No answer came: the write may have been applied on the site, so check before trying again." : "No answer came.";
+  return `${what} Node's own HTTP client stopped waiting after ${error.timeoutMs} ms without data (${code}), a limit of its own that --timeout-ms and --transfer-timeout-ms do not change: sg lifts it when its limits are longer, so something outside sg set it for this run (a module preloaded with --import or --require that sets undici's global dispatcher, or another runtime).`;
+}
+
+/**
  * The hint for a failed connection, or undefined to keep the error's own. `site` and `proxy` say where the request
  * went; every flag or variable named is one `sg` reads.
  *
@@ -113,6 +126,8 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
     // Nothing of the call was sent, and the time may have gone to a person at a prompt: not the site's fault.
     return `The time ran out while sg was still logging in, before the call was sent. --timeout-ms N (or SG_TIMEOUT_MS) sets how long a call may take, a login it waits for included (${error.timeoutMs} ms this time).${through}`;
   }
+  const runtimeCode = error instanceof SgTimeoutError ? runtimeLimitCode(error) : undefined;
+  if (runtimeCode && error instanceof SgTimeoutError) return `${runtimeLimitAdvice(error, runtimeCode)}${through}`;
   // An upload or download has its own limits and flag, and an upload's time may have gone to sending its body.
   if (error instanceof SgTimeoutError && isTransferMethod(error.method)) return `${transferTimeoutAdvice(error, context.command)}${through}`;
   if (error instanceof SgTimeoutError) {

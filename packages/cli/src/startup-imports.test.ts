@@ -91,6 +91,12 @@ describe("sg loads only what the command needs", () => {
     expect(unwanted(urls, ["find", "summarize"])).toEqual([]);
   });
 
+  it("sg find loads undici only when --timeout-ms outlasts Node's fetch's own 300 s (its dispatcher has no such limit)", async () => {
+    const args = ["find", "Shot", "--limit", "1", "--fields", "code", "--timeout-ms"];
+    expect(unwanted(await loadedBy([...args, "300000"], emu.env()), ["find", "summarize"])).toEqual([]);
+    expect(unwanted(await loadedBy([...args, "300001"], emu.env()), ["find", "summarize"])).toEqual(["undici"]);
+  });
+
   it("sg find through a proxy still loads undici (the check above would pass if nothing was recorded)", async () => {
     // NO_PROXY leaves loopback direct, but a proxy is configured: the routing dispatcher is made.
     const urls = await loadedBy(["find", "Shot", "--limit", "1", "--fields", "code"], { ...emu.env(), HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" });

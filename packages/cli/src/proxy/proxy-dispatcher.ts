@@ -1,13 +1,16 @@
 /**
- * The undici dispatcher `sg` hands to the transport when a proxy is set: each request goes through the proxy of
- * its URL ({@link routeFor}) or directly. Node's own `fetch` (the transport's default) uses it; the `undici` package
- * is only the dispatcher, so request bodies (forms, blobs, streams) stay the global fetch's own.
+ * The undici dispatcher `sg` hands to the transport when a proxy is set, or when its own limits may outlast Node's
+ * fetch's (`outlastsRuntimeLimits`): each request goes through the proxy of its URL ({@link routeFor}) or
+ * directly, and no agent or pool it makes has undici's own time limits (300 s), so that `sg`'s decide alone.
+ * Node's own `fetch` (the transport's default) uses it; the `undici` package is only the dispatcher, so request
+ * bodies (forms, blobs, streams) stay the global fetch's own.
  *
  * @packageDocumentation
  */
 import { isIP } from "node:net";
 import { Agent, Dispatcher, Pool, ProxyAgent, type buildConnector } from "undici";
 import type { Logger } from "@sg/core";
+import { WITHOUT_RUNTIME_LIMITS, type RuntimeLimits } from "../runtime-limits.js";
 import { describeRoute, routeFor, type ProxyEndpoint, type ProxySettings } from "./proxy-settings.js";
 
 /**
@@ -31,17 +34,20 @@ function proxyPool(origin: URL, options: object): Dispatcher {
 export class ProxyRoutingDispatcher extends Dispatcher {
   readonly #settings: ProxySettings;
   readonly #logger: Logger | undefined;
+  readonly #limits: RuntimeLimits;
   readonly #agents = new Map<ProxyEndpoint | undefined, Dispatcher>();
   readonly #logged = new Set<string>();
 
   /**
    * @param settings - the proxy settings of the run.
    * @param logger - where the route of each origin is logged at debug level.
+   * @param limits - undici's `headersTimeout` and `bodyTimeout` for every agent and pool: none by default.
    */
-  constructor(settings: ProxySettings, logger?: Logger) {
+  constructor(settings: ProxySettings, logger?: Logger, limits: RuntimeLimits = WITHOUT_RUNTIME_LIMITS) {
     super();
     this.#settings = settings;
     this.#logger = logger;
+    this.#limits = limits;
   }
 
   #agentFor(url: URL): Dispatcher {
@@ -56,8 +62,19 @@ export class ProxyRoutingDispatcher extends Dispatcher {
       const via = route.via;
       // The URL given to undici carries no credentials (they travel as the header only), so no undici error or
       // state can hold them. An https site is always tunnelled (CONNECT); plain http is forwarded, as proxies
-      // expect (many only allow CONNECT to port 443).
-      agent = via ? new ProxyAgent({ uri: via.display, proxyTunnel: false, clientFactory: proxyPool, ...(via.authorization ? { token: via.authorization } : {}) }) : new Agent();
+      // expect (many only allow CONNECT to port 443). undici hands neither the pool to the proxy nor the one of a
+      // forwarded request the ProxyAgent's own options: each is given the limits itself.
+      const limits = this.#limits;
+      agent = via
+        ? new ProxyAgent({
+            uri: via.display,
+            proxyTunnel: false,
+            ...limits,
+            clientFactory: (origin, options) => proxyPool(origin, { ...options, ...limits }),
+            factory: (origin, options) => new Pool(origin, { ...options, ...limits }),
+            ...(via.authorization ? { token: via.authorization } : {}),
+          })
+        : new Agent(limits);
       this.#agents.set(via, agent);
     }
     return agent;
