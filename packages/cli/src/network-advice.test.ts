@@ -70,6 +70,35 @@ describe("the advice for a transfer that ran out of time", () => {
 
 });
 
+// runtime-limits.test.ts runs sg with such a limit ended a call; these are the transfers' cases.
+describe("the advice for the runtime's own time limit", () => {
+  const site = "https://sg.example.com";
+  const proxy = readProxySettings(undefined, {});
+  const cut = (method: string, code: string): SgTimeoutError =>
+    new SgTimeoutError(`'${method}' got no data within the runtime's own time limit (${code})`, {
+      timeoutMs: 300_012,
+      scope: "attempt",
+      method,
+      maybeSent: true,
+      attempts: [{ attempt: 1, code, elapsedMs: 300_012 }],
+      hint: "… pass dispatcher: new Agent({ headersTimeout: 0, bodyTimeout: 0 }) from undici.",
+    });
+
+  it("never tells a transfer to raise --transfer-timeout-ms, and warns of an upload's POST only", () => {
+    const download = networkAdvice(cut("HTTP GET /file_serve/attachment/7", "UND_ERR_BODY_TIMEOUT"), { site, proxy, command: "download" });
+    expect(download).toMatch(/^No answer came\. Node's own HTTP client stopped waiting after 300012 ms without data \(UND_ERR_BODY_TIMEOUT\), a limit of its own that --timeout-ms and --transfer-timeout-ms do not change: /);
+    const upload = networkAdvice(cut("HTTP POST /upload/upload_file", "UND_ERR_HEADERS_TIMEOUT"), { site, proxy, command: "upload" });
+    expect(upload).toMatch(/^No answer came: the write may have been applied on the site, so check before trying again\. /);
+    for (const text of [download, upload]) expect(text).not.toMatch(/sets how long|new Agent/);
+  });
+
+  it("is not given when another limit ended the last attempt", () => {
+    const error = cut("read", "UND_ERR_HEADERS_TIMEOUT");
+    error.attempts = [{ attempt: 1, code: "UND_ERR_HEADERS_TIMEOUT" }, { attempt: 2, code: "SG_TIMEOUT" }];
+    expect(networkAdvice(error, { site, proxy, command: "find" })).toMatch(/--timeout-ms N \(or SG_TIMEOUT_MS\) sets how long a call may take/);
+  });
+});
+
 describe("the advice for other network errors", () => {
   it("keeps the transport's own hint for a port fetch refuses and for an unproxied drop after sending", () => {
     const site = "http://127.0.0.1:6000";
