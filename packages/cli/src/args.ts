@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { EXIT_STATUS_HELP, UsageError } from "./exit-status.js";
 import { TRANSFER_COMMANDS } from "./transfer-limit.js";
+import { refuseReplacedBytes } from "./argv-utf8.js";
 
 /** One option of the `sg` command line. */
 interface OptionSpec {
@@ -235,6 +236,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     if (rest.length < spec.min) throw new UsageError(`'sg ${command}' needs more arguments`, `Usage: sg ${spec.usage}`);
     if (rest.length > spec.max) throw new UsageError(`'sg ${command}' takes at most ${spec.max} argument${spec.max === 1 ? "" : "s"}, got ${rest.length}`, `Usage: sg ${spec.usage}`);
   }
+  // Every argument and option value reaches the site (or a file name) from here: none may hold bytes Node replaced.
+  refuseReplacedBytes(spec.usage, rest, values);
   return { command, positionals: rest, values };
 }
 
