@@ -46,7 +46,11 @@ function rawText(value: unknown, style: "table" | "csv"): string {
   return JSON.stringify(value);
 }
 
-/** JSON.stringify that writes dates as ISO strings without milliseconds (the site's own form). */
+/**
+ * JSON.stringify that writes dates as ISO strings without milliseconds (the site's own form), and the line and
+ * paragraph separators and NEL (U+2028, U+2029, U+0085) as `\u` escapes: JSON allows them raw inside strings, but
+ * Python's `str.splitlines()` and other line readers end a line there, which would cut a `jsonl` record in two.
+ */
 export function toJson(value: unknown, indent?: number): string {
   return JSON.stringify(
     value,
@@ -55,5 +59,5 @@ export function toJson(value: unknown, indent?: number): string {
       return original instanceof Date ? original.toISOString().replace(/\.000Z$/, "Z") : v;
     },
     indent,
-  );
+  ).replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
