@@ -91,6 +91,17 @@ describe("sg find --all that fails part-way", () => {
     expect(r.stderr).toMatch(/500/);
   });
 
+  it("with --format table says no records were written (a table is written only at the end), not that some were", async () => {
+    site.injectFault({ method: "read", delayMs: 1, times: 2 });
+    site.injectFault({ method: "read", status: 500 });
+    const r = await sg(["find", "Shot", "--all", "--concurrency", "1", "--format", "table"], env);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.split("\n")[0]).toBe(
+      "sg: note: no records were written: a table is written only at the end, and a page failed (below) after 100 records had been read; use --format jsonl or csv to keep the records read before a failure",
+    );
+  });
+
   it("adds no note when the first page fails (nothing was written)", async () => {
     site.injectFault({ method: "read", status: 500 });
     const r = await sg(["find", "Shot", "--all", "--concurrency", "1", "--format", "jsonl"], env);

@@ -43,8 +43,11 @@ function truncationNote(): string {
 }
 
 /** The note on stderr when a page failed after `written` records of `--all` went to stdout. */
-function incompleteNote(written: number): string {
-  return `sg: note: the output is incomplete: ${written} record${written === 1 ? " was" : "s were"} written before a page failed (below)`;
+function incompleteNote(written: number, table: boolean): string {
+  const records = `${written} record${written === 1 ? "" : "s"}`;
+  // A table is written only at the end: the rows read so far were held for it, and nothing reached stdout.
+  if (table) return `sg: note: no records were written: a table is written only at the end, and a page failed (below) after ${records} had been read; use --format jsonl or csv to keep the records read before a failure`;
+  return `sg: note: the output is incomplete: ${records} ${written === 1 ? "was" : "were"} written before a page failed (below)`;
 }
 
 /** `sg find <Entity> [filters-json]`. */
@@ -109,7 +112,7 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   } catch (error) {
     // Rows already streamed stay on stdout (a JSON array left open): a script keeping them must learn they are not all.
     // An interrupted run says so itself (`sg: interrupted`, its output incomplete), and a closed pipe wants no more.
-    if (written > 0 && !ctx.signal?.aborted) ctx.note(incompleteNote(written));
+    if (written > 0 && !ctx.signal?.aborted) ctx.note(incompleteNote(written, ctx.format === "table"));
     throw error;
   } finally {
     progress.done();
