@@ -11,10 +11,11 @@ const WRITE_COMMANDS: ReadonlySet<string> = new Set(["create", "update", "delete
 /** API methods that never change anything, whatever command made them (e.g. `info` before a `create`). */
 const READ_METHODS: ReadonlySet<string> = new Set(["info", "read", "summarize", "schema_read", "schema_entity_read", "schema_field_read", "get_session_token"]);
 /**
- * The site's words for "the entity type or record you named does not exist" (or is retired: an upload to it), a
- * bad-input fault (103) like any other: only these (anchored, so an unknown type inside a filter path or a missing linked record stays bad input).
+ * The site's words for "the entity type or record you named does not exist" (or is retired: an upload to it, an
+ * update of it; not live, as for `revive` of a missing id), a bad-input fault (103) like any other: only these (anchored,
+ * so an unknown type inside a filter path, a missing linked record or a request of a batch stays bad input).
  */
-const NOT_FOUND_FAULTS: readonly RegExp[] = [/^Entity type "[^"]+" is not a valid entity type$/, /^No entity of type \S+ exists with id \d+$/, /^\S+ \d+ is retired$/];
+const NOT_FOUND_FAULTS: readonly RegExp[] = [/^Entity type "[^"]+" is not a valid entity type$/, /^No entity of type \S+ exists with id \d+$/, /^\S+ (?:with id )?\d+ is retired(?:; revive it before updating)?$/];
 /** HTTP statuses that mean the site (or a gateway) is unavailable and the request was not processed. */
 const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
 /**

@@ -71,6 +71,17 @@ describe("exit status by kind of failure", () => {
     expectStatus(await sg(["update", "Shot", "1", '{"sg_sequence": {"type": "Sequence", "id": 999999}}'], env), 2);
   });
 
+  it("4: the record the command names is retired, for update as for upload; in a batch it stays bad input (2)", async () => {
+    const created = await sg(["create", "Shot", JSON.stringify({ code: "retired_update", project: { type: "Project", id: 1 } })], env);
+    const id = (JSON.parse(created.stdout) as { id: number }).id;
+    expect((await sg(["delete", "Shot", String(id)], env)).code).toBe(0);
+    const r = await sg(["update", "Shot", String(id), '{"description": "x"}'], env);
+    expectStatus(r, 4);
+    expect(r.stderr).toContain(`Shot with id ${id} is retired`);
+    const batch = JSON.stringify([{ request_type: "update", entity_type: "Shot", entity_id: id, data: { description: "x" } }]);
+    expectStatus(await sg(["batch", batch], env), 2);
+  });
+
   it("5: network failure or site unavailable with nothing applied: a refused connection, a 503, a dropped read", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

@@ -47,7 +47,7 @@ export const EXIT_STATUS_HELP: readonly string[] = [
   "  1    any other failure",
   "  2    usage or bad input (caught by sg, by @sg/entities before sending, or refused by the site as invalid)",
   "  3    authentication, credentials or permission",
-  "  4    not found: the entity type or record id the command names (or the attachment to download)",
+  "  4    not found: the entity type or record id the command names, or retired (or the attachment to download)",
   "  5    network, timeout or site unavailable, nothing applied: safe to retry",
   "  6    a write that may have been applied (also when interrupted in flight): check the site before retrying",
   "  7    sg doctor found a problem",
