@@ -5,10 +5,8 @@ import type { Client } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { startEmulator } from "@sg/emulator";
 import { browserLogin } from "./index.js";
-import { READ_SHOTS } from "./test-support/session-site.js";
+import { READ_SHOTS, requestIdOf } from "./test-support/session-site.js";
 import type { Emulator } from "./test-support/session-site.js";
-
-const requestIdOf = (url: string): string => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
 
 // browserLogin knows which site issued the token: its auth must not wait for a first call to learn it, or a client
 // of another site that gets it first sends that site the token (and binds the strategy to the wrong site).

@@ -4,9 +4,8 @@ import { SgAbortError } from "@sg/core";
 import { startEmulator } from "@sg/emulator";
 import { SessionErrorCode, SgBrowserLoginError, browserLogin } from "./index.js";
 import type { BrowserLoginOptions } from "./index.js";
+import { requestIdOf } from "./test-support/session-site.js";
 import type { Emulator } from "./test-support/session-site.js";
-
-const requestIdOf = (url: string): string => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
 
 /** An opener that never settles, as one waiting for the browser it started to exit. */
 const neverSettles = (): Promise<void> => new Promise<void>(() => undefined);

@@ -8,9 +8,8 @@ import { startEmulator } from "@sg/emulator";
 import { SessionErrorCode, SgBrowserLoginError, browserLogin } from "./index.js";
 import type { BrowserLoginOptions } from "./index.js";
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-const requestIdOf = (url: string): string => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+import { requestIdOf } from "./test-support/session-site.js";
+import type { Emulator } from "./test-support/session-site.js";
 
 describe("browserLogin against the emulator", () => {
   let emulator: Emulator;

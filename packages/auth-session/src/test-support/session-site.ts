@@ -7,6 +7,9 @@ import { startEmulator } from "@sg/emulator";
 /** A running emulator, as `startEmulator` resolves it. */
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
+/** The approval request id at the end of the approval URL `browserLogin` hands to `onUrl`/`open` (to approve it on the emulator). */
+export const requestIdOf = (url: string): string => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+
 /** Seconds a session may stay unused on the test sites before the site refuses it. */
 export const IDLE = 60;
 
