@@ -34,7 +34,7 @@ export interface SgErrorOptions {
    * Secret values to scrub out of text that came from elsewhere: the cause's message, and in subclasses the
    * site's message, the body snippet and the description of a received value. The message and hint are this
    * library's own sentences and get only the pattern scrubbing of {@link scrubText} (`user:pass@`, `Basic`/`Bearer`
-   * values, secret-named fields): replacing a secret value inside fixed words would show which words the secret
+   * values, secret-named fields, JSON Web Tokens): replacing a secret value inside fixed words would show which words the secret
    * is (a password `wrong` made "the login or password is wrong" end in "is [REDACTED]"). A builder that puts
    * outside text into a message scrubs that text itself.
    */

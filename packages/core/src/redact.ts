@@ -74,11 +74,15 @@ const AUTH_HEADER_VALUE = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{4,}/g;
 // quotes "'_session_id='" keeps its closing quote and the words after it.
 const JSON_FIELD = /("([A-Za-z_-]+)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 const FORM_FIELD = /=(?<=\b([A-Za-z_-]+)=)(?!'(?:\s|$))[^&\s;"]+/g;
+// A JSON Web Token: base64url header and payload (`eyJ` is `{"`), then a signature, empty when unsigned. It starts
+// only where no base64url character is before it, so each segment is scanned from at most three starts: linear time.
+const JWT = /(?<![\w-])eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/g;
 
 /**
  * Remove secrets from free text: the given secret values, `user:pass@` in URLs, `Basic`/`Bearer` header
- * values, and secret fields inside JSON or form-encoded fragments (any field {@link isSecretKey} names:
- * `script_key`, `session_id`, `sessionToken`, …).
+ * values, secret fields inside JSON or form-encoded fragments (any field {@link isSecretKey} names:
+ * `script_key`, `session_id`, `sessionToken`, …), and JSON Web Tokens wherever they stand (`eyJ….eyJ….sig`: three
+ * base64url segments, the first two starting `eyJ`, the last empty when unsigned).
  *
  * A secret value shorter than 3 characters is never searched for: it would blank ordinary text (`a1`, `!!`). A
  * secret of letters only is removed where it stands on its own, not inside a longer word: blanking the `the` of
@@ -133,7 +137,8 @@ export function scrubText(text: string, secrets: readonly string[] = []): string
     .replace(URL_USERINFO, `://${REDACTED}@`)
     .replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`)
     .replace(JSON_FIELD, (field: string, head: string, name: string) => (isSecretKey(name) ? `${head}"${REDACTED}"` : field))
-    .replace(FORM_FIELD, (field: string, name: string) => (isSecretKey(name) ? `=${REDACTED}` : field));
+    .replace(FORM_FIELD, (field: string, name: string) => (isSecretKey(name) ? `=${REDACTED}` : field))
+    .replace(JWT, REDACTED);
 }
 
 /**

@@ -187,7 +187,7 @@ export interface TransportContext {
  * while holding derived tokens lists them in `secrets` (`SgErrorOptions.secrets`), next to `secretsOf(credentials)`,
  * which knows only the credentials' own secrets. `redactUrl` removes only a URL's `user:pass@`; name a URL with
  * `shownUrl` (no query or fragment), and quote other text with `scrubText` or `cutText` and those secrets (they also
- * blank `Bearer …` values and secret-named fields such as `access_token=…`).
+ * blank `Bearer …` values, JSON Web Tokens and secret-named fields such as `access_token=…`).
  */
 export interface TransportStrategy {
   /** Name for diagnostics, e.g. `@sg/transport (api3 json)`. */
