@@ -40,7 +40,10 @@ export interface FilterPreset {
  * list: {@link OrderItem}s (one-hop paths), or, in the signature that checks a literal list, its {@link CheckedOrder}.
  */
 export interface FindOneOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>, Order = readonly OrderItem<S, E>[]> extends CallOptions {
-  /** Sort keys, applied in order (`order`). The site's default is `id` ascending. */
+  /**
+   * Sort keys, applied in order (`order`). The site's default is `id` ascending. Keys without `id` are sent with `id`
+   * ascending after them, so that rows equal in every key keep one order from page to page.
+   */
   readonly order?: Order | undefined;
   /** How the top-level filters combine: `all` (default) or `any` (`filter_operator`). */
   readonly filterOperator?: FilterOperator | undefined;
@@ -152,7 +155,8 @@ export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fi
     };
     if (presets.length > 0) payload["additional_filter_presets"] = presets;
     if (!includeArchived) payload["include_archived_projects"] = false;
-    if (sorts.length > 0) payload["sorts"] = sorts;
+    // `id` last: rows equal in every key given may come in any order, so one could move between pages (README "Sort order").
+    if (sorts[0]) payload["sorts"] = sorts.some((s) => s.field_name === "id") ? sorts : [...sorts, { field_name: "id", direction: "asc" }];
     if (ctx.atLeastOf(info, [3, 3, 0])) payload["api_return_image_urls"] = true;
     return { payload, limit, page, concurrency, callOptions: call };
   };
