@@ -1,43 +1,22 @@
-// Sums the vitest JSON reports of every workspace package that has a test script and prints the plain
-// "N passed, N failed" line CI reads. A package whose report is missing (it did not build, or its test run
-// crashed) counts as one failure, so a broken package can never pass silently. Each `--failed-check NAME`
-// argument (a check .ci/run made outside vitest) counts as one more failure, named in the output.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+// Sums the vitest JSON reports of every workspace project and prints the plain "N passed, N failed" line CI reads,
+// after a note for each failure that is not a failed test (reports.mjs says what counts). Arguments:
+//   --failed-check NAME   a check .ci/run made outside vitest failed (one failure each)
+//   --failed-task P:T     nx task P:T failed (from `npm test`'s output; counted unless a failed test explains it)
+//   --test-exit N         `npm test`'s exit status: not 0 is at least one failure
+//   --root DIR            the workspace to read (default: this repository)
+// Exits 1 when anything failed or nothing passed.
+import { summarize } from "./reports.mjs";
 
-const root = new URL("../..", import.meta.url).pathname;
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const missing = [];
-const failedChecks = process.argv.slice(2).flatMap((arg, i, args) => (args[i - 1] === "--failed-check" ? [arg] : []));
-failed += failedChecks.length;
+const args = process.argv.slice(2);
+const values = (flag) => args.flatMap((arg, i) => (args[i - 1] === flag ? [arg] : []));
+const root = values("--root").at(-1) ?? new URL("../..", import.meta.url).pathname;
+const testExit = Number(values("--test-exit").at(-1) ?? 0);
 
-for (const group of ["packages", "tools", "examples"]) {
-  const dir = join(root, group);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir)) {
-    const pkgFile = join(dir, name, "package.json");
-    if (!existsSync(pkgFile)) continue;
-    const pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
-    if (!pkg.scripts?.test) continue;
-    const report = join(dir, name, "test-results", "vitest.json");
-    if (!existsSync(report)) {
-      missing.push(pkg.name);
-      failed += 1;
-      continue;
-    }
-    const r = JSON.parse(readFileSync(report, "utf8"));
-    passed += r.numPassedTests ?? 0;
-    failed += r.numFailedTests ?? 0;
-    skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-    // A suite that failed to load reports no failed test but is a failure all the same.
-    const brokenSuites = (r.testResults ?? []).filter((t) => t.status === "failed" && (t.assertionResults ?? []).length === 0).length;
-    failed += brokenSuites;
-  }
-}
-
-if (missing.length) console.log(`no test report from: ${missing.join(", ")}`);
-if (failedChecks.length) console.log(`failed checks: ${failedChecks.join(", ")}`);
+const { passed, failed, skipped, notes } = summarize(root, {
+  failedChecks: values("--failed-check"),
+  failedTasks: values("--failed-task"),
+  testExit: Number.isInteger(testExit) ? testExit : 1,
+});
+for (const note of notes) console.log(note);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
