@@ -3,9 +3,11 @@
 import { builtinModules } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import ts from "typescript";
+import { parseSource } from "./parse-source.mjs";
 import { boundRequireCalls } from "./require-bindings.mjs";
 import { TEST_FILE } from "./test-files.mjs";
-import { sourceFiles, workspacePackages } from "./workspace.mjs";
+import { shippedCode, workspacePackages } from "./workspace.mjs";
 
 /**
  * Which @sg packages each package's shipped code may import (architecture.md §2). An `@sg/auth-*` package not
@@ -24,24 +26,60 @@ export const ALLOWED_SG_IMPORTS = {
 };
 
 const BUILTINS = new Set(builtinModules);
-// Static imports and re-exports; then calls with one literal argument (quotes, or a template without `${}`) of
-// `import(…)`, `require(…)` and `createRequire(…)(…)`. A require function kept in a binding is require-bindings.mjs's.
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?["']([^"']+)["']|(?:\bimport|\brequire|\bcreateRequire\s*\([^)]*\))\s*\(\s*(["'`])([^"'`]+)\2\s*\)/dg;
+const literal = (node) =>
+  node?.type === "StringLiteral" ? node : node?.type === "TemplateLiteral" && node.expressions.length === 0 ? { start: node.start, value: node.quasis[0].value.cooked } : undefined;
+const named = (node, name) => node?.type === "Identifier" && node.name === name;
+const NOT_CHILD = new Set(["loc", "extra", "leadingComments", "trailingComments", "innerComments", "comments", "tokens"]);
+
+/** The literal specifier node a module-loading node names: import/export … from, `import(…)`, `require(…)`, `createRequire(…)(…)`, `import x = require(…)`, `typeof import(…)`. */
+function loadedBy(node) {
+  switch (node.type) {
+    case "ImportDeclaration":
+    case "ExportNamedDeclaration":
+    case "ExportAllDeclaration":
+      return node.source;
+    case "ImportExpression":
+      return literal(node.source);
+    case "TSExternalModuleReference":
+      return node.expression;
+    case "TSImportType":
+      return literal(node.argument?.type === "TSLiteralType" ? node.argument.literal : node.argument);
+    case "CallExpression":
+    case "OptionalCallExpression": {
+      const c = node.callee;
+      const createRequired = (c.type === "CallExpression" || c.type === "OptionalCallExpression") && (named(c.callee, "createRequire") || (c.callee.type === "MemberExpression" && named(c.callee.property, "createRequire")));
+      return c.type === "Import" || named(c, "require") || createRequired ? literal(node.arguments[0]) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
 
 /**
- * Module specifiers a source text imports (static, re-exports, literal dynamic imports and `require`s, and calls of a
- * require function held in a binding, see require-bindings.mjs), in the order they appear. `file` picks the parser
- * (TypeScript for .ts). Throws when a file that names `createRequire` cannot be parsed.
+ * Module specifiers a source text imports, in the order they appear: static imports and re-exports, `import x =
+ * require(…)`, `typeof import(…)`, and `import(…)`/`require(…)` with a literal specifier, read by TypeScript's
+ * tokenizer (`ts.preProcessFile`), so strings and comments are never read as code; and in a file that names
+ * `createRequire` (or `require` other than to call it), `createRequire(…)(…)` and calls of a require function held in
+ * a binding (require-bindings.mjs), read from Babel's parse. Throws when such a file cannot be parsed.
  */
 export function importsOf(text, file = "x.ts") {
-  // Comments are blanked, not removed, so that positions stay those of `text`.
-  const blank = (s) => s.replace(/[^\n]/g, " ");
-  const noComments = text.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/(^|[^:"'`])(\/\/.*)$/gm, (_, a, b) => a + blank(b));
-  const found = new Map();
-  for (const m of noComments.matchAll(IMPORT_RE)) if (!m[3]?.includes("${")) found.set(m.indices[1]?.[0] ?? m.indices[3][0], m[1] ?? m[3]);
+  // Keyed by the offset of the specifier's opening quote, where TypeScript and Babel agree, so one import is read once.
+  const found = new Map(ts.preProcessFile(text, true, true).importedFiles.map((f) => [f.pos, f.fileName]));
   // Parsing is slow (seconds for the repository): only a file that names `createRequire`, or `require` other than to
   // call it, can hold a require function in a binding.
-  if (/\bcreateRequire\b|\brequire\b(?!\s*\()/.test(text)) for (const c of boundRequireCalls(text, file)) found.set(c.start + 1, c.spec);
+  if (/\bcreateRequire\b|\brequire\b(?!\s*\()/.test(text)) {
+    const ast = parseSource(text, file);
+    const walk = (node) => {
+      const spec = loadedBy(node);
+      if (spec) found.set(spec.start, spec.value);
+      for (const [key, value] of Object.entries(node)) {
+        if (NOT_CHILD.has(key) || !value || typeof value !== "object") continue;
+        for (const child of Array.isArray(value) ? value : [value]) if (child && typeof child.type === "string") walk(child);
+      }
+    };
+    walk(ast.program);
+    for (const c of boundRequireCalls(ast, file)) found.set(c.start, c.spec);
+  }
   return [...found].sort(([a], [b]) => a - b).map(([, spec]) => spec);
 }
 
@@ -85,7 +123,7 @@ export function checkBoundaries(root) {
     const m = pkg.manifest;
     const runtime = new Set([...Object.keys(m.dependencies ?? {}), ...Object.keys(m.peerDependencies ?? {})]);
     const dev = new Set(Object.keys(m.devDependencies ?? {}));
-    for (const file of sourceFiles(pkg.dir)) {
+    for (const file of shippedCode(pkg.dir)) {
       const test = isTestFile(file.rel);
       const where = `${m.name} ${file.rel}`;
       let specs;

@@ -143,6 +143,31 @@ describe("import boundaries", () => {
     expect(checkBoundaries(scratch).filter((p) => /^@sg\/gizmo-broken /.test(p))).toEqual([expect.stringMatching(/^@sg\/gizmo-broken src\/index.ts: cannot be parsed, so its imports were not checked/)]);
   });
 
+  it("reads every shipped file — bin/ as well as src/, every JS and TS extension — and a comment-like string hides nothing", () => {
+    pkg("gizmo-shipped", { name: "@sg/gizmo-shipped", bin: { gizmo: "./bin/gizmo.js" } }, {
+      "a.cts": 'import x = require("from-cts");\nexport = x;\n',
+      "b.cjs": 'const b = require("from-cjs");\nmodule.exports = b;\n',
+      "c.mts": 'export { c } from "from-mts";\n',
+      "d.mjs": 'export * from "from-mjs";\n',
+      "e.tsx": 'import { e } from "from-tsx";\nexport const f = <div>{e}</div>;\n',
+      "f.ts": 'const route = "/upload/*";\nimport { hidden } from "hidden-after-string";\nconst glob = "*/";\nexport const g = [route, hidden, glob];\n',
+      "g.ts": 'export type T = typeof import("from-type-import");\n',
+      "types.d.ts": 'declare module "from-declaration-file";\n',
+    });
+    mkdirSync(join(scratch, "packages", "gizmo-shipped", "bin"), { recursive: true });
+    writeFileSync(join(scratch, "packages", "gizmo-shipped", "bin", "gizmo.js"), '#!/usr/bin/env node\nimport "undeclared-in-bin";\nawait import("../dist/cli.js");\n');
+    expect(checkBoundaries(scratch).filter((p) => /^@sg\/gizmo-shipped /.test(p)).sort()).toEqual([
+      "@sg/gizmo-shipped bin/gizmo.js: imports 'undeclared-in-bin', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-shipped src/a.cts: imports 'from-cts', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-shipped src/b.cjs: imports 'from-cjs', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-shipped src/c.mts: imports 'from-mts', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-shipped src/d.mjs: imports 'from-mjs', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-shipped src/e.tsx: imports 'from-tsx', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-shipped src/f.ts: imports 'hidden-after-string', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-shipped src/g.ts: imports 'from-type-import', which is not declared in dependencies or peerDependencies",
+    ]);
+  });
+
   it("reports an undeclared package reached by require() or a template-literal import()", () => {
     pkg("widget", { name: "@sg/widget" }, { "index.ts": 'import { createRequire } from "node:module";\nconst a = createRequire(import.meta.url)("ufo");\nconst b = await import(`ofetch`);\n' });
     expect(checkBoundaries(scratch).filter((p) => /^@sg\/widget /.test(p))).toEqual([

@@ -21,7 +21,7 @@ const testScript = (p) => JSON.parse(readFileSync(join(repoRoot, p.root, "packag
 const vitestCommands = (script) => script.split(/&&|;/).map((s) => s.trim()).filter((s) => /^vitest\b/.test(s));
 
 describe("the release-checks test target's nx inputs", () => {
-  // The gates read every package's files (boundaries.mjs reads test files too; the snippet, pack and release-plan checks
+  // The gates read every package's files (boundaries.mjs reads test files and bin/ too; the snippet, pack and release-plan checks
   // read the READMEs, LICENSEs and changesets; the snippet and TSDoc example checks compile with tsconfig.base.json; the
   // TypeScript floor check reads the README's stated floor, the built packages and the emulator's schema through ^production;
   // the forgotten-export check reads each package's `exports` map and, through ^production, its built .d.ts),
@@ -29,7 +29,7 @@ describe("the release-checks test target's nx inputs", () => {
   const inputs = projects.find((p) => p.name === "@sg-internal/release-checks").test.inputs;
   const globs = (prefix) => inputs.filter((i) => typeof i === "string" && i.startsWith(prefix)).map((i) => i.slice(prefix.length));
   const covered = (file) => globs("{workspaceRoot}/").some((g) => matchesGlob(file, g)) && !globs("!{workspaceRoot}/").some((g) => matchesGlob(file, g));
-  it.each(["packages/core/src/client.test.ts", "packages/entities/src/deep/thing.spec.ts", "packages/cli/src/__tests__/x.ts", "packages/core/src/index.ts", "packages/transport/package.json", "tsconfig.base.json", "README.md", "LICENSE", "packages/entities/README.md", "packages/core/LICENSE", ".changeset/config.json", ".changeset/some-change.md"])(
+  it.each(["packages/core/src/client.test.ts", "packages/entities/src/deep/thing.spec.ts", "packages/cli/src/__tests__/x.ts", "packages/core/src/index.ts", "packages/emulator/bin/sg-emulator.js", "packages/transport/package.json", "tsconfig.base.json", "README.md", "LICENSE", "packages/entities/README.md", "packages/core/LICENSE", ".changeset/config.json", ".changeset/some-change.md"])(
     "cover %s",
     (file) => {
       expect(covered(file)).toBe(true);

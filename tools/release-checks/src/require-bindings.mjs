@@ -11,7 +11,7 @@
 // or a package other than "module"), a parameter, an object property or a return value; one chosen by a condition
 // (`a ? r : s`); CommonJS's `module.constructor.createRequire` or a `global`/`globalThis` property; a `var` declared
 // in a nested block is taken as scoped to that block; and a specifier that is not a literal.
-import { parse } from "@babel/parser";
+import { parseSource } from "./parse-source.mjs";
 
 const MODULE = new Set(["module", "node:module"]);
 const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression|ObjectMethod|ClassMethod|ClassPrivateMethod)$/;
@@ -45,10 +45,12 @@ function patternNames(p) {
   return [];
 }
 
-/** `[{ start, spec }]` (`start`: the argument's offset) for each call, with a literal specifier, of a require function held in a binding of `text`. */
-export function boundRequireCalls(text, file = "x.ts") {
-  const plugins = /\.[cm]?tsx?$/.test(file) ? ["typescript", ...(file.endsWith("x") ? ["jsx"] : [])] : [];
-  const ast = parse(text, { sourceType: "module", plugins, allowReturnOutsideFunction: true });
+/**
+ * `[{ start, spec }]` (`start`: the argument's offset) for each call, with a literal specifier, of a require function
+ * held in a binding of `source` (a text, or its AST from parseSource).
+ */
+export function boundRequireCalls(source, file = "x.ts") {
+  const ast = typeof source === "string" ? parseSource(source, file) : source;
   const scopes = new WeakMap(); // node → { parent, names: Map(name → { kind }) }
   const scopeOf = (node, parent) => {
     if (!scopes.has(node)) scopes.set(node, { parent, names: new Map() });
