@@ -10,21 +10,36 @@ export function packedFiles(dir) {
 
 const ALWAYS = new Set(["package.json", "README.md", "LICENSE", "CHANGELOG.md"]);
 
-/** Files in a pack that should not be there (anything but dist, bin wrappers, README, LICENSE, and the schema data + NOTICE where it ships; in dist, tests, their helpers and benchmark scripts). */
-export function unexpectedFiles(files, { shipsData = false } = {}) {
+/** Data files a package ships beside dist/, by name: each one listed, so a stray file (a fixture, a test) never ships. */
+export const SHIPPED_DATA = {
+  "@sg/emulator": ["NOTICE", "data/NOTICE", "data/schema_read.json", "data/schema_entity_read.json"],
+};
+
+/** What a package's manifest ships beside dist/: `{ bin, data }` (its `bin` field, and its data files from SHIPPED_DATA). */
+export const shippedExtras = (manifest) => ({ bin: manifest.bin, data: SHIPPED_DATA[manifest.name] ?? [] });
+
+/** The paths a manifest's `bin` field (a string or a map) points at, as the pack lists them. */
+const binPaths = (bin) => (typeof bin === "string" ? [bin] : Object.values(bin ?? {})).map((p) => p.replace(/^\.\//, ""));
+
+/**
+ * Files in a pack that should not be there: a test file or test helper anywhere (TEST_FILE), and anything but dist, the
+ * manifest's `bin` targets, README, LICENSE and the package's listed data files (`data`, see SHIPPED_DATA); in dist,
+ * build info and benchmark scripts too.
+ */
+export function unexpectedFiles(files, { bin, data = [] } = {}) {
+  const allowed = new Set([...ALWAYS, ...binPaths(bin), ...data]);
   return files.filter((f) => {
-    if (ALWAYS.has(f)) return false;
-    if (shipsData && (f === "NOTICE" || f.startsWith("data/"))) return false;
-    if (/^bin\/[\w.-]+\.js$/.test(f)) return false;
+    if (TEST_FILE.test(f)) return true;
+    if (allowed.has(f)) return false;
     if (!f.startsWith("dist/")) return true;
-    // tests and their helpers (TEST_FILE), build info, and benchmark scripts (`dist/bench.js`, `dist/bench-soak.js`): none runs for a user
-    return TEST_FILE.test(f) || /\.tsbuildinfo$|(?:^|\/)bench(?:[-.][\w-]+)?\.(?:js|d\.ts|js\.map)$/.test(f);
+    // build info, and benchmark scripts (`dist/bench.js`, `dist/bench-soak.js`): none runs for a user
+    return /\.tsbuildinfo$|(?:^|\/)bench(?:[-.][\w-]+)?\.(?:js|d\.ts|js\.map)$/.test(f);
   });
 }
 
 /** Files a pack must contain. */
-export function missingFiles(files, { shipsData = false } = {}) {
-  const need = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", ...(shipsData ? ["NOTICE"] : [])];
+export function missingFiles(files, { bin, data = [] } = {}) {
+  const need = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", ...binPaths(bin), ...data];
   return need.filter((f) => !files.includes(f));
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { attwProblems, missingFiles, packedFiles, publintProblems, unexpectedFiles } from "./pack.mjs";
+import { attwProblems, missingFiles, packedFiles, publintProblems, shippedExtras, unexpectedFiles } from "./pack.mjs";
 import { CORE, peerRangeProblem } from "./peer-ranges.mjs";
 import { requireResults } from "./require-check.mjs";
 import { FILES_TEST_NEGATIONS, TSCONFIG_TEST_EXCLUDES } from "./test-files.mjs";
@@ -12,11 +12,18 @@ const coreVersion = packages.find((p) => p.manifest.name === CORE).manifest.vers
 const license = readFileSync(join(repoRoot, "LICENSE"), "utf8");
 
 describe("the unexpected-file rule", () => {
-  it("flags sources, tests, build info and benchmark scripts but not dist, docs or shipped data", () => {
-    const files = ["package.json", "README.md", "LICENSE", "dist/index.js", "bin/sg.js", "dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json", "dist/bench.js", "dist/bench.d.ts", "dist/bench-soak.js.map", "dist/benchmark-free.js"];
-    expect(unexpectedFiles(files)).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema.json", "dist/bench.js", "dist/bench.d.ts", "dist/bench-soak.js.map"]);
-    expect(unexpectedFiles(files, { shipsData: true })).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "dist/bench.js", "dist/bench.d.ts", "dist/bench-soak.js.map"]);
+  it("flags sources, tests, build info and benchmark scripts but not dist, docs, the manifest's bin targets or the known data", () => {
+    const files = ["package.json", "README.md", "LICENSE", "dist/index.js", "bin/sg.js", "dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema_read.json", "dist/bench.js", "dist/bench.d.ts", "dist/bench-soak.js.map", "dist/benchmark-free.js"];
+    const shipped = { bin: { sg: "./bin/sg.js" }, data: ["NOTICE", "data/schema_read.json"] };
+    expect(unexpectedFiles(files)).toEqual(["bin/sg.js", "dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "NOTICE", "data/schema_read.json", "dist/bench.js", "dist/bench.d.ts", "dist/bench-soak.js.map"]);
+    expect(unexpectedFiles(files, shipped)).toEqual(["dist/a.test.js", "src/index.ts", "dist/tsconfig.lib.tsbuildinfo", "dist/bench.js", "dist/bench.d.ts", "dist/bench-soak.js.map"]);
     expect(missingFiles(["package.json"])).toContain("LICENSE");
+  });
+
+  it("flags a test file anywhere, a bin script the manifest does not name and data nobody listed", () => {
+    const files = ["bin/sg.js", "bin/sg.test.js", "bin/helper.js", "bin/test-support/x.js", "data/schema_read.json", "data/schema_read.test.json", "data/extra.json", "data/__tests__/fixture.json", "NOTICE", "__tests__/x.js"];
+    const shipped = { bin: "./bin/sg.js", data: ["NOTICE", "data/schema_read.json"] };
+    expect(unexpectedFiles(files, shipped)).toEqual(["bin/sg.test.js", "bin/helper.js", "bin/test-support/x.js", "data/schema_read.test.json", "data/extra.json", "data/__tests__/fixture.json", "__tests__/x.js"]);
   });
 
   it("flags every kind of test file: specs, __tests__ folders and test helpers as well as tests", () => {
@@ -33,12 +40,12 @@ describe("CommonJS consumers", () => {
 });
 
 describe.each(packages.map((p) => [p.manifest.name, p]))("%s as published", (_name, pkg) => {
-  const shipsData = pkg.manifest.name === "@sg/emulator";
+  const shipped = shippedExtras(pkg.manifest);
 
-  it("packs dist, README and LICENSE (and the schema NOTICE where it ships) and nothing else", () => {
+  it("packs dist, README and LICENSE (and its bin targets, and the schema data and NOTICE where it ships) and nothing else", () => {
     const files = packedFiles(pkg.dir);
-    expect(unexpectedFiles(files, { shipsData })).toEqual([]);
-    expect(missingFiles(files, { shipsData })).toEqual([]);
+    expect(unexpectedFiles(files, shipped)).toEqual([]);
+    expect(missingFiles(files, shipped)).toEqual([]);
     expect(readFileSync(join(pkg.dir, "LICENSE"), "utf8")).toBe(license);
   }, 60_000); // spawns `npm pack --dry-run` (1.5 s under CI load already): a bound for hangs, like its siblings
 
