@@ -1,5 +1,7 @@
 // Pack-content gate: what `npm pack` would publish for a package, and whether it is only what users need.
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { TEST_FILE } from "./test-files.mjs";
 
 /** Paths `npm pack` would put in the tarball of the package at `dir`. */
@@ -34,6 +36,22 @@ export function unexpectedFiles(files, { bin, data = [] } = {}) {
     if (!f.startsWith("dist/")) return true;
     // build info, and benchmark scripts (`dist/bench.js`, `dist/bench-soak.js`): none runs for a user
     return /\.tsbuildinfo$|(?:^|\/)bench(?:[-.][\w-]+)?\.(?:js|d\.ts|js\.map)$/.test(f);
+  });
+}
+
+/** What tsc writes for a source: `.js`/`.mjs`/`.cjs` with their `.d.*ts` and maps, from the same name under src/. */
+const BUILT = /\.(?:d\.[cm]?ts|[cm]?js)(?:\.map)?$/;
+const SOURCES = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+
+/**
+ * Packed dist/ files of the package at `dir` that no source under src/ builds (tsc maps src/a/b.ts to dist/a/b.js, .d.ts
+ * and maps): a build left over from a deleted source, which a clean build (`rm -rf dist`) would not make.
+ */
+export function staleDistFiles(files, dir) {
+  return files.filter((f) => {
+    if (!f.startsWith("dist/") || !BUILT.test(f)) return false;
+    const base = join(dir, "src", f.slice("dist/".length).replace(BUILT, ""));
+    return !SOURCES.some((ext) => existsSync(base + ext));
   });
 }
 

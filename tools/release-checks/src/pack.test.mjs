@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { attwProblems, missingFiles, packedFiles, publintProblems, shippedExtras, unexpectedFiles } from "./pack.mjs";
+import { attwProblems, missingFiles, packedFiles, publintProblems, shippedExtras, staleDistFiles, unexpectedFiles } from "./pack.mjs";
 import { CORE, peerRangeProblem } from "./peer-ranges.mjs";
 import { requireResults } from "./require-check.mjs";
 import { FILES_TEST_NEGATIONS, TSCONFIG_TEST_EXCLUDES } from "./test-files.mjs";
@@ -32,6 +33,20 @@ describe("the unexpected-file rule", () => {
   });
 });
 
+describe("the stale-build rule", () => {
+  it("flags a packed dist file whose source is gone (dist/old.js left from a deleted src/old.ts), in any folder", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-stale-"));
+    try {
+      mkdirSync(join(dir, "src", "deep"), { recursive: true });
+      for (const f of ["index.ts", "deep/kept.mts", "plain.js"]) writeFileSync(join(dir, "src", f), "export {};\n");
+      const files = ["package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/index.js.map", "dist/deep/kept.mjs", "dist/deep/kept.d.mts", "dist/plain.js", "dist/old.js", "dist/old.d.ts", "dist/old.js.map", "dist/deep/gone.d.ts.map", "bin/sg.js"];
+      expect(staleDistFiles(files, dir)).toEqual(["dist/old.js", "dist/old.d.ts", "dist/old.js.map", "dist/deep/gone.d.ts.map"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("CommonJS consumers", () => {
   it("every package's entry loads with require() (Node >=20.19) and gives the names import gives", () => {
     const names = packages.map((p) => p.manifest.name);
@@ -46,6 +61,7 @@ describe.each(packages.map((p) => [p.manifest.name, p]))("%s as published", (_na
     const files = packedFiles(pkg.dir);
     expect(unexpectedFiles(files, shipped)).toEqual([]);
     expect(missingFiles(files, shipped)).toEqual([]);
+    expect(staleDistFiles(files, pkg.dir), "built from a source file that no longer exists: rebuild from a clean dist/").toEqual([]);
     expect(readFileSync(join(pkg.dir, "LICENSE"), "utf8")).toBe(license);
   }, 60_000); // spawns `npm pack --dry-run` (1.5 s under CI load already): a bound for hangs, like its siblings
 
