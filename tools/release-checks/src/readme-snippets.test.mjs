@@ -4,18 +4,14 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generatedSchema } from "./typegen-fixture.mjs";
 import { definesName } from "./code-names.mjs";
+import { snippetBlocks } from "./readme-blocks.mjs";
 import { publicPackages, repoRoot } from "./workspace.mjs";
 
 // The ```ts blocks of the README and of each package README are type-checked against the built packages,
 // so documentation cannot drift from the code it shows.
 const docs = [join(repoRoot, "README.md"), ...publicPackages().map((p) => join(p.dir, "README.md"))];
-// The root README's blocks, and every package README block that is a complete program (it imports an
-// @sg package); shorter fragments that lean on the surrounding prose are left to the reader.
-const blocks = docs.flatMap((file) =>
-  [...readFileSync(file, "utf8").matchAll(/```ts\n([\s\S]*?)```/g)]
-    .map((m, i) => ({ file: file.slice(repoRoot.length + 1), index: i, code: m[1] }))
-    .filter((b) => b.file === "README.md" || /^import .* from ["']@sg\//m.test(b.code)),
-);
+// The root README's blocks, and every package README block that is a complete program (readme-blocks.mjs).
+const blocks = docs.flatMap((file) => snippetBlocks(file.slice(repoRoot.length + 1), readFileSync(file, "utf8")));
 
 /** Names the prose around snippets takes as given, declared only when the snippet does not define them. */
 const GIVEN = {
@@ -47,6 +43,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe("README code compiles", () => {
   it("finds the snippets", () => {
     expect(blocks.length).toBeGreaterThan(5);
+  });
+
+  it("checks a package README block whose only @sg import is a multi-line (Prettier-style) one, and leaves a fragment", () => {
+    const readme = ["```ts", "import {", "  createClient,", "  retryPolicy,", '} from "@sg/core";', "", "createClient(…);", "```", "", "```ts", "client.call(…);", "```", ""].join("\n");
+    expect(snippetBlocks("packages/core/README.md", readme).map((b) => b.index)).toEqual([0]);
   });
 
   it.each(blocks.map((b) => [`${b.file} #${b.index + 1}`, b]))("%s type-checks", (_name, block) => {
