@@ -28,6 +28,9 @@ export const GIVEN = {
   vaultAuth: "declare function vaultAuth(options: { site: string }): import('@sg/core').AuthStrategy;",
 };
 
+/** The opening fence of a ```ts block in a doc comment's text, its indent (in a list) captured. */
+const FENCE = /^([ \t]*)```(?:ts|typescript)\s*$/;
+
 /** `{ file, line, code }` for each ```ts block of a doc comment in `text` (`line`: 1-based, of the fence). */
 export function examplesOf(text, file) {
   const out = [];
@@ -35,10 +38,13 @@ export function examplesOf(text, file) {
     const first = text.slice(0, c.index).split("\n").length;
     const lines = c[0].split("\n").map((l) => l.replace(/^\s*\/?\*+\/?\s?/, "").replace(/\s*\*\/$/, ""));
     for (let i = 0; i < lines.length; i++) {
-      if (!/^```(?:ts|typescript)\s*$/.test(lines[i])) continue;
-      const end = lines.findIndex((l, j) => j > i && /^```\s*$/.test(l));
+      // A fence may be indented (in a list under @remarks): its code loses that indent.
+      const open = FENCE.exec(lines[i]);
+      if (!open) continue;
+      const end = lines.findIndex((l, j) => j > i && /^\s*```\s*$/.test(l));
       if (end < 0) break;
-      out.push({ file, line: first + i, code: lines.slice(i + 1, end).join("\n") });
+      const indent = new RegExp(`^[ \\t]{0,${open[1].length}}`);
+      out.push({ file, line: first + i, code: lines.slice(i + 1, end).map((l) => l.replace(indent, "")).join("\n") });
       i = end;
     }
   }
@@ -54,7 +60,7 @@ export function fencelessExamples(text, file) {
     lines.forEach((l, i) => {
       if (!/^@example\b/.test(l)) return;
       const next = lines.findIndex((m, j) => j > i && /^@\w/.test(m));
-      if (!lines.slice(i, next < 0 ? undefined : next).some((m) => /^```(?:ts|typescript)\s*$/.test(m))) out.push(`${file}:${first + i}`);
+      if (!lines.slice(i, next < 0 ? undefined : next).some((m) => FENCE.test(m))) out.push(`${file}:${first + i}`);
     });
   }
   return out;

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LIBS, checkExamples, fencelessExamples, packageExamples, typeNames } from "./tsdoc-examples.mjs";
+import { LIBS, checkExamples, examplesOf, fencelessExamples, packageExamples, typeNames } from "./tsdoc-examples.mjs";
 import { publicPackages, repoRoot } from "./workspace.mjs";
 
 // The public names each built package exports: its runtime values, and the types its .d.ts files export.
@@ -32,6 +32,34 @@ describe("TSDoc examples compile", () => {
     expect(publicPackages().flatMap((p) => packageExamples(p, fencelessExamples))).toEqual([]);
     const planted = ["/**", " * Does a thing.", " *", " * @example", " * thing(1);", " * @param x - a number.", " */", "/**", " * @example", " * ```ts", " * thing(2);", " * ```", " */"].join("\n");
     expect(fencelessExamples(planted, "planted.ts")).toEqual(["planted.ts:4"]);
+  });
+
+  it("reads a ```ts block indented in a list under @remarks, with its indent stripped, and counts it as an @example's fence", () => {
+    const planted = [
+      "/**",
+      " * Does a thing.",
+      " *",
+      " * @remarks",
+      " * - first, call it:",
+      " *   ```ts",
+      " *   const a = thing(1);",
+      " *   if (a) {",
+      " *     thing(2);",
+      " *   }",
+      " *   ```",
+      " * - then stop.",
+      " *",
+      " * @example",
+      " *   ```typescript",
+      " *   thing(3);",
+      " *   ```",
+      " */",
+    ].join("\n");
+    expect(examplesOf(planted, "planted.ts")).toEqual([
+      { file: "planted.ts", line: 6, code: "const a = thing(1);\nif (a) {\n  thing(2);\n}" },
+      { file: "planted.ts", line: 15, code: "thing(3);" },
+    ]);
+    expect(fencelessExamples(planted, "planted.ts")).toEqual([]);
   });
 
   it.each(examples.map((e, i) => [`${e.file}:${e.line}`, i]))("%s type-checks with and without the DOM lib", (_name, i) => {
