@@ -76,7 +76,8 @@ export class Persistence {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (!this.dirty && !this.site.patExchangeUnsaved) return;
+    const { store } = this.site;
+    if (!this.dirty && !this.site.patExchangeUnsaved && !store.idsSpent) return;
     const tmp = `${this.file}.tmp-${process.pid}`;
     try {
       // Readable by its owner only: it holds the site card's script keys, the users' passwords and what was written
@@ -88,6 +89,7 @@ export class Persistence {
     }
     this.dirty = false;
     this.site.patExchangeUnsaved = false;
+    store.idsSpent = false;
   }
 
   /** Saves unconditionally (used after a reset). */

@@ -209,7 +209,8 @@ export class Emulator {
       reply = text(500, `Internal emulator error: ${(err as Error).message}`);
     }
     if (dropped()) return;
-    if (reply.wrote) this.persistence?.markDirty();
+    // A failed write that used up ids changed the ids counter, which is saved so that a restart does not hand them out again.
+    if (reply.wrote || this.site.store.idsSpent) this.persistence?.markDirty();
     if (!fault) await sleepUntil(answerAt, signal);
     if (dropped()) return;
     if (fault?.dropConnection) {

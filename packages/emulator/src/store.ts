@@ -73,6 +73,8 @@ export class Store {
   private readonly members = new WeakMap<readonly unknown[], Map<string, number>>();
   /** Incremented on every write (and every undone write); persistence compares it to know when to save. */
   revision = 0;
+  /** Set when a write that was undone used up ids (they are never handed out again): the ids counter must be saved. */
+  idsSpent = false;
 
   /** Write counter of one entity type: changes whenever a row of that type is inserted, changed, retired or revived, or such a write is undone. */
   typeRevision(type: string): number {
@@ -128,7 +130,9 @@ export class Store {
       t.rows.delete(id);
       const last = t.list.pop();
       if (last !== row) throw new Error('store journal out of order');
-      t.nextId = id;
+      // The id stays used up, as a database sequence's does: a client that saw it in a failed write must never see it
+      // name another record. `nextId` moved on, so the store has changed even though the row is gone.
+      this.idsSpent = true;
       const ix = this.indexes.get(type);
       if (ix) for (const [field, index] of ix) this.indexRemove(index, row, field === 'id' ? id : row.f[field]);
     });
