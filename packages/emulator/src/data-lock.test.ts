@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EMPTY_LOCK_GRACE_MS, lockDataFile } from './data-lock.js';
 import { startHarness, where, type Harness } from './test-support/harness.js';
 
 // Two emulators on one --data file handed out the same ids, and the one that saved last wiped the other's writes.
@@ -45,6 +46,46 @@ describe('one emulator per --data file', { timeout: 30_000 }, () => {
     expect(readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} `));
     await t.h.close();
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('takes over, with a log line, a lock that names no pid once it is older than the grace period', async () => {
+    for (const [name, content, kind] of [
+      ['empty.json', '', 'empty'],
+      ['garbage.json', 'not a pid\n', 'unreadable'],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(`${file}.lock`, content);
+      // Made a minute ago: what a crash of an older emulator between creating its lock and writing it leaves.
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(`${file}.lock`, old, old);
+      const lines: string[] = [];
+      const t = await startHarness({ dataFile: file, logger: (line) => lines.push(line) });
+      expect(readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} \\d+\\n$`));
+      expect(lines.find((l) => l.includes('stale lock'))).toMatch(new RegExp(`^sg-emulator: taking over the stale lock ${file}\\.lock \\(it names no emulator \\(${kind}\\) and is 60 s old\\)$`));
+      await t.h.close();
+      expect(existsSync(`${file}.lock`)).toBe(false);
+    }
+  });
+
+  it('refuses a lock that names no pid while it is younger than the grace period (an older emulator may be writing it)', async () => {
+    const file = join(dir, 'young.json');
+    writeFileSync(`${file}.lock`, '');
+    // An hour in the future: younger than the grace period however slow the machine.
+    const future = new Date(Date.now() + 3_600_000);
+    utimesSync(`${file}.lock`, future, future);
+    await expect(startHarness({ dataFile: file })).rejects.toThrow(`Data file ${file} is in use by another sg-emulator that is starting (the lock names no pid yet; one that still names none ${EMPTY_LOCK_GRACE_MS / 1000} s after it was made is taken over): its lock file ${file}.lock exists`);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe('');
+    rmSync(`${file}.lock`);
+  });
+
+  it('makes the lock whole, by a link from a temporary file it removes, and refuses to make it over an existing one', () => {
+    const file = join(dir, 'atomic.json');
+    const unlock = lockDataFile(file);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} \\d+\\n$`));
+    expect(readdirSync(dir).filter((f) => f.startsWith('atomic'))).toEqual(['atomic.json.lock']);
+    expect(() => lockDataFile(file)).toThrow('is in use by another sg-emulator');
+    unlock();
+    expect(readdirSync(dir).filter((f) => f.startsWith('atomic'))).toEqual([]);
   });
 
   it('refuses a second sg-emulator process readably (exit 1) while another process holds the file, and leaves its lock alone', async () => {

@@ -1,4 +1,4 @@
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
 /** This process's start (epoch ms): with the pid, it tells this process from an earlier one that had the same pid. */
@@ -14,6 +14,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * How old (ms, by its mtime) a lock that names no pid (empty or unparsable) must be to count as stale. This emulator
+ * never exposes an empty lock (see {@link createLock}), but an older one made it empty first and wrote its pid after.
+ */
+export const EMPTY_LOCK_GRACE_MS = 2000;
+
 const readText = (file: string): string | undefined => {
   try {
     return readFileSync(file, 'utf8');
@@ -23,28 +29,23 @@ const readText = (file: string): string | undefined => {
 };
 
 /**
- * Takes `<dataFile>.lock` (created with `wx`, holding `<pid> <start ms>`) for the whole run of one emulator, so that
- * two emulators never serve, and overwrite, the same `--data` file. A lock left by a process that is no longer
- * running (a crash, a `kill -9`) is taken over, and so is one naming this process's pid with another start time (an
- * emulator in a container is PID 1 on every start); a lock of this very process (another emulator it started) is not.
+ * Takes `<dataFile>.lock` (holding `<pid> <start ms>`, made whole at once by {@link createLock}) for the whole run of
+ * one emulator, so that two emulators never serve, and overwrite, the same `--data` file. A lock left by a process
+ * that is no longer running (a crash, a `kill -9`) is taken over, and so is one naming this process's pid with another
+ * start time (an emulator in a container is PID 1 on every start); a lock of this very process (another emulator it
+ * started) is not. A lock that names no pid (empty, or not `<pid> <start>`) is taken over once it is
+ * {@link EMPTY_LOCK_GRACE_MS} old: only a crash of an older emulator between making it and writing it leaves one.
  *
+ * @param logger told of a stale lock taken over.
  * @returns a function that removes the lock (once; later calls do nothing).
  * @throws Error naming the data file, the lock and the pid holding it, and what to do, when another emulator holds it.
  */
-export function lockDataFile(dataFile: string): () => void {
+export function lockDataFile(dataFile: string, logger: (line: string) => void = () => {}): () => void {
   const lock = `${dataFile}.lock`;
   const mine = `${process.pid} ${START}\n`;
   for (;;) {
     try {
-      const fd = openSync(lock, 'wx', 0o600);
-      try {
-        writeSync(fd, mine);
-      } catch (err) {
-        rmSync(lock, { force: true }); // a full disk, say: leave no empty lock behind
-        throw err;
-      } finally {
-        closeSync(fd);
-      }
+      createLock(lock, mine);
       let held = true;
       return () => {
         // Only the lock this emulator made: one that took it over as stale (it cannot be, while this process runs) is not removed.
@@ -58,15 +59,59 @@ export function lockDataFile(dataFile: string): () => void {
     if (seen === undefined) continue; // removed meanwhile: try again
     const [pidText = '', start] = seen.trim().split(' ');
     const pid = Number(pidText);
-    const known = Number.isSafeInteger(pid) && pid > 0;
-    if (known && (pid === process.pid ? start !== `${START}` : !alive(pid))) {
+    const known = /^\d+$/.test(pidText) && Number.isSafeInteger(pid) && pid > 0;
+    const age = known ? 0 : ageMs(lock);
+    if (known ? (pid === process.pid ? start !== `${START}` : !alive(pid)) : age >= EMPTY_LOCK_GRACE_MS) {
+      logger(`sg-emulator: taking over the stale lock ${lock} (${known ? `pid ${pid} is not running` : `it names no emulator (${seen.trim() === '' ? 'empty' : 'unreadable'}) and is ${Math.round(age / 1000)} s old`})`);
       takeOver(lock, seen);
       continue;
     }
-    const who = known ? `another sg-emulator (pid ${pid}${start && Number(start) > 0 ? `, started ${new Date(Number(start)).toISOString()}` : ''})` : 'another sg-emulator';
+    const who = known
+      ? `another sg-emulator (pid ${pid}${start && Number(start) > 0 ? `, started ${new Date(Number(start)).toISOString()}` : ''})`
+      : `another sg-emulator that is starting (the lock names no pid yet; one that still names none ${EMPTY_LOCK_GRACE_MS / 1000} s after it was made is taken over)`;
     throw new Error(
       `Data file ${dataFile} is in use by ${who}: its lock file ${lock} exists. Two emulators on one data file would hand out the same ids and each overwrite the other's writes. Stop the other emulator, or give this one another data file (--data / dataFile); if no emulator runs with it, remove ${lock}.`,
     );
+  }
+}
+
+/** How long ago (ms) `file` was last written; 0 when it is gone (the caller then finds it gone and tries again). */
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Makes `lock` holding `content`, or throws EEXIST when it exists, without ever exposing it empty: the content is
+ * written to a file of its own in the same folder, then hard-linked to the lock's name (which fails if the name is
+ * taken). Where the file system has no hard links, the lock is made with `wx` and written at once, as before.
+ */
+function createLock(lock: string, content: string): void {
+  const tmp = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(tmp, lock);
+  } catch (err) {
+    if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    createUnlinked(lock, content);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** The lock made with `wx` and then written: for a file system without hard links. */
+function createUnlinked(lock: string, content: string): void {
+  const fd = openSync(lock, 'wx', 0o600);
+  try {
+    writeSync(fd, content);
+  } catch (err) {
+    rmSync(lock, { force: true }); // a full disk, say: leave no empty lock behind
+    throw err;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -388,7 +388,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // A data file is the site: it is loaded as saved, without seeding the fixtures first (which `rows` can make
   // take seconds); `fixtures` and `rows` then only say what a reset goes back to.
   // One emulator per data file (see lockDataFile): locked before it is read, until the handle is closed or the start fails.
-  const unlock = dataFile !== undefined ? lockDataFile(dataFile) : (): void => {};
+  const unlock = dataFile !== undefined ? lockDataFile(dataFile, logger) : (): void => {};
   const failed = (err: unknown): never => {
     unlock();
     throw err;
