@@ -70,9 +70,10 @@ describe('the admin endpoints refuse what a web page in the browser can send fro
     'refuses Host %s at the emulator port (DNS rebinding): the card is not read',
     async (name) => {
       const r = await send(port, 'GET', '/__emulator/card', { host: `${name}:${port}` });
-      expect(r.status).toBe(403);
+      // On loopback the Host check of every route (host-check.ts) answers first; on a wildcard bind, see below.
+      expect(r.status).toBe(421);
       expect(r.body).not.toMatch(/"scripts"|"users"|"key"/);
-      expect(JSON.parse(r.body).error).toMatch(/^Admin endpoints (answer requests to this emulator's own address only|need a Host header)/);
+      expect(r.body).toContain(`sg-emulator refused Host ${JSON.stringify(`${name}:${port}`)}`);
     },
   );
 

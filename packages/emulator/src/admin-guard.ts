@@ -13,19 +13,24 @@ export interface AdminGuard {
   readonly port: number;
   /**
    * Host names the emulator was given or bound to besides the loopback ones, lower case, IPv6 in brackets
-   * (e.g. `0.0.0.0` or `[::]` for `--host 0.0.0.0` / `::`, or the name passed as `host`).
+   * (e.g. `0.0.0.0` or `[::]` for `--host 0.0.0.0` / `::`, or the name passed as `host`), and the `allowedHosts`.
    */
   readonly ownHosts: ReadonlySet<string>;
+  /** Whether the emulator is bound to a loopback address: every request's `Host` is then checked (see host-check.ts). */
+  readonly loopback: boolean;
 }
 
-/** An {@link AdminGuard} for an emulator told to listen on `listenHost` and bound to `boundHost`:`port`. */
-export function adminGuard(listenHost: string, boundHost: string, port: number): AdminGuard {
-  const ownHosts = new Set<string>();
+/**
+ * An {@link AdminGuard} for an emulator told to listen on `listenHost` and bound to `boundHost`:`port`, also
+ * answering the names in `allowedHosts` (as {@link checkAllowedHosts} gives them).
+ */
+export function adminGuard(listenHost: string, boundHost: string, port: number, allowedHosts: readonly string[] = []): AdminGuard {
+  const ownHosts = new Set<string>(allowedHosts);
   for (const h of [listenHost, boundHost]) {
     const parsed = parseHostHeader(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
     if (parsed) ownHosts.add(parsed.hostname);
   }
-  return { port, ownHosts };
+  return { port, ownHosts, loopback: isLoopback(boundHost) };
 }
 
 /**

@@ -4,11 +4,13 @@ import { DEMO_SCRIPT_KEY } from './fixtures.js';
 import { shotCodes, startHarness, where, type Harness } from './test-support/harness.js';
 import { crossSitePage, send, type Answer } from './test-support/raw-request.js';
 
-// One emulator (the default fixtures) for both groups: each test counts what it changes.
+// One emulator (the default fixtures) for both groups: each test counts what it changes. It listens on every
+// interface, as in a container: on loopback the Host check (host-check.ts) would refuse a foreign Host before this
+// guard, which still keeps a page of this machine out of an emulator started with `--host 0.0.0.0`.
 let t: Harness;
 let port: number;
 beforeAll(async () => {
-  t = await startHarness();
+  t = await startHarness({ host: '0.0.0.0' });
   port = Number(new URL(t.h.url).port);
 });
 afterAll(() => t.h.close());

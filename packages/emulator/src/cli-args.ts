@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { parseClockInstant } from './clock.js';
+import { checkAllowedHosts } from './host-check.js';
 import { OPTION_RANGES, inRange, type RangedOption } from './options-check.js';
 import type { AuthMode, EmulatorOptions } from './types.js';
 
 /** The usage line of `sg-emulator` (and of any command reusing {@link parseEmulatorArgs}). */
 export const EMULATOR_USAGE: string =
-  'usage: sg-emulator [--host 127.0.0.1] [--port 0] [--fixtures demo|empty] [--rows N] [--latency-ms N] ' +
+  'usage: sg-emulator [--host 127.0.0.1] [--allow-host NAME]... [--port 0] [--fixtures demo|empty] [--rows N] [--latency-ms N] ' +
   '[--auth-mode default|identity|sso] [--data FILE] [--session-idle-seconds N] [--page-size N] ' +
   '[--no-app-session-launcher] [--query-cache-size N] [--clock ISO-DATETIME [--clock-frozen]]';
 
@@ -47,7 +48,7 @@ function int(value: string | undefined, name: string, option: RangedOption): num
 /**
  * Parses `sg-emulator` command-line flags (without the node and script paths) into {@link EmulatorOptions} for
  * `startEmulator`. The result holds only the flags given (defaults are `startEmulator`'s) and never a `logger`.
- * Flags: `--host`, `--port`, `--fixtures demo|empty`, `--rows`, `--latency-ms`, `--auth-mode default|identity|sso`,
+ * Flags: `--host`, `--allow-host NAME` (repeatable), `--port`, `--fixtures demo|empty`, `--rows`, `--latency-ms`, `--auth-mode default|identity|sso`,
  * `--data FILE`, `--session-idle-seconds`, `--page-size`, `--app-session-launcher` / `--no-app-session-launcher`,
  * `--query-cache-size`, `--clock ISO-DATETIME`, `--clock-frozen`, `--help`/`-h`. Both `--flag value` and `--flag=value` work.
  *
@@ -56,7 +57,7 @@ function int(value: string | undefined, name: string, option: RangedOption): num
  * @throws {@link EmulatorArgsError} on an unknown flag, a missing or invalid value, a positional argument, or `--help`.
  */
 export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -65,6 +66,7 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
       allowNegative: true,
       options: {
         host: { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
         port: { type: 'string' },
         fixtures: { type: 'string' },
         rows: { type: 'string' },
@@ -90,6 +92,17 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
   if (host !== undefined) {
     if (host === '') throw new EmulatorArgsError('--host expects an interface address');
     options.host = host;
+  }
+  const allowed = values['allow-host'] as string[] | undefined;
+  if (allowed !== undefined) {
+    for (const name of allowed) {
+      try {
+        checkAllowedHosts([name]);
+      } catch {
+        throw new EmulatorArgsError(`--allow-host expects a host name or IP address without scheme or port (e.g. studio-dev.test), got '${name}'`);
+      }
+    }
+    options.allowedHosts = allowed;
   }
   const fixtures = values['fixtures'] as string | undefined;
   if (fixtures !== undefined) {

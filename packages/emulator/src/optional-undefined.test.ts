@@ -14,7 +14,7 @@ type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[k
 type Unset<T> = { readonly [K in OptionalKeys<T>]: undefined };
 
 const unsetOptions = {
-  host: undefined, basePath: undefined, port: undefined, fixtures: undefined, rows: undefined, latencyMs: undefined, authMode: undefined, dataFile: undefined,
+  host: undefined, allowedHosts: undefined, basePath: undefined, port: undefined, fixtures: undefined, rows: undefined, latencyMs: undefined, authMode: undefined, dataFile: undefined,
   sessionIdleSeconds: undefined, pageSize: undefined, appSessionLauncher: undefined, queryCacheSize: undefined, reverseLinks: undefined, logger: undefined,
   clock: undefined, clockFrozen: undefined,
 } satisfies Unset<EmulatorOptions>;

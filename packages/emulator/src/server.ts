@@ -8,6 +8,7 @@ import { AppSessions, appSessionRoute } from './app-session.js';
 import { describeAuth } from './auth-rules.js';
 import { browserRefusal, guardedRoute } from './browser-guard.js';
 import { dispatch } from './dispatcher.js';
+import { hostRefusal, checkAllowedHosts } from './host-check.js';
 import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
 import { json, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
@@ -140,6 +141,13 @@ export class Emulator {
       body = await readBody(req);
     } catch (err) {
       this.send(res, text(413, (err as Error).message));
+      return;
+    }
+    // On loopback, a request must name a loopback host (or an allowed one): a DNS-rebinding page names its own.
+    const misdirected = hostRefusal(this.guard, req);
+    if (misdirected) {
+      this.logger(`${httpMethod} ${loggedPath(path)} → 421: Host ${JSON.stringify(req.headers.host?.slice(0, 200))} is not a loopback name (--allow-host accepts one)`);
+      this.send(res, misdirected);
       return;
     }
     if (path.startsWith('/__emulator/')) {
@@ -379,6 +387,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const queryCacheSize = checkIntOption('queryCacheSize', options.queryCacheSize) ?? 32;
   const listenHost = checkStringOption('host', options.host, 'an interface address') ?? '127.0.0.1';
   const dataFile = checkStringOption('dataFile', options.dataFile, 'a file path');
+  const allowedHosts = checkAllowedHosts(options.allowedHosts);
   const logger = options.logger ?? ((): void => {});
   const appSessionLauncher = options.appSessionLauncher ?? true;
   if (typeof appSessionLauncher !== 'boolean') throw new Error('appSessionLauncher must be true or false');
@@ -431,7 +440,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // No `:80` at port 80 (as `new URL` writes it): Python's cookie jar compares a cookie domain that keeps the port
   // with the request host without it, so shotgun_api3's download_attachment sends `_session_id` only to a portless URL.
   const url = new URL(`http://${host}:${addr.port}`).origin;
-  emulator.guard = adminGuard(listenHost, addr.address, addr.port);
+  emulator.guard = adminGuard(listenHost, addr.address, addr.port, allowedHosts);
   site.origin = url;
   const seeded = `fixtures ${fixtures}${rows ? `, +${rows} rows` : ''}`;
   logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, ${saved ? `data from ${dataFile}; a reset seeds ${seeded}` : seeded})`);

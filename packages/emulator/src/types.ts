@@ -9,6 +9,13 @@ export interface EmulatorOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string | undefined;
   /**
+   * Host names (or addresses) besides the loopback ones that requests may name in `Host` when the emulator listens
+   * on loopback, e.g. a name that `/etc/hosts` points at 127.0.0.1 (`["studio-dev.test"]`); without a port. On
+   * loopback every request naming another host is refused (HTTP 421), so that a web page cannot reach the emulator
+   * by DNS rebinding. The admin endpoints answer these names too. Default none.
+   */
+  allowedHosts?: readonly string[] | undefined;
+  /**
    * The path the site lives under, for testing a client against a site whose URL has a path (`/sg` → the
    * JSON-RPC endpoint is `POST /sg/api3/json`, and `url` and the card's `url` end in `/sg`). Default `""`: the
    * endpoint is `POST /api3/json` and nothing else. Only the RPC endpoint moves: uploads, `/file_serve/*`,
