@@ -17,7 +17,8 @@ let forbidding: LoopbackProxy;
 let https: Record<string, string> = {};
 
 beforeAll(async () => {
-  site = await startEmulator({});
+  // The site is reached as https://studio.test (no DNS: the proxy tunnels to it), a name the emulator accepts only when told.
+  site = await startEmulator({ allowedHosts: ["studio.test"] });
   tls = await startTlsTerminator(Number(new URL(site.url).port));
   loginProxy = await startLoopbackProxy({ tunnelPort: tls.port, requireAuthorization: "Basic never-matches" });
   forbidding = await startLoopbackProxy({ refuseConnect: 403 });

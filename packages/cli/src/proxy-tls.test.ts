@@ -14,7 +14,8 @@ let proxyTls: TlsTerminator;
 let env: Record<string, string> = {};
 
 beforeAll(async () => {
-  site = await startEmulator({});
+  // The site is reached as https://studio.test (no DNS: the proxy tunnels to it), a name the emulator accepts only when told.
+  site = await startEmulator({ allowedHosts: ["studio.test"] });
   siteTls = await startTlsTerminator(Number(new URL(site.url).port));
   // A plain-http proxy whose every CONNECT reaches the https site, and an https:// proxy: TLS in front of it.
   proxy = await startLoopbackProxy({ tunnelPort: siteTls.port });

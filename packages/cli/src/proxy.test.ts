@@ -22,7 +22,8 @@ let proxy: LoopbackProxy;
 let script: Record<string, string> = {};
 
 beforeAll(async () => {
-  site = await startEmulator({});
+  // The site is reached as https://studio.test (no DNS: the proxy tunnels to it), a name the emulator accepts only when told.
+  site = await startEmulator({ allowedHosts: ["studio.test"] });
   tls = await startTlsTerminator(Number(new URL(site.url).port));
   // Every CONNECT goes to the TLS endpoint in front of the emulator: `https://studio.test` needs no DNS.
   proxy = await startLoopbackProxy({ tunnelPort: tls.port, requireAuthorization: `Basic ${BASIC}` });
