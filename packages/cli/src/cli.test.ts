@@ -653,12 +653,12 @@ describe("writes, schema, files, whoami", () => {
     expect(readFileSync(out, "utf8")).toBe("hello from sg upload\n");
     const piped = await sg(["download", String(id)], scriptEnv);
     expect(piped.stdout).toBe("hello from sg upload\n");
-    // --out streams to disk through a temporary file: a folder that is not there is named, with what to do,
-    // and nothing is left behind.
+    // --out in a folder that is not there: refused before the download is asked for, the folder named, with what to
+    // do, and nothing is left behind.
     const missing = await sg(["download", String(id), "--out", join(dir, "nope", "back.txt")], scriptEnv);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`failed to write the download to ${join(dir, "nope", "back.txt")} (ENOENT)`);
-    expect(missing.stderr).toMatch(/hint: Check that the folder exists/);
+    expect(missing.code, missing.stderr).toBe(2);
+    expect(missing.stderr).toContain("--out: expected a file path in an existing folder");
+    expect(missing.stderr).toContain(`hint: Create the folder ${join(dir, "nope")} first`);
     expect(readdirSync(dir).sort()).toEqual(["back.txt", "notes.txt"]);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -222,10 +222,16 @@ describe("downloadAttachment with filePath streams to disk", () => {
     expect(refused).toBeInstanceOf(SgTransferError);
     expect((refused as SgTransferError).status).toBe(404);
     const ok = await loopback((res) => res.writeHead(200, { "content-type": "text/plain" }).end("bytes"));
-    const unwritable = await failure(downloadAttachment(clientOf(ok), 42, { filePath: join(dir, "missing-folder", "a.mov") }));
+    // a Unix socket: neither a file nor a folder, written into as a pipe is, and no file can be opened there (ENXIO)
+    const socket = join(dir, "a.sock");
+    const listener = createNetServer();
+    await new Promise<void>((resolve) => listener.listen(socket, resolve));
+    const unwritable = await failure(downloadAttachment(clientOf(ok), 42, { filePath: socket }));
+    await new Promise((resolve) => listener.close(resolve));
+    rmSync(socket, { force: true });
     expect(unwritable).toBeInstanceOf(SgTransferError);
     expect((unwritable as SgTransferError).code).toBe("SG_DOWNLOAD_FAILED");
-    expect((unwritable as SgTransferError).reason).toBe(`@sg/entities: failed to write the download to ${join(dir, "missing-folder", "a.mov")} (ENOENT)`);
+    expect((unwritable as SgTransferError).reason).toBe(`@sg/entities: failed to write the download to ${socket} (ENXIO)`);
     expect((unwritable as SgTransferError).hint).toBe("Check that the folder exists, can be written to, and has room.");
     expect(readdirSync(dir)).toEqual([]);
   });

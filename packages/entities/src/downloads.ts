@@ -46,7 +46,9 @@ export interface DownloadOptions extends OpenAttachmentOptions {
   /**
    * Write the file here and resolve to this path instead of the bytes. The body is streamed to a temporary
    * file in the same folder (`<filePath>.<random>.part`) and renamed to `filePath` once complete; on any
-   * failure the temporary file is removed and `filePath` is left as it was.
+   * failure the temporary file is removed and `filePath` is left as it was. A named pipe or a device (or a link to
+   * one, e.g. `/dev/stdout`) is written into as it is, as `curl -o` does. A folder, a write-protected file, or a path
+   * in no existing folder is refused with `SgValidationError` before anything is sent.
    */
   readonly filePath?: string | undefined;
   /**
@@ -179,16 +181,17 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
   const d = prepare(target, attachment, rawOptions, ["filePath", "maxBytes"]);
   const filePath = d.options["filePath"] === undefined ? undefined : checkString(d.options["filePath"], ["options", "filePath"], "a file path");
-  if (filePath !== undefined) await checkTarget(filePath); // outside Node, a folder or a read-only file: refused before anything is sent
-  const state = filePath === undefined ? "" : `${filePath} was left as it was`;
+  // outside Node, a folder or a read-only file: refused before anything is sent
+  const into = filePath !== undefined && (await checkTarget(filePath));
+  const state = filePath === undefined ? "" : into ? `part of it may have been written into ${filePath}` : `${filePath} was left as it was`;
   if (d.local !== undefined) {
     const local = d.local;
     return step(d.t, `the read of ${local}`, (call) => readLocal(local, filePath, call, d.max), state);
   }
-  return fetchAttachment<Uint8Array | string>(d, filePath !== undefined, state, (response) => {
+  return fetchAttachment<Uint8Array | string>(d, filePath !== undefined, state, (response, call) => {
     // a transport that does not know maxBytes read it all: the bytes are still refused
     if (filePath === undefined && response.body.byteLength > d.max) throw tooLarge(d.what, d.max);
-    return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream);
+    return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream, call);
   });
 }
 
@@ -692,7 +695,8 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
   }
   const to = await landing(fs.promises, filePath);
   const temp = partPath(to.real);
-  const out = fs.createWriteStream(temp, { flags: "wx" });
+  // a pipe or a device is written into (see landing); `temp` is then never made
+  const out = fs.createWriteStream(to.into ? to.real : temp, { flags: to.into ? "w" : "wx" });
   // The temporary file is removed once `out` is closed: at once, or once the chunk being written is on disk (also
   // when the read failed first: `pipeline` may reject before `out` has even been opened).
   const drop = (): Promise<void> => {
@@ -710,7 +714,7 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
     throw error;
   });
   // The copy is complete and the caller still waits: the rename is not cut short (see above).
-  return replace(fs.promises, temp, to).then(() => filePath, failed);
+  return to.into ? filePath : replace(fs.promises, temp, to).then(() => filePath, failed);
 }
 
 /** Node's file modules for writing `filePath`; outside Node an `SgValidationError` for `options.filePath`. */
@@ -741,30 +745,49 @@ interface Landing {
   readonly real: string;
   /** The permission bits of the file replaced; none for a new file, which keeps the process umask. */
   readonly mode: number | undefined;
+  /** `filePath` is, or leads to, a pipe or a device: the bytes are written into it, with no temporary file. */
+  readonly into: boolean;
+  /** What `stat` (following links) said of `filePath`: its stats, or the code of its error (`ENOENT`: nothing there). */
+  readonly info: import("node:fs").Stats | string;
 }
 
 /**
  * Where a download to `filePath` lands. An existing link is written through, as Python's `open(path, "wb")` does:
- * the file it leads to is replaced, and the link stays. An existing file keeps its permission bits.
+ * the file it leads to is replaced, and the link stays. An existing file keeps its permission bits. A pipe or a
+ * device, or a link to one (`/dev/stdout`, a link to /proc/self/fd/1, whose realpath fails for a pipe), is written
+ * into as it is, as `curl -o` and `open(path, "wb")` write into it. Only a link that leads nowhere (`ENOENT`) is
+ * replaced by the file, as a new file is written.
  */
 async function landing(fs: NodeBuiltins["fsPromises"], filePath: string): Promise<Landing> {
-  const real = await fs.realpath(filePath).catch(() => filePath);
-  const mode = await fs.stat(real).then((info) => (info.isFile() ? info.mode & 0o777 : undefined), () => undefined);
-  return { real, mode };
+  const info = await fs.stat(filePath).catch((error: { code?: unknown }) => String(error.code));
+  const file = typeof info !== "string" && info.isFile();
+  return {
+    real: file ? await fs.realpath(filePath).catch(() => filePath) : filePath,
+    mode: file ? info.mode & 0o777 : undefined,
+    into: typeof info !== "string" && !file && !info.isDirectory(),
+    info,
+  };
 }
 
 /**
- * Refuse a `filePath` that names a folder, or a file this process may not write (a write-protected file is never
- * replaced, as `cp`, `curl -o` and Python's `open(path, "wb")` refuse it), before the download is asked for.
+ * Refuse, before the download is asked for, a `filePath` that names a folder, that is in no existing folder, that
+ * cannot be reached (`EACCES`, `ELOOP`), or a file this process may not write (a write-protected file is never
+ * replaced, as `cp`, `curl -o` and Python's `open(path, "wb")` refuse it).
  */
-async function checkTarget(filePath: string): Promise<void> {
-  const { fsPromises: fs, path: { join } } = await filesFor(filePath);
-  const { real, mode } = await landing(fs, filePath);
+async function checkTarget(filePath: string): Promise<boolean> {
+  const { fsPromises: fs, path: { join, dirname } } = await filesFor(filePath);
+  const { real, info, into } = await landing(fs, filePath);
   const path = ["options", "filePath"];
-  if (await fs.stat(real).then((info) => info.isDirectory(), () => false)) fail(path, "a file path, not a folder", filePath, `Name a file in that folder, e.g. ${join(filePath, "name.ext")}.`);
-  if (mode !== undefined && (await fs.access(real, fs.constants.W_OK).then(() => false, () => true))) {
+  if (typeof info === "string") {
+    // a new file, or a link that leads nowhere, lands at filePath: in its folder
+    const folder = dirname(filePath);
+    if (!(await fs.stat(folder).then((d) => d.isDirectory(), () => false))) fail(path, "a file path in an existing folder", filePath, `Create the folder ${folder} first, or name a file in an existing one.`);
+    if (info !== "ENOENT") fail(path, `a file path this process may reach (${info})`, filePath);
+  } else if (info.isDirectory()) fail(path, "a file path, not a folder", filePath, `Name a file in that folder, e.g. ${join(filePath, "name.ext")}.`);
+  else if (await fs.access(real, fs.constants.W_OK).then(() => false, () => true)) {
     fail(path, "a file this process may write (it is write-protected)", filePath, "Make it writable (chmod u+w), or name another file.");
   }
+  return into;
 }
 
 /** Put the complete temporary file `temp` in place of `to`, with the mode of the file it replaces. */
@@ -774,18 +797,24 @@ async function replace(fs: NodeBuiltins["fsPromises"], temp: string, to: Landing
 }
 
 /**
- * Write a download to `filePath` through a temporary file next to it (same folder, so the rename is atomic):
- * from `stream` chunk by chunk when the transport streamed, else `bytes`. On failure the temporary file is
- * removed, the stream cancelled (dropping the connection), and the error rethrown: the transport's own
- * (`SgTimeoutError`, `SgAbortError`, `SgNetworkError`) as is, a file-system one as {@link SgTransferError}.
+ * Write a download to `filePath` through a temporary file next to it (same folder, so the rename is atomic), or into
+ * the pipe or device it is (see {@link landing}): from `stream` chunk by chunk when the transport streamed, else
+ * `bytes`. On failure the temporary file is removed, the stream cancelled (dropping the connection), and the error
+ * rethrown: the transport's own (`SgTimeoutError`, `SgAbortError`, `SgNetworkError`) as is, a file-system one as
+ * {@link SgTransferError}. The call's `signal` and `deadlineMs` end the wait for a pipe's reader.
  */
-async function writeDownload(filePath: string, bytes: Uint8Array, stream: ReadableStream<Uint8Array> | undefined): Promise<string> {
+async function writeDownload(filePath: string, bytes: Uint8Array, stream: ReadableStream<Uint8Array> | undefined, call: CallOptions): Promise<string> {
   const { fsPromises: fs } = await filesFor(filePath);
   const to = await landing(fs, filePath);
   const temp = partPath(to.real);
   const reader = stream?.getReader();
   try {
-    const file = await fs.open(temp, "wx");
+    // opening a pipe for writing waits for its reader; given up, it is closed once it opens
+    const opening = to.into ? fs.open(to.real, "w") : fs.open(temp, "wx");
+    const file = await within(opening, call.signal, call.deadlineMs, `the opening of ${filePath}`, undefined, false).catch((error: unknown) => {
+      opening.then((f) => f.close(), () => {}).catch(() => {});
+      throw error;
+    });
     try {
       if (!reader) await file.writeFile(bytes);
       // a short write only happens on odd file systems; write the rest of the chunk
@@ -793,7 +822,7 @@ async function writeDownload(filePath: string, bytes: Uint8Array, stream: Readab
     } finally {
       await file.close();
     }
-    await replace(fs, temp, to);
+    if (!to.into) await replace(fs, temp, to);
     return filePath;
   } catch (cause) {
     reader?.cancel().catch(() => {});

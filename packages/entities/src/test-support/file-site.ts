@@ -11,6 +11,8 @@ export interface FileSite {
   readonly client: Client;
   /** Resolves when the client hangs up on a file request (the connection closes before the answer ended). */
   readonly hungUp: Promise<void>;
+  /** How many requests (RPCs and file requests) the site has received. */
+  requests(): number;
   close(): Promise<void>;
 }
 
@@ -21,7 +23,9 @@ export interface FileSite {
 export async function startFileSite(files: (req: IncomingMessage, res: ServerResponse) => void): Promise<FileSite> {
   let hangUp: () => void = () => {};
   const hungUp = new Promise<void>((resolve) => (hangUp = resolve));
+  let requests = 0;
   const server: Server = createServer((req, res) => {
+    requests++;
     if (req.method !== "GET") {
       let body = "";
       req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
@@ -39,6 +43,7 @@ export async function startFileSite(files: (req: IncomingMessage, res: ServerRes
   return {
     client,
     hungUp,
+    requests: () => requests,
     close: async () => {
       await client.close();
       server.closeAllConnections();
