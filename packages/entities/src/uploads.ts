@@ -221,7 +221,10 @@ async function postStep(ctx: Context, target: string, form: Readonly<Record<stri
   // Called with every answer and the credentials it came to, the re-send's fresh ones included.
   const refused = (response: HttpResponse, sent?: Credentials): SgAuthError | undefined =>
     credentialsRefused(what, target, response, (secrets = transferSecrets(site, [sent])));
-  const response = await ctx.client.http({ method: "POST", target, form, ...call, kind: "write", refused });
+  // A write never repeated once it may have landed: a retryWrites the caller, the context or the transport gives
+  // (which re-sends a write after a 502/504) would attach the file twice.
+  const retry = call.retry === false ? false : { ...call.retry, retryWrites: false };
+  const response = await ctx.client.http({ method: "POST", target, form, ...call, retry, kind: "write", refused });
   return { status: response.status, text: new TextDecoder().decode(response.body), secrets };
 }
 
