@@ -1,7 +1,8 @@
 /**
  * The site's `/upload/*` posts on a node:http site on 127.0.0.1: a step that attaches the file is never sent twice,
  * whatever `retry` the caller or the context's defaults give (`retryWrites: true` re-sent `/upload/upload_file` after
- * a 502, attaching the file twice), while the cloud route's storage PUT is still repeated as a read.
+ * a 502, attaching the file twice), and the cloud route's storage PUT keeps a File's or Blob's own `type`, as the
+ * site's route does.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -90,6 +91,19 @@ describe("an attaching upload step answered HTTP 502 is sent once, whatever the 
 });
 
 describe("the cloud route's storage PUT", () => {
+  it("is sent with the File's or Blob's own type, as the site's route sends it; else the type its name says", async () => {
+    const site = await startSite(cloudSteps((res) => res.end("1:77\n")), CLOUD);
+    const put = async (file: Blob, displayName?: string): Promise<string | undefined> => {
+      const from = site.sent.length;
+      expect(await site.api().upload("Version", 1, file, { fieldName: "sg_uploaded_movie", ...(displayName ? { displayName } : {}) })).toBe(77);
+      return site.sent.slice(from).find((r) => r.method === "PUT")?.contentType;
+    };
+    expect(await put(new File(["abc"], "plate_v001.bin", { type: "image/png" }))).toBe("image/png");
+    expect(await put(new Blob(["abc"], { type: "text/plain" }), "notes.mov")).toBe("text/plain");
+    expect(await put(new File(["abc"], "plate_v001.mov"))).toBe("video/quicktime");
+    expect(await put(new Blob(["abc"]), "sh010.exr")).toBe("image/x-exr");
+  });
+
   it("with retryWrites true the PUT itself is still repeated after a 503, as a read (it cannot attach anything)", async () => {
     let puts = 0;
     const steps = cloudSteps((res) => res.end("1:77\n"));

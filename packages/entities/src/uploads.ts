@@ -270,7 +270,8 @@ async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, f
         method: "PUT",
         target: url,
         body,
-        headers: { "content-type": contentType(file.name) },
+        // the type a File or Blob has, as the site's route sends it
+        headers: { "content-type": file.file.type || contentType(file.name) },
         ...call,
         kind: "read",
         retry: retry === false ? retry : { ...retry, retryStatuses: [...(retry?.retryStatuses ?? []), 500] },
