@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -64,5 +64,22 @@ describe("sg download --out", () => {
     expect(r.stderr).toContain("write-protected");
     expect(readFileSync(plate, "utf8")).toBe("the only copy\n");
     expect(readdirSync(folder)).toEqual(["plate.bin"]);
+  });
+
+  it("a named pipe: the bytes go into it (as curl -o writes into one), it stays a pipe, and the note gives no size", async () => {
+    const id = await uploaded();
+    const fifo = join(dir, "plate.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const reader = spawn("cat", [fifo]);
+    let read = "";
+    reader.stdout.on("data", (chunk: Buffer) => (read += chunk.toString()));
+    const closed = new Promise((resolve) => reader.on("close", resolve));
+    const r = await sg(["download", String(id), "--out", fifo], env());
+    await closed;
+    expect(r.code, r.stderr).toBe(0);
+    expect(read).toBe("plate bytes\n");
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(r.stderr).toContain(`wrote the download into ${fifo}`);
+    expect(r.stderr).not.toContain("wrote 0 bytes");
   });
 });

@@ -53,8 +53,9 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   );
   // Recorded before the stat: the file is in place now, so a signal during the stat must not say nothing happened.
   ctx.applied(`the download was written to ${path}`);
-  const size = (await stat(path)).size;
-  ctx.note(`wrote ${size} bytes to ${path}`);
+  // A named pipe or a device (`--out /dev/stdout`) was written into: its size says nothing of what went in.
+  const info = await stat(path);
+  ctx.note(info.isFile() ? `wrote ${info.size} bytes to ${path}` : `wrote the download into ${path}`);
   return 0;
 }
 
