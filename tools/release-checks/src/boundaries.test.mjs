@@ -168,6 +168,23 @@ describe("import boundaries", () => {
     ]);
   });
 
+  it("reads a file with U+FFFD near its top and code after a regex literal holding a quote, and not imports inside template strings", () => {
+    pkg("gizmo-parse", { name: "@sg/gizmo-parse" }, {
+      // TypeScript's tokenizer takes a U+FFFD in the first 256 characters for a binary file and reads no import.
+      "a.ts": '// Node puts \uFFFD in place of bytes that are not UTF-8.\nimport { x } from "after-replacement-char";\nexport const y = x;\n',
+      // A quote inside a regex literal made the tokenizer read a string to the next quote and lose the import.
+      "b.ts": 'const quote = /"/; export const load = () => import("after-regex");\nexport const q = quote;\n',
+      "c.mjs": 'export const lazy = (s) => { if (/[\'"]/.test(s)) return import("after-regex-js"); };\n',
+      "d.ts": 'const route = "/files/*";\nexport const child = `import { a } from "in-template";\nawait import("in-template-too");\nrequire("in-template-as-well");`;\nexport const { z } = await import("after-template");\nexport const r = route;\n',
+    });
+    expect(checkBoundaries(scratch).filter((p) => /^@sg\/gizmo-parse /.test(p)).sort()).toEqual([
+      "@sg/gizmo-parse src/a.ts: imports 'after-replacement-char', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-parse src/b.ts: imports 'after-regex', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-parse src/c.mjs: imports 'after-regex-js', which is not declared in dependencies or peerDependencies",
+      "@sg/gizmo-parse src/d.ts: imports 'after-template', which is not declared in dependencies or peerDependencies",
+    ]);
+  });
+
   it("reports an undeclared package reached by require() or a template-literal import()", () => {
     pkg("widget", { name: "@sg/widget" }, { "index.ts": 'import { createRequire } from "node:module";\nconst a = createRequire(import.meta.url)("ufo");\nconst b = await import(`ofetch`);\n' });
     expect(checkBoundaries(scratch).filter((p) => /^@sg\/widget /.test(p))).toEqual([
