@@ -5,6 +5,10 @@ import { REDACTED, scrubText } from "./redact.js";
 const JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkFubiJ9.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9-lFUP0THsR8U";
 // {"alg":"none"} . {"sub":"bob"} . no signature
 const UNSIGNED = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJib2IifQ.";
+// A compact JWE: {"alg":"RSA-OAEP","enc":"A256GCM"} . encrypted key . IV . ciphertext . tag (RFC 7516 A.1, shortened)
+const JWE = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.OKOawDo13gRp2ojaHV7LFpZcgV7T6DVZKTyKOMTYUmKoTCVJRgckCL9kiMT03JGe.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.XFBoMYUZodetZdvTiFvSkQ";
+// {"alg":"dir","enc":"A128GCM"}: a direct-key JWE's encrypted key is empty
+const JWE_DIR = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIn0..48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4.XFBoMYUZodetZdvTiFvSkQ";
 
 describe("scrubText: a JSON Web Token not among the given secrets", () => {
   it("is removed from plain text, a log line and an unsigned token", () => {
@@ -30,6 +34,23 @@ describe("scrubText: a JSON Web Token not among the given secrets", () => {
     }
   });
 
+  it("is removed right after a percent-escape, as a URL or a form body carries it", () => {
+    expect(scrubText(`body: %7B%22id_token%22%3A%22${JWT}%22%7D`)).toBe(`body: %7B%22id_token%22%3A%22${REDACTED}%22%7D`);
+    expect(scrubText(`redirect_uri=https%3A%2F%2Fapp.test%2Fcb%3Faccess_token%3D${JWT}&s=1`)).toBe(`redirect_uri=https%3A%2F%2Fapp.test%2Fcb%3Faccess_token%3D${REDACTED}&s=1`);
+    expect(scrubText(`GET /x?auth=Bearer%20${JWT} 401`)).toBe(`GET /x?auth=Bearer%20${REDACTED} 401`);
+  });
+
+  it("is removed right after a JSON escape", () => {
+    expect(scrubText(String.raw`{"message":"invalid token:\n${JWT}"}`)).toBe(String.raw`{"message":"invalid token:\n${REDACTED}"}`);
+    expect(scrubText(String.raw`{"message":"token \u0022${JWT}\u0022 expired"}`)).toBe(String.raw`{"message":"token \u0022${REDACTED}\u0022 expired"}`);
+    expect(scrubText(String.raw`{"t":"\"${UNSIGNED}\"","u":"\/${JWT}"}`)).toBe(String.raw`{"t":"\"${REDACTED}\"","u":"\/${REDACTED}"}`);
+  });
+
+  it("is removed when encrypted (a compact JWE: five segments), the encrypted key empty or not", () => {
+    expect(scrubText(`token ${JWE} here`)).toBe(`token ${REDACTED} here`);
+    expect(scrubText(`{"id_tok":"${JWE_DIR}"}`)).toBe(`{"id_tok":"${REDACTED}"}`);
+  });
+
   it("leaves ordinary dotted text and JWT-like runs inside longer words", () => {
     const text = [
       "shot.Shot.code",
@@ -43,6 +64,12 @@ describe("scrubText: a JSON Web Token not among the given secrets", () => {
       "my-eyJa.eyJb.c",
       "a.eyJb.c",
       "sg_status_list.eyJ",
+      "eyJa.b.c.d",
+      "eyJa..b.c",
+      "%2xeyJa.eyJb.c",
+      "%ZZeyJa.eyJb.c",
+      "ab%22xeyJa.eyJb.c",
+      "\\u00ZZeyJa.eyJb.c",
     ].join(" ");
     expect(scrubText(text)).toBe(text);
   });
@@ -55,6 +82,11 @@ describe("scrubText: a JSON Web Token not among the given secrets", () => {
     ["-eyJ", "-eyJ-eyJ-eyJ"],
     ["eyJ-", "eyJ-eyJ-eyJ-"],
     ["eyJa.eyJb!", "eyJa.eyJb!".repeat(3)],
+    ["%22eyJa.", "%22eyJa.".repeat(3)],
+    ["\\u0022eyJ", "\\u0022eyJ".repeat(3)],
+    ["%22eyJa.eyJb.c", `%22${REDACTED}`.repeat(3)],
+    ["eyJa.b.c.d!", "eyJa.b.c.d!".repeat(3)],
+    ["eyJa..b.c.d ", `${REDACTED} `.repeat(3)],
   ])("takes linear time on 1 MB of %j", (unit, three) => {
     const n = 3 * Math.ceil(1_000_000 / unit.length / 3);
     const scrubbed = scrubText(`${unit.repeat(n)} ${JWT} tail`);

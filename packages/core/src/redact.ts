@@ -74,15 +74,19 @@ const AUTH_HEADER_VALUE = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{4,}/g;
 // quotes "'_session_id='" keeps its closing quote and the words after it.
 const JSON_FIELD = /("([A-Za-z_-]+)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 const FORM_FIELD = /=(?<=\b([A-Za-z_-]+)=)(?!'(?:\s|$))[^&\s;"]+/g;
-// A JSON Web Token: base64url header and payload (`eyJ` is `{"`), then a signature, empty when unsigned. It starts
-// only where no base64url character is before it, so each segment is scanned from at most three starts: linear time.
-const JWT = /(?<![\w-])eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/g;
+// A JSON Web Token: base64url header and payload (`eyJ` is `{"`), then a signature, empty when unsigned; or an
+// encrypted one (JWE): the header, then encrypted key (empty for a direct key), IV, ciphertext and tag. It starts where
+// no base64url character is before it (so after `\"` or `\/`), or right after a percent-escape (`%22`) or a JSON
+// escape (`\n`, `\u0022`): at most three starts in a run of base64url characters, each checked by a lookbehind of at
+// most 6 characters, and each run scanned from at most five runs' starts: linear time.
+const JWT = /(?<=^|[^\w-]|%[\dA-Fa-f]{2}|\\[a-z]|\\u[\dA-Fa-f]{4})eyJ[\w-]+\.(?:eyJ[\w-]+\.[\w-]*|[\w-]*(?:\.[\w-]+){3})/g;
 
 /**
  * Remove secrets from free text: the given secret values, `user:pass@` in URLs, `Basic`/`Bearer` header
  * values, secret fields inside JSON or form-encoded fragments (any field {@link isSecretKey} names:
- * `script_key`, `session_id`, `sessionToken`, …), and JSON Web Tokens wherever they stand (`eyJ….eyJ….sig`: three
- * base64url segments, the first two starting `eyJ`, the last empty when unsigned).
+ * `script_key`, `session_id`, `sessionToken`, …), and JSON Web Tokens wherever they stand, also right after a
+ * percent-escape (`%22`) or a JSON escape (`\n`, `\u0022`): `eyJ….eyJ….sig` (three base64url segments, the first two
+ * starting `eyJ`, the last empty when unsigned) and the encrypted `eyJ….key.iv.ciphertext.tag` (the key may be empty).
  *
  * A secret value shorter than 3 characters is never searched for: it would blank ordinary text (`a1`, `!!`). A
  * secret of letters only is removed where it stands on its own, not inside a longer word: blanking the `the` of
