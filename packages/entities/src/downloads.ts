@@ -14,7 +14,8 @@ import { localPathKey } from "./records.js";
 import { contextOf, forgetSessionToken, sessionToken, within, type Context, type EntityTarget } from "./context.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
-import { checkTransferOptions, deadlineError, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
+import { checkTransferOptions, deadlineError, requireHttp, step, transferCall, type StepState, type Transfer, type TransferCallOptions } from "./transfer.js";
+import { writeFifo } from "./fifo-write.js";
 import { transferSecrets } from "./transfer-secrets.js";
 import type { NodeBuiltins } from "./node-builtins.js";
 import { nodeBuiltins } from "./node-files.js";
@@ -183,15 +184,18 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
   const filePath = d.options["filePath"] === undefined ? undefined : checkString(d.options["filePath"], ["options", "filePath"], "a file path");
   // outside Node, a folder or a read-only file: refused before anything is sent
   const into = filePath !== undefined && (await checkTarget(filePath));
-  const state = filePath === undefined ? "" : into ? `part of it may have been written into ${filePath}` : `${filePath} was left as it was`;
+  // a pipe or device: nothing is written into it until it is open
+  let begun = false;
+  const opened = (): void => void (begun = true);
+  const state = (): string => (filePath === undefined ? "" : !into ? `${filePath} was left as it was` : `${begun ? "part of it may have been" : "nothing was"} written into ${filePath}`);
   if (d.local !== undefined) {
     const local = d.local;
-    return step(d.t, `the read of ${local}`, (call) => readLocal(local, filePath, call, d.max), state);
+    return step(d.t, `the read of ${local}`, (call) => readLocal(local, filePath, call, d.max, opened), state);
   }
   return fetchAttachment<Uint8Array | string>(d, filePath !== undefined, state, (response, call) => {
     // a transport that does not know maxBytes read it all: the bytes are still refused
     if (filePath === undefined && response.body.byteLength > d.max) throw tooLarge(d.what, d.max);
-    return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream, call);
+    return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream, call, opened);
   });
 }
 
@@ -369,7 +373,7 @@ function urlPath(url: string, where: URL): string {
  * written. A refused download is an {@link SgTransferError} whose reply is scrubbed of every secret it was sent with
  * (the session tokens, the site URL's Basic auth).
  */
-async function fetchAttachment<T>(d: Download, stream: boolean, state: string, use: (response: HttpResponse, call: CallOptions) => T | Promise<T>): Promise<T> {
+async function fetchAttachment<T>(d: Download, stream: boolean, state: StepState, use: (response: HttpResponse, call: CallOptions) => T | Promise<T>): Promise<T> {
   const { ctx, where, what } = d;
   if (where.origin !== ctx.client.site.origin) return get(d, undefined, stream, state, use);
   const credentials = await step(d.t, what, (call) => within(ctx.client.credentials(), call.signal, call.deadlineMs, "credentials", undefined, false), state);
@@ -403,7 +407,7 @@ function refusedSession(error: unknown): error is SgTransferError {
  * the GET sent again was refused too, or the strategy had no new session and no error of its own (which is thrown as
  * it is, e.g. one saying to log in again) — is the download's `SgTransferError`.
  */
-async function getWithOwnSession<T>(d: Download, stream: boolean, state: string, use: (response: HttpResponse, call: CallOptions) => T | Promise<T>): Promise<T> {
+async function getWithOwnSession<T>(d: Download, stream: boolean, state: StepState, use: (response: HttpResponse, call: CallOptions) => T | Promise<T>): Promise<T> {
   let last: { readonly response: HttpResponse; readonly error: SgAuthError } | undefined;
   const own: OwnSession = {
     sent: [],
@@ -471,7 +475,7 @@ function get<T>(
   d: Download,
   session: string | OwnSession | undefined,
   stream: boolean,
-  state: string,
+  state: StepState,
   use: (response: HttpResponse, call: CallOptions) => T | Promise<T>,
   again?: { readonly hint: string; readonly secret: string },
 ): Promise<T> {
@@ -659,8 +663,9 @@ async function openLocal(local: string, contentType: string | undefined, call: C
  * quick: same folder). So a `signal` or `deadlineMs` that ends the wait always leaves `filePath` as it was, as its
  * error says; one that comes during the rename comes too late, and the call resolves with `filePath` replaced.
  */
-async function readLocal(local: string, filePath: string | undefined, call: CallOptions, max: number): Promise<Uint8Array | string> {
-  const { fs, streamPromises: { finished, pipeline } } = await localFiles(local);
+async function readLocal(local: string, filePath: string | undefined, call: CallOptions, max: number, opened: () => void): Promise<Uint8Array | string> {
+  const builtins = await localFiles(local);
+  const { fs, streamPromises: { finished, pipeline } } = builtins;
   const stop = new AbortController();
   const fail = (cause: unknown): never => {
     throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
@@ -694,9 +699,20 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
     return wait(whole.catch((error: unknown) => (error instanceof SgError ? Promise.reject(error) : fail(error))));
   }
   const to = await landing(fs.promises, filePath);
+  if (to.fifo) {
+    // opened and written without holding a thread (see fifo-write.ts); the read stops with the copy
+    const chunks = fs.createReadStream(local, { signal: stop.signal })[Symbol.asyncIterator]();
+    const read = (): Promise<Uint8Array | undefined> => chunks.next().then((c) => c.value as Uint8Array | undefined, fail);
+    await writeFifo(builtins, to.real, read, call, `the copy of ${local} into ${filePath}`, opened).catch((error: unknown) => {
+      stop.abort();
+      throw error instanceof SgError ? error : writeFailed(filePath, error, true);
+    });
+    return filePath;
+  }
   const temp = partPath(to.real);
-  // a pipe or a device is written into (see landing); `temp` is then never made
+  // a device is written into (see landing); `temp` is then never made
   const out = fs.createWriteStream(to.into ? to.real : temp, { flags: to.into ? "w" : "wx" });
+  if (to.into) out.once("open", opened);
   // The temporary file is removed once `out` is closed: at once, or once the chunk being written is on disk (also
   // when the read failed first: `pipeline` may reject before `out` has even been opened).
   const drop = (): Promise<void> => {
@@ -747,6 +763,8 @@ interface Landing {
   readonly mode: number | undefined;
   /** `filePath` is, or leads to, a pipe or a device: the bytes are written into it, with no temporary file. */
   readonly into: boolean;
+  /** `filePath` is, or leads to, a named pipe: opened and written without blocking (see fifo-write.ts). */
+  readonly fifo: boolean;
   /** What `stat` (following links) said of `filePath`: its stats, or the code of its error (`ENOENT`: nothing there). */
   readonly info: import("node:fs").Stats | string;
 }
@@ -765,6 +783,7 @@ async function landing(fs: NodeBuiltins["fsPromises"], filePath: string): Promis
     real: file ? await fs.realpath(filePath).catch(() => filePath) : filePath,
     mode: file ? info.mode & 0o777 : undefined,
     into: typeof info !== "string" && !file && !info.isDirectory(),
+    fifo: typeof info !== "string" && info.isFIFO(),
     info,
   };
 }
@@ -778,12 +797,13 @@ async function checkTarget(filePath: string): Promise<boolean> {
   const { fsPromises: fs, path: { join, dirname } } = await filesFor(filePath);
   const { real, info, into } = await landing(fs, filePath);
   const path = ["options", "filePath"];
+  const folder = (): never => fail(path, "a file path, not a folder", filePath, `Name a file in that folder, e.g. ${join(filePath, "name.ext")}.`);
   if (typeof info === "string") {
     // a new file, or a link that leads nowhere, lands at filePath: in its folder
     const folder = dirname(filePath);
     if (!(await fs.stat(folder).then((d) => d.isDirectory(), () => false))) fail(path, "a file path in an existing folder", filePath, `Create the folder ${folder} first, or name a file in an existing one.`);
     if (info !== "ENOENT") fail(path, `a file path this process may reach (${info})`, filePath);
-  } else if (info.isDirectory()) fail(path, "a file path, not a folder", filePath, `Name a file in that folder, e.g. ${join(filePath, "name.ext")}.`);
+  } else if (info.isDirectory()) folder();
   else if (await fs.access(real, fs.constants.W_OK).then(() => false, () => true)) {
     fail(path, "a file this process may write (it is write-protected)", filePath, "Make it writable (chmod u+w), or name another file.");
   }
@@ -801,20 +821,25 @@ async function replace(fs: NodeBuiltins["fsPromises"], temp: string, to: Landing
  * the pipe or device it is (see {@link landing}): from `stream` chunk by chunk when the transport streamed, else
  * `bytes`. On failure the temporary file is removed, the stream cancelled (dropping the connection), and the error
  * rethrown: the transport's own (`SgTimeoutError`, `SgAbortError`, `SgNetworkError`) as is, a file-system one as
- * {@link SgTransferError}. The call's `signal` and `deadlineMs` end the wait for a pipe's reader.
+ * {@link SgTransferError}. The call's `signal` and `deadlineMs` end the wait for a named pipe's reader, which holds no
+ * thread (see fifo-write.ts). `opened` is called once a pipe or device is open.
  */
-async function writeDownload(filePath: string, bytes: Uint8Array, stream: ReadableStream<Uint8Array> | undefined, call: CallOptions): Promise<string> {
-  const { fsPromises: fs } = await filesFor(filePath);
+async function writeDownload(filePath: string, bytes: Uint8Array, stream: ReadableStream<Uint8Array> | undefined, call: CallOptions, opened: () => void): Promise<string> {
+  const builtins = await filesFor(filePath);
+  const { fsPromises: fs } = builtins;
   const to = await landing(fs, filePath);
   const temp = partPath(to.real);
   const reader = stream?.getReader();
   try {
-    // opening a pipe for writing waits for its reader; given up, it is closed once it opens
-    const opening = to.into ? fs.open(to.real, "w") : fs.open(temp, "wx");
-    const file = await within(opening, call.signal, call.deadlineMs, `the opening of ${filePath}`, undefined, false).catch((error: unknown) => {
-      opening.then((f) => f.close(), () => {}).catch(() => {});
-      throw error;
-    });
+    if (to.fifo) {
+      let whole: Uint8Array | undefined = bytes;
+      const read = reader ? (): Promise<Uint8Array | undefined> => reader.read().then((c) => c.value) : async (): Promise<Uint8Array | undefined> => whole && ((whole = undefined), bytes);
+      await writeFifo(builtins, to.real, read, call, `the download into ${filePath}`, opened);
+      return filePath;
+    }
+    // a device opens at once
+    const file = await (to.into ? fs.open(to.real, "w") : fs.open(temp, "wx"));
+    if (to.into) opened();
     try {
       if (!reader) await file.writeFile(bytes);
       // a short write only happens on odd file systems; write the rest of the chunk
@@ -828,11 +853,19 @@ async function writeDownload(filePath: string, bytes: Uint8Array, stream: Readab
     reader?.cancel().catch(() => {});
     await fs.rm(temp, { force: true }).catch(() => {}); // the download's error is the one to report
     if (cause instanceof SgError) throw cause;
-    const code = (cause as { code?: unknown } | null)?.code;
-    throw new SgTransferError(`${PREFIX}: failed to write the download to ${filePath}${typeof code === "string" ? ` (${code})` : ""}`, {
-      cause,
-      code: "SG_DOWNLOAD_FAILED",
-      hint: "Check that the folder exists, can be written to, and has room.",
-    });
+    throw writeFailed(filePath, cause, to.into);
   }
+}
+
+/**
+ * The {@link SgTransferError} of a download whose write to `filePath` failed with `cause`; `into` when it was written
+ * into a pipe or device, where part of it may then be (`EPIPE`: the pipe's reader went away).
+ */
+function writeFailed(filePath: string, cause: unknown, into: boolean): SgTransferError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return new SgTransferError(`${PREFIX}: failed to write the download to ${filePath}${typeof code === "string" ? ` (${code})` : ""}${into ? ": part of it may have been written into it" : ""}`, {
+    cause,
+    code: "SG_DOWNLOAD_FAILED",
+    hint: code === "EPIPE" ? "The program reading the pipe closed it before the end." : "Check that the folder exists, can be written to, and has room.",
+  });
 }

@@ -7,10 +7,11 @@
  * @packageDocumentation
  */
 
-/** Node's file-system, path, OS and stream modules, as the functions given a file path use them. */
+/** Node's file-system, network (a named pipe's writer), path, OS and stream modules, as the functions given a file path use them. */
 export interface NodeBuiltins {
   readonly fs: typeof import("node:fs");
   readonly fsPromises: typeof import("node:fs/promises");
+  readonly net: typeof import("node:net");
   readonly os: typeof import("node:os");
   readonly path: typeof import("node:path");
   readonly streamPromises: typeof import("node:stream/promises");
@@ -18,6 +19,6 @@ export interface NodeBuiltins {
 
 /** Import the modules (undefined where the runtime is not Node: see `node-builtins-unavailable.ts`). */
 export const loadBuiltins: (() => Promise<NodeBuiltins>) | undefined = async () => {
-  const [fs, fsPromises, os, path, streamPromises] = await Promise.all([import("node:fs"), import("node:fs/promises"), import("node:os"), import("node:path"), import("node:stream/promises")]);
-  return { fs, fsPromises, os, path, streamPromises };
+  const [fs, fsPromises, net, os, path, streamPromises] = await Promise.all([import("node:fs"), import("node:fs/promises"), import("node:net"), import("node:os"), import("node:path"), import("node:stream/promises")]);
+  return { fs, fsPromises, net, os, path, streamPromises };
 };

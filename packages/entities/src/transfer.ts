@@ -65,6 +65,9 @@ export function checkTransferOptions(value: unknown, known: readonly string[]): 
   return checkOptions(value, ["options"], known, known.concat(CALL_OPTION_KEYS.filter((k) => k !== "kind")));
 }
 
+/** What a transfer's timeout says is on the site (or on disk): a text, or a function giving it when the error is made. */
+export type StepState = string | (() => string);
+
 /**
  * Run one step of transfer `t`, giving it what is left of the deadline as its `deadlineMs`. When the deadline
  * has passed before the step, or passes during it, the step's timeout becomes the transfer's own
@@ -72,8 +75,9 @@ export function checkTransferOptions(value: unknown, known: readonly string[]): 
  * `what` names the transfer, and the message ends with what is on the site — `notSent` when the step's request
  * did not reach it, `sent` when it may have. `maybeSent` is the step's own for a step that `lands` (the one
  * that attaches a file or shares a thumbnail), false for the others: nothing the caller would repeat landed.
+ * Either text may be a function, asked when the error is made (what a download wrote may change during its step).
  */
-export async function step<T>(t: Transfer, what: string, run: (options: CallOptions) => Promise<T>, notSent: string, sent: string = notSent, lands: boolean = false): Promise<T> {
+export async function step<T>(t: Transfer, what: string, run: (options: CallOptions) => Promise<T>, notSent: StepState, sent: StepState = notSent, lands: boolean = false): Promise<T> {
   if (t.deadlineMs === undefined) return run(t.call);
   const left = Math.ceil(t.endsAt - performance.now());
   if (left > 0) {
@@ -92,12 +96,13 @@ export async function step<T>(t: Transfer, what: string, run: (options: CallOpti
  * the step), else `error` as it is. Also used for the errors of a body handed over as a stream after its step
  * ended, which runs under the same deadline.
  */
-export function deadlineError(t: Transfer, left: number, error: unknown, what: string, notSent: string, sent: string = notSent, lands: boolean = false): unknown {
+export function deadlineError(t: Transfer, left: number, error: unknown, what: string, notSent: StepState, sent: StepState = notSent, lands: boolean = false): unknown {
   // Only this deadline, handed down whole or in part: not an attempt's timeout, nor the own deadline of a
   // request shared with other callers (the site's info, a session token) that failed long before ours.
   if (error !== undefined && (!(error instanceof SgTimeoutError) || error.scope !== "deadline" || error.timeoutMs > left || t.endsAt - performance.now() > 1000)) return error;
   const cause = error as SgTimeoutError | undefined;
-  const state = cause?.maybeSent ? sent : notSent;
+  const given = cause?.maybeSent ? sent : notSent;
+  const state = typeof given == "string" ? given : given();
   return new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${t.deadlineMs} ms${state && `: ${state}`}`, {
     timeoutMs: t.deadlineMs ?? left,
     scope: "deadline",

@@ -18,9 +18,10 @@ export interface FileSite {
 
 /**
  * Start a site whose RPCs (`info`, `get_session_token`) are answered, and whose GETs go to `files` (e.g. a
- * `/file_serve/attachment/<id>` of `downloadAttachment(client, id)`).
+ * `/file_serve/attachment/<id>` of `downloadAttachment(client, id)`). `tokenDelayMs` holds the answer of
+ * `get_session_token` that long.
  */
-export async function startFileSite(files: (req: IncomingMessage, res: ServerResponse) => void): Promise<FileSite> {
+export async function startFileSite(files: (req: IncomingMessage, res: ServerResponse) => void, tokenDelayMs = 0): Promise<FileSite> {
   let hangUp: () => void = () => {};
   const hungUp = new Promise<void>((resolve) => (hangUp = resolve));
   let requests = 0;
@@ -31,7 +32,9 @@ export async function startFileSite(files: (req: IncomingMessage, res: ServerRes
       req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
       req.on("end", () => {
         const method = (JSON.parse(body) as { method_name: string }).method_name;
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: method === "get_session_token" ? { session_id: "file-site-token" } : { version: [8, 0, 0] } }));
+        const answer = (): unknown => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: method === "get_session_token" ? { session_id: "file-site-token" } : { version: [8, 0, 0] } }));
+        if (method === "get_session_token" && tokenDelayMs > 0) setTimeout(answer, tokenDelayMs);
+        else answer();
       });
       return;
     }
