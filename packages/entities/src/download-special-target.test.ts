@@ -128,3 +128,17 @@ describe("a filePath in a folder that does not exist", () => {
     expect(site.requests()).toBe(before);
   });
 });
+
+describe("a filePath ending in a separator", () => {
+  it.each([
+    ["a missing folder", () => `${join(dir, "newdir")}/`],
+    ["an existing folder", () => `${dir}/`],
+  ])("(%s) is refused as a folder with SgValidationError for options.filePath before anything is sent", async (_, filePath) => {
+    const before = site.requests();
+    const error = await downloadAttachment(site.client, 5, { filePath: filePath() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgValidationError);
+    expect(error).toMatchObject({ path: ["options", "filePath"] });
+    expect((error as Error).message).toMatch(/expected a file path, not a folder/);
+    expect(site.requests()).toBe(before);
+  });
+});

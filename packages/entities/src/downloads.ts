@@ -789,15 +789,17 @@ async function landing(fs: NodeBuiltins["fsPromises"], filePath: string): Promis
 }
 
 /**
- * Refuse, before the download is asked for, a `filePath` that names a folder, that is in no existing folder, that
+ * Refuse, before the download is asked for, a `filePath` that names a folder (or ends in a separator), that is in no existing folder, that
  * cannot be reached (`EACCES`, `ELOOP`), or a file this process may not write (a write-protected file is never
  * replaced, as `cp`, `curl -o` and Python's `open(path, "wb")` refuse it).
  */
 async function checkTarget(filePath: string): Promise<boolean> {
-  const { fsPromises: fs, path: { join, dirname } } = await filesFor(filePath);
+  const { fsPromises: fs, path: { join, dirname, sep } } = await filesFor(filePath);
   const { real, info, into } = await landing(fs, filePath);
   const path = ["options", "filePath"];
   const folder = (): never => fail(path, "a file path, not a folder", filePath, `Name a file in that folder, e.g. ${join(filePath, "name.ext")}.`);
+  // a path ending in a separator names a folder, even one that does not exist (its dirname is the folder above)
+  if (filePath.endsWith("/") || filePath.endsWith(sep)) folder();
   if (typeof info === "string") {
     // a new file, or a link that leads nowhere, lands at filePath: in its folder
     const folder = dirname(filePath);
