@@ -703,9 +703,10 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
     // opened and written without holding a thread (see fifo-write.ts); the read stops with the copy
     const chunks = fs.createReadStream(local, { signal: stop.signal })[Symbol.asyncIterator]();
     const read = (): Promise<Uint8Array | undefined> => chunks.next().then((c) => c.value as Uint8Array | undefined, fail);
-    await writeFifo(builtins, to.real, read, call, `the copy of ${local} into ${filePath}`, opened).catch((error: unknown) => {
+    let begun = false;
+    await writeFifo(builtins, to.real, read, call, `the copy of ${local} into ${filePath}`, () => ((begun = true), opened())).catch((error: unknown) => {
       stop.abort();
-      throw error instanceof SgError ? error : writeFailed(filePath, error, true);
+      throw error instanceof SgError ? error : writeFailed(filePath, error, begun);
     });
     return filePath;
   }
@@ -832,16 +833,19 @@ async function writeDownload(filePath: string, bytes: Uint8Array, stream: Readab
   const to = await landing(fs, filePath);
   const temp = partPath(to.real);
   const reader = stream?.getReader();
+  // once the pipe or device is open, part of the download may be in it
+  let begun = false;
+  const began = (): void => ((begun = true), opened());
   try {
     if (to.fifo) {
       let whole: Uint8Array | undefined = bytes;
       const read = reader ? (): Promise<Uint8Array | undefined> => reader.read().then((c) => c.value) : async (): Promise<Uint8Array | undefined> => whole && ((whole = undefined), bytes);
-      await writeFifo(builtins, to.real, read, call, `the download into ${filePath}`, opened);
+      await writeFifo(builtins, to.real, read, call, `the download into ${filePath}`, began);
       return filePath;
     }
     // a device opens at once
     const file = await (to.into ? fs.open(to.real, "w") : fs.open(temp, "wx"));
-    if (to.into) opened();
+    if (to.into) began();
     try {
       if (!reader) await file.writeFile(bytes);
       // a short write only happens on odd file systems; write the rest of the chunk
@@ -855,13 +859,13 @@ async function writeDownload(filePath: string, bytes: Uint8Array, stream: Readab
     reader?.cancel().catch(() => {});
     await fs.rm(temp, { force: true }).catch(() => {}); // the download's error is the one to report
     if (cause instanceof SgError) throw cause;
-    throw writeFailed(filePath, cause, to.into);
+    throw writeFailed(filePath, cause, begun);
   }
 }
 
 /**
- * The {@link SgTransferError} of a download whose write to `filePath` failed with `cause`; `into` when it was written
- * into a pipe or device, where part of it may then be (`EPIPE`: the pipe's reader went away).
+ * The {@link SgTransferError} of a download whose write to `filePath` failed with `cause`; `into` once a pipe or device
+ * it is written into was open, where part of it may then be (`EPIPE`: the pipe's reader went away).
  */
 function writeFailed(filePath: string, cause: unknown, into: boolean): SgTransferError {
   const code = (cause as { code?: unknown } | null)?.code;
