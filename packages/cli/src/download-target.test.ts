@@ -83,3 +83,15 @@ describe("sg download --out", () => {
     expect(r.stderr).not.toContain("wrote 0 bytes");
   });
 });
+
+describe("sg download --out (what it must not wait for or misread)", () => {
+  it("a path ending in a separator (a folder that does not exist): status 2 naming --out, before anything is sent", async () => {
+    const before = seen.length;
+    const r = await sg(["download", "1", "--out", `${join(dir, "nodir")}/`], env());
+    expect(seen.slice(before), "requests sent to the site").toEqual([]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("--out must name a file, not a folder");
+    expect(readdirSync(dir)).not.toContain("nodir");
+  });
+
+});

@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import type { CommandContext, Connected } from "../command-context.js";
 import { holdExitUntilSettled } from "../exit-guard.js";
 import { UsageError } from "../exit-codes.js";
@@ -41,6 +41,8 @@ export async function uploadCommand(ctx: CommandContext): Promise<number> {
 export async function downloadCommand(ctx: CommandContext): Promise<number> {
   const [target = ""] = ctx.args.positionals;
   const out = outputFile(ctx);
+  // resolve() would drop the separator and write a file named after the folder
+  if (out && (out.endsWith("/") || out.endsWith(sep))) throw new UsageError(`--out must name a file, not a folder: '${out}'`, `Name a file in that folder, e.g. --out ${join(out, "name.ext")}.`);
   if (!out && ctx.io.stdout.isTTY) throw new UsageError("refusing to write a file to the terminal", "Pass --out FILE: sg download 123 --out shot.exr. (In POSIX shells '> FILE' works too; not in Windows PowerShell before 7.4, which re-encodes a program's output and corrupts a binary file.)");
   const attachment = /^\d+$/.test(target) ? { type: "Attachment", id: parseId(target) } : /^https?:\/\//.test(target) ? { url: target } : undefined;
   if (!attachment) throw new UsageError(`'${target}' is neither an attachment id nor an http(s) URL`);
