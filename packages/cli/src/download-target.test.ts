@@ -94,4 +94,18 @@ describe("sg download --out (what it must not wait for or misread)", () => {
     expect(readdirSync(dir)).not.toContain("nodir");
   });
 
+  it("a named pipe no one reads: --transfer-timeout-ms ends the wait for a reader, with the timeout status", async () => {
+    const id = await uploaded();
+    const fifo = join(dir, "unread.fifo");
+    execFileSync("mkfifo", [fifo]);
+    // killed (exit code null) should it still wait after 20 s
+    const r = await promisify(execFile)(process.execPath, [BIN, "download", String(id), "--out", fifo, "--transfer-timeout-ms", "500"], { env: { PATH: process.env["PATH"] ?? "", ...env() }, timeout: 20_000 }).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number | null; stderr: string }) => e,
+    );
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr).toMatch(/did not complete within its deadline of 500 ms: nothing was written into \S*unread\.fifo/);
+    expect(r.stderr).toMatch(/^hint: The transfer ran out of time outside any request to the site: waiting for a program to read the named pipe --out names.* The limit that ran out is the whole transfer's, retries included: 500 ms\. --transfer-timeout-ms N /m);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  }, 30_000);
 });

@@ -11,7 +11,7 @@ import { SgTlsError } from "@sg/transport";
 import { timedOutLoggingIn } from "./login-timeout.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
 import { runtimeLimitCode } from "./runtime-limits.js";
-import { isTransferMethod, transferTimeoutAdvice } from "./transfer-timeout-advice.js";
+import { isTransferTimeout, transferTimeoutAdvice } from "./transfer-timeout-advice.js";
 import { PROXY_LOGIN_ENCODING, routeFor, type ProxyEndpoint, type ProxyRoute, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** Codes of a TLS client that got something other than TLS back: the port speaks plain http (or another protocol). */
@@ -129,7 +129,7 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
   const runtimeCode = error instanceof SgTimeoutError ? runtimeLimitCode(error) : undefined;
   if (runtimeCode && error instanceof SgTimeoutError) return `${runtimeLimitAdvice(error, runtimeCode)}${through}`;
   // An upload or download has its own limits and flag, and an upload's time may have gone to sending its body.
-  if (error instanceof SgTimeoutError && isTransferMethod(error.method)) return `${transferTimeoutAdvice(error, context.command)}${through}`;
+  if (error instanceof SgTimeoutError && isTransferTimeout(error, context.command)) return `${transferTimeoutAdvice(error, context.command)}${through}`;
   if (error instanceof SgTimeoutError) {
     // The transport's hint says to raise timeoutMs/deadlineMs, options the command line does not have.
     const method = error.method ?? "";

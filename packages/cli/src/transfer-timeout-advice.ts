@@ -14,8 +14,18 @@ export function isTransferMethod(method: string | undefined): boolean {
   return method?.startsWith("HTTP ") === true;
 }
 
+/**
+ * Whether `error` is an upload's or download's own timeout: one of its HTTP exchanges ({@link isTransferMethod}), or,
+ * in `sg upload` and `sg download`, the whole transfer's deadline passing outside any request (no `method`: the
+ * wait for a named pipe's reader, the read of a local file).
+ */
+export function isTransferTimeout(error: SgTimeoutError, command: string | undefined): boolean {
+  return isTransferMethod(error.method) || (TRANSFER_COMMANDS.includes(command ?? "") && error.scope === "deadline" && error.method === undefined);
+}
+
 /** What ran out of time, by the exchange's verb: POST is an upload step of the site, PUT one of its storage. */
-function whatRanOut(verb: string, maybeSent: boolean): string {
+function whatRanOut(verb: string, maybeSent: boolean, method: string | undefined): string {
+  if (method === undefined) return "The transfer ran out of time outside any request to the site: waiting for a program to read the named pipe --out names, or reading a local file.";
   if (!maybeSent) return "The transfer ran out of time before its request was sent.";
   const still = "perhaps while the file was still being sent (a large file on a slow link), perhaps waiting for the answer";
   if (verb === "POST") return `The upload ran out of time, ${still}: it may have been applied on the site, so check before trying again.`;
@@ -27,7 +37,7 @@ function whatRanOut(verb: string, maybeSent: boolean): string {
 /**
  * The hint for a timed-out upload or download.
  *
- * @param error - the timeout, whose `method` is an HTTP exchange ({@link isTransferMethod}).
+ * @param error - the timeout, an upload's or download's own ({@link isTransferTimeout}).
  * @param command - the `sg` command that ran: only `sg upload` and `sg download` take `--transfer-timeout-ms`.
  */
 export function transferTimeoutAdvice(error: SgTimeoutError, command: string | undefined): string {
@@ -40,5 +50,5 @@ export function transferTimeoutAdvice(error: SgTimeoutError, command: string | u
   const flag = TRANSFER_COMMANDS.includes(command ?? "")
     ? `--transfer-timeout-ms N (or SG_TRANSFER_TIMEOUT_MS) sets how long an upload or download may take, each attempt and in all (by default ${defaults}).`
     : `Only sg upload and sg download can change that limit (--transfer-timeout-ms); here it is the default, ${defaults}.`;
-  return `${whatRanOut(verb, error.maybeSent)} ${limit} ${flag}`;
+  return `${whatRanOut(verb, error.maybeSent, error.method)} ${limit} ${flag}`;
 }

@@ -5,6 +5,7 @@ import { holdExitUntilSettled } from "../exit-guard.js";
 import { UsageError } from "../exit-codes.js";
 import { outputUntil, writeAndDrain } from "../io.js";
 import { parseId } from "../json-arg.js";
+import { DEFAULT_TRANSFER_DEADLINE_MS, transferLimitMs } from "../transfer-limit.js";
 
 /** The value of `--out` / `-o`, or undefined for standard output (no option, or `-`, as for input arguments). */
 export function outputFile(ctx: CommandContext): string | undefined {
@@ -49,9 +50,14 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   const connected = await ctx.connect();
   if (!out) return downloadToStdout(ctx, connected, attachment);
   // Streamed to disk through a temporary file: memory stays flat whatever the size, and a failed or aborted
-  // download leaves no partial file. A second Ctrl-C waits for that file to be removed (exit-guard).
+  // download leaves no partial file. A second Ctrl-C waits for that file to be removed (exit-guard). Into a named
+  // pipe, the transfer limit bounds the whole download as its deadline too: the wait for the pipe's reader is no HTTP
+  // exchange, which is all the transport's limits bound.
+  const filePath = resolve(ctx.io.cwd, out);
+  const fifo = await stat(filePath).then((s) => s.isFIFO(), () => false);
+  const deadlineMs = fifo ? (transferLimitMs(ctx.args.values, ctx.io.env, "download") ?? DEFAULT_TRANSFER_DEADLINE_MS) : undefined;
   const path = await holdExitUntilSettled(
-    connected.api.downloadAttachment(attachment as never, { filePath: resolve(ctx.io.cwd, out), ...(ctx.signal ? { signal: ctx.signal } : {}) }),
+    connected.api.downloadAttachment(attachment as never, { filePath, ...(deadlineMs ? { deadlineMs } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) }),
   );
   // Recorded before the stat: the file is in place now, so a signal during the stat must not say nothing happened.
   ctx.applied(`the download was written to ${path}`);
