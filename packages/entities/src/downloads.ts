@@ -48,8 +48,9 @@ export interface DownloadOptions extends OpenAttachmentOptions {
    * Write the file here and resolve to this path instead of the bytes. The body is streamed to a temporary
    * file in the same folder (`<filePath>.<random>.part`) and renamed to `filePath` once complete; on any
    * failure the temporary file is removed and `filePath` is left as it was. A named pipe or a device (or a link to
-   * one, e.g. `/dev/stdout`) is written into as it is, as `curl -o` does. A folder, a write-protected file, or a path
-   * in no existing folder is refused with `SgValidationError` before anything is sent.
+   * one, e.g. `/dev/stdout`) is written into as it is, as `curl -o` does; a named pipe's reader is waited for without
+   * holding a thread, within `signal` and `deadlineMs`. A folder (or a path ending in a separator), a write-protected
+   * file, or a path in no existing folder is refused with `SgValidationError` before anything is sent.
    */
   readonly filePath?: string | undefined;
   /**
