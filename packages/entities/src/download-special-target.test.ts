@@ -6,7 +6,7 @@
  * A node:http site on 127.0.0.1 serves the file; `mkfifo` and `cat` make the pipes (nothing under the real /dev).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { lstat, mkdtemp, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,6 +89,9 @@ describe.each(routes)("a download %s", (route, attachment) => {
     const ended = new Promise((resolve) => shell.on("close", resolve));
     const pid = Number(await new Promise<string>((resolve) => shell.stderr.once("data", (chunk: Buffer) => resolve(chunk.toString("utf8")))));
     expect(pid).toBeGreaterThan(0);
+    // While the shell runs `echo … >&2`, its fd 1 is stderr (the shell moves it back after the builtin): wait for the
+    // pipe to be its stdout again, which it is once it has exec'd sleep.
+    for (let tries = 0; !(await readlink(`/proc/${pid}/fd/1`).catch(() => "")).startsWith("pipe:") && tries < 500; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
     const link = join(folder, `stdout-${route.length}`);
     await symlink(`/proc/${pid}/fd/1`, link);
     try {
