@@ -70,6 +70,8 @@ describe.each(routes)("a download %s into a FIFO", (_route, attachment) => {
     const error = await downloadAttachment(site.client, attachment(), { filePath: path, deadlineMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SgTimeoutError);
     expect((error as Error).message).toMatch(/within its deadline of 300 ms: nothing was written into \S*fifo-\d+\n/);
+    // the step the time went to, outside any request: no method
+    expect(error).toMatchObject({ step: "pipe", method: undefined, scope: "deadline", timeoutMs: 300 });
   });
 
   it("no one reads ends with an aborted signal", async () => {
@@ -144,6 +146,7 @@ describe("a download into a FIFO that ran out of time", () => {
       expect(error).toBeInstanceOf(SgTimeoutError);
       expect((error as Error).message).toMatch(/within its deadline of 300 ms: nothing was written into \S*fifo-\d+\n/);
       expect(slow.requests()).toBe(1); // get_session_token only: no GET
+      expect(error).toMatchObject({ step: "request", method: "get_session_token" });
       // the pipe was never opened: cat still waits for a writer; one opened and closed here ends it, with no bytes
       await writeFile(path, "");
       expect((await read).length).toBe(0);

@@ -377,7 +377,7 @@ function urlPath(url: string, where: URL): string {
 async function fetchAttachment<T>(d: Download, stream: boolean, state: StepState, use: (response: HttpResponse, call: CallOptions) => T | Promise<T>): Promise<T> {
   const { ctx, where, what } = d;
   if (where.origin !== ctx.client.site.origin) return get(d, undefined, stream, state, use);
-  const credentials = await step(d.t, what, (call) => within(ctx.client.credentials(), call.signal, call.deadlineMs, "credentials", undefined, false), state);
+  const credentials = await step(d.t, what, (call) => within(ctx.client.credentials(), call.signal, call.deadlineMs, "credentials", "login", false), state);
   if (credentials.kind === "session") return getWithOwnSession(d, stream, state, use);
   const token = await step(d.t, what, (call) => sessionToken(ctx, call), state);
   try {
@@ -632,7 +632,7 @@ async function openLocal(local: string, contentType: string | undefined, call: C
       return failed(error);
     }
   }, failed);
-  const { handle, size } = await within(opening, call.signal, call.deadlineMs, what, undefined, false).catch((error: unknown) => {
+  const { handle, size } = await within(opening, call.signal, call.deadlineMs, what, "file", false).catch((error: unknown) => {
     // given up: close the file once it is open, if it ever is
     opening.then(({ handle }) => handle.close(), () => {}).catch(() => {});
     throw error;
@@ -645,7 +645,7 @@ async function openLocal(local: string, contentType: string | undefined, call: C
   // The same wait as the opening's, on a promise that settles when the stream is over (which ends the watch).
   const watch = (stop: (error: unknown) => void): (() => void) => {
     let over!: () => void;
-    within(new Promise<void>((resolve) => (over = resolve)), call.signal, endsAt === Infinity ? undefined : Math.max(1, Math.ceil(endsAt - performance.now())), what, undefined, false).catch(stop);
+    within(new Promise<void>((resolve) => (over = resolve)), call.signal, endsAt === Infinity ? undefined : Math.max(1, Math.ceil(endsAt - performance.now())), what, "file", false).catch(stop);
     return over;
   };
   // FileHandle.close waits for a read in progress, so the file is closed once a stalled read returns.
@@ -672,7 +672,7 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
     throw new SgTransferError(`${PREFIX}: failed to read the local file ${local}`, { cause, code: "SG_DOWNLOAD_FAILED" });
   };
   const wait = <T>(read: Promise<T>): Promise<T> =>
-    within(read, call.signal, call.deadlineMs, `the read of ${local}`, undefined, false).catch((error: unknown) => {
+    within(read, call.signal, call.deadlineMs, `the read of ${local}`, "file", false).catch((error: unknown) => {
       stop.abort();
       throw error;
     });
@@ -873,6 +873,11 @@ function writeFailed(filePath: string, cause: unknown, into: boolean): SgTransfe
   return new SgTransferError(`${PREFIX}: failed to write the download to ${filePath}${typeof code === "string" ? ` (${code})` : ""}${into ? ": part of it may have been written into it" : ""}`, {
     cause,
     code: "SG_DOWNLOAD_FAILED",
-    hint: code === "EPIPE" ? "The program reading the pipe closed it before the end." : "Check that the folder exists, can be written to, and has room.",
+    hint:
+      code === "EPIPE"
+        ? "The program reading the pipe closed it before the end."
+        : code === "ENXIO"
+          ? "The path is a socket, or a device with no driver, which cannot be opened by path. To write to stdout, use openAttachment and write its stream there."
+          : "Check that the folder exists, can be written to, and has room.",
   });
 }

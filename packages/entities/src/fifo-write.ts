@@ -24,7 +24,7 @@ export async function writeFifo(b: NodeBuiltins, path: string, read: () => Promi
   let end!: () => void;
   let socket: import("node:net").Socket | undefined;
   let stopped = false;
-  const limit = within(new Promise<void>((resolve) => (end = resolve)), call.signal, call.deadlineMs, what, undefined, false);
+  const limit = within(new Promise<void>((resolve) => (end = resolve)), call.signal, call.deadlineMs, what, "pipe", false);
   // given up: the pipe is closed (if open); an open that succeeds after that is closed at once
   limit.catch(() => ((stopped = true), socket?.destroy()));
   const bounded = <T>(work: Promise<T>): Promise<T> => Promise.race([work, limit as Promise<never>]);

@@ -49,6 +49,6 @@ export type { NavExpandOptions, NavSearchOptions, NavSeedEntityField } from "./n
 export { parseUploadReply } from "./uploads.js";
 export type { ShareThumbnailOptions, UploadOptions, UploadSource } from "./uploads.js";
 export type { AttachmentInput, AttachmentStream, DownloadOptions, OpenAttachmentOptions } from "./downloads.js";
-export type { TransferCallOptions } from "./transfer.js";
+export type { TransferCallOptions, TransferStep } from "./transfer.js";
 export { SgPartialWriteError, SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 export type { PartialWriteErrorOptions, TransferErrorOptions } from "./errors.js";

@@ -253,7 +253,7 @@ describe("a download's deadlineMs bounds the caller's whole wait", () => {
       const from = site.emulator.requests().length;
       const { error, heldAnswered } = await failure(downloadAttachment(site.client, id, { deadlineMs: DEADLINE_MS, ...(filePath && { filePath }) }), from, held);
       expect(heldAnswered).toBe(false);
-      expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: DEADLINE_MS, maybeSent: false });
+      expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: DEADLINE_MS, maybeSent: false, step: "request" });
       expect((error as SgTimeoutError).reason).toBe(
         `@sg/entities: the download of ${site.emulator.url}${held} did not complete within its deadline of ${DEADLINE_MS} ms${filePath ? `: ${target} was left as it was` : ""}`,
       );
@@ -277,6 +277,18 @@ describe("a download's deadlineMs bounds the caller's whole wait", () => {
     expect(typeof (await patient)).toBe("string");
     expect(answered(from).filter(([what]) => what === "get_session_token")).toEqual([["get_session_token", 200]]);
     expect(answered(from).map(([what]) => what)).not.toContain("/file_serve/attachment/987654");
+  });
+
+  it("covers the wait for the client's credentials (a person's login): its step is login, with no method", async () => {
+    // an auth strategy whose login never ends (a prompt no one answers)
+    const client = createClient({ site: site.emulator.url, transport: jsonRpcTransport(), auth: { name: "never", credentials: () => new Promise(() => {}) } });
+    try {
+      const error = await downloadAttachment(client, 987654, { deadlineMs: 300 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: 300, maybeSent: false, step: "login", method: undefined });
+      expect((error as SgTimeoutError).reason).toBe(`@sg/entities: the download of ${site.emulator.url}/file_serve/attachment/987654 did not complete within its deadline of 300 ms`);
+    } finally {
+      await client.close();
+    }
   });
 
   it("covers a streamed body to the last byte: data that keeps coming does not keep the download going", async () => {
@@ -325,7 +337,7 @@ describe("a download's deadlineMs bounds the caller's whole wait", () => {
           () => new Error("expected a rejection"),
           (e: unknown) => e,
         );
-        expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: DEADLINE_MS, maybeSent: false });
+        expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: DEADLINE_MS, maybeSent: false, step: "file", method: undefined });
         expect((error as SgTimeoutError).reason).toBe(`@sg/entities: the read of ${pipe} did not complete within its deadline of ${DEADLINE_MS} ms${filePath ? `: ${target} was left as it was` : ""}`);
         await release();
       }

@@ -65,6 +65,16 @@ export function checkTransferOptions(value: unknown, known: readonly string[]): 
   return checkOptions(value, ["options"], known, known.concat(CALL_OPTION_KEYS.filter((k) => k !== "kind")));
 }
 
+/**
+ * The step of an upload or download its own deadline (`deadlineMs`) passed in, as the `step` of that
+ * `SgTimeoutError` says (`undefined` there when the deadline had passed before a step began): `login` the wait for the
+ * client's credentials (a person's login, a session being fetched); `request` a request to the site or its storage,
+ * which the error's `method` names; `pipe` writing into a named pipe (waiting for a program to open it for reading, or
+ * to take the data); `file` reading a local file. Only that error has `step`: a timeout of one attempt, or of a request
+ * shared with other callers, has none.
+ */
+export type TransferStep = "login" | "request" | "pipe" | "file";
+
 /** What a transfer's timeout says is on the site (or on disk): a text, or a function giving it when the error is made. */
 export type StepState = string | (() => string);
 
@@ -103,14 +113,20 @@ export function deadlineError(t: Transfer, left: number, error: unknown, what: s
   const cause = error as SgTimeoutError | undefined;
   const given = cause?.maybeSent ? sent : notSent;
   const state = typeof given == "string" ? given : given();
-  return new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${t.deadlineMs} ms${state && `: ${state}`}`, {
-    timeoutMs: t.deadlineMs ?? left,
-    scope: "deadline",
-    maybeSent: lands && !!cause?.maybeSent,
-    method: cause?.method,
-    cause,
-    hint: "deadlineMs bounds every step of the transfer; raise it for large files or slow links.",
-  });
+  // a wait outside any request carries its step as its method (see TransferStep)
+  const method = cause?.method;
+  const own = method == "login" || method == "pipe" || method == "file";
+  return Object.assign(
+    new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${t.deadlineMs} ms${state && `: ${state}`}`, {
+      timeoutMs: t.deadlineMs ?? left,
+      scope: "deadline",
+      maybeSent: lands && !!cause?.maybeSent,
+      method: own ? undefined : method,
+      cause,
+      hint: "deadlineMs bounds every step of the transfer; raise it for large files or slow links.",
+    }),
+    { step: own ? method : cause && "request" },
+  );
 }
 
 /**
