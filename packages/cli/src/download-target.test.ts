@@ -105,7 +105,7 @@ describe("sg download --out (what it must not wait for or misread)", () => {
     );
     expect(r.code, r.stderr).toBe(5);
     expect(r.stderr).toMatch(/did not complete within its deadline of 500 ms: nothing was written into \S*unread\.fifo/);
-    expect(r.stderr).toMatch(/^hint: The transfer ran out of time outside any request to the site: waiting for a program to read the named pipe --out names.* The limit that ran out is the whole transfer's, retries included: 500 ms\. --transfer-timeout-ms N /m);
+    expect(r.stderr).toMatch(/^hint: The transfer ran out of time writing into the named pipe --out names: waiting for a program to open it for reading, or to take the data\. The limit that ran out is the whole transfer's, retries included: 500 ms\. --transfer-timeout-ms N /m);
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   }, 30_000);
 });

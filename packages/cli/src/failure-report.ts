@@ -8,6 +8,7 @@
 import { SgAuthError, SgError, scrubText, siteAuthKind } from "@sg/core";
 import type { ParsedArgs } from "./args.js";
 import type { CommandContext } from "./command-context.js";
+import { downloadOutAdvice } from "./download-out-advice.js";
 import { browserLoginAdvice } from "./commands/login.js";
 import { optionSources, type AuthChoice } from "./connection.js";
 import { explainAuthFailure } from "./doctor.js";
@@ -61,7 +62,7 @@ function proxyOf(ctx: CommandContext): ReturnType<CommandContext["proxy"]> | und
 function cliAdvice(error: unknown, ctx: CommandContext): string | undefined {
   const connection = (ctx.connected ?? ctx.opened)?.connection;
   const permission = connection && !sudoForbidden(error, connection.auth) ? permissionAdvice(error, connection.auth) : undefined;
-  return authAdvice(error, ctx) ?? permission ?? httpLoginAdvice(error, connection) ?? networkAdvice(error, { site: ctx.connected?.connection.site, proxy: proxyOf(ctx), command: ctx.args.command });
+  return authAdvice(error, ctx) ?? permission ?? httpLoginAdvice(error, connection) ?? downloadOutAdvice(error, ctx.args.command) ?? networkAdvice(error, { site: ctx.connected?.connection.site, proxy: proxyOf(ctx), command: ctx.args.command });
 }
 
 

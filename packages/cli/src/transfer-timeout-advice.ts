@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import type { SgTimeoutError } from "@sg/core";
+import type { TransferStep } from "@sg/entities";
 import { DEFAULT_TRANSFER_ATTEMPT_MS, DEFAULT_TRANSFER_DEADLINE_MS, TRANSFER_COMMANDS } from "./transfer-limit.js";
 
 /** Whether `method` (an error's `method`) names an HTTP exchange (an upload or download step) rather than an API call. */
@@ -15,18 +16,34 @@ export function isTransferMethod(method: string | undefined): boolean {
 }
 
 /**
+ * Whether `error` is an upload's or download's own deadline passing: `@sg/entities` gives that error the `step` it
+ * passed in (`undefined` between steps), whatever request was then in flight (an RPC such as `get_session_token`).
+ */
+function isTransferDeadline(error: SgTimeoutError): error is SgTimeoutError & { readonly step: TransferStep | undefined } {
+  return error.scope === "deadline" && "step" in error;
+}
+
+/**
  * Whether `error` is an upload's or download's own timeout: one of its HTTP exchanges ({@link isTransferMethod}), or,
- * in `sg upload` and `sg download`, the whole transfer's deadline passing outside any request (no `method`: the
+ * in `sg upload` and `sg download`, the whole transfer's deadline passing in any step (a login, an RPC it needs, the
  * wait for a named pipe's reader, the read of a local file).
  */
 export function isTransferTimeout(error: SgTimeoutError, command: string | undefined): boolean {
-  return isTransferMethod(error.method) || (TRANSFER_COMMANDS.includes(command ?? "") && error.scope === "deadline" && error.method === undefined);
+  return isTransferMethod(error.method) || (TRANSFER_COMMANDS.includes(command ?? "") && isTransferDeadline(error));
 }
 
-/** What ran out of time, by the exchange's verb: POST is an upload step of the site, PUT one of its storage. */
-function whatRanOut(verb: string, maybeSent: boolean, method: string | undefined): string {
-  if (method === undefined) return "The transfer ran out of time outside any request to the site: waiting for a program to read the named pipe --out names, or reading a local file.";
-  if (!maybeSent) return "The transfer ran out of time before its request was sent.";
+/**
+ * What ran out of time: for the transfer's own deadline, the step it passed in; for an HTTP exchange, by its verb
+ * (POST is an upload step of the site, PUT one of its storage).
+ */
+function whatRanOut(verb: string, error: SgTimeoutError): string {
+  const step = isTransferDeadline(error) ? error.step : "request";
+  if (step === undefined) return "The transfer's time was used up between its steps.";
+  if (step === "login") return "The transfer ran out of time while sg was logging in to the site, before the file was asked for.";
+  if (step === "pipe") return "The transfer ran out of time writing into the named pipe --out names: waiting for a program to open it for reading, or to take the data.";
+  if (step === "file") return "The transfer ran out of time reading a local file.";
+  if (!verb) return `The transfer ran out of time waiting for the site's answer to ${error.method ?? "a request"}.`;
+  if (!error.maybeSent) return "The transfer ran out of time before its request was sent.";
   const still = "perhaps while the file was still being sent (a large file on a slow link), perhaps waiting for the answer";
   if (verb === "POST") return `The upload ran out of time, ${still}: it may have been applied on the site, so check before trying again.`;
   if (verb === "PUT") return `The upload to the site's storage ran out of time, ${still}.`;
@@ -50,5 +67,5 @@ export function transferTimeoutAdvice(error: SgTimeoutError, command: string | u
   const flag = TRANSFER_COMMANDS.includes(command ?? "")
     ? `--transfer-timeout-ms N (or SG_TRANSFER_TIMEOUT_MS) sets how long an upload or download may take, each attempt and in all (by default ${defaults}).`
     : `Only sg upload and sg download can change that limit (--transfer-timeout-ms); here it is the default, ${defaults}.`;
-  return `${whatRanOut(verb, error.maybeSent, error.method)} ${limit} ${flag}`;
+  return `${whatRanOut(verb, error)} ${limit} ${flag}`;
 }

@@ -1,3 +1,4 @@
+import { fstatSync, type Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import type { CommandContext, Connected } from "../command-context.js";
@@ -54,7 +55,11 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   // pipe, the transfer limit bounds the whole download as its deadline too: the wait for the pipe's reader is no HTTP
   // exchange, which is all the transport's limits bound.
   const filePath = resolve(ctx.io.cwd, out);
-  const fifo = await stat(filePath).then((s) => s.isFIFO(), () => false);
+  const info = await stat(filePath).catch(() => undefined);
+  // --out /dev/stdout (or /proc/self/fd/1) when stdout is a socket, as a Node parent's pipe is: a socket cannot be
+  // opened by path (ENXIO), so the download is written to stdout as without --out
+  if (info?.isSocket() && isStdout(ctx, info)) return downloadToStdout(ctx, connected, attachment);
+  const fifo = info?.isFIFO() === true;
   const deadlineMs = fifo ? (transferLimitMs(ctx.args.values, ctx.io.env, "download") ?? DEFAULT_TRANSFER_DEADLINE_MS) : undefined;
   const path = await holdExitUntilSettled(
     connected.api.downloadAttachment(attachment as never, { filePath, ...(deadlineMs ? { deadlineMs } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) }),
@@ -62,9 +67,21 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   // Recorded before the stat: the file is in place now, so a signal during the stat must not say nothing happened.
   ctx.applied(`the download was written to ${path}`);
   // A named pipe or a device (`--out /dev/stdout`) was written into: its size says nothing of what went in.
-  const info = await stat(path);
-  ctx.note(info.isFile() ? `wrote ${info.size} bytes to ${path}` : `wrote the download into ${path}`);
+  const written = await stat(path);
+  ctx.note(written.isFile() ? `wrote ${written.size} bytes to ${path}` : `wrote the download into ${path}`);
   return 0;
+}
+
+/** Whether `info` (what an `--out` path leads to) is the file behind this run's stdout. */
+function isStdout(ctx: CommandContext, info: Stats): boolean {
+  const fd = (ctx.io.stdout as { fd?: unknown }).fd;
+  if (typeof fd !== "number") return false;
+  try {
+    const out = fstatSync(fd);
+    return out.dev === info.dev && out.ino === info.ino;
+  } catch {
+    return false;
+  }
 }
 
 /**
