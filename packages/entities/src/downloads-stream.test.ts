@@ -232,7 +232,7 @@ describe("downloadAttachment with filePath streams to disk", () => {
     expect(unwritable).toBeInstanceOf(SgTransferError);
     expect((unwritable as SgTransferError).code).toBe("SG_DOWNLOAD_FAILED");
     expect((unwritable as SgTransferError).reason).toBe(`@sg/entities: failed to write the download to ${socket} (ENXIO)`);
-    expect((unwritable as SgTransferError).hint).toBe("The path is a socket, or a device with no driver, which cannot be opened by path. To write to stdout, use openAttachment and write its stream there.");
+    expect((unwritable as SgTransferError).hint).toBe("A socket, or a device with no driver, cannot be opened by path: to write to stdout, write openAttachment's stream there.");
     expect(readdirSync(dir)).toEqual([]);
   });
 

@@ -877,7 +877,7 @@ function writeFailed(filePath: string, cause: unknown, into: boolean): SgTransfe
       code === "EPIPE"
         ? "The program reading the pipe closed it before the end."
         : code === "ENXIO"
-          ? "The path is a socket, or a device with no driver, which cannot be opened by path. To write to stdout, use openAttachment and write its stream there."
+          ? "A socket, or a device with no driver, cannot be opened by path: to write to stdout, write openAttachment's stream there."
           : "Check that the folder exists, can be written to, and has room.",
   });
 }
