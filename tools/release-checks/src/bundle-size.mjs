@@ -857,7 +857,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // separator before anything is sent, and never hang on a pipe no one reads (opened non-blocking, written through a
     // net.Socket, bounded by signal/deadlineMs: ~0.8 KB); the site's /upload/* posts are never re-sent under
     // retryWrites, and the cloud PUT keeps a File's own type.
-    ratchet: 52 * KB - 359,
+    // Then by 109 B: a transfer's own deadline error says which step the time went to (step: login, request, pipe,
+    // file), so sg names --transfer-timeout-ms and the right cause, and ENXIO (a socket or a driverless device, which
+    // cannot be opened by path) has its own hint.
+    ratchet: 52 * KB - 250,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
