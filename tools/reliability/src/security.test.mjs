@@ -187,6 +187,27 @@ describe("marker secrets never leak from the library packages", () => {
       objectTexts.push(...renderings(browser.value.auth, "browserLogin auth"));
     }
 
+    // A gateway page, an HTML page and a fault quoting the session token or the 2FA code bare (not as a
+    // `session_token=` or `auth_token=` parameter): scrubbed because they are the call's credentials.
+    const tokenEcho = `Bad gateway; session ${MARKERS.sessionToken} upstream down`;
+    emu.injectFault({ method: "read", status: 502, times: 3, body: tokenEcho });
+    await attempt("502 page echoing the session token", () => markerSession.sg.find("Project", [], ["name"]));
+    emu.injectFault({ method: "read", status: 200, html: true, body: `<html><pre>${tokenEcho}</pre></html>` });
+    await attempt("HTML page echoing the session token", () => markerSession.sg.find("Project", [], ["name"]));
+    emu.injectFault({ method: "read", errorCode: 103, message: `Session ${MARKERS.sessionToken} is not valid for this request` });
+    await attempt("fault 103 quoting the session token", () => markerSession.sg.find("Project", [], ["name"]));
+    // A fresh client for each: a 2FA code is one-time, and a client whose login with it failed does not send it again.
+    const codeEcho = `Bad gateway; one-time code ${MARKERS.twoFactorCode} for artist upstream down`;
+    for (const [label, fault] of [
+      ["502 page echoing the 2FA code", { status: 502, body: codeEcho }],
+      ["HTML page echoing the 2FA code", { status: 200, html: true, body: `<html><pre>${codeEcho}</pre></html>` }],
+      ["fault 103 quoting the 2FA code", { errorCode: 103, message: `Bad request: one-time code ${MARKERS.twoFactorCode} for artist could not be checked` }],
+    ]) {
+      const echoed = makeClient(`legacy, ${label}`, legacyLoginAuth({ login: "artist", password: "artist-pass-1", authToken: MARKERS.twoFactorCode }));
+      emu.injectFault({ method: "get_session_token", ...fault });
+      await attempt(label, () => echoed.sg.find("Project", [], ["name"]));
+    }
+
     // Validation errors quoting secrets.
     sync("scriptAuth short key", () => scriptAuth({ scriptName: "emulator_script", scriptKey: "MRKshortkey1" }));
     sync("scriptAuth key with newline", () => scriptAuth({ scriptName: "emulator_script", scriptKey: `${MARKERS.scriptKey}\n` }));
@@ -228,6 +249,12 @@ describe("marker secrets never leak from the library packages", () => {
       "calls-only: 502 page echoing the secrets": "SG_HTTP",
       "calls-only: fault 103 quoting the key": "SG_FAULT",
       "calls-only: download refused before sending": "SG_VALIDATION",
+      "502 page echoing the session token": "SG_HTTP",
+      "HTML page echoing the session token": "SG_PROTOCOL",
+      "fault 103 quoting the session token": "SG_FAULT",
+      "502 page echoing the 2FA code": "SG_HTTP",
+      "HTML page echoing the 2FA code": "SG_PROTOCOL",
+      "fault 103 quoting the 2FA code": "SG_FAULT",
       "200 HTML page echoing the secrets": "SG_PROTOCOL",
       "connection refused": "SG_NETWORK",
       "attempt timeouts": "SG_TIMEOUT",
