@@ -2,7 +2,7 @@
 // refused unless loopback or opted in; redirects to another host never carry credentials; the emulator's admin
 // endpoints answer loopback peers only. Every server here listens on loopback (127.0.0.1 / 127.0.0.2).
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { Server as NetServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -673,6 +673,20 @@ describe("redirects to another host never carry credentials", () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
+/** Every `case '<METHOD> /__emulator/<name>'` route of the emulator's admin.ts: `[method, path]`. */
+const ADMIN_ROUTES = [...readFileSync(join(here, "..", "..", "..", "packages", "emulator", "src", "admin.ts"), "utf8").matchAll(/case '(GET|POST) (\/__emulator\/[\w-]+)'/g)].map((m) => [m[1], m[2]]);
+
+/** A body each POST route would act on (one that changes something), so a 403 is the guard's and not a 400. */
+const ADMIN_BODIES = {
+  "/__emulator/faults": JSON.stringify({ method: "read", status: 500, times: 5 }),
+  "/__emulator/latency": JSON.stringify({ ms: 5000 }),
+  "/__emulator/clock": JSON.stringify({ advanceSeconds: 99999 }),
+  "/__emulator/pat": JSON.stringify({ login: "admin", state: "revoked" }),
+  "/__emulator/approve": JSON.stringify({ requestId: "1", login: "admin" }),
+  "/__emulator/deny": JSON.stringify({ requestId: "1" }),
+  "/__emulator/2fa": JSON.stringify({ login: "artist" }),
+};
+
 describe("the emulator's admin endpoints answer loopback peers only", () => {
   let emu;
   let server;
@@ -720,27 +734,36 @@ describe("the emulator's admin endpoints answer loopback peers only", () => {
       body: JSON.stringify({ method_name: "read", params: [{ script_name: "emulator_script", script_key: DEMO_SCRIPT_KEY }, { type: "Project", filters: { logical_operator: "and", conditions: [] }, return_fields: ["name"], paging: { entities_per_page: 10, current_page: 1 }, return_only: "active" }] }),
     }, "203.0.113.7");
 
-  it.each(["203.0.113.7", "10.0.0.2", "::ffff:192.0.2.1", "2001:db8::1", "128.0.0.1"])("a peer at %s gets 403 from every admin endpoint, and nothing changes", async (peer) => {
-    for (const [method, path, body] of [
-      ["GET", "/__emulator/requests"],
-      ["GET", "/__emulator/card"],
-      ["GET", "/__emulator/clock"],
-      ["POST", "/__emulator/faults", JSON.stringify({ method: "read", status: 500, times: 5 })],
-      ["POST", "/__emulator/latency", JSON.stringify({ ms: 5000 })],
-      ["POST", "/__emulator/clock", JSON.stringify({ advanceSeconds: 99999 })],
-      ["POST", "/__emulator/reset"],
-      ["POST", "/__emulator/pat", JSON.stringify({ login: "admin", state: "revoked" })],
-      ["POST", "/__emulator/approve", JSON.stringify({ requestId: "1", login: "admin" })],
-    ]) {
-      const r = await request(path, { method, ...(body ? { body, headers: { "content-type": "application/json", "x-forwarded-for": "127.0.0.1" } } : { headers: { "x-forwarded-for": "127.0.0.1" } }) }, peer);
-      expect(r.status, `${method} ${path} from ${peer}`).toBe(403);
-      expect(r.text).not.toMatch(/"seq"|"scripts"|"users"|"now"/);
+  it("the probe covers every route admin.ts handles (a new route cannot be missed)", () => {
+    expect(ADMIN_ROUTES.length).toBeGreaterThanOrEqual(12);
+    for (const route of ["GET /__emulator/requests", "GET /__emulator/stats", "POST /__emulator/2fa", "POST /__emulator/deny", "POST /__emulator/faults"]) {
+      expect(ADMIN_ROUTES.map(([method, path]) => `${method} ${path}`)).toContain(route);
     }
-    // The fault and latency were not queued: an RPC from the same peer is answered normally and fast.
-    const read = await rpcRead();
-    expect(read.status).toBe(200);
-    expect(JSON.parse(read.text).results.entities.length).toBeGreaterThan(0);
   });
+
+  // Non-loopback peers, including ones that merely contain "127" (a guard must look at the address, not a substring).
+  it.each(["203.0.113.7", "10.0.0.2", "::ffff:192.0.2.1", "2001:db8::1", "128.0.0.1", "10.127.0.9", "192.0.2.127", "::ffff:10.127.0.1", "2001:db8::127"])(
+    "a peer at %s gets 403 from every admin endpoint, and nothing changes",
+    async (peer) => {
+      for (const [method, path] of ADMIN_ROUTES) {
+        const body = method === "POST" ? ADMIN_BODIES[path] : undefined;
+        const r = await request(path, { method, ...(body ? { body, headers: { "content-type": "application/json", "x-forwarded-for": "127.0.0.1" } } : { headers: { "x-forwarded-for": "127.0.0.1" } }) }, peer);
+        expect(r.status, `${method} ${path} from ${peer}`).toBe(403);
+        expect(r.text).not.toMatch(/"seq"|"scripts"|"users"|"now"|"code"|"sessions"|"denied"/);
+        // The 2FA endpoint minted no code the site would take: any six digits in its answer fail a login.
+        for (const code of path === "/__emulator/2fa" ? (r.text.match(/\d{6}/g) ?? []) : []) {
+          const client = createClient({ site: emu.url, transport: jsonRpcTransport({ retry: false }), auth: legacyLoginAuth({ login: "artist", password: "artist-pass-1", authToken: code }) });
+          const used = await settle(() => client.call("read", { type: "Project", filters: { logical_operator: "and", conditions: [] }, return_fields: ["name"], paging: { entities_per_page: 1, current_page: 1 }, return_only: "active" }));
+          await client.close();
+          expect(used.ok, `the code ${code} a remote peer got from /__emulator/2fa logged in`).toBe(false);
+        }
+      }
+      // The fault and latency were not queued: an RPC from the same peer is answered normally and fast.
+      const read = await rpcRead();
+      expect(read.status).toBe(200);
+      expect(JSON.parse(read.text).results.entities.length).toBeGreaterThan(0);
+    },
+  );
 
   it.each(["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"])("a loopback peer at %s is answered", async (peer) => {
     const r = await request("/__emulator/clock", {}, peer);
