@@ -513,7 +513,9 @@ describe("scrubbing never shows which of the library's own words a weak secret i
 
 describe("plain http:// sites", () => {
   const transport = jsonRpcTransport();
-  const refused = ["http://sg.example.com", "http://10.0.0.5", "http://0.0.0.0:8080", "http://localhost.example.com", "http://127.0.0.1.nip.io", "http://[::ffff:a00:5]", "http://user:pw@sg.example.com"];
+  // Look-alikes that end (or start) like a loopback name. `studio.localhost` too: core takes only the names its README
+  // lists (`localhost`, `localhost.`, `127.x.x.x`, `::1`), not every `*.localhost` name RFC 6761 reserves.
+  const refused = ["http://sg.example.com", "http://10.0.0.5", "http://0.0.0.0:8080", "http://localhost.example.com", "http://127.0.0.1.nip.io", "http://[::ffff:a00:5]", "http://user:pw@sg.example.com", "http://notlocalhost", "http://sg-localhost", "http://x127.0.0.1.example", "http://studio.localhost"];
   const allowed = ["http://127.0.0.1:1", "http://127.5.6.7", "http://localhost:8080", "http://LOCALHOST", "http://[::1]:9000", "https://sg.example.com"];
 
   it.each(refused)("%s is refused by createClient (no request is made)", (site) => {
