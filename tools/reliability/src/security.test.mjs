@@ -552,6 +552,8 @@ describe("redirects to another host never carry credentials", () => {
   /** Two loopback servers with different host names: the site (127.0.0.1) and elsewhere (127.0.0.2). */
   let site;
   let elsewhere;
+  /** Another service on the site's own host name (127.0.0.1), on another port: another origin. */
+  let otherPort;
   const received = [];
 
   function recordRequest(server, req, body) {
@@ -578,6 +580,10 @@ describe("redirects to another host never carry credentials", () => {
       }
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: [] }));
     }, "127.0.0.2");
+    otherPort = await listen((req, res, body) => {
+      recordRequest("other-port", req, body);
+      res.writeHead(200, { "content-type": "application/octet-stream" }).end("data");
+    }, "127.0.0.1");
     site = await listen((req, res, body) => {
       recordRequest("site", req, body);
       const to = (path, status) => res.writeHead(status, { location: `${elsewhere.url}${path}` }).end();
@@ -585,6 +591,7 @@ describe("redirects to another host never carry credentials", () => {
       if (req.url === "/rpc308/api3/json") return to("/api3/json", 308);
       if (req.url === "/download") return to("/file", 302);
       if (req.url === "/download-and-back") return to("/back-home", 302);
+      if (req.url === "/download-other-port") return res.writeHead(302, { location: `${otherPort.url}/file` }).end();
       if (req.url === "/local-hop") return res.writeHead(302, { location: "/local-target" }).end();
       if (req.url === "/upload") return to("/upload", 307);
       if (req.url === "/userinfo") return res.writeHead(302, { location: `http://user:pw@127.0.0.2:1/x` }).end();
@@ -593,7 +600,7 @@ describe("redirects to another host never carry credentials", () => {
   });
 
   afterAll(async () => {
-    for (const s of [site, elsewhere]) await new Promise((resolve) => s?.server.close(resolve));
+    for (const s of [site, elsewhere, otherPort]) await new Promise((resolve) => s?.server.close(resolve));
   });
 
   function clientWith(auth, path = "") {
@@ -637,6 +644,26 @@ describe("redirects to another host never carry credentials", () => {
     expect(second.server).toBe("elsewhere");
     expect(credentialsIn(second)).toBe("");
     expect(second.url).not.toContain(MARKERS.sessionToken);
+  });
+
+  it("http() GET download answered 302 to the same host on another port: followed without the session cookie or Authorization", async () => {
+    received.length = 0;
+    const { client } = clientWith(sessionAuth({ sessionToken: MARKERS.sessionToken }));
+    const res = await client.http({ method: "GET", target: "/download-other-port" });
+    expect(res.status).toBe(200);
+    expect(received.map((r) => r.server)).toEqual(["site", "other-port"]);
+    expect(received[0].cookie).toContain(MARKERS.sessionToken); // positive control
+    expect(credentialsIn(received[1])).toBe("");
+  });
+
+  it("http() GET whose absolute target is another host: sent without the session cookie or Authorization", async () => {
+    received.length = 0;
+    const { client } = clientWith(sessionAuth({ sessionToken: MARKERS.sessionToken }));
+    const res = await client.http({ method: "GET", target: `${elsewhere.url}/file` });
+    expect(res.status).toBe(200);
+    expect(received.map((r) => r.server)).toEqual(["elsewhere"]);
+    expect(credentialsIn(received[0])).toBe("");
+    expect(received[0].url).not.toContain(MARKERS.sessionToken);
   });
 
   it("once a download has left the site, credentials do not come back when it is redirected home", async () => {
