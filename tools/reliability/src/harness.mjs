@@ -1,7 +1,7 @@
 // Shared plumbing of the reliability and security suites: an emulator per scenario, a client built only from
 // the public @sg/* packages, a fetch wrapper that counts (and records) every HTTP attempt the client makes, and
 // an instant clock that records backoff sleeps instead of waiting them out.
-import { createServer } from "node:net";
+import { Server as NetServer, createServer } from "node:net";
 import { abortErrorFrom, createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -70,12 +70,48 @@ export async function closedPort() {
 }
 
 /**
+ * Start an emulator and capture its node:http server while it starts (the emulator does not expose it): the
+ * suites watch the requests and sockets it serves from there. `{ emu, server }`.
+ */
+export async function startEmulatorWithServer(options) {
+  let server;
+  const listen = NetServer.prototype.listen;
+  NetServer.prototype.listen = function (...args) {
+    server = this;
+    return listen.apply(this, args);
+  };
+  try {
+    return { emu: await startEmulator(options), server };
+  } finally {
+    NetServer.prototype.listen = listen;
+  }
+}
+
+/**
+ * Every HTTP request `server` receives from now on, as `{ closed, answered }`: `closed` once its response has
+ * closed, `answered` whether the whole answer was written before that (false: the connection went away first).
+ */
+export function trackExchanges(server) {
+  const exchanges = [];
+  server.on("request", (req, res) => {
+    const x = { closed: false, answered: false };
+    exchanges.push(x);
+    res.on("close", () => {
+      x.answered = res.writableFinished;
+      x.closed = true;
+    });
+  });
+  return exchanges;
+}
+
+/**
  * Start an emulator and a script-auth client against it.
  * `transport.retry` is merged over `{ baseDelayMs: 5 }` (pass `baseDelayMs: 750` for the default schedule); an
  * `onRetry` hook records every retry in `retries`.
  */
 export async function harness({ emulator = {}, transport = {}, clock, auth, logger, divert, onFetch } = {}) {
-  const emu = await startEmulator({ fixtures: "demo", ...emulator });
+  const { emu, server } = await startEmulatorWithServer({ fixtures: "demo", ...emulator });
+  const exchanges = trackExchanges(server);
   const rec = recordingFetch({ divert, onFetch });
   const retries = [];
   const retry = transport.retry === false ? false : { baseDelayMs: 5, ...(transport.retry ?? {}) };
@@ -100,6 +136,8 @@ export async function harness({ emulator = {}, transport = {}, clock, auth, logg
     client,
     sg,
     seen: rec.seen,
+    /** Every HTTP request the emulator received (see {@link trackExchanges}). */
+    exchanges,
     /** Every retry the transport announced through onRetry: `{ method, attempt, delayMs, reason }`. */
     retries,
     /** HTTP attempts the client made for one RPC method (or all). */

@@ -425,15 +425,15 @@ export const SCENARIOS = [
   {
     id: "abort-20-inflight",
     group: "abort",
-    title: "20 reads in flight against 1500 ms latency, one AbortSignal aborted → all 20 SgAbortError before the latency elapses",
-    expect: { calls: 20, outcome: "SG_ABORTED", aborted: 20, settledBeforeLatency: 20 },
+    title: "20 reads in flight against 1500 ms latency, one AbortSignal aborted → all 20 SgAbortError before the latency elapses, their 20 requests closed unanswered",
+    expect: { calls: 20, outcome: "SG_ABORTED", aborted: 20, settledBeforeLatency: 20, cancelled: 20 },
     run: (id) => abortInflight(id, "abort"),
   },
   {
     id: "close-20-inflight",
     group: "abort",
-    title: "20 reads in flight against 1500 ms latency, client.close() → all 20 SgAbortError before the latency elapses",
-    expect: { calls: 20, outcome: "SG_ABORTED", aborted: 20, settledBeforeLatency: 20 },
+    title: "20 reads in flight against 1500 ms latency, client.close() → all 20 SgAbortError before the latency elapses, their 20 requests closed unanswered",
+    expect: { calls: 20, outcome: "SG_ABORTED", aborted: 20, settledBeforeLatency: 20, cancelled: 20 },
     run: (id) => abortInflight(id, "close"),
   },
   {
@@ -681,6 +681,7 @@ async function abortInflight(id, how) {
   let latencyTimer;
   try {
     await h.client.info();
+    const before = h.exchanges.length;
     h.emu.setLatency(ABORT_LATENCY_MS);
     const controller = new AbortController();
     const calls = Array.from({ length: 20 }, (_, i) =>
@@ -690,8 +691,8 @@ async function abortInflight(id, how) {
       ),
     );
     await allStarted;
-    // Every request is on its way; let the sockets carry them before stopping.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Every request is on its way; let the sockets carry them to the emulator before stopping.
+    await until(() => h.exchanges.length - before >= 20, "the emulator to receive the 20 reads");
     // Reference event at half the latency (the requests reached the emulator a little before this timer starts).
     latencyTimer = setTimeout(() => events.push({ latencyElapsed: true }), ABORT_LATENCY_MS / 2);
     if (how === "abort") controller.abort();
@@ -700,12 +701,18 @@ async function abortInflight(id, how) {
     const latencyAt = events.findIndex((e) => e.latencyElapsed);
     const settled = events.filter((e) => e.i !== undefined);
     const aborted = settled.filter((e) => !e.ok && e.error instanceof SgAbortError);
+    // The client must also end the HTTP requests, not only settle the calls: the emulator sees each response
+    // closed before it was answered. A request left running is answered once the latency is over, so this waits
+    // for all 20 to close either way (the bound is a safety net for ones that never close).
+    const served = h.exchanges.slice(before);
+    await until(() => served.every((x) => x.closed), "the emulator to see the 20 requests closed", 15_000);
     return {
       calls: 20,
       fetches: h.fetches("read"),
       outcome: aborted.length === 20 ? "SG_ABORTED" : settled.map((e) => (e.ok ? "ok" : e.error.code)).join(","),
       aborted: aborted.length,
       settledBeforeLatency: latencyAt < 0 ? settled.length : events.slice(0, latencyAt).filter((e) => e.i !== undefined).length,
+      cancelled: served.filter((x) => !x.answered).length,
     };
   } finally {
     clearTimeout(latencyTimer);

@@ -4,7 +4,6 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { Server as NetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +16,7 @@ import { authenticateHumanUser, legacyLoginAuth } from "@sg/auth-legacy-pat";
 import { browserLogin, sessionAuth } from "@sg/auth-session";
 import { entityApi } from "@sg/entities";
 import { DEMO_SCRIPT_KEY, startEmulator } from "@sg/emulator";
-import { closedPort, recordingFetch, settle } from "./harness.mjs";
+import { closedPort, recordingFetch, settle, startEmulatorWithServer } from "./harness.mjs";
 import { MARKERS, Secrets, capturingLogger, errorRenderings, formatFindings, logText, renderings } from "./scan.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -726,16 +725,7 @@ describe("the emulator's admin endpoints answer loopback peers only", () => {
     // The emulator decides with `isLoopback(req.socket.remoteAddress)` (packages/emulator/src/server.ts). Capture
     // its http.Server while it starts, then make accepted sockets report a non-loopback peer. All traffic stays
     // on 127.0.0.1; only the address the server sees is changed.
-    const listen = NetServer.prototype.listen;
-    NetServer.prototype.listen = function (...args) {
-      server = this;
-      return listen.apply(this, args);
-    };
-    try {
-      emu = await startEmulator({ fixtures: "demo" });
-    } finally {
-      NetServer.prototype.listen = listen;
-    }
+    ({ emu, server } = await startEmulatorWithServer({ fixtures: "demo" }));
     server.prependListener("connection", (socket) => {
       if (fakePeer !== undefined) Object.defineProperty(socket, "remoteAddress", { value: fakePeer, configurable: true });
     });
