@@ -405,6 +405,14 @@ export const SCENARIOS = [
     run: reauthSession,
   },
 
+  {
+    id: "reauth-custom-50",
+    group: "re-auth",
+    title: "a minimal custom strategy (no de-duplication of its own), session expired, 50 concurrent finds → core asks its onRejected once",
+    expect: { calls: 50, outcome: "ok", failures: 0, reauth: 1, http: 100 },
+    run: reauthCustom,
+  },
+
   // --- the retry budget during a sustained outage ---
   {
     id: "budget-storm-small",
@@ -568,28 +576,22 @@ async function reauthLegacy() {
   }
 }
 
-async function reauthSession() {
-  const h0 = await harness({ emulator: { sessionIdleSeconds: 60 } });
-  const { emu } = h0;
-  // Tokens come from real logins on the emulator (a separate client each time).
-  const loginToken = async () => {
+/** A function that logs coord in on `emu` (a separate client each time) and resolves to the real session token. */
+function coordLogin(emu) {
+  return async () => {
     const c = createClient({ site: emu.url, transport: jsonRpcTransport(), auth: legacyLoginAuth({ login: "coord", password: "coord-pass-1" }) });
     return (await c.credentials()).sessionToken;
   };
-  const first = await loginToken();
-  let refreshCalls = 0;
-  let stored = 0;
-  const auth = sessionAuth({
-    sessionToken: first,
-    refresh: async () => {
-      refreshCalls += 1;
-      return loginToken();
-    },
-    onToken: () => {
-      stored += 1;
-    },
-  });
-  const h = await harnessOn(emu, auth);
+}
+
+/**
+ * An emulator whose sessions idle out after 60 s and a client on it with the strategy `makeAuth(emu)` builds:
+ * one find, then the session expires and 50 finds go out at once. Their figures plus `more()`'s.
+ */
+async function fiftyOnExpiredSession(makeAuth, more) {
+  const h0 = await harness({ emulator: { sessionIdleSeconds: 60 } });
+  const { emu } = h0;
+  const h = await harnessOn(emu, await makeAuth(emu));
   try {
     await h.sg.find("Project", [], ["name"]);
     const readsBefore = h.received("read");
@@ -602,13 +604,58 @@ async function reauthSession() {
       http: h.received("read") - readsBefore,
       outcome: failures.length ? failures[0].error.code : "ok",
       failures: failures.length,
-      reauth: refreshCalls,
-      onToken: stored,
+      ...more(),
     };
   } finally {
     await h.client.close();
     await emu.close();
   }
+}
+
+async function reauthSession() {
+  let refreshCalls = 0;
+  let stored = 0;
+  return fiftyOnExpiredSession(
+    async (emu) => {
+      // Tokens come from real logins on the emulator.
+      const loginToken = coordLogin(emu);
+      return sessionAuth({
+        sessionToken: await loginToken(),
+        refresh: async () => {
+          refreshCalls += 1;
+          return loginToken();
+        },
+        onToken: () => {
+          stored += 1;
+        },
+      });
+    },
+    () => ({ reauth: refreshCalls, onToken: stored }),
+  );
+}
+
+/**
+ * 50 concurrent finds on an expired session through a custom strategy that logs in again on every onRejected it
+ * is asked (no single-flight of its own): core's single-flight alone must make that one call.
+ */
+async function reauthCustom() {
+  let rejectedCalls = 0;
+  return fiftyOnExpiredSession(
+    async (emu) => {
+      const loginToken = coordLogin(emu);
+      let current = Object.freeze({ kind: "session", sessionToken: await loginToken() });
+      return {
+        name: "custom",
+        credentials: () => current,
+        onRejected: async () => {
+          rejectedCalls += 1;
+          current = Object.freeze({ kind: "session", sessionToken: await loginToken() });
+          return current;
+        },
+      };
+    },
+    () => ({ reauth: rejectedCalls }),
+  );
 }
 
 /** A client with `auth` on an existing emulator, counting fetches like {@link harness}. */
