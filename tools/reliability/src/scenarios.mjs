@@ -429,6 +429,14 @@ export const SCENARIOS = [
     run: (id) => budgetStorm(id, { calls: 100 }),
   },
 
+  {
+    id: "budget-recovery",
+    group: "retry budget",
+    title: "budget {capacity 20, retryCost 5}: a 502 outage drains it (3 reads), 40 successful reads refill it, then one 502 → retried (2 attempts, ok)",
+    expect: { calls: 44, http: 49, outageAttempts: "3×2, 1×1", recovered: 40, outcome: "ok", attempts: 2 },
+    run: budgetRecovery,
+  },
+
   // --- abort / close end every in-flight call ---
   {
     id: "abort-20-inflight",
@@ -702,6 +710,35 @@ async function budgetStorm(id, { calls, budget, baseline = false }) {
   };
   if (baseline) figures.unbudgeted = (await run(false)).http;
   return figures;
+}
+
+/** The retry budget refills from successes: after an outage emptied it, a lone 502 is retried again. */
+async function budgetRecovery() {
+  const find = (h) => settle(() => h.sg.find("Shot", [["project", "is", DEMO_PROJECT]], ["code"]));
+  const h = await harness({ clock: instantClock(), transport: { retry: { baseDelayMs: 5, budget: { capacity: 20, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 } } } });
+  try {
+    await h.client.info();
+    // 3 + 3 + 1 attempts: two calls spend the 20 tokens on 4 retries, the third fails fast.
+    h.emu.injectFault({ method: "read", status: 502, times: 7 });
+    const outage = [];
+    for (let i = 0; i < 3; i += 1) outage.push(await find(h));
+    const recovery = [];
+    for (let i = 0; i < 40; i += 1) recovery.push(await find(h));
+    h.emu.injectFault({ method: "read", status: 502, times: 1 });
+    const before = h.fetches("read");
+    const last = await find(h);
+    return {
+      calls: 44,
+      fetches: h.fetches("read"),
+      http: h.received("read"),
+      outageAttempts: summarize(outage.map((r) => (r.ok ? 0 : r.error.attempts.length))),
+      recovered: recovery.filter((r) => r.ok).length,
+      outcome: last.ok ? "ok" : last.error.code,
+      attempts: last.ok ? h.fetches("read") - before : last.error.attempts.length,
+    };
+  } finally {
+    await h.close();
+  }
 }
 
 /** `[3,3,1,1,1]` → `3×2, 1×3`. */
