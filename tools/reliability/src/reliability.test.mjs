@@ -1,5 +1,6 @@
 // The reliability scenarios (src/scenarios.mjs) with their deterministic figures asserted. Every faulted
 // create/batch counts its rows by unique code afterwards: duplicates must be 0 and rows exactly as expected.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SgAbortError } from "@sg/core";
 import { SCENARIOS } from "./scenarios.mjs";
@@ -98,5 +99,17 @@ describe("abort", () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe("the READMEs quote the scenario list", () => {
+  const read = (path) => readFileSync(new URL(path, import.meta.url), "utf8");
+
+  it("the root README's count and this tool's report table name every scenario, in order", () => {
+    expect(read("../../../README.md")).toContain(`${SCENARIOS.length} scenarios against the emulator`);
+    const own = read("../README.md");
+    const rows = [...own.matchAll(/^\| ([\w-]+) +\|/gm)].map((m) => m[1]).filter((id) => id !== "scenario");
+    expect(rows).toEqual(SCENARIOS.map((s) => s.id));
+    expect(own).toContain(`\n${SCENARIOS.length} scenarios, `);
   });
 });
