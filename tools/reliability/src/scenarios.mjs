@@ -453,6 +453,13 @@ export const SCENARIOS = [
     run: (id) => abortInflight(id, "close"),
   },
   {
+    id: "transport-close-20-inflight",
+    group: "abort",
+    title: "20 reads in flight against 1500 ms latency, transport.close() (not the client's) → all 20 SgAbortError before the latency elapses, their 20 requests closed unanswered",
+    expect: { calls: 20, outcome: "SG_ABORTED", aborted: 20, settledBeforeLatency: 20, cancelled: 20 },
+    run: (id) => abortInflight(id, "transport"),
+  },
+  {
     id: "abort-during-backoff",
     group: "abort",
     title: "read: 502, then abort during the backoff (baseDelayMs 60 s, capped at maxDelayMs 30 s) → SgAbortError within 1 s of the abort",
@@ -780,6 +787,7 @@ async function abortInflight(id, how) {
     // Reference event at half the latency (the requests reached the emulator a little before this timer starts).
     latencyTimer = setTimeout(() => events.push({ latencyElapsed: true }), ABORT_LATENCY_MS / 2);
     if (how === "abort") controller.abort();
+    else if (how === "transport") await h.client.transport.close();
     else await h.client.close();
     await Promise.all(calls);
     const latencyAt = events.findIndex((e) => e.latencyElapsed);
