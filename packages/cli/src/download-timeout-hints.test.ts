@@ -1,10 +1,12 @@
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { emulatorSuite } from "./test-support/emulator-suite.js";
+import { BIN } from "./test-support/run-sg.js";
 
 // What a download's hint blames when its time runs out or its --out cannot be opened: the limit that ran out
 // (--transfer-timeout-ms, not --timeout-ms) and the step the time went to, against a slow site (the emulator's
@@ -57,6 +59,43 @@ describe("sg download: a timeout's hint names the limit that ran out and what th
     expect(r.stderr).not.toContain("named pipe");
     expect(r.stderr).not.toContain("SG_TIMEOUT_MS");
   }, 30_000);
+});
+
+describe("sg download: a GET that outlasts --transfer-timeout-ms while its body is coming", () => {
+  it("the hint says the download ran out of time receiving the file, not that its request was never sent", async () => {
+    // a site that answers at once and then sends 10 bytes every 50 ms of a 100,000-byte body
+    const { createServer: createHttpServer } = await import("node:http");
+    const timers: NodeJS.Timeout[] = [];
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": "100000" });
+      timers.push(setInterval(() => res.write("0123456789"), 50));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const fifo = readPipe("trickle.fifo");
+      const r = await sg(["download", `http://127.0.0.1:${port}/f.bin`, "--out", fifo, "--transfer-timeout-ms", "1500"], env());
+      expect(r.code, r.stderr).toBe(5);
+      expect(r.stderr).toContain("part of it may have been written into");
+      expect(r.stderr).not.toContain("before its request was sent");
+      expect(r.stderr).toMatch(/^hint: The download ran out of time\b/m);
+    } finally {
+      for (const t of timers) clearInterval(t);
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
+});
+
+describe("sg download --out /dev/stdout when stdout is a regular file", () => {
+  it("writes through stdout, as > and >> set it up: what the shell wrote before and after stays, in order", async () => {
+    const id = await uploaded();
+    const out = join(dir, "grouped.txt");
+    writeFileSync(out, "PRE\n");
+    const script = `{ echo header; "$0" "$1" download "$2" --out /dev/stdout; echo footer; } >> "$3"`;
+    await promisify(execFile)("sh", ["-c", script, process.execPath, BIN, id, out], { env: { PATH: process.env["PATH"] ?? "", ...env() } });
+    expect(readFileSync(out, "utf8")).toBe("PRE\nheader\nplate bytes\nfooter\n");
+  });
 });
 
 describe("sg download --out a socket (which cannot be opened by path: ENXIO)", () => {

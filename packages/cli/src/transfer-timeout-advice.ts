@@ -43,11 +43,12 @@ function whatRanOut(verb: string, error: SgTimeoutError): string {
   if (step === "pipe") return "The transfer ran out of time writing into the named pipe --out names: waiting for a program to open it for reading, or to take the data.";
   if (step === "file") return "The transfer ran out of time reading a local file.";
   if (!verb) return `The transfer ran out of time waiting for the site's answer to ${error.method ?? "a request"}.`;
+  // a download is never "maybe sent" (it changes nothing): its GET may have been answered and its body coming
+  if (verb === "GET") return "The download ran out of time: waiting for the site's answer, or while the file was still coming (a large file on a slow link), or after it stopped coming.";
   if (!error.maybeSent) return "The transfer ran out of time before its request was sent.";
   const still = "perhaps while the file was still being sent (a large file on a slow link), perhaps waiting for the answer";
   if (verb === "POST") return `The upload ran out of time, ${still}: it may have been applied on the site, so check before trying again.`;
   if (verb === "PUT") return `The upload to the site's storage ran out of time, ${still}.`;
-  if (verb === "GET") return "The download ran out of time: the file may still have been coming (a large file on a slow link), or it stopped coming.";
   return "The site did not answer the transfer in time.";
 }
 

@@ -138,7 +138,7 @@ describe("--transfer-timeout-ms and SG_TRANSFER_TIMEOUT_MS", () => {
     expectStatus(r, 5);
     expect(readdirSync(out)).toEqual([]);
     const hint = hintOf(r);
-    expect(hint).toMatch(/^The download ran out of time: the file may still have been coming \(a large file on a slow link\), or it stopped coming\. The limit that ran out is (one attempt's|the whole transfer's, retries included): 1000 ms\. --transfer-timeout-ms N /);
+    expect(hint).toMatch(/^The download ran out of time: waiting for the site's answer, or while the file was still coming \(a large file on a slow link\), or after it stopped coming\. The limit that ran out is (one attempt's|the whole transfer's, retries included): 1000 ms\. --transfer-timeout-ms N /);
   });
 
   it("are validated as the other numbers are, naming the flag or the variable, and only upload and download take them", async () => {

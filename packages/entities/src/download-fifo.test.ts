@@ -72,6 +72,9 @@ describe.each(routes)("a download %s into a FIFO", (_route, attachment) => {
     expect((error as Error).message).toMatch(/within its deadline of 300 ms: nothing was written into \S*fifo-\d+\n/);
     // the step the time went to, outside any request: no method
     expect(error).toMatchObject({ step: "pipe", method: undefined, scope: "deadline", timeoutMs: 300 });
+    // nor does its cause name a made-up API method, in the error or its JSON
+    expect((error as { cause?: { method?: unknown } }).cause?.method).toBeUndefined();
+    expect(JSON.stringify(error)).not.toContain('"method":"pipe"');
   });
 
   it("no one reads ends with an aborted signal", async () => {

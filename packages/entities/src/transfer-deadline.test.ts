@@ -285,6 +285,7 @@ describe("a download's deadlineMs bounds the caller's whole wait", () => {
     try {
       const error = await downloadAttachment(client, 987654, { deadlineMs: 300 }).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: 300, maybeSent: false, step: "login", method: undefined });
+      expect((error as { cause?: { method?: unknown } }).cause?.method).toBeUndefined();
       expect((error as SgTimeoutError).reason).toBe(`@sg/entities: the download of ${site.emulator.url}/file_serve/attachment/987654 did not complete within its deadline of 300 ms`);
     } finally {
       await client.close();

@@ -116,6 +116,8 @@ export function deadlineError(t: Transfer, left: number, error: unknown, what: s
   // a wait outside any request carries its step as its method (see TransferStep)
   const method = cause?.method;
   const own = method == "login" || method == "pipe" || method == "file";
+  // the label is ours, not an API method: the cause (never thrown on its own) does not keep it
+  if (own) Reflect.set(cause!, "method", undefined);
   return Object.assign(
     new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${t.deadlineMs} ms${state && `: ${state}`}`, {
       timeoutMs: t.deadlineMs ?? left,

@@ -56,9 +56,10 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   // exchange, which is all the transport's limits bound.
   const filePath = resolve(ctx.io.cwd, out);
   const info = await stat(filePath).catch(() => undefined);
-  // --out /dev/stdout (or /proc/self/fd/1) when stdout is a socket, as a Node parent's pipe is: a socket cannot be
-  // opened by path (ENXIO), so the download is written to stdout as without --out
-  if (info?.isSocket() && isStdout(ctx, info)) return downloadToStdout(ctx, connected, attachment);
+  // --out /dev/stdout (or /proc/self/fd/1) is written through stdout, as without --out: a socket (a Node parent's pipe)
+  // cannot be opened by path (ENXIO), and a file that `>` or `>>` opened would be replaced by a new one, losing what
+  // the shell wrote before and after. A terminal keeps the device route.
+  if (info && !info.isCharacterDevice() && isStdout(ctx, info)) return downloadToStdout(ctx, connected, attachment);
   const fifo = info?.isFIFO() === true;
   const deadlineMs = fifo ? (transferLimitMs(ctx.args.values, ctx.io.env, "download") ?? DEFAULT_TRANSFER_DEADLINE_MS) : undefined;
   const path = await holdExitUntilSettled(
