@@ -67,11 +67,13 @@ const routes: [string, () => AttachmentInput][] = [
 describe.each(routes)("a download %s into a FIFO", (_route, attachment) => {
   it("no one reads ends with deadlineMs, saying nothing was written into it", async () => {
     const path = fifo();
-    const error = await downloadAttachment(site.client, attachment(), { filePath: path, deadlineMs: 300 }).catch((e: unknown) => e);
+    // long enough for the session token and the GET on a loaded machine (at 300 ms, a CI run's GET outlasted it), so
+    // the time runs out waiting for the pipe's reader
+    const error = await downloadAttachment(site.client, attachment(), { filePath: path, deadlineMs: 2000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SgTimeoutError);
-    expect((error as Error).message).toMatch(/within its deadline of 300 ms: nothing was written into \S*fifo-\d+\n/);
+    expect((error as Error).message).toMatch(/within its deadline of 2000 ms: nothing was written into \S*fifo-\d+\n/);
     // the step the time went to, outside any request: no method
-    expect(error).toMatchObject({ step: "pipe", method: undefined, scope: "deadline", timeoutMs: 300 });
+    expect(error).toMatchObject({ step: "pipe", method: undefined, scope: "deadline", timeoutMs: 2000 });
     // nor does its cause name a made-up API method, in the error or its JSON
     expect((error as { cause?: { method?: unknown } }).cause?.method).toBeUndefined();
     expect(JSON.stringify(error)).not.toContain('"method":"pipe"');
