@@ -98,14 +98,15 @@ describe("sg download --out (what it must not wait for or misread)", () => {
     const id = await uploaded();
     const fifo = join(dir, "unread.fifo");
     execFileSync("mkfifo", [fifo]);
-    // killed (exit code null) should it still wait after 20 s
-    const r = await promisify(execFile)(process.execPath, [BIN, "download", String(id), "--out", fifo, "--transfer-timeout-ms", "500"], { env: { PATH: process.env["PATH"] ?? "", ...env() }, timeout: 20_000 }).then(
+    // killed (exit code null) should it still wait after 20 s; 2000 ms leave the session token and the GET time on a
+    // loaded machine, so the time runs out waiting for the pipe's reader
+    const r = await promisify(execFile)(process.execPath, [BIN, "download", String(id), "--out", fifo, "--transfer-timeout-ms", "2000"], { env: { PATH: process.env["PATH"] ?? "", ...env() }, timeout: 20_000 }).then(
       () => ({ code: 0, stderr: "" }),
       (e: { code: number | null; stderr: string }) => e,
     );
     expect(r.code, r.stderr).toBe(5);
-    expect(r.stderr).toMatch(/did not complete within its deadline of 500 ms: nothing was written into \S*unread\.fifo/);
-    expect(r.stderr).toMatch(/^hint: The transfer ran out of time writing into the named pipe --out names: waiting for a program to open it for reading, or to take the data\. The limit that ran out is the whole transfer's, retries included: 500 ms\. --transfer-timeout-ms N /m);
+    expect(r.stderr).toMatch(/did not complete within its deadline of 2000 ms: nothing was written into \S*unread\.fifo/);
+    expect(r.stderr).toMatch(/^hint: The transfer ran out of time writing into the named pipe --out names: waiting for a program to open it for reading, or to take the data\. The limit that ran out is the whole transfer's, retries included: 2000 ms\. --transfer-timeout-ms N /m);
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   }, 30_000);
 });
