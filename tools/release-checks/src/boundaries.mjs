@@ -31,28 +31,15 @@ const literal = (node) =>
 const named = (node, name) => node?.type === "Identifier" && node.name === name;
 const NOT_CHILD = new Set(["loc", "extra", "leadingComments", "trailingComments", "innerComments", "comments", "tokens"]);
 
-/** The literal specifier node a module-loading node names: import/export … from, `import(…)`, `require(…)`, `createRequire(…)(…)`, `import x = require(…)`, `typeof import(…)`. */
-function loadedBy(node) {
-  switch (node.type) {
-    case "ImportDeclaration":
-    case "ExportNamedDeclaration":
-    case "ExportAllDeclaration":
-      return node.source;
-    case "ImportExpression":
-      return literal(node.source);
-    case "TSExternalModuleReference":
-      return node.expression;
-    case "TSImportType":
-      return literal(node.argument?.type === "TSLiteralType" ? node.argument.literal : node.argument);
-    case "CallExpression":
-    case "OptionalCallExpression": {
-      const c = node.callee;
-      const createRequired = (c.type === "CallExpression" || c.type === "OptionalCallExpression") && (named(c.callee, "createRequire") || (c.callee.type === "MemberExpression" && named(c.callee.property, "createRequire")));
-      return c.type === "Import" || named(c, "require") || createRequired ? literal(node.arguments[0]) : undefined;
-    }
-    default:
-      return undefined;
-  }
+/**
+ * The literal specifier node of a `createRequire(…)(…)` call (also `m.createRequire(…)(…)`), the one load TypeScript's
+ * walk below does not see; a require function kept in a binding is require-bindings.mjs's.
+ */
+function createRequired(node) {
+  if (node.type !== "CallExpression" && node.type !== "OptionalCallExpression") return undefined;
+  const c = node.callee;
+  const create = (c.type === "CallExpression" || c.type === "OptionalCallExpression") && (named(c.callee, "createRequire") || (c.callee.type === "MemberExpression" && named(c.callee.property, "createRequire")));
+  return create ? literal(node.arguments[0]) : undefined;
 }
 
 const KIND = { ts: ts.ScriptKind.TS, tsx: ts.ScriptKind.TSX, js: ts.ScriptKind.JS, jsx: ts.ScriptKind.JSX };
@@ -76,7 +63,7 @@ function tsLoadedBy(n) {
  * cannot be parsed.
  */
 export function importsOf(text, file = "x.ts") {
-  // Keyed by the offset of the specifier's opening quote, where TypeScript and Babel agree, so one import is read once.
+  // Keyed by the offset of the specifier's opening quote, where TypeScript and Babel agree.
   const found = new Map();
   const ext = /\.[cm]?([jt]sx?)$/.exec(file)?.[1] ?? "ts";
   // Doc comments are left unparsed (an `import("…")` in one is not code) and parents unset: a quarter faster.
@@ -95,7 +82,7 @@ export function importsOf(text, file = "x.ts") {
   if (/\bcreateRequire\b|\brequire\b(?!\s*\()/.test(text)) {
     const ast = parseSource(text, file);
     const walk = (node) => {
-      const spec = loadedBy(node);
+      const spec = createRequired(node);
       if (spec) found.set(spec.start, spec.value);
       for (const [key, value] of Object.entries(node)) {
         if (NOT_CHILD.has(key) || !value || typeof value !== "object") continue;
