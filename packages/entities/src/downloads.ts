@@ -186,17 +186,16 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
   // outside Node, a folder or a read-only file: refused before anything is sent
   const into = filePath !== undefined && (await checkTarget(filePath));
   // a pipe or device: nothing is written into it until it is open
-  let begun = false;
-  const opened = (): void => void (begun = true);
-  const state = (): string => (filePath === undefined ? "" : !into ? `${filePath} was left as it was` : `${begun ? "part of it may have been" : "nothing was"} written into ${filePath}`);
+  const mark: Opened = { open: false };
+  const state = (): string => (filePath === undefined ? "" : !into ? `${filePath} was left as it was` : `${mark.open ? "part of it may have been" : "nothing was"} written into ${filePath}`);
   if (d.local !== undefined) {
     const local = d.local;
-    return step(d.t, `the read of ${local}`, (call) => readLocal(local, filePath, call, d.max, opened), state);
+    return step(d.t, `the read of ${local}`, (call) => readLocal(local, filePath, call, d.max, mark), state);
   }
   return fetchAttachment<Uint8Array | string>(d, filePath !== undefined, state, (response, call) => {
     // a transport that does not know maxBytes read it all: the bytes are still refused
     if (filePath === undefined && response.body.byteLength > d.max) throw tooLarge(d.what, d.max);
-    return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream, call, opened);
+    return filePath === undefined ? response.body : writeDownload(filePath, response.body, response.stream, call, mark);
   });
 }
 
@@ -664,7 +663,7 @@ async function openLocal(local: string, contentType: string | undefined, call: C
  * quick: same folder). So a `signal` or `deadlineMs` that ends the wait always leaves `filePath` as it was, as its
  * error says; one that comes during the rename comes too late, and the call resolves with `filePath` replaced.
  */
-async function readLocal(local: string, filePath: string | undefined, call: CallOptions, max: number, opened: () => void): Promise<Uint8Array | string> {
+async function readLocal(local: string, filePath: string | undefined, call: CallOptions, max: number, mark: Opened): Promise<Uint8Array | string> {
   const builtins = await localFiles(local);
   const { fs, streamPromises: { finished, pipeline } } = builtins;
   const stop = new AbortController();
@@ -704,17 +703,16 @@ async function readLocal(local: string, filePath: string | undefined, call: Call
     // opened and written without holding a thread (see fifo-write.ts); the read stops with the copy
     const chunks = fs.createReadStream(local, { signal: stop.signal })[Symbol.asyncIterator]();
     const read = (): Promise<Uint8Array | undefined> => chunks.next().then((c) => c.value as Uint8Array | undefined, fail);
-    let begun = false;
-    await writeFifo(builtins, to.real, read, call, `the copy of ${local} into ${filePath}`, () => ((begun = true), opened())).catch((error: unknown) => {
+    await writeFifo(builtins, to.real, read, call, `the copy of ${local} into ${filePath}`, () => void (mark.open = true)).catch((error: unknown) => {
       stop.abort();
-      throw error instanceof SgError ? error : writeFailed(filePath, error, begun);
+      throw error instanceof SgError ? error : writeFailed(filePath, error, mark.open);
     });
     return filePath;
   }
   const temp = partPath(to.real);
   // a device is written into (see landing); `temp` is then never made
   const out = fs.createWriteStream(to.into ? to.real : temp, { flags: to.into ? "w" : "wx" });
-  if (to.into) out.once("open", opened);
+  if (to.into) out.once("open", () => (mark.open = true));
   // The temporary file is removed once `out` is closed: at once, or once the chunk being written is on disk (also
   // when the read failed first: `pipeline` may reject before `out` has even been opened).
   const drop = (): Promise<void> => {
@@ -804,8 +802,8 @@ async function checkTarget(filePath: string): Promise<boolean> {
   if (filePath.endsWith("/") || filePath.endsWith(sep)) folder();
   if (typeof info === "string") {
     // a new file, or a link that leads nowhere, lands at filePath: in its folder
-    const folder = dirname(filePath);
-    if (!(await fs.stat(folder).then((d) => d.isDirectory(), () => false))) fail(path, "a file path in an existing folder", filePath, `Create the folder ${folder} first, or name a file in an existing one.`);
+    const parent = dirname(filePath);
+    if (!(await fs.stat(parent).then((d) => d.isDirectory(), () => false))) fail(path, "a file path in an existing folder", filePath, `Create the folder ${parent} first, or name a file in an existing one.`);
     if (info !== "ENOENT") fail(path, `a file path this process may reach (${info})`, filePath);
   } else if (info.isDirectory()) folder();
   else if (await fs.access(real, fs.constants.W_OK).then(() => false, () => true)) {
@@ -826,27 +824,24 @@ async function replace(fs: NodeBuiltins["fsPromises"], temp: string, to: Landing
  * `bytes`. On failure the temporary file is removed, the stream cancelled (dropping the connection), and the error
  * rethrown: the transport's own (`SgTimeoutError`, `SgAbortError`, `SgNetworkError`) as is, a file-system one as
  * {@link SgTransferError}. The call's `signal` and `deadlineMs` end the wait for a named pipe's reader, which holds no
- * thread (see fifo-write.ts). `opened` is called once a pipe or device is open.
+ * thread (see fifo-write.ts). `mark` is set once a pipe or device is open.
  */
-async function writeDownload(filePath: string, bytes: Uint8Array, stream: ReadableStream<Uint8Array> | undefined, call: CallOptions, opened: () => void): Promise<string> {
+async function writeDownload(filePath: string, bytes: Uint8Array, stream: ReadableStream<Uint8Array> | undefined, call: CallOptions, mark: Opened): Promise<string> {
   const builtins = await filesFor(filePath);
   const { fsPromises: fs } = builtins;
   const to = await landing(fs, filePath);
   const temp = partPath(to.real);
   const reader = stream?.getReader();
-  // once the pipe or device is open, part of the download may be in it
-  let begun = false;
-  const began = (): void => ((begun = true), opened());
   try {
     if (to.fifo) {
       let whole: Uint8Array | undefined = bytes;
       const read = reader ? (): Promise<Uint8Array | undefined> => reader.read().then((c) => c.value) : async (): Promise<Uint8Array | undefined> => whole && ((whole = undefined), bytes);
-      await writeFifo(builtins, to.real, read, call, `the download into ${filePath}`, began);
+      await writeFifo(builtins, to.real, read, call, `the download into ${filePath}`, () => void (mark.open = true));
       return filePath;
     }
     // a device opens at once
     const file = await (to.into ? fs.open(to.real, "w") : fs.open(temp, "wx"));
-    if (to.into) began();
+    if (to.into) mark.open = true;
     try {
       if (!reader) await file.writeFile(bytes);
       // a short write only happens on odd file systems; write the rest of the chunk
@@ -860,8 +855,13 @@ async function writeDownload(filePath: string, bytes: Uint8Array, stream: Readab
     reader?.cancel().catch(() => {});
     await fs.rm(temp, { force: true }).catch(() => {}); // the download's error is the one to report
     if (cause instanceof SgError) throw cause;
-    throw writeFailed(filePath, cause, begun);
+    throw writeFailed(filePath, cause, mark.open);
   }
+}
+
+/** Whether a pipe or a device a download is written into was opened: part of the download may be in it from then on. */
+interface Opened {
+  open: boolean;
 }
 
 /**
