@@ -10,17 +10,11 @@ import { BIN } from "./test-support/run-sg.js";
 // `sg download --out` to a path that cannot take the file is refused before anything is asked of the site, as cp,
 // curl -o and Python's open(path, "wb") refuse it (a write-protected file is never silently replaced).
 const seen: string[] = [];
-const { sg, env } = emulatorSuite({ logger: (line) => seen.push(line) });
+const { sg, env, uploadPlate } = emulatorSuite({ logger: (line) => seen.push(line) });
 const dir = mkdtempSync(join(tmpdir(), "sg-cli-download-target-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function uploaded(): Promise<number> {
-  const file = join(dir, "plate.txt");
-  writeFileSync(file, "plate bytes\n");
-  const up = await sg(["upload", "Shot", "1", file], env());
-  expect(up.code, up.stderr).toBe(0);
-  return (JSON.parse(up.stdout) as { attachment_id: number }).attachment_id;
-}
+const uploaded = async (): Promise<number> => uploadPlate(dir);
 
 describe("sg download --out", () => {
   it("an existing folder: refused before the download is asked for, with a hint to name a file in it", async () => {

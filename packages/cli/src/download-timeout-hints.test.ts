@@ -11,7 +11,7 @@ import { BIN } from "./test-support/run-sg.js";
 // What a download's hint blames when its time runs out or its --out cannot be opened: the limit that ran out
 // (--transfer-timeout-ms, not --timeout-ms) and the step the time went to, against a slow site (the emulator's
 // latency), with a `cat` reading the named pipe --out names.
-const { sg, env, site } = emulatorSuite();
+const { sg, env, site, uploadPlate } = emulatorSuite();
 const dir = mkdtempSync(join(tmpdir(), "sg-cli-download-hints-"));
 const readers: ReturnType<typeof spawn>[] = [];
 afterEach(() => {
@@ -20,13 +20,7 @@ afterEach(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function uploaded(): Promise<string> {
-  const file = join(dir, "plate.txt");
-  writeFileSync(file, "plate bytes\n");
-  const up = await sg(["upload", "Shot", "1", file], env());
-  expect(up.code, up.stderr).toBe(0);
-  return String((JSON.parse(up.stdout) as { attachment_id: number }).attachment_id);
-}
+const uploaded = async (): Promise<string> => String(await uploadPlate(dir));
 
 /** A named pipe in the test folder, with a `cat` already reading it. */
 function readPipe(name: string): string {
