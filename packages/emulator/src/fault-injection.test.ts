@@ -165,6 +165,14 @@ describe('fault injection and admin endpoints', () => {
       [{ errorCode: 102, body: 'x' }, "'errorCode' answers a JSON fault envelope, so 'body' would change nothing"],
       [{ delayMs: 50, when: 'after' }, "'when' is 'after'"],
       [{ method: 'create', delayMs: 50, body: 'x', when: 'after' }, "a fault of 'delayMs' alone has no answer of its own"],
+      // 'message' is only the text of an errorCode envelope: a status page, an HTML page or a delay would drop it.
+      [{ method: 'info', status: 500, message: 'Internal boom' }, "'message' is the text of an 'errorCode' fault envelope, so without 'errorCode' it would change nothing"],
+      [{ method: 'info', status: 500, html: true, message: 'Internal boom' }, "'message' is the text of an 'errorCode' fault envelope, so without 'errorCode' it would change nothing"],
+      [{ method: 'info', delayMs: 100, message: 'slow' }, "'message' is the text of an 'errorCode' fault envelope, so without 'errorCode' it would change nothing"],
+      // A delay alone answers as usual: no body or Retry-After of the fault's goes out.
+      [{ method: 'info', delayMs: 100, body: 'busy', retryAfter: 7 }, "a fault of 'delayMs' alone answers as usual, so 'body' would change nothing; add 'status' or 'html' to send it"],
+      [{ method: 'info', delayMs: 100, retryAfter: 7 }, "a fault of 'delayMs' alone answers as usual, so 'retryAfter' would change nothing; add 'status', 'html' or 'errorCode' to send it"],
+      [{ dropConnection: true, retryAfter: 7 }, "'dropConnection' sends no answer, so 'retryAfter' would change nothing"],
     ];
     for (const [spec, message] of cases) {
       const res = await t.admin('faults', spec);
@@ -175,6 +183,21 @@ describe('fault injection and admin endpoints', () => {
     // Nothing was queued: the next request is answered as usual.
     expect((await post('read', readShot)).status).toBe(200);
     expect(((await (await post('read', readShot)).json()) as { exception?: boolean }).exception).toBeUndefined();
+  });
+
+  it('sends every instruction of each kind of answer it accepts: status, body and Retry-After; an errorCode envelope with its status', async () => {
+    t.h.injectFault({ method: 'info', status: 503, body: 'busy', retryAfter: 7, delayMs: 1 });
+    const plain = await post('info');
+    expect([plain.status, plain.headers.get('retry-after'), await plain.text()]).toEqual([503, '7', 'busy']);
+    await t.admin('faults', { method: 'info', html: true, status: 502, body: '<p>gateway</p>', retryAfter: 3 });
+    const page = await post('info');
+    expect([page.status, page.headers.get('retry-after'), await page.text()]).toEqual([502, '3', '<p>gateway</p>']);
+    // `status` with `errorCode` sets the HTTP status of the envelope; the log names the fault by its code and records the status.
+    await t.admin('faults', { method: 'info', errorCode: 103, status: 502, retryAfter: 4, message: 'Upstream said 103' });
+    const envelope = await post('info');
+    expect([envelope.status, envelope.headers.get('retry-after')]).toEqual([502, '4']);
+    expect(await envelope.json()).toEqual({ exception: true, message: 'Upstream said 103', error_code: 103 });
+    expect(t.h.requests().at(-1)).toMatchObject({ method_name: 'info', status: 502, errorCode: 103, injected: 'rpc-fault-103' });
   });
 
   it('records requests without secrets', async () => {

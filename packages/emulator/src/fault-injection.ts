@@ -51,6 +51,14 @@ function refuseIgnoredKeys(v: Record<string, unknown>): void {
   if (v['when'] === 'after' && v['dropConnection'] !== true && v['status'] === undefined && v['html'] !== true && v['errorCode'] === undefined) {
     throw new Error("'when' is 'after' (apply the request, then answer with the fault), but a fault of 'delayMs' alone has no answer of its own; add 'status', 'html', 'errorCode' or 'dropConnection', or leave 'when' out");
   }
+  if (given('message') && v['errorCode'] === undefined) {
+    throw new Error("'message' is the text of an 'errorCode' fault envelope, so without 'errorCode' it would change nothing; add 'errorCode', or put the text of a 'status' or 'html' answer in 'body'");
+  }
+  // A fault of a delay alone answers as usual, so it sends no body or header of its own.
+  if (v['status'] === undefined && v['html'] !== true && v['errorCode'] === undefined) {
+    const ignored = ['body', 'retryAfter'].find(given);
+    if (ignored) throw new Error(`a fault of 'delayMs' alone answers as usual, so '${ignored}' would change nothing; add ${ignored === 'body' ? "'status' or 'html'" : "'status', 'html' or 'errorCode'"} to send it`);
+  }
 }
 
 /** Describes a fault in the request log. */

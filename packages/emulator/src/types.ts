@@ -167,9 +167,9 @@ export interface FaultSpec {
   status?: number | undefined;
   /** Answer with an HTML page (a proxy error page) instead of a plain-text body. */
   html?: boolean | undefined;
-  /** Body text to send with `status` (or the page with `html`); a fault of a body alone is refused. */
+  /** Body text to send with `status` (or the page with `html`); refused on any other fault (a body alone, a delay alone, `errorCode`, `dropConnection`). */
   body?: string | undefined;
-  /** `Retry-After` header value in seconds. */
+  /** `Retry-After` header value in seconds, sent with the fault's answer (`status`, `html` or `errorCode`); refused on a fault without one. */
   retryAfter?: number | undefined;
   /** Destroy the socket without any response. */
   dropConnection?: boolean | undefined;
@@ -182,9 +182,9 @@ export interface FaultSpec {
   when?: 'before' | 'after' | undefined;
   /** Delay before processing, in milliseconds (on its own, the request is then answered normally). */
   delayMs?: number | undefined;
-  /** Answer HTTP 200 with an RPC fault envelope carrying this `error_code` (the request is not processed, unless `when` is `after`). */
+  /** Answer with an RPC fault envelope carrying this `error_code`, with HTTP status `status` (default 200) (the request is not processed, unless `when` is `after`). */
   errorCode?: number | undefined;
-  /** Message of the injected RPC fault (with `errorCode`). */
+  /** Message of the injected RPC fault; only with `errorCode` (refused without it: a status or HTML answer takes its text in `body`). */
   message?: string | undefined;
 }
 
