@@ -42,8 +42,25 @@ describe('one emulator per --data file', { timeout: 30_000 }, () => {
     const pid = Number(dead.stdout);
     expect(pid).toBeGreaterThan(0);
     writeFileSync(`${file}.lock`, `${pid} 1700000000000\n`);
-    const t = await startHarness({ dataFile: file });
+    const lines: string[] = [];
+    const t = await startHarness({ dataFile: file, logger: (line) => lines.push(line) });
     expect(readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} `));
+    expect(lines.filter((l) => l.includes('stale lock'))).toEqual([`sg-emulator: taking over the stale lock ${file}.lock (pid ${pid} is not running)`]);
+    await t.h.close();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it("takes over a lock naming this process's pid with another start time (a restart under the same pid), and says so", async () => {
+    // An emulator in a container is PID 1 on every start: the lock a killed run left names the pid this one has now.
+    const file = join(dir, 'restarted.json');
+    writeFileSync(`${file}.lock`, `${process.pid} 1\n`);
+    const lines: string[] = [];
+    const t = await startHarness({ dataFile: file, logger: (line) => lines.push(line) });
+    expect(readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} \\d+\\n$`));
+    expect(readFileSync(`${file}.lock`, 'utf8')).not.toBe(`${process.pid} 1\n`);
+    expect(lines.filter((l) => l.includes('stale lock'))).toEqual([
+      `sg-emulator: taking over the stale lock ${file}.lock (pid ${process.pid} is this process, restarted: the lock is from another run under that pid, started 1970-01-01T00:00:00.001Z)`,
+    ]);
     await t.h.close();
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
@@ -75,6 +92,14 @@ describe('one emulator per --data file', { timeout: 30_000 }, () => {
     utimesSync(`${file}.lock`, future, future);
     await expect(startHarness({ dataFile: file })).rejects.toThrow(`Data file ${file} is in use by another sg-emulator that is starting (the lock names no pid yet; one that still names none ${EMPTY_LOCK_GRACE_MS / 1000} s after it was made is taken over): its lock file ${file}.lock exists`);
     expect(readFileSync(`${file}.lock`, 'utf8')).toBe('');
+    rmSync(`${file}.lock`);
+  });
+
+  it('refuses a lock of a running process whose start is no date readably (not with a RangeError from the date)', async () => {
+    const file = join(dir, 'far-start.json');
+    // process.ppid runs (it started this test); a start past the last date a Date holds is no time to print.
+    writeFileSync(`${file}.lock`, `${process.ppid} 99999999999999999\n`);
+    await expect(startHarness({ dataFile: file })).rejects.toThrow(`Data file ${file} is in use by another sg-emulator (pid ${process.ppid}): its lock file ${file}.lock exists`);
     rmSync(`${file}.lock`);
   });
 

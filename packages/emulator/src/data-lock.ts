@@ -61,18 +61,30 @@ export function lockDataFile(dataFile: string, logger: (line: string) => void = 
     const pid = Number(pidText);
     const known = /^\d+$/.test(pidText) && Number.isSafeInteger(pid) && pid > 0;
     const age = known ? 0 : ageMs(lock);
-    if (known ? (pid === process.pid ? start !== `${START}` : !alive(pid)) : age >= EMPTY_LOCK_GRACE_MS) {
-      logger(`sg-emulator: taking over the stale lock ${lock} (${known ? `pid ${pid} is not running` : `it names no emulator (${seen.trim() === '' ? 'empty' : 'unreadable'}) and is ${Math.round(age / 1000)} s old`})`);
+    const own = pid === process.pid;
+    if (known ? (own ? start !== `${START}` : !alive(pid)) : age >= EMPTY_LOCK_GRACE_MS) {
+      const why = !known
+        ? `it names no emulator (${seen.trim() === '' ? 'empty' : 'unreadable'}) and is ${Math.round(age / 1000)} s old`
+        : own
+          ? `pid ${pid} is this process, restarted: the lock is from another run under that pid${started(start)}`
+          : `pid ${pid} is not running`;
+      logger(`sg-emulator: taking over the stale lock ${lock} (${why})`);
       takeOver(lock, seen);
       continue;
     }
     const who = known
-      ? `another sg-emulator (pid ${pid}${start && Number(start) > 0 ? `, started ${new Date(Number(start)).toISOString()}` : ''})`
+      ? `another sg-emulator (pid ${pid}${started(start)})`
       : `another sg-emulator that is starting (the lock names no pid yet; one that still names none ${EMPTY_LOCK_GRACE_MS / 1000} s after it was made is taken over)`;
     throw new Error(
       `Data file ${dataFile} is in use by ${who}: its lock file ${lock} exists. Two emulators on one data file would hand out the same ids and each overwrite the other's writes. Stop the other emulator, or give this one another data file (--data / dataFile); if no emulator runs with it, remove ${lock}.`,
     );
   }
+}
+
+/** `, started <ISO time>` for a lock's start field (epoch ms), or '' when it holds no such time. */
+function started(start: string | undefined): string {
+  const at = new Date(Number(start));
+  return start && at.getTime() > 0 ? `, started ${at.toISOString()}` : '';
 }
 
 /** How long ago (ms) `file` was last written; 0 when it is gone (the caller then finds it gone and tries again). */
