@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestLog } from './request-log.js';
 import { startHarness, where, type Harness } from './test-support/harness.js';
+import type { RecordedRequest } from './types.js';
 
 let t: Harness;
 beforeAll(async () => {
@@ -71,6 +73,14 @@ describe('request log seq', () => {
     expect((await fetch(`${t.h.url}/__emulator/requests`)).status).toBe(200);
     await t.call('read', t.script, { type: 'Shot', return_fields: ['code'] });
     expect(t.h.requests().map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it('keeps the last 10,000 entries as the README says: the oldest are dropped and seq keeps counting', () => {
+    const log = new RequestLog();
+    for (let i = 0; i < 10_001; i++) log.add({ seq: log.nextSeq() } as RecordedRequest);
+    expect(log.size).toBe(10_000);
+    const kept = log.list();
+    expect([kept[0]?.seq, kept.at(-1)?.seq]).toEqual([2, 10_001]);
   });
 });
 

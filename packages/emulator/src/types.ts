@@ -193,7 +193,7 @@ export type AuthKind = 'none' | 'script' | 'user' | 'session' | 'cookie';
 
 /** One request the emulator received, as `GET /__emulator/requests` lists it. */
 export interface RecordedRequest {
-  /** Sequence number, from 1. */
+  /** Sequence number, from 1 at start and after a reset; keeps counting when the log drops its oldest entries past 10,000. */
   seq: number;
   /** HTTP method. */
   httpMethod: string;
@@ -309,7 +309,7 @@ export interface EmulatorHandle {
   setClock(at: string | Date, options?: { frozen?: boolean | undefined }): void;
   /** Back to the fixtures: data, sessions, faults, the clock (to where it started) and request log (same as `POST /__emulator/reset`). */
   reset(): void;
-  /** The requests received so far (same as `GET /__emulator/requests`). */
+  /** The requests received so far, the last 10,000 at most, oldest first (same as `GET /__emulator/requests`). */
   requests(): RecordedRequest[];
   /** How much per-request state the emulator holds (same as `GET /__emulator/stats`). */
   stats(): EmulatorStats;
