@@ -1,4 +1,4 @@
-import { SgError, SgTimeoutError, silentLogger } from "@sg/core";
+import { SgError, SgTimeoutError, onAbort, silentLogger } from "@sg/core";
 import type { AttemptRecord, Clock, Logger, MethodKind } from "@sg/core";
 import { landedHint } from "./fault-map.js";
 import { classifyNetworkError, networkError } from "./network-errors.js";
@@ -130,7 +130,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       let result: AttemptResult<T>;
       try {
         // raced against its signal: a fetch that ignores it (a custom one) still ends at the timeout, deadline or abort
-        result = await Promise.race([attemptFn(signal, attempt), new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))]);
+        result = await cut(attemptFn(signal, attempt), signal);
       } catch (thrown) {
         const elapsedMs = Math.round(performance.now() - t0);
         const cut = call.stopError();
@@ -221,7 +221,9 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       }
       log("info", `${o.method}: retrying in ${decision.delayMs} ms (${decision.reason})`, { attempt, delayMs: decision.delayMs, reason: decision.reason });
       try {
-        await o.clock.sleep(decision.delayMs, call.sleep());
+        // raced too: a clock whose sleep ignores its signal still ends at the deadline, abort or close()
+        const signal = call.sleep();
+        await cut(o.clock.sleep(decision.delayMs, signal), signal);
       } catch {
         o.budget.refund(cost);
         // the retry announced above is not made: a warn, like any retry withheld
@@ -233,6 +235,9 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
     o.inflight.delete(call);
   }
 }
+
+/** `work`, or `signal`'s reason once it aborts (at once if it has): what ignores the signal cannot hold the call. */
+const cut = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> => Promise.race([work, new Promise<never>((_, reject) => onAbort(signal, () => reject(signal.reason)))]);
 
 /**
  * `error` rebuilt, of the same class and with the same fields, with `maybeSent: true` and the hint to check the site
