@@ -974,13 +974,17 @@ describe("a bad timeoutMs or retry is refused before the login, not by the trans
       [{ timeoutMs: Number.NaN }, ["timeoutMs"], "number NaN"],
       [{ timeoutMs: 2 ** 31 }, ["timeoutMs"], "number 2147483648"],
       [{ timeoutMs: "5000" as never }, ["timeoutMs"], 'string "5000"'],
-      [{ retry: { maxAtempts: 2 } as never }, ["retry"], "an object with keys maxAtempts"],
-      [{ retry: { maxAttempts: 0 } }, ["retry"], "an object with keys maxAttempts"],
-      [{ retry: { maxAttempts: 1.5 } }, ["retry"], "an object with keys maxAttempts"],
-      [{ retry: { retryWrites: "no" as never } }, ["retry"], "an object with keys retryWrites"],
-      [{ retry: { retryStatuses: [500, 302] } }, ["retry"], "an object with keys retryStatuses"],
-      [{ retry: { retryStatuses: 500 as never } }, ["retry"], "an object with keys retryStatuses"],
-      [{ retry: { constructor: 1 } as never }, ["retry"], "an object with keys constructor"],
+      // each bad key or status by its own path, as @sg/transport names it (a misspelt key's value by type only)
+      [{ retry: { maxAtempts: 2 } as never }, ["retry", "maxAtempts"], "a number ([REDACTED])"],
+      [{ retry: { retryStatus: [500] } as never }, ["retry", "retryStatus"], "a array ([REDACTED])"],
+      [{ retry: { maxAttempts: 0 } }, ["retry", "maxAttempts"], "number 0"],
+      [{ retry: { maxAttempts: 1.5 } }, ["retry", "maxAttempts"], "number 1.5"],
+      [{ retry: { retryWrites: "no" as never } }, ["retry", "retryWrites"], 'string "no"'],
+      [{ retry: { retryStatuses: [600] } }, ["retry", "retryStatuses", 0], "number 600"],
+      [{ retry: { retryStatuses: [500, 302] } }, ["retry", "retryStatuses", 1], "number 302"],
+      [{ retry: { retryStatuses: [500, "x" as never] } }, ["retry", "retryStatuses", 1], 'string "x"'],
+      [{ retry: { retryStatuses: 500 as never } }, ["retry", "retryStatuses"], "number 500"],
+      [{ retry: { constructor: 1 } as never }, ["retry", "constructor"], "a number ([REDACTED])"],
       [{ retry: true as never }, ["retry"], "boolean true"],
       [{ retry: null as never }, ["retry"], "null"],
     ];
@@ -992,8 +996,13 @@ describe("a bad timeoutMs or retry is refused before the login, not by the trans
       }
     }
     expect((await sg.call("read", {}, { timeoutMs: 0 }).catch((e: Error) => e) as Error).message).toBe(`@sg/core: timeoutMs: expected ${MS}, got number 0`);
-    expect((await sg.call("read", {}, { retry: { maxAtempts: 2 } as never }).catch((e: Error) => e) as Error).message).toBe(
-      "@sg/core: retry: expected false or { maxAttempts?: an integer ≥ 1, retryWrites?: a boolean, retryStatuses?: statuses from 400 to 599 }, got an object with keys maxAtempts",
+    const message = async (retry: unknown): Promise<string> => ((await sg.call("read", {}, { retry: retry as never }).catch((e: Error) => e)) as Error).message;
+    expect(await message({ maxAtempts: 2 })).toBe("@sg/core: retry.maxAtempts: expected no such option (known: maxAttempts, retryWrites, retryStatuses), got a number ([REDACTED])");
+    expect(await message({ retryStatuses: [600] })).toBe("@sg/core: retry.retryStatuses[0]: expected an HTTP status from 400 to 599, got number 600");
+    expect(await message({ retryStatuses: {} })).toBe("@sg/core: retry.retryStatuses: expected an array of HTTP statuses from 400 to 599, got an empty object");
+    expect(await message({ retryWrites: 1 })).toBe("@sg/core: retry.retryWrites: expected a boolean, got number 1");
+    expect(await message(true)).toBe(
+      "@sg/core: retry: expected false or { maxAttempts?: an integer ≥ 1, retryWrites?: a boolean, retryStatuses?: statuses from 400 to 599 }, got boolean true",
     );
     expect([auth.logins, site.sent, exchanged]).toEqual([0, [], []]);
     // What the transport takes goes through: false, any of the three keys (undefined ones too), the largest timer.
@@ -1007,7 +1016,10 @@ describe("a bad timeoutMs or retry is refused before the login, not by the trans
   it("in defaults: createClient throws", () => {
     const { transport } = sessionSite();
     expect(() => createClient({ site: "https://x.example.com", transport, defaults: { timeoutMs: 0 } })).toThrow(expect.objectContaining({ path: ["defaults", "timeoutMs"], expected: MS }));
-    expect(() => createClient({ site: "https://x.example.com", transport, defaults: { retry: { maxAtempts: 2 } as never } })).toThrow(expect.objectContaining({ path: ["defaults", "retry"] }));
+    expect(() => createClient({ site: "https://x.example.com", transport, defaults: { retry: { maxAtempts: 2 } as never } })).toThrow(expect.objectContaining({ path: ["defaults", "retry", "maxAtempts"] }));
+    expect(() => createClient({ site: "https://x.example.com", transport, defaults: { retry: { retryStatuses: [500, 600] } } })).toThrow(
+      expect.objectContaining({ path: ["defaults", "retry", "retryStatuses", 1], expected: "an HTTP status from 400 to 599", received: "number 600" }),
+    );
   });
 });
 

@@ -150,9 +150,7 @@ const PREFIX = "@sg/core";
  * option or a credential goes instead); nothing is sent until the first call.
  */
 export function createClient(options: ClientOptions): Client {
-  if (options === null || typeof options !== "object") {
-    throw new SgValidationError(PREFIX, { path: ["options"], expected: "an object with site and transport", received: describeValue(options) });
-  }
+  if (options === null || typeof options !== "object") refuse(["options"], "an object with site and transport", options);
   refuseUnknown(options, CLIENT_OPTIONS);
   const site = parseSite(options.site, { allowInsecureHttp: options.allowInsecureHttp === true, prefix: PREFIX });
   const { transport, auth } = options;
@@ -416,9 +414,7 @@ export function createClient(options: ClientOptions): Client {
     clock,
     async call<T = unknown>(method: string, payload?: unknown, callOptions?: CallOptions): Promise<T> {
       try {
-        if (typeof method !== "string" || method === "") {
-          throw new SgValidationError(PREFIX, { path: ["method"], expected: "an API method name such as 'read'", received: describeValue(method) });
-        }
+        if (typeof method !== "string" || method === "") refuse(["method"], "an API method name such as 'read'", method);
         if (method === "info") return (await info(callOptions)) as T;
         // A bad option is refused here, before the login that getting credentials may send (the defaults' were
         // checked by createClient).
@@ -625,17 +621,37 @@ const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown
   ["kind", (v, inDefaults) => v === "write" || (!inDefaults && v === "read"), "'read' or 'write' (in defaults only 'write': set 'read' per call)", "'write' or nothing (set 'read' per call)"],
   [
     "retry",
-    (v) => v === false || (typeof v === "object" && v !== null && Object.entries(v).every(([key, value]) => Object.hasOwn(RETRY, key) && (value === undefined || RETRY[key]!(value)))),
+    (v, inDefaults) => v === false || (typeof v === "object" && v !== null && checkRetry(v as Record<string, unknown>, inDefaults ? ["defaults", "retry"] : ["retry"])),
     "false or { maxAttempts?: an integer ≥ 1, retryWrites?: a boolean, retryStatuses?: statuses from 400 to 599 }",
   ],
 ];
 
-/** The keys of a `RetryOverride` and whether a value is right for each: a misspelt key (`maxAtempts`) would change nothing. */
-const RETRY: Readonly<Record<string, (value: unknown) => boolean>> = {
-  maxAttempts: (v) => Number.isInteger(v) && (v as number) >= 1,
-  retryWrites: (v) => typeof v === "boolean",
-  retryStatuses: (v) => Array.isArray(v) && v.every((status) => Number.isInteger(status) && status >= 400 && status <= 599),
+/** The keys of a `RetryOverride`, each with whether a value is right and what is expected. */
+const RETRY: Readonly<Record<string, readonly [(value: unknown) => boolean, string]>> = {
+  maxAttempts: [(v) => Number.isInteger(v) && (v as number) >= 1, "an integer ≥ 1"],
+  retryWrites: [(v) => typeof v === "boolean", "a boolean"],
+  retryStatuses: [Array.isArray, "an array of HTTP statuses from 400 to 599"],
 };
+const RETRY_KEYS = Object.keys(RETRY);
+
+/** Throw {@link SgValidationError} for the value at `path`: what was `expected`, and what it is. */
+function refuse(path: (string | number)[], expected: string, value: unknown): never {
+  throw new SgValidationError(PREFIX, { path, expected, received: describeValue(value) });
+}
+
+/**
+ * Refuse `retry`'s (at `path`) first misspelt key (`retryStatus` would change nothing), wrong value or status out of
+ * range, naming its own path (`retry.retryStatuses.1`), as `@sg/transport` would; else `true`.
+ */
+function checkRetry(retry: Record<string, unknown>, path: string[]): true {
+  refuseUnknown(retry, RETRY_KEYS, path);
+  for (const key of RETRY_KEYS) {
+    const value = retry[key];
+    if (value !== undefined && !RETRY[key]![0](value)) refuse([...path, key], RETRY[key]![1], value);
+  }
+  (retry["retryStatuses"] as unknown[] | undefined)?.forEach((s, i) => (Number.isInteger(s) && (s as number) >= 400 && (s as number) <= 599) || refuse([...path, "retryStatuses", i], "an HTTP status from 400 to 599", s));
+  return true;
+}
 
 /**
  * Throw {@link SgValidationError} naming the first of `options`' `sessionUuid`, `deadlineMs`, `timeoutMs`, `signal`,
@@ -645,16 +661,12 @@ const RETRY: Readonly<Record<string, (value: unknown) => boolean>> = {
  */
 function checkCallOptions(options: CallOptions | undefined, known?: readonly string[], inDefaults?: boolean): number | undefined {
   if (known && options != null) {
-    if (typeof options !== "object") {
-      throw new SgValidationError(PREFIX, { path: inDefaults ? ["defaults"] : ["options"], expected: "call options (an object)", received: describeValue(options) });
-    }
+    if (typeof options !== "object") refuse(inDefaults ? ["defaults"] : ["options"], "call options (an object)", options);
     refuseUnknown(options, known, inDefaults ? ["defaults"] : []);
   }
   for (const [name, ok, expected, inDefaultsExpected] of CALL_OPTION_CHECKS) {
     const value = options?.[name];
-    if (value !== undefined && !ok(value, inDefaults)) {
-      throw new SgValidationError(PREFIX, { path: inDefaults ? ["defaults", name] : [name], expected: (inDefaults && inDefaultsExpected) || expected, received: describeValue(value) });
-    }
+    if (value !== undefined && !ok(value, inDefaults)) refuse(inDefaults ? ["defaults", name] : [name], (inDefaults && inDefaultsExpected) || expected, value);
   }
   return options?.deadlineMs;
 }
