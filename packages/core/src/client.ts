@@ -155,18 +155,10 @@ export function createClient(options: ClientOptions): Client {
   const site = parseSite(options.site, { allowInsecureHttp: options.allowInsecureHttp === true, prefix: PREFIX });
   const { transport, auth } = options;
   if (!transport || typeof transport !== "object" || typeof transport.send !== "function") {
-    throw new SgValidationError(PREFIX, {
-      path: ["transport"],
-      expected: "a TransportStrategy (an object with send()), e.g. jsonRpcTransport() from @sg/transport",
-      received: describeValue(transport),
-    });
+    refuse(["transport"], "a TransportStrategy (an object with send()), e.g. jsonRpcTransport() from @sg/transport", transport);
   }
   if (auth !== undefined && (auth === null || typeof auth !== "object" || typeof auth.credentials !== "function")) {
-    throw new SgValidationError(PREFIX, {
-      path: ["auth"],
-      expected: "an AuthStrategy (an object with credentials()), e.g. scriptAuth() from @sg/auth-script",
-      received: describeValue(auth),
-    });
+    refuse(["auth"], "an AuthStrategy (an object with credentials()), e.g. scriptAuth() from @sg/auth-script", auth);
   }
   checkLogger(PREFIX, options.logger);
   // Guarded once, here: the strategies and the transport get this one, and a logger that throws, rejects or lacks a
@@ -622,17 +614,22 @@ const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown
   [
     "retry",
     (v, inDefaults) => v === false || (typeof v === "object" && v !== null && checkRetry(v as Record<string, unknown>, inDefaults ? ["defaults", "retry"] : ["retry"])),
-    "false or { maxAttempts?: an integer ≥ 1, retryWrites?: a boolean, retryStatuses?: statuses from 400 to 599 }",
+    "false or { maxAttempts?, retryWrites?, retryStatuses? }",
   ],
 ];
 
-/** The keys of a `RetryOverride`, each with whether a value is right and what is expected. */
-const RETRY: Readonly<Record<string, readonly [(value: unknown) => boolean, string]>> = {
+/**
+ * The keys of a `RetryOverride`, each with whether a value at `path` is right (a bad status is refused there, by its
+ * index) and what is expected.
+ */
+const RETRY: Readonly<Record<string, readonly [(value: unknown, path: (string | number)[]) => boolean, string]>> = {
   maxAttempts: [(v) => Number.isInteger(v) && (v as number) >= 1, "an integer ≥ 1"],
   retryWrites: [(v) => typeof v === "boolean", "a boolean"],
-  retryStatuses: [Array.isArray, "an array of HTTP statuses from 400 to 599"],
+  retryStatuses: [
+    (v, path) => Array.isArray(v) && v.every((s, i) => (Number.isInteger(s) && s >= 400 && s <= 599) || refuse([...path, i], "an HTTP status from 400 to 599", s)),
+    "an array of HTTP statuses from 400 to 599",
+  ],
 };
-const RETRY_KEYS = Object.keys(RETRY);
 
 /** Throw {@link SgValidationError} for the value at `path`: what was `expected`, and what it is. */
 function refuse(path: (string | number)[], expected: string, value: unknown): never {
@@ -641,15 +638,15 @@ function refuse(path: (string | number)[], expected: string, value: unknown): ne
 
 /**
  * Refuse `retry`'s (at `path`) first misspelt key (`retryStatus` would change nothing), wrong value or status out of
- * range, naming its own path (`retry.retryStatuses.1`), as `@sg/transport` would; else `true`.
+ * range, naming its own path (`retry.retryStatuses[1]`), as `@sg/transport` would; else `true`.
  */
 function checkRetry(retry: Record<string, unknown>, path: string[]): true {
-  refuseUnknown(retry, RETRY_KEYS, path);
-  for (const key of RETRY_KEYS) {
+  refuseUnknown(retry, Object.keys(RETRY), path);
+  for (const key in RETRY) {
     const value = retry[key];
-    if (value !== undefined && !RETRY[key]![0](value)) refuse([...path, key], RETRY[key]![1], value);
+    const [ok, expected] = RETRY[key]!;
+    if (value !== undefined && !ok(value, [...path, key])) refuse([...path, key], expected, value);
   }
-  (retry["retryStatuses"] as unknown[] | undefined)?.forEach((s, i) => (Number.isInteger(s) && (s as number) >= 400 && (s as number) <= 599) || refuse([...path, "retryStatuses", i], "an HTTP status from 400 to 599", s));
   return true;
 }
 
