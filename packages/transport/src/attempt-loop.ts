@@ -130,7 +130,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       let result: AttemptResult<T>;
       try {
         // raced against its signal: a fetch that ignores it (a custom one) still ends at the timeout, deadline or abort
-        result = await cut(attemptFn(signal, attempt), signal);
+        result = await untilStopped(attemptFn(signal, attempt), signal);
       } catch (thrown) {
         const elapsedMs = Math.round(performance.now() - t0);
         const cut = call.stopError();
@@ -223,7 +223,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       try {
         // raced too: a clock whose sleep ignores its signal still ends at the deadline, abort or close()
         const signal = call.sleep();
-        await cut(o.clock.sleep(decision.delayMs, signal), signal);
+        await untilStopped(o.clock.sleep(decision.delayMs, signal), signal);
       } catch {
         o.budget.refund(cost);
         // the retry announced above is not made: a warn, like any retry withheld
@@ -237,7 +237,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
 }
 
 /** `work`, or `signal`'s reason once it aborts (at once if it has): what ignores the signal cannot hold the call. */
-const cut = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> => Promise.race([work, new Promise<never>((_, reject) => onAbort(signal, () => reject(signal.reason)))]);
+const untilStopped = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> => Promise.race([work, new Promise<never>((_, reject) => onAbort(signal, () => reject(signal.reason)))]);
 
 /**
  * `error` rebuilt, of the same class and with the same fields, with `maybeSent: true` and the hint to check the site
