@@ -23,8 +23,8 @@ export interface BatchCreate {
   readonly entity_type: string;
   /** The new entity's fields (data declared as an `interface`, which has no implicit index signature, too). */
   readonly data: { readonly [field: string]: unknown } | object;
-  /** Fields to return (default `["id"]`). */
-  readonly return_fields?: readonly string[] | undefined;
+  /** Fields to return (default `["id"]`). `null`: not given, as Python's `None`. */
+  readonly return_fields?: readonly string[] | null | undefined;
 }
 
 /** An update inside a batch. */
@@ -37,8 +37,8 @@ export interface BatchUpdate {
   readonly entity_id: number;
   /** The fields to change (data declared as an `interface`, which has no implicit index signature, too). */
   readonly data: { readonly [field: string]: unknown } | object;
-  /** Per multi-entity field: `set`, `add` or `remove`. */
-  readonly multi_entity_update_modes?: { readonly [field: string]: MultiEntityUpdateMode } | undefined;
+  /** Per multi-entity field: `set`, `add` or `remove`. `null`: not given, as Python's `None`. */
+  readonly multi_entity_update_modes?: { readonly [field: string]: MultiEntityUpdateMode } | null | undefined;
 }
 
 /** A delete inside a batch. */
@@ -101,7 +101,7 @@ type CheckedBatchRequest<S extends SiteSchema, R> = R extends { readonly entity_
         ? Omit<BatchCreate, "entity_type" | "data" | "return_fields"> & {
             readonly entity_type: E;
             readonly data: CheckedBatchData<S, E, DataOf<R>, "create">;
-            readonly return_fields?: CheckedReturnFields<S, E, ReturnFieldsOf<R>> | undefined;
+            readonly return_fields?: CheckedReturnFields<S, E, ReturnFieldsOf<R>> | null | undefined;
           }
         : R extends { readonly request_type: "update" }
           ? Omit<BatchUpdate, "entity_type" | "data"> & { readonly entity_type: E; readonly data: CheckedBatchData<S, E, DataOf<R>, "update"> }
@@ -181,7 +181,7 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
     switch (r["request_type"]) {
       case "create": {
         const data = checkData(r["data"], [...path, "data"], true);
-        const returnFields = r["return_fields"] === undefined ? [] : checkFieldList(r["return_fields"], [...path, "return_fields"]);
+        const returnFields = r["return_fields"] == null ? [] : checkFieldList(r["return_fields"], [...path, "return_fields"]);
         return { request_type: "create", type, fields: wireFields(data, [...path, "data"], false), return_fields: returnFields.length ? returnFields : ["id"] };
       }
       case "update": {

@@ -50,9 +50,9 @@ export interface DownloadOptions extends OpenAttachmentOptions {
    * failure the temporary file is removed and `filePath` is left as it was. A named pipe or a device (or a link to
    * one, e.g. `/dev/stdout`) is written into as it is, as `curl -o` does; a named pipe's reader is waited for without
    * holding a thread, within `signal` and `deadlineMs`. A folder (or a path ending in a separator), a write-protected
-   * file, or a path in no existing folder is refused with `SgValidationError` before anything is sent.
+   * file, or a path in no existing folder is refused with `SgValidationError` before anything is sent. `null`: not given, as Python's `None`.
    */
-  readonly filePath?: string | undefined;
+  readonly filePath?: string | null | undefined;
   /**
    * The largest file read into memory, in bytes (without `filePath`): a longer answer is not read past it — the
    * transport counts the body as it arrives (decoded), and drops the connection at the limit — and a local file link
@@ -170,7 +170,7 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  * `SgTransferError` `SG_DOWNLOAD_TOO_LARGE`) and call options (no `kind`); `deadlineMs` bounds the whole download,
  * its body included.
  */
-export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: DownloadOptions & { readonly filePath?: undefined }): Promise<Uint8Array>;
+export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: DownloadOptions & { readonly filePath?: null | undefined }): Promise<Uint8Array>;
 /**
  * Download an attachment when whether there is a `filePath` is known only at run time (options typed
  * {@link DownloadOptions}, `{ filePath: maybe }`): the path once written, or the bytes.
@@ -182,7 +182,7 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
 export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: DownloadOptions): Promise<Uint8Array | string>;
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
   const d = prepare(target, attachment, rawOptions, ["filePath", "maxBytes"]);
-  const filePath = d.options["filePath"] === undefined ? undefined : checkString(d.options["filePath"], ["options", "filePath"], "a file path");
+  const filePath = optionOr<string | undefined>(d.options, "filePath", undefined, (value, path) => checkString(value, path, "a file path"), true);
   // outside Node, a folder or a read-only file: refused before anything is sent
   const into = filePath !== undefined && (await checkTarget(filePath));
   // a pipe or device: nothing is written into it until it is open

@@ -19,18 +19,21 @@ export type { FilterOperator };
 const isOperator = (op: unknown): op is FilterOperator => op === "all" || op === "any" || op === "and" || op === "or";
 const OPERATORS = "'all' or 'any' (or 'and' / 'or')";
 
-/** Translate and validate filters; `path` names the argument in errors. */
+/**
+ * Translate and validate filters; `path` names the argument in errors. An `operator` of `null` is not given, as
+ * Python's `filter_operator=None`.
+ */
 export function toWireFilters(filters: unknown, operator: unknown, path: Path, trim: boolean, operatorPath: Path): WireFilterGroup {
   if (filters === undefined || filters === null) filters = [];
-  if (operator !== undefined && !isOperator(operator)) fail(operatorPath, OPERATORS, operator);
+  if (operator != null && !isOperator(operator)) fail(operatorPath, OPERATORS, operator);
   if (isWireFilterGroup(filters)) {
-    if (operator !== undefined) {
+    if (operator != null) {
       fail(operatorPath, "no filterOperator when filters are already a wire tree {logical_operator, conditions}", operator, "Put the operator in the tree's logical_operator.");
     }
     return encodeFilters(filters, { path, prefix: PREFIX, trimEntities: trim });
   }
   if (isPlainObject(filters) && "filter_operator" in filters && "filters" in filters) {
-    if (operator !== undefined) fail(operatorPath, "no filterOperator when filters are a single group", operator, "Put the operator in the group.");
+    if (operator != null) fail(operatorPath, "no filterOperator when filters are a single group", operator, "Put the operator in the group.");
     // Encode the group's own list so that errors name `filters.filter_operator` / `filters.filters[i]`, as
     // written, not a `filters[0]` the caller never wrote; the wire tree still wraps the group in an `and`.
     const op = filters["filter_operator"];

@@ -42,20 +42,22 @@ export interface FilterPreset {
 export interface FindOneOptions<S extends SiteSchema = LooseSchema, E extends EntityTypeName<S> = EntityTypeName<S>, Order = readonly OrderItem<S, E>[]> extends CallOptions {
   /**
    * Sort keys, applied in order (`order`). The site's default is `id` ascending. Keys without `id` are sent with `id`
-   * ascending after them, so that rows equal in every key keep one order from page to page.
+   * ascending after them, so that rows equal in every key keep one order from page to page. `null`: not given, as
+   * Python's `None`.
    */
-  readonly order?: Order | undefined;
-  /** How the top-level filters combine: `all` (default) or `any` (`filter_operator`). */
-  readonly filterOperator?: FilterOperator | undefined;
+  readonly order?: Order | null | undefined;
+  /** How the top-level filters combine: `all` (default) or `any` (`filter_operator`). `null`: not given, as Python's `None`. */
+  readonly filterOperator?: FilterOperator | null | undefined;
   /** Return only retired records instead of only active ones (`retired_only`). */
   readonly retiredOnly?: boolean | undefined;
   /** `false` leaves out records of archived projects (`include_archived_projects`, default true). */
   readonly includeArchivedProjects?: boolean | undefined;
   /**
    * Presets ANDed with the filters (`additional_filter_presets`, site ≥ 7.0). A preset declared as an `interface`
-   * (which has no implicit index signature, so is no {@link FilterPreset}) is taken too.
+   * (which has no implicit index signature, so is no {@link FilterPreset}) is taken too. `null`: not given, as
+   * Python's `None`.
    */
-  readonly additionalFilterPresets?: readonly (FilterPreset | { readonly preset_name: string })[] | undefined;
+  readonly additionalFilterPresets?: readonly (FilterPreset | { readonly preset_name: string })[] | null | undefined;
 }
 
 /** Options of `find` and `iterate` (Python `find` keyword arguments), plus paging and call options. */
@@ -141,8 +143,8 @@ export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fi
   if (concurrency > 64) fail(["options", "concurrency"], "at most 64 pages in flight", concurrency);
   const retiredOnly = optionOr(options, "retiredOnly", false, checkBoolean);
   const includeArchived = optionOr(options, "includeArchivedProjects", true, checkBoolean);
-  const sorts = optionOr(options, "order", [], checkOrder);
-  const presets = optionOr(options, "additionalFilterPresets", [], checkPresets);
+  const sorts = optionOr(options, "order", [], checkOrder, true);
+  const presets = optionOr(options, "additionalFilterPresets", [], checkPresets, true);
   const call = callOptions(ctx, options);
   const build = (info: SiteInfo): PagingPlan => {
     if (presets.length > 0) ctx.requireVersionOf(info, "additionalFilterPresets", [7, 0, 0]);

@@ -49,8 +49,8 @@ export interface UserSubscription {
 
 /** Options of `updateProjectLastAccessed`, plus call options. */
 export interface ProjectAccessOptions extends CallOptions {
-  /** The HumanUser link (default: the user the credentials act as, looked up by login). */
-  readonly user?: EntityRef<"HumanUser"> | undefined;
+  /** The HumanUser link (default: the user the credentials act as, looked up by login). `null`: not given, as Python's `None`. */
+  readonly user?: EntityRef<"HumanUser"> | null | undefined;
 }
 
 /** `options[key]`, a link to a `type` only, as `{type, id}`; null when not given. */
@@ -179,7 +179,7 @@ export async function updateProjectLastAccessed(target: unknown, project: unknow
   const p = checkLinkTo(project, ["project"], "Project");
   const options = checkOptions(rawOptions, ["options"], ["user"]);
   let userId: number | undefined;
-  if (options["user"] !== undefined) userId = checkLinkTo(options["user"], ["options", "user"], "HumanUser").id;
+  if (options["user"] != null) userId = checkLinkTo(options["user"], ["options", "user"], "HumanUser").id;
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("updateProjectLastAccessed", [5, 3, 20], call);
   if (userId === undefined) {

@@ -54,8 +54,8 @@ export interface Grouping<P extends string = string> {
 
 /** Options of `summarize`, plus call options (`P`: the grouping paths accepted). */
 export interface SummarizeOptions<P extends string = string> extends CallOptions {
-  /** How the top-level filters combine (`filter_operator`). */
-  readonly filterOperator?: FilterOperator | undefined;
+  /** How the top-level filters combine (`filter_operator`). `null`: not given, as Python's `None`. */
+  readonly filterOperator?: FilterOperator | null | undefined;
   /** Grouping levels, outermost first (`grouping`). */
   readonly grouping?: readonly Grouping<P>[] | undefined;
   /** `false` leaves out archived projects (`include_archived_projects`; needs a site of version 5.3.14 or newer). */

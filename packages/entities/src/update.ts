@@ -23,9 +23,9 @@ export type AnyUpdateModes = { readonly [field: string]: MultiEntityUpdateMode }
 export interface UpdateOptions<M = AnyUpdateModes> extends CallOptions {
   /**
    * Per multi-entity field: `set` (default), `add` or `remove` (`multi_entity_update_modes`). With a schema, only for
-   * the `multi_entity` fields the data holds ({@link ModesByType}).
+   * the `multi_entity` fields the data holds ({@link ModesByType}). `null`: not given, as Python's `None`.
    */
-  readonly multiEntityUpdateModes?: M | undefined;
+  readonly multiEntityUpdateModes?: M | null | undefined;
 }
 
 /** The `multi_entity` fields of `E`. */
@@ -62,7 +62,8 @@ export const MODES: readonly MultiEntityUpdateMode[] = ["set", "add", "remove"];
 
 /** Check `multiEntityUpdateModes` against the data's own fields (`toString` is none), keeping each key its own. */
 export function checkModes(value: unknown, data: Readonly<Record<string, unknown>>, path: readonly (string | number)[]): Record<string, MultiEntityUpdateMode> {
-  if (value === undefined) return {};
+  // null is Python's default None: no modes given.
+  if (value == null) return {};
   const modes = checkObject(value, path, "an object { field: 'set' | 'add' | 'remove' }");
   return Object.fromEntries(
     Object.entries(modes).map(([field, mode]) => {

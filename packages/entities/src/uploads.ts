@@ -18,7 +18,7 @@ import { credentialsRefused, parseUploadReply, uploadRefused, wordsOf, type Step
 import { transferSecrets } from "./transfer-secrets.js";
 import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
 import { nodeBuiltins } from "./node-files.js";
-import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkString, fail, type Path } from "./validate.js";
+import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkString, fail, optionOr, type Path } from "./validate.js";
 
 export { parseUploadReply };
 
@@ -29,21 +29,23 @@ export type UploadSource = string | Blob;
 export interface UploadOptions<F extends string = string> extends TransferCallOptions {
   /**
    * The field to attach the file to (`field_name`); without it the Attachment is linked to the entity only. With a
-   * schema, a literal name must be a `url` or `image` field of the entity type ({@link FileFieldName}).
+   * schema, a literal name must be a `url` or `image` field of the entity type ({@link FileFieldName}). `null`: not given, as Python's `None`.
    */
-  readonly fieldName?: F | undefined;
-  /** The name shown for the file (`display_name`, default: the file's base name). */
-  readonly displayName?: string | undefined;
-  /** Tags of the Attachment (`tag_list`): names, or Python's comma-separated string (`"review,client"`). */
-  readonly tagList?: readonly string[] | string | undefined;
+  readonly fieldName?: F | null | undefined;
+  /** The name shown for the file (`display_name`, default: the file's base name). `null`: not given, as Python's `None`. */
+  readonly displayName?: string | null | undefined;
+  /**
+   * Tags of the Attachment (`tag_list`): names, or Python's comma-separated string (`"review,client"`). `null`: not given, as Python's `None`.
+   */
+  readonly tagList?: readonly string[] | string | null | undefined;
 }
 
 /** Options of `shareThumbnail`: exactly one of `thumbnailPath` and `sourceEntity`. */
 export interface ShareThumbnailOptions extends TransferCallOptions {
-  /** Upload this image to the first entity, then share it with the others. */
-  readonly thumbnailPath?: UploadSource | undefined;
-  /** Share the thumbnail this entity already has. */
-  readonly sourceEntity?: EntityRef | undefined;
+  /** Upload this image to the first entity, then share it with the others. `null`: not given, as Python's `None`. */
+  readonly thumbnailPath?: UploadSource | null | undefined;
+  /** Share the thumbnail this entity already has. `null`: not given, as Python's `None`. */
+  readonly sourceEntity?: EntityRef | null | undefined;
   /** Share the filmstrip thumbnail instead of the thumbnail. */
   readonly filmstripThumbnail?: boolean | undefined;
 }
@@ -149,10 +151,11 @@ export async function planUpload(entityType: unknown, entityId: unknown, source:
   const id = checkId(entityId, ["entityId"]);
   // A thumbnail upload's field is fixed, so a fieldName given to it is refused rather than ignored.
   const options = checkTransferOptions(rawOptions, forcedField ? ["displayName", "tagList"] : ["fieldName", "displayName", "tagList"]);
-  const field = forcedField ?? (options["fieldName"] === undefined ? undefined : checkFieldPath(options["fieldName"], ["options", "fieldName"]));
-  const displayName = options["displayName"] === undefined ? undefined : checkString(options["displayName"], ["options", "displayName"]);
+  // null is Python's default None for these three options: not given.
+  const field = forcedField ?? optionOr<string | undefined>(options, "fieldName", undefined, checkFieldPath, true);
+  const displayName = optionOr<string | undefined>(options, "displayName", undefined, checkString, true);
   let tags: string[] = [];
-  if (options["tagList"] !== undefined) {
+  if (options["tagList"] != null) {
     const t = options["tagList"];
     // Python's tag_list is one comma-separated string, sent as it is (an empty one is not sent).
     if (typeof t === "string") tags = t ? [t] : [];
@@ -374,10 +377,11 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   if (!Array.isArray(entities) || entities.length === 0) fail(["entities"], "a non-empty array of entity links {type, id}", entities);
   const refs = Array.from(entities, (e, i) => checkEntityRef(e, ["entities", i]));
   const options = checkTransferOptions(rawOptions, ["thumbnailPath", "sourceEntity", "filmstripThumbnail"]);
-  const hasPath = options["thumbnailPath"] !== undefined;
-  const hasSource = options["sourceEntity"] !== undefined;
+  // null is Python's default None for both: not given.
+  const hasPath = options["thumbnailPath"] != null;
+  const hasSource = options["sourceEntity"] != null;
   if (hasPath === hasSource) {
-    fail(["options"], "exactly one of thumbnailPath and sourceEntity", hasPath ? "both" : "neither");
+    throw new SgValidationError(PREFIX, { path: ["options"], expected: "exactly one of thumbnailPath and sourceEntity", received: hasPath ? "both" : "neither (each missing or null)" });
   }
   const filmstrip = options["filmstripThumbnail"] === undefined ? false : checkBoolean(options["filmstripThumbnail"], ["options", "filmstripThumbnail"]);
   requireHttp(ctx, ["options", hasPath ? "thumbnailPath" : "sourceEntity"]);

@@ -80,9 +80,14 @@ export function checkString(value: unknown, path: Path, what = "a non-empty stri
   return value;
 }
 
-/** `options[name]` as `check` returns it (given the value and its path `options.<name>`), or `fallback` when it is not given. */
-export function optionOr<T>(options: Readonly<Record<string, unknown>>, name: string, fallback: T, check: (value: unknown, path: Path) => T): T {
-  return options[name] === undefined ? fallback : check(options[name], ["options", name]);
+/**
+ * `options[name]` as `check` returns it (given the value and its path `options.<name>`), or `fallback` when it is not
+ * given. With `none` (an option whose Python default is `None`), `null` is not given either, as `None` is in Python;
+ * without it (a default of `False` or `0`, or an option Python does not have) `null` goes to `check`, which refuses it.
+ */
+export function optionOr<T>(options: Readonly<Record<string, unknown>>, name: string, fallback: T, check: (value: unknown, path: Path) => T, none?: boolean): T {
+  const value = options[name];
+  return value === undefined || (none && value === null) ? fallback : check(value, ["options", name]);
 }
 
 /** A boolean. */
