@@ -16,7 +16,8 @@ const dir = join(here, `.write-data-messages-${process.pid}`);
 
 /** Each case: a call, and the text its error must hold (`null`: the call compiles). */
 const CASES: readonly (readonly [call: string, expected: string | null])[] = [
-  [`sg.update("Shot", 1, { created_at: new Date() })`, `"created_at is not a writable field of Shot"`],
+  // The README ("Create and update data") quotes this one whole.
+  [`sg.update("Shot", 1, { created_at: new Date() })`, `Type 'Date' is not assignable to type 'Date & { readonly "created_at is not a writable field of Shot": never; }'`],
   [`sg.update("Shot", 1, { id: 3 })`, `"id is not a writable field of Shot"`],
   [`sg.update("Shot", 1, { cdoe: "x" })`, `"cdoe is not a writable field of Shot"`],
   [`sg.update("Shot", 1, { open_notes_count: "3" })`, `"open_notes_count is not a writable field of Shot"`],
