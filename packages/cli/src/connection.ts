@@ -274,6 +274,11 @@ export function optionSources(auth: AuthChoice): Readonly<Record<string, Sourced
   }
 }
 
+/** Where each auth option's value came from (`{ scriptKey: "SG_SCRIPT_KEY" }`), so that a library's name for it is shown as that flag or variable. */
+export function optionSourceNames(auth: AuthChoice): Record<string, string> {
+  return Object.fromEntries(Object.entries(optionSources(auth)).flatMap(([name, v]) => (v ? [[name, v.source]] : [])));
+}
+
 /** A client for the connection. */
 export async function openClient(connection: ResolvedConnection, options: OpenClientOptions): Promise<Client> {
   let auth: AuthStrategy | undefined;

@@ -1,8 +1,9 @@
 import { SgError, SgHttpError, SgNetworkError, SgTimeoutError, SgTwoFactorRequiredError, scrubText, siteAuthKind, siteVersion, type SiteAuthKind, type SiteInfo } from "@sg/core";
 import type { CommandContext } from "./command-context.js";
-import { describeAuth, resolveConnection, secretsOf, withAuth, type AuthChoice } from "./connection.js";
+import { describeAuth, optionSourceNames, resolveConnection, secretsOf, withAuth, type AuthChoice } from "./connection.js";
 import type { CredentialsFileWarning } from "./credentials-store.js";
 import { CredentialsFileError, UsageError } from "./exit-codes.js";
+import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import { timedOutLoggingIn } from "./login-timeout.js";
 import { networkAdvice, proxyRefusalAdvice, type NetworkContext } from "./network-advice.js";
@@ -259,10 +260,16 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   // any other error's message may quote anything, so the secret values are scrubbed out of it here. The report is
   // then printed with pattern scrubbing only: scrubbing values out of the checks' own words would show which of
   // them a weak secret is (the password "wrong", or one equal to the login).
+  // Then, as a failed command's line and hint are, it is put in flags and commands where the libraries name their
+  // options and functions (`legacyLoginAuth from @sg/auth-legacy-pat`): the auth options as the flag or variable
+  // each came from.
+  let sources: Record<string, string> = {};
   const failed = (error: unknown, check: DoctorCheck): void => {
     const secrets = error instanceof SgError ? [] : [...ctx.secrets];
+    const scrub = (t: string): string => scrubText(t, secrets);
+    const shown = (t: string, part: "message" | "hint"): string => errorInFlagWords(error, scrub(t), part, sources, scrub);
     const { detail, why, fix } = check;
-    checks.push({ ...check, detail: scrubText(detail, secrets), ...(why && { why: scrubText(why, secrets) }), ...(fix && { fix: scrubText(fix, secrets) }) });
+    checks.push({ ...check, detail: shown(detail, "message"), ...(why && { why: shown(why, "message") }), ...(fix && { fix: shown(fix, "hint") }) });
   };
   const report = (site: string | undefined): DoctorReport => ({ site, ok: checks.every((c) => c.ok !== false), checks });
   let resolved: Awaited<ReturnType<typeof resolveConnection>>;
@@ -279,6 +286,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   }
   const { connection, input } = resolved;
   for (const s of secretsOf(input, connection.auth)) ctx.secrets.add(s);
+  sources = optionSourceNames(connection.auth);
   checks.push({ name: "site", ok: true, detail: `${connection.site} (from ${connection.siteSource})` });
   let proxy: ProxySettings;
   try {

@@ -10,7 +10,7 @@ import type { ParsedArgs } from "./args.js";
 import type { CommandContext } from "./command-context.js";
 import { downloadOutAdvice } from "./download-out-advice.js";
 import { browserLoginAdvice } from "./commands/login.js";
-import { optionSources, type AuthChoice } from "./connection.js";
+import { optionSourceNames, type AuthChoice } from "./connection.js";
 import { explainAuthFailure } from "./doctor.js";
 import { EXIT_MAYBE_APPLIED, exitCodeFor, formatError } from "./exit-codes.js";
 import { errorInFlagWords } from "./flag-words.js";
@@ -92,7 +92,7 @@ export function failureReport(error: unknown, argv: readonly string[], io: CliIo
   const secrets = ctx && !(error instanceof SgError) ? [...ctx.secrets] : [];
   // The libraries' option names in flags: those of the auth options as the flag or variable each came from.
   const auth = (ctx?.connected ?? ctx?.opened)?.connection.auth;
-  const sources = auth ? Object.fromEntries(Object.entries(optionSources(auth)).flatMap(([name, v]) => (v ? [[name, v.source]] : []))) : {};
+  const sources = auth ? optionSourceNames(auth) : {};
   const scrub = (t: string): string => scrubText(t, secrets);
   return { code, text: formatError(error, debug, scrub, hint, (t, part) => errorInFlagWords(error, t, part, sources, scrub)) };
 }
