@@ -149,15 +149,16 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
   const proxyTls = tlsVia
     ? ` The proxy ${tlsVia.display} (from ${tlsVia.source}) is given as https://, so sg speaks TLS to it too and the failure may be there: most proxies speak plain http, so try http:// in ${tlsVia.source}; one that does speak TLS needs its CA trusted (NODE_EXTRA_CA_CERTS).`
     : "";
+  // To an http:// site only the proxy speaks TLS.
+  const proxyOnly = tlsVia && (url?.protocol === "http:" || proxyHandshake(error));
   if (tls === "certificate") {
     const inspecting = route?.via && !tlsVia ? ` (or the one your proxy ${route.via.display} put in its place, if it inspects TLS)` : "";
-    // To an http:// site only the proxy speaks TLS.
-    const proxyOnly = tlsVia && (url?.protocol === "http:" || proxyHandshake(error));
     const whose = proxyOnly ? "The proxy's certificate" : tlsVia ? "A certificate (the proxy's or the site's)" : `The site's certificate${inspecting}`;
     const names = proxyOnly ? `${tlsVia.source} names` : tlsVia ? `${tlsVia.source} and --site name` : "--site names";
     return `${whose} was not accepted. If a private CA signed it, run sg with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (that CA, PEM) in the environment; check that ${names} the host the certificate is for.${proxyTls}`;
   }
   if (tls === "protocol" && NOT_TLS.has(code)) {
+    if (proxyOnly) return `The proxy ${tlsVia.display} (from ${tlsVia.source}) did not answer with TLS, so the TLS handshake with it failed before anything was sent: it is given as https://, but most proxies speak plain http, so try http:// in ${tlsVia.source}.`;
     // Through a proxy, never send the site to clear text: the failure may not even be the site's.
     if (route?.via) return `Nothing answered with TLS${tlsVia ? "" : ` at ${url?.origin ?? "the site"} through the proxy`}.${proxyTls} Check that --site is the site's https:// URL and port.${through}`;
     const plain = url ? `http://${url.host}` : "http://host:port";

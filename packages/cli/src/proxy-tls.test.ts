@@ -107,6 +107,28 @@ describe("an https:// proxy whose trusted certificate names another host (undici
   });
 });
 
+describe("an https:// proxy that speaks plain http, in front of an http:// site", () => {
+  it("is named as the one that failed the TLS handshake (only it speaks TLS there), without the --site advice", async () => {
+    const typo = proxy.url.replace("http://", "https://");
+    const httpSite = { ...env, SG_SITE: site.url, SG_PROXY: typo };
+    const r = await sg(["count", "Shot"], httpSite);
+    expect(r.code).toBe(5);
+    const hints = hintsOf(r.stderr);
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toContain(`hint: The proxy ${typo} (from SG_PROXY) did not answer with TLS, so the TLS handshake with it failed before anything was sent: it is given as https://, but most proxies speak plain http, so try http:// in SG_PROXY.`);
+    expect(hints[0]).not.toContain("--site");
+    expect(hints[0]).not.toContain("may be");
+    const doctor = await sg(["doctor", "--format", "json"], httpSite);
+    expect(doctor.code).toBe(7);
+    const info = (JSON.parse(doctor.stdout) as { checks: { name: string; fix?: string }[] }).checks.find((c) => c.name === "info");
+    expect(info?.fix).toContain(`The proxy ${typo} (from SG_PROXY) did not answer with TLS`);
+    expect(info?.fix).not.toContain("--site");
+    // The fix the hint gives works.
+    const fixed = await sg(["count", "Shot"], { ...httpSite, SG_PROXY: proxy.url });
+    expect(fixed.code, fixed.stderr).toBe(0);
+  });
+});
+
 describe("a site that serves plain http reached through a proxy", () => {
   it("is not told to use --site http:// (which would go in clear text through the proxy)", async () => {
     const plain = await startLoopbackProxy({ tunnelPort: Number(new URL(site.url).port) });
