@@ -6,7 +6,7 @@ import { CredentialsFileError, UsageError } from "./exit-codes.js";
 import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import { timedOutLoggingIn } from "./login-timeout.js";
-import { networkAdvice, proxyRefusalAdvice, type NetworkContext } from "./network-advice.js";
+import { networkAdvice, proxyNote, proxyRefusalAdvice, type NetworkContext } from "./network-advice.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
 import { describeRoute, routeFor, type ProxySettings } from "./proxy/proxy-settings.js";
 
@@ -264,11 +264,15 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   // options and functions (`legacyLoginAuth from @sg/auth-legacy-pat`): the auth options as the flag or variable
   // each came from.
   let sources: Record<string, string> = {};
+  // An HTTP status through a proxy may be the proxy's own answer (to an http:// site the two look the same): the fix
+  // names the proxy, as a failed command's hint does.
+  let network: NetworkContext | undefined;
   const failed = (error: unknown, check: DoctorCheck): void => {
     const secrets = error instanceof SgError ? [] : [...ctx.secrets];
     const scrub = (t: string): string => scrubText(t, secrets);
     const shown = (t: string, part: "message" | "hint"): string => errorInFlagWords(error, scrub(t), part, sources, scrub);
-    const { detail, why, fix } = check;
+    const { detail, why } = check;
+    const fix = `${check.fix ?? ""}${error instanceof SgHttpError && network ? proxyNote(network) : ""}`.trimStart();
     checks.push({ ...check, detail: shown(detail, "message"), ...(why && { why: shown(why, "message") }), ...(fix && { fix: shown(fix, "hint") }) });
   };
   const report = (site: string | undefined): DoctorReport => ({ site, ok: checks.every((c) => c.ok !== false), checks });
@@ -296,7 +300,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     failed(error, { name: "proxy", ok: false, detail: error instanceof Error ? error.message : String(error), problem: "config", why: e.why, fix: e.fix });
     return report(connection.site);
   }
-  const network: NetworkContext = { site: connection.site, proxy };
+  network = { site: connection.site, proxy };
   checks.push({ name: "proxy", ok: true, detail: describeRoute(routeFor(proxy, new URL(connection.site))) });
   for (const w of connection.warnings ?? []) checks.push({ name: "credentials file", ok: false, detail: w.message, problem: CREDENTIALS_WARNING_PROBLEM[w.kind], fix: w.fix });
 
@@ -314,7 +318,9 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   } catch (error) {
     // Ctrl-C is not a finding about the site.
     if (ctx.signal?.aborted) throw error;
-    const why = error instanceof SgHttpError ? `the site answered HTTP ${error.status}` : error instanceof SgError ? error.reason : String(error);
+    // Through a proxy to an http:// site, a status may be the proxy's own answer.
+    const answered = proxyNote(network) && connection.site.startsWith("http:") ? "the site (or the proxy it went through)" : "the site";
+    const why = error instanceof SgHttpError ? `${answered} answered HTTP ${error.status}` : error instanceof SgError ? error.reason : String(error);
     const busy = unavailable(error);
     if (busy) {
       failed(error, { name: "info", ok: false, detail: "the site is there but not serving the API now", problem: "site-unavailable", why: busy.why, fix: busy.fix });

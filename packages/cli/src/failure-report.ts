@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { SgAuthError, SgError, scrubText, siteAuthKind } from "@sg/core";
+import { SgAuthError, SgError, SgHttpError, scrubText, siteAuthKind } from "@sg/core";
 import type { ParsedArgs } from "./args.js";
 import type { CommandContext } from "./command-context.js";
 import { downloadOutAdvice } from "./download-out-advice.js";
@@ -16,7 +16,7 @@ import { EXIT_MAYBE_APPLIED, exitCodeFor, formatError } from "./exit-codes.js";
 import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import type { CliIo } from "./io.js";
-import { networkAdvice } from "./network-advice.js";
+import { networkAdvice, proxyNote } from "./network-advice.js";
 import { permissionAdvice, permissionFaultWords } from "./permission-advice.js";
 
 /**
@@ -85,7 +85,12 @@ export function failureReport(error: unknown, argv: readonly string[], io: CliIo
   const status = (error as { status?: unknown } | null)?.status;
   const maybeApplied = code === EXIT_MAYBE_APPLIED && typeof status === "number" && status >= 400 ? `the ${args?.command ?? "write"} may have been applied all the same (HTTP ${status} does not prove it was not): check the site before trying again` : undefined;
   // For a 6 the may-have-been-applied hint wins over the library's own (an upload's "check that the entity exists").
-  const hint = (ctx ? cliAdvice(error, ctx) : undefined) ?? maybeApplied;
+  const advice = (ctx ? cliAdvice(error, ctx) : undefined) ?? maybeApplied;
+  // An HTTP status through a proxy may be the proxy's own answer (to an http:// site, a forwarding proxy's 403 or 502
+  // looks the same as the site's): the hint names the proxy, without saying whose the answer was.
+  const http = error instanceof SgHttpError ? error : undefined;
+  const through = ctx && http ? proxyNote({ site: (ctx.connected ?? ctx.opened)?.connection.site, proxy: proxyOf(ctx) }) : "";
+  const hint = through ? `${advice ?? http?.hint ?? ""}${through}`.trimStart() : advice;
   // A library error scrubbed the secret values from the outside text it carries, and its own words hold none:
   // scrubbing values there again would show which of those words a weak secret is ("… is [REDACTED]" for the
   // password "wrong"). Any other error (a usage error quoting an argument, a file error) may quote anything.

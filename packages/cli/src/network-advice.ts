@@ -72,6 +72,29 @@ function throughProxy(route: ProxyRoute, host: string): string {
   return ` It went through the proxy ${via.display} (from ${via.source}): check that the proxy runs and lets you through to ${host} (a proxy that asks for a login needs them in its URL, as user:password@ before its host), ${other}.`;
 }
 
+/** The site's URL (undefined when none or malformed), the route to it and its host, for the advice. */
+function whereTo(context: NetworkContext): { url: URL | undefined; route: ProxyRoute | undefined; host: string } {
+  let url: URL | undefined;
+  try {
+    url = context.site ? new URL(context.site) : undefined;
+  } catch {
+    url = undefined;
+  }
+  return { url, route: url && context.proxy ? routeFor(context.proxy, url) : undefined, host: url?.host ?? "the site" };
+}
+
+/**
+ * The sentence naming the proxy the request went through and what to change (starting with a space), or "" when it
+ * went direct: for an HTTP status, which for an http:// site may be a forwarding proxy's own answer as well as the
+ * site's (the two cannot be told apart), so it is added without saying whose the answer was.
+ *
+ * @param context - the site and the proxy settings of the run.
+ */
+export function proxyNote(context: NetworkContext): string {
+  const { route, host } = whereTo(context);
+  return route ? throughProxy(route, host) : "";
+}
+
 /**
  * What to do when the proxy refused: a login it wants (407), with or without one in its URL (never shown), or a site
  * it does not let through (403). Nothing reached the site either way.
@@ -113,15 +136,8 @@ function runtimeLimitAdvice(error: SgTimeoutError, code: string): string {
  */
 export function networkAdvice(error: unknown, context: NetworkContext): string | undefined {
   if (!(error instanceof SgNetworkError) && !(error instanceof SgTimeoutError)) return undefined;
-  let url: URL | undefined;
-  try {
-    url = context.site ? new URL(context.site) : undefined;
-  } catch {
-    url = undefined;
-  }
-  const route: ProxyRoute | undefined = url && context.proxy ? routeFor(context.proxy, url) : undefined;
-  const host = url?.host ?? "the site";
-  const through = route ? throughProxy(route, host) : "";
+  const { url, route, host } = whereTo(context);
+  const through = proxyNote(context);
   if (timedOutLoggingIn(error)) {
     // Nothing of the call was sent, and the time may have gone to a person at a prompt: not the site's fault.
     return `The time ran out while sg was still logging in, before the call was sent. --timeout-ms N (or SG_TIMEOUT_MS) sets how long a call may take, a login it waits for included (${error.timeoutMs} ms this time).${through}`;
@@ -172,8 +188,8 @@ export function networkAdvice(error: unknown, context: NetworkContext): string |
   }
   if (route?.via) return error.maybeSent ? `${error.hint ?? "The connection dropped after the request was sent."}${through}` : `Nothing was sent.${through}`;
   if (error.maybeSent) return undefined;
-  const proxyNote = route?.reason
+  const noProxy = route?.reason
     ? ` sg used no proxy (${route.reason}); behind one, give it with --proxy http://host:port or HTTPS_PROXY.`
     : " Behind a proxy, give it with --proxy http://host:port or HTTPS_PROXY.";
-  return `Nothing was sent. Check --site${context.site ? ` (${context.site})` : ""}, DNS and the network.${proxyNote}`;
+  return `Nothing was sent. Check --site${context.site ? ` (${context.site})` : ""}, DNS and the network.${noProxy}`;
 }
