@@ -86,7 +86,14 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
   }
   let auth = connection.auth;
   if (auth.kind === "script" || auth.kind === "session") {
-    throw new UsageError("sg login saves a person's session: give --login (and --password), or use --browser", "Scripts need no login: pass --script-name and --script-key to each command (or set SG_SCRIPT_NAME/SG_SCRIPT_KEY).");
+    // A session token is a session already; one from the environment would also conflict with the --login given.
+    const unset = auth.kind === "session" && auth.sessionToken.source === "SG_SESSION_TOKEN" ? " To save a person's session with sg login instead, unset SG_SESSION_TOKEN." : "";
+    throw new UsageError(
+      "sg login saves a person's session: give --login (and --password), or use --browser",
+      auth.kind === "session"
+        ? `A session token needs no login: pass it with --session-token (or set SG_SESSION_TOKEN) to each command.${unset}`
+        : "Scripts need no login: pass --script-name and --script-key to each command (or set SG_SCRIPT_NAME/SG_SCRIPT_KEY).",
+    );
   }
   if (auth.kind === "none") {
     if (!io.stdin.isTTY) throw new UsageError("sg login needs --login (or SG_LOGIN) when not run on a terminal", "Or use sg login --browser.");
