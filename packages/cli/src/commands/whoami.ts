@@ -20,7 +20,10 @@ export async function whoamiCommand(ctx: CommandContext): Promise<number> {
     row["permission_rule_set"] = user?.["permission_rule_set"] ?? null;
   } else {
     await api.schemaEntityRead();
-    row["user"] = "(the site does not say whose session this is; it is valid)";
+    // The table says it in `user`; data keeps `user` an object or null (`jq .user.id`), with the words in `note`.
+    const note = "the site does not say whose session this is; it is valid";
+    if (ctx.format === "table") row["user"] = `(${note})`;
+    else Object.assign(row, { user: null, note });
   }
   // Under sudo every call is made as the target: what it writes is theirs (created_by, updated_by), and it sees what
   // they may see. `user` stays who logged in (their name and role); `acting_as` is who the site acts as.
