@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCapturingLogger, findSecrets, rejectionOf } from "@sg/testing";
 import { SgAuthError, SgValidationError } from "@sg/core";
 import { startEmulator } from "@sg/emulator";
-import { SessionErrorCode, SgSessionError, sessionAuth } from "./index.js";
+import { NEW_TOKEN_HINT, SessionErrorCode, SgSessionError, sessionAuth } from "./index.js";
 import type { SessionAuthOptions } from "./index.js";
 import { IDLE, READ_SHOTS, demoSite, loginFor } from "./test-support/session-site.js";
 import type { Emulator } from "./test-support/session-site.js";
@@ -79,6 +79,9 @@ describe("sessionAuth against the emulator", () => {
     expect(e.hint).toContain("browserLogin");
     expect(e.hint).toContain("sg login");
     expect(e.hint).toContain("_session_id");
+    // the message names a script key or a password as possible tokens: the hint says where those go
+    expect(e.message).toContain("a script key or a password");
+    expect(e.hint).toBe(`${NEW_TOKEN_HINT} A script name and key go to scriptAuth from @sg/auth-script, a login and password to legacyLoginAuth from @sg/auth-legacy-pat.`);
     expect(findSecrets(e, [token])).toEqual([]);
     expect(logger.text().join("\n")).not.toContain(token);
   });

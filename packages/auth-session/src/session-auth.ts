@@ -81,13 +81,24 @@ export function boundSessionAuth(options: SessionAuthOptions, bound = ""): AuthS
     if (!refresh) {
       ctx.logger.warn(`${PACKAGE}: the session token was refused and there is no refresh()`, { token: `…${tail(rejected.sessionToken)}` });
       // The site's refusal reads the same for an expired token, one of another site, and a script key or password
-      // passed as a token: name them all, and the site (never the token). A redirect to the SSO login says more.
+      // passed as a token: name them all, and the site (never the token), and say where a script key or password
+      // goes. A redirect to the SSO login says more.
       const sso = error.code === SSO_SESSION_EXPIRED;
       throw new SgSessionError(
         sso
           ? `${PACKAGE}: the site redirected the call to its SSO (SAML) login: the SSO session of the token ending '${tail(rejected.sessionToken)}' has expired (or the token is not a session of ${ctx.site.href})`
           : `${PACKAGE}: the site refused the session token ending '${tail(rejected.sessionToken)}': the session has expired or was revoked, or the token is not a session of ${ctx.site.href} (another site's token, a script key or a password)`,
-        { code: EXPIRED, cause: error, hint: sso ? `Log in to the site again in the browser (SSO). ${NEW_TOKEN_HINT}` : NEW_TOKEN_HINT, secrets, method: error.method, errorCode: error.errorCode, serverMessage: error.serverMessage },
+        {
+          code: EXPIRED,
+          cause: error,
+          hint: sso
+            ? `Log in to the site again in the browser (SSO). ${NEW_TOKEN_HINT}`
+            : `${NEW_TOKEN_HINT} A script name and key go to scriptAuth from @sg/auth-script, a login and password to legacyLoginAuth from @sg/auth-legacy-pat.`,
+          secrets,
+          method: error.method,
+          errorCode: error.errorCode,
+          serverMessage: error.serverMessage,
+        },
       );
     }
     /** A failed refresh, remembered for the cool-down (when there is one) from now. */
