@@ -65,18 +65,23 @@ const SSO_SESSION_EXPIRED = "SG_SSO_SESSION_EXPIRED";
 const SSO_ROUTE = `To log in as a person, ${SESSION_ROUTE}. For unattended jobs use a script key with @sg/auth-script.`;
 
 /**
- * A call with `login`'s credentials (its login, or its session) redirected to the site's SSO (SAML) login —
- * @sg/transport's `SG_SSO_SESSION_EXPIRED` — explained like fault 108 (the site wants a browser login), or
- * `undefined` for any other error. It keeps that code and `status`, so it is never remembered as a refusal: the
- * redirect is no verdict on the password. Synchronous and free of side effects, as the strategy's `explain` must be.
+ * A call with `login`'s credentials (its login, or with `session` its session) redirected to the site's SSO (SAML)
+ * login — @sg/transport's `SG_SSO_SESSION_EXPIRED` — explained like fault 108 (the site wants a browser login), or
+ * `undefined` for any other error. A session's redirect comes after an accepted login: it names the site URL or a
+ * proxy first. It keeps that code and `status`, so it is never remembered as a refusal: the redirect is no verdict
+ * on the password. Synchronous and free of side effects, as the strategy's `explain` must be.
  */
-export function ssoRedirect(error: SgAuthError, login: string, secrets: readonly string[]): SgAuthError | undefined {
+export function ssoRedirect(error: SgAuthError, login: string, secrets: readonly string[], session?: boolean): SgAuthError | undefined {
   if (error.code !== SSO_SESSION_EXPIRED) return undefined;
   const redirected = new SgAuthError(
-    `${PACKAGE}: the site redirected the call for login '${login}' to its SSO (SAML) login: it wants a browser login, which a login and password cannot give`,
+    session
+      ? `${PACKAGE}: the site accepted the login '${login}' but sends calls with its session to its SSO (SAML) login`
+      : `${PACKAGE}: the site redirected the call for login '${login}' to its SSO (SAML) login: it wants a browser login, which a login and password cannot give`,
     {
       code: SSO_SESSION_EXPIRED,
-      hint: `The password was not checked. ${SSO_ROUTE} If the site does take legacy logins, a proxy or gateway in front of it sends API calls to SSO: check the site URL.`,
+      hint: session
+        ? `Check the site URL (the site itself, not an SSO portal) and any proxy or gateway that enforces SSO on /api3/json: API calls must reach the site without a browser login. ${SSO_ROUTE}`
+        : `The password was not checked. ${SSO_ROUTE} If the site does take legacy logins, a proxy or gateway in front of it sends API calls to SSO: check the site URL.`,
       cause: error,
       secrets,
       ...faultOf(error),

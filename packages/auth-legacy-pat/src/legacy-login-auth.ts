@@ -48,7 +48,8 @@ function tail(token: string): string {
  * same class and `code`, saying when the site refused and that no new login was sent, so a job with a
  * wrong passphrase cannot lock the account. Then one new attempt is allowed. Network errors, timeouts and
  * HTTP errors are never remembered, nor is a redirect to the site's SSO (SAML) login (`SG_SSO_SESSION_EXPIRED`,
- * explained like an SSO site's refusal: the site wants a browser login; the password was not checked).
+ * explained like an SSO site's refusal: the site wants a browser login; the password was not checked; after an
+ * accepted login, a redirect of its session names the site URL or a proxy first).
  *
  * With `sudoAsLogin`, every call acts as that HumanUser (`sudo_as_login` goes with the session's calls, or with
  * each login when `keepSession` is false; the session itself stays the person's own). A refusal of the target
@@ -284,8 +285,10 @@ export function legacyLoginAuth(options: LegacyLoginOptions): AuthStrategy {
     },
     // The call re-sent with a new session was refused too: onRejected is not asked again, so a sudo target
     // refused with the new session is explained here (else it would read as a wrong password), and so is the new
-    // session redirected to the SSO login (else its hint would say to log in again, which was just done).
-    explain: (error: SgAuthError, rejected: Credentials): SgAuthError | undefined => sudoRefusal(error, rejected) ?? ssoRedirect(error, login, secrets),
+    // session redirected to the SSO login (else its hint would say to log in again, which was just done): the
+    // login was accepted, so not as a redirect of the login.
+    explain: (error: SgAuthError, rejected: Credentials): SgAuthError | undefined =>
+      sudoRefusal(error, rejected) ?? ssoRedirect(error, login, secrets, rejected.kind === "session"),
   };
   Object.defineProperty(strategy, Symbol.for("nodejs.util.inspect.custom"), { enumerable: false, value: describe });
   Object.defineProperty(strategy, "toJSON", { enumerable: false, value: () => ({ name: PACKAGE, login, ...sudo, sites: siteCount(), logins }) });

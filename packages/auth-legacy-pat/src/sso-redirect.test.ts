@@ -29,10 +29,10 @@ afterEach(async () => {
 });
 
 /**
- * A node:http site on 127.0.0.1 that redirects API calls to its SAML login: every call, or (`loginWorks`) every
- * call but `get_session_token`, which answers with a session.
+ * A node:http site on 127.0.0.1 that redirects API calls to its SAML login: every call but the first `logins`
+ * `get_session_token` calls, which answer with a session.
  */
-async function redirectingSite(loginWorks = false): Promise<{ url: string; sent: Sent[] }> {
+async function redirectingSite(logins = 0): Promise<{ url: string; sent: Sent[] }> {
   const sent: Sent[] = [];
   const server = createServer((req, res) => {
     let body = "";
@@ -42,7 +42,7 @@ async function redirectingSite(loginWorks = false): Promise<{ url: string; sent:
       const rpc = JSON.parse(body) as { method_name: string; params: [{ user_login?: string; session_token?: string }?] };
       // `info` goes without credentials
       sent.push({ method: rpc.method_name, login: rpc.params[0]?.user_login, session: rpc.params[0]?.session_token });
-      if (loginWorks && rpc.method_name === "get_session_token") {
+      if (rpc.method_name === "get_session_token" && logins-- > 0) {
         res.writeHead(200, { "content-type": "application/json" });
         return void res.end(JSON.stringify({ results: { session_id: SESSION } }));
       }
@@ -64,17 +64,30 @@ function clientOf(url: string, options: Partial<LegacyLoginOptions> = {}): Clien
   return client;
 }
 
-/** The redirect, explained for a legacy login: code kept, the browser login named, the password not blamed, nothing remembered. */
-function expectSsoRedirect(error: unknown, method: string): void {
+const SSO_ROUTE =
+  "To log in as a person, use @sg/auth-session instead: browserLogin({ site, appName }) to approve the login in a browser, " +
+  "or sessionAuth({ sessionToken }) with the _session_id cookie of a browser tab logged in to the site. For unattended jobs use a script key with @sg/auth-script.";
+
+/**
+ * The redirect, explained for a legacy login: code kept, the browser login named, the password not blamed, nothing
+ * remembered. `session`: the login was accepted and a call with its session was redirected, so the proxy or site URL
+ * comes first.
+ */
+function expectSsoRedirect(error: unknown, method: string, session = false): void {
   expect(error).toBeInstanceOf(SgAuthError);
   const e = error as SgAuthError;
   expect(e).toMatchObject({ code: SSO_SESSION_EXPIRED, method, errorCode: undefined });
-  expect(e.reason).toBe("@sg/auth-legacy-pat: the site redirected the call for login 'coord' to its SSO (SAML) login: it wants a browser login, which a login and password cannot give");
-  expect(e.hint).toBe(
-    "The password was not checked. To log in as a person, use @sg/auth-session instead: browserLogin({ site, appName }) to approve the login in a browser, " +
-      "or sessionAuth({ sessionToken }) with the _session_id cookie of a browser tab logged in to the site. For unattended jobs use a script key with @sg/auth-script. " +
-      "If the site does take legacy logins, a proxy or gateway in front of it sends API calls to SSO: check the site URL.",
-  );
+  if (session) {
+    expect(e.reason).toBe("@sg/auth-legacy-pat: the site accepted the login 'coord' but sends calls with its session to its SSO (SAML) login");
+    expect(e.hint).toBe(
+      "Check the site URL (the site itself, not an SSO portal) and any proxy or gateway that enforces SSO on /api3/json: " +
+        `API calls must reach the site without a browser login. ${SSO_ROUTE}`,
+    );
+    expect(e.message).not.toMatch(/password was not checked|cannot give/);
+  } else {
+    expect(e.reason).toBe("@sg/auth-legacy-pat: the site redirected the call for login 'coord' to its SSO (SAML) login: it wants a browser login, which a login and password cannot give");
+    expect(e.hint).toBe(`The password was not checked. ${SSO_ROUTE} If the site does take legacy logins, a proxy or gateway in front of it sends API calls to SSO: check the site URL.`);
+  }
   expect(e.message).not.toMatch(/login or password is wrong|inactive|refused at|no new login sent/i);
   expect((e.cause as SgAuthError).code).toBe(SSO_SESSION_EXPIRED);
   expect(findSecrets(e, [PLANTED_PASSWORD])).toEqual([]);
@@ -93,11 +106,18 @@ describe("legacyLoginAuth on a site that redirects the API to its SAML login", (
     for (const error of errors) expectSsoRedirect(error, method);
   });
 
-  it("the session of a login redirected too, after one re-login: explained the same (explain(), no further login)", async () => {
-    const site = await redirectingSite(true);
+  it("the login accepted, its session redirected, also after one re-login: says so, the site URL or a proxy first (explain(), no further login)", async () => {
+    const site = await redirectingSite(Infinity);
     const client = clientOf(site.url);
-    expectSsoRedirect(await rejectionOf(client.call("read", READ_SHOTS)), "read");
+    expectSsoRedirect(await rejectionOf(client.call("read", READ_SHOTS)), "read", true);
     expect(site.sent.map((s) => s.method)).toEqual(["get_session_token", "read", "get_session_token", "read"]);
+  });
+
+  it("its session redirected, then the re-login redirected: the login's redirect, as the password was not checked this time", async () => {
+    const site = await redirectingSite(1);
+    const client = clientOf(site.url);
+    expectSsoRedirect(await rejectionOf(client.call("read", READ_SHOTS)), "get_session_token");
+    expect(site.sent.map((s) => s.method)).toEqual(["get_session_token", "read", "get_session_token"]);
   });
 
   it("authenticateHumanUser explains it the same way", async () => {
