@@ -80,7 +80,7 @@ export function ssoRedirect(error: SgAuthError, login: string, secrets: readonly
     {
       code: SSO_SESSION_EXPIRED,
       hint: session
-        ? `Check the site URL (the site itself, not an SSO portal) and any proxy or gateway that enforces SSO on /api3/json: API calls must reach the site without a browser login. ${SSO_ROUTE}`
+        ? `Most likely a proxy or gateway in front of the site sends API calls to SSO: check the site URL (the site itself, not an SSO portal). ${SSO_ROUTE}`
         : `The password was not checked. ${SSO_ROUTE} If the site does take legacy logins, a proxy or gateway in front of it sends API calls to SSO: check the site URL.`,
       cause: error,
       secrets,

@@ -79,10 +79,7 @@ function expectSsoRedirect(error: unknown, method: string, session = false): voi
   expect(e).toMatchObject({ code: SSO_SESSION_EXPIRED, method, errorCode: undefined });
   if (session) {
     expect(e.reason).toBe("@sg/auth-legacy-pat: the site accepted the login 'coord' but sends calls with its session to its SSO (SAML) login");
-    expect(e.hint).toBe(
-      "Check the site URL (the site itself, not an SSO portal) and any proxy or gateway that enforces SSO on /api3/json: " +
-        `API calls must reach the site without a browser login. ${SSO_ROUTE}`,
-    );
+    expect(e.hint).toBe(`Most likely a proxy or gateway in front of the site sends API calls to SSO: check the site URL (the site itself, not an SSO portal). ${SSO_ROUTE}`);
     expect(e.message).not.toMatch(/password was not checked|cannot give/);
   } else {
     expect(e.reason).toBe("@sg/auth-legacy-pat: the site redirected the call for login 'coord' to its SSO (SAML) login: it wants a browser login, which a login and password cannot give");
