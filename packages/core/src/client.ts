@@ -168,7 +168,7 @@ export function createClient(options: ClientOptions): Client {
   // A copy, checked and then read by every call: the caller's object may be reused and changed afterwards (an app that
   // fills in one base options object per request), which must change neither this client's calls nor what was checked.
   const defaults: DefaultCallOptions = copyCallOptions(options.defaults ?? {});
-  checkCallOptions(defaults, CALL_OPTIONS, true);
+  checkCallOptions(defaults, CALL_OPTIONS, ["defaults"]);
   // This client's close signal, handed to the transport with every call in the context (one per client, not per
   // call): close() aborts it and puts a fresh one in a new context, so a closed client that calls again is not ended.
   let closer = closeController();
@@ -581,7 +581,7 @@ const ELSEWHERE: readonly (readonly [RegExp, string])[] = [
  * {@link ELSEWHERE}). In `createClient`'s own options a key set to `undefined` is skipped: it sets nothing, as a known
  * option set to `undefined` does not. Call options and `defaults` stay strict, as `@sg/entities`' options do.
  */
-function refuseUnknown(options: object, known: readonly string[], path: string[] = []): void {
+function refuseUnknown(options: object, known: readonly string[], path: Path = []): void {
   for (const key in options) {
     if (known.includes(key) || (known === CLIENT_OPTIONS && (options as Record<string, unknown>)[key] === undefined)) continue;
     throw new SgValidationError(PREFIX, {
@@ -604,16 +604,16 @@ const SIGNAL = "this runtime's AbortSignal";
  * value is right (in `defaults` or not), what is expected (in `defaults`, the fourth entry when there is one). `timeoutMs`, `deadlineMs` and `retry` are checked as
  * `@sg/transport` checks them per call, which it does only once it is handed the call.
  */
-const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown, inDefaults?: boolean) => boolean, string, string?])[] = [
+const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown, at?: Path) => boolean, string, string?])[] = [
   ["sessionUuid", (v) => typeof v === "string" && SESSION_UUID.test(v), "a non-empty string without control characters"],
   ["deadlineMs", isMs, MS],
   ["timeoutMs", isMs, MS],
   ["signal", (v) => v instanceof AbortSignal, SIGNAL],
   // A default "read" would make every create and update retryable after it may have landed.
-  ["kind", (v, inDefaults) => v === "write" || (!inDefaults && v === "read"), "'read' or 'write' (in defaults only 'write': set 'read' per call)", "'write' or nothing (set 'read' per call)"],
+  ["kind", (v, at) => v === "write" || (!at && v === "read"), "'read' or 'write' (in defaults only 'write': set 'read' per call)", "'write' or nothing (set 'read' per call)"],
   [
     "retry",
-    (v, inDefaults) => v === false || (typeof v === "object" && v !== null && checkRetry(v as Record<string, unknown>, inDefaults ? ["defaults", "retry"] : ["retry"])),
+    (v, at = []) => v === false || (typeof v === "object" && v !== null && checkRetry(v as Record<string, unknown>, [...at, "retry"])),
     "false or { maxAttempts?, retryWrites?, retryStatuses? }",
   ],
 ];
@@ -622,7 +622,7 @@ const CALL_OPTION_CHECKS: readonly (readonly [keyof CallOptions, (value: unknown
  * The keys of a `RetryOverride`, each with whether a value at `path` is right (a bad status is refused there, by its
  * index) and what is expected.
  */
-const RETRY: Readonly<Record<string, readonly [(value: unknown, path: (string | number)[]) => boolean, string]>> = {
+const RETRY: Readonly<Record<string, readonly [(value: unknown, path: Path) => boolean, string]>> = {
   maxAttempts: [(v) => Number.isInteger(v) && (v as number) >= 1, "an integer ≥ 1"],
   retryWrites: [(v) => typeof v === "boolean", "a boolean"],
   retryStatuses: [
@@ -632,7 +632,7 @@ const RETRY: Readonly<Record<string, readonly [(value: unknown, path: (string | 
 };
 
 /** Throw {@link SgValidationError} for the value at `path`: what was `expected`, and what it is. */
-function refuse(path: (string | number)[], expected: string, value: unknown): never {
+function refuse(path: Path, expected: string, value: unknown): never {
   throw new SgValidationError(PREFIX, { path, expected, received: describeValue(value) });
 }
 
@@ -640,7 +640,7 @@ function refuse(path: (string | number)[], expected: string, value: unknown): ne
  * Refuse `retry`'s (at `path`) first misspelt key (`retryStatus` would change nothing), wrong value or status out of
  * range, naming its own path (`retry.retryStatuses[1]`), as `@sg/transport` would; else `true`.
  */
-function checkRetry(retry: Record<string, unknown>, path: string[]): true {
+function checkRetry(retry: Record<string, unknown>, path: Path): true {
   refuseUnknown(retry, Object.keys(RETRY), path);
   for (const key in RETRY) {
     const value = retry[key];
@@ -652,21 +652,51 @@ function checkRetry(retry: Record<string, unknown>, path: string[]): true {
 
 /**
  * Throw {@link SgValidationError} naming the first of `options`' `sessionUuid`, `deadlineMs`, `timeoutMs`, `signal`,
- * `kind` and `retry` (a call's, or the client's defaults when `inDefaults`) that is given but wrong, or, given `known`, its first key
- * not in it (or `options` itself when it is not an object); else return its `deadlineMs`. `sg.http()` passes no
- * `known`: its request is an HTTP exchange, with other fields.
+ * `kind` and `retry` (a call's, or defaults kept at path `at`, e.g. the client's `defaults`) that is given but wrong,
+ * or, given `known`, its first key not in it (or `options` itself when it is not an object); else return its
+ * `deadlineMs`. `sg.http()` passes no `known`: its request is an HTTP exchange, with other fields.
  */
-function checkCallOptions(options: CallOptions | undefined, known?: readonly string[], inDefaults?: boolean): number | undefined {
+function checkCallOptions(options: CallOptions | undefined, known?: readonly string[], at?: Path): number | undefined {
   if (known && options != null) {
-    if (typeof options !== "object") refuse(inDefaults ? ["defaults"] : ["options"], "call options (an object)", options);
-    refuseUnknown(options, known, inDefaults ? ["defaults"] : []);
+    if (typeof options !== "object") refuse(at ?? ["options"], "call options (an object)", options);
+    refuseUnknown(options, known, at);
   }
   for (const [name, ok, expected, inDefaultsExpected] of CALL_OPTION_CHECKS) {
     const value = options?.[name];
-    if (value !== undefined && !ok(value, inDefaults)) refuse(inDefaults ? ["defaults", name] : [name], (inDefaults && inDefaultsExpected) || expected, value);
+    if (value !== undefined && !ok(value, at)) refuse([...(at ?? []), name], (at && inDefaultsExpected) || expected, value);
   }
   return options?.deadlineMs;
 }
+
+/**
+ * Check call options that something other than a client keeps as defaults for its calls (an `@sg/entities`
+ * context's `defaults`) as {@link createClient} checks its own `defaults`, when they are given rather than on every
+ * call: a key that is not a call option, a time limit a timer cannot hold, a `signal` that is not an AbortSignal, an
+ * empty `sessionUuid`, a `retry` override with a misspelt key or a bad value, or a `kind` other than `"write"` (a
+ * default `"read"` would let every create and update be retried after it may have landed).
+ *
+ * ```ts
+ * function pluginContext(options: { readonly defaults?: CallOptions } = {}): void {
+ *   checkDefaultCallOptions("@my/plugin", options.defaults, ["options", "defaults"]);
+ * }
+ * ```
+ *
+ * @param prefix - the package that complains, e.g. `@sg/entities`, which starts the error's message.
+ * @param defaults - the call options as given (`undefined` is fine: there are none).
+ * @param path - where they are in the caller's arguments, e.g. `["options", "defaults"]`: the error names the bad value under it (`options.defaults.timeoutMs`).
+ * @throws SgValidationError naming the first bad value, with what was expected there.
+ */
+export function checkDefaultCallOptions(prefix: string, defaults: unknown, path: readonly (string | number)[]): void {
+  try {
+    checkCallOptions(defaults as CallOptions | undefined, CALL_OPTIONS, path);
+  } catch (error) {
+    // The same refusal (path, expected, received, hint), said by the package that was given the defaults.
+    throw error instanceof SgValidationError ? new SgValidationError(prefix, error) : error;
+  }
+}
+
+/** A path inside a function's arguments, e.g. `["defaults", "retry", "maxAttempts"]`. */
+type Path = readonly (string | number)[];
 
 const AFTER_REFUSAL = "fresh credentials after a refusal";
 

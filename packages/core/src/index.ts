@@ -1,4 +1,4 @@
-export { createClient } from "./client.js";
+export { checkDefaultCallOptions, createClient } from "./client.js";
 export type { Client, ClientOptions, ClientHttpRequest, DefaultCallOptions } from "./client.js";
 export type { AuthContext, AuthStrategy } from "./auth-strategy.js";
 export type {
