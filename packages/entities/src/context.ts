@@ -10,7 +10,7 @@
  *
  * @packageDocumentation
  */
-import { SgProtocolError, SgTimeoutError, abortErrorFrom, copyCallOptions, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
+import { SgProtocolError, SgTimeoutError, abortErrorFrom, checkDefaultCallOptions, copyCallOptions, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
 import { fieldTypesError } from "./field-types-error.js";
 import { badReply } from "./reply.js";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
@@ -210,12 +210,13 @@ export function createContext(client: Client, rawOptions: unknown): Context {
   const trim = optionOr(options, "trimEntities", true, checkBoolean);
   const declared = optionOr(options, "fieldTypes", new Map(), checkFieldTypes);
   const pageSizeOverride = optionOr<number | undefined>(options, "pageSize", undefined, (value, path) => checkInt(value, path, 1));
-  // Refused at once, as createClient checks its defaults at once: every call through the context would carry them.
   // A copy (with its own `retry`), as createClient keeps of its defaults: an app that reuses one options object and
   // changes it per request must not change the calls of the contexts made before, nor what was checked here.
   const defaults: CallOptions = copyCallOptions(optionOr(options, "defaults", {}, checkOptions));
-  // As in core's createClient: a default "read" would make every create and update retryable after it may have landed.
-  if (defaults.kind !== undefined && defaults.kind !== "write") fail(["options", "defaults", "kind"], "'write' or nothing (set 'read' per call)", defaults.kind);
+  // Refused at once, by core's own check of createClient's defaults: every call through the context would carry them,
+  // and a bad one was refused by each call as that call's own option (or ignored when the call gave its own). A default
+  // "read" among them would make every create and update retryable after it may have landed.
+  checkDefaultCallOptions(PREFIX, defaults, ["options", "defaults"]);
 
   const { schema: schemaCache, reread } = state;
 
