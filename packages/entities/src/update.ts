@@ -33,9 +33,10 @@ type MultiEntityFieldName<S extends SiteSchema, E extends EntityTypeName<S>> = {
 
 /**
  * The `multiEntityUpdateModes` an `update` of data `T` takes, by entity type, to be indexed by `E`: a mode for the keys of
- * `T` that are `multi_entity` fields of the type (a mode for another field is refused at run time), so that a typo or
- * a field that is not a multi-entity link is a compile error; with a type parameter `E`, the fields every type it may be
- * has so. Any field name in the loose mode or where the schema is a type parameter.
+ * `T` that are `multi_entity` fields of the type, so that a typo or a field that is not a multi-entity link is a compile
+ * error; with a type parameter `E`, the fields every type it may be has so. Any field name in the loose mode or where
+ * the schema is a type parameter. At run time `update` refuses only a mode for a field that is not in the data: a mode
+ * for a data field that is not `multi_entity` is sent as given, as the Python client sends it.
  */
 export type ModesByType<S extends SiteSchema, T> = IsLoose<S> extends true
   ? { readonly [K in EntityTypeName<S>]: AnyUpdateModes }
@@ -48,7 +49,9 @@ export type UpdateModesOf<S extends SiteSchema, E extends EntityTypeName<S>, T> 
  * The `multiEntityUpdateModes` an `update` of `E` with data `T` takes when it is given modes `M`: modes whose keys are
  * known at compile time (written in the call, or typed by their literal) are checked with {@link UpdateModesOf}; modes
  * whose keys are known only at run time (a `string` index: {@link AnyUpdateModes}, an {@link UpdateOptions} passed on,
- * a `Record<string, MultiEntityUpdateMode>`) stay accepted as they are, as `update` checks them before sending.
+ * a `Record<string, MultiEntityUpdateMode>`) stay accepted as they are: `update` checks before sending only that each
+ * is `set`, `add` or `remove` for a field the data holds, and sends a mode for a data field that is not `multi_entity`
+ * as given, as the Python client does.
  */
 export type CheckedUpdateModes<S extends SiteSchema, E extends EntityTypeName<S>, T, M> = string extends keyof M ? M : UpdateModesOf<S, E, T>;
 
@@ -60,7 +63,10 @@ type ModesFor<F> = [F] extends [never]
 /** The accepted multi-entity update modes. */
 export const MODES: readonly MultiEntityUpdateMode[] = ["set", "add", "remove"];
 
-/** Check `multiEntityUpdateModes` against the data's own fields (`toString` is none), keeping each key its own. */
+/**
+ * Check `multiEntityUpdateModes` against the data's own fields (`toString` is none), keeping each key its own. Whether
+ * a field is `multi_entity` is not checked (that takes the schema): such a mode goes out as given, as Python's does.
+ */
 export function checkModes(value: unknown, data: Readonly<Record<string, unknown>>, path: readonly (string | number)[]): Record<string, MultiEntityUpdateMode> {
   // null is Python's default None: no modes given.
   if (value == null) return {};
