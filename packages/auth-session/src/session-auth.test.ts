@@ -48,6 +48,19 @@ describe("sessionAuth options", () => {
     expect((thrown as Error).message).toMatch(pattern);
     expect(findSecrets(thrown, [PLANTED_TOKEN])).toEqual([]);
   });
+
+  // A config loader (YAML, an env parser) turns an all-digit token into a number: it is still the secret.
+  it.each([1234567890, [PLANTED_TOKEN], { token: PLANTED_TOKEN }])("refuses a token that is not a string (%#) without echoing it", (sessionToken) => {
+    let thrown: unknown;
+    try {
+      sessionAuth({ sessionToken } as unknown as SessionAuthOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SgValidationError);
+    expect((thrown as Error).message).toMatch(/sessionToken: expected a session token \(a non-empty string\), got an? \w+ \(\[REDACTED\]\)/);
+    expect(findSecrets(thrown, ["1234567890", PLANTED_TOKEN])).toEqual([]);
+  });
 });
 
 describe("sessionAuth against the emulator", () => {
@@ -193,6 +206,17 @@ describe("sessionAuth against the emulator", () => {
       expect(e.hint).toContain(demo.emulator.url);
       expect(e.serverMessage).toContain("Can't authenticate session token");
       expect(findSecrets(e, [first, otherToken])).toEqual([]);
+    });
+
+    it("a refresh() that returns a number (an all-digit token a loader parsed) is SG_SESSION_REFRESH_FAILED without echoing it", async () => {
+      const first = await mintToken();
+      const sg = client(sessionAuth({ sessionToken: first, refresh: async () => 9876543210 as unknown as string }));
+      demo.emulator.advanceClock(IDLE + 1);
+      const error = await rejectionOf(sg.call("read", READ_SHOTS));
+      expect(error).toBeInstanceOf(SgSessionError);
+      expect((error as SgSessionError).code).toBe(SessionErrorCode.REFRESH_FAILED);
+      expect((error as SgSessionError).reason).toContain("refresh() returned a number ([REDACTED]), not a session token");
+      expect(findSecrets(error, ["9876543210", first])).toEqual([]);
     });
 
     it("a token refresh() returned with a trailing newline is refused, and the hint says to trim it", async () => {

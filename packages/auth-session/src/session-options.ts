@@ -65,7 +65,7 @@ export function checkToken(token: unknown, path: string, hint?: string): string 
     throw new SgValidationError(PACKAGE, {
       path: [path],
       expected: "a session token (a non-empty string)",
-      received: describeValue(token, typeof token === "string"),
+      received: describeValue(token, true),
       ...(hint ? { hint } : {}),
     });
   }
