@@ -2,9 +2,12 @@
 export interface RetryBudgetOptions {
   /** Tokens in a full bucket. Default 500. */
   readonly capacity?: number | undefined;
-  /** Tokens one retry costs. Default 5. */
+  /** Tokens one retry after an HTTP status (502, 503, 504, 429, a listed status) costs. Default 5. */
   readonly retryCost?: number | undefined;
-  /** Tokens one retry after a timeout or a dropped connection costs. Default 10. */
+  /**
+   * Tokens one retry after a network failure or a timeout costs: a refused connection, a failed DNS lookup, a reset
+   * or dropped connection, an attempt timeout. Default 10.
+   */
   readonly timeoutRetryCost?: number | undefined;
   /** Tokens a call that succeeded at its first attempt puts back. Default 1. */
   readonly successRefill?: number | undefined;
