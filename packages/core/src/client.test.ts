@@ -976,7 +976,7 @@ describe("a bad timeoutMs or retry is refused before the login, not by the trans
       [{ timeoutMs: "5000" as never }, ["timeoutMs"], 'string "5000"'],
       // each bad key or status by its own path, as @sg/transport names it (a misspelt key's value by type only)
       [{ retry: { maxAtempts: 2 } as never }, ["retry", "maxAtempts"], "a number ([REDACTED])"],
-      [{ retry: { retryStatus: [500] } as never }, ["retry", "retryStatus"], "a array ([REDACTED])"],
+      [{ retry: { retryStatus: [500] } as never }, ["retry", "retryStatus"], "an array ([REDACTED])"],
       [{ retry: { maxAttempts: 0 } }, ["retry", "maxAttempts"], "number 0"],
       [{ retry: { maxAttempts: 1.5 } }, ["retry", "maxAttempts"], "number 1.5"],
       [{ retry: { retryWrites: "no" as never } }, ["retry", "retryWrites"], 'string "no"'],

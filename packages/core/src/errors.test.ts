@@ -139,6 +139,13 @@ describe("errors never carry secrets", () => {
     expect(e.message).toBe("@sg/x: filters[2].filters[0]: expected an array, got an object with keys a");
     expect(formatPath(["data", "my-field"])).toBe('data["my-field"]');
     expect(describeValue("s3cr3t", true)).not.toContain("s3cr3t");
+    // A secret is named by its kind alone, with the article English wants.
+    expect([["a"], { k: "s3cr3t" }, 12345678, "s3cr3t"].map((v) => describeValue(v, true))).toEqual([
+      "an array ([REDACTED])",
+      "an object ([REDACTED])",
+      "a number ([REDACTED])",
+      "a string ([REDACTED])",
+    ]);
   });
 });
 
