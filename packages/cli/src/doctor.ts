@@ -6,7 +6,7 @@ import { CredentialsFileError, UsageError } from "./exit-codes.js";
 import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import { timedOutLoggingIn } from "./login-timeout.js";
-import { networkAdvice, proxyNote, proxyRefusalAdvice, type NetworkContext } from "./network-advice.js";
+import { networkAdvice, proxyRefusalAdvice, statusProxyNote, type NetworkContext } from "./network-advice.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
 import { describeRoute, routeFor, type ProxySettings } from "./proxy/proxy-settings.js";
 
@@ -155,7 +155,7 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
       // Not the target's fault: no other --sudo-as can help, only another role or no sudo at all.
       return {
         problem: "sudo-forbidden",
-        why: `sudo_as_login '${sudoAs?.value ?? "?"}' was refused: the permission role of the one logged in does not allow 'sudo' (the Admin role does).`,
+        why: `sudoAsLogin '${sudoAs?.value ?? "?"}' was refused: the permission role of the one logged in does not allow 'sudo' (the Admin role does).`,
         fix: "Ask a site admin for a permission role that allows 'sudo' (Admin → Permissions; the Admin role does), or drop --sudo-as, or log in as that person (sg login) to act as them.",
       };
     }
@@ -170,7 +170,7 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
           : "the site refused the sudo";
     return {
       problem: "sudo-refused",
-      why: `sudo_as_login '${sudoAs?.value ?? "?"}' was refused: ${reason}.`,
+      why: `sudoAsLogin '${sudoAs?.value ?? "?"}' was refused: ${reason}.`,
       fix: unknown
         ? "--sudo-as takes the person's login as shown under Admin → People (on Autodesk Identity sites usually their email), not their name; check its spelling. Or drop --sudo-as."
         : "Pick an active user who allows impersonation, drop --sudo-as, or log in as that person (sg login).",
@@ -272,8 +272,9 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     const scrub = (t: string): string => scrubText(t, secrets);
     const shown = (t: string, part: "message" | "hint"): string => errorInFlagWords(error, scrub(t), part, sources, scrub);
     const { detail, why } = check;
-    const fix = `${check.fix ?? ""}${error instanceof SgHttpError && network ? proxyNote(network) : ""}`.trimStart();
-    checks.push({ ...check, detail: shown(detail, "message"), ...(why && { why: shown(why, "message") }), ...(fix && { fix: shown(fix, "hint") }) });
+    const fix = `${check.fix ?? ""}${error instanceof SgHttpError && network ? statusProxyNote(network) : ""}`.trimStart();
+    // `why` and `fix` are doctor's own words (the site's, kept words of the error, stay as they are): options in flags.
+    checks.push({ ...check, detail: shown(detail, "message"), ...(why && { why: shown(why, "hint") }), ...(fix && { fix: shown(fix, "hint") }) });
   };
   const report = (site: string | undefined): DoctorReport => ({ site, ok: checks.every((c) => c.ok !== false), checks });
   let resolved: Awaited<ReturnType<typeof resolveConnection>>;
@@ -319,7 +320,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     // Ctrl-C is not a finding about the site.
     if (ctx.signal?.aborted) throw error;
     // Through a proxy to an http:// site, a status may be the proxy's own answer.
-    const answered = proxyNote(network) && connection.site.startsWith("http:") ? "the site (or the proxy it went through)" : "the site";
+    const answered = statusProxyNote(network) ? "the site (or the proxy it went through)" : "the site";
     const why = error instanceof SgHttpError ? `${answered} answered HTTP ${error.status}` : error instanceof SgError ? error.reason : String(error);
     const busy = unavailable(error);
     if (busy) {

@@ -16,7 +16,7 @@ import { EXIT_MAYBE_APPLIED, exitCodeFor, formatError } from "./exit-codes.js";
 import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import type { CliIo } from "./io.js";
-import { networkAdvice, proxyNote } from "./network-advice.js";
+import { networkAdvice, statusProxyNote } from "./network-advice.js";
 import { permissionAdvice, permissionFaultWords } from "./permission-advice.js";
 
 /**
@@ -89,7 +89,7 @@ export function failureReport(error: unknown, argv: readonly string[], io: CliIo
   // An HTTP status through a proxy may be the proxy's own answer (to an http:// site, a forwarding proxy's 403 or 502
   // looks the same as the site's): the hint names the proxy, without saying whose the answer was.
   const http = error instanceof SgHttpError ? error : undefined;
-  const through = ctx && http ? proxyNote({ site: (ctx.connected ?? ctx.opened)?.connection.site, proxy: proxyOf(ctx) }) : "";
+  const through = ctx && http ? statusProxyNote({ site: (ctx.connected ?? ctx.opened)?.connection.site, proxy: proxyOf(ctx) }) : "";
   const hint = through ? `${advice ?? http?.hint ?? ""}${through}`.trimStart() : advice;
   // A library error scrubbed the secret values from the outside text it carries, and its own words hold none:
   // scrubbing values there again would show which of those words a weak secret is ("… is [REDACTED]" for the

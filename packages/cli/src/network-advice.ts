@@ -96,6 +96,17 @@ export function proxyNote(context: NetworkContext): string {
 }
 
 /**
+ * {@link proxyNote} for an HTTP status: only for an http:// site. Through a CONNECT tunnel to an https:// site the
+ * proxy let the request through and the status is the site's (a proxy's refusal of the tunnel is a network error,
+ * with its own advice), so the note would send the user to a proxy that is not at fault.
+ *
+ * @param context - the site and the proxy settings of the run.
+ */
+export function statusProxyNote(context: NetworkContext): string {
+  return context.site?.startsWith("http:") ? proxyNote(context) : "";
+}
+
+/**
  * What to do when the proxy refused: a login it wants (407), with or without one in its URL (never shown), or a site
  * it does not let through (403). Nothing reached the site either way.
  *

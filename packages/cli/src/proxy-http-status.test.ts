@@ -6,7 +6,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLoopbackProxy } from "./test-support/loopback-proxy.js";
 import { sgRunner, type SgResult } from "./test-support/run-sg.js";
+import { startTlsTerminator } from "./test-support/tls-terminator.js";
 
 const runner = sgRunner();
 /** The status the proxy answers every forwarded request with; set by each test. */
@@ -61,5 +63,29 @@ describe("an HTTP status through a forwarding proxy to an http:// site", () => {
     const r = await runner.run(["count", "Shot"], { ...env, SG_SITE: proxyUrl });
     expect(r.code).toBe(3);
     expect(hintOf(r)).not.toContain("It went through the proxy");
+  });
+});
+
+// Through a CONNECT tunnel to an https:// site the proxy let the request through (the site's certificate was checked
+// at the other end), so a status is the site's: no note sending the user to the proxy.
+describe("an HTTP status from an https:// site through a CONNECT tunnel", () => {
+  it("403: exit 3, and neither the hint nor doctor's fix blames the proxy", async () => {
+    status = 403;
+    // The server above, answering 403 to everything, stands for the site behind TLS; the tunnel reaches it.
+    const siteTls = await startTlsTerminator((proxy.address() as AddressInfo).port);
+    const tunnel = await startLoopbackProxy({ tunnelPort: siteTls.port });
+    try {
+      const tlsEnv = { ...env, SG_SITE: "https://studio.test", NODE_EXTRA_CA_CERTS: siteTls.caFile };
+      const r = await runner.run(["count", "Shot", "--proxy", tunnel.url], tlsEnv);
+      expect(r.code).toBe(3);
+      expect(tunnel.seen.map((s) => s.method)).toContain("CONNECT");
+      expect(hintOf(r)).not.toContain("It went through the proxy");
+      const d = await runner.run(["doctor", "--format", "json", "--proxy", tunnel.url], tlsEnv);
+      const info = (JSON.parse(d.stdout) as { checks: { name: string; why?: string; fix?: string }[] }).checks.find((c) => c.name === "info");
+      expect(info?.why).toBe("the site answered HTTP 403");
+      expect(info?.fix ?? "").not.toContain("It went through the proxy");
+    } finally {
+      await Promise.all([siteTls.close(), tunnel.close()]);
+    }
   });
 });

@@ -61,6 +61,10 @@ describe("a role that may not sudo (a permission fault, not an authentication on
     const login = JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "login");
     expect(login).toMatchObject({ ok: false, problem: "sudo-forbidden", fix: ROLE_FIX });
     expect(login.why).toContain("does not allow 'sudo'");
+    // The target is named as the flag or variable that gave it, not by the wire's sudo_as_login.
+    expect(login.why).toMatch(/^--sudo-as 'artist' was refused/);
+    const fromEnv = await sg(["doctor", "--format", "json"], { ...as("coord", "coord-pass-1"), SG_SUDO_AS: "artist" });
+    expect(JSON.parse(fromEnv.stdout).checks.find((c: { name: string }) => c.name === "login").why).toMatch(/^SG_SUDO_AS 'artist' was refused/);
   });
 });
 
