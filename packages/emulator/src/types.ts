@@ -82,7 +82,7 @@ export interface EmulatorOptions {
    * created. Throws at start for a pair that is not `Type.field` ↔ `Type.field`.
    */
   reverseLinks?: readonly ReverseLinkSpec[] | undefined;
-  /** Receives one log line per request and event. Default: silent. */
+  /** Receives one log line per request and event. Default: silent. One that throws is ignored: it never fails a start, a request or a save. */
   logger?: ((line: string) => void) | undefined;
 }
 
