@@ -39,6 +39,19 @@ describe('browser approval login', () => {
     expect(await (await poll(req.sessionRequestId)).json()).toMatchObject({ approved: true, userLogin: 'admin' });
   });
 
+  it('refuses to deny an approved request (the session it issued stays valid), by the handle, the admin route and the page', async () => {
+    const req = await open();
+    t.h.approve(req.sessionRequestId, 'coord');
+    expect(() => t.h.deny(req.sessionRequestId)).toThrow(`App session request '${req.sessionRequestId}' was already approved`);
+    const admin = await t.admin('deny', { requestId: req.sessionRequestId });
+    expect(admin.status).toBe(400);
+    expect(await admin.json()).toEqual({ error: `App session request '${req.sessionRequestId}' was already approved` });
+    const page = await fetch(req.url, { method: 'POST', body: new URLSearchParams({ decision: 'deny' }) });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('Cannot deny');
+    expect(await (await poll(req.sessionRequestId)).json()).toMatchObject({ approved: true, userLogin: 'coord' });
+  });
+
   it('answers 404 once denied or after 5 minutes', async () => {
     const denied = await open();
     t.h.deny(denied.sessionRequestId);

@@ -54,9 +54,7 @@ export class AppSessions {
 
   /** Approves as `login`: mints a session for that user. Throws on unknown request or inactive login. */
   approve(id: string, login: string): void {
-    const req = this.live(id);
-    if (!req) throw new Error(`No pending app session request '${id}' (unknown, denied or expired)`);
-    if (req.state !== 'pending') throw new Error(`App session request '${id}' was already approved`);
+    const req = this.pending(id);
     const row = this.site.userRow(login);
     if (!row || row.retired || row.f['sg_status_list'] !== 'act') throw new Error(`'${login}' is not an active user of this site`);
     const session = this.site.createSession({ kind: 'user', actor: { type: 'HumanUser', id: row.id }, login, admin: this.site.userCredential(login)?.admin ?? false, identityBacked: true });
@@ -65,11 +63,17 @@ export class AppSessions {
     req.token = session.token;
   }
 
-  /** Denies a request; later polls get 404. */
+  /** Denies a pending request; later polls get 404. Throws on an unknown or approved one (its session stays valid). */
   deny(id: string): void {
+    this.pending(id).state = 'denied';
+  }
+
+  /** The request `id` while it is pending; throws when it is unknown, denied, expired or already approved. */
+  private pending(id: string): AppSessionRequest {
     const req = this.live(id);
     if (!req) throw new Error(`No pending app session request '${id}' (unknown, denied or expired)`);
-    req.state = 'denied';
+    if (req.state !== 'pending') throw new Error(`App session request '${id}' was already approved`);
+    return req;
   }
 
   /** Number of requests kept. */
@@ -157,7 +161,7 @@ export function appSessionRoute(emulator: Emulator, httpMethod: string, path: st
         sessions.approve(id, form['login'] ?? '');
         return approvalPage(emulator, r);
       } catch (err) {
-        return { ...page('Cannot approve', `<p>${escapeHtml((err as Error).message)}</p>`), status: 400 };
+        return { ...page(form['decision'] === 'deny' ? 'Cannot deny' : 'Cannot approve', `<p>${escapeHtml((err as Error).message)}</p>`), status: 400 };
       }
     }
   }

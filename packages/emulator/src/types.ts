@@ -315,7 +315,10 @@ export interface EmulatorHandle {
   stats(): EmulatorStats;
   /** Approves a pending browser app-session request as `login` (same as `POST /__emulator/approve`). */
   approve(requestId: string, login: string): void;
-  /** Denies a pending browser app-session request (same as `POST /__emulator/deny`). */
+  /**
+   * Denies a pending browser app-session request (same as `POST /__emulator/deny`): its polls then answer 404.
+   * Throws for an unknown, denied or expired request, and for an approved one (whose session stays valid), as `approve` does.
+   */
   deny(requestId: string): void;
   /** Changes the PAT bound to a user, e.g. revokes it after it was exchanged (same as `POST /__emulator/pat`). */
   setPat(login: string, state: PatState): void;
