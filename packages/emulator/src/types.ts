@@ -27,8 +27,9 @@ export interface EmulatorOptions {
   /** Port to listen on; `0` (the default) picks a free one. */
   port?: number | undefined;
   /**
-   * Which data the site starts with: `demo` (default) or `empty` (only the credentials of the site card). With a
-   * `dataFile` that holds a saved site, the file is the site and this only says what a reset goes back to.
+   * Which data the site starts with: `demo` (default) or `empty` (only the script and the users of the site card, and
+   * one `LocalStorage`: no project, so `card.projects` is `[]`). With a `dataFile` that holds a saved site, the file
+   * is the site and this only says what a reset goes back to.
    */
   fixtures?: 'demo' | 'empty' | undefined;
   /**
@@ -150,7 +151,7 @@ export interface SiteCard {
   scripts: SiteCardScript[];
   /** Users and their credentials. */
   users: SiteCardUser[];
-  /** Projects (the demo project and an archived one). */
+  /** Projects: with `fixtures: 'demo'` the demo project and an archived one; with `empty`, none (`[]`). */
   projects: SiteCardProject[];
 }
 
