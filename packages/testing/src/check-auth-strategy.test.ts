@@ -209,6 +209,17 @@ describe("checkAuthStrategy against deliberately broken strategies", KIT, () => 
     expect(formatReport(report)).not.toContain(await keyOf());
   });
 
+  // A declared secret under 8 characters was silently dropped while the detail said the declared ones were searched for.
+  it("says how many declared secrets were too short to be searched for, without failing for it", async () => {
+    const report = await checkAuthStrategy(options({}, { secrets: (env) => [script(env).key, "123456", "pin"], concurrency: 5 }));
+    for (const id of ["no-secret-in-errors", "no-secret-in-strategy", "no-secret-in-logs", "no-secret-in-emulator-log"] as const) {
+      expect(check(report, id), formatReport(report)).toMatchObject({ status: "passed", detail: expect.stringMatching(/searched for \d+ secrets \(the declared ones and every credential seen on the wire; 2 declared secrets shorter than 8 characters not searched for\)$/) });
+    }
+    const one = await checkAuthStrategy(options({}, { secrets: (env) => [script(env).key, "123456"], concurrency: 5 }));
+    expect(check(one, "no-secret-in-logs").detail).toMatch(/; 1 declared secret shorter than 8 characters not searched for\)$/);
+    expect(check(report, "credentials-cached").status).toBe("passed");
+  });
+
   it("refreshes 'once' without expire() fails instead of skipping", async () => {
     const report = await checkAuthStrategy(options({}, { expire: undefined, concurrency: 5 }));
     expect(check(report, "expiry-refresh")).toMatchObject({ status: "failed", detail: expect.stringMatching(/no expire\(env\) was given/) });

@@ -10,7 +10,7 @@ import { checkStrategyShape } from "./checks/strategy-shape.js";
 import { DEFAULT_PROBE, type AuthConformanceOptions, type ConformanceEnv } from "./conformance-options.js";
 import { AuthConformanceError, CHECK_TITLES, type AuthCheckId, type CheckResult, type ConformanceReport } from "./conformance-report.js";
 import type { RunContext } from "./harness.js";
-import { SecretRegistry, describeError } from "./secret-scan.js";
+import { MIN_SECRET_LENGTH, SecretRegistry, describeError } from "./secret-scan.js";
 
 const PREFIX = "@sg/testing";
 const DEFAULT_SESSION_IDLE_SECONDS = 1800;
@@ -100,6 +100,7 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
       throw new SgValidationError(PREFIX, { path: ["options", "secrets"], expected: "secrets(env) to return an array of secret strings", received: describeValue(declared, true) });
     }
     declared.forEach((s, i) => secrets.add(s, `secrets(env)[${i}]`));
+    ctx.shortSecrets = declared.filter((s) => typeof s === "string" && s.length < MIN_SECRET_LENGTH).length;
 
     const shape = checkStrategyShape(ctx);
     checks.push(shape.result, checkOptionsValidated(ctx));

@@ -35,7 +35,11 @@ export interface AuthConformanceOptions {
    * `code: "SG_VALIDATION"`) whose message starts with {@link AuthConformanceOptions.name}. At least one.
    */
   readonly invalidOptions: ReadonlyArray<(env: ConformanceEnv) => unknown>;
-  /** Values that must never appear in an error, a log line, the strategy's inspection or the emulator's log. */
+  /**
+   * Values that must never appear in an error, a log line, the strategy's inspection or the emulator's log. A value
+   * shorter than `MIN_SECRET_LENGTH` (8 characters) is not searched for, since it would match unrelated text; the
+   * no-secret checks' details say how many were left out that way (they do not fail for it).
+   */
   secrets(env: ConformanceEnv): readonly string[];
   /**
    * Make the site refuse the credentials the strategy holds now, e.g. {@link expireSessions}. Without it the

@@ -31,6 +31,8 @@ export interface RunContext {
   timedOutIn?: string;
   /** Why the declared secrets are unknown (`secrets(env)` threw), masked; the no-secret checks then fail. */
   secretsProblem?: string;
+  /** How many declared secrets were strings shorter than `MIN_SECRET_LENGTH`, so not searched for (the no-secret checks say so). */
+  shortSecrets?: number;
   /** What the probe call did while the strategy's login was made to fail (see provokeLoginErrors). */
   readonly loginFailures: LoginFailure[];
 }

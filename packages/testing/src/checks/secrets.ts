@@ -2,7 +2,7 @@ import type { AuthCheckId, CheckResult } from "../conformance-report.js";
 import { CHECK_TITLES } from "../conformance-report.js";
 import { CheckTimeoutError, isAuthError, isSgError, openSession, plural, type CallOutcome, type RunContext, type Session } from "../harness.js";
 import { LOGIN_METHODS } from "./strategy-work.js";
-import { describeError, errorRenderings, safeInspect, safeJson, type SecretFinding } from "../secret-scan.js";
+import { MIN_SECRET_LENGTH, describeError, errorRenderings, safeInspect, safeJson, type SecretFinding } from "../secret-scan.js";
 
 
 /**
@@ -86,7 +86,8 @@ function verdict(id: AuthCheckId, findings: readonly SecretFinding[], scanned: s
   if (declared === 0) {
     return { id, title, status: "failed", detail: "no secret to look for: secrets(env) returned no value of at least 8 characters, so this check would pass vacuously" };
   }
-  const what = `${scanned}, searched for ${declared} secrets (the declared ones and every credential seen on the wire)`;
+  const short = ctx.shortSecrets ? `; ${plural(ctx.shortSecrets, "declared secret")} shorter than ${MIN_SECRET_LENGTH} characters not searched for` : "";
+  const what = `${scanned}, searched for ${declared} secrets (the declared ones and every credential seen on the wire${short})`;
   if (findings.length === 0) return { id, title, status: "passed", detail: what };
   const shown = findings.slice(0, 5).map((f) => `${f.secret} in ${f.where}: ${f.excerpt}`);
   const more = findings.length > 5 ? [`… and ${findings.length - 5} more`] : [];
