@@ -13,7 +13,9 @@ import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.
 import { json, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
 import { parseClockInstant, type ClockStart } from './clock.js';
-import { checkIntOption, checkStringOption, requireIntOption, shown } from './options-check.js';
+import { checkIntOption, checkStringOption, requireIntOption, shown, type RangedOption } from './options-check.js';
+import { EmulatorOptionError, checkOption } from './option-error.js';
+import { parseReverseLinkSpecs } from './reverse-link-pairs.js';
 import { lockDataFile } from './data-lock.js';
 import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
@@ -361,35 +363,41 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/** The `clock` and `clockFrozen` start options as a {@link ClockStart}, or undefined for the wall clock; throws for bad ones. */
+/** The `clock` and `clockFrozen` start options as a {@link ClockStart}, or undefined for the wall clock; throws an {@link EmulatorOptionError} for bad ones. */
 function startClock(clock: unknown, frozen: unknown): ClockStart | undefined {
-  if (frozen !== undefined && typeof frozen !== 'boolean') throw new Error(`clockFrozen must be true or false, got ${shown(frozen)}`);
+  if (frozen !== undefined && typeof frozen !== 'boolean') throw new EmulatorOptionError('clockFrozen', `clockFrozen must be true or false, got ${shown(frozen)}`);
   if (clock === undefined) {
-    if (frozen === true) throw new Error('clockFrozen needs clock: the instant to hold the clock at');
+    if (frozen === true) throw new EmulatorOptionError('clockFrozen', 'clockFrozen needs clock: the instant to hold the clock at');
     return undefined;
   }
-  return { at: parseClockInstant(clock, 'clock'), frozen: frozen === true };
+  return { at: checkOption('clock', () => parseClockInstant(clock, 'clock')), frozen: frozen === true };
 }
 
-/** Starts an emulated ShotGrid site on loopback (by default) and resolves once it is listening. */
+/**
+ * Starts an emulated ShotGrid site on loopback (by default) and resolves once it is listening.
+ *
+ * @throws {@link EmulatorOptionError} for a refused option, before anything is read or listens; another Error when
+ *   the start fails otherwise (its data file is in use or unreadable, its port is taken).
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const authMode = options.authMode ?? 'default';
-  if (!['default', 'identity', 'sso'].includes(authMode)) throw new Error(`Invalid authMode ${JSON.stringify(authMode)}`);
+  if (!['default', 'identity', 'sso'].includes(authMode)) throw new EmulatorOptionError('authMode', `Invalid authMode ${JSON.stringify(authMode)}`);
   const fixtures = options.fixtures ?? 'demo';
-  if (fixtures !== 'demo' && fixtures !== 'empty') throw new Error(`Invalid fixtures ${JSON.stringify(fixtures)}`);
+  if (fixtures !== 'demo' && fixtures !== 'empty') throw new EmulatorOptionError('fixtures', `Invalid fixtures ${JSON.stringify(fixtures)}`);
   // The same ranges as the CLI flags, checked before anything is read or listens: a port such as "8080x" would
   // otherwise listen on a Unix socket, and a pageSize of 0 would page forever.
-  const rows = checkIntOption('rows', options.rows) ?? 0;
-  const port = checkIntOption('port', options.port) ?? 0;
-  const latencyMs = checkIntOption('latencyMs', options.latencyMs) ?? 0;
-  const sessionIdleSeconds = checkIntOption('sessionIdleSeconds', options.sessionIdleSeconds) ?? 1800;
-  const pageSize = checkIntOption('pageSize', options.pageSize) ?? 500;
-  const queryCacheSize = checkIntOption('queryCacheSize', options.queryCacheSize) ?? 32;
-  const listenHost = checkStringOption('host', options.host, 'an interface address') ?? '127.0.0.1';
-  const dataFile = checkStringOption('dataFile', options.dataFile, 'a file path');
-  const allowedHosts = checkAllowedHosts(options.allowedHosts);
+  const int = (name: RangedOption): number | undefined => checkOption(name, () => checkIntOption(name, options[name]));
+  const rows = int('rows') ?? 0;
+  const port = int('port') ?? 0;
+  const latencyMs = int('latencyMs') ?? 0;
+  const sessionIdleSeconds = int('sessionIdleSeconds') ?? 1800;
+  const pageSize = int('pageSize') ?? 500;
+  const queryCacheSize = int('queryCacheSize') ?? 32;
+  const listenHost = checkOption('host', () => checkStringOption('host', options.host, 'an interface address')) ?? '127.0.0.1';
+  const dataFile = checkOption('dataFile', () => checkStringOption('dataFile', options.dataFile, 'a file path'));
+  const allowedHosts = checkOption('allowedHosts', () => checkAllowedHosts(options.allowedHosts));
   const userLogger: unknown = options.logger;
-  if (userLogger !== undefined && typeof userLogger !== 'function') throw new Error(`logger must be a function (line: string) => void, got ${shown(userLogger)}`);
+  if (userLogger !== undefined && typeof userLogger !== 'function') throw new EmulatorOptionError('logger', `logger must be a function (line: string) => void, got ${shown(userLogger)}`);
   // The logger only reports: one that throws changes nothing (a start, a request, a save or a close goes on as without it).
   const logger = (line: string): void => {
     try {
@@ -399,9 +407,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   };
   const appSessionLauncher = options.appSessionLauncher ?? true;
-  if (typeof appSessionLauncher !== 'boolean') throw new Error('appSessionLauncher must be true or false');
-  const basePath = normalizeBasePath(options.basePath);
+  if (typeof appSessionLauncher !== 'boolean') throw new EmulatorOptionError('appSessionLauncher', 'appSessionLauncher must be true or false');
+  const basePath = checkOption('basePath', () => normalizeBasePath(options.basePath));
   const reverseLinks = options.reverseLinks ?? [];
+  checkOption('reverseLinks', () => parseReverseLinkSpecs(reverseLinks)); // before the lock; the site parses them again
   const clockStart = startClock(options.clock, options.clockFrozen);
   // A data file is the site: it is loaded as saved, without seeding the fixtures first (which `rows` can make
   // take seconds); `fixtures` and `rows` then only say what a reset goes back to.

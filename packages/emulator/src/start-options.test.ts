@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmulatorOptionError } from './option-error.js';
 import { startEmulator } from './server.js';
 import { startHarness, where, type Harness } from './test-support/harness.js';
 import type { EmulatorOptions } from './types.js';
@@ -21,7 +22,7 @@ async function refusal(options: Record<string, unknown>): Promise<string> {
   try {
     handle = await startEmulator(options as EmulatorOptions);
   } catch (err) {
-    expect(err).toBeInstanceOf(Error);
+    expect(err).toBeInstanceOf(EmulatorOptionError);
     return (err as Error).message;
   }
   await handle.close();
@@ -78,6 +79,37 @@ describe('startEmulator option checks (the ranges the CLI enforces)', () => {
     // The site still answers at once: no latency was set by the refused calls.
     const read = await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], filters: where(['id', 'is', 1]) });
     expect(read.entities).toHaveLength(1);
+  });
+
+  // Every refusal was a plain Error, so a caller (the @sg/testing kit) could not tell a bad option from a start
+  // that failed for another reason (a data file in use, a port taken).
+  it('refuses each start option with an EmulatorOptionError naming it, and nothing else', async () => {
+    const refused = async (options: Record<string, unknown>): Promise<unknown> => startEmulator(options as EmulatorOptions).then(async (h) => h.close(), (err: unknown) => err);
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ authMode: 'nope' }, 'authMode'], [{ fixtures: 'all' }, 'fixtures'], [{ port: 'x' }, 'port'], [{ rows: -1 }, 'rows'],
+      [{ latencyMs: '1' }, 'latencyMs'], [{ sessionIdleSeconds: 0 }, 'sessionIdleSeconds'], [{ pageSize: 0 }, 'pageSize'],
+      [{ queryCacheSize: -1 }, 'queryCacheSize'], [{ host: '' }, 'host'], [{ dataFile: 42 }, 'dataFile'], [{ allowedHosts: 'x' }, 'allowedHosts'],
+      [{ logger: 'x' }, 'logger'], [{ appSessionLauncher: 'yes' }, 'appSessionLauncher'], [{ basePath: 'sg' }, 'basePath'],
+      [{ reverseLinks: 'Task.entity' }, 'reverseLinks'], [{ reverseLinks: [{ field: '*.tasks', reverse: 'Task.entity' }] }, 'reverseLinks'],
+      [{ clock: 'soon' }, 'clock'], [{ clockFrozen: true }, 'clockFrozen'],
+    ];
+    for (const [options, option] of cases) {
+      const err = await refused(options);
+      expect(err, JSON.stringify(options)).toBeInstanceOf(EmulatorOptionError);
+      expect(err).toMatchObject({ name: 'EmulatorOptionError', option });
+    }
+    const file = join(dir, 'held.json');
+    const held = await startEmulator({ dataFile: file });
+    try {
+      const locked = await refused({ dataFile: file });
+      expect((locked as Error).message).toMatch(/is in use by another sg-emulator/);
+      expect(locked).not.toBeInstanceOf(EmulatorOptionError);
+      const taken = await refused({ port: Number(new URL(held.url).port) });
+      expect(taken).toMatchObject({ code: 'EADDRINUSE' });
+      expect(taken).not.toBeInstanceOf(EmulatorOptionError);
+    } finally {
+      await held.close();
+    }
   });
 
   it('still starts with values at the ends of each range', async () => {
