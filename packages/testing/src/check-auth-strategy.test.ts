@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SgValidationError, type Credentials } from "@sg/core";
-import type { SiteCardScript } from "@sg/emulator";
+import { startEmulator, type SiteCardScript } from "@sg/emulator";
 import { describe, expect, it } from "vitest";
 import {
   AUTH_CHECK_IDS,
@@ -300,6 +303,36 @@ describe("checkAuthStrategy options", () => {
     await expect(checkAuthStrategy({} as never)).rejects.toThrow(SgValidationError);
     await expect(checkAuthStrategy({ ...options(), refreshes: "always" as never })).rejects.toThrow(/^@sg\/testing: options\.refreshes: expected 'once' or 'never'/);
     await expect(checkAuthStrategy({ ...options(), concurrency: 0 })).rejects.toThrow(/^@sg\/testing: options\.concurrency: expected a positive integer/);
+  });
+
+  // A bad emulator option came out as startEmulator's plain Error, though malformed options are an SgValidationError.
+  it("rejects an emulator option startEmulator refuses with an @sg/testing SgValidationError at options.emulator, keeping its message", async () => {
+    const port = await checkAuthStrategy({ ...options(), emulator: { port: "x" as never } }).catch((e: unknown) => e);
+    expect(port).toBeInstanceOf(SgValidationError);
+    expect((port as SgValidationError).path).toEqual(["options", "emulator", "port"]);
+    expect((port as Error).message).toMatch(/^@sg\/testing: options\.emulator\.port: expected .*port must be an integer from 0 to 65535, got "x"/);
+    const mode = await checkAuthStrategy({ ...options(), emulator: { authMode: "nope" as never } }).catch((e: unknown) => e);
+    expect(mode).toBeInstanceOf(SgValidationError);
+    expect((mode as Error).message).toMatch(/^@sg\/testing: options\.emulator\.authMode: expected .*Invalid authMode "nope"/);
+    // The kit wraps the emulator's logger in its own, so startEmulator never sees this one: the kit checks it.
+    await expect(checkAuthStrategy({ ...options(), emulator: { logger: "stderr" as never } })).rejects.toThrow(/^@sg\/testing: options\.emulator\.logger: expected a function/);
+  });
+
+  it("lets a start failure that is no option refusal (a data file in use, a port taken) through as it is", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-testing-emulator-"));
+    const held = await startEmulator({ dataFile: join(dir, "site.json") });
+    try {
+      const locked = await checkAuthStrategy({ ...options(), emulator: { dataFile: join(dir, "site.json") } }).catch((e: unknown) => e);
+      expect(locked).toBeInstanceOf(Error);
+      expect(locked).not.toBeInstanceOf(SgValidationError);
+      expect((locked as Error).message).toMatch(/is in use by another sg-emulator/);
+      const taken = await checkAuthStrategy({ ...options(), emulator: { port: Number(new URL(held.url).port) } }).catch((e: unknown) => e);
+      expect(taken).not.toBeInstanceOf(SgValidationError);
+      expect((taken as NodeJS.ErrnoException).code).toBe("EADDRINUSE");
+    } finally {
+      await held.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects a secrets(env) that returns no array with an @sg/testing SgValidationError, not a TypeError", async () => {

@@ -1,4 +1,4 @@
-import { startEmulator } from "@sg/emulator";
+import { EmulatorOptionError, startEmulator } from "@sg/emulator";
 import { SgValidationError, describeValue } from "@sg/core";
 import { createCapturingLogger } from "./capturing-logger.js";
 import { checkCredentialsCached, checkSingleFlight } from "./checks/caching.js";
@@ -33,6 +33,8 @@ function validate(options: AuthConformanceOptions): void {
     const v = options[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) fail([key], "a positive integer", v);
   }
+  const emulatorLogger: unknown = options.emulator?.logger;
+  if (emulatorLogger !== undefined && typeof emulatorLogger !== "function") fail(["emulator", "logger"], "a function (line: string) => void", emulatorLogger);
   if (options.probe !== undefined && (typeof options.probe?.method !== "string" || typeof options.probe.payload !== "function")) {
     fail(["probe"], "{ method: string, payload(): unknown }", options.probe);
   }
@@ -40,7 +42,9 @@ function validate(options: AuthConformanceOptions): void {
 
 /**
  * Run the auth strategy conformance checks against a local emulator and report each one. Never throws for a
- * failing strategy (see {@link assertAuthStrategy}); throws `SgValidationError` for malformed options.
+ * failing strategy (see {@link assertAuthStrategy}); throws `SgValidationError` for malformed options, an `emulator`
+ * option `startEmulator` refuses included (at `options.emulator.<option>`, with its message). A start of the emulator
+ * that fails otherwise (its `dataFile` in use, its `port` taken) is thrown as it is.
  *
  * @example
  * ```ts
@@ -63,6 +67,11 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
       emulatorLines.push(line);
       userLogger?.(line);
     },
+  }).catch((error: unknown) => {
+    // Only a refused option is the caller's malformed options; a data file in use or a port taken is no such thing.
+    if (!(error instanceof EmulatorOptionError)) throw error;
+    const value: unknown = (options.emulator as Record<string, unknown> | undefined)?.[error.option];
+    throw new SgValidationError(PREFIX, { path: ["options", "emulator", error.option], expected: `an option startEmulator accepts (${error.message})`, received: describeValue(value), cause: error });
   });
   const checks: CheckResult[] = [];
   try {
