@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { parseSite } from "@sg/core";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
@@ -49,6 +50,14 @@ export function configDir(env: Readonly<Record<string, string | undefined>>): st
   const xdg = env["XDG_CONFIG_HOME"];
   if (xdg && isAbsolute(xdg)) return join(xdg, "sg");
   return join(env["HOME"] || homedir(), ".config", "sg");
+}
+
+/**
+ * The key of a site in the file: its URL as `sg login` saves it, normalised by `parseSite` of `@sg/core` (no
+ * `user:pass@`, lower-case host, no trailing slash), so that `https://Studio.example/` finds what `sg login` saved.
+ */
+function siteKey(site: string): string {
+  return parseSite(site, { allowInsecureHttp: true, prefix: "@sg/cli" }).href;
 }
 
 /** Sessions saved per site in `<configDir>/credentials.json`, mode 0600 (folder 0700; on Windows, the folder's ACL). */
@@ -121,14 +130,17 @@ export class CredentialsStore {
   }
 
   /**
-   * The session saved for a site (by its normalised URL), and what is wrong with the file, if anything: `warnings`,
-   * each of its kind, and `warning`, their messages in one line.
+   * The session saved for a site, and what is wrong with the file, if anything: `warnings`, each of its kind, and
+   * `warning`, their messages in one line.
    *
+   * @param site - the site URL, in any form `--site` takes: it is normalised as `sg login` saves it (by `parseSite` of `@sg/core`: no `user:pass@`, lower-case host, no trailing slash).
    * @throws {@link CredentialsFileError} when the file cannot be read (a folder in its place, no permission).
+   * @throws `SgValidationError` of `@sg/core` when `site` is no site URL (what `--site` refuses).
    */
   async get(site: string): Promise<{ session: SavedSession | undefined; warning?: string; warnings?: readonly CredentialsFileWarning[] }> {
+    const key = siteKey(site);
     const { data, warnings } = await this.load();
-    const session = data.sites[site] as SavedSession | undefined;
+    const session = data.sites[key] as SavedSession | undefined;
     return warnings.length ? { session, warning: warnings.map((w) => w.message).join("; "), warnings } : { session };
   }
 
@@ -155,11 +167,14 @@ export class CredentialsStore {
   /**
    * Save the session for a site, replacing any earlier one.
    *
+   * @param site - the site URL, normalised as in {@link CredentialsStore.get} (any `user:pass@` is left out of the file).
    * @throws {@link CredentialsFileError} when the file cannot be read or written, or another `sg` holds its lock.
+   * @throws `SgValidationError` of `@sg/core` when `site` is no site URL.
    */
   async set(site: string, session: SavedSession): Promise<void> {
+    const key = siteKey(site);
     await this.update((data) => {
-      data.sites[site] = { ...session };
+      data.sites[key] = { ...session };
       return true;
     });
   }
@@ -174,11 +189,18 @@ export class CredentialsStore {
     refuseNewer((await this.load()).newer);
   }
 
-  /** Forget the session of a site. Resolves whether one was saved. */
+  /**
+   * Forget the session of a site. Resolves whether one was saved.
+   *
+   * @param site - the site URL, normalised as in {@link CredentialsStore.get}.
+   * @throws {@link CredentialsFileError} when the file cannot be read or written, or was written by a newer sg.
+   * @throws `SgValidationError` of `@sg/core` when `site` is no site URL.
+   */
   async delete(site: string): Promise<boolean> {
+    const key = siteKey(site);
     // Nothing saved for it: no lock, and no folder made (a newer sg's file is refused by update()).
     const { data, newer } = await this.load();
-    if (!newer && !data.sites[site]) return false;
-    return this.update((data) => site in data.sites && delete data.sites[site]);
+    if (!newer && !data.sites[key]) return false;
+    return this.update((data) => key in data.sites && delete data.sites[key]);
   }
 }

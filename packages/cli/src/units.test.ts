@@ -166,6 +166,31 @@ describe("credentials store", () => {
     }
   });
 
+  it("keys a session by the site URL normalised as sg login saves it, whatever form get, set and delete are given", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-store-"));
+    try {
+      const store = new CredentialsStore(dir);
+      const session = { sessionToken: "tok-123456789", method: "browser", savedAt: "2026-01-01T00:00:00Z" } as const;
+      // Trailing slash, upper-case host, spaces, and a basic-auth proxy's login (never written to the file).
+      await store.set(" https://U:SECRET-pass@A.Example/sg/ ", session);
+      const file = readFileSync(store.path, "utf8");
+      expect(Object.keys((JSON.parse(file) as { sites: object }).sites)).toEqual(["https://a.example/sg"]);
+      expect(file).not.toContain("SECRET");
+      for (const site of ["https://a.example/sg", "https://a.example/sg/", "HTTPS://A.EXAMPLE/sg//"]) expect((await store.get(site)).session).toEqual(session);
+      // Plain http is a key like any other (sg login --allow-http saves one).
+      await store.set("http://studio.lan:8080/", session);
+      expect((await store.get("http://studio.lan:8080")).session).toEqual(session);
+      expect(await store.delete("https://a.example/sg/")).toBe(true);
+      expect((await store.get("https://a.example/sg")).session).toBeUndefined();
+      // What is no site URL is refused, naming what was expected, rather than read or saved under a key sg never uses.
+      await expect(store.get("https://a.example/api3/json")).rejects.toThrow("@sg/cli: site: expected the site's root URL");
+      await expect(store.set("a.example", session)).rejects.toThrow("@sg/cli: site: expected an absolute http(s) URL");
+      await expect(store.delete("")).rejects.toThrow("@sg/cli: site: expected the site URL as a string");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads the file saved again as UTF-16 with a byte order mark (Windows PowerShell 5.1's >)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-store-"));
     const store = new CredentialsStore(dir);
