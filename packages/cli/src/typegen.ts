@@ -144,7 +144,7 @@ export type SgUrlValue = {
  * name → field name → `{ type: <data_type>; value: <wire value type> }`, plus `editable: false` on a field the
  * site marks read-only (so that `@sg/entities` leaves it out of create/update data). Status and list fields are string
  * unions of their valid values, entity fields links to their valid types. One `type` alias per entity
- * (`ShotFields`, …), the site type `SgSchema`, and `SgEntityType`. Entity types and fields are sorted by code
+ * (`ShotFields`, …), the site type (`typeName`, default `SgSchema`), and `SgEntityType`. Entity types and fields are sorted by code
  * point and nothing variable (time, URL) is written, so an unchanged site always gives byte-identical output.
  *
  * @param schema - the answer of `schema_read`.
@@ -183,7 +183,7 @@ export function generateSchemaTypes(schema: RawSiteSchema, options: GenerateSche
     lines.push("};");
     lines.push("");
   }
-  lines.push("/** Every entity type of the site with its fields: `entityApi<SgSchema>(client)`. */");
+  lines.push(`/** Every entity type of the site with its fields: \`entityApi<${typeName}>(client)\`. */`);
   lines.push(`export type ${typeName} = {`);
   for (const type of entityTypes) lines.push(`  readonly ${type}: ${type}Fields;`);
   lines.push("};");
@@ -191,7 +191,7 @@ export function generateSchemaTypes(schema: RawSiteSchema, options: GenerateSche
   lines.push("/** The name of an entity type of the site. */");
   lines.push(`export type SgEntityType = keyof ${typeName};`);
   lines.push("");
-  lines.push("/** The date and date_time fields of every entity type: `entityApi<SgSchema>(client, { fieldTypes: sgFieldTypes })`. */");
+  lines.push(`/** The date and date_time fields of every entity type: \`entityApi<${typeName}>(client, { fieldTypes: sgFieldTypes })\`. */`);
   lines.push("export const sgFieldTypes: { readonly [entityType: string]: { readonly [field: string]: string } } = {");
   for (const type of entityTypes) {
     const fields = schema[type] ?? {};

@@ -210,6 +210,14 @@ describe("typegen (offline, the real site schema)", () => {
     expect(generateSchemaTypes(shuffled as RawSiteSchema)).toBe(generateSchemaTypes(schema));
   });
 
+  it("names the typeName given in the usage comments, not only in the type", () => {
+    const out = generateSchemaTypes(schema, { typeName: "MySchema" });
+    expect(out).toContain("export type MySchema = {");
+    expect(out).toContain("`entityApi<MySchema>(client)`");
+    expect(out).toContain("`entityApi<MySchema>(client, { fieldTypes: sgFieldTypes })`");
+    expect(out).not.toContain("SgSchema");
+  });
+
   it("types links, status unions, dates and lists", () => {
     const out = generateSchemaTypes(schema);
     expect(out).toContain('readonly entity: { readonly type: "entity"; readonly value: EntityLink<"Asset" | "Project" | "Scene" | "Sequence" | "Shot"> | null };');
