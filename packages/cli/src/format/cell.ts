@@ -17,7 +17,12 @@ function isRef(value: unknown): value is { type: string; id: number; name?: unkn
   return typeof type === "string" && ENTITY_TYPE.test(type) && typeof id === "number";
 }
 
-/** A value as one line of text. `style` `table` is for people, `csv` for spreadsheets and scripts. */
+/**
+ * A value as the text of one cell. `style` `table` is for people: one line, safe for a terminal (line breaks become
+ * ` ⏎ `, control and bidirectional characters visible marks). `csv` is for spreadsheets and scripts: line breaks and
+ * control characters are kept as they are, so the text may span lines; pass it to `csvField`, which quotes it (as the
+ * CSV writer does).
+ */
 export function cellText(value: unknown, style: "table" | "csv"): string {
   const text = rawText(value, style);
   return style === "table" ? forTerminal(text) : text;
