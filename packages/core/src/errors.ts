@@ -334,10 +334,7 @@ export function formatPath(path: readonly (string | number)[]): string {
 export function describeValue(value: unknown, secret = false): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
-  if (secret) {
-    const kind = Array.isArray(value) ? "array" : typeof value;
-    return `${/^[ao]/.test(kind) ? "an" : "a"} ${kind} (${REDACTED})`;
-  }
+  if (secret) return `${Array.isArray(value) ? "an array" : typeof value == "object" ? "an object" : `a ${typeof value}`} (${REDACTED})`;
   if (typeof value === "string") return `string ${JSON.stringify(cutText(value, 40))}`;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
