@@ -13,6 +13,8 @@ const KEY = "0123456789abcdef0123456789abcdef";
 /** A site whose `info` answers, and whose every other API call is redirected to its SAML login. */
 let site: Server;
 let url = "";
+/** Whether the login itself (get_session_token) is answered, so only the calls with its session are redirected. */
+let loginAnswered = false;
 
 beforeAll(async () => {
   site = createServer((req, res) => {
@@ -21,6 +23,8 @@ beforeAll(async () => {
     req.on("end", () => {
       if (body.includes('"method_name":"info"')) {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: { version: [8, 50, 0], user_authentication_method: "default" } }));
+      } else if (loginAnswered && body.includes('"method_name":"get_session_token"')) {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results: { session_id: "0f1e2d3c4b5a69788796a5b4c3d2e1f0" } }));
       } else res.writeHead(302, { location: `${url}/saml/saml_login_request?next=%2Fapi3%2Fjson` }).end();
     });
   });
@@ -54,5 +58,21 @@ describe("sg doctor, an API call redirected to the SSO login", () => {
     expect(d.code).toBe(7);
     expect(d.failed?.problem).toBe("sso-site");
     expect(d.out).not.toContain("coord-Pass-9f2e");
+  });
+
+  // The login was accepted: telling the person the site takes no passwords (and to log in in a browser) contradicted
+  // the library's own line just above it.
+  it("a person's login accepted, the calls with its session redirected: sso-redirect, pointing at the site URL", async () => {
+    loginAnswered = true;
+    try {
+      const d = await doctor({ SG_LOGIN: "coord", SG_PASSWORD: "coord-Pass-9f2e" });
+      expect(d.code).toBe(7);
+      expect(d.failed?.problem).toBe("sso-redirect");
+      expect(d.failed?.why).toMatch(/^the login was accepted, but/);
+      expect(d.failed?.fix).toContain("--site");
+      expect(d.out).not.toContain("coord-Pass-9f2e");
+    } finally {
+      loginAnswered = false;
+    }
   });
 });

@@ -186,6 +186,14 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
       fix: "Check --site (the site itself, not an SSO portal) and any proxy or gateway that enforces SSO on /api3/json.",
     };
   }
+  // sg's login keeps a session (get_session_token): a redirect of any other call came after the login was accepted.
+  if (ssoRedirect && auth.kind === "user" && error.method !== "get_session_token") {
+    return {
+      problem: "sso-redirect",
+      why: "the login was accepted, but the site (or a proxy or gateway in front of it) redirected the calls made with its session to its SSO login.",
+      fix: "Check --site (the site itself, not an SSO portal) and any proxy or gateway that enforces SSO on /api3/json.",
+    };
+  }
   if (/SSO_SITE/.test(code) || errorCode === 108 || (ssoRedirect && auth.kind === "user") || (siteKind === "sso" && auth.kind === "user")) {
     return {
       problem: "sso-site",
