@@ -311,6 +311,12 @@ describe("checkAuthStrategy options", () => {
     expect(port).toBeInstanceOf(SgValidationError);
     expect((port as SgValidationError).path).toEqual(["options", "emulator", "port"]);
     expect((port as Error).message).toBe('@sg/testing: options.emulator.port: expected an option startEmulator accepts (port must be an integer from 0 to 65535), got string "x"');
+    // The emulator says what it got after a comma, a semicolon or a colon: never twice in the kit's message.
+    for (const emulator of [{ clock: "yesterday" }, { basePath: "/api3/json" }]) {
+      const refused = await checkAuthStrategy({ ...options(), emulator }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(SgValidationError);
+      expect((refused as Error).message.match(/\bgot\b/g)).toHaveLength(1);
+    }
     const mode = await checkAuthStrategy({ ...options(), emulator: { authMode: "nope" as never } }).catch((e: unknown) => e);
     expect(mode).toBeInstanceOf(SgValidationError);
     expect((mode as Error).message).toMatch(/^@sg\/testing: options\.emulator\.authMode: expected .*Invalid authMode "nope"/);

@@ -71,8 +71,8 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
     // Only a refused option is the caller's malformed options; a data file in use or a port taken is no such thing.
     if (!(error instanceof EmulatorOptionError)) throw error;
     const value: unknown = (options.emulator as Record<string, unknown> | undefined)?.[error.option];
-    // The emulator's own "…, got x" is left out: the error says what it got once, after what was expected.
-    throw new SgValidationError(PREFIX, { path: ["options", "emulator", error.option], expected: `an option startEmulator accepts (${error.message.replace(/, got [^]*$/, "")})`, received: describeValue(value), cause: error });
+    // The emulator's own "…, got x" (or "; got x", ": got x") is left out: the error says what it got once, after what was expected.
+    throw new SgValidationError(PREFIX, { path: ["options", "emulator", error.option], expected: `an option startEmulator accepts (${error.message.replace(/[,;:] got [^]*$/, "")})`, received: describeValue(value), cause: error });
   });
   const checks: CheckResult[] = [];
   try {
