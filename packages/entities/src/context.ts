@@ -28,7 +28,8 @@ export interface EntityApiOptions<D extends DateMode = "date"> {
   readonly dates?: D | undefined;
   /**
    * Trim entity dicts in filters and `update` values down to their link keys, as the Python client does
-   * (default true). `create` and `batch` are never trimmed (parity).
+   * (default true). `create` and `batch` are never trimmed (parity), nor is a filter tree given in the wire form
+   * (`{ logical_operator, conditions }`, sent as it is).
    */
   readonly trimEntities?: boolean | undefined;
   /**

@@ -30,7 +30,8 @@ export function toWireFilters(filters: unknown, operator: unknown, path: Path, t
     if (operator != null) {
       fail(operatorPath, "no filterOperator when filters are already a wire tree {logical_operator, conditions}", operator, "Put the operator in the tree's logical_operator.");
     }
-    return encodeFilters(filters, { path, prefix: PREFIX, trimEntities: trim });
+    // The wire form is sent as it is (validated only), as Python sends a dict: its links are not trimmed.
+    return encodeFilters(filters, { path, prefix: PREFIX, trimEntities: false });
   }
   if (isPlainObject(filters) && "filter_operator" in filters && "filters" in filters) {
     if (operator != null) fail(operatorPath, "no filterOperator when filters are a single group", operator, "Put the operator in the group.");
