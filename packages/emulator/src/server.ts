@@ -451,24 +451,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // runs as long as the client's own limits allow, which is what a test of those limits needs.
   server.requestTimeout = 0;
   await listen(server, port, listenHost).catch(failed);
-  let url: string;
-  try {
-    const addr = server.address() as AddressInfo;
-    // A wildcard bind (0.0.0.0, ::) is no address to connect to: the card names loopback of the same family.
-    const address = addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address === '::' ? '::1' : addr.address;
-    const host = address.includes(':') ? `[${address}]` : address;
-    // No `:80` at port 80 (as `new URL` writes it): Python's cookie jar compares a cookie domain that keeps the port
-    // with the request host without it, so shotgun_api3's download_attachment sends `_session_id` only to a portless URL.
-    url = new URL(`http://${host}:${addr.port}`).origin;
-    emulator.guard = adminGuard(listenHost, addr.address, addr.port, allowedHosts);
-    site.origin = url;
-    const seeded = `fixtures ${fixtures}${rows ? `, +${rows} rows` : ''}`;
-    logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, ${saved ? `data from ${dataFile}; a reset seeds ${seeded}` : seeded})`);
-  } catch (err) {
-    // A start that fails after listening leaves nothing behind either: no listening server, no lock.
-    server.close();
-    return failed(err);
-  }
+  const addr = server.address() as AddressInfo;
+  // A wildcard bind (0.0.0.0, ::) is no address to connect to: the card names loopback of the same family.
+  const address = addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address === '::' ? '::1' : addr.address;
+  const host = address.includes(':') ? `[${address}]` : address;
+  // No `:80` at port 80 (as `new URL` writes it): Python's cookie jar compares a cookie domain that keeps the port
+  // with the request host without it, so shotgun_api3's download_attachment sends `_session_id` only to a portless URL.
+  const url = new URL(`http://${host}:${addr.port}`).origin;
+  emulator.guard = adminGuard(listenHost, addr.address, addr.port, allowedHosts);
+  site.origin = url;
+  const seeded = `fixtures ${fixtures}${rows ? `, +${rows} rows` : ''}`;
+  // The logger is guarded above: a throw from it cannot fail the start once the server listens.
+  logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, ${saved ? `data from ${dataFile}; a reset seeds ${seeded}` : seeded})`);
   let closed: Promise<void> | undefined;
   return {
     url: url + basePath,
