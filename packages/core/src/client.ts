@@ -2,7 +2,7 @@ import type { AuthContext, AuthStrategy } from "./auth-strategy.js";
 import { onAbort } from "./abort-listeners.js";
 import { abortErrorFrom, systemClock, type Clock } from "./clock.js";
 import type { Credentials } from "./credentials.js";
-import { MAYBE_APPLIED_HINT, SgAbortError, SgAuthError, SgError, SgTimeoutError, SgValidationError, describeValue } from "./errors.js";
+import { MAYBE_APPLIED_HINT, SgAbortError, SgAuthError, SgError, SgTimeoutError, SgValidationError, describeValue, type Path } from "./errors.js";
 import { checkLogger, guardLogger } from "./guard-logger.js";
 import type { Logger } from "./logger.js";
 import { methodKind, type MethodKind } from "./method-kind.js";
@@ -694,9 +694,6 @@ export function checkDefaultCallOptions(prefix: string, defaults: unknown, path:
     throw error instanceof SgValidationError ? new SgValidationError(prefix, error) : error;
   }
 }
-
-/** A path inside a function's arguments, e.g. `["defaults", "retry", "maxAttempts"]`. */
-type Path = readonly (string | number)[];
 
 const AFTER_REFUSAL = "fresh credentials after a refusal";
 

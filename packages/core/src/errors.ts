@@ -318,6 +318,9 @@ export class SgValidationError extends SgError {
   }
 }
 
+/** Where a value is inside a function's arguments, e.g. `["defaults", "retry", "maxAttempts"]` (not exported from the package). */
+export type Path = readonly (string | number)[];
+
 /** `["filters", 2, 1]` → `filters[2][1]`. */
 export function formatPath(path: readonly (string | number)[]): string {
   if (path.length === 0) return "(value)";

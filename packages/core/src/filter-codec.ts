@@ -1,6 +1,6 @@
 import { encodeDateTime, enterValue } from "./date-codec.js";
 import { isEntityRef, trimEntityRef } from "./entity-ref.js";
-import { SgValidationError, describeValue } from "./errors.js";
+import { SgValidationError, describeValue, type Path } from "./errors.js";
 import { checkFieldPath } from "./field-path.js";
 import { isDate } from "./realm-checks.js";
 
@@ -111,8 +111,6 @@ interface Ctx {
   /** The groups the walk is in: one inside itself, or nested too deep, is refused. */
   readonly within: Set<unknown>;
 }
-
-type Path = readonly (string | number)[];
 
 function fail(ctx: Ctx, path: Path, expected: string, received: string, hint?: string): never {
   throw new SgValidationError(ctx.prefix, { path, expected, received, hint });
