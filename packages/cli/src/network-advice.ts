@@ -148,7 +148,7 @@ function runtimeLimitAdvice(error: SgTimeoutError, code: string): string {
 export function networkAdvice(error: unknown, context: NetworkContext): string | undefined {
   if (!(error instanceof SgNetworkError) && !(error instanceof SgTimeoutError)) return undefined;
   const { url, route, host } = whereTo(context);
-  const through = proxyNote(context);
+  const through = route ? throughProxy(route, host) : "";
   if (timedOutLoggingIn(error)) {
     // Nothing of the call was sent, and the time may have gone to a person at a prompt: not the site's fault.
     return `The time ran out while sg was still logging in, before the call was sent. --timeout-ms N (or SG_TIMEOUT_MS) sets how long a call may take, a login it waits for included (${error.timeoutMs} ms this time).${through}`;
