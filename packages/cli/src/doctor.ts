@@ -177,20 +177,17 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
     };
   }
   // The API call was redirected to the site's SSO (SAML) login. A script key needs no SSO session: something in front
-  // of the site sends API calls to SSO. A person's login gets the SSO-site advice below; a session, the expired one.
+  // of the site sends API calls to SSO. So does it when a person's login was accepted: sg's login keeps a session
+  // (get_session_token), so a redirect of any other call came after it. A redirected login gets the SSO-site advice
+  // below; a session, the expired one.
   const ssoRedirect = code === "SG_SSO_SESSION_EXPIRED";
-  if (ssoRedirect && auth.kind === "script") {
+  const accepted = auth.kind === "user" && error.method !== "get_session_token";
+  if (ssoRedirect && (auth.kind === "script" || accepted)) {
     return {
       problem: "sso-redirect",
-      why: "the site (or a proxy or gateway in front of it) redirected the API call to its SSO login; a script key needs no SSO session, and it was not checked.",
-      fix: "Check --site (the site itself, not an SSO portal) and any proxy or gateway that enforces SSO on /api3/json.",
-    };
-  }
-  // sg's login keeps a session (get_session_token): a redirect of any other call came after the login was accepted.
-  if (ssoRedirect && auth.kind === "user" && error.method !== "get_session_token") {
-    return {
-      problem: "sso-redirect",
-      why: "the login was accepted, but the site (or a proxy or gateway in front of it) redirected the calls made with its session to its SSO login.",
+      why: accepted
+        ? "the login was accepted, but the site (or a proxy or gateway in front of it) redirected the calls made with its session to its SSO login."
+        : "the site (or a proxy or gateway in front of it) redirected the API call to its SSO login; a script key needs no SSO session, and it was not checked.",
       fix: "Check --site (the site itself, not an SSO portal) and any proxy or gateway that enforces SSO on /api3/json.",
     };
   }
