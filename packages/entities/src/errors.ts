@@ -8,7 +8,10 @@ import { SgError, cutText, scrubText, type SgErrorOptions } from "@sg/core";
 
 /** Options of {@link SgTransferError}. */
 export interface TransferErrorOptions extends SgErrorOptions {
-  /** The HTTP status, when a response arrived. */
+  /**
+   * The HTTP status, when a response arrived. Without `attempts`, the error's `attempts` is then that answer,
+   * `[{ attempt: 1, status }]`.
+   */
   readonly status?: number | undefined;
   /** The start of the site's reply, when there was one; scrubbed of `secrets` here. */
   readonly reply?: string | undefined;
@@ -45,7 +48,7 @@ export class SgTransferError extends SgError {
   declare readonly maybeSent?: true;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: TransferErrorOptions = {}) {
-    super(message, options, options.code ?? "SG_TRANSFER_FAILED");
+    super(message, options.attempts || !options.status ? options : { ...options, attempts: [{ attempt: 1, status: options.status }] }, options.code ?? "SG_TRANSFER_FAILED");
     if (options.maybeSent) this.maybeSent = true;
     this.status = options.status;
     // Scrubbed, then cut: a cut first could leave the start of a secret.
