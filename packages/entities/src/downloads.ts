@@ -32,6 +32,13 @@ export type AttachmentInput =
   | { readonly url?: string | null; readonly type?: string; readonly id?: number }
   | number;
 
+/**
+ * The attachment parameter: an {@link AttachmentInput}, or a value typed `unknown`, such as a loose record's field
+ * (`downloadAttachment(client, rec["sg_uploaded_movie"])`, as in Python), checked at run time as any other. A value
+ * of another type is refused at compile time as before.
+ */
+export type AttachmentArg<A> = unknown extends A ? A : AttachmentInput;
+
 /** Options of `openAttachment`, plus call options. */
 export interface OpenAttachmentOptions extends TransferCallOptions {
   /**
@@ -85,7 +92,7 @@ function tooLarge(what: string, max: number, cause?: unknown): SgTransferError {
  * @param target - a client or an {@link EntityContext}.
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
  */
-export function getAttachmentDownloadUrl(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput | null): string | null {
+export function getAttachmentDownloadUrl<A>(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentArg<A> | null): string | null {
   return attachmentUrl(contextOf(target), attachment);
 }
 
@@ -160,7 +167,7 @@ export interface AttachmentStream {
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
  * @param options - `filePath` and call options (no `kind`).
  */
-export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options: DownloadOptions & { readonly filePath: string }): Promise<string>;
+export function downloadAttachment<A>(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentArg<A>, options: DownloadOptions & { readonly filePath: string }): Promise<string>;
 /**
  * Download an attachment's bytes (Python `download_attachment`).
  *
@@ -170,7 +177,7 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  * `SgTransferError` `SG_DOWNLOAD_TOO_LARGE`) and call options (no `kind`); `deadlineMs` bounds the whole download,
  * its body included.
  */
-export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: DownloadOptions & { readonly filePath?: null | undefined }): Promise<Uint8Array>;
+export function downloadAttachment<A>(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentArg<A>, options?: DownloadOptions & { readonly filePath?: null | undefined }): Promise<Uint8Array>;
 /**
  * Download an attachment when whether there is a `filePath` is known only at run time (options typed
  * {@link DownloadOptions}, `{ filePath: maybe }`): the path once written, or the bytes.
@@ -179,7 +186,7 @@ export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, a
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
  * @param options - `filePath` (or undefined) and call options (no `kind`); the options themselves may be undefined.
  */
-export function downloadAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: DownloadOptions): Promise<Uint8Array | string>;
+export function downloadAttachment<A>(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentArg<A>, options?: DownloadOptions): Promise<Uint8Array | string>;
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
   const d = prepare(target, attachment, rawOptions, ["filePath", "maxBytes"]);
   const filePath = optionOr<string | undefined>(d.options, "filePath", undefined, (value, path) => checkString(value, path, "a file path"), true);
@@ -235,7 +242,7 @@ export async function downloadAttachment(target: unknown, attachment: unknown, r
  * @param attachment - a url field value `{ url, … }`, an Attachment link, or an Attachment id.
  * @param options - `localFiles` and call options (no `kind`).
  */
-export async function openAttachment(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentInput, options?: OpenAttachmentOptions): Promise<AttachmentStream> {
+export async function openAttachment<A>(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentArg<A>, options?: OpenAttachmentOptions): Promise<AttachmentStream> {
   const d = prepare(target, attachment, options, []);
   const t = d.t;
   if (d.local !== undefined) {

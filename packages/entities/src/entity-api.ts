@@ -11,7 +11,7 @@ import { activityStreamRead, noteThreadRead, type ActivityStream, type ActivityS
 import { batch, type BatchRequest, type BatchResults, type CheckedBatch } from "./batch.js";
 import { bindContext, createContext, getSessionToken, info, type EntityApiOptions, type EntityApiOptionsArg, type EntityContext } from "./context.js";
 import { create, type CreateOptions } from "./create.js";
-import { downloadAttachment, getAttachmentDownloadUrl, openAttachment, type AttachmentInput, type AttachmentStream, type DownloadOptions, type OpenAttachmentOptions } from "./downloads.js";
+import { downloadAttachment, getAttachmentDownloadUrl, openAttachment, type AttachmentArg, type AttachmentStream, type DownloadOptions, type OpenAttachmentOptions } from "./downloads.js";
 import type { CheckedTextSearchTypes, FiltersFor, TextSearchTypes } from "./checked-filters.js";
 import type { FiltersInput } from "./filters.js";
 import type { CheckedOrder, OrderKey } from "./checked-order.js";
@@ -250,20 +250,20 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   shareThumbnail(entities: readonly EntityRef[], options: ShareThumbnailOptions): Promise<number>;
 
   /** Download an attachment: the bytes, or `filePath` once written (Python `download_attachment`). */
-  downloadAttachment(attachment: AttachmentInput, options: DownloadOptions & { readonly filePath: string }): Promise<string>;
+  downloadAttachment<A>(attachment: AttachmentArg<A>, options: DownloadOptions & { readonly filePath: string }): Promise<string>;
   /** Download an attachment's bytes (Python `download_attachment`). */
-  downloadAttachment(attachment: AttachmentInput, options?: DownloadOptions & { readonly filePath?: undefined }): Promise<Uint8Array>;
+  downloadAttachment<A>(attachment: AttachmentArg<A>, options?: DownloadOptions & { readonly filePath?: undefined }): Promise<Uint8Array>;
   /** Download an attachment when whether there is a `filePath` is known only at run time: the path, or the bytes. */
-  downloadAttachment(attachment: AttachmentInput, options?: DownloadOptions): Promise<Uint8Array | string>;
+  downloadAttachment<A>(attachment: AttachmentArg<A>, options?: DownloadOptions): Promise<Uint8Array | string>;
 
   /**
    * Open an attachment as a stream of its bytes, with its size, type and name when the answer tells them: to pipe
    * it on as it arrives. Read the stream to its end or cancel it (which drops the connection).
    */
-  openAttachment(attachment: AttachmentInput, options?: OpenAttachmentOptions): Promise<AttachmentStream>;
+  openAttachment<A>(attachment: AttachmentArg<A>, options?: OpenAttachmentOptions): Promise<AttachmentStream>;
 
   /** The URL an attachment downloads from, or `null` for `null` (Python `get_attachment_download_url`). */
-  getAttachmentDownloadUrl(attachment: AttachmentInput | null): string | null;
+  getAttachmentDownloadUrl<A>(attachment: AttachmentArg<A> | null): string | null;
 
   /**
    * A session token for the caller (Python `get_session_token`): the auth strategy's current session with session
