@@ -48,7 +48,7 @@ export type { ExportPageOptions, TextSearchMatch, TextSearchOptions, TextSearchR
 export type { NavExpandOptions, NavSearchOptions, NavSeedEntityField } from "./nav.js";
 export { parseUploadReply } from "./uploads.js";
 export type { ShareThumbnailOptions, UploadOptions, UploadSource } from "./uploads.js";
-export type { AttachmentInput, AttachmentStream, DownloadOptions, OpenAttachmentOptions } from "./downloads.js";
+export type { AttachmentArg, AttachmentInput, AttachmentStream, DownloadOptions, OpenAttachmentOptions } from "./downloads.js";
 export type { TransferCallOptions, TransferStep } from "./transfer.js";
 export { SgPartialWriteError, SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
 export type { PartialWriteErrorOptions, TransferErrorOptions } from "./errors.js";
