@@ -50,6 +50,39 @@ describe('one emulator per --data file', { timeout: 30_000 }, () => {
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
+  it('takes over a lock whose pid now belongs to a process started after the lock (the pid was reused, say after a reboot)', async () => {
+    if (!existsSync('/proc/self/stat')) return; // only where /proc tells when a process started
+    const file = join(dir, 'reused.json');
+    // A live process that is no emulator, named by a lock made long before it started.
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await once(other, 'spawn');
+      writeFileSync(`${file}.lock`, `${other.pid} 1700000000000\n`);
+      const lines: string[] = [];
+      const t = await startHarness({ dataFile: file, logger: (line) => lines.push(line) });
+      expect(readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} \\d+\\n$`));
+      const taken = lines.filter((l) => l.includes('stale lock'));
+      expect(taken).toHaveLength(1);
+      expect(taken[0]).toMatch(
+        new RegExp(`^sg-emulator: taking over the stale lock ${file}\\.lock \\(pid ${other.pid} now belongs to another process \\(started \\S+Z\\), later than the lock's emulator, started 2023-11-14T22:13:20\\.000Z\\)$`),
+      );
+      await t.h.close();
+      expect(existsSync(`${file}.lock`)).toBe(false);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('refuses, hedging that it may be no emulator, a lock of a running process whose start it cannot check', async () => {
+    const file = join(dir, 'no-start.json');
+    // process.ppid runs (it started this test); the lock holds no start time to compare with that process's start.
+    writeFileSync(`${file}.lock`, `${process.ppid}\n`);
+    await expect(startHarness({ dataFile: file })).rejects.toThrow(
+      `Data file ${file} is in use: pid ${process.ppid} is running (it may not be an emulator: if no emulator uses this file, remove ${file}.lock): its lock file ${file}.lock exists`,
+    );
+    rmSync(`${file}.lock`);
+  });
+
   it("takes over a lock naming this process's pid with another start time (a restart under the same pid), and says so", async () => {
     // An emulator in a container is PID 1 on every start: the lock a killed run left names the pid this one has now.
     const file = join(dir, 'restarted.json');

@@ -4,6 +4,31 @@ import { randomBytes } from 'node:crypto';
 /** This process's start (epoch ms): with the pid, it tells this process from an earlier one that had the same pid. */
 const START = Math.round(performance.timeOrigin);
 
+/** How much earlier (ms) than a process's start, as /proc tells it, a lock's start may be and still be that process's. */
+const START_SLACK_MS = 5000;
+
+/**
+ * When process `pid` started (epoch ms), on Linux: field 22 of `/proc/<pid>/stat` (clock ticks since boot, assumed
+ * 100 a second: USER_HZ, what `getconf CLK_TCK` says on every Linux but Alpha's) plus the boot time, `btime` in
+ * `/proc/stat` (whole seconds, so up to 1 s early). Undefined where there is no /proc, or the pid is gone.
+ */
+function procStart(pid: number): number | undefined {
+  const stat = readText(`/proc/${pid}/stat`);
+  const boot = /^btime (\d+)$/m.exec(readText('/proc/stat') ?? '')?.[1];
+  // The command name (field 2) is in parentheses and may hold spaces: fields 3 on follow the last ')'.
+  const ticks = Number(stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  return boot && Number.isFinite(ticks) ? Number(boot) * 1000 + ticks * 10 : undefined;
+}
+
+/**
+ * Whether starts read from /proc can be trusted: this process's own is not after its start by the clock (a CLK_TCK
+ * other than 100, or the clock set forward since, breaks that).
+ */
+function procTrusted(): boolean {
+  const own = procStart(process.pid);
+  return own !== undefined && own <= START + START_SLACK_MS;
+}
+
 /** Whether process `pid` runs on this host: `kill(pid, 0)` throws ESRCH for none (EPERM is someone else's, alive). */
 function alive(pid: number): boolean {
   try {
@@ -33,7 +58,9 @@ const readText = (file: string): string | undefined => {
  * one emulator, so that two emulators never serve, and overwrite, the same `--data` file. A lock left by a process
  * that is no longer running (a crash, a `kill -9`) is taken over, and so is one naming this process's pid with another
  * start time (an emulator in a container is PID 1 on every start); a lock of this very process (another emulator it
- * started) is not. A lock that names no pid (empty, or not `<pid> <start>`) is taken over once it is
+ * started) is not. On Linux, a lock naming a running process that started more than a few seconds after the lock's
+ * start time is taken over too: its pid was reused (after a reboot, say). Where that cannot be checked (no /proc), a
+ * lock of a running process is refused with a message saying that process may not be an emulator. A lock that names no pid (empty, or not `<pid> <start>`) is taken over once it is
  * {@link EMPTY_LOCK_GRACE_MS} old: only a crash of an older emulator between making it and writing it leaves one.
  *
  * @param logger told of a stale lock taken over.
@@ -62,21 +89,32 @@ export function lockDataFile(dataFile: string, logger: (line: string) => void = 
     const known = /^\d+$/.test(pidText) && Number.isSafeInteger(pid) && pid > 0;
     const age = known ? 0 : ageMs(lock);
     const own = pid === process.pid;
-    if (known ? (own ? start !== `${START}` : !alive(pid)) : age >= EMPTY_LOCK_GRACE_MS) {
+    const running = known && !own && alive(pid);
+    // The lock's start is taken after its process started: one clearly earlier than the start of the process now
+    // under that pid is from an earlier process that had the pid (a reboot or a crash, and the pid reused).
+    const since = running && /^\d+$/.test(start ?? '') && procTrusted() ? procStart(pid) : undefined;
+    const reused = since !== undefined && Number(start) < since - START_SLACK_MS;
+    if (known ? (own ? start !== `${START}` : !running || reused) : age >= EMPTY_LOCK_GRACE_MS) {
       const why = !known
         ? `it names no emulator (${seen.trim() === '' ? 'empty' : 'unreadable'}) and is ${Math.round(age / 1000)} s old`
         : own
           ? `pid ${pid} is this process, restarted: the lock is from another run under that pid${started(start)}`
-          : `pid ${pid} is not running`;
+          : reused
+            ? `pid ${pid} now belongs to another process (started ${new Date(since ?? 0).toISOString()}), later than the lock's emulator${started(start)}`
+            : `pid ${pid} is not running`;
       logger(`sg-emulator: taking over the stale lock ${lock} (${why})`);
       takeOver(lock, seen);
       continue;
     }
-    const who = known
-      ? `another sg-emulator (pid ${pid}${started(start)})`
-      : `another sg-emulator that is starting (the lock names no pid yet; one that still names none ${EMPTY_LOCK_GRACE_MS / 1000} s after it was made is taken over)`;
+    // Unchecked: no /proc (or one not trusted), or no start in the lock to compare with that process's start.
+    const unsure = running && since === undefined;
+    const who = unsure
+      ? `: pid ${pid} is running (it may not be an emulator: if no emulator uses this file, remove ${lock})`
+      : known
+        ? ` by another sg-emulator (pid ${pid}${started(start)})`
+        : ` by another sg-emulator that is starting (the lock names no pid yet; one that still names none ${EMPTY_LOCK_GRACE_MS / 1000} s after it was made is taken over)`;
     throw new Error(
-      `Data file ${dataFile} is in use by ${who}: its lock file ${lock} exists. Two emulators on one data file would hand out the same ids and each overwrite the other's writes. Stop the other emulator, or give this one another data file (--data / dataFile); if no emulator runs with it, remove ${lock}.`,
+      `Data file ${dataFile} is in use${who}: its lock file ${lock} exists. Two emulators on one data file would hand out the same ids and each overwrite the other's writes. Stop the other emulator, or give this one another data file (--data / dataFile)${unsure ? '' : `; if no emulator runs with it, remove ${lock}`}.`,
     );
   }
 }
