@@ -49,3 +49,25 @@ describe('batch requests in the client form', () => {
     expect(f.message).toContain("'type' is missing");
   });
 });
+
+describe('batch refusals of a huge value', () => {
+  // A refused batch copied its whole payload into the message: 5 MB of request made a 5 MB fault.
+  const huge = 'x'.repeat(5e6);
+  it('shows a payload that is no list as a short excerpt of its JSON', async () => {
+    const f = await t.fault('batch', t.script, { requests: huge });
+    expect(f.code).toBe(103);
+    expect(f.message).toBe(`batch: params[1] must be a list of requests, got {"requests":"${'x'.repeat(87)}… (5000015 characters)`);
+  });
+
+  it('cuts a request that is no hash, and a request_type that is no name, to a short excerpt', async () => {
+    const notHash = await t.fault('batch', t.script, [huge]);
+    expect(notHash.message.length).toBeLessThan(300);
+    expect(notHash.message).toMatch(/^batch request 0: expected a hash, got "x{99}… \(a string of 5000000 characters\)$/);
+    const badType = await t.fault('batch', t.script, [{ request_type: huge, type: 'Shot' }]);
+    expect(badType.message.length).toBeLessThan(400);
+    expect(badType.message).toMatch(/^batch request 0 \(x{100}… \(a string of 5000000 characters\)\) failed, nothing was applied: Invalid request_type "x{99}… \(a string of 5000000 characters\) for batch$/);
+    const objType = await t.fault('batch', t.script, [{ request_type: { big: huge }, type: 'Shot' }]);
+    const cut = `{"big":"${'x'.repeat(92)}… (5000010 characters)`;
+    expect(objType.message).toBe(`batch request 0 (${cut}) failed, nothing was applied: Invalid request_type ${cut} for batch`);
+  });
+});

@@ -29,6 +29,14 @@ function revive(call: MethodCall): unknown {
   return call.site.store.transaction(() => reviveEntity(call.site, call.principal, p['type'], p['id']));
 }
 
+/**
+ * `value` in a refusal message as JSON (or `text`), cut after 100 characters with its length told: a batch can be
+ * megabytes, and the whole of it made the message as big.
+ */
+function excerpt(value: unknown, text = typeof value === 'string' ? JSON.stringify(value) : asText(value)): string {
+  return text.length > 100 ? `${text.slice(0, 100)}… (${typeof value === 'string' ? `a string of ${value.length}` : text.length} characters)` : text;
+}
+
 /** The keys of a batch request on the wire, each with the name the Python client's `batch()` takes for it. */
 const WIRE_KEYS: readonly { key: string; clientKey: string; needed: readonly string[] }[] = [
   { key: 'type', clientKey: 'entity_type', needed: ['create', 'update', 'delete'] },
@@ -57,11 +65,11 @@ function checkBatchKeys(r: Record<string, unknown>): void {
 function batch(call: MethodCall): unknown {
   const list = call.payload;
   if (list === undefined) return [];
-  if (!Array.isArray(list)) throw badInput(`batch: params[1] must be a list of requests, got ${JSON.stringify(list)}`);
+  if (!Array.isArray(list)) throw badInput(`batch: params[1] must be a list of requests, got ${excerpt(list)}`);
   const { site, principal } = call;
   return site.store.transaction(() =>
     list.map((req, i) => {
-      if (!req || typeof req !== 'object') throw badInput(`batch request ${i}: expected a hash, got ${JSON.stringify(req)}`);
+      if (!req || typeof req !== 'object') throw badInput(`batch request ${i}: expected a hash, got ${excerpt(req)}`);
       const r = req as Record<string, unknown>;
       try {
         checkBatchKeys(r);
@@ -73,10 +81,10 @@ function batch(call: MethodCall): unknown {
           case 'delete':
             return deleteEntity(site, principal, r['type'], r['id']);
           default:
-            throw badInput(`Invalid request_type ${JSON.stringify(r['request_type'])} for batch`);
+            throw badInput(`Invalid request_type ${excerpt(r['request_type'])} for batch`);
         }
       } catch (err) {
-        if (err instanceof Error) err.message = `batch request ${i} (${asText(r['request_type'])}) failed, nothing was applied: ${err.message}`;
+        if (err instanceof Error) err.message = `batch request ${i} (${excerpt(r['request_type'], asText(r['request_type']))}) failed, nothing was applied: ${err.message}`;
         throw err;
       }
     }),
