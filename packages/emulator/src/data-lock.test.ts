@@ -73,6 +73,25 @@ describe('one emulator per --data file', { timeout: 30_000 }, () => {
     }
   });
 
+  it('refuses, hedging, a lock whose pid is a JavaScript runtime started after the lock (a clock set forward reads the same)', async () => {
+    if (!existsSync('/proc/self/stat')) return;
+    const file = join(dir, 'runtime.json');
+    // A live node process named by a lock made long before it started: a reused pid, or an emulator whose host's
+    // clock was stepped forward since it started. Two emulators on one file lose data, so it is not taken over.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await once(other, 'spawn');
+      writeFileSync(`${file}.lock`, `${other.pid} 1700000000000\n`);
+      await expect(startHarness({ dataFile: file })).rejects.toThrow(
+        `Data file ${file} is in use: pid ${other.pid} is running (it may not be an emulator: if no emulator uses this file, remove ${file}.lock): its lock file ${file}.lock exists`,
+      );
+      expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${other.pid} 1700000000000\n`);
+      rmSync(`${file}.lock`);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
   it('refuses, hedging that it may be no emulator, a lock of a running process whose start it cannot check', async () => {
     const file = join(dir, 'no-start.json');
     // process.ppid runs (it started this test); the lock holds no start time to compare with that process's start.

@@ -93,7 +93,11 @@ export function lockDataFile(dataFile: string, logger: (line: string) => void = 
     // The lock's start is taken after its process started: one clearly earlier than the start of the process now
     // under that pid is from an earlier process that had the pid (a reboot or a crash, and the pid reused).
     const since = running && /^\d+$/.test(start ?? '') && procTrusted() ? procStart(pid) : undefined;
-    const reused = since !== undefined && Number(start) < since - START_SLACK_MS;
+    // Both starts are read from the wall clock, so a clock set forward since the holder started (an NTP step on a VM
+    // that booted with a wrong clock) also reads as a reuse: a process that could be an emulator (a JavaScript
+    // runtime) is then not taken over, only named as perhaps not one.
+    const later = since !== undefined && Number(start) < since - START_SLACK_MS;
+    const reused = later && !/^(node|nodejs|bun|deno)$/.test((readText(`/proc/${pid}/comm`) ?? 'node').trim());
     if (known ? (own ? start !== `${START}` : !running || reused) : age >= EMPTY_LOCK_GRACE_MS) {
       const why = !known
         ? `it names no emulator (${seen.trim() === '' ? 'empty' : 'unreadable'}) and is ${Math.round(age / 1000)} s old`
@@ -106,8 +110,9 @@ export function lockDataFile(dataFile: string, logger: (line: string) => void = 
       takeOver(lock, seen);
       continue;
     }
-    // Unchecked: no /proc (or one not trusted), or no start in the lock to compare with that process's start.
-    const unsure = running && since === undefined;
+    // Unchecked: no /proc (or one not trusted), no start in the lock to compare with that process's start, or a
+    // runtime's process started after the lock's time.
+    const unsure = running && (since === undefined || later);
     const who = unsure
       ? `: pid ${pid} is running (it may not be an emulator: if no emulator uses this file, remove ${lock})`
       : known
