@@ -37,10 +37,18 @@ function describeJson(value: unknown): string {
   return format === undefined ? 'an object without "format"' : `an object with "format" ${JSON.stringify(format)}`;
 }
 
+/**
+ * How many ids of each type a save reserves past the next one: they may be handed out until the next save, which
+ * does not have to come first; a write that goes past them saves before it is answered (see `Store.reserveIds`).
+ */
+const RESERVED_IDS = 1000;
+
 /** `--data FILE`: saves the site after writes (temp file + rename); {@link readDataFile} reads it at start. */
 export class Persistence {
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
+  /** Whether the file holds ids reserved past the next ones, which the save on close gives back. */
+  private reserved = false;
 
   /**
    * @param logger Where a failed save that was scheduled by {@link markDirty} is reported: no caller is there to
@@ -58,31 +66,39 @@ export class Persistence {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      try {
-        this.flush();
-      } catch (err) {
-        this.logger((err as Error).message);
-      }
+      this.trySave();
     }, 20);
+  }
+
+  /** {@link flush}, reporting a failure to the logger instead of throwing it (the next save tries again). */
+  trySave(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      this.logger(`${(err as Error).message}; the writes since the last save are not saved (the next save tries again)`);
+    }
   }
 
   /**
    * Saves now if anything changed (a PAT exchange time too, see `Site.recordPatExchange`): writes `FILE.tmp-<pid>` (mode 0600) then renames it over `FILE`.
    *
+   * Ids are reserved past the next ones (see {@link RESERVED_IDS}), except by the `final` save (on close).
+   *
    * @throws Error naming the file when it cannot be written; the site then stays unsaved, so the next save retries.
    */
-  flush(): void {
+  flush(final = false): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     const { store } = this.site;
-    if (!this.dirty && !this.site.patExchangeUnsaved && !store.idsSpent) return;
+    if (!this.dirty && !this.site.patExchangeUnsaved && !store.idsSpent && !store.pastReserved && !(final && this.reserved)) return;
+    const reserve = final ? 0 : RESERVED_IDS;
     const tmp = `${this.file}.tmp-${process.pid}`;
     try {
       // Readable by its owner only: it holds the site card's script keys, the users' passwords and what was written
       // to password fields. The rename keeps this mode, whatever the file it replaces had.
-      writeFileSync(tmp, JSON.stringify(this.site.snapshot()), { mode: 0o600 });
+      writeFileSync(tmp, JSON.stringify(this.site.snapshot(reserve)), { mode: 0o600 });
       renameSync(tmp, this.file);
     } catch (err) {
       throw new Error(`Could not save the site to data file ${this.file}: ${(err as Error).message}`, { cause: err });
@@ -90,6 +106,8 @@ export class Persistence {
     this.dirty = false;
     this.site.patExchangeUnsaved = false;
     store.idsSpent = false;
+    store.reserveIds(reserve);
+    this.reserved = reserve > 0;
   }
 
   /** Saves unconditionally (used after a reset). */

@@ -77,11 +77,7 @@ export class Emulator {
    * unsaved, so the next save tries again) instead of being thrown into the request that caused it.
    */
   private saveNow(): void {
-    try {
-      this.persistence?.flush();
-    } catch (err) {
-      this.logger((err as Error).message);
-    }
+    this.persistence?.trySave();
   }
 
   /** Changes a user's PAT state (saved with `--data`). */
@@ -221,6 +217,8 @@ export class Emulator {
     if (dropped()) return;
     // A failed write that used up ids changed the ids counter, which is saved so that a restart does not hand them out again.
     if (reply.wrote || this.site.store.idsSpent) this.persistence?.markDirty();
+    // Ids past those the file reserves are saved before they are answered: a crash would let a restart hand them out again.
+    if (this.site.store.pastReserved) this.saveNow();
     if (!fault) await sleepUntil(answerAt, signal);
     if (dropped()) return;
     if (fault?.dropConnection) {
@@ -473,7 +471,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         emulator.endGeneration();
         let saveError: unknown;
         try {
-          emulator.persistence?.flush();
+          emulator.persistence?.flush(true);
         } catch (err) {
           saveError = err;
         }

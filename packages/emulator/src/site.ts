@@ -213,14 +213,14 @@ export class Site implements FormatContext {
     return this.sessions.create(s, this.now());
   }
 
-  /** Serialisable state. */
-  snapshot(): SiteSnapshot {
+  /** Serialisable state; `reserveIds` as in `Store.snapshot`. */
+  snapshot(reserveIds = 0): SiteSnapshot {
     const files: SiteSnapshot['files'] = {};
     for (const [id, f] of this.files) files[String(id)] = { data: f.data.toString('base64'), contentType: f.contentType, name: f.name };
     return {
       format: 'sg-emulator/1',
       schema: this.schema.snapshot(),
-      store: this.store.snapshot(),
+      store: this.store.snapshot(reserveIds),
       scripts: this.scripts,
       users: this.users,
       projects: this.projects,

@@ -16,11 +16,17 @@ interface Table {
   rows: Map<number, Row>;
   list: Row[];
   nextId: number;
+  /** Ids below this one are reserved in the `--data` file (see {@link Store.reserveIds}). */
+  reservedTo: number;
 }
 
 /** Serialised store, as persisted with `--data`. */
 export interface StoreSnapshot {
-  tables: Record<string, { nextId: number; rows: [number, boolean, Record<string, unknown>][] }>;
+  /**
+   * `reservedTo`: the ids below it may have been handed out after this save (see {@link Store.reserveIds}), so a load
+   * goes on from it. Absent from files saved by `close()` and by emulators from before it existed.
+   */
+  tables: Record<string, { nextId: number; reservedTo?: number; rows: [number, boolean, Record<string, unknown>][] }>;
 }
 
 type FieldIndex = Map<string, Set<Row>>;
@@ -75,6 +81,11 @@ export class Store {
   revision = 0;
   /** Set when a write that was undone used up ids (they are never handed out again): the ids counter must be saved. */
   idsSpent = false;
+  /**
+   * Set when an insert handed out an id that the last save did not reserve ({@link reserveIds}): with `--data`, the
+   * file must be saved before the id is answered, or a crash would let a restart hand it out again.
+   */
+  pastReserved = false;
 
   /** Write counter of one entity type: changes whenever a row of that type is inserted, changed, retired or revived, or such a write is undone. */
   typeRevision(type: string): number {
@@ -89,7 +100,7 @@ export class Store {
   private table(type: string): Table {
     let t = this.tables.get(type);
     if (!t) {
-      t = { rows: new Map(), list: [], nextId: 1 };
+      t = { rows: new Map(), list: [], nextId: 1, reservedTo: 0 };
       this.tables.set(type, t);
     }
     return t;
@@ -120,6 +131,7 @@ export class Store {
   insert(type: string, fields: Record<string, unknown>): Row {
     const t = this.table(type);
     const id = t.nextId++;
+    if (id >= t.reservedTo) this.pastReserved = true;
     const row: Row = { type, id, retired: false, f: fields };
     t.rows.set(id, row);
     t.list.push(row);
@@ -380,13 +392,22 @@ export class Store {
     }
   }
 
-  /** Serialisable copy of all rows. */
-  snapshot(): StoreSnapshot {
+  /** Serialisable copy of all rows; `reserve` > 0 reserves that many ids past each type's next one (see {@link reserveIds}). */
+  snapshot(reserve = 0): StoreSnapshot {
     const tables: StoreSnapshot['tables'] = {};
     for (const [type, t] of this.tables) {
-      tables[type] = { nextId: t.nextId, rows: t.list.map((r) => [r.id, r.retired, r.f]) };
+      tables[type] = { nextId: t.nextId, ...(reserve > 0 ? { reservedTo: t.nextId + reserve } : {}), rows: t.list.map((r) => [r.id, r.retired, r.f]) };
     }
     return { tables };
+  }
+
+  /**
+   * Records that a snapshot taken with the same `reserve` was saved: ids up to `reserve` past each type's next one may
+   * be handed out before the next save, since a load of that file goes on after them.
+   */
+  reserveIds(reserve: number): void {
+    for (const t of this.tables.values()) t.reservedTo = t.nextId + reserve;
+    this.pastReserved = false;
   }
 
   /** Replaces the content with a snapshot. */
@@ -401,7 +422,8 @@ export class Store {
         t.rows.set(id, row);
         t.list.push(row);
       }
-      t.nextId = data.nextId;
+      // Ids reserved by the save may have been handed out before a crash: they are never handed out again.
+      t.nextId = t.reservedTo = Math.max(data.nextId, data.reservedTo ?? 0);
     }
   }
 }
