@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { withArticle } from './articles.js';
+import { readUploads, SavedUploads } from './saved-uploads.js';
 import type { Site, SiteSnapshot } from './site.js';
 
 /**
@@ -25,6 +26,7 @@ export function readDataFile(file: string): SiteSnapshot | undefined {
   if (format !== 'sg-emulator/1') {
     throw new Error(`Data file ${file} is not a saved site (expected a JSON object with "format": "sg-emulator/1", written by sg-emulator); it holds ${describeJson(parsed)}`);
   }
+  readUploads(file, parsed as SiteSnapshot);
   return parsed as SiteSnapshot;
 }
 
@@ -50,15 +52,22 @@ export class Persistence {
   /** Whether the file holds ids reserved past the next ones, which the save on close gives back. */
   private reserved = false;
 
+  /** The uploads' bytes, kept beside the file. */
+  private readonly uploads: SavedUploads;
+
   /**
    * @param logger Where a failed save that was scheduled by {@link markDirty} is reported: no caller is there to
    *   throw to, and throwing from a timer would end the process embedding the emulator.
+   * @param saved The snapshot the site was loaded from, if any (its uploads are beside the file already).
    */
   constructor(
     private readonly file: string,
     private readonly site: Site,
     private readonly logger: (line: string) => void,
-  ) {}
+    saved?: SiteSnapshot,
+  ) {
+    this.uploads = new SavedUploads(file, site, saved);
+  }
 
   /** Schedules a save shortly (writes that arrive together are saved once). A failed save is logged and retried by the next one. */
   markDirty(): void {
@@ -98,8 +107,10 @@ export class Persistence {
     try {
       // Readable by its owner only: it holds the site card's script keys, the users' passwords and what was written
       // to password fields. The rename keeps this mode, whatever the file it replaces had.
+      this.uploads.writeNew();
       writeFileSync(tmp, JSON.stringify(this.site.snapshot(reserve)), { mode: 0o600 });
       renameSync(tmp, this.file);
+      this.uploads.removeGone();
     } catch (err) {
       throw new Error(`Could not save the site to data file ${this.file}: ${(err as Error).message}`, { cause: err });
     }

@@ -427,7 +427,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     site.basePath = basePath;
     emulator = new Emulator(site, logger, latencyMs);
     if (dataFile !== undefined) {
-      emulator.persistence = new Persistence(dataFile, site, logger);
+      emulator.persistence = new Persistence(dataFile, site, logger, saved);
       if (!saved || site.changedOnLoad) emulator.persistence.save();
     }
   } catch (err) {

@@ -56,7 +56,11 @@ export interface SiteSnapshot {
   follows: string[];
   workSchedule: Record<string, { working: boolean; description: string | null }>;
   subscriptions: Record<string, unknown>;
-  files: Record<string, { data: string; contentType: string; name: string }>;
+  /**
+   * Uploads by Attachment id. Their bytes are kept in files of their own next to the data file (see `SavedUploads`),
+   * read into `bytes` at load; files written before that hold them inline, in base64, in `data`.
+   */
+  files: Record<string, { data?: string; bytes?: Buffer; contentType: string; name: string }>;
   /**
    * The pairs of link fields whose lists were kept in step up to the save (keys as `Sequence.shots~Shot.sg_sequence`).
    * Absent from files written before it existed: their lists are all worked out again on load.
@@ -216,7 +220,7 @@ export class Site implements FormatContext {
   /** Serialisable state; `reserveIds` as in `Store.snapshot`. */
   snapshot(reserveIds = 0): SiteSnapshot {
     const files: SiteSnapshot['files'] = {};
-    for (const [id, f] of this.files) files[String(id)] = { data: f.data.toString('base64'), contentType: f.contentType, name: f.name };
+    for (const [id, f] of this.files) files[String(id)] = { contentType: f.contentType, name: f.name };
     return {
       format: 'sg-emulator/1',
       schema: this.schema.snapshot(),
@@ -255,7 +259,7 @@ export class Site implements FormatContext {
     this.follows = new Set(snap.follows);
     this.workSchedule = new Map(Object.entries(snap.workSchedule));
     this.subscriptions = new Map(Object.entries(snap.subscriptions).map(([k, v]) => [Number(k), v]));
-    this.files = new Map(Object.entries(snap.files).map(([k, f]) => [Number(k), { data: Buffer.from(f.data, 'base64'), contentType: f.contentType, name: f.name }]));
+    this.files = new Map(Object.entries(snap.files).map(([k, f]) => [Number(k), { data: f.bytes ?? Buffer.from(f.data ?? '', 'base64'), contentType: f.contentType, name: f.name }]));
     this.lastAccessed.restore(snap.lastAccessed);
     // A clock given at start wins over the saved one, so `clock` pins a test's time whatever file it starts from.
     if (!this.settings.clockStart) this.clock.restore(snap.clock);
