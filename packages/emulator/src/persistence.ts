@@ -45,12 +45,22 @@ function describeJson(value: unknown): string {
  */
 const RESERVED_IDS = 1000;
 
+/**
+ * The wait before the save that follows a write: {@link SAVE_COST_FACTOR} times as long as the last save took, within
+ * these bounds (ms), so that saving a large site takes at most about a fifth of the time while writes keep arriving.
+ */
+const SAVE_DELAY_MIN = 20;
+const SAVE_DELAY_MAX = 2000;
+const SAVE_COST_FACTOR = 4;
+
 /** `--data FILE`: saves the site after writes (temp file + rename); {@link readDataFile} reads it at start. */
 export class Persistence {
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
   /** Whether the file holds ids reserved past the next ones, which the save on close gives back. */
   private reserved = false;
+  /** The wait before the next scheduled save (see {@link SAVE_COST_FACTOR}). */
+  private delayMs = SAVE_DELAY_MIN;
 
   /** The uploads' bytes, kept beside the file. */
   private readonly uploads: SavedUploads;
@@ -69,14 +79,17 @@ export class Persistence {
     this.uploads = new SavedUploads(file, site, saved);
   }
 
-  /** Schedules a save shortly (writes that arrive together are saved once). A failed save is logged and retried by the next one. */
+  /**
+   * Schedules a save 20 ms to 2 s from now, depending on how long the last one took (writes that arrive meanwhile are
+   * saved together). A failed save is logged and retried by the next one.
+   */
   markDirty(): void {
     this.dirty = true;
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.trySave();
-    }, 20);
+    }, this.delayMs);
   }
 
   /** {@link flush}, reporting a failure to the logger instead of throwing it (the next save tries again). */
@@ -104,6 +117,7 @@ export class Persistence {
     if (!this.dirty && !this.site.patExchangeUnsaved && !store.idsSpent && !store.pastReserved && !(final && this.reserved)) return;
     const reserve = final ? 0 : RESERVED_IDS;
     const tmp = `${this.file}.tmp-${process.pid}`;
+    const started = performance.now();
     try {
       // Readable by its owner only: it holds the site card's script keys, the users' passwords and what was written
       // to password fields. The rename keeps this mode, whatever the file it replaces had.
@@ -119,6 +133,7 @@ export class Persistence {
     store.idsSpent = false;
     store.reserveIds(reserve);
     this.reserved = reserve > 0;
+    this.delayMs = Math.min(SAVE_DELAY_MAX, Math.max(SAVE_DELAY_MIN, SAVE_COST_FACTOR * (performance.now() - started)));
   }
 
   /** Saves unconditionally (used after a reset). */
