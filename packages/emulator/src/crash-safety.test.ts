@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -67,5 +67,21 @@ describe('a crash (kill -9) between two saves of --data', () => {
     } finally {
       await b.h.close();
     }
+  });
+});
+
+describe('what a crash leaves beside the --data file', () => {
+  it('is removed at the next start: half-written FILE.tmp-<pid> files and uploads the file does not name', async () => {
+    const sub = join(dir, 'leftovers');
+    mkdirSync(join(sub, 'site.json.uploads'), { recursive: true });
+    const file = join(sub, 'site.json');
+    await (await startHarness({ dataFile: file })).h.close();
+    // Saves cut short by kill -9 under two earlier pids, and an upload written just before a save that never came.
+    for (const name of ['site.json.tmp-4242', `site.json.tmp-${process.pid}`, 'site.json.uploads/7', 'site.json.uploads/8.tmp']) writeFileSync(join(sub, name), '{"half');
+    // Not the emulator's: left alone.
+    for (const name of ['site.json.tmp-notes', 'other.json.tmp-4242']) writeFileSync(join(sub, name), 'mine');
+    await (await startHarness({ dataFile: file })).h.close();
+    expect(readdirSync(sub).sort()).toEqual(['other.json.tmp-4242', 'site.json', 'site.json.tmp-notes', 'site.json.uploads']);
+    expect(readdirSync(join(sub, 'site.json.uploads'))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { withArticle } from './articles.js';
 import { readUploads, SavedUploads } from './saved-uploads.js';
 import type { Site, SiteSnapshot } from './site.js';
@@ -40,6 +41,15 @@ function describeJson(value: unknown): string {
 }
 
 /**
+ * Removes the `FILE.tmp-<pid>` files of saves cut short by a crash (each start has a new pid, so none is ever written
+ * over). All of them: only an emulator holding the lock on `FILE` writes one, and this one holds it now.
+ */
+function removeLeftoverTemps(file: string): void {
+  const prefix = `${basename(file)}.tmp-`;
+  for (const name of readdirSync(dirname(file))) if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length))) rmSync(join(dirname(file), name), { force: true });
+}
+
+/**
  * How many ids of each type a save reserves past the next one: they may be handed out until the next save, which
  * does not have to come first; a write that goes past them saves before it is answered (see `Store.reserveIds`).
  */
@@ -76,6 +86,7 @@ export class Persistence {
     private readonly logger: (line: string) => void,
     saved?: SiteSnapshot,
   ) {
+    removeLeftoverTemps(file);
     this.uploads = new SavedUploads(file, site, saved);
   }
 
