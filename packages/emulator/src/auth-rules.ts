@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { FaultCode, RpcFault, asText } from './errors.js';
+import { FaultCode, RpcFault, asText, excerpt } from './errors.js';
 import type { Site } from './site.js';
 import type { LinkRef } from './store.js';
 import type { AuthKind } from './types.js';
@@ -79,7 +79,7 @@ function authenticateScript(site: Site, p: Record<string, unknown>): Omit<Princi
   const script = site.scripts.find((s) => s.name === name);
   const row = script ? site.store.getLive('ApiUser', script.id) : undefined;
   if (!script || !row || typeof key !== 'string' || !sameSecret(key, script.key)) {
-    throw authFault(`Can't authenticate script '${asText(name)}'`);
+    throw authFault(`Can't authenticate script '${excerpt(name, asText(name))}'`);
   }
   return { kind: 'script', actorKind: 'script', actor: { type: 'ApiUser', id: script.id }, name: script.name, admin: true, identityBacked: false, sessionToken: null };
 }
@@ -97,7 +97,7 @@ function authenticateUser(site: Site, p: Record<string, unknown>): Omit<Principa
     throw new RpcFault(FaultCode.IDENTITY_PASSWORD, `Authentication using username/password is not allowed for an Autodesk Identity enabled Flow Production Tracking site: user '${login}' has no legacy passphrase`);
   }
   if (!cred || !row || row.retired || row.f['sg_status_list'] !== 'act' || cred.password === null || typeof password !== 'string' || !sameSecret(password, cred.password)) {
-    throw authFault(`Can't authenticate user '${login}'.`);
+    throw authFault(`Can't authenticate user '${excerpt(login, login)}'.`);
   }
   let code: string | null = null;
   if (cred.twoFactor) {
@@ -152,11 +152,12 @@ function authenticateSession(site: Site, p: Record<string, unknown>): Omit<Princ
 
 function applySudo(site: Site, principal: Principal, sudo: unknown): void {
   const login = asText(sudo);
+  const shown = excerpt(login, login);
   if (!principal.admin) {
-    throw new RpcFault(FaultCode.PERMISSION, `The user does not have permission to 'sudo': '${principal.name}' may not act as '${login}'`);
+    throw new RpcFault(FaultCode.PERMISSION, `The user does not have permission to 'sudo': '${principal.name}' may not act as '${shown}'`);
   }
   const row = site.userRow(login);
-  if (!row || row.retired) throw authFault(`Cannot 'sudo' - unknown or retired user: '${login}'`);
+  if (!row || row.retired) throw authFault(`Cannot 'sudo' - unknown or retired user: '${shown}'`);
   if (row.f['sg_status_list'] !== 'act') throw authFault(`Cannot 'sudo' - inactive user account: '${login}'`);
   if (row.f['can_impersonate_this_user'] === false) throw authFault(`Cannot 'sudo' - user account has 'can_impersonate_this_user' turned off: '${login}'`);
   principal.effective = { type: 'HumanUser', id: row.id };
@@ -207,7 +208,7 @@ export function checkUserActivationData(site: Site, user: Readonly<Record<string
   const missing: string[] = [];
   if (!filled(user['firstname']) && !filled(user['lastname'])) missing.push('a name (firstname or lastname)');
   if (!(typeof user['email'] === 'string' && EMAIL_RE.test(user['email']))) {
-    missing.push(`a valid email (got ${user['email'] === undefined || user['email'] === null ? 'none' : JSON.stringify(user['email'])})`);
+    missing.push(`a valid email (got ${user['email'] === undefined || user['email'] === null ? 'none' : excerpt(user['email'])})`);
   }
   if (missing.length > 0) {
     throw new RpcFault(FaultCode.BAD_INPUT, `Cannot ${what}: a name and valid email must be provided when updating a user to Active on an Autodesk Identity site; missing ${missing.join(' and ')}`);

@@ -1,4 +1,4 @@
-import { RpcFault, badInput } from './errors.js';
+import { RpcFault, badInput, excerpt } from './errors.js';
 import type { Schema } from './schema.js';
 import type { Store } from './store.js';
 import { coerceValue } from './values.js';
@@ -19,6 +19,6 @@ export function checkDefaultValue(schema: Schema, store: Store, type: string, fi
     coerceValue(schema, store, type, field, value);
   } catch (e) {
     if (!(e instanceof RpcFault)) throw e;
-    throw badInput(`${type}.${field}: default_value ${JSON.stringify(value)} is refused: ${e.message}`);
+    throw badInput(`${type}.${field}: default_value ${excerpt(value)} is refused: ${e.message}`);
   }
 }

@@ -40,6 +40,14 @@ export function asText(value: unknown): string {
   }
 }
 
+/**
+ * `value` in a refusal message as JSON (or `text`), cut after 100 characters with its length told: a client can send
+ * megabytes, and the whole of it made the message as big. Short values read as `JSON.stringify` writes them.
+ */
+export function excerpt(value: unknown, text: string = typeof value === 'string' ? JSON.stringify(value) : asText(value)): string {
+  return text.length > 100 ? `${text.slice(0, 100)}… (${typeof value === 'string' ? `a string of ${value.length}` : text.length} characters)` : text;
+}
+
 /** Shorthand for a {@link FaultCode.BAD_INPUT} fault. */
 export function badInput(message: string): RpcFault {
   return new RpcFault(FaultCode.BAD_INPUT, message);

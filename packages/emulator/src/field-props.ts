@@ -1,4 +1,4 @@
-import { badInput } from './errors.js';
+import { badInput, excerpt } from './errors.js';
 
 /** What a field's properties are checked against. */
 export interface FieldPropsContext {
@@ -24,13 +24,13 @@ export function checkFieldProps(props: Record<string, unknown>, ctx: FieldPropsC
   const { label } = ctx;
   if ('valid_types' in props) {
     const types = props['valid_types'];
-    if (!Array.isArray(types)) throw badInput(`${label}: 'valid_types' must be a list of entity types, got ${JSON.stringify(types)}`);
-    for (const t of types) if (typeof t !== 'string' || !ctx.hasType(t)) throw badInput(`${label}: 'valid_types' has ${JSON.stringify(t)}, which is not an entity type`);
+    if (!Array.isArray(types)) throw badInput(`${label}: 'valid_types' must be a list of entity types, got ${excerpt(types)}`);
+    for (const t of types) if (typeof t !== 'string' || !ctx.hasType(t)) throw badInput(`${label}: 'valid_types' has ${excerpt(t)}, which is not an entity type`);
     if (types.length === 0 && (ctx.dataType === 'entity' || ctx.dataType === 'multi_entity')) throw badInput(`${label}: a ${ctx.dataType} field needs a non-empty 'valid_types'`);
   }
   if ('valid_values' in props) {
     const values = props['valid_values'];
-    if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) throw badInput(`${label}: 'valid_values' must be a list of strings, got ${JSON.stringify(values)}`);
+    if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) throw badInput(`${label}: 'valid_values' must be a list of strings, got ${excerpt(values)}`);
   }
   if ('visible' in props && ctx.projectScoped && ctx.builtIn) {
     throw badInput(`${label} is a built-in field: its visible can be set per project for custom fields only`);

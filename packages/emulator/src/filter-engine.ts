@@ -1,5 +1,5 @@
 import { compilePath, displayName } from './entity-format.js';
-import { badInput } from './errors.js';
+import { badInput, excerpt } from './errors.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
 import type { Viewer } from './last-accessed.js';
@@ -109,16 +109,16 @@ function compileNode(ctx: FilterContext, type: string, node: unknown): CompiledF
   if (!isHash(node)) notWire(node, 'a condition');
   if (!('logical_operator' in node) && !('conditions' in node)) {
     if (!('path' in node)) notWire(node, 'a condition');
-    if (typeof node['path'] !== 'string' || typeof node['relation'] !== 'string') throw badInput(`A condition needs a string 'path' and 'relation', got ${JSON.stringify(node)}`);
-    if (!Array.isArray(node['values'])) throw badInput(`Condition 'values' must be a list (a single value goes in a list of one), got ${JSON.stringify(node)}`);
+    if (typeof node['path'] !== 'string' || typeof node['relation'] !== 'string') throw badInput(`A condition needs a string 'path' and 'relation', got ${excerpt(node)}`);
+    if (!Array.isArray(node['values'])) throw badInput(`Condition 'values' must be a list (a single value goes in a list of one), got ${excerpt(node)}`);
     return compileCondition(ctx, type, { path: node['path'], relation: node['relation'], values: node['values'] });
   }
   const op = node['logical_operator'];
   if (op !== 'and' && op !== 'or') {
-    throw badInput(`Invalid filters: a group's logical_operator must be 'and' or 'or' (the client maps 'all'/'any'), got ${op === undefined ? 'none' : JSON.stringify(op)} in ${JSON.stringify(node)}`);
+    throw badInput(`Invalid filters: a group's logical_operator must be 'and' or 'or' (the client maps 'all'/'any'), got ${op === undefined ? 'none' : excerpt(op)} in ${excerpt(node)}`);
   }
   const items = node['conditions'];
-  if (!Array.isArray(items)) throw badInput(`Invalid filters, expected a list of conditions, got ${JSON.stringify(items)}`);
+  if (!Array.isArray(items)) throw badInput(`Invalid filters, expected a list of conditions, got ${excerpt(items)}`);
   const children = items.map((item) => compileNode(ctx, type, item));
   if (op === 'and') {
     return {
@@ -140,7 +140,7 @@ function compileNode(ctx: FilterContext, type: string, node: unknown): CompiledF
 }
 
 function one(cond: Condition): unknown {
-  if (cond.values.length !== 1) throw badInput(`The '${cond.relation}' relation on '${cond.path}' takes exactly one value, got ${JSON.stringify(cond.values)}`);
+  if (cond.values.length !== 1) throw badInput(`The '${cond.relation}' relation on '${cond.path}' takes exactly one value, got ${excerpt(cond.values)}`);
   return cond.values[0];
 }
 
@@ -189,7 +189,7 @@ export function isMatcher(ctx: FilterContext, dataType: string, path: string, va
 function expectLinkValue(cond: Condition, v: unknown): LinkRef | null {
   if (v === null) return null;
   if (isLink(v)) return v;
-  throw badInput(`The '${cond.relation}' relation on '${cond.path}' expects an entity hash {type, id} or null, got ${JSON.stringify(v)}`);
+  throw badInput(`The '${cond.relation}' relation on '${cond.path}' expects an entity hash {type, id} or null, got ${excerpt(v)}`);
 }
 
 function linkName(ctx: FilterContext, link: unknown): string {
@@ -231,7 +231,7 @@ function buildMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
 function textMatch(cond: Condition): Match {
   const rel = cond.relation;
   const eq = (v: unknown): Match => {
-    if (v !== null && typeof v !== 'string') throw badInput(`'${cond.path}' expects a string value, got ${JSON.stringify(v)}`);
+    if (v !== null && typeof v !== 'string') throw badInput(`'${cond.path}' expects a string value, got ${excerpt(v)}`);
     if (v === null) return (x) => x === null || x === undefined || x === '';
     const want = v.toLowerCase();
     return (x) => typeof x === 'string' && x.toLowerCase() === want;
@@ -250,7 +250,7 @@ function textMatch(cond: Condition): Match {
     }
     default: {
       const v = one(cond);
-      if (v !== null && typeof v !== 'string') throw badInput(`'${cond.path}' ${rel} expects a string, got ${JSON.stringify(v)}`);
+      if (v !== null && typeof v !== 'string') throw badInput(`'${cond.path}' ${rel} expects a string, got ${excerpt(v)}`);
       const s = lc(v);
       if (rel === 'contains') return (x) => lc(x).includes(s);
       if (rel === 'not_contains') return (x) => !lc(x).includes(s);
@@ -264,7 +264,7 @@ function numberMatch(cond: Condition): Match {
   const rel = cond.relation;
   const num = (v: unknown): number | null => {
     if (v === null) return null;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw badInput(`'${cond.path}' expects a number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw badInput(`'${cond.path}' expects a number, got ${excerpt(v)}`);
     return v;
   };
   switch (rel) {
@@ -286,7 +286,7 @@ function numberMatch(cond: Condition): Match {
     }
     case 'between':
     case 'not_between': {
-      if (cond.values.length !== 2) throw badInput(`'${rel}' on '${cond.path}' takes [low, high], got ${JSON.stringify(cond.values)}`);
+      if (cond.values.length !== 2) throw badInput(`'${rel}' on '${cond.path}' takes [low, high], got ${excerpt(cond.values)}`);
       const lo = num(cond.values[0]);
       const hi = num(cond.values[1]);
       const inside = (x: unknown): boolean => typeof x === 'number' && (lo === null || x >= lo) && (hi === null || x <= hi);
@@ -378,12 +378,12 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
       // A datetime's UTC day need not be the day meant (a local midnight east of UTC is the day before in UTC), and
       // a write of it to a date field is refused: a filter refuses it too rather than match another day.
       if (c !== undefined && isDate) {
-        throw badInput(`'${cond.path}' is a date field: send the day as 'YYYY-MM-DD' (e.g. encodeDate(d) from @sg/core), not the datetime ${JSON.stringify(v)}, whose UTC day may not be the day meant`);
+        throw badInput(`'${cond.path}' is a date field: send the day as 'YYYY-MM-DD' (e.g. encodeDate(d) from @sg/core), not the datetime ${excerpt(v)}, whose UTC day may not be the day meant`);
       }
       if (c !== undefined) return c;
       if (!isDate && parseDate(v) !== undefined) return `${v}T00:00:00Z`;
     }
-    throw badInput(`'${cond.path}' expects a ${isDate ? "date 'YYYY-MM-DD'" : `datetime ${WIRE_DATETIME}`}, got ${JSON.stringify(v)}`);
+    throw badInput(`'${cond.path}' expects a ${isDate ? "date 'YYYY-MM-DD'" : `datetime ${WIRE_DATETIME}`}, got ${excerpt(v)}`);
   };
   // A bound outside the four-digit years sorts before ('') or after ('\uffff') every stored value.
   const fmt = (ms: number): string => {
@@ -415,7 +415,7 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
     }
     case 'between':
     case 'not_between':
-      if (cond.values.length !== 2) throw badInput(`'${rel}' on '${cond.path}' takes [low, high], got ${JSON.stringify(cond.values)}`);
+      if (cond.values.length !== 2) throw badInput(`'${rel}' on '${cond.path}' takes [low, high], got ${excerpt(cond.values)}`);
       return range(norm(cond.values[0]), norm(cond.values[1]), rel === 'not_between');
     case 'in':
     case 'not_in': {
@@ -429,7 +429,7 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
       if (ctx.usage) ctx.usage.clock = true;
       const [n, unit] = cond.values;
       if (typeof n !== 'number' || !Number.isInteger(n) || typeof unit !== 'string' || !UNITS.has(unit.toUpperCase())) {
-        throw badInput(`'${rel}' on '${cond.path}' takes [count, 'HOUR'|'DAY'|'WEEK'|'MONTH'|'YEAR'], got ${JSON.stringify(cond.values)}`);
+        throw badInput(`'${rel}' on '${cond.path}' takes [count, 'HOUR'|'DAY'|'WEEK'|'MONTH'|'YEAR'], got ${excerpt(cond.values)}`);
       }
       const now = ctx.now;
       const past = rel.endsWith('last');
@@ -441,7 +441,7 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
     default: {
       if (ctx.usage) ctx.usage.clock = true;
       const offset = one(cond);
-      if (typeof offset !== 'number' || !Number.isInteger(offset)) throw badInput(`'${rel}' on '${cond.path}' takes an integer offset, got ${JSON.stringify(offset)}`);
+      if (typeof offset !== 'number' || !Number.isInteger(offset)) throw badInput(`'${rel}' on '${cond.path}' takes an integer offset, got ${excerpt(offset)}`);
       const [lo, hi] = calendarRange(ctx.now, rel.slice('in_calendar_'.length), offset);
       return range(fmt(lo), fmt(hi), false);
     }
@@ -450,7 +450,7 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
 
 function nameMatcher(ctx: FilterContext, cond: Condition): (link: unknown) => boolean {
   const v = one(cond);
-  if (typeof v !== 'string') throw badInput(`'${cond.relation}' on '${cond.path}' expects a string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string') throw badInput(`'${cond.relation}' on '${cond.path}' expects a string, got ${excerpt(v)}`);
   const s = v.toLowerCase();
   switch (cond.relation) {
     case 'name_contains':
@@ -468,7 +468,7 @@ function nameMatcher(ctx: FilterContext, cond: Condition): (link: unknown) => bo
 function typeArg(ctx: FilterContext, cond: Condition): string | null {
   const v = one(cond);
   if (v === null) return null;
-  if (typeof v !== 'string' || !ctx.schema.hasType(v)) throw badInput(`'${cond.relation}' on '${cond.path}' expects an entity type name, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !ctx.schema.hasType(v)) throw badInput(`'${cond.relation}' on '${cond.path}' expects an entity type name, got ${excerpt(v)}`);
   return v;
 }
 
@@ -536,7 +536,7 @@ function tagMatch(cond: Condition): Match {
     if (v === null) return null;
     if (typeof v === 'string') return v.toLowerCase();
     if (isLink(v)) return String((v as LinkRef & { name?: unknown }).name ?? v.id).toLowerCase();
-    throw badInput(`'${cond.path}' expects a tag name, got ${JSON.stringify(v)}`);
+    throw badInput(`'${cond.path}' expects a tag name, got ${excerpt(v)}`);
   };
   switch (cond.relation) {
     case 'is':

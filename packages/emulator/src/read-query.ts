@@ -1,5 +1,5 @@
 import { compilePath, displayName, formatRow, type CompiledPath } from './entity-format.js';
-import { badInput } from './errors.js';
+import { badInput, excerpt } from './errors.js';
 import { compileFilters, type FilterUsage } from './filter-engine.js';
 import type { Viewer } from './last-accessed.js';
 import type { Schema } from './schema.js';
@@ -41,10 +41,10 @@ export function selectRows(site: Site, sel: Selection, usage?: QueryUsage): Row[
   const ctx = { schema: site.schema, store: site.store, now: site.now(), ...(sel.viewer ? { viewer: sel.viewer } : {}) };
   const filter = compileFilters(usage ? { ...ctx, usage } : ctx, type, sel.filters);
   const returnOnly = sel.returnOnly ?? 'active';
-  if (returnOnly !== 'active' && returnOnly !== 'retired') throw badInput(`'return_only' must be 'active' or 'retired', got ${JSON.stringify(returnOnly)}`);
+  if (returnOnly !== 'active' && returnOnly !== 'retired') throw badInput(`'return_only' must be 'active' or 'retired', got ${excerpt(returnOnly)}`);
   const wantRetired = returnOnly === 'retired';
   if (sel.includeArchivedProjects !== undefined && typeof sel.includeArchivedProjects !== 'boolean') {
-    throw badInput(`'include_archived_projects' must be true or false, got ${JSON.stringify(sel.includeArchivedProjects)}`);
+    throw badInput(`'include_archived_projects' must be true or false, got ${excerpt(sel.includeArchivedProjects)}`);
   }
   const archived = sel.includeArchivedProjects === false ? archivedProjectIds(site) : undefined;
   if (archived) usage?.types.add('Project');
@@ -78,13 +78,13 @@ export function selectRows(site: Site, sel: Selection, usage?: QueryUsage): Row[
  */
 function presetRows(site: Site, type: string, presets: unknown, visible: (row: Row) => boolean, usage: QueryUsage | undefined): Set<Row> | undefined {
   if (presets === undefined || presets === null) return undefined;
-  if (!Array.isArray(presets)) throw badInput(`'additional_filter_presets' must be a list of {preset_name, …} hashes, got ${JSON.stringify(presets)}`);
+  if (!Array.isArray(presets)) throw badInput(`'additional_filter_presets' must be a list of {preset_name, …} hashes, got ${excerpt(presets)}`);
   let result: Set<Row> | undefined;
   for (const preset of presets) {
-    if (!preset || typeof preset !== 'object' || Array.isArray(preset)) throw badInput(`Each additional filter preset must be a hash with 'preset_name', got ${JSON.stringify(preset)}`);
+    if (!preset || typeof preset !== 'object' || Array.isArray(preset)) throw badInput(`Each additional filter preset must be a hash with 'preset_name', got ${excerpt(preset)}`);
     const p = preset as Record<string, unknown>;
     const name = p['preset_name'];
-    if (typeof name !== 'string') throw badInput(`Additional filter preset without 'preset_name': ${JSON.stringify(preset)}`);
+    if (typeof name !== 'string') throw badInput(`Additional filter preset without 'preset_name': ${excerpt(preset)}`);
     if (name === 'LATEST') {
       if (result) throw badInput('Conflicting additional filter presets: only one LATEST preset may be given');
       if (p['latest_by'] === 'BY_PIPELINE_STEP_NUMBER_AND_ENTITIES_CREATED_AT') usage?.types.add('Task');
@@ -121,7 +121,7 @@ function latest(site: Site, type: string, rows: readonly Row[], by: unknown): Se
       ? (a, b) => Number(a.f['version_number'] ?? -1) > Number(b.f['version_number'] ?? -1) || (a.f['version_number'] === b.f['version_number'] && a.id > b.id)
       : newer;
   } else {
-    throw badInput(`LATEST preset: latest_by ${JSON.stringify(by)} is not supported on ${type}`);
+    throw badInput(`LATEST preset: latest_by ${excerpt(by)} is not supported on ${type}`);
   }
   const groups = new Map<string, Row>();
   for (const r of rows) {
@@ -162,15 +162,15 @@ function compareKeys(a: SortKey, b: SortKey): number {
  */
 export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown, usage?: QueryUsage, viewer?: Viewer): Row[] {
   if (sorts === undefined || sorts === null || (Array.isArray(sorts) && sorts.length === 0)) return rows;
-  if (!Array.isArray(sorts)) throw badInput(`'sorts' must be a list of {field_name, direction}, got ${JSON.stringify(sorts)}`);
+  if (!Array.isArray(sorts)) throw badInput(`'sorts' must be a list of {field_name, direction}, got ${excerpt(sorts)}`);
   const specs = sorts.map((s) => {
-    if (!s || typeof s !== 'object' || Array.isArray(s)) throw badInput(`Each sort must be a hash {field_name, direction}, got ${JSON.stringify(s)}`);
+    if (!s || typeof s !== 'object' || Array.isArray(s)) throw badInput(`Each sort must be a hash {field_name, direction}, got ${excerpt(s)}`);
     const spec = s as Record<string, unknown>;
-    if ('column' in spec) throw badInput(`Sorts take 'field_name', not 'column' (the client renames 'column' before sending), got ${JSON.stringify(s)}`);
+    if ('column' in spec) throw badInput(`Sorts take 'field_name', not 'column' (the client renames 'column' before sending), got ${excerpt(s)}`);
     const field = spec['field_name'];
-    if (typeof field !== 'string') throw badInput(`Each sort needs a 'field_name', got ${JSON.stringify(s)}`);
+    if (typeof field !== 'string') throw badInput(`Each sort needs a 'field_name', got ${excerpt(s)}`);
     const dir = spec['direction'] ?? 'asc';
-    if (dir !== 'asc' && dir !== 'desc') throw badInput(`Sort direction must be 'asc' or 'desc', got ${JSON.stringify(dir)}`);
+    if (dir !== 'asc' && dir !== 'desc') throw badInput(`Sort direction must be 'asc' or 'desc', got ${excerpt(dir)}`);
     const path = compilePath(site.schema, site.store, type, field, viewer);
     // Links sort by the display name of the row they point at; dotted paths read other rows.
     if (usage && (!path.direct || path.dataType === 'entity')) usage.crossType = true;
@@ -190,7 +190,7 @@ export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown, 
 
 function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw badInput(`'${name}' must be a positive integer, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw badInput(`'${name}' must be a positive integer, got ${excerpt(value)}`);
   return value;
 }
 
@@ -200,7 +200,7 @@ export function readEntities(site: Site, payload: Record<string, unknown>, viewe
   const fields = parseReturnFields(payload['return_fields']);
   const paths = [...new Set(fields)].map((f) => compilePath(site.schema, site.store, type, f, viewer));
   const paging = (payload['paging'] ?? {}) as Record<string, unknown>;
-  if (typeof paging !== 'object' || Array.isArray(paging)) throw badInput(`'paging' must be {entities_per_page, current_page}, got ${JSON.stringify(payload['paging'])}`);
+  if (typeof paging !== 'object' || Array.isArray(paging)) throw badInput(`'paging' must be {entities_per_page, current_page}, got ${excerpt(payload['paging'])}`);
   // A site serves at most api_max_entities_per_page rows a page, whatever is asked (rpc-protocol §0, §2.3).
   const perPage = Math.min(positiveInt(paging['entities_per_page'], 'entities_per_page', site.settings.pageSize), site.settings.pageSize);
   const page = positiveInt(paging['current_page'], 'current_page', 1);

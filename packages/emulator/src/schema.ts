@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { badInput } from './errors.js';
+import { badInput, excerpt } from './errors.js';
 import { checkFieldProps } from './field-props.js';
 
 /** One `{value, editable}` pair of the schema. */
@@ -138,7 +138,7 @@ export class Schema {
   /** Throws a bad-input fault unless `type` is an entity type. */
   requireType(type: unknown): string {
     if (typeof type !== 'string' || !this.hasType(type)) {
-      throw badInput(`Entity type ${JSON.stringify(type)} is not a valid entity type`);
+      throw badInput(`Entity type ${excerpt(type)} is not a valid entity type`);
     }
     return type;
   }
@@ -228,11 +228,11 @@ export class Schema {
    */
   createField(type: string, dataType: string, props: Record<string, unknown>, check?: (code: string) => void): string {
     this.requireType(type);
-    if (!CREATABLE_TYPES.has(dataType)) throw badInput(`Unsupported data type for a new field: ${JSON.stringify(dataType)}`);
+    if (!CREATABLE_TYPES.has(dataType)) throw badInput(`Unsupported data type for a new field: ${excerpt(dataType)}`);
     const displayName = props['name'];
     if (typeof displayName !== 'string' || displayName.trim() === '') throw badInput("schema_field_create requires the 'name' property");
     if ((dataType === 'entity' || dataType === 'multi_entity') && !('valid_types' in props)) throw badInput(`A new ${dataType} field needs a non-empty 'valid_types' property`);
-    checkFieldProps(props, { label: `The new ${type} ${dataType} field ${JSON.stringify(displayName)}`, dataType, builtIn: false, projectScoped: false, hasType: (t) => this.hasType(t) });
+    checkFieldProps(props, { label: `The new ${type} ${dataType} field ${excerpt(displayName)}`, dataType, builtIn: false, projectScoped: false, hasType: (t) => this.hasType(t) });
     // A live field with the code gets a suffix; a deleted one keeps its code, so the site refuses it (rpc-protocol.md §2.6).
     const base = deriveFieldCode(displayName);
     const retired = this.retired[type] ?? [];
@@ -242,7 +242,7 @@ export class Schema {
     let code = base;
     for (let n = 1; this.field(type, code) !== undefined || (anyName && retired.includes(code)); n++) code = `${base}_${n}`;
     if (retired.includes(code)) {
-      throw badInput(`schema_field_create: ${type} has a deleted field '${code}' (display name ${JSON.stringify(displayName)}); its code stays taken, choose another display name`);
+      throw badInput(`schema_field_create: ${type} has a deleted field '${code}' (display name ${excerpt(displayName)}); its code stays taken, choose another display name`);
     }
     const rest: Record<string, unknown> = { ...props };
     delete rest['name'];

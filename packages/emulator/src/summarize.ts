@@ -1,5 +1,5 @@
 import { compilePath, displayName, formatValue, linkOut, type CompiledPath } from './entity-format.js';
-import { badInput } from './errors.js';
+import { badInput, excerpt } from './errors.js';
 import { isMatcher } from './filter-engine.js';
 import { viewerOf } from './last-accessed.js';
 import { payloadObject } from './methods/payload.js';
@@ -216,7 +216,7 @@ export function summarizeMethod(call: MethodCall): unknown {
   const seen = new Set<string>();
   const specs: SummarySpec[] = rawSummaries.map((s) => {
     const spec = (s ?? {}) as Record<string, unknown>;
-    if (typeof spec['field'] !== 'string' || typeof spec['type'] !== 'string') throw badInput(`summarize: each summary needs 'field' and 'type', got ${JSON.stringify(s)}`);
+    if (typeof spec['field'] !== 'string' || typeof spec['type'] !== 'string') throw badInput(`summarize: each summary needs 'field' and 'type', got ${excerpt(s)}`);
     if (!isSummaryType(spec['type'])) throw badInput(`summarize: unknown summary type '${spec['type']}'`);
     if (seen.has(spec['field'])) throw badInput(`summarize: only one summary per field ('${spec['field']}')`);
     seen.add(spec['field']);
@@ -228,7 +228,7 @@ export function summarizeMethod(call: MethodCall): unknown {
   if (rawGrouping !== undefined && rawGrouping !== null && !Array.isArray(rawGrouping)) throw badInput("summarize: 'grouping' must be a list or null");
   const groupings: GroupSpec[] = (rawGrouping ?? []).map((g: unknown) => {
     const spec = (g ?? {}) as Record<string, unknown>;
-    if (typeof spec['field'] !== 'string' || typeof spec['type'] !== 'string') throw badInput(`summarize: each grouping needs 'field' and 'type', got ${JSON.stringify(g)}`);
+    if (typeof spec['field'] !== 'string' || typeof spec['type'] !== 'string') throw badInput(`summarize: each grouping needs 'field' and 'type', got ${excerpt(g)}`);
     if (!isGroupingType(spec['type'])) throw badInput(`summarize: unknown grouping type '${spec['type']}'`);
     const dir = spec['direction'] ?? 'asc';
     if (dir !== 'asc' && dir !== 'desc') throw badInput(`summarize: grouping direction must be 'asc' or 'desc'`);

@@ -1,5 +1,5 @@
 import { formatDateTime, parseClockInstant } from './clock.js';
-import { badInput } from './errors.js';
+import { badInput, excerpt } from './errors.js';
 
 /**
  * The `created_at` an upload form gives its Attachment, as a wire datetime; undefined when the form has none.
@@ -16,6 +16,6 @@ export function uploadCreatedAt(value: string | undefined): string | undefined {
   try {
     return formatDateTime(parseClockInstant(/(Z|[+-]\d\d:\d\d)$/i.test(iso) ? iso : `${iso}Z`, "'created_at'"));
   } catch {
-    throw badInput(`'created_at' must be a date-time such as 2026-01-02T03:04:05 or 2026-01-02 03:04:05 (UTC unless it has a zone), within the years 1970 to 9999; got ${JSON.stringify(value)}`);
+    throw badInput(`'created_at' must be a date-time such as 2026-01-02T03:04:05 or 2026-01-02 03:04:05 (UTC unless it has a zone), within the years 1970 to 9999; got ${excerpt(value)}`);
   }
 }

@@ -1,5 +1,5 @@
 import { withArticle } from './articles.js';
-import { badInput } from './errors.js';
+import { badInput, excerpt } from './errors.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Store } from './store.js';
 
@@ -59,11 +59,11 @@ function fieldLabel(type: string, field: string): string {
 
 function expectLink(schema: Schema, store: Store, type: string, field: string, value: unknown): LinkRef {
   if (!isLink(value) && !(typeof value === 'object' && value !== null && 'type' in value && 'id' in value)) {
-    throw badInput(`${fieldLabel(type, field)} expects an entity hash with 'type' and 'id', got ${JSON.stringify(value)}`);
+    throw badInput(`${fieldLabel(type, field)} expects an entity hash with 'type' and 'id', got ${excerpt(value)}`);
   }
   const v = value as { type: unknown; id: unknown };
   if (typeof v.type !== 'string' || typeof v.id !== 'number' || !Number.isInteger(v.id)) {
-    throw badInput(`${fieldLabel(type, field)} expects an entity hash with a string 'type' and an integer 'id', got ${JSON.stringify(value)}`);
+    throw badInput(`${fieldLabel(type, field)} expects an entity hash with a string 'type' and an integer 'id', got ${excerpt(value)}`);
   }
   const valid = schema.validTypes(type, field);
   if (valid.length > 0 && !valid.includes(v.type)) {
@@ -79,7 +79,7 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
   const label = fieldLabel(type, field);
   const wrong = (expected: string): never => {
     // A password field's value is a secret (HumanUser.password_proxy is the login passphrase): name its kind only.
-    const got = dataType === 'password' ? (Array.isArray(value) ? 'an array' : value === undefined ? 'nothing' : withArticle(typeof value)) : JSON.stringify(value);
+    const got = dataType === 'password' ? (Array.isArray(value) ? 'an array' : value === undefined ? 'nothing' : withArticle(typeof value)) : excerpt(value);
     throw badInput(`${label} (${dataType}) expects ${expected}, got ${got}`);
   };
   if (value === undefined) wrong('a value');
@@ -173,7 +173,7 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
     case 'image':
       // Read-only but for clearing (rpc-protocol §1.8, §2.5): a thumbnail is uploaded, never written as a URL.
       if (value === null) return null;
-      throw badInput(`${label} (image) is read-only: only null (clear the thumbnail) may be written; upload a thumbnail through /upload/publish_thumbnail, got ${JSON.stringify(value)}`);
+      throw badInput(`${label} (image) is read-only: only null (clear the thumbnail) may be written; upload a thumbnail through /upload/publish_thumbnail, got ${excerpt(value)}`);
     default:
       throw badInput(`${label}: fields of type ${dataType} cannot be written`);
   }
@@ -181,7 +181,7 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
 
 function coerceUrl(store: Store, label: string, value: unknown): unknown {
   if (value === null) return null;
-  if (typeof value !== 'object' || Array.isArray(value)) throw badInput(`${label} (url) expects a file/link hash or null, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw badInput(`${label} (url) expects a file/link hash or null, got ${excerpt(value)}`);
   const v = value as Record<string, unknown>;
   if (typeof v['local_path'] === 'string' || v['local_storage'] !== undefined) {
     return localLink(store, label, v);
@@ -203,7 +203,7 @@ function coerceUrl(store: Store, label: string, value: unknown): unknown {
 function attachmentLink(store: Store, label: string, v: Record<string, unknown>): Record<string, unknown> {
   const id = v['id'];
   if (typeof id !== 'number' || !Number.isInteger(id) || (v['type'] ?? 'Attachment') !== 'Attachment') {
-    throw badInput(`${label} (url) expects an uploaded file as {type: 'Attachment', id: <integer>}, got ${JSON.stringify(v)}`);
+    throw badInput(`${label} (url) expects an uploaded file as {type: 'Attachment', id: <integer>}, got ${excerpt(v)}`);
   }
   const att = store.getLive('Attachment', id);
   if (!att) throw badInput(`${label}: Attachment with id ${id} does not exist`);
@@ -236,12 +236,12 @@ function localLink(store: Store, label: string, v: Record<string, unknown>): Rec
   } else {
     const ls = v['local_storage'] as Record<string, unknown> | null;
     storage = storages.find((s) => (ls && typeof ls['id'] === 'number' && s.id === ls['id']) || (ls && typeof ls['name'] === 'string' && s.f['code'] === ls['name']));
-    if (!storage) throw badInput(`${label}: unknown LocalStorage ${JSON.stringify(ls)}`);
+    if (!storage) throw badInput(`${label}: unknown LocalStorage ${excerpt(ls)}`);
     if (typeof v['relative_path'] !== 'string') throw badInput(`${label}: 'relative_path' is required with 'local_storage'`);
     relative = v['relative_path'];
     // Forward slashes only (rpc-protocol §1.8): a backslash would be kept in every platform's path as a character.
     if (relative.includes('\\')) {
-      throw badInput(`${label}: relative_path ${JSON.stringify(relative)} contains a backslash; relative paths use forward slashes only: write ${JSON.stringify(relative.replace(/\\/g, '/'))}`);
+      throw badInput(`${label}: relative_path ${excerpt(relative)} contains a backslash; relative paths use forward slashes only: write ${excerpt(relative.replace(/\\/g, '/'))}`);
     }
   }
   const join = (root: unknown, sep: string): string | null => (typeof root === 'string' && root ? root.replace(/[\\/]$/, '') + sep + (relative ?? '').split('/').join(sep) : null);

@@ -1,7 +1,7 @@
 import { checkPasswordWrite, checkUserActivation, checkUserActivationData, type Principal } from './auth-rules.js';
 import { formatDateTime } from './clock.js';
 import { compilePath, formatRow } from './entity-format.js';
-import { FaultCode, RpcFault, badInput } from './errors.js';
+import { FaultCode, RpcFault, badInput, excerpt } from './errors.js';
 import { logEvent, logFieldChange, logRetirement, logReverseChanges, logRevival } from './event-log.js';
 import type { UserCredential } from './fixtures.js';
 import { viewerOf } from './last-accessed.js';
@@ -28,21 +28,21 @@ export function parseFieldWrites(fields: unknown, defaultMode: unknown): FieldWr
   const mode = (m: unknown): FieldWrite['mode'] => {
     if (m === undefined || m === null) return 'set';
     if (m === 'set' || m === 'add' || m === 'remove') return m;
-    throw badInput(`Invalid multi_entity_update_mode ${JSON.stringify(m)}: expected 'set', 'add' or 'remove'`);
+    throw badInput(`Invalid multi_entity_update_mode ${excerpt(m)}: expected 'set', 'add' or 'remove'`);
   };
   const fallback = mode(defaultMode);
   if (fields === undefined || fields === null) return [];
   if (Array.isArray(fields)) {
     return fields.map((item) => {
       if (!item || typeof item !== 'object' || typeof (item as Record<string, unknown>)['field_name'] !== 'string') {
-        throw badInput(`Each field must be {field_name, value}, got ${JSON.stringify(item)}`);
+        throw badInput(`Each field must be {field_name, value}, got ${excerpt(item)}`);
       }
       const it = item as Record<string, unknown>;
       if (!('value' in it)) throw badInput(`Field '${String(it['field_name'])}' has no 'value'`);
       return { field: it['field_name'] as string, value: it['value'], mode: it['multi_entity_update_mode'] === undefined ? fallback : mode(it['multi_entity_update_mode']) };
     });
   }
-  throw badInput(`'fields' must be a list of {field_name, value}, got ${JSON.stringify(fields)}`);
+  throw badInput(`'fields' must be a list of {field_name, value}, got ${excerpt(fields)}`);
 }
 
 function checkWritable(site: Site, type: string, field: string, creating: boolean): void {
@@ -64,7 +64,7 @@ function returnPaths(site: Site, principal: Principal, type: string, names: read
 /** Parses `return_fields`: a list of strings (default `["id"]`). */
 export function parseReturnFields(value: unknown): string[] {
   if (value === undefined || value === null) return ['id'];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw badInput(`'return_fields' must be a list of field names, got ${JSON.stringify(value)}`);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw badInput(`'return_fields' must be a list of field names, got ${excerpt(value)}`);
   return value as string[];
 }
 
@@ -128,7 +128,7 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
 /** Looks up a live or retired row by `{type, id}` params; throws a bad-input fault when missing. */
 export function requireRow(site: Site, type: unknown, id: unknown): Row {
   const t = site.schema.requireType(type);
-  if (typeof id !== 'number' || !Number.isInteger(id)) throw badInput(`'id' must be an integer, got ${JSON.stringify(id)}`);
+  if (typeof id !== 'number' || !Number.isInteger(id)) throw badInput(`'id' must be an integer, got ${excerpt(id)}`);
   const row = site.store.get(t, id);
   if (!row) throw badInput(`No entity of type ${t} exists with id ${id}`);
   return row;

@@ -1,4 +1,4 @@
-import { asText, badInput } from '../errors.js';
+import { asText, badInput, excerpt } from '../errors.js';
 import { viewerOf } from '../last-accessed.js';
 import { readEntities } from '../read-query.js';
 import { createEntity, deleteEntity, reviveEntity, updateEntity } from '../writes.js';
@@ -27,14 +27,6 @@ function del(call: MethodCall): unknown {
 function revive(call: MethodCall): unknown {
   const p = payloadObject('revive', call.payload);
   return call.site.store.transaction(() => reviveEntity(call.site, call.principal, p['type'], p['id']));
-}
-
-/**
- * `value` in a refusal message as JSON (or `text`), cut after 100 characters with its length told: a batch can be
- * megabytes, and the whole of it made the message as big.
- */
-function excerpt(value: unknown, text = typeof value === 'string' ? JSON.stringify(value) : asText(value)): string {
-  return text.length > 100 ? `${text.slice(0, 100)}… (${typeof value === 'string' ? `a string of ${value.length}` : text.length} characters)` : text;
 }
 
 /** The keys of a batch request on the wire, each with the name the Python client's `batch()` takes for it. */

@@ -1,6 +1,6 @@
 import { formatDateTime } from '../clock.js';
 import { displayName, formatValue } from '../entity-format.js';
-import { badInput } from '../errors.js';
+import { badInput, excerpt } from '../errors.js';
 import { compileFilters } from '../filter-engine.js';
 import type { Site } from '../site.js';
 import { isLink } from '../store.js';
@@ -139,11 +139,11 @@ function exportPage(call: MethodCall): unknown {
   if (p['page_id'] === undefined || p['page_id'] === null) throw badInput("'page_id' missing");
   if (p['format'] !== 'csv') throw badInput('This functionality is currently not available');
   const page = typeof p['page_id'] === 'number' ? site.store.getLive('Page', p['page_id']) : undefined;
-  if (!page || page.f['ui_category'] !== 'api_exportable' || typeof page.f['entity_type'] !== 'string') throw badInput(`Export for Page id=${JSON.stringify(p['page_id'])} not available`);
+  if (!page || page.f['ui_category'] !== 'api_exportable' || typeof page.f['entity_type'] !== 'string') throw badInput(`Export for Page id=${excerpt(p['page_id'])} not available`);
   // No page here has layouts, so every layout is unknown: refused as an unknown page is, rather than ignored.
   const layout = p['layout_name'];
   if (layout !== undefined && layout !== null) {
-    throw badInput(`Export for Page id=${page.id} layout_name=${JSON.stringify(layout)} not available: the emulator models no page layouts (send layout_name null or leave it out)`);
+    throw badInput(`Export for Page id=${page.id} layout_name=${excerpt(layout)} not available: the emulator models no page layouts (send layout_name null or leave it out)`);
   }
   const type = page.f['entity_type'];
   const columns = ['id', 'code', 'sg_status_list', 'description'].filter((f) => f === 'id' || site.schema.field(type, f));
@@ -167,9 +167,9 @@ function lastAccessed(call: MethodCall): unknown {
   const method = 'update_project_last_accessed';
   const p = payloadObject('update_project_last_accessed_by_current_user', call.payload);
   const projectId = p['project_id'];
-  if (typeof projectId !== 'number' || !site.store.getLive('Project', projectId)) throw badInput(`${method}: unknown project_id ${JSON.stringify(projectId)}`);
+  if (typeof projectId !== 'number' || !site.store.getLive('Project', projectId)) throw badInput(`${method}: unknown project_id ${excerpt(projectId)}`);
   const userId = p['user_id'] ?? null;
-  if (userId !== null && (typeof userId !== 'number' || !site.store.getLive('HumanUser', userId))) throw badInput(`${method}: 'user_id' must be the id of a HumanUser that is not retired, got ${JSON.stringify(userId)}`);
+  if (userId !== null && (typeof userId !== 'number' || !site.store.getLive('HumanUser', userId))) throw badInput(`${method}: 'user_id' must be the id of a HumanUser that is not retired, got ${excerpt(userId)}`);
   const now = formatDateTime(site.now());
   site.lastAccessed.set(userId === null ? principal.effective : { type: 'HumanUser', id: userId }, projectId, now);
   return [{ type: 'Project', id: projectId, last_accessed_by_current_user: now }];
@@ -183,7 +183,7 @@ function subscriptionsCreate(call: MethodCall): unknown {
   for (const u of users) {
     const item = (u ?? {}) as Record<string, unknown>;
     const id = item['humanUserId'];
-    if (typeof id !== 'number' || !site.store.getLive('HumanUser', id)) throw badInput(`user_subscriptions_create: unknown humanUserId ${JSON.stringify(id)}`);
+    if (typeof id !== 'number' || !site.store.getLive('HumanUser', id)) throw badInput(`user_subscriptions_create: unknown humanUserId ${excerpt(id)}`);
     const sub = item['subscription'];
     if (sub !== null && typeof sub !== 'string' && !(Array.isArray(sub) && sub.every((s) => typeof s === 'string'))) throw badInput("user_subscriptions_create: 'subscription' must be null, a string or a list of strings");
   }

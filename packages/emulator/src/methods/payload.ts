@@ -1,4 +1,4 @@
-import { badInput } from '../errors.js';
+import { badInput, excerpt } from '../errors.js';
 
 /** How deep lists and hashes may nest in `params` (Python's default recursion limit): deeper ones would overflow a walk. */
 export const MAX_NESTING = 1000;
@@ -20,7 +20,7 @@ export function checkNesting(params: unknown): void {
 /** The payload as a hash; throws a bad-input fault naming the method otherwise. */
 export function payloadObject(method: string, payload: unknown): Record<string, unknown> {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw badInput(`${method}: params[1] must be a hash of arguments, got ${payload === undefined ? 'nothing' : JSON.stringify(payload)}`);
+    throw badInput(`${method}: params[1] must be a hash of arguments, got ${payload === undefined ? 'nothing' : excerpt(payload)}`);
   }
   return payload as Record<string, unknown>;
 }
@@ -44,7 +44,7 @@ export function optionalLink(method: string, args: Record<string, unknown>, key:
   const v = args[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'object' || typeof (v as Record<string, unknown>)['type'] !== 'string' || typeof (v as Record<string, unknown>)['id'] !== 'number') {
-    throw badInput(`${method}: '${key}' must be an entity hash {type, id}, got ${JSON.stringify(v)}`);
+    throw badInput(`${method}: '${key}' must be an entity hash {type, id}, got ${excerpt(v)}`);
   }
   const l = v as { type: string; id: number };
   return { type: l.type, id: l.id };

@@ -1,12 +1,12 @@
 import { checkDefaultValue } from '../default-value.js';
-import { badInput } from '../errors.js';
+import { badInput, excerpt } from '../errors.js';
 import { optionalLink, payloadObject, requireString } from './payload.js';
 import type { MethodCall, MethodHandler } from './types.js';
 
 function projectId(call: MethodCall, method: string): number | undefined {
   if (call.payload === undefined) return undefined;
   const link = optionalLink(method, payloadObject(method, call.payload), 'project');
-  if (link && (link.type !== 'Project' || !call.site.store.get('Project', link.id))) throw badInput(`${method}: unknown project ${JSON.stringify(link)}`);
+  if (link && (link.type !== 'Project' || !call.site.store.get('Project', link.id))) throw badInput(`${method}: unknown project ${excerpt(link)}`);
   return link?.id;
 }
 
@@ -16,7 +16,7 @@ function properties(method: string, value: unknown): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const item of value) {
       if (!item || typeof item !== 'object' || typeof (item as Record<string, unknown>)['property_name'] !== 'string') {
-        throw badInput(`${method}: each property must be {property_name, value}, got ${JSON.stringify(item)}`);
+        throw badInput(`${method}: each property must be {property_name, value}, got ${excerpt(item)}`);
       }
       const it = item as Record<string, unknown>;
       // Without a value the property would be stored as nothing (a field's display name blanked).
