@@ -1,4 +1,4 @@
-import { badInput } from './errors.js';
+import { badInput, excerpt } from './errors.js';
 import { LAST_ACCESSED, type Viewer } from './last-accessed.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
@@ -107,7 +107,7 @@ export interface CompiledPath {
  */
 export function compilePath(schema: Schema, store: Store, type: string, path: string, viewer?: Viewer): CompiledPath {
   const parts = path.split('.');
-  if (parts.length % 2 === 0) throw badInput(`Invalid field path '${path}' for ${type}: expected field.EntityType.field`);
+  if (parts.length % 2 === 0) throw badInput(`Invalid field path '${excerpt(path, path)}' for ${type}: expected field.EntityType.field`);
   let owner = type;
   let multi = false;
   const hops: { field: string; target: string }[] = [];
@@ -115,14 +115,14 @@ export function compilePath(schema: Schema, store: Store, type: string, path: st
     const field = parts[i] ?? '';
     const target = parts[i + 1] ?? '';
     const dt = schema.field(owner, field)?.data_type.value;
-    if (dt === undefined) throw badInput(`${owner}.${field} doesn't exist (in path '${path}')`);
-    if (dt !== 'entity' && dt !== 'multi_entity') throw badInput(`${owner}.${field} is not a link field (in path '${path}')`);
-    if (!schema.hasType(target)) throw badInput(`Entity type '${target}' in path '${path}' is not a valid entity type`);
+    if (dt === undefined) throw badInput(`${owner}.${excerpt(field, field)} doesn't exist (in path '${excerpt(path, path)}')`);
+    if (dt !== 'entity' && dt !== 'multi_entity') throw badInput(`${owner}.${excerpt(field, field)} is not a link field (in path '${excerpt(path, path)}')`);
+    if (!schema.hasType(target)) throw badInput(`Entity type '${excerpt(target, target)}' in path '${excerpt(path, path)}' is not a valid entity type`);
     // A hop to a type the link cannot hold would match no row and read null everywhere: refused, as a write of such
     // a link is (no source says what a site answers; see README "Filters"). No valid_types means any type, as for writes.
     const valid = schema.validTypes(owner, field);
     if (valid.length > 0 && !valid.includes(target)) {
-      throw badInput(`${owner}.${field} cannot link to ${target}; its valid types are ${valid.join(', ')} (in path '${path}')`);
+      throw badInput(`${owner}.${excerpt(field, field)} cannot link to ${target}; its valid types are ${valid.join(', ')} (in path '${excerpt(path, path)}')`);
     }
     if (dt === 'multi_entity') multi = true;
     hops.push({ field, target });
@@ -130,7 +130,7 @@ export function compilePath(schema: Schema, store: Store, type: string, path: st
   }
   const lastField = parts[parts.length - 1] ?? '';
   const lastDef = lastField === 'type' || lastField === 'id' ? undefined : schema.field(owner, lastField);
-  if (!lastDef && lastField !== 'type' && lastField !== 'id') throw badInput(`${owner}.${lastField} doesn't exist${hops.length ? ` (in path '${path}')` : ''}`);
+  if (!lastDef && lastField !== 'type' && lastField !== 'id') throw badInput(`${owner}.${excerpt(lastField, lastField)} doesn't exist${hops.length ? ` (in path '${excerpt(path, path)}')` : ''}`);
   const dataType = lastField === 'id' ? 'number' : lastField === 'type' ? 'entity_type' : (lastDef?.data_type.value as string);
   const perUser = viewer !== undefined && owner === 'Project' && lastField === LAST_ACCESSED;
   const read = viewer && perUser

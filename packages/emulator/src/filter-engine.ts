@@ -150,7 +150,7 @@ function compileCondition(ctx: FilterContext, type: string, cond: Condition): Co
   const allowed = OPERATORS_BY_TYPE[dt];
   if (!allowed) throw badInput(`Filtering on ${dt} fields is not supported (${path.ownerType}.${path.lastField})`);
   if (!allowed.includes(cond.relation)) {
-    if (!Object.values(OPERATORS_BY_TYPE).some((ops) => ops.includes(cond.relation))) throw badInput(`Unknown filter relation '${cond.relation}'`);
+    if (!Object.values(OPERATORS_BY_TYPE).some((ops) => ops.includes(cond.relation))) throw badInput(`Unknown filter relation '${excerpt(cond.relation, cond.relation)}'`);
     throw badInput(`The '${cond.relation}' operator is not supported on the ${dt} field ${path.ownerType}.${path.lastField}`);
   }
   const match = buildMatch(ctx, dt, cond);

@@ -77,6 +77,37 @@ describe('refusals of a huge value show an excerpt', () => {
     expect(f.message.length).toBeLessThan(300);
     expect(f.message).toBe(`Can't authenticate script '${'x'.repeat(100)}… (a string of 5000000 characters)'`);
   });
+
+  it('an unknown user login and an unknown sudo target', async () => {
+    const user = await t.fault('read', { user_login: huge, user_password: 'p' }, read);
+    expect(user.message.length).toBeLessThan(300);
+    expect(user.message).toBe(`Can't authenticate user '${'x'.repeat(100)}… (a string of 5000000 characters)'.`);
+    const sudo = await t.fault('read', { ...t.script, sudo_as_login: huge }, read);
+    expect(sudo.message.length).toBeLessThan(300);
+    expect(sudo.message).toBe(`Cannot 'sudo' - unknown or retired user: '${'x'.repeat(100)}… (a string of 5000000 characters)'`);
+  });
+});
+
+describe('refusals of a huge name show an excerpt', () => {
+  const name = `'${'x'.repeat(100)}… (a string of 5000000 characters)'`;
+  it('a field name or field path that does not exist, in return_fields, filters, sorts and fields', async () => {
+    const field = `Shot.${name.slice(1, -1)} doesn't exist`;
+    expect(await refusal('read', { ...read, return_fields: [huge] })).toBe(field);
+    expect(await refusal('read', { ...read, filters: where([huge, 'is', 1]) })).toBe(field);
+    expect(await refusal('read', { ...read, sorts: [{ field_name: huge, direction: 'asc' }] })).toBe(field);
+    expect(await refusal('create', { type: 'Shot', fields: [{ field_name: huge, value: 1 }] })).toBe(field);
+    const hop = `project.Project.${huge}`;
+    // The name shows twice: as the field and in the path.
+    const inPath = (await t.fault('read', t.script, { ...read, return_fields: [hop] })).message;
+    expect(inPath.length).toBeLessThan(400);
+    expect(inPath).toBe(`Project.${name.slice(1, -1)} doesn't exist (in path 'project.Project.${'x'.repeat(84)}… (a string of 5000016 characters)')`);
+  });
+
+  it('an unknown filter relation, summary type or grouping type', async () => {
+    expect(await refusal('read', { ...read, filters: where(['code', huge, 'a']) })).toBe(`Unknown filter relation ${name}`);
+    expect(await refusal('summarize', { type: 'Shot', filters: where(), summaries: [{ field: 'id', type: huge }] })).toBe(`summarize: unknown summary type ${name}`);
+    expect(await refusal('summarize', { type: 'Shot', filters: where(), summaries: [], grouping: [{ field: 'code', type: huge }] })).toBe(`summarize: unknown grouping type ${name}`);
+  });
 });
 
 describe('refusals of a huge value outside the RPC methods show an excerpt', () => {

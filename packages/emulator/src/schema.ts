@@ -152,7 +152,7 @@ export class Schema {
   /** The field definition; throws a bad-input fault when the field does not exist. */
   requireField(type: string, field: string): FieldDef {
     const def = this.field(type, field);
-    if (!def) throw badInput(`${type}.${field} doesn't exist`);
+    if (!def) throw badInput(`${type}.${excerpt(field, field)} doesn't exist`);
     return def;
   }
 

@@ -217,7 +217,7 @@ export function summarizeMethod(call: MethodCall): unknown {
   const specs: SummarySpec[] = rawSummaries.map((s) => {
     const spec = (s ?? {}) as Record<string, unknown>;
     if (typeof spec['field'] !== 'string' || typeof spec['type'] !== 'string') throw badInput(`summarize: each summary needs 'field' and 'type', got ${excerpt(s)}`);
-    if (!isSummaryType(spec['type'])) throw badInput(`summarize: unknown summary type '${spec['type']}'`);
+    if (!isSummaryType(spec['type'])) throw badInput(`summarize: unknown summary type '${excerpt(spec['type'], spec['type'])}'`);
     if (seen.has(spec['field'])) throw badInput(`summarize: only one summary per field ('${spec['field']}')`);
     seen.add(spec['field']);
     const path = compilePath(site.schema, site.store, type, spec['field'], viewer);
@@ -229,7 +229,7 @@ export function summarizeMethod(call: MethodCall): unknown {
   const groupings: GroupSpec[] = (rawGrouping ?? []).map((g: unknown) => {
     const spec = (g ?? {}) as Record<string, unknown>;
     if (typeof spec['field'] !== 'string' || typeof spec['type'] !== 'string') throw badInput(`summarize: each grouping needs 'field' and 'type', got ${excerpt(g)}`);
-    if (!isGroupingType(spec['type'])) throw badInput(`summarize: unknown grouping type '${spec['type']}'`);
+    if (!isGroupingType(spec['type'])) throw badInput(`summarize: unknown grouping type '${excerpt(spec['type'], spec['type'])}'`);
     const dir = spec['direction'] ?? 'asc';
     if (dir !== 'asc' && dir !== 'desc') throw badInput(`summarize: grouping direction must be 'asc' or 'desc'`);
     const path = compilePath(site.schema, site.store, type, spec['field'], viewer);
