@@ -220,7 +220,11 @@ async function runToStatus(argv: readonly string[], io: CliIo, options: RunCliOp
       // A change made but not reported: 6 (a write that landed and a following step failed), not "any other failure".
       return decided(ctx?.appliedChange ? EXIT_MAYBE_APPLIED : EXIT_FAILURE);
     }
-    if (error instanceof InterruptedError) return decided(interrupted(io, "SIGINT"));
+    if (error instanceof InterruptedError) {
+      // Ctrl-D at a prompt: cancelled, nothing changed, as for Ctrl-C; its own words say how to skip the prompt.
+      if (error.hint !== undefined) io.stderr.write(`sg: ${error.message}\nhint: ${error.hint}\n`);
+      return decided(error.hint === undefined ? interrupted(io, "SIGINT") : EXIT_INTERRUPTED);
+    }
     // Loaded before anything is decided, so that the lines and the status below still come in one step.
     const loaded = await import("./failure-report.js").catch((loadError: unknown) => loadError as Error);
     if (loaded instanceof Error) return decided(reportUnloaded(io, error, loaded, ctx));

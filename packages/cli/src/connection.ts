@@ -85,6 +85,27 @@ export function secretsOf(input: ConnectionInput | undefined, auth?: AuthChoice)
   return [...out];
 }
 
+/** How to give the passphrase without its prompt. */
+export const PASSWORD_INSTEAD = "Pass --password or set SG_PASSWORD.";
+
+/**
+ * Refuse, before reading it, a `-` argument (`what`) typed on the terminal when the command will then ask for the
+ * passphrase there: the argument ends with Ctrl-D, after which nothing more can be read, and the passphrase would be
+ * typed into the shell (and its history) once `sg` has left. Other settings errors are left to the connection.
+ */
+export function refusePromptAfterStdin(values: Readonly<Record<string, unknown>>, io: CliIo, what: string): void {
+  if (!io.stdin.isTTY) return;
+  let auth: AuthChoice;
+  try {
+    auth = chooseAuth(readConnectionInput(values, io.env));
+  } catch {
+    return;
+  }
+  if (auth.kind === "user" && !auth.password) {
+    throw new UsageError(`cannot read ${what} from standard input (-) on the terminal: the passphrase (${auth.login.source} without a passphrase) is asked there afterwards, once the input has ended`, `${PASSWORD_INSTEAD} Or give ${what} inline or as @file.`);
+  }
+}
+
 /** Pick exactly one auth mode from the given settings. Throws a usage error that lists what was given. */
 export function chooseAuth(input: ConnectionInput): AuthChoice {
   const given = (Object.keys(MODE_FIELDS) as (keyof typeof MODE_FIELDS)[]).filter((mode) => MODE_FIELDS[mode].some((f) => input[f] !== undefined));
@@ -222,7 +243,7 @@ export interface OpenClientOptions {
 async function twoFactorCode(io: CliIo, signal: AbortSignal | undefined, loginAbandoned: AbortSignal | undefined): Promise<string> {
   // The strategy drops a login every client has stopped waiting for: the prompt then stops waiting too.
   const either = signal && loginAbandoned ? AbortSignal.any([signal, loginAbandoned]) : (signal ?? loginAbandoned);
-  const code = cleanTwoFactorCode(await prompt(io.stdin, io.stderr, "Two-factor code: ", true, either));
+  const code = cleanTwoFactorCode(await prompt(io.stdin, io.stderr, "Two-factor code: ", true, either, "Pass --2fa-code."));
   if (code === "") throw new SgTwoFactorRequiredError("no two-factor code was typed");
   return code;
 }
@@ -240,8 +261,8 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
     case "user": {
       let password = auth.password?.value;
       if (password === undefined) {
-        if (!interactive) throw new UsageError(`${auth.login.source} was given without a passphrase`, "Pass --password or set SG_PASSWORD (it is asked for without echo when run on a terminal).");
-        password = await prompt(io.stdin, io.stderr, `Passphrase for ${auth.login.value}: `, true, options.signal);
+        if (!interactive) throw new UsageError(`${auth.login.source} was given without a passphrase`, `${PASSWORD_INSTEAD.slice(0, -1)} (it is asked for without echo when run on a terminal).`);
+        password = await prompt(io.stdin, io.stderr, `Passphrase for ${auth.login.value}: `, true, options.signal, PASSWORD_INSTEAD);
       }
       const twoFactor = interactive ? ({ signal }: TwoFactorPrompt): Promise<string> => twoFactorCode(io, options.signal, signal) : undefined;
       const { legacyLoginAuth } = await import("@sg/auth-legacy-pat");

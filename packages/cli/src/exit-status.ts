@@ -51,7 +51,7 @@ export const EXIT_STATUS_HELP: readonly string[] = [
   "  5    network, timeout or site unavailable, nothing applied: safe to retry",
   "  6    a write that may have been applied (also when interrupted in flight): check the site before retrying",
   "  7    sg doctor found a problem",
-  "  130  interrupted (Ctrl-C, SIGINT), nothing changed; 143 terminated (SIGTERM); 129 hung up (SIGHUP); 149 Ctrl+Break (SIGBREAK, Windows). A change made stays 0",
+  "  130  interrupted (Ctrl-C, SIGINT; Ctrl-D at a prompt), nothing changed; 143 terminated (SIGTERM); 129 hung up (SIGHUP); 149 Ctrl+Break (SIGBREAK, Windows). A change made stays 0",
 ];
 
 /** A mistake in how `sg` was called. Exits with status 2. */
@@ -90,10 +90,18 @@ export class CredentialsFileError extends UsageError {
   }
 }
 
-/** Ctrl-C typed at a prompt with echo off (the terminal sends it as a character, not as SIGINT); `runCli` ends as for SIGINT (130). */
+/**
+ * Ctrl-C typed at a prompt with echo off (the terminal sends it as a character, not as SIGINT): `runCli` ends as for
+ * SIGINT (130). With a `hint`, the prompt was cancelled otherwise (Ctrl-D: end of input): `runCli` says so, with the
+ * hint, and ends with 130 too.
+ */
 export class InterruptedError extends Error {
-  constructor() {
-    super("interrupted at a prompt");
+  /** How to give the answer without the prompt, when it was cancelled with Ctrl-D. */
+  readonly hint: string | undefined;
+  /** @param message - one line; @param hint - see {@link InterruptedError.hint}. */
+  constructor(message = "interrupted at a prompt", hint?: string) {
+    super(message);
     this.name = "InterruptedError";
+    this.hint = hint;
   }
 }

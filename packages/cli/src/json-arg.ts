@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { UsageError } from "./exit-codes.js";
 import { decodeTextInput } from "./text-input.js";
 import { refuseUnsafeIntegers } from "./json-big-int.js";
+import { refusePromptAfterStdin } from "./connection.js";
 import type { CommandContext } from "./command-context.js";
 import type { CliInput } from "./io.js";
 
@@ -35,8 +36,11 @@ function example(what: string, from: string | undefined): string {
 /** Standard inputs already read by a `-` argument of this run: there is only one stream to read. */
 const readStdins = new WeakSet<CliInput>();
 
-/** Where a JSON argument is read from: standard input, the working directory, and Ctrl-C (`signal`). */
-export type JsonArgSource = Pick<CommandContext, "io" | "signal">;
+/**
+ * Where a JSON argument is read from: standard input, the working directory, and Ctrl-C (`signal`); `args`, for a
+ * command that connects, to refuse a `-` typed on the terminal before a passphrase prompt there.
+ */
+export type JsonArgSource = Pick<CommandContext, "io" | "signal"> & Partial<Pick<CommandContext, "args">>;
 
 /**
  * The most bytes a JSON argument given as `-` or `@path` may hold: 256 MiB, half of the longest string Node.js
@@ -111,6 +115,7 @@ export async function jsonArgSource(text: string, what: string, source: JsonArgS
   const limit = maxJsonArgBytes(io.env);
   if (text === "-") {
     if (readStdins.has(io.stdin)) throw new UsageError(`${what}: standard input was already read for another argument`, "Only one argument can be -; pass the others inline or as @path.");
+    if (source.args) refusePromptAfterStdin(source.args.values, io, what);
     readStdins.add(io.stdin);
     const from = "standard input";
     return { text: decodeTextInput(await readLimited(io.stdin, limit, () => tooLarge(what, from, limit), () => io.stdin.pause(), source.signal), `${what} from ${from}`), from };

@@ -32,10 +32,11 @@ interface Session {
  * Run `sg args` on a pseudo-terminal. `answers` are typed in order, each once the screen shows its prompt (and,
  * when the answer gives one, that many milliseconds later: a person looking for their phone).
  */
-function onTerminal(args: readonly string[], env: Record<string, string>, answers: readonly (readonly [RegExp, string, number?])[] = [], stdoutFile?: string): Promise<Session> {
+function onTerminal(args: readonly string[], env: Record<string, string>, answers: readonly (readonly [RegExp, string, number?])[] = [], stdoutFile?: string, stderrFile?: string): Promise<Session> {
   const quote = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
-  // With `stdoutFile`, stdout goes to that file (as in `sg find … > out.jsonl`) and only stderr is the terminal.
-  const quoted = [process.execPath, BIN, ...args].map(quote).join(" ") + (stdoutFile ? ` > ${quote(stdoutFile)}` : "");
+  // With `stdoutFile`, stdout goes to that file (as in `sg find … > out.jsonl`) and only stderr is the terminal;
+  // `stderrFile` likewise for stderr (`2> err.log`).
+  const quoted = [process.execPath, BIN, ...args].map(quote).join(" ") + (stdoutFile ? ` > ${quote(stdoutFile)}` : "") + (stderrFile ? ` 2> ${quote(stderrFile)}` : "");
   return new Promise((resolvePromise, reject) => {
     const child = spawn("/usr/bin/script", ["-qfec", quoted, "/dev/null"], {
       env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, TERM: "xterm", COLUMNS: "100", ...env },
@@ -58,8 +59,13 @@ function onTerminal(args: readonly string[], env: Record<string, string>, answer
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
+    // A run that waits for what never comes (a question the screen does not show) ends, failing its test, not the suite.
+    const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
     child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code, screen, typedOn }));
+    child.on("close", (code) => {
+      clearTimeout(guard);
+      resolvePromise({ code, screen, typedOn });
+    });
   });
 }
 
@@ -341,6 +347,47 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
       expect(run.screen).not.toContain("twoFactor()");
     }
   });
+
+  it("Ctrl-D at the login or passphrase prompt cancels: 130, a line that says so and how to skip the prompt, nothing sent", async () => {
+    const artist = identity.card.users.find((u) => u.password)!;
+    const before = identity.requests().length;
+    const atLogin = await onTerminal(["login", "--site", identity.url], {}, [[/Login: $/m, "\u0004"]]);
+    expect(atLogin.code, atLogin.screen).toBe(130);
+    expect(atLogin.screen).toContain("sg: cancelled at the prompt (Ctrl-D: end of input)\r\nhint: Pass --login (and --password), or set SG_LOGIN (and SG_PASSWORD).");
+    const atPassphrase = await onTerminal(["find", "Shot", "--site", identity.url, "--login", artist.login], {}, [[/Passphrase for [^:]+: $/m, "\u0004"]]);
+    expect(atPassphrase.code, atPassphrase.screen).toBe(130);
+    expect(atPassphrase.screen).toContain("sg: cancelled at the prompt (Ctrl-D: end of input)\r\nhint: Pass --password or set SG_PASSWORD.");
+    expect(identity.requests().slice(before).filter((r) => r.method_name !== "info")).toEqual([]);
+  }, 70_000);
+
+  it("refuses a - argument typed on the terminal before reading it when the passphrase is to be asked there afterwards", async () => {
+    const artist = identity.card.users.find((u) => u.password)!;
+    const run = await onTerminal(["find", "Shot", "-", "--site", identity.url, "--login", artist.login], {});
+    expect(run.code, run.screen).toBe(2);
+    expect(run.screen).toContain("sg: cannot read filters from standard input (-) on the terminal: the passphrase (--login without a passphrase) is asked there afterwards, once the input has ended");
+    expect(run.screen).toContain("hint: Pass --password or set SG_PASSWORD. Or give filters inline or as @file.");
+    expect(run.screen).not.toContain("Passphrase for");
+  }, 40_000);
+
+  it("shows the question on the terminal when stderr goes to a file (2> err.log), without an empty line after a visible answer", async () => {
+    const coord = site.card.users.find((u) => u.login === "coord")!;
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-tty-stderr-"));
+    try {
+      const errLog = join(dir, "err.log");
+      const run = await onTerminal(["login", "--site", site.url], { SG_CONFIG_DIR: dir }, [
+        [/Login: $/m, coord.login],
+        [/Passphrase for [^:]+: $/m, coord.password ?? ""],
+      ], undefined, errLog);
+      expect(run.code, run.screen).toBe(0);
+      // The answer to Login: is echoed with its Enter, and the passphrase question follows on the next line.
+      expect(run.screen).toMatch(/Login: coord\r\nPassphrase for coord: \r\n/);
+      const log = readFileSync(errLog, "utf8");
+      expect(log).toContain("session saved");
+      expect(log).not.toMatch(/Login:|Passphrase/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 
   it("Ctrl-C at the passphrase prompt is an interrupt (130), not a usage error, and sends nothing", async () => {
     const artist = identity.card.users.find((u) => u.password)!;

@@ -97,7 +97,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
   }
   if (auth.kind === "none") {
     if (!io.stdin.isTTY) throw new UsageError("sg login needs --login (or SG_LOGIN) when not run on a terminal", "Or use sg login --browser.");
-    const login = (await prompt(io.stdin, io.stderr, "Login: ", false, ctx.signal)).trim();
+    const login = (await prompt(io.stdin, io.stderr, "Login: ", false, ctx.signal, "Pass --login (and --password), or set SG_LOGIN (and SG_PASSWORD).")).trim();
     if (!login) throw new UsageError("no login given");
     auth = { kind: "user", login: { value: login, source: "the prompt" } };
   }

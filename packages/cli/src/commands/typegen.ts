@@ -17,7 +17,7 @@ const SAVE_HINT = "Save the whole schema with `sg schema --all --format json > s
 async function readSchemaFile(schemaFile: string, ctx: CommandContext): Promise<{ readonly text: string; readonly from: string }> {
   const stdin = schemaFile === "-";
   try {
-    const read = await jsonArgSource(stdin ? "-" : `@${schemaFile}`, "--schema-file", ctx);
+    const read = await jsonArgSource(stdin ? "-" : `@${schemaFile}`, "--schema-file", { io: ctx.io, signal: ctx.signal });
     if (read.text.trim() === "") throw new UsageError(`--schema-file ${stdin ? "from standard input" : schemaFile} is empty`, SAVE_HINT);
     return { text: read.text, from: stdin ? "from standard input" : schemaFile };
   } catch (error) {
