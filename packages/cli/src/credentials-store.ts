@@ -147,9 +147,9 @@ export class CredentialsStore {
   /**
    * Read, change and write the file while holding `credentials.json.lock` next to it, so that another `sg` doing the
    * same at once (another shell, another host sharing the home) neither loses this change nor has its own undone.
-   * `change` returns whether to write.
+   * `change` returns whether to write. `signal` ends the wait for the lock (Ctrl-C), with its reason.
    */
-  private async update(change: (data: CredentialsFile) => boolean): Promise<boolean> {
+  private async update(change: (data: CredentialsFile) => boolean, signal?: AbortSignal): Promise<boolean> {
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       return await withFileLock(`${this.path}.lock`, async () => {
@@ -158,8 +158,9 @@ export class CredentialsStore {
         if (!change(data)) return false;
         await this.save(data);
         return true;
-      });
+      }, undefined, signal);
     } catch (error) {
+      if (signal?.aborted && error === signal.reason) throw error;
       throw credentialsFileError(error, this.path, this.dir, true);
     }
   }
@@ -168,15 +169,16 @@ export class CredentialsStore {
    * Save the session for a site, replacing any earlier one.
    *
    * @param site - the site URL, normalised as in {@link CredentialsStore.get} (any `user:pass@` is left out of the file).
+   * @param signal - ends the wait while another `sg` holds the lock, with its reason (nothing is then written).
    * @throws {@link CredentialsFileError} when the file cannot be read or written, or another `sg` holds its lock.
    * @throws `SgValidationError` of `@sg/core` when `site` is no site URL.
    */
-  async set(site: string, session: SavedSession): Promise<void> {
+  async set(site: string, session: SavedSession, signal?: AbortSignal): Promise<void> {
     const key = siteKey(site);
     await this.update((data) => {
       data.sites[key] = { ...session };
       return true;
-    });
+    }, signal);
   }
 
   /**
@@ -193,14 +195,15 @@ export class CredentialsStore {
    * Forget the session of a site. Resolves whether one was saved.
    *
    * @param site - the site URL, normalised as in {@link CredentialsStore.get}.
+   * @param signal - ends the wait while another `sg` holds the lock, with its reason (nothing is then changed).
    * @throws {@link CredentialsFileError} when the file cannot be read or written, or was written by a newer sg.
    * @throws `SgValidationError` of `@sg/core` when `site` is no site URL.
    */
-  async delete(site: string): Promise<boolean> {
+  async delete(site: string, signal?: AbortSignal): Promise<boolean> {
     const key = siteKey(site);
     // Nothing saved for it: no lock, and no folder made (a newer sg's file is refused by update()).
     const { data, newer } = await this.load();
     if (!newer && !data.sites[key]) return false;
-    return this.update((data) => key in data.sites && delete data.sites[key]);
+    return this.update((data) => key in data.sites && delete data.sites[key], signal);
   }
 }

@@ -1,6 +1,7 @@
 import { link, open, rename, rm, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { CredentialsFileError } from "./exit-codes.js";
 
 /** How long a lock is waited for, and after how long an untouched lock is taken as left by a process that died. */
@@ -15,11 +16,13 @@ const TIMING: FileLockTiming = { waitMs: 15_000, staleMs: 10_000 };
  * Run `work` while holding `lockPath`, a file created with O_EXCL (atomic on local disks and on NFSv3+), so that two
  * `sg` (in one shell, or on two hosts sharing a home) never read-modify-write the same file at once. Waits up to
  * `waitMs`; a lock older than `staleMs` (its holder died) is removed by one of those waiting (see {@link breakStale})
- * and retaken. The lock is removed after `work`.
+ * and retaken. The lock is removed after `work`. `signal` (Ctrl-C) ends the wait with its reason, before the lock is
+ * taken; once taken, `work` runs to its end.
  */
-export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, timing: FileLockTiming = TIMING): Promise<T> {
+export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, timing: FileLockTiming = TIMING, signal?: AbortSignal): Promise<T> {
   const deadline = Date.now() + timing.waitMs;
   for (;;) {
+    signal?.throwIfAborted();
     try {
       // Empty: on a full disk it is still made, and nothing can fail between making it and the try below.
       await (await open(lockPath, "wx", 0o600)).close();
@@ -37,7 +40,7 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
         "credentials-file-locked",
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+    await sleep(20 + Math.random() * 80, undefined, { signal }).catch(() => undefined);
   }
   try {
     return await work();

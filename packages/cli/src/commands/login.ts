@@ -37,9 +37,11 @@ function withoutSudo(connection: ResolvedConnection): ResolvedConnection {
  * Save the session the site issued; when the file cannot be written, say that the login worked but the session is
  * lost, so that nobody takes it as a failed login (and the site already counts it).
  */
-async function saveSession(store: CredentialsStore, site: string, session: SavedSession): Promise<void> {
+async function saveSession(ctx: CommandContext, store: CredentialsStore, site: string, session: SavedSession): Promise<void> {
   try {
-    await store.set(site, session);
+    // Ctrl-C while another sg holds the file's lock ends the wait (130, nothing saved); once saved, the login is done.
+    await store.set(site, session, ctx.signal);
+    ctx.applied(`the session was saved in ${store.path}`);
   } catch (error) {
     if (!(error instanceof CredentialsFileError)) throw error;
     const who = session.login ? ` as ${forTerminal(session.login)}` : "";
@@ -80,7 +82,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     ctx.secrets.add(result.sessionToken);
-    await saveSession(store, site, { sessionToken: result.sessionToken, login: result.userLogin, method: "browser", savedAt: new Date().toISOString() });
+    await saveSession(ctx, store, site, { sessionToken: result.sessionToken, login: result.userLogin, method: "browser", savedAt: new Date().toISOString() });
     ctx.note(`Logged in to ${site} as ${forTerminal(result.userLogin)}; session saved in ${store.path}`);
     return 0;
   }
@@ -106,7 +108,7 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
   const token = typeof result === "string" ? result : result?.session_id;
   if (typeof token !== "string" || !token) throw new UsageError("the site did not return a session token");
   ctx.secrets.add(token);
-  await saveSession(store, site, { sessionToken: token, login: auth.login.value, method: "password", savedAt: new Date().toISOString() });
+  await saveSession(ctx, store, site, { sessionToken: token, login: auth.login.value, method: "password", savedAt: new Date().toISOString() });
   ctx.note(`Logged in to ${site} as ${auth.login.value}; session saved in ${store.path}`);
   return 0;
 }
@@ -114,7 +116,8 @@ export async function loginCommand(ctx: CommandContext): Promise<number> {
 /** `sg logout`: forget the saved session of the site. */
 export async function logoutCommand(ctx: CommandContext): Promise<number> {
   const { connection } = await resolveConnection(ctx.args.values, ctx.io, { useStored: false });
-  const removed = await (await connection.store()).delete(connection.site);
+  const removed = await (await connection.store()).delete(connection.site, ctx.signal);
+  if (removed) ctx.applied(`the saved session of ${connection.site} was forgotten`);
   ctx.note(removed ? `Forgot the saved session of ${connection.site}` : `No saved session for ${connection.site}`);
   return 0;
 }
