@@ -85,6 +85,9 @@ export function createProgress(options: ProgressOptions): Progress {
       const full = Math.round(ratio * width);
       line = `[${"#".repeat(full)}${"-".repeat(width - full)}] ${String(Math.floor(ratio * 100)).padStart(3)}%  ${fmt(rows)}/${fmt(expected)} rows  ${fmt(rate)} rows/s`;
     }
+    // Wider than the terminal, the line would wrap, and the erase of the next redraw clears only its last row.
+    const columns = options.stream.columns;
+    if (columns !== undefined && columns > 1) line = line.slice(0, columns - 1);
     options.stream.write(`\r\x1b[2K${line}`);
     drawn = true;
   };

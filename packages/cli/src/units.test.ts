@@ -33,6 +33,20 @@ describe("progress", () => {
     expect(s.text().endsWith("\r\x1b[2K")).toBe(true);
   });
 
+  it("fits the line to a narrow terminal, so that a redraw never wraps and leaves rows of old lines behind", () => {
+    let now = 0;
+    let text = "";
+    const out = { write: (s: string | Uint8Array) => ((text += String(s)), true), isTTY: true, columns: 40 };
+    const p = createProgress({ stream: out, now: () => now, intervalMs: 0 });
+    p.total(120_000);
+    now = 2500;
+    p.add(61_234);
+    const drawn = text.split("\r\x1b[2K").filter(Boolean);
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const line of drawn) expect(line.length, line).toBeLessThanOrEqual(39);
+    expect(drawn.at(-1)).toBe("[############------------]  51%  61,234");
+  });
+
   it("erases its line for a prompt on the same stream, draws nothing while it waits, and comes back below the answer", async () => {
     let now = 0;
     const s = sink(true);
