@@ -62,16 +62,24 @@ function fault(err: unknown): { exception: true; message: string; error_code: nu
   return { exception: true, message: `Internal emulator error: ${message}`, error_code: FaultCode.BAD_INPUT };
 }
 
-/** Decodes and runs one `/api3/json` body. Never throws: every failure becomes a fault envelope. */
-export function dispatch(site: Site, body: string): DispatchResult {
+/** An `/api3/json` body read once (for the request log and for {@link dispatch}): its JSON value, or the fault refusing it. */
+export type RpcBody = { envelope: unknown } | { refused: RpcFault };
+
+/** Decodes an `/api3/json` body: refused when it is not JSON. */
+export function parseRpcBody(body: Buffer): RpcBody {
+  try {
+    return { envelope: JSON.parse(body.toString('utf8')) as unknown };
+  } catch (err) {
+    return { refused: badInput(`Malformed JSON request body: ${(err as Error).message}`) };
+  }
+}
+
+/** Runs one `/api3/json` body, decoded by {@link parseRpcBody}. Never throws: every failure becomes a fault envelope. */
+export function dispatch(site: Site, body: RpcBody): DispatchResult {
   let method: string | null = null;
   try {
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(body);
-    } catch (err) {
-      throw badInput(`Malformed JSON request body: ${(err as Error).message}`);
-    }
+    if ('refused' in body) throw body.refused;
+    const envelope = body.envelope;
     if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope)) throw badInput('The request body must be a JSON object {"method_name", "params"}');
     const env = envelope as Record<string, unknown>;
     if (typeof env['method_name'] !== 'string') throw badInput("The request has no 'method_name'");

@@ -5,15 +5,23 @@ export const MAX_NESTING = 1000;
 
 /**
  * Refuses `params` whose lists and hashes nest deeper than {@link MAX_NESTING} with a bad-input fault, checked
- * without recursion, before any method walks (or describes) them and overflows the stack.
+ * without recursion, before any method walks (or describes) them and overflows the stack. The walk keeps one frame
+ * per level it is in, and walks lists by index: a list of millions of values costs it no memory per value.
  */
 export function checkNesting(params: unknown): void {
-  const stack: [unknown, number][] = [[params, 0]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [value, depth] = next;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth >= MAX_NESTING) throw badInput(`'params' holds a value nested too deep: lists and hashes nest at most ${MAX_NESTING} levels`);
-    for (const item of Object.values(value)) stack.push([item, depth + 1]);
+  const frames: { items: unknown[]; next: number }[] = [];
+  for (let value = params; ; ) {
+    if (value !== null && typeof value === 'object') {
+      if (frames.length >= MAX_NESTING) throw badInput(`'params' holds a value nested too deep: lists and hashes nest at most ${MAX_NESTING} levels`);
+      frames.push({ items: Array.isArray(value) ? value : Object.values(value), next: 0 });
+    }
+    let frame = frames[frames.length - 1];
+    while (frame && frame.next >= frame.items.length) {
+      frames.pop();
+      frame = frames[frames.length - 1];
+    }
+    if (!frame) return;
+    value = frame.items[frame.next++];
   }
 }
 
