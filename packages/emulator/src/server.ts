@@ -19,6 +19,7 @@ import { parseReverseLinkSpecs } from './reverse-link-pairs.js';
 import { lockDataFile } from './data-lock.js';
 import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
+import { targetRefusal } from './request-target.js';
 import { Site, linkOrigin, type SiteSnapshot } from './site.js';
 import type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultSpec, PatState } from './types.js';
 import { PendingUploads, uploadRoute } from './uploads.js';
@@ -134,11 +135,36 @@ export class Emulator {
       req.socket.destroy();
       return true;
     };
+    let rpcMethod: string | null = null;
+    let rpcAuth: unknown;
+    let payloadOutline: ReturnType<typeof summarizePayload> = {};
+    const record = (status: number, reply: HttpReply | undefined, injected: string | null): void => {
+      const claimed = rpcMethod === 'info' ? { auth: 'none' as const, principal: null, sudoAsLogin: null } : describeAuth(rpcAuth);
+      const entry = {
+        seq: this.log.nextSeq(), httpMethod, path: loggedPath(path), method_name: reply?.method ?? rpcMethod, auth: reply?.auth?.kind ?? claimed.auth,
+        principal: reply?.auth ? reply.auth.principal : claimed.principal, sudoAsLogin: reply?.auth?.sudoAsLogin ?? claimed.sudoAsLogin, status,
+        errorCode: reply?.errorCode ?? null, injected, receivedAt: new Date(started).toISOString(), clockAt, durationMs: Date.now() - started,
+        ...payloadOutline,
+      };
+      this.log.add(entry);
+      this.logger(`${httpMethod} ${entry.path}${entry.method_name ? ` ${entry.method_name}` : ''} → ${status}${entry.errorCode ? ` fault ${entry.errorCode}` : ''}${injected ? ` [injected ${injected}]` : ''}`);
+    };
+    /** Answers before routing (a refused target or body), logged like any other answer. */
+    const refuse = (reply: HttpReply): void => {
+      record(reply.status, reply, null);
+      this.send(res, reply);
+    };
     let body: Buffer;
     try {
       body = await readBody(req);
     } catch (err) {
       this.send(res, text(413, (err as Error).message));
+      return;
+    }
+    // The raw target, before the URL parser resolves `%2e%2e` and `\` into a path a proxy's prefix rule did not see.
+    const badTarget = targetRefusal(req.url);
+    if (badTarget) {
+      refuse(badTarget);
       return;
     }
     // On loopback, a request must name a loopback host (or an allowed one): a DNS-rebinding page names its own.
@@ -161,9 +187,6 @@ export class Emulator {
     // Only the configured path: a real site answers 404 at `/api3/json/api3/json` or `/wrong/api3/json`, and a
     // client must learn there that its site URL is wrong.
     const isRpc = path === this.rpcPath;
-    let rpcMethod: string | null = null;
-    let rpcAuth: unknown;
-    let payloadOutline: ReturnType<typeof summarizePayload> = {};
     // Parsed once, here, for the log and for dispatch: a body of millions of values parsed twice held both at once.
     const rpcBody = isRpc && httpMethod === 'POST' ? parseRpcBody(body) : undefined;
     if (rpcBody && 'envelope' in rpcBody) {
@@ -176,17 +199,6 @@ export class Emulator {
       }
     }
     const fault = this.faults.take(rpcMethod, path);
-    const claimed = rpcMethod === 'info' ? { auth: 'none' as const, principal: null, sudoAsLogin: null } : describeAuth(rpcAuth);
-    const record = (status: number, reply: HttpReply | undefined, injected: string | null): void => {
-      const entry = {
-        seq: this.log.nextSeq(), httpMethod, path: loggedPath(path), method_name: reply?.method ?? rpcMethod, auth: reply?.auth?.kind ?? claimed.auth,
-        principal: reply?.auth ? reply.auth.principal : claimed.principal, sudoAsLogin: reply?.auth?.sudoAsLogin ?? claimed.sudoAsLogin, status,
-        errorCode: reply?.errorCode ?? null, injected, receivedAt: new Date(started).toISOString(), clockAt, durationMs: Date.now() - started,
-        ...payloadOutline,
-      };
-      this.log.add(entry);
-      this.logger(`${httpMethod} ${entry.path}${entry.method_name ? ` ${entry.method_name}` : ''} → ${status}${entry.errorCode ? ` fault ${entry.errorCode}` : ''}${injected ? ` [injected ${injected}]` : ''}`);
-    };
     if (fault) {
       const name = describeFault(fault);
       // Injected faults keep their order: latency first, then the fault's own delay, then the fault.
