@@ -49,6 +49,12 @@ export function text(status: number, body: string, contentType = 'text/plain; ch
   return { status, headers: { 'content-type': contentType }, body };
 }
 
+/** HTTP 405 for an address that has a route, but not for the method sent; `allow` lists the methods it takes. */
+export function methodNotAllowed(allow: string, message = `This address answers ${allow} only`): HttpReply {
+  const reply = text(405, message);
+  return { ...reply, headers: { ...reply.headers, allow } };
+}
+
 /**
  * What a site answers at an address it has no route for: HTTP 404 with an HTML page, as a web server does, not
  * an API reply. Clients see the same 404 a real site gives when their site URL or base path is wrong.

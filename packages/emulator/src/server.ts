@@ -10,7 +10,7 @@ import { browserRefusal, guardedRoute } from './browser-guard.js';
 import { dispatch, parseRpcBody, type RpcBody } from './dispatcher.js';
 import { hostRefusal, checkAllowedHosts } from './host-check.js';
 import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
-import { json, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
+import { json, methodNotAllowed, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
 import { parseClockInstant, type ClockStart } from './clock.js';
 import { checkIntOption, checkStringOption, requireIntOption, shown, type RangedOption } from './options-check.js';
@@ -128,6 +128,8 @@ export class Emulator {
     const url = requestUrl(req.url);
     const path = url.pathname;
     const httpMethod = req.method ?? 'GET';
+    // HEAD is answered as GET: Node sends the headers (Content-Length included) and leaves the body out.
+    const routeMethod = httpMethod === 'HEAD' ? 'GET' : httpMethod;
     const { signal } = this.generation;
     /** Whether a reset or close came while this request waited: it is then dropped, unanswered and unlogged. */
     const dropped = (): boolean => {
@@ -176,7 +178,7 @@ export class Emulator {
     }
     if (path.startsWith('/__emulator/')) {
       // The one gate of the admin endpoints: loopback peer, own Host, no browser page, JSON body (see admin-guard.ts).
-      const reply = adminRefusal(this.guard, req, body) ?? adminRoute(this, httpMethod, path, body);
+      const reply = adminRefusal(this.guard, req, body) ?? adminRoute(this, routeMethod, path, body);
       this.send(res, reply);
       return;
     }
@@ -221,7 +223,7 @@ export class Emulator {
     if (dropped()) return;
     let reply: HttpReply;
     try {
-      reply = await this.route(req, httpMethod, path, url, body, rpcBody);
+      reply = await this.route(req, routeMethod, path, url, body, rpcBody);
     } catch (err) {
       reply = text(500, `Internal emulator error: ${(err as Error).message}`);
     }
@@ -256,7 +258,7 @@ export class Emulator {
     const refused = guarded === undefined ? undefined : browserRefusal(this.guard, req, guarded);
     if (refused) return refused;
     if (path === this.rpcPath) {
-      if (httpMethod !== 'POST' || !rpcBody) return text(405, 'The JSON-RPC endpoint answers POST only');
+      if (httpMethod !== 'POST' || !rpcBody) return methodNotAllowed('POST', 'The JSON-RPC endpoint answers POST only');
       const result = dispatch(this.site, rpcBody);
       const reply = result.reply instanceof RawReply ? text(200, result.reply.body, result.reply.contentType) : json(200, result.reply);
       return { ...reply, method: result.method, errorCode: result.errorCode, wrote: result.wrote };

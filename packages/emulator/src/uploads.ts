@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { authenticate, describeAuth, type Principal } from './auth-rules.js';
 import { withArticle } from './articles.js';
 import { RpcFault, badInput } from './errors.js';
-import { attachmentDisposition, parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
+import { attachmentDisposition, methodNotAllowed, parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
 import { uploadCreatedAt } from './upload-created-at.js';
 import { multipartBoundary, parseMultipart, type MultipartFile } from './multipart.js';
 import type { Emulator } from './server.js';
@@ -154,9 +154,18 @@ async function formOf(req: IncomingMessage, body: Buffer): Promise<{ fields: Rec
   return { fields: parseUrlEncoded(body.toString('utf8')), files: {} };
 }
 
+/** The methods a path of {@link uploadRoute} takes (as an `Allow` header), or undefined when it is none of them. */
+function allowedMethods(path: string): string | undefined {
+  if (FORM_ENDPOINTS.has(path)) return 'POST';
+  if (/^\/upload\/storage\/[^/]+(?:\/part\/\d+)?$/.test(path)) return 'PUT';
+  return /^\/(?:file_serve\/attachment|thumbnail)\/\d+$/.test(path) ? 'GET, HEAD' : undefined;
+}
+
 /** `/upload/*`, the storage PUT target, `/file_serve/attachment/<id>` and `/thumbnail/<id>`; undefined for other paths. */
 export async function uploadRoute(emulator: Emulator, httpMethod: string, path: string, url: URL, body: Buffer, req: IncomingMessage): Promise<HttpReply | undefined> {
   const site = emulator.site;
+  const allow = allowedMethods(path);
+  if (allow && !allow.split(', ').includes(httpMethod)) return methodNotAllowed(allow);
   const storage = /^\/upload\/storage\/([^/]+)(?:\/part\/(\d+))?$/.exec(path);
   if (storage && httpMethod === 'PUT') {
     const pending = emulator.uploads.byId.get(storage[1] ?? '');
