@@ -131,11 +131,12 @@ describe('the /upload/ prefix', () => {
     ]);
   });
 
-  it('answers a form POST to the storage URL (which takes PUT) with the 404 page', async () => {
+  it('answers a form POST to the storage URL (which takes PUT) with 405 and Allow: PUT', async () => {
     const link = await (await fetch(`${t.h.url}/upload/api_get_upload_link_info`, { method: 'POST', body: uploadForm({ ...t.script, filename: 'a.bin' }) })).text();
     const storage = link.split('\n')[1]!;
     expect(storage).toMatch(/\/upload\/storage\/[^/]+$/);
-    await expectNotFoundPage(await fetch(storage, { method: 'POST', body: uploadForm(t.script) }));
+    const posted = await fetch(storage, { method: 'POST', body: uploadForm(t.script) });
+    expect([posted.status, posted.headers.get('allow')]).toEqual([405, 'PUT']);
     expect((await fetch(storage, { method: 'PUT', body: 'bytes' })).status).toBe(200);
   });
 });
