@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { escapeHtml, json, parseUrlEncoded, text, type HttpReply } from './http-util.js';
+import { escapeHtml, json, parseUrlEncoded, text, utf8Text, type HttpReply } from './http-util.js';
 import type { Emulator } from './server.js';
 import type { Site } from './site.js';
 import { SweepSchedule } from './sweep.js';
@@ -125,7 +125,8 @@ export function appSessionRoute(emulator: Emulator, httpMethod: string, path: st
     return json(403, { message: 'The app session launcher (browser approval login) is not enabled on this site' });
   }
   if (create) {
-    const raw = body.toString('utf8');
+    const raw = utf8Text(body);
+    if (raw === undefined) return json(400, { message: 'The request body is not valid UTF-8' });
     let form: Record<string, unknown>;
     try {
       const parsed: unknown = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw || '{}') : parseUrlEncoded(raw);
@@ -152,7 +153,9 @@ export function appSessionRoute(emulator: Emulator, httpMethod: string, path: st
     if (!r) return { ...page('Request not found', '<p>The request has been rejected or has expired.</p>'), status: 404 };
     if (httpMethod === 'GET') return approvalPage(emulator, r);
     if (httpMethod === 'POST') {
-      const form = parseUrlEncoded(body.toString('utf8'));
+      const raw = utf8Text(body);
+      if (raw === undefined) return { ...page('Bad request', '<p>The form is not valid UTF-8.</p>'), status: 400 };
+      const form = parseUrlEncoded(raw);
       try {
         if (form['decision'] === 'deny') {
           sessions.deny(id);

@@ -1,5 +1,6 @@
 import { authenticate } from './auth-rules.js';
 import { FaultCode, RpcFault, badInput } from './errors.js';
+import { utf8Text } from './http-util.js';
 import { crudMethods } from './methods/crud.js';
 import { checkNesting } from './methods/payload.js';
 import { otherMethods } from './methods/other.js';
@@ -65,10 +66,12 @@ function fault(err: unknown): { exception: true; message: string; error_code: nu
 /** An `/api3/json` body read once (for the request log and for {@link dispatch}): its JSON value, or the fault refusing it. */
 export type RpcBody = { envelope: unknown } | { refused: RpcFault };
 
-/** Decodes an `/api3/json` body: refused when it is not JSON. */
+/** Decodes an `/api3/json` body: refused when it is not valid UTF-8 or not JSON. */
 export function parseRpcBody(body: Buffer): RpcBody {
+  const text = utf8Text(body);
+  if (text === undefined) return { refused: badInput('The request body is not valid UTF-8') };
   try {
-    return { envelope: JSON.parse(body.toString('utf8')) as unknown };
+    return { envelope: JSON.parse(text) as unknown };
   } catch (err) {
     return { refused: badInput(`Malformed JSON request body: ${(err as Error).message}`) };
   }

@@ -39,6 +39,27 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A request body as text, or `undefined` when it is not valid UTF-8: decoding it anyway would put U+FFFD where
+ * its bytes were and store that text as if it had been sent.
+ */
+export function utf8Text(body: Buffer): string | undefined {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A form body or field as text; throws "`what` is not valid UTF-8" for other bytes. */
+export function formText(bytes: Buffer, what: string): string {
+  const decoded = utf8Text(bytes);
+  if (decoded === undefined) throw new Error(`${what} is not valid UTF-8`);
+  return decoded;
+}
+
 /** A JSON reply. */
 export function json(status: number, value: unknown, extra: Record<string, string> = {}): HttpReply {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...extra }, body: JSON.stringify(value) };

@@ -1,3 +1,5 @@
+import { formText } from './http-util.js';
+
 /** A file part of a multipart body. */
 export interface MultipartFile {
   filename: string;
@@ -69,7 +71,7 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartForm {
       if (filename !== undefined) {
         form.files[name] = { filename, contentType: headers['content-type'] ?? 'application/octet-stream', data: Buffer.from(content) };
       } else {
-        form.fields[name] = content.toString('utf8');
+        form.fields[name] = formText(content, `the field '${name}'`);
       }
     }
     pos = next + 2;

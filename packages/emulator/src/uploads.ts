@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { authenticate, describeAuth, type Principal } from './auth-rules.js';
 import { withArticle } from './articles.js';
 import { RpcFault, badInput } from './errors.js';
-import { attachmentDisposition, methodNotAllowed, parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
+import { attachmentDisposition, formText, methodNotAllowed, parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
 import { uploadCreatedAt } from './upload-created-at.js';
 import { multipartBoundary, parseMultipart, type MultipartFile } from './multipart.js';
 import type { Emulator } from './server.js';
@@ -151,7 +151,7 @@ function failure(err: unknown): HttpReply {
 async function formOf(req: IncomingMessage, body: Buffer): Promise<{ fields: Record<string, string>; files: Record<string, MultipartFile> }> {
   const boundary = multipartBoundary(req.headers['content-type']);
   if (boundary) return parseMultipart(body, boundary);
-  return { fields: parseUrlEncoded(body.toString('utf8')), files: {} };
+  return { fields: parseUrlEncoded(formText(body, 'the form body')), files: {} };
 }
 
 /** The methods a path of {@link uploadRoute} takes (as an `Allow` header), or undefined when it is none of them. */
