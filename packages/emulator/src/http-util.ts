@@ -21,6 +21,17 @@ export interface HttpReply {
 /** Largest body the emulator reads (uploads included). */
 export const MAX_BODY_BYTES: number = 256 * 1024 * 1024;
 
+/** Why a body over {@link MAX_BODY_BYTES} is refused (413). */
+export const TOO_LARGE: string = `Request body too large (over ${MAX_BODY_BYTES} bytes)`;
+
+/**
+ * Whether a request waits for `100 Continue` before sending a body its `Content-Length` says is over
+ * {@link MAX_BODY_BYTES}: it is answered 413 at once, without asking for the body.
+ */
+export function refusedBeforeBody(req: IncomingMessage): boolean {
+  return /^100-continue$/i.test(req.headers.expect ?? '') && Number(req.headers['content-length']) > MAX_BODY_BYTES;
+}
+
 /**
  * Reads the whole request body. A body over {@link MAX_BODY_BYTES} is read to its end but not kept, then
  * refused, so that the caller can still answer (413) on the connection instead of dropping it.
@@ -34,7 +45,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
       if (size > MAX_BODY_BYTES) chunks = [];
       else chunks.push(chunk);
     });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new Error(`Request body too large (over ${MAX_BODY_BYTES} bytes)`)) : resolve(Buffer.concat(chunks))));
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new Error(TOO_LARGE)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }

@@ -10,7 +10,7 @@ import { browserRefusal, guardedRoute } from './browser-guard.js';
 import { dispatch, parseRpcBody, type RpcBody } from './dispatcher.js';
 import { hostRefusal, checkAllowedHosts } from './host-check.js';
 import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
-import { json, methodNotAllowed, notFoundPage, readBody, text, type HttpReply } from './http-util.js';
+import { TOO_LARGE, json, methodNotAllowed, notFoundPage, readBody, refusedBeforeBody, text, type HttpReply } from './http-util.js';
 import { RawReply } from './methods/types.js';
 import { parseClockInstant, type ClockStart } from './clock.js';
 import { checkIntOption, checkStringOption, requireIntOption, shown, type RangedOption } from './options-check.js';
@@ -156,11 +156,17 @@ export class Emulator {
       record(reply.status, reply, null);
       this.send(res, reply);
     };
+    if (refusedBeforeBody(req)) {
+      // The client sends nothing more: the connection is closed after the answer instead of waiting for the body.
+      const reply = text(413, TOO_LARGE);
+      refuse({ ...reply, headers: { ...reply.headers, connection: 'close' } });
+      return;
+    }
     let body: Buffer;
     try {
       body = await readBody(req);
     } catch (err) {
-      this.send(res, text(413, (err as Error).message));
+      refuse(text(413, (err as Error).message));
       return;
     }
     // The raw target, before the URL parser resolves `%2e%2e` and `\` into a path a proxy's prefix rule did not see.
@@ -446,7 +452,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   } catch (err) {
     return failed(err);
   }
-  const server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
     // Links handed to this request start with the origin its client named, when that is a plain host[:port].
     const host = req.headers.host;
     // `new URL(…).origin` drops a default `:80`, as a client's cookie jar or credential check compares without it.
@@ -456,6 +462,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end();
     });
+  };
+  const server = createServer(serve);
+  // Node would send `100 Continue` for any body, and make the client send all of one over the limit before the 413.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (!refusedBeforeBody(req)) res.writeContinue();
+    serve(req, res);
   });
   server.keepAliveTimeout = 5000;
   // No limit on how long a request may take (Node's default cuts one at 5 minutes with a 408): a slow upload or download
