@@ -8,7 +8,7 @@ function parse(body: Buffer): Record<string, unknown> {
   const textBody = body.toString('utf8').trim();
   if (textBody === '') return {};
   const v = JSON.parse(textBody) as unknown;
-  if (!v || typeof v !== 'object') throw new Error('The body must be a JSON object');
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('The body must be a JSON object');
   return v as Record<string, unknown>;
 }
 
