@@ -1,8 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -75,4 +77,40 @@ describe('sg-emulator CLI', { timeout: 30_000 }, () => {
     expect(r2.status).toBe(2);
     expect(r2.stderr).toContain('usage: sg-emulator');
   });
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'sg-emulator-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Everything `child` writes on stdout and stderr until it exits, and its exit code. */
+function collect(child: ReturnType<typeof spawn>): { out: () => string; err: () => string; exited: Promise<number | null> } {
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { out: () => out, err: () => err, exited };
+}
+
+describe('sg-emulator CLI save failures', { timeout: 30_000 }, () => {
+  it('says why it exits 1 when the save on SIGTERM fails, naming the file', async () => {
+    const sub = join(dir, 'gone');
+    mkdirSync(sub);
+    const file = join(sub, 'site.json');
+    const child = spawn(process.execPath, [cli, '--data', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = collect(child);
+    while (!run.out().includes('\n')) {
+      if (child.exitCode !== null) throw new Error(`exited early: ${run.err()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const card = JSON.parse(run.out()) as { url: string; scripts: { name: string; key: string }[] };
+    rmSync(sub, { recursive: true });
+    const res = await fetch(`${card.url}/api3/json`, { method: 'POST', body: JSON.stringify({ method_name: 'create', params: [{ script_name: card.scripts[0]!.name, script_key: card.scripts[0]!.key }, { type: 'Shot', fields: [{ field_name: 'code', value: 'lost' }] }] }) });
+    expect(res.status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await run.exited).toBe(1);
+    // Its own line, not only the logged failure of the save scheduled after the write ("[sg-emulator] Could not…").
+    expect(run.err().split('\n').filter((line) => line.startsWith('sg-emulator: '))).toEqual([expect.stringContaining(`sg-emulator: Could not save the site to data file ${file}: `)]);
+  });
+
 });

@@ -24,16 +24,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     options.logger?.(`${signal}: shutting down`);
-    handle.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    // A failed save on close (the data file's folder removed, a full disk) says why: the error names the file.
+    handle.close().then(() => process.exit(0), fail);
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-main().catch((err: unknown) => {
+/** Ends the process with status 1 after one line on stderr: `sg-emulator: <the error's message>`. */
+function fail(err: unknown): never {
   process.stderr.write(`sg-emulator: ${(err as Error).message}\n`);
   process.exit(1);
-});
+}
+
+main().catch(fail);
