@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,4 +113,15 @@ describe('sg-emulator CLI save failures', { timeout: 30_000 }, () => {
     expect(run.err().split('\n').filter((line) => line.startsWith('sg-emulator: '))).toEqual([expect.stringContaining(`sg-emulator: Could not save the site to data file ${file}: `)]);
   });
 
+  it.skipIf(process.platform === 'win32')('leaves no temporary file behind when the first save fails on a full disk (a file size limit)', async () => {
+    const sub = join(dir, 'full');
+    mkdirSync(sub);
+    const file = join(sub, 'site.json');
+    // The lock (a few bytes) fits; the site (tens of KB) does not: its write fails with EFBIG, as with ENOSPC.
+    const child = spawn('sh', ['-c', 'ulimit -f 1 && exec "$0" "$@"', process.execPath, cli, '--data', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = collect(child);
+    expect(await run.exited).toBe(1);
+    expect(run.err()).toContain(`sg-emulator: Could not save the site to data file ${file}: `);
+    expect(readdirSync(sub)).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,6 +187,19 @@ describe('one emulator per --data file', { timeout: 30_000 }, () => {
       await exited;
     }
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it.skipIf(process.platform === 'win32')('leaves no temporary lock file behind when it cannot write one (a full disk: here a file size limit of 0)', async () => {
+    const sub = join(dir, 'full');
+    mkdirSync(sub);
+    const file = join(sub, 'site.json');
+    const child = spawn('sh', ['-c', 'ulimit -f 0 && exec "$0" "$@"', process.execPath, cli, '--data', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    const [code] = await once(child, 'close');
+    expect(code).toBe(1);
+    expect(err).toContain(`sg-emulator: Could not lock data file ${file} (creating ${file}.lock): `);
+    expect(readdirSync(sub)).toEqual([]);
   });
 
   it('releases the lock when the start fails, so a corrected start goes ahead', async () => {

@@ -146,12 +146,15 @@ function ageMs(file: string): number {
  */
 function createLock(lock: string, content: string): void {
   const tmp = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
   try {
-    linkSync(tmp, lock);
-  } catch (err) {
-    if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
-    createUnlinked(lock, content);
+    // Inside the try: on a full disk the file is made and its write fails, and it must not stay behind.
+    writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(tmp, lock);
+    } catch (err) {
+      if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      createUnlinked(lock, content);
+    }
   } finally {
     rmSync(tmp, { force: true });
   }

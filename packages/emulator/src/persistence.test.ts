@@ -222,4 +222,17 @@ describe('--data save failures', () => {
     await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'lost' }] });
     await expect(a.h.close()).rejects.toThrow(`Could not save the site to data file ${file}`);
   });
+
+  it('removes its temporary file when the save fails after writing it (the rename over the file failed)', async () => {
+    const sub = join(dir, 'replaced');
+    mkdirSync(sub);
+    const file = join(sub, 'site.json');
+    const a = await startHarness({ dataFile: file });
+    // A folder (not empty) where the file was: the temporary file is written, the rename over the folder fails.
+    rmSync(file);
+    mkdirSync(join(file, 'inside'), { recursive: true });
+    await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'lost' }] });
+    await expect(a.h.close()).rejects.toThrow(`Could not save the site to data file ${file}`);
+    expect(readdirSync(sub).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
 });

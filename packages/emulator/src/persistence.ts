@@ -137,6 +137,12 @@ export class Persistence {
       renameSync(tmp, this.file);
       this.uploads.removeGone();
     } catch (err) {
+      // A temporary file left on a full disk would keep its space until the next start.
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // the error of the save is the one to report
+      }
       throw new Error(`Could not save the site to data file ${this.file}: ${(err as Error).message}`, { cause: err });
     }
     this.dirty = false;
