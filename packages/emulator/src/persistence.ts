@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { basename, dirname, join } from 'node:path';
 import { withArticle } from './articles.js';
 import { readUploads, SavedUploads } from './saved-uploads.js';
+import { saveError } from './save-error.js';
 import type { Site, SiteSnapshot } from './site.js';
 
 /**
@@ -143,7 +144,7 @@ export class Persistence {
       } catch {
         // the error of the save is the one to report
       }
-      throw new Error(`Could not save the site to data file ${this.file}: ${(err as Error).message}`, { cause: err });
+      throw saveError(this.file, err);
     }
     this.dirty = false;
     this.site.patExchangeUnsaved = false;
