@@ -236,3 +236,12 @@ describe('--data save failures', () => {
     expect(readdirSync(sub).filter((name) => name.includes('.tmp-'))).toEqual([]);
   });
 });
+
+describe('a --data path that is a folder', () => {
+  it('is refused naming it and saying it is a folder, not with a bare EISDIR', async () => {
+    const folder = join(dir, 'a-folder');
+    mkdirSync(folder);
+    await expect(startHarness({ dataFile: folder })).rejects.toThrow(`Data file ${folder} is a folder, not a file`);
+    expect(readdirSync(dir).filter((name) => name.startsWith('a-folder'))).toEqual(['a-folder']);
+  });
+});

@@ -9,12 +9,18 @@ import type { Site, SiteSnapshot } from './site.js';
  * Reads a `--data` file: the snapshot it holds, or undefined when there is none yet (no file, or an empty one, e.g.
  * made by `touch`), in which case the site starts from its fixtures and is saved there.
  *
- * @throws Error naming the file when it holds something that is not JSON, or JSON that is not a saved site (an
+ * @throws Error naming the file when it is a folder, or holds something that is not JSON, or JSON that is not a saved site (an
  * object with `"format": "sg-emulator/1"`).
  */
 export function readDataFile(file: string): SiteSnapshot | undefined {
   if (!existsSync(file)) return undefined;
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
+    throw new Error(`Data file ${file} is a folder, not a file: give --data (dataFile) the path of a file, e.g. ${join(file, 'site.json')}`, { cause: err });
+  }
   if (text.trim() === '') return undefined;
   let parsed: unknown;
   try {
