@@ -1,5 +1,5 @@
 import { EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs, startEmulator, type EmulatorOptions } from "@sg/emulator";
-import { EXIT_OK, UsageError } from "../exit-codes.js";
+import { EXIT_FAILURE, EXIT_OK, UsageError, formatError } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 
 /** The emulator's own usage line, as `sg emulator` (what `sg emulator --help` and `sg help emulator` print). */
@@ -10,7 +10,7 @@ export function emulatorUsage(usage: string = EMULATOR_USAGE): string {
 /**
  * `sg emulator [flags]`: the same command as `sg-emulator`. The flags go straight to the emulator's own
  * parser, so the two commands always accept the same flags. Prints the site card on one line to stdout and
- * runs until `stop` resolves.
+ * runs until `stop` resolves; then {@link EXIT_FAILURE}, with the error on stderr, if the last save of `--data` fails.
  */
 export async function emulatorCommand(argv: readonly string[], io: CliIo, stop: Promise<string>): Promise<number> {
   let options: EmulatorOptions;
@@ -33,6 +33,13 @@ export async function emulatorCommand(argv: readonly string[], io: CliIo, stop: 
   }
   const signal = await stop;
   io.stderr.write(`[sg-emulator] ${signal}: shutting down\n`);
-  await handle.close();
+  try {
+    await handle.close();
+  } catch (error) {
+    // The save of --data on close failed (its folder removed, a full disk): a failure, not "interrupted, nothing
+    // changed", which the signal's status would say. The error names the data file.
+    io.stderr.write(formatError(error, io.env["SG_DEBUG"] === "1", (text) => text));
+    return EXIT_FAILURE;
+  }
   return EXIT_OK;
 }
