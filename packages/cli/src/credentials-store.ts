@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { parseSite } from "@sg/core";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
+import { homedir, userInfo } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { credentialsFileError } from "./credentials-file-error.js";
 import { checkCredentialsFile, type CredentialsFile } from "./credentials-file-shape.js";
@@ -41,15 +41,41 @@ export interface CredentialsFileWarning {
   readonly fix: string;
 }
 
+const ABSOLUTE_FIX = "Set SG_CONFIG_DIR (or HOME) to an absolute path.";
+
 /**
- * The per-user folder of `sg`: `$SG_CONFIG_DIR`, else `$XDG_CONFIG_HOME/sg`, else `~/.config/sg`. A relative
- * `XDG_CONFIG_HOME` is ignored, as the XDG spec says: it would put the session tokens under the current folder.
+ * The per-user folder of `sg`: `$SG_CONFIG_DIR` (trimmed), else `$XDG_CONFIG_HOME/sg`, else `~/.config/sg`. Never a
+ * relative path, which would put the session tokens under the current folder (where they could be committed, and
+ * read by any later run there): a relative `XDG_CONFIG_HOME` is ignored, as the XDG spec says; so is a `HOME` that is
+ * empty or relative (the account's home folder is used instead); a relative `SG_CONFIG_DIR` is refused.
+ *
+ * @throws {@link CredentialsFileError} when `SG_CONFIG_DIR` is relative, or no absolute home folder is known.
  */
 export function configDir(env: Readonly<Record<string, string | undefined>>): string {
-  if (env["SG_CONFIG_DIR"]) return env["SG_CONFIG_DIR"];
+  const own = env["SG_CONFIG_DIR"]?.trim();
+  if (own) {
+    if (!isAbsolute(own)) throw new CredentialsFileError(`SG_CONFIG_DIR must be an absolute path, got '${own}'`, ABSOLUTE_FIX, "credentials-file-unreadable");
+    return own;
+  }
   const xdg = env["XDG_CONFIG_HOME"];
   if (xdg && isAbsolute(xdg)) return join(xdg, "sg");
-  return join(env["HOME"] || homedir(), ".config", "sg");
+  const home = env["HOME"];
+  // HOME unset: Node's homedir() (the profile folder on Windows); set but "" or relative: the account's own.
+  const found = [home, home === undefined ? homedir() : undefined, accountHome()].find((h) => h && isAbsolute(h));
+  if (!found) {
+    const given = home === undefined ? "HOME is not set" : `HOME is ${home.trim() ? `relative ('${home}')` : "empty"}`;
+    throw new CredentialsFileError(`no folder for the credentials file: ${given}, and the account has no absolute home folder`, ABSOLUTE_FIX, "credentials-file-unreadable");
+  }
+  return join(found, ".config", "sg");
+}
+
+/** The home folder of the account (its passwd entry), whatever HOME says; "" when there is none. */
+function accountHome(): string {
+  try {
+    return userInfo().homedir ?? "";
+  } catch {
+    return "";
+  }
 }
 
 /**
