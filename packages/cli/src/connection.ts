@@ -1,7 +1,7 @@
 import { SgTwoFactorRequiredError, SgValidationError, createClient, isLoopbackHost, parseSite, type AuthStrategy, type Client, type Logger, type Site } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import type { TwoFactorPrompt } from "@sg/auth-legacy-pat";
-import { cleanTwoFactorCode, readConnectionInput, type ConnectionInput, type Sourced } from "./config.js";
+import { CONNECTION_SOURCES, cleanTwoFactorCode, readConnectionInput, type ConnectionInput, type Sourced } from "./config.js";
 import type { CredentialsFileWarning, CredentialsStore, SavedSession } from "./credentials-store.js";
 import { CredentialsMissingError, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
@@ -97,7 +97,7 @@ export function refusePromptAfterStdin(values: Readonly<Record<string, unknown>>
   if (!io.stdin.isTTY) return;
   let auth: AuthChoice;
   try {
-    auth = chooseAuth(readConnectionInput(values, io.env));
+    auth = chooseAuth(readConnectionInput(values, io.env), io.env);
   } catch {
     return;
   }
@@ -106,8 +106,22 @@ export function refusePromptAfterStdin(values: Readonly<Record<string, unknown>>
   }
 }
 
-/** Pick exactly one auth mode from the given settings. Throws a usage error that lists what was given. */
-export function chooseAuth(input: ConnectionInput): AuthChoice {
+/**
+ * A setting left out because its variable is set but empty (GitHub Actions passes a secret the job does not define
+ * as ""): said so, not "not given", which would send the reader looking for a variable the job does set.
+ */
+function setButEmpty(env: Readonly<Record<string, string | undefined>>, key: keyof ConnectionInput): UsageError | undefined {
+  const name = CONNECTION_SOURCES[key].env;
+  if (!name || env[name] === undefined || env[name]?.trim() !== "") return undefined;
+  return new UsageError(`${name} is set but empty (a CI secret not defined for this job?)`, `Give ${name} its value (define the secret for this job), or pass --${CONNECTION_SOURCES[key].flag}.`);
+}
+
+/**
+ * Pick exactly one auth mode from the given settings. Throws a usage error that lists what was given.
+ *
+ * @param env - the environment the settings were read from: a variable set but empty is named as such.
+ */
+export function chooseAuth(input: ConnectionInput, env: Readonly<Record<string, string | undefined>> = {}): AuthChoice {
   const given = (Object.keys(MODE_FIELDS) as (keyof typeof MODE_FIELDS)[]).filter((mode) => MODE_FIELDS[mode].some((f) => input[f] !== undefined));
   if (given.length > 1) {
     const parts = given.map((mode) => `${MODE_LABEL[mode]} (${MODE_FIELDS[mode].flatMap((f) => (input[f] ? [input[f].source] : [])).join(", ")})`);
@@ -121,13 +135,13 @@ export function chooseAuth(input: ConnectionInput): AuthChoice {
   switch (given[0]) {
     case "script": {
       const { scriptName, scriptKey } = input;
-      if (!scriptName) throw new UsageError(`${scriptKey?.source} was given without a script name`, "Add --script-name or SG_SCRIPT_NAME.");
-      if (!scriptKey) throw new UsageError(`${scriptName.source} was given without a script key`, "Add --script-key or SG_SCRIPT_KEY (the application key from Admin → Scripts).");
+      if (!scriptName) throw setButEmpty(env, "scriptName") ?? new UsageError(`${scriptKey?.source} was given without a script name`, "Add --script-name or SG_SCRIPT_NAME.");
+      if (!scriptKey) throw setButEmpty(env, "scriptKey") ?? new UsageError(`${scriptName.source} was given without a script key`, "Add --script-key or SG_SCRIPT_KEY (the application key from Admin → Scripts).");
       return { kind: "script", scriptName, scriptKey, ...sudo };
     }
     case "user": {
       const { login, password, twoFactorCode } = input;
-      if (!login) throw new UsageError(`${(password ?? twoFactorCode)?.source} was given without a login`, "Add --login or SG_LOGIN.");
+      if (!login) throw setButEmpty(env, "login") ?? new UsageError(`${(password ?? twoFactorCode)?.source} was given without a login`, "Add --login or SG_LOGIN.");
       return { kind: "user", login, ...(password ? { password } : {}), ...(twoFactorCode ? { twoFactorCode } : {}), ...sudo };
     }
     case "session":
@@ -180,7 +194,7 @@ export async function resolveConnection(values: Readonly<Record<string, unknown>
   const site = parsed.href;
   let opened: Promise<CredentialsStore> | undefined;
   const store = (): Promise<CredentialsStore> => (opened ??= import("./credentials-store.js").then((m) => new m.CredentialsStore(m.configDir(io.env))));
-  let auth = chooseAuth(input);
+  let auth = chooseAuth(input, io.env);
   let warnings: readonly CredentialsFileWarning[] | undefined;
   if (auth.kind === "none" && options.useStored !== false) {
     const stored = await store();
@@ -261,7 +275,7 @@ export async function authStrategyFor(auth: AuthChoice, options: OpenClientOptio
     case "user": {
       let password = auth.password?.value;
       if (password === undefined) {
-        if (!interactive) throw new UsageError(`${auth.login.source} was given without a passphrase`, `${PASSWORD_INSTEAD.slice(0, -1)} (it is asked for without echo when run on a terminal).`);
+        if (!interactive) throw setButEmpty(io.env, "password") ?? new UsageError(`${auth.login.source} was given without a passphrase`, `${PASSWORD_INSTEAD.slice(0, -1)} (it is asked for without echo when run on a terminal).`);
         password = await prompt(io.stdin, io.stderr, `Passphrase for ${auth.login.value}: `, true, options.signal, PASSWORD_INSTEAD);
       }
       const twoFactor = interactive ? ({ signal }: TwoFactorPrompt): Promise<string> => twoFactorCode(io, options.signal, signal) : undefined;
