@@ -1,4 +1,6 @@
 /** Where the CLI reads and writes. `runCli` takes one, so tests and embedders can run it in process. */
+import { isAbsolute, resolve } from "node:path";
+import { UsageError } from "./exit-status.js";
 
 /** A writable text stream (a subset of `process.stdout`). */
 export interface CliOutput {
@@ -33,13 +35,40 @@ export interface CliIo {
   readonly stdin: CliInput;
   /** Environment variables (`SG_*`, `SG_CONFIG_DIR`, `XDG_CONFIG_HOME`, `HOME`). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Working directory for relative paths (`--out`, uploads). */
+  /** Working directory for relative paths (`--out`, uploads); read only to resolve one (see {@link resolveFromCwd}). */
   readonly cwd: string;
 }
 
-/** The real process's streams and environment. */
+/**
+ * The real process's streams and environment. Its working directory is looked up when read: one that was deleted
+ * (`process.cwd()` then throws) stops only the commands that resolve a relative path ({@link resolveFromCwd}).
+ */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    get cwd() {
+      return process.cwd();
+    },
+  };
+}
+
+/**
+ * `path` made absolute against the run's working directory, which is read only for a relative path: a usage error
+ * naming `path` when that folder is gone (deleted while the shell was in it).
+ */
+export function resolveFromCwd(io: CliIo, path: string): string {
+  if (isAbsolute(path)) return resolve(path);
+  let cwd: string;
+  try {
+    cwd = io.cwd;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot find ${path}: the current folder ${code === "ENOENT" ? "was deleted" : `cannot be read (${code})`}`, "Run sg from a folder that exists, or give an absolute path.");
+  }
+  return resolve(cwd, path);
 }
 
 /** The events of a stream that {@link writeAndDrain} uses, when the output has them (`process.stdout` does). */

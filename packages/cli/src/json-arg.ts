@@ -1,12 +1,11 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
 import { UsageError } from "./exit-codes.js";
 import { decodeTextInput } from "./text-input.js";
 import { refuseUnsafeIntegers } from "./json-big-int.js";
 import { refusePromptAfterStdin } from "./connection.js";
 import type { CommandContext } from "./command-context.js";
-import type { CliInput } from "./io.js";
+import { resolveFromCwd, type CliInput } from "./io.js";
 
 /** What a JSON argument must be: `any` leaves its shape to `@sg/entities`, which names the bad value's path. */
 export type JsonArgShape = "array-or-object" | "object" | "any";
@@ -120,7 +119,7 @@ export async function jsonArgSource(text: string, what: string, source: JsonArgS
     const from = "standard input";
     return { text: decodeTextInput(await readLimited(io.stdin, limit, () => tooLarge(what, from, limit), () => io.stdin.pause(), source.signal), `${what} from ${from}`), from };
   }
-  const path = resolve(io.cwd, text.slice(1));
+  const path = resolveFromCwd(io, text.slice(1));
   try {
     // A regular file's size is known before reading; a pipe (`@/dev/stdin`, `@<(cmd)`) is counted as it is read.
     if ((await stat(path)).size > limit) throw tooLarge(what, path, limit);

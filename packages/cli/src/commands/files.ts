@@ -1,10 +1,10 @@
 import { fstatSync, type Stats } from "node:fs";
 import { stat } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
+import { join, sep } from "node:path";
 import type { CommandContext, Connected } from "../command-context.js";
 import { holdExitUntilSettled } from "../exit-guard.js";
 import { UsageError } from "../exit-codes.js";
-import { outputUntil, writeAndDrain } from "../io.js";
+import { outputUntil, resolveFromCwd, writeAndDrain } from "../io.js";
 import { parseId } from "../json-arg.js";
 import { DEFAULT_TRANSFER_DEADLINE_MS, transferLimitMs } from "../transfer-limit.js";
 
@@ -21,7 +21,7 @@ export async function uploadCommand(ctx: CommandContext): Promise<number> {
   const field = ctx.args.values["field"] as string | undefined;
   const displayName = ctx.args.values["display-name"] as string | undefined;
   const { api } = await ctx.connect();
-  const path = resolve(ctx.io.cwd, file);
+  const path = resolveFromCwd(ctx.io, file);
   // The site's info first (a read; the upload asks for it and gets this one, cached): a Ctrl-C before the upload's own
   // requests is then "nothing written" (130), not "may have been applied".
   await api.info(ctx.signal ? { signal: ctx.signal } : {});
@@ -54,7 +54,7 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   // download leaves no partial file. A second Ctrl-C waits for that file to be removed (exit-guard). Into a named
   // pipe, the transfer limit bounds the whole download as its deadline too: the wait for the pipe's reader is no HTTP
   // exchange, which is all the transport's limits bound.
-  const filePath = resolve(ctx.io.cwd, out);
+  const filePath = resolveFromCwd(ctx.io, out);
   const info = await stat(filePath).catch(() => undefined);
   // --out /dev/stdout (or /proc/self/fd/1) is written through stdout, as without --out: a socket (a Node parent's pipe)
   // cannot be opened by path (ENXIO), and a file that `>` or `>>` opened would be replaced by a new one, losing what

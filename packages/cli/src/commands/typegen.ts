@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
+import { resolveFromCwd } from "../io.js";
 import type { CommandContext } from "../command-context.js";
 import { UsageError } from "../exit-codes.js";
 import { jsonArgSource } from "../json-arg.js";
@@ -53,7 +54,7 @@ export async function typegenCommand(ctx: CommandContext): Promise<number> {
   }
   const source = generateSchemaTypes(schema, entities ? { entities } : {});
   if (out) {
-    const path = resolve(ctx.io.cwd, out);
+    const path = resolveFromCwd(ctx.io, out);
     // `--out src/sg-schema.ts` in a project that has no src/ yet: make the folders, as a generator is expected to.
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, source);
