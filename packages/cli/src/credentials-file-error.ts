@@ -1,4 +1,5 @@
 import { CredentialsFileError } from "./exit-codes.js";
+import { fileErrorWhy } from "./file-error-words.js";
 
 const OTHER_FOLDER = "or set SG_CONFIG_DIR to a writable folder of yours";
 
@@ -16,23 +17,24 @@ export function credentialsFileError(error: unknown, path: string, dir: string, 
   if (typeof code !== "string" || !(error as NodeJS.ErrnoException).syscall) return error;
   const problem = writing ? "credentials-file-unwritable" : "credentials-file-unreadable";
   const fail = (why: string, hint: string): CredentialsFileError => new CredentialsFileError(`cannot ${writing ? "write" : "read"} the credentials file ${path}: ${why}`, hint, problem);
+  const why = fileErrorWhy(code, dir) ?? `${code} (${(error as Error).message})`;
   switch (code) {
     case "EISDIR":
-      return fail("it is a folder", `Remove that folder (sg login writes the file again), ${OTHER_FOLDER}.`);
+      return fail(why, `Remove that folder (sg login writes the file again), ${OTHER_FOLDER}.`);
     case "ENOTDIR":
-      return fail(`${dir} or a folder above it is a file`, `Remove or rename that file, ${OTHER_FOLDER}.`);
+      return fail(why, `Remove or rename that file, ${OTHER_FOLDER}.`);
     case "EACCES":
     case "EPERM":
       return fail(
-        "permission denied",
+        why,
         writing ? `Make ${dir} yours and writable (chmod 700 ${dir} as its owner), ${OTHER_FOLDER}.` : `Make the file yours and private (chmod 600 ${path} as its owner; the folder chmod 700 ${dir}), ${OTHER_FOLDER}.`,
       );
     case "EROFS":
-      return fail("the file system is read-only", `Set SG_CONFIG_DIR to a writable folder of yours.`);
+      return fail(why, `Set SG_CONFIG_DIR to a writable folder of yours.`);
     case "ENOSPC":
     case "EDQUOT":
-      return fail("no space left on the disk (or your disk quota is used up)", `Free some space, ${OTHER_FOLDER} on another disk.`);
+      return fail(why, `Free some space, ${OTHER_FOLDER} on another disk.`);
     default:
-      return fail(`${code} (${(error as Error).message})`, `Check that folder, ${OTHER_FOLDER}.`);
+      return fail(why, `Check that folder, ${OTHER_FOLDER}.`);
   }
 }

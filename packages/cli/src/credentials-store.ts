@@ -1,12 +1,12 @@
-import { randomBytes } from "node:crypto";
 import { parseSite } from "@sg/core";
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { homedir, userInfo } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { credentialsFileError } from "./credentials-file-error.js";
 import { checkCredentialsFile, type CredentialsFile } from "./credentials-file-shape.js";
 import { CredentialsFileError } from "./exit-codes.js";
 import { withFileLock } from "./file-lock.js";
+import { replaceFile } from "./replace-file.js";
 import { decodeText } from "./text-input.js";
 
 /** A session saved by `sg login` for one site. */
@@ -142,17 +142,8 @@ export class CredentialsStore {
   }
 
   private async save(data: CredentialsFile): Promise<void> {
-    // Never a name another process may use (hosts sharing the home can have the same pid), created anew ("wx"), and
-    // removed on any failure (a full disk) so that no copy of the tokens is left behind.
-    const tmp = `${this.path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-    try {
-      await writeFile(tmp, JSON.stringify(data, null, 2) + "\n", { mode: 0o600, flag: "wx" });
-      await chmod(tmp, 0o600);
-      await rename(tmp, this.path);
-    } catch (error) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      throw error;
-    }
+    // Its temporary file is removed on any failure (a full disk), so that no copy of the tokens is left behind.
+    await replaceFile(this.path, JSON.stringify(data, null, 2) + "\n", 0o600);
   }
 
   /**

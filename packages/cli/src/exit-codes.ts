@@ -1,7 +1,7 @@
 import { SgAuthError, SgError, SgFault, SgHttpError, SgNetworkError, SgProtocolError, SgTimeoutError, SgValidationError } from "@sg/core";
 import { proxyRefused } from "./proxy-refusal.js";
 import { forTerminal } from "./terminal-text.js";
-import { EXIT_AUTH, EXIT_FAILURE, EXIT_MAYBE_APPLIED, EXIT_NOT_FOUND, EXIT_UNAVAILABLE, EXIT_USAGE, CredentialsFileError, CredentialsMissingError, UsageError } from "./exit-status.js";
+import { EXIT_AUTH, EXIT_FAILURE, EXIT_MAYBE_APPLIED, EXIT_NOT_FOUND, EXIT_UNAVAILABLE, EXIT_USAGE, CredentialsFileError, CredentialsMissingError, FileWriteError, UsageError } from "./exit-status.js";
 
 // The statuses and sg's own errors, for the modules (and users of the package) that import them from here.
 export * from "./exit-status.js";
@@ -114,7 +114,7 @@ export function formatError(error: unknown, debug: boolean, scrub: (text: string
     lines.push(`sg: ${shown(error.reason, "message")}`);
     const given = hint ?? error.hint;
     if (given) lines.push(`hint: ${shown(given, "hint")}`);
-  } else if (error instanceof UsageError) {
+  } else if (error instanceof UsageError || error instanceof FileWriteError) {
     lines.push(`sg: ${shown(error.message, "message")}`);
     if (error.hint) lines.push(`hint: ${shown(error.hint, "hint")}`);
   } else if (error instanceof Error) {

@@ -66,6 +66,18 @@ export class UsageError extends Error {
   }
 }
 
+/** A file `sg` writes (`sg typegen --out`) could not be written: status 1, its one line and a hint. */
+export class FileWriteError extends Error {
+  /** What to do about it. */
+  readonly hint: string;
+  /** @param message - one line naming the file; @param hint - what to do. */
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = "FileWriteError";
+    this.hint = hint;
+  }
+}
+
 /** No credentials were given and none are saved: a usage error, with the exit status of an authentication failure ({@link EXIT_AUTH}). */
 export class CredentialsMissingError extends UsageError {
   /** @param message - one line; @param hint - what to do. */

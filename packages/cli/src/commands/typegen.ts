@@ -1,10 +1,9 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import { resolveFromCwd } from "../io.js";
 import type { CommandContext } from "../command-context.js";
 import { UsageError } from "../exit-codes.js";
 import { jsonArgSource } from "../json-arg.js";
 import { outputFile } from "./files.js";
+import { writeTypegenOut } from "./typegen-out.js";
 import { checkSchemaRead } from "../schema-file-shape.js";
 import { generateSchemaTypes, type RawEntitySchema, type RawSiteSchema } from "../typegen.js";
 
@@ -55,9 +54,7 @@ export async function typegenCommand(ctx: CommandContext): Promise<number> {
   const source = generateSchemaTypes(schema, entities ? { entities } : {});
   if (out) {
     const path = resolveFromCwd(ctx.io, out);
-    // `--out src/sg-schema.ts` in a project that has no src/ yet: make the folders, as a generator is expected to.
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, source);
+    await writeTypegenOut(path, source);
     ctx.note(`wrote ${Object.keys(schema).length} entity types to ${path}`);
   } else {
     ctx.io.stdout.write(source);

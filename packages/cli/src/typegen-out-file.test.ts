@@ -1,0 +1,88 @@
+import { execFile } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emulatorSuite } from "./test-support/emulator-suite.js";
+import { BIN } from "./test-support/run-sg.js";
+
+// `sg typegen --out FILE` where the write fails: the old FILE stays whole, and the error is one line with a hint.
+const { sg, env } = emulatorSuite({ fixtures: "demo" });
+const dir = mkdtempSync(join(tmpdir(), "sg-typegen-out-"));
+const schema = join(dir, "schema.json");
+const OLD = "// the types generated last time\n".repeat(64);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  const r = await sg(["schema", "--all", "--format", "json"], env());
+  expect(r.code, r.stderr).toBe(0);
+  writeFileSync(schema, r.stdout);
+});
+
+/** Whether this machine lets a user namespace mount a tmpfs (the full-disk case needs it). */
+const canMountTmpfs = await promisify(execFile)("unshare", ["-Urm", "sh", "-c", `mount -t tmpfs -o size=16k tmpfs "${tmpdir()}"`]).then(
+  () => true,
+  () => false,
+);
+
+describe("sg typegen --out on a disk that fills up midway", () => {
+  it.skipIf(!canMountTmpfs)("leaves the old file whole, no temporary file, and says to free space (status 1)", async () => {
+    const out = mkdtempSync(join(dir, "full-"));
+    // A 16 KB tmpfs of its own holding the old file, then filled: the new types (far larger) cannot fit.
+    const script = [
+      `mount -t tmpfs -o size=16k tmpfs "$0"`,
+      `printf '%s' "$1" > "$0/sg-schema.ts"`,
+      `{ head -c 65536 /dev/zero > "$0/fill" 2>/dev/null; true; }`,
+      `"$2" "$3" typegen --schema-file "$4" --out "$0/sg-schema.ts"; echo "exit=$?" >&2`,
+      `echo "left:$(ls -A "$0" | tr '\\n' ' ')" >&2`,
+      `cat "$0/sg-schema.ts"`,
+    ].join(" && ");
+    const r = await promisify(execFile)("unshare", ["-Urm", "sh", "-c", script, out, OLD, process.execPath, BIN, schema], { env: { PATH: process.env["PATH"] ?? "", HOME: out, SG_CONFIG_DIR: out } });
+    expect(r.stdout, r.stderr).toBe(OLD);
+    expect(/exit=(\d+)/.exec(r.stderr)?.[1], r.stderr).toBe("1");
+    expect((/left:(.*)/.exec(r.stderr)?.[1] ?? "").trim().split(/\s+/).sort()).toEqual(["fill", "sg-schema.ts"]);
+    expect(r.stderr).toContain(`sg: cannot write ${out}/sg-schema.ts: no space left on the disk (or your disk quota is used up) (the file is left as it was)\nhint: Free some space, or give --out a path on another disk.\n`);
+  });
+});
+
+describe("sg typegen --out that cannot be written", () => {
+  it("a folder above it is a file: one line and a hint, no Node text", async () => {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    const r = await sg(["typegen", "--schema-file", schema, "--out", join(file, "sg-schema.ts")]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe(`sg: cannot write ${join(file, "sg-schema.ts")}: ${file} or a folder above it is a file\nhint: Remove or rename that file, or give --out another path.\n`);
+  });
+
+  it("a file and folder it may not write: the old file is left whole (as nobody when run as root)", async () => {
+    const folder = mkdtempSync(join(dir, "ro-"));
+    const target = join(folder, "sg-schema.ts");
+    writeFileSync(target, OLD);
+    chmodSync(target, 0o644);
+    // Root writes anywhere: the run is then `nobody`'s, in root's folder; else the folder is made read-only.
+    const asRoot = process.getuid?.() === 0;
+    chmodSync(dir, 0o755);
+    chmodSync(folder, asRoot ? 0o755 : 0o555);
+    const command = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath] : [process.execPath];
+    chmodSync(schema, 0o644);
+    const r = await promisify(execFile)(command[0] ?? "", [...command.slice(1), BIN, "typegen", "--schema-file", schema, "--out", target], { env: { PATH: process.env["PATH"] ?? "", HOME: folder, SG_CONFIG_DIR: folder } }).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    chmodSync(folder, 0o755);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`sg: cannot write ${target}: permission denied (the file is left as it was)\nhint: Make ${folder} (and the file, if it is write-protected) writable by you`);
+    expect(readFileSync(target, "utf8")).toBe(OLD);
+    expect(readdirSync(folder)).toEqual(["sg-schema.ts"]);
+  });
+
+  it("a file replaced keeps its permission bits", async () => {
+    const target = join(mkdtempSync(join(dir, "mode-")), "sg-schema.ts");
+    writeFileSync(target, OLD);
+    chmodSync(target, 0o640);
+    const r = await sg(["typegen", "--schema-file", schema, "--out", target]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(target).mode & 0o777).toBe(0o640);
+    expect(readFileSync(target, "utf8")).toContain("Generated by `sg typegen`");
+  });
+});
