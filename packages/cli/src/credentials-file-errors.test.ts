@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -188,5 +188,48 @@ describe("where sg login saves", () => {
     expect(r.stderr).toContain(join(home, ".config", "sg", "credentials.json"));
     expect(existsSync(join(home, ".config", "sg", "credentials.json"))).toBe(true);
     expect(existsSync(join(cwd, "conf"))).toBe(false);
+  });
+});
+
+describe("a config folder that cannot be made: the folder in the way is named, not the one to make", () => {
+  /** Run `sg args` with `SG_CONFIG_DIR=dir/sg` where `dir` is a tmpfs of its own, read-only. */
+  async function sgOnReadOnly(dir: string, args: readonly string[]): Promise<string> {
+    const script = `mount -t tmpfs -o size=8k tmpfs "$0" && mount -o remount,ro "$0" && { "$@"; echo "exit=$?" >&2; }`;
+    const r = await promisify(execFile)("unshare", ["-Urm", "sh", "-c", script, dir, process.execPath, BIN, ...args], {
+      env: { PATH: process.env["PATH"] ?? "", HOME: dir, SG_CONFIG_DIR: join(dir, "sg") },
+    });
+    return r.stderr;
+  }
+  const login = ["login", "--site", "", "--login", "coord", "--password", "coord-pass-1"];
+  const loginArgs = (): string[] => login.map((a) => a || site.url);
+
+  it("a folder it may not write (as nobody when run as root): names that folder, not one that does not exist", async () => {
+    const dir = freshDir();
+    const asRoot = process.getuid?.() === 0;
+    chmodSync(dir, asRoot ? 0o755 : 0o555);
+    const config = join(dir, "home", "sg");
+    const r = await sgIn(config, loginArgs(), asRoot);
+    chmodSync(dir, 0o755);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain(`cannot create its folder ${config}: permission denied in ${dir})`);
+    expect(r.stderr).toContain(`hint: Create ${config} as a user who may write ${dir}`);
+    expect(r.stderr).not.toContain(`chmod 700 ${config}`);
+  });
+
+  it.skipIf(!canMountTmpfs)("a read-only file system: says so (Node's recursive mkdir says ENOENT)", async () => {
+    const dir = freshDir();
+    const stderr = await sgOnReadOnly(dir, loginArgs());
+    expect(stderr).toContain("exit=3");
+    expect(stderr).toContain(`cannot create its folder ${join(dir, "sg")}: the file system is read-only in ${dir})`);
+  });
+
+  it("SG_CONFIG_DIR a symbolic link to a missing folder: says so", async () => {
+    const dir = freshDir();
+    const link = join(dir, "link");
+    symlinkSync(join(dir, "missing"), link);
+    const r = await sgIn(link, loginArgs());
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain(`cannot create its folder ${link}: ${link} is a symbolic link to a missing folder (${join(dir, "missing")})`);
+    expect(r.stderr).toContain(`hint: Create ${join(dir, "missing")}, or point the link at an existing folder`);
   });
 });

@@ -168,7 +168,9 @@ export class CredentialsStore {
    */
   private async update(change: (data: CredentialsFile) => boolean, signal?: AbortSignal): Promise<boolean> {
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await mkdir(this.dir, { recursive: true, mode: 0o700 }).catch(async (error: unknown) => {
+        throw await (await import("./config-dir-error.js")).configDirError(error, this.path, this.dir);
+      });
       return await withFileLock(`${this.path}.lock`, async () => {
         const { data, newer } = await this.load();
         refuseNewer(newer);
