@@ -213,6 +213,25 @@ describe('--data save failures', () => {
     expect(readFileSync(file, 'utf8')).toContain('unsaved');
   });
 
+  it('after a failed save before answering new ids, does not try again on every later request (reads neither)', async () => {
+    const sub = join(dir, 'gone-then-reads');
+    mkdirSync(sub);
+    const file = join(sub, 'site.json');
+    const lines: string[] = [];
+    const a = await startHarness({ dataFile: file, logger: (line) => lines.push(line) });
+    rmSync(sub, { recursive: true });
+    // A type with no rows yet: its first id is past those the file reserves, so the create saves before answering.
+    await a.call('create', a.script, { type: 'Playlist', fields: [{ field_name: 'code', value: 'p' }] });
+    const failures = (): number => lines.filter((l) => l.includes('Could not save')).length;
+    expect(failures()).toBe(1);
+    for (let i = 0; i < 20; i++) await a.call('read', a.script, { type: 'Shot', filters: where(), return_fields: ['id'], paging: { entities_per_page: 1, current_page: 1 } });
+    // At most the one retry that the save delay schedules.
+    expect(failures() - 1).toBeLessThanOrEqual(1);
+    mkdirSync(sub);
+    await a.h.close();
+    expect(readFileSync(file, 'utf8')).toContain('Playlist');
+  });
+
   it('rejects close() naming the file when the last save fails', async () => {
     const sub = join(dir, 'gone-at-close');
     mkdirSync(sub);

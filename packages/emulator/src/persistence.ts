@@ -110,13 +110,23 @@ export class Persistence {
     }, this.delayMs);
   }
 
-  /** {@link flush}, reporting a failure to the logger instead of throwing it (the next save tries again). */
-  trySave(): void {
+  /**
+   * {@link flush}, reporting a failure to the logger instead of throwing it (the next save tries again).
+   * @returns whether the save succeeded (or had nothing to save).
+   */
+  trySave(): boolean {
     try {
       this.flush();
+      return true;
     } catch (err) {
       this.logger(`${(err as Error).message}; the writes since the last save are not saved (the next save tries again)`);
+      return false;
     }
+  }
+
+  /** {@link trySave} now; after a failure, the next try waits for {@link markDirty}'s delay instead of coming at once. */
+  saveOrRetryLater(): void {
+    if (!this.trySave()) this.markDirty();
   }
 
   /**

@@ -227,6 +227,7 @@ export class Emulator {
       }
     }
     if (dropped()) return;
+    const insertsPastReserved = this.site.store.insertsPastReserved;
     let reply: HttpReply;
     try {
       reply = await this.route(req, routeMethod, path, url, body, rpcBody);
@@ -237,7 +238,8 @@ export class Emulator {
     // A failed write that used up ids changed the ids counter, which is saved so that a restart does not hand them out again.
     if (reply.wrote || this.site.store.idsSpent) this.persistence?.markDirty();
     // Ids past those the file reserves are saved before they are answered: a crash would let a restart hand them out again.
-    if (this.site.store.pastReserved) this.saveNow();
+    // Only a request that handed such ids out saves now (after a failed save, every later read did, and logged it).
+    if (this.site.store.insertsPastReserved !== insertsPastReserved) this.persistence?.saveOrRetryLater();
     if (!fault) await sleepUntil(answerAt, signal);
     if (dropped()) return;
     if (fault?.dropConnection) {

@@ -86,6 +86,8 @@ export class Store {
    * file must be saved before the id is answered, or a crash would let a restart hand it out again.
    */
   pastReserved = false;
+  /** Counts the inserts that handed out an id past the reserved ones: a request that moved it must save before answering. */
+  insertsPastReserved = 0;
 
   /** Write counter of one entity type: changes whenever a row of that type is inserted, changed, retired or revived, or such a write is undone. */
   typeRevision(type: string): number {
@@ -131,7 +133,10 @@ export class Store {
   insert(type: string, fields: Record<string, unknown>): Row {
     const t = this.table(type);
     const id = t.nextId++;
-    if (id >= t.reservedTo) this.pastReserved = true;
+    if (id >= t.reservedTo) {
+      this.pastReserved = true;
+      this.insertsPastReserved++;
+    }
     const row: Row = { type, id, retired: false, f: fields };
     t.rows.set(id, row);
     t.list.push(row);
