@@ -50,7 +50,8 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is kept as sent (a form field's value), and a JSON body starting with one stays malformed.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * A request body as text, or `undefined` when it is not valid UTF-8: decoding it anyway would put U+FFFD where

@@ -63,3 +63,27 @@ describe('a body that is not valid UTF-8', () => {
     expect(await polled.json()).toEqual({ approved: false });
   });
 });
+
+// The strict decoder stripped a leading byte-order mark (TextDecoder's ignoreBOM defaults to false): a form field sent
+// as "\uFEFFmy name" was stored as "my name", and a JSON body starting with one was no longer refused.
+describe('a leading byte-order mark (U+FEFF)', () => {
+  it('is kept in a form field, as sent', async () => {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({ ...t.script, entity_type: 'Project', entity_id: '1', display_name: '\uFEFFmy name' })) fd.set(k, v);
+    fd.set('file', new Blob(['abc']), 'a.txt');
+    const answer = await (await fetch(`${t.h.url}/upload/upload_file`, { method: 'POST', body: fd })).text();
+    const id = Number(/^1:(\d+)/.exec(answer)?.[1]);
+    const found = (await t.call('read', t.script, { type: 'Attachment', filters: where(['id', 'is', id]), return_fields: ['display_name'] })) as { entities: { display_name: string }[] };
+    expect(found.entities[0]?.display_name).toBe('\uFEFFmy name');
+  });
+
+  it('makes an /api3/json body malformed JSON (fault 103), and nothing is created', async () => {
+    const before = await shotCount();
+    const env = { method_name: 'create', params: [t.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'bom' }] }] };
+    const res = await post('/api3/json', 'application/json', Buffer.from(`\uFEFF${JSON.stringify(env)}`));
+    const body = JSON.parse(res.body) as { exception: boolean; error_code: number; message: string };
+    expect([res.status, body.exception, body.error_code]).toEqual([200, true, 103]);
+    expect(body.message).toMatch(/^Malformed JSON request body: /);
+    expect(await shotCount()).toBe(before);
+  });
+});
