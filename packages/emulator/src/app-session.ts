@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { escapeHtml, json, parseUrlEncoded, text, utf8Text, type HttpReply } from './http-util.js';
+import { excerpt } from './errors.js';
 import type { Emulator } from './server.js';
 import type { Site } from './site.js';
 import { SweepSchedule } from './sweep.js';
@@ -56,7 +57,7 @@ export class AppSessions {
   approve(id: string, login: string): void {
     const req = this.pending(id);
     const row = this.site.userRow(login);
-    if (!row || row.retired || row.f['sg_status_list'] !== 'act') throw new Error(`'${login}' is not an active user of this site`);
+    if (!row || row.retired || row.f['sg_status_list'] !== 'act') throw new Error(`'${excerpt(login, login)}' is not an active user of this site`);
     const session = this.site.createSession({ kind: 'user', actor: { type: 'HumanUser', id: row.id }, login, admin: this.site.userCredential(login)?.admin ?? false, identityBacked: true });
     req.state = 'approved';
     req.login = login;
@@ -71,7 +72,7 @@ export class AppSessions {
   /** The request `id` while it is pending; throws when it is unknown, denied, expired or already approved. */
   private pending(id: string): AppSessionRequest {
     const req = this.live(id);
-    if (!req) throw new Error(`No pending app session request '${id}' (unknown, denied or expired)`);
+    if (!req) throw new Error(`No pending app session request '${excerpt(id, id)}' (unknown, denied or expired)`);
     if (req.state !== 'pending') throw new Error(`App session request '${id}' was already approved`);
     return req;
   }

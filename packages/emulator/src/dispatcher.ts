@@ -1,5 +1,5 @@
 import { authenticate } from './auth-rules.js';
-import { FaultCode, RpcFault, badInput } from './errors.js';
+import { FaultCode, RpcFault, badInput, excerpt } from './errors.js';
 import { utf8Text } from './http-util.js';
 import { crudMethods } from './methods/crud.js';
 import { checkNesting } from './methods/payload.js';
@@ -92,7 +92,7 @@ export function dispatch(site: Site, body: RpcBody): DispatchResult {
     checkNesting(params);
     if (method === 'info') return { reply: infoReply(site), method, errorCode: null, wrote: false };
     const handler = Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
-    if (!handler) throw badInput(`Unknown method '${method}'`);
+    if (!handler) throw badInput(`Unknown method '${excerpt(method, method)}'`);
     const principal = authenticate(site, params[0]);
     const result = handler({ site, principal, payload: params[1] });
     if (result instanceof RawReply) return { reply: result, method, errorCode: null, wrote: false };

@@ -126,3 +126,44 @@ describe('refusals of a huge value outside the RPC methods show an excerpt', () 
     expect(reply).toBe(`0\n'created_at' must be a date-time such as 2026-01-02T03:04:05 or 2026-01-02 03:04:05 (UTC unless it has a zone), within the years 1970 to 9999; got ${cut} (error_code 103)`);
   });
 });
+
+describe('more refusals of a long value show an excerpt (200,000 characters)', () => {
+  const long = 'x'.repeat(200_000);
+  const quoted = `'${'x'.repeat(100)}… (a string of 200000 characters)'`;
+  const short = (m: string): string => {
+    expect(m.length).toBeLessThan(400);
+    return m;
+  };
+
+  it('an unknown method_name', async () => {
+    const body = await t.rpc(long, [t.script]);
+    expect(short(body['message'] as string)).toBe(`Unknown method ${quoted}`);
+    expect((await t.rpc('no_such_method', [t.script]))['message']).toBe("Unknown method 'no_such_method'");
+  });
+
+  it('a status list value that is not a valid value, and a link to an unknown entity type', async () => {
+    const status = await refusal('create', { type: 'Shot', fields: [{ field_name: 'sg_status_list', value: long }] });
+    expect(short(status)).toContain(`: ${quoted} is not a valid value (valid values: `);
+    const link = await refusal('create', { type: 'Shot', fields: [{ field_name: 'project', value: { type: long, id: 1 } }] });
+    expect(short(link)).toContain(` does not accept entities of type ${quoted.slice(1, -1)} (valid types: `);
+  });
+
+  it('an unknown additional filter preset', async () => {
+    expect(short(await refusal('read', { ...read, additional_filter_presets: [{ preset_name: long }] }))).toBe(`Unknown additional filter preset ${quoted}`);
+  });
+
+  it("share_thumbnail's entity token", async () => {
+    const res = await fetch(`${t.h.url}/upload/share_thumbnail`, { method: 'POST', body: new URLSearchParams({ ...t.script, entities: long, source_entity: 'Shot_1' }) });
+    expect(short(await res.text())).toBe(`0\nshare_thumbnail: ${quoted} is not of the form Type_id (error_code 103)`);
+  });
+
+  it('the login of a browser approval', async () => {
+    const made = await fetch(`${t.h.url}/internal_api/app_session_request`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ appName: 'app', machineId: 'm1' }) });
+    const { url } = (await made.json()) as { url: string };
+    const res = await fetch(url, { method: 'POST', body: new URLSearchParams({ decision: 'approve', login: long }) });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain(`${'x'.repeat(100)}… (a string of 200000 characters)`);
+    expect(page).not.toContain('x'.repeat(101));
+  });
+});

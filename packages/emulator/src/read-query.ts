@@ -93,7 +93,7 @@ function presetRows(site: Site, type: string, presets: unknown, visible: (row: R
       if (type !== 'Version') throw badInput(`Preset CUT_SHOT_VERSIONS only applies to Version, not ${type}`);
       throw badInput('Preset CUT_SHOT_VERSIONS needs the Cut entity, which this site does not have');
     } else {
-      throw badInput(`Unknown additional filter preset '${name}'`);
+      throw badInput(`Unknown additional filter preset '${excerpt(name, name)}'`);
     }
   }
   return result;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { authenticate, describeAuth, type Principal } from './auth-rules.js';
 import { withArticle } from './articles.js';
-import { RpcFault, badInput } from './errors.js';
+import { RpcFault, badInput, excerpt } from './errors.js';
 import { attachmentDisposition, formText, methodNotAllowed, parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
 import { uploadCreatedAt } from './upload-created-at.js';
 import { multipartBoundary, parseMultipart, type MultipartFile } from './multipart.js';
@@ -288,7 +288,7 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
 
 function parseEntityToken(site: Site, token: string): Row {
   const m = /^([A-Za-z0-9]+)_(\d+)$/.exec(token.trim());
-  if (!m) throw badInput(`share_thumbnail: '${token}' is not of the form Type_id`);
+  if (!m) throw badInput(`share_thumbnail: '${excerpt(token, token)}' is not of the form Type_id`);
   const row = requireRow(site, m[1], Number(m[2]));
   if (row.retired) throw badInput(`${row.type} ${row.id} is retired`);
   return row;

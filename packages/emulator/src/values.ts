@@ -67,9 +67,9 @@ function expectLink(schema: Schema, store: Store, type: string, field: string, v
   }
   const valid = schema.validTypes(type, field);
   if (valid.length > 0 && !valid.includes(v.type)) {
-    throw badInput(`${fieldLabel(type, field)} does not accept entities of type ${v.type} (valid types: ${valid.join(', ')})`);
+    throw badInput(`${fieldLabel(type, field)} does not accept entities of type ${excerpt(v.type, v.type)} (valid types: ${valid.join(', ')})`);
   }
-  if (!store.getLive(v.type, v.id)) throw badInput(`${fieldLabel(type, field)}: ${v.type} with id ${v.id} does not exist`);
+  if (!store.getLive(v.type, v.id)) throw badInput(`${fieldLabel(type, field)}: ${excerpt(v.type, v.type)} with id ${v.id} does not exist`);
   return { type: v.type, id: v.id };
 }
 
@@ -138,7 +138,7 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
       if (typeof value !== 'string') return wrong('a string or null');
       const valid = schema.validValues(type, field);
       if (valid.length > 0 && !valid.includes(value)) {
-        throw badInput(`${label}: '${value}' is not a valid value (valid values: ${valid.join(', ')})`);
+        throw badInput(`${label}: '${excerpt(value, value)}' is not a valid value (valid values: ${valid.join(', ')})`);
       }
       return value;
     }
