@@ -45,7 +45,8 @@ export function asText(value: unknown): string {
  * megabytes, and the whole of it made the message as big. Short values read as `JSON.stringify` writes them.
  */
 export function excerpt(value: unknown, text: string = typeof value === 'string' ? JSON.stringify(value) : asText(value)): string {
-  return text.length > 100 ? `${text.slice(0, 100)}… (${typeof value === 'string' ? `a string of ${value.length}` : text.length} characters)` : text;
+  // A cut between the two halves of a surrogate pair would leave a lone half: it is dropped.
+  return text.length > 100 ? `${text.slice(0, 100).replace(/[\uD800-\uDBFF]$/, '')}… (${typeof value === 'string' ? `a string of ${value.length}` : text.length} characters)` : text;
 }
 
 /** Shorthand for a {@link FaultCode.BAD_INPUT} fault. */

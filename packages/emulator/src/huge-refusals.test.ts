@@ -167,3 +167,13 @@ describe('more refusals of a long value show an excerpt (200,000 characters)', (
     expect(page).not.toContain('x'.repeat(101));
   });
 });
+
+describe('an excerpt cut inside a surrogate pair', () => {
+  it('drops the lone high surrogate the cut would leave', async () => {
+    const sent = `ab${'😀'.repeat(60)}`;
+    const m = await refusal('read', { ...read, return_only: sent });
+    // `"ab` and 48 emoji are 99 code units; the 100th is the first half of the 49th emoji.
+    expect(m).toBe(`'return_only' must be 'active' or 'retired', got "ab${'😀'.repeat(48)}… (a string of 122 characters)`);
+    expect(m).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
