@@ -27,6 +27,8 @@ describe('a request target with dot segments or a backslash', () => {
     ['a reset through a thumbnail path', 'POST', '/thumbnail/%2e%2e/__emulator/reset'],
     ['a . segment', 'POST', '/api3/./json'],
     ['a percent-encoded . segment', 'POST', '/api3/%2E/json'],
+    ['.. before a fragment', 'GET', '/file_serve/..#/x'],
+    ['a percent-encoded .. before a fragment', 'POST', '/thumbnail/%2e%2e#/__emulator/reset'],
   ])('is refused with 400 before routing: %s', async (_what, method, path) => {
     const before = t.h.requests().length;
     const res = await send(port, method, path, { 'content-type': 'application/json' }, method === 'POST' ? info : undefined);

@@ -7,7 +7,8 @@ import { text, type HttpReply } from './http-util.js';
  * admin card: the raw target is checked before any route is chosen.
  */
 export function targetRefusal(target: string | undefined): HttpReply | undefined {
-  const path = (target ?? '/').split('?', 1)[0] ?? '';
+  // The path ends at a query or a fragment, as it does for `new URL` (`/file_serve/..#/x` is the path `/file_serve/..`).
+  const path = (target ?? '/').split(/[?#]/, 1)[0] ?? '';
   const dotted = path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
   if (!dotted && !/\\|%5c/i.test(path)) return undefined;
   return text(400, 'Bad request: the path may not have "." or ".." segments or a backslash (as they are or percent-encoded)');
