@@ -24,6 +24,8 @@ export function fileErrorWhy(code: string, dir: string): string | undefined {
     case "ENOSPC":
     case "EDQUOT":
       return "no space left on the disk (or your disk quota is used up)";
+    case "EFBIG":
+      return "the file is larger than allowed (the file size limit, ulimit -f, or the file system's largest file)";
     default:
       return undefined;
   }

@@ -1,9 +1,10 @@
 /**
- * Writing `sg typegen --out FILE`: whole or not at all, with one line and a hint when it fails.
+ * Writing `sg typegen --out FILE`: a new or plain file whole or not at all, anything else in place; one line and a hint when it fails.
  *
  * @packageDocumentation
  */
-import { mkdir, realpath, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, lstat, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { FileWriteError } from "../exit-codes.js";
 import { fileErrorWhy } from "../file-error-words.js";
@@ -20,6 +21,8 @@ function hintFor(code: string, dir: string): string {
     case "ENOSPC":
     case "EDQUOT":
       return "Free some space, or give --out a path on another disk.";
+    case "EFBIG":
+      return "Raise the file size limit (ulimit -f), or give --out a path on a file system that allows larger files.";
     case "EISDIR":
       return "Name a file in that folder with --out, e.g. --out src/sg-schema.ts.";
     case "ENOTDIR":
@@ -29,31 +32,50 @@ function hintFor(code: string, dir: string): string {
   }
 }
 
+/** Whether the user may write `path` (a file, or a folder to make files in). */
+const mayWrite = (path: string): Promise<boolean> => access(path, constants.W_OK).then(
+  () => true,
+  () => false,
+);
+
+const LEFT = " (the file is left as it was)";
+const CUT = " (the file may have been cut short)";
+
 /**
- * Write the generated `source` to `path` (absolute): its folders made as needed; an existing file replaced through a
- * temporary file (see {@link replaceFile}), keeping its permission bits and any link to it, so that a full disk
- * leaves it as it was (in place when it is writable but its folder is not); a pipe or a device written into as it is.
+ * Write the generated `source` to `path` (absolute). A new file (its folders made as needed), or a plain file the
+ * user may write in a folder the user may write, is replaced whole through a temporary file (see
+ * {@link replaceFile}), keeping its permission bits, so that a full disk leaves it as it was; a write-protected file
+ * is refused (EACCES), never replaced. Anything else (a symbolic link, live or dangling; `/dev/stdout`; a pipe or a
+ * device; a file in a folder the user may not write) is written into in place, as a plain write would.
  *
  * @throws {@link FileWriteError} naming the file, what went wrong and what to do, for a file-system error.
  */
 export async function writeTypegenOut(path: string, source: string): Promise<void> {
-  const info = await stat(path).catch(() => undefined);
-  const target = info?.isFile() ? await realpath(path).catch(() => path) : path;
+  const info = await lstat(path).catch(() => undefined);
+  const plain = info?.isFile() === true;
+  // What a failure did to the file: nothing, nothing to an existing file, or it was opened (truncated) in place.
+  let done = plain ? LEFT : "";
   try {
     // `--out src/sg-schema.ts` in a project that has no src/ yet: make the folders, as a generator is expected to.
     if (!info) await mkdir(dirname(path), { recursive: true });
-    if (info && !info.isFile() && !info.isDirectory()) await writeFile(path, source);
-    else await replaceFile(target, source, info?.isFile() ? info.mode & 0o7777 : undefined).catch((error: NodeJS.ErrnoException) => {
-      // A file one may write in a folder one may not (no temporary file there): written in place, as before.
-      if (!info || (error.code !== "EACCES" && error.code !== "EPERM")) throw error;
-      return writeFile(target, source);
-    });
+    // Its EACCES refuses a write-protected file, as a plain write would (root may write it).
+    if (plain) await access(path, constants.W_OK);
+    if (!info || (plain && (await mayWrite(dirname(path))))) await replaceFile(path, source, info ? info.mode & 0o7777 : undefined);
+    else {
+      const file = await open(path, "w");
+      done = CUT;
+      try {
+        await file.writeFile(source);
+      } finally {
+        await file.close();
+      }
+    }
   } catch (error) {
     const given = (error as NodeJS.ErrnoException).code;
     if (typeof given !== "string") throw error;
     // mkdir -p through a file says it exists.
     const code = given === "EEXIST" ? "ENOTDIR" : given;
-    const why = code === "EISDIR" || info?.isDirectory() ? "it is a folder" : (fileErrorWhy(code, dirname(target)) ?? `${code} (${(error as Error).message.split("\n")[0]})`);
-    throw new FileWriteError(`cannot write ${path}: ${why}${info?.isFile() ? " (the file is left as it was)" : ""}`, hintFor(info?.isDirectory() ? "EISDIR" : code, dirname(target)));
+    const why = code === "EISDIR" || info?.isDirectory() ? "it is a folder" : (fileErrorWhy(code, dirname(path)) ?? `${code} (${(error as Error).message.split("\n")[0]})`);
+    throw new FileWriteError(`cannot write ${path}: ${why}${done}`, hintFor(info?.isDirectory() ? "EISDIR" : code, dirname(path)));
   }
 }
