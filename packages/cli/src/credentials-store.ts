@@ -54,19 +54,28 @@ const ABSOLUTE_FIX = "Set SG_CONFIG_DIR (or HOME) to an absolute path.";
 export function configDir(env: Readonly<Record<string, string | undefined>>): string {
   const own = env["SG_CONFIG_DIR"]?.trim();
   if (own) {
-    if (!isAbsolute(own)) throw new CredentialsFileError(`SG_CONFIG_DIR must be an absolute path, got '${own}'`, ABSOLUTE_FIX, "credentials-file-unreadable");
+    if (!isAbsolute(own)) throw new CredentialsFileError(`SG_CONFIG_DIR must be an absolute path, got '${own}'`, "Set SG_CONFIG_DIR to an absolute path (sg does not expand ~ in it: write the full path).", "credentials-file-unreadable");
     return own;
   }
   const xdg = env["XDG_CONFIG_HOME"];
   if (xdg && isAbsolute(xdg)) return join(xdg, "sg");
   const home = env["HOME"];
   // HOME unset: Node's homedir() (the profile folder on Windows); set but "" or relative: the account's own.
-  const found = [home, home === undefined ? homedir() : undefined, accountHome()].find((h) => h && isAbsolute(h));
+  const found = [home, home === undefined ? nodeHome() : undefined, accountHome()].find((h) => h && isAbsolute(h));
   if (!found) {
     const given = home === undefined ? "HOME is not set" : `HOME is ${home.trim() ? `relative ('${home}')` : "empty"}`;
     throw new CredentialsFileError(`no folder for the credentials file: ${given}, and the account has no absolute home folder`, ABSOLUTE_FIX, "credentials-file-unreadable");
   }
   return join(found, ".config", "sg");
+}
+
+/** Node's homedir() with HOME unset; "" when there is none (it throws without a passwd entry). */
+function nodeHome(): string {
+  try {
+    return homedir();
+  } catch {
+    return "";
+  }
 }
 
 /** The home folder of the account (its passwd entry), whatever HOME says; "" when there is none. */

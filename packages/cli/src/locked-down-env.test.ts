@@ -66,6 +66,15 @@ describe("a HOME that is empty or relative", () => {
   });
 });
 
+describe("HOME unset", () => {
+  it.skipIf(!asRoot)("with no passwd entry either: status 3 saying HOME is not set, no Node error", async () => {
+    const cwd = freshDir();
+    const r = await sh("eval $SG logout", { SG_SITE: site().url }, cwd, 54321);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toBe("sg: no folder for the credentials file: HOME is not set, and the account has no absolute home folder\nhint: Set SG_CONFIG_DIR (or HOME) to an absolute path.\n");
+  });
+});
+
 describe("SG_CONFIG_DIR", () => {
   it("is trimmed, as the other SG_* variables are", async () => {
     const cwd = freshDir();
@@ -81,6 +90,14 @@ describe("SG_CONFIG_DIR", () => {
     const r = await sh("eval $SG login", { ...login(), HOME: cwd, SG_CONFIG_DIR: "conf" }, cwd);
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toContain("sg: SG_CONFIG_DIR must be an absolute path, got 'conf'");
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("relative with a ~ (quoted, so not expanded by the shell): the hint is about SG_CONFIG_DIR and ~, not HOME", async () => {
+    const cwd = freshDir();
+    const r = await sh("export SG_CONFIG_DIR='~/x'; eval $SG logout", { SG_SITE: site().url, HOME: cwd }, cwd);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toBe("sg: SG_CONFIG_DIR must be an absolute path, got '~/x'\nhint: Set SG_CONFIG_DIR to an absolute path (sg does not expand ~ in it: write the full path).\n");
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
