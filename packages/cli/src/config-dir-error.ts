@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { lstat, mkdir, readlink, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { credentialsFileError } from "./credentials-file-error.js";
 import { CredentialsFileError } from "./exit-codes.js";
 import { fileErrorWhy } from "./file-error-words.js";
@@ -33,7 +33,8 @@ export async function configDirError(error: unknown, path: string, dir: string):
     at = dirname(at);
   }
   if (!(await stat(at).catch(() => undefined))) {
-    const to = await readlink(at).catch(() => "?");
+    // A relative target is relative to the link's folder, not to the current one.
+    const to = await readlink(at).then((target) => resolve(dirname(at), target), () => "?");
     return fail(`${at} is a symbolic link to a missing folder (${to})`, `Create ${to}, or point the link at an existing folder, or ${ELSEWHERE}.`);
   }
   // The folder, or one on the way, is there but no folder: a file.

@@ -232,4 +232,16 @@ describe("a config folder that cannot be made: the folder in the way is named, n
     expect(r.stderr).toContain(`cannot create its folder ${link}: ${link} is a symbolic link to a missing folder (${join(dir, "missing")})`);
     expect(r.stderr).toContain(`hint: Create ${join(dir, "missing")}, or point the link at an existing folder`);
   });
+
+  it("SG_CONFIG_DIR a relative symbolic link to a missing folder: its target is named from the link's folder", async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, "a"));
+    const link = join(dir, "a", "link");
+    symlinkSync("../missing/deeper", link);
+    const r = await sgIn(link, loginArgs());
+    expect(r.code, r.stderr).toBe(3);
+    const target = join(dir, "missing", "deeper");
+    expect(r.stderr).toContain(`cannot create its folder ${link}: ${link} is a symbolic link to a missing folder (${target})`);
+    expect(r.stderr).toContain(`hint: Create ${target}, or point the link at an existing folder`);
+  });
 });
