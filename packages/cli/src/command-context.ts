@@ -122,7 +122,7 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       for (const s of secretsOf(input, connection.auth)) secrets.add(s);
       context.proxy();
       for (const w of connection.warnings ?? []) context.note(`warning: ${w.message}`);
-      if (options.requireAuth !== false && connection.auth.kind === "none") throw noCredentialsError(connection.site);
+      if (options.requireAuth !== false && connection.auth.kind === "none") throw noCredentialsError(connection.site, io.env);
       const client = await context.open(connection);
       // The signal goes to every call and transfer of the API too (an upload, a download), not only the client's calls.
       const api = entityApi(client, { dates: "string", ...(signal ? { defaults: { signal } } : {}) });

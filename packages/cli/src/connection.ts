@@ -106,14 +106,19 @@ export function refusePromptAfterStdin(values: Readonly<Record<string, unknown>>
   }
 }
 
+/** The name of the variable of setting `key` when it is set but empty (blank); else undefined. */
+function emptyVariable(env: Readonly<Record<string, string | undefined>>, key: keyof ConnectionInput): string | undefined {
+  const name = CONNECTION_SOURCES[key].env;
+  return name && env[name]?.trim() === "" ? name : undefined;
+}
+
 /**
  * A setting left out because its variable is set but empty (GitHub Actions passes a secret the job does not define
  * as ""): said so, not "not given", which would send the reader looking for a variable the job does set.
  */
 function setButEmpty(env: Readonly<Record<string, string | undefined>>, key: keyof ConnectionInput): UsageError | undefined {
-  const name = CONNECTION_SOURCES[key].env;
-  if (!name || env[name] === undefined || env[name]?.trim() !== "") return undefined;
-  return new UsageError(`${name} is set but empty (a CI secret not defined for this job?)`, `Give ${name} its value (define the secret for this job), or pass --${CONNECTION_SOURCES[key].flag}.`);
+  const name = emptyVariable(env, key);
+  return name ? new UsageError(`${name} is set but empty (a CI secret not defined for this job?)`, `Give ${name} its value (define the secret for this job), or pass --${CONNECTION_SOURCES[key].flag}.`) : undefined;
 }
 
 /**
@@ -357,10 +362,16 @@ function mayPrompt(auth: AuthChoice, options: OpenClientOptions): boolean {
   return auth.kind === "user" && !auth.twoFactorCode && (options.interactive ?? options.io.stdin.isTTY === true);
 }
 
-/** A usage error for commands that need credentials when none were found. */
-export function noCredentialsError(site: string): UsageError {
+/**
+ * A usage error for commands that need credentials when none were found: naming (never showing) the credential
+ * variables of `env` that are set but empty, the usual CI case of secrets not defined for the job.
+ */
+export function noCredentialsError(site: string, env: Readonly<Record<string, string | undefined>> = {}): UsageError {
+  const empty = Object.values(MODE_FIELDS).flatMap((keys) => keys.flatMap((key) => emptyVariable(env, key) ?? []));
+  const last = empty.pop();
+  const names = empty.length ? `${empty.join(", ")} and ${last} are set but empty (CI secrets` : `${last} is set but empty (a CI secret`;
   return new CredentialsMissingError(
-    `no credentials for ${site}`,
+    `no credentials for ${site}${last ? `: ${names} not defined for this job?)` : ""}`,
     "Pass --script-name + --script-key, --login (+ --password) or --session-token (or SG_SCRIPT_NAME/SG_SCRIPT_KEY, SG_LOGIN/SG_PASSWORD, SG_SESSION_TOKEN), or run `sg login` once.",
   );
 }

@@ -131,6 +131,16 @@ describe("a credentials variable set but empty (a CI secret not defined for the 
     expect(r.stderr).not.toContain("without a script key");
   });
 
+  it("every credentials variable of the job empty: 'no credentials' names them, never a value", async () => {
+    const cwd = freshDir();
+    const script = await sh("eval $SG find Shot", { SG_SITE: site().url, SG_SCRIPT_NAME: "", SG_SCRIPT_KEY: "", HOME: cwd, SG_CONFIG_DIR: cwd }, cwd);
+    expect(script.code, script.stderr).toBe(3);
+    expect(script.stderr).toMatch(/^sg: no credentials for \S+: SG_SCRIPT_NAME and SG_SCRIPT_KEY are set but empty \(CI secrets not defined for this job\?\)\nhint: /);
+    const token = await sh("eval $SG find Shot", { SG_SITE: site().url, SG_SESSION_TOKEN: "", HOME: cwd, SG_CONFIG_DIR: cwd }, cwd);
+    expect(token.code, token.stderr).toBe(3);
+    expect(token.stderr).toMatch(/^sg: no credentials for \S+: SG_SESSION_TOKEN is set but empty \(a CI secret not defined for this job\?\)\nhint: /);
+  });
+
   it("SG_PASSWORD: said to be empty, not missing", async () => {
     const cwd = freshDir();
     const r = await sh("eval $SG find Shot", { ...login(), SG_PASSWORD: "", HOME: cwd, SG_CONFIG_DIR: cwd }, cwd);
