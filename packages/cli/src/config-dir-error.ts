@@ -32,13 +32,14 @@ export async function configDirError(error: unknown, path: string, dir: string):
     below = at;
     at = dirname(at);
   }
-  if (!(await stat(at).catch(() => undefined))) {
+  const found = await stat(at).catch(() => undefined);
+  if (!found) {
     // A relative target is relative to the link's folder, not to the current one.
     const to = await readlink(at).then((target) => resolve(dirname(at), target), () => "?");
     return fail(`${at} is a symbolic link to a missing folder (${to})`, `Create ${to}, or point the link at an existing folder, or ${ELSEWHERE}.`);
   }
   // The folder, or one on the way, is there but no folder: a file.
-  if (!(await stat(at)).isDirectory()) return credentialsFileError(Object.assign(new Error("not a folder"), { code: "ENOTDIR", syscall: "mkdir" }), path, dir, true);
+  if (!found.isDirectory()) return credentialsFileError(Object.assign(new Error("not a folder"), { code: "ENOTDIR", syscall: "mkdir" }), path, dir, true);
   if (!below) return credentialsFileError(error, path, dir, true);
   const code = await mkdir(below, { mode: 0o700 }).then(
     () => undefined,
