@@ -15,26 +15,26 @@ const OTHER_FOLDER = "or set SG_CONFIG_DIR to a writable folder of yours";
 export function credentialsFileError(error: unknown, path: string, dir: string, writing: boolean): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code !== "string" || !(error as NodeJS.ErrnoException).syscall) return error;
-  const problem = writing ? "credentials-file-unwritable" : "credentials-file-unreadable";
-  const fail = (why: string, hint: string): CredentialsFileError => new CredentialsFileError(`cannot ${writing ? "write" : "read"} the credentials file ${path}: ${why}`, hint, problem);
   const why = fileErrorWhy(code, dir) ?? `${code} (${(error as Error).message})`;
+  return new CredentialsFileError(`cannot ${writing ? "write" : "read"} the credentials file ${path}: ${why}`, hintFor(code, path, dir, writing), writing ? "credentials-file-unwritable" : "credentials-file-unreadable");
+}
+
+/** What to do about error `code` reading or writing the credentials file `path` in `dir`. */
+function hintFor(code: string, path: string, dir: string, writing: boolean): string {
   switch (code) {
     case "EISDIR":
-      return fail(why, `Remove that folder (sg login writes the file again), ${OTHER_FOLDER}.`);
+      return `Remove that folder (sg login writes the file again), ${OTHER_FOLDER}.`;
     case "ENOTDIR":
-      return fail(why, `Remove or rename that file, ${OTHER_FOLDER}.`);
+      return `Remove or rename that file, ${OTHER_FOLDER}.`;
     case "EACCES":
     case "EPERM":
-      return fail(
-        why,
-        writing ? `Make ${dir} yours and writable (chmod 700 ${dir} as its owner), ${OTHER_FOLDER}.` : `Make the file yours and private (chmod 600 ${path} as its owner; the folder chmod 700 ${dir}), ${OTHER_FOLDER}.`,
-      );
+      return writing ? `Make ${dir} yours and writable (chmod 700 ${dir} as its owner), ${OTHER_FOLDER}.` : `Make the file yours and private (chmod 600 ${path} as its owner; the folder chmod 700 ${dir}), ${OTHER_FOLDER}.`;
     case "EROFS":
-      return fail(why, `Set SG_CONFIG_DIR to a writable folder of yours.`);
+      return "Set SG_CONFIG_DIR to a writable folder of yours.";
     case "ENOSPC":
     case "EDQUOT":
-      return fail(why, `Free some space, ${OTHER_FOLDER} on another disk.`);
+      return `Free some space, ${OTHER_FOLDER} on another disk.`;
     default:
-      return fail(why, `Check that folder, ${OTHER_FOLDER}.`);
+      return `Check that folder, ${OTHER_FOLDER}.`;
   }
 }
