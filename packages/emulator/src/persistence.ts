@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { withArticle } from './articles.js';
+import { replaceDurably, syncFolder } from './durable-file.js';
 import { readUploads, SavedUploads } from './saved-uploads.js';
 import { saveError } from './save-error.js';
 import type { Site, SiteSnapshot } from './site.js';
@@ -149,9 +150,10 @@ export class Persistence {
     try {
       // Readable by its owner only: it holds the site card's script keys, the users' passwords and what was written
       // to password fields. The rename keeps this mode, whatever the file it replaces had.
+      // Flushed to the disk before and after the rename: a power loss leaves the last save whole, with its uploads.
       this.uploads.writeNew();
-      writeFileSync(tmp, JSON.stringify(this.site.snapshot(reserve)), { mode: 0o600 });
-      renameSync(tmp, this.file);
+      replaceDurably(tmp, this.file, JSON.stringify(this.site.snapshot(reserve)), 0o600);
+      syncFolder(dirname(this.file));
       this.uploads.removeGone();
     } catch (err) {
       // A temporary file left on a full disk would keep its space until the next start.

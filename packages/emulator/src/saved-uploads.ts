@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { replaceDurably, syncFolder } from './durable-file.js';
 import type { Site, SiteSnapshot, StoredFile } from './site.js';
 
 /** The folder that holds the uploaded files of data file `file`, one file each, named by its Attachment id. */
@@ -51,16 +52,21 @@ export class SavedUploads {
     if (existsSync(this.folder)) for (const name of readdirSync(this.folder)) if (!this.written.has(Number(name)) || String(Number(name)) !== name) rmSync(join(this.folder, name), { force: true });
   }
 
-  /** Writes the uploads not written yet (mode 0600, through a temporary file): call before saving the data file. */
+  /** Writes the uploads not written yet (mode 0600, through a temporary file flushed to the disk): call before saving the data file. */
   writeNew(): void {
+    let wrote = false;
     for (const [id, f] of this.site.files) {
       if (this.written.get(id) === f) continue;
-      mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+      // A folder made now is flushed into its parent at once: the data file that names its uploads must never be on the
+      // disk without it.
+      if (!wrote && mkdirSync(this.folder, { recursive: true, mode: 0o700 }) !== undefined) syncFolder(dirname(this.folder));
       const path = join(this.folder, String(id));
-      writeFileSync(`${path}.tmp`, f.data, { mode: 0o600 });
-      renameSync(`${path}.tmp`, path);
+      replaceDurably(`${path}.tmp`, path, f.data, 0o600);
       this.written.set(id, f);
+      wrote = true;
     }
+    // On the disk before the data file that names them.
+    if (wrote) syncFolder(this.folder);
   }
 
   /** Removes the uploads the site no longer has: call after saving the data file. */
