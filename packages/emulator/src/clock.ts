@@ -1,4 +1,5 @@
 import { shown } from './options-check.js';
+import { utcDay } from './utc-day.js';
 
 /** 9999-12-31T23:59:59Z in epoch ms: the last datetime the wire format holds. */
 const LAST_DATETIME_MS = 253_402_300_799_000;
@@ -44,7 +45,7 @@ export function parseClockInstant(value: unknown, label: string): number {
 /** Whether the date and time of a string of the {@link ISO_INSTANT} form exist (no 30 February, no 24:00): `Date.parse` would roll them over. */
 function isCalendarTime(iso: string): boolean {
   const [y, mo, d, h, mi, se] = [0, 5, 8, 11, 14, 17].map((at) => Number(iso.slice(at, at === 0 ? 4 : at + 2)));
-  const day = new Date(Date.UTC(y!, mo! - 1, d!));
+  const day = new Date(utcDay(y!, mo! - 1, d!));
   const second = iso[16] === ':' ? se! : 0;
   return day.getUTCMonth() === mo! - 1 && day.getUTCDate() === d! && h! <= 23 && mi! <= 59 && second <= 59;
 }

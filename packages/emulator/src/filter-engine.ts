@@ -4,6 +4,7 @@ import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
 import type { Viewer } from './last-accessed.js';
 import { canonicalDateTime, parseDate, WIRE_DATETIME } from './values.js';
+import { utcDay } from './utc-day.js';
 
 /** What the filter engine reads. */
 export interface FilterContext {
@@ -352,18 +353,18 @@ function calendarRange(now: number, unit: string, offset: number): [number, numb
   const at = (ms: number): number => saturate(ms, offset);
   switch (unit) {
     case 'day': {
-      const start = at(Date.UTC(y, m, day + offset));
+      const start = at(utcDay(y, m, day + offset));
       return [start, start + 86_400_000 - 1];
     }
     case 'week': {
       const monday = day - ((d.getUTCDay() + 6) % 7);
-      const start = at(Date.UTC(y, m, monday + 7 * offset));
+      const start = at(utcDay(y, m, monday + 7 * offset));
       return [start, start + 7 * 86_400_000 - 1];
     }
     case 'month':
-      return [at(Date.UTC(y, m + offset, 1)), at(Date.UTC(y, m + offset + 1, 1)) - 1];
+      return [at(utcDay(y, m + offset, 1)), at(utcDay(y, m + offset + 1, 1)) - 1];
     default:
-      return [at(Date.UTC(y + offset, 0, 1)), at(Date.UTC(y + offset + 1, 0, 1)) - 1];
+      return [at(utcDay(y + offset, 0, 1)), at(utcDay(y + offset + 1, 0, 1)) - 1];
   }
 }
 

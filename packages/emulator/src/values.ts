@@ -2,6 +2,7 @@ import { withArticle } from './articles.js';
 import { badInput, excerpt } from './errors.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Store } from './store.js';
+import { utcDay } from './utc-day.js';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** The one wire form of a datetime (rpc-protocol §1.7): 20 characters, UTC, no fraction of a second. */
@@ -31,7 +32,7 @@ function isColor(value: string): boolean {
 export function parseDate(value: string): number | undefined {
   const m = DATE_RE.exec(value);
   if (!m) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const ms = utcDay(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   const check = new Date(ms).toISOString().slice(0, 10);
   return check === value ? ms : undefined;
 }
