@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { chmodSync, chownSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, openSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -134,6 +134,29 @@ describe("sg typegen --out on what is not a plain file of one's own", () => {
     expect(text.endsWith("\nexit=0\n")).toBe(true);
     expect(readdirSync(folder)).toEqual(["log.txt"]);
   });
+
+  // The file `>> log` opened for the run (O_APPEND), handed to the child as its stdout fd: what the shell wrote before
+  // stays, the types follow it, and they equal what `-o -` prints.
+  for (const out of ["/dev/stdout", "/proc/self/fd/1"]) {
+    it.skipIf(!existsSync(out))(`--out ${out} onto an appended log that holds text already: the text stays, the types follow`, async () => {
+      const expected = await sg(["typegen", "-o", "-"], env());
+      expect(expected.code, expected.stderr).toBe(0);
+      const folder = mkdtempSync(join(dir, "appended-"));
+      const log = join(folder, "log.txt");
+      writeFileSync(log, "before\n");
+      const fd = openSync(log, "a");
+      let stderr = "";
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, "typegen", "--out", out], { env: { PATH: process.env["PATH"] ?? "", HOME: folder, SG_CONFIG_DIR: folder, ...env() }, stdio: ["ignore", fd, "pipe"] });
+        child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", resolve);
+      }).finally(() => closeSync(fd));
+      expect(code, stderr).toBe(0);
+      expect(readFileSync(log, "utf8")).toBe(`before\n${expected.stdout}`);
+      expect(readdirSync(folder)).toEqual(["log.txt"]);
+    });
+  }
 
   it("a write-protected file in a folder one may write: refused, left as it was (as nobody when run as root)", async () => {
     const folder = userFolder("protected-");

@@ -1,4 +1,3 @@
-import { fstatSync, type Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join, sep } from "node:path";
 import type { CommandContext, Connected } from "../command-context.js";
@@ -6,6 +5,7 @@ import { holdExitUntilSettled } from "../exit-guard.js";
 import { UsageError } from "../exit-codes.js";
 import { outputUntil, resolveFromCwd, writeAndDrain } from "../io.js";
 import { parseId } from "../json-arg.js";
+import { isStdout } from "../stdout-file.js";
 import { DEFAULT_TRANSFER_DEADLINE_MS, transferLimitMs } from "../transfer-limit.js";
 
 /** The value of `--out` / `-o`, or undefined for standard output (no option, or `-`, as for input arguments). */
@@ -59,7 +59,7 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   // --out /dev/stdout (or /proc/self/fd/1) is written through stdout, as without --out: a socket (a Node parent's pipe)
   // cannot be opened by path (ENXIO), and a file that `>` or `>>` opened would be replaced by a new one, losing what
   // the shell wrote before and after. A terminal keeps the device route.
-  if (info && !info.isCharacterDevice() && isStdout(ctx, info)) return downloadToStdout(ctx, connected, attachment);
+  if (isStdout(ctx, info)) return downloadToStdout(ctx, connected, attachment);
   const fifo = info?.isFIFO() === true;
   const deadlineMs = fifo ? (transferLimitMs(ctx.args.values, ctx.io.env, "download") ?? DEFAULT_TRANSFER_DEADLINE_MS) : undefined;
   const path = await holdExitUntilSettled(
@@ -71,18 +71,6 @@ export async function downloadCommand(ctx: CommandContext): Promise<number> {
   const written = await stat(path);
   ctx.note(written.isFile() ? `wrote ${written.size} bytes to ${path}` : `wrote the download into ${path}`);
   return 0;
-}
-
-/** Whether `info` (what an `--out` path leads to) is the file behind this run's stdout. */
-function isStdout(ctx: CommandContext, info: Stats): boolean {
-  const fd = (ctx.io.stdout as { fd?: unknown }).fd;
-  if (typeof fd !== "number") return false;
-  try {
-    const out = fstatSync(fd);
-    return out.dev === info.dev && out.ino === info.ino;
-  } catch {
-    return false;
-  }
 }
 
 /**

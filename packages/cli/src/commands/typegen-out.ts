@@ -45,8 +45,8 @@ const CUT = " (the file may have been cut short)";
  * Write the generated `source` to `path` (absolute). A new file (its folders made as needed), or a plain file the
  * user may write in a folder the user may write, is replaced whole through a temporary file (see
  * {@link replaceFile}), keeping its permission bits, so that a full disk leaves it as it was; a write-protected file
- * is refused (EACCES), never replaced. Anything else (a symbolic link, live or dangling; `/dev/stdout`; a pipe or a
- * device; a file in a folder the user may not write) is written into in place, as a plain write would.
+ * is refused (EACCES), never replaced. Anything else (a symbolic link, live or dangling; a pipe or a device, such as
+ * `/dev/stdout` on a terminal (stdout's own file is written through stdout by the command); a file in a folder the user may not write) is written into in place, as a plain write would.
  *
  * @throws {@link FileWriteError} naming the file, what went wrong and what to do, for a file-system error.
  */

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { resolveFromCwd } from "../io.js";
 import type { CommandContext } from "../command-context.js";
 import { UsageError } from "../exit-codes.js";
@@ -5,6 +6,7 @@ import { jsonArgSource } from "../json-arg.js";
 import { outputFile } from "./files.js";
 import { writeTypegenOut } from "./typegen-out.js";
 import { checkSchemaRead } from "../schema-file-shape.js";
+import { isStdout } from "../stdout-file.js";
 import { generateSchemaTypes, type RawEntitySchema, type RawSiteSchema } from "../typegen.js";
 
 /** How to get a file `--schema-file` reads. */
@@ -52,12 +54,11 @@ export async function typegenCommand(ctx: CommandContext): Promise<number> {
     entities = (await api.schemaEntityRead()) as RawEntitySchema;
   }
   const source = generateSchemaTypes(schema, entities ? { entities } : {});
-  if (out) {
-    const path = resolveFromCwd(ctx.io, out);
-    await writeTypegenOut(path, source);
-    ctx.note(`wrote ${Object.keys(schema).length} entity types to ${path}`);
-  } else {
-    ctx.io.stdout.write(source);
-  }
+  const path = out && resolveFromCwd(ctx.io, out);
+  // --out /dev/stdout (or /proc/self/fd/1) is written through stdout, as without --out: opening it again would empty
+  // a file that `>>` opened, losing what the shell wrote before. A terminal keeps the device route.
+  if (path && !isStdout(ctx, await stat(path).catch(() => undefined))) await writeTypegenOut(path, source);
+  else ctx.io.stdout.write(source);
+  if (path) ctx.note(`wrote ${Object.keys(schema).length} entity types to ${path}`);
   return 0;
 }
