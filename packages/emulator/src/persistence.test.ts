@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -231,6 +231,45 @@ describe('--data save failures', () => {
     await a.h.close();
     expect(readFileSync(file, 'utf8')).toContain('Playlist');
   });
+
+  // A write answered by an injected fault (`when: 'after'`) is saved before its answer; when that save fails, it is
+  // tried again after the save delay, as a failed save before new ids are answered is, not only at the next write.
+  for (const [name, fault] of [
+    ['a 502 answered after the write', { method: 'create', status: 502, when: 'after' }],
+    ['a connection dropped after the write', { method: 'create', dropConnection: true, when: 'after' }],
+  ] as const) {
+    it(`saves later, with no other write, a write whose save failed on its way to ${name} once the cause is gone`, async () => {
+      const sub = join(dir, `fault-${fault.status ?? 'drop'}`);
+      mkdirSync(sub);
+      const file = join(sub, 'site.json');
+      const lines: string[] = [];
+      // The folder comes back as soon as the failure is logged: before any later save could be scheduled.
+      const a = await startHarness({ dataFile: file, logger: (line) => {
+        lines.push(line);
+        if (line.includes('Could not save')) mkdirSync(sub, { recursive: true });
+      } });
+      /** Whether the data file holds `text`. */
+      const saved = (text: string): boolean => existsSync(file) && readFileSync(file, 'utf8').includes(text);
+      try {
+        // A first write, saved: the file then reserves ids of every type the faulted create uses (the Shot, its event),
+        // so that create saves only on the fault's path, not before answering new ids.
+        await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'first' }] });
+        await vi.waitFor(() => expect(saved('first')).toBe(true), { timeout: 10_000, interval: 25 });
+        expect((await a.admin('faults', fault)).status).toBe(200);
+        rmSync(sub, { recursive: true });
+        const code = `after-fault-${fault.status ?? 'drop'}`;
+        const res = await fetch(`${a.h.url}/api3/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method_name: 'create', params: [a.script, { type: 'Shot', fields: [{ field_name: 'code', value: code }] }] }) }).then(
+          (r) => r.status,
+          () => 'dropped',
+        );
+        expect(res).toBe(fault.status ?? 'dropped');
+        expect(lines.filter((l) => l.includes('Could not save'))).toHaveLength(1);
+        await vi.waitFor(() => expect(saved(code)).toBe(true), { timeout: 10_000, interval: 25 });
+      } finally {
+        await a.h.close();
+      }
+    }, 30_000);
+  }
 
   it('rejects close() naming the file when the last save fails', async () => {
     const sub = join(dir, 'gone-at-close');

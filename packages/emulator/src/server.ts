@@ -73,14 +73,6 @@ export class Emulator {
     this.generation = newGeneration();
   }
 
-  /**
-   * Saves the `--data` file now if it has unsaved changes. A failure is written to the logger (the site stays
-   * unsaved, so the next save tries again) instead of being thrown into the request that caused it.
-   */
-  private saveNow(): void {
-    this.persistence?.trySave();
-  }
-
   /** Changes a user's PAT state (saved with `--data`). */
   setPat(login: string, state: PatState): void {
     const cred = this.site.userCredential(login);
@@ -242,8 +234,10 @@ export class Emulator {
     if (this.site.store.insertsPastReserved !== insertsPastReserved) this.persistence?.saveOrRetryLater();
     if (!fault) await sleepUntil(answerAt, signal);
     if (dropped()) return;
+    // A write answered by a fault is saved before that answer; a failed save is logged, not thrown into the request, and
+    // tried again after the save delay (the timer the write set was cleared by this try).
     if (fault?.dropConnection) {
-      this.saveNow();
+      this.persistence?.saveOrRetryLater();
       record(0, reply, describeFault(fault));
       req.socket.destroy();
       return;
@@ -251,7 +245,7 @@ export class Emulator {
     // A gateway that answered for a site which had applied the request: the write landed, the caller sees the fault.
     const answeredAfter = fault ? injectedReply(fault) : undefined;
     if (fault && answeredAfter) {
-      this.saveNow();
+      this.persistence?.saveOrRetryLater();
       record(answeredAfter.status, { ...answeredAfter, method: reply.method ?? rpcMethod, auth: reply.auth }, describeFault(fault));
       this.send(res, answeredAfter);
       return;
