@@ -66,6 +66,31 @@ describe("encodeFilters: the wire rules of rpc-protocol §3.4", () => {
     expect((untrimmed.conditions[0] as { values: unknown[] }).values).toEqual([{ type: "Project", id: 1, sg_extra: "x" }]);
   });
 
+  it("reads a link once, into a copy: a caller reusing its object after the call, or a link class with getters", () => {
+    const ref = { type: "Project", id: 1, sg_extra: "x" };
+    const untrimmed = encodeFilters([["project", "is", ref]], { trimEntities: false });
+    const tree = encodeFilters({ logical_operator: "and", conditions: [{ path: "project", relation: "in", values: [ref] }] });
+    ref.id = 2;
+    expect([untrimmed, tree].map((g) => (g.conditions[0] as { values: unknown[] }).values)).toEqual([[{ type: "Project", id: 1, sg_extra: "x" }], [{ type: "Project", id: 1 }]]);
+    class Link {
+      readonly #id: number;
+      constructor(id: number) {
+        this.#id = id;
+      }
+      get type(): string {
+        return "Project";
+      }
+      get id(): number {
+        return this.#id;
+      }
+    }
+    const wire = (filters: unknown, trimEntities?: boolean): unknown => JSON.parse(JSON.stringify(encodeFilters(filters as Filter[], { trimEntities })));
+    const p3 = { type: "Project", id: 3 };
+    expect(wire([["project", "is", new Link(3)]], false)).toEqual({ logical_operator: "and", conditions: [{ path: "project", relation: "is", values: [p3] }] });
+    // Every operand of a list is trimmed, not only when the first is a link.
+    expect(wire([["project", "in", [null, new Link(3), { ...p3, sg_extra: "x" }]]])).toEqual({ logical_operator: "and", conditions: [{ path: "project", relation: "in", values: [null, p3, p3] }] });
+  });
+
   it("keeps exactly the keys of spec §3.5 (since 3.9.1) when it trims a full Attachment dict in is/in", () => {
     const storage = { type: "LocalStorage", id: 3, name: "primary" };
     const full = {

@@ -1,5 +1,5 @@
 import { encodeDateTime, enterValue } from "./date-codec.js";
-import { isEntityRef, trimEntityRef } from "./entity-ref.js";
+import { isEntityRef, trimEntityRef, type EntityRef } from "./entity-ref.js";
 import { SgValidationError, describeValue, type Path } from "./errors.js";
 import { checkFieldPath } from "./field-path.js";
 import { isDate } from "./realm-checks.js";
@@ -202,7 +202,7 @@ function encodeCondition(condition: readonly unknown[], path: Path, ctx: Ctx, fr
   if ((relation === "type_is" || relation === "type_is_not") && encoded[0] !== null && typeof encoded[0] !== "string") {
     fail(ctx, vpath(0), "an entity type name or null", describeValue(values[0]));
   }
-  const trimmed = ctx.trim && field !== "id" && TRIMMED.has(relation) && isEntityRef(encoded[0]) ? encoded.map(trimEntityRef) : encoded;
+  const trimmed = ctx.trim && field !== "id" && TRIMMED.has(relation) ? encoded.map(trimEntityRef) : encoded;
   return { path: field, relation, values: trimmed };
 }
 
@@ -222,16 +222,19 @@ function encodeOperand(value: unknown, path: Path, relation: FilterRelation, ctx
     case "object":
       if (isDate(value)) return encodeDateTime(value, path, ctx.prefix);
       if (Array.isArray(value)) fail(ctx, path, `a single value for '${relation}' (not a nested array)`, describeValue(value));
-      if (!isEntityRef(value)) {
+      // A copy, read once, now: its own keys, and type and id even from getters (a link class). What is checked is what
+      // is sent, though the caller reuses its object before the call goes out.
+      const link = { ...value, type: (value as EntityRef).type, id: (value as EntityRef).id };
+      if (!isEntityRef(link)) {
         fail(ctx, path, "an entity link {type, id} with a string type and an integer id", describeValue(value));
       }
       // Refused by its path here, not by the transport with none: a member JSON cannot write (a bigint, a link inside itself).
       try {
-        JSON.stringify(value);
+        JSON.stringify(link);
       } catch {
         fail(ctx, path, "an entity link JSON can write (no bigint, nothing inside itself)", describeValue(value));
       }
-      return value;
+      return link;
     default:
       return fail(ctx, path, "a string, number, boolean, null, Date or entity link {type, id}", describeValue(value));
   }

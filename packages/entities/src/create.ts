@@ -14,7 +14,7 @@ import { firstEntity, firstRecord } from "./reply.js";
 import { planUpload, sendUpload } from "./uploads.js";
 import { requireHttp, startTransfer, step } from "./transfer.js";
 import { PREFIX, checkData, checkEntityType, checkFieldList, checkOptions, isPlainObject, type Path } from "./validate.js";
-import { wireFields } from "./write-values.js";
+import { wireFields, type WireField } from "./write-values.js";
 
 /** Options of `create`, plus call options. */
 export type CreateOptions = CallOptions;
@@ -25,22 +25,19 @@ export interface ImageUploads {
   readonly filmstrip: Awaited<ReturnType<typeof planUpload>>["file"] | undefined;
 }
 
-/** Split `image` / `filmstrip_image` off `data` and check their files, before anything is sent. */
-export async function splitImages(data: Record<string, unknown>, path: Path, keepNullImage: boolean): Promise<{ fields: Record<string, unknown>; images: ImageUploads }> {
-  const fields = { ...data };
-  let image: ImageUploads["image"];
-  let filmstrip: ImageUploads["filmstrip"];
-  if ("image" in fields) {
-    const v = fields["image"];
-    if (v !== null || !keepNullImage) delete fields["image"];
-    if (v !== null) image = (await planUpload("Entity", 1, v, {}, "thumb_image", [...path, "image"])).file;
-  }
-  if ("filmstrip_image" in fields) {
-    const v = fields["filmstrip_image"];
-    delete fields["filmstrip_image"];
-    if (v !== null) filmstrip = (await planUpload("Entity", 1, v, {}, "filmstrip_thumb_image", [...path, "filmstrip_image"])).file;
-  }
-  return { fields, images: { image, filmstrip } };
+/**
+ * Split `image` / `filmstrip_image` off `data` and check their files, before anything is sent. The other fields are
+ * encoded (`trim`: their links trimmed) at once, before the first await: a link the caller reuses after the call is
+ * made does not change what is written.
+ */
+export async function splitImages(data: Record<string, unknown>, path: Path, keepNullImage: boolean, trim: boolean): Promise<{ fields: WireField[]; images: ImageUploads }> {
+  const rest = { ...data };
+  const { image, filmstrip_image: filmstrip } = rest;
+  delete rest["filmstrip_image"];
+  if (image !== null || !keepNullImage) delete rest["image"];
+  const fields = wireFields(rest, path, trim);
+  const plan = async (v: unknown, field: string, key: string): Promise<ImageUploads["image"]> => (v == null ? undefined : (await planUpload("Entity", 1, v, {}, field, [...path, key])).file);
+  return { fields, images: { image: await plan(image, "thumb_image", "image"), filmstrip: await plan(filmstrip, "filmstrip_thumb_image", "filmstrip_image") } };
 }
 
 /** Refuse split-off images before the write when the transport cannot upload them. */
@@ -160,9 +157,9 @@ export async function create(target: unknown, entityType: unknown, data: unknown
   const checked = checkData(data, ["data"], true);
   const fieldsOut = returnFields === undefined || returnFields === null ? [] : checkFieldList(returnFields, ["returnFields"]);
   const options = checkOptions(rawOptions, ["options"]);
-  const { fields, images } = await splitImages(checked, ["data"], false);
+  const { fields, images } = await splitImages(checked, ["data"], false, false);
   requireImageHttp(ctx, images);
-  const payload = { type, fields: wireFields(fields, ["data"], false), return_fields: fieldsOut.length > 0 ? fieldsOut : ["id"] };
+  const payload = { type, fields, return_fields: fieldsOut.length > 0 ? fieldsOut : ["id"] };
   const call = callOptions(ctx, options);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
   const result = await ctx.call<unknown>("create", payload, call);

@@ -17,8 +17,6 @@ export interface FollowingOptions extends CallOptions {
   readonly entityType?: string | undefined;
 }
 
-const link = (ref: EntityRef): EntityRef => ({ type: ref.type, id: ref.id });
-
 /**
  * Make a user follow an entity (Python `follow`); resolves to the site's answer (`{ followed: true, user, entity }`).
  *
@@ -52,7 +50,7 @@ async function followOrUnfollow(target: unknown, method: "follow" | "unfollow", 
   const options = checkOptions(rawOptions, ["options"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion(method, [5, 1, 22], call);
-  return callExpecting(ctx, method, { user: link(u), entity: link(e) }, call, "an object");
+  return callExpecting(ctx, method, { user: u, entity: e }, call, "an object");
 }
 
 /**
@@ -69,7 +67,7 @@ export async function followers(target: unknown, entity: unknown, rawOptions?: u
   const options = checkOptions(rawOptions, ["options"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("followers", [5, 1, 22], call);
-  return callExpecting(ctx, "followers", { entity: link(e) }, call, "a list");
+  return callExpecting(ctx, "followers", { entity: e }, call, "a list");
 }
 
 /**
@@ -84,8 +82,8 @@ export async function following(target: unknown, user: unknown, rawOptions?: unk
   const ctx = contextOf(target);
   const u = checkEntityRef(user, ["user"], "a HumanUser or ApiUser link {type, id}");
   const options = checkOptions(rawOptions, ["options"], ["project", "entityType"]);
-  const payload: Record<string, unknown> = { user: link(u) };
-  if (options["project"] != null) payload["project"] = link(checkLinkTo(options["project"], ["options", "project"], "Project"));
+  const payload: Record<string, unknown> = { user: u };
+  if (options["project"] != null) payload["project"] = checkLinkTo(options["project"], ["options", "project"], "Project");
   if (options["entityType"] != null) payload["entity_type"] = checkEntityType(options["entityType"], ["options", "entityType"]);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("following", [7, 0, 12], call);

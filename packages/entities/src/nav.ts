@@ -118,8 +118,7 @@ export function navSearchEntity(target: EntityTarget<SiteSchema, DateMode>, root
 export async function navSearchEntity(target: unknown, rootPath: unknown, entity: unknown, rawOptions?: unknown): Promise<unknown> {
   const ctx = contextOf(target);
   const root = checkString(rootPath, ["rootPath"], PATH_EXPECTED);
-  const e = checkEntityRef(entity, ["entity"]);
-  return navSearch(ctx, root, { entity: { type: e.type, id: e.id } }, rawOptions);
+  return navSearch(ctx, root, { entity: checkEntityRef(entity, ["entity"]) }, rawOptions);
 }
 
 async function navSearch(ctx: Context, rootPath: string, criteria: Readonly<Record<string, unknown>>, rawOptions: unknown): Promise<unknown> {

@@ -51,7 +51,7 @@ async function projectPayload(ctx: Context, options: Record<string, unknown>, ca
   if (options["project"] === undefined || options["project"] === null) return {};
   const project = checkLinkTo(options["project"], ["options", "project"], "Project");
   await ctx.requireVersion("project-scoped schema", [5, 4, 4], call);
-  return { project: { type: project.type, id: project.id } };
+  return { project };
 }
 
 /**

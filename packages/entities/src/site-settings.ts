@@ -57,8 +57,7 @@ export interface ProjectAccessOptions extends CallOptions {
 function linkOption(options: Record<string, unknown>, key: string, type: string): { type: string; id: number } | null {
   const value = options[key];
   if (value === undefined || value === null) return null;
-  const ref = checkLinkTo(value, ["options", key], type);
-  return { type: ref.type, id: ref.id };
+  return checkLinkTo(value, ["options", key], type);
 }
 
 function scope(options: Record<string, unknown>): { project: { type: string; id: number } | null; user: { type: string; id: number } | null } {

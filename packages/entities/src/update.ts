@@ -11,7 +11,7 @@ import { finishWritten, requireImageHttp, splitImages, uploadImages } from "./cr
 import { firstRecord } from "./reply.js";
 import type { EntityData, EntityDataByType, EntityTypeName, FieldName, IsLoose, LooseSchema, SiteSchema, WhereSchemaOpen, WrittenData, WrittenRecord } from "./schema-types.js";
 import { checkData, checkEntityType, checkId, checkObject, checkOneOf, checkOptions, fail } from "./validate.js";
-import { wireFields, type WireField } from "./write-values.js";
+import type { WireField } from "./write-values.js";
 
 /** How a multi-entity field is changed: replaced (`set`, the default), added to, or removed from. */
 export type MultiEntityUpdateMode = "set" | "add" | "remove";
@@ -109,10 +109,10 @@ export async function update(target: unknown, entityType: unknown, entityId: unk
   const checked = checkData(data, ["data"], false);
   const options = checkOptions(rawOptions, ["options"], ["multiEntityUpdateModes"]);
   const modes = checkModes(options["multiEntityUpdateModes"], checked, ["options", "multiEntityUpdateModes"]);
-  const { fields, images } = await splitImages(checked, ["data"], true);
+  // Encoded (and its values checked) when the call is made, before anything is sent, the version lookup included.
+  const { fields, images } = await splitImages(checked, ["data"], true, ctx.trim);
   requireImageHttp(ctx, images);
-  // Encoded (and its values checked) before anything is sent, the version lookup included.
-  const wire = withModes(wireFields(fields, ["data"], ctx.trim), modes);
+  const wire = withModes(fields, modes);
   const call: CallOptions = callOptions(ctx, options);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
   let record: Record<string, unknown>;

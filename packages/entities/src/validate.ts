@@ -130,12 +130,17 @@ export function checkDefined(value: unknown, path: Path, what: string): void {
   if (value === undefined) fail(path, what, value);
 }
 
-/** An entity link `{type, id}`. */
+/**
+ * An entity link `{type, id}`, as a copy of its type and id read once, now: what is sent is what was checked, even if
+ * the caller reuses its object (`ref.id = next`) before the call is sent.
+ */
 export function checkEntityRef(value: unknown, path: Path, what = "an entity link {type, id}"): EntityRef {
-  if (!isEntityRef(value)) fail(path, what, value);
-  checkEntityType(value.type, [...path, "type"]);
-  checkId(value.id, [...path, "id"]);
-  return value;
+  const v = value as EntityRef | null;
+  const ref = v !== null && typeof v === "object" && !Array.isArray(v) ? { type: v.type, id: v.id } : v;
+  if (!isEntityRef(ref)) fail(path, what, value);
+  checkEntityType(ref.type, [...path, "type"]);
+  checkId(ref.id, [...path, "id"]);
+  return ref;
 }
 
 /** A link to an entity of type `type` only, e.g. a Project for a `project` option: another type is refused, not sent. */

@@ -1,0 +1,131 @@
+/**
+ * A link `{type, id}` given to a call is read once, when the call is made: a caller that reuses one link object
+ * (`ref.id = next; promises.push(call(ref))`) gets each call made with the value it had then, never the last one.
+ * A link class whose `type` and `id` are getters goes out as its type and id wherever a link goes out whole.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { create, entityContext, find, follow, followers, following, schemaRead, shareThumbnail, update, updateProjectLastAccessed } from "./index.js";
+import { startSite, type TestSite } from "./test-support/site.js";
+
+// A 1×1 PNG.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+let site: TestSite;
+let dir: string;
+let png: string;
+let p1: { type: "Project"; id: number };
+let p2: { type: "Project"; id: number };
+beforeAll(async () => {
+  site = await startSite();
+  [p1, p2] = site.emulator.card.projects as { type: "Project"; id: number }[] as [typeof p1, typeof p2];
+  await site.api.create("Shot", { code: "read_once_1", project: p1 });
+  await site.api.create("Shot", { code: "read_once_2", project: p2 });
+  dir = mkdtempSync(join(tmpdir(), "sg-links-"));
+  png = join(dir, "thumb.png");
+  writeFileSync(png, PNG);
+});
+afterAll(async () => {
+  await site.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A link type whose fields are private, read through getters (nothing of its own for JSON to write). */
+class Link {
+  readonly #type: string;
+  readonly #id: number;
+  constructor(type: string, id: number) {
+    this.#type = type;
+    this.#id = id;
+  }
+  get type(): string {
+    return this.#type;
+  }
+  get id(): number {
+    return this.#id;
+  }
+}
+
+const projectsOf = (rows: readonly object[]): number[] => [...new Set(rows.map((r) => ((r as { project: { id: number } }).project).id))];
+
+describe("a link is read when the call is made", () => {
+  it("shareThumbnail shares with the entities given, not what their objects hold later", async () => {
+    const [a, b, c] = await Promise.all(["ro_share_a", "ro_share_b", "ro_share_c"].map((code) => site.api.create("Shot", { code, project: p1 })));
+    await site.api.uploadThumbnail("Shot", a!.id, png);
+    const target = { type: "Shot", id: b!.id };
+    const source = { type: "Shot", id: a!.id };
+    const shared = shareThumbnail(site.client, [target], { sourceEntity: source });
+    target.id = c!.id;
+    source.id = c!.id;
+    await shared;
+    const rows = await site.api.find("Shot", [["id", "in", [b!.id, c!.id]]], ["code", "image"]);
+    expect(rows.map((r) => [r.code, typeof r.image === "string"])).toEqual([["ro_share_b", true], ["ro_share_c", false]]);
+  });
+
+  it("updateProjectLastAccessed sends the project and user given", async () => {
+    const project = { type: "Project" as const, id: p1.id };
+    const user = { type: "HumanUser" as const, id: 1 };
+    const done = updateProjectLastAccessed(site.client, project, { user });
+    project.id = p2.id;
+    user.id = 2;
+    await done;
+    expect(site.payloads("update_project_last_accessed_by_current_user").at(-1)).toEqual({ project_id: p1.id, user_id: 1 });
+  });
+
+  it("follow, followers, following and a project-scoped schema read send the links given", async () => {
+    const user = { type: "HumanUser", id: 1 };
+    const entity = { type: "Project", id: p1.id };
+    const project = { type: "Project" as const, id: p1.id };
+    const calls = [follow(site.client, user, entity), followers(site.client, entity), following(site.client, user, { project }), schemaRead(site.client, { project })];
+    user.id = 2;
+    entity.id = p2.id;
+    project.id = p2.id;
+    await Promise.all(calls);
+    const link = (method: string, key: string): unknown => (site.payloads(method).at(-1) as Record<string, unknown>)[key];
+    expect([link("follow", "user"), link("follow", "entity"), link("followers", "entity"), link("following", "user"), link("following", "project")]).toEqual([
+      { type: "HumanUser", id: 1 },
+      { type: "Project", id: p1.id },
+      { type: "Project", id: p1.id },
+      { type: "HumanUser", id: 1 },
+      { type: "Project", id: p1.id },
+    ]);
+    expect(link("schema_read", "project")).toEqual({ type: "Project", id: p1.id });
+  });
+
+  it("create and update write the link given", async () => {
+    const project = { type: "Project", id: p1.id };
+    const made = create(site.client, "Shot", { code: "ro_create", project }, ["project"]);
+    project.id = p2.id;
+    const shot = await made;
+    const updated = update(site.client, "Shot", shot.id, { project });
+    project.id = p1.id;
+    await updated;
+    const [read] = await site.api.find("Shot", [["id", "is", shot.id]], ["project"]);
+    expect([projectsOf([shot]), projectsOf([read!])]).toEqual([[p1.id], [p2.id]]);
+  });
+
+  it("find with trimEntities: false and a wire tree query the link as it was when called", async () => {
+    const ctx = entityContext(site.client, { trimEntities: false });
+    const ref = { type: "Project", id: 0 };
+    const list = [];
+    for (const id of [p2.id, p1.id]) {
+      ref.id = id;
+      list.push(find(ctx, "Shot", [["project", "is", ref]], ["project"]));
+      list.push(find(site.client, "Shot", { logical_operator: "and", conditions: [{ path: "project", relation: "is", values: [ref] }] }, ["project"]));
+    }
+    const [a, b, c, d] = await Promise.all(list);
+    expect([a, b, c, d].map((rows) => projectsOf(rows!))).toEqual([[p2.id], [p2.id], [p1.id], [p1.id]]);
+  });
+
+  it("a link class with getters goes out as its type and id, trimmed or not", async () => {
+    const untrimmed = entityContext(site.client, { trimEntities: false });
+    const rows = await Promise.all([
+      find(untrimmed, "Shot", [["project", "is", new Link("Project", p2.id)]], ["project"]),
+      find(site.client, "Shot", [["project", "in", [null, new Link("Project", p2.id)]]], ["project"]),
+      find(site.client, "Shot", { logical_operator: "and", conditions: [{ path: "project", relation: "is", values: [new Link("Project", p2.id)] }] }, ["project"]),
+    ]);
+    expect(rows.map(projectsOf)).toEqual([[p2.id], [p2.id], [p2.id]]);
+  });
+});
