@@ -106,7 +106,8 @@ export interface Client {
   /**
    * The site's `info`, fetched once and cached (pass `refresh: true` to fetch again). Concurrent callers share
    * one request; aborting `signal` stops only this caller waiting for it, and the request once every caller
-   * waiting for it has aborted (then nothing is cached, and the next call sends another).
+   * waiting for it has aborted (then nothing is cached, and the next call sends another). The object is the cache,
+   * frozen through: copy it to change it.
    */
   info(options?: CallOptions & { readonly refresh?: boolean | undefined }): Promise<SiteInfo>;
   /**
@@ -263,6 +264,8 @@ export function createClient(options: ClientOptions): Client {
         // Always a read, whatever the defaults' kind: info never writes.
         (stop) =>
           send("info", undefined, undefined, { kind: "read", signal: stop }).then((value) => {
+            // Frozen through, as credentials are: every caller gets this one object, and the version gates read it.
+            deepFreeze(value);
             if (infoWork === work) infoValue = value as SiteInfo;
             return value as SiteInfo;
           }),
@@ -511,6 +514,11 @@ export function createClient(options: ClientOptions): Client {
  * transport's subscription per call (`@sg/transport` subscribes each call with `onAbort`) joins the signal's one
  * listener instead of adding and removing an event listener per call: ~1 µs a call when calls go one at a time.
  */
+/** Freeze `value` and every object inside it (frozen first, so a loop ends). */
+function deepFreeze(value: unknown): void {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) Object.values(Object.freeze(value)).forEach(deepFreeze);
+}
+
 function closeController(): AbortController {
   const controller = new AbortController();
   onAbort(controller.signal, KEEP);
