@@ -210,7 +210,8 @@ export async function runFind<T>(ctx: Context, entityType: string, plan: PagingP
 }
 
 /** Stream the records of a planned `find`, page by page. */
-export async function* runIterate<T>(ctx: Context, entityType: string, plan: PagingPlan): AsyncGenerator<T, void, undefined> {
+export async function* runIterate<T>(ctx: Context, entityType: string, planned: PagingPlan | Promise<PagingPlan>): AsyncGenerator<T, void, undefined> {
+  const plan = await planned;
   for await (const page of readPages(ctx, plan)) {
     const records = await finishRecords(ctx, entityType, page as T[], plan.callOptions);
     yield* records;
@@ -295,6 +296,7 @@ export async function findOne(target: unknown, entityType: unknown, filters?: un
  * pages are held, the one being read and `concurrency` requested ahead (with the default of 1, the next page is on
  * its way, often answered, while the current one is read). Break out of the loop at any time: no further page is
  * requested; the pages already requested ahead were sent (reads, so harmless) and their records are dropped.
+ * The arguments are checked and copied when `iterate` is called: a bad one throws from it, not from `next()`.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param entityType - e.g. `"Task"`.
@@ -320,7 +322,11 @@ export function iterate<S extends SiteSchema = LooseSchema, D extends DateMode =
   fields?: FieldList<S, E, F>,
   options?: FindOptions<S, E, CheckedOrder<S, E, O>>,
 ): AsyncGenerator<FoundRecord<S, E, F, D>, void, undefined>;
-export async function* iterate(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): AsyncGenerator<unknown, void, undefined> {
+export function iterate(target: unknown, entityType: unknown, filters?: unknown, fields?: unknown, options?: unknown): AsyncGenerator<unknown, void, undefined> {
   const ctx = contextOf(target);
-  yield* runIterate(ctx, entityType as string, await planFind(ctx, entityType, filters, fields, options, false));
+  // Checked and copied now, as find does. An info request still pending fails at the first next(), not unhandled
+  // when the generator is never read.
+  const planned = planFind(ctx, entityType, filters, fields, options, false);
+  if (planned instanceof Promise) planned.catch(() => {});
+  return runIterate(ctx, entityType as string, planned);
 }

@@ -2,12 +2,14 @@
  * A link `{type, id}` given to a call is read once, when the call is made: a caller that reuses one link object
  * (`ref.id = next; promises.push(call(ref))`) gets each call made with the value it had then, never the last one.
  * A link class whose `type` and `id` are getters goes out as its type and id wherever a link goes out whole.
+ * `iterate()` too checks and copies its arguments when it is called, not at the first `next()`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { create, entityContext, find, follow, followers, following, schemaRead, shareThumbnail, update, updateProjectLastAccessed } from "./index.js";
+import { SgValidationError } from "@sg/core";
+import { create, entityContext, find, iterate, follow, followers, following, schemaRead, shareThumbnail, update, updateProjectLastAccessed } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 // A 1×1 PNG.
@@ -23,6 +25,7 @@ beforeAll(async () => {
   [p1, p2] = site.emulator.card.projects as { type: "Project"; id: number }[] as [typeof p1, typeof p2];
   await site.api.create("Shot", { code: "read_once_1", project: p1 });
   await site.api.create("Shot", { code: "read_once_2", project: p2 });
+  await site.api.create("Shot", { code: "read_once_3", project: p2 });
   dir = mkdtempSync(join(tmpdir(), "sg-links-"));
   png = join(dir, "thumb.png");
   writeFileSync(png, PNG);
@@ -127,5 +130,30 @@ describe("a link is read when the call is made", () => {
       find(site.client, "Shot", { logical_operator: "and", conditions: [{ path: "project", relation: "is", values: [new Link("Project", p2.id)] }] }, ["project"]),
     ]);
     expect(rows.map(projectsOf)).toEqual([[p2.id], [p2.id], [p2.id]]);
+  });
+});
+
+describe("iterate() reads its arguments when called", () => {
+  it("queries the filters, fields and options as they were when iterate() was called, on a warm client and a cold one", async () => {
+    const expected = await site.api.find("Shot", [["project", "is", p2]], [], { limit: 50 });
+    expect(expected.length).toBeGreaterThan(1);
+    for (const client of [site.client, site.freshClient().client]) {
+      const filters: [string, string, unknown][] = [["project", "is", { type: "Project", id: p2.id }]];
+      const fields = ["project"];
+      const options = { limit: 50 };
+      const records = iterate(client, "Shot", filters as never, fields, options);
+      filters[0]![2] = { type: "Project", id: p1.id };
+      fields.length = 0;
+      options.limit = 1;
+      const got: Record<string, unknown>[] = [];
+      for await (const r of records) got.push(r);
+      expect(got.map((r) => (r["project"] as { id: number } | undefined)?.id)).toEqual(expected.map(() => p2.id));
+      expect(got.map((r) => r["id"])).toEqual(expected.map((r) => r.id));
+    }
+  });
+
+  it("throws a malformed filter or option from iterate() itself", () => {
+    expect(() => iterate(site.client, "Shot", [["code", "bogus_rel" as "is", 1]], ["code"])).toThrow(SgValidationError);
+    expect(() => iterate(site.freshClient().client, "Shot", [["code", "is", 1]], ["code"], { limit: -1 })).toThrow(SgValidationError);
   });
 });

@@ -261,10 +261,15 @@ describe("iterate()", () => {
     expect(await take({ concurrency: 3 })).toEqual(ids(all));
   });
 
-  it("validates before the first request", async () => {
+  it("validates before the first request, when iterate() is called", () => {
     const before = site.emulator.requests().length;
-    const it = site.api.iterate("Task", [], [], { limit: -1 });
-    await expect(it.next()).rejects.toMatchObject({ code: "SG_VALIDATION", path: ["options", "limit"] });
+    let error: unknown;
+    try {
+      site.api.iterate("Task", [], [], { limit: -1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: "SG_VALIDATION", path: ["options", "limit"] });
     expect(site.emulator.requests().length).toBe(before);
   });
 });
