@@ -4,8 +4,8 @@ export interface EntityRef<T extends string = string> {
   readonly type: T;
   /** The entity id. */
   readonly id: number;
-  /** The display name the site adds to links it returns. */
-  readonly name?: string;
+  /** The display name the site adds to links it returns: `null` when the entity's display field (often `code`) is empty. */
+  readonly name?: string | null;
 }
 
 /** Whether a value is a `{type, id}` entity link (a non-empty type string and an integer id). */

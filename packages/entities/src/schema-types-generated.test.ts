@@ -763,6 +763,15 @@ describe("schema types on the emulator's 77-type schema (sg typegen output)", ()
     expect(typeof gone).toBe("boolean");
   });
 
+  it("types a link's name as possibly null: the site sends null for an entity whose display field is empty", async () => {
+    const project = { type: "Project" as const, id: site.emulator.card.projects[0]!.id };
+    const seq = await sg.create("Sequence", { project });
+    const shot = await sg.create("Shot", { project, code: "name null", sg_sequence: { type: "Sequence", id: seq.id } });
+    const link = (await sg.findOne("Shot", [["id", "is", shot.id]], ["sg_sequence"]))?.sg_sequence;
+    expectTypeOf(link!.name).toEqualTypeOf<string | null | undefined>();
+    expect(link).toEqual({ type: "Sequence", id: seq.id, name: null });
+  });
+
   it("accepts type and id in fields (7), and types a one-hop path through a link", async () => {
     const rows = await sg.find("Shot", [], ["id", "type", "sg_sequence.Sequence.code"], { limit: 1 });
     expectTypeOf(rows[0]!.type).toEqualTypeOf<"Shot">();
