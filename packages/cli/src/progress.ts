@@ -7,7 +7,10 @@ export interface ProgressOptions {
   readonly stream: CliOutput;
   /** Milliseconds between redraws. Default 100. */
   readonly intervalMs?: number;
-  /** Time source (for tests). */
+  /**
+   * Time source in ms (for tests). Default `performance.now`: a monotonic clock, so a wall clock set back (or
+   * forward) neither stops the redraws nor skews the rate.
+   */
   readonly now?: () => number;
   /** Draw even when the stream is not a terminal (for tests). */
   readonly force?: boolean;
@@ -54,12 +57,13 @@ function fmt(n: number): string {
  */
 export function createProgress(options: ProgressOptions): Progress {
   const active = options.enabled !== false && !(options.env && progressSuppressed(options.env)) && (options.force === true || options.stream.isTTY === true);
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => performance.now());
   const interval = options.intervalMs ?? 100;
   const started = now();
   let rows = 0;
   let expected: number | undefined;
-  let lastDraw = 0;
+  // The first count draws at once, whatever the time source's origin.
+  let lastDraw = -Infinity;
   let drawn = false;
   /** Prompts waiting on the stream; nothing is drawn while there is one. */
   let prompts = 0;
