@@ -19,7 +19,11 @@ export interface BrowserLoginOptions {
   readonly open?: ((url: string) => void | Promise<void>) | undefined;
   /** Show the approval URL to the person. Default: one line on stderr when neither `open` nor `onUrl` is given. */
   readonly onUrl?: ((url: string) => void) | undefined;
-  /** How long to wait for the approval, in milliseconds. Default 180000 (3 minutes, as the site's own tools). */
+  /**
+   * How long to wait for the approval, in milliseconds. Default 180000 (3 minutes, as the site's own tools). When it
+   * runs out between two polls, the request is polled once more (that poll given at most min(timeoutMs, 10 s)), so an
+   * approval given in the last interval is not lost.
+   */
   readonly timeoutMs?: number | undefined;
   /** Pause between two polls, in milliseconds. Default 2000. */
   readonly pollIntervalMs?: number | undefined;
@@ -173,14 +177,25 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
 
   // One signal for everything: the caller's abort, or our own timeout.
   const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort(
-      fail(
-        SessionErrorCode.BROWSER_LOGIN_TIMEOUT,
-        `nobody approved the login request within ${timeoutMs / 1000} s`,
-        "Open the URL that was shown, log in to the site in that browser and click Approve; then run the login again (pass a larger timeoutMs to wait longer).",
-      ),
+  const timedOut = (): SgBrowserLoginError =>
+    fail(
+      SessionErrorCode.BROWSER_LOGIN_TIMEOUT,
+      `nobody approved the login request within ${timeoutMs / 1000} s`,
+      "Open the URL that was shown, log in to the site in that browser and click Approve; then run the login again (pass a larger timeoutMs to wait longer).",
     );
+  /** Set once polling has started: the time running out then ends the pause for one last poll (see `timer`). */
+  let polling = false;
+  /** Set when the time ran out while polling: the poll under way, or the one the pause was cut short for, is the last. */
+  let lastPoll = false;
+  /** Ends the current pause at once (when one is under way). */
+  let cut = (): void => undefined;
+  // An approval given after the last poll that fitted in timeoutMs is still seen: the request is polled once more,
+  // within at most min(timeoutMs, 10 s), before giving up.
+  let timer = setTimeout(() => {
+    if (!polling) return controller.abort(timedOut());
+    lastPoll = true;
+    cut();
+    timer = setTimeout(() => controller.abort(timedOut()), Math.min(timeoutMs, 10_000));
   }, timeoutMs);
   const onAbort = (): void => controller.abort(abortErrorFrom(options.signal));
   options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -190,15 +205,17 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
   const sleep = (ms: number): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       if (signal.aborted) return reject(stopped());
-      const t = setTimeout(() => {
-        signal.removeEventListener("abort", wake);
-        resolve();
-      }, ms);
-      const wake = (): void => {
+      const end = (error?: Error): void => {
         clearTimeout(t);
-        reject(stopped());
+        signal.removeEventListener("abort", wake);
+        cut = () => undefined;
+        if (error) reject(error);
+        else resolve();
       };
+      const t = setTimeout(end, ms);
+      const wake = (): void => end(stopped());
       signal.addEventListener("abort", wake, { once: true });
+      cut = end;
     });
 
   /**
@@ -323,6 +340,7 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
 
     // 4. Poll until approved, refused, or out of time.
     const pollPath = `/internal_api/app_session_request/${encodeURIComponent(String(requestId))}`;
+    polling = true;
     for (;;) {
       await sleep(pollIntervalMs);
       const answer = await exchange("PUT", pollPath, undefined, idText);
@@ -351,6 +369,7 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
         });
         return Object.freeze(result) as BrowserLoginResult;
       }
+      if (lastPoll) throw timedOut();
       logger.debug(`${PACKAGE}: still waiting for the approval`);
     }
   } finally {
