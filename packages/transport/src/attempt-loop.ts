@@ -30,14 +30,16 @@ export interface RetryInfo {
 
 /**
  * What an {@link OnRetry} hook may return: anything but a promise (the hook is not awaited, so an async hook's `false`
- * could not stop a retry, and its rejection would go unhandled).
+ * cannot stop a retry). An async hook that plain JavaScript passes anyway lets the retry go ahead, and its rejection is
+ * logged like a throw.
  */
 export type RetryVerdict = boolean | number | string | bigint | symbol | null | undefined | void | (object & { readonly then?: never });
 
 /**
  * Hook called before each retry, synchronously; return `false` to give up instead (the attempt's error is thrown).
  * Any other value, `undefined` or what an expression body such as `(info) => seen.push(info)` yields, lets the retry
- * go ahead. A promise does not compile: the hook is not awaited.
+ * go ahead. A promise does not compile: the hook is not awaited, so an async hook cannot stop a retry (its rejection
+ * is logged and ignored, like a throw).
  */
 export type OnRetry = (info: RetryInfo) => RetryVerdict;
 
@@ -198,6 +200,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       record.delayMs = decision.delayMs;
       if (o.onRetry) {
         let verdict: unknown;
+        const threw = (hookError: unknown): void => log("warn", `${o.method}: the onRetry hook threw; retrying anyway`, { error: hookError instanceof Error ? hookError.name : typeof hookError });
         try {
           verdict = o.onRetry({
             method: o.method,
@@ -209,8 +212,14 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
             ...(record.code !== undefined ? { code: record.code } : {}),
             error,
           });
+          // an async hook (plain JS gets past RetryVerdict) is not awaited: no verdict, and its rejection is logged
+          // like a throw, never left unhandled (which would end the process)
+          if (typeof (verdict as { then?: unknown } | null | undefined)?.then === "function") {
+            Promise.resolve(verdict).catch(threw);
+            verdict = undefined;
+          }
         } catch (hookError) {
-          log("warn", `${o.method}: the onRetry hook threw; retrying anyway`, { error: hookError instanceof Error ? hookError.name : typeof hookError });
+          threw(hookError);
         }
         if (verdict === false) {
           delete record.delayMs;

@@ -29,7 +29,10 @@ export interface RetryOptions {
   readonly retryWrites?: boolean | undefined;
   /** Per-transport retry budget (token bucket), or `false` for none. Default `{capacity: 500, retryCost: 5, timeoutRetryCost: 10, successRefill: 1}`. */
   readonly budget?: RetryBudgetOptions | false | undefined;
-  /** Called before each retry; return `false` to stop retrying. Exceptions it throws are logged and ignored. */
+  /**
+   * Called before each retry, not awaited; return `false` to stop retrying. Exceptions it throws are logged and
+   * ignored, and so is an async hook's rejection (an async hook cannot stop a retry).
+   */
   readonly onRetry?: OnRetry | undefined;
   /** Random source for jitter, in [0, 1). Default `Math.random` (inject one in tests). */
   readonly random?: (() => number) | undefined;
