@@ -172,7 +172,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         o.budget.recordSuccess(spent);
         return result.value;
       }
-      const error: Failure = result.error;
+      let error: Failure = result.error;
       log("debug", `${o.method} attempt ${attempt}: ${record.status !== undefined ? `HTTP ${record.status}` : record.code} in ${elapsedMs} ms`, {
         attempt,
         status: record.status,
@@ -233,10 +233,14 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         // raced too: a clock whose sleep ignores its signal still ends at the deadline, abort or close()
         const signal = call.sleep();
         await untilStopped(o.clock.sleep(decision.delayMs, signal), signal);
-      } catch {
+      } catch (sleepError) {
         o.budget.refund(cost);
+        const stop = call.stopError();
         // the retry announced above is not made: a warn, like any retry withheld
-        throw end(call.stopError() ?? new Error("sleep failed"), true);
+        if (stop) throw end(stop, true);
+        // the clock's own failure (a fake timer torn down): the attempt's error, with the sleep's as its cause
+        error = rebuilt(error, { cause: sleepError, secrets: o.secrets });
+        return giveUp("the clock's sleep failed");
       }
     }
   } finally {
@@ -253,8 +257,13 @@ const untilStopped = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> => P
  * first (an own property also on the classes that do not declare it, as `maybeSent()` of fault-map.ts sets it).
  */
 function landedError(error: SgError): SgError {
+  return Object.assign(rebuilt(error, { hint: landedHint("An earlier attempt failed") }), { maybeSent: true });
+}
+
+/** `error` rebuilt, of the same class and with the same fields and cause, but for those in `changes`. */
+function rebuilt(error: SgError, changes: object): SgError {
   const Class = error.constructor as new (message: string, options: object) => SgError;
-  return Object.assign(new Class(error.reason, { ...error, cause: error.cause, hint: landedHint("An earlier attempt failed") }), { maybeSent: true });
+  return new Class(error.reason, { ...error, cause: error.cause, ...changes });
 }
 
 function asSgError(error: Error): SgError {
