@@ -29,6 +29,11 @@ export interface LegacyLoginOptions {
    * loop. Returns the code, or a Promise of it; spaces in it are removed ("123 456", as authenticator apps show it,
    * is sent as "123456"), and an empty one fails the login with `SG_LEGACY_2FA_EMPTY`. Its `signal` aborts when
    * every client waiting for the login has been closed: a prompt that listens can close itself.
+   *
+   * It runs inside the login, so it must not make calls that need credentials on the same client (or another client
+   * sharing this strategy for the site): they wait for this very login, which waits for the prompt, and nothing moves
+   * until that call's deadline (default 5 min) ends it with `SgTimeoutError` "still waiting for credentials". Use
+   * `info()`, which needs no credentials, or another client with its own credentials.
    */
   readonly twoFactor?: ((prompt: TwoFactorPrompt) => string | PromiseLike<string>) | undefined;
   /**
