@@ -98,7 +98,8 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
   const call = callLimits(o);
   o.inflight.add(call);
   const attempts: AttemptRecord[] = [];
-  const start = o.clock.now();
+  // by the monotonic clock, as the deadline: a step of the wall clock (NTP, a VM resumed) cannot skew either
+  const start = performance.now();
   // core's silentLogger drops every line: then the lines are not even built.
   const log = o.logger === silentLogger ? noLog : (level: "debug" | "info" | "warn", message: string, data: Record<string, unknown>): void => writeLog(o, level, message, data);
   /**
@@ -117,7 +118,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       attempts: attempts.length,
       code: error.code,
       maybeSent: !!error.maybeSent,
-      totalMs: o.clock.now() - start,
+      totalMs: Math.round(performance.now() - start),
     });
     error.attempts = attempts.slice();
     return error;
@@ -189,8 +190,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         throw thrown;
       };
       if (!decision.retry) return giveUp(decision.reason, !!decision.withheld);
-      const elapsedCall = o.clock.now() - start;
-      if (elapsedCall + decision.delayMs >= o.deadlineMs) return giveUp(`waiting ${decision.delayMs} ms would pass the ${o.deadlineMs} ms deadline`);
+      if (performance.now() + decision.delayMs >= call.deadlineAt) return giveUp(`waiting ${decision.delayMs} ms would pass the ${o.deadlineMs} ms deadline`);
       const cost = o.budget.acquire(result.outcome.type === "maybe-sent" || result.outcome.type === "not-sent");
       if (cost === undefined) {
         record.budgetExhausted = true;

@@ -14,6 +14,23 @@ const serve = useTestServers();
 const read = (extra: object = {}) => ({ method: "read", payload: { type: "Shot" }, credentials: script, kind: "read" as const, ...extra });
 
 describe("one timer per call", () => {
+  it("an attempt timer that fires late, past the deadline (a busy event loop), ends the call with the deadline's error", async () => {
+    // The handler blocks the event loop for 2.5 s once the request is in: the attempt's 1 s timer, the call's only
+    // one, fires after the 1.5 s deadline has passed. The call ran out of time: that is what it says. (Wide margins:
+    // on a loaded machine the request must still arrive before the attempt's timer.)
+    const server = await serve((_req, res, _raw, n) => {
+      if (n === 1) return json(res, { results: "warm" }); // a first call loads fetch and opens the connection
+      const until = performance.now() + 2500;
+      while (performance.now() < until);
+    });
+    const t = jsonRpcTransport({ retry: { baseDelayMs: 0 } });
+    expect(await t.send(read(), contextFor(server.url, fakeClock()))).toBe("warm");
+    const err = await fail(t.send(read({ timeoutMs: 1000, deadlineMs: 1500 }), contextFor(server.url, fakeClock())));
+    expect(err).toBeInstanceOf(SgTimeoutError);
+    expect(err).toMatchObject({ scope: "deadline", timeoutMs: 1500 });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("the deadline still fires when attempt timeouts re-arm the timer across retries", async () => {
     const server = await serve(() => {});
     // 20 attempts of 100 ms would take 2 s and end on the last attempt's own timeout: only the deadline can

@@ -12,8 +12,9 @@ import {
   SgTwoFactorRequiredError,
   SgValidationError,
   parseSite,
+  systemClock,
 } from "@sg/core";
-import type { Credentials, SgError } from "@sg/core";
+import type { Clock, Credentials, SgError } from "@sg/core";
 import { LIBRARY_VERSION, jsonRpcTransport } from "./index.js";
 import type { RetryInfo } from "./index.js";
 import { capturingLogger, contextFor, fakeClock, freePort, json, text, useTestServers, fail, watchedClock } from "./test-support/server.js";
@@ -502,10 +503,13 @@ describe("send: retries", () => {
 
   it("stops before a backoff that would pass the deadline", async () => {
     const server = await serve((_req, res) => text(res, "bad gateway", 502, "text/plain"));
-    const clock = fakeClock();
+    // The deadline runs on real time, which a fake clock's instant sleeps do not use: these sleeps are real. After
+    // the 750 ms one, the next backoff (1500 ms) would pass the 2000 ms deadline.
+    const sleeps: number[] = [];
+    const clock: Clock = { now: () => Date.now(), sleep: (ms, signal) => (sleeps.push(ms), systemClock.sleep(ms, signal)) };
     const err = await fail(jsonRpcTransport().send(read({ deadlineMs: 2000 }), contextFor(server.url, clock)));
     expect(err).toBeInstanceOf(SgHttpError);
-    expect(clock.sleeps).toEqual([750]);
+    expect(sleeps).toEqual([750]);
     expect(err.attempts).toHaveLength(2);
   });
 });

@@ -22,6 +22,8 @@ export interface CallLimits {
    * landed (an attempt in flight, or one answered with a 5xx before), `maybeSent: true` and to check first.
    */
   close(): void;
+  /** When the deadline passes, by `performance.now()` (`Infinity` for none). */
+  readonly deadlineAt: number;
   /** Set once an attempt ended in a way that may have applied a write (a 5xx, a failure after sending). */
   landed: boolean;
   /** Start an attempt limited by `timeoutMs` (a real timer) and the call's limits; returns the signal for fetch. */
@@ -81,9 +83,13 @@ function abortedBy(limits: Limits, signal: AbortSignal): void {
   limits.abort(error instanceof SgAbortError ? abortError(limits, error.reason, "The call was aborted", error.cause, error.hint) : error);
 }
 
-/** The attempt timer fired: abort that attempt (if it is still the current one) and keep the deadline running. */
+/**
+ * The attempt timer fired: abort that attempt (if it is still the current one) and keep the deadline running; or,
+ * when it fired late, past the deadline (a busy event loop), stop the call as the deadline does.
+ */
 function attemptTimedOut(limits: Limits, controller: AbortController | undefined, timeoutMs: number): void {
   if (controller !== limits.current) return;
+  if (performance.now() >= limits.deadlineAt) return deadlinePassed(limits);
   limits.timedOutFlag = true;
   const reason = new Error(`attempt timed out after ${timeoutMs} ms`);
   reason.name = "TimeoutError";

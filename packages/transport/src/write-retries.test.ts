@@ -236,7 +236,7 @@ describe("retryWrites: true, a write answered 502 and then not retried: the firs
     expect(spent.attempts.map((a) => [a.status, a.budgetExhausted])).toEqual([[502, undefined], [429, true]]);
     expect(maybeSentOf(spent)).toBe(true);
     expect(spent.hint).toMatch(created);
-    // the fake clock's time runs only in backoffs: 750 ms after the 502, then Retry-After 5 s would pass 3 s
+    // the fake clock's 750 ms backoff after the 502 takes no real time, but the Retry-After of 5 s would pass 3 s
     const late = await fail(retrying().send(create({ deadlineMs: 3000 }), contextFor((await site()).url)));
     expect(late).toMatchObject({ status: 429 });
     expect(late.attempts.map((a) => a.status)).toEqual([502, 429]);
