@@ -257,7 +257,7 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
           statusText: raw.statusText,
           bodyText: bodyText(raw.body.subarray(0, 2048)),
           contentType: raw.headers.get("content-type") ?? undefined,
-          retryAfterMs: parseRetryAfter(raw.headers.get("retry-after"), context.clock.now()),
+          retryAfterMs: parseRetryAfter(raw.headers.get("retry-after"), context.clock.now(), raw.headers.get("date")),
         });
         return { ok: false, error, status: raw.status, outcome: { type: "status", status: raw.status, retryAfterMs: error.retryAfterMs }, fallback: { value: response } };
       }

@@ -126,6 +126,16 @@ describe("parseRetryAfter", () => {
     for (const zoned of ["Thu, 01 Jan 2026 01:00:05 +0100", "Wed, 31 Dec 2025 16:00:05 PST", "Thu, 01 Jan 2026 00:00:05 GMT+2"]) expect(parseRetryAfter(zoned, now), zoned).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
+
+  it("reads an HTTP-date against the answer's Date header (the site's clock) when that is an HTTP-date, else against now", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    // the site's clock 1 h behind, or ahead: the 5 s it asked for all the same
+    expect(parseRetryAfter("Wed, 31 Dec 2025 23:00:05 GMT", now, "Wed, 31 Dec 2025 23:00:00 GMT")).toBe(5000);
+    expect(parseRetryAfter("Thu, 01 Jan 2026 01:00:05 GMT", now, " Thu, 01 Jan 2026 01:00:00 GMT ")).toBe(5000);
+    // delay-seconds need no date; a Date that is no HTTP-date is not read
+    expect(parseRetryAfter("3", now, "Wed, 31 Dec 2025 23:00:00 GMT")).toBe(3000);
+    for (const junk of ["", "yesterday", "1/2", null]) expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:05 GMT", now, junk), String(junk)).toBe(5000);
+  });
 });
 
 describe("retry budget", () => {

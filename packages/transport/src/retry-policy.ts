@@ -144,11 +144,12 @@ export function classify(outcome: AttemptOutcome, kind: MethodKind, attempt: num
   // Only a write is refused here: every failure left is retried for a read.
   if (!retryable) return { retry: false, reason, withheld: true };
   if (attempt >= policy.maxAttempts) return { retry: false, reason: `${reason}; no attempts left (${policy.maxAttempts} in total)` };
-  if (retryAfterMs !== undefined) {
-    if (retryAfterMs > policy.maxRetryAfterMs) {
+  // a Retry-After of 0 or a date past (a site clock behind) waits the backoff: an instant retry would hammer the site
+  if ((retryAfterMs ?? 0) > 0) {
+    if (retryAfterMs! > policy.maxRetryAfterMs) {
       return { retry: false, reason: `${reason} with Retry-After ${retryAfterMs} ms, above maxRetryAfterMs ${policy.maxRetryAfterMs}`, withheld: true };
     }
-    return { retry: true, delayMs: Math.max(retryAfterMs, 0), reason: `${reason}, Retry-After honoured` };
+    return { retry: true, delayMs: retryAfterMs!, reason: `${reason}, Retry-After honoured` };
   }
   return { retry: true, delayMs: backoffDelay(attempt, policy, random), reason };
 }

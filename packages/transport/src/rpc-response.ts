@@ -74,7 +74,7 @@ export function decodeRpcResponse(response: RawResponse, context: ErrorContext, 
       statusText: response.statusText,
       bodyText: bodyText(response.body),
       contentType,
-      retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), now),
+      retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), now, response.headers.get("date")),
       location,
     });
     throw response.status < 400 && /saml/i.test(location ?? "") ? ssoSessionExpired(error) : error;
