@@ -8,7 +8,7 @@ import { emulatorSuite } from "./test-support/emulator-suite.js";
 import { BIN } from "./test-support/run-sg.js";
 
 // `sg typegen --out FILE` where the write fails: the old FILE stays whole, and the error is one line with a hint.
-const { sg, env } = emulatorSuite({ fixtures: "demo" });
+const { sg, env, site } = emulatorSuite({ fixtures: "demo" });
 const dir = mkdtempSync(join(tmpdir(), "sg-typegen-out-"));
 const schema = join(dir, "schema.json");
 const OLD = "// the types generated last time\n".repeat(64);
@@ -42,6 +42,21 @@ describe("sg typegen --out on a disk that fills up midway", () => {
     expect(/exit=(\d+)/.exec(r.stderr)?.[1], r.stderr).toBe("1");
     expect((/left:(.*)/.exec(r.stderr)?.[1] ?? "").trim().split(/\s+/).sort()).toEqual(["fill", "sg-schema.ts"]);
     expect(r.stderr).toContain(`sg: cannot write ${out}/sg-schema.ts: no space left on the disk (or your disk quota is used up) (the file is left as it was)\nhint: Free some space, or give --out a path on another disk.\n`);
+  });
+});
+
+describe("sg typegen --out a declaration file", () => {
+  it("is refused before connecting (exit 2), saying to use .ts: the module holds a value, sgFieldTypes", async () => {
+    for (const name of ["sg-schema.d.ts", "sg-schema.d.mts", "sg-schema.D.CTS"]) {
+      const out = join(dir, name);
+      const before = site().requests().length;
+      const r = await sg(["typegen", "--out", out], env());
+      expect(r.code, r.stderr).toBe(2);
+      const fixed = out.replace(/\.d\.([mc]?ts)$/i, ".$1");
+      expect(r.stderr).toBe(`sg: --out ${out} is a declaration file (.d.ts), which cannot hold the sgFieldTypes value sg typegen writes\nhint: Give --out a .ts file, e.g. --out ${fixed}.\n`);
+      expect(site().requests().length).toBe(before);
+      expect(existsSync(out)).toBe(false);
+    }
   });
 });
 

@@ -34,6 +34,10 @@ async function readSchemaFile(schemaFile: string, ctx: CommandContext): Promise<
 /** `sg typegen [--out file.ts|-] [--schema-file schema_read.json]` (a file saved by `sg schema --all --format json`). */
 export async function typegenCommand(ctx: CommandContext): Promise<number> {
   const out = outputFile(ctx);
+  // The module holds a value (sgFieldTypes), which a declaration file cannot: it would not compile (TS1039).
+  if (out && /\.d\.[mc]?ts$/i.test(out)) {
+    throw new UsageError(`--out ${out} is a declaration file (.d.ts), which cannot hold the sgFieldTypes value sg typegen writes`, `Give --out a .ts file, e.g. --out ${out.replace(/\.d\.([mc]?ts)$/i, ".$1")}.`);
+  }
   const schemaFile = ctx.args.values["schema-file"] as string | undefined;
   let schema: RawSiteSchema;
   let entities: RawEntitySchema | undefined;
