@@ -58,8 +58,12 @@ function key(name: string): string {
   return IDENTIFIER.test(name) ? name : JSON.stringify(name);
 }
 
+/**
+ * Text made safe inside a one-line TSDoc comment: a star and slash cannot end it, and `@` (as U+FF20 `＠`, which reads
+ * the same in a hover) cannot start a tag, so a display name such as `Old @deprecated` or `Reviewer @john` stays text.
+ */
 function comment(text: string): string {
-  return text.replace(/\*\//g, "*\\/").replace(/\s+/g, " ").trim();
+  return text.replace(/\*\//g, "*\\/").replace(/@/g, "\uFF20").replace(/\s+/g, " ").trim();
 }
 
 function stringList(value: unknown): string[] {

@@ -1,0 +1,59 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { generateSchemaTypes, type RawFieldSchema, type RawSiteSchema } from "./typegen.js";
+
+// What generateSchemaTypes writes for schemas a site may really hold, compiled by the repository's tsc where it matters.
+const here = dirname(fileURLToPath(import.meta.url));
+const TSC = resolve(here, "../../../node_modules/.bin/tsc");
+// Inside the package, so that `@sg/entities` resolves as it does for a user of the generated module.
+const dir = mkdtempSync(join(here, "..", ".typegen-source-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A field of `data_type` with display name `name`, writable unless `editable` is false. */
+function field(dataType: string, name = "", editable = true, properties: RawFieldSchema["properties"] = {}): RawFieldSchema {
+  return { data_type: { value: dataType }, name: { value: name }, editable: { value: editable }, properties };
+}
+
+let count = 0;
+/**
+ * Compile `files` (name → text) with tsc in a folder of their own under `compilerOptions` (strict, NodeNext, plus
+ * `extra`); with `outDir` it emits JavaScript there. Returns tsc's output, empty when it compiled.
+ */
+async function tsc(files: Readonly<Record<string, string>>, extra: Record<string, unknown> = {}): Promise<{ readonly folder: string; readonly output: string }> {
+  const folder = join(dir, String(++count));
+  mkdirSync(folder);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+  const compilerOptions = { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true, types: [], ...extra };
+  writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts"] }));
+  const output = await promisify(execFile)(TSC, ["-p", join(folder, "tsconfig.json")]).then(
+    (r) => r.stdout + r.stderr,
+    (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ""}${e.stderr ?? ""}` || "tsc failed",
+  );
+  return { folder, output };
+}
+
+describe("generateSchemaTypes: display names in TSDoc comments", () => {
+  const schema: RawSiteSchema = {
+    CustomEntity01: { code: field("text", "Code @deprecated"), sg_reviewer: field("text", "Reviewer @john {@link Shot} */ @see x") },
+    Shot: { code: field("text", "@internal Shot Code") },
+  };
+  const entities = { CustomEntity01: { name: { value: "Vendor @deprecated" } }, Shot: { name: { value: "Reviewer @john" } } };
+
+  it("never lets an `@` in a label start a JSDoc tag (or `*/` end the comment), and the module still compiles", async () => {
+    const out = generateSchemaTypes(schema, { entities });
+    const comments = out.split("\n").filter((l) => l.trimStart().startsWith("/**"));
+    expect(comments.length).toBeGreaterThan(4);
+    for (const line of comments) {
+      expect(line).not.toMatch(/@/);
+      expect(line.indexOf("*/")).toBe(line.length - 2);
+    }
+    // The labels are still there to read in a hover.
+    expect(out).toContain('/** CustomEntity01 ("Vendor ＠deprecated") */');
+    expect(out).toContain("/** Reviewer ＠john {＠link Shot} *\\/ ＠see x (text) */");
+    expect((await tsc({ "sg-schema.ts": out })).output).toBe("");
+  });
+});
