@@ -57,3 +57,27 @@ describe("generateSchemaTypes: display names in TSDoc comments", () => {
     expect((await tsc({ "sg-schema.ts": out })).output).toBe("");
   });
 });
+
+describe("generateSchemaTypes: cached_display_name", () => {
+  it("is read-only though the site calls it editable (sites refuse to set it), so a create or update setting it does not compile", async () => {
+    const schema: RawSiteSchema = { Shot: { code: field("text", "Shot Code"), cached_display_name: field("text", "Cached Display Name") } };
+    const out = generateSchemaTypes(schema);
+    expect(out).toContain('  /** Cached Display Name (text) read-only */\n  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };');
+    const use = [
+      'import type { Client } from "@sg/core";',
+      'import { entityApi } from "@sg/entities";',
+      'import type { SgSchema } from "./sg-schema.js";',
+      "declare const client: Client;",
+      "const api = entityApi<SgSchema>(client);",
+      "export async function main(): Promise<void> {",
+      '  await api.create("Shot", { code: "x" });',
+      "  // @ts-expect-error sites refuse to set cached_display_name",
+      '  await api.create("Shot", { code: "x", cached_display_name: "x" });',
+      "  // @ts-expect-error nor in an update",
+      '  await api.update("Shot", 1, { cached_display_name: "x" });',
+      "}",
+      "",
+    ].join("\n");
+    expect((await tsc({ "sg-schema.ts": out, "use.ts": use })).output).toBe("");
+  });
+});

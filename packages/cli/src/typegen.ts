@@ -178,11 +178,12 @@ export function generateSchemaTypes(schema: RawSiteSchema, options: GenerateSche
       if (dataType === "pivot_column" && !options.includePivotColumns) continue;
       const label = field.name?.value;
       const doc = [typeof label === "string" && label ? label : name, `(${dataType})`];
-      if (field.editable?.value === false) doc.push("read-only");
+      // Sites say cached_display_name is editable, yet refuse to set it ("cannot be set"), as they refuse id and type.
+      const readOnly = field.editable?.value === false || name === "cached_display_name";
+      if (readOnly) doc.push("read-only");
       lines.push(`  /** ${comment(doc.join(" "))} */`);
       // `editable: false` is what @sg/entities reads to leave the field out of create/update data.
-      const readOnly = field.editable?.value === false ? "; readonly editable: false" : "";
-      lines.push(`  readonly ${key(name)}: { readonly type: ${JSON.stringify(dataType)}; readonly value: ${fieldValueType(field, name)}${readOnly} };`);
+      lines.push(`  readonly ${key(name)}: { readonly type: ${JSON.stringify(dataType)}; readonly value: ${fieldValueType(field, name)}${readOnly ? "; readonly editable: false" : ""} };`);
     }
     lines.push("};");
     lines.push("");

@@ -55,6 +55,8 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   // @ts-expect-error — tasks may not be there
   void c.tasks.length;
   const u = await api.update("Shot", 1, data);
+  // @ts-expect-error — sites refuse to set cached_display_name (the generated schema marks it editable: false)
+  await api.update("Shot", 1, { cached_display_name: "x" });
   expectTypeOf(u.code).toEqualTypeOf<string | null | undefined>();
   expectTypeOf(u.id).toEqualTypeOf<number>();
 

@@ -21,6 +21,7 @@ type DemoSite = {
     created_at: { type: "date_time"; value: string | null };
     project: { type: "entity"; value: EntityLink<"Project"> | null };
     image: { type: "image"; value: string | null };
+    cached_display_name: { type: "text"; value: string | null };
   };
   Sequence: {
     code: { type: "text"; value: string | null };
@@ -164,6 +165,11 @@ describe("typed records from a site schema", () => {
     await sg.update("Shot", created.id, { code: "typed_2", cod: "x" }).catch(() => undefined);
     // @ts-expect-error — likewise for create
     await sg.create("Shot", { code: "typed_3", sg_status_lst: "ip" }).catch(() => undefined);
+    // A site refuses to set cached_display_name, though its schema calls it editable (and a schema may not say).
+    // @ts-expect-error — so it is not writable, as id and type are not
+    await expect(sg.update("Shot", created.id, { cached_display_name: "x" })).rejects.toThrow("Shot.cached_display_name cannot be set");
+    // @ts-expect-error — nor on create
+    await expect(sg.create("Shot", { code: "typed_4", cached_display_name: "x" })).rejects.toThrow("Shot.cached_display_name cannot be set");
     const assets = await sg.find("Asset", [], [], { limit: 1 });
     const linked = await sg.update("Shot", created.id, { assets, sg_sequence: null }, { multiEntityUpdateModes: { assets: "add" } });
     expectTypeOf(linked.assets).toEqualTypeOf<EntityLink<"Asset">[]>();

@@ -277,12 +277,13 @@ export type WriteKind = "create" | "update";
 export type SetOnCreate = "created_at" | "created_by";
 
 /**
- * The fields of `E` that can be written: all but `type`, `id` and the fields marked `editable: false` (except
- * {@link SetOnCreate} when `W` is `"create"`).
+ * The fields of `E` that can be written: all but `type`, `id`, `cached_display_name` (which sites refuse to set,
+ * though their schema calls it editable) and the fields marked `editable: false` (except {@link SetOnCreate} when `W`
+ * is `"create"`).
  */
 export type WritableFieldName<S extends SiteSchema, E extends EntityTypeName<S>, W extends WriteKind = "update"> = Exclude<
   { [K in FieldName<S, E>]: S[E][K] extends { readonly editable: false } ? (W extends "create" ? Extract<K, SetOnCreate> : never) : K }[FieldName<S, E>],
-  "type" | "id"
+  "type" | "id" | "cached_display_name"
 >;
 
 /** The data of a `create` or `update` (`W`): any subset of the entity's writable fields ({@link WritableFieldName}). */

@@ -13,8 +13,8 @@ export type SgUrlValue = {
 
 /** ActionMenuItem ("Action Menu Item") */
 export type ActionMenuItemFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
   readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };
   /** Created by (entity) read-only */
@@ -47,8 +47,8 @@ export type ActionMenuItemFields = {
 
 /** ApiUser ("Script") */
 export type ApiUserFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
   readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };
   /** Created by (entity) read-only */
@@ -85,8 +85,8 @@ export type ApiUserFields = {
 export type AppWelcomeUserConnectionFields = {
   /** App Welcome (entity) */
   readonly app_welcome: { readonly type: "entity"; readonly value: EntityLink<"AppWelcome"> | null };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** User (entity) */
@@ -99,8 +99,8 @@ export type AssetFields = {
   readonly addressings_cc: { readonly type: "multi_entity"; readonly value: EntityLink<"Group" | "HumanUser">[] };
   /** Sub Assets (multi_entity) */
   readonly assets: { readonly type: "multi_entity"; readonly value: EntityLink<"Asset">[] };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Asset Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -161,8 +161,8 @@ export type AssetFields = {
 export type AssetAssetConnectionFields = {
   /** Asset (entity) read-only */
   readonly asset: { readonly type: "entity"; readonly value: EntityLink<"Asset"> | null; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Asset (entity) read-only */
@@ -175,8 +175,8 @@ export type AssetBlendshapeConnectionFields = {
   readonly asset: { readonly type: "entity"; readonly value: EntityLink<"Asset"> | null; readonly editable: false };
   /** Blendshape (entity) read-only */
   readonly blendshape: { readonly type: "entity"; readonly value: EntityLink<"Blendshape"> | null; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
 };
@@ -185,8 +185,8 @@ export type AssetBlendshapeConnectionFields = {
 export type AssetElementConnectionFields = {
   /** Asset (entity) read-only */
   readonly asset: { readonly type: "entity"; readonly value: EntityLink<"Asset"> | null; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Element (entity) read-only */
   readonly element: { readonly type: "entity"; readonly value: EntityLink<"Element"> | null; readonly editable: false };
   /** Id (number) read-only */
@@ -195,8 +195,8 @@ export type AssetElementConnectionFields = {
 
 /** AssetLibrary ("Asset Library") */
 export type AssetLibraryFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Asset Library Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -233,8 +233,8 @@ export type AssetLibraryFields = {
 export type AssetMocapTakeConnectionFields = {
   /** Asset (entity) read-only */
   readonly asset: { readonly type: "entity"; readonly value: EntityLink<"Asset"> | null; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Mocap Take (entity) read-only */
@@ -245,8 +245,8 @@ export type AssetMocapTakeConnectionFields = {
 export type AssetSceneConnectionFields = {
   /** Asset (entity) read-only */
   readonly asset: { readonly type: "entity"; readonly value: EntityLink<"Asset"> | null; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Scene (entity) read-only */
@@ -257,8 +257,8 @@ export type AssetSceneConnectionFields = {
 export type AssetSequenceConnectionFields = {
   /** Asset (entity) read-only */
   readonly asset: { readonly type: "entity"; readonly value: EntityLink<"Asset"> | null; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Sequence (entity) read-only */
@@ -269,8 +269,8 @@ export type AssetSequenceConnectionFields = {
 export type AssetShootDayConnectionFields = {
   /** Asset (entity) read-only */
   readonly asset: { readonly type: "entity"; readonly value: EntityLink<"Asset"> | null; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Shoot Day (entity) read-only */
@@ -281,8 +281,8 @@ export type AssetShootDayConnectionFields = {
 export type AssetShotConnectionFields = {
   /** Asset (entity) read-only */
   readonly asset: { readonly type: "entity"; readonly value: EntityLink<"Asset"> | null; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Shot (entity) read-only */
@@ -295,8 +295,8 @@ export type AttachmentFields = {
   readonly attachment_links: { readonly type: "multi_entity"; readonly value: EntityLink<"Asset" | "Scene" | "Sequence" | "Shot" | "Version">[] };
   /** Reference For (multi_entity) */
   readonly attachment_reference_links: { readonly type: "multi_entity"; readonly value: EntityLink<"Asset" | "Scene" | "Sequence" | "Shot" | "Version">[] };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
   readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };
   /** Created by (entity) read-only */
@@ -351,8 +351,8 @@ export type AttachmentFields = {
 export type BannerUserConnectionFields = {
   /** Banner (entity) */
   readonly banner: { readonly type: "entity"; readonly value: EntityLink<"Banner"> | null };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** User (entity) */
@@ -361,8 +361,8 @@ export type BannerUserConnectionFields = {
 
 /** Booking */
 export type BookingFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
   readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };
   /** Created by (entity) read-only */
@@ -395,8 +395,8 @@ export type BookingFields = {
 
 /** CameraMocapTakeConnection ("Camera Mocap Take Connection") */
 export type CameraMocapTakeConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Camera (entity) read-only */
   readonly camera: { readonly type: "entity"; readonly value: EntityLink<"Camera"> | null; readonly editable: false };
   /** Id (number) read-only */
@@ -407,8 +407,8 @@ export type CameraMocapTakeConnectionFields = {
 
 /** CustomEntity01 ("Disk Location") */
 export type CustomEntity01Fields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Disk Location Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -471,8 +471,8 @@ export type CustomEntity01Fields = {
 
 /** CustomEntity02 ("Custom Entity02") */
 export type CustomEntity02Fields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Custom Entity02 Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -507,8 +507,8 @@ export type CustomEntity02Fields = {
 
 /** CustomEntity03 ("Custom Entity03") */
 export type CustomEntity03Fields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Custom Entity03 Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -543,8 +543,8 @@ export type CustomEntity03Fields = {
 
 /** CustomEntity04 ("Custom Entity04") */
 export type CustomEntity04Fields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Custom Entity04 Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -579,8 +579,8 @@ export type CustomEntity04Fields = {
 
 /** CustomEntity05 ("Custom Entity05") */
 export type CustomEntity05Fields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Custom Entity05 Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -615,8 +615,8 @@ export type CustomEntity05Fields = {
 
 /** CustomNonProjectEntity01 ("Custom Non Project Entity01") */
 export type CustomNonProjectEntity01Fields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Custom Non Project Entity01 Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -649,8 +649,8 @@ export type CustomNonProjectEntity01Fields = {
 
 /** CustomNonProjectEntity02 ("Custom Non Project Entity02") */
 export type CustomNonProjectEntity02Fields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Custom Non Project Entity02 Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -683,8 +683,8 @@ export type CustomNonProjectEntity02Fields = {
 
 /** CustomNonProjectEntity03 ("Custom Non Project Entity03") */
 export type CustomNonProjectEntity03Fields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Custom Non Project Entity03 Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -717,8 +717,8 @@ export type CustomNonProjectEntity03Fields = {
 
 /** CutVersionConnection ("Cut Version Connection") */
 export type CutVersionConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Cut (entity) read-only */
   readonly cut: { readonly type: "entity"; readonly value: EntityLink<"Cut"> | null; readonly editable: false };
   /** Id (number) read-only */
@@ -739,8 +739,8 @@ export type CutVersionConnectionFields = {
 
 /** Department */
 export type DepartmentFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Department Short Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Color (color) */
@@ -781,8 +781,8 @@ export type DepartmentFields = {
 export type ElementFields = {
   /** Assets (multi_entity) */
   readonly assets: { readonly type: "multi_entity"; readonly value: EntityLink<"Asset">[] };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Element Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -867,8 +867,8 @@ export type ElementFields = {
 
 /** ElementShotConnection ("Element Shot Connection") */
 export type ElementShotConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Element (entity) read-only */
   readonly element: { readonly type: "entity"; readonly value: EntityLink<"Element"> | null; readonly editable: false };
   /** Id (number) read-only */
@@ -881,8 +881,8 @@ export type ElementShotConnectionFields = {
 export type EventLogEntryFields = {
   /** Attribute Name (text) read-only */
   readonly attribute_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
   readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };
   /** Event Summary (text) read-only */
@@ -941,8 +941,8 @@ export type FilesystemLocationFields = {
 
 /** Group */
 export type GroupFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Group Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -969,8 +969,8 @@ export type GroupFields = {
 
 /** GroupUserConnection ("Group User Connection") */
 export type GroupUserConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Group (entity) read-only */
   readonly group: { readonly type: "entity"; readonly value: EntityLink<"Group"> | null; readonly editable: false };
   /** Id (number) read-only */
@@ -987,8 +987,8 @@ export type HumanUserFields = {
   readonly banners: { readonly type: "multi_entity"; readonly value: EntityLink<"Banners">[] };
   /** Bookings (multi_entity) read-only */
   readonly bookings: { readonly type: "multi_entity"; readonly value: EntityLink<"Booking">[]; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
   readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };
   /** Created by (entity) read-only */
@@ -1095,8 +1095,8 @@ export type IconFields = {
 
 /** LaunchSceneConnection ("Launch Scene Connection") */
 export type LaunchSceneConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Launch (entity) read-only */
@@ -1107,8 +1107,8 @@ export type LaunchSceneConnectionFields = {
 
 /** LaunchShotConnection ("Launch Shot Connection") */
 export type LaunchShotConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Launch (entity) read-only */
@@ -1119,8 +1119,8 @@ export type LaunchShotConnectionFields = {
 
 /** LocalStorage ("Local Storage") */
 export type LocalStorageFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Local Storage Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1147,8 +1147,8 @@ export type LocalStorageFields = {
 
 /** MocapTakeRangeShotConnection ("Mocap Take Range Shot Connection") */
 export type MocapTakeRangeShotConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Mocap Take Range (entity) read-only */
@@ -1165,8 +1165,8 @@ export type NoteFields = {
   readonly addressings_to: { readonly type: "multi_entity"; readonly value: EntityLink<"Group" | "HumanUser">[] };
   /** Attachments (multi_entity) */
   readonly attachments: { readonly type: "multi_entity"; readonly value: EntityLink<"Attachment">[] };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Body (text) */
   readonly content: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1209,8 +1209,8 @@ export type PageFields = {
   readonly accesses_by_current_user: { readonly type: "number"; readonly value: number | null; readonly editable: false };
   /** Admin Only (checkbox) read-only */
   readonly admin: { readonly type: "checkbox"; readonly value: boolean; readonly editable: false };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
   readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };
   /** Created by (entity) read-only */
@@ -1255,8 +1255,8 @@ export type PageFields = {
 
 /** PageHit ("Page Hit") */
 export type PageHitFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
   readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
@@ -1269,8 +1269,8 @@ export type PageHitFields = {
 
 /** PageSetting ("Page Setting") */
 export type PageSettingFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
   readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
@@ -1285,8 +1285,8 @@ export type PageSettingFields = {
 
 /** PerformerMocapTakeConnection ("Performer Mocap Take Connection") */
 export type PerformerMocapTakeConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Mocap Take (entity) read-only */
@@ -1297,8 +1297,8 @@ export type PerformerMocapTakeConnectionFields = {
 
 /** PerformerRoutineConnection ("Performer Routine Connection") */
 export type PerformerRoutineConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Performer (entity) read-only */
@@ -1309,8 +1309,8 @@ export type PerformerRoutineConnectionFields = {
 
 /** PerformerShootDayConnection ("Performer Shoot Day Connection") */
 export type PerformerShootDayConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Performer (entity) read-only */
@@ -1337,8 +1337,8 @@ export type PermissionRuleSetFields = {
 
 /** Phase */
 export type PhaseFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Phase Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Color (color) */
@@ -1373,8 +1373,8 @@ export type PhaseFields = {
 
 /** PhysicalAssetMocapTakeConnection ("Physical Asset Mocap Take Connection") */
 export type PhysicalAssetMocapTakeConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Mocap Take (entity) read-only */
@@ -1385,8 +1385,8 @@ export type PhysicalAssetMocapTakeConnectionFields = {
 
 /** PipelineConfiguration ("Pipeline Configuration") */
 export type PipelineConfigurationFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Config Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1419,8 +1419,8 @@ export type PipelineConfigurationFields = {
 
 /** Playlist */
 export type PlaylistFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Playlist Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1465,8 +1465,8 @@ export type PlaylistFields = {
 
 /** PlaylistVersionConnection ("Playlist Version Connection") */
 export type PlaylistVersionConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Playlist (entity) read-only */
@@ -1483,8 +1483,8 @@ export type ProjectFields = {
   readonly archived: { readonly type: "checkbox"; readonly value: boolean };
   /** Billboard (url) */
   readonly billboard: { readonly type: "url"; readonly value: SgUrlValue | null };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Color (color) */
   readonly color: { readonly type: "color"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1539,8 +1539,8 @@ export type ProjectFields = {
 
 /** ProjectUserConnection ("Project User Connection") */
 export type ProjectUserConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Project (entity) read-only */
@@ -1551,8 +1551,8 @@ export type ProjectUserConnectionFields = {
 
 /** PublishedFile ("Published File") */
 export type PublishedFileFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Published File Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1607,8 +1607,8 @@ export type PublishedFileFields = {
 
 /** PublishedFileDependency ("Published File Dependency") */
 export type PublishedFileDependencyFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Dependent Published File (entity) */
   readonly dependent_published_file: { readonly type: "entity"; readonly value: EntityLink<"PublishedFile"> | null };
   /** Id (number) read-only */
@@ -1619,8 +1619,8 @@ export type PublishedFileDependencyFields = {
 
 /** PublishedFileType ("Published File Type") */
 export type PublishedFileTypeFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Published File Type Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1647,8 +1647,8 @@ export type PublishedFileTypeFields = {
 
 /** ReleaseTicketConnection ("Release Ticket Connection") */
 export type ReleaseTicketConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Release (entity) read-only */
@@ -1659,8 +1659,8 @@ export type ReleaseTicketConnectionFields = {
 
 /** Reply */
 export type ReplyFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Reply Text (text) */
   readonly content: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1675,8 +1675,8 @@ export type ReplyFields = {
 
 /** RevisionRevisionConnection ("Revision Revision Connection") */
 export type RevisionRevisionConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Destination Revision (entity) read-only */
   readonly dest_revision: { readonly type: "entity"; readonly value: EntityLink<"Revision"> | null; readonly editable: false };
   /** Id (number) read-only */
@@ -1687,8 +1687,8 @@ export type RevisionRevisionConnectionFields = {
 
 /** RevisionTicketConnection ("Revision Ticket Connection") */
 export type RevisionTicketConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Revision (entity) read-only */
@@ -1703,8 +1703,8 @@ export type SceneFields = {
   readonly addressings_cc: { readonly type: "multi_entity"; readonly value: EntityLink<"Group" | "HumanUser">[] };
   /** Assets (multi_entity) */
   readonly assets: { readonly type: "multi_entity"; readonly value: EntityLink<"Asset">[] };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Scene Code (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1753,8 +1753,8 @@ export type SequenceFields = {
   readonly addressings_cc: { readonly type: "multi_entity"; readonly value: EntityLink<"Group" | "HumanUser">[] };
   /** Assets (multi_entity) */
   readonly assets: { readonly type: "multi_entity"; readonly value: EntityLink<"Asset">[] };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Sequence Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1805,8 +1805,8 @@ export type SequenceFields = {
 
 /** ShootDaySceneConnection ("Shoot Day Scene Connection") */
 export type ShootDaySceneConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Scene (entity) read-only */
@@ -1821,8 +1821,8 @@ export type ShotFields = {
   readonly addressings_cc: { readonly type: "multi_entity"; readonly value: EntityLink<"Group" | "HumanUser">[] };
   /** Assets (multi_entity) */
   readonly assets: { readonly type: "multi_entity"; readonly value: EntityLink<"Asset">[] };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Shot Code (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -1931,8 +1931,8 @@ export type ShotFields = {
 
 /** ShotShotConnection ("Shot Shot Connection") */
 export type ShotShotConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Id (number) read-only */
   readonly id: { readonly type: "number"; readonly value: number; readonly editable: false };
   /** Shot (entity) read-only */
@@ -1945,8 +1945,8 @@ export type ShotShotConnectionFields = {
 export type StatusFields = {
   /** Background Color (color) */
   readonly bg_color: { readonly type: "color"; readonly value: string | null };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Short Code (text) read-only */
   readonly code: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
@@ -1969,8 +1969,8 @@ export type StatusFields = {
 
 /** Step */
 export type StepFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Pipeline Step (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Color (color) */
@@ -1997,8 +1997,8 @@ export type StepFields = {
 
 /** TankDependency ("Tank Dependency") */
 export type TankDependencyFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Dependent Tank Published File (entity) read-only */
   readonly dependent_tank_published_file: { readonly type: "entity"; readonly value: EntityLink<"TankPublishedFile"> | null; readonly editable: false };
   /** Id (number) read-only */
@@ -2009,8 +2009,8 @@ export type TankDependencyFields = {
 
 /** TankPublishedFile ("Tank Published File") */
 export type TankPublishedFileFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Tank Published File Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -2063,8 +2063,8 @@ export type TankPublishedFileFields = {
 
 /** TankType ("Tank Type") */
 export type TankTypeFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Tank Type Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -2093,8 +2093,8 @@ export type TankTypeFields = {
 export type TaskFields = {
   /** Cc (multi_entity) */
   readonly addressings_cc: { readonly type: "multi_entity"; readonly value: EntityLink<"Group" | "HumanUser">[] };
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Gantt Bar Color (color) */
   readonly color: { readonly type: "color"; readonly value: string | null };
   /** Task Name (text) */
@@ -2173,8 +2173,8 @@ export type TaskFields = {
 
 /** TaskDependency ("Task Dependency") */
 export type TaskDependencyFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Dependent Task (entity) */
   readonly dependent_task: { readonly type: "entity"; readonly value: EntityLink<"Task"> | null };
   /** Dependent Task Id (number) read-only */
@@ -2191,8 +2191,8 @@ export type TaskDependencyFields = {
 
 /** TaskTemplate ("Task Template") */
 export type TaskTemplateFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Task Template Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
@@ -2221,8 +2221,8 @@ export type TaskTemplateFields = {
 
 /** TicketTicketConnection ("Ticket Ticket Connection") */
 export type TicketTicketConnectionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Ticket (entity) read-only */
   readonly dest_ticket: { readonly type: "entity"; readonly value: EntityLink<"Ticket"> | null; readonly editable: false };
   /** Id (number) read-only */
@@ -2233,8 +2233,8 @@ export type TicketTicketConnectionFields = {
 
 /** TimeLog ("Time Log") */
 export type TimeLogFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Date Created (date_time) read-only */
   readonly created_at: { readonly type: "date_time"; readonly value: string | null; readonly editable: false };
   /** Created by (entity) read-only */
@@ -2261,8 +2261,8 @@ export type TimeLogFields = {
 
 /** Version */
 export type VersionFields = {
-  /** Cached Display Name (text) */
-  readonly cached_display_name: { readonly type: "text"; readonly value: string | null };
+  /** Cached Display Name (text) read-only */
+  readonly cached_display_name: { readonly type: "text"; readonly value: string | null; readonly editable: false };
   /** Version Name (text) */
   readonly code: { readonly type: "text"; readonly value: string | null };
   /** Date Created (date_time) read-only */
