@@ -102,6 +102,21 @@ describe("sg typegen --schema-file", () => {
     expect(missing.stderr.split("\n")[0]).toBe(`sg: cannot read --schema-file ${join(dir, "nope.json")} (ENOENT)`);
   });
 
+  it("counts the entity types it wrote, and names those it left out (names that are not ASCII identifiers)", async () => {
+    const text = (type: string): string => `"${type}": {"code": {"data_type": {"value": "text"}}}`;
+    const file = join(dir, "odd-names.json");
+    writeFileSync(file, `{${["Shot", "Bad Name", "Asset", "1st", "Ünïcode", "Sh\\u001b[2Jot"].map(text).join(", ")}}`);
+    const out = join(dir, "odd-names.ts");
+    const r = await sg(["typegen", "--schema-file", file, "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const left = 'warning: left out 4 entity types whose name is not an ASCII identifier (no type can be named after it): "1st", "Bad Name", "Sh\\u001b[2Jot", "Ünïcode"\n';
+    expect(r.stderr).toBe(`wrote 2 entity types to ${out}\n${left}`);
+    expect(readFileSync(out, "utf8").match(/^export type \w+Fields/gm)).toEqual(["export type AssetFields", "export type ShotFields"]);
+    const piped = await sg(["typegen", "--schema-file", file]);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stderr).toBe(left);
+  });
+
   it("sg schema --all: one row per field in the other formats, and no entity type with it", async () => {
     const csv = await sg(["schema", "--all", "--format", "csv"], env);
     expect(csv.code, csv.stderr).toBe(0);

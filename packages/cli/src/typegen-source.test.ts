@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateSchemaTypes, type RawFieldSchema, type RawSiteSchema } from "./typegen.js";
@@ -79,5 +79,41 @@ describe("generateSchemaTypes: cached_display_name", () => {
       "",
     ].join("\n");
     expect((await tsc({ "sg-schema.ts": out, "use.ts": use })).output).toBe("");
+  });
+});
+
+describe("generateSchemaTypes: names the module cannot take as they are", () => {
+  it("keeps an entity type or field named __proto__ an own key of sgFieldTypes, not its prototype", async () => {
+    // As JSON.parse reads a schema file: "__proto__" is then an own key.
+    const schema = JSON.parse(
+      JSON.stringify({ Shot: { created_at: field("date_time") } }).replace(
+        /^\{/,
+        `{"__proto__": {"__proto__": ${JSON.stringify(field("date"))}, "due": ${JSON.stringify(field("date"))}}, `,
+      ),
+    ) as RawSiteSchema;
+    expect(Object.keys(schema)).toEqual(["__proto__", "Shot"]);
+    const out = generateSchemaTypes(schema);
+    const { folder, output } = await tsc({ "sg-schema.ts": out }, { noEmit: false, outDir: "js" });
+    expect(output).toBe("");
+    const { sgFieldTypes } = (await import(pathToFileURL(join(folder, "js", "sg-schema.js")).href)) as { sgFieldTypes: Record<string, Record<string, string>> };
+    expect(Object.getPrototypeOf(sgFieldTypes)).toBe(Object.prototype);
+    expect(Object.keys(sgFieldTypes)).toEqual(["Shot", "__proto__"]);
+    const own = Object.getOwnPropertyDescriptor(sgFieldTypes, "__proto__")?.value as Record<string, string>;
+    expect(Object.getPrototypeOf(own)).toBe(Object.prototype);
+    expect(Object.entries(own)).toEqual([["__proto__", "date"], ["due", "date"]]);
+  });
+
+  it("refuses a typeName that is no identifier or names another type of the module, naming the option", () => {
+    const schema: RawSiteSchema = { Shot: { code: field("text") } };
+    for (const [typeName, why] of [
+      ["Site Schema", "is not a name a type can have: expected an ASCII identifier (letters, digits, _ and $, not starting with a digit) that is not a reserved word"],
+      ["string", "is not a name a type can have: expected an ASCII identifier (letters, digits, _ and $, not starting with a digit) that is not a reserved word"],
+      ["ShotFields", "is a name the module already gives to the fields of entity type Shot: choose another name"],
+      ["SgEntityType", "is a name the module already gives another type: choose another name"],
+    ]) {
+      expect(() => generateSchemaTypes(schema, { typeName })).toThrow(new TypeError(`@sg/cli generateSchemaTypes: options.typeName ${JSON.stringify(typeName)} ${why}`));
+    }
+    // A name no generated type has is taken, an entity type's own name included.
+    expect(generateSchemaTypes(schema, { typeName: "Shot" })).toContain("export type Shot = {");
   });
 });

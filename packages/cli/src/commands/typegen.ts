@@ -7,7 +7,8 @@ import { outputFile } from "./files.js";
 import { writeTypegenOut } from "./typegen-out.js";
 import { checkSchemaRead } from "../schema-file-shape.js";
 import { isStdout } from "../stdout-file.js";
-import { generateSchemaTypes, type RawEntitySchema, type RawSiteSchema } from "../typegen.js";
+import { forTerminal } from "../terminal-text.js";
+import { generateSchemaTypes, skippedEntityTypes, type RawEntitySchema, type RawSiteSchema } from "../typegen.js";
 
 /** How to get a file `--schema-file` reads. */
 const SAVE_HINT = "Save the whole schema with `sg schema --all --format json > schema.json` (or pipe it: `sg schema --all --format json | sg typegen --schema-file -`).";
@@ -63,6 +64,11 @@ export async function typegenCommand(ctx: CommandContext): Promise<number> {
   // a file that `>>` opened, losing what the shell wrote before. A terminal keeps the device route.
   if (path && !isStdout(ctx, await stat(path).catch(() => undefined))) await writeTypegenOut(path, source);
   else ctx.io.stdout.write(source);
-  if (path) ctx.note(`wrote ${Object.keys(schema).length} entity types to ${path}`);
+  const skipped = skippedEntityTypes(schema);
+  if (path) ctx.note(`wrote ${Object.keys(schema).length - skipped.length} entity types to ${path}`);
+  if (skipped.length) {
+    const names = forTerminal(skipped.map((t) => JSON.stringify(t)).join(", "));
+    ctx.note(`warning: left out ${skipped.length} entity type${skipped.length === 1 ? "" : "s"} whose name is not an ASCII identifier (no type can be named after it): ${names}`);
+  }
   return 0;
 }
