@@ -117,3 +117,13 @@ describe("generateSchemaTypes: names the module cannot take as they are", () => 
     expect(generateSchemaTypes(schema, { typeName: "Shot" })).toContain("export type Shot = {");
   });
 });
+
+describe("generateSchemaTypes: imports", () => {
+  it("imports EntityLink only when a field holds links, so the module compiles under noUnusedLocals", async () => {
+    const plain = generateSchemaTypes({ Note: { subject: field("text"), due: field("date") } });
+    expect(plain).not.toContain("EntityLink");
+    const linked = generateSchemaTypes({ Note: { subject: field("text"), addressings_to: field("addressing") } });
+    expect(linked).toContain('import type { EntityLink } from "@sg/entities";\n\n/** The value of a file/link');
+    for (const out of [plain, linked]) expect((await tsc({ "sg-schema.ts": out }, { noUnusedLocals: true })).output).toBe("");
+  });
+});
