@@ -8,7 +8,7 @@ import { writeTypegenOut } from "./typegen-out.js";
 import { checkSchemaRead } from "../schema-file-shape.js";
 import { isStdout } from "../stdout-file.js";
 import { forTerminal } from "../terminal-text.js";
-import { generateSchemaTypes, skippedEntityTypes, type RawEntitySchema, type RawSiteSchema } from "../typegen.js";
+import { generateSchemaTypes, skippedEntityTypes, type RawSiteSchema } from "../typegen.js";
 
 /** How to get a file `--schema-file` reads. */
 const SAVE_HINT = "Save the whole schema with `sg schema --all --format json > schema.json` (or pipe it: `sg schema --all --format json | sg typegen --schema-file -`).";
@@ -41,7 +41,6 @@ export async function typegenCommand(ctx: CommandContext): Promise<number> {
   }
   const schemaFile = ctx.args.values["schema-file"] as string | undefined;
   let schema: RawSiteSchema;
-  let entities: RawEntitySchema | undefined;
   if (schemaFile) {
     // Read as every JSON argument is: `-` is standard input; the same size limit, a byte order mark skipped.
     const read = await readSchemaFile(schemaFile, ctx);
@@ -56,9 +55,9 @@ export async function typegenCommand(ctx: CommandContext): Promise<number> {
   } else {
     const { api } = await ctx.connect();
     schema = (await api.schemaRead()) as RawSiteSchema;
-    entities = (await api.schemaEntityRead()) as RawEntitySchema;
   }
-  const source = generateSchemaTypes(schema, entities ? { entities } : {});
+  // schema_read only, live as from the file (which holds no entity display names), so both give the same bytes.
+  const source = generateSchemaTypes(schema);
   const path = out && resolveFromCwd(ctx.io, out);
   // --out /dev/stdout (or /proc/self/fd/1) is written through stdout, as without --out: opening it again would empty
   // a file that `>>` opened, losing what the shell wrote before. A terminal keeps the device route.
