@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgValidationError } from "@sg/core";
-import { create, entityContext, find, iterate, follow, followers, following, schemaRead, shareThumbnail, update, updateProjectLastAccessed } from "./index.js";
+import { create, entityContext, find, iterate, follow, followers, following, schemaRead, shareThumbnail, update, updateProjectLastAccessed, workScheduleRead, workScheduleUpdate } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 // A 1×1 PNG.
@@ -75,6 +75,24 @@ describe("a link is read when the call is made", () => {
     user.id = 2;
     await done;
     expect(site.payloads("update_project_last_accessed_by_current_user").at(-1)).toEqual({ project_id: p1.id, user_id: 1 });
+  });
+
+  it("workScheduleRead and workScheduleUpdate send the user and project given, checked when called", async () => {
+    const project = { type: "Project" as const, id: p1.id };
+    const user = { type: "HumanUser" as const, id: 1 };
+    const read = workScheduleRead(site.client, "2026-03-06", "2026-03-06", { user });
+    const updated = workScheduleUpdate(site.client, "2026-03-07", false, { project, description: "ro holiday" });
+    project.id = p2.id;
+    user.id = 2;
+    await Promise.all([read, updated]);
+    const sent = (method: string, key: string): unknown => (site.payloads(method).at(-1) as Record<string, unknown>)[key];
+    expect([sent("work_schedule_read", "user"), sent("work_schedule_update", "project")]).toEqual([{ type: "HumanUser", id: 1 }, { type: "Project", id: p1.id }]);
+    // The link is checked when the call is made: a later change to another type does not turn it into a refusal.
+    const options = { project: { type: "Project" as const, id: p1.id } };
+    const later = workScheduleUpdate(site.client, "2026-03-08", false, options);
+    (options as { project: unknown }).project = { type: "Shot", id: 1 };
+    await expect(later).resolves.toBeDefined();
+    expect(sent("work_schedule_update", "project")).toEqual({ type: "Project", id: p1.id });
   });
 
   it("follow, followers, following and a project-scoped schema read send the links given", async () => {

@@ -100,9 +100,10 @@ export async function workScheduleRead(target: unknown, startDate: unknown, endD
   const end = checkWireDate(endDate, ["endDate"]);
   if (end < start) fail(["endDate"], `a date on or after startDate (${start})`, end);
   const options = checkOptions(rawOptions, ["options"], ["project", "user"]);
+  const links = scope(options);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("workScheduleRead", [3, 2, 0], call);
-  return callExpecting(ctx, "work_schedule_read", { start_date: start, end_date: end, ...scope(options) }, call, "an object");
+  return callExpecting(ctx, "work_schedule_read", { start_date: start, end_date: end, ...links }, call, "an object");
 }
 
 /**
@@ -121,9 +122,10 @@ export async function workScheduleUpdate(target: unknown, date: unknown, working
   const options = checkOptions(rawOptions, ["options"], ["description", "project", "user", "recalculateField"]);
   const description = options["description"] == null ? null : checkString(options["description"], ["options", "description"], "a string");
   const recalc = options["recalculateField"] == null ? null : checkOneOf(options["recalculateField"], ["due_date", "duration"] as const, ["options", "recalculateField"]);
+  const links = scope(options);
   const call = callOptions(ctx, options);
   await ctx.requireVersion("workScheduleUpdate", [3, 2, 0], call);
-  return callExpecting(ctx, "work_schedule_update", { date: day, working: isWorking, description, ...scope(options), recalculate_field: recalc }, call, "an object");
+  return callExpecting(ctx, "work_schedule_update", { date: day, working: isWorking, description, ...links, recalculate_field: recalc }, call, "an object");
 }
 
 /**
