@@ -21,8 +21,8 @@ export interface BrowserLoginOptions {
   readonly onUrl?: ((url: string) => void) | undefined;
   /**
    * How long to wait for the approval, in milliseconds. Default 180000 (3 minutes, as the site's own tools). When it
-   * runs out between two polls, the request is polled once more (that poll given at most min(timeoutMs, 10 s)), so an
-   * approval given in the last interval is not lost.
+   * runs out, the request is polled once more, by a poll that starts after that moment (after the poll under way, if
+   * any, has answered; given at most min(timeoutMs, 10 s) in all), so an approval given in the last interval is not lost.
    */
   readonly timeoutMs?: number | undefined;
   /** Pause between two polls, in milliseconds. Default 2000. */
@@ -185,15 +185,20 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
     );
   /** Set once polling has started: the time running out then ends the pause for one last poll (see `timer`). */
   let polling = false;
-  /** Set when the time ran out while polling: the poll under way, or the one the pause was cut short for, is the last. */
-  let lastPoll = false;
+  /** How many polls have started. */
+  let polls = 0;
+  /**
+   * Set when the time ran out while polling: the number of the last poll, the first to start after that moment (the
+   * one the pause is cut short for, or the one after a poll under way, sent without a pause), 0 before.
+   */
+  let lastPoll = 0;
   /** Ends the current pause at once (when one is under way). */
   let cut = (): void => undefined;
   // An approval given after the last poll that fitted in timeoutMs is still seen: the request is polled once more,
   // within at most min(timeoutMs, 10 s), before giving up.
   let timer = setTimeout(() => {
     if (!polling) return controller.abort(timedOut());
-    lastPoll = true;
+    lastPoll = polls + 1;
     cut();
     timer = setTimeout(() => controller.abort(timedOut()), Math.min(timeoutMs, 10_000));
   }, timeoutMs);
@@ -342,7 +347,8 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
     const pollPath = `/internal_api/app_session_request/${encodeURIComponent(String(requestId))}`;
     polling = true;
     for (;;) {
-      await sleep(pollIntervalMs);
+      if (!lastPoll) await sleep(pollIntervalMs);
+      polls += 1;
       const answer = await exchange("PUT", pollPath, undefined, idText);
       if (answer.status === 404) {
         throw fail(
@@ -369,7 +375,7 @@ export async function browserLogin(options: BrowserLoginOptions): Promise<Browse
         });
         return Object.freeze(result) as BrowserLoginResult;
       }
-      if (lastPoll) throw timedOut();
+      if (polls === lastPoll) throw timedOut();
       logger.debug(`${PACKAGE}: still waiting for the approval`);
     }
   } finally {
