@@ -264,10 +264,12 @@ export function createClient(options: ClientOptions): Client {
         // Always a read, whatever the defaults' kind: info never writes.
         (stop) =>
           send("info", undefined, undefined, { kind: "read", signal: stop }).then((value) => {
-            // Frozen through, as credentials are: every caller gets this one object, and the version gates read it.
-            deepFreeze(value);
-            if (infoWork === work) infoValue = value as SiteInfo;
-            return value as SiteInfo;
+            // A copy frozen through: every caller gets this one object, and the version gates read it; the
+            // transport's own object (a custom transport's constant) is left as it is.
+            const frozen = structuredClone(value) as SiteInfo;
+            deepFreeze(frozen);
+            if (infoWork === work) infoValue = frozen;
+            return frozen;
           }),
         () => {
           if (infoWork === work) infoWork = undefined;
@@ -509,16 +511,16 @@ export function createClient(options: ClientOptions): Client {
   return Object.freeze(client);
 }
 
+/** Freeze `value` and every object inside it (frozen first, so a loop ends) but binary views, which cannot be frozen. */
+function deepFreeze(value: unknown): void {
+  if (value && typeof value === "object" && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) Object.values(Object.freeze(value)).forEach(deepFreeze);
+}
+
 /**
  * A client's close controller. Its signal keeps one `onAbort` subscription of its own until it aborts, so that the
  * transport's subscription per call (`@sg/transport` subscribes each call with `onAbort`) joins the signal's one
  * listener instead of adding and removing an event listener per call: ~1 µs a call when calls go one at a time.
  */
-/** Freeze `value` and every object inside it (frozen first, so a loop ends). */
-function deepFreeze(value: unknown): void {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) Object.values(Object.freeze(value)).forEach(deepFreeze);
-}
-
 function closeController(): AbortController {
   const controller = new AbortController();
   onAbort(controller.signal, KEEP);
