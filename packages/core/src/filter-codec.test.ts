@@ -91,6 +91,17 @@ describe("encodeFilters: the wire rules of rpc-protocol §3.4", () => {
     expect(wire([["project", "in", [null, new Link(3), { ...p3, sg_extra: "x" }]]])).toEqual({ logical_operator: "and", conditions: [{ path: "project", relation: "in", values: [null, p3, p3] }] });
   });
 
+  it("reads a link's nested objects once too: a storage or local_storage changed after the call changes nothing", () => {
+    const att = { type: "Attachment", id: 7, local_storage: { type: "LocalStorage", id: 1 }, storage: { type: "LocalStorage", id: 1 } };
+    const untrimmed = encodeFilters([["sg_uploaded_movie", "is", att]], { trimEntities: false });
+    const trimmed = encodeFilters([["sg_uploaded_movie", "in", [att]]]);
+    att.local_storage.id = 2;
+    att.storage.id = 2;
+    const values = [untrimmed, trimmed].map((g) => (g.conditions[0] as { values: unknown[] }).values);
+    const one = { type: "LocalStorage", id: 1 };
+    expect(values).toEqual([[{ type: "Attachment", id: 7, local_storage: one, storage: one }], [{ type: "Attachment", id: 7, storage: one }]]);
+  });
+
   it("keeps exactly the keys of spec §3.5 (since 3.9.1) when it trims a full Attachment dict in is/in", () => {
     const storage = { type: "LocalStorage", id: 3, name: "primary" };
     const full = {

@@ -228,13 +228,13 @@ function encodeOperand(value: unknown, path: Path, relation: FilterRelation, ctx
       if (!isEntityRef(link)) {
         fail(ctx, path, "an entity link {type, id} with a string type and an integer id", describeValue(value));
       }
-      // Refused by its path here, not by the transport with none: a member JSON cannot write (a bigint, a link inside itself).
+      // Copied through as JSON writes it (a nested `storage` too), now; refused by its path here, not by the transport
+      // with none, when JSON cannot write it (a bigint, a link inside itself).
       try {
-        JSON.stringify(link);
+        return JSON.parse(JSON.stringify(link)) as unknown;
       } catch {
-        fail(ctx, path, "an entity link JSON can write (no bigint, nothing inside itself)", describeValue(value));
+        return fail(ctx, path, "an entity link JSON can write (no bigint, nothing inside itself)", describeValue(value));
       }
-      return link;
     default:
       return fail(ctx, path, "a string, number, boolean, null, Date or entity link {type, id}", describeValue(value));
   }
