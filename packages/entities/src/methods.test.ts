@@ -227,6 +227,14 @@ describe("text search, preferences, work schedule, subscriptions, project access
     expect((await site.api.workScheduleRead("2026-03-03", "2026-03-03", { project }))["2026-03-03"]).toMatchObject({ working: false });
   });
 
+  it("work_schedule dates: Feb 29 of year 0 (a leap year) is a day, that of 1900 is not", async () => {
+    await site.api.workScheduleUpdate("0000-02-29", true);
+    expect(site.payloads("work_schedule_update").at(-1)).toMatchObject({ date: "0000-02-29", working: true });
+    await site.api.workScheduleRead("0000-02-28", "0000-02-29");
+    expect(site.payloads("work_schedule_read").at(-1)).toMatchObject({ start_date: "0000-02-28", end_date: "0000-02-29" });
+    await expect(site.api.workScheduleUpdate("1900-02-29", true)).rejects.toMatchObject({ path: ["date"] });
+  });
+
   it("user subscriptions", async () => {
     expect(await site.api.userSubscriptionsCreate([{ humanUserId: artist.id, subscription: "Flow Production Tracking" }])).toBe(true);
     expect(await site.api.userSubscriptionsRead()).toContainEqual({ humanUserId: artist.id, subscription: "Flow Production Tracking" });

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { SgValidationError, checkFieldPath as checkPath, describeValue, isEntityRef, type EntityRef } from "@sg/core";
+import { SgValidationError, checkFieldPath as checkPath, describeValue, isEntityRef, isWireDate, type EntityRef } from "@sg/core";
 
 export { isFieldPath } from "@sg/core";
 
@@ -23,7 +23,7 @@ export function fail(path: Path, expected: string, received: unknown, hint?: str
 }
 
 const ENTITY_TYPE = /^[A-Za-z][A-Za-z0-9_]*$/;
-const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const WIRE_DATE = /^\d{4}-\d\d-\d\d$/;
 
 /** Whether `value` is a well-formed entity type name (what {@link checkEntityType} accepts). */
 export function isEntityTypeName(value: unknown): value is string {
@@ -153,12 +153,10 @@ export function checkLinkTo<T extends string>(value: unknown, path: Path, type: 
 
 /** A wire date `YYYY-MM-DD` that is a real calendar day. */
 export function checkWireDate(value: unknown, path: Path): string {
-  const m = typeof value === "string" ? WIRE_DATE.exec(value) : null;
-  if (!m) fail(path, "a date string in YYYY-MM-DD format", value);
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) fail(path, "a real calendar day in YYYY-MM-DD format", value);
-  return value as string;
+  if (typeof value !== "string" || !WIRE_DATE.test(value)) fail(path, "a date string in YYYY-MM-DD format", value);
+  // Core's check: years 0–99 as they are (Date.UTC would take them as 1900–1999, whose Feb 29s differ).
+  if (!isWireDate(value)) fail(path, "a real calendar day in YYYY-MM-DD format", value);
+  return value;
 }
 
 /** One of a fixed set of strings. */
