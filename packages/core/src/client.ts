@@ -337,7 +337,8 @@ export function createClient(options: ClientOptions): Client {
   /**
    * After the site refused `credentials` (sent as send number `sentAt`) with `error`, for `call()` and `http()` alike:
    * the strategy's `onRejected` is asked once (see {@link refreshOnce}) and, with fresh credentials, `resend` runs
-   * once (without `resend`, the refusal is thrown as it came). A refusal of the re-send (an `SgAuthError` from
+   * once (without `resend`, the refusal is thrown as it came, or a copy of it with what ended the wait for the refresh,
+   * if that failed or was cut short, as its `cause`). A refusal of the re-send (an `SgAuthError` from
    * `resend`; `onRejected` is not asked twice for one call, that would be a login per call), or a strategy that gives up, throws the strategy's explanation of the last refusal,
    * or that refusal as it came. `signal`, `endsAt` and `deadlineMs` bound the wait for the refresh, as the caller's,
    * and `closed` (the client's close signal when the call was made) ends it.
@@ -355,7 +356,13 @@ export function createClient(options: ClientOptions): Client {
     let rejected = credentials;
     // No refresh (a login, maybe a prompt) is started for a call that was aborted or whose client closed meanwhile.
     const ended = wait.closed.aborted || wait.signal?.aborted;
-    const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs));
+    const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs).catch((cause: unknown) => {
+      // Without `resend` (a write that may have landed), whatever ended the wait is the cause of the call's own
+      // refusal, which says so: a failed refresh is one object shared by every caller waiting for it. A copy of it, as
+      // the refresh's error may have the refusal itself as its cause (a strategy's explanation of it).
+      if (resend) throw cause;
+      throw Object.assign(new (error.constructor as typeof SgAuthError)(error.reason, { ...error, cause }), { maybeSent: true });
+    }));
     if (fresh) {
       // No `resend` (a write that may have landed): the refusal goes out as it came, not explained as a refusal of
       // credentials that were never sent.
@@ -438,7 +445,8 @@ export function createClient(options: ClientOptions): Client {
           return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs }, landed ? undefined : async (fresh) =>
             (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T,
           ).catch((left) => {
-            // `Reflect.set`: a frozen error goes out as it is, not as a TypeError.
+            // The strategy's explanation (per call) of a landed write's refusal: `Reflect.set`, as a frozen one goes out
+            // as it is, not as a TypeError. A failed or cut refresh is thrown as the call's own refusal (afterRefusal).
             if (landed && Object(left) === left) Reflect.set(left, "maybeSent", true);
             throw left;
           });
