@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rejectionOf } from "@sg/testing";
-import { SgAuthError, SgHttpError, createClient, silentLogger } from "@sg/core";
+import { SgAbortError, SgAuthError, SgHttpError, SgTimeoutError, createClient, silentLogger } from "@sg/core";
 import type { Client, SgError } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { startEmulator } from "@sg/emulator";
@@ -18,10 +18,10 @@ describe("a re-login after a refusal that fails or is cut short", () => {
   let emulator: Emulator;
   let project: number;
   const clients: Client[] = [];
-  // The client's logger: aborts `cut` when the strategy starts a login while `armed` (the callers then wait for it).
-  let armed = false;
+  // The client's logger: runs `onLogin` when the strategy starts a login (the callers then wait for it).
+  let onLogin: (() => void) | undefined;
   let cut = new AbortController();
-  const logger = { ...silentLogger, info: (message: string) => void (armed && /logging in/.test(message) && cut.abort()) };
+  const logger = { ...silentLogger, info: (message: string) => void (/logging in/.test(message) && onLogin?.()) };
 
   const shot = (code: string) => ({
     type: "Shot",
@@ -69,7 +69,7 @@ describe("a re-login after a refusal that fails or is cut short", () => {
     project = projects.entities[0]!.id;
   });
   beforeEach(() => {
-    armed = false;
+    onLogin = undefined;
     cut = new AbortController();
     emulator.reset();
   });
@@ -103,5 +103,64 @@ describe("a re-login after a refusal that fails or is cut short", () => {
 
     expect(await rows("reauth-landed")).toBe(1);
     expect(await rows("reauth-refused")).toBe(0);
+  });
+
+  it("a landed write cut by its deadline while waiting for the re-login says it may have been applied", async () => {
+    const { sg } = await expiringDuringRetry();
+    // The re-login outlasts the deadline (ended with the emulator's close).
+    emulator.injectFault({ method: "get_session_token", delayMs: 60_000 });
+    const error = (await rejectionOf(sg.call("create", shot("reauth-deadline"), { deadlineMs: 1500 }))) as Failed;
+    expect(error).toBeInstanceOf(SgAuthError);
+    expect(error).toMatchObject({ method: "create", maybeSent: true, hint: expect.stringMatching(/may have been applied/) });
+    expect(error.attempts.map((a) => a.status)).toEqual([502, 200]);
+    expect(error.cause).toBeInstanceOf(SgTimeoutError);
+    expect(error.cause).toMatchObject({ scope: "deadline" });
+    expect(await rows("reauth-deadline")).toBe(1);
+  });
+
+  it("a landed write aborted while waiting for the re-login says it may have been applied", async () => {
+    const { sg } = await expiringDuringRetry();
+    onLogin = () => cut.abort();
+    const error = (await rejectionOf(sg.call("create", shot("reauth-abort"), { signal: cut.signal }))) as Failed;
+    expect(error).toBeInstanceOf(SgAuthError);
+    expect(error).toMatchObject({ method: "create", maybeSent: true, hint: expect.stringMatching(/may have been applied/) });
+    expect(error.attempts.map((a) => a.status)).toEqual([502, 200]);
+    expect(error.cause).toBeInstanceOf(SgAbortError);
+    expect(await rows("reauth-abort")).toBe(1);
+  });
+
+  it("a read cut by its deadline while waiting for the re-login carries its attempts and method", async () => {
+    const sg = client();
+    await sg.call("read", READ_SHOTS);
+    emulator.advanceClock(IDLE + 1);
+    emulator.injectFault({ method: "read", status: 502, times: 2 });
+    emulator.injectFault({ method: "get_session_token", delayMs: 60_000 });
+    const error = (await rejectionOf(sg.call("read", READ_SHOTS, { deadlineMs: 1500 }))) as Failed;
+    expect(error).toBeInstanceOf(SgTimeoutError);
+    expect(error).toMatchObject({ method: "read", maybeSent: false, scope: "deadline" });
+    expect(error.attempts.map((a) => a.status)).toEqual([502, 502, 200]);
+  });
+
+  it("a create refused (not applied) and then aborted while waiting for the re-login says it was not applied", async () => {
+    const sg = client();
+    await sg.call("read", READ_SHOTS);
+    emulator.advanceClock(IDLE + 1);
+    onLogin = () => cut.abort();
+    const error = (await rejectionOf(sg.call("create", shot("reauth-refused-abort"), { signal: cut.signal }))) as Failed;
+    expect(error).toBeInstanceOf(SgAbortError);
+    expect(error).toMatchObject({ method: "create", maybeSent: false });
+    expect(error.attempts.map((a) => a.status)).toEqual([200]);
+    expect(await rows("reauth-refused-abort")).toBe(0);
+  });
+
+  it("a read ended by close() while waiting for the re-login carries its attempts", async () => {
+    const sg = client();
+    await sg.call("read", READ_SHOTS);
+    emulator.advanceClock(IDLE + 1);
+    onLogin = () => void sg.close();
+    const error = (await rejectionOf(sg.call("read", READ_SHOTS))) as Failed;
+    expect(error).toBeInstanceOf(SgAbortError);
+    expect(error).toMatchObject({ method: "read", maybeSent: false });
+    expect(error.attempts.map((a) => a.status)).toEqual([200]);
   });
 });

@@ -341,7 +341,8 @@ export function createClient(options: ClientOptions): Client {
    * if that failed or was cut short, as its `cause`). A refusal of the re-send (an `SgAuthError` from
    * `resend`; `onRejected` is not asked twice for one call, that would be a login per call), or a strategy that gives up, throws the strategy's explanation of the last refusal,
    * or that refusal as it came. `signal`, `endsAt` and `deadlineMs` bound the wait for the refresh, as the caller's,
-   * and `closed` (the client's close signal when the call was made) ends it.
+   * and `closed` (the client's close signal when the call was made) ends it; `cut` gives the error of a wait so ended
+   * (not of a failed refresh) what the caller adds to it, when it is re-sent after a refresh.
    */
   const afterRefusal = async <T>(
     strategy: AuthStrategy,
@@ -349,14 +350,14 @@ export function createClient(options: ClientOptions): Client {
     credentials: Credentials,
     sentAt: number,
     name: string,
-    wait: { readonly signal: AbortSignal | undefined; readonly closed: AbortSignal; readonly endsAt: number | undefined; readonly deadlineMs: number | undefined },
+    wait: { readonly signal: AbortSignal | undefined; readonly closed: AbortSignal; readonly endsAt: number | undefined; readonly deadlineMs: number | undefined; readonly cut?: (error: Error) => unknown },
     resend?: (fresh: Credentials) => Promise<T>,
   ): Promise<T> => {
     let refused = error;
     let rejected = credentials;
     // No refresh (a login, maybe a prompt) is started for a call that was aborted or whose client closed meanwhile.
     const ended = wait.closed.aborted || wait.signal?.aborted;
-    const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs).catch((cause: unknown) => {
+    const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs, resend && wait.cut).catch((cause: unknown) => {
       // Without `resend` (a write that may have landed), whatever ended the wait is the cause of the call's own
       // refusal, which says so: a failed refresh is one object shared by every caller waiting for it. A copy of it, as
       // the refresh's error may have the refusal itself as its cause (a strategy's explanation of it).
@@ -442,7 +443,11 @@ export function createClient(options: ClientOptions): Client {
           // `retryWrites`) is not re-sent after a refresh: the write may have been applied. The strategy still
           // refreshes and explains it, and what leaves says `maybeSent`, whoever made it.
           const landed = (error as { maybeSent?: unknown }).maybeSent;
-          return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs }, landed ? undefined : async (fresh) =>
+          // Cut while waiting for the refresh, a call says what its send did (its attempts; a refused write, that it was
+          // not applied); a signal's own reason, maybe other calls' too, goes as it is.
+          const cut = (stop: Error): unknown =>
+            stop === signal?.reason ? stop : Object.assign(stop, { method, attempts: error.attempts }, (callOptions?.kind ?? defaults.kind ?? methodKind(method)) === "write" && { maybeSent: false });
+          return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs, cut }, landed ? undefined : async (fresh) =>
             (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T,
           ).catch((left) => {
             // The strategy's explanation (per call) of a landed write's refusal: `Reflect.set`, as a frozen one goes out
@@ -797,11 +802,12 @@ function waitersOf(work: Promise<unknown>): Set<Waiter> {
  * `closed` aborts, or `endsAt` (a `performance.now()` time) when a call has a deadline (`deadlineMs`); the errors
  * name `what` was awaited. The work goes on (a login other callers share is not cut short); only this caller stops
  * waiting, and whichever comes first clears the others (no deadline timer left holding the process after an abort,
- * and nothing of the caller left among the work's waiters).
+ * and nothing of the caller left among the work's waiters). The error of such a stop goes through `cut`; the work's own
+ * failure goes as it is.
  */
-function waitFor<T>(work: T | PromiseLike<T>, closed: AbortSignal | undefined, signal: AbortSignal | undefined, method: string, what: string, endsAt?: number, deadlineMs?: number): Promise<T> {
-  if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-  if (closed?.aborted) return Promise.reject(closedWhileWaiting(method, what));
+function waitFor<T>(work: T | PromiseLike<T>, closed: AbortSignal | undefined, signal: AbortSignal | undefined, method: string, what: string, endsAt?: number, deadlineMs?: number, cut = (error: Error): unknown => error): Promise<T> {
+  if (signal?.aborted) return Promise.reject(cut(abortErrorFrom(signal)));
+  if (closed?.aborted) return Promise.reject(cut(closedWhileWaiting(method, what)));
   if (!endsAt && !signal && !closed) return Promise.resolve(work);
   return new Promise<T>((resolve, reject) => {
     // Whichever settles first clears the others. None of them can run before all are set: the signals are not
@@ -813,7 +819,7 @@ function waitFor<T>(work: T | PromiseLike<T>, closed: AbortSignal | undefined, s
       waiters.delete(settle);
       (ok ? resolve : reject)(value as T);
     };
-    const fail = (error: unknown): void => settle(false, error);
+    const fail = (error: Error): void => settle(false, cut(error));
     const timer = endsAt ? setTimeout(() => fail(deadlineError(method, deadlineMs!, what)), endsAt - performance.now()) : undefined;
     const stop = signal && onAbort(signal, () => fail(abortErrorFrom(signal)));
     const unclose = closed && onAbort(closed, () => fail(closedWhileWaiting(method, what)));

@@ -277,7 +277,8 @@ export class SgAbortError extends SgError {
   /**
    * For a write: `true` when it may have been applied (it was handed to the transport, and the transport did not say
    * otherwise; the hint says to check the site before trying again), `false` when the transport knows its request
-   * did not leave (stopped while waiting out a 429 or a backoff). `undefined` for a read, and for a call aborted by
+   * did not leave (stopped while waiting out a 429 or a backoff), or when the site refused its credentials and it was
+   * aborted while waiting for fresh ones (the refusal applied nothing). `undefined` for a read, and for a call aborted by
    * its signal before it was handed over, which did not reach the site. `false` for any call that `client.close()`
    * ended while it waited for the auth strategy (nothing of it was sent).
    */
