@@ -29,7 +29,9 @@ export interface AuthContext {
    * Make an API call with exactly these credentials (or none), bypassing the auth strategy and its
    * re-authentication: a login exchange, for example (`@sg/auth-legacy-pat` calls the JSON-RPC method
    * `get_session_token` through it). `method` is the transport's to understand: a transport for another protocol
-   * may not know it.
+   * may not know it. It goes as `options.kind`, else as its method's kind (`methodKind()`: `get_session_token` is a
+   * read, retried after a 502), never as the client's `defaults.kind`, which is for the app's calls; the other
+   * defaults apply.
    */
   call(method: string, payload: unknown, credentials: Credentials | undefined, options?: CallOptions): Promise<unknown>;
   /**

@@ -303,8 +303,9 @@ export function createClient(options: ClientOptions): Client {
     clock,
     signal: closer.signal,
     info: (): Promise<SiteInfo> => info(),
+    // The strategy's own calls (a login) go as their kind or their method's: the defaults' `kind` is for the app's calls.
     call: (method: string, payload: unknown, credentials: Credentials | undefined, callOptions?: CallOptions): Promise<unknown> =>
-      send(method, payload, credentials, callOptions),
+      send(method, payload, credentials, { ...callOptions, kind: callOptions?.kind ?? methodKind(method) }),
     http: (request: HttpRequest): Promise<HttpResponse> => http({ ...request, authenticated: false }, request.credentials),
   });
 
