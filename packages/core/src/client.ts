@@ -434,6 +434,8 @@ export function createClient(options: ClientOptions): Client {
         // No closures here: this runs for every call and is on the per-call overhead budget. close() ends the waits on
         // the strategy of the calls made before it.
         const closed = closer.signal;
+        // An aborted call starts no login (nor a prompt for a code).
+        if (signal?.aborted) throw abortErrorFrom(signal);
         const credentials = await waitFor(strategy.credentials(authContext), closed, signal, method, "credentials", endsAt, deadlineMs);
         const sentAt = ++sendSequence;
         try {
@@ -484,6 +486,7 @@ export function createClient(options: ClientOptions): Client {
         const endsAt = deadlineMs ? performance.now() + deadlineMs : undefined;
         const strategy = requireAuth(name);
         const closed = closer.signal;
+        if (request.signal?.aborted) throw abortErrorFrom(request.signal);
         const credentials = await waitFor(strategy.credentials(authContext), closed, request.signal, name, "credentials", endsAt, deadlineMs);
         const sentAt = ++sendSequence;
         try {

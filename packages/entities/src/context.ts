@@ -361,6 +361,8 @@ export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<
   const state = stateOf(ctx.client);
   const { signal, deadlineMs } = callOpts;
   checkDeadline(deadlineMs, ["options", "deadlineMs"]);
+  // An aborted caller starts no fetch (nor the login, maybe a prompt for a code, that it may need).
+  if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
   if (!state.token) {
     const client = ctx.client;
     const pending = (async (): Promise<string> => {
