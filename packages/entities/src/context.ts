@@ -12,6 +12,7 @@
  */
 import { SgProtocolError, SgTimeoutError, abortErrorFrom, checkDefaultCallOptions, copyCallOptions, onAbort, siteVersion, type CallOptions, type Client, type DateMode, type SiteInfo } from "@sg/core";
 import { fieldTypesError } from "./field-types-error.js";
+import { joinRequest, shareRequest } from "./shared-request.js";
 import { badReply } from "./reply.js";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
 import { CALL_OPTION_KEYS, PREFIX, SIGNAL, checkBoolean, checkDeadline, checkEntityType, checkFieldPath, checkInt, checkObject, checkOneOf, checkOptions, fail, isPlainObject, optionOr, type Path } from "./validate.js";
@@ -114,7 +115,7 @@ export interface Context {
    * The data types of an entity type's fields (from `fieldTypes` or one cached `schema_field_read`). `fields` are
    * the fields a caller needs: one the cached types do not hold makes them be read again, once per field. The read
    * is shared, so it goes with the client's defaults only; the `signal` and `deadlineMs` of `options` end only this
-   * caller's wait.
+   * caller's wait, and the read once every caller waiting for it has aborted (none waits without a signal).
    */
   fieldTypes(entityType: string, options?: CallOptions, fields?: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
@@ -258,9 +259,12 @@ export function createContext(client: Client, rawOptions: unknown): Context {
       // Shared by concurrent callers (of every context over the client), so it goes with the client's defaults only, as
       // core's shared info does: one caller's timeoutMs, deadlineMs or retry would decide for all. Each caller's own
       // signal and deadline end only its own wait (both were checked by the call whose records need the types).
+      // The read ends once every caller waiting for it has aborted (see shareRequest).
       const { signal, deadlineMs } = callOpts ?? {};
+      const join = (types: Promise<ReadonlyMap<string, string>>): Promise<ReadonlyMap<string, string>> => joinRequest(types, signal);
       const read = (): Promise<ReadonlyMap<string, string>> => {
-        const pending = client.call<unknown>("schema_field_read", { type: entityType }).then((result) => {
+        // A failed or abandoned read is not cached (unless a newer one replaced it meanwhile).
+        const pending = shareRequest(signal, (shared) => client.call<unknown>("schema_field_read", { type: entityType }, shared).then((result) => {
           // Not "no datetime fields": that would hand datetimes over as strings without a word.
           if (!isPlainObject(result)) throw badReply("schema_field_read", "an object", result);
           const m = new Map<string, string>();
@@ -271,21 +275,19 @@ export function createContext(client: Client, rawOptions: unknown): Context {
           return m;
         }).catch((error: unknown) => {
           throw fieldTypesError(error, entityType);
-        });
+        }), (dropped) => schemaCache.get(entityType) === dropped && schemaCache.delete(entityType));
         schemaCache.set(entityType, pending);
-        // A failed read is not cached (unless a newer one replaced it meanwhile).
-        pending.catch(() => schemaCache.get(entityType) === pending && schemaCache.delete(entityType));
-        return pending;
+        return join(pending);
       };
       const cached = schemaCache.get(entityType);
       // A field the cached types lack was added since they were read (a datetime came back for it): the newer read
       // another caller started is taken, or they are read again — once per field, so that a field the schema never
       // lists cannot cost a read per call.
-      const types = cached?.then((map) => {
+      const types = cached && join(cached).then((map) => {
         const missing = fields.filter((field) => !map.has(field));
         const latest = schemaCache.get(entityType);
         if (missing.length === 0) return map;
-        if (latest && latest !== cached) return latest;
+        if (latest && latest !== cached) return join(latest);
         const tried = reread.get(entityType) ?? new Set();
         reread.set(entityType, tried);
         if (missing.every((field) => tried.has(field))) return map;
@@ -341,7 +343,8 @@ export async function info(target: EntityTarget<SiteSchema, DateMode>, options?:
  * new one), so for a token to use elsewhere after a long pause, get a new one with
  * `client.call("get_session_token", undefined)` (its `session_id`). That request is shared by every caller waiting
  * for a token, so it goes with the client's `defaults` only (never one caller's `timeoutMs`, `deadlineMs` or
- * `retry`), and a caller's `signal` and `deadlineMs` end only its own wait.
+ * `retry`), and a caller's `signal` and `deadlineMs` end only its own wait; once every caller waiting for it has
+ * aborted (none waits without a signal), it is aborted too, and the next call sends another.
  *
  * @param target - a client or an {@link EntityContext}.
  */
@@ -355,7 +358,9 @@ export async function getSessionToken(target: EntityTarget<SiteSchema, DateMode>
  * strategy renews it), else one obtained with `get_session_token` and cached per client (a failed attempt is not
  * cached; a download the site refuses drops it, see {@link forgetSessionToken}). Concurrent callers share one fetch, so it goes
  * with the client's defaults only, without any caller's options (one caller's limits would decide for all): a caller's
- * abort or `deadlineMs` only stops that caller waiting, the deadline with `SgTimeoutError` (`scope: "deadline"`).
+ * abort or `deadlineMs` only stops that caller waiting, the deadline with `SgTimeoutError` (`scope: "deadline"`); once
+ * every caller waiting for it has aborted (none waits without a signal), the fetch is aborted and not cached. A caller
+ * whose signal has aborted already starts none.
  */
 export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<string> {
   const state = stateOf(ctx.client);
@@ -365,30 +370,28 @@ export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<
   if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
   if (!state.token) {
     const client = ctx.client;
-    const pending = (async (): Promise<string> => {
+    // Ended once every caller waiting for it has aborted (see shareRequest); a failed or abandoned one is not cached.
+    const pending = shareRequest(signal, async (shared): Promise<string> => {
       const creds = await client.credentials();
       // The strategy's session is never kept here: it logs in again or refreshes after a 102, and `credentials()`
       // then gives the new session (a kept one would be the dead one). Callers waiting meanwhile share this one; the
       // cache is emptied whatever it holds, as with these credentials it can only hold such a pending session.
       if (creds.kind === "session") return (state.token = undefined), creds.sessionToken;
-      // With the client's defaults only: the request is shared, so no caller's timeoutMs or retry decides for the others.
-      const result = await client.call<unknown>("get_session_token", undefined);
+      // With the client's defaults (and the shared signal) only: no caller's timeoutMs or retry decides for the others.
+      const result = await client.call<unknown>("get_session_token", undefined, shared);
       const id = isPlainObject(result) ? result["session_id"] : undefined;
       if (typeof id !== "string" || id === "") {
         throw new SgProtocolError(`${PREFIX}: get_session_token did not return a session_id`, { status: 200, method: "get_session_token" });
       }
       return id;
-    })();
+    }, (dropped) => {
+      if (state.token === dropped) state.token = undefined;
+    });
     state.token = pending;
-    pending.then(
-      (token) => tokenValues.set(pending, token),
-      () => {
-        if (state.token === pending) state.token = undefined;
-      },
-    );
+    pending.then((token) => tokenValues.set(pending, token), () => {});
   }
   // As core's shared info: when the deadline passes, the request may be on its way, and it goes on for the others.
-  return within(state.token, signal, deadlineMs, "'get_session_token'", "get_session_token");
+  return within(joinRequest(state.token, signal), signal, deadlineMs, "'get_session_token'", "get_session_token");
 }
 
 /** `work`, or a rejection as soon as `signal` aborts (the shared work itself goes on for the other callers). */

@@ -1,0 +1,36 @@
+/**
+ * A request that the callers of one client share (the `schema_field_read` behind date decoding, the download session
+ * token), ended once every caller waiting for it has left, as core shares `info` (`shareUntilAbandoned`).
+ *
+ * @packageDocumentation
+ */
+import { shareUntilAbandoned, type CallOptions, type SharedWork } from "@sg/core";
+
+/** The shared work behind each pending request of {@link shareRequest}, to join while it is pending. */
+const pending: WeakMap<Promise<unknown>, SharedWork<unknown>> = /* @__PURE__ */ new WeakMap();
+
+/**
+ * Start `request` once for every caller that waits for it with {@link joinRequest}. Once each of them has aborted (none
+ * waits without a signal), the request is aborted, so that it holds neither the site nor the process, and `drop` is
+ * called with the promise returned here to take it out of its cache; `drop` is called too when the request fails.
+ * `request` gets the options to call with: the shared signal when the caller starting it has a signal, else none
+ * (the client's defaults, its signal included, as a request no caller can abandon).
+ */
+export function shareRequest<T>(signal: AbortSignal | undefined, request: (options: CallOptions | undefined) => Promise<T>, drop: (request: Promise<T>) => void): Promise<T> {
+  let ok = false;
+  let started!: Promise<T>;
+  const work = shareUntilAbandoned(
+    (stop) => (started = request(signal && { signal: stop }).then((value) => ((ok = true), value))),
+    () => {
+      pending.delete(started);
+      ok || drop(started);
+    },
+  );
+  pending.set(started, work);
+  return started;
+}
+
+/** `request` (from {@link shareRequest}) as a caller that leaves when `signal` aborts waits for it; a settled one as it is. */
+export function joinRequest<T>(request: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  return (pending.get(request)?.join(signal) as Promise<T> | undefined) ?? request;
+}
