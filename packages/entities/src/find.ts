@@ -295,7 +295,7 @@ export async function findOne(target: unknown, entityType: unknown, filters?: un
  * Stream the records of a `find`, page by page, requesting pages ahead while one is read: at most `concurrency` + 1
  * pages are held, the one being read and `concurrency` requested ahead (with the default of 1, the next page is on
  * its way, often answered, while the current one is read). Break out of the loop at any time: no further page is
- * requested; the pages already requested ahead were sent (reads, so harmless) and their records are dropped.
+ * requested; the pages already requested ahead are aborted (reads, so harmless).
  * The arguments are checked and copied when `iterate` is called: a bad one throws from it, not from `next()`.
  *
  * @param target - a client or an {@link EntityContext}.

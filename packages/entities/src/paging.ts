@@ -13,11 +13,11 @@
  * With `concurrency: n > 1`, up to `n` pages are in flight at once, requested in order and handed out in
  * order. Once a page ends the result no new page is requested, so at most `n - 1` pages beyond it were sent.
  * The next pages are requested before a page is handed out, so a consumer that reads it (`iterate`) has up to
- * `n` more on their way, and `n` were sent beyond it if it stops there.
+ * `n` more on their way, and `n` were sent beyond it if it stops there: those are aborted when the stream ends.
  *
  * @packageDocumentation
  */
-import type { CallOptions, SiteInfo } from "@sg/core";
+import { onAbort, type CallOptions, type SiteInfo } from "@sg/core";
 import type { Context } from "./context.js";
 import { badReply } from "./reply.js";
 import { isPlainObject } from "./validate.js";
@@ -104,6 +104,12 @@ export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator
     return;
   }
   const { perPage, limit, flag } = setup;
+  // The reads' own signal, tied to the caller's: aborted when the iteration ends (a `break`, an error), so that the
+  // pages requested ahead end instead of running on (and holding the process) with no one to read them.
+  const stop = new AbortController();
+  const { signal } = plan.callOptions;
+  const off = signal && onAbort(signal, () => stop.abort(signal.reason));
+  plan = { ...plan, callOptions: { ...plan.callOptions, signal: stop.signal } };
 
   const window = Math.max(1, plan.concurrency);
   const queue: { page: number; result: Promise<ReadResult> }[] = [];
@@ -140,5 +146,7 @@ export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator
   } finally {
     stopped = true;
     queue.length = 0;
+    off?.();
+    stop.abort();
   }
 }

@@ -2,24 +2,18 @@
 // end once every caller waiting for them has aborted, as core's shared info does: a process that aborted its calls
 // and never calls close() exits instead of waiting for the transport's timeout, and the next call sends another
 // request instead of joining the dead one. Over node:http sites on 127.0.0.1 that never answer the shared request.
-import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { SgAbortError } from "@sg/core";
 import { entityApi, getSessionToken } from "./index.js";
+import { ENTITIES_DIST, exitChild } from "./test-support/exit-child.js";
 import { startLoopbackSite, type LoopbackSite } from "./test-support/loopback.js";
-
-// Run from this package's folder, so that the other @sg/* packages resolve to their builds, as an app's would; this
-// package's own build is imported by its path (a package never imports itself by name: the boundary gate).
-const here = dirname(fileURLToPath(import.meta.url));
 
 /** A process whose first call is aborted while the site holds `method`, and which never calls close(). */
 const child = (call: string): string => `
 import { createClient } from "@sg/core";
-import { entityApi, getSessionToken } from ${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)};
+import { entityApi, getSessionToken } from ${ENTITIES_DIST};
 import { jsonRpcTransport } from "@sg/transport";
 const sg = createClient({ site: process.env.SITE, transport: jsonRpcTransport(), auth: { name: "test", credentials: async () => ({ kind: "script", scriptName: "s", scriptKey: "k".repeat(16) }) } });
 const stop = new AbortController();
@@ -67,16 +61,9 @@ describe("a process that aborted its only call without close()", () => {
     ["get_session_token", `getSessionToken(sg, { signal: stop.signal })`],
   ])("exits while the site still has not answered the shared %s", async (held, call) => {
     const site = await holdingSite(held);
-    const proc: ChildProcess = spawn(process.execPath, ["--input-type=module", "-e", child(call)], {
-      cwd: here,
-      env: { ...process.env, SITE: site.url },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    cleanup.push(() => void proc.kill());
-    const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
-    const reported = new Promise<unknown>((resolve) => proc.once("message", resolve));
+    const { reported, exited, send } = exitChild(child(call), site.url);
     await site.arrived;
-    proc.send("abort");
+    send("abort");
     expect(await reported).toBe("SG_ABORTED");
     // No time limit of its own: without the fix the process stays until the transport's timeout (120 s), past this
     // test's timeout.
