@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { CallOptions, DateMode, SiteInfo, WireCondition } from "@sg/core";
+import { abortErrorFrom } from "@sg/core";
 import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import type { FiltersFor } from "./checked-filters.js";
 import type { CheckedOrder, OrderKey } from "./checked-order.js";
@@ -212,9 +213,14 @@ export async function runFind<T>(ctx: Context, entityType: string, plan: PagingP
 /** Stream the records of a planned `find`, page by page. */
 export async function* runIterate<T>(ctx: Context, entityType: string, planned: PagingPlan | Promise<PagingPlan>): AsyncGenerator<T, void, undefined> {
   const plan = await planned;
+  const { signal } = plan.callOptions;
   for await (const page of readPages(ctx, plan)) {
     const records = await finishRecords(ctx, entityType, page as T[], plan.callOptions);
-    yield* records;
+    // An abort (the loop's body may abort) ends the stream at the next record, not after the records already read.
+    for (const record of records) {
+      if (signal?.aborted) throw abortErrorFrom(signal);
+      yield record;
+    }
   }
 }
 
