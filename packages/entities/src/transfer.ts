@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { SgTimeoutError, SgValidationError } from "@sg/core";
+import { SgAbortError, SgTimeoutError, SgValidationError } from "@sg/core";
 import type { CallOptions } from "@sg/core";
 import { callOptions, type Context } from "./context.js";
 import { CALL_OPTION_KEYS, PREFIX, checkDeadline, checkOptions, fail } from "./validate.js";
@@ -86,13 +86,15 @@ export type StepState = string | (() => string);
  * did not reach it, `sent` when it may have. `maybeSent` is the step's own for a step that `lands` (the one
  * that attaches a file or shares a thumbnail), false for the others: nothing the caller would repeat landed.
  * Either text may be a function, asked when the error is made (what a download wrote may change during its step).
+ * A step aborted (the caller's signal, the client's close()) becomes the transfer's own `SgAbortError` in the same
+ * way: the same message but "was aborted", the same `maybeSent`, the step's abort as `cause`.
  */
 export async function step<T>(t: Transfer, what: string, run: (options: CallOptions) => Promise<T>, notSent: StepState, sent: StepState = notSent, lands: boolean = false): Promise<T> {
-  if (t.deadlineMs === undefined) return run(t.call);
+  // Infinity without a deadline
   const left = Math.ceil(t.endsAt - performance.now());
   if (left > 0) {
     try {
-      return await run({ ...t.call, deadlineMs: left });
+      return await run(t.deadlineMs === undefined ? t.call : { ...t.call, deadlineMs: left });
     } catch (error) {
       throw deadlineError(t, left, error, what, notSent, sent, lands);
     }
@@ -103,16 +105,23 @@ export async function step<T>(t: Transfer, what: string, run: (options: CallOpti
 /**
  * What a step of transfer `t` given `left` ms of its deadline throws for `error`: the transfer's own
  * `SgTimeoutError` when `error` is that deadline passing (see {@link step}; `undefined` when it had passed before
- * the step), else `error` as it is. Also used for the errors of a body handed over as a stream after its step
- * ended, which runs under the same deadline.
+ * the step), its own `SgAbortError` when `error` is an abort, else `error` as it is. Also used for the errors of a
+ * body handed over as a stream after its step ended, which runs under the same deadline.
  */
 export function deadlineError(t: Transfer, left: number, error: unknown, what: string, notSent: StepState, sent: StepState = notSent, lands: boolean = false): unknown {
+  const aborted = error instanceof SgAbortError;
   // Only this deadline, handed down whole or in part: not an attempt's timeout, nor the own deadline of a
   // request shared with other callers (the site's info, a session token) that failed long before ours.
-  if (error !== undefined && (!(error instanceof SgTimeoutError) || error.scope !== "deadline" || error.timeoutMs > left || t.endsAt - performance.now() > 1000)) return error;
+  if (error !== undefined && !aborted && (!(error instanceof SgTimeoutError) || error.scope !== "deadline" || error.timeoutMs > left || t.endsAt - performance.now() > 1000)) return error;
   const cause = error as SgTimeoutError | undefined;
   const given = cause?.maybeSent ? sent : notSent;
   const state = typeof given == "string" ? given : given();
+  // the caller's signal or the client's close(): still an abort, naming the transfer and saying what is on the site
+  // (its signal timed out: an AbortSignal.timeout(), whose TimeoutError the core's abort keeps as its cause)
+  if (aborted) {
+    const timedOut = (cause!.cause as Error | undefined)?.name == "TimeoutError" ? ": its signal timed out" : "";
+    return new SgAbortError(`${PREFIX}: ${what} was aborted${timedOut}${state && `: ${state}`}`, { cause, method: cause!.method, maybeSent: lands && !!cause!.maybeSent });
+  }
   // a wait outside any request carries its step as its method (see TransferStep)
   const method = cause?.method;
   const own = method == "login" || method == "pipe" || method == "file";
