@@ -69,11 +69,11 @@ function ownKey(name: string): string {
   return name === "__proto__" ? '["__proto__"]' : key(name);
 }
 
-/** The words a type alias cannot be named (reserved words, and the built-in type names tsc refuses). */
+/** The words a type alias cannot be named (reserved words, the built-in type names tsc refuses, and the type operators). */
 const RESERVED = new Set(
   ("as await break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
     "instanceof new null return super switch this throw true try typeof var void while with any bigint boolean implements interface let never " +
-    "number object package private protected public static string symbol undefined unknown yield").split(" "),
+    "number object package private protected public static string symbol undefined unknown yield keyof readonly unique infer intrinsic").split(" "),
 );
 
 /**
