@@ -156,11 +156,11 @@ export async function create(target: unknown, entityType: unknown, data: unknown
   const type = checkEntityType(entityType, ["entityType"]);
   const checked = checkData(data, ["data"], true);
   const fieldsOut = returnFields === undefined || returnFields === null ? [] : checkFieldList(returnFields, ["returnFields"]);
-  const options = checkOptions(rawOptions, ["options"]);
+  // Read when the call is made, as the data is: an options object changed while the images are checked changes nothing.
+  const call = callOptions(ctx, checkOptions(rawOptions, ["options"]));
   const { fields, images } = await splitImages(checked, ["data"], false, false);
   requireImageHttp(ctx, images);
   const payload = { type, fields, return_fields: fieldsOut.length > 0 ? fieldsOut : ["id"] };
-  const call = callOptions(ctx, options);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
   const result = await ctx.call<unknown>("create", payload, call);
   const record = await finishWritten(ctx, type, firstRecord(result, "create", type), call, "created");

@@ -2,13 +2,14 @@
  * A link `{type, id}` given to a call is read once, when the call is made: a caller that reuses one link object
  * (`ref.id = next; promises.push(call(ref))`) gets each call made with the value it had then, never the last one.
  * A link class whose `type` and `id` are getters goes out as its type and id wherever a link goes out whole.
- * `iterate()` too checks and copies its arguments when it is called, not at the first `next()`.
+ * `iterate()` too checks and copies its arguments when it is called, not at the first `next()`, and `create` and
+ * `update` read their call options when called, not after checking their image files.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SgValidationError } from "@sg/core";
+import { SgValidationError, type CallOptions } from "@sg/core";
 import { create, entityContext, find, iterate, follow, followers, following, schemaRead, shareThumbnail, update, updateProjectLastAccessed, workScheduleRead, workScheduleUpdate } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -173,5 +174,25 @@ describe("iterate() reads its arguments when called", () => {
   it("throws a malformed filter or option from iterate() itself", () => {
     expect(() => iterate(site.client, "Shot", [["code", "bogus_rel" as "is", 1]], ["code"])).toThrow(SgValidationError);
     expect(() => iterate(site.freshClient().client, "Shot", [["code", "is", 1]], ["code"], { limit: -1 })).toThrow(SgValidationError);
+  });
+});
+
+describe("create and update read their call options when called", () => {
+  it("a signal or session UUID put into the options object after the call changes nothing, with or without an image", async () => {
+    const sent = (method: string): unknown => (site.sent.filter((r) => r.method === method).at(-1)?.credentials as { sessionUuid?: string } | undefined)?.sessionUuid;
+    for (const image of [undefined, png]) {
+      const options: { -readonly [K in keyof CallOptions]: CallOptions[K] } = { sessionUuid: "uuid-given" };
+      const made = create(site.client, "Shot", { code: "ro_options", ...(image ? { image } : {}) }, [], options);
+      options.signal = AbortSignal.abort();
+      options.sessionUuid = "uuid-later";
+      const shot = await made;
+      expect(sent("create")).toBe("uuid-given");
+      const again: typeof options = { sessionUuid: "uuid-given" };
+      const updated = update(site.client, "Shot", shot.id, { description: "ro options", ...(image ? { image } : {}) }, again);
+      again.signal = AbortSignal.abort();
+      again.sessionUuid = "uuid-later";
+      await expect(updated).resolves.toMatchObject({ id: shot.id, description: "ro options" });
+      expect(sent("update")).toBe("uuid-given");
+    }
   });
 });

@@ -109,11 +109,12 @@ export async function update(target: unknown, entityType: unknown, entityId: unk
   const checked = checkData(data, ["data"], false);
   const options = checkOptions(rawOptions, ["options"], ["multiEntityUpdateModes"]);
   const modes = checkModes(options["multiEntityUpdateModes"], checked, ["options", "multiEntityUpdateModes"]);
-  // Encoded (and its values checked) when the call is made, before anything is sent, the version lookup included.
+  // Encoded (and its values checked) when the call is made, before anything is sent, the version lookup included;
+  // the call options are read then too.
+  const call: CallOptions = callOptions(ctx, options);
   const { fields, images } = await splitImages(checked, ["data"], true, ctx.trim);
   requireImageHttp(ctx, images);
   const wire = withModes(fields, modes);
-  const call: CallOptions = callOptions(ctx, options);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);
   let record: Record<string, unknown>;
   if (wire.length > 0) {
