@@ -11,7 +11,7 @@ import { SgPartialWriteError } from "./errors.js";
 import { finishRecord, parseRecord } from "./records.js";
 import type { EntityData, EntityDataByType, EntityTypeName, FieldList, FieldPath, LooseSchema, SiteSchema, WrittenData, WrittenRecord } from "./schema-types.js";
 import { firstEntity, firstRecord } from "./reply.js";
-import { planUpload, sendUpload } from "./uploads.js";
+import { prepareFile, sendUpload, type PreparedFile } from "./uploads.js";
 import { requireHttp, startTransfer, step } from "./transfer.js";
 import { PREFIX, checkData, checkEntityType, checkFieldList, checkOptions, isPlainObject, type Path } from "./validate.js";
 import { wireFields, type WireField } from "./write-values.js";
@@ -21,8 +21,8 @@ export type CreateOptions = CallOptions;
 
 /** Image paths split off a write's data. */
 export interface ImageUploads {
-  readonly image: Awaited<ReturnType<typeof planUpload>>["file"] | undefined;
-  readonly filmstrip: Awaited<ReturnType<typeof planUpload>>["file"] | undefined;
+  readonly image: PreparedFile | undefined;
+  readonly filmstrip: PreparedFile | undefined;
 }
 
 /**
@@ -36,8 +36,8 @@ export async function splitImages(data: Record<string, unknown>, path: Path, kee
   delete rest["filmstrip_image"];
   if (image !== null || !keepNullImage) delete rest["image"];
   const fields = wireFields(rest, path, trim);
-  const plan = async (v: unknown, field: string, key: string): Promise<ImageUploads["image"]> => (v == null ? undefined : (await planUpload("Entity", 1, v, {}, field, [...path, key])).file);
-  return { fields, images: { image: await plan(image, "thumb_image", "image"), filmstrip: await plan(filmstrip, "filmstrip_thumb_image", "filmstrip_image") } };
+  const plan = (v: unknown, key: string): Promise<PreparedFile> | undefined => (v == null ? undefined : prepareFile(v, [...path, key]));
+  return { fields, images: { image: await plan(image, "image"), filmstrip: await plan(filmstrip, "filmstrip_image") } };
 }
 
 /** Refuse split-off images before the write when the transport cannot upload them. */

@@ -3,14 +3,14 @@
  * (`ref.id = next; promises.push(call(ref))`) gets each call made with the value it had then, never the last one.
  * A link class whose `type` and `id` are getters goes out as its type and id wherever a link goes out whole.
  * `iterate()` too checks and copies its arguments when it is called, not at the first `next()`, and `create` and
- * `update` read their call options when called, not after checking their image files.
+ * `update` read their call options when called, not after checking their image files; so do the uploads.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgValidationError, type CallOptions } from "@sg/core";
-import { create, entityContext, find, iterate, follow, followers, following, schemaRead, shareThumbnail, update, updateProjectLastAccessed, workScheduleRead, workScheduleUpdate } from "./index.js";
+import { create, entityContext, find, iterate, follow, followers, following, schemaRead, shareThumbnail, update, updateProjectLastAccessed, upload, uploadFilmstripThumbnail, uploadThumbnail, workScheduleRead, workScheduleUpdate } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 // A 1×1 PNG.
@@ -193,6 +193,23 @@ describe("create and update read their call options when called", () => {
       again.sessionUuid = "uuid-later";
       await expect(updated).resolves.toMatchObject({ id: shot.id, description: "ro options" });
       expect(sent("update")).toBe("uuid-given");
+    }
+  });
+});
+
+describe("upload, uploadThumbnail and uploadFilmstripThumbnail read their call options when called", () => {
+  it("a signal put into the options object after the call, while the file is checked, changes nothing", async () => {
+    const shot = await site.api.create("Shot", { code: "ro_upload_options", project: p1 });
+    const calls = [
+      (o: object) => upload(site.client, "Shot", shot.id, png, o),
+      (o: object) => uploadThumbnail(site.client, "Shot", shot.id, png, o),
+      (o: object) => uploadFilmstripThumbnail(site.client, "Shot", shot.id, png, o),
+    ];
+    for (const call of calls) {
+      const options: { signal?: AbortSignal } = {};
+      const sent = call(options);
+      options.signal = AbortSignal.abort();
+      await expect(sent).resolves.toBeTypeOf("number");
     }
   });
 });

@@ -135,7 +135,7 @@ function contentType(name: string): string {
 }
 
 
-/** An upload checked and ready to send: what {@link planUpload} returns. */
+/** An upload checked and ready to send. */
 export interface UploadPlan {
   readonly type: string;
   readonly id: number;
@@ -145,8 +145,8 @@ export interface UploadPlan {
   readonly tags: readonly string[];
 }
 
-/** Validate the arguments of `upload` (throws before anything is sent). */
-export async function planUpload(entityType: unknown, entityId: unknown, source: unknown, rawOptions: unknown, forcedField?: string, sourcePath: Path = ["path"]): Promise<UploadPlan> {
+/** Check the arguments of `upload` but its file (throws before anything is sent); returns them with its options. */
+function checkUpload(entityType: unknown, entityId: unknown, rawOptions: unknown, forcedField: string | undefined): [Omit<UploadPlan, "file">, Record<string, unknown>] {
   const type = checkEntityType(entityType, ["entityType"]);
   const id = checkId(entityId, ["entityId"]);
   // A thumbnail upload's field is fixed, so a fieldName given to it is refused rather than ignored.
@@ -163,8 +163,7 @@ export async function planUpload(entityType: unknown, entityId: unknown, source:
     // The site splits tag_list on commas: a tag holding one would silently become two.
     else tags = Array.from(t, (tag, i) => (checkString(tag, ["options", "tagList", i], "a tag name").includes(",") ? fail(["options", "tagList", i], "a tag name without a comma", tag) : tag));
   }
-  const file = await prepareFile(source, sourcePath, displayName);
-  return { type, id, file, field, displayName, tags };
+  return [{ type, id, field, displayName, tags }, options];
 }
 
 /**
@@ -355,10 +354,13 @@ export function uploadFilmstripThumbnail(target: unknown, entityType: unknown, e
 
 async function uploadTo(target: unknown, entityType: unknown, entityId: unknown, source: unknown, options: unknown, forcedField: string | undefined): Promise<number> {
   const ctx = contextOf(target);
-  const plan = await planUpload(entityType, entityId, source, options, forcedField);
+  const [plan, checked] = checkUpload(entityType, entityId, options, forcedField);
+  // The options are read, and the deadline starts, when the call is made, as in shareThumbnail: before the file is
+  // checked, so that an options object changed meanwhile changes nothing.
+  const t = transferCall(ctx, checked);
+  const file = await prepareFile(source, ["path"], plan.displayName);
   requireHttp(ctx, ["path"]);
-  // planUpload has checked the options: undefined or a plain object of known names
-  return sendUpload(ctx, plan, transferCall(ctx, (options ?? {}) as Record<string, unknown>));
+  return sendUpload(ctx, { ...plan, file }, t);
 }
 
 /**
@@ -386,7 +388,9 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   const filmstrip = options["filmstripThumbnail"] === undefined ? false : checkBoolean(options["filmstripThumbnail"], ["options", "filmstripThumbnail"]);
   requireHttp(ctx, ["options", hasPath ? "thumbnailPath" : "sourceEntity"]);
   const t = transferCall(ctx, options);
-  const plan = hasPath ? await planUpload(refs[0]!.type, refs[0]!.id, options["thumbnailPath"], {}, filmstrip ? "filmstrip_thumb_image" : "thumb_image", ["options", "thumbnailPath"]) : undefined;
+  const plan: UploadPlan | undefined = hasPath
+    ? { ...refs[0]!, field: filmstrip ? "filmstrip_thumb_image" : "thumb_image", displayName: undefined, tags: [], file: await prepareFile(options["thumbnailPath"], ["options", "thumbnailPath"]) }
+    : undefined;
   const source = plan ? (refs[0] as EntityRef) : checkEntityRef(options["sourceEntity"], ["options", "sourceEntity"]);
   const rest = plan ? refs.slice(1) : refs;
   // deadlineMs bounds the whole share: the version check, the upload of a thumbnailPath, and the share itself.
