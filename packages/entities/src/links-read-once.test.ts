@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgValidationError, type CallOptions } from "@sg/core";
-import { create, entityContext, find, iterate, follow, followers, following, schemaRead, shareThumbnail, update, updateProjectLastAccessed, upload, uploadFilmstripThumbnail, uploadThumbnail, workScheduleRead, workScheduleUpdate } from "./index.js";
+import { batch, create, entityContext, find, iterate, follow, followers, following, schemaRead, shareThumbnail, update, updateProjectLastAccessed, upload, uploadFilmstripThumbnail, uploadThumbnail, workScheduleRead, workScheduleUpdate } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 // A 1×1 PNG.
@@ -126,6 +126,29 @@ describe("a link is read when the call is made", () => {
     await updated;
     const [read] = await site.api.find("Shot", [["id", "is", shot.id]], ["project"]);
     expect([projectsOf([shot]), projectsOf([read!])]).toEqual([[p1.id], [p2.id]]);
+  });
+
+  it("create, update and batch copy a written link whole: a nested storage or local_storage changed after the call changes nothing", async () => {
+    const one = { type: "LocalStorage", id: 1 };
+    const nested = () => ({ type: "Project", id: p1.id, storage: { ...one }, local_storage: { ...one } });
+    const link = nested();
+    const made = create(site.client, "Shot", { code: "ro_nested", project: link });
+    link.storage.id = link.local_storage.id = 2;
+    const shot = await made;
+    const again = nested();
+    const updated = update(site.client, "Shot", shot.id, { project: again });
+    again.storage.id = again.local_storage.id = 2;
+    const last = nested();
+    const batched = batch(site.client, [{ request_type: "create", entity_type: "Shot", data: { code: "ro_nested_batch", project: last } }]);
+    last.storage.id = last.local_storage.id = 2;
+    await Promise.all([updated, batched]);
+    const written = (payload: unknown): unknown => ((payload as { fields: { field_name: string; value: unknown }[] }).fields.find((f) => f.field_name === "project"))?.value;
+    expect([written(site.payloads("create").at(-1)), written(site.payloads("update").at(-1)), written((site.payloads("batch").at(-1) as unknown[])[0])]).toEqual([
+      { type: "Project", id: p1.id, storage: one, local_storage: one },
+      // update trims a link to its link keys (§3.5), which keep storage but not local_storage
+      { type: "Project", id: p1.id, storage: one },
+      { type: "Project", id: p1.id, storage: one, local_storage: one },
+    ]);
   });
 
   it("find with trimEntities: false and a wire tree query the link as it was when called", async () => {
