@@ -816,6 +816,19 @@ describe("createClient: a signal from AbortSignal.timeout", () => {
   });
 });
 
+describe("createClient: client.defaults", () => {
+  it("shows its defaults as client.defaults: the copy it checked and calls with, frozen, so that code calling with a signal of its own can tie it to defaults.signal", () => {
+    const stop = new AbortController();
+    const given: { signal?: AbortSignal; timeoutMs?: number } = { signal: stop.signal, timeoutMs: 1000 };
+    const sg = createClient({ site: "https://x.example.com", transport: { name: "t", send: async () => ({}) }, defaults: given });
+    given.timeoutMs = 5;
+    delete given.signal;
+    expect(sg.defaults).toEqual({ signal: stop.signal, timeoutMs: 1000 });
+    expect(Object.isFrozen(sg.defaults)).toBe(true);
+    expect(createClient({ site: "https://x.example.com", transport: { name: "t", send: async () => ({}) } }).defaults).toEqual({});
+  });
+});
+
 describe("createClient: defaults.kind", () => {
   it("refuses a default 'read', which would let writes be retried after they may have landed; 'write' is taken", async () => {
     const site = sessionSite();

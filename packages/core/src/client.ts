@@ -97,6 +97,13 @@ export interface Client {
   /** The clock in use. */
   readonly clock: Clock;
   /**
+   * The call options applied to every call: `createClient`'s `defaults`, as checked and copied then (frozen). A call's
+   * own option replaces the defaults' one, its `signal` too: code that calls with a signal of its own (one it aborts
+   * when its work ends) ties it to `defaults.signal` here, so that an app's shutdown signal still ends that call.
+   * `createClient` always sets it; other implementations of `Client` may leave it out.
+   */
+  readonly defaults?: Readonly<DefaultCallOptions>;
+  /**
    * Call an API method. Credentials come from the auth strategy; on an authentication fault the strategy is
    * asked once for fresh credentials (one refresh shared by every concurrent caller) and the call is re-sent
    * once. Options that are not {@link CallOptions} are refused with {@link SgValidationError} before anything
@@ -168,7 +175,7 @@ export function createClient(options: ClientOptions): Client {
   const clock = options.clock ?? systemClock;
   // A copy, checked and then read by every call: the caller's object may be reused and changed afterwards (an app that
   // fills in one base options object per request), which must change neither this client's calls nor what was checked.
-  const defaults: DefaultCallOptions = copyCallOptions(options.defaults ?? {});
+  const defaults: DefaultCallOptions = Object.freeze(copyCallOptions(options.defaults ?? {}));
   checkCallOptions(defaults, CALL_OPTIONS, ["defaults"]);
   // This client's close signal, handed to the transport with every call in the context (one per client, not per
   // call): close() aborts it and puts a fresh one in a new context, so a closed client that calls again is not ended.
@@ -418,6 +425,7 @@ export function createClient(options: ClientOptions): Client {
     transport,
     logger,
     clock,
+    defaults,
     async call<T = unknown>(method: string, payload?: unknown, callOptions?: CallOptions): Promise<T> {
       try {
         if (typeof method !== "string" || method === "") refuse(["method"], "an API method name such as 'read'", method);

@@ -104,10 +104,11 @@ export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator
     return;
   }
   const { perPage, limit, flag } = setup;
-  // The reads' own signal, tied to the caller's: aborted when the iteration ends (a `break`, an error), so that the
-  // pages requested ahead end instead of running on (and holding the process) with no one to read them.
+  // The reads' own signal, tied to the caller's (else the client's defaults', which a call's own signal replaces):
+  // aborted when the iteration ends (a `break`, an error), so that the pages requested ahead end instead of running on
+  // (and holding the process) with no one to read them.
   const stop = new AbortController();
-  const { signal } = plan.callOptions;
+  const signal = plan.callOptions.signal ?? ctx.client.defaults?.signal;
   const off = signal && onAbort(signal, () => stop.abort(signal.reason));
   plan = { ...plan, callOptions: { ...plan.callOptions, signal: stop.signal } };
 
