@@ -259,8 +259,10 @@ export function createContext(client: Client, rawOptions: unknown): Context {
       // Shared by concurrent callers (of every context over the client), so it goes with the client's defaults only, as
       // core's shared info does: one caller's timeoutMs, deadlineMs or retry would decide for all. Each caller's own
       // signal and deadline end only its own wait (both were checked by the call whose records need the types).
-      // The read ends once every caller waiting for it has aborted (see shareRequest).
-      const { signal, deadlineMs } = callOpts ?? {};
+      // The read ends once every caller waiting for it has aborted (see shareRequest): one without a signal of its own
+      // waits as its calls do, with the client's defaults' (the shared read goes with the shared signal instead).
+      const signal = callOpts?.signal ?? client.defaults?.signal;
+      const deadlineMs = callOpts?.deadlineMs;
       const join = (types: Promise<ReadonlyMap<string, string>>): Promise<ReadonlyMap<string, string>> => joinRequest(types, signal);
       const read = (): Promise<ReadonlyMap<string, string>> => {
         // A failed or abandoned read is not cached (unless a newer one replaced it meanwhile).
@@ -364,7 +366,9 @@ export async function getSessionToken(target: EntityTarget<SiteSchema, DateMode>
  */
 export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<string> {
   const state = stateOf(ctx.client);
-  const { signal, deadlineMs } = callOpts;
+  // Without a signal of its own a caller waits with the client's defaults' (see fieldTypes).
+  const signal = callOpts.signal ?? ctx.client.defaults?.signal;
+  const { deadlineMs } = callOpts;
   checkDeadline(deadlineMs, ["options", "deadlineMs"]);
   // An aborted caller starts no fetch (nor the login, maybe a prompt for a code, that it may need).
   if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createClient, type Client } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { jsonRpcTransport } from "@sg/transport";
-import { entityApi } from "./index.js";
+import { entityApi, getSessionToken } from "./index.js";
 import { startLoopbackSite } from "./test-support/loopback.js";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -66,5 +66,33 @@ describe("the client's defaults.signal", () => {
     })().catch((error: unknown) => error);
     expect(await iterated).toMatchObject({ name: "SgAbortError", code: "SG_ABORTED" });
     expect(n).toBe(500);
+  }, 15_000);
+
+  it("ends the wait of a caller without a signal of its own for a get_session_token another caller started with its own", async () => {
+    const { sg, shutdown, held } = await siteWithShutdown();
+    const own = new AbortController();
+    const first = getSessionToken(sg, { signal: own.signal }).catch((error: unknown) => error);
+    const joined = getSessionToken(sg).catch((error: unknown) => error);
+    await held(1);
+    shutdown.abort();
+    expect(await joined).toMatchObject({ name: "SgAbortError", code: "SG_ABORTED" });
+    own.abort();
+    expect(await first).toMatchObject({ name: "SgAbortError", code: "SG_ABORTED" });
+  }, 15_000);
+
+  it("ends the wait of a caller without a signal of its own for a schema_field_read another caller started with its own", async () => {
+    const { sg, shutdown, held, reads } = await siteWithShutdown();
+    const own = new AbortController();
+    // One page each (limit), with a datetime: its field types are read once, shared by both finds.
+    const first = entityApi(sg).find("Shot", [], ["created_at"], { limit: 1, signal: own.signal }).catch((error: unknown) => error);
+    await held(1);
+    const joined = entityApi(sg).find("Shot", [], ["created_at"], { limit: 1 }).catch((error: unknown) => error);
+    // Its read answered, it joins the pending schema_field_read instead of sending another.
+    while (reads() < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    shutdown.abort();
+    expect(await joined).toMatchObject({ name: "SgAbortError", code: "SG_ABORTED" });
+    own.abort();
+    expect(await first).toMatchObject({ name: "SgAbortError", code: "SG_ABORTED" });
   }, 15_000);
 });
