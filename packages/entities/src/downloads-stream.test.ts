@@ -310,7 +310,7 @@ describe("openAttachment hands the body over as a stream", () => {
     expect(storage.seen[1]!.headers.cookie).toBeUndefined();
   });
 
-  it("an abort while the body is read errors the stream with SgAbortError and drops the connection", async () => {
+  it("an abort while the body is read errors the stream with SgAbortError naming the download, and drops the connection", async () => {
     let res!: ServerResponse;
     const site = await loopback(async (r) => {
       res = r;
@@ -327,7 +327,10 @@ describe("openAttachment hands the body over as a stream", () => {
     }, (e: unknown) => e);
     const t0 = performance.now();
     controller.abort();
-    expect(await pending).toBeInstanceOf(SgAbortError);
+    const error = await pending;
+    expect(error).toBeInstanceOf(SgAbortError);
+    // named without a deadlineMs too, as with one
+    expect((error as SgAbortError).reason).toBe(`@sg/entities: the download of ${site.url}/file_serve/attachment/42 was aborted`);
     expect(performance.now() - t0).toBeLessThan(1000);
     await gone;
     expect(res.writableFinished).toBe(false);
@@ -422,8 +425,10 @@ describe("openAttachment hands the body over as a stream", () => {
         const error = await stalled;
         // at once: within the deadline (counted from the start, before t0) plus a margin for a busy machine
         expect(performance.now() - t0).toBeLessThan(stopBy === "signal" ? 1500 : deadlineMs + 1500);
-        if (stopBy === "signal") expect(error).toBeInstanceOf(SgAbortError);
-        else {
+        if (stopBy === "signal") {
+          expect(error).toBeInstanceOf(SgAbortError);
+          expect((error as SgAbortError).reason).toBe(`@sg/entities: the read of ${pipe} was aborted`);
+        } else {
           expect(error).toMatchObject({ name: "SgTimeoutError", scope: "deadline", timeoutMs: deadlineMs, maybeSent: false });
           expect((error as SgTimeoutError).reason).toBe(`@sg/entities: the read of ${pipe} did not complete within its deadline of ${deadlineMs} ms`);
         }

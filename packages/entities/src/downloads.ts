@@ -249,7 +249,7 @@ export async function openAttachment<A>(target: EntityTarget<SiteSchema, DateMod
     const local = d.local;
     const what = `the read of ${local}`;
     const link = attachment as Readonly<Record<string, unknown>>;
-    return step(t, what, (call) => openLocal(local, typeof link["content_type"] === "string" ? link["content_type"] : undefined, call, (error) => (t.deadlineMs === undefined ? error : deadlineError(t, call.deadlineMs ?? 0, error, what, ""))), "");
+    return step(t, what, (call) => openLocal(local, typeof link["content_type"] === "string" ? link["content_type"] : undefined, call, (error) => deadlineError(t, call.deadlineMs ?? 0, error, what, "")), "");
   }
   return fetchAttachment(d, true, "", (response, call) => {
     const headers = response.headers;
@@ -260,8 +260,9 @@ export async function openAttachment<A>(target: EntityTarget<SiteSchema, DateMod
     let bytes: Uint8Array | undefined = response.body;
     const read = reader ? (): Promise<Uint8Array | undefined> => reader.read().then((chunk) => chunk.value) : async (): Promise<Uint8Array | undefined> => bytes && ((bytes = undefined), response.body);
     return {
-      // The transport keeps the body under the call's limits; its deadline error becomes the download's own.
-      stream: bodyStream(read, (reason) => void reader?.cancel(reason).catch(() => {}), (error) => (t.deadlineMs === undefined ? error : deadlineError(t, call.deadlineMs ?? 0, error, d.what, ""))),
+      // The transport keeps the body under the call's limits; its deadline error and an abort (with or without a
+      // deadline) become the download's own, naming it; any other error goes as it is (see deadlineError).
+      stream: bodyStream(read, (reason) => void reader?.cancel(reason).catch(() => {}), (error) => deadlineError(t, call.deadlineMs ?? 0, error, d.what, "")),
       size,
       contentType: headers.get("content-type") ?? undefined,
       fileName: safeFileName(dispositionName(headers.get("content-disposition"))),
