@@ -272,8 +272,14 @@ export function createClient(options: ClientOptions): Client {
         (stop) =>
           send("info", undefined, undefined, { kind: "read", signal: stop }).then((value) => {
             // A copy frozen through: every caller gets this one object, and the version gates read it; the
-            // transport's own object (a custom transport's constant) is left as it is.
-            const frozen = structuredClone(value) as SiteInfo;
+            // transport's own object (a custom transport's constant) is left as it is. Copied as JSON data, which
+            // info is on the wire: a custom transport's methods, getters or binary views become plain data.
+            let frozen: SiteInfo;
+            try {
+              frozen = JSON.parse(JSON.stringify(value)) as SiteInfo;
+            } catch {
+              refuse(["transport"], "an answer to info that is JSON data (no cycle, no BigInt)", value);
+            }
             deepFreeze(frozen);
             if (infoWork === work) infoValue = frozen;
             return frozen;
@@ -536,9 +542,9 @@ export function createClient(options: ClientOptions): Client {
   return Object.freeze(client);
 }
 
-/** Freeze `value` and every object inside it (frozen first, so a loop ends) but binary views, which cannot be frozen. */
+/** Freeze `value` (JSON data) and every object inside it. */
 function deepFreeze(value: unknown): void {
-  if (value && typeof value === "object" && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) Object.values(Object.freeze(value)).forEach(deepFreeze);
+  if (value && typeof value === "object") Object.values(Object.freeze(value)).forEach(deepFreeze);
 }
 
 /**
