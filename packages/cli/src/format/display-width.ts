@@ -75,13 +75,24 @@ export function* displayClusters(text: string): Generator<readonly [cluster: str
 }
 
 /**
+ * Characters that take one column each and never join a neighbour in a cluster: printable ASCII, Latin-1 (not the
+ * soft hyphen), Latin Extended A and B, IPA, spacing modifier letters, and the dashes and quotes of general
+ * punctuation (`é`, `’`, `…`): most text in Western languages, measured without segmenting it.
+ */
+const ONE_COLUMN = /^[\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027]*/;
+
+/** How many of the first characters of `text` take one column each, on their own (see {@link ONE_COLUMN}). */
+export function oneColumnRun(text: string): number {
+  return ONE_COLUMN.exec(text)![0].length;
+}
+
+/**
  * How many terminal columns `text` takes.
  *
  * @param text - what is written on the terminal.
  */
 export function displayWidth(text: string): number {
-  // Printable ASCII only: one column a character.
-  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+  if (oneColumnRun(text) === text.length) return text.length;
   let width = 0;
   for (const [, w] of displayClusters(text)) width += w;
   return width;

@@ -1,23 +1,11 @@
 import { writeAndDrain } from "../io.js";
 import { forTerminal } from "../terminal-text.js";
 import { cellText } from "./cell.js";
-import { displayClusters, displayWidth } from "./display-width.js";
+import { clip } from "./clip.js";
+import { displayWidth } from "./display-width.js";
 import { columnsOf, type OutputRecord, type RecordWriter, type WriterOptions } from "./writer.js";
 
 const MAX_CELL = 60;
-
-/** `text` cut to `max` terminal columns, its last one an ellipsis, never splitting a character a person sees as one. */
-function clip(text: string, max: number): string {
-  if (displayWidth(text) <= max) return text;
-  let out = "";
-  let used = 0;
-  for (const [cluster, w] of displayClusters(text)) {
-    if (used + w > max - 1) break;
-    out += cluster;
-    used += w;
-  }
-  return out + "…";
-}
 
 /** The terminal columns of a cell: wide characters (CJK, emoji) take two. */
 const width = displayWidth;
