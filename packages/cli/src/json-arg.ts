@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { UsageError } from "./exit-codes.js";
 import { decodeTextInput } from "./text-input.js";
 import { refuseUnsafeIntegers } from "./json-big-int.js";
+import { jsonErrorPlace } from "./json-error-place.js";
 import { refusePromptAfterStdin } from "./connection.js";
 import type { CommandContext } from "./command-context.js";
 import { resolveFromCwd, type CliInput } from "./io.js";
@@ -149,7 +150,7 @@ export function parseJsonArg(text: string, what: string, expect: JsonArgShape, f
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message.split("\n")[0] : "";
+    const detail = error instanceof Error ? jsonErrorPlace(text, error.message.split("\n")[0] ?? "") : "";
     throw new UsageError(`${named} is not valid JSON: ${detail}`, from && shortForm ? jsonOnlyHint(text, what, from, shortForm) : quotesStrippedHint(text, from) + `Example: ${example(what, from)}`);
   }
   refuseUnsafeIntegers(text, what, from);
