@@ -87,6 +87,10 @@ process.exitCode = code;
 // Interrupted, even when the status is 0 (a change made, its output cut by the signal): what stdout still holds is
 // incomplete, and a reader that stopped reading must not keep sg waiting. What the pipe takes now is written.
 if (received) process.exit(code);
+// A signal that came while runCli's last steps ran without waiting (a table's last rows written to a file) may not be
+// handled yet: two turns of the event loop (the second after libuv has read its signal pipe) let its handler leave
+// with `sg: interrupted` and 130 / 143 (see `leaveWhileFlushing`) before the flush below could end the run with 0.
+for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 // Flush stdout before leaving (pipes are asynchronous); keep-alive sockets must not hold the process open.
 process.stdout.write("", (error?: Error | null) => {
   const failed = lateError ?? (error as NodeJS.ErrnoException | null | undefined);

@@ -7,6 +7,19 @@ import { columnsOf, type OutputRecord, type RecordWriter, type WriterOptions } f
 
 const MAX_CELL = 60;
 
+/** How many rows are laid out or written between two turns of the event loop. */
+const ROWS_BETWEEN_TURNS = 1000;
+
+/**
+ * One turn of the event loop, then stop if the output's signal aborted (Ctrl-C, SIGTERM, a failed output). A big
+ * table is otherwise laid out in one synchronous pass and written to a file that never makes it wait: a signal's
+ * handler would not run until the whole table was written.
+ */
+async function nextTurn(signal: AbortSignal | undefined): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  signal?.throwIfAborted();
+}
+
 /** The terminal columns of a cell: wide characters (CJK, emoji) take two. */
 const width = displayWidth;
 
@@ -38,7 +51,12 @@ export function tableWriter(options: WriterOptions): RecordWriter {
         await writeAndDrain(out, "(no records)\n");
         return;
       }
-      const cells = records.map((r) => columns.map((c) => clip(cellText(r[c], "table"), MAX_CELL)));
+      const signal = out.signal;
+      const cells: string[][] = [];
+      for (const r of records) {
+        if (cells.length % ROWS_BETWEEN_TURNS === ROWS_BETWEEN_TURNS - 1) await nextTurn(signal);
+        cells.push(columns.map((c) => clip(cellText(r[c], "table"), MAX_CELL)));
+      }
       // A loop, not Math.max(...cells): spreading one argument per row overflows the call stack past ~125k rows.
       // The headers are field names from the site's reply (a batch's, a single record's): escaped like the cells.
       const headers = columns.map(forTerminal);
@@ -53,7 +71,10 @@ export function tableWriter(options: WriterOptions): RecordWriter {
           .trimEnd() + "\n";
       await writeAndDrain(out, render(headers));
       await writeAndDrain(out, render(widths.map((w) => "-".repeat(w))));
-      for (const row of cells) await writeAndDrain(out, render(row));
+      for (let i = 0; i < cells.length; i++) {
+        if (i % ROWS_BETWEEN_TURNS === ROWS_BETWEEN_TURNS - 1) await nextTurn(signal);
+        await writeAndDrain(out, render(cells[i]!));
+      }
       await writeAndDrain(out, `(${records.length} record${records.length === 1 ? "" : "s"})\n`);
     },
   };
