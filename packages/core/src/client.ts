@@ -433,6 +433,8 @@ export function createClient(options: ClientOptions): Client {
     clock,
     defaults,
     async call<T = unknown>(method: string, payload?: unknown, callOptions?: CallOptions): Promise<T> {
+      // Read once, as called: the caller may change or reuse its object (and its retry) while this waits for credentials.
+      callOptions &&= copyCallOptions(callOptions);
       try {
         if (typeof method !== "string" || method === "") refuse(["method"], "an API method name such as 'read'", method);
         if (method === "info") return (await info(callOptions)) as T;
@@ -487,6 +489,7 @@ export function createClient(options: ClientOptions): Client {
       }
     },
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
+      request = copyCallOptions(request);
       try {
         requireHttp();
         // As in call(): the deadline bounds waiting for credentials too, and the transport gets what is left.
