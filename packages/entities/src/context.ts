@@ -123,14 +123,17 @@ export interface Context {
 /** The server-version gate of `includeArchivedProjects: false` (rpc-protocol.md §1.9), shared by `find` and `summarize`. */
 export const ARCHIVED_PROJECTS_GATE = ["includeArchivedProjects: false", [5, 3, 14]] as const;
 
-/** Pick the core call options out of a method's options, merged over the API defaults. */
+/**
+ * Pick the core call options out of a method's options, merged over the API defaults: a copy, its `retry` too, as the
+ * caller may change its object for the next call while this one waits (for `info`, a schema, an upload step).
+ */
 export function callOptions(ctx: Context, options: Record<string, unknown> | undefined): CallOptions {
   const out: Record<string, unknown> = { ...ctx.defaults };
   if (options) {
     for (const key of CALL_OPTION_KEYS) if (options[key] !== undefined) out[key] = options[key];
     if (options["signal"] !== undefined && !(options["signal"] instanceof AbortSignal)) fail(["options", "signal"], SIGNAL, options["signal"]);
   }
-  return out as CallOptions;
+  return copyCallOptions(out as CallOptions);
 }
 
 /** What is cached per client, whatever the options of the contexts over it. */
