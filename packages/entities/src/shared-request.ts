@@ -13,14 +13,16 @@ const pending: WeakMap<Promise<unknown>, SharedWork<unknown>> = /* @__PURE__ */ 
  * Start `request` once for every caller that waits for it with {@link joinRequest}. Once each of them has aborted (none
  * waits without a signal), the request is aborted, so that it holds neither the site nor the process, and `drop` is
  * called with the promise returned here to take it out of its cache; `drop` is called too when the request fails.
- * `request` gets the options to call with: the shared signal when the caller starting it has a signal (its own, else
- * the client's `defaults.signal`: a caller joins with the same), else none (a request no caller can abandon).
+ * `request` gets the options to call with: `kind: "read"`, and the shared signal when the caller starting it has a
+ * signal (its own, else the client's `defaults.signal`: a caller joins with the same), else none (a request no caller
+ * can abandon).
  */
-export function shareRequest<T>(signal: AbortSignal | undefined, request: (options: CallOptions | undefined) => Promise<T>, drop: (request: Promise<T>) => void): Promise<T> {
+export function shareRequest<T>(signal: AbortSignal | undefined, request: (options: CallOptions) => Promise<T>, drop: (request: Promise<T>) => void): Promise<T> {
   let ok = false;
   let started!: Promise<T>;
   const work = shareUntilAbandoned(
-    (stop) => (started = request(signal && { signal: stop }).then((value) => ((ok = true), value))),
+    // Always a read, whatever the client's defaults.kind (as core's info): these read, and a 502 on one is retried.
+    (stop) => (started = request({ kind: "read", signal: signal && stop }).then((value) => ((ok = true), value))),
     () => {
       pending.delete(started);
       ok || drop(started);
