@@ -368,13 +368,22 @@ export async function getSessionToken(target: EntityTarget<SiteSchema, DateMode>
  * whose signal has aborted already starts none.
  */
 export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<string> {
-  const state = stateOf(ctx.client);
   // Without a signal of its own a caller waits with the client's defaults' (see fieldTypes).
   const signal = callOpts.signal ?? ctx.client.defaults?.signal;
   const { deadlineMs } = callOpts;
   checkDeadline(deadlineMs, ["options", "deadlineMs"]);
   // An aborted caller starts no fetch (nor the login, maybe a prompt for a code, that it may need).
   if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
+  // As core's shared info: when the deadline passes, the request may be on its way, and it goes on for the others.
+  return within(joinRequest(tokenRequest(ctx, signal), signal), signal, deadlineMs, "'get_session_token'", "get_session_token");
+}
+
+/**
+ * The shared `get_session_token` of {@link sessionToken} (the cached or pending one, else one started with `signal`: a
+ * caller waiting for it joins it with `joinRequest`, so that it ends once every caller waiting has aborted).
+ */
+export function tokenRequest(ctx: Context, signal: AbortSignal | undefined): Promise<string> {
+  const state = stateOf(ctx.client);
   if (!state.token) {
     const client = ctx.client;
     // Ended once every caller waiting for it has aborted (see shareRequest); a failed or abandoned one is not cached.
@@ -397,8 +406,7 @@ export function sessionToken(ctx: Context, callOpts: CallOptions = {}): Promise<
     state.token = pending;
     pending.then((token) => tokenValues.set(pending, token), () => {});
   }
-  // As core's shared info: when the deadline passes, the request may be on its way, and it goes on for the others.
-  return within(joinRequest(state.token, signal), signal, deadlineMs, "'get_session_token'", "get_session_token");
+  return state.token;
 }
 
 /** `work`, or a rejection as soon as `signal` aborts (the shared work itself goes on for the other callers). */

@@ -9,9 +9,10 @@
  *
  * @packageDocumentation
  */
-import { SgAuthError, SgError, SgValidationError, urlRefusal, type CallOptions, type Credentials, type DateMode, type HttpResponse } from "@sg/core";
+import { SgAuthError, SgError, SgValidationError, abortErrorFrom, urlRefusal, type CallOptions, type Credentials, type DateMode, type HttpResponse } from "@sg/core";
 import { localPathKey } from "./records.js";
-import { contextOf, forgetSessionToken, sessionToken, within, type Context, type EntityTarget } from "./context.js";
+import { contextOf, forgetSessionToken, sessionToken, tokenRequest, within, type Context, type EntityTarget } from "./context.js";
+import { joinRequest } from "./shared-request.js";
 import { SgTransferError } from "./errors.js";
 import type { SiteSchema } from "./schema-types.js";
 import { checkTransferOptions, deadlineError, requireHttp, step, transferCall, type StepState, type Transfer, type TransferCallOptions } from "./transfer.js";
@@ -458,15 +459,19 @@ const renewals: WeakMap<object, { readonly refused: string; readonly token: Prom
  */
 function renewedToken(ctx: Context, refused: string, call: CallOptions): Promise<string> {
   let renewal = renewals.get(ctx.client);
+  // As sessionToken: started and joined with the caller's signal (else the defaults'), so that it ends once every
+  // download waiting for it has aborted; an aborted caller starts none.
+  const signal = call.signal ?? ctx.client.defaults?.signal;
+  if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
   if (renewal?.refused !== refused) {
     // Shared by every download refused with `refused`: fetched without any caller's limits, as sessionToken does.
-    const made = { refused, token: sessionToken(ctx) };
+    const made = { refused, token: tokenRequest(ctx, signal) };
     renewals.set(ctx.client, made);
     // A failed renewal is not kept: the next download refused with the same token tries again.
     made.token.catch(() => renewals.get(ctx.client) === made && renewals.delete(ctx.client));
     renewal = made;
   }
-  return within(renewal.token, call.signal, call.deadlineMs, "'get_session_token'", "get_session_token");
+  return within(joinRequest(renewal.token, signal), signal, call.deadlineMs, "'get_session_token'", "get_session_token");
 }
 
 /** A download session token as the credentials it is sent as. */
