@@ -52,7 +52,10 @@ export function startTransfer(call: CallOptions): Transfer {
  * download are reads (repeating them cannot duplicate anything); a `"read"` would let an upload land twice.
  */
 export function transferCall(ctx: Context, options: Readonly<Record<string, unknown>>): Transfer {
-  return startTransfer(callOptions(ctx, options));
+  const call = callOptions(ctx, options);
+  // Without a signal of its own, the client's defaults' (an app's shutdown): core ends the requests with it, but a
+  // local file link's read sends none.
+  return startTransfer(call.signal ? call : { ...call, signal: ctx.client.defaults?.signal });
 }
 
 /**
