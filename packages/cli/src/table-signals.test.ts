@@ -8,17 +8,15 @@ import { BIN } from "./test-support/run-sg.js";
 
 // A table is written at the end, to a file that never makes a write wait: a signal that comes meanwhile must still
 // end the run as the README says (`sg: interrupted (SIGTERM)`, 143), not be left unheard until a full table and 0.
-const { sg, env, configDir } = emulatorSuite();
+// The rows are seeded by the emulator itself (`rows`): made through `sg batch`, 3,000 creates took over sg's 120 s
+// limit on a loaded machine.
 const ROWS = 3000;
+const { env, configDir } = emulatorSuite({ rows: ROWS });
 let dir = "";
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "sg-cli-table-signals-"));
-  const requests = Array.from({ length: ROWS }, (_, i) => ({ request_type: "create", entity_type: "Shot", data: { code: `TS${i}`, description: "Plan séquence, caméra à l’épaule. ".repeat(20), project: { type: "Project", id: 1 } } }));
-  writeFileSync(join(dir, "batch.json"), JSON.stringify(requests));
-  const made = await sg(["batch", `@${join(dir, "batch.json")}`, "--format", "jsonl"], env());
-  expect(made.code, made.stderr).toBe(0);
-}, 120_000);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
@@ -34,7 +32,7 @@ function findTableSignalledAt(at: RegExp): Promise<{ code: number | null; stderr
   );
   const outPath = join(dir, "table.out");
   const out = openSync(outPath, "w");
-  const child = spawn(process.execPath, [BIN, "find", "Shot", JSON.stringify([["code", "starts_with", "TS"]]), "--all", "--fields", "code,description", "--format", "table"], {
+  const child = spawn(process.execPath, [BIN, "find", "Shot", "[]", "--all", "--fields", "code,description", "--format", "table"], {
     env: { PATH: process.env["PATH"] ?? "", HOME: configDir, SG_CONFIG_DIR: configDir, ...env(), NODE_OPTIONS: `--import=${preload}` },
     stdio: ["ignore", out, "pipe"],
   });
@@ -52,7 +50,7 @@ describe("a signal while a table is written to a file", () => {
     const r = await findTableSignalledAt(/^type +id +code/);
     expect(r.stderr, r.stdout.slice(0, 200)).toBe("sg: interrupted (SIGTERM)\n");
     expect(r.code).toBe(143);
-    expect(r.stdout).not.toContain(`(${ROWS} records)`);
+    expect(r.stdout).not.toMatch(/\(\d+ records\)/);
     expect(r.stdout.split("\n").length).toBeLessThan(ROWS);
   }, 60_000);
 
