@@ -81,3 +81,22 @@ describe("options changed after the call", () => {
     expect(await exchange).toBeInstanceOf(SgAbortError);
   });
 });
+
+describe("what the client keeps or is handed cannot be changed from outside", () => {
+  it("client.defaults is frozen through, its retry and retryStatuses too: a create goes with the defaults as given", async () => {
+    const s = await site();
+    const { transport, sent } = recording();
+    const sg = createClient({ site: s.url, transport, auth: loggingIn, defaults: { retry: { maxAttempts: 1, retryStatuses: [502] } } });
+    // What a plugin handed the client would do to "tune" it in place.
+    const retry = sg.defaults!.retry as Mutable["retry"];
+    expect(() => (retry.maxAttempts = 4)).toThrow(TypeError);
+    expect(() => (retry.retryWrites = true)).toThrow(TypeError);
+    expect(() => retry.retryStatuses.push(503)).toThrow(TypeError);
+    const call = sg.call("create", { type: "Shot", data: {} });
+    (await s.arrived(1)).answer([]);
+    (await s.arrived(2)).answer({ type: "Shot", id: 1 });
+    await call;
+    const create = sent.find((r) => r.method === "create")!;
+    expect(create.retry).toStrictEqual({ maxAttempts: 1, retryStatuses: [502] });
+  });
+});

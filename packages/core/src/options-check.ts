@@ -46,8 +46,9 @@ export function checkOptionsObject(prefix: string, options: unknown, shape: Opti
 
 /**
  * A copy of call options, taken once by what keeps them (a client's or an entities context's `defaults`), with its
- * `retry` override and that one's `retryStatuses` copied too: an app that reuses one options object and changes it
- * afterwards (per request) changes neither the calls of what was made before nor what was checked. Anything but an
+ * `retry` override and that one's `retryStatuses` copied too, and frozen (the copy itself is not): an app that reuses
+ * one options object and changes it afterwards (per request), or code that changes what it was handed (a client's
+ * frozen `defaults`), changes neither the calls of what was made before nor what was checked. Anything but an
  * object is returned as it is, for the caller's checks to refuse.
  *
  * @param options - the call options as given.
@@ -56,5 +57,5 @@ export function copyCallOptions<O extends CallOptions>(options: O): O {
   if (options === null || typeof options !== "object") return options;
   const retry: unknown = options.retry;
   const statuses: unknown = retry !== null && typeof retry === "object" && (retry as { retryStatuses?: unknown }).retryStatuses;
-  return { ...options, ...(retry !== null && typeof retry === "object" && { retry: { ...retry, ...(Array.isArray(statuses) && { retryStatuses: [...statuses] }) } }) };
+  return { ...options, ...(retry !== null && typeof retry === "object" && { retry: Object.freeze({ ...retry, ...(Array.isArray(statuses) && { retryStatuses: Object.freeze([...statuses]) }) }) }) };
 }
