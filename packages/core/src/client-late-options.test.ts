@@ -99,4 +99,19 @@ describe("what the client keeps or is handed cannot be changed from outside", ()
     const create = sent.find((r) => r.method === "create")!;
     expect(create.retry).toStrictEqual({ maxAttempts: 1, retryStatuses: [502] });
   });
+
+  it("http(): the form and headers go as they were when called, though the app reuses its objects for the next upload", async () => {
+    const s = await site();
+    const { transport, sent } = recording();
+    const sg = createClient({ site: s.url, transport, auth: loggingIn });
+    const form = { entity_type: "Shot", entity_id: "1" };
+    const headers = { "x-entity": "Shot#1" };
+    const upload = sg.http({ method: "POST", target: "/upload/upload_file", form, headers });
+    form.entity_id = "2";
+    headers["x-entity"] = "Shot#2";
+    (await s.arrived(1)).answer([]);
+    (await s.arrived(2)).answer(1);
+    expect((await upload).status).toBe(200);
+    expect(sent.find((r) => r.method === "POST")).toMatchObject({ form: { entity_type: "Shot", entity_id: "1" }, headers: { "x-entity": "Shot#1" } });
+  });
 });

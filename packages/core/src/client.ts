@@ -489,7 +489,7 @@ export function createClient(options: ClientOptions): Client {
       }
     },
     async http(request: ClientHttpRequest): Promise<HttpResponse> {
-      request = copyCallOptions(request);
+      request = copyRequest(request);
       try {
         requireHttp();
         // As in call(): the deadline bounds waiting for credentials too, and the transport gets what is left.
@@ -593,6 +593,24 @@ const CALL_OPTIONS: readonly string[] = ["signal", "timeoutMs", "deadlineMs", "r
 
 /** What `info` takes: the call options and `refresh`. */
 const INFO_OPTIONS: readonly string[] = [...CALL_OPTIONS, "refresh"];
+
+/** The fields of a request to `http()`: the call options and those of an exchange. */
+const HTTP_FIELDS: readonly string[] = [...CALL_OPTIONS, "method", "target", "form", "body", "headers", "credentials", "responseBody", "maxBytes", "authenticated", "refused"];
+
+/**
+ * `request` as it is when `http()` is called: its own fields, and each of {@link HTTP_FIELDS} read as a property (a
+ * method or getter of the request's class too, which a spread drops), with `form` and `headers` copied as `retry` is,
+ * so that an app reusing them for its next upload changes nothing this one sends.
+ */
+function copyRequest(request: ClientHttpRequest): ClientHttpRequest {
+  const copy: Record<string, unknown> = { ...request };
+  for (const key of HTTP_FIELDS) {
+    const value: unknown = request[key as keyof ClientHttpRequest];
+    // form and headers (the only fields starting with f or h); what is not an object goes as it is, for the transport to refuse
+    if (value !== undefined) copy[key] = value && typeof value == "object" && /^[fh]/.test(key) && !Array.isArray(value) ? { ...value } : value;
+  }
+  return copyCallOptions(copy as ClientHttpRequest);
+}
 
 /** The hint that names the auth packages, for a call without auth and a credential given to createClient. */
 const AUTH_HINT = "Pass auth to createClient: scriptAuth() from @sg/auth-script, legacyLoginAuth() from @sg/auth-legacy-pat, or sessionAuth() from @sg/auth-session.";
