@@ -374,9 +374,10 @@ export function createClient(options: ClientOptions): Client {
     const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs, resend && wait.cut).catch((cause: unknown) => {
       // Without `resend` (a write that may have landed), whatever ended the wait is the cause of the call's own
       // refusal, which says so: a failed refresh is one object shared by every caller waiting for it. A copy of it, as
-      // the refresh's error may have the refusal itself as its cause (a strategy's explanation of it).
+      // the refresh's error may have the refusal itself as its cause (a strategy's explanation of it). Of the refusal's
+      // class, with its fields, but not made by its constructor, which may take other arguments (a transport's own class).
       if (resend) throw cause;
-      throw Object.assign(new (error.constructor as typeof SgAuthError)(error.reason, { ...error, cause }), { maybeSent: true });
+      throw Object.assign(Object.setPrototypeOf(new SgAuthError(error.reason, { ...error, cause }), Object.getPrototypeOf(error)), error, { maybeSent: true });
     }));
     if (fresh) {
       // No `resend` (a write that may have landed): the refusal goes out as it came, not explained as a refusal of
