@@ -1,5 +1,5 @@
 import { SgError, SgTimeoutError, onAbort, silentLogger } from "@sg/core";
-import type { AttemptRecord, Clock, Logger, MethodKind } from "@sg/core";
+import type { AttemptRecord, Clock, Logger, MethodKind, SgErrorOptions } from "@sg/core";
 import { landedHint } from "./fault-map.js";
 import { classifyNetworkError, networkError } from "./network-errors.js";
 import type { RetryBudget } from "./retry-budget.js";
@@ -260,10 +260,13 @@ function landedError(error: SgError): SgError {
   return Object.assign(rebuilt(error, { hint: landedHint("An earlier attempt failed") }), { maybeSent: true });
 }
 
-/** `error` rebuilt, of the same class and with the same fields and cause, but for those in `changes`. */
-function rebuilt(error: SgError, changes: object): SgError {
-  const Class = error.constructor as new (message: string, options: object) => SgError;
-  return new Class(error.reason, { ...error, cause: error.cause, ...changes });
+/**
+ * `error` rebuilt, of the same class and with the same fields and cause, but for those in `changes` (a hint, a cause):
+ * not made by its class's constructor, which may take other arguments (a custom fetch's own class).
+ */
+function rebuilt(error: SgError, changes: SgErrorOptions): SgError {
+  const made = new SgError(error.reason, { ...error, cause: error.cause, ...changes });
+  return Object.assign(Object.setPrototypeOf(made, Object.getPrototypeOf(error)), error, { hint: made.hint });
 }
 
 function asSgError(error: Error): SgError {
