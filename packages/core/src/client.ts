@@ -102,7 +102,7 @@ export interface Client {
    * when its work ends) ties it to `defaults.signal` here, so that an app's shutdown signal still ends that call.
    * `createClient` always sets it; other implementations of `Client` may leave it out.
    */
-  readonly defaults?: Readonly<DefaultCallOptions>;
+  readonly defaults?: Readonly<DefaultCallOptions> | undefined;
   /**
    * Call an API method. Credentials come from the auth strategy; on an authentication fault the strategy is
    * asked once for fresh credentials (one refresh shared by every concurrent caller) and the call is re-sent
@@ -136,7 +136,7 @@ export interface Client {
    * transport, so that code can refuse a transfer before sending anything. `createClient` always sets it;
    * other implementations of `Client` may leave it out (then assume `true`).
    */
-  readonly supportsHttp?: boolean;
+  readonly supportsHttp?: boolean | undefined;
   /**
    * End this client's calls in flight, streamed download bodies included: each rejects with `SgAbortError` (a write's
    * says in `maybeSent` whether it may have been applied, and if so has a hint to check the site before trying again).

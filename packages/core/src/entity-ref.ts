@@ -5,7 +5,7 @@ export interface EntityRef<T extends string = string> {
   /** The entity id. */
   readonly id: number;
   /** The display name the site adds to links it returns: `null` when the entity's display field (often `code`) is empty. */
-  readonly name?: string | null;
+  readonly name?: string | null | undefined;
 }
 
 /** Whether a value is a `{type, id}` entity link (a non-empty type string and an integer id). */

@@ -23,12 +23,14 @@ import {
   type AbortErrorDetails,
   type AuthStrategy,
   type CallOptions,
+  type Client,
   type ClientHttpRequest,
   type ClientOptions,
   type CredentialOptions,
   type DefaultCallOptions,
   type Credentials,
   type EncodeFiltersOptions,
+  type EntityRef,
   type FaultDetails,
   type HttpErrorDetails,
   type HttpRequest,
@@ -62,6 +64,7 @@ const credentialOptions = { sudoAsLogin: undefined, sessionUuid: undefined, extr
 const userOnly = { ...credentialOptions, authToken: undefined } satisfies Unset<UserCredentials>;
 const sessionOnly = { ...credentialOptions, rejectIfExpired: undefined } satisfies Unset<SessionCredentials>;
 const errorOptions = { cause: undefined, hint: undefined, method: undefined, attempts: undefined, secrets: undefined, code: undefined } satisfies Unset<SgErrorOptions>;
+const clientMembers = { defaults: undefined, supportsHttp: undefined } satisfies Unset<Client>;
 
 // The assignments are the assertions: each fails to compile under exactOptionalPropertyTypes without `| undefined`.
 const typed: {
@@ -88,6 +91,9 @@ const typed: {
   timeout: { timeoutMs: 1, scope: "attempt", ...errorOptions, maybeSent: undefined } satisfies Unset<TimeoutErrorDetails> & TimeoutErrorDetails,
   abort: { ...errorOptions, maybeSent: undefined } satisfies Unset<AbortErrorDetails> & AbortErrorDetails,
   validation: { path: [], expected: "e", received: "r", ...errorOptions } satisfies ValidationErrorDetails,
+  // a wrapper of a client forwarding its members (`defaults: inner.defaults`), a link built from a row's optional code
+  clientWrapper: { ...({} as Client), ...clientMembers } satisfies Client,
+  link: { type: "Shot", id: 1, name: undefined } satisfies Unset<EntityRef> & EntityRef,
 };
 void typed;
 
