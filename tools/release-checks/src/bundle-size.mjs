@@ -303,7 +303,11 @@ export const COMBINATIONS = [
     // copies, iterate checking its arguments when called and the signal per record, its read-ahead and the shared
     // schema/token reads aborted once abandoned and ended by the client's defaults.signal, internal reads sent as
     // reads.
-    ratchet: 35 * KB + 317,
+    // Then by 134 B: from a framework-author review (2026-11-30): sg.http() copying its request when called (form and
+    // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
+    // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
+    // without calling its class's constructor (a custom error class crashed or garbled it)
+    ratchet: 35 * KB + 451,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -579,7 +583,11 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // copies, iterate checking its arguments when called and the signal per record, its read-ahead and the shared
     // schema/token reads aborted once abandoned and ended by the client's defaults.signal, internal reads sent as
     // reads.
-    ratchet: 29 * KB + 315,
+    // Then by 140 B: from a framework-author review (2026-11-30): sg.http() copying its request when called (form and
+    // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
+    // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
+    // without calling its class's constructor (a custom error class crashed or garbled it)
+    ratchet: 29 * KB + 455,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -931,7 +939,11 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // schema/token reads aborted once abandoned and ended by the client's defaults.signal, internal reads sent as
     // reads; write and upload options read when called; an aborted transfer's error naming the transfer; a download's
     // token renewal ended by its signal.
-    ratchet: 52 * KB + 492,
+    // Then by 111 B: from a framework-author review (2026-11-30): sg.http() copying its request when called (form and
+    // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
+    // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
+    // without calling its class's constructor (a custom error class crashed or garbled it)
+    ratchet: 53 * KB - 421,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1168,7 +1180,11 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // info frozen as a JSON copy, client.defaults; transport: the retry deadline check on the monotonic clock, Retry-
     // After dates read against the answer's Date header (0 or past waits the backoff), an async onRetry's rejection
     // logged, a failing clock sleep giving up with the attempt's own error.
-    ratchet: 28 * KB + 110,
+    // Then by 119 B: from a framework-author review (2026-11-30): sg.http() copying its request when called (form and
+    // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
+    // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
+    // without calling its class's constructor (a custom error class crashed or garbled it)
+    ratchet: 28 * KB + 229,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1409,7 +1425,11 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // info frozen as a JSON copy, client.defaults; transport: the retry deadline check on the monotonic clock, Retry-
     // After dates read against the answer's Date header (0 or past waits the backoff), an async onRetry's rejection
     // logged, a failing clock sleep giving up with the attempt's own error.
-    ratchet: 28 * KB + 419,
+    // Then by 126 B: from a framework-author review (2026-11-30): sg.http() copying its request when called (form and
+    // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
+    // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
+    // without calling its class's constructor (a custom error class crashed or garbled it)
+    ratchet: 29 * KB - 479,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1668,7 +1688,11 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // info frozen as a JSON copy, client.defaults; transport: the retry deadline check on the monotonic clock, Retry-
     // After dates read against the answer's Date header (0 or past waits the backoff), an async onRetry's rejection
     // logged, a failing clock sleep giving up with the attempt's own error.
-    ratchet: 31 * KB - 46,
+    // Then by 109 B: from a framework-author review (2026-11-30): sg.http() copying its request when called (form and
+    // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
+    // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
+    // without calling its class's constructor (a custom error class crashed or garbled it)
+    ratchet: 31 * KB + 63,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1805,7 +1829,11 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // shared by its callers (a landed write throws its own refusal, cuts carry method and attempts), the strategy's
     // login sent as a read whatever defaults.kind says, no login started for a signal aborted already, the cached site
     // info frozen as a JSON copy, client.defaults.
-    ratchet: 9 * KB - 17,
+    // Then by 120 B: from a framework-author review (2026-11-30): sg.http() copying its request when called (form and
+    // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
+    // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
+    // without calling its class's constructor (a custom error class crashed or garbled it)
+    ratchet: 9 * KB + 103,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
