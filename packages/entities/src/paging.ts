@@ -96,6 +96,21 @@ export function readSinglePage(ctx: Context, plan: PagingPlan, setup: PagingSetu
   );
 }
 
+/** Removes what {@link tie} left on a signal once its controller is collected (a second removal does nothing). */
+const dropped = new FinalizationRegistry<() => void>((off) => off());
+
+/**
+ * Abort `stop` when `signal` aborts; the returned function undoes it. `stop` is held weakly: an iteration driven by
+ * hand and dropped unclosed never runs its `finally`, and a long-lived signal (a daemon's `defaults.signal`) must not
+ * keep it, and its pages, alive; once it is collected, the callback leaves the signal too.
+ */
+function tie(signal: AbortSignal, stop: AbortController): () => void {
+  const ref = new WeakRef(stop);
+  const off = onAbort(signal, () => ref.deref()?.abort(signal.reason));
+  dropped.register(stop, off);
+  return off;
+}
+
 /** Stream the raw pages of a `read`, in order, honouring `limit`, `page` and `concurrency`. */
 export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator<unknown[], void, undefined> {
   const setup = await pagingSetup(ctx, plan);
@@ -109,7 +124,7 @@ export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator
   // (and holding the process) with no one to read them.
   const stop = new AbortController();
   const signal = plan.callOptions.signal ?? ctx.client.defaults?.signal;
-  const off = signal && onAbort(signal, () => stop.abort(signal.reason));
+  const off = signal && tie(signal, stop);
   plan = { ...plan, callOptions: { ...plan.callOptions, signal: stop.signal } };
 
   const window = Math.max(1, plan.concurrency);
