@@ -372,12 +372,14 @@ export function createClient(options: ClientOptions): Client {
     // No refresh (a login, maybe a prompt) is started for a call that was aborted or whose client closed meanwhile.
     const ended = wait.closed.aborted || wait.signal?.aborted;
     const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs, resend && wait.cut).catch((cause: unknown) => {
-      // Without `resend` (a write that may have landed), whatever ended the wait is the cause of the call's own
-      // refusal, which says so: a failed refresh is one object shared by every caller waiting for it. A copy of it, as
-      // the refresh's error may have the refusal itself as its cause (a strategy's explanation of it). Of the refusal's
-      // class, with its fields, but not made by its constructor, which may take other arguments (a transport's own class).
+      // Without `resend` (a write that may have landed), a copy says `maybeSent`: what the refresh threw is one object
+      // shared by every caller waiting for it. The strategy's explanation of a refusal (an SgAuthError whose cause is
+      // the refusal: the key is wrong) leaves as it would for any call; a failure or a cut of the wait leaves as the cause
+      // of the call's own refusal. Of the original's class, with its fields, but not made by its constructor, which may
+      // take other arguments (a transport's own class).
       if (resend) throw cause;
-      throw Object.assign(Object.setPrototypeOf(new SgAuthError(error.reason, { ...error, cause }), Object.getPrototypeOf(error)), error, { maybeSent: true });
+      const base = cause instanceof SgAuthError && cause.cause instanceof SgAuthError ? cause : error;
+      throw Object.assign(Object.setPrototypeOf(new SgAuthError(base.reason, { ...base, cause: base == error ? cause : base.cause }), Object.getPrototypeOf(base)), base, { maybeSent: true });
     }));
     if (fresh) {
       // No `resend` (a write that may have landed): the refusal goes out as it came, not explained as a refusal of

@@ -275,27 +275,30 @@ describe("retryWrites: true, a write answered 502 and then not retried: the firs
     expect(reader.requests).toHaveLength(2);
   });
 
-  it("502, then the key refused on the second attempt: the write's own refusal leaves (maybeSent: true), the strategy's explained error as its cause, and nothing is re-sent", async () => {
+  it("502, then the key refused on the second attempt: the strategy's explained error leaves as a copy with maybeSent: true (an own property), and nothing is re-sent", async () => {
     const server = await serve((_req, res, _raw, n) => (n === 1 ? text(res, "bad gateway", 502, "text/plain") : json(res, { exception: true, error_code: 102, message: "Can't authenticate script 'bot'" })));
     class ExplainedRefusal extends SgAuthError {}
     const seen: SgAuthError[] = [];
+    const explained: SgAuthError[] = [];
     const auth: AuthStrategy = {
       name: "script",
       credentials: () => Promise.resolve(script),
-      onRejected: (error) => (seen.push(error), Promise.reject(new ExplainedRefusal("the key is wrong", { code: "SG_SCRIPT_REJECTED", cause: error }))),
+      onRejected: (error) => {
+        seen.push(error);
+        explained.push(new ExplainedRefusal("the key is wrong", { code: "SG_SCRIPT_REJECTED", cause: error }));
+        return Promise.reject(explained[0]);
+      },
     };
     const err = await fail(createClient({ site: server.url, transport: retrying(), auth }).call("create", { type: "Shot", data: { code: "sh010" } }));
-    // onRejected's error is one for every call refused with that key (a read among them): it is the cause, unchanged.
-    // Its own cause is the refusal it explains: the write's error is a copy of that refusal, so no loop is made.
-    expect(err).not.toBe(seen[0]);
-    expect((err.cause as SgError).cause).toBe(seen[0]);
-    expect(JSON.parse(JSON.stringify(err))).toMatchObject({ code: "SG_AUTH_FAILED", cause: { code: "SG_SCRIPT_REJECTED", cause: { code: "SG_AUTH_FAILED" } } });
-    expect(err).toMatchObject({ code: "SG_AUTH_FAILED", errorCode: 102, method: "create", hint: expect.stringMatching(created) });
+    expect(err).toBeInstanceOf(ExplainedRefusal);
+    expect(err).toMatchObject({ code: "SG_SCRIPT_REJECTED", message: expect.stringContaining("the key is wrong") });
     expect(Object.getOwnPropertyDescriptor(err, "maybeSent")?.value).toBe(true);
-    expect(err.attempts.map((a) => a.status)).toEqual([502, 200]);
-    expect(err.cause).toBeInstanceOf(ExplainedRefusal);
-    expect(err.cause).toMatchObject({ code: "SG_SCRIPT_REJECTED", message: expect.stringContaining("the key is wrong") });
-    expect(maybeSentOf(err.cause as SgError)).toBeUndefined();
+    // onRejected's error is one for every call refused with that key (a read among them): a copy leaves, and the
+    // strategy's object is left as it was; the refusal it explains (with the landed hint) is the cause.
+    expect(err).not.toBe(explained[0]);
+    expect(maybeSentOf(explained[0]!)).toBeUndefined();
+    expect(err.cause).toBe(seen[0]);
+    expect(seen[0]).toMatchObject({ method: "create", hint: expect.stringMatching(created) });
     expect(seen.map((e) => [e.errorCode, maybeSentOf(e)])).toEqual([[102, true]]);
     expect(server.requests).toHaveLength(2);
     // A strategy that gives up: its explain() is asked about the refusal and the credentials that carried it.
