@@ -4,7 +4,7 @@ import type { ParsedArgs } from "./args.js";
 import { callDeadlineMs } from "./call-deadline.js";
 import { maxResponseBytes } from "./response-limit.js";
 import { transferLimitMs } from "./transfer-limit.js";
-import { enumOption } from "./config.js";
+import { enumOption, readConnectionInput } from "./config.js";
 import { noCredentialsError, openClient, resolveConnection, secretsOf, type ResolvedConnection } from "./connection.js";
 import { debugLogger } from "./debug-logger.js";
 import { OUTPUT_FORMATS, createWriter, type OutputFormat, type RecordWriter, type WriterOptions } from "./format/index.js";
@@ -80,7 +80,9 @@ export interface ProgressListeners {
 export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: AbortSignal, listeners: ProgressListeners = {}): CommandContext {
   const debug = args.values["debug"] === true || io.env["SG_DEBUG"] === "1";
   const format = enumOption("format", args.values["format"], OUTPUT_FORMATS) ?? (io.stdout.isTTY ? "table" : "json");
-  const secrets = new Set<string>();
+  // The secrets given as flags or variables are known before any connection: a usage error about another argument
+  // (a JSON excerpt of a filter holding the key) is written before the command connects, if it ever does.
+  const secrets = new Set<string>(secretsOf(readConnectionInput(args.values, io.env)));
   const secretList = (): string[] => [...secrets];
   const logger = debugLogger(io.stderr, secretList, debug);
   let connected: Connected | undefined;
