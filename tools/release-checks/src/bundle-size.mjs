@@ -309,7 +309,10 @@ export const COMBINATIONS = [
     // without calling its class's constructor (a custom error class crashed or garbled it)
     // Then by 59 B: a hand-driven iterate() dropped without return() no longer kept alive, pages included, by a long-
     // lived signal (a daemon's defaults.signal): the tie to it holds the iteration weakly (2026-11-30)
-    ratchet: 35 * KB + 510,
+    // Then by 23 B: a landed write refused with a wrong key leaving as the strategy's explanation (a copy with
+    // maybeSent), not as SG_AUTH_FAILED with the explanation only as its cause, as the reliability suite expects
+    // (2026-11-30)
+    ratchet: 36 * KB - 491,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -591,7 +594,10 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // without calling its class's constructor (a custom error class crashed or garbled it)
     // Then by 61 B: a hand-driven iterate() dropped without return() no longer kept alive, pages included, by a long-
     // lived signal (a daemon's defaults.signal): the tie to it holds the iteration weakly (2026-11-30)
-    ratchet: 30 * KB - 508,
+    // Then by 25 B: a landed write refused with a wrong key leaving as the strategy's explanation (a copy with
+    // maybeSent), not as SG_AUTH_FAILED with the explanation only as its cause, as the reliability suite expects
+    // (2026-11-30)
+    ratchet: 30 * KB - 483,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -949,7 +955,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // without calling its class's constructor (a custom error class crashed or garbled it)
     // Then by 61 B: a hand-driven iterate() dropped without return() no longer kept alive, pages included, by a long-
     // lived signal (a daemon's defaults.signal): the tie to it holds the iteration weakly (2026-11-30)
-    ratchet: 53 * KB - 360,
+    // Then by 42 B: a landed write refused with a wrong key leaving as the strategy's explanation (a copy with
+    // maybeSent), not as SG_AUTH_FAILED with the explanation only as its cause, as the reliability suite expects
+    // (2026-11-30)
+    ratchet: 53 * KB - 318,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1190,7 +1199,10 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
     // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
     // without calling its class's constructor (a custom error class crashed or garbled it)
-    ratchet: 28 * KB + 229,
+    // Then by 13 B: a landed write refused with a wrong key leaving as the strategy's explanation (a copy with
+    // maybeSent), not as SG_AUTH_FAILED with the explanation only as its cause, as the reliability suite expects
+    // (2026-11-30)
+    ratchet: 28 * KB + 242,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1435,7 +1447,10 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
     // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
     // without calling its class's constructor (a custom error class crashed or garbled it)
-    ratchet: 29 * KB - 479,
+    // Then by 30 B: a landed write refused with a wrong key leaving as the strategy's explanation (a copy with
+    // maybeSent), not as SG_AUTH_FAILED with the explanation only as its cause, as the reliability suite expects
+    // (2026-11-30)
+    ratchet: 29 * KB - 449,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1698,7 +1713,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
     // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
     // without calling its class's constructor (a custom error class crashed or garbled it)
-    ratchet: 31 * KB + 63,
+    // Then by 28 B: a landed write refused with a wrong key leaving as the strategy's explanation (a copy with
+    // maybeSent), not as SG_AUTH_FAILED with the explanation only as its cause, as the reliability suite expects
+    // (2026-11-30)
+    ratchet: 31 * KB + 91,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1839,7 +1857,10 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // headers too, a class instance's refused() and getters read by name; an upload reused its form for the next
     // entity), client.defaults frozen through (a plugin could turn on write retries), a landed write's refusal copied
     // without calling its class's constructor (a custom error class crashed or garbled it)
-    ratchet: 9 * KB + 103,
+    // Then by 26 B: a landed write refused with a wrong key leaving as the strategy's explanation (a copy with
+    // maybeSent), not as SG_AUTH_FAILED with the explanation only as its cause, as the reliability suite expects
+    // (2026-11-30)
+    ratchet: 9 * KB + 129,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
