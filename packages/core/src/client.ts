@@ -3,6 +3,7 @@ import { onAbort } from "./abort-listeners.js";
 import { abortErrorFrom, systemClock, type Clock } from "./clock.js";
 import type { Credentials } from "./credentials.js";
 import { MAYBE_APPLIED_HINT, SgAbortError, SgAuthError, SgError, SgTimeoutError, SgValidationError, describeValue, type Path } from "./errors.js";
+import { copyError } from "./error-copy.js";
 import { checkLogger, guardLogger } from "./guard-logger.js";
 import type { Logger } from "./logger.js";
 import { methodKind, type MethodKind } from "./method-kind.js";
@@ -379,7 +380,7 @@ export function createClient(options: ClientOptions): Client {
       // take other arguments (a transport's own class).
       if (resend) throw cause;
       const base = cause instanceof SgAuthError && cause.cause instanceof SgAuthError ? cause : error;
-      throw Object.assign(Object.setPrototypeOf(new SgAuthError(base.reason, { ...base, cause: base == error ? cause : base.cause }), Object.getPrototypeOf(base)), base, { maybeSent: true });
+      throw Object.assign(copyError(base, { cause: base == error ? cause : base.cause }), { maybeSent: true });
     }));
     if (fresh) {
       // No `resend` (a write that may have landed): the refusal goes out as it came, not explained as a refusal of

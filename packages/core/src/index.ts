@@ -73,5 +73,6 @@ export type { DateMode } from "./date-codec.js";
 export { checkOptionsObject, copyCallOptions } from "./options-check.js";
 export type { OptionsShape } from "./options-check.js";
 export { onAbort } from "./abort-listeners.js";
+export { copyError } from "./error-copy.js";
 export { shareUntilAbandoned } from "./share-until-abandoned.js";
 export type { SharedWork } from "./share-until-abandoned.js";

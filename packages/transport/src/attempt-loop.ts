@@ -1,5 +1,5 @@
-import { SgError, SgTimeoutError, onAbort, silentLogger } from "@sg/core";
-import type { AttemptRecord, Clock, Logger, MethodKind, SgErrorOptions } from "@sg/core";
+import { SgError, SgTimeoutError, copyError, onAbort, silentLogger } from "@sg/core";
+import type { AttemptRecord, Clock, Logger, MethodKind } from "@sg/core";
 import { landedHint } from "./fault-map.js";
 import { classifyNetworkError, networkError } from "./network-errors.js";
 import type { RetryBudget } from "./retry-budget.js";
@@ -239,7 +239,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
         // the retry announced above is not made: a warn, like any retry withheld
         if (stop) throw end(stop, true);
         // the clock's own failure (a fake timer torn down): the attempt's error, with the sleep's as its cause
-        error = rebuilt(error, { cause: sleepError, secrets: o.secrets });
+        error = copyError(error, { cause: sleepError, secrets: o.secrets });
         return giveUp("the clock's sleep failed");
       }
     }
@@ -253,20 +253,11 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
 const untilStopped = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> => Promise.race([work, new Promise<never>((_, reject) => onAbort(signal, () => reject(signal.reason)))]);
 
 /**
- * `error` rebuilt, of the same class and with the same fields, with `maybeSent: true` and the hint to check the site
- * first (an own property also on the classes that do not declare it, as `maybeSent()` of fault-map.ts sets it).
+ * A copy of `error` (of its class, with its fields: core's `copyError`), with `maybeSent: true` and the hint to check
+ * the site first (an own property also on the classes that do not declare it, as `maybeSent()` of fault-map.ts sets it).
  */
 function landedError(error: SgError): SgError {
-  return Object.assign(rebuilt(error, { hint: landedHint("An earlier attempt failed") }), { maybeSent: true });
-}
-
-/**
- * `error` rebuilt, of the same class and with the same fields and cause, but for those in `changes` (a hint, a cause):
- * not made by its class's constructor, which may take other arguments (a custom fetch's own class).
- */
-function rebuilt(error: SgError, changes: SgErrorOptions): SgError {
-  const made = new SgError(error.reason, { ...error, cause: error.cause, ...changes });
-  return Object.assign(Object.setPrototypeOf(made, Object.getPrototypeOf(error)), error, { hint: made.hint });
+  return Object.assign(copyError(error, { hint: landedHint("An earlier attempt failed") }), { maybeSent: true });
 }
 
 function asSgError(error: Error): SgError {
