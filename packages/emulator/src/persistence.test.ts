@@ -213,6 +213,56 @@ describe('--data save failures', () => {
     expect(readFileSync(file, 'utf8')).toContain('unsaved');
   });
 
+  it('tries a failed timed save again by itself, with no later write, once the cause is gone', async () => {
+    const sub = join(dir, 'timed-retry');
+    mkdirSync(sub);
+    const file = join(sub, 'site.json');
+    const lines: string[] = [];
+    const a = await startHarness({ dataFile: file, logger: (line) => {
+      lines.push(line);
+      // The folder comes back as soon as the failure is logged: only a save made after it can succeed.
+      if (line.includes('Could not save')) mkdirSync(sub, { recursive: true });
+    } });
+    /** Whether the data file holds `text`. */
+    const saved = (text: string): boolean => existsSync(file) && readFileSync(file, 'utf8').includes(text);
+    try {
+      // A first write, saved: the file then reserves the Shot ids, so the next create is saved by the timed save only.
+      await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'first' }] });
+      await vi.waitFor(() => expect(saved('first')).toBe(true), { timeout: 10_000, interval: 25 });
+      rmSync(sub, { recursive: true });
+      await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'timed-retry' }] });
+      await vi.waitFor(() => expect(lines.some((l) => l.includes('Could not save'))).toBe(true), { timeout: 10_000, interval: 25 });
+      await vi.waitFor(() => expect(saved('timed-retry')).toBe(true), { timeout: 10_000, interval: 50 });
+      expect(lines.filter((l) => l.includes('Could not save'))).toHaveLength(1);
+    } finally {
+      await a.h.close();
+    }
+  }, 30_000);
+
+  it('waits longer before each try while timed saves keep failing (a full disk is not tried every few ms)', async () => {
+    const sub = join(dir, 'timed-backoff');
+    mkdirSync(sub);
+    const file = join(sub, 'site.json');
+    const failedAt: number[] = [];
+    const a = await startHarness({ dataFile: file, logger: (line) => {
+      if (line.includes('Could not save')) failedAt.push(performance.now());
+    } });
+    try {
+      await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'first' }] });
+      await vi.waitFor(() => expect(existsSync(file) && readFileSync(file, 'utf8').includes('first')).toBe(true), { timeout: 10_000, interval: 25 });
+      rmSync(sub, { recursive: true });
+      await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'never-saved' }] });
+      // The first failure, then two tries made by the emulator alone.
+      await vi.waitFor(() => expect(failedAt.length).toBeGreaterThanOrEqual(3), { timeout: 15_000, interval: 50 });
+      const gaps = failedAt.slice(1).map((t, i) => t - failedAt[i]!);
+      expect(gaps[0]).toBeGreaterThanOrEqual(900);
+      expect(gaps[1]).toBeGreaterThan(gaps[0]! * 1.5);
+    } finally {
+      mkdirSync(sub, { recursive: true });
+      await a.h.close();
+    }
+  }, 30_000);
+
   it('after a failed save before answering new ids, does not try again on every later request (reads neither)', async () => {
     const sub = join(dir, 'gone-then-reads');
     mkdirSync(sub);

@@ -71,6 +71,14 @@ const SAVE_DELAY_MIN = 20;
 const SAVE_DELAY_MAX = 2000;
 const SAVE_COST_FACTOR = 4;
 
+/**
+ * After a timed save failed, the wait before it is tried again by itself (ms): the first retry after
+ * {@link SAVE_RETRY_FIRST}, each one after that twice as long as the one before, at most {@link SAVE_RETRY_MAX}
+ * (a full disk is not tried, and its failure logged, every few milliseconds).
+ */
+const SAVE_RETRY_FIRST = 1000;
+const SAVE_RETRY_MAX = 30_000;
+
 /** `--data FILE`: saves the site after writes (temp file + rename); {@link readDataFile} reads it at start. */
 export class Persistence {
   private timer: NodeJS.Timeout | undefined;
@@ -79,6 +87,8 @@ export class Persistence {
   private reserved = false;
   /** The wait before the next scheduled save (see {@link SAVE_COST_FACTOR}). */
   private delayMs = SAVE_DELAY_MIN;
+  /** How many saves in a row have failed since the last one that succeeded (see {@link SAVE_RETRY_FIRST}). */
+  private failures = 0;
 
   /** The uploads' bytes, kept beside the file. */
   private readonly uploads: SavedUploads;
@@ -100,15 +110,17 @@ export class Persistence {
 
   /**
    * Schedules a save 20 ms to 2 s from now, depending on how long the last one took (writes that arrive meanwhile are
-   * saved together). A failed save is logged and retried by the next one.
+   * saved together). A failed save is logged and tried again by itself, 1 s later, then after twice as long each
+   * time, at most 30 s apart, until one succeeds (or sooner by a write that must be saved before it is answered).
    */
   markDirty(): void {
     this.dirty = true;
     if (this.timer) return;
+    const delay = this.failures ? Math.min(SAVE_RETRY_MAX, SAVE_RETRY_FIRST * 2 ** (this.failures - 1)) : this.delayMs;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.trySave();
-    }, this.delayMs);
+      this.saveOrRetryLater();
+    }, delay);
   }
 
   /**
@@ -118,14 +130,16 @@ export class Persistence {
   trySave(): boolean {
     try {
       this.flush();
+      this.failures = 0;
       return true;
     } catch (err) {
+      this.failures++;
       this.logger(`${(err as Error).message}; the writes since the last save are not saved (the next save tries again)`);
       return false;
     }
   }
 
-  /** {@link trySave} now; after a failure, the next try waits for {@link markDirty}'s delay instead of coming at once. */
+  /** {@link trySave} now; after a failure, the next try waits for {@link markDirty}'s delay (longer after each failure) instead of coming at once. */
   saveOrRetryLater(): void {
     if (!this.trySave()) this.markDirty();
   }
