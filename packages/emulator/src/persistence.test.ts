@@ -283,7 +283,7 @@ describe('--data save failures', () => {
   });
 
   // A write answered by an injected fault (`when: 'after'`) is saved before its answer; when that save fails, it is
-  // tried again after the save delay, as a failed save before new ids are answered is, not only at the next write.
+  // tried again by itself (1 s later), as a failed save before new ids are answered is, not only at the next write.
   for (const [name, fault] of [
     ['a 502 answered after the write', { method: 'create', status: 502, when: 'after' }],
     ['a connection dropped after the write', { method: 'create', dropConnection: true, when: 'after' }],
