@@ -158,7 +158,8 @@ function groupKey(site: Site, spec: GroupSpec, row: Row): { key: string; name: s
   }
   if (spec.type === 'firstletter') {
     const s = isLink(v) ? (displayName(site.store.get(v.type, v.id) as Row) ?? '') : String(v);
-    const letter = s.charAt(0).toUpperCase();
+    // the whole first character, as a site takes it: an emoji is two UTF-16 units here
+    const letter = (s && String.fromCodePoint(s.codePointAt(0)!)).toUpperCase();
     return { key: letter, name: letter, value: letter };
   }
   const bucket = BUCKETS[spec.type];

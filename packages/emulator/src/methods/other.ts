@@ -97,7 +97,8 @@ function textSearch(call: MethodCall): unknown {
   const { site } = call;
   const p = payloadObject('query_display_name_cache', call.payload);
   const text = p['text'];
-  if (typeof text !== 'string' || text.trim().length < 3) throw badInput('text_search: the search text must be at least 3 characters long');
+  // characters, as the site counts them: an emoji is one
+  if (typeof text !== 'string' || [...text.trim()].length < 3) throw badInput('text_search: the search text must be at least 3 characters long');
   const types = p['entity_types'];
   if (!types || typeof types !== 'object' || Array.isArray(types)) throw badInput("text_search: 'entity_types' must be a hash {EntityType: filters}");
   const projectIds = Array.isArray(p['project_ids']) ? (p['project_ids'] as unknown[]).filter((x): x is number => typeof x === 'number') : [];
