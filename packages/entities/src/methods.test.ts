@@ -212,6 +212,13 @@ describe("text search, preferences, work schedule, subscriptions, project access
     expect(site.payloads("query_display_name_cache")[0]).toMatchObject({ text: "SQ010", project_ids: [project.id], max_results: 10 });
   });
 
+  it("text_search counts characters as the site does: two emoji are refused before sending, an emoji and two letters are sent", async () => {
+    await expect(site.api.textSearch("🐍🐍", { Shot: [] })).rejects.toMatchObject({ name: "SgValidationError", path: ["text"] });
+    expect(site.payloads("query_display_name_cache")).toHaveLength(0);
+    await site.api.textSearch("🐍sq", { Shot: [] });
+    expect(site.payloads("query_display_name_cache")[0]).toMatchObject({ text: "🐍sq" });
+  });
+
   it("preferences_read", async () => {
     const all = await site.api.preferencesRead();
     const names = Object.keys(all);

@@ -61,7 +61,8 @@ export function textSearch<S extends SiteSchema = LooseSchema, D extends DateMod
 export async function textSearch(target: unknown, text: unknown, entityTypes: unknown, rawOptions?: unknown): Promise<TextSearchResult> {
   const ctx = contextOf(target);
   const query = checkString(text, ["text"], "a search text");
-  if (query.trim().length < 3) fail(["text"], "a search text of at least 3 characters", text);
+  // characters, as the site counts them (an emoji is one, two UTF-16 units here)
+  if ([...query.trim()].length < 3) fail(["text"], "a search text of at least 3 characters", text);
   const types = checkObject(entityTypes, ["entityTypes"], "an object { EntityType: filters }, e.g. { Shot: [] }");
   if (Object.keys(types).length === 0) fail(["entityTypes"], "at least one entity type", entityTypes);
   const wireTypes: Record<string, unknown> = {};
