@@ -179,6 +179,14 @@ describe("encodeFilters: bad input names the path", () => {
     ["a group with a bad operator", [{ filter_operator: "xor", filters: [] }], ["filters", 0, "filter_operator"]],
     ["a nested bad condition", [{ filter_operator: "any", filters: [["a", "is", 1], ["b", "nope", 1]] }], ["filters", 0, "filters", 1, 1]],
     ["in_calendar_day with a string", [["d", "in_calendar_day", "today"]], ["filters", 0, 2]],
+    // A list given to a one-value relation is not unwrapped: the list itself is the bad value, not its item.
+    ["is with a list", [["sg_status_list", "is", ["ip"]]], ["filters", 0, 2]],
+    ["in_calendar_day with a list", [["d", "in_calendar_day", [1]]], ["filters", 0, 2]],
+    ["a wire is with a list", { logical_operator: "and", conditions: [{ path: "code", relation: "is", values: [["ip"]] }] }, ["filters", "conditions", 0, "values", 0]],
+    ["a nested array in an in list", [["id", "in", [1, [2]]]], ["filters", 0, 2, 1]],
+    ["a nested array as in's second operand", [["id", "in", 1, [2]]], ["filters", 0, 3]],
+    ["a nested array in a between pair", [["x", "between", [1, [2]]]], ["filters", 0, 2, 1]],
+    ["a nested array as between's high operand", [["x", "between", 1, [2]]], ["filters", 0, 3]],
   ])("refuses %s", (_name, filters, path) => {
     const e = err(filters);
     expect(e.path).toEqual(path);
@@ -193,6 +201,12 @@ describe("encodeFilters: bad input names the path", () => {
 
   it("names a malformed link path in the words of a field list's error", () => {
     expect(() => enc([["sg_sequence.Sequence", "is", null]])).toThrow("@sg/core: filters[0][0]: expected a field name such as 'code' or a dotted link path such as 'sg_sequence.Sequence.code', got string \"sg_sequence.Sequence\"");
+  });
+
+  it("names the list given to a one-value relation, not its item, in the message and the path", () => {
+    const e = err([["sg_status_list", "is", ["ip"]]]);
+    expect(e.message).toBe("@sg/core: filters[0][2]: expected a single value for 'is' (not a nested array), got an array of 1");
+    expect(e.path).toEqual(["filters", 0, 2]);
   });
 
   it("refuses a bad top-level operator", () => {

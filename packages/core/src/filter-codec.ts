@@ -168,8 +168,10 @@ function encodeCondition(condition: readonly unknown[], path: Path, ctx: Ctx, fr
     fail(ctx, [...path, 1], "a relation such as is, is_not, in, contains, between, in_last", describeValue(relation), `Known relations: ${FILTER_RELATIONS.join(", ")}.`);
   }
   const arity = RELATIONS[relation as FilterRelation];
-  const values = unwrapValues(rest, arity, fromWire);
-  const vpath = (i: number): Path => (fromWire ? [...path, "values", i] : rest.length === 1 && Array.isArray(rest[0]) ? [...path, 2, i] : [...path, 2 + i]);
+  // `["id", "in", [1, 2]]` is `["id", "in", 1, 2]`; a list given to a one-value relation stays one (bad) operand.
+  const unwrapped = !fromWire && rest.length === 1 && Array.isArray(rest[0]) && arity !== "one";
+  const values = unwrapped ? [...(rest[0] as unknown[])] : rest;
+  const vpath = (i: number): Path => (fromWire ? [...path, "values", i] : unwrapped ? [...path, 2, i] : [...path, 2 + i]);
 
   switch (arity) {
     case "one":
@@ -204,10 +206,6 @@ function encodeCondition(condition: readonly unknown[], path: Path, ctx: Ctx, fr
   }
   const trimmed = ctx.trim && field !== "id" && TRIMMED.has(relation) ? encoded.map(trimEntityRef) : encoded;
   return { path: field, relation, values: trimmed };
-}
-
-function unwrapValues(rest: readonly unknown[], arity: Arity, fromWire: boolean): unknown[] {
-  return !fromWire && rest.length === 1 && Array.isArray(rest[0]) && arity !== "one" ? [...rest[0]] : [...rest];
 }
 
 function encodeOperand(value: unknown, path: Path, relation: FilterRelation, ctx: Ctx): unknown {
