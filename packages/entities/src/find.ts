@@ -71,7 +71,11 @@ export interface FindOptions<S extends SiteSchema = LooseSchema, E extends Entit
    * reads records 4–6. Otherwise it is `pageSize` records.
    */
   readonly page?: number | undefined;
-  /** Pages fetched in parallel (default 1). Order is preserved. `iterate` requests them ahead of the page being read. */
+  /**
+   * Pages fetched in parallel: a whole number from 1 to 64 (default 1), the most page requests in flight at once;
+   * 65 or more is refused (`options.concurrency: expected at most 64 pages in flight`). Order is preserved.
+   * `iterate` requests them ahead of the page being read.
+   */
   readonly concurrency?: number | undefined;
 }
 
