@@ -891,12 +891,24 @@ describe("createClient refuses an option it does not take, saying where one that
   });
 
   it("a credential goes in the auth strategy, and is never echoed", () => {
-    for (const name of ["scriptName", "scriptKey", "sessionToken", "loginName", "passwordHash", "apiKey"]) {
+    for (const name of ["scriptName", "scriptKey", "sessionToken", "loginName", "passwordHash", "apiKey", "authToken", "AuthToken"]) {
       const error = refusal({ [name]: "hunter2-s3cr3t" });
       expect(error).toMatchObject({ path: [name], received: "a string ([REDACTED])" });
       expect(error.hint).toMatch(/^Pass auth to createClient: scriptAuth\(\) from @sg\/auth-script, legacyLoginAuth\(\) from @sg\/auth-legacy-pat/);
       expect(`${error.message} ${JSON.stringify(error)} ${inspect(error)}`).not.toContain("hunter2");
     }
+  });
+
+  it("an option of the transport's (that createClient does not take) goes to jsonRpcTransport, and its value is never echoed", () => {
+    // The options of @sg/transport's jsonRpcTransport other than timeoutMs, deadlineMs and retry (call options too, above).
+    for (const name of ["userAgent", "localized", "fetch", "dispatcher", "maxResponseBytes", "maxRedirects", "transferTimeoutMs", "transferDeadlineMs"]) {
+      const error = refusal({ [name]: "hunter2-s3cr3t" });
+      expect(error).toMatchObject({ path: [name], expected: known, received: "a string ([REDACTED])" });
+      expect(error.hint, name).toBe("Pass it to the transport: jsonRpcTransport({ … }) from @sg/transport.");
+      expect(`${error.message} ${JSON.stringify(error)} ${inspect(error)}`).not.toContain("hunter2");
+    }
+    // Only the whole name: a longer one is not taken for it.
+    expect(refusal({ fetchTimeout: 1 }).hint).toBeUndefined();
   });
 
   it("an argument of Python's Shotgun() says where it goes here, and its value is never echoed", () => {

@@ -623,12 +623,14 @@ const CALL_OPTION_HINT = "A call option: pass it per call or in defaults";
 
 /**
  * Where an option that createClient (or a call, or `defaults`) does not take goes instead, first match first: a call
- * option (`timeoutMs`, `deadlineMs` and `retry` are the transport's options too), an argument of Python's
- * `Shotgun()`, a credential (the auth strategy's). Hints name options, never their values (`api_key` is a secret).
+ * option (`timeoutMs`, `deadlineMs` and `retry` are the transport's options too), one of `jsonRpcTransport`'s other
+ * options, an argument of Python's `Shotgun()`, a credential (the auth strategy's). Hints name options, never their
+ * values (`api_key` is a secret).
  */
 const ELSEWHERE: readonly (readonly [RegExp, string])[] = [
   [/^(timeoutMs|deadlineMs|retry)$/, `${CALL_OPTION_HINT}, or to the transport.`],
   [/^(signal|kind|sessionUuid)$/, `${CALL_OPTION_HINT}.`],
+  [/^(userAgent|localized|fetch|dispatcher|max(Redirects|ResponseBytes)|transfer(Timeout|Deadline)Ms)$/, "Pass it to the transport: jsonRpcTransport({ … }) from @sg/transport."],
   [/^base_url$/, "Pass the site URL as site."],
   [/^http_proxy$/, "Pass a proxy to the transport: jsonRpcTransport({ dispatcher: new ProxyAgent(url) }), ProxyAgent from undici."],
   [/^ca_certs$/, "Trust a CA with NODE_EXTRA_CA_CERTS=ca.pem, or jsonRpcTransport({ dispatcher: new Agent({ connect: { ca } }) }) (with a proxy: new ProxyAgent({ uri, requestTls: { ca } })), from undici."],
@@ -637,7 +639,7 @@ const ELSEWHERE: readonly (readonly [RegExp, string])[] = [
   [/^session_token$/, "Pass auth: sessionAuth({ sessionToken }) from @sg/auth-session."],
   [/^sudo_?as_?login$/i, "Pass it to the auth strategy: scriptAuth(), legacyLoginAuth() and sessionAuth() take sudoAsLogin."],
   [/^connect$/, "Not needed: the client connects on its first call."],
-  [/^(script|login|password|session_?token|api_?key)/i, AUTH_HINT],
+  [/^(script|login|password|(session|auth)_?token|api_?key)/i, AUTH_HINT],
 ];
 
 /**
