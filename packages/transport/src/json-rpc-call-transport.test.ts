@@ -76,6 +76,23 @@ describe("jsonRpcCallTransport: no plain HTTP exchanges", () => {
     expect(() => jsonRpcTransport({ [option]: 1000 })).not.toThrow();
   });
 
+  it("takes a transfer option set to undefined as absent, as every other option, and still refuses null", async () => {
+    const server = await serve((_req, res) => json(res, { results: [] }));
+    // A config object shared with jsonRpcTransport, its transfer settings unset.
+    const shared = { userAgent: "edge-hook 1.0", transferTimeoutMs: undefined, transferDeadlineMs: undefined, maxRedirects: undefined };
+    const transport = jsonRpcCallTransport(shared as never);
+    expect(transport.http).toBeUndefined();
+    expect(await transport.send(read, contextFor(server.url))).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+    for (const option of ["transferTimeoutMs", "transferDeadlineMs", "maxRedirects"]) {
+      expect(() => jsonRpcCallTransport({ [option]: null } as never)).toThrow(new RegExp(`^@sg/transport: ${option}: expected no transfer options`));
+    }
+    // The unknown-option error still lists only the calls-only transport's own options.
+    expect(() => jsonRpcCallTransport({ transferTimeoutMs: undefined, timeout: 5 } as never)).toThrow(
+      /expected one of the options userAgent, localized, timeoutMs, deadlineMs, retry, fetch, dispatcher, maxResponseBytes, got an unknown option 'timeout'/,
+    );
+  });
+
   it("validates the shared options like jsonRpcTransport and lists only its own in an unknown-option error", () => {
     expect(() => jsonRpcCallTransport({ timeoutMs: 0 })).toThrow(/timeoutMs: expected a positive number/);
     expect(() => jsonRpcCallTransport({ retry: { maxAttempts: 0 } })).toThrow(/retry\.maxAttempts/);

@@ -16,7 +16,7 @@ const TRANSFER_OPTIONS: readonly string[] = ["transferTimeoutMs", "transferDeadl
  * downloads and thumbnails fail with a validation error naming the transport. In exchange ofetch and the
  * upload code stay out of the application's bundle (about 5 KB gzipped) — for edge functions and browser
  * bundles that only read and write entities. The options are those of `jsonRpcTransport` without the
- * transfer ones (`transferTimeoutMs`, `transferDeadlineMs`, `maxRedirects`), which are refused.
+ * transfer ones (`transferTimeoutMs`, `transferDeadlineMs`, `maxRedirects`), which are refused unless `undefined`.
  *
  * @example
  * ```ts
@@ -26,7 +26,8 @@ const TRANSFER_OPTIONS: readonly string[] = ["transferTimeoutMs", "transferDeadl
 export function jsonRpcCallTransport(options?: JsonRpcCallTransportOptions): TransportStrategy {
   if (options !== null && typeof options === "object") {
     for (const key of TRANSFER_OPTIONS) {
-      if (key in options) {
+      // `undefined` is absent, as for every other option (a config object shared with jsonRpcTransport, unset).
+      if ((options as Record<string, unknown>)[key] !== undefined) {
         throw new SgValidationError(PREFIX, {
           path: [key],
           expected: "no transfer options: jsonRpcCallTransport() makes no uploads or downloads (use jsonRpcTransport() for those)",

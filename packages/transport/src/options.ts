@@ -141,10 +141,10 @@ const PYTHON_NAMES: readonly (readonly [RegExp, string])[] = [
   [/^timeout(_secs)?$/i, "Time limits are in milliseconds: timeoutMs for each attempt, deadlineMs for the whole call."],
 ];
 
-/** Refuse any key of `input` (an options object at `path`) that is not in `known`, listing them. */
-function refuseUnknown(input: Record<string, unknown>, path: string[], known: readonly string[]): void {
+/** Refuse any key of `input` (an options object at `path`) that is not in `known`, listing them; a key of `unset` set to `undefined` passes. */
+function refuseUnknown(input: Record<string, unknown>, path: string[], known: readonly string[], unset: readonly string[] = []): void {
   for (const key of Object.keys(input)) {
-    if (!known.includes(key)) {
+    if (!known.includes(key) && !(unset.includes(key) && input[key] === undefined)) {
       throw new SgValidationError(PREFIX, {
         path: [...path, key],
         expected: `one of the options ${known.join(", ")}`,
@@ -213,7 +213,8 @@ export function resolveOptions(input: unknown, known: readonly string[] = OPTION
   if (input === undefined) input = {};
   if (!isObject(input)) fail(["options"], "an options object (or nothing)", input);
   const o = input;
-  refuseUnknown(o, [], known);
+  // An option of jsonRpcTransport's set to undefined is absent, though this factory does not take it (a transfer one).
+  refuseUnknown(o, [], known, OPTION_NAMES);
   const ua = o["userAgent"];
   if (ua !== undefined && (typeof ua !== "string" || !HEADER_VALUE.test(ua))) fail(["userAgent"], "a one-line string of Latin-1 characters (a header value fetch accepts)", ua);
   const dispatcher = o["dispatcher"];
