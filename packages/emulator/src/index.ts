@@ -8,6 +8,7 @@ export { DEMO_SCRIPT_KEY } from './fixtures.js';
 export { DEFAULT_REVERSE_LINKS } from './reverse-link-table.js';
 export { EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs } from './cli-args.js';
 export { EmulatorOptionError } from './option-error.js';
+export { EmulatorClosedError } from './closed-error.js';
 export type {
   AuthKind,
   AuthMode,

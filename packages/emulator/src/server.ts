@@ -14,6 +14,7 @@ import { TOO_LARGE, json, methodNotAllowed, notFoundPage, readBody, refusedBefor
 import { RawReply } from './methods/types.js';
 import { parseClockInstant, type ClockStart } from './clock.js';
 import { checkIntOption, checkStringOption, requireIntOption, shown, type RangedOption } from './options-check.js';
+import { EmulatorClosedError } from './closed-error.js';
 import { EmulatorOptionError, checkOption } from './option-error.js';
 import { parseReverseLinkSpecs } from './reverse-link-pairs.js';
 import { lockDataFile } from './data-lock.js';
@@ -483,6 +484,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // The logger is guarded above: a throw from it cannot fail the start once the server listens.
   logger(`sg-emulator listening on ${url}${basePath} (auth mode ${authMode}, ${saved ? `data from ${dataFile}; a reset seeds ${seeded}` : seeded})`);
   let closed: Promise<void> | undefined;
+  /** Refuses a state change once `close()` was called: a closed emulator changes and saves nothing (see EmulatorClosedError). */
+  const open = (method: string): Emulator => {
+    if (closed) throw new EmulatorClosedError(method);
+    return emulator;
+  };
   return {
     url: url + basePath,
     card: site.card(),
@@ -496,6 +502,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         } catch (err) {
           saveError = err;
         }
+        // The last save: the lock is released below, and the file may then be another emulator's.
+        emulator.persistence = undefined;
         server.close(() => {
           unlock();
           if (saveError === undefined) resolve();
@@ -505,18 +513,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
       return closed;
     },
-    injectFault: (spec) => emulator.faults.push({ ...validateFaultSpec(spec) }),
+    injectFault: (spec) => open('injectFault').faults.push({ ...validateFaultSpec(spec) }),
     setLatency: (ms) => {
-      emulator.latencyMs = requireIntOption('latencyMs', ms);
+      open('setLatency').latencyMs = requireIntOption('latencyMs', ms);
     },
-    advanceClock: (seconds) => emulator.advanceClock(seconds),
-    setClock: (at, clockOptions) => emulator.setClock(at, clockOptions?.frozen, 'setClock'),
-    reset: () => emulator.reset(),
+    advanceClock: (seconds) => open('advanceClock').advanceClock(seconds),
+    setClock: (at, clockOptions) => open('setClock').setClock(at, clockOptions?.frozen, 'setClock'),
+    reset: () => open('reset').reset(),
     requests: () => emulator.log.list(),
     stats: () => emulator.stats(),
-    approve: (requestId, login) => emulator.appSessions.approve(requestId, login),
-    deny: (requestId) => emulator.appSessions.deny(requestId),
-    setPat: (login, state) => emulator.setPat(login, state),
-    issueTwoFactorCode: (login) => site.issueTwoFactorCode(login).code,
+    approve: (requestId, login) => open('approve').appSessions.approve(requestId, login),
+    deny: (requestId) => open('deny').appSessions.deny(requestId),
+    setPat: (login, state) => open('setPat').setPat(login, state),
+    issueTwoFactorCode: (login) => open('issueTwoFactorCode').site.issueTwoFactorCode(login).code,
   };
 }

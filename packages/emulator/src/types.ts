@@ -291,7 +291,11 @@ export interface EmulatorHandle {
   url: string;
   /** The site card (the same object the CLI prints). */
   card: SiteCard;
-  /** Stops listening, closes open connections and flushes `dataFile`. */
+  /**
+   * Stops listening, closes open connections and flushes `dataFile` (the last save: nothing saves after it). From
+   * the call on, every method that changes state throws an `EmulatorClosedError`; `url`, `card`, `requests()` and
+   * `stats()` keep answering, and `close()` again returns the same promise.
+   */
   close(): Promise<void>;
   /** Queues a copy of a fault (same as `POST /__emulator/faults`); throws, queueing nothing, for a spec that is invalid or would do nothing. */
   injectFault(spec: FaultSpec): void;
