@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EMULATOR_USAGE, EmulatorArgsError, parseEmulatorArgs } from './index.js';
+import { OPTION_FLAGS } from './option-names.js';
 
 const fails = (argv: string[]): EmulatorArgsError => {
   try {
@@ -40,5 +41,15 @@ describe('parseEmulatorArgs', () => {
     expect(fails(['--port'])).toMatchObject({ exitCode: 2 });
     expect(fails(['-h'])).toMatchObject({ help: true, exitCode: 0, message: EMULATOR_USAGE });
     expect(EMULATOR_USAGE).toContain('--no-app-session-launcher');
+  });
+
+  // The unknown-option hints of startEmulator name each option's flag from OPTION_FLAGS: it must be the flag that sets it.
+  it('sets each start option from the flag OPTION_FLAGS names for it', () => {
+    const values: Record<string, string | undefined> = { host: '::1', 'allow-host': 'studio.test', fixtures: 'empty', 'auth-mode': 'sso', data: 'f.json', clock: '2026-01-12T09:00:00Z', 'clock-frozen': undefined, 'app-session-launcher': undefined };
+    for (const [option, flag] of Object.entries(OPTION_FLAGS)) {
+      if (flag === null) continue;
+      const argv = flag === 'clock-frozen' ? ['--clock', '2026-01-12T09:00:00Z', '--clock-frozen'] : flag in values && values[flag] === undefined ? [`--${flag}`] : [`--${flag}`, values[flag] ?? '1'];
+      expect(Object.keys(parseEmulatorArgs(argv)), flag).toContain(option);
+    }
   });
 });

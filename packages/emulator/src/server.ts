@@ -16,6 +16,7 @@ import { parseClockInstant, type ClockStart } from './clock.js';
 import { checkIntOption, checkStringOption, requireIntOption, shown, type RangedOption } from './options-check.js';
 import { EmulatorClosedError } from './closed-error.js';
 import { EmulatorOptionError, checkOption } from './option-error.js';
+import { checkOptionNames } from './option-names.js';
 import { parseReverseLinkSpecs } from './reverse-link-pairs.js';
 import { lockDataFile } from './data-lock.js';
 import { Persistence, readDataFile } from './persistence.js';
@@ -390,10 +391,11 @@ function startClock(clock: unknown, frozen: unknown): ClockStart | undefined {
 /**
  * Starts an emulated ShotGrid site on loopback (by default) and resolves once it is listening.
  *
- * @throws {@link EmulatorOptionError} for a refused option, before anything is read or listens; another Error when
+ * @throws {@link EmulatorOptionError} for a refused option or an unknown key, before anything is read or listens; another Error when
  *   the start fails otherwise (its data file is in use or unreadable, its port is taken).
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  checkOptionNames(options);
   const authMode = options.authMode ?? 'default';
   if (!['default', 'identity', 'sso'].includes(authMode)) throw new EmulatorOptionError('authMode', `Invalid authMode ${JSON.stringify(authMode)}`);
   const fixtures = options.fixtures ?? 'demo';

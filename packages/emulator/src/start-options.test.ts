@@ -96,7 +96,7 @@ describe('startEmulator option checks (the ranges the CLI enforces)', () => {
     for (const [options, option] of cases) {
       const err = await refused(options);
       expect(err, JSON.stringify(options)).toBeInstanceOf(EmulatorOptionError);
-      expect(err).toMatchObject({ name: 'EmulatorOptionError', option });
+      expect(err).toMatchObject({ name: 'EmulatorOptionError', option, unknown: false });
     }
     const file = join(dir, 'held.json');
     const held = await startEmulator({ dataFile: file });
@@ -110,6 +110,39 @@ describe('startEmulator option checks (the ranges the CLI enforces)', () => {
     } finally {
       await held.close();
     }
+  });
+
+  // Unknown keys were ignored: `{ data: file }` (the CLI's flag name) started a site with no persistence at all.
+  it('refuses an unknown option, naming it and the option meant when it is a CLI flag name or a near miss', async () => {
+    const file = join(dir, 'unknown.json');
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [{ data: file }, 'data', 'did you mean dataFile? (--data is the sg-emulator flag; startEmulator takes dataFile)'],
+      [{ latency: 100 }, 'latency', 'did you mean latencyMs?'],
+      [{ 'latency-ms': 100 }, 'latency-ms', 'did you mean latencyMs?'],
+      [{ auth: 'identity' }, 'auth', 'did you mean authMode?'],
+      [{ 'auth-mode': 'identity' }, 'auth-mode', 'did you mean authMode?'],
+      [{ sessionIdle: 60 }, 'sessionIdle', 'did you mean sessionIdleSeconds?'],
+      [{ 'allow-host': ['studio.test'] }, 'allow-host', 'did you mean allowedHosts? (--allow-host is the sg-emulator flag; startEmulator takes allowedHosts)'],
+      [{ allowHost: ['studio.test'] }, 'allowHost', 'did you mean allowedHosts? (--allow-host is the sg-emulator flag; startEmulator takes allowedHosts)'],
+      [{ 'page-size': 10 }, 'page-size', 'did you mean pageSize?'],
+      [{ datafile: file }, 'datafile', 'did you mean dataFile?'],
+      [{ pageSise: 10 }, 'pageSise', 'did you mean pageSize?'],
+    ];
+    for (const [options, key, hint] of cases) {
+      const err = await startEmulator(options as EmulatorOptions).then(async (h) => h.close(), (e: unknown) => e);
+      expect(err, key).toBeInstanceOf(EmulatorOptionError);
+      expect(err).toMatchObject({ option: key, unknown: true });
+      expect((err as Error).message).toBe(`Unknown option ${JSON.stringify(key)}: ${hint}`);
+    }
+    expect(existsSync(file)).toBe(false);
+    expect(await refusal({ verbose: true })).toMatch(/^Unknown option "verbose"; startEmulator takes: host, allowedHosts, .*, logger$/);
+    // Refused even when undefined: a misspelt key is as wrong without a value.
+    expect(await refusal({ data: undefined })).toMatch(/^Unknown option "data": did you mean dataFile\?/);
+  });
+
+  it('still starts with every known option set to undefined', async () => {
+    const h = await startEmulator({ dataFile: undefined, latencyMs: undefined, authMode: undefined, logger: undefined });
+    await h.close();
   });
 
   it('still starts with values at the ends of each range', async () => {

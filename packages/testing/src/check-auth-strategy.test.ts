@@ -324,6 +324,15 @@ describe("checkAuthStrategy options", () => {
     await expect(checkAuthStrategy({ ...options(), emulator: { logger: "stderr" as never } })).rejects.toThrow(/^@sg\/testing: options\.emulator\.logger: expected a function/);
   });
 
+  // startEmulator ignored unknown keys, so `emulator: { data: file }` ran the checks on a site that saved nothing.
+  it("rejects an unknown emulator option at options.emulator.<key>, with the emulator's hint and without echoing its value", async () => {
+    const refused = await checkAuthStrategy({ ...options(), emulator: { data: "/tmp/site-secret-path.json" } as never }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SgValidationError);
+    expect((refused as SgValidationError).path).toEqual(["options", "emulator", "data"]);
+    expect((refused as Error).message).toMatch(/^@sg\/testing: options\.emulator\.data: expected an option startEmulator accepts \(Unknown option "data": did you mean dataFile\?/);
+    expect((refused as Error).message).not.toContain("site-secret-path");
+  });
+
   it("lets a start failure that is no option refusal (a data file in use, a port taken) through as it is", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-testing-emulator-"));
     const held = await startEmulator({ dataFile: join(dir, "site.json") });

@@ -72,7 +72,8 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
     if (!(error instanceof EmulatorOptionError)) throw error;
     const value: unknown = (options.emulator as Record<string, unknown> | undefined)?.[error.option];
     // The emulator's own "…, got x" (or "; got x", ": got x") is left out: the error says what it got once, after what was expected.
-    throw new SgValidationError(PREFIX, { path: ["options", "emulator", error.option], expected: `an option startEmulator accepts (${error.message.replace(/[,;:] got [^]*$/, "")})`, received: describeValue(value), cause: error });
+    // The value of a key that is no emulator option is described by its type only, as core does for unknown options.
+    throw new SgValidationError(PREFIX, { path: ["options", "emulator", error.option], expected: `an option startEmulator accepts (${error.message.replace(/[,;:] got [^]*$/, "")})`, received: describeValue(value, error.unknown), cause: error });
   });
   const checks: CheckResult[] = [];
   try {
