@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from './server.js';
 import { startHarness, where, type Harness } from './test-support/harness.js';
 import { received } from './test-support/received.js';
 
@@ -108,6 +109,30 @@ describe('fault injection and admin endpoints', () => {
     await post('read', readShot);
     expect(Date.now() - start).toBeGreaterThanOrEqual(90);
     t.h.setLatency(0);
+  });
+
+  // A reset left the latency a test had set, so the next test (after a beforeEach reset) ran on a slow site.
+  it('a reset puts the latency back to the latencyMs start option, by the handle and by POST /__emulator/reset', async () => {
+    const site = await startEmulator({ latencyMs: 60 });
+    try {
+      const info = async (): Promise<number> => {
+        const start = Date.now();
+        await (await fetch(`${site.url}/api3/json`, { method: 'POST', body: '{"method_name":"info","params":[]}' })).text();
+        return Date.now() - start;
+      };
+      site.setLatency(3000);
+      site.reset();
+      const afterHandleReset = await info();
+      expect(afterHandleReset).toBeGreaterThanOrEqual(55);
+      expect(afterHandleReset).toBeLessThan(2000);
+      site.setLatency(3000);
+      expect((await fetch(`${site.url}/__emulator/reset`, { method: 'POST' })).status).toBe(200);
+      const afterAdminReset = await info();
+      expect(afterAdminReset).toBeGreaterThanOrEqual(55);
+      expect(afterAdminReset).toBeLessThan(2000);
+    } finally {
+      await site.close();
+    }
   });
 
   it('latency: the work is done at once and the answer waits, so requests in flight together wait out their latency together', async () => {

@@ -33,6 +33,8 @@ export class Emulator {
   readonly appSessions: AppSessions;
   readonly uploads: PendingUploads = new PendingUploads();
   latencyMs: number;
+  /** The `latencyMs` start option, which a reset puts {@link latencyMs} back to. */
+  readonly startLatencyMs: number;
   persistence: Persistence | undefined;
   /** The one path the JSON-RPC endpoint answers at: `/api3/json` under the site's base path. */
   readonly rpcPath: string;
@@ -50,13 +52,15 @@ export class Emulator {
     latencyMs: number,
   ) {
     this.latencyMs = latencyMs;
+    this.startLatencyMs = latencyMs;
     this.appSessions = new AppSessions(site);
     this.rpcPath = `${site.basePath}/api3/json`;
   }
 
-  /** Back to the fixtures. */
+  /** Back to the fixtures, and to the start options' clock and latency. */
   reset(): void {
     this.endGeneration();
+    this.latencyMs = this.startLatencyMs;
     this.site.clock.reset();
     this.site.loadFixtures();
     this.faults.clear();

@@ -299,7 +299,7 @@ export interface EmulatorHandle {
   close(): Promise<void>;
   /** Queues a copy of a fault (same as `POST /__emulator/faults`); throws, queueing nothing, for a spec that is invalid or would do nothing. */
   injectFault(spec: FaultSpec): void;
-  /** Sets the latency: answers leave no sooner than `ms` after their request arrived (same as `POST /__emulator/latency`). */
+  /** Sets the latency: answers leave no sooner than `ms` after their request arrived (same as `POST /__emulator/latency`), until a reset puts back the `latencyMs` start option. */
   setLatency(ms: number): void;
   /**
    * Moves the emulator clock forward, or back with a negative number (same as `POST /__emulator/clock`
@@ -312,7 +312,10 @@ export interface EmulatorHandle {
    * moved or set again. Throws, leaving the clock as it was, for anything else.
    */
   setClock(at: string | Date, options?: { frozen?: boolean | undefined }): void;
-  /** Back to the fixtures: data, sessions, faults, the clock (to where it started) and request log (same as `POST /__emulator/reset`). */
+  /**
+   * Back to the fixtures: data, sessions, faults, the clock (to where it started), the latency (to the `latencyMs`
+   * start option) and request log (same as `POST /__emulator/reset`).
+   */
   reset(): void;
   /** The requests received so far, the last 10,000 at most, oldest first (same as `GET /__emulator/requests`). */
   requests(): RecordedRequest[];
