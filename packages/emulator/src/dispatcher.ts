@@ -55,6 +55,11 @@ export interface DispatchResult {
   errorCode: number | null;
   /** Whether the state may have changed. */
   wrote: boolean;
+  /**
+   * The login (or script name) of the session a `session_token` authenticated, for the request log, which cannot
+   * read it from the credentials sent; null for other credentials and for a token refused.
+   */
+  sessionLogin: string | null;
 }
 
 function fault(err: unknown): { exception: true; message: string; error_code: number } {
@@ -80,6 +85,7 @@ export function parseRpcBody(body: Buffer): RpcBody {
 /** Runs one `/api3/json` body, decoded by {@link parseRpcBody}. Never throws: every failure becomes a fault envelope. */
 export function dispatch(site: Site, body: RpcBody): DispatchResult {
   let method: string | null = null;
+  let sessionLogin: string | null = null;
   try {
     if ('refused' in body) throw body.refused;
     const envelope = body.envelope;
@@ -90,16 +96,17 @@ export function dispatch(site: Site, body: RpcBody): DispatchResult {
     const params = env['params'] ?? [];
     if (!Array.isArray(params)) throw badInput("'params' must be a list");
     checkNesting(params);
-    if (method === 'info') return { reply: infoReply(site), method, errorCode: null, wrote: false };
+    if (method === 'info') return { reply: infoReply(site), method, errorCode: null, wrote: false, sessionLogin };
     const handler = Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
     if (!handler) throw badInput(`Unknown method '${excerpt(method, method)}'`);
     const principal = authenticate(site, params[0]);
+    if (principal.kind === 'session') sessionLogin = principal.name;
     const result = handler({ site, principal, payload: params[1] });
-    if (result instanceof RawReply) return { reply: result, method, errorCode: null, wrote: false };
+    if (result instanceof RawReply) return { reply: result, method, errorCode: null, wrote: false, sessionLogin };
     // A read that logged in with a PAT changed the credentials too (the exchange time, see Site.recordPatExchange).
-    return { reply: { results: result }, method, errorCode: null, wrote: site.takePatExchangeSave() || !READ_ONLY.has(method) };
+    return { reply: { results: result }, method, errorCode: null, wrote: site.takePatExchangeSave() || !READ_ONLY.has(method), sessionLogin };
   } catch (err) {
     const f = fault(err);
-    return { reply: f, method, errorCode: f.error_code, wrote: false };
+    return { reply: f, method, errorCode: f.error_code, wrote: false, sessionLogin };
   }
 }

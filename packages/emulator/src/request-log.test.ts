@@ -56,6 +56,25 @@ describe('request log payload outline', () => {
     expect(served).toContain('"payloadKeys"');
   });
 
+  // Every call made with a session token was logged with principal null: the log could not say who made it.
+  it('records the login (or script name) of an authenticated session as the principal, never the token', async () => {
+    t.h.reset();
+    const coord = t.h.card.users.find((u) => u.login === 'coord')!;
+    const { session_id: userToken } = await t.call('get_session_token', { user_login: 'coord', user_password: coord.password });
+    const { session_id: scriptToken } = await t.call('get_session_token', t.script);
+    await t.call('read', { session_token: userToken }, { type: 'Project', return_fields: ['name'] });
+    await t.call('create', { session_token: scriptToken, sudo_as_login: 'admin' }, { type: 'Shot', fields: [{ field_name: 'code', value: 'by_session' }] });
+    await t.fault('read', { session_token: 'not-a-session-token-1234' }, { type: 'Project', return_fields: ['name'] });
+    const rows = t.h.requests().filter((r) => r.auth === 'session').map((r) => [r.method_name, r.principal, r.sudoAsLogin, r.errorCode]);
+    expect(rows).toEqual([
+      ['read', 'coord', null, null],
+      ['create', t.script['script_name'], 'admin', null],
+      ['read', null, null, 102],
+    ]);
+    const logged = JSON.stringify(t.h.requests());
+    for (const secret of [userToken as string, scriptToken as string, 'not-a-session-token-1234', coord.password!]) expect(logged).not.toContain(secret);
+  });
+
   it('leaves out names that do not look like identifiers', async () => {
     t.h.reset();
     await t.fault('read', t.script, { type: 'Shot', [`x ${PLANTED}`]: 1, filters: where([`code ${PLANTED}`, 'is', 'a']) });

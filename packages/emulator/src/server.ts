@@ -269,7 +269,9 @@ export class Emulator {
       if (httpMethod !== 'POST' || !rpcBody) return methodNotAllowed('POST', 'The JSON-RPC endpoint answers POST only');
       const result = dispatch(this.site, rpcBody);
       const reply = result.reply instanceof RawReply ? text(200, result.reply.body, result.reply.contentType) : json(200, result.reply);
-      return { ...reply, method: result.method, errorCode: result.errorCode, wrote: result.wrote };
+      // A session token names no one: once it authenticated, the log records its session's login (never the token).
+      const auth = result.sessionLogin !== null ? { kind: 'session' as const, principal: result.sessionLogin } : undefined;
+      return { ...reply, method: result.method, errorCode: result.errorCode, wrote: result.wrote, auth };
     }
     if ((path === '/api/v1' || path === '/api/v1/' || path === '/api/v1.1' || path === '/api/v1.1/') && httpMethod === 'GET') {
       const method = { default: 'default', identity: 'oxygen', sso: 'saml2' }[this.site.settings.authMode];

@@ -204,7 +204,10 @@ export interface RecordedRequest {
   method_name: string | null;
   /** How the request authenticated (as claimed by the credentials it carried). */
   auth: AuthKind;
-  /** Login or script name of the caller when known (never a password, key or token). */
+  /**
+   * Login or script name of the caller when known (never a password, key or token): the one sent, or for a
+   * `session_token` the login (or script name) of its session once the token authenticated (`null` when refused).
+   */
   principal: string | null;
   /** `sudo_as_login` when sent. */
   sudoAsLogin: string | null;
