@@ -45,7 +45,7 @@ describe('parseEmulatorArgs', () => {
 
   // The unknown-option hints of startEmulator name each option's flag from OPTION_FLAGS: it must be the flag that sets it.
   it('sets each start option from the flag OPTION_FLAGS names for it', () => {
-    const values: Record<string, string | undefined> = { host: '::1', 'allow-host': 'studio.test', fixtures: 'empty', 'auth-mode': 'sso', data: 'f.json', clock: '2026-01-12T09:00:00Z', 'clock-frozen': undefined, 'app-session-launcher': undefined };
+    const values: Record<string, string | undefined> = { host: '::1', 'allow-host': 'studio.test', fixtures: 'empty', 'auth-mode': 'sso', data: 'f.json', script: 'pipeline:key-1', clock: '2026-01-12T09:00:00Z', 'clock-frozen': undefined, 'app-session-launcher': undefined };
     for (const [option, flag] of Object.entries(OPTION_FLAGS)) {
       if (flag === null) continue;
       const argv = flag === 'clock-frozen' ? ['--clock', '2026-01-12T09:00:00Z', '--clock-frozen'] : flag in values && values[flag] === undefined ? [`--${flag}`] : [`--${flag}`, values[flag] ?? '1'];

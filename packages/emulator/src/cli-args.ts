@@ -8,7 +8,7 @@ import type { AuthMode, EmulatorOptions } from './types.js';
 export const EMULATOR_USAGE: string =
   'usage: sg-emulator [--host 127.0.0.1] [--allow-host NAME]... [--port 0] [--fixtures demo|empty] [--rows N] [--latency-ms N] ' +
   '[--auth-mode default|identity|sso] [--data FILE] [--session-idle-seconds N] [--page-size N] ' +
-  '[--no-app-session-launcher] [--query-cache-size N] [--clock ISO-DATETIME [--clock-frozen]]';
+  '[--no-app-session-launcher] [--query-cache-size N] [--clock ISO-DATETIME [--clock-frozen]] [--script NAME:KEY]...';
 
 /**
  * Thrown by {@link parseEmulatorArgs}: a bad flag (`help` false; print `message` and `usage`, exit 2), or
@@ -50,7 +50,7 @@ function int(value: string | undefined, name: string, option: RangedOption): num
  * `startEmulator`. The result holds only the flags given (defaults are `startEmulator`'s) and never a `logger`.
  * Flags: `--host`, `--allow-host NAME` (repeatable), `--port`, `--fixtures demo|empty`, `--rows`, `--latency-ms`, `--auth-mode default|identity|sso`,
  * `--data FILE`, `--session-idle-seconds`, `--page-size`, `--app-session-launcher` / `--no-app-session-launcher`,
- * `--query-cache-size`, `--clock ISO-DATETIME`, `--clock-frozen`, `--help`/`-h`. Both `--flag value` and `--flag=value` work.
+ * `--query-cache-size`, `--clock ISO-DATETIME`, `--clock-frozen`, `--script NAME:KEY` (repeatable), `--help`/`-h`. Both `--flag value` and `--flag=value` work.
  *
  * @param argv - The arguments, e.g. `process.argv.slice(2)`.
  * @returns The options the flags describe.
@@ -79,6 +79,7 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
         'query-cache-size': { type: 'string' },
         clock: { type: 'string' },
         'clock-frozen': { type: 'boolean' },
+        script: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -145,6 +146,15 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
   if (frozen === true) {
     if (clock === undefined) throw new EmulatorArgsError('--clock-frozen needs --clock: the instant to hold the clock at');
     options.clockFrozen = true;
+  }
+  const scripts = values['script'] as string[] | undefined;
+  if (scripts !== undefined) {
+    options.scripts = scripts.map((value) => {
+      const colon = value.indexOf(':');
+      // The key is never shown: a refused flag's message may end up in a CI log.
+      if (colon <= 0 || colon === value.length - 1) throw new EmulatorArgsError('--script expects NAME:KEY (a script name, a colon, then its key; e.g. --script pipeline:KEY)');
+      return { name: value.slice(0, colon), key: value.slice(colon + 1) };
+    });
   }
   const launcher = values['app-session-launcher'];
   if (typeof launcher === 'boolean') options.appSessionLauncher = launcher;

@@ -115,12 +115,21 @@ class Seeder {
 
 const link = refOf;
 
+/** Inserts the ApiUser of a script (its name is the row's `firstname`) created at `at` (epoch ms), and returns its credential. */
+export function addScript(store: Store, name: string, key: string, description: string, at: number): ScriptCredential {
+  const row = store.insert('ApiUser', { firstname: name, lastname: null, description, generate_event_log_entries: true, created_at: formatDateTime(at), updated_at: formatDateTime(at) });
+  return { name, key, id: row.id };
+}
+
 /**
- * Seeds the store. `empty` creates only the script and the users (the site card's credentials) and one
+ * Seeds the store. `empty` creates only the scripts and the users (the site card's credentials) and one
  * LocalStorage; `demo` adds the demo and archived projects with their shots, assets, tasks, versions, notes.
+ * `scripts` (the `scripts` start option) are added after the emulator's own.
  */
-export function seed(store: Store, schema: Schema, fixtures: 'demo' | 'empty', rows: number): SeedResult {
-  const script = store.insert('ApiUser', { firstname: 'emulator_script', lastname: null, description: 'Demo script of the emulator', generate_event_log_entries: true, created_at: formatDateTime(BASE_TIME), updated_at: formatDateTime(BASE_TIME) });
+export function seed(store: Store, schema: Schema, fixtures: 'demo' | 'empty', rows: number, scripts: readonly SiteCardScript[] = []): SeedResult {
+  const own = addScript(store, 'emulator_script', DEMO_SCRIPT_KEY, 'Demo script of the emulator', BASE_TIME);
+  const script = store.get('ApiUser', own.id) as Row;
+  const added = scripts.map((s) => addScript(store, s.name, s.key, 'Script given to the emulator at start', BASE_TIME));
   const s = new Seeder(store, schema, link(script));
   const users: UserCredential[] = [];
   const userRows: Row[] = [];
@@ -133,7 +142,7 @@ export function seed(store: Store, schema: Schema, fixtures: 'demo' | 'empty', r
     users.push({ login: u.login, password: u.password, admin: u.admin, pat: u.pat, patExchangedAt: null, twoFactor: u.twoFactor });
   }
   s.add('LocalStorage', { code: 'primary', linux_path: '/mnt/projects', mac_path: '/Volumes/projects', windows_path: 'P:\\projects' });
-  const result: SeedResult = { scripts: [{ name: 'emulator_script', key: DEMO_SCRIPT_KEY, id: script.id }], users, projects: [] };
+  const result: SeedResult = { scripts: [own, ...added], users, projects: [] };
   if (fixtures === 'empty') return result;
 
   const project = s.add('Project', { name: 'Demo Project', tank_name: 'demo', sg_status: 'Active', archived: false, users: userRows.map(link), sg_description: 'The demo project of sg-emulator' });

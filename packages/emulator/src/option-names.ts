@@ -23,6 +23,7 @@ export const OPTION_FLAGS: { readonly [K in keyof Required<EmulatorOptions>]: st
   appSessionLauncher: 'app-session-launcher',
   queryCacheSize: 'query-cache-size',
   reverseLinks: null,
+  scripts: 'script',
   logger: null,
 };
 

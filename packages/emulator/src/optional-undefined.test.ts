@@ -16,7 +16,7 @@ type Unset<T> = { readonly [K in OptionalKeys<T>]: undefined };
 const unsetOptions = {
   host: undefined, allowedHosts: undefined, basePath: undefined, port: undefined, fixtures: undefined, rows: undefined, latencyMs: undefined, authMode: undefined, dataFile: undefined,
   sessionIdleSeconds: undefined, pageSize: undefined, appSessionLauncher: undefined, queryCacheSize: undefined, reverseLinks: undefined, logger: undefined,
-  clock: undefined, clockFrozen: undefined,
+  clock: undefined, clockFrozen: undefined, scripts: undefined,
 } satisfies Unset<EmulatorOptions>;
 const unsetFault = {
   method: undefined, times: undefined, status: undefined, html: undefined, body: undefined, retryAfter: undefined, dropConnection: undefined, when: undefined,

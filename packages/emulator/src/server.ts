@@ -18,6 +18,7 @@ import { EmulatorClosedError } from './closed-error.js';
 import { EmulatorOptionError, checkOption } from './option-error.js';
 import { checkOptionNames } from './option-names.js';
 import { parseReverseLinkSpecs } from './reverse-link-pairs.js';
+import { checkScripts } from './script-options.js';
 import { lockDataFile } from './data-lock.js';
 import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
@@ -434,6 +435,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const reverseLinks = options.reverseLinks ?? [];
   checkOption('reverseLinks', () => parseReverseLinkSpecs(reverseLinks)); // before the lock; the site parses them again
   const clockStart = startClock(options.clock, options.clockFrozen);
+  const scripts = checkOption('scripts', () => checkScripts(options.scripts));
   // A data file is the site: it is loaded as saved, without seeding the fixtures first (which `rows` can make
   // take seconds); `fixtures` and `rows` then only say what a reset goes back to.
   // One emulator per data file (see lockDataFile): locked before it is read, until the handle is closed or the start fails.
@@ -447,7 +449,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let emulator: Emulator;
   try {
     saved = dataFile !== undefined ? readDataFile(dataFile) : undefined;
-    site = new Site({ authMode, fixtures, rows, sessionIdleSeconds, pageSize, appSessionLauncher, queryCacheSize, reverseLinks, ...(clockStart ? { clockStart } : {}) }, saved);
+    site = new Site({ authMode, fixtures, rows, sessionIdleSeconds, pageSize, appSessionLauncher, queryCacheSize, reverseLinks, scripts, ...(clockStart ? { clockStart } : {}) }, saved);
     site.basePath = basePath;
     emulator = new Emulator(site, logger, latencyMs);
     if (dataFile !== undefined) {

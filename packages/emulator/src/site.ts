@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { EmulatorClock, type ClockSnapshot, type ClockStart } from './clock.js';
 import { LastAccessed } from './last-accessed.js';
 import type { FormatContext } from './entity-format.js';
-import { cardScripts, cardUsers, seed, type ScriptCredential, type UserCredential } from './fixtures.js';
+import { addScript, cardScripts, cardUsers, seed, type ScriptCredential, type UserCredential } from './fixtures.js';
 import { QueryCache } from './read-query.js';
 import { parseReverseLinkSpecs } from './reverse-link-pairs.js';
 import { DEFAULT_REVERSE_LINKS } from './reverse-link-table.js';
@@ -12,7 +12,7 @@ import { SessionTable, type Session } from './sessions.js';
 import { Store, type Row, type StoreSnapshot } from './store.js';
 import { TwoFactorCodes, type IssuedCode } from './two-factor.js';
 import { syncPasswordFields } from './user-passwords.js';
-import type { AuthMode, ReverseLinkSpec, SiteCard, SiteCardProject } from './types.js';
+import type { AuthMode, ReverseLinkSpec, SiteCard, SiteCardProject, SiteCardScript } from './types.js';
 
 /**
  * The origin the client of the request being handled reached the emulator at (`http://` + its `Host` header), so
@@ -43,6 +43,8 @@ export interface SiteSettings {
   reverseLinks?: readonly ReverseLinkSpec[];
   /** Where the clock starts (and a reset puts it), taking precedence over a saved clock; the wall clock when absent. */
   clockStart?: ClockStart;
+  /** Scripts added besides the emulator's own (the `scripts` start option, checked): seeded, and added to a loaded site that lacks them. */
+  scripts?: readonly SiteCardScript[];
 }
 
 /** Everything persisted with `--data`. */
@@ -142,7 +144,7 @@ export class Site implements FormatContext {
     this.queryCache.clear();
     this.schema = new Schema();
     this.store = new Store();
-    const seeded = seed(this.store, this.schema, this.settings.fixtures, this.settings.rows);
+    const seeded = seed(this.store, this.schema, this.settings.fixtures, this.settings.rows, this.settings.scripts);
     this.reverseLinks.refresh();
     this.scripts = seeded.scripts;
     this.users = seeded.users;
@@ -238,6 +240,22 @@ export class Site implements FormatContext {
     };
   }
 
+  /**
+   * Gives a loaded site the scripts of the `scripts` start option: one it lacks (or whose ApiUser was deleted) is
+   * added, one it has takes the key given. Returns whether anything changed (the data file is then saved at once).
+   */
+  private addStartScripts(): boolean {
+    let changed = false;
+    for (const { name, key } of this.settings.scripts ?? []) {
+      const known = this.scripts.find((s) => s.name === name && this.store.getLive('ApiUser', s.id));
+      if (known?.key === key) continue;
+      changed = true;
+      if (known) known.key = key;
+      else this.scripts = [...this.scripts.filter((s) => s.name !== name), addScript(this.store, name, key, 'Script given to the emulator at start', this.now())];
+    }
+    return changed;
+  }
+
   /** Restores a snapshot written by {@link snapshot}. */
   restore(snap: SiteSnapshot): void {
     if (snap.format !== 'sg-emulator/1') throw new Error(`Unsupported data file format ${JSON.stringify(snap.format)}`);
@@ -263,5 +281,6 @@ export class Site implements FormatContext {
     this.lastAccessed.restore(snap.lastAccessed);
     // A clock given at start wins over the saved one, so `clock` pins a test's time whatever file it starts from.
     if (!this.settings.clockStart) this.clock.restore(snap.clock);
+    if (this.addStartScripts()) this.changedOnLoad = true;
   }
 }

@@ -83,6 +83,14 @@ export interface EmulatorOptions {
    * created. Throws at start for a pair that is not `Type.field` ↔ `Type.field`.
    */
   reverseLinks?: readonly ReverseLinkSpec[] | undefined;
+  /**
+   * Scripts (ApiUsers) the site has besides `emulator_script`, with the names and keys given, so that code which logs
+   * in as its own script can be tested as it is (`[{ name: "pipeline", key: "…" }]`). They authenticate, are on the
+   * card after the emulator's own, are seeded again by a reset, and are added to a site loaded from a `dataFile` that
+   * lacks them (one it has takes the key given). A name must be non-empty, not `emulator_script` and given once; a key
+   * 1 to 256 printable ASCII characters without spaces. Default none.
+   */
+  scripts?: readonly SiteCardScript[] | undefined;
   /** Receives one log line per request and event. Default: silent. One that throws is ignored: it never fails a start, a request or a save. */
   logger?: ((line: string) => void) | undefined;
 }
