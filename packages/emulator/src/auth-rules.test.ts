@@ -211,4 +211,28 @@ describe('auth on an SSO site', () => {
     expect((await t.fault('read', login('admin', P.admin), whoami)).code).toBe(108);
     await expect(t.call('read', t.script, whoami)).resolves.toBeTruthy();
   });
+
+  // An expired session got fault 102, where an SSO site redirects the call to its SAML login (rpc-protocol §1.2),
+  // which clients map to SG_SSO_SESSION_EXPIRED.
+  it('answers an expired session with a 302 to its SAML login, and a token it never minted with 102', async () => {
+    t.h.reset();
+    const { session_id } = await t.call('get_session_token', t.script);
+    t.h.advanceClock(1801);
+    const post = (token: string): Promise<Response> =>
+      fetch(`${t.h.url}/api3/json`, { method: 'POST', redirect: 'manual', body: JSON.stringify({ method_name: 'read', params: [{ session_token: token }, whoami] }) });
+    const expired = await post(session_id);
+    expect(expired.status).toBe(302);
+    expect(expired.headers.get('location')).toBe(`${t.h.url}/saml/saml_login_request`);
+    expect(await expired.text()).not.toContain(session_id);
+    expect(t.h.requests().at(-1)).toMatchObject({ method_name: 'read', auth: 'session', principal: null, status: 302, errorCode: null });
+    // Presented again it is unknown, as on the other sites: fault 102.
+    expect(((await (await post(session_id)).json()) as { error_code: number }).error_code).toBe(102);
+    expect(((await (await post('bogus')).json()) as { error_code: number }).error_code).toBe(102);
+    // A download with an expired session cookie is sent there too.
+    const { session_id: other } = await t.call('get_session_token', t.script);
+    t.h.advanceClock(1801);
+    const download = await fetch(`${t.h.url}/file_serve/attachment/1`, { redirect: 'manual', headers: { cookie: `_session_id=${other}` } });
+    expect(download.status).toBe(302);
+    expect(download.headers.get('location')).toBe(`${t.h.url}/saml/saml_login_request`);
+  });
 });

@@ -1,8 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { FaultCode, RpcFault, asText, excerpt } from './errors.js';
+import { RedirectReply } from './methods/types.js';
 import type { Site } from './site.js';
 import type { LinkRef } from './store.js';
 import type { AuthKind } from './types.js';
+
+/** Where an SSO site redirects an API call whose session expired (rpc-protocol §1.2). */
+export const SAML_LOGIN_PATH = '/saml/saml_login_request';
 
 /** One hour: how long an exchanged PAT is not re-checked (auth-landscape.md §4.0). */
 export const PAT_WINDOW_MS = 3600_000;
@@ -137,7 +141,11 @@ function authenticateSession(site: Site, p: Record<string, unknown>): Omit<Princ
   const tail = token.slice(-4);
   const found = site.sessions.lookup(token, now);
   if (found.state === 'unknown') throw authFault(`Can't authenticate session token ending with '${tail}'`);
-  if (found.state === 'expired') throw authFault(`Can't authenticate session token ending with '${tail}': the session expired`);
+  if (found.state === 'expired') {
+    // An SSO site sends the call to its SAML login instead (rpc-protocol §1.2): clients read that redirect as the SSO session expired.
+    if (site.settings.authMode === 'sso') throw new RedirectReply(SAML_LOGIN_PATH);
+    throw authFault(`Can't authenticate session token ending with '${tail}': the session expired`);
+  }
   const session = found.session;
   if (session.kind === 'user') {
     const row = site.store.get('HumanUser', session.actor.id);

@@ -6,7 +6,7 @@ import { checkNesting } from './methods/payload.js';
 import { otherMethods } from './methods/other.js';
 import { schemaMethods } from './methods/schema-methods.js';
 import { socialMethods } from './methods/social.js';
-import { RawReply, type MethodHandler } from './methods/types.js';
+import { RawReply, RedirectReply, type MethodHandler } from './methods/types.js';
 import type { Site } from './site.js';
 import { summarizeMethod } from './summarize.js';
 
@@ -47,7 +47,7 @@ export function infoReply(site: Site): Record<string, unknown> {
 
 /** Result of dispatching one RPC body. */
 export interface DispatchResult {
-  /** JSON value to send, or a raw reply. */
+  /** JSON value to send, a raw reply, or a redirect (an expired session on an SSO site). */
   reply: unknown;
   /** RPC method name, when the body had one. */
   method: string | null;
@@ -106,6 +106,7 @@ export function dispatch(site: Site, body: RpcBody): DispatchResult {
     // A read that logged in with a PAT changed the credentials too (the exchange time, see Site.recordPatExchange).
     return { reply: { results: result }, method, errorCode: null, wrote: site.takePatExchangeSave() || !READ_ONLY.has(method), sessionLogin };
   } catch (err) {
+    if (err instanceof RedirectReply) return { reply: err, method, errorCode: null, wrote: false, sessionLogin };
     const f = fault(err);
     return { reply: f, method, errorCode: f.error_code, wrote: false, sessionLogin };
   }

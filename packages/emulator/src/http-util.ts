@@ -82,6 +82,12 @@ export function text(status: number, body: string, contentType = 'text/plain; ch
   return { status, headers: { 'content-type': contentType }, body };
 }
 
+/** HTTP 302 to `location` (an absolute URL), with the short page a web framework sends along. */
+export function redirect(location: string): HttpReply {
+  const page = `<html><body>You are being <a href="${location.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}">redirected</a>.</body></html>`;
+  return { status: 302, headers: { 'content-type': 'text/html; charset=utf-8', location }, body: page };
+}
+
 /** HTTP 405 for an address that has a route, but not for the method sent; `allow` lists the methods it takes. */
 export function methodNotAllowed(allow: string, message = `This address answers ${allow} only`): HttpReply {
   const reply = text(405, message);

@@ -10,8 +10,8 @@ import { browserRefusal, guardedRoute } from './browser-guard.js';
 import { dispatch, parseRpcBody, type RpcBody } from './dispatcher.js';
 import { hostRefusal, checkAllowedHosts } from './host-check.js';
 import { FaultQueue, describeFault, validateFaultSpec } from './fault-injection.js';
-import { TOO_LARGE, json, methodNotAllowed, notFoundPage, readBody, refusedBeforeBody, text, type HttpReply } from './http-util.js';
-import { RawReply } from './methods/types.js';
+import { TOO_LARGE, json, methodNotAllowed, notFoundPage, readBody, redirect, refusedBeforeBody, text, type HttpReply } from './http-util.js';
+import { RawReply, RedirectReply } from './methods/types.js';
 import { parseClockInstant, type ClockStart } from './clock.js';
 import { checkIntOption, checkStringOption, requireIntOption, shown, type RangedOption } from './options-check.js';
 import { EmulatorClosedError } from './closed-error.js';
@@ -269,7 +269,7 @@ export class Emulator {
     if (path === this.rpcPath) {
       if (httpMethod !== 'POST' || !rpcBody) return methodNotAllowed('POST', 'The JSON-RPC endpoint answers POST only');
       const result = dispatch(this.site, rpcBody);
-      const reply = result.reply instanceof RawReply ? text(200, result.reply.body, result.reply.contentType) : json(200, result.reply);
+      const reply = result.reply instanceof RawReply ? text(200, result.reply.body, result.reply.contentType) : result.reply instanceof RedirectReply ? redirect(this.site.baseUrl + result.reply.path) : json(200, result.reply);
       // A session token names no one: once it authenticated, the log records its session's login (never the token).
       const auth = result.sessionLogin !== null ? { kind: 'session' as const, principal: result.sessionLogin } : undefined;
       return { ...reply, method: result.method, errorCode: result.errorCode, wrote: result.wrote, auth };

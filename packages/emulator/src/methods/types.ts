@@ -17,5 +17,16 @@ export class RawReply {
   ) {}
 }
 
+/**
+ * An answer that is no RPC reply: an HTTP redirect to `path` on the site's origin, as an SSO site answers a call whose
+ * session expired (to `/saml/saml_login_request`, rpc-protocol §1.2).
+ */
+export class RedirectReply extends Error {
+  constructor(readonly path: string) {
+    super(`Redirected to ${path}`);
+    this.name = 'RedirectReply';
+  }
+}
+
 /** A method implementation. */
 export type MethodHandler = (call: MethodCall) => unknown;
