@@ -24,7 +24,7 @@ import { Persistence, readDataFile } from './persistence.js';
 import { RequestLog, summarizePayload } from './request-log.js';
 import { targetRefusal } from './request-target.js';
 import { Site, linkOrigin, type SiteSnapshot } from './site.js';
-import type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultSpec, PatState } from './types.js';
+import type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultSpec, PatState, SiteCard } from './types.js';
 import { PendingUploads, uploadRoute } from './uploads.js';
 
 /** The running emulator: the site plus everything about serving it. */
@@ -501,7 +501,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   return {
     url: url + basePath,
-    card: site.card(),
+    // Read at each access: users, passphrases and PATs change while the site runs.
+    get card(): SiteCard {
+      return site.card();
+    },
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {
         // Requests still waiting are dropped first, so that nothing from before the close runs, logs or saves after.

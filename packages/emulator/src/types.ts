@@ -300,8 +300,11 @@ export interface EmulatorHandle {
    * path (`http://127.0.0.1:54321/sg`), and the routes other than `/api3/json` are on its origin.
    */
   url: string;
-  /** The site card (the same object the CLI prints). */
-  card: SiteCard;
+  /**
+   * The site card as it is now, as `GET /__emulator/card` answers it (the CLI prints it at start): each read is a new
+   * copy, with the users created through the API and the passphrases and PATs set since. Keep a read as a snapshot.
+   */
+  readonly card: SiteCard;
   /**
    * Stops listening, closes open connections and flushes `dataFile` (the last save: nothing saves after it). From
    * the call on, every method that changes state throws an `EmulatorClosedError`; `url`, `card`, `requests()` and
