@@ -6,6 +6,11 @@ import { interruptedEnd, interruptedLine } from "./interrupted-end.js";
 import { outputErrorText, processIo } from "./io.js";
 import { STOP_SIGNALS, signalStatus as statusOf } from "./stop-signals.js";
 
+// stderr is best-effort: a write to it that fails (`sg create … >> job.log 2>&1` on a full disk, a reader of a pipe
+// that left) must not end sg with Node's crash and 1 in place of the status runCli chose (a 6 for a write that
+// landed, so that a script does not make it again). What cannot be written there is lost; the status still tells.
+process.stderr.on("error", () => undefined);
+
 // The first Ctrl-C (or SIGTERM, or SIGHUP: the terminal or ssh session closed, or Ctrl+Break on Windows) stops `sg emulator` cleanly and aborts
 // the calls of any other command, which then exits 130 (143 for SIGTERM, 129 for SIGHUP, 149 for SIGBREAK); a second one leaves as soon as a download's temporary file is removed (at most
 // a few seconds), so it never leaves a `.part` file behind, with the status the first would have given (see
