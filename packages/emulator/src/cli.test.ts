@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,37 @@ describe('sg-emulator CLI', { timeout: 30_000 }, () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     expect(out.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('keeps serving when its log cannot be written (stderr on a full disk), and still exits 0 on SIGTERM', async () => {
+    const full = '/dev/full';
+    if (!existsSync(full)) return;
+    const fd = openSync(full, 'w');
+    const child = spawn(process.execPath, [cli, '--fixtures', 'demo'], { stdio: ['ignore', 'pipe', fd] });
+    closeSync(fd);
+    try {
+      let out = '';
+      child.stdout!.setEncoding('utf8');
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: string) => {
+          out += chunk;
+          if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      });
+      const card = JSON.parse(line) as { url: string; scripts: { name: string; key: string }[] };
+      // Each request is a log line: several, so that more than one write to stderr fails.
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${card.url}/api3/json`, { method: 'POST', body: JSON.stringify({ method_name: 'info', params: [] }) });
+        expect(res.status).toBe(200);
+      }
+      expect(child.exitCode).toBeNull();
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('turns the browser approval login off with --no-app-session-launcher', async () => {

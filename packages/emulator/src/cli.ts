@@ -16,6 +16,10 @@ export function parseCli(argv: string[]): EmulatorOptions {
 }
 
 async function main(): Promise<void> {
+  // The log and the card are best-effort: a full disk under `2> emulator.log`, or a reader of the pipe that left
+  // (`sg-emulator | head -1`), must not end a site that tests still talk to. Node would crash on the write error.
+  process.stderr.on('error', () => undefined);
+  process.stdout.on('error', () => undefined);
   const options = parseCli(process.argv.slice(2));
   const handle = await startEmulator(options);
   process.stdout.write(`${JSON.stringify(handle.card)}\n`);
