@@ -29,6 +29,21 @@ describe("scrubText: a secret echoed escaped", () => {
     expect(scrubText(around("it\\'s\\!x"), ["it's!x"])).toBe(SCRUBBED);
   });
 
+  it("scrubs Python's repr escapes: \\xNN and \\UXXXXXXXX as code points, and a run of \\xNN as UTF-8 bytes", () => {
+    const secret = "pässwörd✓";
+    // Python 2's repr of a unicode string, and of its UTF-8 bytes (`str`, Python 3's `bytes`).
+    expect(scrubText(around("u'p\\xe4ssw\\xf6rd\\u2713'"), [secret])).toBe(around(`u'${REDACTED}'`));
+    expect(scrubText(around("b'p\\xc3\\xa4ssw\\xc3\\xb6rd\\xe2\\x9c\\x93'"), [secret])).toBe(around(`b'${REDACTED}'`));
+    // The bytes of a character outside the BMP, in either case, and the character by its 8-digit code point.
+    expect(scrubText(around("b'\\xF0\\x9F\\x94\\x91secret\\xf0\\x9f\\x94\\x91'"), ["\u{1F511}secret\u{1F511}"])).toBe(around(`b'${REDACTED}'`));
+    expect(scrubText(around("'\\U0001f511secret\\U0001F511'"), ["\u{1F511}secret\u{1F511}"])).toBe(around(`'${REDACTED}'`));
+    // The repr of a character as its code point that reads, as bytes, as UTF-8 of another (`\xc3\xa9` is `Ã©` or `é`).
+    expect(scrubText(around("u'\\xc3\\xa9t\\xe9!'"), ["Ã©té!"])).toBe(around(`u'${REDACTED}'`));
+    expect(scrubText(around("b'\\xc3\\xa9t\\xc3\\xa9!'"), ["été!"])).toBe(around(`b'${REDACTED}'`));
+    // Read as bytes, in any case: `ς` (`\xcf\x82`) for the `Σ` of the secret, which its UTF-8 read as Latin-1 does not find.
+    expect(scrubText(around("b'\\xcf\\x82-key'"), ["Σ-key"])).toBe(around(`b'${REDACTED}'`));
+  });
+
   it("scrubs percent-encoded UTF-8 in either case, and `+` for a space inside a form or query value", () => {
     expect(scrubText(around("p%C3%A9%21%F0%9F%94%919"), ["pé!\u{1F511}9"])).toBe(SCRUBBED);
     expect(scrubText(around("p%c3%a9%21%f0%9f%94%919"), ["pé!\u{1F511}9"])).toBe(SCRUBBED);
@@ -48,9 +63,12 @@ describe("scrubText: a secret echoed escaped", () => {
     expect(scrubText("a=b&1+2", ["1 2"])).toBe("a=b&1+2");
     // A letter or digit is never read from an escape, nor does an escape stand for one.
     expect(scrubText("%54r0ub4dor&3 &#84;r0ub4dor&3 \\u0054r0ub4dor&3", ["Tr0ub4dor&3"])).toBe("%54r0ub4dor&3 &#84;r0ub4dor&3 \\u0054r0ub4dor&3");
-    // A half escape, a bad UTF-8 sequence or a number past Unicode is not a character; `\U` is no JSON escape.
+    // A half escape, a bad UTF-8 sequence or a number past Unicode is not a character; `\U` takes 8 digits, `\x` 2.
     expect(scrubText("p%C3x p%E9x p%C0%A1x p%ED%A0%80x", ["p\u00e9x", "p!x", "p\ud800x"])).toBe("p%C3x p%E9x p%C0%A1x p%ED%A0%80x");
     expect(scrubText("x&#1114145;y x&#0;&#0;y x\\U0021y", ["x!y", "x\0\0y"])).toBe("x&#1114145;y x&#0;&#0;y x\\U0021y");
+    expect(scrubText("x\\U00110021y x\\x2y x\\xC0\\xA1y", ["x\u0002y", "x!y", "x\u{10021}y"])).toBe("x\\U00110021y x\\x2y x\\xC0\\xA1y");
+    // Nor does a Python escape stand for a letter or digit.
+    expect(scrubText("\\x54r0ub4dor&3 \\U00000054r0ub4dor&3", ["Tr0ub4dor&3"])).toBe("\\x54r0ub4dor&3 \\U00000054r0ub4dor&3");
   });
 
   it("still scrubs the plain secret next to and among escapes, and an echo escaped once more is left", () => {
@@ -72,10 +90,18 @@ describe("scrubText: a secret echoed escaped", () => {
     expect(scrubText(run, [`${"\\".repeat(24)}x`])).toBe(run);
     // The echo at the end is found: raw (24 backslashes) and JSON-escaped (48), blanked as one.
     expect(scrubText(`${run}x`, [`${"\\".repeat(24)}x`])).toBe(`${"\\".repeat(20_000 - 48)}${REDACTED}`);
-    for (const ch of ["&", "%", "&amp;", "%25", "+", "&#"]) {
+    for (const ch of ["&", "%", "&amp;", "%25", "+", "&#", "\\x", "\\xc3", "\\xe2\\x9c", "\\U0001f511", "\\U"]) {
       const text = `q=${ch.repeat(200_000)}`;
       expect(scrubText(text, [`${ch.slice(0, 1).repeat(30)} x`]), ch).toBe(text);
     }
+  });
+});
+
+describe("scrubText: long runs of Python escapes", () => {
+  // Each run is read once by each decoder: milliseconds, however the escapes fail to make a character.
+  it.each(["\\x", "\\xc3", "\\xe2\\x9c", "\\xf0\\x9f\\x94", "\\xe4", "\\U0001f51", "\\U0001f511", "\\\\xe4"])("takes linear time on 256 KB of %j", (unit) => {
+    const run = unit.repeat(Math.ceil(256_000 / unit.length));
+    expect(scrubText(`${run} p\\xe4ss\\U0001f511 b'p\\xc3\\xa4ss\\xf0\\x9f\\x94\\x91'`, ["päss\u{1F511}", `${"ä".repeat(30)}!`])).toBe(`${run} ${REDACTED} b'${REDACTED}'`);
   });
 });
 

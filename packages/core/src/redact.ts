@@ -91,8 +91,9 @@ const JWT = /(?<=^|[^\w-]|%[\dA-Fa-f]{2}|\\[a-z]|\\u[\dA-Fa-f]{4})eyJ[\w-]+\.(?:
  * A secret value shorter than 3 characters is never searched for: it would blank ordinary text (`a1`, `!!`). A
  * secret of letters only is removed where it stands on its own, not inside a longer word: blanking the `the` of
  * "authenticate" showed a weak password and echoed nothing. Any other secret is removed wherever it is, also as
- * HTML, JSON or a URL echoes it escaped (see `DECODERS`): the text is read once as each of their decoders reads it
- * and the secret searched for there, so the time taken grows with the length of the text, whatever the secret.
+ * HTML, JSON, a URL or Python's repr (`u'p\xe4ss'`, `b'p\xc3\xa4ss'`, `\U0001f511`) echoes it escaped (see
+ * `DECODERS`): the text is read once as each of their decoders reads it and the secret searched for there, so the time
+ * taken grows with the length of the text, whatever the secret.
  * A secret with a character past ASCII is also found composed or decomposed (Unicode's NFC and NFD) and as its UTF-8
  * bytes read as Latin-1. Where echoes of the secrets overlap, they are removed as one.
  */
@@ -177,9 +178,9 @@ const UTF8 = new TextDecoder();
 const NAMED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 /**
- * How HTML, JSON and URLs escape a character: a pattern of one escape (in one capture), the character it stands for
- * (none for an escape that is not well formed: `&#1114112;`, `%C3` alone, an overlong UTF-8 sequence), and how the
- * text is read first.
+ * How HTML, JSON, URLs and Python's repr escape a character: a pattern of one escape (in one capture), the character it
+ * stands for (none for an escape that is not well formed: `&#1114112;`, `%C3` alone, an overlong UTF-8 sequence), and
+ * how the text is read first.
  */
 const DECODERS: ReadonlyArray<readonly [RegExp, (escape: string) => string | undefined, ((text: string) => string)?]> = [
   // HTML: the named entities of the five characters it escapes; any character by its decimal or hex number.
@@ -190,19 +191,22 @@ const DECODERS: ReadonlyArray<readonly [RegExp, (escape: string) => string | und
       return code ? (code <= 0x10ffff ? String.fromCodePoint(code) : undefined) : NAMED[escape.slice(1, -1)];
     },
   ],
-  // JSON: \uXXXX (one UTF-16 unit: a surrogate pair is two), \" \\ \/ \b \f \n \r \t, and a backslash before any other
-  // character (\' as JavaScript and Python quote it).
+  // JSON and Python's repr: \uXXXX (one UTF-16 unit: a surrogate pair is two), Python's \xXX and \UXXXXXXXX (a code
+  // point: `u'p\xe4ss'`; past Unicode, none), \" \\ \/ \b \f \n \r \t, and a backslash before any other character (\'
+  // as JavaScript and Python quote it).
   [
-    /(\\(?:u[\da-fA-F]{4}|[^]))/,
-    (escape) => (escape.length > 2 || '"\\/bfnrt'.includes(escape[1]!) ? JSON.parse(`"${escape}"`) : escape[1]),
+    /(\\(?:u[\da-fA-F]{4}|x[\da-fA-F]{2}|U[\da-fA-F]{8}|[^]))/,
+    (escape, code = parseInt(escape.slice(2), 16)) =>
+      escape.length > 2 ? (code <= 0x10ffff ? String.fromCodePoint(code) : undefined) : '"\\/bfnrt'.includes(escape[1]!) ? JSON.parse(`"${escape}"`) : escape[1],
   ],
-  // URLs: a character's UTF-8 bytes percent-encoded, in either case; `+` for a space inside a form or query value
-  // (after an `=` with no `&`, `;`, `"` or white space between: `pw=my+pass`, not `1+2=3`), read first.
+  // URLs, and Python's repr of bytes: a character's UTF-8 bytes percent-encoded or as \xXX (`b'p\xc3\xa4ss'`), in either
+  // case; `+` for a space inside a form or query value (after an `=` with no `&`, `;`, `"` or white space between:
+  // `pw=my+pass`, not `1+2=3`), read first.
   [
-    /(%[0-7][\da-f]|%[c-f][\da-f](?:%[89ab][\da-f]){1,3})/i,
+    /((?:%|\\x)(?:[0-7][\da-f]|[c-f][\da-f](?:(?:%|\\x)[89ab][\da-f]){1,3}))/i,
     (escape) => {
       // The decoder shows a byte sequence that is not UTF-8 (overlong, a surrogate, a byte too many) as U+FFFD.
-      const ch = UTF8.decode(Uint8Array.from(escape.slice(1).split("%"), (byte) => parseInt(byte, 16)));
+      const ch = UTF8.decode(Uint8Array.from(escape.split(/%|\\x/i).slice(1), (byte) => parseInt(byte, 16)));
       return ch.includes("\ufffd") ? undefined : ch;
     },
     (text) => (text.includes("+") ? text.replace(/=[^&\s;"]*/g, (value) => value.replaceAll("+", " ")) : text),
