@@ -18,7 +18,7 @@ import { credentialsRefused, parseUploadReply, uploadRefused, wordsOf, type Step
 import { transferSecrets } from "./transfer-secrets.js";
 import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
 import { nodeBuiltins } from "./node-files.js";
-import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkId, checkString, fail, optionOr, type Path } from "./validate.js";
+import { PREFIX, checkBoolean, checkEntityRef, checkEntityType, checkFieldPath, checkFormText, checkId, checkString, fail, optionOr, type Path } from "./validate.js";
 
 export { parseUploadReply };
 
@@ -73,7 +73,7 @@ export async function prepareFile(source: unknown, path: Path, displayName?: str
     // Another implementation's Blob (jsdom's, where a test environment swaps the global) passes `instanceof Blob`
     // without stream(): its bytes would never be read, and the upload would stall until its transfer timeout.
     if (typeof source.stream !== "function") fail(path, "a Blob with stream()", source, "Pass a file path, or the bytes in node:buffer's Blob.");
-    const own = source instanceof File ? source.name : "";
+    const own = source instanceof File ? checkFileName(source.name, path) : "";
     const name = displayName ?? (own || "upload.bin");
     // Without a type of its own, the file goes with the one its name says, as a path's does (Python guesses it too).
     const file = source instanceof File && source.type ? source : new File([source], own || name, { type: source.type || contentType(own || name) });
@@ -86,6 +86,7 @@ export async function prepareFile(source: unknown, path: Path, displayName?: str
   const bad = (expected: string, what: string): never => {
     throw new SgValidationError(PREFIX, { path, expected, received: `${what}'${source}'` });
   };
+  checkFileName(basename(full), path);
   const info = await stat(full).catch(() => bad("the path of an existing file", ""));
   if (!info.isFile()) bad("the path of a regular file", `${describeKind(info)} `);
   if (info.size === 0) bad("a non-empty file", "an empty file ");
@@ -119,6 +120,15 @@ function rethrowChanged(file: PreparedFile): (error: unknown) => Promise<never> 
   };
 }
 
+/**
+ * A file name as it goes in the upload's form (the file part's name; a `filename` field on the cloud route; the
+ * display name when none is given), refused when the form would alter it (see {@link checkFormText}); only the name
+ * of a path is sent, so its folders may hold anything.
+ */
+function checkFileName(name: string, path: Path): string {
+  return checkFormText(name, path, "a file name", "Rename the file, or upload its bytes as a Blob with a displayName.");
+}
+
 function describeKind(info: { isDirectory(): boolean }): string {
   return info.isDirectory() ? "a directory" : "a special file";
 }
@@ -145,6 +155,9 @@ export interface UploadPlan {
   readonly tags: readonly string[];
 }
 
+/** What to do with a display name the upload's form cannot carry: JSON can. */
+const DISPLAY_NAME_HINT = "Set it with update() after the upload: JSON carries it unchanged.";
+
 /** Check the arguments of `upload` but its file (throws before anything is sent); returns them with its options. */
 function checkUpload(entityType: unknown, entityId: unknown, rawOptions: unknown, forcedField: string | undefined): [Omit<UploadPlan, "file">, Record<string, unknown>] {
   const type = checkEntityType(entityType, ["entityType"]);
@@ -153,15 +166,15 @@ function checkUpload(entityType: unknown, entityId: unknown, rawOptions: unknown
   const options = checkTransferOptions(rawOptions, forcedField ? ["displayName", "tagList"] : ["fieldName", "displayName", "tagList"]);
   // null is Python's default None for these three options: not given.
   const field = forcedField ?? optionOr<string | undefined>(options, "fieldName", undefined, checkFieldPath, true);
-  const displayName = optionOr<string | undefined>(options, "displayName", undefined, checkString, true);
+  const displayName = optionOr<string | undefined>(options, "displayName", undefined, (value, path) => checkFormText(checkString(value, path), path, "a display name", DISPLAY_NAME_HINT), true);
   let tags: string[] = [];
   if (options["tagList"] != null) {
     const t = options["tagList"];
     // Python's tag_list is one comma-separated string, sent as it is (an empty one is not sent).
-    if (typeof t === "string") tags = t ? [t] : [];
+    if (typeof t === "string") tags = t ? [checkFormText(t, ["options", "tagList"], "tag names")] : [];
     else if (!Array.isArray(t)) fail(["options", "tagList"], "an array of tag names or a string of them", t);
     // The site splits tag_list on commas: a tag holding one would silently become two.
-    else tags = Array.from(t, (tag, i) => (checkString(tag, ["options", "tagList", i], "a tag name").includes(",") ? fail(["options", "tagList", i], "a tag name without a comma", tag) : tag));
+    else tags = Array.from(t, (tag, i) => (checkFormText(checkString(tag, ["options", "tagList", i], "a tag name"), ["options", "tagList", i], "a tag name").includes(",") ? fail(["options", "tagList", i], "a tag name without a comma", tag) : tag));
   }
   return [{ type, id, field, displayName, tags }, options];
 }

@@ -80,6 +80,18 @@ export function checkString(value: unknown, path: Path, what = "a non-empty stri
   return value;
 }
 
+/** CR, LF and half a surrogate pair: text a multipart form alters (a line break into CRLF, half a pair into U+FFFD). */
+const FORM_ALTERED = /[\r\n]|\p{Cs}/u;
+
+/**
+ * `value`, a text an upload sends in its multipart form (a display name, a tag, a file name), refused when the form's
+ * encoder would alter it: it turns LF and a lone CR into CRLF, and half a surrogate pair into U+FFFD, so the site
+ * would store other text than was given.
+ */
+export function checkFormText(value: string, path: Path, what: string, hint?: string): string {
+  return FORM_ALTERED.test(value) ? fail(path, `${what} without CR, LF or half a surrogate pair: a form field cannot carry it unchanged`, value, hint) : value;
+}
+
 /**
  * `options[name]` as `check` returns it (given the value and its path `options.<name>`), or `fallback` when it is not
  * given. With `none` (an option whose Python default is `None`), `null` is not given either, as `None` is in Python;
