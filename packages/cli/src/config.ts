@@ -1,3 +1,4 @@
+import { readEnv } from "./env-utf8.js";
 import { UsageError } from "./exit-status.js";
 
 /** A value and where it came from (`--site` or `SG_SITE`), for error messages. */
@@ -72,7 +73,7 @@ export function readConnectionInput(values: Readonly<Record<string, unknown>>, e
   for (const [key, { flag, env: envName }] of Object.entries(CONNECTION_SOURCES)) {
     const fromFlag = values[flag];
     if (typeof fromFlag === "string") raw[key] = { value: fromFlag, source: `--${flag}` };
-    else if (envName && env[envName] !== undefined && env[envName] !== "") raw[key] = { value: env[envName] ?? "", source: envName };
+    else if (envName && readEnv(env, envName) !== undefined && env[envName] !== "") raw[key] = { value: env[envName] ?? "", source: envName };
   }
   const input: Record<string, Sourced> = {};
   const lines: string[] = [];

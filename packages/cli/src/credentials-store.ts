@@ -4,6 +4,7 @@ import { homedir, userInfo } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { credentialsFileError } from "./credentials-file-error.js";
 import { checkCredentialsFile, type CredentialsFile } from "./credentials-file-shape.js";
+import { readEnv } from "./env-utf8.js";
 import { CredentialsFileError } from "./exit-codes.js";
 import { withFileLock } from "./file-lock.js";
 import { replaceFile } from "./replace-file.js";
@@ -43,6 +44,9 @@ export interface CredentialsFileWarning {
 
 const ABSOLUTE_FIX = "Set SG_CONFIG_DIR (or HOME) to an absolute path.";
 
+/** What to do about a folder variable that is not UTF-8: sg could not name the folder it means. */
+const FOLDER_NAME = "sg cannot name a folder whose name is not UTF-8: set SG_CONFIG_DIR to the absolute path of one whose name is (or rename it, e.g. with convmv).";
+
 /**
  * The per-user folder of `sg`: `$SG_CONFIG_DIR` (trimmed), else `$XDG_CONFIG_HOME/sg`, else `~/.config/sg`. Never a
  * relative path, which would put the session tokens under the current folder (where they could be committed, and
@@ -52,14 +56,14 @@ const ABSOLUTE_FIX = "Set SG_CONFIG_DIR (or HOME) to an absolute path.";
  * @throws {@link CredentialsFileError} when `SG_CONFIG_DIR` is relative, or no absolute home folder is known.
  */
 export function configDir(env: Readonly<Record<string, string | undefined>>): string {
-  const own = env["SG_CONFIG_DIR"]?.trim();
+  const own = readEnv(env, "SG_CONFIG_DIR", FOLDER_NAME)?.trim();
   if (own) {
     if (!isAbsolute(own)) throw new CredentialsFileError(`SG_CONFIG_DIR must be an absolute path, got '${own}'`, "Set SG_CONFIG_DIR to an absolute path (sg does not expand ~ in it: write the full path).", "credentials-file-unreadable");
     return own;
   }
-  const xdg = env["XDG_CONFIG_HOME"];
+  const xdg = readEnv(env, "XDG_CONFIG_HOME", FOLDER_NAME);
   if (xdg && isAbsolute(xdg)) return join(xdg, "sg");
-  const home = env["HOME"];
+  const home = readEnv(env, "HOME", FOLDER_NAME);
   // HOME unset: Node's homedir() (the profile folder on Windows); set but "" or relative: the account's own.
   const found = [home, home === undefined ? nodeHome() : undefined, accountHome()].find((h) => h && isAbsolute(h));
   if (!found) {

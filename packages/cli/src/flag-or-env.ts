@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { intOption } from "./config.js";
+import { readEnv } from "./env-utf8.js";
 import { UsageError } from "./exit-status.js";
 
 /** One such setting: its flag (without `--`), its variable, the values it takes and the hint for a bad variable. */
@@ -28,7 +29,7 @@ export interface FlagOrEnv {
 export function intFromFlagOrEnv(setting: FlagOrEnv, values: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): number | undefined {
   const flag = intOption(setting.flag, values[setting.flag], setting.range);
   if (flag !== undefined) return flag;
-  const fromEnv = env[setting.env];
+  const fromEnv = readEnv(env, setting.env);
   if (fromEnv === undefined || fromEnv === "") return undefined;
   try {
     return intOption(setting.flag, fromEnv, setting.range);

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import { readEnv } from "./env-utf8.js";
 import { UsageError } from "./exit-codes.js";
 import { decodeTextInput } from "./text-input.js";
 import { refuseUnsafeIntegers } from "./json-big-int.js";
@@ -51,7 +52,7 @@ export const MAX_JSON_ARG_BYTES: number = 256 * 1024 * 1024;
 
 /** The limit of this run: {@link MAX_JSON_ARG_BYTES}, or the lower one of `SG_MAX_JSON_ARG_BYTES`. */
 function maxJsonArgBytes(env: Readonly<Record<string, string | undefined>>): number {
-  const text = env["SG_MAX_JSON_ARG_BYTES"];
+  const text = readEnv(env, "SG_MAX_JSON_ARG_BYTES");
   if (text === undefined || text === "") return MAX_JSON_ARG_BYTES;
   const bytes = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(bytes >= 1 && bytes <= MAX_JSON_ARG_BYTES)) throw new UsageError(`SG_MAX_JSON_ARG_BYTES must be a whole number of bytes from 1 to ${MAX_JSON_ARG_BYTES}, got '${text}'`, "It can only lower the limit of a JSON argument read from - or @path.");

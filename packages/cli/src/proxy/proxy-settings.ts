@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { REDACTED } from "@sg/core";
+import { readEnv } from "../env-utf8.js";
 import { UsageError } from "../exit-codes.js";
 import { isLoopback, matchNoProxy, parseNoProxy, bareHost, type NoProxyEntry } from "./no-proxy.js";
 
@@ -43,7 +44,7 @@ export type ProxyRoute = { readonly via: ProxyEndpoint; readonly reason?: undefi
 /** The first non-empty variable of `names` (lower case first, as curl, Python and undici read them). */
 function firstSet(env: Readonly<Record<string, string | undefined>>, names: readonly string[]): { value: string; source: string } | undefined {
   for (const name of names) {
-    const value = env[name]?.trim();
+    const value = readEnv(env, name)?.trim();
     if (value) return { value, source: name };
   }
   return undefined;
