@@ -237,7 +237,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     if (rest.length > spec.max) throw new UsageError(`'sg ${command}' takes at most ${spec.max} argument${spec.max === 1 ? "" : "s"}, got ${rest.length}`, `Usage: sg ${spec.usage}`);
   }
   // Every argument and option value reaches the site (or a file name) from here: none may hold bytes Node replaced.
-  refuseReplacedBytes(spec.usage, rest, values);
+  refuseReplacedBytes(spec.usage, rest, values, OPTIONS);
   return { command, positionals: rest, values };
 }
 

@@ -36,10 +36,11 @@ describe("an argument whose bytes are not UTF-8 (Node hands sg U+FFFD in their p
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^sg: argument 2 <data-json> holds bytes that are not UTF-8 \(the command line reached sg with U\+FFFD in their place\); nothing was sent\nhint: .*@file/);
     expect(calls()).toBe(before);
-    // The file itself names the bad byte, as before.
+    // The file itself names the bad byte, as the hint promises: its offset, its line and what it is.
     const file = await shSg("create Shot @latin1.json");
     expect(file.code).toBe(2);
-    expect(file.stderr).toContain("is not UTF-8 text");
+    expect(file.stderr).toContain(`data from ${join(dir, "latin1.json")} is not UTF-8 text (nor UTF-16 with a byte order mark): first at byte offset 13 (line 1), the byte 0xE9\n`);
+    expect(calls()).toBe(before);
   });
 
   it("is refused for an option's value (--display-name) and a filter typed with a literal U+FFFD", async () => {
@@ -52,6 +53,28 @@ describe("an argument whose bytes are not UTF-8 (Node hands sg U+FFFD in their p
     const find = await sg(["find", "Shot", '[["code", "contains", "\uFFFD"]]'], env());
     expect(find.code).toBe(2);
     expect(find.stderr).toMatch(/^sg: argument 2 <filters-json> holds bytes that are not UTF-8/);
+  });
+});
+
+describe("the hint for an argument whose bytes are not UTF-8 fits what the argument is", () => {
+  const LATIN1_NAME = "$(printf 'caf\\351')";
+  it.each([
+    ["a JSON argument", `create Shot "${LATIN1_NAME}"`, /^sg: argument 2 <data-json> holds .*\nhint: Give the JSON as @file instead \(sg then names the offset of the bad byte\)/],
+    ["a JSON argument's @file", `create Shot "@${LATIN1_NAME}.json"`, /^sg: argument 2 <data-json> holds .*\nhint: The file's name is not UTF-8, so sg cannot open it by that name: rename it to UTF-8 \(convmv/],
+    ["upload's <file>", `upload Shot 1 "${LATIN1_NAME}.txt"`, /^sg: argument 3 <file> holds .*\nhint: The file's name is not UTF-8, .*convmv/],
+    ["--out", `download 1 --out "${LATIN1_NAME}.bin"`, /^sg: --out holds .*\nhint: The file's name is not UTF-8, .*convmv/],
+    ["--password", `whoami --login artist --password "p${LATIN1_NAME}"`, /^sg: --password holds .*\nhint: Type it in a terminal set to UTF-8 \(a locale such as en_US.UTF-8\), or set SG_PASSWORD to it as UTF-8 text/],
+    ["--script-key", `whoami --script-name s --script-key "k${LATIN1_NAME}"`, /^sg: --script-key holds .*\nhint: Type it in a terminal set to UTF-8 .*, or set SG_SCRIPT_KEY to it/],
+    ["--display-name", `upload Shot 1 f.txt --display-name "${LATIN1_NAME}"`, /^sg: --display-name holds .*\nhint: Convert the text to UTF-8 first \(iconv -f LATIN1 -t UTF-8\)/],
+  ])("%s", async (_, script, expected) => {
+    writeFileSync(join(dir, "f.txt"), "hi");
+    const before = calls();
+    const r = await shSg(script);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(expected);
+    // Only a JSON argument is pointed to @file.
+    if (!script.startsWith("create Shot \"$")) expect(r.stderr).not.toContain("@file");
+    expect(calls()).toBe(before);
   });
 });
 
