@@ -186,8 +186,11 @@ export type OutputValue<F, D extends DateMode> = F extends { readonly type: infe
   : unknown;
 
 /**
- * The value at a (possibly dotted) path of an entity type; `unknown` for a path that is not valid. Through a
- * multi-entity link it is the value of one linked entity (what a filter compares with).
+ * The value at a (possibly dotted) path of an entity type; `unknown` for a path that is not valid. A value read
+ * through a link (`link.Type.field`) may also be `null`, whatever the field's own type (`entity.Shot.id` is `number |
+ * null`): the site sends `null` when the link is empty or points to an entity of another type (a Task whose `entity`
+ * is an Asset). Through a multi-entity link it is the value of one linked entity (what a filter compares with; filter
+ * operands leave the `null` out).
  */
 export type ValueAt<S extends SiteSchema, E extends string, P extends string, D extends DateMode> = P extends keyof S[E]
   ? OutputValue<S[E][P], D>
@@ -197,7 +200,7 @@ export type ValueAt<S extends SiteSchema, E extends string, P extends string, D 
       ? number
       : P extends `${infer K}.${infer T}.${infer Rest}`
         ? T extends LinkTargets<FieldOf<S, E, K>["value"]> & EntityTypeName<S>
-          ? ValueAt<S, T, Rest, D>
+          ? ValueAt<S, T, Rest, D> | null
           : unknown
         : unknown;
 
