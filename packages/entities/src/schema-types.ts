@@ -339,11 +339,17 @@ export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T, W 
   ? T
   : (T & EntityDataByType<S, W>[E] & NotWritable<S, T, W>[E]) | DataPassedOn<S, E, T, W> | WhereSchemaOpen<S, T>;
 
-/** The fields of a union of literal lists `F` that some list of it lacks (`never` for a single list). */
-type FieldsNotInEvery<F extends readonly string[], All extends string = F[number]> = F extends unknown ? Exclude<All, F[number]> : never;
+/**
+ * The fields of a union of literal lists `F` that some list of it lacks (`never` for a single list): the fields
+ * {@link FoundRecord} makes optional. Exported so that a library's emitted declarations can name it.
+ */
+export type FieldsNotInEvery<F extends readonly string[], All extends string = F[number]> = F extends unknown ? Exclude<All, F[number]> : never;
 
-/** The fields that every list of a union of literal lists `F` holds (all of them for a single list). */
-type FieldsInEvery<F extends readonly string[]> = Exclude<F[number], FieldsNotInEvery<F>>;
+/**
+ * The fields that every list of a union of literal lists `F` holds (all of them for a single list): the fields
+ * {@link FoundRecord} is sure to hold. Exported so that a library's emitted declarations can name it.
+ */
+export type FieldsInEvery<F extends readonly string[]> = Exclude<F[number], FieldsNotInEvery<F>>;
 
 /**
  * A record returned by `find` & co.: `type`, `id` and the requested fields `F` ({@link ListedRecord} when `F` is not a
@@ -359,8 +365,13 @@ export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F ext
       ? LooseRecord
       : Simplify<EntityRecord<S, E, FieldsInEvery<F>, D> & { readonly [K in Exclude<FieldsNotInEvery<F>, "type" | "id">]?: ValueAt<S, E, K, D> }>;
 
-/** The keys of `T` that are not optional. */
-type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T] & string;
+/**
+ * The keys of `T` that are not optional (string keys only): the written fields {@link WrittenRecord} is sure to hold.
+ * Exported so that a library's emitted declarations can name it (written out in full, it is an index its users'
+ * compiler refuses); a conditional type rather than a mapped type indexed by its keys, so that TypeScript 5.4's emitter
+ * names it too.
+ */
+export type RequiredKeys<T> = keyof T extends infer K ? (K extends keyof T & string ? ({} extends Pick<T, K> ? never : K) : never) : never;
 
 /**
  * The record a `create` or `update` returns: what `returnFields` `F` asked for, plus the fields written. A
