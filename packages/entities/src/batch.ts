@@ -57,11 +57,11 @@ export type BatchRequest = BatchCreate | BatchUpdate | BatchDelete;
 /** One result of a batch: the record of a create/update, `true` for a delete. */
 export type BatchResult = { readonly type: string; readonly id: number; readonly [field: string]: unknown } | boolean;
 
-/** The data of a literal request `R` (`{}` when it has none). */
-type DataOf<R> = R extends { readonly data: infer T } ? T : {};
+/** The data of a literal request `R` (`{}` when it has none). Exported so that a library's emitted declarations can name it. */
+export type DataOf<R> = R extends { readonly data: infer T } ? T : {};
 
-/** The `return_fields` of a literal request `R` (`[]` when it has none). */
-type ReturnFieldsOf<R> = R extends { readonly return_fields?: infer F } ? (F extends readonly string[] ? F : readonly []) : readonly [];
+/** The `return_fields` of a literal request `R` (`[]` when it has none). Exported so that a library's emitted declarations can name it. */
+export type ReturnFieldsOf<R> = R extends { readonly return_fields?: infer F } ? (F extends readonly string[] ? F : readonly []) : readonly [];
 
 /**
  * The data of a request of type `E` whose keys `T` are inferred, for a write `W`: {@link EntityData}, with a key that

@@ -33,13 +33,13 @@ export type {
   EntityData, EntityDataByType, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,
   InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, PlainObject, Simplify, SiteSchema, ValueAt, WhereSchemaOpen, WrittenData,
   CheckedFieldName, FileFieldName, LinkOfType, SchemaEntityLink, SchemaLinkTo,
-  CheckedPath, FieldList, FieldsInEvery, FieldsNotInEvery, FilterPath, LinkFieldName, LiteralListCheck, LinkTargets, ListedRecord, NotWritable, DataPassedOn, PathProblem, PathUse, RequiredKeys, SetOnCreate, WritableData, WritableFieldName, WriteKind, WrittenRecord,
+  CheckedPath, FieldList, FieldOf, FieldsInEvery, FieldsNotInEvery, FilterPath, LinkFieldName, LiteralListCheck, LinkTargets, ListedRecord, NotWritable, DataPassedOn, PathProblem, PathUse, RequiredKeys, SetOnCreate, WritableData, WritableFieldName, WriteKind, WrittenRecord,
 } from "./schema-types.js";
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
-export type { CheckedFieldItems, Grouping, GroupingType, OneSummaryPerField, SummarizeOptions, SummarizeResult, Summaries, SummaryField, SummaryGroup, SummaryType, SummaryValue, UntypedSummaries } from "./summarize.js";
+export type { CheckedFieldItems, Grouping, GroupingType, IsUnion, KnownField, OneSummaryPerField, SummarizeOptions, SummarizeResult, Summaries, SummaryField, SummaryGroup, SummaryType, SummaryValue, UntypedSummaries } from "./summarize.js";
 export type { CreateOptions } from "./create.js";
 export type { AnyUpdateModes, CheckedUpdateModes, ModesByType, MultiEntityUpdateMode, UpdateModesOf, UpdateOptions } from "./update.js";
-export type { BatchCreate, BatchDelete, BatchRequest, BatchResult, BatchResultOf, BatchResults, BatchUpdate, CheckedBatch } from "./batch.js";
+export type { BatchCreate, BatchDelete, BatchRequest, BatchResult, BatchResultOf, BatchResults, BatchUpdate, CheckedBatch, DataOf, ReturnFieldsOf } from "./batch.js";
 export type { EntityDefinitions, FieldDefinition, FieldDefinitions, SchemaDefinitions, SchemaProperty, SchemaReadOptions } from "./schema.js";
 export type { FollowingOptions } from "./follow.js";
 export type { ActivityStream, ActivityStreamOptions, EntityFields, NoteThreadOptions } from "./activity.js";

@@ -84,8 +84,8 @@ type LinkDataType<M extends PathUse> = M extends "fields" ? "entity" : "entity" 
  */
 export type PathUse = "fields" | "filters";
 
-/** The field `K` of type `E`, whatever the key types. */
-type FieldOf<S extends SiteSchema, E, K> = E extends keyof S ? (K extends keyof S[E] ? S[E][K] : never) : never;
+/** The field `K` of type `E`, whatever the key types. Exported so that a library's emitted declarations can name it. */
+export type FieldOf<S extends SiteSchema, E, K> = E extends keyof S ? (K extends keyof S[E] ? S[E][K] : never) : never;
 
 /** The link fields of `E` a path may go through for use `M`. */
 export type LinkFieldName<S extends SiteSchema, E extends EntityTypeName<S>, M extends PathUse = "fields"> = {

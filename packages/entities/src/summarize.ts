@@ -112,8 +112,8 @@ export type Summaries<S extends SiteSchema, E extends string, Q extends readonly
   ? UntypedSummaries
   : { readonly [K in Q[number] as KnownField<K["field"]>]: SummaryValue<S, E, K["field"], K["type"], D> } & UntypedSummaries;
 
-/** `true` when `T` is a union of several types. */
-type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+/** `true` when `T` is a union of several types. Exported so that a library's emitted declarations can name it. */
+export type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
 
 /** The problems of the paths of a literal list of summaries or groupings `Q`, as a union of messages (`never`: none). */
 type ItemListProblem<S extends SiteSchema, E extends string, Q extends readonly { readonly field: string }[]> = {
@@ -137,9 +137,9 @@ export type CheckedFieldItems<S extends SiteSchema, E extends string, Q extends 
 /**
  * The field `P` of a summary when it is known at compile time, one string literal (`"sg_cut_in"`); `never` for a
  * `string`, a pattern (`` `sg_${string}` ``) or a union, whose value is chosen at run time: it may be any field, so it
- * is not counted as one a later summary repeats.
+ * is not counted as one a later summary repeats. Exported so that a library's emitted declarations can name it.
  */
-type KnownField<P extends string> = {} extends { [K in P]: unknown } ? never : [IsUnion<P>] extends [false] ? P : never;
+export type KnownField<P extends string> = {} extends { [K in P]: unknown } ? never : [IsUnion<P>] extends [false] ? P : never;
 
 /**
  * The fields of a literal list of summaries `Q` that a summary before has already (`never`: none; `Seen`: the known

@@ -10,6 +10,9 @@
 // the computation the user names by that alias) outside the object types it writes (a property, method or index
 // signature type in an object type of an alias the user names, or of one it reaches that is not such a helper, is what
 // a value holds, and is a use), `typeof value` (the value's declared type is walked instead), and private members.
+// Except in a result: an alias a return type reaches, and every alias it applies in any position (keys and conditions
+// included), is a use, since a user library's emitted declarations write out what they cannot name, and some of it,
+// written out (`RequiredKeys` as an index), is refused by its users' compiler. An interface or a class is named there.
 import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -55,6 +58,12 @@ function computed(n) {
     (ts.isTypeOperatorNode(p) && p.operator === ts.SyntaxKind.KeyOfKeyword)
   );
 }
+
+/** Whether `n` is inside the return type of a function, method or call signature below `root` (or of `root` itself). */
+const inReturnType = (n, root) => {
+  for (let p = n.parent, child = n; p && p !== root.parent; child = p, p = p.parent) if (ts.isFunctionLike(p) && child === p.type) return true;
+  return false;
+};
 
 /** Where `ref` sits inside the declaration `root` named `rootName`: `Api.find's return type`, `Options.retry's type`, … */
 function usage(ref, root, rootName) {
@@ -113,19 +122,24 @@ export function forgottenExports(dir, manifest) {
     collect(moduleSymbol);
     const reported = new Set();
     const walked = new Set();
+    const walkedInResult = new Set();
     /**
      * Check every type reference in the declarations of `symbol` (known to users as `name`, reached `via`; `computing`
-     * when reached as a helper alias, whose object types are part of the computation too).
+     * when reached as a helper alias, whose object types are part of the computation too; `result` when reached from
+     * a return type, where every alias it applies, in any position, is a use).
      */
-    const walk = (symbol, name, via, computing = false) => {
-      if (walked.has(symbol)) return;
-      walked.add(symbol);
+    const walk = (symbol, name, via, computing = false, result = false) => {
+      const seen = result ? walkedInResult : walked;
+      if (seen.has(symbol)) return;
+      seen.add(symbol);
       for (const decl of symbol.declarations ?? []) {
         // A namespace's members are walked as exports of their own (`collect`), its other declarations are not public.
         if (!isOwn(decl) || ts.isSourceFile(decl) || ts.isModuleDeclaration(decl)) continue;
         const aliasBody = ts.isTypeAliasDeclaration(decl) ? decl.type : undefined;
         const visit = (n) => {
-          if (n !== decl && (isPrivate(n) || computed(n))) return;
+          // In a result every position counts: a user's declarations may write out any part of it (see the header).
+          const inResult = result || inReturnType(n, decl);
+          if (n !== decl && (isPrivate(n) || (computed(n) && !inResult))) return;
           let target;
           if (ts.isTypeReferenceNode(n) || ts.isExpressionWithTypeArguments(n) || ts.isTypeQueryNode(n)) {
             let e = ts.isTypeReferenceNode(n) ? n.typeName : ts.isTypeQueryNode(n) ? n.exprName : n.expression;
@@ -136,13 +150,13 @@ export function forgottenExports(dir, manifest) {
             const t = checker.getTypeFromTypeNode(n);
             target = { symbol: resolve(t.aliasSymbol ?? t.symbol), text: n.getText() };
           }
-          if (target) check({ ...target, inAlias: aliasBody !== undefined && within(n, aliasBody) && (computing || !inObjectType(n, aliasBody)) }, usage(n, decl, name), via, computing);
+          if (target) check({ ...target, inAlias: aliasBody !== undefined && within(n, aliasBody) && (computing || !inObjectType(n, aliasBody)) }, usage(n, decl, name), via, computing, inResult);
           ts.forEachChild(n, visit);
         };
         visit(decl);
       }
     };
-    const check = ({ symbol, text, query, inAlias }, where, via, computing) => {
+    const check = ({ symbol, text, query, inAlias }, where, via, computing, result) => {
       const at = via ? `${where}, reached from ${via}` : where;
       // The checker's stand-in for a name it cannot find (an unknown name, an import of a missing module) has no
       // declarations; of the names that resolve, only `globalThis` has none.
@@ -151,16 +165,23 @@ export function forgottenExports(dir, manifest) {
         reported.add(text);
         return;
       }
-      if (symbol.flags & ts.SymbolFlags.TypeParameter || exported.has(symbol) || !symbol.declarations?.some(isOwn)) return;
+      if (symbol.flags & ts.SymbolFlags.TypeParameter || !symbol.declarations?.some(isOwn)) return;
+      // Only an alias is written out in a user's declarations; an interface or a class is named there, as it is.
+      result = result && symbol.declarations.some((d) => ts.isTypeAliasDeclaration(d));
+      if (exported.has(symbol)) {
+        // An exported alias in a result: what it applies may be written out in a user's declarations too.
+        if (result) walk(symbol, exported.get(symbol), via ?? where, false, true);
+        return;
+      }
       // `typeof value` is the value's type, written in its declaration (walked); a generic alias applied in the
       // definition of another alias is part of what that alias computes, and the user names that alias.
       const applied = inAlias && symbol.declarations.some((d) => ts.isTypeAliasDeclaration(d) && d.typeParameters?.length);
-      const helper = (query && !(symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Enum | ts.SymbolFlags.ValueModule))) || applied;
+      const helper = (query && !(symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Enum | ts.SymbolFlags.ValueModule))) || (applied && !result);
       if (!helper && !reported.has(symbol)) {
         out.push(`${entry}: ${symbol.name} (used by ${at}) is not exported from "${entry}"`);
         reported.add(symbol);
       }
-      walk(symbol, symbol.name, via ?? where, computing || applied);
+      walk(symbol, symbol.name, via ?? where, computing || applied, result);
     };
     for (const [symbol, name] of [...exported].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0))) walk(symbol, name);
   }

@@ -115,6 +115,31 @@ describe("every type a public declaration uses is exported by name", { timeout: 
     expect(forgottenExports(pkg, manifest)).toEqual([]);
   });
 
+  it("reports a helper alias applied, in any position, by an alias a return type reaches (a user's declarations may write it out), not one only a parameter reaches", () => {
+    const pkg = join(scratch, "results");
+    const manifest = plant(pkg, "@fx/results", { ".": { types: "./dist/index.d.ts" } }, {
+      "dist/index.d.ts": [
+        "type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];",
+        "type Checked<T> = T extends string ? T : never;",
+        "type Deeper<T> = T extends number ? Checked<T> : T;",
+        "export type Written<T> = { readonly [K in RequiredKeys<T>]: T[K] };",
+        "export type Shown<T> = Deeper<T>;",
+        "export type Arg<T> = Checked<T>;",
+        "export interface Api {",
+        "    update<T>(data: T): Promise<Written<T>>;",
+        "    take<T>(data: Arg<T>): void;",
+        "}",
+        "export declare function show<T>(value: T): Shown<T> | null;",
+        "export {};",
+      ],
+    });
+    expect(forgottenExports(pkg, manifest)).toEqual([
+      '@fx/results: RequiredKeys (used by Written\'s constraint of K, reached from Api.update\'s return type) is not exported from "@fx/results"',
+      '@fx/results: Deeper (used by Shown\'s type, reached from show\'s return type) is not exported from "@fx/results"',
+      '@fx/results: Checked (used by Deeper\'s type, reached from show\'s return type) is not exported from "@fx/results"',
+    ]);
+  });
+
   it("fails on a type it cannot resolve, never skips it", () => {
     const pkg = join(scratch, "unresolved");
     const manifest = plant(pkg, "@fx/unresolved", { ".": { types: "./dist/index.d.ts" } }, {
