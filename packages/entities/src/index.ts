@@ -33,7 +33,7 @@ export type {
   EntityData, EntityDataByType, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,
   InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, PlainObject, Simplify, SiteSchema, ValueAt, WhereSchemaOpen, WrittenData,
   CheckedFieldName, FileFieldName, LinkOfType, SchemaEntityLink, SchemaLinkTo,
-  CheckedPath, FieldList, FieldOf, FieldsInEvery, FieldsNotInEvery, FilterPath, LinkFieldName, LiteralListCheck, LinkTargets, ListedRecord, NotWritable, DataPassedOn, PathProblem, PathUse, RequiredKeys, SetOnCreate, WritableData, WritableFieldName, WriteKind, WrittenRecord,
+  CheckedPath, FieldList, FieldOf, FieldsInEvery, FieldsNotInEvery, FilterPath, LinkFieldName, LiteralListCheck, LinkTargets, ListedRecord, AnyProperties, NotWritable, DataPassedOn, PathProblem, PathUse, RequiredKeys, SetOnCreate, WritableData, WritableFieldName, WriteKind, WrittenRecord,
 } from "./schema-types.js";
 export { GROUPING_TYPES, SUMMARY_TYPES } from "./summarize.js";
 export type { CheckedFieldItems, Grouping, GroupingType, IsUnion, KnownField, OneSummaryPerField, SummarizeOptions, SummarizeResult, Summaries, SummaryField, SummaryGroup, SummaryType, SummaryValue, UntypedSummaries } from "./summarize.js";

@@ -312,12 +312,16 @@ export type WritableData<S extends SiteSchema, E extends EntityTypeName<S>, W ex
 
 /**
  * The keys of `T` that type `K` cannot write, for each entity type `K`, each with a type no value has that names the
- * problem (`{ "cdoe is not a writable field of Shot": never }`), so that the compiler's message names the key and the type.
+ * problem (`{ "cdoe is not a writable field of Shot": never }`, with {@link AnyProperties} so that an object value's
+ * own properties are not what the message names), so that the compiler's message names the key and the type.
  * Indexed by a type parameter `E`, a key is refused unless every type `E` may be can write it.
  */
 export type NotWritable<S extends SiteSchema, T, W extends WriteKind> = {
-  readonly [K in EntityTypeName<S>]: { readonly [X in Exclude<keyof T, WritableFieldName<S, K, W>>]: { readonly [M in `${X & string} is not a writable field of ${K}`]: never } };
+  readonly [K in EntityTypeName<S>]: { readonly [X in Exclude<keyof T, WritableFieldName<S, K, W>>]: { readonly [M in `${X & string} is not a writable field of ${K}`]: never } & AnyProperties };
 };
+
+/** Any properties: what lets an object value be compared with a message of {@link NotWritable} without its own properties being called unknown. */
+export type AnyProperties = { readonly [property: string]: unknown };
 
 /**
  * Data of type `T` passed on as it is, when its keys are the keys of {@link EntityData} `E` (`T` is `EntityData<S, E,
@@ -333,11 +337,19 @@ export type DataPassedOn<S extends SiteSchema, E extends EntityTypeName<S>, T, W
  * that data holding no writable key at all still reaches this check): {@link EntityData}, with a key that is not a
  * writable field of `E` refused by a message naming it ({@link NotWritable}). With a type parameter `E`, literal data
  * may hold the fields every type `E` may be can write, and data typed `EntityData<S, E, W>` is passed on
- * ({@link DataPassedOn}); with a schema that is a type parameter, any data is taken, as in the loose mode.
+ * ({@link DataPassedOn}); with a schema that is a type parameter, any data is taken, as in the loose mode. `T` is
+ * inferred through {@link KeysOf}, its keys alone, so that a bad value is compared with the field's own type (`Type
+ * 'Date' is not assignable to type 'string'`), not with that type intersected with the value's.
  */
 export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T, W extends WriteKind = "update"> = IsLoose<S> extends true
   ? T
-  : (T & EntityDataByType<S, W>[E] & NotWritable<S, T, W>[E]) | DataPassedOn<S, E, T, W> | WhereSchemaOpen<S, T>;
+  : (KeysOf<T> & EntityDataByType<S, W>[E] & NotWritable<S, T, W>[E]) | DataPassedOn<S, E, T, W> | WhereSchemaOpen<S, T>;
+
+/**
+ * The keys of `T` (optional where `T`'s are), each value `unknown`: where data of type `T` is inferred, the keys it
+ * holds, while its values are checked against {@link EntityData} alone.
+ */
+type KeysOf<T> = { readonly [K in keyof T]: unknown };
 
 /**
  * The fields of a union of literal lists `F` that some list of it lacks (`never` for a single list): the fields
