@@ -338,8 +338,9 @@ export type DataPassedOn<S extends SiteSchema, E extends EntityTypeName<S>, T, W
  * writable field of `E` refused by a message naming it ({@link NotWritable}). With a type parameter `E`, literal data
  * may hold the fields every type `E` may be can write, and data typed `EntityData<S, E, W>` is passed on
  * ({@link DataPassedOn}); with a schema that is a type parameter, any data is taken, as in the loose mode. `T` is
- * inferred through {@link KeysOf}, its keys alone, so that a bad value is compared with the field's own type (`Type
- * 'Date' is not assignable to type 'string'`), not with that type intersected with the value's.
+ * inferred from the data's keys alone (their values are typed `unknown` there), so that a bad value is compared with
+ * the field's own type (`Type 'Date' is not assignable to type 'string'`), not with that type intersected with the
+ * value's.
  */
 export type WrittenData<S extends SiteSchema, E extends EntityTypeName<S>, T, W extends WriteKind = "update"> = IsLoose<S> extends true
   ? T
