@@ -16,6 +16,9 @@ const NOT_SENT: ReadonlySet<string> = new Set([
   "EHOSTDOWN",
   "EADDRNOTAVAIL",
   "UND_ERR_CONNECT_TIMEOUT",
+  // no file descriptor left for the socket (a burst of calls, one connection each, under a low `nofile` limit)
+  "EMFILE",
+  "ENFILE",
 ]);
 
 /**
@@ -163,8 +166,8 @@ export function classifyNetworkError(error: unknown): AttemptOutcome {
   if (proxyStatus !== undefined) {
     return { type: proxyStatus > 501 && proxyStatus < 505 ? "not-sent" : "fatal", code: proxyStatus === 407 ? PROXY_AUTH : PROXY_TUNNEL, proxyStatus };
   }
-  // `read`, `write` or `writev`: the connection was open
-  if (NOT_SENT.has(code) && !/read|write/.test(syscall as string)) return { type: "not-sent", code };
+  // `read`, `write` or `writev`: the connection was open; `open`: a file, maybe an upload's body under way
+  if (NOT_SENT.has(code) && !/read|write|open/.test(syscall as string)) return { type: "not-sent", code };
   // never sent, and no retry changes it: a blocked port, a TLS failure (but one raised by a read or write on an
   // open connection, such as a bad record on a kept-alive one, may come after the request went out)
   if (code === BAD_PORT || (tlsFailure(code) && !/read|write/.test(syscall as string))) return { type: "fatal", code, proxy };
@@ -241,6 +244,8 @@ export function networkError(
   } else if (tls) {
     hint =
       "Nothing was sent. Check the site URL's scheme and port (https:// needs a port that speaks TLS, http:// one that does not) and whether a proxy intercepts TLS.";
+  } else if (!maybeSent && (code == "EMFILE" || code == "ENFILE")) {
+    hint = "Nothing was sent: more calls at once than the file limit (ulimit -n) lets connect. Pass dispatcher: new Agent({ connections: 64 }) from undici.";
   } else if (!maybeSent) {
     hint = "The request was not sent. Check the site URL, DNS, the network and any proxy settings.";
   } else if (code === "ERR_NETWORK" && !AFTER_ANSWER.has(error as object)) {
