@@ -100,7 +100,8 @@ export interface Context {
   readonly trim: boolean;
   readonly defaults: CallOptions;
   call<T>(method: string, payload: unknown, options: CallOptions | undefined): Promise<T>;
-  info(options?: CallOptions): Promise<SiteInfo>;
+  /** The client's `info`: cached, or asked of the site again with `refresh`. */
+  info(options?: InfoOptions): Promise<SiteInfo>;
   /** The client's cached `info` (`client.cachedInfo()`), or `undefined`: then the caller awaits {@link Context.info}. Sends nothing. */
   infoNow(): SiteInfo | undefined;
   /** The records per page for `info` (the `pageSize` option up to the site's maximum, the site's maximum, or 500). */
@@ -231,7 +232,7 @@ export function createContext(client: Client, rawOptions: unknown): Context {
     trim,
     defaults,
     call: <T>(method: string, payload: unknown, callOpts: CallOptions | undefined): Promise<T> => client.call<T>(method, payload, callOpts),
-    info: (callOpts?: CallOptions): Promise<SiteInfo> => client.info(stripKind(callOpts)),
+    info: (callOpts?: InfoOptions): Promise<SiteInfo> => client.info(stripKind(callOpts)),
     // A client from an older @sg/core has no cachedInfo: then the caller awaits info() instead.
     infoNow: (): SiteInfo | undefined => (typeof client.cachedInfo === "function" ? client.cachedInfo() : undefined),
     pageSizeOf(info: SiteInfo): number {
@@ -323,20 +324,34 @@ function checkFieldTypes(value: unknown, path: Path): Map<string, ReadonlyMap<st
   return declared;
 }
 
-function stripKind(options: CallOptions | undefined): CallOptions | undefined {
+function stripKind<O extends CallOptions>(options: O | undefined): O | undefined {
   if (!options || options.kind === undefined) return options;
   const { kind: _kind, ...rest } = options;
-  return rest;
+  return rest as O;
+}
+
+/** Options of {@link info}: the call options and `refresh`. */
+export interface InfoOptions extends CallOptions {
+  /**
+   * Ask the site again instead of answering with the client's cached info, as Python's `info()` does on every call
+   * (to see a site come back, or its new version); the answer is cached in place of the old one. Default `false`.
+   */
+  readonly refresh?: boolean | undefined;
 }
 
 /**
- * The site's `info`, cached by the client (Python `info`).
+ * The site's `info`. Without `refresh` it is the client's cached answer (Python's `server_info`), asked of the site
+ * once per client; `info({ refresh: true })` asks the site each time, as Python's `info()` does, and a site that
+ * is down (or in maintenance) makes it reject.
  *
  * @param target - a client or an {@link EntityContext}.
+ * @param options - `refresh` and call options.
  */
-export async function info(target: EntityTarget<SiteSchema, DateMode>, options?: CallOptions): Promise<SiteInfo> {
+export async function info(target: EntityTarget<SiteSchema, DateMode>, options?: InfoOptions): Promise<SiteInfo> {
   const ctx = contextOf(target);
-  return ctx.info(callOptions(ctx, checkOptions(options, ["options"])));
+  const o = checkOptions(options, ["options"], ["refresh"]);
+  const refresh = optionOr(o, "refresh", false, checkBoolean);
+  return ctx.info({ ...callOptions(ctx, o), refresh });
 }
 
 /**

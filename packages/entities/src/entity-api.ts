@@ -9,7 +9,7 @@
 import type { CallOptions, Client, DateMode, EntityRef, SiteInfo } from "@sg/core";
 import { activityStreamRead, noteThreadRead, type ActivityStream, type ActivityStreamOptions, type NoteThreadOptions } from "./activity.js";
 import { batch, type BatchRequest, type BatchResults, type CheckedBatch } from "./batch.js";
-import { bindContext, createContext, getSessionToken, info, type EntityApiOptions, type EntityApiOptionsArg, type EntityContext } from "./context.js";
+import { bindContext, createContext, getSessionToken, info, type EntityApiOptions, type EntityApiOptionsArg, type EntityContext, type InfoOptions } from "./context.js";
 import { create, type CreateOptions } from "./create.js";
 import { downloadAttachment, getAttachmentDownloadUrl, openAttachment, type AttachmentArg, type AttachmentStream, type DownloadOptions, type OpenAttachmentOptions } from "./downloads.js";
 import type { CheckedTextSearchTypes, FiltersFor, TextSearchTypes } from "./checked-filters.js";
@@ -272,8 +272,11 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    */
   getSessionToken(options?: CallOptions): Promise<string>;
 
-  /** The site's `info`, cached by the client (Python `info`). */
-  info(options?: CallOptions): Promise<SiteInfo>;
+  /**
+   * The site's `info`: the client's cached answer (Python `server_info`), or with `refresh: true` the site's answer
+   * now, as Python's `info()` asks on every call (see the standalone `info`).
+   */
+  info(options?: InfoOptions): Promise<SiteInfo>;
 }
 
 /** A standalone function seen loosely: its first argument, then the method's own arguments. */

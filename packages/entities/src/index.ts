@@ -8,7 +8,7 @@
 export { entityApi } from "./entity-api.js";
 export type { EntityApi } from "./entity-api.js";
 export { entityContext, getSessionToken, info } from "./context.js";
-export type { EntityApiOptions, EntityApiOptionsArg, EntityContext, EntityTarget, FieldTypeMap } from "./context.js";
+export type { EntityApiOptions, EntityApiOptionsArg, EntityContext, EntityTarget, FieldTypeMap, InfoOptions } from "./context.js";
 export { find, findOne, iterate } from "./find.js";
 export { summarize } from "./summarize.js";
 export { create } from "./create.js";
