@@ -925,6 +925,8 @@ describe("createClient refuses an option it does not take, saying where one that
       sudo_as_login: /^Pass it to the auth strategy: scriptAuth\(\), legacyLoginAuth\(\) and sessionAuth\(\) take sudoAsLogin\.$/,
       sudoAsLogin: /^Pass it to the auth strategy: scriptAuth\(\), legacyLoginAuth\(\) and sessionAuth\(\) take sudoAsLogin\.$/,
       connect: /^Not needed: the client connects on its first call\.$/,
+      convert_datetimes_to_utc: /^Not needed: a Date is sent in UTC\.$/,
+      ensure_ascii: /^Not needed: JSON is sent as UTF-8\.$/,
     };
     for (const [name, hint] of Object.entries(where)) {
       const error = refusal({ [name]: "hunter2-s3cr3t" });
@@ -954,6 +956,7 @@ describe("createClient refuses an option it does not take, saying where one that
   it("any other name is refused with the options createClient takes; every one of those is taken", () => {
     expect(refusal({ allowInsecureHTTP: true })).toMatchObject({ path: ["allowInsecureHTTP"], expected: known, hint: undefined });
     expect(refusal({ timeout_secs: 30 })).toMatchObject({ path: ["timeout_secs"], hint: undefined });
+    expect(refusal({ extra_auth_params: { product: "rv" } })).toMatchObject({ path: ["extra_auth_params"], hint: undefined });
     const { transport } = sessionSite();
     const all = { site: "http://x.example.com", transport, auth: countingSessionAuth(), logger: console, clock: undefined, allowInsecureHttp: true, defaults: {} };
     expect(createClient(all).site.href).toBe("http://x.example.com");

@@ -639,6 +639,8 @@ const ELSEWHERE: readonly (readonly [RegExp, string])[] = [
   [/^session_token$/, "Pass auth: sessionAuth({ sessionToken }) from @sg/auth-session."],
   [/^sudo_?as_?login$/i, "Pass it to the auth strategy: scriptAuth(), legacyLoginAuth() and sessionAuth() take sudoAsLogin."],
   [/^connect$/, "Not needed: the client connects on its first call."],
+  [/^convert_datetimes_to_utc$/, "Not needed: a Date is sent in UTC."],
+  [/^ensure_ascii$/, "Not needed: JSON is sent as UTF-8."],
   [/^(script|login|password|(session|auth)_?token|api_?key)/i, AUTH_HINT],
 ];
 
