@@ -21,6 +21,7 @@ import { transferSecrets } from "./transfer-secrets.js";
 import type { NodeBuiltins } from "./node-builtins.js";
 import { nodeBuiltins } from "./node-files.js";
 import { safeFileName } from "./file-name.js";
+import { expandHome } from "./home-path.js";
 import { PREFIX, checkBoolean, checkId, checkInt, checkString, fail, isPlainObject, optionOr } from "./validate.js";
 
 /**
@@ -53,7 +54,9 @@ export interface OpenAttachmentOptions extends TransferCallOptions {
 /** Options of `downloadAttachment`, plus call options. */
 export interface DownloadOptions extends OpenAttachmentOptions {
   /**
-   * Write the file here and resolve to this path instead of the bytes. The body is streamed to a temporary
+   * Write the file here and resolve to this path instead of the bytes. A path that is `~` or starts with `~/` is in
+   * the home folder (Node's `os.homedir()`), as an upload's path is; the call resolves to it expanded, which its errors
+   * name too. The body is streamed to a temporary
    * file in the same folder (`<filePath>.<random>.part`) and renamed to `filePath` once complete; on any
    * failure the temporary file is removed and `filePath` is left as it was. A named pipe or a device (or a link to
    * one, e.g. `/dev/stdout`) is written into as it is, as `curl -o` does; a named pipe's reader is waited for without
@@ -190,7 +193,9 @@ export function downloadAttachment<A>(target: EntityTarget<SiteSchema, DateMode>
 export function downloadAttachment<A>(target: EntityTarget<SiteSchema, DateMode>, attachment: AttachmentArg<A>, options?: DownloadOptions): Promise<Uint8Array | string>;
 export async function downloadAttachment(target: unknown, attachment: unknown, rawOptions?: unknown): Promise<Uint8Array | string> {
   const d = prepare(target, attachment, rawOptions, ["filePath", "maxBytes"]);
-  const filePath = optionOr<string | undefined>(d.options, "filePath", undefined, (value, path) => checkString(value, path, "a file path"), true);
+  const given = optionOr<string | undefined>(d.options, "filePath", undefined, (value, path) => checkString(value, path, "a file path"), true);
+  // `~/` is the home folder, as in an upload's path (outside Node, filesFor refuses any path before anything is sent)
+  const filePath = given === undefined ? undefined : expandHome(given, (await filesFor(given)).os.homedir);
   // outside Node, a folder or a read-only file: refused before anything is sent
   const into = filePath !== undefined && (await checkTarget(filePath));
   // a pipe or device: nothing is written into it until it is open
