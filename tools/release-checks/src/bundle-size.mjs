@@ -323,7 +323,9 @@ export const COMBINATIONS = [
     // Then by 84 B: from a review at scale (2026-11-30): a connect that failed with EMFILE or ENFILE (no file
     // descriptor left, one connection per call in flight) reported as not sent and retried, with a hint to cap the
     // connections, instead of telling a write it may have been applied
-    ratchet: 36 * KB - 341,
+    // Then by 61 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
+    // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
+    ratchet: 36 * KB - 280,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -619,7 +621,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // Then by 76 B: from a review at scale (2026-11-30): a connect that failed with EMFILE or ENFILE (no file
     // descriptor left, one connection per call in flight) reported as not sent and retried, with a hint to cap the
     // connections, instead of telling a write it may have been applied
-    ratchet: 30 * KB - 337,
+    // Then by 56 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
+    // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
+    ratchet: 30 * KB - 281,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -993,7 +997,11 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 85 B: from a review at scale (2026-11-30): a connect that failed with EMFILE or ENFILE (no file
     // descriptor left, one connection per call in flight) reported as not sent and retried, with a hint to cap the
     // connections, instead of telling a write it may have been applied
-    ratchet: 53 * KB + 49,
+    // Then by 132 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
+    // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core); entities'
+    // info({ refresh: true }) for Python's info(), which asks the site each time, and a download's filePath expanding
+    // ~/ as an upload's path does (~75 B)
+    ratchet: 53 * KB + 181,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1247,7 +1255,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // Then by 74 B: from a review at scale (2026-11-30): a connect that failed with EMFILE or ENFILE (no file
     // descriptor left, one connection per call in flight) reported as not sent and retried, with a hint to cap the
     // connections, instead of telling a write it may have been applied
-    ratchet: 28 * KB + 422,
+    // Then by 58 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
+    // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
+    ratchet: 28 * KB + 480,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1505,7 +1515,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // Then by 74 B: from a review at scale (2026-11-30): a connect that failed with EMFILE or ENFILE (no file
     // descriptor left, one connection per call in flight) reported as not sent and retried, with a hint to cap the
     // connections, instead of telling a write it may have been applied
-    ratchet: 29 * KB - 269,
+    // Then by 58 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
+    // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
+    ratchet: 29 * KB - 211,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1781,7 +1793,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // Then by 83 B: from a review at scale (2026-11-30): a connect that failed with EMFILE or ENFILE (no file
     // descriptor left, one connection per call in flight) reported as not sent and retried, with a hint to cap the
     // connections, instead of telling a write it may have been applied
-    ratchet: 31 * KB + 280,
+    // Then by 56 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
+    // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
+    ratchet: 31 * KB + 336,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1933,7 +1947,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // their own
     // Then by 32 B: from a Unicode review (2026-11-30): a secret echoed in Python's repr escapes (u'p\xe4ss',
     // \U0001f511, bytes as a run of \xXX) scrubbed from errors too (core's scrubText)
-    ratchet: 9 * KB + 245,
+    // Then by 57 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
+    // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
+    ratchet: 9 * KB + 302,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
