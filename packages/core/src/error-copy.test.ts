@@ -57,3 +57,13 @@ describe("copyError", () => {
     expect(shared.cause).toBeUndefined();
   });
 });
+
+describe("copyError's changes", () => {
+  it("take only a hint, a cause and its secrets: the code, method and attempts are the original's", () => {
+    const original = new SgHttpError("HTTP 502", { status: 502, method: "read", code: "SG_HTTP" });
+    // @ts-expect-error a code is not a change copyError makes: set it on the copy
+    const copy = copyError(original, { code: "SG_MINE", method: "create", attempts: [] });
+    expect(copy.code).toBe("SG_HTTP");
+    expect(copy.method).toBe("read");
+  });
+});

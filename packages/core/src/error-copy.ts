@@ -12,7 +12,8 @@ import type { SgErrorOptions } from "./errors.js";
  * handed out already, and that one caller must tell differently: change the copy, never the original.
  *
  * @param error - the error to copy; it is left unchanged.
- * @param changes - the options that differ in the copy; any other option is the original's.
+ * @param changes - what differs in the copy: its `hint`, its `cause` (with the `secrets` to scrub out of that cause).
+ *   The other fields (`code`, `method`, `attempts`, …) are the original's; set them on the copy after, if need be.
  * @returns the copy, an instance of `error`'s class.
  * @example
  * ```ts
@@ -22,7 +23,7 @@ import type { SgErrorOptions } from "./errors.js";
  * mine instanceof SgAuthError; // true, and `shared` is unchanged
  * ```
  */
-export function copyError<E extends SgError>(error: E, changes: SgErrorOptions = {}): E {
+export function copyError<E extends SgError>(error: E, changes: Pick<SgErrorOptions, "hint" | "cause" | "secrets"> = {}): E {
   const made = new SgError(error.reason, { ...error, cause: error.cause, ...changes });
   return Object.assign(Object.setPrototypeOf(made, Object.getPrototypeOf(error)) as E, error, { hint: made.hint });
 }
