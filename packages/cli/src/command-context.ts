@@ -11,7 +11,7 @@ import { OUTPUT_FORMATS, createWriter, type OutputFormat, type RecordWriter, typ
 import { outputUntil, type CliIo } from "./io.js";
 import type { ProxyRoutingDispatcher } from "./proxy/proxy-dispatcher.js";
 import { outlastsRuntimeLimits } from "./runtime-limits.js";
-import { hasProxy, proxySecrets, readProxySettings, type ProxySettings } from "./proxy/proxy-settings.js";
+import { hasProxy, proxySecrets, readProxySettings, routeFor, type ProxySettings } from "./proxy/proxy-settings.js";
 
 /** Everything a command needs. */
 export interface CommandContext {
@@ -132,6 +132,9 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
       return connected;
     },
     async open(connection: ResolvedConnection) {
+      // A proxy variable the site's route would use and sg cannot read (bytes not UTF-8) is refused here, before
+      // anything is sent; refused inside a request, it would read as a network failure.
+      routeFor(context.proxy(), new URL(connection.site));
       // Without any proxy, and with limits Node's fetch's own never outlast, the transport keeps Node's own dispatcher.
       const dispatcher = await routing();
       const deadlineMs = callDeadlineMs(args.values, io.env, args.command);

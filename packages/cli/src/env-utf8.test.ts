@@ -40,7 +40,15 @@ describe("a variable sg reads whose bytes are not UTF-8", () => {
     expect(calls()).toBe(before);
   });
 
-  it.each(["SG_SITE", "SG_SCRIPT_NAME", "SG_SCRIPT_KEY", "SG_SUDO_AS", "SG_PROXY", "HTTP_PROXY", "http_proxy", "NO_PROXY", "SG_TIMEOUT_MS", "SG_MAX_RESPONSE_BYTES", "SG_TRANSFER_TIMEOUT_MS", "SG_MAX_JSON_ARG_BYTES"])(
+  it("HTTP_PROXY, http_proxy and NO_PROXY, often set for other tools, are not read for a route that does not use them (a loopback site): the command runs", async () => {
+    writeFileSync(join(dir, "filters.json"), "[]");
+    for (const name of ["HTTP_PROXY", "http_proxy", "NO_PROXY"]) {
+      const r = await shSg(`${name}=${LATIN1}`, "find Shot @filters.json --limit 1", env());
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+    }
+  });
+
+  it.each(["SG_SITE", "SG_SCRIPT_NAME", "SG_SCRIPT_KEY", "SG_SUDO_AS", "SG_PROXY", "SG_TIMEOUT_MS", "SG_MAX_RESPONSE_BYTES", "SG_TRANSFER_TIMEOUT_MS", "SG_MAX_JSON_ARG_BYTES"])(
     "%s is refused the same way before anything is sent",
     async (name) => {
       writeFileSync(join(dir, "filters.json"), "[]");

@@ -10,8 +10,18 @@ import { UsageError } from "./exit-status.js";
  * @param name - the variable.
  * @param hint - what to do instead (default: set it as UTF-8 text, or unset it).
  */
-export function readEnv(env: Readonly<Record<string, string | undefined>>, name: string, hint = `Set ${name} as UTF-8 text (convert it with iconv -f LATIN1 -t UTF-8), or unset it.`): string | undefined {
+export function readEnv(env: Readonly<Record<string, string | undefined>>, name: string, hint?: string): string | undefined {
   const value = env[name];
   if (!value?.includes("\uFFFD")) return value;
-  throw new UsageError(`${name} holds bytes that are not UTF-8 (the environment reached sg with U+FFFD in their place); nothing was sent`, `${hint} A U+FFFD set on purpose is refused too.`);
+  throw notUtf8Env(name, hint);
+}
+
+/**
+ * The refusal of the variable `name` (see {@link readEnv}), for a caller that reads it only where its value is used.
+ *
+ * @param name - the variable.
+ * @param hint - what to do instead (default: set it as UTF-8 text, or unset it).
+ */
+export function notUtf8Env(name: string, hint = `Set ${name} as UTF-8 text (convert it with iconv -f LATIN1 -t UTF-8), or unset it.`): UsageError {
+  return new UsageError(`${name} holds bytes that are not UTF-8 (the environment reached sg with U+FFFD in their place); nothing was sent`, `${hint} A U+FFFD set on purpose is refused too.`);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../exit-codes.js";
-import { parseProxyUrl, readProxySettings } from "./proxy-settings.js";
+import { parseProxyUrl, readProxySettings, routeFor } from "./proxy-settings.js";
 
 describe("a proxy URL", () => {
   it("takes the Python client's http_proxy form: [user:pass@]host[:port], port 8080 by default, split at the last @", () => {
@@ -41,5 +41,38 @@ describe("the proxy settings", () => {
     expect(readProxySettings(undefined, env).explicit?.display).toBe("http://sg:1");
     const fromEnv = readProxySettings(undefined, { ...env, SG_PROXY: "" });
     expect([fromEnv.explicit, fromEnv.https?.display, fromEnv.http?.display, fromEnv.noProxySource]).toEqual([undefined, "http://lower:2", "http://plain:4", "NO_PROXY"]);
+  });
+});
+
+describe("a proxy variable whose bytes are not UTF-8 (U+FFFD in its value)", () => {
+  const bad = "http://us\uFFFDr:p\uFFFDss@proxy.example.com:3128";
+  const refusal = (name: string): RegExp => new RegExp(`^${name} holds bytes that are not UTF-8`);
+
+  it("is refused when the route would use it, naming it and never its value", () => {
+    const settings = readProxySettings(undefined, { https_proxy: bad });
+    let error: unknown;
+    try {
+      routeFor(settings, new URL("https://studio.example.com/api3/json"));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(refusal("https_proxy"));
+    expect((error as Error).message).not.toContain("\uFFFD");
+  });
+
+  it("is not read for a route that does not use it: a loopback site, the other scheme, a host no_proxy lists", () => {
+    expect(routeFor(readProxySettings(undefined, { https_proxy: bad }), new URL("https://127.0.0.1:8080/")).via).toBeUndefined();
+    expect(routeFor(readProxySettings(undefined, { http_proxy: bad }), new URL("https://studio.example.com/")).via).toBeUndefined();
+    expect(routeFor(readProxySettings(undefined, { https_proxy: bad, no_proxy: "studio.example.com" }), new URL("https://studio.example.com/")).via).toBeUndefined();
+    expect(routeFor(readProxySettings(undefined, { no_proxy: "st\uFFFDdio" }), new URL("https://studio.example.com/")).via).toBeUndefined();
+  });
+
+  it("no_proxy is refused when a proxy applies and its entries would decide", () => {
+    expect(() => routeFor(readProxySettings(undefined, { https_proxy: "http://proxy.example.com:3128", no_proxy: "st\uFFFDdio" }), new URL("https://studio.example.com/"))).toThrow(refusal("no_proxy"));
+  });
+
+  it("SG_PROXY (sg's own) is refused when read, as a flag would be", () => {
+    expect(() => readProxySettings(undefined, { SG_PROXY: bad })).toThrow(refusal("SG_PROXY"));
   });
 });

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { REDACTED } from "@sg/core";
-import { readEnv } from "../env-utf8.js";
+import { notUtf8Env, readEnv } from "../env-utf8.js";
 import { UsageError } from "../exit-codes.js";
 import { isLoopback, matchNoProxy, parseNoProxy, bareHost, type NoProxyEntry } from "./no-proxy.js";
 
@@ -36,16 +36,25 @@ export interface ProxySettings {
   readonly noProxy: readonly NoProxyEntry[];
   /** The variable the entries came from. */
   readonly noProxySource: string | undefined;
+  /**
+   * The environment's proxy variables (`https_proxy`, `http_proxy`, `no_proxy` and their upper-case forms) whose
+   * bytes are not UTF-8, by what they are for: refused by {@link routeFor} only for a route that would use them, as
+   * they are often set for other tools (a loopback site never uses them).
+   */
+  readonly unreadable: { readonly https?: string; readonly http?: string; readonly noProxy?: string };
 }
 
 /** How one URL is reached: through a proxy, or directly and why. */
 export type ProxyRoute = { readonly via: ProxyEndpoint; readonly reason?: undefined } | { readonly via: undefined; readonly reason: string };
 
-/** The first non-empty variable of `names` (lower case first, as curl, Python and undici read them). */
-function firstSet(env: Readonly<Record<string, string | undefined>>, names: readonly string[]): { value: string; source: string } | undefined {
+/**
+ * The first non-empty variable of `names` (lower case first, as curl, Python and undici read them), refused at once
+ * when its bytes are not UTF-8 unless `lazy`: then it is returned with `unreadable` and no value.
+ */
+function firstSet(env: Readonly<Record<string, string | undefined>>, names: readonly string[], lazy = false): { value: string; source: string; unreadable?: true } | undefined {
   for (const name of names) {
-    const value = readEnv(env, name)?.trim();
-    if (value) return { value, source: name };
+    const value = (lazy ? env[name] : readEnv(env, name))?.trim();
+    if (value) return value.includes("\uFFFD") ? { value: "", source: name, unreadable: true } : { value, source: name };
   }
   return undefined;
 }
@@ -114,22 +123,25 @@ export function parseProxyUrl(raw: string, source: string): ProxyEndpoint {
  */
 export function readProxySettings(flag: unknown, env: Readonly<Record<string, string | undefined>>): ProxySettings {
   const given = typeof flag === "string" ? { value: flag, source: "--proxy" } : firstSet(env, ["SG_PROXY"]);
-  if (given) return { explicit: parseProxyUrl(given.value, given.source), https: undefined, http: undefined, noProxy: [], noProxySource: undefined };
-  const https = firstSet(env, ["https_proxy", "HTTPS_PROXY"]);
-  const http = firstSet(env, ["http_proxy", "HTTP_PROXY"]);
-  const noProxy = firstSet(env, ["no_proxy", "NO_PROXY"]);
+  if (given) return { explicit: parseProxyUrl(given.value, given.source), https: undefined, http: undefined, noProxy: [], noProxySource: undefined, unreadable: {} };
+  const https = firstSet(env, ["https_proxy", "HTTPS_PROXY"], true);
+  const http = firstSet(env, ["http_proxy", "HTTP_PROXY"], true);
+  const noProxy = firstSet(env, ["no_proxy", "NO_PROXY"], true);
+  const unreadable = (found: typeof https): string | undefined => (found?.unreadable ? found.source : undefined);
   return {
     explicit: undefined,
-    https: https ? parseProxyUrl(https.value, https.source) : undefined,
-    http: http ? parseProxyUrl(http.value, http.source) : undefined,
-    noProxy: noProxy ? parseNoProxy(noProxy.value) : [],
+    https: https && !https.unreadable ? parseProxyUrl(https.value, https.source) : undefined,
+    http: http && !http.unreadable ? parseProxyUrl(http.value, http.source) : undefined,
+    noProxy: noProxy && !noProxy.unreadable ? parseNoProxy(noProxy.value) : [],
     noProxySource: noProxy?.source,
+    unreadable: { ...(unreadable(https) && { https: unreadable(https) }), ...(unreadable(http) && { http: unreadable(http) }), ...(unreadable(noProxy) && { noProxy: unreadable(noProxy) }) },
   };
 }
 
 /** Whether any proxy is set at all (else requests go out as without this module). */
 export function hasProxy(settings: ProxySettings): boolean {
-  return settings.explicit !== undefined || settings.https !== undefined || settings.http !== undefined;
+  // an unreadable one too: routeFor refuses it for a route that would use it, rather than going direct unsaid
+  return settings.explicit !== undefined || settings.https !== undefined || settings.http !== undefined || settings.unreadable.https !== undefined || settings.unreadable.http !== undefined;
 }
 
 /** How `url` is reached under `settings`. */
@@ -137,11 +149,14 @@ export function routeFor(settings: ProxySettings, url: URL): ProxyRoute {
   if (settings.explicit) return { via: settings.explicit };
   const https = url.protocol === "https:";
   const env = https ? settings.https : settings.http;
+  const unreadable = https ? settings.unreadable.https : settings.unreadable.http;
+  if (unreadable && !isLoopback(url) && !(settings.unreadable.noProxy === undefined && matchNoProxy(settings.noProxy, url))) throw notUtf8Env(unreadable);
   if (!env) {
     const other = https ? settings.http : settings.https;
     return { via: undefined, reason: other ? `${other.source} is for ${https ? "http" : "https"}:// URLs only; ${https ? "HTTPS_PROXY" : "HTTP_PROXY"} is not set` : "no --proxy, SG_PROXY or HTTPS_PROXY/HTTP_PROXY set" };
   }
   if (isLoopback(url)) return { via: undefined, reason: `${bareHost(url)} is loopback, which ${env.source} is never used for` };
+  if (settings.unreadable.noProxy) throw notUtf8Env(settings.unreadable.noProxy);
   const entry = matchNoProxy(settings.noProxy, url);
   if (entry) return { via: undefined, reason: `${settings.noProxySource ?? "NO_PROXY"} lists '${entry.text}'` };
   return { via: env };
