@@ -228,11 +228,18 @@ describe('auth on an SSO site', () => {
     // Presented again it is unknown, as on the other sites: fault 102.
     expect(((await (await post(session_id)).json()) as { error_code: number }).error_code).toBe(102);
     expect(((await (await post('bogus')).json()) as { error_code: number }).error_code).toBe(102);
-    // A download with an expired session cookie is sent there too.
+    // A download with an expired session cookie is refused as on the other sites (403), which clients renew on: a
+    // redirect there was followed to a SAML page the download reported as a 404, and no session was renewed.
     const { session_id: other } = await t.call('get_session_token', t.script);
     t.h.advanceClock(1801);
     const download = await fetch(`${t.h.url}/file_serve/attachment/1`, { redirect: 'manual', headers: { cookie: `_session_id=${other}` } });
-    expect(download.status).toBe(302);
-    expect(download.headers.get('location')).toBe(`${t.h.url}/saml/saml_login_request`);
+    expect(download.status).toBe(403);
+    expect(download.headers.get('location')).toBeNull();
+    // So is an upload form's (102, as on the other sites), not a redirect that a request carrying a file does not follow.
+    const { session_id: third } = await t.call('get_session_token', t.script);
+    t.h.advanceClock(1801);
+    const upload = await fetch(`${t.h.url}/upload/upload_file`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ session_token: third, entity_type: 'Shot', entity_id: '1' }) });
+    expect(upload.status).toBe(200);
+    expect(await upload.text()).toMatch(/^0\n.*the session expired \(error_code 102\)$/);
   });
 });

@@ -54,8 +54,11 @@ function sameSecret(a: string, b: string): boolean {
 
 const authFault = (message: string): RpcFault => new RpcFault(FaultCode.AUTHENTICATION, message);
 
-/** Authenticates the auth params object (`params[0]`) and applies `sudo_as_login`. Throws an {@link RpcFault}. */
-export function authenticate(site: Site, params: unknown): Principal {
+/**
+ * Authenticates the auth params object (`params[0]`) and applies `sudo_as_login`. Throws an {@link RpcFault}, or for
+ * an expired session on an SSO site's API endpoint (`api`), a {@link RedirectReply} to its SAML login.
+ */
+export function authenticate(site: Site, params: unknown, api = false): Principal {
   if (!params || typeof params !== 'object' || Array.isArray(params)) {
     throw authFault('No credentials: the first element of params must be an auth object (script_name/script_key, user_login/user_password or session_token)');
   }
@@ -67,7 +70,7 @@ export function authenticate(site: Site, params: unknown): Principal {
   } else if (p['script_name'] !== undefined || p['script_key'] !== undefined) {
     base = authenticateScript(site, p);
   } else if (p['session_token'] !== undefined) {
-    base = authenticateSession(site, p);
+    base = authenticateSession(site, p, api);
   } else {
     throw authFault('No credentials: send script_name/script_key, user_login/user_password or session_token');
   }
@@ -135,7 +138,7 @@ function authenticateUser(site: Site, p: Record<string, unknown>): Omit<Principa
   return { kind: 'user', actorKind: 'user', actor: { type: 'HumanUser', id: row.id }, name: login, admin, identityBacked, sessionToken: null };
 }
 
-function authenticateSession(site: Site, p: Record<string, unknown>): Omit<Principal, 'effective' | 'sudo' | 'sessionUuid'> {
+function authenticateSession(site: Site, p: Record<string, unknown>, api: boolean): Omit<Principal, 'effective' | 'sudo' | 'sessionUuid'> {
   const token = asText(p['session_token']);
   const now = site.now();
   const tail = token.slice(-4);
@@ -143,7 +146,8 @@ function authenticateSession(site: Site, p: Record<string, unknown>): Omit<Princ
   if (found.state === 'unknown') throw authFault(`Can't authenticate session token ending with '${tail}'`);
   if (found.state === 'expired') {
     // An SSO site sends the call to its SAML login instead (rpc-protocol §1.2): clients read that redirect as the SSO session expired.
-    if (site.settings.authMode === 'sso') throw new RedirectReply(SAML_LOGIN_PATH);
+    // The upload and download routes refuse it as other sites do (403 or 102), which clients renew on.
+    if (api && site.settings.authMode === 'sso') throw new RedirectReply(SAML_LOGIN_PATH);
     throw authFault(`Can't authenticate session token ending with '${tail}': the session expired`);
   }
   const session = found.session;

@@ -99,7 +99,7 @@ export function dispatch(site: Site, body: RpcBody): DispatchResult {
     if (method === 'info') return { reply: infoReply(site), method, errorCode: null, wrote: false, sessionLogin };
     const handler = Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
     if (!handler) throw badInput(`Unknown method '${excerpt(method, method)}'`);
-    const principal = authenticate(site, params[0]);
+    const principal = authenticate(site, params[0], true);
     if (principal.kind === 'session') sessionLogin = principal.name;
     const result = handler({ site, principal, payload: params[1] });
     if (result instanceof RawReply) return { reply: result, method, errorCode: null, wrote: false, sessionLogin };

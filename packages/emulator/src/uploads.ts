@@ -3,8 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { authenticate, describeAuth, type Principal } from './auth-rules.js';
 import { withArticle } from './articles.js';
 import { RpcFault, badInput, excerpt } from './errors.js';
-import { attachmentDisposition, formText, methodNotAllowed, parseCookies, parseUrlEncoded, redirect, text, type HttpReply } from './http-util.js';
-import { RedirectReply } from './methods/types.js';
+import { attachmentDisposition, formText, methodNotAllowed, parseCookies, parseUrlEncoded, text, type HttpReply } from './http-util.js';
 import { uploadCreatedAt } from './upload-created-at.js';
 import { multipartBoundary, parseMultipart, type MultipartFile } from './multipart.js';
 import type { Emulator } from './server.js';
@@ -185,8 +184,7 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
     try {
       principal = authenticate(site, { session_token: token });
     } catch (err) {
-      const reply = err instanceof RedirectReply ? redirect(site.baseUrl + err.path) : text(403, `Forbidden: ${(err as Error).message}`);
-      return { ...reply, auth: { kind: 'cookie', principal: null } };
+      return { ...text(403, `Forbidden: ${(err as Error).message}`), auth: { kind: 'cookie', principal: null } };
     }
     const id = Number(download[1]);
     const att = site.store.getLive('Attachment', id);
@@ -220,9 +218,7 @@ export async function uploadRoute(emulator: Emulator, httpMethod: string, path: 
   try {
     principal = authenticate(site, params);
   } catch (err) {
-    // An expired session on an SSO site is sent to its SAML login, as the RPC endpoint does.
-    const reply = err instanceof RedirectReply ? redirect(site.baseUrl + err.path) : failure(err);
-    return { ...reply, auth: { kind: claimed.auth, principal: claimed.principal, sudoAsLogin: claimed.sudoAsLogin } };
+    return { ...failure(err), auth: { kind: claimed.auth, principal: claimed.principal, sudoAsLogin: claimed.sudoAsLogin } };
   }
   const auth: HttpReply['auth'] = { kind: principal.kind, principal: principal.name, sudoAsLogin: claimed.sudoAsLogin };
   const ok = (s: string): HttpReply => ({ ...text(200, s), auth, wrote: true });
