@@ -23,6 +23,7 @@ function replacedBytesHint(kind: ReplacedBytesKind, value: string, flag?: string
     const variable = Object.values(CONNECTION_SOURCES).find((source) => source.flag === flag)?.env;
     return `Type it in a terminal set to UTF-8 (a locale such as en_US.UTF-8)${variable ? `, or set ${variable} to it as UTF-8 text (iconv -f LATIN1 -t UTF-8 converts it)` : ""}.`;
   }
+  if (flag === "out") return "sg makes the file by the name given: choose a UTF-8 name (typed in a terminal set to UTF-8).";
   if (/^file|path/.test(name) || (json && value.startsWith("@"))) {
     return "The file's name is not UTF-8, so sg cannot open it by that name: rename it to UTF-8 (convmv -f latin1 -t utf-8 --notest <name>), or give a UTF-8 link to it (ln -s).";
   }

@@ -62,7 +62,8 @@ describe("the hint for an argument whose bytes are not UTF-8 fits what the argum
     ["a JSON argument", `create Shot "${LATIN1_NAME}"`, /^sg: argument 2 <data-json> holds .*\nhint: Give the JSON as @file instead \(sg then names the offset of the bad byte\)/],
     ["a JSON argument's @file", `create Shot "@${LATIN1_NAME}.json"`, /^sg: argument 2 <data-json> holds .*\nhint: The file's name is not UTF-8, so sg cannot open it by that name: rename it to UTF-8 \(convmv/],
     ["upload's <file>", `upload Shot 1 "${LATIN1_NAME}.txt"`, /^sg: argument 3 <file> holds .*\nhint: The file's name is not UTF-8, .*convmv/],
-    ["--out", `download 1 --out "${LATIN1_NAME}.bin"`, /^sg: --out holds .*\nhint: The file's name is not UTF-8, .*convmv/],
+    // a file sg makes: nothing to rename or link yet
+    ["--out", `download 1 --out "${LATIN1_NAME}.bin"`, /^sg: --out holds .*\nhint: sg makes the file by the name given: choose a UTF-8 name/],
     ["--password", `whoami --login artist --password "p${LATIN1_NAME}"`, /^sg: --password holds .*\nhint: Type it in a terminal set to UTF-8 \(a locale such as en_US.UTF-8\), or set SG_PASSWORD to it as UTF-8 text/],
     ["--script-key", `whoami --script-name s --script-key "k${LATIN1_NAME}"`, /^sg: --script-key holds .*\nhint: Type it in a terminal set to UTF-8 .*, or set SG_SCRIPT_KEY to it/],
     ["--display-name", `upload Shot 1 f.txt --display-name "${LATIN1_NAME}"`, /^sg: --display-name holds .*\nhint: Convert the text to UTF-8 first \(iconv -f LATIN1 -t UTF-8\)/],
