@@ -55,9 +55,9 @@ describe('the scripts start option', () => {
 
   it('refuses scripts that are not a list of { name, key } with a non-empty name, a plausible key and no name twice', async () => {
     const cases: Array<[unknown, RegExp]> = [
-      ['pipeline', /^scripts must be a list of \{ name, key \}, got "pipeline"/],
+      ['pipeline', /^scripts must be a list of \{ name, key \}, got a string of 8 characters$/],
       [[{ name: '', key: 'k' }], /^scripts\[0\]\.name must be a non-empty string/],
-      [[{ name: 'a', key: 42 }], /^scripts\[0\]\.key must be a string of 1 to 256 printable characters without spaces, got 42/],
+      [[{ name: 'a', key: 42 }], /^scripts\[0\]\.key must be a string of 1 to 256 printable characters without spaces, got a number$/],
       [[{ name: 'a', key: 'has space' }], /^scripts\[0\]\.key must be a string of 1 to 256 printable characters without spaces, got a string of 9 characters/],
       [[{ name: 'a', key: '' }], /^scripts\[0\]\.key must be/],
       [[PIPELINE, { ...PIPELINE }], /^scripts\[1\]\.name "pipeline" is given twice/],
