@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseClockInstant } from './clock.js';
 import { checkAllowedHosts } from './host-check.js';
 import { OPTION_RANGES, inRange, type RangedOption } from './options-check.js';
@@ -8,7 +8,8 @@ import type { AuthMode, EmulatorOptions } from './types.js';
 export const EMULATOR_USAGE: string =
   'usage: sg-emulator [--host 127.0.0.1] [--allow-host NAME]... [--port 0] [--fixtures demo|empty] [--rows N] [--latency-ms N] ' +
   '[--auth-mode default|identity|sso] [--data FILE] [--session-idle-seconds N] [--page-size N] ' +
-  '[--no-app-session-launcher] [--query-cache-size N] [--clock ISO-DATETIME [--clock-frozen]] [--script NAME:KEY]...';
+  '[--no-app-session-launcher] [--query-cache-size N] [--clock ISO-DATETIME [--clock-frozen]] [--script NAME:KEY]... ' +
+  '(the KEY of --script is never shown in an error)';
 
 /**
  * Thrown by {@link parseEmulatorArgs}: a bad flag (`help` false; print `message` and `usage`, exit 2), or
@@ -35,6 +36,56 @@ export class EmulatorArgsError extends Error {
   }
 }
 
+/** The flags of `sg-emulator`, as `parseArgs` reads them. */
+const FLAGS = {
+  host: { type: 'string' },
+  'allow-host': { type: 'string', multiple: true },
+  port: { type: 'string' },
+  fixtures: { type: 'string' },
+  rows: { type: 'string' },
+  'latency-ms': { type: 'string' },
+  'auth-mode': { type: 'string' },
+  data: { type: 'string' },
+  'session-idle-seconds': { type: 'string' },
+  'page-size': { type: 'string' },
+  'app-session-launcher': { type: 'boolean' },
+  'query-cache-size': { type: 'string' },
+  clock: { type: 'string' },
+  'clock-frozen': { type: 'boolean' },
+  script: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** An unknown flag that is named in the message: dashes and lowercase words, the shape of a mistyped flag (`--prot`). */
+const FLAG_SHAPED = /^--?[a-z]{1,24}(-[a-z]{1,24}){0,3}$/;
+
+/**
+ * The message for an error of `parseArgs`. Node's quotes a stray argument (`Unexpected argument 'KEY'`) and an
+ * unknown flag in full, which is the key of `--script pipeline KEY` (a space for the colon) or of
+ * `--script pipeline: --KEY`: such an argument is told by its position (1 is the first after the command name),
+ * and an unknown flag is named only when it has the shape of a flag and no `--script` comes before it.
+ */
+function refusedArgument(err: unknown, argv: readonly string[]): string {
+  const code = (err as { code?: unknown }).code;
+  const message = (err as Error).message;
+  if (code !== 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return message;
+  // The same arguments read leniently: the tokens (and their positions) are those the strict read refused at.
+  const { tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, allowNegative: true, options: FLAGS, tokens: true });
+  const refused = tokens.find((t) => (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? t.kind === 'positional' : t.kind === 'option' && message === `Unknown option '${t.rawName}'`));
+  if (refused === undefined) return code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? 'an argument is not a flag' : 'an argument is not a known flag';
+  const at = `argument ${refused.index + 1}`;
+  const afterScript = tokens.some((t) => t.kind === 'option' && t.name === 'script' && t.index < refused.index);
+  const hint = afterScript ? ' (a --script value is NAME:KEY, with no space)' : '';
+  if (refused.kind === 'positional') {
+    const before = tokens.find((t) => t.index === refused.index - 1);
+    const boolean = before?.kind === 'option' && before.value === undefined && FLAGS[before.name as keyof typeof FLAGS]?.type === 'boolean';
+    if (boolean) return `${at} is not a flag: ${before.rawName} takes no value${before.rawName === '--app-session-launcher' ? ' (--no-app-session-launcher turns it off)' : ''}`;
+    return `${at} is not a flag${hint || ': each value goes after its flag, e.g. --port 8080'}`;
+  }
+  if (refused.kind === 'option' && !afterScript && FLAG_SHAPED.test(refused.rawName)) return `${at}, ${refused.rawName}, is not a known flag`;
+  return `${at} is not a known flag (not shown, as it may hold a key${afterScript ? '; a --script value is NAME:KEY, with no space' : ''})`;
+}
+
 /** The flag's value read against the range `startEmulator` enforces for `option` (one table serves both). */
 function int(value: string | undefined, name: string, option: RangedOption): number | undefined {
   if (value === undefined) return undefined;
@@ -59,32 +110,9 @@ function int(value: string | undefined, name: string, option: RangedOption): num
 export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
   let values: Record<string, string | string[] | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      allowNegative: true,
-      options: {
-        host: { type: 'string' },
-        'allow-host': { type: 'string', multiple: true },
-        port: { type: 'string' },
-        fixtures: { type: 'string' },
-        rows: { type: 'string' },
-        'latency-ms': { type: 'string' },
-        'auth-mode': { type: 'string' },
-        data: { type: 'string' },
-        'session-idle-seconds': { type: 'string' },
-        'page-size': { type: 'string' },
-        'app-session-launcher': { type: 'boolean' },
-        'query-cache-size': { type: 'string' },
-        clock: { type: 'string' },
-        'clock-frozen': { type: 'boolean' },
-        script: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, allowNegative: true, options: FLAGS }));
   } catch (err) {
-    throw new EmulatorArgsError((err as Error).message);
+    throw new EmulatorArgsError(refusedArgument(err, argv));
   }
   if (values['help'] === true) throw new EmulatorArgsError(EMULATOR_USAGE, true);
   if (values['help'] === false) throw new EmulatorArgsError("Unknown option '--no-help'");
