@@ -167,6 +167,24 @@ describe("describeValue", () => {
     expect(describeValue("a" + "🎬".repeat(30))).toBe(`string "a${"🎬".repeat(19)}…"`);
   });
 
+  // The cut came first: a secret whose pattern was cut (`user:pw@` without its `@`) or whose quotes JSON.stringify
+  // escaped (`{\"password\":…}`) was no longer found by the scrubbing after it.
+  it("scrubs a string's secret patterns before cutting and quoting it", () => {
+    const pw = "MRKbasicpw4d2e8f1a";
+    const token = "MRKtok9c7e";
+    const texts = [
+      describeValue(`https://supervisor:${pw}ZZZZZZZZZZZZZZZZZZZZZ@site.example/x`),
+      describeValue(`{"password":"${token}"}\r`),
+      describeValue(`{"password":"${token}${"y".repeat(60)}"}`),
+      new SgValidationError("@sg/x", { path: ["options", "displayName"], expected: "form text", received: describeValue(`https://supervisor:${pw}ZZZZZZZZZZZZZZZZZZZZZ@h/`) }).message,
+    ];
+    for (const t of texts) {
+      expect(t).not.toContain("MRK");
+      expect(t).toContain("[REDACTED]");
+    }
+    expect(texts[1]).toBe(`string "{\\"password\\":\\"[REDACTED]\\"}\\r"`);
+  });
+
   // Bytes read "an object with keys 0, 1, 2, 3, 4, …", and an ArrayBuffer, stream, Map or symbol "an empty object".
   it("names bytes with their length, and class instances, symbols and plain objects as what they are", () => {
     expect(describeValue(new TextEncoder().encode("hello"))).toBe("a Uint8Array of 5 bytes");

@@ -339,8 +339,9 @@ export function describeValue(value: unknown, secret = false): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (secret) return `${Array.isArray(value) ? "an array" : typeof value == "object" ? "an object" : `a ${typeof value}`} (${REDACTED})`;
-  if (typeof value === "string") return `string ${JSON.stringify(cutText(value, 40))}`;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
+  // Scrubbed before the cut and the quoting (`[]`: the patterns): a cut `user:pw` or an escaped `{\"password\"` is not found.
+  if (typeof value === "string") return `string ${JSON.stringify(cutText(value, 40, []))}`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${value}`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (isDate(value)) return Number.isNaN(value.getTime()) ? "an invalid Date" : "a Date";
   if (typeof value !== "object") return `a ${typeof value}`;
