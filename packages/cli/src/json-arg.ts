@@ -41,7 +41,7 @@ const readStdins = new WeakSet<CliInput>();
  * Where a JSON argument is read from: standard input, the working directory, and Ctrl-C (`signal`); `args`, for a
  * command that connects, to refuse a `-` typed on the terminal before a passphrase prompt there.
  */
-export type JsonArgSource = Pick<CommandContext, "io" | "signal"> & Partial<Pick<CommandContext, "args">>;
+export type JsonArgSource = Pick<CommandContext, "io" | "signal"> & Partial<Pick<CommandContext, "args" | "secrets">>;
 
 /**
  * The most bytes a JSON argument given as `-` or `@path` may hold: 256 MiB, half of the longest string Node.js
@@ -142,8 +142,9 @@ export async function jsonArgSource(text: string, what: string, source: JsonArgS
  * @param what - its name in messages.
  * @param expect - the shape it must have.
  * @param from - where the text was read from, when not the argument itself.
+ * @param secrets - the secret values sg knows, scrubbed from a syntax error's excerpt before it is cut.
  */
-export function parseJsonArg(text: string, what: string, expect: JsonArgShape, from?: string, shortForm?: ShortForm): unknown {
+export function parseJsonArg(text: string, what: string, expect: JsonArgShape, from?: string, shortForm?: ShortForm, secrets: Iterable<string> = []): unknown {
   const named = from ? `${what} from ${from}` : what;
   // "Unexpected end of JSON input" for nothing at all would send a person looking for a syntax error.
   if (from && text.trim() === "") throw new UsageError(`${named} is empty`, `Expected JSON, e.g. ${example(what, from)}`);
@@ -151,7 +152,7 @@ export function parseJsonArg(text: string, what: string, expect: JsonArgShape, f
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? jsonErrorPlace(text, error.message.split("\n")[0] ?? "") : "";
+    const detail = error instanceof Error ? jsonErrorPlace(text, error.message.split("\n")[0] ?? "", [...secrets]) : "";
     throw new UsageError(`${named} is not valid JSON: ${detail}`, from && shortForm ? jsonOnlyHint(text, what, from, shortForm) : quotesStrippedHint(text, from) + `Example: ${example(what, from)}`);
   }
   refuseUnsafeIntegers(text, what, from);
@@ -180,7 +181,8 @@ function quotesStrippedHint(text: string, from: string | undefined): string {
  */
 export async function readJsonArg(text: string, what: string, expect: JsonArgShape, source: JsonArgSource, shortForm?: ShortForm): Promise<unknown> {
   const read = await jsonArgSource(text, what, source);
-  return parseJsonArg(read.text, what, expect, read.from, shortForm);
+  // The connection's secrets are scrubbed from the excerpt before it is cut: after, a cut secret is not found.
+  return parseJsonArg(read.text, what, expect, read.from, shortForm, source.secrets);
 }
 
 /** The short form `a:b,c:d` of an argument: each item the values of `keys` in order, the first `required` needed. */
