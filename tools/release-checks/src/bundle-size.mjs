@@ -10,7 +10,7 @@ const KB = 1024;
 /** The issue's target for an app using script auth + find. Not met today; see TARGET_NOTE. */
 export const TARGET_GZIP = 15 * KB;
 export const TARGET_NOTE =
-  "target 15 KB (issue 7) not met: with jsonRpcCallTransport() (no uploads, so no ofetch) script auth + find() is ~29.5 KB gzipped (the table above); even with every string literal emptied it stays above 15 KB (see the composition below)";
+  "target 15 KB (issue 7) not met: with jsonRpcCallTransport() (no uploads, so no ofetch) script auth + find() is ~29.7 KB gzipped (the table above); even with every string literal emptied it stays above 15 KB (see the composition below)";
 
 /**
  * The platforms we bundle for. `neutral` is what an edge or browser bundle resolves (ofetch's fetch-only
