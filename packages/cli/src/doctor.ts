@@ -299,15 +299,18 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   sources = optionSourceNames(connection.auth);
   checks.push({ name: "site", ok: true, detail: `${connection.site} (from ${connection.siteSource})` });
   let proxy: ProxySettings;
+  let route: string;
   try {
     proxy = ctx.proxy();
+    // the site's route: a proxy variable it uses and sg cannot read is refused here (a check that failed, not a crash)
+    route = describeRoute(routeFor(proxy, new URL(connection.site)));
   } catch (error) {
     const e = explainAuthFailure(error, { kind: "none" }, "unknown");
     failed(error, { name: "proxy", ok: false, detail: error instanceof Error ? error.message : String(error), problem: "config", why: e.why, fix: e.fix });
     return report(connection.site);
   }
   network = { site: connection.site, proxy };
-  checks.push({ name: "proxy", ok: true, detail: describeRoute(routeFor(proxy, new URL(connection.site))) });
+  checks.push({ name: "proxy", ok: true, detail: route });
   for (const w of connection.warnings ?? []) checks.push({ name: "credentials file", ok: false, detail: w.message, problem: CREDENTIALS_WARNING_PROBLEM[w.kind], fix: w.fix });
 
   let info: SiteInfo | undefined;

@@ -48,6 +48,22 @@ describe("a variable sg reads whose bytes are not UTF-8", () => {
     }
   });
 
+  it("http_proxy is refused (exit 2) for a request to another host than the site whose route would use it, not reported as a network failure", async () => {
+    // The site is loopback (never proxied); the download's URL is on another host, whose http:// route is the proxy's.
+    const r = await shSg(`http_proxy=${LATIN1}`, `download http://storage.example/files/x.bin --out ${join(dir, "x.bin")}`, env());
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^sg: http_proxy holds bytes that are not UTF-8 .*; nothing was sent\nhint: /);
+    expect(r.stderr).not.toMatch(/marker|\uFFFD/);
+  });
+
+  it("sg doctor reports an https_proxy the site's route would use and sg cannot read as a failed proxy check (exit 7), not a crash", async () => {
+    // A site that is not loopback, so that the proxy applies; doctor stops at the proxy check, before any request.
+    const r = await shSg(`https_proxy=${LATIN1}`, "doctor", { SG_SITE: "https://studio.example.com", SG_SCRIPT_NAME: "s", SG_SCRIPT_KEY: "k".repeat(40) });
+    expect(r.code, r.stderr).toBe(7);
+    expect(r.stdout).toMatch(/proxy.*https_proxy holds bytes that are not UTF-8/);
+    expect(r.stdout + r.stderr).not.toMatch(/marker|\uFFFD/);
+  });
+
   it.each(["SG_SITE", "SG_SCRIPT_NAME", "SG_SCRIPT_KEY", "SG_SUDO_AS", "SG_PROXY", "SG_TIMEOUT_MS", "SG_MAX_RESPONSE_BYTES", "SG_TRANSFER_TIMEOUT_MS", "SG_MAX_JSON_ARG_BYTES"])(
     "%s is refused the same way before anything is sent",
     async (name) => {
