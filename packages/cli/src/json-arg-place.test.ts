@@ -21,7 +21,7 @@ describe("a JSON argument that does not parse", () => {
       const position = text.indexOf('"description"');
       expect(r.stderr.split("\n")[0]).toBe(
         `sg: requests from ${path} is not valid JSON: Expected ',' or '}' after property value in JSON at position ${position} ` +
-          `(line 2002, column 76): …[REDACTED]", "data": {"code": "été" "description": "x"}}`,
+          `(line 2002, column 76): …Shot", "data": {"code": "été" "description": "x"}}`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -32,10 +32,10 @@ describe("a JSON argument that does not parse", () => {
     const text = `[1,\n${"7, ".repeat(40)}"a\u001b]0;title\u0007" x, "${"b".repeat(100)}"]`;
     const r = await sg(["batch", "-"], env(), undefined, text);
     expect(r.code).toBe(2);
-    // The strings cut by the excerpt's edges are blanked: a secret cut in half would not be found.
+    // A string cut by the excerpt's edge is shown as far as the edge (only a secret's value is blanked).
     expect(r.stderr.split("\n")[0]).toBe(
       `sg: requests from standard input is not valid JSON: Bad control character in string literal in JSON at position 126 ` +
-        `(line 2, column 123): … 7, 7, 7, 7, 7, 7, 7, 7, 7, "a␛]0;title␇" x, "[REDACTED]…`,
+        `(line 2, column 123): … 7, 7, 7, 7, 7, 7, 7, 7, 7, "a␛]0;title␇" x, "bbbbbbbbbbbbbb…`,
     );
   });
 

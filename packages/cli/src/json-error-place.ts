@@ -19,9 +19,9 @@ const SCRUBBED = 65536;
  * terminal and free of secrets; unchanged when it names no position.
  *
  * The line is scrubbed (`secrets` and secret-named fields, see `scrubText`) before the excerpt is cut from it, and in
- * the excerpt a string cut by its edges, the value of a field whose name is a secret's or is not wholly in it, and
- * what follows such a value with no comma between are shown as `[REDACTED]`: a cut field name or a cut secret is not
- * found by the patterns.
+ * the excerpt the value of a field whose name may be a secret's or cannot be read (see `blankExcerpt`), and what
+ * follows such a value with no comma between, are shown as `[REDACTED]`: a cut field name is not found by the
+ * patterns. Without a position, the parser's own quote of the text is left out.
  *
  * @param text - the JSON text that did not parse.
  * @param message - the parser's message.
@@ -32,7 +32,9 @@ export function jsonErrorPlace(text: string, message: string, secrets: readonly 
   const detail = message.replace(/ \(line \d+ column \d+\)$/, "");
   // The parser's own words end the message: a position inside the text it quotes (`"at position 3"`) is not one.
   const at = / in JSON at position (\d+)$/.exec(detail);
-  if (!at) return message;
+  // Without a position, Node's parser quotes ~10 characters each side of the token itself (`..."assword": Hunter2"...`):
+  // a cut field name's value, not found by the patterns, so the quote is left out.
+  if (!at) return message.replace(/, (?:\.\.\.)?"[^]*"(?:\.\.\.)? is not valid JSON$/, " (the text around it is not shown: it may hold a secret)");
   const offset = Math.min(Number(at[1]), text.length);
   const start = text.lastIndexOf("\n", offset - 1) + 1;
   let line = 1;
@@ -55,13 +57,16 @@ export function jsonErrorPlace(text: string, message: string, secrets: readonly 
   if (from > start) for (const m of text.slice(start, from).matchAll(/[^"]+|"(?:[^"\\]|\\[^]?)*("?)/g)) open = m[0][0] === '"' && !m[1];
   const first = stepChars(line_, error, -AROUND);
   const last = stepChars(line_, error, AROUND);
-  const shown = forTerminal(blankExcerpt(line_, open, first, last));
+  // A value at the line's start whose field name is on an earlier line (`"password":` then a line break).
+  const keyBefore = from === start && /:\s*$/.test(text.slice(Math.max(0, start - 4096), start));
+  const shown = forTerminal(blankExcerpt(line_, open, first, last, keyBefore));
   return `${detail} (line ${line}, column ${column}): ${first > 0 || from > start ? "…" : ""}${shown}${last < line_.length || to < end ? "…" : ""}`;
 }
 
 /** The index `count` characters (code points) after `at` in `text` (before it when negative), within it. */
 function stepChars(text: string, at: number, count: number): number {
-  for (let n = Math.abs(count); n > 0 && at > 0 && at < text.length; n--) {
+  // Backwards from the end of the text too (an unterminated string's error is there).
+  for (let n = Math.abs(count); n > 0 && (count < 0 ? at > 0 : at < text.length); n--) {
     const pair = count < 0 ? /[\ud800-\udbff][\udc00-\udfff]$/.test(text.slice(at - 2, at)) : /^[\ud800-\udbff][\udc00-\udfff]/.test(text.slice(at, at + 2));
     at += (count < 0 ? -1 : 1) * (pair ? 2 : 1);
   }
@@ -76,15 +81,24 @@ interface Token {
   readonly closed: boolean;
 }
 
-const TOKEN = /"(?:[^"\\]|\\[^]?)*("?)|([{}[\],:])|[^\s"{}[\],:]+/gy;
+/** A string in double quotes, or in single quotes (Python's, a common mistake), punctuation, or any other run. */
+const TOKEN = /"(?:[^"\\]|\\[^]?)*("?)|'(?:[^'\\]|\\[^]?)*('?)|([{}[\],:])|[^\s"'{}[\],:]+/gy;
 
 /**
- * `text[first, last)` with the strings it cuts, the values of fields whose name is a secret's or is not wholly in it
- * (an array's items have none), and what follows a value blanked so with no comma between (a field's name aside), as
- * {@link REDACTED}.
- * `open`: `text` starts inside a string.
+ * A field name that may name a secret: `isSecretKey`'s, or one holding a secret's word anywhere (`password2`,
+ * `password_proxy`, `api_key_old`). Wider than the patterns, as only an excerpt's value is blanked for it.
  */
-function blankExcerpt(text: string, open: boolean, first: number, last: number): string {
+const SECRET_WORD = /pass|secret|token|key|auth|cred|sess|otp|2fa|pin/i;
+
+/**
+ * `text[first, last)` with the value of each field whose name may be a secret's ({@link SECRET_WORD}) or cannot be
+ * read (cut by the scrubbed part's start, on an earlier line), a whole list or object so, and what follows such a
+ * value with no comma between (a field's name aside), as {@link REDACTED}. Strings of other fields are shown, cut or
+ * not: the error is often inside one (a Windows path's `\r`, a tab, a string with no end).
+ * `open`: `text` starts inside a string. `keyBefore`: the text before `text` ends with a field's `:` (a value at the
+ * start of the line belongs to a name on an earlier line).
+ */
+function blankExcerpt(text: string, open: boolean, first: number, last: number, keyBefore: boolean): string {
   const tokens: Token[] = [];
   let i = 0;
   if (open) {
@@ -99,31 +113,44 @@ function blankExcerpt(text: string, open: boolean, first: number, last: number):
     TOKEN.lastIndex = ws.lastIndex;
     const m = TOKEN.exec(text);
     if (!m) break;
-    tokens.push({ start: m.index, end: TOKEN.lastIndex, kind: m[0][0] === '"' ? "string" : m[2] ? "punct" : "word", closed: m[0][0] === '"' && m[0].length > 1 && !!m[1] });
+    const quoted = m[0][0] === '"' || m[0][0] === "'";
+    tokens.push({ start: m.index, end: TOKEN.lastIndex, kind: quoted ? "string" : m[3] ? "punct" : "word", closed: quoted && m[0].length > 1 && !!(m[1] || m[2]) });
     i = TOKEN.lastIndex;
   }
-  const inside = (t: Token | undefined): boolean => !!t && t.kind === "string" && t.closed && t.start >= first && t.end <= last;
-  const secretName = (t: Token): boolean => {
+  /** Whether `t`, a field's name, may name a secret, or cannot be read. */
+  const secretName = (t: Token | undefined): boolean => {
+    if (!t || t.kind !== "string" || !t.closed || t.start < 0) return true;
+    const raw = text.slice(t.start, t.end);
     try {
-      return isSecretKey(JSON.parse(text.slice(t.start, t.end)) as string);
+      const name = raw[0] === "'" ? raw.slice(1, -1) : (JSON.parse(raw) as string);
+      return isSecretKey(name) || SECRET_WORD.test(name);
     } catch {
       return true;
     }
   };
   const blank: boolean[] = [];
+  let depth = 0;
   let out = "";
   let at = first;
   tokens.forEach((t, k) => {
     const before = tokens[k - 1];
-    const value = before?.kind === "punct" && text[before.start] === ":";
-    const key = value ? tokens[k - 2] : undefined;
-    blank[k] =
-      (t.kind === "string" && !inside(t)) ||
-      (value && t.kind !== "punct" && (!inside(key) || secretName(key!))) ||
-      // Text after a value with no comma between (the error is often there) is more of it, unless it names a field.
-      (t.kind !== "punct" && before !== undefined && before.kind !== "punct" && blank[k - 1]! && !(tokens[k + 1]?.kind === "punct" && text[tokens[k + 1]!.start] === ":"));
+    const punct = (u: Token | undefined, c: string): boolean => u?.kind === "punct" && text[u.start] === c;
+    const value = punct(before, ":");
+    // A list or object that is a secret's value is blanked whole, to its matching end.
+    if (depth > 0) {
+      blank[k] = true;
+      if (punct(t, "[") || punct(t, "{")) depth++;
+      else if (punct(t, "]") || punct(t, "}")) depth--;
+    } else {
+      const secretValue = (value && secretName(tokens[k - 2])) || (k === (open ? 1 : 0) && keyBefore) || (k === 0 && open);
+      if (secretValue && (punct(t, "[") || punct(t, "{"))) depth = 1;
+      blank[k] =
+        (secretValue && (t.kind !== "punct" || depth > 0)) ||
+        // Text after a value with no comma between (the error is often there) is more of it, unless it names a field.
+        (t.kind !== "punct" && before !== undefined && before.kind !== "punct" && blank[k - 1]! && !punct(tokens[k + 1], ":"));
+    }
     if (!blank[k] || t.end <= first || t.start >= last) return;
-    out += text.slice(at, Math.max(at, t.start)) + (t.start >= first ? (t.kind === "string" ? '"' : "") : "") + REDACTED + (t.kind === "string" && t.closed && t.end <= last ? '"' : "");
+    out += text.slice(at, Math.max(at, t.start)) + (t.start >= first && t.kind === "string" ? text[t.start] : "") + REDACTED + (t.kind === "string" && t.closed && t.end <= last ? text[t.end - 1] : "");
     at = Math.min(t.end, last);
   });
   return out + text.slice(at, last);
