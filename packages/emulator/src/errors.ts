@@ -45,8 +45,15 @@ export function asText(value: unknown): string {
  * megabytes, and the whole of it made the message as big. Short values read as `JSON.stringify` writes them.
  */
 export function excerpt(value: unknown, text: string = typeof value === 'string' ? JSON.stringify(value) : asText(value)): string {
-  // A cut between the two halves of a surrogate pair would leave a lone half: it is dropped.
-  return text.length > 100 ? `${text.slice(0, 100).replace(/[\uD800-\uDBFF]$/, '')}… (${typeof value === 'string' ? `a string of ${value.length}` : text.length} characters)` : text;
+  return text.length > 100 ? `${headOf(text, 100)}… (${typeof value === 'string' ? `a string of ${value.length}` : text.length} characters)` : text;
+}
+
+/**
+ * The first `length` UTF-16 units of `text`, less a lone half of a surrogate pair the cut would leave at the end (a
+ * message a UTF-8 client could not print).
+ */
+export function headOf(text: string, length: number): string {
+  return text.slice(0, length).replace(/[\uD800-\uDBFF]$/, '');
 }
 
 /** Shorthand for a {@link FaultCode.BAD_INPUT} fault. */

@@ -1,5 +1,5 @@
 import { compilePath, displayName } from './entity-format.js';
-import { badInput, excerpt } from './errors.js';
+import { badInput, excerpt, headOf } from './errors.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
 import type { Viewer } from './last-accessed.js';
@@ -96,7 +96,7 @@ function notWire(node: unknown, where: string): never {
       : isHash(node) && 'path' in node
         ? 'a bare condition, which belongs in the conditions of a group'
         : 'no filter node';
-  throw badInput(`Invalid filters: ${where} is ${looks}; a site takes ${WIRE_FORM} only, got ${shown.length > 300 ? `${shown.slice(0, 300).replace(/[\uD800-\uDBFF]$/, '')}…` : shown}`);
+  throw badInput(`Invalid filters: ${where} is ${looks}; a site takes ${WIRE_FORM} only, got ${shown.length > 300 ? `${headOf(shown, 300)}…` : shown}`);
 }
 
 /** Compiles a wire filter tree `{logical_operator, conditions}` (rpc-protocol §3.4); any other form is a 103 fault. */
