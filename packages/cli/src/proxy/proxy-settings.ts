@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { REDACTED } from "@sg/core";
-import { notUtf8Env, readEnv } from "../env-utf8.js";
+import { notUtf8Env } from "../env-utf8.js";
 import { UsageError } from "../exit-codes.js";
 import { isLoopback, matchNoProxy, parseNoProxy, bareHost, type NoProxyEntry } from "./no-proxy.js";
 
@@ -41,23 +41,26 @@ export interface ProxySettings {
    * bytes are not UTF-8, by what they are for: refused by {@link routeFor} only for a route that would use them, as
    * they are often set for other tools (a loopback site never uses them).
    */
-  readonly unreadable: { readonly https?: string; readonly http?: string; readonly noProxy?: string };
+  readonly unreadable: { readonly https?: string | undefined; readonly http?: string | undefined; readonly noProxy?: string | undefined };
 }
 
 /** How one URL is reached: through a proxy, or directly and why. */
 export type ProxyRoute = { readonly via: ProxyEndpoint; readonly reason?: undefined } | { readonly via: undefined; readonly reason: string };
 
 /**
- * The first non-empty variable of `names` (lower case first, as curl, Python and undici read them), refused at once
- * when its bytes are not UTF-8 unless `lazy`: then it is returned with `unreadable` and no value.
+ * The first non-empty variable of `names` (lower case first, as curl, Python and undici read them); one whose bytes
+ * are not UTF-8 comes with `unreadable` and no value, for the caller to refuse where it is used.
  */
-function firstSet(env: Readonly<Record<string, string | undefined>>, names: readonly string[], lazy = false): { value: string; source: string; unreadable?: true } | undefined {
+function firstSet(env: Readonly<Record<string, string | undefined>>, names: readonly string[]): { value: string; source: string; unreadable?: true } | undefined {
   for (const name of names) {
-    const value = (lazy ? env[name] : readEnv(env, name))?.trim();
+    const value = env[name]?.trim();
     if (value) return value.includes("\uFFFD") ? { value: "", source: name, unreadable: true } : { value, source: name };
   }
   return undefined;
 }
+
+/** The variable `found` came from when sg cannot read it (see `firstSet`). */
+const unreadableSource = (found: ReturnType<typeof firstSet>): string | undefined => (found?.unreadable ? found.source : undefined);
 
 /**
  * How to write a login in a proxy URL, for hints: the characters that end the login or the host (`#`, `/`, `?`),
@@ -123,18 +126,19 @@ export function parseProxyUrl(raw: string, source: string): ProxyEndpoint {
  */
 export function readProxySettings(flag: unknown, env: Readonly<Record<string, string | undefined>>): ProxySettings {
   const given = typeof flag === "string" ? { value: flag, source: "--proxy" } : firstSet(env, ["SG_PROXY"]);
+  // sg's own variable is refused as a flag would be, wherever the site is
+  if (given && unreadableSource(given)) throw notUtf8Env(given.source);
   if (given) return { explicit: parseProxyUrl(given.value, given.source), https: undefined, http: undefined, noProxy: [], noProxySource: undefined, unreadable: {} };
-  const https = firstSet(env, ["https_proxy", "HTTPS_PROXY"], true);
-  const http = firstSet(env, ["http_proxy", "HTTP_PROXY"], true);
-  const noProxy = firstSet(env, ["no_proxy", "NO_PROXY"], true);
-  const unreadable = (found: typeof https): string | undefined => (found?.unreadable ? found.source : undefined);
+  const https = firstSet(env, ["https_proxy", "HTTPS_PROXY"]);
+  const http = firstSet(env, ["http_proxy", "HTTP_PROXY"]);
+  const noProxy = firstSet(env, ["no_proxy", "NO_PROXY"]);
   return {
     explicit: undefined,
     https: https && !https.unreadable ? parseProxyUrl(https.value, https.source) : undefined,
     http: http && !http.unreadable ? parseProxyUrl(http.value, http.source) : undefined,
     noProxy: noProxy && !noProxy.unreadable ? parseNoProxy(noProxy.value) : [],
     noProxySource: noProxy?.source,
-    unreadable: { ...(unreadable(https) && { https: unreadable(https) }), ...(unreadable(http) && { http: unreadable(http) }), ...(unreadable(noProxy) && { noProxy: unreadable(noProxy) }) },
+    unreadable: { https: unreadableSource(https), http: unreadableSource(http), noProxy: unreadableSource(noProxy) },
   };
 }
 
