@@ -190,6 +190,32 @@ describe('a start with --data', () => {
   });
 });
 
+/**
+ * An emulator saving to `<dir>/<name>/site.json`, whose folder the test removes to make saves fail; with `comesBack`
+ * the folder is made again as soon as a failure is logged, so that only a save made after it can succeed.
+ * `saveFirst()` makes a first write and waits for it to be saved: the file then reserves the ids of every type a Shot
+ * create uses, so a later create is saved by the timed save (or a fault's path) only, not before its answer.
+ */
+async function vanishingSite(name: string, comesBack: boolean) {
+  const sub = join(dir, name);
+  mkdirSync(sub);
+  const file = join(sub, 'site.json');
+  /** When each failed save was logged (performance.now()). */
+  const failedAt: number[] = [];
+  const a = await startHarness({ dataFile: file, logger: (line) => {
+    if (!line.includes('Could not save')) return;
+    failedAt.push(performance.now());
+    if (comesBack) mkdirSync(sub, { recursive: true });
+  } });
+  /** Whether the data file holds `text`. */
+  const saved = (text: string): boolean => existsSync(file) && readFileSync(file, 'utf8').includes(text);
+  const saveFirst = async (): Promise<void> => {
+    await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'first' }] });
+    await vi.waitFor(() => expect(saved('first')).toBe(true), { timeout: 10_000, interval: 25 });
+  };
+  return { a, sub, failedAt, saved, saveFirst };
+}
+
 describe('--data save failures', () => {
   it('logs a failed save instead of throwing from its timer, keeps the site unsaved and saves it on the next try', async () => {
     const sub = join(dir, 'vanishing');
@@ -214,42 +240,23 @@ describe('--data save failures', () => {
   });
 
   it('tries a failed timed save again by itself, with no later write, once the cause is gone', async () => {
-    const sub = join(dir, 'timed-retry');
-    mkdirSync(sub);
-    const file = join(sub, 'site.json');
-    const lines: string[] = [];
-    const a = await startHarness({ dataFile: file, logger: (line) => {
-      lines.push(line);
-      // The folder comes back as soon as the failure is logged: only a save made after it can succeed.
-      if (line.includes('Could not save')) mkdirSync(sub, { recursive: true });
-    } });
-    /** Whether the data file holds `text`. */
-    const saved = (text: string): boolean => existsSync(file) && readFileSync(file, 'utf8').includes(text);
+    const { a, sub, failedAt, saved, saveFirst } = await vanishingSite('timed-retry', true);
     try {
-      // A first write, saved: the file then reserves the Shot ids, so the next create is saved by the timed save only.
-      await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'first' }] });
-      await vi.waitFor(() => expect(saved('first')).toBe(true), { timeout: 10_000, interval: 25 });
+      await saveFirst();
       rmSync(sub, { recursive: true });
       await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'timed-retry' }] });
-      await vi.waitFor(() => expect(lines.some((l) => l.includes('Could not save'))).toBe(true), { timeout: 10_000, interval: 25 });
+      await vi.waitFor(() => expect(failedAt.length).toBeGreaterThan(0), { timeout: 10_000, interval: 25 });
       await vi.waitFor(() => expect(saved('timed-retry')).toBe(true), { timeout: 10_000, interval: 50 });
-      expect(lines.filter((l) => l.includes('Could not save'))).toHaveLength(1);
+      expect(failedAt).toHaveLength(1);
     } finally {
       await a.h.close();
     }
   }, 30_000);
 
   it('waits longer before each try while timed saves keep failing (a full disk is not tried every few ms)', async () => {
-    const sub = join(dir, 'timed-backoff');
-    mkdirSync(sub);
-    const file = join(sub, 'site.json');
-    const failedAt: number[] = [];
-    const a = await startHarness({ dataFile: file, logger: (line) => {
-      if (line.includes('Could not save')) failedAt.push(performance.now());
-    } });
+    const { a, sub, failedAt, saveFirst } = await vanishingSite('timed-backoff', false);
     try {
-      await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'first' }] });
-      await vi.waitFor(() => expect(existsSync(file) && readFileSync(file, 'utf8').includes('first')).toBe(true), { timeout: 10_000, interval: 25 });
+      await saveFirst();
       rmSync(sub, { recursive: true });
       await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'never-saved' }] });
       // The first failure, then two tries made by the emulator alone.
@@ -289,22 +296,9 @@ describe('--data save failures', () => {
     ['a connection dropped after the write', { method: 'create', dropConnection: true, when: 'after' }],
   ] as const) {
     it(`saves later, with no other write, a write whose save failed on its way to ${name} once the cause is gone`, async () => {
-      const sub = join(dir, `fault-${fault.status ?? 'drop'}`);
-      mkdirSync(sub);
-      const file = join(sub, 'site.json');
-      const lines: string[] = [];
-      // The folder comes back as soon as the failure is logged: before any later save could be scheduled.
-      const a = await startHarness({ dataFile: file, logger: (line) => {
-        lines.push(line);
-        if (line.includes('Could not save')) mkdirSync(sub, { recursive: true });
-      } });
-      /** Whether the data file holds `text`. */
-      const saved = (text: string): boolean => existsSync(file) && readFileSync(file, 'utf8').includes(text);
+      const { a, sub, failedAt, saved, saveFirst } = await vanishingSite(`fault-${fault.status ?? 'drop'}`, true);
       try {
-        // A first write, saved: the file then reserves ids of every type the faulted create uses (the Shot, its event),
-        // so that create saves only on the fault's path, not before answering new ids.
-        await a.call('create', a.script, { type: 'Shot', fields: [{ field_name: 'code', value: 'first' }] });
-        await vi.waitFor(() => expect(saved('first')).toBe(true), { timeout: 10_000, interval: 25 });
+        await saveFirst();
         expect((await a.admin('faults', fault)).status).toBe(200);
         rmSync(sub, { recursive: true });
         const code = `after-fault-${fault.status ?? 'drop'}`;
@@ -313,7 +307,7 @@ describe('--data save failures', () => {
           () => 'dropped',
         );
         expect(res).toBe(fault.status ?? 'dropped');
-        expect(lines.filter((l) => l.includes('Could not save'))).toHaveLength(1);
+        expect(failedAt).toHaveLength(1);
         await vi.waitFor(() => expect(saved(code)).toBe(true), { timeout: 10_000, interval: 25 });
       } finally {
         await a.h.close();
