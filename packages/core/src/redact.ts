@@ -12,6 +12,7 @@ const SECRET_KEY_NAMES: ReadonlySet<string> = new Set([
   "apikey",
   "userpassword",
   "password",
+  "passwordproxy",
   "passphrase",
   "sessiontoken",
   "sessionid",
@@ -36,7 +37,8 @@ const SECRET_WORD = /^(token|key|secret|password|passwd|pwd|passphrase|credentia
  * a lower-case letter or digit and an upper-case one) is `token`, `key`, `secret`, `password`, `passwd`, `pwd`,
  * `passphrase`, `credential(s)`, `cookie`, `authorization` or `otp` (`api_token`, `vaultToken`, `X-Api-Key`,
  * `client_secret`) — except a bare `key`, which names many things (`{"key": "sg_status_list"}`) — or it is one of the
- * joined names `scriptkey`, `apikey`, `sessionid`, `sessiontoken`, `authtoken`, … in any case and spelling. Names
+ * joined names `scriptkey`, `apikey`, `sessionid`, `sessiontoken`, `authtoken`, `password_proxy` (HumanUser's field
+ * that sets a password), … in any case and spelling. Names
  * that only contain such a word, or have it before another (`key_id`, `token_type`, `cookie_policy`), stay visible:
  * `sudo_as_login`, `session_uuid`, `keyword`, `tokenizer`.
  */

@@ -27,14 +27,22 @@ const SECRET_NAMES = [
   "session_id",
   "auth_token",
   "user_password",
+  // HumanUser's write-only field of data type "password" (a site's schema), which sets a person's password.
+  "password_proxy",
+  "passwordProxy",
 ];
 // Names that stay visible: the public half of credentials, and words that merely contain a secret word.
-const VISIBLE_NAMES = ["sudo_as_login", "login", "script_name", "scriptName", "session_uuid", "product", "keyword", "monkey", "tokenizer", "passage", "secretary", "api_version", "key", "key_id", "token_type", "cookie_policy", "credential_id"];
+const VISIBLE_NAMES = ["sudo_as_login", "login", "script_name", "scriptName", "session_uuid", "product", "keyword", "monkey", "tokenizer", "passage", "secretary", "api_version", "key", "key_id", "token_type", "cookie_policy", "credential_id", "password_strength", "password_change_next_login"];
 
 describe("which names hold a secret (isSecretKey)", () => {
   it("a name whose last word is a secret word (split at _, -, spaces and camelCase) but a bare key, or a known joined name", () => {
     expect(SECRET_NAMES.filter((name) => !isSecretKey(name))).toEqual([]);
     expect(VISIBLE_NAMES.filter((name) => isSecretKey(name))).toEqual([]);
+  });
+
+  it("hides HumanUser's password_proxy in a create or update echoed by a site, and keeps its readable password fields", () => {
+    expect(scrubText('{"password_proxy": "Tr0ub4dor&3", "password_strength": 0.8}')).toBe(`{"password_proxy": "[REDACTED]", "password_strength": 0.8}`);
+    expect(redactValue({ data: { login: "ann", password_proxy: "Tr0ub4dor&3", password_change_next_login: true } })).toEqual({ data: { login: "ann", password_proxy: "[REDACTED]", password_change_next_login: true } });
   });
 
   it("leaves a site's ordinary fields readable: a bare key, an id or type after a secret word", () => {

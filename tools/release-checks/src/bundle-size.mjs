@@ -325,7 +325,9 @@ export const COMBINATIONS = [
     // connections, instead of telling a write it may have been applied
     // Then by 61 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
     // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
-    ratchet: 36 * KB - 280,
+    // Then by 5 B: HumanUser's password_proxy (the field that sets a password) counted as a secret name by isSecretKey,
+    // so it is redacted
+    ratchet: 36 * KB - 275,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
@@ -623,7 +625,9 @@ console.log(await find(${SCRIPT_CLIENT}, "Shot", [["code", "is", "x"]], ["code"]
     // connections, instead of telling a write it may have been applied
     // Then by 56 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
     // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
-    ratchet: 30 * KB - 281,
+    // Then by 4 B: HumanUser's password_proxy (the field that sets a password) counted as a secret name by isSecretKey,
+    // so it is redacted
+    ratchet: 30 * KB - 277,
     target: TARGET_GZIP,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcCallTransport } from "@sg/transport";
@@ -1001,7 +1005,9 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core); entities'
     // info({ refresh: true }) for Python's info(), which asks the site each time, and a download's filePath expanding
     // ~/ as an upload's path does (~75 B)
-    ratchet: 53 * KB + 181,
+    // Then by 5 B: HumanUser's password_proxy (the field that sets a password) counted as a secret name by isSecretKey,
+    // so it is redacted
+    ratchet: 53 * KB + 186,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1257,7 +1263,9 @@ console.log(await entityApi(${SCRIPT_CLIENT}).find("Shot", [["code", "is", "x"]]
     // connections, instead of telling a write it may have been applied
     // Then by 58 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
     // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
-    ratchet: 28 * KB + 480,
+    // Then by 4 B: HumanUser's password_proxy (the field that sets a password) counted as a secret name by isSecretKey,
+    // so it is redacted
+    ratchet: 28 * KB + 484,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
@@ -1517,7 +1525,9 @@ console.log(await ${SCRIPT_CLIENT}.call("read", { type: "Shot" }));`,
     // connections, instead of telling a write it may have been applied
     // Then by 58 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
     // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
-    ratchet: 29 * KB - 211,
+    // Then by 4 B: HumanUser's password_proxy (the field that sets a password) counted as a secret name by isSecretKey,
+    // so it is redacted
+    ratchet: 29 * KB - 207,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { sessionAuth } from "@sg/auth-session";
@@ -1795,7 +1805,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // connections, instead of telling a write it may have been applied
     // Then by 56 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
     // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
-    ratchet: 31 * KB + 336,
+    // Then by 4 B: HumanUser's password_proxy (the field that sets a password) counted as a secret name by isSecretKey,
+    // so it is redacted
+    ratchet: 31 * KB + 340,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { legacyLoginAuth } from "@sg/auth-legacy-pat";
@@ -1949,7 +1961,9 @@ console.log(await sg.call("read", { type: "Shot" }));`,
     // \U0001f511, bytes as a run of \xXX) scrubbed from errors too (core's scrubText)
     // Then by 57 B: from a Python-migration review (2026-11-30): createClient's hints for Python's
     // convert_datetimes_to_utc and ensure_ascii (not needed), as for the other Shotgun() arguments (core)
-    ratchet: 9 * KB + 302,
+    // Then by 5 B: HumanUser's password_proxy (the field that sets a password) counted as a secret name by isSecretKey,
+    // so it is redacted
+    ratchet: 9 * KB + 307,
     source: `import { createClient, SgError } from "@sg/core";
 console.log(createClient, SgError);`,
   },
