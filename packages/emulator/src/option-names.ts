@@ -1,3 +1,4 @@
+import { meantName, squash } from './did-you-mean.js';
 import { EmulatorOptionError } from './option-error.js';
 import type { EmulatorOptions } from './types.js';
 
@@ -29,31 +30,13 @@ export const OPTION_FLAGS: { readonly [K in keyof Required<EmulatorOptions>]: st
 
 const OPTION_NAMES = Object.keys(OPTION_FLAGS) as (keyof EmulatorOptions)[];
 
-/** A name compared without case, `-` or `_`: `latency-ms`, `latency_ms` and `latencyMs` are one. */
-const squash = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
-
-/** How many one-letter edits turn `a` into `b` (Levenshtein distance). */
-function edits(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
 /**
  * The option an unknown key most likely meant: the option whose name or CLI flag it is (`datafile`, `auth-mode`,
  * `allowHost`), else the one option it begins (`latency`, `auth`, `sessionIdle`), else the one option at most two
  * letters away (`pageSise`); undefined when none or several fit.
  */
 function meantOption(key: string): keyof EmulatorOptions | undefined {
-  const k = squash(key);
-  const same = OPTION_NAMES.find((o) => squash(o) === k || squash(OPTION_FLAGS[o] ?? o) === k);
-  if (same) return same;
-  const only = (found: (keyof EmulatorOptions)[]): keyof EmulatorOptions | undefined => (found.length === 1 ? found[0] : undefined);
-  return (k.length >= 3 ? only(OPTION_NAMES.filter((o) => squash(o).startsWith(k))) : undefined) ?? only(OPTION_NAMES.filter((o) => edits(k, squash(o)) <= 2));
+  return meantName(key, OPTION_NAMES, (o) => [o, OPTION_FLAGS[o] ?? o]);
 }
 
 /**
