@@ -44,6 +44,17 @@ describe('parseEmulatorArgs', () => {
     expect(EMULATOR_USAGE).toContain('--no-app-session-launcher');
   });
 
+  it('names an unknown flag as given, with the flag it most likely meant', () => {
+    expect(fails(['--prot', '8080']).message).toBe('argument 1, --prot, is not a known flag: did you mean --port?');
+    expect(fails(['--port', '0', '--auth_mode', 'sso']).message).toBe('argument 3, --auth_mode, is not a known flag: did you mean --auth-mode?');
+    expect(fails(['--latency', '5']).message).toBe('argument 1, --latency, is not a known flag: did you mean --latency-ms?');
+    expect(fails(['--dataFile', 'f.json']).message).toBe('argument 1, --dataFile, is not a known flag: did you mean --data?');
+    expect(fails(['--allow-hosts', 'a.test']).message).toBe('argument 1, --allow-hosts, is not a known flag: did you mean --allow-host?');
+    expect(fails(['--no-app-session-launch']).message).toBe('argument 1, --no-app-session-launch, is not a known flag: did you mean --no-app-session-launcher?');
+    // Nothing near: named, with no guess.
+    expect(fails(['--bogus']).message).toBe('argument 1, --bogus, is not a known flag');
+  });
+
   // The unknown-option hints of startEmulator name each option's flag from OPTION_FLAGS: it must be the flag that sets it.
   it('sets each start option from the flag OPTION_FLAGS names for it', () => {
     const values: Record<string, string | undefined> = { host: '::1', 'allow-host': 'studio.test', fixtures: 'empty', 'auth-mode': 'sso', data: 'f.json', script: 'pipeline:key-1', clock: '2026-01-12T09:00:00Z', 'clock-frozen': undefined, 'app-session-launcher': undefined };

@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseClockInstant } from './clock.js';
+import { meantName } from './did-you-mean.js';
 import { checkAllowedHosts } from './host-check.js';
+import { OPTION_FLAGS } from './option-names.js';
 import { OPTION_RANGES, inRange, type RangedOption } from './options-check.js';
 import type { AuthMode, EmulatorOptions } from './types.js';
 
@@ -56,14 +58,35 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-/** An unknown flag that is named in the message: dashes and lowercase words, the shape of a mistyped flag (`--prot`). */
-const FLAG_SHAPED = /^--?[a-z]{1,24}(-[a-z]{1,24}){0,3}$/;
+/**
+ * An unknown flag that is named in the message: dashes and words, lower-case or joined in camel case, the shape of a
+ * mistyped flag (`--prot`, `--auth_mode`, `--dataFile`).
+ */
+const FLAG_SHAPED = /^--?[a-z]{1,24}(?:[-_][a-z]{1,24}|[A-Z][a-z]{1,23}){0,3}$/;
+
+/** Every flag name, `--no-app-session-launcher` included. */
+const FLAG_NAMES: readonly string[] = [...Object.keys(FLAGS), 'no-app-session-launcher'];
+/** The start option each flag sets: its other spelling (`--dataFile` means `--data`). */
+const OPTION_OF_FLAG = new Map(Object.entries(OPTION_FLAGS).map(([option, flag]) => [flag, option]));
+
+/** `: did you mean --port?` for the flag an unknown one (`--prot`) most likely meant; '' when none or several fit. */
+function didYouMean(rawName: string): string {
+  const meant = meantName(rawName.replace(/^--?/, ''), FLAG_NAMES, (flag) => [flag, OPTION_OF_FLAG.get(flag) ?? flag]);
+  return meant === undefined ? '' : `: did you mean --${meant}?`;
+}
+
+/** Whether a `--script` value is NAME:KEY, both parts there (the key may hold more colons). */
+function isNameAndKey(value: string): boolean {
+  const colon = value.indexOf(':');
+  return colon > 0 && colon < value.length - 1;
+}
 
 /**
  * The message for an error of `parseArgs`. Node's quotes a stray argument (`Unexpected argument 'KEY'`) and an
  * unknown flag in full, which is the key of `--script pipeline KEY` (a space for the colon) or of
  * `--script pipeline: --KEY`: such an argument is told by its position (1 is the first after the command name),
- * and an unknown flag is named only when it has the shape of a flag and no `--script` comes before it.
+ * and an unknown flag is named, with the flag it most likely meant, only when it has the shape of a flag and does not
+ * come right after a `--script` value that lacks its key (the one argument that may be that key).
  */
 function refusedArgument(err: unknown, argv: readonly string[]): string {
   const code = (err as { code?: unknown }).code;
@@ -74,16 +97,18 @@ function refusedArgument(err: unknown, argv: readonly string[]): string {
   const refused = tokens.find((t) => (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? t.kind === 'positional' : t.kind === 'option' && message === `Unknown option '${t.rawName}'`));
   if (refused === undefined) return code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? 'an argument is not a flag' : 'an argument is not a known flag';
   const at = `argument ${refused.index + 1}`;
-  const afterScript = tokens.some((t) => t.kind === 'option' && t.name === 'script' && t.index < refused.index);
-  const hint = afterScript ? ' (a --script value is NAME:KEY, with no space)' : '';
+  // The --script whose value (in the same argument or the one after it) ends right before the refused argument.
+  const script = tokens.find((t) => t.kind === 'option' && t.name === 'script' && t.index + (t.value !== undefined && !t.inlineValue ? 1 : 0) === refused.index - 1);
+  const mayBeKey = script?.kind === 'option' && !isNameAndKey(script.value ?? '');
+  const hint = mayBeKey ? ' (a --script value is NAME:KEY, with no space)' : '';
   if (refused.kind === 'positional') {
     const before = tokens.find((t) => t.index === refused.index - 1);
     const boolean = before?.kind === 'option' && before.value === undefined && FLAGS[before.name as keyof typeof FLAGS]?.type === 'boolean';
     if (boolean) return `${at} is not a flag: ${before.rawName} takes no value${before.rawName === '--app-session-launcher' ? ' (--no-app-session-launcher turns it off)' : ''}`;
     return `${at} is not a flag${hint || ': each value goes after its flag, e.g. --port 8080'}`;
   }
-  if (refused.kind === 'option' && !afterScript && FLAG_SHAPED.test(refused.rawName)) return `${at}, ${refused.rawName}, is not a known flag`;
-  return `${at} is not a known flag (not shown, as it may hold a key${afterScript ? '; a --script value is NAME:KEY, with no space' : ''})`;
+  if (refused.kind === 'option' && !mayBeKey && FLAG_SHAPED.test(refused.rawName)) return `${at}, ${refused.rawName}, is not a known flag${didYouMean(refused.rawName)}`;
+  return `${at} is not a known flag (not shown, as it may hold a key${mayBeKey ? '; a --script value is NAME:KEY, with no space' : ''})`;
 }
 
 /** The flag's value read against the range `startEmulator` enforces for `option` (one table serves both). */
@@ -178,9 +203,9 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
   const scripts = values['script'] as string[] | undefined;
   if (scripts !== undefined) {
     options.scripts = scripts.map((value) => {
-      const colon = value.indexOf(':');
       // The key is never shown: a refused flag's message may end up in a CI log.
-      if (colon <= 0 || colon === value.length - 1) throw new EmulatorArgsError('--script expects NAME:KEY (a script name, a colon, then its key; e.g. --script pipeline:KEY)');
+      if (!isNameAndKey(value)) throw new EmulatorArgsError('--script expects NAME:KEY (a script name, a colon, then its key; e.g. --script pipeline:KEY)');
+      const colon = value.indexOf(':');
       return { name: value.slice(0, colon), key: value.slice(colon + 1) };
     });
   }

@@ -18,6 +18,23 @@ function forms(err: unknown): string[] {
   return [e.message, String(e), JSON.stringify(e), JSON.stringify({ ...e }), inspect(e, { depth: 5 }), e.stack ?? ''];
 }
 
+/**
+ * Expect the flags parser to refuse `argv` with `message` (the whole message when a string), `hidden` in no form of
+ * the error.
+ */
+function expectRefused(argv: string[], message: RegExp | string, hidden: string = MARKER): void {
+  let err: unknown;
+  try {
+    parseEmulatorArgs(argv);
+  } catch (e) {
+    err = e;
+  }
+  expect(err, argv.join(' ')).toBeInstanceOf(EmulatorArgsError);
+  if (typeof message === 'string') expect((err as Error).message, argv.join(' ')).toBe(message);
+  else expect((err as Error).message, argv.join(' ')).toMatch(message);
+  for (const form of forms(err)) expect(form, argv.join(' ')).not.toContain(hidden);
+}
+
 describe('a refused script key is never shown', () => {
   // A security review: a `scripts` value given as "name:KEY" (the flag's form) was quoted in full in the error.
   it('by the scripts start option, whatever shape holds it', async () => {
@@ -53,19 +70,30 @@ describe('a refused script key is never shown', () => {
       [['--script', `-${MARKER}`], /argument is ambiguous/],
       [['--clock-frozen=' + MARKER], /does not take an argument/],
     ];
-    for (const [argv, message] of cases) {
-      let err: unknown;
-      try {
-        parseEmulatorArgs(argv);
-      } catch (e) {
-        err = e;
-      }
-      expect(err, argv.join(' ')).toBeInstanceOf(EmulatorArgsError);
-      expect((err as Error).message, argv.join(' ')).toMatch(message);
-      for (const form of forms(err)) expect(form, argv.join(' ')).not.toContain(MARKER);
-    }
+    for (const [argv, message] of cases) expectRefused(argv, message);
     // A mistyped flag with nothing before it that may hold a key is still named, to be told apart.
     expect(() => parseEmulatorArgs(['--prot', '8080'])).toThrow(/^argument 1, --prot, is not a known flag/);
+  });
+
+  // Only the argument right after a --script value without its key may be that key: a mistyped flag after a whole
+  // NAME:KEY is named (the key stays out), and the NAME:KEY advice is not given for it.
+  it('names a mistyped flag after a whole --script NAME:KEY, without the key or the --script advice', () => {
+    const cases: [string[], string][] = [
+      [['--script', `a:${MARKER}`, '--prot', '8080'], 'argument 3, --prot, is not a known flag: did you mean --port?'],
+      [[`--script=a:${MARKER}`, '--auth_mode', 'sso'], 'argument 2, --auth_mode, is not a known flag: did you mean --auth-mode?'],
+      [['--port', '0', '--script', `a:${MARKER}`, '--script', `b:${MARKER}`, '--fixture', 'demo'], 'argument 7, --fixture, is not a known flag: did you mean --fixtures?'],
+      [['--scripts', `pipeline:${MARKER}`], 'argument 1, --scripts, is not a known flag: did you mean --script?'],
+      [[`--scripts=pipeline:${MARKER}`], 'argument 1, --scripts, is not a known flag: did you mean --script?'],
+    ];
+    for (const [argv, message] of cases) expectRefused(argv, message);
+  });
+
+  // A key of lower-case words and dashes has the shape of a flag: right after a --script value that lacks it, it is not named.
+  it('still hides a flag-shaped argument right after a --script value without its key', () => {
+    const hidden = 'not a known flag (not shown, as it may hold a key; a --script value is NAME:KEY, with no space)';
+    expectRefused(['--script', 'pipeline:', '--secret-key-words'], `argument 3 is ${hidden}`, 'secret-key-words');
+    expectRefused(['--script', 'pipeline', '--secret-key-words'], `argument 3 is ${hidden}`, 'secret-key-words');
+    expectRefused(['--script=:', '--secret-key-words'], `argument 2 is ${hidden}`, 'secret-key-words');
   });
 
   it('on the stderr of sg-emulator', () => {
