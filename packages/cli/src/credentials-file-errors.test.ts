@@ -94,6 +94,49 @@ describe("a credentials file that cannot be read or written", () => {
     expect(doctor.stdout).not.toContain("--debug");
   });
 
+  // A doctor reports every check: the file it cannot read is one failed check, and the site's own checks still run.
+  it("sg doctor with a folder in its place goes on with the checks that do not need it, and fails (status 7)", async () => {
+    const dir = freshDir();
+    const path = join(dir, "credentials.json");
+    mkdirSync(path);
+    const r = await sgIn(dir, ["doctor", "--site", site.url, "--format", "json"]);
+    expect(r.code, r.stderr).toBe(7);
+    const checks = (JSON.parse(r.stdout) as { checks: { name: string; ok?: boolean; detail: string; problem?: string; fix?: string }[] }).checks;
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
+      ["site", true],
+      ["credentials file", false],
+      ["proxy", true],
+      ["info", true],
+      ["credentials", false],
+    ]);
+    const file = checks[1];
+    expect(file?.problem).toBe("credentials-file-unreadable");
+    expect(file?.detail).toBe(`cannot read the credentials file ${path}: it is a folder`);
+    expect(file?.fix).toContain("Remove that folder");
+    expect(checks[4]?.detail).toContain("the saved sessions could not be read");
+    const table = await sgIn(dir, ["doctor", "--site", site.url]);
+    expect(table.code).toBe(7);
+    expect(table.stdout).toMatch(/FAIL {2}credentials file {2}cannot read the credentials file .*: it is a folder/);
+    expect(table.stdout).toMatch(/ok {4}info/);
+    expect(table.stdout).toContain("2 checks failed.");
+  });
+
+  it("sg doctor with a file it may not read (mode 000): names it and why, never its token, and goes on", async () => {
+    // Root reads any file: as root, sg runs as `nobody` (the folder lets it in, the file does not).
+    const asRoot = process.getuid?.() === 0;
+    const dir = freshDir();
+    chmodSync(dir, 0o755);
+    const path = join(dir, "credentials.json");
+    writeFileSync(path, JSON.stringify({ version: 1, sites: { [site.url]: { ...SESSION, sessionToken: "tok-PlantedSecret-4e1d" } } }), { mode: 0o600 });
+    chmodSync(path, 0o000);
+    const r = await sgIn(dir, ["doctor", "--site", site.url, "--format", "json"], asRoot);
+    expect(r.code, r.stderr).toBe(7);
+    const checks = (JSON.parse(r.stdout) as { checks: { name: string; ok?: boolean; detail: string; problem?: string }[] }).checks;
+    expect(checks.find((c) => c.name === "credentials file")?.detail).toBe(`cannot read the credentials file ${path}: permission denied`);
+    expect(checks.find((c) => c.name === "info")?.ok).toBe(true);
+    expect(r.stdout + r.stderr).not.toContain("PlantedSecret");
+  });
+
   it.skipIf(!canMountTmpfs)("a full disk: the login says it worked but the session was not saved, and to free space", async () => {
     const r = await sgOnFullDisk(["login", "--site", site.url, "--login", "coord", "--password", "coord-pass-1"]);
     expect(r.code, r.stderr).toBe("3");

@@ -283,13 +283,16 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   };
   const report = (site: string | undefined): DoctorReport => ({ site, ok: checks.every((c) => c.ok !== false), checks });
   let resolved: Awaited<ReturnType<typeof resolveConnection>>;
+  // A credentials file sg cannot read (a folder in its place, no permission, SG_CONFIG_DIR relative) is one failed
+  // check: the checks of the site need no saved session, so they go on without one.
+  let unreadable: CredentialsFileError | undefined;
   try {
-    resolved = await resolveConnection(ctx.args.values, ctx.io);
+    resolved = await resolveConnection(ctx.args.values, ctx.io).catch((error: unknown) => {
+      if (!(error instanceof CredentialsFileError)) throw error;
+      unreadable = error;
+      return resolveConnection(ctx.args.values, ctx.io, { useStored: false });
+    });
   } catch (error) {
-    if (error instanceof CredentialsFileError) {
-      failed(error, { name: "credentials file", ok: false, detail: error.message, problem: error.problem, ...(error.hint && { fix: error.hint }) });
-      return report(undefined);
-    }
     const e = explainAuthFailure(error, { kind: "none" }, "unknown");
     failed(error, { name: "config", ok: false, detail: error instanceof Error ? error.message : String(error), problem: "config", why: e.why, fix: e.fix });
     return report(undefined);
@@ -298,6 +301,9 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   for (const s of secretsOf(input, connection.auth)) ctx.secrets.add(s);
   sources = optionSourceNames(connection.auth);
   checks.push({ name: "site", ok: true, detail: `${connection.site} (from ${connection.siteSource})` });
+  // Before the proxy check, which ends the report when it fails: what is wrong with the file is reported anyway.
+  if (unreadable) failed(unreadable, { name: "credentials file", ok: false, detail: unreadable.message, problem: unreadable.problem, ...(unreadable.hint && { fix: unreadable.hint }) });
+  for (const w of connection.warnings ?? []) checks.push({ name: "credentials file", ok: false, detail: w.message, problem: CREDENTIALS_WARNING_PROBLEM[w.kind], fix: w.fix });
   let proxy: ProxySettings;
   let route: string;
   try {
@@ -311,7 +317,6 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   }
   network = { site: connection.site, proxy };
   checks.push({ name: "proxy", ok: true, detail: route });
-  for (const w of connection.warnings ?? []) checks.push({ name: "credentials file", ok: false, detail: w.message, problem: CREDENTIALS_WARNING_PROBLEM[w.kind], fix: w.fix });
 
   let info: SiteInfo | undefined;
   const infoClient = await ctx.open(withAuth(connection, { kind: "none" }));
@@ -359,7 +364,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     checks.push({
       name: "credentials",
       ok: false,
-      detail: "no credentials given and no saved session for this site",
+      detail: unreadable ? "no credentials given, and the saved sessions could not be read (see the credentials file check)" : "no credentials given and no saved session for this site",
       problem: "no-credentials",
       fix:
         siteKind === "sso" || siteKind === "identity"
