@@ -26,6 +26,15 @@ describe("sg emulator with a refused --script", { timeout: 30_000 }, () => {
     }
   });
 
+  // After a whole NAME:KEY, a mistyped flag cannot be the key: it is named, with the flag meant, and --script is not blamed.
+  it("names a mistyped flag after a whole --script NAME:KEY, never the key", async () => {
+    const r = await runner.run(["emulator", "--script", `a:${MARKER}`, "--prot", "8080"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("sg: argument 3, --prot, is not a known flag: did you mean --port?");
+    expect(r.stderr).not.toContain("NAME:KEY, with no space");
+    expect(r.stderr + r.stdout).not.toContain(MARKER);
+  });
+
   it("says in its help that the key is never shown", async () => {
     const help = await runner.run(["emulator", "--help"]);
     expect(help.code).toBe(0);
