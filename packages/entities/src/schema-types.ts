@@ -207,8 +207,12 @@ export type ValueAt<S extends SiteSchema, E extends string, P extends string, D 
 /** A record of the loose mode: `type`, `id` and any other key with an `unknown` value. */
 export type LooseRecord = { readonly type: string; readonly id: number; readonly [field: string]: unknown };
 
-/** Flattens an intersection for readable hovers. */
-export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/**
+ * Flattens an intersection for readable hovers. A conditional type rather than a bare mapped type, so that a
+ * library's emitted declarations name it where `T` is generic: TypeScript 5.4's emitter writes such a mapped type out
+ * as one indexed by keys that compiler cannot prove (TS2536 for the library's users).
+ */
+export type Simplify<T> = T extends unknown ? { [K in keyof T]: T[K] } : never;
 
 /** A record of entity type `E` holding the requested fields `F` plus `type` and `id`. */
 export type EntityRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends string = never, D extends DateMode = "date"> =
