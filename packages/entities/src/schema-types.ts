@@ -110,9 +110,15 @@ export type FieldPath<S extends SiteSchema, E extends EntityTypeName<S>> = IsLoo
   : "type" | "id" | FieldName<S, E> | { [K in LinkFieldName<S, E, "fields">]: OneHop<S, E, K> }[LinkFieldName<S, E, "fields">];
 
 /** {@link FieldPath} for filters: also one hop through multi-entity links (`assets.Asset.code`). */
-export type FilterPath<S extends SiteSchema, E extends EntityTypeName<S>> = IsLoose<S> extends true
-  ? string
-  : "type" | "id" | FieldName<S, E> | { [K in LinkFieldName<S, E, "filters">]: OneHop<S, E, K> }[LinkFieldName<S, E, "filters">];
+export type FilterPath<S extends SiteSchema, E extends EntityTypeName<S>> = IsLoose<S> extends true ? string : TypedFilterPath<S, E>;
+
+/**
+ * {@link FilterPath} of a schema that is not loose. Exported so that a library's emitted declarations can name it:
+ * written out in full, as the default of `summarize`'s summary list, it no longer met that list's constraint for its
+ * users' compiler.
+ */
+export type TypedFilterPath<S extends SiteSchema, E extends EntityTypeName<S>> =
+  "type" | "id" | FieldName<S, E> | { [K in LinkFieldName<S, E, "filters">]: OneHop<S, E, K> }[LinkFieldName<S, E, "filters">];
 
 /**
  * What is wrong with path `P` of `E` for use `M`, as a message, or `never` when it is valid. Walks the path one hop
