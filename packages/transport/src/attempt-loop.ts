@@ -249,8 +249,16 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
   }
 }
 
-/** `work`, or `signal`'s reason once it aborts (at once if it has): what ignores the signal cannot hold the call. */
-const untilStopped = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> => Promise.race([work, new Promise<never>((_, reject) => onAbort(signal, () => reject(signal.reason)))]);
+/**
+ * `work`, or `signal`'s reason once it aborts (at once if it has): what ignores the signal cannot hold the call. It
+ * stops listening once `work` settles: the attempt's signal lives as long as what fetch was given it for (a streamed
+ * body's connection), and a listener left on it would keep the answer, and so that body, from being collected.
+ */
+const untilStopped = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const off = onAbort(signal, () => reject(signal.reason));
+    work.then(resolve, reject).finally(off);
+  });
 
 /**
  * A copy of `error` (of its class, with its fields: core's `copyError`), with `maybeSent: true` and the hint to check
