@@ -30,6 +30,12 @@ export interface CallLimits {
   attempt(timeoutMs: number): AbortSignal;
   /** The signal for a backoff sleep: aborts when the call stops (the deadline keeps running). */
   sleep(): AbortSignal;
+  /**
+   * The signal for a streamed body's wait between two reads: as {@link CallLimits.sleep}, but the deadline's timer
+   * does not keep the process alive (an `unref`'d timer, where the runtime has them). Nothing is under way then: a
+   * body its reader dropped must not hold a process that is otherwise done until the deadline passes.
+   */
+  idle(): AbortSignal;
   /** Whether the last attempt ended by its own timeout (and the call itself was not stopped). */
   timedOut(): boolean;
   /** Clear the timer and the subscriptions to the caller's signal and the close signal. */
@@ -193,6 +199,13 @@ class Limits implements CallLimits {
 
   sleep(): AbortSignal {
     return this.begin(Infinity, false);
+  }
+
+  idle(): AbortSignal {
+    const signal = this.sleep();
+    // Node's and Bun's timers have `unref`; elsewhere it is a plain timer
+    (this.timer as { unref?: () => void } | undefined)?.unref?.();
+    return signal;
   }
 
   timedOut(): boolean {
