@@ -438,15 +438,18 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
  * `work` as one caller waits for it: rejected at once when `signal` aborts, and with `SgTimeoutError`
  * (`scope: "deadline"`) once `deadlineMs` has passed, naming `what` and `method`; its `maybeSent` is true for a
  * request that may be on its way (a shared one), false for work that sends nothing (reading a local file). The
- * work itself goes on; only this caller stops waiting.
+ * work itself goes on; only this caller stops waiting. `holds` false: the deadline's timer does not keep the process
+ * alive (Node's `unref`), for a wait that may outlive its caller's interest (a local file's stream its reader dropped),
+ * whose work holds the process by itself while it runs (a file read).
  */
-export function within<T>(work: Promise<T>, signal: AbortSignal | undefined, deadlineMs: number | undefined, what: string, method?: string, maybeSent = true): Promise<T> {
+export function within<T>(work: Promise<T>, signal: AbortSignal | undefined, deadlineMs: number | undefined, what: string, method?: string, maybeSent = true, holds = true): Promise<T> {
   const wait = untilAborted(work, signal);
   if (deadlineMs === undefined) return wait;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const passed = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new SgTimeoutError(`${PREFIX}: ${what} did not complete within its deadline of ${deadlineMs} ms`, { timeoutMs: deadlineMs, scope: "deadline", method, maybeSent })), deadlineMs);
   });
+  if (!holds) (timer as { unref?: () => void } | undefined)?.unref?.();
   return Promise.race([wait, passed]).finally(() => clearTimeout(timer));
 }
 

@@ -659,10 +659,11 @@ async function openLocal(local: string, contentType: string | undefined, call: C
     const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, null).catch(failed);
     return bytesRead === 0 ? undefined : buffer.subarray(0, bytesRead);
   };
-  // The same wait as the opening's, on a promise that settles when the stream is over (which ends the watch).
+  // The same wait as the opening's, on a promise that settles when the stream is over (which ends the watch). Its
+  // timer does not hold the process: a read under way does, and a stream its reader dropped must not (for deadlineMs).
   const watch = (stop: (error: unknown) => void): (() => void) => {
     let over!: () => void;
-    within(new Promise<void>((resolve) => (over = resolve)), call.signal, endsAt === Infinity ? undefined : Math.max(1, Math.ceil(endsAt - performance.now())), what, "file", false).catch(stop);
+    within(new Promise<void>((resolve) => (over = resolve)), call.signal, endsAt === Infinity ? undefined : Math.max(1, Math.ceil(endsAt - performance.now())), what, "file", false, false).catch(stop);
     return over;
   };
   // FileHandle.close waits for a read in progress, so the file is closed once a stalled read returns.
