@@ -137,6 +137,7 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
       } catch (thrown) {
         const elapsedMs = Math.round(performance.now() - t0);
         const cut = call.stopError();
+        let own: SgError | undefined;
         if (cut) {
           attempts.push({ attempt, code: asSgError(cut).code, elapsedMs });
           throw end(cut, false);
@@ -155,9 +156,9 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
                 o.kind === "write" ? landedHint("No answer came", ", or raise timeoutMs") : "The site is slow to answer; raise timeoutMs for large requests.",
             }),
           };
-        } else if (thrown instanceof SgError) {
-          attempts.push({ attempt, code: thrown.code, elapsedMs });
-          throw end(thrown, false, `${thrown.code} is never retried`);
+        } else if ((own = thrownBelow(thrown))) {
+          attempts.push({ attempt, code: own.code, elapsedMs });
+          throw end(own, false, `${own.code} is never retried`);
         } else {
           const outcome = classifyNetworkError(thrown);
           result = { ok: false, status: 0, outcome, error: networkError(thrown, outcome, { method: o.method, kind: o.kind, secrets: o.secrets, elapsedMs }) };
@@ -266,6 +267,16 @@ const untilStopped = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> =>
  */
 function landedError(error: SgError): SgError {
   return Object.assign(copyError(error, { hint: landedHint("An earlier attempt failed") }), { maybeSent: true });
+}
+
+/**
+ * `thrown` if it is an `SgError`, else the first one among its causes: one that a dispatcher (or anything else below
+ * fetch) threw, which fetch wraps in `TypeError("fetch failed")` and ofetch that in a `FetchError`. It is the thrower's
+ * own refusal, never a network failure.
+ */
+function thrownBelow(thrown: unknown): SgError | undefined {
+  for (let i = 0; i < 4 && thrown; i += 1, thrown = (thrown as { cause?: unknown }).cause) if (thrown instanceof SgError) return thrown;
+  return undefined;
 }
 
 function asSgError(error: Error): SgError {
