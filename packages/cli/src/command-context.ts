@@ -133,7 +133,8 @@ export function createCommandContext(args: ParsedArgs, io: CliIo, signal?: Abort
     },
     async open(connection: ResolvedConnection) {
       // A proxy variable the site's route would use and sg cannot read (bytes not UTF-8) is refused here, before
-      // anything is sent; refused inside a request, it would read as a network failure.
+      // anything is sent, as a usage error; the route to another host (a storage URL) is refused by the dispatcher
+      // inside its request, as a SettingError (setting-error.ts).
       routeFor(context.proxy(), new URL(connection.site));
       // Without any proxy, and with limits Node's fetch's own never outlast, the transport keeps Node's own dispatcher.
       const dispatcher = await routing();

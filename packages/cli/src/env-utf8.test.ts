@@ -50,10 +50,18 @@ describe("a variable sg reads whose bytes are not UTF-8", () => {
 
   it("http_proxy is refused (exit 2) for a request to another host than the site whose route would use it, not reported as a network failure", async () => {
     // The site is loopback (never proxied); the download's URL is on another host, whose http:// route is the proxy's.
-    const r = await shSg(`http_proxy=${LATIN1}`, `download http://storage.example/files/x.bin --out ${join(dir, "x.bin")}`, env());
+    const download = `download http://storage.example/files/x.bin --out ${join(dir, "x.bin")}`;
+    const r = await shSg(`http_proxy=${LATIN1}`, download, env());
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/^sg: http_proxy holds bytes that are not UTF-8 .*; nothing was sent\nhint: /);
     expect(r.stderr).not.toMatch(/marker|\uFFFD/);
+    // Refused by the proxy dispatcher inside the request, once: not retried as a network failure (3 attempts, 2.25 s of
+    // backoff), which --debug would show in the transport's lines and in the error's attempts.
+    const debug = await shSg(`http_proxy=${LATIN1}`, `${download} --debug`, env());
+    expect(debug.code, debug.stderr).toBe(2);
+    expect(debug.stderr).toMatch(/^sg: http_proxy holds bytes that are not UTF-8 .*; nothing was sent\nhint: Set http_proxy as UTF-8 text/m);
+    expect(debug.stderr).toMatch(/^attempts: \[\{"attempt":1,"code":"SG_SETTING","elapsedMs":\d+\}\]$/m);
+    expect(debug.stderr).not.toMatch(/retrying|attempt 2|ERR_NETWORK|marker|\uFFFD/);
   });
 
   it("sg doctor reports an https_proxy the site's route would use and sg cannot read as a failed proxy check (exit 7), not a crash", async () => {

@@ -1,5 +1,6 @@
 import { SgAuthError, SgError, SgFault, SgHttpError, SgNetworkError, SgProtocolError, SgTimeoutError, SgValidationError } from "@sg/core";
 import { proxyRefused } from "./proxy-refusal.js";
+import { SettingError } from "./setting-error.js";
 import { forTerminal } from "./terminal-text.js";
 import { EXIT_AUTH, EXIT_FAILURE, EXIT_MAYBE_APPLIED, EXIT_NOT_FOUND, EXIT_UNAVAILABLE, EXIT_USAGE, CredentialsFileError, CredentialsMissingError, FileWriteError, UsageError } from "./exit-status.js";
 
@@ -43,7 +44,7 @@ export interface ExitContext {
  */
 export function exitCodeFor(error: unknown, context: ExitContext = {}): number {
   if (error instanceof CredentialsMissingError || error instanceof CredentialsFileError) return EXIT_AUTH;
-  if (error instanceof UsageError || error instanceof SgValidationError) return EXIT_USAGE;
+  if (error instanceof UsageError || error instanceof SgValidationError || error instanceof SettingError) return EXIT_USAGE;
   if (!(error instanceof SgError)) return EXIT_FAILURE;
   const write = context.command !== undefined && WRITE_COMMANDS.has(context.command) && !(error.method !== undefined && READ_METHODS.has(error.method));
   if (error instanceof SgAuthError) return EXIT_AUTH;

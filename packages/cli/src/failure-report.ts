@@ -12,8 +12,6 @@ import { downloadOutAdvice } from "./download-out-advice.js";
 import { browserLoginAdvice } from "./commands/login.js";
 import { optionSourceNames, type AuthChoice } from "./connection.js";
 import { explainAuthFailure } from "./doctor.js";
-import { notUtf8Env } from "./env-utf8.js";
-import type { UsageError } from "./exit-status.js";
 import { EXIT_MAYBE_APPLIED, exitCodeFor, formatError } from "./exit-codes.js";
 import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
@@ -77,24 +75,9 @@ function cliAdvice(error: unknown, ctx: CommandContext): string | undefined {
  * @param args - the parsed command line, when it could be parsed.
  * @param ctx - the run's context, when it was made.
  */
-/**
- * The refusal of a proxy variable sg cannot read that a request's route would have used (one to another host than the
- * site, a storage URL: the site's own route is checked before any request), which the transport could only carry as
- * the cause of a network failure, reduced to its name and message: the usage error it is, exit 2, nothing sent.
- */
-function refusedRoute(error: unknown): UsageError | undefined {
-  let cause = (error as { cause?: unknown } | null)?.cause;
-  for (let n = 0; cause instanceof Error && n < 8; n++, cause = cause.cause) {
-    const variable = cause.name === "UsageError" ? /^(\S+) holds bytes that are not UTF-8 /.exec(cause.message)?.[1] : undefined;
-    if (variable) return notUtf8Env(variable);
-  }
-  return undefined;
-}
-
 export function failureReport(error: unknown, argv: readonly string[], io: CliIo, args: ParsedArgs | undefined, ctx: CommandContext | undefined): { readonly code: number; readonly text: string } {
   // Before the context exists (a bad flag), --debug and SG_DEBUG=1 still mean the same as later.
   const debug = ctx?.debug ?? (argv.includes("--debug") || io.env["SG_DEBUG"] === "1");
-  error = refusedRoute(error) ?? error;
   const code = exitCodeFor(error, args ? { command: args.command } : {});
   // The transport's hint for a 5xx ("try again later") is a read's: a write so answered may have landed.
   // Any error with an HTTP error status (an SgHttpError, an upload's SgTransferError): the status decided the exit

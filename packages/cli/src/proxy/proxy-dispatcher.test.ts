@@ -4,11 +4,14 @@
  * limits reach each route is shown with 300 ms ones against a site that answers after 1500 ms.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SgError } from "@sg/core";
+import { notUtf8Env } from "../env-utf8.js";
 import { outlastsRuntimeLimits, WITHOUT_RUNTIME_LIMITS, type RuntimeLimits } from "../runtime-limits.js";
 import { startLoopbackProxy, type LoopbackProxy } from "../test-support/loopback-proxy.js";
 import { startLoopbackSite, type LoopbackSite } from "../test-support/loopback-site.js";
 import { ProxyRoutingDispatcher } from "./proxy-dispatcher.js";
 import { readProxySettings } from "./proxy-settings.js";
+import { SettingError } from "../setting-error.js";
 
 let site: LoopbackSite;
 let proxy: LoopbackProxy;
@@ -68,5 +71,25 @@ describe("outlastsRuntimeLimits", () => {
     expect(outlastsRuntimeLimits(undefined, undefined, "upload")).toBe(true);
     expect(outlastsRuntimeLimits(undefined, 300_000, "download")).toBe(false);
     expect(outlastsRuntimeLimits(undefined, 300_001, "download")).toBe(true);
+  });
+});
+
+describe("a proxy variable sg cannot read (bytes not UTF-8) on a request's route", () => {
+  it("is refused by the dispatcher as a SettingError, an SgError the transport hands back as itself, in the usage error's words", async () => {
+    const dispatcher = new ProxyRoutingDispatcher(readProxySettings(undefined, { http_proxy: "http://pr\uFFFDxy.example.com:3128" }));
+    try {
+      const init: Record<string, unknown> = { dispatcher };
+      // fetch wraps what a dispatcher throws as the cause of its TypeError: nothing is sent to that host
+      const error = await fetch("http://storage.example/files/x.bin", init as RequestInit).then(
+        () => undefined,
+        (e: unknown) => (e as { cause?: unknown }).cause,
+      );
+      expect(error).toBeInstanceOf(SettingError);
+      expect(error).toBeInstanceOf(SgError);
+      const usage = notUtf8Env("http_proxy");
+      expect(error).toMatchObject({ code: "SG_SETTING", reason: usage.message, hint: usage.hint });
+    } finally {
+      await dispatcher.destroy();
+    }
   });
 });

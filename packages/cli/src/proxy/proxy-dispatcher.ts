@@ -11,6 +11,7 @@ import { isIP } from "node:net";
 import { Agent, Dispatcher, Pool, ProxyAgent, type buildConnector } from "undici";
 import type { Logger } from "@sg/core";
 import { WITHOUT_RUNTIME_LIMITS, type RuntimeLimits } from "../runtime-limits.js";
+import { notUtf8Setting } from "../setting-error.js";
 import { describeRoute, routeFor, type ProxyEndpoint, type ProxySettings } from "./proxy-settings.js";
 
 /**
@@ -51,7 +52,9 @@ export class ProxyRoutingDispatcher extends Dispatcher {
   }
 
   #agentFor(url: URL): Dispatcher {
-    const route = routeFor(this.#settings, url);
+    // Refused here, inside a request (to another host than the site, whose route is checked before any), a variable it
+    // cannot read is an SgError, which the transport hands back as itself: not a network failure, not retried.
+    const route = routeFor(this.#settings, url, notUtf8Setting);
     const origin = url.origin;
     if (!this.#logged.has(origin)) {
       this.#logged.add(origin);

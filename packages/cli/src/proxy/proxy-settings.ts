@@ -148,19 +148,25 @@ export function hasProxy(settings: ProxySettings): boolean {
   return settings.explicit !== undefined || settings.https !== undefined || settings.http !== undefined || settings.unreadable.https !== undefined || settings.unreadable.http !== undefined;
 }
 
-/** How `url` is reached under `settings`. */
-export function routeFor(settings: ProxySettings, url: URL): ProxyRoute {
+/**
+ * How `url` is reached under `settings`.
+ *
+ * @param refuse - the refusal of a proxy variable the route would use and `sg` cannot read (its bytes are not UTF-8),
+ *   given its name: a usage error by default; the proxy dispatcher, which refuses inside a request, passes one that
+ *   makes an `SgError` (`notUtf8Setting`).
+ */
+export function routeFor(settings: ProxySettings, url: URL, refuse: (name: string) => Error = notUtf8Env): ProxyRoute {
   if (settings.explicit) return { via: settings.explicit };
   const https = url.protocol === "https:";
   const env = https ? settings.https : settings.http;
   const unreadable = https ? settings.unreadable.https : settings.unreadable.http;
-  if (unreadable && !isLoopback(url) && !(settings.unreadable.noProxy === undefined && matchNoProxy(settings.noProxy, url))) throw notUtf8Env(unreadable);
+  if (unreadable && !isLoopback(url) && !(settings.unreadable.noProxy === undefined && matchNoProxy(settings.noProxy, url))) throw refuse(unreadable);
   if (!env) {
     const other = https ? settings.http : settings.https;
     return { via: undefined, reason: other ? `${other.source} is for ${https ? "http" : "https"}:// URLs only; ${https ? "HTTPS_PROXY" : "HTTP_PROXY"} is not set` : "no --proxy, SG_PROXY or HTTPS_PROXY/HTTP_PROXY set" };
   }
   if (isLoopback(url)) return { via: undefined, reason: `${bareHost(url)} is loopback, which ${env.source} is never used for` };
-  if (settings.unreadable.noProxy) throw notUtf8Env(settings.unreadable.noProxy);
+  if (settings.unreadable.noProxy) throw refuse(settings.unreadable.noProxy);
   const entry = matchNoProxy(settings.noProxy, url);
   if (entry) return { via: undefined, reason: `${settings.noProxySource ?? "NO_PROXY"} lists '${entry.text}'` };
   return { via: env };
