@@ -20,8 +20,43 @@ describe('datetimes that are not on the calendar', () => {
       expect(f.code).toBe(103);
       expect(f.message).toContain('Shot.created_at');
       const q = await t.fault('read', t.script, { type: 'Shot', return_fields: ['id'], filters: where(['created_at', 'greater_than', bad]) });
-      expect(q.message).toContain("'created_at' expects a datetime");
+      expect(q.code).toBe(103);
+      expect(q.message).toContain(`'created_at': '${bad}' is not on the calendar`);
     }
+  });
+
+  // The value has the wire form, so a fault saying it needs that form sends the caller looking in the wrong place.
+  it('says what is wrong with a value of the right form: the day or the time of day, not the form', async () => {
+    const task = (start: string): Record<string, unknown> => ({ type: 'Task', fields: [{ field_name: 'content', value: 'off calendar' }, { field_name: 'project', value: { type: 'Project', id: 1 } }, { field_name: 'start_date', value: start }] });
+    const wrote = async (payload: Record<string, unknown>): Promise<string> => {
+      const f = await t.fault('create', t.script, payload);
+      expect(f.code).toBe(103);
+      return f.message;
+    };
+    const filtered = async (...c: unknown[]): Promise<string> => {
+      const f = await t.fault('read', t.script, { type: 'Task', return_fields: ['id'], filters: where(c) });
+      expect(f.code).toBe(103);
+      return f.message;
+    };
+    expect(await wrote(task('2026-02-30'))).toBe("Task.start_date (date): '2026-02-30' is not a calendar day (2026-02 has 28 days)");
+    expect(await wrote(task('2026-04-31'))).toBe("Task.start_date (date): '2026-04-31' is not a calendar day (2026-04 has 30 days)");
+    expect(await wrote(task('2026-13-01'))).toBe("Task.start_date (date): '2026-13-01' is not a calendar day (months run 01 to 12)");
+    expect(await wrote(shotWith('2026-02-30T10:00:00Z'))).toBe("Shot.created_at (date_time): '2026-02-30T10:00:00Z' is not on the calendar: 2026-02-30 is not a calendar day (2026-02 has 28 days)");
+    expect(await wrote(shotWith('2026-01-01T24:00:00Z'))).toBe("Shot.created_at (date_time): '2026-01-01T24:00:00Z' is not on the calendar: 24:00:00 is not a time of day (00:00:00 to 23:59:59)");
+    expect(await wrote(shotWith('2026-06-30T23:59:60Z'))).toBe("Shot.created_at (date_time): '2026-06-30T23:59:60Z' is not on the calendar: 23:59:60 is not a time of day (00:00:00 to 23:59:59)");
+    expect(await filtered('start_date', 'is', '2026-02-30')).toBe("'start_date': '2026-02-30' is not a calendar day (2026-02 has 28 days)");
+    expect(await filtered('start_date', 'between', '2026-02-01', '2026-02-30')).toBe("'start_date': '2026-02-30' is not a calendar day (2026-02 has 28 days)");
+    expect(await filtered('created_at', 'greater_than', '2026-02-30T10:00:00Z')).toBe("'created_at': '2026-02-30T10:00:00Z' is not on the calendar: 2026-02-30 is not a calendar day (2026-02 has 28 days)");
+    expect(await filtered('created_at', 'less_than', '2026-01-01T00:60:00Z')).toBe("'created_at': '2026-01-01T00:60:00Z' is not on the calendar: 00:60:00 is not a time of day (00:00:00 to 23:59:59)");
+    // A date is taken on a date_time field in a filter (midnight UTC), so its day is checked the same way.
+    expect(await filtered('created_at', 'is', '2026-02-30')).toBe("'created_at': '2026-02-30' is not a calendar day (2026-02 has 28 days)");
+  });
+
+  it('keeps the form fault for values that do not have the form, whatever their day', async () => {
+    const task = { type: 'Task', fields: [{ field_name: 'content', value: 'x' }, { field_name: 'project', value: { type: 'Project', id: 1 } }, { field_name: 'start_date', value: '2026-02-30T00:00:00Z' }] };
+    expect((await t.fault('create', t.script, task)).message).toBe("Task.start_date (date) expects a date string 'YYYY-MM-DD' or null, got \"2026-02-30T00:00:00Z\"");
+    const q = await t.fault('read', t.script, { type: 'Task', return_fields: ['id'], filters: where(['start_date', 'is', '2026-2-3']) });
+    expect(q.message).toBe("'start_date' expects a date 'YYYY-MM-DD', got \"2026-2-3\"");
   });
 
   it('still takes real calendar datetimes, leap days included', async () => {

@@ -3,7 +3,7 @@ import { badInput, excerpt, headOf } from './errors.js';
 import type { Schema } from './schema.js';
 import { isLink, type LinkRef, type Row, type Store } from './store.js';
 import type { Viewer } from './last-accessed.js';
-import { canonicalDateTime, parseDate, WIRE_DATETIME } from './values.js';
+import { canonicalDateTime, offCalendar, parseDate, WIRE_DATETIME } from './values.js';
 import { utcDay } from './utc-day.js';
 
 /** What the filter engine reads. */
@@ -383,6 +383,9 @@ function dateMatch(ctx: FilterContext, dt: string, cond: Condition): Match {
       }
       if (c !== undefined) return c;
       if (!isDate && parseDate(v) !== undefined) return `${v}T00:00:00Z`;
+      // A value of a form the field takes whose day or time is not on the calendar: say that, not the form.
+      const why = isDate ? offCalendar(v, 'date') : (offCalendar(v, 'date_time') ?? offCalendar(v, 'date'));
+      if (why !== undefined) throw badInput(`'${cond.path}': ${why}`);
     }
     throw badInput(`'${cond.path}' expects a ${isDate ? "date 'YYYY-MM-DD'" : `datetime ${WIRE_DATETIME}`}, got ${excerpt(v)}`);
   };

@@ -48,6 +48,31 @@ export function parseDateTime(value: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** Why `day`, of the form `YYYY-MM-DD`, is not on the calendar (the days its month has, or that it is no month); undefined when it is. */
+function offCalendarDay(day: string): string | undefined {
+  if (parseDate(day) !== undefined) return undefined;
+  const month = Number(day.slice(5, 7));
+  const range = month < 1 || month > 12 ? 'months run 01 to 12' : `${day.slice(0, 7)} has ${new Date(utcDay(Number(day.slice(0, 4)), month, 0)).getUTCDate()} days`;
+  return `is not a calendar day (${range})`;
+}
+
+/**
+ * Why `value`, which has the wire form of `kind` (`YYYY-MM-DD` for a date, `YYYY-MM-DDTHH:MM:SSZ` for a datetime),
+ * is not on the calendar: `'2026-02-30' is not a calendar day (2026-02 has 28 days)`, or for a datetime its day or
+ * its time of day (`24:00:00`, `23:59:60`). Undefined when it is on the calendar or does not have that form. A fault
+ * for such a value says this rather than ask for the form it already has.
+ */
+export function offCalendar(value: string, kind: 'date' | 'date_time'): string | undefined {
+  if (kind === 'date') {
+    const why = DATE_RE.test(value) ? offCalendarDay(value) : undefined;
+    return why === undefined ? undefined : `'${value}' ${why}`;
+  }
+  if (!DATETIME_RE.test(value) || parseDateTime(value) !== undefined) return undefined;
+  const day = value.slice(0, 10);
+  const dayWhy = offCalendarDay(day);
+  return `'${value}' is not on the calendar: ${dayWhy === undefined ? `${value.slice(11, 19)} is not a time of day (00:00:00 to 23:59:59)` : `${day} ${dayWhy}`}`;
+}
+
 /** The wire datetime itself when `value` is one (and on the calendar), else undefined. */
 export function canonicalDateTime(value: string): string | undefined {
   const ms = parseDateTime(value);
@@ -82,6 +107,9 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
     // A password field's value is a secret (HumanUser.password_proxy is the login passphrase): name its kind only.
     const got = dataType === 'password' ? (Array.isArray(value) ? 'an array' : value === undefined ? 'nothing' : withArticle(typeof value)) : excerpt(value);
     throw badInput(`${label} (${dataType}) expects ${expected}, got ${got}`);
+  };
+  const offCalendarFault = (why: string): never => {
+    throw badInput(`${label} (${dataType}): ${why}`);
   };
   if (value === undefined) wrong('a value');
   switch (dataType) {
@@ -122,14 +150,20 @@ export function coerceValue(schema: Schema, store: Store, type: string, field: s
       return typeof value === 'boolean' ? value : wrong('true or false');
     case 'date': {
       if (value === null) return null;
-      if (typeof value !== 'string' || parseDate(value) === undefined) return wrong("a date string 'YYYY-MM-DD' or null");
+      if (typeof value !== 'string' || parseDate(value) === undefined) {
+        const why = typeof value === 'string' ? offCalendar(value, 'date') : undefined;
+        return why === undefined ? wrong("a date string 'YYYY-MM-DD' or null") : offCalendarFault(why);
+      }
       if (value < '1970-01-01') throw badInput(`${label}: dates before 1970 are not supported`);
       return value;
     }
     case 'date_time': {
       if (value === null) return null;
       const canon = typeof value === 'string' ? canonicalDateTime(value) : undefined;
-      if (canon === undefined) return wrong(`a datetime string ${WIRE_DATETIME} or null`);
+      if (canon === undefined) {
+        const why = typeof value === 'string' ? offCalendar(value, 'date_time') : undefined;
+        return why === undefined ? wrong(`a datetime string ${WIRE_DATETIME} or null`) : offCalendarFault(why);
+      }
       if (canon < '1970') throw badInput(`${label}: datetimes before 1970 are not supported`);
       return canon;
     }
