@@ -86,9 +86,11 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
     checkWritable(site, type, w.field, true);
     data[w.field] = coerceValue(site.schema, site.store, type, w.field, w.value);
   }
-  if (site.schema.field(type, 'created_at') && data['created_at'] === undefined) data['created_at'] = now;
+  // A created_at or created_by written null is taken as not given (the clock time, the caller): a row without them is
+  // missed by `in_last`, creation sorts and the latest presets. updated_at/updated_by are the create's whatever was sent.
+  if (site.schema.field(type, 'created_at') && (data['created_at'] === undefined || data['created_at'] === null)) data['created_at'] = now;
   if (site.schema.field(type, 'updated_at')) data['updated_at'] = now;
-  if (site.schema.field(type, 'created_by') && data['created_by'] === undefined) data['created_by'] = principal.effective;
+  if (site.schema.field(type, 'created_by') && (data['created_by'] === undefined || data['created_by'] === null)) data['created_by'] = principal.effective;
   if (site.schema.field(type, 'updated_by')) data['updated_by'] = principal.effective;
   // A Reply has no created_by: its `user` names who wrote it, and the site fills it with the caller when none is
   // given (the python-api's note thread test reads the script's ApiUser there). Only a type the field takes.
