@@ -31,7 +31,7 @@ export type { FilterPreset, FindOneOptions, FindOptions, OrderItem, SortDirectio
 export type { CheckedOrder, OrderKey } from "./checked-order.js";
 export type {
   EntityData, EntityDataByType, EntityLink, EntityRecord, EntitySchema, EntityTypeName, FieldDataType, FieldName, FieldPath, FieldSchema, FoundRecord,
-  InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, PlainObject, Simplify, SiteSchema, TypedFilterPath, ValueAt, WhereSchemaOpen, WrittenData,
+  InputValue, IsLoose, LooseRecord, LooseSchema, OutputValue, PlainObject, Simplify, FlatRecord, SiteSchema, TypedFilterPath, ValueAt, WhereSchemaOpen, WrittenData,
   CheckedFieldName, FileFieldName, LinkOfType, SchemaEntityLink, SchemaLinkTo,
   CheckedPath, FieldList, FieldOf, FieldsInEvery, FieldsNotInEvery, FilterPath, LinkFieldName, LiteralListCheck, LinkTargets, ListedRecord, AnyProperties, NotWritable, DataPassedOn, PathProblem, PathUse, RequiredKeys, SetOnCreate, WritableData, WritableFieldName, WriteKind, WrittenRecord,
 } from "./schema-types.js";

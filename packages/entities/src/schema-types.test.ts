@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode, Filter } from "@sg/core";
-import { create, downloadAttachment, entityApi, entityContext, filterBuilder, update, type DownloadOptions, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityRecord, type EntityTypeName, type FieldPath, type SiteSchema } from "./index.js";
+import { create, downloadAttachment, entityApi, entityContext, filterBuilder, update, type DownloadOptions, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityRecord, type EntityTypeName, type FieldPath, type SiteSchema, type Simplify } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 /** A small hand-written schema, in exactly the shape `sg typegen` emits. */
@@ -250,5 +250,22 @@ describe("typed records from a site schema", () => {
     expectTypeOf(shots[0]!).toEqualTypeOf<EntityRecord<import("./index.js").LooseSchema, string>>();
     expectTypeOf(shots[0]!.code).toEqualTypeOf<unknown>();
     expectTypeOf(shots[0]!.id).toEqualTypeOf<number>();
+  });
+});
+
+// The exported `Simplify` is a helper users write into their own generic code: a value of a generic `T` must still be
+// one of `Simplify<T>` (a conditional form, which TypeScript leaves unresolved while `T` is generic, refused this).
+function flat<T extends object>(x: T): Simplify<T> {
+  return x;
+}
+function tagged<T extends { id: number }>(x: T): Simplify<T & { seen: true }> {
+  return { ...x, seen: true };
+}
+
+describe("Simplify in a user's generic code", () => {
+  it("takes a value of its generic type as it is, and flattens an intersection", () => {
+    const shot = tagged(flat({ type: "Shot", id: 7 }));
+    expectTypeOf(shot).toEqualTypeOf<{ type: string; id: number; seen: true }>();
+    expect(shot).toEqual({ type: "Shot", id: 7, seen: true });
   });
 });

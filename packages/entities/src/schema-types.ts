@@ -213,18 +213,22 @@ export type ValueAt<S extends SiteSchema, E extends string, P extends string, D 
 /** A record of the loose mode: `type`, `id` and any other key with an `unknown` value. */
 export type LooseRecord = { readonly type: string; readonly id: number; readonly [field: string]: unknown };
 
+/** Flattens an intersection for readable hovers. A value of a generic `T` is one of `Simplify<T>` too. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
 /**
- * Flattens an intersection for readable hovers. A conditional type rather than a bare mapped type, so that a
- * library's emitted declarations name it where `T` is generic: TypeScript 5.4's emitter writes such a mapped type out
- * as one indexed by keys that compiler cannot prove (TS2536 for the library's users).
+ * The records' own {@link Simplify}: an intersection flattened for readable hovers, as a conditional type so that a
+ * library's emitted declarations name it where `T` is generic (TypeScript 5.4's emitter writes `Simplify` out as a
+ * mapped type indexed by keys that compiler cannot prove: TS2536 for the library's users). TypeScript leaves it
+ * unresolved while `T` is generic, so a user's generic code flattening its own types takes `Simplify`.
  */
-export type Simplify<T> = T extends unknown ? { [K in keyof T]: T[K] } : never;
+export type FlatRecord<T> = T extends unknown ? { [K in keyof T]: T[K] } : never;
 
 /** A record of entity type `E` holding the requested fields `F` plus `type` and `id`. */
 export type EntityRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends string = never, D extends DateMode = "date"> =
   IsLoose<S> extends true
     ? LooseRecord
-    : Simplify<{ readonly type: E; readonly id: number } & { readonly [K in Exclude<F, "type" | "id">]: ValueAt<S, E, K, D> }>;
+    : FlatRecord<{ readonly type: E; readonly id: number } & { readonly [K in Exclude<F, "type" | "id">]: ValueAt<S, E, K, D> }>;
 
 /**
  * A record for a field list whose elements are not known at compile time (`F` is a union such as
@@ -233,7 +237,7 @@ export type EntityRecord<S extends SiteSchema, E extends EntityTypeName<S>, F ex
 export type ListedRecord<S extends SiteSchema, E extends EntityTypeName<S>, F extends string, D extends DateMode = "date"> =
   IsLoose<S> extends true
     ? LooseRecord
-    : Simplify<
+    : FlatRecord<
         { readonly type: E; readonly id: number } & { readonly [K in Exclude<Extract<F, FieldName<S, E>>, "type" | "id">]?: ValueAt<S, E, K, D> } & {
           readonly [path: `${string}.${string}`]: unknown;
         }
@@ -386,7 +390,7 @@ export type FoundRecord<S extends SiteSchema, E extends EntityTypeName<S>, F ext
     ? EntityRecord<S, E, F[number], D>
     : IsLoose<S> extends true
       ? LooseRecord
-      : Simplify<EntityRecord<S, E, FieldsInEvery<F>, D> & { readonly [K in Exclude<FieldsNotInEvery<F>, "type" | "id">]?: ValueAt<S, E, K, D> }>;
+      : FlatRecord<EntityRecord<S, E, FieldsInEvery<F>, D> & { readonly [K in Exclude<FieldsNotInEvery<F>, "type" | "id">]?: ValueAt<S, E, K, D> }>;
 
 /**
  * The keys of `T` that are not optional (string keys only): the written fields {@link WrittenRecord} is sure to hold.
@@ -405,7 +409,7 @@ export type RequiredKeys<T> = keyof T extends infer K ? (K extends keyof T & str
 export type WrittenRecord<S extends SiteSchema, E extends EntityTypeName<S>, T, F extends readonly string[], D extends DateMode> =
   IsLoose<S> extends true
     ? LooseRecord
-    : Simplify<
+    : FlatRecord<
         FoundRecord<S, E, F, D> & { readonly [K in Exclude<RequiredKeys<T>, FieldsInEvery<F> | "type" | "id">]: ValueAt<S, E, K, D> } & {
           readonly [K in Exclude<keyof T & string, RequiredKeys<T> | F[number] | "type" | "id">]?: ValueAt<S, E, K, D>;
         }
