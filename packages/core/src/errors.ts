@@ -43,11 +43,36 @@ export interface SgErrorOptions {
   readonly code?: string | undefined;
 }
 
+// The key of the static field that brands each of this library's error classes: see `SgError[Symbol.hasInstance]`.
+const BRAND = "@sg/core brand";
+
 /**
  * Base class of every error this library throws. `code` is stable and safe to branch on; `message` never
  * contains a secret; `hint` says what to do.
  */
 export class SgError extends Error {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static readonly "@sg/core brand": string = "SG_ERROR";
+  /**
+   * `instanceof` holds across copies of `@sg/core` (an app may load two: a dependency's own, one `npm link`ed): for
+   * this library's classes, a value is an instance when one of the classes on its prototype chain is the same class of
+   * any copy (it carries the same brand). An error made by another copy's `SgAuthError`, or by a subclass of it, is
+   * `instanceof SgAuthError` and `SgError`. A subclass made elsewhere (a plugin's) keeps the ordinary check; a plain
+   * `Error` or an object with an `SG_…` code or a matching `name` is not an instance. Each class of the library carries
+   * its brand as an own static field (its default code; a string key, so that a bundler can drop a class not used).
+   *
+   * @param value - the value on the left of `instanceof`.
+   * @returns whether `value` is an instance of this class, of this or another copy of `@sg/core`.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (super[Symbol.hasInstance](value)) return true;
+    const brand = Object.hasOwn(this, BRAND) && this[BRAND];
+    for (let p: object | null = brand && typeof value == "object" ? value : null; (p = p && Object.getPrototypeOf(p)); ) {
+      if ((p as { constructor?: Partial<typeof SgError> }).constructor?.[BRAND] === brand) return true;
+    }
+    return false;
+  }
+
   /** Stable machine-readable code, e.g. `SG_HTTP`. */
   readonly code: string;
   /** The failure without the hint. */
@@ -101,6 +126,8 @@ export interface FaultDetails extends SgErrorOptions {
 
 /** The site refused the credentials (fault 102: bad script key, bad password, expired session, …). */
 export class SgAuthError extends SgError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_AUTH_FAILED";
   /** The site's `error_code`, when the refusal came from the site. */
   readonly errorCode: number | undefined;
   /** The site's message, scrubbed. */
@@ -115,6 +142,8 @@ export class SgAuthError extends SgError {
 
 /** The site wants a two-factor code, or the one sent was wrong (fault 106). */
 export class SgTwoFactorRequiredError extends SgAuthError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_AUTH_2FA_REQUIRED";
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: FaultDetails = {}) {
     super(message, options, "SG_AUTH_2FA_REQUIRED");
@@ -123,6 +152,8 @@ export class SgTwoFactorRequiredError extends SgAuthError {
 
 /** Login and password are not accepted on this SSO (SAML) site (fault 108). */
 export class SgSsoSiteError extends SgAuthError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_AUTH_SSO_SITE";
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: FaultDetails = {}) {
     super(message, options, "SG_AUTH_SSO_SITE");
@@ -131,6 +162,8 @@ export class SgSsoSiteError extends SgAuthError {
 
 /** Login and password are not accepted as sent on this Autodesk Identity site (fault 110). */
 export class SgIdentitySiteError extends SgAuthError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_AUTH_IDENTITY_SITE";
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: FaultDetails = {}) {
     super(message, options, "SG_AUTH_IDENTITY_SITE");
@@ -139,6 +172,8 @@ export class SgIdentitySiteError extends SgAuthError {
 
 /** Any other fault the site reported: bad filter, missing entity, permission, … */
 export class SgFault extends SgError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_FAULT";
   /** The site's `error_code`, when it sent one. */
   readonly errorCode: number | undefined;
   /** The site's message, scrubbed. */
@@ -165,6 +200,8 @@ export interface HttpErrorDetails extends SgErrorOptions {
 
 /** The site answered with an HTTP status of 300 or more (a proxy's HTML 502 page ends up here too). */
 export class SgHttpError extends SgError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_HTTP";
   /** HTTP status code. */
   readonly status: number;
   /** The start of the response body, scrubbed and shortened. */
@@ -191,6 +228,8 @@ export class SgHttpError extends SgError {
 
 /** The site answered 2xx but not with the protocol's envelope (an HTML page, invalid JSON, …). */
 export class SgProtocolError extends SgError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_PROTOCOL";
   /** HTTP status code. */
   readonly status: number;
   /** The start of the response body, scrubbed and shortened. */
@@ -221,6 +260,8 @@ export interface NetworkErrorDetails extends SgErrorOptions {
 
 /** No usable response: connection refused, DNS failure, reset, socket hang-up, TLS failure. */
 export class SgNetworkError extends SgError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_NETWORK";
   /** Whether the request may have reached the site (a write may have landed). */
   readonly maybeSent: boolean;
   /** The system error code, e.g. `ECONNREFUSED`. */
@@ -245,6 +286,8 @@ export interface TimeoutErrorDetails extends SgErrorOptions {
 
 /** A time limit ran out. */
 export class SgTimeoutError extends SgError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_TIMEOUT";
   /** The limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
   /** `attempt`: one HTTP attempt took too long; `deadline`: the whole call including retries did. */
@@ -274,6 +317,8 @@ export interface AbortErrorDetails extends SgErrorOptions {
 
 /** The caller's `AbortSignal` fired, or the client or transport was closed. */
 export class SgAbortError extends SgError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_ABORTED";
   /**
    * For a write: `true` when it may have been applied (it was handed to the transport, and the transport did not say
    * otherwise; the hint says to check the site before trying again), `false` when the transport knows its request
@@ -302,6 +347,8 @@ export interface ValidationErrorDetails extends SgErrorOptions {
 
 /** Bad input caught before anything was sent. */
 export class SgValidationError extends SgError {
+  /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
+  static override readonly "@sg/core brand": string = "SG_VALIDATION";
   /** Where the bad value is, e.g. `["filters", 2, 1]`. */
   readonly path: readonly (string | number)[];
   /** What was expected there. */
@@ -380,3 +427,4 @@ function sanitizeCause(cause: unknown, secrets: readonly string[], depth = 0): E
     return new Error(UNREADABLE);
   }
 }
+
