@@ -111,7 +111,9 @@ function diagnose(error: SgError, context: ScriptFaultContext): Diagnosis | unde
       hint: ACTIVATION_HINT,
     };
   }
-  if (error instanceof SgAuthError && error.constructor === SgAuthError && (error.errorCode === 102 || error.errorCode === undefined)) {
+  // A refusal of the class itself, not of a subclass (a two-factor demand, a plugin's own): its prototype is not an
+  // SgAuthError. Not `error.constructor === SgAuthError`, which another copy of @sg/core's refusal is not.
+  if (error instanceof SgAuthError && !(Object.getPrototypeOf(error) instanceof SgAuthError) && (error.errorCode === 102 || error.errorCode === undefined)) {
     const name = context.scriptName ? `'${context.scriptName}'` : "(its name)";
     return {
       code: ScriptErrorCode.REJECTED,
