@@ -294,18 +294,17 @@ export function authWork(window: readonly RecordedRequest[], kitRequests: number
   return { count: Math.max(0, nonInfo - kitRequests), breakdown };
 }
 
-/** Whether an error is an authentication refusal (`SgAuthError` or one of its codes). */
+/**
+ * Whether an error is an authentication refusal: an `SgAuthError`, whatever its code and whichever copy of
+ * `@sg/core` made it (core's `instanceof` holds across copies). A code alone (`SG_AUTH_…`) is not one.
+ */
 export function isAuthError(error: unknown): boolean {
-  if (error instanceof SgAuthError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("SG_AUTH");
+  return error instanceof SgAuthError;
 }
 
-/** Whether an error is one of ours: an `SgError` (or, from another copy of `@sg/core`, a code `SG_…`). */
+/** Whether an error is one of ours: an `SgError` of any copy of `@sg/core`, whatever its code. */
 export function isSgError(error: unknown): boolean {
-  if (error instanceof SgError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("SG_");
+  return error instanceof SgError;
 }
 
 /** Whether an error is a validation error (`SgValidationError` or code `SG_VALIDATION`). */
