@@ -84,6 +84,9 @@ describe.each(packages.map((p) => [p.manifest.name, p]))("%s as published", (_na
     expect(Object.keys(m.peerDependencies ?? {}).filter((name) => name !== CORE)).toEqual([]);
     const peer = m.peerDependencies?.[CORE];
     if (peer !== undefined) expect(peerRangeProblem(peer, coreVersion), `${m.name} peerDependencies["${CORE}"]`).toBeUndefined();
+    // A package that depends on core (the CLI) takes every core of the major too: `^0.x` would make npm nest a second core.
+    const dependency = m.dependencies?.[CORE];
+    if (dependency !== undefined) expect(peerRangeProblem(dependency, coreVersion), `${m.name} dependencies["${CORE}"]`).toBeUndefined();
   });
 
   it("keeps every kind of test file out of its build and its pack", () => {

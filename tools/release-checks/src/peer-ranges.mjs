@@ -1,4 +1,4 @@
-// The plugins' peer range on @sg/core: `>=<floor> <<core major + 1>.0.0`.
+// The plugins' peer range on @sg/core, and the CLI's dependency range on it: `>=<floor> <<core major + 1>.0.0`.
 //
 // changesets rewrites a peer range that a core major leaves into an open `>=x.y.z` (no upper bound, so a later
 // core major would release no plugin). Run after `changeset version` (root `npm run version-packages`), this puts
@@ -41,17 +41,25 @@ export function fixedPeerRange(range, coreVersion) {
   return `>=${floor} <${major + 1}.0.0`;
 }
 
-/** Each package under `root`/packages whose @sg/core peer range is not what `fixedPeerRange` makes of it. */
+/**
+ * The manifest fields whose @sg/core range takes this form: the plugins' peer range, and the range of a package that
+ * depends on core (the CLI, an app: a `^0.x` range there would make npm nest a second core in an app on another minor).
+ */
+export const RANGE_FIELDS = ["peerDependencies", "dependencies"];
+
+/** Each package under `root`/packages whose @sg/core range (see `RANGE_FIELDS`) is not what `fixedPeerRange` makes of it. */
 export function peerRangeFixes(root = repoRoot) {
   const packages = workspacePackages(root);
   const core = packages.find((p) => p.manifest.name === CORE);
   if (!core) throw new Error(`no ${CORE} package under ${join(root, "packages")}`);
   const fixes = [];
   for (const pkg of packages) {
-    const from = pkg.manifest.peerDependencies?.[CORE];
-    if (from === undefined) continue;
-    const to = fixedPeerRange(from, core.manifest.version);
-    if (to !== from) fixes.push({ pkg, from, to });
+    for (const field of RANGE_FIELDS) {
+      const from = pkg.manifest[field]?.[CORE];
+      if (from === undefined) continue;
+      const to = fixedPeerRange(from, core.manifest.version);
+      if (to !== from) fixes.push({ pkg, field, from, to });
+    }
   }
   return fixes;
 }
@@ -59,10 +67,10 @@ export function peerRangeFixes(root = repoRoot) {
 /** Writes the fixes of `peerRangeFixes(root)` into the manifests; returns them. */
 export function writePeerRanges(root = repoRoot) {
   const fixes = peerRangeFixes(root);
-  for (const { pkg, to } of fixes) {
+  for (const { pkg, field, to } of fixes) {
     const file = join(pkg.dir, "package.json");
     const manifest = JSON.parse(readFileSync(file, "utf8"));
-    manifest.peerDependencies[CORE] = to;
+    manifest[field][CORE] = to;
     writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
   }
   return fixes;
@@ -71,7 +79,7 @@ export function writePeerRanges(root = repoRoot) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const write = process.argv.includes("--write");
   const fixes = write ? writePeerRanges() : peerRangeFixes();
-  for (const { pkg, from, to } of fixes) console.log(`${pkg.manifest.name}: ${CORE} peer ${JSON.stringify(from)} ${write ? "→" : "should be"} ${JSON.stringify(to)}`);
+  for (const { pkg, field, from, to } of fixes) console.log(`${pkg.manifest.name}: ${field}["${CORE}"] ${JSON.stringify(from)} ${write ? "→" : "should be"} ${JSON.stringify(to)}`);
   if (!write && fixes.length > 0) {
     console.error("run `node tools/release-checks/src/peer-ranges.mjs --write` (part of `npm run version-packages`)");
     process.exit(1);

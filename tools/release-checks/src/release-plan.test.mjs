@@ -39,6 +39,9 @@ describe("independent releases with changesets", () => {
     for (const plugin of PLUGINS) {
       expect(p[plugin], plugin).toBeUndefined();
     }
+    // Nor on the kit (a peer of core too) or the CLI (whose dependency range on core takes every core minor).
+    expect(p["@sg/testing"]).toBeUndefined();
+    expect(p["@sg/cli"]).toBeUndefined();
   });
 
   it("private workspace packages are never released", async () => {
@@ -83,6 +86,10 @@ describe("a core major", () => {
       expect(peerOf(plugin), plugin).toBe(`>=${core} <${major + 1}.0.0`);
       expect(peerRangeProblem(peerOf(plugin), core), plugin).toBeUndefined();
     }
+    // The CLI depends on core (it is an app) with the plugins' range, so that npm does not nest a second core in an
+    // app on another core minor; changesets rewrites that range as it does the peer ranges.
+    const cliCore = workspacePackages(scratch).find((p) => p.manifest.name === "@sg/cli").manifest.dependencies[CORE];
+    expect(cliCore).toBe(`>=${core} <${major + 1}.0.0`);
 
     // An open `>=x.y.z` (what changesets writes) would admit the next core major and release no plugin with it.
     const next = await plan([{ name: CORE, type: "major" }], scratch);
