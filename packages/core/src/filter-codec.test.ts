@@ -253,3 +253,25 @@ describe("encodeFilters: bad input names the path", () => {
     expect(() => enc([["created_at", "is", { [Symbol.toStringTag]: "Date" }]])).toThrow(/^@sg\/core: filters\[0\]\[2\]: expected an entity link/);
   });
 });
+
+describe("encodeFilters: checkOperand", () => {
+  it("sees each operand as given, with its field and its path as written, and its throw refuses the filters", () => {
+    const seen: unknown[] = [];
+    const checkOperand = (field: string, value: unknown, path: readonly (string | number)[]): void => void seen.push([field, value, path]);
+    const day = new Date(Date.UTC(2026, 2, 29));
+    encodeFilters([["a", "is", day], ["b", "in", [1, 2]], { filter_operator: "any", filters: [["c", "between", "x", null]] }, ["d", "in_last", 2, "DAY"]], { checkOperand });
+    encodeFilters({ logical_operator: "and", conditions: [{ path: "e", relation: "is", values: [3] }] }, { checkOperand });
+    expect(seen).toEqual([
+      ["a", day, ["filters", 0, 2]],
+      ["b", 1, ["filters", 1, 2, 0]],
+      ["b", 2, ["filters", 1, 2, 1]],
+      ["c", "x", ["filters", 2, "filters", 0, 2]],
+      ["c", null, ["filters", 2, "filters", 0, 3]],
+      ["d", 2, ["filters", 3, 2]],
+      ["d", "DAY", ["filters", 3, 3]],
+      ["e", 3, ["filters", "conditions", 0, "values", 0]],
+    ]);
+    const refused = new SgValidationError("@sg/x", { path: ["filters", 0, 2], expected: "e", received: "r" });
+    expect(() => encodeFilters([["a", "is", 1]], { checkOperand: () => { throw refused; } })).toThrow(refused);
+  });
+});

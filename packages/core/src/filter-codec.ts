@@ -64,6 +64,12 @@ export interface EncodeFiltersOptions {
   readonly prefix?: string | undefined;
   /** Trim entity dicts in `is`/`is_not`/`in`/`not_in` operands to their link keys (default true, like the Python client). */
   readonly trimEntities?: boolean | undefined;
+  /**
+   * Called with each operand of each condition, as given, before it is encoded, with the condition's field path and
+   * the operand's path as written (`["filters", 0, 2]`, `["filters", "conditions", 1, "values", 0]`): a caller that
+   * knows the field's type throws here to refuse an operand the site would refuse (an impossible date).
+   */
+  readonly checkOperand?: ((field: string, value: unknown, path: readonly (string | number)[]) => void) | undefined;
 }
 
 type Arity = "one" | "two" | "list" | "relative";
@@ -97,7 +103,7 @@ export function isWireFilterGroup(value: unknown): value is WireFilterGroup {
  */
 export function encodeFilters(filters: readonly Filter[] | WireFilterGroup, options: EncodeFiltersOptions = {}): WireFilterGroup {
   const path = options.path ?? ["filters"];
-  const ctx: Ctx = { prefix: options.prefix ?? "@sg/core", trim: options.trimEntities !== false, within: new Set() };
+  const ctx: Ctx = { prefix: options.prefix ?? "@sg/core", trim: options.trimEntities !== false, within: new Set(), check: options.checkOperand };
   if (isWireFilterGroup(filters)) return encodeWireGroup(filters, path, ctx);
   if (!Array.isArray(filters)) {
     throw new SgValidationError(ctx.prefix, { path, expected: "an array of filters, e.g. [[\"code\", \"is\", \"sh010\"]]", received: describeValue(filters) });
@@ -110,6 +116,8 @@ interface Ctx {
   readonly trim: boolean;
   /** The groups the walk is in: one inside itself, or nested too deep, is refused. */
   readonly within: Set<unknown>;
+  /** {@link EncodeFiltersOptions.checkOperand}. */
+  readonly check: EncodeFiltersOptions["checkOperand"];
 }
 
 function fail(ctx: Ctx, path: Path, expected: string, received: string, hint?: string): never {
@@ -196,7 +204,7 @@ function encodeCondition(condition: readonly unknown[], path: Path, ctx: Ctx, fr
     }
   }
 
-  const encoded = values.map((v, i) => encodeOperand(v, vpath(i), relation as FilterRelation, ctx));
+  const encoded = values.map((v, i) => (ctx.check?.(field, v, vpath(i)), encodeOperand(v, vpath(i), relation as FilterRelation, ctx)));
   if (relation.startsWith("in_calendar_") && (typeof encoded[0] !== "number" || !Number.isInteger(encoded[0]))) {
     fail(ctx, vpath(0), `a whole-number offset for '${relation}' (0 = current, -1 = previous, 1 = next)`, describeValue(values[0]));
   }

@@ -82,7 +82,7 @@ const typed: {
   user: { kind: "user", login: "l", password: "p", ...userOnly } satisfies UserCredentials,
   session: { kind: "session", sessionToken: "t", ...sessionOnly } satisfies SessionCredentials,
   site: { allowInsecureHttp: undefined, prefix: undefined } satisfies Unset<ParseSiteOptions> & ParseSiteOptions,
-  filters: { operator: undefined, path: undefined, prefix: undefined, trimEntities: undefined } satisfies Unset<EncodeFiltersOptions> & EncodeFiltersOptions,
+  filters: { operator: undefined, path: undefined, prefix: undefined, trimEntities: undefined, checkOperand: undefined } satisfies Unset<EncodeFiltersOptions> & EncodeFiltersOptions,
   shape: { factory: "f", expected: "e", known: [], aliases: undefined, secret: undefined } satisfies Unset<OptionsShape> & OptionsShape,
   error: errorOptions satisfies SgErrorOptions,
   fault: { ...errorOptions, errorCode: undefined, serverMessage: undefined } satisfies Unset<FaultDetails> & FaultDetails,
