@@ -1,16 +1,17 @@
 /**
  * Activity stream and note threads (rpc-protocol §2.7): `activityStreamRead` (RPC `activity_stream`) and
  * `noteThreadRead` (RPC `note_thread_contents`). Their `created_at` values are in the site's own
- * `YYYY-MM-DD HH:MM:SS UTC` form and are returned as they are.
+ * `YYYY-MM-DD HH:MM:SS UTC` form and are returned as they are; the entity fields asked for with `entityFields` are
+ * decoded as `find` decodes them (`date_time` fields as `Date`s unless `dates: "string"`).
  *
  * @packageDocumentation
  */
 import type { CallOptions, DateMode } from "@sg/core";
-import { callOptions, contextOf, type EntityTarget } from "./context.js";
+import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { parseRecord } from "./records.js";
+import { finishRecords, parseRecord } from "./records.js";
 import { callExpecting } from "./reply.js";
-import { checkEntityFields, checkEntityType, checkId, checkInt, checkOptions } from "./validate.js";
+import { checkEntityFields, checkEntityType, checkId, checkInt, checkOptions, isPlainObject } from "./validate.js";
 
 /** Extra fields to return per entity type, e.g. `{ Note: ["tasks"], Reply: ["user"] }`. */
 export type EntityFields = { readonly [entityType: string]: readonly string[] };
@@ -79,9 +80,13 @@ export async function activityStreamRead(target: unknown, entityType: unknown, e
   };
   const call: CallOptions = callOptions(ctx, options);
   await ctx.requireVersion("activityStreamRead", [6, 2, 0], call);
-  // As Python: the reply object itself is parsed, so the updates (a list) come back as the site sent them.
+  // As Python: the reply object itself is parsed, so the updates (a list) come back as the site sent them, but for the
+  // dates of each `primary_entity`, a record of its own type: its `date_time` fields are decoded as find decodes them.
   const result = parseRecord(await callExpecting<ActivityStream>(ctx, "activity_stream", payload, call, "an object"));
-  return { ...result, updates: result.updates ?? [] };
+  const updates = result.updates ?? [];
+  if (!Array.isArray(updates)) return { ...result, updates };
+  const primaries = await decodeByType(ctx, updates.map((u) => (isPlainObject(u) ? u["primary_entity"] : undefined)), call);
+  return { ...result, updates: updates.map((u, i) => (isPlainObject(u) && primaries[i] !== u["primary_entity"] ? { ...u, primary_entity: primaries[i] } : u)) };
 }
 
 /**
@@ -99,7 +104,27 @@ export async function noteThreadRead(target: unknown, noteId: unknown, rawOption
   const payload = { note_id: id, entity_fields: entityFieldsOf(options) };
   const call = callOptions(ctx, options);
   await ctx.requireVersion("noteThreadRead", [6, 2, 0], call);
-  return (await callExpecting<{ type: string; id: number }[]>(ctx, "note_thread_contents", payload, call, "a list")).map(parseRecord);
+  // Each item is parsed as a record (as Python does), and its dates decoded by its own type.
+  return decodeByType(ctx, (await callExpecting<{ type: string; id: number }[]>(ctx, "note_thread_contents", payload, call, "a list")).map(parseRecord), call);
+}
+
+/**
+ * Records of several entity types (a thread's Note, Replies and Attachments; a stream's primary entities), each with
+ * its `date_time` fields decoded as `find` decodes those of a record of its own `type`, in their order. What is not a
+ * record with a `type` is left as it is.
+ */
+async function decodeByType<T>(ctx: Context, records: readonly T[], call: CallOptions): Promise<T[]> {
+  const out = [...records];
+  const byType = new Map<string, number[]>();
+  out.forEach((r, i) => {
+    const type = isPlainObject(r) ? r["type"] : undefined;
+    if (typeof type === "string") byType.set(type, [...(byType.get(type) ?? []), i]);
+  });
+  for (const [type, at] of byType) {
+    const decoded = await finishRecords(ctx, type, at.map((i) => out[i] as T), call, (r) => r);
+    at.forEach((i, k) => (out[i] = decoded[k] as T));
+  }
+  return out;
 }
 
 /** The `entityFields` option as `entity_fields`: `{}` when it is left out or `null` (Python's `entity_fields or {}`). */

@@ -52,12 +52,12 @@ export function fieldOwner(entityType: string, path: string): [string, string] {
 }
 
 /**
- * Parse a page of records and decode its datetime fields. The schema is consulted only when some value looks
+ * Parse a page of records (by `parse`: another one leaves them as the site sent them) and decode its datetime fields. The schema is consulted only when some value looks
  * like a wire datetime, and only fields whose `data_type` is `date_time` are decoded — a text field that
  * happens to hold `2024-01-01T00:00:00Z` stays a string.
  */
-export function finishRecords<T>(ctx: Context, entityType: string, records: readonly T[], options?: CallOptions): T[] | Promise<T[]> {
-  const parsed = records.map(parseRecord);
+export function finishRecords<T>(ctx: Context, entityType: string, records: readonly T[], options?: CallOptions, parse: (record: T) => T = parseRecord): T[] | Promise<T[]> {
+  const parsed = records.map(parse);
   if (ctx.dates === "string") return parsed;
   let candidates: Set<string> | undefined;
   for (const record of parsed) {
