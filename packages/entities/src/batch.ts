@@ -182,13 +182,13 @@ export async function batch(target: unknown, requests: unknown, rawOptions?: unk
       case "create": {
         const data = checkData(r["data"], [...path, "data"], true);
         const returnFields = r["return_fields"] == null ? [] : checkFieldList(r["return_fields"], [...path, "return_fields"]);
-        return { request_type: "create", type, fields: wireFields(data, [...path, "data"], false), return_fields: returnFields.length ? returnFields : ["id"] };
+        return { request_type: "create", type, fields: wireFields(data, [...path, "data"], false, ctx.knownFieldTypes(type)), return_fields: returnFields.length ? returnFields : ["id"] };
       }
       case "update": {
         const id = checkId(r["entity_id"], [...path, "entity_id"]);
         const data = checkData(r["data"], [...path, "data"], false);
         const modes = checkModes(r["multi_entity_update_modes"], data, [...path, "multi_entity_update_modes"]);
-        const fields = withModes(wireFields(data, [...path, "data"], false), modes);
+        const fields = withModes(wireFields(data, [...path, "data"], false, ctx.knownFieldTypes(type)), modes);
         const out: Record<string, unknown> = { request_type: "update", type, id, fields };
         // The legacy request-level mode (§2.5), checked like the per-field ones.
         if (r["multi_entity_update_mode"] !== undefined) out["multi_entity_update_mode"] = checkOneOf(r["multi_entity_update_mode"], MODES, [...path, "multi_entity_update_mode"]);

@@ -41,7 +41,7 @@ function ownNodeImports(meta: Metafile): string[] {
     .flatMap(([, input]) => input.imports.filter((i) => i.external && i.kind !== "dynamic-import").map((i) => i.path));
 }
 
-const FIND_PATH = ["context", "field-types-error", "filters", "find", "paging", "records", "reply", "shared-request", "validate"];
+const FIND_PATH = ["context", "date-checks", "field-types-error", "filters", "find", "paging", "records", "reply", "shared-request", "validate"];
 const NEVER_ON_FIND_PATH = ["uploads", "downloads", "transfer", "schema", "summarize", "create", "update", "batch", "entity-api", "site-settings", "activity", "follow", "text-search", "nav", "errors"];
 
 describe("bundles", () => {

@@ -119,6 +119,8 @@ export interface Context {
    * caller's wait, and the read once every caller waiting for it has aborted (none waits without a signal).
    */
   fieldTypes(entityType: string, options?: CallOptions, fields?: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** The data types of an entity type's fields when they are known now (declared, or read before); sends nothing. */
+  knownFieldTypes(entityType: string): ReadonlyMap<string, string> | undefined;
 }
 
 /** The server-version gate of `includeArchivedProjects: false` (rpc-protocol.md §1.9), shared by `find` and `summarize`. */
@@ -150,6 +152,8 @@ interface ClientState {
 }
 
 const clientStates: WeakMap<Client, ClientState> = /* @__PURE__ */ new WeakMap();
+/** The field types each settled `schema_field_read` of the cache gave. */
+const settledTypes: WeakMap<Promise<ReadonlyMap<string, string>>, ReadonlyMap<string, string>> = /* @__PURE__ */ new WeakMap();
 const boundContexts: WeakMap<object, Context> = /* @__PURE__ */ new WeakMap();
 
 function isClient(value: unknown): value is Client {
@@ -278,6 +282,8 @@ export function createContext(client: Client, rawOptions: unknown): Context {
             const dt = (def as { data_type?: { value?: unknown } } | null)?.data_type?.value;
             if (typeof dt === "string") m.set(name, dt);
           }
+          // Known from now on to the checks that never read them (knownFieldTypes), while this read is the cached one.
+          settledTypes.set(pending, m);
           return m;
         }).catch((error: unknown) => {
           throw fieldTypesError(error, entityType);
@@ -302,6 +308,7 @@ export function createContext(client: Client, rawOptions: unknown): Context {
       });
       return within(types ?? read(), signal, deadlineMs, `reading the field types of ${entityType} to decode its dates (schema_field_read)`, "schema_field_read");
     },
+    knownFieldTypes: (entityType: string): ReadonlyMap<string, string> | undefined => declared.get(entityType) ?? settledTypes.get(schemaCache.get(entityType)!),
   };
   return ctx;
 }

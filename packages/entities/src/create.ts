@@ -30,12 +30,12 @@ export interface ImageUploads {
  * encoded (`trim`: their links trimmed) at once, before the first await: a link the caller reuses after the call is
  * made does not change what is written.
  */
-export async function splitImages(data: Record<string, unknown>, path: Path, keepNullImage: boolean, trim: boolean): Promise<{ fields: WireField[]; images: ImageUploads }> {
+export async function splitImages(data: Record<string, unknown>, path: Path, keepNullImage: boolean, trim: boolean, types?: ReadonlyMap<string, string>): Promise<{ fields: WireField[]; images: ImageUploads }> {
   const rest = { ...data };
   const { image, filmstrip_image: filmstrip } = rest;
   delete rest["filmstrip_image"];
   if (image !== null || !keepNullImage) delete rest["image"];
-  const fields = wireFields(rest, path, trim);
+  const fields = wireFields(rest, path, trim, types);
   const plan = (v: unknown, key: string): Promise<PreparedFile> | undefined => (v == null ? undefined : prepareFile(v, [...path, key]));
   return { fields, images: { image: await plan(image, "image"), filmstrip: await plan(filmstrip, "filmstrip_image") } };
 }
@@ -158,7 +158,7 @@ export async function create(target: unknown, entityType: unknown, data: unknown
   const fieldsOut = returnFields === undefined || returnFields === null ? [] : checkFieldList(returnFields, ["returnFields"]);
   // Read when the call is made, as the data is: an options object changed while the images are checked changes nothing.
   const call = callOptions(ctx, checkOptions(rawOptions, ["options"]));
-  const { fields, images } = await splitImages(checked, ["data"], false, false);
+  const { fields, images } = await splitImages(checked, ["data"], false, false, ctx.knownFieldTypes(type));
   requireImageHttp(ctx, images);
   const payload = { type, fields, return_fields: fieldsOut.length > 0 ? fieldsOut : ["id"] };
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { encodeFilters, isWireFilterGroup, type Filter, type FilterGroup, type FilterOperator, type WireFilterGroup } from "@sg/core";
+import { encodeFilters, isWireFilterGroup, type Filter, type FilterGroup, type EncodeFiltersOptions, type FilterOperator, type WireFilterGroup } from "@sg/core";
 import { PREFIX, fail, isPlainObject, type Path } from "./validate.js";
 
 /**
@@ -23,7 +23,7 @@ const OPERATORS = "'all' or 'any' (or 'and' / 'or')";
  * Translate and validate filters; `path` names the argument in errors. An `operator` of `null` is not given, as
  * Python's `filter_operator=None`.
  */
-export function toWireFilters(filters: unknown, operator: unknown, path: Path, trim: boolean, operatorPath: Path): WireFilterGroup {
+export function toWireFilters(filters: unknown, operator: unknown, path: Path, trim: boolean, operatorPath: Path, checkOperand?: EncodeFiltersOptions["checkOperand"]): WireFilterGroup {
   if (filters === undefined || filters === null) filters = [];
   if (operator != null && !isOperator(operator)) fail(operatorPath, OPERATORS, operator);
   if (isWireFilterGroup(filters)) {
@@ -31,7 +31,7 @@ export function toWireFilters(filters: unknown, operator: unknown, path: Path, t
       fail(operatorPath, "no filterOperator when filters are already a wire tree {logical_operator, conditions}", operator, "Put the operator in the tree's logical_operator.");
     }
     // The wire form is sent as it is (validated only), as Python sends a dict: its links are not trimmed.
-    return encodeFilters(filters, { path, prefix: PREFIX, trimEntities: false });
+    return encodeFilters(filters, { path, prefix: PREFIX, trimEntities: false, checkOperand });
   }
   if (isPlainObject(filters) && "filter_operator" in filters && "filters" in filters) {
     if (operator != null) fail(operatorPath, "no filterOperator when filters are a single group", operator, "Put the operator in the group.");
@@ -41,11 +41,11 @@ export function toWireFilters(filters: unknown, operator: unknown, path: Path, t
     const inner = filters["filters"];
     if (!isOperator(op)) fail([...path, "filter_operator"], OPERATORS, op);
     if (!Array.isArray(inner)) fail([...path, "filters"], "an array of filters", inner);
-    const group = encodeFilters(inner as Filter[], { path: [...path, "filters"], prefix: PREFIX, trimEntities: trim, operator: op });
+    const group = encodeFilters(inner as Filter[], { path: [...path, "filters"], prefix: PREFIX, trimEntities: trim, operator: op, checkOperand });
     return { logical_operator: "and", conditions: [group] };
   }
   if (!Array.isArray(filters)) {
     fail(path, "an array of filters such as [[\"code\", \"is\", \"sh010\"]], a group {filter_operator, filters} or a wire tree", filters);
   }
-  return encodeFilters(filters as Filter[], { path, prefix: PREFIX, trimEntities: trim, operator: (operator as FilterOperator | undefined) ?? "all" });
+  return encodeFilters(filters as Filter[], { path, prefix: PREFIX, trimEntities: trim, operator: (operator as FilterOperator | undefined) ?? "all", checkOperand });
 }

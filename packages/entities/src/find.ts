@@ -9,6 +9,7 @@ import { abortErrorFrom } from "@sg/core";
 import { ARCHIVED_PROJECTS_GATE, callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
 import type { FiltersFor } from "./checked-filters.js";
 import type { CheckedOrder, OrderKey } from "./checked-order.js";
+import { filterDateCheck } from "./date-checks.js";
 import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters.js";
 import { pagingSetupFor, readPages, readSinglePage, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
@@ -100,6 +101,8 @@ export function quickPlan(ctx: Context, entityType: unknown, filters: unknown, f
   const info = ctx.infoNow();
   if (!info) return undefined;
   const conditions: WireCondition[] = [];
+  // A day or time the field's known type rules out is refused as the general planner refuses it.
+  const check = filterDateCheck(ctx, entityType);
   for (const condition of filters as unknown[]) {
     if (!Array.isArray(condition) || condition.length !== 3) return undefined;
     const path: unknown = condition[0];
@@ -107,6 +110,7 @@ export function quickPlan(ctx: Context, entityType: unknown, filters: unknown, f
     const value: unknown = condition[2];
     if (!QUICK_RELATIONS.has(relation) || !isFieldPath(path)) return undefined;
     if (!(typeof value === "string" || typeof value === "boolean" || value === null || (typeof value === "number" && Number.isFinite(value)))) return undefined;
+    check?.(path, value, ["filters", conditions.length, 2]);
     conditions.push({ path, relation: relation as string, values: [value] });
   }
   const returnFields: string[] = [];
@@ -140,7 +144,7 @@ export function planFind(ctx: Context, entityType: unknown, filters: unknown, fi
 export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fields: unknown, rawOptions: unknown, single: boolean): PagingPlan | Promise<PagingPlan> {
   const type = checkEntityType(entityType, ["entityType"]);
   const options = checkOptions(rawOptions, ["options"], single ? FIND_ONE_OPTIONS : FIND_OPTIONS);
-  const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"]);
+  const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"], filterDateCheck(ctx, type));
   const returnFields = fields === undefined || fields === null ? [] : checkFieldList(fields, ["fields"]);
   const limit = single ? 1 : optionOr(options, "limit", 0, (value, path) => checkInt(value, path, 0, "a whole number ≥ 0 (0 = no limit)"));
   const page = single ? 0 : optionOr(options, "page", 0, (value, path) => checkInt(value, path, 0, "a whole number ≥ 0 (0 = all pages)"));

@@ -10,6 +10,7 @@ import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters
 import type { CheckedPath, EntityTypeName, FilterPath, IsLoose, LooseSchema, PathProblem, SiteSchema, ValueAt } from "./schema-types.js";
 import { finishRecords } from "./records.js";
 import { encodeValue } from "./write-values.js";
+import { filterDateCheck } from "./date-checks.js";
 import { callExpecting } from "./reply.js";
 import { checkBoolean, checkEntityType, checkFieldPath, checkObject, checkOneOf, checkOptions, fail, isPlainObject } from "./validate.js";
 
@@ -203,7 +204,7 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const options = checkOptions(rawOptions, ["options"], ["filterOperator", "grouping", "includeArchivedProjects"]);
-  const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"]);
+  const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"], filterDateCheck(ctx, type));
   if (!Array.isArray(summaryFields) || summaryFields.length === 0) fail(["summaryFields"], "a non-empty array of { field, type } summaries", summaryFields);
   const seen = new Set<string>();
   const summaries = Array.from(summaryFields, (s, i) => {

@@ -7,6 +7,7 @@ import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type EntityTarget } from "./context.js";
 import type { CheckedTextSearchTypes, TextSearchTypes } from "./checked-filters.js";
 import type { LooseSchema, SiteSchema } from "./schema-types.js";
+import { filterDateCheck } from "./date-checks.js";
 import { toWireFilters, type FiltersInput } from "./filters.js";
 import { parseRecord } from "./records.js";
 import { badReply, expectReply } from "./reply.js";
@@ -68,7 +69,7 @@ export async function textSearch(target: unknown, text: unknown, entityTypes: un
   const wireTypes: Record<string, unknown> = {};
   for (const [type, filters] of Object.entries(types)) {
     checkEntityType(type, ["entityTypes", type]);
-    wireTypes[type] = toWireFilters(filters as FiltersInput, undefined, ["entityTypes", type], ctx.trim, ["entityTypes", type]);
+    wireTypes[type] = toWireFilters(filters as FiltersInput, undefined, ["entityTypes", type], ctx.trim, ["entityTypes", type], filterDateCheck(ctx, type));
   }
   const options = checkOptions(rawOptions, ["options"], ["projectIds", "limit"]);
   // null is Python's default None for both options, read as "not given": project_ids goes out as [] (Python's

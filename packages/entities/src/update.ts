@@ -112,7 +112,7 @@ export async function update(target: unknown, entityType: unknown, entityId: unk
   // Encoded (and its values checked) when the call is made, before anything is sent, the version lookup included;
   // the call options are read then too.
   const call: CallOptions = callOptions(ctx, options);
-  const { fields, images } = await splitImages(checked, ["data"], true, ctx.trim);
+  const { fields, images } = await splitImages(checked, ["data"], true, ctx.trim, ctx.knownFieldTypes(type));
   requireImageHttp(ctx, images);
   const wire = withModes(fields, modes);
   if (images.filmstrip) await ctx.requireVersion("filmstrip_image", [3, 1, 0], call);

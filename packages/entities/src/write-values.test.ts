@@ -10,7 +10,7 @@ import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SgValidationError } from "@sg/core";
 import { startSite, type TestSite } from "./test-support/site.js";
-import { demoProject } from "./test-support/suite.js";
+import { demoProject, refusalOn } from "./test-support/suite.js";
 
 let site: TestSite;
 let project: { type: "Project"; id: number };
@@ -27,16 +27,7 @@ afterAll(async () => {
 });
 
 /** The error of `call`, checking that the site received nothing. */
-async function refusal(call: () => Promise<unknown>): Promise<SgValidationError> {
-  const before = site.emulator.requests().length;
-  const error = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(site.emulator.requests().length).toBe(before);
-  expect(error).toBeInstanceOf(SgValidationError);
-  return error as SgValidationError;
-}
+const refusal = (call: () => Promise<unknown>): Promise<SgValidationError> => refusalOn(site, call);
 
 const BIGINT = "a number (convert the bigint with Number(); ShotGrid numbers are 32-bit ints)";
 

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { encodeWireValues, isEntityRef, trimEntityRef } from "@sg/core";
+import { checkWrittenDate } from "./date-checks.js";
 import { PREFIX, type Path } from "./validate.js";
 
 /** `{field_name, value}` as `create`, `update` and `batch` send it. */
@@ -33,10 +34,14 @@ export function trimValue(value: unknown): unknown {
   return value;
 }
 
-/** The `fields` list of a write. */
-export function wireFields(data: Readonly<Record<string, unknown>>, path: Path, trim: boolean): WireField[] {
+/**
+ * The `fields` list of a write. With `types`, the field types of the entity type known now, a `date` or `date_time`
+ * value that is no real day or time, or a `Date` for a `date` field, is refused with its path.
+ */
+export function wireFields(data: Readonly<Record<string, unknown>>, path: Path, trim: boolean, types?: ReadonlyMap<string, string>): WireField[] {
   return Object.entries(data).map(([field_name, raw]) => {
     const value = encodeValue(raw, [...path, field_name]);
+    if (types) checkWrittenDate(types.get(field_name), raw, value, [...path, field_name]);
     return { field_name, value: trim ? trimValue(value) : value };
   });
 }
