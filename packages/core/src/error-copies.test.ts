@@ -75,6 +75,23 @@ describe("errors of another copy of @sg/core", () => {
     }
   });
 
+  it("a value whose prototype's constructor cannot be read is no instance, as plain instanceof says, instead of throwing", () => {
+    const guarded = Object.create(
+      Object.create(Object.prototype, {
+        constructor: {
+          get() {
+            throw new Error("guarded: constructor is not readable");
+          },
+        },
+      }),
+    ) as object;
+    const trapped = Object.create(new Proxy({}, { get: () => { throw new Error("trap"); }, getPrototypeOf: () => null })) as object;
+    for (const value of [guarded, trapped]) {
+      expect(value instanceof A.SgError).toBe(false);
+      expect(value instanceof A.SgAuthError).toBe(false);
+    }
+  });
+
   it("a refusal made by the other copy gets the session renewed and the call re-sent; another error gets the site", async () => {
     const s = await site();
     let refreshes = 0;

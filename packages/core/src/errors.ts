@@ -67,9 +67,13 @@ export class SgError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (super[Symbol.hasInstance](value)) return true;
     const brand = Object.hasOwn(this, BRAND) && this[BRAND];
-    for (let p: object | null = brand && typeof value == "object" ? value : null; (p = p && Object.getPrototypeOf(p)); ) {
-      if ((p as { constructor?: Partial<typeof SgError> }).constructor?.[BRAND] === brand) return true;
-    }
+    // A prototype whose `constructor` cannot be read (a throwing getter, a Proxy's trap) makes no instance, as for the
+    // ordinary check, which never reads it: `instanceof` does not throw where it did not.
+    try {
+      for (let p: object | null = brand && typeof value == "object" ? value : null; (p = p && Object.getPrototypeOf(p)); ) {
+        if ((p as { constructor?: Partial<typeof SgError> }).constructor?.[BRAND] === brand) return true;
+      }
+    } catch {}
     return false;
   }
 
