@@ -150,7 +150,8 @@ describe("a download into a FIFO that ran out of time", () => {
       const error = await downloadAttachment(slow.client, 5, { filePath: path, deadlineMs: 300 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SgTimeoutError);
       expect((error as Error).message).toMatch(/within its deadline of 300 ms: nothing was written into \S*fifo-\d+\n/);
-      expect(slow.requests()).toBe(1); // get_session_token only: no GET
+      // get_session_token at most, no GET (on a loaded machine the 300 ms may pass before the POST even arrives)
+      expect(slow.requests()).toBeLessThanOrEqual(1);
       expect(error).toMatchObject({ step: "request", method: "get_session_token" });
       // the pipe was never opened: cat still waits for a writer; one opened and closed here ends it, with no bytes
       await writeFile(path, "");
