@@ -121,6 +121,8 @@ export interface Context {
   fieldTypes(entityType: string, options?: CallOptions, fields?: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /** The data types of an entity type's fields when they are known now (declared, or read before); sends nothing. */
   knownFieldTypes(entityType: string): ReadonlyMap<string, string> | undefined;
+  /** Whether the field types of some entity type may be known now (declared, or read or being read); sends nothing. */
+  anyFieldTypes(): boolean;
 }
 
 /** The server-version gate of `includeArchivedProjects: false` (rpc-protocol.md §1.9), shared by `find` and `summarize`. */
@@ -309,6 +311,7 @@ export function createContext(client: Client, rawOptions: unknown): Context {
       return within(types ?? read(), signal, deadlineMs, `reading the field types of ${entityType} to decode its dates (schema_field_read)`, "schema_field_read");
     },
     knownFieldTypes: (entityType: string): ReadonlyMap<string, string> | undefined => declared.get(entityType) ?? settledTypes.get(schemaCache.get(entityType)!),
+    anyFieldTypes: (): boolean => declared.size + schemaCache.size > 0,
   };
   return ctx;
 }

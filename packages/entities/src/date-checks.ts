@@ -19,21 +19,25 @@ const DATE_SHAPED = /^\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\dZ)?$/;
 export function dateProblem(dataType: string | undefined, value: unknown): string | undefined {
   const day = dataType === "date";
   if ((day || dataType === "date_time") && typeof value === "string" && DATE_SHAPED.test(value) && !(value.length === 10 ? isWireDate(value) : !day && isWireDateTime(value))) {
-    return day ? "a real calendar day in YYYY-MM-DD format" : "a real time YYYY-MM-DDTHH:MM:SSZ";
+    // A day is a valid operand for a date_time field too: an impossible one is named as the day it is meant to be.
+    return day || value.length === 10 ? "a real calendar day in YYYY-MM-DD format" : "a real time YYYY-MM-DDTHH:MM:SSZ";
   }
   return undefined;
 }
 
 /**
- * The check of each filter operand of `entityType` (core's `checkOperand`) when the field types of `entityType` are
- * known, else `undefined` (nothing to do). A dotted path is checked when its last hop's type is known too.
+ * The check of each filter operand of `entityType` (core's `checkOperand`), by the known field types of the type that
+ * owns the field (the last hop's, for a dotted path); `undefined` (nothing to do) when no field types are known at all.
+ * A `Date`, or an object with a `toJSON`, is judged by the string it sends (a `Date`'s in whole seconds, as core
+ * sends it), and refused as a write is.
  */
 export function filterDateCheck(ctx: Context, entityType: string): ((field: string, value: unknown, path: Path) => void) | undefined {
-  return ctx.knownFieldTypes(entityType) && ((field, value, path) => {
+  return ctx.anyFieldTypes() ? (field, value, path) => {
     const [owner, name] = fieldOwner(entityType, field);
-    const expected = dateProblem(ctx.knownFieldTypes(owner)?.get(name), value);
-    if (expected) fail(path, expected, value);
-  });
+    const dataType = ctx.knownFieldTypes(owner)?.get(name);
+    const toJSON = dataType?.startsWith("date") && (value as { toJSON?: unknown } | null | undefined)?.toJSON;
+    checkWrittenDate(dataType, value, typeof toJSON === "function" ? String(toJSON.call(value)).replace(/\.\d{3}Z$/, "Z") : value, path);
+  } : undefined;
 }
 
 /**

@@ -6,8 +6,10 @@
  * changes and no schema is read for this.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SgValidationError, type WireFilterGroup } from "@sg/core";
-import { f } from "./index.js";
+import { SgValidationError, encodeDate, type WireFilterGroup } from "@sg/core";
+import { contextOf } from "./context.js";
+import { filterDateCheck } from "./date-checks.js";
+import { entityContext, f } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 import { demoProject, refusalOn } from "./test-support/suite.js";
 
@@ -96,7 +98,48 @@ describe("filter operands on fields of known type", () => {
     // a date-time for a date field (its UTC day need not be the day meant), and an impossible day for a date_time one
     const datetime = await refusal(() => api.find("Task", [["start_date", "is", "2026-03-28T11:00:00Z"]], ["id"], { limit: 1 }));
     expect(datetime.expected).toBe(DAY);
-    expect((await refusal(() => api.find("Task", [["updated_at", "greater_than", "2026-02-29"]], ["id"]))).expected).toBe(TIME);
+    // an impossible day for a date_time field, where a day is a valid operand: named as the day it is meant to be
+    expect((await refusal(() => api.find("Task", [["updated_at", "greater_than", "2026-02-29"]], ["id"]))).expected).toBe(DAY);
+    expect((await refusal(() => api.find("Task", [["updated_at", "is", "2026-02-30"]], ["id"], { limit: 1 }))).expected).toBe(DAY);
+  });
+
+  it("refuse a Date, or an object whose toJSON gives a date-time, for a date field as a write does, in lists and summarize too", async () => {
+    const api = site.apiWith({ fieldTypes: TYPES });
+    const day = new Date(Date.UTC(2026, 2, 29));
+    const error = await refusal(() => api.find("Task", [["start_date", "is", day]], ["id"]));
+    expect(error.path).toEqual(["filters", 0, 2]);
+    expect(error.expected).toBe("a day 'YYYY-MM-DD' for a date field, not a Date");
+    expect(error.message).toContain("encodeDate(d)");
+    expect(error.message).toContain('encodeDate(d, "utc")');
+    expect((await refusal(() => api.find("Task", [["start_date", "in", ["2026-03-28", day]]], ["id"]))).path).toEqual(["filters", 0, 2, 1]);
+    const summary = await refusal(() => api.summarize("Task", [["due_date", "greater_than", day]], [{ field: "id", type: "count" }]));
+    expect(summary.path).toEqual(["filters", 0, 2]);
+    expect(summary.message).toContain("encodeDate(d)");
+    const wire: WireFilterGroup = { logical_operator: "and", conditions: [{ path: "start_date", relation: "is", values: [day] }] };
+    expect((await refusal(() => api.find("Task", wire, ["id"]))).path).toEqual(["filters", "conditions", 0, "values", 0]);
+    const instant = { toJSON: () => "2026-03-28T11:00:00Z" };
+    expect((await refusal(() => api.find("Task", [["start_date", "is", instant as never]], ["id"]))).message).toContain("encodeDate(d)");
+    // a Date for a date_time field goes out as before, and so does encodeDate's day for a date field
+    const found = await api.find("Task", [["id", "is", task], ["updated_at", "greater_than", new Date(0)], ["start_date", "is_not", encodeDate(day, "utc")]], ["id"]);
+    expect(found.map((r) => r.id)).toEqual([task]);
+  });
+
+  it("check a dotted path by its last hop's known type, whatever is known of the type searched", async () => {
+    const api = site.apiWith({ fieldTypes: TYPES });
+    expect((await refusal(() => api.find("Note", [["tasks.Task.start_date", "is", "2026-02-30"]], ["id"]))).path).toEqual(["filters", 0, 2]);
+    expect((await refusal(() => api.find("Note", [["tasks.Task.start_date", "is", new Date(0)]], ["id"]))).message).toContain("encodeDate(d)");
+    expect((await refusal(() => api.summarize("Note", [["tasks.Task.updated_at", "less_than", "2026-13-01"]], [{ field: "id", type: "count" }]))).path).toEqual(["filters", 0, 2]);
+    expect((await refusal(() => api.textSearch("kd_task", { Note: [["tasks.Task.due_date", "is", "2026-04-31"]] }))).path).toEqual(["entityTypes", "Note", 0, 2]);
+    // with no field types known for any type, there is no check to run at all; once some are, a path is checked by its owner's
+    const { client } = site.freshClient();
+    expect(filterDateCheck(contextOf(client), "Note")).toBeUndefined();
+    const check = filterDateCheck(contextOf(entityContext(client, { fieldTypes: TYPES })), "Note")!;
+    expect(() => check("tasks.Task.start_date", "2026-02-30", ["p"])).toThrow(SgValidationError);
+    expect(() => check("start_date", "2026-02-30", ["p"])).not.toThrow();
+    // a last hop of unknown type goes out as before, for the site to judge
+    const before = site.emulator.requests().length;
+    await api.find("Note", [["project.Project.start_date", "is", "2026-02-30"]], ["id"]).catch(() => undefined);
+    expect(site.emulator.requests().length).toBeGreaterThan(before);
   });
 
   it("let real days and times, nulls and the other relations' operands through", async () => {
