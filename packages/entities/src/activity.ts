@@ -120,10 +120,11 @@ async function decodeByType<T>(ctx: Context, records: readonly T[], call: CallOp
     const type = isPlainObject(r) ? r["type"] : undefined;
     if (typeof type === "string") byType.set(type, [...(byType.get(type) ?? []), i]);
   });
-  for (const [type, at] of byType) {
+  // Each type's field types are read at once, as find reads those of its dotted paths' types.
+  await Promise.all([...byType].map(async ([type, at]) => {
     const decoded = await finishRecords(ctx, type, at.map((i) => out[i] as T), call, (r) => r);
     at.forEach((i, k) => (out[i] = decoded[k] as T));
-  }
+  }));
   return out;
 }
 
