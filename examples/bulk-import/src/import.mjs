@@ -13,8 +13,9 @@ import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 
 /**
  * Whether an error says that a write may have been applied: `maybeSent` is declared by `SgNetworkError`,
- * `SgTimeoutError` and `SgAbortError`, and set by `@sg/transport` as an own property on `SgHttpError` and
- * `SgProtocolError` when it is true.
+ * `SgTimeoutError` and `SgAbortError`, set by `@sg/transport` as an own property on `SgHttpError` and
+ * `SgProtocolError` when it is true, and always `true` on `@sg/entities`' `SgPartialWriteError` (a batch that was
+ * applied, whose dates could not be decoded): its rows are then checked like any other chunk that may have landed.
  * @param {unknown} error
  */
 export const mayHaveLanded = (error) => /** @type {{ maybeSent?: unknown } | null} */ (error)?.maybeSent === true;

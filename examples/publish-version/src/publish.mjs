@@ -13,8 +13,8 @@ import { statSync } from "node:fs";
  */
 
 /**
- * Whether an error says a write may have been applied (`maybeSent: true`). An `SgPartialWriteError` has none of its
- * own: what failed after its write is its `cause`.
+ * Whether an error says a write may have been applied (`maybeSent: true`). An `SgPartialWriteError` (a write that
+ * landed, a step after it failed) always says so; what that step may have done is its `cause`'s `maybeSent`.
  * @param {unknown} error
  */
 export const mayHaveLanded = (error) => /** @type {{ maybeSent?: unknown } | null} */ (error)?.maybeSent === true;

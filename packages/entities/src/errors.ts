@@ -77,7 +77,8 @@ export interface PartialWriteErrorOptions extends SgErrorOptions {
 /**
  * The write landed but a following step failed, e.g. uploading its `image` or reading the field types that
  * decode its dates. `record` (and, for a `batch`, `records`) holds what was written, so no id is lost;
- * `cause` is the failure. Do not repeat the write: it has been applied.
+ * `cause` is the failure. Do not repeat the write: it has been applied, and `maybeSent` is `true` as on every
+ * other error of a write that landed or may have.
  */
 export class SgPartialWriteError extends SgError {
   /** The created or updated record (`type`, `id`, fields); for a `batch`, the first record among `records`. */
@@ -87,9 +88,16 @@ export class SgPartialWriteError extends SgError {
    * creates and updates, `true` for deletes. The whole batch was applied.
    */
   readonly records: readonly (Readonly<Record<string, unknown>> | boolean)[] | undefined;
+  /**
+   * Always `true`: the write was applied (only a step after it failed). Code that re-sends a write unless its error
+   * says `maybeSent: true` (check the site instead) so never sends this one again. What the failed step itself may
+   * have done is `cause.maybeSent`.
+   */
+  readonly maybeSent: true;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: PartialWriteErrorOptions) {
     super(message, options, "SG_PARTIAL_WRITE");
+    this.maybeSent = true;
     this.record = options.record;
     this.records = options.records;
   }

@@ -6,6 +6,7 @@ import { SgNetworkError, createClient, type Client } from "@sg/core";
 import { scriptAuth } from "@sg/auth-script";
 import { jsonRpcTransport, type JsonRpcTransportOptions } from "@sg/transport";
 import { SgPartialWriteError, SgTransferError, entityApi, parseUploadReply, type EntityApi } from "./index.js";
+import { retryUnlessMaybeSent } from "./test-support/retry-unless-maybe-sent.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 // A 1×1 PNG.
@@ -494,6 +495,24 @@ describe("create/update with an image: the entity first, then the upload", () =>
     expect(typeof out.image).toBe("string");
     const cleared = await site.api.update("Shot", shot.id, { image: null });
     expect(cleared.image).toBeNull();
+  });
+  // The write landed, only the upload after it failed: the partial write says maybeSent: true as every landed write's
+  // error does, so that a retry helper that re-sends unless maybeSent is true does not create a second row.
+  it("a create whose thumbnail upload is answered 503: the SgPartialWriteError says maybeSent: true; a retry helper makes no second row", async () => {
+    site.emulator.injectFault({ method: "/upload/publish_thumbnail", status: 503, body: "Service Unavailable" });
+    const error = await retryUnlessMaybeSent(() => site.api.create("Version", { code: "up_img_503_landed", project, image: png }));
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    expect(Object.getOwnPropertyDescriptor(error, "maybeSent")).toMatchObject({ value: true, enumerable: true });
+    expect((error as SgPartialWriteError).toJSON()).toMatchObject({ code: "SG_PARTIAL_WRITE", maybeSent: true });
+    expect(await site.api.find("Version", [["code", "is", "up_img_503_landed"]], ["id"])).toHaveLength(1);
+  });
+
+  it("an update whose thumbnail upload is answered 503: maybeSent: true too", async () => {
+    const shot = await site.api.create("Shot", { code: "up_img_503_update", project });
+    site.emulator.injectFault({ method: "/upload/publish_thumbnail", status: 503, body: "Service Unavailable" });
+    const error = await site.api.update("Shot", shot.id, { description: "x", image: png }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    expect(Object.getOwnPropertyDescriptor(error, "maybeSent")).toMatchObject({ value: true, enumerable: true });
   });
 });
 

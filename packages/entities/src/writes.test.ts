@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import { SgFault, SgProtocolError, SgValidationError } from "@sg/core";
 import { batch, entityApi, SgPartialWriteError } from "./index.js";
 import { RawReply, startLoopbackSite } from "./test-support/loopback.js";
+import { retryUnlessMaybeSent } from "./test-support/retry-unless-maybe-sent.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
 let site: TestSite;
@@ -179,6 +180,30 @@ describe("a failure after the write has landed", () => {
     expect(rows.map((r) => r.id)).toEqual([(created as { id: number }).id]);
     expect(await site.api.findOne("Shot", [["id", "is", victim.id]])).toBeNull();
     expect(site.methods().filter((m) => m === "batch").length).toBe(batchesBefore + 1);
+  });
+
+  // Landed, so it says maybeSent: true as every landed write's error does: a retry helper that re-sends unless
+  // maybeSent is true must not send it again (it used to, and made a second row).
+  it("create: the SgPartialWriteError of a failed date decoding (fault 104) says maybeSent: true, typed true", async () => {
+    expectTypeOf<SgPartialWriteError["maybeSent"]>().toEqualTypeOf<true>();
+    const cold = entityApi(site.freshClient().client);
+    await cold.info();
+    site.emulator.injectFault({ method: "schema_field_read", errorCode: 104, message: "Permission denied" });
+    const error = await cold.create("Shot", { code: "wr_landed_create", project }, ["created_at"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    expect(Object.getOwnPropertyDescriptor(error, "maybeSent")).toMatchObject({ value: true, enumerable: true });
+  });
+
+  it("batch: maybeSent: true, and a retry helper keyed on it makes no second row", async () => {
+    const cold = entityApi(site.freshClient().client);
+    await cold.info();
+    site.emulator.injectFault({ method: "schema_field_read", errorCode: 104, message: "Permission denied" });
+    const error = await retryUnlessMaybeSent(() =>
+      cold.batch([{ request_type: "create", entity_type: "Version", data: { code: "wr_landed_batch", project }, return_fields: ["created_at"] }]),
+    );
+    expect(error).toBeInstanceOf(SgPartialWriteError);
+    expect((error as SgPartialWriteError).toJSON()).toMatchObject({ code: "SG_PARTIAL_WRITE", maybeSent: true });
+    expect(await site.api.find("Version", [["code", "is", "wr_landed_batch"]], ["id"])).toHaveLength(1);
   });
 });
 
