@@ -53,6 +53,10 @@ export const MAINTENANCE_MESSAGE =
 /** The hint when a proxy asked for a login (HTTP 407), as an answer or as the network error fetch makes of it. */
 export const PROXY_LOGIN_HINT = "Nothing reached the site: check the user and password given for the proxy.";
 
+/** The hint of an HTTP 413 (Payload Too Large): nothing was applied, send less per request. */
+export const TOO_LARGE_HINT =
+  "The site or a proxy in front of it refused the request as too large (HTTP 413): nothing was applied. Send smaller requests: fewer requests per batch, fewer or shorter values, or a smaller upload.";
+
 /** Whether a decoded body is a fault envelope (`{exception: <truthy>, …}`). */
 export function isFault(body: unknown): body is Record<string, unknown> {
   return typeof body === "object" && body !== null && !Array.isArray(body) && Boolean((body as Record<string, unknown>)["exception"]);
@@ -129,7 +133,8 @@ export interface HttpStatusErrorInput extends ErrorContext {
 /**
  * Map a status of 300 or more to {@link SgHttpError} with the message and hint of rpc-protocol.md §1.5. A 5xx
  * answered to a write (`kind: "write"`) gets `maybeSent: true` and a hint that it may have landed: a gateway's 502
- * or 504, or a site's 500, does not prove that the site did not apply it.
+ * or 504, or a site's 500, does not prove that the site did not apply it. A 413 (a body over a size limit) was not
+ * processed: its hint says so, and to send smaller requests.
  */
 export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
   const snippet = bodySnippet(input.bodyText, input.secrets);
@@ -147,6 +152,10 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
     hint = "API access may be blocked for this site, script or user; the site's reply is above (an administrator can lift the block).";
   } else if (input.status === 429) {
     hint = `The site is rate-limiting this client${wait && ` and ${wait}`}; slow down or lower concurrency.`;
+  } else if (input.status === 413) {
+    // A body refused for its size (a gateway's or the site's limit) is refused before it is processed: nothing was
+    // applied, and the same request would be refused again. A write's error gets no maybeSent, as a 429's does not.
+    hint = TOO_LARGE_HINT;
   } else if (input.status === 502 || input.status === 504) {
     hint = "The site or a proxy in front of it failed to answer; this is usually transient, try again later.";
   } else if (input.status >= 300 && input.status < 400) {
