@@ -90,9 +90,14 @@ function faultExit(errorCode: number | undefined, serverMessage: string): number
   return EXIT_FAILURE;
 }
 
-/** The exit status of an HTTP error status. */
+/**
+ * The exit status of an HTTP error status. A 413 (Payload Too Large: a gateway's or the site's body limit) is bad input
+ * like a 103: the body was refused for its size before anything was processed, and the same command fails again, so
+ * it is fixed (smaller batches, a smaller file), neither retried as 5 nor checked as 6.
+ */
 function httpStatusExit(status: number, write: boolean): number {
   if (status === 401 || status === 403 || status === 407) return EXIT_AUTH;
+  if (status === 413) return EXIT_USAGE;
   if (UNAVAILABLE_STATUSES.has(status) || status >= 500) {
     if (!write || UNAVAILABLE_WRITE_STATUSES.has(status)) return EXIT_UNAVAILABLE;
     return EXIT_MAYBE_APPLIED;

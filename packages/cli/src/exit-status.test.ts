@@ -147,6 +147,43 @@ describe("exit status by kind of failure", () => {
     expect(r.stderr).toContain("hint: the batch may have been applied all the same (HTTP 502");
   });
 
+  // HTTP 413 (Payload Too Large): a gateway's body limit refused the request before the site processed it, as a batch
+  // of 2,000 Versions can hit. Nothing was applied and the same command fails again: 2 (fix the command), never 1 nor
+  // 6, with the hint to send less per request.
+  const TOO_LARGE_HINT = "hint: The site or a proxy in front of it refused the request as too large (HTTP 413): nothing was applied. Send smaller requests: fewer requests per batch, fewer or shorter values, or a smaller upload.";
+
+  it("2: `sg batch` answered 413 (a body too large) was not applied: sent once, with the hint to send smaller batches", async () => {
+    site.injectFault({ method: "batch", status: 413, body: "<html><body><h1>413 Request Entity Too Large</h1></body></html>", times: 5 });
+    const dir = mkdtempSync(join(tmpdir(), "sg-exit-413-"));
+    try {
+      const file = join(dir, "requests.json");
+      writeFileSync(file, JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ request_type: "create", entity_type: "Version", data: { code: `too_large_${i}`, project: { type: "Project", id: 1 } } }))));
+      const batches = (): number => site.requests().filter((q) => q.method_name === "batch").length;
+      const before = batches();
+      const r = await sg(["batch", `@${file}`], env);
+      expectStatus(r, 2);
+      expect(r.stderr).toMatch(/^sg: HTTP 413 .*'batch'/);
+      expect(r.stderr).toContain(`\n${TOO_LARGE_HINT}\n`);
+      expect(r.stderr).not.toMatch(/may have been applied/);
+      expect(batches() - before).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("2: an update or a find answered 413, with the same hint; the record is unchanged", async () => {
+    site.injectFault({ method: "update", status: 413, times: 5 });
+    const r = await sg(["update", "Shot", "1", '{"description": "behind a 413"}'], env);
+    expectStatus(r, 2);
+    expect(r.stderr).toContain(`\n${TOO_LARGE_HINT}\n`);
+    site.reset();
+    expect(await description()).not.toBe("behind a 413");
+    site.injectFault({ method: "read", status: 413, times: 5 });
+    const read = await sg(["find", "Shot"], env);
+    expectStatus(read, 2);
+    expect(read.stderr).toContain(`\n${TOO_LARGE_HINT}\n`);
+  });
+
   it("5: a download refused with 409 (still being scanned) is worth trying later; 410 (quarantined) stays 1", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-exit-download-"));
     try {

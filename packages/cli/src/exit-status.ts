@@ -17,8 +17,9 @@ export const EXIT_FAILURE = 1;
 export const EXIT_API_ERROR: number = EXIT_FAILURE;
 /**
  * Usage or bad input, never sent or refused by the site as bad input: an unknown flag, a missing argument, invalid
- * JSON, conflicting credentials, a filter `@sg/entities` rejects before sending, or the site's own validation fault
- * (an unknown field, a wrong value type). Fix the command; retrying it unchanged fails again.
+ * JSON, conflicting credentials, a filter `@sg/entities` rejects before sending, the site's own validation fault
+ * (an unknown field, a wrong value type), or a request refused as too large (HTTP 413, a gateway's or the site's body
+ * limit: nothing was applied). Fix the command; retrying it unchanged fails again.
  */
 export const EXIT_USAGE = 2;
 /** Authentication, credentials or permission: refused key, login, session, 2FA, sudo; no credentials at all; a permission fault. */
@@ -45,7 +46,7 @@ export const EXIT_STATUS_HELP: readonly string[] = [
   "Exit status:",
   "  0    ok",
   "  1    any other failure",
-  "  2    usage or bad input (caught by sg, by @sg/entities before sending, or refused by the site as invalid)",
+  "  2    usage or bad input (caught by sg, by @sg/entities before sending, or refused by the site as invalid or too large), nothing applied",
   "  3    authentication, credentials or permission",
   "  4    not found: the entity type or record id the command names, or retired (or the attachment to download)",
   "  5    network, timeout or site unavailable, nothing applied: safe to retry",
