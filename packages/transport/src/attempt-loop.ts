@@ -1,7 +1,7 @@
 import { SgError, SgTimeoutError, copyError, onAbort, silentLogger } from "@sg/core";
 import type { AttemptRecord, Clock, Logger, MethodKind } from "@sg/core";
 import { landedHint } from "./fault-map.js";
-import { classifyNetworkError, networkError } from "./network-errors.js";
+import { answered, classifyNetworkError, networkError } from "./network-errors.js";
 import type { RetryBudget } from "./retry-budget.js";
 import { classify } from "./retry-policy.js";
 import type { AttemptOutcome, RetryPolicy } from "./retry-policy.js";
@@ -158,6 +158,8 @@ export async function runAttempts<T>(o: AttemptLoopOptions, attemptFn: (signal: 
           };
         } else if ((own = thrownBelow(thrown))) {
           attempts.push({ attempt, code: own.code, elapsedMs });
+          // Thrown while the answer's body was read: the request went out, so a write may have been applied.
+          if (answered(thrown)) call.landed = true;
           throw end(own, false, `${own.code} is never retried`);
         } else {
           const outcome = classifyNetworkError(thrown);

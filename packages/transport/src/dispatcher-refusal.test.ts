@@ -109,4 +109,26 @@ describe("an SgError the dispatcher throws", () => {
     expect(site.requests).toHaveLength(1);
     await dispatcher.close();
   });
+
+  it("thrown while the answer's body was read, a write's copy says it may have been applied (the site had answered); not re-sent", async () => {
+    const site = await serve((_req, res) => text(res, '{"results": {"id": 7}}', 200, "application/json"));
+    const origin = new URL(site.url).origin;
+    // A fetch that sends the request, then fails the answer's body with the thrower's own SgError.
+    const refusingBody = async (input: string, init: RequestInit): Promise<Response> => {
+      const answer = await fetch(input, init);
+      await answer.body?.cancel();
+      return new Response(new ReadableStream({ pull: (controller) => controller.error(new RouteRefused(origin)) }), { status: 200, headers: { "content-type": "application/json" } });
+    };
+    for (const make of [jsonRpcTransport, jsonRpcCallTransport]) {
+      const clock = fakeClock();
+      const error = await fail(make({ fetch: refusingBody }).send(create, contextFor(site.url, clock)));
+      expect(error).toBeInstanceOf(RouteRefused);
+      expect(error).toMatchObject({ code: "ACME_ROUTE_REFUSED", origin, maybeSent: true });
+      expect(error.hint).toMatch(/may have been applied/);
+      expect(clock.sleeps).toEqual([]);
+      // a read so cut says nothing of its own
+      expect((await fail(make({ fetch: refusingBody }).send(read, contextFor(site.url, fakeClock()))) as { maybeSent?: unknown }).maybeSent).toBeUndefined();
+    }
+    expect(site.requests).toHaveLength(4);
+  });
 });

@@ -126,6 +126,9 @@ export function afterAnswer(error: unknown): object {
   return marked;
 }
 
+/** Whether `error` was marked by {@link afterAnswer}: thrown while an answer's body was read, after the request went out. */
+export const answered = (error: unknown): boolean => AFTER_ANSWER.has(error as object);
+
 /**
  * Classify a network failure for the retry policy. Unknown failures count as "maybe sent" (the safe side for
  * writes; a browser's fetch gives every failure as a bare `TypeError("Failed to fetch")`, CORS, DNS and offline
