@@ -38,4 +38,10 @@ describe('note_thread_contents', () => {
     expect(user(bySudo.id)).toMatchObject({ type: 'HumanUser', id: coord.entities[0].id });
     expect(user(named.id)).toMatchObject({ type: 'HumanUser', id: 2 });
   });
+
+  it("fills a Reply's user written null as one not given (a copied reply without an author)", async () => {
+    const apiUser = await t.call('read', t.script, { type: 'ApiUser', return_fields: ['id'], filters: where(['firstname', 'is', t.script['script_name']]) });
+    const copied = await t.call('create', t.script, { type: 'Reply', fields: [{ field_name: 'entity', value: { type: 'Note', id: 1 } }, { field_name: 'content', value: 'Copied.' }, { field_name: 'user', value: null }], return_fields: ['user'] });
+    expect(copied.user).toMatchObject({ type: 'ApiUser', id: apiUser.entities[0].id });
+  });
 });

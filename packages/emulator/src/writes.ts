@@ -94,7 +94,7 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   if (site.schema.field(type, 'updated_by')) data['updated_by'] = principal.effective;
   // A Reply has no created_by: its `user` names who wrote it, and the site fills it with the caller when none is
   // given (the python-api's note thread test reads the script's ApiUser there). Only a type the field takes.
-  if (type === 'Reply' && data['user'] === undefined && site.schema.field(type, 'user') && site.schema.validTypes(type, 'user').includes(principal.effective.type)) {
+  if (type === 'Reply' && (data['user'] === undefined || data['user'] === null) && site.schema.field(type, 'user') && site.schema.validTypes(type, 'user').includes(principal.effective.type)) {
     data['user'] = principal.effective;
   }
   if (type === 'HumanUser') {
