@@ -275,3 +275,64 @@ describe("encodeFilters: checkOperand", () => {
     expect(() => encodeFilters([["a", "is", 1]], { checkOperand: () => { throw refused; } })).toThrow(refused);
   });
 });
+
+describe("encodeFilters: an operand with a toJSON is taken as what it returns, as in a write", () => {
+  /** A date object as Temporal.PlainDate, dayjs or luxon make them: `toJSON()` gives the day; `calls` counts them. */
+  class PlainDateLike {
+    calls = 0;
+    constructor(private readonly day: string) {}
+    toJSON(): string {
+      this.calls += 1;
+      return this.day;
+    }
+  }
+  /** An app's link class: what it sends is what its toJSON gives. */
+  class ShotLink {
+    constructor(readonly id: number) {}
+    toJSON(): unknown {
+      return { type: "Shot", id: this.id, code: "sh010" };
+    }
+  }
+
+  it("a date object's toJSON gives the day sent, called once, in every relation", () => {
+    const day = new PlainDateLike("2026-03-04");
+    expect(enc([["sg_date", "is", day]])).toEqual({ logical_operator: "and", conditions: [{ path: "sg_date", relation: "is", values: ["2026-03-04"] }] });
+    expect(day.calls).toBe(1);
+    const [low, high] = [new PlainDateLike("2026-03-01"), new PlainDateLike("2026-03-31")];
+    expect(enc([["sg_date", "between", [low, high]], ["sg_date", "in", [day]]])).toMatchObject({ conditions: [{ values: ["2026-03-01", "2026-03-31"] }, { values: ["2026-03-04"] }] });
+    expect(enc({ logical_operator: "or", conditions: [{ path: "sg_date", relation: "less_than", values: [day] }] })).toMatchObject({ conditions: [{ values: ["2026-03-04"] }] });
+    expect([low.calls, high.calls, day.calls]).toEqual([1, 1, 3]);
+  });
+
+  it("a link class's toJSON gives the link sent (trimmed in is/in), a Date given by toJSON goes as a wire datetime", () => {
+    expect(enc([["entity", "is", new ShotLink(7)], ["entity", "in", [new ShotLink(8)]]])).toEqual({
+      logical_operator: "and",
+      conditions: [{ path: "entity", relation: "is", values: [{ type: "Shot", id: 7 }] }, { path: "entity", relation: "in", values: [{ type: "Shot", id: 8 }] }],
+    });
+    expect(encodeFilters([["entity", "is", new ShotLink(7)]], { trimEntities: false })).toMatchObject({ conditions: [{ values: [{ type: "Shot", id: 7, code: "sh010" }] }] });
+    const instant = { toJSON: () => new Date(Date.UTC(2026, 2, 4, 12, 30, 15, 250)) };
+    expect(enc([["created_at", "greater_than", instant]])).toMatchObject({ conditions: [{ values: ["2026-03-04T12:30:15Z"] }] });
+  });
+
+  it("what toJSON returns is checked as any operand, by the operand's path, and its own toJSON is not called", () => {
+    expect(err([["sg_date", "is", { toJSON: () => Number.NaN }]])).toMatchObject({ path: ["filters", 0, 2], expected: "a finite number" });
+    expect(err([["entity", "in", [1, { toJSON: () => ({ type: "Shot" }) }]]])).toMatchObject({ path: ["filters", 0, 2, 1], expected: expect.stringMatching(/^an entity link/) });
+    expect(err([["sg_date", "is", { toJSON: () => undefined }]])).toMatchObject({ path: ["filters", 0, 2], received: "undefined" });
+    expect(err([["code", "starts_with", { toJSON: () => 5 }]]).expected).toBe("a string for 'starts_with'");
+    const twice = { toJSON: () => ({ toJSON: () => "again" }) };
+    expect(err([["sg_date", "is", twice]]).expected).toMatch(/^an entity link/);
+  });
+
+  it("checkOperand gets the operand as given and as sent, and the toJSON is still called once", () => {
+    const seen: unknown[] = [];
+    const day = new PlainDateLike("2026-02-30");
+    const when = new Date(Date.UTC(2026, 2, 4, 1, 2, 3, 400));
+    encodeFilters([["sg_date", "is", day], ["created_at", "is", when], ["code", "is", "x"]], { checkOperand: (field, value, path, sent) => void seen.push([field, value, path, sent]) });
+    expect(seen).toEqual([
+      ["sg_date", day, ["filters", 0, 2], "2026-02-30"],
+      ["created_at", when, ["filters", 1, 2], "2026-03-04T01:02:03Z"],
+      ["code", "x", ["filters", 2, 2], "x"],
+    ]);
+    expect(day.calls).toBe(1);
+  });
+});

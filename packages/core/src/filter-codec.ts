@@ -18,9 +18,10 @@ export type FilterRelation =
 /**
  * A value a condition may compare against. An entity link is typed twice: with an index signature, so that an object
  * literal may hold other keys (`{ type, id, name }`), and without, so that a link declared as an `interface` (which
- * has no implicit index signature) is taken too.
+ * has no implicit index signature) is taken too. An object with a `toJSON` (a `Temporal.PlainDate`, a dayjs or luxon
+ * date, an app's link class) is taken as what its `toJSON` returns, as in a write.
  */
-export type FilterValue = string | number | boolean | null | Date | { readonly type: string; readonly id: number; readonly [key: string]: unknown } | { readonly type: string; readonly id: number };
+export type FilterValue = string | number | boolean | null | Date | { readonly type: string; readonly id: number; readonly [key: string]: unknown } | { readonly type: string; readonly id: number } | { toJSON(key: string): unknown };
 
 /** Python-style condition: `[path, relation, value]`, `[path, "in", [a, b]]`, `[path, "in_last", 1, "DAY"]`. */
 export type FilterCondition = readonly [path: string, relation: FilterRelation | (string & {}), ...values: readonly (FilterValue | readonly FilterValue[])[]];
@@ -65,11 +66,13 @@ export interface EncodeFiltersOptions {
   /** Trim entity dicts in `is`/`is_not`/`in`/`not_in` operands to their link keys (default true, like the Python client). */
   readonly trimEntities?: boolean | undefined;
   /**
-   * Called with each operand of each condition, as given, before it is encoded, with the condition's field path and
-   * the operand's path as written (`["filters", 0, 2]`, `["filters", "conditions", 1, "values", 0]`): a caller that
-   * knows the field's type throws here to refuse an operand the site would refuse (an impossible date).
+   * Called with each operand of each condition, as given, once it is encoded, with the condition's field path, the
+   * operand's path as written (`["filters", 0, 2]`, `["filters", "conditions", 1, "values", 0]`) and the operand as it
+   * is sent (`sent`: a `Date` as a wire datetime, an object with a `toJSON` as what that returned, its `toJSON` not
+   * called again): a caller that knows the field's type throws here to refuse an operand the site would refuse (an
+   * impossible date).
    */
-  readonly checkOperand?: ((field: string, value: unknown, path: readonly (string | number)[]) => void) | undefined;
+  readonly checkOperand?: ((field: string, value: unknown, path: readonly (string | number)[], sent: unknown) => void) | undefined;
 }
 
 type Arity = "one" | "two" | "list" | "relative";
@@ -204,7 +207,11 @@ function encodeCondition(condition: readonly unknown[], path: Path, ctx: Ctx, fr
     }
   }
 
-  const encoded = values.map((v, i) => (ctx.check?.(field, v, vpath(i)), encodeOperand(v, vpath(i), relation as FilterRelation, ctx)));
+  const encoded = values.map((v, i) => {
+    const sent = encodeOperand(v, vpath(i), relation as FilterRelation, ctx);
+    ctx.check?.(field, v, vpath(i), sent);
+    return sent;
+  });
   if (relation.startsWith("in_calendar_") && (typeof encoded[0] !== "number" || !Number.isInteger(encoded[0]))) {
     fail(ctx, vpath(0), `a whole-number offset for '${relation}' (0 = current, -1 = previous, 1 = next)`, describeValue(values[0]));
   }
@@ -216,7 +223,8 @@ function encodeCondition(condition: readonly unknown[], path: Path, ctx: Ctx, fr
   return { path: field, relation, values: trimmed };
 }
 
-function encodeOperand(value: unknown, path: Path, relation: FilterRelation, ctx: Ctx): unknown {
+/** An operand as it is sent; one with a `toJSON` (not a Date) as what that returns, called once, as for a write. */
+function encodeOperand(value: unknown, path: Path, relation: FilterRelation, ctx: Ctx, viaToJSON?: boolean): unknown {
   if (value === null) return null;
   switch (typeof value) {
     case "string":
@@ -228,6 +236,8 @@ function encodeOperand(value: unknown, path: Path, relation: FilterRelation, ctx
     case "object":
       if (isDate(value)) return encodeDateTime(value, path, ctx.prefix);
       if (Array.isArray(value)) fail(ctx, path, `a single value for '${relation}' (not a nested array)`, describeValue(value));
+      const toJSON = !viaToJSON && (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON == "function") return encodeOperand(toJSON.call(value, String(path[path.length - 1])), path, relation, ctx, true);
       // A copy, read once, now: its own keys, and type and id even from getters (a link class). What is checked is what
       // is sent, though the caller reuses its object before the call goes out.
       const link = { ...value, type: (value as EntityRef).type, id: (value as EntityRef).id };

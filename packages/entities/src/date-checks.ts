@@ -28,15 +28,13 @@ export function dateProblem(dataType: string | undefined, value: unknown): strin
 /**
  * The check of each filter operand of `entityType` (core's `checkOperand`), by the known field types of the type that
  * owns the field (the last hop's, for a dotted path); `undefined` (nothing to do) when no field types are known at all.
- * A `Date`, or an object with a `toJSON`, is judged by the string it sends (a `Date`'s in whole seconds, as core
- * sends it), and refused as a write is.
+ * A `Date`, or an object with a `toJSON`, is judged by what core sends for it (`sent`: a `Date` in whole seconds, what
+ * the `toJSON` core called once returned, a date-time in whole seconds too), and refused as a write is.
  */
-export function filterDateCheck(ctx: Context, entityType: string): ((field: string, value: unknown, path: Path) => void) | undefined {
-  return ctx.anyFieldTypes() ? (field, value, path) => {
+export function filterDateCheck(ctx: Context, entityType: string): ((field: string, value: unknown, path: Path, sent?: unknown) => void) | undefined {
+  return ctx.anyFieldTypes() ? (field, value, path, sent = value) => {
     const [owner, name] = fieldOwner(entityType, field);
-    const dataType = ctx.knownFieldTypes(owner)?.get(name);
-    const toJSON = dataType?.startsWith("date") && (value as { toJSON?: unknown } | null | undefined)?.toJSON;
-    checkWrittenDate(dataType, value, typeof toJSON === "function" ? String(toJSON.call(value)).replace(/\.\d{3}Z$/, "Z") : value, path);
+    checkWrittenDate(ctx.knownFieldTypes(owner)?.get(name), value, typeof value == "object" && typeof sent == "string" ? sent.replace(/\.\d{3}Z$/, "Z") : sent, path);
   } : undefined;
 }
 
