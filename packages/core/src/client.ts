@@ -306,8 +306,8 @@ export function createClient(options: ClientOptions): Client {
   };
 
   const http = (request: ClientHttpRequest, credentials: Credentials | undefined): Promise<HttpResponse> => {
-    const { authenticated: _authenticated, credentials: _explicit, kind, sessionUuid: _sessionUuid, refused: _refused, ...rest } = request;
-    return handOver({ ...rest, kind: kind ?? (request.method === "GET" ? "read" : "write"), ...(credentials ? { credentials } : {}) }, exchange);
+    const { authenticated: _authenticated, credentials: _explicit, kind: _kind, sessionUuid: _sessionUuid, refused: _refused, ...rest } = request;
+    return handOver({ ...rest, kind: httpKind(request), ...(credentials ? { credentials } : {}) }, exchange);
   };
 
   // Made afresh by close() with the fresh close signal, as the transport's context is.
@@ -356,8 +356,9 @@ export function createClient(options: ClientOptions): Client {
    * if that failed or was cut short, as its `cause`). A refusal of the re-send (an `SgAuthError` from
    * `resend`; `onRejected` is not asked twice for one call, that would be a login per call), or a strategy that gives up, throws the strategy's explanation of the last refusal,
    * or that refusal as it came. `signal`, `endsAt` and `deadlineMs` bound the wait for the refresh, as the caller's,
-   * and `closed` (the client's close signal when the call was made) ends it; `cut` gives the error of a wait so ended
-   * (not of a failed refresh) what the caller adds to it, when it is re-sent after a refresh.
+   * and `closed` (the client's close signal when the call was made) ends it. When there is a `resend`, the error of a
+   * wait so ended (not of a failed refresh) says what the refused send did: its `method` (`name`), its `attempts`, and
+   * for a `write`, `maybeSent: false`.
    */
   const afterRefusal = async <T>(
     strategy: AuthStrategy,
@@ -365,14 +366,18 @@ export function createClient(options: ClientOptions): Client {
     credentials: Credentials,
     sentAt: number,
     name: string,
-    wait: { readonly signal: AbortSignal | undefined; readonly closed: AbortSignal; readonly endsAt: number | undefined; readonly deadlineMs: number | undefined; readonly cut?: (error: Error) => unknown },
+    wait: { readonly signal: AbortSignal | undefined; readonly closed: AbortSignal; readonly endsAt: number | undefined; readonly deadlineMs: number | undefined; readonly write: boolean },
     resend?: (fresh: Credentials) => Promise<T>,
   ): Promise<T> => {
     let refused = error;
     let rejected = credentials;
     // No refresh (a login, maybe a prompt) is started for a call that was aborted or whose client closed meanwhile.
     const ended = wait.closed.aborted || wait.signal?.aborted;
-    const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs, resend && wait.cut).catch((cause: unknown) => {
+    // Cut while waiting for the refresh, a call says what its send did (its attempts; a refused write, that it was not
+    // applied); a signal's own reason, maybe other calls' too, goes as it is.
+    const cut = (stop: Error): unknown =>
+      stop === wait.signal?.reason ? stop : Object.assign(stop, { method: name, attempts: error.attempts }, wait.write && { maybeSent: false });
+    const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs, resend && cut).catch((cause: unknown) => {
       // Without `resend` (a write that may have landed), a copy says `maybeSent`: what the refresh threw is one object
       // shared by every caller waiting for it. The strategy's explanation of a refusal (an SgAuthError whose cause is
       // the refusal: the key is wrong) leaves as it would for any call; a failure or a cut of the wait leaves as the cause
@@ -466,11 +471,8 @@ export function createClient(options: ClientOptions): Client {
           // `retryWrites`) is not re-sent after a refresh: the write may have been applied. The strategy still
           // refreshes and explains it, and what leaves says `maybeSent`, whoever made it.
           const landed = (error as { maybeSent?: unknown }).maybeSent;
-          // Cut while waiting for the refresh, a call says what its send did (its attempts; a refused write, that it was
-          // not applied); a signal's own reason, maybe other calls' too, goes as it is.
-          const cut = (stop: Error): unknown =>
-            stop === signal?.reason ? stop : Object.assign(stop, { method, attempts: error.attempts }, (callOptions?.kind ?? defaults.kind ?? methodKind(method)) === "write" && { maybeSent: false });
-          return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs, cut }, landed ? undefined : async (fresh) =>
+          const write = (callOptions?.kind ?? defaults.kind ?? methodKind(method)) === "write";
+          return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs, write }, landed ? undefined : async (fresh) =>
             (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T,
           ).catch((left) => {
             // The strategy's explanation (per call) of a landed write's refusal: `Reflect.set`, as a frozen one goes out
@@ -515,7 +517,7 @@ export function createClient(options: ClientOptions): Client {
         } catch (error) {
           // A refusal of the credentials that the caller told in the answer (refused) is handled as call() handles a fault 102.
           if (!(error instanceof SgAuthError) || !request.refused) throw error;
-          return await afterRefusal(strategy, error, credentials, sentAt, name, { signal: request.signal, closed, endsAt, deadlineMs }, (fresh) =>
+          return await afterRefusal(strategy, error, credentials, sentAt, name, { signal: request.signal, closed, endsAt, deadlineMs, write: httpKind(request) === "write" }, (fresh) =>
             httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, AFTER_REFUSAL) : request, fresh),
           );
         }
@@ -794,6 +796,9 @@ function deadlineError(method: string, deadlineMs: number, what: string): SgTime
 }
 
 const INFO = "the site's info";
+
+/** An exchange's kind: its own, else `read` for a GET and `write` for any other method. */
+const httpKind = (request: ClientHttpRequest): MethodKind => request.kind ?? (request.method === "GET" ? "read" : "write");
 
 /**
  * What `run(arg)` returns, as a promise, and what it throws, as a rejection: a strategy's or a transport's method may
