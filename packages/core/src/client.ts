@@ -358,7 +358,7 @@ export function createClient(options: ClientOptions): Client {
    * or that refusal as it came. `signal`, `endsAt` and `deadlineMs` bound the wait for the refresh, as the caller's,
    * and `closed` (the client's close signal when the call was made) ends it. When there is a `resend`, the error of a
    * wait so ended (not of a failed refresh) says what the refused send did: its `method` (`name`), its `attempts`, and
-   * for a `write`, `maybeSent: false`.
+   * for a `write`, `maybeSent: false`; `resend` gets that `cut` for the deadline error of a re-send left no time.
    */
   const afterRefusal = async <T>(
     strategy: AuthStrategy,
@@ -367,14 +367,14 @@ export function createClient(options: ClientOptions): Client {
     sentAt: number,
     name: string,
     wait: { readonly signal: AbortSignal | undefined; readonly closed: AbortSignal; readonly endsAt: number | undefined; readonly deadlineMs: number | undefined; readonly write: boolean },
-    resend?: (fresh: Credentials) => Promise<T>,
+    resend?: (fresh: Credentials, cut: (error: Error) => unknown) => Promise<T>,
   ): Promise<T> => {
     let refused = error;
     let rejected = credentials;
     // No refresh (a login, maybe a prompt) is started for a call that was aborted or whose client closed meanwhile.
     const ended = wait.closed.aborted || wait.signal?.aborted;
-    // Cut while waiting for the refresh, a call says what its send did (its attempts; a refused write, that it was not
-    // applied); a signal's own reason, maybe other calls' too, goes as it is.
+    // Cut while waiting for the refresh, or left no time for the re-send, a call says what its send did (its attempts; a
+    // refused write, that it was not applied); a signal's own reason, maybe other calls' too, goes as it is.
     const cut = (stop: Error): unknown =>
       stop === wait.signal?.reason ? stop : Object.assign(stop, { method: name, attempts: error.attempts }, wait.write && { maybeSent: false });
     const fresh = strategy.onRejected && (await waitFor(ended ? undefined : refreshOnce(strategy, error, credentials, sentAt), wait.closed, wait.signal, name, AFTER_REFUSAL, wait.endsAt, wait.deadlineMs, resend && cut).catch((cause: unknown) => {
@@ -393,7 +393,7 @@ export function createClient(options: ClientOptions): Client {
       if (!resend) throw refused;
       logger.debug(`${PREFIX}: re-sending once with fresh credentials`, { method: name, auth: strategy.name });
       try {
-        return await resend(fresh);
+        return await resend(fresh, cut);
       } catch (again) {
         if (!(again instanceof SgAuthError)) throw again;
         refused = again;
@@ -472,8 +472,8 @@ export function createClient(options: ClientOptions): Client {
           // refreshes and explains it, and what leaves says `maybeSent`, whoever made it.
           const landed = (error as { maybeSent?: unknown }).maybeSent;
           const write = (callOptions?.kind ?? defaults.kind ?? methodKind(method)) === "write";
-          return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs, write }, landed ? undefined : async (fresh) =>
-            (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL) : callOptions)) as T,
+          return await afterRefusal(strategy, error, credentials, sentAt, method, { signal, closed, endsAt, deadlineMs, write }, landed ? undefined : async (fresh, cut) =>
+            (await send(method, payload, fresh, endsAt ? withTimeLeft(callOptions, endsAt, method, deadlineMs!, AFTER_REFUSAL, cut) : callOptions)) as T,
           ).catch((left) => {
             // The strategy's explanation (per call) of a landed write's refusal: `Reflect.set`, as a frozen one goes out
             // as it is, not as a TypeError. A failed or cut refresh is thrown as the call's own refusal (afterRefusal).
@@ -517,8 +517,8 @@ export function createClient(options: ClientOptions): Client {
         } catch (error) {
           // A refusal of the credentials that the caller told in the answer (refused) is handled as call() handles a fault 102.
           if (!(error instanceof SgAuthError) || !request.refused) throw error;
-          return await afterRefusal(strategy, error, credentials, sentAt, name, { signal: request.signal, closed, endsAt, deadlineMs, write: httpKind(request) === "write" }, (fresh) =>
-            httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, AFTER_REFUSAL) : request, fresh),
+          return await afterRefusal(strategy, error, credentials, sentAt, name, { signal: request.signal, closed, endsAt, deadlineMs, write: httpKind(request) === "write" }, (fresh, cut) =>
+            httpUnlessRefused(endsAt ? withTimeLeft(request, endsAt, name, deadlineMs!, AFTER_REFUSAL, cut) : request, fresh),
           );
         }
       } catch (error) {
@@ -772,11 +772,12 @@ const AFTER_REFUSAL = "fresh credentials after a refusal";
 /**
  * `options` with `deadlineMs` set to what is left until `endsAt` (a `performance.now()` time). When nothing is
  * left (the wait for `what` ended as the deadline passed, before its timer ran), the deadline error is thrown
- * instead: a call is never handed to the transport past its deadline, where a write could still land.
+ * instead, through `cut` as a wait the timer ended: a call is never handed to the transport past its deadline, where
+ * a write could still land.
  */
-function withTimeLeft<O extends CallOptions | ClientHttpRequest>(options: O | undefined, endsAt: number, method: string, deadlineMs: number, what: string): O {
+function withTimeLeft<O extends CallOptions | ClientHttpRequest>(options: O | undefined, endsAt: number, method: string, deadlineMs: number, what: string, cut = asIs): O {
   const left = endsAt - performance.now();
-  if (left <= 0) throw deadlineError(method, deadlineMs, what);
+  if (left <= 0) throw cut(deadlineError(method, deadlineMs, what));
   return { ...options, deadlineMs: Math.ceil(left) } as O;
 }
 
@@ -796,6 +797,9 @@ function deadlineError(method: string, deadlineMs: number, what: string): SgTime
 }
 
 const INFO = "the site's info";
+
+/** A stop's error as it is: the `cut` of a wait nothing was sent before. */
+const asIs = (error: Error): unknown => error;
 
 /** An exchange's kind: its own, else `read` for a GET and `write` for any other method. */
 const httpKind = (request: ClientHttpRequest): MethodKind => request.kind ?? (request.method === "GET" ? "read" : "write");
@@ -857,7 +861,7 @@ function waitersOf(work: Promise<unknown>): Set<Waiter> {
  * and nothing of the caller left among the work's waiters). The error of such a stop goes through `cut`; the work's own
  * failure goes as it is.
  */
-function waitFor<T>(work: T | PromiseLike<T>, closed: AbortSignal | undefined, signal: AbortSignal | undefined, method: string, what: string, endsAt?: number, deadlineMs?: number, cut = (error: Error): unknown => error): Promise<T> {
+function waitFor<T>(work: T | PromiseLike<T>, closed: AbortSignal | undefined, signal: AbortSignal | undefined, method: string, what: string, endsAt?: number, deadlineMs?: number, cut = asIs): Promise<T> {
   if (signal?.aborted) return Promise.reject(cut(abortErrorFrom(signal)));
   if (closed?.aborted) return Promise.reject(cut(closedWhileWaiting(method, what)));
   if (!endsAt && !signal && !closed) return Promise.resolve(work);
