@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { SgError, cutText, scrubText, type SgErrorOptions } from "@sg/core";
+import { SgError, cutText, scrubText, type EntityRef, type SgErrorOptions } from "@sg/core";
 
 /** Options of {@link SgTransferError}. */
 export interface TransferErrorOptions extends SgErrorOptions {
@@ -21,6 +21,16 @@ export interface TransferErrorOptions extends SgErrorOptions {
   readonly serverMessage?: string | undefined;
   /** Set for an upload step that may have been applied although it failed; only `true` is kept. */
   readonly maybeSent?: boolean | undefined;
+  /** The thumbnail `shareThumbnail` uploaded before its share failed (see {@link SgTransferError.uploaded}); sets `maybeSent`. */
+  readonly uploaded?: UploadedThumbnail | undefined;
+}
+
+/** A thumbnail that `shareThumbnail` uploaded (its `thumbnailPath`) before the share failed: it is on the site. */
+export interface UploadedThumbnail {
+  /** The entity whose thumbnail it now is: the first of the entities given. */
+  readonly entity: EntityRef;
+  /** The id of its Attachment. */
+  readonly attachmentId: number;
 }
 
 /**
@@ -42,15 +52,25 @@ export class SgTransferError extends SgError {
   readonly serverMessage: string | undefined;
   /**
    * `true` when the upload step may have been applied on the site although it failed (answered with a 5xx, or
-   * with something that is not an upload reply, after the file may have reached the site): check before trying
-   * again. Absent otherwise. As on the core's `SgHttpError`, an own property only when `true`.
+   * with something that is not an upload reply, after the file may have reached the site), or when part of the
+   * call landed before it failed (`uploaded`): check before trying again. Absent otherwise. As on the core's
+   * `SgHttpError`, an own property only when `true`.
    */
   declare readonly maybeSent?: true;
+  /**
+   * Set by `shareThumbnail` given a `thumbnailPath` when its upload landed and the share then failed (then
+   * `maybeSent` is `true` too): the entity whose thumbnail it now is and its Attachment id. Share it from there,
+   * `shareThumbnail(<the other entities>, { sourceEntity: uploaded.entity })`: the same call again would upload it
+   * a second time, as another Attachment.
+   */
+  readonly uploaded: UploadedThumbnail | undefined;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: TransferErrorOptions = {}) {
     super(message, options.attempts || !options.status ? options : { ...options, attempts: [{ attempt: 1, status: options.status }] }, options.code ?? "SG_TRANSFER_FAILED");
-    if (options.maybeSent) this.maybeSent = true;
+    // Part of the call landed before it failed: sending it again would repeat that part.
+    if (options.maybeSent || options.uploaded) this.maybeSent = true;
     this.status = options.status;
+    this.uploaded = options.uploaded;
     // Scrubbed, then cut: a cut first could leave the start of a secret.
     this.reply = options.reply === undefined ? undefined : cutText(options.reply, 500, options.secrets ?? []);
     this.errorCode = options.errorCode;
@@ -58,7 +78,10 @@ export class SgTransferError extends SgError {
   }
 }
 
-/** `shareThumbnail` was asked to share a thumbnail the site is still processing (reply code 2). */
+/**
+ * `shareThumbnail` was asked to share a thumbnail the site is still processing (reply code 2). After a
+ * `thumbnailPath` upload that landed, `uploaded` names it: retry with it as `sourceEntity`, not the path.
+ */
 export class SgThumbnailNotReadyError extends SgTransferError {
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: TransferErrorOptions = {}) {

@@ -51,4 +51,4 @@ export type { ShareThumbnailOptions, UploadOptions, UploadSource } from "./uploa
 export type { AttachmentArg, AttachmentInput, AttachmentStream, DownloadOptions, OpenAttachmentOptions } from "./downloads.js";
 export type { TransferCallOptions, TransferStep } from "./transfer.js";
 export { SgPartialWriteError, SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
-export type { PartialWriteErrorOptions, TransferErrorOptions } from "./errors.js";
+export type { PartialWriteErrorOptions, TransferErrorOptions, UploadedThumbnail } from "./errors.js";

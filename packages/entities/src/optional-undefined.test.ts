@@ -87,7 +87,7 @@ const uploadOptions = { ...transferCall, fieldName: undefined, displayName: unde
 const shareOptions = { ...transferCall, thumbnailPath: undefined, sourceEntity: undefined, filmstripThumbnail: undefined } satisfies Unset<ShareThumbnailOptions>;
 const openOptions = { ...transferCall, localFiles: undefined } satisfies Unset<OpenAttachmentOptions>;
 const downloadOptions = { ...openOptions, filePath: undefined, maxBytes: undefined } satisfies Unset<DownloadOptions>;
-const transferError = { cause: undefined, hint: undefined, method: undefined, attempts: undefined, secrets: undefined, code: undefined, status: undefined, reply: undefined, errorCode: undefined, serverMessage: undefined, maybeSent: undefined } satisfies Unset<TransferErrorOptions>;
+const transferError = { cause: undefined, hint: undefined, method: undefined, attempts: undefined, secrets: undefined, code: undefined, status: undefined, reply: undefined, errorCode: undefined, serverMessage: undefined, maybeSent: undefined, uploaded: undefined } satisfies Unset<TransferErrorOptions>;
 
 // The annotations are the assertions: each fails to compile under exactOptionalPropertyTypes without `| undefined`.
 const typed: readonly unknown[] = [

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, cutText, scrubText, type FaultDetails, type HttpResponse } from "@sg/core";
-import { SgTransferError } from "./errors.js";
+import { SgTransferError, type UploadedThumbnail } from "./errors.js";
 import { PREFIX } from "./validate.js";
 
 /** Parse an upload reply: success starts with `1`; the id sits between the first `:` and the next newline. */
@@ -109,8 +109,11 @@ const NOT_FOUND = [/^No entity of type \S+ exists with id \d+$/, /^Entity type "
  *
  * `refused`, given for a step that is not an upload of a field's file (a share), is the hint of a refusal that is
  * neither a missing record nor a permission (a 103, or a `0…` without a code), in place of the upload's.
+ *
+ * `uploaded`, given for a share after its own upload landed, is that upload: the error carries it, says `maybeSent:
+ * true` whatever the answer, and its hint ends with {@link shareFrom}.
  */
-export function uploadRefused(message: string, target: string, { status, text: raw, secrets }: StepAnswer, landed?: string, refused?: string): SgTransferError {
+export function uploadRefused(message: string, target: string, { status, text: raw, secrets }: StepAnswer, landed?: string, refused?: string, uploaded?: UploadedThumbnail): SgTransferError {
   const text = scrubText(raw, secrets);
   const refusal = refusalOf(text);
   const words = refusal?.message ?? "";
@@ -135,9 +138,19 @@ export function uploadRefused(message: string, target: string, { status, text: r
     reply: text,
     secrets,
     code: "SG_UPLOAD_FAILED",
-    hint,
+    hint: hint + shareFrom(uploaded),
     maybeSent,
+    uploaded,
     ...(refusal?.errorCode === undefined ? {} : { errorCode: refusal.errorCode }),
     ...(refusal?.message ? { serverMessage: refusal.message } : {}),
   });
+}
+
+/**
+ * The end of the hint of a share that failed after `shareThumbnail` uploaded its `thumbnailPath` (`uploaded`): share
+ * the thumbnail from the entity it went to, since the same call again would upload another Attachment; "" without one.
+ */
+export function shareFrom(uploaded: UploadedThumbnail | undefined): string {
+  const e = uploaded?.entity;
+  return e ? ` Share it with the other entities from sourceEntity: { type: "${e.type}", id: ${e.id} }: thumbnailPath would upload another Attachment.` : "";
 }

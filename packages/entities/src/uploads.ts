@@ -12,9 +12,9 @@
  */
 import { SgValidationError, cutText, type CallOptions, type Credentials, type DateMode, type EntityRef, type HttpResponse, type SgAuthError, type SiteInfo } from "@sg/core";
 import { contextOf, type Context, type EntityTarget } from "./context.js";
-import { SgThumbnailNotReadyError, SgTransferError } from "./errors.js";
+import { SgThumbnailNotReadyError, SgTransferError, type UploadedThumbnail } from "./errors.js";
 import type { CheckedFieldName, EntityTypeName, FileFieldName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { credentialsRefused, parseUploadReply, uploadRefused, wordsOf, type StepAnswer } from "./upload-reply.js";
+import { credentialsRefused, parseUploadReply, shareFrom, uploadRefused, wordsOf, type StepAnswer } from "./upload-reply.js";
 import { transferSecrets } from "./transfer-secrets.js";
 import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
 import { nodeBuiltins } from "./node-files.js";
@@ -379,7 +379,9 @@ async function uploadTo(target: unknown, entityType: unknown, entityId: unknown,
 /**
  * Give several entities the same thumbnail (Python `share_thumbnail`); returns the Attachment id of the
  * shared thumbnail. Throws `SgThumbnailNotReadyError`, quoting the site's words, while the source thumbnail is still
- * being processed (the site's `2…` answer); any other answer that shares nothing is an `SgTransferError`.
+ * being processed (the site's `2…` answer); any other answer that shares nothing is an `SgTransferError`. With a
+ * `thumbnailPath`, once its upload to the first entity landed, either error names it (`uploaded`, `maybeSent: true`)
+ * and its hint says to share it with `sourceEntity` rather than upload it again.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param entities - the entities to share the thumbnail with.
@@ -409,12 +411,15 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   // deadlineMs bounds the whole share: the version check, the upload of a thumbnailPath, and the share itself.
   const what = `sharing a thumbnail with ${refs.length} ${refs.length === 1 ? "entity" : "entities"}`;
   await step(t, what, (call) => ctx.requireVersion("shareThumbnail", [4, 0, 0], call), "nothing was shared");
-  let uploaded = "";
+  let landed: UploadedThumbnail | undefined;
   if (plan) {
     const attachmentId = await sendUpload(ctx, plan, t);
     if (rest.length === 0) return attachmentId;
-    uploaded = `the thumbnail was attached to ${source.type} ${source.id} (Attachment ${attachmentId}), `;
+    landed = { entity: source, attachmentId };
   }
+  // Once the upload landed, every error says what is on the site, and how to share it without a second upload.
+  const at = landed ? ` attached to ${source.type} ${source.id} (Attachment ${landed.attachmentId})` : "";
+  const uploaded = at && `the thumbnail was${at}, `;
   const form = {
     entities: rest.map((e) => `${e.type}_${e.id}`).join(","),
     source_entity: `${source.type}_${source.id}`,
@@ -430,14 +435,15 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
   if (status < 300 && text.startsWith("2")) {
     // The site's words (scrubbed, as a refusal's are) say which source and why, as Python's message quotes its reply.
     const words = cutText(wordsOf(text), 300, secrets);
-    throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail: ${words || "the source thumbnail is not ready"}`, {
+    throw new SgThumbnailNotReadyError(`${PREFIX}: unable to share thumbnail${at}: ${words || "the source thumbnail is not ready"}`, {
       status,
       reply: text,
       secrets,
       ...(words ? { serverMessage: words } : {}),
-      hint: "Retry once the source's thumbnail is no longer transient.",
+      hint: `Retry once the source's thumbnail is no longer transient.${shareFrom(landed)}`,
+      uploaded: landed,
     });
   }
-  throw uploadRefused(`${PREFIX}: unable to share thumbnail`, "share_thumbnail", response, shared,
-    `The site refused the share (its words above): the source entity must have a ${filmstrip ? "filmstrip " : ""}thumbnail to share, and every target entity must exist.`);
+  throw uploadRefused(`${PREFIX}: unable to share thumbnail${at}`, "share_thumbnail", response, shared,
+    `The site refused the share (its words above): the source entity must have a ${filmstrip ? "filmstrip " : ""}thumbnail to share, and every target entity must exist.`, landed);
 }
