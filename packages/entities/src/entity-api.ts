@@ -31,7 +31,7 @@ import {
 import { summarize, type CheckedFieldItems, type Grouping, type OneSummaryPerField, type SummarizeOptions, type SummarizeResult, type Summaries, type SummaryField } from "./summarize.js";
 import { exportPage, textSearch, type ExportPageOptions, type TextSearchOptions, type TextSearchResult } from "./text-search.js";
 import { update, type AnyUpdateModes, type CheckedUpdateModes, type UpdateOptions } from "./update.js";
-import { shareThumbnail, upload, uploadFilmstripThumbnail, uploadThumbnail, type ShareThumbnailOptions, type UploadOptions, type UploadSource } from "./uploads.js";
+import { shareThumbnail, upload, uploadFilmstripThumbnail, uploadThumbnail, type FieldUploadOptions, type ShareThumbnailOptions, type UploadOptions, type UploadSource } from "./uploads.js";
 import type { TransferCallOptions } from "./transfer.js";
 
 export type { FoundRecord } from "./schema-types.js";
@@ -238,7 +238,7 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   navSearchEntity(rootPath: string, entity: EntityRef, options?: NavSearchOptions): Promise<unknown>;
 
   /** Upload a file to an entity, optionally into a field; returns the Attachment id (Python `upload`). */
-  upload<E extends EntityTypeName<S>, const K extends string = string>(entityType: E, entityId: number, path: UploadSource, options?: UploadOptions<CheckedFieldName<S, K, FileFieldName<S, E>, `✗ ${K} is not a url or image field of ${E}`>>): Promise<number>;
+  upload<E extends EntityTypeName<S>, const K extends string = string>(entityType: E, entityId: number, path: UploadSource, options?: UploadOptions<CheckedFieldName<S, K, FileFieldName<S, E>, `✗ ${K} is not a url or image field of ${E}`>> & FieldUploadOptions<K>): Promise<number>;
 
   /** Upload an entity's thumbnail (Python `upload_thumbnail`). */
   uploadThumbnail(entityType: EntityTypeName<S>, entityId: number, path: UploadSource, options?: TransferCallOptions): Promise<number>;

@@ -47,7 +47,7 @@ export type { ProjectAccessOptions, UserSubscription, WorkDay, WorkDayReason, Wo
 export type { ExportPageOptions, TextSearchMatch, TextSearchOptions, TextSearchResult } from "./text-search.js";
 export type { NavExpandOptions, NavSearchOptions, NavSeedEntityField } from "./nav.js";
 export { parseUploadReply } from "./uploads.js";
-export type { ShareThumbnailOptions, UploadOptions, UploadSource } from "./uploads.js";
+export type { FieldUploadOptions, ShareThumbnailOptions, ThumbnailFieldName, UploadOptions, UploadSource } from "./uploads.js";
 export type { AttachmentArg, AttachmentInput, AttachmentStream, DownloadOptions, OpenAttachmentOptions } from "./downloads.js";
 export type { TransferCallOptions, TransferStep } from "./transfer.js";
 export { SgPartialWriteError, SgThumbnailNotReadyError, SgTransferError } from "./errors.js";

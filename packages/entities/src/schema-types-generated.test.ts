@@ -261,10 +261,20 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   await api.upload("Version", 1, "m.mov", { fieldName: "code" });
   await api.upload("Version", 1, "m.mov", { fieldName: "sg_uploaded_movie" });
   await api.upload("Version", 1, "m.png", { fieldName: "image" });
+  // A thumbnail is not tagged (upload refuses a tagList into a thumbnail field); a file field takes tags.
+  // @ts-expect-error — no tagList into image
+  await api.upload("Version", 1, "m.png", { fieldName: "image", tagList: "review" });
+  // @ts-expect-error — nor into filmstrip_image
+  await api.upload("Version", 1, "m.png", { fieldName: "filmstrip_image", tagList: ["review"] });
+  await api.upload("Version", 1, "m.png", { fieldName: "image", tagList: null });
+  await api.upload("Version", 1, "m.mov", { fieldName: "sg_uploaded_movie", tagList: ["review"] });
+  await api.upload("Version", 1, "m.mov", { tagList: "review" });
   const loose = entityApi(api.client);
   await loose.follow({ type: "HumanUser", id: 1 }, { type: "Shto", id: 1 });
   await loose.schemaFieldRead("Shot", "cdoe");
   await loose.upload("Version", 1, "m.mov", { fieldName: "sg_uploaded_moive" });
+  // @ts-expect-error — loose too: a literal thumbnail field takes no tagList
+  await loose.upload("Version", 1, "m.png", { fieldName: "image", tagList: "review" });
   async function linksAnySite<S extends SiteSchema, E extends EntityTypeName<S>>(site: EntityApi<S>, type: E, user: EntityLink) {
     await site.follow(user, { type, id: 1 });
     await site.schemaFieldRead(type, "anything");

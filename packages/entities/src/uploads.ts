@@ -40,6 +40,15 @@ export interface UploadOptions<F extends string = string> extends TransferCallOp
   readonly tagList?: readonly string[] | string | null | undefined;
 }
 
+/** The fields an upload into which is a thumbnail's (posted to `publish_thumbnail`, which takes no tags). */
+export type ThumbnailFieldName = "thumb_image" | "filmstrip_thumb_image" | "image" | "filmstrip_image";
+
+/**
+ * What `upload` into field `K` takes besides {@link UploadOptions}: into a thumbnail field ({@link ThumbnailFieldName}), no
+ * `tagList` (a thumbnail is not tagged; `upload` refuses one); anything for other fields, or a `K` known only at run time.
+ */
+export type FieldUploadOptions<K extends string> = K extends ThumbnailFieldName ? { readonly tagList?: null | undefined } : unknown;
+
 /** Options of `shareThumbnail`: exactly one of `thumbnailPath` and `sourceEntity`. */
 export interface ShareThumbnailOptions extends TransferCallOptions {
   /** Upload this image to the first entity, then share it with the others. `null`: not given, as Python's `None`. */
@@ -52,6 +61,9 @@ export interface ShareThumbnailOptions extends TransferCallOptions {
 
 const THUMBNAIL_FIELDS = new Set(["thumb_image", "filmstrip_thumb_image", "image", "filmstrip_image"]);
 const MULTIPART_CHUNK = 20_000_000;
+
+/** Whether an upload into `field` is a thumbnail's (posted to `publish_thumbnail`, without a display name or tags). */
+const isThumbnail = (field: string | undefined): boolean => field !== undefined && THUMBNAIL_FIELDS.has(field);
 
 /** A file ready to send: its bytes as a named `File`. */
 export interface PreparedFile {
@@ -170,6 +182,8 @@ function checkUpload(entityType: unknown, entityId: unknown, rawOptions: unknown
   let tags: string[] = [];
   if (options["tagList"] != null) {
     const t = options["tagList"];
+    // publish_thumbnail takes no tag_list: the tags would be dropped without a word.
+    if (isThumbnail(field)) fail(["options", "tagList"], "no tagList: a thumbnail is not tagged", t);
     // Python's tag_list is one comma-separated string, sent as it is (an empty one is not sent).
     if (typeof t === "string") tags = t ? [checkFormText(t, ["options", "tagList"], "tag names")] : [];
     else if (!Array.isArray(t)) fail(["options", "tagList"], "an array of tag names or a string of them", t);
@@ -200,7 +214,7 @@ function uploadOf(plan: UploadPlan): string {
 export async function sendUpload(ctx: Context, plan: UploadPlan, t: Transfer): Promise<number> {
   const { type, id, file, field, displayName, tags } = plan;
   const what = uploadOf(plan);
-  const thumbnail = field !== undefined && THUMBNAIL_FIELDS.has(field);
+  const thumbnail = isThumbnail(field);
   const filmstrip = field === "filmstrip_thumb_image" || field === "filmstrip_image";
   const info = await step(t, what, async (call) => {
     if (filmstrip) await ctx.requireVersion("filmstrip thumbnails", [3, 1, 0], call);
@@ -330,9 +344,10 @@ async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, f
  * @param entityId - the entity's id.
  * @param path - a file path (Node) or a `Blob`/`File`.
  * @param options - `fieldName`, `displayName`, `tagList` and call options (no `kind`); `deadlineMs` bounds the whole
- *   upload, every step of it.
+ *   upload, every step of it. Into a thumbnail field (`image`, …) a `tagList` is refused, and so is a `displayName`
+ *   but a nameless Blob's (the file name it is sent under).
  */
-export function upload<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const K extends string = string>(target: EntityTarget<S, D>, entityType: E, entityId: number, path: UploadSource, options?: UploadOptions<CheckedFieldName<S, K, FileFieldName<S, E>, `✗ ${K} is not a url or image field of ${E}`>>): Promise<number>;
+export function upload<S extends SiteSchema = LooseSchema, D extends DateMode = "date", E extends EntityTypeName<S> = EntityTypeName<S>, const K extends string = string>(target: EntityTarget<S, D>, entityType: E, entityId: number, path: UploadSource, options?: UploadOptions<CheckedFieldName<S, K, FileFieldName<S, E>, `✗ ${K} is not a url or image field of ${E}`>> & FieldUploadOptions<K>): Promise<number>;
 export function upload(target: unknown, entityType: unknown, entityId: unknown, path: unknown, options?: unknown): Promise<number> {
   return uploadTo(target, entityType, entityId, path, options, undefined);
 }
@@ -372,6 +387,11 @@ async function uploadTo(target: unknown, entityType: unknown, entityId: unknown,
   // checked, so that an options object changed meanwhile changes nothing.
   const t = transferCall(ctx, checked);
   const file = await prepareFile(source, ["path"], plan.displayName);
+  // A thumbnail's name is the file's: a displayName names only a Blob without a name of its own (the file name it is
+  // sent under), and would be dropped without a word for a path or a named File.
+  if (isThumbnail(plan.field) && plan.displayName !== undefined && file.name !== plan.displayName) {
+    fail(["options", "displayName"], "no displayName: a thumbnail keeps its file's own name", plan.displayName);
+  }
   requireHttp(ctx, ["path"]);
   return sendUpload(ctx, { ...plan, file }, t);
 }
