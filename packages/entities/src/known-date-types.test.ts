@@ -148,3 +148,33 @@ describe("filter operands on fields of known type", () => {
     expect(found.map((r) => r.id)).toEqual([task]);
   });
 });
+
+describe("a summary's value on a field of known type", () => {
+  it("is checked as a filter operand is, with its path: an impossible day or time, a Date for a date field", async () => {
+    const api = site.apiWith({ fieldTypes: TYPES });
+    const day = await refusal(() => api.summarize("Task", [], [{ field: "id", type: "count" }, { field: "due_date", type: "percentage", value: "2026-02-30" }]));
+    expect(day.path).toEqual(["summaryFields", 1, "value"]);
+    expect(day.expected).toBe(DAY);
+    expect(day.message).toContain("summaryFields[1].value");
+    const date = await refusal(() => api.summarize("Task", [], [{ field: "due_date", type: "percentage", value: new Date(Date.UTC(2026, 0, 19)) }]));
+    expect(date.path).toEqual(["summaryFields", 0, "value"]);
+    expect(date.expected).toBe("a day 'YYYY-MM-DD' for a date field, not a Date");
+    expect(date.message).toContain("encodeDate(d)");
+    expect((await refusal(() => api.summarize("Task", [], [{ field: "updated_at", type: "percentage", value: "2026-03-29T24:00:00Z" }]))).expected).toBe(TIME);
+    // a dotted path by its last hop's type
+    expect((await refusal(() => api.summarize("Note", [], [{ field: "tasks.Task.start_date", type: "percentage", value: "2026-04-31" }]))).path).toEqual(["summaryFields", 0, "value"]);
+  });
+
+  it("lets a real day through, and goes out as before where the type is not known, reading no schema for it", async () => {
+    const api = site.apiWith({ fieldTypes: TYPES });
+    const startDate = (await api.findOne("Task", [["id", "is", task]], ["start_date"]))!.start_date as string;
+    const result = await api.summarize("Task", [["id", "is", task]], [{ field: "start_date", type: "percentage", value: startDate }]);
+    expect(result.summaries).toEqual({ start_date: 100 });
+    const { client, sent } = site.freshClient();
+    const { entityApi } = await import("./index.js");
+    const early = await entityApi(client).summarize("Task", [], [{ field: "due_date", type: "percentage", value: "2026-02-30" }]).catch((e: unknown) => e);
+    expect(early).not.toBeInstanceOf(SgValidationError);
+    expect(sent.map((r) => r.method)).not.toContain("schema_field_read");
+    expect(sent.map((r) => r.method)).toContain("summarize");
+  });
+});

@@ -38,7 +38,9 @@ export interface SummaryField<P extends string = string, T extends SummaryType =
    * whose status is `value` (without it, `fin`); `percentage` the share whose field equals `value` (without it,
    * of records with a value; a checkbox counts checked records either way). A string, a finite number, a boolean,
    * `null` (the share of records without a value), a `Date` (sent as a wire datetime) or an entity link (the share
-   * linking to it; trimmed to its link keys as filters trim it); `summarize` refuses it on any other type.
+   * linking to it; trimmed to its link keys as filters trim it); `summarize` refuses it on any other type. Where the
+   * field's data type is known, a `date` or `date_time` value is checked as a filter operand is (an impossible day,
+   * a `Date` for a `date` field).
    */
   readonly value?: string | number | boolean | Date | EntityRef | null | undefined;
 }
@@ -204,7 +206,8 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
   const options = checkOptions(rawOptions, ["options"], ["filterOperator", "grouping", "includeArchivedProjects"]);
-  const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"], filterDateCheck(ctx, type));
+  const dateCheck = filterDateCheck(ctx, type);
+  const wireFilters = toWireFilters(filters, options["filterOperator"], ["filters"], ctx.trim, ["options", "filterOperator"], dateCheck);
   if (!Array.isArray(summaryFields) || summaryFields.length === 0) fail(["summaryFields"], "a non-empty array of { field, type } summaries", summaryFields);
   const seen = new Set<string>();
   const summaries = Array.from(summaryFields, (s, i) => {
@@ -219,6 +222,8 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
     if (value === undefined) return { field, type: kind };
     // Only `percentage` and `status_percentage` count the share of a value.
     if (!kind.endsWith("percentage")) fail([...path, "value"], "no value: only 'percentage' and 'status_percentage' take one", value);
+    // Checked as a filter operand is where the field's type is known: an impossible day, a Date for a date field.
+    dateCheck?.(field, value, [...path, "value"]);
     // Encoded as a written value is (a Date becomes a wire datetime; NaN, an invalid Date refused), a link trimmed as
     // filters trim it; what is left must be a value a field can equal: an object or a list is no summary value.
     const wire = Array.isArray(value) ? value : encodeValue(ctx.trim ? trimEntityRef(value) : value, [...path, "value"]);
