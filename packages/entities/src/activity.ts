@@ -8,18 +8,24 @@
  */
 import type { CallOptions, DateMode } from "@sg/core";
 import { callOptions, contextOf, type Context, type EntityTarget } from "./context.js";
-import type { EntityTypeName, LooseSchema, SiteSchema } from "./schema-types.js";
+import type { EntityTypeName, IsLoose, LooseSchema, SiteSchema, WhereSchemaOpen } from "./schema-types.js";
 import { finishRecords, parseRecord } from "./records.js";
 import { callExpecting } from "./reply.js";
 import { checkEntityFields, checkEntityType, checkId, checkInt, checkOptions, isPlainObject } from "./validate.js";
 
-/** Extra fields to return per entity type, e.g. `{ Note: ["tasks"], Reply: ["user"] }`. */
-export type EntityFields = { readonly [entityType: string]: readonly string[] };
+/**
+ * Extra fields to return per entity type, e.g. `{ Note: ["tasks"], Reply: ["user"] }`. With a schema `S`, each key
+ * must be one of its entity types (a misspelt one, which the site would ignore, is a compile error); any key where
+ * the schema is loose or a type parameter.
+ */
+export type EntityFields<S extends SiteSchema = LooseSchema> =
+  | (IsLoose<S> extends true ? { readonly [entityType: string]: readonly string[] } : { readonly [E in EntityTypeName<S>]?: readonly string[] })
+  | WhereSchemaOpen<S, { readonly [entityType: string]: readonly string[] }>;
 
-/** Options of `activityStreamRead`, plus call options. */
-export interface ActivityStreamOptions extends CallOptions {
+/** Options of `activityStreamRead`, plus call options (`S`: the site schema, which types `entityFields`' keys). */
+export interface ActivityStreamOptions<S extends SiteSchema = LooseSchema> extends CallOptions {
   /** Extra fields per entity type (`entity_fields`). `null` is Python's default `None`: the same as leaving it out. */
-  readonly entityFields?: EntityFields | null | undefined;
+  readonly entityFields?: EntityFields<S> | null | undefined;
   /** Only updates with an id ≥ this (`min_id`). `null` is Python's default `None`: the same as leaving it out, sent as `min_id: null`. */
   readonly minId?: number | null | undefined;
   /** Only updates with an id ≤ this (`max_id`). `null` is Python's default `None`: the same as leaving it out, sent as `max_id: null`. */
@@ -31,10 +37,10 @@ export interface ActivityStreamOptions extends CallOptions {
   readonly limit?: number | null | undefined;
 }
 
-/** Options of `noteThreadRead`, plus call options. */
-export interface NoteThreadOptions extends CallOptions {
+/** Options of `noteThreadRead`, plus call options (`S`: the site schema, which types `entityFields`' keys). */
+export interface NoteThreadOptions<S extends SiteSchema = LooseSchema> extends CallOptions {
   /** Extra fields per entity type (`entity_fields`). `null` is Python's default `None`: the same as leaving it out. */
-  readonly entityFields?: EntityFields | null | undefined;
+  readonly entityFields?: EntityFields<S> | null | undefined;
 }
 
 /** What `activityStreamRead` returns. */
@@ -61,7 +67,7 @@ export interface ActivityStream {
  * @param entityId - the entity's id.
  * @param options - `entityFields`, `minId`, `maxId`, `limit` and call options.
  */
-export function activityStreamRead<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, options?: ActivityStreamOptions): Promise<ActivityStream>;
+export function activityStreamRead<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, entityType: EntityTypeName<S>, entityId: number, options?: ActivityStreamOptions<S>): Promise<ActivityStream>;
 export async function activityStreamRead(target: unknown, entityType: unknown, entityId: unknown, rawOptions?: unknown): Promise<ActivityStream> {
   const ctx = contextOf(target);
   const type = checkEntityType(entityType, ["entityType"]);
@@ -96,7 +102,7 @@ export async function activityStreamRead(target: unknown, entityType: unknown, e
  * @param noteId - the Note's id.
  * @param options - `entityFields` and call options.
  */
-export function noteThreadRead(target: EntityTarget<SiteSchema, DateMode>, noteId: number, options?: NoteThreadOptions): Promise<{ readonly type: string; readonly id: number; readonly [field: string]: unknown }[]>;
+export function noteThreadRead<S extends SiteSchema = LooseSchema, D extends DateMode = "date">(target: EntityTarget<S, D>, noteId: number, options?: NoteThreadOptions<S>): Promise<{ readonly type: string; readonly id: number; readonly [field: string]: unknown }[]>;
 export async function noteThreadRead(target: unknown, noteId: unknown, rawOptions?: unknown): Promise<{ readonly type: string; readonly id: number; readonly [field: string]: unknown }[]> {
   const ctx = contextOf(target);
   const id = checkId(noteId, ["noteId"]);

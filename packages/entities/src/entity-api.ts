@@ -190,10 +190,10 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
   following(user: SchemaEntityLink<S>, options?: FollowingOptions): Promise<SchemaEntityLink<S>[]>;
 
   /** An entity's activity stream, newest first (Python `activity_stream_read`). */
-  activityStreamRead(entityType: EntityTypeName<S>, entityId: number, options?: ActivityStreamOptions): Promise<ActivityStream>;
+  activityStreamRead(entityType: EntityTypeName<S>, entityId: number, options?: ActivityStreamOptions<S>): Promise<ActivityStream>;
 
   /** A note with its replies and attachments (Python `note_thread_read`). */
-  noteThreadRead(noteId: number, options?: NoteThreadOptions): Promise<{ readonly type: string; readonly id: number; readonly [field: string]: unknown }[]>;
+  noteThreadRead(noteId: number, options?: NoteThreadOptions<S>): Promise<{ readonly type: string; readonly id: number; readonly [field: string]: unknown }[]>;
 
   /** Site preferences by name; unknown names are left out (Python `preferences_read`). */
   preferencesRead(prefs?: readonly string[], options?: CallOptions): Promise<{ readonly [name: string]: unknown }>;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode, Filter } from "@sg/core";
-import { batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, findOne, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type FoundRecord, type OrderItem, type SiteSchema, type TextSearchTypes, type UpdateOptions } from "./index.js";
+import { activityStreamRead, batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, findOne, noteThreadRead, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type FoundRecord, type OrderItem, type SiteSchema, type TextSearchTypes, type UpdateOptions } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -269,16 +269,30 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
   await api.upload("Version", 1, "m.png", { fieldName: "image", tagList: null });
   await api.upload("Version", 1, "m.mov", { fieldName: "sg_uploaded_movie", tagList: ["review"] });
   await api.upload("Version", 1, "m.mov", { tagList: "review" });
+  // entityFields' keys are the schema's entity types: a misspelt one, which the site ignores, is refused.
+  // @ts-expect-error — Reply_ is not an entity type
+  await api.noteThreadRead(1, { entityFields: { Reply_: ["content"] } });
+  // @ts-expect-error — nor is shot (entity types are capitalised)
+  await api.activityStreamRead("Shot", 1, { entityFields: { shot: ["code"] } });
+  // @ts-expect-error — likewise through the function
+  await noteThreadRead(api, 1, { entityFields: { note: ["subject"] } });
+  await api.noteThreadRead(1, { entityFields: { Note: ["subject"], Reply: ["content"] } });
+  await api.activityStreamRead("Shot", 1, { entityFields: { Shot: ["code"], Version: ["code", "sg_status_list"] } });
+  await activityStreamRead(api, "Shot", 1, { entityFields: null });
   const loose = entityApi(api.client);
   await loose.follow({ type: "HumanUser", id: 1 }, { type: "Shto", id: 1 });
   await loose.schemaFieldRead("Shot", "cdoe");
   await loose.upload("Version", 1, "m.mov", { fieldName: "sg_uploaded_moive" });
+  await loose.noteThreadRead(1, { entityFields: { Reply_: ["content"] } });
+  await noteThreadRead(api.client, 1, { entityFields: { anyType: ["x"] } });
   // @ts-expect-error — loose too: a literal thumbnail field takes no tagList
   await loose.upload("Version", 1, "m.png", { fieldName: "image", tagList: "review" });
   async function linksAnySite<S extends SiteSchema, E extends EntityTypeName<S>>(site: EntityApi<S>, type: E, user: EntityLink) {
     await site.follow(user, { type, id: 1 });
     await site.schemaFieldRead(type, "anything");
     await site.upload(type, 1, "m.mov", { fieldName: "anything" });
+    await site.noteThreadRead(1, { entityFields: { Note: ["subject"] } });
+    await site.activityStreamRead(type, 1, { entityFields: { [type]: ["code"] } });
   }
   void linksAnySite;
   // A mode only for a multi-entity field the data holds.
