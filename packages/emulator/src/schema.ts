@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { badInput, excerpt } from './errors.js';
-import { checkFieldProps } from './field-props.js';
+import { checkFieldProps, FIELD_KEYS } from './field-props.js';
 
 /** One `{value, editable}` pair of the schema. */
 export interface SchemaProperty {
@@ -47,9 +47,6 @@ const CREATABLE_TYPES = new Set([
   'text', 'number', 'float', 'checkbox', 'date', 'date_time', 'list', 'status_list', 'entity', 'multi_entity',
   'url', 'percent', 'duration', 'currency', 'timecode', 'color', 'serializable', 'footage', 'tag_list',
 ]);
-
-/** Top-level (non-`properties`) keys of a field definition that `schema_field_update` may set. */
-const TOP_LEVEL_PROPS = new Set(['name', 'description', 'mandatory', 'unique', 'editable']);
 
 function prop(value: unknown, editable: boolean): SchemaProperty {
   return { value, editable };
@@ -248,6 +245,8 @@ export class Schema {
     delete rest['name'];
     const def = this.makeField(type, code, dataType, displayName, {});
     this.applyProps(def, rest);
+    // `visible` reads `editable: false` without a project (rpc-protocol §2.6), as schema_field_update sets it.
+    if ('visible' in props) def.visible = prop(Boolean(props['visible']), false);
     const map = this.fields[type];
     if (map) map[code] = def;
     try {
@@ -260,9 +259,11 @@ export class Schema {
     return code;
   }
 
+  /** Sets the properties, each where `schema_field_read` shows it; `visible` is set apart (per project or not). */
   private applyProps(def: FieldDef, props: Record<string, unknown>): void {
     for (const [k, v] of Object.entries(props)) {
-      if (TOP_LEVEL_PROPS.has(k)) {
+      if (k === 'visible') continue;
+      if (FIELD_KEYS.includes(k)) {
         const cur = def[k] as SchemaProperty | undefined;
         def[k] = prop(v, cur?.editable ?? true);
       } else {
@@ -278,12 +279,9 @@ export class Schema {
   updateField(type: string, field: string, props: Record<string, unknown>, projectId?: number, check?: () => void): void {
     const def = this.requireField(type, field);
     if ('data_type' in props || 'entity_type' in props) throw badInput(`The data type and entity type of ${type}.${field} cannot be changed`);
-    checkFieldProps(props, { label: `${type}.${field}`, dataType: def.data_type.value as string, builtIn: !field.startsWith('sg_'), projectScoped: projectId !== undefined, hasType: (t) => this.hasType(t) });
+    checkFieldProps(props, { label: `${type}.${field}`, dataType: def.data_type.value as string, builtIn: !field.startsWith('sg_'), projectScoped: projectId !== undefined, hasType: (t) => this.hasType(t), held: Object.keys(def.properties) });
     const before = structuredClone(def);
-    const rest: Record<string, unknown> = { ...props };
-    const visible = rest['visible'];
-    delete rest['visible'];
-    this.applyProps(def, rest);
+    this.applyProps(def, props);
     try {
       check?.();
     } catch (e) {
@@ -292,7 +290,7 @@ export class Schema {
       throw e;
     }
     this.revision++;
-    if ('visible' in props) this.setVisible(type, field, Boolean(visible), projectId);
+    if ('visible' in props) this.setVisible(type, field, Boolean(props['visible']), projectId);
   }
 
   private setVisible(type: string, field: string, visible: boolean, projectId: number | undefined): void {

@@ -13,7 +13,9 @@ function projectId(call: MethodCall, method: string): number | undefined {
 function properties(method: string, value: unknown): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (Array.isArray(value)) {
-    const out: Record<string, unknown> = {};
+    // Without a prototype, so that a property named `__proto__` is a key (refused by name) rather than the prototype
+    // every unset property would be read from.
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const item of value) {
       if (!item || typeof item !== 'object' || typeof (item as Record<string, unknown>)['property_name'] !== 'string') {
         throw badInput(`${method}: each property must be {property_name, value}, got ${excerpt(item)}`);
@@ -25,8 +27,10 @@ function properties(method: string, value: unknown): Record<string, unknown> {
     }
     return out;
   }
-  if (typeof value === 'object') return { ...(value as Record<string, unknown>) };
-  throw badInput(`${method}: 'properties' must be a list of {property_name, value}`);
+  // A hash ({description: …}) is how the Python client takes them, not how it sends them (rpc-protocol §2.6): a client
+  // sending it has a bug the site would refuse, so it is refused here too.
+  const got = typeof value === 'object' ? `a hash (${excerpt(value)}); send [{"property_name": "name", "value": …}, …]` : excerpt(value);
+  throw badInput(`${method}: 'properties' must be a list of {property_name, value}, got ${got}`);
 }
 
 /** Schema methods. */
