@@ -1,10 +1,10 @@
-import { formatRow, linkOut, type CompiledPath } from '../entity-format.js';
+import { formatRow, linkOut } from '../entity-format.js';
 import { badInput } from '../errors.js';
 import { viewerOf } from '../last-accessed.js';
 import type { Site } from '../site.js';
 import { isLink, type LinkRef, type Row } from '../store.js';
 import { payloadObject, requireInt } from './payload.js';
-import { extraFields, threadTime, userRef } from './thread-format.js';
+import { entityFieldPaths, threadTime, userRef } from './thread-format.js';
 import type { MethodCall } from './types.js';
 
 /** Updates a stream answers when the request gives no `limit` (the site's default is not documented). */
@@ -80,16 +80,7 @@ export function activityStream(call: MethodCall): unknown {
   const minId = typeof p['min_id'] === 'number' ? p['min_id'] : undefined;
   const maxId = typeof p['max_id'] === 'number' ? p['max_id'] : undefined;
   const limit = typeof p['limit'] === 'number' && p['limit'] > 0 ? p['limit'] : DEFAULT_LIMIT;
-  const entityFields = p['entity_fields'];
-  // Checked up front, so that a bad entry is refused whether or not an update of its type comes back.
-  const paths = new Map<string, CompiledPath[]>();
-  const viewer = viewerOf(site, call.principal);
-  const pathsOf = (t: string): CompiledPath[] => {
-    let list = paths.get(t);
-    if (!list) paths.set(t, (list = extraFields(site, t, entityFields, viewer)));
-    return list;
-  };
-  pathsOf(type);
+  const pathsOf = entityFieldPaths(site, 'activity_stream', p['entity_fields'], viewerOf(site, call.principal));
 
   // Entries are stored in id order: walk them newest first, and stop at `min_id` or once `limit` are found.
   const events = site.store.all('EventLogEntry');

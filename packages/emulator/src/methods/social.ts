@@ -5,7 +5,7 @@ import type { Site } from '../site.js';
 import { isLink, type LinkRef, type Row } from '../store.js';
 import { optionalLink, payloadObject, requireInt } from './payload.js';
 import { activityStream } from './activity-stream.js';
-import { extraFields, threadTime, userOut, userRef } from './thread-format.js';
+import { entityFieldPaths, threadTime, userOut, userRef } from './thread-format.js';
 import type { MethodCall, MethodHandler } from './types.js';
 
 function liveRow(site: Site, method: string, link: LinkRef | undefined, what: string): Row {
@@ -26,10 +26,9 @@ function noteThread(call: MethodCall): unknown {
   const noteId = requireInt('note_thread_contents', p, 'note_id');
   const note = site.store.getLive('Note', noteId);
   if (!note) throw badInput(`note_thread_contents: Note with id ${noteId} does not exist`);
-  const ef = p['entity_fields'];
-  const viewer = viewerOf(site, call.principal);
+  const extra = entityFieldPaths(site, 'note_thread_contents', p['entity_fields'], viewerOf(site, call.principal));
   const item = (row: Row, base: string[]): Record<string, unknown> => {
-    const out = formatRow(site, row, [...base.map((f) => compilePath(site.schema, site.store, row.type, f)), ...extraFields(site, row.type, ef, viewer)]);
+    const out = formatRow(site, row, [...base.map((f) => compilePath(site.schema, site.store, row.type, f)), ...extra(row.type)]);
     out['created_at'] = threadTime(row.f['created_at']);
     return out;
   };

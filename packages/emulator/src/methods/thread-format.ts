@@ -1,5 +1,6 @@
-import { compilePath, formatValue, linkOut } from '../entity-format.js';
-import { badInput } from '../errors.js';
+import { meantName } from '../did-you-mean.js';
+import { compilePath, formatValue, linkOut, type CompiledPath } from '../entity-format.js';
+import { badInput, excerpt } from '../errors.js';
 import type { Viewer } from '../last-accessed.js';
 import type { Site } from '../site.js';
 import type { LinkRef, Row } from '../store.js';
@@ -24,14 +25,23 @@ export function threadTime(value: unknown): string | null {
 }
 
 /**
- * The compiled `entity_fields[type]` paths of a thread or stream request (none when the hash or its entry is absent),
- * reading `viewer`'s own `Project.last_accessed_by_current_user` as `read` does.
+ * The compiled paths of a thread or stream request's `entity_fields` (`{EntityType: [fields]}`), looked up by type
+ * (none for a type it leaves out), reading `viewer`'s own `Project.last_accessed_by_current_user` as `read` does.
+ * Every entry is checked up front, whether or not an item of its type comes back: a type the site does not have is
+ * refused as `read` refuses one (fault 103, with the type it likely meant), and so is an unknown field of any type.
  */
-export function extraFields(site: Site, type: string, entityFields: unknown, viewer: Viewer): ReturnType<typeof compilePath>[] {
-  if (entityFields === undefined || entityFields === null) return [];
-  if (typeof entityFields !== 'object' || Array.isArray(entityFields)) throw badInput("'entity_fields' must be a hash {EntityType: [fields]}");
-  const list = (entityFields as Record<string, unknown>)[type];
-  if (list === undefined) return [];
-  if (!Array.isArray(list) || !list.every((f) => typeof f === 'string')) throw badInput(`'entity_fields.${type}' must be a list of field names`);
-  return (list as string[]).map((f) => compilePath(site.schema, site.store, type, f, viewer));
+export function entityFieldPaths(site: Site, method: string, entityFields: unknown, viewer: Viewer): (type: string) => CompiledPath[] {
+  const paths = new Map<string, CompiledPath[]>();
+  if (entityFields !== undefined && entityFields !== null) {
+    if (typeof entityFields !== 'object' || Array.isArray(entityFields)) throw badInput(`${method}: 'entity_fields' must be a hash {EntityType: [fields]}, got ${excerpt(entityFields)}`);
+    for (const [type, list] of Object.entries(entityFields)) {
+      if (!site.schema.hasType(type)) {
+        const meant = meantName(type, site.schema.entityTypes(), (t) => [t]);
+        throw badInput(`${method}: 'entity_fields' has ${excerpt(type)}, which is not a valid entity type${meant === undefined ? '' : `: did you mean ${JSON.stringify(meant)}?`}`);
+      }
+      if (!Array.isArray(list) || !list.every((f) => typeof f === 'string')) throw badInput(`${method}: 'entity_fields.${type}' must be a list of field names, got ${excerpt(list)}`);
+      paths.set(type, (list as string[]).map((f) => compilePath(site.schema, site.store, type, f, viewer)));
+    }
+  }
+  return (type) => paths.get(type) ?? [];
 }
