@@ -50,18 +50,33 @@ function responseBody(kb) {
   return text;
 }
 
+/**
+ * Start the server child. Its stdin is a pipe from this process, which it watches: when this process ends, however
+ * it ends (an error, a signal, even SIGKILL), the pipe closes and the server exits, so no server is left listening.
+ * `close()` stops it and resolves once it has exited.
+ */
 async function startServer(bodyKb) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--server", "--body-kb", String(bodyKb)], { stdio: ["ignore", "pipe", "inherit"] });
-  const card = await new Promise((resolve, reject) => {
-    let buf = "";
-    child.stdout.on("data", (d) => {
-      buf += d;
-      const nl = buf.indexOf("\n");
-      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--server", "--body-kb", String(bodyKb)], { stdio: ["pipe", "pipe", "inherit"] });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+  try {
+    const card = await new Promise((resolve, reject) => {
+      let buf = "";
+      child.stdout.on("data", (d) => {
+        buf += d;
+        const nl = buf.indexOf("\n");
+        if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+      });
+      child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
     });
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  return { ...card, close: () => new Promise((resolve) => { child.once("exit", resolve); child.kill("SIGTERM"); }) };
+    return { ...card, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -75,6 +90,14 @@ async function main() {
   const BLOCK = arg("block", 100);
   const WARMUP = arg("warmup", 500);
   const server = await startServer(arg("body-kb", 3));
+  try {
+    await measure(server, jsonOnly, log, N, BLOCK, WARMUP);
+  } finally {
+    await server.close();
+  }
+}
+
+async function measure(server, jsonOnly, log, N, BLOCK, WARMUP) {
   const site = `http://127.0.0.1:${server.port}`;
   const url = `${site}/api3/json`;
 
@@ -142,7 +165,6 @@ async function main() {
     }
   }
   for (const c of closers) await c.close();
-  await server.close();
 
   const bareMedian = median(samples.bare);
   const rows = variants.map(([name]) => {
@@ -183,7 +205,13 @@ function serve() {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ port: server.address().port, bytes: body.length })}\n`));
-  process.on("SIGTERM", () => server.close(() => process.exit(0)));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  };
+  process.on("SIGTERM", stop);
+  // The bench's end, however it came: the pipe from it closes.
+  process.stdin.on("end", stop).on("error", stop).resume();
 }
 
 if (argv.includes("--server")) serve();
