@@ -12,7 +12,7 @@
 //
 // No target is asserted: the table says how much memory an upload of each size holds.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -22,20 +22,11 @@ import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
 import { entityApi } from "../dist/index.js";
+import { highWaterMark } from "./high-water-mark.mjs";
 
 const jsonOnly = process.argv.includes("--json-only");
 const log = (...a) => { if (!jsonOnly) console.error(...a); };
 const MB = 1_000_000;
-
-/** The peak RSS of this process so far, in bytes: the kernel's high-water mark where /proc has it. */
-function highWaterMark() {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
-    return kb ? Number(kb) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 // The child: upload `path` to Version 1's sg_uploaded_movie on `site`, by the route `info` announces. ----------
 async function uploadChild(site, path) {
