@@ -28,6 +28,32 @@ function scenario(kind) {
   let settle;
   const work = new Promise((resolve) => (settle = resolve));
   let shared;
+  // The site's answer to `info` comes once the work settles. As a real transport, a request whose signal aborts
+  // (core aborts the shared info request once every caller has left) rejects at once and holds nothing more: the
+  // requests still waiting are in one set, which the work's single reaction answers.
+  const waitingInfo = new Set();
+  let settled = false;
+  work.then(() => {
+    settled = true;
+    for (const answer of waitingInfo) answer({ version: [8, 50, 0] });
+    waitingInfo.clear();
+  });
+  const info = (signal) => {
+    if (settled) return Promise.resolve({ version: [8, 50, 0] });
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        waitingInfo.delete(answer);
+        reject(signal.reason);
+      };
+      const answer = (value) => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(value);
+      };
+      waitingInfo.add(answer);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  };
   const auth = {
     name: kind,
     credentials: (ctx) => {
@@ -40,7 +66,7 @@ function scenario(kind) {
   const transport = {
     name: "in-process",
     send: async (request) => {
-      if (request.method === "info") return work.then(() => ({ version: [8, 50, 0] }));
+      if (request.method === "info") return info(request.signal);
       if (request.credentials === OLD) throw new SgAuthError("refused", { method: request.method });
       return [];
     },
