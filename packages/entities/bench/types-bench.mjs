@@ -3,10 +3,13 @@
 // of 50 calls, checked alone with `--extendedDiagnostics`; the table gives wall seconds, the compiler's
 // check time, memory and the number of errors. A benchmark, not a test: nothing here asserts a time.
 //
-//   npm run bench:types -w @sg/entities [-- --calls 50] [-- --timeout 120] [-- --runs 5]
+//   npm run bench:types -w @sg/entities [-- --calls 50] [-- --timeout 120] [-- --runs 5] [-- --only <case index>]
 //
-// With --runs N each file is checked N times and the fastest run is shown (the others on a busy machine measure
-// the machine); memory and errors do not change from run to run.
+// After one untimed check (the compiler's binary and the sources into the disk cache), each file is checked
+// --runs times (default 5) in rounds: every round checks every file once, starting one file further than the round
+// before, so that a machine that gets busier or quieter weighs on all files alike. The table gives the median of the
+// runs (wall seconds, check time, memory) and the slowest and fastest wall time; a file whose error count changes
+// from run to run stops the bench.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -21,7 +24,8 @@ const arg = (name, fallback) => {
 };
 const CALLS = arg("calls", 50);
 const TIMEOUT_S = arg("timeout", 120);
-const RUNS = arg("runs", 1);
+const RUNS = arg("runs", 5);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`types-bench: --runs must be a whole number ≥ 1, got ${RUNS}`);
 const dir = join(pkg, "src", ".types-bench");
 
 const HEAD = `import { entityApi, filterBuilder, type FieldPath, type EntityApi, type EntityData, type EntityTypeName, type SiteSchema, type SummaryField, type BatchRequest } from "../index.js";
@@ -76,21 +80,39 @@ function measure(name, body) {
   const stat = (label) => out.match(new RegExp(`^${label}:\\s+(\\S+)`, "m"))?.[1] ?? "?";
   const errors = (out.match(/error TS\d+/g) ?? []).length;
   const first = out.match(/error (TS\d+: .*)/)?.[1]?.slice(0, 110) ?? "";
-  return { case: name, wall_s: r.error ? `>${TIMEOUT_S} (killed)` : wall.toFixed(2), check: stat("Check time"), memory: stat("Memory used"), errors: r.error ? "?" : errors, first };
+  if (r.error) return { wall: Infinity, check: NaN, memoryK: NaN, errors: "?", first: `killed after ${TIMEOUT_S} s` };
+  return { wall, check: Number.parseFloat(stat("Check time")), memoryK: Number.parseFloat(stat("Memory used")), errors, first };
 }
 
-const rows = [];
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const ONLY = arg("only", -1);
-for (const [index, [name, body]] of CASES.entries()) {
-  if (ONLY >= 0 && index !== ONLY) continue;
-  let row;
-  for (let run = 0; run < RUNS; run++) {
-    const next = measure(name, body);
-    if (row === undefined || Number(next.wall_s) < Number(row.wall_s)) row = next;
+const cases = CASES.filter((_, index) => ONLY < 0 || index === ONLY);
+measure(...cases[0]); // warm-up, not counted
+const runs = new Map(cases.map(([name]) => [name, []]));
+for (let round = 0; round < RUNS; round++) {
+  for (let k = 0; k < cases.length; k++) {
+    const [name, body] = cases[(round + k) % cases.length];
+    const run = measure(name, body);
+    const before = runs.get(name)[0];
+    if (before && before.errors !== run.errors) throw new Error(`types-bench: '${name}' gave ${before.errors} then ${run.errors} errors`);
+    runs.get(name).push(run);
   }
-  rows.push(row);
-  console.error(`${row.case}: ${row.wall_s} s`);
+  console.error(`round ${round + 1} of ${RUNS} done`);
 }
 rmSync(dir, { recursive: true, force: true });
-console.log(`tsc ${spawnSync(tsc, ["--version"], { encoding: "utf8" }).stdout.trim()}, ${CALLS} calls per file, 77-type schema, fastest of ${RUNS} run(s)`);
+const rows = cases.map(([name]) => {
+  const xs = runs.get(name);
+  const walls = xs.map((x) => x.wall);
+  const fmt = (s) => (Number.isFinite(s) ? s.toFixed(2) : `>${TIMEOUT_S} (killed)`);
+  return {
+    case: name,
+    wall_s: fmt(median(walls)),
+    "min–max s": `${fmt(Math.min(...walls))}–${fmt(Math.max(...walls))}`,
+    check_s: median(xs.map((x) => x.check)).toFixed(2),
+    memory_MB: Math.round(median(xs.map((x) => x.memoryK)) / 1024),
+    errors: xs[0].errors,
+    first: xs[0].first,
+  };
+});
+console.log(`tsc ${spawnSync(tsc, ["--version"], { encoding: "utf8" }).stdout.trim()}, ${CALLS} calls per file, 77-type schema, median of ${RUNS} run(s) in rotating order after a warm-up`);
 console.table(rows);
