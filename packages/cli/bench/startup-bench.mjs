@@ -2,7 +2,8 @@
 // @sg/cli startup bench: how long one `sg` process takes, from spawn to exit, for the commands a pipeline runs once
 // per shot in a shell loop, next to a bare `node -e 0` measured in the same run. `sg find` runs against a local
 // emulator (started in this process, on loopback), so the network part is a few milliseconds: once with a script's
-// key in the environment, once from the session a `sg login` (run once, before timing) saved, as pipelines mostly do.
+// key in the environment, once from the session a `sg login` (run once, before timing) saved, as pipelines mostly do,
+// and once with the key and `--timeout-ms 300001` (a limit over 300 s, which loads undici).
 //
 //   npm run bench -w @sg/cli                 (builds first)
 //   node bench/startup-bench.mjs --runs 30   (runs per command after one warm-up each; default 15)
@@ -50,6 +51,8 @@ const sgCases = (bin, tag) => [
   { name: `sg --help${tag}`, args: [bin, "--help"], env: baseEnv },
   { name: `sg find Shot --limit 1${tag}`, args: [bin, ...FIND], env: findEnv },
   { name: `sg find, saved session${tag}`, args: [bin, ...FIND], env: sessionEnv },
+  // A limit over Node's fetch's own 300 s loads undici to lift it: what that costs a `find`.
+  { name: `sg find --timeout-ms 300001${tag}`, args: [bin, ...FIND, "--timeout-ms", "300001"], env: findEnv },
 ];
 const cases = [{ name: "node -e 0", args: ["-e", "0"], env: baseEnv }, ...sgCases(BIN, ""), ...(VS ? sgCases(VS, " (--vs)") : [])];
 
