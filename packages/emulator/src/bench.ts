@@ -6,7 +6,7 @@
  * the Shots of one Sequence to the other at once. It also times a restart from a `--data` file of that site,
  * which loads the file without seeding first. Not part of the public API.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './server.js';
@@ -134,20 +134,27 @@ async function pagedConcurrent(url: string, auth: Auth, label: string): Promise<
   return [name, String(matched), median(times).toFixed(1), Math.min(...times).toFixed(1)];
 }
 
-/** Median ms of three starts from a data file saved by a site seeded with `rows: ROWS`, given the same options. */
-async function restartFromDataFile(): Promise<number> {
+/** Timed starts from the data file in {@link restartFromDataFile}. */
+const RESTART_RUNS = 5;
+
+/**
+ * Median ms of {@link RESTART_RUNS} starts from a data file saved by a site seeded with `rows: ROWS`, given the same
+ * options, and the size of that file in bytes.
+ */
+async function restartFromDataFile(): Promise<{ ms: number; bytes: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'sg-emulator-bench-'));
   try {
     const dataFile = join(dir, 'site.json');
     await (await startEmulator({ rows: ROWS, dataFile })).close();
+    const bytes = statSync(dataFile).size;
     const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < RESTART_RUNS; i++) {
       const start = performance.now();
       const h = await startEmulator({ rows: ROWS, dataFile });
       times.push(performance.now() - start);
       await h.close();
     }
-    return median(times);
+    return { ms: median(times), bytes };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -190,12 +197,12 @@ async function main(): Promise<void> {
   rows.push(await pagedConcurrent(cached.url, auth, 'read cache'));
   await cached.close();
   rows.push(...writes);
-  const restartMs = await restartFromDataFile();
+  const restart = await restartFromDataFile();
   const header = ['case (Shot rows: ' + ROWS.toLocaleString('en-US') + ')', 'matched', 'median ms', 'min ms'];
   const widths = header.map((hd, i) => Math.max(hd.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ') + ' |';
   process.stdout.write(`seeded ${ROWS.toLocaleString('en-US')} shots (+ assets, tasks, versions) in ${(seedMs / 1000).toFixed(1)} s; ${RUNS} timed runs per case over HTTP\n`);
-  process.stdout.write(`restarted from a --data file of that site (same options) in ${(restartMs / 1000).toFixed(1)} s (median of 3)\n`);
+  process.stdout.write(`restarted from a --data file of that site (${(restart.bytes / 2 ** 20).toFixed(0)} MiB, same options) in ${(restart.ms / 1000).toFixed(1)} s (median of ${RESTART_RUNS})\n`);
   process.stdout.write(line(header) + '\n' + '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|\n');
   for (const r of rows) process.stdout.write(line(r) + '\n');
 }
