@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { SgAuthError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, cutText, scrubText, type FaultDetails, type HttpResponse } from "@sg/core";
+import { SgAuthError, SgError, SgIdentitySiteError, SgSsoSiteError, SgTwoFactorRequiredError, copyError, cutText, scrubText, type FaultDetails, type HttpResponse } from "@sg/core";
 import { SgTransferError, type UploadedThumbnail } from "./errors.js";
 import { PREFIX } from "./validate.js";
 
@@ -153,4 +153,18 @@ export function uploadRefused(message: string, target: string, { status, text: r
 export function shareFrom(uploaded: UploadedThumbnail | undefined): string {
   const e = uploaded?.entity;
   return e ? ` Share it with the other entities from sourceEntity: { type: "${e.type}", id: ${e.id} }: thumbnailPath would upload another Attachment.` : "";
+}
+
+/**
+ * `error`, which ended a share after `shareThumbnail` uploaded its `thumbnailPath` (`uploaded`), as a copy of its class
+ * that says so: `uploaded`, `maybeSent: true` (part of the call landed, whatever became of the share), and a hint ending
+ * with {@link shareFrom}, after where the upload went when the message does not say it (a network error's). A timeout,
+ * an abort, a network error: a helper that retries unless `maybeSent` would otherwise upload the image again. `error`
+ * as it is without an upload, or when it is not one of this library's errors.
+ */
+export function withUpload(error: unknown, uploaded: UploadedThumbnail | undefined): unknown {
+  if (!uploaded || !(error instanceof SgError)) return error;
+  const at = `${uploaded.entity.type} ${uploaded.entity.id} (Attachment ${uploaded.attachmentId})`;
+  const where = error.reason.includes(at) ? "" : ` The thumbnail was attached to ${at}.`;
+  return Object.assign(copyError(error, { hint: `${error.hint ?? ""}${where}${shareFrom(uploaded)}`.trimStart() }), { maybeSent: true, uploaded });
 }

@@ -14,7 +14,7 @@ import { SgValidationError, cutText, type CallOptions, type Credentials, type Da
 import { contextOf, type Context, type EntityTarget } from "./context.js";
 import { SgThumbnailNotReadyError, SgTransferError, type UploadedThumbnail } from "./errors.js";
 import type { CheckedFieldName, EntityTypeName, FileFieldName, LooseSchema, SiteSchema } from "./schema-types.js";
-import { credentialsRefused, parseUploadReply, shareFrom, uploadRefused, wordsOf, type StepAnswer } from "./upload-reply.js";
+import { credentialsRefused, parseUploadReply, shareFrom, uploadRefused, withUpload, wordsOf, type StepAnswer } from "./upload-reply.js";
 import { transferSecrets } from "./transfer-secrets.js";
 import { checkTransferOptions, requireHttp, step, transferCall, type Transfer, type TransferCallOptions } from "./transfer.js";
 import { nodeBuiltins } from "./node-files.js";
@@ -401,7 +401,9 @@ async function uploadTo(target: unknown, entityType: unknown, entityId: unknown,
  * shared thumbnail. Throws `SgThumbnailNotReadyError`, quoting the site's words, while the source thumbnail is still
  * being processed (the site's `2…` answer); any other answer that shares nothing is an `SgTransferError`. With a
  * `thumbnailPath`, once its upload to the first entity landed, either error names it (`uploaded`, `maybeSent: true`)
- * and its hint says to share it with `sourceEntity` rather than upload it again.
+ * and its hint says to share it with `sourceEntity` rather than upload it again; so does every other error that ends
+ * the call after that (its deadline, signal or close(), a network error of the share), which keeps its class and has
+ * `uploaded` as an own property its class does not declare.
  *
  * @param target - a client or an {@link EntityContext}.
  * @param entities - the entities to share the thumbnail with.
@@ -446,7 +448,10 @@ export async function shareThumbnail(target: unknown, entities: unknown, rawOpti
     filmstrip_thumbnail: filmstrip ? "1" : "False",
   };
   const shared = `${uploaded}sharing it may have landed: check before sharing again`;
-  const response = await step(t, what, (call) => postStep(ctx, "/upload/share_thumbnail", form, what, call), `${uploaded}nothing was shared`, shared, true);
+  // Its timeout, abort or network error says what landed too (the site's answers below do).
+  const response = await step(t, what, (call) => postStep(ctx, "/upload/share_thumbnail", form, what, call), `${uploaded}nothing was shared`, shared, true).catch((error: unknown) => {
+    throw withUpload(error, landed);
+  });
   const { status, text, secrets } = response;
   if (status < 300 && text.startsWith("1:")) {
     const id = parseUploadReply(text);

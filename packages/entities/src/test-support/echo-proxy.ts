@@ -3,8 +3,9 @@
  * answers with the secrets it received instead (a site or proxy that echoes what it was sent): the values of the
  * secret-named form fields (`script_key`, `session_token`, `user_password`, a custom `vault_token`…), the cookies, and
  * the Basic-auth header's value, its base64 part and its decoded password — in the emulator's place, or after passing
- * the request on to it (a gateway failing after the site took the request). Everything else is passed to the emulator,
- * whose own address in the answers is replaced by the proxy's (upload and download links come back through it).
+ * the request on to it (a gateway failing after the site took the request); or it resets the connection in place of
+ * an answer. Everything else is passed to the emulator, whose own address in the answers is replaced by the proxy's
+ * (upload and download links come back through it).
  */
 import { createServer, request as httpRequest, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,6 +26,8 @@ export interface EchoRule {
    * as behind a gateway that fails after the site took it (default: answered without passing it on).
    */
   readonly landed?: boolean;
+  /** Reset the connection (a TCP RST) in place of the answer: `status` and `body` are not sent. */
+  readonly reset?: boolean;
 }
 
 /** A request whose body the proxy stopped reading (see {@link EchoProxy.hold}). */
@@ -118,6 +121,7 @@ export async function startEchoProxy(upstream: string, options: EchoProxyOptions
       if (at >= 0 && --rules[at]!.left === 0) rules.splice(at, 1);
       const secrets = rule ? await secretsIn(req, body) : [];
       const echo = (): void => {
+        if (rule!.reset) return void req.socket.resetAndDestroy();
         for (const s of secrets) echoed.add(s);
         res.writeHead(rule!.status, { "content-type": "text/plain; charset=utf-8" }).end(rule!.body(secrets));
       };
