@@ -145,7 +145,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     help: "how each multi-entity field of the data is written: add to or remove from its list, or set it (the default); Python's multi_entity_update_modes",
   },
   field: { type: "string", value: "name", commands: ["upload"], help: "field to upload to (image = thumbnail)" },
-  "display-name": { type: "string", value: "name", commands: ["upload"], help: "display name of the attachment" },
+  "display-name": { type: "string", value: "name", commands: ["upload"], help: "display name of the attachment (not with a thumbnail --field, which keeps the file's name)" },
   out: { type: "string", short: "o", value: "file", commands: ["download", "typegen"], help: "write to this file" },
   "schema-file": { type: "string", value: "file", commands: ["typegen"], help: "read a saved schema_read answer (sg schema --all --format json; - for standard input) instead of the site" },
   browser: { type: "boolean", commands: ["login"], help: "log in by approving in the browser (no password)" },

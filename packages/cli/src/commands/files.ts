@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { join, sep } from "node:path";
+import type { ThumbnailFieldName } from "@sg/entities";
 import type { CommandContext, Connected } from "../command-context.js";
 import { holdExitUntilSettled } from "../exit-guard.js";
 import { UsageError } from "../exit-codes.js";
@@ -14,12 +15,22 @@ export function outputFile(ctx: CommandContext): string | undefined {
   return out === "-" ? undefined : out;
 }
 
+/**
+ * The fields an upload into which is a thumbnail's, which keeps its file's own name (every one of @sg/entities'
+ * `ThumbnailFieldName`, and only those: the type check says when that list changes).
+ */
+const THUMBNAIL_FIELDS: Readonly<Record<string, true>> = { thumb_image: true, filmstrip_thumb_image: true, image: true, filmstrip_image: true } satisfies Record<ThumbnailFieldName, true>;
+
 /** `sg upload <Entity> <id> <file> [--field name] [--display-name text]`. */
 export async function uploadCommand(ctx: CommandContext): Promise<number> {
   const [entityType = "", idText = "", file = ""] = ctx.args.positionals;
   const id = parseId(idText);
   const field = ctx.args.values["field"] as string | undefined;
   const displayName = ctx.args.values["display-name"] as string | undefined;
+  // Refused here, before anything is asked of the site, with the flag's name: the library refuses it as its option.
+  if (displayName && field && Object.hasOwn(THUMBNAIL_FIELDS, field)) {
+    throw new UsageError(`--display-name cannot be given with --field ${field}: a thumbnail keeps its file's own name`, "Leave out --display-name; to name the thumbnail's Attachment, upload a copy of the file under that name.");
+  }
   const { api } = await ctx.connect();
   const path = resolveFromCwd(ctx.io, file);
   // The site's info first (a read; the upload asks for it and gets this one, cached): a Ctrl-C before the upload's own
