@@ -222,11 +222,12 @@ export async function summarize(target: unknown, entityType: unknown, filters: u
     if (value === undefined) return { field, type: kind };
     // Only `percentage` and `status_percentage` count the share of a value.
     if (!kind.endsWith("percentage")) fail([...path, "value"], "no value: only 'percentage' and 'status_percentage' take one", value);
-    // Checked as a filter operand is where the field's type is known: an impossible day, a Date for a date field.
-    dateCheck?.(field, value, [...path, "value"]);
     // Encoded as a written value is (a Date becomes a wire datetime; NaN, an invalid Date refused), a link trimmed as
     // filters trim it; what is left must be a value a field can equal: an object or a list is no summary value.
     const wire = Array.isArray(value) ? value : encodeValue(ctx.trim ? trimEntityRef(value) : value, [...path, "value"]);
+    // Checked as a filter operand is, by what is sent, where the field's type is known: an impossible day, a Date for a
+    // date field.
+    dateCheck?.(field, value, [...path, "value"], wire);
     if (wire !== null && typeof wire === "object" && !isEntityRef(wire)) fail([...path, "value"], SUMMARY_VALUE, value);
     return { field, type: kind, value: wire };
   });
