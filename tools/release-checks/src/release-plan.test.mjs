@@ -7,6 +7,7 @@ import { read } from "@changesets/config";
 import { getPackages } from "@manypkg/get-packages";
 import { afterAll, describe, expect, it } from "vitest";
 import { CORE, peerRangeProblem, writePeerRanges } from "./peer-ranges.mjs";
+import { versionFileUsers, writeVersionFiles } from "./version-files.mjs";
 import { bumpVersion } from "./versions.mjs";
 import { repoRoot, workspacePackages } from "./workspace.mjs";
 
@@ -61,19 +62,26 @@ describe("a core major", () => {
   // changesets loads its changelog writer from the workspace's node_modules.
   symlinkSync(join(repoRoot, "node_modules"), join(scratch, "node_modules"));
   for (const pkg of workspacePackages(repoRoot)) {
-    mkdirSync(join(scratch, "packages", pkg.folder), { recursive: true });
+    mkdirSync(join(scratch, "packages", pkg.folder, "src"), { recursive: true });
     cpSync(join(pkg.dir, "package.json"), join(scratch, "packages", pkg.folder, "package.json"));
   }
+  // The committed src/version.ts files (at the versions before the bump) and the script that writes them.
+  for (const pkg of versionFileUsers(repoRoot)) cpSync(join(pkg.dir, "src", "version.ts"), join(scratch, "packages", pkg.folder, "src", "version.ts"));
+  mkdirSync(join(scratch, "tools"));
+  cpSync(join(repoRoot, "tools", "write-version.mjs"), join(scratch, "tools", "write-version.mjs"));
   const versionPackages = (bump) => {
     writeFileSync(join(scratch, ".changeset", `core-${bump}.md`), `---\n"${CORE}": ${bump}\n---\n\nA breaking change.\n`);
     execFileSync(process.execPath, [join(repoRoot, "node_modules", "@changesets", "cli", "bin.js"), "version"], { cwd: scratch, stdio: "pipe" });
     // What `npm run version-packages` runs after changesets (see the root package.json).
     writePeerRanges(scratch);
+    writeVersionFiles(scratch);
   };
   const peerOf = (name) => workspacePackages(scratch).find((p) => p.manifest.name === name).manifest.peerDependencies[CORE];
 
   it("releases every plugin, and the version step leaves each with a range that admits the new core and ends at its next major", async () => {
-    expect(rootManifest.scripts["version-packages"]).toMatch(/^changeset version && node tools\/release-checks\/src\/peer-ranges\.mjs --write && /);
+    expect(rootManifest.scripts["version-packages"]).toMatch(
+      /^changeset version && node tools\/release-checks\/src\/peer-ranges\.mjs --write && node tools\/release-checks\/src\/version-files\.mjs --write && /,
+    );
     const p = await plan([{ name: CORE, type: "major" }], scratch);
     expect(p[CORE]).toBe(expected(CORE, "major", scratch));
     for (const plugin of PLUGINS) expect(p[plugin], plugin).toBeDefined();
@@ -90,6 +98,16 @@ describe("a core major", () => {
     // app on another core minor; changesets rewrites that range as it does the peer ranges.
     const cliCore = workspacePackages(scratch).find((p) => p.manifest.name === "@sg/cli").manifest.dependencies[CORE];
     expect(cliCore).toBe(`>=${core} <${major + 1}.0.0`);
+
+    // The version step itself rewrites src/version.ts: nx may replay a cached build that would not, and `.ci/run`
+    // fails a "Version packages" commit whose src/version.ts is stale. Every package that names its own version is
+    // released with this core major (the transport is a plugin), so each file must hold its package's new version.
+    const users = versionFileUsers(scratch);
+    expect(users.map((p) => p.manifest.name)).toContain("@sg/transport");
+    for (const pkg of users) {
+      expect(pkg.manifest.version, pkg.manifest.name).not.toBe(versionOf(pkg.manifest.name));
+      expect(readFileSync(join(pkg.dir, "src", "version.ts"), "utf8"), pkg.manifest.name).toContain(`export const PACKAGE_VERSION = "${pkg.manifest.version}";`);
+    }
 
     // An open `>=x.y.z` (what changesets writes) would admit the next core major and release no plugin with it.
     const next = await plan([{ name: CORE, type: "major" }], scratch);
