@@ -30,7 +30,8 @@ export function typeEntries(dir, manifest) {
     .map(([entry, t]) => [entry, join(dir, t)]);
 }
 
-const isPrivate = (n) => (ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)) || (n.name && ts.isPrivateIdentifier(n.name));
+/** Whether a member is private (`private x`, `#x`): not part of the public surface. */
+export const isPrivate = (n) => (ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)) || (n.name && ts.isPrivateIdentifier(n.name));
 const nameOf = (n) => (n.name && (ts.isIdentifier(n.name) || ts.isPrivateIdentifier(n.name) || ts.isStringLiteral(n.name) || ts.isNumericLiteral(n.name)) ? n.name.text : n.name?.getText());
 
 /** Whether `node` is inside `ancestor`. */
@@ -83,6 +84,14 @@ function usage(ref, root, rootName) {
   return `${[rootName, ...path].join(".")}'s ${role ?? "type"}`;
 }
 
+/** A program of the `.d.ts` files of `entries` (from {@link typeEntries}), as a user on Node with ES2022 compiles them. */
+export function entriesProgram(entries) {
+  return ts.createProgram(
+    entries.map(([, f]) => f),
+    { target: ts.ScriptTarget.ES2022, lib: ["lib.es2022.d.ts"], module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: ["node"], noEmit: true, skipLibCheck: true },
+  );
+}
+
 /**
  * Each type a public entry of the built package at `dir` uses but does not export, as
  * `<entry>: <Type> (used by <where>) is not exported from "<entry>"` (a use reached through another unexported type
@@ -91,10 +100,7 @@ function usage(ref, root, rootName) {
 export function forgottenExports(dir, manifest) {
   const own = `${realpathSync(dir)}/`;
   const entries = typeEntries(dir, manifest);
-  const program = ts.createProgram(
-    entries.map(([, f]) => f),
-    { target: ts.ScriptTarget.ES2022, lib: ["lib.es2022.d.ts"], module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: ["node"], noEmit: true, skipLibCheck: true },
-  );
+  const program = entriesProgram(entries);
   const checker = program.getTypeChecker();
   const resolve = (s) => (s && s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
   const isOwn = (d) => {
