@@ -221,7 +221,8 @@ export async function runFind<T>(ctx: Context, entityType: string, plan: PagingP
 /** Stream the records of a planned `find`, page by page. */
 export async function* runIterate<T>(ctx: Context, entityType: string, planned: PagingPlan | Promise<PagingPlan>): AsyncGenerator<T, void, undefined> {
   const plan = await planned;
-  const { signal } = plan.callOptions;
+  // The call's signal, else the client's defaults' (an app's shutdown signal), as every call of the client goes by.
+  const signal = plan.callOptions.signal ?? ctx.client.defaults?.signal;
   for await (const page of readPages(ctx, plan)) {
     const records = await finishRecords(ctx, entityType, page as T[], plan.callOptions);
     // An abort (the loop's body may abort) ends the stream at the next record, not after the records already read.

@@ -10,13 +10,18 @@ import { iterate } from "./index.js";
 
 let site: EmulatorHandle;
 let client: Client;
+let shutdownClient: Client;
+/** The app-wide shutdown signal of `shutdownClient` (its `defaults.signal`); one abort ends it for good. */
+const shutdown = new AbortController();
 beforeAll(async () => {
   site = await startEmulator({ rows: 250, pageSize: 100 });
   const { name, key } = site.card.scripts[0]!;
   client = createClient({ site: site.url, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: name, scriptKey: key }) });
+  shutdownClient = createClient({ site: site.url, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: name, scriptKey: key }), defaults: { signal: shutdown.signal } });
 });
 afterAll(async () => {
   await client.close();
+  await shutdownClient.close();
   await site.close();
 });
 
@@ -35,5 +40,22 @@ describe("iterate after its signal aborted", () => {
     expect(seen).toBe(abortAt);
     expect(ended).toBeInstanceOf(SgAbortError);
     expect((ended as SgAbortError).cause).toMatchObject({ message: "stop" });
+  });
+});
+
+describe("iterate after the client's defaults.signal aborted", () => {
+  // An app's shutdown signal ends iterate as the call's own signal does (README "Cancellation"): the rest of page 1,
+  // read already, is not handed out. Aborted at record 1, with no signal given to the call.
+  it("no record after it, and the loop throws SgAbortError", async () => {
+    let seen = 0;
+    const ended = await (async () => {
+      for await (const _shot of iterate(shutdownClient, "Shot", [], ["code"])) {
+        if (++seen === 1) shutdown.abort(new Error("shutdown"));
+      }
+      return "completed";
+    })().catch((e: unknown) => e);
+    expect(seen).toBe(1);
+    expect(ended).toBeInstanceOf(SgAbortError);
+    expect((ended as SgAbortError).cause).toMatchObject({ message: "shutdown" });
   });
 });
