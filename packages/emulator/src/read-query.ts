@@ -135,9 +135,11 @@ function latest(site: Site, type: string, rows: readonly Row[], by: unknown): Se
 type SortKey = string | number | boolean | null;
 
 function sortKey(site: Site, path: CompiledPath, row: Row): SortKey {
-  const v = path.direct && !path.perUser && path.lastField !== 'id' && path.lastField !== 'type' ? row.f[path.lastField] : path.values(row)[0];
+  const read = path.direct && !path.perUser && path.lastField !== 'id' && path.lastField !== 'type' ? row.f[path.lastField] : path.values(row)[0];
   // A checkbox never written reads false, and filters take it as false: it sorts with the false ones.
-  if (path.dataType === 'checkbox') return v === true;
+  if (path.dataType === 'checkbox') return read === true;
+  // A multi-entity field (the row's own or a dotted path's last) sorts by its first link, as a link does; empty as null.
+  const v = path.dataType === 'multi_entity' && Array.isArray(read) ? read[0] : read;
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v.toLowerCase();
   if (typeof v === 'number' || typeof v === 'boolean') return v;
@@ -173,7 +175,7 @@ export function sortRows(site: Site, type: string, rows: Row[], sorts: unknown, 
     if (dir !== 'asc' && dir !== 'desc') throw badInput(`Sort direction must be 'asc' or 'desc', got ${excerpt(dir)}`);
     const path = compilePath(site.schema, site.store, type, field, viewer);
     // Links sort by the display name of the row they point at; dotted paths read other rows.
-    if (usage && (!path.direct || path.dataType === 'entity')) usage.crossType = true;
+    if (usage && (!path.direct || path.dataType === 'entity' || path.dataType === 'multi_entity')) usage.crossType = true;
     if (usage && path.perUser) usage.perUser = true;
     return { path, sign: dir === 'asc' ? 1 : -1 };
   });

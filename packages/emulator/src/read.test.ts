@@ -228,3 +228,42 @@ describe('null handling', () => {
     );
   });
 });
+
+describe('sorting by a multi-entity field', () => {
+  // README "Sorting": links sort by display name; a multi-entity field by its first link's, an empty one as null. The
+  // same whether the field is the row's own or the end of a dotted path.
+  it("sorts by the first link's display name, an empty list with the nulls, directly and at the end of a dotted path, and follows a rename", async () => {
+    const assets = (await t.call('read', t.script, { type: 'Asset', return_fields: ['code'], sorts: [{ field_name: 'code', direction: 'asc' }] })).entities.slice(0, 3);
+    const [a, b, c] = assets.map((e: any) => ({ type: 'Asset', id: e.id }));
+    // Created in the order that sorting by link count (none, 0, 1, 2, 2) would give, which is not the order by name.
+    const lists: [string, unknown[] | undefined][] = [['none', undefined], ['empty', []], ['c', [c]], ['ba', [b, a]], ['ac', [a, c]]];
+    const byName = ['none', 'empty', 'ac', 'ba', 'c'];
+    const sequences: number[] = [];
+    try {
+      for (const [name, links] of lists) {
+        const fields = [{ field_name: 'code', value: `MultiSortSeq_${name}` }, { field_name: 'project', value: { type: 'Project', id: 1 } }];
+        if (links) fields.push({ field_name: 'assets', value: links as never });
+        sequences.push((await t.call('create', t.script, { type: 'Sequence', fields })).id);
+      }
+      const shots = lists.map(([name, links], i) => ({ code: `MultiSort_${name}`, sg_sequence: { type: 'Sequence', id: sequences[i] }, ...(links ? { assets: links } : {}) }));
+      await withShots(shots, async () => {
+        const sorted = async (field_name: string, direction: string): Promise<string[]> =>
+          (await read({ type: 'Shot', filters: where(['code', 'starts_with', 'MultiSort_']), sorts: [{ field_name, direction }] })).entities.map((e: any) => e.code.slice('MultiSort_'.length));
+        for (const field of ['assets', 'sg_sequence.Sequence.assets']) {
+          expect(await sorted(field, 'asc'), field).toEqual(byName);
+          expect(await sorted(field, 'desc'), field).toEqual(['c', 'ba', 'ac', 'none', 'empty']);
+        }
+        // Renaming the first asset past the others moves the rows it leads: the sorted result read before is not reused.
+        const old = assets[0].code;
+        await t.call('update', t.script, { type: 'Asset', id: a.id, fields: [{ field_name: 'code', value: 'zzz_MultiSort' }] });
+        try {
+          for (const field of ['assets', 'sg_sequence.Sequence.assets']) expect(await sorted(field, 'asc'), field).toEqual(['none', 'empty', 'ba', 'c', 'ac']);
+        } finally {
+          await t.call('update', t.script, { type: 'Asset', id: a.id, fields: [{ field_name: 'code', value: old }] });
+        }
+      });
+    } finally {
+      for (const id of sequences) await t.call('delete', t.script, { type: 'Sequence', id });
+    }
+  });
+});
