@@ -5,7 +5,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createClient } from "@sg/core";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
+import { entityApi } from "@sg/entities";
+import { jsonRpcTransport } from "@sg/transport";
+import { scriptAuth } from "@sg/auth-script";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // `sg` on a real terminal: util-linux `script` gives the process a pseudo-terminal, so stdout, stderr and
@@ -90,6 +94,32 @@ describe.skipIf(!hasScript)("sg on a terminal", () => {
     expect(run.screen).toMatch(/rows\/s/);
     expect(run.screen).toMatch(/\bcode\b/);
     expect(run.screen).not.toContain(script.key);
+  });
+
+  it("draws no total for --retired: the count of active rows is not the number of retired ones", async () => {
+    // Its own site, so the rows retired here change no other test's.
+    const own = await startEmulator({ rows: 300, pageSize: 50 });
+    const dir = mkdtempSync(join(tmpdir(), "sg-cli-tty-retired-"));
+    try {
+      const script = own.card.scripts[0]!;
+      const client = createClient({ site: own.url, transport: jsonRpcTransport(), auth: scriptAuth({ scriptName: script.name, scriptKey: script.key }) });
+      const sg = entityApi(client);
+      // Several pages of them, so that the count summarize gives comes while they stream, not after.
+      const ids = (await sg.find("Shot", [], [], { limit: 200 })).map((r) => r.id);
+      await sg.batch(ids.map((id) => ({ request_type: "delete" as const, entity_type: "Shot", entity_id: id })));
+      await client.close();
+      const file = join(dir, "retired.jsonl");
+      const env = { SG_SITE: own.url, SG_SCRIPT_NAME: script.name, SG_SCRIPT_KEY: script.key };
+      const run = await onTerminal(["find", "Shot", "--all", "--retired", "--format", "jsonl"], env, [], file);
+      expect(run.code, run.screen).toBe(0);
+      expect(readFileSync(file, "utf8").trim().split("\n")).toHaveLength(200);
+      // The line counts the rows, with no bar, percentage or "/N" (the count of the active Shots).
+      expect(run.screen).toMatch(/rows\/s/);
+      expect(run.screen).not.toMatch(/%|\/\d/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await own.close();
+    }
   });
 
   it("refuses to write a download to the terminal, and suggests --out, not '>' (Windows PowerShell before 7.4 corrupts binary output)", async () => {

@@ -95,7 +95,8 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   // glued to the next row; the bar is for rows going to a file or a pipe, or for a table written at the end.
   const rowsOnTerminal = ctx.io.stdout.isTTY === true && ctx.format !== "table";
   const progress = createProgress({ stream: ctx.io.stderr, env: ctx.io.env, ...(rowsOnTerminal ? { enabled: false } : {}) });
-  if (progress.active) {
+  // summarize counts active rows only (it has no retired_only): with --retired the line shows rows and rate, no total.
+  if (progress.active && values["retired"] !== true) {
     recordCount(api, entityType, filterArgs)
       .then((total) => {
         if (Number.isFinite(total)) progress.total(limit ? Math.min(limit, total) : total);
