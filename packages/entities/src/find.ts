@@ -312,6 +312,8 @@ export async function findOne(target: unknown, entityType: unknown, filters?: un
  * its way, often answered, while the current one is read). Break out of the loop at any time: no further page is
  * requested; the pages already requested ahead are aborted (reads, so harmless).
  * The arguments are checked and copied when `iterate` is called: a bad one throws from it, not from `next()`.
+ * Pages are offsets: rows created, updated or deleted while it runs can be skipped or handed out twice (README
+ * "Changing the rows you are paging through": walk by id, ordered by `id` only, to see each row once).
  *
  * @param target - a client or an {@link EntityContext}.
  * @param entityType - e.g. `"Task"`.
