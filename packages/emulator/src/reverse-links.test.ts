@@ -53,9 +53,12 @@ describe('the reverse side of the demo links', () => {
   });
 
   it('sorts and summarizes on the reverse field', async () => {
-    const task = await create('Task', { content: 'Extra', project, entity: { type: 'Shot', id: 2 } });
+    // A multi-entity field sorts by its first link's display name (README "Sorting"): every demo Shot's first Task is
+    // Layout, so a new Shot whose one Task, created on the Task's side, sorts after it comes first descending.
+    const shot = await create('Shot', { code: 'Extra_Shot', project });
+    const task = await create('Task', { content: 'Zz Extra', project, entity: { type: 'Shot', id: shot.id } });
     const sorted = await t.call('read', t.script, { type: 'Shot', return_fields: ['code'], sorts: [{ field_name: 'tasks', direction: 'desc' }, { field_name: 'id', direction: 'asc' }], paging: { entities_per_page: 1 } });
-    expect(sorted.entities[0]).toMatchObject({ id: 2 });
+    expect(sorted.entities[0]).toMatchObject({ id: shot.id });
     const counted = await t.call('summarize', t.script, { type: 'Shot', filters: where(['tasks', 'is', { type: 'Task', id: task.id }]), summaries: [{ field: 'tasks', type: 'count' }] });
     expect(counted.summaries.tasks).toBe(1);
     const grouped = await t.call('summarize', t.script, { type: 'Sequence', summaries: [{ field: 'id', type: 'count' }], grouping: [{ field: 'shots', type: 'exact', direction: 'asc' }] });
