@@ -22,8 +22,13 @@ export type EntityFields<S extends SiteSchema = LooseSchema> =
   | (IsLoose<S> extends true ? { readonly [entityType: string]: readonly string[] } : { readonly [E in EntityTypeName<S>]?: readonly string[] })
   | WhereSchemaOpen<S, { readonly [entityType: string]: readonly string[] }>;
 
-/** Options of `activityStreamRead`, plus call options (`S`: the site schema, which types `entityFields`' keys). */
-export interface ActivityStreamOptions<S extends SiteSchema = LooseSchema> extends CallOptions {
+/**
+ * Options of `activityStreamRead`, plus call options (`S`: the site schema, which types `entityFields`' keys). A type
+ * alias, not an interface, so that it is compared member by member: options typed with the plain
+ * `ActivityStreamOptions` are taken where `ActivityStreamOptions<S>` is asked for (an interface is compared by its
+ * type argument, and `LooseSchema` is no site's schema).
+ */
+export type ActivityStreamOptions<S extends SiteSchema = LooseSchema> = CallOptions & {
   /** Extra fields per entity type (`entity_fields`). `null` is Python's default `None`: the same as leaving it out. */
   readonly entityFields?: EntityFields<S> | null | undefined;
   /** Only updates with an id ≥ this (`min_id`). `null` is Python's default `None`: the same as leaving it out, sent as `min_id: null`. */
@@ -35,13 +40,17 @@ export interface ActivityStreamOptions<S extends SiteSchema = LooseSchema> exten
    * Python's default `None`: the same as leaving it out, sent as `limit: null`.
    */
   readonly limit?: number | null | undefined;
-}
+};
 
-/** Options of `noteThreadRead`, plus call options (`S`: the site schema, which types `entityFields`' keys). */
-export interface NoteThreadOptions<S extends SiteSchema = LooseSchema> extends CallOptions {
+/**
+ * Options of `noteThreadRead`, plus call options (`S`: the site schema, which types `entityFields`' keys). A type
+ * alias, as {@link ActivityStreamOptions} is, so that options typed with the plain `NoteThreadOptions` are taken where
+ * `NoteThreadOptions<S>` is asked for.
+ */
+export type NoteThreadOptions<S extends SiteSchema = LooseSchema> = CallOptions & {
   /** Extra fields per entity type (`entity_fields`). `null` is Python's default `None`: the same as leaving it out. */
   readonly entityFields?: EntityFields<S> | null | undefined;
-}
+};
 
 /** What `activityStreamRead` returns. */
 export interface ActivityStream {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { DateMode, Filter } from "@sg/core";
-import { activityStreamRead, batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, findOne, noteThreadRead, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type FoundRecord, type OrderItem, type SiteSchema, type TextSearchTypes, type UpdateOptions } from "./index.js";
+import { activityStreamRead, batch, create, downloadAttachment, entityApi, entityContext, filterBuilder, find, findOne, noteThreadRead, summarize, update, type BatchCreate, type BatchRequest, type BatchResult, type DownloadOptions, type Grouping, type SummaryField, type EntityApi, type EntityApiOptions, type EntityData, type EntityLink, type EntityTypeName, type FieldPath, type FoundRecord, type OrderItem, type SiteSchema, type TextSearchTypes, type UpdateOptions, type ActivityStreamOptions, type NoteThreadOptions } from "./index.js";
 import { sgFieldTypes, type SgSchema } from "./test-support/sg-schema.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -295,6 +295,28 @@ async function compileOnly(api: EntityApi<SgSchema>): Promise<void> {
     await site.activityStreamRead(type, 1, { entityFields: { [type]: ["code"] } });
   }
   void linksAnySite;
+  // Options typed with the plain option types (any key, as before the keys were typed) are still taken: by a typed
+  // api, by a typed option type, and by a helper generic in the schema that passes them on.
+  const plainStream: ActivityStreamOptions = { entityFields: { Note: ["subject"] }, limit: 10 };
+  const plainThread: NoteThreadOptions = { entityFields: { Note: ["subject"] } };
+  await api.activityStreamRead("Shot", 1, plainStream);
+  await api.noteThreadRead(1, plainThread);
+  await noteThreadRead(api, 1, plainThread);
+  const typedStream: ActivityStreamOptions<SgSchema> = plainStream;
+  const typedThread: NoteThreadOptions<SgSchema> = plainThread;
+  void typedStream, typedThread;
+  async function passesOn<S extends SiteSchema>(site: EntityApi<S>, type: EntityTypeName<S>, stream: ActivityStreamOptions, thread: NoteThreadOptions) {
+    await site.activityStreamRead(type, 1, stream);
+    await site.noteThreadRead(1, thread);
+    await activityStreamRead(site, type, 1, stream);
+  }
+  void passesOn;
+  // The typed option types still check the keys they are given.
+  // @ts-expect-error — Note_ is not an entity type
+  const misspeltStream: ActivityStreamOptions<SgSchema> = { entityFields: { Note_: ["subject"] } };
+  // @ts-expect-error — nor is reply
+  const misspeltThread: NoteThreadOptions<SgSchema> = { entityFields: { reply: ["content"] } };
+  void misspeltStream, misspeltThread;
   // A mode only for a multi-entity field the data holds.
   // @ts-expect-error — asets is not a multi-entity field of the data
   await api.update("Shot", 1, { assets: [] }, { multiEntityUpdateModes: { asets: "add" } });
