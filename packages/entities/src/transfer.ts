@@ -90,7 +90,8 @@ export type StepState = string | (() => string);
  * that attaches a file or shares a thumbnail), false for the others: nothing the caller would repeat landed.
  * Either text may be a function, asked when the error is made (what a download wrote may change during its step).
  * A step aborted (the caller's signal, the client's close()) becomes the transfer's own `SgAbortError` in the same
- * way: the same message but "was aborted", the same `maybeSent`, the step's abort as `cause`.
+ * way: the same message but "was aborted", the same `maybeSent`, the step's abort as `cause`. Either lists the
+ * attempts of the step's error (e.g. an upload step the site refused the credentials of, cut while logging in again).
  */
 export async function step<T>(t: Transfer, what: string, run: (options: CallOptions) => Promise<T>, notSent: StepState, sent: StepState = notSent, lands: boolean = false): Promise<T> {
   // Infinity without a deadline
@@ -123,7 +124,7 @@ export function deadlineError(t: Transfer, left: number, error: unknown, what: s
   // (its signal timed out: an AbortSignal.timeout(), whose TimeoutError the core's abort keeps as its cause)
   if (aborted) {
     const timedOut = (cause!.cause as Error | undefined)?.name == "TimeoutError" ? ": its signal timed out" : "";
-    return new SgAbortError(`${PREFIX}: ${what} was aborted${timedOut}${state && `: ${state}`}`, { cause, method: cause!.method, maybeSent: lands && !!cause!.maybeSent });
+    return new SgAbortError(`${PREFIX}: ${what} was aborted${timedOut}${state && `: ${state}`}`, { cause, method: cause!.method, attempts: cause!.attempts, maybeSent: lands && !!cause!.maybeSent });
   }
   // a wait outside any request carries its step as its method (see TransferStep)
   const method = cause?.method;
@@ -136,6 +137,7 @@ export function deadlineError(t: Transfer, left: number, error: unknown, what: s
       scope: "deadline",
       maybeSent: lands && !!cause?.maybeSent,
       method: own ? undefined : method,
+      attempts: cause?.attempts,
       cause,
       hint: "deadlineMs bounds every step of the transfer; raise it for large files or slow links.",
     }),

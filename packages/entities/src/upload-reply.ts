@@ -75,7 +75,10 @@ export interface StepAnswer {
  * call would get, so that the client asks the auth strategy for fresh credentials and sends the step once more, as it
  * does for a call; else `undefined`. Nothing was stored: the site refused the step before looking at it. `what` names
  * the upload, `target` the step; the site's words are scrubbed of `secrets` (those of the credentials the step was sent
- * with) before they go into the error, which the strategy sees and may keep as the cause of its own.
+ * with) before they go into the error, which the strategy sees and may keep as the cause of its own. The error lists
+ * the answer it read as its attempt, `[{ attempt: 1, status }]`, as an `SgTransferError` does: the client copies a
+ * refusal's attempts onto the error of a re-login cut by the deadline or an abort, which then says the step went out
+ * and was refused (an empty list would say nothing was sent).
  */
 export function credentialsRefused(what: string, target: string, response: HttpResponse, secrets: readonly string[]): SgAuthError | undefined {
   if (response.status >= 300) return undefined;
@@ -87,6 +90,7 @@ export function credentialsRefused(what: string, target: string, response: HttpR
     serverMessage: refusal.message,
     secrets,
     method: target,
+    attempts: [{ attempt: 1, status: response.status }],
     hint: "Nothing was stored. Check the credentials: script name and application key, login and password, or whether the session has expired.",
   });
 }
