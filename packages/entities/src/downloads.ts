@@ -512,9 +512,11 @@ function get<T>(
           };
   return step(d.t, d.what, async (call) => {
     // bytes are read whole up to maxBytes; the transport's refusal is known by its code (another transport's
-    // protocol errors are not taken for it)
+    // protocol errors are not taken for it), on the error or, for a custom transport's plain error, on the cause of the
+    // SgNetworkError core makes of it
     const response = await ctx.client.http({ method: "GET", target: where.href, ...auth, ...(stream ? { responseBody: "stream" } : { maxBytes: d.max }), ...call, kind: "read" }).catch((error: unknown) => {
-      throw (error as { code?: unknown } | null)?.code === "SG_RESPONSE_TOO_LARGE" ? tooLarge(d.what, d.max, error) : error;
+      const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
+      throw e?.code === "SG_RESPONSE_TOO_LARGE" || (e?.code === "SG_NETWORK" && e.cause?.code === "SG_RESPONSE_TOO_LARGE") ? tooLarge(d.what, d.max, error) : error;
     });
     // status 0 is a redirect a browser's fetch hides (no file in it), never a success
     if (response.status > 199 && response.status < 300) return use(response, call);
