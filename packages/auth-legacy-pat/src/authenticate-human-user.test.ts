@@ -315,7 +315,8 @@ describe("authenticateHumanUser's request", () => {
     expect(signal?.aborted).toBe(false);
     controller.abort();
     expect(signal?.aborted).toBe(true);
-    expect(await check).toMatchObject({ name: "AbortError" });
+    // The transport rejected with the signal's reason (a DOMException): core says it as the call's abort.
+    expect(await check).toMatchObject({ name: "SgAbortError", cause: { name: "AbortError" } });
   });
 
   it("is the Python read on the caller's site (base path, proxy basic auth, allowed plain http), and finding nobody is null", async () => {

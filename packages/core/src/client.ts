@@ -1,12 +1,13 @@
 import type { AuthContext, AuthStrategy } from "./auth-strategy.js";
 import { onAbort } from "./abort-listeners.js";
 import { abortErrorFrom, systemClock, type Clock } from "./clock.js";
-import type { Credentials } from "./credentials.js";
-import { MAYBE_APPLIED_HINT, SgAbortError, SgAuthError, SgError, SgTimeoutError, SgValidationError, describeValue, type Path } from "./errors.js";
+import { secretsOf, type Credentials } from "./credentials.js";
+import { MAYBE_APPLIED_HINT, SgAbortError, SgAuthError, SgError, SgNetworkError, SgTimeoutError, SgValidationError, describeValue, type Path } from "./errors.js";
 import { copyError } from "./error-copy.js";
 import { checkLogger, guardLogger } from "./guard-logger.js";
 import type { Logger } from "./logger.js";
 import { methodKind, type MethodKind } from "./method-kind.js";
+import { cutText } from "./redact.js";
 import { copyCallOptions } from "./options-check.js";
 import { shareUntilAbandoned, type SharedWork } from "./share-until-abandoned.js";
 import { shownUrl } from "./shown-url.js";
@@ -143,8 +144,8 @@ export interface Client {
    * says in `maybeSent` whether it may have been applied, and if so has a hint to check the site before trying again).
    * The client's close signal, which the transport gets with every call ({@link TransportContext.signal}), is aborted;
    * and when no other open client uses the same transport object, the transport is closed too (`transport.close()`).
-   * While another does, the transport stays open for it and only this client's calls end (a transport that ignores
-   * the context's signal then ends none). The client stays usable — a call made afterwards is sent as usual, as with
+   * While another does, the transport stays open for it and only this client's calls end (on a transport that ignores
+   * the context's signal, core stops waiting for them 50 ms later). The client stays usable — a call made afterwards is sent as usual, as with
    * the Python client after `close()`, and makes it an open client of its transport again. To end all traffic, stop
    * making calls or abort them with a signal.
    */
@@ -219,14 +220,39 @@ export function createClient(options: ClientOptions): Client {
   /**
    * Hand `request` to the transport through `go`, as it is (the client's close signal goes in the context). A signal
    * aborted already stops it here, before the handover (the plain abort: nothing was sent), and so does a transport
-   * that throws instead of returning a promise (its error is the rejection). A write aborted after the handover that
-   * the transport says nothing about may have been applied, and says so.
+   * that throws instead of returning a promise (its error is the rejection). The wait is bounded by the request's
+   * signal, the client's close signal and its `deadlineMs`, whether the transport honours them or not (see
+   * {@link bounded}). A write stopped after the handover that the transport says nothing about may have been applied,
+   * and says so. A rejection that is not an `SgError` is the abort of a call so stopped, else an `SgNetworkError`
+   * naming the transport and `name`.
    */
-  const handOver = <R extends { readonly kind: MethodKind; readonly signal?: AbortSignal | undefined }, T>(request: R, go: (request: R) => Promise<T>): Promise<T> => {
+  const handOver = <R extends { readonly kind: MethodKind; readonly signal?: AbortSignal | undefined; readonly deadlineMs?: number | undefined; readonly credentials?: Credentials | undefined }, T>(
+    request: R,
+    name: string,
+    go: (request: R) => Promise<T>,
+  ): Promise<T> => {
     use();
     if (request.signal?.aborted) return Promise.reject(abortErrorFrom(request.signal));
-    const sent = promised(go, request);
-    return request.kind === "write" ? sent.catch(mayHaveLanded) : sent;
+    const write = request.kind === "write";
+    const closed = closer.signal;
+    return bounded(promised(go, request), request.signal, closed, request.deadlineMs, name, transport.name, write).catch((error: unknown) => {
+      if (!(error instanceof SgError)) {
+        // What a transport rejects with once the call was stopped (its signal's reason, an AbortError) is that abort.
+        const secrets = secretsOf(request.credentials);
+        error = request.signal?.aborted
+          ? abortErrorFrom(request.signal)
+          : closed.aborted
+            ? closedInFlight(name)
+            : new SgNetworkError(`${PREFIX}: the transport '${transport.name}' failed '${name}' with ${cutText(described(error), 300, secrets)}`, {
+                cause: error,
+                method: name,
+                maybeSent: true,
+                secrets,
+                hint: write ? MAYBE_APPLIED_HINT : undefined,
+              });
+      }
+      throw write ? mayHaveLanded(error, name) : error;
+    });
   };
   const sendRequest = (request: RpcRequest): Promise<unknown> => transport.send(request, transportContext);
   // Without http(), requireHttp's refusal is the exchange's rejection (handOver turns a throw into one).
@@ -245,7 +271,7 @@ export function createClient(options: ClientOptions): Client {
     if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
     if (deadlineMs !== undefined) request.deadlineMs = deadlineMs;
     if (retry !== undefined) request.retry = retry;
-    return handOver(request, sendRequest);
+    return handOver(request, method, sendRequest);
   };
 
   // One info request is shared by every caller, so no caller's signal goes into it: each caller stops waiting
@@ -307,7 +333,7 @@ export function createClient(options: ClientOptions): Client {
 
   const http = (request: ClientHttpRequest, credentials: Credentials | undefined): Promise<HttpResponse> => {
     const { authenticated: _authenticated, credentials: _explicit, kind: _kind, sessionUuid: _sessionUuid, refused: _refused, ...rest } = request;
-    return handOver({ ...rest, kind: httpKind(request), ...(credentials ? { credentials } : {}) }, exchange);
+    return handOver({ ...rest, kind: httpKind(request), ...(credentials ? { credentials } : {}) }, `HTTP ${request.method} ${shownUrl(String(request.target))}`, exchange);
   };
 
   // Made afresh by close() with the fresh close signal, as the transport's context is.
@@ -575,14 +601,73 @@ const KEEP = (): void => {};
 const users = new WeakMap<TransportStrategy, number>();
 
 /**
- * Rethrow `error` from a write handed to the transport; an abort that does not say whether the request left
+ * `error` from a write handed to the transport as `method`; an abort that does not say whether the request left
  * (`maybeSent` undefined: a transport that does not track it) becomes one that says the write may have been applied:
  * it may have been sent. One that says `maybeSent: false` (the transport knows nothing left) goes out as it came.
  */
-function mayHaveLanded(error: unknown): never {
-  throw error instanceof SgAbortError && error.maybeSent === undefined
-    ? new SgAbortError(error.reason, { cause: error.cause, method: error.method, attempts: error.attempts, maybeSent: true, hint: MAYBE_APPLIED_HINT })
+function mayHaveLanded(error: unknown, method: string): unknown {
+  return error instanceof SgAbortError && error.maybeSent === undefined
+    ? new SgAbortError(error.reason, { cause: error.cause, method: error.method ?? method, attempts: error.attempts, maybeSent: true, hint: MAYBE_APPLIED_HINT })
     : error;
+}
+
+/** How long core waits, once a call handed over is stopped, for the transport to end it with its own error. */
+const GRACE_MS = 50;
+
+/**
+ * `sent`, the promise of a call (`name`, a `write` or not) handed to the transport named `via`, ended by the call's
+ * `signal`, the client's close signal `closed` and the call's `deadlineMs`, even when the transport ignores them. A transport that
+ * honours them ends the call itself, with what it knows of it (its attempts, whether a write left): on a stop, core
+ * gives it {@link GRACE_MS} more, and its deadline passes that long after the transport's. One timer at most, and no
+ * listener, is left once the call settles.
+ */
+function bounded<T>(sent: Promise<T>, signal: AbortSignal | undefined, closed: AbortSignal, deadlineMs: number | undefined, name: string, via: string, write: boolean): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = (): void => {
+      clearTimeout(timer);
+      stop?.();
+      unclose();
+    };
+    const stopWith = (error: Error): void => {
+      done();
+      timer = setTimeout(reject, GRACE_MS, error);
+    };
+    const stop = signal && onAbort(signal, () => stopWith(abortErrorFrom(signal)));
+    const unclose = onAbort(closed, () => stopWith(closedInFlight(name)));
+    if (deadlineMs) {
+      // Capped: a longer delay makes a Node timer fire after 1 ms.
+      timer = setTimeout(() => {
+        done();
+        reject(
+          new SgTimeoutError(`${PREFIX}: '${name}' did not complete within its deadline of ${deadlineMs} ms: the transport '${via}' had not answered`, {
+            timeoutMs: deadlineMs,
+            scope: "deadline",
+            method: name,
+            hint: write ? MAYBE_APPLIED_HINT : undefined,
+          }),
+        );
+      }, Math.min(deadlineMs + GRACE_MS, MAX_TIMER_MS));
+    }
+    sent.then(
+      (value) => (done(), resolve(value)),
+      (error: unknown) => (done(), reject(error)),
+    );
+  });
+}
+
+/** The client was closed while `method` was handed to the transport. */
+function closedInFlight(method: string): SgAbortError {
+  return new SgAbortError(`${PREFIX}: the client was closed while '${method}' was in flight`, { method });
+}
+
+/** A failure as a message quotes it: `TypeError: fetch failed`, or what a rejection that is not an error reads as. */
+function described(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return "a value that cannot be read";
+  }
 }
 
 /** A session UUID: one or more characters, none of them a control character (C0, DEL, C1). */

@@ -162,9 +162,9 @@ export interface TransportContext {
    * Aborted when the client that made this call is closed (`client.close()`); a transport ends the calls made with
    * this context when it aborts, like their own `signal`, including a streamed body (`responseBody: "stream"`).
    * `createClient` always sets it. Clients sharing one transport object each hand it their own, so that a client's
-   * `close()` ends only its own calls. A transport that ignores it still works, but then a client's `close()` ends
-   * nothing while other open clients share the transport (a client alone on its transport also calls
-   * `transport.close()`). Its abort reason is an `SgAbortError`; a write ended by it should say, as
+   * `close()` ends only its own calls. A transport that ignores it still works: `createClient` stops waiting for the
+   * client's calls 50 ms after it aborts, though the transport's work goes on (a client alone on its transport also
+   * calls `transport.close()`). Its abort reason is an `SgAbortError`; a write ended by it should say, as
    * `SgAbortError.maybeSent`, whether its request may have left (core takes an unset `maybeSent` on a write as
    * `true`).
    *
@@ -192,7 +192,10 @@ export interface TransportContext {
 export interface TransportStrategy {
   /** Name for diagnostics, e.g. `@sg/transport (api3 json)`. */
   readonly name: string;
-  /** Send one API call; resolve the method's result, or reject with an `SgError`. */
+  /**
+   * Send one API call; resolve the method's result, or reject with an `SgError` (`createClient` makes anything else an
+   * `SgNetworkError` naming the transport, with `maybeSent: true`).
+   */
   send(request: RpcRequest, context: TransportContext): Promise<unknown>;
   /**
    * Plain HTTP exchanges (uploads, downloads, login endpoints), when the transport supports them. Honouring

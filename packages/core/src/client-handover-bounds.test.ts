@@ -1,0 +1,238 @@
+/**
+ * What core does with a call once it has handed it to a transport that does not do its part: one that ignores the
+ * call's signal, its deadline and the client's close signal (a test double, a transport written from the README), or
+ * that fails with a plain `Error` rather than an `SgError`.
+ */
+import { getEventListeners } from "node:events";
+import { describe, expect, it, vi } from "vitest";
+import type { AuthStrategy } from "./auth-strategy.js";
+import { createClient } from "./client.js";
+import type { Credentials } from "./credentials.js";
+import { MAYBE_APPLIED_HINT, SgAbortError, SgNetworkError, SgTimeoutError } from "./errors.js";
+import type { HttpResponse, RpcRequest, TransportStrategy } from "./transport-strategy.js";
+import { loopbackSites } from "./test-support/loopback-site.js";
+
+const site = loopbackSites();
+const auth: AuthStrategy = { name: "script", credentials: async (): Promise<Credentials> => ({ kind: "script", scriptName: "bot", scriptKey: "bot-key-0123456789abcdef" }) };
+const settled = (p: Promise<unknown>): Promise<unknown> => p.then((value) => ({ value }), (error: unknown) => error);
+
+/** A transport that posts each call to the site with fetch and never looks at a signal or a deadline. */
+function sloppy(): TransportStrategy & { sent: RpcRequest[] } {
+  const sent: RpcRequest[] = [];
+  return {
+    name: "sloppy",
+    sent,
+    async send(request, context) {
+      sent.push(request);
+      const body = JSON.stringify({ method_name: request.method, params: [{}, request.payload] });
+      const response = await fetch(`${context.site.href.replace(/\/$/, "")}/api3/json`, { method: "POST", body });
+      return ((await response.json()) as { results: unknown }).results;
+    },
+  };
+}
+
+/** Time `p` takes to settle, and what it settled with. */
+async function timed(p: Promise<unknown>): Promise<{ ms: number; outcome: unknown }> {
+  const t0 = performance.now();
+  const outcome = await settled(p);
+  return { ms: performance.now() - t0, outcome };
+}
+
+describe("a call handed to a transport that ignores its signal, deadline and close()", () => {
+  it("ends on the call's signal: a read with the plain abort, a write saying it may have been applied", async () => {
+    const s = await site();
+    const sg = createClient({ site: s.url, transport: sloppy(), auth });
+    const reading = new AbortController();
+    const read = timed(sg.call("read", { type: "Shot" }, { signal: reading.signal }));
+    await s.arrived(1);
+    reading.abort();
+    const r = await read;
+    expect(r.ms).toBeLessThan(2_000);
+    expect(r.outcome).toBeInstanceOf(SgAbortError);
+    expect(r.outcome).toMatchObject({ reason: "the call was aborted", maybeSent: undefined, hint: undefined, site: s.url });
+    expect(getEventListeners(reading.signal, "abort")).toHaveLength(0);
+
+    const writing = new AbortController();
+    const write = timed(sg.call("create", { type: "Shot", data: {} }, { signal: writing.signal }));
+    await s.arrived(2);
+    writing.abort();
+    const w = await write;
+    expect(w.ms).toBeLessThan(2_000);
+    expect(w.outcome).toMatchObject({ name: "SgAbortError", method: "create", maybeSent: true, hint: MAYBE_APPLIED_HINT });
+  });
+
+  it("ends at the call's deadline with SgTimeoutError, a write's saying it may have been applied", async () => {
+    const s = await site();
+    const sg = createClient({ site: s.url, transport: sloppy(), auth });
+    const w = await timed(sg.call("create", { type: "Shot", data: {} }, { deadlineMs: 100 }));
+    expect(w.outcome).toBeInstanceOf(SgTimeoutError);
+    expect(w.outcome).toMatchObject({ scope: "deadline", method: "create", maybeSent: true, hint: MAYBE_APPLIED_HINT, site: s.url });
+    expect((w.outcome as Error).message).toMatch(/^@sg\/core: 'create' did not complete within its deadline of \d+ ms: the transport 'sloppy' had not answered/);
+    expect(w.ms).toBeGreaterThanOrEqual(99);
+    expect(w.ms).toBeLessThan(2_000);
+    expect(s.received.map((r) => r.method)).toEqual(["create"]);
+  });
+
+  it("ends on close(), even when no other client shares the transport and it has no close()", async () => {
+    const s = await site();
+    const sg = createClient({ site: s.url, transport: sloppy(), auth });
+    const update = timed(sg.call("update", { type: "Shot", id: 1, fields: [] }));
+    const read = timed(sg.call("read", { type: "Shot" }));
+    await s.arrived(2);
+    await sg.close();
+    const [u, r] = await Promise.all([update, read]);
+    expect(u.ms).toBeLessThan(2_000);
+    expect(u.outcome).toMatchObject({ name: "SgAbortError", method: "update", maybeSent: true, hint: MAYBE_APPLIED_HINT });
+    expect((u.outcome as Error).message).toMatch(/^@sg\/core: the client was closed while 'update' was in flight/);
+    expect(r.outcome).toMatchObject({ name: "SgAbortError", method: "read", maybeSent: undefined, hint: undefined });
+  });
+
+  it("ends a transport's promise that never settles, with one timer at most per call, none left after", async () => {
+    const sent: string[] = [];
+    const hang: TransportStrategy = { name: "never-answers", send: (request) => (sent.push(request.method), new Promise(() => {})) };
+    const sg = createClient({ site: "http://127.0.0.1:9", transport: hang, auth });
+    const handedOver = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const stop = new AbortController();
+      const read = settled(sg.call("read", { type: "Shot" }, { signal: stop.signal, deadlineMs: 60_000 }));
+      await handedOver();
+      expect(sent).toEqual(["read"]);
+      expect(vi.getTimerCount()).toBe(1); // the deadline's
+      stop.abort();
+      expect(vi.getTimerCount()).toBe(1); // the transport's time to end it itself, instead of the deadline's
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await read).toMatchObject({ name: "SgAbortError", reason: "the call was aborted" });
+      expect(vi.getTimerCount()).toBe(0);
+      expect(getEventListeners(stop.signal, "abort")).toHaveLength(0);
+
+      // The deadline passes 50 ms after the transport's own would have.
+      let outcome: unknown;
+      const unused = new AbortController();
+      void settled(sg.call("update", { type: "Shot", id: 1, fields: [] }, { deadlineMs: 1_000, signal: unused.signal })).then((o) => (outcome = o));
+      await handedOver();
+      await vi.advanceTimersByTimeAsync(1_049);
+      expect(outcome).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(outcome).toMatchObject({ name: "SgTimeoutError", method: "update", maybeSent: true, hint: MAYBE_APPLIED_HINT });
+      expect(vi.getTimerCount()).toBe(0);
+      expect(getEventListeners(unused.signal, "abort")).toHaveLength(0);
+
+      const create = settled(sg.call("create", {}, { deadlineMs: 60_000 }));
+      await handedOver();
+      await sg.close();
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await create).toMatchObject({ name: "SgAbortError", method: "create", maybeSent: true });
+      expect(vi.getTimerCount()).toBe(0);
+      expect(sent).toEqual(["read", "update", "create"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("the longest deadline", () => {
+  it("is not cut short: with core's margin it is still a delay a timer holds", async () => {
+    const hang: TransportStrategy = { name: "never-answers", send: () => new Promise(() => {}) };
+    const sg = createClient({ site: "http://127.0.0.1:9", transport: hang, auth });
+    let outcome: unknown;
+    void settled(sg.call("read", {}, { deadlineMs: 2_147_483_647 })).then((o) => (outcome = o));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(outcome).toBeUndefined();
+    await sg.close();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(outcome).toMatchObject({ name: "SgAbortError", method: "read" });
+  });
+});
+
+describe("a transport that ends the call itself", () => {
+  it("keeps its own error when it settles on the signal as core would stop waiting", async () => {
+    const own = new SgAbortError("my-transport: aborted while waiting out a 429", { method: "create", maybeSent: false });
+    const polite: TransportStrategy = {
+      name: "polite",
+      send: (request) => new Promise((_, reject) => request.signal!.addEventListener("abort", () => setTimeout(() => reject(own), 5))),
+    };
+    const sg = createClient({ site: "http://127.0.0.1:9", transport: polite, auth });
+    const stop = new AbortController();
+    const create = settled(sg.call("create", {}, { signal: stop.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    stop.abort();
+    expect(await create).toBe(own);
+  });
+
+  it("keeps its own deadline error, made as it unwinds a little after the time left for the send ran out", async () => {
+    let own: SgTimeoutError | undefined;
+    const timely: TransportStrategy = {
+      name: "timely",
+      send: (request) =>
+        new Promise((_, reject) =>
+          setTimeout(() => reject((own = new SgTimeoutError("my-transport: out of time", { timeoutMs: request.deadlineMs!, scope: "deadline", method: request.method, attempts: [] }))), request.deadlineMs! + 20),
+        ),
+    };
+    const sg = createClient({ site: "http://127.0.0.1:9", transport: timely, auth });
+    expect(await settled(sg.call("read", {}, { deadlineMs: 50 }))).toBe(own);
+  });
+});
+
+describe("a transport that fails with a plain Error", () => {
+  it("fails the call with SgNetworkError naming the transport and the method, the error as its cause", async () => {
+    const throwing: TransportStrategy = {
+      name: "thrower",
+      send: (request) => {
+        if (request.method === "create") return Promise.reject(new Error("socket hang up"));
+        throw new TypeError("fetch failed");
+      },
+    };
+    const sg = createClient({ site: "http://127.0.0.1:9", transport: throwing, auth });
+    const read = (await settled(sg.call("read", { type: "Shot" }))) as SgNetworkError;
+    expect(read).toBeInstanceOf(SgNetworkError);
+    expect(read).toMatchObject({ code: "SG_NETWORK", method: "read", site: "http://127.0.0.1:9", hint: undefined });
+    expect(read.message).toBe("@sg/core: the transport 'thrower' failed 'read' with TypeError: fetch failed");
+    expect(read.cause).toMatchObject({ name: "TypeError", message: "fetch failed" });
+
+    const create = (await settled(sg.call("create", { type: "Shot", data: {} }))) as SgNetworkError;
+    expect(create).toMatchObject({ code: "SG_NETWORK", method: "create", maybeSent: true, hint: MAYBE_APPLIED_HINT });
+    expect(create.cause).toMatchObject({ message: "socket hang up" });
+  });
+
+  it("does the same for an exchange through http(): an upload that failed after it went out may have been applied", async () => {
+    const lossy: TransportStrategy = {
+      name: "lossy",
+      send: () => Promise.resolve({}),
+      http: (request): Promise<HttpResponse> => Promise.reject(new TypeError(`fetch failed for ${request.target}`)),
+    };
+    const sg = createClient({ site: "http://127.0.0.1:9", transport: lossy, auth });
+    const error = (await settled(sg.http({ method: "POST", target: "/upload/publish_thumbnail?token=s3cr3t", form: {} }))) as SgNetworkError;
+    expect(error).toMatchObject({ code: "SG_NETWORK", method: "HTTP POST /upload/publish_thumbnail", maybeSent: true, hint: MAYBE_APPLIED_HINT, site: "http://127.0.0.1:9" });
+    expect(error.message).toMatch(/^@sg\/core: the transport 'lossy' failed 'HTTP POST \/upload\/publish_thumbnail' with TypeError: fetch failed/);
+  });
+
+  it("is the call's abort when the call's signal or close() stopped it (a transport rejecting with the signal's reason)", async () => {
+    const echoing: TransportStrategy = {
+      name: "echoes its signal",
+      send: (request, context) =>
+        new Promise((_, reject) => {
+          request.signal?.addEventListener("abort", () => reject(request.signal!.reason));
+          context.signal?.addEventListener("abort", () => reject(new DOMException("This operation was aborted", "AbortError")));
+        }),
+    };
+    const sg = createClient({ site: "http://127.0.0.1:9", transport: echoing, auth });
+    const stop = new AbortController();
+    const read = settled(sg.call("read", {}, { signal: stop.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    stop.abort();
+    expect(await read).toMatchObject({ name: "SgAbortError", reason: "the call was aborted", cause: { name: "AbortError" }, maybeSent: undefined });
+    const create = settled(sg.call("create", {}));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sg.close();
+    expect(await create).toMatchObject({ name: "SgAbortError", reason: "@sg/core: the client was closed while 'create' was in flight", maybeSent: true, hint: MAYBE_APPLIED_HINT });
+  });
+
+  it("scrubs the credentials' secrets from what it quotes of the error", async () => {
+    const leaky: TransportStrategy = { name: "leaky", send: () => Promise.reject(new Error("bad key bot-key-0123456789abcdef")) };
+    const sg = createClient({ site: "http://127.0.0.1:9", transport: leaky, auth });
+    const error = (await settled(sg.call("read", {}))) as SgNetworkError;
+    expect(error.message).not.toContain("bot-key-0123456789abcdef");
+    expect((error.cause as Error).message).not.toContain("bot-key-0123456789abcdef");
+  });
+});
