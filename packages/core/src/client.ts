@@ -145,9 +145,9 @@ export interface Client {
    * The client's close signal, which the transport gets with every call ({@link TransportContext.signal}), is aborted;
    * and when no other open client uses the same transport object, the transport is closed too (`transport.close()`).
    * While another does, the transport stays open for it and only this client's calls end (on a transport that ignores
-   * the context's signal, core stops waiting for them 50 ms later). The client stays usable — a call made afterwards is sent as usual, as with
-   * the Python client after `close()`, and makes it an open client of its transport again. To end all traffic, stop
-   * making calls or abort them with a signal.
+   * the context's signal, core stops waiting for them 50 ms later). The client stays usable — a call made afterwards
+   * is sent as usual, as with the Python client after `close()`, and makes it an open client of its transport again.
+   * To end all traffic, stop making calls or abort them with a signal.
    */
   close(): Promise<void>;
 }
@@ -616,10 +616,10 @@ const GRACE_MS = 50;
 
 /**
  * `sent`, the promise of a call (`name`, a `write` or not) handed to the transport named `via`, ended by the call's
- * `signal`, the client's close signal `closed` and the call's `deadlineMs`, even when the transport ignores them. A transport that
- * honours them ends the call itself, with what it knows of it (its attempts, whether a write left): on a stop, core
- * gives it {@link GRACE_MS} more, and its deadline passes that long after the transport's. One timer at most, and no
- * listener, is left once the call settles.
+ * `signal`, the client's close signal `closed` and the call's `deadlineMs`, even when the transport ignores them. A
+ * transport that honours them ends the call itself, with what it knows of it (its attempts, whether a write left): on
+ * a stop, core gives it {@link GRACE_MS} more, and its deadline passes that long after the transport's. One timer at
+ * most per call, and no listener, is left once the call settles.
  */
 function bounded<T>(sent: Promise<T>, signal: AbortSignal | undefined, closed: AbortSignal, deadlineMs: number | undefined, name: string, via: string, write: boolean): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -661,10 +661,13 @@ function closedInFlight(method: string): SgAbortError {
   return new SgAbortError(`${PREFIX}: the client was closed while '${method}' was in flight`, { method });
 }
 
-/** A failure as a message quotes it: `TypeError: fetch failed`, or what a rejection that is not an error reads as. */
+/**
+ * A failure as a message quotes it: `TypeError: fetch failed` (an error's own `toString()`), or what another value
+ * reads as.
+ */
 function described(error: unknown): string {
   try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return String(error);
   } catch {
     return "a value that cannot be read";
   }
