@@ -1,6 +1,6 @@
-import { EmulatorOptionError, startEmulator } from "@sg/emulator";
 import { SgValidationError, describeValue } from "@sg/core";
 import { createCapturingLogger } from "./capturing-logger.js";
+import { startKitEmulator } from "./kit-emulator.js";
 import { checkCredentialsCached, checkSingleFlight } from "./checks/caching.js";
 import { checkLoginStoppedByClose } from "./checks/close-login.js";
 import { checkOptionsValidated } from "./checks/options-validated.js";
@@ -61,19 +61,9 @@ export async function checkAuthStrategy(options: AuthConformanceOptions): Promis
   validate(options);
   const emulatorLines: string[] = [];
   const userLogger = options.emulator?.logger;
-  const emulator = await startEmulator({
-    ...options.emulator,
-    logger: (line: string): void => {
-      emulatorLines.push(line);
-      userLogger?.(line);
-    },
-  }).catch((error: unknown) => {
-    // Only a refused option is the caller's malformed options; a data file in use or a port taken is no such thing.
-    if (!(error instanceof EmulatorOptionError)) throw error;
-    const value: unknown = (options.emulator as Record<string, unknown> | undefined)?.[error.option];
-    // The emulator's own "…, got x" (or "; got x", ": got x") is left out: the error says what it got once, after what was expected.
-    // The value of a key that is no emulator option is described by its type only, as core does for unknown options.
-    throw new SgValidationError(PREFIX, { path: ["options", "emulator", error.option], expected: `an option startEmulator accepts (${error.message.replace(/[,;:] got [^]*$/, "")})`, received: describeValue(value, error.unknown), cause: error });
+  const emulator = await startKitEmulator(options.emulator, (line: string): void => {
+    emulatorLines.push(line);
+    userLogger?.(line);
   });
   const checks: CheckResult[] = [];
   try {

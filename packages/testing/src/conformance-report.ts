@@ -32,10 +32,10 @@ export const AUTH_CHECK_IDS: readonly AuthCheckId[] = Object.freeze([
 /** Outcome of one check. */
 export type CheckStatus = "passed" | "failed" | "skipped";
 
-/** One named check and what it found. Details never contain a secret. */
-export interface CheckResult {
+/** One named check and what it found. Details never contain a secret. `Id` is the kit's check ids (auth or transport). */
+export interface CheckResult<Id extends string = AuthCheckId> {
   /** Stable identifier. */
-  readonly id: AuthCheckId;
+  readonly id: Id;
   /** What the check asserts, in one line. */
   readonly title: string;
   /** Whether it passed. */
@@ -44,14 +44,14 @@ export interface CheckResult {
   readonly detail: string;
 }
 
-/** Everything {@link checkAuthStrategy} found. */
-export interface ConformanceReport {
-  /** The strategy name given in the options. */
+/** Everything {@link checkAuthStrategy} (or, with transport check ids, `checkTransport`) found. */
+export interface ConformanceReport<Id extends string = AuthCheckId> {
+  /** The strategy or transport name. */
   readonly name: string;
   /** True when no check failed (skipped checks do not fail the report). */
   readonly passed: boolean;
   /** Every check, in run order. */
-  readonly checks: readonly CheckResult[];
+  readonly checks: readonly CheckResult<Id>[];
 }
 
 /** Titles of the checks, as shown in reports. */
@@ -72,10 +72,15 @@ export const CHECK_TITLES: Readonly<Record<AuthCheckId, string>> = Object.freeze
 
 /** A readable, multi-line rendering of a report. */
 export function formatReport(report: ConformanceReport): string {
+  return formatChecks(report, "auth strategy");
+}
+
+/** A report rendered, its checks named as `what` conformance checks (`auth strategy`, `transport`). */
+export function formatChecks(report: ConformanceReport<string>, what: string): string {
   const failed = report.checks.filter((c) => c.status === "failed").length;
   const head = report.passed
-    ? `${report.name}: all ${report.checks.length} auth strategy conformance checks passed or were skipped`
-    : `${report.name}: ${failed} of ${report.checks.length} auth strategy conformance checks failed`;
+    ? `${report.name}: all ${report.checks.length} ${what} conformance checks passed or were skipped`
+    : `${report.name}: ${failed} of ${report.checks.length} ${what} conformance checks failed`;
   const mark: Record<CheckStatus, string> = { passed: "ok  ", failed: "FAIL", skipped: "skip" };
   const lines = report.checks.map((c) => `  ${mark[c.status]} ${c.id}: ${c.title}\n       ${c.detail.replace(/\n/g, "\n       ")}`);
   return [head, ...lines].join("\n");
@@ -90,12 +95,18 @@ export class AuthConformanceError extends Error {
   /** @param report - a report with at least one failed check. */
   constructor(report: ConformanceReport) {
     const failures = report.checks.filter((c) => c.status === "failed");
-    super(
-      `@sg/testing: ${report.name} failed ${failures.length} of ${report.checks.length} auth strategy conformance checks:\n` +
-        failures.map((c) => `- ${c.id}: ${c.title}\n  ${c.detail.replace(/\n/g, "\n  ")}`).join("\n"),
-    );
+    super(failureMessage(report, "auth strategy"));
     this.name = "AuthConformanceError";
     this.report = report;
     this.failures = failures;
   }
+}
+
+/** The message of a conformance error: every failed check of `report`, its checks named as `what` checks. */
+export function failureMessage(report: ConformanceReport<string>, what: string): string {
+  const failures = report.checks.filter((c) => c.status === "failed");
+  return (
+    `@sg/testing: ${report.name} failed ${failures.length} of ${report.checks.length} ${what} conformance checks:\n` +
+    failures.map((c) => `- ${c.id}: ${c.title}\n  ${c.detail.replace(/\n/g, "\n  ")}`).join("\n")
+  );
 }
