@@ -13,3 +13,7 @@ export { createCapturingLogger } from "./capturing-logger.js";
 export type { CapturedLogLine, CapturingLogger } from "./capturing-logger.js";
 export { MIN_SECRET_LENGTH } from "./secret-scan.js";
 export { findSecrets, rejectionOf } from "./assertions.js";
+export { assertTransport, checkTransport } from "./check-transport.js";
+export type { TransportConformanceOptions, TransportUnderTest } from "./check-transport.js";
+export { TRANSPORT_CHECK_IDS, TRANSPORT_CHECK_TITLES, TransportConformanceError, formatTransportReport } from "./transport-report.js";
+export type { TransportCheckId, TransportCheckResult, TransportReport } from "./transport-report.js";
