@@ -29,12 +29,12 @@ function plainErrors(): TransportStrategy {
   };
 }
 
-/** Honours its stops, but rejects 100 ms late: after core's 50 ms grace, so the caller gets core's error, not its own. */
+/** Honours its stops, but rejects 1 s late: past the kit's 500 ms, long after core's 50 ms grace gave the caller core's error. */
 function lateStops(): TransportStrategy {
   const inner = jsonRpcTransport({ retry: false });
   return {
     name: "test: ends its calls late",
-    send: (request, context) => inner.send(request, context).catch((error: unknown) => new Promise((_, reject) => setTimeout(reject, 100, error))),
+    send: (request, context) => inner.send(request, context).catch((error: unknown) => new Promise((_, reject) => setTimeout(reject, 1000, error))),
   };
 }
 
@@ -58,7 +58,7 @@ describe("checkTransport", () => {
     const report = await checkTransport(() => ignoringStops());
     expect(failedIds(report), formatTransportReport(report)).toEqual(["ends-on-signal", "ends-on-deadline", "ends-on-close"]);
     const signal = report.checks.find((c) => c.id === "ends-on-signal");
-    expect(signal?.detail).toMatch(/^the transport had not ended the call 1000 ms after its signal aborted; core ended it for the caller with SgAbortError/);
+    expect(signal?.detail).toMatch(/^the transport had not ended the call 2000 ms after its signal aborted; core ended it for the caller with SgAbortError/);
     expect(report.checks.find((c) => c.id === "ends-on-deadline")?.detail).toMatch(/core ended it for the caller with SgTimeoutError/);
     expect(report.checks.find((c) => c.id === "ends-on-close")?.detail).toMatch(/after its client was closed; core ended it for the caller with SgAbortError/);
   }, 60_000);
@@ -73,11 +73,11 @@ describe("checkTransport", () => {
     expect(report.checks.find((c) => c.id === "http-exchange")?.status).toBe("passed");
   }, 60_000);
 
-  it("tells a transport's own late ending from core's: one that rejects after core's grace fails the stop checks", async () => {
+  it("fails a transport that ends its stopped calls late (1 s), saying core's grace answered the caller first", async () => {
     const report = await checkTransport(() => lateStops());
     expect(failedIds(report), formatTransportReport(report)).toEqual(["ends-on-signal", "ends-on-deadline", "ends-on-close"]);
     expect(report.checks.find((c) => c.id === "ends-on-signal")?.detail).toMatch(
-      /^the transport ended the call \d+ ms after its signal aborted, after core's 50 ms grace had ended it for the caller with SgAbortError .*; the transport's own error was SgAbortError/,
+      /^the transport ended the call \d+ ms after its signal aborted, more than 500 ms later; core's 50 ms grace had ended it for the caller with SgAbortError .*; the transport's own error was SgAbortError/,
     );
   }, 60_000);
 

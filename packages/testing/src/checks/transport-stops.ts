@@ -14,8 +14,14 @@ const HOLD_MS = 5000;
 const CORE_GRACE_MS = 50;
 /** The deadline given to the call in `ends-on-deadline`. */
 const DEADLINE_MS = 300;
+/**
+ * How soon after a stop the transport must end the call itself. Generous, so that a busy machine (a CI run beside a
+ * build) does not fail a transport that honours its stops; one that ends them later than core's grace still gives the
+ * caller core's error, which the passed check's detail says.
+ */
+const PROMPT_MS = 500;
 /** How long the kit waits for a transport that has not ended a stopped call, to say when it did. */
-const LATE_MS = 1000;
+const LATE_MS = 2000;
 
 /** Which stop a check makes. */
 export type Stop = "signal" | "deadline" | "close";
@@ -24,9 +30,10 @@ const ms = (n: number): string => `${Math.round(n)} ms`;
 
 /**
  * `ends-on-signal`, `ends-on-deadline`, `ends-on-close`: a read held by the emulator's latency is stopped, and the
- * transport's own promise (not the client's, which core bounds) must reject with the expected error before core's
- * {@link CORE_GRACE_MS} grace ends, so that the caller gets the transport's error, not core's. For `close`, a second open client shares the transport, so `client.close()` ends the call only
- * through the context's signal (the transport's `close()` is not called).
+ * transport's own promise (not the client's, which core bounds) must reject with the expected error within
+ * {@link PROMPT_MS}; the detail says when core's {@link CORE_GRACE_MS} grace answered the caller first. For `close`, a
+ * second open client shares the transport, so `client.close()` ends the call only through the context's signal (the
+ * transport's `close()` is not called).
  */
 export async function checkStop(run: TransportRun, stop: Stop): Promise<Verdict> {
   const id = stop === "signal" ? "ends-on-signal" : stop === "deadline" ? "ends-on-deadline" : "ends-on-close";
@@ -86,11 +93,12 @@ function verdict(run: TransportRun, stop: Stop, h: Handover, from: number, settl
       detail: `the transport rejected with ${isSg(h.error) ? "" : "a plain "}${describeError(h.error, run.secrets)}, not an ${expected.name} (after ${ms(Math.max(0, took))})`,
     };
   }
-  if (callerError !== h.error) {
+  if (took > PROMPT_MS) {
     return {
       status: "failed",
-      detail: `the transport ended the call ${ms(took)} after ${what}, after core's ${CORE_GRACE_MS} ms grace had ended it for the caller with ${got}; the transport's own error was ${describeError(h.error, run.secrets)}`,
+      detail: `the transport ended the call ${ms(took)} after ${what}, more than ${PROMPT_MS} ms later${callerError === h.error ? "" : `; core's ${CORE_GRACE_MS} ms grace had ended it for the caller with ${got}`}; the transport's own error was ${describeError(h.error, run.secrets)}`,
     };
   }
-  return { status: "passed", detail: `the transport ended the call ${ms(Math.max(0, took))} after ${what}, with ${describeError(h.error, run.secrets)}` };
+  const first = callerError === h.error ? "" : ` (core's ${CORE_GRACE_MS} ms grace answered the caller first on this run, with ${got}: a transport that ends a stopped call within ${CORE_GRACE_MS} ms gives the caller its own error)`;
+  return { status: "passed", detail: `the transport ended the call ${ms(Math.max(0, took))} after ${what}, with ${describeError(h.error, run.secrets)}${first}` };
 }
