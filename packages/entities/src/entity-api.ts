@@ -90,7 +90,8 @@ export interface EntityApi<S extends SiteSchema = LooseSchema, D extends DateMod
    * `concurrency` + 1 pages are held, the one being read and `concurrency` requested ahead (with the default of 1,
    * the next page is on its way, often answered, while the current one is read). Break out of the loop at any
    * time: no further page is requested; the pages already requested ahead were sent (reads, so harmless) and
-   * their records are dropped.
+   * their records are dropped. Pages are offsets: a loop that updates or deletes the rows it reads skips some; with
+   * `walk: "id"` it pages by id instead and hands out each row once (README "Changing the rows you are paging through").
    */
   iterate<E extends EntityTypeName<S>, const F extends readonly FieldPath<S, E>[] = readonly [], const L extends FiltersInput = FiltersInput>(
     entityType: E,

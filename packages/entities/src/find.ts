@@ -14,7 +14,7 @@ import { toWireFilters, type FilterOperator, type FiltersInput } from "./filters
 import { pagingSetupFor, readPages, readSinglePage, type PagingPlan } from "./paging.js";
 import { finishRecords } from "./records.js";
 import type { EntityTypeName, FieldList, FieldPath, FoundRecord, LooseSchema, SiteSchema } from "./schema-types.js";
-import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail, isEntityTypeName, isFieldPath, optionOr, type Path } from "./validate.js";
+import { checkBoolean, checkEntityType, checkFieldList, checkFieldPath, checkInt, checkObject, checkOptions, checkString, fail, isEntityTypeName, isFieldPath, isPlainObject, optionOr, type Path } from "./validate.js";
 
 /** Sort direction. */
 export type SortDirection = "asc" | "desc";
@@ -78,11 +78,22 @@ export interface FindOptions<S extends SiteSchema = LooseSchema, E extends Entit
    * `iterate` requests them ahead of the page being read.
    */
   readonly concurrency?: number | undefined;
+  /**
+   * Walk by id (keyset paging) instead of by page offsets: each request asks for the rows with an id above the last
+   * one read (`["id", "greater_than", lastId]` added to the filters), ordered by `id` ascending. A row that exists for
+   * the whole walk and matches when its turn comes is handed out exactly once, whatever the loop updates or deletes;
+   * rows created meanwhile (higher ids) are handed out too. `"id"` starts at the first row; `{ afterId: n }` starts
+   * after id `n` (the last id a crashed run recorded). With it, `page` and a `concurrency` above 1 are refused, and
+   * `order` may only be `["id"]` (ascending). `iterate` requests a page only once the one before it is handed out,
+   * and the walk ends when a request finds no row above the last id (one request more than paging by offset).
+   * Default: pages by offset, as Python does.
+   */
+  readonly walk?: "id" | { readonly afterId: number } | undefined;
 }
 
-/** The options of `findOne`; `find` and `iterate` also take `limit`, `page` and `concurrency`. */
+/** The options of `findOne`; `find` and `iterate` also take `limit`, `page`, `concurrency` and `walk`. */
 const FIND_ONE_OPTIONS = ["order", "filterOperator", "retiredOnly", "includeArchivedProjects", "additionalFilterPresets"];
-const FIND_OPTIONS = [...FIND_ONE_OPTIONS, "limit", "page", "concurrency"];
+const FIND_OPTIONS = [...FIND_ONE_OPTIONS, "limit", "page", "concurrency", "walk"];
 
 /** Relations whose single operand the quick path handles: any string, finite number, boolean or null. */
 const QUICK_RELATIONS: ReadonlySet<unknown> = new Set(["is", "is_not", "less_than", "greater_than", "contains", "not_contains"]);
@@ -154,6 +165,8 @@ export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fi
   const includeArchived = optionOr(options, "includeArchivedProjects", true, checkBoolean);
   const sorts = optionOr(options, "order", [], checkOrder, true);
   const presets = optionOr(options, "additionalFilterPresets", [], checkPresets, true);
+  const afterId = single ? undefined : optionOr<number | undefined>(options, "walk", undefined, checkWalk);
+  if (afterId !== undefined) checkWalkOptions(page, concurrency, sorts, options["order"]);
   const call = callOptions(ctx, options);
   const build = (info: SiteInfo): PagingPlan => {
     if (presets.length > 0) ctx.requireVersionOf(info, "additionalFilterPresets", [7, 0, 0]);
@@ -167,9 +180,10 @@ export function fullPlan(ctx: Context, entityType: unknown, filters: unknown, fi
     if (presets.length > 0) payload["additional_filter_presets"] = presets;
     if (!includeArchived) payload["include_archived_projects"] = false;
     // `id` last: rows equal in every key given may come in any order, so one could move between pages (README "Sort order").
-    if (sorts[0]) payload["sorts"] = sorts.some((s) => s.field_name === "id") ? sorts : [...sorts, { field_name: "id", direction: "asc" }];
+    if (afterId !== undefined) payload["sorts"] = [{ field_name: "id", direction: "asc" }];
+    else if (sorts[0]) payload["sorts"] = sorts.some((s) => s.field_name === "id") ? sorts : [...sorts, { field_name: "id", direction: "asc" }];
     if (ctx.atLeastOf(info, [3, 3, 0])) payload["api_return_image_urls"] = true;
-    return { payload, limit, page, concurrency, callOptions: call };
+    return { payload, limit, page, concurrency, callOptions: call, afterId };
   };
   const known = ctx.infoNow();
   return known ? build(known) : ctx.info(call).then(build);
@@ -196,6 +210,23 @@ function checkOrder(value: unknown, path: Path): { field_name: string; direction
   });
 }
 
+/** The `walk` option: the id to start after (0 for `"id"`). */
+function checkWalk(value: unknown, path: Path): number {
+  if (value === "id") return 0;
+  if (!isPlainObject(value)) fail(path, "'id' or { afterId: n } (walk by id, after id n)", value);
+  for (const key of Object.keys(value)) if (key !== "afterId") fail([...path, key], "only afterId", key);
+  return checkInt(value["afterId"], [...path, "afterId"], 0, "a whole number ≥ 0 (the last id already handled)");
+}
+
+/** Refuse the options a walk by id cannot honour: it reads no page by number, one page at a time, by `id` ascending. */
+function checkWalkOptions(page: number, concurrency: number, sorts: readonly { field_name: string; direction: string }[], order: unknown): void {
+  if (page !== 0) fail(["options", "page"], "no page with walk (each request starts after the last id read, not at a page)", page);
+  if (concurrency > 1) fail(["options", "concurrency"], "1 (or none) with walk (each request needs the last id of the page before it)", concurrency);
+  if (sorts.length > 1 || (sorts[0] && (sorts[0].field_name !== "id" || sorts[0].direction !== "asc"))) {
+    fail(["options", "order"], "no order, or ['id'], with walk (it reads by id ascending)", order);
+  }
+}
+
 function checkPresets(value: unknown, path: Path): Record<string, unknown>[] {
   if (!Array.isArray(value)) fail(path, "an array of presets such as [{ preset_name: 'LATEST', latest_by: 'ENTITIES_CREATED_AT' }]", value);
   return Array.from(value, (item, i) => {
@@ -209,7 +240,7 @@ function checkPresets(value: unknown, path: Path): Record<string, unknown>[] {
 export async function runFind<T>(ctx: Context, entityType: string, plan: PagingPlan): Promise<T[]> {
   // One request (findOne, a limit within a page, a given page): no stream machinery on the hot path.
   const setup = pagingSetupFor(ctx, plan, ctx.infoNow() ?? (await ctx.info(plan.callOptions)));
-  if (setup.page !== 0) return finishRecords(ctx, entityType, (await readSinglePage(ctx, plan, setup)) as T[], plan.callOptions);
+  if (setup.page !== 0 && plan.afterId === undefined) return finishRecords(ctx, entityType, (await readSinglePage(ctx, plan, setup)) as T[], plan.callOptions);
   const out: T[] = [];
   for await (const page of readPages(ctx, plan)) {
     const records = await finishRecords(ctx, entityType, page as T[], plan.callOptions);
@@ -312,8 +343,9 @@ export async function findOne(target: unknown, entityType: unknown, filters?: un
  * its way, often answered, while the current one is read). Break out of the loop at any time: no further page is
  * requested; the pages already requested ahead are aborted (reads, so harmless).
  * The arguments are checked and copied when `iterate` is called: a bad one throws from it, not from `next()`.
- * Pages are offsets: rows created, updated or deleted while it runs can be skipped or handed out twice (README
- * "Changing the rows you are paging through": walk by id, ordered by `id` only, to see each row once).
+ * Pages are offsets: rows created, updated or deleted while it runs can be skipped or handed out twice. With
+ * `walk: "id"` (or `walk: { afterId }`) it pages by id instead, each page requested once the one before it is read,
+ * and hands out each row once whatever the loop changes (README "Changing the rows you are paging through").
  *
  * @param target - a client or an {@link EntityContext}.
  * @param entityType - e.g. `"Task"`.

@@ -68,7 +68,7 @@ const { kind: _kind, ...transferCall } = call;
 const findOneOptions = {
   ...call, order: undefined, filterOperator: undefined, retiredOnly: undefined, includeArchivedProjects: undefined, additionalFilterPresets: undefined,
 } satisfies Unset<FindOneOptions>;
-const findAll = { ...findOneOptions, limit: undefined, page: undefined, concurrency: undefined } satisfies Unset<FindOptions>;
+const findAll = { ...findOneOptions, limit: undefined, page: undefined, concurrency: undefined, walk: undefined } satisfies Unset<FindOptions>;
 const apiOptions = { dates: undefined, trimEntities: undefined, fieldTypes: undefined, pageSize: undefined, defaults: undefined } satisfies Unset<EntityApiOptions>;
 const summarizeOptions = { ...call, filterOperator: undefined, grouping: undefined, includeArchivedProjects: undefined } satisfies Unset<SummarizeOptions>;
 const textSearchOptions = { ...call, projectIds: undefined, limit: undefined } satisfies Unset<TextSearchOptions>;

@@ -15,9 +15,13 @@
  * The next pages are requested before a page is handed out, so a consumer that reads it (`iterate`) has up to
  * `n` more on their way, and `n` were sent beyond it if it stops there: those are aborted when the stream ends.
  *
+ * With `afterId` (the `walk` option), pages are keyset pages instead: each request is page 1 of the rows with an id
+ * above the last one read, ordered by `id`, sent only once the page before it has been handed out (and, with
+ * `iterate`, read to its end), so that whatever the consumer did to the rows is seen by the next request.
+ *
  * @packageDocumentation
  */
-import { onAbort, type CallOptions, type SiteInfo } from "@sg/core";
+import { onAbort, type CallOptions, type SiteInfo, type WireCondition, type WireFilterGroup } from "@sg/core";
 import type { Context } from "./context.js";
 import { badReply } from "./reply.js";
 import { isPlainObject } from "./validate.js";
@@ -34,6 +38,8 @@ export interface PagingPlan {
   readonly concurrency: number;
   /** Options of every `read`. */
   readonly callOptions: CallOptions;
+  /** Walk by id after this id (keyset paging, `page` 0, `concurrency` 1, sorted by `id`); `undefined`: page by offset. */
+  readonly afterId?: number | undefined;
 }
 
 interface ReadResult {
@@ -114,7 +120,7 @@ function tie(signal: AbortSignal, stop: AbortController): () => void {
 /** Stream the raw pages of a `read`, in order, honouring `limit`, `page` and `concurrency`. */
 export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator<unknown[], void, undefined> {
   const setup = await pagingSetup(ctx, plan);
-  if (setup.page !== 0) {
+  if (setup.page !== 0 && plan.afterId === undefined) {
     yield await readSinglePage(ctx, plan, setup);
     return;
   }
@@ -142,6 +148,10 @@ export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator
     }
   };
   try {
+    if (plan.afterId !== undefined) {
+      yield* walkPages(ctx, plan, setup, plan.afterId);
+      return;
+    }
     launch();
     while (queue.length > 0) {
       const head = queue.shift() as { page: number; result: Promise<ReadResult> };
@@ -164,5 +174,36 @@ export async function* readPages(ctx: Context, plan: PagingPlan): AsyncGenerator
     queue.length = 0;
     off?.();
     stop.abort();
+  }
+}
+
+/** The filters of a keyset page: the caller's, and `id` above `afterId` (an `or` tree is kept whole, as one group). */
+function afterIdFilters(filters: WireFilterGroup, afterId: number): WireFilterGroup {
+  const after: WireCondition = { path: "id", relation: "greater_than", values: [afterId] };
+  return { logical_operator: "and", conditions: filters.logical_operator === "and" ? [...filters.conditions, after] : [filters, after] };
+}
+
+/**
+ * The pages of a walk by id: page 1 of the rows above the last id read, until `limit` is reached or a request finds no
+ * row. That last request is made even after a short page: a row created while the page before it was handled is read.
+ */
+async function* walkPages(ctx: Context, plan: PagingPlan, setup: PagingSetup, afterId: number): AsyncGenerator<unknown[], void, undefined> {
+  const { perPage, limit, flag } = setup;
+  const filters = plan.payload["filters"] as WireFilterGroup;
+  let lastId = afterId;
+  let collected = 0;
+  while (limit === 0 || collected < limit) {
+    const page: PagingPlan = { ...plan, payload: { ...plan.payload, filters: afterIdFilters(filters, lastId) } };
+    const { entities } = await readPage(ctx, page, limit > 0 ? Math.min(perPage, limit - collected) : perPage, 1, false, flag);
+    const batch = limit > 0 && collected + entities.length > limit ? entities.slice(0, limit - collected) : entities;
+    if (batch.length === 0) return;
+    for (const record of batch) {
+      const id = isPlainObject(record) ? record["id"] : undefined;
+      // Ids not above the last would make the next request repeat rows, or never end: refused rather than looped on.
+      if (typeof id !== "number" || !(id > lastId)) throw badReply("read", `records with ids above ${lastId}, in ascending order, for a walk by id`, record);
+      lastId = id;
+    }
+    collected += batch.length;
+    yield batch;
   }
 }
