@@ -134,6 +134,11 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   page: { type: "string", value: "N", commands: ["find"], help: "return page N of --limit records" },
   all: { type: "boolean", commands: ["find", "schema"], help: "find: stream every page; schema: every entity type's fields (schema_read)", helpFor: { find: "stream every page", schema: "every entity type's fields (schema_read; with --format json, the file for typegen --schema-file)" } },
   concurrency: { type: "string", value: "N", commands: ["find"], help: "with --all only: pages fetched in parallel (default 4)" },
+  "walk-by-id": {
+    type: "boolean",
+    commands: ["find"],
+    help: "with --all only: read each page after the last id read, by id, so rows changed meanwhile are neither skipped nor repeated (no --concurrency, no --order but id)",
+  },
   "filter-operator": { type: "string", value: "all|any", commands: ["find", "count", "summarize"], help: "combine top-level filters with and (all) or or (any)" },
   grouping: { type: "string", list: true, value: "field:type,…|json", commands: ["summarize"], help: "group levels, outermost first: field:type[:asc|desc],… or JSON [{field, type, direction}]" },
   retired: { type: "boolean", commands: ["find"], help: "return only retired records" },

@@ -50,6 +50,15 @@ function incompleteNote(written: number, table: boolean): string {
   return `sg: note: the output is incomplete: ${records} ${written === 1 ? "was" : "were"} written before a page failed (below)`;
 }
 
+/** `--walk-by-id` reads one page at a time by id ascending, every page: refuse what it cannot honour, before connecting. */
+function checkWalkByIdArgs(all: boolean, concurrency: boolean, order: readonly string[] | undefined): void {
+  if (!all) throw new UsageError("--walk-by-id only applies with --all (it reads every page by id)", "Add --all, or leave out --walk-by-id.");
+  if (concurrency) throw new UsageError("--walk-by-id and --concurrency cannot be combined", "Each page is requested after the last id of the one before it, one at a time.");
+  if (order && !(order.length === 1 && order[0] === "id")) {
+    throw new UsageError("--walk-by-id and --order cannot be combined (it reads by id ascending)", "Leave out --order (or give --order id), and sort the rows once written.");
+  }
+}
+
 /** `sg find <Entity> [filters-json]`. */
 export async function findCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals } = ctx.args;
@@ -66,6 +75,8 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   if (!all && values["concurrency"] !== undefined) {
     throw new UsageError("--concurrency only applies with --all (the pages fetched in parallel)", "Add --all to read every page, or leave out --concurrency.");
   }
+  const walk = values["walk-by-id"] === true;
+  if (walk) checkWalkByIdArgs(all, values["concurrency"] !== undefined, order);
   const { api, client } = await ctx.connect();
   const columns = ["type", "id", ...fields.filter((f) => f !== "id" && f !== "type")];
   const options = {
@@ -105,7 +116,8 @@ export async function findCommand(ctx: CommandContext): Promise<number> {
   }
   let written = 0;
   try {
-    for await (const record of api.iterate(entityType, filters, fields, { ...options, concurrency, ...(limit ? { limit } : {}) })) {
+    const paging = walk ? { walk: "id" as const } : { concurrency };
+    for await (const record of api.iterate(entityType, filters, fields, { ...options, ...paging, ...(limit ? { limit } : {}) })) {
       await writer.row(record as OutputRecord);
       written += 1;
       progress.add(1);
