@@ -4,6 +4,7 @@
  * that fails with a plain `Error` rather than an `SgError`.
  */
 import { getEventListeners } from "node:events";
+import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import type { AuthStrategy } from "./auth-strategy.js";
 import { createClient } from "./client.js";
@@ -89,7 +90,8 @@ describe("a call handed to a transport that ignores its signal, deadline and clo
 
   it("ends a transport's promise that never settles, with one timer at most per call, none left after", async () => {
     const sent: string[] = [];
-    const hang: TransportStrategy = { name: "never-answers", send: (request) => (sent.push(request.method), new Promise(() => {})) };
+    const deadlines: (number | undefined)[] = [];
+    const hang: TransportStrategy = { name: "never-answers", send: (request) => (sent.push(request.method), deadlines.push(request.deadlineMs), new Promise(() => {})) };
     const sg = createClient({ site: "http://127.0.0.1:9", transport: hang, auth });
     const handedOver = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
@@ -106,12 +108,15 @@ describe("a call handed to a transport that ignores its signal, deadline and clo
       expect(vi.getTimerCount()).toBe(0);
       expect(getEventListeners(stop.signal, "abort")).toHaveLength(0);
 
-      // The deadline passes 50 ms after the transport's own would have.
+      // The deadline passes 50 ms after the transport's own would have: the time left when it was handed over (1,000 ms
+      // less what the wait for credentials took on the real clock, which fake timers do not move), plus 50 ms.
       let outcome: unknown;
       const unused = new AbortController();
       void settled(sg.call("update", { type: "Shot", id: 1, fields: [] }, { deadlineMs: 1_000, signal: unused.signal })).then((o) => (outcome = o));
       await handedOver();
-      await vi.advanceTimersByTimeAsync(1_049);
+      const left = deadlines.at(-1)!;
+      expect(left).toBeGreaterThan(900);
+      await vi.advanceTimersByTimeAsync(left + 49);
       expect(outcome).toBeUndefined();
       await vi.advanceTimersByTimeAsync(1);
       expect(outcome).toMatchObject({ name: "SgTimeoutError", method: "update", maybeSent: true, hint: MAYBE_APPLIED_HINT });
@@ -205,6 +210,57 @@ describe("a transport that fails with a plain Error", () => {
     const error = (await settled(sg.http({ method: "POST", target: "/upload/publish_thumbnail?token=s3cr3t", form: {} }))) as SgNetworkError;
     expect(error).toMatchObject({ code: "SG_NETWORK", method: "HTTP POST /upload/publish_thumbnail", maybeSent: true, hint: MAYBE_APPLIED_HINT, site: "http://127.0.0.1:9" });
     expect(error.message).toMatch(/^@sg\/core: the transport 'lossy' failed 'HTTP POST \/upload\/publish_thumbnail' with TypeError: fetch failed/);
+  });
+
+  it("keeps a signed link's query, its user info and the site's basic auth out of the error (message, cause, JSON, inspect)", async () => {
+    const quoting: TransportStrategy = {
+      name: "quoting",
+      send: () => Promise.resolve({}),
+      // As ofetch's FetchError does: the whole URL in the message.
+      http: (request, context): Promise<HttpResponse> =>
+        Promise.reject(new Error(`[GET] "${String(request.target)}": <no response> fetch failed (sent ${context.site.basicAuth} for ${context.site.basicAuthSecret})`)),
+    };
+    const sg = createClient({ site: "http://ops:Site-Pa55word-77@127.0.0.1:9", transport: quoting, auth });
+    const signed = "https://cdn.test/media/plate.mov?Expires=1796200000&Signature=Nql641NHsig%2Bvalue&Key-Pair-Id=K2JCJMDEHXQW5F";
+    const userInfo = "https://viewer:Link-Pa55-99@cdn.test/media/a.mov";
+    for (const target of [signed, userInfo]) {
+      const error = (await settled(sg.http({ method: "GET", target, authenticated: false }))) as SgNetworkError;
+      expect(error).toBeInstanceOf(SgNetworkError);
+      const texts = [error.message, JSON.stringify(error), String((error.cause as Error).message), inspect(error, { depth: 10, showHidden: true })];
+      for (const text of texts) {
+        for (const secret of ["Nql641NHsig", "sig+value", "K2JCJMDEHXQW5F", "Link-Pa55-99", "Site-Pa55word-77", Buffer.from("ops:Site-Pa55word-77").toString("base64")]) {
+          expect(text).not.toContain(secret);
+        }
+      }
+      expect(error.message).toContain("cdn.test/media/");
+    }
+  });
+
+  it("waits out its grace when the transport's own synchronous part aborts the call's signal or closes the client, leaving no rejection unhandled", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const stop = new AbortController();
+      let closeIt = (): void => {};
+      const abrupt: TransportStrategy = {
+        name: "abrupt",
+        send: (request) => {
+          // Its synchronous part stops the call, then its request fails 20 ms later.
+          if (request.method === "read") stop.abort();
+          else closeIt();
+          return new Promise((_, reject) => setTimeout(reject, 20, new TypeError("fetch failed")));
+        },
+      };
+      const sg = createClient({ site: "http://127.0.0.1:9", transport: abrupt, auth });
+      closeIt = () => void sg.close();
+      expect(await settled(sg.call("read", {}, { signal: stop.signal }))).toMatchObject({ name: "SgAbortError", reason: "the call was aborted", maybeSent: undefined });
+      expect(await settled(sg.call("create", {}))).toMatchObject({ name: "SgAbortError", reason: "@sg/core: the client was closed while 'create' was in flight", maybeSent: true });
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
   });
 
   it("is the call's abort when the call's signal or close() stopped it (a transport rejecting with the signal's reason)", async () => {

@@ -183,6 +183,8 @@ export function createClient(options: ClientOptions): Client {
   // call): close() aborts it and puts a fresh one in a new context, so a closed client that calls again is not ended.
   let closer = closeController();
   let transportContext: TransportContext = Object.freeze({ site, logger, clock, signal: closer.signal });
+  // What a transport's plain error may quote of the site: its basic auth, as a header value and a password.
+  const siteSecrets = [site.basicAuth, site.basicAuthSecret].filter((s): s is string => !!s);
 
   let infoWork: SharedWork<SiteInfo> | undefined;
   let infoValue: SiteInfo | undefined;
@@ -238,7 +240,7 @@ export function createClient(options: ClientOptions): Client {
     return bounded(promised(go, request), request.signal, closed, request.deadlineMs, name, transport.name, write).catch((error: unknown) => {
       if (!(error instanceof SgError)) {
         // What a transport rejects with once the call was stopped (its signal's reason, an AbortError) is that abort.
-        const secrets = secretsOf(request.credentials);
+        const secrets = [...secretsOf(request.credentials), ...siteSecrets, ...targetSecrets((request as { target?: unknown }).target)];
         error = request.signal?.aborted
           ? abortErrorFrom(request.signal)
           : closed.aborted
@@ -624,17 +626,27 @@ const GRACE_MS = 50;
 function bounded<T>(sent: Promise<T>, signal: AbortSignal | undefined, closed: AbortSignal, deadlineMs: number | undefined, name: string, via: string, write: boolean): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let stop: (() => void) | undefined;
+    let unclose: (() => void) | undefined;
     const done = (): void => {
       clearTimeout(timer);
       stop?.();
-      unclose();
+      unclose?.();
     };
     const stopWith = (error: Error): void => {
       done();
       timer = setTimeout(reject, GRACE_MS, error);
     };
-    const stop = signal && onAbort(signal, () => stopWith(abortErrorFrom(signal)));
-    const unclose = onAbort(closed, () => stopWith(closedInFlight(name)));
+    // Taken first: the transport's rejection is handled however the call ends.
+    sent.then(
+      (value) => (done(), resolve(value)),
+      (error: unknown) => (done(), reject(error)),
+    );
+    // Stopped already by the transport's own synchronous part (its send() aborted the signal or closed the client).
+    if (signal?.aborted) return stopWith(abortErrorFrom(signal));
+    if (closed.aborted) return stopWith(closedInFlight(name));
+    stop = signal && onAbort(signal, () => stopWith(abortErrorFrom(signal)));
+    unclose = onAbort(closed, () => stopWith(closedInFlight(name)));
     if (deadlineMs) {
       // Capped: a longer delay makes a Node timer fire after 1 ms.
       timer = setTimeout(() => {
@@ -649,11 +661,26 @@ function bounded<T>(sent: Promise<T>, signal: AbortSignal | undefined, closed: A
         );
       }, Math.min(deadlineMs + GRACE_MS, MAX_TIMER_MS));
     }
-    sent.then(
-      (value) => (done(), resolve(value)),
-      (error: unknown) => (done(), reject(error)),
-    );
   });
+}
+
+/**
+ * What a message must not show of an exchange's `target` (a signed download link): its query and fragment, whole and
+ * each value as written and decoded, and a user name and password before its last `@`.
+ */
+function targetSecrets(target: unknown): string[] {
+  const text = typeof target === "string" ? target : target instanceof URL ? target.href : "";
+  const at = text.lastIndexOf("@");
+  const tail = text.slice(text.search(/[?#]|$/) + 1);
+  const out = [tail, text.slice(0, Math.max(at, 0)).replace(/^\s*(?:[a-z][\w+.-]*:)?[/\\]*/i, "")];
+  for (const part of tail.split(/[&;#?]/)) {
+    const value = part.slice(part.indexOf("=") + 1);
+    out.push(value);
+    try {
+      out.push(decodeURIComponent(value));
+    } catch {}
+  }
+  return out.filter((s) => s.length > 0);
 }
 
 /** The client was closed while `method` was handed to the transport. */
