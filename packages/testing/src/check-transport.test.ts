@@ -90,6 +90,22 @@ describe("checkTransport", () => {
     expect(e.message).not.toMatch(/[0-9a-f]{64}/);
   }, 60_000);
 
+  it("fails, and does not hang on, a transport whose close() never settles, and stops its emulator", async () => {
+    const urls: string[] = [];
+    const report = await checkTransport((env) => {
+      urls.push(env.url);
+      const inner = jsonRpcTransport();
+      // A graceful drain that never finishes.
+      return { name: "test: close never settles", send: (request, context) => inner.send(request, context), http: inner.http, close: () => new Promise<void>(() => {}) };
+    }, { timeoutMs: 1000 });
+    expect(report.passed).toBe(false);
+    const answers = report.checks.find((c) => c.id === "answers");
+    expect(answers?.status).toBe("failed");
+    expect(answers?.detail).toMatch(/close\(\) did not settle within 1000 ms/);
+    // The kit's emulator was closed: its port no longer answers.
+    expect(await fetch(urls[0]!).then(() => "answered", () => "refused")).toBe("refused");
+  }, 40_000);
+
   it("refuses a transport without send() and bad options with SgValidationError before starting anything", async () => {
     const noSend = await rejectionOf(checkTransport({ name: "x" } as unknown as TransportStrategy));
     expect(noSend).toBeInstanceOf(SgValidationError);

@@ -126,3 +126,20 @@ export async function transportSettled(h: Handover, ms: number): Promise<boolean
 
 /** Whether an error is an `SgError` of any copy of `@sg/core`. */
 export const isSg = (error: unknown): error is SgError => error instanceof SgError;
+
+/**
+ * Close `clients` (a client alone on its transport closes the transport too; a close that rejects is left to the
+ * check's own verdict). Throws, failing the check, when that has not settled within `ms`: a transport whose `close()`
+ * never ends would otherwise hang the run and leave the emulator running.
+ */
+export async function closeWithin(ms: number, ...clients: readonly (Client | undefined)[]): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, true)));
+  const closed = Promise.all(clients.map((c) => c?.close())).then(
+    () => false,
+    () => false,
+  );
+  const hung = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  if (hung) throw new Error(`close() did not settle within ${ms} ms: the transport's close() has not finished`);
+}

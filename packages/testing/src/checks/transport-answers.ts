@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { describeError } from "../secret-scan.js";
-import { clientOn, isSg, outcome, record } from "../transport-harness.js";
+import { clientOn, closeWithin, isSg, outcome, record } from "../transport-harness.js";
 import type { Verdict } from "./run-check.js";
 import type { TransportRun } from "./transport-run.js";
 
@@ -69,7 +69,7 @@ export async function checkAnswers(run: TransportRun): Promise<Verdict> {
       if (h.ok === false && !isSg(h.error)) problems.push(`the transport rejected '${h.what}' with a plain ${describeError(h.error, run.secrets)}`);
     }
   } finally {
-    await client.close().catch(() => undefined);
+    await closeWithin(run.timeoutMs, client);
   }
   return problems.length === 0
     ? { status: "passed", detail: "info, create and read answered; one create reached the site; every value read back as sent" }

@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import { SgAuthError, createClient } from "@sg/core";
 import { DEFAULT_PROBE } from "../conformance-options.js";
 import { describeError } from "../secret-scan.js";
-import { clientOn, isSg, outcome, record, scriptKey, type Handover } from "../transport-harness.js";
+import { clientOn, closeWithin, isSg, outcome, record, scriptKey, type Handover } from "../transport-harness.js";
 import type { Verdict } from "./run-check.js";
 import type { TransportRun } from "./transport-run.js";
 import type { TransportCheckId } from "../transport-report.js";
@@ -36,7 +36,7 @@ export async function checkAuthRefusal(run: TransportRun): Promise<Verdict> {
     if (auth.rejections() < 1) return { status: "failed", detail: "the auth strategy's onRejected() did not run after the refusal" };
     return { status: "passed", detail: `the transport rejected with ${describeError(own.error, run.secrets)}; onRejected() ran ${auth.rejections()} time(s)` };
   } finally {
-    await client.close().catch(() => undefined);
+    await closeWithin(run.timeoutMs, client);
   }
 }
 
@@ -57,7 +57,7 @@ export async function checkWriteCut(run: TransportRun): Promise<Verdict> {
     if (creates !== 1) return { status: "failed", detail: `the site saw ${creates} creates for one call: a write was re-sent after it may have landed` };
     return { status: "passed", detail: `the transport rejected with ${describeError(own.error, run.secrets)}, maybeSent: true` };
   } finally {
-    await client.close().catch(() => undefined);
+    await closeWithin(run.timeoutMs, client);
   }
 }
 
@@ -91,7 +91,7 @@ export async function checkRefusedBeforeSend(run: TransportRun): Promise<Verdict
     const attempts = own.error.attempts.length;
     return { status: "passed", detail: `the transport rejected with ${describeError(own.error, run.secrets)}, maybeSent: false${attempts > 1 ? ` after ${attempts} attempts` : ""}` };
   } finally {
-    await client.close().catch(() => undefined);
+    await closeWithin(run.timeoutMs, client);
   }
 }
 
@@ -116,7 +116,7 @@ export async function checkHttp(run: TransportRun): Promise<Verdict> {
     }
     keep(run, "http-exchange", recorder.handovers);
   } finally {
-    await client.close().catch(() => undefined);
+    await closeWithin(run.timeoutMs, client);
   }
   return problems.length === 0 ? { status: "passed", detail: "GET /api/v1 (200) and a missing page (404) returned the site's status and body" } : { status: "failed", detail: problems.join("; ") };
 }
@@ -135,7 +135,7 @@ export async function checkErrorsTyped(run: TransportRun): Promise<Verdict> {
     await outcome(client.call("read", DEFAULT_PROBE.payload(), { deadlineMs: run.timeoutMs, retry: false }));
     keep(run, "errors-typed", recorder.handovers);
   } finally {
-    await client.close().catch(() => undefined);
+    await closeWithin(run.timeoutMs, client);
   }
   const plain = run.handovers.filter(({ handover: h }) => h.ok === false && !isSg(h.error));
   if (plain.length === 0) {

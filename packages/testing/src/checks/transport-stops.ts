@@ -1,7 +1,7 @@
 import { SgAbortError, SgTimeoutError } from "@sg/core";
 import { DEFAULT_PROBE } from "../conformance-options.js";
 import { describeError } from "../secret-scan.js";
-import { clientOn, handedOver, isSg, outcome, record, transportSettled, type Handover } from "../transport-harness.js";
+import { clientOn, closeWithin, handedOver, isSg, outcome, record, transportSettled, type Handover } from "../transport-harness.js";
 import type { Verdict } from "./run-check.js";
 import type { TransportRun } from "./transport-run.js";
 
@@ -71,7 +71,7 @@ export async function checkStop(run: TransportRun, stop: Stop): Promise<Verdict>
     return verdict(run, stop, h, from, settled, caller.ok ? undefined : caller.error);
   } finally {
     run.env.emulator.setLatency(0);
-    await Promise.all([client.close(), other?.close()]).catch(() => undefined);
+    await closeWithin(run.timeoutMs, client, other);
   }
 }
 
