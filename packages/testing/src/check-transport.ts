@@ -49,7 +49,7 @@ function validate(transport: unknown, options: TransportConformanceOptions): voi
  *
  * @example
  * ```ts
- * const report = await checkTransport(() => myTransport({ retries: 2 }));
+ * const report = await checkTransport(() => jsonRpcTransport({ timeoutMs: 30_000 }));
  * if (!report.passed) console.log(formatTransportReport(report));
  * ```
  */
