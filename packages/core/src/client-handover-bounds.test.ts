@@ -17,16 +17,19 @@ const site = loopbackSites();
 const auth: AuthStrategy = { name: "script", credentials: async (): Promise<Credentials> => ({ kind: "script", scriptName: "bot", scriptKey: "bot-key-0123456789abcdef" }) };
 const settled = (p: Promise<unknown>): Promise<unknown> => p.then((value) => ({ value }), (error: unknown) => error);
 
-/** A transport that posts each call to the site with fetch and never looks at a signal or a deadline. */
-function sloppy(): TransportStrategy & { sent: RpcRequest[] } {
+/**
+ * A transport that posts each call to the site with fetch and never looks at a signal or a deadline, or (`signalOf`)
+ * gives fetch only the signal it picks for the request.
+ */
+function sloppy(name = "sloppy", signalOf: (request: RpcRequest) => AbortSignal | undefined = () => undefined): TransportStrategy & { sent: RpcRequest[] } {
   const sent: RpcRequest[] = [];
   return {
-    name: "sloppy",
+    name,
     sent,
     async send(request, context) {
       sent.push(request);
       const body = JSON.stringify({ method_name: request.method, params: [{}, request.payload] });
-      const response = await fetch(`${context.site.href.replace(/\/$/, "")}/api3/json`, { method: "POST", body });
+      const response = await fetch(`${context.site.href.replace(/\/$/, "")}/api3/json`, { method: "POST", body, signal: signalOf(request) });
       return ((await response.json()) as { results: unknown }).results;
     },
   };
@@ -282,6 +285,73 @@ describe("a transport that fails with a plain Error", () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await sg.close();
     expect(await create).toMatchObject({ name: "SgAbortError", reason: "@sg/core: the client was closed while 'create' was in flight", maybeSent: true, hint: MAYBE_APPLIED_HINT });
+  });
+
+  it("is SgTimeoutError (scope attempt, the call's timeoutMs) when it is a TimeoutError, as fetch's with AbortSignal.timeout()", async () => {
+    const s = await site();
+    // Times its own request out, as a transport written with fetch does: a DOMException named TimeoutError.
+    const timing = sloppy("timing", (request) => AbortSignal.timeout(request.timeoutMs ?? 60));
+    const sg = createClient({ site: s.url, transport: timing, auth });
+    const read = (await settled(sg.call("read", { type: "Shot" }, { timeoutMs: 80 }))) as SgTimeoutError;
+    expect(read).toBeInstanceOf(SgTimeoutError);
+    expect(read).toMatchObject({ code: "SG_TIMEOUT", scope: "attempt", timeoutMs: 80, maybeSent: true, method: "read", hint: undefined, site: s.url });
+    expect(read.message).toMatch(/^@sg\/core: the transport 'timing' failed 'read' with TimeoutError: /);
+    expect(read.cause).toMatchObject({ name: "TimeoutError" });
+    const create = (await settled(sg.call("create", { type: "Shot", data: {} }))) as SgTimeoutError;
+    expect(create).toBeInstanceOf(SgTimeoutError);
+    // The transport's own limit, which core does not know: no number stands for it.
+    expect(create).toMatchObject({ code: "SG_TIMEOUT", scope: "attempt", timeoutMs: Number.NaN, maybeSent: true, method: "create", hint: MAYBE_APPLIED_HINT });
+    expect(s.received.map((r) => r.method)).toEqual(["read", "create"]);
+  });
+
+  it("is the call's own abort when fetch, given the call's signal, rejects with its AbortError or TimeoutError", async () => {
+    const s = await site();
+    const sg = createClient({ site: s.url, transport: sloppy("passing", (request) => request.signal), auth });
+    const stop = new AbortController();
+    const read = settled(sg.call("read", {}, { signal: stop.signal }));
+    await s.arrived(1);
+    stop.abort();
+    expect(await read).toMatchObject({ name: "SgAbortError", reason: "the call was aborted", cause: { name: "AbortError" }, maybeSent: undefined, hint: undefined });
+    const halt = new AbortController();
+    const create = settled(sg.call("create", {}, { signal: halt.signal }));
+    await s.arrived(2);
+    halt.abort();
+    expect(await create).toMatchObject({ name: "SgAbortError", reason: "the call was aborted", cause: { name: "AbortError" }, maybeSent: true, hint: MAYBE_APPLIED_HINT });
+    // A signal that timed out is the call's abort too, as core says it when it stops the call itself.
+    expect(await settled(sg.call("read", {}, { signal: AbortSignal.timeout(40) }))).toMatchObject({
+      name: "SgAbortError",
+      reason: "the call was aborted: its signal timed out",
+      cause: { name: "TimeoutError" },
+    });
+  });
+
+  it("keeps the error's own string code as syscallCode (code stays SG_NETWORK), on a call and on an exchange", async () => {
+    const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+    const tooLarge = Object.assign(new Error("more than maxBytes"), { code: "SG_RESPONSE_TOO_LARGE" });
+    const coded: TransportStrategy = {
+      name: "coded",
+      send: (request) =>
+        Promise.reject(
+          request.method === "read"
+            ? reset
+            : request.method === "update"
+              ? Object.assign(new Error("odd"), { code: 104 })
+              : Object.defineProperty(new Error("unreadable code"), "code", {
+                  get() {
+                    throw new Error("no");
+                  },
+                }),
+        ),
+      http: () => Promise.reject(tooLarge),
+    };
+    const sg = createClient({ site: "http://127.0.0.1:9", transport: coded, auth });
+    const read = (await settled(sg.call("read", {}))) as SgNetworkError;
+    expect(read).toBeInstanceOf(SgNetworkError);
+    expect(read).toMatchObject({ code: "SG_NETWORK", syscallCode: "ECONNRESET", maybeSent: true, cause: { code: "ECONNRESET", message: "read ECONNRESET" } });
+    const exchange = (await settled(sg.http({ method: "GET", target: "/file", maxBytes: 10 }))) as SgNetworkError;
+    expect(exchange).toMatchObject({ code: "SG_NETWORK", syscallCode: "SG_RESPONSE_TOO_LARGE", cause: { code: "SG_RESPONSE_TOO_LARGE" } });
+    expect(await settled(sg.call("update", {}))).toMatchObject({ code: "SG_NETWORK", syscallCode: undefined });
+    expect(await settled(sg.call("delete", {}))).toMatchObject({ code: "SG_NETWORK", syscallCode: undefined, reason: expect.stringContaining("unreadable code") });
   });
 
   it("scrubs the credentials' secrets from what it quotes of the error", async () => {

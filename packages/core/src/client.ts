@@ -225,10 +225,20 @@ export function createClient(options: ClientOptions): Client {
    * that throws instead of returning a promise (its error is the rejection). The wait is bounded by the request's
    * signal, the client's close signal and its `deadlineMs`, whether the transport honours them or not (see
    * {@link bounded}). A write stopped after the handover that the transport says nothing about may have been applied,
-   * and says so. A rejection that is not an `SgError` is the abort of a call so stopped, else an `SgNetworkError`
-   * naming the transport and `name`.
+   * and says so. A rejection that is not an `SgError` is the abort of a call so stopped, else an `SgTimeoutError`
+   * (`scope: "attempt"`) for a `TimeoutError` or an `SgNetworkError` (its string `code` as `syscallCode`), naming the
+   * transport and `name`.
    */
-  const handOver = <R extends { readonly kind: MethodKind; readonly signal?: AbortSignal | undefined; readonly deadlineMs?: number | undefined; readonly credentials?: Credentials | undefined }, T>(
+  const handOver = <
+    R extends {
+      readonly kind: MethodKind;
+      readonly signal?: AbortSignal | undefined;
+      readonly timeoutMs?: number | undefined;
+      readonly deadlineMs?: number | undefined;
+      readonly credentials?: Credentials | undefined;
+    },
+    T,
+  >(
     request: R,
     name: string,
     go: (request: R) => Promise<T>,
@@ -240,18 +250,30 @@ export function createClient(options: ClientOptions): Client {
     return bounded(promised(go, request), request.signal, closed, request.deadlineMs, name, transport.name, write).catch((error: unknown) => {
       if (!(error instanceof SgError)) {
         // What a transport rejects with once the call was stopped (its signal's reason, an AbortError) is that abort.
+        // Else its own time limit (a TimeoutError, as fetch's with AbortSignal.timeout()) is a timeout of its attempt,
+        // whose limit core knows only as the call's timeoutMs; anything else failed the call, its own code kept.
         const secrets = [...secretsOf(request.credentials), ...siteSecrets, ...targetSecrets((request as { target?: unknown }).target)];
+        let errorName: unknown, code: unknown;
+        try {
+          ({ name: errorName, code } = error as { name?: unknown; code?: unknown });
+        } catch {}
         error = request.signal?.aborted
           ? abortErrorFrom(request.signal)
           : closed.aborted
             ? closedInFlight(name)
-            : new SgNetworkError(`${PREFIX}: the transport '${transport.name}' failed '${name}' with ${cutText(described(error), 300, secrets)}`, {
-                cause: error,
-                method: name,
-                maybeSent: true,
-                secrets,
-                hint: write ? MAYBE_APPLIED_HINT : undefined,
-              });
+            : new (errorName == "TimeoutError" ? SgTimeoutError : SgNetworkError)(
+                `${PREFIX}: the transport '${transport.name}' failed '${name}' with ${cutText(described(error), 300, secrets)}`,
+                {
+                  cause: error,
+                  method: name,
+                  maybeSent: true,
+                  secrets,
+                  hint: write ? MAYBE_APPLIED_HINT : undefined,
+                  syscallCode: typeof code == "string" ? code : undefined,
+                  timeoutMs: request.timeoutMs ?? NaN,
+                  scope: "attempt",
+                },
+              );
       }
       throw write ? mayHaveLanded(error, name) : error;
     });
