@@ -258,7 +258,11 @@ export class SgProtocolError extends SgError {
 export interface NetworkErrorDetails extends SgErrorOptions {
   /** Whether the request may have reached the site (a write may have landed). */
   readonly maybeSent: boolean;
-  /** The system error code, e.g. `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`. */
+  /**
+   * The low-level code of the failure, e.g. `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`: a system error code, a code of
+   * the transport's own, or, when a client wraps what a transport rejected with that is not an `SgError`, that value's own
+   * string `code`.
+   */
   readonly syscallCode?: string | undefined;
 }
 
@@ -268,7 +272,10 @@ export class SgNetworkError extends SgError {
   static override readonly "@sg/core brand": string = "SG_NETWORK";
   /** Whether the request may have reached the site (a write may have landed). */
   readonly maybeSent: boolean;
-  /** The system error code, e.g. `ECONNREFUSED`. */
+  /**
+   * The low-level code of the failure, e.g. `ECONNREFUSED` (see {@link NetworkErrorDetails.syscallCode}): a custom
+   * transport's plain error's own string `code` lands here, while `code` stays `SG_NETWORK`.
+   */
   readonly syscallCode: string | undefined;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: NetworkErrorDetails) {
@@ -292,7 +299,10 @@ export interface TimeoutErrorDetails extends SgErrorOptions {
 export class SgTimeoutError extends SgError {
   /** Its brand, the same in every copy of `@sg/core`: see `SgError[Symbol.hasInstance]`. Not for apps. */
   static override readonly "@sg/core brand": string = "SG_TIMEOUT";
-  /** The limit that was exceeded, in milliseconds. */
+  /**
+   * The limit that was exceeded, in milliseconds. `NaN` when it is not known: a custom transport's own limit, when a
+   * client makes this error of the `TimeoutError` that transport rejected with and the call had no `timeoutMs`.
+   */
   readonly timeoutMs: number;
   /** `attempt`: one HTTP attempt took too long; `deadline`: the whole call including retries did. */
   readonly scope: "attempt" | "deadline";
