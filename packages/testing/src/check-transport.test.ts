@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SgValidationError, type TransportStrategy } from "@sg/core";
+import { SgProtocolError, SgValidationError, type HttpRequest, type HttpResponse, type TransportContext, type TransportStrategy } from "@sg/core";
 import { jsonRpcCallTransport, jsonRpcTransport } from "@sg/transport";
 import { assertTransport, checkTransport } from "./check-transport.js";
 import { rejectionOf } from "./assertions.js";
@@ -38,6 +38,71 @@ function lateStops(): TransportStrategy {
   };
 }
 
+/** `@sg/transport`'s transport, its `send()`, `http()` and `close()` passed on as they are, but for what `change` gives. */
+function jsonRpcWith(name: string, change: (inner: TransportStrategy, http: NonNullable<TransportStrategy["http"]>) => Partial<TransportStrategy>): TransportStrategy {
+  const inner = jsonRpcTransport();
+  const http = inner.http as NonNullable<TransportStrategy["http"]>;
+  return {
+    name,
+    send: (request, context) => inner.send(request, context),
+    http: (request, context) => http(request, context),
+    close: () => (inner.close as () => Promise<void>)(),
+    ...change(inner, http),
+  };
+}
+
+/** A transport whose streamed bodies are cut once the exchange's timeoutMs has passed, as if it bounded the whole body. */
+function cutsStreams(): TransportStrategy {
+  return jsonRpcWith("test: cuts streamed bodies at timeoutMs", (_inner, http) => ({
+    http: (request: HttpRequest, context: TransportContext): Promise<HttpResponse> => {
+      if (request.responseBody !== "stream" || request.timeoutMs === undefined) return http(request, context);
+      const whole = AbortSignal.timeout(request.timeoutMs);
+      return http({ ...request, signal: request.signal ? AbortSignal.any([request.signal, whole]) : whole }, context);
+    },
+  }));
+}
+
+/** A transport that hands the exchange's signal on for bodies read whole only: a stop mid-stream does not end a streamed body. */
+function streamsIgnoreSignal(): TransportStrategy {
+  return jsonRpcWith("test: streamed bodies ignore their signal", (_inner, http) => ({
+    http: (request, context) => http(request.responseBody === "stream" ? { ...request, signal: undefined } : request, context),
+  }));
+}
+
+/** A transport that reads every body whole and only then compares it with maxBytes. */
+function buffersWhole(): TransportStrategy {
+  return jsonRpcWith("test: buffers bodies whole before maxBytes", (_inner, http) => ({
+    http: async (request, context) => {
+      const response = await http({ ...request, maxBytes: undefined }, context);
+      if (request.maxBytes !== undefined && response.status < 300 && response.body.length > request.maxBytes) {
+        throw new SgProtocolError("test: the body is over maxBytes", { status: response.status, code: "SG_RESPONSE_TOO_LARGE" });
+      }
+      return response;
+    },
+  }));
+}
+
+/** A transport that drops the per-attempt timeoutMs: only the deadline ends an attempt. */
+function noAttemptTimeout(): TransportStrategy {
+  return jsonRpcWith("test: no timeoutMs per attempt", (inner) => ({ send: (request, context) => inner.send({ ...request, timeoutMs: undefined }, context) }));
+}
+
+/** A transport that sends a write again when it was answered 502, whatever the call said. */
+function resendsWrites(): TransportStrategy {
+  return jsonRpcWith("test: re-sends writes answered 502", (inner) => ({
+    send: (request, context) =>
+      inner.send(request, context).catch((error: unknown) => {
+        if (request.kind === "write" && (error as { status?: unknown }).status === 502) return inner.send(request, context);
+        throw error;
+      }),
+  }));
+}
+
+/** A transport whose close() aborts nothing. */
+function closeDoesNothing(): TransportStrategy {
+  return jsonRpcWith("test: close() aborts nothing", () => ({ close: async () => undefined }));
+}
+
 describe("checkTransport", () => {
   it("passes jsonRpcTransport(), every check run (http() included)", async () => {
     const report = await checkTransport(() => jsonRpcTransport());
@@ -47,11 +112,14 @@ describe("checkTransport", () => {
     expect(report.name).toBe(jsonRpcTransport().name);
   }, 60_000);
 
-  it("passes jsonRpcCallTransport(), given as one object; http-exchange is skipped as it has no http()", async () => {
+  it("passes jsonRpcCallTransport(), given as one object; the http() checks are skipped as it has no http()", async () => {
     const report = await checkTransport(jsonRpcCallTransport(), { name: "calls only" });
     expect(report.passed, formatTransportReport(report)).toBe(true);
     expect(report.name).toBe("calls only");
-    expect(report.checks.find((c) => c.id === "http-exchange")).toMatchObject({ status: "skipped", detail: "the transport has no http()" });
+    const skipped = report.checks.filter((c) => c.status === "skipped");
+    expect(skipped.map((c) => c.id)).toEqual(["http-exchange", "http-stream", "http-max-bytes"]);
+    expect(skipped.every((c) => c.detail === "the transport has no http()")).toBe(true);
+    expect(report.checks.find((c) => c.id === "transport-close")?.status).toBe("passed");
   }, 60_000);
 
   it("fails a transport that ignores its signal, deadline and close signal, on those checks only", async () => {
@@ -65,8 +133,11 @@ describe("checkTransport", () => {
 
   it("fails a transport that throws plain errors, naming each check they break", async () => {
     const report = await checkTransport(() => plainErrors());
-    // Every check but those where nothing fails.
-    expect(failedIds(report), formatTransportReport(report)).toEqual(TRANSPORT_CHECK_IDS.filter((id) => id !== "answers" && id !== "http-exchange"));
+    // Every check but those where nothing fails (a streamed body's errors are the stream's, which it passes on as they
+    // are), and transport-close, skipped as it has no close().
+    const unbroken: readonly TransportCheckId[] = ["answers", "http-exchange", "http-stream", "transport-close"];
+    expect(failedIds(report), formatTransportReport(report)).toEqual(TRANSPORT_CHECK_IDS.filter((id) => !unbroken.includes(id)));
+    expect(report.checks.find((c) => c.id === "transport-close")?.status).toBe("skipped");
     expect(report.checks.find((c) => c.id === "auth-refusal-typed")?.detail).toMatch(/^the transport rejected the refused credentials with a plain Error: .*not an SgAuthError/);
     expect(report.checks.find((c) => c.id === "errors-typed")?.detail).toMatch(/rejection\(s\) of the transport were not SgErrors/);
     expect(report.checks.find((c) => c.id === "answers")?.status).toBe("passed");
@@ -75,9 +146,58 @@ describe("checkTransport", () => {
 
   it("fails a transport that ends its stopped calls late (1 s), saying core's grace answered the caller first", async () => {
     const report = await checkTransport(() => lateStops());
-    expect(failedIds(report), formatTransportReport(report)).toEqual(["ends-on-signal", "ends-on-deadline", "ends-on-close"]);
+    // Its timed-out attempts end 1 s late too.
+    expect(failedIds(report), formatTransportReport(report)).toEqual(["ends-on-signal", "ends-on-deadline", "ends-on-close", "timeout-per-attempt"]);
     expect(report.checks.find((c) => c.id === "ends-on-signal")?.detail).toMatch(
       /^the transport ended the call \d+ ms after its signal aborted, more than 500 ms later; core's 50 ms grace had ended it for the caller with SgAbortError .*; the transport's own error was SgAbortError/,
+    );
+  }, 60_000);
+
+  it("fails a transport that cuts a streamed body at timeoutMs, on http-stream only", async () => {
+    const report = await checkTransport(() => cutsStreams());
+    expect(failedIds(report), formatTransportReport(report)).toEqual(["http-stream"]);
+    expect(report.checks.find((c) => c.id === "http-stream")?.detail).toMatch(
+      /^a streamed body still flowing \(chunks 100 ms apart\) errored with SgAbortError.* after \d+ of 98304 bytes, \d+ ms in: the exchange was cut while its body was read/,
+    );
+  }, 60_000);
+
+  it("fails a transport whose streamed body outlives its stop, on http-stream only", async () => {
+    const report = await checkTransport(() => streamsIgnoreSignal());
+    expect(failedIds(report), formatTransportReport(report)).toEqual(["http-stream"]);
+    expect(report.checks.find((c) => c.id === "http-stream")?.detail).toBe(
+      "a streamed body was still open 2000 ms after its signal aborted mid-body: a stop must end the stream (with an SgAbortError) and let its connection go",
+    );
+  }, 60_000);
+
+  it("fails a transport that reads a body whole before it applies maxBytes, on http-max-bytes only", async () => {
+    const report = await checkTransport(() => buffersWhole());
+    expect(failedIds(report), formatTransportReport(report)).toEqual(["http-max-bytes"]);
+    expect(report.checks.find((c) => c.id === "http-max-bytes")?.detail).toMatch(
+      /^a body that sends 81920 bytes at once and then stalls, asked with maxBytes 65536 and deadlineMs 2000, was refused \d+ ms later with SgTimeoutError.*, not SG_RESPONSE_TOO_LARGE: the transport read on past maxBytes/,
+    );
+  }, 60_000);
+
+  it("fails a transport that applies no timeoutMs to an attempt, on timeout-per-attempt only", async () => {
+    const report = await checkTransport(() => noAttemptTimeout());
+    expect(failedIds(report), formatTransportReport(report)).toEqual(["timeout-per-attempt"]);
+    expect(report.checks.find((c) => c.id === "timeout-per-attempt")?.detail).toMatch(
+      /^a read with timeoutMs 250 and deadlineMs 2000 ended \d+ ms after it was sent, with 1 request\(s\): timeoutMs was not applied to the attempt/,
+    );
+  }, 60_000);
+
+  it("fails a transport that sends a write answered 502 again, on write-not-resent only", async () => {
+    const report = await checkTransport(() => resendsWrites());
+    expect(failedIds(report), formatTransportReport(report)).toEqual(["write-not-resent"]);
+    expect(report.checks.find((c) => c.id === "write-not-resent")?.detail).toBe(
+      "a create answered 502 (after the site applied it) resolved: it was sent again (the site saw 2 creates) though the call said retryWrites: false",
+    );
+  }, 60_000);
+
+  it("fails a transport whose close() leaves its calls in flight, on transport-close only", async () => {
+    const report = await checkTransport(() => closeDoesNothing());
+    expect(failedIds(report), formatTransportReport(report)).toEqual(["transport-close"]);
+    expect(report.checks.find((c) => c.id === "transport-close")?.detail).toBe(
+      "the transport had not ended the read in flight 2000 ms after its close(), which must abort the calls in flight",
     );
   }, 60_000);
 
@@ -85,7 +205,7 @@ describe("checkTransport", () => {
     const error = await rejectionOf(assertTransport(() => ignoringStops()));
     expect(error).toBeInstanceOf(TransportConformanceError);
     const e = error as TransportConformanceError;
-    expect(e.message).toMatch(/^@sg\/testing: test: ignores its stops failed 3 of 9 transport conformance checks:\n- ends-on-signal: /);
+    expect(e.message).toMatch(/^@sg\/testing: test: ignores its stops failed 3 of 14 transport conformance checks:\n- ends-on-signal: /);
     expect(e.failures.map((c) => c.id)).toEqual(["ends-on-signal", "ends-on-deadline", "ends-on-close"]);
     expect(e.message).not.toMatch(/[0-9a-f]{64}/);
   }, 60_000);

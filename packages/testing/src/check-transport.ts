@@ -2,6 +2,10 @@ import type { EmulatorOptions } from "@sg/emulator";
 import { SgValidationError, describeValue, type TransportStrategy } from "@sg/core";
 import { checkAnswers } from "./checks/transport-answers.js";
 import { checkAuthRefusal, checkErrorsTyped, checkHttp, checkRefusedBeforeSend, checkWriteCut } from "./checks/transport-failures.js";
+import { checkMaxBytes } from "./checks/transport-max-bytes.js";
+import { checkAttemptTimeout, checkWriteNotResent } from "./checks/transport-retries.js";
+import { checkStream } from "./checks/transport-stream.js";
+import { checkTransportClose } from "./checks/transport-close.js";
 import { runTransportCheck, type TransportRun } from "./checks/transport-run.js";
 import { checkStop } from "./checks/transport-stops.js";
 import type { ConformanceEnv } from "./conformance-options.js";
@@ -43,7 +47,8 @@ function validate(transport: unknown, options: TransportConformanceOptions): voi
  * Run the transport conformance checks against a local emulator, through a real client with the emulator's script
  * key, and report each one: answers (info, read, create), the call ended by the transport itself on its signal, its
  * deadline and its client's close, refused credentials as `SgAuthError`, `maybeSent` on a cut write and on a refused
- * connection, `http()`, and typed errors. Never throws for a failing transport (see {@link assertTransport}); throws
+ * connection, `http()` (a streamed body, `maxBytes`), `timeoutMs` per attempt, a write answered 502 not re-sent, the
+ * transport's own `close()`, and typed errors. Never throws for a failing transport (see {@link assertTransport}); throws
  * `SgValidationError` for a malformed transport or options. A start of the emulator that fails is thrown as it is,
  * a refused emulator option as an `SgValidationError` at `options.emulator.<option>`.
  *
@@ -79,6 +84,11 @@ export async function checkTransport(transport: TransportUnderTest, options: Tra
       await runTransportCheck(run, "write-cut-maybe-sent", () => checkWriteCut(run)),
       await runTransportCheck(run, "refused-before-send", () => checkRefusedBeforeSend(run)),
       await runTransportCheck(run, "http-exchange", () => checkHttp(run)),
+      await runTransportCheck(run, "http-stream", () => checkStream(run)),
+      await runTransportCheck(run, "http-max-bytes", () => checkMaxBytes(run)),
+      await runTransportCheck(run, "timeout-per-attempt", () => checkAttemptTimeout(run)),
+      await runTransportCheck(run, "write-not-resent", () => checkWriteNotResent(run)),
+      await runTransportCheck(run, "transport-close", () => checkTransportClose(run)),
     ];
     checks.push(await runTransportCheck(run, "errors-typed", () => checkErrorsTyped(run)));
     const frozen = checks.map((c) => Object.freeze({ ...c, detail: secrets.mask(c.detail) }));

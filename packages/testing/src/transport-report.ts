@@ -10,6 +10,11 @@ export type TransportCheckId =
   | "write-cut-maybe-sent"
   | "refused-before-send"
   | "http-exchange"
+  | "http-stream"
+  | "http-max-bytes"
+  | "timeout-per-attempt"
+  | "write-not-resent"
+  | "transport-close"
   | "errors-typed";
 
 /** Every transport check id, in run order. */
@@ -22,6 +27,11 @@ export const TRANSPORT_CHECK_IDS: readonly TransportCheckId[] = Object.freeze([
   "write-cut-maybe-sent",
   "refused-before-send",
   "http-exchange",
+  "http-stream",
+  "http-max-bytes",
+  "timeout-per-attempt",
+  "write-not-resent",
+  "transport-close",
   "errors-typed",
 ] as const);
 
@@ -35,6 +45,13 @@ export const TRANSPORT_CHECK_TITLES: Readonly<Record<TransportCheckId, string>> 
   "write-cut-maybe-sent": "a write whose connection is cut after it was sent rejects with an SgError saying maybeSent: true",
   "refused-before-send": "a write to a closed port rejects with an SgError saying maybeSent: false",
   "http-exchange": "http(): a GET of a URL on the site returns its status and body (skipped without http())",
+  "http-stream":
+    'http() with responseBody "stream": a slow body is not cut while it is read (timeoutMs bounds each wait for a chunk), and a signal aborted mid-body ends the stream with an SgAbortError (skipped without http() or a stream)',
+  "http-max-bytes":
+    "http() with maxBytes: a body over it is refused with SG_RESPONSE_TOO_LARGE, not retried and not read whole; one of exactly maxBytes comes whole (skipped without http() or when maxBytes is ignored)",
+  "timeout-per-attempt": "timeoutMs ends an attempt (a read may be retried until its deadlineMs), with an SgTimeoutError; a write whose attempt timed out is not sent again",
+  "write-not-resent": "a write answered 502 after the site applied it is not sent again (retryWrites: false); a read answered 502 may be retried",
+  "transport-close": "the transport's close() ends a call in flight with an SgAbortError and settles; a call made after it is answered (skipped without close())",
   "errors-typed": "every rejection of the transport is an SgError, not a plain Error (core has to wrap those)",
 });
 
