@@ -153,52 +153,50 @@ describe("checkTransport", () => {
     );
   }, 60_000);
 
-  it("fails a transport that cuts a streamed body at timeoutMs, on http-stream only", async () => {
-    const report = await checkTransport(() => cutsStreams());
-    expect(failedIds(report), formatTransportReport(report)).toEqual(["http-stream"]);
-    expect(report.checks.find((c) => c.id === "http-stream")?.detail).toMatch(
-      /^a streamed body still flowing \(chunks 100 ms apart\) errored with SgAbortError.* after \d+ of 98304 bytes, \d+ ms in: the exchange was cut while its body was read/,
-    );
-  }, 60_000);
-
-  it("fails a transport whose streamed body outlives its stop, on http-stream only", async () => {
-    const report = await checkTransport(() => streamsIgnoreSignal());
-    expect(failedIds(report), formatTransportReport(report)).toEqual(["http-stream"]);
-    expect(report.checks.find((c) => c.id === "http-stream")?.detail).toBe(
-      "a streamed body was still open 2000 ms after its signal aborted mid-body: a stop must end the stream (with an SgAbortError) and let its connection go",
-    );
-  }, 60_000);
-
-  it("fails a transport that reads a body whole before it applies maxBytes, on http-max-bytes only", async () => {
-    const report = await checkTransport(() => buffersWhole());
-    expect(failedIds(report), formatTransportReport(report)).toEqual(["http-max-bytes"]);
-    expect(report.checks.find((c) => c.id === "http-max-bytes")?.detail).toMatch(
-      /^a body that sends 81920 bytes at once and then stalls, asked with maxBytes 65536 and deadlineMs 2000, was refused \d+ ms later with SgTimeoutError.*, not SG_RESPONSE_TOO_LARGE: the transport read on past maxBytes/,
-    );
-  }, 60_000);
-
-  it("fails a transport that applies no timeoutMs to an attempt, on timeout-per-attempt only", async () => {
-    const report = await checkTransport(() => noAttemptTimeout());
-    expect(failedIds(report), formatTransportReport(report)).toEqual(["timeout-per-attempt"]);
-    expect(report.checks.find((c) => c.id === "timeout-per-attempt")?.detail).toMatch(
-      /^a read with timeoutMs 250 and deadlineMs 2000 ended \d+ ms after it was sent, with 1 request\(s\): timeoutMs was not applied to the attempt/,
-    );
-  }, 60_000);
-
-  it("fails a transport that sends a write answered 502 again, on write-not-resent only", async () => {
-    const report = await checkTransport(() => resendsWrites());
-    expect(failedIds(report), formatTransportReport(report)).toEqual(["write-not-resent"]);
-    expect(report.checks.find((c) => c.id === "write-not-resent")?.detail).toBe(
-      "a create answered 502 (after the site applied it) resolved: it was sent again (the site saw 2 creates) though the call said retryWrites: false",
-    );
-  }, 60_000);
-
-  it("fails a transport whose close() leaves its calls in flight, on transport-close only", async () => {
-    const report = await checkTransport(() => closeDoesNothing());
-    expect(failedIds(report), formatTransportReport(report)).toEqual(["transport-close"]);
-    expect(report.checks.find((c) => c.id === "transport-close")?.detail).toBe(
-      "the transport had not ended the read in flight 2000 ms after its close(), which must abort the calls in flight",
-    );
+  // One deliberately bad transport per check that the kit's other checks pass: it fails that check only, saying why.
+  it.each([
+    {
+      bad: "cuts a streamed body at timeoutMs",
+      make: cutsStreams,
+      id: "http-stream",
+      detail: /^a streamed body still flowing \(chunks 100 ms apart\) errored with SgAbortError.* after \d+ of 98304 bytes, \d+ ms in: the exchange was cut while its body was read/,
+    },
+    {
+      bad: "keeps a streamed body open after its stop",
+      make: streamsIgnoreSignal,
+      id: "http-stream",
+      detail: "a streamed body was still open 2000 ms after its signal aborted mid-body: a stop must end the stream (with an SgAbortError) and let its connection go",
+    },
+    {
+      bad: "reads a body whole before it applies maxBytes",
+      make: buffersWhole,
+      id: "http-max-bytes",
+      detail: /^a body that sends 81920 bytes at once and then stalls, asked with maxBytes 65536 and deadlineMs 2000, was refused \d+ ms later with SgTimeoutError.*, not SG_RESPONSE_TOO_LARGE: the transport read on past maxBytes/,
+    },
+    {
+      bad: "applies no timeoutMs to an attempt",
+      make: noAttemptTimeout,
+      id: "timeout-per-attempt",
+      detail: /^a read with timeoutMs 250 and deadlineMs 2000 ended \d+ ms after it was sent, with 1 request\(s\): timeoutMs was not applied to the attempt/,
+    },
+    {
+      bad: "sends a write answered 502 again",
+      make: resendsWrites,
+      id: "write-not-resent",
+      detail: "a create answered 502 (after the site applied it) resolved: it was sent again (the site saw 2 creates) though the call said retryWrites: false",
+    },
+    {
+      bad: "leaves its calls in flight on close()",
+      make: closeDoesNothing,
+      id: "transport-close",
+      detail: "the transport had not ended the read in flight 2000 ms after its close(), which must abort the calls in flight",
+    },
+  ] satisfies { bad: string; make: () => TransportStrategy; id: TransportCheckId; detail: string | RegExp }[])("fails a transport that $bad, on $id only", async ({ make, id, detail }) => {
+    const report = await checkTransport(() => make());
+    expect(failedIds(report), formatTransportReport(report)).toEqual([id]);
+    const got = report.checks.find((c) => c.id === id)?.detail;
+    if (typeof detail === "string") expect(got).toBe(detail);
+    else expect(got).toMatch(detail);
   }, 60_000);
 
   it("assertTransport throws a TransportConformanceError listing the failed checks, and no script key", async () => {

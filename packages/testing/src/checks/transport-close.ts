@@ -1,9 +1,9 @@
 import { SgAbortError } from "@sg/core";
 import { DEFAULT_PROBE } from "../conformance-options.js";
 import { describeError } from "../secret-scan.js";
-import { clientOn, closeWithin, handedOver, isSg, outcome, record, transportSettled } from "../transport-harness.js";
+import { clientOn, handedOver, isSg, outcome, record, transportSettled } from "../transport-harness.js";
 import type { Verdict } from "./run-check.js";
-import type { TransportRun } from "./transport-run.js";
+import { endTransportCheck, type TransportRun } from "./transport-run.js";
 
 /** How long the emulator holds the answer of the call in flight: far past the check. */
 const HOLD_MS = 5000;
@@ -52,8 +52,7 @@ export async function checkTransportClose(run: TransportRun): Promise<Verdict> {
     if (!after.ok) return { status: "failed", detail: `a read made after the transport's close() rejected (${describeError(after.error, run.secrets)}): close() aborts the calls in flight but does not retire the transport` };
     return { status: "passed", detail: `close() ended the read in flight ${ms(took)} after it was called, with ${describeError(h.error, run.secrets)}, and settled; a read made after it was answered` };
   } finally {
-    for (const h of recorder.handovers) run.handovers.push({ check: "transport-close", handover: h });
     run.env.emulator.setLatency(0);
-    await closeWithin(run.timeoutMs, client);
+    await endTransportCheck(run, "transport-close", recorder.handovers, client);
   }
 }

@@ -1,9 +1,9 @@
 import { SgProtocolError } from "@sg/core";
 import { describeError } from "../secret-scan.js";
-import { clientOn, closeWithin, isSg, outcome, record } from "../transport-harness.js";
+import { clientOn, isSg, outcome, record } from "../transport-harness.js";
 import { startKitServer } from "./kit-server.js";
 import type { Verdict } from "./run-check.js";
-import type { TransportRun } from "./transport-run.js";
+import { endTransportCheck, type TransportRun } from "./transport-run.js";
 
 /** The `maxBytes` asked for. */
 const MAX = 64 * 1024;
@@ -77,11 +77,6 @@ export async function checkMaxBytes(run: TransportRun): Promise<Verdict> {
       detail: `a body of exactly maxBytes came whole; one byte more was refused with ${TOO_LARGE} after one request; a body stalling past maxBytes was refused ${ms(took)} in; a 404 over it came back empty`,
     };
   } finally {
-    for (const h of recorder.handovers) run.handovers.push({ check: "http-max-bytes", handover: h });
-    try {
-      await closeWithin(run.timeoutMs, client);
-    } finally {
-      await server.close();
-    }
+    await endTransportCheck(run, "http-max-bytes", recorder.handovers, client, server);
   }
 }

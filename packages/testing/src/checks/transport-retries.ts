@@ -1,10 +1,10 @@
 import { SgTimeoutError } from "@sg/core";
 import { DEFAULT_PROBE } from "../conformance-options.js";
 import { describeError } from "../secret-scan.js";
-import { clientOn, closeWithin, isSg, outcome, record, transportSettled, type Handover } from "../transport-harness.js";
+import { clientOn, isSg, outcome, record, transportSettled, type Handover } from "../transport-harness.js";
 import { startKitServer, type KitArrival } from "./kit-server.js";
 import type { Verdict } from "./run-check.js";
-import type { TransportRun } from "./transport-run.js";
+import { endTransportCheck, type TransportRun } from "./transport-run.js";
 
 /** The `timeoutMs` of one attempt in `timeout-per-attempt`. */
 const ATTEMPT_MS = 250;
@@ -55,8 +55,7 @@ export async function checkWriteNotResent(run: TransportRun): Promise<Verdict> {
     }
     return { status: "passed", detail: `a create answered 502 after the site applied it reached the site once and rejected with ${describeError(own.error, run.secrets)}; ${readSays}` };
   } finally {
-    for (const h of recorder.handovers) run.handovers.push({ check: "write-not-resent", handover: h });
-    await closeWithin(run.timeoutMs, client);
+    await endTransportCheck(run, "write-not-resent", recorder.handovers, client);
   }
 }
 
@@ -114,12 +113,7 @@ export async function checkAttemptTimeout(run: TransportRun): Promise<Verdict> {
     if (maybeSent(c.h.error) === false) return { status: "failed", detail: `a create whose attempt timed out after it was sent was rejected with ${describeError(c.h.error, run.secrets)} saying maybeSent: false` };
     return { status: "passed", detail: `${readSays}, with ${describeError(r.h.error, run.secrets)}; a create ended ${ms(took)} after it was sent, once, with ${describeError(c.h.error, run.secrets)}` };
   } finally {
-    for (const h of recorder.handovers) run.handovers.push({ check: "timeout-per-attempt", handover: h });
-    try {
-      await closeWithin(run.timeoutMs, client);
-    } finally {
-      await server.close();
-    }
+    await endTransportCheck(run, "timeout-per-attempt", recorder.handovers, client, server);
   }
 }
 

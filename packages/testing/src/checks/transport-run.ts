@@ -1,7 +1,7 @@
-import type { TransportStrategy } from "@sg/core";
+import type { Client, TransportStrategy } from "@sg/core";
 import type { ConformanceEnv } from "../conformance-options.js";
 import { describeError, type SecretRegistry } from "../secret-scan.js";
-import type { Handover } from "../transport-harness.js";
+import { closeWithin, type Handover } from "../transport-harness.js";
 import { TRANSPORT_CHECK_TITLES, type TransportCheckId, type TransportCheckResult } from "../transport-report.js";
 import type { Verdict } from "./run-check.js";
 
@@ -30,3 +30,16 @@ export async function runTransportCheck(run: TransportRun, id: TransportCheckId,
   }
 }
 
+
+/**
+ * End a check: keep its `handovers` for `errors-typed`, close `client` (see `closeWithin`), then stop the kit's
+ * `server`, if any, even when the close failed.
+ */
+export async function endTransportCheck(run: TransportRun, check: TransportCheckId, handovers: readonly Handover[], client: Client, server?: { close(): Promise<void> }): Promise<void> {
+  for (const handover of handovers) run.handovers.push({ check, handover });
+  try {
+    await closeWithin(run.timeoutMs, client);
+  } finally {
+    await server?.close();
+  }
+}

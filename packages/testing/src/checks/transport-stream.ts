@@ -1,9 +1,9 @@
 import { SgAbortError } from "@sg/core";
 import { describeError } from "../secret-scan.js";
-import { clientOn, closeWithin, isSg, outcome, record } from "../transport-harness.js";
+import { clientOn, isSg, outcome, record } from "../transport-harness.js";
 import { startKitServer } from "./kit-server.js";
 import type { Verdict } from "./run-check.js";
-import type { TransportRun } from "./transport-run.js";
+import { endTransportCheck, type TransportRun } from "./transport-run.js";
 
 /** The slow body: this many chunks of {@link CHUNK} bytes, {@link EVERY_MS} apart, read with a {@link WAIT_MS} timeoutMs. */
 const CHUNKS = 6;
@@ -134,11 +134,6 @@ export async function checkStream(run: TransportRun): Promise<Verdict> {
       detail: `a slow streamed body (${expected.length} bytes over ${ms(took)}, timeoutMs ${WAIT_MS}) came whole; a stalled one errored ${ms(after)} after its signal aborted mid-body, with ${describeError(ended.error, run.secrets)}, and its connection was let go`,
     };
   } finally {
-    for (const h of recorder.handovers) run.handovers.push({ check: "http-stream", handover: h });
-    try {
-      await closeWithin(run.timeoutMs, client);
-    } finally {
-      await server.close();
-    }
+    await endTransportCheck(run, "http-stream", recorder.handovers, client, server);
   }
 }
