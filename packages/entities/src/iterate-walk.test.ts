@@ -1,7 +1,7 @@
 // `walk: "id"` (keyset paging): each query starts after the last id read, ordered by id, so a loop that updates or
 // deletes the rows it reads neither skips nor repeats any. Against the emulator with 100 records a page.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SgAbortError } from "@sg/core";
+import { SgAbortError, SgValidationError } from "@sg/core";
 import { entityApi, find, iterate } from "./index.js";
 import { startSite, type TestSite } from "./test-support/site.js";
 
@@ -120,6 +120,18 @@ describe("iterate with walk: 'id'", () => {
     expect(reads()[0]?.filters).toEqual({ logical_operator: "and", conditions: [{ path: "id", relation: "greater_than", values: [after] }] });
   });
 
+  it("reads one page and hands out nothing for an afterId above every id; afterId 0 starts at the first row", async () => {
+    const ids = await shots(30, "wtg");
+    site.sent.length = 0;
+    const past = (ids[29] as number) + 1000;
+    expect(await site.api.find("Shot", [], [], { walk: { afterId: past } })).toEqual([]);
+    const handed: number[] = [];
+    for await (const shot of site.api.iterate("Shot", [], [], { walk: { afterId: past } })) handed.push(shot.id);
+    expect(handed).toEqual([]);
+    expect(reads().map((r) => r.filters)).toEqual([0, 1].map(() => ({ logical_operator: "and", conditions: [{ path: "id", relation: "greater_than", values: [past] }] })));
+    expect((await site.api.find("Shot", [], [], { walk: { afterId: 0 } })).map((r) => r.id)).toEqual(ids);
+  });
+
   it("caps the total at limit, as without it", async () => {
     const ids = await shots(300, "wtg");
     site.sent.length = 0;
@@ -176,6 +188,34 @@ describe("walk: refusals before any request", () => {
     ["a negative afterId", { walk: { afterId: -1 } }, /options\.walk\.afterId: expected a whole number ≥ 0/],
     ["an unknown key beside afterId", { walk: { afterId: 3, from: 2 } }, /options\.walk\.from/],
   ];
+  // An afterId that is not a whole number ≥ 0 (the id of a row, or 0 for the first): the path names it.
+  const badAfterIds: [string, unknown][] = [
+    ["a fraction", 1.5],
+    ["a numeric string", "3"],
+    ["NaN", Number.NaN],
+    ["Infinity", Number.POSITIVE_INFINITY],
+    ["a whole number past 2^53 (not exact as a double)", 2 ** 53],
+    ["null", null],
+    ["a bigint", 3n],
+  ];
+  it.each(badAfterIds)("refuses an afterId that is %s, naming options.walk.afterId", async (_what, afterId) => {
+    const { client, sent } = site.freshClient();
+    const options = { walk: { afterId } } as never;
+    for (const run of [() => iterate(client, "Shot", [], [], options), () => find(client, "Shot", [], [], options), () => entityApi(client).iterate("Shot", [], [], options)]) {
+      let error: unknown;
+      try {
+        await run();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SgValidationError);
+      expect((error as SgValidationError).path).toEqual(["options", "walk", "afterId"]);
+      expect((error as Error).message).toMatch(/^@sg\/entities: options\.walk\.afterId: expected a whole number ≥ 0 \(the last id already handled\), got /);
+    }
+    // A walk without afterId names it as missing.
+    expect(() => iterate(client, "Shot", [], [], { walk: {} } as never)).toThrow(/options\.walk\.afterId: expected a whole number ≥ 0/);
+    expect(sent).toHaveLength(0);
+  });
   it.each(refusals)("refuses %s", (_what, options, message) => {
     const { client, sent } = site.freshClient();
     expect(() => iterate(client, "Shot", [], [], options)).toThrow(message);
