@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseClockInstant } from './clock.js';
-import { meantName } from './did-you-mean.js';
+import { didYouMean, meantName } from './did-you-mean.js';
 import { checkAllowedHosts } from './host-check.js';
 import { OPTION_FLAGS } from './option-names.js';
 import { OPTION_RANGES, inRange, type RangedOption } from './options-check.js';
@@ -70,9 +70,8 @@ const FLAG_NAMES: readonly string[] = [...Object.keys(FLAGS), 'no-app-session-la
 const OPTION_OF_FLAG = new Map(Object.entries(OPTION_FLAGS).map(([option, flag]) => [flag, option]));
 
 /** `: did you mean --port?` for the flag an unknown one (`--prot`) most likely meant; '' when none or several fit. */
-function didYouMean(rawName: string): string {
-  const meant = meantName(rawName.replace(/^--?/, ''), FLAG_NAMES, (flag) => [flag, OPTION_OF_FLAG.get(flag) ?? flag]);
-  return meant === undefined ? '' : `: did you mean --${meant}?`;
+function meantFlag(rawName: string): string {
+  return didYouMean(meantName(rawName.replace(/^--?/, ''), FLAG_NAMES, (flag) => [flag, OPTION_OF_FLAG.get(flag) ?? flag]), (flag) => `--${flag}`);
 }
 
 /** Whether a `--script` value is NAME:KEY, both parts there (the key may hold more colons). */
@@ -107,7 +106,7 @@ function refusedArgument(err: unknown, argv: readonly string[]): string {
     if (boolean) return `${at} is not a flag: ${before.rawName} takes no value${before.rawName === '--app-session-launcher' ? ' (--no-app-session-launcher turns it off)' : ''}`;
     return `${at} is not a flag${hint || ': each value goes after its flag, e.g. --port 8080'}`;
   }
-  if (refused.kind === 'option' && !mayBeKey && FLAG_SHAPED.test(refused.rawName)) return `${at}, ${refused.rawName}, is not a known flag${didYouMean(refused.rawName)}`;
+  if (refused.kind === 'option' && !mayBeKey && FLAG_SHAPED.test(refused.rawName)) return `${at}, ${refused.rawName}, is not a known flag${meantFlag(refused.rawName)}`;
   return `${at} is not a known flag (not shown, as it may hold a key${mayBeKey ? '; a --script value is NAME:KEY, with no space' : ''})`;
 }
 

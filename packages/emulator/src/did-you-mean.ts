@@ -1,3 +1,11 @@
+/**
+ * The end of a refusal that names the likely meant name: `: did you mean "x"?`, the name written by `show` (quoted as
+ * JSON by default; `--port` for a flag); '' when there is no guess.
+ */
+export function didYouMean(meant: string | undefined, show: (name: string) => string = (name) => JSON.stringify(name)): string {
+  return meant === undefined ? '' : `: did you mean ${show(meant)}?`;
+}
+
 /** A name compared without case, `-` or `_`: `latency-ms`, `latency_ms` and `latencyMs` are one. */
 export const squash = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
 

@@ -1,4 +1,4 @@
-import { meantName } from './did-you-mean.js';
+import { didYouMean, meantName } from './did-you-mean.js';
 import { badInput, excerpt } from './errors.js';
 
 /** Keys of a field definition that a property sets (rpc-protocol §2.6); `data_type` and `entity_type` are fixed. */
@@ -37,7 +37,7 @@ function checkPropertyNames(props: Record<string, unknown>, ctx: FieldPropsConte
     if (known.includes(name)) continue;
     if (FIXED_KEYS.includes(name)) throw badInput(`${ctx.label}: ${excerpt(name)} is not a property to set: a field's data type and entity type are the 'data_type' and 'type' it is created with`);
     const meant = meantName(name, known, (k) => [k]);
-    throw badInput(`${ctx.label}: unknown property ${excerpt(name)}${meant === undefined ? ` (a property is one of ${known.join(', ')})` : `: did you mean ${JSON.stringify(meant)}?`}`);
+    throw badInput(`${ctx.label}: unknown property ${excerpt(name)}${meant === undefined ? ` (a property is one of ${known.join(', ')})` : didYouMean(meant)}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { meantName, squash } from './did-you-mean.js';
+import { didYouMean, meantName, squash } from './did-you-mean.js';
 import { EmulatorOptionError } from './option-error.js';
 import type { EmulatorOptions } from './types.js';
 
@@ -51,6 +51,6 @@ export function checkOptionNames(options: object): void {
     if (meant === undefined) throw new EmulatorOptionError(key, `Unknown option ${JSON.stringify(key)}; startEmulator takes: ${OPTION_NAMES.join(', ')}`, true);
     const flag = OPTION_FLAGS[meant];
     const isFlag = flag !== null && squash(flag) === squash(key) && squash(flag) !== squash(meant);
-    throw new EmulatorOptionError(key, `Unknown option ${JSON.stringify(key)}: did you mean ${meant}?${isFlag ? ` (--${flag} is the sg-emulator flag; startEmulator takes ${meant})` : ''}`, true);
+    throw new EmulatorOptionError(key, `Unknown option ${JSON.stringify(key)}${didYouMean(meant, (option) => option)}${isFlag ? ` (--${flag} is the sg-emulator flag; startEmulator takes ${meant})` : ''}`, true);
   }
 }

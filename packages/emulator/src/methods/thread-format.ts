@@ -1,4 +1,4 @@
-import { meantName } from '../did-you-mean.js';
+import { didYouMean, meantName } from '../did-you-mean.js';
 import { compilePath, formatValue, linkOut, type CompiledPath } from '../entity-format.js';
 import { badInput, excerpt } from '../errors.js';
 import type { Viewer } from '../last-accessed.js';
@@ -37,7 +37,7 @@ export function entityFieldPaths(site: Site, method: string, entityFields: unkno
     for (const [type, list] of Object.entries(entityFields)) {
       if (!site.schema.hasType(type)) {
         const meant = meantName(type, site.schema.entityTypes(), (t) => [t]);
-        throw badInput(`${method}: 'entity_fields' has ${excerpt(type)}, which is not a valid entity type${meant === undefined ? '' : `: did you mean ${JSON.stringify(meant)}?`}`);
+        throw badInput(`${method}: 'entity_fields' has ${excerpt(type)}, which is not a valid entity type${didYouMean(meant)}`);
       }
       if (!Array.isArray(list) || !list.every((f) => typeof f === 'string')) throw badInput(`${method}: 'entity_fields.${type}' must be a list of field names, got ${excerpt(list)}`);
       paths.set(type, (list as string[]).map((f) => compilePath(site.schema, site.store, type, f, viewer)));
