@@ -1,3 +1,5 @@
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sgRunner, scriptEnvOf } from "./test-support/run-sg.js";
@@ -114,11 +116,70 @@ describe("sg find --all that fails part-way", () => {
 // `sg find --all --walk-by-id`: pages by id (iterate's walk option) instead of by offset.
 const reads = (): number => site.requests().filter((r) => r.method_name === "read").length;
 
+/** What a `read` sent: the part a walk by id sets. */
+interface SentRead {
+  readonly filters: { logical_operator: string; conditions: { path?: string; relation?: string; values?: unknown[] }[] };
+  readonly sorts?: unknown;
+  readonly paging: { entities_per_page: number; current_page: number };
+}
+
+/**
+ * A reverse proxy on 127.0.0.1 in front of the emulator that keeps the payload of every `read` passed through (the
+ * emulator's request log has the filter paths, not their values).
+ */
+async function recordingProxy(upstream: string): Promise<{ url: string; reads: SentRead[]; close: () => Promise<void> }> {
+  const target = new URL(upstream);
+  const sent: SentRead[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const rpc = (req.headers["content-type"] ?? "").startsWith("application/json") ? (JSON.parse(body.toString("utf8")) as { method_name?: string; params?: unknown[] }) : {};
+      if (rpc.method_name === "read") sent.push(rpc.params?.[1] as SentRead);
+      const forwarded = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forwarded.on("error", () => res.writeHead(502).end());
+      forwarded.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    reads: sent,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The id a read of a walk asks for rows above: the value of its `id greater_than` condition, its last. */
+const afterOf = (read: SentRead): unknown => {
+  const last = read.filters.conditions[read.filters.conditions.length - 1];
+  return last?.path === "id" && last.relation === "greater_than" ? last.values?.[0] : "no id condition";
+};
+
+/** Run `sg` through a recording proxy: its result, and the reads it sent. */
+async function sgRecorded(args: readonly string[]): Promise<{ r: Awaited<ReturnType<typeof sg>>; sent: SentRead[] }> {
+  const proxy = await recordingProxy(site.url);
+  try {
+    const r = await sg(args, scriptEnvOf(site, proxy.url));
+    return { r, sent: proxy.reads };
+  } finally {
+    await proxy.close();
+  }
+}
+
+const ID_ASCENDING = [{ field_name: "id", direction: "asc" }];
+
 describe("sg find --all --walk-by-id", () => {
-  it("writes every matching row once, in id order, reading one page after another until one finds no row", async () => {
+  it("writes every matching row once, in id order, each read asking page 1 of the rows above the last id written", async () => {
     const count = (JSON.parse((await sg(["count", "Shot"], env)).stdout) as { count: number }).count;
     const before = reads();
-    const r = await sg(["find", "Shot", "--all", "--walk-by-id", "--fields", "code", "--format", "jsonl"], env);
+    const { r, sent } = await sgRecorded(["find", "Shot", "--all", "--walk-by-id", "--fields", "code", "--format", "jsonl"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const ids = r.stdout.trim().split("\n").map((line) => (JSON.parse(line) as { id: number }).id);
@@ -127,13 +188,28 @@ describe("sg find --all --walk-by-id", () => {
     expect(new Set(ids).size).toBe(count);
     // Full pages of 50, the short last one, then one that finds nothing above the last id (offset paging stops at the
     // page whose has_next_page is false, one request sooner).
-    expect(reads() - before).toBe(Math.floor(count / 50) + 1 + (count % 50 === 0 ? 0 : 1));
+    const pages = Math.floor(count / 50) + (count % 50 === 0 ? 0 : 1);
+    expect(reads() - before).toBe(pages + 1);
+    // What was sent, not only how often: each read starts after the last id of the page before it (0 for the first,
+    // the last id written for the one that finds nothing), always page 1, by id ascending. Offset paging would send
+    // pages 2, 3, … of the same filters.
+    expect(sent).toHaveLength(pages + 1);
+    expect(sent.map(afterOf)).toEqual([0, ...Array.from({ length: pages }, (_, i) => ids[Math.min(50 * (i + 1), count) - 1])]);
+    for (const read of sent) {
+      expect(read.paging).toEqual({ entities_per_page: 50, current_page: 1 });
+      expect(read.sorts).toEqual(ID_ASCENDING);
+      expect(read.filters.logical_operator).toBe("and");
+    }
   });
 
-  it("takes --limit and --order id", async () => {
-    const r = await sg(["find", "Shot", "--all", "--walk-by-id", "--order", "id", "--limit", "120", "--format", "jsonl"], env);
+  it("takes --limit and --order id, asking only for the rows left to the limit", async () => {
+    const { r, sent } = await sgRecorded(["find", "Shot", "--all", "--walk-by-id", "--order", "id", "--limit", "120", "--format", "jsonl"]);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split("\n")).toHaveLength(120);
+    const ids = r.stdout.trim().split("\n").map((line) => (JSON.parse(line) as { id: number }).id);
+    expect(ids).toHaveLength(120);
+    expect(sent.map(afterOf)).toEqual([0, ids[49], ids[99]]);
+    expect(sent.map((read) => read.paging)).toEqual([50, 50, 20].map((n) => ({ entities_per_page: n, current_page: 1 })));
+    expect(sent.every((read) => JSON.stringify(read.sorts) === JSON.stringify(ID_ASCENDING))).toBe(true);
   });
 
   it.each([
