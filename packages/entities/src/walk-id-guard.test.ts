@@ -10,6 +10,9 @@ import { scriptAuth } from "@sg/auth-script";
 import { jsonRpcTransport } from "@sg/transport";
 import { entityApi, type EntityApi } from "./index.js";
 
+/** The records a scripted site answers to its n-th `read` (from 0), given the id the read asks for rows above. */
+type Answer = (n: number, after: number | undefined) => unknown[] | string;
+
 /** What the site received of one `read`. */
 interface Read {
   readonly filters: unknown;
@@ -26,9 +29,10 @@ function afterOf(read: Read): number | undefined {
 
 /**
  * A site of 3 rows a page whose `read` answers the records `answer` gives for the n-th read (from 0) and the id it
- * asks to read after; each record is `{ type: "Shot", id }`, or the value itself when it is not a number.
+ * asks to read after; each record is `{ type: "Shot", id }`, or the value itself when it is not a number; a string is
+ * the JSON text of the records, sent as it is.
  */
-async function scriptedSite(answer: (n: number, after: number | undefined) => unknown[]): Promise<{ api: EntityApi; reads: Read[]; close: () => Promise<void> }> {
+async function scriptedSite(answer: Answer): Promise<{ api: EntityApi; reads: Read[]; close: () => Promise<void> }> {
   const reads: Read[] = [];
   const server = createServer((req, res) => {
     let body = "";
@@ -39,8 +43,9 @@ async function scriptedSite(answer: (n: number, after: number | undefined) => un
       if (rpc.method_name === "info") return send({ version: [8, 50, 0], api_max_entities_per_page: 3 });
       const read = rpc.params[1];
       reads.push(read);
-      const entities = answer(reads.length - 1, afterOf(read)).map((id) => (typeof id === "number" ? { type: "Shot", id } : id));
-      send({ entities });
+      const records = answer(reads.length - 1, afterOf(read));
+      if (typeof records === "string") return void res.writeHead(200, { "content-type": "application/json" }).end(`{"results":{"entities":${records}}}`);
+      send({ entities: records.map((id) => (typeof id === "number" ? { type: "Shot", id } : id)) });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -62,8 +67,8 @@ async function scriptedSite(answer: (n: number, after: number | undefined) => un
 
 /** Pages of `pages`, in turn; no row once they are used up. */
 const inTurn =
-  (...pages: unknown[][]) =>
-  (n: number): unknown[] =>
+  (...pages: (unknown[] | string)[]): Answer =>
+  (n) =>
     pages[n] ?? [];
 
 const closers: (() => Promise<void>)[] = [];
@@ -71,7 +76,7 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function site(answer: (n: number, after: number | undefined) => unknown[]): Promise<{ api: EntityApi; reads: Read[] }> {
+async function site(answer: Answer): Promise<{ api: EntityApi; reads: Read[] }> {
   const s = await scriptedSite(answer);
   closers.push(s.close);
   return s;
@@ -150,6 +155,21 @@ describe("a walk by id refuses a page whose ids do not ascend above the last id 
       expectRefusal(error, 3);
       expect(ids).toEqual([1, 2, 3]);
       expect(reads).toHaveLength(2);
+    }
+  });
+
+  it("refuses an id that is not a whole number the next request can carry (a fraction, one past 2^53, 1e400)", async () => {
+    for (const [records, lastId] of [
+      [`[{"type":"Shot","id":1},{"type":"Shot","id":2.5}]`, 1],
+      [`[{"type":"Shot","id":1},{"type":"Shot","id":9007199254740993}]`, 1],
+      // JSON.parse reads it as Infinity, which the next request would send as null.
+      [`[{"type":"Shot","id":1},{"type":"Shot","id":1e400}]`, 1],
+    ] as const) {
+      const { api, reads } = await site(inTurn(records, [7]));
+      const { ids, error } = await iterateIds(api);
+      expectRefusal(error, lastId);
+      expect(ids).toEqual([]);
+      expect(reads).toHaveLength(1);
     }
   });
 
