@@ -201,8 +201,8 @@ async function* walkPages(ctx: Context, plan: PagingPlan, setup: PagingSetup, af
       const id = isPlainObject(record) ? record["id"] : undefined;
       // Ids not above the last would make the next request repeat rows, or never end: refused rather than looped on. So
       // is an id the next request cannot carry as it came: a fraction, one past 2^53, or Infinity (JSON's 1e400), sent as null.
-      if (typeof id !== "number" || !Number.isSafeInteger(id) || !(id > lastId)) throw badReply("read", `records with ids above ${lastId}, in ascending order, for a walk by id`, record);
-      lastId = id;
+      if (!(Number.isSafeInteger(id) && (id as number) > lastId)) throw badReply("read", `records with ids above ${lastId}, in ascending order, for a walk by id`, record);
+      lastId = id as number;
     }
     collected += batch.length;
     yield batch;
