@@ -76,14 +76,19 @@ describe('the back-reference entry of a link written on one side', () => {
     await update('Asset', 4, { shots: [ref('Shot', 10), ref('Shot', 11)] }, 'add');
     await update('Asset', 4, { shots: [ref('Shot', 10)] }, 'remove');
     const entries = await logged(start);
+    // Each write's AssetShotConnection entries follow its own (the row of Shot 10, retired by the second write,
+    // reads a null entity).
     expect(outline(entries)).toEqual([
       'Shotgun_Asset_Change Asset#4 shots', 'Shotgun_Shot_Change Shot#10 assets', 'Shotgun_Shot_Change Shot#11 assets',
+      'Shotgun_AssetShotConnection_New undefined#undefined -', `Shotgun_AssetShotConnection_New AssetShotConnection#${entries[4]?.meta['entity_id']} -`,
       'Shotgun_Asset_Change Asset#4 shots', 'Shotgun_Shot_Change Shot#10 assets',
+      'Shotgun_AssetShotConnection_Change undefined#undefined retirement_date', 'Shotgun_AssetShotConnection_Retirement undefined#undefined -',
     ]);
+    expect(entries[8]!.meta['entity_id']).toBe(entries[3]!.meta['entity_id']);
     const asset = (entries[1]!.meta['added'] as Link[])[0];
     expect(asset).toMatchObject({ type: 'Asset', id: 4 });
     expect(entries[1]!.meta).toMatchObject({ entity_type: 'Asset', entity_id: 4, field_data_type: 'multi_entity', actual_attribute_changed: 'Asset.shots', original_event_log_entry_id: entries[0]!.id, removed: [] });
-    expect(entries[4]!.meta).toMatchObject({ original_event_log_entry_id: entries[3]!.id, added: [], removed: [asset] });
+    expect(entries[6]!.meta).toMatchObject({ original_event_log_entry_id: entries[5]!.id, added: [], removed: [asset] });
   });
 
   it('logs a bulk move as one entry on the list the Shots left, in its order, and one per Shot moved', async () => {
@@ -150,6 +155,7 @@ describe('in a batch', () => {
     const entries = await logged(start);
     expect(outline(entries)).toEqual([
       `Shotgun_Task_New Task#${created.id} -`, 'Shotgun_Shot_Change Shot#1 tasks', 'Shotgun_Asset_Change Asset#4 shots', 'Shotgun_Shot_Change Shot#10 assets',
+      `Shotgun_AssetShotConnection_New AssetShotConnection#${entries[4]?.meta['entity_id']} -`,
     ]);
     expect(entries[1]!.meta).toMatchObject({ original_event_log_entry_id: entries[0]!.id, in_create: true });
     expect(entries[3]!.meta).toMatchObject({ original_event_log_entry_id: entries[2]!.id });

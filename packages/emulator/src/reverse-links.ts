@@ -5,6 +5,14 @@ import { LinkPairs, pairKey, resolvePairs, type LinkSide, type ParsedSpec } from
 import type { Schema } from './schema.js';
 import { indexKey, isLink, type LinkRef, type Row, type Store } from './store.js';
 
+/** Told of each link a list of a pair gains or loses through {@link ReverseLinks}, and of each refresh. */
+export interface LinkWatcher {
+  /** `ref` went into or left the list in `row.field` (it leaves the list when the operation under way ends). */
+  linkChanged(row: Row, field: string, ref: LinkRef): void;
+  /** The pairs were re-read ({@link ReverseLinks.refresh}). */
+  refreshed(): void;
+}
+
 /** What {@link ReverseLinks} reads: the site's current schema and store (both are replaced on reset and load). */
 export interface LinkedSite {
   readonly schema: Schema;
@@ -37,6 +45,8 @@ export class ReverseLinks {
   private leaving: Map<Row, Map<string, Map<string, LinkRef>>> | null = null;
   /** During an operation, what it changed on the other side of the pairs (null between operations). */
   private log: ReverseChangeLog | null = null;
+  /** Told of every link a list gains or loses (see {@link watch}). */
+  private watcher: LinkWatcher | undefined;
 
   /**
    * @param site - The site whose rows are kept in step.
@@ -71,6 +81,31 @@ export class ReverseLinks {
     }
     reconcilePairs(store, due);
     for (const key of [...this.reconciled]) if (!active.has(key)) this.reconciled.delete(key);
+    this.watcher?.refreshed();
+  }
+
+  /** Sets the one watcher told of every link a list of a pair gains or loses, and of every refresh. */
+  watch(watcher: LinkWatcher): void {
+    this.watcher = watcher;
+  }
+
+  /** The active pairs of the current schema. */
+  activePairs(): LinkPairs {
+    return this.current();
+  }
+
+  /**
+   * Adds `ref` to (or takes it out of) the list in `row.field`, a side of a pair, and follows the change to the other
+   * side; returns what changed on both sides (the list of `row` included), for the event log.
+   */
+  linkEnds(row: Row, field: string, ref: LinkRef, linked: boolean): ReverseChange[] {
+    return this.operation(() => {
+      if (linked) {
+        if (this.list(row, field, ref)) this.follow(row, field, undefined, ref);
+      } else if (this.unlist(row, field, ref)) {
+        this.follow(row, field, ref, undefined);
+      }
+    });
   }
 
   /** Keys of the active pairs whose lists are in step, for a snapshot to give back to {@link refresh}. */
@@ -180,6 +215,7 @@ export class ReverseLinks {
     byField.set(field, refs);
     refs.set(key, ref);
     this.log?.removed(row, field, ref);
+    this.watcher?.linkChanged(row, field, ref);
     return true;
   }
 
@@ -188,6 +224,7 @@ export class ReverseLinks {
     this.settle(row, field);
     if (!this.site.store.addLink(row, field, ref)) return false;
     this.log?.added(row, field, ref);
+    this.watcher?.linkChanged(row, field, ref);
     return true;
   }
 

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { EmulatorClock, type ClockSnapshot, type ClockStart } from './clock.js';
 import { LastAccessed } from './last-accessed.js';
 import type { FormatContext } from './entity-format.js';
+import { ConnectionRows } from './connection-rows.js';
 import { addScript, cardScripts, cardUsers, seed, type ScriptCredential, type UserCredential } from './fixtures.js';
 import { QueryCache } from './read-query.js';
 import { parseReverseLinkSpecs } from './reverse-link-pairs.js';
@@ -109,6 +110,8 @@ export class Site implements FormatContext {
   readonly twoFactorCodes: TwoFactorCodes = new TwoFactorCodes();
   /** Keeps the reverse sides of links in step (`Task.entity` and `Shot.tasks`, …). */
   readonly reverseLinks: ReverseLinks;
+  /** Keeps the connection entity rows in step with the links they stand for (re-read with {@link reverseLinks}). */
+  readonly connections: ConnectionRows;
   /**
    * Whether a PAT exchange time changed since the last save. Logins arrive with reads, which save nothing, so the
    * `--data` file is brought up to date by the next save of any kind, at the latest on close.
@@ -132,6 +135,7 @@ export class Site implements FormatContext {
     saved?: SiteSnapshot,
   ) {
     this.reverseLinks = new ReverseLinks(this, parseReverseLinkSpecs([...(settings.reverseLinks ?? []), ...DEFAULT_REVERSE_LINKS]));
+    this.connections = new ConnectionRows(this);
     this.queryCache = new QueryCache(settings.queryCacheSize ?? 32);
     this.sessions = new SessionTable(settings.sessionIdleSeconds * 1000);
     this.clock = new EmulatorClock(settings.clockStart);
@@ -263,14 +267,17 @@ export class Site implements FormatContext {
     this.schema = new Schema(snap.schema);
     this.store = new Store();
     this.store.load(snap.store);
+    const loaded = this.store.revision;
     this.reverseLinks.refresh(snap.reverseLinksInStep ?? []);
+    // Connection rows made for the links of an older file (see ConnectionRows), or lists brought in line: save them.
+    const linksChanged = this.store.revision !== loaded;
     this.scripts = snap.scripts;
     // Data files written before codes were issued held a fixed `twoFactorCode`: such a user still has 2FA.
     this.users = snap.users.map((u) => {
       const { twoFactorCode, ...rest } = u as UserCredential & { twoFactorCode?: string | null };
       return { ...rest, twoFactor: u.twoFactor ?? (typeof twoFactorCode === 'string' && twoFactorCode !== '') };
     });
-    this.changedOnLoad = syncPasswordFields(this);
+    this.changedOnLoad = syncPasswordFields(this) || linksChanged;
     this.projects = snap.projects;
     this.sessions.clear();
     this.twoFactorCodes.clear();

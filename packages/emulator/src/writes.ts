@@ -3,6 +3,7 @@ import { formatDateTime } from './clock.js';
 import { compilePath, formatRow } from './entity-format.js';
 import { FaultCode, RpcFault, badInput, excerpt } from './errors.js';
 import { logEvent, logFieldChange, logRetirement, logReverseChanges, logRevival } from './event-log.js';
+import type { ConnectionEffect } from './connection-rows.js';
 import type { UserCredential } from './fixtures.js';
 import { viewerOf } from './last-accessed.js';
 import { linkKey } from './link-refs.js';
@@ -71,6 +72,7 @@ export function parseReturnFields(value: unknown): string[] {
 /** `create`: inserts a row and returns it with the written fields plus `return_fields`. */
 export function createEntity(site: Site, principal: Principal, type: string, fields: unknown, returnFields: unknown): Record<string, unknown> {
   site.schema.requireType(type);
+  site.connections.checkWritable(type);
   const writes = parseFieldWrites(fields, undefined);
   const ret = parseReturnFields(returnFields);
   const paths = returnPaths(site, principal, type, ret);
@@ -112,6 +114,9 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   if (type === 'HumanUser' && PASSWORD_FIELD in data) data[PASSWORD_FIELD] = passwordFieldValue(password);
   const row = site.store.insert(type, data);
   const reverse = site.reverseLinks.created(row);
+  // Lists written by the create are numbered by position; those a connection row created by hand links are not.
+  for (const [field, changes] of reverse) listsWritten(site, row, field, changes);
+  for (const [field, changes] of site.connections.created(row)) reverse.set(field, [...(reverse.get(field) ?? []), ...changes]);
   if (type === 'HumanUser') {
     const cred: UserCredential = { login: data['login'] as string, password, admin: false, pat: 'missing', patExchangedAt: null, twoFactor: false };
     site.users.push(cred);
@@ -123,6 +128,7 @@ export function createEntity(site: Site, principal: Principal, type: string, fie
   const event = logEvent(site, principal, row, 'New', { type: 'new_entity', entity_type: type, entity_id: row.id });
   // The site logs a Change per field set in a create (`in_create`); the emulator logs none, so the back-references point to the New entry.
   for (const [field, changes] of reverse) logReverseChanges(site, principal, { row, field, event, inCreate: true }, changes);
+  logConnectionEffects(site, principal, site.connections.settle());
   const written = writes.map((w) => w.field).filter((f, i, all) => all.indexOf(f) === i);
   return formatRow(site, row, [...returnPaths(site, principal, type, written), ...paths.filter((p) => !written.includes(p.path))]);
 }
@@ -143,6 +149,7 @@ export function requireRow(site: Site, type: unknown, id: unknown): Row {
  */
 export function updateEntity(site: Site, principal: Principal, type: unknown, id: unknown, fields: unknown, defaultMode: unknown, byUpload = false): Record<string, unknown> {
   const row = requireRow(site, type, id);
+  site.connections.checkWritable(row.type);
   if (row.retired) throw badInput(`${row.type} with id ${row.id} is retired; revive it before updating`);
   const writes = parseFieldWrites(fields, defaultMode);
   const changes: [string, unknown, unknown, ReverseChange[]][] = [];
@@ -197,7 +204,9 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
   for (const [field, value] of computed) {
     const old = row.f[field];
     if (JSON.stringify(old ?? null) === JSON.stringify(value ?? null) && !(field === PASSWORD_FIELD && passwordChanged)) continue;
-    changes.push([field, old, value, site.reverseLinks.write(row, field, value)]);
+    const reverse = site.reverseLinks.write(row, field, value);
+    listsWritten(site, row, field, reverse);
+    changes.push([field, old, value, [...reverse, ...site.connections.moved(row, field, old)]]);
   }
   if (changes.length > 0) {
     if (site.schema.field(row.type, 'updated_at')) site.store.setField(row, 'updated_at', formatDateTime(site.now()));
@@ -207,6 +216,7 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
       logReverseChanges(site, principal, { row, field, event, inCreate: false }, reverse);
     }
   }
+  logConnectionEffects(site, principal, site.connections.settle());
   // Echo the fields the caller wrote, not the filmstrip cleared along with the thumbnail (rpc-protocol §2.5).
   const names = [...new Set(writes.map((w) => w.field))];
   return formatRow(site, row, returnPaths(site, principal, row.type, names));
@@ -215,20 +225,43 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
 /** `delete`: retires a row; false when it was already retired. */
 export function deleteEntity(site: Site, principal: Principal, type: unknown, id: unknown): boolean {
   const row = requireRow(site, type, id);
+  site.connections.checkWritable(row.type);
   if (row.retired) return false;
   site.store.setRetired(row, true);
   site.reverseLinks.retired(row);
+  site.connections.retired(row);
   logRetirement(site, principal, row);
+  logConnectionEffects(site, principal, site.connections.settle());
   return true;
 }
 
 /** `revive`: brings a retired row back; false when it was not retired. */
 export function reviveEntity(site: Site, principal: Principal, type: unknown, id: unknown): boolean {
   const row = requireRow(site, type, id);
+  site.connections.checkWritable(row.type);
   if (!row.retired) return false;
   if (row.type === 'HumanUser' && row.f['sg_status_list'] === 'act') checkUserActivation(site, principal, `reviving the active HumanUser '${String(row.f['login'])}'`);
   site.store.setRetired(row, false);
   site.reverseLinks.revived(row);
+  site.connections.revived(row);
   logRevival(site, principal, row);
+  logConnectionEffects(site, principal, site.connections.settle());
   return true;
+}
+
+/** Tells the connection rows which lists a write changed, the row's own and those on the other side, to number them. */
+function listsWritten(site: Site, row: Row, field: string, changes: readonly ReverseChange[]): void {
+  site.connections.listWritten(row, field);
+  for (const change of changes) site.connections.listWritten(change.row, change.field);
+}
+
+/** Logs what a write did to connection rows on its own (see `ConnectionRows.settle`), as their own writes are logged. */
+function logConnectionEffects(site: Site, principal: Principal, effects: readonly ConnectionEffect[]): void {
+  for (const effect of effects) {
+    const row = effect.row;
+    if (effect.kind === 'new') logEvent(site, principal, row, 'New', { type: 'new_entity', entity_type: row.type, entity_id: row.id });
+    else if (effect.kind === 'retired') logRetirement(site, principal, row);
+    else if (effect.kind === 'revived') logRevival(site, principal, row);
+    else if (effect.kind === 'renumbered') logFieldChange(site, principal, row, effect.field, effect.before, effect.after);
+  }
 }
