@@ -304,6 +304,23 @@ describe("a transport that fails with a plain Error", () => {
     expect(s.received.map((r) => r.method)).toEqual(["read", "create"]);
   });
 
+  it("is SgTimeoutError scope deadline when the transport's TimeoutError came at the deadline handed over, else no limit it did not reach", async () => {
+    const s = await site();
+    // Honours the deadline as a fetch transport usually does: AbortSignal.timeout(deadlineMs), a plain TimeoutError.
+    const byDeadline = sloppy("by-deadline", (request) => AbortSignal.timeout(request.deadlineMs ?? 60));
+    const sg = createClient({ site: s.url, transport: byDeadline, auth });
+    const create = (await settled(sg.call("create", { type: "Shot", data: {} }, { deadlineMs: 300, timeoutMs: 10_000 }))) as SgTimeoutError;
+    expect(create).toBeInstanceOf(SgTimeoutError);
+    expect(create).toMatchObject({ scope: "deadline", maybeSent: true, method: "create", hint: MAYBE_APPLIED_HINT });
+    expect(create.timeoutMs).toBeGreaterThan(200);
+    expect(create.timeoutMs).toBeLessThanOrEqual(300);
+    // Its own 60 ms limit, far from both the call's timeoutMs and its deadline: neither is claimed.
+    const early = sloppy("early", () => AbortSignal.timeout(60));
+    const sg2 = createClient({ site: s.url, transport: early, auth });
+    const read = (await settled(sg2.call("read", { type: "Shot" }, { deadlineMs: 5_000, timeoutMs: 3_000 }))) as SgTimeoutError;
+    expect(read).toMatchObject({ code: "SG_TIMEOUT", scope: "attempt", timeoutMs: Number.NaN });
+  });
+
   it("is the call's own abort when fetch, given the call's signal, rejects with its AbortError or TimeoutError", async () => {
     const s = await site();
     const sg = createClient({ site: s.url, transport: sloppy("passing", (request) => request.signal), auth });

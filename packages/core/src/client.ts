@@ -225,9 +225,9 @@ export function createClient(options: ClientOptions): Client {
    * that throws instead of returning a promise (its error is the rejection). The wait is bounded by the request's
    * signal, the client's close signal and its `deadlineMs`, whether the transport honours them or not (see
    * {@link bounded}). A write stopped after the handover that the transport says nothing about may have been applied,
-   * and says so. A rejection that is not an `SgError` is the abort of a call so stopped, else an `SgTimeoutError`
-   * (`scope: "attempt"`) for a `TimeoutError` or an `SgNetworkError` (its string `code` as `syscallCode`), naming the
-   * transport and `name`.
+   * and says so. A rejection that is not an `SgError` is the abort of a call so stopped, else an `SgTimeoutError` for
+   * a `TimeoutError` (`scope: "deadline"` once the deadline handed over has passed) or an `SgNetworkError` (its string
+   * `code` as `syscallCode`), naming the transport and `name`.
    */
   const handOver = <
     R extends {
@@ -247,11 +247,15 @@ export function createClient(options: ClientOptions): Client {
     if (request.signal?.aborted) return Promise.reject(abortErrorFrom(request.signal));
     const write = request.kind === "write";
     const closed = closer.signal;
+    const at = performance.now();
     return bounded(promised(go, request), request.signal, closed, request.deadlineMs, name, transport.name, write).catch((error: unknown) => {
       if (!(error instanceof SgError)) {
         // What a transport rejects with once the call was stopped (its signal's reason, an AbortError) is that abort.
-        // Else its own time limit (a TimeoutError, as fetch's with AbortSignal.timeout()) is a timeout of its attempt,
-        // whose limit core knows only as the call's timeoutMs; anything else failed the call, its own code kept.
+        // Else its own time limit (a TimeoutError, as fetch's with AbortSignal.timeout()) is the deadline handed over
+        // when that much time passed (timers may fire a little early), else an attempt's: the call's timeoutMs if that
+        // much passed, else a limit core does not know (NaN). Anything else failed the call, its own code kept.
+        const took = performance.now() - at;
+        const reached = (limit: number | undefined): limit is number => limit !== undefined && took + 20 >= limit;
         const secrets = [...secretsOf(request.credentials), ...siteSecrets, ...targetSecrets((request as { target?: unknown }).target)];
         let errorName: unknown, code: unknown;
         try {
@@ -270,8 +274,8 @@ export function createClient(options: ClientOptions): Client {
                   secrets,
                   hint: write ? MAYBE_APPLIED_HINT : undefined,
                   syscallCode: typeof code == "string" ? code : undefined,
-                  timeoutMs: request.timeoutMs ?? NaN,
-                  scope: "attempt",
+                  timeoutMs: reached(request.deadlineMs) ? request.deadlineMs : reached(request.timeoutMs) ? request.timeoutMs : NaN,
+                  scope: reached(request.deadlineMs) ? "deadline" : "attempt",
                 },
               );
       }

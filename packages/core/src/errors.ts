@@ -301,7 +301,8 @@ export class SgTimeoutError extends SgError {
   static override readonly "@sg/core brand": string = "SG_TIMEOUT";
   /**
    * The limit that was exceeded, in milliseconds. `NaN` when it is not known: a custom transport's own limit, when a
-   * client makes this error of the `TimeoutError` that transport rejected with and the call had no `timeoutMs`.
+   * client makes this error of the `TimeoutError` that transport rejected with before the call's `timeoutMs` or
+   * deadline could have passed.
    */
   readonly timeoutMs: number;
   /** `attempt`: one HTTP attempt took too long; `deadline`: the whole call including retries did. */
