@@ -5,6 +5,7 @@ import type { CredentialsFileWarning } from "./credentials-store.js";
 import { CredentialsFileError, UsageError } from "./exit-codes.js";
 import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
+import { libraryDiagnosis } from "./library-diagnosis.js";
 import { timedOutLoggingIn } from "./login-timeout.js";
 import { networkAdvice, proxyRefusalAdvice, statusProxyNote, type NetworkContext } from "./network-advice.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
@@ -100,6 +101,22 @@ function relogin(method: "password" | "browser", siteKind: SiteAuthKind): string
 }
 
 /**
+ * What to do about a refused session: a saved one, log in again (as it was saved); a token given, save a new session
+ * the way the site takes (the browser on SSO and Identity sites, and on any site that sent the call to its SSO login),
+ * then stop giving the old token, which wins over the saved session; or give a new one where the old one came from.
+ */
+function sessionFix(auth: Extract<AuthChoice, { kind: "session" }>, error: SgError, siteKind: SiteAuthKind): string {
+  const redirected = error.code === "SG_SSO_SESSION_EXPIRED" || (error.cause as { code?: unknown } | undefined)?.code === "SG_SSO_SESSION_EXPIRED";
+  const kind = redirected ? "sso" : siteKind;
+  if (auth.stored) return `Run ${relogin(auth.stored.method, kind)} again to save a new session, or \`sg logout\` to forget it.`;
+  const from = auth.sessionToken.source;
+  const stop = from.startsWith("--") ? `drop ${from}` : /^[A-Z_]+$/.test(from) ? `unset ${from}` : `stop giving it (${from})`;
+  // As the library's hint does, except after an SSO redirect (the token was a session of the site).
+  const other = redirected ? "" : " A script name and key go to --script-name and --script-key, a login and password to --login and --password.";
+  return `Run ${relogin("password", kind)} to save a new session, then ${stop} (a token given wins over the saved session); or pass a new token (your browser's _session_id) with ${from}.${other}`;
+}
+
+/**
  * A proxy that refused before the site got anything: `proxy-login` when it wants a login (407), saying whether its URL
  * carried one (never the login itself), `proxy-forbidden` when it does not let the request through to the site (403).
  */
@@ -150,13 +167,28 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
   const errorCode = (error as { errorCode?: unknown }).errorCode;
   const code = error.code;
   const sudoAs = auth.kind === "none" ? undefined : auth.sudoAs;
+  // The library's finer diagnosis (its code and hint), also of a plain permission fault its strategy never saw.
+  const diagnosed = libraryDiagnosis(error, auth);
+  const library = diagnosed instanceof SgError ? diagnosed : error;
+  if (library.code === "SG_SCRIPT_CANNOT_ACTIVATE_USER") {
+    // No permission can be granted for it: not to the script, not to the one it acts as (a 104 like any other).
+    return {
+      problem: "script-cannot-activate-user",
+      why: "on an Autodesk Identity site a script may not activate a HumanUser (set sg_status_list to 'act', create or revive an active one), not even acting as an admin with --sudo-as.",
+      fix:
+        "Make that one call as an admin person: --login and --password of an admin whose legacy login has a valid Personal Access Token bound, without --sudo-as " +
+        "(a sudo target cannot do it either). Everything else can stay on the script.",
+    };
+  }
+  // The library's hint for a sudo refusal says what to change for that case (who to set Active, which setting, which role).
+  const sudoFix = /_SUDO_/.test(library.code) ? library.hint : undefined;
   if ((auth.kind === "script" || sudoAs) && (/SUDO/.test(code) || /cannot 'sudo'|sudo/i.test(all))) {
     if (/FORBIDDEN/.test(code) || /permission to 'sudo'/i.test(all)) {
       // Not the target's fault: no other --sudo-as can help, only another role or no sudo at all.
       return {
         problem: "sudo-forbidden",
-        why: `sudoAsLogin '${sudoAs?.value ?? "?"}' was refused: the permission role of the one logged in does not allow 'sudo' (the Admin role does).`,
-        fix: "Ask a site admin for a permission role that allows 'sudo' (Admin → Permissions; the Admin role does), or drop --sudo-as, or log in as that person (sg login) to act as them.",
+        why: `sudoAsLogin '${sudoAs?.value ?? "?"}' was refused: the permission role of the one logged in does not allow 'sudo'.`,
+        fix: sudoFix ?? "Ask a site admin for a permission role that allows 'sudo' (Admin → Permissions; the Admin role does), or drop --sudo-as.",
       };
     }
     const inactive = /INACTIVE/.test(code) || /inactive/i.test(all);
@@ -171,9 +203,11 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
     return {
       problem: "sudo-refused",
       why: `sudoAsLogin '${sudoAs?.value ?? "?"}' was refused: ${reason}.`,
-      fix: unknown
-        ? "--sudo-as takes the person's login as shown under Admin → People (on Autodesk Identity sites usually their email), not their name; check its spelling. Or drop --sudo-as."
-        : "Pick an active user who allows impersonation, drop --sudo-as, or log in as that person (sg login).",
+      fix:
+        sudoFix ??
+        (unknown
+          ? "--sudo-as takes the person's login as shown under Admin → People (on Autodesk Identity sites usually their email), not their name; check its spelling. Or drop --sudo-as."
+          : "Pick an active user who allows impersonation, or drop --sudo-as."),
     };
   }
   // The API call was redirected to the site's SSO (SAML) login. A script key needs no SSO session: something in front
@@ -226,19 +260,21 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
     };
   }
   if (auth.kind === "session") {
-    return {
-      problem: "session-expired",
-      why: "the session token was refused: it expired (sessions end after a period of inactivity) or was revoked.",
-      fix: auth.stored ? `Run ${relogin(auth.stored.method, siteKind)} again to save a new session, or \`sg logout\` to forget it.` : "Get a new session token (sg login, sg login --browser, or your browser's _session_id) and pass it again.",
-    };
+    return { problem: "session-expired", why: "the session token was refused: it expired (sessions end after a period of inactivity) or was revoked.", fix: sessionFix(auth, error, siteKind) };
   }
   if (auth.kind === "script") {
+    const name = auth.scriptName.value;
+    // The library says so of a name with an `@`: a person's login given as the script's name.
+    const person = library.code === "SG_SCRIPT_REJECTED" && /looks like a person's login/.test(library.hint ?? "") ? ` '${name}' looks like a person's login: a person logs in with --login and --password (or \`sg login\`).` : "";
     return {
       problem: "script-rejected",
-      why: `the site refused script '${auth.scriptName.value}' with this key.`,
-      fix: "Check --script-name and --script-key (or SG_SCRIPT_NAME/SG_SCRIPT_KEY) against Admin → Scripts; generate a new key there if it was lost.",
+      why: `the site refused script '${name}' with this key.`,
+      fix: `Check --script-name and --script-key (or SG_SCRIPT_NAME/SG_SCRIPT_KEY) against Admin → Scripts; generate a new key there if it was lost.${person}`,
     };
   }
+  // The library says so of every refused login: a script's key given as the password is refused the same way.
+  const keyAsPassword =
+    auth.kind === "user" && /script's application key/.test(library.hint ?? "") ? ` If ${auth.password?.source ?? "--password"} is a script's application key, pass --script-name and --script-key instead.` : "";
   if (auth.kind === "user" && (siteKind === "identity" || /PAT_/.test(code))) {
     const revoked = /revoked|no longer valid/i.test(all);
     // A refusal that does not speak of a PAT looks the same for a mistyped passphrase, an inactive account and a
@@ -249,11 +285,11 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
       why: revoked
         ? "the Personal Access Token bound to your legacy login is no longer valid (deleted from your Autodesk profile, or the passphrase changed). A deleted PAT keeps working for about an hour after its last use, then fails."
         : "on an Autodesk Identity site the legacy login works only with a valid Personal Access Token bound to it: none is bound, it was revoked (a deleted PAT keeps working for about an hour, then fails), the passphrase is wrong, or the account is inactive.",
-      fix: `${revoked || patSaid ? "" : "Check --login and --password (or SG_LOGIN/SG_PASSWORD) and that the account is active; if they are right, no valid PAT is bound: "}${PAT_STEPS} Or run \`sg login --browser\`.`,
+      fix: `${revoked || patSaid ? "" : "Check --login and --password (or SG_LOGIN/SG_PASSWORD) and that the account is active; if they are right, no valid PAT is bound: "}${PAT_STEPS} Or run \`sg login --browser\`.${keyAsPassword}`,
     };
   }
   if (auth.kind === "user") {
-    return { problem: "bad-login", why: `the site refused login '${auth.login.value}' with this passphrase.`, fix: "Check --login and --password (or SG_LOGIN/SG_PASSWORD); on sites with SSO or Autodesk Identity use `sg login --browser`." };
+    return { problem: "bad-login", why: `the site refused login '${auth.login.value}' with this passphrase.`, fix: `Check --login and --password (or SG_LOGIN/SG_PASSWORD); on sites with SSO or Autodesk Identity use \`sg login --browser\`.${keyAsPassword}` };
   }
   return { problem: "auth-failed", why: error.reason, fix: error.hint ?? "Run again with --debug." };
 }

@@ -15,6 +15,7 @@ import { explainAuthFailure } from "./doctor.js";
 import { EXIT_MAYBE_APPLIED, exitCodeFor, formatError } from "./exit-codes.js";
 import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
+import { libraryDiagnosis } from "./library-diagnosis.js";
 import type { CliIo } from "./io.js";
 import { networkAdvice, statusProxyNote } from "./network-advice.js";
 import { permissionAdvice, permissionFaultWords } from "./permission-advice.js";
@@ -31,15 +32,18 @@ function sudoForbidden(error: unknown, auth: AuthChoice): boolean {
 }
 
 /**
- * What to do about a failed login, key, session or browser approval, in flags and commands (the doctor's words)
- * rather than the libraries' option names, when the advice is specific.
+ * What to do about a failed login, key, session or browser approval, or a fault the auth library explains (a script
+ * activating a person on an Identity site), in flags and commands (the doctor's words) rather than the libraries'
+ * option names, when the advice is specific.
  */
 function authAdvice(error: unknown, ctx: CommandContext): string | undefined {
   const browser = browserLoginAdvice(error);
   if (browser) return browser;
   // `sg login` opens its client itself: its connection explains a refused login as well.
   const connected = ctx.connected ?? ctx.opened;
-  if (!connected || !(error instanceof SgAuthError || sudoForbidden(error, connected.connection.auth))) return undefined;
+  if (!connected) return undefined;
+  const auth = connected.connection.auth;
+  if (!(error instanceof SgAuthError || sudoForbidden(error, auth) || libraryDiagnosis(error, auth) !== error)) return undefined;
   const info = connected.client.cachedInfo?.();
   const explained = explainAuthFailure(error, connected.connection.auth, info ? siteAuthKind(info) : "unknown", undefined, ctx.io.stdin.isTTY === true);
   return explained.problem === "auth-failed" ? undefined : explained.fix;
@@ -55,8 +59,9 @@ function proxyOf(ctx: CommandContext): ReturnType<CommandContext["proxy"]> | und
 }
 
 /**
- * The hint to show instead of the error's own: auth advice, a permission fault's (who ran the command, unless it was
- * a refusal of the right to sudo, which the auth advice explains), an HTTP login's, else network advice, in flags and
+ * The hint to show instead of the error's own: auth advice (the auth library's diagnosis first: a permission fault it
+ * explains, a refusal of the right to sudo or the Identity rule that scripts may not activate people, is no permission
+ * anyone can grant), a permission fault's (who ran the command), an HTTP login's, else network advice, in flags and
  * variables.
  */
 function cliAdvice(error: unknown, ctx: CommandContext): string | undefined {

@@ -47,6 +47,8 @@ const FUNCTIONS: readonly FlagWord[] = [
   { name: /\blegacyLoginAuth\(?\)? from @sg\/auth-legacy-pat\b/g, flag: "--login and --password (or `sg login`)" },
   { name: /\bsessionAuth\(?\)? from @sg\/auth-session\b/g, flag: "--session-token (or `sg login --browser`)" },
   { name: /\bscriptAuth\(?\)? from @sg\/auth-script\b/g, flag: "--script-name and --script-key" },
+  // "an admin's legacy login with a valid PAT (@sg/auth-legacy-pat)": the package alone, named as what it takes.
+  { name: /\(@sg\/auth-legacy-pat\)/g, flag: "(--login and --password)" },
 ];
 
 /**

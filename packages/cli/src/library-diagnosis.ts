@@ -1,0 +1,33 @@
+/**
+ * The auth libraries' own diagnosis of an error, for the credentials `sg` ran with: some refusals reach the command
+ * as the site's plain permission fault (a script role without sudo, the Identity rule that scripts may not activate
+ * people), which the strategy never sees; the library's explainers give them their code and hint. Loaded with the
+ * failure report and the doctor only.
+ *
+ * @packageDocumentation
+ */
+import { explainSudoFault as legacySudoFault } from "@sg/auth-legacy-pat";
+import { explainScriptFault } from "@sg/auth-script";
+import { explainSudoFault as sessionSudoFault } from "@sg/auth-session";
+import type { AuthChoice } from "./connection.js";
+
+/**
+ * `error` as the library of `auth` explains it (an error with its own `code` and hint), or `error` itself when that
+ * library has nothing to add. Never a secret: only the script name and the `--sudo-as` login are passed on.
+ *
+ * @param error - what the command threw.
+ * @param auth - the credentials the command ran with.
+ */
+export function libraryDiagnosis(error: unknown, auth: AuthChoice): unknown {
+  const sudoAsLogin = auth.kind === "none" ? undefined : auth.sudoAs?.value;
+  switch (auth.kind) {
+    case "script":
+      return explainScriptFault(error, { scriptName: auth.scriptName.value, sudoAsLogin });
+    case "user":
+      return sudoAsLogin === undefined ? error : legacySudoFault(error, { sudoAsLogin });
+    case "session":
+      return sudoAsLogin === undefined ? error : sessionSudoFault(error, { sudoAsLogin });
+    default:
+      return error;
+  }
+}
