@@ -87,7 +87,9 @@ describe("an SSO session expired: the site redirects to its SAML login", () => {
       expect((error as SgSessionError).reason).toBe(
         `@sg/auth-session: the site redirected the call to its SSO (SAML) login: the SSO session of the token ending '7d1e' has expired (or the token is not a session of ${site.url})`,
       );
-      expect((error as SgSessionError).hint).toBe(`Log in to the site again in the browser (SSO). ${NEW_TOKEN_HINT}`);
+      // On an SSO site a login and password are refused: the command line's way is `sg login --browser` only.
+      expect((error as SgSessionError).hint).toBe(`Log in to the site again in the browser (SSO). ${NEW_TOKEN_HINT.replace("`sg login`", "`sg login --browser`")}`);
+      expect((error as SgSessionError).hint).not.toMatch(/`sg login`/);
       expect((error as SgSessionError).message).not.toMatch(/script key|password|revoked/);
       expect(findSecrets(error, [OLD])).toEqual([]);
       expect(site.tokens).toEqual([OLD]);

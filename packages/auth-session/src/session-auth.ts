@@ -92,7 +92,8 @@ export function boundSessionAuth(options: SessionAuthOptions, bound = ""): AuthS
           code: EXPIRED,
           cause: error,
           hint: sso
-            ? `Log in to the site again in the browser (SSO). ${NEW_TOKEN_HINT}`
+            ? // An SSO site refuses a login and password: on the command line, the browser only.
+              `Log in to the site again in the browser (SSO). ${NEW_TOKEN_HINT.replace("`sg login`", "`sg login --browser`")}`
             : `${NEW_TOKEN_HINT} A script name and key go to scriptAuth from @sg/auth-script, a login and password to legacyLoginAuth from @sg/auth-legacy-pat.`,
           secrets,
           method: error.method,
