@@ -109,3 +109,14 @@ describe("a read answered 401, 404 or a redirect is sent once (spec §7: never r
     expect(server.requests).toHaveLength(1);
   });
 });
+
+describe("404 at a site URL with a path (a browser page's URL copied as the site)", () => {
+  it("names the site's root to pass; without a path, no root is named", async () => {
+    const server = await serve((_req, res) => text(res, "<html>404</html>", 404, "text/html"));
+    const paged = await fail(jsonRpcTransport().send(read(), contextFor(parseSite(`${server.url}/detail/Shot/12`), fakeClock())));
+    expect(paged).toBeInstanceOf(SgHttpError);
+    expect(paged.hint).toBe(`Check the site URL and its base path: the API endpoint was not found there. A page's URL? Pass ${server.url}.`);
+    const root = await fail(jsonRpcTransport().send(read(), contextFor(server.url, fakeClock())));
+    expect(root.hint).toBe("Check the site URL and its base path: the API endpoint was not found there.");
+  });
+});

@@ -93,7 +93,7 @@ export function buildJsonRpcTransport(o: ResolvedOptions, name: string, httpPart
     // A write's answer echoes what it wrote (a create or batch returns every field sent): its limit grows with the
     // request. No character of JSON takes more than 6 bytes (`\uXXXX`), so 8× the request's length holds any echo.
     const maxBytes = kind === "write" ? Math.max(o.maxResponseBytes, 8 * body.length) : o.maxResponseBytes;
-    const errorContext: ErrorContext = { method, secrets: scrub, kind, retryWrites: policy.retryWrites, basicAuth: site.basicAuth !== undefined, session: credentials?.kind === "session" };
+    const errorContext: ErrorContext = { method, secrets: scrub, kind, retryWrites: policy.retryWrites, basicAuth: site.basicAuth !== undefined, session: credentials?.kind === "session", root: site.basePath ? site.origin : undefined };
     return runAttempts(
       {
         method,
