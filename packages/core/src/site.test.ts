@@ -10,6 +10,16 @@ describe("parseSite", () => {
     expect(parseSite("https://studio.example.com").basePath).toBe("");
   });
 
+  it("a host name without a scheme: the hint names the URL to pass (the host only)", () => {
+    for (const [given, root] of [
+      ["mystudio.example.com", "https://mystudio.example.com"],
+      [" mystudio.example.com/page/12 ", "https://mystudio.example.com"],
+    ] as const) {
+      expect(() => parseSite(given), given).toThrow(expect.objectContaining({ hint: `Pass ${root}.` }));
+    }
+    expect(() => parseSite("not a url")).toThrow(expect.objectContaining({ hint: undefined }));
+  });
+
   it("refuses other schemes, garbage, and plain http to a remote host", () => {
     for (const bad of ["file:///etc/passwd", "ftp://x", "not a url", "", 42]) expect(() => parseSite(bad)).toThrow(SgValidationError);
     expect(() => parseSite("http://studio.example.com")).toThrow(/plain http sends credentials in clear text/);

@@ -75,7 +75,10 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
     // A raw `/` or `?` in a password ends the user info early: the rest, to its `@`, is read as a host and a path.
     if ((url.pathname + url.search + url.hash).includes("@")) throw url;
   } catch {
-    throw new SgValidationError(prefix, urlRefusal(["site"], "an absolute http(s) URL", input));
+    const refusal = urlRefusal(["site"], "an absolute http(s) URL", input);
+    // A host name without a scheme (an `@`'s hint stays): name the URL to pass.
+    const host = /^\s*([\w-]+\.[\w.-]+)(\/|\s*$)/.exec(input)?.[1];
+    throw new SgValidationError(prefix, { ...refusal, hint: refusal.hint ?? (host && `Pass https://${host}.`) });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new SgValidationError(prefix, { path: ["site"], expected: "a URL using http or https", received: `scheme '${url.protocol.replace(/:$/, "")}'` });
