@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { EXIT_STATUS_HELP, UsageError } from "./exit-status.js";
 import { TRANSFER_COMMANDS } from "./transfer-limit.js";
 import { refuseReplacedBytes } from "./argv-utf8.js";
+import { unknownOptionHint } from "./option-guess.js";
 
 /** One option of the `sg` command line. */
 interface OptionSpec {
@@ -217,7 +218,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw dashValueError(message, argv) ?? new UsageError(message.replace(/\. To specify a positional argument.*$/s, ""), "Run `sg help` for the list of commands and options.");
+    // The option's name only (node's message never quotes a value given with `=`).
+    const unknown = /^Unknown option '(-[^']*)'/.exec(message)?.[1];
+    const hint = (unknown && unknownOptionHint(unknown, Object.keys(OPTIONS))) ?? "Run `sg help` for the list of commands and options.";
+    throw dashValueError(message, argv) ?? new UsageError(message.replace(/\. To specify a positional argument.*$/s, ""), hint);
   }
   const values: Record<string, string | boolean | readonly string[] | undefined> = {};
   // Last-wins would drop a value without a word: `--mode assets=add --mode shots=add` would replace `assets`.

@@ -7,6 +7,7 @@ import { errorInFlagWords } from "./flag-words.js";
 import { httpLoginAdvice } from "./http-login-advice.js";
 import { libraryDiagnosis } from "./library-diagnosis.js";
 import { timedOutLoggingIn } from "./login-timeout.js";
+import { PAT_STEPS } from "./option-guess.js";
 import { networkAdvice, proxyRefusalAdvice, statusProxyNote, type NetworkContext } from "./network-advice.js";
 import { proxyRefusalStatus } from "./proxy-refusal.js";
 import { describeRoute, routeFor, type ProxySettings } from "./proxy/proxy-settings.js";
@@ -52,9 +53,6 @@ const AUTH_KIND_LABEL: Record<SiteAuthKind, string> = {
   identity: "Autodesk Identity",
   unknown: "unknown",
 };
-
-const PAT_STEPS =
-  "In your Autodesk profile open Personal Access Tokens → Generate (scope ShotGrid; it is shown once), then in ShotGrid open Account Settings → Legacy Login and Personal Access Token, set a passphrase if you have none and bind the token. Only you can do this, not an admin.";
 
 /** The statuses of a site (or a gateway in front of it) that is there but not serving now: the ones calls retry. */
 const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
@@ -294,6 +292,16 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
   return { problem: "auth-failed", why: error.reason, fix: error.hint ?? "Run again with --debug." };
 }
 
+/** For a site URL with a path (a browser page's, `/page/1234`, maybe): the site's root to pass instead; else "". */
+function pagePath(site: string): string {
+  try {
+    const url = new URL(site);
+    return url.pathname.replace(/\/+$/, "") ? ` A page's URL is not the site's: pass ${url.origin}.` : "";
+  } catch {
+    return "";
+  }
+}
+
 /** Run every check. Never throws for a failed check. */
 export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
@@ -382,7 +390,7 @@ export async function runDoctor(ctx: CommandContext): Promise<DoctorReport> {
     const fix =
       login ??
       (error instanceof SgHttpError && error.status === 404
-        ? "This URL does not serve the ShotGrid API: check the site URL (e.g. https://mystudio.shotgrid.autodesk.com)."
+        ? `This URL does not serve the ShotGrid API: check the site URL (e.g. https://mystudio.shotgrid.autodesk.com).${pagePath(connection.site)}`
         : explained
           ? explained.fix
           : "Check the site URL; run again with --debug to see each HTTP attempt.");
