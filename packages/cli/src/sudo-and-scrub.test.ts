@@ -46,12 +46,14 @@ describe("--sudo-as with a person's credentials (sudo_as_login goes with any cre
     expect(JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === "login")).toMatchObject({ ok: false, problem: "sudo-forbidden" });
     const target = await sg(["find", "Shot", "--sudo-as", "private"], as("admin", "admin-pass-1"));
     expect(target.code).toBe(3);
-    expect(target.stderr).toContain("hint: Pick an active user who allows impersonation, drop --sudo-as");
+    // The library's diagnosis: the setting that allows it, never "log in as that person".
+    expect(target.stderr).toContain("hint: An admin can turn on 'Can impersonate this user' for 'private' in the web UI (not through the API), or use another login.");
   });
 });
 
 describe("a role that may not sudo (a permission fault, not an authentication one)", () => {
-  const ROLE_FIX = "Ask a site admin for a permission role that allows 'sudo' (Admin → Permissions; the Admin role does), or drop --sudo-as, or log in as that person (sg login) to act as them.";
+  // The library's diagnosis in flags: logging in as that person is no way out (they may be inactive, or on SSO).
+  const ROLE_FIX = "Only a permission role that allows 'sudo' (Admin → Permissions; the Admin role does) may act as another user: ask an admin for one, or drop --sudo-as.";
 
   it("the failing command's hint and doctor's fix both say to get a role that allows sudo, not to pick another user", async () => {
     const whoami = await sg(["whoami", "--sudo-as", "artist"], as("coord", "coord-pass-1"));
@@ -93,7 +95,7 @@ describe("sg login saves the person's own session, never a sudo", () => {
       expect(JSON.parse(plain.stdout)).toMatchObject({ login: "coord" });
       const sudo = await own.run(["whoami"], env);
       expect(sudo.code).toBe(3);
-      expect(sudo.stderr).toContain("hint: Ask a site admin for a permission role that allows 'sudo'");
+      expect(sudo.stderr).toContain("hint: Only a permission role that allows 'sudo' (Admin → Permissions; the Admin role does) may act as another user: ask an admin for one, or drop SG_SUDO_AS.");
     } finally {
       own.cleanup();
     }
