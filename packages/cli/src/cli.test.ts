@@ -706,7 +706,7 @@ describe("API errors exit with their kind's status, one line and a hint", () => 
     expect(session.code).toBe(3);
     expect(session.stderr).toContain("\nhint: Run `sg login` (or `sg login --browser`) to save a new session, then unset SG_SESSION_TOKEN (a token given wins over the saved session)");
     const sudo = await sg(["find", "Shot", "--sudo-as", "nobody_by_that_login"], scriptEnv);
-    expect(sudo.stderr).toContain("\nhint: --sudo-as takes the person's login as shown under Admin → People");
+    expect(sudo.stderr).toContain("\nhint: --sudo-as is the person's login as shown under Admin → People");
     for (const r of [key, session, sudo]) {
       expect(r.stderr.split("\n").filter((line) => line.startsWith("hint: "))).toHaveLength(1);
       expect(r.stderr).not.toMatch(/browserLogin\(|sessionAuth|scriptKey is|sudoAsLogin is/);
