@@ -8,7 +8,7 @@ export type AuthParams = Record<string, string | number | boolean>;
 
 function requireString(value: unknown, path: string[], secret: boolean): string {
   if (typeof value !== "string" || value === "") {
-    throw new SgValidationError(PREFIX, { path, expected: "a non-empty string", received: describeValue(value, secret && typeof value === "string") });
+    throw new SgValidationError(PREFIX, { path, expected: "a non-empty string", received: describeValue(value, secret) });
   }
   return value;
 }
@@ -17,11 +17,12 @@ function requireString(value: unknown, path: string[], secret: boolean): string 
  * Speak credentials as the api3 auth params object (rpc-protocol.md §1.4): `script_name`/`script_key`;
  * `user_login`/`user_password` (+ `auth_token`); `session_token` + `reject_if_expired` (default `true`); then
  * `session_uuid`, `sudo_as_login`, and the `extra` params merged last (they may override earlier keys).
- * Throws {@link SgValidationError} for malformed credentials without echoing secret values.
+ * Throws {@link SgValidationError} for malformed credentials without echoing secret values: a secret field of any type,
+ * and credentials or `extra` that are not objects, are described by their type only.
  */
 export function authParams(credentials: Credentials): AuthParams {
   if (!credentials || typeof credentials !== "object") {
-    throw new SgValidationError(PREFIX, { path: ["credentials"], expected: "a Credentials object", received: describeValue(credentials) });
+    throw new SgValidationError(PREFIX, { path: ["credentials"], expected: "a Credentials object", received: describeValue(credentials, true) });
   }
   const out: AuthParams = {};
   switch (credentials.kind) {
@@ -51,7 +52,7 @@ export function authParams(credentials: Credentials): AuthParams {
   if (credentials.sudoAsLogin) out["sudo_as_login"] = credentials.sudoAsLogin;
   if (credentials.extra) {
     if (typeof credentials.extra !== "object") {
-      throw new SgValidationError(PREFIX, { path: ["credentials", "extra"], expected: "an object of extra auth params", received: describeValue(credentials.extra) });
+      throw new SgValidationError(PREFIX, { path: ["credentials", "extra"], expected: "an object of extra auth params", received: describeValue(credentials.extra, true) });
     }
     for (const [k, v] of Object.entries(credentials.extra)) out[k] = v;
   }

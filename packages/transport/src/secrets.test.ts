@@ -172,6 +172,32 @@ describe("secrets never leak", () => {
     assertClean("validation", err);
   });
 
+  it("a custom strategy's secret of another type, or credentials given as the bare key, are described by type only", async () => {
+    // A vault that hands over a 2FA code or a script key as a number, or the key itself instead of a Credentials
+    // object: the refusal names the field and the type, as the auth packages' own checks do, never the value.
+    const server = await echoServer("ok");
+    const cases: [unknown, string[], string][] = [
+      [{ kind: "user", login: "ann", password: "PASSWORD-mk2", authToken: 918273 }, ["credentials", "authToken"], "a number ([REDACTED])"],
+      [{ kind: "script", scriptName: "bot", scriptKey: 73019455120987 }, ["credentials", "scriptKey"], "a number ([REDACTED])"],
+      [{ kind: "user", login: "ann", password: { vault: "PASSWORD-mk2" } }, ["credentials", "password"], "an object ([REDACTED])"],
+      [{ kind: "session", sessionToken: true }, ["credentials", "sessionToken"], "a boolean ([REDACTED])"],
+      ["3f9a1c77e0b24d5e9f0a1b2c3d4e5f60", ["credentials"], "a string ([REDACTED])"],
+      [{ kind: "script", scriptName: "bot", scriptKey: "SCRIPTKEY-mk1", extra: "api_token=VAULT-mk8" }, ["credentials", "extra"], "a string ([REDACTED])"],
+    ];
+    for (const [credentials, path, received] of cases) {
+      const err = await jsonRpcTransport()
+        .send({ method: "read", credentials: credentials as Credentials, kind: "read" }, contextFor(server.url))
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SgValidationError);
+      expect(err).toMatchObject({ path, received });
+      for (const form of [(err as Error).message, JSON.stringify(err), inspect(err)]) {
+        for (const secret of ["918273", "73019455120987", "3f9a1c77e0b24d5e9f0a1b2c3d4e5f60", "VAULT-mk8", "PASSWORD-mk2"]) expect(form).not.toContain(secret);
+      }
+    }
+    // Refused before anything was sent.
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("an abort reason quoting the call's secrets (a failed command's text) is scrubbed in the error's cause", async () => {
     const server = await echoServer("hang");
     const site = parseSite(`http://u:BASICPW-mk5@127.0.0.1:${server.port}`);
