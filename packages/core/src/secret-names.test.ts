@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { secretsOf, type Credentials } from "./credentials.js";
 import { SgFault } from "./errors.js";
-import { isSecretKey, redactValue, scrubText } from "./redact.js";
+import { REDACTED, isSecretKey, redactValue, scrubText } from "./redact.js";
 
 // Names a custom strategy's `extra` auth params, a vault or another product may give a secret.
 const SECRET_NAMES = [
@@ -30,9 +30,15 @@ const SECRET_NAMES = [
   // HumanUser's write-only field of data type "password" (a site's schema), which sets a person's password.
   "password_proxy",
   "passwordProxy",
+  // The signature of a signed (presigned) link's query: S3's, CloudFront's, Google Cloud Storage's, Azure's SAS.
+  "X-Amz-Signature",
+  "Signature",
+  "X-Goog-Signature",
+  "sig",
+  "url_signature",
 ];
 // Names that stay visible: the public half of credentials, and words that merely contain a secret word.
-const VISIBLE_NAMES = ["sudo_as_login", "login", "script_name", "scriptName", "session_uuid", "product", "keyword", "monkey", "tokenizer", "passage", "secretary", "api_version", "key", "key_id", "token_type", "cookie_policy", "credential_id", "password_strength", "password_change_next_login"];
+const VISIBLE_NAMES = ["sudo_as_login", "login", "script_name", "scriptName", "session_uuid", "product", "keyword", "monkey", "tokenizer", "passage", "secretary", "api_version", "key", "key_id", "token_type", "cookie_policy", "credential_id", "password_strength", "password_change_next_login", "signature_required", "sig_figs", "signatures", "signature_version", "design", "signal", "X-Amz-SignedHeaders", "X-Amz-Algorithm", "X-Amz-Expires"];
 
 describe("which names hold a secret (isSecretKey)", () => {
   it("a name whose last word is a secret word (split at _, -, spaces and camelCase) but a bare key, or a known joined name", () => {
@@ -54,6 +60,19 @@ describe("which names hold a secret (isSecretKey)", () => {
     expect(scrubText('{"vault_token": "vlt-0123456789", "product": "rv"} x_api_key=vlt-0123456789&login=ann')).toBe(
       '{"vault_token": "[REDACTED]", "product": "rv"} x_api_key=[REDACTED]&login=ann',
     );
+  });
+});
+
+describe("a signed link's signature (scrubText)", () => {
+  it("hides the signature of an S3, CloudFront, Azure or Google Cloud Storage link, and keeps its other parameters", () => {
+    const links = [
+      ["https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA1&X-Amz-Signature=abcdef0123", `https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${REDACTED}&X-Amz-Signature=${REDACTED}`],
+      ["https://d1.cloudfront.net/v.mov?Expires=1&Signature=abcDEF123~xyz&Key-Pair-Id=K1", `https://d1.cloudfront.net/v.mov?Expires=1&Signature=${REDACTED}&Key-Pair-Id=K1`],
+      ["https://acct.blob.core.windows.net/c/v.mov?sv=2021&sig=abcdef0123%3D&se=2026", `https://acct.blob.core.windows.net/c/v.mov?sv=2021&sig=${REDACTED}&se=2026`],
+      ["https://storage.googleapis.com/b/o?X-Goog-Signature=abcdef0123&X-Goog-Expires=60", `https://storage.googleapis.com/b/o?X-Goog-Signature=${REDACTED}&X-Goog-Expires=60`],
+      ['{"signature": "abcdef0123", "signature_required": true}', `{"signature": "${REDACTED}", "signature_required": true}`],
+    ];
+    for (const [text, scrubbed] of links) expect(scrubText(text!)).toBe(scrubbed);
   });
 });
 
