@@ -11,6 +11,7 @@ import { cutText } from "./redact.js";
 import { copyCallOptions } from "./options-check.js";
 import { shareUntilAbandoned, type SharedWork } from "./share-until-abandoned.js";
 import { shownUrl } from "./shown-url.js";
+import { targetSecrets } from "./target-secrets.js";
 import { parseSite, type Site } from "./site.js";
 import type { SiteInfo } from "./site-info.js";
 import type { CallOptions, HttpRequest, HttpResponse, RpcRequest, TransportContext, TransportStrategy } from "./transport-strategy.js";
@@ -688,25 +689,6 @@ function bounded<T>(sent: Promise<T>, signal: AbortSignal | undefined, closed: A
       }, Math.min(deadlineMs + GRACE_MS, MAX_TIMER_MS));
     }
   });
-}
-
-/**
- * What a message must not show of an exchange's `target` (a signed download link): its query and fragment, whole and
- * each value as written and decoded, and a user name and password before its last `@`.
- */
-function targetSecrets(target: unknown): string[] {
-  const text = typeof target === "string" ? target : target instanceof URL ? target.href : "";
-  const at = text.lastIndexOf("@");
-  const tail = text.slice(text.search(/[?#]|$/) + 1);
-  const out = [tail, text.slice(0, Math.max(at, 0)).replace(/^\s*(?:[a-z][\w+.-]*:)?[/\\]*/i, "")];
-  for (const part of tail.split(/[&;#?]/)) {
-    const value = part.slice(part.indexOf("=") + 1);
-    out.push(value);
-    try {
-      out.push(decodeURIComponent(value));
-    } catch {}
-  }
-  return out.filter((s) => s.length > 0);
 }
 
 /** The client was closed while `method` was handed to the transport. */

@@ -43,6 +43,7 @@ export type {
 export { REDACTED, cutText, isSecretKey, redactUrl, redactValue, scrubText } from "./redact.js";
 export { isLoopbackHost, parseSite } from "./site.js";
 export { shownUrl, urlRefusal } from "./shown-url.js";
+export { targetSecrets } from "./target-secrets.js";
 export type { ParseSiteOptions, Site } from "./site.js";
 export { siteAuthKind, siteVersion } from "./site-info.js";
 export type { SiteAuthKind, SiteInfo } from "./site-info.js";

@@ -528,7 +528,7 @@ function get<T>(
 
 /**
  * The {@link SgTransferError} of a download answered `response` (300 or more), its reply scrubbed of the secrets of
- * the `sent` credentials and of the site's Basic auth ({@link transferSecrets}).
+ * the `sent` credentials, of the site's Basic auth and of the link's query ({@link transferSecrets}).
  */
 function downloadFailed(d: Download, response: HttpResponse, sent: readonly Credentials[], hint = HINTS[response.status]): SgTransferError {
   const body = new TextDecoder().decode(response.body.subarray(0, 2000));
@@ -536,7 +536,7 @@ function downloadFailed(d: Download, response: HttpResponse, sent: readonly Cred
   return new SgTransferError(`${PREFIX}: failed to download ${d.where.origin}${d.where.pathname} (HTTP ${response.status})`, {
     status: response.status,
     reply: s3 ?? body,
-    secrets: transferSecrets(d.ctx.client.site, sent),
+    secrets: transferSecrets(d.ctx.client.site, sent, d.where),
     code: "SG_DOWNLOAD_FAILED",
     ...(hint ? { hint } : {}),
   });

@@ -305,8 +305,9 @@ async function cloudUpload(ctx: Context, plan: UploadPlan, thumbnail: boolean, f
         kind: "read",
         retry: retry === false ? retry : { ...retry, retryStatuses: [...(retry?.retryStatuses ?? []), 500] },
       });
-      // No credentials go with a PUT's body; the site's Basic auth does, when storage is on the site.
-      const secrets = transferSecrets(ctx.client.site);
+      // No credentials go with a PUT's body; the site's Basic auth does, when storage is on the site. Storage's page
+      // may quote the signed link.
+      const secrets = transferSecrets(ctx.client.site, [], url);
       if (r.status >= 300) throw new SgTransferError(`${PREFIX}: storage refused the upload of ${file.name}`, { status: r.status, reply: new TextDecoder().decode(r.body), secrets, code: "SG_UPLOAD_FAILED" });
       return r.headers.get("etag") ?? "";
     }, before, STORED).catch(rethrowChanged(file));
