@@ -199,3 +199,42 @@ describe("describeValue", () => {
     expect(describeValue({})).toBe("an empty object");
   });
 });
+
+describe("toJSON's cause chain", () => {
+  it("keeps a plain cause's string code and follows its chain, name, message and code at each level", () => {
+    // fetch's own failure: `TypeError: fetch failed` whose cause is the socket's `connect ECONNREFUSED`.
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED", errno: -111 });
+    const e = new SgHttpError("HTTP 502", { status: 502, cause: new TypeError("fetch failed", { cause: refused }) });
+    expect(e.toJSON()["cause"]).toEqual({ name: "TypeError", message: "fetch failed", cause: { name: "Error", message: "connect ECONNREFUSED 127.0.0.1:9", code: "ECONNREFUSED" } });
+    const reset = new SgError("x", { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+    expect(JSON.parse(JSON.stringify(reset)).cause).toEqual({ name: "Error", message: "socket hang up", code: "ECONNRESET" });
+    // A code that is not a string is left out, as the cause itself leaves it.
+    expect(new SgError("x", { cause: Object.assign(new Error("odd"), { code: 104 }) }).toJSON()["cause"]).toEqual({ name: "Error", message: "odd" });
+  });
+
+  it("ends a chain that loops, runs deep or cannot be read with a short placeholder, so JSON.stringify never throws", () => {
+    // An app's wrapper that links two errors both ways: the retry failed because of the first, set as its cause later.
+    const first = new SgError("reset");
+    const retry = new SgHttpError("HTTP 502", { status: 502, cause: first });
+    (first as { cause: unknown }).cause = retry;
+    const looped = JSON.parse(JSON.stringify(retry)) as { cause: { message: string; cause: unknown } };
+    expect(looped.cause.message).toBe("reset");
+    expect(looped.cause.cause).toBe("[…]");
+    // A watcher that keeps the previous failure as the cause of the next, 10,000 polls later.
+    let deep = new SgError("poll failed");
+    for (let i = 0; i < 10_000; i++) deep = new SgError(`poll ${i} failed`, { cause: deep });
+    const text = JSON.stringify(deep);
+    expect(text.length).toBeLessThan(5000);
+    expect(text).toContain("poll 9999 failed");
+    expect(text).toContain("[…]");
+    // A cause whose getter throws, on this error or down its chain.
+    const unreadable = new SgError("h");
+    Object.defineProperty(unreadable, "cause", {
+      get() {
+        throw new Error("cause getter threw");
+      },
+    });
+    expect(unreadable.toJSON()).toMatchObject({ name: "SgError", message: "h", cause: "a cause that could not be read" });
+    expect(JSON.parse(JSON.stringify(new SgError("outer", { cause: unreadable }))).cause).toMatchObject({ message: "h", cause: "a cause that could not be read" });
+  });
+});

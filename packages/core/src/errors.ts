@@ -111,12 +111,13 @@ export class SgError extends Error {
     this.attempts = options.attempts ?? [];
   }
 
-  /** A plain, secret-free object for logs and JSON output. */
+  /**
+   * A plain, secret-free object for logs and JSON output: `name`, `message` and the error's own fields, and its cause
+   * as such an object (a plain error's as `{ name, message, code? }`, its string `code` kept), down the cause chain.
+   * A cause met before (a loop), one 8 causes down, or one that cannot be read ends the chain as a short text.
+   */
   toJSON(): Record<string, unknown> {
-    const own: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(this)) own[k] = v;
-    const cause = this.cause instanceof SgError ? this.cause.toJSON() : this.cause instanceof Error ? { name: this.cause.name, message: this.cause.message } : undefined;
-    return redactValue({ name: this.name, message: this.message, ...own, ...(cause ? { cause } : {}) }) as Record<string, unknown>;
+    return redactValue(plain(this, new Set())) as Record<string, unknown>;
   }
 }
 
@@ -421,6 +422,20 @@ export const UNREADABLE = "a cause that could not be read";
 
 // A cause chain is kept to this depth: a chain that loops (`e.cause = e`) or runs deeper ends there.
 const CAUSE_DEPTH = 8;
+
+/** `error` and its cause chain for `toJSON` (see there); `seen` holds the errors of the chain so far. */
+function plain(error: Error, seen: Set<unknown>): Record<string, unknown> {
+  seen.add(error);
+  const { name, message, code } = error as Error & { code?: unknown };
+  const out: Record<string, unknown> = error instanceof SgError ? { name, message, ...(error as object) } : typeof code == "string" ? { name, message, code } : { name, message };
+  try {
+    const cause = error.cause;
+    if (isError(cause)) out["cause"] = seen.has(cause) || seen.size > CAUSE_DEPTH ? "[…]" : plain(cause, seen);
+  } catch {
+    out["cause"] = UNREADABLE;
+  }
+  return out;
+}
 
 function sanitizeCause(cause: unknown, secrets: readonly string[], depth = 0): Error | undefined {
   if (cause === undefined || cause === null || depth > CAUSE_DEPTH) return undefined;
