@@ -4,6 +4,7 @@
  * that fails with a plain `Error` rather than an `SgError`.
  */
 import { getEventListeners } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import type { AuthStrategy } from "./auth-strategy.js";
@@ -369,6 +370,30 @@ describe("a transport that fails with a plain Error", () => {
     expect(exchange).toMatchObject({ code: "SG_NETWORK", syscallCode: "SG_RESPONSE_TOO_LARGE", cause: { code: "SG_RESPONSE_TOO_LARGE" } });
     expect(await settled(sg.call("update", {}))).toMatchObject({ code: "SG_NETWORK", syscallCode: undefined });
     expect(await settled(sg.call("delete", {}))).toMatchObject({ code: "SG_NETWORK", syscallCode: undefined, reason: expect.stringContaining("unreadable code") });
+  });
+
+  it("takes syscallCode from the first string code down the error's cause chain: fetch's ECONNREFUSED under 'fetch failed'", async () => {
+    // A transport written from the README's sample, its fetch refused by a port nothing listens on (over a socket).
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((r) => closed.close(r));
+    const sg = createClient({ site: `http://127.0.0.1:${port}`, transport: sloppy("fetch-transport"), auth });
+    const error = (await settled(sg.call("create", { type: "Shot", data: {} }))) as SgNetworkError;
+    expect(error).toMatchObject({ code: "SG_NETWORK", syscallCode: "ECONNREFUSED", maybeSent: true, cause: { name: "TypeError", message: "fetch failed" } });
+    expect(error.toJSON()).toMatchObject({ syscallCode: "ECONNREFUSED", cause: { name: "TypeError", cause: { code: "ECONNREFUSED" } } });
+    // Nine levels down is past the chain core keeps; a getter that throws on the way ends the walk.
+    let deep: Error = Object.assign(new Error("deepest"), { code: "EDEEP" });
+    for (let i = 0; i < 9; i++) deep = new Error(`level ${i}`, { cause: deep });
+    const unreadable = Object.defineProperty(new Error("outer"), "cause", {
+      get() {
+        throw new Error("no");
+      },
+    });
+    const odd: TransportStrategy = { name: "odd", send: (request) => Promise.reject(request.method === "read" ? deep : unreadable) };
+    const sgOdd = createClient({ site: "http://127.0.0.1:9", transport: odd, auth });
+    expect(await settled(sgOdd.call("read", {}))).toMatchObject({ code: "SG_NETWORK", syscallCode: undefined });
+    expect(await settled(sgOdd.call("update", {}))).toMatchObject({ code: "SG_NETWORK", syscallCode: undefined, reason: expect.stringContaining("outer") });
   });
 
   it("scrubs the credentials' secrets from what it quotes of the error", async () => {

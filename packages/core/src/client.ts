@@ -227,8 +227,8 @@ export function createClient(options: ClientOptions): Client {
    * signal, the client's close signal and its `deadlineMs`, whether the transport honours them or not (see
    * {@link bounded}). A write stopped after the handover that the transport says nothing about may have been applied,
    * and says so. A rejection that is not an `SgError` is the abort of a call so stopped, else an `SgTimeoutError` for
-   * a `TimeoutError` (`scope: "deadline"` once the deadline handed over has passed) or an `SgNetworkError` (its string
-   * `code` as `syscallCode`), naming the transport and `name`.
+   * a `TimeoutError` (`scope: "deadline"` once the deadline handed over has passed) or an `SgNetworkError` (the first
+   * string `code` down its cause chain as `syscallCode`), naming the transport and `name`.
    */
   const handOver = <
     R extends {
@@ -254,13 +254,16 @@ export function createClient(options: ClientOptions): Client {
         // What a transport rejects with once the call was stopped (its signal's reason, an AbortError) is that abort.
         // Else its own time limit (a TimeoutError, as fetch's with AbortSignal.timeout()) is the deadline handed over
         // when that much time passed (timers may fire a little early), else an attempt's: the call's timeoutMs if that
-        // much passed, else a limit core does not know (NaN). Anything else failed the call, its own code kept.
+        // much passed, else a limit core does not know (NaN). Anything else failed the call, its own code kept: the
+        // first string code down its cause chain, as far as the cause keeps it (fetch's `TypeError: fetch failed` has
+        // the socket's ECONNREFUSED as its cause).
         const took = performance.now() - at;
         const reached = (limit: number | undefined): limit is number => limit !== undefined && took + 20 >= limit;
         const secrets = [...secretsOf(request.credentials), ...siteSecrets, ...targetSecrets((request as { target?: unknown }).target)];
         let errorName: unknown, code: unknown;
         try {
-          ({ name: errorName, code } = error as { name?: unknown; code?: unknown });
+          errorName = (error as { name?: unknown }).name;
+          for (let e = error, i = 0; e && typeof code != "string" && i++ < 9; ) ({ code, cause: e } = e as { code?: unknown; cause?: unknown });
         } catch {}
         error = request.signal?.aborted
           ? abortErrorFrom(request.signal)

@@ -275,7 +275,8 @@ export class SgNetworkError extends SgError {
   readonly maybeSent: boolean;
   /**
    * The low-level code of the failure, e.g. `ECONNREFUSED` (see {@link NetworkErrorDetails.syscallCode}): a custom
-   * transport's plain error's own string `code` lands here, while `code` stays `SG_NETWORK`.
+   * transport's plain error's string `code`, or the first down its cause chain, lands here, while `code` stays
+   * `SG_NETWORK`.
    */
   readonly syscallCode: string | undefined;
   /** @param message - the failure, in one sentence. */

@@ -194,8 +194,8 @@ export interface TransportStrategy {
   readonly name: string;
   /**
    * Send one API call; resolve the method's result, or reject with an `SgError` (`createClient` makes anything else an
-   * `SgNetworkError` naming the transport, with `maybeSent: true` and the error's own string `code` as `syscallCode`; a
-   * `TimeoutError` an `SgTimeoutError`, `scope: "attempt"`).
+   * `SgNetworkError` naming the transport, with `maybeSent: true` and the first string `code` down the error's cause
+   * chain as `syscallCode`; a `TimeoutError` an `SgTimeoutError`, `scope: "attempt"`).
    */
   send(request: RpcRequest, context: TransportContext): Promise<unknown>;
   /**
