@@ -159,7 +159,7 @@ describe("checkTransport", () => {
       bad: "cuts a streamed body at timeoutMs",
       make: cutsStreams,
       id: "http-stream",
-      detail: /^a streamed body still flowing \(chunks 100 ms apart\) errored with SgAbortError.* after \d+ of 98304 bytes, \d+ ms in: the exchange was cut while its body was read/,
+      detail: /^a streamed body still flowing \(chunks 100 ms apart\) errored with SgAbortError.* after \d+ of 131072 bytes, \d+ ms in: the exchange was cut while its body was read/,
     },
     {
       bad: "keeps a streamed body open after its stop",
@@ -177,7 +177,7 @@ describe("checkTransport", () => {
       bad: "applies no timeoutMs to an attempt",
       make: noAttemptTimeout,
       id: "timeout-per-attempt",
-      detail: /^a read with timeoutMs 250 and deadlineMs 2000 ended \d+ ms after it was sent, with 1 request\(s\): timeoutMs was not applied to the attempt/,
+      detail: /^a read with timeoutMs 200 and deadlineMs 2000 ended \d+ ms after it was handed over, with 1 request\(s\): timeoutMs was not applied to the attempt/,
     },
     {
       bad: "sends a write answered 502 again",
@@ -223,6 +223,26 @@ describe("checkTransport", () => {
     // The kit's emulator was closed: its port no longer answers.
     expect(await fetch(urls[0]!).then(() => "answered", () => "refused")).toBe("refused");
   }, 40_000);
+
+  it("fails every check of a factory that throws, returns, and leaves no server of its own listening", async () => {
+    // A closed server's handle is released on a later turn of the event loop: count once those of earlier tests are.
+    const settle = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 50));
+    const listening = (): number => process.getActiveResourcesInfo().filter((r) => r === "TCPServerWrap").length;
+    await settle();
+    const before = listening();
+    let calls = 0;
+    const report = await checkTransport(() => {
+      calls += 1;
+      throw new Error("factory bug");
+    }, { timeoutMs: 2000 });
+    expect(report.checks.map((c) => c.id)).toEqual(TRANSPORT_CHECK_IDS);
+    expect(report.checks.filter((c) => c.status !== "failed"), formatTransportReport(report)).toEqual([]);
+    expect(report.checks.every((c) => c.detail.startsWith("the check failed: Error: factory bug"))).toBe(true);
+    expect(calls).toBeGreaterThanOrEqual(TRANSPORT_CHECK_IDS.length);
+    // The kit's own server (of timeout-per-attempt, http-stream, http-max-bytes) and the emulator are closed.
+    await settle();
+    expect(listening()).toBe(before);
+  }, 30_000);
 
   it("refuses a transport without send() and bad options with SgValidationError before starting anything", async () => {
     const noSend = await rejectionOf(checkTransport({ name: "x" } as unknown as TransportStrategy));

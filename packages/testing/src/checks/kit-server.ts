@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
-/** One request the kit's server saw: its path and JSON-RPC method (if any), and when it arrived. */
+/**
+ * One request the kit's server saw: its path, its JSON-RPC method (unset until its whole body has come, and for a
+ * body that is not JSON) and when its head arrived (the `request` event: a request cut mid-body was still sent).
+ */
 export interface KitArrival {
   readonly path: string;
   readonly method: string | undefined;
@@ -25,7 +28,7 @@ export interface KitServer {
  * - `/bytes?n=N&status=S`: N bytes (value 7) with a content length, as status S (200 by default);
  * - `/slow?chunks=K&every=MS&size=B`: a 200 whose K chunks of B bytes come MS apart (content length K×B);
  * - `/stall?first=B`: a 200 without a content length whose first B bytes come at once, then nothing, ever;
- * - `POST /api3/json`: read, counted (its `method_name`), and never answered.
+ * - `POST /api3/json`: counted as it arrives, read (its `method_name`), and never answered.
  */
 export async function startKitServer(): Promise<KitServer> {
   const arrivals: KitArrival[] = [];
@@ -37,21 +40,20 @@ export async function startKitServer(): Promise<KitServer> {
     const num = (name: string, fallback: number): number => Number(url.searchParams.get(name) ?? fallback);
     const socket = req.socket;
     closes.set(url.pathname, new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once("close", () => resolve()))));
+    const arrival: { path: string; method: string | undefined; at: number } = { path: url.pathname, method: undefined, at: performance.now() };
+    arrivals.push(arrival);
     if (req.method === "POST" && url.pathname === "/api3/json") {
       const parts: Buffer[] = [];
       req.on("data", (part: Buffer) => parts.push(part));
       req.on("end", () => {
-        let method: string | undefined;
         try {
-          method = (JSON.parse(Buffer.concat(parts).toString("utf8")) as { method_name?: string }).method_name;
+          arrival.method = (JSON.parse(Buffer.concat(parts).toString("utf8")) as { method_name?: string }).method_name;
         } catch {
-          method = undefined;
+          arrival.method = undefined;
         }
-        arrivals.push({ path: url.pathname, method, at: performance.now() });
       });
       return;
     }
-    arrivals.push({ path: url.pathname, method: undefined, at: performance.now() });
     if (url.pathname === "/bytes") {
       const body = Buffer.alloc(num("n", 0), 7);
       res.writeHead(num("status", 200), { "content-type": "application/octet-stream", "content-length": String(body.length) });

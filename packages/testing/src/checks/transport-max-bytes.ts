@@ -1,7 +1,7 @@
 import { SgProtocolError } from "@sg/core";
 import { describeError } from "../secret-scan.js";
 import { clientOn, isSg, outcome, record } from "../transport-harness.js";
-import { startKitServer } from "./kit-server.js";
+import { startKitServer, type KitServer } from "./kit-server.js";
 import type { Verdict } from "./run-check.js";
 import { endTransportCheck, type TransportRun } from "./transport-run.js";
 
@@ -28,12 +28,14 @@ const tooLarge = (error: unknown): boolean => error instanceof SgProtocolError &
 export async function checkMaxBytes(run: TransportRun): Promise<Verdict> {
   const recorder = record(run.make());
   if (typeof recorder.transport.http !== "function") return { status: "skipped", detail: "the transport has no http()" };
-  const server = await startKitServer();
   const client = clientOn(run.env, recorder.transport);
-  const get = (path: string, deadlineMs = run.timeoutMs) =>
-    outcome(client.http({ method: "GET", target: `${server.url}${path}`, authenticated: false, maxBytes: MAX, deadlineMs }));
-  const seen = (path: string): number => server.arrivals.filter((a) => a.path === path).length;
+  let server: KitServer | undefined;
   try {
+    // Started inside the try, so that it is closed whatever fails after.
+    const kit = (server = await startKitServer());
+    const get = (path: string, deadlineMs = run.timeoutMs) =>
+      outcome(client.http({ method: "GET", target: `${kit.url}${path}`, authenticated: false, maxBytes: MAX, deadlineMs }));
+    const seen = (path: string): number => kit.arrivals.filter((a) => a.path === path).length;
     const fits = await get(`/bytes?n=${MAX}`);
     if (!fits.ok) return { status: "failed", detail: `a body of exactly maxBytes (${MAX} bytes) was refused: ${describeError(fits.error, run.secrets)}` };
     if (fits.value.status !== 200 || fits.value.body.length !== MAX) {

@@ -33,9 +33,9 @@ export async function runTransportCheck(run: TransportRun, id: TransportCheckId,
 
 /**
  * End a check: keep its `handovers` for `errors-typed`, close `client` (see `closeWithin`), then stop the kit's
- * `server`, if any, even when the close failed.
+ * `server`, if any, even when the close failed. Either may be missing: the check failed before it was made.
  */
-export async function endTransportCheck(run: TransportRun, check: TransportCheckId, handovers: readonly Handover[], client: Client, server?: { close(): Promise<void> }): Promise<void> {
+export async function endTransportCheck(run: TransportRun, check: TransportCheckId, handovers: readonly Handover[], client: Client | undefined, server?: { close(): Promise<void> } | undefined): Promise<void> {
   for (const handover of handovers) run.handovers.push({ check, handover });
   try {
     await closeWithin(run.timeoutMs, client);

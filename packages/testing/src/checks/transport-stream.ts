@@ -1,16 +1,20 @@
 import { SgAbortError } from "@sg/core";
 import { describeError } from "../secret-scan.js";
 import { clientOn, isSg, outcome, record } from "../transport-harness.js";
-import { startKitServer } from "./kit-server.js";
+import { startKitServer, type KitServer } from "./kit-server.js";
 import type { Verdict } from "./run-check.js";
 import { endTransportCheck, type TransportRun } from "./transport-run.js";
 
 /** The slow body: this many chunks of {@link CHUNK} bytes, {@link EVERY_MS} apart, read with a {@link WAIT_MS} timeoutMs. */
-const CHUNKS = 6;
-const CHUNK = 16 * 1024;
+const CHUNKS = 16;
+const CHUNK = 8 * 1024;
 const EVERY_MS = 100;
-/** The exchange's `timeoutMs`: longer than any wait for a chunk, shorter than the whole slow body (about 500 ms). */
-const WAIT_MS = 300;
+/**
+ * The exchange's `timeoutMs`: 10 times the wait for a chunk (a busy machine that runs 5 times slow does not make a
+ * chunk late), and two thirds of the whole slow body (at least 1500 ms), which a transport that bounds the whole
+ * exchange by it cuts, however slow the machine.
+ */
+const WAIT_MS = 1000;
 /** How soon after the stop a streamed body must end (generous, as in the stop checks). */
 const PROMPT_MS = 500;
 /** How long the kit waits for a stopped stream to end at all. */
@@ -50,8 +54,8 @@ async function drain(stream: ReadableStream<Uint8Array>, limitMs: number): Promi
 const slowBody = (): Buffer => Buffer.concat(Array.from({ length: CHUNKS }, (_, i) => Buffer.alloc(CHUNK, i % 251)));
 
 /**
- * `http-stream`: `http()` with `responseBody: "stream"`. A body whose chunks come 100 ms apart for about 500 ms, with a
- * `timeoutMs` of 300 (which bounds each wait for a chunk, not the body), is read whole; a body that stalls after its
+ * `http-stream`: `http()` with `responseBody: "stream"`. A body whose chunks come 100 ms apart for 1500 ms or more, with a
+ * `timeoutMs` of 1000 (which bounds each wait for a chunk, not the body), is read whole; a body that stalls after its
  * first bytes, whose `signal` aborts while a read waits, errors with an `SgAbortError` within 500 ms and its connection
  * is let go. Skipped without `http()`, or when the transport answers with bytes (it cannot stream, which the contract
  * allows) and those bytes are right.
@@ -59,11 +63,13 @@ const slowBody = (): Buffer => Buffer.concat(Array.from({ length: CHUNKS }, (_, 
 export async function checkStream(run: TransportRun): Promise<Verdict> {
   const recorder = record(run.make());
   if (typeof recorder.transport.http !== "function") return { status: "skipped", detail: "the transport has no http()" };
-  const server = await startKitServer();
   const client = clientOn(run.env, recorder.transport);
-  const get = (path: string, more: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}) =>
-    outcome(client.http({ method: "GET", target: `${server.url}${path}`, authenticated: false, responseBody: "stream", deadlineMs: run.timeoutMs, ...more }));
+  let server: KitServer | undefined;
   try {
+    // Started inside the try, so that it is closed whatever fails after.
+    const kit = (server = await startKitServer());
+    const get = (path: string, more: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}) =>
+      outcome(client.http({ method: "GET", target: `${kit.url}${path}`, authenticated: false, responseBody: "stream", deadlineMs: run.timeoutMs, ...more }));
     // A body of 64 KiB at once: does the transport stream at all?
     const probe = await get("/bytes?n=65536");
     if (!probe.ok) return { status: "failed", detail: `a GET asking responseBody: "stream" for a 64 KiB body rejected: ${describeError(probe.error, run.secrets)}` };
@@ -101,7 +107,7 @@ export async function checkStream(run: TransportRun): Promise<Verdict> {
     const stalled = await get("/stall?first=16384", { signal: controller.signal });
     if (!stalled.ok) return { status: "failed", detail: `a GET of a body that stalls rejected before its stream was handed over: ${describeError(stalled.error, run.secrets)}` };
     if (!stalled.value.stream) return { status: "failed", detail: "the transport streamed one body but answered the stalling one without a stream" };
-    const hungUp = server.hungUp("/stall");
+    const hungUp = kit.hungUp("/stall");
     const reader = stalled.value.stream.getReader();
     const first = await readWithin(reader, run.timeoutMs);
     if (first.kind !== "chunk") {
