@@ -197,11 +197,14 @@ async function* walkPages(ctx: Context, plan: PagingPlan, setup: PagingSetup, af
     const { entities } = await readPage(ctx, page, limit > 0 ? Math.min(perPage, limit - collected) : perPage, 1, false, flag);
     const batch = limit > 0 && collected + entities.length > limit ? entities.slice(0, limit - collected) : entities;
     if (batch.length === 0) return;
-    for (const record of batch) {
+    for (const [i, record] of batch.entries()) {
       const id = isPlainObject(record) ? record["id"] : undefined;
       // Ids not above the last would make the next request repeat rows, or never end: refused rather than looped on. So
-      // is an id the next request cannot carry as it came: a fraction, one past 2^53, or Infinity (JSON's 1e400), sent as null.
-      if (!(Number.isSafeInteger(id) && (id as number) > lastId)) throw badReply("read", `records with ids above ${lastId}, in ascending order, for a walk by id`, record);
+      // is an id the next request cannot carry as it came: a fraction, one past 2^53, or Infinity (JSON's 1e400), sent as
+      // null. The id is quoted (ids are no secret), with its place in the page.
+      if (!(Number.isSafeInteger(id) && (id as number) > lastId)) {
+        throw badReply("read", `whole-number ids (up to 2^53) above ${lastId}, ascending`, 0, "A walk by id needs the site's id filter and sort; drop `walk` to page by offset.", `id ${typeof id == "string" ? `"${id}"` : id} at index ${i}`);
+      }
       lastId = id as number;
     }
     collected += batch.length;

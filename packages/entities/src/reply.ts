@@ -28,10 +28,11 @@ const shapeOf = (reply: unknown): string =>
 /**
  * The error for a reply of `method` that is not `expected`. What came back is described by its shape, never quoted
  * (no text, key name or value): it is most likely a proxy's or a login page, or another JSON answer, and it may echo
- * the credentials, whose values are not known here.
+ * the credentials, whose values are not known here. A caller that knows what part of it is wrong and that it is no
+ * secret (a walk's bad id) says so in `got` instead.
  */
-export function badReply(method: string, expected: string, reply: unknown, hint: string = NOT_THE_API): SgProtocolError {
-  return new SgProtocolError(`${PREFIX}: '${method}' did not return ${expected} (got ${shapeOf(reply)})`, {
+export function badReply(method: string, expected: string, reply: unknown, hint: string = NOT_THE_API, got: string = shapeOf(reply)): SgProtocolError {
+  return new SgProtocolError(`${PREFIX}: '${method}' did not return ${expected} (got ${got})`, {
     status: 200,
     method,
     hint,

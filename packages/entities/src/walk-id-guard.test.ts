@@ -93,18 +93,20 @@ async function iterateIds(api: EntityApi, options: Record<string, unknown> = { w
   return { ids, error: undefined };
 }
 
-const refusal = (lastId: number): string =>
-  `@sg/entities: 'read' did not return records with ids above ${lastId}, in ascending order, for a walk by id (got an object with 2 key(s))\n` +
-  "Hint: Something other than the ShotGrid API may be answering (a proxy, a login page): check the site URL and any proxy.";
+const HINT = "A walk by id needs the site's id filter and sort; drop `walk` to page by offset.";
 
-/** Expect `error` to be the walk's refusal of a page, `lastId` being the id its rows had to be above. */
-function expectRefusal(error: unknown, lastId: number): void {
+/** The walk's refusal of a page: `lastId` the id its rows had to be above, `got` the id that was not (as shown) at `index` of the page. */
+const refusal = (lastId: number, got: string, index: number): string =>
+  `@sg/entities: 'read' did not return whole-number ids (up to 2^53) above ${lastId}, ascending (got id ${got} at index ${index})\n` + `Hint: ${HINT}`;
+
+/** Expect `error` to be the walk's refusal of a page (see {@link refusal}). */
+function expectRefusal(error: unknown, lastId: number, got: string, index: number): void {
   expect(error).toBeInstanceOf(SgProtocolError);
   const e = error as SgProtocolError;
-  expect(e.message).toBe(refusal(lastId));
+  expect(e.message).toBe(refusal(lastId, got, index));
   expect(e.method).toBe("read");
   expect(e.status).toBe(200);
-  expect(e.hint).toBe("Something other than the ShotGrid API may be answering (a proxy, a login page): check the site URL and any proxy.");
+  expect(e.hint).toBe(HINT);
 }
 
 describe("a walk by id refuses a page whose ids do not ascend above the last id read", () => {
@@ -112,16 +114,16 @@ describe("a walk by id refuses a page whose ids do not ascend above the last id 
     const { api, reads } = await site((_n, after) => (after === 0 ? [1, 2, 3] : after === 3 ? [6, 4, 5] : [7]));
     const { ids, error } = await iterateIds(api);
     // 6 was above 3; 4 is not above 6.
-    expectRefusal(error, 6);
+    expectRefusal(error, 6, "4", 1);
     expect(ids).toEqual([1, 2, 3]);
     expect(reads.map(afterOf)).toEqual([0, 3]);
-    await expect(api.find("Shot", [], [], { walk: "id" })).rejects.toThrow(refusal(6));
+    await expect(api.find("Shot", [], [], { walk: "id" })).rejects.toThrow(refusal(6, "4", 1));
   });
 
   it("refuses a page served again (a reused cursor, or a proxy that ignores the id filter)", async () => {
     const { api, reads } = await site(() => [1, 2, 3]);
     const { ids, error } = await iterateIds(api);
-    expectRefusal(error, 3);
+    expectRefusal(error, 3, "1", 0);
     expect(ids).toEqual([1, 2, 3]);
     // Not looped on: the second page, the same rows, is the last request.
     expect(reads.map(afterOf)).toEqual([0, 3]);
@@ -130,7 +132,7 @@ describe("a walk by id refuses a page whose ids do not ascend above the last id 
   it("refuses a first page at or below the afterId given", async () => {
     const { api, reads } = await site(inTurn([4, 5, 6]));
     const { ids, error } = await iterateIds(api, { walk: { afterId: 5 } });
-    expectRefusal(error, 5);
+    expectRefusal(error, 5, "4", 0);
     expect(ids).toEqual([]);
     expect(reads.map(afterOf)).toEqual([5]);
   });
@@ -138,36 +140,41 @@ describe("a walk by id refuses a page whose ids do not ascend above the last id 
   it("refuses an id repeated across pages and within a page", async () => {
     const across = await site(inTurn([1, 2, 3], [3, 4, 5]));
     const a = await iterateIds(across.api);
-    expectRefusal(a.error, 3);
+    expectRefusal(a.error, 3, "3", 0);
     expect(a.ids).toEqual([1, 2, 3]);
 
     const within = await site(inTurn([1, 2, 2]));
     const w = await iterateIds(within.api);
-    expectRefusal(w.error, 2);
+    expectRefusal(w.error, 2, "2", 2);
     expect(w.ids).toEqual([]);
     expect(within.reads).toHaveLength(1);
   });
 
   it("refuses a record without a numeric id (one the next request could not start after)", async () => {
-    for (const record of [{ type: "Shot", id: "4" }, { type: "Shot", name: "x" }]) {
+    for (const [record, got] of [
+      [{ type: "Shot", id: "4" }, '"4"'],
+      [{ type: "Shot", name: "x" }, "undefined"],
+    ] as const) {
       const { api, reads } = await site(inTurn([1, 2, 3], [record, 5, 6]));
       const { ids, error } = await iterateIds(api);
-      expectRefusal(error, 3);
+      expectRefusal(error, 3, got, 0);
       expect(ids).toEqual([1, 2, 3]);
       expect(reads).toHaveLength(2);
     }
   });
 
   it("refuses an id that is not a whole number the next request can carry (a fraction, one past 2^53, 1e400)", async () => {
-    for (const [records, lastId] of [
-      [`[{"type":"Shot","id":1},{"type":"Shot","id":2.5}]`, 1],
-      [`[{"type":"Shot","id":1},{"type":"Shot","id":9007199254740993}]`, 1],
+    for (const [records, got] of [
+      // Above the last id, but not whole: the message must not say it is not above.
+      [`[{"type":"Shot","id":1},{"type":"Shot","id":2.5}]`, "2.5"],
+      // JSON.parse reads it as 2^53, past the whole numbers a double holds exactly.
+      [`[{"type":"Shot","id":1},{"type":"Shot","id":9007199254740993}]`, "9007199254740992"],
       // JSON.parse reads it as Infinity, which the next request would send as null.
-      [`[{"type":"Shot","id":1},{"type":"Shot","id":1e400}]`, 1],
+      [`[{"type":"Shot","id":1},{"type":"Shot","id":1e400}]`, "Infinity"],
     ] as const) {
       const { api, reads } = await site(inTurn(records, [7]));
       const { ids, error } = await iterateIds(api);
-      expectRefusal(error, lastId);
+      expectRefusal(error, 1, got, 1);
       expect(ids).toEqual([]);
       expect(reads).toHaveLength(1);
     }
