@@ -36,3 +36,16 @@ describe('the connection types of the shipped schema', () => {
     expect(none.unkept.size).toBe(29);
   });
 });
+
+describe('a field added to a connection type', () => {
+  it('is just a field: the two ends stay those whose lists are the pair, whatever other entity fields there are', () => {
+    const schema = new Schema();
+    schema.createField('PlaylistVersionConnection', 'entity', { name: 'Reviewer', valid_types: ['HumanUser'] });
+    schema.createField('PlaylistVersionConnection', 'entity', { name: 'Other Version', valid_types: ['Version'] });
+    const found = resolveConnectionTypes(schema, resolvePairs(schema, parseReverseLinkSpecs(DEFAULT_REVERSE_LINKS)));
+    const pvc = found.kept.get('PlaylistVersionConnection');
+    expect(pvc?.ends.map((e) => `${e.field}→${e.list.type}.${e.list.field}`)).toEqual(['playlist→Playlist.versions', 'version→Version.playlists']);
+    expect(pvc?.sortOrder).toBe('sg_sort_order');
+    expect(found.unkept.has('PlaylistVersionConnection')).toBe(false);
+  });
+});

@@ -33,11 +33,12 @@ const SORT_ORDER = 'sg_sort_order';
 
 /**
  * Finds the connection entity types of a schema and the pair each one stands for. The rule, from the schema alone:
- * a type whose name ends in `Connection` with exactly two `entity` fields besides `created_by`/`updated_by`, `f` and
- * `g`, each linking to one type, A and B, is kept in step when A's `<g>s` and B's `<f>s` are an active pair of
- * multi-entity fields: `PlaylistVersionConnection` (`playlist`, `version`) stands for `Playlist.versions` ↔
- * `Version.playlists`, `ShotShotConnection` (`shot`, `parent_shot`) for `Shot.parent_shots` ↔ `Shot.shots`.
- * Any other type with that name ending is unkept.
+ * a type whose name ends in `Connection` is kept in step when exactly one couple of its `entity` fields (besides
+ * `created_by`/`updated_by`), `f` and `g`, each linking to one type, A and B, have A's `<g>s` and B's `<f>s` an active
+ * pair of multi-entity fields: `PlaylistVersionConnection` (`playlist`, `version`) stands for `Playlist.versions` ↔
+ * `Version.playlists`, `ShotShotConnection` (`shot`, `parent_shot`) for `Shot.parent_shots` ↔ `Shot.shots`. Its
+ * other entity fields (a custom `sg_reviewer`) are fields like any. A type with no such two fields, or with more
+ * than one such two, is unkept.
  */
 export function resolveConnectionTypes(schema: Schema, pairs: LinkPairs): ConnectionTypes {
   const kept = new Map<string, ConnectionType>();
@@ -61,8 +62,19 @@ export function resolveConnectionTypes(schema: Schema, pairs: LinkPairs): Connec
 
 function connectionOf(schema: Schema, pairs: LinkPairs, type: string): ConnectionType | undefined {
   const links = schema.fieldNames(type).filter((f) => !STAMPS.has(f) && schema.dataType(type, f) === 'entity');
-  if (links.length !== 2) return undefined;
-  const [f, g] = links as [string, string];
+  // Any two entity fields whose lists are an active pair are the ends; other entity fields (a custom `sg_reviewer`) are just fields.
+  const found: ConnectionType[] = [];
+  for (let i = 0; i < links.length; i++) {
+    for (let j = i + 1; j < links.length; j++) {
+      const pair = endsOf(schema, pairs, type, links[i] as string, links[j] as string);
+      if (pair) found.push(pair);
+    }
+  }
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** The connection `type` is with `f` and `g` as its ends, when A's `<g>s` and B's `<f>s` are an active pair. */
+function endsOf(schema: Schema, pairs: LinkPairs, type: string, f: string, g: string): ConnectionType | undefined {
   const a = single(schema.validTypes(type, f));
   const b = single(schema.validTypes(type, g));
   if (!a || !b) return undefined;
