@@ -2,8 +2,8 @@
  * `npm run bench -w @sg/emulator`: times `read` over HTTP against a site seeded with 100,000 Shots
  * (`rows: 100_000`) and prints a table of medians: the classic cases with the read cache off (cold cost), a
  * client paging through 20,000 matches with the cache off and on, writes that add a Shot to or move it
- * between the two Sequences' `shots` lists (50,000 each, kept in step as reverse links), and writes that move all
- * the Shots of one Sequence to the other at once. It also times a restart from a `--data` file of that site,
+ * between the two Sequences' `shots` lists (50,000 each, kept in step as reverse links), writes that move all
+ * the Shots of one Sequence to the other at once, and batches of Versions created into a Playlist of 16,000. It also times a restart from a `--data` file of that site,
  * which loads the file without seeding first. Not part of the public API.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -24,7 +24,7 @@ const cond = (path: string, relation: string, ...values: unknown[]): unknown => 
 
 type Auth = { script_name: string | undefined; script_key: string | undefined };
 
-async function rpc(url: string, auth: Auth, method: string, payload: Record<string, unknown>, name: string): Promise<unknown> {
+async function rpc(url: string, auth: Auth, method: string, payload: unknown, name: string): Promise<unknown> {
   const res = await fetch(`${url}/api3/json`, { method: 'POST', body: JSON.stringify({ method_name: method, params: [auth, payload] }) });
   const json = (await res.json()) as { results?: unknown; exception?: boolean; message?: string };
   if (json.exception || json.results === undefined) throw new Error(`${name}: ${json.message ?? 'no results'}`);
@@ -59,7 +59,37 @@ async function reverseLinkWrites(url: string, auth: Auth): Promise<string[][]> {
   await rpc(url, auth, 'read', { type: 'Sequence', return_fields: ['code'], filters: { logical_operator: 'and', conditions: [cond('shots', 'is', { type: 'Shot', id: 5 })] } }, 'index');
   rows.push(await timed('same, once a Sequence.shots filter built its index', move('update, indexed')));
   rows.push(await bulkMoves(url, auth));
+  rows.push(await playlistAppends(url, auth));
   return rows;
+}
+
+/** Versions in the Playlist of {@link playlistAppends} before the timed writes. */
+const PLAYLIST_LENGTH = 16_000;
+
+/**
+ * A `batch` of 100 `create Version … playlists=[P]` against a Playlist of {@link PLAYLIST_LENGTH} Versions: each
+ * create appends to `Playlist.versions` and makes the PlaylistVersionConnection of the link, numbered by position.
+ * It should cost what it costs with a short Playlist: only the appended rows are found and numbered.
+ */
+async function playlistAppends(url: string, auth: Auth): Promise<string[]> {
+  const name = 'batch of 100 create Version playlists=[P] (+100 in Playlist.versions)';
+  const project = { type: 'Project', id: 1 };
+  const pl = ((await rpc(url, auth, 'create', { type: 'Playlist', fields: [{ field_name: 'project', value: project }, { field_name: 'code', value: 'bench' }] }, name)) as { id: number }).id;
+  let made = 0;
+  const creates = (k: number): unknown[] =>
+    Array.from({ length: k }, () => ({
+      request_type: 'create',
+      type: 'Version',
+      fields: [{ field_name: 'project', value: project }, { field_name: 'code', value: `bench_v${made++}` }, { field_name: 'playlists', value: [{ type: 'Playlist', id: pl }] }],
+    }));
+  while (made < PLAYLIST_LENGTH) await rpc(url, auth, 'batch', creates(500), name);
+  const times: number[] = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    const start = performance.now();
+    await rpc(url, auth, 'batch', creates(100), name);
+    if (i >= 2) times.push(performance.now() - start);
+  }
+  return [name, `${PLAYLIST_LENGTH.toLocaleString('en-US')}+ listed`, median(times).toFixed(1), Math.min(...times).toFixed(1)];
 }
 
 /** Timed runs of {@link bulkMoves}: each moves every Shot of one Sequence, so a run costs far more than one link. */

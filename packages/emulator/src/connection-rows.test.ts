@@ -1,4 +1,4 @@
-import { rm, mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -149,6 +149,43 @@ describe('the links follow connection rows written by hand', () => {
   });
 });
 
+describe('a connection type given a field of its own', () => {
+  it('keeps following the links when a custom entity field is added to it', async () => {
+    const f: string = await t.call('schema_field_create', t.script, {
+      type: 'PlaylistVersionConnection',
+      data_type: 'entity',
+      properties: [{ property_name: 'name', value: 'Reviewer' }, { property_name: 'valid_types', value: ['HumanUser'] }],
+    });
+    const pl = await create('Playlist', { project, code: 'reviewed', versions: [ref('Version', 1), ref('Version', 2)] });
+    await update('Playlist', pl, { versions: [ref('Version', 1)] }, 'remove');
+    await update('Playlist', pl, { versions: [ref('Version', 3)] }, 'add');
+    expect(await playlistConnections(pl)).toEqual([[2, 1], [3, 2]]);
+    const [c] = await rows('PlaylistVersionConnection', ['id'], ['playlist', 'is', ref('Playlist', pl)], ['version', 'is', ref('Version', 2)]);
+    await update('PlaylistVersionConnection', c!['id'], { sg_sort_order: 5, [f]: ref('HumanUser', 1) });
+    expect(await playlistConnections(pl)).toEqual([[2, 5], [3, 2]]);
+  });
+});
+
+describe('moving both ends of a connection row in one update', () => {
+  it('unlinks the old two and links the new two once, logging no link made and unmade on the way', async () => {
+    const p1 = await create('Playlist', { project, code: 'p1', versions: [ref('Version', 1)] });
+    const p2 = await create('Playlist', { project, code: 'p2', versions: [ref('Version', 3)] });
+    const [c] = await rows('PlaylistVersionConnection', ['id'], ['playlist', 'is', ref('Playlist', p1)]);
+    const start = await lastEntryId(t);
+    await update('PlaylistVersionConnection', c!['id'], { playlist: ref('Playlist', p2), version: ref('Version', 2) });
+    expect(await listed('Playlist', p1, 'versions')).toEqual([]);
+    expect(await listed('Playlist', p2, 'versions')).toEqual([3, 2]);
+    expect(await listed('Version', 1, 'playlists')).not.toContain(p2);
+    expect(await listed('Version', 2, 'playlists')).toContain(p2);
+    const entries = await loggedAfter(t, start);
+    const lists = entries.filter((e) => e.entity?.type !== 'PlaylistVersionConnection');
+    const ids = (links: unknown): number[] => ((links as { id: number }[] | undefined) ?? []).map((l) => l.id);
+    expect(lists.map((e) => `${e.entity?.type}#${e.entity?.id} +${ids(e.meta['added'])} -${ids(e.meta['removed'])}`).sort()).toEqual(
+      [`Playlist#${p1} + -1`, `Playlist#${p2} +2 -`, `Version#1 + -${p1}`, `Version#2 +${p2} -`].sort(),
+    );
+  });
+});
+
 describe('the event log', () => {
   it('logs the New of a connection row a link made, and its Retirement when the link goes', async () => {
     const pl = await create('Playlist', { project, code: 'a' });
@@ -203,6 +240,35 @@ describe('persistence', () => {
       const second = await startHarness({ dataFile: data });
       try {
         expect(await read(second)).toEqual(saved);
+      } finally {
+        await second.h.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('links the two ends of a live row found in a data file without their link, and numbers the list it joined', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sg-emu-conn-'));
+    const data = join(dir, 'site.json');
+    try {
+      const first = await startHarness({ dataFile: data });
+      const pl = (await first.call('create', first.script, { type: 'Playlist', fields: fieldsOf({ project, code: 'old', versions: [ref('Version', 1)] }) })).id;
+      await first.h.close();
+      // A row written by a version that kept no links for it: live, joining the Playlist to Version 2, which it does not list.
+      const saved = JSON.parse(await readFile(data, 'utf8'));
+      const table = saved.store.tables.PlaylistVersionConnection;
+      table.rows.push([table.nextId, false, { playlist: ref('Playlist', pl), version: ref('Version', 2), sg_sort_order: 9 }]);
+      table.nextId++;
+      await writeFile(data, JSON.stringify(saved));
+      const second = await startHarness({ dataFile: data });
+      try {
+        const read = async (type: string, id: number, field: string): Promise<number[]> =>
+          (await second.call('read', second.script, { type, return_fields: [field], filters: where(['id', 'is', id]) })).entities[0][field].map((l: { id: number }) => l.id);
+        expect(await read('Playlist', pl, 'versions')).toEqual([1, 2]);
+        expect(await read('Version', 2, 'playlists')).toContain(pl);
+        const joined = await second.call('read', second.script, { type: 'PlaylistVersionConnection', return_fields: ['version', 'sg_sort_order'], filters: where(['playlist', 'is', ref('Playlist', pl)]), sorts: [{ field_name: 'id', direction: 'asc' }] });
+        expect(joined.entities.map((c: any) => [c.version.id, c.sg_sort_order])).toEqual([[1, 1], [2, 2]]);
       } finally {
         await second.h.close();
       }

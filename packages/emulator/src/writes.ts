@@ -201,12 +201,20 @@ export function updateEntity(site: Site, principal: Principal, type: unknown, id
       });
     }
   }
+  const before = new Map<string, unknown>();
   for (const [field, value] of computed) {
     const old = row.f[field];
     if (JSON.stringify(old ?? null) === JSON.stringify(value ?? null) && !(field === PASSWORD_FIELD && passwordChanged)) continue;
     const reverse = site.reverseLinks.write(row, field, value);
     listsWritten(site, row, field, reverse);
-    changes.push([field, old, value, [...reverse, ...site.connections.moved(row, field, old)]]);
+    changes.push([field, old, value, reverse]);
+    before.set(field, old);
+  }
+  // A connection row's link moves once all its ends are written: both ends moved at once unlink the old two and
+  // link the new two, never a half-moved pair. Lists it changes are not numbered, as for a row created by hand.
+  for (const [field, moved] of site.connections.moved(row, before)) {
+    const change = changes.find(([f]) => f === field) ?? changes.find(([f]) => site.connections.isEnd(row.type, f));
+    change?.[3].push(...moved);
   }
   if (changes.length > 0) {
     if (site.schema.field(row.type, 'updated_at')) site.store.setField(row, 'updated_at', formatDateTime(site.now()));
@@ -252,7 +260,8 @@ export function reviveEntity(site: Site, principal: Principal, type: unknown, id
 /** Tells the connection rows which lists a write changed, the row's own and those on the other side, to number them. */
 function listsWritten(site: Site, row: Row, field: string, changes: readonly ReverseChange[]): void {
   site.connections.listWritten(row, field);
-  for (const change of changes) site.connections.listWritten(change.row, change.field);
+  // A list that only gained links gained them at its end: only their rows need a number.
+  for (const change of changes) site.connections.listWritten(change.row, change.field, change.multi && change.removed.length === 0 ? change.added : undefined);
 }
 
 /** Logs what a write did to connection rows on its own (see `ConnectionRows.settle`), as their own writes are logged. */
