@@ -10,14 +10,23 @@ describe("parseSite", () => {
     expect(parseSite("https://studio.example.com").basePath).toBe("");
   });
 
-  it("a host name without a scheme: the hint names the URL to pass (the host only)", () => {
-    for (const [given, root] of [
+  it("a host without a scheme: the hint names https:// and the input as given (a base path and port kept)", () => {
+    for (const [given, url] of [
       ["mystudio.example.com", "https://mystudio.example.com"],
-      [" mystudio.example.com/page/12 ", "https://mystudio.example.com"],
+      [" mystudio.example.com/page/12 ", "https://mystudio.example.com/page/12"],
+      ["mystudio.example.com/shotgrid", "https://mystudio.example.com/shotgrid"],
+      ["mystudio.example.com:8443", "https://mystudio.example.com:8443"],
+      ["localhost:3000", "https://localhost:3000"],
+      ["localhost", "https://localhost"],
+      ["10.0.0.5:8080", "https://10.0.0.5:8080"],
+      ["studio.com/sg", "https://studio.com/sg"],
     ] as const) {
-      expect(() => parseSite(given), given).toThrow(expect.objectContaining({ hint: `Pass ${root}.` }));
+      expect(() => parseSite(given), given).toThrow(expect.objectContaining({ hint: `Pass ${url}.` }));
     }
-    expect(() => parseSite("not a url")).toThrow(expect.objectContaining({ hint: undefined }));
+    // Not a host: a file name, words, a query (it may hold a secret) or user info.
+    for (const other of ["not a url", "file.txt", "mystudio.example.com/x?token=abc", "ftp://x", "file:///etc/passwd"]) {
+      expect(() => parseSite(other), other).toThrow(expect.objectContaining({ hint: undefined }));
+    }
   });
 
   it("refuses other schemes, garbage, and plain http to a remote host", () => {

@@ -59,6 +59,16 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
+ * For a site given without a scheme, the URL to pass: `https://` and the input as given, path and port kept, when it
+ * looks like a host: `localhost`, or a name or IP with two dots or more, or one dot and a port or path
+ * (`mystudio.example.com`, `10.0.0.5:8080`, `studio.com/sg`; not `file.txt`, nor one with a query or user info).
+ */
+function withScheme(input: string): string | undefined {
+  const site = /^\s*(?![\w-]+\.[\w-]+\s*$)((?:localhost|[\w-]+(?:\.[\w-]+)+)(?::\d+)?(?:\/[^\s?#@]*)?)\s*$/i.exec(input)?.[1];
+  return site && `Pass https://${site}.`;
+}
+
+/**
  * Parse and validate a site URL. Only `http:` and `https:` are accepted; `http:` only for loopback hosts
  * unless `allowInsecureHttp` is set. Any path is the site's base path (`https://host/sg` → `/sg/api3/json`), except
  * one ending in the RPC endpoint itself (`/api3/json` or `/api3`) or in the REST API's root (`/api/v1`, `/api/v1.1`),
@@ -76,12 +86,12 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
     if ((url.pathname + url.search + url.hash).includes("@")) throw url;
   } catch {
     const refusal = urlRefusal(["site"], "an absolute http(s) URL", input);
-    // A host name without a scheme (an `@`'s hint stays): name the URL to pass.
-    const host = /^\s*([\w-]+\.[\w.-]+)(\/|\s*$)/.exec(input)?.[1];
-    throw new SgValidationError(prefix, { ...refusal, hint: refusal.hint ?? (host && `Pass https://${host}.`) });
+    // An `@`'s hint stays.
+    throw new SgValidationError(prefix, { ...refusal, hint: refusal.hint ?? withScheme(input) });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new SgValidationError(prefix, { path: ["site"], expected: "a URL using http or https", received: `scheme '${url.protocol.replace(/:$/, "")}'` });
+    // `localhost:3000` parses with the scheme `localhost`.
+    throw new SgValidationError(prefix, { path: ["site"], expected: "a URL using http or https", received: `scheme '${url.protocol.replace(/:$/, "")}'`, hint: withScheme(input) });
   }
   const insecure = url.protocol === "http:";
   if (insecure && !isLoopbackHost(url.hostname) && !options.allowInsecureHttp) {
