@@ -115,7 +115,7 @@ describe("404 at a site URL with a path (a browser page's URL copied as the site
     const server = await serve((_req, res) => text(res, "<html>404</html>", 404, "text/html"));
     const paged = await fail(jsonRpcTransport().send(read(), contextFor(parseSite(`${server.url}/detail/Shot/12`), fakeClock())));
     expect(paged).toBeInstanceOf(SgHttpError);
-    expect(paged.hint).toBe(`Check the site URL and its base path: the API endpoint was not found there. A page's URL? Pass ${server.url}.`);
+    expect(paged.hint).toBe(`Check the site URL and its base path: the API endpoint was not found there. If it is a page's URL, pass ${server.url}.`);
     const root = await fail(jsonRpcTransport().send(read(), contextFor(server.url, fakeClock())));
     expect(root.hint).toBe("Check the site URL and its base path: the API endpoint was not found there.");
   });

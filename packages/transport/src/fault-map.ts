@@ -171,7 +171,7 @@ export function httpStatusError(input: HttpStatusErrorInput): SgHttpError {
   } else if (input.status === 407) {
     hint = PROXY_LOGIN_HINT;
   } else if (input.status === 404) {
-    hint = `Check the site URL and its base path: the API endpoint was not found there.${input.root ? ` A page's URL? Pass ${input.root}.` : ""}`;
+    hint = `Check the site URL and its base path: the API endpoint was not found there.${input.root ? ` If it is a page's URL, pass ${input.root}.` : ""}`;
   } else if (input.status === 400 && /plain HTTP|to an HTTPS/i.test(input.bodyText)) {
     // plain HTTP to a port that speaks TLS, in the words of nginx ("The plain HTTP request was sent to HTTPS
     // port", also load balancers built like it), Apache ("speaking plain HTTP to an SSL-enabled server port")
