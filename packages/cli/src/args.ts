@@ -207,6 +207,26 @@ export interface ParsedArgs {
 }
 
 /**
+ * The command of a line the strict parse refused (its first positional, an unknown option read as a flag), or
+ * undefined when there is none or it is not a command.
+ */
+function commandOf(argv: readonly string[], options: Record<string, { type: "string" | "boolean"; short?: string; multiple: true }>): string | undefined {
+  try {
+    const first = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false }).positionals[0];
+    return first !== undefined && COMMANDS[first] ? first : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The long names of the options `command` takes (the table's `commands`), or of every option when it is unknown. */
+function optionsOf(command: string | undefined): string[] {
+  return Object.entries(OPTIONS)
+    .filter(([, o]) => command === undefined || !o.commands || o.commands.includes(command))
+    .map(([name]) => name);
+}
+
+/**
  * Parse `argv` (without `node` and the script). Unknown options, options the command does not take and
  * wrong numbers of arguments are usage errors.
  */
@@ -220,7 +240,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     const message = error instanceof Error ? error.message : String(error);
     // The option's name only (node's message never quotes a value given with `=`).
     const unknown = /^Unknown option '(-[^']*)'/.exec(message)?.[1];
-    const hint = (unknown && unknownOptionHint(unknown, Object.keys(OPTIONS))) ?? "Run `sg help` for the list of commands and options.";
+    const hint = (unknown && unknownOptionHint(unknown, optionsOf(commandOf(argv, options)))) ?? "Run `sg help` for the list of commands and options.";
     throw dashValueError(message, argv) ?? new UsageError(message.replace(/\. To specify a positional argument.*$/s, ""), hint);
   }
   const values: Record<string, string | boolean | readonly string[] | undefined> = {};

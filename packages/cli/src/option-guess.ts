@@ -20,7 +20,12 @@ const ALIASES: Readonly<Record<string, string>> = {
   key: "A script's application key: use --script-key (with --script-name).",
   passphrase: "The legacy passphrase is the password here: use --password (with --login).",
   "sudo-as-login": "To act as another user, use --sudo-as <login>.",
+  session: "A session token: use --session-token (or SG_SESSION_TOKEN).",
+  token: "A session token: use --session-token (or SG_SESSION_TOKEN); a script's key goes to --script-key.",
 };
+
+/** Never guessed: a typo (`--allow-https`) must not be led to sending credentials in clear text. */
+const NEVER_GUESSED: ReadonlySet<string> = new Set(["allow-http"]);
 
 /** Edit distance of `a` and `b`, a swap of two neighbours counting as one edit. */
 function distance(a: string, b: string): number {
@@ -42,7 +47,7 @@ function distance(a: string, b: string): number {
  * list of options.
  *
  * @param flag - the option as node names it in its error, without any value.
- * @param known - the long names `sg` knows, without `--`.
+ * @param known - the long names the command takes (all of them when the command is not known), without `--`.
  */
 export function unknownOptionHint(flag: string, known: readonly string[]): string | undefined {
   if (!flag.startsWith("--")) return undefined;
@@ -51,7 +56,7 @@ export function unknownOptionHint(flag: string, known: readonly string[]): strin
   if (alias) return alias;
   if (known.includes(name)) return `Use --${name}.`;
   const most = name.length > 5 ? 2 : 1;
-  const near = known.map((k) => ({ k, d: distance(name, k) })).filter((c) => c.d <= most).sort((x, y) => x.d - y.d);
+  const near = known.filter((k) => !NEVER_GUESSED.has(k)).map((k) => ({ k, d: distance(name, k) })).filter((c) => c.d <= most).sort((x, y) => x.d - y.d);
   // Only one nearest: two as near would be a guess.
   if (near.length === 0 || (near.length > 1 && near[1]!.d === near[0]!.d)) return undefined;
   return `Did you mean --${near[0]!.k}?`;

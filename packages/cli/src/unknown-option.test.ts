@@ -50,6 +50,24 @@ describe("an unknown option's hint", () => {
     expect((await refused(["--limt", "3"])).hint).toContain("Did you mean --limit?");
   });
 
+  it("--session and --token: --session-token, never echoing the value", async () => {
+    for (const given of ["--session", "--token"]) {
+      const { hint, all } = await refused([`${given}=marker-secret-value-3`]);
+      expect(hint, given).toContain("use --session-token");
+      expect(all).not.toContain("marker-secret-value-3");
+    }
+  });
+
+  it("a typo is guessed only among the flags the command takes, and never as --allow-http", async () => {
+    // --browser is sg login's, --field sg upload's: sg find refuses both.
+    expect((await refused(["--browse"])).hint).not.toContain("--browser");
+    expect((await refused(["--feild=code"])).hint).not.toMatch(/--field\b(?!s)/);
+    expect((await refused(["--allow-https"])).hint).not.toContain("--allow-http");
+    // Another command's own flag is still guessed there.
+    const login = await runner.run(["login", "--browse"], { SG_SITE: "https://mystudio.example.com" });
+    expect(login.stderr).toContain("Did you mean --browser?");
+  });
+
   it("nothing near: the list of options, as before", async () => {
     expect((await refused(["--zzzzzzzzzz"])).hint).toBe("Run `sg help` for the list of commands and options.");
   });
