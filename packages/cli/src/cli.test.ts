@@ -704,7 +704,7 @@ describe("API errors exit with their kind's status, one line and a hint", () => 
     expect(key.stderr).toContain("\nhint: Check --script-name and --script-key (or SG_SCRIPT_NAME/SG_SCRIPT_KEY) against Admin → Scripts");
     const session = await sg(["find", "Shot"], { SG_SITE: site.url, SG_SESSION_TOKEN: "marker-expired-session-token-1" });
     expect(session.code).toBe(3);
-    expect(session.stderr).toContain("\nhint: Run `sg login` (or `sg login --browser`) to save a new session, then unset SG_SESSION_TOKEN (a token given wins over the saved session)");
+    expect(session.stderr).toContain("\nhint: Unset SG_SESSION_TOKEN, then run `sg login` (or `sg login --browser`) to save a new session (a token given wins over the saved session)");
     const sudo = await sg(["find", "Shot", "--sudo-as", "nobody_by_that_login"], scriptEnv);
     expect(sudo.stderr).toContain("\nhint: --sudo-as is the person's login as shown under Admin → People");
     for (const r of [key, session, sudo]) {

@@ -1,3 +1,4 @@
+import { parseSite, SgValidationError } from "@sg/core";
 import { readEnv } from "./env-utf8.js";
 import { UsageError } from "./exit-status.js";
 
@@ -58,13 +59,23 @@ function isHttpUrl(value: string): boolean {
  * One setting checked: the value kept (trimmed, except a passphrase; a 2FA code cleaned) and what is wrong with it,
  * in the order the checks run. Plain code, not zod: loading zod cost every `sg` run about a tenth of a second.
  */
-function checkSetting(key: string, raw: string): { value: string; problems: string[] } {
+function checkSetting(key: string, raw: string): { value: string; problems: string[]; hint?: string } {
   if (key === "password") return { value: raw, problems: raw.length < 1 ? [EMPTY] : [] };
   const value = (key === "twoFactorCode" ? cleanTwoFactorCode(raw) : raw).trim();
   const problems = value.length < 1 ? [EMPTY] : [];
-  if (key === "site" && !isHttpUrl(value)) problems.push(NOT_URL);
   if (key === "twoFactorCode" && !/^[0-9A-Za-z-]+$/.test(value)) problems.push("must be the digits of the code");
+  if (key === "site" && !isHttpUrl(value)) return { value, problems: [...problems, NOT_URL], hint: siteHint(value) };
   return { value, problems };
+}
+
+/** The library's hint for a site it refuses (`mystudio.example.com` → the https:// URL to pass), if it has one. */
+function siteHint(value: string): string | undefined {
+  try {
+    parseSite(value, { allowInsecureHttp: true });
+  } catch (error) {
+    return error instanceof SgValidationError ? error.hint : undefined;
+  }
+  return undefined;
 }
 
 /** Collect the connection settings from flags (first) and the environment (second), and validate them. */
@@ -77,12 +88,14 @@ export function readConnectionInput(values: Readonly<Record<string, unknown>>, e
   }
   const input: Record<string, Sourced> = {};
   const lines: string[] = [];
+  let hint: string | undefined;
   for (const [key, { value, source }] of Object.entries(raw)) {
     const checked = checkSetting(key, value);
     input[key] = { value: checked.value, source };
+    hint ??= checked.hint;
     for (const problem of checked.problems) lines.push(`${source} ${problem}`);
   }
-  if (lines.length > 0) throw new UsageError(lines.join("; "), lines.length > 1 ? "Fix the settings above." : undefined);
+  if (lines.length > 0) throw new UsageError(lines.join("; "), lines.length > 1 ? `Fix the settings above.${hint ? ` ${hint}` : ""}` : hint);
   return input as ConnectionInput;
 }
 

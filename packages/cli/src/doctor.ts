@@ -101,7 +101,8 @@ function relogin(method: "password" | "browser", siteKind: SiteAuthKind): string
 /**
  * What to do about a refused session: a saved one, log in again (as it was saved); a token given, save a new session
  * the way the site takes (the browser on SSO and Identity sites, and on any site that sent the call to its SSO login),
- * then stop giving the old token, which wins over the saved session; or give a new one where the old one came from.
+ * and stop giving the old token, which wins over the saved session (a variable first: `sg login` refuses to run while
+ * it is set); or give a new one where the old one came from.
  */
 function sessionFix(auth: Extract<AuthChoice, { kind: "session" }>, error: SgError, siteKind: SiteAuthKind): string {
   const redirected = error.code === "SG_SSO_SESSION_EXPIRED" || (error.cause as { code?: unknown } | undefined)?.code === "SG_SSO_SESSION_EXPIRED";
@@ -111,7 +112,11 @@ function sessionFix(auth: Extract<AuthChoice, { kind: "session" }>, error: SgErr
   const stop = from.startsWith("--") ? `drop ${from}` : /^[A-Z_]+$/.test(from) ? `unset ${from}` : `stop giving it (${from})`;
   // As the library's hint does, except after an SSO redirect (the token was a session of the site).
   const other = redirected ? "" : " A script name and key go to --script-name and --script-key, a login and password to --login and --password.";
-  return `Run ${relogin("password", kind)} to save a new session, then ${stop} (a token given wins over the saved session); or pass a new token (your browser's _session_id) with ${from}.${other}`;
+  // `sg login` refuses to run while a token is given (its credentials would conflict): a variable goes first.
+  const save = `${relogin("password", kind)} to save a new session`;
+  const renew = `pass a new token (your browser's _session_id) with ${from}.${other}`;
+  if (!from.startsWith("--")) return `${stop[0]!.toUpperCase()}${stop.slice(1)}, then run ${save} (a token given wins over the saved session); or ${renew}`;
+  return `Run ${save}, then ${stop} (a token given wins over the saved session); or ${renew}`;
 }
 
 /**
@@ -170,12 +175,16 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
   const library = diagnosed instanceof SgError ? diagnosed : error;
   if (library.code === "SG_SCRIPT_CANNOT_ACTIVATE_USER") {
     // No permission can be granted for it: not to the script, not to the one it acts as (a 104 like any other).
+    // A person is refused it too, through --sudo-as or with a session: the same fix, whoever ran the call.
+    const script = auth.kind === "script";
     return {
       problem: "script-cannot-activate-user",
-      why: "on an Autodesk Identity site a script may not activate a HumanUser (set sg_status_list to 'act', create or revive an active one), not even acting as an admin with --sudo-as.",
+      why: script
+        ? "on an Autodesk Identity site a script may not activate a HumanUser (set sg_status_list to 'act', create or revive an active one), not even acting as an admin with --sudo-as."
+        : `on an Autodesk Identity site only an admin's own legacy login with a valid Personal Access Token may activate a HumanUser (set sg_status_list to 'act', create or revive an active one)${sudoAs ? ", not through --sudo-as" : ""}.`,
       fix:
         "Make that one call as an admin person: --login and --password of an admin whose legacy login has a valid Personal Access Token bound, without --sudo-as " +
-        "(a sudo target cannot do it either). Everything else can stay on the script.",
+        `(a sudo target cannot do it either).${script ? " Everything else can stay on the script." : ""}`,
     };
   }
   // The library's hint for a sudo refusal says what to change for that case (who to set Active, which setting, which role).
@@ -272,7 +281,9 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
   }
   // The library says so of every refused login: a script's key given as the password is refused the same way.
   const keyAsPassword =
-    auth.kind === "user" && /script's application key/.test(library.hint ?? "") ? ` If ${auth.password?.source ?? "--password"} is a script's application key, pass --script-name and --script-key instead.` : "";
+    auth.kind === "user" && /script's application key/.test(library.hint ?? "")
+      ? ` If ${auth.password ? auth.password.source : "the passphrase you typed"} is a script's application key: a script needs no \`sg login\`, pass --script-name and --script-key to each command instead.`
+      : "";
   if (auth.kind === "user" && (siteKind === "identity" || /PAT_/.test(code))) {
     const revoked = /revoked|no longer valid/i.test(all);
     // A refusal that does not speak of a PAT looks the same for a mistyped passphrase, an inactive account and a
@@ -296,7 +307,8 @@ export function explainAuthFailure(error: unknown, auth: AuthChoice, siteKind: S
 function pagePath(site: string): string {
   try {
     const url = new URL(site);
-    return url.pathname.replace(/\/+$/, "") ? ` A page's URL is not the site's: pass ${url.origin}.` : "";
+    // The path may be the site's own base path (`https://host/shotgrid/`): only a page's URL is the wrong one.
+    return url.pathname.replace(/\/+$/, "") ? ` If that is a page's URL, pass the site's root, ${url.origin}.` : "";
   } catch {
     return "";
   }

@@ -4,8 +4,10 @@
  * people). A failed command and `sg doctor` give that diagnosis in flags and variables, not a generic fix that cannot
  * help (grant a permission, `sg login` as an inactive person). Driven through the real `sg` on emulators.
  */
+import { SgAuthError, SgFault } from "@sg/core";
 import { startEmulator, type EmulatorHandle } from "@sg/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { explainAuthFailure } from "./doctor.js";
 import { scriptEnvOf, sgRunner, type SgResult } from "./test-support/run-sg.js";
 
 const runner = sgRunner();
@@ -66,6 +68,37 @@ describe("a script activating a HumanUser on an Autodesk Identity site", () => {
   });
 });
 
+describe("a person activating a HumanUser through --sudo-as on an Autodesk Identity site", () => {
+  const activate = ["update", "HumanUser", "7", '{"sg_status_list":"act"}'];
+  const adminEnv = (): Record<string, string> => ({ SG_SITE: identity.url, SG_LOGIN: "admin", SG_PASSWORD: "admin-pass-1" });
+
+  it("a legacy login acting as anyone: leave out --sudo-as and use an admin's own login with a PAT, not grant a permission", async () => {
+    for (const target of ["admin", "coord"]) {
+      const run = await sg([...activate, "--sudo-as", target], adminEnv());
+      const hint = hintOf(run);
+      expect(hint, target).toContain("--login and --password of an admin");
+      expect(hint, target).toContain("Personal Access Token");
+      expect(hint, target).toContain("without --sudo-as");
+      expect(hint, target).not.toMatch(/permission role of|grants them|act as someone who has them|stay on the script/);
+      expect(run.stderr).not.toContain("admin-pass-1");
+    }
+  });
+
+  it("sg doctor's explanation for a session acting through --sudo-as (the same fault): the same fix", () => {
+    const fault = new SgFault("Permission denied", {
+      errorCode: 104,
+      serverMessage: "On Autodesk Identity sites requests using sudo_as_login may not activate HumanUsers (set sg_status_list to 'act' or create an active HumanUser)",
+    });
+    const auth = { kind: "session", sessionToken: { value: "t", source: "SG_SESSION_TOKEN" }, sudoAs: { value: "coord", source: "--sudo-as" } } as const;
+    const explained = explainAuthFailure(fault, auth, "identity");
+    expect(explained.problem).toBe("script-cannot-activate-user");
+    expect(explained.fix).toContain("--login and --password of an admin");
+    expect(explained.fix).toContain("without --sudo-as");
+    expect(explained.why).not.toContain("a script may not");
+    expect(explained.fix).not.toContain("stay on the script");
+  });
+});
+
 describe("the library's diagnosis of a refused login, in flag words, for a command and for sg doctor", () => {
   it("a script name that looks like a person's login: says --login", async () => {
     const env = { ...scriptEnvOf(site), SG_SCRIPT_NAME: "jane@studio.com" };
@@ -77,16 +110,38 @@ describe("the library's diagnosis of a refused login, in flag words, for a comma
     const script = site.card.scripts[0]!;
     const env = { SG_SITE: site.url, SG_LOGIN: script.name, SG_PASSWORD: script.key };
     const run = await sg(["find", "Project", "--limit", "1"], env);
-    expect(hintOf(run)).toContain("If SG_PASSWORD is a script's application key, pass --script-name and --script-key");
+    expect(hintOf(run)).toContain("If SG_PASSWORD is a script's application key: a script needs no `sg login`, pass --script-name and --script-key to each command");
     expect(run.stderr).not.toContain(script.key);
-    expect((await doctorLogin(env)).fix).toContain("If SG_PASSWORD is a script's application key, pass --script-name and --script-key");
+    expect((await doctorLogin(env)).fix).toContain("If SG_PASSWORD is a script's application key: a script needs no `sg login`, pass --script-name and --script-key to each command");
   });
 
-  it("a script key given as SG_SESSION_TOKEN: says --script-name and --script-key, and to unset SG_SESSION_TOKEN after sg login", async () => {
+  it("a script key given to `sg login` as --password: a script needs no `sg login`, its flags go to each command", async () => {
+    const script = site.card.scripts[0]!;
+    const run = await sg(["login", "--site", site.url, "--login", "admin", "--password", script.key]);
+    expect(run.code, run.stderr).not.toBe(0);
+    const hint = run.stderr.split("\n").find((l) => l.startsWith("hint: ")) ?? "";
+    expect(hint).toContain("a script needs no `sg login`, pass --script-name and --script-key to each command");
+    expect(run.stderr).not.toContain(script.key);
+  });
+
+  it("a script key typed at the passphrase prompt: says 'the passphrase you typed', not --password", () => {
+    const refused = new SgAuthError("@sg/auth-legacy-pat: the site refused the login 'admin'", {
+      errorCode: 100,
+      hint: "Check the login and password. If the password is a script's application key, use scriptAuth from @sg/auth-script.",
+    });
+    const fix = explainAuthFailure(refused, { kind: "user", login: { value: "admin", source: "--login" } }, "default", undefined, true).fix;
+    expect(fix).toContain("If the passphrase you typed is a script's application key");
+    expect(fix).not.toContain("If --password is");
+  });
+
+  it("a script key given as SG_SESSION_TOKEN: says --script-name and --script-key, and to unset SG_SESSION_TOKEN before sg login (which refuses to run while it is set)", async () => {
     const env = { SG_SITE: site.url, SG_SESSION_TOKEN: site.card.scripts[0]!.key };
     const hint = hintOf(await sg(["find", "Project", "--limit", "1"], env));
     expect(hint).toContain("A script name and key go to --script-name and --script-key");
-    expect(hint).toContain("unset SG_SESSION_TOKEN");
+    expect(hint).toMatch(/^Unset SG_SESSION_TOKEN, then run `sg login`/);
+    expect(hint).not.toContain("then unset");
+    // The order matters: with the variable still set, `sg login` is refused.
+    expect((await sg(["login", "--login", "admin", "--password", "x"], env)).stderr).toContain("conflicting credentials");
     expect((await doctorLogin(env)).fix).toContain("A script name and key go to --script-name and --script-key");
   });
 
@@ -136,7 +191,7 @@ describe("a session token refused", () => {
     const hint = hintOf(await sg(["find", "Project", "--limit", "1"], env));
     expect(hint).toContain("`sg login --browser`");
     expect(hint).not.toMatch(/sg login(?! --browser)/);
-    expect(hint).toContain("unset SG_SESSION_TOKEN");
+    expect(hint).toMatch(/^Unset SG_SESSION_TOKEN, then run `sg login --browser`/);
     const doctor = await doctorLogin(env);
     expect(doctor.fix).toContain("`sg login --browser`");
     expect(doctor.fix).not.toMatch(/sg login(?! --browser)/);

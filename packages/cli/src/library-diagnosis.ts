@@ -24,10 +24,20 @@ export function libraryDiagnosis(error: unknown, auth: AuthChoice): unknown {
     case "script":
       return explainScriptFault(error, { scriptName: auth.scriptName.value, sudoAsLogin });
     case "user":
-      return sudoAsLogin === undefined ? error : legacySudoFault(error, { sudoAsLogin });
+      return activation(error, sudoAsLogin) ?? (sudoAsLogin === undefined ? error : legacySudoFault(error, { sudoAsLogin }));
     case "session":
-      return sudoAsLogin === undefined ? error : sessionSudoFault(error, { sudoAsLogin });
+      return activation(error, sudoAsLogin) ?? (sudoAsLogin === undefined ? error : sessionSudoFault(error, { sudoAsLogin }));
     default:
       return error;
   }
+}
+
+/**
+ * The Identity rule that only an admin's own legacy login with a valid PAT may activate a person, refused to a person
+ * too (through `--sudo-as`, or with a session): @sg/auth-script recognises its fault (`SG_SCRIPT_CANNOT_ACTIVATE_USER`),
+ * whoever made the call. Only that diagnosis is taken (its words speak of a script; the doctor gives its own).
+ */
+function activation(error: unknown, sudoAsLogin: string | undefined): unknown {
+  const explained = explainScriptFault(error, { sudoAsLogin });
+  return (explained as { code?: unknown }).code === "SG_SCRIPT_CANNOT_ACTIVATE_USER" ? explained : undefined;
 }

@@ -13,10 +13,34 @@ describe("a site URL with a page's path", () => {
       const paged = { ...env(), SG_SITE: `${site().url}${path}` };
       const run = await sg(["find", "Shot", "--limit", "1"], paged);
       expect(run.code, run.stderr).not.toBe(0);
-      expect(run.stderr).toContain(`Pass ${site().url}.`);
+      expect(run.stderr).toContain(`If it is a page's URL, pass ${site().url}.`);
       const doctor = await sg(["doctor", "--format", "json"], paged);
       const info = (JSON.parse(doctor.stdout) as { checks: { name: string; fix?: string }[] }).checks.find((c) => c.name === "info");
-      expect(info?.fix).toContain(`pass ${site().url}.`);
+      expect(info?.fix).toContain(`If that is a page's URL, pass the site's root, ${site().url}.`);
     }
+  });
+
+  it("a site at a base path that answers 404 is not told flatly that its URL is a page's", async () => {
+    const based = { ...env(), SG_SITE: `${site().url}/shotgrid/` };
+    const run = await sg(["find", "Shot", "--limit", "1"], based);
+    expect(run.code, run.stderr).not.toBe(0);
+    expect(run.stderr).not.toMatch(/A page's URL\? Pass|A page's URL is not the site's/);
+    expect(run.stderr).toMatch(/If it is a page's URL, pass/);
+    const doctor = await sg(["doctor", "--format", "json"], based);
+    const info = (JSON.parse(doctor.stdout) as { checks: { name: string; fix?: string }[] }).checks.find((c) => c.name === "info");
+    expect(info?.fix).not.toMatch(/A page's URL is not the site's/);
+    expect(info?.fix).toMatch(/If that is a page's URL, pass/);
+  });
+});
+
+describe("a site given without a scheme", () => {
+  it("the refusal's hint names https:// and the input as given, path and port kept", async () => {
+    for (const given of ["mystudio.example.com/shotgrid", "mystudio.example.com:8443", "localhost:3000", "10.0.0.5:8080"]) {
+      const run = await sg(["find", "Shot", "--limit", "1"], { ...env(), SG_SITE: given });
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr, given).toContain(`hint: Pass https://${given}.`);
+    }
+    const file = await sg(["find", "Shot", "--limit", "1"], { ...env(), SG_SITE: "file.txt" });
+    expect(file.stderr).not.toContain("https://file.txt");
   });
 });
