@@ -52,7 +52,7 @@ describe("bundles", () => {
     for (const name of NEVER_ON_FIND_PATH) expect(own.has(name)).toBe(false);
     expect(ownNodeImports(meta)).toEqual([]);
     const bytes = [...own.values()].reduce((a, b) => a + b, 0);
-    expect(bytes).toBeLessThan(16_000); // 15,957 B today (walk by id joined the find path: +1.5 KB minified; 14,420 B before it); entityApi bundles ~64 KB
+    expect(bytes).toBeLessThan(16_100); // 16,049 B today (a walk's refused page names the bad id: +92 B; walk by id joined the find path: +1.5 KB minified; 14,420 B before it); entityApi bundles ~64 KB
   });
 
   it("entityApi still bundles everything, but imports node:* only lazily", async () => {
