@@ -276,14 +276,15 @@ export class SgNetworkError extends SgError {
   /**
    * The low-level code of the failure, e.g. `ECONNREFUSED` (see {@link NetworkErrorDetails.syscallCode}): a custom
    * transport's plain error's string `code`, or the first down its cause chain, lands here, while `code` stays
-   * `SG_NETWORK`.
+   * `SG_NETWORK`. Scrubbed of the error's secrets, like the message.
    */
   readonly syscallCode: string | undefined;
   /** @param message - the failure, in one sentence. */
   constructor(message: string, options: NetworkErrorDetails) {
     super(message, options, "SG_NETWORK");
     this.maybeSent = options.maybeSent;
-    this.syscallCode = options.syscallCode;
+    // A code is the caller's text too (a library may echo a key into it): scrubbed like the message.
+    this.syscallCode = options.syscallCode && scrubText(options.syscallCode, options.secrets);
   }
 }
 
@@ -449,7 +450,7 @@ function sanitizeCause(cause: unknown, secrets: readonly string[], depth = 0): E
     const code = (cause as { code?: unknown }).code;
     const clean = new Error(scrubText(String(message), secrets));
     clean.name = String(name);
-    if (typeof code === "string") Object.defineProperty(clean, "code", { value: code, enumerable: true });
+    if (typeof code === "string") Object.defineProperty(clean, "code", { value: scrubText(code, secrets), enumerable: true });
     const innerClean = isError(inner) ? sanitizeCause(inner, secrets, depth + 1) : undefined;
     if (innerClean) Object.defineProperty(clean, "cause", { value: innerClean, enumerable: false });
     clean.stack = `${clean.name}: ${clean.message}`;
