@@ -34,11 +34,17 @@ describe("a site URL with a page's path", () => {
 });
 
 describe("a site given without a scheme", () => {
-  it("the refusal's hint names https:// and the input as given, path and port kept", async () => {
-    for (const given of ["mystudio.example.com/shotgrid", "mystudio.example.com:8443", "localhost:3000", "10.0.0.5:8080"]) {
+  it("the refusal's hint names https:// (http:// for a loopback host) and the input as given, path and port kept", async () => {
+    for (const [given, url] of [
+      ["mystudio.example.com/shotgrid", "https://mystudio.example.com/shotgrid"],
+      ["mystudio.example.com:8443", "https://mystudio.example.com:8443"],
+      ["10.0.0.5:8080", "https://10.0.0.5:8080"],
+      ["localhost:3000", "http://localhost:3000"],
+      ["mystudio.example.com/api3/json", "https://mystudio.example.com"],
+    ] as const) {
       const run = await sg(["find", "Shot", "--limit", "1"], { ...env(), SG_SITE: given });
       expect(run.code, run.stderr).toBe(2);
-      expect(run.stderr, given).toContain(`hint: Pass https://${given}.`);
+      expect(run.stderr, given).toContain(`hint: Pass ${url}.`);
     }
     const file = await sg(["find", "Shot", "--limit", "1"], { ...env(), SG_SITE: "file.txt" });
     expect(file.stderr).not.toContain("https://file.txt");

@@ -16,15 +16,28 @@ describe("parseSite", () => {
       [" mystudio.example.com/page/12 ", "https://mystudio.example.com/page/12"],
       ["mystudio.example.com/shotgrid", "https://mystudio.example.com/shotgrid"],
       ["mystudio.example.com:8443", "https://mystudio.example.com:8443"],
-      ["localhost:3000", "https://localhost:3000"],
-      ["localhost", "https://localhost"],
       ["10.0.0.5:8080", "https://10.0.0.5:8080"],
       ["studio.com/sg", "https://studio.com/sg"],
+      // A loopback host (the emulator's) is named with plain http://, which parseSite takes for it.
+      ["localhost:3000", "http://localhost:3000"],
+      ["localhost", "http://localhost"],
+      ["LocalHost:3000/sg", "http://LocalHost:3000/sg"],
+      ["127.0.0.1:3000", "http://127.0.0.1:3000"],
+      ["[::1]:3000", "http://[::1]:3000"],
+      // The RPC endpoint or the REST API's root, copied with the host, is left out: the suggestion is the site's root.
+      ["studio.example.com/api3/json", "https://studio.example.com"],
+      ["studio.example.com/sg/api3", "https://studio.example.com/sg"],
+      ["studio.example.com/api/v1", "https://studio.example.com"],
+      ["studio.example.com/API/v1.1/", "https://studio.example.com"],
+      ["localhost:3000/api3/json", "http://localhost:3000"],
     ] as const) {
       expect(() => parseSite(given), given).toThrow(expect.objectContaining({ hint: `Pass ${url}.` }));
+      // What the hint names is taken.
+      expect(parseSite(url).href, given).toBe(url.replace(/\/$/, "").replace("LocalHost", "localhost"));
     }
-    // Not a host: a file name, words, a query (it may hold a secret) or user info.
-    for (const other of ["not a url", "file.txt", "mystudio.example.com/x?token=abc", "ftp://x", "file:///etc/passwd"]) {
+    // Not a host: a file name, words, a query (it may hold a secret) or user info; nor a path with a `;` or `=`
+    // (a session id in a page's URL: the hint would echo what the message's `received` cuts).
+    for (const other of ["not a url", "file.txt", "mystudio.example.com/x?token=abc", "ftp://x", "file:///etc/passwd", "studio.example.com/sg;jsessionid=ABCDEF123456", "studio.example.com/page/token=Zq9v8XkLmN2pQrSt", "localhost:3000/a=b"]) {
       expect(() => parseSite(other), other).toThrow(expect.objectContaining({ hint: undefined }));
     }
   });

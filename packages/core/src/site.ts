@@ -58,14 +58,18 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK.test(hostname.toLowerCase());
 }
 
+/** The RPC endpoint (`/api3/json`, `/api3`) or the REST API's root (`/api/v1`, `/api/v1.1`) ending a path, slashes after it too. */
+const ENDPOINT = /\/api(3(\/json)?|\/v1(\.1)?)\/*$/i;
+
 /**
- * For a site given without a scheme, the URL to pass: `https://` and the input as given, path and port kept, when it
- * looks like a host: `localhost`, or a name or IP with two dots or more, or one dot and a port or path
- * (`mystudio.example.com`, `10.0.0.5:8080`, `studio.com/sg`; not `file.txt`, nor one with a query or user info).
+ * For a site given without a scheme, the URL to pass: `https://` (`http://` for a loopback host, the emulator's) and
+ * the input as given, port and path kept but a trailing endpoint (see {@link ENDPOINT}), when it looks like a host:
+ * `localhost`, `[::1]`, or a name or IP with two dots or more, or one dot and a port or path (`mystudio.example.com`,
+ * `10.0.0.5:8080`, `studio.com/sg`; not `file.txt`, nor one with a query, user info, `;` or `=`).
  */
 function withScheme(input: string): string | undefined {
-  const site = /^\s*(?![\w-]+\.[\w-]+\s*$)((?:localhost|[\w-]+(?:\.[\w-]+)+)(?::\d+)?(?:\/[^\s?#@]*)?)\s*$/i.exec(input)?.[1];
-  return site && `Pass https://${site}.`;
+  const site = /^\s*(?![\w-]+\.[\w-]+\s*$)(localhost|\[::1\]|[\w-]+(?:\.[\w-]+)+)((?::\d+)?(?:\/[^\s?#@;=]*)?)\s*$/i.exec(input);
+  return site ? `Pass http${isLoopbackHost(site[1]!) ? "" : "s"}://${site[1]}${site[2]!.replace(ENDPOINT, "")}.` : undefined;
 }
 
 /**
@@ -114,7 +118,7 @@ export function parseSite(input: unknown, options: ParseSiteOptions = {}): Site 
   const origin = `${url.protocol}//${url.host.toLowerCase()}`;
   // The RPC endpoint copied as the site (`…/api3/json`) would be taken as a base path and doubled; the REST API's
   // root (`…/api/v1`, `…/api/v1.1`) would have it appended.
-  const endpoint = /\/api(3(\/json)?|\/v1(\.1)?)$/i.exec(basePath);
+  const endpoint = ENDPOINT.exec(basePath);
   if (endpoint) {
     throw new SgValidationError(prefix, { path: ["site"], expected: "the site's root URL", received: `one ending in ${endpoint[0]}`, hint: `Pass ${origin}${basePath.slice(0, endpoint.index)}: the client adds /api3/json.` });
   }
