@@ -29,15 +29,22 @@ const SECRET_KEY_NAMES: ReadonlySet<string> = new Set([
   "twofactorcode",
 ]);
 
-/** The words that make a name a secret's when they end it (`api_token`, `vaultToken`, `X-Api-Key`, `X-Amz-Signature`). */
-const SECRET_WORD = /^(token|key|secret|password|passwd|pwd|passphrase|credentials?|cookie|authorization|otp|signature|sig)$/i;
+/** The words that make a name a secret's when they end it (`api_token`, `vaultToken`, `X-Api-Key`). */
+const SECRET_WORD = /^(token|key|secret|password|passwd|pwd|passphrase|credentials?|cookie|authorization|otp)$/i;
+
+/**
+ * A signed link's signature: `signature` or `sig` alone or after a `-` (`Signature`, `sig`, `X-Amz-Signature`); not a
+ * site's field named for one (`sg_signature`, `email_signature`), a readable value.
+ */
+const SIGNATURE = /^([\w-]*-)?sig(nature)?$/i;
 
 /**
  * Whether a property name holds a secret: its last word (words split at anything but letters and digits, and between
  * a lower-case letter or digit and an upper-case one) is `token`, `key`, `secret`, `password`, `passwd`, `pwd`,
- * `passphrase`, `credential(s)`, `cookie`, `authorization`, `otp`, `signature` or `sig` (`api_token`, `vaultToken`,
- * `X-Api-Key`, `client_secret`, a signed link's `X-Amz-Signature`, CloudFront's `Signature`, Azure's `sig`) — except a
- * bare `key`, which names many things (`{"key": "sg_status_list"}`) — or it is one of the joined names `scriptkey`,
+ * `passphrase`, `credential(s)`, `cookie`, `authorization` or `otp` (`api_token`, `vaultToken`, `X-Api-Key`,
+ * `client_secret`) — except a bare `key`, which names many things (`{"key": "sg_status_list"}`) — or it is a signed
+ * link's signature, `signature` or `sig` alone or after a `-` (`X-Amz-Signature`, CloudFront's `Signature`, Azure's
+ * `sig`; not a site's field `sg_signature` or `email_signature`), or it is one of the joined names `scriptkey`,
  * `apikey`, `sessionid`, `sessiontoken`, `authtoken`, `password_proxy` (HumanUser's field that sets a password), … in
  * any case and spelling. Names that only contain such a word, or have it before another (`key_id`, `token_type`,
  * `cookie_policy`, `signature_required`), stay visible: `sudo_as_login`, `session_uuid`, `keyword`, `tokenizer`.
@@ -45,7 +52,7 @@ const SECRET_WORD = /^(token|key|secret|password|passwd|pwd|passphrase|credentia
 export function isSecretKey(key: string): boolean {
   if (SECRET_KEY_NAMES.has(key.toLowerCase().replace(/[^a-z]/g, ""))) return true;
   const words = key.split(/[^A-Za-z\d]+|(?<=[a-z\d])(?=[A-Z])/).filter(Boolean);
-  return words.length > 0 && SECRET_WORD.test(words[words.length - 1]!) && !(words.length === 1 && /^key$/i.test(key));
+  return SIGNATURE.test(key) || (words.length > 0 && SECRET_WORD.test(words[words.length - 1]!) && !(words.length === 1 && /^key$/i.test(key)));
 }
 
 /**

@@ -35,10 +35,13 @@ const SECRET_NAMES = [
   "Signature",
   "X-Goog-Signature",
   "sig",
-  "url_signature",
+  "x-amz-signature",
+  "X-Hub-Signature",
 ];
 // Names that stay visible: the public half of credentials, and words that merely contain a secret word.
-const VISIBLE_NAMES = ["sudo_as_login", "login", "script_name", "scriptName", "session_uuid", "product", "keyword", "monkey", "tokenizer", "passage", "secretary", "api_version", "key", "key_id", "token_type", "cookie_policy", "credential_id", "password_strength", "password_change_next_login", "signature_required", "sig_figs", "signatures", "signature_version", "design", "signal", "X-Amz-SignedHeaders", "X-Amz-Algorithm", "X-Amz-Expires"];
+const VISIBLE_NAMES = ["sudo_as_login", "login", "script_name", "scriptName", "session_uuid", "product", "keyword", "monkey", "tokenizer", "passage", "secretary", "api_version", "key", "key_id", "token_type", "cookie_policy", "credential_id", "password_strength", "password_change_next_login", "signature_required", "sig_figs", "signatures", "signature_version", "design", "signal", "X-Amz-SignedHeaders", "X-Amz-Algorithm", "X-Amz-Expires",
+  // A site's own fields named for a signature (an approver's name, an e-mail footer): readable values, not a link's.
+  "sg_signature", "sg_sig", "email_signature", "sg_approval_signature", "sg_digital_signature", "sg_client_sig", "sg_is_sig"];
 
 describe("which names hold a secret (isSecretKey)", () => {
   it("a name whose last word is a secret word (split at _, -, spaces and camelCase) but a bare key, or a known joined name", () => {
@@ -71,6 +74,9 @@ describe("a signed link's signature (scrubText)", () => {
       ["https://acct.blob.core.windows.net/c/v.mov?sv=2021&sig=abcdef0123%3D&se=2026", `https://acct.blob.core.windows.net/c/v.mov?sv=2021&sig=${REDACTED}&se=2026`],
       ["https://storage.googleapis.com/b/o?X-Goog-Signature=abcdef0123&X-Goog-Expires=60", `https://storage.googleapis.com/b/o?X-Goog-Signature=${REDACTED}&X-Goog-Expires=60`],
       ['{"signature": "abcdef0123", "signature_required": true}', `{"signature": "${REDACTED}", "signature_required": true}`],
+      // A ShotGrid field named for a signature is an ordinary value, in a site's echo or a form-encoded message.
+      ['{"type":"HumanUser","sg_signature":"Jane Doe, Lead","sg_sig":"JD"}', '{"type":"HumanUser","sg_signature":"Jane Doe, Lead","sg_sig":"JD"}'],
+      ["field sg_signature=Approved is not valid", "field sg_signature=Approved is not valid"],
     ];
     for (const [text, scrubbed] of links) expect(scrubText(text!)).toBe(scrubbed);
   });
