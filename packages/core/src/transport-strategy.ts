@@ -148,6 +148,13 @@ export interface HttpResponse {
    * errors (`SgTimeoutError`, `SgAbortError`, `SgNetworkError`) when the transfer fails midway.
    */
   readonly stream?: ReadableStream<Uint8Array>;
+  /**
+   * The URL this answer came from, after any redirects the transport followed (e.g. a signed storage link the site
+   * sent a download to). A caller quoting the answer scrubs this URL's query as it does the target's (see
+   * `targetSecrets`): a storage page may quote the link. Optional: a transport that does not set it leaves callers
+   * only the request's target to go by.
+   */
+  readonly url?: string | undefined;
 }
 
 /** What a transport may use from the client. */
