@@ -156,6 +156,32 @@ describe("http(): forms and credentials", () => {
     expect(storage.requests[0]!.headers["authorization"]).toBeUndefined();
   });
 
+  it("gives the URL the answer came from as the response's url: the redirect's target, a refusal's too, else the target", async () => {
+    const storage = await serve((req, res) => (req.url === "/gone?sig=s3cret" ? text(res, "denied", 403, "text/plain") : text(res, "FILE", 200, "application/octet-stream")));
+    const site = await serve((req, res) => {
+      if (req.url === "/plain") return ok(req, res);
+      res.writeHead(302, { location: req.url === "/a" ? `${storage.url}/obj?sig=1` : `${storage.url}/gone?sig=s3cret` }).end();
+    });
+    const t = jsonRpcTransport({ retry: false });
+    expect((await t.http!({ method: "GET", target: "/a", kind: "read" }, contextFor(site.url))).url).toBe(`${storage.url}/obj?sig=1`);
+    const refused = await t.http!({ method: "GET", target: "/b", kind: "read" }, contextFor(site.url));
+    expect(refused).toMatchObject({ status: 403, url: `${storage.url}/gone?sig=s3cret` });
+    expect((await t.http!({ method: "GET", target: "/plain", kind: "read" }, contextFor(site.url))).url).toBe(`${site.url}/plain`);
+  });
+
+  it("a retried answer of a redirect's target that quotes it: the retry's error is scrubbed of that link's query", async () => {
+    let n = 0;
+    const storage = await serve((req, res) => (n++ === 0 ? text(res, `busy: ${req.url}`, 503, "text/plain") : text(res, "FILE", 200, "application/octet-stream")));
+    const site = await serve((_req, res) => void res.writeHead(302, { location: `${storage.url}/obj?hdnts=hmac%3DLINK-marker-321` }).end());
+    const seen: string[] = [];
+    const t = jsonRpcTransport({ retry: { onRetry: (info) => void seen.push(inspect(info, { depth: 9 })), random: () => 0 } });
+    const res = await t.http!({ method: "GET", target: "/a", kind: "read" }, contextFor(site.url, fakeClock()));
+    expect(res.status).toBe(200);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toContain("busy: /obj?");
+    expect(seen[0]).not.toContain("LINK-marker");
+  });
+
   it("a GET redirected off the site and then back home carries no credentials home: cookie, Basic auth and the caller's headers never come back", async () => {
     let home = "";
     const other = await serve((_req, res) => void res.writeHead(302, { location: `${home}/chosen/by/B` }).end());

@@ -1,4 +1,4 @@
-import { SgHttpError, SgValidationError, describeValue, urlRefusal } from "@sg/core";
+import { SgHttpError, SgValidationError, describeValue, targetSecrets, urlRefusal } from "@sg/core";
 import type { Credentials, FormValue, HttpRequest, HttpResponse, TransportContext } from "@sg/core";
 import { runAttempts } from "./attempt-loop.js";
 import type { AttemptLoopOptions, AttemptResult } from "./attempt-loop.js";
@@ -230,7 +230,7 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
         // body sent with `redirect: "manual"` (see `holdsFile`) refuses any redirect, as fetch does with "error"
         if (file && (!raw.status || (raw.status > 299 && raw.status < 400))) throw redirectError(label, secrets);
         if (!raw.status) throw hiddenRedirect(label, secrets, BROWSER_DOWNLOADS);
-        const response: HttpResponse = { status: raw.status, headers: raw.headers, body: raw.body, ...(raw.stream && { stream: limitedBody(raw.stream, loop, startedAt) }) };
+        const response: HttpResponse = { status: raw.status, headers: raw.headers, body: raw.body, url: url.href, ...(raw.stream && { stream: limitedBody(raw.stream, loop, startedAt) }) };
         const location = raw.headers.get("location");
         if (httpMethod === "GET" && REDIRECTS.has(raw.status) && location && hops < deps.options.maxRedirects) {
           let next: URL | undefined;
@@ -252,7 +252,8 @@ export async function httpExchange(request: HttpRequest, context: TransportConte
         if (raw.status < 400) return { ok: true, value: response, status: raw.status };
         const error = httpStatusError({
           method: label,
-          secrets,
+          // a redirect's target (a signed storage link) may be quoted by its answer, as the caller's target may
+          secrets: url === firstUrl ? secrets : [...secrets, ...targetSecrets(url)],
           status: raw.status,
           statusText: raw.statusText,
           bodyText: bodyText(raw.body.subarray(0, 2048)),
