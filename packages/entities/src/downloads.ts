@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { SgAuthError, SgError, SgValidationError, abortErrorFrom, urlRefusal, type CallOptions, type Credentials, type DateMode, type HttpResponse } from "@sg/core";
+import { SgAuthError, SgError, SgValidationError, abortErrorFrom, targetSecrets, urlRefusal, type CallOptions, type Credentials, type DateMode, type HttpResponse } from "@sg/core";
 import { localPathKey } from "./records.js";
 import { contextOf, forgetSessionToken, sessionToken, tokenRequest, within, type Context, type EntityTarget } from "./context.js";
 import { joinRequest } from "./shared-request.js";
@@ -426,7 +426,7 @@ async function getWithOwnSession<T>(d: Download, stream: boolean, state: StepSta
   const own: OwnSession = {
     sent: [],
     refused: (response) => {
-      if (response.status !== 401 && response.status !== 403) return undefined;
+      if ((response.status !== 401 && response.status !== 403) || offSite(d, response)) return undefined;
       const error = new SgAuthError(`${PREFIX}: the site refused the session for ${d.what} (HTTP ${response.status})`, { method: d.where.pathname });
       last = { response, error };
       return error;
@@ -520,23 +520,33 @@ function get<T>(
     });
     // status 0 is a redirect a browser's fetch hides (no file in it), never a success
     if (response.status > 199 && response.status < 300) return use(response, call);
-    const refused = session !== undefined && (response.status === 401 || response.status === 403);
+    // a refusal from elsewhere (a signed storage link the site redirected to) says nothing of the session
+    const refused = session !== undefined && (response.status === 401 || response.status === 403) && !offSite(d, response);
     if (refused) forgetSessionToken(ctx, typeof session === "string" ? session : undefined);
     throw downloadFailed(d, response, sent, refused ? (again?.hint ?? SESSION_REFUSED) : undefined);
   }, state);
 }
 
+/** Whether `response` came from another origin than the site's (a storage link the site redirected to, or was given). */
+function offSite(d: Download, response: HttpResponse): boolean {
+  return new URL(response.url ?? d.where.href).origin !== d.ctx.client.site.origin;
+}
+
+/** The hint of a download refused (401/403) by another origin than the site. */
+const STORAGE_REFUSED = "The storage link was refused: it may have expired or not be allowed; download again for a new one.";
+
 /**
  * The {@link SgTransferError} of a download answered `response` (300 or more), its reply scrubbed of the secrets of
- * the `sent` credentials, of the site's Basic auth and of the link's query ({@link transferSecrets}).
+ * the `sent` credentials, of the site's Basic auth and of the query of the link and of the URL the answer came from
+ * after redirects ({@link transferSecrets}).
  */
-function downloadFailed(d: Download, response: HttpResponse, sent: readonly Credentials[], hint = HINTS[response.status]): SgTransferError {
+function downloadFailed(d: Download, response: HttpResponse, sent: readonly Credentials[], hint = HINTS[response.status] ?? ((response.status === 401 || response.status === 403) && offSite(d, response) ? STORAGE_REFUSED : undefined)): SgTransferError {
   const body = new TextDecoder().decode(response.body.subarray(0, 2000));
   const s3 = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
   return new SgTransferError(`${PREFIX}: failed to download ${d.where.origin}${d.where.pathname} (HTTP ${response.status})`, {
     status: response.status,
     reply: s3 ?? body,
-    secrets: transferSecrets(d.ctx.client.site, sent, d.where),
+    secrets: [...transferSecrets(d.ctx.client.site, sent, d.where), ...targetSecrets(response.url)],
     code: "SG_DOWNLOAD_FAILED",
     ...(hint ? { hint } : {}),
   });
