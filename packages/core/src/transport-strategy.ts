@@ -202,7 +202,8 @@ export interface TransportStrategy {
   /**
    * Send one API call; resolve the method's result, or reject with an `SgError` (`createClient` makes anything else an
    * `SgNetworkError` naming the transport, with `maybeSent: true` and the first string `code` down the error's cause
-   * chain as `syscallCode`; a `TimeoutError` an `SgTimeoutError`, `scope: "attempt"`).
+   * chain as `syscallCode`; a `TimeoutError` an `SgTimeoutError`, `scope: "deadline"` once the deadline handed over has
+   * passed, else `"attempt"`).
    */
   send(request: RpcRequest, context: TransportContext): Promise<unknown>;
   /**
