@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type AuthStrategy, type Client } from "@sg/core";
+import { SgError, createClient, type AuthStrategy, type Client, type TransportStrategy } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { SgTransferError, downloadAttachment } from "./index.js";
 
@@ -33,6 +33,7 @@ beforeAll(async () => {
   storageUrl = await listen(storage);
   site = http.createServer((req, res) => {
     hits.site += 1;
+    if (req.url === "/file_serve/denied") return void res.writeHead(403, { "content-type": "text/plain" }).end("no session");
     if (req.url?.startsWith("/file_serve/")) return void res.writeHead(302, { location: `${storageUrl}/media/shot010.mov?hdnts=${TOKEN}` }).end();
     res.writeHead(404).end();
   });
@@ -54,7 +55,7 @@ const session: AuthStrategy = {
 };
 
 describe("a download redirected to a signed storage link that storage refuses", () => {
-  it("keeps the followed link's query out of the error, and says the storage link was refused", async () => {
+  it("keeps the followed link's query out of the error, and names the origin that refused it, not the session", async () => {
     const client = createClient({ site: siteUrl, transport: jsonRpcTransport({ retry: false }), auth: session });
     clients.push(client);
     const error = await downloadAttachment(client, { url: `${siteUrl}/file_serve/attachment/1`, link_type: "web", name: "x" }).catch((e: unknown) => e);
@@ -64,8 +65,8 @@ describe("a download redirected to a signed storage link that storage refuses", 
     // the storage page was read, with the link's query scrubbed
     expect(e.reply).toMatch(/^Access denied: the token for http:\/\/127\.0\.0\.1:\d+\/media\/shot010\.mov\?.*REDACTED.* has expired$/);
     for (const text of [e.message, String(e.reply), JSON.stringify(e), inspect(e, { showHidden: true, depth: 9 })]) expect(text).not.toContain(HMAC);
-    expect(e.hint).toMatch(/storage link/);
-    expect(e.hint).not.toMatch(/session/i);
+    // it names who refused, says what may be wrong, and that the site's credentials do not go there
+    expect(e.hint).toBe(`${storageUrl} refused the download: a signed link may have expired (download again for a new one); the site's credentials are not sent there.`);
     // storage's refusal is not the session's: no renewal, nothing sent again
     expect(rejected).toBe(0);
     expect(hits).toEqual({ site: 1, storage: 1 });
@@ -75,7 +76,22 @@ describe("a download redirected to a signed storage link that storage refuses", 
     const client = createClient({ site: siteUrl, transport: jsonRpcTransport({ retry: false }), auth: session });
     clients.push(client);
     const error = await downloadAttachment(client, { url: `${storageUrl}/media/shot010.mov?hdnts=${TOKEN}`, link_type: "web", name: "x" }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "SG_DOWNLOAD_FAILED", status: 403, hint: expect.stringMatching(/^The storage link was refused/) });
+    expect(error).toMatchObject({ code: "SG_DOWNLOAD_FAILED", status: 403, hint: expect.stringMatching(new RegExp(`^${storageUrl} refused the download: a signed link may have expired`)) });
     expect(JSON.stringify(error)).not.toContain(HMAC);
+  });
+
+  it("a transport whose answer's url is empty or not a URL (a constructed fetch Response's): taken for the link asked, no crash", async () => {
+    for (const url of ["", "not a url", "http://"]) {
+      const inner = jsonRpcTransport({ retry: false });
+      const transport: TransportStrategy = { ...inner, name: "url-setter", send: inner.send.bind(inner), http: async (request, context) => ({ ...(await inner.http!(request, context)), url }) };
+      const client = createClient({ site: siteUrl, transport, auth: session });
+      clients.push(client);
+      const before = rejected;
+      const error = await downloadAttachment(client, { url: `${siteUrl}/file_serve/denied`, link_type: "web", name: "x" }).catch((e: unknown) => e);
+      // the site's own refusal: the session is renewed once and the download asked again, then refused
+      expect(error, url).toBeInstanceOf(SgError);
+      expect(error, url).toMatchObject({ status: 403 });
+      expect(rejected - before, url).toBe(1);
+    }
   });
 });

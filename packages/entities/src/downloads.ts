@@ -527,20 +527,33 @@ function get<T>(
   }, state);
 }
 
-/** Whether `response` came from another origin than the site's (a storage link the site redirected to, or was given). */
-function offSite(d: Download, response: HttpResponse): boolean {
-  return new URL(response.url ?? d.where.href).origin !== d.ctx.client.site.origin;
+/**
+ * The origin `response` came from when it is not the site's (a storage link the site redirected to, or was given),
+ * else undefined. A `url` that is empty or not a URL (a custom transport's) counts as the link asked for.
+ */
+function offSite(d: Download, response: HttpResponse): string | undefined {
+  let origin = d.where.origin;
+  try {
+    origin = new URL(response.url || d.where.href, d.where).origin;
+  } catch {}
+  return origin === d.ctx.client.site.origin ? undefined : origin;
 }
 
-/** The hint of a download refused (401/403) by another origin than the site. */
-const STORAGE_REFUSED = "The storage link was refused: it may have expired or not be allowed; download again for a new one.";
+/**
+ * The hint of a download refused (401/403) by another origin than the site's: it names that origin (a storage link, a
+ * web link's server, or the site's other address it redirected to, where its session is not sent either).
+ */
+function offSiteRefusal(d: Download, response: HttpResponse): string | undefined {
+  const origin = (response.status === 401 || response.status === 403) && offSite(d, response);
+  return origin ? `${origin} refused the download: a signed link may have expired (download again for a new one); the site's credentials are not sent there.` : undefined;
+}
 
 /**
  * The {@link SgTransferError} of a download answered `response` (300 or more), its reply scrubbed of the secrets of
  * the `sent` credentials, of the site's Basic auth and of the query of the link and of the URL the answer came from
  * after redirects ({@link transferSecrets}).
  */
-function downloadFailed(d: Download, response: HttpResponse, sent: readonly Credentials[], hint = HINTS[response.status] ?? ((response.status === 401 || response.status === 403) && offSite(d, response) ? STORAGE_REFUSED : undefined)): SgTransferError {
+function downloadFailed(d: Download, response: HttpResponse, sent: readonly Credentials[], hint = HINTS[response.status] ?? offSiteRefusal(d, response)): SgTransferError {
   const body = new TextDecoder().decode(response.body.subarray(0, 2000));
   const s3 = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
   return new SgTransferError(`${PREFIX}: failed to download ${d.where.origin}${d.where.pathname} (HTTP ${response.status})`, {
