@@ -1123,7 +1123,10 @@ console.log(await find(${SCRIPT_CALLS_CLIENT}, "Shot", [["code", "is", "x"]], ["
     // Then by 176 B: the read-through's fixes, as in the find row, and a download refused by the storage it was
     // redirected to: its signed link scrubbed from the reply, blamed on the storage link rather than the session, and
     // no session renewed for it.
-    ratchet: 56 * KB + 322,
+    // Then by 45 B: a refused download's hint naming the origin that refused it (a web link's server or the site's
+    // other address, not only a storage link), and an HttpResponse.url that is not a URL taken for the link asked
+    // rather than crashing.
+    ratchet: 56 * KB + 367,
     source: `import { createClient } from "@sg/core";
 import { jsonRpcTransport } from "@sg/transport";
 import { scriptAuth } from "@sg/auth-script";
